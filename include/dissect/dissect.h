@@ -1,0 +1,263 @@
+/*
+ * libdissect -- take network traffic apart layer by layer.
+ *
+ * This is the umbrella header of the public API. Every exported name starts
+ * with dx_ (functions, types) or DX_ (constants).
+ *
+ * Model
+ * -----
+ *   dx_session   holds everything that lives across packets: the field
+ *                registry, the flow table, IP fragment and TCP reassembly
+ *                state, DNS query/response matching. Two sessions share
+ *                nothing, so two threads may each use their own session.
+ *                A session is not thread-safe by itself.
+ *   dx_capture   a source of frames (pcap/pcapng file, stdin, live
+ *                interface) read through libpcap.
+ *   dx_frame     one captured frame: timestamp, lengths, link type, bytes.
+ *   dx_packet    the result of dissecting one frame: a tree of dx_node,
+ *                the summary columns and the data sources (the frame bytes
+ *                plus any reassembled buffers).
+ *   dx_node      one item of the layer tree: a field (name such as
+ *                "tcp.srcport", label, typed value, offset and length in
+ *                its data source, flags and expert severity).
+ *
+ * Ownership and lifetime
+ * ----------------------
+ *   - dx_session_new() returns a session the caller frees with
+ *     dx_session_free(). Packets must be freed before their session.
+ *   - dx_session_dissect() returns a packet the caller owns and frees with
+ *     dx_packet_free(). The frame bytes are copied into the packet, so the
+ *     caller's buffer may be reused at once.
+ *   - Nodes, strings and byte pointers returned by dx_node_* and
+ *     dx_packet_* functions belong to the packet: they stay valid until
+ *     dx_packet_free() and must not be freed by the caller.
+ *   - dx_capture_open_*() returns a capture freed with dx_capture_close().
+ *     The frame filled by dx_capture_next() points into the capture's
+ *     buffer and is valid until the next call on that capture.
+ *   - dx_packet_to_json() returns a new json-c object with one reference,
+ *     owned by the caller (json_object_put() it).
+ *
+ * Errors
+ * ------
+ *   Functions that can fail return an int status: DX_OK (0) on success, a
+ *   negative DX_E* code on failure. dx_strerror() names a code. The library
+ *   never prints and never exits.
+ */
+#ifndef DISSECT_DISSECT_H
+#define DISSECT_DISSECT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DX_VERSION_MAJOR 0
+#define DX_VERSION_MINOR 1
+#define DX_VERSION_PATCH 0
+#define DX_VERSION_STRING "0.1.0"
+
+/* Version of the JSON document layout produced by dx_packet_to_json() and
+ * `dissect -T json`. Described by docs/packet.schema.json. */
+#define DX_JSON_SCHEMA_VERSION 1
+
+/* ---- status codes ---------------------------------------------------- */
+enum {
+  DX_OK = 0,
+  DX_ENOMEM = -1,    /* allocation failed */
+  DX_EINVAL = -2,    /* invalid argument */
+  DX_EIO = -3,       /* reading the capture failed */
+  DX_ENOFILE = -4,   /* file missing or unreadable */
+  DX_EFORMAT = -5,   /* not a capture file, or corrupt */
+  DX_ELINKTYPE = -6, /* link type not supported */
+  DX_ETRUNC = -7,    /* capture file cut short */
+  DX_ENOFIELD = -8,  /* unknown field name */
+  DX_ELIMIT = -9,    /* a configured cap was reached */
+  DX_ECAPTURE = -10, /* live capture / BPF error (see capture error text) */
+  DX_EFILTER = -11   /* display filter did not compile */
+};
+
+/* Returns a static, human readable description of a status code. */
+const char *dx_strerror(int status);
+
+/* Library version string ("0.1.0"). */
+const char *dx_version(void);
+
+/* ---- opaque handles -------------------------------------------------- */
+typedef struct dx_session dx_session;
+typedef struct dx_packet dx_packet;
+typedef struct dx_node dx_node;
+typedef struct dx_field dx_field;
+typedef struct dx_capture dx_capture;
+
+/* ---- session configuration ------------------------------------------- */
+/* Caps on the state a session keeps. Zero in any member means "use the
+ * default". Reaching a cap is reported in the packet tree as an expert
+ * note; memory never grows past the caps. */
+typedef struct dx_config {
+  uint32_t max_flows;            /* TCP+UDP flows tracked (default 65536) */
+  uint32_t max_frag_datagrams;   /* IP datagrams in reassembly (default 1024) */
+  uint32_t max_frag_bytes;       /* bytes buffered per datagram (default 65535) */
+  uint32_t frag_timeout_ms;      /* fragment reassembly timeout (default 30000) */
+  uint32_t max_stream_bytes;     /* TCP reassembly buffer per direction (default 1 MiB) */
+  uint64_t max_total_stream_bytes; /* all TCP reassembly buffers (default 256 MiB) */
+  uint32_t max_dns_pending;      /* unanswered DNS queries remembered (default 65536) */
+  int check_checksums;           /* verify IP/TCP/UDP/ICMP checksums (default 0) */
+  const char *keylog_file;       /* TLS key log (NSS format), may be NULL */
+} dx_config;
+
+/* Creates a session. cfg may be NULL for all defaults. The config is copied
+ * (keylog_file included). */
+int dx_session_new(dx_session **out, const dx_config *cfg);
+void dx_session_free(dx_session *s);
+
+/* ---- frames ----------------------------------------------------------- */
+/* Link types are libpcap's DLT_ values (DLT_EN10MB = 1, DLT_NULL = 0,
+ * DLT_RAW = 12 or 101, DLT_LINUX_SLL = 113, DLT_LINUX_SLL2 = 276, ...). */
+typedef struct dx_frame {
+  int64_t ts_sec;      /* seconds since the epoch */
+  uint32_t ts_nsec;    /* nanoseconds */
+  uint32_t caplen;     /* bytes captured (length of data) */
+  uint32_t wirelen;    /* bytes on the wire */
+  int linktype;        /* DLT_ value */
+  const uint8_t *data; /* caplen bytes */
+} dx_frame;
+
+/* Dissects one frame and returns the packet in *out. Frames must be fed in
+ * capture order: the session numbers them 1, 2, 3, ... and keeps flow state.
+ * Malformed or truncated bytes never make this fail: they become nodes marked
+ * DX_NODE_MALFORMED / DX_NODE_TRUNCATED. Fails only for DX_ENOMEM/DX_EINVAL. */
+int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out);
+void dx_packet_free(dx_packet *p);
+
+/* ---- captures (libpcap) ------------------------------------------------ */
+/* Opens a pcap or pcapng file; path "-" reads standard input. On failure
+ * returns a status and writes a message naming the file and the problem to
+ * errbuf (if errbuf is not NULL). */
+int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_t errlen);
+/* Opens a live capture on an interface. bpf may be NULL. snaplen 0 means
+ * 262144. */
+int dx_capture_open_live(dx_capture **out, const char *iface, const char *bpf, int snaplen,
+                         char *errbuf, size_t errlen);
+/* Applies a BPF capture filter to an open capture. */
+int dx_capture_set_filter(dx_capture *c, const char *bpf);
+/* Reads the next frame. Returns 1 with *f filled, 0 at the end of the
+ * capture, or a negative status (DX_ETRUNC for a file cut short, DX_EFORMAT
+ * for a corrupt record, DX_EIO); dx_capture_error() then tells what and
+ * where. */
+int dx_capture_next(dx_capture *c, dx_frame *f);
+const char *dx_capture_error(const dx_capture *c);
+int dx_capture_linktype(const dx_capture *c);
+/* Non-zero if the link type can be dissected. */
+int dx_linktype_supported(int linktype);
+/* Stops a live capture loop from another thread or a signal handler. */
+void dx_capture_break(dx_capture *c);
+void dx_capture_close(dx_capture *c);
+
+/* ---- fields ----------------------------------------------------------- */
+typedef enum dx_ftype {
+  DX_FT_NONE = 0,  /* a label or subtree with no value */
+  DX_FT_PROTOCOL,  /* a protocol layer (eth, ip, tcp, ...) */
+  DX_FT_BOOL,
+  DX_FT_UINT8,
+  DX_FT_UINT16,
+  DX_FT_UINT24,
+  DX_FT_UINT32,
+  DX_FT_UINT64,
+  DX_FT_INT32,
+  DX_FT_INT64,
+  DX_FT_DOUBLE,
+  DX_FT_STRING,
+  DX_FT_BYTES,
+  DX_FT_IPV4,
+  DX_FT_IPV6,
+  DX_FT_ETHER,
+  DX_FT_ABSTIME,  /* seconds+nanoseconds since the epoch */
+  DX_FT_RELTIME,  /* seconds+nanoseconds */
+  DX_FT_FRAMENUM  /* a frame number, refers to another packet */
+} dx_ftype;
+
+/* Looks a field up by its filter name ("tcp.srcport"). NULL if unknown. */
+const dx_field *dx_field_lookup(const dx_session *s, const char *name);
+const char *dx_field_name(const dx_field *f);  /* "tcp.srcport" */
+const char *dx_field_label(const dx_field *f); /* "Source Port" */
+dx_ftype dx_field_type(const dx_field *f);
+const char *dx_ftype_name(dx_ftype t); /* "uint16", "ipv4", ... */
+/* Iterates over every registered field: i from 0 while non-NULL. */
+const dx_field *dx_field_at(const dx_session *s, size_t i);
+/* Up to n known field names closest to name (for "did you mean"); returns
+ * how many were written to out. */
+size_t dx_field_suggest(const dx_session *s, const char *name, const char **out, size_t n);
+
+/* ---- packets ----------------------------------------------------------- */
+uint64_t dx_packet_number(const dx_packet *p);     /* 1-based frame number */
+const dx_frame *dx_packet_frame(const dx_packet *p); /* data points into the packet */
+/* Seconds since the first frame of the session. */
+double dx_packet_time_relative(const dx_packet *p);
+/* Summary columns; never NULL. */
+const char *dx_packet_src(const dx_packet *p);
+const char *dx_packet_dst(const dx_packet *p);
+const char *dx_packet_protocol(const dx_packet *p);
+const char *dx_packet_info(const dx_packet *p);
+/* Highest expert severity in the tree (DX_SEV_*). */
+int dx_packet_severity(const dx_packet *p);
+
+/* Data sources: index 0 is the frame; others are reassembled or decoded
+ * buffers that belong to the packet. */
+size_t dx_packet_source_count(const dx_packet *p);
+const char *dx_packet_source_name(const dx_packet *p, size_t i);
+const uint8_t *dx_packet_source_data(const dx_packet *p, size_t i, size_t *len);
+
+/* The root of the tree: its children are the layers (frame, eth, ip, ...). */
+const dx_node *dx_packet_root(const dx_packet *p);
+/* First node for a field, in tree order, or NULL. */
+const dx_node *dx_packet_find(const dx_packet *p, const dx_field *f);
+/* Next node for the same field after `after`, in tree order, or NULL. */
+const dx_node *dx_packet_find_next(const dx_packet *p, const dx_node *after);
+/* Convenience: dx_field_lookup() + dx_packet_find(); NULL if unknown or absent. */
+const dx_node *dx_packet_find_name(const dx_packet *p, const char *name);
+
+/* ---- nodes -------------------------------------------------------------- */
+enum {
+  DX_NODE_TRUNCATED = 1u << 0, /* the bytes ran out before this item ended */
+  DX_NODE_MALFORMED = 1u << 1, /* an impossible value */
+  DX_NODE_HIDDEN = 1u << 2,    /* present for filters/fields, not shown */
+  DX_NODE_GENERATED = 1u << 3, /* computed, not read from the bytes ([...]) */
+  DX_NODE_EXPERT = 1u << 4     /* an expert note */
+};
+enum { DX_SEV_NONE = 0, DX_SEV_CHAT = 1, DX_SEV_NOTE = 2, DX_SEV_WARN = 3, DX_SEV_ERROR = 4 };
+
+const dx_node *dx_node_parent(const dx_node *n);
+const dx_node *dx_node_first_child(const dx_node *n);
+const dx_node *dx_node_next(const dx_node *n);
+const dx_field *dx_node_field(const dx_node *n);
+const char *dx_node_name(const dx_node *n); /* field filter name */
+unsigned dx_node_flags(const dx_node *n);
+int dx_node_severity(const dx_node *n);
+/* Offset and length in data source dx_node_source(). */
+uint32_t dx_node_offset(const dx_node *n);
+uint32_t dx_node_length(const dx_node *n);
+unsigned dx_node_source(const dx_node *n);
+/* Typed values. uint: BOOL, UINTn, FRAMENUM, IPV4 (host order). int: INTn.
+ * double: DOUBLE, and times as seconds. str: STRING (NUL-terminated, may
+ * hold any bytes but NUL; escape before printing). bytes: BYTES, IPV6 (16),
+ * ETHER (6), STRING. */
+uint64_t dx_node_uint(const dx_node *n);
+int64_t dx_node_int(const dx_node *n);
+double dx_node_double(const dx_node *n);
+const char *dx_node_str(const dx_node *n);
+const uint8_t *dx_node_bytes(const dx_node *n, size_t *len);
+/* Formats the human label line ("Source Port: 51514") into buf; returns
+ * the length it needed (like snprintf). Control bytes from the packet are
+ * escaped. */
+size_t dx_node_label(const dx_node *n, char *buf, size_t len);
+/* Formats the value as tshark -T fields prints it ("0x0800", "1",
+ * "127.0.0.1"); returns the length it needed. */
+size_t dx_node_value(const dx_node *n, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DISSECT_DISSECT_H */

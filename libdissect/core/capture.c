@@ -1,0 +1,221 @@
+/* Capture sources through libpcap: pcap/pcapng files, standard input and
+ * live interfaces, with BPF capture filters. */
+#include "dx.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct dx_capture {
+  pcap_t *pc;
+  char *name;
+  int linktype;
+  bool live;
+  uint64_t count;
+  char err[PCAP_ERRBUF_SIZE + 512];
+};
+
+int dx_linktype_supported(int lt) {
+  switch (lt) {
+  case DLT_EN10MB:
+  case DLT_NULL:
+  case DLT_LOOP:
+  case DLT_RAW: /* 12 or 14 depending on the platform */
+  case 14:
+  case 101: /* LINKTYPE_RAW */
+  case DLT_LINUX_SLL:
+  case 276: /* DLT_LINUX_SLL2 */
+  case 228: /* LINKTYPE_IPV4 */
+  case 229: /* LINKTYPE_IPV6 */
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static int fail(char *errbuf, size_t errlen, int rc, const char *fmt, const char *a,
+                const char *b) {
+  if (errbuf && errlen)
+    snprintf(errbuf, errlen, fmt, a, b);
+  return rc;
+}
+
+int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_t errlen) {
+  if (!out || !path)
+    return DX_EINVAL;
+  *out = NULL;
+  if (strcmp(path, "-") != 0) {
+    struct stat st;
+    if (stat(path, &st) != 0)
+      return fail(errbuf, errlen, DX_ENOFILE, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+      return fail(errbuf, errlen, DX_ENOFILE, "%s: %s", path, "is a directory");
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+      return fail(errbuf, errlen, DX_ENOFILE, "%s: %s", path, strerror(errno));
+    fclose(fp);
+    if (st.st_size == 0)
+      return fail(errbuf, errlen, DX_EFORMAT, "%s: %s", path,
+                  "empty file, not a pcap or pcapng capture");
+  }
+  char pe[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *pc =
+      pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+  if (!pc) {
+    const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+    int rc = DX_EFORMAT;
+    if (strstr(pe, "truncated"))
+      rc = DX_ETRUNC;
+    if (strstr(pe, "unknown file format") || strstr(pe, "bad dump file format"))
+      return fail(errbuf, errlen, rc, "%s: not a pcap or pcapng capture (%s)", name, pe);
+    return fail(errbuf, errlen, rc, "%s: %s", name, pe);
+  }
+  dx_capture *c = calloc(1, sizeof *c);
+  if (!c) {
+    pcap_close(pc);
+    return DX_ENOMEM;
+  }
+  c->pc = pc;
+  c->name = strdup(strcmp(path, "-") == 0 ? "standard input" : path);
+  c->linktype = pcap_datalink(pc);
+  if (!c->name) {
+    dx_capture_close(c);
+    return DX_ENOMEM;
+  }
+  if (!dx_linktype_supported(c->linktype)) {
+    const char *ln = pcap_datalink_val_to_name(c->linktype);
+    char lt[96];
+    snprintf(lt, sizeof lt, "%s (%d)", ln ? ln : "unknown", c->linktype);
+    fail(errbuf, errlen, DX_ELINKTYPE, "%s: unsupported link type %s", c->name, lt);
+    dx_capture_close(c);
+    return DX_ELINKTYPE;
+  }
+  *out = c;
+  return DX_OK;
+}
+
+int dx_capture_open_live(dx_capture **out, const char *iface, const char *bpf, int snaplen,
+                         char *errbuf, size_t errlen) {
+  if (!out || !iface)
+    return DX_EINVAL;
+  *out = NULL;
+  char pe[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *pc = pcap_create(iface, pe);
+  if (!pc)
+    return fail(errbuf, errlen, DX_ECAPTURE, "%s: %s", iface, pe);
+  pcap_set_snaplen(pc, snaplen > 0 ? snaplen : 262144);
+  pcap_set_promisc(pc, 1);
+  pcap_set_timeout(pc, 100);
+  pcap_set_immediate_mode(pc, 1);
+  pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
+  int rc = pcap_activate(pc);
+  if (rc < 0) {
+    const char *why = rc == PCAP_ERROR ? pcap_geterr(pc) : pcap_statustostr(rc);
+    char msg[PCAP_ERRBUF_SIZE + 64];
+    snprintf(msg, sizeof msg, "%s", why);
+    pcap_close(pc);
+    return fail(errbuf, errlen, DX_ECAPTURE, "%s: %s", iface, msg);
+  }
+  dx_capture *c = calloc(1, sizeof *c);
+  if (!c) {
+    pcap_close(pc);
+    return DX_ENOMEM;
+  }
+  c->pc = pc;
+  c->live = true;
+  c->name = strdup(iface);
+  c->linktype = pcap_datalink(pc);
+  if (!c->name) {
+    dx_capture_close(c);
+    return DX_ENOMEM;
+  }
+  if (!dx_linktype_supported(c->linktype)) {
+    const char *ln = pcap_datalink_val_to_name(c->linktype);
+    fail(errbuf, errlen, DX_ELINKTYPE, "%s: unsupported link type %s", iface, ln ? ln : "?");
+    dx_capture_close(c);
+    return DX_ELINKTYPE;
+  }
+  if (bpf && *bpf) {
+    rc = dx_capture_set_filter(c, bpf);
+    if (rc != DX_OK) {
+      if (errbuf && errlen)
+        snprintf(errbuf, errlen, "%s", c->err);
+      dx_capture_close(c);
+      return rc;
+    }
+  }
+  *out = c;
+  return DX_OK;
+}
+
+int dx_capture_set_filter(dx_capture *c, const char *bpf) {
+  if (!c || !bpf)
+    return DX_EINVAL;
+  struct bpf_program prog;
+  if (pcap_compile(c->pc, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+    snprintf(c->err, sizeof c->err, "capture filter \"%s\": %s", bpf, pcap_geterr(c->pc));
+    return DX_EINVAL;
+  }
+  int rc = pcap_setfilter(c->pc, &prog);
+  pcap_freecode(&prog);
+  if (rc != 0) {
+    snprintf(c->err, sizeof c->err, "capture filter \"%s\": %s", bpf, pcap_geterr(c->pc));
+    return DX_ECAPTURE;
+  }
+  return DX_OK;
+}
+
+int dx_capture_next(dx_capture *c, dx_frame *f) {
+  if (!c || !f)
+    return DX_EINVAL;
+  for (;;) {
+    struct pcap_pkthdr *h;
+    const u_char *data;
+    int rc = pcap_next_ex(c->pc, &h, &data);
+    if (rc == 1) {
+      c->count++;
+      f->ts_sec = h->ts.tv_sec;
+      f->ts_nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds: opened with NANO precision */
+      f->caplen = h->caplen;
+      f->wirelen = h->len;
+      f->linktype = c->linktype;
+      f->data = data;
+      return 1;
+    }
+    if (rc == 0) /* live timeout: no packet yet */
+      continue;
+    if (rc == PCAP_ERROR_BREAK)
+      return 0;
+    const char *pe = pcap_geterr(c->pc);
+    int code = DX_EIO;
+    if (strstr(pe, "truncated"))
+      code = DX_ETRUNC;
+    else if (strstr(pe, "bogus") || strstr(pe, "invalid") || strstr(pe, "bad"))
+      code = DX_EFORMAT;
+    snprintf(c->err, sizeof c->err, "%s: %s after frame %llu: %s", c->name,
+             code == DX_ETRUNC ? "capture file cut short"
+             : code == DX_EFORMAT ? "corrupt record"
+                                  : "read error",
+             (unsigned long long)c->count, pe);
+    return code;
+  }
+}
+
+const char *dx_capture_error(const dx_capture *c) { return c ? c->err : ""; }
+int dx_capture_linktype(const dx_capture *c) { return c ? c->linktype : -1; }
+void dx_capture_break(dx_capture *c) {
+  if (c)
+    pcap_breakloop(c->pc);
+}
+
+void dx_capture_close(dx_capture *c) {
+  if (!c)
+    return;
+  if (c->pc)
+    pcap_close(c->pc);
+  free(c->name);
+  free(c);
+}

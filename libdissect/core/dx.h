@@ -1,0 +1,382 @@
+/*
+ * Internal API shared by the core, the dissectors (proto/) and the outputs.
+ * Not installed. Dissectors see only this header and dissect.h.
+ *
+ * Writing a dissector (see proto/udp.c for a short example):
+ *   1. Declare the fields once in a static dx_field table. Names follow
+ *      Wireshark's display-filter names where Wireshark has the field.
+ *   2. Declare a dx_protocol (name, label, fields, dissect function, the
+ *      dispatch-table keys it registers for) and add it to proto/registry.c.
+ *   3. In the dissect function read bytes only through a dx_tvb (bounds
+ *      checked), and add nodes with dx_add_*(). dx_add_item() reads and adds
+ *      in one step and marks the node truncated if the bytes run out.
+ */
+#ifndef LIBDISSECT_CORE_DX_H
+#define LIBDISSECT_CORE_DX_H
+
+#include <dissect/dissect.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define DX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define DX_UNUSED(x) (void)(x)
+#if defined(__GNUC__)
+#define DX_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define DX_PRINTF(a, b)
+#endif
+
+/* ---- arena: bump allocator, freed all at once ------------------------- */
+typedef struct dx_arena_chunk dx_arena_chunk;
+typedef struct dx_arena {
+  dx_arena_chunk *head;  /* current chunk */
+  dx_arena_chunk *spare; /* freed chunks kept for reuse (one) */
+  size_t used_total;
+} dx_arena;
+
+void dx_arena_init(dx_arena *a);
+void *dx_arena_alloc(dx_arena *a, size_t n);  /* 16-byte aligned, NULL on OOM */
+void *dx_arena_zalloc(dx_arena *a, size_t n); /* zeroed */
+char *dx_arena_strndup(dx_arena *a, const char *s, size_t n);
+char *dx_arena_printf(dx_arena *a, const char *fmt, ...) DX_PRINTF(2, 3);
+void dx_arena_reset(dx_arena *a); /* frees all but one chunk */
+void dx_arena_destroy(dx_arena *a);
+
+/* ---- value names -------------------------------------------------------- */
+typedef struct dx_vals {
+  uint64_t value;
+  const char *name;
+} dx_vals; /* arrays end with {0, NULL} */
+
+const char *dx_val_name(const dx_vals *v, uint64_t value); /* NULL if none */
+const char *dx_val_name_def(const dx_vals *v, uint64_t value, const char *def);
+
+/* ---- fields ------------------------------------------------------------- */
+typedef enum dx_base {
+  DX_BASE_NONE = 0,
+  DX_BASE_DEC,
+  DX_BASE_HEX,
+  DX_BASE_DEC_HEX, /* "1234 (0x04d2)" in labels, decimal in fields */
+  DX_BASE_HEX_DEC,
+  DX_BASE_OCT,
+  DX_BASE_PORT /* decimal, like BASE_PT_* */
+} dx_base;
+
+struct dx_field {
+  const char *abbrev;  /* filter name: "tcp.srcport" */
+  const char *label;   /* human label: "Source Port" */
+  dx_ftype type;
+  dx_base base;
+  const dx_vals *vals; /* value names, or NULL; for BOOL {0,"Not set"},{1,"Set"} */
+  uint64_t bitmask;    /* for fields inside a wider integer: the bits; 0 if none */
+  uint8_t bits;        /* width of the containing integer for bitmask display */
+  const char *blurb;   /* longer description, may be NULL */
+};
+
+/* Helpers to keep field tables one line per field. */
+#define DX_F(abbr, lbl, t, b) {abbr, lbl, t, b, NULL, 0, 0, NULL}
+#define DX_FV(abbr, lbl, t, b, v) {abbr, lbl, t, b, v, 0, 0, NULL}
+#define DX_FM(abbr, lbl, t, b, v, mask, width) {abbr, lbl, t, b, v, mask, width, NULL}
+
+/* ---- data views: every packet byte is read through one -------------------- */
+typedef struct dx_tvb {
+  const uint8_t *data; /* first byte of this view */
+  uint32_t len;        /* bytes available in this view (captured) */
+  uint32_t reported;   /* bytes the view should have (>= len when the capture was cut) */
+  uint32_t base;       /* offset of data[0] in its data source */
+  uint16_t src;        /* data source index in the packet */
+} dx_tvb;
+
+/* A sub-view of [off, off+len) clipped to what is present. len == UINT32_MAX
+ * means "to the end". Never fails: an out-of-range view is empty. */
+dx_tvb dx_tvb_sub(const dx_tvb *t, uint32_t off, uint32_t len);
+static inline uint32_t dx_tvb_avail(const dx_tvb *t, uint32_t off) {
+  return off < t->len ? t->len - off : 0;
+}
+static inline bool dx_tvb_has(const dx_tvb *t, uint32_t off, uint32_t n) {
+  return off <= t->len && n <= t->len - off;
+}
+/* Readers return true and store the value, or false (value untouched) if
+ * the bytes are not there. Big-endian unless named _le. */
+bool dx_get_u8(const dx_tvb *t, uint32_t off, uint8_t *v);
+bool dx_get_u16(const dx_tvb *t, uint32_t off, uint16_t *v);
+bool dx_get_u24(const dx_tvb *t, uint32_t off, uint32_t *v);
+bool dx_get_u32(const dx_tvb *t, uint32_t off, uint32_t *v);
+bool dx_get_u64(const dx_tvb *t, uint32_t off, uint64_t *v);
+bool dx_get_u16_le(const dx_tvb *t, uint32_t off, uint16_t *v);
+bool dx_get_u32_le(const dx_tvb *t, uint32_t off, uint32_t *v);
+/* Pointer to n bytes at off, or NULL if not all there. */
+const uint8_t *dx_get_ptr(const dx_tvb *t, uint32_t off, uint32_t n);
+
+/* ---- the layer tree --------------------------------------------------- */
+typedef struct dx_packet dx_packet;
+
+struct dx_node {
+  const dx_field *field;
+  struct dx_node *parent, *first_child, *last_child, *next;
+  uint32_t offset, length; /* in data source `src` */
+  uint16_t src;
+  uint8_t flags;    /* DX_NODE_* */
+  uint8_t severity; /* DX_SEV_* */
+  const char *text; /* custom label line (arena), replaces the default label */
+  union {
+    uint64_t u;
+    int64_t i;
+    double d;
+    struct {
+      const uint8_t *p;
+      uint32_t len;
+    } b; /* BYTES, STRING (p NUL-terminated), IPV6, ETHER */
+    struct {
+      int64_t sec;
+      int32_t nsec;
+    } t; /* ABSTIME, RELTIME */
+  } v;
+};
+
+/* Adding nodes. parent may be NULL only for the root's children (pass
+ * dx_packet_root_mut()). All return the new node, or NULL if memory ran out
+ * (callers may ignore NULL: every dx_add_* and dx_node_* accepts a NULL
+ * parent/node and does nothing). Offsets are relative to the tvb. */
+dx_node *dx_add_proto(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                      uint32_t off, uint32_t len);
+dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len);
+dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len, uint64_t v);
+dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                    uint32_t off, uint32_t len, int64_t v);
+dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                       uint32_t off, uint32_t len, double v);
+dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                      uint32_t off, uint32_t len); /* value = the bytes at off (clipped) */
+dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen);
+/* STRING value copied into the arena (NUL added). */
+dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                       uint32_t off, uint32_t len, const char *s, size_t slen);
+dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len, int64_t sec, int32_t nsec);
+/* Reads the value from the tvb according to the field type (UINTn/INTn/BOOL
+ * big-endian of `len` bytes, masked and shifted by bitmask; IPV4; IPV6;
+ * ETHER; BYTES; STRING as raw bytes) and adds it. If the bytes are not all
+ * there it adds the node marked DX_NODE_TRUNCATED with the bytes present
+ * and returns it; check dx_node_ok() if you need to know. */
+dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len);
+/* Little-endian integer variant of dx_add_item. */
+dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                        uint32_t off, uint32_t len);
+
+/* Node adjustments (all NULL-safe). */
+void dx_node_set_len(dx_node *n, uint32_t len);
+void dx_node_set_flags(dx_node *n, unsigned flags);
+/* Replaces the label line with a formatted one (arena copy). */
+void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+/* Appends to the current label line (which is first materialised). */
+void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+static inline bool dx_node_ok(const dx_node *n) {
+  return n && !(n->flags & (DX_NODE_TRUNCATED | DX_NODE_MALFORMED));
+}
+
+/* Expert notes: a child node under `parent` (field `f` is a DX_FT_NONE or
+ * DX_FT_BOOL expert field such as "_ws.malformed" or "tcp.analysis.flags")
+ * with a message, a severity, and DX_NODE_EXPERT. The packet's severity is
+ * raised accordingly. flags may add DX_NODE_MALFORMED/TRUNCATED to `parent`. */
+dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severity,
+                   const char *fmt, ...) DX_PRINTF(5, 6);
+/* Marks `n` (and nothing else) truncated and adds an expert error
+ * "_ws.malformed" child: "[Packet truncated: <what>]". */
+void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what);
+/* Marks `n` malformed with an explanation (expert error). */
+void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+
+/* ---- packets ----------------------------------------------------------- */
+#define DX_DESEGMENT_ONE_MORE 0x0fffffffu
+
+typedef struct dx_source {
+  const char *name; /* "Frame (74 bytes)", "Reassembled TCP (4410 bytes)" */
+  const uint8_t *data;
+  uint32_t len;
+} dx_source;
+
+#define DX_MAX_SOURCES 16
+
+typedef enum dx_addr_type { DX_AT_NONE = 0, DX_AT_ETHER, DX_AT_IPV4, DX_AT_IPV6 } dx_addr_type;
+typedef struct dx_addr {
+  dx_addr_type type;
+  uint8_t a[16]; /* ETHER: 6 bytes; IPV4: 4 bytes (network order); IPV6: 16 */
+} dx_addr;
+
+struct dx_session;
+
+struct dx_packet {
+  struct dx_session *sess;
+  dx_arena arena;
+  dx_frame frame; /* frame.data points at sources[0].data (a copy) */
+  uint64_t num;
+  int64_t rel_sec; /* time since first frame */
+  int32_t rel_nsec;
+  dx_node root;
+  dx_source sources[DX_MAX_SOURCES];
+  uint16_t nsources;
+  uint8_t severity; /* highest expert severity */
+  bool want_columns; /* consumers that show summaries set this; dissectors
+                        may skip building Info text when false */
+  /* "pinfo": the layers set these for the ones above them. */
+  dx_addr net_src, net_dst; /* network layer addresses */
+  dx_addr dl_src, dl_dst;   /* link layer addresses */
+  uint16_t srcport, dstport;
+  uint8_t ipproto;  /* transport protocol number of the innermost IP */
+  uint32_t stream;  /* tcp.stream/udp.stream of this packet, if any */
+  int fragmented;   /* >0 while dissecting a non-first fragment payload */
+  unsigned depth;   /* nesting of dx_dissect_table, bounded */
+  /* TCP stream context, set by tcp.c before it calls an application
+   * dissector on in-order stream bytes (NULL/0 otherwise). */
+  struct dx_flow *flow;
+  int flow_dir; /* 0: from the flow's initiator, 1: towards it */
+  /* Desegmentation request (Wireshark's model). An application dissector
+   * over TCP that finds its PDU incomplete sets desegment_offset to where
+   * the incomplete PDU starts in the tvb it was given and desegment_len to
+   * how many more bytes it needs (DX_DESEGMENT_ONE_MORE if unknown), then
+   * returns. tcp.c buffers those bytes (bounded) and calls the dissector
+   * again, on the frame that completes the PDU, with a tvb over a
+   * reassembled data source. */
+  uint32_t desegment_offset, desegment_len;
+  /* Summary columns (arena strings). */
+  const char *col_src, *col_dst, *col_proto;
+  char *col_info;
+  size_t col_info_len, col_info_cap;
+  bool col_info_fenced; /* a fence: later layers append after a separator */
+};
+
+/* Root node of the packet (its children are the protocol layers). */
+static inline dx_node *dx_packet_root_mut(dx_packet *p) { return &p->root; }
+/* Adds a data source (copying the bytes into the arena); returns a tvb over
+ * it or an empty tvb if DX_MAX_SOURCES is reached. */
+dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len);
+/* A tvb over the whole frame. */
+dx_tvb dx_packet_frame_tvb(const dx_packet *p);
+
+/* Column helpers. Src/dst strings are copied. */
+void dx_col_set_proto(dx_packet *p, const char *proto); /* static string */
+void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst);
+void dx_col_info_set(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
+void dx_col_info_append(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
+/* Appends ", " first if Info is not empty (or " , " style separators as
+ * tshark does for several PDUs in one frame). */
+void dx_col_info_append_sep(dx_packet *p, const char *sep, const char *fmt, ...)
+    DX_PRINTF(3, 4);
+void dx_col_info_clear(dx_packet *p);
+
+/* Address formatting ("127.0.0.1", "::1", "00:11:22:33:44:55"). */
+size_t dx_addr_format(const dx_addr *a, char *buf, size_t len);
+void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes);
+bool dx_addr_eq(const dx_addr *a, const dx_addr *b);
+int dx_addr_cmp(const dx_addr *a, const dx_addr *b);
+
+/* ---- protocols and dispatch ------------------------------------------------ */
+typedef enum dx_table {
+  DX_TABLE_NONE = 0,
+  DX_TABLE_LINKTYPE, /* key: DLT_ value */
+  DX_TABLE_ETHERTYPE,
+  DX_TABLE_IPPROTO,
+  DX_TABLE_UDP_PORT,
+  DX_TABLE_TCP_PORT,
+  DX_TABLE_COUNT
+} dx_table;
+
+typedef struct dx_reg {
+  dx_table table;
+  uint32_t key;
+} dx_reg;
+
+/* A dissector returns how many bytes of the tvb it took as its own (its
+ * header and whatever sub-dissectors took), or 0 if the bytes are not its
+ * protocol (heuristic refusal). It must never read outside `t`. */
+typedef uint32_t (*dx_dissect_fn)(dx_packet *p, const dx_tvb *t, dx_node *parent);
+/* Heuristic dissectors are tried on TCP/UDP payloads whose port is not
+ * registered; return 0 to refuse without adding anything. */
+typedef struct dx_protocol {
+  const char *name;  /* "tcp" */
+  const char *label; /* "Transmission Control Protocol" */
+  const dx_field *fields; /* the protocol's field table; fields[0] is the protocol itself */
+  size_t nfields;
+  dx_dissect_fn dissect;
+  const dx_reg *regs; /* dispatch keys, ending with {DX_TABLE_NONE, 0} */
+  dx_dissect_fn heuristic_udp; /* may be NULL */
+  dx_dissect_fn heuristic_tcp; /* may be NULL */
+  /* Per-session state: created with the session, freed with it. May be NULL. */
+  void *(*state_new)(struct dx_session *s);
+  void (*state_free)(void *state);
+} dx_protocol;
+
+/* The registry (proto/registry.c): every protocol, in a fixed order. */
+extern const dx_protocol *const dx_protocols[];
+extern const size_t dx_nprotocols;
+
+/* Per-session state of a protocol (from its state_new), or NULL. */
+void *dx_proto_state(const dx_packet *p, const dx_protocol *proto);
+
+/* Dispatches `t` to the protocol registered for (table, key). Returns the
+ * bytes taken, or 0 if nothing is registered or it refused. */
+uint32_t dx_dissect_table(dx_packet *p, dx_table table, uint32_t key, const dx_tvb *t,
+                          dx_node *parent);
+/* Tries the heuristic dissectors for TCP (tcp != 0) or UDP payloads. */
+uint32_t dx_dissect_heuristic(dx_packet *p, bool tcp, const dx_tvb *t, dx_node *parent);
+/* Adds the leftover bytes as a "data" layer (data.data, data.len). */
+void dx_dissect_data(dx_packet *p, const dx_tvb *t, dx_node *parent);
+
+/* Session configuration, as seen by dissectors (defaults applied). */
+const dx_config *dx_packet_config(const dx_packet *p);
+
+/* ---- flows (TCP and UDP conversations) ------------------------------------ */
+/* A flow is identified by (ipproto, addresses, ports) in either direction.
+ * Direction 0 is from the first packet's source to its destination. */
+typedef struct dx_flow {
+  uint8_t ipproto;
+  dx_addr addr[2]; /* addr[0] = initiator (first seen source) */
+  uint16_t port[2];
+  uint32_t index;  /* tcp.stream / udp.stream: per-protocol, in order of first appearance */
+  uint64_t first_frame, last_frame;
+  int64_t first_sec, last_sec; /* absolute time of first/last packet */
+  int32_t first_nsec, last_nsec;
+  uint64_t packets[2], bytes[2];
+  void *proto_data;                 /* owned by the transport protocol (tcp.c/udp.c) */
+  void (*proto_free)(void *data);   /* called when the flow is dropped */
+  void *app_data;                   /* owned by the application protocol */
+  void (*app_free)(void *data);
+  const dx_protocol *app;           /* application protocol once decided, or NULL */
+  /* internal */
+  struct dx_flow *hnext, *lru_prev, *lru_next;
+  uint32_t hash;
+} dx_flow;
+
+/* Finds or creates the flow of the current packet (p->net_src/dst,
+ * srcport/dstport, ipproto). *dir is set to 0 or 1. Returns NULL only if
+ * memory ran out; when the flow cap is reached the least recently used flow
+ * is dropped and an expert note is added under `parent`. */
+dx_flow *dx_flow_get(dx_packet *p, dx_node *parent, int *dir);
+/* Looks a flow up without creating it. */
+dx_flow *dx_flow_find(dx_packet *p, int *dir);
+/* Forgets a flow now (e.g. after a TCP connection fully closed). */
+void dx_flow_drop(dx_packet *p, dx_flow *f);
+
+/* Iteration over live flows (for conversation lists). */
+typedef void (*dx_flow_visit_fn)(const dx_flow *f, void *ctx);
+void dx_session_flows(const dx_session *s, dx_flow_visit_fn fn, void *ctx);
+
+/* ---- common expert fields (core/expert.c) ---------------------------------- */
+extern const dx_protocol dx_proto_expert; /* "_ws" fields */
+const dx_field *dx_field_malformed(void);  /* _ws.malformed */
+const dx_field *dx_field_expert(void);     /* _ws.expert */
+const dx_field *dx_field_limit(void);      /* _ws.limit: a cap was reached */
+
+/* ---- formatting helpers (output/format.c) ------------------------------------ */
+/* Escapes bytes for a terminal: printable ASCII kept, \\, \n, \t, \r, \xNN
+ * for the rest. Writes at most len-1 chars + NUL, returns needed length. */
+size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);
+
+#endif /* LIBDISSECT_CORE_DX_H */

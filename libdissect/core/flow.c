@@ -1,0 +1,196 @@
+/* The flow table: TCP and UDP conversations keyed by their 5-tuple in
+ * either direction, with a cap and least-recently-used eviction so memory
+ * stays bounded on captures of any size. */
+#include "session.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int dx_flow_table_init(dx_flow_table *ft, size_t cap) {
+  memset(ft, 0, sizeof *ft);
+  size_t n = 1024;
+  while (n < cap && n < (1u << 22))
+    n <<= 1;
+  ft->buckets = calloc(n, sizeof *ft->buckets);
+  if (!ft->buckets)
+    return DX_ENOMEM;
+  ft->nbuckets = n;
+  return DX_OK;
+}
+
+static void flow_release(dx_flow *f) {
+  if (f->app_free && f->app_data)
+    f->app_free(f->app_data);
+  if (f->proto_free && f->proto_data)
+    f->proto_free(f->proto_data);
+  free(f);
+}
+
+void dx_flow_table_free(dx_flow_table *ft) {
+  dx_flow *f = ft->lru_head;
+  while (f) {
+    dx_flow *n = f->lru_next;
+    flow_release(f);
+    f = n;
+  }
+  free(ft->buckets);
+  memset(ft, 0, sizeof *ft);
+}
+
+static uint32_t mix(uint32_t h, const uint8_t *d, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    h = (h ^ d[i]) * 16777619u;
+  return h;
+}
+
+/* A direction-independent hash: the two endpoints are hashed in a canonical
+ * order. */
+static uint32_t flow_hash(uint8_t proto, const dx_addr *a, uint16_t pa, const dx_addr *b,
+                          uint16_t pb) {
+  int c = dx_addr_cmp(a, b);
+  if (c > 0 || (c == 0 && pa > pb)) {
+    const dx_addr *t = a;
+    a = b;
+    b = t;
+    uint16_t tp = pa;
+    pa = pb;
+    pb = tp;
+  }
+  uint32_t h = 2166136261u ^ proto;
+  h = mix(h, a->a, 16);
+  h = mix(h, (const uint8_t *)&pa, 2);
+  h = mix(h, b->a, 16);
+  h = mix(h, (const uint8_t *)&pb, 2);
+  return h ^ (h >> 15);
+}
+
+static void lru_unlink(dx_flow_table *ft, dx_flow *f) {
+  if (f->lru_prev)
+    f->lru_prev->lru_next = f->lru_next;
+  else
+    ft->lru_head = f->lru_next;
+  if (f->lru_next)
+    f->lru_next->lru_prev = f->lru_prev;
+  else
+    ft->lru_tail = f->lru_prev;
+  f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_push(dx_flow_table *ft, dx_flow *f) {
+  f->lru_prev = NULL;
+  f->lru_next = ft->lru_head;
+  if (ft->lru_head)
+    ft->lru_head->lru_prev = f;
+  ft->lru_head = f;
+  if (!ft->lru_tail)
+    ft->lru_tail = f;
+}
+
+static void table_remove(dx_flow_table *ft, dx_flow *f) {
+  dx_flow **pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
+  while (*pp && *pp != f)
+    pp = &(*pp)->hnext;
+  if (*pp)
+    *pp = f->hnext;
+  lru_unlink(ft, f);
+  ft->count--;
+}
+
+static dx_flow *lookup(dx_packet *p, int *dir, uint32_t *hash_out) {
+  dx_flow_table *ft = &p->sess->flows;
+  uint32_t h = flow_hash(p->ipproto, &p->net_src, p->srcport, &p->net_dst, p->dstport);
+  if (hash_out)
+    *hash_out = h;
+  for (dx_flow *f = ft->buckets[h & (ft->nbuckets - 1)]; f; f = f->hnext) {
+    if (f->hash != h || f->ipproto != p->ipproto)
+      continue;
+    if (f->port[0] == p->srcport && f->port[1] == p->dstport &&
+        dx_addr_eq(&f->addr[0], &p->net_src) && dx_addr_eq(&f->addr[1], &p->net_dst)) {
+      *dir = 0;
+      return f;
+    }
+    if (f->port[1] == p->srcport && f->port[0] == p->dstport &&
+        dx_addr_eq(&f->addr[1], &p->net_src) && dx_addr_eq(&f->addr[0], &p->net_dst)) {
+      *dir = 1;
+      return f;
+    }
+  }
+  return NULL;
+}
+
+static void touch(dx_packet *p, dx_flow *f, int dir) {
+  dx_flow_table *ft = &p->sess->flows;
+  if (ft->lru_head != f) {
+    lru_unlink(ft, f);
+    lru_push(ft, f);
+  }
+  f->last_frame = p->num;
+  f->last_sec = p->frame.ts_sec;
+  f->last_nsec = (int32_t)p->frame.ts_nsec;
+  f->packets[dir]++;
+  f->bytes[dir] += p->frame.wirelen;
+}
+
+dx_flow *dx_flow_find(dx_packet *p, int *dir) {
+  int d = 0;
+  dx_flow *f = lookup(p, &d, NULL);
+  if (dir)
+    *dir = d;
+  return f;
+}
+
+dx_flow *dx_flow_get(dx_packet *p, dx_node *parent, int *dir) {
+  dx_flow_table *ft = &p->sess->flows;
+  uint32_t h;
+  int d = 0;
+  dx_flow *f = lookup(p, &d, &h);
+  if (f) {
+    touch(p, f, d);
+    if (dir)
+      *dir = d;
+    return f;
+  }
+  if (ft->count >= p->sess->cfg.max_flows && ft->lru_tail) {
+    dx_flow *old = ft->lru_tail;
+    table_remove(ft, old);
+    flow_release(old);
+    ft->dropped++;
+    dx_expert(p, parent, dx_field_limit(), DX_SEV_WARN,
+              "[Flow table full (%u flows): the least recently used flow was dropped]",
+              p->sess->cfg.max_flows);
+  }
+  f = calloc(1, sizeof *f);
+  if (!f)
+    return NULL;
+  f->ipproto = p->ipproto;
+  f->addr[0] = p->net_src;
+  f->addr[1] = p->net_dst;
+  f->port[0] = p->srcport;
+  f->port[1] = p->dstport;
+  f->index = ft->next_index[p->ipproto]++;
+  f->first_frame = p->num;
+  f->first_sec = p->frame.ts_sec;
+  f->first_nsec = (int32_t)p->frame.ts_nsec;
+  f->hash = h;
+  size_t b = h & (ft->nbuckets - 1);
+  f->hnext = ft->buckets[b];
+  ft->buckets[b] = f;
+  ft->count++;
+  lru_push(ft, f);
+  touch(p, f, 0);
+  if (dir)
+    *dir = 0;
+  return f;
+}
+
+void dx_flow_drop(dx_packet *p, dx_flow *f) {
+  if (!f)
+    return;
+  table_remove(&p->sess->flows, f);
+  flow_release(f);
+}
+
+void dx_session_flows(const dx_session *s, dx_flow_visit_fn fn, void *ctx) {
+  for (const dx_flow *f = s->flows.lru_head; f; f = f->lru_next)
+    fn(f, ctx);
+}

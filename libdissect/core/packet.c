@@ -1,0 +1,243 @@
+/* Public accessors for packets and nodes, columns and addresses. */
+#include "session.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+uint64_t dx_packet_number(const dx_packet *p) { return p->num; }
+const dx_frame *dx_packet_frame(const dx_packet *p) { return &p->frame; }
+double dx_packet_time_relative(const dx_packet *p) {
+  return (double)p->rel_sec + p->rel_nsec / 1e9;
+}
+const char *dx_packet_src(const dx_packet *p) { return p->col_src ? p->col_src : ""; }
+const char *dx_packet_dst(const dx_packet *p) { return p->col_dst ? p->col_dst : ""; }
+const char *dx_packet_protocol(const dx_packet *p) { return p->col_proto ? p->col_proto : ""; }
+const char *dx_packet_info(const dx_packet *p) { return p->col_info ? p->col_info : ""; }
+int dx_packet_severity(const dx_packet *p) { return p->severity; }
+
+size_t dx_packet_source_count(const dx_packet *p) { return p->nsources; }
+const char *dx_packet_source_name(const dx_packet *p, size_t i) {
+  return i < p->nsources ? p->sources[i].name : NULL;
+}
+const uint8_t *dx_packet_source_data(const dx_packet *p, size_t i, size_t *len) {
+  if (i >= p->nsources) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  if (len)
+    *len = p->sources[i].len;
+  return p->sources[i].data;
+}
+
+const dx_node *dx_packet_root(const dx_packet *p) { return &p->root; }
+
+/* Pre-order successor of n within the tree under root. */
+static const dx_node *next_preorder(const dx_node *n) {
+  if (n->first_child)
+    return n->first_child;
+  while (n) {
+    if (n->next)
+      return n->next;
+    n = n->parent;
+  }
+  return NULL;
+}
+
+const dx_node *dx_packet_find(const dx_packet *p, const dx_field *f) {
+  if (!p || !f)
+    return NULL;
+  for (const dx_node *n = p->root.first_child; n; n = next_preorder(n))
+    if (n->field == f)
+      return n;
+  return NULL;
+}
+
+const dx_node *dx_packet_find_next(const dx_packet *p, const dx_node *after) {
+  (void)p;
+  if (!after)
+    return NULL;
+  for (const dx_node *n = next_preorder(after); n; n = next_preorder(n))
+    if (n->field == after->field)
+      return n;
+  return NULL;
+}
+
+const dx_node *dx_packet_find_name(const dx_packet *p, const char *name) {
+  return dx_packet_find(p, dx_field_lookup(p->sess, name));
+}
+
+const dx_node *dx_node_parent(const dx_node *n) { return n ? n->parent : NULL; }
+const dx_node *dx_node_first_child(const dx_node *n) { return n ? n->first_child : NULL; }
+const dx_node *dx_node_next(const dx_node *n) { return n ? n->next : NULL; }
+const dx_field *dx_node_field(const dx_node *n) { return n ? n->field : NULL; }
+const char *dx_node_name(const dx_node *n) {
+  return n && n->field ? n->field->abbrev : "";
+}
+unsigned dx_node_flags(const dx_node *n) { return n ? n->flags : 0; }
+int dx_node_severity(const dx_node *n) { return n ? n->severity : 0; }
+uint32_t dx_node_offset(const dx_node *n) { return n ? n->offset : 0; }
+uint32_t dx_node_length(const dx_node *n) { return n ? n->length : 0; }
+unsigned dx_node_source(const dx_node *n) { return n ? n->src : 0; }
+uint64_t dx_node_uint(const dx_node *n) { return n ? n->v.u : 0; }
+int64_t dx_node_int(const dx_node *n) { return n ? n->v.i : 0; }
+double dx_node_double(const dx_node *n) {
+  if (!n || !n->field)
+    return 0;
+  switch (n->field->type) {
+  case DX_FT_DOUBLE: return n->v.d;
+  case DX_FT_ABSTIME:
+  case DX_FT_RELTIME: return (double)n->v.t.sec + n->v.t.nsec / 1e9;
+  case DX_FT_INT32:
+  case DX_FT_INT64: return (double)n->v.i;
+  default: return (double)n->v.u;
+  }
+}
+const char *dx_node_str(const dx_node *n) {
+  if (!n || !n->field || n->field->type != DX_FT_STRING || !n->v.b.p)
+    return "";
+  return (const char *)n->v.b.p;
+}
+const uint8_t *dx_node_bytes(const dx_node *n, size_t *len) {
+  if (!n || !n->field) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  switch (n->field->type) {
+  case DX_FT_BYTES:
+  case DX_FT_STRING:
+  case DX_FT_IPV6:
+  case DX_FT_ETHER:
+    if (len)
+      *len = n->v.b.len;
+    return n->v.b.p;
+  default:
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+}
+
+/* ---- columns ---- */
+void dx_col_set_proto(dx_packet *p, const char *proto) { p->col_proto = proto; }
+
+void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst) {
+  if (!p->want_columns)
+    return;
+  char a[64], b[64];
+  dx_addr_format(src, a, sizeof a);
+  dx_addr_format(dst, b, sizeof b);
+  p->col_src = dx_arena_strndup(&p->arena, a, strlen(a));
+  p->col_dst = dx_arena_strndup(&p->arena, b, strlen(b));
+}
+
+static void info_vappend(dx_packet *p, const char *fmt, va_list ap) {
+  char buf[1024];
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  if (n <= 0)
+    return;
+  size_t add = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+  size_t need = p->col_info_len + add + 1;
+  if (need > 4096) /* the Info column is bounded */
+    return;
+  if (need > p->col_info_cap) {
+    size_t cap = p->col_info_cap ? p->col_info_cap * 2 : 128;
+    while (cap < need)
+      cap *= 2;
+    char *nb = dx_arena_alloc(&p->arena, cap);
+    if (!nb)
+      return;
+    if (p->col_info_len)
+      memcpy(nb, p->col_info, p->col_info_len);
+    p->col_info = nb;
+    p->col_info_cap = cap;
+  }
+  memcpy(p->col_info + p->col_info_len, buf, add);
+  p->col_info_len += add;
+  p->col_info[p->col_info_len] = 0;
+}
+
+void dx_col_info_clear(dx_packet *p) {
+  p->col_info_len = 0;
+  if (p->col_info)
+    p->col_info[0] = 0;
+}
+
+void dx_col_info_set(dx_packet *p, const char *fmt, ...) {
+  if (!p->want_columns)
+    return;
+  dx_col_info_clear(p);
+  va_list ap;
+  va_start(ap, fmt);
+  info_vappend(p, fmt, ap);
+  va_end(ap);
+}
+
+void dx_col_info_append(dx_packet *p, const char *fmt, ...) {
+  if (!p->want_columns)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  info_vappend(p, fmt, ap);
+  va_end(ap);
+}
+
+void dx_col_info_append_sep(dx_packet *p, const char *sep, const char *fmt, ...) {
+  if (!p->want_columns)
+    return;
+  if (p->col_info_len)
+    dx_col_info_append(p, "%s", sep);
+  va_list ap;
+  va_start(ap, fmt);
+  info_vappend(p, fmt, ap);
+  va_end(ap);
+}
+
+/* ---- addresses ---- */
+size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
+  if (!len)
+    return 0;
+  buf[0] = 0;
+  switch (a->type) {
+  case DX_AT_ETHER:
+    return (size_t)snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", a->a[0], a->a[1], a->a[2],
+                            a->a[3], a->a[4], a->a[5]);
+  case DX_AT_IPV4:
+    inet_ntop(AF_INET, a->a, buf, (socklen_t)len);
+    return strlen(buf);
+  case DX_AT_IPV6:
+    inet_ntop(AF_INET6, a->a, buf, (socklen_t)len);
+    return strlen(buf);
+  default: return 0;
+  }
+}
+
+void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes) {
+  memset(a, 0, sizeof *a);
+  a->type = t;
+  size_t n = t == DX_AT_ETHER ? 6 : t == DX_AT_IPV4 ? 4 : t == DX_AT_IPV6 ? 16 : 0;
+  if (n && bytes)
+    memcpy(a->a, bytes, n);
+}
+
+bool dx_addr_eq(const dx_addr *a, const dx_addr *b) { return dx_addr_cmp(a, b) == 0; }
+
+int dx_addr_cmp(const dx_addr *a, const dx_addr *b) {
+  if (a->type != b->type)
+    return a->type < b->type ? -1 : 1;
+  return memcmp(a->a, b->a, sizeof a->a);
+}
+
+const char *dx_val_name(const dx_vals *v, uint64_t value) {
+  for (; v && v->name; v++)
+    if (v->value == value)
+      return v->name;
+  return NULL;
+}
+
+const char *dx_val_name_def(const dx_vals *v, uint64_t value, const char *def) {
+  const char *n = dx_val_name(v, value);
+  return n ? n : def;
+}

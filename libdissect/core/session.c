@@ -1,0 +1,424 @@
+/* Sessions: the field registry, dispatch tables, per-protocol state, and the
+ * entry point that turns a frame into a packet. */
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const dx_config defaults = {
+    .max_flows = 65536,
+    .max_frag_datagrams = 1024,
+    .max_frag_bytes = 65535,
+    .frag_timeout_ms = 30000,
+    .max_stream_bytes = 1u << 20,
+    .max_total_stream_bytes = 256ull << 20,
+    .max_dns_pending = 65536,
+    .check_checksums = 0,
+    .keylog_file = NULL,
+};
+
+const char *dx_version(void) { return DX_VERSION_STRING; }
+
+const char *dx_strerror(int status) {
+  switch (status) {
+  case DX_OK: return "success";
+  case DX_ENOMEM: return "out of memory";
+  case DX_EINVAL: return "invalid argument";
+  case DX_EIO: return "read error";
+  case DX_ENOFILE: return "file missing or unreadable";
+  case DX_EFORMAT: return "not a capture file, or corrupt";
+  case DX_ELINKTYPE: return "unsupported link type";
+  case DX_ETRUNC: return "capture file cut short";
+  case DX_ENOFIELD: return "unknown field";
+  case DX_ELIMIT: return "a configured limit was reached";
+  case DX_ECAPTURE: return "capture error";
+  case DX_EFILTER: return "display filter error";
+  default: return "unknown error";
+  }
+}
+
+static int cmp_field(const void *a, const void *b) {
+  const dx_field *fa = *(const dx_field *const *)a, *fb = *(const dx_field *const *)b;
+  return strcmp(fa->abbrev, fb->abbrev);
+}
+
+static int cmp_dispatch(const void *a, const void *b) {
+  const dx_dispatch *x = a, *y = b;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int build_index(dx_session *s) {
+  size_t n = 0;
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    n += dx_protocols[i]->nfields;
+  s->index = calloc(n ? n : 1, sizeof *s->index);
+  if (!s->index)
+    return DX_ENOMEM;
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    for (size_t j = 0; j < dx_protocols[i]->nfields; j++)
+      s->index[s->nindex++] = &dx_protocols[i]->fields[j];
+  qsort(s->index, s->nindex, sizeof *s->index, cmp_field);
+  /* Keep the first of duplicate names (a protocol may reuse a name). */
+  size_t w = 0;
+  for (size_t r = 0; r < s->nindex; r++)
+    if (w == 0 || strcmp(s->index[w - 1]->abbrev, s->index[r]->abbrev) != 0)
+      s->index[w++] = s->index[r];
+  s->nindex = w;
+  return DX_OK;
+}
+
+static int build_tables(dx_session *s) {
+  size_t counts[DX_TABLE_COUNT] = {0};
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *pr = dx_protocols[i];
+    for (const dx_reg *r = pr->regs; r && r->table != DX_TABLE_NONE; r++)
+      counts[r->table]++;
+    if (pr->heuristic_tcp)
+      s->nheur_tcp++;
+    if (pr->heuristic_udp)
+      s->nheur_udp++;
+  }
+  for (int t = 0; t < DX_TABLE_COUNT; t++) {
+    s->tables[t] = calloc(counts[t] ? counts[t] : 1, sizeof(dx_dispatch));
+    if (!s->tables[t])
+      return DX_ENOMEM;
+  }
+  s->heur_tcp = calloc(s->nheur_tcp + 1, sizeof *s->heur_tcp);
+  s->heur_udp = calloc(s->nheur_udp + 1, sizeof *s->heur_udp);
+  if (!s->heur_tcp || !s->heur_udp)
+    return DX_ENOMEM;
+  s->nheur_tcp = s->nheur_udp = 0;
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *pr = dx_protocols[i];
+    for (const dx_reg *r = pr->regs; r && r->table != DX_TABLE_NONE; r++) {
+      dx_dispatch *d = &s->tables[r->table][s->ntables[r->table]++];
+      d->key = r->key;
+      d->proto = pr;
+    }
+    if (pr->heuristic_tcp)
+      s->heur_tcp[s->nheur_tcp++] = pr;
+    if (pr->heuristic_udp)
+      s->heur_udp[s->nheur_udp++] = pr;
+  }
+  for (int t = 0; t < DX_TABLE_COUNT; t++)
+    qsort(s->tables[t], s->ntables[t], sizeof(dx_dispatch), cmp_dispatch);
+  return DX_OK;
+}
+
+int dx_session_new(dx_session **out, const dx_config *cfg) {
+  if (!out)
+    return DX_EINVAL;
+  *out = NULL;
+  dx_session *s = calloc(1, sizeof *s);
+  if (!s)
+    return DX_ENOMEM;
+  s->cfg = defaults;
+  if (cfg) {
+#define TAKE(m)                                                                                    \
+  if (cfg->m)                                                                                      \
+  s->cfg.m = cfg->m
+    TAKE(max_flows);
+    TAKE(max_frag_datagrams);
+    TAKE(max_frag_bytes);
+    TAKE(frag_timeout_ms);
+    TAKE(max_stream_bytes);
+    TAKE(max_total_stream_bytes);
+    TAKE(max_dns_pending);
+    TAKE(check_checksums);
+#undef TAKE
+    if (cfg->keylog_file) {
+      s->keylog_file = strdup(cfg->keylog_file);
+      if (!s->keylog_file) {
+        free(s);
+        return DX_ENOMEM;
+      }
+      s->cfg.keylog_file = s->keylog_file;
+    }
+  }
+  int rc = build_index(s);
+  if (rc == DX_OK)
+    rc = build_tables(s);
+  if (rc == DX_OK)
+    rc = dx_flow_table_init(&s->flows, s->cfg.max_flows);
+  if (rc == DX_OK) {
+    s->states = calloc(dx_nprotocols + 1, sizeof *s->states);
+    if (!s->states)
+      rc = DX_ENOMEM;
+  }
+  for (size_t i = 0; rc == DX_OK && i < dx_nprotocols; i++) {
+    if (dx_protocols[i]->state_new) {
+      s->states[i] = dx_protocols[i]->state_new(s);
+      if (!s->states[i])
+        rc = DX_ENOMEM;
+    }
+  }
+  if (rc != DX_OK) {
+    dx_session_free(s);
+    return rc;
+  }
+  *out = s;
+  return DX_OK;
+}
+
+void dx_session_free(dx_session *s) {
+  if (!s)
+    return;
+  /* Flows first: their free callbacks may use protocol state. */
+  dx_flow_table_free(&s->flows);
+  if (s->states) {
+    for (size_t i = 0; i < dx_nprotocols; i++)
+      if (s->states[i] && dx_protocols[i]->state_free)
+        dx_protocols[i]->state_free(s->states[i]);
+    free(s->states);
+  }
+  for (int t = 0; t < DX_TABLE_COUNT; t++)
+    free(s->tables[t]);
+  free(s->heur_tcp);
+  free(s->heur_udp);
+  free(s->index);
+  free(s->keylog_file);
+  if (s->spare) {
+    dx_arena_destroy(&s->spare->arena);
+    free(s->spare);
+  }
+  free(s);
+}
+
+const dx_config *dx_packet_config(const dx_packet *p) { return &p->sess->cfg; }
+
+void *dx_proto_state(const dx_packet *p, const dx_protocol *proto) {
+  const dx_session *s = p->sess;
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    if (dx_protocols[i] == proto)
+      return s->states[i];
+  return NULL;
+}
+
+/* ---- field registry lookups ---- */
+static int cmp_name(const void *key, const void *elem) {
+  return strcmp((const char *)key, (*(const dx_field *const *)elem)->abbrev);
+}
+
+const dx_field *dx_field_lookup(const dx_session *s, const char *name) {
+  if (!s || !name)
+    return NULL;
+  const dx_field *const *f = bsearch(name, s->index, s->nindex, sizeof *s->index, cmp_name);
+  return f ? *f : NULL;
+}
+
+const dx_field *dx_field_at(const dx_session *s, size_t i) {
+  return s && i < s->nindex ? s->index[i] : NULL;
+}
+
+const char *dx_field_name(const dx_field *f) { return f ? f->abbrev : NULL; }
+const char *dx_field_label(const dx_field *f) { return f ? f->label : NULL; }
+dx_ftype dx_field_type(const dx_field *f) { return f ? f->type : DX_FT_NONE; }
+
+const char *dx_ftype_name(dx_ftype t) {
+  static const char *const names[] = {"none",   "protocol", "bool",    "uint8",  "uint16",
+                                      "uint24", "uint32",   "uint64",  "int32",  "int64",
+                                      "double", "string",   "bytes",   "ipv4",   "ipv6",
+                                      "ether",  "abstime",  "reltime", "framenum"};
+  return (size_t)t < DX_ARRAY_LEN(names) ? names[t] : "none";
+}
+
+/* Damerau-free Levenshtein distance, bounded to short names. */
+static size_t edit_distance(const char *a, const char *b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 63 || lb > 63)
+    return 99;
+  size_t prev[64], cur[64];
+  for (size_t j = 0; j <= lb; j++)
+    prev[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    cur[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      if (prev[j] + 1 < c)
+        c = prev[j] + 1;
+      if (cur[j - 1] + 1 < c)
+        c = cur[j - 1] + 1;
+      cur[j] = c;
+    }
+    memcpy(prev, cur, sizeof prev);
+  }
+  return prev[lb];
+}
+
+size_t dx_field_suggest(const dx_session *s, const char *name, const char **out, size_t n) {
+  if (!s || !name || !out || n == 0)
+    return 0;
+  size_t best_d[8];
+  size_t got = 0;
+  if (n > 8)
+    n = 8;
+  size_t limit = strlen(name) / 3 + 1;
+  if (limit > 3)
+    limit = 3;
+  for (size_t i = 0; i < s->nindex; i++) {
+    size_t d = edit_distance(name, s->index[i]->abbrev);
+    if (d > limit)
+      continue;
+    size_t k = got < n ? got++ : n;
+    if (k == n && d >= best_d[n - 1])
+      continue;
+    if (k == n)
+      k = n - 1;
+    while (k > 0 && best_d[k - 1] > d) {
+      best_d[k] = best_d[k - 1];
+      out[k] = out[k - 1];
+      k--;
+    }
+    best_d[k] = d;
+    out[k] = s->index[i]->abbrev;
+  }
+  return got;
+}
+
+/* ---- dispatch ---- */
+uint32_t dx_dissect_table(dx_packet *p, dx_table table, uint32_t key, const dx_tvb *t,
+                          dx_node *parent) {
+  const dx_session *s = p->sess;
+  if ((unsigned)table >= DX_TABLE_COUNT || p->depth > 24)
+    return 0;
+  dx_dispatch k = {key, NULL};
+  const dx_dispatch *d =
+      bsearch(&k, s->tables[table], s->ntables[table], sizeof(dx_dispatch), cmp_dispatch);
+  if (!d || !d->proto->dissect)
+    return 0;
+  p->depth++;
+  uint32_t r = d->proto->dissect(p, t, parent);
+  p->depth--;
+  return r;
+}
+
+uint32_t dx_dissect_heuristic(dx_packet *p, bool tcp, const dx_tvb *t, dx_node *parent) {
+  const dx_session *s = p->sess;
+  const dx_protocol **list = tcp ? s->heur_tcp : s->heur_udp;
+  size_t n = tcp ? s->nheur_tcp : s->nheur_udp;
+  if (p->depth > 24)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    dx_dissect_fn fn = tcp ? list[i]->heuristic_tcp : list[i]->heuristic_udp;
+    p->depth++;
+    uint32_t r = fn(p, t, parent);
+    p->depth--;
+    if (r)
+      return r;
+  }
+  return 0;
+}
+
+/* ---- packets ---- */
+static dx_packet *packet_alloc(dx_session *s) {
+  dx_packet *p = s->spare;
+  if (p) {
+    s->spare = NULL;
+    dx_arena sv = p->arena;
+    memset(p, 0, sizeof *p);
+    p->arena = sv;
+    return p;
+  }
+  p = calloc(1, sizeof *p);
+  if (p)
+    dx_arena_init(&p->arena);
+  return p;
+}
+
+void dx_packet_free(dx_packet *p) {
+  if (!p)
+    return;
+  dx_session *s = p->sess;
+  dx_arena_reset(&p->arena);
+  if (s && !s->spare) {
+    s->spare = p;
+    return;
+  }
+  dx_arena_destroy(&p->arena);
+  free(p);
+}
+
+static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
+  int64_t sec = as - bs;
+  int32_t nsec = an - bn;
+  if (nsec < 0) {
+    nsec += 1000000000;
+    sec--;
+  }
+  *rs = sec;
+  *rn = nsec;
+}
+
+int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
+  if (!s || !f || !out || (!f->data && f->caplen))
+    return DX_EINVAL;
+  *out = NULL;
+  dx_packet *p = packet_alloc(s);
+  if (!p)
+    return DX_ENOMEM;
+  p->sess = s;
+  p->want_columns = true;
+  p->frame = *f;
+  if (p->frame.wirelen < p->frame.caplen)
+    p->frame.wirelen = p->frame.caplen;
+  p->num = ++s->nframes;
+  if (!s->have_first) {
+    s->have_first = true;
+    s->first_sec = s->prev_sec = f->ts_sec;
+    s->first_nsec = s->prev_nsec = (int32_t)f->ts_nsec;
+  }
+  time_sub(f->ts_sec, (int32_t)f->ts_nsec, s->first_sec, s->first_nsec, &p->rel_sec,
+           &p->rel_nsec);
+  char name[64];
+  snprintf(name, sizeof name, "Frame (%u bytes)", f->caplen);
+  p->nsources = 0;
+  dx_tvb ft = dx_packet_add_source(p, name, f->data, f->caplen);
+  if (f->caplen && !ft.data) {
+    dx_packet_free(p);
+    return DX_ENOMEM;
+  }
+  p->frame.data = p->sources[0].data;
+  p->root.offset = 0;
+  p->root.length = f->caplen;
+  p->col_src = p->col_dst = "";
+  p->col_proto = "";
+  dx_dissect_frame(p);
+  s->prev_sec = f->ts_sec;
+  s->prev_nsec = (int32_t)f->ts_nsec;
+  *out = p;
+  return DX_OK;
+}
+
+/* Time since the previous frame, for frame.time_delta. */
+void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec) {
+  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, p->sess->prev_sec, p->sess->prev_nsec,
+           sec, nsec);
+}
+
+dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len) {
+  dx_tvb t = {(const uint8_t *)"", 0, 0, 0, 0};
+  if (p->nsources >= DX_MAX_SOURCES)
+    return t;
+  uint8_t *copy = dx_arena_alloc(&p->arena, (size_t)len + 1);
+  char *nm = dx_arena_strndup(&p->arena, name, strlen(name));
+  if (!copy || !nm)
+    return t;
+  if (len)
+    memcpy(copy, data, len);
+  dx_source *src = &p->sources[p->nsources];
+  src->name = nm;
+  src->data = copy;
+  src->len = len;
+  t.data = copy;
+  t.len = t.reported = len;
+  t.src = p->nsources++;
+  return t;
+}
+
+dx_tvb dx_packet_frame_tvb(const dx_packet *p) {
+  dx_tvb t = {p->sources[0].data, p->sources[0].len, p->frame.wirelen, 0, 0};
+  if (t.reported < t.len)
+    t.reported = t.len;
+  return t;
+}

@@ -1,0 +1,47 @@
+/* The session object: private to the core (core/ and proto/frame.c). */
+#ifndef LIBDISSECT_CORE_SESSION_H
+#define LIBDISSECT_CORE_SESSION_H
+
+#include "dx.h"
+
+typedef struct dx_dispatch {
+  uint32_t key;
+  const dx_protocol *proto;
+} dx_dispatch;
+
+typedef struct dx_flow_table {
+  dx_flow **buckets;
+  size_t nbuckets; /* power of two */
+  size_t count;
+  dx_flow *lru_head, *lru_tail; /* head = most recently used */
+  uint32_t next_index[256];     /* per ipproto stream counter */
+  uint64_t dropped;             /* flows dropped at the cap */
+} dx_flow_table;
+
+struct dx_session {
+  dx_config cfg;
+  char *keylog_file;
+  const dx_field **index; /* every field, sorted by abbrev */
+  size_t nindex;
+  void **states; /* per protocol, dx_nprotocols entries */
+  dx_dispatch *tables[DX_TABLE_COUNT];
+  size_t ntables[DX_TABLE_COUNT];
+  const dx_protocol **heur_tcp, **heur_udp;
+  size_t nheur_tcp, nheur_udp;
+  uint64_t nframes;
+  bool have_first;
+  int64_t first_sec, prev_sec;
+  int32_t first_nsec, prev_nsec;
+  dx_flow_table flows;
+  dx_packet *spare; /* one freed packet kept for reuse */
+};
+
+int dx_flow_table_init(dx_flow_table *ft, size_t cap);
+void dx_flow_table_free(dx_flow_table *ft);
+/* The frame pseudo-protocol (proto/frame.c). */
+extern const dx_protocol dx_proto_frame;
+void dx_dissect_frame(dx_packet *p);
+/* Time since the previous frame of the session. */
+void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec);
+
+#endif

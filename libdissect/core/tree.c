@@ -1,0 +1,296 @@
+/* The layer tree: adding nodes, reading typed values, expert notes. */
+#include "dx.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                         uint32_t off, uint32_t len) {
+  if (!p || !parent || !f)
+    return NULL;
+  dx_node *n = dx_arena_alloc(&p->arena, sizeof *n);
+  if (!n)
+    return NULL;
+  memset(n, 0, sizeof *n);
+  n->field = f;
+  n->parent = parent;
+  if (t) {
+    n->src = t->src;
+    /* Clip the node to what its view may hold: offsets never point past the
+     * reported end of the view (they may past the captured end: truncated). */
+    uint32_t lim = t->reported > t->len ? t->reported : t->len;
+    if (off > lim)
+      off = lim;
+    if (len > lim - off)
+      len = lim - off;
+    n->offset = t->base + off;
+    n->length = len;
+  }
+  if (parent->last_child)
+    parent->last_child->next = n;
+  else
+    parent->first_child = n;
+  parent->last_child = n;
+  return n;
+}
+
+dx_node *dx_add_proto(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                      uint32_t off, uint32_t len) {
+  return node_new(p, parent, f, t, off, len);
+}
+
+dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len) {
+  return node_new(p, parent, f, t, off, len);
+}
+
+dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len, uint64_t v) {
+  dx_node *n = node_new(p, parent, f, t, off, len);
+  if (n)
+    n->v.u = v;
+  return n;
+}
+
+dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                    uint32_t off, uint32_t len, int64_t v) {
+  dx_node *n = node_new(p, parent, f, t, off, len);
+  if (n)
+    n->v.i = v;
+  return n;
+}
+
+dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                       uint32_t off, uint32_t len, double v) {
+  dx_node *n = node_new(p, parent, f, t, off, len);
+  if (n)
+    n->v.d = v;
+  return n;
+}
+
+dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen) {
+  dx_node *n = node_new(p, parent, f, t, off, len);
+  if (!n)
+    return NULL;
+  uint8_t *copy = dx_arena_alloc(&p->arena, (size_t)vlen + 1);
+  if (!copy)
+    return n;
+  if (vlen)
+    memcpy(copy, val, vlen);
+  copy[vlen] = 0;
+  n->v.b.p = copy;
+  n->v.b.len = vlen;
+  return n;
+}
+
+dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                      uint32_t off, uint32_t len) {
+  uint32_t avail = dx_tvb_avail(t, off);
+  uint32_t have = len < avail ? len : avail;
+  /* Bytes already live in the packet's data sources: point at them. */
+  dx_node *n = node_new(p, parent, f, t, off, len);
+  if (!n)
+    return NULL;
+  n->v.b.p = have ? t->data + off : (const uint8_t *)"";
+  n->v.b.len = have;
+  if (have < len)
+    n->flags |= DX_NODE_TRUNCATED;
+  return n;
+}
+
+dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                       uint32_t off, uint32_t len, const char *s, size_t slen) {
+  return dx_add_bytes_val(p, parent, f, t, off, len, (const uint8_t *)s, (uint32_t)slen);
+}
+
+dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len, int64_t sec, int32_t nsec) {
+  dx_node *n = node_new(p, parent, f, t, off, len);
+  if (n) {
+    n->v.t.sec = sec;
+    n->v.t.nsec = nsec;
+  }
+  return n;
+}
+
+static unsigned ctz64(uint64_t m) {
+  unsigned s = 0;
+  while (m && !(m & 1)) {
+    m >>= 1;
+    s++;
+  }
+  return s;
+}
+
+static dx_node *add_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                         uint32_t off, uint32_t len, bool le) {
+  if (!f)
+    return NULL;
+  bool have = dx_tvb_has(t, off, len);
+  switch (f->type) {
+  case DX_FT_BOOL:
+  case DX_FT_UINT8:
+  case DX_FT_UINT16:
+  case DX_FT_UINT24:
+  case DX_FT_UINT32:
+  case DX_FT_UINT64:
+  case DX_FT_INT32:
+  case DX_FT_INT64:
+  case DX_FT_FRAMENUM: {
+    uint64_t v = 0;
+    if (have && len <= 8) {
+      for (uint32_t i = 0; i < len; i++) {
+        uint32_t k = le ? len - 1 - i : i;
+        v = (v << 8) | t->data[off + k];
+      }
+    }
+    if (f->bitmask)
+      v = (v & f->bitmask) >> ctz64(f->bitmask);
+    dx_node *n;
+    if (f->type == DX_FT_INT32 || f->type == DX_FT_INT64) {
+      int64_t sv = (int64_t)v;
+      if (len > 0 && len < 8 && !f->bitmask && (v >> (len * 8 - 1)) & 1)
+        sv = (int64_t)(v | (~(uint64_t)0 << (len * 8)));
+      n = dx_add_int(p, parent, f, t, off, len, sv);
+    } else {
+      n = dx_add_uint(p, parent, f, t, off, len, f->type == DX_FT_BOOL ? (v != 0) : v);
+    }
+    if (n && !have)
+      n->flags |= DX_NODE_TRUNCATED;
+    return n;
+  }
+  case DX_FT_IPV4: {
+    uint32_t v = 0;
+    if (have && len == 4)
+      dx_get_u32(t, off, &v);
+    dx_node *n = dx_add_uint(p, parent, f, t, off, len, v);
+    if (n && !have)
+      n->flags |= DX_NODE_TRUNCATED;
+    return n;
+  }
+  case DX_FT_IPV6:
+  case DX_FT_ETHER: {
+    uint32_t want = f->type == DX_FT_IPV6 ? 16 : 6;
+    uint8_t zero[16] = {0};
+    const uint8_t *src = (have && len == want) ? t->data + off : zero;
+    dx_node *n = dx_add_bytes_val(p, parent, f, t, off, len, src, want);
+    if (n && !(have && len == want))
+      n->flags |= DX_NODE_TRUNCATED;
+    return n;
+  }
+  case DX_FT_STRING: {
+    uint32_t avail = dx_tvb_avail(t, off);
+    uint32_t n_have = len < avail ? len : avail;
+    /* Strings stop at the first NUL, as C strings do. */
+    const uint8_t *s = n_have ? t->data + off : (const uint8_t *)"";
+    const uint8_t *z = n_have ? memchr(s, 0, n_have) : NULL;
+    uint32_t slen = z ? (uint32_t)(z - s) : n_have;
+    dx_node *n = dx_add_bytes_val(p, parent, f, t, off, len, s, slen);
+    if (n && n_have < len)
+      n->flags |= DX_NODE_TRUNCATED;
+    return n;
+  }
+  case DX_FT_BYTES:
+    return dx_add_bytes(p, parent, f, t, off, len);
+  default: {
+    dx_node *n = node_new(p, parent, f, t, off, len);
+    if (n && !have)
+      n->flags |= DX_NODE_TRUNCATED;
+    return n;
+  }
+  }
+}
+
+dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len) {
+  return add_item(p, parent, f, t, off, len, false);
+}
+
+dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                        uint32_t off, uint32_t len) {
+  return add_item(p, parent, f, t, off, len, true);
+}
+
+void dx_node_set_len(dx_node *n, uint32_t len) {
+  if (n)
+    n->length = len;
+}
+
+void dx_node_set_flags(dx_node *n, unsigned flags) {
+  if (n)
+    n->flags |= (uint8_t)flags;
+}
+
+void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
+  if (!n)
+    return;
+  char buf[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  n->text = dx_arena_strndup(&p->arena, buf, strlen(buf));
+}
+
+void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
+  if (!n)
+    return;
+  char buf[1024];
+  size_t used = dx_node_label(n, buf, sizeof buf);
+  if (used >= sizeof buf)
+    used = sizeof buf - 1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf + used, sizeof buf - used, fmt, ap);
+  va_end(ap);
+  n->text = dx_arena_strndup(&p->arena, buf, strlen(buf));
+}
+
+static void raise_severity(dx_packet *p, int severity) {
+  if (severity > p->severity)
+    p->severity = (uint8_t)severity;
+}
+
+dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severity,
+                   const char *fmt, ...) {
+  if (!p || !parent)
+    return NULL;
+  dx_node *n = node_new(p, parent, f ? f : dx_field_expert(), NULL, 0, 0);
+  if (!n)
+    return NULL;
+  n->src = parent->src;
+  n->offset = parent->offset;
+  n->length = 0;
+  n->v.u = 1;
+  n->flags |= DX_NODE_EXPERT | DX_NODE_GENERATED;
+  n->severity = (uint8_t)severity;
+  char buf[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  n->text = dx_arena_strndup(&p->arena, buf, strlen(buf));
+  raise_severity(p, severity);
+  return n;
+}
+
+void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what) {
+  if (!n)
+    return;
+  n->flags |= DX_NODE_TRUNCATED;
+  dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Packet truncated: %s]",
+            what ? what : "the bytes ran out");
+}
+
+void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
+  if (!n)
+    return;
+  n->flags |= DX_NODE_MALFORMED;
+  char buf[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Malformed: %s]", buf);
+}

@@ -1,0 +1,134 @@
+/* Ethernet II and IEEE 802.3 (IEEE 802.3-2018 clause 3). */
+#include "../core/dx.h"
+
+#include <string.h>
+
+enum {
+  F_ETH,
+  F_DST,
+  F_DST_LG,
+  F_DST_IG,
+  F_SRC,
+  F_SRC_LG,
+  F_SRC_IG,
+  F_ADDR,
+  F_LG,
+  F_IG,
+  F_TYPE,
+  F_LEN,
+  F_PADDING,
+};
+
+/* Shared with vlan.c and sll.c through dx_ethertype_vals. */
+const dx_vals dx_ethertype_vals[] = {
+    {0x0800, "IPv4"},     {0x0806, "ARP"},         {0x8100, "802.1Q Virtual LAN"},
+    {0x86dd, "IPv6"},     {0x88a8, "802.1ad Provider Bridge (Q-in-Q)"},
+    {0x8035, "RARP"},     {0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"},
+    {0x8863, "PPPoE Discovery"}, {0x8864, "PPPoE Session"}, {0x8847, "MPLS label switched packet"},
+    {0x888e, "802.1X Authentication"}, {0x9000, "Configuration Test Protocol (loopback)"},
+    {0, NULL}};
+
+static const dx_vals lg_vals[] = {{0, "Globally unique address (factory default)"},
+                                  {1, "Locally administered address (this is NOT the factory default)"},
+                                  {0, NULL}};
+static const dx_vals ig_vals[] = {{0, "Individual address (unicast)"},
+                                  {1, "Group address (multicast/broadcast)"},
+                                  {0, NULL}};
+
+static const dx_field eth_fields[] = {
+    [F_ETH] = DX_F("eth", "Ethernet II", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_DST] = DX_F("eth.dst", "Destination", DX_FT_ETHER, DX_BASE_NONE),
+    [F_DST_LG] = DX_FM("eth.dst.lg", "LG bit", DX_FT_BOOL, DX_BASE_NONE, lg_vals, 0x020000000000ull, 24),
+    [F_DST_IG] = DX_FM("eth.dst.ig", "IG bit", DX_FT_BOOL, DX_BASE_NONE, ig_vals, 0x010000000000ull, 24),
+    [F_SRC] = DX_F("eth.src", "Source", DX_FT_ETHER, DX_BASE_NONE),
+    [F_SRC_LG] = DX_FM("eth.src.lg", "LG bit", DX_FT_BOOL, DX_BASE_NONE, lg_vals, 0x020000000000ull, 24),
+    [F_SRC_IG] = DX_FM("eth.src.ig", "IG bit", DX_FT_BOOL, DX_BASE_NONE, ig_vals, 0x010000000000ull, 24),
+    [F_ADDR] = DX_F("eth.addr", "Address", DX_FT_ETHER, DX_BASE_NONE),
+    [F_LG] = DX_FM("eth.lg", "LG bit", DX_FT_BOOL, DX_BASE_NONE, lg_vals, 0x020000000000ull, 24),
+    [F_IG] = DX_FM("eth.ig", "IG bit", DX_FT_BOOL, DX_BASE_NONE, ig_vals, 0x010000000000ull, 24),
+    [F_TYPE] = DX_FV("eth.type", "Type", DX_FT_UINT16, DX_BASE_HEX, dx_ethertype_vals),
+    [F_LEN] = DX_F("eth.len", "Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_PADDING] = DX_F("eth.padding", "Padding", DX_FT_BYTES, DX_BASE_NONE),
+};
+
+/* The LG and IG bits live in the first octet of the address; show them as
+ * tshark does, over the first 24 bits. */
+static void add_addr_bits(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t off,
+                          const dx_field *lg, const dx_field *ig, bool hidden) {
+  uint8_t b0;
+  if (!dx_get_u8(t, off, &b0))
+    return;
+  dx_node *n = dx_add_uint(p, parent, lg, t, off, 3, (b0 >> 1) & 1);
+  if (hidden)
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+  n = dx_add_uint(p, parent, ig, t, off, 3, b0 & 1);
+  if (hidden)
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+}
+
+static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  dx_node *eth = dx_add_proto(p, parent, &eth_fields[F_ETH], t, 0, 14);
+  dx_col_set_proto(p, "ETH");
+  if (!dx_tvb_has(t, 0, 14)) {
+    if (t->len >= 6)
+      dx_add_item(p, eth, &eth_fields[F_DST], t, 0, 6);
+    if (t->len >= 12)
+      dx_add_item(p, eth, &eth_fields[F_SRC], t, 6, 6);
+    dx_mark_truncated(p, eth, "Ethernet header needs 14 bytes");
+    return t->len;
+  }
+  const uint8_t *dst = t->data, *src = t->data + 6;
+  dx_addr_set(&p->dl_src, DX_AT_ETHER, src);
+  dx_addr_set(&p->dl_dst, DX_AT_ETHER, dst);
+  dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
+  uint16_t type;
+  dx_get_u16(t, 12, &type);
+  char ds[18], ss[18];
+  dx_addr_format(&p->dl_dst, ds, sizeof ds);
+  dx_addr_format(&p->dl_src, ss, sizeof ss);
+
+  dx_node *d = dx_add_item(p, eth, &eth_fields[F_DST], t, 0, 6);
+  add_addr_bits(p, d, t, 0, &eth_fields[F_DST_LG], &eth_fields[F_DST_IG], false);
+  dx_node *h = dx_add_item(p, d, &eth_fields[F_ADDR], t, 0, 6);
+  dx_node_set_flags(h, DX_NODE_HIDDEN);
+  add_addr_bits(p, d, t, 0, &eth_fields[F_LG], &eth_fields[F_IG], true);
+  dx_node *s = dx_add_item(p, eth, &eth_fields[F_SRC], t, 6, 6);
+  add_addr_bits(p, s, t, 6, &eth_fields[F_SRC_LG], &eth_fields[F_SRC_IG], false);
+  h = dx_add_item(p, s, &eth_fields[F_ADDR], t, 6, 6);
+  dx_node_set_flags(h, DX_NODE_HIDDEN);
+  add_addr_bits(p, s, t, 6, &eth_fields[F_LG], &eth_fields[F_IG], true);
+
+  if (type <= 1500) {
+    /* IEEE 802.3 length field: the payload is LLC, which we show as data. */
+    dx_node_set_text(p, eth, "IEEE 802.3 Ethernet, Src: %s, Dst: %s", ss, ds);
+    dx_add_item(p, eth, &eth_fields[F_LEN], t, 12, 2);
+    dx_tvb pl = dx_tvb_sub(t, 14, type);
+    dx_dissect_data(p, &pl, parent);
+    dx_col_info_set(p, "IEEE 802.3, length %u", type);
+    return 14 + pl.len;
+  }
+  dx_node_set_text(p, eth, "Ethernet II, Src: %s, Dst: %s", ss, ds);
+  dx_add_item(p, eth, &eth_fields[F_TYPE], t, 12, 2);
+  dx_tvb pl = dx_tvb_sub(t, 14, UINT32_MAX);
+  uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
+  if (took == 0) {
+    dx_col_info_set(p, "Ethernet II, type 0x%04x", type);
+    dx_dissect_data(p, &pl, parent);
+    took = pl.len;
+  } else if (took < pl.len) {
+    /* Bytes after the upper layer: Ethernet padding up to the 60-byte minimum. */
+    dx_add_item(p, eth, &eth_fields[F_PADDING], &pl, took, pl.len - took);
+  }
+  return 14 + (took < pl.len ? pl.len : took);
+}
+
+static const dx_reg eth_regs[] = {{DX_TABLE_LINKTYPE, 1}, {DX_TABLE_NONE, 0}};
+
+const dx_protocol dx_proto_eth = {
+    .name = "eth",
+    .label = "Ethernet II",
+    .fields = eth_fields,
+    .nfields = DX_ARRAY_LEN(eth_fields),
+    .dissect = dissect_eth,
+    .regs = eth_regs,
+};

@@ -1,0 +1,103 @@
+/* The frame pseudo-protocol: capture metadata of each packet, and dispatch
+ * by link type. */
+#include "../core/session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum {
+  F_FRAME,
+  F_NUMBER,
+  F_TIME_EPOCH,
+  F_TIME_DELTA,
+  F_TIME_RELATIVE,
+  F_LEN,
+  F_CAP_LEN,
+  F_ENCAP,
+  F_PROTOCOLS,
+};
+
+static const dx_vals encap_vals[] = {
+    {0, "Null/Loopback"},  {1, "Ethernet"},         {12, "Raw IP"},
+    {101, "Raw IP"},       {108, "OpenBSD loopback"}, {113, "Linux cooked-mode capture v1"},
+    {228, "Raw IPv4"},     {229, "Raw IPv6"},       {276, "Linux cooked-mode capture v2"},
+    {0, NULL}};
+
+static const dx_field frame_fields[] = {
+    [F_FRAME] = DX_F("frame", "Frame", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_NUMBER] = DX_F("frame.number", "Frame Number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_TIME_EPOCH] = DX_F("frame.time_epoch", "Epoch Time", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_TIME_DELTA] = DX_F("frame.time_delta", "Time delta from previous captured frame",
+                          DX_FT_RELTIME, DX_BASE_NONE),
+    [F_TIME_RELATIVE] = DX_F("frame.time_relative", "Time since reference or first frame",
+                             DX_FT_RELTIME, DX_BASE_NONE),
+    [F_LEN] = DX_F("frame.len", "Frame Length", DX_FT_UINT32, DX_BASE_DEC),
+    [F_CAP_LEN] = DX_F("frame.cap_len", "Capture Length", DX_FT_UINT32, DX_BASE_DEC),
+    [F_ENCAP] = DX_FV("frame.encap_type", "Encapsulation type", DX_FT_INT32, DX_BASE_DEC,
+                      encap_vals),
+    [F_PROTOCOLS] = DX_F("frame.protocols", "Protocols in frame", DX_FT_STRING, DX_BASE_NONE),
+};
+
+const dx_protocol dx_proto_frame = {
+    .name = "frame",
+    .label = "Frame",
+    .fields = frame_fields,
+    .nfields = DX_ARRAY_LEN(frame_fields),
+};
+
+/* "eth:ethertype:ip:tcp" from the layers present, as tshark builds it. */
+static void set_protocols(dx_packet *p, dx_node *protos) {
+  char buf[512];
+  size_t used = 0;
+  buf[0] = 0;
+  for (const dx_node *n = p->root.first_child; n; n = n->next) {
+    if (n->field->type != DX_FT_PROTOCOL || n->field == &frame_fields[F_FRAME])
+      continue;
+    int w = snprintf(buf + used, sizeof buf - used, "%s%s", used ? ":" : "", n->field->abbrev);
+    if (w < 0 || (size_t)w >= sizeof buf - used)
+      break;
+    used += (size_t)w;
+  }
+  protos->v.b.p = (const uint8_t *)dx_arena_strndup(&p->arena, buf, used);
+  protos->v.b.len = (uint32_t)used;
+}
+
+void dx_dissect_frame(dx_packet *p) {
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *root = dx_packet_root_mut(p);
+  dx_node *fr = dx_add_proto(p, root, &frame_fields[F_FRAME], &t, 0, t.len);
+  dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
+                   (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
+                   p->frame.caplen, p->frame.caplen * 8);
+  dx_node *n;
+  n = dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, p->frame.linktype);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_time(p, fr, &frame_fields[F_TIME_EPOCH], &t, 0, 0, p->frame.ts_sec,
+                  (int32_t)p->frame.ts_nsec);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  int64_t ds;
+  int32_t dn;
+  dx_session_prev_time(p, &ds, &dn);
+  n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA], &t, 0, 0, ds, dn);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_time(p, fr, &frame_fields[F_TIME_RELATIVE], &t, 0, 0, p->rel_sec, p->rel_nsec);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, fr, &frame_fields[F_NUMBER], &t, 0, 0, p->num);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, fr, &frame_fields[F_LEN], &t, 0, 0, p->frame.wirelen);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, fr, &frame_fields[F_CAP_LEN], &t, 0, 0, p->frame.caplen);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  dx_node *protos = dx_add_string(p, fr, &frame_fields[F_PROTOCOLS], &t, 0, 0, "", 0);
+  dx_node_set_flags(protos, DX_NODE_GENERATED);
+
+  uint32_t took = dx_dissect_table(p, DX_TABLE_LINKTYPE, (uint32_t)p->frame.linktype, &t, root);
+  if (took == 0 && t.len > 0) {
+    dx_col_set_proto(p, "DATA");
+    dx_dissect_data(p, &t, root);
+    dx_expert(p, fr, dx_field_expert(), DX_SEV_WARN, "[Unsupported link type %d]",
+              p->frame.linktype);
+  }
+  if (protos)
+    set_protocols(p, protos);
+}

@@ -1,0 +1,26 @@
+/* Every protocol libdissect knows, in one list. Adding a protocol: write
+ * proto/NAME.c with its dx_protocol and add it here. */
+#include "../core/session.h"
+
+extern const dx_protocol dx_proto_data;
+extern const dx_protocol dx_proto_eth;
+extern const dx_protocol dx_proto_vlan;
+extern const dx_protocol dx_proto_arp;
+extern const dx_protocol dx_proto_sll;
+extern const dx_protocol dx_proto_null;
+extern const dx_protocol dx_proto_raw;
+extern const dx_protocol dx_proto_ip;
+extern const dx_protocol dx_proto_ipv6;
+extern const dx_protocol dx_proto_icmp;
+extern const dx_protocol dx_proto_icmpv6;
+extern const dx_protocol dx_proto_udp;
+extern const dx_protocol dx_proto_tcp;
+extern const dx_protocol dx_proto_dns;
+
+const dx_protocol *const dx_protocols[] = {
+    &dx_proto_frame, &dx_proto_expert, &dx_proto_data, &dx_proto_eth,    &dx_proto_vlan,
+    &dx_proto_arp,   &dx_proto_sll,    &dx_proto_null, &dx_proto_raw,    &dx_proto_ip,
+    &dx_proto_ipv6,  &dx_proto_icmp,   &dx_proto_icmpv6, &dx_proto_udp,  &dx_proto_tcp,
+    &dx_proto_dns,
+};
+const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

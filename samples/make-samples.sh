@@ -1,0 +1,513 @@
+#!/usr/bin/env bash
+# make-samples.sh - regenerate the sample packet captures in samples/.
+#
+# What it makes (all in the directory of this script, classic pcap unless noted):
+#   dns.pcap            DNS over UDP/IPv4: dnsmasq serving a local zone example.test
+#                       (A, AAAA, CNAME, MX, TXT, SRV, PTR, SOA, NXDOMAIN, EDNS/no EDNS)
+#   dns-tcp.pcap        DNS over TCP (dig +tcp), including an AXFR of example.test
+#   http.pcap           HTTP/1.1 (nginx + curl): small GET, 64 KiB body, keep-alive,
+#                       chunked (sub_filter and gzip), POST, 404, HEAD
+#   http.pcapng         a small HTTP exchange written as pcapng (converted with editcap)
+#   https-tls13.pcap    HTTPS, TLS 1.3 (ECDSA P-256 leaf), 3 requests on one connection
+#   https-tls12.pcap    HTTPS, TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RSA leaf)
+#   tls-altport.pcap    TLS 1.3 (TLS_CHACHA20_POLY1305_SHA256) on port 8443
+#   *.keylog            NSS key log files (SSLKEYLOGFILE) for the three TLS captures
+#   misc.pcap           ICMP echo, ICMPv6 echo, fragmented IPv4 ping, HTTP and DNS over
+#                       IPv6, TCP SYN to a closed port (RST), UDP to a closed port
+#                       (ICMP port unreachable)
+#   sll2-any.pcap       tcpdump -i any -y LINUX_SLL2 (Linux cooked v2): DNS + HTTP GET
+#   sll-any.pcap        tcpdump -i any -y LINUX_SLL  (Linux cooked v1): DNS + HTTP GET
+#
+# What it needs: root (it creates a private network namespace with unshare -n and
+# runs every server, client and tcpdump inside it, on loopback only; nothing
+# outside the namespace is touched or contacted, nothing is written to /etc).
+# Debian packages:
+#   tcpdump tshark (wireshark-common: editcap, capinfos) nginx dnsmasq
+#   bind9-dnsutils (dig) curl openssl ethtool iproute2 iputils-ping
+#   util-linux (unshare) coreutils
+#
+# Usage: sudo bash samples/make-samples.sh
+#        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
+#
+# Loopback is set to MTU 1500 with TSO/GSO/GRO off so TCP segments look like
+# those of a real Ethernet network (checked afterwards with tshark).  Note: lo has
+# tx checksum offload fixed "on", so TCP/UDP checksums in these captures are
+# partial (not valid) - as in every Linux loopback capture.
+set -euo pipefail
+
+SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
+SAMPLES=$(dirname "$SCRIPT")
+
+die() { echo "make-samples: error: $*" >&2; exit 1; }
+log() { echo "make-samples: $*" >&2; }
+
+# ---------------------------------------------------------------- prerequisites
+[[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
+
+declare -A PKG=(
+  [tcpdump]=tcpdump [tshark]=tshark [editcap]=wireshark-common [capinfos]=wireshark-common
+  [nginx]=nginx [dnsmasq]=dnsmasq [dig]=bind9-dnsutils [curl]=curl [openssl]=openssl
+  [ethtool]=ethtool [ip]=iproute2 [ping]=iputils-ping [unshare]=util-linux
+)
+missing=()
+for t in "${!PKG[@]}"; do
+  command -v "$t" >/dev/null 2>&1 || missing+=("$t (Debian package ${PKG[$t]})")
+done
+if ((${#missing[@]})); then
+  printf 'make-samples: error: missing tool: %s\n' "${missing[@]}" >&2
+  die "install the missing packages, e.g. apt-get install tcpdump tshark nginx dnsmasq bind9-dnsutils curl openssl ethtool iproute2 iputils-ping"
+fi
+
+# ---------------------------------------------------------- private netns
+if [[ "${_LIBDISSECT_SAMPLES_NETNS:-}" != 1 ]]; then
+  exec unshare --net -- env _LIBDISSECT_SAMPLES_NETNS=1 bash "$SCRIPT" "$@"
+fi
+# Paranoia: we must be in a fresh namespace that has only lo.
+[[ $(ip -o link show | wc -l) -eq 1 ]] && ip -o link show lo >/dev/null 2>&1 \
+  || die "not in a private network namespace (found interfaces other than lo)"
+
+ip link set lo up
+ip link set lo mtu 1500
+ethtool -K lo tso off gso off gro off >/dev/null 2>&1 || ethtool -K lo tso off gso off gro off
+features=$(ethtool -k lo)
+for f in tcp-segmentation-offload generic-segmentation-offload generic-receive-offload; do
+  grep -q "^$f: off" <<<"$features" || die "could not turn off $f on lo"
+done
+
+# ---------------------------------------------------------- work dir + cleanup
+W=$(mktemp -d /tmp/libdissect-samples.XXXXXX)
+OUT=$W/out
+mkdir -p "$OUT" "$W/www/sub" "$W/nginx-tmp" "$W/pki"
+CAP_PID=
+DNSMASQ_UP=
+NGINX_UP=
+
+stop_pidfile() {   # stop_pidfile FILE SIGNAL: signal the daemon and wait until it is gone
+  local f=$1 sig=$2 pid i
+  [[ -s $f ]] || return 0
+  pid=$(<"$f")
+  kill "-$sig" "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ -n $CAP_PID ]]; then kill -INT "$CAP_PID" 2>/dev/null; wait "$CAP_PID" 2>/dev/null; fi
+  if [[ -n $NGINX_UP ]]; then
+    nginx -q -p "$W/" -c "$W/nginx.conf" -s quit 2>/dev/null
+    stop_pidfile "$W/nginx.pid" QUIT
+  fi
+  [[ -n $DNSMASQ_UP ]] && stop_pidfile "$W/dnsmasq.pid" TERM
+  if [[ -n ${MAKE_SAMPLES_KEEP:-} ]]; then log "kept work directory $W"; else rm -rf "$W"; fi
+  ((rc == 0)) || log "FAILED (exit $rc)"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------- capture helpers
+# cap_start FILE IFACE FILTER [extra tcpdump args...]
+cap_start() {
+  local file=$1 iface=$2 filter=$3 i
+  shift 3
+  CAP_FILE=$file
+  CAP_ERR=$W/tcpdump-$(basename "$file").err
+  tcpdump -i "$iface" --immediate-mode -B 16384 -Z root "$@" -w "$file" "$filter" 2>"$CAP_ERR" &
+  CAP_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    grep -q 'listening on' "$CAP_ERR" && return 0
+    kill -0 "$CAP_PID" 2>/dev/null || { cat "$CAP_ERR" >&2; die "tcpdump failed to start"; }
+    sleep 0.05
+  done
+  die "tcpdump did not report 'listening on'"
+}
+
+cap_stop() {
+  sleep 1
+  kill -INT "$CAP_PID"
+  wait "$CAP_PID" || die "tcpdump exited with an error"
+  CAP_PID=
+  grep -q '^0 packets dropped by kernel' "$CAP_ERR" \
+    || { cat "$CAP_ERR" >&2; die "tcpdump dropped packets for $(basename "$CAP_FILE")"; }
+  log "$(basename "$CAP_FILE"): $(grep 'packets captured' "$CAP_ERR")"
+}
+
+# --------------------------------------------------------------- content
+# Deterministic web content with a fixed mtime (stable ETag / Last-Modified).
+cat >"$W/www/index.html" <<'EOF'
+<!DOCTYPE html>
+<html>
+<head><title>libdissect sample</title></head>
+<body>
+<h1>libdissect sample page</h1>
+<p>This page is served by nginx on loopback for the libdissect sample captures.</p>
+</body>
+</html>
+EOF
+cat >"$W/www/style.css" <<'EOF'
+body { font-family: sans-serif; margin: 2em; }
+h1 { color: #224; }
+EOF
+printf '{"name":"libdissect","sample":true,"items":[1,2,3]}\n' >"$W/www/data.json"
+# 64 KiB of numbered text lines.
+seq -f 'libdissect sample line %05g: the quick brown fox jumps over the lazy dog' 1 2000 \
+  >"$W/www/large.txt"
+truncate -s 65536 "$W/www/large.txt"
+# Text for the chunked (sub_filter) response: ~6 KiB.
+seq -f 'chunked sample line %03g: PLACEHOLDER text follows here' 1 120 >"$W/www/sub/page.txt"
+# POST bodies.
+printf 'name=libdissect&kind=sample&text=hello+world\n' >"$W/post-small.txt"
+seq -f 'posted line %04g of the libdissect sample upload body' 1 100 >"$W/post-large.txt"
+find "$W/www" -type f -exec touch -d '2024-01-01 00:00:00 UTC' {} +
+
+# --------------------------------------------------------------- PKI
+# Root CA -> intermediate CA -> two leaves for www.example.test (RSA 2048, ECDSA P-256).
+PKI=$W/pki
+cat >"$PKI/ext.cnf" <<'EOF'
+[root]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+
+[inter]
+basicConstraints = critical, CA:TRUE, pathlen:0
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[leaf_rsa]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:www.example.test, DNS:example.test, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+
+[leaf_ec]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:www.example.test, DNS:example.test, IP:127.0.0.1
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+EOF
+(
+  cd "$PKI"
+  exec 2>"$PKI/openssl.log"
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out root.key
+  openssl req -new -key root.key -subj "/O=libdissect/CN=libdissect Sample Root CA" -out root.csr
+  openssl x509 -req -in root.csr -key root.key -days 3650 -set_serial 0x5a01 -sha256 \
+    -extfile ext.cnf -extensions root -out root.pem
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out inter.key
+  openssl req -new -key inter.key -subj "/O=libdissect/CN=libdissect Sample Intermediate CA" -out inter.csr
+  openssl x509 -req -in inter.csr -CA root.pem -CAkey root.key -days 3650 -set_serial 0x5a02 -sha256 \
+    -extfile ext.cnf -extensions inter -out inter.pem
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out leaf-rsa.key
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out leaf-ec.key
+  for k in rsa ec; do
+    openssl req -new -key "leaf-$k.key" -subj "/O=libdissect/CN=www.example.test" -out "leaf-$k.csr"
+    openssl x509 -req -in "leaf-$k.csr" -CA inter.pem -CAkey inter.key -days 825 \
+      -set_serial "0x5a1$([[ $k == rsa ]] && echo 0 || echo 1)" -sha256 \
+      -extfile ext.cnf -extensions "leaf_$k" -out "leaf-$k.pem"
+    cat "leaf-$k.pem" inter.pem >"chain-$k.pem"
+    openssl verify -CAfile root.pem -untrusted inter.pem "leaf-$k.pem" >/dev/null
+  done
+) || { cat "$PKI/openssl.log" >&2; die "certificate generation failed"; }
+
+# --------------------------------------------------------------- servers
+dnsmasq_start() {
+  # Authoritative for example.test (and the 127/8 and ::1 reverse zones) on 127.0.0.1;
+  # plain (non-authoritative) cache mode on ::1.
+  dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --no-poll \
+    --port=53 --listen-address=127.0.0.1 --listen-address=::1 --bind-interfaces \
+    --user=root --group=root --pid-file="$W/dnsmasq.pid" --log-facility="$W/dnsmasq.log" \
+    --auth-server=ns1.example.test,127.0.0.1 \
+    --auth-zone=example.test,127.0.0.0/8,::1/128 \
+    --auth-soa=2024010101,hostmaster.example.test,3600,600,86400 \
+    --auth-ttl=300 --auth-peer=127.0.0.1 \
+    --local=/example.test/ \
+    --host-record=ns1.example.test,127.0.0.53 \
+    --host-record=www.example.test,127.0.0.1,::1 \
+    --host-record=mail.example.test,127.0.0.25 \
+    --cname=alias.example.test,www.example.test \
+    --mx-host=example.test,mail.example.test,10 \
+    --txt-record=example.test,"v=spf1 -all","libdissect sample zone" \
+    --srv-host=_http._tcp.example.test,www.example.test,80,0,10 \
+    --ptr-record=_http._tcp.example.test,www._http._tcp.example.test
+  DNSMASQ_UP=1
+  local i
+  for ((i = 0; i < 50; i++)); do
+    dig @127.0.0.1 -p 53 +tries=1 +time=1 +short www.example.test A 2>/dev/null | grep 127.0.0.1 >/dev/null && return 0
+    sleep 0.1
+  done
+  die "dnsmasq does not answer"
+}
+
+cat >"$W/nginx.conf" <<EOF
+user root root;
+daemon on;
+master_process on;
+worker_processes 1;
+pid $W/nginx.pid;
+lock_file $W/nginx.lock;
+error_log $W/nginx-error.log notice;
+events { worker_connections 64; }
+http {
+    access_log off;
+    server_tokens off;
+    types { text/html html; text/css css; text/plain txt; application/json json; }
+    default_type application/octet-stream;
+    client_body_temp_path $W/nginx-tmp/body;
+    proxy_temp_path $W/nginx-tmp/proxy;
+    fastcgi_temp_path $W/nginx-tmp/fastcgi;
+    uwsgi_temp_path $W/nginx-tmp/uwsgi;
+    scgi_temp_path $W/nginx-tmp/scgi;
+    sendfile off;
+    keepalive_timeout 30;
+    # gzip only when the client asks (curl --compressed); gzip'd responses are chunked.
+    gzip on;
+    gzip_types text/plain text/css application/json;   # text/html is always included
+    gzip_min_length 0;
+
+    server {
+        listen 127.0.0.1:80;
+        listen [::1]:80;
+        server_name www.example.test example.test localhost;
+        root $W/www;
+        # POST target: a real 200 response with a small body.
+        location = /post {
+            default_type text/plain;
+            return 200 "ok\n";
+        }
+        # sub_filter drops Content-Length, so the response is sent chunked.
+        location /sub/ {
+            sub_filter 'PLACEHOLDER' 'replaced';
+            sub_filter_once off;
+            sub_filter_types text/plain;
+        }
+    }
+
+    server {
+        listen 127.0.0.1:443 ssl;
+        listen 127.0.0.1:8443 ssl;
+        server_name www.example.test example.test;
+        root $W/www;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305;
+        # Leaf + intermediate as chain; ECDSA is preferred where the client allows it.
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+        ssl_certificate $PKI/chain-rsa.pem;
+        ssl_certificate_key $PKI/leaf-rsa.key;
+        location = /post {
+            default_type text/plain;
+            return 200 "ok\n";
+        }
+    }
+}
+EOF
+
+nginx_start() {
+  nginx -q -t -p "$W/" -c "$W/nginx.conf" -e "$W/nginx-error.log" 2>"$W/nginx-t.err" \
+    || { cat "$W/nginx-t.err" "$W/nginx-error.log" >&2 2>/dev/null; die "nginx config test failed"; }
+  nginx -p "$W/" -c "$W/nginx.conf" -e "$W/nginx-error.log" \
+    || { cat "$W/nginx-error.log" >&2; die "nginx failed to start"; }
+  NGINX_UP=1
+  local i
+  for ((i = 0; i < 50; i++)); do
+    curl -s -o /dev/null --max-time 1 http://127.0.0.1/index.html && return 0
+    sleep 0.1
+  done
+  die "nginx does not answer"
+}
+
+# --------------------------------------------------------------- clients
+DIG=(dig @127.0.0.1 -p 53 +tries=1 +time=2)
+CURL=(curl --http1.1 -sS --max-time 10 --resolve www.example.test:80:127.0.0.1
+      --resolve www.example.test:443:127.0.0.1 --resolve www.example.test:8443:127.0.0.1)
+
+# curl_expect CODES... -- CURL-ARGS...: run curl, each URL's output to /dev/null,
+# and check the sequence of HTTP status codes.
+curl_expect() {
+  local want=() got
+  while [[ $1 != -- ]]; do want+=("$1"); shift; done
+  shift
+  got=$("${CURL[@]}" -w '%{http_code} ' "$@" | xargs) || die "curl $* failed"
+  [[ $got == "${want[*]}" ]] || die "curl $*: got status '$got', want '${want[*]}'"
+}
+# dig_expect STATUS ARGS...: run dig and check the response status
+dig_expect() {
+  local want=$1 out
+  shift
+  out=$("${DIG[@]}" "$@") || die "dig $* failed"
+  grep -q "status: $want," <<<"$out" || { echo "$out" >&2; die "dig $*: want status $want"; }
+}
+
+dnsmasq_start
+nginx_start
+
+# 1. DNS over UDP -----------------------------------------------------------
+cap_start "$OUT/dns.pcap" lo 'udp port 53'
+dig_expect NOERROR +noedns www.example.test A
+dig_expect NOERROR +noedns www.example.test AAAA
+dig_expect NOERROR +noedns alias.example.test CNAME
+dig_expect NOERROR +noedns alias.example.test A
+dig_expect NOERROR +noedns example.test MX
+dig_expect NOERROR example.test TXT
+dig_expect NOERROR _http._tcp.example.test SRV
+dig_expect NOERROR +noedns -x 127.0.0.1
+dig_expect NOERROR -x ::1
+dig_expect NOERROR +noedns example.test SOA
+dig_expect NOERROR +noedns example.test NS
+dig_expect NXDOMAIN +noedns nosuchhost.example.test A
+dig_expect NOERROR +edns=0 +bufsize=1232 +nsid +cookie www.example.test A
+dig_expect NXDOMAIN +edns=0 +bufsize=1232 +nocookie missing.example.test AAAA
+cap_stop
+
+# 2. DNS over TCP -------------------------------------------------------------
+cap_start "$OUT/dns-tcp.pcap" lo 'tcp port 53'
+dig_expect NOERROR +tcp +noedns www.example.test A
+dig_expect NOERROR +tcp example.test MX
+dig_expect NXDOMAIN +tcp +noedns nosuchhost.example.test A
+"${DIG[@]}" +tcp example.test AXFR | grep 'XFR size' >/dev/null || die "AXFR failed"
+cap_stop
+
+# 3. HTTP ---------------------------------------------------------------------
+H=http://www.example.test
+cap_start "$OUT/http.pcap" lo 'tcp port 80'
+curl_expect 200 -- -o /dev/null "$H/index.html"                                   # (a)
+curl_expect 200 -- -o /dev/null "$H/large.txt"                                    # (b)
+curl_expect 200 200 200 -- -o /dev/null "$H/index.html" -o /dev/null "$H/style.css" \
+  -o /dev/null "$H/data.json"                                                     # (c)
+curl_expect 200 -- -o /dev/null "$H/sub/page.txt"                                 # (d) chunked
+curl_expect 200 -- -o /dev/null --compressed "$H/index.html"                      # (d) gzip+chunked
+curl_expect 200 -- -o /dev/null -H 'Content-Type: application/x-www-form-urlencoded' \
+  --data-binary "@$W/post-small.txt" "$H/post"                                    # (e)
+curl_expect 200 -- -o /dev/null -H 'Content-Type: text/plain' -H 'Expect: 100-continue' \
+  --data-binary "@$W/post-large.txt" "$H/post"                                    # (e) Expect: 100-continue
+curl_expect 404 -- -o /dev/null "$H/no-such-page.html"                            # (f)
+curl_expect 200 -- -o /dev/null -I "$H/large.txt"                                 # HEAD
+cap_stop
+
+# 7. HTTP as pcapng -----------------------------------------------------------
+cap_start "$W/http-small.pcap" lo 'tcp port 80'
+curl_expect 200 200 -- -o /dev/null "$H/index.html" -o /dev/null "$H/data.json"
+cap_stop
+editcap -F pcapng -a '1:libdissect sample: HTTP/1.1 GET over loopback' \
+  "$W/http-small.pcap" "$OUT/http.pcapng"
+
+# 4. HTTPS --------------------------------------------------------------------
+S=https://www.example.test
+CA=(--cacert "$PKI/root.pem")
+cap_start "$OUT/https-tls13.pcap" lo 'tcp port 443'
+SSLKEYLOGFILE=$OUT/https-tls13.keylog curl_expect 200 200 200 -- "${CA[@]}" --tlsv1.3 \
+  -o /dev/null "$S/index.html" -o /dev/null "$S/data.json" -o /dev/null "$S/large.txt"
+cap_stop
+
+cap_start "$OUT/https-tls12.pcap" lo 'tcp port 443'
+SSLKEYLOGFILE=$OUT/https-tls12.keylog curl_expect 200 200 200 -- "${CA[@]}" \
+  --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES128-GCM-SHA256 \
+  -o /dev/null "$S/index.html" -o /dev/null "$S/style.css" -o /dev/null "$S/data.json"
+cap_stop
+
+cap_start "$OUT/tls-altport.pcap" lo 'tcp port 8443'
+SSLKEYLOGFILE=$OUT/tls-altport.keylog curl_expect 200 -- "${CA[@]}" --tlsv1.3 \
+  --tls13-ciphers TLS_CHACHA20_POLY1305_SHA256 -o /dev/null "$S:8443/index.html"
+cap_stop
+
+# 5. misc ---------------------------------------------------------------------
+cap_start "$OUT/misc.pcap" lo 'icmp or icmp6 or port 53 or port 80 or port 9 or (ip[6:2] & 0x1fff != 0)'
+ping -q -c 2 -i 0.2 127.0.0.1 >/dev/null
+ping -q -6 -c 2 -i 0.2 ::1 >/dev/null
+ping -q -c 1 -s 3000 127.0.0.1 >/dev/null                       # fragmented at MTU 1500
+curl_expect 200 -- -g -o /dev/null 'http://[::1]/index.html'   # HTTP over IPv6
+dig @::1 -p 53 +tries=1 +time=2 www.example.test AAAA | grep 'status: NOERROR' >/dev/null \
+  || die "DNS over IPv6 failed"
+if curl -sS --max-time 2 -o /dev/null http://127.0.0.1:9/ 2>/dev/null; then
+  die "port 9 unexpectedly open"                                # TCP SYN -> RST
+fi
+dig @127.0.0.1 -p 9 +tries=1 +time=1 www.example.test A >/dev/null 2>&1 || true  # ICMP port unreachable
+cap_stop
+
+# 6. Linux cooked captures ------------------------------------------------------
+dlts=$(tcpdump -i any -L 2>&1)   # tcpdump 4.99 prints the list on stderr
+grep -q 'LINUX_SLL2 ' <<<"$dlts" || die "tcpdump -i any does not offer LINUX_SLL2"
+grep -q 'LINUX_SLL ' <<<"$dlts" || die "tcpdump -i any does not offer LINUX_SLL"
+for dlt in LINUX_SLL2:sll2-any LINUX_SLL:sll-any; do
+  cap_start "$OUT/${dlt#*:}.pcap" any 'port 53 or port 80' -y "${dlt%%:*}"
+  dig_expect NOERROR +noedns www.example.test A
+  curl_expect 200 -- -o /dev/null "$H/index.html"
+  cap_stop
+done
+
+# --------------------------------------------------------------- verification
+count() { tshark -r "$1" "${@:3}" -Y "$2" 2>/dev/null | wc -l; }
+need() {  # need FILE FILTER MIN [tshark opts]: at least MIN frames match FILTER
+  local n
+  n=$(count "$1" "$2" "${@:4}")
+  ((n >= $3)) || die "$(basename "$1"): want >= $3 frames matching '$2', got $n"
+}
+max_ip_len() {
+  tshark -r "$1" -Y tcp -T fields -e ip.len -e ipv6.plen 2>/dev/null \
+    | awk -F'\t' '{ l = ($1 != "") ? $1 : $2 + 40; if (l > m) m = l } END { print m + 0 }'
+}
+
+need "$OUT/dns.pcap" 'dns.flags.response == 1' 14
+need "$OUT/dns.pcap" 'dns.flags.rcode == 3 && dns.flags.authoritative == 1' 2
+for t in 1 28 5 15 16 33 12 6 2; do need "$OUT/dns.pcap" "dns.flags.response == 1 && dns.resp.type == $t" 1; done
+need "$OUT/dns.pcap" 'dns.rr.udp_payload_size == 1232' 2
+need "$OUT/dns-tcp.pcap" 'dns.flags.response == 1 && tcp' 4
+need "$OUT/dns-tcp.pcap" 'dns.qry.type == 252' 1
+
+need "$OUT/http.pcap" 'http.request' 11
+need "$OUT/http.pcap" 'http.transfer_encoding == "chunked"' 2
+need "$OUT/http.pcap" 'http.content_encoding == "gzip"' 1
+need "$OUT/http.pcap" 'http.request.method == "POST"' 2
+need "$OUT/http.pcap" 'http.request.method == "HEAD"' 1
+need "$OUT/http.pcap" 'http.response.code == 404' 1
+need "$OUT/http.pcap" 'http.response.code == 100' 1
+need "$OUT/http.pcap" 'tcp.flags.fin == 1' 2
+need "$OUT/http.pcapng" 'http.response.code == 200' 2
+
+need "$OUT/https-tls13.pcap" 'tls.handshake.extensions.supported_version == 0x0304 && tls.handshake.type == 2' 1
+need "$OUT/https-tls13.pcap" 'http.request' 3 -o "tls.keylog_file:$OUT/https-tls13.keylog"
+need "$OUT/https-tls13.pcap" 'x509sat.printableString == "libdissect Sample Intermediate CA" || x509sat.uTF8String == "libdissect Sample Intermediate CA"' 1 -o "tls.keylog_file:$OUT/https-tls13.keylog"
+need "$OUT/https-tls12.pcap" 'tls.handshake.ciphersuite == 0xc02f && tls.handshake.type == 2' 1
+need "$OUT/https-tls12.pcap" 'tls.handshake.type == 11' 1
+need "$OUT/https-tls12.pcap" 'http.request' 3 -o "tls.keylog_file:$OUT/https-tls12.keylog"
+need "$OUT/tls-altport.pcap" 'tls.handshake.type == 1' 1 -d tcp.port==8443,tls
+need "$OUT/tls-altport.pcap" 'http.request' 1 -d tcp.port==8443,tls -o "tls.keylog_file:$OUT/tls-altport.keylog"
+
+for f in http.pcap http.pcapng https-tls13.pcap https-tls12.pcap tls-altport.pcap dns-tcp.pcap; do
+  m=$(max_ip_len "$OUT/$f")
+  ((m <= 1500)) || die "$f: TCP packet with IP length $m > 1500 (offloads not off?)"
+done
+
+need "$OUT/misc.pcap" 'icmp.type == 8' 3
+need "$OUT/misc.pcap" 'icmpv6.type == 129' 2
+need "$OUT/misc.pcap" 'ip.flags.mf == 1' 2
+need "$OUT/misc.pcap" 'icmp.type == 0 && ip.fragment' 1
+need "$OUT/misc.pcap" 'icmp.type == 3 && icmp.code == 3' 1
+need "$OUT/misc.pcap" 'tcp.flags.reset == 1' 1
+need "$OUT/misc.pcap" 'ipv6 && http.request' 1
+need "$OUT/misc.pcap" 'ipv6 && dns.flags.response == 1' 1
+
+capinfos -E "$OUT/sll2-any.pcap" | grep 'Linux cooked-mode capture v2' >/dev/null || die "sll2-any.pcap: wrong link type"
+capinfos -E "$OUT/sll-any.pcap" | grep 'Linux cooked-mode capture v1' >/dev/null || die "sll-any.pcap: wrong link type"
+capinfos -t "$OUT/http.pcapng" | grep pcapng >/dev/null || die "http.pcapng is not pcapng"
+for f in "$OUT"/*.pcap; do
+  capinfos -E "$f" | grep -e Ethernet -e 'Linux cooked' >/dev/null || die "$f: unexpected link type"
+  (($(stat -c %s "$f") < 1000000)) || die "$f is too large"
+done
+
+# --------------------------------------------------------------- install
+chmod 644 "$OUT"/*
+cp "$OUT"/* "$SAMPLES/"
+for f in "$OUT"/*; do
+  printf '%-20s %6s frames %8s bytes\n' "$(basename "$f")" \
+    "$([[ $f == *.keylog ]] && echo - || capinfos -T -r -c -M "$f" | cut -f2)" \
+    "$(stat -c %s "$f")"
+done
+log "done: captures written to $SAMPLES"

@@ -1,0 +1,80 @@
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+dx_packet *tu_dissect(dx_session **s, int linktype, const uint8_t *bytes, size_t len) {
+  if (!*s && dx_session_new(s, NULL) != DX_OK)
+    return NULL;
+  static uint32_t t;
+  dx_frame f = {.ts_sec = 1700000000, .ts_nsec = t++ * 1000, .caplen = (uint32_t)len,
+                .wirelen = (uint32_t)len, .linktype = linktype, .data = bytes};
+  dx_packet *p = NULL;
+  if (dx_session_dissect(*s, &f, &p) != DX_OK)
+    return NULL;
+  return p;
+}
+
+const char *tu_value(const dx_packet *p, const char *name) {
+  static char buf[4096];
+  buf[0] = 0;
+  const dx_node *n = dx_packet_find_name(p, name);
+  if (n)
+    dx_node_value(n, buf, sizeof buf);
+  return buf;
+}
+
+int tu_count(const dx_packet *p, const char *name) {
+  int c = 0;
+  for (const dx_node *n = dx_packet_find_name(p, name); n; n = dx_packet_find_next(p, n))
+    c++;
+  return c;
+}
+
+static int any_flag(const dx_node *n, unsigned flag) {
+  for (; n; n = dx_node_next(n)) {
+    if (dx_node_flags(n) & flag)
+      return 1;
+    if (any_flag(dx_node_first_child(n), flag))
+      return 1;
+  }
+  return 0;
+}
+
+int tu_any_flag(const dx_packet *p, unsigned flag) {
+  return any_flag(dx_node_first_child(dx_packet_root(p)), flag);
+}
+
+int tu_truncate_all(int linktype, const uint8_t *bytes, size_t len) {
+  int unmarked = 0;
+  for (size_t n = 0; n < len; n++) {
+    dx_session *s = NULL;
+    uint8_t *copy = malloc(n ? n : 1);
+    memcpy(copy, bytes, n);
+    dx_packet *p = tu_dissect(&s, linktype, copy, n);
+    if (!p) {
+      unmarked++;
+    } else {
+      if (n > 0 && !tu_any_flag(p, DX_NODE_TRUNCATED | DX_NODE_MALFORMED))
+        unmarked++;
+      dx_packet_free(p);
+    }
+    dx_session_free(s);
+    free(copy);
+  }
+  return unmarked;
+}
+
+int tu_run(const char *suite, CU_TestInfo *tests) {
+  if (CU_initialize_registry() != CUE_SUCCESS)
+    return 1;
+  CU_SuiteInfo suites[] = {{suite, NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
+  if (CU_register_suites(suites) != CUE_SUCCESS)
+    return 1;
+  CU_basic_set_mode(CU_BRM_VERBOSE);
+  CU_basic_run_tests();
+  unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+  CU_cleanup_registry();
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+/* Helpers for unit tests: build frames from hand-made bytes and look at the
+ * resulting tree. */
+#ifndef DX_TESTUTIL_H
+#define DX_TESTUTIL_H
+
+#include <CUnit/Basic.h>
+#include <dissect/dissect.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Dissects `len` bytes as one frame of link type `linktype` in session s
+ * (created on first use if *s is NULL). Caller frees the packet. */
+dx_packet *tu_dissect(dx_session **s, int linktype, const uint8_t *bytes, size_t len);
+/* Value of the first node named `name` formatted as tshark -T fields does,
+ * into a static buffer; "" if absent. */
+const char *tu_value(const dx_packet *p, const char *name);
+/* Number of nodes named `name`. */
+int tu_count(const dx_packet *p, const char *name);
+/* Non-zero if any node in the tree has `flag` (DX_NODE_TRUNCATED, ...). */
+int tu_any_flag(const dx_packet *p, unsigned flag);
+/* Dissects every prefix (0..len-1 bytes) of a frame, each in a fresh session,
+ * checking that nothing crashes and that each short prefix is marked
+ * truncated or malformed somewhere. Returns the number of prefixes that were
+ * NOT marked (0 is the expected answer). */
+int tu_truncate_all(int linktype, const uint8_t *bytes, size_t len);
+/* Runs a CUnit suite array; returns the process exit status. */
+int tu_run(const char *suite, CU_TestInfo *tests);
+
+#endif
