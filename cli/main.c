@@ -1,1 +1,442 @@
-int main(void) { return 0; }
+/* dissect: the command-line front end of libdissect, following tshark's
+ * conventions. It wires a capture source to an output; it knows nothing of
+ * any protocol. */
+#include <dissect/dissect.h>
+#include <dissect/output.h>
+#if __has_include(<dissect/filter.h>)
+#include <dissect/filter.h>
+#define DX_HAVE_FILTER 1
+#endif
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT };
+
+typedef struct options {
+  const char *read_file;
+  const char *iface;
+  const char *bpf;
+  const char *dfilter;
+  long long count;
+  int verbose;
+  int hex;
+  int line_buffered;
+  int list_ifaces;
+  int quiet;
+  enum out_mode mode;
+  const char **fields;
+  size_t nfields;
+  dx_fields_opts fopts;
+  dx_config cfg;
+} options;
+
+static volatile sig_atomic_t g_stop;
+static dx_capture *g_capture;
+
+static void on_signal(int sig) {
+  (void)sig;
+  g_stop = 1;
+  if (g_capture)
+    dx_capture_break(g_capture);
+}
+
+static void usage(FILE *out) {
+  fprintf(out,
+          "Usage: dissect [options] -r FILE | -i IFACE\n"
+          "Take network traffic apart layer by layer (libdissect %s).\n"
+          "\n"
+          "Capture:\n"
+          "  -r FILE              read a pcap or pcapng file (\"-\" = standard input)\n"
+          "  -i IFACE             capture live on an interface\n"
+          "  -f BPF               capture filter (libpcap syntax)\n"
+          "  -c N                 stop after reading N packets\n"
+          "  -D                   list the interfaces that can be captured on\n"
+          "Processing:\n"
+          "  -Y FILTER            display filter (Wireshark syntax)\n"
+          "  -n                   no name resolution (the default; accepted for tshark habits)\n"
+          "  -o tls.keylog_file:FILE, --keylog FILE\n"
+          "                       TLS key log file (also read from $SSLKEYLOGFILE)\n"
+          "  --check-checksums    verify IP/TCP/UDP/ICMP checksums (off by default, as in\n"
+          "                       Wireshark: captures on the sending host carry offloaded,\n"
+          "                       unfilled checksums)\n"
+          "Output:\n"
+          "  -V                   print the whole layer tree\n"
+          "  -x                   print a hex and ASCII dump of each data source\n"
+          "  -T text|json|ek|fields\n"
+          "                       output format (default: one summary line per packet)\n"
+          "  -e FIELD             field to print with -T fields (repeatable)\n"
+          "  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C,\n"
+          "     quote=d|s|n       -T fields options\n"
+          "  -l                   flush the output after each packet\n"
+          "  -q                   print nothing per packet (errors and counts only)\n"
+          "  -G fields            list every field: name, label, type\n"
+          "  -h, --help           this help\n"
+          "  --version            print the version\n",
+          dx_version());
+}
+
+static int bad_option(const char *fmt, const char *arg) {
+  fputs("dissect: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fputs("\nTry 'dissect -h' for help.\n", stderr);
+  return 1;
+}
+
+static char sep_char(const char *v) {
+  if (strcmp(v, "/t") == 0)
+    return '\t';
+  if (strcmp(v, "/s") == 0)
+    return ' ';
+  if (strlen(v) == 1)
+    return v[0];
+  return 0;
+}
+
+static int parse_E(options *o, const char *arg) {
+  const char *eq = strchr(arg, '=');
+  if (!eq)
+    return bad_option("invalid -E option \"%s\" (expected NAME=VALUE)", arg);
+  size_t kl = (size_t)(eq - arg);
+  const char *v = eq + 1;
+  if (kl == 6 && strncmp(arg, "header", kl) == 0) {
+    if (strcmp(v, "y") != 0 && strcmp(v, "n") != 0)
+      return bad_option("invalid -E header value \"%s\" (use y or n)", v);
+    o->fopts.header = v[0] == 'y';
+  } else if (kl == 9 && strncmp(arg, "separator", kl) == 0) {
+    if (!(o->fopts.separator = sep_char(v)))
+      return bad_option("invalid -E separator \"%s\" (use /t, /s or one character)", v);
+  } else if (kl == 10 && strncmp(arg, "occurrence", kl) == 0) {
+    if (strcmp(v, "f") != 0 && strcmp(v, "l") != 0 && strcmp(v, "a") != 0)
+      return bad_option("invalid -E occurrence \"%s\" (use f, l or a)", v);
+    o->fopts.occurrence = v[0];
+  } else if (kl == 10 && strncmp(arg, "aggregator", kl) == 0) {
+    if (!(o->fopts.aggregator = sep_char(v)))
+      return bad_option("invalid -E aggregator \"%s\" (use ',', /s or one character)", v);
+  } else if (kl == 5 && strncmp(arg, "quote", kl) == 0) {
+    if (strcmp(v, "d") == 0)
+      o->fopts.quote = '"';
+    else if (strcmp(v, "s") == 0)
+      o->fopts.quote = '\'';
+    else if (strcmp(v, "n") == 0)
+      o->fopts.quote = 0;
+    else
+      return bad_option("invalid -E quote \"%s\" (use d, s or n)", v);
+  } else if (kl == 9 && strncmp(arg, "bom", kl) == 0) {
+    /* accepted for compatibility; we never write a BOM */
+  } else {
+    return bad_option("unknown -E option \"%s\"", arg);
+  }
+  return 0;
+}
+
+static int list_fields(void) {
+  dx_session *s;
+  if (dx_session_new(&s, NULL) != DX_OK)
+    return 2;
+  const dx_field *f;
+  for (size_t i = 0; (f = dx_field_at(s, i)); i++)
+    printf("%s\t%s\t%s\n", dx_field_name(f), dx_field_label(f), dx_ftype_name(dx_field_type(f)));
+  dx_session_free(s);
+  return 0;
+}
+
+static int list_interfaces(void) {
+  char err[PCAP_ERRBUF_SIZE];
+  pcap_if_t *all = NULL;
+  if (pcap_findalldevs(&all, err) != 0) {
+    fprintf(stderr, "dissect: cannot list interfaces: %s\n", err);
+    return 2;
+  }
+  int i = 1;
+  for (pcap_if_t *d = all; d; d = d->next, i++)
+    printf("%d. %s%s%s%s\n", i, d->name, d->description ? " (" : "",
+           d->description ? d->description : "", d->description ? ")" : "");
+  pcap_freealldevs(all);
+  return 0;
+}
+
+static int parse_args(options *o, int argc, char **argv) {
+  enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP };
+  static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
+                                           {"keylog", required_argument, NULL, OPT_KEYLOG},
+                                           {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
+                                           {"help", no_argument, NULL, OPT_HELP},
+                                           {NULL, 0, NULL, 0}};
+  o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
+  o->count = -1;
+  o->fields = calloc((size_t)argc + 1, sizeof *o->fields);
+  if (!o->fields)
+    return 2;
+  opterr = 0;
+  int c;
+  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'r': o->read_file = optarg; break;
+    case 'i': o->iface = optarg; break;
+    case 'f': o->bpf = optarg; break;
+    case 'Y': o->dfilter = optarg; break;
+    case 'c': {
+      char *end;
+      errno = 0;
+      long long v = strtoll(optarg, &end, 10);
+      if (errno || *end || v <= 0)
+        return bad_option("invalid packet count \"%s\" (expected a positive number)", optarg);
+      o->count = v;
+      break;
+    }
+    case 'n': break;
+    case 'V': o->verbose = 1; break;
+    case 'x': o->hex = 1; break;
+    case 'l': o->line_buffered = 1; break;
+    case 'q': o->quiet = 1; break;
+    case 'D': o->list_ifaces = 1; break;
+    case 'T':
+      if (strcmp(optarg, "json") == 0)
+        o->mode = OUT_JSON;
+      else if (strcmp(optarg, "ek") == 0)
+        o->mode = OUT_EK;
+      else if (strcmp(optarg, "fields") == 0)
+        o->mode = OUT_FIELDS;
+      else if (strcmp(optarg, "text") == 0)
+        o->mode = OUT_TEXT;
+      else
+        return bad_option("invalid output format \"%s\" (use text, json, ek or fields)", optarg);
+      break;
+    case 'e': o->fields[o->nfields++] = optarg; break;
+    case 'E':
+      if (parse_E(o, optarg))
+        return 1;
+      break;
+    case 'o':
+      if (strncmp(optarg, "tls.keylog_file:", 16) == 0 ||
+          strncmp(optarg, "ssl.keylog_file:", 16) == 0)
+        o->cfg.keylog_file = optarg + 16;
+      else
+        return bad_option("unknown preference \"%s\" (supported: tls.keylog_file:FILE)", optarg);
+      break;
+    case 'G':
+      if (strcmp(optarg, "fields") != 0)
+        return bad_option("unknown report \"%s\" for -G (supported: fields)", optarg);
+      exit(list_fields());
+    case OPT_KEYLOG: o->cfg.keylog_file = optarg; break;
+    case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
+    case 'h':
+    case OPT_HELP: usage(stdout); exit(0);
+    case OPT_VERSION: printf("dissect %s (libdissect %s)\n", DX_VERSION_STRING, dx_version()); exit(0);
+    case ':': {
+      char opt[3] = {'-', (char)optopt, 0};
+      return bad_option("option %s needs a value", optopt ? opt : argv[optind - 1]);
+    }
+    default: {
+      char opt[3] = {'-', (char)optopt, 0};
+      return bad_option("unknown option %s", optopt ? opt : argv[optind - 1]);
+    }
+    }
+  }
+  if (optind < argc) {
+    /* tshark takes a trailing capture filter; so do we */
+    size_t len = 0;
+    for (int i = optind; i < argc; i++)
+      len += strlen(argv[i]) + 1;
+    char *bpf = malloc(len + 1);
+    if (!bpf)
+      return 2;
+    bpf[0] = 0;
+    for (int i = optind; i < argc; i++) {
+      if (i > optind)
+        strcat(bpf, " ");
+      strcat(bpf, argv[i]);
+    }
+    if (o->bpf)
+      return bad_option("a capture filter was given twice (-f and \"%s\")", bpf);
+    o->bpf = bpf;
+  }
+  if (o->list_ifaces)
+    return 0;
+  if (o->nfields && o->mode != OUT_FIELDS)
+    return bad_option("%s", "-e needs -T fields");
+  if (o->mode == OUT_FIELDS && o->nfields == 0)
+    return bad_option("%s", "-T fields needs at least one -e FIELD");
+  if (!o->read_file && !o->iface)
+    return bad_option("%s", "no capture source: give -r FILE or -i IFACE");
+  if (o->read_file && o->iface)
+    return bad_option("%s", "give either -r or -i, not both");
+  if (!o->cfg.keylog_file) {
+    const char *env = getenv("SSLKEYLOGFILE");
+    if (env && *env)
+      o->cfg.keylog_file = env;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  options o;
+  memset(&o, 0, sizeof o);
+  int rc = parse_args(&o, argc, argv);
+  if (rc)
+    return rc;
+  if (o.list_ifaces)
+    return list_interfaces();
+
+  static char outbuf[1 << 16];
+  setvbuf(stdout, outbuf, o.line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
+
+  if (o.cfg.keylog_file) {
+    FILE *kf = fopen(o.cfg.keylog_file, "r");
+    if (!kf) {
+      fprintf(stderr, "dissect: TLS key log file %s: %s\n", o.cfg.keylog_file, strerror(errno));
+      return 1;
+    }
+    fclose(kf);
+  }
+
+  dx_session *sess = NULL;
+  if ((rc = dx_session_new(&sess, &o.cfg)) != DX_OK) {
+    fprintf(stderr, "dissect: %s\n", dx_strerror(rc));
+    return 2;
+  }
+
+  dx_fields *fields = NULL;
+  if (o.mode == OUT_FIELDS) {
+    char err[512];
+    rc = dx_fields_new(sess, o.fields, o.nfields, &o.fopts, &fields, err, sizeof err);
+    if (rc != DX_OK) {
+      fprintf(stderr, "dissect: -e: %s\n", rc == DX_ENOFIELD ? err : dx_strerror(rc));
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+
+#ifdef DX_HAVE_FILTER
+  dx_filter *flt = NULL;
+  if (o.dfilter) {
+    dx_filter_error ferr;
+    memset(&ferr, 0, sizeof ferr);
+    rc = dx_filter_compile(sess, o.dfilter, &flt, &ferr);
+    if (rc != DX_OK) {
+      char msg[4096];
+      dx_filter_error_format(o.dfilter, &ferr, msg, sizeof msg);
+      fprintf(stderr, "dissect: invalid display filter:\n%s\n", msg);
+      dx_fields_free(fields);
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+#else
+  if (o.dfilter) {
+    fprintf(stderr, "dissect: display filters are not available in this build\n");
+    return 1;
+  }
+#endif
+
+  char err[1024] = "";
+  dx_capture *cap = NULL;
+  if (o.read_file)
+    rc = dx_capture_open_file(&cap, o.read_file, err, sizeof err);
+  else
+    rc = dx_capture_open_live(&cap, o.iface, o.bpf, 0, err, sizeof err);
+  if (rc != DX_OK) {
+    fprintf(stderr, "dissect: %s\n", err[0] ? err : dx_strerror(rc));
+    dx_fields_free(fields);
+    dx_session_free(sess);
+    return 2;
+  }
+  if (o.read_file && o.bpf && (rc = dx_capture_set_filter(cap, o.bpf)) != DX_OK) {
+    fprintf(stderr, "dissect: %s\n", dx_capture_error(cap));
+    dx_capture_close(cap);
+    dx_fields_free(fields);
+    dx_session_free(sess);
+    return 1;
+  }
+  g_capture = cap;
+  signal(SIGINT, on_signal);
+  signal(SIGTERM, on_signal);
+  signal(SIGPIPE, SIG_IGN);
+
+  if (o.mode == OUT_FIELDS && o.fopts.header)
+    dx_fields_write_header(stdout, fields);
+  if (o.mode == OUT_JSON)
+    fputs("[\n", stdout);
+
+  long long nread = 0, nshown = 0;
+  int status = 0;
+  dx_frame f;
+  while (!g_stop && (o.count < 0 || nread < o.count)) {
+    int r = dx_capture_next(cap, &f);
+    if (r == 0)
+      break;
+    if (r < 0) {
+      fflush(stdout);
+      fprintf(stderr, "dissect: %s\n", dx_capture_error(cap));
+      status = 2;
+      break;
+    }
+    nread++;
+    dx_packet *p = NULL;
+    if ((rc = dx_session_dissect(sess, &f, &p)) != DX_OK) {
+      fprintf(stderr, "dissect: frame %lld: %s\n", nread, dx_strerror(rc));
+      status = 2;
+      break;
+    }
+    int show = 1;
+#ifdef DX_HAVE_FILTER
+    if (flt)
+      show = dx_filter_match(flt, p);
+#endif
+    if (show && !o.quiet) {
+      switch (o.mode) {
+      case OUT_JSON:
+        if (nshown)
+          fputs(",\n", stdout);
+        dx_write_json(stdout, p, 1);
+        break;
+      case OUT_EK: dx_write_ek(stdout, p); break;
+      case OUT_FIELDS: dx_fields_write(stdout, fields, p); break;
+      case OUT_SUMMARY:
+      case OUT_TEXT:
+        if (o.verbose)
+          dx_write_tree(stdout, p);
+        else
+          dx_write_summary(stdout, p);
+        if (o.hex)
+          dx_write_hex(stdout, p);
+        break;
+      }
+      if (o.line_buffered)
+        fflush(stdout);
+    }
+    if (show)
+      nshown++;
+    dx_packet_free(p);
+    if (ferror(stdout))
+      break;
+  }
+  if (o.mode == OUT_JSON)
+    fputs(nshown ? "\n]\n" : "]\n", stdout);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    if (errno != EPIPE) {
+      fprintf(stderr, "dissect: writing output: %s\n", strerror(errno));
+      status = status ? status : 2;
+    }
+  }
+  if (o.iface)
+    fprintf(stderr, "%lld packets captured\n", nread);
+  if (o.quiet && o.read_file)
+    fprintf(stderr, "%lld packets read, %lld displayed\n", nread, nshown);
+#ifdef DX_HAVE_FILTER
+  dx_filter_free(flt);
+#endif
+  g_capture = NULL;
+  dx_capture_close(cap);
+  dx_fields_free(fields);
+  dx_session_free(sess);
+  free(o.fields);
+  return status;
+}

@@ -1,0 +1,422 @@
+/* JSON output. The document is described once (emit_packet) against a small
+ * sink interface; one sink streams text straight to a FILE (bulk export),
+ * the other builds json-c objects (the API). Tests check both agree. */
+#include "../core/dx.h"
+
+#include <dissect/output.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct sink sink;
+struct sink {
+  void (*obj_begin)(sink *s);
+  void (*obj_end)(sink *s);
+  void (*arr_begin)(sink *s);
+  void (*arr_end)(sink *s);
+  void (*key)(sink *s, const char *k);
+  void (*str)(sink *s, const char *v, size_t n);
+  void (*i64)(sink *s, int64_t v);
+  void (*u64)(sink *s, uint64_t v);
+  void (*dbl)(sink *s, double v);
+  void (*boolean)(sink *s, int v);
+};
+
+/* ---- the document ---- */
+static void kv_str(sink *s, const char *k, const char *v) {
+  s->key(s, k);
+  s->str(s, v, strlen(v));
+}
+static void kv_u64(sink *s, const char *k, uint64_t v) {
+  s->key(s, k);
+  s->u64(s, v);
+}
+
+static const char *sev_name(int sev) {
+  switch (sev) {
+  case DX_SEV_CHAT: return "chat";
+  case DX_SEV_NOTE: return "note";
+  case DX_SEV_WARN: return "warn";
+  case DX_SEV_ERROR: return "error";
+  default: return NULL;
+  }
+}
+
+static void emit_value(sink *s, const dx_node *n) {
+  char buf[256];
+  const dx_field *f = n->field;
+  switch (f->type) {
+  case DX_FT_NONE:
+  case DX_FT_PROTOCOL: return;
+  case DX_FT_BOOL:
+    s->key(s, "value");
+    s->boolean(s, n->v.u != 0);
+    return;
+  case DX_FT_UINT8:
+  case DX_FT_UINT16:
+  case DX_FT_UINT24:
+  case DX_FT_UINT32:
+  case DX_FT_UINT64:
+  case DX_FT_FRAMENUM:
+    s->key(s, "value");
+    s->u64(s, n->v.u);
+    return;
+  case DX_FT_INT32:
+  case DX_FT_INT64:
+    s->key(s, "value");
+    s->i64(s, n->v.i);
+    return;
+  case DX_FT_DOUBLE:
+    s->key(s, "value");
+    s->dbl(s, n->v.d);
+    return;
+  case DX_FT_ABSTIME:
+  case DX_FT_RELTIME:
+    s->key(s, "value");
+    s->dbl(s, (double)n->v.t.sec + n->v.t.nsec / 1e9);
+    return;
+  case DX_FT_STRING:
+    s->key(s, "value");
+    s->str(s, (const char *)n->v.b.p, n->v.b.len);
+    return;
+  default: {
+    /* bytes, addresses: as tshark -T fields formats them */
+    size_t need = dx_node_value(n, buf, sizeof buf);
+    s->key(s, "value");
+    if (need < sizeof buf) {
+      s->str(s, buf, need);
+    } else {
+      /* long byte strings: hex of the whole value */
+      static const char hx[] = "0123456789abcdef";
+      size_t len = n->v.b.len;
+      size_t lim = len > 65536 ? 65536 : len; /* JSON values are capped at 64 KiB */
+      char *big = malloc(lim * 2 + 1);
+      if (!big) {
+        s->str(s, "", 0);
+        return;
+      }
+      for (size_t i = 0; i < lim; i++) {
+        big[2 * i] = hx[n->v.b.p[i] >> 4];
+        big[2 * i + 1] = hx[n->v.b.p[i] & 15];
+      }
+      s->str(s, big, lim * 2);
+      free(big);
+    }
+    return;
+  }
+  }
+}
+
+static void emit_node(sink *s, const dx_node *n, int depth) {
+  char label[4096];
+  s->obj_begin(s);
+  kv_str(s, "name", n->field->abbrev);
+  size_t ll = dx_node_label(n, label, sizeof label);
+  if (ll >= sizeof label)
+    ll = sizeof label - 1;
+  s->key(s, "label");
+  s->str(s, label, ll);
+  kv_str(s, "type", dx_ftype_name(n->field->type));
+  emit_value(s, n);
+  kv_u64(s, "offset", n->offset);
+  kv_u64(s, "length", n->length);
+  kv_u64(s, "source", n->src);
+  if (n->flags & ~DX_NODE_EXPERT) {
+    s->key(s, "flags");
+    s->arr_begin(s);
+    static const struct {
+      unsigned bit;
+      const char *name;
+    } fl[] = {{DX_NODE_TRUNCATED, "truncated"},
+              {DX_NODE_MALFORMED, "malformed"},
+              {DX_NODE_HIDDEN, "hidden"},
+              {DX_NODE_GENERATED, "generated"}};
+    for (size_t i = 0; i < DX_ARRAY_LEN(fl); i++)
+      if (n->flags & fl[i].bit)
+        s->str(s, fl[i].name, strlen(fl[i].name));
+    s->arr_end(s);
+  }
+  const char *sev = sev_name(n->severity);
+  if (sev)
+    kv_str(s, "severity", sev);
+  bool any = false;
+  for (const dx_node *c = n->first_child; c; c = c->next)
+    if (!(c->flags & DX_NODE_HIDDEN))
+      any = true;
+  if (any && depth < 64) {
+    s->key(s, "children");
+    s->arr_begin(s);
+    for (const dx_node *c = n->first_child; c; c = c->next)
+      if (!(c->flags & DX_NODE_HIDDEN))
+        emit_node(s, c, depth + 1);
+    s->arr_end(s);
+  }
+  s->obj_end(s);
+}
+
+static void emit_packet(sink *s, const dx_packet *p) {
+  s->obj_begin(s);
+  kv_str(s, "schema", "libdissect.packet");
+  kv_u64(s, "version", DX_JSON_SCHEMA_VERSION);
+  kv_u64(s, "number", p->num);
+  s->key(s, "time_epoch");
+  s->dbl(s, (double)p->frame.ts_sec + p->frame.ts_nsec / 1e9);
+  s->key(s, "time_relative");
+  s->dbl(s, (double)p->rel_sec + p->rel_nsec / 1e9);
+  kv_u64(s, "wire_length", p->frame.wirelen);
+  kv_u64(s, "captured_length", p->frame.caplen);
+  s->key(s, "linktype");
+  s->i64(s, p->frame.linktype);
+  s->key(s, "summary");
+  s->obj_begin(s);
+  kv_str(s, "source", dx_packet_src(p));
+  kv_str(s, "destination", dx_packet_dst(p));
+  kv_str(s, "protocol", dx_packet_protocol(p));
+  kv_str(s, "info", dx_packet_info(p));
+  s->obj_end(s);
+  s->key(s, "sources");
+  s->arr_begin(s);
+  for (uint16_t i = 0; i < p->nsources; i++) {
+    s->obj_begin(s);
+    kv_u64(s, "index", i);
+    kv_str(s, "name", p->sources[i].name);
+    kv_u64(s, "length", p->sources[i].len);
+    s->obj_end(s);
+  }
+  s->arr_end(s);
+  s->key(s, "layers");
+  s->arr_begin(s);
+  for (const dx_node *n = p->root.first_child; n; n = n->next)
+    if (!(n->flags & DX_NODE_HIDDEN))
+      emit_node(s, n, 0);
+  s->arr_end(s);
+  s->obj_end(s);
+}
+
+/* ---- streaming text sink ---- */
+typedef struct {
+  sink base;
+  FILE *out;
+  int pretty;
+  int depth;
+  bool need_comma[80];
+  bool after_key;
+} text_sink;
+
+static void ts_newline(text_sink *t) {
+  if (!t->pretty)
+    return;
+  fputc('\n', t->out);
+  for (int i = 0; i < t->depth && i < 80; i++)
+    fputs("  ", t->out);
+}
+
+static void ts_pre_value(text_sink *t) {
+  if (t->after_key) {
+    t->after_key = false;
+    return;
+  }
+  if (t->depth < 80 && t->need_comma[t->depth])
+    fputc(',', t->out);
+  if (t->depth < 80)
+    t->need_comma[t->depth] = true;
+  if (t->depth > 0)
+    ts_newline(t);
+}
+
+static void ts_open(sink *s, char c) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  fputc(c, t->out);
+  t->depth++;
+  if (t->depth < 80)
+    t->need_comma[t->depth] = false;
+}
+static void ts_close(sink *s, char c) {
+  text_sink *t = (text_sink *)s;
+  bool had = t->depth < 80 && t->need_comma[t->depth];
+  t->depth--;
+  if (had)
+    ts_newline(t);
+  fputc(c, t->out);
+}
+static void ts_obj_begin(sink *s) { ts_open(s, '{'); }
+static void ts_obj_end(sink *s) { ts_close(s, '}'); }
+static void ts_arr_begin(sink *s) { ts_open(s, '['); }
+static void ts_arr_end(sink *s) { ts_close(s, ']'); }
+
+/* JSON string escaping: control characters and invalid UTF-8 never pass. */
+static void ts_write_string(FILE *out, const char *v, size_t n) {
+  const unsigned char *u = (const unsigned char *)v;
+  fputc('"', out);
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = u[i];
+    if (c == '"' || c == '\\') {
+      fputc('\\', out);
+      fputc((int)c, out);
+      i++;
+    } else if (c < 0x20 || c == 0x7f) {
+      fprintf(out, "\\u%04x", c);
+      i++;
+    } else if (c < 0x80) {
+      fputc((int)c, out);
+      i++;
+    } else {
+      /* validate one UTF-8 sequence */
+      size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+      bool ok = len && i + len <= n;
+      for (size_t k = 1; ok && k < len; k++)
+        ok = (u[i + k] & 0xc0) == 0x80;
+      if (ok && len == 3 && c == 0xe0 && u[i + 1] < 0xa0)
+        ok = false;
+      if (ok && len == 3 && c == 0xed && u[i + 1] >= 0xa0)
+        ok = false;
+      if (ok && len == 4 && c == 0xf0 && u[i + 1] < 0x90)
+        ok = false;
+      if (ok && len == 4 && c == 0xf4 && u[i + 1] >= 0x90)
+        ok = false;
+      if (ok) {
+        fwrite(u + i, 1, len, out);
+        i += len;
+      } else {
+        fprintf(out, "\\u%04x", c); /* the byte as a Latin-1 code point */
+        i++;
+      }
+    }
+  }
+  fputc('"', out);
+}
+
+static void ts_key(sink *s, const char *k) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  ts_write_string(t->out, k, strlen(k));
+  fputs(t->pretty ? ": " : ":", t->out);
+  t->after_key = true;
+}
+static void ts_str(sink *s, const char *v, size_t n) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  ts_write_string(t->out, v, n);
+}
+static void ts_i64(sink *s, int64_t v) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  fprintf(t->out, "%" PRId64, v);
+}
+static void ts_u64(sink *s, uint64_t v) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  fprintf(t->out, "%" PRIu64, v);
+}
+static void ts_dbl(sink *s, double v) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  if (!isfinite(v))
+    v = 0;
+  /* %.17g round-trips; json-c prints doubles the same way by default. */
+  char buf[64];
+  snprintf(buf, sizeof buf, "%.17g", v);
+  if (!strpbrk(buf, ".eE"))
+    strcat(buf, ".0");
+  fputs(buf, t->out);
+}
+static void ts_bool(sink *s, int v) {
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  fputs(v ? "true" : "false", t->out);
+}
+
+int dx_write_json(FILE *out, const dx_packet *p, int pretty) {
+  text_sink t = {{ts_obj_begin, ts_obj_end, ts_arr_begin, ts_arr_end, ts_key, ts_str, ts_i64,
+                  ts_u64, ts_dbl, ts_bool},
+                 out,
+                 pretty,
+                 0,
+                 {false},
+                 false};
+  emit_packet(&t.base, p);
+  return ferror(out) ? DX_EIO : DX_OK;
+}
+
+int dx_write_ek(FILE *out, const dx_packet *p) {
+  struct tm tm;
+  time_t sec = (time_t)p->frame.ts_sec;
+  gmtime_r(&sec, &tm);
+  fprintf(out, "{\"index\":{\"_index\":\"packets-%04d-%02d-%02d\"}}\n", tm.tm_year + 1900,
+          tm.tm_mon + 1, tm.tm_mday);
+  int rc = dx_write_json(out, p, 0);
+  fputc('\n', out);
+  return rc;
+}
+
+/* ---- json-c sink ---- */
+typedef struct {
+  sink base;
+  json_object *stack[80];
+  int depth;
+  json_object *root;
+  const char *pending_key;
+  char keybuf[128];
+  bool oom;
+} jc_sink;
+
+static void jc_add(jc_sink *j, json_object *v) {
+  if (!v) {
+    j->oom = true;
+    return;
+  }
+  if (j->depth == 0) {
+    j->root = v;
+    return;
+  }
+  json_object *top = j->stack[j->depth - 1];
+  if (json_object_is_type(top, json_type_array))
+    json_object_array_add(top, v);
+  else
+    json_object_object_add(top, j->keybuf, v);
+}
+
+static void jc_open(sink *s, json_object *o) {
+  jc_sink *j = (jc_sink *)s;
+  jc_add(j, o);
+  if (j->depth < 80 && o)
+    j->stack[j->depth++] = o;
+}
+static void jc_obj_begin(sink *s) { jc_open(s, json_object_new_object()); }
+static void jc_arr_begin(sink *s) { jc_open(s, json_object_new_array()); }
+static void jc_close(sink *s) {
+  jc_sink *j = (jc_sink *)s;
+  if (j->depth > 0)
+    j->depth--;
+}
+static void jc_key(sink *s, const char *k) {
+  jc_sink *j = (jc_sink *)s;
+  snprintf(j->keybuf, sizeof j->keybuf, "%s", k);
+}
+static void jc_str(sink *s, const char *v, size_t n) {
+  jc_add((jc_sink *)s, json_object_new_string_len(v, (int)n));
+}
+static void jc_i64(sink *s, int64_t v) { jc_add((jc_sink *)s, json_object_new_int64(v)); }
+static void jc_u64(sink *s, uint64_t v) { jc_add((jc_sink *)s, json_object_new_uint64(v)); }
+static void jc_dbl(sink *s, double v) {
+  jc_add((jc_sink *)s, json_object_new_double(isfinite(v) ? v : 0));
+}
+static void jc_bool(sink *s, int v) { jc_add((jc_sink *)s, json_object_new_boolean(v)); }
+
+json_object *dx_packet_to_json(const dx_packet *p) {
+  jc_sink j;
+  memset(&j, 0, sizeof j);
+  j.base = (sink){jc_obj_begin, jc_close, jc_arr_begin, jc_close, jc_key, jc_str, jc_i64,
+                  jc_u64, jc_dbl, jc_bool};
+  emit_packet(&j.base, p);
+  if (j.oom) {
+    json_object_put(j.root);
+    return NULL;
+  }
+  return j.root;
+}
