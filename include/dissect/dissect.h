@@ -131,6 +131,13 @@ typedef struct dx_frame {
 int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out);
 void dx_packet_free(dx_packet *p);
 
+/* For programs that re-dissect part of a capture (a browser re-reading the
+ * frames of one connection, say): the number the next frame dissected will
+ * get, and the time the relative times count from. Frames must still come
+ * in capture order within the session. */
+void dx_session_set_next_number(dx_session *s, uint64_t number);
+void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec);
+
 /* ---- captures (libpcap) ------------------------------------------------ */
 /* Opens a pcap or pcapng file; path "-" reads standard input. On failure
  * returns a status and writes a message naming the file and the problem to

@@ -390,6 +390,23 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   return DX_OK;
 }
 
+void dx_session_set_next_number(dx_session *s, uint64_t number) {
+  if (s && number > 0)
+    s->nframes = number - 1;
+}
+
+void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec) {
+  if (!s)
+    return;
+  s->first_sec = sec;
+  s->first_nsec = (int32_t)nsec;
+  if (!s->have_first) {
+    s->prev_sec = sec;
+    s->prev_nsec = (int32_t)nsec;
+  }
+  s->have_first = true;
+}
+
 /* Time since the previous frame, for frame.time_delta. */
 void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec) {
   time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, p->sess->prev_sec, p->sess->prev_nsec,
