@@ -137,6 +137,10 @@ void dx_packet_free(dx_packet *p);
  * in capture order within the session. */
 void dx_session_set_next_number(dx_session *s, uint64_t number);
 void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec);
+/* The stream index (tcp.stream, udp.stream) the next new flow of IP
+ * protocol ipproto (6 TCP, 17 UDP) will get, so a re-dissected connection
+ * keeps the index it had in the whole capture. */
+void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
 
 /* ---- captures (libpcap) ------------------------------------------------ */
 /* Opens a pcap or pcapng file; path "-" reads standard input. On failure
@@ -155,6 +159,14 @@ int dx_capture_set_filter(dx_capture *c, const char *bpf);
  * where. */
 int dx_capture_next(dx_capture *c, dx_frame *f);
 const char *dx_capture_error(const dx_capture *c);
+/* Random access to the records of a capture file (not stdin, not live):
+ * dx_capture_tell() returns the position of the record the next
+ * dx_capture_next() will read (>= 0) or a negative status;
+ * dx_capture_seek() goes back to a position tell returned, so that record
+ * is read again. A browser records the position of each frame once and
+ * re-reads frames on demand. */
+int64_t dx_capture_tell(const dx_capture *c);
+int dx_capture_seek(dx_capture *c, int64_t pos);
 int dx_capture_linktype(const dx_capture *c);
 /* Non-zero if the link type can be dissected. */
 int dx_linktype_supported(int linktype);

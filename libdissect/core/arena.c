@@ -2,6 +2,7 @@
  * per packet, so no dissector mallocs per field. */
 #include "dx.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,8 @@ static dx_arena_chunk *chunk_new(size_t need) {
 }
 
 void *dx_arena_alloc(dx_arena *a, size_t n) {
+  if (n > SIZE_MAX / 2)
+    return NULL; /* the rounding below and the chunk header would overflow */
   n = (n + 15u) & ~(size_t)15u;
   if (n == 0)
     n = 16;

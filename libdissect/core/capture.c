@@ -204,6 +204,28 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
   }
 }
 
+/* Random access for offline files: libpcap reads records sequentially from
+ * the FILE* it opened, so the position of the next record is that FILE*'s
+ * position once the file header has been read (pcap and pcapng alike). */
+int64_t dx_capture_tell(const dx_capture *c) {
+  if (!c || c->live)
+    return DX_EINVAL;
+  FILE *fp = pcap_file(c->pc);
+  if (!fp)
+    return DX_EINVAL;
+  long pos = ftell(fp);
+  return pos < 0 ? DX_EIO : (int64_t)pos;
+}
+
+int dx_capture_seek(dx_capture *c, int64_t pos) {
+  if (!c || c->live || pos < 0)
+    return DX_EINVAL;
+  FILE *fp = pcap_file(c->pc);
+  if (!fp || fseek(fp, (long)pos, SEEK_SET) != 0)
+    return DX_EIO;
+  return DX_OK;
+}
+
 const char *dx_capture_error(const dx_capture *c) { return c ? c->err : ""; }
 int dx_capture_linktype(const dx_capture *c) { return c ? c->linktype : -1; }
 void dx_capture_break(dx_capture *c) {

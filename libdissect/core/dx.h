@@ -212,6 +212,8 @@ typedef struct dx_addr {
 
 struct dx_session;
 
+#define DX_PACKET_HAS_ICMP_ERROR 1 /* dx_packet has in_icmp_error */
+
 struct dx_packet {
   struct dx_session *sess;
   dx_arena arena;
@@ -233,6 +235,10 @@ struct dx_packet {
   uint32_t stream;  /* tcp.stream/udp.stream of this packet, if any */
   int fragmented;   /* >0 while dissecting a non-first fragment payload */
   unsigned depth;   /* nesting of dx_dissect_table, bounded */
+  /* True while dissecting the IP header + data quoted inside an ICMP/ICMPv6
+   * error message: transports must not create flows or reassemble, and IP
+   * must not reassemble fragments. */
+  bool in_icmp_error;
   /* TCP stream context, set by tcp.c before it calls an application
    * dissector on in-order stream bytes (NULL/0 otherwise). */
   struct dx_flow *flow;

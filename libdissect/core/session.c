@@ -395,6 +395,11 @@ void dx_session_set_next_number(dx_session *s, uint64_t number) {
     s->nframes = number - 1;
 }
 
+void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index) {
+  if (s && ipproto >= 0 && ipproto < 256)
+    s->flows.next_index[ipproto] = index;
+}
+
 void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec) {
   if (!s)
     return;

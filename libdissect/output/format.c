@@ -204,7 +204,15 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
   if (n->text) {
     if (gen && n->text[0] != '[')
       sb_put(&b, "[", 1);
-    sb_put(&b, n->text, strlen(n->text));
+    /* Dissectors escape packet bytes they put in a label; control bytes
+     * that still slip through are escaped here (terminal safety). */
+    for (const char *c = n->text; *c; c++) {
+      unsigned char u = (unsigned char)*c;
+      if (u < 0x20 || u == 0x7f)
+        sb_escape(&b, &u, 1);
+      else
+        sb_put(&b, c, 1);
+    }
     if (gen && n->text[0] != '[')
       sb_put(&b, "]", 1);
     return b.len;

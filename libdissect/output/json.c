@@ -248,6 +248,26 @@ static void ts_obj_end(sink *s) { ts_close(s, '}'); }
 static void ts_arr_begin(sink *s) { ts_open(s, '['); }
 static void ts_arr_end(sink *s) { ts_close(s, ']'); }
 
+/* Length of the valid UTF-8 sequence at u[i] (of n bytes), or 0 if the byte
+ * there does not start one. Both JSON paths write an invalid byte as the
+ * code point of the same value (as if it were Latin-1). */
+static size_t utf8_len(const unsigned char *u, size_t i, size_t n) {
+  unsigned c = u[i];
+  size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+  bool ok = len && i + len <= n;
+  for (size_t k = 1; ok && k < len; k++)
+    ok = (u[i + k] & 0xc0) == 0x80;
+  if (ok && len == 3 && c == 0xe0 && u[i + 1] < 0xa0)
+    ok = false;
+  if (ok && len == 3 && c == 0xed && u[i + 1] >= 0xa0)
+    ok = false;
+  if (ok && len == 4 && c == 0xf0 && u[i + 1] < 0x90)
+    ok = false;
+  if (ok && len == 4 && c == 0xf4 && u[i + 1] >= 0x90)
+    ok = false;
+  return ok ? len : 0;
+}
+
 /* JSON string escaping: control characters and invalid UTF-8 never pass. */
 static void ts_write_string(FILE *out, const char *v, size_t n) {
   const unsigned char *u = (const unsigned char *)v;
@@ -266,20 +286,8 @@ static void ts_write_string(FILE *out, const char *v, size_t n) {
       fputc((int)c, out);
       i++;
     } else {
-      /* validate one UTF-8 sequence */
-      size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-      bool ok = len && i + len <= n;
-      for (size_t k = 1; ok && k < len; k++)
-        ok = (u[i + k] & 0xc0) == 0x80;
-      if (ok && len == 3 && c == 0xe0 && u[i + 1] < 0xa0)
-        ok = false;
-      if (ok && len == 3 && c == 0xed && u[i + 1] >= 0xa0)
-        ok = false;
-      if (ok && len == 4 && c == 0xf0 && u[i + 1] < 0x90)
-        ok = false;
-      if (ok && len == 4 && c == 0xf4 && u[i + 1] >= 0x90)
-        ok = false;
-      if (ok) {
+      size_t len = utf8_len(u, i, n);
+      if (len) {
         fwrite(u + i, 1, len, out);
         i += len;
       } else {
@@ -399,7 +407,36 @@ static void jc_key(sink *s, const char *k) {
   snprintf(j->keybuf, sizeof j->keybuf, "%s", k);
 }
 static void jc_str(sink *s, const char *v, size_t n) {
-  jc_add((jc_sink *)s, json_object_new_string_len(v, (int)n));
+  const unsigned char *u = (const unsigned char *)v;
+  size_t i = 0;
+  while (i < n && (u[i] < 0x80 || utf8_len(u, i, n)))
+    i += u[i] < 0x80 ? 1 : utf8_len(u, i, n);
+  if (i == n) {
+    jc_add((jc_sink *)s, json_object_new_string_len(v, (int)n));
+    return;
+  }
+  /* invalid UTF-8: each bad byte becomes its Latin-1 code point, as the
+   * streamed path writes it (\u00XX) */
+  char *fixed = malloc(2 * n + 1);
+  if (!fixed) {
+    ((jc_sink *)s)->oom = true;
+    return;
+  }
+  size_t o = 0;
+  for (i = 0; i < n;) {
+    size_t len = u[i] < 0x80 ? 1 : utf8_len(u, i, n);
+    if (len) {
+      memcpy(fixed + o, u + i, len);
+      o += len;
+      i += len;
+    } else {
+      fixed[o++] = (char)(0xc0 | (u[i] >> 6));
+      fixed[o++] = (char)(0x80 | (u[i] & 0x3f));
+      i++;
+    }
+  }
+  jc_add((jc_sink *)s, json_object_new_string_len(fixed, (int)o));
+  free(fixed);
 }
 static void jc_i64(sink *s, int64_t v) { jc_add((jc_sink *)s, json_object_new_int64(v)); }
 static void jc_u64(sink *s, uint64_t v) { jc_add((jc_sink *)s, json_object_new_uint64(v)); }

@@ -1,13 +1,744 @@
-/* STUB: to be written. */
+/* Internet Protocol version 6 (RFC 8200): fixed header, extension headers
+ * (Hop-by-Hop and Destination Options with their options, Routing,
+ * Fragment with reassembly through core/reasm_ip.c, AH (RFC 4302), ESP
+ * (RFC 4303) SPI/sequence), then the upper-layer protocol. The chain of
+ * extension headers is bounded (MAX_EXT_HDRS). */
 #include "../core/dx.h"
+#include "../core/reasm_ip.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_EXT_HDRS 32
+
+extern const dx_vals dx_ipproto_vals[];
+extern const dx_vals dx_dscp_vals[], dx_dscp_short_vals[], dx_ecn_vals[], dx_ecn_short_vals[];
+const char *dx_ipproto_name(uint8_t proto);
+
+static const dx_vals opt_type_vals[] = {
+    {0, "Pad1"},
+    {1, "PadN"},
+    {4, "Tunnel Encapsulation Limit"},
+    {5, "Router Alert"},
+    {7, "CALIPSO"},
+    {8, "SMF_DPD"},
+    {15, "Performance and Diagnostic Metrics"},
+    {30, "Experimental (0x1E)"},
+    {38, "Quick-Start"},
+    {48, "Path MTU Option"},
+    {49, "IOAM Option"},
+    {62, "Experimental (0x3E)"},
+    {65, "Tunnel Payload Forwarding (TPF) Information"},
+    {94, "Experimental (0x5E)"},
+    {99, "RPL Option"},
+    {109, "MPL Option"},
+    {126, "Experimental (0x7E)"},
+    {138, "Endpoint Identification"},
+    {139, "ILNP Nonce"},
+    {140, "Line-Identification Option"},
+    {158, "Experimental (0x9E)"},
+    {190, "Experimental (0xBE)"},
+    {194, "Jumbo Payload"},
+    {201, "Home Address"},
+    {222, "Experimental (0xDE)"},
+    {238, "IP_DFF"},
+    {254, "Experimental (0xFE)"},
+    {0, NULL}};
+static const dx_vals routing_type_vals[] = {
+    {0, "Source Route"},
+    {1, "Nimrod"},
+    {2, "Type 2 Routing"},
+    {3, "RPL Source Route"},
+    {4, "Segment Routing"},
+    {5, "Compact Routing Header 16"},
+    {6, "Compact Routing Header 32"},
+    {253, "Experiment 1"},
+    {254, "Experiment 2"},
+    {0, NULL}};
+static const dx_vals opt_action_vals[] = {
+    {0, "Skip and continue"},
+    {1, "Discard"},
+    {2, "Discard and send ICMP Parameter Problem"},
+    {3, "Discard and send ICMP if not multicast"},
+    {0, NULL}};
+static const dx_vals yes_no_vals[] = {{0, "No"}, {1, "Yes"}, {0, NULL}};
+static const dx_vals ra_vals[] = {{0, "MLD"}, {1, "RSVP"}, {2, "Active Networks"}, {0, NULL}};
+
+enum {
+  F_IPV6,
+  F_VERSION,
+  F_TCLASS,
+  F_DSCP,
+  F_ECN,
+  F_FLOW,
+  F_PLEN,
+  F_NXT,
+  F_HLIM,
+  F_SRC,
+  F_ADDR,
+  F_SRC_HOST,
+  F_HOST,
+  F_DST,
+  F_DST_HOST,
+  /* options */
+  F_OPT,
+  F_OPT_TYPE,
+  F_OPT_ACTION,
+  F_OPT_CHANGE,
+  F_OPT_REST,
+  F_OPT_LENGTH,
+  F_OPT_PAD1,
+  F_OPT_PADN,
+  F_OPT_RA,
+  F_OPT_JUMBO,
+  F_OPT_TEL,
+  F_OPT_HOME,
+  F_OPT_UNKNOWN,
+  F_OPT_INVALID_LEN,
+  /* hop-by-hop, destination options */
+  F_HOPOPTS,
+  F_HOPOPTS_NXT,
+  F_HOPOPTS_LEN,
+  F_HOPOPTS_LEN_OCT,
+  F_DSTOPTS,
+  F_DSTOPTS_NXT,
+  F_DSTOPTS_LEN,
+  F_DSTOPTS_LEN_OCT,
+  /* routing */
+  F_ROUTING,
+  F_ROUTING_NXT,
+  F_ROUTING_LEN,
+  F_ROUTING_LEN_OCT,
+  F_ROUTING_TYPE,
+  F_ROUTING_SEGLEFT,
+  F_ROUTING_SRC_RESERVED,
+  F_ROUTING_SRC_ADDR,
+  F_ROUTING_MIPV6_RESERVED,
+  F_ROUTING_MIPV6_HOME,
+  F_ROUTING_UNKNOWN,
+  /* fragment */
+  F_FRAGHDR,
+  F_FRAGHDR_NXT,
+  F_FRAGHDR_RESERVED_OCTET,
+  F_FRAGHDR_OFFSET,
+  F_FRAGHDR_RESERVED_BITS,
+  F_FRAGHDR_MORE,
+  F_FRAGHDR_IDENT,
+  F_FRAGMENTS,
+  F_FRAGMENT,
+  F_FRAGMENT_COUNT,
+  F_REASSEMBLED_LENGTH,
+  F_REASSEMBLED_DATA,
+  F_FRAGMENT_OVERLAP,
+  F_FRAGMENT_CONFLICT,
+  F_FRAGMENT_MULTITAILS,
+  F_FRAGMENT_TOOLONG,
+  /* AH, ESP */
+  F_AH,
+  F_AH_NXT,
+  F_AH_LENGTH,
+  F_AH_RESERVED,
+  F_AH_SPI,
+  F_AH_SEQUENCE,
+  F_AH_ICV,
+  F_ESP,
+  F_ESP_SPI,
+  F_ESP_SEQUENCE,
+  F_ESP_DATA,
+  /* experts */
+  F_BOGUS_VERSION,
+  F_PLEN_EXCEEDS,
+  F_PLEN_ZERO,
+  F_TOO_MANY_EXT,
+  F_HOPOPTS_NOT_FIRST,
+};
 
 static const dx_field ipv6_fields[] = {
-    DX_F("ipv6", "ipv6", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_IPV6] = DX_F("ipv6", "Internet Protocol Version 6", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_VERSION] = DX_FM("ipv6.version", "Version", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xf0, 8),
+    [F_TCLASS] = DX_FM("ipv6.tclass", "Traffic Class", DX_FT_UINT32, DX_BASE_HEX, NULL,
+                       0x0ff00000, 32),
+    [F_DSCP] = DX_FM("ipv6.tclass.dscp", "Differentiated Services Codepoint", DX_FT_UINT32,
+                     DX_BASE_DEC, dx_dscp_vals, 0x0fc00000, 32),
+    [F_ECN] = DX_FM("ipv6.tclass.ecn", "Explicit Congestion Notification", DX_FT_UINT32,
+                    DX_BASE_DEC, dx_ecn_vals, 0x00300000, 32),
+    [F_FLOW] = DX_FM("ipv6.flow", "Flow Label", DX_FT_UINT24, DX_BASE_HEX, NULL, 0x0fffff, 24),
+    [F_PLEN] = DX_F("ipv6.plen", "Payload Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_NXT] = DX_FV("ipv6.nxt", "Next Header", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
+    [F_HLIM] = DX_F("ipv6.hlim", "Hop Limit", DX_FT_UINT8, DX_BASE_DEC),
+    [F_SRC] = DX_F("ipv6.src", "Source Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_ADDR] = DX_F("ipv6.addr", "Source or Destination Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_SRC_HOST] = DX_F("ipv6.src_host", "Source Host", DX_FT_STRING, DX_BASE_NONE),
+    [F_HOST] = DX_F("ipv6.host", "Source or Destination Host", DX_FT_STRING, DX_BASE_NONE),
+    [F_DST] = DX_F("ipv6.dst", "Destination Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_DST_HOST] = DX_F("ipv6.dst_host", "Destination Host", DX_FT_STRING, DX_BASE_NONE),
+    [F_OPT] = DX_F("ipv6.opt", "IPv6 Option", DX_FT_NONE, DX_BASE_NONE),
+    [F_OPT_TYPE] = DX_FV("ipv6.opt.type", "Type", DX_FT_UINT8, DX_BASE_HEX, opt_type_vals),
+    [F_OPT_ACTION] = DX_FM("ipv6.opt.type.action", "Action", DX_FT_UINT8, DX_BASE_DEC,
+                           opt_action_vals, 0xc0, 8),
+    [F_OPT_CHANGE] = DX_FM("ipv6.opt.type.change", "May Change", DX_FT_BOOL, DX_BASE_NONE,
+                           yes_no_vals, 0x20, 8),
+    [F_OPT_REST] =
+        DX_FM("ipv6.opt.type.rest", "Low-Order Bits", DX_FT_UINT8, DX_BASE_HEX, NULL, 0x1f, 8),
+    [F_OPT_LENGTH] = DX_F("ipv6.opt.length", "Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_PAD1] = DX_F("ipv6.opt.pad1", "Pad1", DX_FT_NONE, DX_BASE_NONE),
+    [F_OPT_PADN] = DX_F("ipv6.opt.padn", "PadN", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_RA] = DX_FV("ipv6.opt.router_alert", "Router Alert", DX_FT_UINT16, DX_BASE_DEC, ra_vals),
+    [F_OPT_JUMBO] = DX_F("ipv6.opt.jumbo", "Payload Length", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_TEL] =
+        DX_F("ipv6.opt.tel", "Tunnel Encapsulation Limit", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_HOME] =
+        DX_F("ipv6.opt.mipv6.home_address", "MIPv6 Home Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_OPT_UNKNOWN] = DX_F("ipv6.opt.unknown", "Unknown Option Payload", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_INVALID_LEN] =
+        DX_F("ipv6.opt.invalid_len", "Invalid IPv6 option length", DX_FT_NONE, DX_BASE_NONE),
+    [F_HOPOPTS] = DX_F("ipv6.hopopts", "IPv6 Hop-by-Hop Option", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_HOPOPTS_NXT] =
+        DX_FV("ipv6.hopopts.nxt", "Next Header", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
+    [F_HOPOPTS_LEN] = DX_F("ipv6.hopopts.len", "Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_HOPOPTS_LEN_OCT] = DX_F("ipv6.hopopts.len_oct", "Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_DSTOPTS] =
+        DX_F("ipv6.dstopts", "Destination Options for IPv6", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_DSTOPTS_NXT] =
+        DX_FV("ipv6.dstopts.nxt", "Next Header", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
+    [F_DSTOPTS_LEN] = DX_F("ipv6.dstopts.len", "Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_DSTOPTS_LEN_OCT] = DX_F("ipv6.dstopts.len_oct", "Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_ROUTING] = DX_F("ipv6.routing", "Routing Header for IPv6", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_ROUTING_NXT] =
+        DX_FV("ipv6.routing.nxt", "Next Header", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
+    [F_ROUTING_LEN] = DX_F("ipv6.routing.len", "Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_ROUTING_LEN_OCT] = DX_F("ipv6.routing.len_oct", "Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_ROUTING_TYPE] =
+        DX_FV("ipv6.routing.type", "Type", DX_FT_UINT8, DX_BASE_DEC, routing_type_vals),
+    [F_ROUTING_SEGLEFT] = DX_F("ipv6.routing.segleft", "Segments Left", DX_FT_UINT8, DX_BASE_DEC),
+    [F_ROUTING_SRC_RESERVED] =
+        DX_F("ipv6.routing.src.reserved", "Reserved", DX_FT_BYTES, DX_BASE_NONE),
+    [F_ROUTING_SRC_ADDR] = DX_F("ipv6.routing.src.addr", "Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_ROUTING_MIPV6_RESERVED] =
+        DX_F("ipv6.routing.mipv6.reserved", "Reserved", DX_FT_BYTES, DX_BASE_NONE),
+    [F_ROUTING_MIPV6_HOME] =
+        DX_F("ipv6.routing.mipv6.home_address", "Home Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_ROUTING_UNKNOWN] =
+        DX_F("ipv6.routing.unknown_data", "Type-Specific Data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_FRAGHDR] = DX_F("ipv6.fraghdr", "Fragment Header for IPv6", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_FRAGHDR_NXT] =
+        DX_FV("ipv6.fraghdr.nxt", "Next header", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
+    [F_FRAGHDR_RESERVED_OCTET] =
+        DX_F("ipv6.fraghdr.reserved_octet", "Reserved octet", DX_FT_UINT8, DX_BASE_HEX),
+    [F_FRAGHDR_OFFSET] =
+        DX_FM("ipv6.fraghdr.offset", "Offset", DX_FT_UINT16, DX_BASE_DEC, NULL, 0xfff8, 16),
+    [F_FRAGHDR_RESERVED_BITS] = DX_FM("ipv6.fraghdr.reserved_bits", "Reserved bits",
+                                      DX_FT_UINT16, DX_BASE_DEC, NULL, 0x0006, 16),
+    [F_FRAGHDR_MORE] = DX_FM("ipv6.fraghdr.more", "More Fragments", DX_FT_BOOL, DX_BASE_NONE,
+                             yes_no_vals, 0x0001, 16),
+    [F_FRAGHDR_IDENT] = DX_F("ipv6.fraghdr.ident", "Identification", DX_FT_UINT32, DX_BASE_HEX),
+    [F_FRAGMENTS] = DX_F("ipv6.fragments", "IPv6 Fragments", DX_FT_NONE, DX_BASE_NONE),
+    [F_FRAGMENT] = DX_F("ipv6.fragment", "IPv6 Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_FRAGMENT_COUNT] = DX_F("ipv6.fragment.count", "Fragment count", DX_FT_UINT32, DX_BASE_DEC),
+    [F_REASSEMBLED_LENGTH] =
+        DX_F("ipv6.reassembled.length", "Reassembled IPv6 length", DX_FT_UINT32, DX_BASE_DEC),
+    [F_REASSEMBLED_DATA] =
+        DX_F("ipv6.reassembled.data", "Reassembled IPv6 data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_FRAGMENT_OVERLAP] =
+        DX_F("ipv6.fragment.overlap", "Fragment overlap", DX_FT_BOOL, DX_BASE_NONE),
+    [F_FRAGMENT_CONFLICT] = DX_F("ipv6.fragment.overlap.conflict",
+                                 "Conflicting data in fragment overlap", DX_FT_BOOL, DX_BASE_NONE),
+    [F_FRAGMENT_MULTITAILS] = DX_F("ipv6.fragment.multipletails",
+                                   "Multiple tail fragments found", DX_FT_BOOL, DX_BASE_NONE),
+    [F_FRAGMENT_TOOLONG] =
+        DX_F("ipv6.fragment.toolongfragment", "Fragment too long", DX_FT_BOOL, DX_BASE_NONE),
+    [F_AH] = DX_F("ah", "Authentication Header", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_AH_NXT] = DX_FV("ah.next_header", "Next header", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
+    [F_AH_LENGTH] = DX_F("ah.length", "Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_AH_RESERVED] = DX_F("ah.reserved", "Reserved", DX_FT_BYTES, DX_BASE_NONE),
+    [F_AH_SPI] = DX_F("ah.spi", "AH SPI", DX_FT_UINT32, DX_BASE_HEX),
+    [F_AH_SEQUENCE] = DX_F("ah.sequence", "AH Sequence", DX_FT_UINT32, DX_BASE_DEC),
+    [F_AH_ICV] = DX_F("ah.icv", "AH ICV", DX_FT_BYTES, DX_BASE_NONE),
+    [F_ESP] = DX_F("esp", "Encapsulating Security Payload", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_ESP_SPI] = DX_F("esp.spi", "ESP SPI", DX_FT_UINT32, DX_BASE_HEX_DEC),
+    [F_ESP_SEQUENCE] = DX_F("esp.sequence", "ESP Sequence", DX_FT_UINT32, DX_BASE_DEC),
+    [F_ESP_DATA] = DX_F("esp.encrypted_data", "ESP Encrypted Data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_BOGUS_VERSION] =
+        DX_F("ipv6.bogus_ipv6_version", "Bogus IP version", DX_FT_NONE, DX_BASE_NONE),
+    [F_PLEN_EXCEEDS] = DX_F("ipv6.plen_exceeds_framing",
+                            "IPv6 payload length does not match expected framing length",
+                            DX_FT_NONE, DX_BASE_NONE),
+    [F_PLEN_ZERO] = DX_F("ipv6.plen_zero", "IPv6 payload length equals 0", DX_FT_NONE,
+                         DX_BASE_NONE),
+    [F_TOO_MANY_EXT] = DX_F("ipv6.too_many_ext_hdrs", "Too many IPv6 extension headers",
+                            DX_FT_NONE, DX_BASE_NONE),
+    [F_HOPOPTS_NOT_FIRST] =
+        DX_F("ipv6.hopopts.not_first",
+             "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header",
+             DX_FT_NONE, DX_BASE_NONE),
 };
+
+#define FL(i) (&ipv6_fields[(i)])
+
+extern const dx_protocol dx_proto_ipv6;
+
+typedef struct ipv6_state {
+  dx_ipreasm *reasm;
+} ipv6_state;
+
+static void *ipv6_state_new(struct dx_session *s) {
+  DX_UNUSED(s);
+  return calloc(1, sizeof(ipv6_state));
+}
+
+static void ipv6_state_free(void *v) {
+  ipv6_state *st = v;
+  if (!st)
+    return;
+  dx_ipreasm_free(st->reasm);
+  free(st);
+}
+
+/* Options of a Hop-by-Hop or Destination Options header (RFC 8200 4.2),
+ * in [off, end) of t (all present). */
+static void dissect_opts(dx_packet *p, dx_node *h, const dx_tvb *t, uint32_t off, uint32_t end,
+                         uint32_t *jumbo) {
+  while (off < end) {
+    uint8_t type, len;
+    if (!dx_get_u8(t, off, &type))
+      return;
+    const char *name = dx_val_name_def(opt_type_vals, type, "Unknown IPv6 Option");
+    if (type == 0) {
+      dx_node *o = dx_add_none(p, h, FL(F_OPT), t, off, 1);
+      dx_node_set_text(p, o, "Pad1");
+      dx_node *ty = dx_add_item(p, o, FL(F_OPT_TYPE), t, off, 1);
+      dx_add_item(p, ty, FL(F_OPT_ACTION), t, off, 1);
+      dx_add_item(p, ty, FL(F_OPT_CHANGE), t, off, 1);
+      dx_add_item(p, ty, FL(F_OPT_REST), t, off, 1);
+      dx_add_none(p, o, FL(F_OPT_PAD1), t, off, 1);
+      off++;
+      continue;
+    }
+    dx_node *o = dx_add_none(p, h, FL(F_OPT), t, off, end - off);
+    dx_node_set_text(p, o, "%s", name);
+    dx_node *ty = dx_add_item(p, o, FL(F_OPT_TYPE), t, off, 1);
+    dx_add_item(p, ty, FL(F_OPT_ACTION), t, off, 1);
+    dx_add_item(p, ty, FL(F_OPT_CHANGE), t, off, 1);
+    dx_add_item(p, ty, FL(F_OPT_REST), t, off, 1);
+    if (off + 1 >= end || !dx_get_u8(t, off + 1, &len)) {
+      dx_mark_malformed(p, o, "Option length field past the end of the header");
+      return;
+    }
+    dx_node *ln = dx_add_item(p, o, FL(F_OPT_LENGTH), t, off + 1, 1);
+    if (len > end - off - 2) {
+      dx_expert(p, ln, FL(F_OPT_INVALID_LEN), DX_SEV_ERROR,
+                "Invalid IPv6 option length: %u (past the end of the header)", len);
+      dx_node_set_flags(ln, DX_NODE_MALFORMED);
+      return;
+    }
+    dx_node_set_len(o, 2u + len);
+    uint32_t d = off + 2;
+    switch (type) {
+    case 1: dx_add_item(p, o, FL(F_OPT_PADN), t, d, len); break;
+    case 5:
+      if (len == 2)
+        dx_add_item(p, o, FL(F_OPT_RA), t, d, 2);
+      else
+        dx_expert(p, ln, FL(F_OPT_INVALID_LEN), DX_SEV_ERROR, "Invalid IPv6 option length");
+      break;
+    case 4:
+      if (len == 1)
+        dx_add_item(p, o, FL(F_OPT_TEL), t, d, 1);
+      else
+        dx_expert(p, ln, FL(F_OPT_INVALID_LEN), DX_SEV_ERROR, "Invalid IPv6 option length");
+      break;
+    case 0xc2:
+      if (len == 4) {
+        dx_add_item(p, o, FL(F_OPT_JUMBO), t, d, 4);
+        dx_get_u32(t, d, jumbo);
+      } else {
+        dx_expert(p, ln, FL(F_OPT_INVALID_LEN), DX_SEV_ERROR, "Invalid IPv6 option length");
+      }
+      break;
+    case 0xc9:
+      if (len == 16)
+        dx_add_item(p, o, FL(F_OPT_HOME), t, d, 16);
+      else
+        dx_expert(p, ln, FL(F_OPT_INVALID_LEN), DX_SEV_ERROR, "Invalid IPv6 option length");
+      break;
+    default:
+      if (len)
+        dx_add_item(p, o, FL(F_OPT_UNKNOWN), t, d, len);
+      break;
+    }
+    off += 2u + len;
+  }
+}
+
+static void add_fragments_tree(dx_packet *p, dx_node *ip6, const dx_tvb *rt,
+                               const dx_ipreasm_result *res) {
+  dx_node *fs = dx_add_none(p, ip6, FL(F_FRAGMENTS), rt, 0, rt->len);
+  dx_node_set_flags(fs, DX_NODE_GENERATED);
+  char list[512];
+  size_t n = 0;
+  list[0] = 0;
+  for (uint32_t i = 0; i < res->nfrags && n < sizeof list - 1; i++) {
+    int w = snprintf(list + n, sizeof list - n, "%s#%llu(%u)", i ? ", " : "",
+                     (unsigned long long)res->frags[i].frame, res->frags[i].len);
+    if (w < 0)
+      break;
+    n += (size_t)w < sizeof list - n ? (size_t)w : sizeof list - n - 1;
+  }
+  dx_node_set_text(p, fs, "%u IPv6 Fragments (%u bytes): %s", res->nfrags, res->len, list);
+  for (uint32_t i = 0; i < res->nfrags; i++) {
+    const dx_ipreasm_frag *f = &res->frags[i];
+    dx_node *fn = dx_add_uint(p, fs, FL(F_FRAGMENT), rt, f->off, f->len, f->frame);
+    dx_node_set_flags(fn, DX_NODE_GENERATED);
+    dx_node_set_text(p, fn, "Frame: %llu, payload: %u-%u (%u bytes)",
+                     (unsigned long long)f->frame, f->off, f->len ? f->off + f->len - 1 : f->off,
+                     f->len);
+  }
+  dx_node *c = dx_add_uint(p, fs, FL(F_FRAGMENT_COUNT), rt, 0, 0, res->nfrags);
+  dx_node_set_flags(c, DX_NODE_GENERATED);
+  c = dx_add_uint(p, fs, FL(F_REASSEMBLED_LENGTH), rt, 0, 0, res->len);
+  dx_node_set_flags(c, DX_NODE_GENERATED);
+  c = dx_add_bytes(p, fs, FL(F_REASSEMBLED_DATA), rt, 0, rt->len);
+  dx_node_set_flags(c, DX_NODE_GENERATED);
+}
+
+static void note_anomalies(dx_packet *p, dx_node *n, const dx_ipreasm_result *res) {
+  if (res->overlap)
+    dx_expert(p, n, FL(F_FRAGMENT_OVERLAP), DX_SEV_NOTE, "Fragment overlaps with other fragments");
+  if (res->conflict)
+    dx_expert(p, n, FL(F_FRAGMENT_CONFLICT), DX_SEV_WARN,
+              "Overlapping fragments contained conflicting data");
+  if (res->multitails)
+    dx_expert(p, n, FL(F_FRAGMENT_MULTITAILS), DX_SEV_WARN,
+              "Several tails were found when defragmenting the packet");
+  if (res->toolong)
+    dx_expert(p, n, FL(F_FRAGMENT_TOOLONG), DX_SEV_WARN,
+              "Fragment contained data past end of packet");
+}
+
+/* Adds an extension header's common part: a protocol node with Next
+ * Header and Length (in 8-octet units minus one, RFC 8200 4.3). */
+static dx_node *ext_common(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t off,
+                           uint32_t hlen, int f_proto) {
+  dx_node *h = dx_add_proto(p, ip6, FL(f_proto), t, off, hlen);
+  dx_add_item(p, h, FL(f_proto + 1), t, off, 1);
+  dx_add_item(p, h, FL(f_proto + 2), t, off + 1, 1);
+  dx_node *lo = dx_add_uint(p, h, FL(f_proto + 3), t, off + 1, 1, hlen);
+  dx_node_set_flags(lo, DX_NODE_GENERATED);
+  dx_node_set_text(p, lo, "Length: %u bytes", hlen);
+  return h;
+}
+
+static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  dx_node *ip6 = dx_add_proto(p, parent, FL(F_IPV6), t, 0, 40);
+  dx_col_set_proto(p, "IPv6");
+  uint8_t b0;
+  if (!dx_get_u8(t, 0, &b0)) {
+    dx_mark_truncated(p, ip6, "IPv6 header needs 40 bytes");
+    return t->len;
+  }
+  dx_node *vn = dx_add_item(p, ip6, FL(F_VERSION), t, 0, 1);
+  if ((b0 >> 4) != 6) {
+    dx_expert(p, vn, FL(F_BOGUS_VERSION), DX_SEV_ERROR, "Bogus IP version (%u)", b0 >> 4);
+    dx_node_set_flags(vn, DX_NODE_MALFORMED);
+    dx_col_info_set(p, "Bogus IPv6 version");
+    return t->len;
+  }
+  uint32_t w0 = 0;
+  uint16_t plen = 0;
+  uint8_t nxt = 0, hlim = 0;
+  bool have = dx_tvb_has(t, 0, 40);
+  if (have) {
+    dx_get_u32(t, 0, &w0);
+    dx_get_u16(t, 4, &plen);
+    dx_get_u8(t, 6, &nxt);
+    dx_get_u8(t, 7, &hlim);
+  }
+  dx_node *tc = dx_add_item(p, ip6, FL(F_TCLASS), t, 0, 4);
+  if (have) {
+    unsigned tcv = (w0 >> 20) & 0xff;
+    char bits[9];
+    for (int i = 0; i < 8; i++)
+      bits[i] = (tcv >> (7 - i)) & 1 ? '1' : '0';
+    bits[8] = 0;
+    dx_node_set_text(p, tc,
+                     ".... %.4s %.4s .... .... .... .... .... = Traffic Class: 0x%02x (DSCP: %s, "
+                     "ECN: %s)",
+                     bits, bits + 4, tcv, dx_val_name_def(dx_dscp_short_vals, tcv >> 2, "Unknown"),
+                     dx_val_name_def(dx_ecn_short_vals, tcv & 3, "Unknown"));
+  }
+  dx_add_item(p, tc, FL(F_DSCP), t, 0, 4);
+  dx_add_item(p, tc, FL(F_ECN), t, 0, 4);
+  dx_add_item(p, ip6, FL(F_FLOW), t, 1, 3);
+  dx_node *pn = dx_add_item(p, ip6, FL(F_PLEN), t, 4, 2);
+  dx_add_item(p, ip6, FL(F_NXT), t, 6, 1);
+  dx_add_item(p, ip6, FL(F_HLIM), t, 7, 1);
+  dx_add_item(p, ip6, FL(F_SRC), t, 8, 16);
+  if (!have) {
+    dx_add_item(p, ip6, FL(F_DST), t, 24, 16);
+    dx_mark_truncated(p, ip6, "IPv6 header needs 40 bytes");
+    return t->len;
+  }
+  dx_addr src, dst;
+  dx_addr_set(&src, DX_AT_IPV6, t->data + 8);
+  dx_addr_set(&dst, DX_AT_IPV6, t->data + 24);
+  char ss[64], ds[64];
+  dx_addr_format(&src, ss, sizeof ss);
+  dx_addr_format(&dst, ds, sizeof ds);
+  dx_node *n = dx_add_item(p, ip6, FL(F_ADDR), t, 8, 16);
+  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  n = dx_add_string(p, ip6, FL(F_SRC_HOST), t, 8, 16, ss, strlen(ss));
+  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  n = dx_add_string(p, ip6, FL(F_HOST), t, 8, 16, ss, strlen(ss));
+  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  dx_add_item(p, ip6, FL(F_DST), t, 24, 16);
+  n = dx_add_item(p, ip6, FL(F_ADDR), t, 24, 16);
+  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  n = dx_add_string(p, ip6, FL(F_DST_HOST), t, 24, 16, ds, strlen(ds));
+  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  n = dx_add_string(p, ip6, FL(F_HOST), t, 24, 16, ds, strlen(ds));
+  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  dx_node_set_text(p, ip6, "Internet Protocol Version 6, Src: %s, Dst: %s", ss, ds);
+
+  p->net_src = src;
+  p->net_dst = dst;
+  dx_col_set_addr(p, &src, &dst);
+
+  /* The datagram's extent: 40 + payload length, clipped to the frame. */
+  uint32_t avail_rep = t->reported > t->len ? t->reported : t->len;
+  uint32_t end = 40u + plen;
+  if (plen == 0) {
+    end = avail_rep; /* jumbogram or segmentation offload: the frame tells */
+    if (nxt != 0)
+      dx_expert(p, pn, FL(F_PLEN_ZERO), DX_SEV_WARN,
+                "IPv6 payload length equals 0 (maybe because of \"TCP segmentation offload\" "
+                "(TSO))");
+  } else if (end > avail_rep && !p->in_icmp_error) {
+    dx_expert(p, pn, FL(F_PLEN_EXCEEDS), DX_SEV_WARN,
+              "IPv6 payload length does not match expected framing length");
+    end = avail_rep;
+  }
+
+  dx_tvb cur = dx_tvb_sub(t, 0, end); /* the view extension headers walk over */
+  uint32_t off = 40;
+  unsigned count = 0;
+  bool done = false;
+  uint32_t jumbo = 0;
+  while (!done) {
+    if (count++ >= MAX_EXT_HDRS) {
+      dx_expert(p, ip6, FL(F_TOO_MANY_EXT), DX_SEV_ERROR,
+                "More than %u IPv6 extension headers: the rest is not dissected", MAX_EXT_HDRS);
+      dx_node_set_flags(ip6, DX_NODE_MALFORMED);
+      dx_tvb rest = dx_tvb_sub(&cur, off, UINT32_MAX);
+      dx_dissect_data(p, &rest, parent);
+      return end;
+    }
+    switch (nxt) {
+    case 0:   /* Hop-by-Hop Options */
+    case 60:  /* Destination Options */
+    case 43: { /* Routing */
+      uint8_t hn, hl;
+      if (!dx_get_u8(&cur, off, &hn) || !dx_get_u8(&cur, off + 1, &hl)) {
+        dx_node *h = dx_add_proto(p, ip6,
+                                  FL(nxt == 0 ? F_HOPOPTS : nxt == 60 ? F_DSTOPTS : F_ROUTING),
+                                  &cur, off, 2);
+        dx_mark_truncated(p, h, "IPv6 extension header");
+        return end;
+      }
+      uint32_t hlen = (hl + 1u) * 8u;
+      int fp = nxt == 0 ? F_HOPOPTS : nxt == 60 ? F_DSTOPTS : F_ROUTING;
+      dx_node *h = ext_common(p, ip6, &cur, off, hlen, fp);
+      if (nxt == 0 && count != 1)
+        dx_expert(p, h, FL(F_HOPOPTS_NOT_FIRST), DX_SEV_ERROR,
+                  "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header");
+      if (!dx_tvb_has(&cur, off, hlen)) {
+        if ((uint64_t)off + hlen > cur.reported)
+          dx_mark_malformed(p, h, "Extension header length %u goes past the payload", hlen);
+        else
+          dx_mark_truncated(p, h, "IPv6 extension header");
+        return end;
+      }
+      if (nxt == 43) {
+        uint8_t rtype = 0, segleft = 0;
+        dx_get_u8(&cur, off + 2, &rtype);
+        dx_get_u8(&cur, off + 3, &segleft);
+        dx_add_item(p, h, FL(F_ROUTING_TYPE), &cur, off + 2, 1);
+        dx_add_item(p, h, FL(F_ROUTING_SEGLEFT), &cur, off + 3, 1);
+        if (rtype == 0 || rtype == 2) {
+          bool t2 = rtype == 2;
+          dx_add_item(p, h, FL(t2 ? F_ROUTING_MIPV6_RESERVED : F_ROUTING_SRC_RESERVED), &cur,
+                      off + 4, 4);
+          for (uint32_t a = 8; a + 16 <= hlen; a += 16)
+            dx_add_item(p, h, FL(t2 ? F_ROUTING_MIPV6_HOME : F_ROUTING_SRC_ADDR), &cur, off + a,
+                        16);
+        } else if (hlen > 4) {
+          dx_add_item(p, h, FL(F_ROUTING_UNKNOWN), &cur, off + 4, hlen - 4);
+        }
+      } else {
+        dissect_opts(p, h, &cur, off + 2, off + hlen, &jumbo);
+      }
+      nxt = hn;
+      off += hlen;
+      break;
+    }
+    case 44: { /* Fragment (RFC 8200 4.5) */
+      dx_node *h = dx_add_proto(p, ip6, FL(F_FRAGHDR), &cur, off, 8);
+      if (!dx_tvb_has(&cur, off, 8)) {
+        dx_mark_truncated(p, h, "IPv6 fragment header");
+        return end;
+      }
+      uint8_t fn;
+      uint16_t offw;
+      uint32_t ident;
+      dx_get_u8(&cur, off, &fn);
+      dx_get_u16(&cur, off + 2, &offw);
+      dx_get_u32(&cur, off + 4, &ident);
+      dx_add_item(p, h, FL(F_FRAGHDR_NXT), &cur, off, 1);
+      dx_add_item(p, h, FL(F_FRAGHDR_RESERVED_OCTET), &cur, off + 1, 1);
+      dx_node *on = dx_add_item(p, h, FL(F_FRAGHDR_OFFSET), &cur, off + 2, 2);
+      dx_node_append_text(p, on, " (%u bytes)", (offw >> 3) * 8u);
+      dx_add_item(p, h, FL(F_FRAGHDR_RESERVED_BITS), &cur, off + 2, 2);
+      dx_add_item(p, h, FL(F_FRAGHDR_MORE), &cur, off + 2, 2);
+      dx_add_item(p, h, FL(F_FRAGHDR_IDENT), &cur, off + 4, 4);
+      off += 8;
+      uint32_t foff = (offw >> 3) * 8u;
+      bool more = offw & 1;
+      nxt = fn;
+      if (foff == 0 && !more)
+        break; /* an atomic fragment (RFC 6946): go on */
+      dx_tvb pl = dx_tvb_sub(&cur, off, UINT32_MAX);
+      if (p->in_icmp_error) {
+        if (foff != 0) {
+          dx_dissect_data(p, &pl, parent);
+          return end;
+        }
+        break; /* quoted first fragment: the upper header follows */
+      }
+      ipv6_state *st = dx_proto_state(p, &dx_proto_ipv6);
+      dx_ipreasm_result res;
+      memset(&res, 0, sizeof res);
+      res.status = DX_REASM_INCOMPLETE;
+      bool tried = false;
+      if (st && pl.len == pl.reported) {
+        if (!st->reasm)
+          st->reasm = dx_ipreasm_new(dx_packet_config(p));
+        if (st->reasm) {
+          dx_ipreasm_key key;
+          memset(&key, 0, sizeof key);
+          key.src = src;
+          key.dst = dst;
+          key.id = ident;
+          key.proto = fn;
+          dx_ipreasm_add(st->reasm, &key, p->num, p->frame.ts_sec, p->frame.ts_nsec, foff,
+                         pl.data, pl.len, more, &res);
+          tried = true;
+        }
+      }
+      if (res.evicted)
+        dx_expert(p, h, dx_field_limit(), DX_SEV_WARN,
+                  "IPv6 reassembly: %u datagrams in progress (max_frag_datagrams), the oldest "
+                  "was dropped",
+                  dx_packet_config(p)->max_frag_datagrams);
+      if (res.status == DX_REASM_LIMIT)
+        dx_expert(p, h, dx_field_limit(), DX_SEV_WARN,
+                  "IPv6 reassembly limit reached: %s; datagram dropped", res.limit_what);
+      else if (res.status == DX_REASM_NOMEM)
+        dx_expert(p, h, dx_field_limit(), DX_SEV_WARN, "IPv6 reassembly: out of memory");
+      else if (tried)
+        note_anomalies(p, h, &res);
+      if (res.status == DX_REASM_DONE) {
+        char name[64];
+        snprintf(name, sizeof name, "Reassembled IPv6 (%u bytes)", res.len);
+        dx_tvb rt = dx_packet_add_source(p, name, res.data, res.len);
+        if (rt.len == res.len) {
+          add_fragments_tree(p, ip6, &rt, &res);
+          cur = rt;
+          off = 0;
+          break; /* continue the header chain in the reassembled payload */
+        }
+        dx_expert(p, h, dx_field_limit(), DX_SEV_WARN,
+                  "Reassembled IPv6 datagram not shown: too many data sources");
+      }
+      p->fragmented = 1;
+      dx_col_info_set(p, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)", foff,
+                      more ? 'y' : 'n', ident, fn);
+      dx_dissect_data(p, &pl, parent);
+      return end;
+    }
+    case 51: { /* Authentication Header (RFC 4302): length in 32-bit words minus 2 */
+      uint8_t an, al;
+      dx_node *h = dx_add_proto(p, ip6, FL(F_AH), &cur, off, 12);
+      if (!dx_get_u8(&cur, off, &an) || !dx_get_u8(&cur, off + 1, &al)) {
+        dx_mark_truncated(p, h, "AH header");
+        return end;
+      }
+      uint32_t hlen = (al + 2u) * 4u;
+      dx_node_set_len(h, hlen);
+      dx_add_item(p, h, FL(F_AH_NXT), &cur, off, 1);
+      dx_node *l = dx_add_item(p, h, FL(F_AH_LENGTH), &cur, off + 1, 1);
+      dx_node_append_text(p, l, " (%u bytes)", hlen);
+      dx_add_item(p, h, FL(F_AH_RESERVED), &cur, off + 2, 2);
+      dx_add_item(p, h, FL(F_AH_SPI), &cur, off + 4, 4);
+      dx_add_item(p, h, FL(F_AH_SEQUENCE), &cur, off + 8, 4);
+      if (hlen < 12) {
+        dx_mark_malformed(p, h, "AH length %u is less than 12", hlen);
+        return end;
+      }
+      if (hlen > 12)
+        dx_add_item(p, h, FL(F_AH_ICV), &cur, off + 12, hlen - 12);
+      if (!dx_tvb_has(&cur, off, hlen)) {
+        dx_mark_truncated(p, h, "AH header");
+        return end;
+      }
+      nxt = an;
+      off += hlen;
+      break;
+    }
+    default: done = true; break;
+    }
+  }
+  DX_UNUSED(jumbo);
+
+  p->ipproto = nxt;
+  dx_tvb pl = dx_tvb_sub(&cur, off, UINT32_MAX);
+  if (nxt == 59) { /* No Next Header */
+    if (pl.len)
+      dx_dissect_data(p, &pl, parent);
+    return end;
+  }
+  if (nxt == 50) { /* ESP: encrypted, show SPI and sequence only */
+    dx_node *e = dx_add_proto(p, parent, FL(F_ESP), &pl, 0, pl.len);
+    dx_col_set_proto(p, "ESP");
+    dx_add_item(p, e, FL(F_ESP_SPI), &pl, 0, 4);
+    dx_add_item(p, e, FL(F_ESP_SEQUENCE), &pl, 4, 4);
+    uint32_t spi = 0, seq = 0;
+    if (dx_get_u32(&pl, 0, &spi) && dx_get_u32(&pl, 4, &seq)) {
+      dx_col_info_set(p, "ESP (SPI=0x%08x)", spi);
+      if (pl.len > 8)
+        dx_add_item(p, e, FL(F_ESP_DATA), &pl, 8, pl.len - 8);
+    } else {
+      dx_mark_truncated(p, e, "ESP header");
+    }
+    return end;
+  }
+  uint32_t took = dx_dissect_table(p, DX_TABLE_IPPROTO, nxt, &pl, parent);
+  if (took == 0) {
+    dx_col_info_set(p, "%s (%u)", dx_ipproto_name(nxt), nxt);
+    dx_dissect_data(p, &pl, parent);
+  }
+  return end;
+}
+
+static const dx_reg ipv6_regs[] = {
+    {DX_TABLE_ETHERTYPE, 0x86dd}, {DX_TABLE_IPPROTO, 41}, {DX_TABLE_NONE, 0}};
 
 const dx_protocol dx_proto_ipv6 = {
     .name = "ipv6",
-    .label = "ipv6",
+    .label = "Internet Protocol Version 6",
     .fields = ipv6_fields,
     .nfields = DX_ARRAY_LEN(ipv6_fields),
+    .dissect = dissect_ipv6,
+    .regs = ipv6_regs,
+    .state_new = ipv6_state_new,
+    .state_free = ipv6_state_free,
 };

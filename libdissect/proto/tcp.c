@@ -1,13 +1,1834 @@
-/* STUB: to be written. */
-#include "../core/dx.h"
+/*
+ * Transmission Control Protocol: RFC 9293 (header, sequence space), RFC 7323
+ * (window scale, timestamps), RFC 2018 (SACK).
+ *
+ * Per connection (a dx_flow) we keep, for each direction, the base sequence
+ * number for relative numbers, the window scale, what was sent and acked
+ * (for the analysis Wireshark calls tcp.analysis.*) and a reassembly stream
+ * (core/tcp_reasm.c) that hands in-order bytes to the application
+ * dissector and honours its desegmentation requests.
+ */
+#include "../core/checksum.h"
+#include "../core/session.h"
+#include "../core/tcp_reasm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+  F_TCP,
+  F_SRCPORT,
+  F_DSTPORT,
+  F_PORT,
+  F_STREAM,
+  F_COMPLETENESS,
+  F_HANDSHAKE_STEP,
+  F_LEN,
+  F_SEQ,
+  F_SEQ_RAW,
+  F_NXTSEQ,
+  F_ACK,
+  F_ACK_RAW,
+  F_HDR_LEN,
+  F_FLAGS,
+  F_FLAGS_RES,
+  F_FLAGS_AE,
+  F_FLAGS_CWR,
+  F_FLAGS_ECE,
+  F_FLAGS_URG,
+  F_FLAGS_ACK,
+  F_FLAGS_PUSH,
+  F_FLAGS_RESET,
+  F_FLAGS_SYN,
+  F_FLAGS_FIN,
+  F_FLAGS_STR,
+  F_WINDOW_VALUE,
+  F_WINDOW_SIZE,
+  F_WINDOW_SCALEFACTOR,
+  F_CHECKSUM,
+  F_CHECKSUM_CALC,
+  F_CHECKSUM_STATUS,
+  F_URGENT_POINTER,
+  F_OPTIONS,
+  F_OPT_KIND,
+  F_OPT_LEN,
+  F_OPT_NOP,
+  F_OPT_EOL,
+  F_OPT_MSS,
+  F_OPT_MSS_VAL,
+  F_OPT_WSCALE,
+  F_OPT_WSCALE_SHIFT,
+  F_OPT_WSCALE_MULT,
+  F_OPT_SACK_PERM,
+  F_OPT_SACK,
+  F_OPT_SACK_LE,
+  F_OPT_SACK_RE,
+  F_OPT_SACK_COUNT,
+  F_OPT_TS,
+  F_OPT_TSVAL,
+  F_OPT_TSECR,
+  F_OPT_UNKNOWN,
+  F_OPT_UNKNOWN_PAYLOAD,
+  F_OPT_LEN_INVALID,
+  F_TIMESTAMPS,
+  F_TIME_RELATIVE,
+  F_TIME_DELTA,
+  F_ANALYSIS,
+  F_ANALYSIS_FLAGS,
+  F_A_RETRANS,
+  F_A_FAST_RETRANS,
+  F_A_SPURIOUS,
+  F_A_OOO,
+  F_A_LOST,
+  F_A_ACK_LOST,
+  F_A_WINDOW_UPDATE,
+  F_A_WINDOW_FULL,
+  F_A_KEEP_ALIVE,
+  F_A_KEEP_ALIVE_ACK,
+  F_A_DUP_ACK,
+  F_A_DUP_ACK_NUM,
+  F_A_DUP_ACK_FRAME,
+  F_A_ZERO_WINDOW,
+  F_A_ZWP,
+  F_A_ZWP_ACK,
+  F_A_REUSED_PORTS,
+  F_A_ACKS_FRAME,
+  F_A_ACK_RTT,
+  F_A_INITIAL_RTT,
+  F_A_BYTES_IN_FLIGHT,
+  F_A_PUSH_BYTES,
+  F_CONN_SYN,
+  F_CONN_SYNACK,
+  F_CONN_FIN,
+  F_CONN_RST,
+  F_CONN_FIN_ACTIVE,
+  F_CONN_FIN_PASSIVE,
+  F_ACK_NONZERO,
+  F_URG_NONZERO,
+  F_BOGUS_HDR_LEN,
+  F_CHECKSUM_BAD,
+  F_PAYLOAD,
+  F_SEGMENT_DATA,
+  F_SEGMENTS,
+  F_SEGMENT,
+  F_SEGMENT_COUNT,
+  F_REASSEMBLED_LENGTH,
+  F_REASSEMBLED_DATA,
+};
+
+static const dx_vals bool_set[] = {{0, "Not set"}, {1, "Set"}, {0, NULL}};
+static const dx_vals cksum_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
+                                            {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
+static const dx_vals option_kind_vals[] = {{0, "End of Option List"},
+                                           {1, "No-Operation"},
+                                           {2, "Maximum Segment Size"},
+                                           {3, "Window Scale"},
+                                           {4, "SACK Permitted"},
+                                           {5, "SACK"},
+                                           {6, "Echo"},
+                                           {7, "Echo Reply"},
+                                           {8, "Time Stamp Option"},
+                                           {9, "Partial Order Connection Permitted"},
+                                           {10, "Partial Order Service Profile"},
+                                           {11, "CC"},
+                                           {12, "CC.NEW"},
+                                           {13, "CC.ECHO"},
+                                           {14, "TCP Alternate Checksum Request"},
+                                           {15, "TCP Alternate Checksum Data"},
+                                           {16, "Skeeter"},
+                                           {17, "Bubba"},
+                                           {18, "Trailer Checksum Option"},
+                                           {19, "MD5 Signature Option"},
+                                           {20, "SCPS Capabilities"},
+                                           {21, "Selective Negative Acknowledgements"},
+                                           {22, "Record Boundaries"},
+                                           {23, "Corruption experienced"},
+                                           {24, "SNAP"},
+                                           {26, "TCP Compression Filter"},
+                                           {27, "Quick-Start Response"},
+                                           {28, "User Timeout Option"},
+                                           {29, "TCP Authentication Option"},
+                                           {30, "Multipath TCP"},
+                                           {34, "TCP Fast Open Cookie"},
+                                           {69, "Encryption Negotiation"},
+                                           {172, "Accurate ECN Order 0"},
+                                           {174, "Accurate ECN Order 1"},
+                                           {253, "RFC3692-style Experiment 1"},
+                                           {254, "RFC3692-style Experiment 2"},
+                                           {0, NULL}};
+static const dx_vals completeness_vals[] = {{0, "Incomplete"},
+                                            {1, "Incomplete, SYN_SENT"},
+                                            {3, "Incomplete, CLIENT_ESTABLISHED"},
+                                            {7, "Incomplete, ESTABLISHED"},
+                                            {15, "Incomplete, DATA"},
+                                            {31, "Complete, WITH_DATA"},
+                                            {47, "Complete, WITH_DATA"},
+                                            {63, "Complete, WITH_DATA"},
+                                            {23, "Complete, NO_DATA"},
+                                            {39, "Complete, NO_DATA"},
+                                            {55, "Complete, NO_DATA"},
+                                            {0, NULL}};
+static const dx_vals handshake_vals[] = {
+    {1, "SYN"}, {2, "SYN-ACK"}, {3, "ACK (handshake complete)"}, {0, NULL}};
+
+#define BOOL12(abbr, lbl, mask) DX_FM(abbr, lbl, DX_FT_BOOL, DX_BASE_NONE, bool_set, mask, 12)
 
 static const dx_field tcp_fields[] = {
-    DX_F("tcp", "tcp", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_TCP] = DX_F("tcp", "Transmission Control Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_SRCPORT] = DX_F("tcp.srcport", "Source Port", DX_FT_UINT16, DX_BASE_PORT),
+    [F_DSTPORT] = DX_F("tcp.dstport", "Destination Port", DX_FT_UINT16, DX_BASE_PORT),
+    [F_PORT] = DX_F("tcp.port", "Source or Destination Port", DX_FT_UINT16, DX_BASE_PORT),
+    [F_STREAM] = DX_F("tcp.stream", "Stream index", DX_FT_UINT32, DX_BASE_DEC),
+    [F_COMPLETENESS] = DX_FV("tcp.completeness", "Conversation completeness", DX_FT_UINT8,
+                             DX_BASE_DEC, completeness_vals),
+    [F_HANDSHAKE_STEP] = DX_FV("tcp.handshake.step", "Three-way handshake step", DX_FT_UINT8,
+                               DX_BASE_DEC, handshake_vals),
+    [F_LEN] = DX_F("tcp.len", "TCP Segment Len", DX_FT_UINT32, DX_BASE_DEC),
+    [F_SEQ] = DX_F("tcp.seq", "Sequence Number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_SEQ_RAW] = DX_F("tcp.seq_raw", "Sequence Number (raw)", DX_FT_UINT32, DX_BASE_DEC),
+    [F_NXTSEQ] = DX_F("tcp.nxtseq", "Next Sequence Number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_ACK] = DX_F("tcp.ack", "Acknowledgment Number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_ACK_RAW] = DX_F("tcp.ack_raw", "Acknowledgment number (raw)", DX_FT_UINT32, DX_BASE_DEC),
+    [F_HDR_LEN] = DX_F("tcp.hdr_len", "Header Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_FLAGS] = DX_FM("tcp.flags", "Flags", DX_FT_UINT16, DX_BASE_HEX, NULL, 0x0fff, 12),
+    [F_FLAGS_RES] = BOOL12("tcp.flags.res", "Reserved", 0xe00),
+    [F_FLAGS_AE] = BOOL12("tcp.flags.ae", "Accurate ECN", 0x100),
+    [F_FLAGS_CWR] = BOOL12("tcp.flags.cwr", "Congestion Window Reduced", 0x080),
+    [F_FLAGS_ECE] = BOOL12("tcp.flags.ece", "ECN-Echo", 0x040),
+    [F_FLAGS_URG] = BOOL12("tcp.flags.urg", "Urgent", 0x020),
+    [F_FLAGS_ACK] = BOOL12("tcp.flags.ack", "Acknowledgment", 0x010),
+    [F_FLAGS_PUSH] = BOOL12("tcp.flags.push", "Push", 0x008),
+    [F_FLAGS_RESET] = BOOL12("tcp.flags.reset", "Reset", 0x004),
+    [F_FLAGS_SYN] = BOOL12("tcp.flags.syn", "Syn", 0x002),
+    [F_FLAGS_FIN] = BOOL12("tcp.flags.fin", "Fin", 0x001),
+    [F_FLAGS_STR] = DX_F("tcp.flags.str", "TCP Flags", DX_FT_STRING, DX_BASE_NONE),
+    [F_WINDOW_VALUE] = DX_F("tcp.window_size_value", "Window", DX_FT_UINT16, DX_BASE_DEC),
+    [F_WINDOW_SIZE] = DX_F("tcp.window_size", "Calculated window size", DX_FT_UINT32, DX_BASE_DEC),
+    [F_WINDOW_SCALEFACTOR] =
+        DX_F("tcp.window_size_scalefactor", "Window size scaling factor", DX_FT_INT32, DX_BASE_DEC),
+    [F_CHECKSUM] = DX_F("tcp.checksum", "Checksum", DX_FT_UINT16, DX_BASE_HEX),
+    [F_CHECKSUM_CALC] =
+        DX_F("tcp.checksum_calculated", "Calculated Checksum", DX_FT_UINT16, DX_BASE_HEX),
+    [F_CHECKSUM_STATUS] = DX_FV("tcp.checksum.status", "Checksum Status", DX_FT_UINT8, DX_BASE_NONE,
+                                cksum_status_vals),
+    [F_URGENT_POINTER] = DX_F("tcp.urgent_pointer", "Urgent Pointer", DX_FT_UINT16, DX_BASE_DEC),
+    [F_OPTIONS] = DX_F("tcp.options", "Options", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_KIND] = DX_FV("tcp.option_kind", "Kind", DX_FT_UINT8, DX_BASE_DEC, option_kind_vals),
+    [F_OPT_LEN] = DX_F("tcp.option_len", "Length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_NOP] =
+        DX_F("tcp.options.nop", "TCP Option - No-Operation (NOP)", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_EOL] =
+        DX_F("tcp.options.eol", "TCP Option - End of Option List (EOL)", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_MSS] =
+        DX_F("tcp.options.mss", "TCP Option - Maximum segment size", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_MSS_VAL] = DX_F("tcp.options.mss_val", "MSS Value", DX_FT_UINT16, DX_BASE_DEC),
+    [F_OPT_WSCALE] =
+        DX_F("tcp.options.wscale", "TCP Option - Window scale", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_WSCALE_SHIFT] =
+        DX_F("tcp.options.wscale.shift", "Shift count", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_WSCALE_MULT] =
+        DX_F("tcp.options.wscale.multiplier", "Multiplier", DX_FT_UINT16, DX_BASE_DEC),
+    [F_OPT_SACK_PERM] =
+        DX_F("tcp.options.sack_perm", "TCP Option - SACK permitted", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_SACK] = DX_F("tcp.options.sack", "TCP Option - SACK", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_SACK_LE] = DX_F("tcp.options.sack_le", "TCP SACK Left Edge", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_SACK_RE] = DX_F("tcp.options.sack_re", "TCP SACK Right Edge", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_SACK_COUNT] = DX_F("tcp.options.sack.count", "TCP SACK Count", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_TS] =
+        DX_F("tcp.options.timestamp", "TCP Option - Timestamps", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_TSVAL] =
+        DX_F("tcp.options.timestamp.tsval", "Timestamp value", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_TSECR] =
+        DX_F("tcp.options.timestamp.tsecr", "Timestamp echo reply", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_UNKNOWN] =
+        DX_F("tcp.options.unknown", "TCP Option - Unknown", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_UNKNOWN_PAYLOAD] =
+        DX_F("tcp.options.unknown.payload", "Payload", DX_FT_BYTES, DX_BASE_NONE),
+    [F_OPT_LEN_INVALID] =
+        DX_F("tcp.option.len.invalid", "Invalid length for option", DX_FT_NONE, DX_BASE_NONE),
+    [F_TIMESTAMPS] = DX_F("tcp.timestamps", "Timestamps", DX_FT_NONE, DX_BASE_NONE),
+    [F_TIME_RELATIVE] = DX_F("tcp.time_relative", "Time since first frame in this TCP stream",
+                             DX_FT_RELTIME, DX_BASE_NONE),
+    [F_TIME_DELTA] = DX_F("tcp.time_delta", "Time since previous frame in this TCP stream",
+                          DX_FT_RELTIME, DX_BASE_NONE),
+    [F_ANALYSIS] = DX_F("tcp.analysis", "SEQ/ACK analysis", DX_FT_NONE, DX_BASE_NONE),
+    [F_ANALYSIS_FLAGS] = DX_F("tcp.analysis.flags", "TCP Analysis Flags", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_RETRANS] = DX_F("tcp.analysis.retransmission",
+                         "This frame is a (suspected) retransmission", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_FAST_RETRANS] =
+        DX_F("tcp.analysis.fast_retransmission", "This frame is a (suspected) fast retransmission",
+             DX_FT_NONE, DX_BASE_NONE),
+    [F_A_SPURIOUS] =
+        DX_F("tcp.analysis.spurious_retransmission",
+             "This frame is a (suspected) spurious retransmission", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_OOO] = DX_F("tcp.analysis.out_of_order",
+                     "This frame is a (suspected) out-of-order segment", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_LOST] = DX_F("tcp.analysis.lost_segment",
+                      "Previous segment(s) not captured (common at capture start)", DX_FT_NONE,
+                      DX_BASE_NONE),
+    [F_A_ACK_LOST] = DX_F("tcp.analysis.ack_lost_segment",
+                          "ACKed segment that wasn't captured (common at capture start)",
+                          DX_FT_NONE, DX_BASE_NONE),
+    [F_A_WINDOW_UPDATE] =
+        DX_F("tcp.analysis.window_update", "TCP window update", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_WINDOW_FULL] = DX_F("tcp.analysis.window_full",
+                             "TCP window specified by the receiver is now completely full",
+                             DX_FT_NONE, DX_BASE_NONE),
+    [F_A_KEEP_ALIVE] =
+        DX_F("tcp.analysis.keep_alive", "TCP keep-alive segment", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_KEEP_ALIVE_ACK] = DX_F("tcp.analysis.keep_alive_ack", "ACK to a TCP keep-alive segment",
+                                DX_FT_NONE, DX_BASE_NONE),
+    [F_A_DUP_ACK] = DX_F("tcp.analysis.duplicate_ack", "Duplicate ACK", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_DUP_ACK_NUM] =
+        DX_F("tcp.analysis.duplicate_ack_num", "Duplicate ACK #", DX_FT_UINT32, DX_BASE_DEC),
+    [F_A_DUP_ACK_FRAME] = DX_F("tcp.analysis.duplicate_ack_frame", "Duplicate to the ACK in frame",
+                               DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_A_ZERO_WINDOW] =
+        DX_F("tcp.analysis.zero_window", "TCP Zero Window segment", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_ZWP] =
+        DX_F("tcp.analysis.zero_window_probe", "TCP Zero Window Probe", DX_FT_NONE, DX_BASE_NONE),
+    [F_A_ZWP_ACK] = DX_F("tcp.analysis.zero_window_probe_ack", "ACK to a TCP Zero Window Probe",
+                         DX_FT_NONE, DX_BASE_NONE),
+    [F_A_REUSED_PORTS] =
+        DX_F("tcp.analysis.reused_ports",
+             "A new tcp session is started with the same ports as an earlier session in this trace",
+             DX_FT_NONE, DX_BASE_NONE),
+    [F_A_ACKS_FRAME] = DX_F("tcp.analysis.acks_frame", "This is an ACK to the segment in frame",
+                            DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_A_ACK_RTT] =
+        DX_F("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", DX_FT_RELTIME, DX_BASE_NONE),
+    [F_A_INITIAL_RTT] = DX_F("tcp.analysis.initial_rtt", "iRTT", DX_FT_RELTIME, DX_BASE_NONE),
+    [F_A_BYTES_IN_FLIGHT] =
+        DX_F("tcp.analysis.bytes_in_flight", "Bytes in flight", DX_FT_UINT32, DX_BASE_DEC),
+    [F_A_PUSH_BYTES] = DX_F("tcp.analysis.push_bytes_sent", "Bytes sent since last PSH flag",
+                            DX_FT_UINT32, DX_BASE_DEC),
+    [F_CONN_SYN] =
+        DX_F("tcp.connection.syn", "Connection establish request (SYN)", DX_FT_NONE, DX_BASE_NONE),
+    [F_CONN_SYNACK] = DX_F("tcp.connection.synack", "Connection establish acknowledge (SYN+ACK)",
+                           DX_FT_NONE, DX_BASE_NONE),
+    [F_CONN_FIN] = DX_F("tcp.connection.fin", "Connection finish (FIN)", DX_FT_NONE, DX_BASE_NONE),
+    [F_CONN_RST] = DX_F("tcp.connection.rst", "Connection reset (RST)", DX_FT_NONE, DX_BASE_NONE),
+    [F_CONN_FIN_ACTIVE] =
+        DX_F("tcp.connection.fin_active", "This frame initiates the connection closing", DX_FT_NONE,
+             DX_BASE_NONE),
+    [F_CONN_FIN_PASSIVE] =
+        DX_F("tcp.connection.fin_passive", "This frame undergoes the connection closing",
+             DX_FT_NONE, DX_BASE_NONE),
+    [F_ACK_NONZERO] =
+        DX_F("tcp.ack.nonzero",
+             "The acknowledgment number field is nonzero while the ACK flag is not set", DX_FT_NONE,
+             DX_BASE_NONE),
+    [F_URG_NONZERO] = DX_F("tcp.urgent_pointer.non_zero",
+                           "The urgent pointer field is nonzero while the URG flag is not set",
+                           DX_FT_NONE, DX_BASE_NONE),
+    [F_BOGUS_HDR_LEN] =
+        DX_F("tcp.bogus_header_length", "Bogus TCP Header length", DX_FT_NONE, DX_BASE_NONE),
+    [F_CHECKSUM_BAD] = DX_F("tcp.checksum_bad.expert", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
+    [F_PAYLOAD] = DX_F("tcp.payload", "TCP payload", DX_FT_BYTES, DX_BASE_NONE),
+    [F_SEGMENT_DATA] = DX_F("tcp.segment_data", "TCP segment data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_SEGMENTS] = DX_F("tcp.segments", "Reassembled TCP Segments", DX_FT_NONE, DX_BASE_NONE),
+    [F_SEGMENT] = DX_F("tcp.segment", "TCP Segment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_SEGMENT_COUNT] = DX_F("tcp.segment.count", "Segment count", DX_FT_UINT32, DX_BASE_DEC),
+    [F_REASSEMBLED_LENGTH] =
+        DX_F("tcp.reassembled.length", "Reassembled TCP length", DX_FT_UINT32, DX_BASE_DEC),
+    [F_REASSEMBLED_DATA] =
+        DX_F("tcp.reassembled.data", "Reassembled TCP Data", DX_FT_BYTES, DX_BASE_NONE),
 };
+
+#define FL(i) (&tcp_fields[(i)])
+
+extern const dx_protocol dx_proto_tcp;
+
+enum {
+  TH_FIN = 0x001,
+  TH_SYN = 0x002,
+  TH_RST = 0x004,
+  TH_PUSH = 0x008,
+  TH_ACK = 0x010,
+  TH_URG = 0x020,
+  TH_ECE = 0x040,
+  TH_CWR = 0x080,
+  TH_AE = 0x100,
+  TH_RES = 0xe00,
+};
+
+/* Analysis results of one segment (Wireshark's TCP_A_* flags). */
+enum {
+  A_RETRANS = 1u << 0,
+  A_LOST = 1u << 1,
+  A_ACK_LOST = 1u << 2,
+  A_KEEP_ALIVE = 1u << 3,
+  A_DUP_ACK = 1u << 4,
+  A_ZERO_WINDOW = 1u << 5,
+  A_ZWP = 1u << 6,
+  A_ZWP_ACK = 1u << 7,
+  A_KEEP_ALIVE_ACK = 1u << 8,
+  A_OOO = 1u << 9,
+  A_FAST_RETRANS = 1u << 10,
+  A_WINDOW_UPDATE = 1u << 11,
+  A_WINDOW_FULL = 1u << 12,
+  A_REUSED_PORTS = 1u << 13,
+  A_SPURIOUS = 1u << 14,
+};
+
+/* Conversation completeness bits (Wireshark's tcp.completeness). */
+enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
+
+/* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt. */
+#define UAL_MAX 64u
+
+typedef struct tcp_ual {
+  uint32_t seq, nextseq;
+  uint64_t frame;
+  int64_t sec;
+  int32_t nsec;
+  bool syn;
+} tcp_ual;
+
+typedef struct tcp_half {
+  bool base_set, syn_seen, fin_seen, rst_seen;
+  uint32_t base, isn;
+  int ws; /* -1 unknown, -2 no scaling, else the shift */
+  bool have_nextseq;
+  uint32_t nextseq;
+  int64_t nextseq_sec;
+  int32_t nextseq_nsec;
+  bool have_lastack;
+  uint32_t lastack;
+  int64_t lastack_sec;
+  int32_t lastack_nsec;
+  bool have_window;
+  uint32_t window; /* scaled when the scale is known */
+  uint32_t dupacks;
+  uint64_t lastnondupack;
+  unsigned lastflags; /* A_* of the last segment */
+  uint32_t push_bytes;
+  tcp_ual *ual; /* ring */
+  uint32_t nual, ual_cap, ual_head;
+  dx_tcp_stream rs;
+  bool reasm_off; /* a cap was hit: later bytes go out as data */
+} tcp_half;
+
+typedef struct tcp_state {
+  uint64_t total; /* bytes buffered by every TCP stream of the session */
+} tcp_state;
+
+typedef struct tcp_conv {
+  tcp_half h[2];
+  uint8_t completeness;
+  uint8_t hs; /* handshake progress: 0, 1 SYN, 2 SYN-ACK, 3 done */
+  int client_dir;
+  uint32_t synack_seq;
+  bool irtt_set;
+  int64_t irtt_sec;
+  int32_t irtt_nsec;
+  int64_t prev_sec;
+  int32_t prev_nsec;
+  const dx_protocol *app;
+  unsigned heur_tries;
+  bool fin_any, fin_passive;
+  int fin_dir;
+} tcp_conv;
+
+static inline int32_t seq_diff(uint32_t a, uint32_t b) {
+  return (int32_t)(a - b);
+}
+#define LT_SEQ(a, b) (seq_diff((a), (b)) < 0)
+#define LE_SEQ(a, b) (seq_diff((a), (b)) <= 0)
+#define GT_SEQ(a, b) (seq_diff((a), (b)) > 0)
+#define GE_SEQ(a, b) (seq_diff((a), (b)) >= 0)
+
+static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
+  int64_t sec = as - bs;
+  int32_t nsec = an - bn;
+  if (nsec < 0) {
+    nsec += 1000000000;
+    sec--;
+  }
+  *rs = sec;
+  *rn = nsec;
+}
+
+/* ---- session and flow state ---- */
+static void *tcp_state_new(dx_session *s) {
+  DX_UNUSED(s);
+  return calloc(1, sizeof(tcp_state));
+}
+
+static void tcp_state_free(void *st) {
+  free(st);
+}
+
+static void conv_free(void *d) {
+  tcp_conv *c = d;
+  if (!c)
+    return;
+  for (int i = 0; i < 2; i++) {
+    dx_tcp_stream_free(&c->h[i].rs);
+    free(c->h[i].ual);
+  }
+  free(c);
+}
+
+static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
+  tcp_conv *c = calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  const dx_config *cfg = dx_packet_config(p);
+  dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
+                         st ? &st->total : NULL};
+  for (int i = 0; i < 2; i++) {
+    c->h[i].ws = -1;
+    dx_tcp_stream_init(&c->h[i].rs, &lim);
+  }
+  c->prev_sec = p->frame.ts_sec;
+  c->prev_nsec = (int32_t)p->frame.ts_nsec;
+  return c;
+}
+
+static void ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p, bool syn) {
+  if (h->nual == h->ual_cap) {
+    if (h->ual_cap < UAL_MAX) {
+      uint32_t nc = h->ual_cap ? h->ual_cap * 2 : 4;
+      tcp_ual *n = malloc(nc * sizeof *n);
+      if (n) {
+        for (uint32_t i = 0; i < h->nual; i++)
+          n[i] = h->ual[(h->ual_head + i) % h->ual_cap];
+        free(h->ual);
+        h->ual = n;
+        h->ual_cap = nc;
+        h->ual_head = 0;
+      }
+    }
+    if (h->nual == h->ual_cap) {
+      if (!h->ual_cap)
+        return;
+      /* Full: forget the oldest. */
+      h->ual_head = (h->ual_head + 1) % h->ual_cap;
+      h->nual--;
+    }
+  }
+  tcp_ual *u = &h->ual[(h->ual_head + h->nual) % h->ual_cap];
+  u->seq = seq;
+  u->nextseq = nextseq;
+  u->frame = p->num;
+  u->sec = p->frame.ts_sec;
+  u->nsec = (int32_t)p->frame.ts_nsec;
+  u->syn = syn;
+  h->nual++;
+}
+
+/* ---- options ---- */
+typedef struct tcp_opts {
+  bool have_ws, have_mss, have_ts;
+  uint8_t ws;
+  uint16_t mss;
+  uint32_t tsval, tsecr;
+  char info[256];
+  size_t info_len;
+  const char *names[40];
+  unsigned nnames;
+} tcp_opts;
+
+static void opt_info(tcp_opts *o, const char *fmt, ...) DX_PRINTF(2, 3);
+static void opt_info(tcp_opts *o, const char *fmt, ...) {
+  if (o->info_len >= sizeof o->info - 1)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(o->info + o->info_len, sizeof o->info - o->info_len, fmt, ap);
+  va_end(ap);
+  if (n > 0)
+    o->info_len +=
+        (size_t)n < sizeof o->info - o->info_len ? (size_t)n : sizeof o->info - o->info_len - 1;
+}
+
+static void opt_name(tcp_opts *o, const char *n) {
+  if (o->nnames < DX_ARRAY_LEN(o->names))
+    o->names[o->nnames++] = n;
+}
+
+/* Checks an option's length against the fixed length it must have. */
+static bool opt_len_ok(dx_packet *p, dx_node *on, dx_node *ln, uint8_t kind, uint8_t olen,
+                       uint8_t want) {
+  if (olen == want)
+    return true;
+  dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR,
+            "Option length should be %u (kind %u has length %u)", want, kind, olen);
+  dx_mark_malformed(p, on, "TCP option kind %u: length %u, should be %u", kind, olen, want);
+  return false;
+}
+
+/* Walks the options in t[20, hlen). With tree == NULL, only fills *o. */
+static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32_t hlen,
+                            uint32_t rel_sack_base, bool have_sack_base, tcp_opts *o) {
+  uint32_t off = 20;
+  dx_node *opts = NULL;
+  if (tree) {
+    opts = dx_add_item(p, tree, FL(F_OPTIONS), t, 20, hlen - 20);
+  }
+  unsigned count = 0;
+  while (off < hlen && count++ < 40) {
+    uint8_t kind;
+    if (!dx_get_u8(t, off, &kind)) {
+      if (opts)
+        dx_mark_truncated(p, opts, "TCP options cut short");
+      break;
+    }
+    if (kind == 0 || kind == 1) {
+      /* EOL and NOP are one byte. */
+      const dx_field *f = FL(kind == 0 ? F_OPT_EOL : F_OPT_NOP);
+      dx_node *on = dx_add_item(p, opts, f, t, off, 1);
+      dx_node_set_text(p, on, "%s", f->label);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      opt_name(o, kind == 0 ? "End of Option List (EOL)" : "No-Operation (NOP)");
+      off++;
+      if (kind == 0) {
+        /* The rest is padding. */
+        break;
+      }
+      continue;
+    }
+    uint8_t olen;
+    if (!dx_get_u8(t, off + 1, &olen)) {
+      dx_node *on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, 2);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      if (opts)
+        dx_mark_truncated(p, on, "TCP option length missing");
+      break;
+    }
+    if (olen < 2) {
+      dx_node *on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, 2);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      dx_node *ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR, "Option length %u < 2", olen);
+      dx_mark_malformed(p, on, "TCP option kind %u has length %u (at least 2)", kind, olen);
+      break;
+    }
+    if (off + olen > hlen) {
+      dx_node *on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, hlen - off);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      dx_node *ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR,
+                "Option length %u goes past the end of the header", olen);
+      dx_mark_malformed(p, on,
+                        "TCP option kind %u (length %u) goes past the header (%u bytes left)", kind,
+                        olen, hlen - off);
+      break;
+    }
+    bool have = dx_tvb_has(t, off, olen);
+    dx_node *on = NULL, *ln = NULL;
+    const char *kname = dx_val_name(option_kind_vals, kind);
+    switch (kind) {
+    case 2: { /* MSS, RFC 9293 3.2 */
+      on = dx_add_item(p, opts, FL(F_OPT_MSS), t, off, olen);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      opt_name(o, "Maximum segment size");
+      if (!opt_len_ok(p, on, ln, kind, olen, 4) && tree)
+        break;
+      uint16_t mss;
+      if (dx_get_u16(t, off + 2, &mss) && olen == 4) {
+        dx_add_item(p, on, FL(F_OPT_MSS_VAL), t, off + 2, 2);
+        dx_node_set_text(p, on, "TCP Option - Maximum segment size: %u bytes", mss);
+        o->have_mss = true;
+        o->mss = mss;
+        opt_info(o, " MSS=%u", mss);
+      }
+      break;
+    }
+    case 3: { /* window scale, RFC 7323 2.2 */
+      on = dx_add_item(p, opts, FL(F_OPT_WSCALE), t, off, olen);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      opt_name(o, "Window scale");
+      if (!opt_len_ok(p, on, ln, kind, olen, 3) && tree)
+        break;
+      uint8_t shift;
+      if (dx_get_u8(t, off + 2, &shift) && olen == 3) {
+        dx_add_item(p, on, FL(F_OPT_WSCALE_SHIFT), t, off + 2, 1);
+        /* RFC 7323: a shift above 14 is taken as 14. */
+        unsigned eff = shift > 14 ? 14 : shift;
+        dx_node *m = dx_add_uint(p, on, FL(F_OPT_WSCALE_MULT), t, off + 2, 1, 1u << eff);
+        dx_node_set_flags(m, DX_NODE_GENERATED);
+        dx_node_set_text(p, on, "TCP Option - Window scale: %u (multiply by %u)", shift, 1u << eff);
+        o->have_ws = true;
+        o->ws = (uint8_t)eff;
+        opt_info(o, " WS=%u", 1u << eff);
+      }
+      break;
+    }
+    case 4: /* SACK permitted, RFC 2018 */
+      on = dx_add_item(p, opts, FL(F_OPT_SACK_PERM), t, off, olen);
+      dx_node_set_text(p, on, "TCP Option - SACK permitted");
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      opt_name(o, "SACK permitted");
+      if (opt_len_ok(p, on, ln, kind, olen, 2))
+        opt_info(o, " SACK_PERM");
+      break;
+    case 5: { /* SACK, RFC 2018 */
+      on = dx_add_item(p, opts, FL(F_OPT_SACK), t, off, olen);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      opt_name(o, "SACK");
+      if ((olen - 2) % 8 != 0) {
+        dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR,
+                  "SACK option length %u is not 2 + a multiple of 8", olen);
+        dx_mark_malformed(p, on, "SACK option length %u is not 2 + a multiple of 8", olen);
+      }
+      unsigned nblk = 0;
+      for (uint32_t b = off + 2; b + 8 <= off + olen; b += 8) {
+        uint32_t le, re;
+        if (!dx_get_u32(t, b, &le) || !dx_get_u32(t, b + 4, &re))
+          break;
+        uint32_t rle = have_sack_base ? le - rel_sack_base : le;
+        uint32_t rre = have_sack_base ? re - rel_sack_base : re;
+        dx_node *n = dx_add_uint(p, on, FL(F_OPT_SACK_LE), t, b, 4, rle);
+        dx_node_set_text(p, n, "left edge = %u%s", rle, have_sack_base ? " (relative)" : "");
+        n = dx_add_uint(p, on, FL(F_OPT_SACK_RE), t, b + 4, 4, rre);
+        dx_node_set_text(p, n, "right edge = %u%s", rre, have_sack_base ? " (relative)" : "");
+        if (nblk == 0 && on)
+          dx_node_set_text(p, on, "TCP Option - SACK %u-%u", rle, rre);
+        else if (on)
+          dx_node_append_text(p, on, " %u-%u", rle, rre);
+        opt_info(o, " SLE=%u SRE=%u", rle, rre);
+        nblk++;
+      }
+      dx_node *c = dx_add_uint(p, on, FL(F_OPT_SACK_COUNT), t, off, 0, nblk);
+      dx_node_set_flags(c, DX_NODE_GENERATED);
+      break;
+    }
+    case 8: { /* timestamps, RFC 7323 3.2 */
+      on = dx_add_item(p, opts, FL(F_OPT_TS), t, off, olen);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      opt_name(o, "Timestamps");
+      if (!opt_len_ok(p, on, ln, kind, olen, 10) && tree)
+        break;
+      uint32_t tsval, tsecr;
+      if (olen == 10 && dx_get_u32(t, off + 2, &tsval) && dx_get_u32(t, off + 6, &tsecr)) {
+        dx_add_item(p, on, FL(F_OPT_TSVAL), t, off + 2, 4);
+        dx_add_item(p, on, FL(F_OPT_TSECR), t, off + 6, 4);
+        dx_node_set_text(p, on, "TCP Option - Timestamps: TSval %u, TSecr %u", tsval, tsecr);
+        o->have_ts = true;
+        o->tsval = tsval;
+        o->tsecr = tsecr;
+        opt_info(o, " TSval=%u TSecr=%u", tsval, tsecr);
+      }
+      break;
+    }
+    default:
+      on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, olen);
+      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
+      ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
+      if (olen > 2)
+        dx_add_item(p, on, FL(F_OPT_UNKNOWN_PAYLOAD), t, off + 2, olen - 2);
+      if (kname)
+        dx_node_set_text(p, on, "TCP Option - %s", kname);
+      else
+        dx_node_set_text(p, on, "TCP Option - Unknown (%u)", kind);
+      opt_name(o, kname ? kname : "Unknown");
+      break;
+    }
+    if (!have && on && tree && !(on->flags & DX_NODE_TRUNCATED))
+      dx_mark_truncated(p, on, "TCP option cut short");
+    off += olen;
+  }
+  if (opts && tree) {
+    char buf[512];
+    size_t u = (size_t)snprintf(buf, sizeof buf, "Options: (%u bytes)", hlen - 20);
+    for (unsigned i = 0; i < o->nnames && u < sizeof buf; i++)
+      u += (size_t)snprintf(buf + u, sizeof buf - u, ", %s", o->names[i]);
+    dx_node_set_text(p, opts, "%s", buf);
+  }
+}
+
+/* ---- flags ---- */
+static void flags_names(unsigned flags, char *buf, size_t len) {
+  static const struct {
+    unsigned bit;
+    const char *name;
+  } names[] = {{TH_FIN, "FIN"}, {TH_SYN, "SYN"},     {TH_RST, "RST"}, {TH_PUSH, "PSH"},
+               {TH_ACK, "ACK"}, {TH_URG, "URG"},     {TH_ECE, "ECE"}, {TH_CWR, "CWR"},
+               {TH_AE, "AE"},   {TH_RES, "Reserved"}};
+  size_t u = 0;
+  buf[0] = 0;
+  for (size_t i = 0; i < DX_ARRAY_LEN(names); i++) {
+    if (!(flags & names[i].bit))
+      continue;
+    int n = snprintf(buf + u, len - u, "%s%s", u ? ", " : "", names[i].name);
+    if (n < 0 || (size_t)n >= len - u)
+      break;
+    u += (size_t)n;
+  }
+  if (!u)
+    snprintf(buf, len, "<None>");
+}
+
+/* "·······A··S·": one character per flag bit, most significant first. */
+static size_t flags_str(unsigned flags, char *buf) {
+  static const char letters[] = "RRRACEUAPRSF";
+  size_t u = 0;
+  for (int i = 0; i < 12; i++) {
+    if (flags & (1u << (11 - i))) {
+      buf[u++] = letters[i];
+    } else {
+      buf[u++] = (char)0xc2; /* U+00B7 MIDDLE DOT */
+      buf[u++] = (char)0xb7;
+    }
+  }
+  buf[u] = 0;
+  return u;
+}
+
+/* ---- application dispatch ---- */
+static int cmp_dispatch(const void *a, const void *b) {
+  const dx_dispatch *x = a, *y = b;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static const dx_protocol *port_proto(const dx_packet *p, uint16_t port) {
+  const dx_session *s = p->sess;
+  dx_dispatch k = {port, NULL};
+  const dx_dispatch *d = bsearch(&k, s->tables[DX_TABLE_TCP_PORT], s->ntables[DX_TABLE_TCP_PORT],
+                                 sizeof(dx_dispatch), cmp_dispatch);
+  return d && d->proto->dissect ? d->proto : NULL;
+}
+
+static uint32_t call_proto(dx_packet *p, const dx_protocol *pr, dx_dissect_fn fn, const dx_tvb *t,
+                           dx_node *parent) {
+  if (!fn || p->depth > 24)
+    return 0;
+  DX_UNUSED(pr);
+  p->depth++;
+  uint32_t r = fn(p, t, parent);
+  p->depth--;
+  return r;
+}
+
+/* Calls the application dissector of the connection on t, choosing it on
+ * first use: the protocol of the lower port, then of the higher, then the
+ * heuristics. Returns the bytes it took (0: nobody wanted them). */
+static uint32_t call_app(dx_packet *p, tcp_conv *c, dx_flow *flow, const dx_tvb *t, dx_node *parent,
+                         uint16_t sport, uint16_t dport) {
+  p->desegment_offset = 0;
+  p->desegment_len = 0;
+  if (c && c->app)
+    return call_proto(p, c->app, c->app->dissect ? c->app->dissect : c->app->heuristic_tcp, t,
+                      parent);
+  uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+  const dx_protocol *cand[2] = {lo ? port_proto(p, lo) : NULL,
+                                hi != lo && hi ? port_proto(p, hi) : NULL};
+  for (int i = 0; i < 2; i++) {
+    if (!cand[i])
+      continue;
+    uint32_t r = call_proto(p, cand[i], cand[i]->dissect, t, parent);
+    if (r || p->desegment_len) {
+      if (c) {
+        c->app = cand[i];
+        if (flow)
+          flow->app = cand[i];
+      }
+      return r;
+    }
+  }
+  if (c && c->heur_tries >= 4)
+    return 0;
+  if (c)
+    c->heur_tries++;
+  const dx_session *s = p->sess;
+  for (size_t i = 0; i < s->nheur_tcp; i++) {
+    const dx_protocol *pr = s->heur_tcp[i];
+    p->desegment_offset = 0;
+    p->desegment_len = 0;
+    uint32_t r = call_proto(p, pr, pr->heuristic_tcp, t, parent);
+    if (r || p->desegment_len) {
+      if (c) {
+        c->app = pr;
+        if (flow)
+          flow->app = pr;
+      }
+      return r;
+    }
+  }
+  return 0;
+}
+
+/* ---- reassembly glue ---- */
+typedef struct deliver_ctx {
+  dx_packet *p;
+  tcp_conv *c;
+  dx_flow *flow;
+  tcp_half *h;
+  int dir;
+  dx_node *tcp, *parent;
+  const dx_tvb *pl; /* this segment's payload */
+  uint16_t sport, dport;
+  bool called_any; /* an application dissector ran on this frame's bytes */
+  bool pdu_done;   /* at least one PDU ended in this frame */
+  bool buffered;   /* bytes of this frame went into a pending PDU */
+  /* The last application call only asked for more bytes (desegmentation at
+   * offset 0): what it wrote in the columns is provisional and is undone
+   * if the application is called again in this frame. */
+  bool provisional;
+  const char *snap_info, *snap_proto;
+  uint32_t sd_start, sd_end; /* bytes of this segment kept for a PDU */
+} deliver_ctx;
+
+static void note_segment_data(deliver_ctx *d, uint32_t off, uint32_t len) {
+  if (d->sd_end == d->sd_start) {
+    d->sd_start = off;
+    d->sd_end = off + len;
+    return;
+  }
+  if (off < d->sd_start)
+    d->sd_start = off;
+  if (off + len > d->sd_end)
+    d->sd_end = off + len;
+}
+
+/* Pieces covering [off, off+len) of a buffer described by pieces. */
+static uint32_t pieces_slice(const dx_reasm_piece *in, uint32_t nin, uint32_t off, uint32_t len,
+                             dx_reasm_piece *out) {
+  uint32_t n = 0, pos = 0;
+  for (uint32_t i = 0; i < nin && len; i++) {
+    uint32_t end = pos + in[i].len;
+    if (end > off) {
+      uint32_t start = off > pos ? off - pos : 0;
+      uint32_t take = in[i].len - start;
+      if (take > len)
+        take = len;
+      out[n].frame = in[i].frame;
+      out[n].len = take;
+      n++;
+      off += take;
+      len -= take;
+    }
+    pos = end;
+  }
+  return n;
+}
+
+static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_piece *pc,
+                              uint32_t npc) {
+  dx_packet *p = d->p;
+  dx_node *segs = dx_add_none(p, d->parent, FL(F_SEGMENTS), rt, 0, rt->len);
+  char buf[256];
+  size_t u =
+      (size_t)snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc, rt->len);
+  uint32_t pos = 0;
+  for (uint32_t i = 0; i < npc; i++) {
+    if (u < sizeof buf) {
+      int w = snprintf(buf + u, sizeof buf - u, "%s#%llu(%u)", i ? ", " : "",
+                       (unsigned long long)pc[i].frame, pc[i].len);
+      if (w > 0)
+        u += (size_t)w;
+    }
+    if (i < 512) {
+      dx_node *s = dx_add_uint(p, segs, FL(F_SEGMENT), rt, pos, pc[i].len, pc[i].frame);
+      dx_node_set_text(p, s, "[Frame: %llu, payload: %u-%u (%u byte%s)]",
+                       (unsigned long long)pc[i].frame, pos, pos + pc[i].len - 1, pc[i].len,
+                       pc[i].len == 1 ? "" : "s");
+    } else if (i == 512) {
+      dx_expert(p, segs, dx_field_limit(), DX_SEV_NOTE, "[%u more segments not listed]", npc - 512);
+    }
+    pos += pc[i].len;
+  }
+  if (u >= sizeof buf)
+    u = sizeof buf - 1;
+  buf[u] = 0;
+  dx_node_set_text(p, segs, "[%s]", buf);
+  dx_node *n = dx_add_uint(p, segs, FL(F_SEGMENT_COUNT), rt, 0, 0, npc);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, segs, FL(F_REASSEMBLED_LENGTH), rt, 0, 0, rt->len);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_bytes(p, segs, FL(F_REASSEMBLED_DATA), rt, 0, rt->len);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+}
+
+static void limit_hit(deliver_ctx *d) {
+  const dx_config *cfg = dx_packet_config(d->p);
+  dx_expert(d->p, d->tcp, dx_field_limit(), DX_SEV_WARN,
+            "[TCP reassembly limit reached (%u bytes per direction, %llu in all): the PDU was "
+            "dropped and later bytes of this direction are shown as data]",
+            cfg->max_stream_bytes, (unsigned long long)cfg->max_total_stream_bytes);
+  d->h->reasm_off = true;
+  dx_tcp_pdu_reset(&d->h->rs);
+}
+
+/* Runs the application dissector on t (whose bytes came from pieces) and
+ * keeps what it asks to keep. */
+static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, uint32_t npc) {
+  dx_packet *p = d->p;
+  if (d->provisional && p->want_columns) {
+    dx_col_info_set(p, "%s", d->snap_info ? d->snap_info : "");
+    dx_col_set_proto(p, d->snap_proto);
+  }
+  if (p->want_columns) {
+    d->snap_info = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+    d->snap_proto = p->col_proto;
+  }
+  p->flow = d->flow;
+  p->flow_dir = d->dir;
+  uint32_t r = call_app(p, d->c, d->flow, t, d->parent, d->sport, d->dport);
+  uint32_t doff = p->desegment_offset, dlen = p->desegment_len;
+  p->desegment_offset = p->desegment_len = 0;
+  p->flow = NULL;
+  d->called_any = true;
+  d->provisional = dlen && doff == 0;
+  if (dlen && !d->h->reasm_off) {
+    if (doff > t->len)
+      doff = t->len;
+    if (doff > 0)
+      d->pdu_done = true;
+    dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *sl);
+    uint32_t nsl = sl ? pieces_slice(pc, npc, doff, t->len - doff, sl) : 0;
+    uint32_t more = dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen;
+    if (!sl || !dx_tcp_pdu_start(&d->h->rs, t->data + doff, t->len - doff, more, sl, nsl))
+      limit_hit(d);
+    else
+      d->buffered = true;
+    return;
+  }
+  d->pdu_done = true;
+  if (r == 0) {
+    dx_dissect_data(p, t, d->parent);
+  } else if (r < t->len) {
+    dx_tvb rest = dx_tvb_sub(t, r, UINT32_MAX);
+    dx_dissect_data(p, &rest, d->parent);
+  }
+}
+
+/* Runs the application on a reassembled buffer; if it took something (the
+ * PDU is finished), the segments it came from are listed just before the
+ * application's layers, as tshark does. */
+static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc,
+                            uint32_t npc) {
+  dx_node *parent = d->parent;
+  dx_node *before = parent ? parent->last_child : NULL;
+  run_app(d, t, pc, npc);
+  if (d->provisional || !parent)
+    return;
+  add_segments_tree(d, t, pc, npc);
+  dx_node *segs = parent->last_child;
+  if (!segs || segs == before || segs->field != FL(F_SEGMENTS))
+    return;
+  /* unlink it from the end */
+  dx_node *prev = NULL;
+  for (dx_node *n = parent->first_child; n && n != segs; n = n->next)
+    prev = n;
+  if (!prev)
+    return;
+  prev->next = NULL;
+  parent->last_child = prev;
+  /* and put it after `before` (first if there was nothing) */
+  if (before) {
+    segs->next = before->next;
+    before->next = segs;
+  } else {
+    segs->next = parent->first_child;
+    parent->first_child = segs;
+  }
+  if (!segs->next)
+    parent->last_child = segs;
+}
+
+/* Hands in-order bytes to the application, completing pending PDUs. */
+static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_reasm_piece *pc,
+                    uint32_t npc, uint32_t frame_off) {
+  dx_packet *p = d->p;
+  dx_tcp_stream *rs = &d->h->rs;
+  /* Local copy of the pieces we consume from the front. */
+  dx_reasm_piece *cur = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *cur);
+  if (!cur)
+    return;
+  memcpy(cur, pc, npc * sizeof *cur);
+  uint32_t ncur = npc;
+  unsigned iter = 0;
+  while (len > 0 && iter++ < 32) {
+    if (d->h->reasm_off) {
+      dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
+                                         : dx_packet_add_source(p, "Reassembled TCP", data, len);
+      dx_dissect_data(p, &t, d->parent);
+      return;
+    }
+    if (dx_tcp_pdu_pending(rs)) {
+      uint32_t want = rs->pdu_need - rs->pdu_len;
+      uint32_t take = rs->pdu_one_more ? len : (want < len ? want : len);
+      dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (ncur ? ncur : 1) * sizeof *sl);
+      uint32_t nsl = sl ? pieces_slice(cur, ncur, 0, take, sl) : 0;
+      if (!sl || !dx_tcp_pdu_append(rs, data, take, sl, nsl)) {
+        limit_hit(d);
+        continue;
+      }
+      if (frame_off != UINT32_MAX) {
+        note_segment_data(d, frame_off, take);
+      }
+      d->buffered = true;
+      data += take;
+      len -= take;
+      if (frame_off != UINT32_MAX)
+        frame_off += take;
+      /* drop consumed pieces */
+      uint32_t k = take, i = 0;
+      while (i < ncur && k >= cur[i].len) {
+        k -= cur[i].len;
+        i++;
+      }
+      if (i < ncur)
+        cur[i].len -= k;
+      memmove(cur, cur + i, (ncur - i) * sizeof *cur);
+      ncur -= i;
+      if (!dx_tcp_pdu_complete(rs))
+        break;
+      /* The PDU is whole: dissect it from a reassembled data source. */
+      char name[64];
+      snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", rs->pdu_len);
+      dx_tvb rt = dx_packet_add_source(p, name, rs->pdu, rs->pdu_len);
+      uint32_t npieces = rs->npieces;
+      dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces ? npieces : 1) * sizeof *pcs);
+      if (pcs)
+        memcpy(pcs, rs->pieces, npieces * sizeof *pcs);
+      else
+        npieces = 0;
+      dx_tcp_pdu_reset(rs);
+      if (rt.len == 0 && rt.reported == 0) {
+        /* No room for another data source: show the bytes as data. */
+        dx_expert(p, d->tcp, dx_field_limit(), DX_SEV_WARN,
+                  "[Too many data sources in one packet: reassembled PDU not shown]");
+        continue;
+      }
+      run_reassembled(d, &rt, pcs, npieces);
+      continue;
+    }
+    /* Nothing pending: the application gets the bytes as they are. */
+    dx_tvb t;
+    if (frame_off != UINT32_MAX) {
+      t = dx_tvb_sub(d->pl, frame_off, len);
+      run_app(d, &t, cur, ncur);
+    } else {
+      char name[64];
+      snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
+      t = dx_packet_add_source(p, name, data, len);
+      if (t.len == 0)
+        return;
+      run_reassembled(d, &t, cur, ncur);
+    }
+    if (d->buffered && frame_off != UINT32_MAX && !dx_tcp_pdu_pending(rs))
+      d->buffered = false;
+    if (dx_tcp_pdu_pending(rs) && frame_off != UINT32_MAX) {
+      uint32_t kept = rs->pdu_len;
+      if (kept <= len) {
+        note_segment_data(d, frame_off + len - kept, kept);
+      }
+    }
+    return;
+  }
+}
+
+/* ---- the dissector ---- */
+static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  dx_node *tcp = dx_add_proto(p, parent, FL(F_TCP), t, 0, 20);
+  dx_col_set_proto(p, "TCP");
+  uint16_t sport = 0, dport = 0;
+  bool hs = dx_get_u16(t, 0, &sport), hd = dx_get_u16(t, 2, &dport);
+  dx_add_item(p, tcp, FL(F_SRCPORT), t, 0, 2);
+  dx_add_item(p, tcp, FL(F_DSTPORT), t, 2, 2);
+  if (hs)
+    dx_node_set_flags(dx_add_item(p, tcp, FL(F_PORT), t, 0, 2), DX_NODE_HIDDEN);
+  if (hd)
+    dx_node_set_flags(dx_add_item(p, tcp, FL(F_PORT), t, 2, 2), DX_NODE_HIDDEN);
+  if (hs && hd) {
+    dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u", sport,
+                     dport);
+    dx_col_info_set(p, "%u \xe2\x86\x92 %u", sport, dport);
+  }
+  uint32_t seq = 0, ack = 0;
+  uint16_t offflags = 0, win = 0, sum = 0, urp = 0;
+  if (!dx_get_u32(t, 4, &seq) || !dx_get_u32(t, 8, &ack) || !dx_get_u16(t, 12, &offflags) ||
+      !dx_get_u16(t, 14, &win) || !dx_get_u16(t, 16, &sum) || !dx_get_u16(t, 18, &urp)) {
+    if (dx_tvb_has(t, 4, 4))
+      dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+    if (dx_tvb_has(t, 8, 4))
+      dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
+    dx_mark_truncated(p, tcp, "TCP header needs 20 bytes");
+    return t->len;
+  }
+  p->srcport = sport;
+  p->dstport = dport;
+  unsigned flags = offflags & 0x0fff;
+  uint32_t hlen = (uint32_t)(offflags >> 12) * 4;
+  uint32_t seg_total = t->reported > t->len ? t->reported : t->len;
+
+  if (hlen < 20) {
+    dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+    dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
+    dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, hlen);
+    dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", hlen, hlen / 4);
+    dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
+              "Bogus TCP header length (%u, must be at least 20)", hlen);
+    dx_mark_malformed(p, tcp, "TCP header length %u is less than 20", hlen);
+    dx_col_info_append(p, " [BOGUS TCP HEADER LENGTH %u, must be at least 20]", hlen);
+    return t->len;
+  }
+  bool bogus_past_end = hlen > seg_total;
+  uint32_t seglen = bogus_past_end ? 0 : seg_total - hlen;
+  dx_node_set_len(tcp, hlen <= t->len ? hlen : t->len);
+
+  /* ---- options, first pass: what the connection state needs ---- */
+  tcp_opts o0;
+  memset(&o0, 0, sizeof o0);
+  if (!bogus_past_end && hlen > 20)
+    dissect_options(p, NULL, t, hlen, 0, false, &o0);
+
+  /* ---- connection state ---- */
+  tcp_state *st = dx_proto_state(p, &dx_proto_tcp);
+  dx_flow *flow = NULL;
+  tcp_conv *c = NULL;
+  int dir = 0;
+  unsigned ta = 0;
+  /* no IP layer, or a header quoted in an ICMP error: no connection state */
+  bool quoted = p->net_src.type == DX_AT_NONE || p->in_icmp_error;
+  if (!quoted && !bogus_past_end) {
+    flow = dx_flow_get(p, tcp, &dir);
+    if (flow) {
+      c = flow->proto_data;
+      /* A new SYN with a new ISN on a connection that has closed: the ports
+       * were reused, start a new stream. */
+      if (c && (flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[dir].syn_seen &&
+          seq != c->h[dir].isn &&
+          (c->h[0].rst_seen || c->h[1].rst_seen || (c->h[0].fin_seen && c->h[1].fin_seen))) {
+        dx_flow_drop(p, flow);
+        flow = dx_flow_get(p, tcp, &dir);
+        c = NULL;
+        ta |= A_REUSED_PORTS;
+      }
+    }
+    if (flow && !c) {
+      c = conv_new(p, st);
+      if (c) {
+        flow->proto_data = c;
+        flow->proto_free = conv_free;
+      }
+    }
+  } else if (!bogus_past_end) {
+    /* Quoted headers: use an existing connection's numbers, change nothing. */
+    dx_flow *f = dx_flow_find(p, &dir);
+    if (f && f->proto_data) {
+      tcp_conv *qc = f->proto_data;
+      tcp_half *qh = &qc->h[dir], *qr = &qc->h[1 - dir];
+      dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, f->index);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      if (qh->base_set) {
+        n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, seq - qh->base);
+        dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", seq - qh->base);
+      }
+      if ((flags & TH_ACK) && qr->base_set) {
+        n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, ack - qr->base);
+        dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)",
+                         ack - qr->base);
+      }
+    }
+  }
+  tcp_half *h = c ? &c->h[dir] : NULL, *r = c ? &c->h[1 - dir] : NULL;
+  /* Shown as it was before this segment; a stream restarted by a SYN on
+   * reused ports shows the SYN already (as tshark does). */
+  uint8_t completeness_shown = c ? c->completeness : 0;
+  if (ta & A_REUSED_PORTS)
+    completeness_shown = C_SYN;
+  unsigned hs_step = 0;
+  int fin_tag = 0;
+  if (c && (flags & TH_FIN)) {
+    if (!c->fin_any) {
+      c->fin_any = true;
+      c->fin_dir = dir;
+      fin_tag = 1;
+    } else if (dir != c->fin_dir && !c->fin_passive) {
+      c->fin_passive = true;
+      fin_tag = 2;
+    }
+  }
+  if (c) {
+    /* Relative sequence numbers (Wireshark: relative to the ISN; a
+     * connection seen mid-way starts at 1). */
+    if (flags & TH_SYN) {
+      if (!h->syn_seen) {
+        h->syn_seen = true;
+        h->isn = seq;
+        h->base = seq;
+        h->base_set = true;
+        /* Window scale (RFC 7323 2.2: only in SYN segments). */
+        h->ws = o0.have_ws ? o0.ws : -2;
+        if (flags & TH_ACK) {
+          if (h->ws == -2 || r->ws == -2)
+            h->ws = r->ws = -2;
+        }
+        dx_tcp_stream_start(&h->rs, seq + 1);
+      }
+    } else if (!h->base_set) {
+      h->base = seq - 1;
+      h->base_set = true;
+    }
+    if ((flags & TH_ACK) && !r->base_set) {
+      r->base = ack - 1;
+      r->base_set = true;
+    }
+    /* Handshake steps for the connection ladder. */
+    if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
+      if (c->hs == 0 || c->hs == 1) {
+        c->hs = 1;
+        c->client_dir = dir;
+        hs_step = 1;
+      }
+    } else if ((flags & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK)) {
+      if (c->hs <= 2 && (c->hs == 0 || dir != c->client_dir)) {
+        if (c->hs == 0)
+          c->client_dir = 1 - dir;
+        c->hs = 2;
+        c->synack_seq = seq;
+        hs_step = 2;
+      }
+    } else if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_ACK && c->hs == 2 &&
+               dir == c->client_dir && ack == c->synack_seq + 1) {
+      c->hs = 3;
+      hs_step = 3;
+    }
+    /* Completeness, shown as it was before this segment (as tshark does). */
+    if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
+      c->completeness |= C_SYN;
+    else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+      c->completeness |= C_SYNACK;
+    else if ((flags & TH_ACK) && (c->completeness & C_SYNACK))
+      c->completeness |= C_ACK;
+    if (seglen > 0)
+      c->completeness |= C_DATA;
+    if (flags & TH_FIN)
+      c->completeness |= C_FIN;
+    if (flags & TH_RST)
+      c->completeness |= C_RST;
+  }
+
+  /* Window: scaled unless this is a SYN (RFC 7323 2.2). */
+  uint32_t wscaled = win;
+  if (h && !(flags & TH_SYN) && h->ws >= 0)
+    wscaled = (uint32_t)win << h->ws;
+
+  /* ---- analysis (after Wireshark's tcp_analyze_sequence_number) ---- */
+  uint64_t acks_frame = 0;
+  int64_t rtt_sec = 0;
+  int32_t rtt_nsec = 0;
+  uint32_t dupack_num = 0;
+  uint64_t dupack_frame = 0;
+  bool have_bif = false, have_push = false;
+  uint32_t bif = 0, push_bytes = 0;
+  bool ack_flag = flags & TH_ACK;
+  bool sfr = flags & (TH_SYN | TH_FIN | TH_RST);
+  if (c) {
+    int64_t now_s = p->frame.ts_sec;
+    int32_t now_n = (int32_t)p->frame.ts_nsec;
+    if (seglen == 1 && h->have_nextseq && seq == h->nextseq && r->have_window && r->window == 0) {
+      ta |= A_ZWP;
+      goto finished_fwd;
+    }
+    if (win == 0 && !sfr)
+      ta |= A_ZERO_WINDOW;
+    if (h->have_nextseq && GT_SEQ(seq, h->nextseq) && !(flags & TH_RST))
+      ta |= A_LOST;
+    if (seglen <= 1 && !sfr && h->have_nextseq && seq == h->nextseq - 1) {
+      ta |= A_KEEP_ALIVE;
+      goto finished_fwd;
+    }
+    if (seglen == 0 && win && h->have_window && wscaled != h->window && h->have_nextseq &&
+        seq == h->nextseq && ack_flag && h->have_lastack && ack == h->lastack && !sfr)
+      ta |= A_WINDOW_UPDATE;
+    if (seglen > 0 && r->have_window && r->have_lastack && r->ws != -1 && !sfr &&
+        seq + seglen == r->lastack + r->window)
+      ta |= A_WINDOW_FULL;
+    if (seglen == 0 && h->have_window && wscaled == h->window && h->have_nextseq &&
+        seq == h->nextseq && h->have_lastack && ack == h->lastack && !sfr) {
+      if (r->lastflags & A_KEEP_ALIVE) {
+        ta |= A_KEEP_ALIVE_ACK;
+        goto finished_fwd;
+      }
+      if (win == 0 && (r->lastflags & A_ZWP)) {
+        ta |= A_ZWP_ACK;
+        goto finished_fwd;
+      }
+      if (win != 0 && ack_flag) {
+        h->dupacks++;
+        ta |= A_DUP_ACK;
+        dupack_num = h->dupacks;
+        dupack_frame = h->lastnondupack;
+      }
+    }
+  finished_fwd:
+    if (!(ta & A_DUP_ACK)) {
+      h->dupacks = 0;
+      /* The ACK a later duplicate repeats: the last segment that changed
+       * the acknowledgment number. */
+      if (!h->have_lastack || (ack_flag && ack != h->lastack))
+        h->lastnondupack = p->num;
+    }
+    if (ack_flag && r->have_nextseq && GT_SEQ(ack, r->nextseq))
+      ta |= A_ACK_LOST;
+    if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(ta & A_KEEP_ALIVE) && h->have_nextseq &&
+        LT_SEQ(seq, h->nextseq)) {
+      /* Earlier than what was sent before: why? */
+      int64_t ds;
+      int32_t dn;
+      int64_t thres_ns = c->irtt_set ? c->irtt_sec * 1000000000 + c->irtt_nsec : 3000000;
+      if (thres_ns == 0)
+        thres_ns = 3000000;
+      time_sub(now_s, now_n, r->lastack_sec, r->lastack_nsec, &ds, &dn);
+      int64_t since_ack = ds * 1000000000 + dn;
+      time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
+      int64_t since_next = ds * 1000000000 + dn;
+      if (seglen > 0 && r->dupacks >= 2 && r->have_lastack && r->lastack == seq &&
+          since_ack < 20000000) {
+        ta |= A_FAST_RETRANS;
+      } else if (seglen > 0 && since_next < thres_ns && h->nextseq != seq + seglen) {
+        ta |= A_OOO;
+      } else if (seglen > 0 && r->have_lastack && LE_SEQ(seq + seglen, r->lastack)) {
+        ta |= A_SPURIOUS;
+      } else {
+        ta |= A_RETRANS;
+      }
+    }
+    uint32_t nextseq = seq + seglen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+    /* A zero window probe's byte is not taken as sent. */
+    if (!(ta & A_ZWP) && (!h->have_nextseq || GT_SEQ(nextseq, h->nextseq))) {
+      h->have_nextseq = true;
+      h->nextseq = nextseq;
+      h->nextseq_sec = now_s;
+      h->nextseq_nsec = now_n;
+      if (seglen > 0 || (flags & (TH_SYN | TH_FIN)))
+        ual_add(h, seq, nextseq, p, flags & TH_SYN);
+    }
+    h->window = wscaled;
+    h->have_window = true;
+    if (ack_flag) {
+      h->have_lastack = true;
+      h->lastack = ack;
+      h->lastack_sec = now_s;
+      h->lastack_nsec = now_n;
+    }
+    h->lastflags = ta;
+    /* What this segment acknowledges. */
+    if (ack_flag && r->nual) {
+      uint32_t keep = 0;
+      bool have_best = false;
+      tcp_ual best_v, tmp[UAL_MAX];
+      const tcp_ual *best = &best_v;
+      for (uint32_t i = 0; i < r->nual && i < UAL_MAX; i++) {
+        const tcp_ual *u = &r->ual[(r->ual_head + i) % r->ual_cap];
+        if (GE_SEQ(ack, u->nextseq)) {
+          best_v = *u; /* the newest fully acked segment */
+          have_best = true;
+        } else {
+          tmp[keep++] = *u;
+        }
+      }
+      if (have_best) {
+        acks_frame = best->frame;
+        time_sub(now_s, now_n, best->sec, best->nsec, &rtt_sec, &rtt_nsec);
+        if (best->syn && !(flags & TH_SYN) && !c->irtt_set) {
+          c->irtt_set = true;
+          time_sub(now_s, now_n, flow->first_sec, flow->first_nsec, &c->irtt_sec, &c->irtt_nsec);
+        }
+        for (uint32_t i = 0; i < keep; i++)
+          r->ual[i] = tmp[i];
+        r->ual_head = 0;
+        r->nual = keep;
+      }
+    }
+    if (seglen > 0 && !(ta & (A_RETRANS | A_OOO | A_LOST | A_FAST_RETRANS | A_SPURIOUS))) {
+      /* Nothing ACKed yet: count from the first byte of this direction. */
+      uint32_t acked = r->have_lastack ? r->lastack : h->base + 1;
+      uint32_t top = GT_SEQ(seq + seglen, h->nextseq) ? seq + seglen : h->nextseq;
+      int32_t d = seq_diff(top, acked);
+      if (d > 0) {
+        have_bif = true;
+        bif = (uint32_t)d;
+      }
+    }
+    if (seglen > 0 && !(ta & (A_RETRANS | A_OOO | A_LOST | A_FAST_RETRANS | A_SPURIOUS))) {
+      h->push_bytes += seglen;
+      have_push = true;
+      push_bytes = h->push_bytes;
+    }
+    if (flags & TH_PUSH)
+      h->push_bytes = 0;
+    if (flags & TH_FIN)
+      h->fin_seen = true;
+    if (flags & TH_RST)
+      h->rst_seen = true;
+  }
+
+  /* ---- the tree ---- */
+  uint32_t rseq = h ? seq - h->base : seq;
+  uint32_t rack = (ack_flag && r) ? ack - r->base : ack;
+  uint32_t rnxt = rseq + seglen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+  dx_node *n;
+  if (c) {
+    p->stream = flow->index;
+    n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, flow->index);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, completeness_shown);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    if (hs_step) {
+      n = dx_add_uint(p, tcp, FL(F_HANDSHAKE_STEP), t, 0, 0, hs_step);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+  }
+  n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, seglen);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (c) {
+    n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, rseq);
+    dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", rseq);
+  }
+  dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+  if (c) {
+    n = dx_add_uint(p, tcp, FL(F_NXTSEQ), t, 0, 0, rnxt);
+    dx_node_set_text(p, n, "Next Sequence Number: %u    (relative sequence number)", rnxt);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (ack_flag) {
+    if (c) {
+      n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, rack);
+      dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", rack);
+    }
+    dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
+  } else {
+    n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, ack);
+    if (ack != 0) {
+      dx_node_set_text(p, n,
+                       "Acknowledgment Number: 0x%08x [should be 0x00000000 because ACK "
+                       "flag is not set]",
+                       ack);
+      dx_expert(p, n, FL(F_ACK_NONZERO), DX_SEV_WARN,
+                "The acknowledgment number field is nonzero while the ACK flag is not set");
+    }
+    dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
+  }
+  n = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, hlen);
+  dx_node_set_text(p, n, "%c%c%c%c .... = Header Length: %u bytes (%u)", '0' + ((hlen >> 5) & 1),
+                   '0' + ((hlen >> 4) & 1), '0' + ((hlen >> 3) & 1), '0' + ((hlen >> 2) & 1), hlen,
+                   hlen / 4);
+  if (bogus_past_end) {
+    dx_expert(p, n, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
+              "Bogus TCP header length (%u, must be at most %u)", hlen, seg_total);
+    dx_mark_malformed(p, tcp, "TCP header length %u is longer than the segment (%u bytes)", hlen,
+                      seg_total);
+  }
+  char fnames[96];
+  flags_names(flags, fnames, sizeof fnames);
+  dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
+  dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
+  dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
+  dx_add_item(p, fl, FL(F_FLAGS_AE), t, 12, 2);
+  dx_add_item(p, fl, FL(F_FLAGS_CWR), t, 12, 2);
+  dx_add_item(p, fl, FL(F_FLAGS_ECE), t, 12, 2);
+  dx_add_item(p, fl, FL(F_FLAGS_URG), t, 12, 2);
+  dx_add_item(p, fl, FL(F_FLAGS_ACK), t, 12, 2);
+  dx_add_item(p, fl, FL(F_FLAGS_PUSH), t, 12, 2);
+  n = dx_add_item(p, fl, FL(F_FLAGS_RESET), t, 12, 2);
+  if (flags & TH_RST)
+    dx_expert(p, n, FL(F_CONN_RST), DX_SEV_WARN, "Connection reset (RST)");
+  n = dx_add_item(p, fl, FL(F_FLAGS_SYN), t, 12, 2);
+  if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
+    dx_expert(p, n, FL(F_CONN_SYN), DX_SEV_CHAT,
+              "Connection establish request (SYN): server port %u", dport);
+  else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+    dx_expert(p, n, FL(F_CONN_SYNACK), DX_SEV_CHAT,
+              "Connection establish acknowledge (SYN+ACK): server port %u", sport);
+  n = dx_add_item(p, fl, FL(F_FLAGS_FIN), t, 12, 2);
+  if (flags & TH_FIN)
+    dx_expert(p, n, FL(F_CONN_FIN), DX_SEV_CHAT, "Connection finish (FIN)");
+  char fstr[32];
+  size_t fsl = flags_str(flags, fstr);
+  n = dx_add_string(p, fl, FL(F_FLAGS_STR), t, 12, 2, fstr, fsl);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (fin_tag == 1)
+    dx_expert(p, n, FL(F_CONN_FIN_ACTIVE), DX_SEV_NOTE,
+              "This frame initiates the connection closing");
+  else if (fin_tag == 2)
+    dx_expert(p, n, FL(F_CONN_FIN_PASSIVE), DX_SEV_NOTE,
+              "This frame undergoes the connection closing");
+  dx_add_item(p, tcp, FL(F_WINDOW_VALUE), t, 14, 2);
+  n = dx_add_uint(p, tcp, FL(F_WINDOW_SIZE), t, 14, 2, wscaled);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (h && !(flags & TH_SYN)) {
+    int64_t sf = h->ws >= 0 ? (int64_t)1 << h->ws : h->ws;
+    n = dx_add_int(p, tcp, FL(F_WINDOW_SCALEFACTOR), t, 14, 2, sf);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    if (sf == -1)
+      dx_node_set_text(p, n, "Window size scaling factor: -1 (unknown)");
+    else if (sf == -2)
+      dx_node_set_text(p, n, "Window size scaling factor: -2 (no window scaling used)");
+  }
+
+  /* Checksum (RFC 9293 3.1: over the pseudo-header, header and data). */
+  n = dx_add_item(p, tcp, FL(F_CHECKSUM), t, 16, 2);
+  unsigned cstatus = 2;
+  dx_node_set_text(p, n, "Checksum: 0x%04x [unverified]", sum);
+  if (dx_packet_config(p)->check_checksums && !bogus_past_end && dx_tvb_has(t, 0, seg_total) &&
+      !quoted && p->net_src.type == p->net_dst.type) {
+    uint32_t ps = dx_cksum_pseudo(&p->net_src, &p->net_dst, 6, seg_total);
+    uint16_t calc = dx_cksum_fold(dx_cksum_add(ps, t->data, seg_total));
+    if (calc == 0) {
+      cstatus = 1;
+      dx_node_set_text(p, n, "Checksum: 0x%04x [correct]", sum);
+      dx_node *cc = dx_add_uint(p, tcp, FL(F_CHECKSUM_CALC), t, 16, 2, sum);
+      dx_node_set_flags(cc, DX_NODE_GENERATED);
+    } else {
+      cstatus = 0;
+      /* the same sum with the checksum field taken as zero */
+      uint16_t expect =
+          dx_cksum_fold(dx_cksum_add(dx_cksum_add(ps, t->data, 16), t->data + 18, seg_total - 18));
+      dx_node_set_text(p, n, "Checksum: 0x%04x incorrect, should be 0x%04x", sum, expect);
+      dx_node *cc = dx_add_uint(p, tcp, FL(F_CHECKSUM_CALC), t, 16, 2, expect);
+      dx_node_set_flags(cc, DX_NODE_GENERATED);
+      dx_expert(p, n, FL(F_CHECKSUM_BAD), DX_SEV_ERROR, "Bad checksum [should be 0x%04x]", expect);
+    }
+  }
+  n = dx_add_uint(p, tcp, FL(F_CHECKSUM_STATUS), t, 0, 0, cstatus);
+  dx_node_set_text(p, n, "Checksum Status: %s", dx_val_name(cksum_status_vals, cstatus));
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_item(p, tcp, FL(F_URGENT_POINTER), t, 18, 2);
+  if (!(flags & TH_URG) && urp != 0)
+    dx_expert(p, n, FL(F_URG_NONZERO), DX_SEV_NOTE,
+              "The urgent pointer field is nonzero while the URG flag is not set");
+
+  tcp_opts o;
+  memset(&o, 0, sizeof o);
+  if (hlen > 20 && !bogus_past_end) {
+    dissect_options(p, tcp, t, hlen, r ? r->base : 0, r && r->base_set, &o);
+  } else if (hlen > 20) {
+    dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, hlen - 20);
+  }
+  if (!bogus_past_end && !dx_tvb_has(t, 0, hlen))
+    dx_mark_truncated(p, tcp, "TCP header cut short");
+
+  if (c) {
+    int64_t rs, ds;
+    int32_t rn, dn;
+    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, flow->first_sec, flow->first_nsec, &rs,
+             &rn);
+    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, c->prev_sec, c->prev_nsec, &ds, &dn);
+    c->prev_sec = p->frame.ts_sec;
+    c->prev_nsec = (int32_t)p->frame.ts_nsec;
+    dx_node *ts = dx_add_none(p, tcp, FL(F_TIMESTAMPS), t, 0, 0);
+    dx_node_set_flags(ts, DX_NODE_GENERATED);
+    dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_RELATIVE), t, 0, 0, rs, rn), DX_NODE_GENERATED);
+    dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_DELTA), t, 0, 0, ds, dn), DX_NODE_GENERATED);
+  }
+
+  /* SEQ/ACK analysis subtree, only when there is something to say. */
+  char prefix[256];
+  size_t pfx = 0;
+  prefix[0] = 0;
+  if (c && (acks_frame || have_bif || have_push || ta)) {
+    dx_node *an = dx_add_none(p, tcp, FL(F_ANALYSIS), t, 0, 0);
+    dx_node_set_flags(an, DX_NODE_GENERATED);
+    if (acks_frame) {
+      n = dx_add_uint(p, an, FL(F_A_ACKS_FRAME), t, 0, 0, acks_frame);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      n = dx_add_time(p, an, FL(F_A_ACK_RTT), t, 0, 0, rtt_sec, rtt_nsec);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+    if (c->irtt_set) {
+      n = dx_add_time(p, an, FL(F_A_INITIAL_RTT), t, 0, 0, c->irtt_sec, c->irtt_nsec);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+    if (have_bif) {
+      n = dx_add_uint(p, an, FL(F_A_BYTES_IN_FLIGHT), t, 0, 0, bif);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+    if (have_push) {
+      n = dx_add_uint(p, an, FL(F_A_PUSH_BYTES), t, 0, 0, push_bytes);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+    if (ta) {
+      dx_node *af = dx_add_none(p, an, FL(F_ANALYSIS_FLAGS), t, 0, 0);
+      dx_node_set_flags(af, DX_NODE_GENERATED);
+      /* Expert notes in Wireshark's order; Info prefixes are prepended one
+       * by one there, so the last one checked comes first. */
+      static const struct {
+        unsigned bit;
+        int field, sev;
+        const char *msg, *info;
+      } tab[] = {
+          {A_RETRANS, F_A_RETRANS, DX_SEV_NOTE, "This frame is a (suspected) retransmission",
+           "[TCP Retransmission] "},
+          {A_FAST_RETRANS, F_A_FAST_RETRANS, DX_SEV_NOTE,
+           "This frame is a (suspected) fast retransmission", "[TCP Fast Retransmission] "},
+          {A_SPURIOUS, F_A_SPURIOUS, DX_SEV_NOTE,
+           "This frame is a (suspected) spurious retransmission", "[TCP Spurious Retransmission] "},
+          {A_OOO, F_A_OOO, DX_SEV_WARN, "This frame is a (suspected) out-of-order segment",
+           "[TCP Out-Of-Order] "},
+          {A_LOST, F_A_LOST, DX_SEV_WARN,
+           "Previous segment(s) not captured (common at capture start)",
+           "[TCP Previous segment not captured] "},
+          {A_ACK_LOST, F_A_ACK_LOST, DX_SEV_WARN,
+           "ACKed segment that wasn't captured (common at capture start)",
+           "[TCP ACKed unseen segment] "},
+          {A_WINDOW_UPDATE, F_A_WINDOW_UPDATE, DX_SEV_CHAT, "TCP window update",
+           "[TCP Window Update] "},
+          {A_WINDOW_FULL, F_A_WINDOW_FULL, DX_SEV_WARN,
+           "TCP window specified by the receiver is now completely full", "[TCP Window Full] "},
+          {A_KEEP_ALIVE, F_A_KEEP_ALIVE, DX_SEV_NOTE, "TCP keep-alive segment",
+           "[TCP Keep-Alive] "},
+          {A_KEEP_ALIVE_ACK, F_A_KEEP_ALIVE_ACK, DX_SEV_NOTE, "ACK to a TCP keep-alive segment",
+           "[TCP Keep-Alive ACK] "},
+          {A_DUP_ACK, F_A_DUP_ACK, DX_SEV_NOTE, NULL, NULL},
+          {A_ZWP, F_A_ZWP, DX_SEV_NOTE, "TCP Zero Window Probe", "[TCP ZeroWindowProbe] "},
+          {A_ZWP_ACK, F_A_ZWP_ACK, DX_SEV_NOTE, "ACK to a TCP Zero Window Probe",
+           "[TCP ZeroWindowProbeAck] "},
+          {A_ZERO_WINDOW, F_A_ZERO_WINDOW, DX_SEV_WARN, "TCP Zero Window segment",
+           "[TCP ZeroWindow] "},
+          {A_REUSED_PORTS, F_A_REUSED_PORTS, DX_SEV_NOTE,
+           "A new tcp session is started with the same ports as an earlier session in this trace",
+           "[TCP Port numbers reused] "},
+      };
+      for (size_t i = 0; i < DX_ARRAY_LEN(tab); i++) {
+        if (!(ta & tab[i].bit))
+          continue;
+        char info[64];
+        const char *in = tab[i].info;
+        if (tab[i].bit == A_DUP_ACK) {
+          dx_expert(p, af, FL(F_A_DUP_ACK), DX_SEV_NOTE, "Duplicate ACK (#%u)", dupack_num);
+          snprintf(info, sizeof info, "[TCP Dup ACK %llu#%u] ", (unsigned long long)dupack_frame,
+                   dupack_num);
+          in = info;
+        } else {
+          dx_expert(p, af, FL(tab[i].field), tab[i].sev, "%s", tab[i].msg);
+        }
+        /* prepend */
+        size_t il = strlen(in);
+        if (pfx + il < sizeof prefix) {
+          memmove(prefix + il, prefix, pfx + 1);
+          memcpy(prefix, in, il);
+          pfx += il;
+        }
+      }
+      if (ta & A_DUP_ACK) {
+        n = dx_add_uint(p, an, FL(F_A_DUP_ACK_NUM), t, 0, 0, dupack_num);
+        dx_node_set_flags(n, DX_NODE_GENERATED);
+        n = dx_add_uint(p, an, FL(F_A_DUP_ACK_FRAME), t, 0, 0, dupack_frame);
+        dx_node_set_flags(n, DX_NODE_GENERATED);
+      }
+    }
+  }
+
+  /* ---- summary ---- */
+  dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u%s",
+                   sport, dport, rseq, "");
+  if (ack_flag)
+    dx_node_append_text(p, tcp, ", Ack: %u", rack);
+  dx_node_append_text(p, tcp, ", Len: %u", seglen);
+  if (p->want_columns) {
+    char info[600];
+    int u = snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, sport, dport,
+                     fnames, rseq);
+    if (u > 0 && ack_flag && (size_t)u < sizeof info)
+      u += snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", rack);
+    if (u > 0 && (size_t)u < sizeof info)
+      u += snprintf(info + u, sizeof info - (size_t)u, " Win=%u", wscaled);
+    if (u > 0 && (flags & TH_URG) && (size_t)u < sizeof info)
+      u += snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", urp);
+    if (u > 0 && (size_t)u < sizeof info)
+      snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", seglen, o.info,
+               cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
+    dx_col_info_set(p, "%s", info);
+  }
+
+  /* ---- payload ---- */
+  if (bogus_past_end || seglen == 0)
+    return hlen < t->len ? hlen : t->len;
+  dx_tvb pl = dx_tvb_sub(t, hlen, UINT32_MAX);
+  n = dx_add_bytes(p, tcp, FL(F_PAYLOAD), &pl, 0, seglen);
+  dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
+  dx_node_set_len(tcp, hlen <= t->len ? hlen : t->len);
+
+  deliver_ctx d;
+  memset(&d, 0, sizeof d);
+  d.p = p;
+  d.c = c;
+  d.flow = flow;
+  d.h = h;
+  d.dir = dir;
+  d.tcp = tcp;
+  d.parent = parent;
+  d.pl = &pl;
+  d.sport = sport;
+  d.dport = dport;
+  if (!c || pl.len < seglen || (flags & TH_RST)) {
+    /* No stream (quoted header, no connection), or bytes missing: hand what
+     * there is to the application once, with no reassembly. */
+    if (c && pl.len < seglen)
+      dx_tcp_stream_skip(&h->rs, (flags & TH_SYN) ? seq + 1 : seq, seglen);
+    if (pl.len == 0)
+      return t->len;
+    p->flow = flow;
+    p->flow_dir = dir;
+    uint32_t took = call_app(p, c, flow, &pl, parent, sport, dport);
+    p->flow = NULL;
+    p->desegment_offset = p->desegment_len = 0;
+    if (took == 0)
+      dx_dissect_data(p, &pl, parent);
+    return t->len;
+  }
+  uint32_t dseq = (flags & TH_SYN) ? seq + 1 : seq;
+  if (h->reasm_off) {
+    /* Reassembly gave up on this direction: show new bytes as data. */
+    dx_dissect_data(p, &pl, parent);
+    return t->len;
+  }
+  dx_reasm_out out;
+  int rc = dx_tcp_stream_push(&h->rs, dseq, pl.data, seglen, p->num, &out);
+  if (rc == DX_REASM_DELIVER) {
+    if (out.gap) {
+      dx_tcp_pdu_reset(&h->rs);
+      dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+                "[TCP reassembly: bytes missing before this segment were given up]");
+    }
+    uint32_t frame_off =
+        out.seg_len == out.len && out.data == pl.data + out.seg_off ? out.seg_off : UINT32_MAX;
+    deliver(&d, out.data, out.len, out.pieces, out.npieces, frame_off);
+  } else if (rc == DX_REASM_DROPPED) {
+    dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+              "[TCP reassembly: out-of-order segment could not be kept (buffer full)]");
+  }
+  if (d.sd_end > d.sd_start) {
+    uint32_t k = d.sd_end - d.sd_start;
+    n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), &pl, d.sd_start, k);
+    dx_node_set_text(p, n, "TCP segment data (%u byte%s)", k, k == 1 ? "" : "s");
+  }
+  if (d.buffered && !d.pdu_done) {
+    dx_col_set_proto(p, "TCP");
+    dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
+  }
+  if (pfx && d.called_any && p->want_columns && p->col_info &&
+      strncmp(p->col_info, prefix, pfx) != 0) {
+    /* Keep the analysis prefix in front of what the application wrote. */
+    char *cur = dx_arena_strndup(&p->arena, p->col_info, p->col_info_len);
+    if (cur)
+      dx_col_info_set(p, "%s%s", prefix, cur);
+  }
+  return t->len;
+}
+
+static const dx_reg tcp_regs[] = {{DX_TABLE_IPPROTO, 6}, {DX_TABLE_NONE, 0}};
 
 const dx_protocol dx_proto_tcp = {
     .name = "tcp",
-    .label = "tcp",
+    .label = "Transmission Control Protocol",
     .fields = tcp_fields,
     .nfields = DX_ARRAY_LEN(tcp_fields),
+    .dissect = dissect_tcp,
+    .regs = tcp_regs,
+    .state_new = tcp_state_new,
+    .state_free = tcp_state_free,
 };

@@ -1,13 +1,1625 @@
-/* STUB: to be written. */
+/* Transport Layer Security 1.0-1.3 (RFC 2246, RFC 4346, RFC 5246, RFC 8446)
+ * over TCP: records, handshake messages (with their extensions), change
+ * cipher spec, alerts and application data. Certificates are handed to
+ * x509.c.
+ *
+ * Stream handling: records are taken whole, asking tcp.c for more bytes
+ * (p->desegment_*) when a record is cut by a segment boundary. A handshake
+ * message that spans several records is buffered per direction in the
+ * connection state (bounded by max_stream_bytes) and dissected from a
+ * "Reassembled Handshake" data source when its last record arrives.
+ *
+ * Without the session keys everything after ChangeCipherSpec (TLS 1.2) or
+ * after the ServerHello (TLS 1.3) is shown as encrypted. */
 #include "../core/dx.h"
+#include "tls_ciphers.h"
+#include "tls_tables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TLS_MAX_RECORD (16384u + 2048u) /* RFC 5246 6.2.3: TLSCiphertext limit */
+
+enum {
+  F_TLS,
+  F_RECORD,
+  F_CT,
+  F_OPAQUE,
+  F_RVER,
+  F_RLEN,
+  F_APPDATA,
+  F_APPPROTO,
+  F_CCS,
+  F_ALERT,
+  F_ALEVEL,
+  F_ADESC,
+  F_HEARTBEAT,
+  F_HS,
+  F_HTYPE,
+  F_HLEN,
+  F_HVER,
+  F_RANDOM,
+  F_RTIME,
+  F_RBYTES,
+  F_SIDLEN,
+  F_SID,
+  F_CSLEN,
+  F_CSS,
+  F_CS,
+  F_CMLEN,
+  F_CMS,
+  F_CM,
+  F_EXTSLEN,
+  F_EXT,
+  F_EXTTYPE,
+  F_EXTLEN,
+  F_EXTDATA,
+  F_SNI_LISTLEN,
+  F_SNI_TYPE,
+  F_SNI_LEN,
+  F_SNI,
+  F_GROUPS_LEN,
+  F_GROUPS,
+  F_GROUP,
+  F_ECPF_LEN,
+  F_ECPFS,
+  F_ECPF,
+  F_SIGALGS_LEN,
+  F_SIGALGS,
+  F_SIGALG,
+  F_SIGHASH,
+  F_SIGSIG,
+  F_ALPN_LEN,
+  F_ALPN_LIST,
+  F_ALPN_STRLEN,
+  F_ALPN_STR,
+  F_SV_LEN,
+  F_SV,
+  F_KS_CLEN,
+  F_KS_ENTRY,
+  F_KS_GROUP,
+  F_KS_KXLEN,
+  F_KS_KX,
+  F_KS_SELGROUP,
+  F_PSKKE_LEN,
+  F_PSKKE,
+  F_PSK_IDSLEN,
+  F_PSK_IDLEN,
+  F_PSK_ID,
+  F_PSK_AGE,
+  F_PSK_BINDERSLEN,
+  F_PSK_BINDERS,
+  F_PSK_BINDERLEN,
+  F_PSK_BINDER,
+  F_PSK_SELECTED,
+  F_SR_TYPE,
+  F_SR_RIDLEN,
+  F_SR_EXTLEN,
+  F_RENEG_LEN,
+  F_RENEG,
+  F_RSL,
+  F_PADDING,
+  F_COOKIE_LEN,
+  F_COOKIE,
+  F_MFL,
+  F_EARLY_MAX,
+  F_CERTS_LEN,
+  F_CERTS,
+  F_CERT_LEN,
+  F_CERT,
+  F_CRC_LEN,
+  F_CRC,
+  F_SERVER_PARAMS,
+  F_CURVE_TYPE,
+  F_NAMED_CURVE,
+  F_SPOINT_LEN,
+  F_SPOINT,
+  F_SIG_LEN,
+  F_SIG,
+  F_P_LEN,
+  F_P,
+  F_G_LEN,
+  F_G,
+  F_YS_LEN,
+  F_YS,
+  F_HINT_LEN,
+  F_HINT,
+  F_CLIENT_PARAMS,
+  F_CPOINT_LEN,
+  F_CPOINT,
+  F_YC_LEN,
+  F_YC,
+  F_EPMS_LEN,
+  F_EPMS,
+  F_IDENTITY_LEN,
+  F_IDENTITY,
+  F_CERT_TYPES_COUNT,
+  F_CERT_TYPES,
+  F_CERT_TYPE,
+  F_DNAMES_LEN,
+  F_DNAMES,
+  F_DNAME_LEN,
+  F_DNAME,
+  F_CV_SIG_LEN,
+  F_CV_SIG,
+  F_NST_LIFETIME,
+  F_NST_AGEADD,
+  F_NST_NONCE_LEN,
+  F_NST_NONCE,
+  F_NST_LEN,
+  F_NST,
+  F_VERIFY,
+  F_KEYUPDATE,
+  F_CIPHER_KX,
+  F_CIPHER_AUTH,
+  F_CIPHER_ENC,
+  F_CIPHER_MAC,
+  F_NOTE,
+  F_REASM_LEN,
+  F_IGNORED,
+};
+
+static const dx_vals ct_vals[] = {{20, "Change Cipher Spec"}, {21, "Alert"},
+                                  {22, "Handshake"},          {23, "Application Data"},
+                                  {24, "Heartbeat"},          {25, "Connection ID"},
+                                  {0, NULL}};
+static const dx_vals alert_level_vals[] = {{1, "Warning"}, {2, "Fatal"}, {0, NULL}};
+static const dx_vals comp_vals[] = {{0, "null"}, {1, "DEFLATE"}, {64, "LZS"}, {0, NULL}};
+static const dx_vals sni_type_vals[] = {{0, "host_name"}, {0, NULL}};
+static const dx_vals ecpf_vals[] = {{0, "uncompressed"},
+                                    {1, "ansiX962_compressed_prime"},
+                                    {2, "ansiX962_compressed_char2"},
+                                    {0, NULL}};
+static const dx_vals hash_vals[] = {{0, "None"},   {1, "MD5"},    {2, "SHA1"},
+                                    {3, "SHA224"}, {4, "SHA256"}, {5, "SHA384"},
+                                    {6, "SHA512"}, {7, "SM3"},    {0, NULL}};
+static const dx_vals sig_vals[] = {{0, "Anonymous"}, {1, "RSA"}, {2, "DSA"},
+                                   {3, "ECDSA"},     {4, "SM2"}, {0, NULL}};
+static const dx_vals pskke_vals[] = {
+    {0, "PSK-only key establishment (psk_ke)"},
+    {1, "PSK with (EC)DHE key establishment (psk_dhe_ke)"},
+    {0, NULL}};
+static const dx_vals sr_type_vals[] = {{1, "OCSP"}, {2, "OCSP Multi"}, {0, NULL}};
+static const dx_vals curve_type_vals[] = {
+    {1, "explicit_prime"}, {2, "explicit_char2"}, {3, "named_curve"}, {0, NULL}};
+static const dx_vals cert_type_vals[] = {
+    {1, "RSA Sign"},          {2, "DSS Sign"},         {3, "RSA Fixed DH"},
+    {4, "DSS Fixed DH"},      {21, "GOST R 34.10-94"}, {22, "GOST R 34.10-2001"},
+    {64, "ECDSA Sign"},       {65, "RSA Fixed ECDH"},  {66, "ECDSA Fixed ECDH"},
+    {80, "IBC Params"},       {0, NULL}};
+static const dx_vals mfl_vals[] = {{1, "512"}, {2, "1024"}, {3, "2048"}, {4, "4096"}, {0, NULL}};
+static const dx_vals keyupdate_vals[] = {
+    {0, "update_not_requested"}, {1, "update_requested"}, {0, NULL}};
+
+#define FS(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_NONE)
+#define FB(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
+#define FN(a, l) DX_F(a, l, DX_FT_NONE, DX_BASE_NONE)
+#define FU8(a, l) DX_F(a, l, DX_FT_UINT8, DX_BASE_DEC)
+#define FU16(a, l) DX_F(a, l, DX_FT_UINT16, DX_BASE_DEC)
+#define FU24(a, l) DX_F(a, l, DX_FT_UINT24, DX_BASE_DEC)
+#define FU32(a, l) DX_F(a, l, DX_FT_UINT32, DX_BASE_DEC)
 
 static const dx_field tls_fields[] = {
-    DX_F("tls", "tls", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_TLS] = DX_F("tls", "Transport Layer Security", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_RECORD] = FN("tls.record", "Record Layer"),
+    [F_CT] = DX_FV("tls.record.content_type", "Content Type", DX_FT_UINT8, DX_BASE_DEC, ct_vals),
+    [F_OPAQUE] = DX_FV("tls.record.opaque_type", "Opaque Type", DX_FT_UINT8, DX_BASE_DEC, ct_vals),
+    [F_RVER] = DX_FV("tls.record.version", "Version", DX_FT_UINT16, DX_BASE_HEX,
+                     dx_tls_version_vals),
+    [F_RLEN] = FU16("tls.record.length", "Length"),
+    [F_APPDATA] = FB("tls.app_data", "Encrypted Application Data"),
+    [F_APPPROTO] = FS("tls.app_data_proto", "Application Data Protocol"),
+    [F_CCS] = FN("tls.change_cipher_spec", "Change Cipher Spec Message"),
+    [F_ALERT] = FN("tls.alert_message", "Alert Message"),
+    [F_ALEVEL] = DX_FV("tls.alert_message.level", "Level", DX_FT_UINT8, DX_BASE_DEC,
+                       alert_level_vals),
+    [F_ADESC] = DX_FV("tls.alert_message.desc", "Description", DX_FT_UINT8, DX_BASE_DEC,
+                      dx_tls_alert_vals),
+    [F_HEARTBEAT] = FN("tls.heartbeat_message", "Heartbeat Message"),
+    [F_HS] = FN("tls.handshake", "Handshake Protocol"),
+    [F_HTYPE] = DX_FV("tls.handshake.type", "Handshake Type", DX_FT_UINT8, DX_BASE_DEC,
+                      dx_tls_hs_vals),
+    [F_HLEN] = FU24("tls.handshake.length", "Length"),
+    [F_HVER] = DX_FV("tls.handshake.version", "Version", DX_FT_UINT16, DX_BASE_HEX,
+                     dx_tls_version_vals),
+    [F_RANDOM] = FB("tls.handshake.random", "Random"),
+    [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_RBYTES] = FB("tls.handshake.random_bytes", "Random Bytes"),
+    [F_SIDLEN] = FU16("tls.handshake.session_id_length", "Session ID Length"),
+    [F_SID] = FB("tls.handshake.session_id", "Session ID"),
+    [F_CSLEN] = FU16("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
+    [F_CSS] = FN("tls.handshake.ciphersuites", "Cipher Suites"),
+    [F_CS] = DX_FV("tls.handshake.ciphersuite", "Cipher Suite", DX_FT_UINT16, DX_BASE_HEX,
+                   dx_tls_cipher_vals),
+    [F_CMLEN] = FU8("tls.handshake.comp_methods_length", "Compression Methods Length"),
+    [F_CMS] = FN("tls.handshake.comp_methods", "Compression Methods"),
+    [F_CM] = DX_FV("tls.handshake.comp_method", "Compression Method", DX_FT_UINT8, DX_BASE_DEC,
+                   comp_vals),
+    [F_EXTSLEN] = FU16("tls.handshake.extensions_length", "Extensions Length"),
+    [F_EXT] = FN("tls.handshake.extension", "Extension"),
+    [F_EXTTYPE] = DX_FV("tls.handshake.extension.type", "Type", DX_FT_UINT16, DX_BASE_DEC,
+                        dx_tls_ext_vals),
+    [F_EXTLEN] = FU16("tls.handshake.extension.len", "Length"),
+    [F_EXTDATA] = FB("tls.handshake.extension.data", "Data"),
+    [F_SNI_LISTLEN] = FU16("tls.handshake.extensions_server_name_list_len",
+                           "Server Name list length"),
+    [F_SNI_TYPE] = DX_FV("tls.handshake.extensions_server_name_type", "Server Name Type",
+                         DX_FT_UINT8, DX_BASE_DEC, sni_type_vals),
+    [F_SNI_LEN] = FU16("tls.handshake.extensions_server_name_len", "Server Name length"),
+    [F_SNI] = FS("tls.handshake.extensions_server_name", "Server Name"),
+    [F_GROUPS_LEN] = FU16("tls.handshake.extensions_supported_groups_length",
+                          "Supported Groups List Length"),
+    [F_GROUPS] = FN("tls.handshake.extensions_supported_groups", "Supported Groups List"),
+    [F_GROUP] = DX_FV("tls.handshake.extensions_supported_group", "Supported Group",
+                      DX_FT_UINT16, DX_BASE_HEX, dx_tls_group_vals),
+    [F_ECPF_LEN] = FU8("tls.handshake.extensions_ec_point_formats_length",
+                       "EC point formats Length"),
+    [F_ECPFS] = FN("tls.handshake.extensions_ec_point_formats", "EC point formats"),
+    [F_ECPF] = DX_FV("tls.handshake.extensions_ec_point_format", "EC point format", DX_FT_UINT8,
+                     DX_BASE_DEC, ecpf_vals),
+    [F_SIGALGS_LEN] = FU16("tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length"),
+    [F_SIGALGS] = FN("tls.handshake.sig_hash_algs", "Signature Algorithms"),
+    [F_SIGALG] = DX_FV("tls.handshake.sig_hash_alg", "Signature Algorithm", DX_FT_UINT16,
+                       DX_BASE_HEX, dx_tls_sigalg_vals),
+    [F_SIGHASH] = DX_FV("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash",
+                        DX_FT_UINT8, DX_BASE_DEC, hash_vals),
+    [F_SIGSIG] = DX_FV("tls.handshake.sig_hash_sig", "Signature Hash Algorithm Signature",
+                       DX_FT_UINT8, DX_BASE_DEC, sig_vals),
+    [F_ALPN_LEN] = FU16("tls.handshake.extensions_alpn_len", "ALPN Extension Length"),
+    [F_ALPN_LIST] = FN("tls.handshake.extensions_alpn_list", "ALPN Protocol"),
+    [F_ALPN_STRLEN] = FU8("tls.handshake.extensions_alpn_str_len", "ALPN string length"),
+    [F_ALPN_STR] = FS("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
+    [F_SV_LEN] = FU8("tls.handshake.extensions.supported_versions_len",
+                     "Supported Versions length"),
+    [F_SV] = DX_FV("tls.handshake.extensions.supported_version", "Supported Version",
+                   DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
+    [F_KS_CLEN] = FU16("tls.handshake.extensions_key_share_client_length",
+                       "Client Key Share Length"),
+    [F_KS_ENTRY] = FN("tls.handshake.extensions_key_share_entry", "Key Share Entry"),
+    [F_KS_GROUP] = DX_FV("tls.handshake.extensions_key_share_group", "Group", DX_FT_UINT16,
+                         DX_BASE_DEC, dx_tls_group_vals),
+    [F_KS_KXLEN] = FU16("tls.handshake.extensions_key_share_key_exchange_length",
+                        "Key Exchange Length"),
+    [F_KS_KX] = FB("tls.handshake.extensions_key_share_key_exchange", "Key Exchange"),
+    [F_KS_SELGROUP] = DX_FV("tls.handshake.extensions_key_share_selected_group",
+                            "Selected Group", DX_FT_UINT16, DX_BASE_DEC, dx_tls_group_vals),
+    [F_PSKKE_LEN] = FU8("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length"),
+    [F_PSKKE] = DX_FV("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", DX_FT_UINT8,
+                      DX_BASE_DEC, pskke_vals),
+    [F_PSK_IDSLEN] = FU16("tls.handshake.extensions.psk.identities.length",
+                          "Identities Length"),
+    [F_PSK_IDLEN] = FU16("tls.handshake.extensions.psk.identity.identity_length",
+                         "Identity Length"),
+    [F_PSK_ID] = FB("tls.handshake.extensions.psk.identity.identity", "Identity"),
+    [F_PSK_AGE] = FU32("tls.handshake.extensions.psk.identity.obfuscated_ticket_age",
+                       "Obfuscated Ticket Age"),
+    [F_PSK_BINDERSLEN] = FU16("tls.handshake.extensions.psk.binders_len", "PSK Binders length"),
+    [F_PSK_BINDERS] = FN("tls.handshake.extensions.psk.binders", "PSK Binders"),
+    [F_PSK_BINDERLEN] = FU8("tls.handshake.extensions.psk.binder_length", "Binder Length"),
+    [F_PSK_BINDER] = FB("tls.handshake.extensions.psk.binder", "Binder"),
+    [F_PSK_SELECTED] = FU16("tls.handshake.extensions.psk.identity.selected",
+                            "Selected Identity"),
+    [F_SR_TYPE] = DX_FV("tls.handshake.extensions_status_request_type", "Certificate Status Type",
+                        DX_FT_UINT8, DX_BASE_DEC, sr_type_vals),
+    [F_SR_RIDLEN] = FU16("tls.handshake.extensions_status_request_responder_ids_len",
+                         "Responder ID list Length"),
+    [F_SR_EXTLEN] = FU16("tls.handshake.extensions_status_request_exts_len",
+                         "Request Extensions Length"),
+    [F_RENEG_LEN] = FU8("tls.handshake.extensions_reneg_info_len",
+                        "Renegotiation info extension length"),
+    [F_RENEG] = FB("tls.handshake.extensions_reneg_info", "Renegotiation info"),
+    [F_RSL] = FU16("tls.record_size_limit", "Record Size Limit"),
+    [F_PADDING] = FB("tls.handshake.extensions_padding_data", "Padding Data"),
+    [F_COOKIE_LEN] = FU16("tls.handshake.extensions.cookie_len", "Cookie length"),
+    [F_COOKIE] = FB("tls.handshake.extensions.cookie", "Cookie"),
+    [F_MFL] = DX_FV("tls.handshake.max_fragment_length", "Maximum Fragment Length", DX_FT_UINT8,
+                    DX_BASE_DEC, mfl_vals),
+    [F_EARLY_MAX] = FU32("tls.early_data.max_early_data_size", "Maximum Early Data Size"),
+    [F_CERTS_LEN] = FU24("tls.handshake.certificates_length", "Certificates Length"),
+    [F_CERTS] = FN("tls.handshake.certificates", "Certificates"),
+    [F_CERT_LEN] = FU24("tls.handshake.certificate_length", "Certificate Length"),
+    [F_CERT] = FB("tls.handshake.certificate", "Certificate"),
+    [F_CRC_LEN] = FU8("tls.handshake.certificate_request_context_length",
+                      "Certificate Request Context Length"),
+    [F_CRC] = FB("tls.handshake.certificate_request_context", "Certificate Request Context"),
+    [F_SERVER_PARAMS] = FN("tls.handshake.server_params", "Server Params"),
+    [F_CURVE_TYPE] = DX_FV("tls.handshake.server_curve_type", "Curve Type", DX_FT_UINT8,
+                           DX_BASE_HEX, curve_type_vals),
+    [F_NAMED_CURVE] = DX_FV("tls.handshake.server_named_curve", "Named Curve", DX_FT_UINT16,
+                            DX_BASE_HEX, dx_tls_group_vals),
+    [F_SPOINT_LEN] = FU8("tls.handshake.server_point_len", "Pubkey Length"),
+    [F_SPOINT] = FB("tls.handshake.server_point", "Pubkey"),
+    [F_SIG_LEN] = FU16("tls.handshake.sig_len", "Signature Length"),
+    [F_SIG] = FB("tls.handshake.sig", "Signature"),
+    [F_P_LEN] = FU16("tls.handshake.p_len", "p Length"),
+    [F_P] = FB("tls.handshake.p", "p"),
+    [F_G_LEN] = FU16("tls.handshake.g_len", "g Length"),
+    [F_G] = FB("tls.handshake.g", "g"),
+    [F_YS_LEN] = FU16("tls.handshake.ys_len", "Pubkey Length"),
+    [F_YS] = FB("tls.handshake.ys", "Pubkey"),
+    [F_HINT_LEN] = FU16("tls.handshake.hint_len", "Hint Length"),
+    [F_HINT] = FB("tls.handshake.hint", "Hint"),
+    [F_CLIENT_PARAMS] = FN("tls.handshake.client_params", "Client Params"),
+    [F_CPOINT_LEN] = FU8("tls.handshake.client_point_len", "Pubkey Length"),
+    [F_CPOINT] = FB("tls.handshake.client_point", "Pubkey"),
+    [F_YC_LEN] = FU16("tls.handshake.yc_len", "Pubkey Length"),
+    [F_YC] = FB("tls.handshake.yc", "Pubkey"),
+    [F_EPMS_LEN] = FU16("tls.handshake.epms_len", "Encrypted PreMaster length"),
+    [F_EPMS] = FB("tls.handshake.epms", "Encrypted PreMaster"),
+    [F_IDENTITY_LEN] = FU16("tls.handshake.identity_len", "Identity Length"),
+    [F_IDENTITY] = FB("tls.handshake.identity", "Identity"),
+    [F_CERT_TYPES_COUNT] = FU8("tls.handshake.cert_types_count", "Certificate types count"),
+    [F_CERT_TYPES] = FN("tls.handshake.cert_types", "Certificate types"),
+    [F_CERT_TYPE] = DX_FV("tls.handshake.cert_type", "Certificate type", DX_FT_UINT8,
+                          DX_BASE_DEC, cert_type_vals),
+    [F_DNAMES_LEN] = FU16("tls.handshake.dnames_len", "Distinguished Names Length"),
+    [F_DNAMES] = FN("tls.handshake.dnames", "Distinguished Names"),
+    [F_DNAME_LEN] = FU16("tls.handshake.dname_len", "Distinguished Name Length"),
+    [F_DNAME] = FN("tls.handshake.dname", "Distinguished Name"),
+    [F_CV_SIG_LEN] = FU16("tls.handshake.client_cert_vrfy.sig_len", "Signature length"),
+    [F_CV_SIG] = FB("tls.handshake.client_cert_vrfy.sig", "Signature"),
+    [F_NST_LIFETIME] = FU32("tls.handshake.session_ticket_lifetime_hint",
+                            "Session Ticket Lifetime Hint"),
+    [F_NST_AGEADD] = FU32("tls.handshake.session_ticket_age_add", "Session Ticket Age Add"),
+    [F_NST_NONCE_LEN] = FU8("tls.handshake.session_ticket_nonce_length",
+                            "Session Ticket Nonce Length"),
+    [F_NST_NONCE] = FB("tls.handshake.session_ticket_nonce", "Session Ticket Nonce"),
+    [F_NST_LEN] = FU16("tls.handshake.session_ticket_length", "Session Ticket Length"),
+    [F_NST] = FB("tls.handshake.session_ticket", "Session Ticket"),
+    [F_VERIFY] = FN("tls.handshake.verify_data", "Verify Data"),
+    [F_KEYUPDATE] = DX_FV("tls.handshake.key_update.request_update", "Key Update Request",
+                          DX_FT_UINT8, DX_BASE_DEC, keyupdate_vals),
+    [F_CIPHER_KX] = FS("tls.cipher.kx", "Key Exchange"),
+    [F_CIPHER_AUTH] = FS("tls.cipher.auth", "Authentication"),
+    [F_CIPHER_ENC] = FS("tls.cipher.enc", "Encryption"),
+    [F_CIPHER_MAC] = FS("tls.cipher.mac", "MAC"),
+    [F_NOTE] = FS("tls.note", "Note"),
+    [F_REASM_LEN] = FU32("tls.handshake.reassembled.length", "Reassembled Handshake length"),
+    [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
 };
+
+#define FL(i) (&tls_fields[(i)])
+
+static const uint8_t hrr_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+/* ---- per-connection state -------------------------------------------- */
+typedef struct tls_dir {
+  bool encrypted; /* after ChangeCipherSpec (TLS <= 1.2) or ServerHello (1.3) */
+  uint8_t *hs_buf; /* a handshake message cut by the end of a record */
+  uint32_t hs_len, hs_cap;
+  uint32_t hs_need; /* total message size (header included), 0 if header incomplete */
+} tls_dir;
+
+typedef struct tls_conv {
+  uint16_t version; /* negotiated (from the ServerHello), 0 until then */
+  uint16_t suite;
+  bool have_suite, tls13, hrr, note_done, seen_record;
+  int client_dir; /* direction the ClientHello came from, -1 unknown */
+  char alpn[32];
+  uint64_t info_frame; /* frame number + 1 whose Info column we started */
+  tls_dir dir[2];
+} tls_conv;
+
+static void conv_free(void *data) {
+  tls_conv *c = data;
+  if (!c)
+    return;
+  for (int i = 0; i < 2; i++)
+    free(c->dir[i].hs_buf);
+  free(c);
+}
+
+static void conv_init(tls_conv *c) {
+  memset(c, 0, sizeof *c);
+  c->client_dir = -1;
+}
+
+static tls_conv *get_conv(dx_packet *p, tls_conv *tmp, bool create) {
+  dx_flow *f = p->flow;
+  if (f) {
+    if (f->app_data && f->app_free == conv_free)
+      return f->app_data;
+    if (!f->app_data && create) {
+      tls_conv *c = malloc(sizeof *c);
+      if (c) {
+        conv_init(c);
+        f->app_data = c;
+        f->app_free = conv_free;
+        return c;
+      }
+    }
+  }
+  conv_init(tmp);
+  return tmp;
+}
+
+/* ---- dissection context ----------------------------------------------- */
+typedef struct ctx {
+  dx_packet *p;
+  tls_conv *c;
+  int dir;           /* p->flow_dir */
+  bool stateful;     /* c lives in the flow */
+  uint16_t rec_ver;  /* version of the record being dissected */
+  unsigned nmsgs;    /* handshake messages in the current record */
+  const char *first_msg;
+  char sni[128];
+  bool sni_set;
+} ctx;
+
+static const char *ver_short(uint16_t v) {
+  switch (v) {
+  case 0x0300: return "SSLv3";
+  case 0x0301: return "TLSv1";
+  case 0x0302: return "TLSv1.1";
+  case 0x0303: return "TLSv1.2";
+  case 0x0304: return "TLSv1.3";
+  default: return (v >> 8) == 0x7f ? "TLSv1.3" : "TLS";
+  }
+}
+
+static void info_add(ctx *x, const char *fmt, ...) DX_PRINTF(2, 3);
+static void info_add(ctx *x, const char *fmt, ...) {
+  dx_packet *p = x->p;
+  if (!p->want_columns)
+    return;
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (x->c->info_frame != p->num + 1) {
+    /* first TLS item of this frame: it replaces the TCP summary */
+    x->c->info_frame = p->num + 1;
+    dx_col_info_set(p, "%s", buf);
+  } else {
+    dx_col_info_append_sep(p, ", ", "%s", buf);
+  }
+}
+
+/* ---- a bounded cursor over one structure ------------------------------ */
+typedef struct cur {
+  dx_packet *p;
+  const dx_tvb *t;
+  uint32_t off, end; /* end: exclusive limit of the structure */
+  dx_node *owner;    /* node marked when the structure is short */
+  bool fail;
+} cur;
+
+static cur cur_make(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t end, dx_node *owner) {
+  cur c = {p, t, off, end, owner, false};
+  return c;
+}
+
+static uint32_t cur_left(const cur *c) { return c->end > c->off ? c->end - c->off : 0; }
+
+static bool cur_need(cur *c, uint32_t n, const char *what) {
+  if (c->fail)
+    return false;
+  if (n <= cur_left(c) && dx_tvb_has(c->t, c->off, n))
+    return true;
+  c->fail = true;
+  if (n <= cur_left(c))
+    dx_mark_truncated(c->p, c->owner, what);
+  else
+    dx_mark_malformed(c->p, c->owner, "%s: %u byte%s needed, only %u left in the message", what,
+                      n, n == 1 ? "" : "s", cur_left(c));
+  return false;
+}
+
+static uint64_t rd_uint(const dx_tvb *t, uint32_t off, unsigned n) {
+  uint64_t v = 0;
+  for (unsigned i = 0; i < n; i++) {
+    uint8_t b = 0;
+    dx_get_u8(t, off + i, &b);
+    v = v << 8 | b;
+  }
+  return v;
+}
+
+/* Reads an n-byte integer field and adds it; NULL when short. */
+static dx_node *cur_uint(cur *c, dx_node *parent, int f, unsigned n, uint32_t *val) {
+  if (!cur_need(c, n, tls_fields[f].label))
+    return NULL;
+  uint32_t v = (uint32_t)rd_uint(c->t, c->off, n);
+  dx_node *nd = dx_add_uint(c->p, parent, FL(f), c->t, c->off, n, v);
+  c->off += n;
+  if (val)
+    *val = v;
+  return nd;
+}
+
+static dx_node *cur_bytes(cur *c, dx_node *parent, int f, uint32_t n) {
+  if (!cur_need(c, n, tls_fields[f].label))
+    return NULL;
+  dx_node *nd = dx_add_bytes(c->p, parent, FL(f), c->t, c->off, n);
+  c->off += n;
+  return nd;
+}
+
+/* Reads a vector length (n bytes) and returns a cursor over the vector;
+ * a length that overruns the structure is malformed. */
+static bool cur_vec(cur *c, dx_node *parent, int f, unsigned n, cur *out, dx_node **lnode) {
+  uint32_t len = 0;
+  dx_node *ln = cur_uint(c, parent, f, n, &len);
+  if (lnode)
+    *lnode = ln;
+  if (!ln)
+    return false;
+  if (len > cur_left(c)) {
+    dx_mark_malformed(c->p, ln, "Length %u runs past the end of the message (%u bytes left)",
+                      len, cur_left(c));
+    c->fail = true;
+    return false;
+  }
+  *out = cur_make(c->p, c->t, c->off, c->off + len, parent);
+  c->off += len;
+  return true;
+}
+
+/* A subtree spanning [off, off+len) with a custom label. */
+static dx_node *subtree(cur *c, dx_node *parent, int f, uint32_t off, uint32_t len) {
+  return dx_add_none(c->p, parent, FL(f), c->t, off, len);
+}
+
+/* ---- extensions ------------------------------------------------------ */
+enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_NST = 4, HS_EE = 8, HS_CERT = 11,
+       HS_SKE = 12, HS_CR = 13, HS_SHD = 14, HS_CV = 15, HS_CKE = 16, HS_FINISHED = 20,
+       HS_KEY_UPDATE = 24 };
+
+static void add_sigalg(cur *v, dx_node *parent) {
+  uint32_t at = v->off;
+  uint32_t a = 0;
+  dx_node *n = cur_uint(v, parent, F_SIGALG, 2, &a);
+  if (!n)
+    return;
+  dx_add_uint(v->p, n, FL(F_SIGHASH), v->t, at, 1, a >> 8);
+  dx_add_uint(v->p, n, FL(F_SIGSIG), v->t, at + 1, 1, a & 0xff);
+}
+
+static void ext_server_name(ctx *x, cur *e, dx_node *en, int hs) {
+  if (cur_left(e) == 0)
+    return; /* ServerHello echoes an empty server_name */
+  DX_UNUSED(hs);
+  cur l;
+  if (!cur_vec(e, en, F_SNI_LISTLEN, 2, &l, NULL))
+    return;
+  for (unsigned i = 0; cur_left(&l) && !l.fail && i < 64; i++) {
+    uint32_t type = 0, nlen = 0;
+    if (!cur_uint(&l, en, F_SNI_TYPE, 1, &type))
+      break;
+    cur nm;
+    if (!cur_vec(&l, en, F_SNI_LEN, 2, &nm, NULL))
+      break;
+    nlen = cur_left(&nm);
+    const uint8_t *s = dx_get_ptr(nm.t, nm.off, nlen);
+    if (!s) {
+      dx_mark_truncated(x->p, en, "server name");
+      break;
+    }
+    dx_add_string(x->p, en, FL(F_SNI), nm.t, nm.off, nlen, (const char *)s, nlen);
+    if (type == 0 && !x->sni_set) {
+      dx_escape(s, nlen, x->sni, sizeof x->sni);
+      x->sni_set = true;
+    }
+  }
+}
+
+static void ext_groups(cur *e, dx_node *en) {
+  cur v;
+  if (!cur_vec(e, en, F_GROUPS_LEN, 2, &v, NULL))
+    return;
+  uint32_t n = cur_left(&v) / 2;
+  dx_node *g = subtree(&v, en, F_GROUPS, v.off, cur_left(&v));
+  dx_node_set_text(v.p, g, "Supported Groups (%u group%s)", n, n == 1 ? "" : "s");
+  v.owner = g;
+  while (cur_left(&v) >= 2 && !v.fail)
+    cur_uint(&v, g, F_GROUP, 2, NULL);
+  if (cur_left(&v))
+    dx_mark_malformed(v.p, g, "Odd length of the supported groups list");
+}
+
+static void ext_ec_point_formats(cur *e, dx_node *en) {
+  cur v;
+  if (!cur_vec(e, en, F_ECPF_LEN, 1, &v, NULL))
+    return;
+  dx_node *g = subtree(&v, en, F_ECPFS, v.off, cur_left(&v));
+  dx_node_set_text(v.p, g, "Elliptic curves point formats (%u)", cur_left(&v));
+  v.owner = g;
+  while (cur_left(&v) && !v.fail)
+    cur_uint(&v, g, F_ECPF, 1, NULL);
+}
+
+static void sigalg_list(cur *e, dx_node *en) {
+  cur v;
+  if (!cur_vec(e, en, F_SIGALGS_LEN, 2, &v, NULL))
+    return;
+  uint32_t n = cur_left(&v) / 2;
+  dx_node *g = subtree(&v, en, F_SIGALGS, v.off, cur_left(&v));
+  dx_node_set_text(v.p, g, "Signature Hash Algorithms (%u algorithm%s)", n, n == 1 ? "" : "s");
+  v.owner = g;
+  while (cur_left(&v) >= 2 && !v.fail)
+    add_sigalg(&v, g);
+  if (cur_left(&v))
+    dx_mark_malformed(v.p, g, "Odd length of the signature algorithms list");
+}
+
+static void ext_alpn(ctx *x, cur *e, dx_node *en, int hs) {
+  cur v;
+  if (!cur_vec(e, en, F_ALPN_LEN, 2, &v, NULL))
+    return;
+  dx_node *g = subtree(&v, en, F_ALPN_LIST, v.off, cur_left(&v));
+  v.owner = g;
+  for (unsigned i = 0; cur_left(&v) && !v.fail && i < 256; i++) {
+    cur s;
+    if (!cur_vec(&v, g, F_ALPN_STRLEN, 1, &s, NULL))
+      break;
+    uint32_t n = cur_left(&s);
+    const uint8_t *str = dx_get_ptr(s.t, s.off, n);
+    if (!str)
+      break;
+    dx_add_string(x->p, g, FL(F_ALPN_STR), s.t, s.off, n, (const char *)str, n);
+    if (hs == HS_SERVER_HELLO || hs == HS_EE) {
+      size_t k = n < sizeof x->c->alpn - 1 ? n : sizeof x->c->alpn - 1;
+      memcpy(x->c->alpn, str, k);
+      x->c->alpn[k] = 0;
+    }
+  }
+}
+
+static void ext_supported_versions(ctx *x, cur *e, dx_node *en, int hs) {
+  if (hs == HS_CLIENT_HELLO) {
+    cur v;
+    if (!cur_vec(e, en, F_SV_LEN, 1, &v, NULL))
+      return;
+    v.owner = en;
+    while (cur_left(&v) >= 2 && !v.fail)
+      cur_uint(&v, en, F_SV, 2, NULL);
+    if (cur_left(&v))
+      dx_mark_malformed(x->p, en, "Odd length of the supported versions list");
+    return;
+  }
+  uint32_t sel = 0;
+  if (cur_uint(e, en, F_SV, 2, &sel) && hs == HS_SERVER_HELLO)
+    x->c->version = (uint16_t)sel; /* the negotiated version (RFC 8446 4.2.1) */
+}
+
+static void key_share_entry(ctx *x, cur *v, dx_node *parent) {
+  uint32_t start = v->off;
+  dx_node *ent = subtree(v, parent, F_KS_ENTRY, start, 0);
+  uint32_t group = 0, klen = 0;
+  if (!cur_uint(v, ent, F_KS_GROUP, 2, &group))
+    return;
+  cur k;
+  dx_node *kl = NULL;
+  if (!cur_vec(v, ent, F_KS_KXLEN, 2, &k, &kl))
+    return;
+  klen = cur_left(&k);
+  if (klen)
+    dx_add_bytes(x->p, ent, FL(F_KS_KX), k.t, k.off, klen);
+  dx_node_set_len(ent, v->off - start);
+  const char *gn = dx_val_name(dx_tls_group_vals, group);
+  char unk[16];
+  if (!gn) {
+    snprintf(unk, sizeof unk, "Unknown (%u)", group);
+    gn = unk;
+  }
+  dx_node_set_text(x->p, ent, "Key Share Entry: Group: %s, Key Exchange length: %u", gn, klen);
+}
+
+static void ext_key_share(ctx *x, cur *e, dx_node *en, int hs, bool hrr) {
+  if (hs == HS_CLIENT_HELLO) {
+    cur v;
+    if (!cur_vec(e, en, F_KS_CLEN, 2, &v, NULL))
+      return;
+    v.owner = en;
+    for (unsigned i = 0; cur_left(&v) && !v.fail && i < 256; i++)
+      key_share_entry(x, &v, en);
+    return;
+  }
+  if (hrr) {
+    cur_uint(e, en, F_KS_SELGROUP, 2, NULL);
+    return;
+  }
+  key_share_entry(x, e, en);
+}
+
+static void ext_psk(ctx *x, cur *e, dx_node *en, int hs) {
+  if (hs != HS_CLIENT_HELLO) {
+    cur_uint(e, en, F_PSK_SELECTED, 2, NULL);
+    return;
+  }
+  cur ids;
+  if (!cur_vec(e, en, F_PSK_IDSLEN, 2, &ids, NULL))
+    return;
+  ids.owner = en;
+  for (unsigned i = 0; cur_left(&ids) && !ids.fail && i < 64; i++) {
+    cur id;
+    if (!cur_vec(&ids, en, F_PSK_IDLEN, 2, &id, NULL))
+      break;
+    if (cur_left(&id))
+      dx_add_bytes(x->p, en, FL(F_PSK_ID), id.t, id.off, cur_left(&id));
+    cur_uint(&ids, en, F_PSK_AGE, 4, NULL);
+  }
+  cur b;
+  if (!cur_vec(e, en, F_PSK_BINDERSLEN, 2, &b, NULL))
+    return;
+  dx_node *bn = subtree(&b, en, F_PSK_BINDERS, b.off, cur_left(&b));
+  dx_node_set_text(x->p, bn, "PSK Binders");
+  b.owner = bn;
+  for (unsigned i = 0; cur_left(&b) && !b.fail && i < 64; i++) {
+    cur one;
+    if (!cur_vec(&b, bn, F_PSK_BINDERLEN, 1, &one, NULL))
+      break;
+    if (cur_left(&one))
+      dx_add_bytes(x->p, bn, FL(F_PSK_BINDER), one.t, one.off, cur_left(&one));
+  }
+}
+
+static void ext_status_request(cur *e, dx_node *en) {
+  if (cur_left(e) == 0)
+    return; /* the server's empty acknowledgement */
+  uint32_t type = 0;
+  if (!cur_uint(e, en, F_SR_TYPE, 1, &type) || type != 1)
+    return;
+  cur v;
+  if (cur_vec(e, en, F_SR_RIDLEN, 2, &v, NULL))
+    cur_vec(e, en, F_SR_EXTLEN, 2, &v, NULL);
+}
+
+static void ext_psk_modes(cur *e, dx_node *en) {
+  cur v;
+  if (!cur_vec(e, en, F_PSKKE_LEN, 1, &v, NULL))
+    return;
+  v.owner = en;
+  while (cur_left(&v) && !v.fail)
+    cur_uint(&v, en, F_PSKKE, 1, NULL);
+}
+
+/* Dissects the extensions block at the cursor (the 2-byte total length
+ * included). */
+static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
+  if (cur_left(m) == 0)
+    return; /* no extensions (allowed before TLS 1.3) */
+  cur all;
+  if (!cur_vec(m, parent, F_EXTSLEN, 2, &all, NULL))
+    return;
+  all.owner = parent;
+  for (unsigned i = 0; cur_left(&all) && !all.fail && i < 1024; i++) {
+    uint32_t start = all.off, type = 0, len = 0;
+    if (!cur_need(&all, 4, "Extension header"))
+      break;
+    type = (uint32_t)rd_uint(all.t, start, 2);
+    len = (uint32_t)rd_uint(all.t, start + 2, 2);
+    dx_node *en = subtree(&all, parent, F_EXT, start, 4 + len);
+    const char *tn = dx_val_name(dx_tls_ext_vals, type);
+    if (tn)
+      dx_node_set_text(x->p, en, "Extension: %s (len=%u)", tn, len);
+    else
+      dx_node_set_text(x->p, en, "Extension: Unknown type %u (len=%u)", type, len);
+    cur_uint(&all, en, F_EXTTYPE, 2, NULL);
+    cur e;
+    all.owner = en;
+    if (!cur_vec(&all, en, F_EXTLEN, 2, &e, NULL))
+      break;
+    all.owner = parent;
+    e.owner = en;
+    switch (type) {
+    case 0: ext_server_name(x, &e, en, hs); break;
+    case 1: cur_uint(&e, en, F_MFL, 1, NULL); break;
+    case 5: ext_status_request(&e, en); break;
+    case 10: ext_groups(&e, en); break;
+    case 11: ext_ec_point_formats(&e, en); break;
+    case 13:
+    case 50: sigalg_list(&e, en); break;
+    case 16: ext_alpn(x, &e, en, hs); break;
+    case 21:
+      if (cur_left(&e))
+        cur_bytes(&e, en, F_PADDING, cur_left(&e));
+      break;
+    case 28: cur_uint(&e, en, F_RSL, 2, NULL); break;
+    case 35:
+      if (cur_left(&e))
+        cur_bytes(&e, en, F_NST, cur_left(&e));
+      break;
+    case 41: ext_psk(x, &e, en, hs); break;
+    case 42:
+      if (hs == HS_NST)
+        cur_uint(&e, en, F_EARLY_MAX, 4, NULL);
+      break;
+    case 43: ext_supported_versions(x, &e, en, hs); break;
+    case 44: {
+      cur ck;
+      if (cur_vec(&e, en, F_COOKIE_LEN, 2, &ck, NULL) && cur_left(&ck))
+        dx_add_bytes(x->p, en, FL(F_COOKIE), ck.t, ck.off, cur_left(&ck));
+      break;
+    }
+    case 45: ext_psk_modes(&e, en); break;
+    case 51: ext_key_share(x, &e, en, hs, hrr); break;
+    case 0xff01: {
+      cur r;
+      if (cur_vec(&e, en, F_RENEG_LEN, 1, &r, NULL) && cur_left(&r))
+        dx_add_bytes(x->p, en, FL(F_RENEG), r.t, r.off, cur_left(&r));
+      break;
+    }
+    case 22: /* encrypt_then_mac */
+    case 23: /* extended_master_secret */
+    case 49: /* post_handshake_auth */
+      break;
+    default:
+      if (cur_left(&e))
+        cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
+      break;
+    }
+    if (!e.fail && cur_left(&e))
+      dx_mark_malformed(x->p, en, "%u byte%s of undecoded data at the end of the extension",
+                        cur_left(&e), cur_left(&e) == 1 ? "" : "s");
+  }
+}
+
+/* ---- handshake messages ----------------------------------------------- */
+static void random_field(cur *m, dx_node *parent, bool with_time) {
+  uint32_t at = m->off;
+  dx_node *r = cur_bytes(m, parent, F_RANDOM, 32);
+  if (!r || !with_time)
+    return;
+  uint32_t t = (uint32_t)rd_uint(m->t, at, 4);
+  dx_add_time(m->p, r, FL(F_RTIME), m->t, at, 4, t, 0);
+  dx_add_bytes(m->p, r, FL(F_RBYTES), m->t, at + 4, 28);
+}
+
+static void session_id(cur *m, dx_node *parent) {
+  cur s;
+  if (cur_vec(m, parent, F_SIDLEN, 1, &s, NULL) && cur_left(&s))
+    dx_add_bytes(m->p, parent, FL(F_SID), s.t, s.off, cur_left(&s));
+}
+
+static void add_cipher_parts(ctx *x, dx_node *cs, const dx_tvb *t, uint32_t off, uint16_t suite) {
+  dx_tls_cipher_info ci;
+  if (!dx_tls_cipher_parts(suite, &ci))
+    return;
+  struct {
+    int f;
+    const char *v, *label, *text;
+  } parts[4] = {{F_CIPHER_KX, ci.kx, "Key Exchange", ci.kx_text},
+                {F_CIPHER_AUTH, ci.auth, "Authentication", ci.auth_text},
+                {F_CIPHER_ENC, ci.enc, "Encryption", ci.enc_text},
+                {F_CIPHER_MAC, ci.mac, "MAC", ci.mac_text}};
+  for (int i = 0; i < 4; i++) {
+    dx_node *n = dx_add_string(x->p, cs, FL(parts[i].f), t, off, 2, parts[i].v,
+                               strlen(parts[i].v));
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    dx_node_set_text(x->p, n, "%s: %s", parts[i].label, parts[i].text);
+  }
+}
+
+static void client_hello(ctx *x, cur *m, dx_node *hs) {
+  if (x->c->client_dir < 0)
+    x->c->client_dir = x->dir;
+  cur_uint(m, hs, F_HVER, 2, NULL);
+  random_field(m, hs, true);
+  session_id(m, hs);
+  cur cs;
+  if (!cur_vec(m, hs, F_CSLEN, 2, &cs, NULL))
+    return;
+  uint32_t n = cur_left(&cs) / 2;
+  dx_node *g = subtree(&cs, hs, F_CSS, cs.off, cur_left(&cs));
+  dx_node_set_text(x->p, g, "Cipher Suites (%u suite%s)", n, n == 1 ? "" : "s");
+  cs.owner = g;
+  while (cur_left(&cs) >= 2 && !cs.fail)
+    cur_uint(&cs, g, F_CS, 2, NULL);
+  if (cur_left(&cs))
+    dx_mark_malformed(x->p, g, "Odd length of the cipher suite list");
+  cur cm;
+  if (!cur_vec(m, hs, F_CMLEN, 1, &cm, NULL))
+    return;
+  g = subtree(&cm, hs, F_CMS, cm.off, cur_left(&cm));
+  dx_node_set_text(x->p, g, "Compression Methods (%u method%s)", cur_left(&cm),
+                   cur_left(&cm) == 1 ? "" : "s");
+  cm.owner = g;
+  while (cur_left(&cm) && !cm.fail)
+    cur_uint(&cm, g, F_CM, 1, NULL);
+  extensions(x, m, hs, HS_CLIENT_HELLO, false);
+}
+
+/* The version a ServerHello selects in supported_versions (RFC 8446
+ * 4.2.1), found before the message is dissected; 0 if none. */
+static uint16_t sh_selected_version(const cur *m) {
+  uint32_t off = m->off + 2 + 32, end = m->end;
+  uint8_t sl = 0;
+  if (!dx_get_u8(m->t, off, &sl))
+    return 0;
+  off += 1u + sl + 2 + 1;
+  uint16_t total = 0;
+  if (off + 2 > end || !dx_get_u16(m->t, off, &total))
+    return 0;
+  off += 2;
+  if (total < end - off)
+    end = off + total;
+  for (unsigned i = 0; off + 4 <= end && i < 256; i++) {
+    uint16_t type = 0, len = 0, v = 0;
+    dx_get_u16(m->t, off, &type);
+    dx_get_u16(m->t, off + 2, &len);
+    if (type == 43 && len == 2 && off + 6 <= end && dx_get_u16(m->t, off + 4, &v))
+      return v;
+    off += 4u + len;
+  }
+  return 0;
+}
+
+static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
+  tls_conv *c = x->c;
+  uint32_t ver = 0;
+  uint16_t sel = sh_selected_version(m);
+  cur_uint(m, hs, F_HVER, 2, &ver);
+  const uint8_t *rnd = dx_get_ptr(m->t, m->off, cur_left(m) >= 32 ? 32 : 0);
+  bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
+  *is_hrr = hrr;
+  random_field(m, hs, ver < 0x0304 && !hrr && (sel == 0 || sel < 0x0304));
+  session_id(m, hs);
+  uint32_t suite = 0;
+  uint32_t cs_off = m->off;
+  dx_node *cs = cur_uint(m, hs, F_CS, 2, &suite);
+  cur_uint(m, hs, F_CM, 1, NULL);
+  if (m->fail)
+    return;
+  c->version = (uint16_t)ver;
+  extensions(x, m, hs, HS_SERVER_HELLO, hrr);
+  if (cs) {
+    c->suite = (uint16_t)suite;
+    c->have_suite = true;
+    add_cipher_parts(x, cs, m->t, cs_off, (uint16_t)suite);
+  }
+  if (hrr) {
+    c->hrr = true;
+    return;
+  }
+  if (c->version == 0x0304 || (c->version >> 8) == 0x7f) {
+    c->tls13 = true;
+    /* From here on both directions are encrypted (RFC 8446 2). */
+    c->dir[0].encrypted = c->dir[1].encrypted = true;
+  }
+}
+
+/* Server and client key exchange parameters depend on the suite's key
+ * exchange (RFC 4492 5.4, RFC 5246 7.4.3). */
+typedef enum { KX_UNKNOWN, KX_ECDHE, KX_DHE, KX_RSA, KX_PSK, KX_ECDHE_PSK, KX_DHE_PSK,
+               KX_RSA_PSK } kx_kind;
+
+static kx_kind conv_kx(const tls_conv *c) {
+  dx_tls_cipher_info ci;
+  if (!c->have_suite || !dx_tls_cipher_parts(c->suite, &ci))
+    return KX_UNKNOWN;
+  bool psk = strcmp(ci.auth, "PSK") == 0;
+  if (strncmp(ci.kx, "ECDH", 4) == 0)
+    return psk ? KX_ECDHE_PSK : KX_ECDHE;
+  if (strncmp(ci.kx, "DH", 2) == 0)
+    return psk ? KX_DHE_PSK : KX_DHE;
+  if (strncmp(ci.kx, "RSA", 3) == 0)
+    return psk ? KX_RSA_PSK : KX_RSA;
+  if (strcmp(ci.kx, "PSK") == 0)
+    return KX_PSK;
+  return KX_UNKNOWN;
+}
+
+static void signature(ctx *x, cur *m, dx_node *parent, int flen, int fsig) {
+  if (x->c->version >= 0x0303 || (x->c->version == 0 && x->rec_ver >= 0x0303))
+    add_sigalg(m, parent);
+  cur s;
+  if (cur_vec(m, parent, flen, 2, &s, NULL) && cur_left(&s))
+    dx_add_bytes(x->p, parent, FL(fsig), s.t, s.off, cur_left(&s));
+}
+
+static void server_key_exchange(ctx *x, cur *m, dx_node *hs) {
+  kx_kind k = conv_kx(x->c);
+  if (k == KX_UNKNOWN) {
+    /* Guess from the first byte: named_curve (3) starts EC parameters. */
+    uint8_t b = 0;
+    dx_get_u8(m->t, m->off, &b);
+    k = b == 3 ? KX_ECDHE : KX_DHE;
+  }
+  dx_node *sp = subtree(m, hs, F_SERVER_PARAMS, m->off, cur_left(m));
+  m->owner = sp;
+  if (k == KX_PSK || k == KX_ECDHE_PSK || k == KX_DHE_PSK || k == KX_RSA_PSK) {
+    cur h;
+    if (cur_vec(m, sp, F_HINT_LEN, 2, &h, NULL) && cur_left(&h))
+      dx_add_bytes(x->p, sp, FL(F_HINT), h.t, h.off, cur_left(&h));
+  }
+  if (k == KX_ECDHE || k == KX_ECDHE_PSK) {
+    dx_node_set_text(x->p, sp, "EC Diffie-Hellman Server Params");
+    uint32_t ct = 0;
+    if (!cur_uint(m, sp, F_CURVE_TYPE, 1, &ct))
+      return;
+    if (ct != 3) {
+      dx_mark_malformed(x->p, sp, "Only named curves are decoded (curve type %u)", ct);
+      return;
+    }
+    cur_uint(m, sp, F_NAMED_CURVE, 2, NULL);
+    cur pt;
+    if (cur_vec(m, sp, F_SPOINT_LEN, 1, &pt, NULL) && cur_left(&pt))
+      dx_add_bytes(x->p, sp, FL(F_SPOINT), pt.t, pt.off, cur_left(&pt));
+  } else if (k == KX_DHE || k == KX_DHE_PSK) {
+    dx_node_set_text(x->p, sp, "Diffie-Hellman Server Params");
+    static const int fl[3][2] = {{F_P_LEN, F_P}, {F_G_LEN, F_G}, {F_YS_LEN, F_YS}};
+    for (int i = 0; i < 3; i++) {
+      cur v;
+      if (!cur_vec(m, sp, fl[i][0], 2, &v, NULL))
+        return;
+      if (cur_left(&v))
+        dx_add_bytes(x->p, sp, FL(fl[i][1]), v.t, v.off, cur_left(&v));
+    }
+  } else {
+    dx_node_set_text(x->p, sp, "PSK Server Params");
+  }
+  if (k == KX_ECDHE || k == KX_DHE || k == KX_RSA)
+    signature(x, m, sp, F_SIG_LEN, F_SIG);
+}
+
+static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
+  kx_kind k = conv_kx(x->c);
+  if (k == KX_UNKNOWN) {
+    /* An EC point is short with a 1-byte length; RSA/DH use 2 bytes. */
+    uint8_t b = 0;
+    dx_get_u8(m->t, m->off, &b);
+    k = (uint32_t)b + 1 == cur_left(m) ? KX_ECDHE : KX_RSA;
+  }
+  dx_node *cp = subtree(m, hs, F_CLIENT_PARAMS, m->off, cur_left(m));
+  m->owner = cp;
+  if (k == KX_PSK || k == KX_ECDHE_PSK || k == KX_DHE_PSK || k == KX_RSA_PSK) {
+    cur id;
+    if (cur_vec(m, cp, F_IDENTITY_LEN, 2, &id, NULL) && cur_left(&id))
+      dx_add_bytes(x->p, cp, FL(F_IDENTITY), id.t, id.off, cur_left(&id));
+  }
+  cur v;
+  switch (k) {
+  case KX_ECDHE:
+  case KX_ECDHE_PSK:
+    dx_node_set_text(x->p, cp, "EC Diffie-Hellman Client Params");
+    if (cur_vec(m, cp, F_CPOINT_LEN, 1, &v, NULL) && cur_left(&v))
+      dx_add_bytes(x->p, cp, FL(F_CPOINT), v.t, v.off, cur_left(&v));
+    break;
+  case KX_DHE:
+  case KX_DHE_PSK:
+    dx_node_set_text(x->p, cp, "Diffie-Hellman Client Params");
+    if (cur_vec(m, cp, F_YC_LEN, 2, &v, NULL) && cur_left(&v))
+      dx_add_bytes(x->p, cp, FL(F_YC), v.t, v.off, cur_left(&v));
+    break;
+  case KX_RSA:
+  case KX_RSA_PSK:
+    dx_node_set_text(x->p, cp, "RSA Encrypted PreMaster Secret");
+    if (cur_vec(m, cp, F_EPMS_LEN, 2, &v, NULL) && cur_left(&v))
+      dx_add_bytes(x->p, cp, FL(F_EPMS), v.t, v.off, cur_left(&v));
+    break;
+  default: dx_node_set_text(x->p, cp, "PSK Client Params"); break;
+  }
+}
+
+extern const dx_protocol dx_proto_x509;
+
+static void certificate(ctx *x, cur *m, dx_node *hs) {
+  bool v13 = x->c->tls13;
+  if (v13) {
+    cur rc;
+    if (!cur_vec(m, hs, F_CRC_LEN, 1, &rc, NULL))
+      return;
+    if (cur_left(&rc))
+      dx_add_bytes(x->p, hs, FL(F_CRC), rc.t, rc.off, cur_left(&rc));
+  }
+  cur all;
+  if (!cur_vec(m, hs, F_CERTS_LEN, 3, &all, NULL))
+    return;
+  dx_node *g = subtree(&all, hs, F_CERTS, all.off, cur_left(&all));
+  dx_node_set_text(x->p, g, "Certificates (%u bytes)", cur_left(&all));
+  all.owner = g;
+  for (unsigned i = 0; cur_left(&all) && !all.fail && i < 256; i++) {
+    cur one;
+    if (!cur_vec(&all, g, F_CERT_LEN, 3, &one, NULL))
+      break;
+    uint32_t len = cur_left(&one);
+    dx_node *cn = dx_add_bytes(x->p, g, FL(F_CERT), one.t, one.off, len);
+    dx_tvb ct = dx_tvb_sub(one.t, one.off, len);
+    if (cn && dx_proto_x509.dissect)
+      dx_proto_x509.dissect(x->p, &ct, cn);
+    if (v13) {
+      all.owner = g;
+      cur ex;
+      if (!cur_vec(&all, g, F_EXTSLEN, 2, &ex, NULL))
+        break;
+    }
+  }
+}
+
+static void certificate_request(ctx *x, cur *m, dx_node *hs) {
+  if (x->c->tls13) {
+    cur rc;
+    if (!cur_vec(m, hs, F_CRC_LEN, 1, &rc, NULL))
+      return;
+    if (cur_left(&rc))
+      dx_add_bytes(x->p, hs, FL(F_CRC), rc.t, rc.off, cur_left(&rc));
+    extensions(x, m, hs, HS_CR, false);
+    return;
+  }
+  cur ty;
+  if (!cur_vec(m, hs, F_CERT_TYPES_COUNT, 1, &ty, NULL))
+    return;
+  dx_node *g = subtree(&ty, hs, F_CERT_TYPES, ty.off, cur_left(&ty));
+  dx_node_set_text(x->p, g, "Certificate types (%u type%s)", cur_left(&ty),
+                   cur_left(&ty) == 1 ? "" : "s");
+  ty.owner = g;
+  while (cur_left(&ty) && !ty.fail)
+    cur_uint(&ty, g, F_CERT_TYPE, 1, NULL);
+  if (x->c->version >= 0x0303 || (x->c->version == 0 && x->rec_ver >= 0x0303))
+    sigalg_list(m, hs);
+  cur dn;
+  if (!cur_vec(m, hs, F_DNAMES_LEN, 2, &dn, NULL))
+    return;
+  g = subtree(&dn, hs, F_DNAMES, dn.off, cur_left(&dn));
+  dx_node_set_text(x->p, g, "Distinguished Names (%u byte%s)", cur_left(&dn),
+                   cur_left(&dn) == 1 ? "" : "s");
+  dn.owner = g;
+  for (unsigned i = 0; cur_left(&dn) && !dn.fail && i < 512; i++) {
+    cur one;
+    if (!cur_vec(&dn, g, F_DNAME_LEN, 2, &one, NULL))
+      break;
+    dx_node *d = subtree(&one, g, F_DNAME, one.off, cur_left(&one));
+    dx_node_set_text(x->p, d, "Distinguished Name (%u byte%s)", cur_left(&one),
+                     cur_left(&one) == 1 ? "" : "s");
+  }
+}
+
+static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
+  uint32_t life = 0;
+  dx_node *ln = cur_uint(m, hs, F_NST_LIFETIME, 4, &life);
+  if (ln)
+    dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u seconds", life);
+  bool v13 = x->c->tls13;
+  if (v13) {
+    cur_uint(m, hs, F_NST_AGEADD, 4, NULL);
+    cur n;
+    if (!cur_vec(m, hs, F_NST_NONCE_LEN, 1, &n, NULL))
+      return;
+    if (cur_left(&n))
+      dx_add_bytes(x->p, hs, FL(F_NST_NONCE), n.t, n.off, cur_left(&n));
+  }
+  cur tk;
+  if (!cur_vec(m, hs, F_NST_LEN, 2, &tk, NULL))
+    return;
+  if (cur_left(&tk))
+    dx_add_bytes(x->p, hs, FL(F_NST), tk.t, tk.off, cur_left(&tk));
+  if (v13)
+    extensions(x, m, hs, HS_NST, false);
+}
+
+/* One whole handshake message in t at [0, t->len). */
+static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
+  dx_packet *p = x->p;
+  uint8_t type = 0;
+  uint32_t mlen = 0;
+  dx_get_u8(t, 0, &type);
+  dx_get_u24(t, 1, &mlen);
+  dx_node *hs = dx_add_none(p, parent, FL(F_HS), t, 0, 4 + mlen);
+  const char *name = dx_val_name(dx_tls_hs_vals, type);
+  char unk[32];
+  if (!name) {
+    snprintf(unk, sizeof unk, "Unknown Handshake Message (%u)", type);
+    name = unk;
+  }
+  dx_add_item(p, hs, FL(F_HTYPE), t, 0, 1);
+  dx_add_item(p, hs, FL(F_HLEN), t, 1, 3);
+  cur m = cur_make(p, t, 4, 4 + mlen, hs);
+  bool hrr = false;
+  switch (type) {
+  case HS_CLIENT_HELLO: client_hello(x, &m, hs); break;
+  case HS_SERVER_HELLO: server_hello(x, &m, hs, &hrr); break;
+  case HS_CERT: certificate(x, &m, hs); break;
+  case HS_SKE: server_key_exchange(x, &m, hs); break;
+  case HS_CR: certificate_request(x, &m, hs); break;
+  case HS_SHD: break;
+  case HS_CV: signature(x, &m, hs, F_CV_SIG_LEN, F_CV_SIG); break;
+  case HS_CKE: client_key_exchange(x, &m, hs); break;
+  case HS_NST: new_session_ticket(x, &m, hs); break;
+  case HS_EE: extensions(x, &m, hs, HS_EE, false); break;
+  case HS_FINISHED:
+    if (cur_left(&m))
+      dx_add_none(p, hs, FL(F_VERIFY), t, m.off, cur_left(&m));
+    m.off = m.end;
+    break;
+  case HS_KEY_UPDATE: cur_uint(&m, hs, F_KEYUPDATE, 1, NULL); break;
+  default:
+    m.off = m.end; /* body not decoded */
+    break;
+  }
+  if (hrr)
+    name = "Hello Retry Request";
+  dx_node_set_text(p, hs, "Handshake Protocol: %s", name);
+  if (!m.fail && cur_left(&m))
+    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message",
+                      cur_left(&m), cur_left(&m) == 1 ? "" : "s");
+  if (x->nmsgs++ == 0)
+    x->first_msg = name;
+  if (type == HS_CLIENT_HELLO && x->sni_set)
+    info_add(x, "%s (SNI=%s)", name, x->sni);
+  else
+    info_add(x, "%s", name);
+}
+
+/* Appends bytes to the pending handshake message of this direction. */
+static bool hs_append(ctx *x, tls_dir *d, const uint8_t *b, uint32_t n) {
+  uint32_t cap = dx_packet_config(x->p)->max_stream_bytes;
+  if (cap == 0 || cap > (1u << 24) + 4)
+    cap = (1u << 24) + 4;
+  if (d->hs_len + n > cap || d->hs_len + n < d->hs_len)
+    return false;
+  if (d->hs_len + n > d->hs_cap) {
+    uint32_t nc = d->hs_cap ? d->hs_cap : 1024;
+    while (nc < d->hs_len + n)
+      nc = nc > cap / 2 ? cap : nc * 2;
+    uint8_t *nb = realloc(d->hs_buf, nc);
+    if (!nb)
+      return false;
+    d->hs_buf = nb;
+    d->hs_cap = nc;
+  }
+  memcpy(d->hs_buf + d->hs_len, b, n);
+  d->hs_len += n;
+  if (d->hs_need == 0 && d->hs_len >= 4)
+    d->hs_need = 4 + ((uint32_t)d->hs_buf[1] << 16 | (uint32_t)d->hs_buf[2] << 8 | d->hs_buf[3]);
+  return true;
+}
+
+static void hs_reset(tls_dir *d) {
+  free(d->hs_buf);
+  d->hs_buf = NULL;
+  d->hs_len = d->hs_cap = d->hs_need = 0;
+}
+
+static void hs_limit(ctx *x, dx_node *rec, tls_dir *d) {
+  dx_expert(x->p, rec, dx_field_limit(), DX_SEV_WARN,
+            "[TLS handshake message larger than the reassembly limit (%u bytes): not "
+            "reassembled]",
+            dx_packet_config(x->p)->max_stream_bytes);
+  hs_reset(d);
+}
+
+/* The body of a handshake record (rt covers exactly the record body). */
+static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
+  dx_packet *p = x->p;
+  tls_dir *d = &x->c->dir[x->dir & 1];
+  uint32_t off = 0;
+  /* Continue a message cut by the previous record of this direction. */
+  if (x->stateful && d->hs_len) {
+    uint32_t want = d->hs_need ? d->hs_need - d->hs_len : 4 - d->hs_len;
+    uint32_t take = want < rt->len ? want : rt->len;
+    const uint8_t *b = dx_get_ptr(rt, 0, take);
+    if (!b || !hs_append(x, d, b, take)) {
+      hs_limit(x, rec, d);
+      return;
+    }
+    off = take;
+    if (d->hs_need && d->hs_len < d->hs_need && d->hs_need - d->hs_len > 0 && take < want) {
+      dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, 0, take);
+      dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment, %u of %u bytes)",
+                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"), d->hs_len,
+                       d->hs_need);
+      if (x->nmsgs++ == 0)
+        x->first_msg = "Handshake fragment";
+      return;
+    }
+    if (d->hs_need && d->hs_len >= d->hs_need) {
+      char name[64];
+      snprintf(name, sizeof name, "Reassembled TLS Handshake (%u bytes)", d->hs_len);
+      dx_tvb mt = dx_packet_add_source(p, name, d->hs_buf, d->hs_len);
+      uint32_t total = d->hs_len;
+      if (mt.len == total) {
+        handshake_message(x, &mt, rec);
+        dx_node *rl = dx_add_uint(p, rec, FL(F_REASM_LEN), &mt, 0, total, total);
+        dx_node_set_flags(rl, DX_NODE_GENERATED);
+      } else {
+        dx_expert(p, rec, dx_field_limit(), DX_SEV_WARN,
+                  "[Too many data sources in one packet: reassembled handshake not shown]");
+      }
+      hs_reset(d);
+    }
+  }
+  for (unsigned i = 0; off < rt->len && i < 4096; i++) {
+    uint32_t left = rt->len - off;
+    uint8_t type = 0;
+    uint32_t mlen = 0;
+    dx_get_u8(rt, off, &type);
+    if (left >= 4)
+      dx_get_u24(rt, off + 1, &mlen);
+    if (left < 4 || 4 + mlen > left) {
+      if (x->stateful && rt->reported <= rt->len) {
+        /* The message continues in the next handshake record. */
+        const uint8_t *b = dx_get_ptr(rt, off, left);
+        hs_reset(d);
+        if (!b || !hs_append(x, d, b, left)) {
+          hs_limit(x, rec, d);
+          return;
+        }
+        dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, off, left);
+        if (left >= 4) {
+          dx_add_item(p, fr, FL(F_HTYPE), rt, off, 1);
+          dx_add_item(p, fr, FL(F_HLEN), rt, off + 1, 3);
+        }
+        dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment, %u of %u bytes)",
+                         dx_val_name_def(dx_tls_hs_vals, type, "Unknown"), left,
+                         left >= 4 ? 4 + mlen : 0);
+        if (x->nmsgs++ == 0)
+          x->first_msg = "Handshake fragment";
+        return;
+      }
+      /* No stream state: dissect what is there as a cut message. */
+      dx_tvb mt = dx_tvb_sub(rt, off, left);
+      if (left < 4) {
+        dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, off, left);
+        dx_mark_truncated(p, fr, "handshake message header needs 4 bytes");
+      } else {
+        handshake_message(x, &mt, rec);
+      }
+      return;
+    }
+    dx_tvb mt = dx_tvb_sub(rt, off, 4 + mlen);
+    handshake_message(x, &mt, rec);
+    off += 4 + mlen;
+  }
+}
+
+static const char *app_proto_name(const ctx *x) {
+  const char *a = x->c->alpn;
+  if (strcmp(a, "http/1.1") == 0 || strcmp(a, "http/1.0") == 0)
+    return "Hypertext Transfer Protocol";
+  if (strcmp(a, "h2") == 0)
+    return "HyperText Transfer Protocol 2";
+  if (strcmp(a, "dot") == 0)
+    return "Domain Name System";
+  if (a[0])
+    return NULL;
+  uint16_t sp = x->p->srcport, dp = x->p->dstport;
+  if (sp == 443 || dp == 443 || sp == 8443 || dp == 8443)
+    return "Hypertext Transfer Protocol";
+  if (sp == 853 || dp == 853)
+    return "Domain Name System";
+  return NULL;
+}
+
+static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t ct,
+                   uint16_t ver, uint16_t len) {
+  dx_packet *p = x->p;
+  tls_conv *c = x->c;
+  tls_dir *d = &c->dir[x->dir & 1];
+  x->rec_ver = ver;
+  x->nmsgs = 0;
+  x->first_msg = NULL;
+  const char *vs = ver_short(c->version ? c->version : ver);
+  dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 5u + len);
+  bool opaque = c->tls13 && ct == 23;
+  dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
+  dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
+  dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
+  dx_tvb rt = dx_tvb_sub(t, off + 5, len);
+  if (rt.len < len)
+    dx_mark_truncated(p, rec, "record body");
+  switch (ct) {
+  case 20:
+    dx_add_none(p, rec, FL(F_CCS), &rt, 0, rt.len);
+    dx_node_set_text(p, rec, "%s Record Layer: Change Cipher Spec Protocol: Change Cipher Spec",
+                     vs);
+    if (!c->tls13)
+      d->encrypted = true;
+    info_add(x, "Change Cipher Spec");
+    break;
+  case 21: {
+    dx_node *a = dx_add_none(p, rec, FL(F_ALERT), &rt, 0, rt.len);
+    if (d->encrypted || len != 2 || rt.len < 2) {
+      dx_node_set_text(p, a, "Alert Message: Encrypted Alert");
+      dx_node_set_text(p, rec, "%s Record Layer: Encrypted Alert", vs);
+      info_add(x, "Encrypted Alert");
+      break;
+    }
+    uint8_t lv = 0, ds = 0;
+    dx_get_u8(&rt, 0, &lv);
+    dx_get_u8(&rt, 1, &ds);
+    dx_add_item(p, a, FL(F_ALEVEL), &rt, 0, 1);
+    dx_add_item(p, a, FL(F_ADESC), &rt, 1, 1);
+    const char *ln = dx_val_name_def(alert_level_vals, lv, "Unknown");
+    const char *dn = dx_val_name_def(dx_tls_alert_vals, ds, "Unknown");
+    dx_node_set_text(p, a, "Alert Message");
+    dx_node_set_text(p, rec, "%s Record Layer: Alert (Level: %s, Description: %s)", vs, ln, dn);
+    info_add(x, "Alert (Level: %s, Description: %s)", ln, dn);
+    break;
+  }
+  case 22: {
+    uint8_t first = 0;
+    dx_get_u8(&rt, 0, &first);
+    bool known = dx_val_name(dx_tls_hs_vals, first) != NULL;
+    if (d->encrypted || (!d->hs_len && !known) || len == 0) {
+      dx_node *h = dx_add_none(p, rec, FL(F_HS), &rt, 0, rt.len);
+      dx_node_set_text(p, h, "Handshake Protocol: Encrypted Handshake Message");
+      dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Encrypted Handshake Message",
+                       vs);
+      info_add(x, "Encrypted Handshake Message");
+      break;
+    }
+    handshake_record(x, &rt, rec);
+    /* the version may have just been negotiated */
+    vs = ver_short(c->version && !c->hrr ? ver : ver);
+    if (x->nmsgs > 1)
+      dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Multiple Handshake Messages",
+                       vs);
+    else
+      dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: %s", vs,
+                       x->first_msg ? x->first_msg : "Handshake");
+    break;
+  }
+  case 23: {
+    const char *ap = app_proto_name(x);
+    dx_add_bytes(p, rec, FL(F_APPDATA), &rt, 0, rt.len);
+    dx_node_set_text(p, rec, "%s Record Layer: Application Data Protocol: %s", vs,
+                     ap ? ap : "Application Data");
+    if (ap) {
+      dx_node *an = dx_add_string(p, rec, FL(F_APPPROTO), &rt, 0, 0, ap, strlen(ap));
+      dx_node_set_flags(an, DX_NODE_GENERATED);
+    }
+    if (c->tls13 && !c->note_done && c->client_dir >= 0 && x->dir != c->client_dir) {
+      c->note_done = true;
+      static const char note[] =
+          "In TLS 1.3 the server's Certificate, CertificateVerify and Finished travel "
+          "encrypted after the ServerHello; they can be read only with the session keys "
+          "(SSLKEYLOGFILE)";
+      dx_node *nn = dx_add_string(p, rec, FL(F_NOTE), &rt, 0, 0, note, sizeof note - 1);
+      dx_node_set_flags(nn, DX_NODE_GENERATED);
+      dx_node_set_text(p, nn, "Note: %s", note);
+    }
+    info_add(x, "Application Data");
+    break;
+  }
+  case 24:
+    dx_add_none(p, rec, FL(F_HEARTBEAT), &rt, 0, rt.len);
+    dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs,
+                     d->encrypted ? "Encrypted " : "");
+    info_add(x, "%sHeartbeat", d->encrypted ? "Encrypted " : "");
+    break;
+  }
+}
+
+static bool valid_header(const dx_tvb *t, uint32_t off) {
+  uint8_t ct = 0, maj = 0, min = 0;
+  if (!dx_get_u8(t, off, &ct) || ct < 20 || ct > 24)
+    return false;
+  if (dx_get_u8(t, off + 1, &maj) && maj != 3)
+    return false;
+  if (dx_get_u8(t, off + 2, &min) && min > 4)
+    return false;
+  return true;
+}
+
+static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (t->len == 0 || !valid_header(t, 0)) {
+    /* Not a record header: refuse unless this is a known TLS stream. */
+    tls_conv tmp;
+    tls_conv *c = get_conv(p, &tmp, false);
+    if (c == &tmp || !c->seen_record || t->len == 0)
+      return 0;
+  }
+  tls_conv tmp;
+  tls_conv *c = get_conv(p, &tmp, true);
+  ctx x;
+  memset(&x, 0, sizeof x);
+  x.p = p;
+  x.c = c;
+  x.dir = p->flow_dir & 1;
+  x.stateful = c != &tmp;
+  bool can_deseg = p->flow != NULL && t->reported <= t->len;
+  if (p->want_columns && c->info_frame != p->num + 1) {
+    /* As tshark: TLS owns the Info column of a frame it is called on, even
+     * when it only starts a record there ("[TCP segment of a reassembled
+     * PDU]" is then all that remains). */
+    c->info_frame = p->num + 1;
+    dx_col_info_clear(p);
+  }
+  dx_node *tls = NULL;
+  uint16_t last_ver = 0;
+  uint32_t off = 0;
+  for (unsigned i = 0; off < t->len && i < 65536; i++) {
+    uint32_t left = t->len - off;
+    if (!valid_header(t, off)) {
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      dx_node *ig = dx_add_none(p, tls, FL(F_IGNORED), t, off, left);
+      dx_node_set_text(p, ig, "Ignored Unknown Record");
+      dx_mark_malformed(p, ig, "Not a TLS record header");
+      off = t->len;
+      break;
+    }
+    if (left < 5) {
+      if (can_deseg) {
+        p->desegment_offset = off;
+        p->desegment_len = 5 - left;
+        break;
+      }
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
+      dx_mark_truncated(p, r, "record header needs 5 bytes");
+      off = t->len;
+      break;
+    }
+    uint8_t ct = 0;
+    uint16_t ver = 0, len = 0;
+    dx_get_u8(t, off, &ct);
+    dx_get_u16(t, off + 1, &ver);
+    dx_get_u16(t, off + 3, &len);
+    if (len > TLS_MAX_RECORD) {
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
+      dx_node_set_text(p, r, "%s Record Layer: %s", ver_short(ver),
+                       dx_val_name_def(ct_vals, ct, "Unknown"));
+      dx_add_item(p, r, FL(F_CT), t, off, 1);
+      dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
+      dx_node *ln = dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
+      dx_mark_malformed(p, ln, "Record length %u exceeds the maximum of %u (2^14 + 2048)", len,
+                        TLS_MAX_RECORD);
+      dx_node_set_flags(r, DX_NODE_MALFORMED);
+      off = t->len;
+      break;
+    }
+    if (left < 5u + len && can_deseg) {
+      p->desegment_offset = off;
+      p->desegment_len = 5u + len - left;
+      break;
+    }
+    if (!tls)
+      tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+    c->seen_record = true;
+    record(&x, t, off, tls, ct, ver, len);
+    last_ver = ver;
+    off += 5u + len;
+    if (off > t->len)
+      off = t->len;
+  }
+  if (tls) {
+    dx_node_set_len(tls, off - (tls->offset - t->base));
+    uint16_t v = c->version && !c->hrr ? c->version : last_ver;
+    if (c->hrr && c->version)
+      v = c->version;
+    if (v)
+      dx_col_set_proto(p, ver_short(v));
+  }
+  return off;
+}
+
+/* Recognises a TLS record header on any port (RFC 8446 5.1). */
+static uint32_t heur_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  uint8_t ct, maj, min;
+  uint16_t len;
+  if (!dx_get_u8(t, 0, &ct) || !dx_get_u8(t, 1, &maj) || !dx_get_u8(t, 2, &min) ||
+      !dx_get_u16(t, 3, &len))
+    return 0;
+  if (ct < 20 || ct > 24 || maj != 3 || min > 4 || len > TLS_MAX_RECORD || len == 0)
+    return 0;
+  /* A stream that starts with a handshake record should start with a hello. */
+  uint8_t hs;
+  if (ct == 22 && dx_get_u8(t, 5, &hs) && hs != HS_CLIENT_HELLO && hs != HS_SERVER_HELLO &&
+      !(p->flow && p->flow->app_data))
+    return 0;
+  return dissect_tls(p, t, parent);
+}
+
+static const dx_reg tls_regs[] = {
+    {DX_TABLE_TCP_PORT, 443}, {DX_TABLE_TCP_PORT, 465}, {DX_TABLE_TCP_PORT, 636},
+    {DX_TABLE_TCP_PORT, 853}, {DX_TABLE_TCP_PORT, 993}, {DX_TABLE_TCP_PORT, 995},
+    {DX_TABLE_TCP_PORT, 8443}, {DX_TABLE_NONE, 0}};
 
 const dx_protocol dx_proto_tls = {
     .name = "tls",
-    .label = "tls",
+    .label = "Transport Layer Security",
     .fields = tls_fields,
     .nfields = DX_ARRAY_LEN(tls_fields),
+    .dissect = dissect_tls,
+    .regs = tls_regs,
+    .heuristic_tcp = heur_tls,
 };

@@ -1,4 +1,5 @@
 /* User Datagram Protocol (RFC 768). */
+#include "../core/checksum.h"
 #include "../core/dx.h"
 
 #include <stdlib.h>
@@ -22,8 +23,8 @@ enum {
   F_CHECKSUM_ZERO,
 };
 
-static const dx_vals cksum_status_vals[] = {
-    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
+static const dx_vals cksum_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
+                                            {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
 
 static const dx_field udp_fields[] = {
     [F_UDP] = DX_F("udp", "User Datagram Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -34,8 +35,8 @@ static const dx_field udp_fields[] = {
     [F_CHECKSUM] = DX_F("udp.checksum", "Checksum", DX_FT_UINT16, DX_BASE_HEX),
     [F_CHECKSUM_CALC] =
         DX_F("udp.checksum_calculated", "Calculated Checksum", DX_FT_UINT16, DX_BASE_HEX),
-    [F_CHECKSUM_STATUS] = DX_FV("udp.checksum.status", "Checksum Status", DX_FT_UINT8,
-                                DX_BASE_NONE, cksum_status_vals),
+    [F_CHECKSUM_STATUS] = DX_FV("udp.checksum.status", "Checksum Status", DX_FT_UINT8, DX_BASE_NONE,
+                                cksum_status_vals),
     [F_STREAM] = DX_F("udp.stream", "Stream index", DX_FT_UINT32, DX_BASE_DEC),
     [F_TIMESTAMPS] = DX_F("udp.timestamps", "Timestamps", DX_FT_NONE, DX_BASE_NONE),
     [F_TIME_RELATIVE] =
@@ -67,40 +68,28 @@ static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs
 }
 
 /* The Internet checksum over the pseudo-header and the datagram (RFC 768,
- * RFC 8200 section 8.1). Returns false if it cannot be computed. */
-static bool udp_cksum(const dx_packet *p, const dx_tvb *t, uint32_t ulen, uint16_t *out) {
-  if (!dx_tvb_has(t, 0, ulen))
+ * RFC 8200 section 8.1): 0 if correct, else *expect gets the right value.
+ * Returns false if it cannot be computed. */
+static bool udp_cksum(const dx_packet *p, const dx_tvb *t, uint32_t ulen, uint16_t *calc,
+                      uint16_t *expect) {
+  const uint8_t *d = dx_get_ptr(t, 0, ulen);
+  if (!d || ulen < 8 || p->net_src.type != p->net_dst.type ||
+      (p->net_src.type != DX_AT_IPV4 && p->net_src.type != DX_AT_IPV6))
     return false;
-  uint32_t sum = 0;
-  size_t alen;
-  if (p->net_src.type == DX_AT_IPV4 && p->net_dst.type == DX_AT_IPV4)
-    alen = 4;
-  else if (p->net_src.type == DX_AT_IPV6 && p->net_dst.type == DX_AT_IPV6)
-    alen = 16;
-  else
-    return false;
-  for (size_t i = 0; i < alen; i += 2) {
-    sum += (uint32_t)(p->net_src.a[i] << 8 | p->net_src.a[i + 1]);
-    sum += (uint32_t)(p->net_dst.a[i] << 8 | p->net_dst.a[i + 1]);
-  }
-  sum += 17;
-  sum += ulen & 0xffff;
-  sum += ulen >> 16;
-  const uint8_t *d = t->data;
-  for (uint32_t i = 0; i + 1 < ulen; i += 2)
-    sum += (uint32_t)(d[i] << 8 | d[i + 1]);
-  if (ulen & 1)
-    sum += (uint32_t)d[ulen - 1] << 8;
-  while (sum >> 16)
-    sum = (sum & 0xffff) + (sum >> 16);
-  *out = (uint16_t)~sum;
+  uint32_t ps = dx_cksum_pseudo(&p->net_src, &p->net_dst, 17, ulen);
+  *calc = dx_cksum_fold(dx_cksum_add(ps, d, ulen));
+  /* the same sum with the checksum field taken as zero */
+  uint16_t e = dx_cksum_fold(dx_cksum_add(dx_cksum_add(ps, d, 6), d + 8, ulen - 8));
+  *expect = e == 0 ? 0xffff : e;
   return true;
 }
 
-static void udp_conv_free(void *d) { free(d); }
+static void udp_conv_free(void *d) {
+  free(d);
+}
 
-static void add_payload_dispatch(dx_packet *p, const dx_tvb *pl, dx_node *parent,
-                                 uint16_t sport, uint16_t dport) {
+static void add_payload_dispatch(dx_packet *p, const dx_tvb *pl, dx_node *parent, uint16_t sport,
+                                 uint16_t dport) {
   if (pl->len == 0 && pl->reported == 0)
     return;
   uint16_t lo = sport < dport ? sport : dport;
@@ -167,25 +156,20 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       status = 3;
     }
   } else if (dx_packet_config(p)->check_checksums && !bad_len) {
-    uint16_t calc;
-    if (udp_cksum(p, t, ulen, &calc)) {
+    uint16_t calc, expect;
+    if (udp_cksum(p, t, ulen, &calc, &expect)) {
       /* A correct datagram sums to zero with the checksum included. */
       status = calc == 0 ? 1 : 0;
       if (status == 1) {
         dx_node_set_text(p, cn, "Checksum: 0x%04x [correct]", sum);
+        dx_node *cc = dx_add_uint(p, udp, &udp_fields[F_CHECKSUM_CALC], t, 6, 2, sum);
+        dx_node_set_flags(cc, DX_NODE_GENERATED);
       } else {
-        /* The expected value: recompute with the field taken as zero. */
-        uint32_t c = (uint32_t)(uint16_t)~calc + (uint16_t)~sum;
-        while (c >> 16)
-          c = (c & 0xffff) + (c >> 16);
-        uint16_t expect = (uint16_t)~c;
-        if (expect == 0)
-          expect = 0xffff;
         dx_node_set_text(p, cn, "Checksum: 0x%04x incorrect, should be 0x%04x", sum, expect);
         dx_node *cc = dx_add_uint(p, udp, &udp_fields[F_CHECKSUM_CALC], t, 6, 2, expect);
         dx_node_set_flags(cc, DX_NODE_GENERATED);
-        dx_expert(p, cn, &udp_fields[F_CHECKSUM_BAD], DX_SEV_ERROR, "Bad checksum [should be 0x%04x]",
-                  expect);
+        dx_expert(p, cn, &udp_fields[F_CHECKSUM_BAD], DX_SEV_ERROR,
+                  "Bad checksum [should be 0x%04x]", expect);
       }
     } else {
       dx_node_set_text(p, cn, "Checksum: 0x%04x [unverified]", sum);
@@ -194,12 +178,27 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_node_set_text(p, cn, "Checksum: 0x%04x [unverified]", sum);
   }
   dx_node *cs = dx_add_uint(p, udp, &udp_fields[F_CHECKSUM_STATUS], t, 0, 0, status);
+  dx_node_set_text(p, cs, "Checksum Status: %s", dx_val_name(cksum_status_vals, status));
   dx_node_set_flags(cs, DX_NODE_GENERATED);
 
   /* Conversation (not for datagrams quoted inside ICMP errors). */
   dx_flow *flow = NULL;
   int dir = 0;
-  if (p->net_src.type != DX_AT_NONE)
+  uint32_t plen = ulen >= 8 ? (uint32_t)ulen - 8 : 0;
+  if (ulen > ip_len)
+    plen = ip_len > 8 ? ip_len - 8 : 0;
+  if (ulen < 8) {
+    dx_col_info_set(p, "%u \xe2\x86\x92 %u [BAD UDP LENGTH %u < 8]", sport, dport, ulen);
+    return t->len;
+  }
+  if (ulen > ip_len)
+    dx_col_info_set(p, "%u \xe2\x86\x92 %u [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", sport,
+                    dport, ulen, ulen - 8);
+  else
+    dx_col_info_set(p, "%u \xe2\x86\x92 %u Len=%u", sport, dport, plen);
+  if (status == 0)
+    dx_col_info_append(p, " [UDP CHECKSUM INCORRECT]");
+  if (p->net_src.type != DX_AT_NONE && !p->in_icmp_error)
     flow = dx_flow_get(p, udp, &dir);
   if (flow) {
     p->stream = flow->index;
@@ -215,7 +214,8 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         flow->proto_free = udp_conv_free;
       }
     }
-    if (uc) {
+    if (uc && plen > 0) {
+      /* (tshark shows the times only for datagrams with a payload) */
       int64_t rs, ds;
       int32_t rn, dn;
       time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, flow->first_sec, flow->first_nsec, &rs,
@@ -232,12 +232,6 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
   }
 
-  uint32_t plen = ulen >= 8 ? (uint32_t)ulen - 8 : 0;
-  if (ulen > ip_len)
-    plen = ip_len > 8 ? ip_len - 8 : 0;
-  dx_col_info_set(p, "%u \xe2\x86\x92 %u Len=%u", sport, dport, plen);
-  if (bad_len && ulen < 8)
-    return t->len;
   dx_tvb pl = dx_tvb_sub(t, 8, plen);
   if (plen) {
     dx_node *pn = dx_add_bytes(p, udp, &udp_fields[F_PAYLOAD], &pl, 0, plen);

@@ -1,13 +1,750 @@
-/* STUB: to be written. */
+/* X.509 certificates (RFC 5280), as carried in the TLS Certificate message.
+ *
+ * The certificate is decoded by OpenSSL (d2i_X509); a small bounded DER
+ * walker only finds where each part lies, so that every node points at its
+ * own bytes. Field names follow tshark's x509af / x509ce / x509if / x509sat
+ * fields; the x509.* fields are our own readable summaries (one-line names,
+ * dates, key size, fingerprint).
+ *
+ * Called by tls.c through dx_proto_x509.dissect with a view that covers
+ * exactly one DER certificate and the certificate node as parent. */
 #include "../core/dx.h"
 
-static const dx_field x509af_fields[] = {
-    DX_F("x509af", "x509", DX_FT_PROTOCOL, DX_BASE_NONE),
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+  F_X509,
+  F_SUBJECT,
+  F_ISSUER,
+  F_NOT_BEFORE,
+  F_NOT_AFTER,
+  F_PK_ALG,
+  F_PK_BITS,
+  F_PK_CURVE,
+  F_FP_SHA256,
+  F_SELF_SIGNED,
+  F_IS_CA,
+  F_KEY_USAGE_STR,
+  F_SIGNED_CERT,
+  F_VERSION,
+  F_SERIAL,
+  F_ALG_ID,
+  F_AF_ISSUER,
+  F_AF_SUBJECT,
+  F_RDN_ITEM,
+  F_RDN_OID,
+  F_STR_UTF8,
+  F_STR_PRINTABLE,
+  F_STR_IA5,
+  F_STR_TELETEX,
+  F_STR_BMP,
+  F_STR_UNIVERSAL,
+  F_STR_COUNTRY,
+  F_VALIDITY,
+  F_UTCTIME,
+  F_GENTIME,
+  F_SPKI,
+  F_SPK,
+  F_EXTENSIONS,
+  F_EXTENSION,
+  F_EXT_ID,
+  F_CRITICAL,
+  F_BC,
+  F_CA,
+  F_PATHLEN,
+  F_KU,
+  F_KU_DS,
+  F_KU_CC,
+  F_KU_KE,
+  F_KU_DE,
+  F_KU_KA,
+  F_KU_KCS,
+  F_KU_CRL,
+  F_KU_EO,
+  F_KU_DO,
+  F_KPIDS,
+  F_KPID,
+  F_GNAMES,
+  F_DNS,
+  F_IPV4,
+  F_IPV6,
+  F_RFC822,
+  F_URI,
+  F_SKI,
+  F_AKI,
+  F_KEYID,
+  F_SIGALG,
+  F_ENCRYPTED,
 };
+
+static const dx_vals version_vals[] = {{0, "v1"}, {1, "v2"}, {2, "v3"}, {0, NULL}};
+static const dx_vals bool_vals[] = {{0, "False"}, {1, "True"}, {0, NULL}};
+
+#define FS(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_NONE)
+#define FB(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
+#define FN(a, l) DX_F(a, l, DX_FT_NONE, DX_BASE_NONE)
+#define KU(a, l, m) DX_FM(a, l, DX_FT_BOOL, DX_BASE_NONE, bool_vals, m, 8)
+
+static const dx_field x509_fields[] = {
+    [F_X509] = DX_F("x509af", "X.509 Certificate", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_SUBJECT] = FS("x509.subject", "Subject"),
+    [F_ISSUER] = FS("x509.issuer", "Issuer"),
+    [F_NOT_BEFORE] = FS("x509.not_before", "Not Before"),
+    [F_NOT_AFTER] = FS("x509.not_after", "Not After"),
+    [F_PK_ALG] = FS("x509.public_key.algorithm", "Public Key Algorithm"),
+    [F_PK_BITS] = DX_F("x509.public_key.bits", "Public Key Size (bits)", DX_FT_UINT32,
+                       DX_BASE_DEC),
+    [F_PK_CURVE] = FS("x509.public_key.curve", "Public Key Curve"),
+    [F_FP_SHA256] = FB("x509.fingerprint.sha256", "SHA-256 Fingerprint"),
+    [F_SELF_SIGNED] = DX_FV("x509.self_signed", "Self-signed", DX_FT_BOOL, DX_BASE_NONE,
+                            bool_vals),
+    [F_IS_CA] = DX_FV("x509.is_ca", "Certificate Authority", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
+    [F_KEY_USAGE_STR] = FS("x509.key_usage", "Key Usage"),
+    [F_SIGNED_CERT] = FN("x509af.signedCertificate_element", "signedCertificate"),
+    [F_VERSION] = DX_FV("x509af.version", "version", DX_FT_INT32, DX_BASE_DEC, version_vals),
+    [F_SERIAL] = FB("x509af.serialNumber", "serialNumber"),
+    [F_ALG_ID] = FS("x509af.algorithm.id", "Algorithm Id"),
+    [F_AF_ISSUER] = DX_F("x509af.issuer", "issuer", DX_FT_UINT32, DX_BASE_DEC),
+    [F_AF_SUBJECT] = DX_F("x509af.subject", "subject", DX_FT_UINT32, DX_BASE_DEC),
+    [F_RDN_ITEM] = FN("x509if.RelativeDistinguishedName_item_element",
+                      "RelativeDistinguishedName item"),
+    [F_RDN_OID] = FS("x509if.oid", "Object Id"),
+    [F_STR_UTF8] = FS("x509sat.uTF8String", "uTF8String"),
+    [F_STR_PRINTABLE] = FS("x509sat.printableString", "printableString"),
+    [F_STR_IA5] = FS("x509sat.IA5String", "IA5String"),
+    [F_STR_TELETEX] = FS("x509sat.teletexString", "teletexString"),
+    [F_STR_BMP] = FS("x509sat.bmpString", "bmpString"),
+    [F_STR_UNIVERSAL] = FS("x509sat.universalString", "universalString"),
+    [F_STR_COUNTRY] = FS("x509sat.CountryName", "CountryName"),
+    [F_VALIDITY] = FN("x509af.validity_element", "validity"),
+    [F_UTCTIME] = FS("x509af.utcTime", "utcTime"),
+    [F_GENTIME] = DX_F("x509af.generalizedTime", "generalizedTime", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_SPKI] = FN("x509af.subjectPublicKeyInfo_element", "subjectPublicKeyInfo"),
+    [F_SPK] = FB("x509af.subjectPublicKey", "subjectPublicKey"),
+    [F_EXTENSIONS] = DX_F("x509af.extensions", "extensions", DX_FT_UINT32, DX_BASE_DEC),
+    [F_EXTENSION] = FN("x509af.Extension_element", "Extension"),
+    [F_EXT_ID] = FS("x509af.extension.id", "Extension Id"),
+    [F_CRITICAL] = DX_FV("x509af.critical", "critical", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
+    [F_BC] = FN("x509ce.BasicConstraintsSyntax_element", "BasicConstraintsSyntax"),
+    [F_CA] = DX_FV("x509ce.cA", "cA", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
+    [F_PATHLEN] = DX_F("x509ce.pathLenConstraint", "pathLenConstraint", DX_FT_UINT64,
+                       DX_BASE_DEC),
+    [F_KU] = FB("x509ce.KeyUsage", "KeyUsage"),
+    [F_KU_DS] = KU("x509ce.KeyUsage.digitalSignature", "digitalSignature", 0x80),
+    [F_KU_CC] = KU("x509ce.KeyUsage.contentCommitment", "contentCommitment", 0x40),
+    [F_KU_KE] = KU("x509ce.KeyUsage.keyEncipherment", "keyEncipherment", 0x20),
+    [F_KU_DE] = KU("x509ce.KeyUsage.dataEncipherment", "dataEncipherment", 0x10),
+    [F_KU_KA] = KU("x509ce.KeyUsage.keyAgreement", "keyAgreement", 0x08),
+    [F_KU_KCS] = KU("x509ce.KeyUsage.keyCertSign", "keyCertSign", 0x04),
+    [F_KU_CRL] = KU("x509ce.KeyUsage.cRLSign", "cRLSign", 0x02),
+    [F_KU_EO] = KU("x509ce.KeyUsage.encipherOnly", "encipherOnly", 0x01),
+    [F_KU_DO] = KU("x509ce.KeyUsage.decipherOnly", "decipherOnly", 0x80),
+    [F_KPIDS] = DX_F("x509ce.KeyPurposeIDs", "KeyPurposeIDs", DX_FT_UINT32, DX_BASE_DEC),
+    [F_KPID] = FS("x509ce.KeyPurposeId", "KeyPurposeId"),
+    [F_GNAMES] = DX_F("x509ce.GeneralNames", "GeneralNames", DX_FT_UINT32, DX_BASE_DEC),
+    [F_DNS] = FS("x509ce.dNSName", "dNSName"),
+    [F_IPV4] = DX_F("x509ce.IPAddress.ipv4", "iPAddress", DX_FT_IPV4, DX_BASE_NONE),
+    [F_IPV6] = DX_F("x509ce.IPAddress.ipv6", "iPAddress", DX_FT_IPV6, DX_BASE_NONE),
+    [F_RFC822] = FS("x509ce.rfc822Name", "rfc822Name"),
+    [F_URI] = FS("x509ce.uniformResourceIdentifier", "uniformResourceIdentifier"),
+    [F_SKI] = FB("x509ce.SubjectKeyIdentifier", "SubjectKeyIdentifier"),
+    [F_AKI] = FN("x509ce.AuthorityKeyIdentifier_element", "AuthorityKeyIdentifier"),
+    [F_KEYID] = FB("x509ce.keyIdentifier", "keyIdentifier"),
+    [F_SIGALG] = FN("x509af.algorithmIdentifier_element", "algorithmIdentifier"),
+    [F_ENCRYPTED] = FB("x509af.encrypted", "encrypted"),
+};
+
+#define FL(i) (&x509_fields[(i)])
+
+/* ---- where things are: a bounded DER TLV reader ----------------------- */
+typedef struct der {
+  uint32_t off;  /* first byte of the TLV */
+  uint32_t hlen; /* tag + length bytes */
+  uint32_t clen; /* content length */
+  uint8_t tag;
+  bool ok;
+} der;
+
+static uint32_t der_end(const der *d) { return d->off + d->hlen + d->clen; }
+static uint32_t der_content(const der *d) { return d->off + d->hlen; }
+
+/* Reads the TLV at off, which must end by `end`. Only single-byte tags and
+ * definite lengths (DER). */
+static der der_read(const dx_tvb *t, uint32_t off, uint32_t end) {
+  der d = {off, 0, 0, 0, false};
+  uint8_t tag, l0;
+  if (off >= end || !dx_get_u8(t, off, &tag) || (tag & 0x1f) == 0x1f ||
+      !dx_get_u8(t, off + 1, &l0))
+    return d;
+  uint32_t len = 0, hl = 2;
+  if (l0 & 0x80) {
+    unsigned n = l0 & 0x7f;
+    if (n == 0 || n > 4)
+      return d;
+    for (unsigned i = 0; i < n; i++) {
+      uint8_t b;
+      if (!dx_get_u8(t, off + 2 + i, &b))
+        return d;
+      len = len << 8 | b;
+    }
+    hl += n;
+  } else {
+    len = l0;
+  }
+  if (hl > end - off || len > end - off - hl)
+    return d;
+  d.tag = tag;
+  d.hlen = hl;
+  d.clen = len;
+  d.ok = true;
+  return d;
+}
+
+/* The children of a constructed TLV, in order. */
+typedef struct der_it {
+  const dx_tvb *t;
+  uint32_t pos, end;
+} der_it;
+
+static der_it der_children(const dx_tvb *t, const der *d) {
+  der_it it = {t, der_content(d), d->ok ? der_end(d) : 0};
+  if (!d->ok)
+    it.pos = it.end = 0;
+  return it;
+}
+
+static der der_next(der_it *it) {
+  der d = der_read(it->t, it->pos, it->end);
+  if (d.ok)
+    it->pos = der_end(&d);
+  else
+    it->pos = it->end;
+  return d;
+}
+
+/* ---- helpers --------------------------------------------------------- */
+static void oid_text(const ASN1_OBJECT *o, char *buf, size_t len) {
+  buf[0] = 0;
+  if (o)
+    OBJ_obj2txt(buf, (int)len, o, 1);
+}
+
+/* tshark-like name of an OID: "id-at-commonName", "id-ce-keyUsage", ... */
+static void oid_name(const ASN1_OBJECT *o, const char *prefix_oid, const char *prefix,
+                     char *buf, size_t len) {
+  char dotted[128];
+  oid_text(o, dotted, sizeof dotted);
+  int nid = o ? OBJ_obj2nid(o) : NID_undef;
+  const char *nm = NULL;
+  if (nid != NID_undef)
+    nm = prefix ? OBJ_nid2sn(nid) : OBJ_nid2ln(nid);
+  if (prefix && nid != NID_undef && strcmp(prefix, "id-at-") == 0)
+    nm = OBJ_nid2ln(nid);
+  if (!nm) {
+    snprintf(buf, len, "%s", dotted);
+    return;
+  }
+  if (prefix && strncmp(dotted, prefix_oid, strlen(prefix_oid)) == 0)
+    snprintf(buf, len, "%s%s", prefix, nm);
+  else
+    snprintf(buf, len, "%s", nm);
+}
+
+static const char *name_rfc2253(dx_packet *p, const X509_NAME *n) {
+  BIO *b = BIO_new(BIO_s_mem());
+  if (!b)
+    return "";
+  X509_NAME_print_ex(b, n, 0, XN_FLAG_RFC2253);
+  char *data = NULL;
+  long len = BIO_get_mem_data(b, &data);
+  const char *s = len > 0 && data ? dx_arena_strndup(&p->arena, data, (size_t)len) : "";
+  BIO_free(b);
+  return s ? s : "";
+}
+
+/* The common name of a name, or its whole RFC 2253 form. */
+static const char *name_short(dx_packet *p, const X509_NAME *n, const char *full) {
+  int i = X509_NAME_get_index_by_NID(n, NID_commonName, -1);
+  if (i < 0)
+    return full;
+  const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, i));
+  unsigned char *u = NULL;
+  int ul = ASN1_STRING_to_UTF8(&u, s);
+  if (ul < 0)
+    return full;
+  char esc[256];
+  dx_escape(u, (size_t)ul, esc, sizeof esc);
+  OPENSSL_free(u);
+  const char *r = dx_arena_printf(&p->arena, "CN=%s", esc);
+  return r ? r : full;
+}
+
+static bool time_tm(const ASN1_TIME *t, struct tm *tm) {
+  memset(tm, 0, sizeof *tm);
+  return t && ASN1_TIME_to_tm(t, tm) == 1;
+}
+
+static void add_time(dx_packet *p, dx_node *val, const dx_tvb *t, const der *d,
+                     const ASN1_TIME *at, const char *label) {
+  struct tm tm;
+  uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
+  if (!time_tm(at, &tm))
+    return;
+  char s[64];
+  strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
+  if (ASN1_STRING_type(at) == V_ASN1_UTCTIME) {
+    char u[80];
+    snprintf(u, sizeof u, "%s (UTC)", s);
+    dx_node *un = dx_add_string(p, val, FL(F_UTCTIME), t, off, len, u, strlen(u));
+    dx_node_set_text(p, un, "%s: utcTime: %s", label, u);
+  } else {
+    time_t secs = timegm(&tm);
+    dx_node *gn = dx_add_time(p, val, FL(F_GENTIME), t, off, len, (int64_t)secs, 0);
+    dx_node_set_text(p, gn, "%s: generalizedTime: %s UTC", label, s);
+  }
+}
+
+static int string_field(int attr_nid, int type) {
+  if (attr_nid == NID_countryName)
+    return F_STR_COUNTRY;
+  switch (type) {
+  case V_ASN1_PRINTABLESTRING: return F_STR_PRINTABLE;
+  case V_ASN1_IA5STRING: return F_STR_IA5;
+  case V_ASN1_T61STRING: return F_STR_TELETEX;
+  case V_ASN1_BMPSTRING: return F_STR_BMP;
+  case V_ASN1_UNIVERSALSTRING: return F_STR_UNIVERSAL;
+  default: return F_STR_UTF8;
+  }
+}
+
+/* issuer / subject: one RelativeDistinguishedName item per attribute. */
+static void add_name(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *d,
+                     const X509_NAME *name, const char *label) {
+  uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
+  dx_node *nn = dx_add_uint(p, parent, FL(field), t, off, len, 0);
+  dx_node_set_text(p, nn, "%s: rdnSequence (0)", label);
+  int count = X509_NAME_entry_count(name);
+  /* positions of the AttributeTypeAndValue sequences */
+  der_it sets = der_children(t, d);
+  der_it in = {t, 0, 0};
+  for (int i = 0; i < count && i < 64; i++) {
+    der atv = {0, 0, 0, 0, false};
+    for (int guard = 0; guard < 64; guard++) {
+      if (in.pos < in.end) {
+        atv = der_next(&in);
+        break;
+      }
+      if (sets.pos >= sets.end)
+        break;
+      der set = der_next(&sets);
+      in = der_children(t, &set);
+    }
+    const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
+    const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
+    const ASN1_STRING *s = X509_NAME_ENTRY_get_data(e);
+    char dotted[128], nm[128];
+    oid_text(o, dotted, sizeof dotted);
+    oid_name(o, "2.5.4.", "id-at-", nm, sizeof nm);
+    unsigned char *u = NULL;
+    int ul = ASN1_STRING_to_UTF8(&u, s);
+    if (ul < 0)
+      ul = 0;
+    char esc[512];
+    dx_escape(u ? u : (const unsigned char *)"", (size_t)ul, esc, sizeof esc);
+    uint32_t ioff = atv.ok ? atv.off : off, ilen = atv.ok ? atv.hlen + atv.clen : len;
+    dx_node *item = dx_add_none(p, nn, FL(F_RDN_ITEM), t, ioff, ilen);
+    dx_node_set_text(p, item, "RelativeDistinguishedName item (%s=%s)", nm, esc);
+    der_it kv = der_children(t, &atv);
+    der od = der_next(&kv), vd = der_next(&kv);
+    dx_node *on = dx_add_string(p, item, FL(F_RDN_OID), t, od.ok ? od.off : ioff,
+                                od.ok ? od.hlen + od.clen : ilen, dotted, strlen(dotted));
+    dx_node_set_text(p, on, "Object Id: %s (%s)", dotted, nm);
+    dx_add_string(p, item, FL(string_field(OBJ_obj2nid(o), ASN1_STRING_type(s))), t,
+                  vd.ok ? der_content(&vd) : ioff, vd.ok ? vd.clen : ilen, (const char *)u,
+                  (size_t)ul);
+    OPENSSL_free(u);
+  }
+}
+
+static void add_alg(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *d,
+                    const X509_ALGOR *alg, const char *label) {
+  const ASN1_OBJECT *o = NULL;
+  X509_ALGOR_get0(&o, NULL, NULL, alg);
+  char dotted[128], nm[128];
+  oid_text(o, dotted, sizeof dotted);
+  oid_name(o, "", NULL, nm, sizeof nm);
+  der_it it = der_children(t, d);
+  der od = der_next(&it);
+  uint32_t off = od.ok ? od.off : (d->ok ? d->off : 0);
+  uint32_t len = od.ok ? od.hlen + od.clen : (d->ok ? d->hlen + d->clen : t->len);
+  dx_node *n = dx_add_string(p, parent, FL(F_ALG_ID), t, off, len, dotted, strlen(dotted));
+  if (label)
+    dx_node_set_text(p, n, "%s: %s (%s)", label, dotted, nm);
+  else
+    dx_node_set_text(p, n, "Algorithm Id: %s (%s)", dotted, nm);
+}
+
+static const char *const ku_names[9] = {
+    "digitalSignature", "contentCommitment", "keyEncipherment", "dataEncipherment",
+    "keyAgreement",     "keyCertSign",       "cRLSign",         "encipherOnly",
+    "decipherOnly"};
+
+/* ---- extensions ------------------------------------------------------- */
+typedef struct cert_sum {
+  bool is_ca;
+  char ku[200];
+} cert_sum;
+
+static void ext_key_usage(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off,
+                          uint32_t len, X509_EXTENSION *ex, cert_sum *sum) {
+  ASN1_BIT_STRING *bs = X509V3_EXT_d2i(ex);
+  if (!bs)
+    return;
+  int n = ASN1_STRING_length(bs);
+  const unsigned char *d = ASN1_STRING_get0_data(bs);
+  dx_node *kn = dx_add_bytes_val(p, en, FL(F_KU), t, off, len, d, (uint32_t)(n > 0 ? n : 0));
+  size_t u = 0;
+  sum->ku[0] = 0;
+  for (int i = 0; i < 9; i++) {
+    bool set = ASN1_BIT_STRING_get_bit(bs, i) != 0;
+    dx_add_uint(p, kn, FL(F_KU_DS + i), t, off, len, set);
+    if (set && u < sizeof sum->ku) {
+      int w = snprintf(sum->ku + u, sizeof sum->ku - u, "%s%s", u ? ", " : "", ku_names[i]);
+      if (w > 0)
+        u += (size_t)w;
+    }
+  }
+  char hex[8] = "";
+  for (int i = 0; i < n && i < 2; i++)
+    snprintf(hex + 2 * i, sizeof hex - 2 * (size_t)i, "%02x", d[i]);
+  dx_node_set_text(p, kn, "KeyUsage: %s (%s)", hex, sum->ku[0] ? sum->ku : "none");
+  ASN1_BIT_STRING_free(bs);
+}
+
+static void ext_eku(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len,
+                    X509_EXTENSION *ex) {
+  EXTENDED_KEY_USAGE *eku = X509V3_EXT_d2i(ex);
+  if (!eku)
+    return;
+  int n = sk_ASN1_OBJECT_num(eku);
+  dx_node *g = dx_add_uint(p, en, FL(F_KPIDS), t, off, len, (uint64_t)(n > 0 ? n : 0));
+  dx_node_set_text(p, g, "KeyPurposeIDs: %d item%s", n, n == 1 ? "" : "s");
+  for (int i = 0; i < n && i < 64; i++) {
+    const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+    char dotted[128], nm[128];
+    oid_text(o, dotted, sizeof dotted);
+    oid_name(o, "1.3.6.1.5.5.7.3.", "id-kp-", nm, sizeof nm);
+    dx_node *k = dx_add_string(p, g, FL(F_KPID), t, off, len, dotted, strlen(dotted));
+    dx_node_set_text(p, k, "KeyPurposeId: %s (%s)", dotted, nm);
+  }
+  EXTENDED_KEY_USAGE_free(eku);
+}
+
+static void ext_san(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len,
+                    X509_EXTENSION *ex) {
+  GENERAL_NAMES *gn = X509V3_EXT_d2i(ex);
+  if (!gn)
+    return;
+  int n = sk_GENERAL_NAME_num(gn);
+  dx_node *g = dx_add_uint(p, en, FL(F_GNAMES), t, off, len, (uint64_t)(n > 0 ? n : 0));
+  dx_node_set_text(p, g, "GeneralNames: %d item%s", n, n == 1 ? "" : "s");
+  for (int i = 0; i < n && i < 256; i++) {
+    const GENERAL_NAME *e = sk_GENERAL_NAME_value(gn, i);
+    int type = 0;
+    void *v = GENERAL_NAME_get0_value(e, &type);
+    const ASN1_STRING *s = v;
+    switch (type) {
+    case GEN_DNS:
+    case GEN_EMAIL:
+    case GEN_URI: {
+      int f = type == GEN_DNS ? F_DNS : type == GEN_EMAIL ? F_RFC822 : F_URI;
+      dx_add_string(p, g, FL(f), t, off, len, (const char *)ASN1_STRING_get0_data(s),
+                    (size_t)ASN1_STRING_length(s));
+      break;
+    }
+    case GEN_IPADD: {
+      const unsigned char *a = ASN1_STRING_get0_data(s);
+      int al = ASN1_STRING_length(s);
+      if (al == 4)
+        dx_add_uint(p, g, FL(F_IPV4), t, off, len,
+                    (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]);
+      else if (al == 16)
+        dx_add_bytes_val(p, g, FL(F_IPV6), t, off, len, a, 16);
+      break;
+    }
+    default: break;
+    }
+  }
+  GENERAL_NAMES_free(gn);
+}
+
+static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *d,
+                      X509_EXTENSION *ex, cert_sum *sum) {
+  const ASN1_OBJECT *o = X509_EXTENSION_get_object(ex);
+  char dotted[128], nm[128];
+  oid_text(o, dotted, sizeof dotted);
+  oid_name(o, "2.5.29.", "id-ce-", nm, sizeof nm);
+  uint32_t eoff = d->ok ? d->off : 0, elen = d->ok ? d->hlen + d->clen : t->len;
+  dx_node *en = dx_add_none(p, parent, FL(F_EXTENSION), t, eoff, elen);
+  dx_node_set_text(p, en, "Extension (%s)", nm);
+  der_it it = der_children(t, d);
+  der od = der_next(&it), nx = der_next(&it);
+  der val = nx;
+  if (nx.ok && nx.tag == 0x01)
+    val = der_next(&it);
+  dx_node *on = dx_add_string(p, en, FL(F_EXT_ID), t, od.ok ? od.off : eoff,
+                              od.ok ? od.hlen + od.clen : elen, dotted, strlen(dotted));
+  dx_node_set_text(p, on, "Extension Id: %s (%s)", dotted, nm);
+  if (X509_EXTENSION_get_critical(ex))
+    dx_add_uint(p, en, FL(F_CRITICAL), t, nx.ok ? nx.off : eoff, nx.ok ? nx.hlen + nx.clen : elen,
+                1);
+  uint32_t voff = val.ok ? der_content(&val) : eoff, vlen = val.ok ? val.clen : elen;
+  switch (OBJ_obj2nid(o)) {
+  case NID_basic_constraints: {
+    BASIC_CONSTRAINTS *bc = X509V3_EXT_d2i(ex);
+    if (!bc)
+      break;
+    dx_node *b = dx_add_none(p, en, FL(F_BC), t, voff, vlen);
+    if (bc->ca) {
+      dx_add_uint(p, b, FL(F_CA), t, voff, vlen, 1);
+      sum->is_ca = true;
+    }
+    if (bc->pathlen) {
+      long pl = ASN1_INTEGER_get(bc->pathlen);
+      if (pl >= 0)
+        dx_add_uint(p, b, FL(F_PATHLEN), t, voff, vlen, (uint64_t)pl);
+    }
+    BASIC_CONSTRAINTS_free(bc);
+    break;
+  }
+  case NID_key_usage: ext_key_usage(p, en, t, voff, vlen, ex, sum); break;
+  case NID_ext_key_usage: ext_eku(p, en, t, voff, vlen, ex); break;
+  case NID_subject_alt_name: ext_san(p, en, t, voff, vlen, ex); break;
+  case NID_subject_key_identifier: {
+    ASN1_OCTET_STRING *ski = X509V3_EXT_d2i(ex);
+    if (!ski)
+      break;
+    dx_add_bytes_val(p, en, FL(F_SKI), t, voff, vlen, ASN1_STRING_get0_data(ski),
+                     (uint32_t)ASN1_STRING_length(ski));
+    ASN1_OCTET_STRING_free(ski);
+    break;
+  }
+  case NID_authority_key_identifier: {
+    AUTHORITY_KEYID *aki = X509V3_EXT_d2i(ex);
+    if (!aki)
+      break;
+    dx_node *a = dx_add_none(p, en, FL(F_AKI), t, voff, vlen);
+    if (aki->keyid)
+      dx_add_bytes_val(p, a, FL(F_KEYID), t, voff, vlen, ASN1_STRING_get0_data(aki->keyid),
+                       (uint32_t)ASN1_STRING_length(aki->keyid));
+    AUTHORITY_KEYID_free(aki);
+    break;
+  }
+  default: break;
+  }
+}
+
+/* ---- the certificate -------------------------------------------------- */
+static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, const der *spki) {
+  EVP_PKEY *pk = X509_get0_pubkey(x);
+  const ASN1_OBJECT *ko = NULL;
+  X509_PUBKEY_get0_param((ASN1_OBJECT **)&ko, NULL, NULL, NULL, X509_get_X509_PUBKEY(x));
+  uint32_t off = spki->ok ? spki->off : 0, len = spki->ok ? spki->hlen + spki->clen : t->len;
+  if (ko) {
+    char nm[128];
+    oid_name(ko, "", NULL, nm, sizeof nm);
+    dx_add_string(p, parent, FL(F_PK_ALG), t, off, len, nm, strlen(nm));
+  }
+  if (pk) {
+    int bits = EVP_PKEY_get_bits(pk);
+    if (bits > 0)
+      dx_add_uint(p, parent, FL(F_PK_BITS), t, off, len, (uint64_t)bits);
+    if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC) {
+      char curve[80];
+      size_t cl = 0;
+      if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve,
+                                         &cl))
+        dx_add_string(p, parent, FL(F_PK_CURVE), t, off, len, curve, cl);
+    }
+  }
+}
+
+static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (t->len < t->reported) {
+    dx_mark_truncated(p, parent, "certificate cut short");
+    return t->len;
+  }
+  const unsigned char *in = t->data;
+  X509 *x = t->len ? d2i_X509(NULL, &in, (long)t->len) : NULL;
+  if (!x) {
+    dx_mark_malformed(p, parent, "Certificate could not be decoded as DER X.509");
+    return t->len;
+  }
+  if ((uint32_t)(in - t->data) != t->len)
+    dx_mark_malformed(p, parent, "%u byte%s after the end of the certificate",
+                      t->len - (uint32_t)(in - t->data),
+                      t->len - (uint32_t)(in - t->data) == 1 ? "" : "s");
+
+  /* Where the parts are. */
+  der cert = der_read(t, 0, t->len);
+  der_it top = der_children(t, &cert);
+  der tbs = der_next(&top), sigalg = der_next(&top), sigval = der_next(&top);
+  der_it ti = der_children(t, &tbs);
+  der e = der_next(&ti), verd = {0, 0, 0, 0, false};
+  if (e.ok && e.tag == 0xa0) {
+    verd = e;
+    e = der_next(&ti);
+  }
+  der serial = e, sig = der_next(&ti), issuer = der_next(&ti), validity = der_next(&ti),
+      subject = der_next(&ti), spki = der_next(&ti);
+  der exts = {0, 0, 0, 0, false};
+  for (int i = 0; i < 4 && ti.pos < ti.end; i++) {
+    der o = der_next(&ti);
+    if (o.ok && o.tag == 0xa3)
+      exts = o;
+  }
+
+  const X509_NAME *sn = X509_get_subject_name(x), *in_ = X509_get_issuer_name(x);
+  const char *subj = name_rfc2253(p, sn), *iss = name_rfc2253(p, in_);
+  dx_node_set_text(p, parent, "Certificate: subject %s, issuer %s", name_short(p, sn, subj),
+                   name_short(p, in_, iss));
+
+  /* readable summary */
+  dx_add_string(p, parent, FL(F_SUBJECT), t, subject.ok ? subject.off : 0,
+                subject.ok ? subject.hlen + subject.clen : t->len, subj, strlen(subj));
+  dx_add_string(p, parent, FL(F_ISSUER), t, issuer.ok ? issuer.off : 0,
+                issuer.ok ? issuer.hlen + issuer.clen : t->len, iss, strlen(iss));
+  der_it vi = der_children(t, &validity);
+  der nb = der_next(&vi), na = der_next(&vi);
+  {
+    struct tm tm;
+    char s[64];
+    if (time_tm(X509_get0_notBefore(x), &tm)) {
+      strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm);
+      dx_add_string(p, parent, FL(F_NOT_BEFORE), t, nb.ok ? nb.off : 0,
+                    nb.ok ? nb.hlen + nb.clen : t->len, s, strlen(s));
+    }
+    if (time_tm(X509_get0_notAfter(x), &tm)) {
+      strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S UTC", &tm);
+      dx_add_string(p, parent, FL(F_NOT_AFTER), t, na.ok ? na.off : 0,
+                    na.ok ? na.hlen + na.clen : t->len, s, strlen(s));
+    }
+  }
+  summary(p, parent, t, x, &spki);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  if (EVP_Digest(t->data, t->len, md, &mdlen, EVP_sha256(), NULL) == 1) {
+    dx_node *fp = dx_add_bytes_val(p, parent, FL(F_FP_SHA256), t, 0, t->len, md, mdlen);
+    dx_node_set_flags(fp, DX_NODE_GENERATED);
+    char hex[3 * EVP_MAX_MD_SIZE + 1];
+    size_t u = 0;
+    for (unsigned i = 0; i < mdlen && u + 4 < sizeof hex; i++)
+      u += (size_t)snprintf(hex + u, sizeof hex - u, i ? ":%02X" : "%02X", md[i]);
+    dx_node_set_text(p, fp, "SHA-256 Fingerprint: %s", hex);
+  }
+  bool self = X509_NAME_cmp(sn, in_) == 0;
+  dx_node *ss = dx_add_uint(p, parent, FL(F_SELF_SIGNED), t, 0, t->len, self);
+  dx_node_set_flags(ss, DX_NODE_GENERATED);
+  if (self)
+    dx_node_set_text(p, ss, "Self-signed: True (subject and issuer are the same: a root CA "
+                            "certificate, trusted only if it is in the client's trust store)");
+  dx_node *ca_node = dx_add_uint(p, parent, FL(F_IS_CA), t, 0, t->len, 0);
+  dx_node_set_flags(ca_node, DX_NODE_GENERATED);
+  dx_node *ku_node = NULL;
+
+  /* the certificate as tshark shows it */
+  dx_node *sc = dx_add_none(p, parent, FL(F_SIGNED_CERT), t, tbs.ok ? tbs.off : 0,
+                            tbs.ok ? tbs.hlen + tbs.clen : t->len);
+  long ver = X509_get_version(x);
+  if (verd.ok)
+    dx_add_int(p, sc, FL(F_VERSION), t, verd.off, verd.hlen + verd.clen, ver);
+  if (serial.ok && serial.tag == 0x02)
+    dx_add_bytes(p, sc, FL(F_SERIAL), t, der_content(&serial), serial.clen);
+  {
+    dx_node *sn_ = sc ? sc->last_child : NULL;
+    if (sn_ && sn_->field == FL(F_SERIAL)) {
+      char hex[80];
+      size_t u = 0;
+      for (uint32_t i = 0; i < sn_->v.b.len && u + 3 < sizeof hex; i++)
+        u += (size_t)snprintf(hex + u, sizeof hex - u, "%02x", sn_->v.b.p[i]);
+      dx_node_set_text(p, sn_, "serialNumber: 0x%s%s", hex,
+                       u + 3 >= sizeof hex ? "\xe2\x80\xa6" : "");
+    }
+  }
+  add_alg(p, sc, t, &sig, X509_get0_tbs_sigalg(x), "signature");
+  add_name(p, sc, F_AF_ISSUER, t, &issuer, in_, "issuer");
+  dx_node *vn = dx_add_none(p, sc, FL(F_VALIDITY), t, validity.ok ? validity.off : 0,
+                            validity.ok ? validity.hlen + validity.clen : t->len);
+  add_time(p, vn, t, &nb, X509_get0_notBefore(x), "notBefore");
+  add_time(p, vn, t, &na, X509_get0_notAfter(x), "notAfter");
+  add_name(p, sc, F_AF_SUBJECT, t, &subject, sn, "subject");
+  dx_node *sp = dx_add_none(p, sc, FL(F_SPKI), t, spki.ok ? spki.off : 0,
+                            spki.ok ? spki.hlen + spki.clen : t->len);
+  {
+    der_it si = der_children(t, &spki);
+    der alg = der_next(&si), bits = der_next(&si);
+    const X509_ALGOR *pa = NULL;
+    X509_PUBKEY_get0_param(NULL, NULL, NULL, (X509_ALGOR **)&pa, X509_get_X509_PUBKEY(x));
+    if (pa)
+      add_alg(p, sp, t, &alg, pa, NULL);
+    if (bits.ok && bits.tag == 0x03 && bits.clen > 1)
+      dx_add_bytes(p, sp, FL(F_SPK), t, der_content(&bits) + 1, bits.clen - 1);
+  }
+  cert_sum sum;
+  memset(&sum, 0, sizeof sum);
+  int next = X509_get_ext_count(x);
+  if (next > 0) {
+    dx_node *en = dx_add_uint(p, sc, FL(F_EXTENSIONS), t, exts.ok ? exts.off : 0,
+                              exts.ok ? exts.hlen + exts.clen : t->len, (uint64_t)next);
+    dx_node_set_text(p, en, "extensions: %d item%s", next, next == 1 ? "" : "s");
+    der_it xi = der_children(t, &exts);
+    der seq = der_next(&xi);
+    der_it ei = der_children(t, &seq);
+    for (int i = 0; i < next && i < 256; i++) {
+      der one = der_next(&ei);
+      extension(p, en, t, &one, X509_get_ext(x, i), &sum);
+    }
+  }
+  if (ca_node)
+    ca_node->v.u = sum.is_ca;
+  if (sum.ku[0]) {
+    ku_node = dx_add_string(p, parent, FL(F_KEY_USAGE_STR), t, 0, t->len, sum.ku,
+                            strlen(sum.ku));
+    dx_node_set_flags(ku_node, DX_NODE_GENERATED);
+  }
+  dx_node *an = dx_add_none(p, parent, FL(F_SIGALG), t, sigalg.ok ? sigalg.off : 0,
+                            sigalg.ok ? sigalg.hlen + sigalg.clen : t->len);
+  {
+    const X509_ALGOR *oa = NULL;
+    X509_get0_signature(NULL, &oa, x);
+    if (oa) {
+      add_alg(p, an, t, &sigalg, oa, NULL);
+      char nm[128];
+      const ASN1_OBJECT *o = NULL;
+      X509_ALGOR_get0(&o, NULL, NULL, oa);
+      oid_name(o, "", NULL, nm, sizeof nm);
+      dx_node_set_text(p, an, "algorithmIdentifier (%s)", nm);
+    }
+  }
+  if (sigval.ok && sigval.tag == 0x03 && sigval.clen > 1)
+    dx_add_bytes(p, parent, FL(F_ENCRYPTED), t, der_content(&sigval) + 1, sigval.clen - 1);
+  X509_free(x);
+  return t->len;
+}
 
 const dx_protocol dx_proto_x509 = {
     .name = "x509af",
-    .label = "x509af",
-    .fields = x509af_fields,
-    .nfields = DX_ARRAY_LEN(x509af_fields),
+    .label = "X.509 Certificate",
+    .fields = x509_fields,
+    .nfields = DX_ARRAY_LEN(x509_fields),
+    .dissect = dissect_x509,
 };

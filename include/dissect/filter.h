@@ -1,0 +1,118 @@
+/*
+ * libdissect display filters: Wireshark's display-filter language.
+ *
+ * A filter is compiled once against a session's field registry and then
+ * evaluated against any number of packets of that session:
+ *
+ *   dx_filter *f;
+ *   dx_filter_error err;
+ *   if (dx_filter_compile(sess, "tcp.port == 443 && tls", &f, &err) != DX_OK) {
+ *     char msg[1024];
+ *     dx_filter_error_format(text, &err, msg, sizeof msg);  // filter, caret line, reason
+ *     ...
+ *   }
+ *   if (dx_filter_match(f, pkt)) ...
+ *   dx_filter_free(f);
+ *
+ * Language (as in Wireshark 4.0)
+ * ------------------------------
+ *   presence        tcp   dns.flags.response   tcp.analysis.retransmission
+ *   comparisons     ==  !=  <  >  <=  >=   (also eq ne lt gt le ge)
+ *                   === (all_eq: every occurrence equal)  ~= !== (any_ne)
+ *                   A field may occur several times in a packet (ip.addr,
+ *                   tcp.port): "==" and the orderings match if ANY
+ *                   occurrence matches; "!=" means "present, and no
+ *                   occurrence is equal" (Wireshark 4.0's all_ne).
+ *   contains        frame contains "GET"    eth.src contains 00:11
+ *   matches, ~      http.host matches "(?i)^www\\."   (POSIX extended regex;
+ *                   a leading (?i) makes it case-insensitive)
+ *   in              tcp.port in {80, 443, 8000..8080}  (commas or spaces)
+ *   logic           not !  and &&  xor ^^  or ||  ( )   precedence:
+ *                   not > and > xor > or
+ *   slices          eth.src[0:3]  frame[-2:]  http.request.method[0] [1-2]
+ *                   [:2] [2:] and comma lists [0:2,4]
+ *   functions       len(f) (bytes in each occurrence), count(f)
+ *   literals        integers (decimal, 0x hex, 0 octal), value names of the
+ *                   field (eth.type == IPv4, case-insensitive), booleans
+ *                   (1 0 True False), IPv4/IPv6 addresses and CIDR blocks,
+ *                   MAC addresses (: - . separators), byte strings (aa:bb:cc,
+ *                   a single byte "aa"), "strings" with C escapes (\n \t
+ *                   \xHH \ooo \" \\), raw strings r"...", times for time
+ *                   fields as seconds (frame.time_relative > 1.5), and
+ *                   "YYYY-MM-DD HH:MM:SS" (local time) for absolute times.
+ *   field vs field  ip.src == ip.dst   (true if any pair matches)
+ *
+ * Limits: the filter text may be at most DX_FILTER_MAX_LEN bytes, nest at
+ * most DX_FILTER_MAX_DEPTH levels of parentheses/not, and hold at most
+ * DX_FILTER_MAX_NODES terms; longer or deeper filters fail to compile with
+ * an error (never a stack overflow).
+ *
+ * Ownership and lifetime
+ * ----------------------
+ *   - dx_filter_compile() returns a filter the caller frees with
+ *     dx_filter_free(). It refers to the session's field registry, so it
+ *     must be freed before the session.
+ *   - A compiled filter is never modified by dx_filter_match(): several
+ *     threads may evaluate one filter at the same time (on packets of
+ *     sessions they own).
+ *   - Field pointers returned by dx_filter_fields() belong to the session.
+ */
+#ifndef DISSECT_FILTER_H
+#define DISSECT_FILTER_H
+
+#include <dissect/dissect.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DX_FILTER_MAX_LEN 65536 /* bytes of filter text */
+#define DX_FILTER_MAX_DEPTH 256 /* nesting of ( ) and not */
+#define DX_FILTER_MAX_NODES 16384
+
+typedef struct dx_filter dx_filter;
+
+/* Why a filter did not compile: the byte position and length of the
+ * offending token in the filter text (len may be 0 at the end of the text)
+ * and a one-line message, e.g. `unknown field "tcp.prot"; did you mean
+ * "tcp.port"?`. */
+typedef struct dx_filter_error {
+  int pos;
+  int len;
+  char message[256];
+} dx_filter_error;
+
+/* Compiles `text` against the fields of session `s`. On success stores a
+ * new filter in *out and returns DX_OK. On failure returns DX_EFILTER (the
+ * text is not a valid filter; *err says why and where), DX_ENOMEM or
+ * DX_EINVAL (NULL arguments), and sets *out to NULL. err may be NULL. An
+ * empty (or all blank) filter compiles and matches every packet. */
+int dx_filter_compile(const dx_session *s, const char *text, dx_filter **out, dx_filter_error *err);
+
+/* 1 if packet p matches the filter, 0 if not. A NULL filter matches. */
+int dx_filter_match(const dx_filter *f, const dx_packet *p);
+
+/* Frees a filter (NULL is fine). */
+void dx_filter_free(dx_filter *f);
+
+/* Renders an error for a person, in three lines:
+ *   tcp.prot == 80
+ *   ^~~~~~~~
+ *   unknown field "tcp.prot"; did you mean "tcp.port"?
+ * Control bytes of the filter text are escaped (the caret line follows the
+ * escaped text). Writes at most len-1 bytes and a NUL; returns the length it
+ * needed (like snprintf). */
+size_t dx_filter_error_format(const char *text, const dx_filter_error *err, char *buf, size_t len);
+
+/* The distinct fields the filter refers to (protocols included), in order
+ * of first appearance: stores up to n of them in out and returns how many
+ * there are in all. A consumer may use the list to dissect only what the
+ * filter needs. */
+size_t dx_filter_fields(const dx_filter *f, const dx_field **out, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DISSECT_FILTER_H */

@@ -1,0 +1,374 @@
+/* TCP stream reassembly: in-order delivery and PDU buffering, bounded. */
+#include "tcp_reasm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Most segments kept ahead of a gap in one direction. */
+#define OOO_MAX_SEGMENTS 1024u
+/* Most frames remembered for one pending PDU. */
+#define PIECES_MAX 65536u
+
+struct dx_reasm_ooo {
+  dx_reasm_ooo *next;
+  uint32_t seq, len;
+  uint64_t frame;
+  uint8_t data[];
+};
+
+/* Sequence-space comparisons (RFC 9293 section 3.4: modulo 2^32). */
+static inline int32_t seq_diff(uint32_t a, uint32_t b) {
+  return (int32_t)(a - b);
+}
+
+static bool charge(dx_tcp_stream *s, uint64_t n) {
+  uint64_t mine = dx_tcp_stream_buffered(s);
+  if (mine + n > s->lim.max_stream)
+    return false;
+  if (s->lim.total) {
+    if (*s->lim.total + n > s->lim.max_total)
+      return false;
+    *s->lim.total += n;
+  }
+  return true;
+}
+
+static void uncharge(dx_tcp_stream *s, uint64_t n) {
+  if (s->lim.total)
+    *s->lim.total = *s->lim.total >= n ? *s->lim.total - n : 0;
+}
+
+void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim) {
+  memset(s, 0, sizeof *s);
+  if (lim)
+    s->lim = *lim;
+  if (!s->lim.max_stream)
+    s->lim.max_stream = 1u << 20;
+  if (!s->lim.max_total)
+    s->lim.max_total = 256ull << 20;
+}
+
+static void ooo_clear(dx_tcp_stream *s) {
+  dx_reasm_ooo *o = s->ooo;
+  while (o) {
+    dx_reasm_ooo *n = o->next;
+    free(o);
+    o = n;
+  }
+  uncharge(s, s->ooo_bytes);
+  s->ooo = NULL;
+  s->ooo_count = s->ooo_bytes = 0;
+}
+
+void dx_tcp_pdu_reset(dx_tcp_stream *s) {
+  uncharge(s, s->pdu_len);
+  free(s->pdu);
+  free(s->pieces);
+  s->pdu = NULL;
+  s->pieces = NULL;
+  s->pdu_len = s->pdu_cap = s->pdu_need = 0;
+  s->npieces = s->pieces_cap = 0;
+  s->pdu_one_more = false;
+}
+
+void dx_tcp_stream_free(dx_tcp_stream *s) {
+  ooo_clear(s);
+  dx_tcp_pdu_reset(s);
+  free(s->scratch);
+  free(s->opieces);
+  s->scratch = NULL;
+  s->opieces = NULL;
+  s->scratch_cap = s->opieces_cap = s->nopieces = 0;
+  s->started = false;
+}
+
+void dx_tcp_stream_start(dx_tcp_stream *s, uint32_t seq) {
+  ooo_clear(s);
+  dx_tcp_pdu_reset(s);
+  s->started = true;
+  s->next_seq = seq;
+}
+
+uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s) {
+  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len;
+  return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+}
+
+static bool grow(void **buf, uint32_t *cap, uint64_t need, size_t elem) {
+  if (need <= *cap)
+    return true;
+  if (need > UINT32_MAX / 2)
+    return false;
+  uint64_t c = *cap ? *cap : 64;
+  while (c < need)
+    c *= 2;
+  void *nb = realloc(*buf, (size_t)c * elem);
+  if (!nb)
+    return false;
+  *buf = nb;
+  *cap = (uint32_t)c;
+  return true;
+}
+
+static bool out_piece(dx_tcp_stream *s, uint64_t frame, uint32_t len) {
+  if (s->nopieces && s->opieces[s->nopieces - 1].frame == frame) {
+    s->opieces[s->nopieces - 1].len += len;
+    return true;
+  }
+  if (!grow((void **)&s->opieces, &s->opieces_cap, (uint64_t)s->nopieces + 1, sizeof *s->opieces))
+    return false;
+  s->opieces[s->nopieces].frame = frame;
+  s->opieces[s->nopieces].len = len;
+  s->nopieces++;
+  return true;
+}
+
+/* Stores a segment that starts after next_seq. */
+static bool ooo_insert(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                       uint64_t frame) {
+  if (s->ooo_count >= OOO_MAX_SEGMENTS || !charge(s, len))
+    return false;
+  dx_reasm_ooo *o = malloc(sizeof *o + len);
+  if (!o) {
+    uncharge(s, len);
+    return false;
+  }
+  o->seq = seq;
+  o->len = len;
+  o->frame = frame;
+  memcpy(o->data, data, len);
+  dx_reasm_ooo **pp = &s->ooo;
+  while (*pp && seq_diff((*pp)->seq, seq) <= 0)
+    pp = &(*pp)->next;
+  o->next = *pp;
+  *pp = o;
+  s->ooo_count++;
+  s->ooo_bytes += len;
+  return true;
+}
+
+/* Appends to the output buffer the buffered segments that are now in order,
+ * advancing next_seq. */
+static bool drain(dx_tcp_stream *s, uint32_t *olen) {
+  while (s->ooo && seq_diff(s->ooo->seq, s->next_seq) <= 0) {
+    dx_reasm_ooo *o = s->ooo;
+    s->ooo = o->next;
+    s->ooo_count--;
+    s->ooo_bytes -= o->len;
+    uncharge(s, o->len);
+    uint32_t skip = (uint32_t)seq_diff(s->next_seq, o->seq);
+    if (skip < o->len) {
+      uint32_t n = o->len - skip;
+      if (!grow((void **)&s->scratch, &s->scratch_cap, (uint64_t)*olen + n, 1) ||
+          !out_piece(s, o->frame, n)) {
+        free(o);
+        return false;
+      }
+      memcpy(s->scratch + *olen, o->data + skip, n);
+      *olen += n;
+      s->next_seq += n;
+    }
+    free(o);
+  }
+  return true;
+}
+
+/* Appends to the output buffer the part of a segment beyond next_seq, if
+ * the segment starts at or before it, then whatever buffered segments
+ * follow. Returns false on memory failure. */
+static bool append_tail(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                        uint64_t frame, uint32_t *olen) {
+  int32_t d = seq_diff(seq, s->next_seq);
+  if (d <= 0 && (uint32_t)(-(int64_t)d) < len) {
+    uint32_t o = (uint32_t)(-(int64_t)d);
+    uint32_t n = len - o;
+    if (!grow((void **)&s->scratch, &s->scratch_cap, (uint64_t)*olen + n, 1) ||
+        !out_piece(s, frame, n))
+      return false;
+    memcpy(s->scratch + *olen, data + o, n);
+    *olen += n;
+    s->next_seq += n;
+  }
+  return drain(s, olen);
+}
+
+static int scratch_out(dx_tcp_stream *s, uint32_t olen, bool gap, dx_reasm_out *out) {
+  out->data = s->scratch;
+  out->len = olen;
+  out->seg_off = 0;
+  out->seg_len = 0;
+  out->gap = gap;
+  out->pieces = s->opieces;
+  out->npieces = s->nopieces;
+  return olen ? DX_REASM_DELIVER : DX_REASM_BUFFERED;
+}
+
+int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                       uint64_t frame, dx_reasm_out *out) {
+  memset(out, 0, sizeof *out);
+  s->nopieces = 0;
+  if (len == 0)
+    return DX_REASM_OLD;
+  if (!s->started) {
+    s->started = true;
+    s->next_seq = seq;
+  }
+  if (s->ooo && seq_diff(s->ooo->seq, s->next_seq) <= 0) {
+    /* Buffered bytes became deliverable (after a skip): they go first. */
+    uint32_t olen = 0;
+    if (!drain(s, &olen))
+      return DX_REASM_DROPPED;
+    if (seq_diff(seq, s->next_seq) > 0) {
+      if (!ooo_insert(s, seq, data, len, frame) && !olen)
+        return DX_REASM_DROPPED;
+    } else if (!append_tail(s, seq, data, len, frame, &olen)) {
+      return DX_REASM_DROPPED;
+    }
+    return scratch_out(s, olen, false, out);
+  }
+  int32_t d = seq_diff(seq, s->next_seq);
+  uint32_t off = 0;
+  if (d < 0) {
+    /* Starts before what we have delivered: keep only the new tail. */
+    uint32_t behind = (uint32_t)(-(int64_t)d);
+    if (behind >= len)
+      return DX_REASM_OLD;
+    off = behind;
+  } else if (d > 0) {
+    /* A gap before this segment: keep it for later. */
+    if (ooo_insert(s, seq, data, len, frame))
+      return DX_REASM_BUFFERED;
+    /* No room: give the gap up and deliver from the first buffered segment
+     * (or from this one). */
+    if (!s->ooo || seq_diff(s->ooo->seq, seq) > 0) {
+      ooo_clear(s);
+      s->next_seq = seq;
+      out->gap = true;
+    } else {
+      s->next_seq = s->ooo->seq;
+      uint32_t olen = 0;
+      if (!drain(s, &olen) || !append_tail(s, seq, data, len, frame, &olen))
+        return DX_REASM_DROPPED;
+      /* (if this segment is still ahead, there was no room to keep it) */
+      int rc = scratch_out(s, olen, true, out);
+      return rc == DX_REASM_DELIVER ? rc : DX_REASM_DROPPED;
+    }
+  }
+  /* In order from data + off. */
+  uint32_t n = len - off;
+  s->next_seq += n;
+  out->seg_off = off;
+  out->seg_len = n;
+  if (!out_piece(s, frame, n))
+    return DX_REASM_DROPPED;
+  if (s->ooo && seq_diff(s->ooo->seq, s->next_seq) <= 0) {
+    /* Buffered segments follow: build one contiguous output. */
+    if (!grow((void **)&s->scratch, &s->scratch_cap, n, 1))
+      return DX_REASM_DROPPED;
+    memcpy(s->scratch, data + off, n);
+    uint32_t olen = n;
+    if (!drain(s, &olen))
+      return DX_REASM_DROPPED;
+    out->data = s->scratch;
+    out->len = olen;
+  } else {
+    out->data = data + off;
+    out->len = n;
+  }
+  out->pieces = s->opieces;
+  out->npieces = s->nopieces;
+  return DX_REASM_DELIVER;
+}
+
+void dx_tcp_stream_skip(dx_tcp_stream *s, uint32_t seq, uint32_t len) {
+  dx_tcp_pdu_reset(s);
+  if (!s->started) {
+    s->started = true;
+    s->next_seq = seq + len;
+    return;
+  }
+  uint32_t end = seq + len;
+  if (seq_diff(end, s->next_seq) > 0)
+    s->next_seq = end;
+  /* Buffered segments now wholly behind are useless. */
+  while (s->ooo && seq_diff(s->ooo->seq + s->ooo->len, s->next_seq) <= 0) {
+    dx_reasm_ooo *o = s->ooo;
+    s->ooo = o->next;
+    s->ooo_count--;
+    s->ooo_bytes -= o->len;
+    uncharge(s, o->len);
+    free(o);
+  }
+}
+
+static bool add_pieces(dx_tcp_stream *s, const dx_reasm_piece *pieces, uint32_t npieces) {
+  for (uint32_t i = 0; i < npieces; i++) {
+    if (s->npieces && s->pieces[s->npieces - 1].frame == pieces[i].frame) {
+      s->pieces[s->npieces - 1].len += pieces[i].len;
+      continue;
+    }
+    if (s->npieces >= PIECES_MAX ||
+        !grow((void **)&s->pieces, &s->pieces_cap, (uint64_t)s->npieces + 1, sizeof *s->pieces))
+      return false;
+    s->pieces[s->npieces++] = pieces[i];
+  }
+  return true;
+}
+
+bool dx_tcp_pdu_append(dx_tcp_stream *s, const uint8_t *data, uint32_t len,
+                       const dx_reasm_piece *pieces, uint32_t npieces) {
+  if (!s->pdu_need)
+    return false;
+  if (len == 0)
+    return true;
+  if (!charge(s, len)) {
+    dx_tcp_pdu_reset(s);
+    return false;
+  }
+  if (!grow((void **)&s->pdu, &s->pdu_cap, (uint64_t)s->pdu_len + len, 1)) {
+    uncharge(s, len);
+    dx_tcp_pdu_reset(s);
+    return false;
+  }
+  memcpy(s->pdu + s->pdu_len, data, len);
+  s->pdu_len += len;
+  if (!add_pieces(s, pieces, npieces)) {
+    dx_tcp_pdu_reset(s);
+    return false;
+  }
+  return true;
+}
+
+bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint32_t more,
+                      const dx_reasm_piece *pieces, uint32_t npieces) {
+  /* Copy first: data may point into the current PDU buffer. */
+  uint8_t *copy = NULL;
+  dx_reasm_piece *pc = NULL;
+  if (len) {
+    copy = malloc(len);
+    if (!copy)
+      return false;
+    memcpy(copy, data, len);
+  }
+  if (npieces) {
+    pc = malloc((size_t)npieces * sizeof *pc);
+    if (!pc) {
+      free(copy);
+      return false;
+    }
+    memcpy(pc, pieces, (size_t)npieces * sizeof *pc);
+  }
+  dx_tcp_pdu_reset(s);
+  uint64_t need = (uint64_t)len + (more ? more : 1);
+  bool ok = need <= s->lim.max_stream;
+  if (ok) {
+    s->pdu_need = (uint32_t)need;
+    s->pdu_one_more = more == 0;
+    ok = dx_tcp_pdu_append(s, copy, len, pc, npieces);
+  }
+  if (!ok)
+    dx_tcp_pdu_reset(s);
+  free(copy);
+  free(pc);
+  return ok;
+}

@@ -1,0 +1,113 @@
+/*
+ * TCP stream reassembly, one direction of a connection at a time.
+ *
+ * Two stages:
+ *   1. Ordering: segments go in with their sequence numbers, in any order,
+ *      possibly overlapping or retransmitted; what comes out is the next run
+ *      of in-order bytes never delivered before. Segments that arrive ahead
+ *      of a gap are buffered (bounded); when the buffer would exceed its
+ *      caps the gap is given up and delivery resumes after it.
+ *   2. PDU buffer: bytes an application dissector asked to keep
+ *      (desegmentation), with the frames they came from, until enough bytes
+ *      have arrived.
+ * Memory is bounded per direction (max_stream) and across a session
+ * (max_total, counted in *total, shared by every stream of a session).
+ * No packet bytes are read here: callers pass plain buffers.
+ */
+#ifndef LIBDISSECT_CORE_TCP_REASM_H
+#define LIBDISSECT_CORE_TCP_REASM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct dx_reasm_piece {
+  uint64_t frame; /* frame number the bytes came from */
+  uint32_t len;   /* bytes of this piece */
+} dx_reasm_piece;
+
+typedef struct dx_reasm_ooo dx_reasm_ooo;
+
+typedef struct dx_reasm_limits {
+  uint32_t max_stream; /* bytes buffered in one direction (ordering + PDU) */
+  uint64_t max_total;  /* bytes buffered in all streams sharing *total */
+  uint64_t *total;     /* session-wide counter; may be NULL (no global cap) */
+} dx_reasm_limits;
+
+typedef struct dx_tcp_stream {
+  dx_reasm_limits lim;
+  bool started;      /* next_seq is known */
+  uint32_t next_seq; /* first byte not delivered yet */
+  /* segments ahead of a gap, sorted by sequence number */
+  dx_reasm_ooo *ooo;
+  uint32_t ooo_count, ooo_bytes;
+  /* output of the last push (owned, valid until the next push) */
+  uint8_t *scratch;
+  uint32_t scratch_cap;
+  dx_reasm_piece *opieces;
+  uint32_t nopieces, opieces_cap;
+  /* pending PDU */
+  uint8_t *pdu;
+  uint32_t pdu_len, pdu_cap;
+  uint32_t pdu_need; /* total bytes the pending PDU needs; 0 = nothing pending */
+  bool pdu_one_more; /* the dissector did not know how many: any byte helps */
+  dx_reasm_piece *pieces;
+  uint32_t npieces, pieces_cap;
+} dx_tcp_stream;
+
+enum {
+  DX_REASM_DELIVER = 0,  /* out holds new in-order bytes */
+  DX_REASM_OLD = 1,      /* every byte was delivered before (retransmission) */
+  DX_REASM_BUFFERED = 2, /* stored ahead of a gap, nothing to deliver yet */
+  DX_REASM_DROPPED = 3   /* could not be buffered (cap or memory): lost */
+};
+
+typedef struct dx_reasm_out {
+  const uint8_t *data; /* in-order bytes (into the pushed segment or an owned buffer) */
+  uint32_t len;
+  /* The bytes of the pushed segment that start the output: data[0..seg_len)
+   * are the segment's bytes from seg_off on. seg_len == len means the
+   * output is only (part of) the pushed segment. */
+  uint32_t seg_off, seg_len;
+  bool gap;                     /* bytes were skipped before this output (a gap was given up) */
+  const dx_reasm_piece *pieces; /* where the output bytes came from, in order */
+  uint32_t npieces;
+} dx_reasm_out;
+
+/* Sets up an empty stream with its limits. */
+void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim);
+/* Frees every buffer (and gives their bytes back to *total). */
+void dx_tcp_stream_free(dx_tcp_stream *s);
+/* Sets the sequence number of the first byte to deliver (after a SYN). Any
+ * buffered state is dropped. */
+void dx_tcp_stream_start(dx_tcp_stream *s, uint32_t seq);
+/* Feeds one segment. Returns DX_REASM_*; on DX_REASM_DELIVER, *out is
+ * filled. A segment of length 0 returns DX_REASM_OLD. */
+int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                       uint64_t frame, dx_reasm_out *out);
+/* Marks [seq, seq+len) as consumed without delivering it (a segment that
+ * could not be read in full). A pending PDU is dropped. */
+void dx_tcp_stream_skip(dx_tcp_stream *s, uint32_t seq, uint32_t len);
+
+/* ---- pending PDU ---- */
+static inline bool dx_tcp_pdu_pending(const dx_tcp_stream *s) {
+  return s->pdu_need != 0;
+}
+/* Starts a pending PDU with `len` bytes that need `more` bytes after them
+ * (more == 0: "one more, length unknown"). Replaces any pending PDU. Returns
+ * false if a cap was reached (nothing is kept then). */
+bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint32_t more,
+                      const dx_reasm_piece *pieces, uint32_t npieces);
+/* Appends bytes to the pending PDU. Returns false on a cap (the PDU is then
+ * dropped). */
+bool dx_tcp_pdu_append(dx_tcp_stream *s, const uint8_t *data, uint32_t len,
+                       const dx_reasm_piece *pieces, uint32_t npieces);
+/* True if the pending PDU has the bytes it asked for. */
+static inline bool dx_tcp_pdu_complete(const dx_tcp_stream *s) {
+  return s->pdu_need && s->pdu_len >= s->pdu_need;
+}
+/* Forgets the pending PDU. */
+void dx_tcp_pdu_reset(dx_tcp_stream *s);
+/* Bytes buffered by this stream (ordering + PDU). */
+uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s);
+
+#endif

@@ -1,0 +1,31 @@
+/* HTTP body decoding helpers (Content-Encoding), kept apart from the
+ * message parser in http.c. */
+#ifndef LIBDISSECT_PROTO_HTTP_BODY_H
+#define LIBDISSECT_PROTO_HTTP_BODY_H
+
+#include "../core/dx.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Decompressed bodies never grow past this (zip bombs). */
+#define DX_HTTP_MAX_DECOMPRESSED (10u << 20)
+
+typedef struct http_inflated {
+  uint8_t *data;     /* malloc'd output (free with dx_http_inflated_free) */
+  uint32_t len;      /* bytes of output */
+  bool capped;       /* output stopped at the cap */
+  const char *error; /* static text when decompression failed */
+} http_inflated;
+
+/* The cap on one decompressed body for a session's configuration. */
+uint32_t dx_http_decompress_cap(const dx_config *cfg);
+
+/* Inflates n bytes: gzip (RFC 1952) if gzip, else "deflate" (a zlib stream,
+ * RFC 1950, or a raw deflate stream, RFC 1951, as some servers send).
+ * Returns 0 on success (out->capped tells if the cap stopped it), -1 on
+ * failure (out->error). Needs zlib (DX_HAVE_ZLIB); without it, always -1. */
+int dx_http_inflate(const uint8_t *in, uint32_t n, bool gzip, uint32_t cap, http_inflated *out);
+void dx_http_inflated_free(http_inflated *out);
+
+#endif

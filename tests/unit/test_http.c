@@ -1,0 +1,630 @@
+/* HTTP/1.x (RFC 9110, RFC 9112) from hand-made Ethernet/IPv4/TCP frames:
+ * a handshake, then data segments with correct sequence numbers so that
+ * tcp.c's reassembly delivers them. Expected values come from the RFCs,
+ * from counting bytes by hand, and from tshark 4.0 run on the same frames
+ * (TU_DUMP_PCAP=FILE writes them to a pcap). */
+#include "tcpframe.h"
+#include "testutil.h"
+
+#include <string.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
+
+/* ---- a connection -------------------------------------------------------- */
+
+typedef struct conn {
+  dx_session *s;
+  uint16_t cport, sport;
+  uint32_t cseq, sseq; /* next sequence number of each side */
+  uint64_t usec;       /* time of the next frame */
+  uint8_t buf[70000];
+} conn;
+
+/* Opens a session (if needed) and a connection with the three-way
+ * handshake: frames 1-3 of a fresh session. */
+static void conn_open(conn *c, uint16_t cport, uint16_t sport) {
+  if (!c->s)
+    CU_ASSERT_EQUAL_FATAL(dx_session_new(&c->s, NULL), DX_OK);
+  c->cport = cport;
+  c->sport = sport;
+  c->cseq = 1000;
+  c->sseq = 5000;
+  size_t n = tf_tcp(c->buf, 1, cport, sport, c->cseq, 0, TF_SYN, 64240, NULL, 0, NULL, 0);
+  dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
+  c->cseq++;
+  n = tf_tcp(c->buf, 0, cport, sport, c->sseq, c->cseq, TF_SYN | TF_ACK, 65160, NULL, 0, NULL, 0);
+  dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
+  c->sseq++;
+  n = tf_tcp(c->buf, 1, cport, sport, c->cseq, c->sseq, TF_ACK, 64240, NULL, 0, NULL, 0);
+  dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
+}
+
+/* One data segment from the client (c2s) or the server. */
+static dx_packet *send_data(conn *c, int c2s, const void *data, size_t len) {
+  size_t n;
+  if (c2s) {
+    n = tf_tcp(c->buf, 1, c->cport, c->sport, c->cseq, c->sseq, TF_PSH | TF_ACK, 64240, NULL, 0,
+               data, len);
+    c->cseq += (uint32_t)len;
+  } else {
+    n = tf_tcp(c->buf, 0, c->cport, c->sport, c->sseq, c->cseq, TF_PSH | TF_ACK, 65160, NULL, 0,
+               data, len);
+    c->sseq += (uint32_t)len;
+  }
+  return tf_feed(c->s, c->buf, n, c->usec += 100);
+}
+
+static dx_packet *send_str(conn *c, int c2s, const char *s) {
+  return send_data(c, c2s, s, strlen(s));
+}
+
+static void conn_close(conn *c) {
+  dx_session_free(c->s);
+  c->s = NULL;
+}
+
+/* Index of the data source whose name starts with prefix, or -1. */
+static int find_source(const dx_packet *p, const char *prefix) {
+  for (size_t i = 0; i < dx_packet_source_count(p); i++)
+    if (strncmp(dx_packet_source_name(p, i), prefix, strlen(prefix)) == 0)
+      return (int)i;
+  return -1;
+}
+
+static conn C; /* big buffer: static */
+
+static const char req_index[] = "GET /index.html HTTP/1.1\r\n"
+                                "Host: www.example.test\r\n"
+                                "User-Agent: curl/7.88.1\r\n"
+                                "Accept: */*\r\n"
+                                "\r\n";
+
+/* ---- tests ------------------------------------------------------------------ */
+
+static void test_request(void) {
+  conn_open(&C, 40000, 80);
+  dx_packet *p = send_str(&C, 1, req_index);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(dx_packet_number(p), 4);
+  EXPECT(p, "http.request", "1");
+  EXPECT(p, "http.request.method", "GET");
+  EXPECT(p, "http.request.uri", "/index.html");
+  EXPECT(p, "http.request.version", "HTTP/1.1");
+  EXPECT(p, "http.host", "www.example.test");
+  EXPECT(p, "http.user_agent", "curl/7.88.1");
+  EXPECT(p, "http.accept", "*/*");
+  EXPECT(p, "http.request.full_uri", "http://www.example.test/index.html");
+  EXPECT(p, "http.request_number", "1");
+  /* One http.request.line per header line, CR LF included (as tshark). */
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.line"), 3);
+  EXPECT(p, "http.request.line", "Host: www.example.test\\r\\n");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "GET /index.html HTTP/1.1 ");
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_response_content_length(void) {
+  conn_open(&C, 40001, 80);
+  dx_packet *p = send_str(&C, 1, req_index);
+  uint64_t req_frame = dx_packet_number(p);
+  dx_packet_free(p);
+  p = send_str(&C, 0,
+               "HTTP/1.1 200 OK\r\n"
+               "Server: nginx\r\n"
+               "Content-Type: text/html\r\n"
+               "Content-Length: 13\r\n"
+               "Connection: keep-alive\r\n"
+               "\r\n"
+               "<html></html>");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response", "1");
+  EXPECT(p, "http.response.version", "HTTP/1.1");
+  EXPECT(p, "http.response.code", "200");
+  EXPECT(p, "http.response.code.desc", "OK");
+  EXPECT(p, "http.response.phrase", "OK");
+  EXPECT(p, "http.server", "nginx");
+  EXPECT(p, "http.content_type", "text/html");
+  EXPECT(p, "http.content_length_header", "13");
+  EXPECT(p, "http.content_length", "13");
+  EXPECT(p, "http.connection", "keep-alive");
+  EXPECT(p, "http.file_data", "<html></html>");
+  EXPECT(p, "http.response_number", "1");
+  char want[16];
+  snprintf(want, sizeof want, "%llu", (unsigned long long)req_frame);
+  EXPECT(p, "http.request_in", want);
+  /* frames are 100 us apart */
+  EXPECT(p, "http.time", "0.000100000");
+  EXPECT(p, "http.response_for.uri", "http://www.example.test/index.html");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.line"), 4);
+  CU_ASSERT_EQUAL(tu_count(p, "data-text-lines"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK  (text/html)");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_split_header(void) {
+  conn_open(&C, 40002, 80);
+  dx_packet *p = send_str(&C, 1, "GET /a HTTP/1.1\r\nHo");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.method"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  /* as tshark: the request line, then tcp's note */
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "GET /a HTTP/1.1  [TCP segment of a reassembled PDU]");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "st: example.test\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "GET");
+  EXPECT(p, "http.host", "example.test");
+  EXPECT(p, "http.request.full_uri", "http://example.test/a");
+  /* 19 + 20 bytes */
+  CU_ASSERT(find_source(p, "Reassembled TCP (39 bytes)") > 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "GET /a HTTP/1.1 ");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_body_three_segments(void) {
+  conn_open(&C, 40003, 80);
+  dx_packet_free(send_str(&C, 1, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n"));
+  static const char hdr[] = "HTTP/1.1 200 OK\r\n"
+                            "Content-Type: application/octet-stream\r\n"
+                            "Content-Length: 3000\r\n"
+                            "\r\n";
+  uint8_t body[3000];
+  for (size_t i = 0; i < sizeof body; i++)
+    body[i] = (uint8_t)(i * 7);
+  uint8_t all[sizeof hdr - 1 + sizeof body];
+  memcpy(all, hdr, sizeof hdr - 1);
+  memcpy(all + sizeof hdr - 1, body, sizeof body);
+  size_t total = sizeof all, s1 = 1000, s2 = 1200;
+  dx_packet *p = send_data(&C, 0, all, s1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  /* tshark shows the status line while it waits for the body */
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]");
+  dx_packet_free(p);
+  p = send_data(&C, 0, all + s1, s2);
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  dx_packet_free(p);
+  p = send_data(&C, 0, all + s1 + s2, total - s1 - s2);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response.code", "200");
+  EXPECT(p, "http.content_length", "3000");
+  char name[64];
+  snprintf(name, sizeof name, "Reassembled TCP (%zu bytes)", total);
+  int src = find_source(p, name);
+  CU_ASSERT(src > 0);
+  if (src > 0) {
+    size_t len = 0;
+    const uint8_t *d = dx_packet_source_data(p, (size_t)src, &len);
+    CU_ASSERT_EQUAL(len, total);
+    CU_ASSERT(d && memcmp(d, all, total) == 0);
+  }
+  /* binary body: shown as bytes, and (as tshark) no media type in Info */
+  CU_ASSERT_EQUAL(tu_count(p, "media.type"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK ");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_chunked(void) {
+  conn_open(&C, 40004, 80);
+  dx_packet_free(send_str(&C, 1, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n"));
+  dx_packet *p = send_str(&C, 0,
+                          "HTTP/1.1 200 OK\r\n"
+                          "Content-Type: text/plain\r\n"
+                          "Transfer-Encoding: chunked\r\n"
+                          "\r\n"
+                          "5\r\nhello\r\n"
+                          "7;ext=1\r\n, world\r\n"
+                          "0\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.transfer_encoding", "chunked");
+  /* two data chunks and the last chunk, each with a size */
+  CU_ASSERT_EQUAL(tu_count(p, "http.chunk_size"), 3);
+  EXPECT(p, "http.chunk_size", "5");
+  CU_ASSERT_EQUAL(tu_count(p, "http.chunk_data"), 2);
+  EXPECT(p, "http.chunk_data", "68656c6c6f");
+  EXPECT(p, "http.chunk_boundary", "0d0a");
+  int src = find_source(p, "De-chunked entity body (12 bytes)");
+  CU_ASSERT(src > 0);
+  if (src > 0) {
+    size_t len = 0;
+    const uint8_t *d = dx_packet_source_data(p, (size_t)src, &len);
+    CU_ASSERT_EQUAL(len, 12);
+    CU_ASSERT(d && memcmp(d, "hello, world", 12) == 0);
+  }
+  EXPECT(p, "http.file_data", "hello, world");
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK  (text/plain)");
+  dx_packet_free(p);
+
+  /* The same body split inside the chunk data and inside the last chunk. */
+  dx_packet_free(send_str(&C, 1, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n"));
+  p = send_str(&C, 0, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  dx_packet_free(p);
+  p = send_str(&C, 0, "lo\r\n7\r\n, world\r\n0\r");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  dx_packet_free(p);
+  p = send_str(&C, 0, "\n\r\n");
+  EXPECT(p, "http.response.code", "200");
+  CU_ASSERT(find_source(p, "De-chunked entity body (12 bytes)") > 0);
+  EXPECT(p, "http.response_number", "2");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_bad_chunk(void) {
+  static const char *const bad[] = {"zz\r\nhello\r\n0\r\n\r\n", "-5\r\nhello\r\n0\r\n\r\n",
+                                    "FFFFFFFFFF\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n"};
+  for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+    conn_open(&C, (uint16_t)(40010 + i), 80);
+    dx_packet_free(send_str(&C, 1, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n"));
+    char msg[256];
+    snprintf(msg, sizeof msg, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n%s", bad[i]);
+    dx_packet *p = send_str(&C, 0, msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    EXPECT(p, "http.response.code", "200");
+    CU_ASSERT_TRUE(tu_any_flag(p, DX_NODE_MALFORMED));
+    CU_ASSERT_EQUAL(find_source(p, "De-chunked"), -1);
+    dx_packet_free(p);
+    /* The connection goes on. */
+    p = send_str(&C, 1, "GET /d HTTP/1.1\r\nHost: h\r\n\r\n");
+    EXPECT(p, "http.request.uri", "/d");
+    dx_packet_free(p);
+    conn_close(&C);
+  }
+}
+
+static void test_pipelined(void) {
+  conn_open(&C, 40020, 80);
+  dx_packet *p = send_str(&C, 1,
+                          "GET /one HTTP/1.1\r\nHost: h\r\n\r\n"
+                          "GET /two HTTP/1.1\r\nHost: h\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  uint64_t reqf = dx_packet_number(p);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.method"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "http"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request_number"), 2);
+  /* tshark: "GET /one HTTP/1.1 GET /two HTTP/1.1 " */
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "GET /one HTTP/1.1 GET /two HTTP/1.1 ");
+  const dx_node *n = dx_packet_find_name(p, "http.request.uri");
+  CU_ASSERT_STRING_EQUAL(dx_node_str(n), "/one");
+  n = dx_packet_find_next(p, n);
+  CU_ASSERT_STRING_EQUAL(dx_node_str(n), "/two");
+  EXPECT(p, "http.prev_request_in", "4");
+  dx_packet_free(p);
+  /* Both responses in one segment: each matched to its request. */
+  p = send_str(&C, 0,
+               "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none"
+               "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request_in"), 2);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK HTTP/1.1 404 Not Found ");
+  char want[16];
+  snprintf(want, sizeof want, "%llu", (unsigned long long)reqf);
+  EXPECT(p, "http.request_in", want);
+  n = dx_packet_find_name(p, "http.response_for.uri");
+  CU_ASSERT_STRING_EQUAL(dx_node_str(n), "http://h/one");
+  n = dx_packet_find_next(p, n);
+  CU_ASSERT_STRING_EQUAL(dx_node_str(n), "http://h/two");
+  n = dx_packet_find_name(p, "http.response.code.desc");
+  n = dx_packet_find_next(p, n);
+  CU_ASSERT_STRING_EQUAL(dx_node_str(n), "Not Found");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_matching(void) {
+  conn_open(&C, 40021, 8080);
+  dx_packet *p = send_str(&C, 1, "GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
+  uint64_t f1 = dx_packet_number(p);
+  dx_packet_free(p);
+  p = send_str(&C, 0, "HTTP/1.1 204 No Content\r\n\r\n");
+  uint64_t f2 = dx_packet_number(p);
+  char want[16];
+  snprintf(want, sizeof want, "%llu", (unsigned long long)f1);
+  EXPECT(p, "http.request_in", want);
+  EXPECT(p, "http.response.code.desc", "No Content");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 204 No Content ");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "HEAD /y HTTP/1.1\r\nHost: h\r\n\r\n");
+  uint64_t f3 = dx_packet_number(p);
+  EXPECT(p, "http.request_number", "2");
+  EXPECT(p, "http.prev_request_in", want);
+  dx_packet_free(p);
+  /* A HEAD response has no body even with a Content-Length. */
+  p = send_str(&C, 0,
+               "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nContent-Type: text/plain\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  snprintf(want, sizeof want, "%llu", (unsigned long long)f3);
+  EXPECT(p, "http.request_in", want);
+  snprintf(want, sizeof want, "%llu", (unsigned long long)f2);
+  EXPECT(p, "http.prev_response_in", want);
+  EXPECT(p, "http.response_number", "2");
+  CU_ASSERT_EQUAL(tu_count(p, "http.file_data"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK ");
+  dx_packet_free(p);
+  /* The next request is parsed as a request, not as a body. */
+  p = send_str(&C, 1, "GET /z HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT(p, "http.request.uri", "/z");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+/* printf 'hello' | gzip -n | xxd -i */
+static const uint8_t gz_hello[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                   0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86,
+                                   0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00};
+
+static void test_gzip(void) {
+  conn_open(&C, 40030, 80);
+  dx_packet_free(send_str(&C, 1, "GET /g HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n"));
+  char msg[512];
+  int h = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+                   "Content-Length: %zu\r\n\r\n",
+                   sizeof gz_hello);
+  memcpy(msg + h, gz_hello, sizeof gz_hello);
+  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof gz_hello);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.content_encoding", "gzip");
+  EXPECT(p, "http.content_length", "25");
+#if defined(__has_include)
+#if __has_include(<zlib.h>)
+  int src = find_source(p, "Uncompressed entity body (5 bytes)");
+  CU_ASSERT(src > 0);
+  if (src > 0) {
+    size_t len = 0;
+    const uint8_t *d = dx_packet_source_data(p, (size_t)src, &len);
+    CU_ASSERT(len == 5 && d && memcmp(d, "hello", 5) == 0);
+  }
+  EXPECT(p, "http.file_data", "hello");
+#endif
+#endif
+  dx_packet_free(p);
+
+  /* Corrupt gzip: an expert note, the raw body kept. */
+  dx_packet_free(send_str(&C, 1, "GET /g HTTP/1.1\r\nHost: h\r\n\r\n"));
+  uint8_t bad[sizeof gz_hello];
+  memcpy(bad, gz_hello, sizeof bad);
+  bad[10] = 0xff;
+  bad[11] = 0xff;
+  memcpy(msg + h, bad, sizeof bad);
+  p = send_data(&C, 0, msg, (size_t)h + sizeof bad);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response.code", "200");
+  CU_ASSERT_EQUAL(find_source(p, "Uncompressed"), -1);
+  CU_ASSERT_EQUAL(tu_count(p, "http.decompression_failed"), 1);
+  /* the raw body as bytes; tshark: "HTTP/1.1 200 OK " */
+  CU_ASSERT_EQUAL(tu_count(p, "http.file_data"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "media.type"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK ");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_chunked_gzip(void) {
+  conn_open(&C, 40031, 80);
+  dx_packet_free(send_str(&C, 1, "GET /g HTTP/1.1\r\nHost: h\r\n\r\n"));
+  char msg[512];
+  int h = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n%zx\r\n",
+                   sizeof gz_hello);
+  memcpy(msg + h, gz_hello, sizeof gz_hello);
+  memcpy(msg + h + sizeof gz_hello, "\r\n0\r\n\r\n", 7);
+  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof gz_hello + 7);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT(find_source(p, "De-chunked entity body (25 bytes)") > 0);
+#if defined(__has_include)
+#if __has_include(<zlib.h>)
+  CU_ASSERT(find_source(p, "Uncompressed entity body (5 bytes)") > 0);
+  EXPECT(p, "http.file_data", "hello");
+#endif
+#endif
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_truncation(void) {
+  uint8_t b[400];
+  size_t n = tf_tcp(b, 1, 40040, 80, 1000, 5000, TF_PSH | TF_ACK, 64240, NULL, 0,
+                    (const uint8_t *)req_index, strlen(req_index));
+  CU_ASSERT_EQUAL(tu_truncate_all(1, b, n), 0);
+  /* The whole frame on its own (no handshake) is still dissected. */
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, b, n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "GET");
+  EXPECT(p, "http.host", "www.example.test");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_heuristic_other_port(void) {
+  conn_open(&C, 40050, 12345);
+  dx_packet *p = send_str(&C, 1,
+                          "POST /api HTTP/1.0\r\nContent-Type: application/json\r\n"
+                          "Content-Length: 2\r\n\r\n{}");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "POST");
+  EXPECT(p, "http.file_data", "{}");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "POST /api HTTP/1.0  (application/json)");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* Not HTTP on an unregistered port: left alone. */
+  conn_open(&C, 40051, 12346);
+  p = send_str(&C, 1, "HELLO there\r\n");
+  CU_ASSERT_EQUAL(tu_count(p, "http"), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_body_until_close(void) {
+  conn_open(&C, 40060, 80);
+  dx_packet_free(send_str(&C, 1, "GET / HTTP/1.0\r\n\r\n"));
+  dx_packet *p = send_str(&C, 0, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst part\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response.code", "200");
+  EXPECT(p, "http.file_data", "first part\\n");
+  dx_packet_free(p);
+  p = send_str(&C, 0, "HTTP/1.0 200 OK\r\nsecond part\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  /* still the body, not a new response */
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "http.file_data"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_uri_and_headers(void) {
+  conn_open(&C, 40070, 80);
+  dx_packet *p = send_str(&C, 1,
+                          "GET /search?q=cats&lang=en HTTP/1.1\r\n"
+                          "Host: example.test\r\n"
+                          "Cookie: a=1; b=2\r\n"
+                          "Authorization: Basic dXNlcjpwYXNz\r\n"
+                          "Referer: http://example.test/\r\n"
+                          "X-Custom: 42\r\n"
+                          "\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.uri", "/search?q=cats&lang=en");
+  EXPECT(p, "http.request.uri.path", "/search");
+  EXPECT(p, "http.request.uri.query", "q=cats&lang=en");
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.uri.query.parameter"), 2);
+  EXPECT(p, "http.request.uri.query.parameter", "q=cats");
+  EXPECT(p, "http.cookie", "a=1; b=2");
+  CU_ASSERT_EQUAL(tu_count(p, "http.cookie_pair"), 2);
+  EXPECT(p, "http.authorization", "Basic dXNlcjpwYXNz");
+  /* RFC 7617: "dXNlcjpwYXNz" is base64 of "user:pass" */
+  EXPECT(p, "http.authbasic", "user:pass");
+  EXPECT(p, "http.referer", "http://example.test/");
+  /* an unknown header is only a line */
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.line"), 5);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_limits(void) {
+  /* A header line longer than 8 KiB, in one segment (no handshake, so no
+   * reassembly to wait for). */
+  static char big[12000];
+  int k = snprintf(big, sizeof big, "GET / HTTP/1.1\r\nX-Long: ");
+  memset(big + k, 'a', 9000);
+  memcpy(big + k + 9000, "\r\n\r\n", 5);
+  conn_open(&C, 40080, 80);
+  dx_packet *p = send_str(&C, 1, big);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "GET");
+  CU_ASSERT(tu_count(p, "_ws.limit") >= 1);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* 300 header lines: the first 200 shown, and a note. */
+  static char many[20000];
+  size_t o = (size_t)snprintf(many, sizeof many, "GET / HTTP/1.1\r\n");
+  for (int i = 0; i < 300; i++)
+    o += (size_t)snprintf(many + o, sizeof many - o, "X-%d: v\r\n", i);
+  o += (size_t)snprintf(many + o, sizeof many - o, "\r\n");
+  conn_open(&C, 40081, 80);
+  p = send_data(&C, 1, many, o);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.line"), 200);
+  CU_ASSERT(tu_count(p, "_ws.limit") >= 1);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_continue_100(void) {
+  /* Expect: 100-continue; the interim response arrives while the request
+   * body is still being reassembled (as in samples/http.pcap, where tshark
+   * numbers the 100 response 1 and the request 2). */
+  conn_open(&C, 40090, 80);
+  dx_packet *p = send_str(&C, 1,
+                          "POST /post HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n"
+                          "Content-Length: 4\r\n\r\n");
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.method"), 0);
+  dx_packet_free(p);
+  p = send_str(&C, 0, "HTTP/1.1 100 Continue\r\n\r\n");
+  EXPECT(p, "http.response.code", "100");
+  EXPECT(p, "http.response_number", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "http.request_in"), 0);
+  uint64_t f100 = dx_packet_number(p);
+  dx_packet_free(p);
+  p = send_str(&C, 1, "data");
+  EXPECT(p, "http.request.method", "POST");
+  EXPECT(p, "http.request_number", "2");
+  uint64_t freq = dx_packet_number(p);
+  dx_packet_free(p);
+  p = send_str(&C, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  char want[16];
+  snprintf(want, sizeof want, "%llu", (unsigned long long)freq);
+  EXPECT(p, "http.request_in", want);
+  snprintf(want, sizeof want, "%llu", (unsigned long long)f100);
+  EXPECT(p, "http.prev_response_in", want);
+  EXPECT(p, "http.response_number", "2");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+static void test_garbage(void) {
+  /* Assorted hostile inputs on port 80: nothing crashes. */
+  static const char *const inputs[] = {
+      "GET",
+      "GET / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+      "GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+      "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+      "\r\n\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+      "HTTP/1.1 200\r\n\r\n",
+      "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03",
+      "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: 4\r\n\r\n\x00\x01\x02\x03",
+      "HTTP/1.1 200 OK\r\nNo colon here\r\n: empty name\r\n\r\n",
+  };
+  for (size_t i = 0; i < ARRAY_LEN(inputs); i++) {
+    conn_open(&C, (uint16_t)(40100 + i), 80);
+    dx_packet_free(send_str(&C, 1, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+    dx_packet *p = send_str(&C, 0, inputs[i]);
+    CU_ASSERT_PTR_NOT_NULL(p);
+    dx_packet_free(p);
+    p = send_str(&C, 0, "more bytes\r\n");
+    CU_ASSERT_PTR_NOT_NULL(p);
+    dx_packet_free(p);
+    conn_close(&C);
+  }
+}
+
+int main(void) {
+  CU_TestInfo tests[] = {
+      {"request", test_request},
+      {"response with Content-Length", test_response_content_length},
+      {"request split mid-header", test_split_header},
+      {"body over three segments", test_body_three_segments},
+      {"chunked body", test_chunked},
+      {"bad chunk sizes", test_bad_chunk},
+      {"pipelined requests", test_pipelined},
+      {"request/response matching, HEAD", test_matching},
+      {"gzip body", test_gzip},
+      {"chunked gzip body", test_chunked_gzip},
+      {"truncation", test_truncation},
+      {"heuristic on another port", test_heuristic_other_port},
+      {"body until close", test_body_until_close},
+      {"URI query, cookies, basic auth", test_uri_and_headers},
+      {"header limits", test_limits},
+      {"100 Continue", test_continue_100},
+      {"garbage", test_garbage},
+      CU_TEST_INFO_NULL,
+  };
+  return tu_run("http", tests);
+}

@@ -1,0 +1,542 @@
+/* Unit tests of the outputs: the two JSON paths (json-c objects and the
+ * streamed text) give the same document; JSON strings are escaped and valid
+ * UTF-8; dx_node_value formats values as tshark -T fields does; dx_escape
+ * and the text writers never let a control byte through. */
+#include "core/dx.h"
+#include "testutil.h"
+
+#include <dissect/output.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- frames from hand-made bytes ---------------------------------------- */
+/* Ethernet / IPv4 / UDP / DNS query "www.example.test" A (RFC 1035 4.1). */
+static const uint8_t dns_query[] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, /* eth */
+    0x45, 0x00, 0x00, 0x3e, 0xf1, 0x1f, 0x00, 0x00, 0x40, 0x11, 0x8b, 0x8d, 0x7f, 0x00, 0x00,
+    0x01, 0x7f, 0x00, 0x00, 0x01,                                                 /* ip */
+    0xaf, 0x08, 0x00, 0x35, 0x00, 0x2a, 0xfe, 0x3d,                               /* udp */
+    0x6e, 0x19, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 'w', 'w',
+    'w',  0x07, 'e',  'x',  'a',  'm',  'p',  'l',  'e',  0x04, 't',  'e',  's',  't',  0x00,
+    0x00, 0x01, 0x00, 0x01};
+
+/* Ethernet / IPv4 / TCP SYN with MSS, SACK permitted, timestamps, NOP,
+ * window scale (RFC 9293, RFC 7323). */
+static const uint8_t tcp_syn[] = {
+    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x45,
+    0x00, 0x00, 0x3c, 0x12, 0x34, 0x40, 0x00, 0x40, 0x06, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+    0x0a, 0x00, 0x00, 0x02, 0xc0, 0x00, 0x00, 0x50, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+    0x00, 0xa0, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02,
+    0x08, 0x0a, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x03, 0x07};
+
+/* Ethernet with an EtherType nobody dissects and data with control bytes
+ * and invalid UTF-8. */
+static const uint8_t odd_frame[] = {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0xb5,
+                                    0x1b, '[', '3', '1', 'm', 0xff, 0xc3, 0x28, 0x00, '"', '\\',
+                                    '\n', 0x7f, 0xe2, 0x82, 0xac};
+
+/* ---- helpers --------------------------------------------------------------- */
+static char *stream_json(const dx_packet *p, int pretty, size_t *len) {
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  if (!f)
+    return NULL;
+  CU_ASSERT_EQUAL(dx_write_json(f, p, pretty), DX_OK);
+  fclose(f);
+  if (len)
+    *len = n;
+  return buf;
+}
+
+typedef int (*writer_fn)(FILE *, const dx_packet *);
+static char *capture_writer(writer_fn w, const dx_packet *p, size_t *len) {
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  if (!f)
+    return NULL;
+  CU_ASSERT_EQUAL(w(f, p), DX_OK);
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* Strict UTF-8 (RFC 3629): no overlongs, no surrogates, nothing past U+10FFFF. */
+static int utf8_valid(const unsigned char *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = s[i];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      len = 2, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      len = 3, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      len = 4, min = 0x10000;
+    } else {
+      return 0;
+    }
+    if (i + len > n)
+      return 0;
+    unsigned cp = c & (0xff >> (len + 1));
+    for (size_t k = 1; k < len; k++) {
+      if ((s[i + k] & 0xc0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return 0;
+    i += len;
+  }
+  return 1;
+}
+
+static int has_control_byte(const char *s, size_t n, int allow_newline) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if ((c < 0x20 && !(allow_newline && c == '\n')) || c == 0x7f)
+      return 1;
+  }
+  return 0;
+}
+
+/* Both JSON paths give the same document, pretty or not. */
+static void check_json_paths(const dx_packet *p) {
+  json_object *obj = dx_packet_to_json(p);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(obj);
+  for (int pretty = 0; pretty <= 1; pretty++) {
+    size_t len = 0;
+    char *text = stream_json(p, pretty, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_EQUAL(strlen(text), len); /* no NUL inside */
+    CU_ASSERT_TRUE(utf8_valid((const unsigned char *)text, len));
+    CU_ASSERT_FALSE(has_control_byte(text, len, pretty));
+    if (!pretty)
+      CU_ASSERT_PTR_NULL(strchr(text, '\n'));
+    json_object *parsed = json_tokener_parse(text);
+    CU_ASSERT_PTR_NOT_NULL(parsed);
+    CU_ASSERT_TRUE(json_object_equal(obj, parsed));
+    if (parsed && !json_object_equal(obj, parsed)) {
+      fprintf(stderr, "\nstreamed: %.2000s\njson-c:   %.2000s\n", text,
+              json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN));
+    }
+    json_object_put(parsed);
+    free(text);
+  }
+  /* The json-c object, serialised by json-c, is valid UTF-8 too. */
+  const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN);
+  CU_ASSERT_TRUE(utf8_valid((const unsigned char *)s, strlen(s)));
+  for (const char *c = s; *c; c++) /* json-c escapes C0 controls (not DEL) */
+    CU_ASSERT((unsigned char)*c >= 0x20);
+  /* a few keys of the document */
+  json_object *v;
+  CU_ASSERT_TRUE(json_object_object_get_ex(obj, "schema", &v) &&
+                 strcmp(json_object_get_string(v), "libdissect.packet") == 0);
+  CU_ASSERT_TRUE(json_object_object_get_ex(obj, "version", &v) &&
+                 json_object_get_int(v) == DX_JSON_SCHEMA_VERSION);
+  CU_ASSERT_TRUE(json_object_object_get_ex(obj, "number", &v) &&
+                 (uint64_t)json_object_get_int64(v) == dx_packet_number(p));
+  CU_ASSERT_TRUE(json_object_object_get_ex(obj, "captured_length", &v) &&
+                 (uint32_t)json_object_get_int64(v) == dx_packet_frame(p)->caplen);
+  CU_ASSERT_TRUE(json_object_object_get_ex(obj, "layers", &v) &&
+                 json_object_is_type(v, json_type_array));
+  json_object_put(obj);
+}
+
+/* ---- custom fields for value formatting ------------------------------------ */
+static const dx_vals test_vals[] = {{1, "One"}, {2, "Two"}, {0, NULL}};
+enum {
+  T_U8HEX, T_U16HEX, T_U24HEX, T_U32HEX, T_U64HEX, T_U16DEC, T_U16DECHEX, T_U16HEXDEC, T_U32OCT,
+  T_U16VALS, T_BOOL, T_BOOLMASK, T_U8MASK, T_I32, T_I64, T_DOUBLE, T_STRING, T_BYTES, T_IPV4,
+  T_IPV6, T_ETHER, T_ABSTIME, T_RELTIME, T_FRAMENUM, T_NONE, T_PROTO, T_U64, T_COUNT
+};
+static const dx_field tf[T_COUNT] = {
+    [T_U8HEX] = DX_F("test.u8hex", "U8 hex", DX_FT_UINT8, DX_BASE_HEX),
+    [T_U16HEX] = DX_F("test.u16hex", "U16 hex", DX_FT_UINT16, DX_BASE_HEX),
+    [T_U24HEX] = DX_F("test.u24hex", "U24 hex", DX_FT_UINT24, DX_BASE_HEX),
+    [T_U32HEX] = DX_F("test.u32hex", "U32 hex", DX_FT_UINT32, DX_BASE_HEX),
+    [T_U64HEX] = DX_F("test.u64hex", "U64 hex", DX_FT_UINT64, DX_BASE_HEX),
+    [T_U16DEC] = DX_F("test.u16dec", "U16 dec", DX_FT_UINT16, DX_BASE_DEC),
+    [T_U16DECHEX] = DX_F("test.u16dechex", "U16 dec-hex", DX_FT_UINT16, DX_BASE_DEC_HEX),
+    [T_U16HEXDEC] = DX_F("test.u16hexdec", "U16 hex-dec", DX_FT_UINT16, DX_BASE_HEX_DEC),
+    [T_U32OCT] = DX_F("test.u32oct", "U32 oct", DX_FT_UINT32, DX_BASE_OCT),
+    [T_U16VALS] = DX_FV("test.u16vals", "U16 vals", DX_FT_UINT16, DX_BASE_DEC, test_vals),
+    [T_BOOL] = DX_F("test.bool", "Bool", DX_FT_BOOL, DX_BASE_NONE),
+    [T_BOOLMASK] = DX_FM("test.boolmask", "Flag", DX_FT_BOOL, DX_BASE_NONE, NULL, 0x02, 8),
+    [T_U8MASK] = DX_FM("test.u8mask", "Nibble", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xf0, 8),
+    [T_I32] = DX_F("test.i32", "I32", DX_FT_INT32, DX_BASE_DEC),
+    [T_I64] = DX_F("test.i64", "I64", DX_FT_INT64, DX_BASE_DEC),
+    [T_DOUBLE] = DX_F("test.double", "Double", DX_FT_DOUBLE, DX_BASE_NONE),
+    [T_STRING] = DX_F("test.string", "String", DX_FT_STRING, DX_BASE_NONE),
+    [T_BYTES] = DX_F("test.bytes", "Bytes", DX_FT_BYTES, DX_BASE_NONE),
+    [T_IPV4] = DX_F("test.ipv4", "IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [T_IPV6] = DX_F("test.ipv6", "IPv6", DX_FT_IPV6, DX_BASE_NONE),
+    [T_ETHER] = DX_F("test.ether", "Ether", DX_FT_ETHER, DX_BASE_NONE),
+    [T_ABSTIME] = DX_F("test.abstime", "Abs time", DX_FT_ABSTIME, DX_BASE_NONE),
+    [T_RELTIME] = DX_F("test.reltime", "Rel time", DX_FT_RELTIME, DX_BASE_NONE),
+    [T_FRAMENUM] = DX_F("test.framenum", "Frame", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [T_NONE] = DX_F("test.none", "Just a label", DX_FT_NONE, DX_BASE_NONE),
+    [T_PROTO] = DX_F("test", "Test Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [T_U64] = DX_F("test.u64", "U64", DX_FT_UINT64, DX_BASE_DEC),
+};
+
+static dx_session *g_sess;
+
+static dx_packet *odd_packet(void) {
+  return tu_dissect(&g_sess, 1, odd_frame, sizeof odd_frame);
+}
+
+static const char *value_of(const dx_node *n) {
+  static char buf[512];
+  size_t need = dx_node_value(n, buf, sizeof buf);
+  CU_ASSERT(need < sizeof buf);
+  return buf;
+}
+static const char *label_of(const dx_node *n) {
+  static char buf[512];
+  size_t need = dx_node_label(n, buf, sizeof buf);
+  CU_ASSERT(need < sizeof buf);
+  return buf;
+}
+
+#define CHECK_STR(got, want)                                                                  \
+  do {                                                                                        \
+    const char *g_ = (got);                                                                   \
+    CU_ASSERT_STRING_EQUAL(g_, want);                                                         \
+    if (strcmp(g_, want) != 0)                                                                \
+      fprintf(stderr, "\n  %s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, g_, want); \
+  } while (0)
+
+/* ---- tests ------------------------------------------------------------------ */
+static void test_json_paths_frames(void) {
+  const struct {
+    const uint8_t *b;
+    size_t n;
+  } frames[] = {{dns_query, sizeof dns_query}, {tcp_syn, sizeof tcp_syn}, {odd_frame, sizeof odd_frame}};
+  for (size_t i = 0; i < DX_ARRAY_LEN(frames); i++) {
+    /* whole frames and every truncation of them */
+    for (size_t n = 0; n <= frames[i].n; n++) {
+      dx_session *s = NULL;
+      dx_packet *p = tu_dissect(&s, 1, frames[i].b, n);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+      check_json_paths(p);
+      dx_packet_free(p);
+      dx_session_free(s);
+    }
+  }
+  /* other link types, and one nobody supports */
+  const int linktypes[] = {0, 12, 101, 113, 276, 147};
+  for (size_t i = 0; i < DX_ARRAY_LEN(linktypes); i++) {
+    dx_session *s = NULL;
+    dx_packet *p = tu_dissect(&s, linktypes[i], dns_query + 14, sizeof dns_query - 14);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    check_json_paths(p);
+    dx_packet_free(p);
+    dx_session_free(s);
+  }
+}
+
+/* A packet holding a node of every type, including hostile strings. */
+static void test_json_paths_all_types(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *root = dx_packet_root_mut(p);
+  dx_node *proto = dx_add_proto(p, root, &tf[T_PROTO], &t, 14, 16);
+  dx_add_uint(p, proto, &tf[T_U8HEX], &t, 14, 1, 0x06);
+  dx_add_uint(p, proto, &tf[T_U16HEX], &t, 14, 2, 0x0800);
+  dx_add_uint(p, proto, &tf[T_U64], &t, 14, 8, UINT64_MAX);
+  dx_add_uint(p, proto, &tf[T_U64HEX], &t, 14, 8, 0x8000000000000000ull);
+  dx_add_uint(p, proto, &tf[T_BOOL], &t, 14, 1, 1);
+  dx_add_uint(p, proto, &tf[T_BOOLMASK], &t, 14, 1, 0);
+  dx_add_int(p, proto, &tf[T_I32], &t, 14, 4, -5);
+  dx_add_int(p, proto, &tf[T_I64], &t, 14, 8, INT64_MIN);
+  dx_add_double(p, proto, &tf[T_DOUBLE], &t, 14, 8, 0.1);
+  dx_add_double(p, proto, &tf[T_DOUBLE], &t, 14, 8, -1e300);
+  dx_add_double(p, proto, &tf[T_DOUBLE], &t, 14, 8, 3.0);
+  static const char hostile[] = "\x1b[31m\"quote\"\\back\nnl\ttab\x01\x7f"
+                                "\xff\xfe\xc3\x28\xe0\x80\x80\xed\xa0\x80\xf4\x90\x80\x80"
+                                "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 end\xe2\x82";
+  dx_add_string(p, proto, &tf[T_STRING], &t, 14, 16, hostile, sizeof hostile - 1);
+  dx_add_string(p, proto, &tf[T_STRING], &t, 14, 0, "", 0);
+  static const uint8_t ip6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  dx_add_bytes_val(p, proto, &tf[T_IPV6], &t, 14, 16, ip6, 16);
+  dx_add_uint(p, proto, &tf[T_IPV4], &t, 14, 4, 0x7f000001);
+  static const uint8_t mac[6] = {0x00, 0x11, 0x22, 0xaa, 0xbb, 0xcc};
+  dx_add_bytes_val(p, proto, &tf[T_ETHER], &t, 14, 6, mac, 6);
+  dx_add_bytes(p, proto, &tf[T_BYTES], &t, 14, 16);
+  uint8_t big[3000];
+  for (size_t i = 0; i < sizeof big; i++)
+    big[i] = (uint8_t)i;
+  dx_add_bytes_val(p, proto, &tf[T_BYTES], &t, 14, 16, big, sizeof big); /* > 256 hex digits */
+  dx_add_time(p, proto, &tf[T_ABSTIME], &t, 0, 0, 1700000000, 123456000);
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 0, 219000);
+  dx_add_uint(p, proto, &tf[T_FRAMENUM], &t, 0, 0, 7);
+  dx_node *lab = dx_add_none(p, proto, &tf[T_NONE], &t, 14, 2);
+  dx_node_set_text(p, lab, "Custom label with \x1b[2J escape");
+  dx_node *gen = dx_add_uint(p, proto, &tf[T_U16DEC], &t, 0, 0, 42);
+  dx_node_set_flags(gen, DX_NODE_GENERATED);
+  dx_node *hid = dx_add_uint(p, proto, &tf[T_U16DEC], &t, 0, 0, 43);
+  dx_node_set_flags(hid, DX_NODE_HIDDEN);
+  dx_mark_malformed(p, proto, "bad %s", "\x1b value");
+  dx_mark_truncated(p, lab, "short");
+  check_json_paths(p);
+
+  /* the streamed text escapes control bytes as \u00XX and keeps valid UTF-8 */
+  size_t len = 0;
+  char *text = stream_json(p, 0, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  {
+    /* decoded, the string value keeps every valid character */
+    json_object *doc = json_tokener_parse(text), *layers, *node, *children, *v;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    const char *got = NULL;
+    if (json_object_object_get_ex(doc, "layers", &layers)) {
+      for (size_t i = 0; i < json_object_array_length(layers); i++) {
+        node = json_object_array_get_idx(layers, i);
+        if (json_object_object_get_ex(node, "name", &v) &&
+            strcmp(json_object_get_string(v), "test") == 0 &&
+            json_object_object_get_ex(node, "children", &children)) {
+          for (size_t k = 0; k < json_object_array_length(children) && !got; k++) {
+            json_object *c = json_object_array_get_idx(children, k);
+            if (json_object_object_get_ex(c, "name", &v) &&
+                strcmp(json_object_get_string(v), "test.string") == 0 &&
+                json_object_object_get_ex(c, "value", &v))
+              got = json_object_get_string(v);
+          }
+        }
+      }
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+    const char *want = "\x1b[31m\"quote\"\\back\nnl\ttab\x01\x7f";
+    CU_ASSERT_EQUAL(strncmp(got, want, strlen(want)), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(got, "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 end"));
+    CU_ASSERT_TRUE(utf8_valid((const unsigned char *)got, strlen(got)));
+    json_object_put(doc);
+  }
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 end"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":18446744073709551615"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":-9223372036854775808"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":-5"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":\"2001:db8::1\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":\"127.0.0.1\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":\"00:11:22:aa:bb:cc\""));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":true"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"value\":false"));
+  CU_ASSERT_PTR_NULL(strstr(text, "\"value\":43")); /* hidden nodes are not written */
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"flags\":[\"generated\"]"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"severity\":\"error\""));
+  /* the long byte string is written whole */
+  char *bigv = strstr(text, "\"value\":\"000102030405");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(bigv);
+  CU_ASSERT_EQUAL(strcspn(bigv + 9, "\""), 2 * sizeof big);
+  free(text);
+
+  /* the ek line: action + one-line document, each valid JSON */
+  text = NULL;
+  len = 0;
+  char *ek = capture_writer(dx_write_ek, p, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ek);
+  char *nl = strchr(ek, '\n');
+  CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+  *nl = 0;
+  json_object *act = json_tokener_parse(ek);
+  CU_ASSERT_PTR_NOT_NULL(act);
+  json_object_put(act);
+  char *doc = nl + 1;
+  CU_ASSERT_EQUAL(doc[strlen(doc) - 1], '\n');
+  CU_ASSERT_PTR_NULL(strchr(doc, '\n') == doc + strlen(doc) - 1 ? NULL : doc);
+  json_object *d = json_tokener_parse(doc), *o = dx_packet_to_json(p);
+  CU_ASSERT_TRUE(json_object_equal(d, o));
+  json_object_put(d);
+  json_object_put(o);
+  free(ek);
+  dx_packet_free(p);
+}
+
+static void test_value_formats(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *r = dx_packet_root_mut(p);
+  /* Integers with BASE_HEX are zero-padded to the width of their type, as
+   * tshark prints eth.type "0x0800", ip.dsfield "0x00", tcp.flags "0x0012". */
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U8HEX], &t, 0, 1, 0x06)), "0x06");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16HEX], &t, 0, 2, 0x0800)), "0x0800");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U24HEX], &t, 0, 3, 0xabc)), "0x000abc");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U32HEX], &t, 0, 4, 1)), "0x00000001");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U64HEX], &t, 0, 8, 0xff)), "0x00000000000000ff");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16DEC], &t, 0, 2, 443)), "443");
+  /* BASE_DEC_HEX prints decimal in fields, BASE_HEX_DEC hex */
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16DECHEX], &t, 0, 2, 443)), "443");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16HEXDEC], &t, 0, 2, 443)), "0x01bb");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U32OCT], &t, 0, 4, 0755)), "0755");
+  /* value names do not change -T fields output */
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16VALS], &t, 0, 2, 2)), "2");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U64], &t, 0, 8, UINT64_MAX)), "18446744073709551615");
+  /* tshark 4.0 prints booleans as 1/0 */
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_BOOL], &t, 0, 1, 1)), "1");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_BOOL], &t, 0, 1, 0)), "0");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_BOOLMASK], &t, 0, 1, 1)), "1");
+  CHECK_STR(value_of(dx_add_int(p, r, &tf[T_I32], &t, 0, 4, -5)), "-5");
+  CHECK_STR(value_of(dx_add_int(p, r, &tf[T_I64], &t, 0, 8, INT64_MIN)), "-9223372036854775808");
+  CHECK_STR(value_of(dx_add_double(p, r, &tf[T_DOUBLE], &t, 0, 8, 1.5)), "1.5");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_IPV4], &t, 0, 4, 0x7f000001)), "127.0.0.1");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_IPV4], &t, 0, 4, 0xc0a80aff)), "192.168.10.255");
+  /* IPv6: compressed as RFC 5952 says (longest run of zeros, the first of
+   * equal runs, lowercase) */
+  static const uint8_t v6a[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const uint8_t v6b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
+  static const uint8_t v6c[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55};
+  static const uint8_t v6d[16] = {0};
+  static const uint8_t v6e[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1};
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6a, 16)), "::1");
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6b, 16)), "2001:db8::1:0:0:1");
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6c, 16)), "fe80::211:22ff:fe33:4455");
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6d, 16)), "::");
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6e, 16)), "2001:db8:0:1::1");
+  static const uint8_t mac[6] = {0x00, 0x11, 0x22, 0xaa, 0xbb, 0xcc};
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_ETHER], &t, 0, 6, mac, 6)), "00:11:22:aa:bb:cc");
+  static const uint8_t by[4] = {0xde, 0xad, 0xbe, 0xef};
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_BYTES], &t, 0, 4, by, 4)), "deadbeef");
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_BYTES], &t, 0, 0, by, 0)), "");
+  /* times: 9 decimals (frame.time_relative "0.000219000",
+   * frame.time_epoch "1700000000.123456000") */
+  CHECK_STR(value_of(dx_add_time(p, r, &tf[T_RELTIME], &t, 0, 0, 0, 219000)), "0.000219000");
+  CHECK_STR(value_of(dx_add_time(p, r, &tf[T_RELTIME], &t, 0, 0, 1, 5)), "1.000000005");
+  CHECK_STR(value_of(dx_add_time(p, r, &tf[T_RELTIME], &t, 0, 0, 0, 0)), "0.000000000");
+  CHECK_STR(value_of(dx_add_time(p, r, &tf[T_ABSTIME], &t, 0, 0, 1700000000, 123456000)),
+            "1700000000.123456000");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_FRAMENUM], &t, 0, 0, 12)), "12");
+  CHECK_STR(value_of(dx_add_string(p, r, &tf[T_STRING], &t, 0, 3, "abc", 3)), "abc");
+  /* nodes without values format as "" */
+  CHECK_STR(value_of(dx_add_none(p, r, &tf[T_NONE], &t, 0, 0)), "");
+  CHECK_STR(value_of(dx_add_proto(p, r, &tf[T_PROTO], &t, 0, 0)), "");
+  /* strings never carry control bytes out */
+  const char *v = value_of(dx_add_string(p, r, &tf[T_STRING], &t, 0, 4, "a\x1b\x07z", 4));
+  CU_ASSERT_FALSE(has_control_byte(v, strlen(v), 0));
+  CU_ASSERT_EQUAL(v[0], 'a');
+  CU_ASSERT_EQUAL(v[strlen(v) - 1], 'z');
+  /* dx_node_value returns the length it needed, like snprintf */
+  char small[4];
+  dx_node *n = dx_add_uint(p, r, &tf[T_U32HEX], &t, 0, 4, 1);
+  CU_ASSERT_EQUAL(dx_node_value(n, small, sizeof small), 10);
+  CU_ASSERT_EQUAL(strlen(small), 3);
+  CU_ASSERT_EQUAL(dx_node_value(n, NULL, 0), 10);
+  CU_ASSERT_EQUAL(dx_node_value(NULL, small, sizeof small), 0);
+  dx_packet_free(p);
+}
+
+static void test_labels(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *r = dx_packet_root_mut(p);
+  /* as tshark -V: "Type: IPv4 (0x0800)", "Source Port: 443",
+   * "Length: 443 (0x01bb)", ".... ..1. = Flag: Set" */
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16DEC], &t, 0, 2, 443)), "U16 dec: 443");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16DECHEX], &t, 0, 2, 443)), "U16 dec-hex: 443 (0x01bb)");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16HEXDEC], &t, 0, 2, 443)), "U16 hex-dec: 0x01bb (443)");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16VALS], &t, 0, 2, 2)), "U16 vals: Two (2)");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16VALS], &t, 0, 2, 9)), "U16 vals: Unknown (9)");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U8MASK], &t, 0, 1, 4)), "0100 .... = Nibble: 4");
+  CHECK_STR(label_of(dx_add_proto(p, r, &tf[T_PROTO], &t, 0, 0)), "Test Protocol");
+  CHECK_STR(label_of(dx_add_time(p, r, &tf[T_RELTIME], &t, 0, 0, 0, 219000)), "Rel time: 0.000219000 seconds");
+  dx_node *g = dx_add_uint(p, r, &tf[T_U16DEC], &t, 0, 0, 7);
+  dx_node_set_flags(g, DX_NODE_GENERATED);
+  CHECK_STR(label_of(g), "[U16 dec: 7]");
+  dx_node *c = dx_add_none(p, r, &tf[T_NONE], &t, 0, 0);
+  dx_node_set_text(p, c, "Name: %s", "x\x1by");
+  const char *l = label_of(c);
+  CU_ASSERT_FALSE(has_control_byte(l, strlen(l), 0));
+  l = label_of(dx_add_string(p, r, &tf[T_STRING], &t, 0, 4, "\x1b[2J", 4));
+  CU_ASSERT_FALSE(has_control_byte(l, strlen(l), 0));
+  dx_packet_free(p);
+}
+
+static void test_escape(void) {
+  char buf[64];
+  static const uint8_t in[] = {'a', 0x1b, '\\', '\n', '\t', '\r', 0x7f, 0x80, 0x00, 'z'};
+  size_t n = dx_escape(in, sizeof in, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "a\\x1b\\\\\\n\\t\\r\\x7f\\x80\\x00z");
+  CU_ASSERT_EQUAL(n, strlen(buf));
+  /* printable ASCII passes unchanged */
+  n = dx_escape((const uint8_t *)"Hello, World! ~", 15, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "Hello, World! ~");
+  CU_ASSERT_EQUAL(n, 15);
+  /* a small buffer: NUL-terminated, never overrun, returns the length needed */
+  char tiny[6];
+  memset(tiny, 'Q', sizeof tiny);
+  n = dx_escape(in, sizeof in, tiny, 5);
+  CU_ASSERT_EQUAL(n, strlen("a\\x1b\\\\\\n\\t\\r\\x7f\\x80\\x00z"));
+  CU_ASSERT_EQUAL(strlen(tiny), 4);
+  CU_ASSERT_EQUAL(tiny[5], 'Q');
+  CU_ASSERT_FALSE(has_control_byte(tiny, strlen(tiny), 0));
+  CU_ASSERT_EQUAL(dx_escape(in, sizeof in, NULL, 0), n);
+  CU_ASSERT_EQUAL(dx_escape(in, 0, buf, sizeof buf), 0);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  /* every byte value: output is printable ASCII only */
+  uint8_t all[256];
+  for (int i = 0; i < 256; i++)
+    all[i] = (uint8_t)i;
+  char out[1100];
+  n = dx_escape(all, sizeof all, out, sizeof out);
+  CU_ASSERT(n < sizeof out);
+  for (size_t i = 0; i < strlen(out); i++)
+    CU_ASSERT(out[i] >= 0x20 && out[i] < 0x7f);
+}
+
+/* The text writers: no control byte from the packet reaches the output. */
+static void test_text_writers_safe(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *proto = dx_add_proto(p, dx_packet_root_mut(p), &tf[T_PROTO], &t, 14, 16);
+  dx_add_string(p, proto, &tf[T_STRING], &t, 14, 16, (const char *)odd_frame + 14,
+                sizeof odd_frame - 14);
+  dx_col_set_proto(p, "TEST");
+  dx_col_info_set(p, "info %s", "\x1b[2J\x07 bell");
+  writer_fn writers[] = {dx_write_summary, dx_write_tree, dx_write_hex};
+  for (size_t i = 0; i < DX_ARRAY_LEN(writers); i++) {
+    size_t len = 0;
+    char *s = capture_writer(writers[i], p, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT(len > 0);
+    CU_ASSERT_FALSE(has_control_byte(s, len, 1));
+    CU_ASSERT_TRUE(utf8_valid((const unsigned char *)s, len));
+    free(s);
+  }
+  size_t len = 0;
+  char *hex = capture_writer(dx_write_hex, p, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(hex);
+  /* tshark -x layout: "0000  02 00 00 00 00 02 02 00 00 00 00 01 88 b5 1b 5b  " */
+  CU_ASSERT_EQUAL(strncmp(hex, "0000  02 00 00 00 00 02 02 00 00 00 00 01 88 b5 1b 5b", 53), 0);
+  CU_ASSERT_PTR_NOT_NULL(strstr(hex, "\n0010  "));
+  free(hex);
+  dx_packet_free(p);
+}
+
+static void cleanup(void) {
+  dx_session_free(g_sess);
+  g_sess = NULL;
+}
+
+static CU_TestInfo tests[] = {
+    {"json: both paths agree on frames and truncations", test_json_paths_frames},
+    {"json: both paths agree on every type, strings escaped", test_json_paths_all_types},
+    {"value formats as tshark -T fields", test_value_formats},
+    {"labels as tshark -V", test_labels},
+    {"dx_escape", test_escape},
+    {"text writers escape control bytes", test_text_writers_safe},
+    {"cleanup", cleanup},
+    CU_TEST_INFO_NULL,
+};
+
+int main(void) { return tu_run("output", tests); }

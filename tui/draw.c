@@ -1,0 +1,247 @@
+/*
+ * Drawing helpers: colours (Wireshark's default colouring rules, degraded
+ * to 8 colours or to plain attributes) and text output that never lets a
+ * control byte or invalid UTF-8 from a packet reach the terminal.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "ui.h"
+
+#include <curses.h>
+#include <langinfo.h>
+#include <string.h>
+#include <wchar.h>
+
+static int g_colors;  /* 0 none, 8 or 256 */
+static int g_utf8 = -1;
+
+int draw_has_colors(void) { return g_colors != 0; }
+
+static void pair(short n, short fg256, short bg256, short fg8, short bg8) {
+  if (g_colors >= 256)
+    init_pair(n, fg256, bg256);
+  else
+    init_pair(n, fg8, bg8);
+}
+
+void draw_init_colors(void) {
+  g_colors = 0;
+  if (!has_colors() || start_color() == ERR)
+    return;
+  use_default_colors();
+  g_colors = COLORS >= 256 ? 256 : 8;
+  /* row classes: xterm-256 approximations of Wireshark's colours */
+  pair(PAIR_BASE + CC_BAD - 1, 196, 16, COLOR_RED, COLOR_BLACK);
+  pair(PAIR_BASE + CC_RST - 1, 229, 124, COLOR_YELLOW, COLOR_RED);
+  pair(PAIR_BASE + CC_HTTP - 1, 16, 194, COLOR_BLACK, COLOR_GREEN);
+  pair(PAIR_BASE + CC_SYNFIN - 1, 16, 248, COLOR_BLACK, COLOR_WHITE);
+  pair(PAIR_BASE + CC_TCP - 1, 16, 189, COLOR_BLACK, COLOR_MAGENTA);
+  pair(PAIR_BASE + CC_UDP - 1, 16, 195, COLOR_BLACK, COLOR_CYAN);
+  pair(PAIR_BASE + CC_ICMP - 1, 16, 225, COLOR_BLACK, COLOR_MAGENTA);
+  pair(PAIR_BASE + CC_ARP - 1, 16, 230, COLOR_BLACK, COLOR_YELLOW);
+  pair(PAIR_SEV_ERROR, 196, -1, COLOR_RED, -1);
+  pair(PAIR_SEV_WARN, 178, -1, COLOR_YELLOW, -1);
+  pair(PAIR_SEV_NOTE, 39, -1, COLOR_CYAN, -1);
+  pair(PAIR_SEV_CHAT, 33, -1, COLOR_BLUE, -1);
+  pair(PAIR_TITLE, 16, 252, COLOR_BLACK, COLOR_WHITE);
+  pair(PAIR_STATUS, 231, 24, COLOR_WHITE, COLOR_BLUE);
+  pair(PAIR_ERRMSG, 231, 124, COLOR_WHITE, COLOR_RED);
+  pair(PAIR_CLIENT, 124, -1, COLOR_RED, -1);
+  pair(PAIR_SERVER, 19, -1, COLOR_BLUE, -1);
+  pair(PAIR_RTT, 130, -1, COLOR_YELLOW, -1);
+  pair(PAIR_FILTER_OK, 16, 194, COLOR_BLACK, COLOR_GREEN);
+  pair(PAIR_FILTER_BAD, 16, 217, COLOR_BLACK, COLOR_RED);
+}
+
+int draw_pair(int p) {
+  if (!g_colors) {
+    switch (p) {
+    case PAIR_TITLE:
+    case PAIR_STATUS: return A_REVERSE;
+    case PAIR_ERRMSG:
+    case PAIR_FILTER_BAD: return A_REVERSE | A_BOLD;
+    case PAIR_CLIENT: return A_BOLD;
+    case PAIR_RTT: return A_BOLD;
+    default: return A_NORMAL;
+    }
+  }
+  return (int)COLOR_PAIR(p);
+}
+
+int draw_class_attr(int cclass) {
+  int c = cclass & CC_MASK;
+  if (c <= CC_NONE || c >= CC_COUNT)
+    return A_NORMAL;
+  if (!g_colors)
+    return c == CC_BAD || c == CC_RST ? A_BOLD : A_NORMAL;
+  return (int)COLOR_PAIR(PAIR_BASE + c - 1);
+}
+
+int draw_sev_attr(int sev) {
+  if (!g_colors)
+    return sev >= DX_SEV_WARN ? A_BOLD : A_NORMAL;
+  switch (sev) {
+  case DX_SEV_ERROR: return (int)(COLOR_PAIR(PAIR_SEV_ERROR) | A_BOLD);
+  case DX_SEV_WARN: return (int)COLOR_PAIR(PAIR_SEV_WARN);
+  case DX_SEV_NOTE: return (int)COLOR_PAIR(PAIR_SEV_NOTE);
+  case DX_SEV_CHAT: return (int)COLOR_PAIR(PAIR_SEV_CHAT);
+  default: return A_NORMAL;
+  }
+}
+
+static int utf8_locale(void) {
+  if (g_utf8 < 0) {
+    const char *cs = nl_langinfo(CODESET);
+    g_utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+  }
+  return g_utf8;
+}
+
+/* Length of a valid UTF-8 sequence at s (at most n bytes) and its code
+ * point, or 0 if it is not valid (overlong, surrogate, truncated). */
+static int utf8_seq(const unsigned char *s, size_t n, unsigned *cp) {
+  unsigned c = s[0];
+  int len;
+  unsigned min;
+  if (c >= 0xc2 && c <= 0xdf) {
+    len = 2;
+    c &= 0x1f;
+    min = 0x80;
+  } else if (c >= 0xe0 && c <= 0xef) {
+    len = 3;
+    c &= 0x0f;
+    min = 0x800;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    len = 4;
+    c &= 0x07;
+    min = 0x10000;
+  } else {
+    return 0;
+  }
+  if ((size_t)len > n)
+    return 0;
+  for (int k = 1; k < len; k++) {
+    if ((s[k] & 0xc0) != 0x80)
+      return 0;
+    c = (c << 6) | (s[k] & 0x3f);
+  }
+  if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+    return 0;
+  *cp = c;
+  return len;
+}
+
+/* Walks s and calls emit for each printable piece (text, bytes, columns). */
+typedef void (*emit_fn)(void *ctx, const char *t, size_t n, int cols);
+
+static void walk(const char *s, size_t len, emit_fn emit, void *ctx) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  char tmp[8];
+  while (i < len) {
+    unsigned c = u[i];
+    if (c >= 0x20 && c < 0x7f) {
+      size_t j = i;
+      while (j < len && u[j] >= 0x20 && u[j] < 0x7f)
+        j++;
+      emit(ctx, s + i, j - i, (int)(j - i));
+      i = j;
+      continue;
+    }
+    unsigned cp;
+    int l = c >= 0x80 ? utf8_seq(u + i, len - i, &cp) : 0;
+    if (l > 0 && cp >= 0xa0 && cp != 0x2028 && cp != 0x2029 && !(cp >= 0x202a && cp <= 0x202e) &&
+        !(cp >= 0x2066 && cp <= 0x2069)) {
+      if (utf8_locale()) {
+        int w = wcwidth((wchar_t)cp);
+        if (w > 0) {
+          emit(ctx, s + i, (size_t)l, w);
+          i += (size_t)l;
+          continue;
+        }
+      } else if (cp == 0x2192) {
+        emit(ctx, "->", 2, 2);
+        i += (size_t)l;
+        continue;
+      } else if (cp == 0x2026) {
+        emit(ctx, "...", 3, 3);
+        i += (size_t)l;
+        continue;
+      }
+    }
+    if (c == '\n' || c == '\r' || c == '\t') {
+      tmp[0] = '\\';
+      tmp[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+      emit(ctx, tmp, 2, 2);
+    } else {
+      snprintf(tmp, sizeof tmp, "\\x%02x", c);
+      emit(ctx, tmp, 4, 4);
+    }
+    i++;
+  }
+}
+
+typedef struct draw_ctx {
+  int y, x, left, used;
+} draw_ctx;
+
+static void emit_screen(void *vctx, const char *t, size_t n, int cols) {
+  draw_ctx *d = vctx;
+  if (d->left <= 0)
+    return;
+  if (cols > d->left) {
+    if (n != (size_t)cols) /* a wide character that does not fit */
+      return;
+    n = (size_t)d->left;
+    cols = d->left;
+  }
+  mvaddnstr(d->y, d->x + d->used, t, (int)n);
+  d->used += cols;
+  d->left -= cols;
+}
+
+int draw_text(int y, int x, int maxw, const char *s, size_t len) {
+  if (!s || maxw <= 0)
+    return 0;
+  if (len == (size_t)-1)
+    len = strlen(s);
+  draw_ctx d = {y, x, maxw, 0};
+  walk(s, len, emit_screen, &d);
+  return d.used;
+}
+
+typedef struct esc_ctx {
+  char *out;
+  size_t len, pos;
+} esc_ctx;
+
+static void emit_buf(void *vctx, const char *t, size_t n, int cols) {
+  (void)cols;
+  esc_ctx *e = vctx;
+  if (e->pos + n + 1 > e->len)
+    return;
+  memcpy(e->out + e->pos, t, n);
+  e->pos += n;
+}
+
+size_t draw_escape(const char *s, size_t len, char *out, size_t outlen) {
+  if (!outlen)
+    return 0;
+  esc_ctx e = {out, outlen, 0};
+  walk(s, len, emit_buf, &e);
+  out[e.pos] = 0;
+  return e.pos;
+}
+
+void draw_fill(int y, int x, int w) {
+  for (int i = 0; i < w; i++)
+    mvaddch(y, x + i, ' ');
+}
+
+void draw_hline_title(int y, const char *title, int focused) {
+  int cols = getmaxx(stdscr);
+  attrset(draw_pair(PAIR_TITLE) | (focused ? A_BOLD : 0));
+  draw_fill(y, 0, cols);
+  mvaddstr(y, 0, focused ? "=>" : "--");
+  draw_text(y, 3, cols - 4, title, (size_t)-1);
+  attrset(A_NORMAL);
+}

@@ -1,0 +1,641 @@
+/*
+ * The packet index: one 48-byte pkt_entry per frame (file position, time,
+ * length, colour class, stream id and the previous frame of the same
+ * stream). The summary columns (source, destination, protocol, info) of
+ * every frame are written once to a spill file (an anonymous tmpfile(), gone
+ * when the program exits) and read back with pread() for the rows on screen,
+ * so memory grows by 48 bytes per packet and the list scrolls instantly.
+ *
+ * The scanner dissects the capture in order with its own session, a slice
+ * of ~20 ms at a time from the main loop (no threads): the first screen
+ * shows at once and the status line shows the progress. A display filter
+ * restarts the scanner from the first frame with a fresh session (the filter
+ * needs every frame's state) and collects the matching frames.
+ *
+ * Random access: dx_capture_tell() before each record, dx_capture_seek()
+ * to re-read it. Trees are built on demand by re-dissecting a frame after
+ * the frames of its TCP/UDP stream before it (index_dissect), so relative
+ * sequence numbers and reassembly come out as in the full pass.
+ */
+#include "ui.h"
+
+#include <dissect/output.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Fields the scanner reads, looked up once per session. */
+typedef struct scan_fields {
+  const dx_field *tcp_stream, *udp_stream, *syn, *fin, *rst, *an_flags, *win_update, *keep_alive,
+      *keep_alive_ack, *http, *dns, *tls, *tcp, *udp, *icmp, *icmpv6, *arp, *tcp_sport, *tcp_dport,
+      *udp_sport, *udp_dport, *ip_src, *ip_dst, *ip6_src, *ip6_dst;
+} scan_fields;
+
+static scan_fields g_sf; /* refreshed with each scanner session */
+
+static void lookup_fields(const dx_session *s, scan_fields *f) {
+#define L(m, name) f->m = dx_field_lookup(s, name)
+  L(tcp_stream, "tcp.stream");
+  L(udp_stream, "udp.stream");
+  L(syn, "tcp.flags.syn");
+  L(fin, "tcp.flags.fin");
+  L(rst, "tcp.flags.reset");
+  L(an_flags, "tcp.analysis.flags");
+  L(win_update, "tcp.analysis.window_update");
+  L(keep_alive, "tcp.analysis.keep_alive");
+  L(keep_alive_ack, "tcp.analysis.keep_alive_ack");
+  L(http, "http");
+  L(dns, "dns");
+  L(tls, "tls");
+  L(tcp, "tcp");
+  L(udp, "udp");
+  L(icmp, "icmp");
+  L(icmpv6, "icmpv6");
+  L(arp, "arp");
+  L(tcp_sport, "tcp.srcport");
+  L(tcp_dport, "tcp.dstport");
+  L(udp_sport, "udp.srcport");
+  L(udp_dport, "udp.dstport");
+  L(ip_src, "ip.src");
+  L(ip_dst, "ip.dst");
+  L(ip6_src, "ipv6.src");
+  L(ip6_dst, "ipv6.dst");
+#undef L
+}
+
+static const dx_node *find(const dx_packet *p, const dx_field *f) {
+  return f ? dx_packet_find(p, f) : NULL;
+}
+
+static int flag_set(const dx_packet *p, const dx_field *f) {
+  const dx_node *n = find(p, f);
+  return n && dx_node_uint(n) != 0;
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+int index_new_session(pindex *ix, dx_session **out) {
+  dx_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  if (ix->keylog[0])
+    cfg.keylog_file = ix->keylog;
+  return dx_session_new(out, &cfg);
+}
+
+static int colour_class(const dx_packet *p) {
+  const scan_fields *f = &g_sf;
+  int c = CC_NONE;
+  const dx_node *tcp = find(p, f->tcp);
+  if (dx_packet_severity(p) >= DX_SEV_ERROR ||
+      (find(p, f->an_flags) && !find(p, f->win_update) && !find(p, f->keep_alive) &&
+       !find(p, f->keep_alive_ack)))
+    c = CC_BAD;
+  else if (find(p, f->icmp) || find(p, f->icmpv6))
+    c = CC_ICMP;
+  else if (find(p, f->arp))
+    c = CC_ARP;
+  else if (flag_set(p, f->rst))
+    c = CC_RST;
+  else if (find(p, f->http) ||
+           (tcp && ((find(p, f->tcp_sport) && dx_node_uint(find(p, f->tcp_sport)) == 80) ||
+                    (find(p, f->tcp_dport) && dx_node_uint(find(p, f->tcp_dport)) == 80))))
+    c = CC_HTTP;
+  else if (flag_set(p, f->syn) || flag_set(p, f->fin))
+    c = CC_SYNFIN;
+  else if (tcp)
+    c = CC_TCP;
+  else if (find(p, f->udp))
+    c = CC_UDP;
+  if (find(p, f->dns))
+    c |= CF_DNS;
+  if (find(p, f->tls))
+    c |= CF_TLS;
+  return c;
+}
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap)
+    return 0;
+  size_t nc = *cap ? *cap : 1024;
+  while (nc < need)
+    nc *= 2;
+  void *np = realloc(*arr, nc * elem);
+  if (!np)
+    return -1;
+  *arr = np;
+  *cap = nc;
+  return 0;
+}
+
+stream_info *index_stream(pindex *ix, int kind, uint32_t id) {
+  if (kind <= SK_NONE || kind > SK_UDP || id >= ix->nst[kind])
+    return NULL;
+  return &ix->st[kind][id];
+}
+
+static void node_text(const dx_node *n, char *buf, size_t len) {
+  buf[0] = 0;
+  if (n)
+    dx_node_value(n, buf, len);
+}
+
+/* Records the stream of frame i; returns the previous frame of the stream. */
+static uint32_t note_stream(pindex *ix, size_t i, const dx_packet *p, int kind, uint32_t id,
+                            uint32_t wirelen) {
+  if (id > i) /* streams are numbered densely: at most i+1 exist */
+    return NO_PREV;
+  if (id >= ix->nst[kind]) {
+    if (grow((void **)&ix->st[kind], &ix->capst[kind], (size_t)id + 1, sizeof(stream_info)))
+      return NO_PREV;
+    for (size_t k = ix->nst[kind]; k <= id; k++) {
+      memset(&ix->st[kind][k], 0, sizeof(stream_info));
+      ix->st[kind][k].first = ix->st[kind][k].last = NO_PREV;
+    }
+    ix->nst[kind] = (size_t)id + 1;
+  }
+  stream_info *s = &ix->st[kind][id];
+  uint32_t prev = s->last;
+  if (s->first == NO_PREV) {
+    const scan_fields *f = &g_sf;
+    s->first = (uint32_t)i;
+    const dx_node *a = find(p, f->ip_src), *b = find(p, f->ip_dst);
+    if (!a) {
+      a = find(p, f->ip6_src);
+      b = find(p, f->ip6_dst);
+    }
+    node_text(a, s->addr_a, sizeof s->addr_a);
+    node_text(b, s->addr_b, sizeof s->addr_b);
+    const dx_node *pa = find(p, kind == SK_TCP ? f->tcp_sport : f->udp_sport);
+    const dx_node *pb = find(p, kind == SK_TCP ? f->tcp_dport : f->udp_dport);
+    s->port_a = pa ? (uint16_t)dx_node_uint(pa) : 0;
+    s->port_b = pb ? (uint16_t)dx_node_uint(pb) : 0;
+  }
+  s->last = (uint32_t)i;
+  s->packets++;
+  s->bytes += wirelen;
+  return prev;
+}
+
+static void spill_put(pindex *ix, pkt_entry *e, const dx_packet *p) {
+  const char *parts[4] = {dx_packet_src(p), dx_packet_dst(p), dx_packet_protocol(p),
+                          dx_packet_info(p)};
+  size_t total = 0;
+  e->spill = ix->spill_end;
+  for (int k = 0; k < 4; k++) {
+    size_t l = strlen(parts[k]);
+    if (l > 4000)
+      l = 4000;
+    if (ix->spill) {
+      fwrite(parts[k], 1, l, ix->spill);
+      fputc(0, ix->spill);
+    }
+    total += l + 1;
+  }
+  e->spill_len = (uint16_t)total;
+  ix->spill_end += total;
+}
+
+static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, const dx_packet *p) {
+  if (i < ix->n)
+    return;
+  if (grow((void **)&ix->pk, &ix->cap, i + 1, sizeof(pkt_entry)))
+    return;
+  pkt_entry *e = &ix->pk[i];
+  memset(e, 0, sizeof *e);
+  e->foff = off;
+  e->ts_sec = f->ts_sec;
+  e->ts_nsec = f->ts_nsec;
+  e->wirelen = f->wirelen;
+  e->cclass = (uint8_t)colour_class(p);
+  e->prev = NO_PREV;
+  const dx_node *sn = find(p, g_sf.tcp_stream);
+  int kind = SK_TCP;
+  if (!sn) {
+    sn = find(p, g_sf.udp_stream);
+    kind = SK_UDP;
+  }
+  if (sn) {
+    e->skind = (uint8_t)kind;
+    e->stream = (uint32_t)dx_node_uint(sn);
+    e->prev = note_stream(ix, i, p, kind, e->stream, f->wirelen);
+    if (e->stream > i) /* not recorded: treat as no stream */
+      e->skind = SK_NONE;
+  }
+  spill_put(ix, e, p);
+  ix->n = i + 1;
+}
+
+static void scan_reset(pindex *ix) {
+  if (ix->filter)
+    dx_filter_free(ix->filter);
+  ix->filter = NULL;
+  if (ix->sc)
+    dx_capture_close(ix->sc);
+  ix->sc = NULL;
+  if (ix->ss)
+    dx_session_free(ix->ss);
+  ix->ss = NULL;
+  ix->scan_next = 0;
+  ix->scan_off = -1;
+  ix->scan_done = 0;
+}
+
+static int scan_start(pindex *ix, char *err, size_t errlen) {
+  char e[512] = "";
+  int rc = index_new_session(ix, &ix->ss);
+  if (rc != DX_OK) {
+    snprintf(err, errlen, "cannot create a session: %s", dx_strerror(rc));
+    return rc;
+  }
+  lookup_fields(ix->ss, &g_sf);
+  rc = dx_capture_open_file(&ix->sc, ix->path, e, sizeof e);
+  if (rc != DX_OK) {
+    snprintf(err, errlen, "%s", e[0] ? e : dx_strerror(rc));
+    return rc;
+  }
+  if (ix->ftext) {
+    dx_filter_error fe;
+    rc = dx_filter_compile(ix->ss, ix->ftext, &ix->filter, &fe);
+    if (rc != DX_OK) {
+      dx_filter_error_format(ix->ftext, &fe, err, errlen);
+      return rc;
+    }
+  }
+  return DX_OK;
+}
+
+int index_step(pindex *ix, int budget_ms) {
+  if (ix->scan_done)
+    return 0;
+  if (!ix->ss && scan_start(ix, ix->scan_err, sizeof ix->scan_err) != DX_OK) {
+    ix->scan_done = 1;
+    ix->filtering = 0;
+    return 0;
+  }
+  double deadline = now_ms() + budget_ms;
+  int more = 1;
+  for (unsigned k = 0;; k++) {
+    if ((k & 31) == 31 && now_ms() >= deadline)
+      break;
+    if (ix->live && ix->scan_next >= ix->live_avail) {
+      more = 0;
+      break;
+    }
+    int64_t off = dx_capture_tell(ix->sc);
+    dx_frame f;
+    int rc = dx_capture_next(ix->sc, &f);
+    if (rc != 1) {
+      if (ix->live) { /* the writer is ahead of us: try again later */
+        if (off >= 0)
+          dx_capture_seek(ix->sc, off);
+        more = 0;
+        break;
+      }
+      if (rc < 0)
+        snprintf(ix->scan_err, sizeof ix->scan_err, "%s", dx_capture_error(ix->sc));
+      ix->scan_done = 1;
+      ix->filtering = 0;
+      more = 0;
+      dx_capture_close(ix->sc);
+      ix->sc = NULL;
+      break;
+    }
+    dx_packet *p = NULL;
+    dx_session_set_next_number(ix->ss, ix->scan_next + 1);
+    if (dx_session_dissect(ix->ss, &f, &p) != DX_OK || !p) {
+      ix->scan_next++;
+      continue;
+    }
+    size_t i = ix->scan_next++;
+    index_frame(ix, i, off, &f, p);
+    if (ix->filter && i < ix->n && dx_filter_match(ix->filter, p)) {
+      if (!grow((void **)&ix->disp, &ix->capdisp, ix->ndisp + 1, sizeof(uint32_t)))
+        ix->disp[ix->ndisp++] = (uint32_t)i;
+    }
+    dx_packet_free(p);
+  }
+  if (ix->spill)
+    fflush(ix->spill);
+  return more;
+}
+
+int index_open(pindex *ix, const char *path, const char *title, int live, const char *keylog,
+               char *err, size_t errlen) {
+  memset(ix, 0, sizeof *ix);
+  ix->path = strdup(path);
+  ix->title = strdup(title ? title : path);
+  ix->live = live;
+  ix->scan_off = -1;
+  if (keylog)
+    snprintf(ix->keylog, sizeof ix->keylog, "%s", keylog);
+  if (!ix->path || !ix->title) {
+    snprintf(err, errlen, "out of memory");
+    return DX_ENOMEM;
+  }
+  struct stat st;
+  if (!live && stat(path, &st) == 0)
+    ix->filesize = st.st_size;
+  ix->spill = tmpfile();
+  if (!live) {
+    int rc = scan_start(ix, err, errlen);
+    if (rc != DX_OK) {
+      index_close(ix);
+      return rc;
+    }
+  }
+  return DX_OK;
+}
+
+void index_close(pindex *ix) {
+  scan_reset(ix);
+  if (ix->rc)
+    dx_capture_close(ix->rc);
+  if (ix->spill)
+    fclose(ix->spill);
+  free(ix->pk);
+  for (int k = 0; k < 3; k++)
+    free(ix->st[k]);
+  free(ix->disp);
+  free(ix->ftext);
+  free(ix->path);
+  free(ix->title);
+  memset(ix, 0, sizeof *ix);
+}
+
+size_t index_rows(const pindex *ix) { return ix->ftext ? ix->ndisp : ix->n; }
+
+size_t index_row_frame(const pindex *ix, size_t row) {
+  return ix->ftext ? (row < ix->ndisp ? ix->disp[row] : 0) : row;
+}
+
+size_t index_frame_row(const pindex *ix, size_t frame) {
+  if (!ix->ftext)
+    return frame < ix->n ? frame : ix->n;
+  size_t lo = 0, hi = ix->ndisp;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ix->disp[mid] < frame)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+int index_set_filter(pindex *ix, const char *text, char *err, size_t errlen) {
+  while (text && (*text == ' ' || *text == '\t'))
+    text++;
+  if (!text || !*text) {
+    if (!ix->ftext)
+      return DX_OK;
+    free(ix->ftext);
+    ix->ftext = NULL;
+    if (ix->filter)
+      dx_filter_free(ix->filter);
+    ix->filter = NULL;
+    ix->ndisp = 0;
+    ix->filtering = 0;
+    return DX_OK;
+  }
+  /* check it first with a throwaway session, so a bad filter changes nothing */
+  dx_session *s;
+  int rc = index_new_session(ix, &s);
+  if (rc != DX_OK) {
+    snprintf(err, errlen, "%s", dx_strerror(rc));
+    return rc;
+  }
+  dx_filter *f = NULL;
+  dx_filter_error fe;
+  rc = dx_filter_compile(s, text, &f, &fe);
+  if (rc != DX_OK) {
+    if (rc == DX_EFILTER)
+      dx_filter_error_format(text, &fe, err, errlen);
+    else
+      snprintf(err, errlen, "%s", dx_strerror(rc));
+  }
+  dx_filter_free(f);
+  dx_session_free(s);
+  if (rc != DX_OK)
+    return rc;
+  char *copy = strdup(text);
+  if (!copy)
+    return DX_ENOMEM;
+  free(ix->ftext);
+  ix->ftext = copy;
+  scan_reset(ix);
+  ix->ndisp = 0;
+  ix->filtering = 1;
+  ix->scan_err[0] = 0;
+  return DX_OK;
+}
+
+int index_progress(const pindex *ix) {
+  if (ix->scan_done || ix->live)
+    return 1000;
+  if (ix->filesize <= 0)
+    return 0;
+  int64_t off = ix->sc ? dx_capture_tell(ix->sc) : 0;
+  if (off < 0)
+    off = 0;
+  long pm = (long)(off * 1000 / ix->filesize);
+  return pm > 999 ? 999 : (int)pm;
+}
+
+int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src,
+                  const char **dst, const char **proto, const char **info) {
+  *src = *dst = *proto = *info = "";
+  if (i >= ix->n || !ix->spill || len < 5)
+    return -1;
+  const pkt_entry *e = &ix->pk[i];
+  size_t l = e->spill_len < len - 1 ? e->spill_len : len - 1;
+  ssize_t got = pread(fileno(ix->spill), buf, l, (off_t)e->spill);
+  if (got < 0)
+    got = 0;
+  buf[got] = 0;
+  /* split at the NULs */
+  const char **out[4] = {src, dst, proto, info};
+  size_t pos = 0;
+  for (int k = 0; k < 4 && pos <= (size_t)got; k++) {
+    *out[k] = buf + pos;
+    pos += strlen(buf + pos) + 1;
+  }
+  return 0;
+}
+
+double index_reltime(const pindex *ix, size_t i) {
+  if (i >= ix->n || ix->n == 0)
+    return 0;
+  const pkt_entry *a = &ix->pk[0], *b = &ix->pk[i];
+  return (double)(b->ts_sec - a->ts_sec) + ((double)b->ts_nsec - (double)a->ts_nsec) / 1e9;
+}
+
+int index_read(pindex *ix, size_t i, dx_frame *f) {
+  if (i >= ix->n)
+    return DX_EINVAL;
+  if (!ix->rc) {
+    char e[256];
+    int rc = dx_capture_open_file(&ix->rc, ix->path, e, sizeof e);
+    if (rc != DX_OK)
+      return rc;
+  }
+  int rc = dx_capture_seek(ix->rc, ix->pk[i].foff);
+  if (rc != DX_OK)
+    return rc;
+  rc = dx_capture_next(ix->rc, f);
+  return rc == 1 ? DX_OK : (rc == 0 ? DX_EIO : rc);
+}
+
+void replay_free(replay *r) {
+  if (r->p)
+    dx_packet_free(r->p);
+  if (r->s)
+    dx_session_free(r->s);
+  memset(r, 0, sizeof *r);
+}
+
+/* Frames of the stream of frame i up to i, oldest first, at most cap. */
+static uint32_t *chain_of(pindex *ix, size_t i, size_t cap, size_t *count, int *partial) {
+  size_t n = 0;
+  for (uint32_t j = (uint32_t)i; j != NO_PREV && j < ix->n; j = ix->pk[j].prev) {
+    n++;
+    if (ix->pk[j].prev != NO_PREV && ix->pk[j].prev >= j)
+      break; /* never loop */
+  }
+  uint32_t *all = malloc((n ? n : 1) * sizeof *all);
+  if (!all)
+    return NULL;
+  size_t k = n;
+  for (uint32_t j = (uint32_t)i; j != NO_PREV && j < ix->n && k > 0; j = ix->pk[j].prev)
+    all[--k] = j;
+  *partial = 0;
+  if (n > cap) { /* keep the last cap frames before i: state is partial */
+    memmove(all, all + (n - cap), cap * sizeof *all);
+    n = cap;
+    *partial = 1;
+  }
+  *count = n;
+  return all;
+}
+
+static int replay_frames(pindex *ix, const uint32_t *fr, size_t n, int kind, uint32_t id,
+                         dx_session *s, stream_fn fn, void *ctx, dx_packet **last) {
+  if (kind == SK_TCP || kind == SK_UDP)
+    dx_session_set_next_stream(s, kind == SK_TCP ? 6 : 17, id);
+  if (n > 0 && fr[0] > 0) {
+    const pkt_entry *pe = &ix->pk[fr[0] - 1];
+    dx_session_set_time_reference(s, pe->ts_sec, pe->ts_nsec);
+  }
+  if (ix->n)
+    dx_session_set_time_reference(s, ix->pk[0].ts_sec, ix->pk[0].ts_nsec);
+  for (size_t k = 0; k < n; k++) {
+    dx_frame f;
+    if (index_read(ix, fr[k], &f) != DX_OK)
+      continue;
+    dx_session_set_next_number(s, (uint64_t)fr[k] + 1);
+    dx_packet *p = NULL;
+    if (dx_session_dissect(s, &f, &p) != DX_OK || !p)
+      continue;
+    int stop = fn ? fn(ctx, fr[k], p) : 0;
+    if (last && k + 1 == n) {
+      *last = p;
+    } else {
+      dx_packet_free(p);
+    }
+    if (stop)
+      break;
+  }
+  return DX_OK;
+}
+
+int index_dissect(pindex *ix, size_t i, replay *r) {
+  if (i >= ix->n) {
+    replay_free(r);
+    return DX_EINVAL;
+  }
+  int kind = ix->pk[i].skind;
+  /* moving forward in the same stream: feed only the frames in between */
+  if (r->s && r->p && kind != SK_NONE && i > r->frame && r->frame < ix->n &&
+      ix->pk[r->frame].skind == kind && ix->pk[r->frame].stream == ix->pk[i].stream) {
+    size_t n = 0;
+    uint32_t j = (uint32_t)i;
+    while (j != NO_PREV && j > r->frame && n < REPLAY_CAP) {
+      n++;
+      j = ix->pk[j].prev;
+    }
+    if (j == r->frame) {
+      uint32_t *fr = malloc(n * sizeof *fr);
+      if (fr) {
+        size_t k = n;
+        for (j = (uint32_t)i; k > 0; j = ix->pk[j].prev)
+          fr[--k] = j;
+        dx_packet_free(r->p);
+        r->p = NULL;
+                for (k = 0; k < n; k++) {
+          dx_frame f;
+          if (index_read(ix, fr[k], &f) != DX_OK)
+            continue;
+          dx_session_set_next_number(r->s, (uint64_t)fr[k] + 1);
+          dx_packet *p = NULL;
+          if (dx_session_dissect(r->s, &f, &p) != DX_OK || !p)
+            continue;
+          if (k + 1 == n)
+            r->p = p;
+          else
+            dx_packet_free(p);
+        }
+        free(fr);
+        r->frame = i;
+        if (r->p)
+          return DX_OK;
+      }
+    }
+  }
+  replay_free(r);
+  size_t n = 1;
+  uint32_t one = (uint32_t)i;
+  uint32_t *fr = &one;
+  if (kind != SK_NONE) {
+    fr = chain_of(ix, i, REPLAY_CAP, &n, &r->partial);
+    if (!fr)
+      return DX_ENOMEM;
+  }
+  int rc = index_new_session(ix, &r->s);
+  if (rc == DX_OK)
+    rc = replay_frames(ix, fr, n, kind, ix->pk[i].stream, r->s, NULL, NULL, &r->p);
+  if (fr != &one)
+    free(fr);
+  r->frame = i;
+  if (rc == DX_OK && !r->p)
+    rc = DX_EIO;
+  if (rc != DX_OK)
+    replay_free(r);
+  return rc;
+}
+
+int index_walk_stream(pindex *ix, int kind, uint32_t id, stream_fn fn, void *ctx) {
+  stream_info *st = index_stream(ix, kind, id);
+  if (!st || st->last == NO_PREV)
+    return DX_EINVAL;
+  size_t n;
+  int partial;
+  uint32_t *fr = chain_of(ix, st->last, (size_t)-1, &n, &partial);
+  if (!fr)
+    return DX_ENOMEM;
+  if (n > REPLAY_CAP)
+    n = REPLAY_CAP;
+  dx_session *s;
+  int rc = index_new_session(ix, &s);
+  if (rc == DX_OK) {
+    rc = replay_frames(ix, fr, n, kind, id, s, fn, ctx, NULL);
+    dx_session_free(s);
+  }
+  free(fr);
+  return rc;
+}

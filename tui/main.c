@@ -1,0 +1,528 @@
+/*
+ * dissect-tui: a terminal browser for packet captures.
+ *
+ *   dissect-tui [-Y FILTER] [--keylog FILE] FILE
+ *   dissect-tui -i IFACE [-f BPF] [-Y FILTER]
+ *
+ * This file: arguments, the main loop (keys first, then a ~20 ms slice of
+ * background indexing, then one redraw), the layout of the three panes, the
+ * status line, and restoring the terminal on every way out.
+ */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "ui.h"
+
+#include <curses.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t g_signal;
+static int g_curses_on;
+
+static void on_signal(int sig) { g_signal = sig; }
+
+static void restore_terminal(void) {
+  if (g_curses_on && !isendwin())
+    endwin();
+  g_curses_on = 0;
+}
+
+static void usage(FILE *out) {
+  fputs("Usage: dissect-tui [options] FILE\n"
+        "       dissect-tui -i IFACE [-f BPF] [options]\n"
+        "Browse a pcap/pcapng capture (or a live capture) in the terminal.\n"
+        "\n"
+        "  -i IFACE          capture live on IFACE (new packets appear as they come)\n"
+        "  -f BPF            capture filter for -i (libpcap syntax)\n"
+        "  -Y FILTER         open with this display filter applied\n"
+        "  --keylog FILE     TLS key log file (NSS format) to decrypt TLS\n"
+        "  -o tls.keylog_file:FILE   the same, Wireshark style\n"
+        "  -h, --help        this help\n"
+        "      --version     print the version\n"
+        "\n"
+        "Inside, press ? for the list of keys, q to quit.\n",
+        out);
+}
+
+void app_message(app *a, int err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+  va_end(ap);
+  a->msg_err = err;
+}
+
+void app_layout(app *a) {
+  getmaxyx(stdscr, a->rows, a->cols);
+  int body = a->rows - 5; /* filter bar, list header, two titles, status */
+  if (body < 3)
+    body = 3;
+  a->list_h = body * 38 / 100;
+  a->tree_h = body * 34 / 100;
+  if (a->list_h < 1)
+    a->list_h = 1;
+  if (a->tree_h < 1)
+    a->tree_h = 1;
+  a->hex_h = body - a->list_h - a->tree_h;
+  if (a->hex_h < 1)
+    a->hex_h = 1;
+  a->list_y = 2;
+  a->tree_y = a->list_y + a->list_h + 1;
+  a->hex_y = a->tree_y + a->tree_h + 1;
+}
+
+int app_selected_stream(app *a, int *kind, uint32_t *id) {
+  size_t rows = index_rows(&a->ix);
+  if (!rows || a->sel >= rows)
+    return 0;
+  size_t f = index_row_frame(&a->ix, a->sel);
+  if (f >= a->ix.n || a->ix.pk[f].skind == SK_NONE)
+    return 0;
+  *kind = a->ix.pk[f].skind;
+  *id = a->ix.pk[f].stream;
+  return 1;
+}
+
+static void draw_status(app *a) {
+  int y = a->rows - 1;
+  pindex *ix = &a->ix;
+  char left[512];
+  int pm = index_progress(ix);
+  int n = snprintf(left, sizeof left, " %s | %zu packets", ix->title, ix->n);
+  if (ix->ftext)
+    n += snprintf(left + n, sizeof left - (size_t)n, " | displayed %zu", ix->ndisp);
+  if (ix->live)
+    n += snprintf(left + n, sizeof left - (size_t)n, " | live");
+  if (pm < 1000 || (!ix->scan_done && !ix->live)) {
+    char bar[11];
+    int fill = pm / 100;
+    for (int k = 0; k < 10; k++)
+      bar[k] = k < fill ? '#' : '.';
+    bar[10] = 0;
+    n += snprintf(left + n, sizeof left - (size_t)n, " | %s [%s] %d%%",
+                  ix->filtering ? "filtering" : "indexing", bar, pm / 10);
+  }
+  (void)n;
+  attrset(draw_pair(PAIR_STATUS));
+  draw_fill(y, 0, a->cols);
+  int used = draw_text(y, 0, a->cols, left, (size_t)-1);
+  const char *msg = a->msg[0] ? a->msg : ix->scan_err;
+  if (msg[0] && used + 3 < a->cols) {
+    attrset(a->msg_err || !a->msg[0] ? draw_pair(PAIR_ERRMSG) : draw_pair(PAIR_STATUS));
+    mvaddstr(y, used, " | ");
+    draw_text(y, used + 3, a->cols - used - 3, msg, (size_t)-1);
+  } else if (!msg[0] && used + 12 < a->cols) {
+    mvaddstr(y, a->cols - 10, " ? = help ");
+  }
+  attrset(A_NORMAL);
+}
+
+static void draw_filter_line(app *a) {
+  if (a->prompt) {
+    prompt_draw(a, 0);
+    return;
+  }
+  attrset(A_NORMAL);
+  draw_fill(0, 0, a->cols);
+  mvaddstr(0, 0, "Filter: ");
+  if (a->ix.ftext) {
+    attrset(draw_pair(PAIR_FILTER_OK));
+    draw_text(0, 8, a->cols - 8, a->ix.ftext, (size_t)-1);
+    attrset(A_NORMAL);
+  } else {
+    attrset(A_DIM);
+    draw_text(0, 8, a->cols - 8, "(none: press / to filter)", (size_t)-1);
+    attrset(A_NORMAL);
+  }
+}
+
+static void draw_all(app *a) {
+  app_layout(a);
+  erase();
+  if (a->rows < 8 || a->cols < 30) {
+    mvaddstr(0, 0, "Terminal too small");
+    refresh();
+    return;
+  }
+  switch (a->view) {
+  case VIEW_LADDER: ladder_draw(a); break;
+  case VIEW_FOLLOW: follow_draw(a); break;
+  case VIEW_CONV: conv_draw(a); break;
+  default:
+    list_draw(a);
+    tree_sync(a);
+    tree_draw(a);
+    hex_draw(a);
+    draw_filter_line(a); /* last: the filter error covers the list header */
+    break;
+  }
+  if (a->view != VIEW_MAIN && a->prompt)
+    prompt_draw(a, a->rows - 2);
+  draw_status(a);
+  if (a->help)
+    help_draw(a);
+  refresh();
+}
+
+/* Pane under screen row y in the main view, and the row within its body. */
+static int pane_at(app *a, int y, int *row) {
+  if (y >= a->list_y && y < a->list_y + a->list_h) {
+    *row = y - a->list_y;
+    return PANE_LIST;
+  }
+  if (y >= a->tree_y && y < a->tree_y + a->tree_h) {
+    *row = y - a->tree_y;
+    return PANE_TREE;
+  }
+  if (y >= a->hex_y && y < a->hex_y + a->hex_h) {
+    *row = y - a->hex_y;
+    return PANE_HEX;
+  }
+  return -1;
+}
+
+static void on_mouse(app *a) {
+  MEVENT ev;
+  if (getmouse(&ev) != OK)
+    return;
+  if (a->help) {
+    a->help = 0;
+    return;
+  }
+  if (a->view != VIEW_MAIN)
+    return;
+  int row;
+  int pane = pane_at(a, ev.y, &row);
+  if (pane < 0)
+    return;
+  int wheel_up = (ev.bstate & BUTTON4_PRESSED) != 0;
+#ifdef BUTTON5_PRESSED
+  int wheel_down = (ev.bstate & BUTTON5_PRESSED) != 0;
+#else
+  int wheel_down = 0;
+#endif
+  a->focus = pane;
+  if (wheel_up || wheel_down) {
+    if (pane == PANE_LIST)
+      list_move(a, wheel_up ? -3 : 3);
+    else if (pane == PANE_TREE)
+      tree_key(a, wheel_up ? KEY_UP : KEY_DOWN);
+    else
+      hex_key(a, wheel_up ? KEY_UP : KEY_DOWN);
+    return;
+  }
+  if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED |
+                     BUTTON1_DOUBLE_CLICKED)))
+    return;
+  if (pane == PANE_LIST) {
+    list_goto_row(a, a->top + (size_t)row);
+  } else if (pane == PANE_TREE) {
+    size_t r = a->ttop + (size_t)row;
+    if (r < a->nvis) {
+      a->tsel = r;
+      tree_key(a, ' ');
+    }
+  } else {
+    hex_click(a, row, ev.x);
+  }
+}
+
+static void main_key(app *a, int ch) {
+  switch (ch) {
+  case '\t': a->focus = (a->focus + 1) % PANE_COUNT; return;
+  case KEY_BTAB: a->focus = (a->focus + PANE_COUNT - 1) % PANE_COUNT; return;
+  case '/': prompt_open(a, 1); return;
+  case 6: /* Ctrl-F */
+  case ':': prompt_open(a, 2); return;
+  case 'n': find_next(a, 1); return;
+  case 'N': find_next(a, -1); return;
+  case 'f': follow_open(a); return;
+  case 'c': conv_open(a); return;
+  case 'l': ladder_open(a); return;
+  case 'q': a->quit = 1; return;
+  case 27: a->msg[0] = 0; return;
+  default: break;
+  }
+  if (a->focus == PANE_LIST) {
+    switch (ch) {
+    case KEY_DOWN:
+    case 'j': list_move(a, 1); break;
+    case KEY_UP:
+    case 'k': list_move(a, -1); break;
+    case KEY_NPAGE:
+    case ' ': list_move(a, a->list_h > 1 ? a->list_h - 1 : 1); break;
+    case KEY_PPAGE:
+    case 'b': list_move(a, -(a->list_h > 1 ? a->list_h - 1 : 1)); break;
+    case KEY_HOME:
+    case 'g': list_goto_row(a, 0); break;
+    case KEY_END:
+    case 'G': {
+      size_t rows = index_rows(&a->ix);
+      list_goto_row(a, rows ? rows - 1 : 0);
+      a->follow_tail = 1;
+      break;
+    }
+    case '\n':
+    case KEY_ENTER:
+    case KEY_RIGHT: a->focus = PANE_TREE; break;
+    default: break;
+    }
+  } else if (a->focus == PANE_TREE) {
+    tree_key(a, ch);
+  } else {
+    hex_key(a, ch);
+  }
+}
+
+static void handle_key(app *a, int ch) {
+  if (ch == KEY_RESIZE) {
+    app_layout(a);
+    return;
+  }
+  if (ch == 12) { /* Ctrl-L */
+    clearok(curscr, TRUE);
+    return;
+  }
+  if (ch == KEY_MOUSE) {
+    on_mouse(a);
+    return;
+  }
+  if (a->prompt) {
+    prompt_key(a, ch);
+    return;
+  }
+  if (a->help) {
+    int page = a->rows > 6 ? a->rows - 6 : 1;
+    switch (ch) {
+    case 'j':
+    case KEY_DOWN: a->help_top++; break;
+    case 'k':
+    case KEY_UP: a->help_top = a->help_top > 0 ? a->help_top - 1 : 0; break;
+    case KEY_NPAGE:
+    case ' ': a->help_top += page; break;
+    case KEY_PPAGE: a->help_top = a->help_top > page ? a->help_top - page : 0; break;
+    default: a->help = 0; break;
+    }
+    return;
+  }
+  if (ch == '?') {
+    a->help = 1;
+    a->help_top = 0;
+    return;
+  }
+  if (a->msg[0] && ch != 27)
+    a->msg[0] = 0;
+  switch (a->view) {
+  case VIEW_LADDER: ladder_key(a, ch); break;
+  case VIEW_FOLLOW: follow_key(a, ch); break;
+  case VIEW_CONV: conv_key(a, ch); break;
+  default: main_key(a, ch); break;
+  }
+}
+
+static int run(app *a) {
+  int dirty = 1;
+  double last_draw = 0;
+  while (!a->quit && !g_signal) {
+    int working = !a->ix.scan_done;
+    int live_pending = a->ix.live && a->ix.scan_next < a->ix.live_avail;
+    timeout(working || live_pending ? 0 : (a->ix.live ? 100 : 250));
+    int ch = getch();
+    if (ch != ERR) {
+      handle_key(a, ch);
+      /* handle everything already typed before drawing */
+      timeout(0);
+      int more;
+      int guard = 0;
+      while (!a->quit && guard++ < 256 && (more = getch()) != ERR)
+        handle_key(a, more);
+      dirty = 1;
+    }
+    if (a->quit || g_signal)
+      break;
+    size_t before = a->ix.n, dbefore = a->ix.ndisp;
+    if (!a->ix.scan_done && index_step(&a->ix, 20) >= 0) {
+      if (a->ix.n != before || a->ix.ndisp != dbefore || a->ix.scan_done)
+        dirty = 1;
+      if (a->follow_tail && index_rows(&a->ix)) {
+        size_t last = index_rows(&a->ix) - 1;
+        if (a->sel != last)
+          list_goto_row(a, last);
+        a->follow_tail = 1;
+      }
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    double now = ts.tv_sec + ts.tv_nsec / 1e9;
+    if (dirty && (ch != ERR || now - last_draw > 0.1 || a->ix.scan_done)) {
+      draw_all(a);
+      last_draw = now;
+      dirty = 0;
+    }
+  }
+  return 0;
+}
+
+static void free_app(app *a) {
+  ladder_close(a);
+  follow_close(a);
+  conv_close(a);
+  tree_free(a);
+  if (a->live)
+    live_stop(a->live);
+  a->live = NULL;
+  index_close(&a->ix);
+  if (a->uis)
+    dx_session_free(a->uis);
+  a->uis = NULL;
+  for (size_t k = 0; k < a->nopen_names; k++)
+    free(a->open_names[k]);
+}
+
+int main(int argc, char **argv) {
+  const char *iface = NULL, *bpf = NULL, *dfilter = NULL, *keylog = NULL;
+  static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
+                                           {"version", no_argument, NULL, 'V'},
+                                           {"keylog", required_argument, NULL, 'K'},
+                                           {NULL, 0, NULL, 0}};
+  int opt;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:", longopts, NULL)) != -1) {
+    switch (opt) {
+    case 'h': usage(stdout); return 0;
+    case 'V': printf("dissect-tui %s (libdissect %s)\n", DX_VERSION_STRING, dx_version()); return 0;
+    case 'i': iface = optarg; break;
+    case 'f': bpf = optarg; break;
+    case 'Y': dfilter = optarg; break;
+    case 'K': keylog = optarg; break;
+    case 'o':
+      if (strncmp(optarg, "tls.keylog_file:", 16) == 0) {
+        keylog = optarg + 16;
+      } else {
+        fprintf(stderr, "dissect-tui: -o: unknown preference \"%s\" (known: tls.keylog_file)\n",
+                optarg);
+        return 2;
+      }
+      break;
+    case ':':
+      fprintf(stderr, "dissect-tui: option -%c needs an argument\n", optopt);
+      usage(stderr);
+      return 2;
+    default:
+      if (optopt)
+        fprintf(stderr, "dissect-tui: unknown option -%c\n", optopt);
+      else
+        fprintf(stderr, "dissect-tui: unknown option %s\n", argv[optind - 1]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  const char *file = optind < argc ? argv[optind] : NULL;
+  if (optind + 1 < argc) {
+    fprintf(stderr, "dissect-tui: too many arguments (one capture file)\n");
+    return 2;
+  }
+  if (!file && !iface) {
+    fprintf(stderr, "dissect-tui: no capture file given\n");
+    usage(stderr);
+    return 2;
+  }
+  if (file && iface) {
+    fprintf(stderr, "dissect-tui: give either a FILE or -i IFACE, not both\n");
+    return 2;
+  }
+  if (bpf && !iface) {
+    fprintf(stderr, "dissect-tui: -f needs -i (a capture filter applies to live captures)\n");
+    return 2;
+  }
+  if (file && strcmp(file, "-") == 0) {
+    fprintf(stderr, "dissect-tui: cannot browse standard input (it cannot be re-read); "
+                    "save it to a file first\n");
+    return 2;
+  }
+
+  setlocale(LC_ALL, "");
+  static app A;
+  app *a = &A;
+  char err[1024] = "";
+  char livepath[512] = "";
+  if (iface) {
+    if (live_start(&a->live, iface, bpf, &a->ix, livepath, sizeof livepath, err, sizeof err) !=
+        DX_OK) {
+      fprintf(stderr, "dissect-tui: %s\n", err);
+      return 1;
+    }
+    if (index_open(&a->ix, livepath, iface, 1, keylog, err, sizeof err) != DX_OK) {
+      live_stop(a->live);
+      fprintf(stderr, "dissect-tui: %s\n", err);
+      return 1;
+    }
+    a->follow_tail = 1;
+  } else if (index_open(&a->ix, file, file, 0, keylog, err, sizeof err) != DX_OK) {
+    fprintf(stderr, "dissect-tui: %s\n", err);
+    return 1;
+  }
+  if (dfilter && index_set_filter(&a->ix, dfilter, err, sizeof err) != DX_OK) {
+    fprintf(stderr, "dissect-tui: display filter:\n%s\n", err);
+    free_app(a);
+    return 1;
+  }
+  if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
+    fprintf(stderr, "dissect-tui: needs a terminal (for text output use `dissect`)\n");
+    free_app(a);
+    return 2;
+  }
+  /* the first screen: index a first slice before drawing */
+  index_step(&a->ix, 50);
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  atexit(restore_terminal);
+  if (!initscr()) {
+    fprintf(stderr, "dissect-tui: cannot initialise the terminal\n");
+    free_app(a);
+    return 1;
+  }
+  g_curses_on = 1;
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGHUP, &sa, NULL);
+  cbreak();
+  noecho();
+  keypad(stdscr, TRUE);
+  set_escdelay(25);
+  curs_set(0);
+  draw_init_colors();
+  mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                | BUTTON5_PRESSED
+#endif
+            ,
+            NULL);
+  mouseinterval(0);
+  app_layout(a);
+  a->sel = 0;
+  run(a);
+  restore_terminal();
+  int sig = g_signal;
+  char last_err[600];
+  snprintf(last_err, sizeof last_err, "%s",
+           a->live && live_error(a->live)[0] ? live_error(a->live) : "");
+  free_app(a);
+  if (livepath[0])
+    unlink(livepath);
+  if (last_err[0])
+    fprintf(stderr, "dissect-tui: %s\n", last_err);
+  if (sig) {
+    signal(sig, SIG_DFL);
+    return 128 + sig;
+  }
+  return 0;
+}

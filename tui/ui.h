@@ -1,0 +1,290 @@
+/*
+ * dissect-tui: shared declarations of the ncurses browser.
+ *
+ * The TUI only uses the public API (dissect.h, output.h, filter.h). Modules:
+ *   index.c     packet index, background indexing, display filter, random
+ *               access to frames, re-dissection of a frame with its stream
+ *   live.c      live capture thread writing a temporary pcap file
+ *   draw.c      escaping and drawing text, colours
+ *   list.c      packet list pane        tree.c   layer tree pane
+ *   hex.c       hex + ASCII pane        prompt.c filter bar and find prompt
+ *   ladder.c    connection ladder       follow.c follow stream
+ *   conv.c      conversations           help.c   key help overlay
+ *   main.c      arguments, main loop, key dispatch, terminal restore
+ */
+#ifndef DISSECT_TUI_UI_H
+#define DISSECT_TUI_UI_H
+
+#include <dissect/dissect.h>
+#include <dissect/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define NO_PREV UINT32_MAX
+#define REPLAY_CAP 50000 /* frames re-dissected to rebuild a stream's state */
+
+/* ---- colour classes (Wireshark's default colouring rules) ------------- */
+enum {
+  CC_NONE = 0,
+  CC_BAD,    /* malformed, expert error, TCP analysis problems: black bg, red fg */
+  CC_RST,    /* TCP reset: red */
+  CC_HTTP,   /* light green */
+  CC_SYNFIN, /* TCP SYN/FIN: dark grey */
+  CC_TCP,    /* TCP / TLS: light purple */
+  CC_UDP,    /* UDP / DNS: light blue */
+  CC_ICMP,   /* pink */
+  CC_ARP,    /* pale yellow */
+  CC_COUNT
+};
+#define CC_MASK 0x0f
+#define CF_DNS 0x10 /* the frame holds a DNS message */
+#define CF_TLS 0x20 /* the frame holds TLS records */
+
+enum { SK_NONE = 0, SK_TCP = 1, SK_UDP = 2 };
+
+/* One frame in the index: 48 bytes. Summary strings live in a spill file. */
+typedef struct pkt_entry {
+  int64_t foff;     /* file position of the record */
+  int64_t ts_sec;   /* capture time */
+  uint64_t spill;   /* offset of the summary in the spill file */
+  uint32_t ts_nsec;
+  uint32_t wirelen;
+  uint32_t stream;  /* tcp.stream / udp.stream */
+  uint32_t prev;    /* index of the previous frame of the same stream */
+  uint16_t spill_len;
+  uint8_t cclass;   /* CC_* | CF_* */
+  uint8_t skind;    /* SK_* */
+} pkt_entry;
+
+/* One TCP or UDP stream (conversation). */
+typedef struct stream_info {
+  uint32_t first, last; /* frame indices */
+  uint32_t packets;
+  uint64_t bytes;
+  uint16_t port_a, port_b;
+  char addr_a[48], addr_b[48];
+} stream_info;
+
+typedef struct pindex {
+  char *path;  /* file read (the temporary file for live captures) */
+  char *title; /* what the status line calls it */
+  int live;
+  char keylog[1024];
+  int64_t filesize;
+
+  pkt_entry *pk;
+  size_t n, cap;
+  stream_info *st[3];
+  size_t nst[3], capst[3];
+  FILE *spill;
+  uint64_t spill_end;
+
+  /* scanner: dissects the file in order, a slice at a time */
+  dx_session *ss;
+  dx_capture *sc;
+  size_t scan_next;
+  int64_t scan_off;
+  int scan_done;
+  char scan_err[512];
+
+  /* display filter */
+  char *ftext;      /* NULL: no filter */
+  dx_filter *filter;
+  uint32_t *disp;   /* matching frames when a filter is set */
+  size_t ndisp, capdisp;
+  int filtering;    /* the scanner has not yet reached the end with this filter */
+
+  /* random access */
+  dx_capture *rc;
+
+  /* live capture: frames written to the file so far (set by live.c) */
+  volatile size_t live_avail;
+} pindex;
+
+int index_open(pindex *ix, const char *path, const char *title, int live, const char *keylog,
+               char *err, size_t errlen);
+void index_close(pindex *ix);
+/* Runs the scanner for about budget_ms. Returns 1 if more work remains. */
+int index_step(pindex *ix, int budget_ms);
+/* Rows of the packet list. */
+size_t index_rows(const pindex *ix);
+size_t index_row_frame(const pindex *ix, size_t row);
+/* Row showing frame i, or the first row after it (ix rows if none). */
+size_t index_frame_row(const pindex *ix, size_t frame);
+/* Sets (text non-empty) or clears the display filter; restarts the scan. */
+int index_set_filter(pindex *ix, const char *text, char *err, size_t errlen);
+/* Progress of the scan in per mille (1000 when done). */
+int index_progress(const pindex *ix);
+/* Summary strings of frame i: src, dst, proto, info (escape before use). */
+int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src,
+                  const char **dst, const char **proto, const char **info);
+double index_reltime(const pindex *ix, size_t i);
+/* Reads frame i again. The frame is valid until the next read. */
+int index_read(pindex *ix, size_t i, dx_frame *f);
+stream_info *index_stream(pindex *ix, int kind, uint32_t id);
+
+/* A re-dissection context: a fresh session that replayed a stream. */
+typedef struct replay {
+  dx_session *s;
+  dx_packet *p;
+  size_t frame;
+  int partial; /* the replay cap was hit: state may be incomplete */
+} replay;
+/* Dissects frame i after replaying the frames of its stream before it.
+ * r holds the previous result (or zeros): moving forward within the same
+ * stream only feeds the frames in between. */
+int index_dissect(pindex *ix, size_t i, replay *r);
+void replay_free(replay *r);
+/* Calls fn for every frame of a stream, dissected in order in one session
+ * (at most REPLAY_CAP frames). fn returns non-zero to stop. */
+typedef int (*stream_fn)(void *ctx, size_t frame, const dx_packet *p);
+int index_walk_stream(pindex *ix, int kind, uint32_t id, stream_fn fn, void *ctx);
+int index_new_session(pindex *ix, dx_session **out);
+
+/* ---- live capture (live.c) --------------------------------------------- */
+typedef struct live_cap live_cap;
+int live_start(live_cap **out, const char *iface, const char *bpf, pindex *ix, char *path,
+               size_t pathlen, char *err, size_t errlen);
+void live_stop(live_cap *lc);
+const char *live_error(live_cap *lc);
+
+/* ---- drawing (draw.c) -------------------------------------------------- */
+enum {
+  PAIR_BASE = 1, /* colour pairs 1..CC_COUNT-1 are the row classes */
+  PAIR_SEV_ERROR = 16,
+  PAIR_SEV_WARN,
+  PAIR_SEV_NOTE,
+  PAIR_SEV_CHAT,
+  PAIR_TITLE,
+  PAIR_STATUS,
+  PAIR_ERRMSG,
+  PAIR_CLIENT,
+  PAIR_SERVER,
+  PAIR_RTT,
+  PAIR_FILTER_OK,
+  PAIR_FILTER_BAD
+};
+void draw_init_colors(void);
+int draw_has_colors(void);
+/* Attributes for a colour class / severity / named pair. */
+int draw_class_attr(int cclass);
+int draw_sev_attr(int sev);
+int draw_pair(int pair);
+/* Draws s (len bytes, or up to NUL if len == (size_t)-1) at y,x within
+ * maxw columns, escaping control bytes and invalid UTF-8. Returns the
+ * columns used. */
+int draw_text(int y, int x, int maxw, const char *s, size_t len);
+/* Escapes bytes into printable text (always NUL-terminated). */
+size_t draw_escape(const char *s, size_t len, char *out, size_t outlen);
+/* Fills a line with blanks from x to the right edge. */
+void draw_fill(int y, int x, int w);
+void draw_hline_title(int y, const char *title, int focused);
+
+/* ---- application state ------------------------------------------------- */
+enum { PANE_LIST, PANE_TREE, PANE_HEX, PANE_COUNT };
+enum { VIEW_MAIN, VIEW_LADDER, VIEW_FOLLOW, VIEW_CONV };
+
+typedef struct tree_row {
+  const dx_node *n;
+  int depth;
+  int has_kids;
+  size_t pre; /* preorder index */
+} tree_row;
+
+typedef struct app {
+  pindex ix;
+  int quit;
+  int view;
+  int help;
+  int help_top;
+  int focus;
+  int rows, cols;
+  /* layout: first row and height of each pane's body */
+  int list_y, list_h, tree_y, tree_h, hex_y, hex_h;
+
+  /* list */
+  size_t sel, top;
+  int follow_tail; /* live: keep the last row selected */
+
+  /* tree of the selected frame */
+  replay rp;
+  int have_pkt;
+  size_t pkt_frame;
+  tree_row *all;     /* every shown node in preorder */
+  size_t nall;
+  unsigned char *open; /* expanded flag per preorder node */
+  tree_row *vis;     /* visible rows */
+  size_t nvis;
+  size_t tsel, ttop;
+  char *open_names[256]; /* names of expanded nodes, carried to the next packet */
+  size_t nopen_names;
+
+  /* hex */
+  size_t hsrc;
+  size_t hcur;  /* cursor byte */
+  size_t htop;  /* first line */
+
+  /* prompts */
+  int prompt; /* 0 none, 1 filter, 2 find */
+  char pbuf[1024];
+  size_t plen, pcur;
+  char perr[1024];
+  int pok;
+  char find[256];
+  dx_session *uis; /* for compiling the filter as it is typed */
+
+  char msg[512]; /* one-line message in the status bar */
+  int msg_err;
+
+  struct ladder_view *ladder;
+  struct follow_view *follow;
+  struct conv_view *conv;
+  live_cap *live;
+} app;
+
+/* list.c */
+void list_draw(app *a);
+void list_move(app *a, long delta);
+void list_goto_row(app *a, size_t row);
+void list_goto_frame(app *a, size_t frame);
+/* tree.c */
+void tree_sync(app *a); /* (re)dissects the selected frame if needed */
+void tree_draw(app *a);
+void tree_key(app *a, int ch);
+void tree_free(app *a);
+void tree_select_node(app *a, const dx_node *n);
+const dx_node *tree_selected(app *a);
+/* hex.c */
+void hex_draw(app *a);
+void hex_key(app *a, int ch);
+void hex_click(app *a, int row, int x);
+void hex_follow_tree(app *a); /* the tree selection changed: show its bytes */
+/* prompt.c */
+void prompt_open(app *a, int kind);
+void prompt_key(app *a, int ch);
+void prompt_draw(app *a, int y);
+void find_next(app *a, int dir);
+/* help.c */
+void help_draw(app *a);
+int help_lines_count(void);
+/* ladder.c, follow.c, conv.c */
+void ladder_open(app *a);
+void ladder_draw(app *a);
+void ladder_key(app *a, int ch);
+void ladder_close(app *a);
+void follow_open(app *a);
+void follow_draw(app *a);
+void follow_key(app *a, int ch);
+void follow_close(app *a);
+void conv_open(app *a);
+void conv_draw(app *a);
+void conv_key(app *a, int ch);
+void conv_close(app *a);
+/* main.c */
+void app_message(app *a, int err, const char *fmt, ...);
+void app_layout(app *a);
+/* The stream (kind, id) of the selected frame; 0 if none. */
+int app_selected_stream(app *a, int *kind, uint32_t *id);
+
+#endif /* DISSECT_TUI_UI_H */
