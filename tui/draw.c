@@ -11,10 +11,12 @@
 #include <string.h>
 #include <wchar.h>
 
-static int g_colors;  /* 0 none, 8 or 256 */
+static int g_colors; /* 0 none, 8 or 256 */
 static int g_utf8 = -1;
 
-int draw_has_colors(void) { return g_colors != 0; }
+int draw_has_colors(void) {
+  return g_colors != 0;
+}
 
 static void pair(short n, short fg256, short bg256, short fg8, short bg8) {
   if (g_colors >= 256)

@@ -41,7 +41,9 @@ static const char *const help_lines[] = {
     "Conversations   j/k select, Enter filters to it, s/S sort column, r reverse",
 };
 
-int help_lines_count(void) { return (int)(sizeof help_lines / sizeof help_lines[0]); }
+int help_lines_count(void) {
+  return (int)(sizeof help_lines / sizeof help_lines[0]);
+}
 
 void help_draw(app *a) {
   int n = help_lines_count();
@@ -78,8 +80,7 @@ void help_draw(app *a) {
   }
   attrset(draw_pair(PAIR_TITLE) | A_DIM);
   if (inner < n)
-    draw_text(y0 + h - 1, x0 + 2, w - 4, "j/k, PgUp/PgDn scroll; any other key closes",
-              (size_t)-1);
+    draw_text(y0 + h - 1, x0 + 2, w - 4, "j/k, PgUp/PgDn scroll; any other key closes", (size_t)-1);
   else
     draw_text(y0 + h - 1, x0 + 2, w - 4, "any key closes", (size_t)-1);
   attrset(A_NORMAL);

@@ -7,7 +7,9 @@
 #include <curses.h>
 #include <string.h>
 
-static size_t per_line(const app *a) { return a->cols >= 76 ? 16 : 8; }
+static size_t per_line(const app *a) {
+  return a->cols >= 76 ? 16 : 8;
+}
 
 static const uint8_t *source(app *a, size_t *len) {
   *len = 0;
@@ -145,8 +147,8 @@ void hex_draw(app *a) {
     draw_escape(sn, strlen(sn), name, sizeof name);
     size_t nsrc = dx_packet_source_count(a->rp.p);
     if (nsrc > 1)
-      snprintf(title, sizeof title, "Bytes: %s  [source %zu/%zu, [ ] to switch]", name,
-               a->hsrc + 1, nsrc);
+      snprintf(title, sizeof title, "Bytes: %s  [source %zu/%zu, [ ] to switch]", name, a->hsrc + 1,
+               nsrc);
     else
       snprintf(title, sizeof title, "Bytes: %s", name);
   } else {

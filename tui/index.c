@@ -21,6 +21,9 @@
 
 #include <dissect/output.h>
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -203,7 +206,7 @@ static void spill_put(pindex *ix, pkt_entry *e, const dx_packet *p) {
 }
 
 static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, const dx_packet *p) {
-  if (i < ix->n)
+  if (i != ix->n) /* already indexed (a filter pass), or memory ran out before */
     return;
   if (grow((void **)&ix->pk, &ix->cap, i + 1, sizeof(pkt_entry)))
     return;
@@ -284,7 +287,7 @@ int index_step(pindex *ix, int budget_ms) {
   for (unsigned k = 0;; k++) {
     if ((k & 31) == 31 && now_ms() >= deadline)
       break;
-    if (ix->live && ix->scan_next >= ix->live_avail) {
+    if (ix->live && ix->scan_next >= __atomic_load_n(&ix->live_avail, __ATOMIC_ACQUIRE)) {
       more = 0;
       break;
     }
@@ -298,20 +301,40 @@ int index_step(pindex *ix, int budget_ms) {
         more = 0;
         break;
       }
-      if (rc < 0)
-        snprintf(ix->scan_err, sizeof ix->scan_err, "%s", dx_capture_error(ix->sc));
+      if (rc < 0) {
+        /* the status line names the file already */
+        const char *e = dx_capture_error(ix->sc);
+        size_t pl = strlen(ix->path);
+        if (strncmp(e, ix->path, pl) == 0 && e[pl] == ':' && e[pl + 1] == ' ')
+          e += pl + 2;
+        snprintf(ix->scan_err, sizeof ix->scan_err, "%s", e);
+      }
       ix->scan_done = 1;
       ix->filtering = 0;
       more = 0;
+      /* the scanner's flow and reassembly state is no longer needed */
+      if (ix->filter)
+        dx_filter_free(ix->filter);
+      ix->filter = NULL;
       dx_capture_close(ix->sc);
       ix->sc = NULL;
+      dx_session_free(ix->ss);
+      ix->ss = NULL;
+#ifdef __GLIBC__
+      malloc_trim(0); /* give the session's memory back to the system */
+#endif
       break;
     }
     dx_packet *p = NULL;
     dx_session_set_next_number(ix->ss, ix->scan_next + 1);
     if (dx_session_dissect(ix->ss, &f, &p) != DX_OK || !p) {
-      ix->scan_next++;
-      continue;
+      /* only fails when memory runs out: stop here, keep what we have */
+      snprintf(ix->scan_err, sizeof ix->scan_err, "out of memory after frame %zu",
+               ix->scan_next);
+      ix->scan_done = 1;
+      ix->filtering = 0;
+      more = 0;
+      break;
     }
     size_t i = ix->scan_next++;
     index_frame(ix, i, off, &f, p);
@@ -369,7 +392,9 @@ void index_close(pindex *ix) {
   memset(ix, 0, sizeof *ix);
 }
 
-size_t index_rows(const pindex *ix) { return ix->ftext ? ix->ndisp : ix->n; }
+size_t index_rows(const pindex *ix) {
+  return ix->ftext ? ix->ndisp : ix->n;
+}
 
 size_t index_row_frame(const pindex *ix, size_t row) {
   return ix->ftext ? (row < ix->ndisp ? ix->disp[row] : 0) : row;
@@ -448,8 +473,8 @@ int index_progress(const pindex *ix) {
   return pm > 999 ? 999 : (int)pm;
 }
 
-int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src,
-                  const char **dst, const char **proto, const char **info) {
+int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src, const char **dst,
+                  const char **proto, const char **info) {
   *src = *dst = *proto = *info = "";
   if (i >= ix->n || !ix->spill || len < 5)
     return -1;
@@ -577,7 +602,7 @@ int index_dissect(pindex *ix, size_t i, replay *r) {
           fr[--k] = j;
         dx_packet_free(r->p);
         r->p = NULL;
-                for (k = 0; k < n; k++) {
+        for (k = 0; k < n; k++) {
           dx_frame f;
           if (index_read(ix, fr[k], &f) != DX_OK)
             continue;

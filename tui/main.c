@@ -24,7 +24,9 @@
 static volatile sig_atomic_t g_signal;
 static int g_curses_on;
 
-static void on_signal(int sig) { g_signal = sig; }
+static void on_signal(int sig) {
+  g_signal = sig;
+}
 
 static void restore_terminal(void) {
   if (g_curses_on && !isendwin())
@@ -216,18 +218,20 @@ static void on_mouse(app *a) {
       hex_key(a, wheel_up ? KEY_UP : KEY_DOWN);
     return;
   }
-  if (!(ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED |
-                     BUTTON1_DOUBLE_CLICKED)))
+  if (!(ev.bstate &
+        (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_DOUBLE_CLICKED)))
     return;
   if (pane == PANE_LIST) {
     list_goto_row(a, a->top + (size_t)row);
   } else if (pane == PANE_TREE) {
+    tree_sync(a);
     size_t r = a->ttop + (size_t)row;
     if (r < a->nvis) {
       a->tsel = r;
       tree_key(a, ' ');
     }
   } else {
+    tree_sync(a);
     hex_click(a, row, ev.x);
   }
 }
@@ -273,8 +277,10 @@ static void main_key(app *a, int ch) {
     default: break;
     }
   } else if (a->focus == PANE_TREE) {
+    tree_sync(a); /* keys typed ahead may have changed the packet */
     tree_key(a, ch);
   } else {
+    tree_sync(a);
     hex_key(a, ch);
   }
 }
@@ -326,40 +332,37 @@ static void handle_key(app *a, int ch) {
 }
 
 static int run(app *a) {
-  int dirty = 1;
+  int dirty = 1, more = 1;
   double last_draw = 0;
   while (!a->quit && !g_signal) {
-    int working = !a->ix.scan_done;
-    int live_pending = a->ix.live && a->ix.scan_next < a->ix.live_avail;
-    timeout(working || live_pending ? 0 : (a->ix.live ? 100 : 250));
+    int live_pending =
+        a->ix.live && a->ix.scan_next < __atomic_load_n(&a->ix.live_avail, __ATOMIC_ACQUIRE);
+    timeout((more && !a->ix.scan_done) || live_pending ? 0 : (a->ix.live ? 100 : 250));
     int ch = getch();
     if (ch != ERR) {
       handle_key(a, ch);
       /* handle everything already typed before drawing */
       timeout(0);
-      int more;
-      int guard = 0;
-      while (!a->quit && guard++ < 256 && (more = getch()) != ERR)
-        handle_key(a, more);
+      int next, guard = 0;
+      while (!a->quit && guard++ < 256 && (next = getch()) != ERR)
+        handle_key(a, next);
       dirty = 1;
+      more = 1;
     }
     if (a->quit || g_signal)
       break;
     size_t before = a->ix.n, dbefore = a->ix.ndisp;
-    if (!a->ix.scan_done && index_step(&a->ix, 20) >= 0) {
-      if (a->ix.n != before || a->ix.ndisp != dbefore || a->ix.scan_done)
-        dirty = 1;
-      if (a->follow_tail && index_rows(&a->ix)) {
-        size_t last = index_rows(&a->ix) - 1;
-        if (a->sel != last)
-          list_goto_row(a, last);
-        a->follow_tail = 1;
-      }
+    int was_done = a->ix.scan_done;
+    more = index_step(&a->ix, 20);
+    if (a->ix.n != before || a->ix.ndisp != dbefore || a->ix.scan_done != was_done) {
+      dirty = 1;
+      if (a->follow_tail && index_rows(&a->ix))
+        list_goto_row(a, index_rows(&a->ix) - 1);
     }
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     double now = ts.tv_sec + ts.tv_nsec / 1e9;
-    if (dirty && (ch != ERR || now - last_draw > 0.1 || a->ix.scan_done)) {
+    if (dirty && (ch != ERR || now - last_draw > 0.1 || !more)) {
       draw_all(a);
       last_draw = now;
       dirty = 0;

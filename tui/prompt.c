@@ -30,7 +30,7 @@ static void validate(app *a) {
 
 void prompt_open(app *a, int kind) {
   a->prompt = kind;
-  const char *init = kind == 1 ? (a->ix.ftext ? a->ix.ftext : "") : a->find;
+  const char *init = kind == 1 ? (a->ix.ftext ? a->ix.ftext : "") : kind == 2 ? a->find : "";
   snprintf(a->pbuf, sizeof a->pbuf, "%s", init);
   a->plen = a->pcur = strlen(a->pbuf);
   validate(a);
@@ -52,6 +52,11 @@ static void apply(app *a) {
     } else if (had) {
       list_goto_frame(a, frame);
     }
+    return;
+  }
+  if (a->prompt == 3) {
+    a->prompt = 0;
+    follow_search(a, a->pbuf, 1);
     return;
   }
   size_t l = strlen(a->pbuf) < sizeof a->find - 1 ? strlen(a->pbuf) : sizeof a->find - 1;
@@ -110,7 +115,7 @@ void prompt_key(app *a, int ch) {
 }
 
 void prompt_draw(app *a, int y) {
-  const char *label = a->prompt == 1 ? "Filter: " : "Find: ";
+  const char *label = a->prompt == 1 ? "Filter: " : a->prompt == 2 ? "Find: " : "Find in stream: ";
   int lx = (int)strlen(label);
   attrset(A_BOLD);
   draw_fill(y, 0, a->cols);
@@ -197,8 +202,8 @@ void find_next(app *a, int dir) {
     size_t f = index_row_frame(&a->ix, row);
     const char *src, *dst, *proto, *info;
     index_summary(&a->ix, f, buf, sizeof buf, &src, &dst, &proto, &info);
-    int hit = strcasestr(src, a->find) || strcasestr(dst, a->find) ||
-              strcasestr(proto, a->find) || strcasestr(info, a->find);
+    int hit = strcasestr(src, a->find) || strcasestr(dst, a->find) || strcasestr(proto, a->find) ||
+              strcasestr(info, a->find);
     const dx_node *node = NULL;
     if (!hit) {
       /* field values: dissect the frame on its own (fast; state-free) */
@@ -207,8 +212,8 @@ void find_next(app *a, int dir) {
       dx_frame fr;
       dx_packet *p = NULL;
       if (index_read(&a->ix, f, &fr) == DX_OK && dx_session_dissect(s, &fr, &p) == DX_OK && p) {
-        node = find_in_tree(dx_node_first_child(dx_packet_root(p)), a->find, label,
-                            sizeof label, 0);
+        node =
+            find_in_tree(dx_node_first_child(dx_packet_root(p)), a->find, label, sizeof label, 0);
         hit = node != NULL;
         dx_packet_free(p);
       }
@@ -225,9 +230,8 @@ void find_next(app *a, int dir) {
         /* select the field in the tree of the properly re-dissected frame */
         tree_sync(a);
         if (a->have_pkt) {
-          const dx_node *n =
-              find_in_tree(dx_node_first_child(dx_packet_root(a->rp.p)), a->find, label,
-                           sizeof label, 0);
+          const dx_node *n = find_in_tree(dx_node_first_child(dx_packet_root(a->rp.p)), a->find,
+                                          label, sizeof label, 0);
           if (n) {
             tree_select_node(a, n);
             hex_follow_tree(a);

@@ -49,7 +49,9 @@ static void name_set(app *a, const char *name, int open) {
   }
 }
 
-static int shown(const dx_node *n) { return !(dx_node_flags(n) & DX_NODE_HIDDEN); }
+static int shown(const dx_node *n) {
+  return !(dx_node_flags(n) & DX_NODE_HIDDEN);
+}
 
 static int has_shown_kids(const dx_node *n) {
   for (const dx_node *c = dx_node_first_child(n); c; c = dx_node_next(c))

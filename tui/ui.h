@@ -45,16 +45,16 @@ enum { SK_NONE = 0, SK_TCP = 1, SK_UDP = 2 };
 
 /* One frame in the index: 48 bytes. Summary strings live in a spill file. */
 typedef struct pkt_entry {
-  int64_t foff;     /* file position of the record */
-  int64_t ts_sec;   /* capture time */
-  uint64_t spill;   /* offset of the summary in the spill file */
+  int64_t foff;   /* file position of the record */
+  int64_t ts_sec; /* capture time */
+  uint64_t spill; /* offset of the summary in the spill file */
   uint32_t ts_nsec;
   uint32_t wirelen;
-  uint32_t stream;  /* tcp.stream / udp.stream */
-  uint32_t prev;    /* index of the previous frame of the same stream */
+  uint32_t stream; /* tcp.stream / udp.stream */
+  uint32_t prev;   /* index of the previous frame of the same stream */
   uint16_t spill_len;
-  uint8_t cclass;   /* CC_* | CF_* */
-  uint8_t skind;    /* SK_* */
+  uint8_t cclass; /* CC_* | CF_* */
+  uint8_t skind;  /* SK_* */
 } pkt_entry;
 
 /* One TCP or UDP stream (conversation). */
@@ -89,17 +89,18 @@ typedef struct pindex {
   char scan_err[512];
 
   /* display filter */
-  char *ftext;      /* NULL: no filter */
+  char *ftext; /* NULL: no filter */
   dx_filter *filter;
-  uint32_t *disp;   /* matching frames when a filter is set */
+  uint32_t *disp; /* matching frames when a filter is set */
   size_t ndisp, capdisp;
-  int filtering;    /* the scanner has not yet reached the end with this filter */
+  int filtering; /* the scanner has not yet reached the end with this filter */
 
   /* random access */
   dx_capture *rc;
 
-  /* live capture: frames written to the file so far (set by live.c) */
-  volatile size_t live_avail;
+  /* live capture: frames written to the file so far (set by the capture
+   * thread of live.c, read with __atomic_load_n) */
+  size_t live_avail;
 } pindex;
 
 int index_open(pindex *ix, const char *path, const char *title, int live, const char *keylog,
@@ -117,8 +118,8 @@ int index_set_filter(pindex *ix, const char *text, char *err, size_t errlen);
 /* Progress of the scan in per mille (1000 when done). */
 int index_progress(const pindex *ix);
 /* Summary strings of frame i: src, dst, proto, info (escape before use). */
-int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src,
-                  const char **dst, const char **proto, const char **info);
+int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src, const char **dst,
+                  const char **proto, const char **info);
 double index_reltime(const pindex *ix, size_t i);
 /* Reads frame i again. The frame is valid until the next read. */
 int index_read(pindex *ix, size_t i, dx_frame *f);
@@ -211,10 +212,10 @@ typedef struct app {
   replay rp;
   int have_pkt;
   size_t pkt_frame;
-  tree_row *all;     /* every shown node in preorder */
+  tree_row *all; /* every shown node in preorder */
   size_t nall;
   unsigned char *open; /* expanded flag per preorder node */
-  tree_row *vis;     /* visible rows */
+  tree_row *vis;       /* visible rows */
   size_t nvis;
   size_t tsel, ttop;
   char *open_names[256]; /* names of expanded nodes, carried to the next packet */
@@ -222,11 +223,11 @@ typedef struct app {
 
   /* hex */
   size_t hsrc;
-  size_t hcur;  /* cursor byte */
-  size_t htop;  /* first line */
+  size_t hcur; /* cursor byte */
+  size_t htop; /* first line */
 
   /* prompts */
-  int prompt; /* 0 none, 1 filter, 2 find */
+  int prompt; /* 0 none, 1 filter, 2 find, 3 find in follow stream */
   char pbuf[1024];
   size_t plen, pcur;
   char perr[1024];
@@ -277,6 +278,7 @@ void follow_open(app *a);
 void follow_draw(app *a);
 void follow_key(app *a, int ch);
 void follow_close(app *a);
+void follow_search(app *a, const char *s, int dir); /* s NULL: repeat */
 void conv_open(app *a);
 void conv_draw(app *a);
 void conv_key(app *a, int ch);

@@ -23,7 +23,9 @@ uint32_t dx_cksum_add(uint32_t sum, const uint8_t *d, size_t n) {
   return fold32(sum);
 }
 
-uint16_t dx_cksum_fold(uint32_t sum) { return (uint16_t)~fold32(sum); }
+uint16_t dx_cksum_fold(uint32_t sum) {
+  return (uint16_t)~fold32(sum);
+}
 
 uint32_t dx_cksum_pseudo(const dx_addr *src, const dx_addr *dst, uint8_t proto, uint32_t len) {
   uint32_t sum = 0;

@@ -82,7 +82,9 @@ void dx_ipreasm_free(dx_ipreasm *r) {
   free(r);
 }
 
-uint32_t dx_ipreasm_count(const dx_ipreasm *r) { return r ? r->count : 0; }
+uint32_t dx_ipreasm_count(const dx_ipreasm *r) {
+  return r ? r->count : 0;
+}
 
 static bool key_eq(const dx_ipreasm_key *a, const dx_ipreasm_key *b) {
   return a->id == b->id && a->proto == b->proto && dx_addr_eq(&a->src, &b->src) &&

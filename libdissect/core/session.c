@@ -340,14 +340,18 @@ void dx_packet_free(dx_packet *p) {
 }
 
 static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
+  /* In 64 bits: a capture may hold nanosecond values of 1e9 or more
+   * (invalid, but they come from the file), which must not overflow. */
   int64_t sec = as - bs;
-  int32_t nsec = an - bn;
+  int64_t nsec = (int64_t)an - bn;
+  sec += nsec / 1000000000;
+  nsec %= 1000000000;
   if (nsec < 0) {
     nsec += 1000000000;
     sec--;
   }
   *rs = sec;
-  *rn = nsec;
+  *rn = (int32_t)nsec;
 }
 
 int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
@@ -362,13 +366,19 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   p->frame = *f;
   if (p->frame.wirelen < p->frame.caplen)
     p->frame.wirelen = p->frame.caplen;
+  /* Nanoseconds of 1e9 or more (a corrupt record) carry into the seconds,
+   * so that every layer sees a normal time. */
+  if (p->frame.ts_nsec >= 1000000000u) {
+    p->frame.ts_sec += p->frame.ts_nsec / 1000000000u;
+    p->frame.ts_nsec %= 1000000000u;
+  }
   p->num = ++s->nframes;
   if (!s->have_first) {
     s->have_first = true;
-    s->first_sec = s->prev_sec = f->ts_sec;
-    s->first_nsec = s->prev_nsec = (int32_t)f->ts_nsec;
+    s->first_sec = s->prev_sec = p->frame.ts_sec;
+    s->first_nsec = s->prev_nsec = (int32_t)p->frame.ts_nsec;
   }
-  time_sub(f->ts_sec, (int32_t)f->ts_nsec, s->first_sec, s->first_nsec, &p->rel_sec,
+  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, s->first_sec, s->first_nsec, &p->rel_sec,
            &p->rel_nsec);
   char name[64];
   snprintf(name, sizeof name, "Frame (%u bytes)", f->caplen);
@@ -384,8 +394,8 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   p->col_src = p->col_dst = "";
   p->col_proto = "";
   dx_dissect_frame(p);
-  s->prev_sec = f->ts_sec;
-  s->prev_nsec = (int32_t)f->ts_nsec;
+  s->prev_sec = p->frame.ts_sec;
+  s->prev_nsec = (int32_t)p->frame.ts_nsec;
   *out = p;
   return DX_OK;
 }

@@ -405,6 +405,70 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
   }
 }
 
+/* glibc's regcomp expands bounded repetitions, so nested ones such as
+ * ((a{1,100}){1,100}){1,100} cost time and memory in the product of their
+ * bounds. Estimate the expanded size (each atom counts 1, a{m,n} counts n
+ * times its atom, groups the sum of their contents) and reject large ones. */
+#define RE_MAX_EXPANSION 10000
+#define RE_MAX_NEST 64
+static bool regex_too_costly(const char *p, size_t n) {
+  unsigned long sum[RE_MAX_NEST + 1];
+  int depth = 0;
+  sum[0] = 0;
+  unsigned long last = 0; /* expanded size of the last atom */
+  for (size_t i = 0; i < n; i++) {
+    char c = p[i];
+    if (c == '(') {
+      if (depth == RE_MAX_NEST)
+        return true;
+      sum[++depth] = 0;
+      last = 0;
+      continue;
+    }
+    if (c == ')' && depth > 0) {
+      last = sum[depth--];
+      sum[depth] += last;
+    } else if (c == '{') {
+      unsigned long m = 0, hi;
+      size_t j = i + 1;
+      while (j < n && p[j] >= '0' && p[j] <= '9' && m < 100000)
+        m = m * 10 + (unsigned long)(p[j++] - '0');
+      hi = m;
+      if (j < n && p[j] == ',' && j + 1 < n && p[j + 1] >= '0' && p[j + 1] <= '9') {
+        hi = 0;
+        for (j++; j < n && p[j] >= '0' && p[j] <= '9' && hi < 100000; j++)
+          hi = hi * 10 + (unsigned long)(p[j] - '0');
+      }
+      if (hi > 255)
+        return true;
+      unsigned long e = last * (hi ? hi : 1);
+      sum[depth] += e - last;
+      last = e;
+      while (j < n && p[j] != '}')
+        j++;
+      i = j;
+    } else {
+      if (c == '\\')
+        i++;
+      else if (c == '[') { /* a bracket expression is one atom */
+        size_t j = i + 1;
+        if (j < n && p[j] == '^')
+          j++;
+        if (j < n && p[j] == ']')
+          j++;
+        while (j < n && p[j] != ']')
+          j++;
+        i = j;
+      }
+      last = 1;
+      sum[depth] += 1;
+    }
+    if (sum[depth] > RE_MAX_EXPANSION + n)
+      return true;
+  }
+  return false;
+}
+
 bool dx_flt_regex(dx_filter *f, const token *tk, const char *text, lit *out, char *msg,
                   size_t msglen) {
   memset(out, 0, sizeof *out);
@@ -421,6 +485,12 @@ bool dx_flt_regex(dx_filter *f, const token *tk, const char *text, lit *out, cha
   } else {
     pat = text + tk->pos;
     plen = (size_t)tk->len;
+  }
+  if (regex_too_costly(pat, plen)) {
+    snprintf(msg, msglen,
+             "the regular expression is too costly (nested or large {m,n} "
+             "repetitions)");
+    return false;
   }
   int flags = REG_EXTENDED | REG_NOSUB;
   if (plen >= 4 && memcmp(pat, "(?i)", 4) == 0) {

@@ -877,15 +877,20 @@ static bool looks_text(const uint8_t *s, uint32_t n) {
 
 /* http.file_data over the body tvb, then the body as text lines or bytes. */
 /* Returns true if the body was shown as text lines under a media type
- * (tshark then names the type in Info). binary: show as bytes whatever the
- * type says. */
+ * (tshark then names the type in Info). binary: the raw bytes of a body
+ * that could not be decoded: shown as bytes, without http.file_data. */
 static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b, const char *mt,
                       bool binary) {
   if (b->len == 0)
     return false;
-  dx_node *fd =
-      dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, b->len);
-  dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
+  if (!binary) {
+    /* A string field: its value stops at the first NUL, as tshark's does. */
+    const uint8_t *z = memchr(b->data, 0, b->len);
+    uint32_t vlen = z ? (uint32_t)(z - b->data) : b->len;
+    dx_node *fd =
+        dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
+    dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
+  }
   bool text = !binary && (mt && mt[0] ? text_media(mt) : looks_text(b->data, b->len));
   if (text) {
     /* Count lines first for the label. */

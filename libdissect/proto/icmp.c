@@ -40,40 +40,39 @@ enum {
   F_LIMIT,
 };
 
-static const dx_vals cksum_status_vals[] = {
-    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
+static const dx_vals cksum_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
+                                            {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
 
-static const dx_vals type_vals[] = {
-    {0, "Echo (ping) reply"},
-    {3, "Destination unreachable"},
-    {4, "Source quench (flow control)"},
-    {5, "Redirect"},
-    {6, "Alternate host address"},
-    {8, "Echo (ping) request"},
-    {9, "Router advertisement"},
-    {10, "Router solicitation"},
-    {11, "Time-to-live exceeded"},
-    {12, "Parameter problem"},
-    {13, "Timestamp request"},
-    {14, "Timestamp reply"},
-    {15, "Information request"},
-    {16, "Information reply"},
-    {17, "Address mask request"},
-    {18, "Address mask reply"},
-    {30, "Traceroute"},
-    {31, "Datagram conversion error"},
-    {32, "Mobile host redirect"},
-    {33, "IPv6 where-are-you"},
-    {34, "IPv6 i-am-here"},
-    {35, "Mobile registration request"},
-    {36, "Mobile registration reply"},
-    {37, "Domain name request"},
-    {38, "Domain name reply"},
-    {39, "SKIP"},
-    {40, "Photuris"},
-    {42, "Extended Echo request"},
-    {43, "Extended Echo reply"},
-    {0, NULL}};
+static const dx_vals type_vals[] = {{0, "Echo (ping) reply"},
+                                    {3, "Destination unreachable"},
+                                    {4, "Source quench (flow control)"},
+                                    {5, "Redirect"},
+                                    {6, "Alternate host address"},
+                                    {8, "Echo (ping) request"},
+                                    {9, "Router advertisement"},
+                                    {10, "Router solicitation"},
+                                    {11, "Time-to-live exceeded"},
+                                    {12, "Parameter problem"},
+                                    {13, "Timestamp request"},
+                                    {14, "Timestamp reply"},
+                                    {15, "Information request"},
+                                    {16, "Information reply"},
+                                    {17, "Address mask request"},
+                                    {18, "Address mask reply"},
+                                    {30, "Traceroute"},
+                                    {31, "Datagram conversion error"},
+                                    {32, "Mobile host redirect"},
+                                    {33, "IPv6 where-are-you"},
+                                    {34, "IPv6 i-am-here"},
+                                    {35, "Mobile registration request"},
+                                    {36, "Mobile registration reply"},
+                                    {37, "Domain name request"},
+                                    {38, "Domain name reply"},
+                                    {39, "SKIP"},
+                                    {40, "Photuris"},
+                                    {42, "Extended Echo request"},
+                                    {43, "Extended Echo reply"},
+                                    {0, NULL}};
 
 static const dx_vals unreach_vals[] = {{0, "Network unreachable"},
                                        {1, "Host unreachable"},
@@ -97,9 +96,8 @@ static const dx_vals redirect_vals[] = {{0, "Redirect for network"},
                                         {2, "Redirect for TOS and network"},
                                         {3, "Redirect for TOS and host"},
                                         {0, NULL}};
-static const dx_vals ttl_vals[] = {{0, "Time to live exceeded in transit"},
-                                   {1, "Fragment reassembly time exceeded"},
-                                   {0, NULL}};
+static const dx_vals ttl_vals[] = {
+    {0, "Time to live exceeded in transit"}, {1, "Fragment reassembly time exceeded"}, {0, NULL}};
 static const dx_vals par_vals[] = {
     {0, "IP header bad"}, {1, "Required option missing"}, {2, "Bad length"}, {0, NULL}};
 static const dx_vals rtradv_vals[] = {
@@ -129,19 +127,16 @@ static const dx_field icmp_fields[] = {
     [F_ORIG_TS] =
         DX_F("icmp.originate_timestamp", "Originate Timestamp", DX_FT_UINT32, DX_BASE_DEC),
     [F_RECV_TS] = DX_F("icmp.receive_timestamp", "Receive Timestamp", DX_FT_UINT32, DX_BASE_DEC),
-    [F_XMIT_TS] =
-        DX_F("icmp.transmit_timestamp", "Transmit Timestamp", DX_FT_UINT32, DX_BASE_DEC),
+    [F_XMIT_TS] = DX_F("icmp.transmit_timestamp", "Transmit Timestamp", DX_FT_UINT32, DX_BASE_DEC),
     [F_ADDRESS_MASK] = DX_F("icmp.address_mask", "Address Mask", DX_FT_IPV4, DX_BASE_NONE),
     [F_RESP_IN] = DX_F("icmp.resp_in", "Response frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_RESP_TO] = DX_F("icmp.resp_to", "Request frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_RESPTIME] = DX_F("icmp.resptime", "Response time", DX_FT_DOUBLE, DX_BASE_NONE),
-    [F_DATA_TIME] =
-        DX_F("icmp.data_time", "Timestamp from icmp data", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_DATA_TIME] = DX_F("icmp.data_time", "Timestamp from icmp data", DX_FT_ABSTIME, DX_BASE_NONE),
     [F_DATA_TIME_REL] = DX_F("icmp.data_time_relative", "Timestamp from icmp data (relative)",
                              DX_FT_RELTIME, DX_BASE_NONE),
     [F_CHECKSUM_BAD] = DX_F("icmp.checksum_bad", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
-    [F_LIMIT] = DX_F("icmp.resp_table_full", "Echo matching table full", DX_FT_NONE,
-                     DX_BASE_NONE),
+    [F_LIMIT] = DX_F("icmp.resp_table_full", "Echo matching table full", DX_FT_NONE, DX_BASE_NONE),
 };
 
 #define FL(i) (&icmp_fields[(i)])
@@ -180,7 +175,9 @@ static void *icmp_state_new(struct dx_session *s) {
   return st;
 }
 
-static void icmp_state_free(void *v) { free(v); }
+static void icmp_state_free(void *v) {
+  free(v);
+}
 
 static uint32_t echo_hash(const dx_addr *a, const dx_addr *b, uint16_t ident, uint16_t seq) {
   uint32_t h = 2166136261u;
@@ -419,8 +416,7 @@ static uint32_t dissect_icmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         if (type == 8) {
           if (echo_remember(st, p, ident, seq) && st->evicted++ == 0)
             dx_expert(p, icmp, dx_field_limit(), DX_SEV_NOTE,
-                      "ICMP echo matching: %u requests remembered, the oldest forgotten",
-                      ECHO_CAP);
+                      "ICMP echo matching: %u requests remembered, the oldest forgotten", ECHO_CAP);
         } else {
           const echo_req *e = echo_find(st, p, ident, seq);
           if (e) {
@@ -521,9 +517,9 @@ static uint32_t dissect_icmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (data_off < t->len) {
     dx_tvb d = dx_tvb_sub(t, data_off, UINT32_MAX);
     dx_dissect_data(p, &d, icmp);
-  } else if (t->reported > t->len) {
-    dx_mark_truncated(p, icmp, "ICMP data");
   }
+  if (t->reported > t->len)
+    dx_mark_truncated(p, icmp, "ICMP data");
   return t->len > t->reported ? t->len : t->reported;
 }
 

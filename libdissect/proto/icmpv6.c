@@ -55,51 +55,50 @@ static const dx_vals type_vals[] = {
     {201, "Private experimentation"},
     {255, "Reserved for expansion of ICMPv6 informational messages"},
     {0, NULL}};
-static const dx_vals opt_type_vals[] = {
-    {1, "Source link-layer address"},
-    {2, "Target link-layer address"},
-    {3, "Prefix information"},
-    {4, "Redirected header"},
-    {5, "MTU"},
-    {6, "NBMA Shortcut Limit Option"},
-    {7, "Advertisement Interval"},
-    {8, "Home Agent Information"},
-    {9, "Source Address List"},
-    {10, "Target Address List"},
-    {11, "CGA"},
-    {12, "RSA Signature"},
-    {13, "Timestamp"},
-    {14, "Nonce"},
-    {15, "Trust Anchor"},
-    {16, "Certificate"},
-    {17, "IP Address/Prefix Option"},
-    {18, "New Router Prefix Information"},
-    {19, "Link-layer Address"},
-    {20, "Neighbor Advertisement Acknowledgment"},
-    {23, "MAP"},
-    {24, "Route Information"},
-    {25, "Recursive DNS Server"},
-    {26, "RA Flags Extension"},
-    {27, "Handover Key Request"},
-    {28, "Handover Key Reply"},
-    {29, "Handover Assist Information"},
-    {30, "Mobile Node Identifier Option"},
-    {31, "DNS Search List Option"},
-    {32, "Proxy Signature (PS)"},
-    {33, "Address Registration Option"},
-    {34, "6LoWPAN Context Option"},
-    {35, "Authoritative Border Router"},
-    {36, "6LoWPAN Capability Indication Option"},
-    {37, "DHCP Captive-Portal"},
-    {38, "PREF64 Option"},
-    {138, "CARD Request"},
-    {139, "CARD Reply"},
-    {253, "RFC3692-style Experiment 1"},
-    {254, "RFC3692-style Experiment 2"},
-    {0, NULL}};
+static const dx_vals opt_type_vals[] = {{1, "Source link-layer address"},
+                                        {2, "Target link-layer address"},
+                                        {3, "Prefix information"},
+                                        {4, "Redirected header"},
+                                        {5, "MTU"},
+                                        {6, "NBMA Shortcut Limit Option"},
+                                        {7, "Advertisement Interval"},
+                                        {8, "Home Agent Information"},
+                                        {9, "Source Address List"},
+                                        {10, "Target Address List"},
+                                        {11, "CGA"},
+                                        {12, "RSA Signature"},
+                                        {13, "Timestamp"},
+                                        {14, "Nonce"},
+                                        {15, "Trust Anchor"},
+                                        {16, "Certificate"},
+                                        {17, "IP Address/Prefix Option"},
+                                        {18, "New Router Prefix Information"},
+                                        {19, "Link-layer Address"},
+                                        {20, "Neighbor Advertisement Acknowledgment"},
+                                        {23, "MAP"},
+                                        {24, "Route Information"},
+                                        {25, "Recursive DNS Server"},
+                                        {26, "RA Flags Extension"},
+                                        {27, "Handover Key Request"},
+                                        {28, "Handover Key Reply"},
+                                        {29, "Handover Assist Information"},
+                                        {30, "Mobile Node Identifier Option"},
+                                        {31, "DNS Search List Option"},
+                                        {32, "Proxy Signature (PS)"},
+                                        {33, "Address Registration Option"},
+                                        {34, "6LoWPAN Context Option"},
+                                        {35, "Authoritative Border Router"},
+                                        {36, "6LoWPAN Capability Indication Option"},
+                                        {37, "DHCP Captive-Portal"},
+                                        {38, "PREF64 Option"},
+                                        {138, "CARD Request"},
+                                        {139, "CARD Reply"},
+                                        {253, "RFC3692-style Experiment 1"},
+                                        {254, "RFC3692-style Experiment 2"},
+                                        {0, NULL}};
 
-static const dx_vals cksum_status_vals[] = {
-    {0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
+static const dx_vals cksum_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
+                                            {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
 static const dx_vals unreach_vals[] = {
     {0, "no route to destination"},
     {1, "communication with destination administratively prohibited"},
@@ -193,12 +192,12 @@ static const dx_field icmpv6_fields[] = {
     [F_RA_FLAG] = DX_F("icmpv6.nd.ra.flag", "Flags", DX_FT_UINT8, DX_BASE_HEX),
     [F_RA_FLAG_M] = DX_FM("icmpv6.nd.ra.flag.m", "Managed address configuration", DX_FT_BOOL,
                           DX_BASE_NONE, set_vals, 0x80, 8),
-    [F_RA_FLAG_O] = DX_FM("icmpv6.nd.ra.flag.o", "Other configuration", DX_FT_BOOL,
-                          DX_BASE_NONE, set_vals, 0x40, 8),
-    [F_RA_FLAG_H] = DX_FM("icmpv6.nd.ra.flag.h", "Home Agent", DX_FT_BOOL, DX_BASE_NONE,
-                          set_vals, 0x20, 8),
-    [F_RA_FLAG_PRF] = DX_FM("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)",
-                            DX_FT_UINT8, DX_BASE_DEC, NULL, 0x18, 8),
+    [F_RA_FLAG_O] = DX_FM("icmpv6.nd.ra.flag.o", "Other configuration", DX_FT_BOOL, DX_BASE_NONE,
+                          set_vals, 0x40, 8),
+    [F_RA_FLAG_H] =
+        DX_FM("icmpv6.nd.ra.flag.h", "Home Agent", DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x20, 8),
+    [F_RA_FLAG_PRF] = DX_FM("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", DX_FT_UINT8,
+                            DX_BASE_DEC, NULL, 0x18, 8),
     [F_RA_FLAG_P] =
         DX_FM("icmpv6.nd.ra.flag.p", "Proxy", DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x04, 8),
     [F_RA_FLAG_RSV] =
@@ -211,8 +210,8 @@ static const dx_field icmpv6_fields[] = {
         DX_F("icmpv6.nd.ra.retrans_timer", "Retrans timer (ms)", DX_FT_UINT32, DX_BASE_DEC),
     [F_NS_TARGET] = DX_F("icmpv6.nd.ns.target_address", "Target Address", DX_FT_IPV6, DX_BASE_NONE),
     [F_NA_FLAG] = DX_F("icmpv6.nd.na.flag", "Flags", DX_FT_UINT32, DX_BASE_HEX),
-    [F_NA_FLAG_R] = DX_FM("icmpv6.nd.na.flag.r", "Router", DX_FT_BOOL, DX_BASE_NONE, set_vals,
-                          0x80000000u, 32),
+    [F_NA_FLAG_R] =
+        DX_FM("icmpv6.nd.na.flag.r", "Router", DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x80000000u, 32),
     [F_NA_FLAG_S] = DX_FM("icmpv6.nd.na.flag.s", "Solicited", DX_FT_BOOL, DX_BASE_NONE, set_vals,
                           0x40000000u, 32),
     [F_NA_FLAG_O] = DX_FM("icmpv6.nd.na.flag.o", "Override", DX_FT_BOOL, DX_BASE_NONE, set_vals,
@@ -221,16 +220,16 @@ static const dx_field icmpv6_fields[] = {
                             0x1fffffffu, 32),
     [F_NA_TARGET] = DX_F("icmpv6.nd.na.target_address", "Target Address", DX_FT_IPV6, DX_BASE_NONE),
     [F_RD_TARGET] = DX_F("icmpv6.nd.rd.target_address", "Target Address", DX_FT_IPV6, DX_BASE_NONE),
-    [F_RD_DST] = DX_F("icmpv6.nd.rd.destination_address", "Destination Address", DX_FT_IPV6,
-                      DX_BASE_NONE),
+    [F_RD_DST] =
+        DX_F("icmpv6.nd.rd.destination_address", "Destination Address", DX_FT_IPV6, DX_BASE_NONE),
     [F_OPT] = DX_F("icmpv6.opt", "ICMPv6 Option", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_TYPE] = DX_FV("icmpv6.opt.type", "Type", DX_FT_UINT8, DX_BASE_DEC, opt_type_vals),
     [F_OPT_LENGTH] = DX_F("icmpv6.opt.length", "Length", DX_FT_UINT8, DX_BASE_DEC),
     [F_OPT_LINKADDR] = DX_F("icmpv6.opt.linkaddr", "Link-layer address", DX_FT_ETHER, DX_BASE_NONE),
-    [F_OPT_SRC_LINKADDR] = DX_F("icmpv6.opt.src_linkaddr", "Source Link-layer address",
-                                DX_FT_ETHER, DX_BASE_NONE),
-    [F_OPT_TARGET_LINKADDR] = DX_F("icmpv6.opt.target_linkaddr", "Target Link-layer address",
-                                   DX_FT_ETHER, DX_BASE_NONE),
+    [F_OPT_SRC_LINKADDR] =
+        DX_F("icmpv6.opt.src_linkaddr", "Source Link-layer address", DX_FT_ETHER, DX_BASE_NONE),
+    [F_OPT_TARGET_LINKADDR] =
+        DX_F("icmpv6.opt.target_linkaddr", "Target Link-layer address", DX_FT_ETHER, DX_BASE_NONE),
     [F_OPT_PREFIX_LEN] =
         DX_F("icmpv6.opt.prefix.length", "Prefix Length", DX_FT_UINT8, DX_BASE_DEC),
     [F_OPT_PREFIX_FLAG] = DX_F("icmpv6.opt.prefix.flag", "Flag", DX_FT_UINT8, DX_BASE_HEX),
@@ -239,12 +238,12 @@ static const dx_field icmpv6_fields[] = {
     [F_OPT_PREFIX_FLAG_A] =
         DX_FM("icmpv6.opt.prefix.flag.a", "Autonomous address-configuration flag(A)", DX_FT_BOOL,
               DX_BASE_NONE, set_vals, 0x40, 8),
-    [F_OPT_PREFIX_FLAG_R] = DX_FM("icmpv6.opt.prefix.flag.r", "Router address flag(R)",
-                                  DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x20, 8),
+    [F_OPT_PREFIX_FLAG_R] = DX_FM("icmpv6.opt.prefix.flag.r", "Router address flag(R)", DX_FT_BOOL,
+                                  DX_BASE_NONE, set_vals, 0x20, 8),
     [F_OPT_PREFIX_FLAG_RSV] = DX_FM("icmpv6.opt.prefix.flag.reserved", "Reserved", DX_FT_UINT8,
                                     DX_BASE_DEC, NULL, 0x1f, 8),
-    [F_OPT_PREFIX_VALID] = DX_F("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime",
-                                DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_PREFIX_VALID] =
+        DX_F("icmpv6.opt.prefix.valid_lifetime", "Valid Lifetime", DX_FT_UINT32, DX_BASE_DEC),
     [F_OPT_PREFIX_PREFERRED] = DX_F("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime",
                                     DX_FT_UINT32, DX_BASE_DEC),
     [F_OPT_PREFIX] = DX_F("icmpv6.opt.prefix", "Prefix", DX_FT_IPV6, DX_BASE_NONE),
@@ -256,8 +255,7 @@ static const dx_field icmpv6_fields[] = {
         DX_F("icmpv6.mld.multicast_address", "Multicast Address", DX_FT_IPV6, DX_BASE_NONE),
     [F_RESP_TO] = DX_F("icmpv6.resp_to", "Response To", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_RESPTIME] = DX_F("icmpv6.resptime", "Response Time", DX_FT_DOUBLE, DX_BASE_NONE),
-    [F_CHECKSUM_BAD] =
-        DX_F("icmpv6.checksum_bad.expert", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
+    [F_CHECKSUM_BAD] = DX_F("icmpv6.checksum_bad.expert", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_INVALID] =
         DX_F("icmpv6.opt.invalid_length", "Invalid option length", DX_FT_NONE, DX_BASE_NONE),
 };
@@ -296,7 +294,9 @@ static void *icmpv6_state_new(struct dx_session *s) {
   return st;
 }
 
-static void icmpv6_state_free(void *v) { free(v); }
+static void icmpv6_state_free(void *v) {
+  free(v);
+}
 
 static uint32_t echo_hash(const dx_addr *a, const dx_addr *b, uint16_t ident, uint16_t seq) {
   uint32_t h = 2166136261u;
@@ -362,6 +362,32 @@ static bool ipv6_hlim(const dx_node *parent, unsigned *hlim) {
       return true;
     }
   return false;
+}
+
+/* The destination the checksum is computed with (RFC 8200 8.1): with a
+ * type 0 Routing header and segments left, the last address in it. */
+static dx_addr final_dst(const dx_packet *p, const dx_node *parent) {
+  dx_addr d = p->net_dst;
+  const dx_node *ip = NULL;
+  for (const dx_node *c = parent ? parent->first_child : NULL; c; c = c->next)
+    if (c->field && strcmp(c->field->abbrev, "ipv6") == 0)
+      ip = c;
+  for (const dx_node *c = ip ? ip->first_child : NULL; c; c = c->next) {
+    if (!c->field || strcmp(c->field->abbrev, "ipv6.routing") != 0)
+      continue;
+    uint64_t segleft = 0;
+    const dx_node *last = NULL;
+    for (const dx_node *r = c->first_child; r; r = r->next) {
+      if (strcmp(r->field->abbrev, "ipv6.routing.segleft") == 0)
+        segleft = r->v.u;
+      else if (strcmp(r->field->abbrev, "ipv6.routing.src.addr") == 0 && dx_node_ok(r) &&
+               r->v.b.len == 16)
+        last = r;
+    }
+    if (segleft && last)
+      dx_addr_set(&d, DX_AT_IPV6, last->v.b.p);
+  }
+  return d;
 }
 
 static void dissect_quoted(dx_packet *p, const dx_tvb *q, dx_node *icmp) {
@@ -432,9 +458,8 @@ static void dissect_nd_opts(dx_packet *p, dx_node *icmp, const dx_tvb *t, uint32
         dx_node *la = dx_add_item(p, o, FL(F_OPT_LINKADDR), t, off + 2, 6);
         char mac[32];
         dx_node_value(la, mac, sizeof mac);
-        dx_node *h =
-            dx_add_item(p, o, FL(type == 1 ? F_OPT_SRC_LINKADDR : F_OPT_TARGET_LINKADDR), t,
-                        off + 2, 6);
+        dx_node *h = dx_add_item(p, o, FL(type == 1 ? F_OPT_SRC_LINKADDR : F_OPT_TARGET_LINKADDR),
+                                 t, off + 2, 6);
         dx_node_set_flags(h, DX_NODE_HIDDEN);
         dx_node_set_text(p, o, "ICMPv6 Option (%s : %s)", name, mac);
         if (type == 1)
@@ -514,7 +539,8 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t pseudo = 0;
   if (t->len >= t->reported && !p->in_icmp_error && !p->fragmented &&
       p->net_src.type == DX_AT_IPV6) {
-    pseudo = dx_cksum_pseudo(&p->net_src, &p->net_dst, 58, t->len);
+    dx_addr fd = final_dst(p, parent);
+    pseudo = dx_cksum_pseudo(&p->net_src, &fd, 58, t->len);
     status = dx_inet_checksum(t->data, t->len, pseudo) == 0 ? 1 : 0;
   }
   if (status == 1) {
@@ -568,8 +594,7 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       if (type == 128) {
         if (echo_remember(st, p, id, seq) && st->evicted++ == 0)
           dx_expert(p, icmp, dx_field_limit(), DX_SEV_NOTE,
-                    "ICMPv6 echo matching: %u requests remembered, the oldest forgotten",
-                    ECHO_CAP);
+                    "ICMPv6 echo matching: %u requests remembered, the oldest forgotten", ECHO_CAP);
       } else {
         const echo_req *e = echo_find(st, p, id, seq);
         if (e) {
@@ -664,9 +689,7 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       return t->len;
     }
     break;
-  default:
-    need = 4;
-    break;
+  default: need = 4; break;
   }
   if (!dx_tvb_has(t, 0, need)) {
     dx_mark_truncated(p, icmp, "ICMPv6 message");
@@ -675,9 +698,9 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (need < t->len) {
     dx_tvb d = dx_tvb_sub(t, need, UINT32_MAX);
     dx_dissect_data(p, &d, icmp);
-  } else if (t->reported > t->len) {
-    dx_mark_truncated(p, icmp, "ICMPv6 data");
   }
+  if (t->reported > t->len)
+    dx_mark_truncated(p, icmp, "ICMPv6 data");
   return t->len;
 }
 

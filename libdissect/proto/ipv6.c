@@ -15,53 +15,51 @@
 extern const dx_vals dx_ipproto_vals[];
 extern const dx_vals dx_dscp_vals[], dx_dscp_short_vals[], dx_ecn_vals[], dx_ecn_short_vals[];
 const char *dx_ipproto_name(uint8_t proto);
+const dx_field *dx_ip_version_field(void);
 
-static const dx_vals opt_type_vals[] = {
-    {0, "Pad1"},
-    {1, "PadN"},
-    {4, "Tunnel Encapsulation Limit"},
-    {5, "Router Alert"},
-    {7, "CALIPSO"},
-    {8, "SMF_DPD"},
-    {15, "Performance and Diagnostic Metrics"},
-    {30, "Experimental (0x1E)"},
-    {38, "Quick-Start"},
-    {48, "Path MTU Option"},
-    {49, "IOAM Option"},
-    {62, "Experimental (0x3E)"},
-    {65, "Tunnel Payload Forwarding (TPF) Information"},
-    {94, "Experimental (0x5E)"},
-    {99, "RPL Option"},
-    {109, "MPL Option"},
-    {126, "Experimental (0x7E)"},
-    {138, "Endpoint Identification"},
-    {139, "ILNP Nonce"},
-    {140, "Line-Identification Option"},
-    {158, "Experimental (0x9E)"},
-    {190, "Experimental (0xBE)"},
-    {194, "Jumbo Payload"},
-    {201, "Home Address"},
-    {222, "Experimental (0xDE)"},
-    {238, "IP_DFF"},
-    {254, "Experimental (0xFE)"},
-    {0, NULL}};
-static const dx_vals routing_type_vals[] = {
-    {0, "Source Route"},
-    {1, "Nimrod"},
-    {2, "Type 2 Routing"},
-    {3, "RPL Source Route"},
-    {4, "Segment Routing"},
-    {5, "Compact Routing Header 16"},
-    {6, "Compact Routing Header 32"},
-    {253, "Experiment 1"},
-    {254, "Experiment 2"},
-    {0, NULL}};
-static const dx_vals opt_action_vals[] = {
-    {0, "Skip and continue"},
-    {1, "Discard"},
-    {2, "Discard and send ICMP Parameter Problem"},
-    {3, "Discard and send ICMP if not multicast"},
-    {0, NULL}};
+static const dx_vals opt_type_vals[] = {{0, "Pad1"},
+                                        {1, "PadN"},
+                                        {4, "Tunnel Encapsulation Limit"},
+                                        {5, "Router Alert"},
+                                        {7, "CALIPSO"},
+                                        {8, "SMF_DPD"},
+                                        {15, "Performance and Diagnostic Metrics"},
+                                        {30, "Experimental (0x1E)"},
+                                        {38, "Quick-Start"},
+                                        {48, "Path MTU Option"},
+                                        {49, "IOAM Option"},
+                                        {62, "Experimental (0x3E)"},
+                                        {65, "Tunnel Payload Forwarding (TPF) Information"},
+                                        {94, "Experimental (0x5E)"},
+                                        {99, "RPL Option"},
+                                        {109, "MPL Option"},
+                                        {126, "Experimental (0x7E)"},
+                                        {138, "Endpoint Identification"},
+                                        {139, "ILNP Nonce"},
+                                        {140, "Line-Identification Option"},
+                                        {158, "Experimental (0x9E)"},
+                                        {190, "Experimental (0xBE)"},
+                                        {194, "Jumbo Payload"},
+                                        {201, "Home Address"},
+                                        {222, "Experimental (0xDE)"},
+                                        {238, "IP_DFF"},
+                                        {254, "Experimental (0xFE)"},
+                                        {0, NULL}};
+static const dx_vals routing_type_vals[] = {{0, "Source Route"},
+                                            {1, "Nimrod"},
+                                            {2, "Type 2 Routing"},
+                                            {3, "RPL Source Route"},
+                                            {4, "Segment Routing"},
+                                            {5, "Compact Routing Header 16"},
+                                            {6, "Compact Routing Header 32"},
+                                            {253, "Experiment 1"},
+                                            {254, "Experiment 2"},
+                                            {0, NULL}};
+static const dx_vals opt_action_vals[] = {{0, "Skip and continue"},
+                                          {1, "Discard"},
+                                          {2, "Discard and send ICMP Parameter Problem"},
+                                          {3, "Discard and send ICMP if not multicast"},
+                                          {0, NULL}};
 static const dx_vals yes_no_vals[] = {{0, "No"}, {1, "Yes"}, {0, NULL}};
 static const dx_vals ra_vals[] = {{0, "MLD"}, {1, "RSVP"}, {2, "Active Networks"}, {0, NULL}};
 
@@ -157,8 +155,8 @@ enum {
 static const dx_field ipv6_fields[] = {
     [F_IPV6] = DX_F("ipv6", "Internet Protocol Version 6", DX_FT_PROTOCOL, DX_BASE_NONE),
     [F_VERSION] = DX_FM("ipv6.version", "Version", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xf0, 8),
-    [F_TCLASS] = DX_FM("ipv6.tclass", "Traffic Class", DX_FT_UINT32, DX_BASE_HEX, NULL,
-                       0x0ff00000, 32),
+    [F_TCLASS] =
+        DX_FM("ipv6.tclass", "Traffic Class", DX_FT_UINT32, DX_BASE_HEX, NULL, 0x0ff00000, 32),
     [F_DSCP] = DX_FM("ipv6.tclass.dscp", "Differentiated Services Codepoint", DX_FT_UINT32,
                      DX_BASE_DEC, dx_dscp_vals, 0x0fc00000, 32),
     [F_ECN] = DX_FM("ipv6.tclass.ecn", "Explicit Congestion Notification", DX_FT_UINT32,
@@ -175,10 +173,10 @@ static const dx_field ipv6_fields[] = {
     [F_DST_HOST] = DX_F("ipv6.dst_host", "Destination Host", DX_FT_STRING, DX_BASE_NONE),
     [F_OPT] = DX_F("ipv6.opt", "IPv6 Option", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_TYPE] = DX_FV("ipv6.opt.type", "Type", DX_FT_UINT8, DX_BASE_HEX, opt_type_vals),
-    [F_OPT_ACTION] = DX_FM("ipv6.opt.type.action", "Action", DX_FT_UINT8, DX_BASE_DEC,
-                           opt_action_vals, 0xc0, 8),
-    [F_OPT_CHANGE] = DX_FM("ipv6.opt.type.change", "May Change", DX_FT_BOOL, DX_BASE_NONE,
-                           yes_no_vals, 0x20, 8),
+    [F_OPT_ACTION] =
+        DX_FM("ipv6.opt.type.action", "Action", DX_FT_UINT8, DX_BASE_DEC, opt_action_vals, 0xc0, 8),
+    [F_OPT_CHANGE] =
+        DX_FM("ipv6.opt.type.change", "May Change", DX_FT_BOOL, DX_BASE_NONE, yes_no_vals, 0x20, 8),
     [F_OPT_REST] =
         DX_FM("ipv6.opt.type.rest", "Low-Order Bits", DX_FT_UINT8, DX_BASE_HEX, NULL, 0x1f, 8),
     [F_OPT_LENGTH] = DX_F("ipv6.opt.length", "Length", DX_FT_UINT8, DX_BASE_DEC),
@@ -186,8 +184,7 @@ static const dx_field ipv6_fields[] = {
     [F_OPT_PADN] = DX_F("ipv6.opt.padn", "PadN", DX_FT_BYTES, DX_BASE_NONE),
     [F_OPT_RA] = DX_FV("ipv6.opt.router_alert", "Router Alert", DX_FT_UINT16, DX_BASE_DEC, ra_vals),
     [F_OPT_JUMBO] = DX_F("ipv6.opt.jumbo", "Payload Length", DX_FT_UINT32, DX_BASE_DEC),
-    [F_OPT_TEL] =
-        DX_F("ipv6.opt.tel", "Tunnel Encapsulation Limit", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_TEL] = DX_F("ipv6.opt.tel", "Tunnel Encapsulation Limit", DX_FT_UINT8, DX_BASE_DEC),
     [F_OPT_HOME] =
         DX_F("ipv6.opt.mipv6.home_address", "MIPv6 Home Address", DX_FT_IPV6, DX_BASE_NONE),
     [F_OPT_UNKNOWN] = DX_F("ipv6.opt.unknown", "Unknown Option Payload", DX_FT_BYTES, DX_BASE_NONE),
@@ -228,8 +225,8 @@ static const dx_field ipv6_fields[] = {
         DX_F("ipv6.fraghdr.reserved_octet", "Reserved octet", DX_FT_UINT8, DX_BASE_HEX),
     [F_FRAGHDR_OFFSET] =
         DX_FM("ipv6.fraghdr.offset", "Offset", DX_FT_UINT16, DX_BASE_DEC, NULL, 0xfff8, 16),
-    [F_FRAGHDR_RESERVED_BITS] = DX_FM("ipv6.fraghdr.reserved_bits", "Reserved bits",
-                                      DX_FT_UINT16, DX_BASE_DEC, NULL, 0x0006, 16),
+    [F_FRAGHDR_RESERVED_BITS] = DX_FM("ipv6.fraghdr.reserved_bits", "Reserved bits", DX_FT_UINT16,
+                                      DX_BASE_DEC, NULL, 0x0006, 16),
     [F_FRAGHDR_MORE] = DX_FM("ipv6.fraghdr.more", "More Fragments", DX_FT_BOOL, DX_BASE_NONE,
                              yes_no_vals, 0x0001, 16),
     [F_FRAGHDR_IDENT] = DX_F("ipv6.fraghdr.ident", "Identification", DX_FT_UINT32, DX_BASE_HEX),
@@ -244,8 +241,8 @@ static const dx_field ipv6_fields[] = {
         DX_F("ipv6.fragment.overlap", "Fragment overlap", DX_FT_BOOL, DX_BASE_NONE),
     [F_FRAGMENT_CONFLICT] = DX_F("ipv6.fragment.overlap.conflict",
                                  "Conflicting data in fragment overlap", DX_FT_BOOL, DX_BASE_NONE),
-    [F_FRAGMENT_MULTITAILS] = DX_F("ipv6.fragment.multipletails",
-                                   "Multiple tail fragments found", DX_FT_BOOL, DX_BASE_NONE),
+    [F_FRAGMENT_MULTITAILS] = DX_F("ipv6.fragment.multipletails", "Multiple tail fragments found",
+                                   DX_FT_BOOL, DX_BASE_NONE),
     [F_FRAGMENT_TOOLONG] =
         DX_F("ipv6.fragment.toolongfragment", "Fragment too long", DX_FT_BOOL, DX_BASE_NONE),
     [F_AH] = DX_F("ah", "Authentication Header", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -264,10 +261,10 @@ static const dx_field ipv6_fields[] = {
     [F_PLEN_EXCEEDS] = DX_F("ipv6.plen_exceeds_framing",
                             "IPv6 payload length does not match expected framing length",
                             DX_FT_NONE, DX_BASE_NONE),
-    [F_PLEN_ZERO] = DX_F("ipv6.plen_zero", "IPv6 payload length equals 0", DX_FT_NONE,
-                         DX_BASE_NONE),
-    [F_TOO_MANY_EXT] = DX_F("ipv6.too_many_ext_hdrs", "Too many IPv6 extension headers",
-                            DX_FT_NONE, DX_BASE_NONE),
+    [F_PLEN_ZERO] =
+        DX_F("ipv6.plen_zero", "IPv6 payload length equals 0", DX_FT_NONE, DX_BASE_NONE),
+    [F_TOO_MANY_EXT] =
+        DX_F("ipv6.too_many_ext_hdrs", "Too many IPv6 extension headers", DX_FT_NONE, DX_BASE_NONE),
     [F_HOPOPTS_NOT_FIRST] =
         DX_F("ipv6.hopopts.not_first",
              "IPv6 Hop-by-Hop extension header must appear immediately after IPv6 header",
@@ -390,9 +387,8 @@ static void add_fragments_tree(dx_packet *p, dx_node *ip6, const dx_tvb *rt,
     const dx_ipreasm_frag *f = &res->frags[i];
     dx_node *fn = dx_add_uint(p, fs, FL(F_FRAGMENT), rt, f->off, f->len, f->frame);
     dx_node_set_flags(fn, DX_NODE_GENERATED);
-    dx_node_set_text(p, fn, "Frame: %llu, payload: %u-%u (%u bytes)",
-                     (unsigned long long)f->frame, f->off, f->len ? f->off + f->len - 1 : f->off,
-                     f->len);
+    dx_node_set_text(p, fn, "Frame: %llu, payload: %u-%u (%u bytes)", (unsigned long long)f->frame,
+                     f->off, f->len ? f->off + f->len - 1 : f->off, f->len);
   }
   dx_node *c = dx_add_uint(p, fs, FL(F_FRAGMENT_COUNT), rt, 0, 0, res->nfrags);
   dx_node_set_flags(c, DX_NODE_GENERATED);
@@ -418,8 +414,8 @@ static void note_anomalies(dx_packet *p, dx_node *n, const dx_ipreasm_result *re
 
 /* Adds an extension header's common part: a protocol node with Next
  * Header and Length (in 8-octet units minus one, RFC 8200 4.3). */
-static dx_node *ext_common(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t off,
-                           uint32_t hlen, int f_proto) {
+static dx_node *ext_common(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t off, uint32_t hlen,
+                           int f_proto) {
   dx_node *h = dx_add_proto(p, ip6, FL(f_proto), t, off, hlen);
   dx_add_item(p, h, FL(f_proto + 1), t, off, 1);
   dx_add_item(p, h, FL(f_proto + 2), t, off + 1, 1);
@@ -437,6 +433,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_mark_truncated(p, ip6, "IPv6 header needs 40 bytes");
     return t->len;
   }
+  dx_node *hv = dx_add_item(p, ip6, dx_ip_version_field(), t, 0, 1);
+  dx_node_set_flags(hv, DX_NODE_HIDDEN);
   dx_node *vn = dx_add_item(p, ip6, FL(F_VERSION), t, 0, 1);
   if ((b0 >> 4) != 6) {
     dx_expert(p, vn, FL(F_BOGUS_VERSION), DX_SEV_ERROR, "Bogus IP version (%u)", b0 >> 4);
@@ -514,8 +512,9 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                 "IPv6 payload length equals 0 (maybe because of \"TCP segmentation offload\" "
                 "(TSO))");
   } else if (end > avail_rep && !p->in_icmp_error) {
-    dx_expert(p, pn, FL(F_PLEN_EXCEEDS), DX_SEV_WARN,
+    dx_expert(p, pn, FL(F_PLEN_EXCEEDS), DX_SEV_ERROR,
               "IPv6 payload length does not match expected framing length");
+    dx_node_set_flags(pn, DX_NODE_MALFORMED);
     end = avail_rep;
   }
 
@@ -534,13 +533,15 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       return end;
     }
     switch (nxt) {
-    case 0:   /* Hop-by-Hop Options */
-    case 60:  /* Destination Options */
+    case 0:    /* Hop-by-Hop Options */
+    case 60:   /* Destination Options */
     case 43: { /* Routing */
       uint8_t hn, hl;
       if (!dx_get_u8(&cur, off, &hn) || !dx_get_u8(&cur, off + 1, &hl)) {
         dx_node *h = dx_add_proto(p, ip6,
-                                  FL(nxt == 0 ? F_HOPOPTS : nxt == 60 ? F_DSTOPTS : F_ROUTING),
+                                  FL(nxt == 0    ? F_HOPOPTS
+                                     : nxt == 60 ? F_DSTOPTS
+                                                 : F_ROUTING),
                                   &cur, off, 2);
         dx_mark_truncated(p, h, "IPv6 extension header");
         return end;
@@ -608,11 +609,10 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         break; /* an atomic fragment (RFC 6946): go on */
       dx_tvb pl = dx_tvb_sub(&cur, off, UINT32_MAX);
       if (p->in_icmp_error) {
-        if (foff != 0) {
-          dx_dissect_data(p, &pl, parent);
-          return end;
-        }
-        break; /* quoted first fragment: the upper header follows */
+        /* A fragment quoted in an ICMPv6 error is never reassembled; as
+         * tshark, its bytes are shown as data. */
+        dx_dissect_data(p, &pl, parent);
+        return end;
       }
       ipv6_state *st = dx_proto_state(p, &dx_proto_ipv6);
       dx_ipreasm_result res;
@@ -629,8 +629,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
           key.dst = dst;
           key.id = ident;
           key.proto = fn;
-          dx_ipreasm_add(st->reasm, &key, p->num, p->frame.ts_sec, p->frame.ts_nsec, foff,
-                         pl.data, pl.len, more, &res);
+          dx_ipreasm_add(st->reasm, &key, p->num, p->frame.ts_sec, p->frame.ts_nsec, foff, pl.data,
+                         pl.len, more, &res);
           tried = true;
         }
       }
@@ -663,6 +663,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_col_info_set(p, "IPv6 fragment (off=%u more=%c ident=0x%08x nxt=%u)", foff,
                       more ? 'y' : 'n', ident, fn);
       dx_dissect_data(p, &pl, parent);
+      if (pl.len < pl.reported)
+        dx_mark_truncated(p, parent->last_child, "IPv6 fragment");
       return end;
     }
     case 51: { /* Authentication Header (RFC 4302): length in 32-bit words minus 2 */
@@ -725,6 +727,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (took == 0) {
     dx_col_info_set(p, "%s (%u)", dx_ipproto_name(nxt), nxt);
     dx_dissect_data(p, &pl, parent);
+    if (pl.len < pl.reported && !p->in_icmp_error)
+      dx_mark_truncated(p, parent->last_child, "IPv6 payload");
   }
   return end;
 }

@@ -5,9 +5,9 @@
  * its upper half is taken as little-endian. */
 #include "../core/dx.h"
 
-static const dx_vals family_vals[] = {{2, "IP"},      {7, "OSI"},  {16, "Appletalk"},
-                                      {23, "Netware IPX/SPX"}, {24, "IPv6"}, {28, "IPv6"},
-                                      {30, "IPv6"},   {0, NULL}};
+static const dx_vals family_vals[] = {
+    {2, "IP"},    {7, "OSI"},   {16, "Appletalk"}, {23, "Netware IPX/SPX"},
+    {24, "IPv6"}, {28, "IPv6"}, {30, "IPv6"},      {0, NULL}};
 
 enum { F_NULL, F_FAMILY };
 

@@ -16,11 +16,8 @@ static uint32_t dissect_raw(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_mark_truncated(p, r, "empty raw IP packet");
     return t->len;
   }
+  /* As tshark, the version nibble decides even for LINKTYPE_IPV4/IPV6. */
   unsigned version = b0 >> 4;
-  if (p->frame.linktype == 228)
-    version = 4;
-  else if (p->frame.linktype == 229)
-    version = 6;
   uint32_t took = 0;
   if (version == 4)
     took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x0800, t, parent);

@@ -376,36 +376,36 @@ enum {
 enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
 
 /* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt. */
-#define UAL_MAX 64u
+#define UAL_MAX 256u
 
 typedef struct tcp_ual {
   uint32_t seq, nextseq;
   uint64_t frame;
   int64_t sec;
   int32_t nsec;
-  bool syn;
 } tcp_ual;
 
 typedef struct tcp_half {
   bool base_set, syn_seen, fin_seen, rst_seen;
   uint32_t base, isn;
   int ws; /* -1 unknown, -2 no scaling, else the shift */
-  bool have_nextseq;
-  uint32_t nextseq;
+  /* sequence analysis (Wireshark's tcp_analyze_seq_info) */
+  uint32_t nextseq; /* highest sequence number sent + 1, 0 = none yet */
+  uint64_t nextseq_frame;
   int64_t nextseq_sec;
   int32_t nextseq_nsec;
-  bool have_lastack;
-  uint32_t lastack;
+  uint32_t maxseqtobeacked; /* highest in-order sequence number, 0 = none */
+  uint32_t lastack;         /* last acknowledgment number sent */
   int64_t lastack_sec;
   int32_t lastack_nsec;
-  bool have_window;
-  uint32_t window; /* scaled when the scale is known */
+  uint32_t window; /* last window field (unscaled); UINT32_MAX = none */
   uint32_t dupacks;
   uint64_t lastnondupack;
   unsigned lastflags; /* A_* of the last segment */
+  bool valid_bif, push_set_last;
   uint32_t push_bytes;
-  tcp_ual *ual; /* ring */
-  uint32_t nual, ual_cap, ual_head;
+  tcp_ual *ual; /* unacknowledged segments, oldest first */
+  uint32_t nual, ual_cap;
   dx_tcp_stream rs;
   bool reasm_off; /* a cap was hit: later bytes go out as data */
 } tcp_half;
@@ -420,9 +420,9 @@ typedef struct tcp_conv {
   uint8_t hs; /* handshake progress: 0, 1 SYN, 2 SYN-ACK, 3 done */
   int client_dir;
   uint32_t synack_seq;
-  bool irtt_set;
-  int64_t irtt_sec;
-  int32_t irtt_nsec;
+  bool irtt_set, syn_time_set;
+  int64_t irtt_sec, syn_sec;
+  int32_t irtt_nsec, syn_nsec;
   int64_t prev_sec;
   int32_t prev_nsec;
   const dx_protocol *app;
@@ -480,6 +480,8 @@ static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
                          st ? &st->total : NULL};
   for (int i = 0; i < 2; i++) {
     c->h[i].ws = -1;
+    c->h[i].window = UINT32_MAX;
+    c->h[i].valid_bif = true;
     dx_tcp_stream_init(&c->h[i].rs, &lim);
   }
   c->prev_sec = p->frame.ts_sec;
@@ -487,36 +489,25 @@ static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
   return c;
 }
 
-static void ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p, bool syn) {
+/* Remembers a segment until it is acknowledged (not when UAL_MAX are
+ * already waiting: the ACKs are probably not in the capture). */
+static void ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p) {
   if (h->nual == h->ual_cap) {
-    if (h->ual_cap < UAL_MAX) {
-      uint32_t nc = h->ual_cap ? h->ual_cap * 2 : 4;
-      tcp_ual *n = malloc(nc * sizeof *n);
-      if (n) {
-        for (uint32_t i = 0; i < h->nual; i++)
-          n[i] = h->ual[(h->ual_head + i) % h->ual_cap];
-        free(h->ual);
-        h->ual = n;
-        h->ual_cap = nc;
-        h->ual_head = 0;
-      }
-    }
-    if (h->nual == h->ual_cap) {
-      if (!h->ual_cap)
-        return;
-      /* Full: forget the oldest. */
-      h->ual_head = (h->ual_head + 1) % h->ual_cap;
-      h->nual--;
-    }
+    if (h->ual_cap >= UAL_MAX)
+      return;
+    uint32_t nc = h->ual_cap ? h->ual_cap * 2 : 4;
+    tcp_ual *n = realloc(h->ual, nc * sizeof *n);
+    if (!n)
+      return;
+    h->ual = n;
+    h->ual_cap = nc;
   }
-  tcp_ual *u = &h->ual[(h->ual_head + h->nual) % h->ual_cap];
+  tcp_ual *u = &h->ual[h->nual++];
   u->seq = seq;
   u->nextseq = nextseq;
   u->frame = p->num;
   u->sec = p->frame.ts_sec;
   u->nsec = (int32_t)p->frame.ts_nsec;
-  u->syn = syn;
-  h->nual++;
 }
 
 /* ---- options ---- */
@@ -877,6 +868,17 @@ typedef struct deliver_ctx {
   uint32_t sd_start, sd_end; /* bytes of this segment kept for a PDU */
 } deliver_ctx;
 
+/* Adds the "TCP segment data" node for the bytes noted so far (one node per
+ * PDU the segment contributes to, as tshark shows them). */
+static void flush_segment_data(deliver_ctx *d) {
+  if (d->sd_end > d->sd_start) {
+    uint32_t k = d->sd_end - d->sd_start;
+    dx_node *n = dx_add_bytes(d->p, d->tcp, FL(F_SEGMENT_DATA), d->pl, d->sd_start, k);
+    dx_node_set_text(d->p, n, "TCP segment data (%u byte%s)", k, k == 1 ? "" : "s");
+  }
+  d->sd_start = d->sd_end = 0;
+}
+
 static void note_segment_data(deliver_ctx *d, uint32_t off, uint32_t len) {
   if (d->sd_end == d->sd_start) {
     d->sd_start = off;
@@ -919,12 +921,20 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
   size_t u =
       (size_t)snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc, rt->len);
   uint32_t pos = 0;
+  bool full = false;
   for (uint32_t i = 0; i < npc; i++) {
-    if (u < sizeof buf) {
-      int w = snprintf(buf + u, sizeof buf - u, "%s#%llu(%u)", i ? ", " : "",
+    if (!full) {
+      /* whole items only, within tshark's 240-character label */
+      char item[48];
+      int w = snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
                        (unsigned long long)pc[i].frame, pc[i].len);
-      if (w > 0)
+      if (w > 0 && u + (size_t)w <= 239) {
+        memcpy(buf + u, item, (size_t)w);
         u += (size_t)w;
+        buf[u] = 0;
+      } else {
+        full = true;
+      }
     }
     if (i < 512) {
       dx_node *s = dx_add_uint(p, segs, FL(F_SEGMENT), rt, pos, pc[i].len, pc[i].frame);
@@ -1011,6 +1021,7 @@ static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piec
   run_app(d, t, pc, npc);
   if (d->provisional || !parent)
     return;
+  flush_segment_data(d);
   add_segments_tree(d, t, pc, npc);
   dx_node *segs = parent->last_child;
   if (!segs || segs == before || segs->field != FL(F_SEGMENTS))
@@ -1047,16 +1058,32 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
   memcpy(cur, pc, npc * sizeof *cur);
   uint32_t ncur = npc;
   unsigned iter = 0;
-  while (len > 0 && iter++ < 32) {
-    if (d->h->reasm_off) {
+  /* Greedy: once the application asked again for more of a PDU it was
+   * just given (or after many rounds), give it all the bytes there are
+   * rather than exactly what it asked for, so that one frame never needs
+   * more than a few calls and data sources. */
+  bool greedy = false;
+  while (len > 0) {
+    if (++iter > 64) {
+      /* cannot happen with greedy rounds; keep the bytes safe anyway */
       dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
                                          : dx_packet_add_source(p, "Reassembled TCP", data, len);
       dx_dissect_data(p, &t, d->parent);
       return;
     }
+    if (iter > 8)
+      greedy = true;
+    if (d->h->reasm_off) {
+      char name[64];
+      snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
+      dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
+                                         : dx_packet_add_source(p, name, data, len);
+      dx_dissect_data(p, &t, d->parent);
+      return;
+    }
     if (dx_tcp_pdu_pending(rs)) {
       uint32_t want = rs->pdu_need - rs->pdu_len;
-      uint32_t take = rs->pdu_one_more ? len : (want < len ? want : len);
+      uint32_t take = rs->pdu_one_more || greedy ? len : (want < len ? want : len);
       dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (ncur ? ncur : 1) * sizeof *sl);
       uint32_t nsl = sl ? pieces_slice(cur, ncur, 0, take, sl) : 0;
       if (!sl || !dx_tcp_pdu_append(rs, data, take, sl, nsl)) {
@@ -1101,6 +1128,8 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         continue;
       }
       run_reassembled(d, &rt, pcs, npieces);
+      if (d->provisional)
+        greedy = true;
       continue;
     }
     /* Nothing pending: the application gets the bytes as they are. */
@@ -1250,6 +1279,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       fin_tag = 2;
     }
   }
+  bool base_known = h && h->base_set;
   if (c) {
     /* Relative sequence numbers (Wireshark: relative to the ISN; a
      * connection seen mid-way starts at 1). */
@@ -1298,12 +1328,9 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     /* Completeness, shown as it was before this segment (as tshark does). */
     if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
       c->completeness |= C_SYN;
-    else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
+    else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && (c->completeness & C_SYN))
       c->completeness |= C_SYNACK;
-    else if ((flags & TH_ACK) && (c->completeness & C_SYNACK))
-      c->completeness |= C_ACK;
-    if (seglen > 0)
-      c->completeness |= C_DATA;
+    /* (ACK and DATA are decided by the analysis below) */
     if (flags & TH_FIN)
       c->completeness |= C_FIN;
     if (flags & TH_RST)
@@ -1315,7 +1342,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (h && !(flags & TH_SYN) && h->ws >= 0)
     wscaled = (uint32_t)win << h->ws;
 
-  /* ---- analysis (after Wireshark's tcp_analyze_sequence_number) ---- */
+  /* ---- analysis (the rules of Wireshark's tcp_analyze_sequence_number) ---- */
   uint64_t acks_frame = 0;
   int64_t rtt_sec = 0;
   int32_t rtt_nsec = 0;
@@ -1328,138 +1355,161 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (c) {
     int64_t now_s = p->frame.ts_sec;
     int32_t now_n = (int32_t)p->frame.ts_nsec;
-    if (seglen == 1 && h->have_nextseq && seq == h->nextseq && r->have_window && r->window == 0) {
+    int64_t ds;
+    int32_t dn;
+    /* The initial RTT: from the last SYN to the first ACK without SYN. */
+    if ((flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+      c->syn_time_set = true;
+      c->syn_sec = now_s;
+      c->syn_nsec = now_n;
+    } else if ((flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_time_set && !c->irtt_set) {
+      c->irtt_set = true;
+      time_sub(now_s, now_n, c->syn_sec, c->syn_nsec, &c->irtt_sec, &c->irtt_nsec);
+    }
+    if (ack_flag)
+      r->valid_bif = true;
+    /* a zero window probe: one byte at the next sequence number into a
+     * closed window */
+    if (seglen == 1 && h->nextseq && seq == h->nextseq && r->window == 0) {
       ta |= A_ZWP;
       goto finished_fwd;
     }
     if (win == 0 && !sfr)
       ta |= A_ZERO_WINDOW;
-    if (h->have_nextseq && GT_SEQ(seq, h->nextseq) && !(flags & TH_RST))
+    /* a hole before this segment (bytes in flight are unknown until the
+     * other side ACKs again) */
+    if (h->nextseq && GT_SEQ(seq, h->nextseq) && !(flags & TH_RST)) {
       ta |= A_LOST;
-    if (seglen <= 1 && !sfr && h->have_nextseq && seq == h->nextseq - 1) {
+      h->valid_bif = false;
+    }
+    /* keep-alive: 0 or 1 byte one below the next sequence number */
+    if (seglen <= 1 && h->nextseq && seq == h->nextseq - 1 && !sfr)
       ta |= A_KEEP_ALIVE;
+    bool same = seglen == 0 && seq == h->nextseq && ack == h->lastack && !sfr;
+    if (same && win && win != h->window)
+      ta |= A_WINDOW_UPDATE;
+    if (seglen > 0 && r->ws != -1 && r->window != UINT32_MAX && !sfr &&
+        seq + seglen == r->lastack + (r->window << (r->ws == -2 ? 0 : r->ws)))
+      ta |= A_WINDOW_FULL;
+    if (same && win && win == h->window && (r->lastflags & A_KEEP_ALIVE)) {
+      ta |= A_KEEP_ALIVE_ACK;
       goto finished_fwd;
     }
-    if (seglen == 0 && win && h->have_window && wscaled != h->window && h->have_nextseq &&
-        seq == h->nextseq && ack_flag && h->have_lastack && ack == h->lastack && !sfr)
-      ta |= A_WINDOW_UPDATE;
-    if (seglen > 0 && r->have_window && r->have_lastack && r->ws != -1 && !sfr &&
-        seq + seglen == r->lastack + r->window)
-      ta |= A_WINDOW_FULL;
-    if (seglen == 0 && h->have_window && wscaled == h->window && h->have_nextseq &&
-        seq == h->nextseq && h->have_lastack && ack == h->lastack && !sfr) {
-      if (r->lastflags & A_KEEP_ALIVE) {
-        ta |= A_KEEP_ALIVE_ACK;
-        goto finished_fwd;
-      }
-      if (win == 0 && (r->lastflags & A_ZWP)) {
-        ta |= A_ZWP_ACK;
-        goto finished_fwd;
-      }
-      if (win != 0 && ack_flag) {
-        h->dupacks++;
-        ta |= A_DUP_ACK;
-        dupack_num = h->dupacks;
-        dupack_frame = h->lastnondupack;
-      }
+    if (same && win == 0 && win == h->window && (r->lastflags & A_ZWP)) {
+      ta |= A_ZWP_ACK;
+      goto finished_fwd;
+    }
+    if (same && win && win == h->window) {
+      h->dupacks++;
+      ta |= A_DUP_ACK;
+      dupack_num = h->dupacks;
+      dupack_frame = h->lastnondupack;
     }
   finished_fwd:
-    if (!(ta & A_DUP_ACK)) {
+    if (ack != h->lastack) {
+      h->lastnondupack = p->num;
       h->dupacks = 0;
-      /* The ACK a later duplicate repeats: the last segment that changed
-       * the acknowledgment number. */
-      if (!h->have_lastack || (ack_flag && ack != h->lastack))
-        h->lastnondupack = p->num;
     }
-    if (ack_flag && r->have_nextseq && GT_SEQ(ack, r->nextseq))
+    /* ACKs data never seen in the other direction */
+    if (r->maxseqtobeacked && GT_SEQ(ack, r->maxseqtobeacked) && ack_flag) {
       ta |= A_ACK_LOST;
-    if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(ta & A_KEEP_ALIVE) && h->have_nextseq &&
-        LT_SEQ(seq, h->nextseq)) {
-      /* Earlier than what was sent before: why? */
-      int64_t ds;
-      int32_t dn;
-      int64_t thres_ns = c->irtt_set ? c->irtt_sec * 1000000000 + c->irtt_nsec : 3000000;
-      if (thres_ns == 0)
-        thres_ns = 3000000;
+      r->maxseqtobeacked = r->nextseq;
+    }
+    /* Data (or SYN/FIN) that does not advance the sequence number: why? */
+    if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(ta & A_KEEP_ALIVE)) {
+      bool not_advanced = h->nextseq && LT_SEQ(seq, h->nextseq);
+      if (seglen > 1 && h->nextseq - 1 == seq)
+        not_advanced = false; /* new data after a zero window probe */
+      int64_t thres = c->irtt_set ? c->irtt_sec * 1000000000 + c->irtt_nsec : 3000000;
+      if (c->irtt_set && thres == 0)
+        thres = 3000000;
       time_sub(now_s, now_n, r->lastack_sec, r->lastack_nsec, &ds, &dn);
       int64_t since_ack = ds * 1000000000 + dn;
       time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
       int64_t since_next = ds * 1000000000 + dn;
-      if (seglen > 0 && r->dupacks >= 2 && r->have_lastack && r->lastack == seq &&
-          since_ack < 20000000) {
+      if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
         ta |= A_FAST_RETRANS;
-      } else if (seglen > 0 && since_next < thres_ns && h->nextseq != seq + seglen) {
+      else if (not_advanced && since_next < thres && h->nextseq != seq + seglen)
         ta |= A_OOO;
-      } else if (seglen > 0 && r->have_lastack && LE_SEQ(seq + seglen, r->lastack)) {
+      else if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
         ta |= A_SPURIOUS;
-      } else {
+      else if (not_advanced)
         ta |= A_RETRANS;
-      }
     }
     uint32_t nextseq = seq + seglen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
-    /* A zero window probe's byte is not taken as sent. */
-    if (!(ta & A_ZWP) && (!h->have_nextseq || GT_SEQ(nextseq, h->nextseq))) {
-      h->have_nextseq = true;
-      h->nextseq = nextseq;
-      h->nextseq_sec = now_s;
-      h->nextseq_nsec = now_n;
-      if (seglen > 0 || (flags & (TH_SYN | TH_FIN)))
-        ual_add(h, seq, nextseq, p, flags & TH_SYN);
+    if (seglen > 0 || (flags & (TH_SYN | TH_FIN)))
+      ual_add(h, seq, nextseq, p);
+    if (!(ta & A_ZWP)) {
+      /* a zero window probe's byte is not taken as sent */
+      if (!h->nextseq || GT_SEQ(nextseq, h->nextseq)) {
+        h->nextseq = nextseq;
+        h->nextseq_frame = p->num;
+        h->nextseq_sec = now_s;
+        h->nextseq_nsec = now_n;
+      }
+      if (!h->maxseqtobeacked || seq == h->maxseqtobeacked)
+        h->maxseqtobeacked = h->nextseq;
     }
-    h->window = wscaled;
-    h->have_window = true;
-    if (ack_flag) {
-      h->have_lastack = true;
-      h->lastack = ack;
-      h->lastack_sec = now_s;
-      h->lastack_nsec = now_n;
-    }
+    h->window = win;
+    h->lastack = ack;
+    h->lastack_sec = now_s;
+    h->lastack_nsec = now_n;
     h->lastflags = ta;
-    /* What this segment acknowledges. */
-    if (ack_flag && r->nual) {
-      uint32_t keep = 0;
-      bool have_best = false;
-      tcp_ual best_v, tmp[UAL_MAX];
-      const tcp_ual *best = &best_v;
-      for (uint32_t i = 0; i < r->nual && i < UAL_MAX; i++) {
-        const tcp_ual *u = &r->ual[(r->ual_head + i) % r->ual_cap];
-        if (GE_SEQ(ack, u->nextseq)) {
-          best_v = *u; /* the newest fully acked segment */
-          have_best = true;
-        } else {
-          tmp[keep++] = *u;
+    /* What this segment acknowledges: segments it ends exactly (the oldest
+     * such gives acks_frame and the RTT), segments it passes (forgotten),
+     * and segments it cuts (trimmed). */
+    uint32_t keep = 0;
+    bool matched = false;
+    for (uint32_t i = 0; i < r->nual; i++) {
+      tcp_ual u = r->ual[i];
+      if (ack == u.nextseq) {
+        if (!matched) {
+          matched = true;
+          acks_frame = u.frame;
+          time_sub(now_s, now_n, u.sec, u.nsec, &rtt_sec, &rtt_nsec);
         }
+        continue;
       }
-      if (have_best) {
-        acks_frame = best->frame;
-        time_sub(now_s, now_n, best->sec, best->nsec, &rtt_sec, &rtt_nsec);
-        if (best->syn && !(flags & TH_SYN) && !c->irtt_set) {
-          c->irtt_set = true;
-          time_sub(now_s, now_n, flow->first_sec, flow->first_nsec, &c->irtt_sec, &c->irtt_nsec);
-        }
-        for (uint32_t i = 0; i < keep; i++)
-          r->ual[i] = tmp[i];
-        r->ual_head = 0;
-        r->nual = keep;
-      }
+      if (GT_SEQ(ack, u.seq) && LT_SEQ(ack, u.nextseq))
+        u.seq = ack;
+      else if (!GT_SEQ(u.nextseq, ack))
+        continue;
+      r->ual[keep++] = u;
     }
-    if (seglen > 0 && !(ta & (A_RETRANS | A_OOO | A_LOST | A_FAST_RETRANS | A_SPURIOUS))) {
-      /* Nothing ACKed yet: count from the first byte of this direction. */
-      uint32_t acked = r->have_lastack ? r->lastack : h->base + 1;
-      uint32_t top = GT_SEQ(seq + seglen, h->nextseq) ? seq + seglen : h->nextseq;
-      int32_t d = seq_diff(top, acked);
-      if (d > 0) {
+    r->nual = keep;
+    /* Completeness as tshark counts it: a bare ACK; data once the
+     * direction's sequence numbers were known before this segment. */
+    if ((flags & (TH_SYN | TH_ACK)) == TH_ACK && seglen == 0 && base_known)
+      c->completeness |= C_ACK;
+    if (seglen > 0 && base_known)
+      c->completeness |= C_DATA;
+    /* Bytes in flight: the span of what this side has not had ACKed. */
+    if (seglen > 0 && h->nual && h->valid_bif) {
+      uint32_t first = h->ual[0].seq - h->base, last = h->ual[0].nextseq - h->base;
+      for (uint32_t i = 1; i < h->nual; i++) {
+        if (h->ual[i].nextseq - h->base > last)
+          last = h->ual[i].nextseq - h->base;
+        if (h->ual[i].seq - h->base < first)
+          first = h->ual[i].seq - h->base;
+      }
+      uint32_t inf = last - first;
+      if (inf > 0 && inf < 2000000000u) {
         have_bif = true;
-        bif = (uint32_t)d;
+        bif = inf;
       }
-    }
-    if (seglen > 0 && !(ta & (A_RETRANS | A_OOO | A_LOST | A_FAST_RETRANS | A_SPURIOUS))) {
-      h->push_bytes += seglen;
+      /* bytes sent since the last PSH (the PSH segment itself counted) */
+      if (flags & TH_PUSH) {
+        h->push_bytes = h->push_set_last ? seglen : h->push_bytes + seglen;
+        h->push_set_last = true;
+      } else if (h->push_set_last) {
+        h->push_bytes = seglen;
+        h->push_set_last = false;
+      } else {
+        h->push_bytes += seglen;
+      }
       have_push = true;
       push_bytes = h->push_bytes;
     }
-    if (flags & TH_PUSH)
-      h->push_bytes = 0;
     if (flags & TH_FIN)
       h->fin_seen = true;
     if (flags & TH_RST)
@@ -1723,8 +1773,8 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
 
   /* ---- summary ---- */
-  dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u%s",
-                   sport, dport, rseq, "");
+  dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
+                   sport, dport, rseq);
   if (ack_flag)
     dx_node_append_text(p, tcp, ", Ack: %u", rack);
   dx_node_append_text(p, tcp, ", Len: %u", seglen);
@@ -1801,11 +1851,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
               "[TCP reassembly: out-of-order segment could not be kept (buffer full)]");
   }
-  if (d.sd_end > d.sd_start) {
-    uint32_t k = d.sd_end - d.sd_start;
-    n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), &pl, d.sd_start, k);
-    dx_node_set_text(p, n, "TCP segment data (%u byte%s)", k, k == 1 ? "" : "s");
-  }
+  flush_segment_data(&d);
   if (d.buffered && !d.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");

@@ -160,10 +160,9 @@ enum {
   F_IGNORED,
 };
 
-static const dx_vals ct_vals[] = {{20, "Change Cipher Spec"}, {21, "Alert"},
-                                  {22, "Handshake"},          {23, "Application Data"},
-                                  {24, "Heartbeat"},          {25, "Connection ID"},
-                                  {0, NULL}};
+static const dx_vals ct_vals[] = {
+    {20, "Change Cipher Spec"}, {21, "Alert"},         {22, "Handshake"}, {23, "Application Data"},
+    {24, "Heartbeat"},          {25, "Connection ID"}, {0, NULL}};
 static const dx_vals alert_level_vals[] = {{1, "Warning"}, {2, "Fatal"}, {0, NULL}};
 static const dx_vals comp_vals[] = {{0, "null"}, {1, "DEFLATE"}, {64, "LZS"}, {0, NULL}};
 static const dx_vals sni_type_vals[] = {{0, "host_name"}, {0, NULL}};
@@ -176,18 +175,23 @@ static const dx_vals hash_vals[] = {{0, "None"},   {1, "MD5"},    {2, "SHA1"},
                                     {6, "SHA512"}, {7, "SM3"},    {0, NULL}};
 static const dx_vals sig_vals[] = {{0, "Anonymous"}, {1, "RSA"}, {2, "DSA"},
                                    {3, "ECDSA"},     {4, "SM2"}, {0, NULL}};
-static const dx_vals pskke_vals[] = {
-    {0, "PSK-only key establishment (psk_ke)"},
-    {1, "PSK with (EC)DHE key establishment (psk_dhe_ke)"},
-    {0, NULL}};
+static const dx_vals pskke_vals[] = {{0, "PSK-only key establishment (psk_ke)"},
+                                     {1, "PSK with (EC)DHE key establishment (psk_dhe_ke)"},
+                                     {0, NULL}};
 static const dx_vals sr_type_vals[] = {{1, "OCSP"}, {2, "OCSP Multi"}, {0, NULL}};
 static const dx_vals curve_type_vals[] = {
     {1, "explicit_prime"}, {2, "explicit_char2"}, {3, "named_curve"}, {0, NULL}};
-static const dx_vals cert_type_vals[] = {
-    {1, "RSA Sign"},          {2, "DSS Sign"},         {3, "RSA Fixed DH"},
-    {4, "DSS Fixed DH"},      {21, "GOST R 34.10-94"}, {22, "GOST R 34.10-2001"},
-    {64, "ECDSA Sign"},       {65, "RSA Fixed ECDH"},  {66, "ECDSA Fixed ECDH"},
-    {80, "IBC Params"},       {0, NULL}};
+static const dx_vals cert_type_vals[] = {{1, "RSA Sign"},
+                                         {2, "DSS Sign"},
+                                         {3, "RSA Fixed DH"},
+                                         {4, "DSS Fixed DH"},
+                                         {21, "GOST R 34.10-94"},
+                                         {22, "GOST R 34.10-2001"},
+                                         {64, "ECDSA Sign"},
+                                         {65, "RSA Fixed ECDH"},
+                                         {66, "ECDSA Fixed ECDH"},
+                                         {80, "IBC Params"},
+                                         {0, NULL}};
 static const dx_vals mfl_vals[] = {{1, "512"}, {2, "1024"}, {3, "2048"}, {4, "4096"}, {0, NULL}};
 static const dx_vals keyupdate_vals[] = {
     {0, "update_not_requested"}, {1, "update_requested"}, {0, NULL}};
@@ -205,24 +209,24 @@ static const dx_field tls_fields[] = {
     [F_RECORD] = FN("tls.record", "Record Layer"),
     [F_CT] = DX_FV("tls.record.content_type", "Content Type", DX_FT_UINT8, DX_BASE_DEC, ct_vals),
     [F_OPAQUE] = DX_FV("tls.record.opaque_type", "Opaque Type", DX_FT_UINT8, DX_BASE_DEC, ct_vals),
-    [F_RVER] = DX_FV("tls.record.version", "Version", DX_FT_UINT16, DX_BASE_HEX,
-                     dx_tls_version_vals),
+    [F_RVER] =
+        DX_FV("tls.record.version", "Version", DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
     [F_RLEN] = FU16("tls.record.length", "Length"),
     [F_APPDATA] = FB("tls.app_data", "Encrypted Application Data"),
     [F_APPPROTO] = FS("tls.app_data_proto", "Application Data Protocol"),
     [F_CCS] = FN("tls.change_cipher_spec", "Change Cipher Spec Message"),
     [F_ALERT] = FN("tls.alert_message", "Alert Message"),
-    [F_ALEVEL] = DX_FV("tls.alert_message.level", "Level", DX_FT_UINT8, DX_BASE_DEC,
-                       alert_level_vals),
-    [F_ADESC] = DX_FV("tls.alert_message.desc", "Description", DX_FT_UINT8, DX_BASE_DEC,
-                      dx_tls_alert_vals),
+    [F_ALEVEL] =
+        DX_FV("tls.alert_message.level", "Level", DX_FT_UINT8, DX_BASE_DEC, alert_level_vals),
+    [F_ADESC] =
+        DX_FV("tls.alert_message.desc", "Description", DX_FT_UINT8, DX_BASE_DEC, dx_tls_alert_vals),
     [F_HEARTBEAT] = FN("tls.heartbeat_message", "Heartbeat Message"),
     [F_HS] = FN("tls.handshake", "Handshake Protocol"),
-    [F_HTYPE] = DX_FV("tls.handshake.type", "Handshake Type", DX_FT_UINT8, DX_BASE_DEC,
-                      dx_tls_hs_vals),
+    [F_HTYPE] =
+        DX_FV("tls.handshake.type", "Handshake Type", DX_FT_UINT8, DX_BASE_DEC, dx_tls_hs_vals),
     [F_HLEN] = FU24("tls.handshake.length", "Length"),
-    [F_HVER] = DX_FV("tls.handshake.version", "Version", DX_FT_UINT16, DX_BASE_HEX,
-                     dx_tls_version_vals),
+    [F_HVER] =
+        DX_FV("tls.handshake.version", "Version", DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
     [F_RANDOM] = FB("tls.handshake.random", "Random"),
     [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_NONE),
     [F_RBYTES] = FB("tls.handshake.random_bytes", "Random Bytes"),
@@ -238,23 +242,23 @@ static const dx_field tls_fields[] = {
                    comp_vals),
     [F_EXTSLEN] = FU16("tls.handshake.extensions_length", "Extensions Length"),
     [F_EXT] = FN("tls.handshake.extension", "Extension"),
-    [F_EXTTYPE] = DX_FV("tls.handshake.extension.type", "Type", DX_FT_UINT16, DX_BASE_DEC,
-                        dx_tls_ext_vals),
+    [F_EXTTYPE] =
+        DX_FV("tls.handshake.extension.type", "Type", DX_FT_UINT16, DX_BASE_DEC, dx_tls_ext_vals),
     [F_EXTLEN] = FU16("tls.handshake.extension.len", "Length"),
     [F_EXTDATA] = FB("tls.handshake.extension.data", "Data"),
-    [F_SNI_LISTLEN] = FU16("tls.handshake.extensions_server_name_list_len",
-                           "Server Name list length"),
+    [F_SNI_LISTLEN] =
+        FU16("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
     [F_SNI_TYPE] = DX_FV("tls.handshake.extensions_server_name_type", "Server Name Type",
                          DX_FT_UINT8, DX_BASE_DEC, sni_type_vals),
     [F_SNI_LEN] = FU16("tls.handshake.extensions_server_name_len", "Server Name length"),
     [F_SNI] = FS("tls.handshake.extensions_server_name", "Server Name"),
-    [F_GROUPS_LEN] = FU16("tls.handshake.extensions_supported_groups_length",
-                          "Supported Groups List Length"),
+    [F_GROUPS_LEN] =
+        FU16("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length"),
     [F_GROUPS] = FN("tls.handshake.extensions_supported_groups", "Supported Groups List"),
-    [F_GROUP] = DX_FV("tls.handshake.extensions_supported_group", "Supported Group",
-                      DX_FT_UINT16, DX_BASE_HEX, dx_tls_group_vals),
-    [F_ECPF_LEN] = FU8("tls.handshake.extensions_ec_point_formats_length",
-                       "EC point formats Length"),
+    [F_GROUP] = DX_FV("tls.handshake.extensions_supported_group", "Supported Group", DX_FT_UINT16,
+                      DX_BASE_HEX, dx_tls_group_vals),
+    [F_ECPF_LEN] =
+        FU8("tls.handshake.extensions_ec_point_formats_length", "EC point formats Length"),
     [F_ECPFS] = FN("tls.handshake.extensions_ec_point_formats", "EC point formats"),
     [F_ECPF] = DX_FV("tls.handshake.extensions_ec_point_format", "EC point format", DX_FT_UINT8,
                      DX_BASE_DEC, ecpf_vals),
@@ -262,35 +266,34 @@ static const dx_field tls_fields[] = {
     [F_SIGALGS] = FN("tls.handshake.sig_hash_algs", "Signature Algorithms"),
     [F_SIGALG] = DX_FV("tls.handshake.sig_hash_alg", "Signature Algorithm", DX_FT_UINT16,
                        DX_BASE_HEX, dx_tls_sigalg_vals),
-    [F_SIGHASH] = DX_FV("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash",
-                        DX_FT_UINT8, DX_BASE_DEC, hash_vals),
+    [F_SIGHASH] = DX_FV("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash", DX_FT_UINT8,
+                        DX_BASE_DEC, hash_vals),
     [F_SIGSIG] = DX_FV("tls.handshake.sig_hash_sig", "Signature Hash Algorithm Signature",
                        DX_FT_UINT8, DX_BASE_DEC, sig_vals),
     [F_ALPN_LEN] = FU16("tls.handshake.extensions_alpn_len", "ALPN Extension Length"),
     [F_ALPN_LIST] = FN("tls.handshake.extensions_alpn_list", "ALPN Protocol"),
     [F_ALPN_STRLEN] = FU8("tls.handshake.extensions_alpn_str_len", "ALPN string length"),
     [F_ALPN_STR] = FS("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
-    [F_SV_LEN] = FU8("tls.handshake.extensions.supported_versions_len",
-                     "Supported Versions length"),
-    [F_SV] = DX_FV("tls.handshake.extensions.supported_version", "Supported Version",
-                   DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
-    [F_KS_CLEN] = FU16("tls.handshake.extensions_key_share_client_length",
-                       "Client Key Share Length"),
+    [F_SV_LEN] =
+        FU8("tls.handshake.extensions.supported_versions_len", "Supported Versions length"),
+    [F_SV] = DX_FV("tls.handshake.extensions.supported_version", "Supported Version", DX_FT_UINT16,
+                   DX_BASE_HEX, dx_tls_version_vals),
+    [F_KS_CLEN] =
+        FU16("tls.handshake.extensions_key_share_client_length", "Client Key Share Length"),
     [F_KS_ENTRY] = FN("tls.handshake.extensions_key_share_entry", "Key Share Entry"),
     [F_KS_GROUP] = DX_FV("tls.handshake.extensions_key_share_group", "Group", DX_FT_UINT16,
                          DX_BASE_DEC, dx_tls_group_vals),
-    [F_KS_KXLEN] = FU16("tls.handshake.extensions_key_share_key_exchange_length",
-                        "Key Exchange Length"),
+    [F_KS_KXLEN] =
+        FU16("tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length"),
     [F_KS_KX] = FB("tls.handshake.extensions_key_share_key_exchange", "Key Exchange"),
-    [F_KS_SELGROUP] = DX_FV("tls.handshake.extensions_key_share_selected_group",
-                            "Selected Group", DX_FT_UINT16, DX_BASE_DEC, dx_tls_group_vals),
+    [F_KS_SELGROUP] = DX_FV("tls.handshake.extensions_key_share_selected_group", "Selected Group",
+                            DX_FT_UINT16, DX_BASE_DEC, dx_tls_group_vals),
     [F_PSKKE_LEN] = FU8("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length"),
     [F_PSKKE] = DX_FV("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", DX_FT_UINT8,
                       DX_BASE_DEC, pskke_vals),
-    [F_PSK_IDSLEN] = FU16("tls.handshake.extensions.psk.identities.length",
-                          "Identities Length"),
-    [F_PSK_IDLEN] = FU16("tls.handshake.extensions.psk.identity.identity_length",
-                         "Identity Length"),
+    [F_PSK_IDSLEN] = FU16("tls.handshake.extensions.psk.identities.length", "Identities Length"),
+    [F_PSK_IDLEN] =
+        FU16("tls.handshake.extensions.psk.identity.identity_length", "Identity Length"),
     [F_PSK_ID] = FB("tls.handshake.extensions.psk.identity.identity", "Identity"),
     [F_PSK_AGE] = FU32("tls.handshake.extensions.psk.identity.obfuscated_ticket_age",
                        "Obfuscated Ticket Age"),
@@ -298,16 +301,15 @@ static const dx_field tls_fields[] = {
     [F_PSK_BINDERS] = FN("tls.handshake.extensions.psk.binders", "PSK Binders"),
     [F_PSK_BINDERLEN] = FU8("tls.handshake.extensions.psk.binder_length", "Binder Length"),
     [F_PSK_BINDER] = FB("tls.handshake.extensions.psk.binder", "Binder"),
-    [F_PSK_SELECTED] = FU16("tls.handshake.extensions.psk.identity.selected",
-                            "Selected Identity"),
+    [F_PSK_SELECTED] = FU16("tls.handshake.extensions.psk.identity.selected", "Selected Identity"),
     [F_SR_TYPE] = DX_FV("tls.handshake.extensions_status_request_type", "Certificate Status Type",
                         DX_FT_UINT8, DX_BASE_DEC, sr_type_vals),
     [F_SR_RIDLEN] = FU16("tls.handshake.extensions_status_request_responder_ids_len",
                          "Responder ID list Length"),
-    [F_SR_EXTLEN] = FU16("tls.handshake.extensions_status_request_exts_len",
-                         "Request Extensions Length"),
-    [F_RENEG_LEN] = FU8("tls.handshake.extensions_reneg_info_len",
-                        "Renegotiation info extension length"),
+    [F_SR_EXTLEN] =
+        FU16("tls.handshake.extensions_status_request_exts_len", "Request Extensions Length"),
+    [F_RENEG_LEN] =
+        FU8("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length"),
     [F_RENEG] = FB("tls.handshake.extensions_reneg_info", "Renegotiation info"),
     [F_RSL] = FU16("tls.record_size_limit", "Record Size Limit"),
     [F_PADDING] = FB("tls.handshake.extensions_padding_data", "Padding Data"),
@@ -351,19 +353,19 @@ static const dx_field tls_fields[] = {
     [F_IDENTITY] = FB("tls.handshake.identity", "Identity"),
     [F_CERT_TYPES_COUNT] = FU8("tls.handshake.cert_types_count", "Certificate types count"),
     [F_CERT_TYPES] = FN("tls.handshake.cert_types", "Certificate types"),
-    [F_CERT_TYPE] = DX_FV("tls.handshake.cert_type", "Certificate type", DX_FT_UINT8,
-                          DX_BASE_DEC, cert_type_vals),
+    [F_CERT_TYPE] = DX_FV("tls.handshake.cert_type", "Certificate type", DX_FT_UINT8, DX_BASE_DEC,
+                          cert_type_vals),
     [F_DNAMES_LEN] = FU16("tls.handshake.dnames_len", "Distinguished Names Length"),
     [F_DNAMES] = FN("tls.handshake.dnames", "Distinguished Names"),
     [F_DNAME_LEN] = FU16("tls.handshake.dname_len", "Distinguished Name Length"),
     [F_DNAME] = FN("tls.handshake.dname", "Distinguished Name"),
     [F_CV_SIG_LEN] = FU16("tls.handshake.client_cert_vrfy.sig_len", "Signature length"),
     [F_CV_SIG] = FB("tls.handshake.client_cert_vrfy.sig", "Signature"),
-    [F_NST_LIFETIME] = FU32("tls.handshake.session_ticket_lifetime_hint",
-                            "Session Ticket Lifetime Hint"),
+    [F_NST_LIFETIME] =
+        FU32("tls.handshake.session_ticket_lifetime_hint", "Session Ticket Lifetime Hint"),
     [F_NST_AGEADD] = FU32("tls.handshake.session_ticket_age_add", "Session Ticket Age Add"),
-    [F_NST_NONCE_LEN] = FU8("tls.handshake.session_ticket_nonce_length",
-                            "Session Ticket Nonce Length"),
+    [F_NST_NONCE_LEN] =
+        FU8("tls.handshake.session_ticket_nonce_length", "Session Ticket Nonce Length"),
     [F_NST_NONCE] = FB("tls.handshake.session_ticket_nonce", "Session Ticket Nonce"),
     [F_NST_LEN] = FU16("tls.handshake.session_ticket_length", "Session Ticket Length"),
     [F_NST] = FB("tls.handshake.session_ticket", "Session Ticket"),
@@ -387,7 +389,7 @@ static const uint8_t hrr_random[32] = {
 
 /* ---- per-connection state -------------------------------------------- */
 typedef struct tls_dir {
-  bool encrypted; /* after ChangeCipherSpec (TLS <= 1.2) or ServerHello (1.3) */
+  bool encrypted;  /* after ChangeCipherSpec (TLS <= 1.2) or ServerHello (1.3) */
   uint8_t *hs_buf; /* a handshake message cut by the end of a record */
   uint32_t hs_len, hs_cap;
   uint32_t hs_need; /* total message size (header included), 0 if header incomplete */
@@ -440,10 +442,10 @@ static tls_conv *get_conv(dx_packet *p, tls_conv *tmp, bool create) {
 typedef struct ctx {
   dx_packet *p;
   tls_conv *c;
-  int dir;           /* p->flow_dir */
-  bool stateful;     /* c lives in the flow */
-  uint16_t rec_ver;  /* version of the record being dissected */
-  unsigned nmsgs;    /* handshake messages in the current record */
+  int dir;          /* p->flow_dir */
+  bool stateful;    /* c lives in the flow */
+  uint16_t rec_ver; /* version of the record being dissected */
+  unsigned nmsgs;   /* handshake messages in the current record */
   const char *first_msg;
   char sni[128];
   bool sni_set;
@@ -493,7 +495,9 @@ static cur cur_make(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t end, d
   return c;
 }
 
-static uint32_t cur_left(const cur *c) { return c->end > c->off ? c->end - c->off : 0; }
+static uint32_t cur_left(const cur *c) {
+  return c->end > c->off ? c->end - c->off : 0;
+}
 
 static bool cur_need(cur *c, uint32_t n, const char *what) {
   if (c->fail)
@@ -504,8 +508,8 @@ static bool cur_need(cur *c, uint32_t n, const char *what) {
   if (n <= cur_left(c))
     dx_mark_truncated(c->p, c->owner, what);
   else
-    dx_mark_malformed(c->p, c->owner, "%s: %u byte%s needed, only %u left in the message", what,
-                      n, n == 1 ? "" : "s", cur_left(c));
+    dx_mark_malformed(c->p, c->owner, "%s: %u byte%s needed, only %u left in the message", what, n,
+                      n == 1 ? "" : "s", cur_left(c));
   return false;
 }
 
@@ -549,8 +553,8 @@ static bool cur_vec(cur *c, dx_node *parent, int f, unsigned n, cur *out, dx_nod
   if (!ln)
     return false;
   if (len > cur_left(c)) {
-    dx_mark_malformed(c->p, ln, "Length %u runs past the end of the message (%u bytes left)",
-                      len, cur_left(c));
+    dx_mark_malformed(c->p, ln, "Length %u runs past the end of the message (%u bytes left)", len,
+                      cur_left(c));
     c->fail = true;
     return false;
   }
@@ -565,9 +569,20 @@ static dx_node *subtree(cur *c, dx_node *parent, int f, uint32_t off, uint32_t l
 }
 
 /* ---- extensions ------------------------------------------------------ */
-enum { HS_CLIENT_HELLO = 1, HS_SERVER_HELLO = 2, HS_NST = 4, HS_EE = 8, HS_CERT = 11,
-       HS_SKE = 12, HS_CR = 13, HS_SHD = 14, HS_CV = 15, HS_CKE = 16, HS_FINISHED = 20,
-       HS_KEY_UPDATE = 24 };
+enum {
+  HS_CLIENT_HELLO = 1,
+  HS_SERVER_HELLO = 2,
+  HS_NST = 4,
+  HS_EE = 8,
+  HS_CERT = 11,
+  HS_SKE = 12,
+  HS_CR = 13,
+  HS_SHD = 14,
+  HS_CV = 15,
+  HS_CKE = 16,
+  HS_FINISHED = 20,
+  HS_KEY_UPDATE = 24
+};
 
 static void add_sigalg(cur *v, dx_node *parent) {
   uint32_t at = v->off;
@@ -846,8 +861,7 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     }
     case 22: /* encrypt_then_mac */
     case 23: /* extended_master_secret */
-    case 49: /* post_handshake_auth */
-      break;
+    case 49: /* post_handshake_auth */ break;
     default:
       if (cur_left(&e))
         cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
@@ -888,8 +902,7 @@ static void add_cipher_parts(ctx *x, dx_node *cs, const dx_tvb *t, uint32_t off,
                 {F_CIPHER_ENC, ci.enc, "Encryption", ci.enc_text},
                 {F_CIPHER_MAC, ci.mac, "MAC", ci.mac_text}};
   for (int i = 0; i < 4; i++) {
-    dx_node *n = dx_add_string(x->p, cs, FL(parts[i].f), t, off, 2, parts[i].v,
-                               strlen(parts[i].v));
+    dx_node *n = dx_add_string(x->p, cs, FL(parts[i].f), t, off, 2, parts[i].v, strlen(parts[i].v));
     dx_node_set_flags(n, DX_NODE_GENERATED);
     dx_node_set_text(x->p, n, "%s: %s", parts[i].label, parts[i].text);
   }
@@ -985,8 +998,16 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
 
 /* Server and client key exchange parameters depend on the suite's key
  * exchange (RFC 4492 5.4, RFC 5246 7.4.3). */
-typedef enum { KX_UNKNOWN, KX_ECDHE, KX_DHE, KX_RSA, KX_PSK, KX_ECDHE_PSK, KX_DHE_PSK,
-               KX_RSA_PSK } kx_kind;
+typedef enum {
+  KX_UNKNOWN,
+  KX_ECDHE,
+  KX_DHE,
+  KX_RSA,
+  KX_PSK,
+  KX_ECDHE_PSK,
+  KX_DHE_PSK,
+  KX_RSA_PSK
+} kx_kind;
 
 static kx_kind conv_kx(const tls_conv *c) {
   dx_tls_cipher_info ci;
@@ -1235,8 +1256,8 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
     name = "Hello Retry Request";
   dx_node_set_text(p, hs, "Handshake Protocol: %s", name);
   if (!m.fail && cur_left(&m))
-    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message",
-                      cur_left(&m), cur_left(&m) == 1 ? "" : "s");
+    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message", cur_left(&m),
+                      cur_left(&m) == 1 ? "" : "s");
   if (x->nmsgs++ == 0)
     x->first_msg = name;
   if (type == HS_CLIENT_HELLO && x->sni_set)
@@ -1290,16 +1311,22 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
   uint32_t off = 0;
   /* Continue a message cut by the previous record of this direction. */
   if (x->stateful && d->hs_len) {
-    uint32_t want = d->hs_need ? d->hs_need - d->hs_len : 4 - d->hs_len;
-    uint32_t take = want < rt->len ? want : rt->len;
-    const uint8_t *b = dx_get_ptr(rt, 0, take);
-    if (!b || !hs_append(x, d, b, take)) {
-      hs_limit(x, rec, d);
-      return;
+    /* twice at most: the rest of a cut 4-byte header, then the body */
+    for (int pass = 0; pass < 2 && off < rt->len; pass++) {
+      if (d->hs_need && d->hs_len >= d->hs_need)
+        break;
+      uint32_t want = d->hs_need ? d->hs_need - d->hs_len : 4 - d->hs_len;
+      uint32_t left = rt->len - off;
+      uint32_t take = want < left ? want : left;
+      const uint8_t *b = dx_get_ptr(rt, off, take);
+      if (!b || !hs_append(x, d, b, take)) {
+        hs_limit(x, rec, d);
+        return;
+      }
+      off += take;
     }
-    off = take;
-    if (d->hs_need && d->hs_len < d->hs_need && d->hs_need - d->hs_len > 0 && take < want) {
-      dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, 0, take);
+    if (d->hs_need == 0 || d->hs_len < d->hs_need) {
+      dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, 0, off);
       dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment, %u of %u bytes)",
                        dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"), d->hs_len,
                        d->hs_need);
@@ -1378,15 +1405,15 @@ static const char *app_proto_name(const ctx *x) {
   if (a[0])
     return NULL;
   uint16_t sp = x->p->srcport, dp = x->p->dstport;
-  if (sp == 443 || dp == 443 || sp == 8443 || dp == 8443)
+  if (sp == 443 || dp == 443)
     return "Hypertext Transfer Protocol";
   if (sp == 853 || dp == 853)
     return "Domain Name System";
   return NULL;
 }
 
-static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t ct,
-                   uint16_t ver, uint16_t len) {
+static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t ct, uint16_t ver,
+                   uint16_t len) {
   dx_packet *p = x->p;
   tls_conv *c = x->c;
   tls_dir *d = &c->dir[x->dir & 1];
@@ -1478,8 +1505,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   }
   case 24:
     dx_add_none(p, rec, FL(F_HEARTBEAT), &rt, 0, rt.len);
-    dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs,
-                     d->encrypted ? "Encrypted " : "");
+    dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs, d->encrypted ? "Encrypted " : "");
     info_add(x, "%sHeartbeat", d->encrypted ? "Encrypted " : "");
     break;
   }
@@ -1609,10 +1635,10 @@ static uint32_t heur_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   return dissect_tls(p, t, parent);
 }
 
-static const dx_reg tls_regs[] = {
-    {DX_TABLE_TCP_PORT, 443}, {DX_TABLE_TCP_PORT, 465}, {DX_TABLE_TCP_PORT, 636},
-    {DX_TABLE_TCP_PORT, 853}, {DX_TABLE_TCP_PORT, 993}, {DX_TABLE_TCP_PORT, 995},
-    {DX_TABLE_TCP_PORT, 8443}, {DX_TABLE_NONE, 0}};
+static const dx_reg tls_regs[] = {{DX_TABLE_TCP_PORT, 443},  {DX_TABLE_TCP_PORT, 465},
+                                  {DX_TABLE_TCP_PORT, 636},  {DX_TABLE_TCP_PORT, 853},
+                                  {DX_TABLE_TCP_PORT, 993},  {DX_TABLE_TCP_PORT, 995},
+                                  {DX_TABLE_TCP_PORT, 8443}, {DX_TABLE_NONE, 0}};
 
 const dx_protocol dx_proto_tls = {
     .name = "tls",

@@ -46,8 +46,8 @@ static const char *find_expl(const expl *e, const char *key) {
 }
 
 static bool is_mac(const char *s) {
-  static const char *const macs[] = {"SHA", "SHA256", "SHA384", "SHA512", "MD5", "SM3", "NULL",
-                                     "IMIT", "OMAC"};
+  static const char *const macs[] = {"SHA", "SHA256", "SHA384", "SHA512", "MD5",
+                                     "SM3", "NULL",   "IMIT",   "OMAC"};
   for (size_t i = 0; i < DX_ARRAY_LEN(macs); i++)
     if (strcmp(s, macs[i]) == 0)
       return true;
@@ -89,8 +89,7 @@ static void enc_text(const char *enc, char *buf, size_t cap) {
 bool dx_tls_cipher_parts(uint16_t suite, dx_tls_cipher_info *out) {
   memset(out, 0, sizeof *out);
   const char *name = dx_val_name(dx_tls_cipher_vals, suite);
-  if (!name || strncmp(name, "TLS_", 4) != 0 || strstr(name, "SCSV") ||
-      strstr(name, "GREASE"))
+  if (!name || strncmp(name, "TLS_", 4) != 0 || strstr(name, "SCSV") || strstr(name, "GREASE"))
     return false;
   const char *rest = name + 4;
   const char *with = strstr(rest, "_WITH_");
@@ -166,14 +165,15 @@ bool dx_tls_cipher_parts(uint16_t suite, dx_tls_cipher_info *out) {
              "AEAD (integrity from the cipher; the PRF uses SHA-256)");
   else if (aead(out->enc))
     snprintf(out->mac_text, sizeof out->mac_text,
-             "%s (integrity from the AEAD cipher; %s is the hash of the PRF)", out->mac,
-             out->mac);
+             "%s (integrity from the AEAD cipher; %s is the hash of the PRF)", out->mac, out->mac);
   else if (strcmp(out->mac, "SHA") == 0)
     snprintf(out->mac_text, sizeof out->mac_text, "SHA (HMAC-SHA1 protects each record)");
   else if (strcmp(out->mac, "NULL") == 0)
     snprintf(out->mac_text, sizeof out->mac_text, "NULL (no integrity protection)");
   else
-    snprintf(out->mac_text, sizeof out->mac_text, "%s (HMAC-%s protects each record and is "
-             "the hash of the PRF)", out->mac, out->mac);
+    snprintf(out->mac_text, sizeof out->mac_text,
+             "%s (HMAC-%s protects each record and is "
+             "the hash of the PRF)",
+             out->mac, out->mac);
   return true;
 }

@@ -198,14 +198,18 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_set(p, "%u \xe2\x86\x92 %u Len=%u", sport, dport, plen);
   if (status == 0)
     dx_col_info_append(p, " [UDP CHECKSUM INCORRECT]");
-  if (p->net_src.type != DX_AT_NONE && !p->in_icmp_error)
-    flow = dx_flow_get(p, udp, &dir);
+  bool quoted = p->in_icmp_error;
+  if (p->net_src.type != DX_AT_NONE)
+    flow = quoted ? dx_flow_find(p, &dir) : dx_flow_get(p, udp, &dir);
   if (flow) {
     p->stream = flow->index;
     dx_node *sn = dx_add_uint(p, udp, &udp_fields[F_STREAM], t, 0, 0, flow->index);
     dx_node_set_flags(sn, DX_NODE_GENERATED);
     udp_conv *uc = flow->proto_data;
-    if (!uc) {
+    if (quoted) {
+      /* a datagram quoted in an ICMP error: its stream, nothing else */
+      uc = NULL;
+    } else if (!uc) {
       uc = calloc(1, sizeof *uc);
       if (uc) {
         uc->prev_sec = flow->first_sec;

@@ -101,12 +101,10 @@ static const dx_field x509_fields[] = {
     [F_NOT_BEFORE] = FS("x509.not_before", "Not Before"),
     [F_NOT_AFTER] = FS("x509.not_after", "Not After"),
     [F_PK_ALG] = FS("x509.public_key.algorithm", "Public Key Algorithm"),
-    [F_PK_BITS] = DX_F("x509.public_key.bits", "Public Key Size (bits)", DX_FT_UINT32,
-                       DX_BASE_DEC),
+    [F_PK_BITS] = DX_F("x509.public_key.bits", "Public Key Size (bits)", DX_FT_UINT32, DX_BASE_DEC),
     [F_PK_CURVE] = FS("x509.public_key.curve", "Public Key Curve"),
     [F_FP_SHA256] = FB("x509.fingerprint.sha256", "SHA-256 Fingerprint"),
-    [F_SELF_SIGNED] = DX_FV("x509.self_signed", "Self-signed", DX_FT_BOOL, DX_BASE_NONE,
-                            bool_vals),
+    [F_SELF_SIGNED] = DX_FV("x509.self_signed", "Self-signed", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
     [F_IS_CA] = DX_FV("x509.is_ca", "Certificate Authority", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
     [F_KEY_USAGE_STR] = FS("x509.key_usage", "Key Usage"),
     [F_SIGNED_CERT] = FN("x509af.signedCertificate_element", "signedCertificate"),
@@ -115,8 +113,8 @@ static const dx_field x509_fields[] = {
     [F_ALG_ID] = FS("x509af.algorithm.id", "Algorithm Id"),
     [F_AF_ISSUER] = DX_F("x509af.issuer", "issuer", DX_FT_UINT32, DX_BASE_DEC),
     [F_AF_SUBJECT] = DX_F("x509af.subject", "subject", DX_FT_UINT32, DX_BASE_DEC),
-    [F_RDN_ITEM] = FN("x509if.RelativeDistinguishedName_item_element",
-                      "RelativeDistinguishedName item"),
+    [F_RDN_ITEM] =
+        FN("x509if.RelativeDistinguishedName_item_element", "RelativeDistinguishedName item"),
     [F_RDN_OID] = FS("x509if.oid", "Object Id"),
     [F_STR_UTF8] = FS("x509sat.uTF8String", "uTF8String"),
     [F_STR_PRINTABLE] = FS("x509sat.printableString", "printableString"),
@@ -136,8 +134,7 @@ static const dx_field x509_fields[] = {
     [F_CRITICAL] = DX_FV("x509af.critical", "critical", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
     [F_BC] = FN("x509ce.BasicConstraintsSyntax_element", "BasicConstraintsSyntax"),
     [F_CA] = DX_FV("x509ce.cA", "cA", DX_FT_BOOL, DX_BASE_NONE, bool_vals),
-    [F_PATHLEN] = DX_F("x509ce.pathLenConstraint", "pathLenConstraint", DX_FT_UINT64,
-                       DX_BASE_DEC),
+    [F_PATHLEN] = DX_F("x509ce.pathLenConstraint", "pathLenConstraint", DX_FT_UINT64, DX_BASE_DEC),
     [F_KU] = FB("x509ce.KeyUsage", "KeyUsage"),
     [F_KU_DS] = KU("x509ce.KeyUsage.digitalSignature", "digitalSignature", 0x80),
     [F_KU_CC] = KU("x509ce.KeyUsage.contentCommitment", "contentCommitment", 0x40),
@@ -174,16 +171,19 @@ typedef struct der {
   bool ok;
 } der;
 
-static uint32_t der_end(const der *d) { return d->off + d->hlen + d->clen; }
-static uint32_t der_content(const der *d) { return d->off + d->hlen; }
+static uint32_t der_end(const der *d) {
+  return d->off + d->hlen + d->clen;
+}
+static uint32_t der_content(const der *d) {
+  return d->off + d->hlen;
+}
 
 /* Reads the TLV at off, which must end by `end`. Only single-byte tags and
  * definite lengths (DER). */
 static der der_read(const dx_tvb *t, uint32_t off, uint32_t end) {
   der d = {off, 0, 0, 0, false};
   uint8_t tag, l0;
-  if (off >= end || !dx_get_u8(t, off, &tag) || (tag & 0x1f) == 0x1f ||
-      !dx_get_u8(t, off + 1, &l0))
+  if (off >= end || !dx_get_u8(t, off, &tag) || (tag & 0x1f) == 0x1f || !dx_get_u8(t, off + 1, &l0))
     return d;
   uint32_t len = 0, hl = 2;
   if (l0 & 0x80) {
@@ -239,8 +239,8 @@ static void oid_text(const ASN1_OBJECT *o, char *buf, size_t len) {
 }
 
 /* tshark-like name of an OID: "id-at-commonName", "id-ce-keyUsage", ... */
-static void oid_name(const ASN1_OBJECT *o, const char *prefix_oid, const char *prefix,
-                     char *buf, size_t len) {
+static void oid_name(const ASN1_OBJECT *o, const char *prefix_oid, const char *prefix, char *buf,
+                     size_t len) {
   char dotted[128];
   oid_text(o, dotted, sizeof dotted);
   int nid = o ? OBJ_obj2nid(o) : NID_undef;
@@ -253,6 +253,10 @@ static void oid_name(const ASN1_OBJECT *o, const char *prefix_oid, const char *p
     snprintf(buf, len, "%s", dotted);
     return;
   }
+  if (nid == NID_ext_key_usage)
+    nm = "extKeyUsage"; /* the X.509 module's name (tshark) */
+  else if (nid == NID_crl_distribution_points)
+    nm = "cRLDistributionPoints";
   if (prefix && strncmp(dotted, prefix_oid, strlen(prefix_oid)) == 0)
     snprintf(buf, len, "%s%s", prefix, nm);
   else
@@ -293,8 +297,8 @@ static bool time_tm(const ASN1_TIME *t, struct tm *tm) {
   return t && ASN1_TIME_to_tm(t, tm) == 1;
 }
 
-static void add_time(dx_packet *p, dx_node *val, const dx_tvb *t, const der *d,
-                     const ASN1_TIME *at, const char *label) {
+static void add_time(dx_packet *p, dx_node *val, const dx_tvb *t, const der *d, const ASN1_TIME *at,
+                     const char *label) {
   struct tm tm;
   uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
   if (!time_tm(at, &tm))
@@ -393,10 +397,9 @@ static void add_alg(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *d
     dx_node_set_text(p, n, "Algorithm Id: %s (%s)", dotted, nm);
 }
 
-static const char *const ku_names[9] = {
-    "digitalSignature", "contentCommitment", "keyEncipherment", "dataEncipherment",
-    "keyAgreement",     "keyCertSign",       "cRLSign",         "encipherOnly",
-    "decipherOnly"};
+static const char *const ku_names[9] = {"digitalSignature", "contentCommitment", "keyEncipherment",
+                                        "dataEncipherment", "keyAgreement",      "keyCertSign",
+                                        "cRLSign",          "encipherOnly",      "decipherOnly"};
 
 /* ---- extensions ------------------------------------------------------- */
 typedef struct cert_sum {
@@ -404,8 +407,8 @@ typedef struct cert_sum {
   char ku[200];
 } cert_sum;
 
-static void ext_key_usage(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off,
-                          uint32_t len, X509_EXTENSION *ex, cert_sum *sum) {
+static void ext_key_usage(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len,
+                          X509_EXTENSION *ex, cert_sum *sum) {
   ASN1_BIT_STRING *bs = X509V3_EXT_d2i(ex);
   if (!bs)
     return;
@@ -571,8 +574,7 @@ static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, con
     if (EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC) {
       char curve[80];
       size_t cl = 0;
-      if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve,
-                                         &cl))
+      if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof curve, &cl))
         dx_add_string(p, parent, FL(F_PK_CURVE), t, off, len, curve, cl);
     }
   }
@@ -655,8 +657,9 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *ss = dx_add_uint(p, parent, FL(F_SELF_SIGNED), t, 0, t->len, self);
   dx_node_set_flags(ss, DX_NODE_GENERATED);
   if (self)
-    dx_node_set_text(p, ss, "Self-signed: True (subject and issuer are the same: a root CA "
-                            "certificate, trusted only if it is in the client's trust store)");
+    dx_node_set_text(p, ss,
+                     "Self-signed: True (subject and issuer are the same: a root CA "
+                     "certificate, trusted only if it is in the client's trust store)");
   dx_node *ca_node = dx_add_uint(p, parent, FL(F_IS_CA), t, 0, t->len, 0);
   dx_node_set_flags(ca_node, DX_NODE_GENERATED);
   dx_node *ku_node = NULL;
@@ -717,8 +720,7 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (ca_node)
     ca_node->v.u = sum.is_ca;
   if (sum.ku[0]) {
-    ku_node = dx_add_string(p, parent, FL(F_KEY_USAGE_STR), t, 0, t->len, sum.ku,
-                            strlen(sum.ku));
+    ku_node = dx_add_string(p, parent, FL(F_KEY_USAGE_STR), t, 0, t->len, sum.ku, strlen(sum.ku));
     dx_node_set_flags(ku_node, DX_NODE_GENERATED);
   }
   dx_node *an = dx_add_none(p, parent, FL(F_SIGALG), t, sigalg.ok ? sigalg.off : 0,

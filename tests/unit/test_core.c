@@ -9,8 +9,8 @@
 
 /* An Ethernet frame with an EtherType nobody dissects (IEEE local
  * experimental 0x88b5): the core needs a packet, not a protocol. */
-static const uint8_t local_frame[] = {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0xb5,
-                                      'h',  'e', 'l', 'l', 'o'};
+static const uint8_t local_frame[] = {0x02, 0, 0,    0,    0,   2,   0x02, 0,   0,  0,
+                                      0,    1, 0x88, 0xb5, 'h', 'e', 'l',  'l', 'o'};
 
 /* ---- arena ---------------------------------------------------------------- */
 static void test_arena_many(void) {
@@ -137,7 +137,7 @@ static void test_tvb_get_overflow(void) {
   uint16_t u16;
   uint32_t u32;
   uint64_t u64;
-  const uint32_t big[] = {UINT32_MAX, UINT32_MAX - 1, UINT32_MAX - 2, UINT32_MAX - 3,
+  const uint32_t big[] = {UINT32_MAX,     UINT32_MAX - 1, UINT32_MAX - 2, UINT32_MAX - 3,
                           UINT32_MAX - 6, UINT32_MAX - 7, 0x80000000u};
   for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
     CU_ASSERT_FALSE(dx_get_u8(&t, big[i], &u8));
@@ -194,7 +194,7 @@ static void test_tvb_sub(void) {
   s = dx_tvb_sub(&t, 3, UINT32_MAX - 1);
   CU_ASSERT_EQUAL(s.len, 5);
   /* sub of a sub */
-  dx_tvb s1 = dx_tvb_sub(&t, 1, 6); /* 02..07 */
+  dx_tvb s1 = dx_tvb_sub(&t, 1, 6);  /* 02..07 */
   dx_tvb s2 = dx_tvb_sub(&s1, 4, 5); /* 06 07, clipped */
   CU_ASSERT_EQUAL(s2.len, 2);
   CU_ASSERT_EQUAL(s2.base, 105);
@@ -429,8 +429,12 @@ static void test_session_numbering(void) {
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
   for (uint64_t i = 1; i <= 3; i++) {
-    dx_frame f = {.ts_sec = 1700000000 + (int64_t)i, .ts_nsec = 500000000, .caplen = sizeof local_frame,
-                  .wirelen = sizeof local_frame, .linktype = 1, .data = local_frame};
+    dx_frame f = {.ts_sec = 1700000000 + (int64_t)i,
+                  .ts_nsec = 500000000,
+                  .caplen = sizeof local_frame,
+                  .wirelen = sizeof local_frame,
+                  .linktype = 1,
+                  .data = local_frame};
     dx_packet *p = NULL;
     CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
     CU_ASSERT_EQUAL(dx_packet_number(p), i);
@@ -448,8 +452,8 @@ static void test_session_numbering(void) {
   dx_session_free(s);
   /* a frame with wirelen < caplen, and an empty frame, do not crash */
   s = NULL;
-  dx_frame odd = {.ts_sec = 1, .caplen = sizeof local_frame, .wirelen = 3, .linktype = 1,
-                  .data = local_frame};
+  dx_frame odd = {
+      .ts_sec = 1, .caplen = sizeof local_frame, .wirelen = 3, .linktype = 1, .data = local_frame};
   CU_ASSERT_EQUAL(dx_session_dissect((dx_session_new(&s, NULL), s), &odd, &p), DX_OK);
   dx_packet_free(p);
   dx_frame empty = {.ts_sec = 1, .caplen = 0, .wirelen = 0, .linktype = 1, .data = local_frame};
@@ -477,4 +481,6 @@ static CU_TestInfo tests[] = {
     CU_TEST_INFO_NULL,
 };
 
-int main(void) { return tu_run("core", tests); }
+int main(void) {
+  return tu_run("core", tests);
+}

@@ -15,12 +15,12 @@
 /* Ethernet / IPv4 / UDP / DNS query "www.example.test" A (RFC 1035 4.1). */
 static const uint8_t dns_query[] = {
     0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, /* eth */
-    0x45, 0x00, 0x00, 0x3e, 0xf1, 0x1f, 0x00, 0x00, 0x40, 0x11, 0x8b, 0x8d, 0x7f, 0x00, 0x00,
-    0x01, 0x7f, 0x00, 0x00, 0x01,                                                 /* ip */
-    0xaf, 0x08, 0x00, 0x35, 0x00, 0x2a, 0xfe, 0x3d,                               /* udp */
-    0x6e, 0x19, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 'w', 'w',
-    'w',  0x07, 'e',  'x',  'a',  'm',  'p',  'l',  'e',  0x04, 't',  'e',  's',  't',  0x00,
-    0x00, 0x01, 0x00, 0x01};
+    0x45, 0x00, 0x00, 0x3e, 0xf1, 0x1f, 0x00, 0x00, 0x40, 0x11, 0x8b, 0x8d, 0x7f, 0x00,
+    0x00, 0x01, 0x7f, 0x00, 0x00, 0x01,             /* ip */
+    0xaf, 0x08, 0x00, 0x35, 0x00, 0x2a, 0xfe, 0x3d, /* udp */
+    0x6e, 0x19, 0x01, 0x20, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 'w',
+    'w',  'w',  0x07, 'e',  'x',  'a',  'm',  'p',  'l',  'e',  0x04, 't',  'e',  's',
+    't',  0x00, 0x00, 0x01, 0x00, 0x01};
 
 /* Ethernet / IPv4 / TCP SYN with MSS, SACK permitted, timestamps, NOP,
  * window scale (RFC 9293, RFC 7323). */
@@ -33,9 +33,9 @@ static const uint8_t tcp_syn[] = {
 
 /* Ethernet with an EtherType nobody dissects and data with control bytes
  * and invalid UTF-8. */
-static const uint8_t odd_frame[] = {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x88, 0xb5,
-                                    0x1b, '[', '3', '1', 'm', 0xff, 0xc3, 0x28, 0x00, '"', '\\',
-                                    '\n', 0x7f, 0xe2, 0x82, 0xac};
+static const uint8_t odd_frame[] = {0x02, 0,    0,    0,    0,    2,    0x02, 0,    0,    0,
+                                    0,    1,    0x88, 0xb5, 0x1b, '[',  '3',  '1',  'm',  0xff,
+                                    0xc3, 0x28, 0x00, '"',  '\\', '\n', 0x7f, 0xe2, 0x82, 0xac};
 
 /* ---- helpers --------------------------------------------------------------- */
 static char *stream_json(const dx_packet *p, int pretty, size_t *len) {
@@ -153,9 +153,34 @@ static void check_json_paths(const dx_packet *p) {
 /* ---- custom fields for value formatting ------------------------------------ */
 static const dx_vals test_vals[] = {{1, "One"}, {2, "Two"}, {0, NULL}};
 enum {
-  T_U8HEX, T_U16HEX, T_U24HEX, T_U32HEX, T_U64HEX, T_U16DEC, T_U16DECHEX, T_U16HEXDEC, T_U32OCT,
-  T_U16VALS, T_BOOL, T_BOOLMASK, T_U8MASK, T_I32, T_I64, T_DOUBLE, T_STRING, T_BYTES, T_IPV4,
-  T_IPV6, T_ETHER, T_ABSTIME, T_RELTIME, T_FRAMENUM, T_NONE, T_PROTO, T_U64, T_COUNT
+  T_U8HEX,
+  T_U16HEX,
+  T_U24HEX,
+  T_U32HEX,
+  T_U64HEX,
+  T_U16DEC,
+  T_U16DECHEX,
+  T_U16HEXDEC,
+  T_U32OCT,
+  T_U16VALS,
+  T_BOOL,
+  T_BOOLMASK,
+  T_U8MASK,
+  T_I32,
+  T_I64,
+  T_DOUBLE,
+  T_STRING,
+  T_BYTES,
+  T_IPV4,
+  T_IPV6,
+  T_ETHER,
+  T_ABSTIME,
+  T_RELTIME,
+  T_FRAMENUM,
+  T_NONE,
+  T_PROTO,
+  T_U64,
+  T_COUNT
 };
 static const dx_field tf[T_COUNT] = {
     [T_U8HEX] = DX_F("test.u8hex", "U8 hex", DX_FT_UINT8, DX_BASE_HEX),
@@ -206,12 +231,12 @@ static const char *label_of(const dx_node *n) {
   return buf;
 }
 
-#define CHECK_STR(got, want)                                                                  \
-  do {                                                                                        \
-    const char *g_ = (got);                                                                   \
-    CU_ASSERT_STRING_EQUAL(g_, want);                                                         \
-    if (strcmp(g_, want) != 0)                                                                \
-      fprintf(stderr, "\n  %s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, g_, want); \
+#define CHECK_STR(got, want)                                                                       \
+  do {                                                                                             \
+    const char *g_ = (got);                                                                        \
+    CU_ASSERT_STRING_EQUAL(g_, want);                                                              \
+    if (strcmp(g_, want) != 0)                                                                     \
+      fprintf(stderr, "\n  %s:%d: got \"%s\", want \"%s\"\n", __FILE__, __LINE__, g_, want);       \
   } while (0)
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -219,7 +244,8 @@ static void test_json_paths_frames(void) {
   const struct {
     const uint8_t *b;
     size_t n;
-  } frames[] = {{dns_query, sizeof dns_query}, {tcp_syn, sizeof tcp_syn}, {odd_frame, sizeof odd_frame}};
+  } frames[] = {
+      {dns_query, sizeof dns_query}, {tcp_syn, sizeof tcp_syn}, {odd_frame, sizeof odd_frame}};
   for (size_t i = 0; i < DX_ARRAY_LEN(frames); i++) {
     /* whole frames and every truncation of them */
     for (size_t n = 0; n <= frames[i].n; n++) {
@@ -394,12 +420,14 @@ static void test_value_formats(void) {
    * equal runs, lowercase) */
   static const uint8_t v6a[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
   static const uint8_t v6b[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1};
-  static const uint8_t v6c[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55};
+  static const uint8_t v6c[16] = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
+                                  0x02, 0x11, 0x22, 0xff, 0xfe, 0x33, 0x44, 0x55};
   static const uint8_t v6d[16] = {0};
   static const uint8_t v6e[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1};
   CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6a, 16)), "::1");
   CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6b, 16)), "2001:db8::1:0:0:1");
-  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6c, 16)), "fe80::211:22ff:fe33:4455");
+  CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6c, 16)),
+            "fe80::211:22ff:fe33:4455");
   CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6d, 16)), "::");
   CHECK_STR(value_of(dx_add_bytes_val(p, r, &tf[T_IPV6], &t, 0, 16, v6e, 16)), "2001:db8:0:1::1");
   static const uint8_t mac[6] = {0x00, 0x11, 0x22, 0xaa, 0xbb, 0xcc};
@@ -442,13 +470,16 @@ static void test_labels(void) {
   /* as tshark -V: "Type: IPv4 (0x0800)", "Source Port: 443",
    * "Length: 443 (0x01bb)", ".... ..1. = Flag: Set" */
   CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16DEC], &t, 0, 2, 443)), "U16 dec: 443");
-  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16DECHEX], &t, 0, 2, 443)), "U16 dec-hex: 443 (0x01bb)");
-  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16HEXDEC], &t, 0, 2, 443)), "U16 hex-dec: 0x01bb (443)");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16DECHEX], &t, 0, 2, 443)),
+            "U16 dec-hex: 443 (0x01bb)");
+  CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16HEXDEC], &t, 0, 2, 443)),
+            "U16 hex-dec: 0x01bb (443)");
   CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16VALS], &t, 0, 2, 2)), "U16 vals: Two (2)");
   CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U16VALS], &t, 0, 2, 9)), "U16 vals: Unknown (9)");
   CHECK_STR(label_of(dx_add_uint(p, r, &tf[T_U8MASK], &t, 0, 1, 4)), "0100 .... = Nibble: 4");
   CHECK_STR(label_of(dx_add_proto(p, r, &tf[T_PROTO], &t, 0, 0)), "Test Protocol");
-  CHECK_STR(label_of(dx_add_time(p, r, &tf[T_RELTIME], &t, 0, 0, 0, 219000)), "Rel time: 0.000219000 seconds");
+  CHECK_STR(label_of(dx_add_time(p, r, &tf[T_RELTIME], &t, 0, 0, 0, 219000)),
+            "Rel time: 0.000219000 seconds");
   dx_node *g = dx_add_uint(p, r, &tf[T_U16DEC], &t, 0, 0, 7);
   dx_node_set_flags(g, DX_NODE_GENERATED);
   CHECK_STR(label_of(g), "[U16 dec: 7]");
@@ -539,4 +570,6 @@ static CU_TestInfo tests[] = {
     CU_TEST_INFO_NULL,
 };
 
-int main(void) { return tu_run("output", tests); }
+int main(void) {
+  return tu_run("output", tests);
+}

@@ -389,6 +389,62 @@ static void test_analysis(void) {
   dx_session_free(s);
 }
 
+/* More analysis, after a handshake with window scale 0 (multiplier 1) and
+ * an initial RTT of 20 ms. */
+static const uint8_t ws0_opts[4] = {1, 3, 3, 0};
+
+static void test_analysis_handshake(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'y', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 1000, ws0_opts, 4, NULL, 0, 0));
+  dx_packet_free(seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 300, ws0_opts, 4, NULL, 0, 10000));
+  dx_packet *p = seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, NULL, 0, 20000);
+  EXPECT(p, "tcp.analysis.initial_rtt", "0.020000000");
+  EXPECT(p, "tcp.window_size_scalefactor", "1");
+  dx_packet_free(p);
+  /* 4-6: three segments fill the server's 300-byte window */
+  dx_packet_free(seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, d, 100, 30000));
+  p = seg(s, 1, 1101, 5001, TF_ACK, 1000, NULL, 0, d, 100, 31000);
+  EXPECT(p, "tcp.analysis.bytes_in_flight", "200");
+  dx_packet_free(p);
+  p = seg(s, 1, 1201, 5001, TF_ACK, 1000, NULL, 0, d, 100, 32000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.window_full"), 1);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Window Full] ", 18), 0);
+  EXPECT(p, "tcp.analysis.bytes_in_flight", "300");
+  dx_packet_free(p);
+  /* 7-9: the server ACKs the first one, then twice more */
+  p = seg(s, 0, 5001, 1101, TF_ACK, 300, NULL, 0, NULL, 0, 40000);
+  EXPECT(p, "tcp.analysis.acks_frame", "4");
+  EXPECT(p, "tcp.analysis.ack_rtt", "0.010000000");
+  dx_packet_free(p);
+  dx_packet_free(seg(s, 0, 5001, 1101, TF_ACK, 300, NULL, 0, NULL, 0, 41000));
+  p = seg(s, 0, 5001, 1101, TF_ACK, 300, NULL, 0, NULL, 0, 42000);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "2");
+  dx_packet_free(p);
+  /* 10: the asked-for segment within 20 ms: fast retransmission */
+  p = seg(s, 1, 1101, 5001, TF_ACK, 1000, NULL, 0, d, 100, 45000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.fast_retransmission"), 1);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Fast Retransmission] ", 26), 0);
+  dx_packet_free(p);
+  /* 11: everything ACKed; frame 6 ended exactly there */
+  p = seg(s, 0, 5001, 1301, TF_ACK, 300, NULL, 0, NULL, 0, 50000);
+  EXPECT(p, "tcp.analysis.acks_frame", "6");
+  dx_packet_free(p);
+  /* 12: bytes already ACKed sent again: spurious retransmission */
+  p = seg(s, 1, 1201, 5001, TF_ACK, 1000, NULL, 0, d, 100, 200000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.spurious_retransmission"), 1);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Spurious Retransmission] ", 30), 0);
+  dx_packet_free(p);
+  /* 13: an ACK for bytes never seen */
+  p = seg(s, 0, 5001, 1500, TF_ACK, 300, NULL, 0, NULL, 0, 210000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP ACKed unseen segment] ", 27), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Reassembly end to end: a DNS message over TCP (RFC 1035 4.2.2: two-byte
  * length prefix) split over two segments, then over two segments that
  * arrive in the wrong order. */
@@ -463,6 +519,29 @@ static void test_reassembly_dns(void) {
   dx_session_free(s);
 }
 
+/* Many DNS messages in one segment after a split one: one reassembled
+ * source for the split message, the rest from the frame. */
+static void test_reassembly_many(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  handshake53(s);
+  static uint8_t many[40 * 31];
+  for (int i = 0; i < 40; i++)
+    memcpy(many + i * 31, dns_q, 31);
+  dx_packet *p = dseg(s, 1001, many, 10, 1000);
+  dx_packet_free(p);
+  p = dseg(s, 1011, many + 10, sizeof many - 10 - 5, 2000);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 39);
+  CU_ASSERT_EQUAL(dx_packet_source_count(p), 2);
+  dx_packet_free(p);
+  /* the last 5 bytes complete message 40 */
+  p = dseg(s, 1001 + sizeof many - 5, many + sizeof many - 5, 5, 3000);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 1);
+  EXPECT(p, "tcp.reassembled.length", "31");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Caps: with a 16-byte per-direction limit a 29-byte DNS message cannot be
  * kept; the packet says so and later bytes are data. */
 static void test_reassembly_cap(void) {
@@ -516,7 +595,9 @@ int main(void) {
       {"bad header length", test_bad_header_length},
       {"bad and unknown options, SACK", test_bad_options},
       {"analysis", test_analysis},
+      {"analysis after a handshake", test_analysis_handshake},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
+      {"reassembly: many PDUs in a segment", test_reassembly_many},
       {"reassembly cap", test_reassembly_cap},
       {"checksum", test_checksum},
       CU_TEST_INFO_NULL,

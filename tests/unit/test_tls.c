@@ -29,7 +29,9 @@ typedef struct bb {
   int sp;
 } bb;
 
-static void p8(bb *x, unsigned v) { x->b[x->n++] = (uint8_t)v; }
+static void p8(bb *x, unsigned v) {
+  x->b[x->n++] = (uint8_t)v;
+}
 static void p16(bb *x, unsigned v) {
   p8(x, v >> 8);
   p8(x, v);
@@ -50,7 +52,9 @@ static void pfill(bb *x, uint8_t v, size_t n) {
   memset(x->b + x->n, v, n);
   x->n += n;
 }
-static void pstr(bb *x, const char *s) { pn(x, s, strlen(s)); }
+static void pstr(bb *x, const char *s) {
+  pn(x, s, strlen(s));
+}
 /* open a length prefix of w bytes; close fills it in */
 static void open_(bb *x, unsigned w) {
   x->at[x->sp] = x->n;
@@ -139,7 +143,9 @@ static const char *label_of(const dx_packet *p, const char *name) {
   return buf;
 }
 
-static bool has_flag(const dx_packet *p, unsigned flag) { return tu_any_flag(p, flag) != 0; }
+static bool has_flag(const dx_packet *p, unsigned flag) {
+  return tu_any_flag(p, flag) != 0;
+}
 
 /* ---- messages ---- */
 static const uint8_t key32[32] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 9,  10, 11,
@@ -162,8 +168,8 @@ static void client_hello(bb *x, bool with_psk) {
   p16(x, 0x00ff);
   close_(x);
   p8(x, 1);
-  p8(x, 0); /* compression: null */
-  open_(x, 2); /* extensions */
+  p8(x, 0);            /* compression: null */
+  open_(x, 2);         /* extensions */
   ext_open(x, 0x0a0a); /* GREASE extension, empty */
   close_(x);
   ext_open(x, 0); /* server_name */
@@ -306,14 +312,12 @@ static void test_client_hello(void) {
   CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.ciphersuite", 3), "0x00ff");
   CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.ciphersuite"),
                          "Cipher Suite: Reserved (GREASE) (0x2a2a)");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.ciphersuites"),
-                         "Cipher Suites (4 suites)");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.ciphersuites"), "Cipher Suites (4 suites)");
   EXPECT(p, "tls.handshake.comp_methods_length", "1");
   EXPECT(p, "tls.handshake.comp_method", "0");
   /* extension types in order */
-  static const char *const types[] = {"2570", "0",  "10", "11", "13", "16", "43", "51", "45",
-                                      "23",   "22", "35", "5",  "65281", "28", "4660", "21",
-                                      "41"};
+  static const char *const types[] = {"2570", "0",  "10", "11", "13",    "16", "43",   "51", "45",
+                                      "23",   "22", "35", "5",  "65281", "28", "4660", "21", "41"};
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extension.type"), (int)DX_ARRAY_LEN(types));
   for (size_t i = 0; i < DX_ARRAY_LEN(types); i++)
     CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extension.type", (int)i), types[i]);
@@ -369,10 +373,10 @@ static void test_client_hello(void) {
 }
 
 static void server_hello(bb *x, uint16_t suite, bool tls13, bool hrr) {
-  static const uint8_t hrr_random[32] = {
-      0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c,
-      0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb,
-      0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+  static const uint8_t hrr_random[32] = {0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11,
+                                         0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+                                         0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e,
+                                         0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
   rec_open(x, 22, 0x0303);
   hs_open(x, 2);
   p16(x, 0x0303);
@@ -689,6 +693,26 @@ static void test_handshake_across_records(void) {
   EXPECT(p, "tls.handshake.reassembled.length", len);
   CU_ASSERT_EQUAL(dx_packet_source_count(p), 3); /* frame, test bytes, reassembled */
   dx_packet_free(p);
+  /* a message header cut after 2 bytes, then the rest and another message */
+  m.n = 0;
+  rec_open(&m, 22, 0x0303);
+  pn(&m, msg.b, 2);
+  close_(&m);
+  p = tls_call(&x, 1, true, m.b, m.n);
+  CU_ASSERT_EQUAL(tu_count(p, "x509.subject"), 0);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  m.n = 0;
+  rec_open(&m, 22, 0x0303);
+  pn(&m, msg.b + 2, msg.n - 2);
+  hs_open(&m, 14);
+  close_(&m);
+  close_(&m);
+  p = tls_call(&x, 1, true, m.b, m.n);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Certificate, Server Hello Done");
+  EXPECT(p, "x509.subject", "CN=www.example.test,O=libdissect tests");
+  dx_packet_free(p);
   h_free(&x);
 }
 
@@ -940,4 +964,6 @@ static CU_TestInfo tests[] = {
     CU_TEST_INFO_NULL,
 };
 
-int main(void) { return tu_run("tls", tests); }
+int main(void) {
+  return tu_run("tls", tests);
+}

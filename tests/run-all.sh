@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds libdissect twice and runs every test:
+#   1. a normal build (RelWithDebInfo) in build/, then its ctest (unit tests,
+#      CLI integration tests, JSON tests, the differential test against tshark);
+#   2. an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/,
+#      its unit and integration tests, then the corpus sweep
+#      (tests/corpus/sweep.sh) over ../shared/corpus/tcpdump if it exists.
+# Every stage runs even if an earlier one failed; the exit status is non-zero
+# if any failed. Environment: BUILD_DIR, ASAN_BUILD_DIR (build directories),
+# JOBS (parallel jobs, default 2), SKIP_ASAN=1 (only stage 1).
+set -uo pipefail
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD_DIR:-$SRC/build}
+ASAN_BUILD=${ASAN_BUILD_DIR:-$SRC/build-asan}
+JOBS=${JOBS:-2}
+failed=()
+stage() { # stage NAME CMD...
+  local name=$1 t0=$SECONDS rc=0
+  shift
+  echo
+  echo "=== $name"
+  "$@" || rc=$?
+  echo "=== $name: $([[ $rc == 0 ]] && echo ok || echo "FAILED (exit $rc)") in $((SECONDS - t0))s"
+  ((rc == 0)) || failed+=("$name")
+  return $rc
+}
+
+stage "configure ($BUILD)" cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDX_BUILD_TESTS=ON &&
+  stage "build ($BUILD)" cmake --build "$BUILD" -j"$JOBS" &&
+  stage "ctest ($BUILD)" ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS"
+
+if [[ ${SKIP_ASAN:-0} != 1 ]]; then
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  stage "configure ASan+UBSan ($ASAN_BUILD)" cmake -S "$SRC" -B "$ASAN_BUILD" \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDX_SANITIZE=ON -DDX_BUILD_TESTS=ON &&
+    stage "build ASan+UBSan ($ASAN_BUILD)" cmake --build "$ASAN_BUILD" -j"$JOBS" && {
+    stage "ctest ASan+UBSan, unit and integration ($ASAN_BUILD)" \
+      ctest --test-dir "$ASAN_BUILD" --output-on-failure -j"$JOBS" -R '^(unit|integration)\.'
+    stage "corpus sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin"
+  }
+fi
+
+echo
+if ((${#failed[@]})); then
+  echo "run-all: FAILED stages: ${failed[*]}"
+  exit 1
+fi
+echo "run-all: every stage passed"

@@ -1,0 +1,664 @@
+/*
+ * The connection ladder (`l`): the selected packet's TCP connection as a
+ * sequence diagram, client on the left, server on the right. One arrow per
+ * step: the DNS lookup of the server's name when the capture has it, the
+ * TCP handshake, each TLS handshake message, each HTTP request and
+ * response, Application Data (consecutive records in one direction merged
+ * into one arrow with a count), FIN and RST. The margin counts round
+ * trips: RTT n+1 starts at a client->server step that follows a server
+ * reply. The TUI knows no protocol: it reads field names (tcp.flags.syn,
+ * tls.handshake.type, http.request.method, dns.a, ...).
+ */
+#include "ui.h"
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_STEPS 20000
+#define DNS_LOOKBACK 20000 /* frames before the connection searched for its DNS lookup */
+
+enum { DIR_C2S = 0, DIR_S2C = 1 };
+enum { ST_OTHER, ST_APPDATA, ST_DATA, ST_DNS };
+
+typedef struct step {
+  size_t frame;
+  double t;
+  int dir;
+  int kind;
+  int reply; /* a server->client step the client waits for (starts a round trip) */
+  unsigned count;
+  int rtt; /* RTT mark printed in the margin, 0 for none */
+  char label[400];
+} step;
+
+typedef struct ladder_view {
+  uint32_t stream;
+  char client[64], server[64];
+  char caddr[48], saddr[48];
+  unsigned cport, sport;
+  int have_ends;
+  int syn_seen, synack_seen, ack_seen;
+  int tls13, tls_seen, http_seen;
+  int ccs_seen[2];
+  int client_appdata, enc_hs_done[2];
+  char sni[256], host[256];
+  step *st;
+  size_t n, cap;
+  size_t sel, top;
+  int rtts;
+  int truncated;
+} ladder_view;
+
+static const char *hs_name(unsigned t) {
+  switch (t) {
+  case 0: return "Hello Request";
+  case 1: return "Client Hello";
+  case 2: return "Server Hello";
+  case 4: return "New Session Ticket";
+  case 5: return "End of Early Data";
+  case 8: return "Encrypted Extensions";
+  case 11: return "Certificate";
+  case 12: return "Server Key Exchange";
+  case 13: return "Certificate Request";
+  case 14: return "Server Hello Done";
+  case 15: return "Certificate Verify";
+  case 16: return "Client Key Exchange";
+  case 20: return "Finished";
+  case 24: return "Key Update";
+  default: return NULL;
+  }
+}
+
+static step *add_step(ladder_view *lv, size_t frame, double t, int dir, int kind,
+                      const char *label) {
+  /* merge consecutive Application Data / data in one direction */
+  if ((kind == ST_APPDATA || kind == ST_DATA) && lv->n > 0) {
+    step *last = &lv->st[lv->n - 1];
+    if (last->kind == kind && last->dir == dir && strcmp(last->label, label) == 0) {
+      last->count++;
+      return last;
+    }
+  }
+  if (lv->n >= MAX_STEPS) {
+    lv->truncated = 1;
+    return NULL;
+  }
+  if (lv->n == lv->cap) {
+    size_t nc = lv->cap ? lv->cap * 2 : 64;
+    step *ns = realloc(lv->st, nc * sizeof *ns);
+    if (!ns)
+      return NULL;
+    lv->st = ns;
+    lv->cap = nc;
+  }
+  step *s = &lv->st[lv->n++];
+  memset(s, 0, sizeof *s);
+  s->frame = frame;
+  s->t = t;
+  s->dir = dir;
+  s->kind = kind;
+  s->count = 1;
+  s->reply = dir == DIR_S2C;
+  snprintf(s->label, sizeof s->label, "%s", label);
+  return s;
+}
+
+static const dx_node *find_in(const dx_node *n, const char *name, int depth) {
+  for (const dx_node *c = dx_node_first_child(n); c; c = dx_node_next(c)) {
+    if (strcmp(dx_node_name(c), name) == 0)
+      return c;
+    if (depth < 32) {
+      const dx_node *r = find_in(c, name, depth + 1);
+      if (r)
+        return r;
+    }
+  }
+  return NULL;
+}
+
+static void value(const dx_node *n, char *buf, size_t len) {
+  buf[0] = 0;
+  if (n)
+    dx_node_value(n, buf, len);
+}
+
+/* The value of a field as text, escaped for the screen. */
+static void esc_value(const dx_node *n, char *buf, size_t len) {
+  char raw[256];
+  value(n, raw, sizeof raw);
+  draw_escape(raw, strlen(raw), buf, len);
+}
+
+static int flag(const dx_packet *p, const char *name) {
+  const dx_node *n = dx_packet_find_name(p, name);
+  return n && dx_node_uint(n);
+}
+
+/* One TLS record: its steps. */
+static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double t, int dir) {
+  const dx_node *ct = find_in(rec, "tls.record.content_type", 0);
+  if (!ct)
+    ct = find_in(rec, "tls.record.opaque_type", 0);
+  unsigned type = ct ? (unsigned)dx_node_uint(ct) : 0;
+  char lab[300];
+  lv->tls_seen = 1;
+  switch (type) {
+  case 20:
+    add_step(lv, frame, t, dir, ST_OTHER, "Change Cipher Spec");
+    lv->ccs_seen[dir] = 1;
+    return;
+  case 21: {
+    const dx_node *d = find_in(rec, "tls.alert_message.desc", 0);
+    if (d) {
+      char v[300];
+      dx_node_label(d, lab, sizeof lab);
+      const char *colon = strchr(lab, ':');
+      snprintf(v, sizeof v, "%s", colon ? colon + 2 : lab);
+      snprintf(lab, sizeof lab, "Alert (%.200s)", v);
+    } else {
+      snprintf(lab, sizeof lab, "Alert (encrypted)");
+    }
+    add_step(lv, frame, t, dir, ST_OTHER, lab);
+    return;
+  }
+  case 22: {
+    int any = 0;
+    /* every handshake message of the record, in order */
+    const dx_node *stack[40];
+    int depth = 0;
+    const dx_node *c = dx_node_first_child(rec);
+    while (c) {
+      const char *nm = dx_node_name(c);
+      if (strcmp(nm, "tls.handshake.extensions.supported_version") == 0 &&
+          dx_node_uint(c) == 0x0304 && dir == DIR_S2C)
+        lv->tls13 = 1;
+      else if (strcmp(nm, "tls.handshake.extensions_server_name") == 0 && !lv->sni[0])
+        value(c, lv->sni, sizeof lv->sni);
+      if (strcmp(nm, "tls.handshake.type") == 0) {
+        unsigned ht = (unsigned)dx_node_uint(c);
+        const char *nm = hs_name(ht);
+        if (!nm) {
+          snprintf(lab, sizeof lab, "Handshake type %u", ht);
+          nm = lab;
+        }
+        add_step(lv, frame, t, dir, ST_OTHER, nm);
+        any = 1;
+      }
+      if (dx_node_first_child(c) && depth < 40) {
+        stack[depth++] = c;
+        c = dx_node_first_child(c);
+        continue;
+      }
+      c = dx_node_next(c);
+      while (!c && depth > 0)
+        c = dx_node_next(stack[--depth]);
+    }
+    if (!any)
+      add_step(lv, frame, t, dir, ST_OTHER,
+               lv->ccs_seen[dir] ? "Finished (encrypted)" : "Encrypted Handshake Message");
+    return;
+  }
+  case 23:
+    if (lv->tls13 && !lv->enc_hs_done[dir]) {
+      /* TLS 1.3 without keys: the first encrypted records of each side are
+       * the rest of its handshake */
+      if (dir == DIR_S2C) {
+        step *last = lv->n ? &lv->st[lv->n - 1] : NULL;
+        if (!(last && last->dir == DIR_S2C && strncmp(last->label, "Encrypted handshake", 19) == 0))
+          add_step(lv, frame, t, dir, ST_OTHER,
+                   "Encrypted handshake (EncryptedExtensions, Certificate, "
+                   "CertificateVerify, Finished)");
+        return;
+      }
+      add_step(lv, frame, t, dir, ST_OTHER, "Encrypted handshake (Finished)");
+      lv->enc_hs_done[DIR_C2S] = lv->enc_hs_done[DIR_S2C] = 1;
+      return;
+    }
+    if (lv->tls13 && dir == DIR_S2C && !lv->client_appdata) {
+      step *s = add_step(lv, frame, t, dir, ST_APPDATA, "Encrypted (New Session Ticket?)");
+      if (s)
+        s->reply = 0; /* the client does not wait for tickets */
+      return;
+    }
+    if (dir == DIR_C2S)
+      lv->client_appdata = 1;
+    add_step(lv, frame, t, dir, ST_APPDATA, "Application Data");
+    return;
+  case 24: add_step(lv, frame, t, dir, ST_OTHER, "Heartbeat"); return;
+  default: add_step(lv, frame, t, dir, ST_OTHER, "TLS record"); return;
+  }
+}
+
+/* Walks the tree in order: TLS records and HTTP messages. Returns 1 if
+ * something was added. */
+static int app_steps(ladder_view *lv, const dx_node *root, size_t frame, double t, int dir) {
+  size_t before = lv->n;
+  const dx_node *stack[64];
+  int depth = 0;
+  const dx_node *c = dx_node_first_child(root);
+  while (c) {
+    const char *nm = dx_node_name(c);
+    int descend = 1;
+    if (strcmp(nm, "tls.record") == 0) {
+      tls_record(lv, c, frame, t, dir);
+      descend = 0;
+    } else if (strcmp(nm, "tls.handshake.extensions_server_name") == 0 && !lv->sni[0]) {
+      value(c, lv->sni, sizeof lv->sni);
+    } else if (strcmp(nm, "tls.handshake.extensions.supported_version") == 0 &&
+               dx_node_uint(c) == 0x0304 && dir == DIR_S2C) {
+      lv->tls13 = 1;
+    } else if (strcmp(nm, "http") == 0) {
+      char lab[300], a[64], b[200];
+      const dx_node *m = find_in(c, "http.request.method", 0);
+      const dx_node *code = find_in(c, "http.response.code", 0);
+      const dx_node *h = find_in(c, "http.host", 0);
+      if (h && !lv->host[0])
+        value(h, lv->host, sizeof lv->host);
+      if (m) {
+        esc_value(m, a, sizeof a);
+        esc_value(find_in(c, "http.request.uri", 0), b, sizeof b);
+        snprintf(lab, sizeof lab, "HTTP %s %s", a, b);
+        add_step(lv, frame, t, dir, ST_OTHER, lab);
+      } else if (code) {
+        esc_value(code, a, sizeof a);
+        esc_value(find_in(c, "http.response.phrase", 0), b, sizeof b);
+        snprintf(lab, sizeof lab, "HTTP %s %s", a, b);
+        add_step(lv, frame, t, dir, ST_OTHER, lab);
+      }
+      lv->http_seen = 1;
+      descend = 0;
+    }
+    if (descend && dx_node_first_child(c) && depth < 64) {
+      stack[depth++] = c;
+      c = dx_node_first_child(c);
+      continue;
+    }
+    c = dx_node_next(c);
+    while (!c && depth > 0)
+      c = dx_node_next(stack[--depth]);
+  }
+  return lv->n != before;
+}
+
+static void endpoint(const dx_packet *p, int src, char *addr, size_t alen, unsigned *port) {
+  const dx_node *a = dx_packet_find_name(p, src ? "ip.src" : "ip.dst");
+  if (!a)
+    a = dx_packet_find_name(p, src ? "ipv6.src" : "ipv6.dst");
+  value(a, addr, alen);
+  const dx_node *pt = dx_packet_find_name(p, src ? "tcp.srcport" : "tcp.dstport");
+  *port = pt ? (unsigned)dx_node_uint(pt) : 0;
+}
+
+typedef struct walk_ctx {
+  ladder_view *lv;
+  pindex *ix;
+} walk_ctx;
+
+static int on_packet(void *vctx, size_t frame, const dx_packet *p) {
+  walk_ctx *w = vctx;
+  ladder_view *lv = w->lv;
+  double t = index_reltime(w->ix, frame);
+  char sa[48];
+  unsigned sp;
+  endpoint(p, 1, sa, sizeof sa, &sp);
+  int syn = flag(p, "tcp.flags.syn"), ack = flag(p, "tcp.flags.ack");
+  if (!lv->have_ends) {
+    /* the client sent the SYN, or else the first packet */
+    int swap = syn && ack;
+    endpoint(p, !swap, lv->caddr, sizeof lv->caddr, &lv->cport);
+    endpoint(p, swap, lv->saddr, sizeof lv->saddr, &lv->sport);
+    lv->have_ends = 1;
+  }
+  int dir = strcmp(sa, lv->caddr) == 0 && sp == lv->cport ? DIR_C2S : DIR_S2C;
+  const dx_node *len = dx_packet_find_name(p, "tcp.len");
+  uint64_t payload = len ? dx_node_uint(len) : 0;
+  if (syn && !ack) {
+    add_step(lv, frame, t, dir, ST_OTHER, "SYN");
+    lv->syn_seen = 1;
+  } else if (syn && ack) {
+    add_step(lv, frame, t, dir, ST_OTHER, "SYN, ACK");
+    lv->synack_seen = 1;
+  } else if (lv->synack_seen && !lv->ack_seen && dir == DIR_C2S && ack) {
+    add_step(lv, frame, t, dir, ST_OTHER, "ACK");
+    lv->ack_seen = 1;
+  }
+  int added = app_steps(lv, dx_packet_root(p), frame, t, dir);
+  if (!added && payload > 0 && !dx_packet_find_name(p, "tcp.analysis.retransmission")) {
+    step *s = add_step(lv, frame, t, dir, ST_DATA, "Data");
+    (void)s;
+  }
+  if (flag(p, "tcp.flags.fin"))
+    add_step(lv, frame, t, dir, ST_OTHER, "FIN");
+  if (flag(p, "tcp.flags.reset"))
+    add_step(lv, frame, t, dir, ST_OTHER, "RST");
+  return 0;
+}
+
+/* Drops the raw "Data" steps of a connection carrying TLS or HTTP: they are
+ * segments of records shown on the arrow where the record completes. */
+static void drop_data_steps(ladder_view *lv) {
+  int drop = lv->tls_seen || lv->http_seen;
+  size_t k = 0;
+  for (size_t i = 0; i < lv->n; i++) {
+    step *s = &lv->st[i];
+    if (drop && s->kind == ST_DATA)
+      continue;
+    /* merge what became adjacent */
+    if (k > 0 && (s->kind == ST_APPDATA || s->kind == ST_DATA)) {
+      step *last = &lv->st[k - 1];
+      if (last->kind == s->kind && last->dir == s->dir && strcmp(last->label, s->label) == 0) {
+        last->count += s->count;
+        continue;
+      }
+    }
+    if (k != i)
+      lv->st[k] = *s;
+    k++;
+  }
+  lv->n = k;
+}
+
+/* The DNS lookup of the server: the last DNS response before the SYN whose
+ * answers hold the server address, or whose name is the SNI / Host. */
+static void find_dns(ladder_view *lv, pindex *ix, size_t first) {
+  size_t lo = first > DNS_LOOKBACK ? first - DNS_LOOKBACK : 0;
+  size_t cand[256];
+  size_t nc = 0;
+  for (size_t i = first; i-- > lo && nc < 256;)
+    if (ix->pk[i].cclass & CF_DNS)
+      cand[nc++] = i;
+  if (!nc)
+    return;
+  dx_session *s;
+  if (index_new_session(ix, &s) != DX_OK)
+    return;
+  size_t best_resp = (size_t)-1, best_query = (size_t)-1;
+  char qlabel[400] = "", rlabel[400] = "";
+  /* oldest first, in one session, so responses find their queries */
+  for (size_t k = nc; k-- > 0;) {
+    size_t i = cand[k];
+    dx_frame f;
+    dx_packet *p = NULL;
+    if (index_read(ix, i, &f) != DX_OK)
+      continue;
+    dx_session_set_next_number(s, (uint64_t)i + 1);
+    if (dx_session_dissect(s, &f, &p) != DX_OK || !p)
+      continue;
+    if (flag(p, "dns.flags.response")) {
+      int match = 0;
+      char v[256], name[256];
+      value(dx_packet_find_name(p, "dns.qry.name"), name, sizeof name);
+      if ((lv->sni[0] && name[0] && strcasecmp(name, lv->sni) == 0) ||
+          (lv->host[0] && name[0] && strncasecmp(name, lv->host, strlen(name)) == 0 &&
+           (lv->host[strlen(name)] == 0 || lv->host[strlen(name)] == ':')))
+        match = 1;
+      const char *types[2] = {"dns.a", "dns.aaaa"};
+      for (int ty = 0; ty < 2 && !match; ty++) {
+        const dx_field *fa = dx_field_lookup(s, types[ty]);
+        for (const dx_node *n = fa ? dx_packet_find(p, fa) : NULL; n;
+             n = dx_packet_find_next(p, n)) {
+          value(n, v, sizeof v);
+          if (strcmp(v, lv->saddr) == 0) {
+            match = 1;
+            break;
+          }
+        }
+      }
+      if (match) {
+        char en[200], qt[80] = "";
+        draw_escape(name, strlen(name), en, sizeof en);
+        const dx_node *qtn = dx_packet_find_name(p, "dns.qry.type");
+        if (qtn) {
+          char l[64];
+          dx_node_label(qtn, l, sizeof l);
+          const char *c = strchr(l, ':');
+          snprintf(qt, sizeof qt, "%s", c ? c + 2 : l);
+          char *paren = strchr(qt, ' ');
+          if (paren)
+            *paren = 0;
+        }
+        best_resp = i;
+        snprintf(qlabel, sizeof qlabel, "DNS query %s %s", qt, en);
+        snprintf(rlabel, sizeof rlabel, "DNS response %s", lv->saddr);
+        const dx_node *rt = dx_packet_find_name(p, "dns.response_to");
+        best_query = rt && dx_node_uint(rt) > 0 ? (size_t)dx_node_uint(rt) - 1 : (size_t)-1;
+      }
+    }
+    dx_packet_free(p);
+  }
+  dx_session_free(s);
+  if (best_resp == (size_t)-1)
+    return;
+  /* prepend query and response */
+  step pre[2];
+  size_t np = 0;
+  if (best_query < ix->n) {
+    memset(&pre[np], 0, sizeof pre[np]);
+    pre[np].frame = best_query;
+    pre[np].t = index_reltime(ix, best_query);
+    pre[np].dir = DIR_C2S;
+    pre[np].kind = ST_DNS;
+    pre[np].count = 1;
+    snprintf(pre[np].label, sizeof pre[np].label, "%s", qlabel);
+    np++;
+  }
+  memset(&pre[np], 0, sizeof pre[np]);
+  pre[np].frame = best_resp;
+  pre[np].t = index_reltime(ix, best_resp);
+  pre[np].dir = DIR_S2C;
+  pre[np].kind = ST_DNS;
+  pre[np].reply = 1;
+  pre[np].count = 1;
+  snprintf(pre[np].label, sizeof pre[np].label, "%s", rlabel);
+  np++;
+  if (lv->n + np > lv->cap) {
+    step *ns = realloc(lv->st, (lv->n + np) * sizeof *ns);
+    if (!ns)
+      return;
+    lv->st = ns;
+    lv->cap = lv->n + np;
+  }
+  memmove(lv->st + np, lv->st, lv->n * sizeof *lv->st);
+  memcpy(lv->st, pre, np * sizeof *pre);
+  lv->n += np;
+}
+
+static void mark_rtts(ladder_view *lv) {
+  int rtt = 0, replied = 1;
+  for (size_t i = 0; i < lv->n; i++) {
+    step *s = &lv->st[i];
+    if (s->dir == DIR_C2S && replied) {
+      s->rtt = ++rtt;
+      replied = 0;
+    } else if (s->dir == DIR_S2C && s->reply) {
+      replied = 1;
+    }
+  }
+  lv->rtts = rtt;
+}
+
+void ladder_close(app *a) {
+  if (!a->ladder)
+    return;
+  free(a->ladder->st);
+  free(a->ladder);
+  a->ladder = NULL;
+  if (a->view == VIEW_LADDER)
+    a->view = VIEW_MAIN;
+}
+
+void ladder_open(app *a) {
+  int kind;
+  uint32_t id;
+  if (!app_selected_stream(a, &kind, &id) || kind != SK_TCP) {
+    app_message(a, 1, "the ladder needs a TCP packet: select one first");
+    return;
+  }
+  ladder_close(a);
+  ladder_view *lv = calloc(1, sizeof *lv);
+  if (!lv)
+    return;
+  lv->stream = id;
+  walk_ctx w = {lv, &a->ix};
+  index_walk_stream(&a->ix, SK_TCP, id, on_packet, &w);
+  drop_data_steps(lv);
+  stream_info *si = index_stream(&a->ix, SK_TCP, id);
+  if (si)
+    find_dns(lv, &a->ix, si->first);
+  mark_rtts(lv);
+  char ca[64], sa[64];
+  draw_escape(lv->caddr, strlen(lv->caddr), ca, sizeof ca);
+  draw_escape(lv->saddr, strlen(lv->saddr), sa, sizeof sa);
+  snprintf(lv->client, sizeof lv->client, strchr(ca, ':') ? "[%s]:%u" : "%s:%u", ca, lv->cport);
+  snprintf(lv->server, sizeof lv->server, strchr(sa, ':') ? "[%s]:%u" : "%s:%u", sa, lv->sport);
+  /* start on the step of the selected packet */
+  size_t f = index_row_frame(&a->ix, a->sel);
+  for (size_t i = 0; i < lv->n; i++) {
+    if (lv->st[i].frame <= f)
+      lv->sel = i;
+  }
+  a->ladder = lv;
+  a->view = VIEW_LADDER;
+}
+
+void ladder_key(app *a, int ch) {
+  ladder_view *lv = a->ladder;
+  if (!lv) {
+    a->view = VIEW_MAIN;
+    return;
+  }
+  size_t page = a->rows > 8 ? (size_t)a->rows - 8 : 1;
+  switch (ch) {
+  case 'q':
+  case 27:
+  case 'l': ladder_close(a); break;
+  case 'j':
+  case KEY_DOWN:
+    if (lv->sel + 1 < lv->n)
+      lv->sel++;
+    break;
+  case 'k':
+  case KEY_UP:
+    if (lv->sel > 0)
+      lv->sel--;
+    break;
+  case KEY_NPAGE:
+  case ' ': lv->sel = lv->sel + page < lv->n ? lv->sel + page : (lv->n ? lv->n - 1 : 0); break;
+  case KEY_PPAGE: lv->sel = lv->sel > page ? lv->sel - page : 0; break;
+  case 'g':
+  case KEY_HOME: lv->sel = 0; break;
+  case 'G':
+  case KEY_END: lv->sel = lv->n ? lv->n - 1 : 0; break;
+  case '\n':
+  case '\r':
+  case KEY_ENTER:
+    if (lv->sel < lv->n) {
+      size_t f = lv->st[lv->sel].frame;
+      ladder_close(a);
+      list_goto_frame(a, f);
+      a->focus = PANE_LIST;
+    }
+    break;
+  default: break;
+  }
+}
+
+/* One arrow between the lanes at columns x0 (client) and x1 (server). */
+static void arrow(int y, int x0, int x1, int dir, const char *label, int dns) {
+  int w = x1 - x0 - 1;
+  if (w < 6)
+    return;
+  char line[512];
+  if (w > (int)sizeof line - 1)
+    w = (int)sizeof line - 1;
+  char fillc = dns ? '.' : '-';
+  memset(line, fillc, (size_t)w);
+  line[w] = 0;
+  if (dir == DIR_C2S)
+    line[w - 1] = '>';
+  else
+    line[0] = '<';
+  int ll = (int)strlen(label);
+  int room = w - 6;
+  if (ll > room)
+    ll = room;
+  int start = 3 + (room - ll) / 2;
+  line[start - 1] = ' ';
+  memcpy(line + start, label, (size_t)ll);
+  line[start + ll] = ' ';
+  mvaddch(y, x0, '|');
+  mvaddstr(y, x0 + 1, line);
+  mvaddch(y, x1, '|');
+}
+
+void ladder_draw(app *a) {
+  ladder_view *lv = a->ladder;
+  if (!lv)
+    return;
+  char title[256];
+  snprintf(title, sizeof title,
+           "Connection ladder: tcp.stream %u, %d round trips  (j/k select, Enter go to packet, "
+           "Esc back)",
+           lv->stream, lv->rtts);
+  draw_hline_title(0, title, 1);
+  int margin = 7, timew = 10, framew = 8;
+  int x0 = margin + timew, x1 = a->cols - framew - 1;
+  if (x1 - x0 < 20)
+    x1 = x0 + 20 < a->cols ? x0 + 20 : a->cols - 1;
+  attrset(A_BOLD);
+  draw_fill(1, 0, a->cols);
+  mvaddstr(1, 0, "RTT");
+  mvaddstr(1, margin, "Time");
+  draw_text(1, x0, x1 - x0, "Client ", (size_t)-1);
+  draw_text(1, x0 + 7, (x1 - x0) / 2, lv->client, (size_t)-1);
+  int sl = (int)strlen(lv->server) + 7;
+  int sx = x1 - sl + 1 > x0 + (x1 - x0) / 2 ? x1 - sl + 1 : x0 + (x1 - x0) / 2;
+  draw_text(1, sx, a->cols - sx, "Server ", (size_t)-1);
+  draw_text(1, sx + 7, a->cols - sx - 7, lv->server, (size_t)-1);
+  mvaddstr(1, x1 + 2, "Frame");
+  attrset(A_NORMAL);
+  int body = a->rows - 3;
+  if (body < 1)
+    body = 1;
+  if (lv->n == 0) {
+    mvaddstr(2, 0, "No steps found for this connection.");
+    return;
+  }
+  if (lv->sel < lv->top)
+    lv->top = lv->sel;
+  if (lv->sel >= lv->top + (size_t)body)
+    lv->top = lv->sel - (size_t)body + 1;
+  double t0 = lv->st[0].t;
+  for (int r = 0; r < body; r++) {
+    size_t i = lv->top + (size_t)r;
+    if (i >= lv->n)
+      break;
+    const step *s = &lv->st[i];
+    int y = 2 + r;
+    char buf[160];
+    if (s->rtt) {
+      attrset(draw_pair(PAIR_RTT) | A_BOLD);
+      snprintf(buf, sizeof buf, "RTT %d", s->rtt);
+      mvaddstr(y, 0, buf);
+    }
+    attrset(i == lv->sel ? A_REVERSE : A_NORMAL);
+    snprintf(buf, sizeof buf, "%.6f", s->t - t0);
+    mvaddstr(y, margin, buf);
+    char lab[460];
+    if (s->count > 1)
+      snprintf(lab, sizeof lab, "%s x%u", s->label, s->count);
+    else
+      snprintf(lab, sizeof lab, "%s", s->label);
+    if (i != lv->sel)
+      attrset(draw_pair(s->dir == DIR_C2S ? PAIR_CLIENT : PAIR_SERVER));
+    arrow(y, x0, x1, s->dir, lab, s->kind == ST_DNS);
+    attrset(i == lv->sel ? A_REVERSE : A_NORMAL);
+    snprintf(buf, sizeof buf, "#%zu", s->frame + 1);
+    mvaddstr(y, x1 + 2, buf);
+    attrset(A_NORMAL);
+  }
+  if (lv->truncated)
+    mvaddstr(a->rows - 2, 0, "(more steps than the ladder shows)");
+}
