@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,29 @@ typedef struct options {
   dx_fields_opts fopts;
   dx_config cfg;
 } options;
+
+/* Every message to stderr goes through here: a file name, an interface or
+ * a filter typed by the user may hold control bytes, and none of them may
+ * reach the terminal raw (they are written as \xNN). Newlines and tabs of
+ * the message itself are kept. */
+static void eprint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void eprint(const char *fmt, ...) {
+  char buf[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return;
+  size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)buf[i];
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+      eprint("\\x%02x", c);
+    else
+      fputc(c, stderr);
+  }
+}
 
 static volatile sig_atomic_t g_stop;
 static dx_capture *g_capture;
@@ -84,7 +108,7 @@ static void usage(FILE *out) {
 
 static int bad_option(const char *fmt, const char *arg) {
   fputs("dissect: ", stderr);
-  fprintf(stderr, fmt, arg);
+  eprint(fmt, arg);
   fputs("\nTry 'dissect -h' for help.\n", stderr);
   return 1;
 }
@@ -151,7 +175,7 @@ static int list_interfaces(void) {
   char err[PCAP_ERRBUF_SIZE];
   pcap_if_t *all = NULL;
   if (pcap_findalldevs(&all, err) != 0) {
-    fprintf(stderr, "dissect: cannot list interfaces: %s\n", err);
+    eprint("dissect: cannot list interfaces: %s\n", err);
     return 2;
   }
   int i = 1;
@@ -293,7 +317,7 @@ int main(int argc, char **argv) {
   if (o.cfg.keylog_file) {
     FILE *kf = fopen(o.cfg.keylog_file, "r");
     if (!kf) {
-      fprintf(stderr, "dissect: TLS key log file %s: %s\n", o.cfg.keylog_file, strerror(errno));
+      eprint("dissect: TLS key log file %s: %s\n", o.cfg.keylog_file, strerror(errno));
       return 1;
     }
     fclose(kf);
@@ -301,7 +325,7 @@ int main(int argc, char **argv) {
 
   dx_session *sess = NULL;
   if ((rc = dx_session_new(&sess, &o.cfg)) != DX_OK) {
-    fprintf(stderr, "dissect: %s\n", dx_strerror(rc));
+    eprint("dissect: %s\n", dx_strerror(rc));
     return 2;
   }
 
@@ -310,7 +334,7 @@ int main(int argc, char **argv) {
     char err[512];
     rc = dx_fields_new(sess, o.fields, o.nfields, &o.fopts, &fields, err, sizeof err);
     if (rc != DX_OK) {
-      fprintf(stderr, "dissect: -e: %s\n", rc == DX_ENOFIELD ? err : dx_strerror(rc));
+      eprint("dissect: -e: %s\n", rc == DX_ENOFIELD ? err : dx_strerror(rc));
       dx_session_free(sess);
       return 1;
     }
@@ -325,7 +349,7 @@ int main(int argc, char **argv) {
     if (rc != DX_OK) {
       char msg[4096];
       dx_filter_error_format(o.dfilter, &ferr, msg, sizeof msg);
-      fprintf(stderr, "dissect: invalid display filter:\n%s\n", msg);
+      eprint("dissect: invalid display filter:\n%s\n", msg);
       dx_fields_free(fields);
       dx_session_free(sess);
       return 1;
@@ -333,7 +357,7 @@ int main(int argc, char **argv) {
   }
 #else
   if (o.dfilter) {
-    fprintf(stderr, "dissect: display filters are not available in this build\n");
+    eprint("dissect: display filters are not available in this build\n");
     return 1;
   }
 #endif
@@ -345,13 +369,13 @@ int main(int argc, char **argv) {
   else
     rc = dx_capture_open_live(&cap, o.iface, o.bpf, 0, err, sizeof err);
   if (rc != DX_OK) {
-    fprintf(stderr, "dissect: %s\n", err[0] ? err : dx_strerror(rc));
+    eprint("dissect: %s\n", err[0] ? err : dx_strerror(rc));
     dx_fields_free(fields);
     dx_session_free(sess);
     return 2;
   }
   if (o.read_file && o.bpf && (rc = dx_capture_set_filter(cap, o.bpf)) != DX_OK) {
-    fprintf(stderr, "dissect: %s\n", dx_capture_error(cap));
+    eprint("dissect: %s\n", dx_capture_error(cap));
     dx_capture_close(cap);
     dx_fields_free(fields);
     dx_session_free(sess);
@@ -376,14 +400,14 @@ int main(int argc, char **argv) {
       break;
     if (r < 0) {
       fflush(stdout);
-      fprintf(stderr, "dissect: %s\n", dx_capture_error(cap));
+      eprint("dissect: %s\n", dx_capture_error(cap));
       status = 2;
       break;
     }
     nread++;
     dx_packet *p = NULL;
     if ((rc = dx_session_dissect(sess, &f, &p)) != DX_OK) {
-      fprintf(stderr, "dissect: frame %lld: %s\n", nread, dx_strerror(rc));
+      eprint("dissect: frame %lld: %s\n", nread, dx_strerror(rc));
       status = 2;
       break;
     }
@@ -424,14 +448,14 @@ int main(int argc, char **argv) {
     fputs(nshown ? "\n]\n" : "]\n", stdout);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     if (errno != EPIPE) {
-      fprintf(stderr, "dissect: writing output: %s\n", strerror(errno));
+      eprint("dissect: writing output: %s\n", strerror(errno));
       status = status ? status : 2;
     }
   }
   if (o.iface)
-    fprintf(stderr, "%lld packets captured\n", nread);
+    eprint("%lld packets captured\n", nread);
   if (o.quiet && o.read_file)
-    fprintf(stderr, "%lld packets read, %lld displayed\n", nread, nshown);
+    eprint("%lld packets read, %lld displayed\n", nread, nshown);
 #ifdef DX_HAVE_FILTER
   dx_filter_free(flt);
 #endif

@@ -95,7 +95,13 @@ static void draw_status(app *a) {
   pindex *ix = &a->ix;
   char left[512];
   int pm = index_progress(ix);
-  int n = snprintf(left, sizeof left, " %s | %zu packets", ix->title, ix->n);
+  const char *msg = a->msg[0] ? a->msg : ix->scan_err;
+  /* a long path gives way to the message: the file's base name is shown */
+  const char *title = ix->title;
+  const char *slash = strrchr(title, '/');
+  if (slash && slash[1] && msg[0] && (int)(strlen(title) + strlen(msg) + 40) > a->cols)
+    title = slash + 1;
+  int n = snprintf(left, sizeof left, " %s | %zu packets", title, ix->n);
   if (ix->ftext)
     n += snprintf(left + n, sizeof left - (size_t)n, " | displayed %zu", ix->ndisp);
   if (ix->live)
@@ -113,7 +119,6 @@ static void draw_status(app *a) {
   attrset(draw_pair(PAIR_STATUS));
   draw_fill(y, 0, a->cols);
   int used = draw_text(y, 0, a->cols, left, (size_t)-1);
-  const char *msg = a->msg[0] ? a->msg : ix->scan_err;
   if (msg[0] && used + 3 < a->cols) {
     attrset(a->msg_err || !a->msg[0] ? draw_pair(PAIR_ERRMSG) : draw_pair(PAIR_STATUS));
     mvaddstr(y, used, " | ");

@@ -84,11 +84,9 @@ int dx_fields_write_header(FILE *out, const dx_fields *f) {
   return ferror(out) ? DX_EIO : DX_OK;
 }
 
-static void put_value(FILE *out, const dx_fields *f, const dx_node *n) {
+static void put_value(FILE *out, const dx_node *n) {
   char small[512];
   size_t need = dx_node_value(n, small, sizeof small);
-  if (f->opts.quote)
-    fputc(f->opts.quote, out);
   if (need < sizeof small) {
     fwrite(small, 1, need, out);
   } else {
@@ -99,8 +97,6 @@ static void put_value(FILE *out, const dx_fields *f, const dx_node *n) {
       free(big);
     }
   }
-  if (f->opts.quote)
-    fputc(f->opts.quote, out);
 }
 
 int dx_fields_write(FILE *out, const dx_fields *f, const dx_packet *p) {
@@ -110,22 +106,27 @@ int dx_fields_write(FILE *out, const dx_fields *f, const dx_packet *p) {
     const dx_node *first = dx_packet_find(p, f->fields[i]);
     if (!first)
       continue;
+    /* like tshark, the quotes go around all the occurrences together */
+    if (f->opts.quote)
+      fputc(f->opts.quote, out);
     if (f->opts.occurrence == 'f') {
-      put_value(out, f, first);
+      put_value(out, first);
     } else if (f->opts.occurrence == 'l') {
       const dx_node *last = first;
       for (const dx_node *n = dx_packet_find_next(p, first); n; n = dx_packet_find_next(p, n))
         last = n;
-      put_value(out, f, last);
+      put_value(out, last);
     } else {
       bool more = false;
       for (const dx_node *n = first; n; n = dx_packet_find_next(p, n)) {
         if (more)
           fputc(f->opts.aggregator, out);
-        put_value(out, f, n);
+        put_value(out, n);
         more = true;
       }
     }
+    if (f->opts.quote)
+      fputc(f->opts.quote, out);
   }
   fputc('\n', out);
   return ferror(out) ? DX_EIO : DX_OK;

@@ -1786,6 +1786,31 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   return t->len;
 }
 
+/* DNS on a port nobody registered, as tshark's UDP heuristic takes it: a
+ * header followed by something, a standard-query opcode, one question in a
+ * query with no answers or authority, few records in a response, and room
+ * left for the records the counts promise. */
+static uint32_t heur_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  uint16_t flags, qd, an, ns, ar;
+  if (t->len <= 12 || !dx_get_u16(t, 2, &flags) || !dx_get_u16(t, 4, &qd) ||
+      !dx_get_u16(t, 6, &an) || !dx_get_u16(t, 8, &ns) || !dx_get_u16(t, 10, &ar))
+    return 0;
+  if (flags & 0x7800) /* opcode other than a standard query */
+    return 0;
+  if (!(flags & 0x8000)) {
+    if (qd != 1 || an != 0 || ns != 0)
+      return 0;
+  } else if (qd > 1 || an > 100 || ns > 10) {
+    return 0;
+  }
+  if (ar > 10 || qd + an == 0)
+    return 0;
+  /* a question takes at least 5 bytes, a record at least 11 */
+  if ((uint32_t)qd * 5u + ((uint32_t)an + ns + ar) * 11u > t->len - 12)
+    return 0;
+  return dissect_dns(p, t, parent);
+}
+
 static const dx_reg dns_regs[] = {
     {DX_TABLE_UDP_PORT, 53}, {DX_TABLE_TCP_PORT, 53}, {DX_TABLE_NONE, 0}};
 
@@ -1795,6 +1820,7 @@ const dx_protocol dx_proto_dns = {
     .fields = dns_fields,
     .nfields = DX_ARRAY_LEN(dns_fields),
     .dissect = dissect_dns,
+    .heuristic_udp = heur_dns,
     .regs = dns_regs,
     .state_new = state_new,
     .state_free = state_free,

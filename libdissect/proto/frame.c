@@ -45,21 +45,56 @@ const dx_protocol dx_proto_frame = {
     .nfields = DX_ARRAY_LEN(frame_fields),
 };
 
-/* "eth:ethertype:ip:tcp" from the layers present, as tshark builds it. */
-static void set_protocols(dx_packet *p, dx_node *protos) {
+/* "eth:ethertype:ip:tcp" as tshark builds it: every protocol layer in the
+ * order it was dissected (a preorder walk of the tree), a repeat of the
+ * same protocol once, and tshark's "ethertype" step after a link layer that
+ * hands its payload on by EtherType. */
+static bool is_ethertype_link(const dx_node *n) {
+  const char *a = n->field->abbrev;
+  if (!strcmp(a, "vlan") || !strcmp(a, "ieee8021ad") || !strcmp(a, "sll"))
+    return true;
+  if (strcmp(a, "eth"))
+    return false;
+  for (const dx_node *c = n->first_child; c; c = c->next)
+    if (!strcmp(c->field->abbrev, "eth.type"))
+      return true;
+  return false;
+}
+
+typedef struct {
   char buf[512];
-  size_t used = 0;
-  buf[0] = 0;
-  for (const dx_node *n = p->root.first_child; n; n = n->next) {
-    if (n->field->type != DX_FT_PROTOCOL || n->field == &frame_fields[F_FRAME])
-      continue;
-    int w = snprintf(buf + used, sizeof buf - used, "%s%s", used ? ":" : "", n->field->abbrev);
-    if (w < 0 || (size_t)w >= sizeof buf - used)
-      break;
-    used += (size_t)w;
+  size_t used;
+  const char *last;
+} proto_list;
+
+static void proto_list_add(proto_list *l, const char *name) {
+  if (l->last && !strcmp(l->last, name))
+    return;
+  int w = snprintf(l->buf + l->used, sizeof l->buf - l->used, "%s%s", l->used ? ":" : "", name);
+  if (w < 0 || (size_t)w >= sizeof l->buf - l->used)
+    return;
+  l->used += (size_t)w;
+  l->last = name;
+}
+
+static void proto_walk(proto_list *l, const dx_node *n, int depth) {
+  for (; n && depth < 64; n = n->next) {
+    bool proto = n->field->type == DX_FT_PROTOCOL && n->field != &frame_fields[F_FRAME];
+    if (proto) {
+      proto_list_add(l, n->field->abbrev);
+      if (is_ethertype_link(n))
+        proto_list_add(l, "ethertype");
+    }
+    proto_walk(l, n->first_child, depth + 1);
   }
-  protos->v.b.p = (const uint8_t *)dx_arena_strndup(&p->arena, buf, used);
-  protos->v.b.len = (uint32_t)used;
+}
+
+static void set_protocols(dx_packet *p, dx_node *protos) {
+  proto_list l = {.used = 0, .last = NULL};
+  l.buf[0] = 0;
+  proto_walk(&l, p->root.first_child, 0);
+  protos->v.b.p = (const uint8_t *)dx_arena_strndup(&p->arena, l.buf, l.used);
+  protos->v.b.len = (uint32_t)l.used;
 }
 
 void dx_dissect_frame(dx_packet *p) {
