@@ -233,6 +233,32 @@ run "$D" -r "$evil_name"
 check_rc_error "ESC in a file name: non-zero exit"
 check_no_byte "ESC in a file name: not echoed raw to stderr" 1b "$T_TMP/err"
 
+# ---------------------------------------------------------------- live capture
+# -i lo with a BPF filter and -c: only as root (capture rights) and with
+# ping; the traffic stays on loopback and is bounded (3 echo requests).
+if [[ $(id -u) == 0 ]] && command -v ping >/dev/null 2>&1; then
+  timeout 20 "$D" -i lo -f 'icmp and host 127.0.0.1' -c 4 >"$T_TMP/live.out" 2>"$T_TMP/live.err" &
+  live_pid=$!
+  sleep 1
+  ping -c 3 -i 0.3 127.0.0.1 >/dev/null 2>&1
+  wait "$live_pid"
+  live_rc=$?
+  check_eq "-i lo -f icmp -c 4: exit status 0" 0 "$live_rc"
+  check_eq "-i lo -f icmp -c 4: four lines" 4 "$(wc -l <"$T_TMP/live.out")"
+  check_eq "-i lo -f icmp: only ICMP passes the capture filter" 4 \
+    "$(grep -c ' ICMP .* Echo (ping) re' "$T_TMP/live.out")"
+  check_eq "-i lo: the reply names its request (request in 1)" 1 \
+    "$(grep -c 'reply .*(request in 1)' "$T_TMP/live.out")"
+  run "$D" -i lo -f 'tcp port port'
+  check_rc_error "-i lo with a bad BPF filter: non-zero exit"
+  check_grep "-i lo with a bad BPF filter: names the filter" 'tcp port port' "$T_TMP/err"
+  run "$D" -i no-such-iface0 -c 1
+  check_rc_error "-i no-such-iface0: non-zero exit"
+  check_grep "-i no-such-iface0: names the interface" 'no-such-iface0' "$T_TMP/err"
+else
+  printf 'SKIP live capture checks (needs root and ping)\n'
+fi
+
 # ---------------------------------------------------------------- misc
 run "$D" --version
 check_rc_zero "--version: exit status 0"
