@@ -14,6 +14,8 @@
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +89,10 @@ static void usage(FILE *out) {
           "  -n                   no name resolution (the default; accepted for tshark habits)\n"
           "  -o tls.keylog_file:FILE, --keylog FILE\n"
           "                       TLS key log file (also read from $SSLKEYLOGFILE)\n"
+          "  -o PREF:N            memory caps: tcp.max_stream_bytes (1048576 per direction),\n"
+          "                       tcp.max_total_stream_bytes (268435456), flows.max (65536),\n"
+          "                       ip.max_frag_datagrams (1024), ip.max_frag_bytes (65535),\n"
+          "                       ip.frag_timeout_ms (30000), dns.max_pending (65536)\n"
           "  --check-checksums    verify IP/TCP/UDP/ICMP checksums (off by default, as in\n"
           "                       Wireshark: captures on the sending host carry offloaded,\n"
           "                       unfilled checksums)\n"
@@ -186,6 +192,52 @@ static int list_interfaces(void) {
   return 0;
 }
 
+/* -o NAME:VALUE, as tshark's preferences: the TLS key log and the caps
+ * that bound the memory of a session. */
+static const struct {
+  const char *name;
+  size_t off;
+  int wide; /* uint64_t field */
+} prefs[] = {
+    {"tcp.max_stream_bytes", offsetof(dx_config, max_stream_bytes), 0},
+    {"tcp.max_total_stream_bytes", offsetof(dx_config, max_total_stream_bytes), 1},
+    {"ip.max_frag_datagrams", offsetof(dx_config, max_frag_datagrams), 0},
+    {"ip.max_frag_bytes", offsetof(dx_config, max_frag_bytes), 0},
+    {"ip.frag_timeout_ms", offsetof(dx_config, frag_timeout_ms), 0},
+    {"flows.max", offsetof(dx_config, max_flows), 0},
+    {"dns.max_pending", offsetof(dx_config, max_dns_pending), 0},
+};
+
+static int parse_pref(options *o, const char *arg) {
+  if (strncmp(arg, "tls.keylog_file:", 16) == 0 || strncmp(arg, "ssl.keylog_file:", 16) == 0) {
+    o->cfg.keylog_file = arg + 16;
+    return 0;
+  }
+  const char *colon = strchr(arg, ':');
+  size_t nlen = colon ? (size_t)(colon - arg) : strlen(arg);
+  for (size_t i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
+    if (strlen(prefs[i].name) != nlen || strncmp(arg, prefs[i].name, nlen) != 0)
+      continue;
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = colon && colon[1] ? strtoull(colon + 1, &end, 10) : 0;
+    uint64_t max = prefs[i].wide ? UINT64_MAX : UINT32_MAX;
+    if (!colon || !colon[1] || *end || errno || v == 0 || v > max || colon[1] == '-')
+      return bad_option("preference \"%s\" needs a positive integer value", arg);
+    char *field = (char *)&o->cfg + prefs[i].off;
+    if (prefs[i].wide)
+      *(uint64_t *)(void *)field = v;
+    else
+      *(uint32_t *)(void *)field = (uint32_t)v;
+    return 0;
+  }
+  return bad_option(
+      "unknown preference \"%s\" (supported: tls.keylog_file:FILE, "
+      "tcp.max_stream_bytes:N, tcp.max_total_stream_bytes:N, ip.max_frag_datagrams:N, "
+      "ip.max_frag_bytes:N, ip.frag_timeout_ms:N, flows.max:N, dns.max_pending:N)",
+      arg);
+}
+
 static int parse_args(options *o, int argc, char **argv) {
   enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
@@ -239,11 +291,8 @@ static int parse_args(options *o, int argc, char **argv) {
         return 1;
       break;
     case 'o':
-      if (strncmp(optarg, "tls.keylog_file:", 16) == 0 ||
-          strncmp(optarg, "ssl.keylog_file:", 16) == 0)
-        o->cfg.keylog_file = optarg + 16;
-      else
-        return bad_option("unknown preference \"%s\" (supported: tls.keylog_file:FILE)", optarg);
+      if (parse_pref(o, optarg))
+        return 1;
       break;
     case 'G':
       if (strcmp(optarg, "fields") != 0)
@@ -253,7 +302,9 @@ static int parse_args(options *o, int argc, char **argv) {
     case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
     case 'h':
     case OPT_HELP: usage(stdout); exit(0);
-    case OPT_VERSION: printf("dissect %s (libdissect %s)\n", DX_VERSION_STRING, dx_version()); exit(0);
+    case OPT_VERSION:
+      printf("dissect %s (libdissect %s)\n", DX_VERSION_STRING, dx_version());
+      exit(0);
     case ':': {
       char opt[3] = {'-', (char)optopt, 0};
       return bad_option("option %s needs a value", optopt ? opt : argv[optind - 1]);

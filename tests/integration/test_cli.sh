@@ -233,6 +233,25 @@ run "$D" -r "$evil_name"
 check_rc_error "ESC in a file name: non-zero exit"
 check_no_byte "ESC in a file name: not echoed raw to stderr" 1b "$T_TMP/err"
 
+# ---------------------------------------------------------------- memory caps (-o)
+# tshark: frame 7 of https-tls12.pcap completes a 1803-byte reassembled
+# handshake record; with 1000 bytes allowed per direction it cannot be held.
+run "$D" -r "$S/https-tls12.pcap" -V -o tcp.max_stream_bytes:1000
+check_rc_zero "-o tcp.max_stream_bytes:1000: exit status 0"
+check_grepf "-o tcp.max_stream_bytes:1000: the cap is shown in the tree" \
+  "TCP reassembly limit reached (1000 bytes per direction" "$T_TMP/out"
+run "$D" -r "$S/https-tls12.pcap" -T fields -e frame.number -Y 'tls.handshake.type == 11' \
+  -o tcp.max_stream_bytes:1000
+check_eq "-o tcp.max_stream_bytes:1000: no Certificate message is reassembled" "" "$(cat "$T_TMP/out")"
+run "$D" -r "$S/https-tls12.pcap" -T fields -e frame.number -Y 'tls.handshake.type == 11'
+check_eq "default caps: the Certificate message is in frame 7 (tshark)" "7" "$(cat "$T_TMP/out")"
+run "$D" -r "$S/dns.pcap" -o tcp.max_stream_bytes:lots
+check_rc_error "-o tcp.max_stream_bytes:lots: non-zero exit"
+check_grepf "-o tcp.max_stream_bytes:lots: names the preference" "tcp.max_stream_bytes:lots" "$T_TMP/err"
+run "$D" -r "$S/dns.pcap" -o no.such_pref:1
+check_rc_error "-o no.such_pref:1: non-zero exit"
+check_grepf "-o no.such_pref:1: names it" "no.such_pref" "$T_TMP/err"
+
 # ---------------------------------------------------------------- live capture
 # -i lo with a BPF filter and -c: only as root (capture rights) and with
 # ping; the traffic stays on loopback and is bounded (3 echo requests).
