@@ -1,0 +1,137 @@
+/* Ethernet II and IEEE 802.3 framing: addresses and their LG/IG bits, the
+ * either-direction eth.addr, EtherType dispatch, padding after a short
+ * IPv4 packet, an unknown EtherType, a length field instead of a type, and
+ * every truncation. Expected values are what tshark 4.0 prints for the
+ * same hand-made frames (tshark -T fields). */
+#include "netframe.h"
+#include "testutil.h"
+
+#define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
+
+static uint8_t fb[256];
+
+/* Ethernet + IPv4 10.0.0.1 -> 10.0.0.2 + an 8-byte ICMP echo request,
+ * padded with 18 zero bytes to the 60-byte minimum. */
+static size_t ping60(uint8_t *b) {
+  size_t n = nf_eth(b, 0x0800);
+  n += nf_ip4(b + n, 1, 1, 0, NULL, 0, 8);
+  n += nf_icmp_echo(b + n, 8, 1, 0, 0);
+  memset(b + n, 0, 60 - n);
+  return 60;
+}
+
+static void test_ethernet_ii(void) {
+  size_t n = ping60(fb);
+  CU_ASSERT_EQUAL(n, 60);
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, fb, n);
+  EXPECT(p, "eth.dst", "00:11:22:33:44:55");
+  EXPECT(p, "eth.src", "66:77:88:99:aa:bb");
+  EXPECT(p, "eth.type", "0x0800");
+  EXPECT(p, "eth.dst.ig", "0");
+  EXPECT(p, "eth.dst.lg", "0");
+  /* 0x66: the locally-administered bit (0x02) is set */
+  EXPECT(p, "eth.src.lg", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.addr"), 2);
+  /* the 18 bytes after the 42-byte IPv4 packet */
+  EXPECT(p, "eth.padding", "000000000000000000000000000000000000");
+  EXPECT(p, "ip.dst", "10.0.0.2");
+  EXPECT(p, "icmp.type", "8");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:icmp");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.len"), 0);
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_group_and_local_bits(void) {
+  size_t n = ping60(fb);
+  static const uint8_t dst[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+  static const uint8_t src[6] = {0x02, 0x77, 0x88, 0x99, 0x00, 0xbb};
+  memcpy(fb, dst, 6);
+  memcpy(fb + 6, src, 6);
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, fb, n);
+  EXPECT(p, "eth.dst", "01:00:5e:00:00:01");
+  EXPECT(p, "eth.dst.ig", "1");
+  EXPECT(p, "eth.dst.lg", "0");
+  EXPECT(p, "eth.src", "02:77:88:99:00:bb");
+  EXPECT(p, "eth.src.lg", "1");
+  /* eth.ig: the destination's first, then the source's */
+  EXPECT(p, "eth.ig", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.ig"), 2);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A value below 1536 in the type position is an IEEE 802.3 length. */
+static void test_8023_length(void) {
+  memset(fb, 0, 60);
+  memset(fb, 0xff, 6);
+  static const uint8_t src[6] = {0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
+  memcpy(fb + 6, src, 6);
+  fb[12] = 0;
+  fb[13] = 38;
+  fb[14] = 0x42;
+  fb[15] = 0x42;
+  fb[16] = 0x03;
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, fb, 60);
+  EXPECT(p, "eth.dst", "ff:ff:ff:ff:ff:ff");
+  EXPECT(p, "eth.len", "38");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.type"), 0);
+  EXPECT(p, "eth.dst.ig", "1");
+  EXPECT(p, "eth.dst.lg", "1");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_unknown_ethertype(void) {
+  size_t n = nf_eth(fb, 0x88b5);
+  memcpy(fb + n, "hello-experimental", 18);
+  n += 18;
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, fb, n);
+  EXPECT(p, "eth.type", "0x88b5");
+  EXPECT(p, "frame.protocols", "eth:ethertype:data");
+  /* "hello-experimental" in hex */
+  EXPECT(p, "data.data", "68656c6c6f2d6578706572696d656e74616c");
+  EXPECT(p, "data.len", "18");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_truncated(void) {
+  size_t n = ping60(fb);
+  /* every prefix of a full frame is marked, none crashes */
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, 42), 0);
+  dx_session *s = NULL;
+  /* 13 bytes: both addresses, no type */
+  dx_packet *p = tu_dissect(&s, 1, fb, 13);
+  EXPECT(p, "eth.dst", "00:11:22:33:44:55");
+  EXPECT(p, "eth.src", "66:77:88:99:aa:bb");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.type"), 0);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_TRUNCATED | DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  /* an empty frame */
+  p = tu_dissect(&s, 1, fb, 0);
+  CU_ASSERT_PTR_NOT_NULL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "eth.dst"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+  (void)n;
+}
+
+static CU_TestInfo tests[] = {
+    {"Ethernet II, padding", test_ethernet_ii},
+    {"group and locally administered bits", test_group_and_local_bits},
+    {"IEEE 802.3 length field", test_8023_length},
+    {"unknown EtherType as data", test_unknown_ethertype},
+    {"truncated at every length", test_truncated},
+    CU_TEST_INFO_NULL,
+};
+
+int main(void) {
+  return tu_run("eth", tests);
+}
