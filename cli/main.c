@@ -413,6 +413,39 @@ int main(int argc, char **argv) {
   }
 #endif
 
+  /* When neither the tree nor JSON is printed, only the fields of the
+   * filter and of -e are read from each packet (and the summary columns if
+   * summary lines are printed): ask the library for just those. */
+  int terse = o.mode == OUT_FIELDS || (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex);
+  if (terse) {
+    size_t nwant = o.nfields;
+#ifdef DX_HAVE_FILTER
+    size_t nflt = flt ? dx_filter_fields(flt, NULL, 0) : 0;
+    nwant += nflt;
+#endif
+    const dx_field **want = calloc(nwant ? nwant : 1, sizeof *want);
+    if (!want) {
+      eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
+      return 2;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < o.nfields; i++)
+      want[k++] = dx_field_lookup(sess, o.fields[i]);
+#ifdef DX_HAVE_FILTER
+    if (flt)
+      k += dx_filter_fields(flt, want + k, nflt);
+#endif
+    unsigned flags = (o.mode == OUT_SUMMARY || o.mode == OUT_TEXT) && !o.quiet
+                         ? DX_INTEREST_COLUMNS
+                         : 0;
+    rc = dx_session_set_interest(sess, want, k, flags);
+    free(want);
+    if (rc != DX_OK) {
+      eprint("dissect: %s\n", dx_strerror(rc));
+      return 2;
+    }
+  }
+
   char err[1024] = "";
   dx_capture *cap = NULL;
   if (o.read_file)

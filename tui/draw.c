@@ -32,7 +32,7 @@ void draw_init_colors(void) {
   use_default_colors();
   g_colors = COLORS >= 256 ? 256 : 8;
   /* row classes: xterm-256 approximations of Wireshark's colours */
-  pair(PAIR_BASE + CC_BAD - 1, 196, 16, COLOR_RED, COLOR_BLACK);
+  pair(PAIR_BASE + CC_BAD - 1, 203, 233, COLOR_RED, COLOR_BLACK);
   pair(PAIR_BASE + CC_RST - 1, 229, 124, COLOR_YELLOW, COLOR_RED);
   pair(PAIR_BASE + CC_HTTP - 1, 16, 194, COLOR_BLACK, COLOR_GREEN);
   pair(PAIR_BASE + CC_SYNFIN - 1, 16, 248, COLOR_BLACK, COLOR_WHITE);
@@ -40,10 +40,12 @@ void draw_init_colors(void) {
   pair(PAIR_BASE + CC_UDP - 1, 16, 195, COLOR_BLACK, COLOR_CYAN);
   pair(PAIR_BASE + CC_ICMP - 1, 16, 225, COLOR_BLACK, COLOR_MAGENTA);
   pair(PAIR_BASE + CC_ARP - 1, 16, 230, COLOR_BLACK, COLOR_YELLOW);
-  pair(PAIR_SEV_ERROR, 196, -1, COLOR_RED, -1);
-  pair(PAIR_SEV_WARN, 178, -1, COLOR_YELLOW, -1);
-  pair(PAIR_SEV_NOTE, 39, -1, COLOR_CYAN, -1);
-  pair(PAIR_SEV_CHAT, 33, -1, COLOR_BLUE, -1);
+  pair(PAIR_BASE + CC_ICMPERR - 1, 155, 233, COLOR_GREEN, COLOR_BLACK);
+  /* expert notes: Wireshark's backgrounds for error, warning, note, chat */
+  pair(PAIR_SEV_ERROR, 16, 203, COLOR_WHITE, COLOR_RED);
+  pair(PAIR_SEV_WARN, 16, 227, COLOR_BLACK, COLOR_YELLOW);
+  pair(PAIR_SEV_NOTE, 16, 159, COLOR_BLACK, COLOR_CYAN);
+  pair(PAIR_SEV_CHAT, 16, 111, COLOR_WHITE, COLOR_BLUE);
   pair(PAIR_TITLE, 16, 252, COLOR_BLACK, COLOR_WHITE);
   pair(PAIR_STATUS, 231, 24, COLOR_WHITE, COLOR_BLUE);
   pair(PAIR_ERRMSG, 231, 124, COLOR_WHITE, COLOR_RED);
@@ -82,7 +84,7 @@ int draw_sev_attr(int sev) {
   if (!g_colors)
     return sev >= DX_SEV_WARN ? A_BOLD : A_NORMAL;
   switch (sev) {
-  case DX_SEV_ERROR: return (int)(COLOR_PAIR(PAIR_SEV_ERROR) | A_BOLD);
+  case DX_SEV_ERROR: return (int)COLOR_PAIR(PAIR_SEV_ERROR);
   case DX_SEV_WARN: return (int)COLOR_PAIR(PAIR_SEV_WARN);
   case DX_SEV_NOTE: return (int)COLOR_PAIR(PAIR_SEV_NOTE);
   case DX_SEV_CHAT: return (int)COLOR_PAIR(PAIR_SEV_CHAT);

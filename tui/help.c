@@ -19,7 +19,8 @@ static const char *const help_lines[] = {
     "  l             connection ladder of the selected packet's TCP connection",
     "  c             conversations (TCP and UDP flows)",
     "  Ctrl-L        redraw the screen",
-    "  mouse         click a row to select it, a tree node to toggle it",
+    "  mouse         click a row to select it, a tree node to toggle it;",
+    "                the wheel scrolls",
     "",
     "Packet list",
     "  Up/Down j/k   previous / next packet",
@@ -36,9 +37,11 @@ static const char *const help_lines[] = {
     "  arrows, j/k   move the cursor (selects the field of that byte)",
     "  [ / ]         previous / next data source (reassembled, decrypted)",
     "",
-    "Ladder (l)      j/k select an arrow, Enter jumps to its packet",
-    "Follow (f)      h hex/ASCII, / find in the stream, n/N again, j/k/PgUp/PgDn/g/G",
-    "Conversations   j/k select, Enter filters to it, s/S sort column, r reverse",
+    "Ladder (l)      j/k select an arrow, Enter jumps to its packet, Esc back",
+    "Follow (f)      h hex/ASCII, / find in the stream, n/N again, Esc back",
+    "                j/k, PgUp/PgDn, g/G scroll",
+    "Conversations   j/k select, Enter filters the list to it, Esc back",
+    "  (c)           s/S next/previous sort column, r reverses the order",
 };
 
 int help_lines_count(void) {

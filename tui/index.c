@@ -33,7 +33,7 @@
 /* Fields the scanner reads, looked up once per session. */
 typedef struct scan_fields {
   const dx_field *tcp_stream, *udp_stream, *syn, *fin, *rst, *an_flags, *win_update, *keep_alive,
-      *keep_alive_ack, *http, *dns, *tls, *tcp, *udp, *icmp, *icmpv6, *arp, *tcp_sport, *tcp_dport,
+      *keep_alive_ack, *http, *dns, *icmp_type, *icmpv6_type, *arp, *tcp_sport, *tcp_dport,
       *udp_sport, *udp_dport, *ip_src, *ip_dst, *ip6_src, *ip6_dst;
 } scan_fields;
 
@@ -52,11 +52,8 @@ static void lookup_fields(const dx_session *s, scan_fields *f) {
   L(keep_alive_ack, "tcp.analysis.keep_alive_ack");
   L(http, "http");
   L(dns, "dns");
-  L(tls, "tls");
-  L(tcp, "tcp");
-  L(udp, "udp");
-  L(icmp, "icmp");
-  L(icmpv6, "icmpv6");
+  L(icmp_type, "icmp.type");
+  L(icmpv6_type, "icmpv6.type");
   L(arp, "arp");
   L(tcp_sport, "tcp.srcport");
   L(tcp_dport, "tcp.dstport");
@@ -92,15 +89,32 @@ int index_new_session(pindex *ix, dx_session **out) {
   return dx_session_new(out, &cfg);
 }
 
+/* Wireshark's "ICMP errors" rule: destination unreachable, source quench,
+ * redirect, time exceeded; ICMPv6 types 1 to 4. */
+static int icmp_error(const dx_packet *p) {
+  const dx_node *t = find(p, g_sf.icmp_type);
+  if (t) {
+    uint64_t v = dx_node_uint(t);
+    return v == 3 || v == 4 || v == 5 || v == 11;
+  }
+  t = find(p, g_sf.icmpv6_type);
+  return t && dx_node_uint(t) >= 1 && dx_node_uint(t) <= 4;
+}
+
+/* Wireshark's default colouring rules, first match wins: Bad TCP (and, as
+ * the issue asks, malformed packets and expert errors), ICMP errors, ARP,
+ * ICMP, TCP RST, HTTP, TCP SYN/FIN, TCP, UDP. */
 static int colour_class(const dx_packet *p) {
   const scan_fields *f = &g_sf;
   int c = CC_NONE;
-  const dx_node *tcp = find(p, f->tcp);
+  const dx_node *tcp = find(p, f->tcp_stream); /* every TCP packet has one */
   if (dx_packet_severity(p) >= DX_SEV_ERROR ||
       (find(p, f->an_flags) && !find(p, f->win_update) && !find(p, f->keep_alive) &&
        !find(p, f->keep_alive_ack)))
     c = CC_BAD;
-  else if (find(p, f->icmp) || find(p, f->icmpv6))
+  else if (icmp_error(p))
+    c = CC_ICMPERR;
+  else if (find(p, f->icmp_type) || find(p, f->icmpv6_type))
     c = CC_ICMP;
   else if (find(p, f->arp))
     c = CC_ARP;
@@ -114,12 +128,10 @@ static int colour_class(const dx_packet *p) {
     c = CC_SYNFIN;
   else if (tcp)
     c = CC_TCP;
-  else if (find(p, f->udp))
+  else if (find(p, f->udp_stream))
     c = CC_UDP;
   if (find(p, f->dns))
     c |= CF_DNS;
-  if (find(p, f->tls))
-    c |= CF_TLS;
   return c;
 }
 
@@ -232,6 +244,12 @@ static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, co
       e->skind = SK_NONE;
   }
   spill_put(ix, e, p);
+  double rel = (double)(e->ts_sec - ix->pk[0].ts_sec) +
+               ((double)e->ts_nsec - (double)ix->pk[0].ts_nsec) / 1e9;
+  if (rel > ix->rel_max)
+    ix->rel_max = rel;
+  if (rel < ix->rel_min)
+    ix->rel_min = rel;
   ix->n = i + 1;
 }
 
@@ -329,8 +347,7 @@ int index_step(pindex *ix, int budget_ms) {
     dx_session_set_next_number(ix->ss, ix->scan_next + 1);
     if (dx_session_dissect(ix->ss, &f, &p) != DX_OK || !p) {
       /* only fails when memory runs out: stop here, keep what we have */
-      snprintf(ix->scan_err, sizeof ix->scan_err, "out of memory after frame %zu",
-               ix->scan_next);
+      snprintf(ix->scan_err, sizeof ix->scan_err, "out of memory after frame %zu", ix->scan_next);
       ix->scan_done = 1;
       ix->filtering = 0;
       more = 0;

@@ -29,7 +29,8 @@ typedef struct step {
   int kind;
   int reply; /* a server->client step the client waits for (starts a round trip) */
   unsigned count;
-  int rtt; /* RTT mark printed in the margin, 0 for none */
+  int rtt;    /* RTT mark printed in the margin, 0 for none */
+  int in_rtt; /* the round trip this step belongs to */
   char label[400];
 } step;
 
@@ -41,6 +42,7 @@ typedef struct ladder_view {
   int have_ends;
   int syn_seen, synack_seen, ack_seen;
   int tls13, tls_seen, http_seen;
+  unsigned sh_version; /* tls.handshake.version of the Server Hello */
   int ccs_seen[2];
   int client_appdata, enc_hs_done[2];
   char sni[256], host[256];
@@ -49,6 +51,7 @@ typedef struct ladder_view {
   size_t sel, top;
   int rtts;
   int truncated;
+  char summary[160];
 } ladder_view;
 
 static const char *hs_name(unsigned t) {
@@ -174,6 +177,8 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
       if (strcmp(nm, "tls.handshake.extensions.supported_version") == 0 &&
           dx_node_uint(c) == 0x0304 && dir == DIR_S2C)
         lv->tls13 = 1;
+      else if (strcmp(nm, "tls.handshake.version") == 0 && dir == DIR_S2C && !lv->sh_version)
+        lv->sh_version = (unsigned)dx_node_uint(c);
       else if (strcmp(nm, "tls.handshake.extensions_server_name") == 0 && !lv->sni[0])
         value(c, lv->sni, sizeof lv->sni);
       if (strcmp(nm, "tls.handshake.type") == 0) {
@@ -206,13 +211,12 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
        * the rest of its handshake */
       if (dir == DIR_S2C) {
         step *last = lv->n ? &lv->st[lv->n - 1] : NULL;
-        if (!(last && last->dir == DIR_S2C && strncmp(last->label, "Encrypted handshake", 19) == 0))
-          add_step(lv, frame, t, dir, ST_OTHER,
-                   "Encrypted handshake (EncryptedExtensions, Certificate, "
-                   "CertificateVerify, Finished)");
+        /* EncryptedExtensions, Certificate, CertificateVerify, Finished */
+        if (!(last && last->dir == DIR_S2C && strncmp(last->label, "Encrypted flight", 16) == 0))
+          add_step(lv, frame, t, dir, ST_OTHER, "Encrypted flight (Certificate, ..., Finished)");
         return;
       }
-      add_step(lv, frame, t, dir, ST_OTHER, "Encrypted handshake (Finished)");
+      add_step(lv, frame, t, dir, ST_OTHER, "Encrypted flight (Finished)");
       lv->enc_hs_done[DIR_C2S] = lv->enc_hs_done[DIR_S2C] = 1;
       return;
     }
@@ -360,20 +364,36 @@ static void drop_data_steps(ladder_view *lv) {
   lv->n = k;
 }
 
-/* The DNS lookup of the server: the last DNS response before the SYN whose
- * answers hold the server address, or whose name is the SNI / Host. */
+/* The DNS lookup of the server: among the DNS responses before the
+ * connection (in the file and in time), the one that best names the server:
+ * its question is the SNI / Host name and an answer is the server address;
+ * else the name alone; else (no name known) the address alone. The latest
+ * of the best kind wins. */
+static int name_matches(const ladder_view *lv, const char *name) {
+  if (!name[0])
+    return 0;
+  if (lv->sni[0] && strcasecmp(name, lv->sni) == 0)
+    return 1;
+  size_t l = strlen(name);
+  return lv->host[0] && strncasecmp(name, lv->host, l) == 0 &&
+         (lv->host[l] == 0 || lv->host[l] == ':');
+}
+
 static void find_dns(ladder_view *lv, pindex *ix, size_t first) {
   size_t lo = first > DNS_LOOKBACK ? first - DNS_LOOKBACK : 0;
   size_t cand[256];
   size_t nc = 0;
+  double t_conn = index_reltime(ix, first);
   for (size_t i = first; i-- > lo && nc < 256;)
-    if (ix->pk[i].cclass & CF_DNS)
+    if ((ix->pk[i].cclass & CF_DNS) && index_reltime(ix, i) <= t_conn)
       cand[nc++] = i;
   if (!nc)
     return;
   dx_session *s;
   if (index_new_session(ix, &s) != DX_OK)
     return;
+  int have_name = lv->sni[0] || lv->host[0];
+  int best_score = 0;
   size_t best_resp = (size_t)-1, best_query = (size_t)-1;
   char qlabel[400] = "", rlabel[400] = "";
   /* oldest first, in one session, so responses find their queries */
@@ -387,28 +407,29 @@ static void find_dns(ladder_view *lv, pindex *ix, size_t first) {
     if (dx_session_dissect(s, &f, &p) != DX_OK || !p)
       continue;
     if (flag(p, "dns.flags.response")) {
-      int match = 0;
-      char v[256], name[256];
+      char v[256], name[256], first_ans[256] = "";
       value(dx_packet_find_name(p, "dns.qry.name"), name, sizeof name);
-      if ((lv->sni[0] && name[0] && strcasecmp(name, lv->sni) == 0) ||
-          (lv->host[0] && name[0] && strncasecmp(name, lv->host, strlen(name)) == 0 &&
-           (lv->host[strlen(name)] == 0 || lv->host[strlen(name)] == ':')))
-        match = 1;
+      int by_name = name_matches(lv, name), by_addr = 0;
       const char *types[2] = {"dns.a", "dns.aaaa"};
-      for (int ty = 0; ty < 2 && !match; ty++) {
+      for (int ty = 0; ty < 2 && !by_addr; ty++) {
         const dx_field *fa = dx_field_lookup(s, types[ty]);
         for (const dx_node *n = fa ? dx_packet_find(p, fa) : NULL; n;
              n = dx_packet_find_next(p, n)) {
           value(n, v, sizeof v);
+          if (!first_ans[0])
+            snprintf(first_ans, sizeof first_ans, "%s", v);
           if (strcmp(v, lv->saddr) == 0) {
-            match = 1;
+            by_addr = 1;
             break;
           }
         }
       }
-      if (match) {
-        char en[200], qt[80] = "";
+      int score = by_name && by_addr ? 3 : by_name ? 2 : (!have_name && by_addr) ? 1 : 0;
+      if (score > 0 && score >= best_score) {
+        char en[200], ea[200], qt[80] = "";
         draw_escape(name, strlen(name), en, sizeof en);
+        const char *ans = by_addr ? lv->saddr : first_ans;
+        draw_escape(ans, strlen(ans), ea, sizeof ea);
         const dx_node *qtn = dx_packet_find_name(p, "dns.qry.type");
         if (qtn) {
           char l[64];
@@ -419,9 +440,13 @@ static void find_dns(ladder_view *lv, pindex *ix, size_t first) {
           if (paren)
             *paren = 0;
         }
+        best_score = score;
         best_resp = i;
         snprintf(qlabel, sizeof qlabel, "DNS query %s %s", qt, en);
-        snprintf(rlabel, sizeof rlabel, "DNS response %s", lv->saddr);
+        if (ea[0])
+          snprintf(rlabel, sizeof rlabel, "DNS response %s", ea);
+        else
+          snprintf(rlabel, sizeof rlabel, "DNS response (no address)");
         const dx_node *rt = dx_packet_find_name(p, "dns.response_to");
         best_query = rt && dx_node_uint(rt) > 0 ? (size_t)dx_node_uint(rt) - 1 : (size_t)-1;
       }
@@ -475,8 +500,45 @@ static void mark_rtts(ladder_view *lv) {
     } else if (s->dir == DIR_S2C && s->reply) {
       replied = 1;
     }
+    s->in_rtt = rtt;
   }
   lv->rtts = rtt;
+}
+
+/* The lesson of the ladder in one line: how many round trips the TLS
+ * handshake took before the first request could leave. */
+static void summarize(ladder_view *lv) {
+  int hello = 0, req = 0, syn = 0;
+  for (size_t i = 0; i < lv->n; i++) {
+    const step *s = &lv->st[i];
+    if (s->dir != DIR_C2S)
+      continue;
+    if (!syn && strcmp(s->label, "SYN") == 0)
+      syn = s->in_rtt;
+    else if (!hello && strcmp(s->label, "Client Hello") == 0)
+      hello = s->in_rtt;
+    else if (!req &&
+             (s->kind == ST_APPDATA || strncmp(s->label, "HTTP ", 5) == 0 || s->kind == ST_DATA))
+      req = s->in_rtt;
+  }
+  lv->summary[0] = 0;
+  if (hello && req > hello) {
+    const char *ver = lv->tls13                  ? "TLS 1.3"
+                      : lv->sh_version == 0x0303 ? "TLS 1.2"
+                      : lv->sh_version == 0x0302 ? "TLS 1.1"
+                      : lv->sh_version == 0x0301 ? "TLS 1.0"
+                                                 : "TLS";
+    int hs = req - hello;
+    snprintf(lv->summary, sizeof lv->summary,
+             "%s handshake: %d round trip%s, first request in RTT %d", ver, hs, hs == 1 ? "" : "s",
+             req);
+  } else if (req) {
+    snprintf(lv->summary, sizeof lv->summary, "First request in RTT %d", req);
+  }
+  if (syn && lv->summary[0]) {
+    size_t l = strlen(lv->summary);
+    snprintf(lv->summary + l, sizeof lv->summary - l, " (RTT %d: TCP handshake)", syn);
+  }
 }
 
 void ladder_close(app *a) {
@@ -508,6 +570,7 @@ void ladder_open(app *a) {
   if (si)
     find_dns(lv, &a->ix, si->first);
   mark_rtts(lv);
+  summarize(lv);
   char ca[64], sa[64];
   draw_escape(lv->caddr, strlen(lv->caddr), ca, sizeof ca);
   draw_escape(lv->saddr, strlen(lv->saddr), sa, sizeof sa);
@@ -580,16 +643,19 @@ static void arrow(int y, int x0, int x1, int dir, const char *label, int dns) {
     line[w - 1] = '>';
   else
     line[0] = '<';
-  int ll = (int)strlen(label);
+  /* columns of the label (escaped text: ASCII or valid UTF-8) */
+  int ll = 0;
+  for (const unsigned char *u = (const unsigned char *)label; *u; u++)
+    ll += (*u & 0xc0) != 0x80;
   int room = w - 6;
   if (ll > room)
     ll = room;
   int start = 3 + (room - ll) / 2;
-  line[start - 1] = ' ';
-  memcpy(line + start, label, (size_t)ll);
-  line[start + ll] = ' ';
   mvaddch(y, x0, '|');
   mvaddstr(y, x0 + 1, line);
+  mvaddch(y, x0 + start, ' ');
+  int used = draw_text(y, x0 + 1 + start, room, label, (size_t)-1);
+  mvaddch(y, x0 + 1 + start + used, ' ');
   mvaddch(y, x1, '|');
 }
 
@@ -619,7 +685,7 @@ void ladder_draw(app *a) {
   draw_text(1, sx + 7, a->cols - sx - 7, lv->server, (size_t)-1);
   mvaddstr(1, x1 + 2, "Frame");
   attrset(A_NORMAL);
-  int body = a->rows - 3;
+  int body = a->rows - 4; /* title, header, summary, status */
   if (body < 1)
     body = 1;
   if (lv->n == 0) {
@@ -659,6 +725,11 @@ void ladder_draw(app *a) {
     mvaddstr(y, x1 + 2, buf);
     attrset(A_NORMAL);
   }
-  if (lv->truncated)
-    mvaddstr(a->rows - 2, 0, "(more steps than the ladder shows)");
+  if (lv->truncated || lv->summary[0]) {
+    attrset(A_BOLD);
+    draw_fill(a->rows - 2, 0, a->cols);
+    draw_text(a->rows - 2, 0, a->cols,
+              lv->truncated ? "(more steps than the ladder shows)" : lv->summary, (size_t)-1);
+    attrset(A_NORMAL);
+  }
 }

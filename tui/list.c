@@ -17,7 +17,15 @@ static cols layout(const app *a) {
   c.no = snprintf(tmp, sizeof tmp, "%zu", a->ix.n) + 1;
   if (c.no < 4)
     c.no = 4;
-  c.time = 10;
+  /* as wide as the largest time ("0.000000" is 8), at most 14 */
+  c.time = snprintf(tmp, sizeof tmp, "%.6f", a->ix.rel_max);
+  int tmin = snprintf(tmp, sizeof tmp, "%.6f", a->ix.rel_min);
+  if (tmin > c.time)
+    c.time = tmin;
+  if (c.time < 8)
+    c.time = 8;
+  if (c.time > 14)
+    c.time = 14;
   c.src = c.dst = w < 100 ? 15 : 15 + (w - 100) / 4;
   if (c.src > 39)
     c.src = c.dst = 39;

@@ -152,7 +152,29 @@ void prompt_draw(app *a, int y) {
     const char *msg = nl2 ? nl2 + 1 : a->perr;
     if (x >= a->cols - 10)
       x = lx;
-    draw_text(y + 1, x, a->cols - x, msg, (size_t)-1);
+    /* a message longer than the rest of the line goes on the lines below
+     * (over the top of the list while the filter is edited), cut at spaces */
+    char em[1024];
+    draw_escape(msg, strlen(msg), em, sizeof em);
+    const char *m = em;
+    for (int line = 0; *m && line < 3 && y + 1 + line < a->rows - 1; line++) {
+      int room = a->cols - x - 1;
+      size_t take = strlen(m);
+      if (take > (size_t)room) {
+        take = (size_t)room;
+        while (take > 0 && m[take] != ' ')
+          take--;
+        if (take == 0)
+          take = (size_t)room;
+      }
+      if (line > 0)
+        draw_fill(y + 1 + line, 0, a->cols);
+      draw_text(y + 1 + line, x, room, m, take);
+      m += take;
+      while (*m == ' ')
+        m++;
+      x = lx;
+    }
     attrset(A_NORMAL);
   } else if (a->prompt == 1 && y + 1 < a->rows && a->view == VIEW_MAIN) {
     attrset(A_DIM);

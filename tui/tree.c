@@ -305,6 +305,70 @@ void tree_key(app *a, int ch) {
     hex_follow_tree(a);
 }
 
+static const char *sev_name(int sev) {
+  switch (sev) {
+  case DX_SEV_CHAT: return "Chat";
+  case DX_SEV_NOTE: return "Note";
+  case DX_SEV_WARN: return "Warning";
+  case DX_SEV_ERROR: return "Error";
+  default: return "Info";
+  }
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* The library escapes every byte outside printable ASCII as \xHH, so a
+ * label holding UTF-8 text ("\xc2\xb7" for a middle dot in the TCP flags)
+ * would show its escapes. Bytes 0x80..0xff are put back in place; drawing
+ * checks the UTF-8 and escapes again whatever is not valid or printable.
+ * Control bytes stay escaped, and an escaped backslash is kept as it is. */
+static void unescape_high(char *s) {
+  char *w = s;
+  for (const char *r = s; *r;) {
+    if (r[0] == '\\' && r[1] == '\\') {
+      *w++ = *r++;
+      *w++ = *r++;
+      continue;
+    }
+    if (r[0] == '\\' && r[1] == 'x' && hexval(r[2]) >= 8 && hexval(r[3]) >= 0) {
+      *w++ = (char)(hexval(r[2]) * 16 + hexval(r[3]));
+      r += 4;
+      continue;
+    }
+    *w++ = *r++;
+  }
+  *w = 0;
+}
+
+void tree_label(const dx_node *n, char *buf, size_t len) {
+  if (!len)
+    return;
+  if (!(dx_node_flags(n) & DX_NODE_EXPERT)) {
+    dx_node_label(n, buf, len);
+    unescape_high(buf);
+    return;
+  }
+  /* an expert note, as Wireshark shows it: [Expert Info (Note): message] */
+  char msg[1024];
+  dx_node_label(n, msg, sizeof msg);
+  char *m = msg;
+  size_t ml = strlen(m);
+  if (ml >= 2 && m[0] == '[' && m[ml - 1] == ']') {
+    m[ml - 1] = 0;
+    m++;
+  }
+  snprintf(buf, len, "[Expert Info (%s): %s]", sev_name(dx_node_severity(n)), m);
+  unescape_high(buf);
+}
+
 void tree_draw(app *a) {
   char title[256];
   if (a->have_pkt)
@@ -332,15 +396,17 @@ void tree_draw(app *a) {
       attr = draw_sev_attr(sev);
     if (v == a->tsel)
       attr = A_REVERSE | (a->focus == PANE_TREE ? A_BOLD : 0);
-    attrset(attr);
-    if (v == a->tsel)
-      draw_fill(y, 0, a->cols);
     int x = tr->depth * 2;
     if (x > a->cols / 2)
       x = a->cols / 2;
+    attrset(attr);
+    if (v == a->tsel)
+      draw_fill(y, 0, a->cols);
+    else if (sev > DX_SEV_NONE) /* the whole row in the severity's colour */
+      draw_fill(y, x, a->cols - x);
     const char *mark = tr->has_kids ? (a->open[tr->pre] ? "- " : "+ ") : "  ";
     mvaddstr(y, x, mark);
-    dx_node_label(tr->n, buf, sizeof buf);
+    tree_label(tr->n, buf, sizeof buf);
     draw_text(y, x + 2, a->cols - x - 2, buf, (size_t)-1);
     attrset(A_NORMAL);
   }

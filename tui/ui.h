@@ -27,19 +27,19 @@
 /* ---- colour classes (Wireshark's default colouring rules) ------------- */
 enum {
   CC_NONE = 0,
-  CC_BAD,    /* malformed, expert error, TCP analysis problems: black bg, red fg */
-  CC_RST,    /* TCP reset: red */
-  CC_HTTP,   /* light green */
-  CC_SYNFIN, /* TCP SYN/FIN: dark grey */
-  CC_TCP,    /* TCP / TLS: light purple */
-  CC_UDP,    /* UDP / DNS: light blue */
-  CC_ICMP,   /* pink */
-  CC_ARP,    /* pale yellow */
+  CC_BAD,     /* malformed, expert error, TCP analysis problems: black bg, red fg */
+  CC_RST,     /* TCP reset: red */
+  CC_HTTP,    /* light green */
+  CC_SYNFIN,  /* TCP SYN/FIN: dark grey */
+  CC_TCP,     /* TCP / TLS: light purple */
+  CC_UDP,     /* UDP / DNS: light blue */
+  CC_ICMP,    /* pink */
+  CC_ARP,     /* pale yellow */
+  CC_ICMPERR, /* ICMP errors: black bg, light green fg */
   CC_COUNT
 };
 #define CC_MASK 0x0f
 #define CF_DNS 0x10 /* the frame holds a DNS message */
-#define CF_TLS 0x20 /* the frame holds TLS records */
 
 enum { SK_NONE = 0, SK_TCP = 1, SK_UDP = 2 };
 
@@ -75,6 +75,7 @@ typedef struct pindex {
 
   pkt_entry *pk;
   size_t n, cap;
+  double rel_min, rel_max; /* time since the first frame: range (column width) */
   stream_info *st[3];
   size_t nst[3], capst[3];
   FILE *spill;
@@ -256,6 +257,9 @@ void tree_key(app *a, int ch);
 void tree_free(app *a);
 void tree_select_node(app *a, const dx_node *n);
 const dx_node *tree_selected(app *a);
+/* The label of a node as the tree shows it (expert notes as Wireshark's
+ * "[Expert Info (Note): ...]"). */
+void tree_label(const dx_node *n, char *buf, size_t len);
 /* hex.c */
 void hex_draw(app *a);
 void hex_key(app *a, int ch);

@@ -142,6 +142,36 @@ void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec);
  * keeps the index it had in the whole capture. */
 void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
 
+/* ---- interest: dissect for a few fields ------------------------------------
+ * By default every packet holds the whole layer tree with its labels and
+ * the summary columns. A program that reads only some fields of each packet
+ * (a display filter: see dx_filter_fields(); -T fields) and never shows the
+ * tree may say so, and the session then skips the work nobody will see.
+ * From the next dx_session_dissect() on, packets are "terse":
+ *   - no label is formatted: dx_node_label() gives the field's default
+ *     label (name and value); custom label texts and expert messages are
+ *     not kept;
+ *   - the tree keeps only the nodes of the `n` fields given and their
+ *     ancestors; for a protocol given (e.g. "dns"), the whole subtree of
+ *     that layer and of the layers after it, since a protocol's value (its
+ *     bytes, for "contains" or slices) runs to their end;
+ *   - the summary columns (dx_packet_src() ... dx_packet_info()) are filled
+ *     only if flags has DX_INTEREST_COLUMNS; otherwise they are empty.
+ * dx_packet_find() and dx_packet_find_next() return the same occurrences,
+ * in the same order and with the same values, as in full mode for every
+ * field given, and a display filter whose fields (dx_filter_fields()) were
+ * all given matches exactly the same packets. Protocol state that lives
+ * across packets (flows, stream numbers, TCP analysis and reassembly, IP
+ * defragmentation, DNS request/response matching) is kept as in full mode,
+ * so a session may switch between the modes at any packet.
+ * fields may hold NULL entries (ignored). Returns DX_OK, DX_EINVAL or
+ * DX_ENOMEM (the mode is then unchanged). */
+#define DX_INTEREST_COLUMNS 1u /* keep filling the summary columns */
+int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n,
+                            unsigned flags);
+/* Back to full packets (the default). */
+void dx_session_clear_interest(dx_session *s);
+
 /* ---- captures (libpcap) ------------------------------------------------ */
 /* Opens a pcap or pcapng file; path "-" reads standard input. On failure
  * returns a status and writes a message naming the file and the problem to

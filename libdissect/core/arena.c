@@ -2,6 +2,8 @@
  * per packet, so no dissector mallocs per field. */
 #include "dx.h"
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +76,7 @@ char *dx_arena_printf(dx_arena *a, const char *fmt, ...) {
   char small[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  int n = dx_vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (n < 0)
     return NULL;
@@ -84,8 +86,31 @@ char *dx_arena_printf(dx_arena *a, const char *fmt, ...) {
   if (!d)
     return NULL;
   va_start(ap, fmt);
-  vsnprintf(d, (size_t)n + 1, fmt, ap);
+  dx_vsnprintf(d, (size_t)n + 1, fmt, ap);
   va_end(ap);
+  return d;
+}
+
+char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap) {
+  if (limit == 0 || limit > DX_ARENA_CHUNK)
+    return NULL;
+  dx_arena_chunk *c = a->head;
+  if (!c || c->size - c->used < limit) {
+    /* a chunk with room for the whole limit; then give the room back */
+    size_t r = (limit + 15u) & ~(size_t)15u;
+    if (!dx_arena_alloc(a, r))
+      return NULL;
+    c = a->head;
+    c->used -= r;
+    a->used_total -= r;
+  }
+  char *d = (char *)c->mem + c->used;
+  int n = dx_vsnprintf(d, limit, fmt, ap);
+  size_t len = n < 0 ? 0 : (size_t)n < limit ? (size_t)n : limit - 1;
+  d[len] = '\0';
+  size_t take = (len + 1 + 15u) & ~(size_t)15u;
+  c->used += take;
+  a->used_total += take;
   return d;
 }
 
@@ -113,4 +138,218 @@ void dx_arena_destroy(dx_arena *a) {
   dx_arena_reset(a);
   free(a->spare);
   a->spare = NULL;
+}
+
+/* ---- a small, fast vsnprintf ------------------------------------------------
+ * Labels and Info texts are formatted for almost every node, and glibc's
+ * vsnprintf costs several hundred instructions of set-up per call. This one
+ * handles the conversions the dissectors use (%s %d %i %u %x %X %c %% with
+ * the '-' and '0' flags, a width, a precision for %s, and the hh h l ll z j
+ * t length modifiers) and, on meeting anything else (floating point, '#',
+ * '+', precision on integers, ...), starts again in vsnprintf, so the
+ * result is always the C library's. */
+typedef struct fmt_out {
+  char *buf;
+  size_t cap, len; /* cap: bytes that may be written before the NUL */
+} fmt_out;
+
+static inline void fo_put(fmt_out *o, const char *s, size_t n) {
+  if (o->len < o->cap) {
+    size_t room = o->cap - o->len;
+    memcpy(o->buf + o->len, s, n < room ? n : room);
+  }
+  o->len += n;
+}
+
+static inline void fo_pad(fmt_out *o, char c, size_t n) {
+  if (o->len < o->cap) {
+    size_t room = o->cap - o->len;
+    memset(o->buf + o->len, c, n < room ? n : room);
+  }
+  o->len += n;
+}
+
+static void fo_field(fmt_out *o, const char *s, size_t n, int width, bool left, bool zero) {
+  size_t w = width > 0 ? (size_t)width : 0;
+  if (w <= n) {
+    fo_put(o, s, n);
+  } else if (left) {
+    fo_put(o, s, n);
+    fo_pad(o, ' ', w - n);
+  } else if (zero && n && s[0] == '-') {
+    fo_put(o, s, 1);
+    fo_pad(o, '0', w - n);
+    fo_put(o, s + 1, n - 1);
+  } else {
+    fo_pad(o, zero ? '0' : ' ', w - n);
+    fo_put(o, s, n);
+  }
+}
+
+int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) {
+  va_list ap0; /* for a fresh start in vsnprintf */
+  va_copy(ap0, ap);
+  fmt_out o = {buf, cap ? cap - 1 : 0, 0};
+  const char *c = fmt;
+  while (*c) {
+    if (*c != '%') {
+      const char *r = c + 1;
+      while (*r && *r != '%')
+        r++;
+      fo_put(&o, c, (size_t)(r - c));
+      c = r;
+      continue;
+    }
+    c++;
+    bool left = false, zero = false;
+    for (;; c++) {
+      if (*c == '-')
+        left = true;
+      else if (*c == '0')
+        zero = true;
+      else
+        break;
+    }
+    int width = 0;
+    if (*c == '*') {
+      width = va_arg(ap, int);
+      if (width < 0) {
+        left = true;
+        width = width == INT32_MIN ? 0 : -width;
+      }
+      c++;
+    } else {
+      while (*c >= '0' && *c <= '9')
+        width = width * 10 + (*c++ - '0');
+    }
+    int prec = -1;
+    if (*c == '.') {
+      c++;
+      if (*c == '*') {
+        prec = va_arg(ap, int);
+        c++;
+      } else {
+        prec = 0;
+        while (*c >= '0' && *c <= '9')
+          prec = prec * 10 + (*c++ - '0');
+      }
+    }
+    int lm = 0; /* 0 int, 1 char, 2 short, 3 long, 4 long long, 5 size_t, 6 intmax, 7 ptrdiff */
+    if (*c == 'h') {
+      lm = c[1] == 'h' ? 1 : 2;
+      c += c[1] == 'h' ? 2 : 1;
+    } else if (*c == 'l') {
+      lm = c[1] == 'l' ? 4 : 3;
+      c += c[1] == 'l' ? 2 : 1;
+    } else if (*c == 'z') {
+      lm = 5;
+      c++;
+    } else if (*c == 'j') {
+      lm = 6;
+      c++;
+    } else if (*c == 't') {
+      lm = 7;
+      c++;
+    }
+    char conv = *c++;
+    char tmp[32];
+    char *end = tmp + sizeof tmp, *q = end;
+    switch (conv) {
+    case '%':
+      if (c[-2] != '%')
+        goto slow;
+      fo_put(&o, "%", 1);
+      break;
+    case 'c':
+      if (zero || lm || prec >= 0)
+        goto slow;
+      tmp[0] = (char)va_arg(ap, int);
+      fo_field(&o, tmp, 1, width, left, false);
+      break;
+    case 's': {
+      if (zero || lm)
+        goto slow;
+      const char *s = va_arg(ap, const char *);
+      if (!s)
+        s = prec < 0 || prec >= 6 ? "(null)" : "";
+      size_t n = prec < 0 ? strlen(s) : strnlen(s, (size_t)prec);
+      fo_field(&o, s, n, width, left, false);
+      break;
+    }
+    case 'd':
+    case 'i': {
+      if (prec >= 0)
+        goto slow;
+      intmax_t v;
+      switch (lm) {
+      case 1: v = (signed char)va_arg(ap, int); break;
+      case 2: v = (short)va_arg(ap, int); break;
+      case 3: v = va_arg(ap, long); break;
+      case 4: v = va_arg(ap, long long); break;
+      case 5: v = va_arg(ap, ptrdiff_t); break; /* the signed size_t */
+      case 6: v = va_arg(ap, intmax_t); break;
+      case 7: v = va_arg(ap, ptrdiff_t); break;
+      default: v = va_arg(ap, int); break;
+      }
+      uintmax_t u = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
+      do {
+        *--q = (char)('0' + u % 10);
+        u /= 10;
+      } while (u);
+      if (v < 0)
+        *--q = '-';
+      fo_field(&o, q, (size_t)(end - q), width, left, zero && !left);
+      break;
+    }
+    case 'u':
+    case 'x':
+    case 'X': {
+      if (prec >= 0)
+        goto slow;
+      uintmax_t u;
+      switch (lm) {
+      case 1: u = (unsigned char)va_arg(ap, unsigned); break;
+      case 2: u = (unsigned short)va_arg(ap, unsigned); break;
+      case 3: u = va_arg(ap, unsigned long); break;
+      case 4: u = va_arg(ap, unsigned long long); break;
+      case 5: u = va_arg(ap, size_t); break;
+      case 6: u = va_arg(ap, uintmax_t); break;
+      case 7: u = (uintmax_t)va_arg(ap, ptrdiff_t); break;
+      default: u = va_arg(ap, unsigned); break;
+      }
+      if (conv == 'u') {
+        do {
+          *--q = (char)('0' + u % 10);
+          u /= 10;
+        } while (u);
+      } else {
+        const char *digits = conv == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
+        do {
+          *--q = digits[u & 15];
+          u >>= 4;
+        } while (u);
+      }
+      fo_field(&o, q, (size_t)(end - q), width, left, zero && !left);
+      break;
+    }
+    default: goto slow; /* floating point, %p, %n, flags '+' ' ' '#', ... */
+    }
+  }
+  va_end(ap0);
+  if (cap)
+    buf[o.len < cap ? o.len : cap - 1] = '\0';
+  return o.len > INT32_MAX ? -1 : (int)o.len;
+slow: {
+  int r = vsnprintf(buf, cap, fmt, ap0);
+  va_end(ap0);
+  return r;
+}
+}
+
+int dx_snprintf(char *buf, size_t cap, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = dx_vsnprintf(buf, cap, fmt, ap);
+  va_end(ap);
+  return n;
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define DX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define DX_UNUSED(x) (void)(x)
@@ -41,6 +42,14 @@ void *dx_arena_alloc(dx_arena *a, size_t n);  /* 16-byte aligned, NULL on OOM */
 void *dx_arena_zalloc(dx_arena *a, size_t n); /* zeroed */
 char *dx_arena_strndup(dx_arena *a, const char *s, size_t n);
 char *dx_arena_printf(dx_arena *a, const char *fmt, ...) DX_PRINTF(2, 3);
+/* Formats into the arena as vsnprintf into a buffer of `limit` bytes would
+ * (the text cut to limit-1 bytes), without an intermediate copy. */
+char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap);
+/* vsnprintf/snprintf with the same results, faster for the plain
+ * conversions (%s %d %u %x %c with '-', '0', widths); anything else goes to
+ * the C library. */
+int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
+int dx_snprintf(char *buf, size_t cap, const char *fmt, ...) DX_PRINTF(3, 4);
 void dx_arena_reset(dx_arena *a); /* frees all but one chunk */
 void dx_arena_destroy(dx_arena *a);
 
@@ -61,7 +70,8 @@ typedef enum dx_base {
   DX_BASE_DEC_HEX, /* "1234 (0x04d2)" in labels, decimal in fields */
   DX_BASE_HEX_DEC,
   DX_BASE_OCT,
-  DX_BASE_PORT /* decimal, like BASE_PT_* */
+  DX_BASE_PORT, /* decimal, like BASE_PT_* */
+  DX_BASE_UTC   /* DX_FT_ABSTIME shown as a UTC date, like ABSOLUTE_TIME_UTC */
 } dx_base;
 
 struct dx_field {
@@ -121,6 +131,8 @@ struct dx_node {
   uint8_t flags;    /* DX_NODE_* */
   uint8_t severity; /* DX_SEV_* */
   const char *text; /* custom label line (arena), replaces the default label */
+  struct dx_node *same; /* next node of the same field in tree order; valid
+                           while the packet's find index is (packet.c) */
   union {
     uint64_t u;
     int64_t i;
@@ -227,6 +239,15 @@ struct dx_packet {
   uint8_t severity; /* highest expert severity */
   bool want_columns; /* consumers that show summaries set this; dissectors
                         may skip building Info text when false */
+  /* Terse packets (dx_session_set_interest): labels are never shown, so
+   * dx_node_set_text(), dx_node_append_text() and expert messages format
+   * nothing; dissectors may skip work that only feeds labels (check
+   * dx_packet_labels()) or fields nobody asked for (dx_packet_wants()).
+   * Values, flags and protocol state must stay exactly as in full mode. */
+  bool terse;
+  /* Lazily built index of the tree by field (packet.c); NULL when stale. */
+  struct dx_find_slot *findex;
+  uint32_t findex_mask;
   /* "pinfo": the layers set these for the ones above them. */
   dx_addr net_src, net_dst; /* network layer addresses */
   dx_addr dl_src, dl_dst;   /* link layer addresses */
@@ -257,6 +278,14 @@ struct dx_packet {
   size_t col_info_len, col_info_cap;
   bool col_info_fenced; /* a fence: later layers append after a separator */
 };
+
+/* True if labels will be shown (the packet is not terse). */
+static inline bool dx_packet_labels(const dx_packet *p) { return !p->terse; }
+/* True if field f may be read from this packet: always in full mode; in
+ * terse mode only for the fields of the session's interest. A dissector may
+ * skip work whose only product is nodes of fields nobody wants, as long as
+ * values of wanted fields and the protocol state stay the same. */
+bool dx_packet_wants(const dx_packet *p, const dx_field *f);
 
 /* Root node of the packet (its children are the protocol layers). */
 static inline dx_node *dx_packet_root_mut(dx_packet *p) { return &p->root; }
@@ -381,6 +410,25 @@ const dx_field *dx_field_expert(void);     /* _ws.expert */
 const dx_field *dx_field_limit(void);      /* _ws.limit: a cap was reached */
 
 /* ---- formatting helpers (output/format.c) ------------------------------------ */
+/* Length of the leading run of s[0..n) that a terminal may show as it is:
+ * printable ASCII (0x20..0x7e) except the backslash. Eight bytes a step. */
+static inline size_t dx_plain_run(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  while (n - i >= 8) {
+    uint64_t x;
+    memcpy(&x, s + i, 8);
+    uint64_t lt20 = (x - 0x20 * ones) & ~x;             /* a byte < 0x20 */
+    uint64_t ge7f = (x + ones) | x;                     /* a byte >= 0x7f */
+    uint64_t bs = ((x ^ (0x5c * ones)) - ones) & ~(x ^ (0x5c * ones)); /* a '\\' */
+    if ((lt20 | ge7f | bs) & highs)
+      break;
+    i += 8;
+  }
+  while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+    i++;
+  return i;
+}
 /* Escapes bytes for a terminal: printable ASCII kept, \\, \n, \t, \r, \xNN
  * for the rest. Writes at most len-1 chars + NUL, returns needed length. */
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);

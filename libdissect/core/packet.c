@@ -45,9 +45,70 @@ static const dx_node *next_preorder(const dx_node *n) {
   return NULL;
 }
 
+/* The find index: an open-addressing table from field to the first node of
+ * that field in tree order, the nodes of one field chained by `same`. Built
+ * on the first dx_packet_find() after the tree last changed (node_new()
+ * drops it), so that looking up k fields costs one walk instead of k. */
+struct dx_find_slot {
+  const dx_field *f;
+  dx_node *first, *last;
+};
+
+static inline uint32_t field_hash(const dx_field *f) {
+  uint64_t x = (uint64_t)(uintptr_t)f;
+  x ^= x >> 29;
+  x *= 0x9e3779b97f4a7c15ull;
+  return (uint32_t)(x >> 32);
+}
+
+static bool findex_build(dx_packet *p) {
+  size_t count = 0;
+  for (const dx_node *n = p->root.first_child; n; n = next_preorder(n))
+    count++;
+  size_t size = 16;
+  while (size < count * 2 && size < ((size_t)1 << 30))
+    size <<= 1;
+  if (size < count + 1)
+    return false;
+  struct dx_find_slot *slots = dx_arena_zalloc(&p->arena, size * sizeof *slots);
+  if (!slots)
+    return false;
+  uint32_t mask = (uint32_t)(size - 1);
+  for (dx_node *n = p->root.first_child; n; n = (dx_node *)next_preorder(n)) {
+    n->same = NULL;
+    if (!n->field)
+      continue;
+    uint32_t h = field_hash(n->field) & mask;
+    while (slots[h].f && slots[h].f != n->field)
+      h = (h + 1) & mask;
+    if (!slots[h].f) {
+      slots[h].f = n->field;
+      slots[h].first = n;
+    } else {
+      slots[h].last->same = n;
+    }
+    slots[h].last = n;
+  }
+  p->findex = slots;
+  p->findex_mask = mask;
+  return true;
+}
+
 const dx_node *dx_packet_find(const dx_packet *p, const dx_field *f) {
   if (!p || !f)
     return NULL;
+  /* The index is a cache: building it does not change what the packet
+   * holds, so a const packet may build it. */
+  dx_packet *mp = (dx_packet *)p;
+  if (p->findex || findex_build(mp)) {
+    uint32_t h = field_hash(f) & p->findex_mask;
+    while (p->findex[h].f) {
+      if (p->findex[h].f == f)
+        return p->findex[h].first;
+      h = (h + 1) & p->findex_mask;
+    }
+    return NULL;
+  }
   for (const dx_node *n = p->root.first_child; n; n = next_preorder(n))
     if (n->field == f)
       return n;
@@ -55,9 +116,10 @@ const dx_node *dx_packet_find(const dx_packet *p, const dx_field *f) {
 }
 
 const dx_node *dx_packet_find_next(const dx_packet *p, const dx_node *after) {
-  (void)p;
   if (!after)
     return NULL;
+  if (p && p->findex)
+    return after->same;
   for (const dx_node *n = next_preorder(after); n; n = next_preorder(n))
     if (n->field == after->field)
       return n;
@@ -127,15 +189,14 @@ void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst) {
   if (!p->want_columns)
     return;
   char a[64], b[64];
-  dx_addr_format(src, a, sizeof a);
-  dx_addr_format(dst, b, sizeof b);
-  p->col_src = dx_arena_strndup(&p->arena, a, strlen(a));
-  p->col_dst = dx_arena_strndup(&p->arena, b, strlen(b));
+  size_t la = dx_addr_format(src, a, sizeof a), lb = dx_addr_format(dst, b, sizeof b);
+  p->col_src = dx_arena_strndup(&p->arena, a, la < sizeof a ? la : sizeof a - 1);
+  p->col_dst = dx_arena_strndup(&p->arena, b, lb < sizeof b ? lb : sizeof b - 1);
 }
 
 static void info_vappend(dx_packet *p, const char *fmt, va_list ap) {
   char buf[1024];
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  int n = dx_vsnprintf(buf, sizeof buf, fmt, ap);
   if (n <= 0)
     return;
   size_t add = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
@@ -200,18 +261,40 @@ size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
   if (!len)
     return 0;
   buf[0] = 0;
+  char tmp[20];
+  size_t k = 0;
   switch (a->type) {
   case DX_AT_ETHER:
-    return (size_t)snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", a->a[0], a->a[1], a->a[2],
-                            a->a[3], a->a[4], a->a[5]);
+    for (int i = 0; i < 6; i++) {
+      static const char hx[] = "0123456789abcdef";
+      if (i)
+        tmp[k++] = ':';
+      tmp[k++] = hx[a->a[i] >> 4];
+      tmp[k++] = hx[a->a[i] & 15];
+    }
+    break;
   case DX_AT_IPV4:
-    inet_ntop(AF_INET, a->a, buf, (socklen_t)len);
-    return strlen(buf);
+    for (int i = 0; i < 4; i++) {
+      unsigned v = a->a[i];
+      if (i)
+        tmp[k++] = '.';
+      if (v >= 100)
+        tmp[k++] = (char)('0' + v / 100);
+      if (v >= 10)
+        tmp[k++] = (char)('0' + v / 10 % 10);
+      tmp[k++] = (char)('0' + v % 10);
+    }
+    break;
   case DX_AT_IPV6:
     inet_ntop(AF_INET6, a->a, buf, (socklen_t)len);
     return strlen(buf);
   default: return 0;
   }
+  /* as snprintf: cut to len-1, return the full length */
+  size_t w = k < len ? k : len - 1;
+  memcpy(buf, tmp, w);
+  buf[w] = '\0';
+  return k;
 }
 
 void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes) {

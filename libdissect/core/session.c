@@ -177,6 +177,7 @@ void dx_session_free(dx_session *s) {
   free(s->heur_tcp);
   free(s->heur_udp);
   free(s->index);
+  free(s->interest);
   free(s->keylog_file);
   if (s->spare) {
     dx_arena_destroy(&s->spare->arena);
@@ -310,6 +311,108 @@ uint32_t dx_dissect_heuristic(dx_packet *p, bool tcp, const dx_tvb *t, dx_node *
   return 0;
 }
 
+/* ---- interest ---- */
+static inline size_t interest_hash(const dx_field *f) {
+  uint64_t x = (uint64_t)(uintptr_t)f;
+  x ^= x >> 29;
+  x *= 0x9e3779b97f4a7c15ull;
+  return (size_t)(x >> 32);
+}
+
+static inline bool interested(const dx_session *s, const dx_field *f) {
+  size_t h = interest_hash(f) & s->interest_mask;
+  while (s->interest[h]) {
+    if (s->interest[h] == f)
+      return true;
+    h = (h + 1) & s->interest_mask;
+  }
+  return false;
+}
+
+bool dx_session_interested(const dx_session *s, const dx_field *f) {
+  return s->interest && f && interested(s, f);
+}
+
+int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n,
+                            unsigned flags) {
+  if (!s || (n && !fields) || n > ((size_t)1 << 24))
+    return DX_EINVAL;
+  size_t size = 8;
+  while (size < 2 * n)
+    size <<= 1;
+  const dx_field **set = calloc(size, sizeof *set);
+  if (!set)
+    return DX_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    if (!fields[i])
+      continue;
+    size_t h = interest_hash(fields[i]) & (size - 1);
+    while (set[h] && set[h] != fields[i])
+      h = (h + 1) & (size - 1);
+    set[h] = fields[i];
+  }
+  free(s->interest);
+  s->interest = set;
+  s->interest_mask = size - 1;
+  s->ninterest = n;
+  s->terse = true;
+  s->terse_columns = (flags & DX_INTEREST_COLUMNS) != 0;
+  return DX_OK;
+}
+
+void dx_session_clear_interest(dx_session *s) {
+  if (!s)
+    return;
+  free(s->interest);
+  s->interest = NULL;
+  s->interest_mask = 0;
+  s->ninterest = 0;
+  s->terse = s->terse_columns = false;
+}
+
+bool dx_packet_wants(const dx_packet *p, const dx_field *f) {
+  return !p->terse || dx_session_interested(p->sess, f);
+}
+
+/* Drops from the children of `parent` every subtree that holds no node of
+ * interest. A node of interest keeps its ancestors. A protocol of interest
+ * keeps its whole subtree and those of the siblings after it: a protocol's
+ * value (its bytes, for "contains", slices, ...) runs to the furthest end
+ * of the nodes under it and of the layers after it (filter/eval.c). Returns
+ * true if any child is kept. The walk is bounded by the tree's depth, which
+ * the dissectors bound; past `depth` 200 everything is kept. */
+static bool prune(const dx_session *s, dx_node *parent, bool keep_all, int depth) {
+  dx_node *kept_last = NULL;
+  bool any = false;
+  for (dx_node *c = parent->first_child, *next; c; c = next) {
+    next = c->next;
+    bool wanted = interested(s, c->field);
+    if (wanted && c->field->type == DX_FT_PROTOCOL)
+      keep_all = true; /* this layer and the ones after it, in full */
+    bool keep = keep_all || wanted;
+    if (c->first_child) {
+      if (keep_all || depth >= 200)
+        keep = true;
+      else if (prune(s, c, false, depth + 1))
+        keep = true;
+    }
+    if (!keep)
+      continue;
+    if (kept_last)
+      kept_last->next = c;
+    else
+      parent->first_child = c;
+    kept_last = c;
+    any = true;
+  }
+  if (kept_last)
+    kept_last->next = NULL;
+  else
+    parent->first_child = NULL;
+  parent->last_child = kept_last;
+  return any;
+}
+
 /* ---- packets ---- */
 static dx_packet *packet_alloc(dx_session *s) {
   dx_packet *p = s->spare;
@@ -362,7 +465,8 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   if (!p)
     return DX_ENOMEM;
   p->sess = s;
-  p->want_columns = true;
+  p->terse = s->terse;
+  p->want_columns = !s->terse || s->terse_columns;
   p->frame = *f;
   if (p->frame.wirelen < p->frame.caplen)
     p->frame.wirelen = p->frame.caplen;
@@ -381,7 +485,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, s->first_sec, s->first_nsec, &p->rel_sec,
            &p->rel_nsec);
   char name[64];
-  snprintf(name, sizeof name, "Frame (%u bytes)", f->caplen);
+  dx_snprintf(name, sizeof name, "Frame (%u bytes)", f->caplen);
   p->nsources = 0;
   dx_tvb ft = dx_packet_add_source(p, name, f->data, f->caplen);
   if (f->caplen && !ft.data) {
@@ -394,6 +498,14 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   p->col_src = p->col_dst = "";
   p->col_proto = "";
   dx_dissect_frame(p);
+  if (p->terse) {
+    if (s->ninterest) {
+      prune(s, &p->root, false, 0);
+    } else {
+      p->root.first_child = p->root.last_child = NULL;
+    }
+    p->findex = NULL;
+  }
   s->prev_sec = p->frame.ts_sec;
   s->prev_nsec = (int32_t)p->frame.ts_nsec;
   *out = p;

@@ -34,7 +34,16 @@ struct dx_session {
   int32_t first_nsec, prev_nsec;
   dx_flow_table flows;
   dx_packet *spare; /* one freed packet kept for reuse */
+  /* Interest (dx_session_set_interest): terse packets, the fields kept in
+   * their trees (an open-addressing set of field pointers, NULL = empty
+   * slot) and whether the summary columns are filled. */
+  bool terse, terse_columns;
+  const dx_field **interest;
+  size_t interest_mask, ninterest;
 };
+
+/* True if field f is in the session's interest set. */
+bool dx_session_interested(const dx_session *s, const dx_field *f);
 
 int dx_flow_table_init(dx_flow_table *ft, size_t cap);
 void dx_flow_table_free(dx_flow_table *ft);

@@ -14,6 +14,7 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
   memset(n, 0, sizeof *n);
   n->field = f;
   n->parent = parent;
+  p->findex = NULL; /* the tree changes: the find index is stale */
   if (t) {
     n->src = t->src;
     /* Clip the node to what its view may hold: offsets never point past the
@@ -222,29 +223,32 @@ void dx_node_set_flags(dx_node *n, unsigned flags) {
     n->flags |= (uint8_t)flags;
 }
 
+/* Label lines are at most this long (longer ones are cut). */
+#define DX_LABEL_MAX 1024
+
 void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
-  if (!n)
+  if (!n || p->terse)
     return;
-  char buf[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  n->text = dx_arena_vformat(&p->arena, DX_LABEL_MAX, fmt, ap);
   va_end(ap);
-  n->text = dx_arena_strndup(&p->arena, buf, strlen(buf));
 }
 
 void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
-  if (!n)
+  if (!n || p->terse)
     return;
-  char buf[1024];
+  char buf[DX_LABEL_MAX];
   size_t used = dx_node_label(n, buf, sizeof buf);
   if (used >= sizeof buf)
     used = sizeof buf - 1;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf + used, sizeof buf - used, fmt, ap);
+  int k = dx_vsnprintf(buf + used, sizeof buf - used, fmt, ap);
   va_end(ap);
-  n->text = dx_arena_strndup(&p->arena, buf, strlen(buf));
+  if (k > 0)
+    used += (size_t)k < sizeof buf - used ? (size_t)k : sizeof buf - used - 1;
+  n->text = dx_arena_strndup(&p->arena, buf, used);
 }
 
 static void raise_severity(dx_packet *p, int severity) {
@@ -265,12 +269,12 @@ dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severit
   n->v.u = 1;
   n->flags |= DX_NODE_EXPERT | DX_NODE_GENERATED;
   n->severity = (uint8_t)severity;
-  char buf[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
-  n->text = dx_arena_strndup(&p->arena, buf, strlen(buf));
+  if (!p->terse) {
+    va_list ap;
+    va_start(ap, fmt);
+    n->text = dx_arena_vformat(&p->arena, 512, fmt, ap);
+    va_end(ap);
+  }
   raise_severity(p, severity);
   return n;
 }
@@ -288,9 +292,12 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
     return;
   n->flags |= DX_NODE_MALFORMED;
   char buf[400];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
-  va_end(ap);
+  buf[0] = '\0';
+  if (p && !p->terse) {
+    va_list ap;
+    va_start(ap, fmt);
+    dx_vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+  }
   dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Malformed: %s]", buf);
 }

@@ -85,6 +85,12 @@ int dx_fields_write_header(FILE *out, const dx_fields *f) {
 }
 
 static void put_value(FILE *out, const dx_node *n) {
+  /* tshark prints "1" for a field without a value (FT_NONE), so that its
+   * presence shows in -T fields */
+  if (n->field && n->field->type == DX_FT_NONE) {
+    fputc('1', out);
+    return;
+  }
   char small[512];
   size_t need = dx_node_value(n, small, sizeof small);
   if (need < sizeof small) {

@@ -28,7 +28,7 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
   char tmp[256];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  int n = dx_vsnprintf(tmp, sizeof tmp, fmt, ap);
   va_end(ap);
   if (n < 0)
     return;
@@ -37,8 +37,49 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
   sb_put(b, tmp, (size_t)n);
 }
 
+static const char hexdig[] = "0123456789abcdef";
+
+/* Decimal and zero-padded hexadecimal numbers, as %llu, %lld and
+ * %0*llx print them (the hot paths of labels and values). */
+static void sb_dec(sbuf *b, uint64_t v) {
+  char t[24], *e = t + sizeof t, *q = e;
+  do {
+    *--q = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  sb_put(b, q, (size_t)(e - q));
+}
+
+static void sb_sdec(sbuf *b, int64_t v) {
+  if (v < 0) {
+    sb_put(b, "-", 1);
+    sb_dec(b, (uint64_t)0 - (uint64_t)v);
+  } else {
+    sb_dec(b, (uint64_t)v);
+  }
+}
+
+static void sb_hex0(sbuf *b, uint64_t v, int width) {
+  char t[24], *e = t + sizeof t, *q = e;
+  do {
+    *--q = hexdig[v & 15];
+    v >>= 4;
+  } while (v);
+  while (e - q < width && q > t)
+    *--q = '0';
+  sb_put(b, q, (size_t)(e - q));
+}
+
 static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
+    /* runs of printable bytes go in one piece */
+    size_t j = i + dx_plain_run(s + i, n - i);
+    if (j > i) {
+      sb_put(b, (const char *)s + i, j - i);
+      i = j;
+      if (i == n)
+        break;
+    }
     uint8_t c = s[i];
     char e[5];
     if (c == '\\') {
@@ -52,7 +93,10 @@ static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
     } else if (c == '\t') {
       sb_put(b, "\\t", 2);
     } else {
-      snprintf(e, sizeof e, "\\x%02x", c);
+      e[0] = '\\';
+      e[1] = 'x';
+      e[2] = hexdig[c >> 4];
+      e[3] = hexdig[c & 15];
       sb_put(b, e, 4);
     }
   }
@@ -90,7 +134,39 @@ static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
       }
     }
   }
+  if (nsec >= 0 && nsec < 1000000000) {
+    char t[10];
+    t[0] = '.';
+    for (int i = 9, v = nsec; i >= 1; i--, v /= 10)
+      t[i] = (char)('0' + v % 10);
+    sb_sdec(b, sec);
+    sb_put(b, t, 10);
+    return;
+  }
   sb_printf(b, "%" PRId64 ".%09d", sec, nsec);
+}
+
+/* "Dec 20, 2085 16:02:47.000000000 UTC", as tshark shows ABSOLUTE_TIME_UTC
+ * (civil date from days since the epoch, proleptic Gregorian calendar). */
+static void fmt_utc(sbuf *b, int64_t sec, int32_t nsec) {
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int64_t days = sec / 86400, rem = sec % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  int64_t y = yoe + era * 400 + (m <= 2);
+  sb_printf(b, "%s %2d, %" PRId64 " %02d:%02d:%02d.%09d UTC", mon[m - 1], (int)d, y,
+            (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), nsec < 0 ? 0 : nsec);
 }
 
 static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
@@ -114,33 +190,61 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
   case DX_FT_UINT64:
   case DX_FT_FRAMENUM:
     if (f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC) {
-      sb_printf(b, "0x%0*" PRIx64, hex_width(f->type), n->v.u);
-      if (for_label && f->base == DX_BASE_HEX_DEC)
-        sb_printf(b, " (%" PRIu64 ")", n->v.u);
+      sb_put(b, "0x", 2);
+      sb_hex0(b, n->v.u, hex_width(f->type));
+      if (for_label && f->base == DX_BASE_HEX_DEC) {
+        sb_put(b, " (", 2);
+        sb_dec(b, n->v.u);
+        sb_put(b, ")", 1);
+      }
     } else if (f->base == DX_BASE_OCT) {
       sb_printf(b, "0%" PRIo64, n->v.u);
     } else {
-      sb_printf(b, "%" PRIu64, n->v.u);
-      if (for_label && f->base == DX_BASE_DEC_HEX)
-        sb_printf(b, " (0x%0*" PRIx64 ")", hex_width(f->type), n->v.u);
+      sb_dec(b, n->v.u);
+      if (for_label && f->base == DX_BASE_DEC_HEX) {
+        sb_put(b, " (0x", 4);
+        sb_hex0(b, n->v.u, hex_width(f->type));
+        sb_put(b, ")", 1);
+      }
     }
     return;
   case DX_FT_INT32:
-  case DX_FT_INT64: sb_printf(b, "%" PRId64, n->v.i); return;
+  case DX_FT_INT64: sb_sdec(b, n->v.i); return;
   case DX_FT_DOUBLE: sb_printf(b, "%.9g", n->v.d); return;
   case DX_FT_STRING: sb_escape(b, n->v.b.p, n->v.b.len); return;
   case DX_FT_BYTES: {
-    size_t lim = for_label && n->v.b.len > 24 ? 24 : n->v.b.len;
-    for (size_t i = 0; i < lim; i++)
-      sb_printf(b, "%02x", n->v.b.p[i]);
+    size_t lim = for_label && n->v.b.len > 36 ? 36 : n->v.b.len;
+    for (size_t i = 0; i < lim;) {
+      char t[128];
+      size_t k = 0;
+      for (; i < lim && k < sizeof t; i++) {
+        t[k++] = hexdig[n->v.b.p[i] >> 4];
+        t[k++] = hexdig[n->v.b.p[i] & 15];
+      }
+      sb_put(b, t, k);
+      if (b->len >= b->cap && !for_label) {
+        b->len += 2 * (lim - i); /* only the length is still wanted */
+        break;
+      }
+    }
     if (lim < n->v.b.len)
       sb_put(b, "\xe2\x80\xa6", 3); /* the ellipsis */
     return;
   }
   case DX_FT_IPV4: {
-    uint32_t be = htonl((uint32_t)n->v.u);
-    inet_ntop(AF_INET, &be, tmp, sizeof tmp);
-    sb_put(b, tmp, strlen(tmp));
+    uint32_t a = (uint32_t)n->v.u;
+    size_t k = 0;
+    for (int sh = 24; sh >= 0; sh -= 8) {
+      unsigned v = (a >> sh) & 0xff;
+      if (sh != 24)
+        tmp[k++] = '.';
+      if (v >= 100)
+        tmp[k++] = (char)('0' + v / 100);
+      if (v >= 10)
+        tmp[k++] = (char)('0' + v / 10 % 10);
+      tmp[k++] = (char)('0' + v % 10);
+    }
+    sb_put(b, tmp, k);
     return;
   }
   case DX_FT_IPV6:
@@ -150,11 +254,22 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
     }
     return;
   case DX_FT_ETHER:
-    if (n->v.b.len == 6)
-      sb_printf(b, "%02x:%02x:%02x:%02x:%02x:%02x", n->v.b.p[0], n->v.b.p[1], n->v.b.p[2],
-                n->v.b.p[3], n->v.b.p[4], n->v.b.p[5]);
+    if (n->v.b.len == 6) {
+      for (int i = 0; i < 6; i++) {
+        tmp[3 * i] = hexdig[n->v.b.p[i] >> 4];
+        tmp[3 * i + 1] = hexdig[n->v.b.p[i] & 15];
+        tmp[3 * i + 2] = ':';
+      }
+      sb_put(b, tmp, 17);
+    }
     return;
   case DX_FT_ABSTIME:
+    if (f->base == DX_BASE_UTC) {
+      fmt_utc(b, n->v.t.sec, n->v.t.nsec);
+      return;
+    }
+    fmt_time(b, n->v.t.sec, n->v.t.nsec);
+    return;
   case DX_FT_RELTIME: fmt_time(b, n->v.t.sec, n->v.t.nsec); return;
   }
 }
@@ -181,16 +296,19 @@ static void fmt_bits(sbuf *b, const dx_field *f, uint64_t v) {
     shift++;
   }
   uint64_t shifted = v << shift;
+  char t[64 + 16 + 3];
+  size_t k = 0;
   for (unsigned i = 0; i < width; i++) {
     unsigned bit = width - 1 - i;
     if (i && i % 4 == 0)
-      sb_put(b, " ", 1);
+      t[k++] = ' ';
     if (f->bitmask & ((uint64_t)1 << bit))
-      sb_put(b, (shifted >> bit) & 1 ? "1" : "0", 1);
+      t[k++] = (shifted >> bit) & 1 ? '1' : '0';
     else
-      sb_put(b, ".", 1);
+      t[k++] = '.';
   }
-  sb_put(b, " = ", 3);
+  memcpy(t + k, " = ", 3);
+  sb_put(b, t, k + 3);
 }
 
 size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
@@ -206,12 +324,19 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
       sb_put(&b, "[", 1);
     /* Dissectors escape packet bytes they put in a label; control bytes
      * that still slip through are escaped here (terminal safety). */
-    for (const char *c = n->text; *c; c++) {
-      unsigned char u = (unsigned char)*c;
-      if (u < 0x20 || u == 0x7f)
-        sb_escape(&b, &u, 1);
-      else
-        sb_put(&b, c, 1);
+    const char *c = n->text, *e = c + strlen(c);
+    while (c < e) {
+      /* printable runs (the backslash and UTF-8 included) pass as they are */
+      const char *r = c + dx_plain_run((const uint8_t *)c, (size_t)(e - c));
+      while (r < e && ((unsigned char)*r >= 0x20 && (unsigned char)*r != 0x7f))
+        r = r + 1 + dx_plain_run((const uint8_t *)r + 1, (size_t)(e - r - 1));
+      if (r > c) {
+        sb_put(&b, c, (size_t)(r - c));
+        c = r;
+        continue;
+      }
+      unsigned char u = (unsigned char)*c++;
+      sb_escape(&b, &u, 1);
     }
     if (gen && n->text[0] != '[')
       sb_put(&b, "]", 1);
@@ -241,7 +366,7 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
       sb_put(&b, ")", 1);
     } else {
       fmt_value(&b, n, true);
-      if (f->type == DX_FT_ABSTIME || f->type == DX_FT_RELTIME)
+      if ((f->type == DX_FT_ABSTIME && f->base != DX_BASE_UTC) || f->type == DX_FT_RELTIME)
         sb_put(&b, " seconds", 8);
     }
   }

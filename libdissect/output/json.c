@@ -23,6 +23,8 @@ struct sink {
   void (*u64)(sink *s, uint64_t v);
   void (*dbl)(sink *s, double v);
   void (*boolean)(sink *s, int v);
+  /* optional: a string of the hex digits of n bytes (NULL: use str) */
+  void (*hex)(sink *s, const uint8_t *v, size_t n);
 };
 
 /* ---- the document ---- */
@@ -83,8 +85,11 @@ static void emit_value(sink *s, const dx_node *n) {
     s->str(s, (const char *)n->v.b.p, n->v.b.len);
     return;
   default: {
-    /* bytes, addresses: as tshark -T fields formats them */
-    size_t need = dx_node_value(n, buf, sizeof buf);
+    /* bytes, addresses: as tshark -T fields formats them (long byte
+     * strings: straight to the hex below, without measuring them first) */
+    size_t need = f->type == DX_FT_BYTES && (size_t)n->v.b.len * 2 >= sizeof buf
+                      ? sizeof buf
+                      : dx_node_value(n, buf, sizeof buf);
     s->key(s, "value");
     if (need < sizeof buf) {
       s->str(s, buf, need);
@@ -93,6 +98,10 @@ static void emit_value(sink *s, const dx_node *n) {
       static const char hx[] = "0123456789abcdef";
       size_t len = n->v.b.len;
       size_t lim = len > 65536 ? 65536 : len; /* JSON values are capped at 64 KiB */
+      if (s->hex) {
+        s->hex(s, n->v.b.p, lim);
+        return;
+      }
       char *big = malloc(lim * 2 + 1);
       if (!big) {
         s->str(s, "", 0);
@@ -197,6 +206,10 @@ static void emit_packet(sink *s, const dx_packet *p) {
 }
 
 /* ---- streaming text sink ---- */
+/* The text is gathered in a buffer and written with one fwrite when it
+ * fills and at the end of the packet: stdio per character is the slowest
+ * part of a JSON export otherwise. */
+#define TS_BUF 65536
 typedef struct {
   sink base;
   FILE *out;
@@ -204,14 +217,43 @@ typedef struct {
   int depth;
   bool need_comma[80];
   bool after_key;
+  size_t len;
+  char *buf; /* TS_BUF bytes */
 } text_sink;
+
+static void ts_flush(text_sink *t) {
+  if (t->len)
+    fwrite(t->buf, 1, t->len, t->out);
+  t->len = 0;
+}
+
+static void ts_put(text_sink *t, const char *s, size_t n) {
+  if (n > TS_BUF - t->len) {
+    ts_flush(t);
+    if (n > TS_BUF) {
+      fwrite(s, 1, n, t->out);
+      return;
+    }
+  }
+  memcpy(t->buf + t->len, s, n);
+  t->len += n;
+}
+
+static inline void ts_ch(text_sink *t, char c) {
+  if (t->len == TS_BUF)
+    ts_flush(t);
+  t->buf[t->len++] = c;
+}
 
 static void ts_newline(text_sink *t) {
   if (!t->pretty)
     return;
-  fputc('\n', t->out);
-  for (int i = 0; i < t->depth && i < 80; i++)
-    fputs("  ", t->out);
+  static const char spaces[] = "                                                                "
+                               "                                                                "
+                               "                                ";
+  int d = t->depth < 80 ? t->depth : 80;
+  ts_ch(t, '\n');
+  ts_put(t, spaces, 2 * (size_t)(d > 0 ? d : 0));
 }
 
 static void ts_pre_value(text_sink *t) {
@@ -220,7 +262,7 @@ static void ts_pre_value(text_sink *t) {
     return;
   }
   if (t->depth < 80 && t->need_comma[t->depth])
-    fputc(',', t->out);
+    ts_ch(t, ',');
   if (t->depth < 80)
     t->need_comma[t->depth] = true;
   if (t->depth > 0)
@@ -230,7 +272,7 @@ static void ts_pre_value(text_sink *t) {
 static void ts_open(sink *s, char c) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  fputc(c, t->out);
+  ts_ch(t, c);
   t->depth++;
   if (t->depth < 80)
     t->need_comma[t->depth] = false;
@@ -241,7 +283,7 @@ static void ts_close(sink *s, char c) {
   t->depth--;
   if (had)
     ts_newline(t);
-  fputc(c, t->out);
+  ts_ch(t, c);
 }
 static void ts_obj_begin(sink *s) { ts_open(s, '{'); }
 static void ts_obj_end(sink *s) { ts_close(s, '}'); }
@@ -268,58 +310,103 @@ static size_t utf8_len(const unsigned char *u, size_t i, size_t n) {
   return ok ? len : 0;
 }
 
+static void ts_u_escape(text_sink *t, unsigned c) {
+  static const char hx[] = "0123456789abcdef";
+  char e[6] = {'\\', 'u', '0', '0', hx[(c >> 4) & 15], hx[c & 15]};
+  ts_put(t, e, 6);
+}
+
 /* JSON string escaping: control characters and invalid UTF-8 never pass. */
-static void ts_write_string(FILE *out, const char *v, size_t n) {
+static void ts_write_string(text_sink *t, const char *v, size_t n) {
   const unsigned char *u = (const unsigned char *)v;
-  fputc('"', out);
+  ts_ch(t, '"');
   size_t i = 0;
   while (i < n) {
+    size_t j = i;
+    while (j < n && u[j] >= 0x20 && u[j] < 0x7f && u[j] != '"' && u[j] != '\\')
+      j++;
+    if (j > i) {
+      ts_put(t, v + i, j - i);
+      i = j;
+      continue;
+    }
     unsigned c = u[i];
     if (c == '"' || c == '\\') {
-      fputc('\\', out);
-      fputc((int)c, out);
+      ts_ch(t, '\\');
+      ts_ch(t, (char)c);
       i++;
     } else if (c < 0x20 || c == 0x7f) {
-      fprintf(out, "\\u%04x", c);
-      i++;
-    } else if (c < 0x80) {
-      fputc((int)c, out);
+      ts_u_escape(t, c);
       i++;
     } else {
       size_t len = utf8_len(u, i, n);
       if (len) {
-        fwrite(u + i, 1, len, out);
+        ts_put(t, v + i, len);
         i += len;
       } else {
-        fprintf(out, "\\u%04x", c); /* the byte as a Latin-1 code point */
+        ts_u_escape(t, c); /* the byte as a Latin-1 code point */
         i++;
       }
     }
   }
-  fputc('"', out);
+  ts_ch(t, '"');
+}
+
+/* Hex digits need no escaping: written straight into the buffer. */
+static void ts_hex(sink *s, const uint8_t *v, size_t n) {
+  static const char hx[] = "0123456789abcdef";
+  text_sink *t = (text_sink *)s;
+  ts_pre_value(t);
+  ts_ch(t, '"');
+  for (size_t i = 0; i < n;) {
+    if (TS_BUF - t->len < 2)
+      ts_flush(t);
+    size_t k = (TS_BUF - t->len) / 2;
+    if (k > n - i)
+      k = n - i;
+    char *o = t->buf + t->len;
+    for (size_t j = 0; j < k; j++) {
+      o[2 * j] = hx[v[i + j] >> 4];
+      o[2 * j + 1] = hx[v[i + j] & 15];
+    }
+    t->len += 2 * k;
+    i += k;
+  }
+  ts_ch(t, '"');
+}
+
+static void ts_udec(text_sink *t, uint64_t v, bool neg) {
+  char b[24], *e = b + sizeof b, *q = e;
+  do {
+    *--q = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  if (neg)
+    *--q = '-';
+  ts_put(t, q, (size_t)(e - q));
 }
 
 static void ts_key(sink *s, const char *k) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  ts_write_string(t->out, k, strlen(k));
-  fputs(t->pretty ? ": " : ":", t->out);
+  ts_write_string(t, k, strlen(k));
+  ts_put(t, ": ", t->pretty ? 2 : 1);
   t->after_key = true;
 }
 static void ts_str(sink *s, const char *v, size_t n) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  ts_write_string(t->out, v, n);
+  ts_write_string(t, v, n);
 }
 static void ts_i64(sink *s, int64_t v) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  fprintf(t->out, "%" PRId64, v);
+  ts_udec(t, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
 }
 static void ts_u64(sink *s, uint64_t v) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  fprintf(t->out, "%" PRIu64, v);
+  ts_udec(t, v, false);
 }
 static void ts_dbl(sink *s, double v) {
   text_sink *t = (text_sink *)s;
@@ -331,23 +418,27 @@ static void ts_dbl(sink *s, double v) {
   snprintf(buf, sizeof buf, "%.17g", v);
   if (!strpbrk(buf, ".eE"))
     strcat(buf, ".0");
-  fputs(buf, t->out);
+  ts_put(t, buf, strlen(buf));
 }
 static void ts_bool(sink *s, int v) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  fputs(v ? "true" : "false", t->out);
+  ts_put(t, v ? "true" : "false", v ? 4 : 5);
 }
 
 int dx_write_json(FILE *out, const dx_packet *p, int pretty) {
+  char buf[TS_BUF];
   text_sink t = {{ts_obj_begin, ts_obj_end, ts_arr_begin, ts_arr_end, ts_key, ts_str, ts_i64,
-                  ts_u64, ts_dbl, ts_bool},
+                  ts_u64, ts_dbl, ts_bool, ts_hex},
                  out,
                  pretty,
                  0,
                  {false},
-                 false};
+                 false,
+                 0,
+                 buf};
   emit_packet(&t.base, p);
+  ts_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;
 }
 
@@ -449,7 +540,7 @@ json_object *dx_packet_to_json(const dx_packet *p) {
   jc_sink j;
   memset(&j, 0, sizeof j);
   j.base = (sink){jc_obj_begin, jc_close, jc_arr_begin, jc_close, jc_key, jc_str, jc_i64,
-                  jc_u64, jc_dbl, jc_bool};
+                  jc_u64, jc_dbl, jc_bool, NULL};
   emit_packet(&j.base, p);
   if (j.oom) {
     json_object_put(j.root);

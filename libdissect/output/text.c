@@ -13,6 +13,14 @@ static void put_escaped(FILE *out, const char *s) {
    * bytes allowed through; dx_escape would escape them, so pass known
    * sequences and escape everything else. */
   while (n) {
+    /* printable ASCII but the backslash passes as it is */
+    size_t plain = dx_plain_run((const uint8_t *)s, n);
+    if (plain) {
+      fwrite(s, 1, plain, out);
+      s += plain;
+      n -= plain;
+      continue;
+    }
     if (n >= 3 && (memcmp(s, "\xe2\x86\x92", 3) == 0 || memcmp(s, "\xe2\x80\xa6", 3) == 0)) {
       fwrite(s, 1, 3, out);
       s += 3;
@@ -31,9 +39,45 @@ static void put_escaped(FILE *out, const char *s) {
   }
 }
 
-int dx_write_summary(FILE *out, const dx_packet *p) {
+/* "%5llu %10.6f " of the number and the relative time. Microsecond times
+ * (what pcap files hold) are written from the integers: the double of such
+ * a time is within far less than half a microsecond of it, so printf would
+ * print the same digits. Anything else goes through printf. */
+static void summary_head(FILE *out, const dx_packet *p) {
+  char b[64];
+  char *e = b + sizeof b, *q = e;
+  if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 &&
+      p->rel_nsec < 1000000000 && p->rel_nsec % 1000 == 0) {
+    *--q = ' ';
+    uint32_t us = (uint32_t)p->rel_nsec / 1000;
+    for (int i = 0; i < 6; i++, us /= 10)
+      *--q = (char)('0' + us % 10);
+    *--q = '.';
+    uint64_t sec = (uint64_t)p->rel_sec;
+    do {
+      *--q = (char)('0' + sec % 10);
+      sec /= 10;
+    } while (sec);
+    while (e - q < 11) /* width 10 and the space */
+      *--q = ' ';
+    *--q = ' ';
+    uint64_t num = p->num;
+    char *start = q;
+    do {
+      *--q = (char)('0' + num % 10);
+      num /= 10;
+    } while (num);
+    while (start - q < 5)
+      *--q = ' ';
+    fwrite(q, 1, (size_t)(e - q), out);
+    return;
+  }
   fprintf(out, "%5llu %10.6f ", (unsigned long long)p->num,
           (double)p->rel_sec + p->rel_nsec / 1e9);
+}
+
+int dx_write_summary(FILE *out, const dx_packet *p) {
+  summary_head(out, p);
   const char *src = dx_packet_src(p), *dst = dx_packet_dst(p);
   put_escaped(out, src);
   fputs(*src || *dst ? " \xe2\x86\x92 " : " ", out);
@@ -54,8 +98,9 @@ static void tree_rec(FILE *out, const dx_node *n, int depth, char *buf, size_t b
       return;
     size_t need = dx_node_label(n, buf, buflen);
     (void)need;
-    for (int i = 0; i < depth; i++)
-      fputs("    ", out);
+    static const char indent[] = "                                                                ";
+    for (int i = 0; i < depth; i += 16)
+      fwrite(indent, 1, 4 * (size_t)(depth - i < 16 ? depth - i : 16), out);
     put_escaped(out, buf);
     fputc('\n', out);
     if (n->first_child)

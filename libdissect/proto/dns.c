@@ -927,12 +927,12 @@ static uint32_t name_hash(const dns_name *nm) {
 static const char *type_short(uint16_t type, char *buf, size_t n) {
   const char *d = dx_val_name(type_vals, type);
   if (!d) {
-    snprintf(buf, n, "Unknown (%u)", type);
+    dx_snprintf(buf, n, "Unknown (%u)", type);
     return buf;
   }
   if (type == T_ANY)
     return "ANY";
-  snprintf(buf, n, "%.*s", (int)strcspn(d, " "), d);
+  dx_snprintf(buf, n, "%.*s", (int)strcspn(d, " "), d);
   return buf;
 }
 
@@ -947,14 +947,14 @@ static void fmt_duration(uint32_t s, char *buf, size_t n) {
   size_t k = 0;
   buf[0] = 0;
   if (s == 0) {
-    snprintf(buf, n, "0 seconds");
+    dx_snprintf(buf, n, "0 seconds");
     return;
   }
   for (int i = 0; i < 4 && k < n; i++) {
     if (!v[i])
       continue;
     int w =
-        snprintf(buf + k, n - k, "%s%u %s%s", k ? ", " : "", v[i], unit[i], v[i] == 1 ? "" : "s");
+        dx_snprintf(buf + k, n - k, "%s%u %s%s", k ? ", " : "", v[i], unit[i], v[i] == 1 ? "" : "s");
     if (w < 0)
       break;
     k += (size_t)w;
@@ -979,7 +979,7 @@ static void info(dns_ctx *c, const char *fmt, ...) {
   char buf[1024];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  dx_vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
   dx_col_info_append(c->p, "%s", buf);
 }
@@ -1143,7 +1143,7 @@ static void rdata_opt(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rdend) {
 }
 
 static const char *fmt_ipv4(const uint8_t *b, char *buf, size_t n) {
-  snprintf(buf, n, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+  dx_snprintf(buf, n, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
   return buf;
 }
 
@@ -1173,7 +1173,7 @@ static void tappend(char *buf, size_t len, const char *fmt, ...) {
     return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf + k, len - k, fmt, ap);
+  dx_vsnprintf(buf + k, len - k, fmt, ap);
   va_end(ap);
 }
 
@@ -1209,9 +1209,9 @@ static void rdata_svcparams(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rden
     }
     const char *kn = dx_val_name(svcb_key_vals, key);
     if (kn)
-      snprintf(text, sizeof text, "%s", kn);
+      dx_snprintf(text, sizeof text, "%s", kn);
     else
-      snprintf(text, sizeof text, "key%u", key);
+      dx_snprintf(text, sizeof text, "key%u", key);
     bool bad = false;
     switch (key) {
     case 0:   /* mandatory: a list of keys */
@@ -1226,9 +1226,9 @@ static void rdata_svcparams(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rden
           uint16_t k2 = (uint16_t)(vb[i] << 8 | vb[i + 1]);
           const char *n2 = dx_val_name(svcb_key_vals, k2);
           if (n2)
-            snprintf(tmp, sizeof tmp, "%s", n2);
+            dx_snprintf(tmp, sizeof tmp, "%s", n2);
           else
-            snprintf(tmp, sizeof tmp, "key%u", k2);
+            dx_snprintf(tmp, sizeof tmp, "key%u", k2);
         } else if (key == 4) {
           fmt_ipv4(vb + i, tmp, sizeof tmp);
         } else {
@@ -1628,7 +1628,7 @@ static const char *opcode_name(int opcode, char *buf, size_t n) {
   const char *s = dx_val_name(opcode_vals, (uint64_t)opcode);
   if (s)
     return s;
-  snprintf(buf, n, "Unknown operation (%d)", opcode);
+  dx_snprintf(buf, n, "Unknown operation (%d)", opcode);
   return buf;
 }
 
@@ -1726,7 +1726,7 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top) {
     for (uint32_t i = 0; i < cnt[s]; i++) {
       if (off >= m->len) {
         char what[96];
-        snprintf(what, sizeof what, "%s says %u, the message ends after %u",
+        dx_snprintf(what, sizeof what, "%s says %u, the message ends after %u",
                  FLD(cnt_f[update][s])->label, cnt[s], i);
         flag_short(&c, sect, what);
         ok = false;

@@ -133,6 +133,6 @@ void dx_dissect_frame(dx_packet *p) {
     dx_expert(p, fr, dx_field_expert(), DX_SEV_WARN, "[Unsupported link type %d]",
               p->frame.linktype);
   }
-  if (protos)
+  if (protos && dx_packet_wants(p, &frame_fields[F_PROTOCOLS]))
     set_protocols(p, protos);
 }

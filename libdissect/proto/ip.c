@@ -639,7 +639,7 @@ static void dissect_options(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t
     const char *name = d ? d->name : NULL;
     char unk[32];
     if (!name) {
-      snprintf(unk, sizeof unk, "Unknown (0x%02x)", type);
+      dx_snprintf(unk, sizeof unk, "Unknown (0x%02x)", type);
       name = unk;
     }
     if (type == 0 || type == 1) {
@@ -719,7 +719,7 @@ static void dissect_options(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t
       break;
     }
     if (d && nl < sizeof names - 1) {
-      int w = snprintf(names + nl, sizeof names - nl, ", %s", d->name);
+      int w = dx_snprintf(names + nl, sizeof names - nl, ", %s", d->name);
       if (w > 0)
         nl += (size_t)w < sizeof names - nl ? (size_t)w : sizeof names - nl - 1;
     }
@@ -738,7 +738,7 @@ static void add_fragments_tree(dx_packet *p, dx_node *ip, const dx_tvb *rt,
   size_t n = 0;
   list[0] = 0;
   for (uint32_t i = 0; i < res->nfrags && n < sizeof list - 1; i++) {
-    int w = snprintf(list + n, sizeof list - n, "%s#%llu(%u)", i ? ", " : "",
+    int w = dx_snprintf(list + n, sizeof list - n, "%s#%llu(%u)", i ? ", " : "",
                      (unsigned long long)res->frags[i].frame, res->frags[i].len);
     if (w < 0)
       break;
@@ -1018,7 +1018,7 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       note_anomalies(p, ip, &res);
     if (res.status == DX_REASM_DONE) {
       char name[64];
-      snprintf(name, sizeof name, "Reassembled IPv4 (%u bytes)", res.len);
+      dx_snprintf(name, sizeof name, "Reassembled IPv4 (%u bytes)", res.len);
       dx_tvb rt = dx_packet_add_source(p, name, res.data, res.len);
       if (rt.len == res.len) {
         add_fragments_tree(p, ip, &rt, &res);

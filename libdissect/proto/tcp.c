@@ -518,17 +518,18 @@ typedef struct tcp_opts {
   uint32_t tsval, tsecr;
   char info[256];
   size_t info_len;
+  bool no_info; /* nobody reads info: do not build it */
   const char *names[40];
   unsigned nnames;
 } tcp_opts;
 
 static void opt_info(tcp_opts *o, const char *fmt, ...) DX_PRINTF(2, 3);
 static void opt_info(tcp_opts *o, const char *fmt, ...) {
-  if (o->info_len >= sizeof o->info - 1)
+  if (o->no_info || o->info_len >= sizeof o->info - 1)
     return;
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(o->info + o->info_len, sizeof o->info - o->info_len, fmt, ap);
+  int n = dx_vsnprintf(o->info + o->info_len, sizeof o->info - o->info_len, fmt, ap);
   va_end(ap);
   if (n > 0)
     o->info_len +=
@@ -727,11 +728,11 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       dx_mark_truncated(p, on, "TCP option cut short");
     off += olen;
   }
-  if (opts && tree) {
+  if (opts && tree && dx_packet_labels(p)) {
     char buf[512];
-    size_t u = (size_t)snprintf(buf, sizeof buf, "Options: (%u bytes)", hlen - 20);
+    size_t u = (size_t)dx_snprintf(buf, sizeof buf, "Options: (%u bytes)", hlen - 20);
     for (unsigned i = 0; i < o->nnames && u < sizeof buf; i++)
-      u += (size_t)snprintf(buf + u, sizeof buf - u, ", %s", o->names[i]);
+      u += (size_t)dx_snprintf(buf + u, sizeof buf - u, ", %s", o->names[i]);
     dx_node_set_text(p, opts, "%s", buf);
   }
 }
@@ -749,13 +750,13 @@ static void flags_names(unsigned flags, char *buf, size_t len) {
   for (size_t i = 0; i < DX_ARRAY_LEN(names); i++) {
     if (!(flags & names[i].bit))
       continue;
-    int n = snprintf(buf + u, len - u, "%s%s", u ? ", " : "", names[i].name);
+    int n = dx_snprintf(buf + u, len - u, "%s%s", u ? ", " : "", names[i].name);
     if (n < 0 || (size_t)n >= len - u)
       break;
     u += (size_t)n;
   }
   if (!u)
-    snprintf(buf, len, "<None>");
+    dx_snprintf(buf, len, "<None>");
 }
 
 /* "·······A··S·": one character per flag bit, most significant first. */
@@ -919,14 +920,14 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
   dx_node *segs = dx_add_none(p, d->parent, FL(F_SEGMENTS), rt, 0, rt->len);
   char buf[256];
   size_t u =
-      (size_t)snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc, rt->len);
+      (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc, rt->len);
   uint32_t pos = 0;
   bool full = false;
   for (uint32_t i = 0; i < npc; i++) {
     if (!full) {
       /* whole items only, within tshark's 240-character label */
       char item[48];
-      int w = snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
+      int w = dx_snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
                        (unsigned long long)pc[i].frame, pc[i].len);
       if (w > 0 && u + (size_t)w <= 239) {
         memcpy(buf + u, item, (size_t)w);
@@ -1075,7 +1076,7 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
       greedy = true;
     if (d->h->reasm_off) {
       char name[64];
-      snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
+      dx_snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
       dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
                                          : dx_packet_add_source(p, name, data, len);
       dx_dissect_data(p, &t, d->parent);
@@ -1112,7 +1113,7 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         break;
       /* The PDU is whole: dissect it from a reassembled data source. */
       char name[64];
-      snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", rs->pdu_len);
+      dx_snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", rs->pdu_len);
       dx_tvb rt = dx_packet_add_source(p, name, rs->pdu, rs->pdu_len);
       uint32_t npieces = rs->npieces;
       dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces ? npieces : 1) * sizeof *pcs);
@@ -1139,7 +1140,7 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
       run_app(d, &t, cur, ncur);
     } else {
       char name[64];
-      snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
+      dx_snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
       t = dx_packet_add_source(p, name, data, len);
       if (t.len == 0)
         return;
@@ -1209,6 +1210,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   /* ---- options, first pass: what the connection state needs ---- */
   tcp_opts o0;
   memset(&o0, 0, sizeof o0);
+  o0.no_info = true;
   if (!bogus_past_end && hlen > 20)
     dissect_options(p, NULL, t, hlen, 0, false, &o0);
 
@@ -1573,7 +1575,9 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                       seg_total);
   }
   char fnames[96];
-  flags_names(flags, fnames, sizeof fnames);
+  fnames[0] = '\0';
+  if (dx_packet_labels(p) || p->want_columns)
+    flags_names(flags, fnames, sizeof fnames);
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
   dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
   dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
@@ -1653,6 +1657,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
 
   tcp_opts o;
   memset(&o, 0, sizeof o);
+  o.no_info = !p->want_columns;
   if (hlen > 20 && !bogus_past_end) {
     dissect_options(p, tcp, t, hlen, r ? r->base : 0, r && r->base_set, &o);
   } else if (hlen > 20) {
@@ -1749,7 +1754,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         const char *in = tab[i].info;
         if (tab[i].bit == A_DUP_ACK) {
           dx_expert(p, af, FL(F_A_DUP_ACK), DX_SEV_NOTE, "Duplicate ACK (#%u)", dupack_num);
-          snprintf(info, sizeof info, "[TCP Dup ACK %llu#%u] ", (unsigned long long)dupack_frame,
+          dx_snprintf(info, sizeof info, "[TCP Dup ACK %llu#%u] ", (unsigned long long)dupack_frame,
                    dupack_num);
           in = info;
         } else {
@@ -1780,16 +1785,16 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node_append_text(p, tcp, ", Len: %u", seglen);
   if (p->want_columns) {
     char info[600];
-    int u = snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, sport, dport,
+    int u = dx_snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, sport, dport,
                      fnames, rseq);
     if (u > 0 && ack_flag && (size_t)u < sizeof info)
-      u += snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", rack);
+      u += dx_snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", rack);
     if (u > 0 && (size_t)u < sizeof info)
-      u += snprintf(info + u, sizeof info - (size_t)u, " Win=%u", wscaled);
+      u += dx_snprintf(info + u, sizeof info - (size_t)u, " Win=%u", wscaled);
     if (u > 0 && (flags & TH_URG) && (size_t)u < sizeof info)
-      u += snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", urp);
+      u += dx_snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", urp);
     if (u > 0 && (size_t)u < sizeof info)
-      snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", seglen, o.info,
+      dx_snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", seglen, o.info,
                cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
     dx_col_info_set(p, "%s", info);
   }

@@ -15,6 +15,7 @@
 #include "tls_ciphers.h"
 #include "tls_tables.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,10 @@ enum {
   F_NOTE,
   F_REASM_LEN,
   F_IGNORED,
+  F_JA3_FULL,
+  F_JA3,
+  F_JA3S_FULL,
+  F_JA3S,
 };
 
 static const dx_vals ct_vals[] = {
@@ -228,7 +233,7 @@ static const dx_field tls_fields[] = {
     [F_HVER] =
         DX_FV("tls.handshake.version", "Version", DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
     [F_RANDOM] = FB("tls.handshake.random", "Random"),
-    [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_UTC),
     [F_RBYTES] = FB("tls.handshake.random_bytes", "Random Bytes"),
     [F_SIDLEN] = FU16("tls.handshake.session_id_length", "Session ID Length"),
     [F_SID] = FB("tls.handshake.session_id", "Session ID"),
@@ -379,6 +384,10 @@ static const dx_field tls_fields[] = {
     [F_NOTE] = FS("tls.note", "Note"),
     [F_REASM_LEN] = FU32("tls.handshake.reassembled.length", "Reassembled Handshake length"),
     [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
+    [F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
+    [F_JA3] = FS("tls.handshake.ja3", "JA3"),
+    [F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
+    [F_JA3S] = FS("tls.handshake.ja3s", "JA3S"),
 };
 
 #define FL(i) (&tls_fields[(i)])
@@ -908,7 +917,130 @@ static void add_cipher_parts(ctx *x, dx_node *cs, const dx_tvb *t, uint32_t off,
   }
 }
 
+/* ---- JA3 / JA3S fingerprints of the hellos ------------------------------
+ * JA3: "version,ciphers,extensions,groups,point formats" of a ClientHello,
+ * JA3S: "version,cipher,extensions" of a ServerHello; decimal values with
+ * "-" between, GREASE values (RFC 8701) left out; then the MD5 of the
+ * string in hex. Read again from the message bytes, bounded by them. */
+static bool is_grease(uint32_t v) {
+  return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+typedef struct jbuf {
+  char *b;
+  size_t cap, len;
+  bool any; /* a value was written since the last "," */
+} jbuf;
+
+static void jb_str(jbuf *j, const char *s) {
+  for (; *s && j->len + 1 < j->cap; s++)
+    j->b[j->len++] = *s;
+  j->b[j->len] = 0;
+}
+
+static void jb_val(jbuf *j, uint32_t v) {
+  char n[16];
+  snprintf(n, sizeof n, "%s%u", j->any ? "-" : "", v);
+  jb_str(j, n);
+  j->any = true;
+}
+
+static void jb_sep(jbuf *j) {
+  jb_str(j, ",");
+  j->any = false;
+}
+
+/* Values of width w (1 or 2) in [off, end), GREASE left out. */
+static void jb_list(jbuf *j, const dx_tvb *t, uint32_t off, uint32_t end, unsigned w) {
+  for (uint32_t i = 0; off + w <= end && i < 65536; off += w, i++) {
+    uint32_t v = (uint32_t)rd_uint(t, off, w);
+    if (w == 1 || !is_grease(v))
+      jb_val(j, v);
+  }
+}
+
+static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_node *hs,
+                    bool server) {
+  uint8_t sl = 0, cml = 0;
+  uint16_t ver = 0, csl = 0, el = 0;
+  uint32_t off = start;
+  if (!hs || end > t->len || !dx_get_u16(t, off, &ver) || !dx_get_u8(t, off + 34, &sl))
+    return;
+  off += 35u + sl;
+  /* every value takes at most 6 characters ("-65535"); the lists of a
+   * hello are at most 64 KiB each, so 1 MiB is never reached */
+  size_t cap = 6u * (size_t)(end - start) + 64;
+  if (cap > (1u << 20))
+    cap = 1u << 20;
+  jbuf j = {dx_arena_alloc(&x->p->arena, cap), cap, 0, false};
+  /* extensions, groups and point formats are gathered apart */
+  jbuf ex = {dx_arena_alloc(&x->p->arena, cap), cap, 0, false};
+  jbuf gr = {dx_arena_alloc(&x->p->arena, cap), cap, 0, false};
+  jbuf pf = {dx_arena_alloc(&x->p->arena, cap), cap, 0, false};
+  if (!j.b || !ex.b || !gr.b || !pf.b)
+    return;
+  j.b[0] = ex.b[0] = gr.b[0] = pf.b[0] = 0;
+  jb_val(&j, ver);
+  jb_sep(&j);
+  if (server) {
+    if (off + 3 > end)
+      return;
+    jb_list(&j, t, off, off + 2, 2);
+    off += 3;
+  } else {
+    if (off + 2 > end || !dx_get_u16(t, off, &csl) || off + 2u + csl > end)
+      return;
+    jb_list(&j, t, off + 2, off + 2u + csl, 2);
+    off += 2u + csl;
+    if (off + 1 > end || !dx_get_u8(t, off, &cml) || off + 1u + cml > end)
+      return;
+    off += 1u + cml;
+  }
+  uint32_t eend = end;
+  if (off + 2 <= end && dx_get_u16(t, off, &el)) {
+    off += 2;
+    if (off + el < eend)
+      eend = off + el;
+  }
+  for (unsigned i = 0; off + 4 <= eend && i < 1024; i++) {
+    uint16_t type = 0, len = 0, vl = 0;
+    uint8_t pl = 0;
+    dx_get_u16(t, off, &type);
+    dx_get_u16(t, off + 2, &len);
+    uint32_t d = off + 4, dend = d + len > eend ? eend : d + len;
+    if (!is_grease(type))
+      jb_val(&ex, type);
+    if (!server && type == 10 && d + 2 <= dend && dx_get_u16(t, d, &vl))
+      jb_list(&gr, t, d + 2, d + 2u + vl > dend ? dend : d + 2u + vl, 2);
+    if (!server && type == 11 && d + 1 <= dend && dx_get_u8(t, d, &pl))
+      jb_list(&pf, t, d + 1, d + 1u + pl > dend ? dend : d + 1u + pl, 1);
+    off = d + len;
+  }
+  jb_sep(&j);
+  jb_str(&j, ex.b);
+  if (!server) {
+    jb_sep(&j);
+    jb_str(&j, gr.b);
+    jb_sep(&j);
+    jb_str(&j, pf.b);
+  }
+  dx_node *fn = dx_add_string(x->p, hs, FL(server ? F_JA3S_FULL : F_JA3_FULL), t, start,
+                              end - start, j.b, j.len);
+  dx_node_set_flags(fn, DX_NODE_GENERATED);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  if (EVP_Digest(j.b, j.len, md, &mdlen, EVP_md5(), NULL) != 1 || mdlen != 16)
+    return;
+  char hex[33];
+  for (unsigned i = 0; i < 16; i++)
+    snprintf(hex + 2 * i, sizeof hex - 2 * i, "%02x", md[i]);
+  dx_node *hn =
+      dx_add_string(x->p, hs, FL(server ? F_JA3S : F_JA3), t, start, end - start, hex, 32);
+  dx_node_set_flags(hn, DX_NODE_GENERATED);
+}
+
 static void client_hello(ctx *x, cur *m, dx_node *hs) {
+  uint32_t hello_start = m->off, hello_end = m->end;
   if (x->c->client_dir < 0)
     x->c->client_dir = x->dir;
   cur_uint(m, hs, F_HVER, 2, NULL);
@@ -935,6 +1067,7 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   while (cur_left(&cm) && !cm.fail)
     cur_uint(&cm, g, F_CM, 1, NULL);
   extensions(x, m, hs, HS_CLIENT_HELLO, false);
+  add_ja3(x, m->t, hello_start, hello_end, hs, false);
 }
 
 /* The version a ServerHello selects in supported_versions (RFC 8446
@@ -964,6 +1097,7 @@ static uint16_t sh_selected_version(const cur *m) {
 
 static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   tls_conv *c = x->c;
+  uint32_t hello_start = m->off, hello_end = m->end;
   uint32_t ver = 0;
   uint16_t sel = sh_selected_version(m);
   cur_uint(m, hs, F_HVER, 2, &ver);
@@ -980,6 +1114,7 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     return;
   c->version = (uint16_t)ver;
   extensions(x, m, hs, HS_SERVER_HELLO, hrr);
+  add_ja3(x, m->t, hello_start, hello_end, hs, true);
   if (cs) {
     c->suite = (uint16_t)suite;
     c->have_suite = true;

@@ -84,10 +84,36 @@ enum {
   F_KEYID,
   F_SIGALG,
   F_ENCRYPTED,
+  F_SIG_ELEM,
+  F_ALG_ELEM,
+  F_IF_RDNSEQ,
+  F_AF_RDNSEQ,
+  F_RDNSEQ_ITEM,
+  F_DIRSTR,
+  F_NB_CHOICE,
+  F_NA_CHOICE,
+  F_GNAME,
+  F_PKCS1_MOD,
+  F_PKCS1_EXP,
 };
 
 static const dx_vals version_vals[] = {{0, "v1"}, {1, "v2"}, {2, "v3"}, {0, NULL}};
 static const dx_vals bool_vals[] = {{0, "False"}, {1, "True"}, {0, NULL}};
+/* the CHOICE alternatives, numbered as in the ASN.1 modules (X.509, X.520) */
+static const dx_vals time_vals[] = {{0, "utcTime"}, {1, "generalizedTime"}, {0, NULL}};
+static const dx_vals dirstr_vals[] = {{0, "teletexString"},   {1, "printableString"},
+                                      {2, "universalString"}, {3, "bmpString"},
+                                      {4, "uTF8String"},      {0, NULL}};
+static const dx_vals gname_vals[] = {{0, "otherName"},
+                                     {1, "rfc822Name"},
+                                     {2, "dNSName"},
+                                     {3, "x400Address"},
+                                     {4, "directoryName"},
+                                     {5, "ediPartyName"},
+                                     {6, "uniformResourceIdentifier"},
+                                     {7, "iPAddress"},
+                                     {8, "registeredID"},
+                                     {0, NULL}};
 
 #define FS(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_NONE)
 #define FB(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
@@ -125,7 +151,7 @@ static const dx_field x509_fields[] = {
     [F_STR_COUNTRY] = FS("x509sat.CountryName", "CountryName"),
     [F_VALIDITY] = FN("x509af.validity_element", "validity"),
     [F_UTCTIME] = FS("x509af.utcTime", "utcTime"),
-    [F_GENTIME] = DX_F("x509af.generalizedTime", "generalizedTime", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_GENTIME] = DX_F("x509af.generalizedTime", "generalizedTime", DX_FT_ABSTIME, DX_BASE_UTC),
     [F_SPKI] = FN("x509af.subjectPublicKeyInfo_element", "subjectPublicKeyInfo"),
     [F_SPK] = FB("x509af.subjectPublicKey", "subjectPublicKey"),
     [F_EXTENSIONS] = DX_F("x509af.extensions", "extensions", DX_FT_UINT32, DX_BASE_DEC),
@@ -158,6 +184,19 @@ static const dx_field x509_fields[] = {
     [F_KEYID] = FB("x509ce.keyIdentifier", "keyIdentifier"),
     [F_SIGALG] = FN("x509af.algorithmIdentifier_element", "algorithmIdentifier"),
     [F_ENCRYPTED] = FB("x509af.encrypted", "encrypted"),
+    [F_SIG_ELEM] = FN("x509af.signature_element", "signature"),
+    [F_ALG_ELEM] = FN("x509af.algorithm_element", "algorithm"),
+    [F_IF_RDNSEQ] = DX_F("x509if.rdnSequence", "rdnSequence", DX_FT_UINT32, DX_BASE_DEC),
+    [F_AF_RDNSEQ] = DX_F("x509af.rdnSequence", "rdnSequence", DX_FT_UINT32, DX_BASE_DEC),
+    [F_RDNSEQ_ITEM] =
+        DX_F("x509if.RDNSequence_item", "RDNSequence item", DX_FT_UINT32, DX_BASE_DEC),
+    [F_DIRSTR] =
+        DX_FV("x509sat.DirectoryString", "DirectoryString", DX_FT_UINT32, DX_BASE_DEC, dirstr_vals),
+    [F_NB_CHOICE] = DX_FV("x509af.notBefore", "notBefore", DX_FT_UINT32, DX_BASE_DEC, time_vals),
+    [F_NA_CHOICE] = DX_FV("x509af.notAfter", "notAfter", DX_FT_UINT32, DX_BASE_DEC, time_vals),
+    [F_GNAME] = DX_FV("x509ce.GeneralName", "GeneralName", DX_FT_UINT32, DX_BASE_DEC, gname_vals),
+    [F_PKCS1_MOD] = FB("pkcs1.modulus", "modulus"),
+    [F_PKCS1_EXP] = DX_F("pkcs1.publicExponent", "publicExponent", DX_FT_INT32, DX_BASE_DEC),
 };
 
 #define FL(i) (&x509_fields[(i)])
@@ -297,23 +336,26 @@ static bool time_tm(const ASN1_TIME *t, struct tm *tm) {
   return t && ASN1_TIME_to_tm(t, tm) == 1;
 }
 
-static void add_time(dx_packet *p, dx_node *val, const dx_tvb *t, const der *d, const ASN1_TIME *at,
-                     const char *label) {
+/* notBefore / notAfter: the Time CHOICE (utcTime 0, generalizedTime 1)
+ * and under it the time itself, as tshark shows them. */
+static void add_time(dx_packet *p, dx_node *val, int field, const dx_tvb *t, const der *d,
+                     const ASN1_TIME *at) {
   struct tm tm;
   uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
+  uint32_t coff = d->ok ? der_content(d) : off, clen = d->ok ? d->clen : len;
   if (!time_tm(at, &tm))
     return;
+  bool utc = ASN1_STRING_type(at) == V_ASN1_UTCTIME;
+  dx_node *cn = dx_add_uint(p, val, FL(field), t, off, len, utc ? 0 : 1);
   char s[64];
   strftime(s, sizeof s, "%Y-%m-%d %H:%M:%S", &tm);
-  if (ASN1_STRING_type(at) == V_ASN1_UTCTIME) {
+  if (utc) {
     char u[80];
     snprintf(u, sizeof u, "%s (UTC)", s);
-    dx_node *un = dx_add_string(p, val, FL(F_UTCTIME), t, off, len, u, strlen(u));
-    dx_node_set_text(p, un, "%s: utcTime: %s", label, u);
+    dx_add_string(p, cn, FL(F_UTCTIME), t, coff, clen, u, strlen(u));
   } else {
     time_t secs = timegm(&tm);
-    dx_node *gn = dx_add_time(p, val, FL(F_GENTIME), t, off, len, (int64_t)secs, 0);
-    dx_node_set_text(p, gn, "%s: generalizedTime: %s UTC", label, s);
+    dx_add_time(p, cn, FL(F_GENTIME), t, coff, clen, (int64_t)secs, 0);
   }
 }
 
@@ -330,52 +372,152 @@ static int string_field(int attr_nid, int type) {
   }
 }
 
-/* issuer / subject: one RelativeDistinguishedName item per attribute. */
-static void add_name(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *d,
-                     const X509_NAME *name, const char *label) {
+/* Attribute types whose value is a DirectoryString (X.520): id-at-name,
+ * commonName, surname, localityName, ... (the last arc of 2.5.4.x). */
+static bool is_directory_string(const char *dotted) {
+  static const int arcs[] = {3, 4, 7, 8, 9, 10, 11, 12, 13, 15, 17, 18, 19, 41, 42, 43, 44, 51, 65};
+  if (strncmp(dotted, "2.5.4.", 6) != 0)
+    return false;
+  const char *a = dotted + 6;
+  int v = 0, nd = 0;
+  for (; *a >= '0' && *a <= '9' && nd < 4; a++, nd++)
+    v = v * 10 + (*a - '0');
+  if (*a || !nd)
+    return false;
+  for (size_t i = 0; i < DX_ARRAY_LEN(arcs); i++)
+    if (arcs[i] == v)
+      return true;
+  return false;
+}
+
+static int dirstr_choice(int type) {
+  switch (type) {
+  case V_ASN1_T61STRING: return 0;
+  case V_ASN1_PRINTABLESTRING: return 1;
+  case V_ASN1_UNIVERSALSTRING: return 2;
+  case V_ASN1_BMPSTRING: return 3;
+  case V_ASN1_UTF8STRING: return 4;
+  default: return -1;
+  }
+}
+
+/* Appends s to buf (bounded), with sep first if buf is not empty. */
+static void cat(char *buf, size_t len, const char *sep, const char *s) {
+  size_t u = strlen(buf);
+  const char *parts[2] = {u ? sep : "", s};
+  for (int k = 0; k < 2; k++)
+    for (const char *c = parts[k]; *c && u + 1 < len; c++)
+      buf[u++] = *c;
+  buf[u] = 0;
+}
+
+/* "id-at-commonName=www.example.test" of one attribute, escaped. */
+static void attr_text(const X509_NAME_ENTRY *e, char *buf, size_t len) {
+  const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
+  char nm[128], esc[512];
+  oid_name(o, "2.5.4.", "id-at-", nm, sizeof nm);
+  unsigned char *u = NULL;
+  int ul = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+  dx_escape(u && ul > 0 ? u : (const unsigned char *)"", ul > 0 ? (size_t)ul : 0, esc, sizeof esc);
+  OPENSSL_free(u);
+  buf[0] = 0;
+  cat(buf, len, "", nm);
+  cat(buf, len, "", "=");
+  cat(buf, len, "", esc);
+}
+
+/* The attributes [first, last) of one RelativeDistinguishedName, "+" between. */
+static void rdn_text(const X509_NAME *name, int first, int last, char *buf, size_t len) {
+  buf[0] = 0;
+  for (int i = first; i < last; i++) {
+    char a[640];
+    attr_text(X509_NAME_get_entry(name, i), a, sizeof a);
+    cat(buf, len, "+", a);
+  }
+}
+
+/* One past the last entry of the RelativeDistinguishedName starting at i. */
+static int rdn_end(const X509_NAME *name, int i, int count) {
+  int set = X509_NAME_ENTRY_set(X509_NAME_get_entry(name, i));
+  int j = i + 1;
+  while (j < count && j - i < 64 && X509_NAME_ENTRY_set(X509_NAME_get_entry(name, j)) == set)
+    j++;
+  return j;
+}
+
+/* issuer / subject: Name CHOICE (rdnSequence 0), the RDNSequence, one
+ * RDNSequence item per RelativeDistinguishedName and one
+ * RelativeDistinguishedName item per attribute, as tshark shows them (the
+ * issuer's RDNSequence is x509if.rdnSequence, the subject's
+ * x509af.rdnSequence). */
+static void add_name(dx_packet *p, dx_node *parent, int field, int seq_field, const dx_tvb *t,
+                     const der *d, const X509_NAME *name, const char *label) {
   uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
   dx_node *nn = dx_add_uint(p, parent, FL(field), t, off, len, 0);
   dx_node_set_text(p, nn, "%s: rdnSequence (0)", label);
   int count = X509_NAME_entry_count(name);
-  /* positions of the AttributeTypeAndValue sequences */
+  if (count > 256)
+    count = 256;
+  /* the RDNs, and the sequence's text: last RDN first, "," between */
+  int nrdn = 0;
+  char all[1024] = "";
+  for (int i = 0; i < count; nrdn++) {
+    int j = rdn_end(name, i, count);
+    i = j;
+  }
+  for (int k = nrdn - 1; k >= 0; k--) {
+    int i = 0;
+    for (int r = 0; r < k; r++)
+      i = rdn_end(name, i, count);
+    char one[1024];
+    rdn_text(name, i, rdn_end(name, i, count), one, sizeof one);
+    cat(all, sizeof all, ",", one);
+  }
+  dx_node *sq = dx_add_uint(p, nn, FL(seq_field), t, d->ok ? der_content(d) : off,
+                            d->ok ? d->clen : len, (uint64_t)nrdn);
+  dx_node_set_text(p, sq, "rdnSequence: %d item%s (%s)", nrdn, nrdn == 1 ? "" : "s", all);
+  /* positions of the SETs and of the AttributeTypeAndValue sequences */
   der_it sets = der_children(t, d);
-  der_it in = {t, 0, 0};
-  for (int i = 0; i < count && i < 64; i++) {
-    der atv = {0, 0, 0, 0, false};
-    for (int guard = 0; guard < 64; guard++) {
-      if (in.pos < in.end) {
-        atv = der_next(&in);
-        break;
-      }
-      if (sets.pos >= sets.end)
-        break;
-      der set = der_next(&sets);
-      in = der_children(t, &set);
+  for (int i = 0; i < count;) {
+    int j = rdn_end(name, i, count);
+    der set = der_next(&sets);
+    uint32_t soff = set.ok ? set.off : off, slen = set.ok ? set.hlen + set.clen : len;
+    char one[1024];
+    rdn_text(name, i, j, one, sizeof one);
+    dx_node *ri = dx_add_uint(p, sq, FL(F_RDNSEQ_ITEM), t, soff, slen, (uint64_t)(j - i));
+    dx_node_set_text(p, ri, "RDNSequence item: %d item%s (%s)", j - i, j - i == 1 ? "" : "s", one);
+    der_it in = der_children(t, &set);
+    for (; i < j; i++) {
+      der atv = der_next(&in);
+      const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
+      const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
+      const ASN1_STRING *s = X509_NAME_ENTRY_get_data(e);
+      char dotted[128], nm[128], a[640];
+      oid_text(o, dotted, sizeof dotted);
+      oid_name(o, "2.5.4.", "id-at-", nm, sizeof nm);
+      attr_text(e, a, sizeof a);
+      unsigned char *u = NULL;
+      int ul = ASN1_STRING_to_UTF8(&u, s);
+      if (ul < 0)
+        ul = 0;
+      uint32_t ioff = atv.ok ? atv.off : soff, ilen = atv.ok ? atv.hlen + atv.clen : slen;
+      dx_node *item = dx_add_none(p, ri, FL(F_RDN_ITEM), t, ioff, ilen);
+      dx_node_set_text(p, item, "RelativeDistinguishedName item (%s)", a);
+      der_it kv = der_children(t, &atv);
+      der od = der_next(&kv), vd = der_next(&kv);
+      dx_node *on = dx_add_string(p, item, FL(F_RDN_OID), t, od.ok ? od.off : ioff,
+                                  od.ok ? od.hlen + od.clen : ilen, dotted, strlen(dotted));
+      dx_node_set_text(p, on, "Object Id: %s (%s)", dotted, nm);
+      dx_node *sp = item;
+      int ch = dirstr_choice(ASN1_STRING_type(s));
+      if (ch >= 0 && is_directory_string(dotted))
+        sp = dx_add_uint(p, item, FL(F_DIRSTR), t, vd.ok ? vd.off : ioff,
+                         vd.ok ? vd.hlen + vd.clen : ilen, (uint64_t)ch);
+      dx_add_string(p, sp ? sp : item, FL(string_field(OBJ_obj2nid(o), ASN1_STRING_type(s))), t,
+                    vd.ok ? der_content(&vd) : ioff, vd.ok ? vd.clen : ilen,
+                    (const char *)(u ? u : (unsigned char *)""), (size_t)ul);
+      OPENSSL_free(u);
     }
-    const X509_NAME_ENTRY *e = X509_NAME_get_entry(name, i);
-    const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
-    const ASN1_STRING *s = X509_NAME_ENTRY_get_data(e);
-    char dotted[128], nm[128];
-    oid_text(o, dotted, sizeof dotted);
-    oid_name(o, "2.5.4.", "id-at-", nm, sizeof nm);
-    unsigned char *u = NULL;
-    int ul = ASN1_STRING_to_UTF8(&u, s);
-    if (ul < 0)
-      ul = 0;
-    char esc[512];
-    dx_escape(u ? u : (const unsigned char *)"", (size_t)ul, esc, sizeof esc);
-    uint32_t ioff = atv.ok ? atv.off : off, ilen = atv.ok ? atv.hlen + atv.clen : len;
-    dx_node *item = dx_add_none(p, nn, FL(F_RDN_ITEM), t, ioff, ilen);
-    dx_node_set_text(p, item, "RelativeDistinguishedName item (%s=%s)", nm, esc);
-    der_it kv = der_children(t, &atv);
-    der od = der_next(&kv), vd = der_next(&kv);
-    dx_node *on = dx_add_string(p, item, FL(F_RDN_OID), t, od.ok ? od.off : ioff,
-                                od.ok ? od.hlen + od.clen : ilen, dotted, strlen(dotted));
-    dx_node_set_text(p, on, "Object Id: %s (%s)", dotted, nm);
-    dx_add_string(p, item, FL(string_field(OBJ_obj2nid(o), ASN1_STRING_type(s))), t,
-                  vd.ok ? der_content(&vd) : ioff, vd.ok ? vd.clen : ilen, (const char *)u,
-                  (size_t)ul);
-    OPENSSL_free(u);
   }
 }
 
@@ -395,6 +537,55 @@ static void add_alg(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *d
     dx_node_set_text(p, n, "%s: %s (%s)", label, dotted, nm);
   else
     dx_node_set_text(p, n, "Algorithm Id: %s (%s)", dotted, nm);
+}
+
+/* An AlgorithmIdentifier SEQUENCE: "label (name)" with the Algorithm Id
+ * under it. */
+static void add_alg_elem(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *d,
+                         const X509_ALGOR *alg, const char *label) {
+  dx_node *n =
+      dx_add_none(p, parent, FL(field), t, d->ok ? d->off : 0, d->ok ? d->hlen + d->clen : t->len);
+  if (!alg)
+    return;
+  const ASN1_OBJECT *o = NULL;
+  X509_ALGOR_get0(&o, NULL, NULL, alg);
+  char nm[128];
+  oid_name(o, "", NULL, nm, sizeof nm);
+  dx_node_set_text(p, n, "%s (%s)", label, nm);
+  add_alg(p, n ? n : parent, t, d, alg, NULL);
+}
+
+/* RSAPublicKey (PKCS #1) inside subjectPublicKey: modulus and exponent. */
+static void add_rsa_key(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t off,
+                        uint32_t len) {
+  if (!parent)
+    return;
+  der seq = der_read(t, off, off + len);
+  if (!seq.ok || seq.tag != 0x30)
+    return;
+  der_it it = der_children(t, &seq);
+  der m = der_next(&it), e = der_next(&it);
+  if (!m.ok || m.tag != 0x02 || !m.clen)
+    return;
+  dx_node *mn = dx_add_bytes(p, parent, FL(F_PKCS1_MOD), t, der_content(&m), m.clen);
+  if (mn) {
+    char hex[80];
+    uint32_t lim = m.clen > 36 ? 36 : m.clen;
+    for (uint32_t i = 0; i < lim; i++)
+      snprintf(hex + 2 * i, sizeof hex - 2 * i, "%02x", mn->v.b.p[i]);
+    hex[2 * lim] = 0;
+    dx_node_set_text(p, mn, "modulus: 0x%s%s", hex, lim < m.clen ? "\xe2\x80\xa6" : "");
+  }
+  if (e.ok && e.tag == 0x02 && e.clen >= 1 && e.clen <= 4) {
+    int64_t v = 0;
+    for (uint32_t i = 0; i < e.clen; i++) {
+      uint8_t b = 0;
+      dx_get_u8(t, der_content(&e) + i, &b);
+      v = i == 0 && (b & 0x80) ? -1 : v;
+      v = (int64_t)((uint64_t)v << 8) | b;
+    }
+    dx_add_int(p, parent, FL(F_PKCS1_EXP), t, der_content(&e), e.clen, (int32_t)v);
+  }
 }
 
 static const char *const ku_names[9] = {"digitalSignature", "contentCommitment", "keyEncipherment",
@@ -465,12 +656,16 @@ static void ext_san(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, ui
     int type = 0;
     void *v = GENERAL_NAME_get0_value(e, &type);
     const ASN1_STRING *s = v;
+    /* OpenSSL's GEN_* numbers are the GeneralName CHOICE tags */
+    dx_node *c = dx_add_uint(p, g, FL(F_GNAME), t, off, len, (uint64_t)(type >= 0 ? type : 0));
+    if (!c)
+      c = g;
     switch (type) {
     case GEN_DNS:
     case GEN_EMAIL:
     case GEN_URI: {
       int f = type == GEN_DNS ? F_DNS : type == GEN_EMAIL ? F_RFC822 : F_URI;
-      dx_add_string(p, g, FL(f), t, off, len, (const char *)ASN1_STRING_get0_data(s),
+      dx_add_string(p, c, FL(f), t, off, len, (const char *)ASN1_STRING_get0_data(s),
                     (size_t)ASN1_STRING_length(s));
       break;
     }
@@ -478,10 +673,10 @@ static void ext_san(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, ui
       const unsigned char *a = ASN1_STRING_get0_data(s);
       int al = ASN1_STRING_length(s);
       if (al == 4)
-        dx_add_uint(p, g, FL(F_IPV4), t, off, len,
+        dx_add_uint(p, c, FL(F_IPV4), t, off, len,
                     (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]);
       else if (al == 16)
-        dx_add_bytes_val(p, g, FL(F_IPV6), t, off, len, a, 16);
+        dx_add_bytes_val(p, c, FL(F_IPV6), t, off, len, a, 16);
       break;
     }
     default: break;
@@ -517,6 +712,8 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
     if (!bc)
       break;
     dx_node *b = dx_add_none(p, en, FL(F_BC), t, voff, vlen);
+    if (!bc->ca && !bc->pathlen) /* an empty SEQUENCE: both fields left at DEFAULT */
+      dx_node_set_text(p, b, "BasicConstraintsSyntax [0 length]");
     if (bc->ca) {
       dx_add_uint(p, b, FL(F_CA), t, voff, vlen, 1);
       sum->is_ca = true;
@@ -683,13 +880,13 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                        u + 3 >= sizeof hex ? "\xe2\x80\xa6" : "");
     }
   }
-  add_alg(p, sc, t, &sig, X509_get0_tbs_sigalg(x), "signature");
-  add_name(p, sc, F_AF_ISSUER, t, &issuer, in_, "issuer");
+  add_alg_elem(p, sc, F_SIG_ELEM, t, &sig, X509_get0_tbs_sigalg(x), "signature");
+  add_name(p, sc, F_AF_ISSUER, F_IF_RDNSEQ, t, &issuer, in_, "issuer");
   dx_node *vn = dx_add_none(p, sc, FL(F_VALIDITY), t, validity.ok ? validity.off : 0,
                             validity.ok ? validity.hlen + validity.clen : t->len);
-  add_time(p, vn, t, &nb, X509_get0_notBefore(x), "notBefore");
-  add_time(p, vn, t, &na, X509_get0_notAfter(x), "notAfter");
-  add_name(p, sc, F_AF_SUBJECT, t, &subject, sn, "subject");
+  add_time(p, vn, F_NB_CHOICE, t, &nb, X509_get0_notBefore(x));
+  add_time(p, vn, F_NA_CHOICE, t, &na, X509_get0_notAfter(x));
+  add_name(p, sc, F_AF_SUBJECT, F_AF_RDNSEQ, t, &subject, sn, "subject");
   dx_node *sp = dx_add_none(p, sc, FL(F_SPKI), t, spki.ok ? spki.off : 0,
                             spki.ok ? spki.hlen + spki.clen : t->len);
   {
@@ -698,9 +895,15 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     const X509_ALGOR *pa = NULL;
     X509_PUBKEY_get0_param(NULL, NULL, NULL, (X509_ALGOR **)&pa, X509_get_X509_PUBKEY(x));
     if (pa)
-      add_alg(p, sp, t, &alg, pa, NULL);
-    if (bits.ok && bits.tag == 0x03 && bits.clen > 1)
-      dx_add_bytes(p, sp, FL(F_SPK), t, der_content(&bits) + 1, bits.clen - 1);
+      add_alg_elem(p, sp, F_ALG_ELEM, t, &alg, pa, "algorithm");
+    if (bits.ok && bits.tag == 0x03 && bits.clen > 1) {
+      dx_node *kn = dx_add_bytes(p, sp, FL(F_SPK), t, der_content(&bits) + 1, bits.clen - 1);
+      const ASN1_OBJECT *ko = NULL;
+      if (pa)
+        X509_ALGOR_get0(&ko, NULL, NULL, pa);
+      if (ko && OBJ_obj2nid(ko) == NID_rsaEncryption)
+        add_rsa_key(p, kn, t, der_content(&bits) + 1, bits.clen - 1);
+    }
   }
   cert_sum sum;
   memset(&sum, 0, sizeof sum);

@@ -21,6 +21,8 @@ t_tmpdir
 export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
 mkdir -p "$WIRESHARK_CONFIG_DIR"
 TSHARK_OPTS=(-n -o tcp.relative_sequence_numbers:TRUE -o tcp.analyze_sequence_numbers:TRUE)
+# TLS is compared as seen without decryption: no key log for either side.
+unset SSLKEYLOGFILE
 
 # The field list: every fields*.txt (several lists may exist).
 mapfile -t FIELDS < <(cat "$SRC"/tests/differential/fields*.txt | sed 's/#.*//; s/[[:space:]]//g' | awk 'NF && !seen[$0]++')

@@ -17,9 +17,9 @@ SES="dxscreens$$"
 trap 'tmux kill-session -t "$SES" 2>/dev/null || true' EXIT
 mkdir -p "$(dirname "$OUT")"
 
-open_tui() { # open_tui FILE
+open_tui() { # open_tui FILE [WIDTH HEIGHT]
   tmux kill-session -t "$SES" 2>/dev/null || true
-  tmux new-session -d -s "$SES" -x 100 -y 30 \
+  tmux new-session -d -s "$SES" -x "${2:-100}" -y "${3:-30}" \
     "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI $(printf '%q' "$1"); sleep 30"
   for _ in $(seq 50); do
     tmux capture-pane -p -t "$SES" | grep -q "Packet details" && break
@@ -38,7 +38,7 @@ shot() { # shot TITLE TEXT
 cat >"$OUT" <<'EOF'
 # dissect-tui screens
 
-Text captures of each view of `dissect-tui` at 100x30, made by
+Text captures of each view of `dissect-tui` at 100x30 (the help at 100x46), made by
 `tests/integration/tui_screens.sh` (tmux `capture-pane`; colours are not
 shown). Press `?` in the program for every key.
 
@@ -77,7 +77,9 @@ k / 'tcp.flags.syn == 1 && tcp.flags.ack == 0' Enter
 shot "Display filter" "\`/\` and a filter in the CLI's language; Enter applies it."
 k / C-u 'tcp.flgs == 1'
 shot "A filter error" "The filter compiles as you type; an error is shown under it."
-k Escape '?'
-shot "Help" "\`?\` lists every key."
+k Escape q
+open_tui "$S/http.pcap" 100 46
+k '?'
+shot "Help" "\`?\` lists every key (here in a terminal of 100x46; in a smaller one the list scrolls)."
 k Escape q
 echo "wrote $OUT"

@@ -368,6 +368,14 @@ static void test_client_hello(void) {
   EXPECT(p, "tls.handshake.extensions.psk.identity.identity", "6964656e74");
   EXPECT(p, "tls.handshake.extensions.psk.identity.obfuscated_ticket_age", "16909060");
   EXPECT(p, "tls.handshake.extensions.psk.binders_len", "33");
+  /* gmt_unix_time 0x00010203 = 66051 s after the epoch */
+  EXPECT(p, "tls.handshake.random_time", "Jan  1, 1970 18:20:51.000000000 UTC");
+  /* JA3 (GREASE values 0x2a2a, 0x0a0a, 0x3a3a left out); the hash is the
+   * MD5 of the string */
+  EXPECT(p, "tls.handshake.ja3_full",
+         "771,4865-49199-255,0-10-11-13-16-43-51-45-23-22-35-5-65281-28-4660-21-41,29-23,0");
+  EXPECT(p, "tls.handshake.ja3", "433b620bcdb0077802323dbeb1481a0b");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.ja3s"), 0);
   dx_packet_free(p);
   h_free(&x);
 }
@@ -460,7 +468,15 @@ static void test_server_hello_tls12(void) {
   CU_ASSERT_STRING_EQUAL(label_of(p, "tls.cipher.kx"),
                          "[Key Exchange: ECDHE (ephemeral Elliptic-Curve Diffie-Hellman)]");
   EXPECT(p, "tls.handshake.extensions_alpn_str", "http/1.1");
-  EXPECT(p, "tls.handshake.random_time", "1549556828.000000000"); /* 0x5c5c5c5c */
+  /* 0x5c5c5c5c = 1549556828 s, shown as tshark shows ABSOLUTE_TIME_UTC */
+  EXPECT(p, "tls.handshake.random_time", "Feb  7, 2019 16:27:08.000000000 UTC");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.random_time"),
+                         "GMT Unix Time: Feb  7, 2019 16:27:08.000000000 UTC");
+  /* JA3S: version, suite, extension types (renegotiation_info, ALPN,
+   * extended_master_secret); the hash is the MD5 of that string */
+  EXPECT(p, "tls.handshake.ja3s_full", "771,49199,65281-16-23");
+  EXPECT(p, "tls.handshake.ja3s", "4cf820cab8f5a2bf61be14f5493233ae");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.ja3"), 0);
   dx_packet_free(p);
 
   /* server: CCS + encrypted Finished in one segment */

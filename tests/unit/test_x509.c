@@ -94,10 +94,53 @@ static void test_rsa_leaf(void) {
   EXPECT(p, "x509ce.KeyUsage.digitalSignature", "1");
   EXPECT(p, "x509ce.KeyUsage.keyCertSign", "0");
   CU_ASSERT_EQUAL(tu_count(p, "x509ce.cA"), 0); /* CA:FALSE is the DEFAULT, not encoded */
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509ce.BasicConstraintsSyntax_element"),
+                         "BasicConstraintsSyntax [0 length]");
   CU_ASSERT_EQUAL(tu_count(p, "x509af.critical"), 2);
   CU_ASSERT_EQUAL(tu_count(p, "x509af.Extension_element"), 6);
   CU_ASSERT_EQUAL(tu_count(p, "x509ce.SubjectKeyIdentifier"), 1);
   CU_ASSERT_EQUAL(tu_count(p, "x509af.encrypted"), 1);
+  /* the tree as tshark builds it: AlgorithmIdentifier elements, Name and
+   * Time CHOICEs, RDNSequence counts, DirectoryString CHOICEs (uTF8String
+   * is alternative 4 in X.520), GeneralName CHOICEs (dNSName 2, iPAddress
+   * 7 in RFC 5280) */
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.signature_element"),
+                         "signature (sha256WithRSAEncryption)");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.algorithm_element"), "algorithm (rsaEncryption)");
+  EXPECT(p, "x509if.rdnSequence", "2"); /* the issuer's */
+  EXPECT(p, "x509af.rdnSequence", "2"); /* the subject's */
+  CU_ASSERT_STRING_EQUAL(
+      label_of(p, "x509af.rdnSequence"),
+      "rdnSequence: 2 items (id-at-commonName=www.example.test,id-at-organizationName=libdissect "
+      "tests)");
+  CU_ASSERT_EQUAL(tu_count(p, "x509if.RDNSequence_item"), 4);
+  EXPECT(p, "x509if.RDNSequence_item", "1");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509if.RDNSequence_item"),
+                         "RDNSequence item: 1 item (id-at-organizationName=libdissect tests)");
+  CU_ASSERT_EQUAL(tu_count(p, "x509sat.DirectoryString"), 4);
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509sat.DirectoryString"), "DirectoryString: uTF8String (4)");
+  EXPECT(p, "x509af.notBefore", "0");
+  EXPECT(p, "x509af.notAfter", "0");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.notAfter"), "notAfter: utcTime (0)");
+  CU_ASSERT_EQUAL(tu_count(p, "x509ce.GeneralName"), 3);
+  CU_ASSERT_STRING_EQUAL(nth(p, "x509ce.GeneralName", 0), "2");
+  CU_ASSERT_STRING_EQUAL(nth(p, "x509ce.GeneralName", 2), "7");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509ce.GeneralName"), "GeneralName: dNSName (2)");
+  /* RSAPublicKey (PKCS #1): the modulus as `openssl x509 -modulus` prints
+   * it, with the 00 that DER puts before a high first bit */
+  EXPECT(p, "pkcs1.modulus",
+         "009dcb68ab540fc79be07d8179dc8861924510744ae53b89b344d11754672cbd2fb1cd26a7c77ed2"
+         "f2e246b1478da7d8a490fa8371775f1b6f1c39c4381bbb3243af4bd4df0c7baeb119ae39a7221132"
+         "30a1266f53b3f338b35debafc9cfa353c3e01cbac8ad92aa719af00fc98bb58f0da2707d11548e99"
+         "2ddaa46c5bbcc51cce37153777725c8f3e1a78a9c69eb97fda70ef0e74740260b2110838092139e5"
+         "c57e94c9f30633102ac44ff1b5464e3ef20e22f0c0807b1349b9b19e4be37e478900fed0721a3496"
+         "0349e30b8dd52e6f078be69a67a8ec1ac3b501902986f1e451520590f34ba5a478c1ec6c3979b196"
+         "c9ad54be42e190282eaf230ad7de145937");
+  EXPECT(p, "pkcs1.publicExponent", "65537");
+  CU_ASSERT_STRING_EQUAL(
+      label_of(p, "pkcs1.modulus"),
+      "modulus: "
+      "0x009dcb68ab540fc79be07d8179dc8861924510744ae53b89b344d11754672cbd2fb1cd26\xe2\x80\xa6");
   dx_packet_free(p);
 }
 
@@ -118,6 +161,10 @@ static void test_ec_ca(void) {
   EXPECT(p, "x509.self_signed", "1");
   CU_ASSERT_STRING_EQUAL(nth(p, "x509af.algorithm.id", 0), "1.2.840.10045.4.3.2");
   EXPECT(p, "x509.not_after", "2027-11-22 08:55:25 UTC");
+  CU_ASSERT_EQUAL(tu_count(p, "pkcs1.modulus"), 0); /* not an RSA key */
+  EXPECT(p, "x509af.rdnSequence", "1");
+  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.rdnSequence"),
+                         "rdnSequence: 1 item (id-at-commonName=ec.example.test)");
   dx_packet_free(p);
 }
 

@@ -1,0 +1,354 @@
+/* Unit tests of the session's interest mode (dx_session_set_interest):
+ * terse packets keep only the nodes asked for, yet the values found, the
+ * display-filter results and the summary columns are those of full mode.
+ * Also the core's fast vsnprintf against the C library's. */
+#include "core/dx.h"
+#include "testutil.h"
+
+#include <dissect/filter.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a hand-made DNS query ---------------------------------------------------
+ * Ethernet + IPv4 + UDP 50000 -> 53 + DNS: id 0x1234, RD, one question
+ * "www.example.test" type A class IN (RFC 1035 4.1). */
+static const uint8_t dns_query[] = {
+    /* Ethernet: dst, src, type IPv4 */
+    0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,
+    /* IPv4: 20 bytes, total 62, TTL 64, UDP, 10.0.0.1 -> 10.0.0.2 (checksum not checked) */
+    0x45, 0, 0, 62, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    /* UDP: 50000 -> 53, length 42, checksum 0 (none) */
+    0xc3, 0x50, 0x00, 0x35, 0x00, 42, 0, 0,
+    /* DNS header: id, flags 0x0100 (RD), 1 question, 0 answers/authority/additional */
+    0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+    /* www.example.test, type A (1), class IN (1) */
+    3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1,
+    0, 1};
+
+static int count_nodes(const dx_node *n, int depth) {
+  int c = 0;
+  for (; n && depth < 100; n = dx_node_next(n))
+    c += 1 + count_nodes(dx_node_first_child(n), depth + 1);
+  return c;
+}
+
+static dx_packet *dissect_frame(dx_session *s, const uint8_t *b, size_t len) {
+  dx_frame f = {1700000000, 0, (uint32_t)len, (uint32_t)len, 1, b};
+  dx_packet *p = NULL;
+  CU_ASSERT_EQUAL(dx_session_dissect(s, &f, &p), DX_OK);
+  return p;
+}
+
+static void test_interest_dns_name(void) {
+  dx_session *full, *terse;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&full, NULL), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&terse, NULL), DX_OK);
+  const dx_field *name = dx_field_lookup(terse, "dns.qry.name");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(name);
+  CU_ASSERT_EQUAL(dx_session_set_interest(terse, &name, 1, 0), DX_OK);
+
+  dx_packet *pf = dissect_frame(full, dns_query, sizeof dns_query);
+  dx_packet *pt = dissect_frame(terse, dns_query, sizeof dns_query);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pt);
+  int nf = count_nodes(dx_packet_root(pf)->first_child, 0);
+  int nt = count_nodes(dx_packet_root(pt)->first_child, 0);
+  /* full: frame, eth, ip, udp, dns with all their fields (dozens of
+   * nodes); terse: the name and its ancestors (dns, the queries subtree,
+   * the query) only */
+  CU_ASSERT(nf >= 40);
+  CU_ASSERT(nt >= 1 && nt <= 5);
+  CU_ASSERT(nt * 8 <= nf);
+
+  const dx_node *a = dx_packet_find(pf, name), *b = dx_packet_find(pt, name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+  CU_ASSERT_STRING_EQUAL(dx_node_str(b), "www.example.test");
+  CU_ASSERT_STRING_EQUAL(dx_node_str(a), dx_node_str(b));
+  CU_ASSERT_EQUAL(dx_node_offset(a), dx_node_offset(b));
+  CU_ASSERT_EQUAL(dx_node_length(a), dx_node_length(b));
+  CU_ASSERT_PTR_NULL(dx_packet_find_next(pt, b));
+  /* fields nobody asked for are gone, and so are the columns */
+  CU_ASSERT_PTR_NULL(dx_packet_find_name(pt, "udp.srcport"));
+  CU_ASSERT_PTR_NOT_NULL(dx_packet_find_name(pf, "udp.srcport"));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(pt), "");
+  CU_ASSERT(strlen(dx_packet_info(pf)) > 0);
+  dx_packet_free(pf);
+  dx_packet_free(pt);
+
+  /* back to full packets: the second (repeated) query is dissected as in
+   * the session that was never terse */
+  dx_session_clear_interest(terse);
+  pf = dissect_frame(full, dns_query, sizeof dns_query);
+  pt = dissect_frame(terse, dns_query, sizeof dns_query);
+  CU_ASSERT_EQUAL(count_nodes(dx_packet_root(pt)->first_child, 0),
+                  count_nodes(dx_packet_root(pf)->first_child, 0));
+  CU_ASSERT(count_nodes(dx_packet_root(pt)->first_child, 0) >= nf);
+  dx_packet_free(pf);
+  dx_packet_free(pt);
+  dx_session_free(full);
+  dx_session_free(terse);
+}
+
+/* A protocol of interest keeps its layer and the ones after it whole (its
+ * value runs to their end); columns stay when asked for. */
+static void test_interest_protocol_and_columns(void) {
+  dx_session *full, *terse;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&full, NULL), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&terse, NULL), DX_OK);
+  const dx_field *want[] = {dx_field_lookup(terse, "udp"), NULL};
+  CU_ASSERT_PTR_NOT_NULL_FATAL(want[0]);
+  CU_ASSERT_EQUAL(dx_session_set_interest(terse, want, 2, DX_INTEREST_COLUMNS), DX_OK);
+  dx_packet *pf = dissect_frame(full, dns_query, sizeof dns_query);
+  dx_packet *pt = dissect_frame(terse, dns_query, sizeof dns_query);
+  /* udp and dns with everything under them; no frame, eth or ip */
+  CU_ASSERT_PTR_NOT_NULL(dx_packet_find_name(pt, "udp.srcport"));
+  CU_ASSERT_PTR_NOT_NULL(dx_packet_find_name(pt, "dns.qry.name"));
+  CU_ASSERT_PTR_NULL(dx_packet_find_name(pt, "ip.ttl"));
+  CU_ASSERT_PTR_NULL(dx_packet_find_name(pt, "frame.number"));
+  CU_ASSERT_STRING_EQUAL(dx_packet_src(pt), "10.0.0.1");
+  CU_ASSERT_STRING_EQUAL(dx_packet_dst(pt), "10.0.0.2");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(pt), dx_packet_protocol(pf));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(pt), dx_packet_info(pf));
+  /* "udp contains" sees the same bytes in both modes */
+  dx_filter *fl = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_filter_compile(terse, "udp contains \"example\"", &fl, NULL), DX_OK);
+  CU_ASSERT_EQUAL(dx_filter_match(fl, pt), 1);
+  CU_ASSERT_EQUAL(dx_filter_match(fl, pf), 1);
+  dx_filter_free(fl);
+  dx_packet_free(pf);
+  dx_packet_free(pt);
+  dx_session_free(full);
+  dx_session_free(terse);
+}
+
+/* ---- every sample, every filter of filters.tsv: same frames, same values ---- */
+typedef struct frames {
+  dx_frame *f;
+  uint8_t **data;
+  size_t n;
+} frames;
+
+static char src_dir[512];
+
+static void find_src_dir(void) {
+  /* this file is tests/unit/test_interest.c of the source tree */
+  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
+  for (int up = 0; up < 3; up++) {
+    char *slash = strrchr(src_dir, '/');
+    if (!slash) {
+      snprintf(src_dir, sizeof src_dir, "../..");
+      return;
+    }
+    *slash = '\0';
+  }
+}
+
+static int load(const char *path, frames *fr) {
+  dx_capture *c = NULL;
+  memset(fr, 0, sizeof *fr);
+  if (dx_capture_open_file(&c, path, NULL, 0) != DX_OK)
+    return -1;
+  dx_frame f;
+  size_t cap = 0;
+  while (dx_capture_next(c, &f) == 1 && fr->n < 100000) {
+    if (fr->n == cap) {
+      cap = cap ? cap * 2 : 64;
+      fr->f = realloc(fr->f, cap * sizeof *fr->f);
+      fr->data = realloc(fr->data, cap * sizeof *fr->data);
+    }
+    fr->data[fr->n] = malloc(f.caplen ? f.caplen : 1);
+    memcpy(fr->data[fr->n], f.data, f.caplen);
+    fr->f[fr->n] = f;
+    fr->f[fr->n].data = fr->data[fr->n];
+    fr->n++;
+  }
+  dx_capture_close(c);
+  return 0;
+}
+
+static void unload(frames *fr) {
+  for (size_t i = 0; i < fr->n; i++)
+    free(fr->data[i]);
+  free(fr->data);
+  free(fr->f);
+}
+
+/* All occurrences of field f, formatted, joined with ','. */
+static void values(const dx_packet *p, const dx_field *f, char *out, size_t len) {
+  size_t u = 0;
+  out[0] = '\0';
+  for (const dx_node *n = dx_packet_find(p, f); n && u + 1 < len; n = dx_packet_find_next(p, n)) {
+    if (u)
+      out[u++] = ',';
+    out[u] = '\0';
+    size_t k = dx_node_value(n, out + u, len - u);
+    u += k < len - u ? k : len - u - 1;
+  }
+}
+
+static int mismatches;
+
+/* Dissects the frames in a full and in a terse session (interest: the
+ * filter's fields), comparing the match and every field's values. */
+static void compare_filter(const frames *fr, const char *keylog, const char *text, bool columns) {
+  dx_config cfg;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.keylog_file = keylog;
+  dx_session *full = NULL, *terse = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&full, &cfg), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&terse, &cfg), DX_OK);
+  dx_filter *ff = NULL, *ft = NULL;
+  if (dx_filter_compile(full, text, &ff, NULL) != DX_OK ||
+      dx_filter_compile(terse, text, &ft, NULL) != DX_OK) {
+    CU_FAIL("a filter of filters.tsv did not compile");
+    dx_filter_free(ff);
+    dx_session_free(full);
+    dx_session_free(terse);
+    return;
+  }
+  const dx_field *want[64];
+  size_t nw = dx_filter_fields(ft, want, 64);
+  if (nw > 64)
+    nw = 64;
+  CU_ASSERT_EQUAL(dx_session_set_interest(terse, want, nw, columns ? DX_INTEREST_COLUMNS : 0),
+                  DX_OK);
+  for (size_t i = 0; i < fr->n; i++) {
+    dx_packet *pf = NULL, *pt = NULL;
+    CU_ASSERT_EQUAL(dx_session_dissect(full, &fr->f[i], &pf), DX_OK);
+    CU_ASSERT_EQUAL(dx_session_dissect(terse, &fr->f[i], &pt), DX_OK);
+    if (!pf || !pt) {
+      dx_packet_free(pf);
+      dx_packet_free(pt);
+      break;
+    }
+    bool same = dx_filter_match(ff, pf) == dx_filter_match(ft, pt);
+    for (size_t k = 0; k < nw && same; k++) {
+      static char a[8192], b[8192];
+      values(pf, want[k], a, sizeof a);
+      values(pt, want[k], b, sizeof b);
+      same = strcmp(a, b) == 0;
+    }
+    if (columns)
+      same = same && strcmp(dx_packet_info(pf), dx_packet_info(pt)) == 0 &&
+             strcmp(dx_packet_src(pf), dx_packet_src(pt)) == 0 &&
+             strcmp(dx_packet_dst(pf), dx_packet_dst(pt)) == 0 &&
+             strcmp(dx_packet_protocol(pf), dx_packet_protocol(pt)) == 0;
+    if (!same && mismatches++ < 10)
+      fprintf(stderr, "\n  terse differs: frame %zu, filter %s", i + 1, text);
+    CU_ASSERT(same);
+    dx_packet_free(pf);
+    dx_packet_free(pt);
+  }
+  dx_filter_free(ff);
+  dx_filter_free(ft);
+  dx_session_free(full);
+  dx_session_free(terse);
+}
+
+static void test_interest_samples(void) {
+  static const char *const samples[] = {"dns.pcap",         "dns-tcp.pcap",     "http.pcap",
+                                        "http.pcapng",      "https-tls12.pcap", "https-tls13.pcap",
+                                        "tls-altport.pcap", "misc.pcap",        "sll-any.pcap",
+                                        "sll2-any.pcap"};
+  char path[1024];
+  snprintf(path, sizeof path, "%s/tests/integration/filters.tsv", src_dir);
+  FILE *tsv = fopen(path, "r");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(tsv);
+  char *filters[512];
+  size_t nf = 0;
+  char line[4096];
+  while (fgets(line, sizeof line, tsv) && nf < 512) {
+    if (line[0] == '#' || line[0] == '\n')
+      continue;
+    char *t1 = strchr(line, '\t');
+    if (!t1)
+      continue;
+    char *t2 = strchr(t1 + 1, '\t');
+    if (t2)
+      *t2 = '\0';
+    else
+      t1[strcspn(t1, "\n")] = '\0';
+    filters[nf++] = strdup(t1 + 1);
+  }
+  fclose(tsv);
+  CU_ASSERT(nf >= 50);
+  int checked = 0;
+  for (size_t s = 0; s < DX_ARRAY_LEN(samples); s++) {
+    frames fr;
+    snprintf(path, sizeof path, "%s/samples/%s", src_dir, samples[s]);
+    if (load(path, &fr) != 0) {
+      CU_FAIL("a sample did not open");
+      continue;
+    }
+    char keylog[1024];
+    snprintf(keylog, sizeof keylog, "%s/samples/%.*s.keylog", src_dir,
+             (int)strcspn(samples[s], "."), samples[s]);
+    FILE *k = fopen(keylog, "r");
+    if (k)
+      fclose(k);
+    for (size_t i = 0; i < nf; i++) {
+      compare_filter(&fr, k ? keylog : NULL, filters[i], i % 2 == 0);
+      checked++;
+    }
+    unload(&fr);
+  }
+  CU_ASSERT(checked >= 500);
+  for (size_t i = 0; i < nf; i++)
+    free(filters[i]);
+}
+
+/* ---- the fast vsnprintf ------------------------------------------------------ */
+static int both(char *a, char *b, size_t cap, const char *fmt, ...) {
+  va_list ap, aq;
+  va_start(ap, fmt);
+  va_copy(aq, ap);
+  int ra = dx_vsnprintf(a, cap, fmt, ap);
+  int rb = vsnprintf(b, cap, fmt, aq);
+  va_end(aq);
+  va_end(ap);
+  CU_ASSERT_EQUAL(ra, rb);
+  if (cap)
+    CU_ASSERT_STRING_EQUAL(a, b);
+  return ra == rb && (!cap || strcmp(a, b) == 0);
+}
+
+static void test_vsnprintf(void) {
+  static const size_t caps[] = {0, 1, 2, 5, 16, 300};
+  for (size_t i = 0; i < DX_ARRAY_LEN(caps); i++) {
+    size_t c = caps[i];
+    char a[300], b[300];
+#define B(...) both(c ? a : NULL, c ? b : NULL, c, __VA_ARGS__)
+    B("plain text only");
+    B("");
+    B("%s|%5s|%-5s|%.2s|%.*s|%*s|%-*s", "abc", "ab", "ab", "abc", 1, "xyz", 4, "q", 3, "w");
+    B("%d %i %5d %-5d %05d %05d %d %d", 0, -7, 42, 42, 42, -42, INT32_MAX, INT32_MIN);
+    B("%u %x %X %04x %08X %-6x| %02x", 4000000000u, 0xbeefu, 0xbeefu, 0xau, 0xabcdu, 0x1fu, 0x5u);
+    B("%hhu %hhd %hu %hd", 300, 200, 70000, 40000);
+    B("%lu %ld %llu %lld %lx", 123456789012UL, -5L, 18446744073709551615ULL, -9223372036854775807LL,
+      0xfffffffffUL);
+    B("%zu %zd %jd %ju", (size_t)77, (ptrdiff_t)-77, (intmax_t)-1, (uintmax_t)99);
+    B("100%% %c%c %3c|%-3c|", 'o', 'k', 'x', 'y');
+    B("%s=%u, %s", "Seq", 1u, "Len");
+    /* handed to the C library */
+    B("%.3f %g %e", 1.5, 0.25, 1e10);
+    B("%+d % d %#x %#o %o %.3d %p", 5, 5, 255u, 8u, 8u, 7, (void *)0);
+    B("%s and %.3f", "mixed", 2.0);
+#undef B
+  }
+  char buf[8];
+  CU_ASSERT_EQUAL(dx_snprintf(buf, sizeof buf, "%s", "a longer string"), 15);
+  CU_ASSERT_STRING_EQUAL(buf, "a longe");
+}
+
+int main(void) {
+  find_src_dir();
+  CU_TestInfo tests[] = {{"interest keeps only dns.qry.name", test_interest_dns_name},
+                         {"interest in a protocol, columns", test_interest_protocol_and_columns},
+                         {"samples x filters: terse == full", test_interest_samples},
+                         {"dx_vsnprintf == vsnprintf", test_vsnprintf},
+                         CU_TEST_INFO_NULL};
+  return tu_run("interest", tests);
+}
