@@ -416,7 +416,8 @@ int main(int argc, char **argv) {
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if
    * summary lines are printed): ask the library for just those. */
-  int terse = o.mode == OUT_FIELDS || (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex);
+  int terse =
+      o.mode == OUT_FIELDS || (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex);
   if (terse) {
     size_t nwant = o.nfields;
 #ifdef DX_HAVE_FILTER
@@ -435,9 +436,8 @@ int main(int argc, char **argv) {
     if (flt)
       k += dx_filter_fields(flt, want + k, nflt);
 #endif
-    unsigned flags = (o.mode == OUT_SUMMARY || o.mode == OUT_TEXT) && !o.quiet
-                         ? DX_INTEREST_COLUMNS
-                         : 0;
+    unsigned flags =
+        (o.mode == OUT_SUMMARY || o.mode == OUT_TEXT) && !o.quiet ? DX_INTEREST_COLUMNS : 0;
     rc = dx_session_set_interest(sess, want, k, flags);
     free(want);
     if (rc != DX_OK) {

@@ -17,6 +17,11 @@
 #                       UDP to a closed port (ICMP port unreachable)
 #   sll2-any.pcap       tcpdump -i any -y LINUX_SLL2 (Linux cooked v2): DNS + HTTP GET
 #   sll-any.pcap        tcpdump -i any -y LINUX_SLL  (Linux cooked v1): DNS + HTTP GET
+#   tcp-anomalies.pcap  HTTP downloads with TCP trouble for tshark's tcp.analysis.*:
+#                       random packet drops (iptables statistic match) and a few
+#                       segments left out of the capture, a slow reader with a tiny
+#                       receive buffer (zero window), TCP keep-alives (see
+#                       make_tcp_anomalies below and samples/README.md)
 #
 # What it needs: root (it creates a private network namespace with unshare -n and
 # runs every server, client and tcpdump inside it, on loopback only: no packet
@@ -24,10 +29,11 @@
 # Debian packages (bookworm):
 #   tcpdump tshark wireshark-common (editcap, capinfos) nginx dnsmasq-base (or dnsmasq)
 #   bind9-dnsutils (dig) curl openssl ethtool iproute2 iputils-ping util-linux (unshare)
-#   coreutils
+#   coreutils iptables procps (sysctl)
 # No system service is used: nginx and dnsmasq run from configs in a temp dir.
 #
-# Usage: sudo bash samples/make-samples.sh
+# Usage: sudo bash samples/make-samples.sh [tcp-anomalies]
+#        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
 #
 # Loopback is set to MTU 1500 with TSO/GSO/GRO off so TCP segments look like
@@ -41,6 +47,9 @@ export LC_ALL=C
 die() { echo "make-samples: error: $*" >&2; exit 1; }
 log() { echo "make-samples: $*" >&2; }
 
+ONLY=${1:-}
+[[ -z $ONLY || $ONLY == tcp-anomalies ]] || die "unknown argument '$ONLY' (only: tcp-anomalies)"
+
 # ---------------------------------------------------------------- prerequisites
 [[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
 
@@ -48,6 +57,7 @@ declare -A PKG=(
   [tcpdump]=tcpdump [tshark]=tshark [editcap]=wireshark-common [capinfos]=wireshark-common
   [nginx]=nginx [dnsmasq]=dnsmasq-base [dig]=bind9-dnsutils [curl]=curl [openssl]=openssl
   [ethtool]=ethtool [ip]=iproute2 [ping]=iputils-ping [unshare]=util-linux
+  [iptables]=iptables [sysctl]=procps [timeout]=coreutils
 )
 missing=()
 for t in "${!PKG[@]}"; do
@@ -358,8 +368,76 @@ dig_expect() {
   grep -q "status: $status," <<<"$reply" || { echo "$reply" >&2; die "dig $*: want status $status"; }
 }
 
+# tcp-anomalies.pcap ------------------------------------------------------------
+# TCP trouble for the sequence analysis (tshark's tcp.analysis.*), made for real:
+#  (a) GET /bulk.txt (256 KiB) from client ports 40000-40009 while iptables
+#      drops 4 % of the TCP packets of each direction at INPUT, at random
+#      (statistic match).  tcpdump sees a packet before INPUT, so every
+#      dropped packet is in the capture, followed by the retransmission, the
+#      duplicate ACKs (with SACK) and fast retransmissions that its loss causes.
+#      The capture filter also leaves out the server's segments of this
+#      connection whose IPv4 ID is 11 modulo 37 (about 1 in 37): those are
+#      delivered but not recorded, as when a capture misses packets, and
+#      give "previous segment not captured" / "ACKed unseen segment".
+#  (b) GET /slow.txt (32 KiB) by curl --limit-rate 4k with a 4 KiB receive
+#      buffer (net.ipv4.tcp_rmem of this namespace): the window fills
+#      (window full), closes (zero window) and reopens (window update).
+#      Linux probes a zero window with a bare ACK at snd_una - 1, which
+#      tshark calls a keep-alive (Linux sends no 1-byte zero window probe).
+#  (c) an HTTP request typed into curl's telnet:// client with
+#      --keepalive-time 1, then 3.5 s idle: keep-alives every second and
+#      nginx's keep-alive ACKs; then timeout(1) ends curl (FIN).
+# The drops are random, so the capture is made again (up to 5 times) until
+# it holds each kind of event that make_tcp_anomalies_ok asks for.
+TA_FILTER='tcp port 80 and not (tcp src port 80 and tcp dst portrange 40000-40009 and ip[4:2] % 37 == 11)'
+TA_NEED=(retransmission duplicate_ack lost_segment ack_lost_segment zero_window window_full
+         window_update keep_alive keep_alive_ack)
+
+make_tcp_anomalies_ok() {   # FILE: every event of TA_NEED at least once?
+  local args=() f counts
+  for f in "${TA_NEED[@]}"; do args+=(-e "tcp.analysis.$f"); done
+  counts=$(tshark -r "$1" -T fields "${args[@]}" 2>/dev/null \
+    | awk -F'\t' -v n="${#TA_NEED[@]}" '{ for (i = 1; i <= n; i++) if ($i != "") c[i]++ }
+        END { for (i = 1; i <= n; i++) printf "%d ", c[i] + 0 }')
+  log "tcp-anomalies: ${TA_NEED[*]}: $counts"
+  [[ " $counts" != *" 0 "* ]]
+}
+
+make_tcp_anomalies() {
+  local try rmem
+  seq -f 'libdissect bulk line %06g: the quick brown fox jumps over the lazy dog' 1 4000 \
+    >"$W/www/bulk.txt"
+  truncate -s 262144 "$W/www/bulk.txt"
+  seq -f 'libdissect slow line %06g: the quick brown fox jumps over the lazy dog' 1 800 \
+    >"$W/www/slow.txt"
+  truncate -s 32768 "$W/www/slow.txt"
+  touch -d '2024-01-01 00:00:00 UTC' "$W/www/bulk.txt" "$W/www/slow.txt"
+  rmem=$(sysctl -n net.ipv4.tcp_rmem)
+  for ((try = 1; try <= 5; try++)); do
+    cap_start "$OUT/tcp-anomalies.pcap" lo "$TA_FILTER"
+    # (a) random loss
+    iptables -A INPUT -p tcp --sport 80 -m statistic --mode random --probability 0.04 -j DROP
+    iptables -A INPUT -p tcp --dport 80 -m statistic --mode random --probability 0.04 -j DROP
+    curl_expect 200 -- --local-port 40000-40009 -o /dev/null "$H/bulk.txt"
+    iptables -F INPUT
+    # (b) slow reader, tiny receive buffer
+    sysctl -q -w net.ipv4.tcp_rmem='2048 4096 4096'
+    curl_expect 200 -- --max-time 30 --limit-rate 4k -o /dev/null "$H/slow.txt"
+    sysctl -q -w "net.ipv4.tcp_rmem=$rmem"
+    # (c) keep-alives on an idle connection
+    { printf 'GET /index.html HTTP/1.1\r\nHost: www.example.test\r\n\r\n'; sleep 3.5; } \
+      | timeout 4.5 curl -sS --keepalive-time 1 telnet://127.0.0.1:80 >/dev/null 2>&1 || true
+    cap_stop
+    make_tcp_anomalies_ok "$OUT/tcp-anomalies.pcap" && return 0
+    log "tcp-anomalies: some events missing, capturing again"
+  done
+  die "tcp-anomalies: the events did not all happen in 5 tries"
+}
+
 dnsmasq_start
 nginx_start
+H=http://www.example.test
+if [[ -z $ONLY ]]; then
 
 # 1. DNS over UDP -----------------------------------------------------------
 cap_start "$OUT/dns.pcap" lo 'udp port 53'
@@ -388,7 +466,6 @@ dig_expect NXDOMAIN +tcp +noedns nosuchhost.example.test A
 cap_stop
 
 # 3. HTTP ---------------------------------------------------------------------
-H=http://www.example.test
 cap_start "$OUT/http.pcap" lo 'tcp port 80'
 curl_expect 200 -- -o /dev/null "$H/index.html"                                   # (a)
 curl_expect 200 -- -o /dev/null "$H/large.txt"                                    # (b)
@@ -463,6 +540,10 @@ for dlt in LINUX_SLL2:sll2-any LINUX_SLL:sll-any; do
   curl_expect 200 -- -o /dev/null "$H/index.html"
   cap_stop
 done
+fi # [[ -z $ONLY ]]
+
+# 8. TCP anomalies ----------------------------------------------------------------
+make_tcp_anomalies
 
 # --------------------------------------------------------------- verification
 # check FILE [tshark options...] -- 'OP N FILTER'...: one tshark pass per call
@@ -496,6 +577,9 @@ check() {
 }
 # No TCP segment may exceed the 1500-byte MTU (i.e. TSO/GSO/GRO really were off).
 MTU_OK='== 0 tcp && (ip.len > 1500 || ipv6.plen > 1460)'
+
+check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
+if [[ -z $ONLY ]]; then
 
 check "$OUT/dns.pcap" -- \
   '>= 14 dns.flags.response == 1' \
@@ -547,6 +631,7 @@ done
 capinfos -E "$OUT/sll2-any.pcap" | grep 'Linux cooked-mode capture v2' >/dev/null || die "sll2-any.pcap: wrong link type"
 capinfos -E "$OUT/sll-any.pcap" | grep 'Linux cooked-mode capture v1' >/dev/null || die "sll-any.pcap: wrong link type"
 capinfos -t "$OUT/http.pcapng" | grep pcapng >/dev/null || die "http.pcapng is not pcapng"
+fi # [[ -z $ONLY ]]
 for f in "$OUT"/*.pcap; do
   capinfos -t "$f" | grep -E 'pcap$|libpcap' >/dev/null || die "$f: not a pcap file"
   [[ $f == *-any.pcap ]] || capinfos -E "$f" | grep Ethernet >/dev/null || die "$f: link type is not Ethernet"

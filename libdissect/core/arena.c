@@ -17,7 +17,9 @@ struct dx_arena_chunk {
   _Alignas(16) unsigned char mem[];
 };
 
-void dx_arena_init(dx_arena *a) { memset(a, 0, sizeof *a); }
+void dx_arena_init(dx_arena *a) {
+  memset(a, 0, sizeof *a);
+}
 
 static dx_arena_chunk *chunk_new(size_t need) {
   size_t size = need > DX_ARENA_CHUNK ? need : DX_ARENA_CHUNK;
@@ -339,7 +341,7 @@ int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) {
   if (cap)
     buf[o.len < cap ? o.len : cap - 1] = '\0';
   return o.len > INT32_MAX ? -1 : (int)o.len;
-slow: {
+slow : {
   int r = vsnprintf(buf, cap, fmt, ap0);
   va_end(ap0);
   return r;

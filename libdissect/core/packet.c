@@ -5,18 +5,34 @@
 #include <stdio.h>
 #include <string.h>
 
-uint64_t dx_packet_number(const dx_packet *p) { return p->num; }
-const dx_frame *dx_packet_frame(const dx_packet *p) { return &p->frame; }
+uint64_t dx_packet_number(const dx_packet *p) {
+  return p->num;
+}
+const dx_frame *dx_packet_frame(const dx_packet *p) {
+  return &p->frame;
+}
 double dx_packet_time_relative(const dx_packet *p) {
   return (double)p->rel_sec + p->rel_nsec / 1e9;
 }
-const char *dx_packet_src(const dx_packet *p) { return p->col_src ? p->col_src : ""; }
-const char *dx_packet_dst(const dx_packet *p) { return p->col_dst ? p->col_dst : ""; }
-const char *dx_packet_protocol(const dx_packet *p) { return p->col_proto ? p->col_proto : ""; }
-const char *dx_packet_info(const dx_packet *p) { return p->col_info ? p->col_info : ""; }
-int dx_packet_severity(const dx_packet *p) { return p->severity; }
+const char *dx_packet_src(const dx_packet *p) {
+  return p->col_src ? p->col_src : "";
+}
+const char *dx_packet_dst(const dx_packet *p) {
+  return p->col_dst ? p->col_dst : "";
+}
+const char *dx_packet_protocol(const dx_packet *p) {
+  return p->col_proto ? p->col_proto : "";
+}
+const char *dx_packet_info(const dx_packet *p) {
+  return p->col_info ? p->col_info : "";
+}
+int dx_packet_severity(const dx_packet *p) {
+  return p->severity;
+}
 
-size_t dx_packet_source_count(const dx_packet *p) { return p->nsources; }
+size_t dx_packet_source_count(const dx_packet *p) {
+  return p->nsources;
+}
 const char *dx_packet_source_name(const dx_packet *p, size_t i) {
   return i < p->nsources ? p->sources[i].name : NULL;
 }
@@ -31,7 +47,9 @@ const uint8_t *dx_packet_source_data(const dx_packet *p, size_t i, size_t *len) 
   return p->sources[i].data;
 }
 
-const dx_node *dx_packet_root(const dx_packet *p) { return &p->root; }
+const dx_node *dx_packet_root(const dx_packet *p) {
+  return &p->root;
+}
 
 /* Pre-order successor of n within the tree under root. */
 static const dx_node *next_preorder(const dx_node *n) {
@@ -130,20 +148,42 @@ const dx_node *dx_packet_find_name(const dx_packet *p, const char *name) {
   return dx_packet_find(p, dx_field_lookup(p->sess, name));
 }
 
-const dx_node *dx_node_parent(const dx_node *n) { return n ? n->parent : NULL; }
-const dx_node *dx_node_first_child(const dx_node *n) { return n ? n->first_child : NULL; }
-const dx_node *dx_node_next(const dx_node *n) { return n ? n->next : NULL; }
-const dx_field *dx_node_field(const dx_node *n) { return n ? n->field : NULL; }
+const dx_node *dx_node_parent(const dx_node *n) {
+  return n ? n->parent : NULL;
+}
+const dx_node *dx_node_first_child(const dx_node *n) {
+  return n ? n->first_child : NULL;
+}
+const dx_node *dx_node_next(const dx_node *n) {
+  return n ? n->next : NULL;
+}
+const dx_field *dx_node_field(const dx_node *n) {
+  return n ? n->field : NULL;
+}
 const char *dx_node_name(const dx_node *n) {
   return n && n->field ? n->field->abbrev : "";
 }
-unsigned dx_node_flags(const dx_node *n) { return n ? n->flags : 0; }
-int dx_node_severity(const dx_node *n) { return n ? n->severity : 0; }
-uint32_t dx_node_offset(const dx_node *n) { return n ? n->offset : 0; }
-uint32_t dx_node_length(const dx_node *n) { return n ? n->length : 0; }
-unsigned dx_node_source(const dx_node *n) { return n ? n->src : 0; }
-uint64_t dx_node_uint(const dx_node *n) { return n ? n->v.u : 0; }
-int64_t dx_node_int(const dx_node *n) { return n ? n->v.i : 0; }
+unsigned dx_node_flags(const dx_node *n) {
+  return n ? n->flags : 0;
+}
+int dx_node_severity(const dx_node *n) {
+  return n ? n->severity : 0;
+}
+uint32_t dx_node_offset(const dx_node *n) {
+  return n ? n->offset : 0;
+}
+uint32_t dx_node_length(const dx_node *n) {
+  return n ? n->length : 0;
+}
+unsigned dx_node_source(const dx_node *n) {
+  return n ? n->src : 0;
+}
+uint64_t dx_node_uint(const dx_node *n) {
+  return n ? n->v.u : 0;
+}
+int64_t dx_node_int(const dx_node *n) {
+  return n ? n->v.i : 0;
+}
 double dx_node_double(const dx_node *n) {
   if (!n || !n->field)
     return 0;
@@ -183,7 +223,9 @@ const uint8_t *dx_node_bytes(const dx_node *n, size_t *len) {
 }
 
 /* ---- columns ---- */
-void dx_col_set_proto(dx_packet *p, const char *proto) { p->col_proto = proto; }
+void dx_col_set_proto(dx_packet *p, const char *proto) {
+  p->col_proto = proto;
+}
 
 void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst) {
   if (!p->want_columns)
@@ -285,9 +327,7 @@ size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
       tmp[k++] = (char)('0' + v % 10);
     }
     break;
-  case DX_AT_IPV6:
-    inet_ntop(AF_INET6, a->a, buf, (socklen_t)len);
-    return strlen(buf);
+  case DX_AT_IPV6: inet_ntop(AF_INET6, a->a, buf, (socklen_t)len); return strlen(buf);
   default: return 0;
   }
   /* as snprintf: cut to len-1, return the full length */
@@ -305,7 +345,9 @@ void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes) {
     memcpy(a->a, bytes, n);
 }
 
-bool dx_addr_eq(const dx_addr *a, const dx_addr *b) { return dx_addr_cmp(a, b) == 0; }
+bool dx_addr_eq(const dx_addr *a, const dx_addr *b) {
+  return dx_addr_cmp(a, b) == 0;
+}
 
 int dx_addr_cmp(const dx_addr *a, const dx_addr *b) {
   if (a->type != b->type)

@@ -18,7 +18,9 @@ static const dx_config defaults = {
     .keylog_file = NULL,
 };
 
-const char *dx_version(void) { return DX_VERSION_STRING; }
+const char *dx_version(void) {
+  return DX_VERSION_STRING;
+}
 
 const char *dx_strerror(int status) {
   switch (status) {
@@ -186,7 +188,9 @@ void dx_session_free(dx_session *s) {
   free(s);
 }
 
-const dx_config *dx_packet_config(const dx_packet *p) { return &p->sess->cfg; }
+const dx_config *dx_packet_config(const dx_packet *p) {
+  return &p->sess->cfg;
+}
 
 void *dx_proto_state(const dx_packet *p, const dx_protocol *proto) {
   const dx_session *s = p->sess;
@@ -212,14 +216,20 @@ const dx_field *dx_field_at(const dx_session *s, size_t i) {
   return s && i < s->nindex ? s->index[i] : NULL;
 }
 
-const char *dx_field_name(const dx_field *f) { return f ? f->abbrev : NULL; }
-const char *dx_field_label(const dx_field *f) { return f ? f->label : NULL; }
-dx_ftype dx_field_type(const dx_field *f) { return f ? f->type : DX_FT_NONE; }
+const char *dx_field_name(const dx_field *f) {
+  return f ? f->abbrev : NULL;
+}
+const char *dx_field_label(const dx_field *f) {
+  return f ? f->label : NULL;
+}
+dx_ftype dx_field_type(const dx_field *f) {
+  return f ? f->type : DX_FT_NONE;
+}
 
 const char *dx_ftype_name(dx_ftype t) {
-  static const char *const names[] = {"none",   "protocol", "bool",    "uint8",  "uint16",
-                                      "uint24", "uint32",   "uint64",  "int32",  "int64",
-                                      "double", "string",   "bytes",   "ipv4",   "ipv6",
+  static const char *const names[] = {"none",   "protocol", "bool",    "uint8",   "uint16",
+                                      "uint24", "uint32",   "uint64",  "int32",   "int64",
+                                      "double", "string",   "bytes",   "ipv4",    "ipv6",
                                       "ether",  "abstime",  "reltime", "framenum"};
   return (size_t)t < DX_ARRAY_LEN(names) ? names[t] : "none";
 }
@@ -536,8 +546,8 @@ void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec) {
 
 /* Time since the previous frame, for frame.time_delta. */
 void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec) {
-  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, p->sess->prev_sec, p->sess->prev_nsec,
-           sec, nsec);
+  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, p->sess->prev_sec, p->sess->prev_nsec, sec,
+           nsec);
 }
 
 dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len) {

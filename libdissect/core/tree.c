@@ -53,8 +53,8 @@ dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f, const dx_
   return n;
 }
 
-dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                    uint32_t off, uint32_t len, int64_t v) {
+dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t, uint32_t off,
+                    uint32_t len, int64_t v) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (n)
     n->v.i = v;
@@ -192,8 +192,7 @@ static dx_node *add_item(dx_packet *p, dx_node *parent, const dx_field *f, const
       n->flags |= DX_NODE_TRUNCATED;
     return n;
   }
-  case DX_FT_BYTES:
-    return dx_add_bytes(p, parent, f, t, off, len);
+  case DX_FT_BYTES: return dx_add_bytes(p, parent, f, t, off, len);
   default: {
     dx_node *n = node_new(p, parent, f, t, off, len);
     if (n && !have)
@@ -256,8 +255,8 @@ static void raise_severity(dx_packet *p, int severity) {
     p->severity = (uint8_t)severity;
 }
 
-dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severity,
-                   const char *fmt, ...) {
+dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severity, const char *fmt,
+                   ...) {
   if (!p || !parent)
     return NULL;
   dx_node *n = node_new(p, parent, f ? f : dx_field_expert(), NULL, 0, 0);

@@ -285,10 +285,18 @@ static void ts_close(sink *s, char c) {
     ts_newline(t);
   ts_ch(t, c);
 }
-static void ts_obj_begin(sink *s) { ts_open(s, '{'); }
-static void ts_obj_end(sink *s) { ts_close(s, '}'); }
-static void ts_arr_begin(sink *s) { ts_open(s, '['); }
-static void ts_arr_end(sink *s) { ts_close(s, ']'); }
+static void ts_obj_begin(sink *s) {
+  ts_open(s, '{');
+}
+static void ts_obj_end(sink *s) {
+  ts_close(s, '}');
+}
+static void ts_arr_begin(sink *s) {
+  ts_open(s, '[');
+}
+static void ts_arr_end(sink *s) {
+  ts_close(s, ']');
+}
 
 /* Length of the valid UTF-8 sequence at u[i] (of n bytes), or 0 if the byte
  * there does not start one. Both JSON paths write an invalid byte as the
@@ -486,8 +494,12 @@ static void jc_open(sink *s, json_object *o) {
   if (j->depth < 80 && o)
     j->stack[j->depth++] = o;
 }
-static void jc_obj_begin(sink *s) { jc_open(s, json_object_new_object()); }
-static void jc_arr_begin(sink *s) { jc_open(s, json_object_new_array()); }
+static void jc_obj_begin(sink *s) {
+  jc_open(s, json_object_new_object());
+}
+static void jc_arr_begin(sink *s) {
+  jc_open(s, json_object_new_array());
+}
 static void jc_close(sink *s) {
   jc_sink *j = (jc_sink *)s;
   if (j->depth > 0)
@@ -529,18 +541,24 @@ static void jc_str(sink *s, const char *v, size_t n) {
   jc_add((jc_sink *)s, json_object_new_string_len(fixed, (int)o));
   free(fixed);
 }
-static void jc_i64(sink *s, int64_t v) { jc_add((jc_sink *)s, json_object_new_int64(v)); }
-static void jc_u64(sink *s, uint64_t v) { jc_add((jc_sink *)s, json_object_new_uint64(v)); }
+static void jc_i64(sink *s, int64_t v) {
+  jc_add((jc_sink *)s, json_object_new_int64(v));
+}
+static void jc_u64(sink *s, uint64_t v) {
+  jc_add((jc_sink *)s, json_object_new_uint64(v));
+}
 static void jc_dbl(sink *s, double v) {
   jc_add((jc_sink *)s, json_object_new_double(isfinite(v) ? v : 0));
 }
-static void jc_bool(sink *s, int v) { jc_add((jc_sink *)s, json_object_new_boolean(v)); }
+static void jc_bool(sink *s, int v) {
+  jc_add((jc_sink *)s, json_object_new_boolean(v));
+}
 
 json_object *dx_packet_to_json(const dx_packet *p) {
   jc_sink j;
   memset(&j, 0, sizeof j);
-  j.base = (sink){jc_obj_begin, jc_close, jc_arr_begin, jc_close, jc_key, jc_str, jc_i64,
-                  jc_u64, jc_dbl, jc_bool, NULL};
+  j.base = (sink){jc_obj_begin, jc_close, jc_arr_begin, jc_close, jc_key, jc_str,
+                  jc_i64,       jc_u64,   jc_dbl,       jc_bool,  NULL};
   emit_packet(&j.base, p);
   if (j.oom) {
     json_object_put(j.root);

@@ -46,8 +46,8 @@ static void put_escaped(FILE *out, const char *s) {
 static void summary_head(FILE *out, const dx_packet *p) {
   char b[64];
   char *e = b + sizeof b, *q = e;
-  if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 &&
-      p->rel_nsec < 1000000000 && p->rel_nsec % 1000 == 0) {
+  if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 && p->rel_nsec < 1000000000 &&
+      p->rel_nsec % 1000 == 0) {
     *--q = ' ';
     uint32_t us = (uint32_t)p->rel_nsec / 1000;
     for (int i = 0; i < 6; i++, us /= 10)
@@ -72,8 +72,7 @@ static void summary_head(FILE *out, const dx_packet *p) {
     fwrite(q, 1, (size_t)(e - q), out);
     return;
   }
-  fprintf(out, "%5llu %10.6f ", (unsigned long long)p->num,
-          (double)p->rel_sec + p->rel_nsec / 1e9);
+  fprintf(out, "%5llu %10.6f ", (unsigned long long)p->num, (double)p->rel_sec + p->rel_nsec / 1e9);
 }
 
 int dx_write_summary(FILE *out, const dx_packet *p) {

@@ -953,8 +953,8 @@ static void fmt_duration(uint32_t s, char *buf, size_t n) {
   for (int i = 0; i < 4 && k < n; i++) {
     if (!v[i])
       continue;
-    int w =
-        dx_snprintf(buf + k, n - k, "%s%u %s%s", k ? ", " : "", v[i], unit[i], v[i] == 1 ? "" : "s");
+    int w = dx_snprintf(buf + k, n - k, "%s%u %s%s", k ? ", " : "", v[i], unit[i],
+                        v[i] == 1 ? "" : "s");
     if (w < 0)
       break;
     k += (size_t)w;
@@ -1727,7 +1727,7 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top) {
       if (off >= m->len) {
         char what[96];
         dx_snprintf(what, sizeof what, "%s says %u, the message ends after %u",
-                 FLD(cnt_f[update][s])->label, cnt[s], i);
+                    FLD(cnt_f[update][s])->label, cnt[s], i);
         flag_short(&c, sect, what);
         ok = false;
         break;

@@ -739,7 +739,7 @@ static void add_fragments_tree(dx_packet *p, dx_node *ip, const dx_tvb *rt,
   list[0] = 0;
   for (uint32_t i = 0; i < res->nfrags && n < sizeof list - 1; i++) {
     int w = dx_snprintf(list + n, sizeof list - n, "%s#%llu(%u)", i ? ", " : "",
-                     (unsigned long long)res->frags[i].frame, res->frags[i].len);
+                        (unsigned long long)res->frags[i].frame, res->frags[i].len);
     if (w < 0)
       break;
     n += (size_t)w < sizeof list - n ? (size_t)w : sizeof list - n - 1;

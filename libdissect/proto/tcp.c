@@ -404,6 +404,9 @@ typedef struct tcp_half {
   unsigned lastflags; /* A_* of the last segment */
   bool valid_bif, push_set_last;
   uint32_t push_bytes;
+  /* bytes covered by the SACK blocks of this side's last segment (taken
+   * off the other side's bytes in flight, as Wireshark does) */
+  uint32_t sacked;
   tcp_ual *ual; /* unacknowledged segments, oldest first */
   uint32_t nual, ual_cap;
   dx_tcp_stream rs;
@@ -513,6 +516,7 @@ static void ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet
 /* ---- options ---- */
 typedef struct tcp_opts {
   bool have_ws, have_mss, have_ts;
+  uint32_t sacked; /* bytes covered by the first 3 SACK blocks */
   uint8_t ws;
   uint16_t mss;
   uint32_t tsval, tsecr;
@@ -687,6 +691,9 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
           dx_node_append_text(p, on, " %u-%u", rle, rre);
         opt_info(o, " SLE=%u SRE=%u", rle, rre);
         nblk++;
+        /* Wireshark keeps at most 3 blocks for its bytes in flight */
+        if (nblk < 4)
+          o->sacked += re - le;
       }
       dx_node *c = dx_add_uint(p, on, FL(F_OPT_SACK_COUNT), t, off, 0, nblk);
       dx_node_set_flags(c, DX_NODE_GENERATED);
@@ -919,8 +926,8 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
   dx_packet *p = d->p;
   dx_node *segs = dx_add_none(p, d->parent, FL(F_SEGMENTS), rt, 0, rt->len);
   char buf[256];
-  size_t u =
-      (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc, rt->len);
+  size_t u = (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc,
+                                 rt->len);
   uint32_t pos = 0;
   bool full = false;
   for (uint32_t i = 0; i < npc; i++) {
@@ -928,7 +935,7 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
       /* whole items only, within tshark's 240-character label */
       char item[48];
       int w = dx_snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
-                       (unsigned long long)pc[i].frame, pc[i].len);
+                          (unsigned long long)pc[i].frame, pc[i].len);
       if (w > 0 && u + (size_t)w <= 239) {
         memcpy(buf + u, item, (size_t)w);
         u += (size_t)w;
@@ -1494,10 +1501,12 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         if (h->ual[i].seq - h->base < first)
           first = h->ual[i].seq - h->base;
       }
-      uint32_t inf = last - first;
+      /* less what the other side has SACKed (its last SACK option) */
+      uint32_t inf = last - first - r->sacked;
       if (inf > 0 && inf < 2000000000u) {
-        have_bif = true;
-        bif = inf;
+        /* a SYN or FIN counts one sequence number but no byte */
+        bif = inf - ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+        have_bif = bif != 0;
       }
       /* bytes sent since the last PSH (the PSH segment itself counted) */
       if (flags & TH_PUSH) {
@@ -1509,9 +1518,11 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       } else {
         h->push_bytes += seglen;
       }
-      have_push = true;
+      /* Wireshark shows it only together with the bytes in flight */
+      have_push = have_bif;
       push_bytes = h->push_bytes;
     }
+    h->sacked = o0.sacked;
     if (flags & TH_FIN)
       h->fin_seen = true;
     if (flags & TH_RST)
@@ -1690,8 +1701,10 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (acks_frame) {
       n = dx_add_uint(p, an, FL(F_A_ACKS_FRAME), t, 0, 0, acks_frame);
       dx_node_set_flags(n, DX_NODE_GENERATED);
-      n = dx_add_time(p, an, FL(F_A_ACK_RTT), t, 0, 0, rtt_sec, rtt_nsec);
-      dx_node_set_flags(n, DX_NODE_GENERATED);
+      if (rtt_sec || rtt_nsec) {
+        n = dx_add_time(p, an, FL(F_A_ACK_RTT), t, 0, 0, rtt_sec, rtt_nsec);
+        dx_node_set_flags(n, DX_NODE_GENERATED);
+      }
     }
     if (c->irtt_set) {
       n = dx_add_time(p, an, FL(F_A_INITIAL_RTT), t, 0, 0, c->irtt_sec, c->irtt_nsec);
@@ -1715,6 +1728,9 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         int field, sev;
         const char *msg, *info;
       } tab[] = {
+          {A_REUSED_PORTS, F_A_REUSED_PORTS, DX_SEV_NOTE,
+           "A new tcp session is started with the same ports as an earlier session in this trace",
+           "[TCP Port numbers reused] "},
           {A_RETRANS, F_A_RETRANS, DX_SEV_NOTE, "This frame is a (suspected) retransmission",
            "[TCP Retransmission] "},
           {A_FAST_RETRANS, F_A_FAST_RETRANS, DX_SEV_NOTE,
@@ -1739,13 +1755,10 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
            "[TCP Keep-Alive ACK] "},
           {A_DUP_ACK, F_A_DUP_ACK, DX_SEV_NOTE, NULL, NULL},
           {A_ZWP, F_A_ZWP, DX_SEV_NOTE, "TCP Zero Window Probe", "[TCP ZeroWindowProbe] "},
-          {A_ZWP_ACK, F_A_ZWP_ACK, DX_SEV_NOTE, "ACK to a TCP Zero Window Probe",
-           "[TCP ZeroWindowProbeAck] "},
           {A_ZERO_WINDOW, F_A_ZERO_WINDOW, DX_SEV_WARN, "TCP Zero Window segment",
            "[TCP ZeroWindow] "},
-          {A_REUSED_PORTS, F_A_REUSED_PORTS, DX_SEV_NOTE,
-           "A new tcp session is started with the same ports as an earlier session in this trace",
-           "[TCP Port numbers reused] "},
+          {A_ZWP_ACK, F_A_ZWP_ACK, DX_SEV_NOTE, "ACK to a TCP Zero Window Probe",
+           "[TCP ZeroWindowProbeAck] "},
       };
       for (size_t i = 0; i < DX_ARRAY_LEN(tab); i++) {
         if (!(ta & tab[i].bit))
@@ -1753,12 +1766,19 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         char info[64];
         const char *in = tab[i].info;
         if (tab[i].bit == A_DUP_ACK) {
-          dx_expert(p, af, FL(F_A_DUP_ACK), DX_SEV_NOTE, "Duplicate ACK (#%u)", dupack_num);
+          /* a plain item here; the expert note goes on the frame number */
+          n = dx_add_none(p, af, FL(F_A_DUP_ACK), t, 0, 0);
+          dx_node_set_text(p, n, "This is a TCP duplicate ack");
+          dx_node_set_flags(n, DX_NODE_GENERATED);
           dx_snprintf(info, sizeof info, "[TCP Dup ACK %llu#%u] ", (unsigned long long)dupack_frame,
-                   dupack_num);
+                      dupack_num);
           in = info;
         } else {
           dx_expert(p, af, FL(tab[i].field), tab[i].sev, "%s", tab[i].msg);
+          /* a fast or spurious retransmission is a retransmission too */
+          if (tab[i].bit == A_FAST_RETRANS || tab[i].bit == A_SPURIOUS)
+            dx_expert(p, af, FL(F_A_RETRANS), DX_SEV_NOTE,
+                      "This frame is a (suspected) retransmission");
         }
         /* prepend */
         size_t il = strlen(in);
@@ -1773,6 +1793,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         dx_node_set_flags(n, DX_NODE_GENERATED);
         n = dx_add_uint(p, an, FL(F_A_DUP_ACK_FRAME), t, 0, 0, dupack_frame);
         dx_node_set_flags(n, DX_NODE_GENERATED);
+        dx_expert(p, n, FL(F_A_DUP_ACK), DX_SEV_NOTE, "Duplicate ACK (#%u)", dupack_num);
       }
     }
   }
@@ -1786,7 +1807,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (p->want_columns) {
     char info[600];
     int u = dx_snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, sport, dport,
-                     fnames, rseq);
+                        fnames, rseq);
     if (u > 0 && ack_flag && (size_t)u < sizeof info)
       u += dx_snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", rack);
     if (u > 0 && (size_t)u < sizeof info)
@@ -1795,7 +1816,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       u += dx_snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", urp);
     if (u > 0 && (size_t)u < sizeof info)
       dx_snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", seglen, o.info,
-               cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
+                  cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
     dx_col_info_set(p, "%s", info);
   }
 
@@ -1855,6 +1876,22 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   } else if (rc == DX_REASM_DROPPED) {
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
               "[TCP reassembly: out-of-order segment could not be kept (buffer full)]");
+  } else if ((rc == DX_REASM_BUFFERED || rc == DX_REASM_OLD) && (ta & A_RETRANS)) {
+    /* A retransmission adds nothing new: shown as tshark shows it, and not
+     * as a segment of the pending PDU. (One that fills a gap in the capture
+     * is delivered above, where tshark would leave the gap open.) */
+    n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), &pl, 0, seglen);
+    dx_node_set_text(p, n, "Retransmitted TCP segment data (%u byte%s)", seglen,
+                     seglen == 1 ? "" : "s");
+  } else if ((rc == DX_REASM_BUFFERED || rc == DX_REASM_OLD) && dx_tcp_pdu_pending(&h->rs)) {
+    /* Bytes of the PDU being reassembled that came after a gap, or again:
+     * tshark counts the segment as one of that PDU's. */
+    uint32_t start = h->rs.next_seq - h->rs.pdu_len;
+    uint32_t end = h->rs.pdu_one_more ? h->rs.next_seq + 1 : start + h->rs.pdu_need;
+    if (LT_SEQ(dseq, end) && GT_SEQ(dseq + seglen, start)) {
+      d.buffered = true;
+      note_segment_data(&d, 0, seglen);
+    }
   }
   flush_segment_data(&d);
   if (d.buffered && !d.pdu_done) {

@@ -278,6 +278,37 @@ else
   printf 'SKIP live capture checks (needs root and ping)\n'
 fi
 
+# ---------------------------------------------------------------- TCP analysis in the Info column
+# tcp-anomalies.pcap holds loss, a closed window and keep-alives. For every
+# frame whose Protocol column is TCP in tshark (no HTTP or TLS in the row,
+# so only the TCP dissector wrote the Info), our Protocol is TCP too and
+# the Info, with its [TCP ...] tags in tshark's order, is tshark's.
+# (tshark 4.0 names the columns _ws.col.Protocol and _ws.col.Info.)
+F=$S/tcp-anomalies.pcap
+if ((have_tshark)) && [[ -f $F ]]; then
+  tsh -r "$F" -o tcp.analyze_sequence_numbers:TRUE -o tcp.relative_sequence_numbers:TRUE \
+    -T fields -e frame.number -e _ws.col.Protocol -e _ws.col.Info \
+    | awk -F'\t' '$2 == "TCP"' >"$T_TMP/ts-info"
+  run "$D" -r "$F"
+  check_rc_zero "tcp-anomalies.pcap: exit status 0"
+  sed -E -n 's/^ *([0-9]+) +[0-9.]+ +[^ ]+ → [^ ]+ +([^ ]+) +[0-9]+ (.*)$/\1\t\2\t\3/p' "$T_TMP/out" \
+    | awk -F'\t' 'NR == FNR { want[$1] = 1; next } ($1 in want)' "$T_TMP/ts-info" - >"$T_TMP/our-info"
+  check_eq "tcp-anomalies.pcap: Protocol and Info of tshark's TCP rows" \
+    "$(cat "$T_TMP/ts-info")" "$(cat "$T_TMP/our-info")"
+  # the comparison covers every kind of tag the capture is made for
+  for tag in '[TCP Retransmission]' '[TCP Fast Retransmission]' '[TCP Out-Of-Order]' \
+    '[TCP Dup ACK ' '[TCP Previous segment not captured]' '[TCP ACKed unseen segment]' \
+    '[TCP ZeroWindow]' '[TCP Window Full]' '[TCP Window Update]' '[TCP Keep-Alive]' \
+    '[TCP Keep-Alive ACK]'; do
+    n=$(grep -cF -- "$tag" "$T_TMP/ts-info")
+    if ((n > 0)); then
+      pass "tcp-anomalies.pcap: tshark shows $tag in $n TCP rows"
+    else
+      fail "tcp-anomalies.pcap: tshark shows $tag in $n TCP rows" "the sample lacks it"
+    fi
+  done
+fi
+
 # ---------------------------------------------------------------- misc
 run "$D" --version
 check_rc_zero "--version: exit status 0"

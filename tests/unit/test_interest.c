@@ -24,8 +24,7 @@ static const uint8_t dns_query[] = {
     /* DNS header: id, flags 0x0100 (RD), 1 question, 0 answers/authority/additional */
     0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
     /* www.example.test, type A (1), class IN (1) */
-    3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1,
-    0, 1};
+    3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1};
 
 static int count_nodes(const dx_node *n, int depth) {
   int c = 0;
@@ -249,10 +248,9 @@ static void compare_filter(const frames *fr, const char *keylog, const char *tex
 }
 
 static void test_interest_samples(void) {
-  static const char *const samples[] = {"dns.pcap",         "dns-tcp.pcap",     "http.pcap",
-                                        "http.pcapng",      "https-tls12.pcap", "https-tls13.pcap",
-                                        "tls-altport.pcap", "misc.pcap",        "sll-any.pcap",
-                                        "sll2-any.pcap"};
+  static const char *const samples[] = {
+      "dns.pcap",         "dns-tcp.pcap",     "http.pcap", "http.pcapng",  "https-tls12.pcap",
+      "https-tls13.pcap", "tls-altport.pcap", "misc.pcap", "sll-any.pcap", "sll2-any.pcap"};
   char path[1024];
   snprintf(path, sizeof path, "%s/tests/integration/filters.tsv", src_dir);
   FILE *tsv = fopen(path, "r");

@@ -342,7 +342,9 @@ static void test_analysis(void) {
   dx_packet_free(p);
   /* 7, 8: the same ACK twice more: duplicate ACKs #1 and #2 of frame 6 */
   p = seg(s, 0, 5000, 1400, TF_ACK, 1000, NULL, 0, NULL, 0, 111000);
-  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.duplicate_ack"), 1);
+  /* twice, as tshark has it: the flag, and the expert note on the frame
+   * number (tshark -T fields prints "1,1") */
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.duplicate_ack"), 2);
   EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
   EXPECT(p, "tcp.analysis.duplicate_ack_frame", "6");
   CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Dup ACK 6#1] ", 18), 0);
@@ -426,6 +428,8 @@ static void test_analysis_handshake(void) {
   /* 10: the asked-for segment within 20 ms: fast retransmission */
   p = seg(s, 1, 1101, 5001, TF_ACK, 1000, NULL, 0, d, 100, 45000);
   CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.fast_retransmission"), 1);
+  /* a fast retransmission is also a retransmission (tshark adds both) */
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
   CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Fast Retransmission] ", 26), 0);
   dx_packet_free(p);
   /* 11: everything ACKed; frame 6 ended exactly there */
@@ -435,12 +439,85 @@ static void test_analysis_handshake(void) {
   /* 12: bytes already ACKed sent again: spurious retransmission */
   p = seg(s, 1, 1201, 5001, TF_ACK, 1000, NULL, 0, d, 100, 200000);
   CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.spurious_retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
   CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Spurious Retransmission] ", 30), 0);
   dx_packet_free(p);
   /* 13: an ACK for bytes never seen */
   p = seg(s, 0, 5001, 1500, TF_ACK, 300, NULL, 0, NULL, 0, 210000);
   CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
   CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP ACKed unseen segment] ", 27), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* SACK blocks and bytes in flight: the blocks of the other side's last
+ * segment are taken off (none if that segment had no SACK option); with
+ * nothing left in flight neither bytes in flight nor PSH bytes are shown.
+ * Then a zero window probe's ACK that still shows a zero window. */
+static void sack_opt(uint8_t o[12], uint32_t le, uint32_t re) {
+  o[0] = 1;
+  o[1] = 1;
+  o[2] = 5;
+  o[3] = 10;
+  for (int i = 0; i < 4; i++) {
+    o[4 + i] = (uint8_t)(le >> (24 - 8 * i));
+    o[8 + i] = (uint8_t)(re >> (24 - 8 * i));
+  }
+}
+
+static void test_analysis_sack(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100], o[12];
+  memset(d, 'z', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 0));
+  dx_packet_free(seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 10000));
+  dx_packet_free(seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, NULL, 0, 20000));
+  /* 4-6: three segments of 100 bytes */
+  dx_packet *p = seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, d, 100, 30000);
+  EXPECT(p, "tcp.analysis.bytes_in_flight", "100");
+  dx_packet_free(p);
+  dx_packet_free(seg(s, 1, 1101, 5001, TF_ACK, 1000, NULL, 0, d, 100, 31000));
+  dx_packet_free(seg(s, 1, 1201, 5001, TF_ACK, 1000, NULL, 0, d, 100, 32000));
+  /* 7: the server ACKs 1101 and SACKs 1201-1301 (the third segment) */
+  sack_opt(o, 1201, 1301);
+  p = seg(s, 0, 5001, 1101, TF_ACK, 1000, o, 12, NULL, 0, 40000);
+  EXPECT(p, "tcp.options.sack_le", "201");
+  dx_packet_free(p);
+  /* 8: unacked 1101-1401 is 300 bytes, less 100 SACKed */
+  p = seg(s, 1, 1301, 5001, TF_ACK | TF_PSH, 1000, NULL, 0, d, 100, 41000);
+  EXPECT(p, "tcp.analysis.bytes_in_flight", "200");
+  EXPECT(p, "tcp.analysis.push_bytes_sent", "400");
+  dx_packet_free(p);
+  /* 9: the same ACK without SACK (a duplicate ACK): nothing to take off */
+  p = seg(s, 0, 5001, 1101, TF_ACK, 1000, NULL, 0, NULL, 0, 42000);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 10: unacked 1101-1501 */
+  p = seg(s, 1, 1401, 5001, TF_ACK, 1000, NULL, 0, d, 100, 43000);
+  EXPECT(p, "tcp.analysis.bytes_in_flight", "400");
+  EXPECT(p, "tcp.analysis.push_bytes_sent", "100");
+  dx_packet_free(p);
+  /* 11: everything ACKed, and a SACK block of 100 bytes */
+  sack_opt(o, 1501, 1601);
+  dx_packet_free(seg(s, 0, 5001, 1501, TF_ACK, 1000, o, 12, NULL, 0, 44000));
+  /* 12: 100 bytes unacked less 100 SACKed: 0, so neither value is shown */
+  p = seg(s, 1, 1501, 5001, TF_ACK, 1000, NULL, 0, d, 100, 45000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.bytes_in_flight"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.push_bytes_sent"), 0);
+  dx_packet_free(p);
+  /* 13: the server ACKs it all and closes its window */
+  p = seg(s, 0, 5001, 1601, TF_ACK, 0, NULL, 0, NULL, 0, 46000);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP ZeroWindow] ", 17), 0);
+  dx_packet_free(p);
+  /* 14: a one-byte zero window probe, 15: its ACK, window still 0: both
+   * notes, the probe ACK first (tshark prepends them in this order) */
+  p = seg(s, 1, 1601, 5001, TF_ACK, 1000, NULL, 0, d, 1, 300000);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP ZeroWindowProbe] ", 22), 0);
+  dx_packet_free(p);
+  p = seg(s, 0, 5001, 1601, TF_ACK, 0, NULL, 0, NULL, 0, 300100);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.zero_window_probe_ack"), 1);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP ZeroWindowProbeAck] [TCP ZeroWindow] ", 42), 0);
   dx_packet_free(p);
   dx_session_free(s);
 }
@@ -596,6 +673,7 @@ int main(void) {
       {"bad and unknown options, SACK", test_bad_options},
       {"analysis", test_analysis},
       {"analysis after a handshake", test_analysis_handshake},
+      {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: many PDUs in a segment", test_reassembly_many},
       {"reassembly cap", test_reassembly_cap},
