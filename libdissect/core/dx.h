@@ -75,8 +75,8 @@ typedef enum dx_base {
 } dx_base;
 
 struct dx_field {
-  const char *abbrev;  /* filter name: "tcp.srcport" */
-  const char *label;   /* human label: "Source Port" */
+  const char *abbrev; /* filter name: "tcp.srcport" */
+  const char *label;  /* human label: "Source Port" */
   dx_ftype type;
   dx_base base;
   const dx_vals *vals; /* value names, or NULL; for BOOL {0,"Not set"},{1,"Set"} */
@@ -86,9 +86,12 @@ struct dx_field {
 };
 
 /* Helpers to keep field tables one line per field. */
-#define DX_F(abbr, lbl, t, b) {abbr, lbl, t, b, NULL, 0, 0, NULL}
-#define DX_FV(abbr, lbl, t, b, v) {abbr, lbl, t, b, v, 0, 0, NULL}
-#define DX_FM(abbr, lbl, t, b, v, mask, width) {abbr, lbl, t, b, v, mask, width, NULL}
+#define DX_F(abbr, lbl, t, b)                                                                      \
+  { abbr, lbl, t, b, NULL, 0, 0, NULL }
+#define DX_FV(abbr, lbl, t, b, v)                                                                  \
+  { abbr, lbl, t, b, v, 0, 0, NULL }
+#define DX_FM(abbr, lbl, t, b, v, mask, width)                                                     \
+  { abbr, lbl, t, b, v, mask, width, NULL }
 
 /* ---- data views: every packet byte is read through one -------------------- */
 typedef struct dx_tvb {
@@ -128,9 +131,9 @@ struct dx_node {
   struct dx_node *parent, *first_child, *last_child, *next;
   uint32_t offset, length; /* in data source `src` */
   uint16_t src;
-  uint8_t flags;    /* DX_NODE_* */
-  uint8_t severity; /* DX_SEV_* */
-  const char *text; /* custom label line (arena), replaces the default label */
+  uint8_t flags;        /* DX_NODE_* */
+  uint8_t severity;     /* DX_SEV_* */
+  const char *text;     /* custom label line (arena), replaces the default label */
   struct dx_node *same; /* next node of the same field in tree order; valid
                            while the packet's find index is (packet.c) */
   union {
@@ -158,8 +161,8 @@ dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f, const dx_
                      uint32_t off, uint32_t len);
 dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
                      uint32_t off, uint32_t len, uint64_t v);
-dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                    uint32_t off, uint32_t len, int64_t v);
+dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t, uint32_t off,
+                    uint32_t len, int64_t v);
 dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
                        uint32_t off, uint32_t len, double v);
 dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
@@ -197,8 +200,8 @@ static inline bool dx_node_ok(const dx_node *n) {
  * DX_FT_BOOL expert field such as "_ws.malformed" or "tcp.analysis.flags")
  * with a message, a severity, and DX_NODE_EXPERT. The packet's severity is
  * raised accordingly. flags may add DX_NODE_MALFORMED/TRUNCATED to `parent`. */
-dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severity,
-                   const char *fmt, ...) DX_PRINTF(5, 6);
+dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severity, const char *fmt,
+                   ...) DX_PRINTF(5, 6);
 /* Marks `n` (and nothing else) truncated and adds an expert error
  * "_ws.malformed" child: "[Packet truncated: <what>]". */
 void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what);
@@ -236,7 +239,7 @@ struct dx_packet {
   dx_node root;
   dx_source sources[DX_MAX_SOURCES];
   uint16_t nsources;
-  uint8_t severity; /* highest expert severity */
+  uint8_t severity;  /* highest expert severity */
   bool want_columns; /* consumers that show summaries set this; dissectors
                         may skip building Info text when false */
   /* Terse packets (dx_session_set_interest): labels are never shown, so
@@ -252,10 +255,10 @@ struct dx_packet {
   dx_addr net_src, net_dst; /* network layer addresses */
   dx_addr dl_src, dl_dst;   /* link layer addresses */
   uint16_t srcport, dstport;
-  uint8_t ipproto;  /* transport protocol number of the innermost IP */
-  uint32_t stream;  /* tcp.stream/udp.stream of this packet, if any */
-  int fragmented;   /* >0 while dissecting a non-first fragment payload */
-  unsigned depth;   /* nesting of dx_dissect_table, bounded */
+  uint8_t ipproto; /* transport protocol number of the innermost IP */
+  uint32_t stream; /* tcp.stream/udp.stream of this packet, if any */
+  int fragmented;  /* >0 while dissecting a non-first fragment payload */
+  unsigned depth;  /* nesting of dx_dissect_table, bounded */
   /* True while dissecting the IP header + data quoted inside an ICMP/ICMPv6
    * error message: transports must not create flows or reassemble, and IP
    * must not reassemble fragments. */
@@ -280,7 +283,9 @@ struct dx_packet {
 };
 
 /* True if labels will be shown (the packet is not terse). */
-static inline bool dx_packet_labels(const dx_packet *p) { return !p->terse; }
+static inline bool dx_packet_labels(const dx_packet *p) {
+  return !p->terse;
+}
 /* True if field f may be read from this packet: always in full mode; in
  * terse mode only for the fields of the session's interest. A dissector may
  * skip work whose only product is nodes of fields nobody wants, as long as
@@ -288,7 +293,9 @@ static inline bool dx_packet_labels(const dx_packet *p) { return !p->terse; }
 bool dx_packet_wants(const dx_packet *p, const dx_field *f);
 
 /* Root node of the packet (its children are the protocol layers). */
-static inline dx_node *dx_packet_root_mut(dx_packet *p) { return &p->root; }
+static inline dx_node *dx_packet_root_mut(dx_packet *p) {
+  return &p->root;
+}
 /* Adds a data source (copying the bytes into the arena); returns a tvb over
  * it or an empty tvb if DX_MAX_SOURCES is reached. */
 dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len);
@@ -302,8 +309,7 @@ void dx_col_info_set(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
 void dx_col_info_append(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
 /* Appends ", " first if Info is not empty (or " , " style separators as
  * tshark does for several PDUs in one frame). */
-void dx_col_info_append_sep(dx_packet *p, const char *sep, const char *fmt, ...)
-    DX_PRINTF(3, 4);
+void dx_col_info_append_sep(dx_packet *p, const char *sep, const char *fmt, ...) DX_PRINTF(3, 4);
 void dx_col_info_clear(dx_packet *p);
 
 /* Address formatting ("127.0.0.1", "::1", "00:11:22:33:44:55"). */
@@ -335,12 +341,12 @@ typedef uint32_t (*dx_dissect_fn)(dx_packet *p, const dx_tvb *t, dx_node *parent
 /* Heuristic dissectors are tried on TCP/UDP payloads whose port is not
  * registered; return 0 to refuse without adding anything. */
 typedef struct dx_protocol {
-  const char *name;  /* "tcp" */
-  const char *label; /* "Transmission Control Protocol" */
+  const char *name;       /* "tcp" */
+  const char *label;      /* "Transmission Control Protocol" */
   const dx_field *fields; /* the protocol's field table; fields[0] is the protocol itself */
   size_t nfields;
   dx_dissect_fn dissect;
-  const dx_reg *regs; /* dispatch keys, ending with {DX_TABLE_NONE, 0} */
+  const dx_reg *regs;          /* dispatch keys, ending with {DX_TABLE_NONE, 0} */
   dx_dissect_fn heuristic_udp; /* may be NULL */
   dx_dissect_fn heuristic_tcp; /* may be NULL */
   /* Per-session state: created with the session, freed with it. May be NULL. */
@@ -374,16 +380,16 @@ typedef struct dx_flow {
   uint8_t ipproto;
   dx_addr addr[2]; /* addr[0] = initiator (first seen source) */
   uint16_t port[2];
-  uint32_t index;  /* tcp.stream / udp.stream: per-protocol, in order of first appearance */
+  uint32_t index; /* tcp.stream / udp.stream: per-protocol, in order of first appearance */
   uint64_t first_frame, last_frame;
   int64_t first_sec, last_sec; /* absolute time of first/last packet */
   int32_t first_nsec, last_nsec;
   uint64_t packets[2], bytes[2];
-  void *proto_data;                 /* owned by the transport protocol (tcp.c/udp.c) */
-  void (*proto_free)(void *data);   /* called when the flow is dropped */
-  void *app_data;                   /* owned by the application protocol */
+  void *proto_data;               /* owned by the transport protocol (tcp.c/udp.c) */
+  void (*proto_free)(void *data); /* called when the flow is dropped */
+  void *app_data;                 /* owned by the application protocol */
   void (*app_free)(void *data);
-  const dx_protocol *app;           /* application protocol once decided, or NULL */
+  const dx_protocol *app; /* application protocol once decided, or NULL */
   /* internal */
   struct dx_flow *hnext, *lru_prev, *lru_next;
   uint32_t hash;
@@ -405,9 +411,9 @@ void dx_session_flows(const dx_session *s, dx_flow_visit_fn fn, void *ctx);
 
 /* ---- common expert fields (core/expert.c) ---------------------------------- */
 extern const dx_protocol dx_proto_expert; /* "_ws" fields */
-const dx_field *dx_field_malformed(void);  /* _ws.malformed */
-const dx_field *dx_field_expert(void);     /* _ws.expert */
-const dx_field *dx_field_limit(void);      /* _ws.limit: a cap was reached */
+const dx_field *dx_field_malformed(void); /* _ws.malformed */
+const dx_field *dx_field_expert(void);    /* _ws.expert */
+const dx_field *dx_field_limit(void);     /* _ws.limit: a cap was reached */
 
 /* ---- formatting helpers (output/format.c) ------------------------------------ */
 /* Length of the leading run of s[0..n) that a terminal may show as it is:
@@ -418,8 +424,8 @@ static inline size_t dx_plain_run(const uint8_t *s, size_t n) {
   while (n - i >= 8) {
     uint64_t x;
     memcpy(&x, s + i, 8);
-    uint64_t lt20 = (x - 0x20 * ones) & ~x;             /* a byte < 0x20 */
-    uint64_t ge7f = (x + ones) | x;                     /* a byte >= 0x7f */
+    uint64_t lt20 = (x - 0x20 * ones) & ~x;                            /* a byte < 0x20 */
+    uint64_t ge7f = (x + ones) | x;                                    /* a byte >= 0x7f */
     uint64_t bs = ((x ^ (0x5c * ones)) - ones) & ~(x ^ (0x5c * ones)); /* a '\\' */
     if ((lt20 | ge7f | bs) & highs)
       break;
@@ -429,8 +435,29 @@ static inline size_t dx_plain_run(const uint8_t *s, size_t n) {
     i++;
   return i;
 }
-/* Escapes bytes for a terminal: printable ASCII kept, \\, \n, \t, \r, \xNN
- * for the rest. Writes at most len-1 chars + NUL, returns needed length. */
+/* Length (2 to 4) of the well-formed UTF-8 sequence at s[0..n) if it
+ * encodes a printable code point (U+00A0 and above: no C1 control, no
+ * surrogate, not overlong, at most U+10FFFF); 0 otherwise. Such sequences
+ * may reach a terminal as they are, as tshark shows them. */
+static inline size_t dx_utf8_ok(const uint8_t *s, size_t n) {
+  if (n < 2 || s[0] < 0xc2 || s[0] > 0xf4)
+    return 0;
+  size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+  if (n < len)
+    return 0;
+  uint32_t cp = s[0] & (0x7fu >> len);
+  for (size_t k = 1; k < len; k++) {
+    if ((s[k] & 0xc0) != 0x80)
+      return 0;
+    cp = cp << 6 | (s[k] & 0x3fu);
+  }
+  static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < min[len] || cp < 0xa0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+    return 0;
+  return len;
+}
+/* Escapes bytes for a terminal: printable ASCII and printable UTF-8 kept,
+ * \\, \n, \t, \r, \xNN for the rest. Writes at most len-1 chars + NUL, returns needed length. */
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);
 
 #endif /* LIBDISSECT_CORE_DX_H */

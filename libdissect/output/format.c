@@ -92,6 +92,10 @@ static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
       sb_put(b, "\\r", 2);
     } else if (c == '\t') {
       sb_put(b, "\\t", 2);
+    } else if (c >= 0x80 && dx_utf8_ok(s + i, n - i)) {
+      size_t k = dx_utf8_ok(s + i, n - i);
+      sb_put(b, (const char *)s + i, k);
+      i += k - 1;
     } else {
       e[0] = '\\';
       e[1] = 'x';
@@ -328,8 +332,17 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
     while (c < e) {
       /* printable runs (the backslash and UTF-8 included) pass as they are */
       const char *r = c + dx_plain_run((const uint8_t *)c, (size_t)(e - c));
-      while (r < e && ((unsigned char)*r >= 0x20 && (unsigned char)*r != 0x7f))
-        r = r + 1 + dx_plain_run((const uint8_t *)r + 1, (size_t)(e - r - 1));
+      /* the backslash and printable UTF-8 pass too (labels are escaped
+       * already); a stray byte of 0x80 or more does not */
+      while (r < e) {
+        size_t k = (unsigned char)*r == '\\'   ? 1
+                   : (unsigned char)*r >= 0x80 ? dx_utf8_ok((const uint8_t *)r, (size_t)(e - r))
+                                               : 0;
+        if (!k)
+          break;
+        r += k;
+        r += dx_plain_run((const uint8_t *)r, (size_t)(e - r));
+      }
       if (r > c) {
         sb_put(&b, c, (size_t)(r - c));
         c = r;
@@ -351,9 +364,8 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
     sb_put(&b, ": ", 2);
     const char *vn = NULL;
     if (f->vals && f->type != DX_FT_BOOL && f->type != DX_FT_STRING && f->type != DX_FT_BYTES)
-      vn = dx_val_name(f->vals, f->type == DX_FT_INT32 || f->type == DX_FT_INT64
-                                    ? (uint64_t)n->v.i
-                                    : n->v.u);
+      vn = dx_val_name(f->vals, f->type == DX_FT_INT32 || f->type == DX_FT_INT64 ? (uint64_t)n->v.i
+                                                                                 : n->v.u);
     if (vn) {
       sb_put(&b, vn, strlen(vn));
       sb_put(&b, " (", 2);

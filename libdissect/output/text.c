@@ -5,37 +5,32 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Writes a string that may contain packet bytes, escaped. */
+/* Writes a label or column to a terminal. Labels and columns are escaped
+ * when they are made (a backslash in them is already an escape), so this
+ * is the last guard: printable ASCII, the backslash and printable UTF-8
+ * pass, any other byte becomes \xNN. */
 static void put_escaped(FILE *out, const char *s) {
-  char buf[2048];
+  const uint8_t *u = (const uint8_t *)s;
   size_t n = strlen(s);
-  /* UTF-8 arrows and ellipses we put in ourselves are the only non-ASCII
-   * bytes allowed through; dx_escape would escape them, so pass known
-   * sequences and escape everything else. */
   while (n) {
-    /* printable ASCII but the backslash passes as it is */
-    size_t plain = dx_plain_run((const uint8_t *)s, n);
+    size_t plain = dx_plain_run(u, n);
     if (plain) {
-      fwrite(s, 1, plain, out);
-      s += plain;
+      fwrite(u, 1, plain, out);
+      u += plain;
       n -= plain;
       continue;
     }
-    if (n >= 3 && (memcmp(s, "\xe2\x86\x92", 3) == 0 || memcmp(s, "\xe2\x80\xa6", 3) == 0)) {
-      fwrite(s, 1, 3, out);
-      s += 3;
-      n -= 3;
-      continue;
+    size_t k = *u == '\\' ? 1 : *u >= 0x80 ? dx_utf8_ok(u, n) : 0;
+    if (k) {
+      fwrite(u, 1, k, out);
+    } else {
+      char e[8];
+      size_t w = dx_escape(u, 1, e, sizeof e);
+      fwrite(e, 1, w, out);
+      k = 1;
     }
-    size_t run = 0;
-    while (run < n && run < 512 && (unsigned char)s[run] != 0xe2)
-      run++;
-    if (run == 0)
-      run = 1;
-    size_t w = dx_escape((const uint8_t *)s, run, buf, sizeof buf);
-    fwrite(buf, 1, w < sizeof buf ? w : sizeof buf - 1, out);
-    s += run;
-    n -= run;
+    u += k;
+    n -= k;
   }
 }
 

@@ -162,6 +162,14 @@ check_rc_zero "-V: exit status 0"
 check_grepf "-V: frame line" "Frame 1: $len1 bytes on wire ($((len1 * 8)) bits), $len1 bytes captured ($((len1 * 8)) bits)" "$T_TMP/out"
 if ((have_tshark)); then
   check_eq "-V: first line as tshark -V" "$(tsh -r "$S/dns.pcap" -c 1 -V | head -1)" "$(head -1 "$T_TMP/out")"
+  # Printable UTF-8 that we write ourselves (the flags string's middle dots)
+  # reaches the output as tshark writes it, neither escaped nor doubled.
+  run "$D" -r "$S/http.pcap" -c 1 -V
+  check_eq "-V: the TCP flags string as tshark -V" \
+    "$(tsh -r "$S/http.pcap" -c 1 -V | grep -F '[TCP Flags:')" "$(grep -F '[TCP Flags:' "$T_TMP/out")"
+  run "$D" -r "$S/http.pcap" -c 3 -T fields -e tcp.flags.str
+  check_eq "-T fields -e tcp.flags.str as tshark" \
+    "$(tsh -r "$S/http.pcap" -c 3 -T fields -e tcp.flags.str)" "$(cat "$T_TMP/out")"
 fi
 
 # ---------------------------------------------------------------- terminal safety

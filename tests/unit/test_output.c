@@ -559,12 +559,39 @@ static void cleanup(void) {
   g_sess = NULL;
 }
 
+/* Printable UTF-8 passes (tshark shows tcp.flags.str as "··········S·");
+ * C1 controls, overlong forms, surrogates, stray and cut-short sequences are
+ * escaped byte by byte. */
+static void test_escape_utf8(void) {
+  char buf[128];
+  dx_escape((const uint8_t *)"\xc2\xb7S\xc2\xb7", 5, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\xc2\xb7S\xc2\xb7");
+  /* U+00E9, U+2192, U+1F600 */
+  dx_escape((const uint8_t *)"\xc3\xa9\xe2\x86\x92\xf0\x9f\x98\x80", 9, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\xc3\xa9\xe2\x86\x92\xf0\x9f\x98\x80");
+  /* U+009B (CSI as a C1 control) */
+  dx_escape((const uint8_t *)"\xc2\x9b", 2, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\\xc2\\x9b");
+  /* overlong '/', a surrogate (U+D800), a cut-short 3-byte form, a lone 0xff */
+  dx_escape((const uint8_t *)"\xc0\xaf", 2, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\\xc0\\xaf");
+  dx_escape((const uint8_t *)"\xed\xa0\x80", 3, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\\xed\\xa0\\x80");
+  dx_escape((const uint8_t *)"\xe2\x86", 2, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\\xe2\\x86");
+  dx_escape((const uint8_t *)"a\xff"
+                             "b",
+            3, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "a\\xffb");
+}
+
 static CU_TestInfo tests[] = {
     {"json: both paths agree on frames and truncations", test_json_paths_frames},
     {"json: both paths agree on every type, strings escaped", test_json_paths_all_types},
     {"value formats as tshark -T fields", test_value_formats},
     {"labels as tshark -V", test_labels},
     {"dx_escape", test_escape},
+    {"dx_escape: printable UTF-8 passes, the rest is escaped", test_escape_utf8},
     {"text writers escape control bytes", test_text_writers_safe},
     {"cleanup", cleanup},
     CU_TEST_INFO_NULL,
