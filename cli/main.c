@@ -11,6 +11,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pcap/pcap.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -362,7 +365,14 @@ int main(int argc, char **argv) {
   if (o.list_ifaces)
     return list_interfaces();
 
-  static char outbuf[1 << 16];
+#ifdef __GLIBC__
+  /* Reassembly buffers of a few hundred KiB come and go with every large
+   * PDU: without these, the C library hands the memory back to the system
+   * after each (a system call, then page faults to get it again). */
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+  static char outbuf[1 << 20];
   setvbuf(stdout, outbuf, o.line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
 
   if (o.cfg.keylog_file) {

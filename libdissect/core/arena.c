@@ -10,10 +10,15 @@
 #include <string.h>
 
 #define DX_ARENA_CHUNK 16384u
+/* dx_arena_reset keeps freed chunks up to this many bytes for reuse: a
+ * packet that needs a large chunk (a reassembled PDU, ...) is often followed
+ * by another, and giving the memory back to the C library and asking again
+ * costs system calls and page faults each time. */
+#define DX_ARENA_KEEP (1024u * 1024u)
 
 struct dx_arena_chunk {
   dx_arena_chunk *next;
-  size_t size, used;
+  size_t size;
   _Alignas(16) unsigned char mem[];
 };
 
@@ -28,32 +33,38 @@ static dx_arena_chunk *chunk_new(size_t need) {
     return NULL;
   c->next = NULL;
   c->size = size;
-  c->used = 0;
   return c;
 }
 
-void *dx_arena_alloc(dx_arena *a, size_t n) {
+/* Makes a chunk with at least n (a multiple of 16) free bytes current. */
+static bool chunk_switch(dx_arena *a, size_t n) {
+  dx_arena_chunk *c = NULL;
+  for (dx_arena_chunk **pp = &a->spare; *pp; pp = &(*pp)->next)
+    if ((*pp)->size >= n) {
+      c = *pp;
+      *pp = c->next;
+      break;
+    }
+  if (!c && !(c = chunk_new(n)))
+    return false;
+  c->next = a->head;
+  a->head = c;
+  a->cur = c->mem;
+  a->avail = c->size;
+  return true;
+}
+
+void *dx_arena_alloc_slow(dx_arena *a, size_t n) {
   if (n > SIZE_MAX / 2)
     return NULL; /* the rounding below and the chunk header would overflow */
   n = (n + 15u) & ~(size_t)15u;
   if (n == 0)
     n = 16;
-  dx_arena_chunk *c = a->head;
-  if (!c || c->size - c->used < n) {
-    if (a->spare && a->spare->size >= n) {
-      c = a->spare;
-      a->spare = NULL;
-      c->used = 0;
-    } else {
-      c = chunk_new(n);
-      if (!c)
-        return NULL;
-    }
-    c->next = a->head;
-    a->head = c;
-  }
-  void *p = c->mem + c->used;
-  c->used += n;
+  if (a->avail < n && !chunk_switch(a, n))
+    return NULL;
+  void *p = a->cur;
+  a->cur += n;
+  a->avail -= n;
   a->used_total += n;
   return p;
 }
@@ -96,49 +107,49 @@ char *dx_arena_printf(dx_arena *a, const char *fmt, ...) {
 char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap) {
   if (limit == 0 || limit > DX_ARENA_CHUNK)
     return NULL;
-  dx_arena_chunk *c = a->head;
-  if (!c || c->size - c->used < limit) {
-    /* a chunk with room for the whole limit; then give the room back */
-    size_t r = (limit + 15u) & ~(size_t)15u;
-    if (!dx_arena_alloc(a, r))
-      return NULL;
-    c = a->head;
-    c->used -= r;
-    a->used_total -= r;
-  }
-  char *d = (char *)c->mem + c->used;
+  /* chunk sizes are multiples of 16: room for limit is room for r */
+  size_t r = (limit + 15u) & ~(size_t)15u;
+  if (a->avail < r && !chunk_switch(a, r))
+    return NULL;
+  char *d = (char *)a->cur;
   int n = dx_vsnprintf(d, limit, fmt, ap);
   size_t len = n < 0 ? 0 : (size_t)n < limit ? (size_t)n : limit - 1;
   d[len] = '\0';
   size_t take = (len + 1 + 15u) & ~(size_t)15u;
-  c->used += take;
+  a->cur += take;
+  a->avail -= take;
   a->used_total += take;
   return d;
 }
 
 void dx_arena_reset(dx_arena *a) {
-  dx_arena_chunk *keep = NULL;
+  size_t kept = 0;
+  for (dx_arena_chunk *c = a->spare; c; c = c->next)
+    kept += c->size;
   dx_arena_chunk *c = a->head;
   while (c) {
     dx_arena_chunk *next = c->next;
-    if (!keep && c->size == DX_ARENA_CHUNK)
-      keep = c;
-    else
+    if (kept + c->size <= DX_ARENA_KEEP) {
+      kept += c->size;
+      c->next = a->spare;
+      a->spare = c;
+    } else {
       free(c);
+    }
     c = next;
   }
-  if (keep && !a->spare) {
-    a->spare = keep;
-  } else if (keep) {
-    free(keep);
-  }
   a->head = NULL;
+  a->cur = NULL;
+  a->avail = 0;
   a->used_total = 0;
 }
 
 void dx_arena_destroy(dx_arena *a) {
   dx_arena_reset(a);
-  free(a->spare);
+  for (dx_arena_chunk *c = a->spare, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
   a->spare = NULL;
 }
 
@@ -195,9 +206,7 @@ int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) {
   const char *c = fmt;
   while (*c) {
     if (*c != '%') {
-      const char *r = c + 1;
-      while (*r && *r != '%')
-        r++;
+      const char *r = c + 1 + strcspn(c + 1, "%");
       fo_put(&o, c, (size_t)(r - c));
       c = r;
       continue;

@@ -33,12 +33,27 @@
 typedef struct dx_arena_chunk dx_arena_chunk;
 typedef struct dx_arena {
   dx_arena_chunk *head;  /* current chunk */
-  dx_arena_chunk *spare; /* freed chunks kept for reuse (one) */
+  dx_arena_chunk *spare; /* freed chunks kept for reuse (a list, bounded) */
+  unsigned char *cur;    /* the free room of the current chunk */
+  size_t avail;
   size_t used_total;
 } dx_arena;
 
 void dx_arena_init(dx_arena *a);
-void *dx_arena_alloc(dx_arena *a, size_t n);  /* 16-byte aligned, NULL on OOM */
+/* dx_arena_alloc when the current chunk has no room (or n is 0 or large). */
+void *dx_arena_alloc_slow(dx_arena *a, size_t n);
+/* 16-byte aligned, NULL on OOM. */
+static inline void *dx_arena_alloc(dx_arena *a, size_t n) {
+  size_t r = (n + 15u) & ~(size_t)15u;
+  if (n - 1 < 4096 && r <= a->avail) { /* 1 <= n <= 4096: r cannot wrap */
+    void *p = a->cur;
+    a->cur += r;
+    a->avail -= r;
+    a->used_total += r;
+    return p;
+  }
+  return dx_arena_alloc_slow(a, n);
+}
 void *dx_arena_zalloc(dx_arena *a, size_t n); /* zeroed */
 char *dx_arena_strndup(dx_arena *a, const char *s, size_t n);
 char *dx_arena_printf(dx_arena *a, const char *fmt, ...) DX_PRINTF(2, 3);
@@ -50,7 +65,7 @@ char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap);
  * the C library. */
 int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
 int dx_snprintf(char *buf, size_t cap, const char *fmt, ...) DX_PRINTF(3, 4);
-void dx_arena_reset(dx_arena *a); /* frees all but one chunk */
+void dx_arena_reset(dx_arena *a); /* empties it, keeping some chunks for reuse */
 void dx_arena_destroy(dx_arena *a);
 
 /* ---- value names -------------------------------------------------------- */

@@ -11,9 +11,15 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
   dx_node *n = dx_arena_alloc(&p->arena, sizeof *n);
   if (!n)
     return NULL;
-  memset(n, 0, sizeof *n);
+  /* every member set once (no memset then stores) */
   n->field = f;
   n->parent = parent;
+  n->first_child = n->last_child = n->next = NULL;
+  n->flags = 0;
+  n->severity = 0;
+  n->text = NULL;
+  n->same = NULL;
+  memset(&n->v, 0, sizeof n->v);
   p->findex = NULL; /* the tree changes: the find index is stale */
   if (t) {
     n->src = t->src;
@@ -26,6 +32,9 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
       len = lim - off;
     n->offset = t->base + off;
     n->length = len;
+  } else {
+    n->src = 0;
+    n->offset = n->length = 0;
   }
   if (parent->last_child)
     parent->last_child->next = n;
@@ -116,12 +125,7 @@ dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f, const dx_
 }
 
 static unsigned ctz64(uint64_t m) {
-  unsigned s = 0;
-  while (m && !(m & 1)) {
-    m >>= 1;
-    s++;
-  }
-  return s;
+  return m ? (unsigned)__builtin_ctzll(m) : 0;
 }
 
 static dx_node *add_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,

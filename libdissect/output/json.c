@@ -17,7 +17,8 @@ struct sink {
   void (*obj_end)(sink *s);
   void (*arr_begin)(sink *s);
   void (*arr_end)(sink *s);
-  void (*key)(sink *s, const char *k);
+  /* k: a literal of this file, n its length; no byte of it needs escaping */
+  void (*key)(sink *s, const char *k, size_t n);
   void (*str)(sink *s, const char *v, size_t n);
   void (*i64)(sink *s, int64_t v);
   void (*u64)(sink *s, uint64_t v);
@@ -27,15 +28,20 @@ struct sink {
   void (*hex)(sink *s, const uint8_t *v, size_t n);
 };
 
+#define JSON_LABEL 4096 /* longest label line */
+
 /* ---- the document ---- */
-static void kv_str(sink *s, const char *k, const char *v) {
-  s->key(s, k);
+#define KEY(s, k) (s)->key((s), k, sizeof(k) - 1)
+static void kv_str_n(sink *s, const char *k, size_t kn, const char *v) {
+  s->key(s, k, kn);
   s->str(s, v, strlen(v));
 }
-static void kv_u64(sink *s, const char *k, uint64_t v) {
-  s->key(s, k);
+static void kv_u64_n(sink *s, const char *k, size_t kn, uint64_t v) {
+  s->key(s, k, kn);
   s->u64(s, v);
 }
+#define kv_str(s, k, v) kv_str_n(s, k, sizeof(k) - 1, v)
+#define kv_u64(s, k, v) kv_u64_n(s, k, sizeof(k) - 1, v)
 
 static const char *sev_name(int sev) {
   switch (sev) {
@@ -54,7 +60,7 @@ static void emit_value(sink *s, const dx_node *n) {
   case DX_FT_NONE:
   case DX_FT_PROTOCOL: return;
   case DX_FT_BOOL:
-    s->key(s, "value");
+    KEY(s, "value");
     s->boolean(s, n->v.u != 0);
     return;
   case DX_FT_UINT8:
@@ -63,25 +69,25 @@ static void emit_value(sink *s, const dx_node *n) {
   case DX_FT_UINT32:
   case DX_FT_UINT64:
   case DX_FT_FRAMENUM:
-    s->key(s, "value");
+    KEY(s, "value");
     s->u64(s, n->v.u);
     return;
   case DX_FT_INT32:
   case DX_FT_INT64:
-    s->key(s, "value");
+    KEY(s, "value");
     s->i64(s, n->v.i);
     return;
   case DX_FT_DOUBLE:
-    s->key(s, "value");
+    KEY(s, "value");
     s->dbl(s, n->v.d);
     return;
   case DX_FT_ABSTIME:
   case DX_FT_RELTIME:
-    s->key(s, "value");
+    KEY(s, "value");
     s->dbl(s, (double)n->v.t.sec + n->v.t.nsec / 1e9);
     return;
   case DX_FT_STRING:
-    s->key(s, "value");
+    KEY(s, "value");
     s->str(s, (const char *)n->v.b.p, n->v.b.len);
     return;
   default: {
@@ -90,7 +96,7 @@ static void emit_value(sink *s, const dx_node *n) {
     size_t need = f->type == DX_FT_BYTES && (size_t)n->v.b.len * 2 >= sizeof buf
                       ? sizeof buf
                       : dx_node_value(n, buf, sizeof buf);
-    s->key(s, "value");
+    KEY(s, "value");
     if (need < sizeof buf) {
       s->str(s, buf, need);
     } else {
@@ -120,21 +126,23 @@ static void emit_value(sink *s, const dx_node *n) {
 }
 
 static void emit_node(sink *s, const dx_node *n, int depth) {
-  char label[4096];
   s->obj_begin(s);
   kv_str(s, "name", n->field->abbrev);
-  size_t ll = dx_node_label(n, label, sizeof label);
-  if (ll >= sizeof label)
-    ll = sizeof label - 1;
-  s->key(s, "label");
-  s->str(s, label, ll);
+  KEY(s, "label");
+  {
+    char label[JSON_LABEL];
+    size_t ll = dx_node_label(n, label, sizeof label);
+    if (ll >= sizeof label)
+      ll = sizeof label - 1;
+    s->str(s, label, ll);
+  }
   kv_str(s, "type", dx_ftype_name(n->field->type));
   emit_value(s, n);
   kv_u64(s, "offset", n->offset);
   kv_u64(s, "length", n->length);
   kv_u64(s, "source", n->src);
   if (n->flags & ~DX_NODE_EXPERT) {
-    s->key(s, "flags");
+    KEY(s, "flags");
     s->arr_begin(s);
     static const struct {
       unsigned bit;
@@ -156,7 +164,7 @@ static void emit_node(sink *s, const dx_node *n, int depth) {
     if (!(c->flags & DX_NODE_HIDDEN))
       any = true;
   if (any && depth < 64) {
-    s->key(s, "children");
+    KEY(s, "children");
     s->arr_begin(s);
     for (const dx_node *c = n->first_child; c; c = c->next)
       if (!(c->flags & DX_NODE_HIDDEN))
@@ -171,22 +179,22 @@ static void emit_packet(sink *s, const dx_packet *p) {
   kv_str(s, "schema", "libdissect.packet");
   kv_u64(s, "version", DX_JSON_SCHEMA_VERSION);
   kv_u64(s, "number", p->num);
-  s->key(s, "time_epoch");
+  KEY(s, "time_epoch");
   s->dbl(s, (double)p->frame.ts_sec + p->frame.ts_nsec / 1e9);
-  s->key(s, "time_relative");
+  KEY(s, "time_relative");
   s->dbl(s, (double)p->rel_sec + p->rel_nsec / 1e9);
   kv_u64(s, "wire_length", p->frame.wirelen);
   kv_u64(s, "captured_length", p->frame.caplen);
-  s->key(s, "linktype");
+  KEY(s, "linktype");
   s->i64(s, p->frame.linktype);
-  s->key(s, "summary");
+  KEY(s, "summary");
   s->obj_begin(s);
   kv_str(s, "source", dx_packet_src(p));
   kv_str(s, "destination", dx_packet_dst(p));
   kv_str(s, "protocol", dx_packet_protocol(p));
   kv_str(s, "info", dx_packet_info(p));
   s->obj_end(s);
-  s->key(s, "sources");
+  KEY(s, "sources");
   s->arr_begin(s);
   for (uint16_t i = 0; i < p->nsources; i++) {
     s->obj_begin(s);
@@ -196,7 +204,7 @@ static void emit_packet(sink *s, const dx_packet *p) {
     s->obj_end(s);
   }
   s->arr_end(s);
-  s->key(s, "layers");
+  KEY(s, "layers");
   s->arr_begin(s);
   for (const dx_node *n = p->root.first_child; n; n = n->next)
     if (!(n->flags & DX_NODE_HIDDEN))
@@ -208,14 +216,17 @@ static void emit_packet(sink *s, const dx_packet *p) {
 /* ---- streaming text sink ---- */
 /* The text is gathered in a buffer and written with one fwrite when it
  * fills and at the end of the packet: stdio per character is the slowest
- * part of a JSON export otherwise. */
+ * part of a JSON export otherwise. Every write first makes sure the room it
+ * needs is free (ts_room), then stores straight into the buffer. */
 #define TS_BUF 65536
+#define TS_INDENT_MAX 80
+#define TS_CHUNK 4096 /* string bytes escaped per room check (6 out each) */
 typedef struct {
   sink base;
   FILE *out;
   int pretty;
   int depth;
-  bool need_comma[80];
+  bool need_comma[TS_INDENT_MAX];
   bool after_key;
   size_t len;
   char *buf; /* TS_BUF bytes */
@@ -227,46 +238,51 @@ static void ts_flush(text_sink *t) {
   t->len = 0;
 }
 
-static void ts_put(text_sink *t, const char *s, size_t n) {
-  if (n > TS_BUF - t->len) {
+/* Where the next n bytes go (n <= TS_BUF). */
+static inline char *ts_room(text_sink *t, size_t n) {
+  if (n > TS_BUF - t->len)
     ts_flush(t);
-    if (n > TS_BUF) {
-      fwrite(s, 1, n, t->out);
-      return;
-    }
-  }
-  memcpy(t->buf + t->len, s, n);
-  t->len += n;
+  return t->buf + t->len;
 }
 
 static inline void ts_ch(text_sink *t, char c) {
-  if (t->len == TS_BUF)
-    ts_flush(t);
-  t->buf[t->len++] = c;
+  *ts_room(t, 1) = c;
+  t->len++;
 }
 
-static void ts_newline(text_sink *t) {
-  if (!t->pretty)
-    return;
-  static const char spaces[] = "                                                                "
-                               "                                                                "
-                               "                                ";
-  int d = t->depth < 80 ? t->depth : 80;
-  ts_ch(t, '\n');
-  ts_put(t, spaces, 2 * (size_t)(d > 0 ? d : 0));
+/* Newline and indent (pretty): writes into o, returns the end. The spaces
+ * go in 16-byte blocks; the last may write past the indent (into room
+ * ts_room made, overwritten next). */
+static inline char *ts_newline_at(const text_sink *t, char *o) {
+  static const char spaces[2 * TS_INDENT_MAX + 16] =
+      "                                                                "
+      "                                                                "
+      "                                                ";
+  int d = t->depth < TS_INDENT_MAX ? t->depth : TS_INDENT_MAX;
+  *o++ = '\n';
+  size_t w = d > 0 ? 2 * (size_t)d : 0;
+  for (size_t k = 0; k < w; k += 16)
+    memcpy(o + k, spaces + k, 16);
+  return o + w;
 }
 
-static void ts_pre_value(text_sink *t) {
+#define TS_PRE_ROOM (2 + 2 * TS_INDENT_MAX + 16)
+
+/* The comma and newline before a value (nothing right after a key). */
+static inline void ts_pre_value(text_sink *t) {
   if (t->after_key) {
     t->after_key = false;
     return;
   }
-  if (t->depth < 80 && t->need_comma[t->depth])
-    ts_ch(t, ',');
-  if (t->depth < 80)
+  char *o = ts_room(t, TS_PRE_ROOM), *o0 = o;
+  if (t->depth < TS_INDENT_MAX) {
+    if (t->need_comma[t->depth])
+      *o++ = ',';
     t->need_comma[t->depth] = true;
-  if (t->depth > 0)
-    ts_newline(t);
+  }
+  if (t->depth > 0 && t->pretty)
+    o = ts_newline_at(t, o);
+  t->len += (size_t)(o - o0);
 }
 
 static void ts_open(sink *s, char c) {
@@ -274,16 +290,18 @@ static void ts_open(sink *s, char c) {
   ts_pre_value(t);
   ts_ch(t, c);
   t->depth++;
-  if (t->depth < 80)
+  if (t->depth < TS_INDENT_MAX)
     t->need_comma[t->depth] = false;
 }
 static void ts_close(sink *s, char c) {
   text_sink *t = (text_sink *)s;
-  bool had = t->depth < 80 && t->need_comma[t->depth];
+  bool had = t->depth < TS_INDENT_MAX && t->need_comma[t->depth];
   t->depth--;
-  if (had)
-    ts_newline(t);
-  ts_ch(t, c);
+  char *o = ts_room(t, TS_PRE_ROOM), *o0 = o;
+  if (had && t->pretty)
+    o = ts_newline_at(t, o);
+  *o++ = c;
+  t->len += (size_t)(o - o0);
 }
 static void ts_obj_begin(sink *s) {
   ts_open(s, '{');
@@ -318,10 +336,28 @@ static size_t utf8_len(const unsigned char *u, size_t i, size_t n) {
   return ok ? len : 0;
 }
 
-static void ts_u_escape(text_sink *t, unsigned c) {
+/* Nonzero if one of the 8 bytes of x needs escaping or is not ASCII: below
+ * 0x20, 0x7f and above, '"' or '\\'. Each term is exactly "some byte is
+ * so" (the borrows and carries of the byte-wise arithmetic only ever start
+ * at a byte that already makes its term true). */
+static inline uint64_t json_unsafe8(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  uint64_t lt20 = (x - 0x20 * ones) & ~x & high;
+  uint64_t ge7f = ((x + ones) | x) & high;
+  uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+  uint64_t eq = ((q - ones) & ~q & high) | ((b - ones) & ~b & high);
+  return lt20 | ge7f | eq;
+}
+
+static inline char *ts_u_escape_at(char *o, unsigned c) {
   static const char hx[] = "0123456789abcdef";
-  char e[6] = {'\\', 'u', '0', '0', hx[(c >> 4) & 15], hx[c & 15]};
-  ts_put(t, e, 6);
+  o[0] = '\\';
+  o[1] = 'u';
+  o[2] = '0';
+  o[3] = '0';
+  o[4] = hx[(c >> 4) & 15];
+  o[5] = hx[c & 15];
+  return o + 6;
 }
 
 /* JSON string escaping: control characters and invalid UTF-8 never pass. */
@@ -330,39 +366,81 @@ static void ts_write_string(text_sink *t, const char *v, size_t n) {
   ts_ch(t, '"');
   size_t i = 0;
   while (i < n) {
-    size_t j = i;
-    while (j < n && u[j] >= 0x20 && u[j] < 0x7f && u[j] != '"' && u[j] != '\\')
-      j++;
-    if (j > i) {
-      ts_put(t, v + i, j - i);
-      i = j;
-      continue;
-    }
-    unsigned c = u[i];
-    if (c == '"' || c == '\\') {
-      ts_ch(t, '\\');
-      ts_ch(t, (char)c);
-      i++;
-    } else if (c < 0x20 || c == 0x7f) {
-      ts_u_escape(t, c);
-      i++;
-    } else {
-      size_t len = utf8_len(u, i, n);
-      if (len) {
-        ts_put(t, v + i, len);
-        i += len;
-      } else {
-        ts_u_escape(t, c); /* the byte as a Latin-1 code point */
+    size_t end = n - i > TS_CHUNK ? i + TS_CHUNK : n;
+    /* 6 bytes out per byte in at most, and a UTF-8 sequence may run 3
+     * bytes past end */
+    char *o = ts_room(t, 6 * (end - i) + 8);
+    while (i < end) {
+      while (i + 8 <= end) {
+        uint64_t x;
+        memcpy(&x, u + i, 8);
+        if (json_unsafe8(x))
+          break;
+        memcpy(o, &x, 8);
+        o += 8;
+        i += 8;
+      }
+      if (i >= end)
+        break;
+      if (end - i < 8 && end >= 8) {
+        /* the tail: the 8 bytes that end it, if all plain (those before i
+         * then were too, and went out unchanged: written again the same) */
+        uint64_t x;
+        memcpy(&x, u + end - 8, 8);
+        if (!json_unsafe8(x)) {
+          memcpy(o - (8 - (end - i)), &x, 8);
+          o += end - i;
+          i = end;
+          break;
+        }
+      }
+      unsigned c = u[i];
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        *o++ = (char)c;
         i++;
+      } else if (c == '"' || c == '\\') {
+        *o++ = '\\';
+        *o++ = (char)c;
+        i++;
+      } else if (c < 0x20 || c == 0x7f) {
+        o = ts_u_escape_at(o, c);
+        i++;
+      } else {
+        size_t len = utf8_len(u, i, n);
+        if (len) {
+          memcpy(o, v + i, len);
+          o += len;
+          i += len;
+        } else {
+          o = ts_u_escape_at(o, c); /* the byte as a Latin-1 code point */
+          i++;
+        }
       }
     }
+    t->len = (size_t)(o - t->buf);
   }
   ts_ch(t, '"');
 }
 
+/* "00" to "ff": the two hex digits of each byte value. */
+static const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+/* "00" to "99": the two decimal digits of 0..99. */
+static const char dec_pairs[201] =
+    "0001020304050607080910111213141516171819202122232425262728293031"
+    "3233343536373839404142434445464748495051525354555657585960616263"
+    "6465666768697071727374757677787980818283848586878889909192939495"
+    "96979899";
+
 /* Hex digits need no escaping: written straight into the buffer. */
 static void ts_hex(sink *s, const uint8_t *v, size_t n) {
-  static const char hx[] = "0123456789abcdef";
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
   ts_ch(t, '"');
@@ -373,10 +451,8 @@ static void ts_hex(sink *s, const uint8_t *v, size_t n) {
     if (k > n - i)
       k = n - i;
     char *o = t->buf + t->len;
-    for (size_t j = 0; j < k; j++) {
-      o[2 * j] = hx[v[i + j] >> 4];
-      o[2 * j + 1] = hx[v[i + j] & 15];
-    }
+    for (size_t j = 0; j < k; j++)
+      memcpy(o + 2 * j, hex_pairs + 2 * v[i + j], 2);
     t->len += 2 * k;
     i += k;
   }
@@ -385,20 +461,34 @@ static void ts_hex(sink *s, const uint8_t *v, size_t n) {
 
 static void ts_udec(text_sink *t, uint64_t v, bool neg) {
   char b[24], *e = b + sizeof b, *q = e;
-  do {
-    *--q = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
+  while (v >= 100) {
+    q -= 2;
+    memcpy(q, dec_pairs + 2 * (v % 100), 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    q -= 2;
+    memcpy(q, dec_pairs + 2 * v, 2);
+  } else {
+    *--q = (char)('0' + v);
+  }
   if (neg)
     *--q = '-';
-  ts_put(t, q, (size_t)(e - q));
+  size_t k = (size_t)(e - q);
+  memcpy(ts_room(t, k), q, k);
+  t->len += k;
 }
 
-static void ts_key(sink *s, const char *k) {
+static void ts_key(sink *s, const char *k, size_t n) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  ts_write_string(t, k, strlen(k));
-  ts_put(t, ": ", t->pretty ? 2 : 1);
+  char *o = ts_room(t, n + 4);
+  o[0] = '"';
+  memcpy(o + 1, k, n);
+  o[n + 1] = '"';
+  o[n + 2] = ':';
+  o[n + 3] = ' ';
+  t->len += n + (t->pretty ? 4 : 3);
   t->after_key = true;
 }
 static void ts_str(sink *s, const char *v, size_t n) {
@@ -416,6 +506,102 @@ static void ts_u64(sink *s, uint64_t v) {
   ts_pre_value(t);
   ts_udec(t, v, false);
 }
+#if defined(__SIZEOF_INT128__)
+/* What snprintf "%.17g" writes for v, with ".0" added when that has no
+ * point, computed exactly in integers, for 1e-3 <= v < 2^52. Returns the
+ * length, or 0 when v is outside that range or the rounding is a tie or
+ * carries into a new digit: the caller then asks snprintf. */
+static size_t g17_fast(double v, char *buf) {
+  static const uint64_t p10[21] = {1u,
+                                   10u,
+                                   100u,
+                                   1000u,
+                                   10000u,
+                                   100000u,
+                                   1000000u,
+                                   10000000u,
+                                   100000000u,
+                                   1000000000u,
+                                   10000000000u,
+                                   100000000000u,
+                                   1000000000000u,
+                                   10000000000000u,
+                                   100000000000000u,
+                                   1000000000000000u,
+                                   10000000000000000u,
+                                   100000000000000000u,
+                                   1000000000000000000u,
+                                   10000000000000000000u,
+                                   0};
+  if (!(v >= 1e-3 && v < 9007199254740992.0))
+    return 0;
+  int e;
+  double fr = frexp(v, &e);             /* v = fr * 2^e, 0.5 <= fr < 1 */
+  uint64_t m = (uint64_t)ldexp(fr, 53); /* exact: 53 bits */
+  int k = 53 - e;                       /* v = m * 2^-k, k >= 1 */
+  if (k < 1 || k > 70)
+    return 0;
+  unsigned __int128 M = m;
+  uint64_t ip = k < 64 ? m >> k : 0;
+  unsigned q;     /* digits after the point */
+  unsigned t = 0; /* v < 1: zeros after the point before the first digit + 1 */
+  if (ip) {
+    unsigned d = 1;
+    while (d < 17 && ip >= p10[d])
+      d++;
+    q = 17 - d;
+    M &= (((unsigned __int128)1) << k) - 1; /* the fraction */
+  } else {
+    /* smallest t with v * 10^t >= 1 */
+    for (t = 1; t <= 3; t++)
+      if (((unsigned __int128)m * p10[t]) >> k)
+        break;
+    if (t > 3)
+      return 0;
+    q = 16 + t;
+  }
+  unsigned __int128 scaled = M * p10[q];
+  unsigned __int128 mask = (((unsigned __int128)1) << k) - 1;
+  unsigned __int128 D = scaled >> k, rem = scaled & mask, half = ((unsigned __int128)1) << (k - 1);
+  if (rem == half)
+    return 0; /* a tie: leave it to the C library's rule */
+  if (rem > half)
+    D++;
+  char *o = buf;
+  if (ip) {
+    if (D >= p10[q]) /* carried into the integer part */
+      return 0;
+    char tmp[24];
+    int n = 0;
+    for (uint64_t x = ip; x; x /= 10)
+      tmp[n++] = (char)('0' + x % 10);
+    while (n)
+      *o++ = tmp[--n];
+  } else {
+    if (D >= p10[17]) /* one digit more: the exponent changed */
+      return 0;
+    *o++ = '0';
+  }
+  uint64_t f = (uint64_t)D;
+  if (f == 0) {
+    memcpy(o, ".0", 2);
+    return (size_t)(o + 2 - buf);
+  }
+  /* q digits, zero-padded on the left, trailing zeros dropped */
+  while (f % 10 == 0) {
+    f /= 10;
+    q--;
+  }
+  *o++ = '.';
+  char *end = o + q;
+  for (char *w = end; w > o;) {
+    *--w = (char)('0' + f % 10);
+    f /= 10;
+  }
+  return (size_t)(end - buf);
+}
+#endif
+
 static void ts_dbl(sink *s, double v) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
@@ -423,15 +609,30 @@ static void ts_dbl(sink *s, double v) {
     v = 0;
   /* %.17g round-trips; json-c prints doubles the same way by default. */
   char buf[64];
-  snprintf(buf, sizeof buf, "%.17g", v);
-  if (!strpbrk(buf, ".eE"))
-    strcat(buf, ".0");
-  ts_put(t, buf, strlen(buf));
+#if defined(__SIZEOF_INT128__)
+  size_t fast = g17_fast(v, buf);
+  if (fast) {
+    memcpy(ts_room(t, fast), buf, fast);
+    t->len += fast;
+    return;
+  }
+#endif
+  int k = snprintf(buf, sizeof buf, "%.17g", v);
+  if (k < 0 || (size_t)k >= sizeof buf - 2)
+    k = 0;
+  if (!memchr(buf, '.', (size_t)k) && !memchr(buf, 'e', (size_t)k) &&
+      !memchr(buf, 'E', (size_t)k)) {
+    memcpy(buf + k, ".0", 2);
+    k += 2;
+  }
+  memcpy(ts_room(t, (size_t)k), buf, (size_t)k);
+  t->len += (size_t)k;
 }
 static void ts_bool(sink *s, int v) {
   text_sink *t = (text_sink *)s;
   ts_pre_value(t);
-  ts_put(t, v ? "true" : "false", v ? 4 : 5);
+  memcpy(ts_room(t, 5), v ? "true" : "false", v ? 4 : 5);
+  t->len += v ? 4 : 5;
 }
 
 int dx_write_json(FILE *out, const dx_packet *p, int pretty) {
@@ -505,8 +706,9 @@ static void jc_close(sink *s) {
   if (j->depth > 0)
     j->depth--;
 }
-static void jc_key(sink *s, const char *k) {
+static void jc_key(sink *s, const char *k, size_t n) {
   jc_sink *j = (jc_sink *)s;
+  (void)n;
   snprintf(j->keybuf, sizeof j->keybuf, "%s", k);
 }
 static void jc_str(sink *s, const char *v, size_t n) {

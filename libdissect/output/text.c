@@ -5,28 +5,61 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Writes a label or column to a terminal. Labels and columns are escaped
- * when they are made (a backslash in them is already an escape), so this
- * is the last guard: printable ASCII, the backslash and printable UTF-8
- * pass, any other byte becomes \xNN. */
-static void put_escaped(FILE *out, const char *s) {
+/* Output gathered in a buffer and handed to stdio in large writes. */
+typedef struct {
+  FILE *out;
+  size_t len, cap;
+  char *buf;
+} tbuf;
+
+/* Where the next n bytes (n <= cap) go. */
+static char *tb_room(tbuf *t, size_t n) {
+  if (n > t->cap - t->len) {
+    fwrite(t->buf, 1, t->len, t->out);
+    t->len = 0;
+  }
+  return t->buf + t->len;
+}
+
+static void tb_put(tbuf *t, const void *s, size_t n) {
+  const char *c = s;
+  while (n) {
+    size_t k = n < t->cap / 2 ? n : t->cap / 2;
+    memcpy(tb_room(t, k), c, k);
+    t->len += k;
+    c += k;
+    n -= k;
+  }
+}
+
+static void tb_flush(tbuf *t) {
+  if (t->len)
+    fwrite(t->buf, 1, t->len, t->out);
+  t->len = 0;
+}
+
+/* A label or column into the buffer, for a terminal. Labels and columns
+ * are escaped when they are made (a backslash in them is already an
+ * escape), so this is the last guard: printable ASCII, the backslash and
+ * printable UTF-8 pass, any other byte becomes \xNN. */
+static void tb_escaped(tbuf *t, const char *s) {
   const uint8_t *u = (const uint8_t *)s;
   size_t n = strlen(s);
   while (n) {
     size_t plain = dx_plain_run(u, n);
     if (plain) {
-      fwrite(u, 1, plain, out);
+      tb_put(t, u, plain);
       u += plain;
       n -= plain;
       continue;
     }
     size_t k = *u == '\\' ? 1 : *u >= 0x80 ? dx_utf8_ok(u, n) : 0;
     if (k) {
-      fwrite(u, 1, k, out);
+      tb_put(t, u, k);
     } else {
       char e[8];
       size_t w = dx_escape(u, 1, e, sizeof e);
-      fwrite(e, 1, w, out);
+      tb_put(t, e, w);
       k = 1;
     }
     u += k;
@@ -38,7 +71,7 @@ static void put_escaped(FILE *out, const char *s) {
  * (what pcap files hold) are written from the integers: the double of such
  * a time is within far less than half a microsecond of it, so printf would
  * print the same digits. Anything else goes through printf. */
-static void summary_head(FILE *out, const dx_packet *p) {
+static void summary_head(tbuf *t, const dx_packet *p) {
   char b[64];
   char *e = b + sizeof b, *q = e;
   if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 && p->rel_nsec < 1000000000 &&
@@ -64,79 +97,163 @@ static void summary_head(FILE *out, const dx_packet *p) {
     } while (num);
     while (start - q < 5)
       *--q = ' ';
-    fwrite(q, 1, (size_t)(e - q), out);
+    tb_put(t, q, (size_t)(e - q));
     return;
   }
-  fprintf(out, "%5llu %10.6f ", (unsigned long long)p->num, (double)p->rel_sec + p->rel_nsec / 1e9);
+  int w = snprintf(b, sizeof b, "%5llu %10.6f ", (unsigned long long)p->num,
+                   (double)p->rel_sec + p->rel_nsec / 1e9);
+  if (w > 0)
+    tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
 }
 
 int dx_write_summary(FILE *out, const dx_packet *p) {
-  summary_head(out, p);
+  char buf[4096];
+  tbuf t = {out, 0, sizeof buf, buf};
+  summary_head(&t, p);
   const char *src = dx_packet_src(p), *dst = dx_packet_dst(p);
-  put_escaped(out, src);
-  fputs(*src || *dst ? " \xe2\x86\x92 " : " ", out);
-  put_escaped(out, dst);
-  fputc(' ', out);
-  put_escaped(out, dx_packet_protocol(p));
-  fprintf(out, " %u ", p->frame.wirelen);
-  put_escaped(out, dx_packet_info(p));
-  fputc('\n', out);
+  tb_escaped(&t, src);
+  if (*src || *dst)
+    tb_put(&t, " \xe2\x86\x92 ", 5);
+  else
+    tb_put(&t, " ", 1);
+  tb_escaped(&t, dst);
+  tb_put(&t, " ", 1);
+  tb_escaped(&t, dx_packet_protocol(p));
+  {
+    char b[16], *e = b + sizeof b, *q = e;
+    *--q = ' ';
+    uint32_t v = p->frame.wirelen;
+    do {
+      *--q = (char)('0' + v % 10);
+      v /= 10;
+    } while (v);
+    *--q = ' ';
+    tb_put(&t, q, (size_t)(e - q));
+  }
+  tb_escaped(&t, dx_packet_info(p));
+  tb_put(&t, "\n", 1);
+  tb_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;
 }
 
-static void tree_rec(FILE *out, const dx_node *n, int depth, char *buf, size_t buflen) {
+/* The tree: each label is formatted straight into the buffer (escaped
+ * there only if it holds a byte that needs it). */
+#define TB_SIZE 65536
+#define TB_LABEL 4096                       /* longest label line (as dx_node_label cuts it) */
+#define TB_LINE (4 * 64 + 4 * TB_LABEL + 2) /* indent, label escaped, '\n' */
+
+/* tb_escaped into o: returns the end. */
+static char *escape_into(char *o, const char *s, size_t n) {
+  const uint8_t *u = (const uint8_t *)s;
+  while (n) {
+    size_t plain = dx_plain_run(u, n);
+    if (plain) {
+      memcpy(o, u, plain);
+      o += plain;
+      u += plain;
+      n -= plain;
+      continue;
+    }
+    size_t k = *u == '\\' ? 1 : *u >= 0x80 ? dx_utf8_ok(u, n) : 0;
+    if (k) {
+      memcpy(o, u, k);
+      o += k;
+    } else {
+      char e[8];
+      size_t w = dx_escape(u, 1, e, sizeof e);
+      memcpy(o, e, w);
+      o += w;
+      k = 1;
+    }
+    u += k;
+    n -= k;
+  }
+  return o;
+}
+
+static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp) {
   for (; n; n = n->next) {
     if (n->flags & DX_NODE_HIDDEN)
       continue;
     if (depth > 64)
       return;
-    size_t need = dx_node_label(n, buf, buflen);
-    (void)need;
-    static const char indent[] = "                                                                ";
-    for (int i = 0; i < depth; i += 16)
-      fwrite(indent, 1, 4 * (size_t)(depth - i < 16 ? depth - i : 16), out);
-    put_escaped(out, buf);
-    fputc('\n', out);
+    char *o = tb_room(t, TB_LINE);
+    size_t ind = 4 * (size_t)depth;
+    memset(o, ' ', ind);
+    char *lab = o + ind;
+    dx_node_label(n, lab, TB_LABEL);
+    size_t ll = strlen(lab);
+    char *end = lab + ll;
+    if (dx_plain_run((const uint8_t *)lab, ll) != ll) {
+      memcpy(tmp, lab, ll);
+      end = escape_into(lab, tmp, ll);
+    }
+    *end++ = '\n';
+    t->len += (size_t)(end - o);
     if (n->first_child)
-      tree_rec(out, n->first_child, depth + 1, buf, buflen);
+      tree_rec(t, n->first_child, depth + 1, tmp);
   }
 }
 
 int dx_write_tree(FILE *out, const dx_packet *p) {
-  char buf[4096];
-  tree_rec(out, p->root.first_child, 0, buf, sizeof buf);
-  fputc('\n', out);
+  char buf[TB_SIZE], tmp[TB_LABEL];
+  tbuf t = {out, 0, sizeof buf, buf};
+  tree_rec(&t, p->root.first_child, 0, tmp);
+  tb_put(&t, "\n", 1);
+  tb_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;
 }
 
-static void hex_block(FILE *out, const uint8_t *d, uint32_t len) {
-  char line[128];
+/* "%04x  " of the offset (more digits past 0xffff), 16 "%02x " or "   ",
+ * a space, the printable ASCII of the bytes ('.' for others), '\n'. */
+static void hex_block(tbuf *t, const uint8_t *d, uint32_t len) {
+  static const char hx[] = "0123456789abcdef";
   for (uint32_t off = 0; off < len; off += 16) {
-    int w = snprintf(line, sizeof line, "%04x  ", off);
+    char *line = tb_room(t, 128), *o = line;
+    char num[8], *q = num + sizeof num;
+    uint32_t v = off;
+    do {
+      *--q = hx[v & 15];
+      v >>= 4;
+    } while (v);
+    while (num + sizeof num - q < 4)
+      *--q = '0';
+    size_t nl = (size_t)(num + sizeof num - q);
+    memcpy(o, q, nl);
+    o += nl;
+    *o++ = ' ';
+    *o++ = ' ';
     for (uint32_t i = 0; i < 16; i++) {
-      if (off + i < len)
-        w += snprintf(line + w, sizeof line - (size_t)w, "%02x ", d[off + i]);
-      else
-        w += snprintf(line + w, sizeof line - (size_t)w, "   ");
+      if (off + i < len) {
+        o[0] = hx[d[off + i] >> 4];
+        o[1] = hx[d[off + i] & 15];
+      } else {
+        o[0] = o[1] = ' ';
+      }
+      o[2] = ' ';
+      o += 3;
     }
-    line[w++] = ' ';
+    *o++ = ' ';
     for (uint32_t i = 0; i < 16 && off + i < len; i++) {
       uint8_t c = d[off + i];
-      line[w++] = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
+      *o++ = (c >= 0x20 && c < 0x7f) ? (char)c : '.';
     }
-    line[w++] = '\n';
-    fwrite(line, 1, (size_t)w, out);
+    *o++ = '\n';
+    t->len += (size_t)(o - line);
   }
 }
 
 int dx_write_hex(FILE *out, const dx_packet *p) {
+  char buf[16384];
+  tbuf t = {out, 0, sizeof buf, buf};
   for (uint16_t i = 0; i < p->nsources; i++) {
     if (p->nsources > 1) {
-      put_escaped(out, p->sources[i].name);
-      fputs(":\n", out);
+      tb_escaped(&t, p->sources[i].name);
+      tb_put(&t, ":\n", 2);
     }
-    hex_block(out, p->sources[i].data, p->sources[i].len);
-    fputc('\n', out);
+    hex_block(&t, p->sources[i].data, p->sources[i].len);
+    tb_put(&t, "\n", 1);
   }
+  tb_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;
 }

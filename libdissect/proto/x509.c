@@ -18,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -777,9 +778,86 @@ static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, con
   }
 }
 
+/* Terse packets whose reader wants no field of this file: only what the
+ * rest of the packet sees stays, that is whether the bytes decode and how
+ * many they use (the expert notes below). Decoding is most of the cost, and
+ * a capture sends the same few certificates again and again: the session
+ * keeps the last ones that decoded with the number of bytes they used. */
+#define X509_MEMO_N 8
+#define X509_MEMO_MAX 16384 /* longer certificates are not kept */
+typedef struct {
+  struct {
+    unsigned char *data;
+    uint32_t len, used;
+  } e[X509_MEMO_N];
+  unsigned next;
+} x509_memo;
+
+static void *x509_state_new(struct dx_session *s) {
+  (void)s;
+  return calloc(1, sizeof(x509_memo));
+}
+
+static void x509_state_free(void *state) {
+  x509_memo *m = state;
+  if (!m)
+    return;
+  for (unsigned i = 0; i < X509_MEMO_N; i++)
+    free(m->e[i].data);
+  free(m);
+}
+
+extern const dx_protocol dx_proto_x509;
+
+/* True if the full tree is needed: labels shown or a field of ours read. */
+static bool x509_full(const dx_packet *p) {
+  if (dx_packet_labels(p))
+    return true;
+  for (size_t i = 0; i < DX_ARRAY_LEN(x509_fields); i++)
+    if (dx_packet_wants(p, &x509_fields[i]))
+      return true;
+  return false;
+}
+
+/* Bytes used by the DER certificate in t (0: it does not decode). */
+static uint32_t x509_decoded_len(dx_packet *p, const dx_tvb *t) {
+  x509_memo *m = dx_proto_state(p, &dx_proto_x509);
+  if (m)
+    for (unsigned i = 0; i < X509_MEMO_N; i++)
+      if (m->e[i].data && m->e[i].len == t->len && !memcmp(m->e[i].data, t->data, t->len))
+        return m->e[i].used;
+  const unsigned char *in = t->data;
+  X509 *x = d2i_X509(NULL, &in, (long)t->len);
+  if (!x)
+    return 0;
+  X509_free(x);
+  uint32_t used = (uint32_t)(in - t->data);
+  if (m && t->len <= X509_MEMO_MAX) {
+    unsigned char *copy = malloc(t->len);
+    if (copy) {
+      memcpy(copy, t->data, t->len);
+      unsigned k = m->next++ % X509_MEMO_N;
+      free(m->e[k].data);
+      m->e[k].data = copy;
+      m->e[k].len = t->len;
+      m->e[k].used = used;
+    }
+  }
+  return used;
+}
+
 static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (t->len < t->reported) {
     dx_mark_truncated(p, parent, "certificate cut short");
+    return t->len;
+  }
+  if (!x509_full(p)) {
+    uint32_t used = t->len ? x509_decoded_len(p, t) : 0;
+    if (!used)
+      dx_mark_malformed(p, parent, "Certificate could not be decoded as DER X.509");
+    else if (used != t->len)
+      dx_mark_malformed(p, parent, "%u byte%s after the end of the certificate", t->len - used,
+                        t->len - used == 1 ? "" : "s");
     return t->len;
   }
   const unsigned char *in = t->data;
@@ -952,4 +1030,6 @@ const dx_protocol dx_proto_x509 = {
     .fields = x509_fields,
     .nfields = DX_ARRAY_LEN(x509_fields),
     .dissect = dissect_x509,
+    .state_new = x509_state_new,
+    .state_free = x509_state_free,
 };

@@ -47,6 +47,40 @@ static void test_arena_many(void) {
   dx_arena_destroy(&a);
 }
 
+/* Chunks kept by reset serve later rounds of small and large blocks (past
+ * the 16 KiB chunk size): no two live blocks overlap, formatted strings
+ * land whole, and the count of bytes handed out restarts at 0. */
+static void test_arena_reuse(void) {
+  dx_arena a;
+  dx_arena_init(&a);
+  static const size_t sizes[] = {1, 15, 16, 17, 100, 4095, 4096, 4097, 20000, 70000, 300000, 33};
+  for (int round = 0; round < 20; round++) {
+    unsigned char *blk[DX_ARRAY_LEN(sizes)];
+    for (size_t i = 0; i < DX_ARRAY_LEN(sizes); i++) {
+      size_t n = sizes[(i + (size_t)round) % DX_ARRAY_LEN(sizes)];
+      blk[i] = dx_arena_alloc(&a, n);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(blk[i]);
+      CU_ASSERT_EQUAL((uintptr_t)blk[i] % 16, 0);
+      memset(blk[i], (int)i + 1, n);
+    }
+    char *f = dx_arena_printf(&a, "round %d %s", round, "text");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    for (size_t i = 0; i < DX_ARRAY_LEN(sizes); i++) {
+      size_t n = sizes[(i + (size_t)round) % DX_ARRAY_LEN(sizes)];
+      CU_ASSERT_EQUAL(blk[i][0], (unsigned char)(i + 1));
+      CU_ASSERT_EQUAL(blk[i][n - 1], (unsigned char)(i + 1));
+    }
+    char want[32];
+    snprintf(want, sizeof want, "round %d text", round);
+    CU_ASSERT_STRING_EQUAL(f, want);
+    CU_ASSERT(a.used_total >= 400000);
+    dx_arena_reset(&a);
+    CU_ASSERT_EQUAL(a.used_total, 0);
+  }
+  dx_arena_destroy(&a);
+  dx_arena_destroy(&a);
+}
+
 static void test_arena_reset(void) {
   dx_arena a;
   dx_arena_init(&a);
@@ -467,6 +501,7 @@ static void test_session_numbering(void) {
 static CU_TestInfo tests[] = {
     {"arena: many allocations", test_arena_many},
     {"arena: reset", test_arena_reset},
+    {"arena: chunks reused after reset", test_arena_reuse},
     {"arena: sizes that overflow fail", test_arena_huge},
     {"tvb: readers at the edges", test_tvb_get_edges},
     {"tvb: offsets near UINT32_MAX", test_tvb_get_overflow},
