@@ -244,6 +244,8 @@ struct dx_session;
 
 #define DX_PACKET_HAS_ICMP_ERROR 1 /* dx_packet has in_icmp_error */
 
+#define DX_BAD_MALFORMED 1
+#define DX_BAD_TRUNCATED 2
 struct dx_packet {
   struct dx_session *sess;
   dx_arena arena;
@@ -255,6 +257,7 @@ struct dx_packet {
   dx_source sources[DX_MAX_SOURCES];
   uint16_t nsources;
   uint8_t severity;  /* highest expert severity */
+  uint8_t bad;       /* DX_BAD_*: a node was marked malformed / truncated */
   bool want_columns; /* consumers that show summaries set this; dissectors
                         may skip building Info text when false */
   /* Terse packets (dx_session_set_interest): labels are never shown, so

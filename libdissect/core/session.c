@@ -508,6 +508,14 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   p->col_src = p->col_dst = "";
   p->col_proto = "";
   dx_dissect_frame(p);
+  /* As tshark ends the Info of a packet whose dissection ran out of bytes
+   * or met an impossible value: a capture cut by its snapshot length is
+   * not the packet's fault. */
+  if (p->bad && p->want_columns)
+    dx_col_info_append(p, "%s",
+                       (p->bad & DX_BAD_TRUNCATED) && f->caplen < f->wirelen
+                           ? "[Packet size limited during capture]"
+                           : "[Malformed Packet]");
   if (p->terse) {
     if (s->ninterest) {
       prune(s, &p->root, false, 0);

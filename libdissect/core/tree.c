@@ -104,8 +104,12 @@ dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx
     return NULL;
   n->v.b.p = have ? t->data + off : (const uint8_t *)"";
   n->v.b.len = have;
-  if (have < len)
+  if (have < len) {
     n->flags |= DX_NODE_TRUNCATED;
+    /* (a datagram quoted in an ICMP error is cut short by design) */
+    if (p && !p->in_icmp_error)
+      p->bad |= DX_BAD_TRUNCATED;
+  }
   return n;
 }
 
@@ -286,6 +290,8 @@ void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what) {
   if (!n)
     return;
   n->flags |= DX_NODE_TRUNCATED;
+  if (p)
+    p->bad |= DX_BAD_TRUNCATED;
   dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Packet truncated: %s]",
             what ? what : "the bytes ran out");
 }
@@ -294,6 +300,8 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
   if (!n)
     return;
   n->flags |= DX_NODE_MALFORMED;
+  if (p)
+    p->bad |= DX_BAD_MALFORMED;
   char buf[400];
   buf[0] = '\0';
   if (p && !p->terse) {

@@ -908,13 +908,24 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
   }
 }
 
+/* Marks node n for a bad name. A pointer loop is noted and dissection goes
+ * on, as in tshark (no "[Malformed Packet]" in the Info column); a name
+ * that runs out of bytes or points outside the message stops it. */
+static void mark_bad_name(dns_ctx *c, dx_node *n, const dns_name *nm) {
+  if (nm->status == NAME_TRUNC) {
+    dx_mark_truncated(c->p, n, nm->why);
+  } else if (nm->status == NAME_LOOP) {
+    dx_node_set_flags(n, DX_NODE_MALFORMED);
+    dx_expert(c->p, n, dx_field_malformed(), DX_SEV_ERROR, "[Malformed: %s]", nm->why);
+  } else if (nm->status != NAME_OK) {
+    dx_mark_malformed(c->p, n, "%s", nm->why);
+  }
+}
+
 /* Adds a name node and marks it if the name is bad. */
 static dx_node *add_name(dns_ctx *c, dx_node *parent, int field, uint32_t off, const dns_name *nm) {
   dx_node *n = dx_add_string(c->p, parent, FLD(field), c->m, off, nm->wire, nm->val, nm->vlen);
-  if (nm->status == NAME_TRUNC)
-    dx_mark_truncated(c->p, n, nm->why);
-  else if (nm->status != NAME_OK)
-    dx_mark_malformed(c->p, n, "%s", nm->why);
+  mark_bad_name(c, n, nm);
   return n;
 }
 
@@ -1453,8 +1464,8 @@ static void add_srv_owner(dns_ctx *c, dx_node *rr, uint32_t off, const dns_name 
       break;
     i = j + 1;
   }
-  if (nm->status != NAME_OK)
-    dx_mark_malformed(c->p, first, "%s", nm->why);
+  if (first)
+    mark_bad_name(c, first, nm);
 }
 
 static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {

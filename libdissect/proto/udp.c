@@ -133,12 +133,14 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   bool bad_len = false;
   if (ulen < 8) {
     dx_expert(p, ln, &udp_fields[F_LENGTH_BAD], DX_SEV_ERROR, "Bad length value %u < 8", ulen);
-    dx_mark_malformed(p, udp, "UDP length %u is less than the 8-byte header", ulen);
+    /* tshark flags the length as an expert error but dissects on: no
+     * "[Malformed Packet]" in the Info column */
+    dx_node_set_flags(udp, DX_NODE_MALFORMED);
     bad_len = true;
   } else if (ulen > ip_len) {
     dx_expert(p, ln, &udp_fields[F_LENGTH_BAD], DX_SEV_ERROR,
               "Bad length value %u > IP payload length", ulen);
-    dx_mark_malformed(p, udp, "UDP length %u exceeds the IP payload (%u bytes)", ulen, ip_len);
+    dx_node_set_flags(udp, DX_NODE_MALFORMED);
     bad_len = true;
   }
 

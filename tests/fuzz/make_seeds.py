@@ -13,10 +13,12 @@ link types so every link layer has a seed.
 fuzz_stream input: see fuzz_stream.c; seeds are the TCP payloads of one
 direction of a sample's connections.
 """
+import gzip
 import hashlib
 import os
 import struct
 import sys
+import zlib
 
 SRC = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 SAMPLES = os.path.join(SRC, "samples")
@@ -125,6 +127,47 @@ def tcp_payloads(linktype, frames):
     return conns
 
 
+def stream_blob(port_sel, segs):
+    blob = bytearray([port_sel, 0])
+    for direction, p in segs:
+        for off in range(0, len(p), 1460):
+            chunk = p[off : off + 1460]
+            blob += bytes([direction]) + struct.pack(">H", len(chunk)) + chunk
+    return bytes(blob)
+
+
+def http_coded_seeds():
+    """HTTP exchanges with coded bodies (the samples have none): gzip in
+    chunks, deflate (zlib) with a length, raw deflate, a gzip bomb-like
+    body of zeros, and a response split across segments mid-chunk."""
+    body = b"<html><body>" + b"hello fuzz " * 40 + b"</body></html>\n"
+    req = b"GET /a HTTP/1.1\r\nHost: example.com\r\nAccept-Encoding: gzip, deflate\r\n\r\n"
+    gz = gzip.compress(body, mtime=0)
+    chunked = b"".join(b"%x\r\n" % len(gz[i : i + 100]) + gz[i : i + 100] + b"\r\n"
+                       for i in range(0, len(gz), 100)) + b"0\r\n\r\n"
+    r1 = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+          b"Transfer-Encoding: chunked\r\n\r\n" + chunked)
+    zl = zlib.compress(body)
+    r2 = (b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: deflate\r\n"
+          b"Content-Length: %d\r\n\r\n" % len(zl)) + zl
+    co = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = co.compress(body) + co.flush()
+    r3 = (b"HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: %d\r\n\r\n"
+          % len(raw)) + raw
+    zeros = gzip.compress(b"\0" * 3000000, mtime=0)
+    r4 = (b"HTTP/1.1 200 OK\r\nContent-Encoding: x-gzip\r\nContent-Length: %d\r\n\r\n"
+          % len(zeros)) + zeros
+    post = (b"POST /up HTTP/1.1\r\nHost: a\r\nContent-Encoding: gzip\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n" + chunked)
+    yield stream_blob(1, [(0, req), (1, r1)])
+    yield stream_blob(1, [(0, req), (1, r2), (0, req), (1, r3)])
+    yield stream_blob(1, [(0, req), (1, r4)])
+    yield stream_blob(1, [(0, post), (1, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")])
+    # The same response cut into small segments, so PDUs span frames.
+    segs = [(0, req)] + [(1, r1[i : i + 37]) for i in range(0, len(r1), 37)][:90]
+    yield stream_blob(3, segs)
+
+
 def main():
     written = []
     pk = os.path.join(OUT, "fuzz_packet")
@@ -171,6 +214,8 @@ def main():
                 if len(blob) > 24000:
                     break
             write(st, bytes(blob), written)
+    for blob in http_coded_seeds():
+        write(st, blob, written)
     print("%d seeds, %d bytes" % (len(written), sum(written)), file=sys.stderr)
 
 

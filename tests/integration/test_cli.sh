@@ -260,6 +260,44 @@ run "$D" -r "$S/dns.pcap" -o no.such_pref:1
 check_rc_error "-o no.such_pref:1: non-zero exit"
 check_grepf "-o no.such_pref:1: names it" "no.such_pref" "$T_TMP/err"
 
+# ---------------------------------------------------------------- malformed packets
+# Hand-made DNS queries: a question count of 2 with one question, the same
+# cut by the snapshot length, a pointer that loops, a pointer past the end.
+# tshark ends the Info column with "[Malformed Packet]" or "[Packet size
+# limited during capture]" where its dissection stopped, not for a loop.
+$PY - "$T_TMP/malformed.pcap" <<'EOF'
+import struct, sys
+def ip4(payload):
+    h = bytearray(struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), 1, 0, 64, 17, 0,
+                              bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])))
+    s = sum(struct.unpack('!10H', h)); s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16)
+    h[10:12] = struct.pack('!H', ~s & 0xffff)
+    return bytes(h) + payload
+def frame(dns):
+    return bytes(12) + b'\x08\x00' + ip4(struct.pack('!HHHH', 5000, 53, 8 + len(dns), 0) + dns)
+def query(i, qd, name):
+    return struct.pack('!HHHHHH', i, 0x0100, qd, 0, 0, 0) + name + b'\x00\x01\x00\x01'
+www = b'\x03www\x07example\x04test\x00'
+frames = [(frame(query(0x1234, 2, www)), None), (frame(query(0x1234, 2, www)), 50),
+          (frame(query(1, 1, b'\xc0\x0c')), None), (frame(query(3, 1, b'\x03www\xc0\xff')), None)]
+with open(sys.argv[1], 'wb') as f:
+    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, (fr, cut) in enumerate(frames):
+        data = fr[:cut] if cut else fr
+        f.write(struct.pack('<IIII', i, 0, len(data), len(fr)) + data)
+EOF
+if ((have_tshark)); then
+  run "$D" -r "$T_TMP/malformed.pcap"
+  want=$(tsh -r "$T_TMP/malformed.pcap" -T fields -e _ws.col.Info)
+  check_eq "malformed: tshark marks frame 1 (sanity)" 1 "$(sed -n 1p <<<"$want" | grep -c 'Malformed Packet')"
+  for i in 1 3 4; do
+    check_eq "malformed: frame $i Info as tshark" "$(sed -n "${i}p" <<<"$want")" \
+      "$(sed -n "${i}p" "$T_TMP/out" | sed -E 's/^ *[0-9]+ +[0-9.]+ +[^ ]+ → [^ ]+ [^ ]+ [0-9]+ //')"
+  done
+  check_eq "malformed: a capture cut short is not the packet's fault" 1 \
+    "$(sed -n 2p "$T_TMP/out" | grep -cF '[Packet size limited during capture]')"
+fi
+
 # ---------------------------------------------------------------- live capture
 # -i lo with a BPF filter and -c: only as root (capture rights) and with
 # ping; the traffic stays on loopback and is bounded (3 echo requests).

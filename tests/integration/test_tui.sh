@@ -516,7 +516,7 @@ PY
   start bad 200 50 "$TMPD/bad.pcap"
   expect_colour "malformed packet: Bad TCP colours (red on black)" "^ *2 .*DNS" "203 233 0"
   keys C-f
-  tmux send-keys -t "$CUR" -l "Malformed"
+  tmux send-keys -t "$CUR" -l "Malformed:"
   keys Enter
   expect "malformed DNS (tshark: [Malformed Packet]): an error in the tree" "\[Expert Info (Error): Malformed: "
   if [ $HAVE_PY = 1 ]; then
