@@ -315,45 +315,11 @@ static const char *sev_name(int sev) {
   }
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* The library escapes every byte outside printable ASCII as \xHH, so a
- * label holding UTF-8 text ("\xc2\xb7" for a middle dot in the TCP flags)
- * would show its escapes. Bytes 0x80..0xff are put back in place; drawing
- * checks the UTF-8 and escapes again whatever is not valid or printable.
- * Control bytes stay escaped, and an escaped backslash is kept as it is. */
-static void unescape_high(char *s) {
-  char *w = s;
-  for (const char *r = s; *r;) {
-    if (r[0] == '\\' && r[1] == '\\') {
-      *w++ = *r++;
-      *w++ = *r++;
-      continue;
-    }
-    if (r[0] == '\\' && r[1] == 'x' && hexval(r[2]) >= 8 && hexval(r[3]) >= 0) {
-      *w++ = (char)(hexval(r[2]) * 16 + hexval(r[3]));
-      r += 4;
-      continue;
-    }
-    *w++ = *r++;
-  }
-  *w = 0;
-}
-
 void tree_label(const dx_node *n, char *buf, size_t len) {
   if (!len)
     return;
   if (!(dx_node_flags(n) & DX_NODE_EXPERT)) {
     dx_node_label(n, buf, len);
-    unescape_high(buf);
     return;
   }
   /* an expert note, as Wireshark shows it: [Expert Info (Note): message] */
@@ -366,7 +332,6 @@ void tree_label(const dx_node *n, char *buf, size_t len) {
     m++;
   }
   snprintf(buf, len, "[Expert Info (%s): %s]", sev_name(dx_node_severity(n)), m);
-  unescape_high(buf);
 }
 
 void tree_draw(app *a) {
