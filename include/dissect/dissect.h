@@ -96,15 +96,15 @@ typedef struct dx_capture dx_capture;
  * default". Reaching a cap is reported in the packet tree as an expert
  * note; memory never grows past the caps. */
 typedef struct dx_config {
-  uint32_t max_flows;            /* TCP+UDP flows tracked (default 65536) */
-  uint32_t max_frag_datagrams;   /* IP datagrams in reassembly (default 1024) */
-  uint32_t max_frag_bytes;       /* bytes buffered per datagram (default 65535) */
-  uint32_t frag_timeout_ms;      /* fragment reassembly timeout (default 30000) */
-  uint32_t max_stream_bytes;     /* TCP reassembly buffer per direction (default 1 MiB) */
+  uint32_t max_flows;              /* TCP+UDP flows tracked (default 65536) */
+  uint32_t max_frag_datagrams;     /* IP datagrams in reassembly (default 1024) */
+  uint32_t max_frag_bytes;         /* bytes buffered per datagram (default 65535) */
+  uint32_t frag_timeout_ms;        /* fragment reassembly timeout (default 30000) */
+  uint32_t max_stream_bytes;       /* TCP reassembly buffer per direction (default 1 MiB) */
   uint64_t max_total_stream_bytes; /* all TCP reassembly buffers (default 256 MiB) */
-  uint32_t max_dns_pending;      /* unanswered DNS queries remembered (default 65536) */
-  int check_checksums;           /* verify IP/TCP/UDP/ICMP checksums (default 0) */
-  const char *keylog_file;       /* TLS key log (NSS format), may be NULL */
+  uint32_t max_dns_pending;        /* unanswered DNS queries remembered (default 65536) */
+  int check_checksums;             /* verify IP/TCP/UDP/ICMP checksums (default 0) */
+  const char *keylog_file;         /* TLS key log (NSS format), may be NULL */
 } dx_config;
 
 /* Creates a session. cfg may be NULL for all defaults. The config is copied
@@ -167,8 +167,7 @@ void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
  * fields may hold NULL entries (ignored). Returns DX_OK, DX_EINVAL or
  * DX_ENOMEM (the mode is then unchanged). */
 #define DX_INTEREST_COLUMNS 1u /* keep filling the summary columns */
-int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n,
-                            unsigned flags);
+int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n, unsigned flags);
 /* Back to full packets (the default). */
 void dx_session_clear_interest(dx_session *s);
 
@@ -206,8 +205,8 @@ void dx_capture_close(dx_capture *c);
 
 /* ---- fields ----------------------------------------------------------- */
 typedef enum dx_ftype {
-  DX_FT_NONE = 0,  /* a label or subtree with no value */
-  DX_FT_PROTOCOL,  /* a protocol layer (eth, ip, tcp, ...) */
+  DX_FT_NONE = 0, /* a label or subtree with no value */
+  DX_FT_PROTOCOL, /* a protocol layer (eth, ip, tcp, ...) */
   DX_FT_BOOL,
   DX_FT_UINT8,
   DX_FT_UINT16,
@@ -222,9 +221,9 @@ typedef enum dx_ftype {
   DX_FT_IPV4,
   DX_FT_IPV6,
   DX_FT_ETHER,
-  DX_FT_ABSTIME,  /* seconds+nanoseconds since the epoch */
-  DX_FT_RELTIME,  /* seconds+nanoseconds */
-  DX_FT_FRAMENUM  /* a frame number, refers to another packet */
+  DX_FT_ABSTIME, /* seconds+nanoseconds since the epoch */
+  DX_FT_RELTIME, /* seconds+nanoseconds */
+  DX_FT_FRAMENUM /* a frame number, refers to another packet */
 } dx_ftype;
 
 /* Looks a field up by its filter name ("tcp.srcport"). NULL if unknown. */
@@ -240,7 +239,7 @@ const dx_field *dx_field_at(const dx_session *s, size_t i);
 size_t dx_field_suggest(const dx_session *s, const char *name, const char **out, size_t n);
 
 /* ---- packets ----------------------------------------------------------- */
-uint64_t dx_packet_number(const dx_packet *p);     /* 1-based frame number */
+uint64_t dx_packet_number(const dx_packet *p);       /* 1-based frame number */
 const dx_frame *dx_packet_frame(const dx_packet *p); /* data points into the packet */
 /* Seconds since the first frame of the session. */
 double dx_packet_time_relative(const dx_packet *p);

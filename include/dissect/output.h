@@ -54,11 +54,11 @@ int dx_write_ek(FILE *out, const dx_packet *p);
 /* ---- fields (tshark -T fields) ---------------------------------------------- */
 typedef struct dx_fields dx_fields;
 typedef struct dx_fields_opts {
-  int header;          /* print the field names first (-E header=y) */
-  char separator;      /* between fields, default '\t' */
-  char occurrence;     /* 'a' all (default), 'f' first, 'l' last */
-  char aggregator;     /* between occurrences, default ',' */
-  char quote;          /* 0 none (default), '"' or '\'' */
+  int header;      /* print the field names first (-E header=y) */
+  char separator;  /* between fields, default '\t' */
+  char occurrence; /* 'a' all (default), 'f' first, 'l' last */
+  char aggregator; /* between occurrences, default ',' */
+  char quote;      /* 0 none (default), '"' or '\'' */
 } dx_fields_opts;
 
 /* Compiles the list of field names. On an unknown name returns DX_ENOFIELD

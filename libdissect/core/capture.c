@@ -29,10 +29,8 @@ int dx_linktype_supported(int lt) {
   case DLT_LINUX_SLL:
   case 276: /* DLT_LINUX_SLL2 */
   case 228: /* LINKTYPE_IPV4 */
-  case 229: /* LINKTYPE_IPV6 */
-    return 1;
-  default:
-    return 0;
+  case 229: /* LINKTYPE_IPV6 */ return 1;
+  default: return 0;
   }
 }
 
@@ -62,8 +60,7 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
                   "empty file, not a pcap or pcapng capture");
   }
   char pe[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *pc =
-      pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+  pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
   if (!pc) {
     const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
     int rc = DX_EFORMAT;
@@ -196,7 +193,7 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
     else if (strstr(pe, "bogus") || strstr(pe, "invalid") || strstr(pe, "bad"))
       code = DX_EFORMAT;
     snprintf(c->err, sizeof c->err, "%s: %s after frame %llu: %s", c->name,
-             code == DX_ETRUNC ? "capture file cut short"
+             code == DX_ETRUNC    ? "capture file cut short"
              : code == DX_EFORMAT ? "corrupt record"
                                   : "read error",
              (unsigned long long)c->count, pe);
@@ -226,8 +223,12 @@ int dx_capture_seek(dx_capture *c, int64_t pos) {
   return DX_OK;
 }
 
-const char *dx_capture_error(const dx_capture *c) { return c ? c->err : ""; }
-int dx_capture_linktype(const dx_capture *c) { return c ? c->linktype : -1; }
+const char *dx_capture_error(const dx_capture *c) {
+  return c ? c->err : "";
+}
+int dx_capture_linktype(const dx_capture *c) {
+  return c ? c->linktype : -1;
+}
 void dx_capture_break(dx_capture *c) {
   if (c)
     pcap_breakloop(c->pc);

@@ -14,6 +14,12 @@ const dx_protocol dx_proto_expert = {
     .nfields = DX_ARRAY_LEN(expert_fields),
 };
 
-const dx_field *dx_field_expert(void) { return &expert_fields[0]; }
-const dx_field *dx_field_malformed(void) { return &expert_fields[1]; }
-const dx_field *dx_field_limit(void) { return &expert_fields[2]; }
+const dx_field *dx_field_expert(void) {
+  return &expert_fields[0];
+}
+const dx_field *dx_field_malformed(void) {
+  return &expert_fields[1];
+}
+const dx_field *dx_field_limit(void) {
+  return &expert_fields[2];
+}

@@ -20,20 +20,26 @@ enum {
 };
 
 /* Shared with vlan.c and sll.c through dx_ethertype_vals. */
-const dx_vals dx_ethertype_vals[] = {
-    {0x0800, "IPv4"},     {0x0806, "ARP"},         {0x8100, "802.1Q Virtual LAN"},
-    {0x86dd, "IPv6"},     {0x88a8, "802.1ad Provider Bridge (Q-in-Q)"},
-    {0x8035, "RARP"},     {0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"},
-    {0x8863, "PPPoE Discovery"}, {0x8864, "PPPoE Session"}, {0x8847, "MPLS label switched packet"},
-    {0x888e, "802.1X Authentication"}, {0x9000, "Configuration Test Protocol (loopback)"},
-    {0, NULL}};
+const dx_vals dx_ethertype_vals[] = {{0x0800, "IPv4"},
+                                     {0x0806, "ARP"},
+                                     {0x8100, "802.1Q Virtual LAN"},
+                                     {0x86dd, "IPv6"},
+                                     {0x88a8, "802.1ad Provider Bridge (Q-in-Q)"},
+                                     {0x8035, "RARP"},
+                                     {0x88cc, "802.1 Link Layer Discovery Protocol (LLDP)"},
+                                     {0x8863, "PPPoE Discovery"},
+                                     {0x8864, "PPPoE Session"},
+                                     {0x8847, "MPLS label switched packet"},
+                                     {0x888e, "802.1X Authentication"},
+                                     {0x9000, "Configuration Test Protocol (loopback)"},
+                                     {0, NULL}};
 
-static const dx_vals lg_vals[] = {{0, "Globally unique address (factory default)"},
-                                  {1, "Locally administered address (this is NOT the factory default)"},
-                                  {0, NULL}};
-static const dx_vals ig_vals[] = {{0, "Individual address (unicast)"},
-                                  {1, "Group address (multicast/broadcast)"},
-                                  {0, NULL}};
+static const dx_vals lg_vals[] = {
+    {0, "Globally unique address (factory default)"},
+    {1, "Locally administered address (this is NOT the factory default)"},
+    {0, NULL}};
+static const dx_vals ig_vals[] = {
+    {0, "Individual address (unicast)"}, {1, "Group address (multicast/broadcast)"}, {0, NULL}};
 
 static const dx_field eth_fields[] = {
     [F_ETH] = DX_F("eth", "Ethernet II", DX_FT_PROTOCOL, DX_BASE_NONE),

@@ -17,11 +17,16 @@ enum {
   F_PROTOCOLS,
 };
 
-static const dx_vals encap_vals[] = {
-    {0, "Null/Loopback"},  {1, "Ethernet"},         {12, "Raw IP"},
-    {101, "Raw IP"},       {108, "OpenBSD loopback"}, {113, "Linux cooked-mode capture v1"},
-    {228, "Raw IPv4"},     {229, "Raw IPv6"},       {276, "Linux cooked-mode capture v2"},
-    {0, NULL}};
+static const dx_vals encap_vals[] = {{0, "Null/Loopback"},
+                                     {1, "Ethernet"},
+                                     {12, "Raw IP"},
+                                     {101, "Raw IP"},
+                                     {108, "OpenBSD loopback"},
+                                     {113, "Linux cooked-mode capture v1"},
+                                     {228, "Raw IPv4"},
+                                     {229, "Raw IPv6"},
+                                     {276, "Linux cooked-mode capture v2"},
+                                     {0, NULL}};
 
 static const dx_field frame_fields[] = {
     [F_FRAME] = DX_F("frame", "Frame", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -33,8 +38,8 @@ static const dx_field frame_fields[] = {
                              DX_FT_RELTIME, DX_BASE_NONE),
     [F_LEN] = DX_F("frame.len", "Frame Length", DX_FT_UINT32, DX_BASE_DEC),
     [F_CAP_LEN] = DX_F("frame.cap_len", "Capture Length", DX_FT_UINT32, DX_BASE_DEC),
-    [F_ENCAP] = DX_FV("frame.encap_type", "Encapsulation type", DX_FT_INT32, DX_BASE_DEC,
-                      encap_vals),
+    [F_ENCAP] =
+        DX_FV("frame.encap_type", "Encapsulation type", DX_FT_INT32, DX_BASE_DEC, encap_vals),
     [F_PROTOCOLS] = DX_F("frame.protocols", "Protocols in frame", DX_FT_STRING, DX_BASE_NONE),
 };
 

@@ -8,8 +8,12 @@ dx_packet *tu_dissect(dx_session **s, int linktype, const uint8_t *bytes, size_t
   if (!*s && dx_session_new(s, NULL) != DX_OK)
     return NULL;
   static uint32_t t;
-  dx_frame f = {.ts_sec = 1700000000, .ts_nsec = t++ * 1000, .caplen = (uint32_t)len,
-                .wirelen = (uint32_t)len, .linktype = linktype, .data = bytes};
+  dx_frame f = {.ts_sec = 1700000000,
+                .ts_nsec = t++ * 1000,
+                .caplen = (uint32_t)len,
+                .wirelen = (uint32_t)len,
+                .linktype = linktype,
+                .data = bytes};
   dx_packet *p = NULL;
   if (dx_session_dissect(*s, &f, &p) != DX_OK)
     return NULL;
