@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds libdissect twice and runs every test:
+# Checks the formatting, builds libdissect twice and runs every test:
 #   1. a normal build (RelWithDebInfo) in build/, then its ctest (unit tests,
 #      CLI integration tests, JSON tests, the differential test against tshark);
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/,
@@ -25,6 +25,13 @@ stage() { # stage NAME CMD...
   ((rc == 0)) || failed+=("$name")
   return $rc
 }
+
+# The sources follow .clang-format (clang-format 14, Debian 12's).
+format_check() {
+  command -v clang-format >/dev/null || { echo "clang-format not installed: skipped"; return 0; }
+  (cd "$SRC" && git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror)
+}
+stage "format check (clang-format)" format_check
 
 stage "configure ($BUILD)" cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDX_BUILD_TESTS=ON &&
   stage "build ($BUILD)" cmake --build "$BUILD" -j"$JOBS" &&
