@@ -131,7 +131,8 @@ total=$(tr -cd '\0' <"$WORK/files" | wc -c)
 echo "sweep: $total captures from $CORPUS through 3 runs (-V -x, -T json, -T fields; -T ek with SWEEP_EK=1) with $D ($JOBS jobs, ${SWEEP_TIMEOUT}s limit per run)"
 
 start=$SECONDS
-xargs -0 -n 8 -P "$JOBS" "$PY" "$WORK/worker.py" <"$WORK/files" >"$WORK/results" || true
+xargs -0 -n 8 -P "$JOBS" "$PY" "$WORK/worker.py" <"$WORK/files" >"$WORK/results" \
+  2>"$WORK/worker.err" || true
 passed=$(grep -c '^PASS ' "$WORK/results" || true)
 failed=$(grep -c '^FAIL ' "$WORK/results" || true)
 missing=$((total - passed - failed))
@@ -140,7 +141,12 @@ if ((failed)); then
   grep '^FAIL ' "$WORK/results" | sed 's/^FAIL /  /; s/\t/\n      /' | sed "s#$CORPUS/##"
 fi
 if ((missing > 0)); then
-  echo "sweep: $missing files were not checked (worker died)"
+  echo "sweep: $missing files were not checked (worker died):"
+  tr '\0' '\n' <"$WORK/files" | sort >"$WORK/all"
+  sed -E 's/^(PASS|FAIL) //; s/\t.*//' "$WORK/results" | sort >"$WORK/done"
+  comm -23 "$WORK/all" "$WORK/done" | sed "s#^$CORPUS/#  #"
+  echo "worker stderr (last lines):"
+  tail -n 20 "$WORK/worker.err" | sed 's/^/  /'
   failed=$((failed + missing))
 fi
 echo "sweep took $((SECONDS - start))s"
