@@ -123,26 +123,6 @@ static dx_packet *tls_call(h *x, int dir, bool with_flow, const uint8_t *b, size
   return p;
 }
 
-static const char *nth(const dx_packet *p, const char *name, int i) {
-  static char buf[1024];
-  buf[0] = 0;
-  const dx_node *n = dx_packet_find_name(p, name);
-  while (n && i-- > 0)
-    n = dx_packet_find_next(p, n);
-  if (n)
-    dx_node_value(n, buf, sizeof buf);
-  return buf;
-}
-
-static const char *label_of(const dx_packet *p, const char *name) {
-  static char buf[1024];
-  buf[0] = 0;
-  const dx_node *n = dx_packet_find_name(p, name);
-  if (n)
-    dx_node_label(n, buf, sizeof buf);
-  return buf;
-}
-
 static bool has_flag(const dx_packet *p, unsigned flag) {
   return tu_any_flag(p, flag) != 0;
 }
@@ -286,7 +266,7 @@ static void test_client_hello(void) {
   CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Client Hello (SNI=www.example.test)");
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TLSv1");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.record"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"),
                          "TLSv1 Record Layer: Handshake Protocol: Client Hello");
   EXPECT(p, "tls.record.content_type", "22");
   EXPECT(p, "tls.record.version", "0x0301");
@@ -306,13 +286,13 @@ static void test_client_hello(void) {
          "abababababababababababababababababababababababababababababababab");
   EXPECT(p, "tls.handshake.cipher_suites_length", "8");
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.ciphersuite"), 4);
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.ciphersuite", 0), "0x2a2a");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.ciphersuite", 1), "0x1301");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.ciphersuite", 2), "0xc02f");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.ciphersuite", 3), "0x00ff");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.ciphersuite"),
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.ciphersuite", 0), "0x2a2a");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.ciphersuite", 1), "0x1301");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.ciphersuite", 2), "0xc02f");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.ciphersuite", 3), "0x00ff");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.ciphersuite"),
                          "Cipher Suite: Reserved (GREASE) (0x2a2a)");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.ciphersuites"), "Cipher Suites (4 suites)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.ciphersuites"), "Cipher Suites (4 suites)");
   EXPECT(p, "tls.handshake.comp_methods_length", "1");
   EXPECT(p, "tls.handshake.comp_method", "0");
   /* extension types in order */
@@ -320,36 +300,36 @@ static void test_client_hello(void) {
                                       "23",   "22", "35", "5",  "65281", "28", "4660", "21", "41"};
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extension.type"), (int)DX_ARRAY_LEN(types));
   for (size_t i = 0; i < DX_ARRAY_LEN(types); i++)
-    CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extension.type", (int)i), types[i]);
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.extension"),
+    CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extension.type", (int)i), types[i]);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extension"),
                          "Extension: Reserved (GREASE) (len=0)");
   EXPECT(p, "tls.handshake.extensions_server_name_list_len", "19");
   EXPECT(p, "tls.handshake.extensions_server_name_type", "0");
   EXPECT(p, "tls.handshake.extensions_server_name_len", "16");
   EXPECT(p, "tls.handshake.extensions_server_name", "www.example.test");
   EXPECT(p, "tls.handshake.extensions_supported_groups_length", "6");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions_supported_group", 0), "0x3a3a");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions_supported_group", 1), "0x001d");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions_supported_group", 2), "0x0017");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.extensions_supported_group"),
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_supported_group", 0), "0x3a3a");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_supported_group", 1), "0x001d");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_supported_group", 2), "0x0017");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions_supported_group"),
                          "Supported Group: Reserved (GREASE) (0x3a3a)");
   EXPECT(p, "tls.handshake.extensions_ec_point_formats_length", "1");
   EXPECT(p, "tls.handshake.extensions_ec_point_format", "0");
   EXPECT(p, "tls.handshake.sig_hash_alg_len", "6");
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.sig_hash_alg"), 3);
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.sig_hash_alg", 1), "0x0804");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.sig_hash_alg"),
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.sig_hash_alg", 1), "0x0804");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.sig_hash_alg"),
                          "Signature Algorithm: ecdsa_secp256r1_sha256 (0x0403)");
   EXPECT(p, "tls.handshake.sig_hash_hash", "4");
   EXPECT(p, "tls.handshake.sig_hash_sig", "3");
   EXPECT(p, "tls.handshake.extensions_alpn_len", "12");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions_alpn_str", 0), "h2");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions_alpn_str", 1), "http/1.1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_alpn_str", 0), "h2");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_alpn_str", 1), "http/1.1");
   EXPECT(p, "tls.handshake.extensions.supported_versions_len", "6");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions.supported_version", 0), "0x4a4a");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions.supported_version", 1), "0x0304");
-  CU_ASSERT_STRING_EQUAL(nth(p, "tls.handshake.extensions.supported_version", 2), "0x0303");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.extensions.supported_version"),
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions.supported_version", 0), "0x4a4a");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions.supported_version", 1), "0x0304");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions.supported_version", 2), "0x0303");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions.supported_version"),
                          "Supported Version: Reserved (GREASE) (0x4a4a)");
   EXPECT(p, "tls.handshake.extensions_key_share_client_length", "36");
   EXPECT(p, "tls.handshake.extensions_key_share_group", "29");
@@ -459,18 +439,18 @@ static void test_server_hello_tls12(void) {
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TLSv1.2");
   EXPECT(p, "tls.handshake.type", "2");
   EXPECT(p, "tls.handshake.ciphersuite", "0xc02f");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.ciphersuite"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.ciphersuite"),
                          "Cipher Suite: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (0xc02f)");
   EXPECT(p, "tls.cipher.kx", "ECDHE");
   EXPECT(p, "tls.cipher.auth", "RSA");
   EXPECT(p, "tls.cipher.enc", "AES_128_GCM");
   EXPECT(p, "tls.cipher.mac", "SHA256");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.cipher.kx"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.cipher.kx"),
                          "[Key Exchange: ECDHE (ephemeral Elliptic-Curve Diffie-Hellman)]");
   EXPECT(p, "tls.handshake.extensions_alpn_str", "http/1.1");
   /* 0x5c5c5c5c = 1549556828 s, shown as tshark shows ABSOLUTE_TIME_UTC */
   EXPECT(p, "tls.handshake.random_time", "Feb  7, 2019 16:27:08.000000000 UTC");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.random_time"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.random_time"),
                          "GMT Unix Time: Feb  7, 2019 16:27:08.000000000 UTC");
   /* JA3S: version, suite, extension types (renegotiation_info, ALPN,
    * extended_master_secret); the hash is the MD5 of that string */
@@ -487,7 +467,7 @@ static void test_server_hello_tls12(void) {
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Change Cipher Spec, Encrypted Handshake Message");
   CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 2);
   CU_ASSERT_EQUAL(tu_count(p, "tls.change_cipher_spec"), 1);
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake"),
                          "Handshake Protocol: Encrypted Handshake Message");
   dx_packet_free(p);
   /* application data, then an encrypted alert */
@@ -498,7 +478,7 @@ static void test_server_hello_tls12(void) {
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Application Data, Encrypted Alert");
   CU_ASSERT_EQUAL(tu_count(p, "tls.app_data"), 1);
   EXPECT(p, "tls.app_data_proto", "Hypertext Transfer Protocol");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.alert_message"), "Alert Message: Encrypted Alert");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.alert_message"), "Alert Message: Encrypted Alert");
   CU_ASSERT_EQUAL(tu_count(p, "tls.alert_message.level"), 0);
   CU_ASSERT_EQUAL(tu_count(p, "tls.note"), 0);
   dx_packet_free(p);
@@ -534,7 +514,7 @@ static void test_server_hello_tls13(void) {
   EXPECT(p, "tls.record.opaque_type", "23");
   CU_ASSERT_EQUAL(tu_count(p, "tls.note"), 1);
   CU_ASSERT_PTR_NOT_NULL(strstr(tu_value(p, "tls.note"), "SSLKEYLOGFILE"));
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.record"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"),
                          "TLSv1.2 Record Layer: Handshake Protocol: Server Hello");
   dx_packet_free(p);
   /* more encrypted records: no second note; record label says TLSv1.3 */
@@ -545,7 +525,7 @@ static void test_server_hello_tls13(void) {
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Application Data, Application Data");
   CU_ASSERT_EQUAL(tu_count(p, "tls.note"), 0);
   CU_ASSERT_STRING_EQUAL(
-      label_of(p, "tls.record"),
+      tu_label(p, "tls.record"),
       "TLSv1.3 Record Layer: Application Data Protocol: Hypertext Transfer Protocol");
   dx_packet_free(p);
   /* client: middlebox-compatibility CCS then its encrypted Finished */
@@ -620,7 +600,7 @@ static void test_several_records(void) {
   EXPECT(p, "tls.alert_message.desc", "40");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Alert (Level: Fatal, Description: Handshake "
                                             "Failure), Change Cipher Spec, Application Data");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.record"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"),
                          "TLSv1.2 Record Layer: Alert (Level: Fatal, Description: Handshake "
                          "Failure)");
   dx_packet_free(p);
@@ -688,7 +668,7 @@ static void test_handshake_across_records(void) {
   CU_ASSERT_EQUAL(x.dlen, 0);
   EXPECT(p, "tls.handshake.type", "11");
   CU_ASSERT_EQUAL(tu_count(p, "x509.subject"), 0);
-  CU_ASSERT_PTR_NOT_NULL(strstr(label_of(p, "tls.handshake"), "fragment"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(tu_label(p, "tls.handshake"), "fragment"));
   dx_packet_free(p);
   m.n = 0;
   rec_open(&m, 22, 0x0303);
@@ -807,7 +787,7 @@ static void test_key_exchange_messages(void) {
          "1122334455667788090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20");
   EXPECT(p, "tls.handshake.sig_hash_alg", "0x0804");
   EXPECT(p, "tls.handshake.sig_len", "64");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.handshake.server_params"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.server_params"),
                          "EC Diffie-Hellman Server Params");
   dx_packet_free(p);
   /* client: ClientKeyExchange + CCS + encrypted Finished */
@@ -846,7 +826,7 @@ static void test_key_exchange_messages(void) {
   EXPECT(p, "tls.handshake.session_ticket_lifetime_hint", "300");
   EXPECT(p, "tls.handshake.session_ticket_length", "48");
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.verify_data"), 1);
-  CU_ASSERT_STRING_EQUAL(label_of(p, "tls.record"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"),
                          "TLSv1.2 Record Layer: Handshake Protocol: Multiple Handshake Messages");
   dx_packet_free(p);
   h_free(&x);

@@ -29,31 +29,11 @@ static dx_packet *cert_call(const uint8_t *b, size_t n) {
   return p;
 }
 
-static const char *nth(const dx_packet *p, const char *name, int i) {
-  static char buf[1024];
-  buf[0] = 0;
-  const dx_node *n = dx_packet_find_name(p, name);
-  while (n && i-- > 0)
-    n = dx_packet_find_next(p, n);
-  if (n)
-    dx_node_value(n, buf, sizeof buf);
-  return buf;
-}
-
-static const char *label_of(const dx_packet *p, const char *name) {
-  static char buf[1024];
-  buf[0] = 0;
-  const dx_node *n = dx_packet_find_name(p, name);
-  if (n)
-    dx_node_label(n, buf, sizeof buf);
-  return buf;
-}
-
 static void test_rsa_leaf(void) {
   dx_packet *p = cert_call(test_cert_rsa, sizeof test_cert_rsa);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509af"),
                          "Certificate: subject CN=www.example.test, issuer CN=www.example.test");
   EXPECT(p, "x509.subject", "CN=www.example.test,O=libdissect tests");
   EXPECT(p, "x509.issuer", "CN=www.example.test,O=libdissect tests");
@@ -73,28 +53,28 @@ static void test_rsa_leaf(void) {
   CU_ASSERT_EQUAL(dx_node_offset(sn), 15);
   CU_ASSERT_EQUAL(dx_node_length(sn), 4);
   CU_ASSERT_EQUAL(tu_count(p, "x509af.algorithm.id"), 3);
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509af.algorithm.id", 0), "1.2.840.113549.1.1.11");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509af.algorithm.id", 1), "1.2.840.113549.1.1.1");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509af.algorithm.id", 2), "1.2.840.113549.1.1.11");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509af.algorithm.id", 0), "1.2.840.113549.1.1.11");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509af.algorithm.id", 1), "1.2.840.113549.1.1.1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509af.algorithm.id", 2), "1.2.840.113549.1.1.11");
   /* issuer then subject, each O then CN as encoded */
   CU_ASSERT_EQUAL(tu_count(p, "x509sat.uTF8String"), 4);
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509sat.uTF8String", 0), "libdissect tests");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509sat.uTF8String", 3), "www.example.test");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509if.oid", 1), "2.5.4.3");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509sat.uTF8String", 0), "libdissect tests");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509sat.uTF8String", 3), "www.example.test");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509if.oid", 1), "2.5.4.3");
   EXPECT(p, "x509af.utcTime", "2026-11-22 08:55:22 (UTC)");
   CU_ASSERT_EQUAL(tu_count(p, "x509ce.dNSName"), 2);
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509ce.dNSName", 0), "www.example.test");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509ce.dNSName", 1), "example.test");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509ce.dNSName", 0), "www.example.test");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509ce.dNSName", 1), "example.test");
   EXPECT(p, "x509ce.IPAddress.ipv4", "127.0.0.1");
   EXPECT(p, "x509ce.KeyPurposeId", "1.3.6.1.5.5.7.3.1");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509ce.KeyPurposeId"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509ce.KeyPurposeId"),
                          "KeyPurposeId: 1.3.6.1.5.5.7.3.1 (id-kp-serverAuth)");
   EXPECT(p, "x509.key_usage", "digitalSignature, keyEncipherment");
   EXPECT(p, "x509ce.KeyUsage", "a0");
   EXPECT(p, "x509ce.KeyUsage.digitalSignature", "1");
   EXPECT(p, "x509ce.KeyUsage.keyCertSign", "0");
   CU_ASSERT_EQUAL(tu_count(p, "x509ce.cA"), 0); /* CA:FALSE is the DEFAULT, not encoded */
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509ce.BasicConstraintsSyntax_element"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509ce.BasicConstraintsSyntax_element"),
                          "BasicConstraintsSyntax [0 length]");
   CU_ASSERT_EQUAL(tu_count(p, "x509af.critical"), 2);
   CU_ASSERT_EQUAL(tu_count(p, "x509af.Extension_element"), 6);
@@ -104,28 +84,28 @@ static void test_rsa_leaf(void) {
    * Time CHOICEs, RDNSequence counts, DirectoryString CHOICEs (uTF8String
    * is alternative 4 in X.520), GeneralName CHOICEs (dNSName 2, iPAddress
    * 7 in RFC 5280) */
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.signature_element"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509af.signature_element"),
                          "signature (sha256WithRSAEncryption)");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.algorithm_element"), "algorithm (rsaEncryption)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509af.algorithm_element"), "algorithm (rsaEncryption)");
   EXPECT(p, "x509if.rdnSequence", "2"); /* the issuer's */
   EXPECT(p, "x509af.rdnSequence", "2"); /* the subject's */
   CU_ASSERT_STRING_EQUAL(
-      label_of(p, "x509af.rdnSequence"),
+      tu_label(p, "x509af.rdnSequence"),
       "rdnSequence: 2 items (id-at-commonName=www.example.test,id-at-organizationName=libdissect "
       "tests)");
   CU_ASSERT_EQUAL(tu_count(p, "x509if.RDNSequence_item"), 4);
   EXPECT(p, "x509if.RDNSequence_item", "1");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509if.RDNSequence_item"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509if.RDNSequence_item"),
                          "RDNSequence item: 1 item (id-at-organizationName=libdissect tests)");
   CU_ASSERT_EQUAL(tu_count(p, "x509sat.DirectoryString"), 4);
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509sat.DirectoryString"), "DirectoryString: uTF8String (4)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509sat.DirectoryString"), "DirectoryString: uTF8String (4)");
   EXPECT(p, "x509af.notBefore", "0");
   EXPECT(p, "x509af.notAfter", "0");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.notAfter"), "notAfter: utcTime (0)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509af.notAfter"), "notAfter: utcTime (0)");
   CU_ASSERT_EQUAL(tu_count(p, "x509ce.GeneralName"), 3);
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509ce.GeneralName", 0), "2");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509ce.GeneralName", 2), "7");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509ce.GeneralName"), "GeneralName: dNSName (2)");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509ce.GeneralName", 0), "2");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509ce.GeneralName", 2), "7");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509ce.GeneralName"), "GeneralName: dNSName (2)");
   /* RSAPublicKey (PKCS #1): the modulus as `openssl x509 -modulus` prints
    * it, with the 00 that DER puts before a high first bit */
   EXPECT(p, "pkcs1.modulus",
@@ -138,7 +118,7 @@ static void test_rsa_leaf(void) {
          "c9ad54be42e190282eaf230ad7de145937");
   EXPECT(p, "pkcs1.publicExponent", "65537");
   CU_ASSERT_STRING_EQUAL(
-      label_of(p, "pkcs1.modulus"),
+      tu_label(p, "pkcs1.modulus"),
       "modulus: "
       "0x009dcb68ab540fc79be07d8179dc8861924510744ae53b89b344d11754672cbd2fb1cd26\xe2\x80\xa6");
   dx_packet_free(p);
@@ -159,11 +139,11 @@ static void test_ec_ca(void) {
   EXPECT(p, "x509ce.pathLenConstraint", "1");
   EXPECT(p, "x509.is_ca", "1");
   EXPECT(p, "x509.self_signed", "1");
-  CU_ASSERT_STRING_EQUAL(nth(p, "x509af.algorithm.id", 0), "1.2.840.10045.4.3.2");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "x509af.algorithm.id", 0), "1.2.840.10045.4.3.2");
   EXPECT(p, "x509.not_after", "2027-11-22 08:55:25 UTC");
   CU_ASSERT_EQUAL(tu_count(p, "pkcs1.modulus"), 0); /* not an RSA key */
   EXPECT(p, "x509af.rdnSequence", "1");
-  CU_ASSERT_STRING_EQUAL(label_of(p, "x509af.rdnSequence"),
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "x509af.rdnSequence"),
                          "rdnSequence: 1 item (id-at-commonName=ec.example.test)");
   dx_packet_free(p);
 }

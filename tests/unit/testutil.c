@@ -82,3 +82,23 @@ int tu_run(const char *suite, CU_TestInfo *tests) {
   CU_cleanup_registry();
   return failed ? 1 : 0;
 }
+
+const char *tu_nth(const dx_packet *p, const char *name, int i) {
+  static char buf[1024];
+  buf[0] = 0;
+  const dx_node *n = dx_packet_find_name(p, name);
+  while (n && i-- > 0)
+    n = dx_packet_find_next(p, n);
+  if (n)
+    dx_node_value(n, buf, sizeof buf);
+  return buf;
+}
+
+const char *tu_label(const dx_packet *p, const char *name) {
+  static char buf[1024];
+  buf[0] = 0;
+  const dx_node *n = dx_packet_find_name(p, name);
+  if (n)
+    dx_node_label(n, buf, sizeof buf);
+  return buf;
+}

@@ -14,6 +14,10 @@ dx_packet *tu_dissect(dx_session **s, int linktype, const uint8_t *bytes, size_t
 /* Value of the first node named `name` formatted as tshark -T fields does,
  * into a static buffer; "" if absent. */
 const char *tu_value(const dx_packet *p, const char *name);
+/* Value (as tu_value) of the i-th node named `name`, from 0; "" if none. */
+const char *tu_nth(const dx_packet *p, const char *name, int i);
+/* Label (as tshark -V shows it) of the first node named `name`; "" if none. */
+const char *tu_label(const dx_packet *p, const char *name);
 /* Number of nodes named `name`. */
 int tu_count(const dx_packet *p, const char *name);
 /* Non-zero if any node in the tree has `flag` (DX_NODE_TRUNCATED, ...). */
