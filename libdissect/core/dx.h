@@ -285,6 +285,11 @@ struct dx_packet {
    * dissector on in-order stream bytes (NULL/0 otherwise). */
   struct dx_flow *flow;
   int flow_dir; /* 0: from the flow's initiator, 1: towards it */
+  /* The byte stream (core/stream.h) whose bytes are being dissected: the
+   * TCP connection, or a stream riding on it (decrypted TLS, an HTTP/2
+   * stream). Application dissectors keep their per-connection state in it
+   * through dx_app_data()/dx_app_data_set(), never in the flow. */
+  struct dx_stream *stream;
   /* Desegmentation request (Wireshark's model). An application dissector
    * over TCP that finds its PDU incomplete sets desegment_offset to where
    * the incomplete PDU starts in the tvb it was given and desegment_len to
@@ -344,6 +349,7 @@ typedef enum dx_table {
   DX_TABLE_IPPROTO,
   DX_TABLE_UDP_PORT,
   DX_TABLE_TCP_PORT,
+  DX_TABLE_TLS_PORT, /* TCP port of a TLS connection: the protocol inside the TLS */
   DX_TABLE_COUNT
 } dx_table;
 
@@ -387,6 +393,16 @@ uint32_t dx_dissect_table(dx_packet *p, dx_table table, uint32_t key, const dx_t
 uint32_t dx_dissect_heuristic(dx_packet *p, bool tcp, const dx_tvb *t, dx_node *parent);
 /* Adds the leftover bytes as a "data" layer (data.data, data.len). */
 void dx_dissect_data(dx_packet *p, const dx_tvb *t, dx_node *parent);
+
+/* Per-connection state of the application protocol running on the current
+ * byte stream (p->stream): the pointer stored by dx_app_data_set() if it was
+ * stored with the same app_free function (which identifies the owner), NULL
+ * otherwise (no stream, nothing stored yet, or another protocol's state). */
+void *dx_app_data(const dx_packet *p, void (*app_free)(void *));
+/* Stores state for the current stream; it is freed with app_free when the
+ * stream ends. Returns false (and frees nothing) if there is no stream or
+ * another protocol's state is already stored. */
+bool dx_app_data_set(dx_packet *p, void *data, void (*app_free)(void *));
 
 /* Session configuration, as seen by dissectors (defaults applied). */
 const dx_config *dx_packet_config(const dx_packet *p);

@@ -1,0 +1,88 @@
+/*
+ * The byte-stream layer: the one thing application dissectors consume.
+ *
+ * A dx_stream is a two-way ordered byte stream: a TCP connection's
+ * reassembled payload, the decrypted records of a TLS connection, and later
+ * an HTTP/2 or QUIC stream. Its producer (tcp.c, tls.c, ...) hands it
+ * in-order bytes with dx_stream_deliver(); the stream then
+ *   - chooses the application protocol once (decode-as rules, the port
+ *     table of its kind, ALPN, the heuristics), and calls it;
+ *   - keeps the bytes of a PDU the application asked more bytes for
+ *     ("need N more", p->desegment_offset/len), bounded by the session's
+ *     byte budget, and calls the application again on the frame that
+ *     completes it, over a data source named after the stream;
+ *   - holds the application's per-connection state (dx_app_data()).
+ */
+#ifndef LIBDISSECT_CORE_STREAM_H
+#define LIBDISSECT_CORE_STREAM_H
+
+#include "dx.h"
+#include "tcp_reasm.h"
+
+/* What the producer tells the stream about how it shows bytes. */
+typedef struct dx_stream_kind {
+  const char *name;         /* "TCP", "TLS": "Reassembled TCP (N bytes)" */
+  dx_table port_table;      /* dispatch by port: DX_TABLE_TCP_PORT, DX_TABLE_TLS_PORT */
+  bool heuristics;          /* try the TCP heuristics when no port matches */
+  /* Fields for the reassembly nodes (may be NULL): the bytes of this frame
+   * kept for a PDU ("TCP segment data"), the list of pieces of a
+   * reassembled PDU, one piece, their count, the reassembled length and
+   * data. */
+  const dx_field *seg_data, *segments, *segment, *seg_count, *reasm_len, *reasm_data;
+  const char *piece_word; /* "Segment": "[3 Reassembled TCP Segments (N bytes): ...]" */
+} dx_stream_kind;
+
+typedef struct dx_stream {
+  const dx_stream_kind *kind;
+  dx_flow *flow;             /* the transport flow it rides on (may be NULL) */
+  struct dx_stream *lower;   /* the stream under this one (TLS's TCP stream), or NULL */
+  uint16_t port[2];          /* source port of each direction (dir 0: initiator) */
+  const dx_protocol *app;    /* chosen application, or NULL until chosen */
+  const char *alpn;          /* negotiated ALPN (owned by the producer), or NULL */
+  unsigned heur_tries;
+  bool reasm_off[2];         /* a cap was hit in this direction: bytes go out as data */
+  void *app_data;            /* the application's state (dx_app_data) */
+  void (*app_free)(void *);
+  dx_tcp_stream pdu[2];      /* pending PDU per direction (only its PDU part is used) */
+} dx_stream;
+
+/* Sets up a stream of `kind` over `flow` (lim: the byte budget its PDU
+ * buffers count against). */
+void dx_stream_init(dx_stream *s, const dx_stream_kind *kind, dx_flow *flow, dx_stream *lower,
+                    const dx_reasm_limits *lim);
+/* Frees the application state and buffers. */
+void dx_stream_free(dx_stream *s);
+
+/* One delivery of in-order bytes of direction `dir`.
+ *   data/len:  the bytes;
+ *   frame_tvb: when the bytes lie in a tvb of this packet (a TCP payload, a
+ *              decrypted record's data source), that tvb and the offset of
+ *              data[0] in it; NULL when they are not in any (then a data
+ *              source is made for them);
+ *   pieces:    the frames the bytes came from (for the reassembly tree);
+ *   owner:     the producer's protocol node (expert notes about caps go there);
+ *   parent:    where the application's layers go. */
+typedef struct dx_stream_input {
+  int dir;
+  const uint8_t *data;
+  uint32_t len;
+  const dx_tvb *frame_tvb;
+  uint32_t frame_off;
+  const dx_reasm_piece *pieces;
+  uint32_t npieces;
+  dx_node *owner, *parent;
+} dx_stream_input;
+
+typedef struct dx_stream_result {
+  bool called_any; /* an application dissector ran on these bytes */
+  bool pdu_done;   /* at least one PDU ended in this delivery */
+  bool buffered;   /* bytes of this delivery are kept for a pending PDU */
+} dx_stream_result;
+
+void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
+                       dx_stream_result *res);
+
+/* Drops the pending PDU of direction dir (a gap in the bytes). */
+void dx_stream_gap(dx_stream *s, int dir);
+
+#endif
