@@ -289,7 +289,7 @@ struct dx_packet {
    * TCP connection, or a stream riding on it (decrypted TLS, an HTTP/2
    * stream). Application dissectors keep their per-connection state in it
    * through dx_app_data()/dx_app_data_set(), never in the flow. */
-  struct dx_stream *stream;
+  struct dx_stream *bstream;
   /* Desegmentation request (Wireshark's model). An application dissector
    * over TCP that finds its PDU incomplete sets desegment_offset to where
    * the incomplete PDU starts in the tvb it was given and desegment_len to
