@@ -142,6 +142,15 @@ void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec);
  * keeps the index it had in the whole capture. */
 void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
 
+/* Decode-as, with tshark's -d syntax: "LAYER.port==PORT[-LAST],PROTOCOL",
+ * e.g. "tcp.port==8443,tls", "tls.port==8443,http", "udp.port==5353,dns".
+ * LAYER is tcp, udp or tls (the port of a TLS connection, for the protocol
+ * inside it); PROTOCOL a protocol name as dissect -L lists them. A rule
+ * wins over the protocols' own ports (and over ALPN); the last rule added
+ * for a port wins. At most 64 rules. Returns DX_OK, or DX_EINVAL with a
+ * message naming what is wrong in err (if err is not NULL). */
+int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errlen);
+
 /* ---- interest: dissect for a few fields ------------------------------------
  * By default every packet holds the whole layer tree with its labels and
  * the summary columns. A program that reads only some fields of each packet

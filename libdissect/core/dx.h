@@ -403,6 +403,12 @@ void *dx_app_data(const dx_packet *p, void (*app_free)(void *));
  * stream ends. Returns false (and frees nothing) if there is no stream or
  * another protocol's state is already stored. */
 bool dx_app_data_set(dx_packet *p, void *data, void (*app_free)(void *));
+/* True if the bytes being dissected belong to a stream (so state can be
+ * kept and desegmentation asked for). Without a byte stream, a flow set by
+ * a caller (a unit test, an embedder calling a dissector) counts as one. */
+static inline bool dx_in_stream(const dx_packet *p) {
+  return p->bstream != NULL || p->flow != NULL;
+}
 
 /* Session configuration, as seen by dissectors (defaults applied). */
 const dx_config *dx_packet_config(const dx_packet *p);

@@ -288,11 +288,108 @@ size_t dx_field_suggest(const dx_session *s, const char *name, const char **out,
 }
 
 /* ---- dispatch ---- */
+const dx_protocol *dx_decode_as_proto(const dx_session *s, dx_table table, uint32_t port) {
+  for (size_t i = s->ndecode_as; i-- > 0;)
+    if (s->decode_as[i].table == table && port >= s->decode_as[i].lo && port <= s->decode_as[i].hi)
+      return s->decode_as[i].proto;
+  return NULL;
+}
+
+static void da_err(char *err, size_t errlen, const char *fmt, const char *arg) {
+  if (err && errlen)
+    snprintf(err, errlen, fmt, arg);
+}
+
+int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errlen) {
+  if (err && errlen)
+    err[0] = 0;
+  if (!s || !rule) {
+    da_err(err, errlen, "%s", "no decode-as rule given");
+    return DX_EINVAL;
+  }
+  static const struct {
+    const char *name;
+    dx_table table;
+  } layers[] = {{"tcp.port", DX_TABLE_TCP_PORT},
+                {"udp.port", DX_TABLE_UDP_PORT},
+                {"tls.port", DX_TABLE_TLS_PORT},
+                {"ssl.port", DX_TABLE_TLS_PORT}};
+  const char *eq = strstr(rule, "==");
+  const char *comma = strchr(rule, ',');
+  if (!eq || !comma || comma < eq) {
+    da_err(err, errlen,
+           "decode-as rule \"%s\": expected LAYER.port==PORT,PROTOCOL "
+           "(e.g. tcp.port==8443,tls)",
+           rule);
+    return DX_EINVAL;
+  }
+  size_t ll = (size_t)(eq - rule);
+  dx_table table = DX_TABLE_NONE;
+  for (size_t i = 0; i < DX_ARRAY_LEN(layers); i++)
+    if (strlen(layers[i].name) == ll && strncmp(rule, layers[i].name, ll) == 0)
+      table = layers[i].table;
+  if (table == DX_TABLE_NONE) {
+    da_err(err, errlen,
+           "decode-as rule \"%s\": unknown selector (known: tcp.port, udp.port, tls.port)", rule);
+    return DX_EINVAL;
+  }
+  const char *q = eq + 2;
+  unsigned long lo = 0, hi = 0;
+  char *end;
+  if (*q < '0' || *q > '9') {
+    da_err(err, errlen, "decode-as rule \"%s\": the port is not a number", rule);
+    return DX_EINVAL;
+  }
+  lo = strtoul(q, &end, 10);
+  hi = lo;
+  if (*end == '-') {
+    if (end[1] < '0' || end[1] > '9') {
+      da_err(err, errlen, "decode-as rule \"%s\": bad port range", rule);
+      return DX_EINVAL;
+    }
+    hi = strtoul(end + 1, &end, 10);
+  }
+  if (end != comma || lo == 0 || lo > 65535 || hi > 65535 || hi < lo) {
+    da_err(err, errlen, "decode-as rule \"%s\": ports must be 1 to 65535 (PORT or FIRST-LAST)",
+           rule);
+    return DX_EINVAL;
+  }
+  const char *name = comma + 1;
+  const dx_protocol *pr = NULL;
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    if (strcmp(dx_protocols[i]->name, name) == 0 ||
+        (strcmp(name, "ssl") == 0 && strcmp(dx_protocols[i]->name, "tls") == 0))
+      pr = dx_protocols[i];
+  if (!pr || !pr->dissect || pr == &dx_proto_frame) {
+    da_err(err, errlen, "decode-as rule \"%s\": unknown protocol (see dissect -L)", rule);
+    return DX_EINVAL;
+  }
+  if (s->ndecode_as >= DX_MAX_DECODE_AS) {
+    da_err(err, errlen, "decode-as rule \"%s\": too many rules (at most 64)", rule);
+    return DX_EINVAL;
+  }
+  dx_decode_as *d = &s->decode_as[s->ndecode_as++];
+  d->table = table;
+  d->lo = (uint16_t)lo;
+  d->hi = (uint16_t)hi;
+  d->proto = pr;
+  return DX_OK;
+}
+
 uint32_t dx_dissect_table(dx_packet *p, dx_table table, uint32_t key, const dx_tvb *t,
                           dx_node *parent) {
   const dx_session *s = p->sess;
   if ((unsigned)table >= DX_TABLE_COUNT || p->depth > 24)
     return 0;
+  if (table == DX_TABLE_UDP_PORT || table == DX_TABLE_TCP_PORT) {
+    const dx_protocol *da = dx_decode_as_proto(s, table, key);
+    if (da && da->dissect) {
+      p->depth++;
+      uint32_t r = da->dissect(p, t, parent);
+      p->depth--;
+      return r;
+    }
+  }
   dx_dispatch k = {key, NULL};
   const dx_dispatch *d =
       bsearch(&k, s->tables[table], s->ntables[table], sizeof(dx_dispatch), cmp_dispatch);

@@ -9,6 +9,15 @@ typedef struct dx_dispatch {
   const dx_protocol *proto;
 } dx_dispatch;
 
+/* A decode-as rule (dx_session_decode_as): ports lo..hi of `table` go to
+ * `proto`, before the protocol's own port registrations. */
+typedef struct dx_decode_as {
+  dx_table table;
+  uint16_t lo, hi;
+  const dx_protocol *proto;
+} dx_decode_as;
+#define DX_MAX_DECODE_AS 64
+
 typedef struct dx_flow_table {
   dx_flow **buckets;
   size_t nbuckets; /* power of two */
@@ -33,6 +42,8 @@ struct dx_session {
   int64_t first_sec, prev_sec;
   int32_t first_nsec, prev_nsec;
   dx_flow_table flows;
+  dx_decode_as decode_as[DX_MAX_DECODE_AS];
+  size_t ndecode_as;
   dx_packet *spare; /* one freed packet kept for reuse */
   /* Interest (dx_session_set_interest): terse packets, the fields kept in
    * their trees (an open-addressing set of field pointers, NULL = empty
@@ -41,6 +52,10 @@ struct dx_session {
   const dx_field **interest;
   size_t interest_mask, ninterest;
 };
+
+/* The protocol a decode-as rule gives for (table, port), or NULL. The
+ * last rule added wins. At most DX_MAX_DECODE_AS rules: a bounded scan. */
+const dx_protocol *dx_decode_as_proto(const dx_session *s, dx_table table, uint32_t port);
 
 /* True if field f is in the session's interest set. */
 bool dx_session_interested(const dx_session *s, const dx_field *f);

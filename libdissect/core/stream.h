@@ -21,9 +21,9 @@
 
 /* What the producer tells the stream about how it shows bytes. */
 typedef struct dx_stream_kind {
-  const char *name;         /* "TCP", "TLS": "Reassembled TCP (N bytes)" */
-  dx_table port_table;      /* dispatch by port: DX_TABLE_TCP_PORT, DX_TABLE_TLS_PORT */
-  bool heuristics;          /* try the TCP heuristics when no port matches */
+  const char *name;    /* "TCP", "TLS": "Reassembled TCP (N bytes)" */
+  dx_table port_table; /* dispatch by port: DX_TABLE_TCP_PORT, DX_TABLE_TLS_PORT */
+  bool heuristics;     /* try the TCP heuristics when no port matches */
   /* Fields for the reassembly nodes (may be NULL): the bytes of this frame
    * kept for a PDU ("TCP segment data"), the list of pieces of a
    * reassembled PDU, one piece, their count, the reassembled length and
@@ -34,22 +34,26 @@ typedef struct dx_stream_kind {
 
 typedef struct dx_stream {
   const dx_stream_kind *kind;
-  dx_flow *flow;             /* the transport flow it rides on (may be NULL) */
-  struct dx_stream *lower;   /* the stream under this one (TLS's TCP stream), or NULL */
-  uint16_t port[2];          /* source port of each direction (dir 0: initiator) */
-  const dx_protocol *app;    /* chosen application, or NULL until chosen */
-  const char *alpn;          /* negotiated ALPN (owned by the producer), or NULL */
+  dx_flow *flow;           /* the transport flow it rides on (may be NULL) */
+  struct dx_stream *lower; /* the stream under this one (TLS's TCP stream), or NULL */
+  uint16_t port[2];        /* source port of each direction (dir 0: initiator) */
+  const dx_protocol *app;  /* chosen application, or NULL until chosen */
+  const char *alpn;        /* negotiated ALPN (owned by the producer), or NULL */
   unsigned heur_tries;
-  bool reasm_off[2];         /* a cap was hit in this direction: bytes go out as data */
-  void *app_data;            /* the application's state (dx_app_data) */
+  bool reasm_off[2]; /* a cap was hit in this direction: bytes go out as data */
+  void *app_data;    /* the application's state (dx_app_data) */
   void (*app_free)(void *);
-  dx_tcp_stream pdu[2];      /* pending PDU per direction (only its PDU part is used) */
+  /* Pending PDU per direction: the producer's own buffer (TCP keeps it in
+   * its reassembly state) or `own` (only its PDU part is used). */
+  dx_tcp_stream *pdu[2];
+  dx_tcp_stream own[2];
 } dx_stream;
 
 /* Sets up a stream of `kind` over `flow` (lim: the byte budget its PDU
- * buffers count against). */
+ * buffers count against). buf0/buf1: the producer's PDU buffers of the
+ * two directions, or NULL to use the stream's own. */
 void dx_stream_init(dx_stream *s, const dx_stream_kind *kind, dx_flow *flow, dx_stream *lower,
-                    const dx_reasm_limits *lim);
+                    const dx_reasm_limits *lim, dx_tcp_stream *buf0, dx_tcp_stream *buf1);
 /* Frees the application state and buffers. */
 void dx_stream_free(dx_stream *s);
 
@@ -84,5 +88,16 @@ void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
 
 /* Drops the pending PDU of direction dir (a gap in the bytes). */
 void dx_stream_gap(dx_stream *s, int dir);
+
+/* Calls the application once on t with no reassembly (bytes that cannot be
+ * part of the stream: a cut segment, a quoted header). s may be NULL: the
+ * protocol is then chosen by kind and ports alone. Returns the bytes taken
+ * (the rest is not shown: the caller adds it as data). */
+uint32_t dx_stream_call_once(dx_packet *p, dx_stream *s, const dx_stream_kind *kind, int dir,
+                             uint16_t sport, uint16_t dport, const dx_tvb *t, dx_node *parent);
+
+/* The protocol a decode-as rule or the port table of `table` gives for
+ * `port` (decode-as first), or NULL. */
+const dx_protocol *dx_port_proto(const dx_packet *p, dx_table table, uint16_t port);
 
 #endif

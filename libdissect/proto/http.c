@@ -12,7 +12,7 @@
  * maximum (line length, number of header lines, header block size, number
  * of chunks), and every loop over packet bytes advances.
  *
- * Per-connection state (flow->app_data): the last HTTP_MAX_EXCH
+ * Per-connection state (dx_app_data, kept by the byte stream): the last HTTP_MAX_EXCH
  * request/response exchanges and a bounded FIFO of requests waiting for a
  * response, so each response is matched to its request (pipelining), plus
  * how many body bytes of each direction are still to come when a body is
@@ -20,6 +20,7 @@
  * the end of the connection).
  */
 #include "../core/dx.h"
+#include "../core/stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -513,16 +514,18 @@ static void conv_free(void *data) {
 /* The connection state, created on first use; NULL without a flow (or if
  * another protocol owns app_data, or memory ran out). */
 static http_conv *conv_get(dx_packet *p) {
-  dx_flow *f = p->flow;
-  if (!f)
+  if (!dx_in_stream(p))
     return NULL;
-  if (f->app_data)
-    return f->app_free == conv_free ? f->app_data : NULL;
-  http_conv *c = calloc(1, sizeof *c);
+  http_conv *c = dx_app_data(p, conv_free);
+  if (c)
+    return c;
+  c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
-  f->app_data = c;
-  f->app_free = conv_free;
+  if (!dx_app_data_set(p, c, conv_free)) {
+    free(c);
+    return NULL;
+  }
   return c;
 }
 
@@ -1224,7 +1227,7 @@ static uint32_t dissect_continuation(dx_packet *p, const dx_tvb *t, uint32_t off
 enum { MSG_DONE, MSG_MORE, MSG_NOT_HTTP };
 
 static bool can_wait(const dx_packet *p) {
-  return p->flow != NULL;
+  return dx_in_stream(p);
 }
 
 static uint32_t stream_cap(const dx_packet *p) {

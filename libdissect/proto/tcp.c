@@ -10,6 +10,7 @@
  */
 #include "../core/checksum.h"
 #include "../core/session.h"
+#include "../core/stream.h"
 #include "../core/tcp_reasm.h"
 
 #include <stdio.h>
@@ -410,7 +411,6 @@ typedef struct tcp_half {
   tcp_ual *ual; /* unacknowledged segments, oldest first */
   uint32_t nual, ual_cap;
   dx_tcp_stream rs;
-  bool reasm_off; /* a cap was hit: later bytes go out as data */
 } tcp_half;
 
 typedef struct tcp_state {
@@ -428,8 +428,7 @@ typedef struct tcp_conv {
   int32_t irtt_nsec, syn_nsec;
   int64_t prev_sec;
   int32_t prev_nsec;
-  const dx_protocol *app;
-  unsigned heur_tries;
+  dx_stream bs; /* the byte stream the application reads */
   bool fin_any, fin_passive;
   int fin_dir;
 } tcp_conv;
@@ -467,6 +466,7 @@ static void conv_free(void *d) {
   tcp_conv *c = d;
   if (!c)
     return;
+  dx_stream_free(&c->bs);
   for (int i = 0; i < 2; i++) {
     dx_tcp_stream_free(&c->h[i].rs);
     free(c->h[i].ual);
@@ -782,388 +782,20 @@ static size_t flags_str(unsigned flags, char *buf) {
   return u;
 }
 
-/* ---- application dispatch ---- */
-static int cmp_dispatch(const void *a, const void *b) {
-  const dx_dispatch *x = a, *y = b;
-  return x->key < y->key ? -1 : x->key > y->key;
-}
-
-static const dx_protocol *port_proto(const dx_packet *p, uint16_t port) {
-  const dx_session *s = p->sess;
-  dx_dispatch k = {port, NULL};
-  const dx_dispatch *d = bsearch(&k, s->tables[DX_TABLE_TCP_PORT], s->ntables[DX_TABLE_TCP_PORT],
-                                 sizeof(dx_dispatch), cmp_dispatch);
-  return d && d->proto->dissect ? d->proto : NULL;
-}
-
-static uint32_t call_proto(dx_packet *p, const dx_protocol *pr, dx_dissect_fn fn, const dx_tvb *t,
-                           dx_node *parent) {
-  if (!fn || p->depth > 24)
-    return 0;
-  DX_UNUSED(pr);
-  p->depth++;
-  uint32_t r = fn(p, t, parent);
-  p->depth--;
-  return r;
-}
-
-/* Calls the application dissector of the connection on t, choosing it on
- * first use: the protocol of the lower port, then of the higher, then the
- * heuristics. Returns the bytes it took (0: nobody wanted them). */
-static uint32_t call_app(dx_packet *p, tcp_conv *c, dx_flow *flow, const dx_tvb *t, dx_node *parent,
-                         uint16_t sport, uint16_t dport) {
-  p->desegment_offset = 0;
-  p->desegment_len = 0;
-  if (c && c->app)
-    return call_proto(p, c->app, c->app->dissect ? c->app->dissect : c->app->heuristic_tcp, t,
-                      parent);
-  uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
-  const dx_protocol *cand[2] = {lo ? port_proto(p, lo) : NULL,
-                                hi != lo && hi ? port_proto(p, hi) : NULL};
-  for (int i = 0; i < 2; i++) {
-    if (!cand[i])
-      continue;
-    uint32_t r = call_proto(p, cand[i], cand[i]->dissect, t, parent);
-    if (r || p->desegment_len) {
-      if (c) {
-        c->app = cand[i];
-        if (flow)
-          flow->app = cand[i];
-      }
-      return r;
-    }
-  }
-  if (c && c->heur_tries >= 4)
-    return 0;
-  if (c)
-    c->heur_tries++;
-  const dx_session *s = p->sess;
-  for (size_t i = 0; i < s->nheur_tcp; i++) {
-    const dx_protocol *pr = s->heur_tcp[i];
-    p->desegment_offset = 0;
-    p->desegment_len = 0;
-    uint32_t r = call_proto(p, pr, pr->heuristic_tcp, t, parent);
-    if (r || p->desegment_len) {
-      if (c) {
-        c->app = pr;
-        if (flow)
-          flow->app = pr;
-      }
-      return r;
-    }
-  }
-  return 0;
-}
-
-/* ---- reassembly glue ---- */
-typedef struct deliver_ctx {
-  dx_packet *p;
-  tcp_conv *c;
-  dx_flow *flow;
-  tcp_half *h;
-  int dir;
-  dx_node *tcp, *parent;
-  const dx_tvb *pl; /* this segment's payload */
-  uint16_t sport, dport;
-  bool called_any; /* an application dissector ran on this frame's bytes */
-  bool pdu_done;   /* at least one PDU ended in this frame */
-  bool buffered;   /* bytes of this frame went into a pending PDU */
-  /* The last application call only asked for more bytes (desegmentation at
-   * offset 0): what it wrote in the columns is provisional and is undone
-   * if the application is called again in this frame. */
-  bool provisional;
-  const char *snap_info, *snap_proto;
-  uint32_t sd_start, sd_end; /* bytes of this segment kept for a PDU */
-} deliver_ctx;
-
-/* Adds the "TCP segment data" node for the bytes noted so far (one node per
- * PDU the segment contributes to, as tshark shows them). */
-static void flush_segment_data(deliver_ctx *d) {
-  if (d->sd_end > d->sd_start) {
-    uint32_t k = d->sd_end - d->sd_start;
-    dx_node *n = dx_add_bytes(d->p, d->tcp, FL(F_SEGMENT_DATA), d->pl, d->sd_start, k);
-    dx_node_set_text(d->p, n, "TCP segment data (%u byte%s)", k, k == 1 ? "" : "s");
-  }
-  d->sd_start = d->sd_end = 0;
-}
-
-static void note_segment_data(deliver_ctx *d, uint32_t off, uint32_t len) {
-  if (d->sd_end == d->sd_start) {
-    d->sd_start = off;
-    d->sd_end = off + len;
-    return;
-  }
-  if (off < d->sd_start)
-    d->sd_start = off;
-  if (off + len > d->sd_end)
-    d->sd_end = off + len;
-}
-
-/* Pieces covering [off, off+len) of a buffer described by pieces. */
-static uint32_t pieces_slice(const dx_reasm_piece *in, uint32_t nin, uint32_t off, uint32_t len,
-                             dx_reasm_piece *out) {
-  uint32_t n = 0, pos = 0;
-  for (uint32_t i = 0; i < nin && len; i++) {
-    uint32_t end = pos + in[i].len;
-    if (end > off) {
-      uint32_t start = off > pos ? off - pos : 0;
-      uint32_t take = in[i].len - start;
-      if (take > len)
-        take = len;
-      out[n].frame = in[i].frame;
-      out[n].len = take;
-      n++;
-      off += take;
-      len -= take;
-    }
-    pos = end;
-  }
-  return n;
-}
-
-static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_piece *pc,
-                              uint32_t npc) {
-  dx_packet *p = d->p;
-  dx_node *segs = dx_add_none(p, d->parent, FL(F_SEGMENTS), rt, 0, rt->len);
-  char buf[256];
-  size_t u = (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled TCP Segments (%u bytes): ", npc,
-                                 rt->len);
-  uint32_t pos = 0;
-  bool full = false;
-  for (uint32_t i = 0; i < npc; i++) {
-    if (!full) {
-      /* whole items only, within tshark's 240-character label */
-      char item[48];
-      int w = dx_snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
-                          (unsigned long long)pc[i].frame, pc[i].len);
-      if (w > 0 && u + (size_t)w <= 239) {
-        memcpy(buf + u, item, (size_t)w);
-        u += (size_t)w;
-        buf[u] = 0;
-      } else {
-        full = true;
-      }
-    }
-    if (i < 512) {
-      dx_node *s = dx_add_uint(p, segs, FL(F_SEGMENT), rt, pos, pc[i].len, pc[i].frame);
-      dx_node_set_text(p, s, "[Frame: %llu, payload: %u-%u (%u byte%s)]",
-                       (unsigned long long)pc[i].frame, pos, pos + pc[i].len - 1, pc[i].len,
-                       pc[i].len == 1 ? "" : "s");
-    } else if (i == 512) {
-      dx_expert(p, segs, dx_field_limit(), DX_SEV_NOTE, "[%u more segments not listed]", npc - 512);
-    }
-    pos += pc[i].len;
-  }
-  if (u >= sizeof buf)
-    u = sizeof buf - 1;
-  buf[u] = 0;
-  dx_node_set_text(p, segs, "[%s]", buf);
-  dx_node *n = dx_add_uint(p, segs, FL(F_SEGMENT_COUNT), rt, 0, 0, npc);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_uint(p, segs, FL(F_REASSEMBLED_LENGTH), rt, 0, 0, rt->len);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_bytes(p, segs, FL(F_REASSEMBLED_DATA), rt, 0, rt->len);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-}
-
-static void limit_hit(deliver_ctx *d) {
-  const dx_config *cfg = dx_packet_config(d->p);
-  dx_expert(d->p, d->tcp, dx_field_limit(), DX_SEV_WARN,
-            "[TCP reassembly limit reached (%u bytes per direction, %llu in all): the PDU was "
-            "dropped and later bytes of this direction are shown as data]",
-            cfg->max_stream_bytes, (unsigned long long)cfg->max_total_stream_bytes);
-  d->h->reasm_off = true;
-  dx_tcp_pdu_reset(&d->h->rs);
-}
-
-/* Runs the application dissector on t (whose bytes came from pieces) and
- * keeps what it asks to keep. */
-static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, uint32_t npc) {
-  dx_packet *p = d->p;
-  if (d->provisional && p->want_columns) {
-    dx_col_info_set(p, "%s", d->snap_info ? d->snap_info : "");
-    dx_col_set_proto(p, d->snap_proto);
-  }
-  if (p->want_columns) {
-    d->snap_info = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
-    d->snap_proto = p->col_proto;
-  }
-  p->flow = d->flow;
-  p->flow_dir = d->dir;
-  uint32_t r = call_app(p, d->c, d->flow, t, d->parent, d->sport, d->dport);
-  uint32_t doff = p->desegment_offset, dlen = p->desegment_len;
-  p->desegment_offset = p->desegment_len = 0;
-  p->flow = NULL;
-  d->called_any = true;
-  d->provisional = dlen && doff == 0;
-  if (dlen && !d->h->reasm_off) {
-    if (doff > t->len)
-      doff = t->len;
-    if (doff > 0)
-      d->pdu_done = true;
-    dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *sl);
-    uint32_t nsl = sl ? pieces_slice(pc, npc, doff, t->len - doff, sl) : 0;
-    uint32_t more = dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen;
-    if (!sl || !dx_tcp_pdu_start(&d->h->rs, t->data + doff, t->len - doff, more, sl, nsl))
-      limit_hit(d);
-    else
-      d->buffered = true;
-    return;
-  }
-  d->pdu_done = true;
-  if (r == 0) {
-    dx_dissect_data(p, t, d->parent);
-  } else if (r < t->len) {
-    dx_tvb rest = dx_tvb_sub(t, r, UINT32_MAX);
-    dx_dissect_data(p, &rest, d->parent);
-  }
-}
-
-/* Runs the application on a reassembled buffer; if it took something (the
- * PDU is finished), the segments it came from are listed just before the
- * application's layers, as tshark does. */
-static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc,
-                            uint32_t npc) {
-  dx_node *parent = d->parent;
-  dx_node *before = parent ? parent->last_child : NULL;
-  run_app(d, t, pc, npc);
-  if (d->provisional || !parent)
-    return;
-  flush_segment_data(d);
-  add_segments_tree(d, t, pc, npc);
-  dx_node *segs = parent->last_child;
-  if (!segs || segs == before || segs->field != FL(F_SEGMENTS))
-    return;
-  /* unlink it from the end */
-  dx_node *prev = NULL;
-  for (dx_node *n = parent->first_child; n && n != segs; n = n->next)
-    prev = n;
-  if (!prev)
-    return;
-  prev->next = NULL;
-  parent->last_child = prev;
-  /* and put it after `before` (first if there was nothing) */
-  if (before) {
-    segs->next = before->next;
-    before->next = segs;
-  } else {
-    segs->next = parent->first_child;
-    parent->first_child = segs;
-  }
-  if (!segs->next)
-    parent->last_child = segs;
-}
-
-/* Hands in-order bytes to the application, completing pending PDUs. */
-static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_reasm_piece *pc,
-                    uint32_t npc, uint32_t frame_off) {
-  dx_packet *p = d->p;
-  dx_tcp_stream *rs = &d->h->rs;
-  /* Local copy of the pieces we consume from the front. */
-  dx_reasm_piece *cur = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *cur);
-  if (!cur)
-    return;
-  memcpy(cur, pc, npc * sizeof *cur);
-  uint32_t ncur = npc;
-  unsigned iter = 0;
-  /* Greedy: once the application asked again for more of a PDU it was
-   * just given (or after many rounds), give it all the bytes there are
-   * rather than exactly what it asked for, so that one frame never needs
-   * more than a few calls and data sources. */
-  bool greedy = false;
-  while (len > 0) {
-    if (++iter > 64) {
-      /* cannot happen with greedy rounds; keep the bytes safe anyway */
-      dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
-                                         : dx_packet_add_source(p, "Reassembled TCP", data, len);
-      dx_dissect_data(p, &t, d->parent);
-      return;
-    }
-    if (iter > 8)
-      greedy = true;
-    if (d->h->reasm_off) {
-      char name[64];
-      dx_snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
-      dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
-                                         : dx_packet_add_source(p, name, data, len);
-      dx_dissect_data(p, &t, d->parent);
-      return;
-    }
-    if (dx_tcp_pdu_pending(rs)) {
-      uint32_t want = rs->pdu_need - rs->pdu_len;
-      uint32_t take = rs->pdu_one_more || greedy ? len : (want < len ? want : len);
-      dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (ncur ? ncur : 1) * sizeof *sl);
-      uint32_t nsl = sl ? pieces_slice(cur, ncur, 0, take, sl) : 0;
-      if (!sl || !dx_tcp_pdu_append(rs, data, take, sl, nsl)) {
-        limit_hit(d);
-        continue;
-      }
-      if (frame_off != UINT32_MAX) {
-        note_segment_data(d, frame_off, take);
-      }
-      d->buffered = true;
-      data += take;
-      len -= take;
-      if (frame_off != UINT32_MAX)
-        frame_off += take;
-      /* drop consumed pieces */
-      uint32_t k = take, i = 0;
-      while (i < ncur && k >= cur[i].len) {
-        k -= cur[i].len;
-        i++;
-      }
-      if (i < ncur)
-        cur[i].len -= k;
-      memmove(cur, cur + i, (ncur - i) * sizeof *cur);
-      ncur -= i;
-      if (!dx_tcp_pdu_complete(rs))
-        break;
-      /* The PDU is whole: dissect it from a reassembled data source. */
-      char name[64];
-      dx_snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", rs->pdu_len);
-      dx_tvb rt = dx_packet_add_source(p, name, rs->pdu, rs->pdu_len);
-      uint32_t npieces = rs->npieces;
-      dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces ? npieces : 1) * sizeof *pcs);
-      if (pcs)
-        memcpy(pcs, rs->pieces, npieces * sizeof *pcs);
-      else
-        npieces = 0;
-      dx_tcp_pdu_reset(rs);
-      if (rt.len == 0 && rt.reported == 0) {
-        /* No room for another data source: show the bytes as data. */
-        dx_expert(p, d->tcp, dx_field_limit(), DX_SEV_WARN,
-                  "[Too many data sources in one packet: reassembled PDU not shown]");
-        continue;
-      }
-      run_reassembled(d, &rt, pcs, npieces);
-      if (d->provisional)
-        greedy = true;
-      continue;
-    }
-    /* Nothing pending: the application gets the bytes as they are. */
-    dx_tvb t;
-    if (frame_off != UINT32_MAX) {
-      t = dx_tvb_sub(d->pl, frame_off, len);
-      run_app(d, &t, cur, ncur);
-    } else {
-      char name[64];
-      dx_snprintf(name, sizeof name, "Reassembled TCP (%u bytes)", len);
-      t = dx_packet_add_source(p, name, data, len);
-      if (t.len == 0)
-        return;
-      run_reassembled(d, &t, cur, ncur);
-    }
-    if (d->buffered && frame_off != UINT32_MAX && !dx_tcp_pdu_pending(rs))
-      d->buffered = false;
-    if (dx_tcp_pdu_pending(rs) && frame_off != UINT32_MAX) {
-      uint32_t kept = rs->pdu_len;
-      if (kept <= len) {
-        note_segment_data(d, frame_off + len - kept, kept);
-      }
-    }
-    return;
-  }
-}
+/* ---- the byte stream ---- */
+/* How TCP shows the bytes it hands to the byte-stream layer. */
+static const dx_stream_kind tcp_kind = {
+    .name = "TCP",
+    .port_table = DX_TABLE_TCP_PORT,
+    .heuristics = true,
+    .seg_data = &tcp_fields[F_SEGMENT_DATA],
+    .segments = &tcp_fields[F_SEGMENTS],
+    .segment = &tcp_fields[F_SEGMENT],
+    .seg_count = &tcp_fields[F_SEGMENT_COUNT],
+    .reasm_len = &tcp_fields[F_REASSEMBLED_LENGTH],
+    .reasm_data = &tcp_fields[F_REASSEMBLED_DATA],
+    .piece_word = "Segments",
+};
 
 /* ---- the dissector ---- */
 static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
@@ -1247,6 +879,10 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (flow && !c) {
       c = conv_new(p, st);
       if (c) {
+        const dx_config *cfg = dx_packet_config(p);
+        dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
+                               st ? &st->total : NULL};
+        dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
         flow->proto_data = c;
         flow->proto_free = conv_free;
       }
@@ -1828,18 +1464,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
   dx_node_set_len(tcp, hlen <= t->len ? hlen : t->len);
 
-  deliver_ctx d;
-  memset(&d, 0, sizeof d);
-  d.p = p;
-  d.c = c;
-  d.flow = flow;
-  d.h = h;
-  d.dir = dir;
-  d.tcp = tcp;
-  d.parent = parent;
-  d.pl = &pl;
-  d.sport = sport;
-  d.dport = dport;
+  dx_stream_result res = {false, false, false};
   if (!c || pl.len < seglen || (flags & TH_RST)) {
     /* No stream (quoted header, no connection), or bytes missing: hand what
      * there is to the application once, with no reassembly. */
@@ -1847,32 +1472,32 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_tcp_stream_skip(&h->rs, (flags & TH_SYN) ? seq + 1 : seq, seglen);
     if (pl.len == 0)
       return t->len;
-    p->flow = flow;
-    p->flow_dir = dir;
-    uint32_t took = call_app(p, c, flow, &pl, parent, sport, dport);
-    p->flow = NULL;
-    p->desegment_offset = p->desegment_len = 0;
+    uint32_t took =
+        dx_stream_call_once(p, c ? &c->bs : NULL, &tcp_kind, dir, sport, dport, &pl, parent);
     if (took == 0)
       dx_dissect_data(p, &pl, parent);
     return t->len;
   }
   uint32_t dseq = (flags & TH_SYN) ? seq + 1 : seq;
-  if (h->reasm_off) {
+  if (c->bs.reasm_off[dir]) {
     /* Reassembly gave up on this direction: show new bytes as data. */
     dx_dissect_data(p, &pl, parent);
     return t->len;
   }
   dx_reasm_out out;
   int rc = dx_tcp_stream_push(&h->rs, dseq, pl.data, seglen, p->num, &out);
+  bool kept = false; /* bytes of this segment belong to a pending PDU */
   if (rc == DX_REASM_DELIVER) {
     if (out.gap) {
-      dx_tcp_pdu_reset(&h->rs);
+      dx_stream_gap(&c->bs, dir);
       dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
                 "[TCP reassembly: bytes missing before this segment were given up]");
     }
-    uint32_t frame_off =
-        out.seg_len == out.len && out.data == pl.data + out.seg_off ? out.seg_off : UINT32_MAX;
-    deliver(&d, out.data, out.len, out.pieces, out.npieces, frame_off);
+    bool in_frame = out.seg_len == out.len && out.data == pl.data + out.seg_off;
+    dx_stream_input in = {dir,         out.data,   out.len,     in_frame ? &pl : NULL,
+                          out.seg_off, out.pieces, out.npieces, tcp,
+                          parent};
+    dx_stream_deliver(p, &c->bs, &in, &res);
   } else if (rc == DX_REASM_DROPPED) {
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
               "[TCP reassembly: out-of-order segment could not be kept (buffer full)]");
@@ -1889,16 +1514,16 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint32_t start = h->rs.next_seq - h->rs.pdu_len;
     uint32_t end = h->rs.pdu_one_more ? h->rs.next_seq + 1 : start + h->rs.pdu_need;
     if (LT_SEQ(dseq, end) && GT_SEQ(dseq + seglen, start)) {
-      d.buffered = true;
-      note_segment_data(&d, 0, seglen);
+      kept = true;
+      n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), &pl, 0, seglen);
+      dx_node_set_text(p, n, "TCP segment data (%u byte%s)", seglen, seglen == 1 ? "" : "s");
     }
   }
-  flush_segment_data(&d);
-  if (d.buffered && !d.pdu_done) {
+  if ((res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
   }
-  if (pfx && d.called_any && p->want_columns && p->col_info &&
+  if (pfx && res.called_any && p->want_columns && p->col_info &&
       strncmp(p->col_info, prefix, pfx) != 0) {
     /* Keep the analysis prefix in front of what the application wrote. */
     char *cur = dx_arena_strndup(&p->arena, p->col_info, p->col_info_len);

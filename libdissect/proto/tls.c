@@ -12,6 +12,7 @@
  * Without the session keys everything after ChangeCipherSpec (TLS 1.2) or
  * after the ServerHello (TLS 1.3) is shown as encrypted. */
 #include "../core/dx.h"
+#include "../core/stream.h"
 #include "tls_ciphers.h"
 #include "tls_tables.h"
 
@@ -429,18 +430,16 @@ static void conv_init(tls_conv *c) {
 }
 
 static tls_conv *get_conv(dx_packet *p, tls_conv *tmp, bool create) {
-  dx_flow *f = p->flow;
-  if (f) {
-    if (f->app_data && f->app_free == conv_free)
-      return f->app_data;
-    if (!f->app_data && create) {
-      tls_conv *c = malloc(sizeof *c);
-      if (c) {
-        conv_init(c);
-        f->app_data = c;
-        f->app_free = conv_free;
+  tls_conv *c = dx_app_data(p, conv_free);
+  if (c)
+    return c;
+  if (dx_in_stream(p) && create) {
+    c = malloc(sizeof *c);
+    if (c) {
+      conv_init(c);
+      if (dx_app_data_set(p, c, conv_free))
         return c;
-      }
+      free(c);
     }
   }
   conv_init(tmp);
@@ -1673,7 +1672,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   x.c = c;
   x.dir = p->flow_dir & 1;
   x.stateful = c != &tmp;
-  bool can_deseg = p->flow != NULL && t->reported <= t->len;
+  bool can_deseg = dx_in_stream(p) && t->reported <= t->len;
   if (p->want_columns && c->info_frame != p->num + 1) {
     /* As tshark: TLS owns the Info column of a frame it is called on, even
      * when it only starts a record there ("[TCP segment of a reassembled
@@ -1765,7 +1764,7 @@ static uint32_t heur_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   /* A stream that starts with a handshake record should start with a hello. */
   uint8_t hs;
   if (ct == 22 && dx_get_u8(t, 5, &hs) && hs != HS_CLIENT_HELLO && hs != HS_SERVER_HELLO &&
-      !(p->flow && p->flow->app_data))
+      !dx_app_data(p, conv_free))
     return 0;
   return dissect_tls(p, t, parent);
 }

@@ -1,0 +1,526 @@
+/* The byte-stream layer (see stream.h): application dispatch and PDU
+ * reassembly for every producer of ordered bytes (TCP, decrypted TLS). It
+ * follows Wireshark's desegmentation model: an application dissector that
+ * finds its PDU incomplete says where it starts and how many more bytes it
+ * needs; the bytes are kept (against the session's byte budget) and the
+ * dissector is called again, on the frame that completes the PDU, over a
+ * data source named "Reassembled <kind> (N bytes)". */
+#include "stream.h"
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dx_stream_init(dx_stream *s, const dx_stream_kind *kind, dx_flow *flow, dx_stream *lower,
+                    const dx_reasm_limits *lim, dx_tcp_stream *buf0, dx_tcp_stream *buf1) {
+  memset(s, 0, sizeof *s);
+  s->kind = kind;
+  s->flow = flow;
+  s->lower = lower;
+  for (int i = 0; i < 2; i++) {
+    dx_tcp_stream *b = i ? buf1 : buf0;
+    if (b) {
+      s->pdu[i] = b;
+    } else {
+      dx_tcp_stream_init(&s->own[i], lim);
+      s->pdu[i] = &s->own[i];
+    }
+    if (flow)
+      s->port[i] = flow->port[i];
+  }
+}
+
+void dx_stream_free(dx_stream *s) {
+  if (!s)
+    return;
+  if (s->app_free && s->app_data)
+    s->app_free(s->app_data);
+  s->app_data = NULL;
+  s->app_free = NULL;
+  for (int i = 0; i < 2; i++) {
+    if (s->pdu[i] == &s->own[i])
+      dx_tcp_stream_free(&s->own[i]);
+    s->pdu[i] = NULL;
+  }
+}
+
+void dx_stream_gap(dx_stream *s, int dir) {
+  if (s && s->pdu[dir & 1])
+    dx_tcp_pdu_reset(s->pdu[dir & 1]);
+}
+
+/* ---- choosing the application ---- */
+static int cmp_dispatch(const void *a, const void *b) {
+  const dx_dispatch *x = a, *y = b;
+  return x->key < y->key ? -1 : x->key > y->key;
+}
+
+const dx_protocol *dx_port_proto(const dx_packet *p, dx_table table, uint16_t port) {
+  const dx_session *s = p->sess;
+  if ((unsigned)table >= DX_TABLE_COUNT || port == 0)
+    return NULL;
+  const dx_protocol *da = dx_decode_as_proto(s, table, port);
+  if (da)
+    return da;
+  dx_dispatch k = {port, NULL};
+  const dx_dispatch *d =
+      bsearch(&k, s->tables[table], s->ntables[table], sizeof(dx_dispatch), cmp_dispatch);
+  return d && d->proto->dissect ? d->proto : NULL;
+}
+
+static const dx_protocol *decode_as_proto(const dx_packet *p, dx_table table, uint16_t port) {
+  return dx_decode_as_proto(p->sess, table, port);
+}
+
+static const dx_protocol *proto_named(const char *name) {
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    if (strcmp(dx_protocols[i]->name, name) == 0)
+      return dx_protocols[i];
+  return NULL;
+}
+
+/* The protocol an ALPN identifier names (RFC 7301 registry), or NULL. */
+static const dx_protocol *alpn_proto(const char *alpn) {
+  if (!alpn || !alpn[0])
+    return NULL;
+  if (strcmp(alpn, "h2") == 0)
+    return proto_named("http2");
+  if (strcmp(alpn, "http/1.1") == 0 || strcmp(alpn, "http/1.0") == 0 ||
+      strcmp(alpn, "http/0.9") == 0)
+    return proto_named("http");
+  if (strcmp(alpn, "dot") == 0)
+    return proto_named("dns");
+  return NULL;
+}
+
+static uint32_t call_proto(dx_packet *p, dx_dissect_fn fn, const dx_tvb *t, dx_node *parent) {
+  if (!fn || p->depth > 24)
+    return 0;
+  p->depth++;
+  uint32_t r = fn(p, t, parent);
+  p->depth--;
+  return r;
+}
+
+static void adopt(dx_stream *s, const dx_protocol *pr) {
+  if (!s)
+    return;
+  s->app = pr;
+  if (s->flow && !s->lower)
+    s->flow->app = pr;
+}
+
+/* Calls the application of the stream on t, choosing it on first use:
+ * decode-as rules (lower port first), the ALPN, the port table of the
+ * stream's kind, then the heuristics. Returns the bytes it took. */
+static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind, const dx_tvb *t,
+                         dx_node *parent, uint16_t sport, uint16_t dport) {
+  p->desegment_offset = 0;
+  p->desegment_len = 0;
+  if (s && s->app)
+    return call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
+  uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+  const dx_protocol *cand[5] = {NULL};
+  unsigned nc = 0;
+  dx_table table = kind ? kind->port_table : DX_TABLE_TCP_PORT;
+  cand[nc++] = lo ? decode_as_proto(p, table, lo) : NULL;
+  cand[nc++] = hi != lo && hi ? decode_as_proto(p, table, hi) : NULL;
+  cand[nc++] = s ? alpn_proto(s->alpn) : NULL;
+  cand[nc++] = lo ? dx_port_proto(p, table, lo) : NULL;
+  cand[nc++] = hi != lo && hi ? dx_port_proto(p, table, hi) : NULL;
+  for (unsigned i = 0; i < nc; i++) {
+    if (!cand[i] || !cand[i]->dissect)
+      continue;
+    p->desegment_offset = 0;
+    p->desegment_len = 0;
+    uint32_t r = call_proto(p, cand[i]->dissect, t, parent);
+    if (r || p->desegment_len) {
+      adopt(s, cand[i]);
+      return r;
+    }
+  }
+  if (kind && !kind->heuristics)
+    return 0;
+  if (s && s->heur_tries >= 4)
+    return 0;
+  if (s)
+    s->heur_tries++;
+  const dx_session *ss = p->sess;
+  for (size_t i = 0; i < ss->nheur_tcp; i++) {
+    const dx_protocol *pr = ss->heur_tcp[i];
+    p->desegment_offset = 0;
+    p->desegment_len = 0;
+    uint32_t r = call_proto(p, pr->heuristic_tcp, t, parent);
+    if (r || p->desegment_len) {
+      adopt(s, pr);
+      return r;
+    }
+  }
+  return 0;
+}
+
+/* Sets the packet's stream context for an application call; returns the
+ * previous one so nested streams (HTTP in TLS in TCP) restore it. */
+typedef struct stream_ctx_save {
+  dx_flow *flow;
+  int dir;
+  dx_stream *bs;
+} stream_ctx_save;
+
+static stream_ctx_save ctx_enter(dx_packet *p, dx_stream *s, int dir) {
+  stream_ctx_save sv = {p->flow, p->flow_dir, p->bstream};
+  p->flow = s ? s->flow : NULL;
+  p->flow_dir = dir;
+  p->bstream = s;
+  return sv;
+}
+
+static void ctx_leave(dx_packet *p, stream_ctx_save sv) {
+  p->flow = sv.flow;
+  p->flow_dir = sv.dir;
+  p->bstream = sv.bs;
+}
+
+uint32_t dx_stream_call_once(dx_packet *p, dx_stream *s, const dx_stream_kind *kind, int dir,
+                             uint16_t sport, uint16_t dport, const dx_tvb *t, dx_node *parent) {
+  stream_ctx_save sv = ctx_enter(p, s, dir);
+  if (!s && p->flow == NULL)
+    p->flow = sv.flow;
+  uint32_t took = call_app(p, s, kind, t, parent, sport, dport);
+  ctx_leave(p, sv);
+  p->desegment_offset = p->desegment_len = 0;
+  return took;
+}
+
+/* ---- delivering bytes ---- */
+typedef struct deliver_ctx {
+  dx_packet *p;
+  dx_stream *s;
+  const dx_stream_kind *kind;
+  dx_tcp_stream *rs;
+  int dir;
+  dx_node *owner, *parent;
+  const dx_tvb *pl; /* the tvb holding this delivery's bytes, or NULL */
+  uint16_t sport, dport;
+  dx_stream_result res;
+  /* The last application call only asked for more bytes (desegmentation at
+   * offset 0): what it wrote in the columns is provisional and is undone
+   * if the application is called again in this frame. */
+  bool provisional;
+  const char *snap_info, *snap_proto;
+  uint32_t sd_start, sd_end; /* bytes of this delivery kept for a PDU */
+} deliver_ctx;
+
+/* Adds the "<kind> segment data" node for the bytes noted so far (one node
+ * per PDU the bytes contribute to, as tshark shows them). */
+static void flush_segment_data(deliver_ctx *d) {
+  if (d->sd_end > d->sd_start && d->pl && d->kind->seg_data) {
+    uint32_t k = d->sd_end - d->sd_start;
+    dx_node *n = dx_add_bytes(d->p, d->owner, d->kind->seg_data, d->pl, d->sd_start, k);
+    dx_node_set_text(d->p, n, "%s segment data (%u byte%s)", d->kind->name, k, k == 1 ? "" : "s");
+  }
+  d->sd_start = d->sd_end = 0;
+}
+
+static void note_segment_data(deliver_ctx *d, uint32_t off, uint32_t len) {
+  if (d->sd_end == d->sd_start) {
+    d->sd_start = off;
+    d->sd_end = off + len;
+    return;
+  }
+  if (off < d->sd_start)
+    d->sd_start = off;
+  if (off + len > d->sd_end)
+    d->sd_end = off + len;
+}
+
+/* Pieces covering [off, off+len) of a buffer described by pieces. */
+static uint32_t pieces_slice(const dx_reasm_piece *in, uint32_t nin, uint32_t off, uint32_t len,
+                             dx_reasm_piece *out) {
+  uint32_t n = 0, pos = 0;
+  for (uint32_t i = 0; i < nin && len; i++) {
+    uint32_t end = pos + in[i].len;
+    if (end > off) {
+      uint32_t start = off > pos ? off - pos : 0;
+      uint32_t take = in[i].len - start;
+      if (take > len)
+        take = len;
+      out[n].frame = in[i].frame;
+      out[n].len = take;
+      n++;
+      off += take;
+      len -= take;
+    }
+    pos = end;
+  }
+  return n;
+}
+
+static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_piece *pc,
+                              uint32_t npc) {
+  dx_packet *p = d->p;
+  const dx_stream_kind *k = d->kind;
+  if (!k->segments)
+    return;
+  dx_node *segs = dx_add_none(p, d->parent, k->segments, rt, 0, rt->len);
+  char buf[256];
+  size_t u = (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled %s %s (%u bytes): ", npc, k->name,
+                                 k->piece_word ? k->piece_word : "Segments", rt->len);
+  if (u >= sizeof buf)
+    u = sizeof buf - 1;
+  uint32_t pos = 0;
+  bool full = false;
+  for (uint32_t i = 0; i < npc; i++) {
+    if (!full) {
+      /* whole items only, within tshark's 240-character label */
+      char item[48];
+      int w = dx_snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
+                          (unsigned long long)pc[i].frame, pc[i].len);
+      if (w > 0 && u + (size_t)w <= 239) {
+        memcpy(buf + u, item, (size_t)w);
+        u += (size_t)w;
+        buf[u] = 0;
+      } else {
+        full = true;
+      }
+    }
+    if (i < 512) {
+      dx_node *sn = dx_add_uint(p, segs, k->segment, rt, pos, pc[i].len, pc[i].frame);
+      dx_node_set_text(p, sn, "[Frame: %llu, payload: %u-%u (%u byte%s)]",
+                       (unsigned long long)pc[i].frame, pos, pos + pc[i].len - 1, pc[i].len,
+                       pc[i].len == 1 ? "" : "s");
+    } else if (i == 512) {
+      dx_expert(p, segs, dx_field_limit(), DX_SEV_NOTE, "[%u more segments not listed]", npc - 512);
+    }
+    pos += pc[i].len;
+  }
+  buf[u] = 0;
+  dx_node_set_text(p, segs, "[%s]", buf);
+  dx_node *n = dx_add_uint(p, segs, k->seg_count, rt, 0, 0, npc);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, segs, k->reasm_len, rt, 0, 0, rt->len);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_bytes(p, segs, k->reasm_data, rt, 0, rt->len);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+}
+
+static void limit_hit(deliver_ctx *d) {
+  const dx_config *cfg = dx_packet_config(d->p);
+  dx_expert(d->p, d->owner, dx_field_limit(), DX_SEV_WARN,
+            "[%s reassembly limit reached (%u bytes per direction, %llu in all): the PDU was "
+            "dropped and later bytes of this direction are shown as data]",
+            d->kind->name, cfg->max_stream_bytes, (unsigned long long)cfg->max_total_stream_bytes);
+  d->s->reasm_off[d->dir] = true;
+  dx_tcp_pdu_reset(d->rs);
+}
+
+/* Runs the application on t (whose bytes came from pieces) and keeps what
+ * it asks to keep. */
+static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, uint32_t npc) {
+  dx_packet *p = d->p;
+  if (d->provisional && p->want_columns) {
+    dx_col_info_set(p, "%s", d->snap_info ? d->snap_info : "");
+    dx_col_set_proto(p, d->snap_proto);
+  }
+  if (p->want_columns) {
+    d->snap_info = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+    d->snap_proto = p->col_proto;
+  }
+  stream_ctx_save sv = ctx_enter(p, d->s, d->dir);
+  uint32_t r = call_app(p, d->s, d->kind, t, d->parent, d->sport, d->dport);
+  uint32_t doff = p->desegment_offset, dlen = p->desegment_len;
+  p->desegment_offset = p->desegment_len = 0;
+  ctx_leave(p, sv);
+  d->res.called_any = true;
+  d->provisional = dlen && doff == 0;
+  if (dlen && !d->s->reasm_off[d->dir]) {
+    if (doff > t->len)
+      doff = t->len;
+    if (doff > 0)
+      d->res.pdu_done = true;
+    dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *sl);
+    uint32_t nsl = sl ? pieces_slice(pc, npc, doff, t->len - doff, sl) : 0;
+    uint32_t more = dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen;
+    if (!sl || !dx_tcp_pdu_start(d->rs, t->data + doff, t->len - doff, more, sl, nsl))
+      limit_hit(d);
+    else
+      d->res.buffered = true;
+    return;
+  }
+  d->res.pdu_done = true;
+  if (r == 0) {
+    dx_dissect_data(p, t, d->parent);
+  } else if (r < t->len) {
+    dx_tvb rest = dx_tvb_sub(t, r, UINT32_MAX);
+    dx_dissect_data(p, &rest, d->parent);
+  }
+}
+
+/* Runs the application on a reassembled buffer; if it took something (the
+ * PDU is finished), the pieces it came from are listed just before the
+ * application's layers, as tshark does. */
+static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc,
+                            uint32_t npc) {
+  dx_node *parent = d->parent;
+  dx_node *before = parent ? parent->last_child : NULL;
+  run_app(d, t, pc, npc);
+  if (d->provisional || !parent)
+    return;
+  flush_segment_data(d);
+  add_segments_tree(d, t, pc, npc);
+  dx_node *segs = parent->last_child;
+  if (!segs || segs == before || !d->kind->segments || segs->field != d->kind->segments)
+    return;
+  /* unlink it from the end */
+  dx_node *prev = NULL;
+  for (dx_node *n = parent->first_child; n && n != segs; n = n->next)
+    prev = n;
+  if (!prev)
+    return;
+  prev->next = NULL;
+  parent->last_child = prev;
+  /* and put it after `before` (first if there was nothing) */
+  if (before) {
+    segs->next = before->next;
+    before->next = segs;
+  } else {
+    segs->next = parent->first_child;
+    parent->first_child = segs;
+  }
+  if (!segs->next)
+    parent->last_child = segs;
+}
+
+static dx_tvb reassembled_source(deliver_ctx *d, const uint8_t *data, uint32_t len) {
+  char name[64];
+  dx_snprintf(name, sizeof name, "Reassembled %s (%u bytes)", d->kind->name, len);
+  return dx_packet_add_source(d->p, name, data, len);
+}
+
+/* Hands in-order bytes to the application, completing pending PDUs.
+ * frame_off: offset of data[0] in d->pl, or UINT32_MAX if the bytes are not
+ * in it. */
+static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_reasm_piece *pc,
+                    uint32_t npc, uint32_t frame_off) {
+  dx_packet *p = d->p;
+  dx_tcp_stream *rs = d->rs;
+  /* Local copy of the pieces we consume from the front. */
+  dx_reasm_piece *cur = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *cur);
+  if (!cur)
+    return;
+  memcpy(cur, pc, npc * sizeof *cur);
+  uint32_t ncur = npc;
+  unsigned iter = 0;
+  /* Greedy: once the application asked again for more of a PDU it was
+   * just given (or after many rounds), give it all the bytes there are
+   * rather than exactly what it asked for, so that one frame never needs
+   * more than a few calls and data sources. */
+  bool greedy = false;
+  while (len > 0) {
+    if (++iter > 64) {
+      /* cannot happen with greedy rounds; keep the bytes safe anyway */
+      dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
+                                         : reassembled_source(d, data, len);
+      dx_dissect_data(p, &t, d->parent);
+      return;
+    }
+    if (iter > 8)
+      greedy = true;
+    if (d->s->reasm_off[d->dir]) {
+      dx_tvb t = frame_off != UINT32_MAX ? dx_tvb_sub(d->pl, frame_off, len)
+                                         : reassembled_source(d, data, len);
+      dx_dissect_data(p, &t, d->parent);
+      return;
+    }
+    if (dx_tcp_pdu_pending(rs)) {
+      uint32_t want = rs->pdu_need - rs->pdu_len;
+      uint32_t take = rs->pdu_one_more || greedy ? len : (want < len ? want : len);
+      dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (ncur ? ncur : 1) * sizeof *sl);
+      uint32_t nsl = sl ? pieces_slice(cur, ncur, 0, take, sl) : 0;
+      if (!sl || !dx_tcp_pdu_append(rs, data, take, sl, nsl)) {
+        limit_hit(d);
+        continue;
+      }
+      if (frame_off != UINT32_MAX)
+        note_segment_data(d, frame_off, take);
+      d->res.buffered = true;
+      data += take;
+      len -= take;
+      if (frame_off != UINT32_MAX)
+        frame_off += take;
+      /* drop consumed pieces */
+      uint32_t k = take, i = 0;
+      while (i < ncur && k >= cur[i].len) {
+        k -= cur[i].len;
+        i++;
+      }
+      if (i < ncur)
+        cur[i].len -= k;
+      memmove(cur, cur + i, (ncur - i) * sizeof *cur);
+      ncur -= i;
+      if (!dx_tcp_pdu_complete(rs))
+        break;
+      /* The PDU is whole: dissect it from a reassembled data source. */
+      dx_tvb rt = reassembled_source(d, rs->pdu, rs->pdu_len);
+      uint32_t npieces = rs->npieces;
+      dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces ? npieces : 1) * sizeof *pcs);
+      if (pcs)
+        memcpy(pcs, rs->pieces, npieces * sizeof *pcs);
+      else
+        npieces = 0;
+      dx_tcp_pdu_reset(rs);
+      if (rt.len == 0 && rt.reported == 0) {
+        /* No room for another data source: show the bytes as data. */
+        dx_expert(p, d->owner, dx_field_limit(), DX_SEV_WARN,
+                  "[Too many data sources in one packet: reassembled PDU not shown]");
+        continue;
+      }
+      run_reassembled(d, &rt, pcs, npieces);
+      if (d->provisional)
+        greedy = true;
+      continue;
+    }
+    /* Nothing pending: the application gets the bytes as they are. */
+    dx_tvb t;
+    if (frame_off != UINT32_MAX) {
+      t = dx_tvb_sub(d->pl, frame_off, len);
+      run_app(d, &t, cur, ncur);
+    } else {
+      t = reassembled_source(d, data, len);
+      if (t.len == 0)
+        return;
+      run_reassembled(d, &t, cur, ncur);
+    }
+    if (d->res.buffered && frame_off != UINT32_MAX && !dx_tcp_pdu_pending(rs))
+      d->res.buffered = false;
+    if (dx_tcp_pdu_pending(rs) && frame_off != UINT32_MAX) {
+      uint32_t kept = rs->pdu_len;
+      if (kept <= len)
+        note_segment_data(d, frame_off + len - kept, kept);
+    }
+    return;
+  }
+}
+
+void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
+                       dx_stream_result *res) {
+  deliver_ctx d;
+  memset(&d, 0, sizeof d);
+  d.p = p;
+  d.s = s;
+  d.kind = s->kind;
+  d.dir = in->dir & 1;
+  d.rs = s->pdu[d.dir];
+  d.owner = in->owner;
+  d.parent = in->parent;
+  d.pl = in->frame_tvb;
+  d.sport = s->port[d.dir];
+  d.dport = s->port[d.dir ^ 1];
+  if (in->len > 0 && d.rs)
+    deliver(&d, in->data, in->len, in->pieces, in->npieces,
+            in->frame_tvb ? in->frame_off : UINT32_MAX);
+  flush_segment_data(&d);
+  if (res)
+    *res = d.res;
+}
