@@ -17,6 +17,10 @@
 #                       UDP to a closed port (ICMP port unreachable)
 #   sll2-any.pcap       tcpdump -i any -y LINUX_SLL2 (Linux cooked v2): DNS + HTTP GET
 #   sll-any.pcap        tcpdump -i any -y LINUX_SLL  (Linux cooked v1): DNS + HTTP GET
+#   tls12-cbc.pcap tls12-chacha.pcap tls13-suites.pcap tls12-resume.pcap
+#   tls12-rsa.pcap (+ tls12-rsa.key) http2.pcap http2-h2c.pcap https-dsb.pcapng
+#                       TLS 1.2/1.3 suites, resumption, RSA key exchange, HTTP/2,
+#                       each with its key log (see make_https_keys below)
 #   tcp-anomalies.pcap  HTTP downloads with TCP trouble for tshark's tcp.analysis.*:
 #                       random packet drops (iptables statistic match) and a few
 #                       segments left out of the capture, a slow reader with a tiny
@@ -29,11 +33,12 @@
 # Debian packages (bookworm):
 #   tcpdump tshark wireshark-common (editcap, capinfos) nginx dnsmasq-base (or dnsmasq)
 #   bind9-dnsutils (dig) curl openssl ethtool iproute2 iputils-ping util-linux (unshare)
-#   coreutils iptables procps (sysctl)
+#   coreutils iptables procps (sysctl) nghttp2-client (nghttp, for http2-h2c.pcap)
 # No system service is used: nginx and dnsmasq run from configs in a temp dir.
 #
-# Usage: sudo bash samples/make-samples.sh [tcp-anomalies]
-#        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed)
+# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys]
+#        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed;
+#        with https-keys only the captures of make_https_keys and their key logs)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
 #
 # Loopback is set to MTU 1500 with TSO/GSO/GRO off so TCP segments look like
@@ -48,7 +53,8 @@ die() { echo "make-samples: error: $*" >&2; exit 1; }
 log() { echo "make-samples: $*" >&2; }
 
 ONLY=${1:-}
-[[ -z $ONLY || $ONLY == tcp-anomalies ]] || die "unknown argument '$ONLY' (only: tcp-anomalies)"
+[[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys ]] \
+  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys)"
 
 # ---------------------------------------------------------------- prerequisites
 [[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
@@ -57,7 +63,7 @@ declare -A PKG=(
   [tcpdump]=tcpdump [tshark]=tshark [editcap]=wireshark-common [capinfos]=wireshark-common
   [nginx]=nginx [dnsmasq]=dnsmasq-base [dig]=bind9-dnsutils [curl]=curl [openssl]=openssl
   [ethtool]=ethtool [ip]=iproute2 [ping]=iputils-ping [unshare]=util-linux
-  [iptables]=iptables [sysctl]=procps [timeout]=coreutils
+  [iptables]=iptables [sysctl]=procps [timeout]=coreutils [nghttp]=nghttp2-client
 )
 missing=()
 for t in "${!PKG[@]}"; do
@@ -434,9 +440,327 @@ make_tcp_anomalies() {
   die "tcp-anomalies: the events did not all happen in 5 tries"
 }
 
+# https-keys: TLS captures with their key logs ----------------------------------
+# Run alone with `sudo bash samples/make-samples.sh https-keys`.  Each capture
+# is made against its own nginx config (written by tls_nginx_conf) on
+# 127.0.0.1:443, so the server offers exactly the suites of that capture;
+# nginx runs with the pid file of the main config, so cleanup stops it too.
+# curl (SSLKEYLOGFILE) and openssl s_client (-keylogfile) append the secrets of
+# every connection to the capture's .keylog.
+#   tls12-cbc.pcap      TLS 1.2 ECDHE-RSA-AES128-SHA256 (0xc027) and
+#                       ECDHE-RSA-AES256-SHA (0xc014), each with encrypt-then-MAC
+#                       (curl; OpenSSL's default) and with MAC-then-encrypt
+#                       (openssl s_client -no_etm)
+#   tls12-chacha.pcap   TLS 1.2 ECDHE-RSA-CHACHA20-POLY1305 (0xcca8) and
+#                       ECDHE-RSA-AES256-GCM-SHA384 (0xc030), 2 GETs each
+#   tls13-suites.pcap   TLS 1.3 with TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256,
+#                       TLS_AES_128_CCM_SHA256; a KeyUpdate each way (s_client 'K');
+#                       a HelloRetryRequest (client key share X25519, server P-256 only)
+#   tls12-resume.pcap   TLS 1.2 resumption by session id and by session ticket
+#                       (openssl s_client -sess_out, then -sess_in)
+#   tls12-rsa.pcap      TLS 1.2 RSA key exchange (AES128-GCM-SHA256, 0x009c) with
+#                       tls12-rsa.key, the private key of its own throwaway leaf
+#   http2.pcap          HTTP/2 over TLS 1.3: parallel streams on one connection,
+#                       a POST, a gzip'd ~330 KB text, a 404
+#   http2-h2c.pcap      cleartext HTTP/2 with prior knowledge on port 8080
+#   https-dsb.pcapng    tls12-chacha.pcap with its key log in a Decryption Secrets Block
+HK_SERVER_NAME='server_name www.example.test example.test;'
+
+# tls_nginx_conf NAME SERVER-BLOCKS: write $W/nginx-NAME.conf (http base of the
+# main config, the given server blocks)
+tls_nginx_conf() {
+  cat >"$W/nginx-$1.conf" <<EOF
+user root root;
+daemon on;
+master_process on;
+worker_processes 1;
+pid $W/nginx.pid;
+lock_file $W/nginx.lock;
+error_log $W/nginx-error.log notice;
+events { worker_connections 64; }
+http {
+    access_log off;
+    server_tokens off;
+    types { text/html html; text/css css; text/plain txt; application/json json; }
+    default_type application/octet-stream;
+    client_body_temp_path $W/nginx-tmp/body;
+    proxy_temp_path $W/nginx-tmp/proxy;
+    fastcgi_temp_path $W/nginx-tmp/fastcgi;
+    uwsgi_temp_path $W/nginx-tmp/uwsgi;
+    scgi_temp_path $W/nginx-tmp/scgi;
+    sendfile off;
+    keepalive_timeout 30;
+$2
+}
+EOF
+}
+
+# tls_nginx_start NAME PORT: start nginx with $W/nginx-NAME.conf, wait for PORT
+tls_nginx_start() {
+  local conf=$W/nginx-$1.conf port=$2 i
+  nginx -q -t -p "$W/" -c "$conf" -e "$W/nginx-error.log" 2>"$W/nginx-t.err" \
+    || { cat "$W/nginx-t.err" "$W/nginx-error.log" >&2 2>/dev/null; die "nginx config $1: test failed"; }
+  nginx -p "$W/" -c "$conf" -e "$W/nginx-error.log" \
+    || { cat "$W/nginx-error.log" >&2; die "nginx ($1) failed to start"; }
+  NGINX_UP=1
+  for ((i = 0; i < 50; i++)); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  die "nginx ($1) does not listen on port $port"
+}
+
+tls_nginx_stop() {   # stop whichever nginx runs (main or tls_nginx_start), by its pid file
+  [[ -n $NGINX_UP ]] || return 0
+  stop_pidfile "$W/nginx.pid" QUIT
+  NGINX_UP=
+}
+
+# sclient_get KEYLOG WANT-IN-OUTPUT [s_client args...]: one HTTP/1.0 GET of
+# /index.html through openssl s_client; the output must contain WANT (e.g.
+# "Reused, TLSv1.2"); the response must be 200.
+sclient_get() {
+  local keylog=$1 want=$2 out=$W/sclient.out
+  shift 2
+  printf 'GET /index.html HTTP/1.0\r\nHost: www.example.test\r\n\r\n' \
+    | timeout 15 openssl s_client -connect 127.0.0.1:443 -servername www.example.test \
+        -CAfile "$PKI/root.pem" -verify_return_error -keylogfile "$keylog" -ign_eof "$@" \
+        >"$out" 2>&1 || { cat "$out" >&2; die "openssl s_client $* failed"; }
+  grep -q '^HTTP/1.1 200 OK' "$out" || { cat "$out" >&2; die "s_client $*: no 200 response"; }
+  grep -qF -- "$want" "$out" || { cat "$out" >&2; die "s_client $*: output lacks '$want'"; }
+}
+
+make_https_keys() {
+  local ciphers k codes c h2
+  local tls=(--cacert "$PKI/root.pem") S=https://www.example.test
+  # Content: a text of ~330 KB that gzip shrinks only to ~250 KB (base64 of a
+  # fixed AES-CTR key stream), for the large gzip'd HTTP/2 response.
+  head -c 245760 /dev/zero \
+    | openssl enc -aes-128-ctr -nosalt -K 00112233445566778899aabbccddeeff \
+    -iv 00000000000000000000000000000000 \
+    | base64 -w 76 >"$W/www/random.txt"
+  touch -d '2024-01-01 00:00:00 UTC' "$W/www/random.txt"
+  # A leaf of its own for the RSA key exchange capture, whose key is published.
+  (
+    cd "$PKI"
+    exec 2>>"$PKI/openssl.log"
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out leaf-rsakx.key
+    openssl req -new -key leaf-rsakx.key -subj "/O=libdissect/CN=www.example.test" -out leaf-rsakx.csr
+    openssl x509 -req -in leaf-rsakx.csr -CA inter.pem -CAkey inter.key -days 825 \
+      -set_serial 0x5a12 -sha256 -extfile ext.cnf -extensions leaf_rsa -out leaf-rsakx.pem
+    cat leaf-rsakx.pem inter.pem >chain-rsakx.pem
+    openssl verify -CAfile root.pem -untrusted inter.pem leaf-rsakx.pem >/dev/null
+  ) || { cat "$PKI/openssl.log" >&2; die "certificate generation (RSA key exchange leaf) failed"; }
+
+  # TLS 1.2, RSA leaf, the ECDHE suites of tls12-cbc/tls12-chacha/tls12-resume;
+  # session cache for resumption by id, tickets on (nginx default).
+  ciphers=ECDHE-RSA-AES128-SHA256:ECDHE-RSA-AES256-SHA:ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256
+  tls_nginx_conf tls12 "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.2;
+        ssl_ciphers $ciphers;
+        ssl_certificate $PKI/chain-rsa.pem;
+        ssl_certificate_key $PKI/leaf-rsa.key;
+        ssl_session_cache shared:S:1m;
+        ssl_session_tickets on;
+    }"
+  tls_nginx_start tls12 443
+
+  # 1. tls12-cbc: EtM (curl) and MtE (s_client -no_etm), 0xc027 and 0xc014
+  k=$OUT/tls12-cbc.keylog
+  cap_start "$OUT/tls12-cbc.pcap" lo 'tcp port 443'
+  SSLKEYLOGFILE=$k curl_expect 200 200 -- "${tls[@]}" --tls-max 1.2 --ciphers ECDHE-RSA-AES128-SHA256 \
+    -o /dev/null "$S/index.html" -o /dev/null "$S/style.css"
+  SSLKEYLOGFILE=$k curl_expect 200 -- "${tls[@]}" --tls-max 1.2 --ciphers ECDHE-RSA-AES256-SHA \
+    -o /dev/null "$S/data.json"
+  sclient_get "$k" 'Cipher is ECDHE-RSA-AES128-SHA256' -tls1_2 -no_etm -cipher ECDHE-RSA-AES128-SHA256
+  sclient_get "$k" 'Cipher is ECDHE-RSA-AES256-SHA' -tls1_2 -no_etm -cipher ECDHE-RSA-AES256-SHA
+  cap_stop
+
+  # 2. tls12-chacha
+  k=$OUT/tls12-chacha.keylog
+  cap_start "$OUT/tls12-chacha.pcap" lo 'tcp port 443'
+  for c in ECDHE-RSA-CHACHA20-POLY1305 ECDHE-RSA-AES256-GCM-SHA384; do
+    SSLKEYLOGFILE=$k curl_expect 200 200 -- "${tls[@]}" --tls-max 1.2 --ciphers "$c" \
+      -o /dev/null "$S/index.html" -o /dev/null "$S/data.json"
+  done
+  cap_stop
+
+  # 4. tls12-resume: by session id (client sends no ticket extension), then by ticket
+  k=$OUT/tls12-resume.keylog
+  cap_start "$OUT/tls12-resume.pcap" lo 'tcp port 443'
+  sclient_get "$k" 'New, TLSv1.2' -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -no_ticket \
+    -sess_out "$W/sess-id.pem"
+  sclient_get "$k" 'Reused, TLSv1.2' -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 -no_ticket \
+    -sess_in "$W/sess-id.pem"
+  sclient_get "$k" 'New, TLSv1.2' -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 \
+    -sess_out "$W/sess-ticket.pem"
+  grep -q 'TLS session ticket:' "$W/sclient.out" || die "tls12-resume: no session ticket issued"
+  sclient_get "$k" 'Reused, TLSv1.2' -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256 \
+    -sess_in "$W/sess-ticket.pem"
+  cap_stop
+  tls_nginx_stop
+
+  # 5. tls12-rsa: RSA key exchange with its own leaf
+  tls_nginx_conf tls12-rsa "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.2;
+        ssl_ciphers AES128-GCM-SHA256;
+        ssl_certificate $PKI/chain-rsakx.pem;
+        ssl_certificate_key $PKI/leaf-rsakx.key;
+    }"
+  tls_nginx_start tls12-rsa 443
+  k=$OUT/tls12-rsa.keylog
+  cap_start "$OUT/tls12-rsa.pcap" lo 'tcp port 443'
+  SSLKEYLOGFILE=$k curl_expect 200 200 -- "${tls[@]}" --tls-max 1.2 --ciphers AES128-GCM-SHA256 \
+    -o /dev/null "$S/index.html" -o /dev/null "$S/data.json"
+  cap_stop
+  tls_nginx_stop
+  cp "$PKI/leaf-rsakx.key" "$OUT/tls12-rsa.key"
+
+  # 3. tls13-suites: the server has the 3 suites and the group P-256 only.
+  tls_nginx_conf tls13 "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.3;
+        ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_CCM_SHA256;
+        ssl_ecdh_curve prime256v1;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+    }"
+  tls_nginx_start tls13 443
+  k=$OUT/tls13-suites.keylog
+  cap_start "$OUT/tls13-suites.pcap" lo 'tcp port 443'
+  for c in TLS_AES_128_GCM_SHA256 TLS_CHACHA20_POLY1305_SHA256 TLS_AES_128_CCM_SHA256; do
+    SSLKEYLOGFILE=$k curl_expect 200 -- "${tls[@]}" --tlsv1.3 --curves P-256 --tls13-ciphers "$c" \
+      -o /dev/null "$S/index.html"
+  done
+  # KeyUpdate: 'K' on its own line makes s_client send a KeyUpdate with
+  # update_requested, so the server sends one too; then a GET.  No -ign_eof
+  # here: stdin stays open until nginx closes the connection (HTTP/1.0).
+  { sleep 0.5; echo K; sleep 0.5; printf 'GET /index.html HTTP/1.0\r\nHost: www.example.test\r\n\r\n'; sleep 3; } \
+    | timeout 10 openssl s_client -connect 127.0.0.1:443 -servername www.example.test \
+        -CAfile "$PKI/root.pem" -verify_return_error -keylogfile "$k" -groups P-256 \
+        >"$W/sclient.out" 2>&1 || true
+  grep -q '^HTTP/1.1 200 OK' "$W/sclient.out" || { cat "$W/sclient.out" >&2; die "tls13 KeyUpdate: no 200 response"; }
+  grep -q '^KEYUPDATE' "$W/sclient.out" || { cat "$W/sclient.out" >&2; die "tls13: s_client did not send KeyUpdate"; }
+  # HelloRetryRequest: curl sends a key share for X25519 only.
+  SSLKEYLOGFILE=$k curl_expect 200 -- "${tls[@]}" --tlsv1.3 --curves X25519:P-256 \
+    -o /dev/null "$S/index.html"
+  cap_stop
+  tls_nginx_stop
+
+  # 6. + 7. HTTP/2 over TLS 1.3 on 443, cleartext HTTP/2 on 8080; POST /post
+  # is proxied to a backend on 8081 (not captured) so that nginx reads the body.
+  tls_nginx_conf h2 "
+    gzip on;
+    gzip_types text/plain text/css application/json;
+    gzip_min_length 0;
+    server {
+        listen 127.0.0.1:443 ssl http2;
+        listen 127.0.0.1:8080 http2;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.3;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+        location = /post {
+            proxy_pass http://127.0.0.1:8081/post;
+            proxy_request_buffering on;
+        }
+    }
+    server {
+        listen 127.0.0.1:8081;
+        location / {
+            default_type text/plain;
+            return 200 \"received \$content_length bytes\n\";
+        }
+    }"
+  tls_nginx_start h2 443
+  k=$OUT/http2.keylog
+  cap_start "$OUT/http2.pcap" lo 'tcp port 443'
+  # One connection: curl -Z waits for the first connection and multiplexes the
+  # other transfers onto it (no --parallel-immediate, which would open more).
+  # The POST is a second curl operation (--next) with the same options, run in
+  # parallel with the others and multiplexed onto the same connection.
+  h2=("${CURL[@]:1}" --http2 "${tls[@]}" --compressed -w '%{http_code}\n')
+  codes=$(SSLKEYLOGFILE=$k curl -sS -Z "${h2[@]}" \
+    -o /dev/null "$S/index.html" -o /dev/null "$S/style.css" -o /dev/null "$S/data.json" \
+    -o /dev/null "$S/random.txt" -o /dev/null "$S/no-such-page.html" \
+    --next "${h2[@]}" -o /dev/null -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data-binary "@$W/post-small.txt" "$S/post" 2>"$W/curl-h2.err" | sort | xargs) \
+    || { cat "$W/curl-h2.err" >&2; die "curl --http2 failed"; }
+  [[ $codes == '200 200 200 200 200 404' ]] || die "http2: got status '$codes'"
+  cap_stop
+  # h2c: nghttp, not curl: curl 7.88.1 fails the second request on a reused
+  # prior-knowledge connection ("Error in the HTTP2 framing layer").
+  # --no-dep: no PRIORITY frames for nghttp's dependency tree.
+  cap_start "$OUT/http2-h2c.pcap" lo 'tcp port 8080'
+  timeout 10 nghttp -n --no-dep -H ':authority: www.example.test:8080' -H 'user-agent: nghttp' \
+    http://127.0.0.1:8080/index.html http://127.0.0.1:8080/data.json >"$W/nghttp.out" 2>&1 \
+    || { cat "$W/nghttp.out" >&2; die "nghttp (h2c) failed"; }
+  cap_stop
+  tls_nginx_stop
+
+  # 8. the key log inside the capture (pcapng Decryption Secrets Block)
+  editcap --inject-secrets "tls,$OUT/tls12-chacha.keylog" "$OUT/tls12-chacha.pcap" \
+    "$OUT/https-dsb.pcapng" || die "editcap --inject-secrets failed"
+}
+
+HRR_RANDOM=cf:21:ad:74:e5:9a:61:11:be:1d:8c:02:1e:65:b8:91:c2:a2:11:16:7a:bb:8c:5e:07:9e:09:e2:c8:a8:33:9c
+check_https_keys() {
+  local f
+  check "$OUT/tls12-cbc.pcap" -o "tls.keylog_file:$OUT/tls12-cbc.keylog" -- \
+    '== 2 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc027' \
+    '== 2 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc014' \
+    '== 2 tls.handshake.type == 2 && tls.handshake.extension.type == 22' \
+    '== 5 http.request' '== 5 http.response.code == 200' "$MTU_OK"
+  check "$OUT/tls12-chacha.pcap" -o "tls.keylog_file:$OUT/tls12-chacha.keylog" -- \
+    '== 1 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xcca8' \
+    '== 1 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0xc030' \
+    '== 4 http.request' '== 4 http.response.code == 200' "$MTU_OK"
+  check "$OUT/tls13-suites.pcap" -o "tls.keylog_file:$OUT/tls13-suites.keylog" -- \
+    '== 1 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x1301 && !(tls.handshake.random == '"$HRR_RANDOM"')' \
+    '>= 1 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x1303' \
+    '== 1 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x1304' \
+    '== 1 tls.handshake.random == '"$HRR_RANDOM" \
+    '== 2 tls.handshake.type == 24' \
+    '== 5 http.request' '== 5 http.response.code == 200' "$MTU_OK"
+  check "$OUT/tls12-resume.pcap" -o "tls.keylog_file:$OUT/tls12-resume.keylog" -- \
+    '== 4 tls.handshake.type == 2' '== 2 tls.handshake.type == 11' \
+    '>= 1 tls.handshake.type == 4' \
+    '== 4 http.request' '== 4 http.response.code == 200' "$MTU_OK"
+  check "$OUT/tls12-rsa.pcap" -o "uat:rsa_keys:\"$OUT/tls12-rsa.key\",\"\"" -- \
+    '== 1 tls.handshake.type == 2 && tls.handshake.ciphersuite == 0x009c' \
+    '== 2 http.request' '== 2 http.response.code == 200' "$MTU_OK"
+  check "$OUT/tls12-rsa.pcap" -o "tls.keylog_file:$OUT/tls12-rsa.keylog" -- '== 2 http.request'
+  check "$OUT/http2.pcap" -o "tls.keylog_file:$OUT/http2.keylog" -- \
+    '== 1 tls.handshake.type == 1' \
+    '>= 6 http2.type == 1 && http2.headers.method' \
+    '== 1 http2.headers.method == "POST"' '== 1 http2.headers.status == 404' \
+    '>= 1 http2.header.value == "gzip"' "$MTU_OK"
+  check "$OUT/http2-h2c.pcap" -- '== 1 tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+    '== 1 http2.headers.path == "/index.html"' '== 1 http2.headers.path == "/data.json"' \
+    '>= 1 http2.headers.status == 200' '== 0 http2.headers.status != 200' "$MTU_OK"
+  check "$OUT/https-dsb.pcapng" -- '== 4 http.request' '== 4 http.response.code == 200'
+  capinfos -t "$OUT/https-dsb.pcapng" | grep pcapng >/dev/null || die "https-dsb.pcapng is not pcapng"
+  for f in "$OUT"/http2.pcap "$OUT"/tls1*.pcap "$OUT"/http2-h2c.pcap "$OUT"/https-dsb.pcapng; do
+    (($(stat -c %s "$f") < 1000000)) || die "$f is too large"
+  done
+}
+
+H=http://www.example.test
+if [[ $ONLY != https-keys ]]; then
 dnsmasq_start
 nginx_start
-H=http://www.example.test
 if [[ -z $ONLY ]]; then
 
 # 1. DNS over UDP -----------------------------------------------------------
@@ -544,6 +868,13 @@ fi # [[ -z $ONLY ]]
 
 # 8. TCP anomalies ----------------------------------------------------------------
 make_tcp_anomalies
+fi # [[ $ONLY != https-keys ]]
+
+# 9. TLS captures with key logs (own nginx configs: the main nginx is stopped first)
+if [[ -z $ONLY || $ONLY == https-keys ]]; then
+  tls_nginx_stop
+  make_https_keys
+fi
 
 # --------------------------------------------------------------- verification
 # check FILE [tshark options...] -- 'OP N FILTER'...: one tshark pass per call
@@ -578,7 +909,8 @@ check() {
 # No TCP segment may exceed the 1500-byte MTU (i.e. TSO/GSO/GRO really were off).
 MTU_OK='== 0 tcp && (ip.len > 1500 || ipv6.plen > 1460)'
 
-check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
+[[ $ONLY == https-keys ]] || check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
+[[ -n $ONLY && $ONLY != https-keys ]] || check_https_keys
 if [[ -z $ONLY ]]; then
 
 check "$OUT/dns.pcap" -- \
@@ -642,7 +974,7 @@ done
 chmod 644 "$OUT"/*
 cp "$OUT"/* "$SAMPLES/"
 for f in "$OUT"/*; do
-  if [[ $f == *.keylog ]]; then n=-; else n=$(capinfos -T -r -c -M "$f" | cut -f2); fi
+  if [[ $f == *.keylog || $f == *.key ]]; then n=-; else n=$(capinfos -T -r -c -M "$f" | cut -f2); fi
   printf '%-20s %6s frames %8s bytes\n' "$(basename "$f")" "$n" "$(stat -c %s "$f")"
 done
 log "done: captures written to $SAMPLES"
