@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http2.h"
 #include "http_body.h"
 
 /* Caps. */
@@ -1494,6 +1495,8 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       }
       if (code == 101 || (e->connect && code >= 200 && code < 300))
         cv->tunnel = true;
+      if (code == 101)
+        dx_http2_upgrade(p, t, m->start, m->hdr_end - m->start);
     }
   }
 
@@ -1603,6 +1606,8 @@ static uint32_t dissect_stream(dx_packet *p, const dx_tvb *t, dx_node *parent, b
 }
 
 static uint32_t dissect_http(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (dx_http2_is_preface(t)) /* HTTP/2 with prior knowledge: the HTTP/2 heuristic takes it */
+    return 0;
   return dissect_stream(p, t, parent, false);
 }
 
