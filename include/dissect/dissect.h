@@ -105,12 +105,30 @@ typedef struct dx_config {
   uint32_t max_dns_pending;        /* unanswered DNS queries remembered (default 65536) */
   int check_checksums;             /* verify IP/TCP/UDP/ICMP checksums (default 0) */
   const char *keylog_file;         /* TLS key log (NSS format), may be NULL */
+  const char *rsa_key_file;        /* PEM RSA private key for RSA key exchange, may be NULL */
 } dx_config;
 
 /* Creates a session. cfg may be NULL for all defaults. The config is copied
- * (keylog_file included). */
+ * (keylog_file included). A keylog_file or rsa_key_file that cannot be read
+ * makes it fail with DX_ENOFILE; use dx_session_load_keylog() and
+ * dx_session_load_rsa_key() to get a message naming the problem. */
 int dx_session_new(dx_session **out, const dx_config *cfg);
 void dx_session_free(dx_session *s);
+
+/* ---- TLS secrets --------------------------------------------------------- */
+/* Adds an NSS key log file (SSLKEYLOGFILE format: CLIENT_RANDOM, the TLS 1.3
+ * traffic secrets, RSA lines). Returns DX_OK, or DX_ENOFILE / DX_EIO /
+ * DX_ENOMEM with err saying "key log FILE: reason". Malformed lines are
+ * skipped and counted (dx_session_keylog_stats). Call before dissecting. */
+int dx_session_load_keylog(dx_session *s, const char *path, char *err, size_t errlen);
+/* Adds key log lines held in memory (a pcapng Decryption Secrets Block). */
+int dx_session_add_secrets(dx_session *s, const char *text, size_t len);
+/* Entries known, malformed lines seen and the line number of the first. */
+void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,
+                             unsigned long *first_bad_line);
+/* Loads a PEM RSA private key (PKCS#8 or PKCS#1) to decrypt sessions that
+ * use RSA key exchange. Returns DX_OK or DX_ENOFILE with err naming the file. */
+int dx_session_load_rsa_key(dx_session *s, const char *path, char *err, size_t errlen);
 
 /* ---- frames ----------------------------------------------------------- */
 /* Link types are libpcap's DLT_ values (DLT_EN10MB = 1, DLT_NULL = 0,

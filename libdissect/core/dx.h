@@ -410,6 +410,13 @@ static inline bool dx_in_stream(const dx_packet *p) {
   return p->bstream != NULL || p->flow != NULL;
 }
 
+/* TLS secrets of the session (NULL if none were given): the key log
+ * (core/keylog.h) and an RSA private key (EVP_PKEY *). */
+struct dx_keylog *dx_packet_keylog(const dx_packet *p);
+void *dx_packet_rsa_key(const dx_packet *p);
+/* The session's byte budget for stream buffers, for dx_reasm_limits. */
+uint64_t *dx_packet_stream_budget(const dx_packet *p);
+
 /* Session configuration, as seen by dissectors (defaults applied). */
 const dx_config *dx_packet_config(const dx_packet *p);
 

@@ -1,7 +1,10 @@
 /* Sessions: the field registry, dispatch tables, per-protocol state, and the
  * entry point that turns a frame into a packet. */
 #include "session.h"
+#include "../proto/tls_decrypt.h"
+#include "keylog.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +140,15 @@ int dx_session_new(dx_session **out, const dx_config *cfg) {
       }
       s->cfg.keylog_file = s->keylog_file;
     }
+    if (cfg->rsa_key_file) {
+      s->rsa_key_file = strdup(cfg->rsa_key_file);
+      if (!s->rsa_key_file) {
+        free(s->keylog_file);
+        free(s);
+        return DX_ENOMEM;
+      }
+      s->cfg.rsa_key_file = s->rsa_key_file;
+    }
   }
   int rc = build_index(s);
   if (rc == DX_OK)
@@ -155,12 +167,84 @@ int dx_session_new(dx_session **out, const dx_config *cfg) {
         rc = DX_ENOMEM;
     }
   }
+  if (rc == DX_OK && s->keylog_file)
+    rc = dx_session_load_keylog(s, s->keylog_file, NULL, 0);
+  if (rc == DX_OK && s->rsa_key_file)
+    rc = dx_session_load_rsa_key(s, s->rsa_key_file, NULL, 0);
   if (rc != DX_OK) {
     dx_session_free(s);
     return rc;
   }
   *out = s;
   return DX_OK;
+}
+
+/* ---- TLS secrets ---- */
+static int keylog_ensure(dx_session *s) {
+  if (!s->keylog)
+    s->keylog = dx_keylog_new(0);
+  return s->keylog ? DX_OK : DX_ENOMEM;
+}
+
+int dx_session_load_keylog(dx_session *s, const char *path, char *err, size_t errlen) {
+  if (err && errlen)
+    err[0] = 0;
+  if (!s || !path)
+    return DX_EINVAL;
+  int rc = keylog_ensure(s);
+  if (rc != DX_OK)
+    return rc;
+  return dx_keylog_load_file(s->keylog, path, err, errlen);
+}
+
+int dx_session_add_secrets(dx_session *s, const char *text, size_t len) {
+  if (!s || (!text && len))
+    return DX_EINVAL;
+  int rc = keylog_ensure(s);
+  if (rc != DX_OK)
+    return rc;
+  dx_keylog_add_text(s->keylog, text, len);
+  return DX_OK;
+}
+
+void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,
+                             unsigned long *first_bad_line) {
+  unsigned long fl = 0;
+  size_t n = s && s->keylog ? dx_keylog_count(s->keylog) : 0;
+  size_t b = s && s->keylog ? dx_keylog_bad_lines(s->keylog, &fl) : 0;
+  if (entries)
+    *entries = n;
+  if (bad)
+    *bad = b;
+  if (first_bad_line)
+    *first_bad_line = fl;
+}
+
+int dx_session_load_rsa_key(dx_session *s, const char *path, char *err, size_t errlen) {
+  if (err && errlen)
+    err[0] = 0;
+  if (!s || !path)
+    return DX_EINVAL;
+  char tmp[256];
+  EVP_PKEY *k = dx_tls_rsa_load(path, err ? err : tmp, err ? errlen : sizeof tmp);
+  if (!k)
+    return DX_ENOFILE;
+  if (s->rsa_key)
+    EVP_PKEY_free(s->rsa_key);
+  s->rsa_key = k;
+  return DX_OK;
+}
+
+struct dx_keylog *dx_packet_keylog(const dx_packet *p) {
+  return p->sess->keylog;
+}
+
+void *dx_packet_rsa_key(const dx_packet *p) {
+  return p->sess->rsa_key;
+}
+
+uint64_t *dx_packet_stream_budget(const dx_packet *p) {
+  return &p->sess->stream_bytes;
 }
 
 void dx_session_free(dx_session *s) {
@@ -181,6 +265,10 @@ void dx_session_free(dx_session *s) {
   free(s->index);
   free(s->interest);
   free(s->keylog_file);
+  free(s->rsa_key_file);
+  dx_keylog_free(s->keylog);
+  if (s->rsa_key)
+    EVP_PKEY_free(s->rsa_key);
   if (s->spare) {
     dx_arena_destroy(&s->spare->arena);
     free(s->spare);

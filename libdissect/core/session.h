@@ -30,6 +30,14 @@ typedef struct dx_flow_table {
 struct dx_session {
   dx_config cfg;
   char *keylog_file;
+  char *rsa_key_file;
+  /* TLS secrets: the key log (file, pcapng Decryption Secrets Blocks) and
+   * an RSA private key, both NULL until given. */
+  struct dx_keylog *keylog;
+  void *rsa_key; /* EVP_PKEY * */
+  /* Bytes every byte stream of the session keeps for pending PDUs (TCP and
+   * decrypted TLS alike): one budget, max_total_stream_bytes. */
+  uint64_t stream_bytes;
   const dx_field **index; /* every field, sorted by abbrev */
   size_t nindex;
   void **states; /* per protocol, dx_nprotocols entries */

@@ -480,7 +480,8 @@ static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
     return NULL;
   const dx_config *cfg = dx_packet_config(p);
   dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
-                         st ? &st->total : NULL};
+                         dx_packet_stream_budget(p)};
+  DX_UNUSED(st);
   for (int i = 0; i < 2; i++) {
     c->h[i].ws = -1;
     c->h[i].window = UINT32_MAX;
@@ -881,7 +882,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       if (c) {
         const dx_config *cfg = dx_packet_config(p);
         dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
-                               st ? &st->total : NULL};
+                               dx_packet_stream_budget(p)};
         dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
         flow->proto_data = c;
         flow->proto_free = conv_free;

@@ -12,8 +12,10 @@
  * Without the session keys everything after ChangeCipherSpec (TLS 1.2) or
  * after the ServerHello (TLS 1.3) is shown as encrypted. */
 #include "../core/dx.h"
+#include "../core/keylog.h"
 #include "../core/stream.h"
 #include "tls_ciphers.h"
+#include "tls_decrypt.h"
 #include "tls_tables.h"
 
 #include <openssl/evp.h>
@@ -164,6 +166,13 @@ enum {
   F_JA3,
   F_JA3S_FULL,
   F_JA3S,
+  F_SEG_DATA,
+  F_SEGMENTS,
+  F_SEGMENT,
+  F_SEG_COUNT,
+  F_REASM_PDU_LEN,
+  F_REASM_PDU_DATA,
+  F_DECRYPT,
 };
 
 static const dx_vals ct_vals[] = {
@@ -383,6 +392,13 @@ static const dx_field tls_fields[] = {
     [F_CIPHER_ENC] = FS("tls.cipher.enc", "Encryption"),
     [F_CIPHER_MAC] = FS("tls.cipher.mac", "MAC"),
     [F_NOTE] = FS("tls.note", "Note"),
+    [F_SEG_DATA] = FB("tls.segment.data", "TLS segment data"),
+    [F_SEGMENTS] = FN("tls.segments", "Reassembled TLS segments"),
+    [F_SEGMENT] = DX_F("tls.segment", "TLS segment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_SEG_COUNT] = FU32("tls.segment.count", "Segment count"),
+    [F_REASM_PDU_LEN] = FU32("tls.reassembled.length", "Reassembled PDU length"),
+    [F_REASM_PDU_DATA] = FB("tls.reassembled.data", "Reassembled PDU data"),
+    [F_DECRYPT] = FN("tls.decryption", "Decryption"),
     [F_REASM_LEN] = FU32("tls.handshake.reassembled.length", "Reassembled Handshake length"),
     [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
     [F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
@@ -405,6 +421,28 @@ typedef struct tls_dir {
   uint32_t hs_need; /* total message size (header included), 0 if header incomplete */
 } tls_dir;
 
+/* Why a direction's records are not decrypted (shown once per direction). */
+enum {
+  WHY_NONE = 0,
+  WHY_NO_KEYLOG, /* no key log and no RSA key given */
+  WHY_NO_KEY,    /* no secret for this client random */
+  WHY_MIDSTREAM, /* the handshake is not in the capture */
+  WHY_SUITE,     /* cipher suite not supported */
+  WHY_FAILED,    /* key derivation failed */
+};
+
+/* Decryption state of one direction (RFC 5246 6.1 connection states;
+ * RFC 8446 7.3 traffic keys). */
+typedef struct tls_keys {
+  dx_tls_dec *dec;  /* current read state, NULL if none */
+  dx_tls_dec *next; /* TLS <= 1.2: pending state, active after ChangeCipherSpec */
+  dx_tls_dec *hs;   /* TLS 1.3 client: handshake keys while early data is read */
+  int why;          /* WHY_* when dec is NULL */
+  bool why_shown;   /* the reason was shown once */
+  bool key_update;  /* a KeyUpdate was read: next record uses the next generation */
+  uint8_t epoch;    /* TLS 1.3: 0 none, 1 early, 2 handshake, 3 application */
+} tls_keys;
+
 typedef struct tls_conv {
   uint16_t version; /* negotiated (from the ServerHello), 0 until then */
   uint16_t suite;
@@ -413,14 +451,38 @@ typedef struct tls_conv {
   char alpn[32];
   uint64_t info_frame; /* frame number + 1 whose Info column we started */
   tls_dir dir[2];
+  /* decryption */
+  uint8_t crandom[32], srandom[32];
+  bool have_crandom, have_srandom, etm, ems, early_offered, keys_tried;
+  uint8_t ms[48];
+  bool have_ms;
+  tls_keys keys[2];          /* by sender: [0] client, [1] server */
+  dx_stream *inner;          /* decrypted application data, once there is some */
+  EVP_MD_CTX *transcript[2]; /* SHA-256, SHA-384 of the handshake (RSA + EMS) */
 } tls_conv;
+
+static void keys_free(tls_keys *k) {
+  dx_tls_dec_free(k->dec);
+  if (k->next != k->dec)
+    dx_tls_dec_free(k->next);
+  if (k->hs != k->dec && k->hs != k->next)
+    dx_tls_dec_free(k->hs);
+  memset(k, 0, sizeof *k);
+}
 
 static void conv_free(void *data) {
   tls_conv *c = data;
   if (!c)
     return;
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2; i++) {
     free(c->dir[i].hs_buf);
+    keys_free(&c->keys[i]);
+    EVP_MD_CTX_free(c->transcript[i]);
+  }
+  if (c->inner) {
+    dx_stream_free(c->inner);
+    free(c->inner);
+  }
   free(c);
 }
 
@@ -457,7 +519,14 @@ typedef struct ctx {
   const char *first_msg;
   char sni[128];
   bool sni_set;
+  dx_node *tls;    /* this frame's TLS layer */
+  dx_node *parent; /* where the layers above TLS go */
+  bool app_cols;   /* a protocol inside TLS wrote the columns of this frame */
+  bool decrypted;  /* the record being dissected was decrypted */
 } ctx;
+
+static void tls13_handshake_keys(ctx *x);
+static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len);
 
 static const char *ver_short(uint16_t v) {
   switch (v) {
@@ -473,7 +542,7 @@ static const char *ver_short(uint16_t v) {
 static void info_add(ctx *x, const char *fmt, ...) DX_PRINTF(2, 3);
 static void info_add(ctx *x, const char *fmt, ...) {
   dx_packet *p = x->p;
-  if (!p->want_columns)
+  if (!p->want_columns || x->app_cols)
     return;
   char buf[256];
   va_list ap;
@@ -851,6 +920,8 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     case 42:
       if (hs == HS_NST)
         cur_uint(&e, en, F_EARLY_MAX, 4, NULL);
+      if (hs == HS_CLIENT_HELLO)
+        x->c->early_offered = true;
       break;
     case 43: ext_supported_versions(x, &e, en, hs); break;
     case 44: {
@@ -868,7 +939,13 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       break;
     }
     case 22: /* encrypt_then_mac */
+      if (hs == HS_SERVER_HELLO)
+        x->c->etm = true;
+      break;
     case 23: /* extended_master_secret */
+      if (hs == HS_SERVER_HELLO)
+        x->c->ems = true;
+      break;
     case 49: /* post_handshake_auth */ break;
     default:
       if (cur_left(&e))
@@ -1042,6 +1119,13 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   uint32_t hello_start = m->off, hello_end = m->end;
   if (x->c->client_dir < 0)
     x->c->client_dir = x->dir;
+  if (x->stateful && x->dir == x->c->client_dir) {
+    const uint8_t *r = dx_get_ptr(m->t, m->off + 2, 32);
+    if (r) {
+      memcpy(x->c->crandom, r, 32);
+      x->c->have_crandom = true;
+    }
+  }
   cur_uint(m, hs, F_HVER, 2, NULL);
   random_field(m, hs, true);
   session_id(m, hs);
@@ -1104,6 +1188,11 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
   *is_hrr = hrr;
   random_field(m, hs, ver < 0x0304 && !hrr && (sel == 0 || sel < 0x0304));
+  if (rnd && !hrr && x->stateful) {
+    memcpy(c->srandom, rnd, 32);
+    c->have_srandom = true;
+    c->etm = c->ems = false;
+  }
   session_id(m, hs);
   uint32_t suite = 0;
   uint32_t cs_off = m->off;
@@ -1127,6 +1216,7 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     c->tls13 = true;
     /* From here on both directions are encrypted (RFC 8446 2). */
     c->dir[0].encrypted = c->dir[1].encrypted = true;
+    tls13_handshake_keys(x);
   }
 }
 
@@ -1244,8 +1334,10 @@ static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
   case KX_RSA:
   case KX_RSA_PSK:
     dx_node_set_text(x->p, cp, "RSA Encrypted PreMaster Secret");
-    if (cur_vec(m, cp, F_EPMS_LEN, 2, &v, NULL) && cur_left(&v))
+    if (cur_vec(m, cp, F_EPMS_LEN, 2, &v, NULL) && cur_left(&v)) {
       dx_add_bytes(x->p, cp, FL(F_EPMS), v.t, v.off, cur_left(&v));
+      rsa_premaster(x, dx_get_ptr(v.t, v.off, cur_left(&v)), cur_left(&v));
+    }
     break;
   default: dx_node_set_text(x->p, cp, "PSK Client Params"); break;
   }
@@ -1347,6 +1439,356 @@ static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
     extensions(x, m, hs, HS_NST, false);
 }
 
+/* ---- decryption (RFC 5246 6, RFC 8446 7) ------------------------------ */
+/* The sender of the current record: 0 client, 1 server, -1 unknown. */
+static int sender(const ctx *x) {
+  if (x->c->client_dir < 0)
+    return -1;
+  return x->dir == x->c->client_dir ? 0 : 1;
+}
+
+static size_t find_secret(ctx *x, int label, uint8_t *out, size_t cap) {
+  struct dx_keylog *kl = dx_packet_keylog(x->p);
+  if (!kl || !x->c->have_crandom)
+    return 0;
+  return dx_keylog_find(kl, label, x->c->crandom, 32, out, cap);
+}
+
+static int no_key_reason(ctx *x) {
+  if (!dx_packet_keylog(x->p) && !dx_packet_rsa_key(x->p))
+    return WHY_NO_KEYLOG;
+  return x->c->have_crandom ? WHY_NO_KEY : WHY_MIDSTREAM;
+}
+
+/* Keeps a running hash of the handshake for the extended master secret
+ * of RSA key exchange (RFC 7627 3); only when an RSA key was given. */
+static void transcript_add(ctx *x, const dx_tvb *t, uint32_t len) {
+  tls_conv *c = x->c;
+  if (!x->stateful || c->tls13 || !dx_packet_rsa_key(x->p) || x->decrypted)
+    return;
+  const uint8_t *b = dx_get_ptr(t, 0, len);
+  if (!b)
+    return;
+  static const char *const mds[2] = {"SHA256", "SHA384"};
+  for (int i = 0; i < 2; i++) {
+    if (!c->transcript[i]) {
+      c->transcript[i] = EVP_MD_CTX_new();
+      EVP_MD *md = EVP_MD_fetch(NULL, mds[i], NULL);
+      if (!c->transcript[i] || !md || !EVP_DigestInit_ex(c->transcript[i], md, NULL)) {
+        EVP_MD_CTX_free(c->transcript[i]);
+        c->transcript[i] = NULL;
+      }
+      EVP_MD_free(md);
+    }
+    if (c->transcript[i])
+      EVP_DigestUpdate(c->transcript[i], b, len);
+  }
+}
+
+/* RSA key exchange: the premaster from the key log's RSA line or the
+ * server's private key, then the master secret (RFC 5246 8.1.1). */
+static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len) {
+  tls_conv *c = x->c;
+  if (!x->stateful || !enc || len < 8 || c->have_ms || !c->have_crandom || !c->have_srandom ||
+      !c->have_suite)
+    return;
+  const dx_tls_suite *cs = dx_tls_suite_find(c->suite);
+  if (!cs)
+    return;
+  uint8_t pms[64];
+  size_t pl = 0;
+  struct dx_keylog *kl = dx_packet_keylog(x->p);
+  if (kl)
+    pl = dx_keylog_find(kl, DX_KL_RSA, enc, 8, pms, sizeof pms);
+  if (pl == 0 && dx_packet_rsa_key(x->p) &&
+      dx_tls_rsa_decrypt_pms(dx_packet_rsa_key(x->p), enc, len, pms) == DX_TLS_DEC_OK)
+    pl = 48;
+  if (pl == 0)
+    return;
+  uint8_t sh[EVP_MAX_MD_SIZE];
+  unsigned shl = 0;
+  bool sha384 = cs->prf_md && strcmp(cs->prf_md, "SHA384") == 0;
+  if (c->ems) {
+    EVP_MD_CTX *t = c->transcript[sha384 ? 1 : 0];
+    EVP_MD_CTX *cp = t ? EVP_MD_CTX_new() : NULL;
+    if (!cp || !EVP_MD_CTX_copy_ex(cp, t) || !EVP_DigestFinal_ex(cp, sh, &shl))
+      shl = 0;
+    EVP_MD_CTX_free(cp);
+    if (shl == 0) {
+      OPENSSL_cleanse(pms, sizeof pms);
+      return;
+    }
+  }
+  if (dx_tls12_master_secret(c->version, cs, pms, pl, c->crandom, c->srandom, c->ems ? sh : NULL,
+                             shl, c->ms) == DX_TLS_DEC_OK)
+    c->have_ms = true;
+  OPENSSL_cleanse(pms, sizeof pms);
+}
+
+/* TLS <= 1.2: both directions' pending states from the master secret. */
+static void tls12_keys(ctx *x) {
+  tls_conv *c = x->c;
+  if (c->keys_tried)
+    return;
+  c->keys_tried = true;
+  int why = WHY_NONE;
+  const dx_tls_suite *cs = c->have_suite ? dx_tls_suite_find(c->suite) : NULL;
+  if (!c->have_crandom || !c->have_srandom || !c->have_suite)
+    why = WHY_MIDSTREAM;
+  else if (!cs)
+    why = WHY_SUITE;
+  else if (!c->have_ms && find_secret(x, DX_KL_CLIENT_RANDOM, c->ms, 48) == 48)
+    c->have_ms = true;
+  if (!why && !c->have_ms)
+    why = no_key_reason(x);
+  dx_tls_dec *cw = NULL, *sw = NULL;
+  if (!why && dx_tls12_make(c->version, cs, c->ms, c->crandom, c->srandom, c->etm, &cw, &sw) !=
+                  DX_TLS_DEC_OK)
+    why = WHY_FAILED;
+  c->keys[0].next = cw;
+  c->keys[1].next = sw;
+  c->keys[0].why = c->keys[1].why = why;
+}
+
+/* TLS 1.3: a traffic secret from the key log made into a read state. */
+static dx_tls_dec *tls13_state(ctx *x, int label, int *why) {
+  tls_conv *c = x->c;
+  const dx_tls_suite *cs = c->have_suite ? dx_tls_suite_find(c->suite) : NULL;
+  if (!cs) {
+    *why = c->have_suite ? WHY_SUITE : WHY_MIDSTREAM;
+    return NULL;
+  }
+  uint8_t sec[DX_KL_MAX_SECRET];
+  size_t n = find_secret(x, label, sec, sizeof sec);
+  if (n == 0) {
+    *why = no_key_reason(x);
+    return NULL;
+  }
+  dx_tls_dec *d = NULL;
+  if (dx_tls13_make(cs, sec, n, &d) != DX_TLS_DEC_OK) {
+    *why = WHY_FAILED;
+    d = NULL;
+  }
+  OPENSSL_cleanse(sec, sizeof sec);
+  return d;
+}
+
+static void keys_set(tls_keys *k, dx_tls_dec *d, int why, uint8_t epoch) {
+  if (k->dec && k->dec != d)
+    dx_tls_dec_free(k->dec);
+  if (k->hs == k->dec)
+    k->hs = NULL;
+  k->dec = d;
+  k->why = d ? WHY_NONE : why;
+  k->epoch = epoch;
+}
+
+/* After a TLS 1.3 ServerHello: the handshake traffic keys (RFC 8446 7.1). */
+static void tls13_handshake_keys(ctx *x) {
+  tls_conv *c = x->c;
+  if (!x->stateful)
+    return;
+  int why = WHY_NONE;
+  dx_tls_dec *s = tls13_state(x, DX_KL_SERVER_HANDSHAKE_TRAFFIC_SECRET, &why);
+  keys_set(&c->keys[1], s, why, 2);
+  why = WHY_NONE;
+  dx_tls_dec *cl = tls13_state(x, DX_KL_CLIENT_HANDSHAKE_TRAFFIC_SECRET, &why);
+  if (c->keys[0].epoch == 1 && cl) {
+    /* early data is being read: the handshake keys wait for
+     * EndOfEarlyData (or for a record the early keys cannot open) */
+    dx_tls_dec_free(c->keys[0].hs);
+    c->keys[0].hs = cl;
+  } else {
+    keys_set(&c->keys[0], cl, why, 2);
+  }
+}
+
+/* 0-RTT: the client's early data keys, right after its ClientHello. */
+static void tls13_early_keys(ctx *x) {
+  tls_conv *c = x->c;
+  if (!x->stateful || !c->early_offered || c->keys[0].dec)
+    return;
+  /* The suite of the resumed session is not in the ClientHello: take the
+   * usual one for the secret's length. */
+  uint8_t sec[DX_KL_MAX_SECRET];
+  size_t n = find_secret(x, DX_KL_CLIENT_EARLY_TRAFFIC_SECRET, sec, sizeof sec);
+  if (n == 0)
+    return;
+  const dx_tls_suite *cs = dx_tls_suite_find(n == 48 ? 0x1302 : 0x1301);
+  dx_tls_dec *d = NULL;
+  if (cs && dx_tls13_make(cs, sec, n, &d) == DX_TLS_DEC_OK)
+    keys_set(&c->keys[0], d, WHY_NONE, 1);
+  OPENSSL_cleanse(sec, sizeof sec);
+}
+
+/* What a decrypted handshake message changes: Finished starts the
+ * application keys of its sender, KeyUpdate the next generation,
+ * EndOfEarlyData the client's handshake keys (RFC 8446 4.4.4, 4.6.3, 4.5). */
+static void keys_after_message(ctx *x, uint8_t type) {
+  tls_conv *c = x->c;
+  int side = sender(x);
+  if (!x->stateful || !c->tls13 || side < 0 || !x->decrypted)
+    return;
+  tls_keys *k = &c->keys[side];
+  if (type == HS_FINISHED && k->epoch == 2) {
+    int why = WHY_NONE;
+    dx_tls_dec *d =
+        tls13_state(x, side ? DX_KL_SERVER_TRAFFIC_SECRET_0 : DX_KL_CLIENT_TRAFFIC_SECRET_0, &why);
+    keys_set(k, d, why, 3);
+  } else if (type == HS_KEY_UPDATE && k->epoch == 3 && k->dec) {
+    if (dx_tls13_key_update(k->dec) != DX_TLS_DEC_OK)
+      keys_set(k, NULL, WHY_FAILED, 3);
+  } else if (type == 5 && k->epoch == 1 && k->hs) { /* EndOfEarlyData */
+    dx_tls_dec *hs = k->hs;
+    k->hs = NULL;
+    keys_set(k, hs, WHY_NONE, 2);
+  }
+}
+
+static const char *why_text(int why) {
+  switch (why) {
+  case WHY_NO_KEYLOG:
+    return "not decrypted: no key log given (--keylog FILE, or SSLKEYLOGFILE) and no RSA key";
+  case WHY_NO_KEY: return "not decrypted: the key log has no secret for this client random";
+  case WHY_MIDSTREAM:
+    return "not decrypted: the capture started after the handshake (no ClientHello/ServerHello)";
+  case WHY_SUITE: return "not decrypted: cipher suite not supported for decryption";
+  case WHY_FAILED: return "not decrypted: key derivation failed";
+  default: return "not decrypted";
+  }
+}
+
+/* Decrypts the record body in *rt (ct/ver from its header). On success *rt
+ * becomes a tvb over a new data source "Decrypted TLS (N bytes)" and *ct
+ * the inner content type. Otherwise the tree says why. */
+static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb *rt) {
+  tls_conv *c = x->c;
+  dx_packet *p = x->p;
+  int side = sender(x);
+  if (!x->stateful)
+    return false;
+  if (side < 0 || (!c->tls13 && !c->keys[side].dec && !c->keys_tried)) {
+    if (side < 0 || c->keys[side & 1].why == WHY_NONE) {
+      tls_keys *k = &c->keys[side < 0 ? 1 : side];
+      if (!k->why_shown) {
+        k->why_shown = true;
+        dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+        dx_node_set_flags(n, DX_NODE_GENERATED);
+        dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(no_key_reason(x)));
+      }
+      return false;
+    }
+  }
+  tls_keys *k = &c->keys[side];
+  if (!k->dec) {
+    if (!k->why_shown) {
+      k->why_shown = true;
+      dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      dx_expert(p, n, dx_field_expert(), k->why == WHY_FAILED ? DX_SEV_WARN : DX_SEV_NOTE, "[%s]",
+                why_text(k->why ? k->why : no_key_reason(x)));
+    }
+    return false;
+  }
+  const uint8_t *in = dx_get_ptr(rt, 0, rt->len);
+  if (!in || rt->len < rt->reported)
+    return false; /* the capture cut the record: nothing to open */
+  uint8_t *out = dx_arena_alloc(&p->arena, rt->len ? rt->len : 1);
+  if (!out)
+    return false;
+  size_t olen = 0;
+  uint8_t inner = *ct;
+  uint64_t seq = dx_tls_dec_seq(k->dec);
+  int rc = dx_tls_decrypt(k->dec, *ct, ver, in, rt->len, out, &olen, &inner);
+  if (rc == DX_TLS_DEC_BAD_TAG && k->epoch == 1 && k->hs) {
+    /* the server did not take the early data: the client is on its
+     * handshake keys already */
+    dx_tls_dec *hs = k->hs;
+    k->hs = NULL;
+    keys_set(k, hs, WHY_NONE, 2);
+    seq = dx_tls_dec_seq(k->dec);
+    rc = dx_tls_decrypt(k->dec, *ct, ver, in, rt->len, out, &olen, &inner);
+  }
+  if (rc != DX_TLS_DEC_OK) {
+    dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, rt->len);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    if (rc == DX_TLS_DEC_BAD_TAG)
+      dx_expert(p, n, dx_field_expert(), DX_SEV_ERROR,
+                "[Decryption failed: the %s check of record %llu (%s) failed: wrong key, or "
+                "bytes changed]",
+                dx_tls_dec_suite(k->dec) && dx_tls_dec_suite(k->dec)->mac_md ? "MAC" : "tag",
+                (unsigned long long)seq, side ? "server" : "client");
+    else if (rc == DX_TLS_DEC_SHORT)
+      dx_expert(p, n, dx_field_expert(), DX_SEV_ERROR,
+                "[Decryption failed: record %llu is too short for its cipher]",
+                (unsigned long long)seq);
+    else
+      dx_expert(p, n, dx_field_expert(), DX_SEV_WARN, "[Decryption failed (status %d)]", rc);
+    return false;
+  }
+  char name[48];
+  snprintf(name, sizeof name, "Decrypted TLS (%u bytes)", (unsigned)olen);
+  dx_tvb dt = dx_packet_add_source(p, name, out, (uint32_t)olen);
+  if (dt.len != olen) {
+    dx_expert(p, rec, dx_field_limit(), DX_SEV_WARN,
+              "[Too many data sources in one packet: decrypted record not shown]");
+    return false;
+  }
+  *rt = dt;
+  *ct = inner;
+  return true;
+}
+
+/* How the TLS layer shows the decrypted bytes it hands to the byte stream. */
+static const dx_stream_kind tls_kind = {
+    .name = "TLS",
+    .port_table = DX_TABLE_TLS_PORT,
+    .heuristics = true,
+    .seg_data = &tls_fields[F_SEG_DATA],
+    .segments = &tls_fields[F_SEGMENTS],
+    .segment = &tls_fields[F_SEGMENT],
+    .seg_count = &tls_fields[F_SEG_COUNT],
+    .reasm_len = &tls_fields[F_REASM_PDU_LEN],
+    .reasm_data = &tls_fields[F_REASM_PDU_DATA],
+    .piece_word = "segments",
+};
+
+/* Decrypted application data goes up the stack through the byte stream. */
+static void deliver_app(ctx *x, const dx_tvb *pt) {
+  dx_packet *p = x->p;
+  tls_conv *c = x->c;
+  if (!x->stateful || pt->len == 0)
+    return;
+  if (!c->inner) {
+    c->inner = calloc(1, sizeof *c->inner);
+    if (!c->inner)
+      return;
+    const dx_config *cfg = dx_packet_config(p);
+    dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
+                           dx_packet_stream_budget(p)};
+    dx_stream_init(c->inner, &tls_kind, p->flow, p->bstream, &lim, NULL, NULL);
+    if (p->bstream) {
+      c->inner->port[0] = p->bstream->port[0];
+      c->inner->port[1] = p->bstream->port[1];
+    }
+  }
+  c->inner->alpn = c->alpn[0] ? c->alpn : NULL;
+  dx_reasm_piece piece = {p->num, pt->len};
+  const char *snap_info = NULL, *snap_proto = p->col_proto;
+  if (p->want_columns)
+    snap_info = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+  dx_stream_input in = {x->dir, pt->data, pt->len, pt, 0, &piece, 1, x->tls, x->parent};
+  dx_stream_result res;
+  dx_stream_deliver(p, c->inner, &in, &res);
+  if (res.pdu_done) {
+    x->app_cols = true;
+  } else if (p->want_columns && res.called_any) {
+    /* only part of a PDU: the columns stay TLS's */
+    dx_col_info_set(p, "%s", snap_info ? snap_info : "");
+    dx_col_set_proto(p, snap_proto);
+  }
+}
+
 /* One whole handshake message in t at [0, t->len). */
 static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   dx_packet *p = x->p;
@@ -1363,6 +1805,8 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   }
   dx_add_item(p, hs, FL(F_HTYPE), t, 0, 1);
   dx_add_item(p, hs, FL(F_HLEN), t, 1, 3);
+  if (type != 0 && 4 + mlen <= t->len)
+    transcript_add(x, t, 4 + mlen);
   cur m = cur_make(p, t, 4, 4 + mlen, hs);
   bool hrr = false;
   switch (type) {
@@ -1388,6 +1832,9 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   }
   if (hrr)
     name = "Hello Retry Request";
+  if (type == HS_CLIENT_HELLO)
+    tls13_early_keys(x);
+  keys_after_message(x, type);
   dx_node_set_text(p, hs, "Handshake Protocol: %s", name);
   if (!m.fail && cur_left(&m))
     dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message", cur_left(&m),
@@ -1554,6 +2001,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   x->rec_ver = ver;
   x->nmsgs = 0;
   x->first_msg = NULL;
+  x->decrypted = false;
   const char *vs = ver_short(c->version ? c->version : ver);
   dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 5u + len);
   bool opaque = c->tls13 && ct == 23;
@@ -1563,18 +2011,44 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   dx_tvb rt = dx_tvb_sub(t, off + 5, len);
   if (rt.len < len)
     dx_mark_truncated(p, rec, "record body");
+  /* Encrypted: after ChangeCipherSpec (<= 1.2), after the ServerHello
+   * (1.3), or early data of a client with 0-RTT keys. */
+  int side = sender(x);
+  bool enc = d->encrypted;
+  if (!enc && ct == 23 && side == 0 && c->keys[0].epoch == 1)
+    enc = true;
+  dx_tvb wire = rt;
+  if (enc && ct != 20 && try_decrypt(x, rec, &ct, ver, &rt)) {
+    enc = false;
+    x->decrypted = true;
+    if (opaque) {
+      dx_node *cn = dx_add_uint(p, rec, FL(F_CT), &rt, 0, 0, ct);
+      dx_node_set_flags(cn, DX_NODE_GENERATED);
+    }
+  }
   switch (ct) {
   case 20:
     dx_add_none(p, rec, FL(F_CCS), &rt, 0, rt.len);
     dx_node_set_text(p, rec, "%s Record Layer: Change Cipher Spec Protocol: Change Cipher Spec",
                      vs);
-    if (!c->tls13)
+    if (!c->tls13) {
       d->encrypted = true;
+      /* RFC 5246 7.1: the pending read state becomes current. */
+      if (x->stateful && side >= 0) {
+        tls12_keys(x);
+        tls_keys *k = &c->keys[side];
+        if (k->next) {
+          dx_tls_dec_free(k->dec);
+          k->dec = k->next;
+          k->next = NULL;
+        }
+      }
+    }
     info_add(x, "Change Cipher Spec");
     break;
   case 21: {
     dx_node *a = dx_add_none(p, rec, FL(F_ALERT), &rt, 0, rt.len);
-    if (d->encrypted || len != 2 || rt.len < 2) {
+    if (enc || rt.len != 2) {
       dx_node_set_text(p, a, "Alert Message: Encrypted Alert");
       dx_node_set_text(p, rec, "%s Record Layer: Encrypted Alert", vs);
       info_add(x, "Encrypted Alert");
@@ -1596,7 +2070,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     uint8_t first = 0;
     dx_get_u8(&rt, 0, &first);
     bool known = dx_val_name(dx_tls_hs_vals, first) != NULL;
-    if (d->encrypted || (!d->hs_len && !known) || len == 0) {
+    if (enc || (!d->hs_len && !known) || rt.len == 0) {
       dx_node *h = dx_add_none(p, rec, FL(F_HS), &rt, 0, rt.len);
       dx_node_set_text(p, h, "Handshake Protocol: Encrypted Handshake Message");
       dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Encrypted Handshake Message",
@@ -1606,7 +2080,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     }
     handshake_record(x, &rt, rec);
     /* the version may have just been negotiated */
-    vs = ver_short(c->version && !c->hrr ? ver : ver);
+    vs = ver_short(c->version ? c->version : ver);
     if (x->nmsgs > 1)
       dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Multiple Handshake Messages",
                        vs);
@@ -1617,14 +2091,15 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   }
   case 23: {
     const char *ap = app_proto_name(x);
-    dx_add_bytes(p, rec, FL(F_APPDATA), &rt, 0, rt.len);
+    dx_add_bytes(p, rec, FL(F_APPDATA), &wire, 0, wire.len);
     dx_node_set_text(p, rec, "%s Record Layer: Application Data Protocol: %s", vs,
                      ap ? ap : "Application Data");
     if (ap) {
-      dx_node *an = dx_add_string(p, rec, FL(F_APPPROTO), &rt, 0, 0, ap, strlen(ap));
+      dx_node *an = dx_add_string(p, rec, FL(F_APPPROTO), &wire, 0, 0, ap, strlen(ap));
       dx_node_set_flags(an, DX_NODE_GENERATED);
     }
-    if (c->tls13 && !c->note_done && c->client_dir >= 0 && x->dir != c->client_dir) {
+    if (c->tls13 && !x->decrypted && !c->note_done && c->client_dir >= 0 &&
+        x->dir != c->client_dir) {
       c->note_done = true;
       static const char note[] =
           "In TLS 1.3 the server's Certificate, CertificateVerify and Finished travel "
@@ -1634,13 +2109,22 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
       dx_node_set_flags(nn, DX_NODE_GENERATED);
       dx_node_set_text(p, nn, "Note: %s", note);
     }
-    info_add(x, "Application Data");
+    if (!x->app_cols)
+      info_add(x, "Application Data");
+    if (x->decrypted)
+      deliver_app(x, &rt);
     break;
   }
   case 24:
     dx_add_none(p, rec, FL(F_HEARTBEAT), &rt, 0, rt.len);
-    dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs, d->encrypted ? "Encrypted " : "");
-    info_add(x, "%sHeartbeat", d->encrypted ? "Encrypted " : "");
+    dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs, enc ? "Encrypted " : "");
+    info_add(x, "%sHeartbeat", enc ? "Encrypted " : "");
+    break;
+  default:
+    if (x->decrypted) {
+      dx_node *u = dx_add_bytes(p, rec, FL(F_APPDATA), &rt, 0, rt.len);
+      dx_mark_malformed(p, u, "Unknown inner content type %u", ct);
+    }
     break;
   }
 }
@@ -1735,6 +2219,8 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (!tls)
       tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
     c->seen_record = true;
+    x.tls = tls;
+    x.parent = parent;
     record(&x, t, off, tls, ct, ver, len);
     last_ver = ver;
     off += 5u + len;
@@ -1746,7 +2232,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint16_t v = c->version && !c->hrr ? c->version : last_ver;
     if (c->hrr && c->version)
       v = c->version;
-    if (v)
+    if (v && !x.app_cols)
       dx_col_set_proto(p, ver_short(v));
   }
   return off;
