@@ -1,0 +1,726 @@
+/* TLS decryption core (see tls_decrypt.h): suite table, TLS PRF and key
+ * block (RFC 2246 5/6.3, RFC 5246 5/6.3/8.1, RFC 7627 4), HKDF-Expand-Label
+ * and traffic keys (RFC 8446 7.1-7.3), RSA premaster decryption
+ * (RFC 5246 7.4.7.1), and record decryption: CBC MAC-then-encrypt
+ * (RFC 5246 6.2.3.2; TLS 1.0 chained IV, RFC 2246 6.2.3.2), encrypt-then-MAC
+ * (RFC 7366 3), AEAD nonces and additional data (RFC 5246 6.2.3.3,
+ * RFC 5288 3, RFC 6655 3, RFC 7905 2, RFC 8446 5.2-5.4).
+ * Every cryptographic primitive is OpenSSL 3 libcrypto; the OpenSSL objects
+ * a record needs are fetched once per state and reused for every record. */
+#include "tls_decrypt.h"
+
+#include <errno.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define A(id, mode, cipher, key, iv, prf)                                                          \
+  { id, DX_TLS_M_##mode, cipher, key, iv, 0, NULL, prf }
+#define C(id, cipher, key, blk, mac, md, prf)                                                      \
+  { id, DX_TLS_M_CBC, cipher, key, blk, mac, md, prf }
+
+/* Sorted by id (binary search). */
+static const dx_tls_suite suites[] = {
+    {0x0001, DX_TLS_M_NULL, NULL, 0, 0, 16, "MD5", "SHA256"},    /* RSA_WITH_NULL_MD5 */
+    {0x0002, DX_TLS_M_NULL, NULL, 0, 0, 20, "SHA1", "SHA256"},   /* RSA_WITH_NULL_SHA */
+    C(0x000a, "DES-EDE3-CBC", 24, 8, 20, "SHA1", "SHA256"),      /* RSA_WITH_3DES_EDE_CBC_SHA */
+    C(0x0016, "DES-EDE3-CBC", 24, 8, 20, "SHA1", "SHA256"),      /* DHE_RSA_WITH_3DES_EDE_CBC_SHA */
+    C(0x002f, "AES-128-CBC", 16, 16, 20, "SHA1", "SHA256"),      /* RSA_WITH_AES_128_CBC_SHA */
+    C(0x0033, "AES-128-CBC", 16, 16, 20, "SHA1", "SHA256"),      /* DHE_RSA_WITH_AES_128_CBC_SHA */
+    C(0x0035, "AES-256-CBC", 32, 16, 20, "SHA1", "SHA256"),      /* RSA_WITH_AES_256_CBC_SHA */
+    C(0x0039, "AES-256-CBC", 32, 16, 20, "SHA1", "SHA256"),      /* DHE_RSA_WITH_AES_256_CBC_SHA */
+    {0x003b, DX_TLS_M_NULL, NULL, 0, 0, 32, "SHA256", "SHA256"}, /* RSA_WITH_NULL_SHA256 */
+    C(0x003c, "AES-128-CBC", 16, 16, 32, "SHA256", "SHA256"),    /* RSA_WITH_AES_128_CBC_SHA256 */
+    C(0x003d, "AES-256-CBC", 32, 16, 32, "SHA256", "SHA256"),    /* RSA_WITH_AES_256_CBC_SHA256 */
+    C(0x0067, "AES-128-CBC", 16, 16, 32, "SHA256", "SHA256"), /* DHE_RSA_WITH_AES_128_CBC_SHA256 */
+    C(0x006b, "AES-256-CBC", 32, 16, 32, "SHA256", "SHA256"), /* DHE_RSA_WITH_AES_256_CBC_SHA256 */
+    A(0x009c, GCM, "AES-128-GCM", 16, 4, "SHA256"),           /* RSA_WITH_AES_128_GCM_SHA256 */
+    A(0x009d, GCM, "AES-256-GCM", 32, 4, "SHA384"),           /* RSA_WITH_AES_256_GCM_SHA384 */
+    A(0x009e, GCM, "AES-128-GCM", 16, 4, "SHA256"),           /* DHE_RSA_WITH_AES_128_GCM_SHA256 */
+    A(0x009f, GCM, "AES-256-GCM", 32, 4, "SHA384"),           /* DHE_RSA_WITH_AES_256_GCM_SHA384 */
+    A(0x1301, GCM, "AES-128-GCM", 16, 12, "SHA256"),          /* TLS_AES_128_GCM_SHA256 */
+    A(0x1302, GCM, "AES-256-GCM", 32, 12, "SHA384"),          /* TLS_AES_256_GCM_SHA384 */
+    A(0x1303, CHACHA, "ChaCha20-Poly1305", 32, 12, "SHA256"), /* TLS_CHACHA20_POLY1305_SHA256 */
+    A(0x1304, CCM, "AES-128-CCM", 16, 12, "SHA256"),          /* TLS_AES_128_CCM_SHA256 */
+    A(0x1305, CCM8, "AES-128-CCM", 16, 12, "SHA256"),         /* TLS_AES_128_CCM_8_SHA256 */
+    C(0xc009, "AES-128-CBC", 16, 16, 20, "SHA1", "SHA256"),   /* ECDHE_ECDSA_WITH_AES_128_CBC_SHA */
+    C(0xc00a, "AES-256-CBC", 32, 16, 20, "SHA1", "SHA256"),   /* ECDHE_ECDSA_WITH_AES_256_CBC_SHA */
+    C(0xc012, "DES-EDE3-CBC", 24, 8, 20, "SHA1", "SHA256"),   /* ECDHE_RSA_WITH_3DES_EDE_CBC_SHA */
+    C(0xc013, "AES-128-CBC", 16, 16, 20, "SHA1", "SHA256"),   /* ECDHE_RSA_WITH_AES_128_CBC_SHA */
+    C(0xc014, "AES-256-CBC", 32, 16, 20, "SHA1", "SHA256"),   /* ECDHE_RSA_WITH_AES_256_CBC_SHA */
+    C(0xc023, "AES-128-CBC", 16, 16, 32, "SHA256", "SHA256"), /* ECDHE_ECDSA_..._128_CBC_SHA256 */
+    C(0xc024, "AES-256-CBC", 32, 16, 48, "SHA384", "SHA384"), /* ECDHE_ECDSA_..._256_CBC_SHA384 */
+    C(0xc027, "AES-128-CBC", 16, 16, 32, "SHA256", "SHA256"), /* ECDHE_RSA_..._128_CBC_SHA256 */
+    C(0xc028, "AES-256-CBC", 32, 16, 48, "SHA384", "SHA384"), /* ECDHE_RSA_..._256_CBC_SHA384 */
+    A(0xc02b, GCM, "AES-128-GCM", 16, 4, "SHA256"),  /* ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 */
+    A(0xc02c, GCM, "AES-256-GCM", 32, 4, "SHA384"),  /* ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 */
+    A(0xc02f, GCM, "AES-128-GCM", 16, 4, "SHA256"),  /* ECDHE_RSA_WITH_AES_128_GCM_SHA256 */
+    A(0xc030, GCM, "AES-256-GCM", 32, 4, "SHA384"),  /* ECDHE_RSA_WITH_AES_256_GCM_SHA384 */
+    A(0xc09c, CCM, "AES-128-CCM", 16, 4, "SHA256"),  /* RSA_WITH_AES_128_CCM */
+    A(0xc09d, CCM, "AES-256-CCM", 32, 4, "SHA256"),  /* RSA_WITH_AES_256_CCM */
+    A(0xc0a0, CCM8, "AES-128-CCM", 16, 4, "SHA256"), /* RSA_WITH_AES_128_CCM_8 */
+    A(0xc0a1, CCM8, "AES-256-CCM", 32, 4, "SHA256"), /* RSA_WITH_AES_256_CCM_8 */
+    A(0xc0ac, CCM, "AES-128-CCM", 16, 4, "SHA256"),  /* ECDHE_ECDSA_WITH_AES_128_CCM */
+    A(0xc0ad, CCM, "AES-256-CCM", 32, 4, "SHA256"),  /* ECDHE_ECDSA_WITH_AES_256_CCM */
+    A(0xc0ae, CCM8, "AES-128-CCM", 16, 4, "SHA256"), /* ECDHE_ECDSA_WITH_AES_128_CCM_8 */
+    A(0xc0af, CCM8, "AES-256-CCM", 32, 4, "SHA256"), /* ECDHE_ECDSA_WITH_AES_256_CCM_8 */
+    A(0xcca8, CHACHA, "ChaCha20-Poly1305", 32, 12, "SHA256"), /* ECDHE_RSA_..._CHACHA20_POLY1305 */
+    A(0xcca9, CHACHA, "ChaCha20-Poly1305", 32, 12,
+      "SHA256"), /* ECDHE_ECDSA_..._CHACHA20_POLY1305 */
+    A(0xccaa, CHACHA, "ChaCha20-Poly1305", 32, 12, "SHA256"), /* DHE_RSA_..._CHACHA20_POLY1305 */
+};
+
+const dx_tls_suite *dx_tls_suite_find(uint16_t id) {
+  size_t lo = 0, hi = sizeof suites / sizeof suites[0];
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (suites[mid].id == id)
+      return &suites[mid];
+    if (suites[mid].id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+static bool is_tls13_suite(const dx_tls_suite *cs) {
+  return (cs->id >> 8) == 0x13;
+}
+
+static bool is_aead(const dx_tls_suite *cs) {
+  return cs->mode == DX_TLS_M_GCM || cs->mode == DX_TLS_M_CCM || cs->mode == DX_TLS_M_CCM8 ||
+         cs->mode == DX_TLS_M_CHACHA;
+}
+
+static size_t md_len(const char *md) {
+  if (!md)
+    return 0;
+  if (strcmp(md, "SHA256") == 0)
+    return 32;
+  if (strcmp(md, "SHA384") == 0)
+    return 48;
+  return 0;
+}
+
+/* ---- state ----------------------------------------------------------------- */
+
+struct dx_tls_dec {
+  const dx_tls_suite *cs;
+  uint16_t version; /* 0x0301..0x0303, or 0x0304 for TLS 1.3 */
+  bool tls13, etm;
+  unsigned block;  /* CBC block size */
+  unsigned taglen; /* AEAD tag length */
+  EVP_CIPHER *cipher;
+  EVP_CIPHER_CTX *ctx;
+  EVP_MAC_CTX *mac; /* HMAC keyed with the MAC key (CBC/NULL suites) */
+  uint64_t seq;
+  uint8_t key[32];
+  uint8_t iv[16]; /* fixed IV (AEAD), or the CBC IV for the next TLS 1.0 record */
+  uint8_t secret[64];
+  size_t secret_len;
+};
+
+uint64_t dx_tls_dec_seq(const dx_tls_dec *d) {
+  return d ? d->seq : 0;
+}
+
+const dx_tls_suite *dx_tls_dec_suite(const dx_tls_dec *d) {
+  return d ? d->cs : NULL;
+}
+
+void dx_tls_dec_free(dx_tls_dec *d) {
+  if (!d)
+    return;
+  EVP_CIPHER_CTX_free(d->ctx);
+  EVP_CIPHER_free(d->cipher);
+  EVP_MAC_CTX_free(d->mac);
+  OPENSSL_cleanse(d, sizeof *d);
+  free(d);
+}
+
+/* (Re)keys the cipher context with d->key. */
+static int set_key(dx_tls_dec *d) {
+  const dx_tls_suite *cs = d->cs;
+  if (cs->mode == DX_TLS_M_NULL)
+    return DX_TLS_DEC_OK;
+  if (cs->mode == DX_TLS_M_CCM || cs->mode == DX_TLS_M_CCM8) {
+    if (EVP_DecryptInit_ex(d->ctx, d->cipher, NULL, NULL, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(d->ctx, EVP_CTRL_AEAD_SET_TAG, (int)d->taglen, NULL) != 1 ||
+        EVP_DecryptInit_ex(d->ctx, NULL, NULL, d->key, NULL) != 1)
+      return DX_TLS_DEC_NOMEM;
+    return DX_TLS_DEC_OK;
+  }
+  if (EVP_DecryptInit_ex(d->ctx, d->cipher, NULL, d->key, NULL) != 1)
+    return DX_TLS_DEC_NOMEM;
+  if (cs->mode == DX_TLS_M_CBC && EVP_CIPHER_CTX_set_padding(d->ctx, 0) != 1)
+    return DX_TLS_DEC_NOMEM;
+  return DX_TLS_DEC_OK;
+}
+
+/* A state for suite cs with the given key material (lengths from cs). */
+static int make_state(const dx_tls_suite *cs, uint16_t version, bool etm, const uint8_t *mac_key,
+                      const uint8_t *key, const uint8_t *iv, dx_tls_dec **out) {
+  *out = NULL;
+  if (cs->key_len > sizeof((dx_tls_dec *)0)->key || cs->fixed_iv_len > 16)
+    return DX_TLS_DEC_UNSUPPORTED;
+  if (cs->mode != DX_TLS_M_NULL && cs->mode != DX_TLS_M_CBC && !is_aead(cs))
+    return DX_TLS_DEC_UNSUPPORTED;
+  dx_tls_dec *d = calloc(1, sizeof *d);
+  if (!d)
+    return DX_TLS_DEC_NOMEM;
+  d->cs = cs;
+  d->version = version;
+  d->tls13 = version >= 0x0304;
+  d->etm = etm && cs->mode == DX_TLS_M_CBC;
+  d->taglen = cs->mode == DX_TLS_M_CCM8 ? 8 : 16;
+  memcpy(d->key, key, cs->key_len);
+  memcpy(d->iv, iv, cs->fixed_iv_len);
+  int rc = DX_TLS_DEC_NOMEM;
+  if (cs->mode != DX_TLS_M_NULL) {
+    d->cipher = EVP_CIPHER_fetch(NULL, cs->cipher, NULL);
+    d->ctx = EVP_CIPHER_CTX_new();
+    if (!d->cipher || !d->ctx) {
+      rc = d->cipher ? DX_TLS_DEC_NOMEM : DX_TLS_DEC_UNSUPPORTED;
+      goto fail;
+    }
+    if (EVP_CIPHER_get_key_length(d->cipher) != cs->key_len) {
+      rc = DX_TLS_DEC_UNSUPPORTED;
+      goto fail;
+    }
+    if (cs->mode == DX_TLS_M_CBC) {
+      int bs = EVP_CIPHER_get_block_size(d->cipher);
+      if (bs <= 1 || bs != cs->fixed_iv_len) {
+        rc = DX_TLS_DEC_UNSUPPORTED;
+        goto fail;
+      }
+      d->block = (unsigned)bs;
+    }
+    if ((rc = set_key(d)) != DX_TLS_DEC_OK)
+      goto fail;
+  }
+  if (cs->mac_len) {
+    EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    if (!hmac)
+      goto fail;
+    d->mac = EVP_MAC_CTX_new(hmac);
+    EVP_MAC_free(hmac);
+    OSSL_PARAM p[2] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)cs->mac_md, 0),
+        OSSL_PARAM_construct_end()};
+    if (!d->mac || EVP_MAC_init(d->mac, mac_key, cs->mac_len, p) != 1 ||
+        EVP_MAC_CTX_get_mac_size(d->mac) != cs->mac_len)
+      goto fail;
+  }
+  *out = d;
+  ERR_clear_error();
+  return DX_TLS_DEC_OK;
+fail:
+  ERR_clear_error();
+  dx_tls_dec_free(d);
+  return rc;
+}
+
+/* ---- key derivation ---------------------------------------------------------- */
+
+int dx_tls_prf(uint16_t version, const char *prf_md, const uint8_t *secret, size_t secretlen,
+               const char *label, const uint8_t *seed, size_t seedlen, uint8_t *out,
+               size_t outlen) {
+  if (!secret || !label || (!seed && seedlen) || !out || !outlen)
+    return DX_TLS_DEC_UNSUPPORTED;
+  const char *md = version >= 0x0303 ? prf_md : "MD5-SHA1";
+  if (!md)
+    return DX_TLS_DEC_UNSUPPORTED;
+  size_t ll = strlen(label);
+  if (ll > 256 || seedlen > 1024)
+    return DX_TLS_DEC_UNSUPPORTED;
+  uint8_t ls[256 + 1024];
+  memcpy(ls, label, ll);
+  if (seedlen)
+    memcpy(ls + ll, seed, seedlen);
+  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
+  EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+  EVP_KDF_free(kdf);
+  int rc = DX_TLS_DEC_NOMEM;
+  if (kctx) {
+    OSSL_PARAM p[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, secretlen),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, ls, ll + seedlen),
+        OSSL_PARAM_construct_end()};
+    if (EVP_KDF_derive(kctx, out, outlen, p) == 1)
+      rc = DX_TLS_DEC_OK;
+  }
+  EVP_KDF_CTX_free(kctx);
+  OPENSSL_cleanse(ls, sizeof ls);
+  ERR_clear_error();
+  return rc;
+}
+
+static bool version_ok(uint16_t version, const dx_tls_suite *cs) {
+  if (version < 0x0301 || version > 0x0303 || is_tls13_suite(cs))
+    return false;
+  return !is_aead(cs) || version == 0x0303; /* AEAD suites are TLS 1.2 only */
+}
+
+int dx_tls12_make(uint16_t version, const dx_tls_suite *cs, const uint8_t ms[48],
+                  const uint8_t client_random[32], const uint8_t server_random[32], bool etm,
+                  dx_tls_dec **client_write, dx_tls_dec **server_write) {
+  if (client_write)
+    *client_write = NULL;
+  if (server_write)
+    *server_write = NULL;
+  if (!cs || !ms || !client_random || !server_random || !client_write || !server_write ||
+      !version_ok(version, cs))
+    return DX_TLS_DEC_UNSUPPORTED;
+  /* RFC 5246 6.3: key_block = PRF(master_secret, "key expansion",
+   * server_random + client_random), cut into client_write_MAC_key,
+   * server_write_MAC_key, client_write_key, server_write_key,
+   * client_write_IV, server_write_IV. (TLS 1.1+ CBC records carry their own
+   * IV; the IVs at the end of the block are then unused.) */
+  uint8_t seed[64], kb[2 * (48 + 32 + 16)];
+  memcpy(seed, server_random, 32);
+  memcpy(seed + 32, client_random, 32);
+  size_t need = 2u * cs->mac_len + 2u * cs->key_len + 2u * cs->fixed_iv_len;
+  if (need > sizeof kb)
+    return DX_TLS_DEC_UNSUPPORTED;
+  int rc = dx_tls_prf(version, cs->prf_md, ms, 48, "key expansion", seed, 64, kb, need);
+  if (rc == DX_TLS_DEC_OK) {
+    const uint8_t *cmac = kb, *smac = cmac + cs->mac_len;
+    const uint8_t *ckey = smac + cs->mac_len, *skey = ckey + cs->key_len;
+    const uint8_t *civ = skey + cs->key_len, *siv = civ + cs->fixed_iv_len;
+    rc = make_state(cs, version, etm, cmac, ckey, civ, client_write);
+    if (rc == DX_TLS_DEC_OK)
+      rc = make_state(cs, version, etm, smac, skey, siv, server_write);
+    if (rc != DX_TLS_DEC_OK) {
+      dx_tls_dec_free(*client_write);
+      *client_write = NULL;
+    }
+  }
+  OPENSSL_cleanse(kb, sizeof kb);
+  return rc;
+}
+
+int dx_tls12_master_secret(uint16_t version, const dx_tls_suite *cs, const uint8_t *pms,
+                           size_t pmslen, const uint8_t client_random[32],
+                           const uint8_t server_random[32], const uint8_t *session_hash,
+                           size_t shlen, uint8_t ms[48]) {
+  if (!cs || !pms || !pmslen || !ms || !version_ok(version, cs))
+    return DX_TLS_DEC_UNSUPPORTED;
+  if (session_hash) /* RFC 7627 4 */
+    return dx_tls_prf(version, cs->prf_md, pms, pmslen, "extended master secret", session_hash,
+                      shlen, ms, 48);
+  if (!client_random || !server_random)
+    return DX_TLS_DEC_UNSUPPORTED;
+  uint8_t seed[64];
+  memcpy(seed, client_random, 32);
+  memcpy(seed + 32, server_random, 32);
+  return dx_tls_prf(version, cs->prf_md, pms, pmslen, "master secret", seed, 64, ms, 48);
+}
+
+int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_len,
+                          const char *label, const uint8_t *context, size_t ctxlen, uint8_t *out,
+                          size_t outlen) {
+  if (!md || !secret || !label || (!context && ctxlen) || !out || outlen > 0xffff)
+    return DX_TLS_DEC_UNSUPPORTED;
+  /* struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
+   *          opaque context<0..255>; } HkdfLabel; */
+  size_t ll = strlen(label);
+  if (6 + ll > 255 || ctxlen > 255)
+    return DX_TLS_DEC_UNSUPPORTED;
+  uint8_t info[2 + 1 + 255 + 1 + 255];
+  size_t n = 0;
+  info[n++] = (uint8_t)(outlen >> 8);
+  info[n++] = (uint8_t)outlen;
+  info[n++] = (uint8_t)(6 + ll);
+  memcpy(info + n, "tls13 ", 6);
+  n += 6;
+  memcpy(info + n, label, ll);
+  n += ll;
+  info[n++] = (uint8_t)ctxlen;
+  if (ctxlen)
+    memcpy(info + n, context, ctxlen);
+  n += ctxlen;
+  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+  EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+  EVP_KDF_free(kdf);
+  int rc = DX_TLS_DEC_NOMEM;
+  if (kctx) {
+    int mode = EVP_KDF_HKDF_MODE_EXPAND_ONLY;
+    OSSL_PARAM p[] = {
+        OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode),
+        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, secret_len),
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n),
+        OSSL_PARAM_construct_end()};
+    if (EVP_KDF_derive(kctx, out, outlen, p) == 1)
+      rc = DX_TLS_DEC_OK;
+  }
+  EVP_KDF_CTX_free(kctx);
+  ERR_clear_error();
+  return rc;
+}
+
+/* RFC 8446 7.3: the traffic key and IV from d->secret. */
+static int tls13_keys(const dx_tls_suite *cs, const uint8_t *secret, size_t secret_len,
+                      uint8_t *key, uint8_t *iv) {
+  int rc = dx_tls13_expand_label(cs->prf_md, secret, secret_len, "key", NULL, 0, key, cs->key_len);
+  if (rc == DX_TLS_DEC_OK)
+    rc = dx_tls13_expand_label(cs->prf_md, secret, secret_len, "iv", NULL, 0, iv, 12);
+  return rc;
+}
+
+int dx_tls13_make(const dx_tls_suite *cs, const uint8_t *secret, size_t secret_len,
+                  dx_tls_dec **out) {
+  if (out)
+    *out = NULL;
+  if (!cs || !secret || !out || !is_tls13_suite(cs) || !is_aead(cs) || cs->fixed_iv_len != 12 ||
+      secret_len != md_len(cs->prf_md))
+    return DX_TLS_DEC_UNSUPPORTED;
+  uint8_t key[32], iv[12];
+  int rc = tls13_keys(cs, secret, secret_len, key, iv);
+  if (rc == DX_TLS_DEC_OK)
+    rc = make_state(cs, 0x0304, false, NULL, key, iv, out);
+  if (rc == DX_TLS_DEC_OK) {
+    memcpy((*out)->secret, secret, secret_len);
+    (*out)->secret_len = secret_len;
+  }
+  OPENSSL_cleanse(key, sizeof key);
+  return rc;
+}
+
+int dx_tls13_key_update(dx_tls_dec *d) {
+  if (!d || !d->tls13 || !d->secret_len)
+    return DX_TLS_DEC_UNSUPPORTED;
+  uint8_t next[64], key[32], iv[12];
+  int rc = dx_tls13_expand_label(d->cs->prf_md, d->secret, d->secret_len, "traffic upd", NULL, 0,
+                                 next, d->secret_len);
+  if (rc == DX_TLS_DEC_OK)
+    rc = tls13_keys(d->cs, next, d->secret_len, key, iv);
+  if (rc == DX_TLS_DEC_OK) {
+    memcpy(d->key, key, d->cs->key_len);
+    memcpy(d->iv, iv, 12);
+    memcpy(d->secret, next, d->secret_len);
+    d->seq = 0;
+    rc = set_key(d);
+  }
+  OPENSSL_cleanse(next, sizeof next);
+  OPENSSL_cleanse(key, sizeof key);
+  return rc;
+}
+
+/* ---- RSA ----------------------------------------------------------------------- */
+
+static int no_passphrase(char *buf, int size, int rwflag, void *u) {
+  (void)buf;
+  (void)size;
+  (void)rwflag;
+  (void)u;
+  return -1;
+}
+
+EVP_PKEY *dx_tls_rsa_load(const char *path, char *errbuf, size_t errlen) {
+  if (errbuf && errlen)
+    errbuf[0] = '\0';
+  if (!path)
+    return NULL;
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    if (errbuf && errlen)
+      snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+    return NULL;
+  }
+  EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, no_passphrase, NULL);
+  fclose(f);
+  if (!k) {
+    if (errbuf && errlen) {
+      char e[200];
+      unsigned long code = ERR_peek_last_error();
+      if (code)
+        ERR_error_string_n(code, e, sizeof e);
+      else
+        snprintf(e, sizeof e, "no private key found");
+      snprintf(errbuf, errlen, "%s: not a readable PEM private key (%s)", path, e);
+    }
+    ERR_clear_error();
+    return NULL;
+  }
+  ERR_clear_error();
+  if (!EVP_PKEY_is_a(k, "RSA")) {
+    if (errbuf && errlen)
+      snprintf(errbuf, errlen, "%s: not an RSA private key", path);
+    EVP_PKEY_free(k);
+    return NULL;
+  }
+  return k;
+}
+
+int dx_tls_rsa_decrypt_pms(EVP_PKEY *key, const uint8_t *enc, size_t enclen, uint8_t pms[48]) {
+  if (!key || !enc || !pms)
+    return DX_TLS_DEC_UNSUPPORTED;
+  int ksz = EVP_PKEY_get_size(key);
+  if (ksz <= 0 || ksz > 2048 || enclen != (size_t)ksz)
+    return DX_TLS_DEC_SHORT;
+  EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+  if (!pc)
+    return DX_TLS_DEC_NOMEM;
+  uint8_t buf[2048];
+  size_t outl = sizeof buf;
+  int rc = DX_TLS_DEC_BAD_TAG;
+  if (EVP_PKEY_decrypt_init(pc) == 1 && EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PADDING) == 1 &&
+      EVP_PKEY_decrypt(pc, buf, &outl, enc, enclen) == 1 && outl == 48) {
+    memcpy(pms, buf, 48);
+    rc = DX_TLS_DEC_OK;
+  }
+  EVP_PKEY_CTX_free(pc);
+  OPENSSL_cleanse(buf, sizeof buf);
+  ERR_clear_error();
+  return rc;
+}
+
+/* ---- records --------------------------------------------------------------------- */
+
+static void put_u64(uint8_t *p, uint64_t v) {
+  for (int i = 7; i >= 0; i--, v >>= 8)
+    p[i] = (uint8_t)v;
+}
+
+/* nonce = iv XOR (zero-padded 64-bit big-endian seq) (RFC 7905 2, RFC 8446 5.3) */
+static void xor_nonce(const dx_tls_dec *d, uint8_t nonce[12]) {
+  uint8_t s[8];
+  put_u64(s, d->seq);
+  memcpy(nonce, d->iv, 12);
+  for (int i = 0; i < 8; i++)
+    nonce[4 + i] ^= s[i];
+}
+
+/* AEAD open: plen bytes at in, then the tag; out gets plen bytes. */
+static int aead_open(dx_tls_dec *d, const uint8_t nonce[12], const uint8_t *aad, size_t aadlen,
+                     const uint8_t *in, size_t plen, uint8_t *out) {
+  EVP_CIPHER_CTX *c = d->ctx;
+  const uint8_t *tag = in + plen;
+  int ol = 0, fl = 0;
+  if (d->cs->mode == DX_TLS_M_CCM || d->cs->mode == DX_TLS_M_CCM8) {
+    /* CCM: tag and nonce first, then the total plaintext length, then the
+     * additional data, then the data in one call, which checks the tag. */
+    if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) != 1 ||
+        EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)d->taglen, (void *)tag) != 1 ||
+        EVP_DecryptInit_ex(c, NULL, NULL, NULL, nonce) != 1 ||
+        EVP_DecryptUpdate(c, NULL, &ol, NULL, (int)plen) != 1 ||
+        EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) != 1)
+      return DX_TLS_DEC_NOMEM;
+    uint8_t dummy;
+    if (EVP_DecryptUpdate(c, plen ? out : &dummy, &ol, plen ? in : &dummy, (int)plen) != 1)
+      return DX_TLS_DEC_BAD_TAG;
+    return DX_TLS_DEC_OK;
+  }
+  if (EVP_DecryptInit_ex(c, NULL, NULL, NULL, nonce) != 1 ||
+      EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) != 1)
+    return DX_TLS_DEC_NOMEM;
+  if (plen && (EVP_DecryptUpdate(c, out, &ol, in, (int)plen) != 1 || (size_t)ol > plen))
+    return DX_TLS_DEC_NOMEM;
+  if (EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)d->taglen, (void *)tag) != 1)
+    return DX_TLS_DEC_NOMEM;
+  uint8_t fin[32];
+  if (EVP_DecryptFinal_ex(c, fin, &fl) != 1)
+    return DX_TLS_DEC_BAD_TAG;
+  return DX_TLS_DEC_OK;
+}
+
+static int dec_aead(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *in, size_t len,
+                    uint8_t *out, size_t *outlen, uint8_t *inner_ct) {
+  uint8_t nonce[12], aad[13];
+  size_t aadlen, plen;
+  const uint8_t *body = in;
+  if (d->tls13) {
+    /* RFC 8446 5.2: additional_data = the record header */
+    if (len < d->taglen + 1)
+      return DX_TLS_DEC_SHORT;
+    plen = len - d->taglen;
+    xor_nonce(d, nonce);
+    aad[0] = ct;
+    aad[1] = (uint8_t)(version >> 8);
+    aad[2] = (uint8_t)version;
+    aad[3] = (uint8_t)(len >> 8);
+    aad[4] = (uint8_t)len;
+    aadlen = 5;
+  } else {
+    if (d->cs->mode == DX_TLS_M_CHACHA) { /* RFC 7905 2 */
+      if (len < d->taglen)
+        return DX_TLS_DEC_SHORT;
+      plen = len - d->taglen;
+      xor_nonce(d, nonce);
+    } else { /* RFC 5288 3, RFC 6655 3: fixed IV(4) || explicit nonce(8) */
+      if (len < 8 + d->taglen)
+        return DX_TLS_DEC_SHORT;
+      plen = len - 8 - d->taglen;
+      memcpy(nonce, d->iv, 4);
+      memcpy(nonce + 4, in, 8);
+      body = in + 8;
+    }
+    /* RFC 5246 6.2.3.3: seq_num + type + version + length (of the plaintext) */
+    put_u64(aad, d->seq);
+    aad[8] = ct;
+    aad[9] = (uint8_t)(version >> 8);
+    aad[10] = (uint8_t)version;
+    aad[11] = (uint8_t)(plen >> 8);
+    aad[12] = (uint8_t)plen;
+    aadlen = 13;
+  }
+  int rc = aead_open(d, nonce, aad, aadlen, body, plen, out);
+  if (rc == DX_TLS_DEC_NOMEM) {
+    ERR_clear_error();
+    return rc;
+  }
+  d->seq++;
+  if (rc != DX_TLS_DEC_OK) {
+    ERR_clear_error();
+    return rc;
+  }
+  if (d->tls13) {
+    /* RFC 8446 5.4: TLSInnerPlaintext = content || type || zeros */
+    while (plen > 0 && out[plen - 1] == 0)
+      plen--;
+    if (plen == 0)
+      return DX_TLS_DEC_BAD_TAG;
+    *inner_ct = out[--plen];
+  } else {
+    *inner_ct = ct;
+  }
+  *outlen = plen;
+  return DX_TLS_DEC_OK;
+}
+
+/* HMAC(mac_key, seq || type || version || length || data) (RFC 5246 6.2.3.1) */
+static bool mac_ok(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *data, size_t n,
+                   const uint8_t *expect) {
+  uint8_t hdr[13], mac[64];
+  size_t ml = 0;
+  put_u64(hdr, d->seq);
+  hdr[8] = ct;
+  hdr[9] = (uint8_t)(version >> 8);
+  hdr[10] = (uint8_t)version;
+  hdr[11] = (uint8_t)(n >> 8);
+  hdr[12] = (uint8_t)n;
+  if (EVP_MAC_init(d->mac, NULL, 0, NULL) != 1 || EVP_MAC_update(d->mac, hdr, 13) != 1 ||
+      (n && EVP_MAC_update(d->mac, data, n) != 1) ||
+      EVP_MAC_final(d->mac, mac, &ml, sizeof mac) != 1 || ml != d->cs->mac_len) {
+    ERR_clear_error();
+    return false;
+  }
+  return CRYPTO_memcmp(mac, expect, ml) == 0;
+}
+
+/* CBC-decrypts n bytes (a multiple of the block size) with iv into out and
+ * checks the padding (RFC 5246 6.2.3.2); *content = bytes before it. */
+static int cbc_open(dx_tls_dec *d, const uint8_t *iv, const uint8_t *in, size_t n, uint8_t *out,
+                    size_t *content) {
+  int ol = 0;
+  if (EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, iv) != 1 ||
+      EVP_CIPHER_CTX_set_padding(d->ctx, 0) != 1 ||
+      EVP_DecryptUpdate(d->ctx, out, &ol, in, (int)n) != 1 || (size_t)ol != n) {
+    ERR_clear_error();
+    return DX_TLS_DEC_NOMEM;
+  }
+  size_t pad = out[n - 1];
+  if (pad + 1 > n)
+    return DX_TLS_DEC_BAD_TAG;
+  for (size_t i = n - 1 - pad; i < n - 1; i++)
+    if (out[i] != pad)
+      return DX_TLS_DEC_BAD_TAG;
+  *content = n - 1 - pad;
+  return DX_TLS_DEC_OK;
+}
+
+static int dec_cbc(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *in, size_t len,
+                   uint8_t *out, size_t *outlen, uint8_t *inner_ct) {
+  size_t bs = d->block, ml = d->cs->mac_len;
+  size_t ivlen = d->version >= 0x0302 ? bs : 0; /* TLS 1.1+: explicit IV */
+  size_t enc_len;                               /* bytes under the cipher */
+  if (d->etm) {                                 /* RFC 7366 3: IV || ciphertext || MAC */
+    if (len < ivlen + ml)
+      return DX_TLS_DEC_SHORT;
+    enc_len = len - ivlen - ml;
+    if (enc_len < bs || enc_len % bs)
+      return DX_TLS_DEC_SHORT;
+  } else { /* IV || E(content || MAC || padding || padding_length) */
+    if (len < ivlen)
+      return DX_TLS_DEC_SHORT;
+    enc_len = len - ivlen;
+    if (enc_len < ml + 1 || enc_len < bs || enc_len % bs)
+      return DX_TLS_DEC_SHORT;
+  }
+  const uint8_t *enc = in + ivlen;
+  uint8_t iv[16];
+  memcpy(iv, ivlen ? in : d->iv, bs);
+  size_t content = 0;
+  int rc;
+  if (d->etm) {
+    rc = mac_ok(d, ct, version, in, ivlen + enc_len, in + ivlen + enc_len) ? DX_TLS_DEC_OK
+                                                                           : DX_TLS_DEC_BAD_TAG;
+    if (rc == DX_TLS_DEC_OK)
+      rc = cbc_open(d, iv, enc, enc_len, out, &content);
+  } else {
+    rc = cbc_open(d, iv, enc, enc_len, out, &content);
+    if (rc == DX_TLS_DEC_OK && content < ml)
+      rc = DX_TLS_DEC_BAD_TAG;
+    if (rc == DX_TLS_DEC_OK) {
+      content -= ml;
+      if (!mac_ok(d, ct, version, out, content, out + content))
+        rc = DX_TLS_DEC_BAD_TAG;
+    }
+  }
+  if (rc == DX_TLS_DEC_NOMEM)
+    return rc;
+  if (!ivlen) /* TLS 1.0: the next record's IV is this one's last ciphertext block */
+    memcpy(d->iv, enc + enc_len - bs, bs);
+  d->seq++;
+  if (rc != DX_TLS_DEC_OK)
+    return rc;
+  *outlen = content;
+  *inner_ct = ct;
+  return DX_TLS_DEC_OK;
+}
+
+static int dec_null(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *in, size_t len,
+                    uint8_t *out, size_t *outlen, uint8_t *inner_ct) {
+  size_t ml = d->cs->mac_len;
+  if (len < ml)
+    return DX_TLS_DEC_SHORT;
+  size_t n = len - ml;
+  bool ok = mac_ok(d, ct, version, in, n, in + n);
+  d->seq++;
+  if (!ok)
+    return DX_TLS_DEC_BAD_TAG;
+  if (n)
+    memcpy(out, in, n);
+  *outlen = n;
+  *inner_ct = ct;
+  return DX_TLS_DEC_OK;
+}
+
+int dx_tls_decrypt(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *in, size_t len,
+                   uint8_t *out, size_t *outlen, uint8_t *inner_ct) {
+  if (!d || (!in && len) || !out || !outlen || !inner_ct || len > 0xffff)
+    return DX_TLS_DEC_UNSUPPORTED;
+  *outlen = 0;
+  if (!in) /* len == 0: too short for any suite */
+    return DX_TLS_DEC_SHORT;
+  switch (d->cs->mode) {
+  case DX_TLS_M_GCM:
+  case DX_TLS_M_CCM:
+  case DX_TLS_M_CCM8:
+  case DX_TLS_M_CHACHA: return dec_aead(d, ct, version, in, len, out, outlen, inner_ct);
+  case DX_TLS_M_CBC: return dec_cbc(d, ct, version, in, len, out, outlen, inner_ct);
+  case DX_TLS_M_NULL: return dec_null(d, ct, version, in, len, out, outlen, inner_ct);
+  default: return DX_TLS_DEC_UNSUPPORTED;
+  }
+}
