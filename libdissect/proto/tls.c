@@ -2079,8 +2079,8 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
       break;
     }
     handshake_record(x, &rt, rec);
-    /* the version may have just been negotiated */
-    vs = ver_short(c->version ? c->version : ver);
+    /* named by the version known when the record started, as tshark does
+     * (the ServerHello's record by its own version) */
     if (x->nmsgs > 1)
       dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Multiple Handshake Messages",
                        vs);
