@@ -2031,7 +2031,9 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     dx_add_none(p, rec, FL(F_CCS), &rt, 0, rt.len);
     dx_node_set_text(p, rec, "%s Record Layer: Change Cipher Spec Protocol: Change Cipher Spec",
                      vs);
-    if (!c->tls13) {
+    /* after a HelloRetryRequest the CCS is TLS 1.3's middlebox
+     * compatibility one (RFC 8446 D.4): nothing changes */
+    if (!c->tls13 && !c->hrr) {
       d->encrypted = true;
       /* RFC 5246 7.1: the pending read state becomes current. */
       if (x->stateful && side >= 0) {
