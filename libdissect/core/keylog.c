@@ -365,6 +365,10 @@ static size_t add_lines(dx_keylog *kl, const char *text, size_t len, bool final,
 size_t dx_keylog_add_text(dx_keylog *kl, const char *text, size_t len) {
   if (!kl || !text)
     return 0;
+  /* Blocks padded with NULs (a pcapng block read with its padding): the
+   * padding must not spoil the last line. */
+  while (len && text[len - 1] == '\0')
+    len--;
   unsigned long lineno = 0;
   size_t added = 0;
   add_lines(kl, text, len, true, &lineno, &added);

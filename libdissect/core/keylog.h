@@ -49,7 +49,8 @@ void dx_keylog_free(dx_keylog *kl); /* NULL is fine */
  * missing or extra fields) are counted as bad. A (label, key) given again
  * replaces the earlier secret (the last one wins). Lines that would exceed
  * max_entries are dropped (dx_keylog_dropped). Returns the number of lines
- * stored (including replacements). text need not be NUL-terminated. */
+ * stored (including replacements). text need not be NUL-terminated; NUL
+ * bytes at its end (block padding) are ignored. */
 size_t dx_keylog_add_text(dx_keylog *kl, const char *text, size_t len);
 
 /* Reads a key log file (streamed, any size) into the store. Returns DX_OK,

@@ -891,6 +891,11 @@ static void test_keylog_text(void) {
   /* Nothing, NUL bytes, no newline at all. */
   CU_ASSERT(dx_keylog_add_text(kl, "", 0) == 0);
   CU_ASSERT(dx_keylog_add_text(kl, "\0\0\0", 3) == 0);
+  /* NUL padding after a last line without its newline (a padded pcapng block). */
+  const char padded[] = "CLIENT_RANDOM " CR2 " " S48B "\0\0";
+  CU_ASSERT(dx_keylog_add_text(kl, padded, sizeof padded) == 1);
+  CU_ASSERT(dx_keylog_find(kl, DX_KL_CLIENT_RANDOM, cr2, 32, out, sizeof out) == 48);
+  CU_ASSERT(out[0] == 0xbb);
   dx_keylog_free(kl);
 
   kl = dx_keylog_new(5);
