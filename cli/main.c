@@ -30,6 +30,9 @@ typedef struct options {
   const char *iface;
   const char *bpf;
   const char *dfilter;
+  const char *rsa_key;    /* --rsa-key FILE */
+  const char **decode_as; /* -d rules */
+  size_t ndecode_as;
   long long count;
   int verbose;
   int hex;
@@ -90,8 +93,19 @@ static void usage(FILE *out) {
           "Processing:\n"
           "  -Y FILTER            display filter (Wireshark syntax)\n"
           "  -n                   no name resolution (the default; accepted for tshark habits)\n"
+          "  -d LAYER.port==PORT[-LAST],PROTO\n"
+          "                       decode as: tcp.port==8443,tls  tls.port==8443,http\n"
+          "                       udp.port==5353,dns (repeatable; see -L for protocols)\n"
           "  -o tls.keylog_file:FILE, --keylog FILE\n"
-          "                       TLS key log file (also read from $SSLKEYLOGFILE)\n"
+          "                       TLS key log (NSS SSLKEYLOGFILE format, also read from\n"
+          "                       $SSLKEYLOGFILE; pcapng Decryption Secrets Blocks are read\n"
+          "                       too). Decrypts TLS 1.2 and earlier (AES-GCM, AES-CCM,\n"
+          "                       ChaCha20-Poly1305, AES-CBC with SHA-1/SHA-256/SHA-384) and\n"
+          "                       TLS 1.3 (AES-GCM, ChaCha20-Poly1305, AES-CCM), including\n"
+          "                       the 1.3 handshake, KeyUpdate and 0-RTT data; HTTP inside\n"
+          "                       is dissected. Not yet: QUIC, SSLv3, export/RC4/3DES suites\n"
+          "  --rsa-key FILE       PEM RSA private key of the server, to decrypt sessions with\n"
+          "                       RSA key exchange (TLS_RSA_WITH_*)\n"
           "  -o PREF:N            memory caps: tcp.max_stream_bytes (1048576 per direction),\n"
           "                       tcp.max_total_stream_bytes (268435456), flows.max (65536),\n"
           "                       ip.max_frag_datagrams (1024), ip.max_frag_bytes (65535),\n"
@@ -242,20 +256,22 @@ static int parse_pref(options *o, const char *arg) {
 }
 
 static int parse_args(options *o, int argc, char **argv) {
-  enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP };
+  enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP, OPT_RSAKEY };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
                                            {"keylog", required_argument, NULL, OPT_KEYLOG},
+                                           {"rsa-key", required_argument, NULL, OPT_RSAKEY},
                                            {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
                                            {"help", no_argument, NULL, OPT_HELP},
                                            {NULL, 0, NULL, 0}};
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
   o->fields = calloc((size_t)argc + 1, sizeof *o->fields);
-  if (!o->fields)
+  o->decode_as = calloc((size_t)argc + 1, sizeof *o->decode_as);
+  if (!o->fields || !o->decode_as)
     return 2;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:", longopts, NULL)) != -1) {
     switch (c) {
     case 'r': o->read_file = optarg; break;
     case 'i': o->iface = optarg; break;
@@ -302,6 +318,8 @@ static int parse_args(options *o, int argc, char **argv) {
         return bad_option("unknown report \"%s\" for -G (supported: fields)", optarg);
       exit(list_fields());
     case OPT_KEYLOG: o->cfg.keylog_file = optarg; break;
+    case OPT_RSAKEY: o->rsa_key = optarg; break;
+    case 'd': o->decode_as[o->ndecode_as++] = optarg; break;
     case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
     case 'h':
     case OPT_HELP: usage(stdout); exit(0);
@@ -375,19 +393,44 @@ int main(int argc, char **argv) {
   static char outbuf[1 << 20];
   setvbuf(stdout, outbuf, o.line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
 
-  if (o.cfg.keylog_file) {
-    FILE *kf = fopen(o.cfg.keylog_file, "r");
-    if (!kf) {
-      eprint("dissect: TLS key log file %s: %s\n", o.cfg.keylog_file, strerror(errno));
-      return 1;
-    }
-    fclose(kf);
-  }
-
+  /* The key log and RSA key are loaded below, for messages naming them. */
+  const char *keylog = o.cfg.keylog_file;
+  o.cfg.keylog_file = NULL;
   dx_session *sess = NULL;
   if ((rc = dx_session_new(&sess, &o.cfg)) != DX_OK) {
     eprint("dissect: %s\n", dx_strerror(rc));
     return 2;
+  }
+  if (keylog) {
+    char kerr[1024];
+    if (dx_session_load_keylog(sess, keylog, kerr, sizeof kerr) != DX_OK) {
+      eprint("dissect: TLS %s\n", kerr);
+      dx_session_free(sess);
+      return 1;
+    }
+    size_t nkeys = 0, bad = 0;
+    unsigned long first_bad = 0;
+    dx_session_keylog_stats(sess, &nkeys, &bad, &first_bad);
+    if (bad)
+      eprint("dissect: warning: TLS key log %s: %zu malformed line%s ignored (first at line "
+             "%lu)\n",
+             keylog, bad, bad == 1 ? "" : "s", first_bad);
+  }
+  if (o.rsa_key) {
+    char kerr[1024];
+    if (dx_session_load_rsa_key(sess, o.rsa_key, kerr, sizeof kerr) != DX_OK) {
+      eprint("dissect: --rsa-key %s\n", kerr);
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+  for (size_t i = 0; i < o.ndecode_as; i++) {
+    char derr[512];
+    if (dx_session_decode_as(sess, o.decode_as[i], derr, sizeof derr) != DX_OK) {
+      eprint("dissect: -d: %s\n", derr);
+      dx_session_free(sess);
+      return 1;
+    }
   }
 
   dx_fields *fields = NULL;
@@ -467,6 +510,12 @@ int main(int argc, char **argv) {
     dx_fields_free(fields);
     dx_session_free(sess);
     return 2;
+  }
+  {
+    const char *sec = NULL;
+    size_t seclen = 0;
+    if (dx_capture_secrets(cap, &sec, &seclen) == DX_OK && seclen)
+      dx_session_add_secrets(sess, sec, seclen);
   }
   if (o.read_file && o.bpf && (rc = dx_capture_set_filter(cap, o.bpf)) != DX_OK) {
     eprint("dissect: %s\n", dx_capture_error(cap));

@@ -224,6 +224,10 @@ const char *dx_capture_error(const dx_capture *c);
 int64_t dx_capture_tell(const dx_capture *c);
 int dx_capture_seek(dx_capture *c, int64_t pos);
 int dx_capture_linktype(const dx_capture *c);
+/* TLS key log lines found in the file's pcapng Decryption Secrets Blocks
+ * (before its first packet), for dx_session_add_secrets(); *len is 0 if
+ * there are none. The text belongs to the capture. */
+int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len);
 /* Non-zero if the link type can be dissected. */
 int dx_linktype_supported(int linktype);
 /* Stops a live capture loop from another thread or a signal handler. */

@@ -15,8 +15,86 @@ struct dx_capture {
   int linktype;
   bool live;
   uint64_t count;
+  char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
+  size_t secrets_len;
   char err[PCAP_ERRBUF_SIZE + 512];
 };
+
+/* ---- pcapng Decryption Secrets Blocks ---------------------------------
+ * libpcap skips them, so the blocks are walked here once at open, from the
+ * start of the file up to the first packet block (editcap --inject-secrets
+ * and Wireshark write them there). Only TLS key logs (secrets type "TLSK",
+ * 0x544c534b) are kept, at most DSB_MAX bytes in all. */
+#define DSB_MAX (16u << 20)
+#define DSB_MAX_BLOCKS 4096
+
+static uint32_t rd32(const uint8_t *b, bool swap) {
+  uint32_t v = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+  if (swap)
+    v = (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
+  return v;
+}
+
+static void read_secrets(dx_capture *c, const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp)
+    return;
+  uint8_t h[12];
+  bool swap = false;
+  for (unsigned n = 0; n < DSB_MAX_BLOCKS; n++) {
+    long at = ftell(fp);
+    if (at < 0 || fread(h, 1, 8, fp) != 8)
+      break;
+    uint32_t type = rd32(h, false);
+    if (type == 0x0A0D0D0Au) {
+      /* Section Header Block: its byte-order magic says how to read on */
+      if (fread(h + 8, 1, 4, fp) != 4)
+        break;
+      uint32_t bom = rd32(h + 8, false);
+      if (bom == 0x1A2B3C4Du)
+        swap = false;
+      else if (bom == 0x4D3C2B1Au)
+        swap = true;
+      else
+        break;
+    } else if (n == 0) {
+      break; /* not pcapng */
+    }
+    type = rd32(h, swap);
+    uint32_t len = rd32(h + 4, swap);
+    if (len < 12 || len % 4 != 0)
+      break;
+    if (type == 2 || type == 3 || type == 6)
+      break; /* the first packet */
+    if (type == 0x0000000Au && len >= 20) {
+      uint8_t dh[8];
+      if (fseek(fp, at + 8, SEEK_SET) != 0 || fread(dh, 1, 8, fp) != 8)
+        break;
+      uint32_t stype = rd32(dh, swap), slen = rd32(dh + 4, swap);
+      if (stype == 0x544c534bu && slen <= len - 20 && slen <= DSB_MAX - c->secrets_len) {
+        char *nb = realloc(c->secrets, c->secrets_len + slen + 1);
+        if (!nb)
+          break;
+        c->secrets = nb;
+        if (fread(c->secrets + c->secrets_len, 1, slen, fp) != slen)
+          break;
+        c->secrets_len += slen;
+        c->secrets[c->secrets_len++] = '\n';
+      }
+    }
+    if (fseek(fp, at + (long)len, SEEK_SET) != 0)
+      break;
+  }
+  fclose(fp);
+}
+
+int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len) {
+  if (!c || !text || !len)
+    return DX_EINVAL;
+  *text = c->secrets;
+  *len = c->secrets ? c->secrets_len : 0;
+  return DX_OK;
+}
 
 int dx_linktype_supported(int lt) {
   switch (lt) {
@@ -90,6 +168,8 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     dx_capture_close(c);
     return DX_ELINKTYPE;
   }
+  if (strcmp(path, "-") != 0)
+    read_secrets(c, path);
   *out = c;
   return DX_OK;
 }
@@ -240,5 +320,6 @@ void dx_capture_close(dx_capture *c) {
   if (c->pc)
     pcap_close(c->pc);
   free(c->name);
+  free(c->secrets);
   free(c);
 }

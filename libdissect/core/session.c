@@ -449,7 +449,16 @@ int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errl
         (strcmp(name, "ssl") == 0 && strcmp(dx_protocols[i]->name, "tls") == 0))
       pr = dx_protocols[i];
   if (!pr || !pr->dissect || pr == &dx_proto_frame) {
-    da_err(err, errlen, "decode-as rule \"%s\": unknown protocol (see dissect -L)", rule);
+    if (err && errlen) {
+      size_t u = (size_t)snprintf(err, errlen, "decode-as rule \"%s\": unknown protocol (known:",
+                                  rule);
+      for (size_t i = 0; i < dx_nprotocols && u < errlen; i++)
+        if (dx_protocols[i]->dissect && dx_protocols[i] != &dx_proto_frame &&
+            dx_protocols[i]->name[0] != '_')
+          u += (size_t)snprintf(err + u, errlen - u, " %s", dx_protocols[i]->name);
+      if (u < errlen)
+        snprintf(err + u, errlen - u, ")");
+    }
     return DX_EINVAL;
   }
   if (s->ndecode_as >= DX_MAX_DECODE_AS) {
