@@ -91,6 +91,11 @@ static void put_value(FILE *out, const dx_node *n) {
     fputc('1', out);
     return;
   }
+  /* and "<MISSING>" for an empty byte string (a zero-length opaque) */
+  if (n->field && n->field->type == DX_FT_BYTES && n->v.b.len == 0) {
+    fputs("<MISSING>", out);
+    return;
+  }
   char small[512];
   size_t need = dx_node_value(n, small, sizeof small);
   if (need < sizeof small) {

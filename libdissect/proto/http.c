@@ -1408,8 +1408,11 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
     const uint8_t *u = dx_get_ptr(t, m->fl.b.off, m->fl.b.len);
     const uint8_t *h = m->host.len ? dx_get_ptr(t, m->host.off, m->host.len) : NULL;
     if (u && h && u[0] == '/')
-      snprintf(full_uri, sizeof full_uri, "http://%.*s%.*s", (int)m->host.len, (const char *)h,
-               (int)m->fl.b.len, (const char *)u);
+      snprintf(full_uri, sizeof full_uri, "%s://%.*s%.*s",
+               p->bstream && p->bstream->kind && p->bstream->kind->port_table == DX_TABLE_TLS_PORT
+                   ? "https"
+                   : "http",
+               (int)m->host.len, (const char *)h, (int)m->fl.b.len, (const char *)u);
     else if (u && m->fl.b.len > 7 && icontains(u, m->fl.b.len < 12 ? m->fl.b.len : 12, "://"))
       snprintf(full_uri, sizeof full_uri, "%.*s", (int)m->fl.b.len, (const char *)u);
     for (char *c = full_uri; *c; c++)

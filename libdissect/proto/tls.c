@@ -912,9 +912,8 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
         cur_bytes(&e, en, F_PADDING, cur_left(&e));
       break;
     case 28: cur_uint(&e, en, F_RSL, 2, NULL); break;
-    case 35:
-      if (cur_left(&e))
-        cur_bytes(&e, en, F_NST, cur_left(&e));
+    case 35: /* session_ticket: opaque here, as tshark shows it (even empty) */
+      cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
       break;
     case 41: ext_psk(x, &e, en, hs); break;
     case 42:
@@ -1127,7 +1126,8 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
     }
   }
   cur_uint(m, hs, F_HVER, 2, NULL);
-  random_field(m, hs, true);
+  /* after a HelloRetryRequest the version is 1.3: no time in the random */
+  random_field(m, hs, !x->c->hrr);
   session_id(m, hs);
   cur cs;
   if (!cur_vec(m, hs, F_CSLEN, 2, &cs, NULL))

@@ -4,16 +4,16 @@
 # has a key log (samples/NAME.keylog beside samples/NAME.pcap), and on
 # samples/https-dsb.pcapng, whose key log is inside the file (pcapng
 # Decryption Secrets Block), with no key log option on either side.
-# The fields are listed in tests/differential/decrypt-fields.txt.
+# The fields are listed in tests/differential/decrypt-fields.txt (not named
+# fields*.txt: test_tshark_fields.sh reads those, without key logs).
 # A mismatch is a bug on one of the two sides: find out which before
 # changing anything; this test is never weakened to make it pass.
-#
-# Not registered with ctest yet (CMake runs tests/differential/test_*.sh):
-# rename it to test_tshark_decrypt.sh once dissect decrypts TLS.
-# Usage: decrypt.sh BIN_DIR SRC_DIR
+# samples/tls12-rsa.pcap is also compared with its server's RSA private key
+# alone (dissect --rsa-key, tshark's rsa_keys table), no key log.
+# Usage: test_tshark_decrypt.sh BIN_DIR SRC_DIR
 set -uo pipefail
-BIN=${1:?usage: decrypt.sh BIN_DIR SRC_DIR}
-SRC=${2:?usage: decrypt.sh BIN_DIR SRC_DIR}
+BIN=${1:?usage: test_tshark_decrypt.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_tshark_decrypt.sh BIN_DIR SRC_DIR}
 . "$SRC/tests/integration/lib.sh"
 
 D=$BIN/dissect
@@ -54,20 +54,26 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect) wit
 
 eargs() { local f; for f in "$@"; do printf -- '-e\0%s\0' "$f"; done; }
 
-# The samples: CAPTURE<TAB>KEYLOG ("" = no key log option: secrets in the file).
+# The samples: CAPTURE|KEYLOG|RSAKEY ("" = no such option).
 CASES=()
 for cap in "$S"/*.pcap; do
-  [[ -f ${cap%.pcap}.keylog ]] && CASES+=("$cap"$'\t'"${cap%.pcap}.keylog")
+  [[ -f ${cap%.pcap}.keylog ]] && CASES+=("$cap|${cap%.pcap}.keylog|")
 done
-[[ -f $S/https-dsb.pcapng ]] && CASES+=("$S/https-dsb.pcapng"$'\t')
+[[ -f $S/https-dsb.pcapng ]] && CASES+=("$S/https-dsb.pcapng||")
+[[ -f $S/tls12-rsa.key ]] && CASES+=("$S/tls12-rsa.pcap||$S/tls12-rsa.key")
 ((${#CASES[@]})) || skip "no samples with key logs in $S"
 
 # tshark on every sample at once (it is the slow side), then compare.
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
+case_vars() { # sets cap keylog rsakey name from a CASES entry
+  IFS='|' read -r cap keylog rsakey <<<"$1"
+  name=$(basename "$cap")${rsakey:++rsa-key}
+}
 for c in "${CASES[@]}"; do
-  cap=${c%%$'\t'*} keylog=${c#*$'\t'} name=$(basename "$cap")
+  case_vars "$c"
   opts=()
   [[ -n $keylog ]] && opts=(-o "tls.keylog_file:$keylog")
+  [[ -n $rsakey ]] && opts+=(-o "uat:rsa_keys:\"$rsakey\",\"\"")
   (
     rc=0
     tshark -r "$cap" -n "${opts[@]}" -T fields -E occurrence=a -E separator=/t "${ts_e[@]}" \
@@ -78,7 +84,7 @@ done
 wait
 
 for c in "${CASES[@]}"; do
-  cap=${c%%$'\t'*} keylog=${c#*$'\t'} name=$(basename "$cap")
+  case_vars "$c"
   ts_rc=$(cat "$T_TMP/$name.tshark.rc")
   if ((ts_rc != 0)); then
     fail "$name: tshark failed (exit $ts_rc)" "$(grep -v 'Running as user' "$T_TMP/$name.tshark.err" | head -3)"
@@ -88,6 +94,7 @@ for c in "${CASES[@]}"; do
   if ((${#OUR_FIELDS[@]})); then
     opts=()
     [[ -n $keylog ]] && opts=(--keylog "$keylog")
+    [[ -n $rsakey ]] && opts+=(--rsa-key "$rsakey")
     mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
     our_rc=0
     "$D" -r "$cap" "${opts[@]}" -T fields -E occurrence=a -E separator=/t "${our_e[@]}" \
@@ -109,7 +116,7 @@ for c in "${CASES[@]}"; do
     "SUMMARY "*) printf '%s\n' "${line#SUMMARY }" ;;
     "  "*) printf '%s\n' "$line" ;;
     esac
-  done < <($PY - "$name" "${keylog:+$(basename "$keylog")}" "$T_TMP/fields" "$T_TMP/our-known" \
+  done < <($PY - "$name" "${keylog:+$(basename "$keylog")}${rsakey:+RSA key $(basename "$rsakey")}" "$T_TMP/fields" "$T_TMP/our-known" \
     "$T_TMP/$name.tshark.out" "$T_TMP/ours.out" <<'PYEOF'
 import sys
 name, keylog, fields_f, known_f, ts_f, ours_f = sys.argv[1:7]
