@@ -81,12 +81,57 @@ static double now_ms(void) {
   return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+tui_decode_opts g_tui_opts;
+
+/* A session with the user's TLS secrets and decode-as rules; err (may be
+ * NULL) names what could not be used. */
+static int new_session(const pindex *ix, dx_session **out, char *err, size_t errlen) {
+  char tmp[1024];
+  if (!err) {
+    err = tmp;
+    errlen = sizeof tmp;
+  }
+  err[0] = 0;
+  int rc = dx_session_new(out, NULL);
+  if (rc != DX_OK)
+    return rc;
+  dx_session *s = *out;
+  if (ix->keylog[0] && (rc = dx_session_load_keylog(s, ix->keylog, err, errlen)) != DX_OK)
+    goto fail;
+  if (g_tui_opts.rsa_key &&
+      (rc = dx_session_load_rsa_key(s, g_tui_opts.rsa_key, err, errlen)) != DX_OK)
+    goto fail;
+  for (int i = 0; i < g_tui_opts.ndecode_as; i++)
+    if ((rc = dx_session_decode_as(s, g_tui_opts.decode_as[i], err, errlen)) != DX_OK)
+      goto fail;
+  if (!ix->live && ix->path) {
+    /* key logs carried inside a pcapng file (Decryption Secrets Blocks) */
+    dx_capture *c = NULL;
+    char e[256];
+    if (dx_capture_open_file(&c, ix->path, e, sizeof e) == DX_OK) {
+      const char *sec = NULL;
+      size_t n = 0;
+      if (dx_capture_secrets(c, &sec, &n) == DX_OK && n)
+        dx_session_add_secrets(s, sec, n);
+      dx_capture_close(c);
+    }
+  }
+  return DX_OK;
+fail:
+  dx_session_free(s);
+  *out = NULL;
+  return rc;
+}
+
 int index_new_session(pindex *ix, dx_session **out) {
-  dx_config cfg;
-  memset(&cfg, 0, sizeof cfg);
-  if (ix->keylog[0])
-    cfg.keylog_file = ix->keylog;
-  return dx_session_new(out, &cfg);
+  return new_session(ix, out, NULL, 0);
+}
+
+int index_check_session(pindex *ix, char *err, size_t errlen) {
+  dx_session *s = NULL;
+  int rc = new_session(ix, &s, err, errlen);
+  dx_session_free(s);
+  return rc;
 }
 
 /* Wireshark's "ICMP errors" rule: destination unreachable, source quench,

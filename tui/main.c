@@ -42,8 +42,12 @@ static void usage(FILE *out) {
         "  -i IFACE          capture live on IFACE (new packets appear as they come)\n"
         "  -f BPF            capture filter for -i (libpcap syntax)\n"
         "  -Y FILTER         open with this display filter applied\n"
-        "  --keylog FILE     TLS key log file (NSS format) to decrypt TLS\n"
+        "  --keylog FILE     TLS key log file (NSS format) to decrypt TLS 1.2 and 1.3\n"
+        "                    (also $SSLKEYLOGFILE; pcapng Decryption Secrets Blocks\n"
+        "                    are read too); not yet: QUIC\n"
         "  -o tls.keylog_file:FILE   the same, Wireshark style\n"
+        "  --rsa-key FILE    PEM RSA private key of the server (RSA key exchange)\n"
+        "  -d LAYER.port==PORT,PROTO  decode as, e.g. -d tcp.port==8443,tls\n"
         "  -h, --help        this help\n"
         "      --version     print the version\n"
         "\n"
@@ -397,10 +401,11 @@ int main(int argc, char **argv) {
   static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                            {"version", no_argument, NULL, 'V'},
                                            {"keylog", required_argument, NULL, 'K'},
+                                           {"rsa-key", required_argument, NULL, 'R'},
                                            {NULL, 0, NULL, 0}};
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:d:", longopts, NULL)) != -1) {
     switch (opt) {
     case 'h': usage(stdout); return 0;
     case 'V': printf("dissect-tui %s (libdissect %s)\n", DX_VERSION_STRING, dx_version()); return 0;
@@ -408,6 +413,14 @@ int main(int argc, char **argv) {
     case 'f': bpf = optarg; break;
     case 'Y': dfilter = optarg; break;
     case 'K': keylog = optarg; break;
+    case 'R': g_tui_opts.rsa_key = optarg; break;
+    case 'd':
+      if (g_tui_opts.ndecode_as >= 64) {
+        fprintf(stderr, "dissect-tui: -d: too many decode-as rules (at most 64)\n");
+        return 2;
+      }
+      g_tui_opts.decode_as[g_tui_opts.ndecode_as++] = optarg;
+      break;
     case 'o':
       if (strncmp(optarg, "tls.keylog_file:", 16) == 0) {
         keylog = optarg + 16;
@@ -452,6 +465,25 @@ int main(int argc, char **argv) {
     fprintf(stderr, "dissect-tui: cannot browse standard input (it cannot be re-read); "
                     "save it to a file first\n");
     return 2;
+  }
+
+  if (!keylog) {
+    const char *env = getenv("SSLKEYLOGFILE");
+    if (env && *env)
+      keylog = env;
+  }
+  {
+    /* the key log, RSA key and decode-as rules, checked before the screen */
+    static pindex probe;
+    memset(&probe, 0, sizeof probe);
+    probe.live = 1;
+    if (keylog)
+      snprintf(probe.keylog, sizeof probe.keylog, "%s", keylog);
+    char perr[1024] = "";
+    if (index_check_session(&probe, perr, sizeof perr) != DX_OK) {
+      fprintf(stderr, "dissect-tui: %s\n", perr[0] ? perr : "cannot start a session");
+      return 1;
+    }
   }
 
   setlocale(LC_ALL, "");

@@ -143,6 +143,17 @@ void replay_free(replay *r);
 typedef int (*stream_fn)(void *ctx, size_t frame, const dx_packet *p);
 int index_walk_stream(pindex *ix, int kind, uint32_t id, stream_fn fn, void *ctx);
 int index_new_session(pindex *ix, dx_session **out);
+/* Makes and drops a session, to report a key log, RSA key or decode-as
+ * rule that cannot be used (err names it). */
+int index_check_session(pindex *ix, char *err, size_t errlen);
+
+/* Command-line options every session of the TUI gets. */
+typedef struct tui_decode_opts {
+  const char *rsa_key;
+  const char *decode_as[64];
+  int ndecode_as;
+} tui_decode_opts;
+extern tui_decode_opts g_tui_opts;
 
 /* ---- live capture (live.c) --------------------------------------------- */
 typedef struct live_cap live_cap;
