@@ -421,7 +421,7 @@ typedef struct tls_dir {
   uint32_t hs_need; /* total message size (header included), 0 if header incomplete */
 } tls_dir;
 
-/* Why a direction's records are not decrypted (shown once per direction). */
+/* Why a direction's records are not decrypted (shown on each such record). */
 enum {
   WHY_NONE = 0,
   WHY_NO_KEYLOG, /* no key log and no RSA key given */
@@ -1669,9 +1669,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
     return false;
   if (side < 0 || (!c->tls13 && !c->keys[side].dec && !c->keys_tried)) {
     if (side < 0 || c->keys[side & 1].why == WHY_NONE) {
-      tls_keys *k = &c->keys[side < 0 ? 1 : side];
-      if (!k->why_shown) {
-        k->why_shown = true;
+      {
         dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
         dx_node_set_flags(n, DX_NODE_GENERATED);
         dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(no_key_reason(x)));
@@ -1681,8 +1679,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
   }
   tls_keys *k = &c->keys[side];
   if (!k->dec) {
-    if (!k->why_shown) {
-      k->why_shown = true;
+    {
       dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
       dx_node_set_flags(n, DX_NODE_GENERATED);
       dx_expert(p, n, dx_field_expert(), k->why == WHY_FAILED ? DX_SEV_WARN : DX_SEV_NOTE, "[%s]",

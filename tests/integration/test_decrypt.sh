@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Integration tests of TLS decryption and decode-as in the `dissect` command
+# line: key log errors and warnings, why a record is not decrypted, a wrong
+# key, the decrypted data source, SSLKEYLOGFILE, --rsa-key and -d.
+# Expected values: the requests and responses are those tshark shows with
+# the same key logs (samples/README.md lists them; the differential test
+# test_tshark_decrypt.sh compares every field); the error cases follow from
+# how the inputs were broken here.
+# Usage: test_decrypt.sh BIN_DIR SRC_DIR
+set -uo pipefail
+BIN=${1:?usage: test_decrypt.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_decrypt.sh BIN_DIR SRC_DIR}
+. "$SRC/tests/integration/lib.sh"
+
+D=$BIN/dissect
+S=$SRC/samples
+[[ -x $D ]] || skip "$D not built"
+[[ -f $S/https-tls12.keylog ]] || skip "no TLS samples in $S"
+t_tmpdir
+export LC_ALL=C.UTF-8
+unset SSLKEYLOGFILE
+have_tshark=0
+command -v tshark >/dev/null 2>&1 && have_tshark=1
+
+# ---------------------------------------------------------------- key logs
+run "$D" -r "$S/https-tls12.pcap" --keylog "$T_TMP/no-such.keylog"
+check_rc_error "missing key log: non-zero exit"
+check_grepf "missing key log: the error names the file" "no-such.keylog" "$T_TMP/err"
+run "$D" -r "$S/https-tls12.pcap" -o "tls.keylog_file:$T_TMP/no-such.keylog"
+check_rc_error "missing key log (-o tls.keylog_file): non-zero exit"
+
+# The three GETs of https-tls12.pcap (tshark: frames 12, 14, 16).
+run "$D" -r "$S/https-tls12.pcap" --keylog "$S/https-tls12.keylog" -T fields -e http.request.uri
+check_rc_zero "--keylog: exit status 0"
+check_eq "--keylog: the three requests" "/index.html /style.css /data.json" \
+  "$(grep -v '^$' "$T_TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+run env SSLKEYLOGFILE="$S/https-tls12.keylog" "$D" -r "$S/https-tls12.pcap" -T fields \
+  -e http.request.uri
+check_eq "SSLKEYLOGFILE: the three requests" "/index.html /style.css /data.json" \
+  "$(grep -v '^$' "$T_TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+
+# Garbage lines: counted, reported once with the first line number, and the
+# good lines still work.
+{
+  head -n 1 "$S/https-tls12.keylog"
+  echo "CLIENT_RANDOM zz not-hex"
+  echo "# a comment"
+  echo "SERVER_TRAFFIC_SECRET_0 0102"
+  tail -n +2 "$S/https-tls12.keylog"
+} >"$T_TMP/garbage.keylog"
+printf '\x00\xff\x1b[31m\n' >>"$T_TMP/garbage.keylog"
+run "$D" -r "$S/https-tls12.pcap" --keylog "$T_TMP/garbage.keylog" -T fields -e http.request.uri
+check_rc_zero "key log with bad lines: exit status 0"
+check_grep "key log with bad lines: 3 counted, first at line 2" \
+  '3 malformed lines ignored \(first at line 2\)' "$T_TMP/err"
+check_eq "key log with bad lines: warned once" 1 "$(grep -c malformed "$T_TMP/err")"
+check_no_byte "key log with bad lines: no ESC on stderr" 1b "$T_TMP/err"
+check_eq "key log with bad lines: still decrypts" 3 "$(grep -c . "$T_TMP/out")"
+
+# A wrong master secret (last hex digit changed): the tag check fails, the
+# tree says so, nothing is decrypted, and the run succeeds.
+awk '{ if ($1 == "CLIENT_RANDOM") { d = substr($3, length($3), 1);
+       $3 = substr($3, 1, length($3) - 1) (d == "0" ? "1" : "0") } print }' \
+  "$S/https-tls12.keylog" >"$T_TMP/wrong.keylog"
+run "$D" -r "$S/https-tls12.pcap" --keylog "$T_TMP/wrong.keylog" -V
+check_rc_zero "wrong key: exit status 0"
+check_grepf "wrong key: the tag check failure is shown" "Decryption failed: the tag check" \
+  "$T_TMP/out"
+check_eq "wrong key: no HTTP" 0 "$(grep -c '^Hypertext Transfer Protocol' "$T_TMP/out")"
+
+# Why not: no key log; a key log of another connection.
+run "$D" -r "$S/https-tls13.pcap" -V -Y "frame.number == 7"
+check_grepf "no key log: the tree says why" "not decrypted: no key log given" "$T_TMP/out"
+run "$D" -r "$S/https-tls13.pcap" --keylog "$S/tls-altport.keylog" -V -Y "frame.number == 7"
+check_grepf "key log without this client random: the tree says why" \
+  "the key log has no secret for this client random" "$T_TMP/out"
+
+# TLS 1.3: the encrypted flight by name (tshark frame 7: Certificate,
+# Certificate Verify, Finished) and the decrypted data source in -x.
+run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -Y "frame.number == 7"
+check_grepf "TLS 1.3 encrypted flight named" "Certificate, Certificate Verify, Finished" \
+  "$T_TMP/out"
+run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -x -Y "frame.number == 13"
+check_grep "-x shows the decrypted data source" '^Decrypted TLS \([0-9]+ bytes\):' "$T_TMP/out"
+run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -T json \
+  -Y "frame.number == 13"
+check_grepf "JSON names the decrypted data source" "Decrypted TLS (" "$T_TMP/out"
+
+# KeyUpdate (tls13-suites.pcap, frames 70 and 74 per samples/README.md) and
+# the requests after it.
+if [[ -f $S/tls13-suites.keylog ]]; then
+  run "$D" -r "$S/tls13-suites.pcap" --keylog "$S/tls13-suites.keylog" -T fields \
+    -e tls.handshake.type -Y "tls.handshake.type == 24"
+  check_eq "KeyUpdate: two decrypted" 2 "$(grep -c 24 "$T_TMP/out")"
+fi
+
+# RSA key exchange with the server's key alone, and a missing key file.
+if [[ -f $S/tls12-rsa.key ]]; then
+  run "$D" -r "$S/tls12-rsa.pcap" --rsa-key "$S/tls12-rsa.key" -T fields -e http.request.uri
+  check_eq "--rsa-key: the two requests" "/index.html /data.json" \
+    "$(grep -v '^$' "$T_TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+  run "$D" -r "$S/tls12-rsa.pcap" --rsa-key "$T_TMP/none.key"
+  check_rc_error "--rsa-key missing file: non-zero exit"
+  check_grepf "--rsa-key missing file: the error names it" "none.key" "$T_TMP/err"
+fi
+
+# Secrets inside a pcapng (Decryption Secrets Block), no option needed.
+if [[ -f $S/https-dsb.pcapng ]]; then
+  run "$D" -r "$S/https-dsb.pcapng" -T fields -e http.request.method
+  check_eq "pcapng Decryption Secrets Block: 4 requests" 4 "$(grep -c GET "$T_TMP/out")"
+fi
+
+# ---------------------------------------------------------------- decode-as
+run "$D" -r "$S/https-tls12.pcap" -d "tcp.port==443,http" -T fields -e tls.record.content_type
+check_rc_zero "-d tcp.port==443,http: exit status 0"
+check_eq "-d tcp.port==443,http: no TLS left" 0 "$(grep -c . "$T_TMP/out")"
+if ((have_tshark)); then
+  tshark -r "$S/https-tls12.pcap" -d "tcp.port==443,http" -T fields -e http.request.method \
+    -e tls.record.content_type -e http.response.code >"$T_TMP/ts" 2>/dev/null
+  run "$D" -r "$S/https-tls12.pcap" -d "tcp.port==443,http" -T fields -e http.request.method \
+    -e tls.record.content_type -e http.response.code
+  check_eq "-d tcp.port==443,http: as tshark" "$(md5sum <"$T_TMP/ts")" "$(md5sum <"$T_TMP/out")"
+fi
+run "$D" -r "$S/tls-altport.pcap" --keylog "$S/tls-altport.keylog" -d "tls.port==8443,http" \
+  -T fields -e http.request.method
+check_eq "-d tls.port==8443,http: the GET" "GET" "$(grep -v '^$' "$T_TMP/out")"
+for bad in "tcp.port=443,http" "tcp.port==443" "foo.port==1,http" "tcp.port==0,http" \
+  "tcp.port==70000,http" "tcp.port==443,nosuch" "tcp.port==9-1,http"; do
+  run "$D" -r "$S/https-tls12.pcap" -d "$bad"
+  check_rc_error "-d $bad: refused"
+  check_grepf "-d $bad: the message quotes the rule" "$bad" "$T_TMP/err"
+done
+
+finish
