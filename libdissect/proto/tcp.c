@@ -9,7 +9,6 @@
  * dissector and honours its desegmentation requests.
  */
 #include "../core/checksum.h"
-#include "../core/session.h"
 #include "../core/stream.h"
 #include "../core/tcp_reasm.h"
 
