@@ -450,8 +450,8 @@ int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errl
       pr = dx_protocols[i];
   if (!pr || !pr->dissect || pr == &dx_proto_frame) {
     if (err && errlen) {
-      size_t u = (size_t)snprintf(err, errlen, "decode-as rule \"%s\": unknown protocol (known:",
-                                  rule);
+      size_t u =
+          (size_t)snprintf(err, errlen, "decode-as rule \"%s\": unknown protocol (known:", rule);
       for (size_t i = 0; i < dx_nprotocols && u < errlen; i++)
         if (dx_protocols[i]->dissect && dx_protocols[i] != &dx_proto_frame &&
             dx_protocols[i]->name[0] != '_')
