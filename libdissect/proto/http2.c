@@ -223,71 +223,6 @@ static const dx_vals settings_vals[] = {{1, "Header table size"},      {2, "Enab
                                         {5, "Max frame size"},         {6, "Max header list size"},
                                         {8, "Extended CONNECT"},       {0, NULL}};
 
-/* Reason phrases for :status (RFC 9110 15), as tshark names them. */
-static const dx_vals status_vals[] = {{100, "Continue"},
-                                      {101, "Switching Protocols"},
-                                      {102, "Processing"},
-                                      {103, "Early Hints"},
-                                      {200, "OK"},
-                                      {201, "Created"},
-                                      {202, "Accepted"},
-                                      {203, "Non-authoritative Information"},
-                                      {204, "No Content"},
-                                      {205, "Reset Content"},
-                                      {206, "Partial Content"},
-                                      {207, "Multi-Status"},
-                                      {208, "Already Reported"},
-                                      {226, "IM Used"},
-                                      {300, "Multiple Choices"},
-                                      {301, "Moved Permanently"},
-                                      {302, "Found"},
-                                      {303, "See Other"},
-                                      {304, "Not Modified"},
-                                      {305, "Use Proxy"},
-                                      {307, "Temporary Redirect"},
-                                      {308, "Permanent Redirect"},
-                                      {400, "Bad Request"},
-                                      {401, "Unauthorized"},
-                                      {402, "Payment Required"},
-                                      {403, "Forbidden"},
-                                      {404, "Not Found"},
-                                      {405, "Method Not Allowed"},
-                                      {406, "Not Acceptable"},
-                                      {407, "Proxy Authentication Required"},
-                                      {408, "Request Time-out"},
-                                      {409, "Conflict"},
-                                      {410, "Gone"},
-                                      {411, "Length Required"},
-                                      {412, "Precondition Failed"},
-                                      {413, "Request Entity Too Large"},
-                                      {414, "Request-URI Too Long"},
-                                      {415, "Unsupported Media Type"},
-                                      {416, "Requested Range Not Satisfiable"},
-                                      {417, "Expectation Failed"},
-                                      {418, "I'm a teapot"},
-                                      {421, "Misdirected Request"},
-                                      {422, "Unprocessable Entity"},
-                                      {423, "Locked"},
-                                      {424, "Failed Dependency"},
-                                      {425, "Too Early"},
-                                      {426, "Upgrade Required"},
-                                      {428, "Precondition Required"},
-                                      {429, "Too Many Requests"},
-                                      {431, "Request Header Fields Too Large"},
-                                      {451, "Unavailable For Legal Reasons"},
-                                      {500, "Internal Server Error"},
-                                      {501, "Not Implemented"},
-                                      {502, "Bad Gateway"},
-                                      {503, "Service Unavailable"},
-                                      {504, "Gateway Time-out"},
-                                      {505, "HTTP Version not supported"},
-                                      {506, "Variant Also Negotiates"},
-                                      {507, "Insufficient Storage"},
-                                      {508, "Loop Detected"},
-                                      {510, "Not Extended"},
-                                      {511, "Network Authentication Required"},
-                                      {0, NULL}};
-
 #define U8(a, l, b) DX_F(a, l, DX_FT_UINT8, b)
 #define U16(a, l) DX_F(a, l, DX_FT_UINT16, DX_BASE_DEC)
 #define U32(a, l) DX_F(a, l, DX_FT_UINT32, DX_BASE_DEC)
@@ -985,7 +920,7 @@ static void add_header_nodes(dx_packet *p, dx_node *st, const dx_tvb *t, uint32_
       uint64_t code;
       const char *reason = NULL;
       if (r->nlen == 7 && memcmp(nm, ":status", 7) == 0 && parse_dec(val, r->vlen, &code))
-        reason = dx_val_name(status_vals, code);
+        reason = dx_val_name(dx_http_status_vals, code);
       dx_node_set_text(p, hn, "Header: %s: %s%s%s", a, b, reason ? " " : "", reason ? reason : "");
     }
     dx_add_uint(p, hn, FL(F_HEADER_NAME_LENGTH), T, e, z * 4, r->nlen);
@@ -1144,7 +1079,7 @@ static void block_done(dx_packet *p, h2_conn *c, int dir, uint32_t sid, bool pus
   if (!decode_block(p, c, dir, st, t, anchor, blk, blen, &hi, s ? &s->body[dir] : NULL))
     return;
   if (hi.have_status) {
-    const char *reason = dx_val_name(status_vals, hi.status);
+    const char *reason = dx_val_name(dx_http_status_vals, hi.status);
     snprintf(extra, extra_len, "%u%s%s", hi.status, reason ? " " : "", reason ? reason : "");
   } else if (hi.have_method && (hi.have_path || hi.have_authority)) {
     snprintf(extra, extra_len, "%s %s", hi.method, hi.have_path ? hi.path : hi.authority);

@@ -8,6 +8,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Reason phrases of status codes (RFC 9110 15) as tshark names them, for
+ * HTTP/1.x and HTTP/2 (defined in http.c). */
+extern const dx_vals dx_http_status_vals[];
+
 /* Decompressed bodies never grow past this (zip bombs). */
 #define DX_HTTP_MAX_DECOMPRESSED (10u << 20)
 
