@@ -119,10 +119,13 @@ for path in sys.argv[1:]:
             problems.append("%s: %s" % (mode, why))
             with open(os.path.join(LOGS, "%s.%s.stderr" % (base, mode)), "wb") as f:
                 f.write(err)
+    # One write(2) per line: the workers share the results file, and
+    # print() may write a line and its newline separately, which lets the
+    # lines of two workers run together.
     if problems:
-        print("FAIL %s\t%s" % (path, " | ".join(problems)), flush=True)
+        os.write(1, ("FAIL %s\t%s\n" % (path, " | ".join(problems))).encode("utf-8", "replace"))
     else:
-        print("PASS %s" % path, flush=True)
+        os.write(1, ("PASS %s\n" % path).encode("utf-8", "replace"))
 EOF
 
 find -L "$CORPUS" -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \
