@@ -850,7 +850,8 @@ static void media_type(const dx_tvb *t, span ct, char *buf, size_t len) {
   buf[k] = 0;
 }
 
-static bool text_media(const char *mt) {
+/* True for media types whose bodies are text (shown line by line). */
+bool dx_http_text_media(const char *mt) {
   static const char *const exact[] = {
       "application/json",         "application/xml",        "application/javascript",
       "application/x-javascript", "application/ecmascript", "application/x-www-form-urlencoded",
@@ -895,7 +896,7 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
         dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
     dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
   }
-  bool text = !binary && (mt && mt[0] ? text_media(mt) : looks_text(b->data, b->len));
+  bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
   if (text) {
     /* Count lines first for the label. */
     uint32_t nl = 0;

@@ -600,20 +600,6 @@ static void token_copy(const uint8_t *s, size_t n, char *buf, size_t len) {
   buf[k] = 0;
 }
 
-static bool text_media(const char *mt) {
-  static const char *const exact[] = {
-      "application/json",         "application/xml",        "application/javascript",
-      "application/x-javascript", "application/ecmascript", "application/x-www-form-urlencoded",
-      "application/xhtml+xml",    "message/http",           "image/svg+xml"};
-  if (strncmp(mt, "text/", 5) == 0)
-    return true;
-  for (size_t i = 0; i < DX_ARRAY_LEN(exact); i++)
-    if (strcmp(mt, exact[i]) == 0)
-      return true;
-  size_t l = strlen(mt);
-  return (l > 4 && strcmp(mt + l - 4, "+xml") == 0) || (l > 5 && strcmp(mt + l - 5, "+json") == 0);
-}
-
 /* Printable copy of n bytes (for labels and Info), cut to len-1 chars. */
 static void printable(const uint8_t *s, size_t n, char *buf, size_t len) {
   size_t k = 0;
@@ -1372,7 +1358,7 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   }
   dx_add_bytes(p, under, FL(F_DATA_DATA), &shown, 0, shown.len);
-  if (shown.len > 0 && b->ctype[0] && text_media(b->ctype))
+  if (shown.len > 0 && b->ctype[0] && dx_http_text_media(b->ctype))
     snprintf(tail, tail_len, " (%s)", b->ctype);
   DX_UNUSED(h2);
   body_reset(c, b);

@@ -11,6 +11,9 @@
 /* Reason phrases of status codes (RFC 9110 15) as tshark names them, for
  * HTTP/1.x and HTTP/2 (defined in http.c). */
 extern const dx_vals dx_http_status_vals[];
+/* True for media types whose bodies are text: text/..., JSON, XML, forms
+ * (defined in http.c). */
+bool dx_http_text_media(const char *mt);
 
 /* Decompressed bodies never grow past this (zip bombs). */
 #define DX_HTTP_MAX_DECOMPRESSED (10u << 20)
