@@ -438,8 +438,6 @@ typedef struct tls_keys {
   dx_tls_dec *next; /* TLS <= 1.2: pending state, active after ChangeCipherSpec */
   dx_tls_dec *hs;   /* TLS 1.3 client: handshake keys while early data is read */
   int why;          /* WHY_* when dec is NULL */
-  bool why_shown;   /* the reason was shown once */
-  bool key_update;  /* a KeyUpdate was read: next record uses the next generation */
   uint8_t epoch;    /* TLS 1.3: 0 none, 1 early, 2 handshake, 3 application */
 } tls_keys;
 
@@ -456,10 +454,46 @@ typedef struct tls_conv {
   bool have_crandom, have_srandom, etm, ems, early_offered, keys_tried;
   uint8_t ms[48];
   bool have_ms;
-  tls_keys keys[2];          /* by sender: [0] client, [1] server */
-  dx_stream *inner;          /* decrypted application data, once there is some */
+  tls_keys keys[2]; /* by sender: [0] client, [1] server */
+  dx_stream *inner; /* decrypted application data, once there is some */
+  /* TLS <= 1.2 resumption (RFC 5246 7.3, RFC 5077): the session ids of the
+   * hellos, and a digest of the ticket the client offered / was given */
+  uint8_t ch_sid[32], sh_sid[32], ch_ticket[32], nst_ticket[32];
+  uint8_t ch_sid_len, sh_sid_len;
+  bool have_ch_ticket, have_nst_ticket;
+  /* the session's stream byte budget, which handshake buffers count against */
+  uint64_t *budget, budget_max;
   EVP_MD_CTX *transcript[2]; /* SHA-256, SHA-384 of the handshake (RSA + EMS) */
 } tls_conv;
+
+/* Per session: master secrets of the TLS <= 1.2 sessions seen (full
+ * handshakes decrypted with a key log line or an RSA key), by session id
+ * and by ticket digest, so an abbreviated handshake that resumes one is
+ * decrypted even when the key log has no line for its client random. A
+ * ring of TLS_CACHE entries: bounded memory, bounded scan per resumed
+ * handshake (never per packet). */
+#define TLS_CACHE 1024
+enum { CACHE_SID = 1, CACHE_TICKET = 2 };
+typedef struct tls_cached {
+  uint8_t kind, klen;
+  uint8_t key[32];
+  uint8_t ms[48];
+} tls_cached;
+typedef struct tls_state {
+  tls_cached e[TLS_CACHE];
+  uint32_t next;
+} tls_state;
+
+static void *tls_state_new(struct dx_session *s) {
+  DX_UNUSED(s);
+  return calloc(1, sizeof(tls_state));
+}
+
+static void tls_state_free(void *st) {
+  if (st)
+    OPENSSL_cleanse(st, sizeof(tls_state));
+  free(st);
+}
 
 static void keys_free(tls_keys *k) {
   dx_tls_dec_free(k->dec);
@@ -475,6 +509,8 @@ static void conv_free(void *data) {
   if (!c)
     return;
   for (int i = 0; i < 2; i++) {
+    if (c->budget)
+      *c->budget -= c->dir[i].hs_cap;
     free(c->dir[i].hs_buf);
     keys_free(&c->keys[i]);
     EVP_MD_CTX_free(c->transcript[i]);
@@ -499,6 +535,8 @@ static tls_conv *get_conv(dx_packet *p, tls_conv *tmp, bool create) {
     c = malloc(sizeof *c);
     if (c) {
       conv_init(c);
+      c->budget = dx_packet_stream_budget(p);
+      c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
       if (dx_app_data_set(p, c, conv_free))
         return c;
       free(c);
@@ -525,8 +563,11 @@ typedef struct ctx {
   bool decrypted;  /* the record being dissected was decrypted */
 } ctx;
 
+extern const dx_protocol dx_proto_tls;
 static void tls13_handshake_keys(ctx *x);
 static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len);
+static void cache_session(ctx *x);
+static void ticket_digest(const uint8_t *b, uint32_t n, uint8_t out[32]);
 
 static const char *ver_short(uint16_t v) {
   switch (v) {
@@ -913,6 +954,13 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       break;
     case 28: cur_uint(&e, en, F_RSL, 2, NULL); break;
     case 35: /* session_ticket: opaque here, as tshark shows it (even empty) */
+      if (hs == HS_CLIENT_HELLO && cur_left(&e) && x->stateful) {
+        const uint8_t *tb = dx_get_ptr(e.t, e.off, cur_left(&e));
+        if (tb) {
+          ticket_digest(tb, cur_left(&e), x->c->ch_ticket);
+          x->c->have_ch_ticket = true;
+        }
+      }
       cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
       break;
     case 41: ext_psk(x, &e, en, hs); break;
@@ -1114,10 +1162,34 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   dx_node_set_flags(hn, DX_NODE_GENERATED);
 }
 
+/* Copies the session id a hello carries at m->off + 34 (after the
+ * version and the random). */
+static void grab_sid(const cur *m, uint8_t out[32], uint8_t *len) {
+  uint8_t n = 0;
+  *len = 0;
+  if (!dx_get_u8(m->t, m->off + 34, &n) || n == 0 || n > 32)
+    return;
+  const uint8_t *b = dx_get_ptr(m->t, m->off + 35, n);
+  if (b) {
+    memcpy(out, b, n);
+    *len = n;
+  }
+}
+
+static void ticket_digest(const uint8_t *b, uint32_t n, uint8_t out[32]) {
+  unsigned ol = 0;
+  if (!EVP_Digest(b, n, out, &ol, EVP_sha256(), NULL) || ol != 32)
+    memset(out, 0, 32);
+}
+
 static void client_hello(ctx *x, cur *m, dx_node *hs) {
   uint32_t hello_start = m->off, hello_end = m->end;
   if (x->c->client_dir < 0)
     x->c->client_dir = x->dir;
+  if (x->stateful && x->dir == x->c->client_dir) {
+    grab_sid(m, x->c->ch_sid, &x->c->ch_sid_len);
+    x->c->have_ch_ticket = false;
+  }
   if (x->stateful && x->dir == x->c->client_dir) {
     const uint8_t *r = dx_get_ptr(m->t, m->off + 2, 32);
     if (r) {
@@ -1192,6 +1264,13 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     memcpy(c->srandom, rnd, 32);
     c->have_srandom = true;
     c->etm = c->ems = false;
+    uint8_t n = 0;
+    const uint8_t *b = NULL;
+    c->sh_sid_len = 0;
+    if (dx_get_u8(m->t, m->off, &n) && n && n <= 32 && (b = dx_get_ptr(m->t, m->off + 1, n))) {
+      memcpy(c->sh_sid, b, n);
+      c->sh_sid_len = n;
+    }
   }
   session_id(m, hs);
   uint32_t suite = 0;
@@ -1435,6 +1514,14 @@ static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
     return;
   if (cur_left(&tk))
     dx_add_bytes(x->p, hs, FL(F_NST), tk.t, tk.off, cur_left(&tk));
+  if (!v13 && x->stateful && cur_left(&tk)) {
+    const uint8_t *tb = dx_get_ptr(tk.t, tk.off, cur_left(&tk));
+    if (tb) {
+      ticket_digest(tb, cur_left(&tk), x->c->nst_ticket);
+      x->c->have_nst_ticket = true;
+      cache_session(x);
+    }
+  }
   if (v13)
     extensions(x, m, hs, HS_NST, false);
 }
@@ -1525,6 +1612,63 @@ static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len) {
   OPENSSL_cleanse(pms, sizeof pms);
 }
 
+static void cache_put(tls_state *st, int kind, const uint8_t *key, uint8_t klen,
+                      const uint8_t ms[48]) {
+  for (uint32_t i = 0; i < TLS_CACHE; i++) {
+    tls_cached *e = &st->e[i];
+    if (e->kind == kind && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+      memcpy(e->ms, ms, 48);
+      return;
+    }
+  }
+  tls_cached *e = &st->e[st->next];
+  st->next = (st->next + 1) % TLS_CACHE;
+  e->kind = (uint8_t)kind;
+  e->klen = klen;
+  memcpy(e->key, key, klen);
+  memcpy(e->ms, ms, 48);
+}
+
+static bool cache_get(const tls_state *st, int kind, const uint8_t *key, uint8_t klen,
+                      uint8_t ms[48]) {
+  for (uint32_t i = 0; i < TLS_CACHE; i++) {
+    const tls_cached *e = &st->e[i];
+    if (e->kind == kind && e->klen == klen && memcmp(e->key, key, klen) == 0) {
+      memcpy(ms, e->ms, 48);
+      return true;
+    }
+  }
+  return false;
+}
+
+/* Remembers the master secret of this connection's session, by session id
+ * and by the ticket the server issued. */
+static void cache_session(ctx *x) {
+  tls_conv *c = x->c;
+  tls_state *st = dx_proto_state(x->p, &dx_proto_tls);
+  if (!st || !c->have_ms || c->tls13)
+    return;
+  if (c->sh_sid_len)
+    cache_put(st, CACHE_SID, c->sh_sid, c->sh_sid_len, c->ms);
+  if (c->have_nst_ticket)
+    cache_put(st, CACHE_TICKET, c->nst_ticket, 32, c->ms);
+}
+
+/* An abbreviated handshake (RFC 5246 7.3: the server echoes the client's
+ * session id; RFC 5077 3.1: or accepts its ticket) resumes a session whose
+ * master secret may be known from its full handshake. */
+static bool resumed_secret(ctx *x) {
+  tls_conv *c = x->c;
+  tls_state *st = dx_proto_state(x->p, &dx_proto_tls);
+  if (!st)
+    return false;
+  if (c->sh_sid_len && c->sh_sid_len == c->ch_sid_len &&
+      memcmp(c->sh_sid, c->ch_sid, c->sh_sid_len) == 0 &&
+      cache_get(st, CACHE_SID, c->sh_sid, c->sh_sid_len, c->ms))
+    return true;
+  return c->have_ch_ticket && cache_get(st, CACHE_TICKET, c->ch_ticket, 32, c->ms);
+}
+
 /* TLS <= 1.2: both directions' pending states from the master secret. */
 static void tls12_keys(ctx *x) {
   tls_conv *c = x->c;
@@ -1539,8 +1683,12 @@ static void tls12_keys(ctx *x) {
     why = WHY_SUITE;
   else if (!c->have_ms && find_secret(x, DX_KL_CLIENT_RANDOM, c->ms, 48) == 48)
     c->have_ms = true;
+  if (!why && !c->have_ms && resumed_secret(x))
+    c->have_ms = true;
   if (!why && !c->have_ms)
     why = no_key_reason(x);
+  if (!why)
+    cache_session(x);
   dx_tls_dec *cw = NULL, *sw = NULL;
   if (!why && dx_tls12_make(c->version, cs, c->ms, c->crandom, c->srandom, c->etm, &cw, &sw) !=
                   DX_TLS_DEC_OK)
@@ -1844,7 +1992,8 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
     info_add(x, "%s", name);
 }
 
-/* Appends bytes to the pending handshake message of this direction. */
+/* Appends bytes to the pending handshake message of this direction. The
+ * buffer counts against the session's stream byte budget. */
 static bool hs_append(ctx *x, tls_dir *d, const uint8_t *b, uint32_t n) {
   uint32_t cap = dx_packet_config(x->p)->max_stream_bytes;
   if (cap == 0 || cap > (1u << 24) + 4)
@@ -1855,9 +2004,14 @@ static bool hs_append(ctx *x, tls_dir *d, const uint8_t *b, uint32_t n) {
     uint32_t nc = d->hs_cap ? d->hs_cap : 1024;
     while (nc < d->hs_len + n)
       nc = nc > cap / 2 ? cap : nc * 2;
+    uint64_t *budget = x->stateful ? x->c->budget : NULL;
+    if (budget && *budget + (nc - d->hs_cap) > x->c->budget_max)
+      return false;
     uint8_t *nb = realloc(d->hs_buf, nc);
     if (!nb)
       return false;
+    if (budget)
+      *budget += nc - d->hs_cap;
     d->hs_buf = nb;
     d->hs_cap = nc;
   }
@@ -1868,7 +2022,9 @@ static bool hs_append(ctx *x, tls_dir *d, const uint8_t *b, uint32_t n) {
   return true;
 }
 
-static void hs_reset(tls_dir *d) {
+static void hs_reset(tls_conv *c, tls_dir *d) {
+  if (c->budget)
+    *c->budget -= d->hs_cap;
   free(d->hs_buf);
   d->hs_buf = NULL;
   d->hs_len = d->hs_cap = d->hs_need = 0;
@@ -1876,10 +2032,11 @@ static void hs_reset(tls_dir *d) {
 
 static void hs_limit(ctx *x, dx_node *rec, tls_dir *d) {
   dx_expert(x->p, rec, dx_field_limit(), DX_SEV_WARN,
-            "[TLS handshake message larger than the reassembly limit (%u bytes): not "
-            "reassembled]",
-            dx_packet_config(x->p)->max_stream_bytes);
-  hs_reset(d);
+            "[TLS handshake message larger than the reassembly limit (%u bytes per message, "
+            "%llu for all streams): not reassembled]",
+            dx_packet_config(x->p)->max_stream_bytes,
+            (unsigned long long)dx_packet_config(x->p)->max_total_stream_bytes);
+  hs_reset(x->c, d);
 }
 
 /* The body of a handshake record (rt covers exactly the record body). */
@@ -1925,7 +2082,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
         dx_expert(p, rec, dx_field_limit(), DX_SEV_WARN,
                   "[Too many data sources in one packet: reassembled handshake not shown]");
       }
-      hs_reset(d);
+      hs_reset(x->c, d);
     }
   }
   for (unsigned i = 0; off < rt->len && i < 4096; i++) {
@@ -1939,7 +2096,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       if (x->stateful && rt->reported <= rt->len) {
         /* The message continues in the next handshake record. */
         const uint8_t *b = dx_get_ptr(rt, off, left);
-        hs_reset(d);
+        hs_reset(x->c, d);
         if (!b || !hs_append(x, d, b, left)) {
           hs_limit(x, rec, d);
           return;
@@ -2260,6 +2417,8 @@ static const dx_reg tls_regs[] = {{DX_TABLE_TCP_PORT, 443},  {DX_TABLE_TCP_PORT,
                                   {DX_TABLE_TCP_PORT, 8443}, {DX_TABLE_NONE, 0}};
 
 const dx_protocol dx_proto_tls = {
+    .state_new = tls_state_new,
+    .state_free = tls_state_free,
     .name = "tls",
     .label = "Transport Layer Security",
     .fields = tls_fields,

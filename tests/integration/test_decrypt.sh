@@ -110,6 +110,30 @@ if [[ -f $S/https-dsb.pcapng ]]; then
   check_eq "pcapng Decryption Secrets Block: 4 requests" 4 "$(grep -c GET "$T_TMP/out")"
 fi
 
+# TLS 1.2 resumption without key log lines for the resumed connections: the
+# master secrets of the full handshakes are remembered by session id and by
+# ticket (tls12-resume.pcap: full, resumed by id, full with a ticket,
+# resumed by ticket; tshark with the same two lines decrypts the GETs of
+# frames 12, 26, 44 and 58).
+if [[ -f $S/tls12-resume.keylog ]]; then
+  grep -v '^#' "$S/tls12-resume.keylog" | sed -n '1p;3p' >"$T_TMP/full-only.keylog"
+  run "$D" -r "$S/tls12-resume.pcap" --keylog "$T_TMP/full-only.keylog" -T fields \
+    -e frame.number -e http.request.method -Y http.request
+  check_eq "resumed sessions decrypted from the full handshakes' secrets" "12 26 44 58" \
+    "$(cut -f1 "$T_TMP/out" | tr '\n' ' ' | sed 's/ $//')"
+fi
+
+# The session's byte budget holds TLS handshake buffers too: 40 flows each
+# sending a never-ending Certificate message (200 KB of it) go past a 2 MB
+# budget, and the cap is reported.
+if [[ -n ${PY:-} ]]; then
+  "$PY" "$SRC/tests/attacks/tls_endless_certificate.py" 40 200000 "$T_TMP/cert.pcap"
+  run "$D" -r "$T_TMP/cert.pcap" -o tcp.max_total_stream_bytes:2000000 -V
+  check_rc_zero "endless Certificate messages: exit status 0"
+  check_grepf "endless Certificate messages: the budget is reported" \
+    "TLS handshake message larger than the reassembly limit" "$T_TMP/out"
+fi
+
 # ---------------------------------------------------------------- decode-as
 run "$D" -r "$S/https-tls12.pcap" -d "tcp.port==443,http" -T fields -e tls.record.content_type
 check_rc_zero "-d tcp.port==443,http: exit status 0"
