@@ -45,6 +45,11 @@ void dx_stream_free(dx_stream *s) {
   }
 }
 
+void dx_stream_switch(dx_packet *p, const dx_protocol *to) {
+  if (p->bstream && to)
+    p->bstream->next_app = to;
+}
+
 void dx_stream_gap(dx_stream *s, int dir) {
   if (s && s->pdu[dir & 1])
     dx_tcp_pdu_reset(s->pdu[dir & 1]);
@@ -118,6 +123,15 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
                          dx_node *parent, uint16_t sport, uint16_t dport) {
   p->desegment_offset = 0;
   p->desegment_len = 0;
+  if (s && s->next_app) {
+    /* a protocol switch (dx_stream_switch): the old state goes now */
+    if (s->app_free && s->app_data)
+      s->app_free(s->app_data);
+    s->app_data = NULL;
+    s->app_free = NULL;
+    adopt(s, s->next_app);
+    s->next_app = NULL;
+  }
   if (s && s->app)
     return call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
   uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;

@@ -34,11 +34,12 @@ typedef struct dx_stream_kind {
 
 typedef struct dx_stream {
   const dx_stream_kind *kind;
-  dx_flow *flow;           /* the transport flow it rides on (may be NULL) */
-  struct dx_stream *lower; /* the stream under this one (TLS's TCP stream), or NULL */
-  uint16_t port[2];        /* source port of each direction (dir 0: initiator) */
-  const dx_protocol *app;  /* chosen application, or NULL until chosen */
-  const char *alpn;        /* negotiated ALPN (owned by the producer), or NULL */
+  dx_flow *flow;               /* the transport flow it rides on (may be NULL) */
+  struct dx_stream *lower;     /* the stream under this one (TLS's TCP stream), or NULL */
+  uint16_t port[2];            /* source port of each direction (dir 0: initiator) */
+  const dx_protocol *app;      /* chosen application, or NULL until chosen */
+  const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
+  const char *alpn;            /* negotiated ALPN (owned by the producer), or NULL */
   unsigned heur_tries;
   bool reasm_off[2]; /* a cap was hit in this direction: bytes go out as data */
   void *app_data;    /* the application's state (dx_app_data) */
@@ -85,6 +86,12 @@ typedef struct dx_stream_result {
 
 void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
                        dx_stream_result *res);
+
+/* The protocol running on the current stream hands the rest of it to
+ * another (HTTP's 101 Switching Protocols to h2c, a CONNECT tunnel to TLS):
+ * from the next bytes on, `to` is called, and the old protocol's state is
+ * freed then (not now: its dissector may still be running). */
+void dx_stream_switch(dx_packet *p, const dx_protocol *to);
 
 /* Drops the pending PDU of direction dir (a gap in the bytes). */
 void dx_stream_gap(dx_stream *s, int dir);

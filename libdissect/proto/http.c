@@ -491,7 +491,8 @@ typedef struct http_exch {
   int64_t req_sec;
   int32_t req_nsec;
   bool head, connect;
-  char *uri; /* full URI (malloc, <= HTTP_MAX_URI), or NULL */
+  uint16_t connect_port; /* CONNECT host:port: the port, 0 if none */
+  char *uri;             /* full URI (malloc, <= HTTP_MAX_URI), or NULL */
 } http_exch;
 
 typedef struct http_conv {
@@ -528,6 +529,33 @@ static http_conv *conv_get(dx_packet *p) {
     return NULL;
   }
   return c;
+}
+
+/* The port of a CONNECT target "host:port" (RFC 9110 9.3.6), 0 if none. */
+static uint16_t authority_port(const uint8_t *s, uint32_t n) {
+  if (!s)
+    return 0;
+  uint32_t i = n;
+  while (i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9')
+    i--;
+  if (i == 0 || i == n || s[i - 1] != ':' || n - i > 5)
+    return 0;
+  uint32_t v = 0;
+  for (uint32_t k = i; k < n; k++)
+    v = v * 10 + (uint32_t)(s[k] - '0');
+  return v > 0 && v <= 65535 ? (uint16_t)v : 0;
+}
+
+extern const dx_protocol dx_proto_http;
+
+/* After a 2xx answer to CONNECT the connection is a tunnel to the target
+ * (an HTTPS proxy's first leg): the rest of the stream goes to the
+ * protocol of the target's port (TLS for 443), as tshark does. */
+static void connect_tunnel(dx_packet *p, const http_exch *e) {
+  const dx_protocol *to =
+      e->connect_port ? dx_port_proto(p, DX_TABLE_TCP_PORT, e->connect_port) : NULL;
+  if (to && to != &dx_proto_http)
+    dx_stream_switch(p, to);
 }
 
 static http_exch *exch_get(http_conv *c, uint32_t n) {
@@ -1357,6 +1385,12 @@ static int frame_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv 
   return MSG_DONE;
 }
 
+/* True if the request method is CONNECT. */
+static bool is_connect(const dx_tvb *t, const http_msg *m) {
+  const uint8_t *meth = dx_get_ptr(t, m->fl.a.off, m->fl.a.len);
+  return meth && m->fl.a.len == 7 && memcmp(meth, "CONNECT", 7) == 0;
+}
+
 /* Adds the tree of a framed message and updates the connection state. */
 static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv *cv, http_msg *m,
                           dx_node *parent) {
@@ -1416,6 +1450,9 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
                (int)m->host.len, (const char *)h, (int)m->fl.b.len, (const char *)u);
     else if (u && m->fl.b.len > 7 && icontains(u, m->fl.b.len < 12 ? m->fl.b.len : 12, "://"))
       snprintf(full_uri, sizeof full_uri, "%.*s", (int)m->fl.b.len, (const char *)u);
+    else if (u && m->fl.b.len > 0 && is_connect(t, m))
+      /* CONNECT's authority form (RFC 9110 9.3.6) is the whole URI, as tshark has it */
+      snprintf(full_uri, sizeof full_uri, "%.*s", (int)m->fl.b.len, (const char *)u);
     for (char *c = full_uri; *c; c++)
       if ((unsigned char)*c < 0x20)
         *c = '.';
@@ -1432,7 +1469,9 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       e->req_nsec = (int32_t)p->frame.ts_nsec;
       const uint8_t *meth = dx_get_ptr(t, m->fl.a.off, m->fl.a.len);
       e->head = meth && m->fl.a.len == 4 && memcmp(meth, "HEAD", 4) == 0;
-      e->connect = meth && m->fl.a.len == 7 && memcmp(meth, "CONNECT", 7) == 0;
+      e->connect = is_connect(t, m);
+      if (e->connect)
+        e->connect_port = authority_port(dx_get_ptr(t, m->fl.b.off, m->fl.b.len), m->fl.b.len);
       if (full_uri[0])
         e->uri = strdup(full_uri);
       dx_node *n = dx_add_uint(p, http, FL(F_REQ_NUM), t, m->start, 0, e->number);
@@ -1499,6 +1538,8 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       }
       if (code == 101 || (e->connect && code >= 200 && code < 300))
         cv->tunnel = true;
+      if (e->connect && code >= 200 && code < 300)
+        connect_tunnel(p, e);
       if (code == 101)
         dx_http2_upgrade(p, t, m->start, m->hdr_end - m->start);
     }

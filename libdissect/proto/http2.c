@@ -501,19 +501,11 @@ static void conn_free(void *data) {
 
 /* The connection state, created on first use; NULL without a byte stream
  * (or if memory ran out, or another protocol's state is there). After an
- * h2c upgrade the HTTP/1.1 state of the stream is replaced. */
+ * h2c upgrade the stream layer has freed the HTTP/1.1 state already. */
 static h2_conn *conn_get(dx_packet *p) {
   h2_conn *c = dx_app_data(p, conn_free);
   if (c)
     return c;
-  if (p->bstream && p->bstream->app == &dx_proto_http2 && p->bstream->app_data &&
-      p->bstream->app_free) {
-    /* Upgraded (dx_http2_upgrade): the old protocol is no longer called on
-     * this stream, its state can go. */
-    p->bstream->app_free(p->bstream->app_data);
-    p->bstream->app_data = NULL;
-    p->bstream->app_free = NULL;
-  }
   c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
@@ -1781,7 +1773,7 @@ void dx_http2_upgrade(dx_packet *p, const dx_tvb *t, uint32_t hdr_off, uint32_t 
     i = e + 1;
   }
   if (h2c)
-    p->bstream->app = &dx_proto_http2;
+    dx_stream_switch(p, &dx_proto_http2);
 }
 
 const dx_protocol dx_proto_http2 = {

@@ -452,6 +452,7 @@ typedef struct tls_conv {
   /* decryption */
   uint8_t crandom[32], srandom[32];
   bool have_crandom, have_srandom, etm, ems, early_offered, keys_tried;
+  bool early13; /* 0-RTT keys: the client speaks TLS 1.3 before the ServerHello */
   uint8_t ms[48];
   bool have_ms;
   tls_keys keys[2]; /* by sender: [0] client, [1] server */
@@ -1764,8 +1765,10 @@ static void tls13_early_keys(ctx *x) {
     return;
   const dx_tls_suite *cs = dx_tls_suite_find(n == 48 ? 0x1302 : 0x1301);
   dx_tls_dec *d = NULL;
-  if (cs && dx_tls13_make(cs, sec, n, &d) == DX_TLS_DEC_OK)
+  if (cs && dx_tls13_make(cs, sec, n, &d) == DX_TLS_DEC_OK) {
     keys_set(&c->keys[0], d, WHY_NONE, 1);
+    c->early13 = true;
+  }
   OPENSSL_cleanse(sec, sizeof sec);
 }
 
@@ -1898,16 +1901,17 @@ static const dx_stream_kind tls_kind = {
     .piece_word = "segments",
 };
 
-/* Decrypted application data goes up the stack through the byte stream. */
-static void deliver_app(ctx *x, const dx_tvb *pt) {
+/* Decrypted application data goes up the stack through the byte stream.
+ * Returns true if its bytes only went into a PDU still incomplete. */
+static bool deliver_app(ctx *x, const dx_tvb *pt) {
   dx_packet *p = x->p;
   tls_conv *c = x->c;
   if (!x->stateful || pt->len == 0)
-    return;
+    return false;
   if (!c->inner) {
     c->inner = calloc(1, sizeof *c->inner);
     if (!c->inner)
-      return;
+      return false;
     const dx_config *cfg = dx_packet_config(p);
     dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
                            dx_packet_stream_budget(p)};
@@ -1932,6 +1936,7 @@ static void deliver_app(ctx *x, const dx_tvb *pt) {
     dx_col_info_set(p, "%s", snap_info ? snap_info : "");
     dx_col_set_proto(p, snap_proto);
   }
+  return res.buffered && !res.pdu_done;
 }
 
 /* One whole handshake message in t at [0, t->len). */
@@ -2156,9 +2161,12 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   x->nmsgs = 0;
   x->first_msg = NULL;
   x->decrypted = false;
-  const char *vs = ver_short(c->version ? c->version : ver);
+  /* with 0-RTT keys the client's records before the ServerHello are TLS
+   * 1.3 ones already, as tshark names them */
+  bool early = c->early13 && !c->version && x->dir == c->client_dir;
+  const char *vs = ver_short(c->version ? c->version : early ? 0x0304 : ver);
   dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 5u + len);
-  bool opaque = c->tls13 && ct == 23;
+  bool opaque = (c->tls13 || early) && ct == 23;
   dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
   dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
   dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
@@ -2265,10 +2273,9 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
       dx_node_set_flags(nn, DX_NODE_GENERATED);
       dx_node_set_text(p, nn, "Note: %s", note);
     }
+    bool segment = x->decrypted && deliver_app(x, &rt);
     if (!x->app_cols)
-      info_add(x, "Application Data");
-    if (x->decrypted)
-      deliver_app(x, &rt);
+      info_add(x, "%s", segment ? "[TLS segment of a reassembled PDU]" : "Application Data");
     break;
   }
   case 24:

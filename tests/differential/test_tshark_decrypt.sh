@@ -4,8 +4,9 @@
 # has a key log (samples/NAME.keylog beside samples/NAME.pcap), and on
 # samples/https-dsb.pcapng, whose key log is inside the file (pcapng
 # Decryption Secrets Block), with no key log option on either side.
-# The fields are listed in tests/differential/decrypt-fields.txt (not named
-# fields*.txt: test_tshark_fields.sh reads those, without key logs).
+# The fields: tests/differential/decrypt-fields.txt (not named fields*.txt:
+# test_tshark_fields.sh reads those, without key logs) plus fields-app.txt
+# and fields-http2.txt.
 # A mismatch is a bug on one of the two sides: find out which before
 # changing anything; this test is never weakened to make it pass.
 # samples/tls12-rsa.pcap is also compared with its server's RSA private key
@@ -28,7 +29,12 @@ mkdir -p "$WIRESHARK_CONFIG_DIR"
 # Each side gets exactly the key log named on its command line.
 unset SSLKEYLOGFILE
 
-mapfile -t FIELDS < <(sed 's/#.*//; s/[[:space:]]//g' "$SRC/tests/differential/decrypt-fields.txt" | awk 'NF && !seen[$0]++')
+# decrypt-fields.txt, then every TLS/X.509/HTTP and HTTP/2 field the test
+# without keys compares (fields-app.txt, fields-http2.txt): decrypted, the
+# same fields must still equal tshark's.
+mapfile -t FIELDS < <(cat "$SRC/tests/differential/decrypt-fields.txt" \
+  "$SRC/tests/differential/fields-app.txt" "$SRC/tests/differential/fields-http2.txt" |
+  sed 's/#.*//; s/[[:space:]]//g' | awk 'NF && !seen[$0]++')
 ((${#FIELDS[@]})) || skip "no fields listed"
 
 # Fields tshark knows (one it does not know makes tshark refuse them all),
