@@ -1,10 +1,21 @@
 /*
  * Follow stream (`f`): the payload of both directions of the selected
  * packet's TCP (or UDP) stream, in capture order, each direction in its own
- * colour. Retransmissions are skipped. TLS records are shown as labels
- * ("[TLS Handshake: Client Hello, 517 bytes]") instead of ciphertext; other
- * payload (HTTP, ...) as text with unprintable bytes escaped, or as a hex
- * dump (`h`). `/` searches, n/N repeat.
+ * colour. Retransmissions are skipped. Three views, `t` cycles through the
+ * ones the stream has:
+ *   HTTP/2  one line per HTTP/2 frame read from the http2 fields
+ *           ("HEADERS[1] :method: GET  :path: /index.html", its headers
+ *           indented under it, "DATA[1] 153 bytes (End Stream)"), for
+ *           HTTP/2 over TLS and cleartext h2c;
+ *   TLS     the plaintext of the decrypted TLS application data records
+ *           (the packets' "Decrypted TLS" data sources, handshake and alert
+ *           records left out), as Wireshark's "Follow TLS Stream";
+ *   TCP     the TCP (UDP) payload; TLS records are shown as labels
+ *           ("[TLS Handshake: Client Hello, 517 bytes]") instead of
+ *           ciphertext, and a TLS stream that was not decrypted says so.
+ * The first of them the stream has is shown first. Text has unprintable
+ * bytes escaped; `h` shows a hex dump instead. `/` searches, n/N repeat.
+ * Only fields and data sources are read: no protocol is parsed here.
  */
 #define _GNU_SOURCE 1
 #include "ui.h"
@@ -16,16 +27,26 @@
 
 #define FOLLOW_MAX_BYTES (16u << 20) /* payload kept for one view */
 
+enum { FV_H2, FV_TLS, FV_TCP, FV_COUNT };
+static const char *const fv_name[FV_COUNT] = {"HTTP/2 frames", "TLS decrypted", "TCP"};
+
+enum {
+  CK_LABEL, /* TLS record label (TCP view) */
+  CK_RAW,   /* TCP/UDP payload (TCP view) */
+  CK_PLAIN, /* decrypted TLS application data (TLS view) */
+  CK_H2     /* one line of the HTTP/2 view (raw text, escaped when drawn) */
+};
+
 typedef struct chunk {
   int dir; /* 0 client->server, 1 server->client */
+  int kind;
   size_t frame;
-  int label; /* data is a label, not payload */
   char *data;
   size_t len;
 } chunk;
 
 typedef struct fline {
-  int dir;
+  int dir; /* 0, 1; 2 a note of the view */
   size_t frame;
   char *text; /* escaped, printable */
 } fline;
@@ -36,22 +57,26 @@ typedef struct follow_view {
   char caddr[48], saddr[48];
   unsigned cport, sport;
   int have_ends;
-  int tls;
+  int tls;    /* TLS records seen */
+  int tls_hs; /* decrypted TLS handshake/alert records seen */
+  int keylog; /* the session was given a key log file */
   chunk *ch;
   size_t nch, capch;
-  size_t bytes[2];
+  size_t nkind[4];
+  size_t bytes[FV_COUNT][2];
   size_t total;
   int truncated;
+  int view;
   int hex;
   fline *ln;
   size_t nln, capln;
-  int built_cols, built_hex;
+  int built_cols, built_hex, built_view;
   size_t top;
   char search[256];
   long hit; /* line of the last search hit, -1 none */
 } follow_view;
 
-static int add_chunk(follow_view *fv, int dir, size_t frame, int label, const void *d, size_t n) {
+static int add_chunk(follow_view *fv, int dir, size_t frame, int kind, const void *d, size_t n) {
   if (fv->total + n > FOLLOW_MAX_BYTES) {
     fv->truncated = 1;
     return -1;
@@ -69,10 +94,13 @@ static int add_chunk(follow_view *fv, int dir, size_t frame, int label, const vo
     return -1;
   if (n)
     memcpy(copy, d, n);
-  fv->ch[fv->nch++] = (chunk){dir, frame, label, copy, n};
+  fv->ch[fv->nch++] = (chunk){dir, kind, frame, copy, n};
+  fv->nkind[kind]++;
   fv->total += n;
-  if (!label)
-    fv->bytes[dir] += n;
+  if (kind == CK_RAW)
+    fv->bytes[FV_TCP][dir] += n;
+  else if (kind == CK_PLAIN)
+    fv->bytes[FV_TLS][dir] += n;
   return 0;
 }
 
@@ -151,6 +179,225 @@ static void record_label(const dx_node *rec, char *out, size_t len) {
   }
 }
 
+/* ---- decrypted TLS: which data sources are application data ------------ */
+#define MAX_SRC 64
+enum { SRC_HANDSHAKE = 1 };
+
+/* Marks the "Decrypted TLS" sources that hold a handshake, alert or other
+ * non-application record: a node of that source is a tls.handshake* or
+ * tls.alert* field, or the record's (inner) content type is not 23. */
+static void classify_sources(const dx_packet *p, unsigned char *flags, size_t nsrc) {
+  const dx_node *stack[64];
+  int depth = 0;
+  const dx_node *c = dx_node_first_child(dx_packet_root(p));
+  while (c) {
+    unsigned s = dx_node_source(c);
+    if (s > 0 && s < nsrc) {
+      const char *nm = dx_node_name(c);
+      if (strncmp(nm, "tls.handshake", 13) == 0 || strncmp(nm, "tls.alert", 9) == 0 ||
+          (strcmp(nm, "tls.record.content_type") == 0 && dx_node_uint(c) != 23))
+        flags[s] |= SRC_HANDSHAKE;
+    }
+    if (dx_node_first_child(c) && depth < 64) {
+      stack[depth++] = c;
+      c = dx_node_first_child(c);
+      continue;
+    }
+    c = dx_node_next(c);
+    while (!c && depth > 0)
+      c = dx_node_next(stack[--depth]);
+  }
+}
+
+static void decrypted_sources(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
+  size_t nsrc = dx_packet_source_count(p);
+  if (nsrc < 2)
+    return;
+  if (nsrc > MAX_SRC)
+    nsrc = MAX_SRC;
+  unsigned char flags[MAX_SRC] = {0};
+  int any = 0;
+  for (size_t i = 1; i < nsrc; i++)
+    if (strncmp(dx_packet_source_name(p, i), "Decrypted TLS", 13) == 0)
+      any = 1;
+  if (!any)
+    return;
+  classify_sources(p, flags, nsrc);
+  for (size_t i = 1; i < nsrc; i++) {
+    if (strncmp(dx_packet_source_name(p, i), "Decrypted TLS", 13) != 0)
+      continue;
+    if (flags[i] & SRC_HANDSHAKE) {
+      fv->tls_hs = 1;
+      continue;
+    }
+    size_t n = 0;
+    const uint8_t *d = dx_packet_source_data(p, i, &n);
+    if (d && n)
+      add_chunk(fv, dir, frame, CK_PLAIN, d, n);
+  }
+}
+
+/* ---- HTTP/2 frames, from the http2 fields ---------------------------- */
+/* The text after "Name: " of a node's label, without a trailing " (N)". */
+static void label_value(const dx_node *n, char *out, size_t len) {
+  char lab[512];
+  out[0] = 0;
+  if (!n)
+    return;
+  dx_node_label(n, lab, sizeof lab);
+  const char *v = strstr(lab, ": ");
+  v = v ? v + 2 : lab;
+  size_t vl = strlen(v);
+  if (vl >= len)
+    vl = len - 1;
+  memcpy(out, v, vl);
+  out[vl] = 0;
+  size_t l = strlen(out);
+  if (l > 2 && out[l - 1] == ')') {
+    char *open = strrchr(out, '(');
+    if (open && open > out && open[-1] == ' ')
+      open[-1] = 0;
+  }
+}
+
+/* A node's label without the bit pattern of a bit field ("... = ") and
+ * with "Settings - Name : value" as "Name: value". */
+static void short_label(const dx_node *n, char *out, size_t len) {
+  char lab[512];
+  dx_node_label(n, lab, sizeof lab);
+  const char *s = lab;
+  const char *eq = strstr(s, " = ");
+  if (eq)
+    s = eq + 3;
+  if (strncmp(s, "Settings - ", 11) == 0)
+    s += 11;
+  size_t o = 0;
+  for (; *s && o + 1 < len; s++) {
+    if (s[0] == ' ' && s[1] == ':' && s[2] == ' ')
+      continue;
+    out[o++] = *s;
+  }
+  out[o] = 0;
+}
+
+/* Up to max_lines lines of a DATA frame's payload when it is text (no
+ * control byte but tab, CR, LF), indented under the frame's line. */
+static void h2_body(follow_view *fv, int dir, size_t frame, const dx_node *data, int max_lines) {
+  size_t n = 0;
+  const uint8_t *b = data ? dx_node_bytes(data, &n) : NULL;
+  if (!b || !n)
+    return;
+  for (size_t i = 0; i < n; i++)
+    if (b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n')
+      return;
+  char line[300];
+  size_t start = 0;
+  int shown = 0;
+  for (size_t i = 0; i <= n && shown < max_lines; i++) {
+    if (i < n && b[i] != '\n')
+      continue;
+    size_t end = i;
+    if (end > start && b[end - 1] == '\r')
+      end--;
+    if (i == n && end == start)
+      break;
+    size_t l = end - start > 200 ? 200 : end - start;
+    memcpy(line, "    ", 4);
+    memcpy(line + 4, b + start, l);
+    add_chunk(fv, dir, frame, CK_H2, line, l + 4);
+    shown++;
+    start = i + 1;
+  }
+  if (start < n)
+    add_chunk(fv, dir, frame, CK_H2, "    ...", 7);
+}
+
+static void h2_line(follow_view *fv, int dir, size_t frame, const char *s) {
+  add_chunk(fv, dir, frame, CK_H2, s, strlen(s));
+}
+
+static void h2_frame(follow_view *fv, const dx_node *st, size_t frame, int dir) {
+  char line[1024], type[64], sid[32], v[512];
+  const dx_node *magic = find_in(st, "http2.magic", 0);
+  if (magic) {
+    h2_line(fv, dir, frame, "Magic (connection preface): PRI * HTTP/2.0");
+    return;
+  }
+  const dx_node *tn = find_in(st, "http2.type", 0);
+  if (!tn)
+    return;
+  label_value(tn, type, sizeof type);
+  value(find_in(st, "http2.streamid", 0), sid, sizeof sid);
+  const dx_node *ln = find_in(st, "http2.length", 0);
+  unsigned long flen = ln ? (unsigned long)dx_node_uint(ln) : 0;
+  /* flags as the label names them: "Flags: 0x05, End Headers, End Stream" */
+  char flags[256] = "";
+  const dx_node *fl = find_in(st, "http2.flags", 0);
+  if (fl) {
+    char lab[256];
+    dx_node_label(fl, lab, sizeof lab);
+    const char *comma = strchr(lab, ',');
+    if (comma)
+      snprintf(flags, sizeof flags, " (%s)", comma + 2);
+  }
+  int hdrs = 0;
+  size_t pl = (size_t)snprintf(line, sizeof line, "%s[%s]", type, sid);
+  /* pseudo-headers on the frame's line, the others under it */
+  for (const dx_node *h = dx_node_first_child(st); h; h = dx_node_next(h)) {
+    if (strcmp(dx_node_name(h), "http2.header") != 0)
+      continue;
+    char name[256];
+    value(find_in(h, "http2.header.name", 0), name, sizeof name);
+    value(find_in(h, "http2.header.value", 0), v, sizeof v);
+    if (name[0] == ':' && pl + 8 < sizeof line)
+      pl += (size_t)snprintf(line + pl, sizeof line - pl, " %s %s", name, v);
+    hdrs++;
+  }
+  if (!hdrs) {
+    if (pl + 8 < sizeof line)
+      pl += (size_t)snprintf(line + pl, sizeof line - pl, " %lu bytes", flen);
+    /* what the frame says, as its fields label it (error code, window ...) */
+    static const char *const detail[] = {
+        "http2.rst_stream.error", "http2.goaway.error", "http2.goaway.last_stream_id",
+        "http2.window_update.window_size_increment", "http2.settings"};
+    int nd = 0;
+    for (size_t k = 0; k < sizeof detail / sizeof detail[0]; k++) {
+      for (const dx_node *d = dx_node_first_child(st); d; d = dx_node_next(d)) {
+        if (strcmp(dx_node_name(d), detail[k]) != 0 || nd >= 6)
+          continue;
+        char lab[256];
+        short_label(d, lab, sizeof lab);
+        if (pl + 8 < sizeof line)
+          pl += (size_t)snprintf(line + pl, sizeof line - pl, "%s%s", nd ? ", " : ": ", lab);
+        nd++;
+      }
+    }
+  }
+  if (pl + 8 < sizeof line)
+    snprintf(line + pl, sizeof line - pl, "%s", flags);
+  h2_line(fv, dir, frame, line);
+  for (const dx_node *h = dx_node_first_child(st); h; h = dx_node_next(h)) {
+    if (strcmp(dx_node_name(h), "http2.header") != 0)
+      continue;
+    char name[256];
+    value(find_in(h, "http2.header.name", 0), name, sizeof name);
+    if (name[0] == ':')
+      continue;
+    value(find_in(h, "http2.header.value", 0), v, sizeof v);
+    snprintf(line, sizeof line, "    %s: %s", name, v);
+    h2_line(fv, dir, frame, line);
+  }
+  if (!hdrs)
+    h2_body(fv, dir, frame, find_in(st, "http2.data.data", 0), 8);
+}
+
+static void h2_frames(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
+  for (const dx_node *st = dx_packet_find_name(p, "http2.stream"); st;
+       st = dx_packet_find_next(p, st))
+    h2_frame(fv, st, frame, dir);
+}
+
+/* ---- the walk over the stream's packets -------------------------------- */
 typedef struct walk_ctx {
   follow_view *fv;
 } walk_ctx;
@@ -188,7 +435,7 @@ static int on_packet(void *vctx, size_t frame, const dx_packet *p) {
   for (const dx_node *r = tls; r; r = dx_packet_find_next(p, r)) {
     char lab[400];
     record_label(r, lab, sizeof lab);
-    add_chunk(fv, dir, frame, 1, lab, strlen(lab));
+    add_chunk(fv, dir, frame, CK_LABEL, lab, strlen(lab));
     fv->tls = 1;
   }
   const dx_node *pl = dx_packet_find_name(p, fv->kind == SK_TCP ? "tcp.payload" : "udp.payload");
@@ -198,11 +445,14 @@ static int on_packet(void *vctx, size_t frame, const dx_packet *p) {
     size_t n = 0;
     const uint8_t *b = dx_node_bytes(pl, &n);
     if (b && n)
-      add_chunk(fv, dir, frame, 0, b, n);
+      add_chunk(fv, dir, frame, CK_RAW, b, n);
   }
+  decrypted_sources(fv, p, frame, dir);
+  h2_frames(fv, p, frame, dir);
   return fv->truncated;
 }
 
+/* ---- lines of the view --------------------------------------------------- */
 static void free_lines(follow_view *fv) {
   for (size_t i = 0; i < fv->nln; i++)
     free(fv->ln[i].text);
@@ -228,9 +478,30 @@ static void add_line(follow_view *fv, int dir, size_t frame, const char *t, size
   fv->ln[fv->nln++] = (fline){dir, frame, c};
 }
 
+/* A run of consecutive chunks of one direction, wrapped as one text (a
+ * line split across two TLS records or TCP segments stays one line). */
+typedef struct run {
+  const chunk *ch;
+  size_t n;
+  char *buf;
+  size_t len;
+} run;
+
+static size_t run_frame(const run *r, size_t off) {
+  size_t pos = 0;
+  for (size_t k = 0; k < r->n; k++) {
+    pos += r->ch[k].len;
+    if (off < pos)
+      return r->ch[k].frame;
+  }
+  return r->ch[r->n - 1].frame;
+}
+
 /* Splits text into lines of at most w escaped columns (escapes are ASCII,
  * so columns = bytes except for UTF-8, which draw_escape keeps). */
-static void wrap_text(follow_view *fv, int dir, size_t frame, const char *s, size_t n, int w) {
+static void wrap_text(follow_view *fv, int dir, const run *r, int w) {
+  const char *s = r->buf;
+  size_t n = r->len;
   char *esc = malloc(n * 4 + 1);
   if (!esc)
     return;
@@ -242,6 +513,7 @@ static void wrap_text(follow_view *fv, int dir, size_t frame, const char *s, siz
         end--;
       if (i == n && end == start)
         break;
+      size_t frame = run_frame(r, start);
       size_t el = draw_escape(s + start, end - start, esc, n * 4 + 1);
       size_t off = 0;
       do {
@@ -282,23 +554,93 @@ static void hex_lines(follow_view *fv, int dir, size_t frame, const uint8_t *d, 
   offs[dir] += n;
 }
 
+static int has_view(const follow_view *fv, int v) {
+  switch (v) {
+  case FV_H2: return fv->nkind[CK_H2] > 0;
+  case FV_TLS: return fv->nkind[CK_PLAIN] > 0;
+  default: return 1;
+  }
+}
+
+static int next_view(const follow_view *fv, int v) {
+  for (int k = 1; k <= FV_COUNT; k++) {
+    int n = (v + k) % FV_COUNT;
+    if (has_view(fv, n))
+      return n;
+  }
+  return v;
+}
+
+static void note(follow_view *fv, const char *s) {
+  add_line(fv, 2, 0, s, strlen(s));
+}
+
 static void build_lines(follow_view *fv, int cols) {
   free_lines(fv);
   int w = cols > 10 ? cols - 1 : 10;
   size_t offs[2] = {0, 0};
+  int v = fv->view;
+  if (v == FV_TCP && fv->tls && !fv->nkind[CK_PLAIN]) {
+    if (fv->tls_hs)
+      note(fv, "decrypted: the handshake only, no application data on this connection");
+    else if (fv->keylog)
+      note(fv, "encrypted: the key log has no keys for this connection");
+    else
+      note(fv, "encrypted: no key log for this connection (dissect-tui --keylog FILE)");
+  }
+  int kind = v == FV_TLS ? CK_PLAIN : v == FV_H2 ? CK_H2 : CK_RAW;
   for (size_t i = 0; i < fv->nch; i++) {
     const chunk *c = &fv->ch[i];
-    if (fv->tls && !c->label)
-      continue; /* ciphertext: the labels stand for it */
-    if (c->label)
+    if (v == FV_TCP && c->kind == CK_LABEL) {
       add_line(fv, c->dir, c->frame, c->data, c->len);
-    else if (fv->hex)
+      continue;
+    }
+    if (c->kind != kind)
+      continue;
+    if (v == FV_H2) {
+      run r = {c, 1, c->data, c->len};
+      wrap_text(fv, c->dir, &r, w);
+      continue;
+    }
+    if (fv->hex) {
       hex_lines(fv, c->dir, c->frame, (const uint8_t *)c->data, c->len, offs);
-    else
-      wrap_text(fv, c->dir, c->frame, c->data, c->len, w);
+      continue;
+    }
+    if (v == FV_TCP && fv->tls)
+      continue; /* ciphertext: the labels stand for it */
+    /* the run of chunks of this kind and direction from here on */
+    size_t j = i + 1, len = c->len;
+    while (j < fv->nch && (fv->ch[j].kind != kind || fv->ch[j].dir == c->dir) &&
+           !(v == FV_TCP && fv->ch[j].kind == CK_LABEL)) {
+      if (fv->ch[j].kind == kind)
+        len += fv->ch[j].len;
+      j++;
+    }
+    /* chunks of other kinds in between are skipped: copy those of ours */
+    size_t nr = 0;
+    for (size_t k = i; k < j; k++)
+      nr += fv->ch[k].kind == kind;
+    chunk *rc = malloc(nr * sizeof *rc);
+    char *buf = malloc(len ? len : 1);
+    if (rc && buf) {
+      size_t pos = 0, m = 0;
+      for (size_t k = i; k < j; k++) {
+        if (fv->ch[k].kind != kind)
+          continue;
+        rc[m++] = fv->ch[k];
+        memcpy(buf + pos, fv->ch[k].data, fv->ch[k].len);
+        pos += fv->ch[k].len;
+      }
+      run r = {rc, nr, buf, len};
+      wrap_text(fv, c->dir, &r, w);
+    }
+    free(rc);
+    free(buf);
+    i = j - 1;
   }
   fv->built_cols = cols;
   fv->built_hex = fv->hex;
+  fv->built_view = v;
 }
 
 void follow_close(app *a) {
@@ -329,8 +671,11 @@ void follow_open(app *a) {
   fv->kind = kind;
   fv->id = id;
   fv->hit = -1;
+  fv->keylog = a->ix.keylog[0] != 0;
   walk_ctx w = {fv};
   index_walk_stream(&a->ix, kind, id, on_packet, &w);
+  /* the most readable view the stream has */
+  fv->view = has_view(fv, FV_H2) ? FV_H2 : has_view(fv, FV_TLS) ? FV_TLS : FV_TCP;
   fv->built_cols = -1;
   a->follow = fv;
   a->view = VIEW_FOLLOW;
@@ -347,7 +692,7 @@ void follow_search(app *a, const char *s, int dir) {
   size_t start = fv->hit >= 0 ? (size_t)fv->hit : fv->top;
   for (size_t k = 1; k <= fv->nln; k++) {
     size_t i = dir > 0 ? (start + k) % fv->nln : (start + fv->nln - k % fv->nln) % fv->nln;
-    if (strcasestr(fv->ln[i].text, fv->search)) {
+    if (fv->ln[i].dir != 2 && strcasestr(fv->ln[i].text, fv->search)) {
       fv->hit = (long)i;
       fv->top = i > 2 ? i - 2 : 0;
       app_message(a, 0, "\"%s\" found (frame %zu)", fv->search, fv->ln[i].frame + 1);
@@ -369,10 +714,26 @@ void follow_key(app *a, int ch) {
   case 27:
   case 'f': follow_close(a); return;
   case 'h':
+    if (fv->view == FV_H2) {
+      app_message(a, 0, "the HTTP/2 view is text: t shows the bytes (then h for hex)");
+      return;
+    }
     fv->hex = !fv->hex;
     fv->top = 0;
     fv->hit = -1;
     return;
+  case 't': {
+    int n = next_view(fv, fv->view);
+    if (n == fv->view) {
+      app_message(a, 0, "this stream has only the %s view", fv_name[n]);
+      return;
+    }
+    fv->view = n;
+    fv->top = 0;
+    fv->hit = -1;
+    app_message(a, 0, "follow: %s view", fv_name[n]);
+    return;
+  }
   case '/': prompt_open(a, 3); return;
   case 'n': follow_search(a, NULL, 1); return;
   case 'N': follow_search(a, NULL, -1); return;
@@ -399,15 +760,20 @@ void follow_draw(app *a) {
   follow_view *fv = a->follow;
   if (!fv)
     return;
-  if (fv->built_cols != a->cols || fv->built_hex != fv->hex)
+  if (fv->built_cols != a->cols || fv->built_hex != fv->hex || fv->built_view != fv->view)
     build_lines(fv, a->cols);
   char ca[64], sa[64], title[512];
   draw_escape(fv->caddr, strlen(fv->caddr), ca, sizeof ca);
   draw_escape(fv->saddr, strlen(fv->saddr), sa, sizeof sa);
+  int nviews = has_view(fv, FV_H2) + has_view(fv, FV_TLS) + 1;
   snprintf(title, sizeof title,
-           "Follow %s stream %u: %s:%u -> %s:%u  [%s]  (h hex/ASCII, / find, Esc back)",
+           "Follow %s stream %u: %s:%u -> %s:%u  [%s%s]  (%sh hex/ASCII, / find, Esc back)",
            fv->kind == SK_TCP ? "TCP" : "UDP", fv->id, ca, fv->cport, sa, fv->sport,
-           fv->hex ? "hex" : "ASCII");
+           fv_name[fv->view],
+           fv->view == FV_H2 ? ""
+           : fv->hex         ? ", hex"
+                             : ", ASCII",
+           nviews > 1 ? "t view, " : "");
   draw_hline_title(0, title, 1);
   int body = a->rows - 3;
   if (body < 1)
@@ -420,7 +786,9 @@ void follow_draw(app *a) {
     size_t i = fv->top + (size_t)r;
     if (i >= fv->nln)
       break;
-    int attr = draw_pair(fv->ln[i].dir == 0 ? PAIR_CLIENT : PAIR_SERVER);
+    int attr = fv->ln[i].dir == 2   ? (int)A_BOLD
+               : fv->ln[i].dir == 0 ? draw_pair(PAIR_CLIENT)
+                                    : draw_pair(PAIR_SERVER);
     if ((long)i == fv->hit)
       attr |= A_REVERSE;
     attrset(attr);
@@ -429,9 +797,14 @@ void follow_draw(app *a) {
   }
   if (fv->nln == 0)
     mvaddstr(1, 0, "This stream carries no payload.");
-  char foot[256];
-  snprintf(foot, sizeof foot, "client %s:%u sent %zu bytes, server sent %zu bytes%s%s", ca,
-           fv->cport, fv->bytes[0], fv->bytes[1], fv->tls ? " (TLS records shown as labels)" : "",
+  /* the status line: the view, the key to the next one, the byte counts */
+  char foot[512], keyhint[64] = "";
+  if (nviews > 1)
+    snprintf(keyhint, sizeof keyhint, " t: %s", fv_name[next_view(fv, fv->view)]);
+  int bv = fv->view == FV_H2 ? (has_view(fv, FV_TLS) ? FV_TLS : FV_TCP) : fv->view;
+  snprintf(foot, sizeof foot, "[%s]%s | client sent %zu, server %zu bytes%s%s%s", fv_name[fv->view],
+           keyhint, fv->bytes[bv][0], fv->bytes[bv][1], bv == FV_TLS ? ", decrypted" : "",
+           fv->view == FV_TCP && fv->tls ? ", TLS as labels" : "",
            fv->truncated ? " (truncated at 16 MiB)" : "");
   attrset(A_BOLD);
   draw_fill(a->rows - 2, 0, a->cols);
