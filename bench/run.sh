@@ -57,6 +57,12 @@ run "dissect -V" "$bin/dissect" -r "$cap" -V
 run "tshark -V" tshark -n -r "$cap" -V
 run "dissect -T json" "$bin/dissect" -r "$cap" -T json
 run "tshark -T json" tshark -n -r "$cap" -T json
+# With the key logs of the TLS samples the capture is built from (every copy
+# of a connection keeps its client random, so one key log line opens every
+# copy): the cost of decryption, against the summary without keys.
+cat "$root"/samples/https-tls12.keylog "$root"/samples/https-tls13.keylog >"$work/bench.keylog"
+run "dissect --keylog" "$bin/dissect" -r "$cap" --keylog "$work/bench.keylog"
+run "tshark tls.keylog" tshark -n -r "$cap" -o "tls.keylog_file:$work/bench.keylog"
 
 printf 'capture: %s packets (%s bytes); dissect: %s\n' "$n" "$(stat -c %s "$cap")" "$bin/dissect"
 printf -- '-Y filter: %s; -T fields: %s\n\n' "$filter" "${fields[*]}"
@@ -88,3 +94,7 @@ pair "dissect -T fields" "tshark -T fields"
 pair "dissect -Y" "tshark -Y"
 pair "dissect -V" "tshark -V"
 pair "dissect -T json" "tshark -T json"
+pair "dissect --keylog" "tshark tls.keylog" "dissect (summary)"
+printf 'key log cost: dissect --keylog takes %s the summary without keys (target: at most 1.5x)\n' \
+  "$(awk -v a="${secs[dissect --keylog]}" -v b="${secs[dissect (summary)]}" \
+    'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')"
