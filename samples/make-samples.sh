@@ -21,6 +21,10 @@
 #   tls12-rsa.pcap (+ tls12-rsa.key) http2.pcap http2-h2c.pcap https-dsb.pcapng
 #                       TLS 1.2/1.3 suites, resumption, RSA key exchange, HTTP/2,
 #                       each with its key log (see make_https_keys below)
+#   https-proxy.pcap (+ .keylog) tls13-0rtt.pcap (+ .keylog) http2-upgrade.pcap
+#                       an intercepting HTTPS proxy (mitmproxy) between curl and
+#                       nginx, TLS 1.3 0-RTT early data, the HTTP/1.1 -> h2c
+#                       upgrade (see make_https_more below)
 #   tcp-anomalies.pcap  HTTP downloads with TCP trouble for tshark's tcp.analysis.*:
 #                       random packet drops (iptables statistic match) and a few
 #                       segments left out of the capture, a slow reader with a tiny
@@ -33,12 +37,15 @@
 # Debian packages (bookworm):
 #   tcpdump tshark wireshark-common (editcap, capinfos) nginx dnsmasq-base (or dnsmasq)
 #   bind9-dnsutils (dig) curl openssl ethtool iproute2 iputils-ping util-linux (unshare)
-#   coreutils iptables procps (sysctl) nghttp2-client (nghttp, for http2-h2c.pcap)
+#   coreutils iptables procps (sysctl) nghttp2-client (nghttp, for http2-h2c.pcap
+#   and http2-upgrade.pcap) mitmproxy (mitmdump, for https-proxy.pcap)
+#   apache2-bin (apache2 with mod_http2, for http2-upgrade.pcap)
 # No system service is used: nginx and dnsmasq run from configs in a temp dir.
 #
-# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys]
+# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more]
 #        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed;
-#        with https-keys only the captures of make_https_keys and their key logs)
+#        with https-keys only the captures of make_https_keys and their key logs;
+#        with https-more only those of make_https_more)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
 #
 # Loopback is set to MTU 1500 with TSO/GSO/GRO off so TCP segments look like
@@ -53,8 +60,8 @@ die() { echo "make-samples: error: $*" >&2; exit 1; }
 log() { echo "make-samples: $*" >&2; }
 
 ONLY=${1:-}
-[[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys ]] \
-  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys)"
+[[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys || $ONLY == https-more ]] \
+  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more)"
 
 # ---------------------------------------------------------------- prerequisites
 [[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
@@ -64,6 +71,7 @@ declare -A PKG=(
   [nginx]=nginx [dnsmasq]=dnsmasq-base [dig]=bind9-dnsutils [curl]=curl [openssl]=openssl
   [ethtool]=ethtool [ip]=iproute2 [ping]=iputils-ping [unshare]=util-linux
   [iptables]=iptables [sysctl]=procps [timeout]=coreutils [nghttp]=nghttp2-client
+  [mitmdump]=mitmproxy [apache2]=apache2-bin
 )
 missing=()
 for t in "${!PKG[@]}"; do
@@ -101,6 +109,7 @@ mkdir -p "$OUT" "$W/www/sub" "$W/nginx-tmp" "$W/pki"
 CAP_PID=
 DNSMASQ_UP=
 NGINX_UP=
+MORE_PIDS=()   # servers started in the background by make_https_more (by PID)
 
 stop_pidfile() {   # stop_pidfile FILE SIGNAL: signal the daemon and wait until it is gone
   local f=$1 sig=$2 pid i
@@ -120,6 +129,7 @@ cleanup() {
     stop_pidfile "$W/nginx.pid" QUIT
   fi
   [[ -n $DNSMASQ_UP ]] && stop_pidfile "$W/dnsmasq.pid" TERM
+  for p in "${MORE_PIDS[@]}"; do more_stop "$p"; done
   if [[ -n ${MAKE_SAMPLES_KEEP:-} ]]; then log "kept work directory $W"; else rm -rf "$W"; fi
   ((rc == 0)) || log "FAILED (exit $rc)"
   exit "$rc"
@@ -757,8 +767,262 @@ check_https_keys() {
   done
 }
 
+# https-more: an intercepting proxy, TLS 1.3 0-RTT, the h2c upgrade -------------
+# Run alone with `sudo bash samples/make-samples.sh https-more`.
+#   https-proxy.pcap    curl -> mitmproxy (mitmdump, regular proxy mode on
+#                       127.0.0.1:8080, CA made in its own confdir) -> nginx on
+#                       127.0.0.1:443 (the sample chain), 2 GETs: the CONNECT
+#                       exchange, the client<->proxy TLS leg (a leaf made on the
+#                       fly by mitmproxy's CA, which curl trusts with --cacert)
+#                       and the proxy<->server TLS leg.  https-proxy.keylog holds
+#                       curl's key log and mitmproxy's (both legs), merged.
+#   tls13-0rtt.pcap     TLS 1.3 resumption with 0-RTT early data against nginx
+#                       (ssl_early_data on): openssl s_client -sess_out, then
+#                       -sess_in -early_data with an HTTP request as early data
+#   http2-upgrade.pcap  cleartext HTTP/1.1 -> HTTP/2 upgrade (Upgrade: h2c,
+#                       HTTP2-Settings, 101 Switching Protocols) by nghttp -u
+#                       against Apache httpd (mod_http2) on port 8080, 2 GETs
+# The servers of this mode run in the background; their PIDs go to MORE_PIDS
+# so that cleanup stops them too.
+
+# more_stop PID: SIGTERM, wait up to 5 s, then SIGKILL; reap it
+more_stop() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+# more_forget PID: stop it and drop it from MORE_PIDS
+more_forget() {
+  local p keep=()
+  more_stop "$1"
+  for p in "${MORE_PIDS[@]}"; do [[ $p == "$1" ]] || keep+=("$p"); done
+  MORE_PIDS=("${keep[@]}")
+}
+# more_wait PID LOG PORT [TEXT]: wait (up to 10 s) until LOG holds TEXT, or
+# without TEXT until PORT accepts a connection; PID must stay alive meanwhile
+more_wait() {
+  local pid=$1 logf=$2 port=$3 text=${4:-} i
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$pid" 2>/dev/null || { cat "$logf" >&2; die "server for port $port exited"; }
+    if [[ -n $text ]]; then
+      grep -qsF -- "$text" "$logf" && return 0
+    else
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    fi
+    sleep 0.1
+  done
+  cat "$logf" >&2
+  die "port $port: server not ready"
+}
+
+# with_hosts CMD...: exec CMD in a mount namespace of its own where
+# $W/more-hosts (www.example.test = 127.0.0.1) is bind-mounted on /etc/hosts,
+# so that it resolves the sample name without DNS.  It replaces the shell that
+# runs it: call it in a subshell, `(with_hosts CMD...)` or `with_hosts CMD... &`
+# (then $! is the PID of CMD itself).
+with_hosts() {
+  exec unshare --mount --propagation private -- \
+    bash -c 'mount --bind "$0" /etc/hosts && exec "$@"' "$W/more-hosts" "$@"
+}
+
+make_https_more() {
+  local k out pid ca i S=https://www.example.test
+  local tls=(--cacert "$PKI/root.pem")
+
+  # 1. https-proxy: curl -> mitmdump :8080 -> nginx :443.  nginx has the HTTPS
+  # server of the main config, alone (the main config's backend holds 8080).
+  tls_nginx_conf proxy "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+        ssl_certificate $PKI/chain-rsa.pem;
+        ssl_certificate_key $PKI/leaf-rsa.key;
+    }"
+  tls_nginx_start proxy 443
+  # mitmproxy resolves www.example.test itself (curl sends it the name in
+  # CONNECT): it runs in a mount namespace of its own where a private hosts
+  # file is bind-mounted on /etc/hosts.  It verifies nginx against the sample
+  # root.  SSLKEYLOGFILE: mitmproxy logs the secrets of both legs.
+  mkdir -p "$W/mitm"
+  printf '127.0.0.1\tlocalhost www.example.test\n' >"$W/more-hosts"
+  SSLKEYLOGFILE=$W/mitm.keylog PYTHONUNBUFFERED=1 with_hosts mitmdump --listen-host 127.0.0.1 --listen-port 8080 --set "confdir=$W/mitm" \
+    --set "ssl_verify_upstream_trusted_ca=$PKI/root.pem" >"$W/mitmdump.log" 2>&1 &
+  pid=$!
+  MORE_PIDS+=("$pid")
+  # (ready when it says so: a probe connection would still be closing later)
+  more_wait "$pid" "$W/mitmdump.log" 8080 'Proxy server listening at 127.0.0.1:8080'
+  ca=$W/mitm/mitmproxy-ca-cert.pem
+  [[ -s $ca ]] || { cat "$W/mitmdump.log" >&2; die "mitmproxy made no CA ($ca)"; }
+  cap_start "$OUT/https-proxy.pcap" lo 'tcp port 8080 or tcp port 443'
+  SSLKEYLOGFILE=$W/curl-proxy.keylog curl_expect 200 200 -- --proxy http://127.0.0.1:8080 \
+    --cacert "$ca" -o /dev/null "$S/index.html" -o /dev/null "$S/data.json"
+  cap_stop
+  more_forget "$pid"
+  tls_nginx_stop
+  grep -q 'GET https://www.example.test/data.json' "$W/mitmdump.log" \
+    || { cat "$W/mitmdump.log" >&2; die "https-proxy: mitmdump did not log the GETs"; }
+  # One key log: curl's (client leg), then mitmproxy's (both legs); a line
+  # both wrote is kept once.
+  cat "$W/curl-proxy.keylog" "$W/mitm.keylog" | awk 'NF && !seen[$0]++' >"$OUT/https-proxy.keylog"
+
+  # 2. tls13-0rtt: nginx with ssl_early_data; it names the requests that came
+  # in early data with the response header X-Early-Data: 1 ($ssl_early_data).
+  tls_nginx_conf 0rtt "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.3;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+        ssl_session_cache shared:E:1m;
+        ssl_session_tickets on;
+        ssl_early_data on;
+        add_header X-Early-Data \$ssl_early_data always;
+    }"
+  tls_nginx_start 0rtt 443
+  # HTTP/1.1 requests (keep-alive): the client, not nginx, closes each connection
+  # (close_notify on end of input), so no RST ends them.
+  local get='GET %s HTTP/1.1\r\nHost: www.example.test\r\n\r\n' try
+  # shellcheck disable=SC2059
+  printf "$get" /data.json >"$W/early.txt"
+  # Whether nginx answers the early request before the client's Finished
+  # arrives (X-Early-Data: 1) or after it is a race: capture again (up to 5
+  # times) until it answers before.
+  for ((try = 1; try <= 5; try++)); do
+    k=$OUT/tls13-0rtt.keylog
+    rm -f "$k" "$W/sess-0rtt.pem"
+    cap_start "$OUT/tls13-0rtt.pcap" lo 'tcp port 443'
+    # (a) full handshake, one GET; the session (with its ticket) goes to a file
+    out=$W/sclient-0rtt-a.out
+    # shellcheck disable=SC2059
+    { sleep 0.3; printf "$get" /index.html; sleep 1; } \
+      | timeout 15 openssl s_client -connect 127.0.0.1:443 -servername www.example.test \
+          -CAfile "$PKI/root.pem" -verify_return_error -keylogfile "$k" -tls1_3 \
+          -sess_out "$W/sess-0rtt.pem" >"$out" 2>&1 || { cat "$out" >&2; die "s_client (0-RTT a) failed"; }
+    grep -q 'New, TLSv1.3' "$out" && grep -q '^HTTP/1.1 200 OK' "$out" \
+      || { cat "$out" >&2; die "tls13-0rtt: first connection failed"; }
+    [[ -s $W/sess-0rtt.pem ]] || die "tls13-0rtt: no session saved"
+    # (b) resumption with the ticket: GET /data.json as early data in the first
+    # flight, then GET /index.html after the handshake, on the same connection
+    out=$W/sclient-0rtt-b.out
+    # shellcheck disable=SC2059
+    { sleep 0.5; printf "$get" /index.html; sleep 1; } \
+      | timeout 15 openssl s_client -connect 127.0.0.1:443 -servername www.example.test \
+          -CAfile "$PKI/root.pem" -verify_return_error -keylogfile "$k" -tls1_3 \
+          -sess_in "$W/sess-0rtt.pem" -early_data "$W/early.txt" >"$out" 2>&1 \
+      || { cat "$out" >&2; die "s_client (0-RTT b) failed"; }
+    cap_stop
+    grep -q 'Reused, TLSv1.3' "$out" && grep -q '^Early data was accepted' "$out" \
+      && (($(grep -c '^HTTP/1.1 200 OK' "$out") == 2)) \
+      || { cat "$out" >&2; die "tls13-0rtt: early data not accepted, or a response missing"; }
+    grep -q '^X-Early-Data: 1' "$out" && break
+    log "tls13-0rtt: the early request was answered after the handshake, capturing again"
+  done
+  ((try <= 5)) || die "tls13-0rtt: no answer before the client's Finished in 5 tries"
+  tls_nginx_stop
+
+  # 3. http2-upgrade: Apache httpd with mod_http2 (Protocols h2c http/1.1) on
+  # 8080.  (nghttpd cannot be used: it speaks HTTP/2 with prior knowledge only
+  # and answers an Upgrade request with its SETTINGS.)  nghttp -u sends the
+  # first request as HTTP/1.1 with Upgrade: h2c and HTTP2-Settings; Apache
+  # answers 101 and sends the response as stream 1 of HTTP/2; the second
+  # request is stream 3.  Apache refuses to serve as root, so its workers run
+  # as www-data: the work directory becomes traversable (711) meanwhile, the
+  # key directory is closed (700) and the document root is a copy.
+  local A=$W/apache
+  mkdir -p "$A/www"
+  cp -p "$W/www/index.html" "$W/www/data.json" "$A/www/"
+  chmod 755 "$A" "$A/www"; chmod 644 "$A/www"/*
+  chmod 700 "$PKI"; chmod 711 "$W"
+  cat >"$A/httpd.conf" <<EOF
+ServerRoot $A
+ServerName www.example.test
+ServerTokens Prod
+Listen 127.0.0.1:8080
+PidFile $A/httpd.pid
+DefaultRuntimeDir $A
+Mutex file:$A default
+ErrorLog $A/error.log
+LogLevel warn
+User www-data
+Group www-data
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so
+LoadModule dir_module /usr/lib/apache2/modules/mod_dir.so
+LoadModule http2_module /usr/lib/apache2/modules/mod_http2.so
+StartServers 1
+ServerLimit 1
+ThreadsPerChild 4
+MaxRequestWorkers 4
+MinSpareThreads 1
+MaxSpareThreads 4
+TypesConfig /dev/null
+AddType text/html .html
+AddType application/json .json
+DocumentRoot $A/www
+<Directory $A/www>
+    Require all granted
+</Directory>
+Protocols h2c http/1.1
+H2Upgrade on
+H2Push off
+EOF
+  apache2 -d "$A" -f "$A/httpd.conf" -DFOREGROUND >"$A/stdout.log" 2>&1 &
+  pid=$!
+  MORE_PIDS+=("$pid")
+  more_wait "$pid" "$A/stdout.log" 8080
+  sleep 0.3   # the probe connection is closed before the capture starts
+  cap_start "$OUT/http2-upgrade.pcap" lo 'tcp port 8080'
+  (with_hosts timeout 10 nghttp -u -n --no-dep -H 'user-agent: nghttp' -s \
+    http://www.example.test:8080/index.html http://www.example.test:8080/data.json \
+    >"$W/nghttp-u.out" 2>&1) || { cat "$W/nghttp-u.out" "$A/stdout.log" "$A/error.log" >&2; die "nghttp -u (h2c upgrade) failed"; }
+  cap_stop
+  more_forget "$pid"
+  chmod 700 "$W"
+  cat "$W/nghttp-u.out" >&2
+}
+
+# check_https_more: the tshark checks of make_https_more's captures
+check_https_more() {
+  local MITM='(x509sat.uTF8String == "mitmproxy" || x509sat.printableString == "mitmproxy")'
+  local INTER='(x509sat.uTF8String == "libdissect Sample Intermediate CA" || x509sat.printableString == "libdissect Sample Intermediate CA")'
+  check "$OUT/https-proxy.pcap" -o "tls.keylog_file:$OUT/https-proxy.keylog" -- \
+    '== 1 http.request.method == "CONNECT"' \
+    '== 2 http.request.method == "GET" && tcp.dstport == 8080' \
+    '== 2 http.request.method == "GET" && tcp.dstport == 443' \
+    '== 2 http.response.code == 200 && tcp.srcport == 8080 && tls' \
+    '== 2 http.response.code == 200 && tcp.srcport == 443' \
+    '== 1 tls.handshake.type == 11 && tcp.srcport == 8080 && '"$MITM"' && !'"$INTER" \
+    '== 1 tls.handshake.type == 11 && tcp.srcport == 443 && '"$INTER"' && !'"$MITM" \
+    "$MTU_OK"
+  check "$OUT/tls13-0rtt.pcap" -o "tls.keylog_file:$OUT/tls13-0rtt.keylog" -- \
+    '== 2 tls.handshake.type == 1' '== 1 tls.handshake.type == 11' \
+    '== 1 tls.handshake.type == 1 && tls.handshake.extension.type == 42 && http.request.uri == "/data.json"' \
+    '== 1 tls.handshake.type == 8 && tls.handshake.extension.type == 42' \
+    '== 1 tls.handshake.type == 5' \
+    '== 3 http.request' '== 3 http.response.code == 200' \
+    '== 1 http.response.line contains "X-Early-Data: 1"' "$MTU_OK"
+  check "$OUT/http2-upgrade.pcap" -- \
+    '== 1 tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+    '== 1 http.request.method == "GET" && http.upgrade == "h2c"' \
+    '== 1 http.response.code == 101' \
+    '== 1 http2.headers.path == "/data.json"' '>= 1 http2.type == 1 && http2.streamid == 1' \
+    '>= 2 http2.headers.status == 200' '== 0 http2.headers.status != 200' "$MTU_OK"
+  for f in "$OUT"/https-proxy.pcap "$OUT"/tls13-0rtt.pcap "$OUT"/http2-upgrade.pcap; do
+    (($(stat -c %s "$f") < 1000000)) || die "$f is too large"
+  done
+}
+
 H=http://www.example.test
-if [[ $ONLY != https-keys ]]; then
+if [[ $ONLY != https-keys && $ONLY != https-more ]]; then
 dnsmasq_start
 nginx_start
 if [[ -z $ONLY ]]; then
@@ -868,12 +1132,17 @@ fi # [[ -z $ONLY ]]
 
 # 8. TCP anomalies ----------------------------------------------------------------
 make_tcp_anomalies
-fi # [[ $ONLY != https-keys ]]
+fi # [[ $ONLY != https-keys && $ONLY != https-more ]]
 
 # 9. TLS captures with key logs (own nginx configs: the main nginx is stopped first)
 if [[ -z $ONLY || $ONLY == https-keys ]]; then
   tls_nginx_stop
   make_https_keys
+fi
+# 10. an intercepting proxy, TLS 1.3 0-RTT, the h2c upgrade (own servers too)
+if [[ -z $ONLY || $ONLY == https-more ]]; then
+  tls_nginx_stop
+  make_https_more
 fi
 
 # --------------------------------------------------------------- verification
@@ -909,8 +1178,10 @@ check() {
 # No TCP segment may exceed the 1500-byte MTU (i.e. TSO/GSO/GRO really were off).
 MTU_OK='== 0 tcp && (ip.len > 1500 || ipv6.plen > 1460)'
 
-[[ $ONLY == https-keys ]] || check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
+[[ $ONLY == https-keys || $ONLY == https-more ]] \
+  || check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
 [[ -n $ONLY && $ONLY != https-keys ]] || check_https_keys
+[[ -n $ONLY && $ONLY != https-more ]] || check_https_more
 if [[ -z $ONLY ]]; then
 
 check "$OUT/dns.pcap" -- \
