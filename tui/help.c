@@ -16,6 +16,7 @@ static const char *const help_lines[] = {
     "  Ctrl-F or :   find a string in the summaries and field labels",
     "  n / N         find next / previous",
     "  f             follow the TCP/UDP stream of the selected packet",
+    "                (decrypted TLS with a key log: see Follow below)",
     "  l             connection ladder of the selected packet's TCP connection",
     "  c             conversations (TCP and UDP flows)",
     "  Ctrl-L        redraw the screen",
@@ -40,6 +41,10 @@ static const char *const help_lines[] = {
     "Ladder (l)      j/k select an arrow, Enter jumps to its packet, Esc back",
     "Follow (f)      h hex/ASCII, / find in the stream, n/N again, Esc back",
     "                j/k, PgUp/PgDn, g/G scroll",
+    "                t  next view: HTTP/2 frames, TLS decrypted, raw TCP",
+    "                With --keylog, a TLS stream shows its decrypted data",
+    "                (HTTP requests and responses); without keys, the TCP",
+    "                view labels the TLS records instead of the ciphertext",
     "Conversations   j/k select, Enter filters the list to it, Esc back",
     "  (c)           s/S next/previous sort column, r reverses the order",
 };

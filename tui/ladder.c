@@ -45,6 +45,10 @@ typedef struct ladder_view {
   unsigned sh_version; /* tls.handshake.version of the Server Hello */
   int ccs_seen[2];
   int client_appdata, enc_hs_done[2];
+  int decrypted;        /* a record of the connection was decrypted */
+  int pkt_decrypted;    /* the packet being read has decrypted TLS data */
+  unsigned pending_app; /* decrypted Application Data records of the packet */
+  int pkt_msgs;         /* HTTP messages (steps) of the packet */
   char sni[256], host[256];
   step *st;
   size_t n, cap;
@@ -142,11 +146,16 @@ static int flag(const dx_packet *p, const char *name) {
 /* One TLS record: its steps. */
 static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double t, int dir) {
   const dx_node *ct = find_in(rec, "tls.record.content_type", 0);
+  const dx_node *opaque = find_in(rec, "tls.record.opaque_type", 0);
+  /* TLS 1.3: the inner content type is known only once decrypted */
+  int decrypted = (ct && opaque) || lv->pkt_decrypted;
   if (!ct)
-    ct = find_in(rec, "tls.record.opaque_type", 0);
+    ct = opaque;
   unsigned type = ct ? (unsigned)dx_node_uint(ct) : 0;
   char lab[300];
   lv->tls_seen = 1;
+  if (ct && opaque)
+    lv->decrypted = 1;
   switch (type) {
   case 20:
     add_step(lv, frame, t, dir, ST_OTHER, "Change Cipher Spec");
@@ -159,6 +168,9 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
       dx_node_label(d, lab, sizeof lab);
       const char *colon = strchr(lab, ':');
       snprintf(v, sizeof v, "%s", colon ? colon + 2 : lab);
+      char *num = strrchr(v, '(');
+      if (num && num > v && num[-1] == ' ' && v[strlen(v) - 1] == ')')
+        num[-1] = 0; /* "Close Notify (0)" -> "Close Notify" */
       snprintf(lab, sizeof lab, "Alert (%.200s)", v);
     } else {
       snprintf(lab, sizeof lab, "Alert (encrypted)");
@@ -188,7 +200,9 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
           snprintf(lab, sizeof lab, "Handshake type %u", ht);
           nm = lab;
         }
-        add_step(lv, frame, t, dir, ST_OTHER, nm);
+        step *hs = add_step(lv, frame, t, dir, ST_OTHER, nm);
+        if (hs && ht == 4)
+          hs->reply = 0; /* the client does not wait for tickets */
         any = 1;
       }
       if (dx_node_first_child(c) && depth < 40) {
@@ -206,7 +220,15 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
     return;
   }
   case 23:
-    if (lv->tls13 && !lv->enc_hs_done[dir]) {
+    if (decrypted) {
+      /* shown as the HTTP messages it carries, or else as Application
+       * Data once the packet has been read (app_steps) */
+      lv->pending_app++;
+      if (dir == DIR_C2S)
+        lv->client_appdata = 1;
+      return;
+    }
+    if (lv->tls13 && !lv->decrypted && !lv->enc_hs_done[dir]) {
       /* TLS 1.3 without keys: the first encrypted records of each side are
        * the rest of its handshake */
       if (dir == DIR_S2C) {
@@ -220,7 +242,7 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
       lv->enc_hs_done[DIR_C2S] = lv->enc_hs_done[DIR_S2C] = 1;
       return;
     }
-    if (lv->tls13 && dir == DIR_S2C && !lv->client_appdata) {
+    if (lv->tls13 && !lv->decrypted && dir == DIR_S2C && !lv->client_appdata) {
       step *s = add_step(lv, frame, t, dir, ST_APPDATA, "Encrypted (New Session Ticket?)");
       if (s)
         s->reply = 0; /* the client does not wait for tickets */
@@ -235,10 +257,74 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
   }
 }
 
+/* "HEADERS" from the label "Type: HEADERS (1)". */
+static void type_name(const dx_node *n, char *out, size_t len) {
+  char lab[256];
+  out[0] = 0;
+  if (!n)
+    return;
+  dx_node_label(n, lab, sizeof lab);
+  const char *v = strstr(lab, ": ");
+  v = v ? v + 2 : lab;
+  size_t l = strcspn(v, " ");
+  if (l >= len)
+    l = len - 1;
+  memcpy(out, v, l);
+  out[l] = 0;
+}
+
+/* One HTTP/2 frame (an http2.stream node): requests and responses by their
+ * pseudo-headers, DATA frames merged per stream, the other frames by type. */
+static void h2_step(ladder_view *lv, const dx_node *st, size_t frame, double t, int dir) {
+  char lab[400], a[64], b[200], ty[64], sid[32];
+  lv->http_seen = 1;
+  if (find_in(st, "http2.magic", 0)) {
+    step *s = add_step(lv, frame, t, dir, ST_OTHER, "HTTP/2 connection preface");
+    (void)s;
+    return;
+  }
+  const dx_node *tn = find_in(st, "http2.type", 0);
+  if (!tn)
+    return;
+  type_name(tn, ty, sizeof ty);
+  esc_value(find_in(st, "http2.streamid", 0), sid, sizeof sid);
+  const dx_node *m = find_in(st, "http2.headers.method", 0);
+  const dx_node *code = find_in(st, "http2.headers.status", 0);
+  step *s;
+  if (m) {
+    esc_value(m, a, sizeof a);
+    esc_value(find_in(st, "http2.headers.path", 0), b, sizeof b);
+    snprintf(lab, sizeof lab, "HTTP/2 %s %s [%s]", a, b, sid);
+    s = add_step(lv, frame, t, dir, ST_OTHER, lab);
+    lv->pkt_msgs++;
+  } else if (code) {
+    esc_value(code, a, sizeof a);
+    snprintf(lab, sizeof lab, "HTTP/2 %s [%s]", a, sid);
+    s = add_step(lv, frame, t, dir, ST_OTHER, lab);
+    lv->pkt_msgs++;
+  } else if (strcmp(ty, "DATA") == 0) {
+    snprintf(lab, sizeof lab, "HTTP/2 DATA [%s]", sid);
+    s = add_step(lv, frame, t, dir, ST_APPDATA, lab);
+    lv->pkt_msgs++;
+  } else {
+    char e[64];
+    snprintf(e, sizeof e, "%s", ty);
+    draw_escape(e, strlen(e), a, sizeof a);
+    snprintf(lab, sizeof lab, "HTTP/2 %s [%s]", a, sid);
+    s = add_step(lv, frame, t, dir, ST_OTHER, lab);
+    lv->pkt_msgs++;
+    /* SETTINGS, WINDOW_UPDATE, ...: nobody waits for them */
+    if (s && s->count == 1 && s->frame == frame)
+      s->reply = 0;
+  }
+}
+
 /* Walks the tree in order: TLS records and HTTP messages. Returns 1 if
  * something was added. */
 static int app_steps(ladder_view *lv, const dx_node *root, size_t frame, double t, int dir) {
   size_t before = lv->n;
+  lv->pending_app = 0;
+  lv->pkt_msgs = 0;
   const dx_node *stack[64];
   int depth = 0;
   const dx_node *c = dx_node_first_child(root);
@@ -265,13 +351,18 @@ static int app_steps(ladder_view *lv, const dx_node *root, size_t frame, double 
         esc_value(find_in(c, "http.request.uri", 0), b, sizeof b);
         snprintf(lab, sizeof lab, "HTTP %s %s", a, b);
         add_step(lv, frame, t, dir, ST_OTHER, lab);
+        lv->pkt_msgs++;
       } else if (code) {
         esc_value(code, a, sizeof a);
         esc_value(find_in(c, "http.response.phrase", 0), b, sizeof b);
         snprintf(lab, sizeof lab, "HTTP %s %s", a, b);
         add_step(lv, frame, t, dir, ST_OTHER, lab);
+        lv->pkt_msgs++;
       }
       lv->http_seen = 1;
+      descend = 0;
+    } else if (strcmp(nm, "http2.stream") == 0) {
+      h2_step(lv, c, frame, t, dir);
       descend = 0;
     }
     if (descend && dx_node_first_child(c) && depth < 64) {
@@ -283,6 +374,11 @@ static int app_steps(ladder_view *lv, const dx_node *root, size_t frame, double 
     while (!c && depth > 0)
       c = dx_node_next(stack[--depth]);
   }
+  /* decrypted records that completed no HTTP message here (a part of a
+   * long response, a protocol the ladder does not name) */
+  if (!lv->pkt_msgs)
+    for (unsigned k = 0; k < lv->pending_app; k++)
+      add_step(lv, frame, t, dir, ST_APPDATA, "Application Data");
   return lv->n != before;
 }
 
@@ -328,6 +424,10 @@ static int on_packet(void *vctx, size_t frame, const dx_packet *p) {
     add_step(lv, frame, t, dir, ST_OTHER, "ACK");
     lv->ack_seen = 1;
   }
+  lv->pkt_decrypted = 0;
+  for (size_t i = 1; i < dx_packet_source_count(p); i++)
+    if (strncmp(dx_packet_source_name(p, i), "Decrypted TLS", 13) == 0)
+      lv->pkt_decrypted = 1;
   int added = app_steps(lv, dx_packet_root(p), frame, t, dir);
   if (!added && payload > 0 && !dx_packet_find_name(p, "tcp.analysis.retransmission")) {
     step *s = add_step(lv, frame, t, dir, ST_DATA, "Data");
@@ -518,7 +618,7 @@ static void summarize(ladder_view *lv) {
     else if (!hello && strcmp(s->label, "Client Hello") == 0)
       hello = s->in_rtt;
     else if (!req &&
-             (s->kind == ST_APPDATA || strncmp(s->label, "HTTP ", 5) == 0 || s->kind == ST_DATA))
+             (s->kind == ST_APPDATA || strncmp(s->label, "HTTP", 4) == 0 || s->kind == ST_DATA))
       req = s->in_rtt;
   }
   lv->summary[0] = 0;

@@ -51,6 +51,10 @@ static void usage(FILE *out) {
         "  -h, --help        this help\n"
         "      --version     print the version\n"
         "\n"
+        "With a key log, follow stream (f) shows the decrypted TLS data (HTTP/1.x\n"
+        "requests and responses; HTTP/2 as frames) and t switches to the raw TCP\n"
+        "view; the ladder (l) names the decrypted HTTP messages and handshake.\n"
+        "\n"
         "Inside, press ? for the list of keys, q to quit.\n",
         out);
 }
