@@ -2177,7 +2177,9 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
    * (1.3), or early data of a client with 0-RTT keys. */
   int side = sender(x);
   bool enc = d->encrypted;
-  if (!enc && ct == 23 && side == 0 && c->keys[0].epoch == 1)
+  /* application data is never in the clear: early data of a client with
+   * 0-RTT keys, or a capture that started after the handshake */
+  if (!enc && ct == 23)
     enc = true;
   dx_tvb wire = rt;
   if (enc && ct != 20 && try_decrypt(x, rec, &ct, ver, &rt)) {

@@ -75,6 +75,15 @@ run "$D" -r "$S/https-tls13.pcap" --keylog "$S/tls-altport.keylog" -V -Y "frame.
 check_grepf "key log without this client random: the tree says why" \
   "the key log has no secret for this client random" "$T_TMP/out"
 
+# A capture that starts after the handshake (frames 13 to 30 of the TLS 1.3
+# sample, cut with editcap): the key log cannot help, and the tree says why.
+if command -v editcap >/dev/null 2>&1; then
+  editcap -r "$S/https-tls13.pcap" "$T_TMP/mid.pcap" 13-30 >/dev/null 2>&1
+  run "$D" -r "$T_TMP/mid.pcap" --keylog "$S/https-tls13.keylog" -V
+  check_grepf "capture started after the handshake: the tree says why" \
+    "the capture started after the handshake" "$T_TMP/out"
+fi
+
 # TLS 1.3: the encrypted flight by name (tshark frame 7: Certificate,
 # Certificate Verify, Finished) and the decrypted data source in -x.
 run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -Y "frame.number == 7"
