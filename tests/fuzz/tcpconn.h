@@ -32,6 +32,7 @@ typedef struct tcpconn {
   uint32_t last_len[2];
   uint16_t ip_id;
   int frame_no;
+  int no_json_object; /* skip dx_packet_to_json(), the slowest writer */
 } tcpconn;
 
 static FILE *tcpconn_sink_f;
@@ -58,7 +59,7 @@ static inline void tcpconn_put32(uint8_t *p, uint32_t v) {
 }
 
 /* Builds one frame, dissects it and writes the packet as summary, tree,
- * hex, JSON and json-c object. */
+ * hex, JSON and (unless c->no_json_object) json-c object. */
 static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flags,
                                 const uint8_t *payload, size_t plen) {
   FILE *sink = tcpconn_sink();
@@ -107,9 +108,11 @@ static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flag
     dx_write_tree(sink, p);
     dx_write_hex(sink, p);
     dx_write_json(sink, p, 0);
-    json_object *j = dx_packet_to_json(p);
-    if (j)
-      json_object_put(j);
+    if (!c->no_json_object) {
+      json_object *j = dx_packet_to_json(p);
+      if (j)
+        json_object_put(j);
+    }
     fflush(sink);
     rewind(sink);
     dx_packet_free(p);
