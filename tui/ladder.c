@@ -148,13 +148,14 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
   const dx_node *ct = find_in(rec, "tls.record.content_type", 0);
   const dx_node *opaque = find_in(rec, "tls.record.opaque_type", 0);
   /* TLS 1.3: the inner content type is known only once decrypted */
-  int decrypted = (ct && opaque) || lv->pkt_decrypted;
+  int inner = ct && opaque;
+  int decrypted = inner || lv->pkt_decrypted;
   if (!ct)
     ct = opaque;
   unsigned type = ct ? (unsigned)dx_node_uint(ct) : 0;
   char lab[300];
   lv->tls_seen = 1;
-  if (ct && opaque)
+  if (inner)
     lv->decrypted = 1;
   switch (type) {
   case 20:
