@@ -14,23 +14,30 @@ S=samples
 command -v tmux >/dev/null || { echo "tui_screens: tmux is needed" >&2; exit 1; }
 [ -x "$TUI" ] || { echo "tui_screens: no $TUI" >&2; exit 1; }
 SES="dxscreens$$"
-trap 'tmux kill-session -t "$SES" 2>/dev/null || true' EXIT
+# its own tmux server, with a session that outlives the others: killing the
+# last session makes a server exit, racing the next new-session
+tm() { tmux -L "$SES" "$@"; }
+trap 'tm kill-server 2>/dev/null || true' EXIT
+tm new-session -d -s keeper -x 80 -y 24 "sleep 3600"
 mkdir -p "$(dirname "$OUT")"
 
-open_tui() { # open_tui FILE [WIDTH HEIGHT]
-  tmux kill-session -t "$SES" 2>/dev/null || true
-  tmux new-session -d -s "$SES" -x "${2:-100}" -y "${3:-30}" \
-    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI $(printf '%q' "$1"); sleep 30"
+open_tui() { # open_tui FILE [WIDTH HEIGHT [OPTION...]]
+  local file=$1 w=${2:-100} h=${3:-30} opts=""
+  shift $(($# < 3 ? $# : 3))
+  for o in "$@"; do opts+=" $(printf '%q' "$o")"; done
+  tm kill-session -t "$SES" 2>/dev/null || true
+  tm new-session -d -s "$SES" -x "$w" -y "$h" \
+    "env -u SSLKEYLOGFILE TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI$opts $(printf '%q' "$file"); sleep 30"
   for _ in $(seq 50); do
-    tmux capture-pane -p -t "$SES" | grep -q "Packet details" && break
+    tm capture-pane -p -t "$SES" | grep -q "Packet details" && break
     sleep 0.1
   done
 }
-k() { tmux send-keys -t "$SES" "$@"; sleep 0.4; }
+k() { tm send-keys -t "$SES" "$@"; sleep 0.4; }
 shot() { # shot TITLE TEXT
   {
     printf '## %s\n\n%s\n\n```\n' "$1" "$2"
-    tmux capture-pane -p -t "$SES" | sed -e 's/[[:space:]]*$//'
+    tm capture-pane -p -t "$SES" | sed -e 's/[[:space:]]*$//'
     printf '```\n\n'
   } >>"$OUT"
 }
@@ -38,7 +45,7 @@ shot() { # shot TITLE TEXT
 cat >"$OUT" <<'EOF'
 # dissect-tui screens
 
-Text captures of each view of `dissect-tui` at 100x30 (the help at 100x46), made by
+Text captures of each view of `dissect-tui` at 100x30 (the help at 100x50), made by
 `tests/integration/tui_screens.sh` (tmux `capture-pane`; colours are not
 shown). Press `?` in the program for every key.
 
@@ -67,7 +74,21 @@ shot "Follow stream (HTTP)" "\`f\`: both directions of the connection, client an
 k q
 open_tui "$S/https-tls12.pcap"
 k f
-shot "Follow stream (TLS)" "TLS records are labelled instead of shown as ciphertext."
+shot "Follow stream (TLS)" "TLS records are labelled instead of shown as ciphertext; without keys, a note says how to decrypt."
+k q
+open_tui "$S/https-tls12.pcap" 100 30 --keylog "$S/https-tls12.keylog"
+k f
+shot "Follow stream (TLS, decrypted)" "\`dissect-tui --keylog samples/https-tls12.keylog samples/https-tls12.pcap\`, \`f\`: the decrypted exchange, as Wireshark's Follow TLS Stream; \`t\` switches to the raw TCP view."
+k q l
+shot "Connection ladder (TLS 1.2, decrypted)" "The ladder of the same connection names the decrypted HTTP requests and responses."
+k q q
+open_tui "$S/https-tls13.pcap" 100 30 --keylog "$S/https-tls13.keylog"
+k l
+shot "Connection ladder (TLS 1.3, decrypted)" "With the key log, the server's encrypted flight is named message by message."
+k q q
+open_tui "$S/http2.pcap" 100 30 --keylog "$S/http2.keylog"
+k f
+shot "Follow stream (HTTP/2)" "HTTP/2 over TLS 1.3 with its key log: one line per frame from the http2 fields; \`t\` shows the decrypted bytes, then the raw TCP view."
 k q
 open_tui "$S/http.pcap"
 k c
@@ -78,8 +99,8 @@ shot "Display filter" "\`/\` and a filter in the CLI's language; Enter applies i
 k / C-u 'tcp.flgs == 1'
 shot "A filter error" "The filter compiles as you type; an error is shown under it."
 k Escape q
-open_tui "$S/http.pcap" 100 46
+open_tui "$S/http.pcap" 100 50
 k '?'
-shot "Help" "\`?\` lists every key (here in a terminal of 100x46; in a smaller one the list scrolls)."
+shot "Help" "\`?\` lists every key (here in a terminal of 100x50; in a smaller one the list scrolls)."
 k Escape q
 echo "wrote $OUT"
