@@ -322,6 +322,28 @@ static inline dx_node *dx_packet_root_mut(dx_packet *p) {
 /* Adds a data source (copying the bytes into the arena); returns a tvb over
  * it or an empty tvb if DX_MAX_SOURCES is reached. */
 dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len);
+/* The kinds of data source a dissector makes, named in one place (the hex
+ * view, JSON and the TUI show these names, as Wireshark's tabs):
+ *   DX_SRC_REASSEMBLED          "Reassembled <what> (N bytes)"  TCP, TLS, IPv4...
+ *   DX_SRC_DECRYPTED            "Decrypted <what> (N bytes)"    TLS
+ *   DX_SRC_DECHUNKED            "De-chunked entity body (N bytes)"
+ *   DX_SRC_UNCOMPRESSED         "Uncompressed entity body (N bytes)"
+ *   DX_SRC_DECOMPRESSED_HEADER  "Decompressed Header (N bytes)"  (HPACK)
+ *   DX_SRC_REASSEMBLED_BODY     "Reassembled body (N bytes)"     (HTTP/2 DATA)
+ *   DX_SRC_DECODED              "Decoded <what> (N bytes)"       (base64 and such) */
+typedef enum dx_source_kind {
+  DX_SRC_REASSEMBLED,
+  DX_SRC_DECRYPTED,
+  DX_SRC_DECHUNKED,
+  DX_SRC_UNCOMPRESSED,
+  DX_SRC_DECOMPRESSED_HEADER,
+  DX_SRC_REASSEMBLED_BODY,
+  DX_SRC_DECODED
+} dx_source_kind;
+/* dx_packet_add_source with the name of its kind; what: the layer for the
+ * first two kinds and DX_SRC_DECODED ("TCP", "TLS"), ignored by the others. */
+dx_tvb dx_packet_add_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
+                                 const uint8_t *data, uint32_t len);
 /* A tvb over the whole frame. */
 dx_tvb dx_packet_frame_tvb(const dx_packet *p);
 

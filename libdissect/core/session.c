@@ -752,6 +752,34 @@ void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec) {
            nsec);
 }
 
+dx_tvb dx_packet_add_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
+                                 const uint8_t *data, uint32_t len) {
+  char name[96];
+  switch (kind) {
+  case DX_SRC_REASSEMBLED:
+    dx_snprintf(name, sizeof name, "Reassembled %s (%u bytes)", what ? what : "data", len);
+    break;
+  case DX_SRC_DECRYPTED:
+    dx_snprintf(name, sizeof name, "Decrypted %s (%u bytes)", what ? what : "data", len);
+    break;
+  case DX_SRC_DECHUNKED:
+    dx_snprintf(name, sizeof name, "De-chunked entity body (%u bytes)", len);
+    break;
+  case DX_SRC_UNCOMPRESSED:
+    dx_snprintf(name, sizeof name, "Uncompressed entity body (%u bytes)", len);
+    break;
+  case DX_SRC_DECOMPRESSED_HEADER:
+    dx_snprintf(name, sizeof name, "Decompressed Header (%u bytes)", len);
+    break;
+  case DX_SRC_DECODED:
+    dx_snprintf(name, sizeof name, "Decoded %s (%u bytes)", what ? what : "data", len);
+    break;
+  case DX_SRC_REASSEMBLED_BODY:
+  default: dx_snprintf(name, sizeof name, "Reassembled body (%u bytes)", len); break;
+  }
+  return dx_packet_add_source(p, name, data, len);
+}
+
 dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len) {
   dx_tvb t = {(const uint8_t *)"", 0, 0, 0, 0};
   if (p->nsources >= DX_MAX_SOURCES)

@@ -407,9 +407,7 @@ static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piec
 }
 
 static dx_tvb reassembled_source(deliver_ctx *d, const uint8_t *data, uint32_t len) {
-  char name[64];
-  dx_snprintf(name, sizeof name, "Reassembled %s (%u bytes)", d->kind->name, len);
-  return dx_packet_add_source(d->p, name, data, len);
+  return dx_packet_add_source_kind(d->p, DX_SRC_REASSEMBLED, d->kind->name, data, len);
 }
 
 /* Hands in-order bytes to the application, completing pending PDUs.

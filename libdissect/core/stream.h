@@ -37,6 +37,7 @@ typedef struct dx_stream {
   dx_flow *flow;               /* the transport flow it rides on (may be NULL) */
   struct dx_stream *lower;     /* the stream under this one (TLS's TCP stream), or NULL */
   uint16_t port[2];            /* source port of each direction (dir 0: initiator) */
+  uint16_t tunnel_port;        /* a CONNECT tunnel: the target's port, else 0 */
   const dx_protocol *app;      /* chosen application, or NULL until chosen */
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
   const char *alpn;            /* negotiated ALPN (owned by the producer), or NULL */

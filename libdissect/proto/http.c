@@ -554,8 +554,10 @@ extern const dx_protocol dx_proto_http;
 static void connect_tunnel(dx_packet *p, const http_exch *e) {
   const dx_protocol *to =
       e->connect_port ? dx_port_proto(p, DX_TABLE_TCP_PORT, e->connect_port) : NULL;
-  if (to && to != &dx_proto_http)
+  if (to && to != &dx_proto_http) {
     dx_stream_switch(p, to);
+    p->bstream->tunnel_port = e->connect_port;
+  }
 }
 
 static http_exch *exch_get(http_conv *c, uint32_t n) {
@@ -996,9 +998,8 @@ static dx_tvb decode_body(dx_packet *p, dx_node *http, const dx_tvb *b, const dx
   if (inf.capped)
     dx_expert(p, n, dx_field_limit(), DX_SEV_WARN,
               "[Decompressed body cut at %u bytes (the cap on decompressed bodies)]", cap);
-  char name[64];
-  snprintf(name, sizeof name, "Uncompressed entity body (%u bytes)", inf.len);
-  dx_tvb u = dx_packet_add_source(p, name, inf.data ? inf.data : (const uint8_t *)"", inf.len);
+  dx_tvb u = dx_packet_add_source_kind(p, DX_SRC_UNCOMPRESSED, NULL,
+                                       inf.data ? inf.data : (const uint8_t *)"", inf.len);
   dx_http_inflated_free(&inf);
   if (u.len == 0 && inf.len != 0) {
     dx_expert(p, n, dx_field_limit(), DX_SEV_WARN,
@@ -1060,6 +1061,10 @@ static void header_details(dx_packet *p, dx_node *hn, int field, const dx_tvb *t
   const uint8_t *v = dx_get_ptr(t, voff, vlen);
   if (!v)
     return;
+  if (field == F_H_HTTP2_SETTINGS) {
+    dx_http2_settings_header(p, hn, t, voff, vlen);
+    return;
+  }
   if (field == F_H_CONTENT_LENGTH) {
     uint64_t x = 0;
     bool ok = vlen > 0;
@@ -1564,9 +1569,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       dx_expert(p, ct, dx_field_limit(), DX_SEV_WARN,
                 "[Chunked body incomplete: the rest was not reassembled]");
     } else if (buf) {
-      char name[64];
-      snprintf(name, sizeof name, "De-chunked entity body (%u bytes)", w.data_total);
-      body = dx_packet_add_source(p, name, buf, w.data_total);
+      body = dx_packet_add_source_kind(p, DX_SRC_DECHUNKED, NULL, buf, w.data_total);
       have_body = body.len > 0 || w.data_total == 0;
       if (!have_body)
         dx_expert(p, ct, dx_field_limit(), DX_SEV_WARN,

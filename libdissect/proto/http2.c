@@ -26,6 +26,7 @@
 
 #include <brotli/decode.h>
 #include <nghttp2/nghttp2.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -881,9 +882,7 @@ static void add_header_nodes(dx_packet *p, dx_node *st, const dx_tvb *t, uint32_
   dx_node_set_flags(n, DX_NODE_GENERATED);
   if (o->nrec == 0)
     return;
-  char name[64];
-  snprintf(name, sizeof name, "Decompressed Header (%u bytes)", o->len);
-  dx_tvb ht = dx_packet_add_source(p, name, o->buf, o->len);
+  dx_tvb ht = dx_packet_add_source_kind(p, DX_SRC_DECOMPRESSED_HEADER, NULL, o->buf, o->len);
   bool src = ht.len == o->len;
   for (uint32_t i = 0; i < o->nrec; i++) {
     const h2_hrec *r = &o->recs[i];
@@ -1185,6 +1184,36 @@ static void headers_fragment(dx_packet *p, h2_conn *c, int dir, const h2_frame *
     d->hb_stream |= 0x80000000u;
 }
 
+/* One SETTINGS parameter (RFC 9113 6.5.1) at pl[i..i+6) under parent;
+ * false if it is cut. */
+static bool setting(dx_packet *p, dx_node *parent, const dx_tvb *pl, uint32_t i, uint16_t *id,
+                    uint32_t *v) {
+  *id = 0;
+  *v = 0;
+  bool ok = dx_get_u16(pl, i, id) && dx_get_u32(pl, i + 2, v);
+  dx_node *sn = dx_add_none(p, parent, FL(F_SETTINGS), pl, i, 6);
+  dx_add_item(p, sn, FL(F_SETTINGS_ID), pl, i, 2);
+  int vf = *id == 1   ? F_SET_HEADER_TABLE_SIZE
+           : *id == 2 ? F_SET_ENABLE_PUSH
+           : *id == 3 ? F_SET_MAX_CONCURRENT_STREAMS
+           : *id == 4 ? F_SET_INITIAL_WINDOW_SIZE
+           : *id == 5 ? F_SET_MAX_FRAME_SIZE
+           : *id == 6 ? F_SET_MAX_HEADER_LIST_SIZE
+           : *id == 8 ? F_SET_EXTENDED_CONNECT
+                      : F_SET_UNKNOWN;
+  dx_add_item(p, sn, FL(vf), pl, i + 2, 4);
+  if (!ok) {
+    dx_mark_truncated(p, sn, "setting");
+    return false;
+  }
+  const char *sname = dx_val_name(settings_vals, *id);
+  if (sname)
+    dx_node_set_text(p, sn, "Settings - %s : %u", sname, *v);
+  else
+    dx_node_set_text(p, sn, "Settings - Unknown (%u) : %u", *id, *v);
+  return true;
+}
+
 /* DATA payload: collected per stream until END_STREAM, then shown whole
  * (and decoded). */
 static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_node *h2,
@@ -1261,9 +1290,8 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     return;
   }
   if (b->nfrag > 1) {
-    char name[64];
-    snprintf(name, sizeof name, "Reassembled body (%u bytes)", b->len);
-    dx_tvb rt = dx_packet_add_source(p, name, b->data ? b->data : (const uint8_t *)"", b->len);
+    dx_tvb rt = dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED_BODY, NULL,
+                                          b->data ? b->data : (const uint8_t *)"", b->len);
     if (rt.len == b->len) {
       whole = rt;
       dx_node *fr = dx_add_none(p, st, FL(F_BODY_FRAGMENTS), &rt, 0, rt.len);
@@ -1336,10 +1364,8 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
         if (inf.capped)
           dx_expert(p, en, dx_field_limit(), DX_SEV_WARN,
                     "[Decompressed body cut at %u bytes (the cap on decompressed bodies)]", cap);
-        char name[64];
-        snprintf(name, sizeof name, "Uncompressed entity body (%u bytes)", inf.len);
-        dx_tvb u =
-            dx_packet_add_source(p, name, inf.data ? inf.data : (const uint8_t *)"", inf.len);
+        dx_tvb u = dx_packet_add_source_kind(p, DX_SRC_UNCOMPRESSED, NULL,
+                                             inf.data ? inf.data : (const uint8_t *)"", inf.len);
         if (u.len == inf.len)
           shown = u;
         else
@@ -1469,27 +1495,8 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
       }
       uint16_t id = 0;
       uint32_t v = 0;
-      bool ok = dx_get_u16(&pl, i, &id) && dx_get_u32(&pl, i + 2, &v);
-      dx_node *sn = dx_add_none(p, st, FL(F_SETTINGS), &pl, i, 6);
-      dx_add_item(p, sn, FL(F_SETTINGS_ID), &pl, i, 2);
-      int vf = id == 1   ? F_SET_HEADER_TABLE_SIZE
-               : id == 2 ? F_SET_ENABLE_PUSH
-               : id == 3 ? F_SET_MAX_CONCURRENT_STREAMS
-               : id == 4 ? F_SET_INITIAL_WINDOW_SIZE
-               : id == 5 ? F_SET_MAX_FRAME_SIZE
-               : id == 6 ? F_SET_MAX_HEADER_LIST_SIZE
-               : id == 8 ? F_SET_EXTENDED_CONNECT
-                         : F_SET_UNKNOWN;
-      dx_add_item(p, sn, FL(vf), &pl, i + 2, 4);
-      if (!ok) {
-        dx_mark_truncated(p, sn, "setting");
+      if (!setting(p, st, &pl, i, &id, &v))
         break;
-      }
-      const char *sname = dx_val_name(settings_vals, id);
-      if (sname)
-        dx_node_set_text(p, sn, "Settings - %s : %u", sname, v);
-      else
-        dx_node_set_text(p, sn, "Settings - Unknown (%u) : %u", id, v);
       /* The peer's decoder allows a larger table: our inflater of the
        * other direction must allow it too (bounded). */
       if (id == 1 && c && f->whole && !(f->flags & 0x01)) {
@@ -1743,6 +1750,50 @@ static uint32_t heur_h2(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   return dissect_h2(p, t, parent);
 }
 
+/* HTTP/1.1's HTTP2-Settings header (RFC 7540 3.2.1): a SETTINGS payload
+ * in base64url without padding, shown as tshark shows it. */
+void dx_http2_settings_header(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t off,
+                              uint32_t len) {
+  const uint8_t *s = dx_get_ptr(t, off, len);
+  if (!s || len == 0 || len > 4 * H2_MAX_SETTINGS * 2)
+    return;
+  /* to standard base64 with its padding, for OpenSSL's decoder */
+  char b64[4 * H2_MAX_SETTINGS * 2 + 4];
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < len; i++) {
+    char ch = (char)s[i];
+    if (ch == '-')
+      ch = '+';
+    else if (ch == '_')
+      ch = '/';
+    else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+      return; /* '+', '/', '=' or anything else: not base64url */
+    b64[n++] = ch;
+  }
+  if (n % 4 == 1)
+    return;
+  uint32_t pad = (4 - n % 4) % 4;
+  for (uint32_t i = 0; i < pad; i++)
+    b64[n++] = '=';
+  uint8_t raw[3 * H2_MAX_SETTINGS * 2 + 3];
+  int got = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n);
+  if (got < 0)
+    return;
+  got -= (int)pad; /* EVP_DecodeBlock counts the padding as zero bytes */
+  if (got <= 0)
+    return;
+  dx_tvb pl = dx_packet_add_source_kind(p, DX_SRC_DECODED, "HTTP2-Settings", raw, (uint32_t)got);
+  if (pl.len != (uint32_t)got)
+    return;
+  for (uint32_t i = 0; i + 6 <= pl.len && i / 6 < H2_MAX_SETTINGS; i += 6) {
+    uint16_t id;
+    uint32_t v;
+    setting(p, parent, &pl, i, &id, &v);
+  }
+  if (pl.len % 6)
+    dx_mark_malformed(p, parent, "HTTP2-Settings holds %u bytes, not a multiple of 6", pl.len);
+}
+
 void dx_http2_upgrade(dx_packet *p, const dx_tvb *t, uint32_t hdr_off, uint32_t hdr_len) {
   uint32_t avail = dx_tvb_avail(t, hdr_off);
   if (hdr_len > avail)
@@ -1755,6 +1806,9 @@ void dx_http2_upgrade(dx_packet *p, const dx_tvb *t, uint32_t hdr_off, uint32_t 
   for (uint32_t i = 0; i < hdr_len && !h2c;) {
     const uint8_t *lf = memchr(s + i, '\n', hdr_len - i);
     uint32_t e = lf ? (uint32_t)(lf - s) : hdr_len;
+    uint32_t next = e + 1;
+    if (e > i && s[e - 1] == '\r')
+      e--; /* the token list ends before the line's CR */
     uint32_t n = e - i;
     if (n > 8 && ieq(s + i, 8, "upgrade:")) {
       char tok[16];
@@ -1770,7 +1824,7 @@ void dx_http2_upgrade(dx_packet *p, const dx_tvb *t, uint32_t hdr_off, uint32_t 
         a = b + 1;
       }
     }
-    i = e + 1;
+    i = next;
   }
   if (h2c)
     dx_stream_switch(p, &dx_proto_http2);

@@ -17,4 +17,10 @@ bool dx_http2_is_preface(const dx_tvb *t);
  * the rest of the byte stream is HTTP/2. Does nothing for other upgrades. */
 void dx_http2_upgrade(dx_packet *p, const dx_tvb *t, uint32_t hdr_off, uint32_t hdr_len);
 
+/* HTTP/1.1's "HTTP2-Settings" request header (RFC 7540 3.2.1): its
+ * base64url value (len bytes at off in t) decoded into a data source and
+ * shown as SETTINGS parameters under parent, as tshark shows them. */
+void dx_http2_settings_header(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t off,
+                              uint32_t len);
+
 #endif

@@ -1017,9 +1017,7 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     else if (tried)
       note_anomalies(p, ip, &res);
     if (res.status == DX_REASM_DONE) {
-      char name[64];
-      dx_snprintf(name, sizeof name, "Reassembled IPv4 (%u bytes)", res.len);
-      dx_tvb rt = dx_packet_add_source(p, name, res.data, res.len);
+      dx_tvb rt = dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "IPv4", res.data, res.len);
       if (rt.len == res.len) {
         add_fragments_tree(p, ip, &rt, &res);
         dispatch_payload(p, proto, &rt, parent);

@@ -647,9 +647,7 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       else if (tried)
         note_anomalies(p, h, &res);
       if (res.status == DX_REASM_DONE) {
-        char name[64];
-        snprintf(name, sizeof name, "Reassembled IPv6 (%u bytes)", res.len);
-        dx_tvb rt = dx_packet_add_source(p, name, res.data, res.len);
+        dx_tvb rt = dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "IPv6", res.data, res.len);
         if (rt.len == res.len) {
           add_fragments_tree(p, ip6, &rt, &res);
           cur = rt;

@@ -1874,9 +1874,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
       dx_expert(p, n, dx_field_expert(), DX_SEV_WARN, "[Decryption failed (status %d)]", rc);
     return false;
   }
-  char name[48];
-  snprintf(name, sizeof name, "Decrypted TLS (%u bytes)", (unsigned)olen);
-  dx_tvb dt = dx_packet_add_source(p, name, out, (uint32_t)olen);
+  dx_tvb dt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "TLS", out, (uint32_t)olen);
   if (dt.len != olen) {
     dx_expert(p, rec, dx_field_limit(), DX_SEV_WARN,
               "[Too many data sources in one packet: decrypted record not shown]");
@@ -1918,7 +1916,7 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
     dx_stream_init(c->inner, &tls_kind, p->flow, p->bstream, &lim, NULL, NULL);
     if (p->bstream) {
       c->inner->port[0] = p->bstream->port[0];
-      c->inner->port[1] = p->bstream->port[1];
+      c->inner->port[1] = p->bstream->tunnel_port ? p->bstream->tunnel_port : p->bstream->port[1];
     }
   }
   c->inner->alpn = c->alpn[0] ? c->alpn : NULL;
@@ -2075,9 +2073,8 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       return;
     }
     if (d->hs_need && d->hs_len >= d->hs_need) {
-      char name[64];
-      snprintf(name, sizeof name, "Reassembled TLS Handshake (%u bytes)", d->hs_len);
-      dx_tvb mt = dx_packet_add_source(p, name, d->hs_buf, d->hs_len);
+      dx_tvb mt =
+          dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "TLS Handshake", d->hs_buf, d->hs_len);
       uint32_t total = d->hs_len;
       if (mt.len == total) {
         handshake_message(x, &mt, rec);
@@ -2145,9 +2142,10 @@ static const char *app_proto_name(const ctx *x) {
   if (a[0])
     return NULL;
   uint16_t sp = x->p->srcport, dp = x->p->dstport;
-  if (sp == 443 || dp == 443)
+  uint16_t tp = x->p->bstream ? x->p->bstream->tunnel_port : 0; /* HTTPS through a proxy */
+  if (sp == 443 || dp == 443 || tp == 443)
     return "Hypertext Transfer Protocol";
-  if (sp == 853 || dp == 853)
+  if (sp == 853 || dp == 853 || tp == 853)
     return "Domain Name System";
   return NULL;
 }
@@ -2163,7 +2161,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   x->decrypted = false;
   /* with 0-RTT keys the client's records before the ServerHello are TLS
    * 1.3 ones already, as tshark names them */
-  bool early = c->early13 && !c->version && x->dir == c->client_dir;
+  bool early = (c->early13 || c->early_offered) && !c->version && x->dir == c->client_dir;
   const char *vs = ver_short(c->version ? c->version : early ? 0x0304 : ver);
   dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 5u + len);
   bool opaque = (c->tls13 || early) && ct == 23;
