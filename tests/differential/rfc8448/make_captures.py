@@ -7,8 +7,11 @@ handshake, each TLS record as the payload of its own segments (1448 bytes
 at most) from the side the RFC says sent it, seq/ack consistent, one
 millisecond between packets, FIN exchange at the end), and OUTDIR/NAME.keylog,
 an NSS key log of the trace's secrets against its first ClientHello's random.
-OUTDIR/NAME.records lists the records (index, direction, outer content type,
-length, label) for the test.
+For the test: OUTDIR/NAME.records, one line per record (tab-separated: index,
+frame number of its last segment, direction, outer content type, inner
+content type from --verify's own decryption or "-", length, label), and
+OUTDIR/NAME.plain (frame number, hex), the application payloads the RFC
+prints ("plain" lines).
 
 With --verify (needs python3-cryptography), the transcription is checked
 against the RFC's own values before anything is written: every protected
@@ -17,7 +20,8 @@ secrets; a wrong byte fails the tag), the derived keys and IVs must equal
 the RFC's, both Finished messages must equal HMAC(finished_key,
 Transcript-Hash) over the plaintext handshake (so a wrong byte in a
 ClientHello or ServerHello fails too), and "plain" payloads must match.
---verify-only checks without writing. Exit status 1 on any failure.
+--verify-only checks without writing. Exit status 1 on any failure, 2 when
+--verify cannot check (no python3-cryptography; nothing is written).
 
 Usage: make_captures.py [--verify|--verify-only] [--traces FILE] OUTDIR
 """
@@ -117,14 +121,15 @@ def hkdf_expand_label(secret, label, context, length, h=hashlib.sha256):
     return out[:length]
 
 
-def verify(t, log):
+def verify(t, log, inner_types):
     """Checks the trace against itself and the RFC's values; returns the
-    number of failures."""
+    number of failures, or None when python3-cryptography is missing.
+    Fills inner_types: record index -> inner content type."""
     try:
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     except ImportError:
         log("  verification skipped: python3-cryptography is not installed")
-        return 0
+        return None
     bad = 0
 
     def check(ok, what):
@@ -174,6 +179,7 @@ def verify(t, log):
 
     for i, (d, label, rec) in enumerate(t.records, 1):
         ctype, frag = rec[0], rec[5:]
+        inner_types[i] = ctype
         if ctype == 20:
             check(frag == b"\x01", "record %d %s ChangeCipherSpec is 01" % (i, d))
             continue
@@ -202,6 +208,7 @@ def verify(t, log):
         seq[d] += 1
         inner = inner.rstrip(b"\x00")
         content, itype = inner[:-1], inner[-1]
+        inner_types[i] = itype
         check(True, "record %d %s %s decrypts with %s (inner type %d, %d bytes)"
               % (i, d, label, who, itype, len(content)))
         if i in t.plain:
@@ -282,9 +289,11 @@ def write_pcap(path, t, cport, t0):
     add(True, SYN)
     add(False, SYN | ACK)
     add(True, ACK)
+    record_frames = []   # frame number (1-based) of each record's last segment
     for d, _label, rec in t.records:
         for off in range(0, len(rec), MSS):
             add(d == "client", PSH | ACK, rec[off:off + MSS])
+        record_frames.append(len(frames))
     add(True, FIN | ACK)
     add(False, FIN | ACK)
     add(True, ACK)
@@ -294,7 +303,7 @@ def write_pcap(path, t, cport, t0):
             us = t0 + n * 1000
             f.write(struct.pack("<IIII", us // 1000000, us % 1000000, len(fr), len(fr)))
             f.write(fr)
-    return len(frames)
+    return len(frames), record_frames
 
 
 def main():
@@ -308,25 +317,35 @@ def main():
     if not a.verify_only and not a.outdir:
         ap.error("OUTDIR is required unless --verify-only")
     traces = parse(a.traces)
-    failures = 0
+    failures, inner = 0, {}
     if a.verify or a.verify_only:
         for t in traces:
             print("verify %s (RFC 8448 section %s, %s):" % (t.name, t.section, t.title))
-            failures += verify(t, print)
+            inner[t.name] = {}
+            n = verify(t, print, inner[t.name])
+            if n is None:
+                print("verification: skipped")
+                return 0 if a.verify_only else 2
+            failures += n
         print("verification: %d failure(s)" % failures)
         if failures or a.verify_only:
             return 1 if failures else 0
     os.makedirs(a.outdir, exist_ok=True)
     for n, t in enumerate(traces):
         base = os.path.join(a.outdir, t.name)
-        nframes = write_pcap(base + ".pcap", t, 40000 + n, (1700000000 + 60 * n) * 1000000)
+        nframes, rframes = write_pcap(base + ".pcap", t, 40000 + n, (1700000000 + 60 * n) * 1000000)
         cr = t.client_random().hex()
         with open(base + ".keylog", "w") as f:
             for label, val in t.secrets:
                 f.write("%s %s %s\n" % (label, cr, val.hex()))
+        its = inner.get(t.name, {})
         with open(base + ".records", "w") as f:
             for i, (d, label, rec) in enumerate(t.records, 1):
-                f.write("%d\t%s\t%d\t%d\t%s\n" % (i, d, rec[0], len(rec), label))
+                f.write("%d\t%d\t%s\t%d\t%s\t%d\t%s\n" % (
+                    i, rframes[i - 1], d, rec[0], its.get(i, "-"), len(rec), label))
+        with open(base + ".plain", "w") as f:
+            for i, p in sorted(t.plain.items()):
+                f.write("%d\t%s\n" % (rframes[i - 1], p.hex()))
         print("%s.pcap: %d records, %d frames" % (base, len(t.records), nframes))
     return 0
 
