@@ -363,6 +363,8 @@ static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, u
     return;
   }
   d->res.pdu_done = true;
+  if (r > 0)
+    d->res.app_took = true;
   if (r == 0) {
     dx_dissect_data(p, t, d->parent);
   } else if (r < t->len) {

@@ -83,6 +83,7 @@ typedef struct dx_stream_result {
   bool called_any; /* an application dissector ran on these bytes */
   bool pdu_done;   /* at least one PDU ended in this delivery */
   bool buffered;   /* bytes of this delivery are kept for a pending PDU */
+  bool app_took;   /* an application protocol took bytes (not only "data") */
 } dx_stream_result;
 
 void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,

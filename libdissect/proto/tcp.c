@@ -1464,7 +1464,7 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
   dx_node_set_len(tcp, hlen <= t->len ? hlen : t->len);
 
-  dx_stream_result res = {false, false, false};
+  dx_stream_result res = {false, false, false, false};
   if (!c || pl.len < seglen || (flags & TH_RST)) {
     /* No stream (quoted header, no connection), or bytes missing: hand what
      * there is to the application once, with no reassembly. */

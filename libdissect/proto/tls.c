@@ -561,6 +561,7 @@ typedef struct ctx {
   dx_node *tls;    /* this frame's TLS layer */
   dx_node *parent; /* where the layers above TLS go */
   bool app_cols;   /* a protocol inside TLS wrote the columns of this frame */
+  bool early_data; /* a 0-RTT record was in this frame: the frame is TLS 1.3's */
   bool decrypted;  /* the record being dissected was decrypted */
 } ctx;
 
@@ -1927,7 +1928,7 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
   dx_stream_input in = {x->dir, pt->data, pt->len, pt, 0, &piece, 1, x->tls, x->parent};
   dx_stream_result res;
   dx_stream_deliver(p, c->inner, &in, &res);
-  if (res.pdu_done) {
+  if (res.pdu_done && res.app_took) {
     x->app_cols = true;
   } else if (p->want_columns && res.called_any) {
     /* only part of a PDU: the columns stay TLS's */
@@ -2165,6 +2166,8 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   const char *vs = ver_short(c->version ? c->version : early ? 0x0304 : ver);
   dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 5u + len);
   bool opaque = (c->tls13 || early) && ct == 23;
+  if (early && ct == 23)
+    x->early_data = true;
   dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
   dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
   dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
@@ -2395,6 +2398,8 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint16_t v = c->version && !c->hrr ? c->version : last_ver;
     if (c->hrr && c->version)
       v = c->version;
+    if (x.early_data && !c->version)
+      v = 0x0304;
     if (v && !x.app_cols)
       dx_col_set_proto(p, ver_short(v));
   }
