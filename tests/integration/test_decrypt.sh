@@ -94,6 +94,18 @@ check_grep "-x shows the decrypted data source" '^Decrypted TLS \([0-9]+ bytes\)
 run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -T json \
   -Y "frame.number == 13"
 check_grepf "JSON names the decrypted data source" "Decrypted TLS (" "$T_TMP/out"
+# Decrypted packets (HTTP/2 over TLS: decrypted, reassembled, decompressed
+# sources) still validate against the packet schema.
+if [[ -n ${PY:-} ]] && "$PY" -c 'import jsonschema' 2>/dev/null && [[ -f $S/http2.keylog ]]; then
+  run "$D" -r "$S/http2.pcap" --keylog "$S/http2.keylog" -T json
+  nerr=$("$PY" - "$SRC/docs/packet.schema.json" "$T_TMP/out" <<'PYEOF'
+import json, sys, jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+print(sum(1 for p in json.load(open(sys.argv[2])) for _ in v.iter_errors(p)))
+PYEOF
+)
+  check_eq "JSON of decrypted HTTP/2 validates against the schema" 0 "$nerr"
+fi
 
 # KeyUpdate (tls13-suites.pcap, frames 70 and 74 per samples/README.md) and
 # the requests after it.
