@@ -7,6 +7,11 @@
  * (for the analysis Wireshark calls tcp.analysis.*) and a reassembly stream
  * (core/tcp_reasm.c) that hands in-order bytes to the application
  * dissector and honours its desegmentation requests.
+ *
+ * dissect_tcp runs in steps, each a function below: read the header
+ * (tcp_seg), find the connection (tcp_conn), track it and analyse the
+ * sequence numbers (tcp_analysis, no tree), build the tree, the summary
+ * (label and Info), and feed the payload to the byte stream.
  */
 #include "../core/checksum.h"
 #include "../core/stream.h"
@@ -797,12 +802,118 @@ static const dx_stream_kind tcp_kind = {
     .piece_word = "Segments",
 };
 
-/* ---- the dissector ---- */
-static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  dx_node *tcp = dx_add_proto(p, parent, FL(F_TCP), t, 0, 20);
-  dx_col_set_proto(p, "TCP");
-  uint16_t sport = 0, dport = 0;
-  bool hs = dx_get_u16(t, 0, &sport), hd = dx_get_u16(t, 2, &dport);
+/* ---- the segment ---- */
+
+/* One segment's fixed header (RFC 9293 3.1) and the lengths that follow
+ * from it, plus what the connection state needs from the options. */
+typedef struct tcp_seg {
+  uint16_t sport, dport;
+  uint32_t seq, ack;
+  unsigned flags; /* the 12 flag bits (TH_*) */
+  uint16_t win, sum, urp;
+  uint32_t hlen;       /* header length in bytes */
+  uint32_t seg_total;  /* header and data, as reported on the wire */
+  uint32_t seglen;     /* data bytes (0 when the header length is bogus) */
+  bool bogus_past_end; /* the header length goes past the segment */
+  /* from a first pass over the options */
+  bool have_ws;
+  uint8_t ws;      /* window scale shift (RFC 7323 2.2) */
+  uint32_t sacked; /* bytes covered by the first 3 SACK blocks */
+} tcp_seg;
+
+/* The connection a segment belongs to, seen from the segment's side. */
+typedef struct tcp_conn {
+  dx_flow *flow;   /* the flow (the connection may still be missing) */
+  tcp_conv *c;     /* NULL: no connection state for this segment */
+  tcp_half *h, *r; /* this segment's direction, the other direction */
+  int dir;
+  bool quoted;    /* no IP layer, or a header quoted in an ICMP error */
+  dx_flow *qflow; /* quoted: the existing connection whose numbers we show */
+  bool reused;    /* a SYN started a new connection on reused ports */
+} tcp_conn;
+
+/* What a segment tells about its connection (the tcp.analysis.* results and
+ * the connection fields shown with it). Built with no tree. */
+typedef struct tcp_analysis {
+  unsigned ta;                /* A_* */
+  uint8_t completeness_shown; /* as it was before this segment */
+  unsigned hs_step;           /* tcp.handshake.step, 0 = none */
+  int fin_tag;                /* 1: initiates the closing, 2: undergoes it */
+  bool base_known;            /* this direction's numbers were known before */
+  uint32_t rseq, rack;        /* relative sequence and ack numbers */
+  uint32_t wscaled;           /* the window, scaled */
+  int64_t rel_sec, delta_sec; /* since the stream's first and previous frame */
+  int32_t rel_nsec, delta_nsec;
+  uint64_t acks_frame;
+  int64_t rtt_sec;
+  int32_t rtt_nsec;
+  uint32_t dupack_num;
+  uint64_t dupack_frame;
+  bool have_bif, have_push;
+  uint32_t bif, push_bytes;
+} tcp_analysis;
+
+/* What the tree hands on to the summary. */
+typedef struct tcp_shown {
+  char fnames[96];  /* "SYN, ACK" (built only when someone reads it) */
+  unsigned cstatus; /* tcp.checksum.status */
+  tcp_opts o;       /* the options, with their Info text */
+} tcp_shown;
+
+/* Expert notes of the analysis flags in Wireshark's order; Info prefixes are
+ * prepended one by one there, so the last one checked comes first. */
+static const struct {
+  unsigned bit;
+  int field, sev;
+  const char *msg, *info;
+} analysis_notes[] = {
+    {A_REUSED_PORTS, F_A_REUSED_PORTS, DX_SEV_NOTE,
+     "A new tcp session is started with the same ports as an earlier session in this trace",
+     "[TCP Port numbers reused] "},
+    {A_RETRANS, F_A_RETRANS, DX_SEV_NOTE, "This frame is a (suspected) retransmission",
+     "[TCP Retransmission] "},
+    {A_FAST_RETRANS, F_A_FAST_RETRANS, DX_SEV_NOTE,
+     "This frame is a (suspected) fast retransmission", "[TCP Fast Retransmission] "},
+    {A_SPURIOUS, F_A_SPURIOUS, DX_SEV_NOTE, "This frame is a (suspected) spurious retransmission",
+     "[TCP Spurious Retransmission] "},
+    {A_OOO, F_A_OOO, DX_SEV_WARN, "This frame is a (suspected) out-of-order segment",
+     "[TCP Out-Of-Order] "},
+    {A_LOST, F_A_LOST, DX_SEV_WARN, "Previous segment(s) not captured (common at capture start)",
+     "[TCP Previous segment not captured] "},
+    {A_ACK_LOST, F_A_ACK_LOST, DX_SEV_WARN,
+     "ACKed segment that wasn't captured (common at capture start)", "[TCP ACKed unseen segment] "},
+    {A_WINDOW_UPDATE, F_A_WINDOW_UPDATE, DX_SEV_CHAT, "TCP window update", "[TCP Window Update] "},
+    {A_WINDOW_FULL, F_A_WINDOW_FULL, DX_SEV_WARN,
+     "TCP window specified by the receiver is now completely full", "[TCP Window Full] "},
+    {A_KEEP_ALIVE, F_A_KEEP_ALIVE, DX_SEV_NOTE, "TCP keep-alive segment", "[TCP Keep-Alive] "},
+    {A_KEEP_ALIVE_ACK, F_A_KEEP_ALIVE_ACK, DX_SEV_NOTE, "ACK to a TCP keep-alive segment",
+     "[TCP Keep-Alive ACK] "},
+    {A_DUP_ACK, F_A_DUP_ACK, DX_SEV_NOTE, NULL, NULL}, /* text made from the numbers */
+    {A_ZWP, F_A_ZWP, DX_SEV_NOTE, "TCP Zero Window Probe", "[TCP ZeroWindowProbe] "},
+    {A_ZERO_WINDOW, F_A_ZERO_WINDOW, DX_SEV_WARN, "TCP Zero Window segment", "[TCP ZeroWindow] "},
+    {A_ZWP_ACK, F_A_ZWP_ACK, DX_SEV_NOTE, "ACK to a TCP Zero Window Probe",
+     "[TCP ZeroWindowProbeAck] "},
+};
+
+/* ---- reading the header ---- */
+
+/* First pass over the options: only what the connection state needs. */
+static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s) {
+  tcp_opts o0;
+  memset(&o0, 0, sizeof o0);
+  o0.no_info = true;
+  dissect_options(p, NULL, t, s->hlen, 0, false, &o0);
+  s->have_ws = o0.have_ws;
+  s->ws = o0.ws;
+  s->sacked = o0.sacked;
+}
+
+/* Reads the fixed header into *s, adding the ports to the protocol node.
+ * false: the header is cut short or its length is below 20 (the node says
+ * so, and there is nothing more to dissect). */
+static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s) {
+  memset(s, 0, sizeof *s);
+  bool hs = dx_get_u16(t, 0, &s->sport), hd = dx_get_u16(t, 2, &s->dport);
   dx_add_item(p, tcp, FL(F_SRCPORT), t, 0, 2);
   dx_add_item(p, tcp, FL(F_DSTPORT), t, 2, 2);
   if (hs)
@@ -810,421 +921,499 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (hd)
     dx_node_set_flags(dx_add_item(p, tcp, FL(F_PORT), t, 2, 2), DX_NODE_HIDDEN);
   if (hs && hd) {
-    dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u", sport,
-                     dport);
-    dx_col_info_set(p, "%u \xe2\x86\x92 %u", sport, dport);
+    dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u", s->sport,
+                     s->dport);
+    dx_col_info_set(p, "%u \xe2\x86\x92 %u", s->sport, s->dport);
   }
-  uint32_t seq = 0, ack = 0;
-  uint16_t offflags = 0, win = 0, sum = 0, urp = 0;
-  if (!dx_get_u32(t, 4, &seq) || !dx_get_u32(t, 8, &ack) || !dx_get_u16(t, 12, &offflags) ||
-      !dx_get_u16(t, 14, &win) || !dx_get_u16(t, 16, &sum) || !dx_get_u16(t, 18, &urp)) {
+  uint16_t offflags = 0;
+  if (!dx_get_u32(t, 4, &s->seq) || !dx_get_u32(t, 8, &s->ack) || !dx_get_u16(t, 12, &offflags) ||
+      !dx_get_u16(t, 14, &s->win) || !dx_get_u16(t, 16, &s->sum) || !dx_get_u16(t, 18, &s->urp)) {
     if (dx_tvb_has(t, 4, 4))
       dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
     if (dx_tvb_has(t, 8, 4))
       dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
     dx_mark_truncated(p, tcp, "TCP header needs 20 bytes");
-    return t->len;
+    return false;
   }
-  p->srcport = sport;
-  p->dstport = dport;
-  unsigned flags = offflags & 0x0fff;
-  uint32_t hlen = (uint32_t)(offflags >> 12) * 4;
-  uint32_t seg_total = t->reported > t->len ? t->reported : t->len;
-
-  if (hlen < 20) {
+  p->srcport = s->sport;
+  p->dstport = s->dport;
+  s->flags = offflags & 0x0fff;
+  s->hlen = (uint32_t)(offflags >> 12) * 4;
+  s->seg_total = t->reported > t->len ? t->reported : t->len;
+  if (s->hlen < 20) {
     dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
     dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
-    dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, hlen);
-    dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", hlen, hlen / 4);
+    dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
+    dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", s->hlen, s->hlen / 4);
     dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
-              "Bogus TCP header length (%u, must be at least 20)", hlen);
-    dx_mark_malformed(p, tcp, "TCP header length %u is less than 20", hlen);
-    dx_col_info_append(p, " [BOGUS TCP HEADER LENGTH %u, must be at least 20]", hlen);
-    return t->len;
+              "Bogus TCP header length (%u, must be at least 20)", s->hlen);
+    dx_mark_malformed(p, tcp, "TCP header length %u is less than 20", s->hlen);
+    dx_col_info_append(p, " [BOGUS TCP HEADER LENGTH %u, must be at least 20]", s->hlen);
+    return false;
   }
-  bool bogus_past_end = hlen > seg_total;
-  uint32_t seglen = bogus_past_end ? 0 : seg_total - hlen;
-  dx_node_set_len(tcp, hlen <= t->len ? hlen : t->len);
+  s->bogus_past_end = s->hlen > s->seg_total;
+  s->seglen = s->bogus_past_end ? 0 : s->seg_total - s->hlen;
+  dx_node_set_len(tcp, s->hlen <= t->len ? s->hlen : t->len);
+  if (!s->bogus_past_end && s->hlen > 20)
+    peek_options(p, t, s);
+  return true;
+}
 
-  /* ---- options, first pass: what the connection state needs ---- */
-  tcp_opts o0;
-  memset(&o0, 0, sizeof o0);
-  o0.no_info = true;
-  if (!bogus_past_end && hlen > 20)
-    dissect_options(p, NULL, t, hlen, 0, false, &o0);
+/* ---- the connection ---- */
 
-  /* ---- connection state ---- */
+/* Finds the segment's connection, or makes it. A new SYN with a new ISN on a
+ * connection that has closed means the ports were reused: a new stream. A
+ * quoted header (no IP layer, or inside an ICMP error) changes nothing: it
+ * only looks an existing connection up, in k->qflow. */
+static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k) {
   tcp_state *st = dx_proto_state(p, &dx_proto_tcp);
-  dx_flow *flow = NULL;
+  memset(k, 0, sizeof *k);
+  k->quoted = p->net_src.type == DX_AT_NONE || p->in_icmp_error;
+  if (s->bogus_past_end)
+    return;
+  if (k->quoted) {
+    dx_flow *f = dx_flow_find(p, &k->dir);
+    if (f && f->proto_data)
+      k->qflow = f;
+    return;
+  }
+  dx_flow *flow = dx_flow_get(p, tcp, &k->dir);
   tcp_conv *c = NULL;
-  int dir = 0;
-  unsigned ta = 0;
-  /* no IP layer, or a header quoted in an ICMP error: no connection state */
-  bool quoted = p->net_src.type == DX_AT_NONE || p->in_icmp_error;
-  if (!quoted && !bogus_past_end) {
-    flow = dx_flow_get(p, tcp, &dir);
-    if (flow) {
-      c = flow->proto_data;
-      /* A new SYN with a new ISN on a connection that has closed: the ports
-       * were reused, start a new stream. */
-      if (c && (flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[dir].syn_seen &&
-          seq != c->h[dir].isn &&
-          (c->h[0].rst_seen || c->h[1].rst_seen || (c->h[0].fin_seen && c->h[1].fin_seen))) {
-        dx_flow_drop(p, flow);
-        flow = dx_flow_get(p, tcp, &dir);
-        c = NULL;
-        ta |= A_REUSED_PORTS;
-      }
-    }
-    if (flow && !c) {
-      c = conv_new(p, st);
-      if (c) {
-        const dx_config *cfg = dx_packet_config(p);
-        dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
-                               dx_packet_stream_budget(p)};
-        dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
-        flow->proto_data = c;
-        flow->proto_free = conv_free;
-      }
-    }
-  } else if (!bogus_past_end) {
-    /* Quoted headers: use an existing connection's numbers, change nothing. */
-    dx_flow *f = dx_flow_find(p, &dir);
-    if (f && f->proto_data) {
-      tcp_conv *qc = f->proto_data;
-      tcp_half *qh = &qc->h[dir], *qr = &qc->h[1 - dir];
-      dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, f->index);
-      dx_node_set_flags(n, DX_NODE_GENERATED);
-      if (qh->base_set) {
-        n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, seq - qh->base);
-        dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", seq - qh->base);
-      }
-      if ((flags & TH_ACK) && qr->base_set) {
-        n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, ack - qr->base);
-        dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)",
-                         ack - qr->base);
-      }
+  if (flow) {
+    c = flow->proto_data;
+    if (c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[k->dir].syn_seen &&
+        s->seq != c->h[k->dir].isn &&
+        (c->h[0].rst_seen || c->h[1].rst_seen || (c->h[0].fin_seen && c->h[1].fin_seen))) {
+      dx_flow_drop(p, flow);
+      flow = dx_flow_get(p, tcp, &k->dir);
+      c = NULL;
+      k->reused = true;
     }
   }
-  tcp_half *h = c ? &c->h[dir] : NULL, *r = c ? &c->h[1 - dir] : NULL;
+  if (flow && !c) {
+    c = conv_new(p, st);
+    if (c) {
+      const dx_config *cfg = dx_packet_config(p);
+      dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
+                             dx_packet_stream_budget(p)};
+      dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
+      flow->proto_data = c;
+      flow->proto_free = conv_free;
+    }
+  }
+  k->flow = flow;
+  k->c = c;
+  if (c) {
+    k->h = &c->h[k->dir];
+    k->r = &c->h[1 - k->dir];
+  }
+}
+
+/* A quoted header: the stream and relative numbers of the connection it
+ * belongs to, if we know it. */
+static void tree_quoted(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
+                        const tcp_conn *k) {
+  tcp_conv *qc = k->qflow->proto_data;
+  tcp_half *qh = &qc->h[k->dir], *qr = &qc->h[1 - k->dir];
+  dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->qflow->index);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (qh->base_set) {
+    n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, s->seq - qh->base);
+    dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", s->seq - qh->base);
+  }
+  if ((s->flags & TH_ACK) && qr->base_set) {
+    n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, s->ack - qr->base);
+    dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", s->ack - qr->base);
+  }
+}
+
+/* Which side closes first (tcp.connection.fin_active / fin_passive). */
+static int fin_role(const tcp_seg *s, tcp_conv *c, int dir) {
+  if (!(s->flags & TH_FIN))
+    return 0;
+  if (!c->fin_any) {
+    c->fin_any = true;
+    c->fin_dir = dir;
+    return 1;
+  }
+  if (dir != c->fin_dir && !c->fin_passive) {
+    c->fin_passive = true;
+    return 2;
+  }
+  return 0;
+}
+
+/* Relative sequence numbers (Wireshark: relative to the ISN; a connection
+ * seen mid-way starts at 1) and the window scale (RFC 7323 2.2: only in SYN
+ * segments). */
+static void set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
+  if (s->flags & TH_SYN) {
+    if (!h->syn_seen) {
+      h->syn_seen = true;
+      h->isn = s->seq;
+      h->base = s->seq;
+      h->base_set = true;
+      h->ws = s->have_ws ? s->ws : -2;
+      if (s->flags & TH_ACK) {
+        if (h->ws == -2 || r->ws == -2)
+          h->ws = r->ws = -2;
+      }
+      dx_tcp_stream_start(&h->rs, s->seq + 1);
+    }
+  } else if (!h->base_set) {
+    h->base = s->seq - 1;
+    h->base_set = true;
+  }
+  if ((s->flags & TH_ACK) && !r->base_set) {
+    r->base = s->ack - 1;
+    r->base_set = true;
+  }
+}
+
+/* Handshake steps for the connection ladder (tcp.handshake.step). */
+static unsigned handshake_step(const tcp_seg *s, tcp_conv *c, int dir) {
+  unsigned f = s->flags & (TH_SYN | TH_ACK | TH_RST);
+  if (f == TH_SYN) {
+    if (c->hs == 0 || c->hs == 1) {
+      c->hs = 1;
+      c->client_dir = dir;
+      return 1;
+    }
+  } else if (f == (TH_SYN | TH_ACK)) {
+    if (c->hs <= 2 && (c->hs == 0 || dir != c->client_dir)) {
+      if (c->hs == 0)
+        c->client_dir = 1 - dir;
+      c->hs = 2;
+      c->synack_seq = s->seq;
+      return 2;
+    }
+  } else if (f == TH_ACK && c->hs == 2 && dir == c->client_dir && s->ack == c->synack_seq + 1) {
+    c->hs = 3;
+    return 3;
+  }
+  return 0;
+}
+
+/* What the segment changes in its connection before the analysis: FIN roles,
+ * relative numbers, window scale, handshake, completeness (SYN, SYN-ACK, FIN,
+ * RST; ACK and DATA are decided by the analysis), the stream's timestamps. */
+static void track_conn(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, tcp_analysis *a) {
+  tcp_conv *c = k->c;
+  tcp_half *h = k->h, *r = k->r;
+  a->ta = k->reused ? A_REUSED_PORTS : 0;
   /* Shown as it was before this segment; a stream restarted by a SYN on
    * reused ports shows the SYN already (as tshark does). */
-  uint8_t completeness_shown = c ? c->completeness : 0;
-  if (ta & A_REUSED_PORTS)
-    completeness_shown = C_SYN;
-  unsigned hs_step = 0;
-  int fin_tag = 0;
-  if (c && (flags & TH_FIN)) {
-    if (!c->fin_any) {
-      c->fin_any = true;
-      c->fin_dir = dir;
-      fin_tag = 1;
-    } else if (dir != c->fin_dir && !c->fin_passive) {
-      c->fin_passive = true;
-      fin_tag = 2;
-    }
-  }
-  bool base_known = h && h->base_set;
+  a->completeness_shown = c ? c->completeness : 0;
+  if (k->reused)
+    a->completeness_shown = C_SYN;
+  if (c)
+    a->fin_tag = fin_role(s, c, k->dir);
+  a->base_known = h && h->base_set;
   if (c) {
-    /* Relative sequence numbers (Wireshark: relative to the ISN; a
-     * connection seen mid-way starts at 1). */
-    if (flags & TH_SYN) {
-      if (!h->syn_seen) {
-        h->syn_seen = true;
-        h->isn = seq;
-        h->base = seq;
-        h->base_set = true;
-        /* Window scale (RFC 7323 2.2: only in SYN segments). */
-        h->ws = o0.have_ws ? o0.ws : -2;
-        if (flags & TH_ACK) {
-          if (h->ws == -2 || r->ws == -2)
-            h->ws = r->ws = -2;
-        }
-        dx_tcp_stream_start(&h->rs, seq + 1);
-      }
-    } else if (!h->base_set) {
-      h->base = seq - 1;
-      h->base_set = true;
-    }
-    if ((flags & TH_ACK) && !r->base_set) {
-      r->base = ack - 1;
-      r->base_set = true;
-    }
-    /* Handshake steps for the connection ladder. */
-    if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN) {
-      if (c->hs == 0 || c->hs == 1) {
-        c->hs = 1;
-        c->client_dir = dir;
-        hs_step = 1;
-      }
-    } else if ((flags & (TH_SYN | TH_ACK | TH_RST)) == (TH_SYN | TH_ACK)) {
-      if (c->hs <= 2 && (c->hs == 0 || dir != c->client_dir)) {
-        if (c->hs == 0)
-          c->client_dir = 1 - dir;
-        c->hs = 2;
-        c->synack_seq = seq;
-        hs_step = 2;
-      }
-    } else if ((flags & (TH_SYN | TH_ACK | TH_RST)) == TH_ACK && c->hs == 2 &&
-               dir == c->client_dir && ack == c->synack_seq + 1) {
-      c->hs = 3;
-      hs_step = 3;
-    }
-    /* Completeness, shown as it was before this segment (as tshark does). */
-    if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
+    set_bases(s, h, r);
+    a->hs_step = handshake_step(s, c, k->dir);
+    if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN)
       c->completeness |= C_SYN;
-    else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && (c->completeness & C_SYN))
+    else if ((s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && (c->completeness & C_SYN))
       c->completeness |= C_SYNACK;
-    /* (ACK and DATA are decided by the analysis below) */
-    if (flags & TH_FIN)
+    if (s->flags & TH_FIN)
       c->completeness |= C_FIN;
-    if (flags & TH_RST)
+    if (s->flags & TH_RST)
       c->completeness |= C_RST;
   }
-
+  a->rseq = h ? s->seq - h->base : s->seq;
+  a->rack = ((s->flags & TH_ACK) && r) ? s->ack - r->base : s->ack;
   /* Window: scaled unless this is a SYN (RFC 7323 2.2). */
-  uint32_t wscaled = win;
-  if (h && !(flags & TH_SYN) && h->ws >= 0)
-    wscaled = (uint32_t)win << h->ws;
-
-  /* ---- analysis (the rules of Wireshark's tcp_analyze_sequence_number) ---- */
-  uint64_t acks_frame = 0;
-  int64_t rtt_sec = 0;
-  int32_t rtt_nsec = 0;
-  uint32_t dupack_num = 0;
-  uint64_t dupack_frame = 0;
-  bool have_bif = false, have_push = false;
-  uint32_t bif = 0, push_bytes = 0;
-  bool ack_flag = flags & TH_ACK;
-  bool sfr = flags & (TH_SYN | TH_FIN | TH_RST);
+  a->wscaled = s->win;
+  if (h && !(s->flags & TH_SYN) && h->ws >= 0)
+    a->wscaled = (uint32_t)s->win << h->ws;
   if (c) {
-    int64_t now_s = p->frame.ts_sec;
-    int32_t now_n = (int32_t)p->frame.ts_nsec;
-    int64_t ds;
-    int32_t dn;
-    /* The initial RTT: from the last SYN to the first ACK without SYN. */
-    if ((flags & (TH_SYN | TH_ACK)) == TH_SYN) {
-      c->syn_time_set = true;
-      c->syn_sec = now_s;
-      c->syn_nsec = now_n;
-    } else if ((flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_time_set && !c->irtt_set) {
-      c->irtt_set = true;
-      time_sub(now_s, now_n, c->syn_sec, c->syn_nsec, &c->irtt_sec, &c->irtt_nsec);
-    }
-    if (ack_flag)
-      r->valid_bif = true;
-    /* a zero window probe: one byte at the next sequence number into a
-     * closed window */
-    if (seglen == 1 && h->nextseq && seq == h->nextseq && r->window == 0) {
-      ta |= A_ZWP;
-      goto finished_fwd;
-    }
-    if (win == 0 && !sfr)
-      ta |= A_ZERO_WINDOW;
-    /* a hole before this segment (bytes in flight are unknown until the
-     * other side ACKs again) */
-    if (h->nextseq && GT_SEQ(seq, h->nextseq) && !(flags & TH_RST)) {
-      ta |= A_LOST;
-      h->valid_bif = false;
-    }
-    /* keep-alive: 0 or 1 byte one below the next sequence number */
-    if (seglen <= 1 && h->nextseq && seq == h->nextseq - 1 && !sfr)
-      ta |= A_KEEP_ALIVE;
-    bool same = seglen == 0 && seq == h->nextseq && ack == h->lastack && !sfr;
-    if (same && win && win != h->window)
-      ta |= A_WINDOW_UPDATE;
-    if (seglen > 0 && r->ws != -1 && r->window != UINT32_MAX && !sfr &&
-        seq + seglen == r->lastack + (r->window << (r->ws == -2 ? 0 : r->ws)))
-      ta |= A_WINDOW_FULL;
-    if (same && win && win == h->window && (r->lastflags & A_KEEP_ALIVE)) {
-      ta |= A_KEEP_ALIVE_ACK;
-      goto finished_fwd;
-    }
-    if (same && win == 0 && win == h->window && (r->lastflags & A_ZWP)) {
-      ta |= A_ZWP_ACK;
-      goto finished_fwd;
-    }
-    if (same && win && win == h->window) {
-      h->dupacks++;
-      ta |= A_DUP_ACK;
-      dupack_num = h->dupacks;
-      dupack_frame = h->lastnondupack;
-    }
-  finished_fwd:
-    if (ack != h->lastack) {
-      h->lastnondupack = p->num;
-      h->dupacks = 0;
-    }
-    /* ACKs data never seen in the other direction */
-    if (r->maxseqtobeacked && GT_SEQ(ack, r->maxseqtobeacked) && ack_flag) {
-      ta |= A_ACK_LOST;
-      r->maxseqtobeacked = r->nextseq;
-    }
-    /* Data (or SYN/FIN) that does not advance the sequence number: why? */
-    if ((seglen > 0 || (flags & (TH_SYN | TH_FIN))) && !(ta & A_KEEP_ALIVE)) {
-      bool not_advanced = h->nextseq && LT_SEQ(seq, h->nextseq);
-      if (seglen > 1 && h->nextseq - 1 == seq)
-        not_advanced = false; /* new data after a zero window probe */
-      int64_t thres = c->irtt_set ? c->irtt_sec * 1000000000 + c->irtt_nsec : 3000000;
-      if (c->irtt_set && thres == 0)
-        thres = 3000000;
-      time_sub(now_s, now_n, r->lastack_sec, r->lastack_nsec, &ds, &dn);
-      int64_t since_ack = ds * 1000000000 + dn;
-      time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
-      int64_t since_next = ds * 1000000000 + dn;
-      if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
-        ta |= A_FAST_RETRANS;
-      else if (not_advanced && since_next < thres && h->nextseq != seq + seglen)
-        ta |= A_OOO;
-      else if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
-        ta |= A_SPURIOUS;
-      else if (not_advanced)
-        ta |= A_RETRANS;
-    }
-    uint32_t nextseq = seq + seglen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
-    if (seglen > 0 || (flags & (TH_SYN | TH_FIN)))
-      ual_add(h, seq, nextseq, p);
-    if (!(ta & A_ZWP)) {
-      /* a zero window probe's byte is not taken as sent */
-      if (!h->nextseq || GT_SEQ(nextseq, h->nextseq)) {
-        h->nextseq = nextseq;
-        h->nextseq_frame = p->num;
-        h->nextseq_sec = now_s;
-        h->nextseq_nsec = now_n;
-      }
-      if (!h->maxseqtobeacked || seq == h->maxseqtobeacked)
-        h->maxseqtobeacked = h->nextseq;
-    }
-    h->window = win;
-    h->lastack = ack;
-    h->lastack_sec = now_s;
-    h->lastack_nsec = now_n;
-    h->lastflags = ta;
-    /* What this segment acknowledges: segments it ends exactly (the oldest
-     * such gives acks_frame and the RTT), segments it passes (forgotten),
-     * and segments it cuts (trimmed). */
-    uint32_t keep = 0;
-    bool matched = false;
-    for (uint32_t i = 0; i < r->nual; i++) {
-      tcp_ual u = r->ual[i];
-      if (ack == u.nextseq) {
-        if (!matched) {
-          matched = true;
-          acks_frame = u.frame;
-          time_sub(now_s, now_n, u.sec, u.nsec, &rtt_sec, &rtt_nsec);
-        }
-        continue;
-      }
-      if (GT_SEQ(ack, u.seq) && LT_SEQ(ack, u.nextseq))
-        u.seq = ack;
-      else if (!GT_SEQ(u.nextseq, ack))
-        continue;
-      r->ual[keep++] = u;
-    }
-    r->nual = keep;
-    /* Completeness as tshark counts it: a bare ACK; data once the
-     * direction's sequence numbers were known before this segment. */
-    if ((flags & (TH_SYN | TH_ACK)) == TH_ACK && seglen == 0 && base_known)
-      c->completeness |= C_ACK;
-    if (seglen > 0 && base_known)
-      c->completeness |= C_DATA;
-    /* Bytes in flight: the span of what this side has not had ACKed. */
-    if (seglen > 0 && h->nual && h->valid_bif) {
-      uint32_t first = h->ual[0].seq - h->base, last = h->ual[0].nextseq - h->base;
-      for (uint32_t i = 1; i < h->nual; i++) {
-        if (h->ual[i].nextseq - h->base > last)
-          last = h->ual[i].nextseq - h->base;
-        if (h->ual[i].seq - h->base < first)
-          first = h->ual[i].seq - h->base;
-      }
-      /* less what the other side has SACKed (its last SACK option) */
-      uint32_t inf = last - first - r->sacked;
-      if (inf > 0 && inf < 2000000000u) {
-        /* a SYN or FIN counts one sequence number but no byte */
-        bif = inf - ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
-        have_bif = bif != 0;
-      }
-      /* bytes sent since the last PSH (the PSH segment itself counted) */
-      if (flags & TH_PUSH) {
-        h->push_bytes = h->push_set_last ? seglen : h->push_bytes + seglen;
-        h->push_set_last = true;
-      } else if (h->push_set_last) {
-        h->push_bytes = seglen;
-        h->push_set_last = false;
-      } else {
-        h->push_bytes += seglen;
-      }
-      /* Wireshark shows it only together with the bytes in flight */
-      have_push = have_bif;
-      push_bytes = h->push_bytes;
-    }
-    h->sacked = o0.sacked;
-    if (flags & TH_FIN)
-      h->fin_seen = true;
-    if (flags & TH_RST)
-      h->rst_seen = true;
+    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, k->flow->first_sec, k->flow->first_nsec,
+             &a->rel_sec, &a->rel_nsec);
+    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, c->prev_sec, c->prev_nsec, &a->delta_sec,
+             &a->delta_nsec);
+    c->prev_sec = p->frame.ts_sec;
+    c->prev_nsec = (int32_t)p->frame.ts_nsec;
   }
+}
 
-  /* ---- the tree ---- */
-  uint32_t rseq = h ? seq - h->base : seq;
-  uint32_t rack = (ack_flag && r) ? ack - r->base : ack;
-  uint32_t rnxt = rseq + seglen + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+/* ---- analysis (the rules of Wireshark's tcp_analyze_sequence_number) ---- */
+
+/* The initial RTT: from the last SYN to the first ACK without SYN. */
+static void note_initial_rtt(const dx_packet *p, const tcp_seg *s, tcp_conv *c) {
+  if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+    c->syn_time_set = true;
+    c->syn_sec = p->frame.ts_sec;
+    c->syn_nsec = (int32_t)p->frame.ts_nsec;
+  } else if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_time_set && !c->irtt_set) {
+    c->irtt_set = true;
+    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, c->syn_sec, c->syn_nsec, &c->irtt_sec,
+             &c->irtt_nsec);
+  }
+}
+
+/* Zero window (probes), lost segments, keep-alives, window update/full and
+ * duplicate ACKs, in Wireshark's order: a zero window probe, a keep-alive ACK
+ * or a zero window probe ACK ends the checks. */
+static unsigned analyze_window(const tcp_seg *s, tcp_half *h, const tcp_half *r, tcp_analysis *a) {
+  bool sfr = s->flags & (TH_SYN | TH_FIN | TH_RST);
+  uint32_t seq = s->seq, seglen = s->seglen, win = s->win;
+  unsigned ta = 0;
+  /* a zero window probe: one byte at the next sequence number into a
+   * closed window */
+  if (seglen == 1 && h->nextseq && seq == h->nextseq && r->window == 0)
+    return A_ZWP;
+  if (win == 0 && !sfr)
+    ta |= A_ZERO_WINDOW;
+  /* a hole before this segment (bytes in flight are unknown until the
+   * other side ACKs again) */
+  if (h->nextseq && GT_SEQ(seq, h->nextseq) && !(s->flags & TH_RST)) {
+    ta |= A_LOST;
+    h->valid_bif = false;
+  }
+  /* keep-alive: 0 or 1 byte one below the next sequence number */
+  if (seglen <= 1 && h->nextseq && seq == h->nextseq - 1 && !sfr)
+    ta |= A_KEEP_ALIVE;
+  bool same = seglen == 0 && seq == h->nextseq && s->ack == h->lastack && !sfr;
+  if (same && win && win != h->window)
+    ta |= A_WINDOW_UPDATE;
+  if (seglen > 0 && r->ws != -1 && r->window != UINT32_MAX && !sfr &&
+      seq + seglen == r->lastack + (r->window << (r->ws == -2 ? 0 : r->ws)))
+    ta |= A_WINDOW_FULL;
+  if (same && win && win == h->window && (r->lastflags & A_KEEP_ALIVE))
+    return ta | A_KEEP_ALIVE_ACK;
+  if (same && win == 0 && win == h->window && (r->lastflags & A_ZWP))
+    return ta | A_ZWP_ACK;
+  if (same && win && win == h->window) {
+    h->dupacks++;
+    ta |= A_DUP_ACK;
+    a->dupack_num = h->dupacks;
+    a->dupack_frame = h->lastnondupack;
+  }
+  return ta;
+}
+
+/* Data (or SYN/FIN) that does not advance the sequence number: why? */
+static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, const tcp_conv *c,
+                                       const tcp_half *h, const tcp_half *r, unsigned ta) {
+  uint32_t seq = s->seq, seglen = s->seglen;
+  if (!((seglen > 0 || (s->flags & (TH_SYN | TH_FIN))) && !(ta & A_KEEP_ALIVE)))
+    return 0;
+  int64_t now_s = p->frame.ts_sec;
+  int32_t now_n = (int32_t)p->frame.ts_nsec;
+  int64_t ds;
+  int32_t dn;
+  bool not_advanced = h->nextseq && LT_SEQ(seq, h->nextseq);
+  if (seglen > 1 && h->nextseq - 1 == seq)
+    not_advanced = false; /* new data after a zero window probe */
+  int64_t thres = c->irtt_set ? c->irtt_sec * 1000000000 + c->irtt_nsec : 3000000;
+  if (c->irtt_set && thres == 0)
+    thres = 3000000;
+  time_sub(now_s, now_n, r->lastack_sec, r->lastack_nsec, &ds, &dn);
+  int64_t since_ack = ds * 1000000000 + dn;
+  time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
+  int64_t since_next = ds * 1000000000 + dn;
+  if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
+    return A_FAST_RETRANS;
+  if (not_advanced && since_next < thres && h->nextseq != seq + seglen)
+    return A_OOO;
+  if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
+    return A_SPURIOUS;
+  if (not_advanced)
+    return A_RETRANS;
+  return 0;
+}
+
+/* Remembers what this direction has sent and acknowledged so far. */
+static void record_sent(const dx_packet *p, const tcp_seg *s, tcp_half *h, unsigned ta) {
+  uint32_t nextseq = s->seq + s->seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+  if (s->seglen > 0 || (s->flags & (TH_SYN | TH_FIN)))
+    ual_add(h, s->seq, nextseq, p);
+  if (!(ta & A_ZWP)) {
+    /* a zero window probe's byte is not taken as sent */
+    if (!h->nextseq || GT_SEQ(nextseq, h->nextseq)) {
+      h->nextseq = nextseq;
+      h->nextseq_frame = p->num;
+      h->nextseq_sec = p->frame.ts_sec;
+      h->nextseq_nsec = (int32_t)p->frame.ts_nsec;
+    }
+    if (!h->maxseqtobeacked || s->seq == h->maxseqtobeacked)
+      h->maxseqtobeacked = h->nextseq;
+  }
+  h->window = s->win;
+  h->lastack = s->ack;
+  h->lastack_sec = p->frame.ts_sec;
+  h->lastack_nsec = (int32_t)p->frame.ts_nsec;
+  h->lastflags = ta;
+}
+
+/* What this segment acknowledges of the other direction: segments it ends
+ * exactly (the oldest such gives acks_frame and the RTT), segments it passes
+ * (forgotten), and segments it cuts (trimmed). */
+static void ack_segments(const dx_packet *p, uint32_t ack, tcp_half *r, tcp_analysis *a) {
+  uint32_t keep = 0;
+  bool matched = false;
+  for (uint32_t i = 0; i < r->nual; i++) {
+    tcp_ual u = r->ual[i];
+    if (ack == u.nextseq) {
+      if (!matched) {
+        matched = true;
+        a->acks_frame = u.frame;
+        time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, u.sec, u.nsec, &a->rtt_sec,
+                 &a->rtt_nsec);
+      }
+      continue;
+    }
+    if (GT_SEQ(ack, u.seq) && LT_SEQ(ack, u.nextseq))
+      u.seq = ack;
+    else if (!GT_SEQ(u.nextseq, ack))
+      continue;
+    r->ual[keep++] = u;
+  }
+  r->nual = keep;
+}
+
+/* Bytes in flight: the span of what this side has not had ACKed, less what
+ * the other side has SACKed; and the bytes sent since the last PSH. */
+static void bytes_in_flight(const tcp_seg *s, tcp_half *h, const tcp_half *r, tcp_analysis *a) {
+  if (!(s->seglen > 0 && h->nual && h->valid_bif))
+    return;
+  uint32_t first = h->ual[0].seq - h->base, last = h->ual[0].nextseq - h->base;
+  for (uint32_t i = 1; i < h->nual; i++) {
+    if (h->ual[i].nextseq - h->base > last)
+      last = h->ual[i].nextseq - h->base;
+    if (h->ual[i].seq - h->base < first)
+      first = h->ual[i].seq - h->base;
+  }
+  /* less what the other side has SACKed (its last SACK option) */
+  uint32_t inf = last - first - r->sacked;
+  if (inf > 0 && inf < 2000000000u) {
+    /* a SYN or FIN counts one sequence number but no byte */
+    a->bif = inf - ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+    a->have_bif = a->bif != 0;
+  }
+  /* bytes sent since the last PSH (the PSH segment itself counted) */
+  if (s->flags & TH_PUSH) {
+    h->push_bytes = h->push_set_last ? s->seglen : h->push_bytes + s->seglen;
+    h->push_set_last = true;
+  } else if (h->push_set_last) {
+    h->push_bytes = s->seglen;
+    h->push_set_last = false;
+  } else {
+    h->push_bytes += s->seglen;
+  }
+  /* Wireshark shows it only together with the bytes in flight */
+  a->have_push = a->have_bif;
+  a->push_bytes = h->push_bytes;
+}
+
+/* The sequence analysis of a segment of a known connection: fills the
+ * tcp.analysis.* results in *a and updates both directions' state. */
+static void analyze(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, tcp_analysis *a) {
+  tcp_conv *c = k->c;
+  tcp_half *h = k->h, *r = k->r;
+  if (!c)
+    return;
+  note_initial_rtt(p, s, c);
+  if (s->flags & TH_ACK)
+    r->valid_bif = true;
+  a->ta |= analyze_window(s, h, r, a);
+  if (s->ack != h->lastack) {
+    h->lastnondupack = p->num;
+    h->dupacks = 0;
+  }
+  /* ACKs data never seen in the other direction */
+  if (r->maxseqtobeacked && GT_SEQ(s->ack, r->maxseqtobeacked) && (s->flags & TH_ACK)) {
+    a->ta |= A_ACK_LOST;
+    r->maxseqtobeacked = r->nextseq;
+  }
+  a->ta |= analyze_retransmission(p, s, c, h, r, a->ta);
+  record_sent(p, s, h, a->ta);
+  ack_segments(p, s->ack, r, a);
+  /* Completeness as tshark counts it: a bare ACK; data once the
+   * direction's sequence numbers were known before this segment. */
+  if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK && s->seglen == 0 && a->base_known)
+    c->completeness |= C_ACK;
+  if (s->seglen > 0 && a->base_known)
+    c->completeness |= C_DATA;
+  bytes_in_flight(s, h, r, a);
+  h->sacked = s->sacked;
+  if (s->flags & TH_FIN)
+    h->fin_seen = true;
+  if (s->flags & TH_RST)
+    h->rst_seen = true;
+}
+
+/* ---- the tree ---- */
+
+/* Stream, completeness, handshake step, length, sequence and ack numbers,
+ * header length. */
+static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
+                         const tcp_conn *k, const tcp_analysis *a) {
+  uint32_t rnxt = a->rseq + s->seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
   dx_node *n;
-  if (c) {
-    p->stream = flow->index;
-    n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, flow->index);
+  if (k->c) {
+    p->stream = k->flow->index;
+    n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->flow->index);
     dx_node_set_flags(n, DX_NODE_GENERATED);
-    n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, completeness_shown);
+    n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, a->completeness_shown);
     dx_node_set_flags(n, DX_NODE_GENERATED);
-    if (hs_step) {
-      n = dx_add_uint(p, tcp, FL(F_HANDSHAKE_STEP), t, 0, 0, hs_step);
+    if (a->hs_step) {
+      n = dx_add_uint(p, tcp, FL(F_HANDSHAKE_STEP), t, 0, 0, a->hs_step);
       dx_node_set_flags(n, DX_NODE_GENERATED);
     }
   }
-  n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, seglen);
+  n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, s->seglen);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  if (c) {
-    n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, rseq);
-    dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", rseq);
+  if (k->c) {
+    n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, a->rseq);
+    dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", a->rseq);
   }
   dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
-  if (c) {
+  if (k->c) {
     n = dx_add_uint(p, tcp, FL(F_NXTSEQ), t, 0, 0, rnxt);
     dx_node_set_text(p, n, "Next Sequence Number: %u    (relative sequence number)", rnxt);
     dx_node_set_flags(n, DX_NODE_GENERATED);
   }
-  if (ack_flag) {
-    if (c) {
-      n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, rack);
-      dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", rack);
+  if (s->flags & TH_ACK) {
+    if (k->c) {
+      n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, a->rack);
+      dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", a->rack);
     }
     dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
   } else {
-    n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, ack);
-    if (ack != 0) {
+    n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, s->ack);
+    if (s->ack != 0) {
       dx_node_set_text(p, n,
                        "Acknowledgment Number: 0x%08x [should be 0x00000000 because ACK "
                        "flag is not set]",
-                       ack);
+                       s->ack);
       dx_expert(p, n, FL(F_ACK_NONZERO), DX_SEV_WARN,
                 "The acknowledgment number field is nonzero while the ACK flag is not set");
     }
     dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
   }
+  uint32_t hlen = s->hlen;
   n = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, hlen);
   dx_node_set_text(p, n, "%c%c%c%c .... = Header Length: %u bytes (%u)", '0' + ((hlen >> 5) & 1),
                    '0' + ((hlen >> 4) & 1), '0' + ((hlen >> 3) & 1), '0' + ((hlen >> 2) & 1), hlen,
                    hlen / 4);
-  if (bogus_past_end) {
+  if (s->bogus_past_end) {
     dx_expert(p, n, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
-              "Bogus TCP header length (%u, must be at most %u)", hlen, seg_total);
+              "Bogus TCP header length (%u, must be at most %u)", hlen, s->seg_total);
     dx_mark_malformed(p, tcp, "TCP header length %u is longer than the segment (%u bytes)", hlen,
-                      seg_total);
+                      s->seg_total);
   }
-  char fnames[96];
+}
+
+/* The flags, each with its expert note; fnames gets "SYN, ACK" when someone
+ * reads it (a label or the Info column). */
+static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
+                       const tcp_analysis *a, char *fnames, size_t fnames_size) {
+  unsigned flags = s->flags;
   fnames[0] = '\0';
   if (dx_packet_labels(p) || p->want_columns)
-    flags_names(flags, fnames, sizeof fnames);
+    flags_names(flags, fnames, fnames_size);
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
   dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
   dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
@@ -1234,16 +1423,16 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_add_item(p, fl, FL(F_FLAGS_URG), t, 12, 2);
   dx_add_item(p, fl, FL(F_FLAGS_ACK), t, 12, 2);
   dx_add_item(p, fl, FL(F_FLAGS_PUSH), t, 12, 2);
-  n = dx_add_item(p, fl, FL(F_FLAGS_RESET), t, 12, 2);
+  dx_node *n = dx_add_item(p, fl, FL(F_FLAGS_RESET), t, 12, 2);
   if (flags & TH_RST)
     dx_expert(p, n, FL(F_CONN_RST), DX_SEV_WARN, "Connection reset (RST)");
   n = dx_add_item(p, fl, FL(F_FLAGS_SYN), t, 12, 2);
   if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
     dx_expert(p, n, FL(F_CONN_SYN), DX_SEV_CHAT,
-              "Connection establish request (SYN): server port %u", dport);
+              "Connection establish request (SYN): server port %u", s->dport);
   else if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK))
     dx_expert(p, n, FL(F_CONN_SYNACK), DX_SEV_CHAT,
-              "Connection establish acknowledge (SYN+ACK): server port %u", sport);
+              "Connection establish acknowledge (SYN+ACK): server port %u", s->sport);
   n = dx_add_item(p, fl, FL(F_FLAGS_FIN), t, 12, 2);
   if (flags & TH_FIN)
     dx_expert(p, n, FL(F_CONN_FIN), DX_SEV_CHAT, "Connection finish (FIN)");
@@ -1251,17 +1440,22 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   size_t fsl = flags_str(flags, fstr);
   n = dx_add_string(p, fl, FL(F_FLAGS_STR), t, 12, 2, fstr, fsl);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  if (fin_tag == 1)
+  if (a->fin_tag == 1)
     dx_expert(p, n, FL(F_CONN_FIN_ACTIVE), DX_SEV_NOTE,
               "This frame initiates the connection closing");
-  else if (fin_tag == 2)
+  else if (a->fin_tag == 2)
     dx_expert(p, n, FL(F_CONN_FIN_PASSIVE), DX_SEV_NOTE,
               "This frame undergoes the connection closing");
+}
+
+/* The window field, the scaled window and the scale factor. */
+static void tree_window(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
+                        const tcp_conn *k, const tcp_analysis *a) {
   dx_add_item(p, tcp, FL(F_WINDOW_VALUE), t, 14, 2);
-  n = dx_add_uint(p, tcp, FL(F_WINDOW_SIZE), t, 14, 2, wscaled);
+  dx_node *n = dx_add_uint(p, tcp, FL(F_WINDOW_SIZE), t, 14, 2, a->wscaled);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  if (h && !(flags & TH_SYN)) {
-    int64_t sf = h->ws >= 0 ? (int64_t)1 << h->ws : h->ws;
+  if (k->h && !(s->flags & TH_SYN)) {
+    int64_t sf = k->h->ws >= 0 ? (int64_t)1 << k->h->ws : k->h->ws;
     n = dx_add_int(p, tcp, FL(F_WINDOW_SCALEFACTOR), t, 14, 2, sf);
     dx_node_set_flags(n, DX_NODE_GENERATED);
     if (sf == -1)
@@ -1269,26 +1463,31 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     else if (sf == -2)
       dx_node_set_text(p, n, "Window size scaling factor: -2 (no window scaling used)");
   }
+}
 
-  /* Checksum (RFC 9293 3.1: over the pseudo-header, header and data). */
-  n = dx_add_item(p, tcp, FL(F_CHECKSUM), t, 16, 2);
+/* The checksum (RFC 9293 3.1: over the pseudo-header, header and data),
+ * verified when asked to. Returns the tcp.checksum.status value. */
+static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
+                              const tcp_conn *k) {
+  dx_node *n = dx_add_item(p, tcp, FL(F_CHECKSUM), t, 16, 2);
   unsigned cstatus = 2;
-  dx_node_set_text(p, n, "Checksum: 0x%04x [unverified]", sum);
-  if (dx_packet_config(p)->check_checksums && !bogus_past_end && dx_tvb_has(t, 0, seg_total) &&
-      !quoted && p->net_src.type == p->net_dst.type) {
+  uint32_t seg_total = s->seg_total;
+  dx_node_set_text(p, n, "Checksum: 0x%04x [unverified]", s->sum);
+  if (dx_packet_config(p)->check_checksums && !s->bogus_past_end && dx_tvb_has(t, 0, seg_total) &&
+      !k->quoted && p->net_src.type == p->net_dst.type) {
     uint32_t ps = dx_cksum_pseudo(&p->net_src, &p->net_dst, 6, seg_total);
     uint16_t calc = dx_cksum_fold(dx_cksum_add(ps, t->data, seg_total));
     if (calc == 0) {
       cstatus = 1;
-      dx_node_set_text(p, n, "Checksum: 0x%04x [correct]", sum);
-      dx_node *cc = dx_add_uint(p, tcp, FL(F_CHECKSUM_CALC), t, 16, 2, sum);
+      dx_node_set_text(p, n, "Checksum: 0x%04x [correct]", s->sum);
+      dx_node *cc = dx_add_uint(p, tcp, FL(F_CHECKSUM_CALC), t, 16, 2, s->sum);
       dx_node_set_flags(cc, DX_NODE_GENERATED);
     } else {
       cstatus = 0;
       /* the same sum with the checksum field taken as zero */
       uint16_t expect =
           dx_cksum_fold(dx_cksum_add(dx_cksum_add(ps, t->data, 16), t->data + 18, seg_total - 18));
-      dx_node_set_text(p, n, "Checksum: 0x%04x incorrect, should be 0x%04x", sum, expect);
+      dx_node_set_text(p, n, "Checksum: 0x%04x incorrect, should be 0x%04x", s->sum, expect);
       dx_node *cc = dx_add_uint(p, tcp, FL(F_CHECKSUM_CALC), t, 16, 2, expect);
       dx_node_set_flags(cc, DX_NODE_GENERATED);
       dx_expert(p, n, FL(F_CHECKSUM_BAD), DX_SEV_ERROR, "Bad checksum [should be 0x%04x]", expect);
@@ -1297,215 +1496,207 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   n = dx_add_uint(p, tcp, FL(F_CHECKSUM_STATUS), t, 0, 0, cstatus);
   dx_node_set_text(p, n, "Checksum Status: %s", dx_val_name(cksum_status_vals, cstatus));
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_item(p, tcp, FL(F_URGENT_POINTER), t, 18, 2);
-  if (!(flags & TH_URG) && urp != 0)
+  return cstatus;
+}
+
+/* The stream's timestamps (tcp.time_relative, tcp.time_delta). */
+static void tree_timestamps(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_analysis *a) {
+  dx_node *ts = dx_add_none(p, tcp, FL(F_TIMESTAMPS), t, 0, 0);
+  dx_node_set_flags(ts, DX_NODE_GENERATED);
+  dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_RELATIVE), t, 0, 0, a->rel_sec, a->rel_nsec),
+                    DX_NODE_GENERATED);
+  dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_DELTA), t, 0, 0, a->delta_sec, a->delta_nsec),
+                    DX_NODE_GENERATED);
+}
+
+/* The header's fields in wire order (options included) and the stream's
+ * timestamps. Fills *sh with what the summary needs. */
+static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
+                        const tcp_conn *k, const tcp_analysis *a, tcp_shown *sh) {
+  tree_numbers(p, t, tcp, s, k, a);
+  tree_flags(p, t, tcp, s, a, sh->fnames, sizeof sh->fnames);
+  tree_window(p, t, tcp, s, k, a);
+  sh->cstatus = tree_checksum(p, t, tcp, s, k);
+  dx_node *n = dx_add_item(p, tcp, FL(F_URGENT_POINTER), t, 18, 2);
+  if (!(s->flags & TH_URG) && s->urp != 0)
     dx_expert(p, n, FL(F_URG_NONZERO), DX_SEV_NOTE,
               "The urgent pointer field is nonzero while the URG flag is not set");
-
-  tcp_opts o;
-  memset(&o, 0, sizeof o);
-  o.no_info = !p->want_columns;
-  if (hlen > 20 && !bogus_past_end) {
-    dissect_options(p, tcp, t, hlen, r ? r->base : 0, r && r->base_set, &o);
-  } else if (hlen > 20) {
-    dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, hlen - 20);
+  memset(&sh->o, 0, sizeof sh->o);
+  sh->o.no_info = !p->want_columns;
+  if (s->hlen > 20 && !s->bogus_past_end) {
+    const tcp_half *r = k->r;
+    dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set, &sh->o);
+  } else if (s->hlen > 20) {
+    dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, s->hlen - 20);
   }
-  if (!bogus_past_end && !dx_tvb_has(t, 0, hlen))
+  if (!s->bogus_past_end && !dx_tvb_has(t, 0, s->hlen))
     dx_mark_truncated(p, tcp, "TCP header cut short");
+  if (k->c)
+    tree_timestamps(p, t, tcp, a);
+}
 
-  if (c) {
-    int64_t rs, ds;
-    int32_t rn, dn;
-    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, flow->first_sec, flow->first_nsec, &rs,
-             &rn);
-    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, c->prev_sec, c->prev_nsec, &ds, &dn);
-    c->prev_sec = p->frame.ts_sec;
-    c->prev_nsec = (int32_t)p->frame.ts_nsec;
-    dx_node *ts = dx_add_none(p, tcp, FL(F_TIMESTAMPS), t, 0, 0);
-    dx_node_set_flags(ts, DX_NODE_GENERATED);
-    dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_RELATIVE), t, 0, 0, rs, rn), DX_NODE_GENERATED);
-    dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_DELTA), t, 0, 0, ds, dn), DX_NODE_GENERATED);
+/* The SEQ/ACK analysis subtree, only when there is something to say. */
+static void tree_analysis(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_conn *k,
+                          const tcp_analysis *a) {
+  if (!(k->c && (a->acks_frame || a->have_bif || a->have_push || a->ta)))
+    return;
+  dx_node *n;
+  dx_node *an = dx_add_none(p, tcp, FL(F_ANALYSIS), t, 0, 0);
+  dx_node_set_flags(an, DX_NODE_GENERATED);
+  if (a->acks_frame) {
+    n = dx_add_uint(p, an, FL(F_A_ACKS_FRAME), t, 0, 0, a->acks_frame);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    if (a->rtt_sec || a->rtt_nsec) {
+      n = dx_add_time(p, an, FL(F_A_ACK_RTT), t, 0, 0, a->rtt_sec, a->rtt_nsec);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
   }
+  if (k->c->irtt_set) {
+    n = dx_add_time(p, an, FL(F_A_INITIAL_RTT), t, 0, 0, k->c->irtt_sec, k->c->irtt_nsec);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (a->have_bif) {
+    n = dx_add_uint(p, an, FL(F_A_BYTES_IN_FLIGHT), t, 0, 0, a->bif);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (a->have_push) {
+    n = dx_add_uint(p, an, FL(F_A_PUSH_BYTES), t, 0, 0, a->push_bytes);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (!a->ta)
+    return;
+  dx_node *af = dx_add_none(p, an, FL(F_ANALYSIS_FLAGS), t, 0, 0);
+  dx_node_set_flags(af, DX_NODE_GENERATED);
+  for (size_t i = 0; i < DX_ARRAY_LEN(analysis_notes); i++) {
+    if (!(a->ta & analysis_notes[i].bit))
+      continue;
+    if (analysis_notes[i].bit == A_DUP_ACK) {
+      /* a plain item here; the expert note goes on the frame number */
+      n = dx_add_none(p, af, FL(F_A_DUP_ACK), t, 0, 0);
+      dx_node_set_text(p, n, "This is a TCP duplicate ack");
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      continue;
+    }
+    dx_expert(p, af, FL(analysis_notes[i].field), analysis_notes[i].sev, "%s",
+              analysis_notes[i].msg);
+    /* a fast or spurious retransmission is a retransmission too */
+    if (analysis_notes[i].bit == A_FAST_RETRANS || analysis_notes[i].bit == A_SPURIOUS)
+      dx_expert(p, af, FL(F_A_RETRANS), DX_SEV_NOTE, "This frame is a (suspected) retransmission");
+  }
+  if (a->ta & A_DUP_ACK) {
+    n = dx_add_uint(p, an, FL(F_A_DUP_ACK_NUM), t, 0, 0, a->dupack_num);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    n = dx_add_uint(p, an, FL(F_A_DUP_ACK_FRAME), t, 0, 0, a->dupack_frame);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    dx_expert(p, n, FL(F_A_DUP_ACK), DX_SEV_NOTE, "Duplicate ACK (#%u)", a->dupack_num);
+  }
+}
 
-  /* SEQ/ACK analysis subtree, only when there is something to say. */
-  char prefix[256];
+/* ---- the summary ---- */
+
+/* The Info prefix of the analysis flags ("[TCP Retransmission] "), built
+ * only when the Info column is wanted. Returns its length. */
+static size_t info_prefix(const dx_packet *p, const tcp_conn *k, const tcp_analysis *a,
+                          char *prefix, size_t size) {
   size_t pfx = 0;
   prefix[0] = 0;
-  if (c && (acks_frame || have_bif || have_push || ta)) {
-    dx_node *an = dx_add_none(p, tcp, FL(F_ANALYSIS), t, 0, 0);
-    dx_node_set_flags(an, DX_NODE_GENERATED);
-    if (acks_frame) {
-      n = dx_add_uint(p, an, FL(F_A_ACKS_FRAME), t, 0, 0, acks_frame);
-      dx_node_set_flags(n, DX_NODE_GENERATED);
-      if (rtt_sec || rtt_nsec) {
-        n = dx_add_time(p, an, FL(F_A_ACK_RTT), t, 0, 0, rtt_sec, rtt_nsec);
-        dx_node_set_flags(n, DX_NODE_GENERATED);
-      }
+  if (!k->c || !a->ta || !p->want_columns)
+    return 0;
+  for (size_t i = 0; i < DX_ARRAY_LEN(analysis_notes); i++) {
+    if (!(a->ta & analysis_notes[i].bit))
+      continue;
+    char info[64];
+    const char *in = analysis_notes[i].info;
+    if (analysis_notes[i].bit == A_DUP_ACK) {
+      dx_snprintf(info, sizeof info, "[TCP Dup ACK %llu#%u] ", (unsigned long long)a->dupack_frame,
+                  a->dupack_num);
+      in = info;
     }
-    if (c->irtt_set) {
-      n = dx_add_time(p, an, FL(F_A_INITIAL_RTT), t, 0, 0, c->irtt_sec, c->irtt_nsec);
-      dx_node_set_flags(n, DX_NODE_GENERATED);
-    }
-    if (have_bif) {
-      n = dx_add_uint(p, an, FL(F_A_BYTES_IN_FLIGHT), t, 0, 0, bif);
-      dx_node_set_flags(n, DX_NODE_GENERATED);
-    }
-    if (have_push) {
-      n = dx_add_uint(p, an, FL(F_A_PUSH_BYTES), t, 0, 0, push_bytes);
-      dx_node_set_flags(n, DX_NODE_GENERATED);
-    }
-    if (ta) {
-      dx_node *af = dx_add_none(p, an, FL(F_ANALYSIS_FLAGS), t, 0, 0);
-      dx_node_set_flags(af, DX_NODE_GENERATED);
-      /* Expert notes in Wireshark's order; Info prefixes are prepended one
-       * by one there, so the last one checked comes first. */
-      static const struct {
-        unsigned bit;
-        int field, sev;
-        const char *msg, *info;
-      } tab[] = {
-          {A_REUSED_PORTS, F_A_REUSED_PORTS, DX_SEV_NOTE,
-           "A new tcp session is started with the same ports as an earlier session in this trace",
-           "[TCP Port numbers reused] "},
-          {A_RETRANS, F_A_RETRANS, DX_SEV_NOTE, "This frame is a (suspected) retransmission",
-           "[TCP Retransmission] "},
-          {A_FAST_RETRANS, F_A_FAST_RETRANS, DX_SEV_NOTE,
-           "This frame is a (suspected) fast retransmission", "[TCP Fast Retransmission] "},
-          {A_SPURIOUS, F_A_SPURIOUS, DX_SEV_NOTE,
-           "This frame is a (suspected) spurious retransmission", "[TCP Spurious Retransmission] "},
-          {A_OOO, F_A_OOO, DX_SEV_WARN, "This frame is a (suspected) out-of-order segment",
-           "[TCP Out-Of-Order] "},
-          {A_LOST, F_A_LOST, DX_SEV_WARN,
-           "Previous segment(s) not captured (common at capture start)",
-           "[TCP Previous segment not captured] "},
-          {A_ACK_LOST, F_A_ACK_LOST, DX_SEV_WARN,
-           "ACKed segment that wasn't captured (common at capture start)",
-           "[TCP ACKed unseen segment] "},
-          {A_WINDOW_UPDATE, F_A_WINDOW_UPDATE, DX_SEV_CHAT, "TCP window update",
-           "[TCP Window Update] "},
-          {A_WINDOW_FULL, F_A_WINDOW_FULL, DX_SEV_WARN,
-           "TCP window specified by the receiver is now completely full", "[TCP Window Full] "},
-          {A_KEEP_ALIVE, F_A_KEEP_ALIVE, DX_SEV_NOTE, "TCP keep-alive segment",
-           "[TCP Keep-Alive] "},
-          {A_KEEP_ALIVE_ACK, F_A_KEEP_ALIVE_ACK, DX_SEV_NOTE, "ACK to a TCP keep-alive segment",
-           "[TCP Keep-Alive ACK] "},
-          {A_DUP_ACK, F_A_DUP_ACK, DX_SEV_NOTE, NULL, NULL},
-          {A_ZWP, F_A_ZWP, DX_SEV_NOTE, "TCP Zero Window Probe", "[TCP ZeroWindowProbe] "},
-          {A_ZERO_WINDOW, F_A_ZERO_WINDOW, DX_SEV_WARN, "TCP Zero Window segment",
-           "[TCP ZeroWindow] "},
-          {A_ZWP_ACK, F_A_ZWP_ACK, DX_SEV_NOTE, "ACK to a TCP Zero Window Probe",
-           "[TCP ZeroWindowProbeAck] "},
-      };
-      for (size_t i = 0; i < DX_ARRAY_LEN(tab); i++) {
-        if (!(ta & tab[i].bit))
-          continue;
-        char info[64];
-        const char *in = tab[i].info;
-        if (tab[i].bit == A_DUP_ACK) {
-          /* a plain item here; the expert note goes on the frame number */
-          n = dx_add_none(p, af, FL(F_A_DUP_ACK), t, 0, 0);
-          dx_node_set_text(p, n, "This is a TCP duplicate ack");
-          dx_node_set_flags(n, DX_NODE_GENERATED);
-          dx_snprintf(info, sizeof info, "[TCP Dup ACK %llu#%u] ", (unsigned long long)dupack_frame,
-                      dupack_num);
-          in = info;
-        } else {
-          dx_expert(p, af, FL(tab[i].field), tab[i].sev, "%s", tab[i].msg);
-          /* a fast or spurious retransmission is a retransmission too */
-          if (tab[i].bit == A_FAST_RETRANS || tab[i].bit == A_SPURIOUS)
-            dx_expert(p, af, FL(F_A_RETRANS), DX_SEV_NOTE,
-                      "This frame is a (suspected) retransmission");
-        }
-        /* prepend */
-        size_t il = strlen(in);
-        if (pfx + il < sizeof prefix) {
-          memmove(prefix + il, prefix, pfx + 1);
-          memcpy(prefix, in, il);
-          pfx += il;
-        }
-      }
-      if (ta & A_DUP_ACK) {
-        n = dx_add_uint(p, an, FL(F_A_DUP_ACK_NUM), t, 0, 0, dupack_num);
-        dx_node_set_flags(n, DX_NODE_GENERATED);
-        n = dx_add_uint(p, an, FL(F_A_DUP_ACK_FRAME), t, 0, 0, dupack_frame);
-        dx_node_set_flags(n, DX_NODE_GENERATED);
-        dx_expert(p, n, FL(F_A_DUP_ACK), DX_SEV_NOTE, "Duplicate ACK (#%u)", dupack_num);
-      }
+    /* prepend */
+    size_t il = strlen(in);
+    if (pfx + il < size) {
+      memmove(prefix + il, prefix, pfx + 1);
+      memcpy(prefix, in, il);
+      pfx += il;
     }
   }
+  return pfx;
+}
 
-  /* ---- summary ---- */
+/* The protocol node's label and the Info column. */
+static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_analysis *a,
+                    const tcp_shown *sh, const char *prefix) {
+  bool ack_flag = s->flags & TH_ACK;
   dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
-                   sport, dport, rseq);
+                   s->sport, s->dport, a->rseq);
   if (ack_flag)
-    dx_node_append_text(p, tcp, ", Ack: %u", rack);
-  dx_node_append_text(p, tcp, ", Len: %u", seglen);
-  if (p->want_columns) {
-    char info[600];
-    int u = dx_snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, sport, dport,
-                        fnames, rseq);
-    if (u > 0 && ack_flag && (size_t)u < sizeof info)
-      u += dx_snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", rack);
-    if (u > 0 && (size_t)u < sizeof info)
-      u += dx_snprintf(info + u, sizeof info - (size_t)u, " Win=%u", wscaled);
-    if (u > 0 && (flags & TH_URG) && (size_t)u < sizeof info)
-      u += dx_snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", urp);
-    if (u > 0 && (size_t)u < sizeof info)
-      dx_snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", seglen, o.info,
-                  cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
-    dx_col_info_set(p, "%s", info);
-  }
+    dx_node_append_text(p, tcp, ", Ack: %u", a->rack);
+  dx_node_append_text(p, tcp, ", Len: %u", s->seglen);
+  if (!p->want_columns)
+    return;
+  char info[600];
+  int u = dx_snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, s->sport,
+                      s->dport, sh->fnames, a->rseq);
+  if (u > 0 && ack_flag && (size_t)u < sizeof info)
+    u += dx_snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", a->rack);
+  if (u > 0 && (size_t)u < sizeof info)
+    u += dx_snprintf(info + u, sizeof info - (size_t)u, " Win=%u", a->wscaled);
+  if (u > 0 && (s->flags & TH_URG) && (size_t)u < sizeof info)
+    u += dx_snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", s->urp);
+  if (u > 0 && (size_t)u < sizeof info)
+    dx_snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", s->seglen, sh->o.info,
+                sh->cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
+  dx_col_info_set(p, "%s", info);
+}
 
-  /* ---- payload ---- */
-  if (bogus_past_end || seglen == 0)
-    return hlen < t->len ? hlen : t->len;
-  dx_tvb pl = dx_tvb_sub(t, hlen, UINT32_MAX);
-  n = dx_add_bytes(p, tcp, FL(F_PAYLOAD), &pl, 0, seglen);
-  dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
-  dx_node_set_len(tcp, hlen <= t->len ? hlen : t->len);
+/* ---- feeding the stream ---- */
 
-  dx_stream_result res = {false, false, false, false};
-  if (!c || pl.len < seglen || (flags & TH_RST)) {
-    /* No stream (quoted header, no connection), or bytes missing: hand what
-     * there is to the application once, with no reassembly. */
-    if (c && pl.len < seglen)
-      dx_tcp_stream_skip(&h->rs, (flags & TH_SYN) ? seq + 1 : seq, seglen);
-    if (pl.len == 0)
-      return t->len;
-    uint32_t took =
-        dx_stream_call_once(p, c ? &c->bs : NULL, &tcp_kind, dir, sport, dport, &pl, parent);
-    if (took == 0)
-      dx_dissect_data(p, &pl, parent);
-    return t->len;
-  }
-  uint32_t dseq = (flags & TH_SYN) ? seq + 1 : seq;
-  if (c->bs.reasm_off[dir]) {
-    /* Reassembly gave up on this direction: show new bytes as data. */
-    dx_dissect_data(p, &pl, parent);
-    return t->len;
-  }
+/* Hands the bytes of a segment with no reassembly (no connection, bytes
+ * missing, or a RST) to the application once. */
+static void feed_once(dx_packet *p, const tcp_seg *s, const tcp_conn *k, const dx_tvb *pl,
+                      dx_node *parent) {
+  if (k->c && pl->len < s->seglen)
+    dx_tcp_stream_skip(&k->h->rs, (s->flags & TH_SYN) ? s->seq + 1 : s->seq, s->seglen);
+  if (pl->len == 0)
+    return;
+  uint32_t took = dx_stream_call_once(p, k->c ? &k->c->bs : NULL, &tcp_kind, k->dir, s->sport,
+                                      s->dport, pl, parent);
+  if (took == 0)
+    dx_dissect_data(p, pl, parent);
+}
+
+/* Pushes the segment into its direction's reassembly and delivers what is
+ * in order to the byte stream. Fills *res; returns true when bytes of the
+ * segment belong to a pending PDU although nothing was delivered. */
+static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                            const tcp_conn *k, const tcp_analysis *a, const dx_tvb *pl,
+                            dx_stream_result *res) {
+  tcp_half *h = k->h;
+  int dir = k->dir;
+  uint32_t seglen = s->seglen;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
   dx_reasm_out out;
-  int rc = dx_tcp_stream_push(&h->rs, dseq, pl.data, seglen, p->num, &out);
-  bool kept = false; /* bytes of this segment belong to a pending PDU */
+  int rc = dx_tcp_stream_push(&h->rs, dseq, pl->data, seglen, p->num, &out);
+  dx_node *n;
   if (rc == DX_REASM_DELIVER) {
     if (out.gap) {
-      dx_stream_gap(&c->bs, dir);
+      dx_stream_gap(&k->c->bs, dir);
       dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
                 "[TCP reassembly: bytes missing before this segment were given up]");
     }
-    bool in_frame = out.seg_len == out.len && out.data == pl.data + out.seg_off;
-    dx_stream_input in = {dir,         out.data,   out.len,     in_frame ? &pl : NULL,
+    bool in_frame = out.seg_len == out.len && out.data == pl->data + out.seg_off;
+    dx_stream_input in = {dir,         out.data,   out.len,     in_frame ? pl : NULL,
                           out.seg_off, out.pieces, out.npieces, tcp,
                           parent};
-    dx_stream_deliver(p, &c->bs, &in, &res);
+    dx_stream_deliver(p, &k->c->bs, &in, res);
   } else if (rc == DX_REASM_DROPPED) {
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
               "[TCP reassembly: out-of-order segment could not be kept (buffer full)]");
-  } else if ((rc == DX_REASM_BUFFERED || rc == DX_REASM_OLD) && (ta & A_RETRANS)) {
+  } else if ((rc == DX_REASM_BUFFERED || rc == DX_REASM_OLD) && (a->ta & A_RETRANS)) {
     /* A retransmission adds nothing new: shown as tshark shows it, and not
      * as a segment of the pending PDU. (One that fills a gap in the capture
      * is delivered above, where tshark would leave the gap open.) */
-    n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), &pl, 0, seglen);
+    n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, 0, seglen);
     dx_node_set_text(p, n, "Retransmitted TCP segment data (%u byte%s)", seglen,
                      seglen == 1 ? "" : "s");
   } else if ((rc == DX_REASM_BUFFERED || rc == DX_REASM_OLD) && dx_tcp_pdu_pending(&h->rs)) {
@@ -1514,11 +1705,39 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint32_t start = h->rs.next_seq - h->rs.pdu_len;
     uint32_t end = h->rs.pdu_one_more ? h->rs.next_seq + 1 : start + h->rs.pdu_need;
     if (LT_SEQ(dseq, end) && GT_SEQ(dseq + seglen, start)) {
-      kept = true;
-      n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), &pl, 0, seglen);
+      n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, 0, seglen);
       dx_node_set_text(p, n, "TCP segment data (%u byte%s)", seglen, seglen == 1 ? "" : "s");
+      return true;
     }
   }
+  return false;
+}
+
+/* The payload: shown, then handed to the byte-stream layer (through the
+ * reassembly when the connection is known). Returns what dissect_tcp
+ * returns: the bytes TCP took. */
+static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node *parent,
+                            const tcp_seg *s, const tcp_conn *k, const tcp_analysis *a,
+                            const char *prefix, size_t pfx) {
+  if (s->bogus_past_end || s->seglen == 0)
+    return s->hlen < t->len ? s->hlen : t->len;
+  uint32_t seglen = s->seglen;
+  dx_tvb pl = dx_tvb_sub(t, s->hlen, UINT32_MAX);
+  dx_node *n = dx_add_bytes(p, tcp, FL(F_PAYLOAD), &pl, 0, seglen);
+  dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
+  dx_node_set_len(tcp, s->hlen <= t->len ? s->hlen : t->len);
+
+  if (!k->c || pl.len < seglen || (s->flags & TH_RST)) {
+    feed_once(p, s, k, &pl, parent);
+    return t->len;
+  }
+  if (k->c->bs.reasm_off[k->dir]) {
+    /* Reassembly gave up on this direction: show new bytes as data. */
+    dx_dissect_data(p, &pl, parent);
+    return t->len;
+  }
+  dx_stream_result res = {false, false, false, false};
+  bool kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
   if ((res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
@@ -1531,6 +1750,35 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_col_info_set(p, "%s%s", prefix, cur);
   }
   return t->len;
+}
+
+/* ---- the dissector ---- */
+static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  dx_node *tcp = dx_add_proto(p, parent, FL(F_TCP), t, 0, 20);
+  dx_col_set_proto(p, "TCP");
+  tcp_seg s;
+  if (!read_header(p, t, tcp, &s))
+    return t->len;
+
+  tcp_conn k;
+  find_conn(p, tcp, &s, &k);
+  if (k.qflow)
+    tree_quoted(p, t, tcp, &s, &k);
+
+  tcp_analysis a;
+  memset(&a, 0, sizeof a);
+  track_conn(p, &s, &k, &a);
+  analyze(p, &s, &k, &a);
+
+  tcp_shown sh;
+  tree_header(p, t, tcp, &s, &k, &a, &sh);
+  tree_analysis(p, t, tcp, &k, &a);
+
+  char prefix[256];
+  size_t pfx = info_prefix(p, &k, &a, prefix, sizeof prefix);
+  summary(p, tcp, &s, &a, &sh, prefix);
+
+  return feed_stream(p, t, tcp, parent, &s, &k, &a, prefix, pfx);
 }
 
 static const dx_reg tcp_regs[] = {{DX_TABLE_IPPROTO, 6}, {DX_TABLE_NONE, 0}};
