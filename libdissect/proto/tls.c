@@ -2380,6 +2380,10 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (left < 5u + len && can_deseg) {
       p->desegment_offset = off;
       p->desegment_len = 5u + len - left;
+      /* As tshark: the segment that starts a record shows an (empty) TLS
+       * layer, so "tls" filters and frame.protocols find it. */
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
       break;
     }
     if (!tls)

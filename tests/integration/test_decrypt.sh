@@ -155,6 +155,19 @@ if [[ -n ${PY:-} ]]; then
     "TLS handshake message larger than the reassembly limit" "$T_TMP/out"
 fi
 
+# -Y tls finds the same frames as tshark's, with keys: among them the
+# segments that only start a record (an empty TLS layer, as tshark shows).
+if ((have_tshark)); then
+  for n in https-tls13 http2 https-proxy; do
+    [[ -f $S/$n.keylog ]] || continue
+    tshark -r "$S/$n.pcap" -o "tls.keylog_file:$S/$n.keylog" -Y tls -T fields -e frame.number \
+      >"$T_TMP/ts" 2>/dev/null
+    run "$D" -r "$S/$n.pcap" --keylog "$S/$n.keylog" -Y tls -T fields -e frame.number
+    check_eq "$n: -Y tls finds tshark's frames" "$(tr '\n' ' ' <"$T_TMP/ts")" \
+      "$(tr '\n' ' ' <"$T_TMP/out")"
+  done
+fi
+
 # ---------------------------------------------------------------- decode-as
 run "$D" -r "$S/https-tls12.pcap" -d "tcp.port==443,http" -T fields -e tls.record.content_type
 check_rc_zero "-d tcp.port==443,http: exit status 0"
