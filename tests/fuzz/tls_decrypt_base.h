@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 typedef struct tls_base_rec {
-  uint8_t dir; /* 0 client to server, 1 server to client */
+  uint8_t dir;       /* 0 client to server, 1 server to client */
   uint32_t off, len; /* in tls_base_blob */
 } tls_base_rec;
 
@@ -1990,231 +1990,165 @@ static const uint8_t tls_base_blob[31519] = {
 
 /* tls12-gcm: samples/https-tls12.pcap, connection 0, client random da22a1273dcc36b3... */
 static const tls_base_rec tls_base_recs_0[] = {
-    {0, 0, 172},
-    {1, 172, 117},
-    {1, 289, 1803},
-    {1, 2092, 305},
-    {1, 2397, 9},
-    {0, 2406, 42},
-    {0, 2448, 6},
-    {0, 2454, 45},
-    {1, 2499, 6},
-    {1, 2505, 45},
-    {0, 2550, 119},
-    {1, 2669, 467},
-    {0, 3136, 118},
-    {1, 3254, 324},
-    {0, 3578, 118},
-    {1, 3696, 317},
-    {0, 4013, 31},
+    {0, 0, 172},    {1, 172, 117},  {1, 289, 1803}, {1, 2092, 305}, {1, 2397, 9},   {0, 2406, 42},
+    {0, 2448, 6},   {0, 2454, 45},  {1, 2499, 6},   {1, 2505, 45},  {0, 2550, 119}, {1, 2669, 467},
+    {0, 3136, 118}, {1, 3254, 324}, {0, 3578, 118}, {1, 3696, 317}, {0, 4013, 31},
 };
 
 /* tls13-aes256gcm: samples/https-tls13.pcap, connection 0, client random 252170d19a132c0a... */
 static const tls_base_rec tls_base_recs_1[] = {
-    {0, 4044, 517},
-    {1, 4561, 127},
-    {1, 4688, 6},
-    {1, 4694, 47},
-    {1, 4741, 1622},
-    {1, 6363, 102},
-    {1, 6465, 74},
-    {0, 6539, 6},
-    {0, 6545, 74},
-    {1, 6619, 303},
-    {1, 6922, 303},
-    {0, 7225, 112},
-    {1, 7337, 460},
-    {0, 7797, 111},
-    {0, 7908, 111},
-    {0, 8019, 24},
+    {0, 4044, 517}, {1, 4561, 127}, {1, 4688, 6},   {1, 4694, 47},  {1, 4741, 1622}, {1, 6363, 102},
+    {1, 6465, 74},  {0, 6539, 6},   {0, 6545, 74},  {1, 6619, 303}, {1, 6922, 303},  {0, 7225, 112},
+    {1, 7337, 460}, {0, 7797, 111}, {0, 7908, 111}, {0, 8019, 24},
 };
 
 /* tls12-cbc-etm: samples/tls12-cbc.pcap, connection 0, client random 42609150784d9da6... */
 static const tls_base_rec tls_base_recs_2[] = {
-    {0, 8043, 172},
-    {1, 8215, 121},
-    {1, 8336, 1803},
-    {1, 10139, 305},
-    {1, 10444, 9},
-    {0, 10453, 42},
-    {0, 10495, 6},
-    {0, 10501, 85},
-    {1, 10586, 6},
-    {1, 10592, 85},
-    {0, 10677, 149},
-    {1, 10826, 501},
-    {0, 11327, 149},
-    {1, 11476, 357},
-    {0, 11833, 69},
+    {0, 8043, 172},  {1, 8215, 121},  {1, 8336, 1803}, {1, 10139, 305}, {1, 10444, 9},
+    {0, 10453, 42},  {0, 10495, 6},   {0, 10501, 85},  {1, 10586, 6},   {1, 10592, 85},
+    {0, 10677, 149}, {1, 10826, 501}, {0, 11327, 149}, {1, 11476, 357}, {0, 11833, 69},
 };
 
 /* tls12-cbc-mte: samples/tls12-cbc.pcap, connection 2, client random 2f86ccc1ba3fd542... */
 static const tls_base_rec tls_base_recs_3[] = {
-    {0, 11902, 157},
-    {1, 12059, 74},
-    {1, 12133, 1803},
-    {1, 13936, 305},
-    {1, 14241, 9},
-    {0, 14250, 42},
-    {0, 14292, 6},
-    {0, 14298, 85},
-    {1, 14383, 223},
-    {1, 14606, 6},
-    {1, 14612, 85},
-    {0, 14697, 117},
-    {1, 14814, 501},
-    {1, 15315, 69},
-    {0, 15384, 69},
+    {0, 11902, 157}, {1, 12059, 74},  {1, 12133, 1803}, {1, 13936, 305}, {1, 14241, 9},
+    {0, 14250, 42},  {0, 14292, 6},   {0, 14298, 85},   {1, 14383, 223}, {1, 14606, 6},
+    {1, 14612, 85},  {0, 14697, 117}, {1, 14814, 501},  {1, 15315, 69},  {0, 15384, 69},
 };
 
 /* tls12-chacha: samples/tls12-chacha.pcap, connection 0, client random 76b2567b9f64da88... */
 static const tls_base_rec tls_base_recs_4[] = {
-    {0, 15453, 172},
-    {1, 15625, 117},
-    {1, 15742, 1803},
-    {1, 17545, 305},
-    {1, 17850, 9},
-    {0, 17859, 42},
-    {0, 17901, 6},
-    {0, 17907, 37},
-    {1, 17944, 6},
-    {1, 17950, 37},
-    {0, 17987, 111},
-    {1, 18098, 459},
-    {0, 18557, 110},
-    {1, 18667, 309},
-    {0, 18976, 23},
+    {0, 15453, 172}, {1, 15625, 117}, {1, 15742, 1803}, {1, 17545, 305}, {1, 17850, 9},
+    {0, 17859, 42},  {0, 17901, 6},   {0, 17907, 37},   {1, 17944, 6},   {1, 17950, 37},
+    {0, 17987, 111}, {1, 18098, 459}, {0, 18557, 110},  {1, 18667, 309}, {0, 18976, 23},
 };
 
 /* tls13-ccm: samples/tls13-suites.pcap, connection 2, client random f753bb4930939eb6... */
 static const tls_base_rec tls_base_recs_5[] = {
-    {0, 18999, 517},
-    {1, 19516, 160},
-    {1, 19676, 6},
-    {1, 19682, 47},
-    {1, 19729, 1622},
-    {1, 21351, 101},
-    {1, 21452, 58},
-    {0, 21510, 6},
-    {0, 21516, 58},
-    {1, 21574, 287},
-    {1, 21861, 287},
-    {0, 22148, 112},
-    {1, 22260, 460},
-    {0, 22720, 24},
+    {0, 18999, 517}, {1, 19516, 160}, {1, 19676, 6},   {1, 19682, 47}, {1, 19729, 1622},
+    {1, 21351, 101}, {1, 21452, 58},  {0, 21510, 6},   {0, 21516, 58}, {1, 21574, 287},
+    {1, 21861, 287}, {0, 22148, 112}, {1, 22260, 460}, {0, 22720, 24},
 };
 
 /* tls13-keyupdate: samples/tls13-suites.pcap, connection 3, client random 4af8a8a9ca3f2fc0... */
 static const tls_base_rec tls_base_recs_6[] = {
-    {0, 22744, 337},
-    {1, 23081, 160},
-    {1, 23241, 6},
-    {1, 23247, 32},
-    {1, 23279, 1622},
-    {1, 24901, 100},
-    {1, 25001, 58},
-    {0, 25059, 6},
-    {0, 25065, 58},
-    {1, 25123, 271},
-    {1, 25394, 271},
-    {0, 25665, 27},
-    {0, 25692, 74},
-    {1, 25766, 27},
-    {1, 25793, 455},
-    {1, 26248, 24},
-    {0, 26272, 24},
+    {0, 22744, 337}, {1, 23081, 160}, {1, 23241, 6},  {1, 23247, 32}, {1, 23279, 1622},
+    {1, 24901, 100}, {1, 25001, 58},  {0, 25059, 6},  {0, 25065, 58}, {1, 25123, 271},
+    {1, 25394, 271}, {0, 25665, 27},  {0, 25692, 74}, {1, 25766, 27}, {1, 25793, 455},
+    {1, 26248, 24},  {0, 26272, 24},
 };
 
 /* tls13-h2: samples/http2.pcap, connection 0, client random fc6a4bd4b4ddcac6... */
 static const tls_base_rec tls_base_recs_7[] = {
-    {0, 26296, 517},
-    {1, 26813, 127},
-    {1, 26940, 6},
-    {1, 26946, 41},
-    {1, 26987, 1622},
-    {1, 28609, 101},
-    {1, 28710, 74},
-    {0, 28784, 6},
-    {0, 28790, 74},
-    {1, 28864, 287},
-    {1, 29151, 303},
-    {0, 29454, 86},
-    {1, 29540, 71},
-    {0, 29611, 83},
-    {0, 29694, 31},
-    {0, 29725, 46},
-    {0, 29771, 46},
-    {0, 29817, 47},
-    {1, 29864, 292},
-    {0, 30156, 52},
-    {0, 30208, 74},
-    {0, 30282, 76},
-    {0, 30358, 35},
-    {0, 30393, 35},
-    {0, 30428, 35},
-    {0, 30463, 35},
-    {0, 30498, 35},
+    {0, 26296, 517}, {1, 26813, 127}, {1, 26940, 6},  {1, 26946, 41},  {1, 26987, 1622},
+    {1, 28609, 101}, {1, 28710, 74},  {0, 28784, 6},  {0, 28790, 74},  {1, 28864, 287},
+    {1, 29151, 303}, {0, 29454, 86},  {1, 29540, 71}, {0, 29611, 83},  {0, 29694, 31},
+    {0, 29725, 46},  {0, 29771, 46},  {0, 29817, 47}, {1, 29864, 292}, {0, 30156, 52},
+    {0, 30208, 74},  {0, 30282, 76},  {0, 30358, 35}, {0, 30393, 35},  {0, 30428, 35},
+    {0, 30463, 35},  {0, 30498, 35},
 };
 
 /* tls12-resumed: samples/tls12-resume.pcap, connection 1, client random 5d69a507f13e6f63... */
 static const tls_base_rec tls_base_recs_8[] = {
-    {0, 30533, 189},
-    {1, 30722, 90},
-    {1, 30812, 6},
-    {1, 30818, 45},
-    {0, 30863, 6},
-    {0, 30869, 45},
-    {0, 30914, 81},
-    {1, 30995, 462},
-    {1, 31457, 31},
-    {0, 31488, 31},
+    {0, 30533, 189}, {1, 30722, 90}, {1, 30812, 6},   {1, 30818, 45}, {0, 30863, 6},
+    {0, 30869, 45},  {0, 30914, 81}, {1, 30995, 462}, {1, 31457, 31}, {0, 31488, 31},
 };
 
 static const tls_base tls_bases[] = {
     {"tls12-gcm",
-    "CLIENT_RANDOM da22a1273dcc36b38ae18569c13be890c70cc93622ead24be84fcf202360e90c e054e456f15e68c12e28ec8a4ef1168c83ded0ac60ce5c8d3623dc5c44b9d8daac2f9a6e76e0adb869c14af57ff9c6a8\n",
+     "CLIENT_RANDOM da22a1273dcc36b38ae18569c13be890c70cc93622ead24be84fcf202360e90c "
+     "e054e456f15e68c12e28ec8a4ef1168c83ded0ac60ce5c8d3623dc5c44b9d8daac2f9a6e76e0adb869c14af57ff9c"
+     "6a8\n",
      tls_base_recs_0, 17},
     {"tls13-aes256gcm",
-    "SERVER_HANDSHAKE_TRAFFIC_SECRET 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 531ddcffcaf0ff0411d3376d264b5d3487827158ec471e225c6a256371a64da3ab9f39f08e8076ea97d474d4ce8a6106\n"
-    "EXPORTER_SECRET 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 6784f42c5f16985f7619d259bcc606a8d2026c6a8133ab74cd30408df3549bf8408ffb7787ba7b02ad5bde333a15e701\n"
-    "SERVER_TRAFFIC_SECRET_0 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 ac999139ddca178bc03773d639d2abeec5906ab9d201585f59df890cbde3d6c2a0e802ada172e4060692f6910335ec4c\n"
-    "CLIENT_HANDSHAKE_TRAFFIC_SECRET 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 777aa0fd5eea0de7e298764461dbce80a84a450c2ef4cb610a1359e005aaa61baa86967d69948772369fc866a2f415f6\n"
-    "CLIENT_TRAFFIC_SECRET_0 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 71ab85825da24e2ca626c1ef9d144be87a2d17b8521ae8b1e839adec6daafda2759c0258514ed66073a6c281ffbef97c\n",
+     "SERVER_HANDSHAKE_TRAFFIC_SECRET "
+     "252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 "
+     "531ddcffcaf0ff0411d3376d264b5d3487827158ec471e225c6a256371a64da3ab9f39f08e8076ea97d474d4ce8a6"
+     "106\n"
+     "EXPORTER_SECRET 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 "
+     "6784f42c5f16985f7619d259bcc606a8d2026c6a8133ab74cd30408df3549bf8408ffb7787ba7b02ad5bde333a15e"
+     "701\n"
+     "SERVER_TRAFFIC_SECRET_0 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 "
+     "ac999139ddca178bc03773d639d2abeec5906ab9d201585f59df890cbde3d6c2a0e802ada172e4060692f6910335e"
+     "c4c\n"
+     "CLIENT_HANDSHAKE_TRAFFIC_SECRET "
+     "252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 "
+     "777aa0fd5eea0de7e298764461dbce80a84a450c2ef4cb610a1359e005aaa61baa86967d69948772369fc866a2f41"
+     "5f6\n"
+     "CLIENT_TRAFFIC_SECRET_0 252170d19a132c0af16cba3bcb2fbdec0a36d71f2137bc9ce5fde15eccde65e0 "
+     "71ab85825da24e2ca626c1ef9d144be87a2d17b8521ae8b1e839adec6daafda2759c0258514ed66073a6c281ffbef"
+     "97c\n",
      tls_base_recs_1, 16},
     {"tls12-cbc-etm",
-    "CLIENT_RANDOM 42609150784d9da6e453edf42937dea1b2f3c78cfaaeb8b4c75921d0b893b79b 444373cdec66fce5f317a5e0d80086bb17fec4447cc2c18995fa1f816a513dcf5be1bdb7c1aa526695f032fcfc5f4e39\n",
+     "CLIENT_RANDOM 42609150784d9da6e453edf42937dea1b2f3c78cfaaeb8b4c75921d0b893b79b "
+     "444373cdec66fce5f317a5e0d80086bb17fec4447cc2c18995fa1f816a513dcf5be1bdb7c1aa526695f032fcfc5f4"
+     "e39\n",
      tls_base_recs_2, 15},
     {"tls12-cbc-mte",
-    "CLIENT_RANDOM 2f86ccc1ba3fd54238cd3307e7a6e6eef03a195c9ad80e3d175e0a5978127a7d 77d369e037738a6cb34272adc5cf199324a4e2bde84aa0367bb39eef151f24ef7ba8bad46c139a0776756e0f7f880ba7\n",
+     "CLIENT_RANDOM 2f86ccc1ba3fd54238cd3307e7a6e6eef03a195c9ad80e3d175e0a5978127a7d "
+     "77d369e037738a6cb34272adc5cf199324a4e2bde84aa0367bb39eef151f24ef7ba8bad46c139a0776756e0f7f880"
+     "ba7\n",
      tls_base_recs_3, 15},
     {"tls12-chacha",
-    "CLIENT_RANDOM 76b2567b9f64da88ac2ff7ae221f468f1067a924fd519b4651f43f8284a342cd 1d6aa1fbe90ebce60bf4ff36ace1e29dea94bb7adc2a70210e9b0c510fd0032ec690751ba5def34fbd5feb8e0d09d325\n",
+     "CLIENT_RANDOM 76b2567b9f64da88ac2ff7ae221f468f1067a924fd519b4651f43f8284a342cd "
+     "1d6aa1fbe90ebce60bf4ff36ace1e29dea94bb7adc2a70210e9b0c510fd0032ec690751ba5def34fbd5feb8e0d09d"
+     "325\n",
      tls_base_recs_4, 15},
     {"tls13-ccm",
-    "SERVER_HANDSHAKE_TRAFFIC_SECRET f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 3136ac22e6455a7120d1ebc8710fcc0330133b0fc2f9dd0263cd50d2ac6d71bf\n"
-    "EXPORTER_SECRET f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 7fc0bbcd86f9660ea9ae898aada39758dfbb60f0dc96405513c720d9d8a89145\n"
-    "SERVER_TRAFFIC_SECRET_0 f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 b95080e9d5caea5f034f4f34f8dba81f0be0f5f777dcf0ae32e112798a0cdce0\n"
-    "CLIENT_HANDSHAKE_TRAFFIC_SECRET f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 07f88b91c12894d7c1334035195cbf7a820d4d33f5314bccfc288867de259f2b\n"
-    "CLIENT_TRAFFIC_SECRET_0 f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 cd3784fa3c1b1ef6824281cb7d06df51e07844d63aa9746903392dfbd39b180e\n",
+     "SERVER_HANDSHAKE_TRAFFIC_SECRET "
+     "f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 "
+     "3136ac22e6455a7120d1ebc8710fcc0330133b0fc2f9dd0263cd50d2ac6d71bf\n"
+     "EXPORTER_SECRET f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 "
+     "7fc0bbcd86f9660ea9ae898aada39758dfbb60f0dc96405513c720d9d8a89145\n"
+     "SERVER_TRAFFIC_SECRET_0 f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 "
+     "b95080e9d5caea5f034f4f34f8dba81f0be0f5f777dcf0ae32e112798a0cdce0\n"
+     "CLIENT_HANDSHAKE_TRAFFIC_SECRET "
+     "f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 "
+     "07f88b91c12894d7c1334035195cbf7a820d4d33f5314bccfc288867de259f2b\n"
+     "CLIENT_TRAFFIC_SECRET_0 f753bb4930939eb6c23260935f9a4ac5926f126b6ce1a4524355460877028a59 "
+     "cd3784fa3c1b1ef6824281cb7d06df51e07844d63aa9746903392dfbd39b180e\n",
      tls_base_recs_5, 14},
     {"tls13-keyupdate",
-    "SERVER_HANDSHAKE_TRAFFIC_SECRET 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 2fed5466c5fbee3111658224f06033835b95b4724b6281ac6cd2498d12903c2f\n"
-    "EXPORTER_SECRET 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 a452ad663ce53dc7d142269138d8460de403416c4158d500a893b08bb75df456\n"
-    "SERVER_TRAFFIC_SECRET_0 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 088017d045e00ee396a899c6d4589e711d8e878d5d8b7dfaf75118064f147c9d\n"
-    "CLIENT_HANDSHAKE_TRAFFIC_SECRET 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 f8cf30cf6a2de40877fa480123cfcac18cc816cea53df895b4de9d479c326e77\n"
-    "CLIENT_TRAFFIC_SECRET_0 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 c6326478dd192cc2288bfdd32aebd16e1daddd24f89f010bfabdabfc9ce78ec5\n"
-    "CLIENT_TRAFFIC_SECRET_N 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 7df125410f01106a60dbdc15b544b6e89c6e2f325f5f5e49a8aad1ceee66d33a\n"
-    "SERVER_TRAFFIC_SECRET_N 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 88de76d335a966bbc7e0e50b50a88138fd7c44d2fcca05f9c925246305252196\n",
+     "SERVER_HANDSHAKE_TRAFFIC_SECRET "
+     "4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "2fed5466c5fbee3111658224f06033835b95b4724b6281ac6cd2498d12903c2f\n"
+     "EXPORTER_SECRET 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "a452ad663ce53dc7d142269138d8460de403416c4158d500a893b08bb75df456\n"
+     "SERVER_TRAFFIC_SECRET_0 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "088017d045e00ee396a899c6d4589e711d8e878d5d8b7dfaf75118064f147c9d\n"
+     "CLIENT_HANDSHAKE_TRAFFIC_SECRET "
+     "4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "f8cf30cf6a2de40877fa480123cfcac18cc816cea53df895b4de9d479c326e77\n"
+     "CLIENT_TRAFFIC_SECRET_0 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "c6326478dd192cc2288bfdd32aebd16e1daddd24f89f010bfabdabfc9ce78ec5\n"
+     "CLIENT_TRAFFIC_SECRET_N 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "7df125410f01106a60dbdc15b544b6e89c6e2f325f5f5e49a8aad1ceee66d33a\n"
+     "SERVER_TRAFFIC_SECRET_N 4af8a8a9ca3f2fc03fe9b7e7572fc7861ace607c0dbcccdd8bd4fe0480113928 "
+     "88de76d335a966bbc7e0e50b50a88138fd7c44d2fcca05f9c925246305252196\n",
      tls_base_recs_6, 17},
     {"tls13-h2",
-    "SERVER_HANDSHAKE_TRAFFIC_SECRET fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 de7eb7d82b13de672d79b0c1be973db709674d872454465a7ceaac25a1ca7aa90c31708c6092cf2604608af3010a8548\n"
-    "EXPORTER_SECRET fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 4f12133943b4905dfdfdd46a170fdefcc83ae9ebe5ec66c5ee79703084bf5ce93cf531b447c66d6af10238718925f488\n"
-    "SERVER_TRAFFIC_SECRET_0 fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 1239c9ff7150a0caba194719917c5b7c20257d06d35f47f306fa6fd5eba01edd34a8b9b4c218d46082dfe9efd4424ecc\n"
-    "CLIENT_HANDSHAKE_TRAFFIC_SECRET fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 6f37ff40417ca72765260c6d8611ba1e0b70150d129f37df5d9f084c355ac079c14e25bbbe4726cb419e3bbd1aa36baa\n"
-    "CLIENT_TRAFFIC_SECRET_0 fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 3abf4afc2c30926a1ab7f018b408bb398f8f7d64859d15615a7c98884e4dca16a9cfb48cfc34222053230a3d84fd9a1d\n",
+     "SERVER_HANDSHAKE_TRAFFIC_SECRET "
+     "fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 "
+     "de7eb7d82b13de672d79b0c1be973db709674d872454465a7ceaac25a1ca7aa90c31708c6092cf2604608af3010a8"
+     "548\n"
+     "EXPORTER_SECRET fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 "
+     "4f12133943b4905dfdfdd46a170fdefcc83ae9ebe5ec66c5ee79703084bf5ce93cf531b447c66d6af10238718925f"
+     "488\n"
+     "SERVER_TRAFFIC_SECRET_0 fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 "
+     "1239c9ff7150a0caba194719917c5b7c20257d06d35f47f306fa6fd5eba01edd34a8b9b4c218d46082dfe9efd4424"
+     "ecc\n"
+     "CLIENT_HANDSHAKE_TRAFFIC_SECRET "
+     "fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 "
+     "6f37ff40417ca72765260c6d8611ba1e0b70150d129f37df5d9f084c355ac079c14e25bbbe4726cb419e3bbd1aa36"
+     "baa\n"
+     "CLIENT_TRAFFIC_SECRET_0 fc6a4bd4b4ddcac647abb06aa546c2a3c16626e4634a11b2a924f203a171b383 "
+     "3abf4afc2c30926a1ab7f018b408bb398f8f7d64859d15615a7c98884e4dca16a9cfb48cfc34222053230a3d84fd9"
+     "a1d\n",
      tls_base_recs_7, 27},
     {"tls12-resumed",
-    "CLIENT_RANDOM 5d69a507f13e6f63a5f2306220daf31b4a3f77e0ba664aa621bd938cb9d988f8 0afa4a2124208815be49290f0e351d5f55bda1109dae0c11b06cad91aaab12b0daf08f85edcbd24049da791642675d4e\n",
+     "CLIENT_RANDOM 5d69a507f13e6f63a5f2306220daf31b4a3f77e0ba664aa621bd938cb9d988f8 "
+     "0afa4a2124208815be49290f0e351d5f55bda1109dae0c11b06cad91aaab12b0daf08f85edcbd24049da791642675"
+     "d4e\n",
      tls_base_recs_8, 10},
 };
 #define TLS_NBASES 9
