@@ -351,8 +351,10 @@ static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, u
   if (dlen && !d->s->reasm_off[d->dir]) {
     if (doff > t->len)
       doff = t->len;
-    if (doff > 0)
+    if (doff > 0) {
       d->res.pdu_done = true;
+      d->res.app_took = true; /* it took the bytes before doff */
+    }
     dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *sl);
     uint32_t nsl = sl ? pieces_slice(pc, npc, doff, t->len - doff, sl) : 0;
     uint32_t more = dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen;

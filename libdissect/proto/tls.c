@@ -2404,7 +2404,9 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       v = c->version;
     if (x.early_data && !c->version)
       v = 0x0304;
-    if (v && !x.app_cols)
+    /* an empty layer (the bytes only start a record) leaves the columns to
+     * what came before in the frame, as tshark does */
+    if (v && !x.app_cols && tls->first_child)
       dx_col_set_proto(p, ver_short(v));
   }
   return off;

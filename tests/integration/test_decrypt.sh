@@ -168,6 +168,23 @@ if ((have_tshark)); then
   done
 fi
 
+# The summary lines (protocol and Info columns) of every keyed sample equal
+# tshark's, once our "(SNI=...)" in Client Hello lines and tshark's JSON
+# sub-dissector (which we do not have) are set aside.
+if ((have_tshark)); then
+  for k in "$S"/*.keylog; do
+    cap=${k%.keylog}.pcap
+    [[ -f $cap ]] || continue
+    tshark -r "$cap" -o "tls.keylog_file:$k" 2>/dev/null |
+      sed 's#HTTP/JSON#HTTP#; s#HTTP2/JSON#HTTP2#; s/ , JavaScript Object Notation//;
+           s/, JavaScript Object Notation//' | awk '{$1 = $1; print}' >"$T_TMP/ts"
+    run "$D" -r "$cap" --keylog "$k"
+    sed 's/ (SNI=[^)]*)//' "$T_TMP/out" | awk '{$1 = $1; print}' >"$T_TMP/ours"
+    check_eq "$(basename "$cap"): summary lines as tshark's" "" \
+      "$(diff "$T_TMP/ours" "$T_TMP/ts" | head -4)"
+  done
+fi
+
 # ---------------------------------------------------------------- decode-as
 run "$D" -r "$S/https-tls12.pcap" -d "tcp.port==443,http" -T fields -e tls.record.content_type
 check_rc_zero "-d tcp.port==443,http: exit status 0"
