@@ -134,13 +134,25 @@ static int utf8_seq(const unsigned char *s, size_t n, unsigned *cp) {
   return len;
 }
 
+/* Format characters (Unicode category Cf) that wcwidth() may give a width
+ * of 1 but a screen must not show as they are (bidi controls, zero-width
+ * characters and the soft hyphen among them), and the line and paragraph
+ * separators. The rest of Cf has no width and is escaped for that. */
+static int format_char(unsigned cp) {
+  return cp == 0xad || (cp >= 0x600 && cp <= 0x605) || cp == 0x61c || cp == 0x6dd || cp == 0x70f ||
+         cp == 0x890 || cp == 0x891 || cp == 0x8e2 || cp == 0x180e ||
+         (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+         (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb) ||
+         cp == 0x110bd || cp == 0x110cd || (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
 /* Walks s and calls emit for each printable piece (text, bytes, columns). */
 typedef void (*emit_fn)(void *ctx, const char *t, size_t n, int cols);
 
 static void walk(const char *s, size_t len, emit_fn emit, void *ctx) {
   const unsigned char *u = (const unsigned char *)s;
   size_t i = 0;
-  char tmp[8];
+  char tmp[12];
   while (i < len) {
     unsigned c = u[i];
     if (c >= 0x20 && c < 0x7f) {
@@ -153,8 +165,7 @@ static void walk(const char *s, size_t len, emit_fn emit, void *ctx) {
     }
     unsigned cp;
     int l = c >= 0x80 ? utf8_seq(u + i, len - i, &cp) : 0;
-    if (l > 0 && cp >= 0xa0 && cp != 0x2028 && cp != 0x2029 && !(cp >= 0x202a && cp <= 0x202e) &&
-        !(cp >= 0x2066 && cp <= 0x2069)) {
+    if (l > 0 && cp >= 0xa0 && !format_char(cp)) {
       if (utf8_locale()) {
         int w = wcwidth((wchar_t)cp);
         if (w > 0) {
@@ -171,6 +182,15 @@ static void walk(const char *s, size_t len, emit_fn emit, void *ctx) {
         i += (size_t)l;
         continue;
       }
+    }
+    if (l > 0) {
+      /* a C1 control, a format character (bidi controls, zero-width
+       * characters) or what the terminal gives no width: whole, as tshark
+       * shows it (\u202E, \U000E0001) */
+      int w = snprintf(tmp, sizeof tmp, cp > 0xffff ? "\\U%08X" : "\\u%04X", cp);
+      emit(ctx, tmp, (size_t)w, w);
+      i += (size_t)l;
+      continue;
     }
     if (c == '\n' || c == '\r' || c == '\t') {
       tmp[0] = '\\';

@@ -504,29 +504,52 @@ static inline size_t dx_plain_run(const uint8_t *s, size_t n) {
     i++;
   return i;
 }
-/* Length (2 to 4) of the well-formed UTF-8 sequence at s[0..n) if it
- * encodes a printable code point (U+00A0 and above: no C1 control, no
- * surrogate, not overlong, at most U+10FFFF); 0 otherwise. Such sequences
- * may reach a terminal as they are, as tshark shows them. */
-static inline size_t dx_utf8_ok(const uint8_t *s, size_t n) {
+/* Nonzero if the code point cp (U+00A0 and above) may reach a terminal as
+ * it is: what glib's g_unichar_isprint() says, as tshark 4.0's
+ * format_text() asks it. Format characters (bidi controls U+061C,
+ * U+200E/F, U+202A-U+202E, U+2066-U+2069; zero-width U+200B-U+200D,
+ * U+2060-U+2064, U+FEFF; U+00AD and the rest of Cf), unassigned code points
+ * and noncharacters are not (output/format.c). */
+bool dx_unichar_printable(uint32_t cp);
+/* Length (2 to 4) of the well-formed UTF-8 sequence at s[0..n) (not
+ * overlong, no surrogate, at most U+10FFFF) and its code point in *cp; 0
+ * if there is none. */
+static inline size_t dx_utf8_seq(const uint8_t *s, size_t n, uint32_t *cp) {
   if (n < 2 || s[0] < 0xc2 || s[0] > 0xf4)
     return 0;
   size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
   if (n < len)
     return 0;
-  uint32_t cp = s[0] & (0x7fu >> len);
+  uint32_t c = s[0] & (0x7fu >> len);
   for (size_t k = 1; k < len; k++) {
     if ((s[k] & 0xc0) != 0x80)
       return 0;
-    cp = cp << 6 | (s[k] & 0x3fu);
+    c = c << 6 | (s[k] & 0x3fu);
   }
   static const uint32_t min[5] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < min[len] || cp < 0xa0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+  if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
     return 0;
+  *cp = c;
   return len;
 }
+/* Length (2 to 4) of the well-formed UTF-8 sequence at s[0..n) if it
+ * encodes a printable code point (U+00A0 and above, dx_unichar_printable:
+ * no C1 control, no format character); 0 otherwise. Such sequences may
+ * reach a terminal as they are, as tshark shows them. */
+static inline size_t dx_utf8_ok(const uint8_t *s, size_t n) {
+  uint32_t cp;
+  size_t len = dx_utf8_seq(s, n, &cp);
+  return len && cp >= 0xa0 && dx_unichar_printable(cp) ? len : 0;
+}
+/* The escape of a code point that is not printable, as tshark shows it:
+ * "\u202E" (4 upper-case hex digits) or "\U000E0001" (8 beyond U+FFFF).
+ * Writes it and a NUL to out (12 bytes), returns its length. */
+size_t dx_unichar_escape(uint32_t cp, char out[12]);
 /* Escapes bytes for a terminal: printable ASCII and printable UTF-8 kept,
- * \\, \n, \t, \r, \xNN for the rest. Writes at most len-1 chars + NUL, returns needed length. */
+ * \\, \n, \t, \r; a well-formed UTF-8 sequence of a code point that is
+ * not printable (C1 controls, format characters) as tshark shows it,
+ * \u0085, \u202E, \U000E0001; \xNN for any other byte. Writes at most len-1 chars + NUL, returns
+ * needed length. */
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);
 
 #endif /* LIBDISSECT_CORE_DX_H */

@@ -39,6 +39,37 @@ static void sb_printf(sbuf *b, const char *fmt, ...) {
 
 static const char hexdig[] = "0123456789abcdef";
 
+#include "unprintable.h"
+
+bool dx_unichar_printable(uint32_t cp) {
+  if (cp < 0xa0)
+    return cp >= 0x20 && cp < 0x7f;
+  if (cp < 0x378)
+    return cp != 0xad;
+  size_t lo = 0, hi = DX_ARRAY_LEN(dx_unprintable);
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cp < dx_unprintable[mid][0])
+      hi = mid;
+    else if (cp > dx_unprintable[mid][1])
+      lo = mid + 1;
+    else
+      return false;
+  }
+  return true;
+}
+
+size_t dx_unichar_escape(uint32_t cp, char out[12]) {
+  static const char up[] = "0123456789ABCDEF";
+  int digits = cp > 0xffff ? 8 : 4;
+  out[0] = '\\';
+  out[1] = cp > 0xffff ? 'U' : 'u';
+  for (int i = 0; i < digits; i++)
+    out[2 + i] = up[(cp >> (4 * (digits - 1 - i))) & 15];
+  out[2 + digits] = 0;
+  return (size_t)(2 + digits);
+}
+
 /* Decimal and zero-padded hexadecimal numbers, as %llu, %lld and
  * %0*llx print them (the hot paths of labels and values). */
 static void sb_dec(sbuf *b, uint64_t v) {
@@ -81,6 +112,7 @@ static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
         break;
     }
     uint8_t c = s[i];
+    uint32_t cp;
     char e[5];
     if (c == '\\') {
       sb_put(b, "\\\\", 2);
@@ -92,9 +124,14 @@ static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
       sb_put(b, "\\r", 2);
     } else if (c == '\t') {
       sb_put(b, "\\t", 2);
-    } else if (c >= 0x80 && dx_utf8_ok(s + i, n - i)) {
-      size_t k = dx_utf8_ok(s + i, n - i);
-      sb_put(b, (const char *)s + i, k);
+    } else if (c >= 0x80 && dx_utf8_seq(s + i, n - i, &cp)) {
+      size_t k = dx_utf8_seq(s + i, n - i, &cp);
+      if (cp >= 0xa0 && dx_unichar_printable(cp)) {
+        sb_put(b, (const char *)s + i, k);
+      } else {
+        char u[12];
+        sb_put(b, u, dx_unichar_escape(cp, u)); /* C1, format characters */
+      }
       i += k - 1;
     } else {
       e[0] = '\\';
@@ -348,8 +385,13 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
         c = r;
         continue;
       }
-      unsigned char u = (unsigned char)*c++;
-      sb_escape(&b, &u, 1);
+      /* one byte, or the whole sequence of a code point not shown as it is
+       * (\u202E) */
+      uint32_t cp;
+      size_t k = dx_utf8_seq((const uint8_t *)c, (size_t)(e - c), &cp);
+      k = k ? k : 1;
+      sb_escape(&b, (const uint8_t *)c, k);
+      c += k;
     }
     if (gen && n->text[0] != '[')
       sb_put(&b, "]", 1);

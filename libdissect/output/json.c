@@ -360,7 +360,19 @@ static inline char *ts_u_escape_at(char *o, unsigned c) {
   return o + 6;
 }
 
-/* JSON string escaping: control characters and invalid UTF-8 never pass. */
+static inline char *ts_u4_escape_at(char *o, uint32_t c) {
+  static const char hx[] = "0123456789abcdef";
+  o[0] = '\\';
+  o[1] = 'u';
+  o[2] = hx[(c >> 12) & 15];
+  o[3] = hx[(c >> 8) & 15];
+  o[4] = hx[(c >> 4) & 15];
+  o[5] = hx[c & 15];
+  return o + 6;
+}
+
+/* JSON string escaping: control characters (C0, DEL, C1, whatever their
+ * encoding), format characters and invalid UTF-8 never pass raw. */
 static void ts_write_string(text_sink *t, const char *v, size_t n) {
   const unsigned char *u = (const unsigned char *)v;
   ts_ch(t, '"');
@@ -407,7 +419,19 @@ static void ts_write_string(text_sink *t, const char *v, size_t n) {
         i++;
       } else {
         size_t len = utf8_len(u, i, n);
-        if (len) {
+        uint32_t cp = 0;
+        if (len && dx_utf8_seq(u + i, n - i, &cp) && (cp < 0xa0 || !dx_unichar_printable(cp))) {
+          /* C1 controls and what a terminal would not show (bidi controls,
+           * zero-width characters): as \u escapes, the same string */
+          if (cp > 0xffff) {
+            cp -= 0x10000;
+            o = ts_u4_escape_at(o, 0xd800 | (cp >> 10));
+            o = ts_u4_escape_at(o, 0xdc00 | (cp & 0x3ff));
+          } else {
+            o = ts_u4_escape_at(o, cp);
+          }
+          i += len;
+        } else if (len) {
           memcpy(o, v + i, len);
           o += len;
           i += len;

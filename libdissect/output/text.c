@@ -57,10 +57,11 @@ static void tb_escaped(tbuf *t, const char *s) {
     if (k) {
       tb_put(t, u, k);
     } else {
-      char e[8];
-      size_t w = dx_escape(u, 1, e, sizeof e);
+      char e[12];
+      uint32_t cp; /* a code point not shown as it is goes whole: \u202E */
+      k = *u >= 0x80 && dx_utf8_seq(u, n, &cp) ? dx_utf8_seq(u, n, &cp) : 1;
+      size_t w = dx_escape(u, k, e, sizeof e);
       tb_put(t, e, w);
-      k = 1;
     }
     u += k;
     n -= k;
@@ -159,11 +160,12 @@ static char *escape_into(char *o, const char *s, size_t n) {
       memcpy(o, u, k);
       o += k;
     } else {
-      char e[8];
-      size_t w = dx_escape(u, 1, e, sizeof e);
+      char e[12];
+      uint32_t cp; /* a code point not shown as it is goes whole: \u202E */
+      k = *u >= 0x80 && dx_utf8_seq(u, n, &cp) ? dx_utf8_seq(u, n, &cp) : 1;
+      size_t w = dx_escape(u, k, e, sizeof e);
       memcpy(o, e, w);
       o += w;
-      k = 1;
     }
     u += k;
     n -= k;

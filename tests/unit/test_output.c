@@ -569,9 +569,10 @@ static void test_escape_utf8(void) {
   /* U+00E9, U+2192, U+1F600 */
   dx_escape((const uint8_t *)"\xc3\xa9\xe2\x86\x92\xf0\x9f\x98\x80", 9, buf, sizeof buf);
   CU_ASSERT_STRING_EQUAL(buf, "\xc3\xa9\xe2\x86\x92\xf0\x9f\x98\x80");
-  /* U+009B (CSI as a C1 control) */
+  /* U+009B (CSI as a C1 control): tshark -T fields -e dns.qry.name shows
+   * "a\u009Bb.com" for the name a<U+009B>b.com */
   dx_escape((const uint8_t *)"\xc2\x9b", 2, buf, sizeof buf);
-  CU_ASSERT_STRING_EQUAL(buf, "\\xc2\\x9b");
+  CU_ASSERT_STRING_EQUAL(buf, "\\u009B");
   /* overlong '/', a surrogate (U+D800), a cut-short 3-byte form, a lone 0xff */
   dx_escape((const uint8_t *)"\xc0\xaf", 2, buf, sizeof buf);
   CU_ASSERT_STRING_EQUAL(buf, "\\xc0\\xaf");
@@ -585,6 +586,168 @@ static void test_escape_utf8(void) {
   CU_ASSERT_STRING_EQUAL(buf, "a\\xffb");
 }
 
+/* Code points a terminal would not show as they are (C1 controls, bidi
+ * controls, zero-width and other format characters, unassigned code points
+ * and noncharacters) are escaped whole, as tshark 4.0.17 shows them: each
+ * expected string below is what `tshark -T fields -e dns.qry.name` and
+ * `tshark -V` printed for a DNS query for the name "a" CHAR "b.com" (a
+ * capture made by a python script; tests/integration/test_oddfiles.sh
+ * checks the same against tshark when it is installed). */
+static void test_escape_invisible(void) {
+  static const struct {
+    uint32_t cp;
+    const char *shown; /* as tshark showed the name */
+  } cases[] = {
+      {0x80, "a\\u0080b"},
+      {0x85, "a\\u0085b"},
+      {0x9f, "a\\u009Fb"},
+      {0xa0, "a\xc2\xa0"
+             "b"},
+      {0xad, "a\\u00ADb"},
+      {0x61c, "a\\u061Cb"},
+      {0x600, "a\\u0600b"},
+      {0x6dd, "a\\u06DDb"},
+      {0x70f, "a\\u070Fb"},
+      {0x180e, "a\\u180Eb"},
+      {0x200b, "a\\u200Bb"},
+      {0x200c, "a\\u200Cb"},
+      {0x200d, "a\\u200Db"},
+      {0x200e, "a\\u200Eb"},
+      {0x200f, "a\\u200Fb"},
+      {0x2028, "a\xe2\x80\xa8"
+               "b"},
+      {0x2029, "a\xe2\x80\xa9"
+               "b"},
+      {0x202a, "a\\u202Ab"},
+      {0x202b, "a\\u202Bb"},
+      {0x202c, "a\\u202Cb"},
+      {0x202d, "a\\u202Db"},
+      {0x202e, "a\\u202Eb"},
+      {0x2060, "a\\u2060b"},
+      {0x2061, "a\\u2061b"},
+      {0x2062, "a\\u2062b"},
+      {0x2063, "a\\u2063b"},
+      {0x2064, "a\\u2064b"},
+      {0x2065, "a\\u2065b"},
+      {0x2066, "a\\u2066b"},
+      {0x2067, "a\\u2067b"},
+      {0x2068, "a\\u2068b"},
+      {0x2069, "a\\u2069b"},
+      {0x206a, "a\\u206Ab"},
+      {0x206f, "a\\u206Fb"},
+      {0x3000, "a\xe3\x80\x80"
+               "b"},
+      {0xe000, "a\xee\x80\x80"
+               "b"},
+      {0xfeff, "a\\uFEFFb"},
+      {0xfff9, "a\\uFFF9b"},
+      {0xfffb, "a\\uFFFBb"},
+      {0xfffc, "a\xef\xbf\xbc"
+               "b"},
+      {0xfffd, "a\xef\xbf\xbd"
+               "b"},
+      {0xfffe, "a\\uFFFEb"},
+      {0xffff, "a\\uFFFFb"},
+      {0x378, "a\\u0378b"},
+      {0x34f, "a\xcd\x8f"
+              "b"},
+      {0x110bd, "a\\U000110BDb"},
+      {0x1d173, "a\\U0001D173b"},
+      {0xe0001, "a\\U000E0001b"},
+      {0xe0020, "a\\U000E0020b"},
+      {0xe007f, "a\\U000E007Fb"},
+      {0xf0000, "a\xf3\xb0\x80\x80"
+                "b"},
+      {0x10ffff, "a\\U0010FFFFb"},
+  };
+  for (size_t i = 0; i < DX_ARRAY_LEN(cases); i++) {
+    uint8_t in[8];
+    size_t n = 0;
+    uint32_t cp = cases[i].cp;
+    in[n++] = 'a';
+    if (cp < 0x800) {
+      in[n++] = (uint8_t)(0xc0 | cp >> 6);
+    } else if (cp < 0x10000) {
+      in[n++] = (uint8_t)(0xe0 | cp >> 12);
+      in[n++] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
+    } else {
+      in[n++] = (uint8_t)(0xf0 | cp >> 18);
+      in[n++] = (uint8_t)(0x80 | (cp >> 12 & 0x3f));
+      in[n++] = (uint8_t)(0x80 | (cp >> 6 & 0x3f));
+    }
+    in[n++] = (uint8_t)(0x80 | (cp & 0x3f));
+    in[n++] = 'b';
+    char buf[32];
+    size_t len = dx_escape(in, n, buf, sizeof buf);
+    CU_ASSERT_STRING_EQUAL(buf, cases[i].shown);
+    CU_ASSERT_EQUAL(len, strlen(cases[i].shown));
+    if (strcmp(buf, cases[i].shown) != 0)
+      fprintf(stderr, "\nU+%04X: got %s, tshark shows %s\n", (unsigned)cp, buf, cases[i].shown);
+  }
+  /* two in a row, each whole */
+  char buf[32];
+  dx_escape((const uint8_t *)"\xe2\x80\xae\xe2\x80\xae", 6, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\\u202E\\u202E");
+}
+
+/* Labels set as text by a dissector and the summary columns are escaped
+ * the same way when written (tshark -V: "Name: a\u202Eb.com"). */
+static void test_text_invisible(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *r = dx_packet_root_mut(p);
+  dx_node *c = dx_add_none(p, r, &tf[T_NONE], &t, 0, 0);
+  dx_node_set_text(p, c,
+                   "Name: a\xe2\x80\xae"
+                   "b\xe2\x81\xa6"
+                   "c\xc2\x85"
+                   "d\xf3\xa0\x80\x81");
+  CHECK_STR(label_of(c), "Name: a\\u202Eb\\u2066c\\u0085d\\U000E0001");
+  dx_col_set_proto(p, "TEST");
+  dx_col_info_set(p, "query a\xe2\x80\xae"
+                     "b.com");
+  size_t len = 0;
+  char *s = capture_writer(dx_write_summary, p, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "query a\\u202Eb.com\n"));
+  free(s);
+  s = capture_writer(dx_write_tree, p, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+  CU_ASSERT_PTR_NOT_NULL(strstr(s, "Name: a\\u202Eb\\u2066c\\u0085d\\U000E0001\n"));
+  free(s);
+  dx_packet_free(p);
+}
+
+/* JSON: C0, DEL and C1 controls are escaped whatever their encoding (tshark
+ * -T json passes a C1 character encoded as UTF-8 raw, e.g. the bytes c2 85
+ * of json.value.string; the escape \u0085 is the same string), and so are
+ * format characters (astral ones as a surrogate pair). */
+static void test_json_controls(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  static const char v[] = "a\x01"
+                          "b\x7f"
+                          "c\xc2\x85"
+                          "d\xc2\x9f"
+                          "e\x85"
+                          "f\xe2\x80\xae"
+                          "g\xf3\xa0\x80\x81"
+                          "h\xc3\xa9";
+  dx_add_string(p, dx_packet_root_mut(p), &tf[T_STRING], &t, 0, 4, v, sizeof v - 1);
+  size_t len = 0;
+  char *text = stream_json(p, 0, &len);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+  CU_ASSERT_PTR_NOT_NULL(
+      strstr(text, "\"a\\u0001b\\u007fc\\u0085d\\u009fe\\u0085f\\u202eg\\udb40\\udc01h\xc3\xa9\""));
+  for (size_t i = 0; i + 1 < len; i++)
+    CU_ASSERT_FALSE((unsigned char)text[i] == 0xc2 && (unsigned char)text[i + 1] < 0xa0);
+  free(text);
+  check_json_paths(p);
+  dx_packet_free(p);
+}
+
 static CU_TestInfo tests[] = {
     {"json: both paths agree on frames and truncations", test_json_paths_frames},
     {"json: both paths agree on every type, strings escaped", test_json_paths_all_types},
@@ -592,6 +755,9 @@ static CU_TestInfo tests[] = {
     {"labels as tshark -V", test_labels},
     {"dx_escape", test_escape},
     {"dx_escape: printable UTF-8 passes, the rest is escaped", test_escape_utf8},
+    {"dx_escape: invisible and bidi characters as tshark shows them", test_escape_invisible},
+    {"text writers: invisible characters escaped whole", test_text_invisible},
+    {"json: C0 and C1 controls escaped whatever their encoding", test_json_controls},
     {"text writers escape control bytes", test_text_writers_safe},
     {"cleanup", cleanup},
     CU_TEST_INFO_NULL,
