@@ -377,6 +377,7 @@ int main(int argc, char **argv) {
    * error returns below (LeakSanitizer sees it as reachable). */
   static options o;
   memset(&o, 0, sizeof o);
+  dx_config_init(&o.cfg); /* the library's defaults; options override them */
   int rc = parse_args(&o, argc, argv);
   if (rc)
     return rc;

@@ -34,8 +34,9 @@
  *   - dx_capture_open_*() returns a capture freed with dx_capture_close().
  *     The frame filled by dx_capture_next() points into the capture's
  *     buffer and is valid until the next call on that capture.
- *   - dx_packet_to_json() returns a new json-c object with one reference,
- *     owned by the caller (json_object_put() it).
+ *   - dx_packet_to_json() (in dissect/json.h, the one header that needs
+ *     json-c) returns a new json-c object with one reference, owned by the
+ *     caller (json_object_put() it).
  *
  * Errors
  * ------
@@ -53,10 +54,18 @@
 extern "C" {
 #endif
 
+/* ---- version ------------------------------------------------------------
+ * The version of the headers a program was compiled with. The library's
+ * build reads these three lines (CMakeLists.txt), so they are the one place
+ * the version is written. DX_VERSION_NUMBER packs it as 0xMMmmpp, so
+ * versions compare as numbers: #if DX_VERSION_NUMBER >= 0x000200. The
+ * shared library's soname (libdissect.so.0) changes only when the ABI
+ * breaks. */
 #define DX_VERSION_MAJOR 0
 #define DX_VERSION_MINOR 1
 #define DX_VERSION_PATCH 0
 #define DX_VERSION_STRING "0.1.0"
+#define DX_VERSION_NUMBER ((DX_VERSION_MAJOR << 16) | (DX_VERSION_MINOR << 8) | DX_VERSION_PATCH)
 
 /* Version of the JSON document layout produced by dx_packet_to_json() and
  * `dissect -T json`. Described by docs/packet.schema.json. */
@@ -83,6 +92,11 @@ const char *dx_strerror(int status);
 
 /* Library version string ("0.1.0"). */
 const char *dx_version(void);
+/* The version of the library running, packed as DX_VERSION_NUMBER is
+ * (0x000100 for 0.1.0). A program built against newer headers than the
+ * library it runs with can tell by comparing the two:
+ *   if (dx_version_number() < DX_VERSION_NUMBER) ... */
+unsigned dx_version_number(void);
 
 /* ---- opaque handles -------------------------------------------------- */
 typedef struct dx_session dx_session;
@@ -94,7 +108,17 @@ typedef struct dx_capture dx_capture;
 /* ---- session configuration ------------------------------------------- */
 /* Caps on the state a session keeps. Zero in any member means "use the
  * default". Reaching a cap is reported in the packet tree as an expert
- * note; memory never grows past the caps. */
+ * note; memory never grows past the caps.
+ *
+ * Programs fill a dx_config by calling dx_config_init() first and then
+ * setting the members they care about:
+ *   dx_config cfg;
+ *   dx_config_init(&cfg);
+ *   cfg.max_flows = 1000;
+ *   dx_session_new(&s, &cfg);
+ * so members added in later versions get their defaults, not stack
+ * garbage. (Passing cfg = NULL to dx_session_new() also gives every
+ * default.) */
 typedef struct dx_config {
   uint32_t max_flows;              /* TCP+UDP flows tracked (default 65536) */
   uint32_t max_frag_datagrams;     /* IP datagrams in reassembly (default 1024) */
@@ -107,6 +131,11 @@ typedef struct dx_config {
   const char *keylog_file;         /* TLS key log (NSS format), may be NULL */
   const char *rsa_key_file;        /* PEM RSA private key for RSA key exchange, may be NULL */
 } dx_config;
+
+/* Fills *cfg with the defaults named above (max_flows 65536, ...,
+ * check_checksums 0, no key log, no RSA key). Call it before setting any
+ * member. */
+void dx_config_init(dx_config *cfg);
 
 /* Creates a session. cfg may be NULL for all defaults. The config is copied
  * (keylog_file included). A keylog_file or rsa_key_file that cannot be read
@@ -334,6 +363,14 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len);
 /* Formats the value as tshark -T fields prints it ("0x0800", "1",
  * "127.0.0.1"); returns the length it needed. */
 size_t dx_node_value(const dx_node *n, char *buf, size_t len);
+/* The name of an enumerated value, as labels show it before the number
+ * ("Name (N)"): "A" for a dns.qry.type of 1, "Client Hello" for a
+ * tls.handshake.type of 1, "IPv4" for an eth.type of 0x0800; for a boolean
+ * whose field names its two states, that name ("Set", "Not set"). NULL if
+ * the field has no value names (ports, lengths, strings, ...) or this value
+ * has none ("Unknown (N)" in labels). The string is static (it stays
+ * valid after dx_packet_free()) and must not be freed. */
+const char *dx_node_value_name(const dx_node *n);
 
 #ifdef __cplusplus
 }

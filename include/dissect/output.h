@@ -11,7 +11,6 @@
 #define DISSECT_OUTPUT_H
 
 #include <dissect/dissect.h>
-#include <json-c/json.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -41,9 +40,8 @@ int dx_write_hex(FILE *out, const dx_packet *p);
  * "value" is absent for nodes without a value; "flags", "severity" and
  * "children" are absent when empty. docs/packet.schema.json describes it. */
 
-/* Builds the JSON object of a packet with json-c. The caller owns the
- * returned reference (json_object_put()). NULL if memory ran out. */
-json_object *dx_packet_to_json(const dx_packet *p);
+/* dx_packet_to_json(), the same document as a json-c object, is declared
+ * in dissect/json.h, so that this header needs nothing but the C library. */
 /* Streams the same document straight to `out`, without building objects
  * (the fast path for bulk export). pretty != 0 indents it. */
 int dx_write_json(FILE *out, const dx_packet *p, int pretty);

@@ -25,6 +25,15 @@ const char *dx_version(void) {
   return DX_VERSION_STRING;
 }
 
+unsigned dx_version_number(void) {
+  return DX_VERSION_NUMBER;
+}
+
+void dx_config_init(dx_config *cfg) {
+  if (cfg)
+    *cfg = defaults;
+}
+
 const char *dx_strerror(int status) {
   switch (status) {
   case DX_OK: return "success";

@@ -3,6 +3,7 @@
  * the other builds json-c objects (the API). Tests check both agree. */
 #include "../core/dx.h"
 
+#include <dissect/json.h>
 #include <dissect/output.h>
 #include <inttypes.h>
 #include <math.h>

@@ -12,6 +12,7 @@
  * is written as summary, tree, hex, JSON (both writers), EK and -T fields
  * into a memory stream, and a few fields are looked up. */
 #include <dissect/dissect.h>
+#include <dissect/json.h>
 #include <dissect/output.h>
 #include <stdint.h>
 #include <stdio.h>

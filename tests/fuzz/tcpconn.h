@@ -14,6 +14,7 @@
 #define DX_FUZZ_TCPCONN_H
 
 #include <dissect/dissect.h>
+#include <dissect/json.h>
 #include <dissect/output.h>
 #include <stdint.h>
 #include <stdio.h>

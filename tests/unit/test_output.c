@@ -5,6 +5,7 @@
 #include "core/dx.h"
 #include "testutil.h"
 
+#include <dissect/json.h>
 #include <dissect/output.h>
 #include <json-c/json.h>
 #include <stdio.h>
