@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "siphash.h"
+
 #define DX_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define DX_UNUSED(x) (void)(x)
 #if defined(__GNUC__)
@@ -441,6 +443,14 @@ uint64_t *dx_packet_stream_budget(const dx_packet *p);
 
 /* Session configuration, as seen by dissectors (defaults applied). */
 const dx_config *dx_packet_config(const dx_packet *p);
+
+/* Keyed hashing for lookup tables (core/siphash.h): every table indexed by
+ * packet contents hashes with the session's random key, so crafted traffic
+ * cannot make one bucket long (GUIDE 2). */
+const dx_hashkey *dx_session_hashkey(const struct dx_session *s);
+const dx_hashkey *dx_packet_hashkey(const dx_packet *p);
+/* SipHash-1-3 of data[0..n) under the session's key. */
+uint64_t dx_hash_keyed(const dx_packet *p, const void *data, size_t n);
 
 /* ---- flows (TCP and UDP conversations) ------------------------------------ */
 /* A flow is identified by (ipproto, addresses, ports) in either direction.

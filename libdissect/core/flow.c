@@ -1,20 +1,26 @@
 /* The flow table: TCP and UDP conversations keyed by their 5-tuple in
  * either direction, with a cap and least-recently-used eviction so memory
- * stays bounded on captures of any size. */
+ * stays bounded on captures of any size.
+ *
+ * Lookup, insertion and eviction are O(1) at any cap: the buckets are
+ * chains indexed by SipHash-1-3 of the tuple under the session's random key
+ * (so no crafted traffic can make one chain long), the bucket array doubles
+ * when there are more flows than buckets, and eviction takes the tail of
+ * the LRU list. */
 #include "session.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#define FLOW_MIN_BUCKETS 1024u
+
 int dx_flow_table_init(dx_flow_table *ft, size_t cap) {
+  (void)cap; /* the buckets grow with the flows, up to the cap */
   memset(ft, 0, sizeof *ft);
-  size_t n = 1024;
-  while (n < cap && n < (1u << 22))
-    n <<= 1;
-  ft->buckets = calloc(n, sizeof *ft->buckets);
+  ft->buckets = calloc(FLOW_MIN_BUCKETS, sizeof *ft->buckets);
   if (!ft->buckets)
     return DX_ENOMEM;
-  ft->nbuckets = n;
+  ft->nbuckets = FLOW_MIN_BUCKETS;
   return DX_OK;
 }
 
@@ -37,16 +43,10 @@ void dx_flow_table_free(dx_flow_table *ft) {
   memset(ft, 0, sizeof *ft);
 }
 
-static uint32_t mix(uint32_t h, const uint8_t *d, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    h = (h ^ d[i]) * 16777619u;
-  return h;
-}
-
 /* A direction-independent hash: the two endpoints are hashed in a canonical
- * order. */
-static uint32_t flow_hash(uint8_t proto, const dx_addr *a, uint16_t pa, const dx_addr *b,
-                          uint16_t pb) {
+ * order, under the session's key. */
+static uint32_t flow_hash(const dx_hashkey *key, uint8_t proto, const dx_addr *a, uint16_t pa,
+                          const dx_addr *b, uint16_t pb) {
   int c = dx_addr_cmp(a, b);
   if (c > 0 || (c == 0 && pa > pb)) {
     const dx_addr *t = a;
@@ -56,12 +56,41 @@ static uint32_t flow_hash(uint8_t proto, const dx_addr *a, uint16_t pa, const dx
     pa = pb;
     pb = tp;
   }
-  uint32_t h = 2166136261u ^ proto;
-  h = mix(h, a->a, 16);
-  h = mix(h, (const uint8_t *)&pa, 2);
-  h = mix(h, b->a, 16);
-  h = mix(h, (const uint8_t *)&pb, 2);
-  return h ^ (h >> 15);
+  uint8_t buf[1 + 2 * (1 + 16 + 2)];
+  buf[0] = proto;
+  buf[1] = (uint8_t)a->type;
+  memcpy(buf + 2, a->a, 16);
+  buf[18] = (uint8_t)(pa >> 8);
+  buf[19] = (uint8_t)pa;
+  buf[20] = (uint8_t)b->type;
+  memcpy(buf + 21, b->a, 16);
+  buf[37] = (uint8_t)(pb >> 8);
+  buf[38] = (uint8_t)pb;
+  return (uint32_t)dx_siphash13(key, buf, sizeof buf);
+}
+
+/* Doubles the bucket array once there are more flows than buckets (so
+ * chains stay one flow long on average); if memory runs out the table keeps
+ * working with longer chains. */
+static void table_grow(dx_flow_table *ft) {
+  if (ft->count <= ft->nbuckets || ft->nbuckets > (SIZE_MAX / 2) / sizeof *ft->buckets ||
+      ft->nbuckets >= (size_t)1 << 31)
+    return;
+  size_t nb = ft->nbuckets * 2;
+  dx_flow **b = calloc(nb, sizeof *b);
+  if (!b)
+    return;
+  for (size_t i = 0; i < ft->nbuckets; i++) {
+    dx_flow *n;
+    for (dx_flow *f = ft->buckets[i]; f; f = n) {
+      n = f->hnext;
+      f->hnext = b[f->hash & (nb - 1)];
+      b[f->hash & (nb - 1)] = f;
+    }
+  }
+  free(ft->buckets);
+  ft->buckets = b;
+  ft->nbuckets = nb;
 }
 
 static void lru_unlink(dx_flow_table *ft, dx_flow *f) {
@@ -98,7 +127,8 @@ static void table_remove(dx_flow_table *ft, dx_flow *f) {
 
 static dx_flow *lookup(dx_packet *p, int *dir, uint32_t *hash_out) {
   dx_flow_table *ft = &p->sess->flows;
-  uint32_t h = flow_hash(p->ipproto, &p->net_src, p->srcport, &p->net_dst, p->dstport);
+  uint32_t h =
+      flow_hash(&p->sess->hashkey, p->ipproto, &p->net_src, p->srcport, &p->net_dst, p->dstport);
   if (hash_out)
     *hash_out = h;
   for (dx_flow *f = ft->buckets[h & (ft->nbuckets - 1)]; f; f = f->hnext) {
@@ -176,6 +206,7 @@ dx_flow *dx_flow_get(dx_packet *p, dx_node *parent, int *dir) {
   f->hnext = ft->buckets[b];
   ft->buckets[b] = f;
   ft->count++;
+  table_grow(ft);
   lru_push(ft, f);
   touch(p, f, 0);
   if (dir)

@@ -1,6 +1,8 @@
 /* IP fragment reassembly (see reasm_ip.h). Datagrams live in a list ordered
- * by last activity, so expiry and eviction look at the head only. The
- * number of datagrams is small (max_frag_datagrams), so lookup is a scan. */
+ * by last activity, so expiry and eviction look at the head only, and in a
+ * hash index (chains, SipHash-1-3 under the session's key, the bucket array
+ * doubling when there are more datagrams than buckets), so finding the
+ * datagram of a fragment is O(1) whatever max_frag_datagrams is. */
 #include "reasm_ip.h"
 
 #include <stdlib.h>
@@ -18,13 +20,18 @@ typedef struct dgram {
   uint32_t last_nsec;
   bool overlap, conflict, toolong, multitails;
   struct dgram *prev, *next;
+  struct dgram *hnext; /* hash chain */
+  uint32_t hash;
 } dgram;
 
 struct dx_ipreasm {
   uint32_t max_datagrams, max_bytes, timeout_ms;
   dgram *head, *tail; /* head: least recently active */
   uint32_t count;
-  dgram *done; /* the datagram handed out last, freed on the next call */
+  dx_hashkey key;
+  dgram **buckets;
+  size_t nbuckets; /* power of two */
+  dgram *done;     /* the datagram handed out last, freed on the next call */
 };
 
 static void dgram_free(dgram *d) {
@@ -35,6 +42,45 @@ static void dgram_free(dgram *d) {
   free(d);
 }
 
+#define REASM_MIN_BUCKETS 64u
+
+static uint32_t key_hash(const dx_ipreasm *r, const dx_ipreasm_key *k) {
+  uint8_t buf[2 * (1 + 16) + 4 + 1];
+  buf[0] = (uint8_t)k->src.type;
+  memcpy(buf + 1, k->src.a, 16);
+  buf[17] = (uint8_t)k->dst.type;
+  memcpy(buf + 18, k->dst.a, 16);
+  buf[34] = (uint8_t)(k->id >> 24);
+  buf[35] = (uint8_t)(k->id >> 16);
+  buf[36] = (uint8_t)(k->id >> 8);
+  buf[37] = (uint8_t)k->id;
+  buf[38] = k->proto;
+  return (uint32_t)dx_siphash13(&r->key, buf, sizeof buf);
+}
+
+/* Doubles the bucket array once there are more datagrams than buckets; if
+ * memory runs out, chains get longer and everything still works. */
+static void index_grow(dx_ipreasm *r) {
+  if (r->count <= r->nbuckets || r->nbuckets >= (size_t)1 << 31)
+    return;
+  size_t nb = r->nbuckets * 2;
+  dgram **b = calloc(nb, sizeof *b);
+  if (!b)
+    return;
+  for (size_t i = 0; i < r->nbuckets; i++) {
+    dgram *n;
+    for (dgram *d = r->buckets[i]; d; d = n) {
+      n = d->hnext;
+      d->hnext = b[d->hash & (nb - 1)];
+      b[d->hash & (nb - 1)] = d;
+    }
+  }
+  free(r->buckets);
+  r->buckets = b;
+  r->nbuckets = nb;
+}
+
+/* Takes d out of the activity list and the index. */
 static void unlink_dgram(dx_ipreasm *r, dgram *d) {
   if (d->prev)
     d->prev->next = d->next;
@@ -45,9 +91,16 @@ static void unlink_dgram(dx_ipreasm *r, dgram *d) {
   else
     r->tail = d->prev;
   d->prev = d->next = NULL;
+  dgram **pp = &r->buckets[d->hash & (r->nbuckets - 1)];
+  while (*pp && *pp != d)
+    pp = &(*pp)->hnext;
+  if (*pp)
+    *pp = d->hnext;
+  d->hnext = NULL;
   r->count--;
 }
 
+/* Puts d at the tail of the activity list (most recent) and in the index. */
 static void append_dgram(dx_ipreasm *r, dgram *d) {
   d->prev = r->tail;
   d->next = NULL;
@@ -56,13 +109,40 @@ static void append_dgram(dx_ipreasm *r, dgram *d) {
   else
     r->head = d;
   r->tail = d;
+  size_t b = d->hash & (r->nbuckets - 1);
+  d->hnext = r->buckets[b];
+  r->buckets[b] = d;
   r->count++;
+  index_grow(r);
 }
 
-dx_ipreasm *dx_ipreasm_new(const dx_config *cfg) {
+/* Moves d to the tail of the activity list; it stays in the index. */
+static void touch_dgram(dx_ipreasm *r, dgram *d) {
+  if (d == r->tail)
+    return;
+  if (d->prev)
+    d->prev->next = d->next;
+  else
+    r->head = d->next;
+  d->next->prev = d->prev;
+  d->prev = r->tail;
+  d->next = NULL;
+  r->tail->next = d;
+  r->tail = d;
+}
+
+dx_ipreasm *dx_ipreasm_new(const dx_config *cfg, const dx_hashkey *key) {
   dx_ipreasm *r = calloc(1, sizeof *r);
   if (!r)
     return NULL;
+  r->buckets = calloc(REASM_MIN_BUCKETS, sizeof *r->buckets);
+  if (!r->buckets) {
+    free(r);
+    return NULL;
+  }
+  r->nbuckets = REASM_MIN_BUCKETS;
+  if (key)
+    r->key = *key;
   r->max_datagrams = cfg && cfg->max_frag_datagrams ? cfg->max_frag_datagrams : 1024;
   r->max_bytes = cfg && cfg->max_frag_bytes ? cfg->max_frag_bytes : 65535;
   r->timeout_ms = cfg && cfg->frag_timeout_ms ? cfg->frag_timeout_ms : 30000;
@@ -79,6 +159,7 @@ void dx_ipreasm_free(dx_ipreasm *r) {
     d = n;
   }
   dgram_free(r->done);
+  free(r->buckets);
   free(r);
 }
 
@@ -122,13 +203,10 @@ void dx_ipreasm_add(dx_ipreasm *r, const dx_ipreasm_key *key, uint64_t frame, in
   while (r->head && expired(r, r->head, sec, nsec))
     drop(r, r->head);
 
-  dgram *d = NULL;
-  for (dgram *it = r->tail; it; it = it->prev) {
-    if (key_eq(&it->key, key)) {
-      d = it;
-      break;
-    }
-  }
+  uint32_t h = key_hash(r, key);
+  dgram *d = r->buckets[h & (r->nbuckets - 1)];
+  while (d && (d->hash != h || !key_eq(&d->key, key)))
+    d = d->hnext;
   if (!d) {
     while (r->head && r->count >= r->max_datagrams) {
       drop(r, r->head);
@@ -138,10 +216,10 @@ void dx_ipreasm_add(dx_ipreasm *r, const dx_ipreasm_key *key, uint64_t frame, in
     if (!d)
       return;
     d->key = *key;
+    d->hash = h;
     append_dgram(r, d);
-  } else if (d != r->tail) {
-    unlink_dgram(r, d);
-    append_dgram(r, d);
+  } else {
+    touch_dgram(r, d);
   }
   d->last_sec = sec;
   d->last_nsec = nsec;

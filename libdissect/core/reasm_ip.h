@@ -3,6 +3,11 @@
  * fragments received; it is complete when the last fragment (MF = 0) has
  * been seen and the fragments cover [0, total) without a hole.
  *
+ * Finding a fragment's datagram, adding one, expiring and evicting are
+ * O(1) at any cap: a hash index keyed with the session's random key (so
+ * crafted fragments cannot make one chain long) over a list ordered by
+ * last activity.
+ *
  * Everything is bounded by the session's dx_config:
  *   - max_frag_datagrams datagrams in progress (the least recently active
  *     one is dropped to make room, and the caller is told);
@@ -65,8 +70,10 @@ typedef struct dx_ipreasm_result {
   uint32_t nfrags;
 } dx_ipreasm_result;
 
-/* A reassembler with the caps of cfg (values copied). NULL on OOM. */
-dx_ipreasm *dx_ipreasm_new(const dx_config *cfg);
+/* A reassembler with the caps of cfg (values copied) whose datagram index
+ * hashes with `key` (the session's, dx_packet_hashkey; NULL: a zero key,
+ * for tests only). NULL on OOM. */
+dx_ipreasm *dx_ipreasm_new(const dx_config *cfg, const dx_hashkey *key);
 void dx_ipreasm_free(dx_ipreasm *r);
 
 /* Adds the fragment [off, off+len) of the datagram `key`, received in

@@ -159,6 +159,7 @@ int dx_session_new(dx_session **out, const dx_config *cfg) {
       s->cfg.rsa_key_file = s->rsa_key_file;
     }
   }
+  dx_hashkey_random(&s->hashkey);
   int rc = build_index(s);
   if (rc == DX_OK)
     rc = build_tables(s);
@@ -287,6 +288,18 @@ void dx_session_free(dx_session *s) {
 
 const dx_config *dx_packet_config(const dx_packet *p) {
   return &p->sess->cfg;
+}
+
+const dx_hashkey *dx_session_hashkey(const dx_session *s) {
+  return &s->hashkey;
+}
+
+const dx_hashkey *dx_packet_hashkey(const dx_packet *p) {
+  return &p->sess->hashkey;
+}
+
+uint64_t dx_hash_keyed(const dx_packet *p, const void *data, size_t n) {
+  return dx_siphash13(&p->sess->hashkey, data, n);
 }
 
 void *dx_proto_state(const dx_packet *p, const dx_protocol *proto) {

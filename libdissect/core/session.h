@@ -18,6 +18,9 @@ typedef struct dx_decode_as {
 } dx_decode_as;
 #define DX_MAX_DECODE_AS 64
 
+/* Flows by 5-tuple: a chained hash table keyed with the session's hash
+ * key, grown as flows come (at most one flow per bucket on average), and
+ * an LRU list for eviction at max_flows. All O(1) per packet. */
 typedef struct dx_flow_table {
   dx_flow **buckets;
   size_t nbuckets; /* power of two */
@@ -29,6 +32,8 @@ typedef struct dx_flow_table {
 
 struct dx_session {
   dx_config cfg;
+  /* The key of every table's hash (dx_hash_keyed), random per session. */
+  dx_hashkey hashkey;
   char *keylog_file;
   char *rsa_key_file;
   /* TLS secrets: the key log (file, pcapng Decryption Secrets Blocks) and

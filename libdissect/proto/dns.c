@@ -544,7 +544,12 @@ typedef struct dns_list {
   dns_tx *head, *tail;
 } dns_list;
 
+/* Transactions in a chained hash table (SipHash-1-3 under the session's
+ * random key, so crafted queries cannot make one chain long; the bucket
+ * array doubles as entries come) and two age lists for eviction: O(1) per
+ * message at any max_dns_pending. */
 typedef struct dns_state {
+  dx_hashkey key;
   dns_tx **buckets;
   size_t nbuckets; /* power of two */
   size_t count;
@@ -558,32 +563,27 @@ typedef struct dns_key {
   dx_addr cli, srv;
 } dns_key;
 
-static uint32_t fnv(uint32_t h, const void *data, size_t n) {
-  const uint8_t *b = data;
-  for (size_t i = 0; i < n; i++) {
-    h ^= b[i];
-    h *= 16777619u;
-  }
-  return h;
-}
-
-static uint32_t key_hash(const dns_key *k) {
-  uint32_t h = 2166136261u;
-  uint8_t t[8] = {k->ipproto,           (uint8_t)k->cli.type,
-                  (uint8_t)k->srv.type, (uint8_t)(k->id >> 8),
-                  (uint8_t)k->id,       (uint8_t)(k->cport >> 8),
-                  (uint8_t)k->cport,    (uint8_t)(k->sport ^ (k->sport >> 8))};
-  h = fnv(h, t, sizeof t);
-  h = fnv(h, k->cli.a, sizeof k->cli.a);
-  h = fnv(h, k->srv.a, sizeof k->srv.a);
-  return h;
+static uint32_t key_hash(const dns_state *st, const dns_key *k) {
+  uint8_t b[9 + 2 * 16];
+  b[0] = k->ipproto;
+  b[1] = (uint8_t)k->cli.type;
+  b[2] = (uint8_t)k->srv.type;
+  b[3] = (uint8_t)(k->id >> 8);
+  b[4] = (uint8_t)k->id;
+  b[5] = (uint8_t)(k->cport >> 8);
+  b[6] = (uint8_t)k->cport;
+  b[7] = (uint8_t)(k->sport >> 8);
+  b[8] = (uint8_t)k->sport;
+  memcpy(b + 9, k->cli.a, 16);
+  memcpy(b + 25, k->srv.a, 16);
+  return (uint32_t)dx_siphash13(&st->key, b, sizeof b);
 }
 
 static void *state_new(struct dx_session *s) {
-  DX_UNUSED(s);
   dns_state *st = calloc(1, sizeof *st);
   if (!st)
     return NULL;
+  st->key = *dx_session_hashkey(s);
   st->nbuckets = 1024;
   st->buckets = calloc(st->nbuckets, sizeof *st->buckets);
   if (!st->buckets) {
@@ -656,7 +656,7 @@ static void tx_remove(dns_state *st, dns_tx *tx) {
 /* Doubles the bucket array when chains get long; on failure keeps going
  * with longer chains. */
 static void tx_grow(dns_state *st) {
-  if (st->count < st->nbuckets * 2 || st->nbuckets >= (1u << 22))
+  if (st->count < st->nbuckets * 2 || st->nbuckets >= (size_t)1 << 31)
     return;
   size_t nb = st->nbuckets * 2;
   dns_tx **b = calloc(nb, sizeof *b);
@@ -929,8 +929,10 @@ static dx_node *add_name(dns_ctx *c, dx_node *parent, int field, uint32_t off, c
   return n;
 }
 
-static uint32_t name_hash(const dns_name *nm) {
-  return fnv(2166136261u, nm->val, nm->vlen);
+/* The first question's name, kept as a keyed hash to tell a retransmitted
+ * query (same name) from a new one with the same ID. */
+static uint32_t name_hash(const dns_ctx *c, const dns_name *nm) {
+  return (uint32_t)dx_hash_keyed(c->p, nm->val, nm->vlen);
 }
 
 /* ---- small formatting helpers ------------------------------------------- */
@@ -1032,7 +1034,7 @@ static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     c->have_q = true;
     c->qtype = type;
     c->qclass = cls;
-    c->qhash = name_hash(&nm);
+    c->qhash = name_hash(c, &nm);
   }
   *offp = tc + 4;
   return true;
@@ -1566,7 +1568,7 @@ static void match(dns_ctx *c) {
     k.cport = p->dstport;
     k.sport = p->srcport;
   }
-  uint32_t h = key_hash(&k);
+  uint32_t h = key_hash(st, &k);
   dns_tx *tx = tx_find(st, &k, h);
   dx_node *top = c->top, *n;
   if (!c->response) {

@@ -446,7 +446,10 @@ static int parse_first_line(const uint8_t *s, uint32_t n, bool strict, first_lin
   uint32_t u0 = m + 1, u1 = v - 1;
   if (u1 <= u0)
     return FL_NONE;
-  for (uint32_t i = u0; i < u1; i++)
+  /* A control byte in the target does not make it something else: tshark
+   * shows "GET /a\001b HTTP/1.1" as a request with the URI "/a\001b". The
+   * heuristic (strict) still wants a clean line. */
+  for (uint32_t i = u0; i < u1 && strict; i++)
     if (s[i] < 0x20 || s[i] == 0x7f)
       return FL_NONE;
   if (s[u0] == ' ')
@@ -477,7 +480,7 @@ static bool first_line_prefix(const uint8_t *s, uint32_t n, bool strict) {
     return true;
   if (s[m] != ' ')
     return false;
-  for (uint32_t i = m + 1; i < n; i++)
+  for (uint32_t i = m + 1; i < n && strict; i++)
     if ((s[i] < 0x20 && s[i] != '\r') || s[i] == 0x7f)
       return false;
   return true;
@@ -1458,9 +1461,8 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
     else if (u && m->fl.b.len > 0 && is_connect(t, m))
       /* CONNECT's authority form (RFC 9110 9.3.6) is the whole URI, as tshark has it */
       snprintf(full_uri, sizeof full_uri, "%.*s", (int)m->fl.b.len, (const char *)u);
-    for (char *c = full_uri; *c; c++)
-      if ((unsigned char)*c < 0x20)
-        *c = '.';
+    /* control bytes stay (escaped when shown): tshark's http.request.full_uri
+     * of "GET /a\x01b" is "http://x/a\001b" */
     if (full_uri[0]) {
       dx_node *n =
           dx_add_string(p, http, FL(F_FULL_URI), t, m->start, 0, full_uri, strlen(full_uri));

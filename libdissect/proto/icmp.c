@@ -147,7 +147,7 @@ extern const dx_protocol dx_proto_icmp;
 /* A ring of the last ECHO_CAP requests with a hash index over it: memory is
  * fixed, the oldest request is forgotten first. */
 #define ECHO_CAP 4096u
-#define ECHO_BUCKETS 1024u
+#define ECHO_BUCKETS 4096u /* one request per bucket on average */
 
 typedef struct echo_req {
   dx_addr src, dst;
@@ -162,13 +162,15 @@ typedef struct echo_req {
 typedef struct icmp_state {
   echo_req ring[ECHO_CAP];
   int32_t bucket[ECHO_BUCKETS];
+  dx_hashkey key; /* the session's: crafted requests cannot fill one bucket */
   uint32_t pos;
   uint64_t evicted;
 } icmp_state;
 
 static void *icmp_state_new(struct dx_session *s) {
-  DX_UNUSED(s);
   icmp_state *st = calloc(1, sizeof *st);
+  if (st)
+    st->key = *dx_session_hashkey(s);
   if (st)
     for (uint32_t i = 0; i < ECHO_BUCKETS; i++)
       st->bucket[i] = -1;
@@ -179,20 +181,21 @@ static void icmp_state_free(void *v) {
   free(v);
 }
 
-static uint32_t echo_hash(const dx_addr *a, const dx_addr *b, uint16_t ident, uint16_t seq) {
-  uint32_t h = 2166136261u;
-  for (int i = 0; i < 16; i++) {
-    h = (h ^ a->a[i]) * 16777619u;
-    h = (h ^ b->a[i]) * 16777619u;
-  }
-  h = (h ^ ident) * 16777619u;
-  h = (h ^ seq) * 16777619u;
-  return h % ECHO_BUCKETS;
+static uint32_t echo_hash(const dx_hashkey *key, const dx_addr *a, const dx_addr *b, uint16_t ident,
+                          uint16_t seq) {
+  uint8_t buf[2 * 16 + 4];
+  memcpy(buf, a->a, 16);
+  memcpy(buf + 16, b->a, 16);
+  buf[32] = (uint8_t)(ident >> 8);
+  buf[33] = (uint8_t)ident;
+  buf[34] = (uint8_t)(seq >> 8);
+  buf[35] = (uint8_t)seq;
+  return (uint32_t)(dx_siphash13(key, buf, sizeof buf) % ECHO_BUCKETS);
 }
 
 static void echo_unlink(icmp_state *st, int32_t idx) {
   echo_req *e = &st->ring[idx];
-  uint32_t b = echo_hash(&e->src, &e->dst, e->ident, e->seq);
+  uint32_t b = echo_hash(&st->key, &e->src, &e->dst, e->ident, e->seq);
   int32_t *pp = &st->bucket[b];
   while (*pp != -1) {
     if (*pp == idx) {
@@ -220,7 +223,7 @@ static bool echo_remember(icmp_state *st, const dx_packet *p, uint16_t ident, ui
   e->sec = p->frame.ts_sec;
   e->nsec = p->frame.ts_nsec;
   e->used = true;
-  uint32_t b = echo_hash(&e->src, &e->dst, ident, seq);
+  uint32_t b = echo_hash(&st->key, &e->src, &e->dst, ident, seq);
   e->next = st->bucket[b];
   st->bucket[b] = idx;
   return evict;
@@ -229,7 +232,7 @@ static bool echo_remember(icmp_state *st, const dx_packet *p, uint16_t ident, ui
 /* The latest request this reply answers (reply goes dst -> src). */
 static const echo_req *echo_find(const icmp_state *st, const dx_packet *p, uint16_t ident,
                                  uint16_t seq) {
-  uint32_t b = echo_hash(&p->net_dst, &p->net_src, ident, seq);
+  uint32_t b = echo_hash(&st->key, &p->net_dst, &p->net_src, ident, seq);
   for (int32_t i = st->bucket[b]; i != -1; i = st->ring[i].next) {
     const echo_req *e = &st->ring[i];
     if (e->ident == ident && e->seq == seq && dx_addr_eq(&e->src, &p->net_dst) &&

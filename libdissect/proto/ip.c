@@ -991,7 +991,7 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     bool tried = false;
     if (st && pl.len == pl.reported) {
       if (!st->reasm)
-        st->reasm = dx_ipreasm_new(dx_packet_config(p));
+        st->reasm = dx_ipreasm_new(dx_packet_config(p), dx_packet_hashkey(p));
       if (st->reasm) {
         dx_ipreasm_key key;
         memset(&key, 0, sizeof key);

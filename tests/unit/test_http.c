@@ -609,6 +609,54 @@ static void test_garbage(void) {
   }
 }
 
+/* A control byte in the request target: still a request (not a
+ * continuation). tshark 4.0.17 on "GET /a\x01b HTTP/1.1\r\nHost: x\r\n\r\n"
+ * (and \x7f, \x1b) to port 80: http.request.method GET, http.request.uri
+ * the bytes "/a" 01 "b" (shown "/a\001b" by -V), http.request.version
+ * HTTP/1.1, http.request.line "Host: x\r\n", Info "GET /a\001b HTTP/1.1 ",
+ * http.request.full_uri "http://x/a\001b". We show the byte as \x01, the
+ * escape used for every control byte (Info holds the byte; writers escape
+ * it). */
+static void test_control_in_target(void) {
+  static const struct {
+    const char *req, *uri, *info;
+  } cases[] = {
+      {"GET /a\x01"
+       "b HTTP/1.1\r\nHost: x\r\n\r\n",
+       "/a\\x01b",
+       "GET /a\x01"
+       "b HTTP/1.1 "},
+      {"GET /a\x7f"
+       "b HTTP/1.1\r\nHost: x\r\n\r\n",
+       "/a\\x7fb",
+       "GET /a\x7f"
+       "b HTTP/1.1 "},
+      {"GET /a\x1b"
+       "b HTTP/1.1\r\nHost: x\r\n\r\n",
+       "/a\\x1bb",
+       "GET /a\x1b"
+       "b HTTP/1.1 "},
+  };
+  for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+    conn_open(&C, (uint16_t)(40200 + i), 80);
+    dx_packet *p = send_str(&C, 1, cases[i].req);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    EXPECT(p, "http.request", "1");
+    EXPECT(p, "http.request.method", "GET");
+    EXPECT(p, "http.request.uri", cases[i].uri);
+    EXPECT(p, "http.request.version", "HTTP/1.1");
+    EXPECT(p, "http.request.line", "Host: x\\r\\n");
+    CU_ASSERT_EQUAL(tu_count(p, "http.request.line"), 1);
+    char full[64];
+    snprintf(full, sizeof full, "http://x%s", cases[i].uri);
+    EXPECT(p, "http.request.full_uri", full);
+    CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+    CU_ASSERT_STRING_EQUAL(dx_packet_info(p), cases[i].info);
+    dx_packet_free(p);
+    conn_close(&C);
+  }
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"request", test_request},
@@ -628,6 +676,7 @@ int main(void) {
       {"header limits", test_limits},
       {"100 Continue", test_continue_100},
       {"garbage", test_garbage},
+      {"control byte in the request target", test_control_in_target},
       CU_TEST_INFO_NULL,
   };
   return tu_run("http", tests);

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The hash-flooding captures of issue 13 at full size, against one dissect
+# binary: CPU time (user+sys) and peak RSS of each run, flood next to the
+# ordinary capture of the same size. Not run by CI (minutes with an
+# unkeyed build); tests/integration/test_flood.sh is the small CI version.
+# Usage: run_full.sh DISSECT [TIMEOUT_SECONDS]   (sizes: N_FLOWS, N_DNS, N_FRAGS)
+set -uo pipefail
+D=${1:?usage: run_full.sh DISSECT [TIMEOUT_SECONDS]}
+LIMIT=${2:-900}
+HERE=$(cd "$(dirname "$0")" && pwd)
+N_FLOWS=${N_FLOWS:-200000}
+N_DNS=${N_DNS:-200000}
+N_FRAGS=${N_FRAGS:-500000}
+W=$(mktemp -d "${TMPDIR:-/tmp}/flood.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+
+python3 "$HERE/syn_flood.py" --collide "$N_FLOWS" "$W/syn_flood.pcap"
+python3 "$HERE/syn_flood.py" "$N_FLOWS" "$W/syn_plain.pcap"
+python3 "$HERE/dns_flood.py" --collide "$N_DNS" "$W/dns_flood.pcap"
+python3 "$HERE/dns_flood.py" "$N_DNS" "$W/dns_plain.pcap"
+python3 "$HERE/frag_flood.py" "$N_FRAGS" "$W/frag_flood.pcap"
+python3 "$HERE/frag_flood.py" --ordinary "$N_FRAGS" "$W/frag_plain.pcap"
+
+# measure LABEL ARGS...: CPU seconds and peak RSS of one run of dissect.
+measure() {
+  local label=$1
+  shift
+  local rc=0 u s m
+  /usr/bin/time -o "$W/time" -f '%U %S %M' timeout "$LIMIT" "$D" "$@" >/dev/null 2>&1 || rc=$?
+  read -r u s m < <(tail -1 "$W/time")
+  if ((rc == 124)); then
+    printf '%-44s did not finish in %s s\n' "$label" "$LIMIT"
+  else
+    awk -v l="$label" -v u="$u" -v s="$s" -v m="$m" -v rc="$rc" \
+      'BEGIN{printf "%-44s %8.2f s CPU %9.1f MB peak RSS%s\n", l, u + s, m / 1024, rc ? " (exit " rc ")" : ""}'
+  fi
+  return $rc
+}
+
+measure "flows: $N_FLOWS colliding SYN+data flows" -r "$W/syn_flood.pcap"
+measure "flows: $N_FLOWS ordinary SYN+data flows" -r "$W/syn_plain.pcap"
+measure "DNS: $N_DNS colliding queries" -r "$W/dns_flood.pcap"
+measure "DNS: $N_DNS ordinary queries" -r "$W/dns_plain.pcap"
+measure "fragments: $N_FRAGS never completing" -o ip.max_frag_datagrams:300000 -r "$W/frag_flood.pcap"
+measure "fragments: $N_FRAGS ordinary UDP" -o ip.max_frag_datagrams:300000 -r "$W/frag_plain.pcap"
