@@ -235,12 +235,18 @@ static int parse_pref(options *o, const char *arg) {
   for (size_t i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
     if (strlen(prefs[i].name) != nlen || strncmp(arg, prefs[i].name, nlen) != 0)
       continue;
+    /* digits only: strtoull alone would take " 5", "+5" (and "flows.max: 5") */
+    int digits = colon && colon[1];
+    for (const char *d = colon ? colon + 1 : ""; *d && digits; d++)
+      digits = *d >= '0' && *d <= '9';
     char *end = NULL;
     errno = 0;
-    unsigned long long v = colon && colon[1] ? strtoull(colon + 1, &end, 10) : 0;
+    unsigned long long v = digits ? strtoull(colon + 1, &end, 10) : 0;
     uint64_t max = prefs[i].wide ? UINT64_MAX : UINT32_MAX;
-    if (!colon || !colon[1] || *end || errno || v == 0 || v > max || colon[1] == '-')
-      return bad_option("preference \"%s\" needs a positive integer value", arg);
+    if (!digits || *end || errno || v == 0 || v > max)
+      return bad_option("preference \"%s\" needs a positive integer value (digits only, no "
+                        "spaces)",
+                        arg);
     char *field = (char *)&o->cfg + prefs[i].off;
     if (prefs[i].wide)
       *(uint64_t *)(void *)field = v;

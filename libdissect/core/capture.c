@@ -1,5 +1,7 @@
-/* Capture sources through libpcap: pcap/pcapng files, standard input and
- * live interfaces, with BPF capture filters. */
+/* Capture sources through libpcap: pcap/pcapng files (gzip-compressed
+ * too, as tshark reads them), standard input and live interfaces, with BPF
+ * capture filters. */
+#define _GNU_SOURCE 1 /* fopencookie */
 #include "dx.h"
 
 #include <errno.h>
@@ -8,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef DX_HAVE_ZLIB
+#include <limits.h>
+#include <zlib.h>
+#endif
 
 struct dx_capture {
   pcap_t *pc;
@@ -112,6 +118,55 @@ int dx_linktype_supported(int lt) {
   }
 }
 
+/* ---- gzip-compressed files ----------------------------------------------
+ * A file that starts with the gzip magic (1f 8b) is read through zlib: a
+ * stdio stream whose reads inflate the next bytes (fopencookie), handed to
+ * libpcap. Streamed: zlib's window and buffers, never the whole file. Seeks
+ * (the TUI's random access) go through gzseek, which inflates again from
+ * the start when going back. */
+#ifdef DX_HAVE_ZLIB
+static ssize_t gz_read(void *ck, char *buf, size_t n) {
+  int r = gzread((gzFile)ck, buf, n > INT_MAX ? INT_MAX : (unsigned)n);
+  return r < 0 ? -1 : r;
+}
+static int gz_seek(void *ck, off64_t *pos, int whence) {
+  if (whence == SEEK_END)
+    return -1;
+  z_off_t r = gzseek((gzFile)ck, (z_off_t)*pos, whence);
+  if (r < 0)
+    return -1;
+  *pos = r;
+  return 0;
+}
+static int gz_close(void *ck) {
+  return gzclose((gzFile)ck) == Z_OK ? 0 : -1;
+}
+
+/* 1 if the file at path starts with the gzip magic. */
+static int is_gzip(const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp)
+    return 0;
+  uint8_t m[2];
+  int r = fread(m, 1, 2, fp) == 2 && m[0] == 0x1f && m[1] == 0x8b;
+  fclose(fp);
+  return r;
+}
+
+/* The decompressed bytes of a gzip file as a stdio stream, or NULL. */
+static FILE *gz_stream(const char *path) {
+  gzFile gz = gzopen(path, "rb");
+  if (!gz)
+    return NULL;
+  gzbuffer(gz, 64 * 1024);
+  cookie_io_functions_t io = {gz_read, NULL, gz_seek, gz_close};
+  FILE *fp = fopencookie(gz, "rb", io);
+  if (!fp)
+    gzclose(gz);
+  return fp;
+}
+#endif
+
 static int fail(char *errbuf, size_t errlen, int rc, const char *fmt, const char *a,
                 const char *b) {
   if (errbuf && errlen)
@@ -138,7 +193,18 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
                   "empty file, not a pcap or pcapng capture");
   }
   char pe[PCAP_ERRBUF_SIZE] = "";
-  pcap_t *pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+  pcap_t *pc = NULL;
+#ifdef DX_HAVE_ZLIB
+  if (strcmp(path, "-") != 0 && is_gzip(path)) {
+    FILE *gfp = gz_stream(path);
+    if (!gfp)
+      return fail(errbuf, errlen, DX_ENOMEM, "%s: %s", path, "cannot open the gzip stream");
+    pc = pcap_fopen_offline_with_tstamp_precision(gfp, PCAP_TSTAMP_PRECISION_NANO, pe);
+    if (!pc)
+      fclose(gfp);
+  } else
+#endif
+    pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
   if (!pc) {
     const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
     int rc = DX_EFORMAT;
