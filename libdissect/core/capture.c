@@ -3,6 +3,7 @@
  * capture filters. */
 #define _GNU_SOURCE 1 /* fopencookie */
 #include "dx.h"
+#include "pcapng.h"
 
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -17,6 +18,9 @@
 
 struct dx_capture {
   pcap_t *pc;
+  dx_pcapng *ng; /* own pcapng reader, when libpcap could not read on */
+  char *path;    /* the file (NULL for stdin and live) */
+  bool brk;
   char *name;
   int linktype;
   bool live;
@@ -221,8 +225,9 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
   }
   c->pc = pc;
   c->name = strdup(strcmp(path, "-") == 0 ? "standard input" : path);
+  c->path = strcmp(path, "-") == 0 ? NULL : strdup(path);
   c->linktype = pcap_datalink(pc);
-  if (!c->name) {
+  if (!c->name || (strcmp(path, "-") != 0 && !c->path)) {
     dx_capture_close(c);
     return DX_ENOMEM;
   }
@@ -311,9 +316,72 @@ int dx_capture_set_filter(dx_capture *c, const char *bpf) {
   return DX_OK;
 }
 
+/* libpcap 1.10 stops at a Section Header Block whose byte order differs
+ * from the first one's; tshark reads on. The file is then read again by
+ * core/pcapng.c, past the frames already given, and on from there. 1 if it
+ * took over. */
+static int pcapng_takeover(dx_capture *c) {
+  if (!c->path || c->live)
+    return 0;
+  FILE *fp = NULL;
+#ifdef DX_HAVE_ZLIB
+  if (is_gzip(c->path))
+    fp = gz_stream(c->path);
+  else
+#endif
+    fp = fopen(c->path, "rb");
+  if (!fp)
+    return 0;
+  uint8_t m[4];
+  if (fread(m, 1, 4, fp) != 4 || rd32(m, false) != 0x0A0D0D0Au || fseek(fp, 0, SEEK_SET) != 0) {
+    fclose(fp);
+    return 0; /* not pcapng */
+  }
+  dx_pcapng *ng;
+  if (dx_pcapng_open(&ng, fp) != DX_OK)
+    return 0;
+  dx_frame f;
+  for (uint64_t i = 0; i < c->count; i++) {
+    if (dx_pcapng_next(ng, &f, NULL, 0) != 1) {
+      dx_pcapng_close(ng);
+      return 0;
+    }
+  }
+  /* does it read further than libpcap did? */
+  int64_t at = dx_pcapng_tell(ng);
+  char e[8];
+  int rc = dx_pcapng_next(ng, &f, e, sizeof e);
+  if (rc < 0 || at < 0 || dx_pcapng_seek(ng, at) != DX_OK) {
+    dx_pcapng_close(ng);
+    return 0;
+  }
+  c->ng = ng;
+  return 1;
+}
+
+static int next_pcapng(dx_capture *c, dx_frame *f) {
+  if (c->brk)
+    return 0;
+  char e[256];
+  int rc = dx_pcapng_next(c->ng, f, e, sizeof e);
+  if (rc == 1) {
+    c->count++;
+    return 1;
+  }
+  if (rc < 0)
+    snprintf(c->err, sizeof c->err, "%s: %s after frame %llu: %s", c->name,
+             rc == DX_ETRUNC    ? "capture file cut short"
+             : rc == DX_EFORMAT ? "corrupt record"
+                                : "read error",
+             (unsigned long long)c->count, e);
+  return rc;
+}
+
 int dx_capture_next(dx_capture *c, dx_frame *f) {
   if (!c || !f)
     return DX_EINVAL;
+  if (c->ng)
+    return next_pcapng(c, f);
   for (;;) {
     struct pcap_pkthdr *h;
     const u_char *data;
@@ -332,6 +400,8 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
       continue;
     if (rc == PCAP_ERROR_BREAK)
       return 0;
+    if (pcapng_takeover(c))
+      return next_pcapng(c, f);
     const char *pe = pcap_geterr(c->pc);
     int code = DX_EIO;
     if (strstr(pe, "truncated"))
@@ -353,6 +423,8 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
 int64_t dx_capture_tell(const dx_capture *c) {
   if (!c || c->live)
     return DX_EINVAL;
+  if (c->ng)
+    return dx_pcapng_tell(c->ng);
   FILE *fp = pcap_file(c->pc);
   if (!fp)
     return DX_EINVAL;
@@ -363,6 +435,8 @@ int64_t dx_capture_tell(const dx_capture *c) {
 int dx_capture_seek(dx_capture *c, int64_t pos) {
   if (!c || c->live || pos < 0)
     return DX_EINVAL;
+  if (c->ng)
+    return dx_pcapng_seek(c->ng, pos);
   FILE *fp = pcap_file(c->pc);
   if (!fp || fseek(fp, (long)pos, SEEK_SET) != 0)
     return DX_EIO;
@@ -376,8 +450,10 @@ int dx_capture_linktype(const dx_capture *c) {
   return c ? c->linktype : -1;
 }
 void dx_capture_break(dx_capture *c) {
-  if (c)
+  if (c) {
+    c->brk = true;
     pcap_breakloop(c->pc);
+  }
 }
 
 void dx_capture_close(dx_capture *c) {
@@ -385,6 +461,8 @@ void dx_capture_close(dx_capture *c) {
     return;
   if (c->pc)
     pcap_close(c->pc);
+  dx_pcapng_close(c->ng);
+  free(c->path);
   free(c->name);
   free(c->secrets);
   free(c);

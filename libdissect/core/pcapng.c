@@ -1,0 +1,293 @@
+/* pcapng (draft-ietf-opsawg-pcapng) read block by block, each section in
+ * its own byte order: see pcapng.h. */
+#include "pcapng.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#define BT_SHB 0x0A0D0D0Au
+#define BT_IDB 1u
+#define BT_OPB 2u /* obsolete Packet Block */
+#define BT_SPB 3u
+#define BT_EPB 6u
+#define BOM 0x1A2B3C4Du
+
+typedef struct iface {
+  int linktype;
+  uint32_t snaplen;
+  bool pow2;   /* if_tsresol: units of 2^-res s (else 10^-res s) */
+  uint8_t res; /* 6 by default: microseconds */
+} iface;
+
+typedef struct section {
+  int64_t start;    /* offset of its Section Header Block */
+  int64_t last_idb; /* offset of the last interface block read (-1: none) */
+  bool swap;
+  iface *ifs;
+  uint32_t nifs, cap;
+} section;
+
+struct dx_pcapng {
+  FILE *fp;
+  section *secs;
+  uint32_t nsecs, cap;
+  uint32_t cur; /* index of the current section in secs */
+  uint8_t *buf; /* the current block's body */
+  size_t bufcap;
+};
+
+static uint32_t get32(const uint8_t *b, bool swap) {
+  return swap ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
+              : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+}
+static uint16_t get16(const uint8_t *b, bool swap) {
+  return swap ? (uint16_t)(b[0] << 8 | b[1]) : (uint16_t)(b[1] << 8 | b[0]);
+}
+
+int dx_pcapng_open(dx_pcapng **out, FILE *fp) {
+  *out = NULL;
+  dx_pcapng *r = calloc(1, sizeof *r);
+  if (!r) {
+    fclose(fp);
+    return DX_ENOMEM;
+  }
+  r->fp = fp;
+  r->cur = UINT32_MAX; /* no section yet: the first block must be one */
+  *out = r;
+  return DX_OK;
+}
+
+void dx_pcapng_close(dx_pcapng *r) {
+  if (!r)
+    return;
+  for (uint32_t i = 0; i < r->nsecs; i++)
+    free(r->secs[i].ifs);
+  free(r->secs);
+  free(r->buf);
+  if (r->fp)
+    fclose(r->fp);
+  free(r);
+}
+
+int64_t dx_pcapng_tell(dx_pcapng *r) {
+  off_t at = ftello(r->fp);
+  return at < 0 ? DX_EIO : (int64_t)at;
+}
+
+int dx_pcapng_seek(dx_pcapng *r, int64_t pos) {
+  /* the section that holds pos: the last one that starts at or before it */
+  uint32_t lo = 0, hi = r->nsecs;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (r->secs[mid].start <= pos)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (fseeko(r->fp, (off_t)pos, SEEK_SET) != 0)
+    return DX_EIO;
+  /* at a Section Header Block: it is read again */
+  r->cur = lo && r->secs[lo - 1].start < pos ? lo - 1 : UINT32_MAX;
+  return DX_OK;
+}
+
+static int errf(char *err, size_t errlen, int rc, const char *what, int64_t at) {
+  if (err && errlen)
+    snprintf(err, errlen, "pcapng: %s (block at offset %lld)", what, (long long)at);
+  return rc;
+}
+
+/* The section starting at offset at: found again after a seek, or new. */
+static int section_at(dx_pcapng *r, int64_t at, bool swap) {
+  for (uint32_t i = r->nsecs; i-- > 0;) {
+    if (r->secs[i].start == at) {
+      r->cur = i;
+      return DX_OK;
+    }
+    if (r->secs[i].start < at)
+      break;
+  }
+  if (r->nsecs && r->secs[r->nsecs - 1].start > at)
+    return DX_EFORMAT; /* sections are only ever added in file order */
+  if (r->nsecs == PCAPNG_MAX_SECTIONS)
+    return DX_EFORMAT;
+  if (r->nsecs == r->cap) {
+    uint32_t nc = r->cap ? 2 * r->cap : 4;
+    section *ns = realloc(r->secs, nc * sizeof *ns);
+    if (!ns)
+      return DX_ENOMEM;
+    r->secs = ns;
+    r->cap = nc;
+  }
+  r->secs[r->nsecs] = (section){at, -1, swap, NULL, 0, 0};
+  r->cur = r->nsecs++;
+  return DX_OK;
+}
+
+/* if_tsresol (option 9) of an Interface Description Block body. */
+static void idb_options(iface *f, const uint8_t *b, uint32_t n, bool swap) {
+  uint32_t o = 8;
+  while (o + 4 <= n) {
+    uint16_t code = get16(b + o, swap), len = get16(b + o + 2, swap);
+    if (code == 0 || (uint32_t)len > n - o - 4)
+      return;
+    if (code == 9 && len == 1) {
+      f->pow2 = (b[o + 4] & 0x80) != 0;
+      f->res = b[o + 4] & 0x7f;
+    }
+    o += 4 + (((uint32_t)len + 3) & ~3u);
+  }
+}
+
+static int add_iface(dx_pcapng *r, const uint8_t *b, uint32_t n) {
+  section *s = &r->secs[r->cur];
+  if (n < 8)
+    return DX_EFORMAT;
+  if (s->nifs == PCAPNG_MAX_IFACES)
+    return DX_EFORMAT;
+  if (s->nifs == s->cap) {
+    uint32_t nc = s->cap ? 2 * s->cap : 4;
+    iface *ni = realloc(s->ifs, nc * sizeof *ni);
+    if (!ni)
+      return DX_ENOMEM;
+    s->ifs = ni;
+    s->cap = nc;
+  }
+  iface *f = &s->ifs[s->nifs++];
+  *f = (iface){get16(b, s->swap), get32(b + 4, s->swap), false, 6};
+  idb_options(f, b, n, s->swap);
+  return DX_OK;
+}
+
+/* A timestamp in units of the interface's resolution, as seconds and
+ * nanoseconds. */
+static void set_time(dx_frame *fr, const iface *f, uint64_t ts) {
+  if (!f->pow2 && f->res <= 19) {
+    uint64_t ups = 1;
+    for (unsigned i = 0; i < f->res; i++)
+      ups *= 10;
+    uint64_t frac = ts % ups;
+    fr->ts_sec = (int64_t)(ts / ups);
+    if (f->res <= 9) {
+      uint64_t m = 1;
+      for (unsigned i = f->res; i < 9; i++)
+        m *= 10;
+      fr->ts_nsec = (uint32_t)(frac * m);
+    } else {
+      uint64_t d = 1;
+      for (unsigned i = 9; i < f->res; i++)
+        d *= 10;
+      fr->ts_nsec = (uint32_t)(frac / d);
+    }
+  } else if (f->pow2 && f->res < 64) {
+    uint64_t ups = (uint64_t)1 << f->res;
+    fr->ts_sec = (int64_t)(ts >> f->res);
+    fr->ts_nsec = (uint32_t)((long double)(ts & (ups - 1)) * 1e9L / (long double)ups);
+  } else {
+    fr->ts_sec = 0;
+    fr->ts_nsec = 0;
+  }
+}
+
+int dx_pcapng_next(dx_pcapng *r, dx_frame *fr, char *err, size_t errlen) {
+  for (;;) {
+    off_t at0 = ftello(r->fp);
+    int64_t at = at0 < 0 ? -1 : (int64_t)at0;
+    uint8_t h[12];
+    size_t got = fread(h, 1, 8, r->fp);
+    if (got == 0 && feof(r->fp))
+      return 0;
+    if (got != 8)
+      return errf(err, errlen, ferror(r->fp) ? DX_EIO : DX_ETRUNC, "cut short in a block header",
+                  at);
+    bool swap;
+    uint32_t type = get32(h, false);
+    if (type == BT_SHB) {
+      if (fread(h + 8, 1, 4, r->fp) != 4)
+        return errf(err, errlen, DX_ETRUNC, "cut short in a section header", at);
+      uint32_t bom = get32(h + 8, false);
+      if (bom == BOM)
+        swap = false;
+      else if (bom == 0x4D3C2B1Au)
+        swap = true;
+      else
+        return errf(err, errlen, DX_EFORMAT, "bad byte-order magic", at);
+      int rc = section_at(r, at, swap);
+      if (rc != DX_OK)
+        return errf(err, errlen, rc, "too many sections", at);
+    } else if (r->cur == UINT32_MAX) {
+      return errf(err, errlen, DX_EFORMAT, "not a section header block", at);
+    }
+    section *s = &r->secs[r->cur];
+    swap = s->swap;
+    type = get32(h, swap);
+    uint32_t len = get32(h + 4, swap);
+    uint32_t head = type == BT_SHB ? 12 : 8;
+    if (len < 12 + (type == BT_SHB ? 16u : 0u) || len % 4 != 0 || len > PCAPNG_MAX_BLOCK)
+      return errf(err, errlen, DX_EFORMAT, "bad block length", at);
+    uint32_t body = len - head; /* the rest, trailer included */
+    if (body > r->bufcap) {
+      uint8_t *nb = realloc(r->buf, body);
+      if (!nb)
+        return DX_ENOMEM;
+      r->buf = nb;
+      r->bufcap = body;
+    }
+    if (fread(r->buf, 1, body, r->fp) != body)
+      return errf(err, errlen, ferror(r->fp) ? DX_EIO : DX_ETRUNC, "cut short in a block", at);
+    if (get32(r->buf + body - 4, swap) != len)
+      return errf(err, errlen, DX_EFORMAT, "block length and trailer differ", at);
+    const uint8_t *b = r->buf;
+    uint32_t n = body - 4; /* the body without the trailer */
+    if (type == BT_SHB) {
+      if (get16(b, swap) != 1)
+        return errf(err, errlen, DX_EFORMAT, "unsupported section version", at);
+      continue;
+    }
+    if (type == BT_IDB) {
+      if (at <= s->last_idb)
+        continue; /* read again after a seek: known already */
+      s->last_idb = at;
+      int rc = add_iface(r, b, n);
+      if (rc != DX_OK)
+        return errf(err, errlen, rc, "bad interface description", at);
+      continue;
+    }
+    if (type != BT_EPB && type != BT_SPB && type != BT_OPB)
+      continue; /* statistics, name resolution, custom, secrets...: skipped */
+    uint32_t ifid, caplen, wirelen, off;
+    uint64_t ts = 0;
+    if (type == BT_SPB) {
+      if (n < 4)
+        return errf(err, errlen, DX_EFORMAT, "short simple packet block", at);
+      ifid = 0;
+      wirelen = get32(b, swap);
+      off = 4;
+      caplen = wirelen < n - 4 ? wirelen : n - 4;
+    } else {
+      if (n < 20)
+        return errf(err, errlen, DX_EFORMAT, "short packet block", at);
+      ifid = type == BT_OPB ? get16(b, swap) : get32(b, swap);
+      ts = (uint64_t)get32(b + 4, swap) << 32 | get32(b + 8, swap);
+      caplen = get32(b + 12, swap);
+      wirelen = get32(b + 16, swap);
+      off = 20;
+      if (caplen > n - 20)
+        return errf(err, errlen, DX_EFORMAT, "packet longer than its block", at);
+    }
+    if (ifid >= s->nifs)
+      return errf(err, errlen, DX_EFORMAT, "packet of an undescribed interface", at);
+    const iface *f = &s->ifs[ifid];
+    if (type == BT_SPB && f->snaplen && caplen > f->snaplen)
+      caplen = f->snaplen;
+    set_time(fr, f, ts);
+    fr->caplen = caplen;
+    fr->wirelen = wirelen < caplen ? caplen : wirelen;
+    fr->linktype = f->linktype;
+    fr->data = b + off;
+    return 1;
+  }
+}
