@@ -45,20 +45,38 @@ static uint32_t rd32(const uint8_t *b, bool swap) {
   return v;
 }
 
+/* The file is read through zlib where there is one, so a gzip-compressed
+ * pcapng (zlib reads plain files too) gives its secrets as well. */
+#ifdef DX_HAVE_ZLIB
+typedef gzFile sec_file;
+#define SEC_OPEN(p) gzopen((p), "rb")
+#define SEC_READ(f, b, n) (gzread((f), (b), (unsigned)(n)) == (int)(n))
+#define SEC_TELL(f) ((long)gztell(f))
+#define SEC_SEEK(f, o) (gzseek((f), (z_off_t)(o), SEEK_SET) == (z_off_t)(o))
+#define SEC_CLOSE(f) gzclose(f)
+#else
+typedef FILE *sec_file;
+#define SEC_OPEN(p) fopen((p), "rb")
+#define SEC_READ(f, b, n) (fread((b), 1, (n), (f)) == (size_t)(n))
+#define SEC_TELL(f) ftell(f)
+#define SEC_SEEK(f, o) (fseek((f), (long)(o), SEEK_SET) == 0)
+#define SEC_CLOSE(f) fclose(f)
+#endif
+
 static void read_secrets(dx_capture *c, const char *path) {
-  FILE *fp = fopen(path, "rb");
+  sec_file fp = SEC_OPEN(path);
   if (!fp)
     return;
   uint8_t h[12];
   bool swap = false;
   for (unsigned n = 0; n < DSB_MAX_BLOCKS; n++) {
-    long at = ftell(fp);
-    if (at < 0 || fread(h, 1, 8, fp) != 8)
+    long at = SEC_TELL(fp);
+    if (at < 0 || !SEC_READ(fp, h, 8))
       break;
     uint32_t type = rd32(h, false);
     if (type == 0x0A0D0D0Au) {
       /* Section Header Block: its byte-order magic says how to read on */
-      if (fread(h + 8, 1, 4, fp) != 4)
+      if (!SEC_READ(fp, h + 8, 4))
         break;
       uint32_t bom = rd32(h + 8, false);
       if (bom == 0x1A2B3C4Du)
@@ -78,7 +96,7 @@ static void read_secrets(dx_capture *c, const char *path) {
       break; /* the first packet */
     if (type == 0x0000000Au && len >= 20) {
       uint8_t dh[8];
-      if (fseek(fp, at + 8, SEEK_SET) != 0 || fread(dh, 1, 8, fp) != 8)
+      if (!SEC_SEEK(fp, at + 8) || !SEC_READ(fp, dh, 8))
         break;
       uint32_t stype = rd32(dh, swap), slen = rd32(dh + 4, swap);
       if (stype == 0x544c534bu && slen <= len - 20 && slen <= DSB_MAX - c->secrets_len) {
@@ -86,16 +104,16 @@ static void read_secrets(dx_capture *c, const char *path) {
         if (!nb)
           break;
         c->secrets = nb;
-        if (fread(c->secrets + c->secrets_len, 1, slen, fp) != slen)
+        if (!SEC_READ(fp, c->secrets + c->secrets_len, slen))
           break;
         c->secrets_len += slen;
         c->secrets[c->secrets_len++] = '\n';
       }
     }
-    if (fseek(fp, at + (long)len, SEEK_SET) != 0)
+    if (!SEC_SEEK(fp, at + (long)len))
       break;
   }
-  fclose(fp);
+  SEC_CLOSE(fp);
 }
 
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len) {

@@ -129,6 +129,11 @@ fi
 if [[ -f $S/https-dsb.pcapng ]]; then
   run "$D" -r "$S/https-dsb.pcapng" -T fields -e http.request.method
   check_eq "pcapng Decryption Secrets Block: 4 requests" 4 "$(grep -c GET "$T_TMP/out")"
+  if command -v gzip >/dev/null 2>&1; then
+    gzip -c "$S/https-dsb.pcapng" >"$T_TMP/dsb.pcapng.gz"
+    run "$D" -r "$T_TMP/dsb.pcapng.gz" -T fields -e http.request.method
+    check_eq "gzip-compressed pcapng with secrets: 4 requests" 4 "$(grep -c GET "$T_TMP/out")"
+  fi
 fi
 
 # TLS 1.2 resumption without key log lines for the resumed connections: the
