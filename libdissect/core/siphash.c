@@ -6,6 +6,9 @@
 #include <openssl/rand.h>
 #include <string.h>
 #include <time.h>
+#if defined(__linux__)
+#include <sys/random.h>
+#endif
 
 #define ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
 
@@ -88,9 +91,22 @@ uint64_t dx_siphash24(const dx_hashkey *key, const void *data, size_t n) {
   return siphash(key, data, n, 2, 4);
 }
 
+/* The kernel's getrandom() first: OpenSSL's RAND_bytes is as good but its
+ * first call sets up the default provider and DRBG, 2.4 MB of RSS measured
+ * here, in every process that never decrypts anything. */
+static int kernel_random(uint8_t *k, size_t n) {
+#if defined(__linux__)
+  return getrandom(k, n, 0) == (ssize_t)n;
+#else
+  (void)k;
+  (void)n;
+  return 0;
+#endif
+}
+
 void dx_hashkey_random(dx_hashkey *key) {
   uint8_t k[16];
-  if (RAND_bytes(k, sizeof k) == 1) {
+  if (kernel_random(k, sizeof k) || RAND_bytes(k, sizeof k) == 1) {
     key->k0 = load_le64(k);
     key->k1 = load_le64(k + 8);
     return;

@@ -23,8 +23,9 @@ typedef struct dx_hashkey {
   uint64_t k0, k1;
 } dx_hashkey;
 
-/* Fills *key from OpenSSL's RAND_bytes; if that fails, from the clock and
- * addresses (weaker, never fatal: tables still work, only less hidden). */
+/* Fills *key from the kernel (getrandom) or else OpenSSL's RAND_bytes; if
+ * both fail, from the clock and addresses (weaker, never fatal: tables
+ * still work, only less hidden). */
 void dx_hashkey_random(dx_hashkey *key);
 
 uint64_t dx_siphash13(const dx_hashkey *key, const void *data, size_t n);
