@@ -57,25 +57,10 @@ for p in "$CAP"/*.pcap; do TRACES+=("$(basename "$p" .pcap)"); done
 ((${#TRACES[@]})) || { fail "no captures made"; finish; }
 
 # ---- fields: ours, then the TLS/X.509 ones of fields-app.txt
-mapfile -t FIELDS < <(cat "$R/tls-fields.txt" <(grep -E '^(tls|x509)' "$SRC/tests/differential/fields-app.txt") |
-  sed 's/#.*//; s/[[:space:]]//g' | awk 'NF && !seen[$0]++')
-tshark -G fields 2>/dev/null | awk -F'\t' '$1 == "F" {print $3}' | sort -u >"$T_TMP/tshark-fields"
-"$D" -G fields 2>/dev/null | cut -f1 | sort -u >"$T_TMP/our-fields"
-printf '%s\n' "${FIELDS[@]}" >"$T_TMP/listed"
-TS_FIELDS=() OUR_FIELDS=()
-mapfile -t TS_FIELDS < <(awk 'NR == FNR {k[$0] = 1; next} ($0 in k)' "$T_TMP/tshark-fields" "$T_TMP/listed")
-mapfile -t OUR_FIELDS < <(printf '%s\n' "${TS_FIELDS[@]}" | awk 'NR == FNR {k[$0] = 1; next} ($0 in k)' "$T_TMP/our-fields" -)
-while IFS= read -r f; do
-  fail "fields list: $f is not a tshark field (fix the list)"
-done < <(awk 'NR == FNR {k[$0] = 1; next} !($0 in k)' "$T_TMP/tshark-fields" "$T_TMP/listed")
-while IFS= read -r f; do
-  fail "fields list: $f is not a dissect field"
-done < <(printf '%s\n' "${TS_FIELDS[@]}" | awk 'NR == FNR {k[$0] = 1; next} !($0 in k)' "$T_TMP/our-fields" -)
-printf '%s\n' "${TS_FIELDS[@]}" >"$T_TMP/fields"
-printf '%s\n' "${OUR_FIELDS[@]}" >"$T_TMP/our-known"
+. "$SRC/tests/differential/fieldlib.sh"
+grep -E '^(tls|x509)' "$SRC/tests/differential/fields-app.txt" >"$T_TMP/app-tls-fields"
+field_sets --dissect-must-know "$R/tls-fields.txt" "$T_TMP/app-tls-fields"
 echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect) on ${#TRACES[@]} RFC 8448 traces"
-
-eargs() { local f; for f in "$@"; do printf -- '-e\0%s\0' "$f"; done; }
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
 mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
 

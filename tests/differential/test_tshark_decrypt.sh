@@ -32,33 +32,11 @@ unset SSLKEYLOGFILE
 # decrypt-fields.txt, then every TLS/X.509/HTTP and HTTP/2 field the test
 # without keys compares (fields-app.txt, fields-http2.txt): decrypted, the
 # same fields must still equal tshark's.
-mapfile -t FIELDS < <(cat "$SRC/tests/differential/decrypt-fields.txt" \
-  "$SRC/tests/differential/fields-app.txt" "$SRC/tests/differential/fields-http2.txt" |
-  sed 's/#.*//; s/[[:space:]]//g' | awk 'NF && !seen[$0]++')
+. "$SRC/tests/differential/fieldlib.sh"
+field_sets --dissect-must-know "$SRC/tests/differential/decrypt-fields.txt" \
+  "$SRC/tests/differential/fields-app.txt" "$SRC/tests/differential/fields-http2.txt"
 ((${#FIELDS[@]})) || skip "no fields listed"
-
-# Fields tshark knows (one it does not know makes tshark refuse them all),
-# and those of them dissect knows (only these are asked of dissect).
-tshark -G fields 2>/dev/null | awk -F'\t' '$1 == "F" {print $3}' | sort -u >"$T_TMP/tshark-fields"
-"$D" -G fields 2>/dev/null | cut -f1 | sort -u >"$T_TMP/our-fields"
-printf '%s\n' "${FIELDS[@]}" >"$T_TMP/listed"
-TS_FIELDS=() OUR_FIELDS=()
-mapfile -t TS_FIELDS < <(awk 'NR == FNR {k[$0] = 1; next} ($0 in k)' "$T_TMP/tshark-fields" "$T_TMP/listed")
-mapfile -t OUR_FIELDS < <(printf '%s\n' "${TS_FIELDS[@]}" | awk 'NR == FNR {k[$0] = 1; next} ($0 in k)' "$T_TMP/our-fields" -)
-while IFS= read -r f; do
-  fail "fields list: $f is not a tshark field (fix the list)"
-done < <(awk 'NR == FNR {k[$0] = 1; next} !($0 in k)' "$T_TMP/tshark-fields" "$T_TMP/listed")
-# A field dissect does not have fails once here; in each sample it is then
-# compared as empty (what dissect prints for it), so it fails only where tshark
-# shows it.
-while IFS= read -r f; do
-  fail "fields list: $f is not a dissect field"
-done < <(printf '%s\n' "${TS_FIELDS[@]}" | awk 'NR == FNR {k[$0] = 1; next} !($0 in k)' "$T_TMP/our-fields" -)
-printf '%s\n' "${TS_FIELDS[@]}" >"$T_TMP/fields"
-printf '%s\n' "${OUR_FIELDS[@]}" >"$T_TMP/our-known"
 echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect) with decryption"
-
-eargs() { local f; for f in "$@"; do printf -- '-e\0%s\0' "$f"; done; }
 
 # The samples: CAPTURE|KEYLOG|RSAKEY ("" = no such option).
 CASES=()

@@ -25,24 +25,10 @@ TSHARK_OPTS=(-n -o tcp.relative_sequence_numbers:TRUE -o tcp.analyze_sequence_nu
 unset SSLKEYLOGFILE
 
 # The field list: every fields*.txt (several lists may exist).
-mapfile -t FIELDS < <(cat "$SRC"/tests/differential/fields*.txt | sed 's/#.*//; s/[[:space:]]//g' | awk 'NF && !seen[$0]++')
+. "$SRC/tests/differential/fieldlib.sh"
+field_sets "$SRC"/tests/differential/fields*.txt
 ((${#FIELDS[@]})) || skip "no fields listed"
-
-# Fields tshark knows (a field it does not know makes tshark refuse them all).
-tshark -G fields 2>/dev/null | awk -F'\t' '$1 == "F" {print $3}' | sort -u >"$T_TMP/tshark-fields"
-"$D" -G fields 2>/dev/null | cut -f1 | sort -u >"$T_TMP/our-fields"
-printf '%s\n' "${FIELDS[@]}" >"$T_TMP/listed"
-TS_FIELDS=() OUR_FIELDS=()
-mapfile -t TS_FIELDS < <(awk 'NR == FNR {k[$0] = 1; next} ($0 in k)' "$T_TMP/tshark-fields" "$T_TMP/listed")
-mapfile -t OUR_FIELDS < <(printf '%s\n' "${TS_FIELDS[@]}" | awk 'NR == FNR {k[$0] = 1; next} ($0 in k)' "$T_TMP/our-fields" -)
-while IFS= read -r f; do
-  fail "fields list: $f is not a tshark field (fix the list)"
-done < <(awk 'NR == FNR {k[$0] = 1; next} !($0 in k)' "$T_TMP/tshark-fields" "$T_TMP/listed")
-printf '%s\n' "${TS_FIELDS[@]}" >"$T_TMP/fields"
-printf '%s\n' "${OUR_FIELDS[@]}" >"$T_TMP/our-known"
 echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect) on every sample"
-
-eargs() { local f; for f in "$@"; do printf -- '-e\0%s\0' "$f"; done; }
 
 CAPS=()
 for cap in "$S"/*.pcap "$S"/*.pcapng; do
