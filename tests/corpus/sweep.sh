@@ -24,8 +24,7 @@ D=$BIN/dissect
 
 if [[ ! -d $CORPUS ]]; then
   echo "sweep: corpus directory $CORPUS not found; nothing to sweep (SKIPPED)"
-  echo "0 passed, 0 failed"
-  exit 0
+  exit 77
 fi
 [[ -x $D ]] || { echo "sweep: $D not built" >&2; exit 2; }
 [[ -n $PY ]] || { echo "sweep: python3 is needed" >&2; exit 2; }
