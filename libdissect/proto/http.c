@@ -505,14 +505,36 @@ typedef struct http_conv {
   uint32_t phead, pcount;
   uint64_t body_left[2]; /* body bytes still to come per direction (not reassembled) */
   bool tunnel;           /* after 101 Switching Protocols / CONNECT 2xx: not HTTP any more */
+  /* The remembered URIs count against the session's byte budget (the one
+   * of stream buffers), so many connections of unanswered requests cannot
+   * hold more than max_total_stream_bytes. */
+  uint64_t *budget, budget_max;
 } http_conv;
+
+static void uri_drop(http_conv *c, http_exch *e) {
+  if (e->uri && c->budget)
+    *c->budget -= strlen(e->uri) + 1;
+  free(e->uri);
+  e->uri = NULL;
+}
+
+/* Keeps a copy of the full URI of exchange e, if the budget allows. */
+static bool uri_keep(http_conv *c, http_exch *e, const char *uri) {
+  size_t n = strlen(uri) + 1;
+  if (c->budget && *c->budget + n > c->budget_max)
+    return false;
+  e->uri = strdup(uri);
+  if (e->uri && c->budget)
+    *c->budget += n;
+  return e->uri != NULL;
+}
 
 static void conv_free(void *data) {
   http_conv *c = data;
   if (!c)
     return;
   for (uint32_t i = 0; i < HTTP_MAX_EXCH; i++)
-    free(c->ex[i].uri);
+    uri_drop(c, &c->ex[i]);
   free(c);
 }
 
@@ -527,6 +549,8 @@ static http_conv *conv_get(dx_packet *p) {
   c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
+  c->budget = dx_packet_stream_budget(p);
+  c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
   if (!dx_app_data_set(p, c, conv_free)) {
     free(c);
     return NULL;
@@ -575,7 +599,7 @@ static http_exch *exch_new(http_conv *c) {
   if (n == 0)
     n = ++c->count;
   http_exch *e = &c->ex[n % HTTP_MAX_EXCH];
-  free(e->uri);
+  uri_drop(c, e);
   memset(e, 0, sizeof *e);
   e->number = n;
   return e;
@@ -1479,8 +1503,11 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       e->connect = is_connect(t, m);
       if (e->connect)
         e->connect_port = authority_port(dx_get_ptr(t, m->fl.b.off, m->fl.b.len), m->fl.b.len);
-      if (full_uri[0])
-        e->uri = strdup(full_uri);
+      if (full_uri[0] && !uri_keep(cv, e, full_uri))
+        dx_expert(p, http, dx_field_limit(), DX_SEV_NOTE,
+                  "[Request URI not remembered for its response: the session's byte budget "
+                  "(%llu bytes) is used up]",
+                  (unsigned long long)cv->budget_max);
       dx_node *n = dx_add_uint(p, http, FL(F_REQ_NUM), t, m->start, 0, e->number);
       dx_node_set_flags(n, DX_NODE_GENERATED);
       dx_node_set_text(p, n, "HTTP request %u/%u", e->number, cv->count);

@@ -88,4 +88,14 @@ if gen frag_flood.py "$N_FRAGS" "$T_TMP/frag_flood.pcap" &&
   check_eq "fragments: one line per packet" "$N_FRAGS" "$(grep -c . "$T_TMP/out")"
 fi
 
+# Unanswered pipelined requests: the URIs HTTP remembers to match responses
+# count against the session's byte budget (200 connections x 64 requests of
+# about 1 KB = 13 MB, against a 2 MB budget): the cap is reported.
+if gen http_pipelined_gets.py 200 64 "$T_TMP/gets.pcap"; then
+  run "$D" -r "$T_TMP/gets.pcap" -o tcp.max_total_stream_bytes:2000000 -V
+  check_rc_zero "pipelined GETs: exit status 0"
+  check_grepf "pipelined GETs: the byte budget is reported" \
+    "Request URI not remembered for its response" "$T_TMP/out"
+fi
+
 finish
