@@ -44,7 +44,7 @@ start() {
   for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
   tmux new-session -d -s "$name" -x "$w" -y "$h" "$cmd; echo \"TUI-EXITED rc=\$?\"; sleep 60"
   CUR=$name
-  wait_for "Packet details\|TUI-EXITED" 5 >/dev/null
+  wait_for "Packet details\|TUI-EXITED" 15 >/dev/null
 }
 screen() { tmux capture-pane -p -t "$CUR"; }
 keys() {
@@ -61,12 +61,17 @@ wait_for() {
   return 1
 }
 expect() { # expect DESCRIPTION REGEX
-  if wait_for "$2" 3; then ok "$1"; else ko "$1" "$(screen)"; fi
+  if wait_for "$2" 10; then ok "$1"; else ko "$1" "$(screen)"; fi
 }
-expect_not() { # expect_not DESCRIPTION REGEX
+expect_not() { # expect_not DESCRIPTION REGEX: gone from the screen (a loaded
+  # machine may take a moment to redraw)
   sleep 0.2
-  local sc
-  sc=$(screen)
+  local sc i
+  for ((i = 0; i < 50; i++)); do
+    sc=$(screen)
+    grep -q -- "$2" <<<"$sc" || break
+    sleep 0.1
+  done
   if grep -q -- "$2" <<<"$sc"; then ko "$1" "$sc"; else ok "$1"; fi
 }
 # count_lines REGEX: lines of the screen matching

@@ -66,12 +66,17 @@ wait_for() { # wait_for REGEX [SECONDS]
   return 1
 }
 expect() { # expect DESCRIPTION REGEX
-  if wait_for "$2" 5; then ok "$1"; else ko "$1" "$(screen)"; fi
+  if wait_for "$2" 10; then ok "$1"; else ko "$1" "$(screen)"; fi
 }
-expect_not() { # expect_not DESCRIPTION REGEX
+expect_not() { # expect_not DESCRIPTION REGEX: gone from the screen (a loaded
+  # machine may take a moment to redraw)
   sleep 0.2
-  local sc
-  sc=$(screen)
+  local sc i
+  for ((i = 0; i < 50; i++)); do
+    sc=$(screen)
+    grep -q -- "$2" <<<"$sc" || break
+    sleep 0.1
+  done
   if grep -q -- "$2" <<<"$sc"; then ko "$1" "$sc"; else ok "$1"; fi
 }
 # fg colour of the first screen line matching a Python regex
