@@ -104,48 +104,12 @@ static int add_chunk(follow_view *fv, int dir, size_t frame, int kind, const voi
   return 0;
 }
 
-static void value(const dx_node *n, char *buf, size_t len) {
-  buf[0] = 0;
-  if (n)
-    dx_node_value(n, buf, len);
-}
-
-static const dx_node *find_in(const dx_node *n, const char *name, int depth) {
-  for (const dx_node *c = dx_node_first_child(n); c; c = dx_node_next(c)) {
-    if (strcmp(dx_node_name(c), name) == 0)
-      return c;
-    if (depth < 32) {
-      const dx_node *r = find_in(c, name, depth + 1);
-      if (r)
-        return r;
-    }
-  }
-  return NULL;
-}
-
-static const char *hs_name(unsigned t) {
-  switch (t) {
-  case 1: return "Client Hello";
-  case 2: return "Server Hello";
-  case 4: return "New Session Ticket";
-  case 8: return "Encrypted Extensions";
-  case 11: return "Certificate";
-  case 12: return "Server Key Exchange";
-  case 13: return "Certificate Request";
-  case 14: return "Server Hello Done";
-  case 15: return "Certificate Verify";
-  case 16: return "Client Key Exchange";
-  case 20: return "Finished";
-  default: return "Handshake message";
-  }
-}
-
 /* "[TLS Handshake: Client Hello, 517 bytes]" for one record. */
 static void record_label(const dx_node *rec, char *out, size_t len) {
-  const dx_node *ct = find_in(rec, "tls.record.content_type", 0);
+  const dx_node *ct = tui_find_in(rec, "tls.record.content_type", 0);
   if (!ct)
-    ct = find_in(rec, "tls.record.opaque_type", 0);
-  const dx_node *rl = find_in(rec, "tls.record.length", 0);
+    ct = tui_find_in(rec, "tls.record.opaque_type", 0);
+  const dx_node *rl = tui_find_in(rec, "tls.record.length", 0);
   unsigned long bytes = rl ? (unsigned long)dx_node_uint(rl) + 5 : dx_node_length(rec);
   unsigned type = ct ? (unsigned)dx_node_uint(ct) : 0;
   char names[256] = "";
@@ -157,7 +121,7 @@ static void record_label(const dx_node *rec, char *out, size_t len) {
     while (c) {
       if (strcmp(dx_node_name(c), "tls.handshake.type") == 0 && nl + 40 < sizeof names)
         nl += (size_t)snprintf(names + nl, sizeof names - nl, "%s%s", nl ? ", " : "",
-                               hs_name((unsigned)dx_node_uint(c)));
+                               tui_hs_name_or((unsigned)dx_node_uint(c), "Handshake message"));
       if (dx_node_first_child(c) && depth < 40) {
         stack[depth++] = c;
         c = dx_node_first_child(c);
@@ -318,21 +282,21 @@ static void h2_line(follow_view *fv, int dir, size_t frame, const char *s) {
 
 static void h2_frame(follow_view *fv, const dx_node *st, size_t frame, int dir) {
   char line[1024], type[64], sid[32], v[512];
-  const dx_node *magic = find_in(st, "http2.magic", 0);
+  const dx_node *magic = tui_find_in(st, "http2.magic", 0);
   if (magic) {
     h2_line(fv, dir, frame, "Magic (connection preface): PRI * HTTP/2.0");
     return;
   }
-  const dx_node *tn = find_in(st, "http2.type", 0);
+  const dx_node *tn = tui_find_in(st, "http2.type", 0);
   if (!tn)
     return;
   label_value(tn, type, sizeof type);
-  value(find_in(st, "http2.streamid", 0), sid, sizeof sid);
-  const dx_node *ln = find_in(st, "http2.length", 0);
+  tui_value(tui_find_in(st, "http2.streamid", 0), sid, sizeof sid);
+  const dx_node *ln = tui_find_in(st, "http2.length", 0);
   unsigned long flen = ln ? (unsigned long)dx_node_uint(ln) : 0;
   /* flags as the label names them: "Flags: 0x05, End Headers, End Stream" */
   char flags[256] = "";
-  const dx_node *fl = find_in(st, "http2.flags", 0);
+  const dx_node *fl = tui_find_in(st, "http2.flags", 0);
   if (fl) {
     char lab[256];
     dx_node_label(fl, lab, sizeof lab);
@@ -347,8 +311,8 @@ static void h2_frame(follow_view *fv, const dx_node *st, size_t frame, int dir) 
     if (strcmp(dx_node_name(h), "http2.header") != 0)
       continue;
     char name[256];
-    value(find_in(h, "http2.header.name", 0), name, sizeof name);
-    value(find_in(h, "http2.header.value", 0), v, sizeof v);
+    tui_value(tui_find_in(h, "http2.header.name", 0), name, sizeof name);
+    tui_value(tui_find_in(h, "http2.header.value", 0), v, sizeof v);
     if (name[0] == ':' && pl + 8 < sizeof line)
       pl += (size_t)snprintf(line + pl, sizeof line - pl, " %s %s", name, v);
     hdrs++;
@@ -380,15 +344,15 @@ static void h2_frame(follow_view *fv, const dx_node *st, size_t frame, int dir) 
     if (strcmp(dx_node_name(h), "http2.header") != 0)
       continue;
     char name[256];
-    value(find_in(h, "http2.header.name", 0), name, sizeof name);
+    tui_value(tui_find_in(h, "http2.header.name", 0), name, sizeof name);
     if (name[0] == ':')
       continue;
-    value(find_in(h, "http2.header.value", 0), v, sizeof v);
+    tui_value(tui_find_in(h, "http2.header.value", 0), v, sizeof v);
     snprintf(line, sizeof line, "    %s: %s", name, v);
     h2_line(fv, dir, frame, line);
   }
   if (!hdrs)
-    h2_body(fv, dir, frame, find_in(st, "http2.data.data", 0), 8);
+    h2_body(fv, dir, frame, tui_find_in(st, "http2.data.data", 0), 8);
 }
 
 static void h2_frames(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
@@ -407,7 +371,7 @@ static void endpoint(const dx_packet *p, int kind, int src, char *addr, size_t a
   const dx_node *a = dx_packet_find_name(p, src ? "ip.src" : "ip.dst");
   if (!a)
     a = dx_packet_find_name(p, src ? "ipv6.src" : "ipv6.dst");
-  value(a, addr, alen);
+  tui_value(a, addr, alen);
   const char *pn = kind == SK_TCP ? (src ? "tcp.srcport" : "tcp.dstport")
                                   : (src ? "udp.srcport" : "udp.dstport");
   const dx_node *pt = dx_packet_find_name(p, pn);

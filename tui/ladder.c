@@ -58,26 +58,6 @@ typedef struct ladder_view {
   char summary[160];
 } ladder_view;
 
-static const char *hs_name(unsigned t) {
-  switch (t) {
-  case 0: return "Hello Request";
-  case 1: return "Client Hello";
-  case 2: return "Server Hello";
-  case 4: return "New Session Ticket";
-  case 5: return "End of Early Data";
-  case 8: return "Encrypted Extensions";
-  case 11: return "Certificate";
-  case 12: return "Server Key Exchange";
-  case 13: return "Certificate Request";
-  case 14: return "Server Hello Done";
-  case 15: return "Certificate Verify";
-  case 16: return "Client Key Exchange";
-  case 20: return "Finished";
-  case 24: return "Key Update";
-  default: return NULL;
-  }
-}
-
 static step *add_step(ladder_view *lv, size_t frame, double t, int dir, int kind,
                       const char *label) {
   /* merge consecutive Application Data / data in one direction */
@@ -112,29 +92,10 @@ static step *add_step(ladder_view *lv, size_t frame, double t, int dir, int kind
   return s;
 }
 
-static const dx_node *find_in(const dx_node *n, const char *name, int depth) {
-  for (const dx_node *c = dx_node_first_child(n); c; c = dx_node_next(c)) {
-    if (strcmp(dx_node_name(c), name) == 0)
-      return c;
-    if (depth < 32) {
-      const dx_node *r = find_in(c, name, depth + 1);
-      if (r)
-        return r;
-    }
-  }
-  return NULL;
-}
-
-static void value(const dx_node *n, char *buf, size_t len) {
-  buf[0] = 0;
-  if (n)
-    dx_node_value(n, buf, len);
-}
-
 /* The value of a field as text, escaped for the screen. */
 static void esc_value(const dx_node *n, char *buf, size_t len) {
   char raw[256];
-  value(n, raw, sizeof raw);
+  tui_value(n, raw, sizeof raw);
   draw_escape(raw, strlen(raw), buf, len);
 }
 
@@ -145,8 +106,8 @@ static int flag(const dx_packet *p, const char *name) {
 
 /* One TLS record: its steps. */
 static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double t, int dir) {
-  const dx_node *ct = find_in(rec, "tls.record.content_type", 0);
-  const dx_node *opaque = find_in(rec, "tls.record.opaque_type", 0);
+  const dx_node *ct = tui_find_in(rec, "tls.record.content_type", 0);
+  const dx_node *opaque = tui_find_in(rec, "tls.record.opaque_type", 0);
   /* TLS 1.3: the inner content type is known only once decrypted */
   int inner = ct && opaque;
   int decrypted = inner || lv->pkt_decrypted;
@@ -163,7 +124,7 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
     lv->ccs_seen[dir] = 1;
     return;
   case 21: {
-    const dx_node *d = find_in(rec, "tls.alert_message.desc", 0);
+    const dx_node *d = tui_find_in(rec, "tls.alert_message.desc", 0);
     if (d) {
       char v[300];
       dx_node_label(d, lab, sizeof lab);
@@ -193,10 +154,10 @@ static void tls_record(ladder_view *lv, const dx_node *rec, size_t frame, double
       else if (strcmp(nm, "tls.handshake.version") == 0 && dir == DIR_S2C && !lv->sh_version)
         lv->sh_version = (unsigned)dx_node_uint(c);
       else if (strcmp(nm, "tls.handshake.extensions_server_name") == 0 && !lv->sni[0])
-        value(c, lv->sni, sizeof lv->sni);
+        tui_value(c, lv->sni, sizeof lv->sni);
       if (strcmp(nm, "tls.handshake.type") == 0) {
         unsigned ht = (unsigned)dx_node_uint(c);
-        const char *nm = hs_name(ht);
+        const char *nm = tui_hs_name(ht);
         if (!nm) {
           snprintf(lab, sizeof lab, "Handshake type %u", ht);
           nm = lab;
@@ -279,22 +240,22 @@ static void type_name(const dx_node *n, char *out, size_t len) {
 static void h2_step(ladder_view *lv, const dx_node *st, size_t frame, double t, int dir) {
   char lab[400], a[64], b[200], ty[64], sid[32];
   lv->http_seen = 1;
-  if (find_in(st, "http2.magic", 0)) {
+  if (tui_find_in(st, "http2.magic", 0)) {
     step *s = add_step(lv, frame, t, dir, ST_OTHER, "HTTP/2 connection preface");
     (void)s;
     return;
   }
-  const dx_node *tn = find_in(st, "http2.type", 0);
+  const dx_node *tn = tui_find_in(st, "http2.type", 0);
   if (!tn)
     return;
   type_name(tn, ty, sizeof ty);
-  esc_value(find_in(st, "http2.streamid", 0), sid, sizeof sid);
-  const dx_node *m = find_in(st, "http2.headers.method", 0);
-  const dx_node *code = find_in(st, "http2.headers.status", 0);
+  esc_value(tui_find_in(st, "http2.streamid", 0), sid, sizeof sid);
+  const dx_node *m = tui_find_in(st, "http2.headers.method", 0);
+  const dx_node *code = tui_find_in(st, "http2.headers.status", 0);
   step *s;
   if (m) {
     esc_value(m, a, sizeof a);
-    esc_value(find_in(st, "http2.headers.path", 0), b, sizeof b);
+    esc_value(tui_find_in(st, "http2.headers.path", 0), b, sizeof b);
     snprintf(lab, sizeof lab, "HTTP/2 %s %s [%s]", a, b, sid);
     s = add_step(lv, frame, t, dir, ST_OTHER, lab);
     lv->pkt_msgs++;
@@ -336,26 +297,26 @@ static int app_steps(ladder_view *lv, const dx_node *root, size_t frame, double 
       tls_record(lv, c, frame, t, dir);
       descend = 0;
     } else if (strcmp(nm, "tls.handshake.extensions_server_name") == 0 && !lv->sni[0]) {
-      value(c, lv->sni, sizeof lv->sni);
+      tui_value(c, lv->sni, sizeof lv->sni);
     } else if (strcmp(nm, "tls.handshake.extensions.supported_version") == 0 &&
                dx_node_uint(c) == 0x0304 && dir == DIR_S2C) {
       lv->tls13 = 1;
     } else if (strcmp(nm, "http") == 0) {
       char lab[300], a[64], b[200];
-      const dx_node *m = find_in(c, "http.request.method", 0);
-      const dx_node *code = find_in(c, "http.response.code", 0);
-      const dx_node *h = find_in(c, "http.host", 0);
+      const dx_node *m = tui_find_in(c, "http.request.method", 0);
+      const dx_node *code = tui_find_in(c, "http.response.code", 0);
+      const dx_node *h = tui_find_in(c, "http.host", 0);
       if (h && !lv->host[0])
-        value(h, lv->host, sizeof lv->host);
+        tui_value(h, lv->host, sizeof lv->host);
       if (m) {
         esc_value(m, a, sizeof a);
-        esc_value(find_in(c, "http.request.uri", 0), b, sizeof b);
+        esc_value(tui_find_in(c, "http.request.uri", 0), b, sizeof b);
         snprintf(lab, sizeof lab, "HTTP %s %s", a, b);
         add_step(lv, frame, t, dir, ST_OTHER, lab);
         lv->pkt_msgs++;
       } else if (code) {
         esc_value(code, a, sizeof a);
-        esc_value(find_in(c, "http.response.phrase", 0), b, sizeof b);
+        esc_value(tui_find_in(c, "http.response.phrase", 0), b, sizeof b);
         snprintf(lab, sizeof lab, "HTTP %s %s", a, b);
         add_step(lv, frame, t, dir, ST_OTHER, lab);
         lv->pkt_msgs++;
@@ -387,7 +348,7 @@ static void endpoint(const dx_packet *p, int src, char *addr, size_t alen, unsig
   const dx_node *a = dx_packet_find_name(p, src ? "ip.src" : "ip.dst");
   if (!a)
     a = dx_packet_find_name(p, src ? "ipv6.src" : "ipv6.dst");
-  value(a, addr, alen);
+  tui_value(a, addr, alen);
   const dx_node *pt = dx_packet_find_name(p, src ? "tcp.srcport" : "tcp.dstport");
   *port = pt ? (unsigned)dx_node_uint(pt) : 0;
 }
@@ -509,14 +470,14 @@ static void find_dns(ladder_view *lv, pindex *ix, size_t first) {
       continue;
     if (flag(p, "dns.flags.response")) {
       char v[256], name[256], first_ans[256] = "";
-      value(dx_packet_find_name(p, "dns.qry.name"), name, sizeof name);
+      tui_value(dx_packet_find_name(p, "dns.qry.name"), name, sizeof name);
       int by_name = name_matches(lv, name), by_addr = 0;
       const char *types[2] = {"dns.a", "dns.aaaa"};
       for (int ty = 0; ty < 2 && !by_addr; ty++) {
         const dx_field *fa = dx_field_lookup(s, types[ty]);
         for (const dx_node *n = fa ? dx_packet_find(p, fa) : NULL; n;
              n = dx_packet_find_next(p, n)) {
-          value(n, v, sizeof v);
+          tui_value(n, v, sizeof v);
           if (!first_ans[0])
             snprintf(first_ans, sizeof first_ans, "%s", v);
           if (strcmp(v, lv->saddr) == 0) {
