@@ -104,7 +104,7 @@ static void usage(FILE *out) {
           "                       ChaCha20-Poly1305, AES-CBC with SHA-1/SHA-256/SHA-384) and\n"
           "                       TLS 1.3 (AES-GCM, ChaCha20-Poly1305, AES-CCM), including\n"
           "                       the 1.3 handshake, KeyUpdate and 0-RTT data; HTTP inside\n"
-          "                       is dissected. Not yet: QUIC, SSLv3, export/RC4/3DES suites\n"
+          "                       is dissected. Not yet: QUIC, SSLv3, RC4 and export suites\n"
           "  --rsa-key FILE       PEM RSA private key of the server, to decrypt sessions with\n"
           "                       RSA key exchange (TLS_RSA_WITH_*)\n"
           "  -o PREF:N            memory caps: tcp.max_stream_bytes (1048576 per direction),\n"
