@@ -11,6 +11,7 @@
  *
  * Without the session keys everything after ChangeCipherSpec (TLS 1.2) or
  * after the ServerHello (TLS 1.3) is shown as encrypted. */
+#include "../analysis/ja4.h"
 #include "../core/dx.h"
 #include "../core/keylog.h"
 #include "../core/stream.h"
@@ -166,6 +167,8 @@ enum {
   F_JA3,
   F_JA3S_FULL,
   F_JA3S,
+  F_JA4,
+  F_JA4_R,
   F_SEG_DATA,
   F_SEGMENTS,
   F_SEGMENT,
@@ -405,6 +408,8 @@ static const dx_field tls_fields[] = {
     [F_JA3] = FS("tls.handshake.ja3", "JA3"),
     [F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
     [F_JA3S] = FS("tls.handshake.ja3s", "JA3S"),
+    [F_JA4] = FS("tls.handshake.ja4", "JA4"),
+    [F_JA4_R] = FS("tls.handshake.ja4_r", "JA4_r"),
 };
 
 #define FL(i) (&tls_fields[(i)])
@@ -563,6 +568,10 @@ typedef struct ctx {
   bool app_cols;   /* a protocol inside TLS wrote the columns of this frame */
   bool early_data; /* a 0-RTT record was in this frame: the frame is TLS 1.3's */
   bool decrypted;  /* the record being dissected was decrypted */
+  /* The handshake messages came in QUIC CRYPTO frames, not TLS records:
+   * the ClientHello's JA4 starts with 'q' instead of 't'. Set by whoever
+   * hands QUIC's CRYPTO data to this parser. */
+  bool quic;
 } ctx;
 
 extern const dx_protocol dx_proto_tls;
@@ -1084,6 +1093,57 @@ static void jb_list(jbuf *j, const dx_tvb *t, uint32_t off, uint32_t end, unsign
   }
 }
 
+/* What JA4 takes from one ClientHello extension [d, dend) of the given
+ * type; values go to v4 after the n4 already there (ja4.h). */
+static void ja4_ext(dx_ja4_hello *h, uint16_t *v4, size_t *n4, const dx_tvb *t, uint16_t type,
+                    uint32_t d, uint32_t dend) {
+  uint16_t vl = 0;
+  uint8_t bl = 0;
+  if (is_grease(type))
+    return;
+  if (!h->exts) /* the extensions follow the ciphers in v4 */
+    h->exts = v4 + *n4;
+  h->exts[h->nexts++] = type;
+  (*n4)++;
+  switch (type) {
+  case 0: h->sni = true; break;
+  case 16: /* the first protocol name of the ALPN list */
+    if (!h->alpn && d + 3 <= dend && dx_get_u16(t, d, &vl) && dx_get_u8(t, d + 2, &bl)) {
+      if (bl && d + 3u + bl <= dend && bl + 1u <= vl)
+        h->alpn = dx_get_ptr(t, d + 3, bl);
+      h->alpn_len = h->alpn ? bl : 0;
+    }
+    break;
+  case 43: /* supported_versions: the highest */
+    if (d + 1 <= dend && dx_get_u8(t, d, &bl))
+      for (uint32_t k = d + 1; k + 2 <= dend && k + 2 <= d + 1u + bl; k += 2) {
+        uint32_t v = (uint32_t)rd_uint(t, k, 2);
+        if (!is_grease(v) && v > h->supported_max)
+          h->supported_max = (uint16_t)v;
+      }
+    break;
+  default: break;
+  }
+}
+
+/* The signature algorithms of a ClientHello [d, dend) for JA4, after the
+ * ciphers and extensions in v4 (called once all extensions are counted). */
+static void ja4_sigalgs(dx_ja4_hello *h, uint16_t *v4, size_t n4, const dx_tvb *t, uint32_t d,
+                        uint32_t dend) {
+  uint16_t vl = 0;
+  if (h->sigalgs || d + 2 > dend || !dx_get_u16(t, d, &vl))
+    return;
+  uint16_t *s = v4 + n4;
+  size_t n = 0;
+  for (uint32_t k = d + 2; k + 2 <= dend && k + 2 <= d + 2u + vl; k += 2) {
+    uint32_t v = (uint32_t)rd_uint(t, k, 2);
+    if (!is_grease(v))
+      s[n++] = (uint16_t)v;
+  }
+  h->sigalgs = s;
+  h->nsigalgs = n;
+}
+
 static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_node *hs,
                     bool server) {
   uint8_t sl = 0, cml = 0;
@@ -1104,6 +1164,14 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   jbuf pf = {dx_arena_alloc(&x->p->arena, cap), cap, 0, false};
   if (!j.b || !ex.b || !gr.b || !pf.b)
     return;
+  /* JA4 reads the same lists: values kept without GREASE (ja4.h) */
+  dx_ja4_hello h4;
+  memset(&h4, 0, sizeof h4);
+  h4.transport = x->quic ? 'q' : 't';
+  h4.version = ver;
+  uint16_t *v4 = server ? NULL : dx_arena_alloc(&x->p->arena, (size_t)(end - start) + 8);
+  size_t n4 = 0; /* values of v4 used: ciphers, then extensions, then sigalgs */
+  uint32_t sig_at = 0, sig_end = 0;
   j.b[0] = ex.b[0] = gr.b[0] = pf.b[0] = 0;
   jb_val(&j, ver);
   jb_sep(&j);
@@ -1116,6 +1184,11 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
     if (off + 2 > end || !dx_get_u16(t, off, &csl) || off + 2u + csl > end)
       return;
     jb_list(&j, t, off + 2, off + 2u + csl, 2);
+    h4.ciphers = v4;
+    for (uint32_t k = off + 2; v4 && k + 2 <= off + 2u + csl; k += 2)
+      if (!is_grease((uint32_t)rd_uint(t, k, 2)))
+        v4[n4++] = (uint16_t)rd_uint(t, k, 2);
+    h4.nciphers = n4;
     off += 2u + csl;
     if (off + 1 > end || !dx_get_u8(t, off, &cml) || off + 1u + cml > end)
       return;
@@ -1135,12 +1208,20 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
     uint32_t d = off + 4, dend = d + len > eend ? eend : d + len;
     if (!is_grease(type))
       jb_val(&ex, type);
+    if (!server && v4)
+      ja4_ext(&h4, v4, &n4, t, type, d, dend);
+    if (type == 13 && !sig_end) {
+      sig_at = d;
+      sig_end = dend;
+    }
     if (!server && type == 10 && d + 2 <= dend && dx_get_u16(t, d, &vl))
       jb_list(&gr, t, d + 2, d + 2u + vl > dend ? dend : d + 2u + vl, 2);
     if (!server && type == 11 && d + 1 <= dend && dx_get_u8(t, d, &pl))
       jb_list(&pf, t, d + 1, d + 1u + pl > dend ? dend : d + 1u + pl, 1);
     off = d + len;
   }
+  if (v4 && sig_end)
+    ja4_sigalgs(&h4, v4, n4, t, sig_at, sig_end);
   jb_sep(&j);
   jb_str(&j, ex.b);
   if (!server) {
@@ -1161,6 +1242,16 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
     snprintf(hex + 2 * i, sizeof hex - 2 * i, "%02x", md[i]);
   dx_node *hn =
       dx_add_string(x->p, hs, FL(server ? F_JA3S : F_JA3), t, start, end - start, hex, 32);
+  dx_node_set_flags(hn, DX_NODE_GENERATED);
+  if (server || !v4)
+    return;
+  size_t rcap = dx_ja4_raw_size(&h4);
+  char ja4[48], *raw = dx_arena_alloc(&x->p->arena, rcap);
+  if (!raw || !dx_ja4(&h4, ja4, raw, rcap))
+    return;
+  hn = dx_add_string(x->p, hs, FL(F_JA4), t, start, end - start, ja4, strlen(ja4));
+  dx_node_set_flags(hn, DX_NODE_GENERATED);
+  hn = dx_add_string(x->p, hs, FL(F_JA4_R), t, start, end - start, raw, strlen(raw));
   dx_node_set_flags(hn, DX_NODE_GENERATED);
 }
 
