@@ -124,20 +124,20 @@ int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len) {
   return DX_OK;
 }
 
+/* Non-zero if a dissector is registered for the link type. Every link type
+ * opens: frames of one without a dissector are shown as frame + data with
+ * an expert note (proto/frame.c), as tshark shows an encapsulation it has
+ * no dissector for. */
 int dx_linktype_supported(int lt) {
-  switch (lt) {
-  case DLT_EN10MB:
-  case DLT_NULL:
-  case DLT_LOOP:
-  case DLT_RAW: /* 12 or 14 depending on the platform */
-  case 14:
-  case 101: /* LINKTYPE_RAW */
-  case DLT_LINUX_SLL:
-  case 276: /* DLT_LINUX_SLL2 */
-  case 228: /* LINKTYPE_IPV4 */
-  case 229: /* LINKTYPE_IPV6 */ return 1;
-  default: return 0;
+  if (lt < 0)
+    return 0;
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_reg *r = dx_protocols[i]->regs;
+    for (; r && r->table != DX_TABLE_NONE; r++)
+      if (r->table == DX_TABLE_LINKTYPE && r->key == (uint32_t)lt)
+        return 1;
   }
+  return 0;
 }
 
 /* ---- gzip-compressed files ----------------------------------------------
@@ -249,14 +249,6 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     dx_capture_close(c);
     return DX_ENOMEM;
   }
-  if (!dx_linktype_supported(c->linktype)) {
-    const char *ln = pcap_datalink_val_to_name(c->linktype);
-    char lt[96];
-    snprintf(lt, sizeof lt, "%s (%d)", ln ? ln : "unknown", c->linktype);
-    fail(errbuf, errlen, DX_ELINKTYPE, "%s: unsupported link type %s", c->name, lt);
-    dx_capture_close(c);
-    return DX_ELINKTYPE;
-  }
   if (strcmp(path, "-") != 0)
     read_secrets(c, path);
   *out = c;
@@ -297,12 +289,6 @@ int dx_capture_open_live(dx_capture **out, const char *iface, const char *bpf, i
   if (!c->name) {
     dx_capture_close(c);
     return DX_ENOMEM;
-  }
-  if (!dx_linktype_supported(c->linktype)) {
-    const char *ln = pcap_datalink_val_to_name(c->linktype);
-    fail(errbuf, errlen, DX_ELINKTYPE, "%s: unsupported link type %s", iface, ln ? ln : "?");
-    dx_capture_close(c);
-    return DX_ELINKTYPE;
   }
   if (bpf && *bpf) {
     rc = dx_capture_set_filter(c, bpf);

@@ -98,11 +98,19 @@ else
   fail "cut short, -T json: valid JSON array of the $complete complete packets" "$(tail -c 200 "$T_TMP/out")"
 fi
 
-# Unsupported link type: USER0 (147).
+# A link type without a dissector, USER0 (147), opens as tshark opens it:
+# each frame is frame + data, with an expert note, in every output.
 pcap_write "$T_TMP/user0.pcap" 147 "00 01 02 03 04 05 06 07"
 run "$D" -r "$T_TMP/user0.pcap"
-check_rc_error "link type 147: non-zero exit"
-check_grep "link type 147: stderr names the link type" '147|USER0' "$T_TMP/err"
+check_rc_zero "link type 147: opens"
+run "$D" -r "$T_TMP/user0.pcap" -T fields -e frame.protocols -e data.data
+check_eq "link type 147: frame + data" "$(printf 'data\t0001020304050607')" "$(cat "$T_TMP/out")"
+for mode in "-V" "-T json" "-T ek"; do
+  # shellcheck disable=SC2086
+  run "$D" -r "$T_TMP/user0.pcap" $mode
+  check_rc_zero "link type 147, $mode: exit 0"
+  check_grep "link type 147, $mode: names the link type in a note" '[Ll]ink type 147' "$T_TMP/out"
+done
 
 run "$D" --no-such-option
 check_rc_error "bad long option: non-zero exit"
