@@ -3,6 +3,7 @@
  * any protocol. */
 #include <dissect/dissect.h>
 #include <dissect/output.h>
+#include <dissect/story.h>
 #if __has_include(<dissect/filter.h>)
 #include <dissect/filter.h>
 #define DX_HAVE_FILTER 1
@@ -23,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "story.h"
+
 enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT };
 
 typedef struct options {
@@ -39,6 +42,7 @@ typedef struct options {
   int line_buffered;
   int list_ifaces;
   int quiet;
+  int story; /* --story FORMAT: a dx_story_format, -1 for none */
   enum out_mode mode;
   const char **fields;
   size_t nfields;
@@ -124,6 +128,12 @@ static void usage(FILE *out) {
           "     quote=d|s|n       -T fields options\n"
           "  -l                   flush the output after each packet\n"
           "  -q                   print nothing per packet (errors and counts only)\n"
+          "  --story text|json|mermaid|svg\n"
+          "                       the story of each TCP connection (DNS lookup, TCP and TLS\n"
+          "                       handshakes, HTTP exchanges, phases and timings) as a\n"
+          "                       ladder, JSON (docs/story.schema.json), a Mermaid\n"
+          "                       sequenceDiagram or an SVG for a 16:9 slide; with -Y, only\n"
+          "                       the connections that have a matching packet\n"
           "  -G fields            list every field: name, label, type\n"
           "  -h, --help           this help\n"
           "  --version            print the version\n",
@@ -263,15 +273,17 @@ static int parse_pref(options *o, const char *arg) {
 }
 
 static int parse_args(options *o, int argc, char **argv) {
-  enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP, OPT_RSAKEY };
+  enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP, OPT_RSAKEY, OPT_STORY };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
                                            {"keylog", required_argument, NULL, OPT_KEYLOG},
                                            {"rsa-key", required_argument, NULL, OPT_RSAKEY},
                                            {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
                                            {"help", no_argument, NULL, OPT_HELP},
+                                           {"story", required_argument, NULL, OPT_STORY},
                                            {NULL, 0, NULL, 0}};
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
+  o->story = -1;
   o->fields = calloc((size_t)argc + 1, sizeof *o->fields);
   o->decode_as = calloc((size_t)argc + 1, sizeof *o->decode_as);
   if (!o->fields || !o->decode_as)
@@ -326,6 +338,10 @@ static int parse_args(options *o, int argc, char **argv) {
       exit(list_fields());
     case OPT_KEYLOG: o->cfg.keylog_file = optarg; break;
     case OPT_RSAKEY: o->rsa_key = optarg; break;
+    case OPT_STORY:
+      if ((o->story = dx_story_format_parse(optarg)) < 0)
+        return bad_option("invalid story format \"%s\" (use text, json, mermaid or svg)", optarg);
+      break;
     case 'd': o->decode_as[o->ndecode_as++] = optarg; break;
     case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
     case 'h':
@@ -363,6 +379,9 @@ static int parse_args(options *o, int argc, char **argv) {
   }
   if (o->list_ifaces)
     return 0;
+  if (o->story >= 0 && (o->mode != OUT_SUMMARY || o->verbose || o->hex || o->quiet))
+    return bad_option("%s", "--story writes the story only: it cannot be combined with -T, -V, "
+                            "-x or -q");
   if (o->nfields && o->mode != OUT_FIELDS)
     return bad_option("%s", "-e needs -T fields");
   if (o->mode == OUT_FIELDS && o->nfields == 0)
@@ -477,8 +496,8 @@ int main(int argc, char **argv) {
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if
    * summary lines are printed): ask the library for just those. */
-  int terse =
-      o.mode == OUT_FIELDS || (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex);
+  int terse = o.story < 0 && (o.mode == OUT_FIELDS ||
+                              (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex));
   if (terse) {
     size_t nwant = o.nfields;
 #ifdef DX_HAVE_FILTER
@@ -532,11 +551,27 @@ int main(int argc, char **argv) {
     dx_session_free(sess);
     return 1;
   }
+  int status_story;
   g_capture = cap;
   signal(SIGINT, on_signal);
   signal(SIGTERM, on_signal);
   signal(SIGPIPE, SIG_IGN);
 
+  if (o.story >= 0) {
+    /* --story: the whole capture, then the stories (cli/story.c) */
+#ifdef DX_HAVE_FILTER
+    status_story = cli_story_run(stdout, sess, cap, flt, o.story, o.count, &g_stop);
+    dx_filter_free(flt);
+#else
+    status_story = cli_story_run(stdout, sess, cap, NULL, o.story, o.count, &g_stop);
+#endif
+    g_capture = NULL;
+    dx_capture_close(cap);
+    dx_fields_free(fields);
+    dx_session_free(sess);
+    free(o.fields);
+    return status_story;
+  }
   if (o.mode == OUT_FIELDS && o.fopts.header)
     dx_fields_write_header(stdout, fields);
   if (o.mode == OUT_JSON)

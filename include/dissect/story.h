@@ -1,0 +1,285 @@
+/*
+ * libdissect connection stories: what happened on each TCP connection of a
+ * capture, told the way the articles on HTTPS tell it.
+ *
+ * For every TCP connection (tcp.stream) the story holds
+ *   - the DNS lookup that resolved the server's name (query and response
+ *     frames, times, answers), or none if the capture has no such lookup;
+ *   - TCP: the SYN, SYN/ACK and ACK frames, the handshake round-trip time,
+ *     who closed the connection and how (FIN or RST), and how many segments
+ *     TCP's sequence analysis marked (retransmissions, losses, ...);
+ *   - TLS: version, full or resumed handshake, HelloRetryRequest, 0-RTT,
+ *     the round trips before the client could send its first application
+ *     byte (counted in the capture and said in words), the cipher suite
+ *     with its parts, the certificate chain (subjects and issuers), ALPN;
+ *   - each HTTP exchange (HTTP/1.x and HTTP/2): method, URI, status, the
+ *     request frame, the frame of the first response byte, time to first
+ *     byte, body sizes;
+ *   - phases with start, end and duration (dns, tcp, tls, wait = request to
+ *     first byte, transfer) and the total time before the first byte;
+ *   - the ladder: one event per step (SYN, Client Hello, GET /, 200, FIN,
+ *     ...), with round-trip marks.
+ *
+ * The story is built from dissected packets, through the public field API
+ * only (dx_packet_find_name() and friends): feed it every packet of the
+ * capture, in order, then call dx_story_finish() and read the connections.
+ *
+ *   dx_story *st;
+ *   dx_story_new(&st, session, NULL);
+ *   while (... dx_session_dissect(session, &frame, &p) == DX_OK) {
+ *     dx_story_add_packet(st, p);
+ *     if (wanted(p)) dx_story_mark_packet(st, p);
+ *     dx_packet_free(p);
+ *   }
+ *   dx_story_finish(st);
+ *   for (size_t i = 0; i < dx_story_count(st); i++) {
+ *     const dx_story_conn *c = dx_story_conn_at(st, i); ...
+ *   }
+ *   dx_story_write(stdout, st, DX_STORY_TEXT, 0);
+ *   dx_story_free(st);
+ *
+ * Times are integer nanoseconds since the first packet given to the story
+ * (for a whole capture: tshark's frame.time_relative, exactly). Frame
+ * numbers are the session's (frame.number); 0 means "not seen".
+ *
+ * Memory: every byte the story keeps counts against the session's byte
+ * budget for buffers kept across packets (dx_config.max_total_stream_bytes),
+ * and the caps of dx_story_config bound connections, events, exchanges and
+ * DNS answers. A cap reached is counted (dx_story_dropped(), the *_dropped
+ * members) and said in every export, never silent. The session must outlive
+ * the story.
+ *
+ * Strings in the structures below are NUL-terminated copies of packet
+ * bytes: they may hold any byte but NUL, so escape them before printing
+ * (the dx_story_write() exports do).
+ */
+#ifndef DISSECT_STORY_H
+#define DISSECT_STORY_H
+
+#include <dissect/dissect.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the JSON document dx_story_write(DX_STORY_JSON) writes,
+ * described by docs/story.schema.json. */
+#define DX_STORY_SCHEMA_VERSION 1
+
+typedef struct dx_story dx_story;
+
+/* ---- caps ------------------------------------------------------------- */
+/* Zero in a member means "use the default". Fill it with
+ * dx_story_config_init() first, then set the members you care about. */
+typedef struct dx_story_config {
+  uint32_t max_connections; /* connections told (default 4096) */
+  uint32_t max_events;      /* ladder events per connection (default 400) */
+  uint32_t max_exchanges;   /* HTTP exchanges per connection (default 256) */
+  uint32_t max_dns;         /* DNS responses remembered for matching (default 4096) */
+} dx_story_config;
+
+/* Fills *cfg with the defaults named above. */
+void dx_story_config_init(dx_story_config *cfg);
+
+/* ---- what a story holds ------------------------------------------------ */
+/* A point of the story: a frame and its time; frame 0 = not seen. */
+typedef struct dx_story_point {
+  uint64_t frame;  /* frame.number */
+  int64_t time_ns; /* nanoseconds since the first packet */
+} dx_story_point;
+
+/* Who: the two ends of a connection, and the resolver of a DNS lookup. */
+enum { DX_STORY_CLIENT = 1, DX_STORY_SERVER = 2, DX_STORY_RESOLVER = 3 };
+
+/* The layer an event belongs to. */
+enum { DX_STORY_DNS = 1, DX_STORY_TCP, DX_STORY_TLS, DX_STORY_HTTP, DX_STORY_DATA };
+
+/* One step of the ladder: an arrow from `from` to `to`. */
+typedef struct dx_story_event {
+  dx_story_point at;
+  int from, to;    /* DX_STORY_CLIENT / SERVER / RESOLVER */
+  int layer;       /* DX_STORY_DNS ... DX_STORY_DATA */
+  unsigned count;  /* >1: that many like steps merged (Application Data x 5) */
+  unsigned rtt;    /* 1, 2, ...: this step starts round trip n; 0: none */
+  char label[120]; /* "SYN", "Client Hello", "GET /index.html", "200 OK", ... */
+} dx_story_event;
+
+/* One HTTP request and its response. */
+typedef struct dx_story_exchange {
+  unsigned http_version; /* 1 (HTTP/1.x) or 2 (HTTP/2) */
+  uint32_t stream_id;    /* HTTP/2 stream, 0 for HTTP/1.x */
+  char method[24];
+  char uri[256];
+  unsigned status;             /* 0: no response seen */
+  char reason[64];             /* "OK" (HTTP/1.x only) */
+  dx_story_point request;      /* the frame that completed the request */
+  dx_story_point first_byte;   /* first server segment with response bytes */
+  dx_story_point response;     /* the frame that completed the response headers
+                                  (tshark's response frame: http.time is measured to it) */
+  dx_story_point last_byte;    /* the last frame of the response */
+  int64_t ttfb_ns;             /* first_byte - request, -1 if unknown */
+  int64_t response_time_ns;    /* http.time of the response (HTTP/1.x), else
+                                  response - request; -1 if unknown */
+  int64_t request_body_bytes;  /* -1 unknown */
+  int64_t response_body_bytes; /* -1 unknown */
+} dx_story_exchange;
+
+/* A phase of the connection, start to end. */
+typedef struct dx_story_phase {
+  const char *name; /* "dns", "tcp", "tls", "wait", "transfer" */
+  int present;      /* 0: did not happen or was not seen */
+  dx_story_point start, end;
+  int64_t duration_ns;
+} dx_story_phase;
+enum {
+  DX_STORY_PHASE_DNS,
+  DX_STORY_PHASE_TCP,
+  DX_STORY_PHASE_TLS,
+  DX_STORY_PHASE_WAIT,
+  DX_STORY_PHASE_TRANSFER,
+  DX_STORY_NPHASES
+};
+
+#define DX_STORY_MAX_CERTS 8
+
+/* One connection's story. Read-only: it belongs to the story and stays
+ * valid until dx_story_free(). Members are only ever added at the end. */
+typedef struct dx_story_conn {
+  uint32_t stream; /* tcp.stream */
+  int marked;      /* dx_story_mark_packet() named it (or its DNS lookup) */
+  struct {
+    char addr[48]; /* "127.0.0.1", "::1" */
+    uint16_t port;
+  } client, server;      /* the client sent the SYN (else the first packet) */
+  char server_name[256]; /* SNI, else HTTP Host / :authority, else "" */
+  char protocols[160];   /* the longest frame.protocols of its packets
+                            ("eth:ethertype:ip:tcp:tls:http") */
+  dx_story_point first, last;
+  uint64_t packets[2]; /* [0] client->server, [1] server->client */
+  uint64_t bytes[2];   /* TCP payload bytes, retransmissions included */
+
+  struct {
+    int found; /* 0: no lookup of this server in the capture */
+    char name[256];
+    char qtype[16];    /* "A", "AAAA" */
+    char answers[256]; /* addresses answered, comma-separated */
+    char resolver[48];
+    dx_story_point query, response;
+  } dns;
+
+  struct {
+    dx_story_point syn, synack, ack;
+    int64_t handshake_rtt_ns; /* tcp.analysis.initial_rtt (SYN to ACK), -1 if not seen */
+    int closed_by;            /* DX_STORY_CLIENT / SERVER, 0: not closed in the capture */
+    int reset;                /* closed by RST (else FIN) */
+    dx_story_point close;     /* the first FIN or RST */
+    uint32_t retransmissions, fast_retransmissions, spurious_retransmissions, lost_segments,
+        duplicate_acks, out_of_order, zero_windows, keep_alives;
+  } tcp;
+
+  struct {
+    int present;
+    unsigned version;      /* 0x0303 TLS 1.2, 0x0304 TLS 1.3, ... (negotiated) */
+    char version_name[16]; /* "TLS 1.3" */
+    int resumed;           /* abbreviated (1.2) or PSK (1.3) handshake */
+    int hello_retry;       /* HelloRetryRequest */
+    int early_data;        /* 0: none, 1: offered (0-RTT), 2: accepted */
+    int decrypted;         /* records were decrypted (key log) */
+    int round_trips;       /* counted before the client's first application byte; -1 unknown */
+    char round_trips_text[160];
+    unsigned cipher_suite;                   /* 0xc02f */
+    char cipher_suite_name[80];              /* "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" */
+    char kx[32], auth[32], enc[48], mac[32]; /* its parts */
+    char sni[256];
+    char alpn[64];   /* the protocol the server chose */
+    unsigned ncerts; /* certificates in the server's chain (up to DX_STORY_MAX_CERTS kept) */
+    struct {
+      char subject[192];
+      char issuer[192];
+    } certs[DX_STORY_MAX_CERTS];
+    dx_story_point client_hello, server_hello, client_finished, server_finished,
+        first_app_data; /* first application data from the client */
+  } tls;
+
+  size_t nexchanges;
+  const dx_story_exchange *exchanges;
+  uint32_t exchanges_dropped; /* at max_exchanges */
+
+  size_t nevents;
+  const dx_story_event *events;
+  uint32_t events_dropped; /* at max_events or the byte budget */
+
+  dx_story_phase phases[DX_STORY_NPHASES];
+  /* From the start of the DNS lookup (or the SYN) to the first response
+   * byte of the first exchange; -1 if unknown. */
+  int64_t before_first_byte_ns;
+  dx_story_point before_first_byte_start, before_first_byte_end;
+} dx_story_conn;
+
+/* ---- building ----------------------------------------------------------- */
+/* Creates an empty story over session s (which must outlive it). cfg may
+ * be NULL for all defaults. Returns DX_OK, DX_EINVAL or DX_ENOMEM. */
+int dx_story_new(dx_story **out, dx_session *s, const dx_story_config *cfg);
+/* Frees the story and gives its bytes back to the session's budget. NULL is
+ * fine. */
+void dx_story_free(dx_story *st);
+
+/* Adds one dissected packet. Give every packet of the capture, in order
+ * (full packets: the session not in terse interest mode). Packets that are
+ * neither TCP nor DNS are ignored. A connection past max_connections, or a
+ * packet that would exceed the byte budget, is counted, not kept. Returns
+ * DX_OK, DX_EINVAL (after dx_story_finish()) or DX_ENOMEM. */
+int dx_story_add_packet(dx_story *st, const dx_packet *p);
+
+/* Marks the connection of packet p (already added), or the connections
+ * whose DNS lookup p is, as chosen (e.g. by a display filter):
+ * dx_story_conn.marked, and dx_story_write() with DX_STORY_MARKED_ONLY
+ * tells only those. Returns DX_OK. */
+int dx_story_mark_packet(dx_story *st, const dx_packet *p);
+
+/* Ends the story: matches DNS lookups to connections, computes the phases
+ * and round trips. Call once, after the last packet. Returns DX_OK. */
+int dx_story_finish(dx_story *st);
+
+/* ---- reading ------------------------------------------------------------ */
+/* Connections, in the order their first packet came. */
+size_t dx_story_count(const dx_story *st);
+const dx_story_conn *dx_story_conn_at(const dx_story *st, size_t i);
+/* Connections not told because max_connections or the byte budget was
+ * reached. */
+uint64_t dx_story_dropped(const dx_story *st);
+/* Bytes the story keeps (counted in the session's budget). */
+uint64_t dx_story_bytes(const dx_story *st);
+
+/* The layer role of a protocol as the articles on HTTPS name the five
+ * layers: "Link" (unit "frame") for eth, sll, ...; "Network" ("packet") for
+ * ip, ipv6, arp, icmp; "Transport" ("segment"; "datagram" for udp) for
+ * tcp, udp; "Security" ("record") for tls; "Application" ("message") for
+ * http, http2, dns. Returns the role, and the unit in *unit if unit is not
+ * NULL; NULL for a name it does not know (frame, data, ...). */
+const char *dx_layer_role(const char *protocol, const char **unit);
+
+/* ---- exports ------------------------------------------------------------ */
+typedef enum dx_story_format {
+  DX_STORY_TEXT = 0,    /* the ladder, with times and RTT marks */
+  DX_STORY_JSON = 1,    /* docs/story.schema.json; times in integer ns */
+  DX_STORY_MERMAID = 2, /* a Mermaid sequenceDiagram */
+  DX_STORY_SVG = 3      /* a standalone SVG sequence diagram, 16:9 */
+} dx_story_format;
+
+#define DX_STORY_MARKED_ONLY 1u /* only the connections dx_story_mark_packet() chose */
+
+/* Writes the finished story in one format. Every string from a packet is
+ * escaped for the format (control bytes for text and Mermaid, XML for SVG,
+ * JSON escapes for JSON). Returns DX_OK, DX_EINVAL (not finished, unknown
+ * format) or DX_EIO when the stream reports an error. */
+int dx_story_write(FILE *out, const dx_story *st, dx_story_format fmt, unsigned flags);
+/* Parses "text", "json", "mermaid" or "svg"; returns -1 for anything else. */
+int dx_story_format_parse(const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DISSECT_STORY_H */
