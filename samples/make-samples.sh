@@ -25,6 +25,9 @@
 #                       an intercepting HTTPS proxy (mitmproxy) between curl and
 #                       nginx, TLS 1.3 0-RTT early data, the HTTP/1.1 -> h2c
 #                       upgrade (see make_https_more below)
+#   story.pcap (+ .keylog) the whole story of one HTTPS connection for
+#                       dissect --story: a dig lookup answered by dnsmasq, then curl
+#                       over HTTPS (TLS 1.3) to the address it got (see make_story)
 #   tcp-anomalies.pcap  HTTP downloads with TCP trouble for tshark's tcp.analysis.*:
 #                       random packet drops (iptables statistic match) and a few
 #                       segments left out of the capture, a slow reader with a tiny
@@ -42,9 +45,10 @@
 #   apache2-bin (apache2 with mod_http2, for http2-upgrade.pcap)
 # No system service is used: nginx and dnsmasq run from configs in a temp dir.
 #
-# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more]
+# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more | story]
 #        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed;
 #        with https-keys only the captures of make_https_keys and their key logs;
+#        with story only story.pcap and story.keylog;
 #        with https-more only those of make_https_more)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
 #
@@ -60,8 +64,9 @@ die() { echo "make-samples: error: $*" >&2; exit 1; }
 log() { echo "make-samples: $*" >&2; }
 
 ONLY=${1:-}
-[[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys || $ONLY == https-more ]] \
-  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more)"
+[[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys || $ONLY == https-more \
+   || $ONLY == story ]] \
+  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more, story)"
 
 # ---------------------------------------------------------------- prerequisites
 [[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
@@ -448,6 +453,37 @@ make_tcp_anomalies() {
     log "tcp-anomalies: some events missing, capturing again"
   done
   die "tcp-anomalies: the events did not all happen in 5 tries"
+}
+
+# story: the whole story of one HTTPS connection ----------------------------------
+# Run alone with `sudo bash samples/make-samples.sh story`.  What the articles
+# on HTTPS tell, for dissect --story: dig asks dnsmasq (127.0.0.1:53) for the A
+# record of www.example.test; curl then fetches /index.html and /data.json over
+# one HTTPS connection (TLS 1.3, HTTP/1.1) from the address dig got.  curl is
+# given that address with --resolve because its own resolver would ask the
+# host's resolver (/etc/resolv.conf), which this namespace cannot reach: the
+# lookup in the capture is the one whose answer curl connects to.  The key log
+# is written beside the capture (story.keylog).
+make_story() {
+  local addr got S=https://www.example.test
+  cap_start "$OUT/story.pcap" lo 'port 53 or tcp port 443'
+  addr=$("${DIG[@]}" +short www.example.test A) || die "story: dig failed"
+  [[ $addr == 127.0.0.1 ]] || die "story: dig answered '$addr', want 127.0.0.1"
+  sleep 0.2   # a visible gap between the lookup and the connection
+  got=$(SSLKEYLOGFILE=$OUT/story.keylog curl --http1.1 -sS --max-time 10 --cacert "$PKI/root.pem" \
+    --tlsv1.3 --resolve "www.example.test:443:$addr" -w '%{http_code} ' \
+    -o /dev/null "$S/index.html" -o /dev/null "$S/data.json" | xargs) || die "story: curl failed"
+  [[ $got == '200 200' ]] || die "story: curl got status '$got', want '200 200'"
+  cap_stop
+}
+
+check_story() {
+  check "$OUT/story.pcap" -o "tls.keylog_file:$OUT/story.keylog" -- \
+    '== 1 dns.flags.response == 0 && dns.qry.name == "www.example.test"' \
+    '== 1 dns.flags.response == 1 && dns.a == 127.0.0.1' \
+    '== 1 tcp.flags.syn == 1 && tcp.flags.ack == 0' \
+    '== 1 tls.handshake.type == 2 && tls.handshake.extensions.supported_version == 0x0304' \
+    '== 2 http.request.method == "GET"' '== 2 http.response.code == 200' "$MTU_OK"
 }
 
 # https-keys: TLS captures with their key logs ----------------------------------
@@ -1130,8 +1166,11 @@ for dlt in LINUX_SLL2:sll2-any LINUX_SLL:sll-any; do
 done
 fi # [[ -z $ONLY ]]
 
+# 11. the story of one HTTPS connection ---------------------------------------------
+[[ -n $ONLY && $ONLY != story ]] || make_story
+
 # 8. TCP anomalies ----------------------------------------------------------------
-make_tcp_anomalies
+[[ $ONLY == story ]] || make_tcp_anomalies
 fi # [[ $ONLY != https-keys && $ONLY != https-more ]]
 
 # 9. TLS captures with key logs (own nginx configs: the main nginx is stopped first)
@@ -1178,7 +1217,8 @@ check() {
 # No TCP segment may exceed the 1500-byte MTU (i.e. TSO/GSO/GRO really were off).
 MTU_OK='== 0 tcp && (ip.len > 1500 || ipv6.plen > 1460)'
 
-[[ $ONLY == https-keys || $ONLY == https-more ]] \
+[[ -n $ONLY && $ONLY != story ]] || check_story
+[[ $ONLY == https-keys || $ONLY == https-more || $ONLY == story ]] \
   || check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
 [[ -n $ONLY && $ONLY != https-keys ]] || check_https_keys
 [[ -n $ONLY && $ONLY != https-more ]] || check_https_more

@@ -951,8 +951,9 @@ static void dns_packet(dx_story *st, const dx_packet *p, dx_story_point at) {
   }
   value_str(st->f_dns_qname ? dx_packet_find(p, st->f_dns_qname) : NULL, r->name, sizeof r->name);
   const dx_node *qt = st->f_dns_qtype ? dx_packet_find(p, st->f_dns_qtype) : NULL;
-  const char *qn = qt ? dx_node_value_name(qt) : NULL;
+  const char *qn = qt ? dx_node_value_name(qt) : NULL; /* "A (Host Address)" */
   copy(r->qtype, sizeof r->qtype, qn);
+  r->qtype[strcspn(r->qtype, " ")] = 0;
   addr_of(st, p, 1, r->resolver, sizeof r->resolver);
   addr_of(st, p, 0, r->client, sizeof r->client);
   size_t o = 0;

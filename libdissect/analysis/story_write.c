@@ -84,7 +84,7 @@ static void text_event(FILE *o, const dx_story_event *e) {
   char text[480];
   snprintf(text, sizeof text, " %s%s ", lab, cnt);
   size_t tl = strlen(text);
-  const size_t width = 46;
+  const size_t width = tl + 8 > 46 ? tl + 8 : 46;
   char arrow[600];
   size_t fill = tl + 4 < width ? width - tl - 4 : 0;
   int right = e->from == DX_STORY_CLIENT && e->to != DX_STORY_RESOLVER ? 1
