@@ -1,0 +1,1938 @@
+/* QUIC (RFC 8999, RFC 9000, RFC 9001, RFC 9369 v2).
+ *
+ * Each UDP datagram holds one or more QUIC packets (coalesced, RFC 9000
+ * 12.2). For each packet:
+ *   - the header is read (long: Initial, 0-RTT, Handshake, Retry, Version
+ *     Negotiation; short: 1-RTT);
+ *   - the connection is found by its connection ids (every id either side
+ *     announced, so a migrated path is still found), or by the UDP flow;
+ *   - header protection is removed and the packet number decoded (RFC 9001
+ *     5.4, RFC 9000 A.3);
+ *   - the payload is decrypted (AEAD, RFC 9001 5.3): Initial packets with
+ *     keys derived from the client's first Destination Connection ID (no
+ *     secret needed), Handshake, 0-RTT and 1-RTT packets with the TLS 1.3
+ *     secrets of a key log (the same labels as TLS), key updates followed
+ *     (RFC 9001 6);
+ *   - the frames are dissected; CRYPTO data goes through a byte stream per
+ *     encryption level to the TLS handshake dissector (tls.h), STREAM data
+ *     through a byte stream per QUIC stream to the application named by the
+ *     ALPN (HTTP/3). Every buffer counts against the session's byte budget.
+ * All cryptography is OpenSSL's (EVP). Tables are bounded and keyed.
+ */
+#include "quic.h"
+
+#include "../core/keylog.h"
+#include "../core/stream.h"
+#include "tls.h"
+#include "tls_decrypt.h"
+#include <inttypes.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fields ------------------------------------------------------------- */
+enum {
+  F_QUIC,
+  F_CONNINFO,
+  F_CONNNUM,
+  F_PKTLEN,
+  F_HFORM,
+  F_FIXED,
+  F_LTYPE,
+  F_LTYPE2,
+  F_LRES,
+  F_PNLEN,
+  F_VERSION,
+  F_SUPVER,
+  F_VNUNUSED,
+  F_DCIL,
+  F_DCID,
+  F_SCIL,
+  F_SCID,
+  F_TOKLEN,
+  F_TOKEN,
+  F_LENGTH,
+  F_PN,
+  F_SHORT,
+  F_SPIN,
+  F_SRES,
+  F_KEYPHASE,
+  F_PAYLOAD,
+  F_PROTECTED,
+  F_REMAINING,
+  F_RETRY_TOKEN,
+  F_RETRY_TAG,
+  F_FRAME,
+  F_FTYPE,
+  F_PADLEN,
+  F_ACK_LARGEST,
+  F_ACK_DELAY,
+  F_ACK_COUNT,
+  F_ACK_FIRST,
+  F_ACK_GAP,
+  F_ACK_RANGE,
+  F_ACK_ECT0,
+  F_ACK_ECT1,
+  F_ACK_CE,
+  F_RS_ID,
+  F_RS_ERR,
+  F_RS_FINAL,
+  F_SS_ID,
+  F_SS_ERR,
+  F_CRYPTO_OFF,
+  F_CRYPTO_LEN,
+  F_CRYPTO_DATA,
+  F_NT_LEN,
+  F_NT_TOKEN,
+  F_STREAM_FIN,
+  F_STREAM_LENBIT,
+  F_STREAM_OFFBIT,
+  F_STREAM_ID,
+  F_STREAM_INIT,
+  F_STREAM_DIR,
+  F_STREAM_OFF,
+  F_STREAM_LEN,
+  F_STREAM_DATA,
+  F_MD,
+  F_MSD_ID,
+  F_MSD,
+  F_MS,
+  F_DB,
+  F_SDB_ID,
+  F_SB,
+  F_NCI_RETIRE,
+  F_NCI_SEQ,
+  F_NCI_LEN,
+  F_NCI_CID,
+  F_NCI_SRT,
+  F_RCI_SEQ,
+  F_PC_DATA,
+  F_PR_DATA,
+  F_CC_ERR,
+  F_CC_APPERR,
+  F_CC_FTYPE,
+  F_CC_REASON_LEN,
+  F_CC_REASON,
+  F_DG_LEN,
+  F_DG,
+  F_FRAGMENTS,
+  F_FRAGMENT,
+  F_FRAG_COUNT,
+  F_REASM_LEN,
+  F_REASM_DATA,
+  F_UNKNOWN_CONN,
+  F_FT_UNKNOWN,
+  F_DECRYPT_FAILED,
+  F_VIOLATION,
+  F_BAD_RETRY,
+  F_COALESCED_PAD,
+  F_RETRANS,
+};
+
+static const dx_vals hform_vals[] = {{0, "Short Header"}, {1, "Long Header"}, {0, NULL}};
+static const dx_vals ltype_vals[] = {
+    {0, "Initial"}, {1, "0-RTT"}, {2, "Handshake"}, {3, "Retry"}, {0, NULL}};
+static const dx_vals ltype2_vals[] = {
+    {0, "Retry"}, {1, "Initial"}, {2, "0-RTT"}, {3, "Handshake"}, {0, NULL}};
+static const dx_vals pnlen_vals[] = {
+    {0, "1 bytes"}, {1, "2 bytes"}, {2, "3 bytes"}, {3, "4 bytes"}, {0, NULL}};
+static const dx_vals initiator_vals[] = {
+    {0, "Client-initiated"}, {1, "Server-initiated"}, {0, NULL}};
+static const dx_vals direction_vals[] = {{0, "Bidirectional"}, {1, "Unidirectional"}, {0, NULL}};
+static const dx_vals tf_vals[] = {{0, "False"}, {1, "True"}, {0, NULL}};
+/* RFC 9000 20.1 transport error codes */
+static const dx_vals cc_err_vals[] = {{0x0, "NO_ERROR"},
+                                      {0x1, "INTERNAL_ERROR"},
+                                      {0x2, "CONNECTION_REFUSED"},
+                                      {0x3, "FLOW_CONTROL_ERROR"},
+                                      {0x4, "STREAM_LIMIT_ERROR"},
+                                      {0x5, "STREAM_STATE_ERROR"},
+                                      {0x6, "FINAL_SIZE_ERROR"},
+                                      {0x7, "FRAME_ENCODING_ERROR"},
+                                      {0x8, "TRANSPORT_PARAMETER_ERROR"},
+                                      {0x9, "CONNECTION_ID_LIMIT_ERROR"},
+                                      {0xa, "PROTOCOL_VIOLATION"},
+                                      {0xb, "INVALID_TOKEN"},
+                                      {0xc, "APPLICATION_ERROR"},
+                                      {0xd, "CRYPTO_BUFFER_EXCEEDED"},
+                                      {0xe, "KEY_UPDATE_ERROR"},
+                                      {0xf, "AEAD_LIMIT_REACHED"},
+                                      {0x10, "NO_VIABLE_PATH"},
+                                      {0x11, "VERSION_NEGOTIATION_ERROR"},
+                                      {0, NULL}};
+
+/* Frame types (RFC 9000 19, RFC 9221 4) and their short names in Info. */
+static const dx_vals ftype_vals[] = {{0x00, "PADDING"},
+                                     {0x01, "PING"},
+                                     {0x02, "ACK"},
+                                     {0x03, "ACK"},
+                                     {0x04, "RESET_STREAM"},
+                                     {0x05, "STOP_SENDING"},
+                                     {0x06, "CRYPTO"},
+                                     {0x07, "NEW_TOKEN"},
+                                     {0x08, "STREAM"},
+                                     {0x09, "STREAM"},
+                                     {0x0a, "STREAM"},
+                                     {0x0b, "STREAM"},
+                                     {0x0c, "STREAM"},
+                                     {0x0d, "STREAM"},
+                                     {0x0e, "STREAM"},
+                                     {0x0f, "STREAM"},
+                                     {0x10, "MAX_DATA"},
+                                     {0x11, "MAX_STREAM_DATA"},
+                                     {0x12, "MAX_STREAMS (BIDI)"},
+                                     {0x13, "MAX_STREAMS (UNI)"},
+                                     {0x14, "DATA_BLOCKED"},
+                                     {0x15, "STREAM_DATA_BLOCKED"},
+                                     {0x16, "STREAMS_BLOCKED (BIDI)"},
+                                     {0x17, "STREAMS_BLOCKED (UNI)"},
+                                     {0x18, "NEW_CONNECTION_ID"},
+                                     {0x19, "RETIRE_CONNECTION_ID"},
+                                     {0x1a, "PATH_CHALLENGE"},
+                                     {0x1b, "PATH_RESPONSE"},
+                                     {0x1c, "CONNECTION_CLOSE (Transport)"},
+                                     {0x1d, "CONNECTION_CLOSE (Application)"},
+                                     {0x1e, "HANDSHAKE_DONE"},
+                                     {0x30, "DATAGRAM"},
+                                     {0x31, "DATAGRAM"},
+                                     {0, NULL}};
+
+#define FU8(a, l) DX_F(a, l, DX_FT_UINT8, DX_BASE_DEC)
+#define FU32(a, l) DX_F(a, l, DX_FT_UINT32, DX_BASE_DEC)
+#define FU64(a, l) DX_F(a, l, DX_FT_UINT64, DX_BASE_DEC)
+#define FB(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
+#define FN(a, l) DX_F(a, l, DX_FT_NONE, DX_BASE_NONE)
+
+static const dx_field quic_fields[] = {
+    [F_QUIC] = DX_F("quic", "QUIC IETF", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_CONNINFO] = FN("quic.connection", "QUIC Connection information"),
+    [F_CONNNUM] = FU32("quic.connection.number", "Connection Number"),
+    [F_PKTLEN] = FU32("quic.packet_length", "Packet Length"),
+    [F_HFORM] =
+        DX_FM("quic.header_form", "Header Form", DX_FT_UINT8, DX_BASE_DEC, hform_vals, 0x80, 8),
+    [F_FIXED] = DX_FM("quic.fixed_bit", "Fixed Bit", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x40, 8),
+    [F_LTYPE] = DX_FM("quic.long.packet_type", "Packet Type", DX_FT_UINT8, DX_BASE_DEC, ltype_vals,
+                      0x30, 8),
+    [F_LTYPE2] = DX_FM("quic.long.packet_type_v2", "Packet Type", DX_FT_UINT8, DX_BASE_DEC,
+                       ltype2_vals, 0x30, 8),
+    [F_LRES] = DX_FM("quic.long.reserved", "Reserved", DX_FT_UINT8, DX_BASE_DEC, NULL, 0x0c, 8),
+    [F_PNLEN] = DX_FM("quic.packet_number_length", "Packet Number Length", DX_FT_UINT8, DX_BASE_DEC,
+                      pnlen_vals, 0x03, 8),
+    [F_VERSION] = DX_F("quic.version", "Version", DX_FT_UINT32, DX_BASE_HEX),
+    [F_SUPVER] = DX_F("quic.supported_version", "Supported Version", DX_FT_UINT32, DX_BASE_HEX),
+    [F_VNUNUSED] = DX_FM("quic.vn.unused", "Unused", DX_FT_UINT8, DX_BASE_HEX, NULL, 0x7f, 8),
+    [F_DCIL] = FU8("quic.dcil", "Destination Connection ID Length"),
+    [F_DCID] = FB("quic.dcid", "Destination Connection ID"),
+    [F_SCIL] = FU8("quic.scil", "Source Connection ID Length"),
+    [F_SCID] = FB("quic.scid", "Source Connection ID"),
+    [F_TOKLEN] = FU64("quic.token_length", "Token Length"),
+    [F_TOKEN] = FB("quic.token", "Token"),
+    [F_LENGTH] = FU64("quic.length", "Length"),
+    [F_PN] = FU64("quic.packet_number", "Packet Number"),
+    [F_SHORT] = FN("quic.short", "QUIC Short Header"),
+    [F_SPIN] = DX_FM("quic.spin_bit", "Spin Bit", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x20, 8),
+    [F_SRES] = DX_FM("quic.short.reserved", "Reserved", DX_FT_UINT8, DX_BASE_DEC, NULL, 0x18, 8),
+    [F_KEYPHASE] =
+        DX_FM("quic.key_phase", "Key Phase Bit", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x04, 8),
+    [F_PAYLOAD] = FB("quic.payload", "Payload"),
+    [F_PROTECTED] = FB("quic.protected_payload", "Protected Payload"),
+    [F_REMAINING] = FB("quic.remaining_payload", "Remaining Payload"),
+    [F_RETRY_TOKEN] = FB("quic.retry_token", "Retry Token"),
+    [F_RETRY_TAG] = FB("quic.retry_integrity_tag", "Retry Integrity Tag"),
+    [F_FRAME] = FN("quic.frame", "Frame"),
+    [F_FTYPE] = DX_FV("quic.frame_type", "Frame Type", DX_FT_UINT64, DX_BASE_HEX, ftype_vals),
+    [F_PADLEN] = FU32("quic.padding_length", "Padding Length"),
+    [F_ACK_LARGEST] = FU64("quic.ack.largest_acknowledged", "Largest Acknowledged"),
+    [F_ACK_DELAY] = FU64("quic.ack.ack_delay", "ACK Delay"),
+    [F_ACK_COUNT] = FU64("quic.ack.ack_range_count", "ACK Range Count"),
+    [F_ACK_FIRST] = FU64("quic.ack.first_ack_range", "First ACK Range"),
+    [F_ACK_GAP] = FU64("quic.ack.gap", "Gap"),
+    [F_ACK_RANGE] = FU64("quic.ack.ack_range", "ACK Range"),
+    [F_ACK_ECT0] = FU64("quic.ack.ect0_count", "ECT(0) Count"),
+    [F_ACK_ECT1] = FU64("quic.ack.ect1_count", "ECT(1) Count"),
+    [F_ACK_CE] = FU64("quic.ack.ecn_ce_count", "ECN-CE Count"),
+    [F_RS_ID] = FU64("quic.rsts.stream_id", "Stream ID"),
+    [F_RS_ERR] = FU64("quic.rsts.application_error_code", "Application Error code"),
+    [F_RS_FINAL] = FU64("quic.rsts.final_size", "Final Size"),
+    [F_SS_ID] = FU64("quic.ss.stream_id", "Stream ID"),
+    [F_SS_ERR] = FU64("quic.ss.application_error_code", "Application Error code"),
+    [F_CRYPTO_OFF] = FU64("quic.crypto.offset", "Offset"),
+    [F_CRYPTO_LEN] = FU64("quic.crypto.length", "Length"),
+    [F_CRYPTO_DATA] = FN("quic.crypto.crypto_data", "Crypto Data"),
+    [F_NT_LEN] = FU64("quic.nt.length", "(Token) Length"),
+    [F_NT_TOKEN] = FB("quic.nt.token", "Token"),
+    [F_STREAM_FIN] = DX_FM("quic.stream.fin", "Fin", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x01, 8),
+    [F_STREAM_LENBIT] =
+        DX_FM("quic.stream.len", "Len(gth)", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x02, 8),
+    [F_STREAM_OFFBIT] =
+        DX_FM("quic.stream.off", "Off(set)", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x04, 8),
+    [F_STREAM_ID] = FU64("quic.stream.stream_id", "Stream ID"),
+    [F_STREAM_INIT] = DX_FM("quic.stream.initiator", "Stream initiator", DX_FT_UINT64, DX_BASE_DEC,
+                            initiator_vals, 0x01, 64),
+    [F_STREAM_DIR] = DX_FM("quic.stream.direction", "Stream direction", DX_FT_UINT64, DX_BASE_DEC,
+                           direction_vals, 0x02, 64),
+    [F_STREAM_OFF] = FU64("quic.stream.offset", "Offset"),
+    [F_STREAM_LEN] = FU64("quic.stream.length", "Length"),
+    [F_STREAM_DATA] = FB("quic.stream_data", "Stream Data"),
+    [F_MD] = FU64("quic.md.maximum_data", "Maximum Data"),
+    [F_MSD_ID] = FU64("quic.msd.stream_id", "Stream ID"),
+    [F_MSD] = FU64("quic.msd.maximum_stream_data", "Maximum Stream Data"),
+    [F_MS] = FU64("quic.ms.max_streams", "Max Streams"),
+    [F_DB] = FU64("quic.sb.stream_data_limit", "Stream Data Limit"),
+    [F_SDB_ID] = FU64("quic.sdb.stream_id", "Stream ID"),
+    [F_SB] = FU64("quic.sib.stream_limit", "Stream Limit"),
+    [F_NCI_RETIRE] = FU64("quic.nci.retire_prior_to", "Retire Prior To"),
+    [F_NCI_SEQ] = FU64("quic.nci.sequence", "Sequence"),
+    [F_NCI_LEN] = FU8("quic.nci.connection_id.length", "Connection ID Length"),
+    [F_NCI_CID] = FB("quic.nci.connection_id", "Connection ID"),
+    [F_NCI_SRT] = FB("quic.nci.stateless_reset_token", "Stateless Reset Token"),
+    [F_RCI_SEQ] = FU64("quic.rci.sequence", "Sequence"),
+    [F_PC_DATA] = FB("quic.path_challenge.data", "Data"),
+    [F_PR_DATA] = FB("quic.path_response.data", "Data"),
+    [F_CC_ERR] = DX_FV("quic.cc.error_code", "Error code", DX_FT_UINT64, DX_BASE_DEC, cc_err_vals),
+    [F_CC_APPERR] = FU64("quic.cc.error_code.app", "Application Error code"),
+    [F_CC_FTYPE] = FU64("quic.cc.frame_type", "Frame Type"),
+    [F_CC_REASON_LEN] = FU64("quic.cc.reason_phrase.length", "Reason phrase Length"),
+    [F_CC_REASON] = DX_F("quic.cc.reason_phrase", "Reason phrase", DX_FT_STRING, DX_BASE_NONE),
+    [F_DG_LEN] = FU64("quic.dg.length", "Datagram Length"),
+    [F_DG] = FB("quic.dg", "Datagram"),
+    [F_FRAGMENTS] = FN("quic.fragments", "Reassembled QUIC STREAM Data Fragments"),
+    [F_FRAGMENT] = DX_F("quic.fragment", "QUIC STREAM Data Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_FRAG_COUNT] = FU32("quic.fragment.count", "Fragment count"),
+    [F_REASM_LEN] = FU32("quic.reassembled.length", "Reassembled QUIC STREAM Data length"),
+    [F_REASM_DATA] = FB("quic.reassembled.data", "Reassembled QUIC STREAM Data"),
+    [F_UNKNOWN_CONN] =
+        FN("quic.connection.unknown",
+           "Unknown QUIC connection. Missing Initial Packet or migrated connection?"),
+    [F_FT_UNKNOWN] = FN("quic.ft.unknown", "Unknown Frame Type"),
+    [F_DECRYPT_FAILED] = FN("quic.decryption_failed", "Failed to decrypt handshake"),
+    [F_VIOLATION] = FN("quic.protocol_violation", "Invalid data according to the protocol"),
+    [F_BAD_RETRY] = FN("quic.bad_retry", "Retry Integrity Tag verification failure"),
+    [F_COALESCED_PAD] = FN("quic.coalesced_padding_data", "Coalesced Padding Data"),
+    [F_RETRANS] =
+        FN("quic.retransmission", "This QUIC frame has a reused stream offset (retransmission?)"),
+};
+#define FL(i) (&quic_fields[(i)])
+
+extern const dx_protocol dx_proto_quic;
+
+/* ---- versions ------------------------------------------------------------ */
+enum { V_1, V_2, V_DRAFT29, V_2DRAFT, V_COUNT };
+typedef struct qversion {
+  const char *label_prefix;               /* "quic " or "quicv2 " (RFC 9369 3.3.2) */
+  uint8_t salt[20];                       /* initial_salt (RFC 9001 5.2, RFC 9369 3.3.1) */
+  uint8_t retry_key[16], retry_nonce[12]; /* RFC 9001 5.8, RFC 9369 3.3.3 */
+  bool v2_types;                          /* long packet types of RFC 9369 3.2 */
+} qversion;
+
+static const qversion versions[V_COUNT] = {
+    [V_1] = {"quic ",
+             {0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
+              0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a},
+             {0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a, 0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68,
+              0xc8, 0x4e},
+             {0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb},
+             false},
+    [V_2] = {"quicv2 ",
+             {0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
+              0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9},
+             {0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2, 0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7b,
+              0xa5, 0xdd},
+             {0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a},
+             true},
+    [V_DRAFT29] = {"quic ",
+                   {0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97,
+                    0x86, 0xf1, 0x9c, 0x61, 0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99},
+                   {0xcc, 0xce, 0x18, 0x7e, 0xd0, 0x9a, 0x09, 0xd0, 0x57, 0x28, 0x15, 0x5a, 0x6c,
+                    0xb9, 0x6b, 0xe1},
+                   {0xe5, 0x49, 0x30, 0xf9, 0x7f, 0x21, 0x36, 0xf0, 0x53, 0x0a, 0x8c, 0x1c},
+                   false},
+    /* draft-ietf-quic-v2-01 as ngtcp2 0.12 sends it */
+    [V_2DRAFT] = {"quicv2 ",
+                  {0xa7, 0x07, 0xc2, 0x03, 0xa5, 0x9b, 0x47, 0x18, 0x4a, 0x1d,
+                   0x62, 0xca, 0x57, 0x04, 0x06, 0xea, 0x7a, 0xe3, 0xe5, 0xd3},
+                  {0xba, 0x85, 0x8d, 0xc7, 0xb4, 0x3d, 0xe5, 0xdb, 0xf8, 0x76, 0x17, 0xff, 0x4a,
+                   0xb2, 0x53, 0xdb},
+                  {0x14, 0x1b, 0x99, 0xc2, 0x39, 0xb0, 0x3e, 0x78, 0x5d, 0x6a, 0x2e, 0x9f},
+                  true},
+};
+
+static int version_index(uint32_t v) {
+  if (v == 0x00000001)
+    return V_1;
+  if (v == 0x6b3343cf)
+    return V_2;
+  if (v >= 0xff00001d && v <= 0xff000022)
+    return V_DRAFT29;
+  if (v == 0x709a50c4)
+    return V_2DRAFT;
+  return -1;
+}
+
+/* Packet types, whatever their wire value in the version. */
+enum { T_INITIAL, T_0RTT, T_HANDSHAKE, T_RETRY, T_VN, T_SHORT };
+static const char *const type_names[] = {
+    "Initial", "0-RTT", "Handshake", "Retry", "Version Negotiation", "Protected Payload"};
+
+/* ---- keys --------------------------------------------------------------- */
+enum { AEAD_GCM, AEAD_CHACHA, AEAD_CCM };
+typedef struct qkeys {
+  bool ok;
+  uint8_t aead;
+  uint8_t key_len, secret_len;
+  const char *cipher; /* OpenSSL name of the AEAD */
+  const char *md;     /* HKDF hash */
+  uint8_t key[32], iv[12], hp[32];
+  uint8_t secret[64]; /* for key updates (RFC 9001 6.1) */
+} qkeys;
+
+static bool hkdf_extract(const char *md, const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
+                         size_t ikmlen, uint8_t *out, size_t outlen) {
+  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+  EVP_KDF_CTX *kc = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
+  EVP_KDF_free(kdf);
+  if (!kc)
+    return false;
+  int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
+  OSSL_PARAM params[5], *q = params;
+  *q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0);
+  *q++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
+  *q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikmlen);
+  *q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
+  *q = OSSL_PARAM_construct_end();
+  bool ok = EVP_KDF_derive(kc, out, outlen, params) > 0;
+  EVP_KDF_CTX_free(kc);
+  return ok;
+}
+
+static bool label_expand(const char *md, const uint8_t *secret, size_t slen, const char *prefix,
+                         const char *label, uint8_t *out, size_t outlen) {
+  char full[32];
+  snprintf(full, sizeof full, "%s%s", prefix, label);
+  return dx_tls13_expand_label(md, secret, slen, full, NULL, 0, out, outlen) == DX_TLS_DEC_OK;
+}
+
+/* Packet protection keys from a traffic secret (RFC 9001 5.1). */
+static bool keys_from_secret(qkeys *k, uint16_t suite, const uint8_t *secret, size_t slen,
+                             const char *prefix) {
+  memset(k, 0, sizeof *k);
+  const dx_tls_suite *cs = dx_tls_suite_find(suite);
+  if (!cs || (suite >> 8) != 0x13 || slen > sizeof k->secret)
+    return false;
+  k->aead = cs->mode == DX_TLS_M_CHACHA ? AEAD_CHACHA
+            : cs->mode == DX_TLS_M_CCM  ? AEAD_CCM
+                                        : AEAD_GCM;
+  if (cs->mode != DX_TLS_M_GCM && cs->mode != DX_TLS_M_CHACHA && cs->mode != DX_TLS_M_CCM)
+    return false;
+  k->cipher = cs->cipher;
+  k->md = cs->prf_md;
+  k->key_len = cs->key_len;
+  k->secret_len = (uint8_t)slen;
+  memcpy(k->secret, secret, slen);
+  if (!label_expand(k->md, secret, slen, prefix, "key", k->key, k->key_len) ||
+      !label_expand(k->md, secret, slen, prefix, "iv", k->iv, 12) ||
+      !label_expand(k->md, secret, slen, prefix, "hp", k->hp, k->key_len)) {
+    OPENSSL_cleanse(k, sizeof *k);
+    return false;
+  }
+  k->ok = true;
+  return true;
+}
+
+/* The next generation of 1-RTT keys (RFC 9001 6.1): new secret, key and
+ * iv; the header protection key stays. */
+static bool keys_update(const qkeys *cur, qkeys *next, const char *prefix) {
+  uint8_t ns[64];
+  if (!cur->ok ||
+      !label_expand(cur->md, cur->secret, cur->secret_len, prefix, "ku", ns, cur->secret_len))
+    return false;
+  *next = *cur;
+  memcpy(next->secret, ns, cur->secret_len);
+  bool ok = label_expand(next->md, ns, cur->secret_len, prefix, "key", next->key, next->key_len) &&
+            label_expand(next->md, ns, cur->secret_len, prefix, "iv", next->iv, 12);
+  OPENSSL_cleanse(ns, sizeof ns);
+  next->ok = ok;
+  return ok;
+}
+
+static bool initial_secret(int vi, const uint8_t *dcid, size_t dcid_len, int server, qkeys *k) {
+  uint8_t is[32], sec[32];
+  if (!hkdf_extract("SHA256", versions[vi].salt, 20, dcid, dcid_len, is, 32))
+    return false;
+  bool ok = dx_tls13_expand_label("SHA256", is, 32, server ? "server in" : "client in", NULL, 0,
+                                  sec, 32) == DX_TLS_DEC_OK &&
+            keys_from_secret(k, 0x1301, sec, 32, versions[vi].label_prefix);
+  OPENSSL_cleanse(is, sizeof is);
+  OPENSSL_cleanse(sec, sizeof sec);
+  return ok;
+}
+
+bool dx_quic_initial_keys(uint32_t version, const uint8_t *dcid, size_t dcid_len, int server,
+                          uint8_t key[16], uint8_t iv[12], uint8_t hp[16]) {
+  int vi = version_index(version);
+  qkeys k;
+  if (vi < 0 || !initial_secret(vi, dcid, dcid_len, server, &k))
+    return false;
+  memcpy(key, k.key, 16);
+  memcpy(iv, k.iv, 12);
+  memcpy(hp, k.hp, 16);
+  OPENSSL_cleanse(&k, sizeof k);
+  return true;
+}
+
+/* Header protection mask (RFC 9001 5.4.3 AES, 5.4.4 ChaCha20). */
+static bool hp_mask(const qkeys *k, const uint8_t sample[16], uint8_t mask[5]) {
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  if (!c)
+    return false;
+  bool ok = false;
+  int outl = 0;
+  if (k->aead == AEAD_CHACHA) {
+    static const uint8_t zeros[5] = {0};
+    EVP_CIPHER *ch = EVP_CIPHER_fetch(NULL, "ChaCha20", NULL);
+    /* OpenSSL's ChaCha20 IV is the 4-byte little-endian counter then the
+     * 12-byte nonce: exactly the sample */
+    ok = ch && EVP_EncryptInit_ex(c, ch, NULL, k->hp, sample) &&
+         EVP_EncryptUpdate(c, mask, &outl, zeros, 5) && outl == 5;
+    EVP_CIPHER_free(ch);
+  } else {
+    uint8_t out[32];
+    EVP_CIPHER *ecb =
+        EVP_CIPHER_fetch(NULL, k->key_len == 32 ? "AES-256-ECB" : "AES-128-ECB", NULL);
+    ok = ecb && EVP_EncryptInit_ex(c, ecb, NULL, k->hp, NULL) && EVP_CIPHER_CTX_set_padding(c, 0) &&
+         EVP_EncryptUpdate(c, out, &outl, sample, 16) && outl == 16;
+    if (ok)
+      memcpy(mask, out, 5);
+    EVP_CIPHER_free(ecb);
+  }
+  EVP_CIPHER_CTX_free(c);
+  return ok;
+}
+
+/* AEAD open (RFC 9001 5.3): nonce = iv XOR packet number; the tag is the
+ * last 16 bytes of in. */
+static bool aead_open(const qkeys *k, uint64_t pn, const uint8_t *aad, size_t aadlen,
+                      const uint8_t *in, size_t inlen, uint8_t *out) {
+  if (inlen < 16 || inlen > 0x10000)
+    return false;
+  uint8_t nonce[12];
+  memcpy(nonce, k->iv, 12);
+  for (int i = 0; i < 8; i++)
+    nonce[11 - i] ^= (uint8_t)(pn >> (8 * i));
+  size_t ctlen = inlen - 16;
+  EVP_CIPHER *ci = EVP_CIPHER_fetch(NULL, k->cipher, NULL);
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  bool ok = false;
+  int outl = 0, fl = 0;
+  if (!ci || !c)
+    goto done;
+  if (!EVP_DecryptInit_ex(c, ci, NULL, NULL, NULL) ||
+      !EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL))
+    goto done;
+  if (k->aead == AEAD_CCM &&
+      !EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, 16, (void *)(in + ctlen)))
+    goto done;
+  if (!EVP_DecryptInit_ex(c, NULL, NULL, k->key, nonce))
+    goto done;
+  if (k->aead == AEAD_CCM && !EVP_DecryptUpdate(c, NULL, &outl, NULL, (int)ctlen))
+    goto done;
+  if (aadlen && !EVP_DecryptUpdate(c, NULL, &outl, aad, (int)aadlen))
+    goto done;
+  if (!EVP_DecryptUpdate(c, out, &outl, in, (int)ctlen))
+    goto done;
+  if (k->aead == AEAD_CCM) {
+    ok = true; /* CCM checks the tag in the update */
+    goto done;
+  }
+  if (!EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, 16, (void *)(in + ctlen)))
+    goto done;
+  ok = EVP_DecryptFinal_ex(c, out + outl, &fl) > 0;
+done:
+  EVP_CIPHER_CTX_free(c);
+  EVP_CIPHER_free(ci);
+  return ok;
+}
+
+/* Retry Integrity Tag (RFC 9001 5.8): AES-128-GCM over the pseudo-packet
+ * (ODCID length, ODCID, Retry packet without the tag), empty plaintext. */
+static bool retry_tag_ok(int vi, const uint8_t *odcid, uint8_t odcid_len, const uint8_t *pkt,
+                         size_t len_without_tag, const uint8_t tag[16]) {
+  uint8_t pseudo[1 + 20 + 1500];
+  if (len_without_tag > 1500 || odcid_len > 20)
+    return false;
+  pseudo[0] = odcid_len;
+  memcpy(pseudo + 1, odcid, odcid_len);
+  memcpy(pseudo + 1 + odcid_len, pkt, len_without_tag);
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  uint8_t out[16];
+  int outl = 0;
+  bool ok = c &&
+            EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, versions[vi].retry_key,
+                               versions[vi].retry_nonce) &&
+            EVP_EncryptUpdate(c, NULL, &outl, pseudo, (int)(1 + odcid_len + len_without_tag)) &&
+            EVP_EncryptFinal_ex(c, out, &outl) &&
+            EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, out);
+  EVP_CIPHER_CTX_free(c);
+  return ok && CRYPTO_memcmp(out, tag, 16) == 0;
+}
+
+/* ---- connections ---------------------------------------------------------- */
+#define QUIC_MAX_CONNS 4096    /* connections tracked per session */
+#define QUIC_MAX_CIDS 32768    /* connection ids remembered per session */
+#define QUIC_CID_BUCKETS 4096  /* keyed hash buckets of the id table */
+#define QUIC_MAX_STREAMS 512   /* live QUIC streams per connection */
+#define QUIC_STREAM_BUCKETS 64 /* per connection */
+#define QUIC_MAX_OOO 32        /* out-of-order pieces kept per stream direction */
+#define QUIC_MAX_PACKETS 16    /* coalesced packets per datagram */
+
+enum { SP_INITIAL, SP_HANDSHAKE, SP_APP }; /* packet number spaces / CRYPTO levels */
+
+typedef struct qchunk {
+  struct qchunk *next;
+  uint64_t off, frame;
+  uint32_t len;
+  uint8_t data[];
+} qchunk;
+
+/* In-order delivery of one direction of a stream (CRYPTO or STREAM data). */
+typedef struct qdir {
+  uint64_t next; /* offset of the next byte expected */
+  qchunk *ooo;   /* pieces beyond next, sorted by offset */
+  uint32_t nooo;
+  bool fin, fin_known;
+  uint64_t fin_off;
+} qdir;
+
+typedef struct qconn qconn;
+
+typedef struct qstream {
+  struct qstream *hnext;
+  qconn *conn;
+  uint64_t id;
+  dx_stream bs;
+  qdir d[2]; /* by sender: 0 client, 1 server */
+} qstream;
+
+struct qconn {
+  qconn *all_next;
+  uint32_t number;
+  int vi;
+  uint32_t version;
+  dx_addr caddr;
+  uint16_t cport;
+  bool have_client_addr;
+  uint8_t odcid[20], odcid_len;         /* the client's first DCID */
+  uint8_t init_dcid[20], init_dcid_len; /* DCID the current Initial keys came from */
+  bool retried;
+  qkeys initial[2], handshake[2], zerortt;
+  qkeys app[2][2];      /* [sender][key phase] */
+  uint8_t app_phase[2]; /* current key phase per sender */
+  bool app_tried[2], hs_tried[2], zerortt_tried;
+  int why_hs, why_app;    /* reason when keys are missing */
+  uint64_t largest[3][2]; /* largest packet number per space and sender, +1 (0: none) */
+  dx_tls_quic *tls;
+  dx_stream crypto[3]; /* CRYPTO data per level, both directions */
+  qdir cdir[3][2];
+  bool crypto_init[3];
+  char alpn[32];
+  qstream **streams; /* QUIC_STREAM_BUCKETS chains, allocated on first use */
+  uint32_t nstreams;
+  bool stream_cap_noted;
+  void *app_conn; /* HTTP/3's per-connection state */
+  void (*app_conn_free)(void *);
+};
+
+typedef struct qcid {
+  struct qcid *next;
+  qconn *conn;
+  uint8_t owner; /* 0: the client chose it (server sends to it), 1: the server */
+  uint8_t len;
+  uint8_t cid[20];
+} qcid;
+
+typedef struct quic_state {
+  qconn *all;
+  uint32_t nconns;
+  qcid *buckets[QUIC_CID_BUCKETS];
+  uint32_t ncids;
+  uint32_t cid_lens; /* bit n: a connection id of n bytes was seen (n <= 20) */
+  bool conn_cap_noted, cid_cap_noted;
+} quic_state;
+
+static void qdir_free(qdir *d, uint64_t *budget) {
+  for (qchunk *c = d->ooo, *n; c; c = n) {
+    n = c->next;
+    if (budget)
+      *budget -= c->len;
+    free(c);
+  }
+  d->ooo = NULL;
+  d->nooo = 0;
+}
+
+static void crypto_owner(void *data) {
+  DX_UNUSED(data); /* marks the CRYPTO streams' state: the connection owns it */
+}
+
+static void stream_free(qstream *s, uint64_t *budget) {
+  dx_stream_free(&s->bs);
+  qdir_free(&s->d[0], budget);
+  qdir_free(&s->d[1], budget);
+  free(s);
+}
+
+static void conn_free(qconn *c, uint64_t *budget) {
+  if (c->streams) {
+    for (unsigned b = 0; b < QUIC_STREAM_BUCKETS; b++)
+      for (qstream *s = c->streams[b], *n; s; s = n) {
+        n = s->hnext;
+        stream_free(s, budget);
+      }
+    free(c->streams);
+  }
+  for (int l = 0; l < 3; l++) {
+    if (c->crypto_init[l])
+      dx_stream_free(&c->crypto[l]);
+    qdir_free(&c->cdir[l][0], budget);
+    qdir_free(&c->cdir[l][1], budget);
+  }
+  if (c->app_conn && c->app_conn_free)
+    c->app_conn_free(c->app_conn);
+  dx_tls_quic_free(c->tls);
+  OPENSSL_cleanse(c, sizeof *c);
+  free(c);
+}
+
+static void *quic_state_new(struct dx_session *s) {
+  DX_UNUSED(s);
+  return calloc(1, sizeof(quic_state));
+}
+
+static void quic_state_free(void *p) {
+  quic_state *st = p;
+  if (!st)
+    return;
+  for (qconn *c = st->all, *n; c; c = n) {
+    n = c->all_next;
+    conn_free(c, NULL); /* the session (and its budget) goes too */
+  }
+  for (unsigned b = 0; b < QUIC_CID_BUCKETS; b++)
+    for (qcid *e = st->buckets[b], *n; e; e = n) {
+      n = e->next;
+      free(e);
+    }
+  free(st);
+}
+
+static uint32_t cid_bucket(dx_packet *p, const uint8_t *cid, uint8_t len) {
+  return (uint32_t)(dx_hash_keyed(p, cid, len) & (QUIC_CID_BUCKETS - 1));
+}
+
+static qcid *cid_find(dx_packet *p, quic_state *st, const uint8_t *cid, uint8_t len) {
+  if (len == 0 || len > 20)
+    return NULL;
+  for (qcid *e = st->buckets[cid_bucket(p, cid, len)]; e; e = e->next)
+    if (e->len == len && memcmp(e->cid, cid, len) == 0)
+      return e;
+  return NULL;
+}
+
+static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, uint8_t len,
+                    uint8_t owner, dx_node *where) {
+  if (len == 0 || len > 20 || cid_find(p, st, cid, len))
+    return;
+  if (st->ncids >= QUIC_MAX_CIDS) {
+    if (!st->cid_cap_noted && where)
+      dx_expert(p, where, dx_field_limit(), DX_SEV_WARN,
+                "[QUIC connection id table full (%u ids): later ids are not tracked]",
+                QUIC_MAX_CIDS);
+    st->cid_cap_noted = true;
+    return;
+  }
+  qcid *e = calloc(1, sizeof *e);
+  if (!e)
+    return;
+  e->conn = c;
+  e->owner = owner;
+  e->len = len;
+  memcpy(e->cid, cid, len);
+  uint32_t b = cid_bucket(p, cid, len);
+  e->next = st->buckets[b];
+  st->buckets[b] = e;
+  st->ncids++;
+  st->cid_lens |= 1u << len;
+}
+
+/* The connection of a short header packet: its DCID is one of the ids
+ * seen, of any length seen. */
+static qcid *cid_match_prefix(dx_packet *p, quic_state *st, const uint8_t *b, uint32_t avail) {
+  for (uint8_t len = 1; len <= 20; len++) {
+    if (!(st->cid_lens & (1u << len)) || len > avail)
+      continue;
+    qcid *e = cid_find(p, st, b, len);
+    if (e)
+      return e;
+  }
+  return NULL;
+}
+
+static qconn *conn_new(dx_packet *p, quic_state *st, dx_node *where) {
+  if (st->nconns >= QUIC_MAX_CONNS) {
+    if (!st->conn_cap_noted && where)
+      dx_expert(p, where, dx_field_limit(), DX_SEV_WARN,
+                "[QUIC connection table full (%u connections): later connections are shown "
+                "without state]",
+                QUIC_MAX_CONNS);
+    st->conn_cap_noted = true;
+    return NULL;
+  }
+  qconn *c = calloc(1, sizeof *c);
+  if (!c)
+    return NULL;
+  c->number = st->nconns++;
+  c->all_next = st->all;
+  st->all = c;
+  c->tls = dx_tls_quic_new(p);
+  return c;
+}
+
+/* ---- packet numbers (RFC 9000 A.3) ------------------------------------------ */
+static uint64_t pn_decode(uint64_t largest_plus1, uint64_t truncated, unsigned nbits) {
+  uint64_t expected = largest_plus1; /* largest + 1, or 0 if none yet */
+  uint64_t win = 1ull << nbits, hwin = win / 2, mask = win - 1;
+  uint64_t cand = (expected & ~mask) | truncated;
+  if (cand + hwin <= expected && cand < (1ull << 62) - win)
+    return cand + win;
+  if (cand > expected + hwin && cand >= win)
+    return cand - win;
+  return cand;
+}
+
+/* ---- varints ------------------------------------------------------------- */
+static bool get_varint(const dx_tvb *t, uint32_t off, uint64_t *v, uint32_t *n) {
+  uint8_t b0 = 0;
+  if (!dx_get_u8(t, off, &b0))
+    return false;
+  uint32_t len = 1u << (b0 >> 6);
+  const uint8_t *b = dx_get_ptr(t, off, len);
+  if (!b)
+    return false;
+  uint64_t r = b0 & 0x3f;
+  for (uint32_t i = 1; i < len; i++)
+    r = r << 8 | b[i];
+  *v = r;
+  *n = len;
+  return true;
+}
+
+/* ---- dissection context ------------------------------------------------------ */
+typedef struct qctx {
+  dx_packet *p;
+  quic_state *st;
+  qconn *c;
+  int sender; /* 0 client, 1 server, -1 unknown */
+  int level;  /* SP_* of the packet */
+  dx_node *pkt;
+  dx_tvb pt; /* decrypted payload */
+  bool http3_seen;
+  char info[512];
+  size_t ilen;
+} qctx;
+
+static void info_add(qctx *x, const char *fmt, ...) DX_PRINTF(2, 3);
+static void info_add(qctx *x, const char *fmt, ...) {
+  if (!x->p->want_columns || x->ilen >= sizeof x->info - 1)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(x->info + x->ilen, sizeof x->info - x->ilen, fmt, ap);
+  va_end(ap);
+  if (w > 0)
+    x->ilen += (size_t)w;
+  if (x->ilen >= sizeof x->info)
+    x->ilen = sizeof x->info - 1;
+}
+
+static int varint_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_t *off,
+                       uint64_t *out) {
+  uint64_t v = 0;
+  uint32_t n = 0;
+  if (!get_varint(t, *off, &v, &n)) {
+    dx_node *tn = dx_add_none(x->p, parent, FL(f), t, *off, dx_tvb_avail(t, *off));
+    dx_mark_truncated(x->p, tn, FL(f)->label);
+    return -1;
+  }
+  dx_add_uint(x->p, parent, FL(f), t, *off, n, v);
+  *off += n;
+  if (out)
+    *out = v;
+  return 0;
+}
+
+/* ---- CRYPTO and STREAM data: in-order delivery --------------------------------- */
+static const dx_stream_kind crypto_kind = {"CRYPTO", DX_TABLE_NONE, false, NULL, NULL,
+                                           NULL,     NULL,          NULL,  NULL, "Fragments"};
+static const dx_stream_kind stream_kind = {"QUIC",
+                                           DX_TABLE_NONE,
+                                           false,
+                                           NULL,
+                                           &quic_fields[F_FRAGMENTS],
+                                           &quic_fields[F_FRAGMENT],
+                                           &quic_fields[F_FRAG_COUNT],
+                                           &quic_fields[F_REASM_LEN],
+                                           &quic_fields[F_REASM_DATA],
+                                           "Fragments"};
+
+/* The TLS handshake inside CRYPTO frames: whole messages, asking the
+ * byte stream for the rest of a cut one (RFC 9001 4.1.3). */
+static uint32_t dissect_crypto_stream(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  qconn *c = dx_app_data(p, crypto_owner);
+  if (!c)
+    return 0;
+  uint32_t off = 0;
+  while (off < t->len) {
+    uint32_t left = t->len - off, mlen = 0;
+    if (left < 4) {
+      p->desegment_offset = off;
+      p->desegment_len = 4 - left;
+      break;
+    }
+    dx_get_u24(t, off + 1, &mlen);
+    if (mlen > left - 4) {
+      p->desegment_offset = off;
+      p->desegment_len = mlen - (left - 4);
+      break;
+    }
+    off += 4 + mlen;
+  }
+  if (off) {
+    dx_tvb msgs = dx_tvb_sub(t, 0, off);
+    dx_tls_quic_handshake(p, c->tls, p->flow_dir, &msgs, parent);
+    const char *a = dx_tls_quic_alpn(c->tls);
+    if (a && a[0] && !c->alpn[0])
+      snprintf(c->alpn, sizeof c->alpn, "%s", a);
+  }
+  return off;
+}
+
+static const dx_protocol crypto_proto = {
+    .name = "quic.crypto", .label = "QUIC CRYPTO", .dissect = dissect_crypto_stream};
+
+static dx_reasm_limits limits(dx_packet *p) {
+  const dx_config *cfg = dx_packet_config(p);
+  dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
+                         dx_packet_stream_budget(p)};
+  return lim;
+}
+
+/* Hands the bytes [off, off+len) of one direction to the byte stream bs,
+ * in order: bytes already delivered are skipped (a retransmission), bytes
+ * beyond a gap wait (bounded) until the gap is filled. data lies at
+ * frame_off in the tvb ft of this packet. Returns false if the bytes were
+ * a retransmission. */
+static bool qdir_feed(qctx *x, qdir *d, dx_stream *bs, int dir, uint64_t off, const dx_tvb *ft,
+                      uint32_t frame_off, uint32_t len, dx_node *owner, dx_node *parent) {
+  dx_packet *p = x->p;
+  const uint8_t *data = dx_get_ptr(ft, frame_off, len);
+  if (!data || len == 0)
+    return true;
+  if (off + len <= d->next)
+    return false;
+  if (off > d->next) {
+    /* beyond a gap: keep a copy, in offset order */
+    uint64_t *budget = dx_packet_stream_budget(p);
+    const dx_config *cfg = dx_packet_config(p);
+    if (d->nooo >= QUIC_MAX_OOO || (budget && *budget + len > cfg->max_total_stream_bytes)) {
+      dx_expert(p, owner, dx_field_limit(), DX_SEV_WARN,
+                "[QUIC reassembly limit reached: %u bytes at offset %" PRIu64
+                " beyond a gap were not kept]",
+                len, off);
+      return true;
+    }
+    qchunk *ch = malloc(sizeof *ch + len);
+    if (!ch)
+      return true;
+    ch->off = off;
+    ch->len = len;
+    ch->frame = p->num;
+    memcpy(ch->data, data, len);
+    qchunk **pp = &d->ooo;
+    while (*pp && (*pp)->off < off)
+      pp = &(*pp)->next;
+    ch->next = *pp;
+    *pp = ch;
+    d->nooo++;
+    if (budget)
+      *budget += len;
+    return true;
+  }
+  uint32_t skip = (uint32_t)(d->next - off);
+  dx_reasm_piece piece = {p->num, len - skip};
+  dx_stream_input in = {dir,    data + skip, len - skip, ft,    frame_off + skip,
+                        &piece, 1,           owner,      parent};
+  dx_stream_result res;
+  dx_stream_deliver(p, bs, &in, &res);
+  d->next = off + len;
+  /* pieces that the new bytes make contiguous */
+  uint64_t *budget = dx_packet_stream_budget(p);
+  while (d->ooo && d->ooo->off <= d->next) {
+    qchunk *ch = d->ooo;
+    d->ooo = ch->next;
+    d->nooo--;
+    if (budget)
+      *budget -= ch->len;
+    if (ch->off + ch->len > d->next) {
+      uint32_t k = (uint32_t)(d->next - ch->off);
+      dx_reasm_piece pc = {ch->frame, ch->len - k};
+      dx_stream_input in2 = {dir, ch->data + k, ch->len - k, NULL, 0, &pc, 1, owner, parent};
+      dx_stream_deliver(p, bs, &in2, &res);
+      d->next = ch->off + ch->len;
+    }
+    free(ch);
+  }
+  return true;
+}
+
+static dx_stream *crypto_stream(qctx *x, int level) {
+  qconn *c = x->c;
+  if (!c->crypto_init[level]) {
+    dx_reasm_limits lim = limits(x->p);
+    dx_stream_init(&c->crypto[level], &crypto_kind, NULL, NULL, &lim, NULL, NULL);
+    c->crypto[level].app = &crypto_proto;
+    c->crypto[level].app_data = c;
+    c->crypto[level].app_free = crypto_owner;
+    c->crypto_init[level] = true;
+  }
+  return &c->crypto[level];
+}
+
+static qstream *stream_get(qctx *x, uint64_t id, dx_node *owner) {
+  qconn *c = x->c;
+  if (!c->streams) {
+    c->streams = calloc(QUIC_STREAM_BUCKETS, sizeof *c->streams);
+    if (!c->streams)
+      return NULL;
+  }
+  uint32_t b = (uint32_t)(dx_hash_keyed(x->p, &id, sizeof id) & (QUIC_STREAM_BUCKETS - 1));
+  for (qstream *s = c->streams[b]; s; s = s->hnext)
+    if (s->id == id)
+      return s;
+  if (c->nstreams >= QUIC_MAX_STREAMS) {
+    if (!c->stream_cap_noted)
+      dx_expert(x->p, owner, dx_field_limit(), DX_SEV_WARN,
+                "[QUIC stream limit reached (%u live streams in this connection): the data of "
+                "new streams is not reassembled]",
+                QUIC_MAX_STREAMS);
+    c->stream_cap_noted = true;
+    return NULL;
+  }
+  qstream *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->id = id;
+  s->conn = c;
+  dx_reasm_limits lim = limits(x->p);
+  dx_stream_init(&s->bs, &stream_kind, dx_flow_find(x->p, &(int){0}), NULL, &lim, NULL, NULL);
+  s->bs.port[0] = c->cport;
+  s->bs.port[1] = 443;
+  s->bs.alpn = c->alpn[0] ? c->alpn : NULL;
+  s->hnext = c->streams[b];
+  c->streams[b] = s;
+  c->nstreams++;
+  return s;
+}
+
+/* A stream whose every direction has ended is forgotten (RFC 9000 3). */
+static void stream_maybe_close(qctx *x, qstream *s) {
+  qconn *c = x->c;
+  bool uni = s->id & 2;
+  int from = (int)(s->id & 1);
+  bool done = uni ? s->d[from].fin && s->d[from].next >= s->d[from].fin_off
+                  : s->d[0].fin && s->d[1].fin && s->d[0].next >= s->d[0].fin_off &&
+                        s->d[1].next >= s->d[1].fin_off;
+  if (!done || !c->streams)
+    return;
+  uint32_t b = (uint32_t)(dx_hash_keyed(x->p, &s->id, sizeof s->id) & (QUIC_STREAM_BUCKETS - 1));
+  for (qstream **pp = &c->streams[b]; *pp; pp = &(*pp)->hnext)
+    if (*pp == s) {
+      *pp = s->hnext;
+      c->nstreams--;
+      stream_free(s, dx_packet_stream_budget(x->p));
+      return;
+    }
+}
+
+bool dx_quic_stream(const dx_packet *p, uint64_t *id, void ***conn_data,
+                    void (***conn_free)(void *)) {
+  dx_stream *bs = p->bstream;
+  if (!bs || bs->kind != &stream_kind)
+    return false;
+  qstream *s = (qstream *)((char *)bs - offsetof(qstream, bs));
+  if (id)
+    *id = s->id;
+  if (conn_data)
+    *conn_data = &s->conn->app_conn;
+  if (conn_free)
+    *conn_free = &s->conn->app_conn_free;
+  return true;
+}
+
+/* ---- frames (RFC 9000 19) --------------------------------------------------- */
+static void frame_crypto(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  uint64_t coff = 0, clen = 0;
+  if (varint_item(x, fr, F_CRYPTO_OFF, t, off, &coff) ||
+      varint_item(x, fr, F_CRYPTO_LEN, t, off, &clen))
+    return;
+  uint32_t avail = dx_tvb_avail(t, *off);
+  if (clen > avail) {
+    dx_node *d = dx_add_none(p, fr, FL(F_CRYPTO_DATA), t, *off, avail);
+    dx_mark_truncated(p, d, "CRYPTO data");
+    *off = t->len;
+    return;
+  }
+  dx_add_none(p, fr, FL(F_CRYPTO_DATA), t, *off, (uint32_t)clen);
+  info_add(x, ", CRYPTO");
+  if (x->c && x->sender >= 0 && x->c->tls) {
+    dx_stream *cs = crypto_stream(x, x->level);
+    if (!qdir_feed(x, &x->c->cdir[x->level][x->sender], cs, x->sender, coff, t, *off,
+                   (uint32_t)clen, fr, fr))
+      dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
+                "This QUIC frame has a reused stream offset (retransmission?)");
+  }
+  *off += (uint32_t)clen;
+}
+
+static void frame_stream(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, uint64_t type,
+                         uint32_t fstart) {
+  dx_packet *p = x->p;
+  uint8_t tb = (uint8_t)type;
+  dx_tvb tt = dx_tvb_sub(t, fstart, 1);
+  dx_add_uint(p, fr, FL(F_STREAM_FIN), &tt, 0, 1, tb & 1);
+  dx_add_uint(p, fr, FL(F_STREAM_LENBIT), &tt, 0, 1, (tb >> 1) & 1);
+  dx_add_uint(p, fr, FL(F_STREAM_OFFBIT), &tt, 0, 1, (tb >> 2) & 1);
+  uint64_t id = 0, soff = 0, slen = 0;
+  uint32_t idoff = *off;
+  if (varint_item(x, fr, F_STREAM_ID, t, off, &id))
+    return;
+  dx_node *idn = fr->last_child;
+  dx_add_uint(p, idn, FL(F_STREAM_INIT), t, idoff, *off - idoff, id & 1);
+  dx_add_uint(p, idn, FL(F_STREAM_DIR), t, idoff, *off - idoff, (id >> 1) & 1);
+  if ((tb & 4) && varint_item(x, fr, F_STREAM_OFF, t, off, &soff))
+    return;
+  if (tb & 2) {
+    if (varint_item(x, fr, F_STREAM_LEN, t, off, &slen))
+      return;
+  } else {
+    slen = dx_tvb_avail(t, *off);
+  }
+  uint32_t avail = dx_tvb_avail(t, *off);
+  bool cut = slen > avail;
+  if (cut)
+    slen = avail;
+  dx_node_set_text(p, fr,
+                   "STREAM id=%" PRIu64 " fin=%u off=%" PRIu64 " len=%" PRIu64 " dir=%s origin=%s",
+                   id, tb & 1, soff, slen, id & 2 ? "Unidirectional" : "Bidirectional",
+                   id & 1 ? "Server-initiated" : "Client-initiated");
+  if (slen)
+    dx_add_bytes(p, fr, FL(F_STREAM_DATA), t, *off, (uint32_t)slen);
+  if (cut) {
+    dx_mark_truncated(p, fr, "STREAM data");
+    *off = t->len;
+    return;
+  }
+  info_add(x, ", STREAM(%" PRIu64 ")", id);
+  if (x->c && x->sender >= 0 && x->level == SP_APP) {
+    qstream *s = stream_get(x, id, fr);
+    if (s) {
+      qdir *d = &s->d[x->sender];
+      if (tb & 1) {
+        d->fin = true;
+        d->fin_off = soff + slen;
+      }
+      dx_node *parent = x->pkt ? x->pkt->parent : NULL;
+      if (slen)
+        qdir_feed(x, d, &s->bs, x->sender, soff, t, *off, (uint32_t)slen, fr, parent ? parent : fr);
+      if (p->col_proto && strcmp(p->col_proto, "HTTP3") == 0)
+        x->http3_seen = true;
+      stream_maybe_close(x, s);
+    }
+  }
+  *off += (uint32_t)slen;
+}
+
+static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool ecn) {
+  uint64_t count = 0;
+  if (varint_item(x, fr, F_ACK_LARGEST, t, off, NULL) ||
+      varint_item(x, fr, F_ACK_DELAY, t, off, NULL) ||
+      varint_item(x, fr, F_ACK_COUNT, t, off, &count) ||
+      varint_item(x, fr, F_ACK_FIRST, t, off, NULL))
+    return;
+  for (uint64_t i = 0; i < count; i++) {
+    if (i >= 4096 || *off >= t->len) {
+      dx_mark_malformed(x->p, fr, "ACK Range Count %" PRIu64 " exceeds the frame", count);
+      *off = t->len;
+      return;
+    }
+    if (varint_item(x, fr, F_ACK_GAP, t, off, NULL) ||
+        varint_item(x, fr, F_ACK_RANGE, t, off, NULL))
+      return;
+  }
+  if (ecn) {
+    if (varint_item(x, fr, F_ACK_ECT0, t, off, NULL) ||
+        varint_item(x, fr, F_ACK_ECT1, t, off, NULL) || varint_item(x, fr, F_ACK_CE, t, off, NULL))
+      return;
+  }
+  info_add(x, ecn ? ", ACK_ECN" : ", ACK");
+}
+
+static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  uint8_t len = 0;
+  if (varint_item(x, fr, F_NCI_SEQ, t, off, NULL) || varint_item(x, fr, F_NCI_RETIRE, t, off, NULL))
+    return;
+  dx_node *ln = dx_add_item(p, fr, FL(F_NCI_LEN), t, *off, 1);
+  if (!dx_node_ok(ln))
+    return;
+  dx_get_u8(t, *off, &len);
+  *off += 1;
+  if (len < 1 || len > 20)
+    dx_mark_malformed(p, ln, "Connection ID Length %u is not in 1..20", len);
+  dx_node *cn = dx_add_item(p, fr, FL(F_NCI_CID), t, *off, len);
+  const uint8_t *cid = dx_get_ptr(t, *off, len);
+  if (cid && x->c && x->sender >= 0 && len >= 1 && len <= 20)
+    cid_add(p, x->st, x->c, cid, len, (uint8_t)x->sender, fr);
+  *off += len;
+  if (!dx_node_ok(cn))
+    return;
+  dx_add_item(p, fr, FL(F_NCI_SRT), t, *off, 16);
+  *off += 16;
+  info_add(x, ", NCI");
+}
+
+static void frame_close(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool app) {
+  dx_packet *p = x->p;
+  uint64_t rlen = 0;
+  if (varint_item(x, fr, app ? F_CC_APPERR : F_CC_ERR, t, off, NULL))
+    return;
+  if (!app && varint_item(x, fr, F_CC_FTYPE, t, off, NULL))
+    return;
+  if (varint_item(x, fr, F_CC_REASON_LEN, t, off, &rlen))
+    return;
+  uint32_t avail = dx_tvb_avail(t, *off);
+  if (rlen > avail) {
+    dx_node *r = dx_add_none(p, fr, FL(F_CC_REASON), t, *off, avail);
+    dx_mark_truncated(p, r, "reason phrase");
+    *off = t->len;
+    return;
+  }
+  if (rlen)
+    dx_add_item(p, fr, FL(F_CC_REASON), t, *off, (uint32_t)rlen);
+  *off += (uint32_t)rlen;
+  info_add(x, ", CC");
+}
+
+static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
+  dx_packet *p = x->p;
+  uint32_t off = 0;
+  for (unsigned i = 0; off < t->len && i < 65536; i++) {
+    uint32_t start = off;
+    uint64_t type = 0;
+    uint32_t n = 0;
+    if (!get_varint(t, off, &type, &n)) {
+      dx_node *fr = dx_add_none(p, parent, FL(F_FRAME), t, off, t->len - off);
+      dx_mark_truncated(p, fr, "frame type");
+      return;
+    }
+    if (type == 0) { /* a run of PADDING is one frame */
+      uint32_t e = off;
+      uint8_t b = 0;
+      while (e < t->len && dx_get_u8(t, e, &b) && b == 0)
+        e++;
+      dx_node *fr = dx_add_none(p, parent, FL(F_FRAME), t, off, e - off);
+      dx_node_set_text(p, fr, "PADDING Length: %u", e - off);
+      dx_add_uint(p, fr, FL(F_FTYPE), t, off, 1, 0);
+      dx_add_uint(p, fr, FL(F_PADLEN), t, off, e - off, e - off);
+      info_add(x, ", PADDING");
+      off = e;
+      continue;
+    }
+    dx_node *fr = dx_add_none(p, parent, FL(F_FRAME), t, off, 0);
+    const char *name = dx_val_name(ftype_vals, type);
+    dx_node_set_text(p, fr, "%s", name ? name : "Unknown");
+    dx_node *tn = dx_add_uint(p, fr, FL(F_FTYPE), t, off, n, type);
+    dx_node_set_text(p, tn, "Frame Type: %s (0x%016" PRIx64 ")", name ? name : "Unknown", type);
+    off += n;
+    switch (type) {
+    case 0x01: info_add(x, ", PING"); break;
+    case 0x02:
+    case 0x03: frame_ack(x, fr, t, &off, type == 3); break;
+    case 0x04:
+      if (!varint_item(x, fr, F_RS_ID, t, &off, NULL) &&
+          !varint_item(x, fr, F_RS_ERR, t, &off, NULL))
+        varint_item(x, fr, F_RS_FINAL, t, &off, NULL);
+      info_add(x, ", RS");
+      break;
+    case 0x05:
+      if (!varint_item(x, fr, F_SS_ID, t, &off, NULL))
+        varint_item(x, fr, F_SS_ERR, t, &off, NULL);
+      info_add(x, ", SS");
+      break;
+    case 0x06: frame_crypto(x, fr, t, &off); break;
+    case 0x07: {
+      uint64_t len = 0;
+      if (!varint_item(x, fr, F_NT_LEN, t, &off, &len)) {
+        dx_node *tk =
+            dx_add_item(p, fr, FL(F_NT_TOKEN), t, off, (uint32_t)(len < t->len ? len : t->len));
+        off = dx_node_ok(tk) && len <= t->len - off ? off + (uint32_t)len : t->len;
+      }
+      info_add(x, ", NT");
+      break;
+    }
+    case 0x08:
+    case 0x09:
+    case 0x0a:
+    case 0x0b:
+    case 0x0c:
+    case 0x0d:
+    case 0x0e:
+    case 0x0f: frame_stream(x, fr, t, &off, type, start); break;
+    case 0x10:
+      varint_item(x, fr, F_MD, t, &off, NULL);
+      info_add(x, ", MD");
+      break;
+    case 0x11:
+      if (!varint_item(x, fr, F_MSD_ID, t, &off, NULL))
+        varint_item(x, fr, F_MSD, t, &off, NULL);
+      info_add(x, ", MSD");
+      break;
+    case 0x12:
+    case 0x13:
+      varint_item(x, fr, F_MS, t, &off, NULL);
+      info_add(x, ", MS");
+      break;
+    case 0x14:
+      varint_item(x, fr, F_DB, t, &off, NULL);
+      info_add(x, ", DB");
+      break;
+    case 0x15:
+      if (!varint_item(x, fr, F_SDB_ID, t, &off, NULL))
+        varint_item(x, fr, F_DB, t, &off, NULL);
+      info_add(x, ", SDB");
+      break;
+    case 0x16:
+    case 0x17:
+      varint_item(x, fr, F_SB, t, &off, NULL);
+      info_add(x, ", SB");
+      break;
+    case 0x18: frame_new_cid(x, fr, t, &off); break;
+    case 0x19:
+      varint_item(x, fr, F_RCI_SEQ, t, &off, NULL);
+      info_add(x, ", RCI");
+      break;
+    case 0x1a:
+    case 0x1b: {
+      dx_node *d = dx_add_item(p, fr, FL(type == 0x1a ? F_PC_DATA : F_PR_DATA), t, off, 8);
+      off = dx_node_ok(d) ? off + 8 : t->len;
+      info_add(x, type == 0x1a ? ", PC" : ", PR");
+      break;
+    }
+    case 0x1c:
+    case 0x1d: frame_close(x, fr, t, &off, type == 0x1d); break;
+    case 0x1e: info_add(x, ", DONE"); break;
+    case 0x30:
+    case 0x31: {
+      uint64_t len = t->len - off;
+      if (type == 0x31 && varint_item(x, fr, F_DG_LEN, t, &off, &len))
+        break;
+      if (len > dx_tvb_avail(t, off)) {
+        dx_node *d = dx_add_none(p, fr, FL(F_DG), t, off, dx_tvb_avail(t, off));
+        dx_mark_truncated(p, d, "DATAGRAM data");
+        off = t->len;
+      } else {
+        dx_add_bytes(p, fr, FL(F_DG), t, off, (uint32_t)len);
+        off += (uint32_t)len;
+      }
+      info_add(x, ", DG");
+      break;
+    }
+    default:
+      dx_expert(p, fr, FL(F_FT_UNKNOWN), DX_SEV_WARN, "Unknown Frame Type 0x%" PRIx64, type);
+      off = t->len; /* the frame's length is unknown: nothing after it can be read */
+      break;
+    }
+    dx_node_set_len(fr, (off > t->len ? t->len : off) - start);
+  }
+}
+
+/* ---- keys for a packet ------------------------------------------------------ */
+static const char *why_text(int why) {
+  switch (why) {
+  case 1: return "not decrypted: no key log given (--keylog FILE, or SSLKEYLOGFILE)";
+  case 2: return "not decrypted: the key log has no secret for this connection's client random";
+  case 3:
+    return "not decrypted: the handshake (the client's Initial with its ClientHello) is not in "
+           "the capture";
+  case 4: return "not decrypted: the cipher suite is not known yet (no ServerHello seen)";
+  case 5: return "not decrypted: key derivation failed";
+  default: return "not decrypted: no connection state";
+  }
+}
+
+static int secret_keys(qctx *x, int label, qkeys *k) {
+  qconn *c = x->c;
+  struct dx_keylog *kl = dx_packet_keylog(x->p);
+  if (!kl)
+    return 1;
+  uint8_t cr[32];
+  if (!dx_tls_quic_client_random(c->tls, cr))
+    return 3;
+  uint16_t suite = dx_tls_quic_suite(c->tls);
+  uint8_t sec[DX_KL_MAX_SECRET];
+  size_t n = dx_keylog_find(kl, label, cr, 32, sec, sizeof sec);
+  if (n == 0)
+    return 2;
+  if (label == DX_KL_CLIENT_EARLY_TRAFFIC_SECRET && !suite)
+    suite = n == 48 ? 0x1302 : 0x1301;
+  if (!suite)
+    return 4;
+  bool ok = keys_from_secret(k, suite, sec, n, versions[c->vi].label_prefix);
+  OPENSSL_cleanse(sec, sizeof sec);
+  return ok ? 0 : 5;
+}
+
+/* The keys for a packet of this type from this sender, or NULL with *why. */
+static qkeys *packet_keys(qctx *x, int type, const uint8_t *dcid, uint8_t dcid_len, int *why) {
+  qconn *c = x->c;
+  int s = x->sender;
+  *why = 0;
+  if (!c || s < 0)
+    return NULL;
+  switch (type) {
+  case T_INITIAL:
+    if (s == 0 && dcid_len &&
+        (dcid_len != c->init_dcid_len || memcmp(dcid, c->init_dcid, dcid_len))) {
+      /* the client's (first, or after a Retry) Destination Connection ID */
+      memcpy(c->init_dcid, dcid, dcid_len);
+      c->init_dcid_len = dcid_len;
+      c->initial[0].ok = c->initial[1].ok = false;
+      if (!initial_secret(c->vi, dcid, dcid_len, 0, &c->initial[0]) ||
+          !initial_secret(c->vi, dcid, dcid_len, 1, &c->initial[1]))
+        *why = 5;
+    }
+    if (!c->initial[s].ok && !*why)
+      *why = 3;
+    return c->initial[s].ok ? &c->initial[s] : NULL;
+  case T_HANDSHAKE:
+    if (!c->handshake[s].ok && !c->hs_tried[s]) {
+      int w = secret_keys(
+          x, s ? DX_KL_SERVER_HANDSHAKE_TRAFFIC_SECRET : DX_KL_CLIENT_HANDSHAKE_TRAFFIC_SECRET,
+          &c->handshake[s]);
+      if (w != 4)
+        c->hs_tried[s] = true;
+      c->why_hs = w;
+    }
+    *why = c->why_hs;
+    return c->handshake[s].ok ? &c->handshake[s] : NULL;
+  case T_0RTT:
+    if (!c->zerortt.ok && !c->zerortt_tried) {
+      c->zerortt_tried = true;
+      *why = secret_keys(x, DX_KL_CLIENT_EARLY_TRAFFIC_SECRET, &c->zerortt);
+    }
+    if (!c->zerortt.ok && !*why)
+      *why = dx_packet_keylog(x->p) ? 2 : 1;
+    return c->zerortt.ok ? &c->zerortt : NULL;
+  default:
+    if (!c->app[s][0].ok && !c->app_tried[s]) {
+      int w = secret_keys(x, s ? DX_KL_SERVER_TRAFFIC_SECRET_0 : DX_KL_CLIENT_TRAFFIC_SECRET_0,
+                          &c->app[s][0]);
+      if (w != 4)
+        c->app_tried[s] = true;
+      c->why_app = w;
+      c->app_phase[s] = 0;
+    }
+    *why = c->why_app;
+    return c->app[s][c->app_phase[s]].ok ? &c->app[s][c->app_phase[s]] : NULL;
+  }
+}
+
+/* ---- one QUIC packet ------------------------------------------------------- */
+static void conn_info(qctx *x, dx_node *q, const dx_tvb *t, uint32_t off) {
+  if (!x->c)
+    return;
+  dx_node *ci = dx_add_none(x->p, q, FL(F_CONNINFO), t, off, 0);
+  dx_node_set_flags(ci, DX_NODE_GENERATED);
+  dx_node *cn = dx_add_uint(x->p, ci, FL(F_CONNNUM), t, off, 0, x->c->number);
+  dx_node_set_flags(cn, DX_NODE_GENERATED);
+}
+
+static void hexid(char *out, size_t cap, const uint8_t *b, uint32_t n) {
+  size_t k = 0;
+  out[0] = 0;
+  for (uint32_t i = 0; i < n && k + 3 <= cap; i++)
+    k += (size_t)snprintf(out + k, cap - k, "%02x", b[i]);
+}
+
+/* Header protection removed and payload decrypted (RFC 9001 5.3, 5.4). */
+typedef struct qopen {
+  bool hp_ok; /* the header fields below are known */
+  bool ok;    /* the payload was decrypted */
+  uint8_t first;
+  unsigned pnlen;
+  uint64_t pn;
+  const uint8_t *pt; /* plaintext (arena), ptlen bytes */
+  uint32_t ptlen, ctlen;
+  const char *err;
+} qopen;
+
+static void unprotect(qctx *x, const dx_tvb *t, uint32_t start, uint32_t pn_off, uint32_t end,
+                      int type, qkeys *k, bool is_long, qopen *o) {
+  dx_packet *p = x->p;
+  memset(o, 0, sizeof *o);
+  const uint8_t *hdr = dx_get_ptr(t, start, end - start);
+  if (!hdr || pn_off + 4 + 16 > end) {
+    o->err = "packet too short for header protection (RFC 9001 5.4.2)";
+    return;
+  }
+  uint8_t mask[5];
+  if (!hp_mask(k, hdr + (pn_off - start) + 4, mask)) {
+    o->err = "header protection could not be removed";
+    return;
+  }
+  uint8_t first = hdr[0] ^ (mask[0] & (is_long ? 0x0f : 0x1f));
+  unsigned pnlen = (first & 3) + 1;
+  uint64_t trunc = 0;
+  uint32_t hlen = pn_off - start + pnlen;
+  uint8_t *aad = dx_arena_alloc(&p->arena, hlen);
+  if (!aad)
+    return;
+  memcpy(aad, hdr, hlen);
+  aad[0] = first;
+  for (unsigned i = 0; i < pnlen; i++) {
+    aad[pn_off - start + i] ^= mask[1 + i];
+    trunc = trunc << 8 | aad[pn_off - start + i];
+  }
+  int space = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
+  uint64_t *largest = &x->c->largest[space][x->sender];
+  uint64_t pn = pn_decode(*largest, trunc, pnlen * 8);
+  o->hp_ok = true;
+  o->first = first;
+  o->pn = pn;
+  o->pnlen = pnlen;
+  uint32_t ctlen = end - pn_off - pnlen;
+  o->ctlen = ctlen;
+  if (ctlen < 16) {
+    o->err = "payload shorter than the AEAD tag";
+    return;
+  }
+  const uint8_t *ct = hdr + hlen;
+  uint8_t *pt = dx_arena_alloc(&p->arena, ctlen);
+  bool ok = pt && aead_open(k, pn, aad, hlen, ct, ctlen, pt);
+  if (!ok && type == T_SHORT && pt) {
+    /* a key update (RFC 9001 6): try the next generation of keys */
+    int s = x->sender;
+    unsigned kp = (first >> 2) & 1;
+    qconn *c = x->c;
+    if (kp != c->app_phase[s]) {
+      qkeys next;
+      if (keys_update(&c->app[s][c->app_phase[s]], &next, versions[c->vi].label_prefix) &&
+          aead_open(&next, pn, aad, hlen, ct, ctlen, pt)) {
+        ok = true;
+        c->app[s][kp] = next;
+        c->app_phase[s] = (uint8_t)kp;
+      }
+      OPENSSL_cleanse(&next, sizeof next);
+    }
+  }
+  if (!ok) {
+    o->err = "Decryption (packet protection) failed: authentication tag mismatch (wrong key "
+             "or damaged packet)";
+    return;
+  }
+  if (pn + 1 > *largest)
+    *largest = pn + 1;
+  o->ok = true;
+  o->pt = pt;
+  o->ptlen = ctlen - 16;
+}
+
+/* The payload of a packet: decrypted frames, or why it is not. */
+static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_t end, int type,
+                    const qopen *o, int why) {
+  dx_packet *p = x->p;
+  if (!o || !o->ok) {
+    dx_node *pp = dx_add_bytes(p, q, FL(F_PROTECTED), t, poff, end - poff);
+    if (o && o->err)
+      dx_expert(p, pp, FL(F_DECRYPT_FAILED), DX_SEV_WARN, "%s", o->err);
+    else
+      dx_expert(p, pp, FL(F_DECRYPT_FAILED), DX_SEV_NOTE, "%s", why_text(why));
+    return;
+  }
+  dx_add_bytes(p, q, FL(F_PAYLOAD), t, poff, end - poff);
+  x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
+  x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
+  frames(x, &x->pt, q);
+}
+
+static void add_header_bits(qctx *x, dx_node *q, const dx_tvb *t, uint32_t start, uint8_t first,
+                            bool is_long, bool have_first) {
+  dx_packet *p = x->p;
+  dx_tvb b = dx_tvb_sub(t, start, 1);
+  dx_add_uint(p, q, FL(F_HFORM), &b, 0, 1, is_long);
+  dx_add_uint(p, q, FL(F_FIXED), &b, 0, 1, (first >> 6) & 1);
+  if (is_long) {
+    const qversion *v = x->c && x->c->vi >= 0 ? &versions[x->c->vi] : NULL;
+    dx_add_uint(p, q, FL(v && v->v2_types ? F_LTYPE2 : F_LTYPE), &b, 0, 1, (first >> 4) & 3);
+    if (have_first) {
+      dx_add_uint(p, q, FL(F_LRES), &b, 0, 1, (first >> 2) & 3);
+      dx_add_uint(p, q, FL(F_PNLEN), &b, 0, 1, first & 3);
+    }
+  }
+}
+
+/* One packet at [start, ...) of the datagram t; returns its end. */
+static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *parent) {
+  dx_packet *p = x->p;
+  uint8_t b0 = 0;
+  dx_get_u8(t, start, &b0);
+  bool is_long = b0 & 0x80;
+  dx_node *q = dx_add_proto(p, parent, FL(F_QUIC), t, start, t->len - start);
+  x->pkt = q;
+  x->level = SP_APP;
+  if (is_long) {
+    uint32_t version = 0;
+    uint8_t dcil = 0, scil = 0;
+    uint32_t off = start + 1;
+    if (!dx_get_u32(t, off, &version) || !dx_get_u8(t, off + 4, &dcil)) {
+      dx_mark_truncated(p, q, "long header");
+      return t->len;
+    }
+    const uint8_t *dcid = dx_get_ptr(t, off + 5, dcil);
+    if (!dcid || !dx_get_u8(t, off + 5 + dcil, &scil)) {
+      dx_mark_truncated(p, q, "long header");
+      return t->len;
+    }
+    const uint8_t *scid = dx_get_ptr(t, off + 6 + dcil, scil);
+    if (!scid) {
+      dx_mark_truncated(p, q, "long header");
+      return t->len;
+    }
+    int vi = version_index(version);
+    int type = version == 0 ? T_VN : -1;
+    if (vi >= 0) {
+      unsigned wt = (b0 >> 4) & 3;
+      type = versions[vi].v2_types ? (wt == 0 ? T_RETRY : (int)wt - 1) : (int)wt;
+    }
+    /* the connection: by the ids, or a new one for a client's Initial */
+    qcid *e = NULL;
+    if (dcil <= 20 && scil <= 20) {
+      e = cid_find(p, x->st, dcid, dcil);
+      if (!e)
+        e = cid_find(p, x->st, scid, scil);
+    }
+    if (e) {
+      x->c = e->conn;
+      /* a packet sent to an id the client chose comes from the server */
+      qcid *d = cid_find(p, x->st, dcid, dcil);
+      if (d)
+        x->sender = d->owner == 0 ? 1 : 0;
+      else
+        x->sender = e->owner; /* found by its source id: the sender chose it */
+    } else if (type == T_INITIAL && dcil >= 8 && dcil <= 20 && scil <= 20) {
+      x->c = conn_new(p, x->st, q);
+      if (x->c) {
+        x->c->vi = vi;
+        x->c->version = version;
+        memcpy(x->c->odcid, dcid, dcil);
+        x->c->odcid_len = dcil;
+        x->c->caddr = p->net_src;
+        x->c->cport = p->srcport;
+        x->c->have_client_addr = true;
+        cid_add(p, x->st, x->c, dcid, dcil, 1, q);
+        cid_add(p, x->st, x->c, scid, scil, 0, q);
+        x->sender = 0;
+      }
+    }
+    if (x->c && scil && x->sender >= 0)
+      cid_add(p, x->st, x->c, scid, scil, (uint8_t)x->sender, q);
+    if (x->c && vi >= 0 && x->c->vi < 0) {
+      x->c->vi = vi;
+      x->c->version = version;
+    }
+    if (x->c) {
+      int dir = 0;
+      dx_flow *fl = dx_flow_find(p, &dir);
+      if (fl && !fl->app_data) {
+        fl->app_data = x->c;
+        fl->app_free = crypto_owner;
+      }
+    }
+    conn_info(x, q, t, start);
+    uint8_t first = b0;
+    add_header_bits(x, q, t, start, first, true, type == T_RETRY || type == T_VN);
+    if (type == T_VN) {
+      dx_tvb bt = dx_tvb_sub(t, start, 1);
+      dx_add_uint(p, q, FL(F_VNUNUSED), &bt, 0, 1, b0 & 0x7f);
+    }
+    dx_add_item(p, q, FL(F_VERSION), t, off, 4);
+    dx_add_item(p, q, FL(F_DCIL), t, off + 4, 1);
+    if (dcil)
+      dx_add_item(p, q, FL(F_DCID), t, off + 5, dcil);
+    dx_add_item(p, q, FL(F_SCIL), t, off + 5 + dcil, 1);
+    if (scil)
+      dx_add_item(p, q, FL(F_SCID), t, off + 6 + dcil, scil);
+    off += 6u + dcil + scil;
+    char dh[48], sh[48];
+    hexid(dh, sizeof dh, dcid, dcil);
+    hexid(sh, sizeof sh, scid, scil);
+    if (type == T_VN) {
+      info_add(x, "Version Negotiation");
+      for (unsigned i = 0; off + 4 <= t->len && i < 512; i++, off += 4)
+        dx_add_item(p, q, FL(F_SUPVER), t, off, 4);
+      dx_node_set_len(q, t->len - start);
+      return t->len;
+    }
+    if (vi < 0) {
+      info_add(x, "Long Header (unknown version 0x%08x)", version);
+      dx_add_bytes(p, q, FL(F_REMAINING), t, off, t->len - off);
+      return t->len;
+    }
+    if (type == T_RETRY) {
+      info_add(x, "Retry, DCID=%s, SCID=%s", dh, sh);
+      if (t->len < off + 16) {
+        dx_mark_truncated(p, q, "Retry Integrity Tag");
+        return t->len;
+      }
+      uint32_t tlen = t->len - off - 16;
+      if (tlen)
+        dx_add_bytes(p, q, FL(F_RETRY_TOKEN), t, off, tlen);
+      dx_node *tg = dx_add_bytes(p, q, FL(F_RETRY_TAG), t, off + tlen, 16);
+      if (x->c) {
+        const uint8_t *pkt = dx_get_ptr(t, start, t->len - start);
+        if (pkt && !retry_tag_ok(vi, x->c->odcid, x->c->odcid_len, pkt, t->len - start - 16,
+                                 pkt + (t->len - start - 16)))
+          dx_expert(p, tg, FL(F_BAD_RETRY), DX_SEV_WARN,
+                    "Retry Integrity Tag verification failure");
+        cid_add(p, x->st, x->c, scid, scil, 1, q);
+        x->c->retried = true;
+      }
+      dx_node_set_len(q, t->len - start);
+      return t->len;
+    }
+    uint64_t toklen = 0, plen = 0;
+    uint32_t n = 0;
+    if (type == T_INITIAL) {
+      if (!get_varint(t, off, &toklen, &n)) {
+        dx_mark_truncated(p, q, "Token Length");
+        return t->len;
+      }
+      dx_add_uint(p, q, FL(F_TOKLEN), t, off, n, toklen);
+      off += n;
+      if (toklen > dx_tvb_avail(t, off)) {
+        dx_mark_truncated(p, q, "Token");
+        return t->len;
+      }
+      if (toklen)
+        dx_add_bytes(p, q, FL(F_TOKEN), t, off, (uint32_t)toklen);
+      off += (uint32_t)toklen;
+    }
+    if (!get_varint(t, off, &plen, &n)) {
+      dx_mark_truncated(p, q, "Length");
+      return t->len;
+    }
+    dx_node *ln = dx_add_uint(p, q, FL(F_LENGTH), t, off, n, plen);
+    off += n;
+    uint32_t end = t->len;
+    if (plen > t->len - off)
+      dx_mark_malformed(p, ln, "Length %" PRIu64 " exceeds the %u bytes left in the datagram", plen,
+                        t->len - off);
+    else
+      end = off + (uint32_t)plen;
+    dx_node_set_len(q, end - start);
+    dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, end - start);
+    dx_node_set_flags(pl, DX_NODE_GENERATED);
+    int why = 0;
+    qkeys *k = packet_keys(x, type, dcid, dcil, &why);
+    info_add(x, "%s, DCID=%s, SCID=%s", type_names[type], dh, sh);
+    qopen o;
+    memset(&o, 0, sizeof o);
+    if (k)
+      unprotect(x, t, start, off, end, type, k, true, &o);
+    uint32_t poff = off;
+    if (o.hp_ok) {
+      dx_tvb bt = dx_tvb_sub(t, start, 1);
+      dx_add_uint(p, q, FL(F_LRES), &bt, 0, 1, (o.first >> 2) & 3);
+      dx_add_uint(p, q, FL(F_PNLEN), &bt, 0, 1, o.first & 3);
+      dx_add_uint(p, q, FL(F_PN), t, off, o.pnlen, o.pn);
+      info_add(x, ", PKN: %" PRIu64, o.pn);
+      poff = off + o.pnlen;
+    }
+    payload(x, q, t, poff, end, type, k ? &o : NULL, why);
+    return end;
+  }
+
+  /* short header (RFC 9000 17.3.1) */
+  uint32_t avail = t->len - start - 1;
+  const uint8_t *dc = dx_get_ptr(t, start + 1, avail);
+  qcid *e = dc ? cid_match_prefix(p, x->st, dc, avail) : NULL;
+  uint8_t dcil = 0;
+  if (e) {
+    x->c = e->conn;
+    x->sender = e->owner == 0 ? 1 : 0;
+    dcil = e->len;
+  } else {
+    int dir = 0;
+    dx_flow *fl = dx_flow_find(p, &dir);
+    if (fl && fl->app_free == crypto_owner && fl->app_data) {
+      /* zero-length ids: the UDP flow's connection */
+      x->c = fl->app_data;
+      x->sender = x->c->have_client_addr && dx_addr_eq(&p->net_src, &x->c->caddr) &&
+                          p->srcport == x->c->cport
+                      ? 0
+                      : 1;
+    }
+  }
+  dx_node *sh = dx_add_none(p, q, FL(F_SHORT), t, start, 1 + dcil);
+  conn_info(x, q, t, start);
+  if (!x->c) {
+    dx_expert(p, q, FL(F_UNKNOWN_CONN), DX_SEV_NOTE,
+              "Unknown QUIC connection. Missing Initial Packet or migrated connection?");
+  }
+  add_header_bits(x, sh, t, start, b0, false, false);
+  if (dcil)
+    dx_add_item(p, sh, FL(F_DCID), t, start + 1, dcil);
+  char dh[48];
+  hexid(dh, sizeof dh, dc, dcil);
+  dx_node_set_len(q, t->len - start);
+  int why = 0;
+  qkeys *k = x->c ? packet_keys(x, T_SHORT, NULL, 0, &why) : NULL;
+  uint32_t pn_off = start + 1 + dcil;
+  qopen o;
+  memset(&o, 0, sizeof o);
+  if (k)
+    unprotect(x, t, start, pn_off, t->len, T_SHORT, k, false, &o);
+  if (!o.hp_ok) {
+    dx_node_set_text(p, sh, "QUIC Short Header DCID=%s", dh);
+    /* the key phase bit is protected: unknown here (tshark shows KP0) */
+    info_add(x, "Protected Payload (KP0)%s%s", dcil ? ", DCID=" : "", dh);
+    payload(x, q, t, pn_off, t->len, T_SHORT, k ? &o : NULL, why);
+    return t->len;
+  }
+  uint8_t first = o.first;
+  dx_tvb bt = dx_tvb_sub(t, start, 1);
+  dx_add_uint(p, sh, FL(F_SPIN), &bt, 0, 1, (first >> 5) & 1);
+  dx_add_uint(p, sh, FL(F_SRES), &bt, 0, 1, (first >> 3) & 3);
+  dx_add_uint(p, sh, FL(F_KEYPHASE), &bt, 0, 1, (first >> 2) & 1);
+  dx_add_uint(p, sh, FL(F_PNLEN), &bt, 0, 1, first & 3);
+  dx_add_uint(p, sh, FL(F_PN), t, pn_off, o.pnlen, o.pn);
+  dx_node_set_len(sh, 1 + dcil + o.pnlen);
+  dx_node_set_text(p, sh, "QUIC Short Header DCID=%s PKN=%" PRIu64, dh, o.pn);
+  info_add(x, "Protected Payload (KP%u)%s%s, PKN: %" PRIu64, (first >> 2) & 1,
+           dcil ? ", DCID=" : "", dh, o.pn);
+  payload(x, q, t, pn_off + o.pnlen, t->len, T_SHORT, &o, why);
+  return t->len;
+}
+
+static bool known_long(const dx_tvb *t, uint32_t off) {
+  uint8_t b0 = 0;
+  uint32_t v = 0;
+  if (!dx_get_u8(t, off, &b0) || !(b0 & 0x80) || !dx_get_u32(t, off + 1, &v))
+    return false;
+  return v == 0 || version_index(v) >= 0;
+}
+
+static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  quic_state *st = dx_proto_state(p, &dx_proto_quic);
+  if (!st || t->len == 0)
+    return 0;
+  dx_col_set_proto(p, "QUIC");
+  char info[1024];
+  size_t ilen = 0; /* length of info */
+  info[0] = 0;
+  bool http3 = false;
+  uint32_t off = 0;
+  for (unsigned i = 0; off < t->len && i < QUIC_MAX_PACKETS; i++) {
+    qctx x;
+    memset(&x, 0, sizeof x);
+    x.p = p;
+    x.st = st;
+    x.sender = -1;
+    if (i > 0) {
+      uint8_t b = 0;
+      dx_get_u8(t, off, &b);
+      if (b == 0) { /* padding after the coalesced packets (RFC 9000 12.2) */
+        uint32_t e = off;
+        while (e < t->len && dx_get_u8(t, e, &b) && b == 0)
+          e++;
+        dx_node *pd = dx_add_none(p, parent, FL(F_COALESCED_PAD), t, off, t->len - off);
+        dx_node_set_text(p, pd, "[Coalesced Padding Data: %u bytes]", t->len - off);
+        off = t->len;
+        break;
+      }
+    }
+    dx_tvb rest = dx_tvb_sub(t, off, UINT32_MAX);
+    const char *proto_before = p->col_proto;
+    uint32_t end = one_packet(&x, &rest, 0, parent);
+    if (p->col_proto != proto_before && p->col_proto && strcmp(p->col_proto, "HTTP3") == 0)
+      http3 = true;
+    if (x.http3_seen)
+      http3 = true;
+    if (p->want_columns && x.ilen) {
+      /* as tshark: the Info column tells the last packet of the datagram */
+      memcpy(info, x.info, x.ilen + 1);
+      ilen = x.ilen;
+    }
+    off += end;
+    if (end == 0)
+      break;
+  }
+  dx_col_set_proto(p, http3 ? "HTTP3" : "QUIC");
+  if (p->want_columns)
+    dx_col_info_set(p, "%.*s", (int)ilen, info);
+  return t->len;
+}
+
+/* A QUIC long header of a version we know, or a short header whose
+ * destination id belongs to a connection we follow. */
+static uint32_t heur_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  quic_state *st = dx_proto_state(p, &dx_proto_quic);
+  if (!st)
+    return 0;
+  uint8_t b0 = 0;
+  if (!dx_get_u8(t, 0, &b0))
+    return 0;
+  if (b0 & 0x80) {
+    uint32_t v = 0;
+    if (!known_long(t, 0) || !dx_get_u32(t, 1, &v))
+      return 0;
+    if (v == 0 && !st->nconns)
+      return 0;
+    if (v != 0 && (!(b0 & 0x40) && version_index(v) != V_2 && version_index(v) != V_2DRAFT))
+      return 0;
+    return dissect_quic(p, t, parent);
+  }
+  if (!(b0 & 0x40) || !st->ncids || t->len < 2)
+    return 0;
+  const uint8_t *dc = dx_get_ptr(t, 1, t->len - 1);
+  if (!dc || !cid_match_prefix(p, st, dc, t->len - 1))
+    return 0;
+  return dissect_quic(p, t, parent);
+}
+
+static const dx_reg quic_regs[] = {{DX_TABLE_UDP_PORT, 443}, {DX_TABLE_NONE, 0}};
+
+const dx_protocol dx_proto_quic = {
+    .name = "quic",
+    .label = "QUIC IETF",
+    .fields = quic_fields,
+    .nfields = DX_ARRAY_LEN(quic_fields),
+    .dissect = dissect_quic,
+    .regs = quic_regs,
+    .heuristic_udp = heur_quic,
+    .state_new = quic_state_new,
+    .state_free = quic_state_free,
+};

@@ -1,0 +1,31 @@
+/* What TLS offers the protocols that carry its handshake without records:
+ * QUIC (RFC 9001 4) puts the TLS 1.3 handshake messages in CRYPTO frames
+ * and protects its packets itself with keys from the same secrets. */
+#ifndef LIBDISSECT_PROTO_TLS_H
+#define LIBDISSECT_PROTO_TLS_H
+
+#include "../core/dx.h"
+
+/* The TLS handshake state of one QUIC connection (opaque). */
+typedef struct dx_tls_quic dx_tls_quic;
+
+/* A new handshake state; its buffers count against the session's stream
+ * byte budget. NULL on OOM. */
+dx_tls_quic *dx_tls_quic_new(dx_packet *p);
+void dx_tls_quic_free(dx_tls_quic *q); /* NULL is fine */
+
+/* Dissects the complete handshake messages in t (CRYPTO stream bytes of
+ * one encryption level, starting at a message boundary) sent by `sender`
+ * (0 client, 1 server) as a TLS layer under parent: "TLSv1.3 Record
+ * Layer: Handshake Protocol: ..." as tshark shows it. */
+void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tvb *t,
+                           dx_node *parent);
+
+/* What the handshake told so far: the ClientHello's random (false until
+ * seen), the cipher suite the ServerHello chose (0 until seen), the ALPN
+ * protocol the server chose ("" until seen). */
+bool dx_tls_quic_client_random(const dx_tls_quic *q, uint8_t out[32]);
+uint16_t dx_tls_quic_suite(const dx_tls_quic *q);
+const char *dx_tls_quic_alpn(const dx_tls_quic *q);
+
+#endif
