@@ -18,9 +18,33 @@
 #include <string.h>
 
 /* ---- helpers -------------------------------------------------------------- */
-/* A string from a packet, made safe for a terminal (bounded). */
+/* A string from a packet, made safe for a terminal (bounded). The strings
+ * of a story come from dx_node_value() and dx_node_label(), which escape
+ * already; this is the second line of defence: printable ASCII and
+ * printable UTF-8 pass, any other byte becomes \xNN (a backslash stays a
+ * backslash, so an escape made before is not made twice). */
 static const char *safe(const char *s, char *buf, size_t len) {
-  dx_escape((const uint8_t *)(s ? s : ""), s ? strlen(s) : 0, buf, len);
+  static const char hex[] = "0123456789abcdef";
+  const uint8_t *p = (const uint8_t *)(s ? s : "");
+  size_t n = strlen((const char *)p), o = 0;
+  for (size_t i = 0; i < n && o + 5 < len;) {
+    size_t k;
+    if (p[i] >= 0x20 && p[i] < 0x7f) {
+      buf[o++] = (char)p[i++];
+    } else if (p[i] >= 0x80 && (k = dx_utf8_ok(p + i, n - i)) > 0 && o + k < len) {
+      memcpy(buf + o, p + i, k);
+      o += k;
+      i += k;
+    } else {
+      buf[o++] = '\\';
+      buf[o++] = 'x';
+      buf[o++] = hex[p[i] >> 4];
+      buf[o++] = hex[p[i] & 15];
+      i++;
+    }
+  }
+  if (len)
+    buf[o < len ? o : len - 1] = 0;
   return buf;
 }
 

@@ -1,0 +1,408 @@
+#!/usr/bin/env bash
+# dissect --story (libdissect/analysis/story.c) on the samples:
+#   - the JSON validates against docs/story.schema.json (python3-jsonschema);
+#   - the story's frames and times equal tshark's for the same packets
+#     (tshark is the second tool): SYN, SYN/ACK and ACK frames and times,
+#     the handshake RTT = tcp.analysis.initial_rtt, retransmissions, the
+#     first FIN/RST and who sent it, the Client Hello frame, the negotiated
+#     TLS version and cipher suite, each HTTP/1.x request (frame, method,
+#     URI) and response (frame, status, http.time), each HTTP/2 request
+#     (frame, stream, method, path) and response status, the time to first
+#     byte (the first server segment with response bytes, as tshark's
+#     fields show it), the DNS lookup of samples/story.pcap;
+#   - the TLS round trips: 2 for full TLS 1.2, 1 for TLS 1.2 resumed and
+#     TLS 1.3, 2 with a HelloRetryRequest, 0 for 0-RTT (the articles' count;
+#     the handshakes checked by tshark's fields);
+#   - Mermaid: a sequenceDiagram whose participants are declared, one
+#     message per story event; SVG: well-formed XML (python3), 16:9 panels,
+#     no external resource, every event label in a text element;
+#   - hostile strings (a request URI with <, &, ;, #, quotes and an ESC
+#     byte) come out escaped in every format;
+#   - -Y picks the connections with a matching packet (or DNS lookup).
+# Usage: test_story.sh BIN_DIR SRC_DIR
+set -uo pipefail
+BIN=${1:?usage: test_story.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_story.sh BIN_DIR SRC_DIR}
+. "$SRC/tests/integration/lib.sh"
+
+D=$BIN/dissect
+S=$SRC/samples
+[[ -x $D ]] || skip "$D not built"
+[[ -f $S/story.pcap ]] || skip "no sample captures in $S"
+[[ -n $PY ]] || skip "python3 not installed"
+t_tmpdir
+
+HAVE_TSHARK=0
+command -v tshark >/dev/null 2>&1 && HAVE_TSHARK=1
+HAVE_JSONSCHEMA=0
+"$PY" -c 'import jsonschema' 2>/dev/null && HAVE_JSONSCHEMA=1
+
+# ------------------------------------------------------------ the checker
+cat >"$T_TMP/check.py" <<'EOF'
+import json, re, sys
+
+story_path, fields_path, name = sys.argv[1], sys.argv[2], sys.argv[3]
+doc = json.load(open(story_path))
+COLS = ["frame.number", "frame.time_relative", "tcp.stream", "tcp.srcport", "tcp.len",
+        "tcp.flags.syn", "tcp.flags.ack", "tcp.flags.fin", "tcp.flags.reset",
+        "tcp.analysis.initial_rtt", "tcp.analysis.retransmission", "tls.handshake.type",
+        "tls.handshake.extensions.supported_version", "tls.handshake.version",
+        "tls.handshake.ciphersuite", "tls.record.content_type", "tcp.segment",
+        "http.request.method", "http.request.uri", "http.response.code", "http.time",
+        "http.request_in", "http2.streamid", "http2.headers.method", "http2.headers.path",
+        "http2.headers.status", "dns.flags.response", "dns.qry.name", "dns.a", "dns.time"]
+rows = []
+for line in open(fields_path, encoding="utf-8", errors="replace"):
+    v = line.rstrip("\n").split("\t")
+    v += [""] * (len(COLS) - len(v))
+    rows.append(dict(zip(COLS, v)))
+out = []
+def check(what, want, got):
+    if want == got:
+        out.append("ok %s: %s" % (name, what))
+    else:
+        out.append("FAIL %s: %s: tshark %r, story %r" % (name, what, want, got))
+def multi(s):
+    return [x for x in s.split(",") if x != ""]
+def pt(p):
+    return None if p is None else (p["frame"], p["time"])
+def row_pt(r):
+    return None if r is None else (int(r["frame.number"]), r["frame.time_relative"])
+
+streams = {}
+for r in rows:
+    if r["tcp.stream"] != "":
+        streams.setdefault(int(r["tcp.stream"]), []).append(r)
+check("connections", sorted(streams), sorted(c["stream"] for c in doc["connections"]))
+
+for c in doc["connections"]:
+    rs = streams.get(c["stream"], [])
+    tag = "stream %d" % c["stream"]
+    cport = str(c["client"]["port"])
+    syn = next((r for r in rs if r["tcp.flags.syn"] == "1" and r["tcp.flags.ack"] == "0"), None)
+    synack = next((r for r in rs if r["tcp.flags.syn"] == "1" and r["tcp.flags.ack"] == "1"), None)
+    ack = None
+    if synack:
+        ack = next((r for r in rs if int(r["frame.number"]) > int(synack["frame.number"])
+                    and r["tcp.srcport"] == cport and r["tcp.flags.syn"] == "0"), None)
+    check(tag + " SYN frame/time", row_pt(syn), pt(c["tcp"]["syn"]))
+    check(tag + " SYN/ACK frame/time", row_pt(synack), pt(c["tcp"]["synack"]))
+    check(tag + " ACK frame/time", row_pt(ack), pt(c["tcp"]["ack"]))
+    irtt = next((r["tcp.analysis.initial_rtt"] for r in rs if r["tcp.analysis.initial_rtt"]), None)
+    check(tag + " handshake RTT = tcp.analysis.initial_rtt", irtt, c["tcp"]["handshake_rtt"])
+    check(tag + " retransmissions", sum(1 for r in rs if r["tcp.analysis.retransmission"]),
+          c["tcp"]["analysis"]["retransmissions"])
+    close = next((r for r in rs if r["tcp.flags.fin"] == "1" or r["tcp.flags.reset"] == "1"), None)
+    check(tag + " first FIN/RST", row_pt(close), pt(c["tcp"]["close_at"]))
+    if close:
+        check(tag + " closed by", "client" if close["tcp.srcport"] == cport else "server",
+              c["tcp"]["closed_by"])
+        check(tag + " closed with", "rst" if close["tcp.flags.reset"] == "1" else "fin",
+              c["tcp"]["close"])
+    # TLS
+    ch = next((r for r in rs if "1" in multi(r["tls.handshake.type"]) and r["tcp.srcport"] == cport), None)
+    if ch:
+        check(tag + " Client Hello frame/time", row_pt(ch), pt(c["tls"]["client_hello"]))
+        sh = [r for r in rs if "2" in multi(r["tls.handshake.type"]) and r["tcp.srcport"] != cport]
+        if sh:
+            r = sh[-1]  # after a HelloRetryRequest, the second Server Hello
+            sv = multi(r["tls.handshake.extensions.supported_version"])
+            ver = int(sv[0], 16) if sv else int(multi(r["tls.handshake.version"])[0], 16)
+            check(tag + " TLS version", ver, c["tls"]["version_number"])
+            check(tag + " cipher suite", int(multi(r["tls.handshake.ciphersuite"])[0], 16),
+                  c["tls"]["cipher_suite"]["id"])
+    # HTTP/1.x: requests and responses
+    reqs = [(int(r["frame.number"]), r["http.request.method"], r["http.request.uri"])
+            for r in rs if r["http.request.method"] and "," not in r["http.request.method"]]
+    h1 = [x for x in c["http"] if x["version"] == "HTTP/1.x"]
+    check(tag + " HTTP/1.x requests", reqs, [(x["request"]["frame"], x["method"], x["uri"]) for x in h1])
+    resps = sorted((int(r["http.request_in"]), int(r["frame.number"]), int(r["http.response.code"]),
+                    r["http.time"]) for r in rs if r["http.response.code"] and r["http.request_in"]
+                   and "," not in r["http.response.code"])
+    got = sorted((x["request"]["frame"], x["response"]["frame"], x["status"], x["response_time"])
+                 for x in h1 if x["response"])
+    check(tag + " HTTP/1.x responses (request frame, frame, status, http.time)", resps, got)
+    # time to first byte: the first server segment after the request with
+    # response bytes (TLS: an application data record; the first segment of
+    # a reassembled one)
+    tls = c["tls"] is not None
+    for x in h1:
+        fb = None
+        for r in rs:
+            if int(r["frame.number"]) <= x["request"]["frame"] or r["tcp.srcport"] == cport:
+                continue
+            if r["tcp.analysis.retransmission"]:
+                continue
+            if (tls and "23" in multi(r["tls.record.content_type"])) or r["http.response.code"] or \
+               (not tls and r["tcp.len"] not in ("", "0")):
+                fb = r
+                segs = [int(s) for s in multi(r["tcp.segment"])]
+                if segs and min(segs) < int(r["frame.number"]):
+                    fb = next(q for q in rs if int(q["frame.number"]) == min(segs))
+                break
+        check(tag + " first byte of %s %s" % (x["method"], x["uri"]), row_pt(fb), pt(x["first_byte"]))
+        if fb is not None and x["first_byte"] and x["response"] and \
+           x["first_byte"]["frame"] == x["response"]["frame"]:
+            check(tag + " ttfb = http.time when one frame", x["response_time"], x["ttfb"])
+    # HTTP/2
+    h2req = []
+    for r in rs:
+        ms, ps, ids = multi(r["http2.headers.method"]), multi(r["http2.headers.path"]), multi(r["http2.streamid"])
+        if not ms:
+            continue
+        # tshark lists every frame's stream id: keep the ids of HEADERS
+        # frames with a :method, in order, matched by position
+        h2req += [(int(r["frame.number"]), m, p) for m, p in zip(ms, ps)]
+    h2 = [x for x in c["http"] if x["version"] == "HTTP/2"]
+    check(tag + " HTTP/2 requests", h2req, [(x["request"]["frame"], x["method"], x["uri"]) for x in h2])
+    st = sorted(int(s) for r in rs for s in multi(r["http2.headers.status"]))
+    check(tag + " HTTP/2 statuses", st, sorted(x["status"] for x in h2 if x["status"]))
+
+    # DNS
+    if c["dns"]["found"]:
+        d = c["dns"]
+        q = next((r for r in rows if r["dns.flags.response"] == "0" and r["dns.qry.name"] == d["name"]
+                  and int(r["frame.number"]) == (d["query"] or {}).get("frame")), None)
+        a = next((r for r in rows if int(r["frame.number"]) == d["response"]["frame"]), None)
+        check(tag + " DNS query frame/time", row_pt(q), pt(d["query"]))
+        check(tag + " DNS response frame/time", row_pt(a), pt(d["response"]))
+        check(tag + " DNS answers", multi(a["dns.a"]) if a else None, d["answers"])
+        if a and d["query"]:
+            ns = d["response"]["time_ns"] - d["query"]["time_ns"]
+            check(tag + " DNS time = dns.time", a["dns.time"], "%d.%09d" % (ns // 10**9, ns % 10**9))
+    # every time string is the exact value of its time_ns
+    def walk(v):
+        if isinstance(v, dict):
+            if "time_ns" in v and "time" in v:
+                ns = v["time_ns"]
+                if "%d.%09d" % (ns // 10**9, ns % 10**9) != v["time"]:
+                    out.append("FAIL %s: time %r != time_ns %r" % (name, v["time"], ns))
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+    walk(c)
+print("\n".join(out))
+EOF
+
+cat >"$T_TMP/schema.py" <<'EOF'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+v = jsonschema.Draft202012Validator(schema)
+for path in sys.argv[2:]:
+    errs = list(v.iter_errors(json.load(open(path))))
+    if errs:
+        e = errs[0]
+        print("FAIL %s: %s at %s" % (path.rsplit("/", 1)[-1], e.message[:200], list(e.absolute_path)))
+    else:
+        print("ok %s" % path.rsplit("/", 1)[-1])
+EOF
+
+cat >"$T_TMP/shapes.py" <<'EOF'
+import json, re, sys
+import xml.etree.ElementTree as ET
+jpath, mpath, spath, name = sys.argv[1:5]
+doc = json.load(open(jpath))
+events = [e for c in doc["connections"] for e in c["events"]]
+out = []
+def ok(what, cond, detail=""):
+    out.append(("ok %s: %s" if cond else "FAIL %s: %s " + detail) % (name, what))
+# Mermaid
+lines = open(mpath, encoding="utf-8").read().split("\n")
+ok("mermaid starts with sequenceDiagram", lines[0] == "sequenceDiagram")
+declared, used, msgs, bad = set(), set(), 0, []
+for l in lines[1:]:
+    if not l.strip() or l.strip().startswith("%%"):
+        continue
+    if l == "sequenceDiagram":
+        continue
+    m = re.match(r"^    participant (\w+) as [^;\n]+$", l)
+    if m:
+        declared.add(m.group(1)); continue
+    # text: no ';' or '#' but in Mermaid's entity codes (#59; #lt; ...)
+    m = re.match(r"^    (\w+)(->>|-->>)(\w+): (.*)$", l)
+    if m:
+        used.update([m.group(1), m.group(3)]); msgs += 1
+        if re.search(r"[;#]", re.sub(r"#(\d+|lt|gt|quot);", "", m.group(4))):
+            bad.append(l)
+        continue
+    m = re.match(r"^    Note (left of \w+|over \w+,\w+): (.*)$", l)
+    if m:
+        if re.search(r"[;#]", re.sub(r"#(\d+|lt|gt|quot);", "", m.group(2))):
+            bad.append(l)
+        continue
+    bad.append(l)
+ok("mermaid lines all parse", not bad, repr(bad[:3]))
+ok("mermaid participants declared before use", used <= declared, repr(used - declared))
+ok("mermaid one message per event", msgs == len(events), "%d != %d" % (msgs, len(events)))
+ok("mermaid has no control byte", not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", "\n".join(lines)))
+# SVG
+raw = open(spath, "rb").read()
+try:
+    root = ET.fromstring(raw)
+    ok("svg is well-formed XML", True)
+except ET.ParseError as e:
+    ok("svg is well-formed XML", False, str(e)); print("\n".join(out)); sys.exit()
+ns = "{http://www.w3.org/2000/svg}"
+ok("svg root", root.tag == ns + "svg")
+vb = [int(x) for x in root.get("viewBox").split()]
+n = max(1, len(doc["connections"]))
+ok("svg 16:9 panels", vb[2] == 1600 and vb[3] == 900 * n, repr(vb))
+hrefs = [v for el in root.iter() for k, v in el.attrib.items() if k.endswith("href") or "url(" in v]
+ok("svg has no external resource", all(h.startswith("#") or h.startswith("url(#") for h in hrefs), repr(hrefs))
+ok("svg has no <script>/<image>/<foreignObject>", not any(el.tag in (ns + "script", ns + "image", ns + "foreignObject") for el in root.iter()))
+texts = ["".join(t.itertext()) for t in root.iter(ns + "text")]
+shown = [e for c in doc["connections"] for e in c["events"][:40]]
+missing = [e["label"] for e in shown if not any(e["label"][:60] in t for t in texts)]
+ok("svg shows every event label", not missing, repr(missing[:3]))
+ok("svg has no control byte", not re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", raw))
+print("\n".join(out))
+EOF
+
+report() { # lines "ok ..." / "FAIL ..." on stdin
+  local line
+  while IFS= read -r line; do
+    case $line in
+      ok\ *) pass "${line#ok }" ;;
+      FAIL\ *) fail "${line#FAIL }" ;;
+      "") ;;
+      *) fail "checker: $line" ;;
+    esac
+  done
+}
+
+FIELDS=(frame.number frame.time_relative tcp.stream tcp.srcport tcp.len tcp.flags.syn
+        tcp.flags.ack tcp.flags.fin tcp.flags.reset tcp.analysis.initial_rtt
+        tcp.analysis.retransmission tls.handshake.type tls.handshake.extensions.supported_version
+        tls.handshake.version tls.handshake.ciphersuite tls.record.content_type tcp.segment
+        http.request.method http.request.uri http.response.code http.time http.request_in
+        http2.streamid http2.headers.method http2.headers.path http2.headers.status
+        dns.flags.response dns.qry.name dns.a dns.time)
+EFIELDS=()
+for f in "${FIELDS[@]}"; do EFIELDS+=(-e "$f"); done
+
+SAMPLES=(story https-tls12 https-tls13 tls12-resume tls13-0rtt tls13-suites tls12-cbc http2 http
+         tcp-anomalies https-proxy)
+JSONS=()
+for s in "${SAMPLES[@]}"; do
+  f=$S/$s.pcap
+  [[ -f $f ]] || { fail "$s.pcap missing"; continue; }
+  k=()
+  [[ -f $S/$s.keylog ]] && k=(--keylog "$S/$s.keylog")
+  for fmt in json text mermaid svg; do
+    run "$D" -r "$f" "${k[@]}" --story "$fmt"
+    if ((RC == 0)) && [[ -s $T_TMP/out ]]; then
+      cp "$T_TMP/out" "$T_TMP/$s.$fmt"
+    else
+      fail "$s: --story $fmt exits 0 with output" "exit $RC" "$(head -3 "$T_TMP/err")"
+      continue 2
+    fi
+  done
+  pass "$s: --story json|text|mermaid|svg"
+  JSONS+=("$T_TMP/$s.json")
+  report < <("$PY" "$T_TMP/shapes.py" "$T_TMP/$s.json" "$T_TMP/$s.mermaid" "$T_TMP/$s.svg" "$s")
+  if ((HAVE_TSHARK)); then
+    o=()
+    [[ -f $S/$s.keylog ]] && o=(-o "tls.keylog_file:$S/$s.keylog")
+    tshark -r "$f" "${o[@]}" -T fields "${EFIELDS[@]}" >"$T_TMP/$s.fields" 2>/dev/null \
+      || fail "$s: tshark -T fields"
+    report < <("$PY" "$T_TMP/check.py" "$T_TMP/$s.json" "$T_TMP/$s.fields" "$s")
+  fi
+done
+if ((HAVE_TSHARK == 0)); then
+  echo "SKIPPED: the comparisons with tshark (tshark not installed)"
+fi
+if ((HAVE_JSONSCHEMA)); then
+  report < <("$PY" "$T_TMP/schema.py" "$SRC/docs/story.schema.json" "${JSONS[@]}" \
+    | sed 's/^ok /ok schema: /; s/^FAIL /FAIL schema: /')
+else
+  echo "SKIPPED: JSON schema validation (python3-jsonschema not installed)"
+fi
+
+# ------------------------------------------------------- stories in words
+rt() { # SAMPLE STREAM: round trips and resumption of one connection
+  "$PY" -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+c=[c for c in d["connections"] if c["stream"]==int(sys.argv[2])][0]["tls"]
+print(c["version"], "resumed" if c["resumed"] else "full", "hrr" if c["hello_retry_request"] else "-", c["early_data"], c["round_trips"])' "$T_TMP/$1.json" "$2"
+}
+check_eq "TLS 1.2 full handshake: 2 round trips" "TLS 1.2 full - none 2" "$(rt https-tls12 0)"
+check_eq "TLS 1.3 full handshake: 1 round trip" "TLS 1.3 full - none 1" "$(rt https-tls13 0)"
+check_eq "TLS 1.2 resumed by session id: 1 round trip" "TLS 1.2 resumed - none 1" "$(rt tls12-resume 1)"
+check_eq "TLS 1.2 resumed by ticket: 1 round trip" "TLS 1.2 resumed - none 1" "$(rt tls12-resume 3)"
+check_eq "TLS 1.3 HelloRetryRequest: 2 round trips" "TLS 1.3 full hrr none 2" "$(rt tls13-suites 4)"
+check_eq "TLS 1.3 0-RTT: 0 round trips" "TLS 1.3 resumed - accepted 0" "$(rt tls13-0rtt 1)"
+# the handshakes as tshark sees them
+if ((HAVE_TSHARK)); then
+  check_eq "tshark: tls12-resume stream 1 has no Certificate (abbreviated)" "" \
+    "$(tshark -r "$S/tls12-resume.pcap" -Y 'tcp.stream == 1 && tls.handshake.type == 11' -T fields -e frame.number 2>/dev/null)"
+  check_eq "tshark: tls13-suites stream 4 has a HelloRetryRequest" "1" \
+    "$(tshark -r "$S/tls13-suites.pcap" -Y 'tcp.stream == 4 && tls.handshake.random == cf:21:ad:74:e5:9a:61:11:be:1d:8c:02:1e:65:b8:91:c2:a2:11:16:7a:bb:8c:5e:07:9e:09:e2:c8:a8:33:9c' -T fields -e tcp.stream 2>/dev/null | wc -l)"
+fi
+check_eq "story.pcap: DNS lookup then the connection" \
+  "True www.example.test A ['127.0.0.1'] dns,tcp,tls,wait,transfer" \
+  "$("$PY" -c 'import json,sys
+c=json.load(open(sys.argv[1]))["connections"][0]
+print(c["dns"]["found"], c["dns"]["name"], c["dns"]["type"], c["dns"]["answers"], ",".join(p["name"] for p in c["phases"]))' "$T_TMP/story.json")"
+grep -q '^  DNS: no lookup in this capture$' "$T_TMP/https-tls12.text" \
+  && pass "https-tls12: no lookup in this capture" || fail "https-tls12: no lookup in this capture"
+grep -q 'two round trips before the first application byte' "$T_TMP/https-tls12.text" \
+  && pass "text says the round trips in words" || fail "text says the round trips in words"
+
+# ---------------------------------------------------------------- -Y
+run "$D" -r "$S/tls12-resume.pcap" --story json -Y 'tcp.stream == 1'
+check_eq "-Y tcp.stream == 1 tells stream 1 only" "[1]" \
+  "$("$PY" -c 'import json,sys; print([c["stream"] for c in json.load(open(sys.argv[1]))["connections"]])' "$T_TMP/out")"
+run "$D" -r "$S/story.pcap" --story json -Y 'dns.flags.response == 0'
+check_eq "-Y on the DNS query tells the connection it resolved" "[0]" \
+  "$("$PY" -c 'import json,sys; print([c["stream"] for c in json.load(open(sys.argv[1]))["connections"]])' "$T_TMP/out")"
+run "$D" -r "$S/story.pcap" --story text -Y 'udp.port == 9'
+check_eq "-Y matching nothing: nothing told" "No TCP connection to tell (none has a packet matching the filter)." "$(cat "$T_TMP/out")"
+run "$D" -r "$S/story.pcap" --story pdf
+check_eq "--story pdf is refused" "1" "$RC"
+grep -q 'invalid story format "pdf"' "$T_TMP/err" && pass "--story pdf: message" || fail "--story pdf: message" "$(cat "$T_TMP/err")"
+run "$D" -r "$S/story.pcap" --story text -V
+check_eq "--story with -V is refused" "1" "$RC"
+
+# ------------------------------------------------------ hostile strings
+# A plain HTTP/1.1 exchange whose request URI holds <, &, ;, #, quotes, a
+# percent sign and an ESC byte: every format must escape them.
+"$PY" - "$T_TMP/hostile.pcap" <<'EOF'
+import struct, sys
+def csum(b):
+    return 0
+def pkt(src, dst, sp, dp, seq, ack, flags, payload=b""):
+    tcp = struct.pack("!HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + payload
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(tcp), 1, 0x4000, 64, 6, 0,
+                     bytes(src), bytes(dst))
+    return b"\0" * 12 + b"\x08\x00" + ip + tcp
+C, Sv = [10, 0, 0, 1], [10, 0, 0, 2]
+req = b"GET /a<b>&c;d#e\"f'g%h\x1b[31m HTTP/1.1\r\nHost: x\r\n\r\n"
+resp = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi"
+frames = [pkt(C, Sv, 40000, 80, 100, 0, 0x02), pkt(Sv, C, 80, 40000, 500, 101, 0x12),
+          pkt(C, Sv, 40000, 80, 101, 501, 0x10), pkt(C, Sv, 40000, 80, 101, 501, 0x18, req),
+          pkt(Sv, C, 80, 40000, 501, 101 + len(req), 0x18, resp),
+          pkt(C, Sv, 40000, 80, 101 + len(req), 501 + len(resp), 0x11)]
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i, fr in enumerate(frames):
+        f.write(struct.pack("<IIII", 1700000000, i * 1000, len(fr), len(fr)) + fr)
+EOF
+for fmt in json text mermaid svg; do
+  run "$D" -r "$T_TMP/hostile.pcap" --story "$fmt"
+  cp "$T_TMP/out" "$T_TMP/hostile.$fmt"
+  if ((RC == 0)) && ! grep -q $'\x1b' "$T_TMP/out"; then
+    pass "hostile URI: --story $fmt has no raw ESC"
+  else
+    fail "hostile URI: --story $fmt has no raw ESC" "exit $RC"
+  fi
+done
+grep -q 'GET /a<b>&c;d#e"f'"'"'g%h\\x1b\[31m' "$T_TMP/hostile.text" \
+  && pass "hostile URI: text shows it escaped" || fail "hostile URI: text shows it escaped" "$(grep GET "$T_TMP/hostile.text")"
+report < <("$PY" "$T_TMP/shapes.py" "$T_TMP/hostile.json" "$T_TMP/hostile.mermaid" "$T_TMP/hostile.svg" hostile)
+check_eq "hostile URI: the JSON holds it (escaped ESC)" '/a<b>&c;d#e"f'"'"'g%h\x1b[31m' \
+  "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["connections"][0]["http"][0]["uri"])' "$T_TMP/hostile.json")"
+
+finish
