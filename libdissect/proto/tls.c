@@ -12,6 +12,7 @@
  * Without the session keys everything after ChangeCipherSpec (TLS 1.2) or
  * after the ServerHello (TLS 1.3) is shown as encrypted. */
 #include "../analysis/ja4.h"
+#include "../analysis/trust.h"
 #include "../core/dx.h"
 #include "../core/keylog.h"
 #include "../core/stream.h"
@@ -470,6 +471,7 @@ typedef struct tls_conv {
   /* the session's stream byte budget, which handshake buffers count against */
   uint64_t *budget, budget_max;
   EVP_MD_CTX *transcript[2]; /* SHA-256, SHA-384 of the handshake (RSA + EMS) */
+  dx_trust_conn trust;       /* the SNI, for the trust verdict (analysis/trust.h) */
 } tls_conv;
 
 /* Per session: master secrets of the TLS <= 1.2 sessions seen (full
@@ -744,6 +746,8 @@ static void ext_server_name(ctx *x, cur *e, dx_node *en, int hs) {
       break;
     }
     dx_add_string(x->p, en, FL(F_SNI), nm.t, nm.off, nlen, (const char *)s, nlen);
+    if (type == 0 && hs == HS_CLIENT_HELLO)
+      dx_trust_sni(&x->c->trust, s, nlen);
     if (type == 0 && !x->sni_set) {
       dx_escape(s, nlen, x->sni, sizeof x->sni);
       x->sni_set = true;
@@ -1314,7 +1318,9 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   cm.owner = g;
   while (cur_left(&cm) && !cm.fail)
     cur_uint(&cm, g, F_CM, 1, NULL);
+  x->c->trust.have_sni = false;
   extensions(x, m, hs, HS_CLIENT_HELLO, false);
+  dx_trust_client_hello(x->p, hs, &x->c->trust);
   add_ja3(x, m->t, hello_start, hello_end, hs, false);
 }
 
@@ -1380,6 +1386,8 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     c->have_suite = true;
     add_cipher_parts(x, cs, m->t, cs_off, (uint16_t)suite);
   }
+  if (!hrr)
+    dx_trust_server_hello(x->p, hs, c->version, (uint16_t)suite);
   if (hrr) {
     c->hrr = true;
     return;
@@ -1532,11 +1540,16 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
   dx_node *g = subtree(&all, hs, F_CERTS, all.off, cur_left(&all));
   dx_node_set_text(x->p, g, "Certificates (%u bytes)", cur_left(&all));
   all.owner = g;
+  const uint8_t *ders[16]; /* the chain, for the trust verdict */
+  uint32_t lens[16];
+  size_t nders = 0;
   for (unsigned i = 0; cur_left(&all) && !all.fail && i < 256; i++) {
     cur one;
     if (!cur_vec(&all, g, F_CERT_LEN, 3, &one, NULL))
       break;
     uint32_t len = cur_left(&one);
+    if (nders < 16 && len && (ders[nders] = dx_get_ptr(one.t, one.off, len)) != NULL)
+      lens[nders++] = len;
     dx_node *cn = dx_add_bytes(x->p, g, FL(F_CERT), one.t, one.off, len);
     dx_tvb ct = dx_tvb_sub(one.t, one.off, len);
     if (cn && dx_proto_x509.dissect)
@@ -1548,6 +1561,9 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
         break;
     }
   }
+  /* the server's chain (a client's Certificate is not judged) */
+  if (nders && (x->c->client_dir < 0 || x->dir != x->c->client_dir))
+    dx_trust_chain(x->p, hs, &x->c->trust, ders, lens, nders);
 }
 
 static void certificate_request(ctx *x, cur *m, dx_node *hs) {
