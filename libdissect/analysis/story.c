@@ -83,6 +83,8 @@ struct dx_story {
   uint64_t *marked_q;            /* DNS query frames marked */
   size_t nmarked_q, marked_qcap;
   uint64_t bytes, dropped;
+  uint32_t last_dropped; /* tcp.stream of the last connection not told */
+  int have_dropped;
   /* fields */
   const dx_field *f_stream, *f_syn, *f_ack, *f_fin, *f_rst, *f_len, *f_irtt;
   const dx_field *f_ipsrc, *f_ipdst, *f_ip6src, *f_ip6dst, *f_sport, *f_dport;
@@ -366,7 +368,8 @@ static conn *conn_new(dx_story *st, uint32_t stream) {
 /* ---- ladder events ---------------------------------------------------------- */
 static dx_story_event *add_event(dx_story *st, conn *c, dx_story_point at, int dir, int layer,
                                  const char *label, int merge) {
-  if (merge && c->pub.nevents > 0) {
+  /* once steps were dropped, a step is never merged into one before them */
+  if (merge && c->pub.nevents > 0 && !c->pub.events_dropped) {
     dx_story_event *last = &c->ev[c->pub.nevents - 1];
     if (last->layer == layer && last->from == (dir == C2S ? DX_STORY_CLIENT : DX_STORY_SERVER) &&
         strcmp(last->label, label) == 0) {
@@ -991,7 +994,13 @@ int dx_story_add_packet(dx_story *st, const dx_packet *p) {
   if (!c) {
     c = conn_new(st, stream);
     if (!c) {
-      st->dropped++;
+      /* tcp.stream numbers are given in the order connections appear, so
+       * a connection not seen before has a number above every earlier one */
+      if (!st->have_dropped || stream > st->last_dropped) {
+        st->dropped++;
+        st->last_dropped = stream;
+        st->have_dropped = 1;
+      }
       return DX_OK;
     }
     /* the client sent the SYN, or else the first packet */
