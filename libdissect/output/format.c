@@ -230,7 +230,10 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
   case DX_FT_UINT32:
   case DX_FT_UINT64:
   case DX_FT_FRAMENUM:
-    if (f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC) {
+    /* tshark 4.0 prints 64-bit integers in decimal as field values, in hex
+     * only in labels */
+    if ((f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC) &&
+        (for_label || f->type != DX_FT_UINT64)) {
       sb_put(b, "0x", 2);
       sb_hex0(b, n->v.u, hex_width(f->type));
       if (for_label && f->base == DX_BASE_HEX_DEC) {
@@ -307,6 +310,11 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
   case DX_FT_ABSTIME:
     if (f->base == DX_BASE_UTC) {
       fmt_utc(b, n->v.t.sec, n->v.t.nsec);
+      return;
+    }
+    if (f->base == DX_BASE_LOCAL) {
+      dx_format_local_time(n->v.t.sec, n->v.t.nsec, tmp, sizeof tmp);
+      sb_put(b, tmp, strlen(tmp));
       return;
     }
     fmt_time(b, n->v.t.sec, n->v.t.nsec);
@@ -420,7 +428,8 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
       sb_put(&b, ")", 1);
     } else {
       fmt_value(&b, n, true);
-      if ((f->type == DX_FT_ABSTIME && f->base != DX_BASE_UTC) || f->type == DX_FT_RELTIME)
+      if ((f->type == DX_FT_ABSTIME && f->base != DX_BASE_UTC && f->base != DX_BASE_LOCAL) ||
+          f->type == DX_FT_RELTIME)
         sb_put(&b, " seconds", 8);
     }
   }

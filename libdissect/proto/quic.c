@@ -131,6 +131,7 @@ enum {
   F_BAD_RETRY,
   F_COALESCED_PAD,
   F_RETRANS,
+  F_DECRYPTION,
 };
 
 static const dx_vals hform_vals[] = {{0, "Short Header"}, {1, "Long Header"}, {0, NULL}};
@@ -315,6 +316,7 @@ static const dx_field quic_fields[] = {
     [F_COALESCED_PAD] = FN("quic.coalesced_padding_data", "Coalesced Padding Data"),
     [F_RETRANS] =
         FN("quic.retransmission", "This QUIC frame has a reused stream offset (retransmission?)"),
+    [F_DECRYPTION] = FN("quic.decryption", "Decryption"),
 };
 #define FL(i) (&quic_fields[(i)])
 
@@ -628,6 +630,7 @@ struct qconn {
   uint8_t odcid[20], odcid_len;         /* the client's first DCID */
   uint8_t init_dcid[20], init_dcid_len; /* DCID the current Initial keys came from */
   bool retried;
+  uint8_t retry_scid[20], retry_scid_len; /* the Retry's SCID: the next Initials' keys */
   qkeys initial[2], handshake[2], zerortt;
   qkeys app[2][2];      /* [sender][key phase] */
   uint8_t app_phase[2]; /* current key phase per sender */
@@ -641,7 +644,7 @@ struct qconn {
   char alpn[32];
   qstream **streams; /* QUIC_STREAM_BUCKETS chains, allocated on first use */
   uint32_t nstreams;
-  bool stream_cap_noted;
+  bool stream_cap_noted, short_fail_noted;
   void *app_conn; /* HTTP/3's per-connection state */
   void (*app_conn_free)(void *);
 };
@@ -838,6 +841,8 @@ typedef struct qctx {
   int level;  /* SP_* of the packet */
   dx_node *pkt;
   dx_tvb pt; /* decrypted payload */
+  bool first_in_dgram;
+  bool retry; /* the packet is a Retry */
   bool http3_seen;
   char info[512];
   size_t ilen;
@@ -855,6 +860,11 @@ static void info_add(qctx *x, const char *fmt, ...) {
     x->ilen += (size_t)w;
   if (x->ilen >= sizeof x->info)
     x->ilen = sizeof x->info - 1;
+}
+
+/* "Initial, DCID=..., SCID=..." with the empty ids left out, as tshark. */
+static void info_ids(qctx *x, const char *name, const char *dh, const char *sh) {
+  info_add(x, "%s%s%s%s%s", name, dh[0] ? ", DCID=" : "", dh, sh[0] ? ", SCID=" : "", sh);
 }
 
 static int varint_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_t *off,
@@ -1415,7 +1425,10 @@ static qkeys *packet_keys(qctx *x, int type, const uint8_t *dcid, uint8_t dcid_l
   switch (type) {
   case T_INITIAL:
     if (s == 0 && dcid_len &&
-        (dcid_len != c->init_dcid_len || memcmp(dcid, c->init_dcid, dcid_len))) {
+        (c->init_dcid_len == 0 ||
+         (c->retry_scid_len && dcid_len == c->retry_scid_len &&
+          memcmp(dcid, c->retry_scid, dcid_len) == 0 &&
+          (dcid_len != c->init_dcid_len || memcmp(dcid, c->init_dcid, dcid_len))))) {
       /* the client's (first, or after a Retry) Destination Connection ID */
       memcpy(c->init_dcid, dcid, dcid_len);
       c->init_dcid_len = dcid_len;
@@ -1462,7 +1475,7 @@ static qkeys *packet_keys(qctx *x, int type, const uint8_t *dcid, uint8_t dcid_l
 
 /* ---- one QUIC packet ------------------------------------------------------- */
 static void conn_info(qctx *x, dx_node *q, const dx_tvb *t, uint32_t off) {
-  if (!x->c)
+  if (!x->c || !x->first_in_dgram) /* as tshark: once per datagram */
     return;
   dx_node *ci = dx_add_none(x->p, q, FL(F_CONNINFO), t, off, 0);
   dx_node_set_flags(ci, DX_NODE_GENERATED);
@@ -1565,14 +1578,26 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
                     const qopen *o, int why) {
   dx_packet *p = x->p;
   if (!o || !o->ok) {
-    dx_node *pp = dx_add_bytes(p, q, FL(F_PROTECTED), t, poff, end - poff);
+    /* as tshark: a long header packet without keys gets its expert
+     * warning; every undecrypted packet says why in quic.decryption */
+    bool note = type != T_SHORT;
+    if (type == T_SHORT && x->c && !x->c->short_fail_noted) {
+      /* tshark reports the missing 1-RTT secrets once per connection */
+      note = true;
+      x->c->short_fail_noted = true;
+    }
+    if (!o && note)
+      dx_expert(p, q, FL(F_DECRYPT_FAILED), DX_SEV_WARN,
+                "Failed to create decryption context: Secrets are not available");
+    dx_node *pp = dx_add_bytes(p, q, FL(F_REMAINING), t, poff, end - poff);
+    dx_node *why_n = dx_add_none(p, pp, FL(F_DECRYPTION), t, poff, 0);
+    dx_node_set_text(p, why_n, "[%s]", o && o->err ? o->err : why_text(why));
+    dx_node_set_flags(why_n, DX_NODE_GENERATED);
     if (o && o->err)
       dx_expert(p, pp, FL(F_DECRYPT_FAILED), DX_SEV_WARN, "%s", o->err);
-    else
-      dx_expert(p, pp, FL(F_DECRYPT_FAILED), DX_SEV_NOTE, "%s", why_text(why));
     return;
   }
-  dx_add_bytes(p, q, FL(F_PAYLOAD), t, poff, end - poff);
+  dx_add_bytes(p, q, FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
   x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
   x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
   frames(x, &x->pt, q);
@@ -1583,11 +1608,12 @@ static void add_header_bits(qctx *x, dx_node *q, const dx_tvb *t, uint32_t start
   dx_packet *p = x->p;
   dx_tvb b = dx_tvb_sub(t, start, 1);
   dx_add_uint(p, q, FL(F_HFORM), &b, 0, 1, is_long);
-  dx_add_uint(p, q, FL(F_FIXED), &b, 0, 1, (first >> 6) & 1);
+  if (!x->retry) /* tshark shows no fixed bit in a Retry */
+    dx_add_uint(p, q, FL(F_FIXED), &b, 0, 1, (first >> 6) & 1);
   if (is_long) {
     const qversion *v = x->c && x->c->vi >= 0 ? &versions[x->c->vi] : NULL;
     dx_add_uint(p, q, FL(v && v->v2_types ? F_LTYPE2 : F_LTYPE), &b, 0, 1, (first >> 4) & 3);
-    if (have_first) {
+    if (have_first && !x->retry) {
       dx_add_uint(p, q, FL(F_LRES), &b, 0, 1, (first >> 2) & 3);
       dx_add_uint(p, q, FL(F_PNLEN), &b, 0, 1, first & 3);
     }
@@ -1634,6 +1660,15 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
       if (!e)
         e = cid_find(p, x->st, scid, scil);
     }
+    qconn *byflow = NULL;
+    if (!e) {
+      /* zero-length ids, or the server's first packet (its own new id):
+       * the connection of the UDP flow */
+      int dir = 0;
+      dx_flow *fl = dx_flow_find(p, &dir);
+      if (fl && fl->app_free == crypto_owner && fl->app_data)
+        byflow = fl->app_data;
+    }
     if (e) {
       x->c = e->conn;
       /* a packet sent to an id the client chose comes from the server */
@@ -1642,6 +1677,10 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
         x->sender = d->owner == 0 ? 1 : 0;
       else
         x->sender = e->owner; /* found by its source id: the sender chose it */
+    } else if (byflow && !(type == T_INITIAL && dcil >= 8 && p->srcport == byflow->cport &&
+                           dx_addr_eq(&p->net_src, &byflow->caddr) && byflow->init_dcid_len == 0)) {
+      x->c = byflow;
+      x->sender = dx_addr_eq(&p->net_src, &byflow->caddr) && p->srcport == byflow->cport ? 0 : 1;
     } else if (type == T_INITIAL && dcil >= 8 && dcil <= 20 && scil <= 20) {
       x->c = conn_new(p, x->st, q);
       if (x->c) {
@@ -1673,6 +1712,11 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     }
     conn_info(x, q, t, start);
     uint8_t first = b0;
+    x->retry = type == T_RETRY;
+    if (x->retry) {
+      dx_node *rl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
+      dx_node_set_flags(rl, DX_NODE_GENERATED);
+    }
     add_header_bits(x, q, t, start, first, true, type == T_RETRY || type == T_VN);
     if (type == T_VN) {
       dx_tvb bt = dx_tvb_sub(t, start, 1);
@@ -1690,19 +1734,20 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     hexid(dh, sizeof dh, dcid, dcil);
     hexid(sh, sizeof sh, scid, scil);
     if (type == T_VN) {
-      info_add(x, "Version Negotiation");
+      info_ids(x, "Version Negotiation", dh, sh);
       for (unsigned i = 0; off + 4 <= t->len && i < 512; i++, off += 4)
         dx_add_item(p, q, FL(F_SUPVER), t, off, 4);
       dx_node_set_len(q, t->len - start);
       return t->len;
     }
     if (vi < 0) {
-      info_add(x, "Long Header (unknown version 0x%08x)", version);
+      /* as tshark: named by the v1 type bits, not decrypted */
+      info_ids(x, type_names[(b0 >> 4) & 3], dh, sh);
       dx_add_bytes(p, q, FL(F_REMAINING), t, off, t->len - off);
       return t->len;
     }
     if (type == T_RETRY) {
-      info_add(x, "Retry, DCID=%s, SCID=%s", dh, sh);
+      info_ids(x, "Retry", dh, sh);
       if (t->len < off + 16) {
         dx_mark_truncated(p, q, "Retry Integrity Tag");
         return t->len;
@@ -1719,6 +1764,8 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
                     "Retry Integrity Tag verification failure");
         cid_add(p, x->st, x->c, scid, scil, 1, q);
         x->c->retried = true;
+        memcpy(x->c->retry_scid, scid, scil);
+        x->c->retry_scid_len = scil;
       }
       dx_node_set_len(q, t->len - start);
       return t->len;
@@ -1747,17 +1794,27 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     dx_node *ln = dx_add_uint(p, q, FL(F_LENGTH), t, off, n, plen);
     off += n;
     uint32_t end = t->len;
-    if (plen > t->len - off)
+    bool cut = false;
+    if (plen > t->reported - off)
       dx_mark_malformed(p, ln, "Length %" PRIu64 " exceeds the %u bytes left in the datagram", plen,
-                        t->len - off);
+                        t->reported - off);
+    else if (plen > t->len - off)
+      cut = true; /* the capture kept less than the packet */
     else
       end = off + (uint32_t)plen;
     dx_node_set_len(q, end - start);
-    dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, end - start);
+    /* as tshark: the packet's length on the wire (a cut capture has less) */
+    uint32_t wire_end = plen <= t->reported - off ? off + (uint32_t)plen : t->reported;
+    dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, wire_end - start);
     dx_node_set_flags(pl, DX_NODE_GENERATED);
     int why = 0;
     qkeys *k = packet_keys(x, type, dcid, dcil, &why);
-    info_add(x, "%s, DCID=%s, SCID=%s", type_names[type], dh, sh);
+    info_ids(x, type_names[type], dh, sh);
+    if (cut) {
+      dx_node *pp = dx_add_bytes(p, q, FL(F_PAYLOAD), t, off, end - off);
+      dx_mark_truncated(p, pp, "packet cut by the capture length: not decrypted");
+      return end;
+    }
     qopen o;
     memset(&o, 0, sizeof o);
     if (k)
@@ -1802,7 +1859,11 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     dx_expert(p, q, FL(F_UNKNOWN_CONN), DX_SEV_NOTE,
               "Unknown QUIC connection. Missing Initial Packet or migrated connection?");
   }
+  dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
+  dx_node_set_flags(pl, DX_NODE_GENERATED);
   add_header_bits(x, sh, t, start, b0, false, false);
+  dx_tvb bt0 = dx_tvb_sub(t, start, 1);
+  dx_add_uint(p, sh, FL(F_SPIN), &bt0, 0, 1, (b0 >> 5) & 1); /* not protected */
   if (dcil)
     dx_add_item(p, sh, FL(F_DCID), t, start + 1, dcil);
   char dh[48];
@@ -1824,7 +1885,6 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
   }
   uint8_t first = o.first;
   dx_tvb bt = dx_tvb_sub(t, start, 1);
-  dx_add_uint(p, sh, FL(F_SPIN), &bt, 0, 1, (first >> 5) & 1);
   dx_add_uint(p, sh, FL(F_SRES), &bt, 0, 1, (first >> 3) & 3);
   dx_add_uint(p, sh, FL(F_KEYPHASE), &bt, 0, 1, (first >> 2) & 1);
   dx_add_uint(p, sh, FL(F_PNLEN), &bt, 0, 1, first & 3);
@@ -1861,6 +1921,7 @@ static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     x.p = p;
     x.st = st;
     x.sender = -1;
+    x.first_in_dgram = i == 0;
     if (i > 0) {
       uint8_t b = 0;
       dx_get_u8(t, off, &b);

@@ -11,6 +11,7 @@
  *
  * Without the session keys everything after ChangeCipherSpec (TLS 1.2) or
  * after the ServerHello (TLS 1.3) is shown as encrypted. */
+#include "tls.h"
 #include "../analysis/ja4.h"
 #include "../analysis/trust.h"
 #include "../core/dx.h"
@@ -20,6 +21,7 @@
 #include "tls_decrypt.h"
 #include "tls_tables.h"
 
+#include <inttypes.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -177,6 +179,37 @@ enum {
   F_REASM_PDU_LEN,
   F_REASM_PDU_DATA,
   F_DECRYPT,
+  F_QTP_LEN,
+  F_QTP,
+  F_QTP_TYPE,
+  F_QTP_LEN1,
+  F_QTP_VAL,
+  F_QTP_ODCID,
+  F_QTP_IDLE,
+  F_QTP_SRT,
+  F_QTP_MAXUDP,
+  F_QTP_IMD,
+  F_QTP_IMSD_BL,
+  F_QTP_IMSD_BR,
+  F_QTP_IMSD_UNI,
+  F_QTP_IMS_BIDI,
+  F_QTP_IMS_UNI,
+  F_QTP_ADE,
+  F_QTP_MAD,
+  F_QTP_PA_V4,
+  F_QTP_PA_V4PORT,
+  F_QTP_PA_V6,
+  F_QTP_PA_V6PORT,
+  F_QTP_PA_CIDLEN,
+  F_QTP_PA_CID,
+  F_QTP_PA_SRT,
+  F_QTP_ACIL,
+  F_QTP_ISCID,
+  F_QTP_RSCID,
+  F_QTP_MAXDG,
+  F_QTP_MINACK,
+  F_QTP_VI_CHOSEN,
+  F_QTP_VI_OTHER,
 };
 
 static const dx_vals ct_vals[] = {
@@ -212,6 +245,36 @@ static const dx_vals cert_type_vals[] = {{1, "RSA Sign"},
                                          {80, "IBC Params"},
                                          {0, NULL}};
 static const dx_vals mfl_vals[] = {{1, "512"}, {2, "1024"}, {3, "2048"}, {4, "4096"}, {0, NULL}};
+/* QUIC transport parameters (RFC 9000 18.2, RFC 9221, RFC 9368, and the
+ * drafts' ids tshark names) */
+static const dx_vals qtp_vals[] = {{0x00, "original_destination_connection_id"},
+                                   {0x01, "max_idle_timeout"},
+                                   {0x02, "stateless_reset_token"},
+                                   {0x03, "max_udp_payload_size"},
+                                   {0x04, "initial_max_data"},
+                                   {0x05, "initial_max_stream_data_bidi_local"},
+                                   {0x06, "initial_max_stream_data_bidi_remote"},
+                                   {0x07, "initial_max_stream_data_uni"},
+                                   {0x08, "initial_max_streams_bidi"},
+                                   {0x09, "initial_max_streams_uni"},
+                                   {0x0a, "ack_delay_exponent"},
+                                   {0x0b, "max_ack_delay"},
+                                   {0x0c, "disable_active_migration"},
+                                   {0x0d, "preferred_address"},
+                                   {0x0e, "active_connection_id_limit"},
+                                   {0x0f, "initial_source_connection_id"},
+                                   {0x10, "retry_source_connection_id"},
+                                   {0x11, "version_information"},
+                                   {0x20, "max_datagram_frame_size"},
+                                   {0x173e, "discard"},
+                                   {0x2ab2, "grease_quic_bit"},
+                                   {0x7157, "enable_time_stamp"},
+                                   {0x7158, "enable_time_stamp_v2"},
+                                   {0xde1a, "min_ack_delay"},
+                                   {0xff02de1a, "min_ack_delay"},
+                                   {0xff03de1a, "min_ack_delay"},
+                                   {0xff04de1a, "min_ack_delay"},
+                                   {0, NULL}};
 static const dx_vals keyupdate_vals[] = {
     {0, "update_not_requested"}, {1, "update_requested"}, {0, NULL}};
 
@@ -222,6 +285,7 @@ static const dx_vals keyupdate_vals[] = {
 #define FU16(a, l) DX_F(a, l, DX_FT_UINT16, DX_BASE_DEC)
 #define FU24(a, l) DX_F(a, l, DX_FT_UINT24, DX_BASE_DEC)
 #define FU32(a, l) DX_F(a, l, DX_FT_UINT32, DX_BASE_DEC)
+#define FU64Q(a, l) DX_F("tls.quic.parameter." a, l, DX_FT_UINT64, DX_BASE_DEC)
 
 static const dx_field tls_fields[] = {
     [F_TLS] = DX_F("tls", "Transport Layer Security", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -411,6 +475,47 @@ static const dx_field tls_fields[] = {
     [F_JA3S] = FS("tls.handshake.ja3s", "JA3S"),
     [F_JA4] = FS("tls.handshake.ja4", "JA4"),
     [F_JA4_R] = FS("tls.handshake.ja4_r", "JA4_r"),
+    [F_QTP_LEN] = FU16("tls.quic.len", "Parameters Length"),
+    [F_QTP] = FN("tls.quic.parameter", "Parameter"),
+    [F_QTP_TYPE] = DX_FV("tls.quic.parameter.type", "Type", DX_FT_UINT64, DX_BASE_HEX, qtp_vals),
+    [F_QTP_LEN1] = DX_F("tls.quic.parameter.length", "Length", DX_FT_UINT64, DX_BASE_DEC),
+    [F_QTP_VAL] = FB("tls.quic.parameter.value", "Value"),
+    [F_QTP_ODCID] = FB("tls.quic.parameter.original_destination_connection_id",
+                       "original_destination_connection_id"),
+    [F_QTP_IDLE] = FU64Q("max_idle_timeout", "max_idle_timeout"),
+    [F_QTP_SRT] = FB("tls.quic.parameter.stateless_reset_token", "stateless_reset_token"),
+    [F_QTP_MAXUDP] = FU64Q("max_udp_payload_size", "max_udp_payload_size"),
+    [F_QTP_IMD] = FU64Q("initial_max_data", "initial_max_data"),
+    [F_QTP_IMSD_BL] =
+        FU64Q("initial_max_stream_data_bidi_local", "initial_max_stream_data_bidi_local"),
+    [F_QTP_IMSD_BR] =
+        FU64Q("initial_max_stream_data_bidi_remote", "initial_max_stream_data_bidi_remote"),
+    [F_QTP_IMSD_UNI] = FU64Q("initial_max_stream_data_uni", "initial_max_stream_data_uni"),
+    [F_QTP_IMS_BIDI] = FU64Q("initial_max_streams_bidi", "initial_max_streams_bidi"),
+    [F_QTP_IMS_UNI] = FU64Q("initial_max_streams_uni", "initial_max_streams_uni"),
+    [F_QTP_ADE] = FU64Q("ack_delay_exponent", "ack_delay_exponent"),
+    [F_QTP_MAD] = FU64Q("max_ack_delay", "max_ack_delay"),
+    [F_QTP_PA_V4] = DX_F("tls.quic.parameter.preferred_address.ipv4address", "ipv4Address",
+                         DX_FT_IPV4, DX_BASE_NONE),
+    [F_QTP_PA_V4PORT] = FU16("tls.quic.parameter.preferred_address.ipv4port", "ipv4Port"),
+    [F_QTP_PA_V6] = DX_F("tls.quic.parameter.preferred_address.ipv6address", "ipv6Address",
+                         DX_FT_IPV6, DX_BASE_NONE),
+    [F_QTP_PA_V6PORT] = FU16("tls.quic.parameter.preferred_address.ipv6port", "ipv6Port"),
+    [F_QTP_PA_CIDLEN] = FU8("tls.quic.parameter.preferred_address.connectionid.length", "Length"),
+    [F_QTP_PA_CID] = FB("tls.quic.parameter.preferred_address.connectionid", "connectionId"),
+    [F_QTP_PA_SRT] =
+        FB("tls.quic.parameter.preferred_address.statelessresettoken", "statelessResetToken"),
+    [F_QTP_ACIL] = FU64Q("active_connection_id_limit", "Active Connection ID Limit"),
+    [F_QTP_ISCID] =
+        FB("tls.quic.parameter.initial_source_connection_id", "Initial Source Connection ID"),
+    [F_QTP_RSCID] =
+        FB("tls.quic.parameter.retry_source_connection_id", "Retry Source Connection ID"),
+    [F_QTP_MAXDG] = FU64Q("max_datagram_frame_size", "max_datagram_frame_size"),
+    [F_QTP_MINACK] = FU64Q("min_ack_delay", "min_ack_delay"),
+    [F_QTP_VI_CHOSEN] =
+        DX_F("tls.quic.parameter.vi.chosen_version", "Chosen Version", DX_FT_UINT32, DX_BASE_HEX),
+    [F_QTP_VI_OTHER] =
+        DX_F("tls.quic.parameter.vi.other_version", "Other Version", DX_FT_UINT32, DX_BASE_HEX),
 };
 
 #define FL(i) (&tls_fields[(i)])
@@ -448,6 +553,10 @@ typedef struct tls_keys {
 } tls_keys;
 
 typedef struct tls_conv {
+  /* The handshake rides in QUIC CRYPTO frames (RFC 9001 4): no records,
+   * QUIC derives and uses the keys (quic.c); a ClientHello seen here is a
+   * QUIC client's (JA4 "q"). */
+  bool quic;
   uint16_t version; /* negotiated (from the ServerHello), 0 until then */
   uint16_t suite;
   bool have_suite, tls13, hrr, note_done, seen_record;
@@ -928,6 +1037,136 @@ static void ext_psk_modes(cur *e, dx_node *en) {
 
 /* Dissects the extensions block at the cursor (the 2-byte total length
  * included). */
+/* A QUIC variable-length integer (RFC 9000 16) at c->off; false if short. */
+static bool cur_varint(cur *c, uint64_t *v, uint32_t *n) {
+  uint8_t b0 = 0;
+  if (c->off >= c->end || !dx_get_u8(c->t, c->off, &b0))
+    return false;
+  uint32_t len = 1u << (b0 >> 6);
+  if (len > c->end - c->off || !dx_tvb_has(c->t, c->off, len))
+    return false;
+  uint64_t r = b0 & 0x3f;
+  for (uint32_t i = 1; i < len; i++) {
+    uint8_t b = 0;
+    dx_get_u8(c->t, c->off + i, &b);
+    r = r << 8 | b;
+  }
+  *v = r;
+  *n = len;
+  return true;
+}
+
+/* quic_transport_parameters (RFC 9001 8.2, RFC 9000 18): a list of
+ * (varint id, varint length, value). */
+static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
+  dx_packet *p = x->p;
+  for (unsigned i = 0; cur_left(e) && i < 256; i++) {
+    uint32_t start = e->off, n1 = 0, n2 = 0;
+    uint64_t type = 0, len = 0;
+    cur h = *e;
+    if (!cur_varint(&h, &type, &n1)) {
+      dx_mark_truncated(p, en, "transport parameter id");
+      e->off = e->end;
+      return;
+    }
+    h.off += n1;
+    if (!cur_varint(&h, &len, &n2) || len > e->end - h.off - n2) {
+      dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, e->end - start);
+      dx_mark_truncated(p, pn, "transport parameter length");
+      e->off = e->end;
+      return;
+    }
+    uint32_t voff = h.off + n2, vlen = (uint32_t)len;
+    dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, voff + vlen - start);
+    const char *tn = dx_val_name(qtp_vals, type);
+    dx_node *tyn = dx_add_uint(p, pn, FL(F_QTP_TYPE), e->t, start, n1, type);
+    if (tn)
+      dx_node_set_text(p, tyn, "Type: %s (0x%02" PRIx64 ")", tn, type);
+    else
+      dx_node_set_text(p, tyn, "Type: Unknown (0x%02" PRIx64 ")", type);
+    dx_add_uint(p, pn, FL(F_QTP_LEN1), e->t, start + n1, n2, len);
+    if (vlen)
+      dx_add_bytes(p, pn, FL(F_QTP_VAL), e->t, voff, vlen);
+    else
+      dx_node_set_text(p, dx_add_none(p, pn, FL(F_QTP_VAL), e->t, voff, 0), "Value: <MISSING>");
+    cur v = cur_make(p, e->t, voff, voff + vlen, pn);
+    uint64_t num = 0;
+    uint32_t nn = 0;
+    int vf = -1;
+    switch (type) {
+    case 0x01: vf = F_QTP_IDLE; break;
+    case 0x03: vf = F_QTP_MAXUDP; break;
+    case 0x04: vf = F_QTP_IMD; break;
+    case 0x05: vf = F_QTP_IMSD_BL; break;
+    case 0x06: vf = F_QTP_IMSD_BR; break;
+    case 0x07: vf = F_QTP_IMSD_UNI; break;
+    case 0x08: vf = F_QTP_IMS_BIDI; break;
+    case 0x09: vf = F_QTP_IMS_UNI; break;
+    case 0x0a: vf = F_QTP_ADE; break;
+    case 0x0b: vf = F_QTP_MAD; break;
+    case 0x0e: vf = F_QTP_ACIL; break;
+    case 0x20: vf = F_QTP_MAXDG; break;
+    case 0xde1a:
+    case 0xff02de1a:
+    case 0xff03de1a:
+    case 0xff04de1a: vf = F_QTP_MINACK; break;
+    case 0x00:
+      dx_add_bytes(p, pn, FL(F_QTP_ODCID), e->t, voff, vlen); /* empty: <MISSING> */
+      break;
+    case 0x02:
+      if (vlen)
+        dx_add_bytes(p, pn, FL(F_QTP_SRT), e->t, voff, vlen);
+      break;
+    case 0x0f:
+      dx_add_bytes(p, pn, FL(F_QTP_ISCID), e->t, voff, vlen); /* empty: <MISSING> */
+      break;
+    case 0x10:
+      dx_add_bytes(p, pn, FL(F_QTP_RSCID), e->t, voff, vlen); /* empty: <MISSING> */
+      break;
+    case 0x0d: { /* preferred_address (RFC 9000 18.2) */
+      uint8_t cl = 0;
+      dx_add_item(p, pn, FL(F_QTP_PA_V4), e->t, voff, 4);
+      dx_add_item(p, pn, FL(F_QTP_PA_V4PORT), e->t, voff + 4, 2);
+      dx_add_item(p, pn, FL(F_QTP_PA_V6), e->t, voff + 6, 16);
+      dx_add_item(p, pn, FL(F_QTP_PA_V6PORT), e->t, voff + 22, 2);
+      if (vlen >= 25 && dx_get_u8(e->t, voff + 24, &cl)) {
+        dx_add_item(p, pn, FL(F_QTP_PA_CIDLEN), e->t, voff + 24, 1);
+        if (cl && 25u + cl <= vlen)
+          dx_add_bytes(p, pn, FL(F_QTP_PA_CID), e->t, voff + 25, cl);
+        if (25u + cl + 16 <= vlen)
+          dx_add_bytes(p, pn, FL(F_QTP_PA_SRT), e->t, voff + 25 + cl, 16);
+      }
+      break;
+    }
+    case 0x11: /* version_information (RFC 9368 3) */
+      if (vlen >= 4) {
+        dx_add_item(p, pn, FL(F_QTP_VI_CHOSEN), e->t, voff, 4);
+        for (uint32_t o = 4; o + 4 <= vlen; o += 4)
+          dx_add_item(p, pn, FL(F_QTP_VI_OTHER), e->t, voff + o, 4);
+      }
+      break;
+    default: break;
+    }
+    char val[48] = "";
+    if (vf >= 0) {
+      if (cur_varint(&v, &num, &nn)) {
+        dx_add_uint(p, pn, FL(vf), e->t, voff, nn, num);
+        snprintf(val, sizeof val, " %" PRIu64 "%s", num,
+                 type == 0x01 || type == 0x0b ? " ms"
+                 : type == 0x0a               ? ""
+                                              : "");
+      } else {
+        dx_mark_malformed(p, pn, "transport parameter value is not a variable-length integer");
+      }
+    }
+    if (tn)
+      dx_node_set_text(p, pn, "Parameter: %s (len=%u)%s", tn, vlen, val);
+    else
+      dx_node_set_text(p, pn, "Parameter: Unknown 0x%02" PRIx64 " (len=%u)", type, vlen);
+    e->off = voff + vlen;
+  }
+}
+
 static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
   if (cur_left(m) == 0)
     return; /* no extensions (allowed before TLS 1.3) */
@@ -963,6 +1202,8 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     case 13:
     case 50: sigalg_list(&e, en); break;
     case 16: ext_alpn(x, &e, en, hs); break;
+    case 57:
+    case 0xffa5: ext_quic_tp(x, &e, en); break;
     case 21:
       if (cur_left(&e))
         cur_bytes(&e, en, F_PADDING, cur_left(&e));
@@ -1660,7 +1901,7 @@ static int no_key_reason(ctx *x) {
  * of RSA key exchange (RFC 7627 3); only when an RSA key was given. */
 static void transcript_add(ctx *x, const dx_tvb *t, uint32_t len) {
   tls_conv *c = x->c;
-  if (!x->stateful || c->tls13 || !dx_packet_rsa_key(x->p) || x->decrypted)
+  if (!x->stateful || c->quic || c->tls13 || !dx_packet_rsa_key(x->p) || x->decrypted)
     return;
   const uint8_t *b = dx_get_ptr(t, 0, len);
   if (!b)
@@ -1843,7 +2084,7 @@ static void keys_set(tls_keys *k, dx_tls_dec *d, int why, uint8_t epoch) {
 /* After a TLS 1.3 ServerHello: the handshake traffic keys (RFC 8446 7.1). */
 static void tls13_handshake_keys(ctx *x) {
   tls_conv *c = x->c;
-  if (!x->stateful)
+  if (!x->stateful || c->quic)
     return;
   int why = WHY_NONE;
   dx_tls_dec *s = tls13_state(x, DX_KL_SERVER_HANDSHAKE_TRAFFIC_SECRET, &why);
@@ -1863,7 +2104,7 @@ static void tls13_handshake_keys(ctx *x) {
 /* 0-RTT: the client's early data keys, right after its ClientHello. */
 static void tls13_early_keys(ctx *x) {
   tls_conv *c = x->c;
-  if (!x->stateful || !c->early_offered || c->keys[0].dec)
+  if (!x->stateful || c->quic || !c->early_offered || c->keys[0].dec)
     return;
   /* The suite of the resumed session is not in the ClientHello: take the
    * usual one for the secret's length. */
@@ -1886,7 +2127,7 @@ static void tls13_early_keys(ctx *x) {
 static void keys_after_message(ctx *x, uint8_t type) {
   tls_conv *c = x->c;
   int side = sender(x);
-  if (!x->stateful || !c->tls13 || side < 0 || !x->decrypted)
+  if (!x->stateful || c->quic || !c->tls13 || side < 0 || !x->decrypted)
     return;
   tls_keys *k = &c->keys[side];
   if (type == HS_FINISHED && k->epoch == 2) {
@@ -2552,3 +2793,80 @@ const dx_protocol dx_proto_tls = {
     .regs = tls_regs,
     .heuristic_tcp = heur_tls,
 };
+
+/* ---- QUIC (RFC 9001 4): the handshake in CRYPTO frames ------------------ */
+struct dx_tls_quic {
+  tls_conv c;
+};
+
+dx_tls_quic *dx_tls_quic_new(dx_packet *p) {
+  dx_tls_quic *q = malloc(sizeof *q);
+  if (!q)
+    return NULL;
+  conv_init(&q->c);
+  q->c.quic = true;
+  q->c.client_dir = 0;
+  q->c.budget = dx_packet_stream_budget(p);
+  q->c.budget_max = dx_packet_config(p)->max_total_stream_bytes;
+  return q;
+}
+
+void dx_tls_quic_free(dx_tls_quic *q) {
+  if (q)
+    conv_free(&q->c);
+}
+
+void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tvb *t,
+                           dx_node *parent) {
+  if (!q || t->len == 0)
+    return;
+  ctx x;
+  memset(&x, 0, sizeof x);
+  x.p = p;
+  x.c = &q->c;
+  x.dir = sender & 1;
+  x.stateful = true;
+  x.app_cols = true; /* QUIC writes the columns */
+  x.decrypted = true;
+  x.quic = true;
+  dx_node *tls = dx_add_proto(p, parent, FL(F_TLS), t, 0, t->len);
+  dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, 0, t->len);
+  x.tls = tls;
+  x.parent = parent;
+  uint32_t off = 0;
+  unsigned n = 0;
+  const char *first = NULL;
+  for (unsigned i = 0; off + 4 <= t->len && i < 4096; i++) {
+    uint32_t mlen = 0;
+    dx_get_u24(t, off + 1, &mlen);
+    if (mlen > t->len - off - 4)
+      break;
+    dx_tvb mt = dx_tvb_sub(t, off, 4 + mlen);
+    handshake_message(&x, &mt, rec);
+    if (n++ == 0)
+      first = x.first_msg;
+    off += 4 + mlen;
+  }
+  if (off < t->len) {
+    dx_node *rest = dx_add_none(p, rec, FL(F_HS), t, off, t->len - off);
+    dx_mark_truncated(p, rest, "handshake message cut by the end of the CRYPTO data");
+  }
+  uint16_t v = q->c.version ? q->c.version : 0x0304;
+  dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: %s", ver_short(v),
+                   n == 1 && first ? first : "Multiple Handshake Messages");
+}
+
+bool dx_tls_quic_client_random(const dx_tls_quic *q, uint8_t out[32]) {
+  if (!q || !q->c.have_crandom)
+    return false;
+  memcpy(out, q->c.crandom, 32);
+  return true;
+}
+
+uint16_t dx_tls_quic_suite(const dx_tls_quic *q) {
+  return q && q->c.have_suite ? q->c.suite : 0;
+}
+
+const char *dx_tls_quic_alpn(const dx_tls_quic *q) {
+  return q ? q->c.alpn : "";
+}
