@@ -1810,14 +1810,9 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     int why = 0;
     qkeys *k = packet_keys(x, type, dcid, dcil, &why);
     info_ids(x, type_names[type], dh, sh);
-    if (cut) {
-      dx_node *pp = dx_add_bytes(p, q, FL(F_PAYLOAD), t, off, end - off);
-      dx_mark_truncated(p, pp, "packet cut by the capture length: not decrypted");
-      return end;
-    }
     qopen o;
     memset(&o, 0, sizeof o);
-    if (k)
+    if (k) /* a cut packet: header protection only (its sample is there) */
       unprotect(x, t, start, off, end, type, k, true, &o);
     uint32_t poff = off;
     if (o.hp_ok) {
@@ -1827,6 +1822,13 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
       dx_add_uint(p, q, FL(F_PN), t, off, o.pnlen, o.pn);
       info_add(x, ", PKN: %" PRIu64, o.pn);
       poff = off + o.pnlen;
+    }
+    if (cut && k) {
+      dx_node *pp = dx_add_bytes(p, q, FL(F_PAYLOAD), t, poff, end - poff);
+      dx_mark_truncated(p, pp, "packet cut by the capture length: not decrypted");
+      dx_expert(p, q, FL(F_DECRYPT_FAILED), DX_SEV_WARN,
+                "Decryption (packet protection) failed: the capture kept only part of the packet");
+      return end;
     }
     payload(x, q, t, poff, end, type, k ? &o : NULL, why);
     return end;

@@ -210,6 +210,8 @@ enum {
   F_QTP_MINACK,
   F_QTP_VI_CHOSEN,
   F_QTP_VI_OTHER,
+  F_CCERT_ALGS_LEN,
+  F_CCERT_ALG,
 };
 
 static const dx_vals ct_vals[] = {
@@ -275,6 +277,8 @@ static const dx_vals qtp_vals[] = {{0x00, "original_destination_connection_id"},
                                    {0xff03de1a, "min_ack_delay"},
                                    {0xff04de1a, "min_ack_delay"},
                                    {0, NULL}};
+/* RFC 8879 3 */
+static const dx_vals ccert_alg_vals[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}, {0, NULL}};
 static const dx_vals keyupdate_vals[] = {
     {0, "update_not_requested"}, {1, "update_requested"}, {0, NULL}};
 
@@ -516,6 +520,9 @@ static const dx_field tls_fields[] = {
         DX_F("tls.quic.parameter.vi.chosen_version", "Chosen Version", DX_FT_UINT32, DX_BASE_HEX),
     [F_QTP_VI_OTHER] =
         DX_F("tls.quic.parameter.vi.other_version", "Other Version", DX_FT_UINT32, DX_BASE_HEX),
+    [F_CCERT_ALGS_LEN] = FU8("tls.compress_certificate.algorithms_length", "Algorithms Length"),
+    [F_CCERT_ALG] = DX_FV("tls.compress_certificate.algorithm", "Algorithm", DX_FT_UINT16,
+                          DX_BASE_DEC, ccert_alg_vals),
 };
 
 #define FL(i) (&tls_fields[(i)])
@@ -1250,9 +1257,20 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
         x->c->ems = true;
       break;
     case 49: /* post_handshake_auth */ break;
-    default:
+    case 18: /* signed_certificate_timestamp: empty in a ClientHello */
       if (cur_left(&e))
         cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
+      break;
+    case 27: { /* compress_certificate (RFC 8879 3) */
+      cur al;
+      if (cur_vec(&e, en, F_CCERT_ALGS_LEN, 1, &al, NULL))
+        while (cur_left(&al) >= 2 && !al.fail)
+          cur_uint(&al, en, F_CCERT_ALG, 2, NULL);
+      break;
+    }
+    default:
+      /* an empty one shows as tshark's "Data: <MISSING>" */
+      cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
       break;
     }
     if (!e.fail && cur_left(&e))
@@ -1537,7 +1555,7 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   }
   cur_uint(m, hs, F_HVER, 2, NULL);
   /* after a HelloRetryRequest the version is 1.3: no time in the random */
-  random_field(m, hs, !x->c->hrr);
+  random_field(m, hs, !x->c->hrr && !x->quic); /* QUIC is TLS 1.3 only: no time */
   session_id(m, hs);
   cur cs;
   if (!cur_vec(m, hs, F_CSLEN, 2, &cs, NULL))
@@ -2829,8 +2847,11 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
   x.app_cols = true; /* QUIC writes the columns */
   x.decrypted = true;
   x.quic = true;
+  /* no record layer in QUIC: the messages go right under the TLS layer,
+   * whose line reads as tshark's ("TLSv1.3 Record Layer: Handshake
+   * Protocol: ...") though no tls.record field is there */
   dx_node *tls = dx_add_proto(p, parent, FL(F_TLS), t, 0, t->len);
-  dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, 0, t->len);
+  dx_node *rec = tls;
   x.tls = tls;
   x.parent = parent;
   uint32_t off = 0;
