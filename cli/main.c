@@ -4,6 +4,7 @@
 #include <dissect/dissect.h>
 #include <dissect/output.h>
 #include <dissect/story.h>
+#include <dissect/trust.h>
 #if __has_include(<dissect/filter.h>)
 #include <dissect/filter.h>
 #define DX_HAVE_FILTER 1
@@ -33,7 +34,10 @@ typedef struct options {
   const char *iface;
   const char *bpf;
   const char *dfilter;
-  const char *rsa_key;    /* --rsa-key FILE */
+  const char *rsa_key;               /* --rsa-key FILE */
+  const char **ca_files, **ca_paths; /* --ca-file, --ca-path (trust verdicts) */
+  size_t nca_files, nca_paths;
+  int ca_only;            /* --ca-only */
   const char **decode_as; /* -d rules */
   size_t ndecode_as;
   long long count;
@@ -111,6 +115,16 @@ static void usage(FILE *out) {
           "                       is dissected. Not yet: QUIC, SSLv3, RC4 and export suites\n"
           "  --rsa-key FILE       PEM RSA private key of the server, to decrypt sessions with\n"
           "                       RSA key exchange (TLS_RSA_WITH_*)\n"
+          "Certificate trust (tls.trust.*: verdict, root, error, intercepted, other_leg;\n"
+          "risks as warnings tls.risk.*), checked with OpenSSL at the capture's time\n"
+          "against the SNI; roots from /etc/ssl/certs unless --ca-only:\n"
+          "  --ca-file FILE, -o tls.ca_file:FILE\n"
+          "                       add the PEM certificates of FILE as trusted roots\n"
+          "                       (repeatable); a chain valid only under them is\n"
+          "                       flagged tls.trust.intercepted\n"
+          "  --ca-path DIR, -o tls.ca_path:DIR\n"
+          "                       add a hashed directory of roots (openssl rehash)\n"
+          "  --ca-only            trust only the roots given by --ca-file/--ca-path\n"
           "  -o PREF:N            memory caps: tcp.max_stream_bytes (1048576 per direction),\n"
           "                       tcp.max_total_stream_bytes (268435456), flows.max (65536),\n"
           "                       ip.max_frag_datagrams (1024), ip.max_frag_bytes (65535),\n"
@@ -237,6 +251,14 @@ static const struct {
 };
 
 static int parse_pref(options *o, const char *arg) {
+  if (strncmp(arg, "tls.ca_file:", 12) == 0 && arg[12]) {
+    o->ca_files[o->nca_files++] = arg + 12;
+    return 0;
+  }
+  if (strncmp(arg, "tls.ca_path:", 12) == 0 && arg[12]) {
+    o->ca_paths[o->nca_paths++] = arg + 12;
+    return 0;
+  }
   if (strncmp(arg, "tls.keylog_file:", 16) == 0 || strncmp(arg, "ssl.keylog_file:", 16) == 0) {
     o->cfg.keylog_file = arg + 16;
     return 0;
@@ -266,17 +288,31 @@ static int parse_pref(options *o, const char *arg) {
     return 0;
   }
   return bad_option(
-      "unknown preference \"%s\" (supported: tls.keylog_file:FILE, "
+      "unknown preference \"%s\" (supported: tls.keylog_file:FILE, tls.ca_file:FILE, "
+      "tls.ca_path:DIR, "
       "tcp.max_stream_bytes:N, tcp.max_total_stream_bytes:N, ip.max_frag_datagrams:N, "
       "ip.max_frag_bytes:N, ip.frag_timeout_ms:N, flows.max:N, dns.max_pending:N)",
       arg);
 }
 
 static int parse_args(options *o, int argc, char **argv) {
-  enum { OPT_VERSION = 1000, OPT_KEYLOG, OPT_CHECKSUMS, OPT_HELP, OPT_RSAKEY, OPT_STORY };
+  enum {
+    OPT_VERSION = 1000,
+    OPT_KEYLOG,
+    OPT_CHECKSUMS,
+    OPT_HELP,
+    OPT_RSAKEY,
+    OPT_STORY,
+    OPT_CAFILE,
+    OPT_CAPATH,
+    OPT_CAONLY
+  };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
                                            {"keylog", required_argument, NULL, OPT_KEYLOG},
                                            {"rsa-key", required_argument, NULL, OPT_RSAKEY},
+                                           {"ca-file", required_argument, NULL, OPT_CAFILE},
+                                           {"ca-path", required_argument, NULL, OPT_CAPATH},
+                                           {"ca-only", no_argument, NULL, OPT_CAONLY},
                                            {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
                                            {"help", no_argument, NULL, OPT_HELP},
                                            {"story", required_argument, NULL, OPT_STORY},
@@ -285,6 +321,10 @@ static int parse_args(options *o, int argc, char **argv) {
   o->count = -1;
   o->story = -1;
   o->fields = calloc((size_t)argc + 1, sizeof *o->fields);
+  o->ca_files = calloc((size_t)argc + 1, sizeof *o->ca_files);
+  o->ca_paths = calloc((size_t)argc + 1, sizeof *o->ca_paths);
+  if (!o->ca_files || !o->ca_paths)
+    return 2;
   o->decode_as = calloc((size_t)argc + 1, sizeof *o->decode_as);
   if (!o->fields || !o->decode_as)
     return 2;
@@ -338,6 +378,9 @@ static int parse_args(options *o, int argc, char **argv) {
       exit(list_fields());
     case OPT_KEYLOG: o->cfg.keylog_file = optarg; break;
     case OPT_RSAKEY: o->rsa_key = optarg; break;
+    case OPT_CAFILE: o->ca_files[o->nca_files++] = optarg; break;
+    case OPT_CAPATH: o->ca_paths[o->nca_paths++] = optarg; break;
+    case OPT_CAONLY: o->ca_only = 1; break;
     case OPT_STORY:
       if ((o->story = dx_story_format_parse(optarg)) < 0)
         return bad_option("invalid story format \"%s\" (use text, json, mermaid or svg)", optarg);
@@ -443,6 +486,24 @@ int main(int argc, char **argv) {
              "%lu)\n",
              keylog, bad, bad == 1 ? "" : "s", first_bad);
   }
+  /* trust verdicts: the user's roots */
+  for (size_t i = 0; i < o.nca_files + o.nca_paths; i++) {
+    char terr[1024];
+    int trc = i < o.nca_files ? dx_session_trust_add_ca_file(sess, o.ca_files[i], terr, sizeof terr)
+                              : dx_session_trust_add_ca_path(sess, o.ca_paths[i - o.nca_files],
+                                                             terr, sizeof terr);
+    if (trc != DX_OK) {
+      eprint("dissect: %s\n", terr[0] ? terr : dx_strerror(trc));
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+  if (o.ca_only && !(o.nca_files + o.nca_paths)) {
+    eprint("dissect: --ca-only needs --ca-file or --ca-path (the roots to trust)\n");
+    dx_session_free(sess);
+    return 1;
+  }
+  dx_session_trust_ca_only(sess, o.ca_only);
   if (o.rsa_key) {
     char kerr[1024];
     if (dx_session_load_rsa_key(sess, o.rsa_key, kerr, sizeof kerr) != DX_OK) {
