@@ -94,6 +94,8 @@ static const dx_protocol *alpn_proto(const char *alpn) {
   if (strcmp(alpn, "http/1.1") == 0 || strcmp(alpn, "http/1.0") == 0 ||
       strcmp(alpn, "http/0.9") == 0)
     return proto_named("http");
+  if (strcmp(alpn, "h3") == 0 || strncmp(alpn, "h3-", 3) == 0) /* RFC 9114, drafts */
+    return proto_named("http3");
   if (strcmp(alpn, "dot") == 0)
     return proto_named("dns");
   return NULL;

@@ -664,6 +664,7 @@ typedef struct quic_state {
   uint32_t ncids;
   uint32_t cid_lens; /* bit n: a connection id of n bytes was seen (n <= 20) */
   bool conn_cap_noted, cid_cap_noted;
+  struct qctx *cur; /* the packet being dissected, for dx_quic_info_append */
 } quic_state;
 
 static void qdir_free(qdir *d, uint64_t *budget) {
@@ -833,7 +834,8 @@ static bool get_varint(const dx_tvb *t, uint32_t off, uint64_t *v, uint32_t *n) 
 }
 
 /* ---- dissection context ------------------------------------------------------ */
-typedef struct qctx {
+typedef struct qctx qctx;
+struct qctx {
   dx_packet *p;
   quic_state *st;
   qconn *c;
@@ -846,7 +848,7 @@ typedef struct qctx {
   bool http3_seen;
   char info[512];
   size_t ilen;
-} qctx;
+};
 
 static void info_add(qctx *x, const char *fmt, ...) DX_PRINTF(2, 3);
 static void info_add(qctx *x, const char *fmt, ...) {
@@ -865,6 +867,27 @@ static void info_add(qctx *x, const char *fmt, ...) {
 /* "Initial, DCID=..., SCID=..." with the empty ids left out, as tshark. */
 static void info_ids(qctx *x, const char *name, const char *dh, const char *sh) {
   info_add(x, "%s%s%s%s%s", name, dh[0] ? ", DCID=" : "", dh, sh[0] ? ", SCID=" : "", sh);
+}
+
+void dx_quic_info_append(dx_packet *p, const char *fmt, ...) {
+  quic_state *st = dx_proto_state(p, &dx_proto_quic);
+  qctx *x = st ? st->cur : NULL;
+  if (!x || !p->want_columns || x->ilen >= sizeof x->info - 1)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int w = vsnprintf(x->info + x->ilen, sizeof x->info - x->ilen, fmt, ap);
+  va_end(ap);
+  if (w > 0)
+    x->ilen += (size_t)w;
+  if (x->ilen >= sizeof x->info)
+    x->ilen = sizeof x->info - 1;
+}
+
+void dx_quic_mark_app(dx_packet *p) {
+  quic_state *st = dx_proto_state(p, &dx_proto_quic);
+  if (st && st->cur)
+    st->cur->http3_seen = true;
 }
 
 static int varint_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_t *off,
@@ -1939,7 +1962,9 @@ static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     dx_tvb rest = dx_tvb_sub(t, off, UINT32_MAX);
     const char *proto_before = p->col_proto;
+    st->cur = &x;
     uint32_t end = one_packet(&x, &rest, 0, parent);
+    st->cur = NULL;
     if (p->col_proto != proto_before && p->col_proto && strcmp(p->col_proto, "HTTP3") == 0)
       http3 = true;
     if (x.http3_seen)

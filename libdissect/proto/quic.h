@@ -12,6 +12,12 @@
 bool dx_quic_stream(const dx_packet *p, uint64_t *id, void ***conn_data,
                     void (***conn_free)(void *));
 
+/* For the application on a QUIC stream: appends to the Info column of the
+ * QUIC packet being dissected (", SETTINGS"), and marks the datagram as
+ * the application's (its Protocol column). No-ops outside QUIC. */
+void dx_quic_info_append(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
+void dx_quic_mark_app(dx_packet *p);
+
 /* Header protection and packet protection of QUIC v1 Initial packets
  * (RFC 9001 5.2, 5.4), exposed for the known-answer tests: derives the
  * client's or server's Initial key (16), iv (12) and hp key (16) from the

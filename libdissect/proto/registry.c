@@ -25,6 +25,7 @@ extern const dx_protocol dx_proto_x509;
 extern const dx_protocol dx_proto_http;
 extern const dx_protocol dx_proto_http2;
 extern const dx_protocol dx_proto_quic;
+extern const dx_protocol dx_proto_http3;
 extern const dx_protocol dx_proto_trust;
 
 const dx_protocol *const dx_protocols[] = {
@@ -33,6 +34,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_chdlc, &dx_proto_slarp,  &dx_proto_nflog, &dx_proto_ip,    &dx_proto_ipv6,
     &dx_proto_icmp,  &dx_proto_icmpv6, &dx_proto_udp,   &dx_proto_tcp,   &dx_proto_dns,
     &dx_proto_tls,   &dx_proto_x509,   &dx_proto_http,  &dx_proto_http2, &dx_proto_quic,
-    &dx_proto_trust,
+    &dx_proto_http3, &dx_proto_trust,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);
