@@ -12,7 +12,7 @@ import sys
 FIELDS = ["frame.number", "tls.handshake.type", "tls.handshake.version",
           "tls.handshake.ciphersuite", "tls.handshake.extension.type",
           "tls.handshake.extensions.supported_version", "tls.handshake.extensions_alpn_str",
-          "tls.handshake.sig_hash_alg", "tls.handshake.extensions_server_name"]
+          "tls.handshake.sig_hash_alg", "tls.handshake.extensions_server_name", "udp.srcport"]
 
 
 def grease(v):
@@ -31,7 +31,7 @@ def sha12(s):
     return hashlib.sha256(s.encode()).hexdigest()[:12] if s else "000000000000"
 
 
-def ja4(version, ciphers, exts, supported, alpn, sigs):
+def ja4(version, ciphers, exts, supported, alpn, sigs, transport="t"):
     ciphers = [c for c in ciphers if not grease(c)]
     exts = [e for e in exts if not grease(e)]
     supported = [v for v in supported if not grease(v)]
@@ -47,7 +47,7 @@ def ja4(version, ciphers, exts, supported, alpn, sigs):
             a = a[0] + a[-1]
     else:
         a = "00"
-    part_a = "t%s%s%02d%02d%s" % (v, sni, min(len(ciphers), 99), min(len(exts), 99), a)
+    part_a = "%s%s%s%02d%02d%s" % (transport, v, sni, min(len(ciphers), 99), min(len(exts), 99), a)
     cl = ",".join("%04x" % c for c in sorted(ciphers))
     el = ",".join("%04x" % e for e in sorted(exts) if e not in (0, 0x10))
     full = el + ("_" + ",".join("%04x" % s for s in sigs) if sigs else "")
@@ -66,7 +66,9 @@ def main():
         if types.count(1) != 1 or len(types) != 1:
             continue  # one ClientHello alone in the frame: its fields are unambiguous
         alpn = f[6].split(",")[0] if f[6] else ""
-        j, r = ja4(int(f[2], 0), ints(f[3]), ints(f[4]), ints(f[5]), alpn, ints(f[7]))
+        # a ClientHello over UDP is QUIC's (CRYPTO frames): "q"
+        j, r = ja4(int(f[2], 0), ints(f[3]), ints(f[4]), ints(f[5]), alpn, ints(f[7]),
+                   "q" if f[9] else "t")
         print("%s\t%s\t%s" % (f[0], j, r))
 
 
