@@ -24,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 
+#include "cli.h"
 #include "story.h"
 
 enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT };
@@ -46,7 +49,18 @@ typedef struct options {
   int line_buffered;
   int list_ifaces;
   int quiet;
-  int story; /* --story FORMAT: a dx_story_format, -1 for none */
+  /* tshark's everyday options (cli/cli.h) */
+  dx_time_format time_format; /* -t */
+  int time_hms;               /* -u hms */
+  const char *write_file;     /* -w */
+  const char *write_format;   /* -F */
+  int print_with_w;           /* -P */
+  const char **zargs;         /* -z */
+  size_t nz;
+  int list_linktypes;     /* -L */
+  double stop_duration;   /* -a duration:N (seconds, 0 = none) */
+  long long stop_packets; /* -a packets:N */
+  int story;              /* --story FORMAT: a dx_story_format, -1 for none */
   enum out_mode mode;
   const char **fields;
   size_t nfields;
@@ -98,6 +112,9 @@ static void usage(FILE *out) {
           "  -f BPF               capture filter (libpcap syntax)\n"
           "  -c N                 stop after reading N packets\n"
           "  -D                   list the interfaces that can be captured on\n"
+          "  -L                   list the link types of the interface given by -i\n"
+          "  -a duration:N|packets:N\n"
+          "                       stop a live capture after N seconds or N packets\n"
           "Processing:\n"
           "  -Y FILTER            display filter (Wireshark syntax)\n"
           "  -n                   no name resolution (the default; accepted for tshark habits)\n"
@@ -140,6 +157,22 @@ static void usage(FILE *out) {
           "  -e FIELD             field to print with -T fields (repeatable)\n"
           "  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C,\n"
           "     quote=d|s|n       -T fields options\n"
+          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy\n"
+          "                       time column: absolute (local, with date, with day of\n"
+          "                       year), delta, delta displayed, epoch, relative (default),\n"
+          "                       UTC; six decimals, as tshark on a microsecond capture\n"
+          "  -u s|hms             seconds, or hours/minutes/seconds, for relative times\n"
+          "  -w FILE              write the displayed frames to FILE (\"-\" = standard\n"
+          "                       output); nothing else is printed unless -P\n"
+          "  -F pcap|pcapng       the format -w writes (default pcap)\n"
+          "  -P                   print summary lines while writing with -w\n"
+          "  -z STAT              statistics after the packets (with -q, only those):\n"
+          "                       conv,eth|ip|ipv6|tcp|udp[,FILTER]\n"
+          "                       endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
+          "                       io,phs[,FILTER]   io,stat,INTERVAL[,FILTER...]\n"
+          "                       follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
+          "                       as tshark prints them, with addresses unresolved (-n).\n"
+          "                       Not yet: expert, http,tree, http_req,tree, dns,tree\n"
           "  -l                   flush the output after each packet\n"
           "  -q                   print nothing per packet (errors and counts only)\n"
           "  --story text|json|mermaid|svg\n"
@@ -150,7 +183,7 @@ static void usage(FILE *out) {
           "                       the connections that have a matching packet\n"
           "  -G fields            list every field: name, label, type\n"
           "  -h, --help           this help\n"
-          "  --version            print the version\n",
+          "  -v, --version        print the version and the libraries used\n",
           dx_version());
 }
 
@@ -216,6 +249,41 @@ static int list_fields(void) {
   for (size_t i = 0; (f = dx_field_at(s, i)); i++)
     printf("%s\t%s\t%s\n", dx_field_name(f), dx_field_label(f), dx_ftype_name(dx_field_type(f)));
   dx_session_free(s);
+  return 0;
+}
+
+/* -L: the link types of an interface, as tshark and tcpdump list them. */
+static int list_linktypes(const char *iface) {
+  char err[PCAP_ERRBUF_SIZE] = "";
+  pcap_t *pc = pcap_create(iface, err);
+  if (!pc) {
+    eprint("dissect: %s: %s\n", iface, err);
+    return 2;
+  }
+  int rc = pcap_activate(pc);
+  if (rc < 0) {
+    eprint("dissect: %s: %s\n", iface, pcap_geterr(pc));
+    pcap_close(pc);
+    return 2;
+  }
+  int *dlts = NULL;
+  int n = pcap_list_datalinks(pc, &dlts);
+  if (n < 0) {
+    eprint("dissect: %s: %s\n", iface, pcap_geterr(pc));
+    pcap_close(pc);
+    return 2;
+  }
+  eprint("Data link types of interface %s (use option -y to set):\n", iface);
+  for (int i = 0; i < n; i++) {
+    const char *name = pcap_datalink_val_to_name(dlts[i]);
+    const char *desc = pcap_datalink_val_to_description(dlts[i]);
+    if (name)
+      printf("  %s (%s)\n", name, desc ? desc : "not supported");
+    else
+      printf("  DLT %d (not supported)\n", dlts[i]);
+  }
+  pcap_free_datalinks(dlts);
+  pcap_close(pc);
   return 0;
 }
 
@@ -326,11 +394,13 @@ static int parse_args(options *o, int argc, char **argv) {
   if (!o->ca_files || !o->ca_paths)
     return 2;
   o->decode_as = calloc((size_t)argc + 1, sizeof *o->decode_as);
-  if (!o->fields || !o->decode_as)
+  o->zargs = calloc((size_t)argc + 1, sizeof *o->zargs);
+  if (!o->fields || !o->decode_as || !o->zargs)
     return 2;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:v", longopts,
+                          NULL)) != -1) {
     switch (c) {
     case 'r': o->read_file = optarg; break;
     case 'i': o->iface = optarg; break;
@@ -346,6 +416,44 @@ static int parse_args(options *o, int argc, char **argv) {
       break;
     }
     case 'n': break;
+    case 't':
+      if (cli_parse_time_format(optarg, &o->time_format) != 0)
+        return 1;
+      break;
+    case 'u':
+      if (cli_parse_seconds_format(optarg, &o->time_hms) != 0)
+        return 1;
+      break;
+    case 'w': o->write_file = optarg; break;
+    case 'F':
+      if (!cli_writer_format_ok(optarg))
+        return bad_option("unknown file format \"%s\" for -F (supported: pcap, pcapng)", optarg);
+      o->write_format = optarg;
+      break;
+    case 'P': o->print_with_w = 1; break;
+    case 'z': o->zargs[o->nz++] = optarg; break;
+    case 'L': o->list_linktypes = 1; break;
+    case 'a': {
+      char *end;
+      errno = 0;
+      if (strncmp(optarg, "duration:", 9) == 0) {
+        double v = strtod(optarg + 9, &end);
+        if (errno || *end || end == optarg + 9 || !(v > 0))
+          return bad_option("invalid -a value \"%s\" (duration:SECONDS)", optarg);
+        o->stop_duration = v;
+      } else if (strncmp(optarg, "packets:", 8) == 0) {
+        long long v = strtoll(optarg + 8, &end, 10);
+        if (errno || *end || end == optarg + 8 || v <= 0)
+          return bad_option("invalid -a value \"%s\" (packets:N)", optarg);
+        o->stop_packets = v;
+      } else {
+        return bad_option("invalid -a condition \"%s\" (supported: duration:N, packets:N; "
+                          "filesize and files are not built yet)",
+                          optarg);
+      }
+      break;
+    }
+    case 'v': cli_print_version(stdout); exit(0);
     case 'V': o->verbose = 1; break;
     case 'x': o->hex = 1; break;
     case 'l': o->line_buffered = 1; break;
@@ -416,12 +524,32 @@ static int parse_args(options *o, int argc, char **argv) {
         strcat(bpf, " ");
       strcat(bpf, argv[i]);
     }
-    if (o->bpf)
-      return bad_option("a capture filter was given twice (-f and \"%s\")", bpf);
-    o->bpf = bpf;
+    if (o->read_file) {
+      /* as tshark: reading a file, the trailing words are a display filter */
+      if (o->dfilter)
+        return bad_option("%s", "Display filters were specified both with \"-Y\" and with "
+                                "additional command-line arguments.");
+      o->dfilter = bpf;
+    } else {
+      if (o->bpf)
+        return bad_option("a capture filter was given twice (-f and \"%s\")", bpf);
+      o->bpf = bpf;
+    }
   }
   if (o->list_ifaces)
     return 0;
+  if (o->list_linktypes) {
+    if (!o->iface)
+      return bad_option("%s", "-L needs an interface: -i IFACE -L");
+    return 0;
+  }
+  if (o->read_file && o->bpf)
+    return bad_option("%s", "Only read filters, not capture filters, can be specified when "
+                            "reading a capture file (use -Y for a display filter)");
+  if (o->write_format && !o->write_file)
+    return bad_option("%s", "-F needs -w FILE");
+  if ((o->stop_duration > 0 || o->stop_packets > 0) && !o->iface)
+    return bad_option("%s", "-a applies to a live capture (-i IFACE)");
   if (o->story >= 0 && (o->mode != OUT_SUMMARY || o->verbose || o->hex || o->quiet))
     return bad_option("%s", "--story writes the story only: it cannot be combined with -T, -V, "
                             "-x or -q");
@@ -452,6 +580,8 @@ int main(int argc, char **argv) {
     return rc;
   if (o.list_ifaces)
     return list_interfaces();
+  if (o.list_linktypes)
+    return list_linktypes(o.iface);
 
 #ifdef __GLIBC__
   /* Reassembly buffers of a few hundred KiB come and go with every large
@@ -471,6 +601,17 @@ int main(int argc, char **argv) {
     eprint("dissect: %s\n", dx_strerror(rc));
     return 2;
   }
+  dx_session_set_time_format(sess, o.time_format, o.time_hms);
+  if (o.dfilter) /* frame.time_delta_displayed counts displayed frames only */
+    dx_session_set_displayed(sess, NULL);
+  cli_stats *stats = NULL;
+  if (o.nz && !(stats = cli_stats_new(sess, o.zargs, o.nz))) {
+    dx_session_free(sess);
+    return 1;
+  }
+  /* -w: the frames go to a file and nothing is printed (unless -P) */
+  if (o.write_file && !o.print_with_w)
+    o.quiet = 1;
   if (keylog) {
     char kerr[1024];
     if (dx_session_load_keylog(sess, keylog, kerr, sizeof kerr) != DX_OK) {
@@ -557,8 +698,9 @@ int main(int argc, char **argv) {
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if
    * summary lines are printed): ask the library for just those. */
-  int terse = o.story < 0 && (o.mode == OUT_FIELDS ||
-                              (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex));
+  int terse =
+      o.story < 0 && !stats &&
+      (o.mode == OUT_FIELDS || (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex));
   if (terse) {
     size_t nwant = o.nfields;
 #ifdef DX_HAVE_FILTER
@@ -612,6 +754,24 @@ int main(int argc, char **argv) {
     dx_session_free(sess);
     return 1;
   }
+  cli_writer *writer = NULL;
+  if (o.write_file &&
+      !(writer = cli_writer_open(o.write_file, o.write_format, dx_capture_linktype(cap)))) {
+    dx_capture_close(cap);
+    dx_fields_free(fields);
+    dx_session_free(sess);
+    return 2;
+  }
+  /* -w - with -P: the summaries go to standard error */
+  FILE *pout = o.write_file && strcmp(o.write_file, "-") == 0 ? stderr : stdout;
+  if (o.stop_duration > 0) {
+    struct itimerval it = {
+        {0, 0},
+        {(time_t)o.stop_duration,
+         (suseconds_t)((o.stop_duration - (double)(time_t)o.stop_duration) * 1e6)}};
+    signal(SIGALRM, on_signal);
+    setitimer(ITIMER_REAL, &it, NULL);
+  }
   int status_story;
   g_capture = cap;
   signal(SIGINT, on_signal);
@@ -663,6 +823,12 @@ int main(int argc, char **argv) {
     if (flt)
       show = dx_filter_match(flt, p);
 #endif
+    if (show && flt)
+      dx_session_set_displayed(sess, p);
+    if (stats)
+      cli_stats_packet(stats, p);
+    if (show && writer && cli_writer_write(writer, &f) != 0)
+      status = 2;
     if (show && !o.quiet) {
       switch (o.mode) {
       case OUT_JSON:
@@ -675,11 +841,11 @@ int main(int argc, char **argv) {
       case OUT_SUMMARY:
       case OUT_TEXT:
         if (o.verbose)
-          dx_write_tree(stdout, p);
+          dx_write_tree(pout, p);
         else
-          dx_write_summary(stdout, p);
+          dx_write_summary(pout, p);
         if (o.hex)
-          dx_write_hex(stdout, p);
+          dx_write_hex(pout, p);
         break;
       }
       if (o.line_buffered)
@@ -688,9 +854,17 @@ int main(int argc, char **argv) {
     if (show)
       nshown++;
     dx_packet_free(p);
-    if (ferror(stdout))
+    if (ferror(stdout) || status)
+      break;
+    if (o.stop_packets > 0 && nread >= o.stop_packets)
       break;
   }
+  if (stats) {
+    cli_stats_print(stats, stdout);
+    cli_stats_free(stats);
+  }
+  if (writer && cli_writer_close(writer) != 0)
+    status = status ? status : 2;
   if (o.mode == OUT_JSON)
     fputs(nshown ? "\n]\n" : "]\n", stdout);
   if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -701,7 +875,7 @@ int main(int argc, char **argv) {
   }
   if (o.iface)
     eprint("%lld packets captured\n", nread);
-  if (o.quiet && o.read_file)
+  if (o.quiet && o.read_file && !o.nz && !o.write_file)
     eprint("%lld packets read, %lld displayed\n", nread, nshown);
 #ifdef DX_HAVE_FILTER
   dx_filter_free(flt);

@@ -189,6 +189,35 @@ void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec);
  * keeps the index it had in the whole capture. */
 void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
 
+/* ---- times as tshark shows them (-t, -u) ----------------------------------
+ * The time column of the summary line and of _ws.col.Time, in one of
+ * tshark's formats; DX_TIME_RELATIVE is the default. Absolute times are
+ * local unless named UTC; the fraction has six digits. */
+typedef enum dx_time_format {
+  DX_TIME_RELATIVE = 0,    /* -t r:    seconds since the first frame: "0.000026" */
+  DX_TIME_ABSOLUTE,        /* -t a:    "08:25:43.332437" */
+  DX_TIME_ABSOLUTE_YMD,    /* -t ad:   "2026-11-22 08:25:43.332437" */
+  DX_TIME_ABSOLUTE_YDOY,   /* -t adoy: "2026/326 08:25:43.332437" */
+  DX_TIME_DELTA,           /* -t d:    since the previous captured frame */
+  DX_TIME_DELTA_DISPLAYED, /* -t dd:   since the previous displayed frame */
+  DX_TIME_EPOCH,           /* -t e:    "1795335943.332437" */
+  DX_TIME_UTC,             /* -t u:    as a, in UTC */
+  DX_TIME_UTC_YMD,         /* -t ud */
+  DX_TIME_UTC_YDOY         /* -t udoy */
+} dx_time_format;
+/* Sets the format of the time column for packets dissected from now on;
+ * hms != 0 writes relative and delta times as tshark's -u hms does
+ * ("1h 2m 3.000000s"). Returns DX_OK or DX_EINVAL. */
+int dx_session_set_time_format(dx_session *s, dx_time_format fmt, int hms);
+/* Tells the session that the program displayed packet p (it matched the
+ * display filter): frame.time_delta_displayed and the DX_TIME_DELTA_DISPLAYED
+ * column of later frames count from it. Until the first call, every frame
+ * counts as displayed; p may be NULL to only switch to this mode. */
+void dx_session_set_displayed(dx_session *s, const dx_packet *p);
+/* The packet's time column, formatted as the session's time format says;
+ * returns the length it needed (like snprintf). */
+size_t dx_packet_time_column(const dx_packet *p, char *buf, size_t len);
+
 /* Decode-as, with tshark's -d syntax: "LAYER.port==PORT[-LAST],PROTOCOL",
  * e.g. "tcp.port==8443,tls", "tls.port==8443,http", "udp.port==5353,dns".
  * LAYER is tcp, udp or tls (the port of a TLS connection, for the protocol

@@ -88,7 +88,8 @@ typedef enum dx_base {
   DX_BASE_HEX_DEC,
   DX_BASE_OCT,
   DX_BASE_PORT, /* decimal, like BASE_PT_* */
-  DX_BASE_UTC   /* DX_FT_ABSTIME shown as a UTC date, like ABSOLUTE_TIME_UTC */
+  DX_BASE_UTC,  /* DX_FT_ABSTIME shown as a UTC date, like ABSOLUTE_TIME_UTC */
+  DX_BASE_LOCAL /* DX_FT_ABSTIME shown as a local date and zone, like ABSOLUTE_TIME_LOCAL */
 } dx_base;
 
 struct dx_field {
@@ -255,6 +256,10 @@ struct dx_packet {
   uint64_t num;
   int64_t rel_sec; /* time since first frame */
   int32_t rel_nsec;
+  int64_t disp_sec; /* time since the previous displayed frame */
+  int32_t disp_nsec;
+  int64_t delta_sec; /* time since the previous captured frame */
+  int32_t delta_nsec;
   dx_node root;
   dx_source sources[DX_MAX_SOURCES];
   uint16_t nsources;
@@ -561,5 +566,10 @@ size_t dx_unichar_escape(uint32_t cp, char out[12]);
  * \u0085, \u202E, \U000E0001; \xNN for any other byte. Writes at most len-1 chars + NUL, returns
  * needed length. */
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);
+
+/* "Nov 22, 2026 08:25:43.332411000 UTC": an absolute time in the local
+ * zone, as tshark shows ABSOLUTE_TIME_LOCAL (output/timefmt.c); returns
+ * the length it needed, like snprintf. */
+size_t dx_format_local_time(int64_t sec, int32_t nsec, char *buf, size_t len);
 
 #endif /* LIBDISSECT_CORE_DX_H */

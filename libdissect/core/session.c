@@ -710,6 +710,13 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   }
   time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, s->first_sec, s->first_nsec, &p->rel_sec,
            &p->rel_nsec);
+  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, s->prev_sec, s->prev_nsec, &p->delta_sec,
+           &p->delta_nsec);
+  if (s->have_disp)
+    time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, s->disp_sec, s->disp_nsec, &p->disp_sec,
+             &p->disp_nsec);
+  else
+    p->disp_sec = 0, p->disp_nsec = 0;
   char name[64];
   dx_snprintf(name, sizeof name, "Frame (%u bytes)", f->caplen);
   p->nsources = 0;
@@ -732,6 +739,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
                        (p->bad & DX_BAD_TRUNCATED) && f->caplen < f->wirelen
                            ? "[Packet size limited during capture]"
                            : "[Malformed Packet]");
+  dx_frame_add_columns(p);
   if (p->terse) {
     if (s->ninterest) {
       prune(s, &p->root, false, 0);
@@ -742,6 +750,11 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   }
   s->prev_sec = p->frame.ts_sec;
   s->prev_nsec = (int32_t)p->frame.ts_nsec;
+  if (!s->disp_manual) {
+    s->have_disp = true;
+    s->disp_sec = p->frame.ts_sec;
+    s->disp_nsec = (int32_t)p->frame.ts_nsec;
+  }
   *out = p;
   return DX_OK;
 }
@@ -766,6 +779,25 @@ void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec) {
     s->prev_nsec = (int32_t)nsec;
   }
   s->have_first = true;
+}
+
+void dx_session_set_displayed(dx_session *s, const dx_packet *p) {
+  if (!s)
+    return;
+  s->disp_manual = true;
+  if (p) {
+    s->have_disp = true;
+    s->disp_sec = p->frame.ts_sec;
+    s->disp_nsec = (int32_t)p->frame.ts_nsec;
+  }
+}
+
+int dx_session_set_time_format(dx_session *s, dx_time_format fmt, int hms) {
+  if (!s || (int)fmt < DX_TIME_RELATIVE || (int)fmt > DX_TIME_UTC_YDOY)
+    return DX_EINVAL;
+  s->time_format = (int)fmt;
+  s->time_hms = hms != 0;
+  return DX_OK;
 }
 
 /* Time since the previous frame, for frame.time_delta. */

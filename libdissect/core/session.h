@@ -54,6 +54,16 @@ struct dx_session {
   bool have_first;
   int64_t first_sec, prev_sec;
   int32_t first_nsec, prev_nsec;
+  /* frame.time_delta_displayed counts from the last frame displayed: every
+   * frame until the program calls dx_session_set_displayed(), then only
+   * the frames it names. */
+  bool disp_manual, have_disp;
+  int64_t disp_sec;
+  int32_t disp_nsec;
+  /* The time column (dx_session_set_time_format): a dx_time_format and
+   * tshark's -u hms. */
+  int time_format;
+  bool time_hms;
   dx_flow_table flows;
   dx_decode_as decode_as[DX_MAX_DECODE_AS];
   size_t ndecode_as;
@@ -80,5 +90,8 @@ extern const dx_protocol dx_proto_frame;
 void dx_dissect_frame(dx_packet *p);
 /* Time since the previous frame of the session. */
 void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec);
+/* The hidden _ws.col.* nodes of a finished packet (proto/frame.c), made
+ * once its columns are final. */
+void dx_frame_add_columns(dx_packet *p);
 
 #endif

@@ -1,5 +1,5 @@
 /* Text outputs: the summary line, the indented tree and the hex dump. */
-#include "../core/dx.h"
+#include "../core/session.h"
 
 #include <dissect/output.h>
 #include <stdio.h>
@@ -75,6 +75,14 @@ static void tb_escaped(tbuf *t, const char *s) {
 static void summary_head(tbuf *t, const dx_packet *p) {
   char b[64];
   char *e = b + sizeof b, *q = e;
+  if (p->sess && (p->sess->time_format != DX_TIME_RELATIVE || p->sess->time_hms)) {
+    char tc[64];
+    dx_packet_time_column(p, tc, sizeof tc);
+    int w = snprintf(b, sizeof b, "%5llu %10s ", (unsigned long long)p->num, tc);
+    if (w > 0)
+      tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
+    return;
+  }
   if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 && p->rel_nsec < 1000000000 &&
       p->rel_nsec % 1000 == 0) {
     *--q = ' ';
@@ -107,17 +115,34 @@ static void summary_head(tbuf *t, const dx_packet *p) {
     tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
 }
 
+/* Characters (not bytes) of a column: UTF-8 continuation bytes do not
+ * count. */
+static size_t dx_text_width(const char *s) {
+  size_t w = 0;
+  for (; *s; s++)
+    w += ((unsigned char)*s & 0xc0) != 0x80;
+  return w;
+}
+
 int dx_write_summary(FILE *out, const dx_packet *p) {
   char buf[4096];
   tbuf t = {out, 0, sizeof buf, buf};
   summary_head(&t, p);
+  /* tshark pads the Source column to 12 characters on the left and the
+   * Destination column to 12 on the right. */
+  static const char pad[] = "            ";
   const char *src = dx_packet_src(p), *dst = dx_packet_dst(p);
+  size_t sw = dx_text_width(src), dw = dx_text_width(dst);
+  if (sw < 12)
+    tb_put(&t, pad, 12 - sw);
   tb_escaped(&t, src);
   if (*src || *dst)
     tb_put(&t, " \xe2\x86\x92 ", 5);
   else
     tb_put(&t, " ", 1);
   tb_escaped(&t, dst);
+  if (dw < 12)
+    tb_put(&t, pad, 12 - dw);
   tb_put(&t, " ", 1);
   tb_escaped(&t, dx_packet_protocol(p));
   {

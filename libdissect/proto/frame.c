@@ -8,39 +8,60 @@
 enum {
   F_FRAME,
   F_NUMBER,
+  F_TIME,
+  F_OFFSET_SHIFT,
   F_TIME_EPOCH,
   F_TIME_DELTA,
+  F_TIME_DELTA_DISPLAYED,
   F_TIME_RELATIVE,
   F_LEN,
   F_CAP_LEN,
+  F_MARKED,
+  F_IGNORED,
   F_ENCAP,
   F_PROTOCOLS,
+  /* tshark 4.0's columns as fields, named by the column titles */
+  F_COL_NUMBER,
+  F_COL_TIME,
+  F_COL_SRC,
+  F_COL_DST,
+  F_COL_PROTO,
+  F_COL_LEN,
+  F_COL_INFO,
 };
 
-static const dx_vals encap_vals[] = {{0, "Null/Loopback"},
-                                     {1, "Ethernet"},
-                                     {12, "Raw IP"},
-                                     {101, "Raw IP"},
-                                     {108, "OpenBSD loopback"},
-                                     {113, "Linux cooked-mode capture v1"},
-                                     {228, "Raw IPv4"},
-                                     {229, "Raw IPv6"},
-                                     {276, "Linux cooked-mode capture v2"},
-                                     {0, NULL}};
+/* frame.encap_type is tshark's encapsulation number (proto/linktype.c). */
+extern const dx_vals dx_encap_vals[];
+int dx_linktype_encap(int linktype);
 
 static const dx_field frame_fields[] = {
     [F_FRAME] = DX_F("frame", "Frame", DX_FT_PROTOCOL, DX_BASE_NONE),
     [F_NUMBER] = DX_F("frame.number", "Frame Number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_TIME] = DX_F("frame.time", "Arrival Time", DX_FT_ABSTIME, DX_BASE_LOCAL),
+    [F_OFFSET_SHIFT] =
+        DX_F("frame.offset_shift", "Time shift for this packet", DX_FT_RELTIME, DX_BASE_NONE),
     [F_TIME_EPOCH] = DX_F("frame.time_epoch", "Epoch Time", DX_FT_ABSTIME, DX_BASE_NONE),
     [F_TIME_DELTA] = DX_F("frame.time_delta", "Time delta from previous captured frame",
                           DX_FT_RELTIME, DX_BASE_NONE),
+    [F_TIME_DELTA_DISPLAYED] =
+        DX_F("frame.time_delta_displayed", "Time delta from previous displayed frame",
+             DX_FT_RELTIME, DX_BASE_NONE),
     [F_TIME_RELATIVE] = DX_F("frame.time_relative", "Time since reference or first frame",
                              DX_FT_RELTIME, DX_BASE_NONE),
     [F_LEN] = DX_F("frame.len", "Frame Length", DX_FT_UINT32, DX_BASE_DEC),
     [F_CAP_LEN] = DX_F("frame.cap_len", "Capture Length", DX_FT_UINT32, DX_BASE_DEC),
+    [F_MARKED] = DX_F("frame.marked", "Frame is marked", DX_FT_BOOL, DX_BASE_NONE),
+    [F_IGNORED] = DX_F("frame.ignored", "Frame is ignored", DX_FT_BOOL, DX_BASE_NONE),
     [F_ENCAP] =
-        DX_FV("frame.encap_type", "Encapsulation type", DX_FT_INT32, DX_BASE_DEC, encap_vals),
+        DX_FV("frame.encap_type", "Encapsulation type", DX_FT_INT32, DX_BASE_DEC, dx_encap_vals),
     [F_PROTOCOLS] = DX_F("frame.protocols", "Protocols in frame", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_NUMBER] = DX_F("_ws.col.No.", "No.", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_TIME] = DX_F("_ws.col.Time", "Time", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_SRC] = DX_F("_ws.col.Source", "Source", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_DST] = DX_F("_ws.col.Destination", "Destination", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_PROTO] = DX_F("_ws.col.Protocol", "Protocol", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_LEN] = DX_F("_ws.col.Length", "Length", DX_FT_STRING, DX_BASE_NONE),
+    [F_COL_INFO] = DX_F("_ws.col.Info", "Info", DX_FT_STRING, DX_BASE_NONE),
 };
 
 const dx_protocol dx_proto_frame = {
@@ -110,23 +131,34 @@ void dx_dissect_frame(dx_packet *p) {
                    (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
                    p->frame.caplen, p->frame.caplen * 8);
   dx_node *n;
-  n = dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, p->frame.linktype);
+  /* tshark's order and marks: what the capture file holds is plain, what
+   * is computed is [generated]. */
+  dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, dx_linktype_encap(p->frame.linktype));
+  dx_add_time(p, fr, &frame_fields[F_TIME], &t, 0, 0, p->frame.ts_sec, (int32_t)p->frame.ts_nsec);
+  n = dx_add_time(p, fr, &frame_fields[F_OFFSET_SHIFT], &t, 0, 0, 0, 0);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_time(p, fr, &frame_fields[F_TIME_EPOCH], &t, 0, 0, p->frame.ts_sec,
-                  (int32_t)p->frame.ts_nsec);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
+  dx_add_time(p, fr, &frame_fields[F_TIME_EPOCH], &t, 0, 0, p->frame.ts_sec,
+              (int32_t)p->frame.ts_nsec);
   int64_t ds;
   int32_t dn;
   dx_session_prev_time(p, &ds, &dn);
   n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA], &t, 0, 0, ds, dn);
   dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA_DISPLAYED], &t, 0, 0, p->disp_sec,
+                  p->disp_nsec);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
   n = dx_add_time(p, fr, &frame_fields[F_TIME_RELATIVE], &t, 0, 0, p->rel_sec, p->rel_nsec);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_uint(p, fr, &frame_fields[F_NUMBER], &t, 0, 0, p->num);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
+  dx_add_uint(p, fr, &frame_fields[F_NUMBER], &t, 0, 0, p->num);
   n = dx_add_uint(p, fr, &frame_fields[F_LEN], &t, 0, 0, p->frame.wirelen);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
+  dx_node_set_text(p, n, "Frame Length: %u bytes (%u bits)", p->frame.wirelen,
+                   p->frame.wirelen * 8);
   n = dx_add_uint(p, fr, &frame_fields[F_CAP_LEN], &t, 0, 0, p->frame.caplen);
+  dx_node_set_text(p, n, "Capture Length: %u bytes (%u bits)", p->frame.caplen,
+                   p->frame.caplen * 8);
+  n = dx_add_uint(p, fr, &frame_fields[F_MARKED], &t, 0, 0, 0);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, fr, &frame_fields[F_IGNORED], &t, 0, 0, 0);
   dx_node_set_flags(n, DX_NODE_GENERATED);
   dx_node *protos = dx_add_string(p, fr, &frame_fields[F_PROTOCOLS], &t, 0, 0, "", 0);
   dx_node_set_flags(protos, DX_NODE_GENERATED);
@@ -135,9 +167,38 @@ void dx_dissect_frame(dx_packet *p) {
   if (took == 0 && t.len > 0) {
     dx_col_set_proto(p, "DATA");
     dx_dissect_data(p, &t, root);
-    dx_expert(p, fr, dx_field_expert(), DX_SEV_WARN, "[Unsupported link type %d]",
+    dx_expert(p, fr, dx_field_expert(), DX_SEV_WARN, "[No dissector for link type %d]",
               p->frame.linktype);
   }
   if (protos && dx_packet_wants(p, &frame_fields[F_PROTOCOLS]))
     set_protocols(p, protos);
+}
+
+/* The columns as hidden string fields (_ws.col.Info, ...), once they are
+ * final: for -e, filters and anything else that reads fields. Only the
+ * columns somebody asked for are formatted. */
+void dx_frame_add_columns(dx_packet *p) {
+  dx_node *fr = p->root.first_child;
+  if (!fr || fr->field != &frame_fields[F_FRAME])
+    return;
+  dx_tvb t = dx_packet_frame_tvb(p);
+  char b[96];
+  for (int i = F_COL_NUMBER; i <= F_COL_INFO; i++) {
+    const dx_field *f = &frame_fields[i];
+    if (p->terse ? !dx_session_interested(p->sess, f) : !p->want_columns)
+      continue;
+    const char *v = b;
+    b[0] = 0;
+    switch (i) {
+    case F_COL_NUMBER: snprintf(b, sizeof b, "%llu", (unsigned long long)p->num); break;
+    case F_COL_TIME: dx_packet_time_column(p, b, sizeof b); break;
+    case F_COL_SRC: v = dx_packet_src(p); break;
+    case F_COL_DST: v = dx_packet_dst(p); break;
+    case F_COL_PROTO: v = dx_packet_protocol(p); break;
+    case F_COL_LEN: snprintf(b, sizeof b, "%u", p->frame.wirelen); break;
+    default: v = dx_packet_info(p); break;
+    }
+    dx_node *n = dx_add_string(p, fr, f, &t, 0, 0, v, strlen(v));
+    dx_node_set_flags(n, DX_NODE_HIDDEN | DX_NODE_GENERATED);
+  }
 }

@@ -300,7 +300,7 @@ if ((have_tshark)); then
   check_eq "malformed: tshark marks frame 1 (sanity)" 1 "$(sed -n 1p <<<"$want" | grep -c 'Malformed Packet')"
   for i in 1 3 4; do
     check_eq "malformed: frame $i Info as tshark" "$(sed -n "${i}p" <<<"$want")" \
-      "$(sed -n "${i}p" "$T_TMP/out" | sed -E 's/^ *[0-9]+ +[0-9.]+ +[^ ]+ → [^ ]+ [^ ]+ [0-9]+ //')"
+      "$(sed -n "${i}p" "$T_TMP/out" | sed -E 's/^ *[0-9]+ +[0-9.]+ +[^ ]+ → [^ ]+ +[^ ]+ [0-9]+ //')"
   done
   check_eq "malformed: a capture cut short is not the packet's fault" 1 \
     "$(sed -n 2p "$T_TMP/out" | grep -cF '[Packet size limited during capture]')"

@@ -1,0 +1,44 @@
+/* The parts of `dissect` beyond main.c: time formats (-t, -u), writing the
+ * displayed frames (-w, -F), statistics (-z) and capture stop conditions
+ * (-a). Each uses only the public API of libdissect. */
+#ifndef DISSECT_CLI_CLI_H
+#define DISSECT_CLI_CLI_H
+
+#include <dissect/dissect.h>
+#include <stdio.h>
+
+/* -t a|ad|adoy|d|dd|e|r|u|ud|udoy: 0, or -1 after printing tshark's list of
+ * formats to stderr. */
+int cli_parse_time_format(const char *arg, dx_time_format *out);
+/* -u s|hms: 0 with *hms set, or -1 after a message. */
+int cli_parse_seconds_format(const char *arg, int *hms);
+
+/* ---- -w FILE [-F pcap|pcapng] ---- */
+typedef struct cli_writer cli_writer;
+/* Opens FILE ("-" = standard output) for frames of link type linktype;
+ * format "pcap" (default when NULL) or "pcapng". On failure returns NULL
+ * after printing a message naming the file. */
+cli_writer *cli_writer_open(const char *path, const char *format, int linktype);
+/* Appends one frame; 0 or -1 (message printed). */
+int cli_writer_write(cli_writer *w, const dx_frame *f);
+/* Flushes and closes; 0 or -1 if a write failed (message printed). */
+int cli_writer_close(cli_writer *w);
+/* 1 if name is a file format -F knows ("pcap", "pcapng"). */
+int cli_writer_format_ok(const char *name);
+
+/* ---- -z statistics ---- */
+typedef struct cli_stats cli_stats;
+/* Parses the -z arguments given (in order); NULL after printing a message
+ * (an unknown or not yet built statistic names what exists). */
+cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n);
+/* Every packet read is fed here, displayed or not: tshark's statistics
+ * count every packet, whatever -Y shows. Needs whole packets (no
+ * dx_session_set_interest). */
+void cli_stats_packet(cli_stats *st, const dx_packet *p);
+/* Prints every statistic, in the order given, to out. */
+void cli_stats_print(cli_stats *st, FILE *out);
+void cli_stats_free(cli_stats *st);
+/* -v: version and libraries. */
+void cli_print_version(FILE *out);
+
+#endif

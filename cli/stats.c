@@ -1,0 +1,660 @@
+/* -z statistics, printed as tshark 4.0 prints them (so scripts written for
+ * one read the other): conv,TYPE and endpoints,TYPE (eth, ip, ipv6, tcp,
+ * udp), io,phs, io,stat,INTERVAL[,FILTER...] and follow,PROTO,MODE,STREAM
+ * (follow.c). Like tshark's taps, they see every packet read, whatever -Y
+ * displays; a filter after the statistic's arguments narrows it.
+ * Addresses are never resolved to names (tshark -n). */
+#include "cli.h"
+#include "core/siphash.h"
+#include "stats_int.h"
+
+#include <dissect/filter.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- addresses and ports of a packet --------------------------------- */
+
+/* True if n lies inside an ICMP or ICMPv6 layer (the quoted packet of an
+ * error message): tshark's taps do not count those headers. */
+static int in_icmp(const dx_node *n) {
+  for (const dx_node *a = dx_node_parent(n); a; a = dx_node_parent(a)) {
+    const char *nm = dx_node_name(a);
+    if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+      return 1;
+  }
+  return 0;
+}
+
+/* The last occurrence of f outside ICMP errors (the innermost header, as
+ * tshark's pinfo addresses are), or NULL. */
+const dx_node *st_last(const dx_packet *p, const dx_field *f) {
+  const dx_node *best = NULL;
+  if (!f)
+    return NULL;
+  for (const dx_node *n = dx_packet_find(p, f); n; n = dx_packet_find_next(p, n))
+    if (!in_icmp(n))
+      best = n;
+  return best;
+}
+
+/* An address as bytes in network order (what Wireshark compares). */
+static int addr_of(const dx_node *n, st_addr *a) {
+  memset(a, 0, sizeof *a);
+  if (!n)
+    return 0;
+  switch (dx_field_type(dx_node_field(n))) {
+  case DX_FT_IPV4: {
+    uint32_t v = (uint32_t)dx_node_uint(n);
+    a->b[0] = (uint8_t)(v >> 24), a->b[1] = (uint8_t)(v >> 16);
+    a->b[2] = (uint8_t)(v >> 8), a->b[3] = (uint8_t)v;
+    a->len = 4;
+    return 1;
+  }
+  case DX_FT_IPV6:
+  case DX_FT_ETHER: {
+    size_t len = 0;
+    const uint8_t *b = dx_node_bytes(n, &len);
+    if (!b || (len != 16 && len != 6))
+      return 0;
+    memcpy(a->b, b, len);
+    a->len = (uint8_t)len;
+    return 1;
+  }
+  default: return 0;
+  }
+}
+
+static void addr_str(const st_addr *a, char *buf, size_t len) {
+  if (a->len == 4) {
+    snprintf(buf, len, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
+  } else if (a->len == 6) {
+    snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", a->b[0], a->b[1], a->b[2], a->b[3], a->b[4],
+             a->b[5]);
+  } else {
+    /* inet_ntop's form, as Wireshark prints IPv6 */
+    char t[64];
+    size_t k = 0;
+    int best = -1, bestlen = 0;
+    for (int i = 0; i < 8;) {
+      int j = i;
+      while (j < 8 && a->b[2 * j] == 0 && a->b[2 * j + 1] == 0)
+        j++;
+      if (j - i > bestlen && j - i >= 2)
+        best = i, bestlen = j - i;
+      i = j > i ? j : i + 1;
+    }
+    for (int i = 0; i < 8; i++) {
+      if (i == best) {
+        t[k++] = ':';
+        if (i == 0)
+          t[k++] = ':';
+        i += bestlen - 1;
+        continue;
+      }
+      k += (size_t)snprintf(t + k, sizeof t - k, "%x%s", (a->b[2 * i] << 8) | a->b[2 * i + 1],
+                            i < 7 ? ":" : "");
+    }
+    t[k] = 0;
+    snprintf(buf, len, "%s", t);
+  }
+}
+
+/* Wireshark's format_size(..., FORMAT_SIZE_UNIT_BYTES): SI prefixes from
+ * 10 k on, integer division. */
+static void fmt_size(uint64_t v, char *buf, size_t len) {
+  if (v / 1000 / 1000 / 1000 / 1000 >= 10)
+    snprintf(buf, len, "%" PRIu64 " TB", v / 1000 / 1000 / 1000 / 1000);
+  else if (v / 1000 / 1000 / 1000 >= 10)
+    snprintf(buf, len, "%" PRIu64 " GB", v / 1000 / 1000 / 1000);
+  else if (v / 1000 / 1000 >= 10)
+    snprintf(buf, len, "%" PRIu64 " MB", v / 1000 / 1000);
+  else if (v / 1000 >= 10)
+    snprintf(buf, len, "%" PRIu64 " kB", v / 1000);
+  else
+    snprintf(buf, len, "%" PRIu64 " bytes", v);
+}
+
+/* ---- conversations and endpoints ------------------------------------------ */
+
+enum { T_ETH, T_IP, T_IPV6, T_TCP, T_UDP };
+static const struct {
+  const char *arg, *title;
+  const char *src, *dst, *sport, *dport;
+} types[] = {
+    {"eth", "Ethernet", "eth.src", "eth.dst", NULL, NULL},
+    {"ip", "IPv4", "ip.src", "ip.dst", NULL, NULL},
+    {"ipv6", "IPv6", "ipv6.src", "ipv6.dst", NULL, NULL},
+    {"tcp", "TCP", NULL, NULL, "tcp.srcport", "tcp.dstport"},
+    {"udp", "UDP", NULL, NULL, "udp.srcport", "udp.dstport"},
+};
+
+typedef struct conv {
+  st_addr a, b;       /* a: the source of the first packet */
+  uint32_t pa, pb;    /* ports */
+  uint32_t stream;    /* tcp.stream (a reused 4-tuple is a new conversation) */
+  uint64_t tx_frames; /* a -> b */
+  uint64_t tx_bytes;
+  uint64_t rx_frames; /* b -> a */
+  uint64_t rx_bytes;
+  int64_t start_ns, stop_ns;
+} conv;
+
+typedef struct table {
+  int type;
+  int endpoints;
+  conv *items;
+  size_t n, cap;
+  size_t *slots; /* open addressing: index + 1, 0 = empty */
+  size_t nslots;
+  dx_hashkey key;
+  const dx_field *src, *dst, *sport, *dport, *src6, *dst6, *stream, *frag;
+} table;
+
+static uint64_t conv_hash(const table *t, const st_addr *a, uint32_t pa, const st_addr *b,
+                          uint32_t pb, uint32_t stream) {
+  /* the same for both directions: the two ends in a fixed order */
+  uint8_t buf[2 * (sizeof(st_addr) + 4) + 4];
+  int swap =
+      t->endpoints ? 0 : (memcmp(a, b, sizeof *a) > 0 || (!memcmp(a, b, sizeof *a) && pa > pb));
+  const st_addr *x = swap ? b : a, *y = swap ? a : b;
+  uint32_t px = swap ? pb : pa, py = swap ? pa : pb;
+  size_t k = 0;
+  memcpy(buf + k, x, sizeof *x), k += sizeof *x;
+  memcpy(buf + k, &px, 4), k += 4;
+  if (!t->endpoints) {
+    memcpy(buf + k, y, sizeof *y), k += sizeof *y;
+    memcpy(buf + k, &py, 4), k += 4;
+    memcpy(buf + k, &stream, 4), k += 4;
+  }
+  return dx_siphash13(&t->key, buf, k);
+}
+
+static int same_end(const st_addr *a, uint32_t pa, const st_addr *b, uint32_t pb) {
+  return pa == pb && !memcmp(a, b, sizeof *a);
+}
+
+static int grow(table *t) {
+  if (t->n < t->cap)
+    return 0;
+  size_t cap = t->cap ? 2 * t->cap : 64;
+  conv *ni = realloc(t->items, cap * sizeof *ni);
+  size_t *ns = calloc(2 * cap, sizeof *ns);
+  if (!ni || !ns) {
+    free(ns);
+    if (ni)
+      t->items = ni;
+    return -1;
+  }
+  t->items = ni;
+  t->cap = cap;
+  free(t->slots);
+  t->slots = ns;
+  t->nslots = 2 * cap;
+  for (size_t i = 0; i < t->n; i++) {
+    conv *c = &t->items[i];
+    size_t h = conv_hash(t, &c->a, c->pa, &c->b, c->pb, c->stream) & (t->nslots - 1);
+    while (t->slots[h])
+      h = (h + 1) & (t->nslots - 1);
+    t->slots[h] = i + 1;
+  }
+  return 0;
+}
+
+/* The conversation (or endpoint: b unused) of these ends, made if new. */
+static conv *lookup(table *t, const st_addr *a, uint32_t pa, const st_addr *b, uint32_t pb,
+                    uint32_t stream) {
+  if (t->nslots) {
+    size_t h = conv_hash(t, a, pa, b, pb, stream) & (t->nslots - 1);
+    for (; t->slots[h]; h = (h + 1) & (t->nslots - 1)) {
+      conv *c = &t->items[t->slots[h] - 1];
+      if (t->endpoints) {
+        if (same_end(&c->a, c->pa, a, pa))
+          return c;
+      } else if (c->stream == stream &&
+                 ((same_end(&c->a, c->pa, a, pa) && same_end(&c->b, c->pb, b, pb)) ||
+                  (same_end(&c->a, c->pa, b, pb) && same_end(&c->b, c->pb, a, pa)))) {
+        return c;
+      }
+    }
+  }
+  if (grow(t) != 0)
+    return NULL;
+  conv *c = &t->items[t->n];
+  memset(c, 0, sizeof *c);
+  c->a = *a, c->pa = pa, c->stream = stream;
+  if (!t->endpoints)
+    c->b = *b, c->pb = pb;
+  size_t h = conv_hash(t, a, pa, b, pb, stream) & (t->nslots - 1);
+  while (t->slots[h])
+    h = (h + 1) & (t->nslots - 1);
+  t->slots[h] = ++t->n;
+  return c;
+}
+
+static void table_packet(table *t, const dx_packet *p, int64_t rel_ns) {
+  st_addr a, b;
+  uint32_t pa = 0, pb = 0, stream = 0;
+  const dx_frame *f = dx_packet_frame(p);
+  if (t->type == T_TCP || t->type == T_UDP) {
+    const dx_node *s = st_last(p, t->sport), *d = st_last(p, t->dport);
+    if (!s || !d)
+      return;
+    pa = (uint32_t)dx_node_uint(s), pb = (uint32_t)dx_node_uint(d);
+    /* the addresses of the IP header that carries it */
+    const dx_node *as = st_last(p, t->src), *ad = st_last(p, t->dst);
+    const dx_node *as6 = st_last(p, t->src6), *ad6 = st_last(p, t->dst6);
+    if (as6 && (!as || dx_node_offset(as6) > dx_node_offset(as)))
+      as = as6, ad = ad6;
+    if (!addr_of(as, &a) || !addr_of(ad, &b))
+      return;
+    if (t->type == T_TCP && t->stream) {
+      const dx_node *sn = st_last(p, t->stream);
+      stream = sn ? (uint32_t)dx_node_uint(sn) : 0;
+    }
+  } else {
+    if (!addr_of(st_last(p, t->src), &a) || !addr_of(st_last(p, t->dst), &b))
+      return;
+    /* tshark's IPv6 tap does not see a fragment that completes nothing */
+    if (t->type == T_IPV6 && t->frag && dx_packet_find(p, t->frag)) {
+      const dx_node *l = dx_node_first_child(dx_packet_root(p));
+      for (; l && strcmp(dx_node_name(l), "ipv6") != 0; l = dx_node_next(l))
+        ;
+      l = l ? dx_node_next(l) : NULL;
+      if (l && strcmp(dx_node_name(l), "data") == 0)
+        return;
+    }
+  }
+  if (t->endpoints) {
+    conv *c = lookup(t, &a, pa, NULL, 0, 0);
+    if (c)
+      c->tx_frames++, c->tx_bytes += f->wirelen;
+    c = lookup(t, &b, pb, NULL, 0, 0);
+    if (c)
+      c->rx_frames++, c->rx_bytes += f->wirelen;
+    return;
+  }
+  conv *c = lookup(t, &a, pa, &b, pb, stream);
+  if (!c)
+    return;
+  if (c->tx_frames + c->rx_frames == 0)
+    c->start_ns = rel_ns;
+  c->stop_ns = rel_ns;
+  if (same_end(&c->a, c->pa, &a, pa) && same_end(&c->b, c->pb, &b, pb))
+    c->tx_frames++, c->tx_bytes += f->wirelen;
+  else
+    c->rx_frames++, c->rx_bytes += f->wirelen;
+}
+
+/* tshark's order: most frames first, ties in the order met. */
+static size_t *sorted(const table *t) {
+  size_t *ix = malloc((t->n ? t->n : 1) * sizeof *ix);
+  if (!ix)
+    return NULL;
+  for (size_t i = 0; i < t->n; i++)
+    ix[i] = i;
+  /* insertion sort is stable; merge by hand for large tables */
+  for (size_t w = 1; w < t->n; w *= 2) {
+    size_t *tmp = malloc(t->n * sizeof *tmp);
+    if (!tmp)
+      break;
+    for (size_t lo = 0; lo < t->n; lo += 2 * w) {
+      size_t mid = lo + w < t->n ? lo + w : t->n, hi = lo + 2 * w < t->n ? lo + 2 * w : t->n;
+      size_t i = lo, j = mid, k = lo;
+      while (i < mid || j < hi) {
+        int take_left = j >= hi;
+        if (i < mid && j < hi) {
+          const conv *x = &t->items[ix[i]], *y = &t->items[ix[j]];
+          take_left = x->tx_frames + x->rx_frames >= y->tx_frames + y->rx_frames;
+        }
+        tmp[k++] = take_left && i < mid ? ix[i++] : ix[j++];
+      }
+    }
+    memcpy(ix, tmp, t->n * sizeof *tmp);
+    free(tmp);
+  }
+  return ix;
+}
+
+static const char *bar =
+    "================================================================================\n";
+
+static void table_print(const table *t, const char *filter, FILE *out) {
+  int ports = t->type == T_TCP || t->type == T_UDP;
+  fputs(bar, out);
+  fprintf(out, "%s %s\n", types[t->type].title, t->endpoints ? "Endpoints" : "Conversations");
+  fprintf(out, "Filter:%s\n", filter ? filter : "<No Filter>");
+  size_t *ix = sorted(t);
+  if (t->endpoints) {
+    fputs(ports ? "                       |  Port  ||" : "                       |", out);
+    fputs("  Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n",
+          out);
+  } else {
+    const char *pad = ports ? "            " : "";
+    fprintf(out,
+            "%s                                               |       <-      | |       ->      | "
+            "|     Total     |    Relative    |   Duration   |\n",
+            pad);
+    fprintf(out,
+            "%s                                               | Frames  Bytes | | Frames  Bytes | "
+            "| Frames  Bytes |      Start     |              |\n",
+            pad);
+  }
+  for (size_t k = 0; ix && k < t->n; k++) {
+    const conv *c = &t->items[ix[k]];
+    char as[80], bs[80];
+    addr_str(&c->a, as, sizeof as);
+    addr_str(&c->b, bs, sizeof bs);
+    if (t->endpoints) {
+      if (ports)
+        fprintf(out, "%-20s      %5" PRIu32 "     ", as, c->pa);
+      else
+        fprintf(out, "%-20s      ", as);
+      fprintf(out,
+              "%6" PRIu64 "     %9" PRIu64 "     %6" PRIu64 "       %9" PRIu64 "      %6" PRIu64
+              "       %9" PRIu64 "   \n",
+              c->tx_frames + c->rx_frames, c->tx_bytes + c->rx_bytes, c->tx_frames, c->tx_bytes,
+              c->rx_frames, c->rx_bytes);
+      continue;
+    }
+    char rx[32], tx[32], tot[32];
+    fmt_size(c->rx_bytes, rx, sizeof rx);
+    fmt_size(c->tx_bytes, tx, sizeof tx);
+    fmt_size(c->rx_bytes + c->tx_bytes, tot, sizeof tot);
+    if (ports) {
+      char a[100], b[100];
+      snprintf(a, sizeof a, "%s:%" PRIu32, as, c->pa);
+      snprintf(b, sizeof b, "%s:%" PRIu32, bs, c->pb);
+      fprintf(out, "%-26s <-> %-26s", a, b);
+    } else {
+      fprintf(out, "%-20s <-> %-20s", as, bs);
+    }
+    fprintf(out, "  %6" PRIu64 " %-9s  %6" PRIu64 " %-9s  %6" PRIu64 " %-9s  ", c->rx_frames, rx,
+            c->tx_frames, tx, c->rx_frames + c->tx_frames, tot);
+    fprintf(out, "%14.9f   %12.4f\n", c->start_ns / 1e9, (c->stop_ns - c->start_ns) / 1e9);
+  }
+  free(ix);
+  fputs(bar, out);
+}
+
+/* ---- io,phs ---------------------------------------------------------- */
+
+typedef struct phs_node {
+  const char *name;
+  uint64_t frames, bytes;
+  struct phs_node *child, *sibling;
+} phs_node;
+
+static phs_node *phs_child(phs_node *parent, const char *name) {
+  phs_node **pp = &parent->child;
+  for (; *pp; pp = &(*pp)->sibling)
+    if (strcmp((*pp)->name, name) == 0)
+      return *pp;
+  phs_node *n = calloc(1, sizeof *n);
+  if (!n)
+    return NULL;
+  n->name = name; /* field names are static strings of the registry */
+  *pp = n;
+  return n;
+}
+
+/* The protocols of a packet as tshark's hierarchy sees them: the layers at
+ * the top of the tree, in order (frame left out). tshark shows the
+ * application layer of a packet quoted in an ICMP error at the top of its
+ * tree too, so a protocol above the transport inside an ICMP layer counts
+ * as the next layer. */
+static int is_lower(const char *nm) {
+  static const char *const lower[] = {"ip", "ipv6", "tcp", "udp", "icmp", "icmpv6", "data"};
+  for (size_t i = 0; i < sizeof lower / sizeof lower[0]; i++)
+    if (strcmp(nm, lower[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static phs_node *phs_add(phs_node *at, const char *name, uint32_t bytes) {
+  phs_node *c = phs_child(at, name);
+  if (c)
+    c->frames++, c->bytes += bytes;
+  return c;
+}
+
+static void phs_nested(phs_node **at, const dx_node *n, uint32_t bytes, int depth) {
+  for (const dx_node *c = dx_node_first_child(n); c && *at && depth < 16; c = dx_node_next(c)) {
+    if (dx_field_type(dx_node_field(c)) == DX_FT_PROTOCOL && !is_lower(dx_node_name(c)))
+      *at = phs_add(*at, dx_node_name(c), bytes);
+    phs_nested(at, c, bytes, depth + 1);
+  }
+}
+
+static void phs_packet(phs_node *root, const dx_packet *p) {
+  uint32_t bytes = dx_packet_frame(p)->wirelen;
+  phs_node *at = root;
+  /* tshark adds the list of reassembled TCP segments to the tree after the
+   * protocols dissected from the reassembled bytes: it goes after the run
+   * of layers that follow it in other data sources than the frame. */
+  const dx_node *segments = NULL;
+  for (const dx_node *n = dx_node_first_child(dx_packet_root(p)); n && at; n = dx_node_next(n)) {
+    const char *nm = dx_node_name(n);
+    if (!nm || strcmp(nm, "frame") == 0 || (dx_node_flags(n) & DX_NODE_HIDDEN))
+      continue;
+    if (strcmp(nm, "tcp.segments") == 0 && !segments) {
+      segments = n;
+      continue;
+    }
+    if (segments) {
+      if (dx_node_source(n) == 0) {
+        at = phs_add(at, dx_node_name(segments), bytes);
+        segments = NULL;
+        if (!at)
+          break;
+      }
+    }
+    at = phs_add(at, nm, bytes);
+    if (at && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+      phs_nested(&at, n, bytes, 0);
+  }
+  if (segments && at)
+    phs_add(at, dx_node_name(segments), bytes);
+}
+
+static void phs_print_rec(const phs_node *n, int depth, FILE *out) {
+  for (; n; n = n->sibling) {
+    char name[128];
+    snprintf(name, sizeof name, "%*s%s", 2 * depth, "", n->name);
+    fprintf(out, "%-40s frames:%" PRIu64 " bytes:%" PRIu64 "\n", name, n->frames, n->bytes);
+    phs_print_rec(n->child, depth + 1, out);
+  }
+}
+
+static void phs_free(phs_node *n) {
+  while (n) {
+    phs_node *next = n->sibling;
+    phs_free(n->child);
+    free(n);
+    n = next;
+  }
+}
+
+/* ---- the list of statistics ---------------------------------------------- */
+
+enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW };
+
+typedef struct stat {
+  enum kind kind;
+  char *filter_text;
+  dx_filter *filter;
+  table tab;
+  phs_node phs;
+  st_iostat *io;
+  st_follow *follow;
+} stat;
+
+struct cli_stats {
+  dx_session *s;
+  stat *items;
+  size_t n;
+  int have_first;
+  int64_t first_sec;
+  uint32_t first_nsec;
+};
+
+static int compile(cli_stats *st, stat *it, const char *text) {
+  dx_filter_error err;
+  memset(&err, 0, sizeof err);
+  if (dx_filter_compile(st->s, text, &it->filter, &err) != DX_OK) {
+    char msg[2048];
+    dx_filter_error_format(text, &err, msg, sizeof msg);
+    fprintf(stderr, "dissect: -z: invalid filter:\n%s\n", msg);
+    return -1;
+  }
+  it->filter_text = strdup(text);
+  return it->filter_text ? 0 : -1;
+}
+
+static const char *not_yet =
+    "expert, http,tree, http_req,tree, dns,tree and the other tshark statistics";
+
+static void list_known(void) {
+  fprintf(stderr,
+          "Statistics dissect knows (-z):\n"
+          "  conv,eth|ip|ipv6|tcp|udp[,FILTER]\n"
+          "  endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
+          "  io,phs[,FILTER]\n"
+          "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
+          "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
+          "Not yet: %s.\n",
+          not_yet);
+}
+
+static int parse_one(cli_stats *st, stat *it, const char *arg) {
+  memset(it, 0, sizeof *it);
+  const char *rest = NULL;
+  if (strncmp(arg, "conv,", 5) == 0 || strncmp(arg, "endpoints,", 10) == 0) {
+    it->kind = K_TABLE;
+    it->tab.endpoints = arg[0] == 'e';
+    const char *ty = strchr(arg, ',') + 1;
+    size_t tl = strcspn(ty, ",");
+    it->tab.type = -1;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+      if (strlen(types[i].arg) == tl && strncmp(ty, types[i].arg, tl) == 0)
+        it->tab.type = (int)i;
+    if (it->tab.type < 0) {
+      fprintf(stderr, "dissect: -z %s: unknown table type (use eth, ip, ipv6, tcp or udp)\n", arg);
+      return -1;
+    }
+    table *t = &it->tab;
+    int ty_i = t->type;
+    if (ty_i == T_TCP || ty_i == T_UDP) {
+      t->sport = dx_field_lookup(st->s, types[ty_i].sport);
+      t->dport = dx_field_lookup(st->s, types[ty_i].dport);
+      t->src = dx_field_lookup(st->s, "ip.src");
+      t->dst = dx_field_lookup(st->s, "ip.dst");
+      t->src6 = dx_field_lookup(st->s, "ipv6.src");
+      t->dst6 = dx_field_lookup(st->s, "ipv6.dst");
+      t->stream = dx_field_lookup(st->s, "tcp.stream");
+    } else {
+      t->src = dx_field_lookup(st->s, types[ty_i].src);
+      t->dst = dx_field_lookup(st->s, types[ty_i].dst);
+      t->frag = dx_field_lookup(st->s, "ipv6.fraghdr");
+    }
+    dx_hashkey_random(&t->key);
+    if (ty[tl] == ',')
+      rest = ty + tl + 1;
+  } else if (strcmp(arg, "io,phs") == 0 || strncmp(arg, "io,phs,", 7) == 0) {
+    it->kind = K_PHS;
+    if (arg[6] == ',')
+      rest = arg + 7;
+  } else if (strncmp(arg, "io,stat,", 8) == 0) {
+    it->kind = K_IOSTAT;
+    return st_iostat_new(st->s, arg + 8, &it->io);
+  } else if (strncmp(arg, "follow,", 7) == 0) {
+    it->kind = K_FOLLOW;
+    return st_follow_new(st->s, arg + 7, &it->follow);
+  } else {
+    fprintf(stderr, "dissect: -z %s: unknown or not yet built statistic\n", arg);
+    list_known();
+    return -1;
+  }
+  if (rest && *rest && compile(st, it, rest) != 0)
+    return -1;
+  return 0;
+}
+
+cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n) {
+  cli_stats *st = calloc(1, sizeof *st);
+  if (!st)
+    return NULL;
+  st->s = s;
+  st->items = calloc(n ? n : 1, sizeof *st->items);
+  if (!st->items) {
+    free(st);
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (parse_one(st, &st->items[i], args[i]) != 0) {
+      st->n = i + 1;
+      cli_stats_free(st);
+      return NULL;
+    }
+    st->n = i + 1;
+  }
+  return st;
+}
+
+void cli_stats_packet(cli_stats *st, const dx_packet *p) {
+  const dx_frame *f = dx_packet_frame(p);
+  if (!st->have_first) {
+    st->have_first = 1;
+    st->first_sec = f->ts_sec;
+    st->first_nsec = f->ts_nsec;
+  }
+  int64_t rel_ns =
+      (f->ts_sec - st->first_sec) * 1000000000 + ((int64_t)f->ts_nsec - st->first_nsec);
+  for (size_t i = 0; i < st->n; i++) {
+    stat *it = &st->items[i];
+    if (it->filter && !dx_filter_match(it->filter, p))
+      continue;
+    switch (it->kind) {
+    case K_TABLE: table_packet(&it->tab, p, rel_ns); break;
+    case K_PHS: phs_packet(&it->phs, p); break;
+    case K_IOSTAT: st_iostat_packet(it->io, p, rel_ns); break;
+    case K_FOLLOW: st_follow_packet(it->follow, p); break;
+    }
+  }
+}
+
+void cli_stats_print(cli_stats *st, FILE *out) {
+  /* tshark prints the statistics in the reverse order of its -z options */
+  for (size_t i = st->n; i-- > 0;) {
+    stat *it = &st->items[i];
+    switch (it->kind) {
+    case K_TABLE: table_print(&it->tab, it->filter_text, out); break;
+    case K_PHS:
+      fputs("\n===================================================================\n", out);
+      fputs("Protocol Hierarchy Statistics\n", out);
+      fprintf(out, "Filter: %s\n\n", it->filter_text ? it->filter_text : "");
+      phs_print_rec(it->phs.child, 0, out);
+      fputs("===================================================================\n", out);
+      break;
+    case K_IOSTAT: st_iostat_print(it->io, out); break;
+    case K_FOLLOW: st_follow_print(it->follow, out); break;
+    }
+  }
+}
+
+void cli_stats_free(cli_stats *st) {
+  if (!st)
+    return;
+  for (size_t i = 0; i < st->n; i++) {
+    stat *it = &st->items[i];
+    free(it->tab.items);
+    free(it->tab.slots);
+    phs_free(it->phs.child);
+    dx_filter_free(it->filter);
+    free(it->filter_text);
+    st_iostat_free(it->io);
+    st_follow_free(it->follow);
+  }
+  free(st->items);
+  free(st);
+}

@@ -1,0 +1,31 @@
+/* Shared by the -z statistics (stats.c, iostat.c, follow.c). */
+#ifndef DISSECT_CLI_STATS_INT_H
+#define DISSECT_CLI_STATS_INT_H
+
+#include <dissect/dissect.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct st_addr {
+  uint8_t b[16];
+  uint8_t len;
+} st_addr;
+
+/* The last occurrence of f outside a packet quoted by an ICMP error. */
+const dx_node *st_last(const dx_packet *p, const dx_field *f);
+
+/* io,stat,INTERVAL[,FILTER...] */
+typedef struct st_iostat st_iostat;
+int st_iostat_new(dx_session *s, const char *args, st_iostat **out);
+void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns);
+void st_iostat_print(st_iostat *io, FILE *out);
+void st_iostat_free(st_iostat *io);
+
+/* follow,PROTO,MODE,STREAM */
+typedef struct st_follow st_follow;
+int st_follow_new(dx_session *s, const char *args, st_follow **out);
+void st_follow_packet(st_follow *fw, const dx_packet *p);
+void st_follow_print(st_follow *fw, FILE *out);
+void st_follow_free(st_follow *fw);
+
+#endif

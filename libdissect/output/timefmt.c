@@ -1,0 +1,96 @@
+/* Times as tshark shows them: the time column in each of tshark's -t
+ * formats (with -u hms), and absolute times with the local date and zone
+ * (frame.time: "Nov 22, 2026 08:25:43.332411000 UTC"). */
+#include "../core/session.h"
+
+#include <dissect/dissect.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Six digits, cut (not rounded) from the nanoseconds, as Wireshark's
+ * microsecond precision does. */
+static size_t fmt_signed(char *buf, size_t len, int64_t sec, int32_t nsec, bool hms) {
+  int64_t ns = sec * 1000000000 + nsec;
+  const char *sign = "";
+  if (ns < 0) {
+    ns = -ns;
+    sign = hms ? "- " : "-";
+  }
+  int64_t s = ns / 1000000000;
+  long us = (long)(ns % 1000000000 / 1000);
+  int n;
+  if (!hms)
+    n = snprintf(buf, len, "%s%" PRId64 ".%06ld", sign, s, us);
+  else if (s >= 3600)
+    n = snprintf(buf, len, "%s%" PRId64 "h %2dm %2d.%06lds", sign, s / 3600, (int)(s / 60 % 60),
+                 (int)(s % 60), us);
+  else if (s >= 60)
+    n = snprintf(buf, len, "%s%dm %2d.%06lds", sign, (int)(s / 60), (int)(s % 60), us);
+  else
+    n = snprintf(buf, len, "%s%d.%06lds", sign, (int)s, us);
+  return n < 0 ? 0 : (size_t)n;
+}
+
+static bool to_tm(int64_t sec, bool utc, struct tm *tm) {
+  time_t t = (time_t)sec;
+  return utc ? gmtime_r(&t, tm) != NULL : localtime_r(&t, tm) != NULL;
+}
+
+size_t dx_packet_time_column(const dx_packet *p, char *buf, size_t len) {
+  if (len)
+    buf[0] = 0;
+  if (!p)
+    return 0;
+  const dx_session *s = p->sess;
+  int fmt = s ? s->time_format : DX_TIME_RELATIVE;
+  bool hms = s && s->time_hms;
+  int64_t sec = p->frame.ts_sec;
+  long us = (long)(p->frame.ts_nsec / 1000);
+  struct tm tm;
+  int n = 0;
+  switch (fmt) {
+  case DX_TIME_DELTA: return fmt_signed(buf, len, p->delta_sec, p->delta_nsec, hms);
+  case DX_TIME_DELTA_DISPLAYED: return fmt_signed(buf, len, p->disp_sec, p->disp_nsec, hms);
+  case DX_TIME_EPOCH: n = snprintf(buf, len, "%" PRId64 ".%06ld", sec, us); break;
+  case DX_TIME_ABSOLUTE:
+  case DX_TIME_UTC:
+    if (!to_tm(sec, fmt == DX_TIME_UTC, &tm))
+      return 0;
+    n = snprintf(buf, len, "%02d:%02d:%02d.%06ld", tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+    break;
+  case DX_TIME_ABSOLUTE_YMD:
+  case DX_TIME_UTC_YMD:
+    if (!to_tm(sec, fmt == DX_TIME_UTC_YMD, &tm))
+      return 0;
+    n = snprintf(buf, len, "%04d-%02d-%02d %02d:%02d:%02d.%06ld", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+    break;
+  case DX_TIME_ABSOLUTE_YDOY:
+  case DX_TIME_UTC_YDOY:
+    if (!to_tm(sec, fmt == DX_TIME_UTC_YDOY, &tm))
+      return 0;
+    n = snprintf(buf, len, "%04d/%03d %02d:%02d:%02d.%06ld", tm.tm_year + 1900, tm.tm_yday + 1,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, us);
+    break;
+  default: return fmt_signed(buf, len, p->rel_sec, p->rel_nsec, hms);
+  }
+  return n < 0 ? 0 : (size_t)n;
+}
+
+/* "Nov 22, 2026 08:25:43.332411000 UTC": local time and the zone's
+ * abbreviation, as tshark prints an ABSOLUTE_TIME_LOCAL field. */
+size_t dx_format_local_time(int64_t sec, int32_t nsec, char *buf, size_t len) {
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  struct tm tm;
+  if (len)
+    buf[0] = 0;
+  if (!to_tm(sec, false, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11)
+    return 0;
+  int n = snprintf(buf, len, "%s %2d, %d %02d:%02d:%02d.%09d %s", mon[tm.tm_mon], tm.tm_mday,
+                   tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec < 0 ? 0 : nsec,
+                   tm.tm_zone ? tm.tm_zone : "");
+  return n < 0 ? 0 : (size_t)n;
+}
