@@ -15,6 +15,7 @@
 #include "filter_int.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,8 @@ static bool looks_like_name(const char *s, size_t n) {
   return true;
 }
 
-/* "unknown field" with a suggestion, or "not a field" for values. */
+/* A word where a field was expected: tshark's "... is neither a field nor
+ * a protocol name", with a suggestion when one is close. */
 static void fail_not_field(parser *ps, const token *t, const char *what) {
   char buf[64];
   if (t->kind == TK_WORD && looks_like_name(ps->text + t->pos, (size_t)t->len)) {
@@ -145,189 +147,165 @@ static void fail_not_field(parser *ps, const token *t, const char *what) {
     name[n] = 0;
     const char *sug[1];
     if (dx_field_suggest(ps->s, name, sug, 1) == 1)
-      fail(ps, t->pos, t->len, "unknown field \"%s\"; did you mean \"%s\"?",
+      fail(ps, t->pos, t->len, "%s is neither a field nor a protocol name; did you mean \"%s\"?",
            tok_show(ps, t, buf, sizeof buf), sug[0]);
     else
-      fail(ps, t->pos, t->len, "unknown field \"%s\"", tok_show(ps, t, buf, sizeof buf));
+      fail(ps, t->pos, t->len, "%s is neither a field nor a protocol name",
+           tok_show(ps, t, buf, sizeof buf));
     return;
   }
   fail(ps, t->pos, t->len, "%s must be a field, not %s", what, tok_show(ps, t, buf, sizeof buf));
 }
 
-static bool parse_int32(const char *s, size_t n, int32_t *out) {
-  if (n == 0 || n > 10)
-    return false;
-  bool neg = false;
-  size_t i = 0;
-  if (s[0] == '-') {
-    neg = true;
-    i = 1;
-    if (n == 1)
-      return false;
+/* ---- expressions ------------------------------------------------------------ */
+
+static expr *new_expr(parser *ps, ekind k, int pos, int len) {
+  if (!count_node(ps, pos, len))
+    return NULL;
+  expr *e = dx_arena_zalloc(&ps->f->arena, sizeof *e);
+  if (!e) {
+    fail_nomem(ps);
+    return NULL;
   }
-  int64_t v = 0;
-  for (; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9')
-      return false;
-    v = v * 10 + (s[i] - '0');
-  }
-  if (v > INT32_MAX)
+  e->kind = k;
+  e->pos = pos;
+  e->len = len;
+  e->depth = 1;
+  e->l.prefix = -1;
+  return e;
+}
+
+/* Keeps the height of expression trees under the cap, so that evaluating
+ * them recurses a bounded number of times. */
+static bool set_depth(parser *ps, expr *e, const expr *a, const expr *b) {
+  int d = a ? a->depth : 0;
+  if (b && b->depth > d)
+    d = b->depth;
+  e->depth = d + 1;
+  if (e->depth > DX_FILTER_MAX_DEPTH) {
+    fail(ps, e->pos, e->len, "the filter nests too deeply (more than %d levels)",
+         DX_FILTER_MAX_DEPTH);
     return false;
-  *out = (int32_t)(neg ? -v : v);
+  }
   return true;
 }
 
-/* A slice range inside [ ]: i:j (start, length), i-j (first, last), i,
- * :j, i:. The lexer gives it as one word. */
-static void parse_slice(parser *ps, operand *op) {
-  const token t = ps->tk;
-  if (t.kind != TK_WORD) {
-    fail(ps, t.pos, t.len, "expected a range such as 0:2, 1-3, 4 or 2: inside [ ]");
-    return;
-  }
-  const char *s = ps->text + t.pos;
-  size_t n = (size_t)t.len;
-  const char *colon = memchr(s, ':', n);
-  int32_t a = 0, b = -1;
-  bool ok;
-  if (colon) {
-    size_t la = (size_t)(colon - s), lb = n - la - 1;
-    ok = (la == 0 || parse_int32(s, la, &a)) && (lb == 0 || parse_int32(colon + 1, lb, &b));
-    if (ok && lb > 0 && b < 0)
-      ok = false;
-  } else {
-    /* "i-j" (the dash after the first character) or "i"/"-i" */
-    const char *dash = n > 1 ? memchr(s + 1, '-', n - 1) : NULL;
-    if (dash) {
-      size_t la = (size_t)(dash - s);
-      int32_t last;
-      ok = parse_int32(s, la, &a) && parse_int32(dash + 1, n - la - 1, &last) && last >= 0;
-      if (ok && a >= 0 && last < a)
-        ok = false;
-      if (ok && a >= 0)
-        b = last - a + 1;
-      else if (ok) /* negative start with an end: only allow same-sign */
-        ok = false;
-    } else {
-      ok = parse_int32(s, n, &a);
-      b = 1;
-    }
-  }
-  if (!ok) {
-    fail(ps, t.pos, t.len,
-         "invalid range; use [start:length], [first-last], [offset], [:length] or [start:]");
-    return;
-  }
-  op->slice = true;
-  op->sl_start = a;
-  op->sl_len = b;
-  next(ps);
+static void span(expr *e, const expr *last) {
+  int end = last->pos + last->len;
+  if (end > e->pos)
+    e->len = end - e->pos;
 }
 
-/* Reads an operand. A field (with an optional slice) or a function of a
- * field becomes a field operand; anything else is kept as its token in
- * *raw for conversion once the other side's type is known. */
-static bool parse_operand(parser *ps, operand *op, token *raw) {
-  memset(op, 0, sizeof *op);
-  *raw = ps->tk;
-  token t = ps->tk;
-  char buf[64];
-  if (t.kind == TK_STRING) {
-    op->pos = t.pos;
-    op->len = t.len;
-    next(ps);
-    return !ps->failed;
+/* Constant: made of literals only (no field, no reference). */
+static bool is_const(const expr *e) {
+  switch (e->kind) {
+  case E_LIT: return true;
+  case E_FIELD:
+  case E_REF:
+  case E_SLICE: return false;
+  case E_NEG: return is_const(e->a);
+  case E_ARITH: return is_const(e->a) && is_const(e->b);
+  case E_FUNC:
+    for (size_t i = 0; i < e->nargs; i++)
+      if (!is_const(e->args[i]))
+        return false;
+    return true;
   }
-  if (t.kind != TK_WORD) {
-    if (t.kind == TK_EOF)
-      fail(ps, t.pos, 0, "unexpected end of the filter; expected a field or a value");
-    else
-      fail(ps, t.pos, t.len, "unexpected \"%s\"; expected a field or a value",
-           tok_show(ps, &t, buf, sizeof buf));
-    return false;
-  }
-  op->pos = t.pos;
-  op->len = t.len;
-  int func = FN_NONE;
-  if ((t.len == 3 && memcmp(ps->text + t.pos, "len", 3) == 0) ||
-      (t.len == 5 && memcmp(ps->text + t.pos, "count", 5) == 0)) {
-    lexer save = ps->lx;
-    token nt = dx_flt_lex_next(&ps->lx);
-    ps->lx = save;
-    if (nt.kind == TK_LPAREN)
-      func = t.len == 3 ? FN_LEN : FN_COUNT;
-  }
-  if (func != FN_NONE) {
-    next(ps); /* the ( */
-    next(ps);
-    token ft = ps->tk;
-    const dx_field *fld = lookup(ps, &ft);
-    if (!fld) {
-      if (!ps->failed)
-        fail_not_field(ps, &ft,
-                       func == FN_LEN ? "the argument of len()" : "the argument of count()");
-      return false;
-    }
-    next(ps);
-    if (ps->tk.kind != TK_RPAREN) {
-      fail(ps, ps->tk.pos, ps->tk.len, "expected \")\" after the function argument");
-      return false;
-    }
-    op->len = ps->tk.pos + ps->tk.len - op->pos;
-    next(ps);
-    if (func == FN_LEN && dx_flt_class(dx_field_type(fld)) == VC_NONE) {
-      fail(ps, ft.pos, ft.len, "%s has no value, so it has no length", dx_field_name(fld));
-      return false;
-    }
-    op->is_field = true;
-    op->field = fld;
-    op->func = func;
-    op->cls = VC_UINT;
-    add_field(ps, fld);
-    return !ps->failed;
-  }
-  const dx_field *fld = lookup(ps, &t);
-  next(ps);
-  if (!fld)
-    return !ps->failed;
-  op->is_field = true;
-  op->field = fld;
-  op->cls = dx_flt_class(dx_field_type(fld));
-  add_field(ps, fld);
-  if (ps->tk.kind == TK_LBRACKET) {
-    int lb = ps->tk.pos;
-    dx_ftype ft = dx_field_type(fld);
-    if (op->cls != VC_BYTES && ft != DX_FT_IPV4) {
-      fail(ps, t.pos, t.len,
-           "%s (%s) cannot be sliced; only byte, string, address and "
-           "protocol fields can",
-           dx_field_name(fld), dx_ftype_name(ft));
-      return false;
-    }
-    next(ps);
-    parse_slice(ps, op);
-    if (ps->failed)
-      return false;
-    if (ps->tk.kind != TK_RBRACKET) {
-      fail(ps, lb, 1, "this \"[\" is not closed by \"]\"");
-      return false;
-    }
-    op->len = ps->tk.pos + ps->tk.len - op->pos;
-    op->cls = VC_BYTES;
-    next(ps);
-  }
-  return !ps->failed;
+  return false;
 }
 
-/* Type family for field-to-field comparisons. */
-static int family(const operand *op) {
-  if (op->func != FN_NONE)
-    return 1;
-  if (op->slice)
-    return 5;
-  switch (dx_field_type(op->field)) {
-  case DX_FT_INT32:
-  case DX_FT_INT64: return 2;
+static const char *ftype_label(dx_ftype t) {
+  return dx_ftype_name(t);
+}
+
+/* The name of what an expression is, for messages. */
+static const char *expr_name(parser *ps, const expr *e, char *buf, size_t len) {
+  if ((e->kind == E_FIELD || e->kind == E_REF) && e->field)
+    return dx_field_name(e->field);
+  size_t n = (size_t)e->len > 48 ? 48 : (size_t)e->len;
+  dx_escape((const uint8_t *)ps->text + e->pos, n, buf, len);
+  return buf;
+}
+
+static bool sliceable(dx_ftype t) {
+  return t == DX_FT_BYTES || t == DX_FT_STRING || t == DX_FT_PROTOCOL || t == DX_FT_IPV4 ||
+         t == DX_FT_IPV6 || t == DX_FT_ETHER;
+}
+
+static bool is_int_type(dx_ftype t) {
+  vclass c = dx_flt_class(t);
+  return (c == VC_UINT || c == VC_INT) && t != DX_FT_IPV4;
+}
+
+/* Converts the literals of a constant expression to type t. */
+static bool resolve(parser *ps, expr *e, dx_ftype t, const dx_field *ctx, bool bytes_ctx) {
+  switch (e->kind) {
+  case E_LIT: {
+    if (e->conv)
+      return true;
+    char msg[256];
+    const char *fname = ctx ? dx_field_name(ctx) : dx_ftype_name(t);
+    if (!dx_flt_literal(ps->f, t, ctx ? ctx->vals : NULL, fname, &e->tk, ps->text, bytes_ctx, &e->l,
+                        msg, sizeof msg)) {
+      if (strcmp(msg, "out of memory") == 0)
+        fail_nomem(ps);
+      else
+        fail(ps, e->tk.pos, e->tk.len, "%s", msg);
+      return false;
+    }
+    e->conv = true;
+    e->type = bytes_ctx ? DX_FT_BYTES : t;
+    return true;
+  }
+  case E_NEG:
+    if (!resolve(ps, e->a, t, ctx, bytes_ctx))
+      return false;
+    if (e->a->l.prefix >= 0) {
+      fail(ps, e->pos, e->len, "an address block cannot be negated");
+      return false;
+    }
+    e->type = t;
+    return true;
+  case E_ARITH:
+    if (!resolve(ps, e->a, t, ctx, bytes_ctx) || !resolve(ps, e->b, t, ctx, bytes_ctx))
+      return false;
+    e->type = t;
+    return true;
+  case E_FUNC:
+    for (size_t i = 0; i < e->nargs; i++)
+      if (!resolve(ps, e->args[i], t, ctx, bytes_ctx))
+        return false;
+    if (e->type == DX_FT_NONE)
+      e->type = t;
+    return true;
+  default: return true;
+  }
+}
+
+/* The field that gives a typed expression its literal context (value names,
+ * field name in messages), if any. */
+static const dx_field *ctx_field(const expr *e) {
+  switch (e->kind) {
+  case E_FIELD:
+  case E_REF: return e->field;
+  case E_NEG: return ctx_field(e->a);
+  case E_ARITH: {
+    const dx_field *f = ctx_field(e->a);
+    return f ? f : ctx_field(e->b);
+  }
+  case E_FUNC:
+    if (e->func == FN_ABS || e->func == FN_MAX || e->func == FN_MIN)
+      for (size_t i = 0; i < e->nargs; i++)
+        if (ctx_field(e->args[i]))
+          return ctx_field(e->args[i]);
+    return NULL;
+  default: return NULL;
+  }
+}
+
+/* Family of types that can be compared with each other. */
+static int family(dx_ftype t) {
+  switch (t) {
   case DX_FT_IPV4: return 3;
   case DX_FT_DOUBLE:
   case DX_FT_RELTIME:
@@ -338,16 +316,565 @@ static int family(const operand *op) {
   case DX_FT_IPV6: return 6;
   case DX_FT_ETHER: return 7;
   case DX_FT_NONE: return 0;
-  default: return 1;
+  default: return 1; /* integers, booleans, frame numbers */
   }
 }
+
+static const char *op_sym(tok_kind k) {
+  switch (k) {
+  case TK_PLUS: return "+";
+  case TK_MINUS: return "-";
+  case TK_STAR: return "*";
+  case TK_SLASH: return "/";
+  case TK_PERCENT: return "%";
+  case TK_BITAND: return "&";
+  default: return "?";
+  }
+}
+
+/* Is arithmetic operator op defined on values of type t? */
+static bool arith_ok(tok_kind op, dx_ftype t, bool slice) {
+  if (op == TK_BITAND)
+    return (is_int_type(t) && t != DX_FT_BOOL) || t == DX_FT_IPV4 || (slice && t == DX_FT_BYTES);
+  if (is_int_type(t) && t != DX_FT_BOOL)
+    return true;
+  if (t == DX_FT_DOUBLE)
+    return op != TK_PERCENT;
+  if (t == DX_FT_RELTIME || t == DX_FT_ABSTIME)
+    return op == TK_PLUS || op == TK_MINUS;
+  return false;
+}
+
+static bool is_slice(const expr *e) {
+  return e->kind == E_SLICE;
+}
+
+/* Types an arithmetic node once its operands are parsed. */
+static bool check_arith(parser *ps, expr *e) {
+  char b1[64];
+  expr *a = e->a, *b = e->b;
+  if (is_const(a) && is_const(b))
+    return true; /* typed by the context */
+  const expr *typed = is_const(a) ? b : a;
+  dx_ftype t = typed->type;
+  if (!arith_ok(e->op, t, t == DX_FT_BYTES)) {
+    fail(ps, typed->pos, typed->len, "%s (%s) cannot be used with \"%s\"",
+         expr_name(ps, typed, b1, sizeof b1), ftype_label(t), op_sym(e->op));
+    return false;
+  }
+  if (is_const(a)) {
+    if (!resolve(ps, a, b->type, ctx_field(b), is_slice(b) || b->type == DX_FT_BYTES))
+      return false;
+  } else if (is_const(b)) {
+    if (!resolve(ps, b, a->type, ctx_field(a), is_slice(a) || a->type == DX_FT_BYTES))
+      return false;
+  }
+  if (!is_const(a) && !is_const(b) && family(a->type) != family(b->type)) {
+    fail(ps, b->pos, b->len, "%s (%s) and %s (%s) cannot be combined with \"%s\"",
+         expr_name(ps, a, b1, sizeof b1), ftype_label(a->type), dx_field_name(ctx_field(b)),
+         ftype_label(b->type), op_sym(e->op));
+    return false;
+  }
+  e->type = t;
+  return true;
+}
+
+static bool parse_int32(const char *s, size_t n, int32_t *out) {
+  if (n == 0 || n > 10)
+    return false;
+  int64_t v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (v > INT32_MAX)
+    return false;
+  *out = (int32_t)v;
+  return true;
+}
+
+/* One range of a slice: i:j (start, length), i-j (first, last, inclusive),
+ * i, :j, i: — i may be negative (from the end). The lexer gives a leading
+ * "-" as its own token and the rest as one word. */
+static bool parse_range(parser *ps, srange *r) {
+  int pos = ps->tk.pos;
+  bool neg = false;
+  if (ps->tk.kind == TK_MINUS) {
+    neg = true;
+    next(ps);
+  }
+  const token t = ps->tk;
+  if (t.kind != TK_WORD) {
+    fail(ps, t.pos, t.len, "expected a range such as 0:2, 1-3, 4 or 2: inside [ ]");
+    return false;
+  }
+  const char *s = ps->text + t.pos;
+  size_t n = (size_t)t.len;
+  int end = t.pos + t.len;
+  const char *colon = memchr(s, ':', n);
+  const char *dash = memchr(s, '-', n);
+  int32_t a = 0, b = -1;
+  bool ok;
+  char why[128] = "";
+  if (colon) {
+    size_t la = (size_t)(colon - s), lb = n - la - 1;
+    ok = (la == 0 ? !neg : parse_int32(s, la, &a));
+    if (ok && lb > 0) {
+      if (colon[1] == '-') {
+        snprintf(why, sizeof why, "length %.*s isn't positive", (int)(lb > 20 ? 20 : lb),
+                 colon + 1);
+        ok = false;
+      } else {
+        ok = parse_int32(colon + 1, lb, &b);
+        if (ok && b == 0) {
+          snprintf(why, sizeof why, "length 0 isn't positive");
+          ok = false;
+        }
+      }
+    }
+  } else if (dash) {
+    size_t la = (size_t)(dash - s);
+    int32_t last;
+    ok = parse_int32(s, la, &a) && parse_int32(dash + 1, n - la - 1, &last);
+    if (ok && neg) {
+      snprintf(why, sizeof why, "a range first-last cannot start from the end");
+      ok = false;
+    } else if (ok && last <= a) {
+      snprintf(why, sizeof why, "%d is greater or equal than %d", (int)a, (int)last);
+      ok = false;
+    } else if (ok) {
+      b = last - a + 1;
+    }
+  } else {
+    ok = parse_int32(s, n, &a);
+    b = 1;
+  }
+  if (!ok) {
+    if (why[0])
+      fail(ps, pos, end - pos, "Range %.*s isn't valid because %s", end - pos > 40 ? 40 : end - pos,
+           ps->text + pos, why);
+    else
+      fail(ps, pos, end - pos,
+           "invalid range; use [start:length], [first-last], [offset], [:length] or [start:]");
+    return false;
+  }
+  r->start = neg ? -a : a;
+  r->len = b;
+  next(ps);
+  return true;
+}
+
+/* "[" range { "," range } "]" after expression e. */
+static expr *parse_slice(parser *ps, expr *inner) {
+  char b1[64];
+  int lb = ps->tk.pos;
+  if (is_const(inner)) {
+    fail(ps, inner->pos, inner->len, "only a field, a protocol or a slice can be sliced, not %s",
+         expr_name(ps, inner, b1, sizeof b1));
+    return NULL;
+  }
+  if (inner->kind == E_FUNC || inner->kind == E_ARITH || inner->kind == E_NEG ||
+      !sliceable(inner->type)) {
+    fail(ps, inner->pos, inner->len, "\"%s\" is a %s and cannot be sliced into a sequence of bytes",
+         expr_name(ps, inner, b1, sizeof b1), ftype_label(inner->type));
+    return NULL;
+  }
+  expr *e = new_expr(ps, E_SLICE, inner->pos, inner->len);
+  if (!e)
+    return NULL;
+  e->a = inner;
+  e->type = DX_FT_BYTES;
+  next(ps); /* [ */
+  size_t cap = 0;
+  srange *rs = NULL;
+  for (;;) {
+    if (e->nranges == cap) {
+      cap = cap ? cap * 2 : 4;
+      srange *nr = dx_arena_alloc(&ps->f->arena, cap * sizeof *nr);
+      if (!nr) {
+        fail_nomem(ps);
+        return NULL;
+      }
+      if (e->nranges)
+        memcpy(nr, rs, e->nranges * sizeof *nr);
+      rs = nr;
+    }
+    if (!count_node(ps, ps->tk.pos, ps->tk.len) || !parse_range(ps, &rs[e->nranges]))
+      return NULL;
+    e->nranges++;
+    if (ps->tk.kind != TK_COMMA)
+      break;
+    next(ps);
+  }
+  if (ps->tk.kind != TK_RBRACKET) {
+    if (ps->tk.kind == TK_EOF)
+      fail(ps, lb, 1, "this \"[\" is not closed by \"]\"");
+    else
+      fail(ps, ps->tk.pos, ps->tk.len, "\"%s\" was unexpected in this context",
+           tok_show(ps, &ps->tk, b1, sizeof b1));
+    return NULL;
+  }
+  e->ranges = rs;
+  e->len = ps->tk.pos + ps->tk.len - e->pos;
+  next(ps);
+  if (!set_depth(ps, e, inner, NULL))
+    return NULL;
+  return e;
+}
+
+static expr *parse_arith(parser *ps);
+
+static const struct {
+  const char *name;
+  int func;
+  size_t min, max;
+} funcs[] = {
+    {"len", FN_LEN, 1, 1},     {"count", FN_COUNT, 1, 1},   {"upper", FN_UPPER, 1, 1},
+    {"lower", FN_LOWER, 1, 1}, {"string", FN_STRING, 1, 1}, {"max", FN_MAX, 1, 64},
+    {"min", FN_MIN, 1, 64},    {"abs", FN_ABS, 1, 1},
+};
+
+static bool string_convertible(dx_ftype t) {
+  return (is_int_type(t) && t != DX_FT_BOOL) || t == DX_FT_IPV4 || t == DX_FT_IPV6 ||
+         t == DX_FT_ETHER;
+}
+
+/* name "(" args ")": the name token is current and "(" follows. */
+static expr *parse_func(parser *ps) {
+  token nt = ps->tk;
+  char b1[64];
+  int fi = -1;
+  for (size_t k = 0; k < DX_ARRAY_LEN(funcs); k++)
+    if (strlen(funcs[k].name) == (size_t)nt.len &&
+        memcmp(funcs[k].name, ps->text + nt.pos, (size_t)nt.len) == 0)
+      fi = (int)k;
+  if (fi < 0) {
+    fail(ps, nt.pos, nt.len, "Function '%s' does not exist", tok_show(ps, &nt, b1, sizeof b1));
+    return NULL;
+  }
+  expr *e = new_expr(ps, E_FUNC, nt.pos, nt.len);
+  if (!e)
+    return NULL;
+  e->func = funcs[fi].func;
+  if (++ps->depth > DX_FILTER_MAX_DEPTH) {
+    fail(ps, nt.pos, nt.len, "the filter nests too deeply (more than %d levels)",
+         DX_FILTER_MAX_DEPTH);
+    return NULL;
+  }
+  next(ps); /* name */
+  next(ps); /* ( */
+  expr *args[64];
+  size_t n = 0;
+  while (!ps->failed && ps->tk.kind != TK_RPAREN) {
+    if (n > 0) {
+      if (ps->tk.kind != TK_COMMA) {
+        if (ps->tk.kind == TK_EOF)
+          fail(ps, ps->tk.pos, 0, "Unexpected end of filter expression");
+        else
+          fail(ps, ps->tk.pos, ps->tk.len, "\"%s\" was unexpected in this context",
+               tok_show(ps, &ps->tk, b1, sizeof b1));
+        return NULL;
+      }
+      next(ps);
+    }
+    if (n == DX_ARRAY_LEN(args)) {
+      fail(ps, ps->tk.pos, ps->tk.len, "Function %s can only accept %zu arguments", funcs[fi].name,
+           funcs[fi].max);
+      return NULL;
+    }
+    expr *a = parse_arith(ps);
+    if (!a)
+      return NULL;
+    args[n++] = a;
+  }
+  if (ps->failed)
+    return NULL;
+  int close_end = ps->tk.pos + ps->tk.len;
+  next(ps); /* ) */
+  ps->depth--;
+  e->len = close_end - e->pos;
+  if (n < funcs[fi].min) {
+    fail(ps, nt.pos, nt.len, "Function %s needs at least %zu arguments", funcs[fi].name,
+         funcs[fi].min);
+    return NULL;
+  }
+  if (n > funcs[fi].max) {
+    fail(ps, nt.pos, nt.len, "Function %s can only accept %zu arguments", funcs[fi].name,
+         funcs[fi].max);
+    return NULL;
+  }
+  e->args = dx_arena_alloc(&ps->f->arena, n * sizeof *args);
+  if (!e->args) {
+    fail_nomem(ps);
+    return NULL;
+  }
+  memcpy(e->args, args, n * sizeof *args);
+  e->nargs = n;
+  expr *a0 = args[0];
+  int d = 0;
+  for (size_t i = 0; i < n; i++)
+    if (args[i]->depth > d)
+      d = args[i]->depth;
+  e->depth = d + 1;
+  switch (e->func) {
+  case FN_LEN:
+  case FN_COUNT:
+  case FN_UPPER:
+  case FN_LOWER:
+  case FN_STRING:
+    if (a0->kind != E_FIELD) {
+      if (a0->kind == E_LIT && a0->tk.kind == TK_WORD &&
+          looks_like_name(ps->text + a0->tk.pos, (size_t)a0->tk.len))
+        fail_not_field(ps, &a0->tk, "the argument");
+      else
+        fail(ps, a0->pos, a0->len, "Only fields can be used as parameter for %s()", funcs[fi].name);
+      return NULL;
+    }
+    if (e->func == FN_LEN || e->func == FN_COUNT) {
+      e->type = DX_FT_UINT32;
+    } else if (e->func == FN_STRING) {
+      if (!string_convertible(a0->type)) {
+        fail(ps, a0->pos, a0->len, "String conversion for field \"%s\" is not supported",
+             dx_field_name(a0->field));
+        return NULL;
+      }
+      e->type = DX_FT_STRING;
+    } else {
+      if (a0->type != DX_FT_STRING) {
+        fail(ps, a0->pos, a0->len, "Only string type fields can be used as parameter for %s()",
+             funcs[fi].name);
+        return NULL;
+      }
+      e->type = DX_FT_STRING;
+    }
+    return e;
+  case FN_ABS:
+    if (!is_const(a0)) {
+      dx_ftype t = a0->type;
+      if (!(is_int_type(t) && t != DX_FT_BOOL) && t != DX_FT_DOUBLE && t != DX_FT_RELTIME) {
+        fail(ps, a0->pos, a0->len, "%s (%s) is not a number, so it has no absolute value",
+             expr_name(ps, a0, b1, sizeof b1), ftype_label(t));
+        return NULL;
+      }
+      e->type = t;
+    }
+    return e;
+  default: { /* max, min */
+    const expr *typed = NULL;
+    for (size_t i = 0; i < n; i++) {
+      if (is_const(args[i]))
+        continue;
+      if (!typed) {
+        typed = args[i];
+        if (dx_flt_class(typed->type) == VC_NONE) {
+          fail(ps, typed->pos, typed->len, "Argument '%s' is not valid for %s()",
+               expr_name(ps, typed, b1, sizeof b1), funcs[fi].name);
+          return NULL;
+        }
+      } else if (args[i]->type != typed->type) {
+        fail(ps, args[i]->pos, args[i]->len,
+             "Arguments to '%s' must have the same type (expected %s, got %s)", funcs[fi].name,
+             ftype_label(typed->type), ftype_label(args[i]->type));
+        return NULL;
+      }
+    }
+    if (!typed) {
+      fail(ps, a0->pos, a0->len, "Argument '%s' is not valid for %s()",
+           expr_name(ps, a0, b1, sizeof b1), funcs[fi].name);
+      return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+      if (is_const(args[i]) &&
+          !resolve(ps, args[i], typed->type, ctx_field(typed), typed->type == DX_FT_BYTES))
+        return NULL;
+    e->type = typed->type;
+    return e;
+  }
+  }
+}
+
+/* atom := field | ${field} | literal | func "(" args ")" | "{" arith "}" */
+static expr *parse_atom(parser *ps) {
+  token t = ps->tk;
+  char b1[64];
+  if (t.kind == TK_LBRACE) {
+    if (++ps->depth > DX_FILTER_MAX_DEPTH) {
+      fail(ps, t.pos, t.len, "the filter nests too deeply (more than %d levels)",
+           DX_FILTER_MAX_DEPTH);
+      return NULL;
+    }
+    next(ps);
+    expr *e = parse_arith(ps);
+    if (!e)
+      return NULL;
+    if (ps->tk.kind != TK_RBRACE) {
+      if (ps->tk.kind == TK_EOF)
+        fail(ps, t.pos, 1, "this \"{\" is not closed by \"}\"");
+      else
+        fail(ps, ps->tk.pos, ps->tk.len, "\"%s\" was unexpected in this context",
+             tok_show(ps, &ps->tk, b1, sizeof b1));
+      return NULL;
+    }
+    ps->depth--;
+    next(ps);
+    return e;
+  }
+  if (t.kind == TK_REF) {
+    char name[128];
+    if (t.slen >= sizeof name) {
+      fail(ps, t.pos, t.len, "the field name is too long");
+      return NULL;
+    }
+    memcpy(name, t.str, t.slen);
+    name[t.slen] = 0;
+    const dx_field *fld = dx_field_lookup(ps->s, name);
+    if (!fld) {
+      fail(ps, t.pos, t.len, "${%s}: %s is neither a field nor a protocol name", name, name);
+      return NULL;
+    }
+    expr *e = new_expr(ps, E_REF, t.pos, t.len);
+    if (!e)
+      return NULL;
+    e->field = fld;
+    e->type = dx_field_type(fld);
+    add_field(ps, fld);
+    next(ps);
+    return e;
+  }
+  if (t.kind == TK_STRING || t.kind == TK_CHAR) {
+    expr *e = new_expr(ps, E_LIT, t.pos, t.len);
+    if (!e)
+      return NULL;
+    e->tk = t;
+    next(ps);
+    return e;
+  }
+  if (t.kind != TK_WORD) {
+    if (t.kind == TK_EOF)
+      fail(ps, t.pos, 0, "Unexpected end of filter expression");
+    else
+      fail(ps, t.pos, t.len, "\"%s\" was unexpected in this context",
+           tok_show(ps, &t, b1, sizeof b1));
+    return NULL;
+  }
+  /* A word followed by "(" is a function call. */
+  {
+    lexer save = ps->lx;
+    token nt = dx_flt_lex_next(&ps->lx);
+    ps->lx = save;
+    if (nt.kind == TK_LPAREN)
+      return parse_func(ps);
+  }
+  const dx_field *fld = lookup(ps, &t);
+  expr *e = new_expr(ps, fld ? E_FIELD : E_LIT, t.pos, t.len);
+  if (!e)
+    return NULL;
+  if (fld) {
+    e->field = fld;
+    e->type = dx_field_type(fld);
+    add_field(ps, fld);
+  } else {
+    e->tk = t;
+  }
+  next(ps);
+  return e;
+}
+
+/* postfix := atom { "[" ranges "]" } */
+static expr *parse_postfix(parser *ps) {
+  expr *e = parse_atom(ps);
+  while (e && ps->tk.kind == TK_LBRACKET) {
+    if (e->kind == E_LIT && e->tk.kind == TK_WORD &&
+        looks_like_name(ps->text + e->tk.pos, (size_t)e->tk.len)) {
+      fail_not_field(ps, &e->tk, "a slice");
+      return NULL;
+    }
+    e = parse_slice(ps, e);
+  }
+  return e;
+}
+
+/* neg := "-" neg | postfix */
+static expr *parse_neg(parser *ps) {
+  if (ps->tk.kind != TK_MINUS)
+    return parse_postfix(ps);
+  token m = ps->tk;
+  if (++ps->depth > DX_FILTER_MAX_DEPTH) {
+    fail(ps, m.pos, m.len, "the filter nests too deeply (more than %d levels)",
+         DX_FILTER_MAX_DEPTH);
+    return NULL;
+  }
+  next(ps);
+  if (ps->tk.kind == TK_MINUS) { /* tshark 4.0 refuses "- -x" */
+    fail(ps, ps->tk.pos, ps->tk.len, "\"-\" was unexpected in this context");
+    return NULL;
+  }
+  expr *a = parse_postfix(ps);
+  ps->depth--;
+  if (!a)
+    return NULL;
+  expr *e = new_expr(ps, E_NEG, m.pos, m.len);
+  if (!e)
+    return NULL;
+  e->a = a;
+  span(e, a);
+  if (!set_depth(ps, e, a, NULL))
+    return NULL;
+  if (!is_const(a)) {
+    char b1[64];
+    dx_ftype t = a->type;
+    if (!(is_int_type(t) && t != DX_FT_BOOL) && t != DX_FT_DOUBLE && t != DX_FT_RELTIME) {
+      fail(ps, a->pos, a->len, "%s (%s) cannot be used with \"-\"", expr_name(ps, a, b1, sizeof b1),
+           ftype_label(t));
+      return NULL;
+    }
+    e->type = t;
+  }
+  return e;
+}
+
+/* Binary levels: 0 "&", 1 "+ -", 2 "* / %". */
+static expr *parse_binlevel(parser *ps, int level) {
+  expr *a = level < 2 ? parse_binlevel(ps, level + 1) : parse_neg(ps);
+  for (;;) {
+    if (!a)
+      return NULL;
+    tok_kind k = ps->tk.kind;
+    bool mine = level == 0   ? k == TK_BITAND
+                : level == 1 ? (k == TK_PLUS || k == TK_MINUS)
+                             : (k == TK_STAR || k == TK_SLASH || k == TK_PERCENT);
+    if (!mine)
+      return a;
+    next(ps);
+    expr *b = level < 2 ? parse_binlevel(ps, level + 1) : parse_neg(ps);
+    if (!b)
+      return NULL;
+    expr *e = new_expr(ps, E_ARITH, a->pos, a->len);
+    if (!e)
+      return NULL;
+    e->op = k;
+    e->a = a;
+    e->b = b;
+    span(e, b);
+    if (!set_depth(ps, e, a, b) || !check_arith(ps, e))
+      return NULL;
+    a = e;
+  }
+}
+
+static expr *parse_arith(parser *ps) {
+  return parse_binlevel(ps, 0);
+}
+
+/* ---- tests ------------------------------------------------------------------ */
 
 static const char *op_name(tok_kind k) {
   switch (k) {
   case TK_EQ: return "==";
   case TK_NE: return "!=";
   case TK_ALL_EQ: return "===";
-  case TK_ANY_NE: return "~=";
+  case TK_ANY_NE: return "!==";
   case TK_LT: return "<";
   case TK_GT: return ">";
   case TK_LE: return "<=";
@@ -359,40 +886,38 @@ static const char *op_name(tok_kind k) {
   }
 }
 
-static tok_kind mirror(tok_kind k) {
-  switch (k) {
-  case TK_LT: return TK_GT;
-  case TK_GT: return TK_LT;
-  case TK_LE: return TK_GE;
-  case TK_GE: return TK_LE;
-  default: return k;
+/* The left side of a relation must depend on the packet. */
+static bool check_lhs(parser *ps, const expr *a, const char *opname) {
+  char b1[64];
+  if (!is_const(a))
+    return true;
+  if (a->kind == E_LIT && a->tk.kind == TK_WORD &&
+      looks_like_name(ps->text + a->tk.pos, (size_t)a->tk.len)) {
+    fail_not_field(ps, &a->tk, "the left side");
+    return false;
   }
+  if (a->kind == E_LIT)
+    fail(ps, a->pos, a->len, "Left side of \"%s\" expression must be a field or function, not %s",
+         opname, expr_name(ps, a, b1, sizeof b1));
+  else
+    fail(ps, a->pos, a->len, "Constant arithmetic expression on the LHS is invalid");
+  return false;
 }
 
-/* Converts a literal token for comparison with field operand a. */
-static bool convert(parser *ps, const operand *a, const token *t, tok_kind op, lit *out) {
-  char msg[256];
-  dx_ftype ft = a->func != FN_NONE ? DX_FT_UINT32 : dx_field_type(a->field);
-  bool bytes_ctx = a->slice || op == TK_CONTAINS;
-  bool ok = dx_flt_literal(ps->f, ft, a->func != FN_NONE ? NULL : a->field->vals,
-                           dx_field_name(a->field), t, ps->text, bytes_ctx, out, msg, sizeof msg);
-  if (!ok) {
-    if (strcmp(msg, "out of memory") == 0)
-      fail_nomem(ps);
-    else
-      fail(ps, t->pos, t->len, "%s", msg);
+/* A word that is not a field, where a value of the other side's type was
+ * expected, which looks like a mistyped field name: say so. */
+static bool unknown_name_rhs(parser *ps, const expr *b, dx_ftype t) {
+  if (b->kind != E_LIT || b->tk.kind != TK_WORD || t == DX_FT_STRING)
     return false;
-  }
-  if (out->prefix >= 0 && op != TK_EQ && op != TK_NE && op != TK_ALL_EQ && op != TK_ANY_NE &&
-      op != TK_IN) {
-    fail(ps, t->pos, t->len,
-         "an address block (with /%d) can only be tested with == or !=", out->prefix);
+  const char *s = ps->text + b->tk.pos;
+  size_t n = (size_t)b->tk.len;
+  if (!looks_like_name(s, n) || !memchr(s, '.', n))
     return false;
-  }
   return true;
 }
 
 static fnode *parse_set(parser *ps, fnode *n) {
+  char b1[64];
   int open = ps->tk.pos;
   if (ps->tk.kind != TK_LBRACE) {
     fail(ps, ps->tk.pos, ps->tk.len, "expected \"{\" after \"in\"");
@@ -400,26 +925,32 @@ static fnode *parse_set(parser *ps, fnode *n) {
   }
   next(ps);
   size_t cap = 0;
-  lit *lo = NULL, *hi = NULL;
-  while (!ps->failed && ps->tk.kind != TK_RBRACE) {
-    if (ps->tk.kind == TK_COMMA && n->nset > 0) {
+  expr **lo = NULL, **hi = NULL;
+  const expr *a = n->a;
+  dx_ftype t = a->type;
+  for (;;) {
+    if (ps->failed)
+      break;
+    if (n->nset > 0) {
+      if (ps->tk.kind == TK_RBRACE)
+        break;
+      if (ps->tk.kind != TK_COMMA) {
+        if (ps->tk.kind == TK_EOF)
+          fail(ps, ps->tk.pos, 0, "Unexpected end of filter expression");
+        else
+          fail(ps, ps->tk.pos, ps->tk.len,
+               "\"%s\" was unexpected in this context (set members are separated by commas)",
+               tok_show(ps, &ps->tk, b1, sizeof b1));
+        break;
+      }
       next(ps);
-      continue;
     }
-    if (ps->tk.kind != TK_WORD && ps->tk.kind != TK_STRING) {
-      if (ps->tk.kind == TK_EOF)
-        fail(ps, open, 1, "this \"{\" is not closed by \"}\"");
-      else
-        fail(ps, ps->tk.pos, ps->tk.len, "expected a value in the set");
-      break;
-    }
-    if (!count_node(ps, ps->tk.pos, ps->tk.len))
-      break;
     if (n->nset == cap) {
       cap = cap ? cap * 2 : 8;
-      lit *nl = realloc(lo, cap * sizeof *nl), *nh = nl ? realloc(hi, cap * sizeof *nh) : NULL;
+      expr **nl = realloc(lo, cap * sizeof *nl);
       if (nl)
         lo = nl;
+      expr **nh = nl ? realloc(hi, cap * sizeof *nh) : NULL;
       if (nh)
         hi = nh;
       if (!nl || !nh) {
@@ -427,26 +958,45 @@ static fnode *parse_set(parser *ps, fnode *n) {
         break;
       }
     }
-    token t = ps->tk;
-    if (!convert(ps, &n->a, &t, TK_IN, &lo[n->nset]))
+    expr *x = parse_neg(ps);
+    if (!x)
       break;
-    memset(&hi[n->nset], 0, sizeof hi[n->nset]);
-    next(ps);
+    hi[n->nset] = NULL;
+    lo[n->nset] = x;
+    expr *y = NULL;
     if (ps->tk.kind == TK_DOTDOT) {
       next(ps);
-      token t2 = ps->tk;
-      if (t2.kind != TK_WORD && t2.kind != TK_STRING) {
-        fail(ps, t2.pos, t2.len, "expected the upper end of the range after \"..\"");
+      y = parse_neg(ps);
+      if (!y)
         break;
-      }
-      if (!convert(ps, &n->a, &t2, TK_LT, &hi[n->nset]))
-        break;
-      if (lo[n->nset].prefix >= 0) {
-        fail(ps, t.pos, t.len, "an address block cannot start a range");
-        break;
-      }
-      next(ps);
+      hi[n->nset] = y;
     }
+    for (int k = 0; k < 2 && !ps->failed; k++) {
+      expr *v = k == 0 ? x : y;
+      if (!v)
+        continue;
+      if (v->kind == E_SLICE || (v->kind == E_NEG && !is_const(v))) {
+        fail(ps, v->pos, v->len, "a set holds values and fields, not %s",
+             expr_name(ps, v, b1, sizeof b1));
+        break;
+      }
+      if (is_const(v)) {
+        if (!resolve(ps, v, t, a->field, false)) {
+          if (ps->rc == DX_EFILTER && unknown_name_rhs(ps, v, t)) {
+            ps->failed = false;
+            fail_not_field(ps, &v->tk, "a set member");
+          }
+          break;
+        }
+      } else if (family(v->type) != family(t)) {
+        fail(ps, v->pos, v->len, "%s (%s) and %s (%s) are not of compatible types",
+             dx_field_name(a->field), ftype_label(t), expr_name(ps, v, b1, sizeof b1),
+             ftype_label(v->type));
+        break;
+      }
+    }
+    if (ps->failed)
+      break;
     n->nset++;
   }
   if (!ps->failed && n->nset == 0)
@@ -469,25 +1019,68 @@ static fnode *parse_set(parser *ps, fnode *n) {
   return n;
 }
 
+static bool matchable(const expr *a) {
+  dx_ftype t = a->type;
+  return t == DX_FT_STRING || t == DX_FT_BYTES || t == DX_FT_PROTOCOL;
+}
+
+/* test := ["any" | "all"] arith [ relation arith | ["not"] "in" set ] */
 static fnode *parse_test(parser *ps) {
-  operand a, b;
-  token ra, rb;
-  char buf[64];
+  char b1[64];
   int start = ps->tk.pos;
-  if (!parse_operand(ps, &a, &ra))
+  int quant = -1;
+  token qtok = ps->tk;
+  if (ps->tk.kind == TK_ANY || ps->tk.kind == TK_ALL) {
+    quant = ps->tk.kind == TK_ALL ? Q_ALL : Q_ANY;
+    next(ps);
+  }
+  expr *a = parse_arith(ps);
+  if (!a)
     return NULL;
   tok_kind op = ps->tk.kind;
+  bool negate_in = false;
+  if (op == TK_NOT) {
+    lexer save = ps->lx;
+    token nt = dx_flt_lex_next(&ps->lx);
+    ps->lx = save;
+    if (nt.kind == TK_IN) {
+      negate_in = true;
+      next(ps);
+      op = TK_IN;
+    }
+  }
   bool is_rel = op >= TK_EQ && op <= TK_MATCHES;
   if (!is_rel && op != TK_IN) {
-    if (!a.is_field) {
-      fail_not_field(ps, &ra, "a test");
+    if (quant >= 0) {
+      fail(ps, qtok.pos, qtok.len,
+           "\"%s\" must be followed by a comparison, e.g. all tcp.port > 1024",
+           quant == Q_ALL ? "all" : "any");
       return NULL;
     }
-    if (a.func != FN_NONE) {
-      fail(ps, a.pos, a.len, "a function's value must be compared, e.g. len(x) > 0");
+    if (a->kind == E_LIT && a->tk.kind == TK_WORD &&
+        looks_like_name(ps->text + a->tk.pos, (size_t)a->tk.len)) {
+      fail_not_field(ps, &a->tk, "a test");
       return NULL;
     }
-    fnode *n = new_node(ps, K_EXISTS, a.pos, a.len);
+    if (is_const(a)) {
+      if (a->kind == E_LIT)
+        fail(ps, a->pos, a->len, "%s is neither a field nor a protocol name",
+             expr_name(ps, a, b1, sizeof b1));
+      else
+        fail(ps, a->pos, a->len, "Constant arithmetic expression on the LHS is invalid");
+      return NULL;
+    }
+    if (a->kind == E_FUNC) {
+      fail(ps, a->pos, a->len,
+           "You cannot test whether a function is present; compare its value, e.g. len(x) > 0");
+      return NULL;
+    }
+    if (a->kind == E_REF) {
+      fail(ps, a->pos, a->len, "a field reference must be compared, e.g. ip.src == ${ip.src}");
+      return NULL;
+    }
+    fnode *n = new_node(ps, (a->kind == E_FIELD || a->kind == E_SLICE) ? K_EXISTS : K_NONZERO,
+                        a->pos, a->len);
     if (n)
       n->a = a;
     return n;
@@ -495,91 +1088,134 @@ static fnode *parse_test(parser *ps) {
   token optk = ps->tk;
   next(ps);
   if (op == TK_IN) {
-    if (!a.is_field) {
-      fail_not_field(ps, &ra, "the left side of \"in\"");
+    if (!check_lhs(ps, a, "in"))
+      return NULL;
+    if (a->kind != E_FIELD) {
+      fail(ps, a->pos, a->len, "Only a field may be tested for membership in a set");
       return NULL;
     }
-    if (a.cls == VC_NONE) {
-      fail(ps, a.pos, a.len, "%s is a label without a value; it can only be tested for presence",
-           dx_field_name(a.field));
+    if (dx_flt_class(a->type) == VC_NONE) {
+      fail(ps, a->pos, a->len, "%s is a label without a value; it can only be tested for presence",
+           dx_field_name(a->field));
       return NULL;
     }
     fnode *n = new_node(ps, K_IN, start, optk.pos + optk.len - start);
     if (!n)
       return NULL;
     n->a = a;
-    return parse_set(ps, n);
+    n->q = quant == Q_ALL ? Q_ALL : Q_ANY;
+    if (!parse_set(ps, n))
+      return NULL;
+    if (!negate_in)
+      return n;
+    fnode *w = new_node(ps, K_NOT, 0, 0);
+    if (!w)
+      return NULL;
+    w->kids = dx_arena_alloc(&ps->f->arena, sizeof *w->kids);
+    if (!w->kids) {
+      fail_nomem(ps);
+      return NULL;
+    }
+    w->kids[0] = n;
+    w->nkids = 1;
+    return w;
   }
-  if (!parse_operand(ps, &b, &rb))
+  if (!check_lhs(ps, a, op_name(op)))
     return NULL;
-  if (!a.is_field && b.is_field && op != TK_CONTAINS && op != TK_MATCHES) {
-    operand to = a;
-    token tt = ra;
-    a = b;
-    ra = rb;
-    b = to;
-    rb = tt;
-    op = mirror(op);
-  }
-  if (!a.is_field) {
-    fail_not_field(ps, &ra, "the left side of a comparison");
-    return NULL;
-  }
-  const char *an = dx_field_name(a.field);
-  dx_ftype aft = dx_field_type(a.field);
-  if (a.cls == VC_NONE) {
-    fail(ps, a.pos, a.len,
-         "%s is a label without a value; it can only be tested for presence, not with \"%s\"", an,
-         op_name(op));
-    return NULL;
-  }
-  if ((op == TK_CONTAINS || op == TK_MATCHES) && a.cls != VC_BYTES) {
-    fail(ps, a.pos, a.len,
-         "%s (%s) cannot be used with \"%s\": only strings, bytes and "
-         "protocols can",
-         an, a.func == FN_LEN ? "uint32" : dx_ftype_name(aft), op_name(op));
+  dx_ftype at = a->type;
+  if (dx_flt_class(at) == VC_NONE) {
+    fail(ps, a->pos, a->len,
+         "%s is a label without a value; it can only be tested for presence, not with \"%s\"",
+         expr_name(ps, a, b1, sizeof b1), op_name(op));
     return NULL;
   }
-  fnode *n = new_node(ps, K_CMP, start, rb.pos + rb.len - start);
+  if (op == TK_MATCHES && !matchable(a)) {
+    fail(ps, a->pos, a->len, "%s (type=%s) cannot participate in matches comparison",
+         expr_name(ps, a, b1, sizeof b1), ftype_label(at));
+    return NULL;
+  }
+  if (op == TK_CONTAINS && dx_flt_class(at) != VC_BYTES) {
+    fail(ps, a->pos, a->len,
+         "%s (%s) cannot be used with \"contains\": only strings, bytes and protocols can",
+         expr_name(ps, a, b1, sizeof b1), ftype_label(at));
+    return NULL;
+  }
+  if (ps->tk.kind == TK_EOF) {
+    fail(ps, ps->tk.pos, 0, "Unexpected end of filter expression");
+    return NULL;
+  }
+  token rb = ps->tk;
+  expr *b = parse_arith(ps);
+  if (!b)
+    return NULL;
+  fnode *n = new_node(ps, K_CMP, start, b->pos + b->len - start);
   if (!n)
     return NULL;
-  n->op = op;
-  if (b.is_field) {
-    if (op == TK_MATCHES) {
-      fail(ps, b.pos, b.len, "\"matches\" needs a quoted regular expression, not a field");
-      return NULL;
-    }
-    if (b.cls == VC_NONE || family(&a) != family(&b)) {
-      fail(ps, b.pos, b.len, "%s and %s are not of compatible types (%s, %s)", an,
-           dx_field_name(b.field),
-           a.slice  ? "slice"
-           : a.func ? "uint32"
-                    : dx_ftype_name(aft),
-           b.slice  ? "slice"
-           : b.func ? "uint32"
-                    : dx_ftype_name(dx_field_type(b.field)));
-      return NULL;
-    }
-    n->a = a;
-    n->b = b;
-    return n;
-  }
   n->a = a;
   n->b = b;
+  switch (op) {
+  case TK_NE:
+    n->op = TK_NE;
+    n->q = Q_ALL;
+    break;
+  case TK_ALL_EQ:
+    n->op = TK_EQ;
+    n->q = Q_ALL;
+    break;
+  case TK_ANY_NE:
+    n->op = TK_NE;
+    n->q = Q_ANY;
+    break;
+  default: n->op = op; n->q = Q_ANY;
+  }
+  if (quant >= 0)
+    n->q = quant == Q_ALL ? Q_ALL : Q_ANY;
   if (op == TK_MATCHES) {
+    if (b->kind != E_LIT || rb.kind != TK_STRING) {
+      fail(ps, b->pos, b->len, "Matches requires a double quoted string on the right side");
+      return NULL;
+    }
     char msg[256];
-    if (!dx_flt_regex(ps->f, &rb, ps->text, &n->b.l, msg, sizeof msg)) {
+    if (!dx_flt_regex(ps->f, &b->tk, ps->text, &b->l, msg, sizeof msg)) {
       if (strcmp(msg, "out of memory") == 0)
         fail_nomem(ps);
       else
-        fail(ps, rb.pos, rb.len, "%s", msg);
+        fail(ps, b->pos, b->len, "%s", msg);
+      return NULL;
+    }
+    b->conv = true;
+    b->type = DX_FT_STRING;
+    return n;
+  }
+  if (is_const(b)) {
+    bool bytes_ctx =
+        (at == DX_FT_BYTES && a->kind != E_FIELD) || (op == TK_CONTAINS && at != DX_FT_STRING);
+    if (!resolve(ps, b, at, ctx_field(a), bytes_ctx)) {
+      if (ps->rc == DX_EFILTER && unknown_name_rhs(ps, b, at)) {
+        ps->failed = false; /* say what it more likely is */
+        fail_not_field(ps, &b->tk, "the right side");
+      }
+      return NULL;
+    }
+    if (b->kind == E_LIT && b->l.prefix >= 0 && n->op != TK_EQ && n->op != TK_NE) {
+      fail(ps, b->pos, b->len,
+           "an address block (with /%d) can only be tested with ==, !=, === and !==", b->l.prefix);
       return NULL;
     }
     return n;
   }
-  if (!convert(ps, &a, &rb, op, &n->b.l))
+  if (op == TK_CONTAINS && dx_flt_class(b->type) != VC_BYTES) {
+    fail(ps, b->pos, b->len, "%s (%s) cannot be searched for with \"contains\"",
+         expr_name(ps, b, b1, sizeof b1), ftype_label(b->type));
     return NULL;
-  (void)buf;
+  }
+  if (dx_flt_class(b->type) == VC_NONE || family(at) != family(b->type)) {
+    char b2[64];
+    fail(ps, b->pos, b->len, "%s and %s are not of compatible types (%s, %s)",
+         expr_name(ps, a, b1, sizeof b1), expr_name(ps, b, b2, sizeof b2), ftype_label(at),
+         ftype_label(b->type));
+    return NULL;
+  }
   return n;
 }
 
@@ -692,10 +1328,8 @@ static fnode *parse_expr(parser *ps) {
 void dx_filter_free(dx_filter *f) {
   if (!f)
     return;
-  for (size_t i = 0; i < f->nregex; i++) {
-    regfree(f->regexes[i]);
-    free(f->regexes[i]);
-  }
+  for (size_t i = 0; i < f->nregex; i++)
+    dx_flt_regex_free(f->regexes[i]);
   free(f->regexes);
   free(f->fields);
   dx_arena_destroy(&f->arena);
@@ -746,7 +1380,8 @@ int dx_filter_compile(const dx_session *s, const char *text, dx_filter **out,
         fail(&ps, ps.tk.pos, ps.tk.len, "unbalanced parenthesis: this \")\" has no matching \"(\"");
       else
         fail(&ps, ps.tk.pos, ps.tk.len,
-             "unexpected \"%s\"; expected \"and\", \"or\" or the end of the filter",
+             "\"%s\" was unexpected in this context; expected \"and\", \"or\" or the end of "
+             "the filter",
              tok_show(&ps, &ps.tk, buf, sizeof buf));
     }
   }
@@ -759,12 +1394,20 @@ int dx_filter_compile(const dx_session *s, const char *text, dx_filter **out,
   return DX_OK;
 }
 
-int dx_filter_match(const dx_filter *f, const dx_packet *p) {
+int dx_filter_match_ref(const dx_filter *f, const dx_packet *p, const dx_packet *ref) {
   if (!f || !f->root)
     return 1;
   if (!p)
     return 0;
-  return dx_flt_eval(f->root, p);
+  return dx_flt_eval(f, f->root, p, ref);
+}
+
+int dx_filter_match(const dx_filter *f, const dx_packet *p) {
+  return dx_filter_match_ref(f, p, NULL);
+}
+
+unsigned long dx_filter_limit_hits(const dx_filter *f) {
+  return f ? atomic_load(&((dx_filter *)f)->regex_limit_hits) : 0;
 }
 
 size_t dx_filter_fields(const dx_filter *f, const dx_field **out, size_t n) {

@@ -1,18 +1,91 @@
 /* Display filters: evaluation of a compiled filter against one packet.
- * Recursion follows the compiled tree, whose depth the parser capped. */
+ *
+ * Every expression yields a list of values (one per occurrence of a field,
+ * one per pair of values for arithmetic, one for count() and max()), capped
+ * at DX_FILTER_MAX_VALUES. Recursion follows the compiled tree, whose height
+ * the parser capped. Bytes made while evaluating (upper(), string(),
+ * concatenated slices, bitwise and of byte strings) live in a scratch arena
+ * made only when needed and freed at the end of the packet. */
 #include "filter_int.h"
 
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- values of the occurrences of an operand ------------------------------ */
+typedef struct ectx {
+  const dx_filter *f;
+  const dx_packet *p, *ref;
+  dx_arena scratch;
+  bool scratch_used;
+} ectx;
 
-/* The value of node n (field type t) as an fval. */
-static void node_val(const dx_packet *p, const dx_node *n, bool want_bytes, fval *v) {
+#define VL_INLINE 8
+typedef struct vlist {
+  fval *v;
+  size_t n, cap;
+  fval inl[VL_INLINE];
+} vlist;
+
+static void vl_init(vlist *l) {
+  l->v = l->inl;
+  l->n = 0;
+  l->cap = VL_INLINE;
+}
+
+static void vl_free(vlist *l) {
+  if (l->v != l->inl)
+    free(l->v);
+  l->v = l->inl;
+  l->n = 0;
+  l->cap = VL_INLINE;
+}
+
+/* Appends a value; beyond the cap (or without memory) values are dropped. */
+static void vl_push(vlist *l, const fval *v) {
+  if (l->n == l->cap) {
+    if (l->cap >= DX_FILTER_MAX_VALUES)
+      return;
+    size_t cap = l->cap * 4;
+    if (cap > DX_FILTER_MAX_VALUES)
+      cap = DX_FILTER_MAX_VALUES;
+    fval *nv = malloc(cap * sizeof *nv);
+    if (!nv)
+      return;
+    memcpy(nv, l->v, l->n * sizeof *nv);
+    for (size_t i = 0; i < l->n; i++)
+      if (l->v[i].p == l->v[i].buf)
+        nv[i].p = nv[i].buf;
+    if (l->v != l->inl)
+      free(l->v);
+    l->v = nv;
+    l->cap = cap;
+  }
+  l->v[l->n] = *v;
+  /* a value whose bytes are its own buffer must point at its new home */
+  if (v->p == v->buf)
+    l->v[l->n].p = l->v[l->n].buf;
+  l->n++;
+}
+
+static uint8_t *scratch(ectx *c, size_t n) {
+  if (!c->scratch_used) {
+    dx_arena_init(&c->scratch);
+    c->scratch_used = true;
+  }
+  return dx_arena_alloc(&c->scratch, n ? n : 1);
+}
+
+/* ---- values of one node ------------------------------------------------------ */
+
+/* The value of node n as an fval; IPv4 addresses as 4 bytes when as_bytes. */
+static void node_val(const dx_packet *p, const dx_node *n, bool as_bytes, fval *v) {
   dx_ftype t = n->field->type;
+  memset(v, 0, offsetof(fval, buf));
   v->cls = dx_flt_class(t);
-  v->p = NULL;
-  v->len = 0;
   switch (t) {
   case DX_FT_INT32:
   case DX_FT_INT64: v->i = n->v.i; break;
@@ -56,7 +129,7 @@ static void node_val(const dx_packet *p, const dx_node *n, bool want_bytes, fval
   }
   case DX_FT_IPV4:
     v->u = n->v.u;
-    if (want_bytes) {
+    if (as_bytes) {
       uint32_t a = (uint32_t)n->v.u;
       v->buf[0] = (uint8_t)(a >> 24);
       v->buf[1] = (uint8_t)(a >> 16);
@@ -71,70 +144,89 @@ static void node_val(const dx_packet *p, const dx_node *n, bool want_bytes, fval
   }
 }
 
-typedef struct iter {
-  const dx_packet *p;
-  const operand *op;
-  const dx_node *n;
-  bool started, done;
-} iter;
+static void eval_expr(ectx *c, const expr *e, vlist *out, bool as_bytes);
 
-static void it_init(iter *it, const dx_packet *p, const operand *op) {
-  memset(it, 0, sizeof *it);
-  it->p = p;
-  it->op = op;
+static void field_vals(ectx *c, const dx_packet *p, const dx_field *fld, vlist *out,
+                       bool as_bytes) {
+  if (!p)
+    return;
+  fval v;
+  for (const dx_node *n = dx_packet_find(p, fld); n; n = dx_packet_find_next(p, n)) {
+    node_val(p, n, as_bytes, &v);
+    vl_push(out, &v);
+    if (out->n >= DX_FILTER_MAX_VALUES)
+      break;
+  }
+  (void)c;
 }
 
-/* Next value of the operand; false when there are no more. */
-static bool it_next(iter *it, fval *v) {
-  const operand *op = it->op;
-  if (it->done)
+/* ---- slices -------------------------------------------------------------------- */
+
+static bool range_of(const srange *r, size_t n, size_t *start, size_t *len) {
+  int64_t s = r->start, total = (int64_t)n;
+  if (s < 0)
+    s += total;
+  int64_t l = r->len < 0 ? total - s : r->len;
+  if (s < 0 || s > total || l < 0 || l > total - s)
     return false;
-  if (!op->is_field) {
-    *v = op->l.v;
-    it->done = true;
-    return true;
-  }
-  if (op->func == FN_COUNT) {
-    uint64_t c = 0;
-    for (const dx_node *n = dx_packet_find(it->p, op->field); n; n = dx_packet_find_next(it->p, n))
-      c++;
-    memset(v, 0, sizeof *v);
-    v->cls = VC_UINT;
-    v->u = c;
-    it->done = true;
-    return true;
-  }
-  for (;;) {
-    it->n = it->started ? dx_packet_find_next(it->p, it->n) : dx_packet_find(it->p, op->field);
-    it->started = true;
-    if (!it->n) {
-      it->done = true;
-      return false;
-    }
-    node_val(it->p, it->n, op->slice, v);
-    if (op->func == FN_LEN) {
-      uint64_t l = v->cls == VC_BYTES ? v->len : it->n->length;
-      memset(v, 0, sizeof *v);
-      v->cls = VC_UINT;
-      v->u = l;
-      return true;
-    }
-    if (!op->slice)
-      return true;
-    /* [start:len]; a range that is not all there gives no value. */
-    int64_t start = op->sl_start, n = (int64_t)v->len;
-    if (start < 0)
-      start += n;
-    int64_t l = op->sl_len < 0 ? n - start : op->sl_len;
-    if (start < 0 || start > n || l < 0 || l > n - start)
+  *start = (size_t)s;
+  *len = (size_t)l;
+  return true;
+}
+
+static void eval_slice(ectx *c, const expr *e, vlist *out) {
+  vlist in;
+  vl_init(&in);
+  eval_expr(c, e->a, &in, true);
+  for (size_t i = 0; i < in.n; i++) {
+    const fval *x = &in.v[i];
+    if (x->cls != VC_BYTES)
       continue;
-    v->p += start;
-    v->len = (size_t)l;
-    return true;
+    fval v;
+    memset(&v, 0, offsetof(fval, buf));
+    v.cls = VC_BYTES;
+    size_t s = 0, l = 0;
+    if (e->nranges == 1) {
+      if (!range_of(&e->ranges[0], x->len, &s, &l))
+        continue;
+      if (x->p == x->buf) { /* an IPv4 address's own bytes */
+        memcpy(v.buf, x->buf + s, l);
+        v.p = v.buf;
+      } else {
+        v.p = x->p + s;
+      }
+      v.len = l;
+      vl_push(out, &v);
+      continue;
+    }
+    /* several ranges: concatenated; any one missing gives no value */
+    size_t total = 0;
+    bool ok = true;
+    for (size_t k = 0; k < e->nranges && ok; k++) {
+      ok = range_of(&e->ranges[k], x->len, &s, &l);
+      total += l;
+    }
+    if (!ok)
+      continue;
+    uint8_t *b = scratch(c, total);
+    if (!b)
+      continue;
+    size_t at = 0;
+    for (size_t k = 0; k < e->nranges; k++) {
+      range_of(&e->ranges[k], x->len, &s, &l);
+      memcpy(b + at, x->p + s, l);
+      at += l;
+    }
+    v.p = b;
+    v.len = total;
+    vl_push(out, &v);
   }
+  vl_free(&in);
 }
 
 /* ---- comparisons ------------------------------------------------------------- */
+
+#define CMP_NONE 2 /* values that cannot be compared */
 
 static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
   size_t m = al < bl ? al : bl;
@@ -144,43 +236,62 @@ static int cmp_bytes(const uint8_t *a, size_t al, const uint8_t *b, size_t bl) {
   return al < bl ? -1 : al > bl ? 1 : 0;
 }
 
+/* -1, 0, 1, or CMP_NONE. A signed value (the result of a subtraction that
+ * went below zero, or of a unary minus) compares with an unsigned one by
+ * value; an unsigned left side does not compare with a signed right side
+ * (tshark 4.0: "ip.ttl > -1" and "ip.ttl < -1" are both false). */
 static int cmp_val(const fval *x, const fval *y) {
+  if (x->cls == VC_INT && y->cls == VC_UINT) {
+    if (x->i < 0 || y->u > (uint64_t)INT64_MAX)
+      return -1;
+    uint64_t xu = (uint64_t)x->i;
+    return xu < y->u ? -1 : xu > y->u;
+  }
+  if (x->cls != y->cls)
+    return CMP_NONE;
   switch (x->cls) {
   case VC_UINT: return x->u < y->u ? -1 : x->u > y->u;
   case VC_INT: return x->i < y->i ? -1 : x->i > y->i;
-  case VC_DOUBLE: return x->d < y->d ? -1 : x->d > y->d;
+  case VC_DOUBLE:
+    if (isnan(x->d) || isnan(y->d))
+      return CMP_NONE;
+    return x->d < y->d ? -1 : x->d > y->d;
   case VC_BYTES: return cmp_bytes(x->p, x->len, y->p, y->len);
-  default: return 0;
+  default: return CMP_NONE;
   }
 }
 
 /* Equality honouring a CIDR prefix of y (IPv4 in u, IPv6 in bytes). */
-static bool eq_val(const fval *x, const fval *y, int prefix) {
-  if (prefix < 0)
-    return cmp_val(x, y) == 0;
+static int eq_val(const fval *x, const fval *y, int prefix) {
+  if (prefix < 0 || x->cls != y->cls) {
+    int c = cmp_val(x, y);
+    return c == CMP_NONE ? -1 : c == 0;
+  }
   if (x->cls == VC_UINT) {
     uint32_t mask = prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
     return ((uint32_t)x->u & mask) == ((uint32_t)y->u & mask);
   }
   if (x->cls == VC_BYTES) {
     if (x->len != y->len)
-      return false;
+      return 0;
     size_t full = (size_t)prefix / 8;
     if (full > x->len)
       full = x->len;
     if (full && memcmp(x->p, y->p, full) != 0)
-      return false;
+      return 0;
     int rest = prefix % 8;
     if (rest && full < x->len) {
       uint8_t m = (uint8_t)(0xff << (8 - rest));
       return (x->p[full] & m) == (y->p[full] & m);
     }
-    return true;
+    return 1;
   }
   return cmp_val(x, y) == 0;
 }
 
 static bool contains(const fval *x, const fval *y) {
+  if (x->cls != VC_BYTES || y->cls != VC_BYTES)
+    return false;
   if (y->len == 0)
     return true;
   if (x->len < y->len)
@@ -197,119 +308,511 @@ static bool contains(const fval *x, const fval *y) {
   return false;
 }
 
-static bool matches(const fval *x, const regex_t *re) {
-#ifdef REG_STARTEND
-  regmatch_t m[1];
-  m[0].rm_so = 0;
-  m[0].rm_eo = (regoff_t)x->len;
-  return regexec(re, x->len ? (const char *)x->p : "", 1, m, REG_STARTEND) == 0;
-#else
-  char *copy = malloc(x->len + 1);
-  if (!copy)
-    return false;
-  memcpy(copy, x->p, x->len);
-  copy[x->len] = 0;
-  bool r = regexec(re, copy, 0, NULL, 0) == 0;
-  free(copy);
-  return r;
-#endif
-}
-
 /* x op y for one pair of values. */
-static bool rel(tok_kind op, const fval *x, const fval *y, const lit *l) {
-  int prefix = l ? l->prefix : -1;
+static bool rel(ectx *c, tok_kind op, const fval *x, const fval *y, const expr *b) {
+  int prefix = b->kind == E_LIT ? b->l.prefix : -1;
+  int r;
   switch (op) {
-  case TK_EQ:
-  case TK_ALL_EQ: return eq_val(x, y, prefix);
-  case TK_NE:
-  case TK_ANY_NE: return !eq_val(x, y, prefix);
-  case TK_LT: return cmp_val(x, y) < 0;
-  case TK_GT: return cmp_val(x, y) > 0;
-  case TK_LE: return cmp_val(x, y) <= 0;
-  case TK_GE: return cmp_val(x, y) >= 0;
+  case TK_EQ: return eq_val(x, y, prefix) == 1;
+  case TK_NE: return eq_val(x, y, prefix) == 0;
+  case TK_LT: r = cmp_val(x, y); return r != CMP_NONE && r < 0;
+  case TK_GT: r = cmp_val(x, y); return r != CMP_NONE && r > 0;
+  case TK_LE: r = cmp_val(x, y); return r != CMP_NONE && r <= 0;
+  case TK_GE: r = cmp_val(x, y); return r != CMP_NONE && r >= 0;
   case TK_CONTAINS: return contains(x, y);
-  case TK_MATCHES: return l && l->re && matches(x, l->re);
+  case TK_MATCHES: {
+    if (x->cls != VC_BYTES || !b->l.re)
+      return false;
+    int m = dx_flt_regex_match(b->l.re, x->p, x->len);
+    if (m < 0)
+      atomic_fetch_add(&((dx_filter *)c->f)->regex_limit_hits, 1);
+    return m == 1;
+  }
   default: return false;
   }
 }
 
-/* Does a relation hold for the pair (x, any/all values of b)? Returns the
- * "any" result for EQ-like operators, or the "all" result for NE/ALL_EQ,
- * through the quantifier logic in eval_cmp. */
-static int eval_cmp(const fnode *n, const dx_packet *p) {
-  /* all_ne (!=) and all_eq (===): every pair must satisfy, and at least
-   * one pair must exist. Everything else: some pair satisfies. */
-  bool all = n->op == TK_NE || n->op == TK_ALL_EQ;
-  tok_kind op = n->op;
-  bool any_pair = false;
-  iter ia;
-  fval x, y;
-  it_init(&ia, p, &n->a);
-  while (it_next(&ia, &x)) {
-    iter ib;
-    it_init(&ib, p, &n->b);
-    while (it_next(&ib, &y)) {
-      if (x.cls != y.cls) /* e.g. a bytes slice vs a number: never */
-        continue;
-      any_pair = true;
-      bool r = rel(op, &x, &y, n->b.is_field ? NULL : &n->b.l);
-      if (all && !r)
-        return 0;
-      if (!all && r)
-        return 1;
-    }
-  }
-  return all && any_pair;
+/* ---- functions and arithmetic ---------------------------------------------- */
+
+static void fmt_push(ectx *c, vlist *out, const char *s, size_t n) {
+  uint8_t *b = scratch(c, n);
+  if (!b)
+    return;
+  memcpy(b, s, n);
+  fval v;
+  memset(&v, 0, offsetof(fval, buf));
+  v.cls = VC_BYTES;
+  v.p = b;
+  v.len = n;
+  vl_push(out, &v);
 }
 
-static int eval_in(const fnode *n, const dx_packet *p) {
-  iter ia;
-  fval x;
-  it_init(&ia, p, &n->a);
-  while (it_next(&ia, &x)) {
-    for (size_t i = 0; i < n->nset; i++) {
-      const lit *lo = &n->lo[i], *hi = &n->hi[i];
-      if (lo->v.cls != x.cls)
+/* string(): integers in decimal, addresses as tshark writes them. */
+static void to_string(ectx *c, dx_ftype t, const fval *x, vlist *out) {
+  char s[64];
+  int n = 0;
+  switch (t) {
+  case DX_FT_IPV4: {
+    uint32_t a = (uint32_t)x->u;
+    n = snprintf(s, sizeof s, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+    break;
+  }
+  case DX_FT_IPV6:
+    if (x->len != 16 || !inet_ntop(AF_INET6, x->p, s, sizeof s))
+      return;
+    n = (int)strlen(s);
+    break;
+  case DX_FT_ETHER:
+    if (x->len != 6)
+      return;
+    n = snprintf(s, sizeof s, "%02x:%02x:%02x:%02x:%02x:%02x", x->p[0], x->p[1], x->p[2], x->p[3],
+                 x->p[4], x->p[5]);
+    break;
+  default:
+    if (x->cls == VC_INT)
+      n = snprintf(s, sizeof s, "%" PRId64, x->i);
+    else if (x->cls == VC_UINT)
+      n = snprintf(s, sizeof s, "%" PRIu64, x->u);
+    else
+      return;
+  }
+  if (n > 0 && (size_t)n < sizeof s)
+    fmt_push(c, out, s, (size_t)n);
+}
+
+static void eval_func(ectx *c, const expr *e, vlist *out) {
+  fval v;
+  memset(&v, 0, offsetof(fval, buf));
+  const expr *a0 = e->args[0];
+  switch (e->func) {
+  case FN_COUNT: {
+    uint64_t n = 0;
+    for (const dx_node *x = dx_packet_find(c->p, a0->field); x; x = dx_packet_find_next(c->p, x))
+      n++;
+    if (!n) /* as tshark: count() of an absent field has no value */
+      return;
+    v.cls = VC_UINT;
+    v.u = n;
+    vl_push(out, &v);
+    return;
+  }
+  case FN_LEN: {
+    fval x;
+    for (const dx_node *n = dx_packet_find(c->p, a0->field); n; n = dx_packet_find_next(c->p, n)) {
+      node_val(c->p, n, false, &x);
+      v.cls = VC_UINT;
+      v.u = x.cls == VC_BYTES ? x.len : n->length;
+      vl_push(out, &v);
+      if (out->n >= DX_FILTER_MAX_VALUES)
+        break;
+    }
+    return;
+  }
+  default: break;
+  }
+  vlist in;
+  vl_init(&in);
+  if (e->func == FN_MAX || e->func == FN_MIN) {
+    bool have = false;
+    fval best;
+    memset(&best, 0, sizeof best);
+    for (size_t k = 0; k < e->nargs; k++) {
+      in.n = 0;
+      eval_expr(c, e->args[k], &in, false);
+      for (size_t i = 0; i < in.n; i++) {
+        int r = have ? cmp_val(&in.v[i], &best) : 0;
+        if (r == CMP_NONE)
+          continue;
+        if (!have || (e->func == FN_MAX ? r > 0 : r < 0)) {
+          best = in.v[i];
+          if (best.p == in.v[i].buf) {
+            uint8_t *b = scratch(c, best.len);
+            if (!b)
+              continue;
+            memcpy(b, in.v[i].buf, best.len);
+            best.p = b;
+          }
+          have = true;
+        }
+      }
+    }
+    if (have)
+      vl_push(out, &best);
+    vl_free(&in);
+    return;
+  }
+  eval_expr(c, a0, &in, false);
+  for (size_t i = 0; i < in.n; i++) {
+    fval x = in.v[i];
+    if (x.p == in.v[i].buf)
+      x.p = x.buf;
+    switch (e->func) {
+    case FN_UPPER:
+    case FN_LOWER: {
+      if (x.cls != VC_BYTES)
+        break;
+      uint8_t *b = scratch(c, x.len);
+      if (!b)
+        break;
+      for (size_t k = 0; k < x.len; k++) {
+        uint8_t ch = x.p[k];
+        if (e->func == FN_UPPER && ch >= 'a' && ch <= 'z')
+          ch = (uint8_t)(ch - 32);
+        else if (e->func == FN_LOWER && ch >= 'A' && ch <= 'Z')
+          ch = (uint8_t)(ch + 32);
+        b[k] = ch;
+      }
+      x.p = b;
+      vl_push(out, &x);
+      break;
+    }
+    case FN_STRING: to_string(c, a0->type, &x, out); break;
+    case FN_ABS:
+      if (x.cls == VC_INT) {
+        if (x.i == INT64_MIN)
+          break;
+        if (x.i < 0)
+          x.i = -x.i;
+      } else if (x.cls == VC_DOUBLE) {
+        x.d = fabs(x.d);
+      }
+      vl_push(out, &x);
+      break;
+    default: break;
+    }
+  }
+  vl_free(&in);
+}
+
+static bool wide(dx_ftype t) {
+  return t == DX_FT_UINT64 || t == DX_FT_INT64;
+}
+
+/* Unsigned arithmetic as Wireshark does it: 32 bits for fields of up to 32
+ * bits, 64 for 64-bit fields; an overflow or a division by zero gives no
+ * value; a subtraction below zero becomes signed. */
+static bool arith_u(tok_kind op, uint64_t a, uint64_t b, bool w, fval *r) {
+  uint64_t max = w ? UINT64_MAX : UINT32_MAX;
+  int64_t smax = w ? INT64_MAX : INT32_MAX;
+  r->cls = VC_UINT;
+  switch (op) {
+  case TK_PLUS:
+    if (a > max - b)
+      return false;
+    r->u = a + b;
+    return true;
+  case TK_MINUS:
+    if (b > a) {
+      if (a > (uint64_t)smax || b > (uint64_t)smax)
+        return false;
+      r->cls = VC_INT;
+      r->i = (int64_t)a - (int64_t)b;
+      return true;
+    }
+    r->u = a - b;
+    return true;
+  case TK_STAR:
+    if (a && b > max / a)
+      return false;
+    r->u = a * b;
+    return true;
+  case TK_SLASH:
+    if (!b)
+      return false;
+    r->u = a / b;
+    return true;
+  case TK_PERCENT:
+    if (!b)
+      return false;
+    r->u = a % b;
+    return true;
+  case TK_BITAND: r->u = a & b; return true;
+  default: return false;
+  }
+}
+
+static bool arith_i(tok_kind op, int64_t a, int64_t b, bool w, fval *r) {
+  int64_t lo = w ? INT64_MIN : INT32_MIN, hi = w ? INT64_MAX : INT32_MAX;
+  int64_t x;
+  r->cls = VC_INT;
+  switch (op) {
+  case TK_PLUS:
+    if (__builtin_add_overflow(a, b, &x))
+      return false;
+    break;
+  case TK_MINUS:
+    if (__builtin_sub_overflow(a, b, &x))
+      return false;
+    break;
+  case TK_STAR:
+    if (__builtin_mul_overflow(a, b, &x))
+      return false;
+    break;
+  case TK_SLASH:
+    if (!b || (a == INT64_MIN && b == -1))
+      return false;
+    x = a / b;
+    break;
+  case TK_PERCENT:
+    if (!b || (a == INT64_MIN && b == -1))
+      return false;
+    x = a % b;
+    break;
+  case TK_BITAND: x = a & b; break;
+  default: return false;
+  }
+  if (x < lo || x > hi)
+    return false;
+  r->i = x;
+  return true;
+}
+
+static bool arith_pair(ectx *c, const expr *e, const fval *x, const fval *y, fval *r) {
+  memset(r, 0, offsetof(fval, buf));
+  bool w = wide(e->type);
+  if (x->cls == VC_UINT && y->cls == VC_UINT)
+    return arith_u(e->op, x->u, y->u, w, r);
+  if ((x->cls == VC_INT || x->cls == VC_UINT) && (y->cls == VC_INT || y->cls == VC_UINT)) {
+    if ((x->cls == VC_UINT && x->u > (uint64_t)INT64_MAX) ||
+        (y->cls == VC_UINT && y->u > (uint64_t)INT64_MAX))
+      return false;
+    int64_t a = x->cls == VC_INT ? x->i : (int64_t)x->u;
+    int64_t b = y->cls == VC_INT ? y->i : (int64_t)y->u;
+    return arith_i(e->op, a, b, w, r);
+  }
+  if (x->cls == VC_DOUBLE && y->cls == VC_DOUBLE) {
+    r->cls = VC_DOUBLE;
+    switch (e->op) {
+    case TK_PLUS: r->d = x->d + y->d; break;
+    case TK_MINUS: r->d = x->d - y->d; break;
+    case TK_STAR: r->d = x->d * y->d; break;
+    case TK_SLASH:
+      if (y->d == 0)
+        return false;
+      r->d = x->d / y->d;
+      break;
+    default: return false; /* % is for integers */
+    }
+    return isfinite(r->d);
+  }
+  if (x->cls == VC_BYTES && y->cls == VC_BYTES && e->op == TK_BITAND) {
+    if (x->len != y->len)
+      return false;
+    uint8_t *b = scratch(c, x->len);
+    if (!b)
+      return false;
+    for (size_t k = 0; k < x->len; k++)
+      b[k] = x->p[k] & y->p[k];
+    r->cls = VC_BYTES;
+    r->p = b;
+    r->len = x->len;
+    return true;
+  }
+  return false;
+}
+
+static void eval_arith(ectx *c, const expr *e, vlist *out) {
+  vlist a, b;
+  vl_init(&a);
+  vl_init(&b);
+  eval_expr(c, e->a, &a, false);
+  if (a.n)
+    eval_expr(c, e->b, &b, false);
+  fval r;
+  for (size_t i = 0; i < a.n && out->n < DX_FILTER_MAX_VALUES; i++)
+    for (size_t j = 0; j < b.n && out->n < DX_FILTER_MAX_VALUES; j++)
+      if (arith_pair(c, e, &a.v[i], &b.v[j], &r))
+        vl_push(out, &r);
+  vl_free(&a);
+  vl_free(&b);
+}
+
+static void eval_neg(ectx *c, const expr *e, vlist *out) {
+  vlist a;
+  vl_init(&a);
+  eval_expr(c, e->a, &a, false);
+  bool w = wide(e->type);
+  for (size_t i = 0; i < a.n; i++) {
+    fval x = a.v[i];
+    if (x.cls == VC_UINT) {
+      if (x.u > (uint64_t)(w ? INT64_MAX : INT32_MAX))
         continue;
-      if (hi->v.cls == VC_NONE) {
-        if (eq_val(&x, &lo->v, lo->prefix))
-          return 1;
-      } else if (cmp_val(&x, &lo->v) >= 0 && cmp_val(&x, &hi->v) <= 0) {
-        return 1;
+      x.cls = VC_INT;
+      x.i = -(int64_t)x.u;
+    } else if (x.cls == VC_INT) {
+      if (x.i == INT64_MIN || (!w && x.i == INT32_MIN))
+        continue;
+      x.i = -x.i;
+    } else if (x.cls == VC_DOUBLE) {
+      x.d = -x.d;
+    } else {
+      continue;
+    }
+    vl_push(out, &x);
+  }
+  vl_free(&a);
+}
+
+static void eval_expr(ectx *c, const expr *e, vlist *out, bool as_bytes) {
+  switch (e->kind) {
+  case E_FIELD: field_vals(c, c->p, e->field, out, as_bytes); return;
+  case E_REF: field_vals(c, c->ref, e->field, out, as_bytes); return;
+  case E_LIT:
+    if (e->conv)
+      vl_push(out, &e->l.v);
+    return;
+  case E_SLICE: eval_slice(c, e, out); return;
+  case E_FUNC: eval_func(c, e, out); return;
+  case E_ARITH: eval_arith(c, e, out); return;
+  case E_NEG: eval_neg(c, e, out); return;
+  }
+}
+
+/* ---- tests ----------------------------------------------------------------------- */
+
+static int eval_cmp(ectx *c, const fnode *n) {
+  vlist a, b;
+  vl_init(&a);
+  vl_init(&b);
+  eval_expr(c, n->a, &a, false);
+  int result = 0;
+  if (a.n) {
+    eval_expr(c, n->b, &b, false);
+    bool all = n->q == Q_ALL, any_pair = false;
+    result = -1;
+    for (size_t i = 0; i < a.n && result < 0; i++)
+      for (size_t j = 0; j < b.n; j++) {
+        any_pair = true;
+        bool r = rel(c, n->op, &a.v[i], &b.v[j], n->b);
+        if (all && !r) {
+          result = 0;
+          break;
+        }
+        if (!all && r) {
+          result = 1;
+          break;
+        }
+      }
+    if (result < 0)
+      result = all && any_pair;
+  }
+  vl_free(&a);
+  vl_free(&b);
+  return result;
+}
+
+static bool in_set(ectx *c, const fnode *n, const fval *x) {
+  vlist lo, hi;
+  vl_init(&lo);
+  vl_init(&hi);
+  bool found = false;
+  for (size_t i = 0; i < n->nset && !found; i++) {
+    lo.n = 0;
+    eval_expr(c, n->lo[i], &lo, false);
+    if (!n->hi[i]) {
+      int prefix = n->lo[i]->kind == E_LIT ? n->lo[i]->l.prefix : -1;
+      for (size_t k = 0; k < lo.n && !found; k++)
+        found = eq_val(x, &lo.v[k], prefix) == 1;
+      continue;
+    }
+    hi.n = 0;
+    eval_expr(c, n->hi[i], &hi, false);
+    for (size_t k = 0; k < lo.n && !found; k++) {
+      int r1 = cmp_val(x, &lo.v[k]);
+      if (r1 == CMP_NONE || r1 < 0)
+        continue;
+      for (size_t m = 0; m < hi.n && !found; m++) {
+        int r2 = cmp_val(x, &hi.v[m]);
+        found = r2 != CMP_NONE && r2 <= 0;
       }
     }
   }
-  return 0;
+  vl_free(&lo);
+  vl_free(&hi);
+  return found;
 }
 
-int dx_flt_eval(const fnode *n, const dx_packet *p) {
+static int eval_in(ectx *c, const fnode *n) {
+  vlist a;
+  vl_init(&a);
+  eval_expr(c, n->a, &a, false);
+  int result = n->q == Q_ALL ? a.n > 0 : 0;
+  for (size_t i = 0; i < a.n; i++) {
+    bool f = in_set(c, n, &a.v[i]);
+    if (n->q == Q_ALL && !f) {
+      result = 0;
+      break;
+    }
+    if (n->q == Q_ANY && f) {
+      result = 1;
+      break;
+    }
+  }
+  vl_free(&a);
+  return result;
+}
+
+static bool nonzero(const fval *v) {
+  switch (v->cls) {
+  case VC_UINT: return v->u != 0;
+  case VC_INT: return v->i != 0;
+  case VC_DOUBLE: return v->d != 0;
+  case VC_BYTES:
+    for (size_t i = 0; i < v->len; i++)
+      if (v->p[i])
+        return true;
+    return false;
+  default: return false;
+  }
+}
+
+static int eval_node(ectx *c, const fnode *n) {
   switch (n->kind) {
   case K_TRUE: return 1;
   case K_AND:
     for (size_t i = 0; i < n->nkids; i++)
-      if (!dx_flt_eval(n->kids[i], p))
+      if (!eval_node(c, n->kids[i]))
         return 0;
     return 1;
   case K_OR:
     for (size_t i = 0; i < n->nkids; i++)
-      if (dx_flt_eval(n->kids[i], p))
+      if (eval_node(c, n->kids[i]))
         return 1;
     return 0;
   case K_XOR: {
     int r = 0;
     for (size_t i = 0; i < n->nkids; i++)
-      r ^= dx_flt_eval(n->kids[i], p);
+      r ^= eval_node(c, n->kids[i]);
     return r;
   }
-  case K_NOT: return !dx_flt_eval(n->kids[0], p);
-  case K_EXISTS: {
-    iter it;
-    fval v;
-    it_init(&it, p, &n->a);
-    return it_next(&it, &v);
+  case K_NOT: return !eval_node(c, n->kids[0]);
+  case K_EXISTS:
+  case K_NONZERO: {
+    if (n->kind == K_EXISTS && n->a->kind == E_FIELD)
+      return dx_packet_find(c->p, n->a->field) != NULL;
+    vlist l;
+    vl_init(&l);
+    eval_expr(c, n->a, &l, false);
+    int r = 0;
+    for (size_t i = 0; i < l.n && !r; i++)
+      r = n->kind == K_EXISTS || nonzero(&l.v[i]);
+    vl_free(&l);
+    return r;
   }
-  case K_CMP: return eval_cmp(n, p);
-  case K_IN: return eval_in(n, p);
+  case K_CMP: return eval_cmp(c, n);
+  case K_IN: return eval_in(c, n);
   }
   return 0;
+}
+
+int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx_packet *ref) {
+  ectx c;
+  c.f = f;
+  c.p = p;
+  c.ref = ref;
+  c.scratch_used = false;
+  int r = eval_node(&c, n);
+  if (c.scratch_used)
+    dx_arena_destroy(&c.scratch);
+  return r;
 }

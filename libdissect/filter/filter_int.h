@@ -7,7 +7,6 @@
 #include "../core/dx.h"
 
 #include <dissect/filter.h>
-#include <regex.h>
 
 /* ---- tokens -------------------------------------------------------------- */
 typedef enum tok_kind {
@@ -27,6 +26,16 @@ typedef enum tok_kind {
   TK_XOR,
   TK_NOT,
   TK_IN,
+  TK_ANY,  /* the "any" quantifier */
+  TK_ALL,  /* the "all" quantifier */
+  TK_REF,  /* ${field}: str/slen hold the name */
+  TK_CHAR, /* 'c': str holds the one decoded byte */
+  TK_PLUS,
+  TK_MINUS,
+  TK_STAR,
+  TK_SLASH,
+  TK_PERCENT,
+  TK_BITAND, /* & bitwise_and */
   /* relations: keep these together, TK_EQ first */
   TK_EQ,
   TK_NE,     /* all_ne */
@@ -75,38 +84,59 @@ typedef struct fval {
   uint8_t buf[16]; /* IPv4 bytes for slices */
 } fval;
 
-/* A literal converted to the type of the field it is compared with. */
+typedef struct dx_regex dx_regex; /* a compiled PCRE2 pattern (literal.c) */
+
+/* A literal converted to the type of what it is compared with. */
 typedef struct lit {
   fval v;
-  int prefix;  /* CIDR prefix bits for IPv4/IPv6, -1 if none */
-  regex_t *re; /* for matches */
+  int prefix;   /* CIDR prefix bits for IPv4/IPv6, -1 if none */
+  dx_regex *re; /* for matches */
 } lit;
 
 /* ---- compiled tree ---------------------------------------------------- */
-enum { FN_NONE = 0, FN_LEN, FN_COUNT };
+enum { FN_NONE = 0, FN_LEN, FN_COUNT, FN_UPPER, FN_LOWER, FN_STRING, FN_MAX, FN_MIN, FN_ABS };
 
-typedef struct operand {
-  bool is_field;
-  int func; /* FN_* applied to the field */
-  const dx_field *field;
-  bool slice;       /* field[start:len] */
-  int32_t sl_start; /* may be negative: from the end */
-  int32_t sl_len;   /* -1: to the end */
-  vclass cls;       /* class of the values it yields */
-  lit l;            /* when !is_field */
-  int pos, len;     /* in the text, for errors */
-} operand;
+/* One range of a slice: start (negative: from the end) and length (-1: to
+ * the end). */
+typedef struct srange {
+  int32_t start;
+  int32_t len;
+} srange;
 
-typedef enum fkind { K_TRUE, K_AND, K_OR, K_XOR, K_NOT, K_EXISTS, K_CMP, K_IN } fkind;
+typedef enum ekind { E_FIELD, E_REF, E_LIT, E_FUNC, E_ARITH, E_NEG, E_SLICE } ekind;
+
+/* An expression: yields a list of values per packet. */
+typedef struct expr expr;
+struct expr {
+  ekind kind;
+  int pos, len;          /* in the text, for errors */
+  dx_ftype type;         /* static type of its values; DX_FT_NONE for an unconverted literal */
+  const dx_field *field; /* E_FIELD, E_REF */
+  int func;              /* E_FUNC: FN_* */
+  expr **args;           /* E_FUNC */
+  size_t nargs;
+  tok_kind op;    /* E_ARITH: TK_PLUS..TK_BITAND */
+  expr *a, *b;    /* E_ARITH: a op b; E_NEG, E_SLICE: a */
+  srange *ranges; /* E_SLICE */
+  size_t nranges;
+  token tk;  /* E_LIT: the token, until converted */
+  bool conv; /* E_LIT: l holds the converted value */
+  lit l;     /* E_LIT */
+  int depth; /* height of this expression's tree */
+};
+
+typedef enum fkind { K_TRUE, K_AND, K_OR, K_XOR, K_NOT, K_EXISTS, K_NONZERO, K_CMP, K_IN } fkind;
+typedef enum quant { Q_ANY = 0, Q_ALL } quant;
 
 typedef struct fnode fnode;
 struct fnode {
   fkind kind;
-  tok_kind op;  /* K_CMP: TK_EQ..TK_MATCHES */
+  tok_kind op;  /* K_CMP: TK_EQ..TK_MATCHES, reduced to TK_EQ/TK_NE and orderings */
+  quant q;      /* K_CMP, K_IN */
   fnode **kids; /* K_AND/K_OR/K_XOR: n kids; K_NOT: 1 */
   size_t nkids;
-  operand a, b; /* K_EXISTS: a; K_CMP: a op b; K_IN: a */
-  lit *lo, *hi; /* K_IN: nset items; hi[i].v.cls == VC_NONE for single values */
+  expr *a, *b;     /* K_EXISTS/K_NONZERO: a; K_CMP: a op b; K_IN: a */
+  expr **lo, **hi; /* K_IN: nset items; hi[i] NULL for single values */
   size_t nset;
 };
 
@@ -115,8 +145,9 @@ struct dx_filter {
   fnode *root;
   const dx_field **fields;
   size_t nfields, capfields;
-  regex_t **regexes;
+  dx_regex **regexes;
   size_t nregex, capregex;
+  _Atomic unsigned long regex_limit_hits;
 };
 
 /* Converts a literal token to a value of field type `t` (vals for value
@@ -124,12 +155,16 @@ struct dx_filter {
 bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *fname,
                     const token *tk, const char *text, bool for_slice, lit *out, char *msg,
                     size_t msglen);
-/* Compiles a regex for "matches"; false with a message on error. */
+/* Compiles a regex for "matches" (PCRE2, caseless by default as in
+ * Wireshark, with compile and match limits); false with a message. */
 bool dx_flt_regex(dx_filter *f, const token *tk, const char *text, lit *out, char *msg,
                   size_t msglen);
+/* 1 match, 0 no match, -1 a limit was hit (counts as no match). */
+int dx_flt_regex_match(const dx_regex *re, const uint8_t *s, size_t n);
+void dx_flt_regex_free(dx_regex *re);
 /* Value class of a field type (VC_NONE for FT_NONE). */
 vclass dx_flt_class(dx_ftype t);
 
-int dx_flt_eval(const fnode *n, const dx_packet *p);
+int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx_packet *ref);
 
 #endif

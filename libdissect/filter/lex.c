@@ -37,19 +37,22 @@ static int hexval(int c) {
 }
 
 /* A quoted string starting at the quote at `start` (after an optional r
- * prefix when raw). */
+ * prefix when raw); a character constant 'c' when the quote is '\''. */
 static token lex_string(lexer *lx, size_t start, size_t quote, bool raw) {
   const char *s = lx->text;
+  char q = s[quote];
   size_t i = quote + 1;
   /* First find the end, so the decoded buffer can be sized. */
   size_t end = i;
-  while (end < lx->len && s[end] != '"') {
+  while (end < lx->len && s[end] != q) {
     if (s[end] == '\\' && end + 1 < lx->len)
       end++;
     end++;
   }
   if (end >= lx->len)
-    return lex_error(lx, quote, 1, "the closing quote is missing from a quoted string");
+    return lex_error(lx, quote, 1,
+                     q == '"' ? "the closing quote is missing from a quoted string"
+                              : "the closing quote is missing from a character constant");
   uint8_t *out = dx_arena_alloc(lx->arena, end - i + 1);
   if (!out)
     return lex_error(lx, start, 1, "out of memory");
@@ -109,9 +112,15 @@ static token lex_string(lexer *lx, size_t start, size_t quote, bool raw) {
     }
   }
   out[n] = 0;
+  if (q == '\'' && n != 1)
+    return lex_error(lx, start, end + 1 - start,
+                     "a character constant holds exactly one character, like 'a' or '\\x0a'");
   lx->pos = end + 1;
-  token t = {
-      .kind = TK_STRING, .pos = (int)start, .len = (int)(end + 1 - start), .str = out, .slen = n};
+  token t = {.kind = q == '"' ? TK_STRING : TK_CHAR,
+             .pos = (int)start,
+             .len = (int)(end + 1 - start),
+             .str = out,
+             .slen = n};
   return t;
 }
 
@@ -119,15 +128,25 @@ static const struct {
   const char *word;
   tok_kind kind;
 } keywords[] = {
-    {"and", TK_AND},         {"or", TK_OR},
-    {"xor", TK_XOR},         {"not", TK_NOT},
-    {"in", TK_IN},           {"eq", TK_EQ},
-    {"any_eq", TK_EQ},       {"ne", TK_NE},
-    {"all_ne", TK_NE},       {"all_eq", TK_ALL_EQ},
-    {"any_ne", TK_ANY_NE},   {"lt", TK_LT},
-    {"gt", TK_GT},           {"le", TK_LE},
-    {"ge", TK_GE},           {"contains", TK_CONTAINS},
+    {"and", TK_AND},
+    {"or", TK_OR},
+    {"not", TK_NOT},
+    {"in", TK_IN},
+    {"eq", TK_EQ},
+    {"any_eq", TK_EQ},
+    {"ne", TK_NE},
+    {"all_ne", TK_NE},
+    {"all_eq", TK_ALL_EQ},
+    {"any_ne", TK_ANY_NE},
+    {"lt", TK_LT},
+    {"gt", TK_GT},
+    {"le", TK_LE},
+    {"ge", TK_GE},
+    {"contains", TK_CONTAINS},
     {"matches", TK_MATCHES},
+    {"any", TK_ANY},
+    {"all", TK_ALL},
+    {"bitwise_and", TK_BITAND},
 };
 
 token dx_flt_lex_next(lexer *lx) {
@@ -149,7 +168,28 @@ token dx_flt_lex_next(lexer *lx) {
   case '[': t.kind = TK_LBRACKET; break;
   case ']': t.kind = TK_RBRACKET; break;
   case ',': t.kind = TK_COMMA; break;
-  case '"': return lex_string(lx, p, p, false);
+  case '"':
+  case '\'': return lex_string(lx, p, p, false);
+  case '+': t.kind = TK_PLUS; break;
+  case '*': t.kind = TK_STAR; break;
+  case '%': t.kind = TK_PERCENT; break;
+  case '/': t.kind = TK_SLASH; break;
+  case '-': t.kind = TK_MINUS; break;
+  case '$': {
+    /* ${field}: a field reference */
+    if (c1 != '{')
+      return lex_error(lx, p, 1, "\"$\" must start a field reference such as ${ip.src}");
+    size_t e = p + 2;
+    while (e < lx->len && s[e] != '}' && is_word_char((unsigned char)s[e]))
+      e++;
+    if (e >= lx->len || s[e] != '}' || e == p + 2)
+      return lex_error(lx, p, e - p, "a field reference is written ${field.name}");
+    t.kind = TK_REF;
+    t.str = (const uint8_t *)s + p + 2;
+    t.slen = e - p - 2;
+    n = (int)(e + 1 - p);
+    break;
+  }
   case '=':
     if (c1 != '=')
       return lex_error(lx, p, 1, "\"=\" is not an operator; use \"==\" to compare");
@@ -181,10 +221,8 @@ token dx_flt_lex_next(lexer *lx) {
     n = c1 == '=' ? 2 : 1;
     break;
   case '&':
-    if (c1 != '&')
-      return lex_error(lx, p, 1, "bitwise \"&\" is not supported; use \"&&\" for a logical and");
-    t.kind = TK_AND;
-    n = 2;
+    t.kind = c1 == '&' ? TK_AND : TK_BITAND;
+    n = c1 == '&' ? 2 : 1;
     break;
   case '|':
     if (c1 != '|')
@@ -193,11 +231,10 @@ token dx_flt_lex_next(lexer *lx) {
     n = 2;
     break;
   case '^':
-    if (c1 != '^')
-      return lex_error(lx, p, 1, "\"^\" is not an operator; use \"^^\" for a logical xor");
-    t.kind = TK_XOR;
-    n = 2;
-    break;
+    /* Wireshark 4.0 has no xor ("^^", "xor"): refused as tshark refuses it */
+    return lex_error(lx, p, 1,
+                     "\"^\" was unexpected in this context (Wireshark 4.0 has no xor; write "
+                     "(a && !b) || (!a && b))");
   default:
     if ((c == 'r' || c == 'R') && c1 == '"')
       return lex_string(lx, p, p + 1, true);

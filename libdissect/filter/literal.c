@@ -4,8 +4,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <limits.h>
 #include <math.h>
+#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +223,30 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
     dx_escape((const uint8_t *)text + tk->pos, tk->len > 60 ? 60 : (size_t)tk->len, shown,
               sizeof shown);
 
+  if (tk->kind == TK_CHAR) {
+    /* 'c': one byte for byte strings, its code for numbers */
+    if (for_slice || t == DX_FT_BYTES || t == DX_FT_PROTOCOL || t == DX_FT_STRING) {
+      out->v.cls = VC_BYTES;
+      out->v.p = tk->str;
+      out->v.len = 1;
+      return true;
+    }
+    vclass c = dx_flt_class(t);
+    if (c == VC_UINT && t != DX_FT_IPV4) {
+      out->v.cls = VC_UINT;
+      out->v.u = tk->str[0];
+      if (out->v.u <= type_max(t))
+        return true;
+    } else if (c == VC_INT) {
+      out->v.cls = VC_INT;
+      out->v.i = tk->str[0];
+      return true;
+    }
+    snprintf(msg, msglen, "the character constant %s is not a valid value for %s (%s)", shown,
+             fname, dx_ftype_name(t));
+    return false;
+  }
+
   if (for_slice || t == DX_FT_BYTES || t == DX_FT_PROTOCOL || t == DX_FT_STRING) {
     out->v.cls = VC_BYTES;
     if (quoted) {
@@ -243,8 +269,17 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
     }
     uint8_t *b = dx_arena_alloc(&f->arena, (size_t)tk->len / 2 + 2);
     long n = -1;
-    if (b && have_text)
+    if (b && have_text && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X') && buf[2] &&
+        strlen(buf) <= 4) {
+      /* a hex integer of one byte (0xff or less) is that byte */
+      int h1 = hexval((unsigned char)buf[2]), h2 = buf[3] ? hexval((unsigned char)buf[3]) : 0;
+      if (h1 >= 0 && h2 >= 0) {
+        b[0] = (uint8_t)(buf[3] ? h1 * 16 + h2 : h1);
+        n = 1;
+      }
+    } else if (b && have_text) {
       n = parse_bytes(buf, b, (size_t)tk->len / 2 + 2);
+    }
     if (n < 0) {
       snprintf(msg, msglen,
                "\"%s\" is not a valid byte string (like aa:bb:cc) for %s; put text in quotes",
@@ -274,6 +309,12 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
   case DX_FT_INT64: {
     bool is_signed = t == DX_FT_INT32 || t == DX_FT_INT64;
     out->v.cls = is_signed ? VC_INT : VC_UINT;
+    if (quoted && !(have_text && find_val(vals, buf))) {
+      /* "IPv4" names a value; "80" is a string, not a number */
+      snprintf(msg, msglen, "%s (%s) cannot be converted from a string (\"%s\")", fname,
+               dx_ftype_name(t), shown);
+      return false;
+    }
     if (t == DX_FT_BOOL) {
       if (strcasecmp(buf, "true") == 0) {
         out->v.u = 1;
@@ -296,27 +337,44 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
       snprintf(msg, msglen, "%s is unsigned: \"%s\" is negative", fname, shown);
       return false;
     }
+    int base = 0;
+    const char *digits = buf;
+    char bin[80];
+    if ((buf[0] == '0' && (buf[1] == 'b' || buf[1] == 'B')) ||
+        (buf[0] == '-' && buf[1] == '0' && (buf[2] == 'b' || buf[2] == 'B'))) {
+      /* 0b1010: binary */
+      size_t o = buf[0] == '-' ? 3 : 2;
+      if (strlen(buf + o) >= sizeof bin - 2 || !buf[o] || strspn(buf + o, "01") != strlen(buf + o))
+        goto bad_int;
+      snprintf(bin, sizeof bin, "%s%s", buf[0] == '-' ? "-" : "", buf + o);
+      digits = bin;
+      base = 2;
+    }
     if (is_signed) {
-      long long x = strtoll(buf, &end, 0);
+      long long x = strtoll(digits, &end, base);
       if (buf[0] && !*end && errno == 0 &&
           (t == DX_FT_INT64 || (x >= INT32_MIN && x <= INT32_MAX))) {
         out->v.i = x;
         return true;
       }
     } else {
-      unsigned long long x = (buf[0] >= '0' && buf[0] <= '9') ? strtoull(buf, &end, 0) : 0;
+      unsigned long long x =
+          (digits[0] >= '0' && digits[0] <= '9') ? strtoull(digits, &end, base) : 0;
       if (end && !*end && errno == 0) {
         if (x > type_max(t)) {
-          snprintf(msg, msglen, "%s is too large for %s (%s, at most %llu)", shown, fname,
-                   dx_ftype_name(t), (unsigned long long)type_max(t));
+          snprintf(msg, msglen, "\"%s\" too big for this field (%s), maximum %llu", shown, fname,
+                   (unsigned long long)type_max(t));
           return false;
         }
         out->v.u = x;
         return true;
       }
     }
+  bad_int:
     if (end && !*end && errno == ERANGE)
-      snprintf(msg, msglen, "%s is out of range for %s (%s)", shown, fname, dx_ftype_name(t));
+      snprintf(msg, msglen, "\"%s\" causes an integer overflow (%s is %s)", shown, fname,
+               dx_ftype_name(t));
+
     else if (t == DX_FT_BOOL)
       snprintf(msg, msglen, "\"%s\" is not a valid boolean for %s (use 1, 0, True or False)", shown,
                fname);
@@ -324,7 +382,7 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
       snprintf(msg, msglen, "\"%s\" is neither a number nor a value name of %s (%s)", shown, fname,
                dx_ftype_name(t));
     else
-      snprintf(msg, msglen, "\"%s\" is not a valid number for %s (%s)", shown, fname,
+      snprintf(msg, msglen, "\"%s\" is not a valid number (%s is %s)", shown, fname,
                dx_ftype_name(t));
     return false;
   }
@@ -405,107 +463,88 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
   }
 }
 
-/* glibc's regcomp expands bounded repetitions, so nested ones such as
- * ((a{1,100}){1,100}){1,100} cost time and memory in the product of their
- * bounds. Estimate the expanded size (each atom counts 1, a{m,n} counts n
- * times its atom, groups the sum of their contents) and reject large ones. */
-#define RE_MAX_EXPANSION 10000
-#define RE_MAX_NEST 64
-static bool regex_too_costly(const char *p, size_t n) {
-  unsigned long sum[RE_MAX_NEST + 1];
-  int depth = 0;
-  sum[0] = 0;
-  unsigned long last = 0; /* expanded size of the last atom */
-  for (size_t i = 0; i < n; i++) {
-    char c = p[i];
-    if (c == '(') {
-      if (depth == RE_MAX_NEST)
-        return true;
-      sum[++depth] = 0;
-      last = 0;
-      continue;
-    }
-    if (c == ')' && depth > 0) {
-      last = sum[depth--];
-      sum[depth] += last;
-    } else if (c == '{') {
-      unsigned long m = 0, hi;
-      size_t j = i + 1;
-      while (j < n && p[j] >= '0' && p[j] <= '9' && m < 100000)
-        m = m * 10 + (unsigned long)(p[j++] - '0');
-      hi = m;
-      if (j < n && p[j] == ',' && j + 1 < n && p[j + 1] >= '0' && p[j + 1] <= '9') {
-        hi = 0;
-        for (j++; j < n && p[j] >= '0' && p[j] <= '9' && hi < 100000; j++)
-          hi = hi * 10 + (unsigned long)(p[j] - '0');
-      }
-      if (hi > 255)
-        return true;
-      unsigned long e = last * (hi ? hi : 1);
-      sum[depth] += e - last;
-      last = e;
-      while (j < n && p[j] != '}')
-        j++;
-      i = j;
-    } else {
-      if (c == '\\')
-        i++;
-      else if (c == '[') { /* a bracket expression is one atom */
-        size_t j = i + 1;
-        if (j < n && p[j] == '^')
-          j++;
-        if (j < n && p[j] == ']')
-          j++;
-        while (j < n && p[j] != ']')
-          j++;
-        i = j;
-      }
-      last = 1;
-      sum[depth] += 1;
-    }
-    if (sum[depth] > RE_MAX_EXPANSION + n)
-      return true;
+/* ---- regular expressions (PCRE2, as Wireshark) ---------------------------- */
+
+struct dx_regex {
+  pcre2_code *code;
+  pcre2_match_context *mctx;
+  pcre2_general_context *gctx;  /* for matching: plain malloc */
+  pcre2_general_context *cgctx; /* for the compiled code: counts against budget */
+  size_t budget;                /* bytes the compiler may still take */
+};
+
+/* Allocation for PCRE2 with a budget, so that compiling one pattern cannot
+ * take more than DX_FILTER_REGEX_COMPILE_BYTES. The size is kept in front
+ * of each block. */
+static void *re_malloc(PCRE2_SIZE n, void *data) {
+  size_t *budget = data;
+  if (budget && (n > *budget || n > SIZE_MAX - 16))
+    return NULL;
+  unsigned char *b = malloc(n + 16);
+  if (!b)
+    return NULL;
+  memcpy(b, &n, sizeof n);
+  if (budget)
+    *budget -= n;
+  return b + 16;
+}
+
+static void re_free(void *p, void *data) {
+  if (!p)
+    return;
+  unsigned char *b = (unsigned char *)p - 16;
+  size_t *budget = data;
+  if (budget) {
+    size_t n;
+    memcpy(&n, b, sizeof n);
+    *budget += n;
   }
-  return false;
+  free(b);
+}
+
+void dx_flt_regex_free(dx_regex *re) {
+  if (!re)
+    return;
+  pcre2_code_free(re->code);
+  pcre2_match_context_free(re->mctx);
+  pcre2_general_context_free(re->gctx);
+  pcre2_general_context_free(re->cgctx);
+  free(re);
+}
+
+int dx_flt_regex_match(const dx_regex *re, const uint8_t *s, size_t n) {
+  pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+  if (!md)
+    return 0;
+  int rc = pcre2_match(re->code, n ? (PCRE2_SPTR)s : (PCRE2_SPTR) "", n, 0, 0, md, re->mctx);
+  pcre2_match_data_free(md);
+  if (rc >= 0)
+    return 1;
+  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+      rc == PCRE2_ERROR_NOMEMORY)
+    return -1;
+  return 0;
 }
 
 bool dx_flt_regex(dx_filter *f, const token *tk, const char *text, lit *out, char *msg,
                   size_t msglen) {
+  (void)text;
   memset(out, 0, sizeof *out);
   out->prefix = -1;
-  const char *pat;
-  size_t plen;
-  if (tk->kind == TK_STRING) {
-    pat = (const char *)tk->str;
-    plen = tk->slen;
-    if (memchr(pat, 0, plen)) {
-      snprintf(msg, msglen, "a regular expression cannot contain a NUL byte");
-      return false;
-    }
-  } else {
-    pat = text + tk->pos;
-    plen = (size_t)tk->len;
-  }
-  if (regex_too_costly(pat, plen)) {
-    snprintf(msg, msglen,
-             "the regular expression is too costly (nested or large {m,n} "
-             "repetitions)");
+  if (tk->kind != TK_STRING) {
+    snprintf(msg, msglen, "Matches requires a double quoted string on the right side");
     return false;
   }
-  int flags = REG_EXTENDED | REG_NOSUB;
-  if (plen >= 4 && memcmp(pat, "(?i)", 4) == 0) {
-    flags |= REG_ICASE;
-    pat += 4;
-    plen -= 4;
-  }
-  char *copy = dx_arena_strndup(&f->arena, pat, plen);
-  if (!copy) {
-    snprintf(msg, msglen, "out of memory");
+  const char *pat = (const char *)tk->str;
+  size_t plen = tk->slen;
+  if (plen > DX_FILTER_REGEX_MAX_LEN) {
+    snprintf(msg, msglen, "the regular expression is too long (%zu bytes; at most %d)", plen,
+             DX_FILTER_REGEX_MAX_LEN);
     return false;
   }
   if (f->nregex == f->capregex) {
     size_t cap = f->capregex ? f->capregex * 2 : 4;
-    regex_t **r = realloc(f->regexes, cap * sizeof *r);
+    dx_regex **r = realloc(f->regexes, cap * sizeof *r);
     if (!r) {
       snprintf(msg, msglen, "out of memory");
       return false;
@@ -513,17 +552,49 @@ bool dx_flt_regex(dx_filter *f, const token *tk, const char *text, lit *out, cha
     f->regexes = r;
     f->capregex = cap;
   }
-  regex_t *re = malloc(sizeof *re);
-  if (!re) {
+  dx_regex *re = calloc(1, sizeof *re);
+  if (re) {
+    re->budget = DX_FILTER_REGEX_COMPILE_BYTES;
+    re->cgctx = pcre2_general_context_create(re_malloc, re_free, &re->budget);
+  }
+  pcre2_compile_context *cctx = re && re->cgctx ? pcre2_compile_context_create(re->cgctx) : NULL;
+  if (re)
+    re->gctx = pcre2_general_context_create(re_malloc, re_free, NULL);
+  if (re && re->gctx)
+    re->mctx = pcre2_match_context_create(re->gctx);
+  if (!re || !cctx || !re->gctx || !re->mctx) {
+    pcre2_compile_context_free(cctx);
+    dx_flt_regex_free(re);
     snprintf(msg, msglen, "out of memory");
     return false;
   }
-  int rc = regcomp(re, copy, flags);
-  if (rc != 0) {
-    char e[128];
-    regerror(rc, re, e, sizeof e);
-    free(re);
-    snprintf(msg, msglen, "invalid regular expression: %s", e);
+  /* Bounds for the pattern and for each match: a pattern that would take
+   * too much memory to compile is refused; a match that would take too
+   * long or too much memory stops and counts as not matching. */
+  pcre2_set_max_pattern_length(cctx, DX_FILTER_REGEX_MAX_LEN);
+  pcre2_set_parens_nest_limit(cctx, 64);
+  pcre2_set_match_limit(re->mctx, DX_FILTER_REGEX_MATCH_LIMIT);
+  pcre2_set_depth_limit(re->mctx, DX_FILTER_REGEX_DEPTH_LIMIT);
+  pcre2_set_heap_limit(re->mctx, DX_FILTER_REGEX_HEAP_KIB);
+  int err = 0;
+  PCRE2_SIZE off = 0;
+  /* As Wireshark 4.0: caseless unless the pattern says (?-i); the subject
+   * is bytes (a pattern may hold any byte, "\xde\xad"). */
+  re->code = pcre2_compile((PCRE2_SPTR)pat, plen, PCRE2_CASELESS | PCRE2_NEVER_BACKSLASH_C, &err,
+                           &off, cctx);
+  pcre2_compile_context_free(cctx);
+  if (!re->code) {
+    char e[160];
+    pcre2_get_error_message(err, (PCRE2_UCHAR *)e, sizeof e);
+    if (err == PCRE2_ERROR_HEAPLIMIT || err == PCRE2_ERROR_NOMEMORY || re->budget == 0 ||
+        strstr(e, "memory"))
+      snprintf(msg, msglen,
+               "the regular expression needs too much memory to compile (limit %u bytes): %s",
+               (unsigned)DX_FILTER_REGEX_COMPILE_BYTES, e);
+    else
+      snprintf(msg, msglen, "Regex compilation error: %s (at offset %zu of the pattern)", e,
+               (size_t)off);
+    dx_flt_regex_free(re);
     return false;
   }
   f->regexes[f->nregex++] = re;

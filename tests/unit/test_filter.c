@@ -126,6 +126,7 @@ static dx_filter_error bad(const char *text) {
 
 #define MATCH(p, t) CU_ASSERT_EQUAL(m(p, t), 1)
 #define NOMATCH(p, t) CU_ASSERT_EQUAL(m(p, t), 0)
+#define BAD(t) (void)bad(t)
 
 static void test_empty_and_presence(void) {
   dx_packet *p = pkt_raw();
@@ -169,10 +170,10 @@ static void test_integers(void) {
   MATCH(p, "frame.len ~= 21");
   MATCH(p, "frame.len any_ne 21");
   MATCH(p, "frame.len all_eq 20");
-  /* a literal on the left is turned around */
-  MATCH(p, "20 == frame.len");
-  MATCH(p, "19 < frame.len");
-  NOMATCH(p, "21 < frame.len");
+  /* a literal on the left is refused, as tshark 4.0 refuses it ("Left side
+   * of "==" expression must be a field or function, not 20") */
+  BAD("20 == frame.len");
+  BAD("19 < frame.len");
   /* value names (eth.type has them), case-insensitively, quoted or not */
   dx_packet_free(p);
   p = pkt_tcp();
@@ -204,8 +205,9 @@ static void test_booleans_and_logic(void) {
   MATCH(p, "not frame.len == 1 and frame.len == 20");
   NOMATCH(p, "!(frame.len == 20)");
   MATCH(p, "!(frame.len == 21)");
-  MATCH(p, "frame.len == 20 xor frame.len == 21");
-  NOMATCH(p, "frame.len == 20 ^^ frame.len == 20");
+  /* Wireshark 4.0 has no xor: tshark refuses both spellings */
+  BAD("frame.len == 20 xor frame.len == 21");
+  BAD("frame.len == 20 ^^ frame.len == 20");
   MATCH(p, "((((eth))))");
   dx_packet_free(p);
 }
@@ -251,7 +253,8 @@ static void test_ether_and_bytes(void) {
   MATCH(p, "len(data.data) == 6");
   MATCH(p, "len(eth.src) == 6");
   MATCH(p, "count(eth.addr) == 2");
-  MATCH(p, "count(eth.len) == 0");
+  /* as tshark 4.0: count() of an absent field has no value, so no match */
+  NOMATCH(p, "count(eth.len) == 0");
   MATCH(p, "eth.src == eth.src");
   NOMATCH(p, "eth.src == eth.dst");
   MATCH(p, "eth.src != eth.dst");
@@ -281,7 +284,9 @@ static void test_strings_and_regex(void) {
   MATCH(p, "frame.protocols[0:3] == \"eth\"");
   MATCH(p, "frame.protocols[0:3] == 65:74:68");
   MATCH(p, "frame.protocols > \"eta\"");
-  MATCH(p, "frame.protocols in {\"x\", \"y\", \"eth:ethertype:ip:tcp:http\" \"z\"} or frame");
+  MATCH(p, "frame.protocols in {\"x\", \"y\", \"eth:ethertype:ip:tcp:http\", \"z\"} or frame");
+  /* tshark 4.0 wants commas between set members */
+  BAD("frame.protocols in {\"x\" \"y\"}");
   dx_packet_free(p);
 }
 
@@ -303,12 +308,12 @@ static void test_sets(void) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   MATCH(p, "frame.len in {20}");
   MATCH(p, "frame.len in {1, 2, 20}");
-  MATCH(p, "frame.len in {1 2 20}");
+  BAD("frame.len in {1 2 20}");
   MATCH(p, "frame.len in {1,2,10..30}");
   MATCH(p, "frame.len in {10 .. 20}");
   MATCH(p, "frame.len in {20..20}");
   NOMATCH(p, "frame.len in {1, 2, 21..30}");
-  MATCH(p, "eth.type in {0x0800 0x86dd 0x88b5}");
+  MATCH(p, "eth.type in {0x0800, 0x86dd, 0x88b5}");
   MATCH(p, "eth.addr in {ff:ff:ff:ff:ff:ff}");
   MATCH(p, "not frame.len in {1, 2}");
   dx_packet_free(p);
@@ -395,11 +400,12 @@ static void test_error_positions(void) {
   e = bad("eth.sr == 00:11:22:33:44:55");
   CU_ASSERT_EQUAL(e.pos, 0);
   CU_ASSERT_EQUAL(e.len, 6);
-  CU_ASSERT_STRING_EQUAL(e.message, "unknown field \"eth.sr\"; did you mean \"eth.src\"?");
+  CU_ASSERT_STRING_EQUAL(
+      e.message, "eth.sr is neither a field nor a protocol name; did you mean \"eth.src\"?");
   e = bad("eth and zzzzzzzzzzzz");
   CU_ASSERT_EQUAL(e.pos, 8);
   CU_ASSERT_EQUAL(e.len, 12);
-  CU_ASSERT_STRING_EQUAL(e.message, "unknown field \"zzzzzzzzzzzz\"");
+  CU_ASSERT_STRING_EQUAL(e.message, "zzzzzzzzzzzz is neither a field nor a protocol name");
   /* unbalanced parentheses */
   e = bad("(eth and frame");
   CU_ASSERT_EQUAL(e.pos, 0);
@@ -436,8 +442,8 @@ static void test_error_positions(void) {
   e = bad("frame.len matches \"x\"");
   CU_ASSERT_EQUAL(e.pos, 0);
   e = bad("eth.type == 0x10000");
-  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "too large"));
-  e = bad("eth.type == -1");
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "too big"));
+  /* "eth.type == -1" compiles, as in tshark 4.0 (unary minus; never equal) */
   e = bad("eth.type == NoSuchName");
   CU_ASSERT_EQUAL(e.pos, 12);
   e = bad("eth.dst.ig == 2");
@@ -447,7 +453,7 @@ static void test_error_positions(void) {
   e = bad("frame.time_relative > abc");
   e = bad("frame matches \"(unclosed\"");
   CU_ASSERT_EQUAL(e.pos, 14);
-  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "regular expression"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "Regex compilation error"));
   e = bad("frame.len[0] == 1");
   CU_ASSERT_EQUAL(e.pos, 0);
   e = bad("frame[1:x] == 00");
@@ -486,8 +492,8 @@ static void test_error_format(void) {
   char buf[512];
   size_t n = dx_filter_error_format("frame.lem == 80", &e, buf, sizeof buf);
   CU_ASSERT_EQUAL(n, strlen(buf));
-  CU_ASSERT_STRING_EQUAL(buf, "frame.lem == 80\n^~~~~~~~~\nunknown field \"frame.lem\"; did you "
-                              "mean \"frame.len\"?");
+  CU_ASSERT_STRING_EQUAL(buf, "frame.lem == 80\n^~~~~~~~~\nframe.lem is neither a field nor a "
+                              "protocol name; did you mean \"frame.len\"?");
   e = bad("eth and (frame");
   dx_filter_error_format("eth and (frame", &e, buf, sizeof buf);
   CU_ASSERT_STRING_EQUAL(buf, "eth and (frame\n        ^\nunbalanced parenthesis: this \"(\" is "
