@@ -845,6 +845,7 @@ struct qctx {
   dx_tvb pt; /* decrypted payload */
   bool first_in_dgram;
   bool retry; /* the packet is a Retry */
+  bool vn;    /* the packet is a Version Negotiation */
   bool http3_seen;
   char info[512];
   size_t ilen;
@@ -1188,8 +1189,11 @@ static void frame_stream(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, u
         d->fin_off = soff + slen;
       }
       dx_node *parent = x->pkt ? x->pkt->parent : NULL;
-      if (slen)
-        qdir_feed(x, d, &s->bs, x->sender, soff, t, *off, (uint32_t)slen, fr, parent ? parent : fr);
+      if (slen && !qdir_feed(x, d, &s->bs, x->sender, soff, t, *off, (uint32_t)slen, fr,
+                             parent ? parent : fr))
+        dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
+                  "This QUIC frame has a reused stream offset (retransmission?): its bytes "
+                  "were dissected when they first came");
       if (p->col_proto && strcmp(p->col_proto, "HTTP3") == 0)
         x->http3_seen = true;
       stream_maybe_close(x, s);
@@ -1631,6 +1635,8 @@ static void add_header_bits(qctx *x, dx_node *q, const dx_tvb *t, uint32_t start
   dx_packet *p = x->p;
   dx_tvb b = dx_tvb_sub(t, start, 1);
   dx_add_uint(p, q, FL(F_HFORM), &b, 0, 1, is_long);
+  if (x->vn)
+    return;      /* Version Negotiation: the other bits are unused (RFC 9000 17.2.1) */
   if (!x->retry) /* tshark shows no fixed bit in a Retry */
     dx_add_uint(p, q, FL(F_FIXED), &b, 0, 1, (first >> 6) & 1);
   if (is_long) {
@@ -1704,10 +1710,13 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
                            dx_addr_eq(&p->net_src, &byflow->caddr) && byflow->init_dcid_len == 0)) {
       x->c = byflow;
       x->sender = dx_addr_eq(&p->net_src, &byflow->caddr) && p->srcport == byflow->cport ? 0 : 1;
-    } else if (type == T_INITIAL && dcil >= 8 && dcil <= 20 && scil <= 20) {
+    } else if ((type == T_INITIAL || (vi < 0 && version != 0)) && dcil >= 8 && dcil <= 20 &&
+               scil <= 20) {
+      /* a client's first packet: its Initial, or a packet of a version we
+       * do not know that starts a version negotiation (RFC 9000 6) */
       x->c = conn_new(p, x->st, q);
       if (x->c) {
-        x->c->vi = vi;
+        x->c->vi = vi >= 0 ? vi : V_1; /* the version the negotiation will settle */
         x->c->version = version;
         memcpy(x->c->odcid, dcid, dcil);
         x->c->odcid_len = dcil;
@@ -1736,14 +1745,17 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     conn_info(x, q, t, start);
     uint8_t first = b0;
     x->retry = type == T_RETRY;
+    x->vn = type == T_VN;
     if (x->retry) {
       dx_node *rl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
       dx_node_set_flags(rl, DX_NODE_GENERATED);
     }
-    add_header_bits(x, q, t, start, first, true, type == T_RETRY || type == T_VN);
+    add_header_bits(x, q, t, start, first, true, type == T_RETRY);
     if (type == T_VN) {
       dx_tvb bt = dx_tvb_sub(t, start, 1);
       dx_add_uint(p, q, FL(F_VNUNUSED), &bt, 0, 1, b0 & 0x7f);
+      dx_node *vl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
+      dx_node_set_flags(vl, DX_NODE_GENERATED);
     }
     dx_add_item(p, q, FL(F_VERSION), t, off, 4);
     dx_add_item(p, q, FL(F_DCIL), t, off + 4, 1);
@@ -1930,9 +1942,23 @@ static bool known_long(const dx_tvb *t, uint32_t off) {
   return v == 0 || version_index(v) >= 0;
 }
 
+/* Google QUIC (gQUIC: "Q043", "Q046", "T051" versions, or the old public
+ * header without the fixed bit) is another protocol: refused, so it is not
+ * shown as IETF QUIC. */
+static bool looks_gquic(const dx_tvb *t) {
+  uint8_t b0 = 0, v0 = 0;
+  if (!dx_get_u8(t, 0, &b0))
+    return false;
+  if (b0 & 0x80)
+    return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T');
+  if (!(b0 & 0x40))
+    return dx_get_u8(t, 9, &v0) && (v0 == 'Q' || v0 == 'T'); /* public flags, CID, version */
+  return false;
+}
+
 static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   quic_state *st = dx_proto_state(p, &dx_proto_quic);
-  if (!st || t->len == 0)
+  if (!st || t->len == 0 || looks_gquic(t))
     return 0;
   dx_col_set_proto(p, "QUIC");
   char info[1024];
