@@ -19,6 +19,11 @@
 #   - hostile strings (a request URI with <, &, ;, #, quotes and an ESC
 #     byte) come out escaped in every format;
 #   - -Y picks the connections with a matching packet (or DNS lookup).
+# Optional second tools, each SKIPPED when missing:
+#   - rsvg-convert (Debian librsvg2-bin) renders every SVG to a 1600x900 PNG;
+#   - Mermaid's own parser: with MERMAID_NODE_MODULES=DIR/node_modules after
+#     `npm install --prefix DIR mermaid@10 jsdom@22`, node parses every
+#     diagram with mermaid.parse() (the grammar Mermaid renders with).
 # Usage: test_story.sh BIN_DIR SRC_DIR
 set -uo pipefail
 BIN=${1:?usage: test_story.sh BIN_DIR SRC_DIR}
@@ -314,6 +319,51 @@ done
 if ((HAVE_TSHARK == 0)); then
   echo "SKIPPED: the comparisons with tshark (tshark not installed)"
 fi
+
+# ------------------------------------------- SVG and Mermaid, second tools
+if command -v rsvg-convert >/dev/null 2>&1; then
+  for s in "${SAMPLES[@]}"; do
+    [[ -s $T_TMP/$s.svg ]] || continue
+    if rsvg-convert -w 1600 "$T_TMP/$s.svg" -o "$T_TMP/$s.png" 2>"$T_TMP/rsvg.err" &&
+      [[ $("$PY" -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); print(*struct.unpack(">II", d[16:24]))' "$T_TMP/$s.png") == "1600 "* ]]; then
+      pass "$s: rsvg-convert renders the SVG (1600 px wide)"
+    else
+      fail "$s: rsvg-convert renders the SVG" "$(head -3 "$T_TMP/rsvg.err")"
+    fi
+  done
+else
+  echo "SKIPPED: rendering the SVG (rsvg-convert, Debian librsvg2-bin, not installed)"
+fi
+MM=${MERMAID_NODE_MODULES:-}
+MM_PARSE=0
+if [[ -n $MM && -f $MM/mermaid/dist/mermaid.core.mjs && -d $MM/jsdom ]] && command -v node >/dev/null 2>&1; then
+  cat >"$T_TMP/mermaid_parse.mjs" <<'JSEOF'
+import { createRequire } from 'module';
+import { pathToFileURL } from 'url';
+import fs from 'fs';
+const dir = process.env.MERMAID_NODE_MODULES;
+const { JSDOM } = createRequire(dir + '/')('jsdom');
+const dom = new JSDOM('<!DOCTYPE html><body></body>');
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+const mermaid = (await import(pathToFileURL(dir + '/mermaid/dist/mermaid.core.mjs').href)).default;
+mermaid.initialize({ startOnLoad: false });
+for (const f of process.argv.slice(2)) {
+  const name = f.replace(/.*\//, '');
+  // one diagram per connection
+  for (const d of fs.readFileSync(f, 'utf8').split(/\n(?=sequenceDiagram\n)/)) {
+    try { await mermaid.parse(d); console.log('ok mermaid.parse: ' + name); }
+    catch (e) { console.log('FAIL mermaid.parse: ' + name + ': ' + String(e.message || e).replace(/\n/g, ' ').slice(0, 300)); }
+  }
+}
+JSEOF
+  MMFILES=()
+  for s in "${SAMPLES[@]}"; do [[ -s $T_TMP/$s.mermaid ]] && MMFILES+=("$T_TMP/$s.mermaid"); done
+  report < <(MERMAID_NODE_MODULES=$MM node "$T_TMP/mermaid_parse.mjs" "${MMFILES[@]}" 2>&1 | sort -u)
+  MM_PARSE=1
+else
+  echo "SKIPPED: Mermaid's own parser (set MERMAID_NODE_MODULES, see the header)"
+fi
 if ((HAVE_JSONSCHEMA)); then
   report < <("$PY" "$T_TMP/schema.py" "$SRC/docs/story.schema.json" "${JSONS[@]}" \
     | sed 's/^ok /ok schema: /; s/^FAIL /FAIL schema: /')
@@ -402,6 +452,9 @@ done
 grep -q 'GET /a<b>&c;d#e"f'"'"'g%h\\x1b\[31m' "$T_TMP/hostile.text" \
   && pass "hostile URI: text shows it escaped" || fail "hostile URI: text shows it escaped" "$(grep GET "$T_TMP/hostile.text")"
 report < <("$PY" "$T_TMP/shapes.py" "$T_TMP/hostile.json" "$T_TMP/hostile.mermaid" "$T_TMP/hostile.svg" hostile)
+if ((MM_PARSE)); then
+  report < <(MERMAID_NODE_MODULES=$MM node "$T_TMP/mermaid_parse.mjs" "$T_TMP/hostile.mermaid" 2>&1)
+fi
 check_eq "hostile URI: the JSON holds it (escaped ESC)" '/a<b>&c;d#e"f'"'"'g%h\x1b[31m' \
   "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["connections"][0]["http"][0]["uri"])' "$T_TMP/hostile.json")"
 
