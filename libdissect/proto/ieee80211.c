@@ -255,11 +255,22 @@ extern const dx_protocol dx_proto_llc;
 
 /* An address field: the named node, and a hidden wlan.addr. */
 static void add_addr(dx_packet *p, dx_node *w, const dx_tvb *t, uint32_t off, int f, bool addr) {
+  if (!dx_tvb_has(t, off, 6))
+    return;
   dx_add_item(p, w, FL(f), t, off, 6);
   if (addr) {
     dx_node *h = dx_add_item(p, w, FL(F_ADDR), t, off, 6);
     dx_node_set_flags(h, DX_NODE_HIDDEN);
   }
+}
+
+/* Link-layer source and destination (the columns), if both are there. */
+static void set_dl(dx_packet *p, const dx_tvb *t, uint32_t src, uint32_t dst) {
+  if (!dx_tvb_has(t, src, 6) || !dx_tvb_has(t, dst, 6))
+    return;
+  dx_addr_set(&p->dl_src, DX_AT_ETHER, t->data + src);
+  dx_addr_set(&p->dl_dst, DX_AT_ETHER, t->data + dst);
+  dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
 }
 
 /* SSID for the Info column: printable ASCII as it is, other bytes escaped. */
@@ -439,9 +450,17 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
   dx_col_set_proto(p, "802.11");
   uint8_t b0, flags;
   if (!dx_get_u8(&t, 0, &b0) || !dx_get_u8(&t, 1, &flags)) {
-    dx_add_item(p, w, FL(F_FC), &t, 0, 2);
     dx_node_set_len(w, t.len);
     dx_mark_truncated(p, w, "802.11 frame control needs 2 bytes");
+    return t0->len;
+  }
+  if (b0 & 3) {
+    /* Protocol version 1 (802.11ah short frames) and the reserved ones are
+     * not dissected: the frame control and a note. */
+    dx_node_set_text(p, w, "IEEE 802.11 Unknown Protocol Version:%u", b0 & 3u);
+    dx_expert(p, w, dx_field_expert(), DX_SEV_NOTE, "[802.11 protocol version %u not dissected]",
+              b0 & 3u);
+    dx_col_info_set(p, "Unknown Protocol Version:%u", b0 & 3u);
     return t0->len;
   }
   unsigned type = (b0 >> 2) & 3, subtype = b0 >> 4;
@@ -494,41 +513,34 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
   if (type == 0 && order)
     hlen += 4;
   dx_node_set_len(w, hlen);
-  if (!dx_tvb_has(&t, 0, hlen)) {
-    /* Show the fields that are there, then mark the layer. */
-    if (t.len >= 4)
-      dx_add_item_le(p, w, FL(F_DURATION), &t, 2, 2);
-    dx_node_set_len(w, t.len);
-    if (t.len < t.reported)
-      dx_mark_truncated(p, w, "802.11 header cut short");
-    else
-      dx_mark_malformed(p, w, "802.11 header needs %u bytes", hlen);
-    return t0->len;
-  }
-  dx_node *du = dx_add_item_le(p, w, FL(F_DURATION), &t, 2, 2);
+  /* A header cut short shows the fields that are there (as tshark), then
+   * the layer is marked. */
+  bool cut = !dx_tvb_has(&t, 0, hlen);
   uint16_t dur;
-  dx_get_u16_le(&t, 2, &dur);
-  dx_node_set_text(p, du, "Duration: %u microseconds", dur & 0x7fffu);
+  if (dx_get_u16_le(&t, 2, &dur)) {
+    dx_node *du = dx_add_item_le(p, w, FL(F_DURATION), &t, 2, 2);
+    dx_node_set_text(p, du, "Duration: %u microseconds", dur & 0x7fffu);
+  }
 
-  if (type == 0) {
+  if (type == 0 && !dx_tvb_has(&t, 4, 18)) {
+    add_addr(p, w, &t, 4, F_RA, true); /* tshark shows the rest only if all three are there */
+  } else if (type == 0) {
     add_addr(p, w, &t, 4, F_RA, false);
     add_addr(p, w, &t, 4, F_DA, true);
     add_addr(p, w, &t, 10, F_TA, false);
     add_addr(p, w, &t, 10, F_SA, true);
     add_addr(p, w, &t, 16, F_BSSID, true);
-    dx_addr_set(&p->dl_dst, DX_AT_ETHER, t.data + 4);
-    dx_addr_set(&p->dl_src, DX_AT_ETHER, t.data + 10);
-    dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
+    set_dl(p, &t, 10, 4);
   } else if (type == 1) {
     add_addr(p, w, &t, 4, F_RA, true);
-    dx_addr_set(&p->dl_dst, DX_AT_ETHER, t.data + 4);
+    if (dx_tvb_has(&t, 4, 6))
+      dx_addr_set(&p->dl_dst, DX_AT_ETHER, t.data + 4);
     if (hlen >= 16) {
       if (subtype == 0xe || subtype == 0xf)
         add_addr(p, w, &t, 10, F_BSSID, true);
       else
         add_addr(p, w, &t, 10, F_TA, true);
-      dx_addr_set(&p->dl_src, DX_AT_ETHER, t.data + 10);
-      dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
+      set_dl(p, &t, 10, 4);
     }
   } else if (type == 2) {
     /* IEEE 802.11-2020 table 9-30 */
@@ -549,11 +561,9 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
       add_addr(p, w, &t, 24, F_SA, true);
     /* Source and destination columns: SA and DA. */
     uint32_t da = ds == 0 || ds == 2 ? 4 : 16, sa = ds == 0 || ds == 1 ? 10 : ds == 2 ? 16 : 24;
-    dx_addr_set(&p->dl_dst, DX_AT_ETHER, t.data + da);
-    dx_addr_set(&p->dl_src, DX_AT_ETHER, t.data + sa);
-    dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
+    set_dl(p, &t, sa, da);
   }
-  if (seq) {
+  if (seq && dx_tvb_has(&t, 22, 2)) {
     dx_add_item_le(p, w, FL(F_FRAG), &t, 22, 2);
     dx_add_item_le(p, w, FL(F_SEQ), &t, 22, 2);
     uint16_t sc;
@@ -561,14 +571,14 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     dx_col_info_append(p, ", SN=%u, FN=%u", sc >> 4, sc & 15u);
   }
   dx_col_info_append(p, ", Flags=%s", fstr);
-  if (qos) {
+  if (qos && !cut) {
     uint32_t qo = ds == 3 ? 30 : 24;
     dx_node *q = dx_add_item_le(p, w, FL(F_QOS), &t, qo, 2);
     dx_add_item_le(p, q, FL(F_QOS_PRIORITY), &t, qo, 2);
     dx_add_item_le(p, q, FL(F_QOS_TID), &t, qo, 2);
     if (order)
       dx_add_item_le(p, w, FL(F_HTC), &t, qo + 2, 4);
-  } else if (type == 0 && order) {
+  } else if (type == 0 && order && !cut) {
     dx_add_item_le(p, w, FL(F_HTC), &t, 24, 4);
   }
   if (show_fcs) {
@@ -576,6 +586,14 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     uint32_t v;
     dx_get_u32_le(t0, fcs_off, &v);
     dx_node_set_text(p, f, "Frame check sequence: 0x%08x [unverified]", v);
+  }
+  if (cut) {
+    dx_node_set_len(w, t.len);
+    if (t.len < t.reported)
+      dx_mark_truncated(p, w, "802.11 header cut short");
+    else
+      dx_mark_malformed(p, w, "802.11 header needs %u bytes", hlen);
+    return t0->len;
   }
 
   dx_tvb body = dx_tvb_sub(&t, hlen, UINT32_MAX);

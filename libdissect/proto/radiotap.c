@@ -36,6 +36,7 @@ enum {
   F_P_MCS,
   F_P_AMPDU,
   F_P_VHT,
+  F_P_HE,
   F_P_TLV,
   F_P_RTNS,
   F_P_VNS,
@@ -90,6 +91,7 @@ static const dx_field rt_fields[] = {
     [F_P_MCS] = PBIT("radiotap.present.mcs", "MCS information", 0x80000),
     [F_P_AMPDU] = PBIT("radiotap.present.ampdu", "A-MPDU Status", 0x100000),
     [F_P_VHT] = PBIT("radiotap.present.vht", "VHT information", 0x200000),
+    [F_P_HE] = PBIT("radiotap.present.he", "HE information", 0x800000),
     [F_P_TLV] = PBIT("radiotap.present.tlv", "TLVs", 0x10000000),
     [F_P_RTNS] = DX_FM("radiotap.present.rtap_ns", "Radiotap NS next", DX_FT_BOOL, DX_BASE_NONE,
                        tf_vals, 0x20000000, 32),
@@ -146,7 +148,7 @@ static const uint8_t field_size[29] = {8, 1, 1, 4, 2, 1, 1,  2,  2,  2,  1, 1, 1
 typedef struct {
   bool has_flags, has_rate, has_freq, has_signal, has_noise, has_tsft;
   uint8_t flags;
-  uint8_t rate; /* 500 kb/s units */
+  double rate; /* Mb/s */
   uint16_t freq;
   int8_t signal, noise;
   uint64_t tsft;
@@ -163,6 +165,16 @@ static unsigned freq_channel(unsigned f) {
   if (f > 5000 && f < 5900)
     return (f - 5000) / 5;
   return 0;
+}
+
+/* The HT (802.11n) data rate of MCS 0-31 in Mb/s, rounded to 0.1 as
+ * tshark's table: streams x data subcarriers (52 at 20 MHz, 108 at 40) x
+ * coded bits per subcarrier x coding rate / symbol time (4 us, 3.6 with the
+ * short guard interval). IEEE 802.11-2020 19.5. */
+static double ht_rate(unsigned mcs, bool bw40, bool sgi) {
+  static const double bits[8] = {0.5, 1, 1.5, 2, 3, 4, 4.5, 5}; /* Nbpscs x R */
+  double r = (mcs / 8 + 1) * (bw40 ? 108 : 52) * bits[mcs % 8] / (sgi ? 3.6 : 4.0);
+  return (double)(long)(r * 10 + 0.5) / 10;
 }
 
 static void add_field(dx_packet *p, dx_node *rt, const dx_tvb *h, unsigned bit, uint32_t off,
@@ -186,10 +198,27 @@ static void add_field(dx_packet *p, dx_node *rt, const dx_tvb *h, unsigned bit, 
     break;
   }
   case 2: {
-    dx_get_u8(h, off, &ri->rate);
+    uint8_t r = 0;
+    dx_get_u8(h, off, &r);
+    ri->rate = r * 0.5;
     ri->has_rate = true;
-    dx_node *n = dx_add_double(p, rt, FL(F_DATARATE), h, off, 1, ri->rate * 0.5);
-    dx_node_set_text(p, n, "Data Rate: %.1f Mb/s", ri->rate * 0.5);
+    dx_node *n = dx_add_double(p, rt, FL(F_DATARATE), h, off, 1, ri->rate);
+    dx_node_set_text(p, n, "Data Rate: %.1f Mb/s", ri->rate);
+    break;
+  }
+  case 19: { /* MCS: known, flags, index (802.11n HT) */
+    uint8_t known = 0, fl = 0, mcs = 0;
+    dx_get_u8(h, off, &known);
+    dx_get_u8(h, off + 1, &fl);
+    dx_get_u8(h, off + 2, &mcs);
+    if (!(known & 0x02) || mcs > 31)
+      break;
+    bool bw40 = (known & 0x01) && (fl & 3) == 1, sgi = (known & 0x04) && (fl & 4);
+    ri->rate = ht_rate(mcs, bw40, sgi);
+    ri->has_rate = true;
+    dx_node *n = dx_add_double(p, rt, FL(F_DATARATE), h, off, 3, ri->rate);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    dx_node_set_text(p, n, "Data Rate: %.1f Mb/s", ri->rate);
     break;
   }
   case 3: {
@@ -224,8 +253,8 @@ static void add_field(dx_packet *p, dx_node *rt, const dx_tvb *h, unsigned bit, 
 static void add_radio(dx_packet *p, dx_node *parent, const dx_tvb *t, const rt_info *ri) {
   dx_node *r = dx_add_proto(p, parent, RL(R_RADIO), t, 0, 0);
   if (ri->has_rate) {
-    dx_node *n = dx_add_double(p, r, RL(R_DATARATE), t, 0, 0, ri->rate * 0.5);
-    dx_node_set_text(p, n, "Data rate: %.1f Mb/s", ri->rate * 0.5);
+    dx_node *n = dx_add_double(p, r, RL(R_DATARATE), t, 0, 0, ri->rate);
+    dx_node_set_text(p, n, "Data rate: %.1f Mb/s", ri->rate);
   }
   if (ri->has_freq) {
     unsigned ch = freq_channel(ri->freq);
@@ -269,12 +298,28 @@ static uint32_t dissect_radiotap(dx_packet *p, const dx_tvb *t, dx_node *parent)
     dx_mark_malformed(p, rt, "radiotap header length %u is shorter than 8", hlen);
     return t->len;
   }
+  rt_info ri = {0};
+  if (t->data[0] != 0) {
+    /* Only version 0 is defined: its fields cannot be trusted, but the
+     * length still says where the 802.11 frame starts (as tshark). */
+    dx_mark_malformed(p, rt, "radiotap version %u is not 0", t->data[0]);
+    dx_node_append_text(p, rt, " (invalid)");
+    if (!dx_tvb_has(t, 0, hlen)) {
+      dx_mark_truncated(p, rt, "radiotap header cut short");
+      return t->len;
+    }
+    add_radio(p, parent, t, &ri);
+    dx_tvb pl = dx_tvb_sub(t, hlen, UINT32_MAX);
+    dx_ieee80211_dissect(p, &pl, parent, false, false);
+    return t->len;
+  }
   /* Everything below reads inside the header only. */
   dx_tvb h = dx_tvb_sub(t, 0, hlen);
   bool cut = h.len < hlen;
   /* The present words: at most as many as fit in the header. */
   dx_node *pr = dx_add_none(p, rt, FL(F_PRESENT), &h, 4, 4);
   uint32_t nwords = 0, woff = 4;
+  bool ns_start = true;
   for (;;) {
     uint32_t w;
     if (!dx_get_u32_le(&h, woff, &w)) {
@@ -286,12 +331,11 @@ static uint32_t dissect_radiotap(dx_packet *p, const dx_tvb *t, dx_node *parent)
       return t->len;
     }
     dx_node *wn = dx_add_item_le(p, pr, FL(F_PWORD), &h, woff, 4);
-    if (nwords == 0)
-      for (int i = F_P_TSFT; i <= F_P_EXT; i++)
-        dx_add_item_le(p, wn, FL(i), &h, woff, 4);
-    else
-      for (int i = F_P_RTNS; i <= F_P_EXT; i++)
-        dx_add_item_le(p, wn, FL(i), &h, woff, 4);
+    /* The named bits of a word that starts the radiotap namespace; only
+     * the namespace bits of extension and vendor words (as tshark). */
+    for (int i = ns_start ? F_P_TSFT : F_P_RTNS; i <= F_P_EXT; i++)
+      dx_add_item_le(p, wn, FL(i), &h, woff, 4);
+    ns_start = (w & 0x20000000u) != 0;
     nwords++;
     woff += 4;
     if (!(w & 0x80000000u))
@@ -299,7 +343,6 @@ static uint32_t dissect_radiotap(dx_packet *p, const dx_tvb *t, dx_node *parent)
   }
   dx_node_set_len(pr, woff - 4);
   /* The fields, word by word. */
-  rt_info ri = {0};
   uint32_t off = woff;
   bool radiotap_ns = true, stop = false;
   unsigned base = 0; /* bit number of bit 0 of this word in its namespace */
