@@ -25,6 +25,11 @@
 #                       an intercepting HTTPS proxy (mitmproxy) between curl and
 #                       nginx, TLS 1.3 0-RTT early data, the HTTP/1.1 -> h2c
 #                       upgrade (see make_https_more below)
+#   https-intercept.pcap (+ .keylog, intercept-user-root.pem, intercept-server-root.pem)
+#                       an intercepting proxy whose root the client "installed":
+#                       mitmproxy forges its leaves under a root made here, and
+#                       both roots are kept, so that both legs can be judged
+#                       with dissect --ca-file (see make_intercept below)
 #   story.pcap (+ .keylog) the whole story of one HTTPS connection for
 #                       dissect --story: a dig lookup answered by dnsmasq, then curl
 #                       over HTTPS (TLS 1.3) to the address it got (see make_story)
@@ -45,11 +50,12 @@
 #   apache2-bin (apache2 with mod_http2, for http2-upgrade.pcap)
 # No system service is used: nginx and dnsmasq run from configs in a temp dir.
 #
-# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more | story]
+# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more | story | intercept]
 #        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed;
 #        with https-keys only the captures of make_https_keys and their key logs;
 #        with story only story.pcap and story.keylog;
-#        with https-more only those of make_https_more)
+#        with https-more only those of make_https_more;
+#        with intercept only those of make_intercept)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
 #
 # Loopback is set to MTU 1500 with TSO/GSO/GRO off so TCP segments look like
@@ -65,8 +71,8 @@ log() { echo "make-samples: $*" >&2; }
 
 ONLY=${1:-}
 [[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys || $ONLY == https-more \
-   || $ONLY == story ]] \
-  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more, story)"
+   || $ONLY == story || $ONLY == intercept ]] \
+  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more, story, intercept)"
 
 # ---------------------------------------------------------------- prerequisites
 [[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
@@ -1057,8 +1063,75 @@ check_https_more() {
   done
 }
 
+# intercept: a proxy whose root the client "installed" ------------------------------
+# Run alone with `sudo bash samples/make-samples.sh intercept`.
+#   https-intercept.pcap  curl -> mitmproxy -> nginx as https-proxy.pcap, one GET,
+#                         but mitmproxy forges its leaves under a root made here
+#                         ("libdissect Sample User-installed Root", RSA 2048, in
+#                         its confdir as mitmproxy-ca.pem), which curl trusts
+#                         (--cacert) as a user would install it.  Key log of both
+#                         legs: https-intercept.keylog.
+#   intercept-user-root.pem    that root's certificate (no key)
+#   intercept-server-root.pem  the sample root that nginx's chain ends at (no key)
+# With both roots given to dissect --ca-file, the proxy's leg to nginx is trusted
+# and the client's leg is trusted only under the user-installed root.
+make_intercept() {
+  local pid S=https://www.example.test ca=$W/icpt
+  mkdir -p "$ca"
+  (
+    cd "$ca"
+    exec 2>"$ca/openssl.log"
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out key.pem
+    openssl req -x509 -new -key key.pem -sha256 -days 3650 -set_serial 0x5a77 \
+      -subj "/O=libdissect/CN=libdissect Sample User-installed Root" \
+      -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign" -out cert.pem
+    cat key.pem cert.pem >mitmproxy-ca.pem
+  ) || { cat "$ca/openssl.log" >&2; die "intercept: making the user-installed root failed"; }
+  tls_nginx_conf intercept "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+    }"
+  tls_nginx_start intercept 443
+  printf '127.0.0.1\tlocalhost www.example.test\n' >"$W/more-hosts"
+  SSLKEYLOGFILE=$W/icpt-mitm.keylog PYTHONUNBUFFERED=1 with_hosts mitmdump --listen-host 127.0.0.1 \
+    --listen-port 8080 --set "confdir=$ca" --set "ssl_verify_upstream_trusted_ca=$PKI/root.pem" \
+    >"$W/icpt-mitmdump.log" 2>&1 &
+  pid=$!
+  MORE_PIDS+=("$pid")
+  more_wait "$pid" "$W/icpt-mitmdump.log" 8080 'Proxy server listening at 127.0.0.1:8080'
+  cap_start "$OUT/https-intercept.pcap" lo 'tcp port 8080 or tcp port 443'
+  SSLKEYLOGFILE=$W/icpt-curl.keylog curl_expect 200 -- --proxy http://127.0.0.1:8080 \
+    --cacert "$ca/cert.pem" -o /dev/null "$S/index.html"
+  cap_stop
+  more_forget "$pid"
+  tls_nginx_stop
+  grep -q 'GET https://www.example.test/index.html' "$W/icpt-mitmdump.log" \
+    || { cat "$W/icpt-mitmdump.log" >&2; die "intercept: mitmdump did not log the GET"; }
+  cat "$W/icpt-curl.keylog" "$W/icpt-mitm.keylog" | awk 'NF && !seen[$0]++' \
+    >"$OUT/https-intercept.keylog"
+  cp "$ca/cert.pem" "$OUT/intercept-user-root.pem"
+  cp "$PKI/root.pem" "$OUT/intercept-server-root.pem"
+}
+
+check_intercept() {
+  local f=$OUT/https-intercept.pcap U="libdissect Sample User-installed Root"
+  check "$f" -o "tls.keylog_file:$OUT/https-intercept.keylog" -- \
+    '>= 2 tls.handshake.type == 11' '>= 2 http.request' '>= 2 http.response.code == 200' \
+    "== 1 tls.handshake.type == 11 && (x509sat.printableString == \"$U\" || x509sat.uTF8String == \"$U\")" \
+    "$MTU_OK"
+  openssl x509 -in "$OUT/intercept-user-root.pem" -noout -subject | grep -q "$U" \
+    || die "intercept-user-root.pem: not the user-installed root"
+  (($(stat -c %s "$f") < 1000000)) || die "$f is too large"
+}
+
 H=http://www.example.test
-if [[ $ONLY != https-keys && $ONLY != https-more ]]; then
+if [[ $ONLY != https-keys && $ONLY != https-more && $ONLY != intercept ]]; then
 dnsmasq_start
 nginx_start
 if [[ -z $ONLY ]]; then
@@ -1183,6 +1256,11 @@ if [[ -z $ONLY || $ONLY == https-more ]]; then
   tls_nginx_stop
   make_https_more
 fi
+# 12. a proxy whose root the client installed, with both roots kept
+if [[ -z $ONLY || $ONLY == intercept ]]; then
+  tls_nginx_stop
+  make_intercept
+fi
 
 # --------------------------------------------------------------- verification
 # check FILE [tshark options...] -- 'OP N FILTER'...: one tshark pass per call
@@ -1218,10 +1296,11 @@ check() {
 MTU_OK='== 0 tcp && (ip.len > 1500 || ipv6.plen > 1460)'
 
 [[ -n $ONLY && $ONLY != story ]] || check_story
-[[ $ONLY == https-keys || $ONLY == https-more || $ONLY == story ]] \
+[[ $ONLY == https-keys || $ONLY == https-more || $ONLY == story || $ONLY == intercept ]] \
   || check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
 [[ -n $ONLY && $ONLY != https-keys ]] || check_https_keys
 [[ -n $ONLY && $ONLY != https-more ]] || check_https_more
+[[ -n $ONLY && $ONLY != intercept ]] || check_intercept
 if [[ -z $ONLY ]]; then
 
 check "$OUT/dns.pcap" -- \
@@ -1285,7 +1364,7 @@ done
 chmod 644 "$OUT"/*
 cp "$OUT"/* "$SAMPLES/"
 for f in "$OUT"/*; do
-  if [[ $f == *.keylog || $f == *.key ]]; then n=-; else n=$(capinfos -T -r -c -M "$f" | cut -f2); fi
+  if [[ $f == *.keylog || $f == *.key || $f == *.pem ]]; then n=-; else n=$(capinfos -T -r -c -M "$f" | cut -f2); fi
   printf '%-20s %6s frames %8s bytes\n' "$(basename "$f")" "$n" "$(stat -c %s "$f")"
 done
 log "done: captures written to $SAMPLES"

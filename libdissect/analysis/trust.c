@@ -16,7 +16,7 @@
  * the system's; or two connections for the same SNI whose handshakes
  * overlap (each began before the other's Certificate) with leaves of
  * different issuers: one is an intercepting proxy's forged leaf. The forged
- * one is the leg valid only under a user root, else the one not trusted,
+ * one is the leg the system's roots do not trust when they trust the other,
  * else the one that began first (the client connects to the proxy before
  * the proxy connects to the server). Connections are remembered in a ring
  * of LEGS entries. */
@@ -558,10 +558,13 @@ static leg *pair_leg(trust_state *st, const leg *me, bool *forged_here) {
   }
   if (!best)
     return NULL;
-  if (me->user_only != best->user_only)
-    *forged_here = me->user_only;
-  else if (me->trusted != best->trusted)
-    *forged_here = !me->trusted;
+  /* the genuine leg may be trusted by the system's roots, the forged one
+   * not (unless the proxy's root was installed there too); the rest is told
+   * by order. A root given by the user tells nothing here: it may be the
+   * proxy's or the genuine server's private one. */
+  bool me_sys = me->trusted && !me->user_only, o_sys = best->trusted && !best->user_only;
+  if (me_sys != o_sys)
+    *forged_here = !me_sys;
   else
     *forged_here = me->start_ns <= best->start_ns;
   return best;

@@ -138,6 +138,57 @@ if [[ -f $P ]]; then
   fi
 fi
 
+# ---- a proxy whose root the client installed, with both roots -----------------
+# samples/README.md: https-intercept.pcap is curl -> mitmproxy (stream 0, port
+# 8080, a leaf forged under intercept-user-root.pem, sent alone) -> nginx
+# (stream 1, leaf + intermediate under intercept-server-root.pem). openssl
+# verify with both roots says both chains are good at the capture's time.
+I=$S/https-intercept.pcap
+if [[ -f $I ]]; then
+  IK=(--keylog "$S/https-intercept.keylog")
+  UR=$S/intercept-user-root.pem
+  SR=$S/intercept-server-root.pem
+  cat "$UR" "$SR" >"$T_TMP/both.pem"
+  tshark -n -r "$I" -o "tls.keylog_file:$S/https-intercept.keylog" -Y 'tls.handshake.type == 11' \
+    -T fields -E occurrence=a -E aggregator=/s -e frame.number -e frame.time_epoch \
+    -e tls.handshake.certificate 2>/dev/null >"$T_TMP/icerts"
+  while IFS=$'\t' read -r frame epoch certs; do
+    rm -f "$T_TMP"/i*.pem
+    i=0
+    for hex in $certs; do
+      printf '%s' "$hex" | "$PY" -c 'import sys,binascii; sys.stdout.buffer.write(binascii.unhexlify(sys.stdin.read().strip()))' \
+        | openssl x509 -inform DER -out "$T_TMP/i$i.pem" 2>/dev/null
+      i=$((i + 1))
+    done
+    untrusted=()
+    ((i > 1)) && untrusted=(-untrusted "$T_TMP/i1.pem")
+    if openssl verify -no-CApath -no-CAstore -CAfile "$T_TMP/both.pem" -attime "${epoch%.*}" \
+      -purpose sslserver -verify_hostname www.example.test "${untrusted[@]}" "$T_TMP/i0.pem" \
+      >/dev/null 2>&1; then
+      pass "https-intercept frame $frame: openssl verify with both roots: OK"
+    else
+      fail "https-intercept frame $frame: openssl verify with both roots: OK"
+    fi
+  done <"$T_TMP/icerts"
+  q=(-Y tls.trust -T fields -e tcp.stream -e tls.trust.verdict -e tls.trust.root -e tls.trust.store
+    -e tls.trust.intercepted -e tls.trust.other_leg)
+  run "$D" -n -r "$I" "${IK[@]}" "${q[@]}"
+  check_eq "https-intercept, system roots: the forged leg is paired and flagged" \
+    $'1\tuntrusted-root\t\tsystem\t0\t\n0\tincomplete-chain\t\tsystem\t1\t1' "$(cat "$T_TMP/out")"
+  run "$D" -n -r "$I" "${IK[@]}" --ca-file "$UR" "${q[@]}"
+  check_eq "https-intercept --ca-file user root: the forged leg is trusted only under it" \
+    $'1\tuntrusted-root\t\tsystem+user\t0\t\n0\ttrusted\tCN=libdissect Sample User-installed Root,O=libdissect\tsystem+user\t1\t1' \
+    "$(cat "$T_TMP/out")"
+  run "$D" -n -r "$I" "${IK[@]}" --ca-file "$SR" "${q[@]}"
+  check_eq "https-intercept --ca-file server root: the genuine leg is trusted, the forged one still flagged" \
+    $'1\ttrusted\tCN=libdissect Sample Root CA,O=libdissect\tsystem+user\t1\t\n0\tincomplete-chain\t\tsystem+user\t1\t1' \
+    "$(cat "$T_TMP/out")"
+  run "$D" -n -r "$I" "${IK[@]}" --ca-only --ca-file "$SR" --ca-file "$UR" "${q[@]}"
+  check_eq "https-intercept --ca-only with both roots: both trusted, the forged leg flagged by the pairing" \
+    $'1\ttrusted\tCN=libdissect Sample Root CA,O=libdissect\tuser\t0\t\n0\ttrusted\tCN=libdissect Sample User-installed Root,O=libdissect\tuser\t1\t1' \
+    "$(cat "$T_TMP/out")"
+fi
+
 # ---- risks on the samples (suites and versions as samples/README.md says) ----
 run "$D" -n -r "$S/tls12-rsa.pcap" -Y tls.risk.no_forward_secrecy -T fields -e frame.number -e tls.handshake.ciphersuite
 check_grep "tls12-rsa: TLS_RSA_WITH_AES_128_GCM_SHA256 has no forward secrecy" $'\t0x009c$' "$T_TMP/out"
