@@ -116,7 +116,13 @@ static void usage(FILE *out) {
           "  -a duration:N|packets:N\n"
           "                       stop a live capture after N seconds or N packets\n"
           "Processing:\n"
-          "  -Y FILTER            display filter (Wireshark syntax)\n"
+          "  -Y FILTER            display filter, Wireshark 4.0's language: tcp.port == 443,\n"
+          "                       ip.addr in {10.0.0.0/8, 192.168.1.1..192.168.1.9},\n"
+          "                       http.host matches \"^www\\\\.\" (PCRE2, case-insensitive),\n"
+          "                       tcp.flags & 0x02, udp.dstport >= udp.srcport + 1,\n"
+          "                       eth.src[0:3] == 00:00:5e, len() count() upper() lower()\n"
+          "                       string() max() min() abs(), any/all, === !==;\n"
+          "                       not yet: the layer operator (ip.addr#2)\n"
           "  -n                   no name resolution (the default; accepted for tshark habits)\n"
           "  -d LAYER.port==PORT[-LAST],PROTO\n"
           "                       decode as: tcp.port==8443,tls  tls.port==8443,http\n"
@@ -129,7 +135,9 @@ static void usage(FILE *out) {
           "                       ChaCha20-Poly1305, AES-CBC with SHA-1/SHA-256/SHA-384) and\n"
           "                       TLS 1.3 (AES-GCM, ChaCha20-Poly1305, AES-CCM), including\n"
           "                       the 1.3 handshake, KeyUpdate and 0-RTT data; HTTP inside\n"
-          "                       is dissected. Not yet: QUIC, SSLv3, RC4 and export suites\n"
+          "                       is dissected; QUIC Handshake and 1-RTT packets (v1, v2)\n"
+          "                       with HTTP/3 inside (QUIC Initial packets need no key).\n"
+          "                       Not yet: SSLv3, RC4 and export suites\n"
           "  --rsa-key FILE       PEM RSA private key of the server, to decrypt sessions with\n"
           "                       RSA key exchange (TLS_RSA_WITH_*)\n"
           "Certificate trust (tls.trust.*: verdict, root, error, intercepted, other_leg;\n"
@@ -878,6 +886,10 @@ int main(int argc, char **argv) {
   if (o.quiet && o.read_file && !o.nz && !o.write_file)
     eprint("%lld packets read, %lld displayed\n", nread, nshown);
 #ifdef DX_HAVE_FILTER
+  if (flt && dx_filter_limit_hits(flt) > 0)
+    eprint("dissect: warning: a regular expression of the display filter stopped at its match "
+           "limits %lu time(s); those packets were treated as not matching\n",
+           dx_filter_limit_hits(flt));
   dx_filter_free(flt);
 #endif
   g_capture = NULL;

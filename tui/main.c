@@ -44,7 +44,7 @@ static void usage(FILE *out) {
         "  -Y FILTER         open with this display filter applied\n"
         "  --keylog FILE     TLS key log file (NSS format) to decrypt TLS 1.2 and 1.3\n"
         "                    (also $SSLKEYLOGFILE; pcapng Decryption Secrets Blocks\n"
-        "                    are read too); not yet: QUIC\n"
+        "                    are read too); QUIC and HTTP/3 too\n"
         "  -o tls.keylog_file:FILE   the same, Wireshark style\n"
         "  --rsa-key FILE    PEM RSA private key of the server (RSA key exchange)\n"
         "  -d LAYER.port==PORT,PROTO  decode as, e.g. -d tcp.port==8443,tls\n"

@@ -2025,11 +2025,10 @@ static uint32_t heur_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       return 0;
     if (v == 0 && !st->nconns)
       return 0;
-    if (v != 0 && (!(b0 & 0x40) && version_index(v) != V_2 && version_index(v) != V_2DRAFT))
-      return 0;
+    /* the fixed bit may be 0: a peer that allows it greases it (RFC 9287) */
     return dissect_quic(p, t, parent);
   }
-  if (!(b0 & 0x40) || !st->ncids || t->len < 2)
+  if (!st->ncids || t->len < 2)
     return 0;
   const uint8_t *dc = dx_get_ptr(t, 1, t->len - 1);
   if (!dc || !cid_match_prefix(p, st, dc, t->len - 1))
