@@ -264,6 +264,16 @@ static void add_addr(dx_packet *p, dx_node *w, const dx_tvb *t, uint32_t off, in
   }
 }
 
+/* True if n or a node below it is marked truncated or malformed. */
+static bool marked_below(const dx_node *n) {
+  if (!n || (n->flags & (DX_NODE_TRUNCATED | DX_NODE_MALFORMED)))
+    return true;
+  for (const dx_node *c = n->first_child; c; c = c->next)
+    if (marked_below(c))
+      return true;
+  return false;
+}
+
 /* Link-layer source and destination (the columns), if both are there. */
 static void set_dl(dx_packet *p, const dx_tvb *t, uint32_t src, uint32_t dst) {
   if (!dx_tvb_has(t, src, 6) || !dx_tvb_has(t, dst, 6))
@@ -581,6 +591,10 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
   } else if (type == 0 && order && !cut) {
     dx_add_item_le(p, w, FL(F_HTC), &t, 24, 4);
   }
+  if (fcs && !show_fcs && t0->len < t0->reported && !cut) {
+    dx_node_set_len(w, t.len);
+    dx_mark_truncated(p, w, "802.11 frame check sequence cut short");
+  }
   if (show_fcs) {
     dx_node *f = dx_add_item_le(p, w, FL(F_FCS), t0, fcs_off, 4);
     uint32_t v;
@@ -606,6 +620,8 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     uint32_t toff = fixed(p, mgt, &body, subtype);
     if (toff != UINT32_MAX && subtype != 13 && subtype != 14)
       tagged(p, mgt, &body, toff);
+    if (toff != UINT32_MAX && body.len < body.reported && !marked_below(mgt))
+      dx_mark_truncated(p, mgt, "management frame cut short");
     /* SSID for the Info column: the first SSID element. */
     if (toff != UINT32_MAX && (subtype <= 5 || subtype == 8)) {
       uint32_t o = toff;
@@ -631,8 +647,11 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     uint32_t padded = (hlen + 3) & ~3u;
     body = dx_tvb_sub(&t, padded, UINT32_MAX);
   }
-  if (body.len == 0)
+  if (body.len == 0) {
+    if (body.reported > 0)
+      dx_mark_truncated(p, w, "802.11 data cut short");
     return t0->len;
+  }
   dx_proto_llc.dissect(p, &body, parent);
   return t0->len;
 }

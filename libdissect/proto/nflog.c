@@ -181,8 +181,11 @@ static uint32_t dissect_nflog(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint32_t next = off + (((uint32_t)len + 3u) & ~3u);
     off = next;
   }
-  if (!have_payload)
+  if (!have_payload) {
+    if (t->len < t->reported) /* the capture stopped at a TLV boundary */
+      dx_mark_truncated(p, s, "NFLOG TLVs cut short");
     return t->len;
+  }
   uint32_t took = 0;
   if (family == 2)
     took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x0800, &payload, parent);

@@ -103,8 +103,9 @@ fi
 pcap_write "$T_TMP/user0.pcap" 147 "00 01 02 03 04 05 06 07"
 run "$D" -r "$T_TMP/user0.pcap"
 check_rc_zero "link type 147: opens"
-run "$D" -r "$T_TMP/user0.pcap" -T fields -e frame.protocols -e data.data
-check_eq "link type 147: frame + data" "$(printf 'data\t0001020304050607')" "$(cat "$T_TMP/out")"
+run "$D" -r "$T_TMP/user0.pcap" -T fields -e frame.protocols -e data.data -e frame.encap_type
+check_eq "link type 147: frame + data, encapsulation as tshark's (USER 0 is 45)" \
+  "$(printf 'data\t0001020304050607\t45')" "$(cat "$T_TMP/out")"
 for mode in "-V" "-T json" "-T ek"; do
   # shellcheck disable=SC2086
   run "$D" -r "$T_TMP/user0.pcap" $mode
