@@ -1,24 +1,290 @@
-/* -z follow: not built yet. */
+/* -z follow,tcp|udp,ascii|hex|raw,STREAM: the payload of one TCP or UDP
+ * stream (tcp.stream / udp.stream index), printed as tshark 4.0's
+ * tap-follow prints it: one chunk per segment or datagram, the second
+ * node's chunks indented by a tab. TCP data is taken in sequence order:
+ * bytes already seen (retransmissions, overlaps) are left out. Following
+ * TLS and HTTP is not built yet. */
 #include "stats_int.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
+
+enum { M_ASCII, M_HEX, M_RAW };
+
+typedef struct chunk {
+  int server;
+  uint8_t *data;
+  uint32_t len;
+} chunk;
 
 struct st_follow {
-  int unused;
+  int tcp; /* else udp */
+  int mode;
+  uint32_t stream;
+  const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ip4s, *f_ip4d, *f_ip6s,
+      *f_ip6d;
+  int have_nodes;
+  st_addr addr[2];
+  uint32_t port[2];
+  int have_next[2];
+  uint32_t next_seq[2];
+  chunk *chunks;
+  size_t n, cap;
+  uint64_t bytes; /* kept in memory, bounded */
 };
 
+#define FOLLOW_MAX_BYTES (256u << 20)
+
 int st_follow_new(dx_session *s, const char *args, st_follow **out) {
-  (void)s, (void)args;
   *out = NULL;
-  fprintf(stderr, "dissect: -z follow is not built yet\n");
-  return -1;
+  char proto[16], mode[16];
+  unsigned long stream;
+  char extra;
+  if (sscanf(args, "%15[^,],%15[^,],%lu%c", proto, mode, &stream, &extra) != 3 ||
+      stream > UINT32_MAX) {
+    fprintf(stderr, "dissect: -z follow,%s: expected follow,tcp|udp,ascii|hex|raw,STREAM\n", args);
+    return -1;
+  }
+  st_follow *fw = calloc(1, sizeof *fw);
+  if (!fw)
+    return -1;
+  if (strcmp(proto, "tcp") == 0) {
+    fw->tcp = 1;
+  } else if (strcmp(proto, "udp") != 0) {
+    fprintf(stderr, "dissect: -z follow,%s: %s\n", args,
+            strcmp(proto, "tls") == 0 || strcmp(proto, "http") == 0 || strcmp(proto, "ssl") == 0
+                ? "following TLS and HTTP streams is not built yet (follow,tcp and follow,udp are)"
+                : "unknown protocol (use tcp or udp)");
+    free(fw);
+    return -1;
+  }
+  if (strcmp(mode, "ascii") == 0)
+    fw->mode = M_ASCII;
+  else if (strcmp(mode, "hex") == 0)
+    fw->mode = M_HEX;
+  else if (strcmp(mode, "raw") == 0)
+    fw->mode = M_RAW;
+  else {
+    fprintf(stderr, "dissect: -z follow,%s: mode %s is not built (use ascii, hex or raw)\n", args,
+            mode);
+    free(fw);
+    return -1;
+  }
+  fw->stream = (uint32_t)stream;
+  const char *p = fw->tcp ? "tcp" : "udp";
+  char name[32];
+  snprintf(name, sizeof name, "%s.stream", p);
+  fw->f_stream = dx_field_lookup(s, name);
+  snprintf(name, sizeof name, "%s.payload", p);
+  fw->f_payload = dx_field_lookup(s, name);
+  snprintf(name, sizeof name, "%s.srcport", p);
+  fw->f_sport = dx_field_lookup(s, name);
+  snprintf(name, sizeof name, "%s.dstport", p);
+  fw->f_dport = dx_field_lookup(s, name);
+  fw->f_seq = dx_field_lookup(s, "tcp.seq_raw");
+  fw->f_ip4s = dx_field_lookup(s, "ip.src");
+  fw->f_ip4d = dx_field_lookup(s, "ip.dst");
+  fw->f_ip6s = dx_field_lookup(s, "ipv6.src");
+  fw->f_ip6d = dx_field_lookup(s, "ipv6.dst");
+  *out = fw;
+  return 0;
 }
-void st_follow_packet(st_follow *io, const dx_packet *p) {
-  (void)io, (void)p;
+
+static int get_addr(const dx_node *n, st_addr *a) {
+  memset(a, 0, sizeof *a);
+  if (!n)
+    return 0;
+  if (dx_field_type(dx_node_field(n)) == DX_FT_IPV4) {
+    uint32_t v = (uint32_t)dx_node_uint(n);
+    a->b[0] = (uint8_t)(v >> 24), a->b[1] = (uint8_t)(v >> 16);
+    a->b[2] = (uint8_t)(v >> 8), a->b[3] = (uint8_t)v;
+    a->len = 4;
+    return 1;
+  }
+  size_t len = 0;
+  const uint8_t *b = dx_node_bytes(n, &len);
+  if (!b || len != 16)
+    return 0;
+  memcpy(a->b, b, 16);
+  a->len = 16;
+  return 1;
 }
-void st_follow_print(st_follow *io, FILE *out) {
-  (void)io, (void)out;
+
+static void add_chunk(st_follow *fw, int server, const uint8_t *d, uint32_t len) {
+  if (!len || fw->bytes + len > FOLLOW_MAX_BYTES)
+    return;
+  if (fw->n == fw->cap) {
+    size_t cap = fw->cap ? 2 * fw->cap : 64;
+    chunk *c = realloc(fw->chunks, cap * sizeof *c);
+    if (!c)
+      return;
+    fw->chunks = c;
+    fw->cap = cap;
+  }
+  uint8_t *copy = malloc(len);
+  if (!copy)
+    return;
+  memcpy(copy, d, len);
+  fw->chunks[fw->n++] = (chunk){server, copy, len};
+  fw->bytes += len;
 }
-void st_follow_free(st_follow *io) {
-  free(io);
+
+void st_follow_packet(st_follow *fw, const dx_packet *p) {
+  const dx_node *sn = st_last(p, fw->f_stream);
+  if (!sn || (uint32_t)dx_node_uint(sn) != fw->stream)
+    return;
+  const dx_node *sp = st_last(p, fw->f_sport), *dp = st_last(p, fw->f_dport);
+  if (!sp || !dp)
+    return;
+  const dx_node *as = st_last(p, fw->f_ip4s), *ad = st_last(p, fw->f_ip4d);
+  const dx_node *as6 = st_last(p, fw->f_ip6s), *ad6 = st_last(p, fw->f_ip6d);
+  if (as6 && (!as || dx_node_offset(as6) > dx_node_offset(as)))
+    as = as6, ad = ad6;
+  st_addr src, dst;
+  if (!get_addr(as, &src) || !get_addr(ad, &dst))
+    return;
+  uint32_t sport = (uint32_t)dx_node_uint(sp), dport = (uint32_t)dx_node_uint(dp);
+  if (!fw->have_nodes) {
+    fw->have_nodes = 1;
+    fw->addr[0] = src, fw->port[0] = sport;
+    fw->addr[1] = dst, fw->port[1] = dport;
+  }
+  int server = !(sport == fw->port[0] && !memcmp(&src, &fw->addr[0], sizeof src));
+  const dx_node *pl = st_last(p, fw->f_payload);
+  size_t len = 0;
+  const uint8_t *d = pl ? dx_node_bytes(pl, &len) : NULL;
+  if (!d || !len)
+    return;
+  if (fw->tcp) {
+    const dx_node *sq = st_last(p, fw->f_seq);
+    if (sq) {
+      uint32_t seq = (uint32_t)dx_node_uint(sq), end = seq + (uint32_t)len;
+      if (fw->have_next[server]) {
+        int32_t ahead = (int32_t)(fw->next_seq[server] - seq); /* bytes already seen */
+        if (ahead >= (int32_t)len)
+          return;
+        if (ahead > 0)
+          d += ahead, len -= (size_t)ahead;
+      }
+      fw->have_next[server] = 1;
+      fw->next_seq[server] = end;
+    }
+  }
+  add_chunk(fw, server, d, (uint32_t)len);
+}
+
+static void node_str(const st_addr *a, uint32_t port, char *buf, size_t n) {
+  if (a->len == 4) {
+    snprintf(buf, n, "%u.%u.%u.%u:%" PRIu32, a->b[0], a->b[1], a->b[2], a->b[3], port);
+    return;
+  }
+  /* IPv6 in brackets, zeros compressed as inet_ntop does */
+  char t[64];
+  size_t k = 0;
+  int best = -1, bestlen = 0;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && a->b[2 * j] == 0 && a->b[2 * j + 1] == 0)
+      j++;
+    if (j - i > bestlen && j - i >= 2)
+      best = i, bestlen = j - i;
+    i = j > i ? j : i + 1;
+  }
+  for (int i = 0; i < 8; i++) {
+    if (i == best) {
+      t[k++] = ':';
+      if (i == 0)
+        t[k++] = ':';
+      i += bestlen - 1;
+      continue;
+    }
+    k += (size_t)snprintf(t + k, sizeof t - k, "%x%s", (a->b[2 * i] << 8) | a->b[2 * i + 1],
+                          i < 7 ? ":" : "");
+  }
+  t[k] = 0;
+  snprintf(buf, n, "[%s]:%" PRIu32, t, port);
+}
+
+static void print_hex(FILE *out, const char *prefix, uint32_t offset, const uint8_t *d,
+                      uint32_t len) {
+  static const char hx[] = "0123456789abcdef";
+  char line[80];
+  int jj = 0, kk = 0;
+  for (uint32_t ii = 0; ii < len;) {
+    if (ii % 16 == 0) {
+      snprintf(line, sizeof line, "%08" PRIX32, offset);
+      memset(line + 8, ' ', sizeof line - 8);
+      jj = 10;
+      kk = 60;
+    }
+    uint8_t v = d[ii];
+    line[jj++] = hx[v >> 4];
+    line[jj++] = hx[v & 15];
+    jj++;
+    line[kk++] = v >= ' ' && v < 0x7f ? (char)v : '.';
+    if (ii % 16 == 7) /* the gap in the middle of the line */
+      jj++, kk++;
+    if (++ii % 16 == 0 || ii == len) {
+      if (line[kk - 1] == ' ')
+        kk--;
+      line[kk] = 0;
+      fprintf(out, "%s%s\n", prefix, line);
+      offset += 16;
+    }
+  }
+}
+
+void st_follow_print(st_follow *fw, FILE *out) {
+  static const char sep[] = "===================================================================\n";
+  static const char *const modes[] = {"ascii", "hex", "raw"};
+  const char *p = fw->tcp ? "tcp" : "udp";
+  fprintf(out, "\n%sFollow: %s,%s\n", sep, p, modes[fw->mode]);
+  fprintf(out, "Filter: %s.stream eq %" PRIu32 "\n", p, fw->stream);
+  char b[80];
+  if (fw->have_nodes) {
+    node_str(&fw->addr[0], fw->port[0], b, sizeof b);
+    fprintf(out, "Node 0: %s\n", b);
+    node_str(&fw->addr[1], fw->port[1], b, sizeof b);
+    fprintf(out, "Node 1: %s\n", b);
+  } else {
+    /* tshark prints an unset address this way when the stream is not found */
+    fputs("Node 0: :0\nNode 1: :0\n", out);
+  }
+  uint32_t pos[2] = {0, 0};
+  static const char hx[] = "0123456789abcdef";
+  for (size_t i = 0; i < fw->n; i++) {
+    const chunk *c = &fw->chunks[i];
+    const char *pre = c->server ? "\t" : "";
+    switch (fw->mode) {
+    case M_HEX: print_hex(out, pre, pos[c->server], c->data, c->len); break;
+    case M_ASCII:
+      fprintf(out, "%s%" PRIu32 "\n", pre, c->len);
+      for (uint32_t k = 0; k < c->len; k++) {
+        uint8_t v = c->data[k];
+        fputc(v == '\r' || v == '\n' || (v >= 0x20 && v < 0x7f) ? v : '.', out);
+      }
+      fputc('\n', out);
+      break;
+    default:
+      fputs(pre, out);
+      for (uint32_t k = 0; k < c->len; k++) {
+        fputc(hx[c->data[k] >> 4], out);
+        fputc(hx[c->data[k] & 15], out);
+      }
+      fputc('\n', out);
+      break;
+    }
+    pos[c->server] += c->len;
+  }
+  fputs(sep, out);
+}
+
+void st_follow_free(st_follow *fw) {
+  if (!fw)
+    return;
+  for (size_t i = 0; i < fw->n; i++)
+    free(fw->chunks[i].data);
+  free(fw->chunks);
+  free(fw);
 }

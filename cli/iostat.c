@@ -1,24 +1,393 @@
-/* -z io,stat: not built yet. */
+/* -z io,stat,INTERVAL[,FILTER...]: frames and bytes per interval, one
+ * column per filter (an empty filter counts every frame), laid out as
+ * tshark 4.0's tap-iostat lays its table out: the widths follow the
+ * magnitudes of the duration and of the largest counts, the interval's
+ * decimals are those the user wrote, and the duration is rounded to them.
+ * Only relative times (tshark's default -t r); COUNT(), SUM() and the
+ * other calculated columns are not built. */
 #include "stats_int.h"
 
+#include <dissect/filter.h>
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define MAX_COLS 64
+
+typedef struct bucket {
+  uint64_t frames, bytes;
+} bucket;
+
+typedef struct column {
+  char *filter_text; /* NULL: every frame */
+  dx_filter *filter;
+  bucket *b;
+  size_t nb;
+} column;
 
 struct st_iostat {
-  int unused;
+  uint64_t interval; /* microseconds; 0 = the whole capture */
+  int prec;          /* decimals of the interval as written */
+  column cols[MAX_COLS];
+  int ncols;
+  uint64_t last_us; /* relative time of the last frame */
+  int any;
 };
 
-int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
-  (void)s, (void)args;
-  *out = NULL;
-  fprintf(stderr, "dissect: -z io,stat is not built yet\n");
-  return -1;
+static void free_cols(st_iostat *io) {
+  for (int j = 0; j < io->ncols; j++) {
+    free(io->cols[j].filter_text);
+    dx_filter_free(io->cols[j].filter);
+    free(io->cols[j].b);
+  }
 }
-void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
-  (void)io, (void)p, (void)rel_ns;
-}
-void st_iostat_print(st_iostat *io, FILE *out) {
-  (void)io, (void)out;
-}
+
 void st_iostat_free(st_iostat *io) {
+  if (!io)
+    return;
+  free_cols(io);
   free(io);
+}
+
+int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
+  *out = NULL;
+  st_iostat *io = calloc(1, sizeof *io);
+  if (!io)
+    return -1;
+  /* INTERVAL: seconds, with up to six decimals */
+  size_t il = strcspn(args, ",");
+  char num[32];
+  if (il == 0 || il >= sizeof num) {
+    fprintf(stderr, "dissect: -z io,stat,%s: invalid interval\n", args);
+    free(io);
+    return -1;
+  }
+  memcpy(num, args, il);
+  num[il] = 0;
+  uint64_t whole = 0, frac = 0;
+  int digits = 0, ok = 1;
+  const char *c = num;
+  for (; *c >= '0' && *c <= '9'; c++)
+    whole = whole * 10 + (uint64_t)(*c - '0'), ok = whole < 100000000;
+  if (*c == '.')
+    for (c++; *c >= '0' && *c <= '9'; c++, digits++)
+      if (digits < 6)
+        frac = frac * 10 + (uint64_t)(*c - '0');
+  if (*c || !ok || digits > 6) {
+    fprintf(stderr, "dissect: -z io,stat,%s: invalid interval (seconds, at most six decimals)\n",
+            args);
+    free(io);
+    return -1;
+  }
+  for (int d = digits; d < 6; d++)
+    frac *= 10;
+  io->interval = whole * 1000000 + frac;
+  io->prec = digits;
+  /* the columns */
+  const char *p = args + il;
+  do {
+    if (io->ncols == MAX_COLS) {
+      fprintf(stderr, "dissect: -z io,stat: at most %d columns\n", MAX_COLS);
+      st_iostat_free(io);
+      return -1;
+    }
+    column *col = &io->cols[io->ncols++];
+    if (*p == ',')
+      p++;
+    size_t fl = strcspn(p, ",");
+    /* a filter may hold commas inside quotes or braces: take up to the
+     * next comma outside them */
+    int depth = 0, quote = 0;
+    fl = 0;
+    for (; p[fl]; fl++) {
+      char ch = p[fl];
+      if (quote) {
+        if (ch == '\\' && p[fl + 1])
+          fl++;
+        else if (ch == '"')
+          quote = 0;
+      } else if (ch == '"') {
+        quote = 1;
+      } else if (ch == '{' || ch == '(' || ch == '[') {
+        depth++;
+      } else if (ch == '}' || ch == ')' || ch == ']') {
+        depth--;
+      } else if (ch == ',' && depth <= 0) {
+        break;
+      }
+    }
+    if (fl) {
+      col->filter_text = strndup(p, fl);
+      if (!col->filter_text) {
+        st_iostat_free(io);
+        return -1;
+      }
+      static const char *const calc[] = {"COUNT(", "SUM(",  "MIN(",   "MAX(",
+                                         "AVG(",   "LOAD(", "FRAMES", "BYTES"};
+      for (size_t k = 0; k < sizeof calc / sizeof calc[0]; k++)
+        if (strncmp(col->filter_text, calc[k], strlen(calc[k])) == 0) {
+          fprintf(stderr,
+                  "dissect: -z io,stat: calculated columns (%s...) are not built yet; give "
+                  "display filters\n",
+                  calc[k]);
+          st_iostat_free(io);
+          return -1;
+        }
+      dx_filter_error err;
+      memset(&err, 0, sizeof err);
+      if (dx_filter_compile(s, col->filter_text, &col->filter, &err) != DX_OK) {
+        char msg[2048];
+        dx_filter_error_format(col->filter_text, &err, msg, sizeof msg);
+        fprintf(stderr, "dissect: -z io,stat: invalid filter:\n%s\n", msg);
+        st_iostat_free(io);
+        return -1;
+      }
+    }
+    p += fl;
+  } while (*p == ',');
+  *out = io;
+  return 0;
+}
+
+void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
+  uint64_t us = rel_ns > 0 ? (uint64_t)(rel_ns + 500) / 1000 : 0;
+  io->last_us = us;
+  io->any = 1;
+  size_t idx = io->interval ? (size_t)(us / io->interval) : 0;
+  if (idx > (1u << 24)) /* a corrupt time stamp must not make a huge table */
+    return;
+  for (int j = 0; j < io->ncols; j++) {
+    column *col = &io->cols[j];
+    if (col->filter && !dx_filter_match(col->filter, p))
+      continue;
+    if (idx >= col->nb) {
+      size_t nb = col->nb ? col->nb : 16;
+      while (nb <= idx)
+        nb *= 2;
+      bucket *b = realloc(col->b, nb * sizeof *b);
+      if (!b)
+        return;
+      memset(b + col->nb, 0, (nb - col->nb) * sizeof *b);
+      col->b = b;
+      col->nb = nb;
+    }
+    col->b[idx].frames++;
+    col->b[idx].bytes += dx_packet_frame(p)->wirelen;
+  }
+}
+
+static int magnitude(uint64_t v, int max_w) {
+  int mag = 0;
+  for (int i = 0; i < max_w; i++) {
+    mag++;
+    if ((v /= 10) == 0)
+      break;
+  }
+  return mag;
+}
+
+static void spaces(FILE *out, int n) {
+  for (; n > 0; n--)
+    fputc(' ', out);
+}
+
+static void chars(FILE *out, int c, int n) {
+  for (; n > 0; n--)
+    fputc(c, out);
+}
+
+/* tshark's printcenter() */
+static void printcenter(FILE *out, const char *label, int lenval, int numpad) {
+  int lenlab = (int)strlen(label);
+  int len = 6 - (((lenval - lenlab) / 2) + numpad);
+  if (len > 0 && len < 6) {
+    int sp = 6 - len;
+    if ((lenval - lenlab) % 2 == 0) {
+      spaces(out, sp);
+      fputs(label, out);
+      spaces(out, sp);
+    } else {
+      spaces(out, sp + 1);
+      fputs(label, out);
+      spaces(out, sp);
+    }
+    fputc('|', out);
+  } else if (len > 0 && len <= 15) {
+    fprintf(out, "%s|", label);
+  }
+}
+
+void st_iostat_print(st_iostat *io, FILE *out) {
+  uint64_t duration = io->last_us;
+  uint64_t interval = io->interval;
+  int whole = interval > duration || interval == 0;
+  if (whole)
+    interval = duration;
+  int dur_secs_orig = (int)(duration / 1000000), dur_nsecs_orig = (int)(duration % 1000000);
+  int dur_mag = magnitude((uint64_t)dur_secs_orig, 5);
+  int invl_mag = magnitude(interval / 1000000, 5);
+  int prec, borderlen;
+  if (interval == duration) {
+    prec = dur_mag >= 2 ? 1 : dur_mag == 1 ? 3 : 4;
+    borderlen = 30 + dur_mag + (prec == 0 ? 0 : prec + 1);
+  } else {
+    prec = io->prec;
+    borderlen = 25 + (invl_mag > dur_mag ? invl_mag : dur_mag) + (prec == 0 ? 0 : prec + 1);
+  }
+  uint64_t dv = 1000000;
+  for (int i = 0; i < prec; i++)
+    dv /= 10;
+  if (duration % dv > 5 * (dv / 10)) {
+    duration += 5 * (dv / 10);
+    duration = duration / dv * dv;
+  }
+  if (whole)
+    interval = duration;
+  int dur_secs = (int)(duration / 1000000), dur_nsecs = (int)(duration % 1000000);
+  dur_mag = magnitude((uint64_t)dur_secs, 5);
+  int invl_col_w = prec == 0 ? 2 * dur_mag + 8 : 2 * dur_mag + 2 * prec + 10;
+  if (invl_col_w < 12)
+    invl_col_w = 12;
+  if (borderlen < invl_col_w)
+    borderlen = invl_col_w;
+
+  int ncols = io->ncols;
+  int fr_w[MAX_COLS], val_w[MAX_COLS];
+  int tabrow_w = invl_col_w;
+  for (int j = 0; j < ncols; j++) {
+    uint64_t maxf = 0, maxb = 0;
+    for (size_t k = 0; k < io->cols[j].nb; k++) {
+      if (io->cols[j].b[k].frames > maxf)
+        maxf = io->cols[j].b[k].frames;
+      if (io->cols[j].b[k].bytes > maxb)
+        maxb = io->cols[j].b[k].bytes;
+    }
+    fr_w[j] = magnitude(maxf, 15);
+    if (fr_w[j] < 6)
+      fr_w[j] = 6;
+    val_w[j] = magnitude(maxb, 15);
+    if (val_w[j] < 5)
+      val_w[j] = 5;
+    tabrow_w += fr_w[j] + 3 + val_w[j] + 3;
+  }
+  if (borderlen < tabrow_w)
+    borderlen = tabrow_w;
+  int maxfltr_w = 0;
+  for (int j = 0; j < ncols; j++) {
+    int k = io->cols[j].filter_text ? (int)strlen(io->cols[j].filter_text) + 11 : 26;
+    if (k > maxfltr_w)
+      maxfltr_w = k;
+  }
+  if (borderlen < maxfltr_w)
+    borderlen = maxfltr_w;
+
+  fputc('\n', out);
+  chars(out, '=', borderlen);
+  fputs("\n| IO Statistics", out);
+  spaces(out, borderlen - 16);
+  fputs("|\n|", out);
+  spaces(out, borderlen - 2);
+  fputs("|\n", out);
+  if (prec == 0) {
+    fprintf(out, "| Duration: %*d.%6d secs", dur_mag, dur_secs_orig, dur_nsecs_orig);
+    spaces(out, borderlen - (25 + dur_mag));
+    fputs("|\n", out);
+    fprintf(out, "| Interval: %*d secs", dur_mag, (int)(interval / 1000000));
+    spaces(out, borderlen - (18 + dur_mag));
+    fputs("|\n", out);
+  } else {
+    fprintf(out, "| Duration: %*d.%0*d secs", dur_mag, dur_secs, prec, (int)(dur_nsecs / (int)dv));
+    spaces(out, borderlen - (19 + dur_mag + prec));
+    fputs("|\n", out);
+    fprintf(out, "| Interval: %*d.%0*d secs", dur_mag, (int)(interval / 1000000), prec,
+            (int)(interval % 1000000 / dv));
+    spaces(out, borderlen - (19 + dur_mag + prec));
+    fputs("|\n", out);
+  }
+  fputc('|', out);
+  spaces(out, borderlen - 2);
+  fputs("|\n| Col", out);
+  for (int j = 0; j < ncols; j++) {
+    fprintf(out, j == 0 ? "%2d: " : "|    %2d: ", j + 1);
+    const char *ft = io->cols[j].filter_text;
+    if (!ft) {
+      fputs("Frames and bytes", out);
+      spaces(out, borderlen - 26);
+    } else {
+      fputs(ft, out);
+      spaces(out, borderlen - ((int)strlen(ft) + 10));
+    }
+    fputs("|\n", out);
+  }
+  fputs("|-", out);
+  chars(out, '-', borderlen - 3);
+  fputs("|\n|", out);
+  spaces(out, invl_col_w - 2);
+  fputc('|', out);
+  for (int j = 0; j < ncols; j++) {
+    fprintf(out, "%-2d", j + 1);
+    spaces(out, fr_w[j] + val_w[j] + 3);
+    fputc('|', out);
+  }
+  int filler = tabrow_w < borderlen ? borderlen - tabrow_w - 1 : -1;
+  if (filler >= 0) {
+    spaces(out, filler);
+    fputc('|', out);
+  }
+  fputs("\n| Interval", out);
+  spaces(out, invl_col_w - 11);
+  fputc('|', out);
+  for (int j = 0; j < ncols; j++) {
+    printcenter(out, "Frames", fr_w[j], 1);
+    printcenter(out, "Bytes", val_w[j], 1);
+  }
+  if (filler >= 0) {
+    spaces(out, filler);
+    fputc('|', out);
+  }
+  fputs("\n|-", out);
+  chars(out, '-', tabrow_w - 3);
+  fputc('|', out);
+  if (filler >= 0) {
+    spaces(out, filler);
+    fputc('|', out);
+  }
+  fputc('\n', out);
+
+  uint64_t num_rows = 0;
+  if (interval && duration)
+    num_rows = duration / interval + (duration % interval > 0 ? 1 : 0);
+  uint64_t t = 0;
+  for (uint64_t i = 0; i < num_rows; i++) {
+    int last = i == num_rows - 1;
+    uint64_t end = last ? duration : t + interval;
+    if (prec == 0) {
+      const char *lead = dur_mag == 1 ? "|  " : "| ";
+      if (last)
+        fprintf(out, "%s%*d <> %-*s|", lead, dur_mag, (int)(t / 1000000),
+                dur_mag >= 3 ? dur_mag + 1 : 3, "Dur");
+      else
+        fprintf(out, "%s%*d <> %*d%s", lead, dur_mag, (int)(t / 1000000), dur_mag,
+                (int)(end / 1000000), dur_mag == 1 ? "  |" : " |");
+    } else {
+      fprintf(out, "| %*d.%0*d <> %*d.%0*d |", dur_mag, (int)(t / 1000000), prec,
+              (int)(t % 1000000 / dv), dur_mag, (int)(end / 1000000), prec,
+              (int)(end % 1000000 / dv));
+    }
+    for (int j = 0; j < ncols; j++) {
+      const column *col = &io->cols[j];
+      bucket b = {0, 0};
+      if (i < col->nb)
+        b = col->b[i];
+      fprintf(out, " %*" PRIu64 " | %*" PRIu64 " |", fr_w[j], b.frames, val_w[j], b.bytes);
+    }
+    if (filler >= 0) {
+      spaces(out, filler);
+      fputc('|', out);
+    }
+    fputc('\n', out);
+    t += interval;
+  }
+  chars(out, '=', borderlen);
+  fputc('\n', out);
 }

@@ -583,6 +583,10 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   s->ninterest = n;
   s->terse = true;
   s->terse_columns = (flags & DX_INTEREST_COLUMNS) != 0;
+  /* a column read as a field (_ws.col.Info) needs the columns filled */
+  for (size_t i = 0; i < n; i++)
+    if (fields[i] && strncmp(fields[i]->abbrev, "_ws.col.", 8) == 0)
+      s->terse_columns = true;
   return DX_OK;
 }
 
