@@ -39,6 +39,8 @@ static const char *const help_lines[] = {
     "  [ / ]         previous / next data source (reassembled, decrypted)",
     "",
     "Ladder (l)      j/k select an arrow, Enter jumps to its packet, Esc back",
+    "                w then t/j/m/s: write the connection's story (text, JSON,",
+    "                Mermaid, SVG) to dissect-story-N.txt|json|mmd|svg",
     "Follow (f)      h hex/ASCII, / find in the stream, n/N again, Esc back",
     "                j/k, PgUp/PgDn, g/G scroll",
     "                t  next view: HTTP/2 frames, TLS decrypted, raw TCP",

@@ -55,6 +55,7 @@ typedef struct ladder_view {
   size_t sel, top;
   int rtts;
   int truncated;
+  int write_pending; /* `w` pressed: the next key picks the story's format */
   char summary[160];
 } ladder_view;
 
@@ -655,7 +656,25 @@ void ladder_key(app *a, int ch) {
     return;
   }
   size_t page = a->rows > 8 ? (size_t)a->rows - 8 : 1;
+  if (lv->write_pending) {
+    /* the story of this connection, by libdissect's story layer (story.c) */
+    lv->write_pending = 0;
+    int fmt = ch == 't' ? 0 : ch == 'j' ? 1 : ch == 'm' ? 2 : ch == 's' ? 3 : -1;
+    char path[64], err[256];
+    if (fmt < 0)
+      app_message(a, 0, "story not written");
+    else if (tui_story_write(a, lv->stream, fmt, path, sizeof path, err, sizeof err) == 0)
+      app_message(a, 0, "story of tcp.stream %u written to %s", lv->stream, path);
+    else
+      app_message(a, 1, "story not written: %s", err);
+    return;
+  }
   switch (ch) {
+  case 'w':
+    lv->write_pending = 1;
+    app_message(a, 0, "write the story of tcp.stream %u as: t text, j JSON, m Mermaid, s SVG",
+                lv->stream);
+    break;
   case 'q':
   case 27:
   case 'l': ladder_close(a); break;

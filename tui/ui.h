@@ -298,6 +298,10 @@ void ladder_open(app *a);
 void ladder_draw(app *a);
 void ladder_key(app *a, int ch);
 void ladder_close(app *a);
+/* story.c: writes the story of TCP connection id (dx_story_format fmt) to
+ * dissect-story-ID.EXT in the current directory; 0, or -1 with err set. */
+int tui_story_write(app *a, uint32_t id, int fmt, char *path, size_t pathlen, char *err,
+                    size_t errlen);
 void follow_open(app *a);
 void follow_draw(app *a);
 void follow_key(app *a, int ch);

@@ -225,6 +225,12 @@ int dx_story_new(dx_story **out, dx_session *s, const dx_story_config *cfg);
  * fine. */
 void dx_story_free(dx_story *st);
 
+/* Times count from this instant (seconds and nanoseconds since the epoch)
+ * instead of from the first packet given: for a program that feeds part of
+ * a capture (a browser re-reading one connection) and wants the times of
+ * the whole capture (frame.time_relative). Call before the first packet. */
+void dx_story_set_time_reference(dx_story *st, int64_t sec, uint32_t nsec);
+
 /* Adds one dissected packet. Give every packet of the capture, in order
  * (full packets: the session not in terse interest mode). Packets that are
  * neither TCP nor DNS are ignored. A connection past max_connections, or a

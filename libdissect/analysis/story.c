@@ -204,6 +204,14 @@ static int64_t packet_time(dx_story *st, const dx_packet *p) {
   return (f->ts_sec - st->t0_sec) * 1000000000LL + ((int64_t)f->ts_nsec - st->t0_nsec);
 }
 
+void dx_story_set_time_reference(dx_story *st, int64_t sec, uint32_t nsec) {
+  if (!st)
+    return;
+  st->have_t0 = 1;
+  st->t0_sec = sec;
+  st->t0_nsec = nsec;
+}
+
 /* ---- public: config, new, free --------------------------------------------- */
 void dx_story_config_init(dx_story_config *cfg) {
   if (!cfg)
