@@ -28,6 +28,7 @@
 
 #include <dissect/trust.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -225,6 +226,7 @@ int dx_session_trust_add_ca_file(dx_session *s, const char *path, char *err, siz
   int ok = X509_STORE_load_file(probe, path);
   int n = ok == 1 ? sk_X509_OBJECT_num(X509_STORE_get0_objects(probe)) : 0;
   X509_STORE_free(probe);
+  ERR_clear_error(); /* leave OpenSSL's error queue as it was */
   if (ok != 1 || n == 0) {
     set_err(err, errlen, "CA file %s: %s", path,
             ok != 1 ? "cannot be read as PEM certificates" : "holds no certificate");
@@ -495,6 +497,7 @@ static bool verify_chain(trust_state *st, const dx_packet *p, const dx_trust_con
   sk_X509_free(un);
   for (size_t i = 0; i < nx; i++)
     X509_free(xs[i]);
+  ERR_clear_error(); /* failed decodes and lookups leave errors queued */
   return ok;
 }
 
