@@ -14,38 +14,57 @@
  *   if (dx_filter_match(f, pkt)) ...
  *   dx_filter_free(f);
  *
- * Language (as in Wireshark 4.0)
- * ------------------------------
+ * Language (as in Wireshark 4.0, wireshark-filter(4))
+ * ---------------------------------------------------
  *   presence        tcp   dns.flags.response   tcp.analysis.retransmission
  *   comparisons     ==  !=  <  >  <=  >=   (also eq ne lt gt le ge)
- *                   === (all_eq: every occurrence equal)  ~= !== (any_ne)
+ *                   === (all_eq: every occurrence equal)  !== ~= (any_ne)
  *                   A field may occur several times in a packet (ip.addr,
  *                   tcp.port): "==" and the orderings match if ANY
  *                   occurrence matches; "!=" means "present, and no
- *                   occurrence is equal" (Wireshark 4.0's all_ne).
+ *                   occurrence is equal" (all_ne). "any" or "all" before a
+ *                   test chooses: all tcp.port > 1024.
  *   contains        frame contains "GET"    eth.src contains 00:11
- *   matches, ~      http.host matches "(?i)^www\\."   (POSIX extended regex;
- *                   a leading (?i) makes it case-insensitive)
- *   in              tcp.port in {80, 443, 8000..8080}  (commas or spaces)
- *   logic           not !  and &&  xor ^^  or ||  ( )   precedence:
- *                   not > and > xor > or
- *   slices          eth.src[0:3]  frame[-2:]  http.request.method[0] [1-2]
- *                   [:2] [2:] and comma lists [0:2,4]
- *   functions       len(f) (bytes in each occurrence), count(f)
- *   literals        integers (decimal, 0x hex, 0 octal), value names of the
- *                   field (eth.type == IPv4, case-insensitive), booleans
+ *   matches, ~      http.host matches "^www\\."   PCRE2, case-insensitive
+ *                   unless the pattern says (?-i); bytes, not UTF-8
+ *   in              tcp.port in {80, 443, 8000..8080}  (commas, as 4.0)
+ *                   http.request.method not in {"GET", "HEAD"}
+ *   logic           not !  and &&  or ||  ( )   precedence: not > and > or
+ *                   (Wireshark 4.0 has no xor; it is refused)
+ *   bitwise and     tcp.flags & 0x02   (also bitwise_and; slices: & aa:bb)
+ *   arithmetic      + - * / % and unary -, grouped with { }:
+ *                   tcp.dstport >= 4 * {tcp.srcport + 3}. Integers of up to
+ *                   32 bits compute in 32 bits; an overflow or a division by
+ *                   zero gives no value; a subtraction below 0 turns signed.
+ *   slices          eth.src[0:3]  frame[-2:]  frame[1-3]  frame[2]  [:2]
+ *                   [2:]  and comma lists [0:2,4-5,9:], on bytes, strings,
+ *                   addresses, protocols and slices
+ *   layers          ip.addr#2 (the second IPv4 header)  tcp.port#[1-2]
+ *   functions       len(f) (bytes of each occurrence), count(f), upper(f),
+ *                   lower(f) (string fields), string(f) (integers and
+ *                   addresses), max(a, b, ...), min(...), abs(x)
+ *   references      ${ip.src}: the field's values in a reference packet,
+ *                   given to dx_filter_match_ref() (none otherwise)
+ *   literals        integers (decimal, 0x hex, 0 octal, 0b binary, 'c'),
+ *                   value names of the field (eth.type == IPv4), booleans
  *                   (1 0 True False), IPv4/IPv6 addresses and CIDR blocks,
  *                   MAC addresses (: - . separators), byte strings (aa:bb:cc,
- *                   a single byte "aa"), "strings" with C escapes (\n \t
- *                   \xHH \ooo \" \\), raw strings r"...", times for time
- *                   fields as seconds (frame.time_relative > 1.5), and
+ *                   a single byte "aa" or 0xaa), "strings" with C escapes
+ *                   (\n \t \xHH \ooo \" \\), raw strings r"...", times for
+ *                   time fields as seconds (frame.time_relative > 1.5), and
  *                   "YYYY-MM-DD HH:MM:SS" (local time) for absolute times.
  *   field vs field  ip.src == ip.dst   (true if any pair matches)
+ *   As tshark 4.0, a constant on the left ("80 == tcp.port") is refused.
  *
  * Limits: the filter text may be at most DX_FILTER_MAX_LEN bytes, nest at
- * most DX_FILTER_MAX_DEPTH levels of parentheses/not, and hold at most
- * DX_FILTER_MAX_NODES terms; longer or deeper filters fail to compile with
- * an error (never a stack overflow).
+ * most DX_FILTER_MAX_DEPTH levels of parentheses, not, { }, unary minus and
+ * arithmetic, and hold at most DX_FILTER_MAX_NODES terms; longer or deeper
+ * filters fail to compile with an error (never a stack overflow). One
+ * expression yields at most DX_FILTER_MAX_VALUES values per packet. A
+ * regular expression may be DX_FILTER_REGEX_MAX_LEN bytes long and take
+ * DX_FILTER_REGEX_COMPILE_BYTES to compile; each match runs under PCRE2's
+ * match, depth and heap limits and counts as not matching when it stops
+ * (dx_filter_limit_hits()).
  *
  * Ownership and lifetime
  * ----------------------

@@ -1,17 +1,25 @@
-/* Display filters: the recursive-descent parser and compiler.
+/* Display filters: the recursive-descent parser and compiler (Wireshark 4.0).
  *
- *   expr    := xorx { ("or" | "||") xorx }
- *   xorx    := andx { ("xor" | "^^") andx }
+ *   expr    := andx { ("or" | "||") andx }
  *   andx    := unary { ("and" | "&&") unary }
  *   unary   := { "not" | "!" } primary
  *   primary := "(" expr ")" | test
- *   test    := operand [ relation operand | "in" "{" item { [","] item } "}" ]
- *   operand := field [ "[" range "]" ] | ("len" | "count") "(" field ")" | literal
- *   item    := literal [ ".." literal ]
+ *   test    := ["any" | "all"] arith [ relation arith | ["not"] "in" set ]
+ *   arith   := sum { ("&" | "bitwise_and") sum }
+ *   sum     := prod { ("+" | "-") prod }
+ *   prod    := neg { ("*" | "/" | "%") neg }
+ *   neg     := "-" postfix | postfix
+ *   postfix := atom [ "#" layers ] { "[" range { "," range } "]" }
+ *   atom    := field | "${" field "}" | literal | name "(" args ")" | "{" arith "}"
+ *   set     := "{" item { "," item } "}"      item := neg [ ".." neg ]
  *
- * Nesting of parentheses and "not" is capped (DX_FILTER_MAX_DEPTH), so the
- * parser's recursion, and the evaluator's, are bounded; and/or/xor chains
- * become one n-ary node built in a loop. */
+ * Literals are typed by what they meet (the other side of a relation or an
+ * operator, a set's field, a function's other arguments), once, here. Nesting
+ * of parentheses, not, { }, unary minus and function calls, and the height
+ * of every expression tree are capped (DX_FILTER_MAX_DEPTH), so the parser's
+ * recursion, and the evaluator's, are bounded; and/or chains become one
+ * n-ary node built in a loop. The xor level is kept, but the lexer gives no
+ * xor token: Wireshark 4.0 has none. */
 #include "filter_int.h"
 
 #include <stdarg.h>
@@ -695,6 +703,8 @@ static expr *parse_func(parser *ps) {
 }
 
 /* atom := field | ${field} | literal | func "(" args ")" | "{" arith "}" */
+static const dx_field *proto_of(parser *ps, const dx_field *fld);
+
 static expr *parse_atom(parser *ps) {
   token t = ps->tk;
   char b1[64];
@@ -728,6 +738,16 @@ static expr *parse_atom(parser *ps) {
     }
     memcpy(name, t.str, t.slen);
     name[t.slen] = 0;
+    /* ${ip.src#2}: a layer inside the reference */
+    int32_t layer = 0;
+    char *hash = strchr(name, '#');
+    if (hash) {
+      *hash = 0;
+      if (!parse_int32(hash + 1, strlen(hash + 1), &layer)) {
+        fail(ps, t.pos, t.len, "Expected digit after \"#\" in ${%s#...}", name);
+        return NULL;
+      }
+    }
     const dx_field *fld = dx_field_lookup(ps->s, name);
     if (!fld) {
       fail(ps, t.pos, t.len, "${%s}: %s is neither a field nor a protocol name", name, name);
@@ -739,6 +759,15 @@ static expr *parse_atom(parser *ps) {
     e->field = fld;
     e->type = dx_field_type(fld);
     add_field(ps, fld);
+    if (hash) {
+      e->layer_proto = proto_of(ps, fld);
+      if (!e->layer_proto) {
+        fail(ps, t.pos, t.len, "%s belongs to no protocol, so it has no layers", name);
+        return NULL;
+      }
+      add_field(ps, e->layer_proto);
+      e->layer_lo = e->layer_hi = layer >= 1 ? layer : -1;
+    }
     next(ps);
     return e;
   }
@@ -781,9 +810,99 @@ static expr *parse_atom(parser *ps) {
   return e;
 }
 
-/* postfix := atom { "[" ranges "]" } */
+/* The protocol a field belongs to: the part of its name before the first
+ * dot ("ip" for ip.addr), or the field itself for a protocol. */
+static const dx_field *proto_of(parser *ps, const dx_field *fld) {
+  const char *name = dx_field_name(fld);
+  const char *dot = strchr(name, '.');
+  if (!dot)
+    return fld;
+  char buf[128];
+  size_t n = (size_t)(dot - name);
+  if (n >= sizeof buf)
+    return NULL;
+  memcpy(buf, name, n);
+  buf[n] = 0;
+  return dx_field_lookup(ps->s, buf);
+}
+
+/* "#" N or "#[" range "]" after a field: which protocol layers. */
+static bool parse_layer(parser *ps, expr *e) {
+  char b1[64];
+  int hpos = ps->tk.pos;
+  next(ps); /* # */
+  srange r;
+  if (ps->tk.kind == TK_LBRACKET) {
+    int lb = ps->tk.pos;
+    next(ps);
+    if (ps->tk.kind == TK_MINUS) {
+      fail(ps, ps->tk.pos, ps->tk.len, "a layer range cannot count from the end");
+      return false;
+    }
+    if (!parse_range(ps, &r))
+      return false;
+    if (ps->tk.kind != TK_RBRACKET) {
+      fail(ps, ps->tk.kind == TK_EOF ? lb : ps->tk.pos, ps->tk.kind == TK_EOF ? 1 : ps->tk.len,
+           "this \"[\" is not closed by \"]\"");
+      return false;
+    }
+    e->len = ps->tk.pos + ps->tk.len - e->pos;
+    next(ps);
+  } else {
+    token t = ps->tk;
+    int32_t v;
+    if (t.kind != TK_WORD || !parse_int32(ps->text + t.pos, (size_t)t.len, &v)) {
+      if (t.kind == TK_EOF)
+        fail(ps, hpos, 1, "Unexpected end of filter expression");
+      else if (t.kind == TK_WORD && strspn(ps->text + t.pos, "0123456789") >= (size_t)t.len)
+        fail(ps, t.pos, t.len, "\"%s\" causes an integer overflow",
+             tok_show(ps, &t, b1, sizeof b1));
+      else
+        fail(ps, t.pos, t.len, "Expected digit or \"[\", not \"%s\"",
+             tok_show(ps, &t, b1, sizeof b1));
+      return false;
+    }
+    r.start = v;
+    r.len = 1;
+    e->len = t.pos + t.len - e->pos;
+    next(ps);
+  }
+  if (r.start < 0) {
+    fail(ps, hpos, e->pos + e->len - hpos, "a layer range cannot count from the end");
+    return false;
+  }
+  e->layer_proto = proto_of(ps, e->field);
+  if (!e->layer_proto) {
+    fail(ps, e->pos, e->len, "%s belongs to no protocol, so it has no layers",
+         dx_field_name(e->field));
+    return false;
+  }
+  add_field(ps, e->layer_proto);
+  /* layers count from 1; [i:j] is i to i+j-1, [i:] to the last */
+  e->layer_lo = r.start;
+  e->layer_hi =
+      r.len < 0
+          ? INT32_MAX
+          : (int32_t)((int64_t)r.start + r.len - 1 > INT32_MAX ? INT32_MAX : r.start + r.len - 1);
+  if (e->layer_hi < 1) { /* #0: no layer; tshark accepts it and matches nothing */
+    e->layer_lo = e->layer_hi = -1;
+  }
+  return !ps->failed;
+}
+
+/* postfix := atom [ "#" layers ] { "[" ranges "]" } */
 static expr *parse_postfix(parser *ps) {
   expr *e = parse_atom(ps);
+  if (e && ps->tk.kind == TK_HASH) {
+    if (e->kind != E_FIELD && e->kind != E_REF) {
+      char b1[64];
+      fail(ps, ps->tk.pos, ps->tk.len, "only a field can have a layer, not %s",
+           expr_name(ps, e, b1, sizeof b1));
+      return NULL;
+    }
+    if (!parse_layer(ps, e))
+      return NULL;
+  }
   while (e && ps->tk.kind == TK_LBRACKET) {
     if (e->kind == E_LIT && e->tk.kind == TK_WORD &&
         looks_like_name(ps->text + e->tk.pos, (size_t)e->tk.len)) {

@@ -146,12 +146,33 @@ static void node_val(const dx_packet *p, const dx_node *n, bool as_bytes, fval *
 
 static void eval_expr(ectx *c, const expr *e, vlist *out, bool as_bytes);
 
-static void field_vals(ectx *c, const dx_packet *p, const dx_field *fld, vlist *out,
-                       bool as_bytes) {
+/* With a layer operator (ip.addr#2): is node n in one of the layers? The
+ * layer is the rank, among the packet's nodes of the field's protocol, of
+ * the protocol node n is under (an ICMP error's inner IP header is ip#2). */
+static bool in_layers(const dx_packet *p, const expr *e, const dx_node *n) {
+  if (!e->layer_proto)
+    return true;
+  const dx_node *anc = n;
+  while (anc && anc->field != e->layer_proto)
+    anc = anc->parent;
+  if (!anc)
+    return false;
+  int64_t idx = 0;
+  for (const dx_node *x = dx_packet_find(p, e->layer_proto); x; x = dx_packet_find_next(p, x)) {
+    idx++;
+    if (x == anc)
+      return idx >= e->layer_lo && idx <= e->layer_hi;
+  }
+  return false;
+}
+
+static void field_vals(ectx *c, const dx_packet *p, const expr *e, vlist *out, bool as_bytes) {
   if (!p)
     return;
   fval v;
-  for (const dx_node *n = dx_packet_find(p, fld); n; n = dx_packet_find_next(p, n)) {
+  for (const dx_node *n = dx_packet_find(p, e->field); n; n = dx_packet_find_next(p, n)) {
+    if (!in_layers(p, e, n))
+      continue;
     node_val(p, n, as_bytes, &v);
     vl_push(out, &v);
     if (out->n >= DX_FILTER_MAX_VALUES)
@@ -388,7 +409,7 @@ static void eval_func(ectx *c, const expr *e, vlist *out) {
   case FN_COUNT: {
     uint64_t n = 0;
     for (const dx_node *x = dx_packet_find(c->p, a0->field); x; x = dx_packet_find_next(c->p, x))
-      n++;
+      n += in_layers(c->p, a0, x);
     if (!n) /* as tshark: count() of an absent field has no value */
       return;
     v.cls = VC_UINT;
@@ -399,6 +420,8 @@ static void eval_func(ectx *c, const expr *e, vlist *out) {
   case FN_LEN: {
     fval x;
     for (const dx_node *n = dx_packet_find(c->p, a0->field); n; n = dx_packet_find_next(c->p, n)) {
+      if (!in_layers(c->p, a0, n))
+        continue;
       node_val(c->p, n, false, &x);
       v.cls = VC_UINT;
       v.u = x.cls == VC_BYTES ? x.len : n->length;
@@ -655,8 +678,8 @@ static void eval_neg(ectx *c, const expr *e, vlist *out) {
 
 static void eval_expr(ectx *c, const expr *e, vlist *out, bool as_bytes) {
   switch (e->kind) {
-  case E_FIELD: field_vals(c, c->p, e->field, out, as_bytes); return;
-  case E_REF: field_vals(c, c->ref, e->field, out, as_bytes); return;
+  case E_FIELD: field_vals(c, c->p, e, out, as_bytes); return;
+  case E_REF: field_vals(c, c->ref, e, out, as_bytes); return;
   case E_LIT:
     if (e->conv)
       vl_push(out, &e->l.v);
@@ -788,7 +811,7 @@ static int eval_node(ectx *c, const fnode *n) {
   case K_NOT: return !eval_node(c, n->kids[0]);
   case K_EXISTS:
   case K_NONZERO: {
-    if (n->kind == K_EXISTS && n->a->kind == E_FIELD)
+    if (n->kind == K_EXISTS && n->a->kind == E_FIELD && !n->a->layer_proto)
       return dx_packet_find(c->p, n->a->field) != NULL;
     vlist l;
     vl_init(&l);

@@ -36,6 +36,7 @@ typedef enum tok_kind {
   TK_SLASH,
   TK_PERCENT,
   TK_BITAND, /* & bitwise_and */
+  TK_HASH,   /* # the layer operator */
   /* relations: keep these together, TK_EQ first */
   TK_EQ,
   TK_NE,     /* all_ne */
@@ -123,6 +124,10 @@ struct expr {
   bool conv; /* E_LIT: l holds the converted value */
   lit l;     /* E_LIT */
   int depth; /* height of this expression's tree */
+  /* E_FIELD, E_REF with a layer operator (ip.addr#2, tcp.port#[1-2]):
+   * the protocol layers (1 = outermost) its occurrences must be in */
+  const dx_field *layer_proto;
+  int32_t layer_lo, layer_hi; /* 0, 0: any layer */
 };
 
 typedef enum fkind { K_TRUE, K_AND, K_OR, K_XOR, K_NOT, K_EXISTS, K_NONZERO, K_CMP, K_IN } fkind;

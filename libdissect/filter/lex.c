@@ -171,6 +171,7 @@ token dx_flt_lex_next(lexer *lx) {
   case '"':
   case '\'': return lex_string(lx, p, p, false);
   case '+': t.kind = TK_PLUS; break;
+  case '#': t.kind = TK_HASH; break;
   case '*': t.kind = TK_STAR; break;
   case '%': t.kind = TK_PERCENT; break;
   case '/': t.kind = TK_SLASH; break;
@@ -180,7 +181,7 @@ token dx_flt_lex_next(lexer *lx) {
     if (c1 != '{')
       return lex_error(lx, p, 1, "\"$\" must start a field reference such as ${ip.src}");
     size_t e = p + 2;
-    while (e < lx->len && s[e] != '}' && is_word_char((unsigned char)s[e]))
+    while (e < lx->len && s[e] != '}' && (is_word_char((unsigned char)s[e]) || s[e] == '#'))
       e++;
     if (e >= lx->len || s[e] != '}' || e == p + 2)
       return lex_error(lx, p, e - p, "a field reference is written ${field.name}");
