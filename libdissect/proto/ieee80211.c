@@ -316,7 +316,7 @@ static void tagged(dx_packet *p, dx_node *mgt, const dx_tvb *t, uint32_t off) {
     dx_add_uint(p, tg, FL(F_TAG_LENGTH), t, off + 1, 1, len);
     uint32_t v = off + 2;
     if (!dx_tvb_has(t, v, len)) {
-      if (t->len < t->reported)
+      if (v + len <= t->reported) /* there on the wire, not in the capture */
         dx_mark_truncated(p, tg, "tag cut short");
       else
         dx_mark_malformed(p, tg, "Tag length %u too large", len);
@@ -470,7 +470,7 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     dx_node_set_text(p, w, "IEEE 802.11 Unknown Protocol Version:%u", b0 & 3u);
     dx_expert(p, w, dx_field_expert(), DX_SEV_NOTE, "[802.11 protocol version %u not dissected]",
               b0 & 3u);
-    dx_col_info_set(p, "Unknown Protocol Version:%u", b0 & 3u);
+    dx_col_info_set(p, "Unknown protocol version: %u", b0 & 3u);
     return t0->len;
   }
   unsigned type = (b0 >> 2) & 3, subtype = b0 >> 4;
@@ -578,9 +578,11 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     dx_add_item_le(p, w, FL(F_SEQ), &t, 22, 2);
     uint16_t sc;
     dx_get_u16_le(&t, 22, &sc);
-    dx_col_info_append(p, ", SN=%u, FN=%u", sc >> 4, sc & 15u);
+    if (!cut) /* tshark writes these once the header is whole */
+      dx_col_info_append(p, ", SN=%u, FN=%u", sc >> 4, sc & 15u);
   }
-  dx_col_info_append(p, ", Flags=%s", fstr);
+  if (!cut)
+    dx_col_info_append(p, ", Flags=%s", fstr);
   if (qos && !cut) {
     uint32_t qo = ds == 3 ? 30 : 24;
     dx_node *q = dx_add_item_le(p, w, FL(F_QOS), &t, qo, 2);
@@ -626,10 +628,18 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
     if (toff != UINT32_MAX && (subtype <= 5 || subtype == 8)) {
       uint32_t o = toff;
       uint8_t num, len;
+      bool ssid_done = false;
       while (dx_get_u8(&body, o, &num) && dx_get_u8(&body, o + 1, &len) &&
              dx_tvb_has(&body, o + 2, len)) {
-        if (num == 0) {
+        if (num == 0 && !ssid_done) {
           info_ssid(p, body.data + o + 2, len);
+          ssid_done = true;
+        } else if (num == 114 && ssid_done) { /* Mesh ID, after the SSID */
+          if (len == 0)
+            break;
+          char buf[33 * 4 + 1];
+          dx_escape(body.data + o + 2, len > 32 ? 32 : len, buf, sizeof buf);
+          dx_col_info_append(p, ", MESHID=%s", buf);
           break;
         }
         o += 2u + len;
