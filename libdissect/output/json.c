@@ -5,6 +5,7 @@
 
 #include <dissect/json.h>
 #include <dissect/output.h>
+#include <dissect/story.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -138,6 +139,14 @@ static void emit_node(sink *s, const dx_node *n, int depth) {
     s->str(s, label, ll);
   }
   kv_str(s, "type", dx_ftype_name(n->field->type));
+  if (n->field->type == DX_FT_PROTOCOL) {
+    /* the five layers of the articles on HTTPS (dx_layer_role) */
+    const char *unit, *role = dx_layer_role(n->field->abbrev, &unit);
+    if (role) {
+      kv_str(s, "role", role);
+      kv_str(s, "unit", unit);
+    }
+  }
   emit_value(s, n);
   kv_u64(s, "offset", n->offset);
   kv_u64(s, "length", n->length);
