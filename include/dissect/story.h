@@ -259,11 +259,12 @@ uint64_t dx_story_dropped(const dx_story *st);
 uint64_t dx_story_bytes(const dx_story *st);
 
 /* The layer role of a protocol as the articles on HTTPS name the five
- * layers: "Link" (unit "frame") for eth, sll, ...; "Network" ("packet") for
- * ip, ipv6, arp, icmp; "Transport" ("segment"; "datagram" for udp) for
- * tcp, udp; "Security" ("record") for tls; "Application" ("message") for
- * http, http2, dns. Returns the role, and the unit in *unit if unit is not
- * NULL; NULL for a name it does not know (frame, data, ...). */
+ * layers: "Link" (unit "frame") for eth, sll, vlan, ppp, wlan, ...;
+ * "Network" ("packet") for ip, ipv6, arp, icmp; "Transport" ("segment";
+ * "datagram" for udp; "packet" for quic) for tcp, udp, quic; "Security"
+ * ("record") for tls; "Application" ("message") for http, http2, http3,
+ * dns. Returns the role, and the unit in *unit if unit is not NULL; NULL
+ * for a name it does not know (frame, data, ...). */
 const char *dx_layer_role(const char *protocol, const char **unit);
 
 /* ---- exports ------------------------------------------------------------ */

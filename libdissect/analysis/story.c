@@ -1386,21 +1386,17 @@ const char *dx_layer_role(const char *protocol, const char **unit) {
   static const struct {
     const char *proto, *role, *unit;
   } roles[] = {
-      {"eth", "Link", "frame"},
-      {"sll", "Link", "frame"},
-      {"vlan", "Link", "frame"},
-      {"null", "Link", "frame"},
-      {"raw", "Link", "frame"},
-      {"ip", "Network", "packet"},
-      {"ipv6", "Network", "packet"},
-      {"arp", "Network", "packet"},
-      {"icmp", "Network", "packet"},
-      {"icmpv6", "Network", "packet"},
-      {"tcp", "Transport", "segment"},
-      {"udp", "Transport", "datagram"},
-      {"tls", "Security", "record"},
-      {"http", "Application", "message"},
-      {"http2", "Application", "message"},
+      {"eth", "Link", "frame"},           {"sll", "Link", "frame"},
+      {"vlan", "Link", "frame"},          {"null", "Link", "frame"},
+      {"raw", "Link", "frame"},           {"ppp", "Link", "frame"},
+      {"chdlc", "Link", "frame"},         {"llc", "Link", "frame"},
+      {"wlan", "Link", "frame"},          {"nflog", "Link", "frame"},
+      {"ip", "Network", "packet"},        {"ipv6", "Network", "packet"},
+      {"arp", "Network", "packet"},       {"icmp", "Network", "packet"},
+      {"icmpv6", "Network", "packet"},    {"tcp", "Transport", "segment"},
+      {"udp", "Transport", "datagram"},   {"quic", "Transport", "packet"},
+      {"tls", "Security", "record"},      {"http3", "Application", "message"},
+      {"http", "Application", "message"}, {"http2", "Application", "message"},
       {"dns", "Application", "message"},
   };
   if (unit)
