@@ -131,15 +131,22 @@ static const dx_field http3_fields[] = {
 #define H3_MAX_HEADERS 256   /* header fields shown per section */
 
 /* ---- memory nghttp3 takes, counted against the session's budget ---------- */
+/* Every block is also on a list, so what nghttp3 leaves behind (it leaks
+ * a name buffer when a header section is malformed) is freed with the
+ * connection. */
+typedef union h3hdr {
+  struct {
+    size_t n;
+    union h3hdr *prev, *next;
+  } h;
+  max_align_t align;
+} h3hdr;
+
 typedef struct h3mem {
   uint64_t *budget, max;
   nghttp3_mem mem;
+  h3hdr *live; /* blocks not freed yet */
 } h3mem;
-
-typedef union {
-  size_t n;
-  max_align_t align;
-} h3hdr;
 
 static void *m_malloc(size_t size, void *ud) {
   h3mem *m = ud;
@@ -148,7 +155,12 @@ static void *m_malloc(size_t size, void *ud) {
   h3hdr *h = malloc(sizeof *h + size);
   if (!h)
     return NULL;
-  h->n = size;
+  h->h.n = size;
+  h->h.prev = NULL;
+  h->h.next = m->live;
+  if (m->live)
+    m->live->h.prev = h;
+  m->live = h;
   if (m->budget)
     *m->budget += size + sizeof *h;
   return h + 1;
@@ -159,8 +171,14 @@ static void m_free(void *ptr, void *ud) {
   if (!ptr)
     return;
   h3hdr *h = (h3hdr *)ptr - 1;
+  if (h->h.prev)
+    h->h.prev->h.next = h->h.next;
+  else
+    m->live = h->h.next;
+  if (h->h.next)
+    h->h.next->h.prev = h->h.prev;
   if (m->budget)
-    *m->budget -= h->n + sizeof *h;
+    *m->budget -= h->h.n + sizeof *h;
   free(h);
 }
 
@@ -180,7 +198,7 @@ static void *m_realloc(void *ptr, size_t size, void *ud) {
   void *n = m_malloc(size, ud);
   if (!n)
     return NULL;
-  memcpy(n, ptr, h->n < size ? h->n : size);
+  memcpy(n, ptr, h->h.n < size ? h->h.n : size);
   m_free(ptr, ud);
   return n;
 }
@@ -211,6 +229,8 @@ static void conn_free(void *d) {
   for (int i = 0; i < 2; i++)
     if (c->dec[i])
       nghttp3_qpack_decoder_del(c->dec[i]);
+  while (c->m.live) /* left behind by nghttp3 */
+    m_free(c->m.live + 1, &c->m);
   free(c);
 }
 
