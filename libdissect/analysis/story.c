@@ -581,6 +581,23 @@ static void http2(dx_story *st, conn *c, const dx_packet *p, const dx_node *fr, 
     add_event(st, c, at, dir, DX_STORY_HTTP, lab, 0);
     server_reply(c, dir);
     dx_story_exchange *x = h2_exchange(c, sid);
+    if (!x && sid == 1) {
+      /* after "Upgrade: h2c" the HTTP/1.1 request is stream 1 (RFC 9113
+       * 3.2): its answer comes here, after the 101 */
+      for (size_t i = 0; i < c->pub.nexchanges && !x; i++)
+        if (c->ex[i].http_version == 1 && c->ex[i].status == 101) {
+          dx_story_exchange *up = &c->ex[i];
+          if ((x = add_exchange(st, c)) != NULL) {
+            up = &c->ex[i]; /* add_exchange may move the array */
+            x->http_version = 2;
+            x->stream_id = 1;
+            copy(x->method, sizeof x->method, up->method);
+            copy(x->uri, sizeof x->uri, up->uri);
+            x->request = up->request;
+            x->request_body_bytes = up->request_body_bytes;
+          }
+        }
+    }
     if (x && !x->status) {
       x->status = status;
       x->response = at;

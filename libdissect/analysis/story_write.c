@@ -63,6 +63,14 @@ static const char *msecs(int64_t ns, char *buf, size_t len) {
   return buf;
 }
 
+/* "127.0.0.1:443", "[::1]:443": an address and port, escaped. */
+static const char *endp(const char *addr, unsigned port, char *buf, size_t len) {
+  char a[160];
+  safe(addr, a, sizeof a);
+  snprintf(buf, len, strchr(a, ':') ? "[%s]:%u" : "%s:%u", a, port);
+  return buf;
+}
+
 static const char *who(int w) {
   switch (w) {
   case DX_STORY_CLIENT: return "client";
@@ -143,9 +151,9 @@ static void text_event(FILE *o, const dx_story_event *e) {
 
 static void text_conn(FILE *o, const dx_story_conn *c) {
   char a[600], b[600], t[32], t2[32];
-  fprintf(o, "Connection %u (tcp.stream == %u): client %s:%u -> server %s:%u", c->stream, c->stream,
-          safe(c->client.addr, a, sizeof a), c->client.port, safe(c->server.addr, b, sizeof b),
-          c->server.port);
+  fprintf(o, "Connection %u (tcp.stream == %u): client %s -> server %s", c->stream, c->stream,
+          endp(c->client.addr, c->client.port, a, sizeof a),
+          endp(c->server.addr, c->server.port, b, sizeof b));
   if (c->server_name[0])
     fprintf(o, " (%s)", safe(c->server_name, a, sizeof a));
   fprintf(o, "\n");
@@ -283,8 +291,8 @@ static void text_conn(FILE *o, const dx_story_conn *c) {
             msecs(c->before_first_byte_ns, t, sizeof t), c->before_first_byte_start.frame,
             c->before_first_byte_end.frame);
   /* ladder */
-  fprintf(o, "  Ladder (client %s:%u, server %s:%u", safe(c->client.addr, a, sizeof a),
-          c->client.port, safe(c->server.addr, b, sizeof b), c->server.port);
+  fprintf(o, "  Ladder (client %s, server %s", endp(c->client.addr, c->client.port, a, sizeof a),
+          endp(c->server.addr, c->server.port, b, sizeof b));
   if (c->dns.found)
     fprintf(o, ", resolver %s", safe(c->dns.resolver, a, sizeof a));
   fprintf(o, "):\n");
@@ -710,9 +718,12 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
             lanes[i].x - 120, top - 22);
     fprintf(o, "<text x=\"%d\" y=\"%d\" font-size=\"16\" text-anchor=\"middle\">%s ", lanes[i].x,
             top + 6, lanes[i].role);
-    xstr(o, lanes[i].addr, 22);
-    if (i > 0)
-      fprintf(o, ":%u", lanes[i].port);
+    if (i > 0) {
+      char ep[200];
+      xstr(o, endp(lanes[i].addr, lanes[i].port, ep, sizeof ep), 30);
+    } else {
+      xstr(o, lanes[i].addr, 24);
+    }
     fprintf(o, "</text>\n");
     fprintf(o,
             "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999999\" "

@@ -158,10 +158,14 @@ for c in doc["connections"]:
         # tshark lists every frame's stream id: keep the ids of HEADERS
         # frames with a :method, in order, matched by position
         h2req += [(int(r["frame.number"]), m, p) for m, p in zip(ms, ps)]
+    # (after "Upgrade: h2c" the HTTP/1.1 request is stream 1: not a HEADERS frame)
+    h1frames = set(f for f, _, _ in reqs)
     h2 = [x for x in c["http"] if x["version"] == "HTTP/2"]
+    h2 = [x for x in h2 if not (x["stream_id"] == 1 and x["request"]["frame"] in h1frames)]
     check(tag + " HTTP/2 requests", h2req, [(x["request"]["frame"], x["method"], x["uri"]) for x in h2])
     st = sorted(int(s) for r in rs for s in multi(r["http2.headers.status"]))
-    check(tag + " HTTP/2 statuses", st, sorted(x["status"] for x in h2 if x["status"]))
+    check(tag + " HTTP/2 statuses", st,
+          sorted(x["status"] for x in c["http"] if x["version"] == "HTTP/2" and x["status"]))
 
     # DNS
     if c["dns"]["found"]:
@@ -289,7 +293,7 @@ EFIELDS=()
 for f in "${FIELDS[@]}"; do EFIELDS+=(-e "$f"); done
 
 SAMPLES=(story https-tls12 https-tls13 tls12-resume tls13-0rtt tls13-suites tls12-cbc http2 http
-         tcp-anomalies https-proxy)
+         tcp-anomalies https-proxy http2-upgrade http2-h2c misc)
 JSONS=()
 for s in "${SAMPLES[@]}"; do
   f=$S/$s.pcap
