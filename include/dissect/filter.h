@@ -89,11 +89,12 @@ extern "C" {
 #define DX_FILTER_MAX_LEN 65536 /* bytes of filter text */
 #define DX_FILTER_MAX_DEPTH 256 /* nesting of ( ) and not */
 #define DX_FILTER_MAX_NODES 16384
-#define DX_FILTER_MAX_VALUES 65536               /* values one expression yields per packet */
-#define DX_FILTER_REGEX_MAX_LEN 4096             /* bytes of one regular expression */
-#define DX_FILTER_REGEX_MATCH_LIMIT 1000000      /* PCRE2 match limit (backtracking steps) */
-#define DX_FILTER_REGEX_DEPTH_LIMIT 10000        /* PCRE2 depth limit */
-#define DX_FILTER_REGEX_HEAP_KIB 8192            /* PCRE2 heap limit per match, KiB */
+#define DX_FILTER_MAX_VALUES 65536          /* values one expression yields per packet */
+#define DX_FILTER_MAX_WORK 4000000          /* pairs of values combined or compared per packet */
+#define DX_FILTER_REGEX_MAX_LEN 4096        /* bytes of one regular expression */
+#define DX_FILTER_REGEX_MATCH_LIMIT 1000000 /* PCRE2 match limit (backtracking steps) */
+#define DX_FILTER_REGEX_DEPTH_LIMIT 10000   /* PCRE2 depth limit */
+#define DX_FILTER_REGEX_HEAP_KIB 8192       /* PCRE2 heap limit per match, KiB */
 #define DX_FILTER_REGEX_COMPILE_BYTES (1u << 20) /* memory one pattern may take */
 
 typedef struct dx_filter dx_filter;
@@ -125,10 +126,13 @@ int dx_filter_match(const dx_filter *f, const dx_packet *p);
  * to the same session as p. */
 int dx_filter_match_ref(const dx_filter *f, const dx_packet *p, const dx_packet *ref);
 
-/* How many times a regular expression of the filter stopped at its match
- * limits (DX_FILTER_REGEX_MATCH_LIMIT, ..._DEPTH_LIMIT, ..._HEAP_KIB) since
- * it was compiled; such a test counts as not matching. A program can warn
- * the user when this is not 0. Safe to call while other threads match. */
+/* How many times, since it was compiled, the filter stopped at a limit: a
+ * regular expression at its match limits (DX_FILTER_REGEX_MATCH_LIMIT,
+ * ..._DEPTH_LIMIT, ..._HEAP_KIB), or a packet's evaluation after
+ * DX_FILTER_MAX_WORK pairs of values (repeated fields multiplied or
+ * compared pairwise); such a test, or packet, counts as not matching. A
+ * program can warn the user when this is not 0. Safe to call while other
+ * threads match. */
 unsigned long dx_filter_limit_hits(const dx_filter *f);
 
 /* Frees a filter (NULL is fine). */

@@ -21,7 +21,23 @@ typedef struct ectx {
   const dx_packet *p, *ref;
   dx_arena scratch;
   bool scratch_used;
+  /* Pairs of values still to be combined or compared for this packet
+   * (DX_FILTER_MAX_WORK): past it, evaluation stops and the packet does
+   * not match, so a filter multiplying repeated fields cannot run for
+   * minutes on one packet. */
+  uint64_t work;
+  bool exhausted;
 } ectx;
+
+/* One unit of work; false once the budget is spent. */
+static bool spend(ectx *c) {
+  if (c->work == 0) {
+    c->exhausted = true;
+    return false;
+  }
+  c->work--;
+  return true;
+}
 
 #define VL_INLINE 8
 typedef struct vlist {
@@ -642,8 +658,8 @@ static void eval_arith(ectx *c, const expr *e, vlist *out) {
   if (a.n)
     eval_expr(c, e->b, &b, false);
   fval r;
-  for (size_t i = 0; i < a.n && out->n < DX_FILTER_MAX_VALUES; i++)
-    for (size_t j = 0; j < b.n && out->n < DX_FILTER_MAX_VALUES; j++)
+  for (size_t i = 0; i < a.n && out->n < DX_FILTER_MAX_VALUES && !c->exhausted; i++)
+    for (size_t j = 0; j < b.n && out->n < DX_FILTER_MAX_VALUES && spend(c); j++)
       if (arith_pair(c, e, &a.v[i], &b.v[j], &r))
         vl_push(out, &r);
   vl_free(&a);
@@ -703,8 +719,8 @@ static int eval_cmp(ectx *c, const fnode *n) {
     eval_expr(c, n->b, &b, false);
     bool all = n->q == Q_ALL, any_pair = false;
     result = -1;
-    for (size_t i = 0; i < a.n && result < 0; i++)
-      for (size_t j = 0; j < b.n; j++) {
+    for (size_t i = 0; i < a.n && result < 0 && !c->exhausted; i++)
+      for (size_t j = 0; j < b.n && spend(c); j++) {
         any_pair = true;
         bool r = rel(c, n->op, &a.v[i], &b.v[j], n->b);
         if (all && !r) {
@@ -717,7 +733,7 @@ static int eval_cmp(ectx *c, const fnode *n) {
         }
       }
     if (result < 0)
-      result = all && any_pair;
+      result = all && any_pair && !c->exhausted;
   }
   vl_free(&a);
   vl_free(&b);
@@ -734,7 +750,7 @@ static bool in_set(ectx *c, const fnode *n, const fval *x) {
     eval_expr(c, n->lo[i], &lo, false);
     if (!n->hi[i]) {
       int prefix = n->lo[i]->kind == E_LIT ? n->lo[i]->l.prefix : -1;
-      for (size_t k = 0; k < lo.n && !found; k++)
+      for (size_t k = 0; k < lo.n && !found && spend(c); k++)
         found = eq_val(x, &lo.v[k], prefix) == 1;
       continue;
     }
@@ -744,7 +760,7 @@ static bool in_set(ectx *c, const fnode *n, const fval *x) {
       int r1 = cmp_val(x, &lo.v[k]);
       if (r1 == CMP_NONE || r1 < 0)
         continue;
-      for (size_t m = 0; m < hi.n && !found; m++) {
+      for (size_t m = 0; m < hi.n && !found && spend(c); m++) {
         int r2 = cmp_val(x, &hi.v[m]);
         found = r2 != CMP_NONE && r2 <= 0;
       }
@@ -760,8 +776,10 @@ static int eval_in(ectx *c, const fnode *n) {
   vl_init(&a);
   eval_expr(c, n->a, &a, false);
   int result = n->q == Q_ALL ? a.n > 0 : 0;
-  for (size_t i = 0; i < a.n; i++) {
+  for (size_t i = 0; i < a.n && !c->exhausted; i++) {
     bool f = in_set(c, n, &a.v[i]);
+    if (c->exhausted)
+      f = false;
     if (n->q == Q_ALL && !f) {
       result = 0;
       break;
@@ -834,7 +852,13 @@ int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx
   c.p = p;
   c.ref = ref;
   c.scratch_used = false;
+  c.work = DX_FILTER_MAX_WORK;
+  c.exhausted = false;
   int r = eval_node(&c, n);
+  if (c.exhausted) { /* the budget ran out: no match, and say so */
+    r = 0;
+    atomic_fetch_add(&((dx_filter *)f)->regex_limit_hits, 1);
+  }
   if (c.scratch_used)
     dx_arena_destroy(&c.scratch);
   return r;

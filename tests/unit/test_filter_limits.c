@@ -223,6 +223,46 @@ static void test_values(void) {
   dx_packet_free(p);
 }
 
+/* Ethernet + IPv4 10.0.0.1 -> 10.0.0.2 + UDP 1000 -> 2000: ip.addr occurs
+ * twice, so each "&" doubles the values of an expression. */
+static dx_packet *pkt_udp(void) {
+  uint8_t b[14 + 20 + 8] = {0};
+  memset(b, 0x02, 12);
+  b[12] = 0x08;
+  const uint8_t ip[20] = {0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+  memcpy(b + 14, ip, 20);
+  const uint8_t udp[8] = {0x03, 0xe8, 0x07, 0xd0, 0, 8, 0, 0};
+  memcpy(b + 34, udp, 8);
+  return tu_dissect(&sess, 1, b, sizeof b);
+}
+
+/* 2^16 values on each side compared pairwise would be 4 billion
+ * comparisons: evaluation stops after DX_FILTER_MAX_WORK, the packet does
+ * not match, and the filter counts the stop. */
+static void test_pair_explosion(void) {
+  dx_packet *p = pkt_udp();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  char x[600] = "ip.addr", y[700];
+  for (int i = 0; i < 15; i++)
+    strcat(x, " & ip.addr");
+  snprintf(y, sizeof y, "%s == %s & 0.0.0.0", x, x);
+  dx_filter *f = NULL;
+  dx_filter_error e;
+  CU_ASSERT_EQUAL_FATAL(compile(y, &f, &e), DX_OK);
+  double t0 = now();
+  CU_ASSERT_EQUAL(dx_filter_match(f, p), 0);
+  CU_ASSERT(now() - t0 < 5.0);
+  CU_ASSERT_EQUAL(dx_filter_limit_hits(f), 1);
+  dx_filter_free(f);
+  /* the same shape, small, evaluates normally */
+  CU_ASSERT_EQUAL_FATAL(compile("ip.addr & ip.addr == 10.0.0.0 && ip.addr in {10.0.0.2}", &f, &e),
+                        DX_OK);
+  CU_ASSERT_EQUAL(dx_filter_match(f, p), 1);
+  CU_ASSERT_EQUAL(dx_filter_limit_hits(f), 0);
+  dx_filter_free(f);
+  dx_packet_free(p);
+}
+
 static void test_teardown(void) {
   dx_session_free(sess);
   sess = NULL;
@@ -234,6 +274,7 @@ static CU_TestInfo tests[] = {
     {"nesting", test_nesting},
     {"length and terms", test_length_and_terms},
     {"values", test_values},
+    {"pair explosion", test_pair_explosion},
     {"teardown", test_teardown},
     CU_TEST_INFO_NULL,
 };
