@@ -106,6 +106,10 @@ static uint32_t dissect_chdlc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   else
     dx_node_set_text(p, pn, "Protocol: %s (0x%04x)", name, proto);
   dx_tvb pl = dx_tvb_sub(t, 4, UINT32_MAX);
+  if (pl.len == 0 && pl.reported > 0) { /* cut right after the header */
+    dx_mark_truncated(p, s, "Cisco HDLC payload not captured");
+    return t->len;
+  }
   uint32_t took = 0;
   if (proto == 0x8035)
     took = dissect_slarp(p, &pl, parent);
