@@ -55,6 +55,8 @@ MODES = [
     ("tree+hex", ["-V", "-x"]),
     ("json", ["-T", "json"]),
     ("fields", ["-T", "fields", "-e", "frame.number", "-e", "ip.src", "-e", "tcp.srcport"]),
+    # the connection stories (libdissect/analysis/story.c) of the whole capture
+    ("story", ["--story", "json"]),
 ]
 if os.environ.get("SWEEP_EK") == "1":
     MODES.append(("ek", ["-T", "ek"]))
@@ -84,6 +86,10 @@ def check_json(mode, out):
         d = json.loads(text)
         if not isinstance(d, list):
             raise ValueError("top level is not an array")
+    elif mode == "story":
+        d = json.loads(text)
+        if not isinstance(d, dict) or d.get("schema") != "libdissect.story":
+            raise ValueError("not a libdissect.story document")
     else:
         lines = text.split("\n")
         if lines and lines[-1] == "":
@@ -109,7 +115,7 @@ for path in sys.argv[1:]:
             why = "crash: exit status %d at %s" % (rc if rc >= 0 else 128 - rc, top_frame(err))
         elif b"\x1b" in out or b"\x1b" in err:
             why = "raw ESC byte in the output"
-        elif mode in ("json", "ek") and (out or rc == 0):
+        elif mode in ("json", "ek", "story") and (out or rc == 0):
             try:
                 check_json(mode, out)
             except (ValueError, UnicodeDecodeError) as e:
@@ -130,7 +136,7 @@ EOF
 find -L "$CORPUS" -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.cap' \
   -o -name '*.pcap.gz' -o -name '*.pcapng.gz' \) -print0 | sort -z >"$WORK/files"
 total=$(tr -cd '\0' <"$WORK/files" | wc -c)
-echo "sweep: $total captures from $CORPUS through 3 runs (-V -x, -T json, -T fields; -T ek with SWEEP_EK=1) with $D ($JOBS jobs, ${SWEEP_TIMEOUT}s limit per run)"
+echo "sweep: $total captures from $CORPUS through 4 runs (-V -x, -T json, -T fields, --story json; -T ek with SWEEP_EK=1) with $D ($JOBS jobs, ${SWEEP_TIMEOUT}s limit per run)"
 
 start=$SECONDS
 xargs -0 -n 8 -P "$JOBS" "$PY" "$WORK/worker.py" <"$WORK/files" >"$WORK/results" \
