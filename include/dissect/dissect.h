@@ -79,7 +79,7 @@ enum {
   DX_EIO = -3,       /* reading the capture failed */
   DX_ENOFILE = -4,   /* file missing or unreadable */
   DX_EFORMAT = -5,   /* not a capture file, or corrupt */
-  DX_ELINKTYPE = -6, /* link type not supported */
+  DX_ELINKTYPE = -6, /* link type not supported (no longer returned: every link type opens) */
   DX_ETRUNC = -7,    /* capture file cut short */
   DX_ENOFIELD = -8,  /* unknown field name */
   DX_ELIMIT = -9,    /* a configured cap was reached */
@@ -286,7 +286,9 @@ int dx_capture_linktype(const dx_capture *c);
  * (before its first packet), for dx_session_add_secrets(); *len is 0 if
  * there are none. The text belongs to the capture. */
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len);
-/* Non-zero if the link type can be dissected. */
+/* Non-zero if a dissector is registered for the link type (a LINKTYPE_ or
+ * DLT_ value). Captures of every link type open: the frames of one without
+ * a dissector are shown as frame + data with an expert note. */
 int dx_linktype_supported(int linktype);
 /* Stops a live capture loop from another thread or a signal handler. */
 void dx_capture_break(dx_capture *c);
