@@ -13,20 +13,39 @@
 #   quic-retry.pcap (+ .keylog)  the server asks for address validation first
 #                                (gtlsserver -V): Initial, Retry, Initial with
 #                                the token, then one HTTP/3 request
+#   quic-migration.pcap (+ .keylog) the client moves to a new local port
+#                                after the handshake (--change-local-addr):
+#                                PATH_CHALLENGE/PATH_RESPONSE, then two requests
+#                                from the new path on the same connection ids
+#   quic-v2draft.pcap (+ .keylog) QUIC version 2 as ngtcp2 0.12 speaks it
+#                                (draft-ietf-quic-v2-01, 0x709a50c4: its own
+#                                salt, labels and packet types) with a Retry;
+#                                tshark 4.0 does not know this version, so the
+#                                checks are ngtcp2's: its client accepted the
+#                                Retry and got the page
 # tshark checks each file afterwards (Retry seen, requests decrypted with the
-# key log, key phase 1 used).
+# key log, key phase 1 used, one connection across the migration).
 #
 # What it needs: root (a private network namespace made with unshare -n: all
 # traffic stays on its loopback), and the Debian packages ngtcp2-client
 # ngtcp2-server tcpdump tshark openssl ethtool iproute2 util-linux.
 #
-# Usage: sudo bash samples/make-quic-samples.sh
+# Usage: sudo bash samples/make-quic-samples.sh [NAME...]
+#        NAME: quic-h3 quic-retry quic-migration quic-v2draft (default: all;
+#        the tests name frames of the committed files, so remake only what
+#        you must)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory)
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin
 export LC_ALL=C
 
 SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
+ALL=(quic-h3 quic-retry quic-migration quic-v2draft)
+WANT=("${@:-${ALL[@]}}")
+for w in "${WANT[@]}"; do
+  [[ " ${ALL[*]} " == *" $w "* ]] || { echo "make-quic-samples: unknown sample '$w' (${ALL[*]})" >&2; exit 1; }
+done
+want() { [[ " ${WANT[*]} " == *" $1 "* ]]; }
 SAMPLES=$(dirname "$SCRIPT")
 die() { echo "make-quic-samples: error: $*" >&2; exit 1; }
 log() { echo "make-quic-samples: $*" >&2; }
@@ -113,6 +132,7 @@ U=https://quic.example.test
 
 # 1. several requests on one connection, a large response, a key update
 mkdir -p "$W/dl"
+if want quic-h3; then
 cap_start "$W/quic-h3.pcap"
 server_start
 client "$W/quic-h3.keylog" --key-update=10ms --delay-stream=50ms 127.0.0.1 443 \
@@ -120,28 +140,70 @@ client "$W/quic-h3.keylog" --key-update=10ms --delay-stream=50ms 127.0.0.1 443 \
 server_stop
 cap_stop
 cmp -s "$W/dl/large.txt" "$W/www/large.txt" || die "large.txt did not arrive intact"
+fi
 
 # 2. a Retry (address validation) before the handshake
+if want quic-retry; then
 cap_start "$W/quic-retry.pcap"
 server_start -V
 client "$W/quic-retry.keylog" 127.0.0.1 443 "$U/index.html"
 server_stop
 cap_stop
+fi
+
+# 3. a connection migration: a new client port after the handshake
+if want quic-migration; then
+cap_start "$W/quic-migration.pcap"
+server_start
+client "$W/quic-migration.keylog" --change-local-addr=5ms --delay-stream=40ms 127.0.0.1 443 \
+  "$U/index.html" "$U/data.json"
+server_stop
+cap_stop
+fi
+
+# 4. QUIC v2 (ngtcp2's draft version) with a Retry
+if want quic-v2draft; then
+rm -f "$W/dl/index.html"
+cap_start "$W/quic-v2draft.pcap"
+server_start -V
+client "$W/quic-v2draft.keylog" -v v2draft 127.0.0.1 443 "$U/index.html"
+server_stop
+cap_stop
+[[ -s $W/dl/index.html ]] || die "quic-v2draft: no page"
+fi
 
 # checks with tshark (the second tool)
 n() { tshark -r "$1" -o "tls.keylog_file:$2" -Y "$3" 2>/dev/null | wc -l; }
 f=$W/quic-h3.pcap k=$W/quic-h3.keylog
+want quic-h3 && {
 (($(n "$f" "$k" 'quic.long.packet_type == 0') >= 2)) || die "quic-h3: no Initial packets"
 (($(n "$f" "$k" 'tls.handshake.type == 1') == 1)) || die "quic-h3: not one ClientHello"
 (($(n "$f" "$k" 'quic.key_phase == 1') >= 1)) || die "quic-h3: no key update"
 (($(n "$f" "$k" 'http3.frame_type == 1') >= 2)) || die "quic-h3: HTTP/3 HEADERS not decrypted"
+}
 f=$W/quic-retry.pcap k=$W/quic-retry.keylog
+want quic-retry && {
 (($(n "$f" "$k" 'quic.long.packet_type == 3') == 1)) || die "quic-retry: no Retry"
 (($(n "$f" "$k" 'quic.bad_retry') == 0)) || die "quic-retry: bad Retry integrity tag"
 (($(n "$f" "$k" 'http3.frame_type == 1') >= 2)) || die "quic-retry: HTTP/3 HEADERS not decrypted"
+}
 
-for s in quic-h3 quic-retry; do
+f=$W/quic-migration.pcap k=$W/quic-migration.keylog
+want quic-migration && {
+(($(n "$f" "$k" 'quic.frame_type == 0x1a') >= 1)) || die "quic-migration: no PATH_CHALLENGE"
+(($(tshark -r "$f" -T fields -e udp.srcport -Y 'udp.dstport == 443' 2>/dev/null | sort -u | wc -l) == 2)) \
+  || die "quic-migration: the client did not use two ports"
+(($(n "$f" "$k" 'quic.connection.number != 0') == 0)) || die "quic-migration: tshark sees two connections"
+(($(n "$f" "$k" 'http3.frame_type == 1') >= 2)) || die "quic-migration: HTTP/3 HEADERS not decrypted"
+}
+f=$W/quic-v2draft.pcap
+want quic-v2draft && {
+[[ $(tshark -r "$f" -T fields -e udp.payload -c 1 2>/dev/null | cut -c3-10) == 709a50c4 ]] \
+  || die "quic-v2draft: the first packet is not version 0x709a50c4"
+}
+
+for s in "${WANT[@]}"; do
   install -m 0644 "$W/$s.pcap" "$SAMPLES/$s.pcap"
   install -m 0644 "$W/$s.keylog" "$SAMPLES/$s.keylog"
 done
-log "made quic-h3.pcap quic-retry.pcap (+ key logs) in $SAMPLES"
+log "made ${WANT[*]} (.pcap + .keylog) in $SAMPLES"

@@ -588,6 +588,7 @@ static bool retry_tag_ok(int vi, const uint8_t *odcid, uint8_t odcid_len, const 
 #define QUIC_CID_BUCKETS 4096  /* keyed hash buckets of the id table */
 #define QUIC_MAX_STREAMS 512   /* live QUIC streams per connection */
 #define QUIC_STREAM_BUCKETS 64 /* per connection */
+#define QUIC_CLOSED_RING 128   /* ended streams remembered per connection */
 #define QUIC_MAX_OOO 32        /* out-of-order pieces kept per stream direction */
 #define QUIC_MAX_PACKETS 16    /* coalesced packets per datagram */
 
@@ -644,6 +645,10 @@ struct qconn {
   char alpn[32];
   qstream **streams; /* QUIC_STREAM_BUCKETS chains, allocated on first use */
   uint32_t nstreams;
+  /* the ids of the last streams that ended (a ring): data for one of
+   * them now is a retransmission, not a new stream */
+  uint64_t closed[QUIC_CLOSED_RING];
+  uint32_t nclosed;
   bool stream_cap_noted, short_fail_noted;
   void *app_conn; /* HTTP/3's per-connection state */
   void (*app_conn_free)(void *);
@@ -1044,7 +1049,7 @@ static dx_stream *crypto_stream(qctx *x, int level) {
   return &c->crypto[level];
 }
 
-static qstream *stream_get(qctx *x, uint64_t id, dx_node *owner) {
+static qstream *stream_get(qctx *x, uint64_t id, dx_node *owner, bool *closed) {
   qconn *c = x->c;
   if (!c->streams) {
     c->streams = calloc(QUIC_STREAM_BUCKETS, sizeof *c->streams);
@@ -1055,6 +1060,11 @@ static qstream *stream_get(qctx *x, uint64_t id, dx_node *owner) {
   for (qstream *s = c->streams[b]; s; s = s->hnext)
     if (s->id == id)
       return s;
+  for (uint32_t i = 0; i < QUIC_CLOSED_RING && i < c->nclosed; i++)
+    if (c->closed[i] == id) {
+      *closed = true;
+      return NULL;
+    }
   if (c->nstreams >= QUIC_MAX_STREAMS) {
     if (!c->stream_cap_noted)
       dx_expert(x->p, owner, dx_field_limit(), DX_SEV_WARN,
@@ -1095,6 +1105,9 @@ static void stream_maybe_close(qctx *x, qstream *s) {
     if (*pp == s) {
       *pp = s->hnext;
       c->nstreams--;
+      c->closed[c->nclosed % QUIC_CLOSED_RING] = s->id;
+      if (++c->nclosed == 2 * QUIC_CLOSED_RING)
+        c->nclosed = QUIC_CLOSED_RING; /* the ring stays full, the counter bounded */
       stream_free(s, dx_packet_stream_budget(x->p));
       return;
     }
@@ -1181,7 +1194,12 @@ static void frame_stream(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, u
   }
   info_add(x, ", STREAM(%" PRIu64 ")", id);
   if (x->c && x->sender >= 0 && x->level == SP_APP) {
-    qstream *s = stream_get(x, id, fr);
+    bool closed = false;
+    qstream *s = stream_get(x, id, fr, &closed);
+    if (closed && slen)
+      dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
+                "This QUIC frame has a reused stream offset (retransmission?): the stream had "
+                "already ended");
     if (s) {
       qdir *d = &s->d[x->sender];
       if (tb & 1) {
@@ -1956,9 +1974,27 @@ static bool looks_gquic(const dx_tvb *t) {
   return false;
 }
 
+/* A short header packet belongs to a connection we follow: its DCID is an
+ * id seen, or its UDP flow is a connection's (zero-length ids). */
+static bool short_known(dx_packet *p, quic_state *st, const dx_tvb *t) {
+  const uint8_t *dc = t->len > 1 ? dx_get_ptr(t, 1, t->len - 1) : NULL;
+  if (dc && cid_match_prefix(p, st, dc, t->len - 1))
+    return true;
+  int dir = 0;
+  dx_flow *fl = dx_flow_find(p, &dir);
+  return fl && fl->app_free == crypto_owner && fl->app_data;
+}
+
 static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   quic_state *st = dx_proto_state(p, &dx_proto_quic);
   if (!st || t->len == 0 || looks_gquic(t))
+    return 0;
+  uint8_t b0 = 0;
+  dx_get_u8(t, 0, &b0);
+  /* as tshark: a short header of no connection we follow (its ids were
+   * announced in packets we could not read, or the capture starts late)
+   * is left to UDP */
+  if (!(b0 & 0x80) && !short_known(p, st, t))
     return 0;
   dx_col_set_proto(p, "QUIC");
   char info[1024];

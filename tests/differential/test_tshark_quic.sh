@@ -66,6 +66,9 @@ printf '%s\n' "$KEPT" >"$T_TMP/kept"
 CASES=() # CAPTURE|KEYLOG
 for cap in "$S"/quic-*.pcap; do
   [[ -f $cap ]] || continue
+  # tshark 4.0 does not know ngtcp2's QUIC v2 draft (0x709a50c4): it shows
+  # UDP only; test_quic.sh checks that sample against ngtcp2's own results
+  [[ $(basename "$cap") == quic-v2draft.pcap ]] && continue
   CASES+=("$cap|")
   [[ -f ${cap%.pcap}.keylog ]] && CASES+=("$cap|${cap%.pcap}.keylog")
 done
