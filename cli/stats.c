@@ -512,7 +512,7 @@ static int compile(cli_stats *st, stat *it, const char *text) {
 }
 
 static const char *not_yet =
-    "expert, http,tree, http_req,tree, dns,tree and the other tshark statistics";
+    "expert, http,tree, http_req,tree, dns,tree, follow,tls, follow,http and the other tshark statistics";
 
 static void list_known(void) {
   fprintf(stderr,
@@ -521,7 +521,7 @@ static void list_known(void) {
           "  endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
           "  io,phs[,FILTER]\n"
           "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
-          "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
+          "  follow,tcp|udp,ascii|hex|raw,STREAM\n"
           "Not yet: %s.\n",
           not_yet);
 }
