@@ -115,8 +115,12 @@ static uint32_t dissect_chdlc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     took = dissect_slarp(p, &pl, parent);
   else
     took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, proto, &pl, parent);
-  if (took == 0)
+  if (took == 0) {
+    const char *col = dx_arena_printf(&p->arena, "0x%04x", proto);
+    if (col && !name) /* tshark shows an unknown protocol's number */
+      dx_col_set_proto(p, col);
     dx_dissect_data(p, &pl, parent);
+  }
   return t->len;
 }
 

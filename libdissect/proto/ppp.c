@@ -89,10 +89,6 @@ static uint32_t dissect_ppp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   off += plen;
   dx_node_set_len(s, off);
   dx_tvb pl = dx_tvb_sub(t, off, UINT32_MAX);
-  if (pl.len == 0 && pl.reported > 0) { /* cut right after the header */
-    dx_mark_truncated(p, s, "PPP payload not captured");
-    return t->len;
-  }
   uint32_t took = 0;
   if (proto == 0x0021)
     took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x0800, &pl, parent);
