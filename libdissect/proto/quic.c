@@ -585,6 +585,7 @@ static bool retry_tag_ok(int vi, const uint8_t *odcid, uint8_t odcid_len, const 
 /* ---- connections ---------------------------------------------------------- */
 #define QUIC_MAX_CONNS 4096    /* connections tracked per session */
 #define QUIC_MAX_CIDS 32768    /* connection ids remembered per session */
+#define QUIC_CIDS_PER_CONN 32  /* and per connection */
 #define QUIC_CID_BUCKETS 4096  /* keyed hash buckets of the id table */
 #define QUIC_MAX_STREAMS 512   /* live QUIC streams per connection */
 #define QUIC_STREAM_BUCKETS 64 /* per connection */
@@ -621,7 +622,8 @@ typedef struct qstream {
 } qstream;
 
 struct qconn {
-  qconn *all_next;
+  struct qcid *cids; /* the ids of this connection (qcid.conn_next) */
+  uint32_t ncids;
   uint32_t number;
   int vi;
   uint32_t version;
@@ -655,20 +657,26 @@ struct qconn {
 };
 
 typedef struct qcid {
-  struct qcid *next;
+  struct qcid *next;      /* in its bucket */
+  struct qcid *conn_next; /* in its connection's list */
   qconn *conn;
   uint8_t owner; /* 0: the client chose it (server sends to it), 1: the server */
   uint8_t len;
   uint8_t cid[20];
 } qcid;
 
+/* Connections live in a ring of QUIC_MAX_CONNS slots, by number: when a
+ * new one needs the slot of the oldest, the oldest is forgotten (its state
+ * and ids freed), so memory stays bounded however many connections a
+ * capture holds, at O(1) per connection. A UDP flow knows its connection
+ * by number (flow.app_data), valid while the slot still holds it. */
 typedef struct quic_state {
-  qconn *all;
+  qconn *slots[QUIC_MAX_CONNS];
   uint32_t nconns;
   qcid *buckets[QUIC_CID_BUCKETS];
   uint32_t ncids;
   uint32_t cid_lens; /* bit n: a connection id of n bytes was seen (n <= 20) */
-  bool conn_cap_noted, cid_cap_noted;
+  bool cid_cap_noted;
   struct qctx *cur; /* the packet being dissected, for dx_quic_info_append */
 } quic_state;
 
@@ -725,10 +733,9 @@ static void quic_state_free(void *p) {
   quic_state *st = p;
   if (!st)
     return;
-  for (qconn *c = st->all, *n; c; c = n) {
-    n = c->all_next;
-    conn_free(c, NULL); /* the session (and its budget) goes too */
-  }
+  for (unsigned i = 0; i < QUIC_MAX_CONNS; i++)
+    if (st->slots[i])
+      conn_free(st->slots[i], NULL); /* the session (and its budget) goes too */
   for (unsigned b = 0; b < QUIC_CID_BUCKETS; b++)
     for (qcid *e = st->buckets[b], *n; e; e = n) {
       n = e->next;
@@ -754,11 +761,12 @@ static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, 
                     uint8_t owner, dx_node *where) {
   if (len == 0 || len > 20 || cid_find(p, st, cid, len))
     return;
-  if (st->ncids >= QUIC_MAX_CIDS) {
+  if (c->ncids >= QUIC_CIDS_PER_CONN || st->ncids >= QUIC_MAX_CIDS) {
     if (!st->cid_cap_noted && where)
       dx_expert(p, where, dx_field_limit(), DX_SEV_WARN,
-                "[QUIC connection id table full (%u ids): later ids are not tracked]",
-                QUIC_MAX_CIDS);
+                "[QUIC connection id limit reached (%u per connection, %u in all): later ids "
+                "are not tracked]",
+                QUIC_CIDS_PER_CONN, QUIC_MAX_CIDS);
     st->cid_cap_noted = true;
     return;
   }
@@ -772,6 +780,9 @@ static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, 
   uint32_t b = cid_bucket(p, cid, len);
   e->next = st->buckets[b];
   st->buckets[b] = e;
+  e->conn_next = c->cids;
+  c->cids = e;
+  c->ncids++;
   st->ncids++;
   st->cid_lens |= 1u << len;
 }
@@ -789,24 +800,52 @@ static qcid *cid_match_prefix(dx_packet *p, quic_state *st, const uint8_t *b, ui
   return NULL;
 }
 
+/* Forgets a connection: its ids leave the table, its state is freed. */
+static void conn_forget(dx_packet *p, quic_state *st, qconn *c) {
+  for (qcid *e = c->cids, *n; e; e = n) {
+    n = e->conn_next;
+    for (qcid **pp = &st->buckets[cid_bucket(p, e->cid, e->len)]; *pp; pp = &(*pp)->next)
+      if (*pp == e) {
+        *pp = e->next;
+        break;
+      }
+    st->ncids--;
+    free(e);
+  }
+  st->slots[c->number % QUIC_MAX_CONNS] = NULL;
+  conn_free(c, dx_packet_stream_budget(p));
+}
+
 static qconn *conn_new(dx_packet *p, quic_state *st, dx_node *where) {
-  if (st->nconns >= QUIC_MAX_CONNS) {
-    if (!st->conn_cap_noted && where)
-      dx_expert(p, where, dx_field_limit(), DX_SEV_WARN,
-                "[QUIC connection table full (%u connections): later connections are shown "
-                "without state]",
-                QUIC_MAX_CONNS);
-    st->conn_cap_noted = true;
+  if (st->nconns == UINT32_MAX)
     return NULL;
+  qconn *old = st->slots[st->nconns % QUIC_MAX_CONNS];
+  if (old) {
+    if (where)
+      dx_expert(p, where, dx_field_limit(), DX_SEV_NOTE,
+                "[QUIC connection table full (%u connections): connection %u, the oldest, is "
+                "forgotten]",
+                QUIC_MAX_CONNS, old->number);
+    conn_forget(p, st, old);
   }
   qconn *c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
   c->number = st->nconns++;
-  c->all_next = st->all;
-  st->all = c;
+  st->slots[c->number % QUIC_MAX_CONNS] = c;
   c->tls = dx_tls_quic_new(p);
   return c;
+}
+
+/* The connection of the packet's UDP flow, if it is still followed. */
+static qconn *conn_by_flow(dx_packet *p, quic_state *st) {
+  int dir = 0;
+  dx_flow *fl = dx_flow_find(p, &dir);
+  if (!fl || fl->app_free != crypto_owner || !fl->app_data)
+    return NULL;
+  uint32_t n = (uint32_t)((uintptr_t)fl->app_data - 1);
+  qconn *c = st->slots[n % QUIC_MAX_CONNS];
+  return c && c->number == n ? c : NULL;
 }
 
 /* ---- packet numbers (RFC 9000 A.3) ------------------------------------------ */
@@ -1711,10 +1750,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     if (!e) {
       /* zero-length ids, or the server's first packet (its own new id):
        * the connection of the UDP flow */
-      int dir = 0;
-      dx_flow *fl = dx_flow_find(p, &dir);
-      if (fl && fl->app_free == crypto_owner && fl->app_data)
-        byflow = fl->app_data;
+      byflow = conn_by_flow(p, x->st);
     }
     if (e) {
       x->c = e->conn;
@@ -1755,8 +1791,8 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     if (x->c) {
       int dir = 0;
       dx_flow *fl = dx_flow_find(p, &dir);
-      if (fl && !fl->app_data) {
-        fl->app_data = x->c;
+      if (fl && (!fl->app_data || fl->app_free == crypto_owner)) {
+        fl->app_data = (void *)(uintptr_t)(x->c->number + 1);
         fl->app_free = crypto_owner;
       }
     }
@@ -1897,11 +1933,10 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     x->sender = e->owner == 0 ? 1 : 0;
     dcil = e->len;
   } else {
-    int dir = 0;
-    dx_flow *fl = dx_flow_find(p, &dir);
-    if (fl && fl->app_free == crypto_owner && fl->app_data) {
+    qconn *fc = conn_by_flow(p, x->st);
+    if (fc) {
       /* zero-length ids: the UDP flow's connection */
-      x->c = fl->app_data;
+      x->c = fc;
       x->sender = x->c->have_client_addr && dx_addr_eq(&p->net_src, &x->c->caddr) &&
                           p->srcport == x->c->cport
                       ? 0
@@ -1980,9 +2015,7 @@ static bool short_known(dx_packet *p, quic_state *st, const dx_tvb *t) {
   const uint8_t *dc = t->len > 1 ? dx_get_ptr(t, 1, t->len - 1) : NULL;
   if (dc && cid_match_prefix(p, st, dc, t->len - 1))
     return true;
-  int dir = 0;
-  dx_flow *fl = dx_flow_find(p, &dir);
-  return fl && fl->app_free == crypto_owner && fl->app_data;
+  return conn_by_flow(p, st) != NULL;
 }
 
 static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
