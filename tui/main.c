@@ -35,10 +35,11 @@ static void restore_terminal(void) {
 }
 
 static void usage(FILE *out) {
-  fputs("Usage: dissect-tui [options] FILE\n"
+  fputs("Usage: dissect-tui [options] FILE | -r FILE\n"
         "       dissect-tui -i IFACE [-f BPF] [options]\n"
         "Browse a pcap/pcapng capture (or a live capture) in the terminal.\n"
         "\n"
+        "  -r FILE           the capture file to browse (as tshark -r; the same as FILE)\n"
         "  -i IFACE          capture live on IFACE (new packets appear as they come)\n"
         "  -f BPF            capture filter for -i (libpcap syntax)\n"
         "  -Y FILTER         open with this display filter applied\n"
@@ -401,7 +402,7 @@ static void free_app(app *a) {
 }
 
 int main(int argc, char **argv) {
-  const char *iface = NULL, *bpf = NULL, *dfilter = NULL, *keylog = NULL;
+  const char *iface = NULL, *bpf = NULL, *dfilter = NULL, *keylog = NULL, *rfile = NULL;
   static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                            {"version", no_argument, NULL, 'V'},
                                            {"keylog", required_argument, NULL, 'K'},
@@ -409,11 +410,12 @@ int main(int argc, char **argv) {
                                            {NULL, 0, NULL, 0}};
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:d:", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:d:r:", longopts, NULL)) != -1) {
     switch (opt) {
     case 'h': usage(stdout); return 0;
     case 'V': printf("dissect-tui %s (libdissect %s)\n", DX_VERSION_STRING, dx_version()); return 0;
     case 'i': iface = optarg; break;
+    case 'r': rfile = optarg; break;
     case 'f': bpf = optarg; break;
     case 'Y': dfilter = optarg; break;
     case 'K': keylog = optarg; break;
@@ -448,7 +450,13 @@ int main(int argc, char **argv) {
     }
   }
   const char *file = optind < argc ? argv[optind] : NULL;
-  if (optind + 1 < argc) {
+  if (rfile && file) {
+    fprintf(stderr, "dissect-tui: give the capture file once (-r FILE or FILE)\n");
+    return 2;
+  }
+  if (rfile)
+    file = rfile;
+  else if (optind + 1 < argc) {
     fprintf(stderr, "dissect-tui: too many arguments (one capture file)\n");
     return 2;
   }

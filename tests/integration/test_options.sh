@@ -157,4 +157,32 @@ check_rc_zero "-z without -q prints packets and the table"
 check_eq "-z without -q: 185 packet lines before the table" 185 \
   "$(grep -c '→' "$T_TMP/out")"
 
+# ---------------------------------------------------------------- dissect-tui -r
+TUI=$BIN/dissect-tui
+if [[ -x $TUI ]] && command -v tmux >/dev/null 2>&1; then
+  sess="dx-opts-$$"
+  tmux new-session -d -s "$sess" -x 100 -y 30 \
+    "env TERM=xterm-256color LANG=C.UTF-8 $(printf '%q' "$TUI") -r $(printf '%q' "$S/http.pcap"); echo TUI-EXITED; sleep 30"
+  seen=0
+  for ((i = 0; i < 100; i++)); do
+    if tmux capture-pane -p -t "$sess" | grep -q "GET /index.html"; then
+      seen=1
+      break
+    fi
+    sleep 0.1
+  done
+  if ((seen)); then
+    pass "dissect-tui -r FILE opens the capture (frame 4's GET on screen)"
+  else
+    fail "dissect-tui -r FILE opens the capture" "$(tmux capture-pane -p -t "$sess" | head -5)"
+  fi
+  tmux send-keys -t "$sess" q
+  sleep 0.3
+  tmux kill-session -t "$sess" 2>/dev/null
+  run "$TUI" -r "$S/http.pcap" "$S/dns.pcap"
+  check_rc_error "dissect-tui -r FILE FILE2 is refused"
+else
+  echo "SKIP dissect-tui -r (needs tmux)"
+fi
+
 finish
