@@ -1,7 +1,8 @@
 /* libFuzzer harness for the display-filter compiler: the input is the
- * filter text. A filter that compiles is also formatted, listed and
- * evaluated against a few packets, so the evaluator is fuzzed too; one that
- * does not has its error rendered. */
+ * filter text. A filter that compiles is also listed and evaluated against
+ * a few packets, with and without the other packet as the reference of
+ * ${field} references, so the evaluator is fuzzed too; one that does not
+ * has its error rendered. */
 #include <dissect/dissect.h>
 #include <dissect/filter.h>
 #include <stdint.h>
@@ -57,7 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       int r = dx_filter_match(f, pkts[i]);
       if (r != 0 && r != 1)
         abort();
+      /* ${field} references read from the other packet */
+      r = dx_filter_match_ref(f, pkts[i], pkts[1 - i]);
+      if (r != 0 && r != 1)
+        abort();
     }
+    (void)dx_filter_limit_hits(f);
     const dx_field *fields[16];
     size_t n = dx_filter_fields(f, fields, 16);
     for (size_t i = 0; i < n && i < 16; i++)
