@@ -57,7 +57,10 @@ typedef struct options {
   int print_with_w;           /* -P */
   const char **zargs;         /* -z */
   size_t nz;
-  int list_linktypes;     /* -L */
+  int list_linktypes;    /* -L */
+  char *only_protos_buf; /* -O: the list, split in place */
+  const char **only_protos;
+  size_t nonly;
   double stop_duration;   /* -a duration:N (seconds, 0 = none) */
   long long stop_packets; /* -a packets:N */
   int story;              /* --story FORMAT: a dx_story_format, -1 for none */
@@ -159,6 +162,8 @@ static void usage(FILE *out) {
           "                       unfilled checksums)\n"
           "Output:\n"
           "  -V                   print the whole layer tree\n"
+          "  -O PROTOS            like -V, but only the layers of these protocols whole\n"
+          "                       (comma-separated: -O ip,dns); the others in one line\n"
           "  -x                   print a hex and ASCII dump of each data source\n"
           "  -T text|json|ek|fields\n"
           "                       output format (default: one summary line per packet)\n"
@@ -408,7 +413,7 @@ static int parse_args(options *o, int argc, char **argv) {
     return 2;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:v", longopts,
+  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:vO:", longopts,
                           NULL)) != -1) {
     switch (c) {
     case 'r': o->read_file = optarg; break;
@@ -442,6 +447,21 @@ static int parse_args(options *o, int argc, char **argv) {
     case 'P': o->print_with_w = 1; break;
     case 'z': o->zargs[o->nz++] = optarg; break;
     case 'L': o->list_linktypes = 1; break;
+    case 'O': {
+      /* -O ip,dns (or "ip dns"): like -V, only those layers whole */
+      free(o->only_protos_buf);
+      free(o->only_protos);
+      o->only_protos_buf = strdup(optarg);
+      o->only_protos = calloc(strlen(optarg) + 1, sizeof *o->only_protos);
+      if (!o->only_protos_buf || !o->only_protos)
+        return 2;
+      o->nonly = 0;
+      for (char *save = NULL, *tok = strtok_r(o->only_protos_buf, ", ", &save); tok;
+           tok = strtok_r(NULL, ", ", &save))
+        o->only_protos[o->nonly++] = tok;
+      o->verbose = 1;
+      break;
+    }
     case 'a': {
       char *end;
       errno = 0;
@@ -849,7 +869,9 @@ int main(int argc, char **argv) {
       case OUT_FIELDS: dx_fields_write(stdout, fields, p); break;
       case OUT_SUMMARY:
       case OUT_TEXT:
-        if (o.verbose)
+        if (o.verbose && o.only_protos)
+          dx_write_tree_protos(pout, p, o.only_protos, o.nonly);
+        else if (o.verbose)
           dx_write_tree(pout, p);
         else
           dx_write_summary(pout, p);

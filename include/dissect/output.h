@@ -22,6 +22,10 @@ int dx_write_summary(FILE *out, const dx_packet *p);
 /* The whole layer tree, indented by four spaces a level (like tshark -V),
  * followed by a blank line. Hidden nodes are not shown. */
 int dx_write_tree(FILE *out, const dx_packet *p);
+/* The tree as tshark -O PROTOS shows it: the layers whose protocol name is
+ * one of protos[0..n-1] ("ip", "dns") whole, every other layer as its one
+ * summary line. protos NULL shows every layer whole (dx_write_tree). */
+int dx_write_tree_protos(FILE *out, const dx_packet *p, const char *const *protos, size_t n);
 /* Hex and ASCII dump of every data source of the packet (like tshark -x). */
 int dx_write_hex(FILE *out, const dx_packet *p);
 

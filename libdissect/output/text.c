@@ -198,7 +198,22 @@ static char *escape_into(char *o, const char *s, size_t n) {
   return o;
 }
 
-static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp) {
+/* -O: the protocols whose layers are shown whole; NULL = all. */
+typedef struct {
+  const char *const *names;
+  size_t n;
+} proto_set;
+
+static bool expanded(const proto_set *ps, const dx_node *n) {
+  if (!ps)
+    return true;
+  for (size_t i = 0; i < ps->n; i++)
+    if (ps->names[i] && strcmp(ps->names[i], n->field->abbrev) == 0)
+      return true;
+  return false;
+}
+
+static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const proto_set *ps) {
   for (; n; n = n->next) {
     if (n->flags & DX_NODE_HIDDEN)
       continue;
@@ -217,15 +232,20 @@ static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp) {
     }
     *end++ = '\n';
     t->len += (size_t)(end - o);
-    if (n->first_child)
-      tree_rec(t, n->first_child, depth + 1, tmp);
+    if (n->first_child && (depth > 0 || expanded(ps, n)))
+      tree_rec(t, n->first_child, depth + 1, tmp, NULL);
   }
 }
 
 int dx_write_tree(FILE *out, const dx_packet *p) {
+  return dx_write_tree_protos(out, p, NULL, 0);
+}
+
+int dx_write_tree_protos(FILE *out, const dx_packet *p, const char *const *protos, size_t n) {
   char buf[TB_SIZE], tmp[TB_LABEL];
   tbuf t = {out, 0, sizeof buf, buf};
-  tree_rec(&t, p->root.first_child, 0, tmp);
+  proto_set ps = {protos, n};
+  tree_rec(&t, p->root.first_child, 0, tmp, protos ? &ps : NULL);
   tb_put(&t, "\n", 1);
   tb_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;

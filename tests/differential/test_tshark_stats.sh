@@ -10,6 +10,7 @@
 #   - -z io,stat with several intervals and filters;
 #   - -z follow,tcp|udp,ascii|hex|raw for the first streams;
 #   - the time column of the summary line for every -t format and -u hms;
+#   - -O PROTOS (layers named whole, the others in one line);
 #   - the fields frame.time, frame.time_delta, frame.time_delta_displayed
 #     (with and without -Y), frame.protocols and the columns _ws.col.No.,
 #     Time, Source, Destination, Protocol, Length (and Info, checked apart).
@@ -136,5 +137,13 @@ for cap in "${CAPS[@]}"; do
   got=$("$D" -r "$cap" -T fields -e frame.number -e _ws.col.Protocol -e _ws.col.Info 2>&1 |
     awk -F'\t' 'NR == FNR { want[$1] = 1; next } ($1 in want)' <(printf '%s\n' "$want") -)
   check_eq "$name: _ws.col.Protocol, _ws.col.Info of $(grep -c . <<<"$want") TCP/UDP/DNS/ICMP/ARP rows" "$want" "$got"
+done
+# -O: only the layers named are whole, the others one line (the layers
+# compared here are dissected line for line as tshark does)
+for cap in dns.pcap dns-tcp.pcap https-tls12.pcap tls12-rsa.pcap; do
+  [[ -f $S/$cap ]] || continue
+  for O in dns udp,ip "dns udp"; do
+    same "$cap: -O $O" -r "$S/$cap" -O "$O"
+  done
 done
 finish
