@@ -448,7 +448,7 @@ static int parse_args(options *o, int argc, char **argv) {
     case 'z': o->zargs[o->nz++] = optarg; break;
     case 'L': o->list_linktypes = 1; break;
     case 'O': {
-      /* -O ip,dns (or "ip dns"): like -V, only those layers whole */
+      /* -O ip,dns: like -V, only those layers whole */
       free(o->only_protos_buf);
       free(o->only_protos);
       o->only_protos_buf = strdup(optarg);
