@@ -112,7 +112,7 @@ static void usage(FILE *out) {
           "Capture:\n"
           "  -r FILE              read a pcap or pcapng file (\"-\" = standard input)\n"
           "  -i IFACE             capture live on an interface\n"
-          "  -f BPF               capture filter (libpcap syntax)\n"
+          "  -f BPF               capture filter (libpcap syntax) for -i; with -r, use -Y\n"
           "  -c N                 stop after reading N packets\n"
           "  -D                   list the interfaces that can be captured on\n"
           "  -L                   list the link types of the interface given by -i\n"
