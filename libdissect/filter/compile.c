@@ -245,6 +245,9 @@ static bool is_int_type(dx_ftype t) {
   return (c == VC_UINT || c == VC_INT) && t != DX_FT_IPV4;
 }
 
+static bool arith_ok(tok_kind op, dx_ftype t, bool slice);
+static const char *op_sym(tok_kind k);
+
 /* Converts the literals of a constant expression to type t. */
 static bool resolve(parser *ps, expr *e, dx_ftype t, const dx_field *ctx, bool bytes_ctx) {
   switch (e->kind) {
@@ -266,6 +269,10 @@ static bool resolve(parser *ps, expr *e, dx_ftype t, const dx_field *ctx, bool b
     return true;
   }
   case E_NEG:
+    if (!arith_ok(TK_MINUS, t, false) || t == DX_FT_ABSTIME) {
+      fail(ps, e->pos, e->len, "%s cannot be used with \"-\"", dx_ftype_name(t));
+      return false;
+    }
     if (!resolve(ps, e->a, t, ctx, bytes_ctx))
       return false;
     if (e->a->l.prefix >= 0) {
@@ -275,6 +282,10 @@ static bool resolve(parser *ps, expr *e, dx_ftype t, const dx_field *ctx, bool b
     e->type = t;
     return true;
   case E_ARITH:
+    if (!arith_ok(e->op, t, bytes_ctx)) {
+      fail(ps, e->pos, e->len, "%s cannot be used with \"%s\"", dx_ftype_name(t), op_sym(e->op));
+      return false;
+    }
     if (!resolve(ps, e->a, t, ctx, bytes_ctx) || !resolve(ps, e->b, t, ctx, bytes_ctx))
       return false;
     e->type = t;

@@ -513,6 +513,8 @@ static void eval_func(ectx *c, const expr *e, vlist *out) {
         if (x.i < 0)
           x.i = -x.i;
       } else if (x.cls == VC_DOUBLE) {
+        if (a0->type == DX_FT_RELTIME || a0->type == DX_FT_ABSTIME)
+          break; /* as tshark 4.0: abs() of a time has no value */
         x.d = fabs(x.d);
       }
       vl_push(out, &x);

@@ -98,6 +98,41 @@ static token lex_string(lexer *lx, size_t start, size_t quote, bool raw) {
       out[n++] = (uint8_t)v;
       break;
     }
+    case 'u':
+    case 'U': {
+      /* \uNNNN, \UNNNNNNNN: a code point as UTF-8, under C's rules for
+       * universal character names (as tshark) */
+      int want = e == 'u' ? 4 : 8, got = 0;
+      uint32_t cp = 0;
+      while (got < want && i < end && hexval(s[i]) >= 0) {
+        cp = cp * 16 + (uint32_t)hexval(s[i]);
+        i++;
+        got++;
+      }
+      if (got < want || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+          (cp < 0xa0 && cp != 0x24 && cp != 0x40 && cp != 0x60)) {
+        char m[96];
+        snprintf(m, sizeof m, "%.*s is not a valid universal character name", (int)(i - esc),
+                 s + esc);
+        return lex_error(lx, esc, i - esc, m);
+      }
+      if (cp < 0x80) {
+        out[n++] = (uint8_t)cp;
+      } else if (cp < 0x800) {
+        out[n++] = (uint8_t)(0xc0 | cp >> 6);
+        out[n++] = (uint8_t)(0x80 | (cp & 0x3f));
+      } else if (cp < 0x10000) {
+        out[n++] = (uint8_t)(0xe0 | cp >> 12);
+        out[n++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        out[n++] = (uint8_t)(0x80 | (cp & 0x3f));
+      } else {
+        out[n++] = (uint8_t)(0xf0 | cp >> 18);
+        out[n++] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
+        out[n++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+        out[n++] = (uint8_t)(0x80 | (cp & 0x3f));
+      }
+      break;
+    }
     default:
       if (e >= '0' && e <= '7') {
         int v = e - '0';

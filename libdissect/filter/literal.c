@@ -315,12 +315,12 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
                dx_ftype_name(t), shown);
       return false;
     }
-    if (t == DX_FT_BOOL) {
-      if (strcasecmp(buf, "true") == 0) {
+    if (t == DX_FT_BOOL) { /* as tshark: True or TRUE, False or FALSE */
+      if (strcmp(buf, "True") == 0 || strcmp(buf, "TRUE") == 0) {
         out->v.u = 1;
         return true;
       }
-      if (strcasecmp(buf, "false") == 0) {
+      if (strcmp(buf, "False") == 0 || strcmp(buf, "FALSE") == 0) {
         out->v.u = 0;
         return true;
       }
@@ -361,6 +361,10 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
       unsigned long long x =
           (digits[0] >= '0' && digits[0] <= '9') ? strtoull(digits, &end, base) : 0;
       if (end && !*end && errno == 0) {
+        if (t == DX_FT_BOOL) { /* any number other than 0 is true */
+          out->v.u = x != 0;
+          return true;
+        }
         if (x > type_max(t)) {
           snprintf(msg, msglen, "\"%s\" too big for this field (%s), maximum %llu", shown, fname,
                    (unsigned long long)type_max(t));
@@ -393,8 +397,12 @@ bool dx_flt_literal(dx_filter *f, dx_ftype t, const dx_vals *vals, const char *f
     char *end = NULL;
     errno = 0;
     double d = strtod(buf, &end);
+    /* seconds as tshark reads them: digits, with a fraction after a dot
+     * (not "1e3", "0x10" or ".5") */
     bool ok = buf[0] && !*end && errno == 0 && isfinite(d) &&
               !(buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X'));
+    if (ok && t != DX_FT_DOUBLE && (buf[0] == '.' || (!strchr(buf, '.') && strpbrk(buf, "eE"))))
+      ok = false;
     if (ok) {
       out->v.d = d;
       return true;

@@ -190,6 +190,8 @@ static void test_booleans_and_logic(void) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   MATCH(p, "eth.dst.ig == 1");
   MATCH(p, "eth.dst.ig == True");
+  MATCH(p, "eth.dst.ig == 2"); /* tshark 4.0: any number but 0 is true */
+  BAD("eth.dst.ig == true");   /* only True, TRUE, False, FALSE */
   MATCH(p, "eth.src.ig == False");
   MATCH(p, "eth.src.lg == 1");
   MATCH(p, "eth.src.ig == 0 and eth.dst.ig == 1");
@@ -446,7 +448,7 @@ static void test_error_positions(void) {
   /* "eth.type == -1" compiles, as in tshark 4.0 (unary minus; never equal) */
   e = bad("eth.type == NoSuchName");
   CU_ASSERT_EQUAL(e.pos, 12);
-  e = bad("eth.dst.ig == 2");
+  /* "eth.dst.ig == 2" compiles: tshark takes any number but 0 as true */
   e = bad("frame.len == eth.src");
   CU_ASSERT_EQUAL(e.pos, 13);
   CU_ASSERT_PTR_NOT_NULL(strstr(e.message, "compatible"));
