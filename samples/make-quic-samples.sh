@@ -23,6 +23,10 @@
 #                                tshark 4.0 does not know this version, so the
 #                                checks are ngtcp2's: its client accepted the
 #                                Retry and got the page
+#   quic-0rtt.pcap (+ .keylog)   a resumed connection with 0-RTT: a first run
+#                                (not captured) stores the session ticket and
+#                                transport parameters, the second sends its two
+#                                requests as 0-RTT data with the ClientHello
 # tshark checks each file afterwards (Retry seen, requests decrypted with the
 # key log, key phase 1 used, one connection across the migration).
 #
@@ -40,7 +44,7 @@ export PATH=$PATH:/usr/sbin:/sbin
 export LC_ALL=C
 
 SCRIPT=$(readlink -f "${BASH_SOURCE[0]}")
-ALL=(quic-h3 quic-retry quic-migration quic-v2draft)
+ALL=(quic-h3 quic-retry quic-migration quic-v2draft quic-0rtt)
 WANT=("${@:-${ALL[@]}}")
 for w in "${WANT[@]}"; do
   [[ " ${ALL[*]} " == *" $w "* ]] || { echo "make-quic-samples: unknown sample '$w' (${ALL[*]})" >&2; exit 1; }
@@ -172,6 +176,18 @@ cap_stop
 [[ -s $W/dl/index.html ]] || die "quic-v2draft: no page"
 fi
 
+# 5. 0-RTT: resume the session of a first (uncaptured) connection
+if want quic-0rtt; then
+server_start
+client "$W/first.keylog" --session-file="$W/session" --tp-file="$W/tp" 127.0.0.1 443 \
+  "$U/index.html"
+cap_start "$W/quic-0rtt.pcap"
+client "$W/quic-0rtt.keylog" --session-file="$W/session" --tp-file="$W/tp" 127.0.0.1 443 \
+  "$U/index.html" "$U/data.json"
+server_stop
+cap_stop
+fi
+
 # checks with tshark (the second tool)
 n() { tshark -r "$1" -o "tls.keylog_file:$2" -Y "$3" 2>/dev/null | wc -l; }
 f=$W/quic-h3.pcap k=$W/quic-h3.keylog
@@ -200,6 +216,14 @@ f=$W/quic-v2draft.pcap
 want quic-v2draft && {
 [[ $(tshark -r "$f" -T fields -e udp.payload -c 1 2>/dev/null | cut -c3-10) == 709a50c4 ]] \
   || die "quic-v2draft: the first packet is not version 0x709a50c4"
+}
+
+f=$W/quic-0rtt.pcap k=$W/quic-0rtt.keylog
+want quic-0rtt && {
+grep -q CLIENT_EARLY_TRAFFIC_SECRET "$k" || die "quic-0rtt: no early traffic secret"
+(($(n "$f" "$k" 'quic.long.packet_type == 1') >= 1)) || die "quic-0rtt: no 0-RTT packet"
+(($(n "$f" "$k" 'quic.long.packet_type == 1 && quic.frame_type == 0x0b') >= 1)) \
+  || die "quic-0rtt: the 0-RTT packets were not decrypted (no STREAM frame)"
 }
 
 for s in "${WANT[@]}"; do

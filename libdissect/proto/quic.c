@@ -991,8 +991,8 @@ static uint32_t dissect_crypto_stream(dx_packet *p, const dx_tvb *t, dx_node *pa
     dx_tvb msgs = dx_tvb_sub(t, 0, off);
     dx_tls_quic_handshake(p, c->tls, p->flow_dir, &msgs, parent);
     const char *a = dx_tls_quic_alpn(c->tls);
-    if (a && a[0] && !c->alpn[0])
-      snprintf(c->alpn, sizeof c->alpn, "%s", a);
+    if (a && a[0] && strcmp(a, c->alpn) != 0)
+      snprintf(c->alpn, sizeof c->alpn, "%s", a); /* offered, then chosen */
   }
   return off;
 }
@@ -1246,6 +1246,8 @@ static void frame_stream(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, u
         d->fin_off = soff + slen;
       }
       dx_node *parent = x->pkt ? x->pkt->parent : NULL;
+      if (!s->bs.alpn && x->c->alpn[0])
+        s->bs.alpn = x->c->alpn; /* the stream began before the ALPN was known */
       if (slen && !qdir_feed(x, d, &s->bs, x->sender, soff, t, *off, (uint32_t)slen, fr,
                              parent ? parent : fr))
         dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,

@@ -569,7 +569,8 @@ typedef struct tls_conv {
   bool have_suite, tls13, hrr, note_done, seen_record;
   int client_dir; /* direction the ClientHello came from, -1 unknown */
   char alpn[32];
-  uint64_t info_frame; /* frame number + 1 whose Info column we started */
+  char alpn_offered[32]; /* the first protocol the ClientHello offered */
+  uint64_t info_frame;   /* frame number + 1 whose Info column we started */
   tls_dir dir[2];
   /* decryption */
   uint8_t crandom[32], srandom[32];
@@ -929,6 +930,10 @@ static void ext_alpn(ctx *x, cur *e, dx_node *en, int hs) {
       size_t k = n < sizeof x->c->alpn - 1 ? n : sizeof x->c->alpn - 1;
       memcpy(x->c->alpn, str, k);
       x->c->alpn[k] = 0;
+    } else if (hs == HS_CLIENT_HELLO && i == 0) {
+      size_t k = n < sizeof x->c->alpn_offered - 1 ? n : sizeof x->c->alpn_offered - 1;
+      memcpy(x->c->alpn_offered, str, k);
+      x->c->alpn_offered[k] = 0;
     }
   }
 }
@@ -2889,5 +2894,9 @@ uint16_t dx_tls_quic_suite(const dx_tls_quic *q) {
 }
 
 const char *dx_tls_quic_alpn(const dx_tls_quic *q) {
-  return q ? q->c.alpn : "";
+  if (!q)
+    return "";
+  /* before the server's choice (0-RTT data), the protocol the client
+   * offered first: the one its early data speaks */
+  return q->c.alpn[0] ? q->c.alpn : q->c.alpn_offered;
 }

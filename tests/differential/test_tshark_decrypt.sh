@@ -41,6 +41,8 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect) wit
 # The samples: CAPTURE|KEYLOG|RSAKEY ("" = no such option).
 CASES=()
 for cap in "$S"/*.pcap; do
+  # tshark 4.0 does not know ngtcp2's QUIC v2 draft (test_quic.sh checks it)
+  [[ $(basename "$cap") == quic-v2draft.pcap ]] && continue
   [[ -f ${cap%.pcap}.keylog ]] && CASES+=("$cap|${cap%.pcap}.keylog|")
 done
 [[ -f $S/https-dsb.pcapng ]] && CASES+=("$S/https-dsb.pcapng||")

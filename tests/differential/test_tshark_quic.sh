@@ -42,6 +42,12 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    tshark dissects the repeated SETTINGS a second time; dissect marks the
 #    frames as retransmissions (quic.retransmission) and does not feed the
 #    same bytes to HTTP/3 and the QPACK decoder twice.
+#  - quic-0rtt.pcap with its key log, frames 1 and 8: the client's two
+#    requests go out as 0-RTT data (frame 1) and again in 1-RTT (frame 8,
+#    the same stream offsets). tshark 4.0 does not dissect HTTP/3 in 0-RTT
+#    packets (it waits for the server's ALPN) and shows the requests in
+#    frame 8; dissect takes the ALPN the client offered for its early data,
+#    shows them in frame 1 and marks frame 8's copies as retransmissions.
 #  - quic_vn.pcap (corpus), frame 1: a long header of an unknown version
 #    (0x1a2a3a4a, sent to provoke Version Negotiation). tshark reads it as a
 #    v1 Initial, shows its packet number bits as they are (still under header
@@ -56,6 +62,9 @@ KEPT=$(cat <<'KEOF'
 quic-h3.pcap+keylog 15 http3.
 quic-retry.pcap+keylog 11 http3.
 quic-retry.pcap+keylog 11 quic.retransmission
+quic-0rtt.pcap+keylog 1 http3.
+quic-0rtt.pcap+keylog 8 http3.
+quic-0rtt.pcap+keylog 8 quic.retransmission
 quic_vn.pcap 1 quic.
 quic_vn.pcap 3 tls.
 quic_vn.pcap 3 quic.
