@@ -910,8 +910,9 @@ int main(int argc, char **argv) {
     eprint("%lld packets read, %lld displayed\n", nread, nshown);
 #ifdef DX_HAVE_FILTER
   if (flt && dx_filter_limit_hits(flt) > 0)
-    eprint("dissect: warning: a regular expression of the display filter stopped at its match "
-           "limits %lu time(s); those packets were treated as not matching\n",
+    eprint("dissect: warning: the display filter stopped at its limits %lu time(s) (a regular "
+           "expression's match limits, or too many values to compare in one packet); those "
+           "packets were treated as not matching\n",
            dx_filter_limit_hits(flt));
   dx_filter_free(flt);
 #endif
