@@ -38,6 +38,10 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p);
 /* Prints every statistic, in the order given, to out. */
 void cli_stats_print(cli_stats *st, FILE *out);
 void cli_stats_free(cli_stats *st);
+/* -T json|ek with -e: one packet's fields as tshark writes them (first:
+ * the first packet of a -T json array, which opens with "[" alone). */
+void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *names,
+                           const dx_field *const *fields, size_t n, int ek, int first);
 /* -v: version and libraries. */
 void cli_print_version(FILE *out);
 

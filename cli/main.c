@@ -582,8 +582,8 @@ static int parse_args(options *o, int argc, char **argv) {
   if (o->story >= 0 && (o->mode != OUT_SUMMARY || o->verbose || o->hex || o->quiet))
     return bad_option("%s", "--story writes the story only: it cannot be combined with -T, -V, "
                             "-x or -q");
-  if (o->nfields && o->mode != OUT_FIELDS)
-    return bad_option("%s", "-e needs -T fields");
+  if (o->nfields && o->mode != OUT_FIELDS && o->mode != OUT_JSON && o->mode != OUT_EK)
+    return bad_option("%s", "-e needs -T fields, -T json or -T ek");
   if (o->mode == OUT_FIELDS && o->nfields == 0)
     return bad_option("%s", "-T fields needs at least one -e FIELD");
   if (!o->read_file && !o->iface)
@@ -692,7 +692,15 @@ int main(int argc, char **argv) {
   }
 
   dx_fields *fields = NULL;
-  if (o.mode == OUT_FIELDS) {
+  const dx_field **jfields = NULL; /* -T json|ek -e: the fields, looked up */
+  if (o.nfields && (o.mode == OUT_JSON || o.mode == OUT_EK)) {
+    jfields = calloc(o.nfields, sizeof *jfields);
+    if (!jfields)
+      return 2;
+    for (size_t i = 0; i < o.nfields; i++)
+      jfields[i] = dx_field_lookup(sess, o.fields[i]);
+  }
+  if (o.nfields) { /* every -e name is checked (suggestions for a typo) */
     char err[512];
     rc = dx_fields_new(sess, o.fields, o.nfields, &o.fopts, &fields, err, sizeof err);
     if (rc != DX_OK) {
@@ -727,9 +735,9 @@ int main(int argc, char **argv) {
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if
    * summary lines are printed): ask the library for just those. */
-  int terse =
-      o.story < 0 && !stats &&
-      (o.mode == OUT_FIELDS || (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex));
+  int terse = o.story < 0 && !stats &&
+              (o.mode == OUT_FIELDS || jfields ||
+               (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex));
   if (terse) {
     size_t nwant = o.nfields;
 #ifdef DX_HAVE_FILTER
@@ -825,7 +833,7 @@ int main(int argc, char **argv) {
   if (o.mode == OUT_FIELDS && o.fopts.header)
     dx_fields_write_header(stdout, fields);
   if (o.mode == OUT_JSON)
-    fputs("[\n", stdout);
+    fputs(jfields ? "[" : "[\n", stdout);
 
   long long nread = 0, nshown = 0;
   int status = 0;
@@ -861,11 +869,20 @@ int main(int argc, char **argv) {
     if (show && !o.quiet) {
       switch (o.mode) {
       case OUT_JSON:
+        if (jfields) {
+          cli_json_fields_write(stdout, p, o.fields, jfields, o.nfields, 0, nshown == 0);
+          break;
+        }
         if (nshown)
           fputs(",\n", stdout);
         dx_write_json(stdout, p, 1);
         break;
-      case OUT_EK: dx_write_ek(stdout, p); break;
+      case OUT_EK:
+        if (jfields)
+          cli_json_fields_write(stdout, p, o.fields, jfields, o.nfields, 1, 0);
+        else
+          dx_write_ek(stdout, p);
+        break;
       case OUT_FIELDS: dx_fields_write(stdout, fields, p); break;
       case OUT_SUMMARY:
       case OUT_TEXT:
