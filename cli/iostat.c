@@ -154,7 +154,7 @@ void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
   io->last_us = us;
   io->any = 1;
   size_t idx = io->interval ? (size_t)(us / io->interval) : 0;
-  if (idx > (1u << 24)) /* a corrupt time stamp must not make a huge table */
+  if (idx > (1u << 20)) /* a corrupt time stamp must not make a huge table */
     return;
   for (int j = 0; j < io->ncols; j++) {
     column *col = &io->cols[j];
