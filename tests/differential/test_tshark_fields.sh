@@ -32,6 +32,8 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect) on 
 
 CAPS=()
 for cap in "$S"/*.pcap "$S"/*.pcapng; do
+  # tshark 4.0 does not know ngtcp2's QUIC v2 draft (test_quic.sh checks it)
+  [[ $(basename "$cap") == quic-v2draft.pcap ]] && continue
   [[ -f $cap ]] && CAPS+=("$cap")
 done
 # tshark on every capture at once (it is the slow side), then compare.
