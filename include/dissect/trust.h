@@ -24,7 +24,9 @@
  * and risks are expert notes (warn) named tls.risk.*: see README.md.
  *
  * The root store is the system's (the directory /etc/ssl/certs) unless
- * changed here. Call these before the first packet is dissected. */
+ * changed here. They may be called at any time: the packets dissected
+ * afterwards are judged under the new roots (verdicts remembered for the
+ * old ones are forgotten). */
 #ifndef DISSECT_TRUST_H
 #define DISSECT_TRUST_H
 

@@ -191,6 +191,22 @@ static void trust_state_free(void *p) {
   free(st);
 }
 
+/* The configuration changed: stores are built again at the next chain,
+ * and no memoised verdict of the old stores is reused. */
+static void forget(trust_state *st) {
+  X509_STORE_free(st->sys);
+  X509_STORE_free(st->user);
+  X509_STORE_free(st->both);
+  st->sys = st->user = st->both = NULL;
+  st->built = false;
+  for (unsigned i = 0; i < MEMO_SLOTS; i++)
+    if (st->slot[i]) {
+      free(st->slot[i]);
+      st->slot[i] = NULL;
+      *st->budget -= sizeof(memo);
+    }
+}
+
 static trust_state *sess_state(dx_session *s) {
   for (size_t i = 0; s && i < dx_nprotocols; i++)
     if (dx_protocols[i] == &dx_proto_trust)
@@ -235,6 +251,7 @@ int dx_session_trust_add_ca_file(dx_session *s, const char *path, char *err, siz
   char *c = strdup(path);
   if (!c)
     return DX_ENOMEM;
+  forget(st);
   st->user_file[st->nuser_file++] = c;
   return DX_OK;
 }
@@ -256,14 +273,17 @@ int dx_session_trust_add_ca_path(dx_session *s, const char *dir, char *err, size
   char *c = strdup(dir);
   if (!c)
     return DX_ENOMEM;
+  forget(st);
   st->user_dir[st->nuser_dir++] = c;
   return DX_OK;
 }
 
 void dx_session_trust_ca_only(dx_session *s, int only) {
   trust_state *st = sess_state(s);
-  if (st)
+  if (st && st->ca_only != (only != 0)) {
+    forget(st);
     st->ca_only = only != 0;
+  }
 }
 
 int dx_session_trust_system(dx_session *s, const char *file, const char *dir) {
@@ -272,6 +292,7 @@ int dx_session_trust_system(dx_session *s, const char *file, const char *dir) {
     return DX_EINVAL;
   if ((file && access(file, R_OK) != 0) || (dir && !is_dir(dir)))
     return DX_ENOFILE;
+  forget(st);
   free(st->sys_file);
   free(st->sys_dir);
   st->sys_file = file ? strdup(file) : NULL;

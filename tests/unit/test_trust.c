@@ -424,6 +424,27 @@ static void test_config_errors(void) {
   CU_ASSERT_EQUAL(dx_session_trust_add_ca_path(s, tmpdir, err, sizeof err), DX_OK);
   CU_ASSERT_EQUAL(dx_session_trust_system(s, NULL, NULL), DX_OK);
   dx_session_free(s);
+  /* roots changed between packets: the next verdict is under the new ones,
+   * not a memoised one */
+  long nb = T0 - YEAR, na = T0 + YEAR;
+  cert forged = mk("www.example.test", &user_root, "www.example.test", nb, na, NULL, NULL);
+  const cert *ch[] = {&forged};
+  s = session(false, false);
+  dx_packet *p = connection(s, 40010, "www.example.test", 0x0303, 0xc02b, ch, 1, 0);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.verdict"), "incomplete-chain");
+  dx_packet_free(p);
+  CU_ASSERT_EQUAL(dx_session_trust_add_ca_file(s, user_pem, err, sizeof err), DX_OK);
+  p = connection(s, 40011, "www.example.test", 0x0303, 0xc02b, ch, 1, 5000);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.verdict"), "trusted");
+  dx_packet_free(p);
+  dx_session_trust_ca_only(s, 1);
+  CU_ASSERT_EQUAL(dx_session_trust_system(s, NULL, NULL), DX_OK);
+  p = connection(s, 40012, "www.example.test", 0x0303, 0xc02b, ch, 1, 9000);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.store"), "user");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.intercepted"), "0");
+  dx_packet_free(p);
+  dx_session_free(s);
+  cert_free(&forged);
 }
 
 static void test_risks(void) {
