@@ -81,8 +81,8 @@ int main() {
   return rc == DX_OK && dx_version_number() == DX_VERSION_NUMBER ? 0 : 1;
 }
 CC
-  libs=$(pkg-config --libs json-c libpcap libcrypto libnghttp2 libbrotlidec zlib 2>/dev/null) ||
-    libs="-ljson-c -lpcap -lcrypto -lnghttp2 -lbrotlidec -lz"
+  libs=$(pkg-config --libs json-c libpcap libcrypto libnghttp2 libbrotlidec libpcre2-8 libnghttp3 \
+    zlib 2>/dev/null) || libs="-ljson-c -lpcap -lcrypto -lnghttp2 -lbrotlidec -lpcre2-8 -lnghttp3 -lz"
   # shellcheck disable=SC2086
   check "C++ program links (extern \"C\")" "$CXX" -std=c++17 -Wall -Wextra -pedantic -Werror \
     -I"$SRC/include" $jsonc_cflags "$TMP/link.cc" "$lib" $libs -lm -o "$TMP/link"
