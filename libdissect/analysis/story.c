@@ -80,6 +80,7 @@ struct dx_story {
   size_t nslots;
   dns_rec *dns;
   size_t ndns, dns_head, dnscap; /* a ring once full */
+  size_t last_dns;               /* the record of the last DNS response added */
   uint64_t *marked_q;            /* DNS query frames marked */
   size_t nmarked_q, marked_qcap;
   uint64_t bytes, dropped;
@@ -923,18 +924,23 @@ static void tls_record(dx_story *st, conn *c, const dx_node *rec, int dir, dx_st
       (*app_records)++;
       return;
     }
-    /* TLS 1.3 without keys: the first encrypted records of each side are
-     * the rest of its handshake */
-    if (!c->hs_done[dir]) {
-      if (dir == S2C) {
-        add_event(st, c, at, dir, DX_STORY_TLS, "Encrypted flight (Certificate, ..., Finished)", 1);
-        server_reply(c, dir);
-        c->srv_needed = 1;
-        c->hs_done[S2C] = 1;
-      } else {
-        add_event(st, c, at, dir, DX_STORY_TLS, "Finished (encrypted)", 0);
-        c->hs_done[C2S] = 1;
-      }
+    /* TLS 1.3 without keys: the server's encrypted records until the
+     * client answers are the rest of its flight (Encrypted Extensions,
+     * Certificate, Certificate Verify, Finished: one arrow); the client's
+     * first encrypted record is its Finished */
+    if (dir == S2C && !c->hs_done[C2S]) {
+      const dx_story_event *last = c->pub.nevents ? &c->ev[c->pub.nevents - 1] : NULL;
+      static const char flight[] = "Encrypted flight (Certificate, ..., Finished)";
+      if (!(last && last->from == DX_STORY_SERVER && strcmp(last->label, flight) == 0))
+        add_event(st, c, at, dir, DX_STORY_TLS, flight, 0);
+      server_reply(c, dir);
+      c->srv_needed = 1;
+      c->hs_done[S2C] = 1;
+      return;
+    }
+    if (dir == C2S && !c->hs_done[C2S]) {
+      add_event(st, c, at, dir, DX_STORY_TLS, "Finished (encrypted)", 0);
+      c->hs_done[C2S] = 1;
       return;
     }
     if (dir == C2S)
@@ -964,8 +970,10 @@ static void dns_packet(dx_story *st, const dx_packet *p, dx_story_point at) {
   if (st->ndns < st->cfg.max_dns) {
     if (!grow(st, (void **)&st->dns, &st->dnscap, st->ndns + 1, sizeof *st->dns))
       return;
+    st->last_dns = st->ndns;
     r = &st->dns[st->ndns++];
   } else { /* a ring: the oldest goes */
+    st->last_dns = st->dns_head;
     r = &st->dns[st->dns_head];
     st->dns_head = (st->dns_head + 1) % st->ndns;
   }
@@ -1176,9 +1184,14 @@ int dx_story_mark_packet(dx_story *st, const dx_packet *p) {
   if (st->f_dns_resp && present(p, st->f_dns_resp)) {
     uint64_t fr = dx_packet_number(p);
     if (pflag(p, st->f_dns_resp)) {
-      for (size_t i = 0; i < st->ndns; i++)
-        if (st->dns[i].response.frame == fr)
-          st->dns[i].marked = 1;
+      /* the packet just added is the last record (dx_story_add_packet and
+       * then this, as dissect does): no scan of the ring */
+      if (st->last_dns < st->ndns && st->dns[st->last_dns].response.frame == fr)
+        st->dns[st->last_dns].marked = 1;
+      else
+        for (size_t i = 0; i < st->ndns; i++)
+          if (st->dns[i].response.frame == fr)
+            st->dns[i].marked = 1;
     } else if (st->nmarked_q < st->cfg.max_dns && grow(st, (void **)&st->marked_q, &st->marked_qcap,
                                                        st->nmarked_q + 1, sizeof *st->marked_q)) {
       st->marked_q[st->nmarked_q++] = fr;
