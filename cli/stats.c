@@ -511,8 +511,8 @@ static int compile(cli_stats *st, stat *it, const char *text) {
   return it->filter_text ? 0 : -1;
 }
 
-static const char *not_yet =
-    "expert, http,tree, http_req,tree, dns,tree, follow,tls, follow,http and the other tshark statistics";
+static const char *not_yet = "expert, http,tree, http_req,tree, dns,tree, follow,tls, follow,http "
+                             "and the other tshark statistics";
 
 static void list_known(void) {
   fprintf(stderr,
