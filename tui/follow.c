@@ -1,12 +1,15 @@
 /*
  * Follow stream (`f`): the payload of both directions of the selected
  * packet's TCP (or UDP) stream, in capture order, each direction in its own
- * colour. Retransmissions are skipped. Three views, `t` cycles through the
+ * colour. Retransmissions are skipped. Four views, `t` cycles through the
  * ones the stream has:
  *   HTTP/2  one line per HTTP/2 frame read from the http2 fields
  *           ("HEADERS[1] :method: GET  :path: /index.html", its headers
  *           indented under it, "DATA[1] 153 bytes (End Stream)"), for
  *           HTTP/2 over TLS and cleartext h2c;
+ *   HTTP/3  the same for HTTP/3 over a decrypted QUIC connection (a UDP
+ *           stream): one line per HTTP/3 frame with its QUIC stream,
+ *           "HEADERS[0] :method GET :path /index.html", DATA with its text;
  *   TLS     the plaintext of the decrypted TLS application data records
  *           (the packets' "Decrypted TLS" data sources, handshake and alert
  *           records left out), as Wireshark's "Follow TLS Stream";
@@ -27,14 +30,16 @@
 
 #define FOLLOW_MAX_BYTES (16u << 20) /* payload kept for one view */
 
-enum { FV_H2, FV_TLS, FV_TCP, FV_COUNT };
-static const char *const fv_name[FV_COUNT] = {"HTTP/2 frames", "TLS decrypted", "TCP"};
+enum { FV_H2, FV_H3, FV_TLS, FV_TCP, FV_COUNT };
+static const char *const fv_name[FV_COUNT] = {"HTTP/2 frames", "HTTP/3 frames", "TLS decrypted",
+                                              "TCP"};
 
 enum {
   CK_LABEL, /* TLS record label (TCP view) */
   CK_RAW,   /* TCP/UDP payload (TCP view) */
   CK_PLAIN, /* decrypted TLS application data (TLS view) */
-  CK_H2     /* one line of the HTTP/2 view (raw text, escaped when drawn) */
+  CK_H2,    /* one line of the HTTP/2 view (raw text, escaped when drawn) */
+  CK_H3     /* one line of the HTTP/3 view */
 };
 
 typedef struct chunk {
@@ -62,7 +67,9 @@ typedef struct follow_view {
   int keylog; /* the session was given a key log file */
   chunk *ch;
   size_t nch, capch;
-  size_t nkind[4];
+  size_t nkind[5];
+  int quic;       /* QUIC packets seen */
+  int quic_clear; /* QUIC packets decrypted past their Initial */
   size_t bytes[FV_COUNT][2];
   size_t total;
   int truncated;
@@ -246,7 +253,8 @@ static void short_label(const dx_node *n, char *out, size_t len) {
 
 /* Up to max_lines lines of a DATA frame's payload when it is text (no
  * control byte but tab, CR, LF), indented under the frame's line. */
-static void h2_body(follow_view *fv, int dir, size_t frame, const dx_node *data, int max_lines) {
+static void h2_body(follow_view *fv, int dir, size_t frame, const dx_node *data, int max_lines,
+                    int kind) {
   size_t n = 0;
   const uint8_t *b = data ? dx_node_bytes(data, &n) : NULL;
   if (!b || !n)
@@ -268,12 +276,12 @@ static void h2_body(follow_view *fv, int dir, size_t frame, const dx_node *data,
     size_t l = end - start > 200 ? 200 : end - start;
     memcpy(line, "    ", 4);
     memcpy(line + 4, b + start, l);
-    add_chunk(fv, dir, frame, CK_H2, line, l + 4);
+    add_chunk(fv, dir, frame, kind, line, l + 4);
     shown++;
     start = i + 1;
   }
   if (start < n)
-    add_chunk(fv, dir, frame, CK_H2, "    ...", 7);
+    add_chunk(fv, dir, frame, kind, "    ...", 7);
 }
 
 static void h2_line(follow_view *fv, int dir, size_t frame, const char *s) {
@@ -352,7 +360,82 @@ static void h2_frame(follow_view *fv, const dx_node *st, size_t frame, int dir) 
     h2_line(fv, dir, frame, line);
   }
   if (!hdrs)
-    h2_body(fv, dir, frame, tui_find_in(st, "http2.data.data", 0), 8);
+    h2_body(fv, dir, frame, tui_find_in(st, "http2.data.data", 0), 8, CK_H2);
+}
+
+/* HTTP/3: the layers of a packet, one per QUIC STREAM frame; their
+ * children are flat (frame type, length, payload, headers ... then the next
+ * frame), so each frame's line is built as they come. */
+static void h3_flush(follow_view *fv, int dir, size_t frame, char *line, size_t *pl,
+                     const dx_node *ftype, const dx_node *data, int *pending) {
+  if (!*pending)
+    return;
+  add_chunk(fv, dir, frame, CK_H3, line, *pl);
+  /* the frame's other headers under its line, then a DATA body */
+  for (const dx_node *c = ftype ? dx_node_next(ftype) : NULL;
+       c && strcmp(dx_node_name(c), "http3.frame_type") != 0; c = dx_node_next(c)) {
+    if (strcmp(dx_node_name(c), "http3.header") != 0)
+      continue;
+    char name[256], v[512], hl[800];
+    tui_value(tui_find_in(c, "http3.header.name", 0), name, sizeof name);
+    if (name[0] == ':')
+      continue;
+    tui_value(tui_find_in(c, "http3.header.value", 0), v, sizeof v);
+    snprintf(hl, sizeof hl, "    %s: %s", name, v);
+    add_chunk(fv, dir, frame, CK_H3, hl, strlen(hl));
+  }
+  if (data)
+    h2_body(fv, dir, frame, data, 8, CK_H3);
+  *pending = 0;
+  *pl = 0;
+}
+
+static void h3_frames(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
+  for (const dx_node *h3 = dx_packet_find_name(p, "http3"); h3; h3 = dx_packet_find_next(p, h3)) {
+    char line[1024], v[512], sid[32] = "?";
+    size_t pl = 0;
+    int pending = 0;
+    uint64_t cur_type = 0;
+    const dx_node *data = NULL, *ftype = NULL;
+    tui_value(tui_find_in(h3, "http3.stream_id", 0), sid, sizeof sid);
+    for (const dx_node *c = dx_node_first_child(h3); c; c = dx_node_next(c)) {
+      const char *nm = dx_node_name(c);
+      if (strcmp(nm, "http3.stream_type") == 0) {
+        label_value(c, v, sizeof v);
+        snprintf(line, sizeof line, "[QUIC stream %s: %s]", sid, v);
+        add_chunk(fv, dir, frame, CK_H3, line, strlen(line));
+      } else if (strcmp(nm, "http3.frame_type") == 0) {
+        h3_flush(fv, dir, frame, line, &pl, ftype, data, &pending);
+        data = NULL;
+        ftype = c;
+        label_value(c, v, sizeof v);
+        pl = (size_t)snprintf(line, sizeof line, "%s[%s]", v, sid);
+        pending = 1;
+        cur_type = dx_node_uint(c);
+        if (dx_node_uint(c) == 0)
+          data = dx_node_next(dx_node_next(c)); /* length, then the payload */
+        if (data && strcmp(dx_node_name(data), "http3.frame_payload") != 0)
+          data = NULL;
+      } else if (strcmp(nm, "http3.frame_length") == 0 && pending) {
+        if (cur_type != 1 && pl + 32 < sizeof line)
+          pl += (size_t)snprintf(line + pl, sizeof line - pl, " %lu bytes",
+                                 (unsigned long)dx_node_uint(c));
+      } else if (strcmp(nm, "http3.header") == 0 && pending) {
+        char name[256];
+        tui_value(tui_find_in(c, "http3.header.name", 0), name, sizeof name);
+        tui_value(tui_find_in(c, "http3.header.value", 0), v, sizeof v);
+        if (name[0] == ':' && pl + 8 < sizeof line)
+          pl += (size_t)snprintf(line + pl, sizeof line - pl, " %s %s", name, v);
+      } else if (strcmp(nm, "http3.data") == 0) {
+        h3_flush(fv, dir, frame, line, &pl, ftype, data, &pending);
+        snprintf(line, sizeof line, "DATA[%s] (continued) %u bytes", sid, dx_node_length(c));
+        add_chunk(fv, dir, frame, CK_H3, line, strlen(line));
+      }
+      if (pl >= sizeof line)
+        pl = sizeof line - 1;
+    }
+    h3_flush(fv, dir, frame, line, &pl, ftype, data, &pending);
+  }
 }
 
 static void h2_frames(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
@@ -413,6 +496,12 @@ static int on_packet(void *vctx, size_t frame, const dx_packet *p) {
   }
   decrypted_sources(fv, p, frame, dir);
   h2_frames(fv, p, frame, dir);
+  if (dx_packet_find_name(p, "quic")) {
+    fv->quic = 1;
+    if (dx_packet_find_name(p, "quic.frame_type") && !dx_packet_find_name(p, "quic.token_length"))
+      fv->quic_clear = 1;
+  }
+  h3_frames(fv, p, frame, dir);
   return fv->truncated;
 }
 
@@ -521,6 +610,7 @@ static void hex_lines(follow_view *fv, int dir, size_t frame, const uint8_t *d, 
 static int has_view(const follow_view *fv, int v) {
   switch (v) {
   case FV_H2: return fv->nkind[CK_H2] > 0;
+  case FV_H3: return fv->nkind[CK_H3] > 0;
   case FV_TLS: return fv->nkind[CK_PLAIN] > 0;
   default: return 1;
   }
@@ -544,6 +634,15 @@ static void build_lines(follow_view *fv, int cols) {
   int w = cols > 10 ? cols - 1 : 10;
   size_t offs[2] = {0, 0};
   int v = fv->view;
+  if (v == FV_TCP && fv->quic && !fv->nkind[CK_H3]) {
+    if (fv->quic_clear)
+      note(fv, "QUIC: decrypted, but no HTTP/3 on this connection");
+    else if (fv->keylog)
+      note(fv, "QUIC: encrypted past its Initial packets: the key log has no keys for this "
+               "connection");
+    else
+      note(fv, "QUIC: encrypted past its Initial packets: no key log (dissect-tui --keylog FILE)");
+  }
   if (v == FV_TCP && fv->tls && !fv->nkind[CK_PLAIN]) {
     if (fv->tls_hs)
       note(fv, "decrypted: the handshake only, no application data on this connection");
@@ -552,7 +651,7 @@ static void build_lines(follow_view *fv, int cols) {
     else
       note(fv, "encrypted: no key log for this connection (dissect-tui --keylog FILE)");
   }
-  int kind = v == FV_TLS ? CK_PLAIN : v == FV_H2 ? CK_H2 : CK_RAW;
+  int kind = v == FV_TLS ? CK_PLAIN : v == FV_H2 ? CK_H2 : v == FV_H3 ? CK_H3 : CK_RAW;
   for (size_t i = 0; i < fv->nch; i++) {
     const chunk *c = &fv->ch[i];
     if (v == FV_TCP && c->kind == CK_LABEL) {
@@ -561,7 +660,7 @@ static void build_lines(follow_view *fv, int cols) {
     }
     if (c->kind != kind)
       continue;
-    if (v == FV_H2) {
+    if (v == FV_H2 || v == FV_H3) {
       run r = {c, 1, c->data, c->len};
       wrap_text(fv, c->dir, &r, w);
       continue;
@@ -639,7 +738,10 @@ void follow_open(app *a) {
   walk_ctx w = {fv};
   index_walk_stream(&a->ix, kind, id, on_packet, &w);
   /* the most readable view the stream has */
-  fv->view = has_view(fv, FV_H2) ? FV_H2 : has_view(fv, FV_TLS) ? FV_TLS : FV_TCP;
+  fv->view = has_view(fv, FV_H2)    ? FV_H2
+             : has_view(fv, FV_H3)  ? FV_H3
+             : has_view(fv, FV_TLS) ? FV_TLS
+                                    : FV_TCP;
   fv->built_cols = -1;
   a->follow = fv;
   a->view = VIEW_FOLLOW;
@@ -678,8 +780,9 @@ void follow_key(app *a, int ch) {
   case 27:
   case 'f': follow_close(a); return;
   case 'h':
-    if (fv->view == FV_H2) {
-      app_message(a, 0, "the HTTP/2 view is text: t shows the bytes (then h for hex)");
+    if (fv->view == FV_H2 || fv->view == FV_H3) {
+      app_message(a, 0, "the HTTP/%c view is text: t shows the bytes (then h for hex)",
+                  fv->view == FV_H2 ? '2' : '3');
       return;
     }
     fv->hex = !fv->hex;
@@ -729,14 +832,14 @@ void follow_draw(app *a) {
   char ca[64], sa[64], title[512];
   draw_escape(fv->caddr, strlen(fv->caddr), ca, sizeof ca);
   draw_escape(fv->saddr, strlen(fv->saddr), sa, sizeof sa);
-  int nviews = has_view(fv, FV_H2) + has_view(fv, FV_TLS) + 1;
+  int nviews = has_view(fv, FV_H2) + has_view(fv, FV_H3) + has_view(fv, FV_TLS) + 1;
   snprintf(title, sizeof title,
            "Follow %s stream %u: %s:%u -> %s:%u  [%s%s]  (%sh hex/ASCII, / find, Esc back)",
            fv->kind == SK_TCP ? "TCP" : "UDP", fv->id, ca, fv->cport, sa, fv->sport,
            fv_name[fv->view],
-           fv->view == FV_H2 ? ""
-           : fv->hex         ? ", hex"
-                             : ", ASCII",
+           fv->view == FV_H2 || fv->view == FV_H3 ? ""
+           : fv->hex                              ? ", hex"
+                                                  : ", ASCII",
            nviews > 1 ? "t view, " : "");
   draw_hline_title(0, title, 1);
   int body = a->rows - 3;
@@ -765,7 +868,8 @@ void follow_draw(app *a) {
   char foot[512], keyhint[64] = "";
   if (nviews > 1)
     snprintf(keyhint, sizeof keyhint, " t: %s", fv_name[next_view(fv, fv->view)]);
-  int bv = fv->view == FV_H2 ? (has_view(fv, FV_TLS) ? FV_TLS : FV_TCP) : fv->view;
+  int bv =
+      fv->view == FV_H2 || fv->view == FV_H3 ? (has_view(fv, FV_TLS) ? FV_TLS : FV_TCP) : fv->view;
   snprintf(foot, sizeof foot, "[%s]%s | client sent %zu, server %zu bytes%s%s%s", fv_name[fv->view],
            keyhint, fv->bytes[bv][0], fv->bytes[bv][1], bv == FV_TLS ? ", decrypted" : "",
            fv->view == FV_TCP && fv->tls ? ", TLS as labels" : "",

@@ -54,6 +54,7 @@ enum {
   F_REQUEST_IN,
   F_RESPONSE_IN,
   F_TIME,
+  F_STREAM_ID,
 };
 
 static const dx_vals stream_type_vals[] = {{0x00, "Control Stream"},
@@ -122,6 +123,8 @@ static const dx_field http3_fields[] = {
     [F_REQUEST_IN] = DX_F("http3.request_in", "Request in frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_RESPONSE_IN] = DX_F("http3.response_in", "Response in frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_TIME] = DX_F("http3.time", "Time since request", DX_FT_RELTIME, DX_BASE_NONE),
+    /* ours: the QUIC stream the frames ride on (quic.stream.stream_id) */
+    [F_STREAM_ID] = FU64("http3.stream_id", "QUIC Stream ID"),
 };
 #define FL(i) (&http3_fields[(i)])
 
@@ -563,6 +566,7 @@ static uint32_t dissect_http3(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_quic_mark_app(p);
   }
   dx_node *h3 = dx_add_proto(p, parent, FL(F_HTTP3), t, 0, t->len);
+  dx_node_set_flags(dx_add_uint(p, h3, FL(F_STREAM_ID), t, 0, 0, sid), DX_NODE_GENERATED);
   uint32_t off = 0;
   bool uni = sid & 2;
   if (uni && !s->typed) {

@@ -2,7 +2,8 @@
 # dissect-tui with TLS keys, driven through tmux (its own socket) like
 # test_tui.sh: follow stream shows the decrypted exchange (t switches to the
 # raw TCP view), the ladder names the decrypted HTTP messages and the TLS 1.3
-# encrypted flight, HTTP/2 reads as frames. All at 80x24.
+# encrypted flight, HTTP/2 and HTTP/3 read as frames. At 80x24 (HTTP/3 at
+# 100x30).
 # Expected values come from tshark on the same samples (command next to each).
 # Usage: test_tui_decrypt.sh BIN_DIR SRC_DIR   (exit 77 = skipped: no tmux)
 set -u
@@ -228,6 +229,25 @@ keys f
 expect "follow h2c: request on stream 1" "^HEADERS\[1\] :method GET :path /index.html :scheme http"
 expect "follow h2c: t goes to the TCP view" "^\[HTTP/2 frames\] t: TCP"
 expect_not "follow h2c: no 'encrypted' note" "^encrypted:"
+stop
+
+# HTTP/3 over QUIC: the requests the samples script made (make-quic-samples.sh:
+# /index.html ... on one connection, 200s, index.html's text) as frames
+start h3 100 30 -- --keylog "$S/quic-h3.keylog" "$S/quic-h3.pcap"
+keys f
+expect "follow HTTP/3: the frames view by default" "\[HTTP/3 frames\]  (t view"
+expect "follow HTTP/3: the client's control stream" "^\[QUIC stream 2: Control Stream\]"
+expect "follow HTTP/3: request on stream 0 (QPACK decoded)" "^HEADERS\[0\] :method GET :scheme https :authority quic.example.test :path /index.html"
+expect "follow HTTP/3: a regular header under it" "^    user-agent: nghttp3/ngtcp2 client"
+expect "follow HTTP/3: the response" "^HEADERS\[0\] :status 200"
+expect "follow HTTP/3: its body as text" "^    <html><body>hello over HTTP/3</body></html>"
+keys t
+expect "follow HTTP/3: t goes to the raw UDP payload" "^\[TCP\] t: HTTP/3 frames"
+expect_not "follow HTTP/3: with keys, no 'encrypted' note" "^QUIC: encrypted"
+stop
+start h3nokey 100 30 -- "$S/quic-h3.pcap"
+keys f
+expect "follow QUIC without a key log: it says why there is no HTTP/3" "^QUIC: encrypted past its Initial packets: no key log"
 stop
 
 echo "$pass passed, $fail failed"
