@@ -71,9 +71,12 @@
  *   - dx_filter_compile() returns a filter the caller frees with
  *     dx_filter_free(). It refers to the session's field registry, so it
  *     must be freed before the session.
- *   - A compiled filter is never modified by dx_filter_match(): several
- *     threads may evaluate one filter at the same time (on packets of
- *     sessions they own).
+ *   - dx_filter_match() changes nothing in a compiled filter but its
+ *     limit counter, which it updates atomically: several threads may
+ *     evaluate one filter at the same time (on packets of sessions they
+ *     own). Evaluation allocates only what a packet needs (values of
+ *     repeated fields, upper()/string() results) and frees it before it
+ *     returns; nothing is kept across packets.
  *   - Field pointers returned by dx_filter_fields() belong to the session.
  */
 #ifndef DISSECT_FILTER_H
