@@ -36,7 +36,8 @@ cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n);
  * dx_session_set_interest). */
 void cli_stats_packet(cli_stats *st, const dx_packet *p);
 /* Prints every statistic, in the order given, to out. */
-void cli_stats_print(cli_stats *st, FILE *out);
+/* 0, or -1 if a statistic could not be printed (a message said why). */
+int cli_stats_print(cli_stats *st, FILE *out);
 void cli_stats_free(cli_stats *st);
 /* -T json|ek with -e: one packet's fields as tshark writes them (first:
  * the first packet of a -T json array, which opens with "[" alone). */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #define MAX_COLS 64
+#define MAX_ROWS (1u << 20) /* intervals in a table */
 
 typedef struct bucket {
   uint64_t frames, bytes;
@@ -154,7 +155,7 @@ void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
   io->last_us = us;
   io->any = 1;
   size_t idx = io->interval ? (size_t)(us / io->interval) : 0;
-  if (idx > (1u << 20)) /* a corrupt time stamp must not make a huge table */
+  if (idx > MAX_ROWS) /* a corrupt time stamp must not make a huge table */
     return;
   for (int j = 0; j < io->ncols; j++) {
     column *col = &io->cols[j];
@@ -217,9 +218,18 @@ static void printcenter(FILE *out, const char *label, int lenval, int numpad) {
   }
 }
 
-void st_iostat_print(st_iostat *io, FILE *out) {
+int st_iostat_print(st_iostat *io, FILE *out) {
   uint64_t duration = io->last_us;
   uint64_t interval = io->interval;
+  if (interval && duration / interval >= MAX_ROWS) {
+    /* a capture spanning years (or a corrupt time stamp) with a short
+     * interval would print billions of rows */
+    fprintf(stderr,
+            "dissect: -z io,stat: the capture lasts %" PRIu64 " s: more than %u intervals of "
+            "this length; give a longer interval\n",
+            duration / 1000000, MAX_ROWS);
+    return -1;
+  }
   int whole = interval > duration || interval == 0;
   if (whole)
     interval = duration;
@@ -390,4 +400,5 @@ void st_iostat_print(st_iostat *io, FILE *out) {
   }
   chars(out, '=', borderlen);
   fputc('\n', out);
+  return 0;
 }

@@ -909,7 +909,8 @@ int main(int argc, char **argv) {
       break;
   }
   if (stats) {
-    cli_stats_print(stats, stdout);
+    if (cli_stats_print(stats, stdout) != 0)
+      status = status ? status : 1;
     cli_stats_free(stats);
   }
   if (writer && cli_writer_close(writer) != 0)

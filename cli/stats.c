@@ -623,7 +623,8 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p) {
   }
 }
 
-void cli_stats_print(cli_stats *st, FILE *out) {
+int cli_stats_print(cli_stats *st, FILE *out) {
+  int rc = 0;
   /* tshark prints the statistics in the reverse order of its -z options */
   for (size_t i = st->n; i-- > 0;) {
     stat *it = &st->items[i];
@@ -636,10 +637,14 @@ void cli_stats_print(cli_stats *st, FILE *out) {
       phs_print_rec(it->phs.child, 0, out);
       fputs("===================================================================\n", out);
       break;
-    case K_IOSTAT: st_iostat_print(it->io, out); break;
+    case K_IOSTAT:
+      if (st_iostat_print(it->io, out) != 0)
+        rc = -1;
+      break;
     case K_FOLLOW: st_follow_print(it->follow, out); break;
     }
   }
+  return rc;
 }
 
 void cli_stats_free(cli_stats *st) {

@@ -18,7 +18,7 @@ const dx_node *st_last(const dx_packet *p, const dx_field *f);
 typedef struct st_iostat st_iostat;
 int st_iostat_new(dx_session *s, const char *args, st_iostat **out);
 void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns);
-void st_iostat_print(st_iostat *io, FILE *out);
+int st_iostat_print(st_iostat *io, FILE *out); /* -1: not printed (message given) */
 void st_iostat_free(st_iostat *io);
 
 /* follow,PROTO,MODE,STREAM */

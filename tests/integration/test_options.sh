@@ -152,6 +152,24 @@ check_rc_error "-z io,stat with a bad filter fails"
 run "$D" -r "$S/http.pcap" -q -z follow,tls,ascii,0
 check_rc_error "-z follow,tls (not built) fails, saying so"
 check_grepf "-z follow,tls: not built yet" "not built yet" "$T_TMP/err"
+# a capture spanning 40 years: io,stat with a short interval is refused
+# (billions of rows), with a longer one it prints
+if [[ -n $PY ]]; then
+  $PY - "$T_TMP/years.pcap" <<'EOF2'
+import struct, sys
+frame = bytes(12) + b"\x08\x00" + bytes.fromhex("4500001c0000000040110000 7f000001 7f000001".replace(" ", "")) + bytes(8)
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
+    for ts in (170000000, 1500000000):
+        f.write(struct.pack("<IIII", ts, 0, len(frame), len(frame)) + frame)
+EOF2
+  run "$D" -r "$T_TMP/years.pcap" -q -z io,stat,0.5
+  check_rc_error "-z io,stat,0.5 over 42 years is refused (not billions of rows)"
+  check_grepf "-z io,stat: the message asks for a longer interval" "longer interval" "$T_TMP/err"
+  run "$D" -r "$T_TMP/years.pcap" -q -z io,stat,0
+  check_rc_zero "-z io,stat,0 over 42 years prints"
+  check_eq "-z io,stat,0: one row, both frames" 1 "$(grep -c '<> .*|      2 |' "$T_TMP/out")"
+fi
 run "$D" -r "$S/http.pcap" -z conv,ip
 check_rc_zero "-z without -q prints packets and the table"
 check_eq "-z without -q: 185 packet lines before the table" 185 \
