@@ -4,7 +4,14 @@
 #   dissect -r samples/FILE -Y FILTER -T fields -e frame.number
 # and the frame numbers are compared. When tshark is installed, each row is
 # also re-checked against tshark live, so a stale table shows up (set
-# DX_NO_TSHARK=1 to skip that slower check). Every row of filters-refused.tsv
+# DX_NO_TSHARK=1 to skip that slower check) -- unless filters.stamp says the
+# inputs of that check did not change since it last passed: the same tshark
+# version, the same two tables, the same sample files (sha256). tshark's
+# answers to the same question on the same bytes are the same, so the live
+# check then proves nothing new and its ~500 tshark runs are skipped; it
+# runs again as soon as any input changes (or with DX_FULL_TSHARK=1), and
+# a passing run prints the new stamp to write into filters.stamp.
+# Every row of filters-refused.tsv
 # (sample, filter) is a filter tshark refuses: dissect must refuse it too
 # (non-zero exit and a message).
 # Usage: test_filters.sh BIN_DIR SRC_DIR
@@ -21,6 +28,23 @@ fi
 have_tshark=0
 if [ -z "${DX_NO_TSHARK:-}" ] && command -v tshark >/dev/null 2>&1; then
   have_tshark=1
+fi
+
+# the inputs of the live check, as filters.stamp records them
+stamp_now() {
+  tshark -v 2>/dev/null | head -1
+  (cd "$src/tests/integration" && sha256sum filters.tsv filters-refused.tsv)
+  cut -f1 "$table" "$src/tests/integration/filters-refused.tsv" | grep -v '^#' | grep . |
+    sort -u | while read -r f; do (cd "$src" && sha256sum "samples/$f"); done
+}
+stamp_file="$src/tests/integration/filters.stamp"
+if [ "$have_tshark" = 1 ] && [ -z "${DX_FULL_TSHARK:-}" ] && [ -f "$stamp_file" ] &&
+  [ "$(stamp_now)" = "$(cat "$stamp_file")" ]; then
+  echo "tshark re-check skipped: filters.stamp matches (same tshark, tables and samples as when it passed)"
+  have_tshark=0
+  stamp_ok=1
+else
+  stamp_ok=0
 fi
 
 pass=0
@@ -85,5 +109,10 @@ while IFS=$'\t' read -r file filter || [ -n "$file" ]; do
 done <"$src/tests/integration/filters-refused.tsv"
 rm -f /tmp/test_filters.$$.err
 
+if [ "$have_tshark" = 1 ] && [ "$fail" -eq 0 ] && [ "$stamp_ok" = 0 ]; then
+  stamp_now >"/tmp/filters.stamp.$$"
+  echo "the tshark re-check passed with new inputs: update filters.stamp with"
+  echo "  cp /tmp/filters.stamp.$$ tests/integration/filters.stamp"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
