@@ -556,13 +556,18 @@ static int parse_args(options *o, int argc, char **argv) {
     }
     if (o->read_file) {
       /* as tshark: reading a file, the trailing words are a display filter */
-      if (o->dfilter)
+      if (o->dfilter) {
+        free(bpf);
         return bad_option("%s", "Display filters were specified both with \"-Y\" and with "
                                 "additional command-line arguments.");
+      }
       o->dfilter = bpf;
     } else {
-      if (o->bpf)
-        return bad_option("a capture filter was given twice (-f and \"%s\")", bpf);
+      if (o->bpf) {
+        int rc = bad_option("a capture filter was given twice (-f and \"%s\")", bpf);
+        free(bpf);
+        return rc;
+      }
       o->bpf = bpf;
     }
   }
