@@ -285,22 +285,6 @@ static nghttp3_qpack_decoder *decoder(h3conn *c, int side) {
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
-static bool get_varint(const dx_tvb *t, uint32_t off, uint64_t *v, uint32_t *n) {
-  uint8_t b0 = 0;
-  if (!dx_get_u8(t, off, &b0))
-    return false;
-  uint32_t len = 1u << (b0 >> 6);
-  const uint8_t *b = dx_get_ptr(t, off, len);
-  if (!b)
-    return false;
-  uint64_t r = b0 & 0x3f;
-  for (uint32_t i = 1; i < len; i++)
-    r = r << 8 | b[i];
-  *v = r;
-  *n = len;
-  return true;
-}
-
 static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
   int64_t s = as - bs;
   int32_t n = an - bn;
@@ -318,8 +302,8 @@ static void settings(dx_packet *p, dx_node *fr, const dx_tvb *t, uint32_t off, u
   for (unsigned i = 0; off < end && i < 256; i++) {
     uint64_t id = 0, val = 0;
     uint32_t n1 = 0, n2 = 0;
-    if (!get_varint(t, off, &id, &n1) || off + n1 >= end + 1 ||
-        !get_varint(t, off + n1, &val, &n2) || off + n1 + n2 > end) {
+    if (!dx_quic_varint(t, off, &id, &n1) || off + n1 >= end + 1 ||
+        !dx_quic_varint(t, off + n1, &val, &n2) || off + n1 + n2 > end) {
       dx_mark_malformed(p, sn, "setting cut by the end of the frame");
       return;
     }
@@ -518,14 +502,14 @@ static void frame(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *h3
   case 0x0d: {
     uint64_t v;
     uint32_t n;
-    if (get_varint(t, poff, &v, &n))
+    if (dx_quic_varint(t, poff, &v, &n))
       dx_add_uint(p, fr, FL(F_PUSH_ID), t, poff, n, v);
     break;
   }
   case 0x07: {
     uint64_t v;
     uint32_t n;
-    if (get_varint(t, poff, &v, &n))
+    if (dx_quic_varint(t, poff, &v, &n))
       dx_add_uint(p, fr, FL(F_GOAWAY_ID), t, poff, n, v);
     break;
   }
@@ -533,7 +517,7 @@ static void frame(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *h3
   case 0xf0701: {
     uint64_t v;
     uint32_t n;
-    if (get_varint(t, poff, &v, &n)) {
+    if (dx_quic_varint(t, poff, &v, &n)) {
       dx_add_uint(p, fr, FL(F_PRIO_ID), t, poff, n, v);
       if (avail_payload > n)
         dx_add_item(p, fr, FL(F_PRIO_VALUE), t, poff + n, avail_payload - n);
@@ -572,7 +556,7 @@ static uint32_t dissect_http3(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (uni && !s->typed) {
     uint64_t ty = 0;
     uint32_t n = 0;
-    if (!get_varint(t, 0, &ty, &n)) {
+    if (!dx_quic_varint(t, 0, &ty, &n)) {
       p->desegment_offset = 0;
       p->desegment_len = DX_DESEGMENT_ONE_MORE;
       return 0;
@@ -616,7 +600,7 @@ static uint32_t dissect_http3(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     uint64_t type = 0, flen = 0;
     uint32_t n1 = 0, n2 = 0;
-    if (!get_varint(t, off, &type, &n1) || !get_varint(t, off + n1, &flen, &n2)) {
+    if (!dx_quic_varint(t, off, &type, &n1) || !dx_quic_varint(t, off + n1, &flen, &n2)) {
       p->desegment_offset = off;
       p->desegment_len = DX_DESEGMENT_ONE_MORE;
       return off;

@@ -861,7 +861,7 @@ static uint64_t pn_decode(uint64_t largest_plus1, uint64_t truncated, unsigned n
 }
 
 /* ---- varints ------------------------------------------------------------- */
-static bool get_varint(const dx_tvb *t, uint32_t off, uint64_t *v, uint32_t *n) {
+bool dx_quic_varint(const dx_tvb *t, uint32_t off, uint64_t *v, uint32_t *n) {
   uint8_t b0 = 0;
   if (!dx_get_u8(t, off, &b0))
     return false;
@@ -939,7 +939,7 @@ static int varint_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_
                        uint64_t *out) {
   uint64_t v = 0;
   uint32_t n = 0;
-  if (!get_varint(t, *off, &v, &n)) {
+  if (!dx_quic_varint(t, *off, &v, &n)) {
     dx_node *tn = dx_add_none(x->p, parent, FL(f), t, *off, dx_tvb_avail(t, *off));
     dx_mark_truncated(x->p, tn, FL(f)->label);
     return -1;
@@ -1339,7 +1339,7 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
     uint32_t start = off;
     uint64_t type = 0;
     uint32_t n = 0;
-    if (!get_varint(t, off, &type, &n)) {
+    if (!dx_quic_varint(t, off, &type, &n)) {
       dx_node *fr = dx_add_none(p, parent, FL(F_FRAME), t, off, t->len - off);
       dx_mark_truncated(p, fr, "frame type");
       return;
@@ -1864,7 +1864,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     uint64_t toklen = 0, plen = 0;
     uint32_t n = 0;
     if (type == T_INITIAL) {
-      if (!get_varint(t, off, &toklen, &n)) {
+      if (!dx_quic_varint(t, off, &toklen, &n)) {
         dx_mark_truncated(p, q, "Token Length");
         return t->len;
       }
@@ -1878,7 +1878,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
         dx_add_bytes(p, q, FL(F_TOKEN), t, off, (uint32_t)toklen);
       off += (uint32_t)toklen;
     }
-    if (!get_varint(t, off, &plen, &n)) {
+    if (!dx_quic_varint(t, off, &plen, &n)) {
       dx_mark_truncated(p, q, "Length");
       return t->len;
     }

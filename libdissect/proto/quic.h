@@ -12,6 +12,11 @@
 bool dx_quic_stream(const dx_packet *p, uint64_t *id, void ***conn_data,
                     void (***conn_free)(void *));
 
+/* A QUIC variable-length integer (RFC 9000 16) at off of t: its value in
+ * *v and its length (1, 2, 4 or 8) in *n; false if the bytes are not all
+ * there. HTTP/3 uses the same encoding (RFC 9114 1.2). */
+bool dx_quic_varint(const dx_tvb *t, uint32_t off, uint64_t *v, uint32_t *n);
+
 /* For the application on a QUIC stream: appends to the Info column of the
  * QUIC packet being dissected (", SETTINGS"), and marks the datagram as
  * the application's (its Protocol column). No-ops outside QUIC. */
