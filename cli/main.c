@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "story.h"
@@ -35,6 +36,7 @@ enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT };
 typedef struct options {
   const char *read_file;
   const char *iface;
+  const char *run_as; /* -Z USER */
   const char *bpf;
   const char *dfilter;
   const char *rsa_key;               /* --rsa-key FILE */
@@ -112,6 +114,8 @@ static void usage(FILE *out) {
           "Capture:\n"
           "  -r FILE              read a pcap or pcapng file (\"-\" = standard input)\n"
           "  -i IFACE             capture live on an interface\n"
+          "  -Z USER              with -i as root: run as USER once the interface is\n"
+          "                       open (default: nobody; -Z root keeps root), as tcpdump\n"
           "  -f BPF               capture filter (libpcap syntax) for -i; with -r, use -Y\n"
           "  -c N                 stop after reading N packets\n"
           "  -D                   list the interfaces that can be captured on\n"
@@ -414,7 +418,7 @@ static int parse_args(options *o, int argc, char **argv) {
     return 2;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:vO:", longopts,
+  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:vO:Z:", longopts,
                           NULL)) != -1) {
     switch (c) {
     case 'r': o->read_file = optarg; break;
@@ -463,6 +467,7 @@ static int parse_args(options *o, int argc, char **argv) {
       o->verbose = 1;
       break;
     }
+    case 'Z': o->run_as = optarg; break;
     case 'a': {
       char *end;
       errno = 0;
@@ -804,6 +809,20 @@ int main(int argc, char **argv) {
     dx_fields_free(fields);
     dx_session_free(sess);
     return 2;
+  }
+  /* live capture as root: the interface is open (and the -w file), so run
+   * on as an ordinary user, as tcpdump does */
+  if (!o.read_file && (geteuid() == 0 || getuid() == 0) &&
+      !(o.run_as && strcmp(o.run_as, "root") == 0)) {
+    char perr[256];
+    if (dx_drop_privileges(o.run_as ? o.run_as : "nobody", perr, sizeof perr) != DX_OK) {
+      eprint("dissect: %s\n", perr);
+      cli_writer_close(writer);
+      dx_capture_close(cap);
+      dx_fields_free(fields);
+      dx_session_free(sess);
+      return 2;
+    }
   }
   /* -w - with -P: the summaries go to standard error */
   FILE *pout = o.write_file && strcmp(o.write_file, "-") == 0 ? stderr : stdout;

@@ -53,8 +53,8 @@ static void *reader(void *arg) {
   return NULL;
 }
 
-int live_start(live_cap **out, const char *iface, const char *bpf, pindex *ix, char *path,
-               size_t pathlen, char *err, size_t errlen) {
+int live_start(live_cap **out, const char *iface, const char *bpf, const char *run_as, pindex *ix,
+               char *path, size_t pathlen, char *err, size_t errlen) {
   *out = NULL;
   live_cap *lc = calloc(1, sizeof *lc);
   if (!lc) {
@@ -65,6 +65,16 @@ int live_start(live_cap **out, const char *iface, const char *bpf, pindex *ix, c
   if (rc != DX_OK) {
     free(lc);
     return rc;
+  }
+  /* as root: the interface is open, run on as an ordinary user (-Z) before
+   * the file that the packets go to is made */
+  if ((geteuid() == 0 || getuid() == 0) && !(run_as && strcmp(run_as, "root") == 0)) {
+    rc = dx_drop_privileges(run_as ? run_as : "nobody", err, errlen);
+    if (rc != DX_OK) {
+      dx_capture_close(lc->c);
+      free(lc);
+      return rc;
+    }
   }
   const char *tmp = getenv("TMPDIR");
   snprintf(path, pathlen, "%s/dissect-tui-live-XXXXXX", tmp && *tmp ? tmp : "/tmp");

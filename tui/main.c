@@ -42,6 +42,8 @@ static void usage(FILE *out) {
         "  -r FILE           the capture file to browse (as tshark -r; the same as FILE)\n"
         "  -i IFACE          capture live on IFACE (new packets appear as they come)\n"
         "  -f BPF            capture filter for -i (libpcap syntax)\n"
+        "  -Z USER           with -i as root: run as USER once the interface is open\n"
+        "                    (default: nobody; -Z root keeps root), as tcpdump\n"
         "  -Y FILTER         open with this display filter applied\n"
         "  --keylog FILE     TLS key log file (NSS format) to decrypt TLS 1.2 and 1.3\n"
         "                    (also $SSLKEYLOGFILE; pcapng Decryption Secrets Blocks\n"
@@ -403,6 +405,7 @@ static void free_app(app *a) {
 
 int main(int argc, char **argv) {
   const char *iface = NULL, *bpf = NULL, *dfilter = NULL, *keylog = NULL, *rfile = NULL;
+  const char *run_as = NULL;
   static const struct option longopts[] = {{"help", no_argument, NULL, 'h'},
                                            {"version", no_argument, NULL, 'V'},
                                            {"keylog", required_argument, NULL, 'K'},
@@ -410,11 +413,12 @@ int main(int argc, char **argv) {
                                            {NULL, 0, NULL, 0}};
   int opt;
   opterr = 0;
-  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:d:r:", longopts, NULL)) != -1) {
+  while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:d:r:Z:", longopts, NULL)) != -1) {
     switch (opt) {
     case 'h': usage(stdout); return 0;
     case 'V': printf("dissect-tui %s (libdissect %s)\n", DX_VERSION_STRING, dx_version()); return 0;
     case 'i': iface = optarg; break;
+    case 'Z': run_as = optarg; break;
     case 'r': rfile = optarg; break;
     case 'f': bpf = optarg; break;
     case 'Y': dfilter = optarg; break;
@@ -504,8 +508,8 @@ int main(int argc, char **argv) {
   char err[1024] = "";
   char livepath[512] = "";
   if (iface) {
-    if (live_start(&a->live, iface, bpf, &a->ix, livepath, sizeof livepath, err, sizeof err) !=
-        DX_OK) {
+    if (live_start(&a->live, iface, bpf, run_as, &a->ix, livepath, sizeof livepath, err,
+                   sizeof err) != DX_OK) {
       fprintf(stderr, "dissect-tui: %s\n", err);
       return 1;
     }

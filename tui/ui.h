@@ -166,8 +166,10 @@ extern tui_decode_opts g_tui_opts;
 
 /* ---- live capture (live.c) --------------------------------------------- */
 typedef struct live_cap live_cap;
-int live_start(live_cap **out, const char *iface, const char *bpf, pindex *ix, char *path,
-               size_t pathlen, char *err, size_t errlen);
+/* run_as: the user to run as once the interface is open when started as
+ * root (NULL: nobody; "root" keeps root), as tcpdump -Z */
+int live_start(live_cap **out, const char *iface, const char *bpf, const char *run_as, pindex *ix,
+               char *path, size_t pathlen, char *err, size_t errlen);
 void live_stop(live_cap *lc);
 const char *live_error(live_cap *lc);
 

@@ -261,6 +261,13 @@ void dx_session_clear_interest(dx_session *s);
  * returns a status and writes a message naming the file and the problem to
  * errbuf (if errbuf is not NULL). */
 int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_t errlen);
+/* Drops root for good, as tcpdump -Z does: the groups, group and user of
+ * `user` (its passwd entry). Call it after opening a live capture (the open
+ * handle keeps working) and before reading packets. Returns DX_OK (also
+ * when the process does not run as root: nothing to drop) or DX_EINVAL
+ * with errbuf naming the problem (no such user, a refused setuid). It
+ * changes the whole process: programs call it, the library never does. */
+int dx_drop_privileges(const char *user, char *errbuf, size_t errlen);
 /* Opens a live capture on an interface. bpf may be NULL. snaplen 0 means
  * 262144. */
 int dx_capture_open_live(dx_capture **out, const char *iface, const char *bpf, int snaplen,
