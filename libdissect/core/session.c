@@ -345,15 +345,22 @@ const char *dx_ftype_name(dx_ftype t) {
 }
 
 /* Damerau-free Levenshtein distance, bounded to short names. */
-static size_t edit_distance(const char *a, const char *b) {
+/* Levenshtein distance of a and b if it is at most limit, else limit + 1:
+ * strings whose lengths differ by more than limit are not compared, and a
+ * row whose every cell is above limit ends the work (the distance only
+ * grows from there). Suggestions want limit <= 3. */
+static size_t edit_distance_within(const char *a, const char *b, size_t limit) {
   size_t la = strlen(a), lb = strlen(b);
   if (la > 63 || lb > 63)
-    return 99;
+    return limit + 1;
+  if ((la > lb ? la - lb : lb - la) > limit)
+    return limit + 1;
   size_t prev[64], cur[64];
   for (size_t j = 0; j <= lb; j++)
     prev[j] = j;
   for (size_t i = 1; i <= la; i++) {
     cur[0] = i;
+    size_t row_min = cur[0];
     for (size_t j = 1; j <= lb; j++) {
       size_t c = prev[j - 1] + (a[i - 1] != b[j - 1]);
       if (prev[j] + 1 < c)
@@ -361,10 +368,14 @@ static size_t edit_distance(const char *a, const char *b) {
       if (cur[j - 1] + 1 < c)
         c = cur[j - 1] + 1;
       cur[j] = c;
+      if (c < row_min)
+        row_min = c;
     }
-    memcpy(prev, cur, sizeof prev);
+    if (row_min > limit)
+      return limit + 1;
+    memcpy(prev, cur, (lb + 1) * sizeof prev[0]);
   }
-  return prev[lb];
+  return prev[lb] <= limit ? prev[lb] : limit + 1;
 }
 
 size_t dx_field_suggest(const dx_session *s, const char *name, const char **out, size_t n) {
@@ -378,7 +389,7 @@ size_t dx_field_suggest(const dx_session *s, const char *name, const char **out,
   if (limit > 3)
     limit = 3;
   for (size_t i = 0; i < s->nindex; i++) {
-    size_t d = edit_distance(name, s->index[i]->abbrev);
+    size_t d = edit_distance_within(name, s->index[i]->abbrev, limit);
     if (d > limit)
       continue;
     size_t k = got < n ? got++ : n;
