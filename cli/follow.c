@@ -175,35 +175,12 @@ void st_follow_packet(st_follow *fw, const dx_packet *p) {
 }
 
 static void node_str(const st_addr *a, uint32_t port, char *buf, size_t n) {
-  if (a->len == 4) {
-    snprintf(buf, n, "%u.%u.%u.%u:%" PRIu32, a->b[0], a->b[1], a->b[2], a->b[3], port);
-    return;
-  }
-  /* IPv6 in brackets, zeros compressed as inet_ntop does */
   char t[64];
-  size_t k = 0;
-  int best = -1, bestlen = 0;
-  for (int i = 0; i < 8;) {
-    int j = i;
-    while (j < 8 && a->b[2 * j] == 0 && a->b[2 * j + 1] == 0)
-      j++;
-    if (j - i > bestlen && j - i >= 2)
-      best = i, bestlen = j - i;
-    i = j > i ? j : i + 1;
-  }
-  for (int i = 0; i < 8; i++) {
-    if (i == best) {
-      t[k++] = ':';
-      if (i == 0)
-        t[k++] = ':';
-      i += bestlen - 1;
-      continue;
-    }
-    k += (size_t)snprintf(t + k, sizeof t - k, "%x%s", (a->b[2 * i] << 8) | a->b[2 * i + 1],
-                          i < 7 ? ":" : "");
-  }
-  t[k] = 0;
-  snprintf(buf, n, "[%s]:%" PRIu32, t, port);
+  st_addr_str(a, t, sizeof t);
+  if (a->len == 16)
+    snprintf(buf, n, "[%s]:%" PRIu32, t, port); /* IPv6 in brackets */
+  else
+    snprintf(buf, n, "%s:%" PRIu32, t, port);
 }
 
 static void print_hex(FILE *out, const char *prefix, uint32_t offset, const uint8_t *d,

@@ -65,7 +65,7 @@ static int addr_of(const dx_node *n, st_addr *a) {
   }
 }
 
-static void addr_str(const st_addr *a, char *buf, size_t len) {
+void st_addr_str(const st_addr *a, char *buf, size_t len) {
   if (a->len == 4) {
     snprintf(buf, len, "%u.%u.%u.%u", a->b[0], a->b[1], a->b[2], a->b[3]);
   } else if (a->len == 6) {
@@ -343,8 +343,8 @@ static void table_print(const table *t, const char *filter, FILE *out) {
   for (size_t k = 0; ix && k < t->n; k++) {
     const conv *c = &t->items[ix[k]];
     char as[80], bs[80];
-    addr_str(&c->a, as, sizeof as);
-    addr_str(&c->b, bs, sizeof bs);
+    st_addr_str(&c->a, as, sizeof as);
+    st_addr_str(&c->b, bs, sizeof bs);
     if (t->endpoints) {
       if (ports)
         fprintf(out, "%-20s      %5" PRIu32 "     ", as, c->pa);

@@ -11,6 +11,10 @@ typedef struct st_addr {
   uint8_t len;
 } st_addr;
 
+/* An address as tshark -n prints it: dotted IPv4, colon MAC, IPv6 in
+ * inet_ntop's compressed form. */
+void st_addr_str(const st_addr *a, char *buf, size_t len);
+
 /* The last occurrence of f outside a packet quoted by an ICMP error. */
 const dx_node *st_last(const dx_packet *p, const dx_field *f);
 
