@@ -58,6 +58,15 @@ static void fail(parser *ps, int pos, int len, const char *fmt, ...) {
   }
 }
 
+/* One more level of nesting at token t (a group, a function call, a unary
+ * minus): false, with the error named at t, past DX_FILTER_MAX_DEPTH. */
+static bool nest_in(parser *ps, token t) {
+  if (++ps->depth <= DX_FILTER_MAX_DEPTH)
+    return true;
+  fail(ps, t.pos, t.len, "the filter nests too deeply (more than %d levels)", DX_FILTER_MAX_DEPTH);
+  return false;
+}
+
 static void fail_nomem(parser *ps) {
   ps->rc = DX_ENOMEM;
   fail(ps, 0, 0, "out of memory");
@@ -576,11 +585,8 @@ static expr *parse_func(parser *ps) {
   if (!e)
     return NULL;
   e->func = funcs[fi].func;
-  if (++ps->depth > DX_FILTER_MAX_DEPTH) {
-    fail(ps, nt.pos, nt.len, "the filter nests too deeply (more than %d levels)",
-         DX_FILTER_MAX_DEPTH);
+  if (!nest_in(ps, nt))
     return NULL;
-  }
   next(ps); /* name */
   next(ps); /* ( */
   expr *args[64];
@@ -720,11 +726,8 @@ static expr *parse_atom(parser *ps) {
   token t = ps->tk;
   char b1[64];
   if (t.kind == TK_LBRACE) {
-    if (++ps->depth > DX_FILTER_MAX_DEPTH) {
-      fail(ps, t.pos, t.len, "the filter nests too deeply (more than %d levels)",
-           DX_FILTER_MAX_DEPTH);
+    if (!nest_in(ps, t))
       return NULL;
-    }
     next(ps);
     expr *e = parse_arith(ps);
     if (!e)
@@ -930,11 +933,8 @@ static expr *parse_neg(parser *ps) {
   if (ps->tk.kind != TK_MINUS)
     return parse_postfix(ps);
   token m = ps->tk;
-  if (++ps->depth > DX_FILTER_MAX_DEPTH) {
-    fail(ps, m.pos, m.len, "the filter nests too deeply (more than %d levels)",
-         DX_FILTER_MAX_DEPTH);
+  if (!nest_in(ps, m))
     return NULL;
-  }
   next(ps);
   if (ps->tk.kind == TK_MINUS) { /* tshark 4.0 refuses "- -x" */
     fail(ps, ps->tk.pos, ps->tk.len, "\"-\" was unexpected in this context");
@@ -1354,11 +1354,8 @@ static fnode *parse_expr(parser *ps);
 static fnode *parse_primary(parser *ps) {
   if (ps->tk.kind == TK_LPAREN) {
     token open = ps->tk;
-    if (++ps->depth > DX_FILTER_MAX_DEPTH) {
-      fail(ps, open.pos, open.len, "the filter nests too deeply (more than %d levels)",
-           DX_FILTER_MAX_DEPTH);
+    if (!nest_in(ps, open))
       return NULL;
-    }
     next(ps);
     fnode *n = parse_expr(ps);
     if (!n)
