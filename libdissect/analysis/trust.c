@@ -69,8 +69,8 @@ static const dx_field trust_fields[] = {
     [F_STORE] = DX_F("tls.trust.store", "Root store", DX_FT_STRING, DX_BASE_NONE),
     [F_INTERCEPTED] =
         DX_FV("tls.trust.intercepted", "Intercepted", DX_FT_BOOL, DX_BASE_NONE, tf_vals),
-    [F_OTHER_LEG] =
-        DX_F("tls.trust.other_leg", "Other leg (tcp.stream)", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OTHER_LEG] = DX_F("tls.trust.other_leg", "Other leg (tcp.stream, udp.stream for QUIC)",
+                         DX_FT_UINT32, DX_BASE_DEC),
     [F_R_VERSION] = DX_F("tls.risk.version", "TLS older than 1.2", DX_FT_NONE, DX_BASE_NONE),
     [F_R_KX] = DX_F("tls.risk.no_forward_secrecy", "No forward secrecy", DX_FT_NONE, DX_BASE_NONE),
     [F_R_CIPHER] = DX_F("tls.risk.weak_cipher", "Weak cipher suite", DX_FT_NONE, DX_BASE_NONE),
