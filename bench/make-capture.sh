@@ -283,7 +283,7 @@ addresses() {
   if (($1 % 2 == 0)); then
     a80=127.0.0.1 a12=192.0.2.2 dns=127.0.0.1
   else
-    a80=[::1] a12=[2001:db8::2] dns=::1
+    a80="[::1]" a12="[2001:db8::2]" dns=::1
   fi
 }
 # One round: every kind of client at once (6 client processes); a round makes
