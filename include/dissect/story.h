@@ -2,7 +2,8 @@
  * libdissect connection stories: what happened on each TCP connection of a
  * capture, told the way the articles on HTTPS tell it.
  *
- * For every TCP connection (tcp.stream) the story holds
+ * For every TCP connection (tcp.stream) and every QUIC connection
+ * (quic.connection.number) the story holds
  *   - the DNS lookup that resolved the server's name (query and response
  *     frames, times, answers), or none if the capture has no such lookup;
  *   - TCP: the SYN, SYN/ACK and ACK frames, the handshake round-trip time,
@@ -12,7 +13,11 @@
  *     the round trips before the client could send its first application
  *     byte (counted in the capture and said in words), the cipher suite
  *     with its parts, the certificate chain (subjects and issuers), ALPN;
- *   - each HTTP exchange (HTTP/1.x and HTTP/2): method, URI, status, the
+ *   - QUIC instead of TCP: version, the Initial, Handshake, 0-RTT, 1-RTT
+ *     packets, Retry (one more round trip), Version Negotiation, migration
+ *     to a new client address or port, CONNECTION_CLOSE; the TLS 1.3
+ *     handshake carried in its CRYPTO frames is told as TLS above;
+ *   - each HTTP exchange (HTTP/1.x, HTTP/2 and HTTP/3): method, URI, status, the
  *     request frame, the frame of the first response byte, time to first
  *     byte, body sizes;
  *   - phases with start, end and duration (dns, tcp, tls, wait = request to
@@ -65,7 +70,7 @@ extern "C" {
 
 /* Version of the JSON document dx_story_write(DX_STORY_JSON) writes,
  * described by docs/story.schema.json. */
-#define DX_STORY_SCHEMA_VERSION 1
+#define DX_STORY_SCHEMA_VERSION 2
 
 typedef struct dx_story dx_story;
 
@@ -92,8 +97,12 @@ typedef struct dx_story_point {
 /* Who: the two ends of a connection, and the resolver of a DNS lookup. */
 enum { DX_STORY_CLIENT = 1, DX_STORY_SERVER = 2, DX_STORY_RESOLVER = 3 };
 
-/* The layer an event belongs to. */
-enum { DX_STORY_DNS = 1, DX_STORY_TCP, DX_STORY_TLS, DX_STORY_HTTP, DX_STORY_DATA };
+/* The layer an event belongs to (DX_STORY_QUIC: a QUIC packet or path
+ * event, since schema version 2). */
+enum { DX_STORY_DNS = 1, DX_STORY_TCP, DX_STORY_TLS, DX_STORY_HTTP, DX_STORY_DATA, DX_STORY_QUIC };
+
+/* What carries a connection: dx_story_conn.transport. */
+enum { DX_STORY_TRANSPORT_TCP = 0, DX_STORY_TRANSPORT_QUIC = 1 };
 
 /* One step of the ladder: an arrow from `from` to `to`. */
 typedef struct dx_story_event {
@@ -107,8 +116,8 @@ typedef struct dx_story_event {
 
 /* One HTTP request and its response. */
 typedef struct dx_story_exchange {
-  unsigned http_version; /* 1 (HTTP/1.x) or 2 (HTTP/2) */
-  uint32_t stream_id;    /* HTTP/2 stream, 0 for HTTP/1.x */
+  unsigned http_version; /* 1 (HTTP/1.x), 2 (HTTP/2) or 3 (HTTP/3) */
+  uint32_t stream_id;    /* HTTP/2 stream or QUIC stream of HTTP/3, 0 for HTTP/1.x */
   char method[24];
   char uri[256];
   unsigned status;             /* 0: no response seen */
@@ -215,6 +224,39 @@ typedef struct dx_story_conn {
    * byte of the first exchange; -1 if unknown. */
   int64_t before_first_byte_ns;
   dx_story_point before_first_byte_start, before_first_byte_end;
+
+  /* ---- since schema version 2 ---- */
+  /* DX_STORY_TRANSPORT_TCP: `stream` is tcp.stream, `tcp` is filled.
+   * DX_STORY_TRANSPORT_QUIC: `stream` is quic.connection.number, `quic` is
+   * filled, `tcp` is all zeros; `bytes` count UDP payload; the client is
+   * the end that sent the first packet (its first Initial). */
+  int transport;
+  struct {
+    unsigned version;      /* quic.version of the first long header (1: QUIC v1) */
+    char version_name[32]; /* "QUIC v1", "QUIC v2", "draft-29", or "0x..." */
+    uint32_t udp_stream;   /* udp.stream of the first packet */
+    uint64_t initial_packets, handshake_packets, zero_rtt_packets, one_rtt_packets, retry_packets,
+        version_negotiation_packets; /* QUIC packets of each type, both directions */
+    int decrypted;                   /* Handshake or 1-RTT packets were read (key log) */
+    dx_story_point client_initial;   /* the client's first Initial */
+    dx_story_point server_initial;   /* the server's first Initial */
+    dx_story_point retry;            /* the server's Retry (frame 0: none) */
+    int retry_tag_bad;               /* its integrity tag did not check (quic.bad_retry) */
+    dx_story_point zero_rtt;         /* the client's first 0-RTT packet */
+    dx_story_point handshake_done;   /* the server's HANDSHAKE_DONE frame */
+    uint32_t migrations;             /* times the client's address or port changed */
+    struct {
+      char addr[48];
+      uint16_t port;
+      uint32_t udp_stream;
+      dx_story_point at;   /* the client's first packet from it */
+    } path;                /* the client's newest path (after a migration) */
+    int closed_by;         /* DX_STORY_CLIENT / SERVER, 0: no CONNECTION_CLOSE seen */
+    int application_close; /* CONNECTION_CLOSE 0x1d (application) rather than 0x1c */
+    uint64_t close_error;  /* its error code */
+    char close_reason[128];
+    dx_story_point close;
+  } quic;
 } dx_story_conn;
 
 /* ---- building ----------------------------------------------------------- */
@@ -233,7 +275,7 @@ void dx_story_set_time_reference(dx_story *st, int64_t sec, uint32_t nsec);
 
 /* Adds one dissected packet. Give every packet of the capture, in order
  * (full packets: the session not in terse interest mode). Packets that are
- * neither TCP nor DNS are ignored. A connection past max_connections, or a
+ * neither TCP, QUIC nor DNS are ignored. A connection past max_connections, or a
  * packet that would exceed the byte budget, is counted, not kept. Returns
  * DX_OK, DX_EINVAL (after dx_story_finish()) or DX_ENOMEM. */
 int dx_story_add_packet(dx_story *st, const dx_packet *p);

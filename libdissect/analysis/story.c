@@ -62,6 +62,9 @@ typedef struct conn {
   char host[256];
   /* HTTP */
   size_t h1_next_first; /* first HTTP/1 exchange still waiting for its first byte */
+  /* QUIC: the client's current path (address and port) */
+  char qaddr[48];
+  uint16_t qport;
   /* the most recent server->client payload frames (for first bytes) */
   dx_story_point s2c[S2C_RING];
   unsigned s2c_n;
@@ -93,6 +96,9 @@ struct dx_story {
   const dx_field *f_tls_record, *f_http, *f_h2stream, *f_tcpseg, *f_tlsseg;
   const dx_field *f_dns_resp, *f_dns_qname, *f_dns_qtype, *f_dns_a, *f_dns_aaaa, *f_dns_time,
       *f_dns_resp_to, *f_protocols;
+  const dx_field *f_quic, *f_quic_conn, *f_udp_stream, *f_usport, *f_udport, *f_ulen, *f_http3;
+  uint32_t last_dropped_q; /* quic.connection.number of the last QUIC connection not told */
+  int have_dropped_q;
 };
 
 /* ---- budget --------------------------------------------------------------- */
@@ -285,6 +291,13 @@ int dx_story_new(dx_story **out, dx_session *s, const dx_story_config *cfg) {
       {&st->f_dns_time, "dns.time"},
       {&st->f_dns_resp_to, "dns.response_to"},
       {&st->f_protocols, "frame.protocols"},
+      {&st->f_quic, "quic"},
+      {&st->f_quic_conn, "quic.connection.number"},
+      {&st->f_udp_stream, "udp.stream"},
+      {&st->f_usport, "udp.srcport"},
+      {&st->f_udport, "udp.dstport"},
+      {&st->f_ulen, "udp.length"},
+      {&st->f_http3, "http3"},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
     *want[i].f = dx_field_lookup(s, want[i].name); /* NULL: that part is not told */
@@ -312,19 +325,20 @@ void dx_story_free(dx_story *st) {
   free(st);
 }
 
-/* ---- connections by tcp.stream --------------------------------------------- */
-static size_t slot_of(const dx_story *st, uint32_t stream) {
-  uint64_t h = dx_siphash13(&st->s->hashkey, &stream, sizeof stream);
+/* ---- connections by tcp.stream / quic.connection.number ----------------------- */
+static size_t slot_of(const dx_story *st, int transport, uint32_t stream) {
+  uint64_t key = (uint64_t)stream | (uint64_t)(unsigned)transport << 32;
+  uint64_t h = dx_siphash13(&st->s->hashkey, &key, sizeof key);
   return (size_t)h & (st->nslots - 1);
 }
-static conn *conn_find(const dx_story *st, uint32_t stream) {
+static conn *conn_find(const dx_story *st, int transport, uint32_t stream) {
   if (!st->nslots)
     return NULL;
-  for (size_t i = slot_of(st, stream);; i = (i + 1) & (st->nslots - 1)) {
+  for (size_t i = slot_of(st, transport, stream);; i = (i + 1) & (st->nslots - 1)) {
     uint32_t v = st->slots[i];
     if (!v)
       return NULL;
-    if (st->conns[v - 1]->pub.stream == stream)
+    if (st->conns[v - 1]->pub.stream == stream && st->conns[v - 1]->pub.transport == transport)
       return st->conns[v - 1];
   }
 }
@@ -341,14 +355,14 @@ static int rehash(dx_story *st, size_t nslots) {
   st->slots = ns;
   st->nslots = nslots;
   for (size_t k = 0; k < st->n; k++) {
-    size_t i = slot_of(st, st->conns[k]->pub.stream);
+    size_t i = slot_of(st, st->conns[k]->pub.transport, st->conns[k]->pub.stream);
     while (st->slots[i])
       i = (i + 1) & (nslots - 1);
     st->slots[i] = (uint32_t)k + 1;
   }
   return 1;
 }
-static conn *conn_new(dx_story *st, uint32_t stream) {
+static conn *conn_new(dx_story *st, int transport, uint32_t stream) {
   if (st->n >= st->cfg.max_connections)
     return NULL;
   if ((st->n + 1) * 2 > st->nslots && !rehash(st, st->nslots ? st->nslots * 2 : 64))
@@ -363,11 +377,12 @@ static conn *conn_new(dx_story *st, uint32_t stream) {
     return NULL;
   }
   c->pub.stream = stream;
+  c->pub.transport = transport;
   c->pub.tcp.handshake_rtt_ns = -1;
   c->pub.tls.round_trips = -1;
   c->pub.before_first_byte_ns = -1;
   st->conns[st->n++] = c;
-  size_t i = slot_of(st, stream);
+  size_t i = slot_of(st, transport, stream);
   while (st->slots[i])
     i = (i + 1) & (st->nslots - 1);
   st->slots[i] = (uint32_t)st->n;
@@ -703,9 +718,18 @@ static const uint8_t hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
-/* One handshake message (a tls.handshake node) of a record. */
+/* Appends ", text" (or "text" first) to a label being built. */
+static void append(char *buf, size_t len, const char *text) {
+  size_t l = strlen(buf);
+  if (l + 3 < len)
+    snprintf(buf + l, len - l, "%s%s", l ? ", " : "", text);
+}
+
+/* One handshake message (a tls.handshake node) of a record, or of a QUIC
+ * packet's CRYPTO frames: its step, or (names != NULL, QUIC) its name
+ * appended to the packet's label. */
 static void tls_handshake(dx_story *st, conn *c, const dx_node *hs, int dir, dx_story_point at,
-                          int *any) {
+                          int *any, char *names, size_t nlen) {
   const dx_node *tn = find_name_in(st, hs, "tls.handshake.type");
   if (!tn)
     return;
@@ -840,8 +864,10 @@ static void tls_handshake(dx_story *st, conn *c, const dx_node *hs, int dir, dx_
       pc->tls.server_finished = at;
     c->hs_done[dir] = 1;
   }
-  dx_story_event *e = add_event(st, c, at, dir, DX_STORY_TLS, nm, 0);
-  (void)e;
+  if (names)
+    append(names, nlen, nm);
+  else
+    add_event(st, c, at, dir, DX_STORY_TLS, nm, 0);
   /* the client waits for the server's flights, not for its tickets */
   if (dir == S2C && ht != 4) {
     server_reply(c, dir);
@@ -907,7 +933,7 @@ static void tls_record(dx_story *st, conn *c, const dx_node *rec, int dir, dx_st
     const dx_field *fhs = dx_field_lookup(st->s, "tls.handshake");
     for (const dx_node *n = dx_node_first_child(rec); n; n = dx_node_next(n))
       if (dx_node_field(n) == fhs)
-        tls_handshake(st, c, n, dir, at, &any);
+        tls_handshake(st, c, n, dir, at, &any, NULL, 0);
     if (!any)
       add_event(st, c, at, dir, DX_STORY_TLS,
                 c->ccs[dir] ? "Finished (encrypted)" : "Encrypted Handshake Message", 0);
@@ -1010,6 +1036,362 @@ static void dns_packet(dx_story *st, const dx_packet *p, dx_story_point at) {
     }
 }
 
+/* ---- QUIC ------------------------------------------------------------------ */
+/* The first node of field name among the siblings after `from`, up to `end`
+ * (excluded), searched in each and under each. */
+static const dx_node *find_between(const dx_story *st, const dx_node *from, const dx_node *end,
+                                   const char *name) {
+  const dx_field *f = dx_field_lookup(st->s, name);
+  if (!f)
+    return NULL;
+  for (const dx_node *n = dx_node_next(from); n && n != end; n = dx_node_next(n)) {
+    if (dx_node_field(n) == f)
+      return n;
+    const dx_node *r = find_in(n, f, 0);
+    if (r)
+      return r;
+  }
+  return NULL;
+}
+
+static dx_story_exchange *exchange_on(conn *c, unsigned version, uint32_t sid) {
+  for (size_t i = c->pub.nexchanges; i-- > 0;)
+    if (c->ex[i].http_version == version && c->ex[i].stream_id == sid)
+      return &c->ex[i];
+  return NULL;
+}
+
+/* One http3 layer: the HTTP/3 frames one QUIC STREAM frame carried, flat
+ * (frame type, length, payload, headers, ..., then the next frame type);
+ * http3.data continues a DATA frame begun in an earlier packet. */
+static void http3_layer(dx_story *st, conn *c, const dx_node *h3, int dir, dx_story_point at) {
+  char a[256], b[256], lab[600];
+  const dx_field *fft = dx_field_lookup(st->s, "http3.frame_type");
+  const dx_field *fdata = dx_field_lookup(st->s, "http3.data");
+  const dx_node *sn = find_name_in(st, h3, "http3.stream_id");
+  uint32_t sid = sn ? (uint32_t)dx_node_uint(sn) : 0;
+  c->tls_or_http = 1;
+  for (const dx_node *n = dx_node_first_child(h3); n; n = dx_node_next(n)) {
+    const dx_field *f = dx_node_field(n);
+    if (!f || (f != fft && f != fdata))
+      continue;
+    if (f == fdata) {
+      snprintf(lab, sizeof lab, "DATA [stream %u]", sid);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+      dx_story_exchange *x = exchange_on(c, 3, sid);
+      if (x && dir == S2C && at.frame > x->last_byte.frame)
+        x->last_byte = at;
+      continue;
+    }
+    const dx_node *end = dx_node_next(n);
+    while (end && dx_node_field(end) != fft)
+      end = dx_node_next(end);
+    uint64_t type = dx_node_uint(n);
+    const dx_node *m = find_between(st, n, end, "http3.headers.method");
+    const dx_node *code = find_between(st, n, end, "http3.headers.status");
+    const dx_node *auth = find_between(st, n, end, "http3.headers.authority");
+    if (auth && !c->host[0])
+      value_str(auth, c->host, sizeof c->host);
+    if (type == 1 && m && dir == C2S) { /* HEADERS of a request */
+      value_str(m, a, sizeof a);
+      value_str(find_between(st, n, end, "http3.headers.path"), b, sizeof b);
+      snprintf(lab, sizeof lab, "%s %s [stream %u]", a, b, sid);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 0);
+      client_app_data(c, at);
+      dx_story_exchange *x = add_exchange(st, c);
+      if (x) {
+        x->http_version = 3;
+        x->stream_id = sid;
+        copy(x->method, sizeof x->method, a);
+        copy(x->uri, sizeof x->uri, b);
+        x->request = at;
+        x->request_body_bytes = 0;
+      }
+    } else if (type == 1 && code && dir == S2C) { /* HEADERS of a response */
+      unsigned status = (unsigned)dx_node_uint(code);
+      snprintf(lab, sizeof lab, "%u [stream %u]", status, sid);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 0);
+      server_reply(c, dir);
+      dx_story_exchange *x = exchange_on(c, 3, sid);
+      if (x && !x->status) {
+        x->status = status;
+        x->response = at;
+        x->last_byte = at;
+        set_first_byte(x, at);
+        int64_t ht = reltime_ns(find_between(st, n, end, "http3.time"));
+        x->response_time_ns = ht >= 0 ? ht : at.time_ns - x->request.time_ns;
+        x->response_body_bytes = 0;
+      }
+    } else if (type == 0) { /* DATA */
+      const dx_node *ln = find_between(st, n, end, "http3.frame_length");
+      int64_t flen = ln ? (int64_t)dx_node_uint(ln) : 0;
+      snprintf(lab, sizeof lab, "DATA [stream %u]", sid);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+      dx_story_exchange *x = exchange_on(c, 3, sid);
+      if (x && dir == C2S)
+        x->request_body_bytes += flen;
+      else if (x) {
+        x->response_body_bytes = (x->response_body_bytes < 0 ? 0 : x->response_body_bytes) + flen;
+        if (at.frame > x->last_byte.frame)
+          x->last_byte = at;
+      }
+    } else { /* SETTINGS, GOAWAY, trailers, ...: shown, nobody waits for them */
+      const char *tn = dx_node_value_name(n);
+      if (tn)
+        snprintf(lab, sizeof lab, "%s [stream %u]", tn, sid);
+      else
+        snprintf(lab, sizeof lab, "HTTP/3 frame 0x%llx [stream %u]", (unsigned long long)type, sid);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+    }
+  }
+}
+
+/* "QUIC v1" from quic.version's value name, else the number. */
+static void quic_version(dx_story_conn *pc, const dx_node *ver) {
+  unsigned v = (unsigned)dx_node_uint(ver);
+  pc->quic.version = v;
+  if (v == 1)
+    copy(pc->quic.version_name, sizeof pc->quic.version_name, "QUIC v1");
+  else if (v == 0x6b3343cfu)
+    copy(pc->quic.version_name, sizeof pc->quic.version_name, "QUIC v2");
+  else if (v == 0xff00001du)
+    copy(pc->quic.version_name, sizeof pc->quic.version_name, "draft-29");
+  else
+    snprintf(pc->quic.version_name, sizeof pc->quic.version_name, "0x%08x", v);
+}
+
+/* One QUIC packet (a quic layer; a datagram may coalesce several): its
+ * step, labelled by its type and what it carries ("Initial: Client Hello",
+ * "Handshake: Encrypted Extensions, Certificate, ...", "1-RTT:
+ * HANDSHAKE_DONE"); packets of acknowledgements and padding only are
+ * counted, not drawn. Adds the STREAM frames it read to *streams. */
+static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_story_point at,
+                        int *streams) {
+  dx_story_conn *pc = &c->pub;
+  const dx_node *lt = find_name_in(st, q, "quic.long.packet_type");
+  if (!lt)
+    lt = find_name_in(st, q, "quic.long.packet_type_v2");
+  const dx_node *hf = find_name_in(st, q, "quic.header_form");
+  int is_long = hf ? dx_node_uint(hf) != 0 : lt != NULL;
+  const dx_node *ver = is_long ? find_name_in(st, q, "quic.version") : NULL;
+  int vn = ver && dx_node_uint(ver) == 0;
+  const char *type = vn         ? "Version Negotiation"
+                     : !is_long ? "1-RTT"
+                     : lt       ? dx_node_value_name(lt)
+                                : NULL;
+  char tbuf[40];
+  if (!type) {
+    snprintf(tbuf, sizeof tbuf, "long header type %u", lt ? (unsigned)dx_node_uint(lt) : 0);
+    type = tbuf;
+  }
+  int initial = strcmp(type, "Initial") == 0, handshake = strcmp(type, "Handshake") == 0,
+      zrtt = strcmp(type, "0-RTT") == 0, retry = strcmp(type, "Retry") == 0, onertt = !is_long;
+  if (ver && !vn && !pc->quic.version)
+    quic_version(pc, ver);
+  pc->quic.initial_packets += initial;
+  pc->quic.handshake_packets += handshake;
+  pc->quic.zero_rtt_packets += zrtt;
+  pc->quic.one_rtt_packets += onertt;
+  pc->quic.retry_packets += retry;
+  pc->quic.version_negotiation_packets += vn;
+  if (initial && dir == C2S && !pc->quic.client_initial.frame)
+    pc->quic.client_initial = at;
+  if (initial && dir == S2C && !pc->quic.server_initial.frame)
+    pc->quic.server_initial = at;
+  if (zrtt && dir == C2S && !pc->quic.zero_rtt.frame)
+    pc->quic.zero_rtt = at;
+  c->tls_or_http = 1;
+  /* a client packet after the server's handshake flight (or Retry) ends a
+   * round trip */
+  tls_turn(c, dir);
+  if (retry || vn) {
+    if (retry && !pc->quic.retry.frame) {
+      pc->quic.retry = at;
+      pc->quic.retry_tag_bad = find_name_in(st, q, "quic.bad_retry") != NULL;
+    }
+    add_event(st, c, at, dir, DX_STORY_QUIC,
+              vn ? "Version Negotiation"
+              : find_name_in(st, q, "quic.bad_retry") != NULL
+                  ? "Retry (integrity tag does not check)"
+                  : "Retry (token: prove your address)",
+              0);
+    server_reply(c, dir);
+    c->srv_needed = 1;
+    return;
+  }
+  const dx_field *fframe = dx_field_lookup(st->s, "quic.frame");
+  const dx_field *fft = dx_field_lookup(st->s, "quic.frame_type");
+  const dx_field *fhs = dx_field_lookup(st->s, "tls.handshake");
+  char names[200] = "";
+  int readable = 0, any = 0;
+  for (const dx_node *fr = dx_node_first_child(q); fr; fr = dx_node_next(fr)) {
+    if (!fframe || dx_node_field(fr) != fframe)
+      continue;
+    readable = 1;
+    const dx_node *tn = fft ? find_in(fr, fft, 0) : NULL;
+    uint64_t ft = tn ? dx_node_uint(tn) : 0;
+    const char *fname = tn ? dx_node_value_name(tn) : NULL;
+    if (ft == 0x06 && fhs) { /* CRYPTO: the TLS handshake messages it completed */
+      const dx_node *stack[32];
+      int depth = 0;
+      const dx_node *n = dx_node_first_child(fr);
+      while (n) {
+        int descend = 1;
+        if (dx_node_field(n) == fhs) {
+          tls_handshake(st, c, n, dir, at, &any, names, sizeof names);
+          descend = 0;
+        }
+        if (descend && dx_node_first_child(n) && depth < 32) {
+          stack[depth++] = n;
+          n = dx_node_first_child(n);
+          continue;
+        }
+        n = dx_node_next(n);
+        while (!n && depth > 0)
+          n = dx_node_next(stack[--depth]);
+      }
+    } else if (ft >= 0x08 && ft <= 0x0f) { /* STREAM */
+      (*streams)++;
+      if (dir == C2S && (zrtt || onertt))
+        client_app_data(c, at);
+    } else if (ft == 0x1c || ft == 0x1d) { /* CONNECTION_CLOSE */
+      const dx_node *ec =
+          find_name_in(st, fr, ft == 0x1d ? "quic.cc.error_code.app" : "quic.cc.error_code");
+      uint64_t err = ec ? dx_node_uint(ec) : 0;
+      const char *en = ec && ft == 0x1c ? dx_node_value_name(ec) : NULL;
+      char lab[120];
+      if (en)
+        snprintf(lab, sizeof lab, "CONNECTION_CLOSE (%s)", en);
+      else
+        snprintf(lab, sizeof lab, "CONNECTION_CLOSE (%s error %llu)",
+                 ft == 0x1d ? "application" : "transport", (unsigned long long)err);
+      append(names, sizeof names, lab);
+      if (!pc->quic.closed_by) {
+        pc->quic.closed_by = dir == C2S ? DX_STORY_CLIENT : DX_STORY_SERVER;
+        pc->quic.application_close = ft == 0x1d;
+        pc->quic.close_error = err;
+        value_str(find_name_in(st, fr, "quic.cc.reason_phrase"), pc->quic.close_reason,
+                  sizeof pc->quic.close_reason);
+        pc->quic.close = at;
+      }
+    } else if (ft == 0x1e || ft == 0x1a || ft == 0x1b || ft == 0x07 || ft == 0x04 || ft == 0x05 ||
+               ft == 0x30 || ft == 0x31) {
+      /* HANDSHAKE_DONE, PATH_CHALLENGE/RESPONSE, NEW_TOKEN, RESET_STREAM,
+       * STOP_SENDING, DATAGRAM: named on the step */
+      if (ft == 0x1e && !pc->quic.handshake_done.frame)
+        pc->quic.handshake_done = at;
+      append(names, sizeof names, fname ? fname : "frame");
+    }
+  }
+  if (any)
+    pc->tls.present = 1;
+  if (readable && (handshake || zrtt || onertt)) {
+    pc->quic.decrypted = 1;
+    pc->tls.decrypted = 1;
+  }
+  char lab[300];
+  if (!readable) {
+    /* encrypted: no keys for it (quic.decryption says why) */
+    snprintf(lab, sizeof lab, "%s (encrypted)", type);
+    add_event(st, c, at, dir, DX_STORY_QUIC, lab, 1);
+    if (dir == S2C && handshake) {
+      server_reply(c, dir); /* the rest of the server's TLS flight */
+      c->srv_needed = 1;
+    }
+    if (dir == C2S && onertt && !pc->quic.decrypted)
+      client_app_data(c, at); /* the client's first 1-RTT packet */
+    return;
+  }
+  if (names[0]) {
+    snprintf(lab, sizeof lab, "%s: %s", type, names);
+    add_event(st, c, at, dir, any ? DX_STORY_TLS : DX_STORY_QUIC, lab, 0);
+  }
+}
+
+/* One UDP datagram of a QUIC connection: its QUIC packets, then the HTTP/3
+ * layers of the STREAM frames they carried. */
+static int quic_add_packet(dx_story *st, const dx_packet *p, dx_story_point at) {
+  const dx_node *cn = st->f_quic_conn ? dx_packet_find(p, st->f_quic_conn) : NULL;
+  if (!cn)
+    return DX_OK; /* a packet of no known connection */
+  uint32_t id = (uint32_t)dx_node_uint(cn);
+  char sa[48];
+  addr_of(st, p, 1, sa, sizeof sa);
+  const dx_node *spn = st->f_usport ? dx_packet_find(p, st->f_usport) : NULL;
+  const dx_node *dpn = st->f_udport ? dx_packet_find(p, st->f_udport) : NULL;
+  const dx_node *usn = st->f_udp_stream ? dx_packet_find(p, st->f_udp_stream) : NULL;
+  uint16_t sport = spn ? (uint16_t)dx_node_uint(spn) : 0;
+  uint32_t ustream = usn ? (uint32_t)dx_node_uint(usn) : 0;
+  conn *c = conn_find(st, DX_STORY_TRANSPORT_QUIC, id);
+  if (!c) {
+    c = conn_new(st, DX_STORY_TRANSPORT_QUIC, id);
+    if (!c) {
+      if (!st->have_dropped_q || id > st->last_dropped_q) {
+        st->dropped++;
+        st->last_dropped_q = id;
+        st->have_dropped_q = 1;
+      }
+      return DX_OK;
+    }
+    /* the client sent the first packet (its Initial) */
+    copy(c->pub.client.addr, sizeof c->pub.client.addr, sa);
+    addr_of(st, p, 0, c->pub.server.addr, sizeof c->pub.server.addr);
+    c->pub.client.port = sport;
+    c->pub.server.port = dpn ? (uint16_t)dx_node_uint(dpn) : 0;
+    copy(c->qaddr, sizeof c->qaddr, sa);
+    c->qport = sport;
+    c->pub.first = at;
+    c->pub.quic.udp_stream = ustream;
+  }
+  dx_story_conn *pc = &c->pub;
+  pc->last = at;
+  int dir = strcmp(sa, pc->server.addr) == 0 && sport == pc->server.port ? S2C : C2S;
+  const dx_node *prn = st->f_protocols ? dx_packet_find(p, st->f_protocols) : NULL;
+  if (prn) {
+    char pr[sizeof pc->protocols];
+    value_str(prn, pr, sizeof pr);
+    if (strlen(pr) > strlen(pc->protocols))
+      copy(pc->protocols, sizeof pc->protocols, pr);
+  }
+  const dx_node *ln = st->f_ulen ? dx_packet_find(p, st->f_ulen) : NULL;
+  uint64_t ulen = ln ? dx_node_uint(ln) : 0;
+  pc->packets[dir]++;
+  pc->bytes[dir] += ulen > 8 ? ulen - 8 : 0;
+  if (dir == C2S && (strcmp(sa, c->qaddr) != 0 || sport != c->qport)) {
+    /* the client speaks from a new address or port: a migration (RFC 9000
+     * section 9), the connection the same by its connection ids */
+    char lab[160];
+    pc->quic.migrations++;
+    copy(pc->quic.path.addr, sizeof pc->quic.path.addr, sa);
+    pc->quic.path.port = sport;
+    pc->quic.path.udp_stream = ustream;
+    pc->quic.path.at = at;
+    copy(c->qaddr, sizeof c->qaddr, sa);
+    c->qport = sport;
+    snprintf(lab, sizeof lab,
+             strchr(sa, ':') ? "migration: the client now at [%.46s]:%u"
+                             : "migration: the client now at %.46s:%u",
+             sa, sport);
+    add_event(st, c, at, dir, DX_STORY_QUIC, lab, 0);
+  }
+  int streams = 0, h3 = 0;
+  for (const dx_node *n = dx_node_first_child(dx_packet_root(p)); n; n = dx_node_next(n)) {
+    const dx_field *f = dx_node_field(n);
+    if (f && f == st->f_quic)
+      quic_packet(st, c, n, dir, at, &streams);
+    else if (f && f == st->f_http3) {
+      http3_layer(st, c, n, dir, at);
+      h3++;
+    }
+  }
+  /* stream data of another application than HTTP/3 (on an h3 connection,
+   * STREAM frames without an http3 layer are retransmissions, QPACK
+   * instructions or a bare FIN) */
+  if (streams && !h3 && strncmp(pc->tls.alpn, "h3", 2) != 0)
+    add_event(st, c, at, dir, DX_STORY_QUIC, "STREAM data", 1);
+  return DX_OK;
+}
+
 int dx_story_add_packet(dx_story *st, const dx_packet *p) {
   if (!st || !p)
     return DX_EINVAL;
@@ -1020,12 +1402,12 @@ int dx_story_add_packet(dx_story *st, const dx_packet *p) {
     dns_packet(st, p, at);
   const dx_node *sn = st->f_stream ? dx_packet_find(p, st->f_stream) : NULL;
   if (!sn)
-    return DX_OK;
+    return st->f_quic && dx_packet_find(p, st->f_quic) ? quic_add_packet(st, p, at) : DX_OK;
   uint32_t stream = (uint32_t)dx_node_uint(sn);
   int syn = pflag(p, st->f_syn), ack = pflag(p, st->f_ack);
-  conn *c = conn_find(st, stream);
+  conn *c = conn_find(st, DX_STORY_TRANSPORT_TCP, stream);
   if (!c) {
-    c = conn_new(st, stream);
+    c = conn_new(st, DX_STORY_TRANSPORT_TCP, stream);
     if (!c) {
       /* tcp.stream numbers are given in the order connections appear, so
        * a connection not seen before has a number above every earlier one */
@@ -1177,7 +1559,13 @@ int dx_story_mark_packet(dx_story *st, const dx_packet *p) {
     return DX_EINVAL;
   const dx_node *sn = st->f_stream ? dx_packet_find(p, st->f_stream) : NULL;
   if (sn) {
-    conn *c = conn_find(st, (uint32_t)dx_node_uint(sn));
+    conn *c = conn_find(st, DX_STORY_TRANSPORT_TCP, (uint32_t)dx_node_uint(sn));
+    if (c)
+      c->pub.marked = 1;
+  }
+  const dx_node *qn = st->f_quic_conn ? dx_packet_find(p, st->f_quic_conn) : NULL;
+  if (qn) {
+    conn *c = conn_find(st, DX_STORY_TRANSPORT_QUIC, (uint32_t)dx_node_uint(qn));
     if (c)
       c->pub.marked = 1;
   }
@@ -1303,7 +1691,23 @@ static void round_trips_text(conn *c) {
   int n = pc->tls.round_trips;
   const char *mode;
   int expect;
-  if (pc->tls.early_data && n == 0) {
+  if (pc->transport == DX_STORY_TRANSPORT_QUIC) {
+    if (pc->tls.early_data && n == 0) {
+      mode = "QUIC 0-RTT: the request goes with the client's Initial";
+      expect = 0;
+    } else if (pc->quic.retry.frame) {
+      mode = "QUIC with a Retry: one round trip to prove the client's address, then TLS 1.3 "
+             "in one";
+      expect = 2;
+    } else if (pc->tls.hello_retry) {
+      mode = "QUIC with a HelloRetryRequest: the Client Hello is sent twice";
+      expect = 2;
+    } else {
+      mode = pc->tls.resumed ? "QUIC, TLS 1.3 resumed: transport and TLS in one round trip"
+                             : "QUIC: transport and TLS 1.3 handshakes in one round trip";
+      expect = 1;
+    }
+  } else if (pc->tls.early_data && n == 0) {
     mode = "TLS 1.3 0-RTT: the request travels with the Client Hello (early data)";
     expect = 0;
   } else if (c->tls13 && pc->tls.hello_retry) {
@@ -1340,6 +1744,11 @@ static void round_trips_text(conn *c) {
   else
     snprintf(pc->tls.round_trips_text, sizeof pc->tls.round_trips_text,
              "%s before the first application byte (%s would take %d)", w, mode, expect);
+  if (pc->transport == DX_STORY_TRANSPORT_QUIC && !pc->quic.decrypted) {
+    size_t l = strlen(pc->tls.round_trips_text);
+    snprintf(pc->tls.round_trips_text + l, sizeof pc->tls.round_trips_text - l,
+             "; encrypted: to the client's first 1-RTT packet");
+  }
 }
 
 int dx_story_finish(dx_story *st) {

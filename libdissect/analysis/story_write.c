@@ -85,8 +85,46 @@ static const char *layer_name(int l) {
   case DX_STORY_TCP: return "tcp";
   case DX_STORY_TLS: return "tls";
   case DX_STORY_HTTP: return "http";
+  case DX_STORY_QUIC: return "quic";
   default: return "data";
   }
+}
+static int is_quic(const dx_story_conn *c) {
+  return c->transport == DX_STORY_TRANSPORT_QUIC;
+}
+/* The field a connection's number is: "tcp.stream", "quic.connection.number". */
+static const char *stream_field(const dx_story_conn *c) {
+  return is_quic(c) ? "quic.connection.number" : "tcp.stream";
+}
+static const char *http_name(unsigned v) {
+  return v == 3 ? "HTTP/3" : v == 2 ? "HTTP/2" : "HTTP/1.x";
+}
+
+/* Calls fn for each protocol of c->protocols that has a layer role, once
+ * each (a QUIC datagram names quic and tls once per coalesced packet). */
+static void each_layer(const dx_story_conn *c, void (*fn)(FILE *, const char *, int), FILE *o) {
+  char p[160], seen[160] = ":";
+  snprintf(p, sizeof p, "%s", c->protocols);
+  int k = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(p, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+    char key[40];
+    snprintf(key, sizeof key, ":%s:", tok);
+    if (!dx_layer_role(tok, NULL) || strstr(seen, key))
+      continue;
+    size_t l = strlen(seen);
+    snprintf(seen + l, sizeof seen - l, "%s:", tok);
+    fn(o, tok, k++);
+  }
+}
+static void text_layer(FILE *o, const char *proto, int k) {
+  const char *unit, *role = dx_layer_role(proto, &unit);
+  fprintf(o, "%s %s (%s/%s)", k ? "," : "", proto, role, unit);
+}
+static void json_layer(FILE *o, const char *proto, int k) {
+  const char *unit, *role = dx_layer_role(proto, &unit);
+  fprintf(o, "%s{\"protocol\": \"%s\", \"role\": \"%s\", \"unit\": \"%s\"}", k ? ", " : "", proto,
+          role, unit);
 }
 static const char *early_name(int e) {
   return e == 2 ? "accepted" : e == 1 ? "offered" : "none";
@@ -149,10 +187,17 @@ static void text_event(FILE *o, const dx_story_event *e) {
           secs(e->at.time_ns, t, sizeof t), l, arrow, r);
 }
 
+static void text_quic(FILE *o, const dx_story_conn *c);
+static void text_tcp(FILE *o, const dx_story_conn *c);
+static void text_rest(FILE *o, const dx_story_conn *c);
+static void json_quic(FILE *o, const dx_story_conn *c);
+static void json_tcp(FILE *o, const dx_story_conn *c);
+static void json_rest(FILE *o, const dx_story_conn *c);
+
 static void text_conn(FILE *o, const dx_story_conn *c) {
-  char a[600], b[600], t[32], t2[32];
-  fprintf(o, "Connection %u (tcp.stream == %u): client %s -> server %s", c->stream, c->stream,
-          endp(c->client.addr, c->client.port, a, sizeof a),
+  char a[600], b[600];
+  fprintf(o, "Connection %u (%s == %u): client %s -> server %s", c->stream, stream_field(c),
+          c->stream, endp(c->client.addr, c->client.port, a, sizeof a),
           endp(c->server.addr, c->server.port, b, sizeof b));
   if (c->server_name[0])
     fprintf(o, " (%s)", safe(c->server_name, a, sizeof a));
@@ -163,16 +208,7 @@ static void text_conn(FILE *o, const dx_story_conn *c) {
           c->packets[0], c->packets[1], c->bytes[0], c->bytes[1]);
   if (c->protocols[0]) {
     fprintf(o, "  layers:");
-    char p[160];
-    snprintf(p, sizeof p, "%s", c->protocols);
-    int first = 1;
-    for (char *tok = strtok(p, ":"); tok; tok = strtok(NULL, ":")) {
-      const char *unit, *role = dx_layer_role(tok, &unit);
-      if (!role)
-        continue;
-      fprintf(o, "%s %s (%s/%s)", first ? "" : ",", tok, role, unit);
-      first = 0;
-    }
+    each_layer(c, text_layer, o);
     fprintf(o, "\n");
   }
   /* DNS */
@@ -186,7 +222,63 @@ static void text_conn(FILE *o, const dx_story_conn *c) {
   } else {
     fprintf(o, "  DNS: no lookup in this capture\n");
   }
-  /* TCP */
+  if (is_quic(c))
+    text_quic(o, c);
+  else
+    text_tcp(o, c);
+  text_rest(o, c);
+}
+
+static void text_quic(FILE *o, const dx_story_conn *c) {
+  char a[600], b[600], t[32];
+  fprintf(o, "  QUIC: %s, udp.stream %u",
+          c->quic.version_name[0] ? c->quic.version_name : "version not seen", c->quic.udp_stream);
+  fprintf(o,
+          "; packets: Initial %" PRIu64 ", Handshake %" PRIu64 ", 0-RTT %" PRIu64 ", 1-RTT %" PRIu64
+          ", Retry %" PRIu64 ", Version Negotiation %" PRIu64 "\n",
+          c->quic.initial_packets, c->quic.handshake_packets, c->quic.zero_rtt_packets,
+          c->quic.one_rtt_packets, c->quic.retry_packets, c->quic.version_negotiation_packets);
+  fprintf(o, "       ");
+  text_point(o, "client Initial", c->quic.client_initial);
+  fprintf(o, ", ");
+  text_point(o, "server Initial", c->quic.server_initial);
+  fprintf(o, ", ");
+  text_point(o, "HANDSHAKE_DONE", c->quic.handshake_done);
+  fprintf(o, "\n");
+  if (!c->quic.decrypted)
+    fprintf(o, "       encrypted past the Initial packets (no keys in the key log for it)\n");
+  if (c->quic.retry.frame)
+    fprintf(o,
+            "       Retry in frame %" PRIu64 " at %s s: the server made the client prove its "
+            "address with a token before the handshake, one round trip more%s\n",
+            c->quic.retry.frame, secs(c->quic.retry.time_ns, t, sizeof t),
+            c->quic.retry_tag_bad ? " (its integrity tag does not check)" : "");
+  if (c->quic.zero_rtt.frame)
+    fprintf(o, "       0-RTT: the client sent early data in frame %" PRIu64 " at %s s\n",
+            c->quic.zero_rtt.frame, secs(c->quic.zero_rtt.time_ns, t, sizeof t));
+  if (c->quic.migrations)
+    fprintf(o,
+            "       migration: the client changed its address or port %u time%s, last to %s "
+            "(udp.stream %u) in frame %" PRIu64 " at %s s; the connection goes on\n",
+            c->quic.migrations, c->quic.migrations == 1 ? "" : "s",
+            endp(c->quic.path.addr, c->quic.path.port, a, sizeof a), c->quic.path.udp_stream,
+            c->quic.path.at.frame, secs(c->quic.path.at.time_ns, t, sizeof t));
+  if (c->quic.closed_by) {
+    fprintf(o,
+            "       closed by the %s with CONNECTION_CLOSE (%s, error %" PRIu64
+            "%s%s) in frame %" PRIu64 " at %s s\n",
+            who(c->quic.closed_by), c->quic.application_close ? "application" : "transport",
+            c->quic.close_error, c->quic.close_reason[0] ? ": " : "",
+            safe(c->quic.close_reason, b, sizeof b), c->quic.close.frame,
+            secs(c->quic.close.time_ns, t, sizeof t));
+  } else {
+    fprintf(o, "       no CONNECTION_CLOSE seen%s\n",
+            c->quic.decrypted ? "" : " (it would be encrypted)");
+  }
+}
+
+static void text_tcp(FILE *o, const dx_story_conn *c) {
+  char t[32], t2[32];
   fprintf(o, "  TCP: ");
   text_point(o, "SYN", c->tcp.syn);
   fprintf(o, ", ");
@@ -210,6 +302,10 @@ static void text_conn(FILE *o, const dx_story_conn *c) {
           c->tcp.retransmissions, c->tcp.fast_retransmissions, c->tcp.spurious_retransmissions,
           c->tcp.lost_segments, c->tcp.duplicate_acks, c->tcp.out_of_order, c->tcp.zero_windows,
           c->tcp.keep_alives);
+}
+
+static void text_rest(FILE *o, const dx_story_conn *c) {
+  char a[600], b[600], t[32], t2[32];
   /* TLS */
   if (c->tls.present) {
     fprintf(o, "  TLS: %s, %s handshake%s%s%s%s\n",
@@ -246,9 +342,9 @@ static void text_conn(FILE *o, const dx_story_conn *c) {
     const dx_story_exchange *x = &c->exchanges[i];
     if (i == 0)
       fprintf(o, "  HTTP:\n");
-    fprintf(o, "    %zu. %s %s %s", i + 1, x->http_version == 2 ? "HTTP/2" : "HTTP/1.x",
-            safe(x->method, a, sizeof a), safe(x->uri, b, sizeof b));
-    if (x->http_version == 2)
+    fprintf(o, "    %zu. %s %s %s", i + 1, http_name(x->http_version), safe(x->method, a, sizeof a),
+            safe(x->uri, b, sizeof b));
+    if (x->http_version >= 2)
       fprintf(o, " [stream %u]", x->stream_id);
     if (x->status)
       fprintf(o, " -> %u %s\n", x->status, safe(x->reason, a, sizeof a));
@@ -337,8 +433,8 @@ static void jdur(FILE *o, const char *key, int64_t ns) {
 }
 
 static void json_conn(FILE *o, const dx_story_conn *c) {
-  fprintf(o, "    {\n      \"stream\": %u,\n      \"marked\": %s,\n", c->stream,
-          c->marked ? "true" : "false");
+  fprintf(o, "    {\n      \"stream\": %u,\n      \"transport\": \"%s\",\n      \"marked\": %s,\n",
+          c->stream, is_quic(c) ? "quic" : "tcp", c->marked ? "true" : "false");
   fprintf(o, "      \"client\": {\"address\": ");
   jstr(o, c->client.addr);
   fprintf(o, ", \"port\": %u},\n      \"server\": {\"address\": ", c->client.port);
@@ -358,19 +454,7 @@ static void json_conn(FILE *o, const dx_story_conn *c) {
           ", \"server_to_client\": %" PRIu64 "},\n",
           c->bytes[0], c->bytes[1]);
   fprintf(o, "      \"layers\": [");
-  {
-    char p[160];
-    snprintf(p, sizeof p, "%s", c->protocols);
-    int first = 1;
-    for (char *tok = strtok(p, ":"); tok; tok = strtok(NULL, ":")) {
-      const char *unit, *role = dx_layer_role(tok, &unit);
-      if (!role)
-        continue;
-      fprintf(o, "%s{\"protocol\": \"%s\", \"role\": \"%s\", \"unit\": \"%s\"}", first ? "" : ", ",
-              tok, role, unit);
-      first = 0;
-    }
-  }
+  each_layer(c, json_layer, o);
   fprintf(o, "],\n");
   /* dns */
   fprintf(o, "      \"dns\": {\"found\": %s", c->dns.found ? "true" : "false");
@@ -398,6 +482,63 @@ static void json_conn(FILE *o, const dx_story_conn *c) {
     fprintf(o, ", \"note\": \"no lookup in this capture\"");
   }
   fprintf(o, "},\n");
+  if (is_quic(c)) {
+    fprintf(o, "      \"tcp\": null,\n");
+    json_quic(o, c);
+  } else {
+    json_tcp(o, c);
+    fprintf(o, "      \"quic\": null,\n");
+  }
+  json_rest(o, c);
+}
+
+static void json_quic(FILE *o, const dx_story_conn *c) {
+  fprintf(o, "      \"quic\": {\"version\": ");
+  jstr(o, c->quic.version_name);
+  fprintf(o,
+          ", \"version_number\": %u, \"udp_stream\": %u, \"decrypted\": %s,\n        \"packets\": "
+          "{\"initial\": %" PRIu64 ", \"handshake\": %" PRIu64 ", \"zero_rtt\": %" PRIu64
+          ", \"one_rtt\": %" PRIu64 ", \"retry\": %" PRIu64 ", \"version_negotiation\": %" PRIu64
+          "},\n        \"client_initial\": ",
+          c->quic.version, c->quic.udp_stream, c->quic.decrypted ? "true" : "false",
+          c->quic.initial_packets, c->quic.handshake_packets, c->quic.zero_rtt_packets,
+          c->quic.one_rtt_packets, c->quic.retry_packets, c->quic.version_negotiation_packets);
+  jpoint(o, c->quic.client_initial);
+  fprintf(o, ", \"server_initial\": ");
+  jpoint(o, c->quic.server_initial);
+  fprintf(o, ",\n        \"retry\": ");
+  jpoint(o, c->quic.retry);
+  fprintf(o, ", \"retry_integrity_tag_ok\": %s, \"zero_rtt\": ",
+          c->quic.retry.frame ? (c->quic.retry_tag_bad ? "false" : "true") : "null");
+  jpoint(o, c->quic.zero_rtt);
+  fprintf(o, ", \"handshake_done\": ");
+  jpoint(o, c->quic.handshake_done);
+  fprintf(o, ",\n        \"migrations\": %u, \"path\": ", c->quic.migrations);
+  if (c->quic.migrations) {
+    fprintf(o, "{\"address\": ");
+    jstr(o, c->quic.path.addr);
+    fprintf(o, ", \"port\": %u, \"udp_stream\": %u, \"at\": ", c->quic.path.port,
+            c->quic.path.udp_stream);
+    jpoint(o, c->quic.path.at);
+    fprintf(o, "}");
+  } else {
+    fprintf(o, "null");
+  }
+  fprintf(o, ",\n        \"closed_by\": ");
+  if (c->quic.closed_by) {
+    fprintf(o, "\"%s\", \"close\": \"%s\", \"error_code\": %" PRIu64 ", \"reason\": ",
+            who(c->quic.closed_by), c->quic.application_close ? "application" : "transport",
+            c->quic.close_error);
+    jstr(o, c->quic.close_reason);
+  } else {
+    fprintf(o, "null, \"close\": null, \"error_code\": null, \"reason\": null");
+  }
+  fprintf(o, ", \"close_at\": ");
+  jpoint(o, c->quic.close);
+  fprintf(o, "},\n");
+}
+
+static void json_tcp(FILE *o, const dx_story_conn *c) {
   /* tcp */
   fprintf(o, "      \"tcp\": {\"syn\": ");
   jpoint(o, c->tcp.syn);
@@ -421,6 +562,9 @@ static void json_conn(FILE *o, const dx_story_conn *c) {
           c->tcp.retransmissions, c->tcp.fast_retransmissions, c->tcp.spurious_retransmissions,
           c->tcp.lost_segments, c->tcp.duplicate_acks, c->tcp.out_of_order, c->tcp.zero_windows,
           c->tcp.keep_alives);
+}
+
+static void json_rest(FILE *o, const dx_story_conn *c) {
   /* tls */
   fprintf(o, "      \"tls\": ");
   if (!c->tls.present) {
@@ -479,7 +623,7 @@ static void json_conn(FILE *o, const dx_story_conn *c) {
   for (size_t i = 0; i < c->nexchanges; i++) {
     const dx_story_exchange *x = &c->exchanges[i];
     fprintf(o, "%s\n        {\"version\": \"%s\", \"stream_id\": %u, \"method\": ", i ? "," : "",
-            x->http_version == 2 ? "HTTP/2" : "HTTP/1.x", x->stream_id);
+            http_name(x->http_version), x->stream_id);
     jstr(o, x->method);
     fprintf(o, ", \"uri\": ");
     jstr(o, x->uri);
@@ -591,7 +735,7 @@ static void mermaid_conn(FILE *o, const dx_story_conn *c) {
   char t[32], a[64];
   unsigned id = c->stream;
   fprintf(o, "sequenceDiagram\n");
-  fprintf(o, "    %%%% libdissect story of tcp.stream %u\n", c->stream);
+  fprintf(o, "    %%%% libdissect story of %s %u\n", stream_field(c), c->stream);
   if (c->dns.found) {
     fprintf(o, "    participant R%u as Resolver ", id);
     mstr(o, c->dns.resolver);
@@ -626,6 +770,16 @@ static void mermaid_conn(FILE *o, const dx_story_conn *c) {
     mstr(o, e->label);
     if (e->count > 1)
       fprintf(o, " x%u", e->count);
+    fprintf(o, "\n");
+  }
+  if (is_quic(c)) {
+    fprintf(o, "    Note over C%u,S%u: ", id, id);
+    mstr(o, c->quic.version_name[0] ? c->quic.version_name : "QUIC");
+    if (c->quic.retry.frame)
+      fprintf(o, ", Retry: one round trip more");
+    if (c->quic.migrations)
+      fprintf(o, ", the client migrated %u time%s", c->quic.migrations,
+              c->quic.migrations == 1 ? "" : "s");
     fprintf(o, "\n");
   }
   if (c->tls.present) {
@@ -670,6 +824,7 @@ static const char *layer_colour(int l) {
   case DX_STORY_TCP: return "#555555";
   case DX_STORY_TLS: return "#1b7f3b";
   case DX_STORY_HTTP: return "#1f5fbf";
+  case DX_STORY_QUIC: return "#b35900";
   default: return "#996600";
   }
 }
@@ -688,8 +843,16 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
   /* title */
   fprintf(o, "<text x=\"40\" y=\"48\" font-size=\"30\" font-weight=\"bold\">");
   xstr(o, c->server_name[0] ? c->server_name : c->server.addr, 60);
-  fprintf(o, " \xe2\x80\x94 connection %u</text>\n", c->stream);
+  fprintf(o, " \xe2\x80\x94 %s connection %u</text>\n", is_quic(c) ? "QUIC" : "TCP", c->stream);
   fprintf(o, "<text x=\"40\" y=\"80\" font-size=\"18\" fill=\"#444444\">");
+  if (is_quic(c)) {
+    xstr(o, c->quic.version_name[0] ? c->quic.version_name : "QUIC", 16);
+    if (c->quic.retry.frame)
+      fprintf(o, " + Retry");
+    if (c->quic.migrations)
+      fprintf(o, " + migration");
+    fprintf(o, " \xc2\xb7 ");
+  }
   if (c->tls.present) {
     xstr(o, c->tls.version_name, 16);
     fprintf(o, " ");
@@ -808,7 +971,7 @@ int dx_story_write(FILE *o, const dx_story *st, dx_story_format fmt, unsigned fl
       if (wanted(dx_story_conn_at(st, i), flags))
         text_conn(o, dx_story_conn_at(st, i));
     if (!shown)
-      fprintf(o, "No TCP connection to tell%s.\n",
+      fprintf(o, "No TCP or QUIC connection to tell%s.\n",
               flags & DX_STORY_MARKED_ONLY ? " (none has a packet matching the filter)" : "");
     if (dropped)
       fprintf(o,
@@ -838,7 +1001,7 @@ int dx_story_write(FILE *o, const dx_story *st, dx_story_format fmt, unsigned fl
         mermaid_conn(o, dx_story_conn_at(st, i));
       }
     if (!k)
-      fputs("sequenceDiagram\n    Note over Client: no TCP connection to tell\n", o);
+      fputs("sequenceDiagram\n    Note over Client: no TCP or QUIC connection to tell\n", o);
     break;
   }
   case DX_STORY_SVG: {
@@ -857,8 +1020,8 @@ int dx_story_write(FILE *o, const dx_story *st, dx_story_format fmt, unsigned fl
       if (wanted(dx_story_conn_at(st, i), flags))
         svg_conn(o, dx_story_conn_at(st, i), (int)(SVG_H * k++));
     if (!k)
-      fprintf(o, "<text x=\"800\" y=\"450\" font-size=\"30\" text-anchor=\"middle\">No TCP "
-                 "connection to tell</text>\n");
+      fprintf(o, "<text x=\"800\" y=\"450\" font-size=\"30\" text-anchor=\"middle\">No TCP or "
+                 "QUIC connection to tell</text>\n");
     fprintf(o, "</svg>\n");
     break;
   }

@@ -413,7 +413,7 @@ run "$D" -r "$S/story.pcap" --story json -Y 'dns.flags.response == 0'
 check_eq "-Y on the DNS query tells the connection it resolved" "[0]" \
   "$("$PY" -c 'import json,sys; print([c["stream"] for c in json.load(open(sys.argv[1]))["connections"]])' "$T_TMP/out")"
 run "$D" -r "$S/story.pcap" --story text -Y 'udp.port == 9'
-check_eq "-Y matching nothing: nothing told" "No TCP connection to tell (none has a packet matching the filter)." "$(cat "$T_TMP/out")"
+check_eq "-Y matching nothing: nothing told" "No TCP or QUIC connection to tell (none has a packet matching the filter)." "$(cat "$T_TMP/out")"
 run "$D" -r "$S/story.pcap" --story pdf
 check_eq "--story pdf is refused" "1" "$RC"
 grep -q 'invalid story format "pdf"' "$T_TMP/err" && pass "--story pdf: message" || fail "--story pdf: message" "$(cat "$T_TMP/err")"
