@@ -475,9 +475,188 @@ static void phs_free(phs_node *n) {
   }
 }
 
+/* ---- expert ---------------------------------------------------------- */
+
+/* tshark's tap-expert: per severity, one row per protocol and message with
+ * its count, in the order first met. Levels: 0 comment .. 4 error. */
+enum { X_COMMENT, X_CHAT, X_NOTE, X_WARN, X_ERROR, X_LEVELS };
+#define EXPERT_MAX_ROWS (1u << 20)
+
+typedef struct xrow {
+  uint32_t group;
+  const char *proto; /* static */
+  char *summary;
+  uint64_t freq;
+} xrow;
+
+typedef struct xtab {
+  int lowest;
+  xrow *rows[X_LEVELS];
+  size_t n[X_LEVELS], cap[X_LEVELS], total;
+  size_t *slots; /* index + 1 into the level's rows (level in the top bits) */
+  size_t nslots;
+  dx_hashkey key;
+  const dx_field *f_group, *f_comment;
+} xtab;
+
+/* Wireshark's short name of the protocol a note belongs to. */
+static const char *short_name(const char *name) {
+  static const struct {
+    const char *name, *shortname;
+  } names[] = {
+      {"frame", "Frame"}, {"eth", "Ethernet"},     {"ip", "IPv4"},     {"ipv6", "IPv6"},
+      {"icmp", "ICMP"},   {"icmpv6", "ICMPv6"},    {"tcp", "TCP"},     {"udp", "UDP"},
+      {"dns", "DNS"},     {"http", "HTTP"},        {"http2", "HTTP2"}, {"http3", "HTTP3"},
+      {"tls", "TLS"},     {"x509af", "X509AF"},    {"quic", "QUIC"},   {"arp", "ARP"},
+      {"sll", "SLL"},     {"vlan", "VLAN"},        {"data", "Data"},   {"ppp", "PPP"},
+      {"llc", "LLC"},     {"wlan", "IEEE 802.11"}, {"null", "NULL"},   {"chdlc", "CHDLC"},
+  };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcmp(name, names[i].name) == 0)
+      return names[i].shortname;
+  return name;
+}
+
+static int x_level(int sev) {
+  switch (sev) {
+  case DX_SEV_CHAT: return X_CHAT;
+  case DX_SEV_NOTE: return X_NOTE;
+  case DX_SEV_WARN: return X_WARN;
+  case DX_SEV_ERROR: return X_ERROR;
+  default: return X_COMMENT;
+  }
+}
+
+static void x_add(xtab *x, int level, uint32_t group, const char *proto, const char *summary) {
+  if (level < x->lowest)
+    return;
+  uint8_t buf[1024];
+  size_t pl = strlen(proto), sl = strlen(summary);
+  size_t k = 0;
+  buf[k++] = (uint8_t)level;
+  memcpy(buf + k, proto, pl < 64 ? pl : 64), k += pl < 64 ? pl : 64;
+  buf[k++] = 0;
+  memcpy(buf + k, summary, sl < 900 ? sl : 900), k += sl < 900 ? sl : 900;
+  uint64_t h = dx_siphash13(&x->key, buf, k);
+  if (x->nslots) {
+    for (size_t i = h & (x->nslots - 1); x->slots[i]; i = (i + 1) & (x->nslots - 1)) {
+      size_t v = x->slots[i] - 1;
+      int lv = (int)(v % X_LEVELS);
+      xrow *r = &x->rows[lv][v / X_LEVELS];
+      if (lv == level && strcmp(r->proto, proto) == 0 && strcmp(r->summary, summary) == 0) {
+        r->freq++;
+        return;
+      }
+    }
+  }
+  if (x->total >= EXPERT_MAX_ROWS)
+    return;
+  if (2 * (x->total + 1) > x->nslots) { /* grow the index */
+    size_t ns = x->nslots ? 2 * x->nslots : 256;
+    size_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+      return;
+    for (size_t i = 0; i < x->nslots; i++) {
+      if (!x->slots[i])
+        continue;
+      size_t v = x->slots[i] - 1;
+      const xrow *r = &x->rows[v % X_LEVELS][v / X_LEVELS];
+      size_t rl = strlen(r->proto), rs = strlen(r->summary), j = 0;
+      buf[j++] = (uint8_t)(v % X_LEVELS);
+      memcpy(buf + j, r->proto, rl < 64 ? rl : 64), j += rl < 64 ? rl : 64;
+      buf[j++] = 0;
+      memcpy(buf + j, r->summary, rs < 900 ? rs : 900), j += rs < 900 ? rs : 900;
+      size_t t = dx_siphash13(&x->key, buf, j) & (ns - 1);
+      while (slots[t])
+        t = (t + 1) & (ns - 1);
+      slots[t] = x->slots[i];
+    }
+    free(x->slots);
+    x->slots = slots;
+    x->nslots = ns;
+  }
+  if (x->n[level] == x->cap[level]) {
+    size_t cap = x->cap[level] ? 2 * x->cap[level] : 16;
+    xrow *r = realloc(x->rows[level], cap * sizeof *r);
+    if (!r)
+      return;
+    x->rows[level] = r;
+    x->cap[level] = cap;
+  }
+  char *copy = strdup(summary);
+  if (!copy)
+    return;
+  x->rows[level][x->n[level]] = (xrow){group, proto, copy, 1};
+  size_t v = x->n[level]++ * X_LEVELS + (size_t)level;
+  size_t i = h & (x->nslots - 1);
+  while (x->slots[i])
+    i = (i + 1) & (x->nslots - 1);
+  x->slots[i] = v + 1;
+  x->total++;
+}
+
+static void x_walk(xtab *x, const dx_node *n, const char *proto, int depth) {
+  for (const dx_node *c = dx_node_first_child(n); c && depth < 64; c = dx_node_next(c)) {
+    const dx_field *f = dx_node_field(c);
+    if (dx_field_type(f) == DX_FT_PROTOCOL) {
+      x_walk(x, c, short_name(dx_node_name(c)), depth + 1);
+      continue;
+    }
+    if (f == x->f_comment) {
+      /* a pcapng packet comment: a Comment of the frame */
+      char v[1024] = "";
+      dx_node_value(c, v, sizeof v);
+      x_add(x, X_COMMENT, 0x0b000000, "Frame", v);
+    } else if (dx_node_flags(c) & DX_NODE_EXPERT) {
+      char msg[1024] = "";
+      uint32_t group = 0x09000000;
+      dx_node_label(c, msg, sizeof msg); /* the message, escaped */
+      for (const dx_node *k = dx_node_first_child(c); k; k = dx_node_next(k))
+        if (dx_node_field(k) == x->f_group)
+          group = (uint32_t)dx_node_uint(k);
+      x_add(x, x_level(dx_node_severity(c)), group, proto, msg);
+    }
+    x_walk(x, c, proto, depth + 1);
+  }
+}
+
+static void x_print(const xtab *x, FILE *out) {
+  static const char *const titles[] = {"Comments", "Chats", "Notes", "Warns", "Errors"};
+  static const char *const groups[] = {
+      "Checksum", "Sequence", "Response", "Request", "Undecoded",  "Reassemble", "Malformed",
+      "Debug",    "Protocol", "Security", "Comment", "Decryption", "Assumption", "Deprecated"};
+  for (int lv = X_ERROR; lv >= X_COMMENT; lv--) {
+    if (!x->n[lv])
+      continue;
+    uint64_t total = 0;
+    for (size_t i = 0; i < x->n[lv]; i++)
+      total += x->rows[lv][i].freq;
+    fprintf(out, "\n%s (%" PRIu64 ")\n=============\n", titles[lv], total);
+    fputs("   Frequency      Group           Protocol  Summary\n", out);
+    for (size_t i = 0; i < x->n[lv]; i++) {
+      const xrow *r = &x->rows[lv][i];
+      uint32_t g = r->group >> 24;
+      char unk[32];
+      const char *gn = g >= 1 && g <= 14 ? groups[g - 1] : unk;
+      if (gn == unk)
+        snprintf(unk, sizeof unk, "Unknown (%" PRIu32 ")", r->group);
+      fprintf(out, "%12" PRIu64 " %10s %18s  %s\n", r->freq, gn, r->proto, r->summary);
+    }
+  }
+}
+
+static void x_free(xtab *x) {
+  for (int lv = 0; lv < X_LEVELS; lv++) {
+    for (size_t i = 0; i < x->n[lv]; i++)
+      free(x->rows[lv][i].summary);
+    free(x->rows[lv]);
+  }
+  free(x->slots);
+}
+
 /* ---- the list of statistics ---------------------------------------------- */
 
-enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW };
+enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW, K_EXPERT };
 
 typedef struct stat {
   enum kind kind;
@@ -487,6 +666,7 @@ typedef struct stat {
   phs_node phs;
   st_iostat *io;
   st_follow *follow;
+  xtab expert;
 } stat;
 
 struct cli_stats {
@@ -511,7 +691,7 @@ static int compile(cli_stats *st, stat *it, const char *text) {
   return it->filter_text ? 0 : -1;
 }
 
-static const char *not_yet = "expert, http,tree, http_req,tree, dns,tree, follow,tls, follow,http "
+static const char *not_yet = "http,tree, http_req,tree, dns,tree, follow,tls, follow,http "
                              "and the other tshark statistics";
 
 static void list_known(void) {
@@ -522,6 +702,7 @@ static void list_known(void) {
           "  io,phs[,FILTER]\n"
           "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
           "  follow,tcp|udp,ascii|hex|raw,STREAM\n"
+          "  expert[,error|warn|note|chat|comment][,FILTER]\n"
           "Not yet: %s.\n",
           not_yet);
 }
@@ -567,6 +748,26 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
   } else if (strncmp(arg, "io,stat,", 8) == 0) {
     it->kind = K_IOSTAT;
     return st_iostat_new(st->s, arg + 8, &it->io);
+  } else if (strcmp(arg, "expert") == 0 || strncmp(arg, "expert,", 7) == 0) {
+    /* expert[,error|warn|note|chat|comment][,FILTER], matched as tshark
+     * matches them: by prefix */
+    static const char *const levels[] = {"comment", "chat", "note", "warn", "error"};
+    it->kind = K_EXPERT;
+    it->expert.lowest = X_COMMENT;
+    rest = arg + 6;
+    for (int lv = 0; lv < X_LEVELS; lv++) {
+      size_t ll = strlen(levels[lv]);
+      if (strncmp(arg + 6, ",", 1) == 0 && strncmp(arg + 7, levels[lv], ll) == 0) {
+        it->expert.lowest = lv;
+        rest = arg + 7 + ll;
+        break;
+      }
+    }
+    if (*rest == ',')
+      rest++;
+    it->expert.f_group = dx_field_lookup(st->s, "_ws.expert.group");
+    it->expert.f_comment = dx_field_lookup(st->s, "frame.comment");
+    dx_hashkey_random(&it->expert.key);
   } else if (strncmp(arg, "follow,", 7) == 0) {
     it->kind = K_FOLLOW;
     return st_follow_new(st->s, arg + 7, &it->follow);
@@ -619,6 +820,7 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p) {
     case K_PHS: phs_packet(&it->phs, p); break;
     case K_IOSTAT: st_iostat_packet(it->io, p, rel_ns); break;
     case K_FOLLOW: st_follow_packet(it->follow, p); break;
+    case K_EXPERT: x_walk(&it->expert, dx_packet_root(p), "Frame", 0); break;
     }
   }
 }
@@ -642,6 +844,7 @@ int cli_stats_print(cli_stats *st, FILE *out) {
         rc = -1;
       break;
     case K_FOLLOW: st_follow_print(it->follow, out); break;
+    case K_EXPERT: x_print(&it->expert, out); break;
     }
   }
   return rc;
@@ -659,6 +862,7 @@ void cli_stats_free(cli_stats *st) {
     free(it->filter_text);
     st_iostat_free(it->io);
     st_follow_free(it->follow);
+    x_free(&it->expert);
   }
   free(st->items);
   free(st);

@@ -498,6 +498,10 @@ extern const dx_protocol dx_proto_expert; /* "_ws" fields */
 const dx_field *dx_field_malformed(void); /* _ws.malformed */
 const dx_field *dx_field_expert(void);    /* _ws.expert */
 const dx_field *dx_field_limit(void);     /* _ws.limit: a cap was reached */
+/* The hidden _ws.expert.message/severity/group children of expert note n
+ * (when wanted), and whether any of them is wanted (expert.c). */
+void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity);
+bool dx_expert_wants_fields(const dx_packet *p);
 
 /* ---- formatting helpers (output/format.c) ------------------------------------ */
 /* Length of the leading run of s[0..n) that a terminal may show as it is:

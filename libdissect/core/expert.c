@@ -1,10 +1,47 @@
 /* Fields shared by every dissector for expert notes (Wireshark's _ws.*). */
 #include "dx.h"
 
+#include <string.h>
+
+/* Wireshark's severity and group numbers (epan/proto.h PI_*), so that
+ * _ws.expert.severity and _ws.expert.group read as tshark's do. */
+enum {
+  SEV_COMMENT = 0x00100000,
+  SEV_CHAT = 0x00200000,
+  SEV_NOTE = 0x00400000,
+  SEV_WARN = 0x00600000,
+  SEV_ERROR = 0x00800000,
+  G_CHECKSUM = 0x01000000,
+  G_SEQUENCE = 0x02000000,
+  G_UNDECODED = 0x05000000,
+  G_REASSEMBLE = 0x06000000,
+  G_MALFORMED = 0x07000000,
+  G_PROTOCOL = 0x09000000,
+  G_SECURITY = 0x0a000000,
+  G_COMMENT = 0x0b000000,
+  G_DECRYPTION = 0x0c000000,
+};
+
+static const dx_vals severity_vals[] = {
+    {SEV_COMMENT, "Comment"}, {SEV_CHAT, "Chat"},   {SEV_NOTE, "Note"},
+    {SEV_WARN, "Warning"},    {SEV_ERROR, "Error"}, {0, NULL},
+};
+
+static const dx_vals group_vals[] = {
+    {G_CHECKSUM, "Checksum"},   {G_SEQUENCE, "Sequence"},   {0x03000000, "Response"},
+    {0x04000000, "Request"},    {G_UNDECODED, "Undecoded"}, {G_REASSEMBLE, "Reassemble"},
+    {G_MALFORMED, "Malformed"}, {0x08000000, "Debug"},      {G_PROTOCOL, "Protocol"},
+    {G_SECURITY, "Security"},   {G_COMMENT, "Comment"},     {G_DECRYPTION, "Decryption"},
+    {0x0d000000, "Assumption"}, {0x0e000000, "Deprecated"}, {0, NULL},
+};
+
 static const dx_field expert_fields[] = {
     DX_F("_ws.expert", "Expert Info", DX_FT_NONE, DX_BASE_NONE),
     DX_F("_ws.malformed", "Malformed Packet", DX_FT_NONE, DX_BASE_NONE),
     DX_F("_ws.limit", "Limit reached", DX_FT_NONE, DX_BASE_NONE),
+    DX_F("_ws.expert.message", "Message", DX_FT_STRING, DX_BASE_NONE),
+    DX_FV("_ws.expert.severity", "Severity level", DX_FT_UINT32, DX_BASE_DEC, severity_vals),
+    DX_FV("_ws.expert.group", "Group", DX_FT_UINT32, DX_BASE_DEC, group_vals),
 };
 
 const dx_protocol dx_proto_expert = {
@@ -22,4 +59,67 @@ const dx_field *dx_field_malformed(void) {
 }
 const dx_field *dx_field_limit(void) {
   return &expert_fields[2];
+}
+
+/* The group Wireshark files an expert note of this field under (its
+ * expert registrations), by the field's name; our own notes (limits,
+ * risks) in the group closest to them. */
+static uint32_t group_of(const dx_field *f) {
+  static const struct {
+    const char *prefix;
+    uint32_t group;
+  } rules[] = {
+      {"_ws.malformed", G_MALFORMED},      {"tcp.analysis.", G_SEQUENCE},
+      {"tcp.connection.", G_SEQUENCE},     {"tcp.option.len.invalid", G_SEQUENCE},
+      {"http.chat", G_SEQUENCE},           {"http.leading_crlf", G_MALFORMED},
+      {"quic.retransmission", G_SEQUENCE}, {"tls.risk.", G_SECURITY},
+      {"tls.trust", G_SECURITY},           {"frame.comment", G_COMMENT},
+  };
+  const char *a = f->abbrev;
+  for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)
+    if (strncmp(a, rules[i].prefix, strlen(rules[i].prefix)) == 0)
+      return rules[i].group;
+  if (strstr(a, "checksum"))
+    return G_CHECKSUM;
+  if (strstr(a, "decrypt"))
+    return G_DECRYPTION;
+  if (strstr(a, "decomp"))
+    return G_UNDECODED;
+  if (strstr(a, "reassembl"))
+    return G_REASSEMBLE;
+  return G_PROTOCOL;
+}
+
+bool dx_expert_wants_fields(const dx_packet *p) {
+  return dx_packet_wants(p, &expert_fields[0]) || dx_packet_wants(p, &expert_fields[3]) ||
+         dx_packet_wants(p, &expert_fields[4]) || dx_packet_wants(p, &expert_fields[5]);
+}
+
+/* Under expert note n, as tshark has them: _ws.expert (when n is not one
+ * itself), _ws.expert.message, _ws.expert.severity and _ws.expert.group,
+ * hidden (for -e and filters; the outputs show n itself). */
+void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity) {
+  static const uint32_t sev[] = {SEV_COMMENT, SEV_CHAT, SEV_NOTE, SEV_WARN, SEV_ERROR};
+  if (!n || !dx_expert_wants_fields(p))
+    return;
+  const char *msg = n->text ? n->text : "";
+  dx_node *c[4] = {NULL, NULL, NULL, NULL};
+  uint32_t sv = severity >= 0 && severity <= DX_SEV_ERROR ? sev[severity] : SEV_COMMENT;
+  uint32_t group = group_of(n->field);
+  if (n->field != &expert_fields[0]) {
+    c[0] = dx_add_none(p, n, &expert_fields[0], NULL, 0, 0);
+    if (c[0] && dx_packet_wants(p, &expert_fields[0]))
+      dx_node_set_text(p, c[0], "Expert Info (%s/%s): %s", dx_val_name(severity_vals, sv),
+                       dx_val_name(group_vals, group), msg);
+  }
+  c[1] = dx_add_string(p, n, &expert_fields[3], NULL, 0, 0, msg, strlen(msg));
+  c[2] = dx_add_uint(p, n, &expert_fields[4], NULL, 0, 0, sv);
+  c[3] = dx_add_uint(p, n, &expert_fields[5], NULL, 0, 0, group);
+  for (int i = 0; i < 4; i++) {
+    if (!c[i])
+      continue;
+    c[i]->src = n->src;
+    c[i]->offset = n->offset;
+    c[i]->flags |= DX_NODE_HIDDEN | DX_NODE_GENERATED;
+  }
 }

@@ -276,13 +276,14 @@ dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severit
   n->v.u = 1;
   n->flags |= DX_NODE_EXPERT | DX_NODE_GENERATED;
   n->severity = (uint8_t)severity;
-  if (!p->terse) {
+  if (!p->terse || dx_expert_wants_fields(p)) {
     va_list ap;
     va_start(ap, fmt);
     n->text = dx_arena_vformat(&p->arena, 512, fmt, ap);
     va_end(ap);
   }
   raise_severity(p, severity);
+  dx_expert_add_fields(p, n, severity);
   return n;
 }
 
