@@ -1,5 +1,9 @@
 #!/usr/bin/env python3
-"""Builds a large benchmark capture from the project's own samples.
+"""Builds a large synthetic capture from the project's own samples.
+
+Used by tests (tests/integration/test_tui.sh) that need many packets without
+root. The benchmark (bench/run.sh) uses bench/make-capture.sh instead, which
+records real, interleaved IPv4 and IPv6 traffic in a network namespace.
 
 Each copy of the sample conversations gets its own client ports, so the
 result holds many distinct TCP/UDP flows (as a real busy capture does), and
