@@ -273,6 +273,12 @@ void dx_story_free(dx_story *st);
  * the whole capture (frame.time_relative). Call before the first packet. */
 void dx_story_set_time_reference(dx_story *st, int64_t sec, uint32_t nsec);
 
+/* For a program that feeds one QUIC connection's packets through a fresh
+ * session (whose first QUIC connection is number 0): the story tells the
+ * session's QUIC connection numbers plus base, so that they are the whole
+ * capture's quic.connection.number. Call before the first packet. */
+void dx_story_set_quic_number_base(dx_story *st, uint32_t base);
+
 /* Adds one dissected packet. Give every packet of the capture, in order
  * (full packets: the session not in terse interest mode). Packets that are
  * neither TCP, QUIC nor DNS are ignored. A connection past max_connections, or a
@@ -294,6 +300,23 @@ int dx_story_finish(dx_story *st);
 /* Connections, in the order their first packet came. */
 size_t dx_story_count(const dx_story *st);
 const dx_story_conn *dx_story_conn_at(const dx_story *st, size_t i);
+/* The connection told for transport (DX_STORY_TRANSPORT_TCP / _QUIC) and
+ * number (tcp.stream / quic.connection.number), or NULL. */
+const dx_story_conn *dx_story_find(const dx_story *st, int transport, uint32_t stream);
+/* The connection a dissected packet belongs to as the story keys it: sets
+ * *transport and *stream (either may be NULL) from its tcp.stream or
+ * quic.connection.number and returns 1; 0 for a packet of neither (or of a
+ * QUIC connection its session could not tell). No story is needed. */
+int dx_story_packet_connection(const dx_packet *p, int *transport, uint32_t *stream);
+/* The ladder's lesson in one line, written to buf (always NUL-terminated
+ * when len > 0): "TLS 1.2 handshake: 2 round trips, first request in RTT 4
+ * (RTT 1: TCP handshake)", "QUIC + TLS 1.3 handshake: 1 round trip, first
+ * request in RTT 2", "QUIC 0-RTT: the first request in RTT 1, with the
+ * Client Hello"; "" when the connection has no request or application
+ * data. Counted from the events' round-trip marks (dx_story_event.rtt: a
+ * client step after a server step the client waited for starts the next
+ * round trip). Returns the length written. */
+size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len);
 /* Connections not told because max_connections or the byte budget was
  * reached. */
 uint64_t dx_story_dropped(const dx_story *st);

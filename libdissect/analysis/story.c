@@ -98,6 +98,7 @@ struct dx_story {
       *f_dns_resp_to, *f_protocols;
   const dx_field *f_quic, *f_quic_conn, *f_udp_stream, *f_usport, *f_udport, *f_ulen, *f_http3;
   uint32_t last_dropped_q; /* quic.connection.number of the last QUIC connection not told */
+  uint32_t quic_base;      /* added to the session's QUIC connection numbers */
   int have_dropped_q;
 };
 
@@ -209,6 +210,11 @@ static int64_t packet_time(dx_story *st, const dx_packet *p) {
     st->t0_nsec = f->ts_nsec;
   }
   return (f->ts_sec - st->t0_sec) * 1000000000LL + ((int64_t)f->ts_nsec - st->t0_nsec);
+}
+
+void dx_story_set_quic_number_base(dx_story *st, uint32_t base) {
+  if (st)
+    st->quic_base = base;
 }
 
 void dx_story_set_time_reference(dx_story *st, int64_t sec, uint32_t nsec) {
@@ -390,10 +396,19 @@ static conn *conn_new(dx_story *st, int transport, uint32_t stream) {
 }
 
 /* ---- ladder events ---------------------------------------------------------- */
+/* Flags of a step: EV_MERGE merges it into the step before when that one is
+ * alike (Application Data x 5); EV_NOWAIT marks a server step the client
+ * does not wait for (a ticket, SETTINGS, a window update): the client's
+ * next step does not start a round trip because of it. Every other server
+ * step is a reply the client waited for. */
+enum { EV_MERGE = 1, EV_NOWAIT = 2 };
+
 static dx_story_event *add_event(dx_story *st, conn *c, dx_story_point at, int dir, int layer,
-                                 const char *label, int merge) {
+                                 const char *label, int flags) {
+  if (dir == S2C && !(flags & EV_NOWAIT))
+    c->awaiting = 1;
   /* once steps were dropped, a step is never merged into one before them */
-  if (merge && c->pub.nevents > 0 && !c->pub.events_dropped) {
+  if ((flags & EV_MERGE) && c->pub.nevents > 0 && !c->pub.events_dropped) {
     dx_story_event *last = &c->ev[c->pub.nevents - 1];
     if (last->layer == layer && last->from == (dir == C2S ? DX_STORY_CLIENT : DX_STORY_SERVER) &&
         strcmp(last->label, label) == 0) {
@@ -626,7 +641,7 @@ static void http2(dx_story *st, conn *c, const dx_packet *p, const dx_node *fr, 
   }
   if (type == 0) { /* DATA */
     snprintf(lab, sizeof lab, "DATA [stream %u]", sid);
-    add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+    add_event(st, c, at, dir, DX_STORY_HTTP, lab, EV_MERGE);
     dx_story_exchange *x = h2_exchange(c, sid);
     if (x) {
       if (dir == C2S)
@@ -643,7 +658,7 @@ static void http2(dx_story *st, conn *c, const dx_packet *p, const dx_node *fr, 
   /* SETTINGS, WINDOW_UPDATE, ...: shown, nobody waits for them */
   const char *tname = dx_node_value_name(tn);
   snprintf(lab, sizeof lab, "%s", tname ? tname : "HTTP/2 frame");
-  add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+  add_event(st, c, at, dir, DX_STORY_HTTP, lab, EV_MERGE | EV_NOWAIT);
 }
 
 /* ---- TLS ------------------------------------------------------------------- */
@@ -867,7 +882,7 @@ static void tls_handshake(dx_story *st, conn *c, const dx_node *hs, int dir, dx_
   if (names)
     append(names, nlen, nm);
   else
-    add_event(st, c, at, dir, DX_STORY_TLS, nm, 0);
+    add_event(st, c, at, dir, DX_STORY_TLS, nm, ht == 4 ? EV_NOWAIT : 0);
   /* the client waits for the server's flights, not for its tickets */
   if (dir == S2C && ht != 4) {
     server_reply(c, dir);
@@ -969,10 +984,18 @@ static void tls_record(dx_story *st, conn *c, const dx_node *rec, int dir, dx_st
       c->hs_done[C2S] = 1;
       return;
     }
+    if (dir == S2C && !c->client_app) {
+      /* after the handshake, before the client's first application data:
+       * most likely New Session Tickets, which nobody waits for */
+      add_event(st, c, at, dir, DX_STORY_TLS, "Encrypted (New Session Ticket?)",
+                EV_MERGE | EV_NOWAIT);
+      return;
+    }
     if (dir == C2S)
       client_app_data(c, at);
     (*app_records)++;
     return;
+  case 24: add_event(st, c, at, dir, DX_STORY_TLS, "Heartbeat", 0); return;
   default:
     snprintf(lab, sizeof lab, "TLS record type %u", type);
     add_event(st, c, at, dir, DX_STORY_TLS, lab, 0);
@@ -1077,7 +1100,7 @@ static void http3_layer(dx_story *st, conn *c, const dx_node *h3, int dir, dx_st
       continue;
     if (f == fdata) {
       snprintf(lab, sizeof lab, "DATA [stream %u]", sid);
-      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, EV_MERGE);
       dx_story_exchange *x = exchange_on(c, 3, sid);
       if (x && dir == S2C && at.frame > x->last_byte.frame)
         x->last_byte = at;
@@ -1126,7 +1149,7 @@ static void http3_layer(dx_story *st, conn *c, const dx_node *h3, int dir, dx_st
       const dx_node *ln = find_between(st, n, end, "http3.frame_length");
       int64_t flen = ln ? (int64_t)dx_node_uint(ln) : 0;
       snprintf(lab, sizeof lab, "DATA [stream %u]", sid);
-      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, EV_MERGE);
       dx_story_exchange *x = exchange_on(c, 3, sid);
       if (x && dir == C2S)
         x->request_body_bytes += flen;
@@ -1141,7 +1164,7 @@ static void http3_layer(dx_story *st, conn *c, const dx_node *h3, int dir, dx_st
         snprintf(lab, sizeof lab, "%s [stream %u]", tn, sid);
       else
         snprintf(lab, sizeof lab, "HTTP/3 frame 0x%llx [stream %u]", (unsigned long long)type, sid);
-      add_event(st, c, at, dir, DX_STORY_HTTP, lab, 1);
+      add_event(st, c, at, dir, DX_STORY_HTTP, lab, EV_MERGE | EV_NOWAIT);
     }
   }
 }
@@ -1293,7 +1316,7 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
   if (!readable) {
     /* encrypted: no keys for it (quic.decryption says why) */
     snprintf(lab, sizeof lab, "%s (encrypted)", type);
-    add_event(st, c, at, dir, DX_STORY_QUIC, lab, 1);
+    add_event(st, c, at, dir, DX_STORY_QUIC, lab, EV_MERGE);
     if (dir == S2C && handshake) {
       server_reply(c, dir); /* the rest of the server's TLS flight */
       c->srv_needed = 1;
@@ -1304,7 +1327,9 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
   }
   if (names[0]) {
     snprintf(lab, sizeof lab, "%s: %s", type, names);
-    add_event(st, c, at, dir, any ? DX_STORY_TLS : DX_STORY_QUIC, lab, 0);
+    /* after the handshake (1-RTT: HANDSHAKE_DONE, NEW_TOKEN, tickets, path
+     * probes) the server's frames are not replies the client waits for */
+    add_event(st, c, at, dir, any ? DX_STORY_TLS : DX_STORY_QUIC, lab, onertt ? EV_NOWAIT : 0);
   }
 }
 
@@ -1314,7 +1339,7 @@ static int quic_add_packet(dx_story *st, const dx_packet *p, dx_story_point at) 
   const dx_node *cn = st->f_quic_conn ? dx_packet_find(p, st->f_quic_conn) : NULL;
   if (!cn)
     return DX_OK; /* a packet of no known connection */
-  uint32_t id = (uint32_t)dx_node_uint(cn);
+  uint32_t id = (uint32_t)dx_node_uint(cn) + st->quic_base;
   char sa[48];
   addr_of(st, p, 1, sa, sizeof sa);
   const dx_node *spn = st->f_usport ? dx_packet_find(p, st->f_usport) : NULL;
@@ -1388,7 +1413,7 @@ static int quic_add_packet(dx_story *st, const dx_packet *p, dx_story_point at) 
    * STREAM frames without an http3 layer are retransmissions, QPACK
    * instructions or a bare FIN) */
   if (streams && !h3 && strncmp(pc->tls.alpn, "h3", 2) != 0)
-    add_event(st, c, at, dir, DX_STORY_QUIC, "STREAM data", 1);
+    add_event(st, c, at, dir, DX_STORY_QUIC, "STREAM data", EV_MERGE);
   return DX_OK;
 }
 
@@ -1513,7 +1538,7 @@ int dx_story_add_packet(dx_story *st, const dx_packet *p) {
   /* decrypted or plain records that completed no HTTP message here */
   if (!msgs)
     for (int k = 0; k < app_records; k++)
-      add_event(st, c, at, dir, DX_STORY_TLS, "Application Data", 1);
+      add_event(st, c, at, dir, DX_STORY_TLS, "Application Data", EV_MERGE);
   if (app_records && dir == S2C) {
     /* the first response bytes of a request still waiting for them (the
      * HTTP/2 exchanges get theirs from their HEADERS frame) */
@@ -1528,7 +1553,7 @@ int dx_story_add_packet(dx_story *st, const dx_packet *p) {
   if (!c->tls_or_http && payload > 0 && !retr && pc->nevents == before) {
     char lab[64];
     snprintf(lab, sizeof lab, "Data");
-    add_event(st, c, at, dir, DX_STORY_DATA, lab, 1);
+    add_event(st, c, at, dir, DX_STORY_DATA, lab, EV_MERGE);
     if (dir == S2C)
       server_reply(c, dir);
   }
@@ -1565,7 +1590,7 @@ int dx_story_mark_packet(dx_story *st, const dx_packet *p) {
   }
   const dx_node *qn = st->f_quic_conn ? dx_packet_find(p, st->f_quic_conn) : NULL;
   if (qn) {
-    conn *c = conn_find(st, DX_STORY_TRANSPORT_QUIC, (uint32_t)dx_node_uint(qn));
+    conn *c = conn_find(st, DX_STORY_TRANSPORT_QUIC, (uint32_t)dx_node_uint(qn) + st->quic_base);
     if (c)
       c->pub.marked = 1;
   }
@@ -1849,4 +1874,79 @@ const char *dx_layer_role(const char *protocol, const char **unit) {
       return roles[i].role;
     }
   return NULL;
+}
+
+const dx_story_conn *dx_story_find(const dx_story *st, int transport, uint32_t stream) {
+  if (!st)
+    return NULL;
+  const conn *c = conn_find(st, transport, stream);
+  return c ? &c->pub : NULL;
+}
+
+int dx_story_packet_connection(const dx_packet *p, int *transport, uint32_t *stream) {
+  if (!p)
+    return 0;
+  const dx_node *n = dx_packet_find_name(p, "tcp.stream");
+  int t = DX_STORY_TRANSPORT_TCP;
+  if (!n) {
+    n = dx_packet_find_name(p, "quic.connection.number");
+    t = DX_STORY_TRANSPORT_QUIC;
+  }
+  if (!n)
+    return 0;
+  if (transport)
+    *transport = t;
+  if (stream)
+    *stream = (uint32_t)dx_node_uint(n);
+  return 1;
+}
+
+/* The lesson of the ladder in one line, from its round-trip marks: in
+ * which round trip the Client Hello left and in which the first request
+ * (or the first application data) did. */
+size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len) {
+  if (!buf || !len)
+    return 0;
+  buf[0] = 0;
+  if (!c)
+    return 0;
+  int quic = c->transport == DX_STORY_TRANSPORT_QUIC;
+  uint64_t reqf = c->nexchanges ? c->exchanges[0].request.frame : 0;
+  unsigned rtt = 0, syn = 0, hello = 0, req = 0;
+  for (size_t i = 0; i < c->nevents; i++) {
+    const dx_story_event *e = &c->events[i];
+    if (e->rtt)
+      rtt = e->rtt;
+    if (e->from != DX_STORY_CLIENT || e->to != DX_STORY_SERVER)
+      continue;
+    if (!syn && e->layer == DX_STORY_TCP && strcmp(e->label, "SYN") == 0)
+      syn = rtt;
+    else if (!hello && e->layer == DX_STORY_TLS && c->tls.client_hello.frame &&
+             e->at.frame == c->tls.client_hello.frame)
+      hello = rtt;
+    else if (!req &&
+             (reqf ? e->layer == DX_STORY_HTTP && e->at.frame == reqf
+                   : e->layer == DX_STORY_DATA || e->layer == DX_STORY_HTTP ||
+                         (e->layer == DX_STORY_QUIC && strcmp(e->label, "STREAM data") == 0) ||
+                         strcmp(e->label, "Application Data") == 0))
+      req = rtt;
+  }
+  const char *ver = c->tls.version_name[0] ? c->tls.version_name : "TLS";
+  int n = 0;
+  if (hello && req > hello)
+    n = snprintf(buf, len, "%s%s handshake: %u round trip%s, first request in RTT %u",
+                 quic ? "QUIC + " : "", ver, req - hello, req - hello == 1 ? "" : "s", req);
+  else if (hello && req == hello && quic)
+    n = snprintf(buf, len, "QUIC 0-RTT: the first request in RTT %u, with the Client Hello", req);
+  else if (req)
+    n = snprintf(buf, len, "First request in RTT %u", req);
+  if (n < 0)
+    n = 0;
+  if ((size_t)n >= len)
+    n = (int)len - 1;
+  if (syn && n > 0)
+    n += snprintf(buf + n, len - (size_t)n, " (RTT %u: TCP handshake)", syn);
+  if ((size_t)n >= len)
+    n = (int)len - 1;
+  return (size_t)n;
 }
