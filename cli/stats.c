@@ -656,7 +656,7 @@ static void x_free(xtab *x) {
 
 /* ---- the list of statistics ---------------------------------------------- */
 
-enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW, K_EXPERT };
+enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW, K_EXPERT, K_TREE };
 
 typedef struct stat {
   enum kind kind;
@@ -667,6 +667,7 @@ typedef struct stat {
   st_iostat *io;
   st_follow *follow;
   xtab expert;
+  st_tree *tree;
 } stat;
 
 struct cli_stats {
@@ -691,7 +692,7 @@ static int compile(cli_stats *st, stat *it, const char *text) {
   return it->filter_text ? 0 : -1;
 }
 
-static const char *not_yet = "http,tree, http_req,tree, dns,tree, follow,tls, follow,http "
+static const char *not_yet = "follow,tls, follow,http "
                              "and the other tshark statistics";
 
 static void list_known(void) {
@@ -703,6 +704,7 @@ static void list_known(void) {
           "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
           "  follow,tcp|udp,ascii|hex|raw,STREAM\n"
           "  expert[,error|warn|note|chat|comment][,FILTER]\n"
+          "  http,tree[,FILTER]  http_req,tree[,FILTER]  dns,tree[,FILTER]\n"
           "Not yet: %s.\n",
           not_yet);
 }
@@ -768,6 +770,22 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
     it->expert.f_group = dx_field_lookup(st->s, "_ws.expert.group");
     it->expert.f_comment = dx_field_lookup(st->s, "frame.comment");
     dx_hashkey_random(&it->expert.key);
+  } else if (strncmp(arg, "http,tree", 9) == 0 || strncmp(arg, "http_req,tree", 13) == 0 ||
+             strncmp(arg, "dns,tree", 8) == 0) {
+    int kind = arg[0] == 'd' ? ST_TREE_DNS : arg[4] == '_' ? ST_TREE_HTTP_REQ : ST_TREE_HTTP;
+    rest = strstr(arg, ",tree") + 5;
+    if (*rest && *rest != ',') {
+      fprintf(stderr, "dissect: -z %s: unknown or not yet built statistic\n", arg);
+      list_known();
+      return -1;
+    }
+    if (*rest == ',')
+      rest++;
+    it->kind = K_TREE;
+    if (st_tree_new(st->s, kind, &it->tree) != 0) {
+      fprintf(stderr, "dissect: -z %s: out of memory\n", arg);
+      return -1;
+    }
   } else if (strncmp(arg, "follow,", 7) == 0) {
     it->kind = K_FOLLOW;
     return st_follow_new(st->s, arg + 7, &it->follow);
@@ -821,6 +839,7 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p) {
     case K_IOSTAT: st_iostat_packet(it->io, p, rel_ns); break;
     case K_FOLLOW: st_follow_packet(it->follow, p); break;
     case K_EXPERT: x_walk(&it->expert, dx_packet_root(p), "Frame", 0); break;
+    case K_TREE: st_tree_packet(it->tree, p, rel_ns); break;
     }
   }
 }
@@ -845,6 +864,7 @@ int cli_stats_print(cli_stats *st, FILE *out) {
       break;
     case K_FOLLOW: st_follow_print(it->follow, out); break;
     case K_EXPERT: x_print(&it->expert, out); break;
+    case K_TREE: st_tree_print(it->tree, out); break;
     }
   }
   return rc;
@@ -863,6 +883,7 @@ void cli_stats_free(cli_stats *st) {
     st_iostat_free(it->io);
     st_follow_free(it->follow);
     x_free(&it->expert);
+    st_tree_free(it->tree);
   }
   free(st->items);
   free(st);

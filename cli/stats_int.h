@@ -32,4 +32,12 @@ void st_follow_packet(st_follow *fw, const dx_packet *p);
 void st_follow_print(st_follow *fw, FILE *out);
 void st_follow_free(st_follow *fw);
 
+/* http,tree | http_req,tree | dns,tree (stattree.c) */
+enum { ST_TREE_HTTP, ST_TREE_HTTP_REQ, ST_TREE_DNS };
+typedef struct st_tree st_tree;
+int st_tree_new(dx_session *s, int kind, st_tree **out);
+void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns);
+void st_tree_print(const st_tree *t, FILE *out);
+void st_tree_free(st_tree *t);
+
 #endif

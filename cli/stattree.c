@@ -1,0 +1,732 @@
+/* -z http,tree, -z http_req,tree and -z dns,tree: Wireshark's stats_tree
+ * counters (epan/stats_tree.c) fed as tshark 4.0's HTTP and DNS taps feed
+ * them, printed in its plain text format: per node the count, average, min
+ * and max of the values added to it, the rate per millisecond over the
+ * time between the first and the last tapped packet, the share of the
+ * parent's count, and the burst rate (most ticks within a 100 ms window of
+ * 5 ms buckets, per ms) with the time it started. Children sorted by count,
+ * then by name, both descending (Wireshark's default preferences); the
+ * nodes at the top stay in the order they were made. */
+#include "core/dx.h"
+#include "core/siphash.h"
+#include "proto/http_body.h"
+#include "stats_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TREE_MAX_NODES 100000 /* distinct hosts, URIs, ... per tree */
+#define BURST_RES 5.0         /* ms per bucket (st_burst_resolution) */
+#define BURST_WIN 100.0       /* ms per window (st_burst_windowlen) */
+#define NBUCKETS 64           /* the window spans at most 21 buckets */
+
+typedef struct bucket {
+  double no, start;
+  uint32_t count;
+} bucket;
+
+typedef struct stn {
+  char *name;
+  struct stn *parent, *child, *last, *next;
+  int hashed;   /* children looked up by name under this node */
+  int is_float; /* STAT_DT_FLOAT */
+  int avg;      /* ST_FLG_AVERAGE */
+  uint32_t counter;
+  int32_t itotal, imin, imax; /* gint, as Wireshark keeps them */
+  float ftotal, fmin, fmax;
+  bucket b[NBUCKETS]; /* b[0] the head, b[nb - 1] the tail */
+  int nb;
+  uint32_t bcount, max_burst;
+  double burst_time;
+} stn;
+
+enum { TR_HTTP = ST_TREE_HTTP, TR_HTTP_REQ = ST_TREE_HTTP_REQ, TR_DNS = ST_TREE_DNS };
+
+struct st_tree {
+  int kind;
+  const char *title;
+  stn root;
+  size_t nnodes;
+  stn **slots; /* (parent, name) -> node */
+  size_t nslots;
+  dx_hashkey key;
+  double start, now, elapsed; /* ms */
+  int started;
+  /* fields */
+  const dx_field *f_http, *f_code, *f_method, *f_host, *f_uri;
+  const dx_field *f_dns, *f_resp, *f_opcode, *f_rcode, *f_qname, *f_qtype, *f_qclass, *f_nq, *f_nan,
+      *f_nau, *f_nad, *f_time, *f_unsol, *f_retrans;
+  /* named nodes */
+  stn *n_packets, *n_requests, *n_responses, *n_groups[6], *n_other;
+  stn *n_reqs_by_host;
+  stn *d_packets, *d_qr, *d_qtypes, *d_qclasses, *d_rcodes, *d_opcodes, *d_size, *d_qname_len,
+      *d_l[4], *d_nq, *d_nan, *d_nau, *d_nad, *d_unsol, *d_retrans, *d_rrt;
+};
+
+/* ---- nodes ------------------------------------------------------------- */
+
+static uint64_t slot_hash(const st_tree *t, const stn *parent, const char *name) {
+  uint8_t buf[sizeof parent + 256];
+  size_t nl = strlen(name);
+  if (nl > 256)
+    nl = 256;
+  memcpy(buf, &parent, sizeof parent);
+  memcpy(buf + sizeof parent, name, nl);
+  return dx_siphash13(&t->key, buf, sizeof parent + nl);
+}
+
+static int slots_grow(st_tree *t) {
+  size_t ns = t->nslots ? 2 * t->nslots : 256;
+  stn **slots = calloc(ns, sizeof *slots);
+  if (!slots)
+    return -1;
+  for (size_t i = 0; i < t->nslots; i++) {
+    stn *n = t->slots[i];
+    if (!n)
+      continue;
+    size_t h = slot_hash(t, n->parent, n->name) & (ns - 1);
+    while (slots[h])
+      h = (h + 1) & (ns - 1);
+    slots[h] = n;
+  }
+  free(t->slots);
+  t->slots = slots;
+  t->nslots = ns;
+  return 0;
+}
+
+static stn *node_new(st_tree *t, stn *parent, const char *name, int hashed, int is_float) {
+  if (t->nnodes >= TREE_MAX_NODES)
+    return NULL;
+  if (2 * (t->nnodes + 1) > t->nslots && slots_grow(t) != 0)
+    return NULL;
+  stn *n = calloc(1, sizeof *n);
+  if (!n || !(n->name = strdup(name))) {
+    free(n);
+    return NULL;
+  }
+  n->parent = parent;
+  n->hashed = hashed;
+  n->is_float = is_float;
+  n->imin = INT32_MAX, n->imax = INT32_MIN;
+  n->fmin = 3.402823466e38f, n->fmax = 1.175494351e-38f; /* G_MAXFLOAT, G_MINFLOAT */
+  n->nb = 1; /* the empty bucket 0 Wireshark starts with */
+  n->burst_time = -1.0;
+  if (parent->last)
+    parent->last->next = n;
+  else
+    parent->child = n;
+  parent->last = n;
+  size_t h = slot_hash(t, parent, name) & (t->nslots - 1);
+  while (t->slots[h])
+    h = (h + 1) & (t->nslots - 1);
+  t->slots[h] = n;
+  t->nnodes++;
+  return n;
+}
+
+static stn *node_get(st_tree *t, stn *parent, const char *name, int hashed) {
+  if (t->nslots) {
+    size_t h = slot_hash(t, parent, name) & (t->nslots - 1);
+    for (; t->slots[h]; h = (h + 1) & (t->nslots - 1))
+      if (t->slots[h]->parent == parent && strcmp(t->slots[h]->name, name) == 0)
+        return t->slots[h];
+  }
+  return node_new(t, parent, name, hashed, 0);
+}
+
+static void node_free(stn *n) {
+  while (n) {
+    stn *next = n->next;
+    node_free(n->child);
+    free(n->name);
+    free(n);
+    n = next;
+  }
+}
+
+/* update_burst_calc() */
+static void burst(const st_tree *t, stn *n, uint32_t value) {
+  double cur = floor(t->now / BURST_RES), win = BURST_WIN / BURST_RES;
+  bucket *bt = &n->b[n->nb - 1];
+  if (cur > bt->no) {
+    if (n->nb == NBUCKETS) { /* cannot happen in order; keep the window */
+      n->bcount -= n->b[0].count;
+      memmove(n->b, n->b + 1, (NBUCKETS - 1) * sizeof *n->b);
+      n->nb--;
+    }
+    n->b[n->nb++] = (bucket){cur, t->now, value};
+    n->bcount += value;
+    while (n->nb > 1 && cur >= n->b[0].no + win) {
+      n->bcount -= n->b[0].count;
+      memmove(n->b, n->b + 1, (size_t)(n->nb - 1) * sizeof *n->b);
+      n->nb--;
+    }
+  } else if (cur < n->b[0].no) {
+    if (cur + win > bt->no && n->nb < NBUCKETS) {
+      memmove(n->b + 1, n->b, (size_t)n->nb * sizeof *n->b);
+      n->b[0] = (bucket){cur, t->now, value};
+      n->nb++;
+      n->bcount += value;
+    }
+  } else {
+    int i = n->nb - 1;
+    while (i > 0 && cur < n->b[i].no)
+      i--;
+    if (cur == n->b[i].no) {
+      n->b[i].count += value;
+      if (n->b[i].start > t->now)
+        n->b[i].start = t->now;
+    } else if (n->nb < NBUCKETS) {
+      memmove(n->b + i + 2, n->b + i + 1, (size_t)(n->nb - i - 1) * sizeof *n->b);
+      n->b[i + 1] = (bucket){cur, t->now, value};
+      n->nb++;
+    }
+    n->bcount += value;
+  }
+  if (n->bcount > n->max_burst) {
+    n->max_burst = n->bcount;
+    n->burst_time = n->b[0].start;
+  }
+}
+
+static void tick(st_tree *t, stn *n) {
+  if (!n)
+    return;
+  n->counter++;
+  burst(t, n, 1);
+}
+
+static void avg_int(st_tree *t, stn *n, int32_t v) {
+  if (!n)
+    return;
+  tick(t, n);
+  n->itotal += v;
+  if (n->imin > v)
+    n->imin = v;
+  if (n->imax < v)
+    n->imax = v;
+  n->avg = 1;
+}
+
+static void avg_float(st_tree *t, stn *n, float v) {
+  if (!n)
+    return;
+  tick(t, n);
+  n->ftotal += v;
+  if (n->fmin > v)
+    n->fmin = v;
+  if (n->fmax < v)
+    n->fmax = v;
+  n->avg = 1;
+}
+
+/* stats_tree_tick_pivot() */
+static void pivot(st_tree *t, stn *p, const char *value) {
+  if (!p)
+    return;
+  tick(t, p);
+  tick(t, node_get(t, p, value, 0));
+}
+
+/* ---- the trees ---------------------------------------------------------- */
+
+int st_tree_new(dx_session *s, int kind, st_tree **out) {
+  *out = NULL;
+  st_tree *t = calloc(1, sizeof *t);
+  if (!t)
+    return -1;
+  t->kind = kind;
+  t->root.nb = 1;
+  dx_hashkey_random(&t->key);
+  stn *r = &t->root;
+  int ok = 1;
+#define MK(var, parent, name, hashed, fl)                                                          \
+  ok &= ((var) = node_new(t, parent, name, hashed, fl)) != NULL
+  switch (kind) {
+  case TR_HTTP:
+    t->title = "HTTP/Packet Counter";
+    MK(t->n_packets, r, "Total HTTP Packets", 1, 0);
+    if (!ok)
+      break;
+    MK(t->n_requests, t->n_packets, "HTTP Request Packets", 1, 0);
+    MK(t->n_responses, t->n_packets, "HTTP Response Packets", 1, 0);
+    if (!ok)
+      break;
+    MK(t->n_groups[0], t->n_responses, "???: broken", 1, 0);
+    MK(t->n_groups[1], t->n_responses, "1xx: Informational", 1, 0);
+    MK(t->n_groups[2], t->n_responses, "2xx: Success", 1, 0);
+    MK(t->n_groups[3], t->n_responses, "3xx: Redirection", 1, 0);
+    MK(t->n_groups[4], t->n_responses, "4xx: Client Error", 1, 0);
+    MK(t->n_groups[5], t->n_responses, "5xx: Server Error", 1, 0);
+    MK(t->n_other, t->n_packets, "Other HTTP Packets", 0, 0);
+    break;
+  case TR_HTTP_REQ:
+    t->title = "HTTP/Requests";
+    MK(t->n_reqs_by_host, r, "HTTP Requests by HTTP Host", 1, 0);
+    break;
+  default: {
+    t->title = "DNS";
+    MK(t->d_packets, r, "Total Packets", 1, 0);
+    if (!ok)
+      break;
+    MK(t->d_qr, t->d_packets, "Query/Response", 1, 0);
+    MK(t->d_qtypes, t->d_packets, "Query Type", 1, 0);
+    MK(t->d_qclasses, t->d_packets, "Class", 1, 0);
+    MK(t->d_rcodes, t->d_packets, "rcode", 1, 0);
+    MK(t->d_opcodes, t->d_packets, "opcodes", 1, 0);
+    MK(t->d_size, r, "Payload size", 0, 0);
+    stn *qs = NULL, *dom = NULL, *rs = NULL, *ss = NULL;
+    MK(qs, r, "Query Stats", 1, 0);
+    if (!ok)
+      break;
+    MK(t->d_qname_len, qs, "Qname Len", 0, 0);
+    MK(dom, qs, "Label Stats", 1, 0);
+    if (!ok)
+      break;
+    MK(t->d_l[0], dom, "1st Level", 0, 0);
+    MK(t->d_l[1], dom, "2nd Level", 0, 0);
+    MK(t->d_l[2], dom, "3rd Level", 0, 0);
+    MK(t->d_l[3], dom, "4th Level or more", 0, 0);
+    MK(rs, r, "Response Stats", 1, 0);
+    if (!ok)
+      break;
+    MK(t->d_nq, rs, "no. of questions", 0, 0);
+    MK(t->d_nan, rs, "no. of answers", 0, 0);
+    MK(t->d_nau, rs, "no. of authorities", 0, 0);
+    MK(t->d_nad, rs, "no. of additionals", 0, 0);
+    MK(ss, r, "Service Stats", 1, 0);
+    if (!ok)
+      break;
+    MK(t->d_unsol, ss, "no. of unsolicited responses", 0, 0);
+    MK(t->d_retrans, ss, "no. of retransmissions", 0, 0);
+    MK(t->d_rrt, ss, "request-response time (msec)", 0, 1);
+    break;
+  }
+  }
+#undef MK
+  if (!ok) {
+    st_tree_free(t);
+    return -1;
+  }
+  t->f_http = dx_field_lookup(s, "http");
+  t->f_code = dx_field_lookup(s, "http.response.code");
+  t->f_method = dx_field_lookup(s, "http.request.method");
+  t->f_host = dx_field_lookup(s, "http.host");
+  t->f_uri = dx_field_lookup(s, "http.request.uri");
+  t->f_dns = dx_field_lookup(s, "dns");
+  t->f_resp = dx_field_lookup(s, "dns.flags.response");
+  t->f_opcode = dx_field_lookup(s, "dns.flags.opcode");
+  t->f_rcode = dx_field_lookup(s, "dns.flags.rcode");
+  t->f_qname = dx_field_lookup(s, "dns.qry.name");
+  t->f_qtype = dx_field_lookup(s, "dns.qry.type");
+  t->f_qclass = dx_field_lookup(s, "dns.qry.class");
+  t->f_nq = dx_field_lookup(s, "dns.count.queries");
+  t->f_nan = dx_field_lookup(s, "dns.count.answers");
+  t->f_nau = dx_field_lookup(s, "dns.count.auth_rr");
+  t->f_nad = dx_field_lookup(s, "dns.count.add_rr");
+  t->f_time = dx_field_lookup(s, "dns.time");
+  t->f_unsol = dx_field_lookup(s, "dns.unsolicited");
+  t->f_retrans = dx_field_lookup(s, "dns.retransmission");
+  *out = t;
+  return 0;
+}
+
+/* The first node of field f under layer l (depth-first), or NULL. */
+static const dx_node *under(const dx_node *l, const dx_field *f, int depth) {
+  if (!f || depth > 64)
+    return NULL;
+  for (const dx_node *c = dx_node_first_child(l); c; c = dx_node_next(c)) {
+    if (dx_node_field(c) == f)
+      return c;
+    const dx_node *r = under(c, f, depth + 1);
+    if (r)
+      return r;
+  }
+  return NULL;
+}
+
+/* A string value as text (escaped; at most len - 1 bytes). */
+static void str_of(const dx_node *n, char *buf, size_t len) {
+  size_t vl = 0;
+  const uint8_t *v = n ? dx_node_bytes(n, &vl) : NULL;
+  buf[0] = 0;
+  if (v)
+    dx_escape(v, vl, buf, len);
+}
+
+/* stats_tree_packet(): the clock of the tree is the packet's */
+static void tap(st_tree *t, int64_t rel_ns) {
+  t->now = (double)(rel_ns / 1000000000) * 1000.0 + (double)(rel_ns % 1000000000) / 1000000.0;
+  if (!t->started)
+    t->started = 1, t->start = t->now;
+  t->elapsed = t->now - t->start;
+}
+
+static void http_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
+  const dx_node *code = under(l, t->f_code, 0), *method = under(l, t->f_method, 0);
+  uint32_t i = code ? (uint32_t)dx_node_uint(code) : 0;
+  char host[512], uri[2048], m[64];
+  tap(t, rel_ns);
+  if (t->kind == TR_HTTP_REQ) {
+    if (i || !method)
+      return;
+    tick(t, t->n_reqs_by_host);
+    const dx_node *h = under(l, t->f_host, 0), *u = under(l, t->f_uri, 0);
+    if (h) {
+      str_of(h, host, sizeof host);
+      stn *hn = node_get(t, t->n_reqs_by_host, host, 1);
+      tick(t, hn);
+      if (u && hn) {
+        str_of(u, uri, sizeof uri);
+        tick(t, node_get(t, hn, uri, 1));
+      }
+    }
+    return;
+  }
+  tick(t, t->n_packets);
+  if (i) {
+    tick(t, t->n_responses);
+    int g = i < 100 || i >= 600 ? 0 : (int)(i / 100);
+    tick(t, t->n_groups[g]);
+    const char *phrase = dx_val_name(dx_http_status_vals, i);
+    char s[64];
+    if (phrase)
+      snprintf(s, sizeof s, "%u %s", i, phrase);
+    else
+      snprintf(s, sizeof s, "%u Unknown (%u)", i, i);
+    tick(t, node_get(t, t->n_groups[g], s, 0));
+  } else if (method) {
+    str_of(method, m, sizeof m);
+    pivot(t, t->n_requests, m);
+  } else {
+    tick(t, t->n_other);
+  }
+}
+
+static const dx_vals dns_type_desc[] = {
+    {0, "Unused"},
+    {1, "A (Host Address)"},
+    {2, "NS (authoritative Name Server)"},
+    {3, "MD (Mail Destination)"},
+    {4, "MF (Mail Forwarder)"},
+    {5, "CNAME (Canonical NAME for an alias)"},
+    {6, "SOA (Start Of a zone of Authority)"},
+    {7, "MB (MailBox domain name)"},
+    {8, "MG (Mail Group member)"},
+    {9, "MR (Mail Rename domain)"},
+    {10, "NULL RR"},
+    {11, "WKS (Well Known Service)"},
+    {12, "PTR (domain name PoinTeR)"},
+    {13, "HINFO (host information)"},
+    {14, "MINFO (Mailbox or mail list information)"},
+    {15, "MX (Mail eXchange)"},
+    {16, "TXT (Text strings)"},
+    {17, "RP (Responsible Person)"},
+    {18, "AFSDB (AFS Data Base location)"},
+    {19, "X25 (XX.25 PSDN address)"},
+    {20, "ISDN (ISDN address)"},
+    {21, "RT (Route Through)"},
+    {22, "NSAP (NSAP address)"},
+    {23, "NSAP-PTR (NSAP domain name pointer)"},
+    {24, "SIG (security signature)"},
+    {25, "KEY (security key)"},
+    {26, "PX (X.400 mail mapping information)"},
+    {27, "GPOS (Geographical Position)"},
+    {28, "AAAA (IPv6 Address)"},
+    {29, "LOC (Location Information)"},
+    {30, "NXT (Next Domain)"},
+    {31, "EID (Endpoint Identifier)"},
+    {32, "NIMLOC (Nimrod Locator)"},
+    {33, "SRV (Server Selection)"},
+    {34, "ATMA (ATM Address)"},
+    {35, "NAPTR (Naming Authority Pointer)"},
+    {36, "KX (Key Exchanger)"},
+    {37, "CERT"},
+    {38, "A6 (OBSOLETE - use AAAA)"},
+    {39, "DNAME"},
+    {40, "SINK"},
+    {41, "OPT"},
+    {42, "APL"},
+    {43, "DS (Delegation Signer)"},
+    {44, "SSHFP (SSH Key Fingerprint)"},
+    {45, "IPSECKEY"},
+    {46, "RRSIG (Resource Record Signature)"},
+    {47, "NSEC (Next Secure)"},
+    {48, "DNSKEY (DNS Public Key)"},
+    {49, "DHCID"},
+    {50, "NSEC3"},
+    {51, "NSEC3PARAM"},
+    {52, "TLSA"},
+    {55, "HIP (Host Identity Protocol)"},
+    {57, "RKEY"},
+    {58, "TALINK (Trust Anchor LINK)"},
+    {59, "CDS (Child DS)"},
+    {60, "CDNSKEY (DNSKEY(s) the Child wants reflected in DS)"},
+    {61, "OPENPGPKEY (OpenPGP Key)"},
+    {62, "CSYNC (Child-to-Parent Synchronization)"},
+    {63, "ZONEMD"},
+    {64, "SVCB (General Purpose Service Endpoints)"},
+    {65, "HTTPS (HTTPS Specific Service Endpoints)"},
+    {99, "SPF"},
+    {100, "UINFO"},
+    {101, "UID"},
+    {102, "GID"},
+    {103, "UNSPEC"},
+    {104, "NID (NodeID)"},
+    {105, "L32 (Locator32)"},
+    {106, "L64 (Locator64)"},
+    {107, "LP (Locator FQDN)"},
+    {108, "EUI48"},
+    {109, "EUI64"},
+    {249, "TKEY (Transaction Key)"},
+    {250, "TSIG (Transaction Signature)"},
+    {251, "IXFR (incremental transfer)"},
+    {252, "AXFR (transfer of an entire zone)"},
+    {253, "MAILB (mailbox-related RRs)"},
+    {254, "MAILA (mail agent RRs)"},
+    {255, "* (A request for all records the server/cache has available)"},
+    {256, "URI"},
+    {257, "CAA (Certification Authority Restriction)"},
+    {32768, "TA (DNSSEC Trust Authorities)"},
+    {32769, "DLV (DNSSEC Lookaside Validation)"},
+    {65281, "WINS"},
+    {65282, "WINS-R"},
+    {65422, "XPF"},
+    {0, NULL},
+};
+
+static const dx_vals dns_classes[] = {{1, "IN"},     {2, "CS"},    {3, "CH"}, {4, "HS"},
+                                      {254, "NONE"}, {255, "ANY"}, {0, NULL}};
+static const dx_vals dns_rcodes[] = {{0, "No error"},
+                                     {1, "Format error"},
+                                     {2, "Server failure"},
+                                     {3, "No such name"},
+                                     {4, "Not implemented"},
+                                     {5, "Refused"},
+                                     {6, "Name exists"},
+                                     {7, "RRset exists"},
+                                     {8, "RRset does not exist"},
+                                     {9, "Not authoritative"},
+                                     {10, "Name out of zone"},
+                                     {11, "DSO-Type not implemented"},
+                                     {16, "Bad OPT Version or TSIG Signature Failure"},
+                                     {17, "Key not recognized"},
+                                     {18, "Signature out of time window"},
+                                     {19, "Bad TKEY Mode"},
+                                     {20, "Duplicate key name"},
+                                     {21, "Algorithm not supported"},
+                                     {22, "Bad Truncation"},
+                                     {23, "Bad/missing Server Cookie"},
+                                     {0, NULL}};
+static const dx_vals dns_opcodes[] = {{0, "Standard query"},
+                                      {1, "Inverse query"},
+                                      {2, "Server status request"},
+                                      {4, "Zone change notification"},
+                                      {5, "Dynamic update"},
+                                      {6, "DNS Stateful operations (DSO)"},
+                                      {0, NULL}};
+
+static void name_of(const dx_vals *v, uint64_t x, const char *unknown, char *buf, size_t len) {
+  const char *n = dx_val_name(v, x);
+  if (n)
+    snprintf(buf, len, "%s", n);
+  else
+    snprintf(buf, len, "%s (%d)", unknown, (int)x);
+}
+
+static uint32_t u_under(const dx_node *l, const dx_field *f) {
+  const dx_node *n = under(l, f, 0);
+  return n ? (uint32_t)dx_node_uint(n) : 0;
+}
+
+static void dns_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
+  char s[128];
+  tap(t, rel_ns);
+  uint32_t qr = u_under(l, t->f_resp), nq = u_under(l, t->f_nq);
+  tick(t, t->d_packets);
+  pivot(t, t->d_qr, qr ? "Response" : "Query");
+  uint32_t qtype = 0, qclass = 0;
+  const dx_node *qn = nq ? under(l, t->f_qname, 0) : NULL;
+  if (nq)
+    qtype = u_under(l, t->f_qtype), qclass = u_under(l, t->f_qclass);
+  name_of(dns_type_desc, qtype, "Unknown packet type", s, sizeof s);
+  pivot(t, t->d_qtypes, s);
+  name_of(dns_classes, qclass, "Unknown class", s, sizeof s);
+  pivot(t, t->d_qclasses, s);
+  name_of(dns_rcodes, u_under(l, t->f_rcode), "Unknown rcode", s, sizeof s);
+  pivot(t, t->d_rcodes, s);
+  name_of(dns_opcodes, u_under(l, t->f_opcode), "Unknown opcode", s, sizeof s);
+  pivot(t, t->d_opcodes, s);
+  avg_int(t, t->d_size, (int32_t)dx_node_length(l));
+  if (!qr) {
+    /* qname_labels_count(): dots + 1 in a name longer than one byte */
+    const char *name = qn ? dx_node_str(qn) : NULL;
+    int32_t len = name ? (int32_t)strlen(name) : 0;
+    uint32_t labels = 0;
+    if (len > 1) {
+      for (int32_t k = 0; k < len; k++)
+        labels += name[k] == '.';
+      labels++;
+    }
+    avg_int(t, t->d_qname_len, len);
+    tick(t, t->d_l[labels >= 1 && labels <= 3 ? labels - 1 : 3]);
+    return;
+  }
+  /* tshark 4.0 adds the counts of a solicited response twice */
+  int unsolicited = under(l, t->f_unsol, 0) != NULL;
+  for (int round = 0; round < (unsolicited ? 1 : 2); round++) {
+    avg_int(t, t->d_nq, (int32_t)nq);
+    avg_int(t, t->d_nan, (int32_t)u_under(l, t->f_nan));
+    avg_int(t, t->d_nau, (int32_t)u_under(l, t->f_nau));
+    avg_int(t, t->d_nad, (int32_t)u_under(l, t->f_nad));
+  }
+  if (unsolicited) {
+    tick(t, t->d_unsol);
+  } else if (under(l, t->f_retrans, 0)) {
+    tick(t, t->d_retrans);
+  } else {
+    const dx_node *tm = under(l, t->f_time, 0);
+    avg_float(t, t->d_rrt, tm ? (float)(dx_node_double(tm) * 1000.0) : 0.0f);
+  }
+}
+
+void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
+  const dx_field *f = t->kind == TR_DNS ? t->f_dns : t->f_http;
+  if (!f)
+    return;
+  /* one tap per message: every layer of the protocol, outside ICMP errors */
+  for (const dx_node *l = dx_packet_find(p, f); l; l = dx_packet_find_next(p, l)) {
+    int quoted = 0;
+    for (const dx_node *a = dx_node_parent(l); a; a = dx_node_parent(a)) {
+      const char *nm = dx_node_name(a);
+      if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+        quoted = 1;
+    }
+    if (quoted)
+      continue;
+    if (t->kind == TR_DNS)
+      dns_message(t, l, rel_ns);
+    else
+      http_message(t, l, rel_ns);
+  }
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+static const char *display_name(const char *name) {
+  const char *s = strrchr(name, '/');
+  return s ? s + 1 : name;
+}
+
+static size_t max_namelen(const stn *n, size_t indent, int root) {
+  size_t m = 0;
+  for (const stn *c = n->child; c; c = c->next) {
+    size_t l = max_namelen(c, indent + 1, 0);
+    if (l > m)
+      m = l;
+  }
+  size_t l = strlen(root || n->parent == NULL ? n->name : n->name) + indent;
+  return l > m ? l : m;
+}
+
+static int cmp_nodes(const void *x, const void *y) {
+  const stn *a = *(const stn *const *)x, *b = *(const stn *const *)y;
+  int r = (int)(a->counter - b->counter);
+  if (!r)
+    r = strcmp(a->name, b->name);
+  return -r; /* descending */
+}
+
+static void print_node(const st_tree *t, const stn *n, size_t indent, size_t width, FILE *out) {
+  char v[9][64];
+  int rootchild = n->parent == &t->root;
+  snprintf(v[1], sizeof v[1], "%u", n->counter);
+  v[2][0] = v[3][0] = v[4][0] = 0;
+  if (n->avg) {
+    if (!n->counter) {
+      strcpy(v[2], "-"), strcpy(v[3], "-"), strcpy(v[4], "-");
+    } else if (n->is_float) {
+      snprintf(v[2], sizeof v[2], "%.2f", (double)(n->ftotal / (float)n->counter));
+      snprintf(v[3], sizeof v[3], "%f", (double)n->fmin);
+      snprintf(v[4], sizeof v[4], "%f", (double)n->fmax);
+    } else {
+      snprintf(v[2], sizeof v[2], "%.2f", (double)((float)n->itotal / (float)n->counter));
+      snprintf(v[3], sizeof v[3], "%d", n->imin);
+      snprintf(v[4], sizeof v[4], "%d", n->imax);
+    }
+  }
+  if (t->elapsed != 0.0)
+    snprintf(v[5], sizeof v[5], "%.4f", (double)(float)n->counter / t->elapsed);
+  else
+    v[5][0] = 0;
+  if (n->parent && n->parent->counter)
+    snprintf(v[6], sizeof v[6], "%.2f%%", n->counter * 100.0 / n->parent->counter);
+  else
+    snprintf(v[6], sizeof v[6], "%s", rootchild ? "100%" : "");
+  if (n->max_burst) {
+    snprintf(v[7], sizeof v[7], "%.4f", (double)n->max_burst / BURST_WIN);
+    snprintf(v[8], sizeof v[8], "%.3f", n->burst_time / 1000.0);
+  } else {
+    strcpy(v[7], "-"), strcpy(v[8], "-");
+  }
+  char name[2100];
+  dx_escape((const uint8_t *)(rootchild ? display_name(n->name) : n->name),
+            strlen(rootchild ? display_name(n->name) : n->name), name, sizeof name);
+  fprintf(out, "%*s%-*s", (int)indent, "", (int)(width - indent), name);
+  for (int k = 1; k < 9; k++)
+    fprintf(out, " %-13s", v[k]);
+  fputc('\n', out);
+  size_t nc = 0;
+  for (const stn *c = n->child; c; c = c->next)
+    nc++;
+  if (!nc)
+    return;
+  const stn **kids = malloc(nc * sizeof *kids);
+  if (!kids)
+    return;
+  nc = 0;
+  for (const stn *c = n->child; c; c = c->next)
+    kids[nc++] = c;
+  qsort(kids, nc, sizeof *kids, cmp_nodes);
+  for (size_t k = 0; k < nc; k++)
+    print_node(t, kids[k], indent + 1 > 32 ? 32 : indent + 1, width, out);
+  free(kids);
+}
+
+void st_tree_print(const st_tree *t, FILE *out) {
+  /* the root's name is its title after the last '/' */
+  size_t width = strlen(display_name(t->title));
+  for (const stn *c = t->root.child; c; c = c->next) {
+    size_t l = max_namelen(c, 1, 1);
+    if (l > width)
+      width = l;
+  }
+  size_t sep = width + 8 * 14;
+  char *line = malloc(sep + 1);
+  if (!line)
+    return;
+  memset(line, '=', sep);
+  line[sep] = 0;
+  fprintf(out, "\n%s\n%s:\n", line, t->title);
+  fprintf(out, "%-*s", (int)width, "Topic / Item");
+  static const char *const cols[] = {"Count",     "Average", "Min Val",    "Max Val",
+                                     "Rate (ms)", "Percent", "Burst Rate", "Burst Start"};
+  for (int k = 0; k < 8; k++)
+    fprintf(out, " %-13s", cols[k]);
+  memset(line, '-', sep);
+  fprintf(out, "\n%s\n", line);
+  for (const stn *c = t->root.child; c; c = c->next)
+    print_node(t, c, 0, width, out);
+  fprintf(out, "\n%s\n", line);
+  free(line);
+}
+
+void st_tree_free(st_tree *t) {
+  if (!t)
+    return;
+  node_free(t->root.child);
+  free(t->slots);
+  free(t);
+}
