@@ -20,6 +20,7 @@
 #include "ui.h"
 
 #include <dissect/output.h>
+#include <dissect/story.h>
 #include <errno.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -236,6 +237,15 @@ static uint32_t note_stream(pindex *ix, size_t i, const dx_packet *p, int kind, 
     const dx_node *pb = find(p, kind == SK_TCP ? f->tcp_dport : f->udp_dport);
     s->port_a = pa ? (uint16_t)dx_node_uint(pa) : 0;
     s->port_b = pb ? (uint16_t)dx_node_uint(pb) : 0;
+  }
+  if (kind == SK_UDP && !s->has_conn) {
+    /* the QUIC connection a UDP stream carries (the story layer's key) */
+    int t;
+    uint32_t n;
+    if (dx_story_packet_connection(p, &t, &n) && t == DX_STORY_TRANSPORT_QUIC) {
+      s->has_conn = 1;
+      s->conn = n;
+    }
   }
   s->last = (uint32_t)i;
   s->packets++;
@@ -703,6 +713,29 @@ int index_dissect(pindex *ix, size_t i, replay *r) {
     rc = DX_EIO;
   if (rc != DX_OK)
     replay_free(r);
+  return rc;
+}
+
+uint32_t *index_stream_frames(pindex *ix, int kind, uint32_t id, size_t *n) {
+  stream_info *st = index_stream(ix, kind, id);
+  *n = 0;
+  if (!st || st->last == NO_PREV)
+    return NULL;
+  int partial;
+  uint32_t *fr = chain_of(ix, st->last, REPLAY_CAP, n, &partial);
+  return fr;
+}
+
+int index_walk_frames(pindex *ix, const uint32_t *fr, size_t n, int kind, uint32_t id, stream_fn fn,
+                      void *ctx) {
+  if (n > REPLAY_CAP)
+    n = REPLAY_CAP;
+  dx_session *s;
+  int rc = index_new_session(ix, &s);
+  if (rc == DX_OK) {
+    rc = replay_frames(ix, fr, n, kind, id, s, fn, ctx, NULL);
+    dx_session_free(s);
+  }
   return rc;
 }
 

@@ -64,6 +64,8 @@ typedef struct stream_info {
   uint64_t bytes;
   uint16_t port_a, port_b;
   char addr_a[48], addr_b[48];
+  uint32_t conn;    /* UDP: the QUIC connection it carries (quic.connection.number) */
+  uint8_t has_conn; /* conn is set */
 } stream_info;
 
 typedef struct pindex {
@@ -142,6 +144,13 @@ void replay_free(replay *r);
  * (at most REPLAY_CAP frames). fn returns non-zero to stop. */
 typedef int (*stream_fn)(void *ctx, size_t frame, const dx_packet *p);
 int index_walk_stream(pindex *ix, int kind, uint32_t id, stream_fn fn, void *ctx);
+/* The frames of a stream in order (at most REPLAY_CAP, the last ones), to
+ * free(); NULL and *n = 0 if none. */
+uint32_t *index_stream_frames(pindex *ix, int kind, uint32_t id, size_t *n);
+/* Calls fn for frames fr[0..n) (in capture order) dissected in order in one
+ * session whose first new stream of `kind` is numbered id. */
+int index_walk_frames(pindex *ix, const uint32_t *fr, size_t n, int kind, uint32_t id, stream_fn fn,
+                      void *ctx);
 /* Tree readers shared by the views (nodes.c): the first node named `name`
  * under n (depth: the caller's depth, 0 at the top), its value as tshark
  * prints it ("" if n is NULL), and the name of a TLS handshake type (NULL,
@@ -300,9 +309,27 @@ void ladder_open(app *a);
 void ladder_draw(app *a);
 void ladder_key(app *a, int ch);
 void ladder_close(app *a);
-/* story.c: writes the story of TCP connection id (dx_story_format fmt) to
- * dissect-story-ID.EXT in the current directory; 0, or -1 with err set. */
-int tui_story_write(app *a, uint32_t id, int fmt, char *path, size_t pathlen, char *err,
+/* story.c: the story of the selected packet's connection (a TCP stream, or
+ * the QUIC connection a UDP stream carries, with every UDP stream of it
+ * after a migration), built by libdissect's story layer from the
+ * connection's frames and the DNS lookups before it. */
+typedef struct tui_story {
+  dx_session *s;
+  struct dx_story *st;
+  const struct dx_story_conn *c; /* the connection's story (in st) */
+  int transport;                 /* DX_STORY_TRANSPORT_TCP / _QUIC */
+  uint32_t number;               /* tcp.stream / quic.connection.number */
+} tui_story;
+/* Builds it for stream (kind, id); max_events 0: the story layer's default
+ * (as dissect --story). 0, or -1 with err set. */
+int tui_story_build(app *a, int kind, uint32_t id, uint32_t max_events, tui_story *out, char *err,
+                    size_t errlen);
+void tui_story_free(tui_story *t);
+/* Writes the story of the connection of stream (kind, id) (dx_story_format
+ * fmt) to dissect-story-N.EXT (TCP) or dissect-story-quic-N.EXT (QUIC) in
+ * the current directory, exactly as dissect --story FMT with a filter on
+ * the connection writes it; 0, or -1 with err set. */
+int tui_story_write(app *a, int kind, uint32_t id, int fmt, char *path, size_t pathlen, char *err,
                     size_t errlen);
 void follow_open(app *a);
 void follow_draw(app *a);

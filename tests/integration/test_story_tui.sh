@@ -4,7 +4,13 @@
 # writes must be byte for byte what `dissect --story FORMAT -Y "tcp.stream
 # == N"` writes for the same connection (times, frames and DNS lookup
 # included), on samples/story.pcap (a DNS lookup, then HTTPS) and on the
-# second connection of samples/tls12-resume.pcap.
+# second connection of samples/tls12-resume.pcap; and for QUIC (`-Y
+# "quic.connection.number == N"`, files dissect-story-quic-N.EXT) on
+# samples/quic-h3.pcap and samples/quic-migration.pcap, where the ladder is
+# opened on a packet of the path the client migrated to (udp.stream 1) and
+# must tell the whole connection (both UDP streams). The QUIC ladders' steps
+# are checked against tshark's frames (Initial, HANDSHAKE_DONE, PATH_CHALLENGE,
+# CONNECTION_CLOSE).
 # Usage: test_story_tui.sh BIN_DIR SRC_DIR   (exit 77 = skipped: no tmux)
 set -uo pipefail
 BIN=${1:?usage: test_story_tui.sh BIN_DIR SRC_DIR}
@@ -38,8 +44,9 @@ wait_for() { # REGEX [SECONDS]
 # selection DOWN rows (onto a packet of the connection), opens the ladder
 # and writes the story in the four formats; then compares with dissect.
 story_of() {
-  local pcap=$1 keylog=$2 stream=$3 down=$4 k ext fmt i
+  local pcap=$1 keylog=$2 stream=$3 down=$4 field=${5:-tcp.stream} pre=${6:-} k ext fmt i
   local dir=$T_TMP/$(basename "$pcap" .pcap)
+  LADDER=""
   mkdir -p "$dir"
   tmux kill-session -t "$SESSION" 2>/dev/null
   tmux new-session -d -s "$SESSION" -x 120 -y 40 -c "$dir" \
@@ -47,25 +54,26 @@ story_of() {
   wait_for "Packet details" 15 || { fail "$(basename "$pcap"): dissect-tui starts" "$(screen)"; return; }
   for ((i = 0; i < down; i++)); do tmux send-keys -t "$SESSION" j; sleep 0.1; done
   tmux send-keys -t "$SESSION" l
-  wait_for "Connection ladder: tcp.stream $stream" || { fail "$(basename "$pcap"): ladder of stream $stream" "$(screen)"; return; }
+  wait_for "Connection ladder: $field $stream" || { fail "$(basename "$pcap"): ladder of stream $stream" "$(screen)"; return; }
   for k in t j m s; do
     tmux send-keys -t "$SESSION" w
-    wait_for "write the story of tcp.stream $stream as" || fail "$(basename "$pcap"): w asks for a format" "$(screen)"
+    wait_for "write the story of $field $stream as" || fail "$(basename "$pcap"): w asks for a format" "$(screen)"
     tmux send-keys -t "$SESSION" "$k"
     case $k in t) ext=txt ;; j) ext=json ;; m) ext=mmd ;; s) ext=svg ;; esac
-    wait_for "written to dissect-story-$stream.$ext" \
-      && pass "$(basename "$pcap"): w $k writes dissect-story-$stream.$ext" \
-      || fail "$(basename "$pcap"): w $k writes dissect-story-$stream.$ext" "$(screen)"
+    wait_for "written to dissect-story-$pre$stream.$ext" \
+      && pass "$(basename "$pcap"): w $k writes dissect-story-$pre$stream.$ext" \
+      || fail "$(basename "$pcap"): w $k writes dissect-story-$pre$stream.$ext" "$(screen)"
   done
+  LADDER=$(screen)
   tmux kill-session -t "$SESSION" 2>/dev/null
   for ext in txt json mmd svg; do
     case $ext in txt) fmt=text ;; json) fmt=json ;; mmd) fmt=mermaid ;; svg) fmt=svg ;; esac
-    "$D" -r "$pcap" --keylog "$keylog" --story "$fmt" -Y "tcp.stream == $stream" >"$dir/cli.$ext" 2>&1
-    if [[ -s $dir/dissect-story-$stream.$ext ]] && cmp -s "$dir/cli.$ext" "$dir/dissect-story-$stream.$ext"; then
-      pass "$(basename "$pcap"): the TUI's $fmt story is dissect --story $fmt -Y 'tcp.stream == $stream'"
+    "$D" -r "$pcap" --keylog "$keylog" --story "$fmt" -Y "$field == $stream" >"$dir/cli.$ext" 2>&1
+    if [[ -s $dir/dissect-story-$pre$stream.$ext ]] && cmp -s "$dir/cli.$ext" "$dir/dissect-story-$pre$stream.$ext"; then
+      pass "$(basename "$pcap"): the TUI's $fmt story is dissect --story $fmt -Y '$field == $stream'"
     else
-      fail "$(basename "$pcap"): the TUI's $fmt story is dissect --story $fmt -Y 'tcp.stream == $stream'" \
-        "$(diff "$dir/cli.$ext" "$dir/dissect-story-$stream.$ext" 2>&1 | head -5)"
+      fail "$(basename "$pcap"): the TUI's $fmt story is dissect --story $fmt -Y '$field == $stream'" \
+        "$(diff "$dir/cli.$ext" "$dir/dissect-story-$pre$stream.$ext" 2>&1 | head -5)"
     fi
   done
 }
@@ -74,4 +82,39 @@ story_of() {
 story_of "$S/story.pcap" "$S/story.keylog" 0 2
 # tls12-resume.pcap: frame 18 (17 rows down) is the SYN of tcp.stream 1
 story_of "$S/tls12-resume.pcap" "$S/tls12-resume.keylog" 1 17
+
+# ladder_has NAME REGEX: the last ladder screen shows it
+ladder_has() {
+  grep -q -- "$2" <<<"$LADDER" && pass "$1" || fail "$1" "$LADDER"
+}
+# frames of QUIC steps by tshark (-o tls.keylog_file), the second tool
+tsf() { # PCAP FILTER: the first frame matching
+  tshark -r "$S/$1.pcap" -o "tls.keylog_file:$S/$1.keylog" -Y "$2" -T fields -e frame.number 2>/dev/null | head -1
+}
+if [[ -f $S/quic-h3.pcap ]]; then
+  # frame 1 (no row down) is the client's first Initial
+  story_of "$S/quic-h3.pcap" "$S/quic-h3.keylog" 0 0 quic.connection.number quic-
+  ladder_has "quic-h3 ladder: the client's Initial with the Client Hello (frame $(tsf quic-h3 'quic.long.packet_type == 0 && tls.handshake.type == 1'))" \
+    "|-* Initial: Client Hello -*>| #$(tsf quic-h3 'quic.long.packet_type == 0 && tls.handshake.type == 1')$"
+  ladder_has "quic-h3 ladder: the server's Handshake flight (frame $(tsf quic-h3 'tls.handshake.type == 11'))" \
+    "|<-* Handshake: Encrypted Extensions, Certificate, Certificate Verify, Finished -*| #$(tsf quic-h3 'tls.handshake.type == 11')$"
+  ladder_has "quic-h3 ladder: HANDSHAKE_DONE (frame $(tsf quic-h3 'quic.frame_type == 0x1e'))" \
+    "HANDSHAKE_DONE.*| #$(tsf quic-h3 'quic.frame_type == 0x1e')$"
+  ladder_has "quic-h3 ladder: the HTTP/3 request on stream 0 (frame $(tsf quic-h3 'http3.frame_type == 1 && udp.srcport != 443'))" \
+    "|-* GET /index.html \[stream 0\] -*>| #$(tsf quic-h3 'http3.frame_type == 1 && udp.srcport != 443')$"
+  ladder_has "quic-h3 ladder: one round trip of handshake" \
+    "QUIC + TLS 1.3 handshake: 1 round trip, first request in RTT 2"
+fi
+if [[ -f $S/quic-migration.pcap ]]; then
+  # frame 15 (14 rows down) is the client's first packet from its new port
+  story_of "$S/quic-migration.pcap" "$S/quic-migration.keylog" 0 14 quic.connection.number quic-
+  ladder_has "quic-migration ladder: opened on udp.stream 1, it starts at the Initial of udp.stream 0" \
+    "^RTT 1 .*Initial: Client Hello -*>| #1$"
+  ladder_has "quic-migration ladder: the migration step (frame $(tsf quic-migration 'udp.stream == 1'))" \
+    "migration: the client now at 127.0.0.1:$(tshark -r "$S/quic-migration.pcap" -Y 'udp.stream == 1' -T fields -e udp.srcport 2>/dev/null | head -1) -*>| #$(tsf quic-migration 'udp.stream == 1')$"
+  ladder_has "quic-migration ladder: PATH_CHALLENGE (frame $(tsf quic-migration 'quic.frame_type == 0x1a'))" \
+    "1-RTT: PATH_CHALLENGE -*>| #$(tsf quic-migration 'quic.frame_type == 0x1a')$"
+  ladder_has "quic-migration ladder: CONNECTION_CLOSE (frame $(tsf quic-migration 'quic.frame_type == 0x1d'))" \
+    "CONNECTION_CLOSE.*| #$(tsf quic-migration 'quic.frame_type == 0x1d')$"
+fi
 finish

@@ -382,7 +382,7 @@ keys l
 expect "ladder 1.3: Client Hello" "Client Hello"
 expect "ladder 1.3: Server Hello" "Server Hello"
 expect "ladder 1.3: encrypted server flight, whole at 80 columns" "|<-* Encrypted flight (Certificate, \.\.\., Finished) -*| #6"
-expect "ladder 1.3: encrypted client flight" "|-* Encrypted flight (Finished) -*>| #10"
+expect "ladder 1.3: encrypted client Finished" "|-* Finished (encrypted) -*>| #10"
 expect "ladder 1.3: 6 round trips" "6 round trips"
 expect "ladder 1.3: client Finished in RTT 3" "^RTT 3 .*Change Cipher Spec"
 expect "ladder 1.3: handshake takes 1 round trip" "TLS 1.3 handshake: 1 round trip, first request in RTT 3"
@@ -396,8 +396,8 @@ start ladderdns 80 24 "$S/sll-any.pcap"
 keys G l
 expect "ladder: DNS query of the server name" "DNS query A www.example.test .*| #1"
 expect "ladder: DNS response with the server address" "DNS response 127.0.0.1 .*| #2"
-expect "ladder: HTTP request" "HTTP GET /index.html"
-expect "ladder: HTTP response" "HTTP 200 OK"
+expect "ladder: HTTP request" "|-* GET /index.html -*>| #6"
+expect "ladder: HTTP response" "|<-* 200 OK -*| #8"
 keys q q
 # The lookup must come before the connection in time, and name the server:
 # dns.pcap (28 frames) then https-tls12.pcap (SNI www.example.test) with its

@@ -171,8 +171,8 @@ stop
 # ---- ladder, TLS 1.2 with the key log ------------------------------------------------
 start l12 80 24 -- --keylog "$S/https-tls12.keylog" "$S/https-tls12.pcap"
 keys l
-expect "ladder TLS 1.2: decrypted request" "|-* HTTP GET /index.html -*>| #12"
-expect "ladder TLS 1.2: decrypted response" "|<-* HTTP 200 OK -*| #13"
+expect "ladder TLS 1.2: decrypted request" "|-* GET /index.html -*>| #12"
+expect "ladder TLS 1.2: decrypted response" "|<-* 200 OK -*| #13"
 expect "ladder TLS 1.2: the decrypted Finished is named" "|<-* Finished -*| #11"
 expect_not "ladder TLS 1.2: no Application Data arrow next to the HTTP ones" "Application Data"
 expect "ladder TLS 1.2: still 2 round trips of handshake" "TLS 1.2 handshake: 2 round trips, first request in RTT 4"
@@ -189,7 +189,7 @@ expect "ladder TLS 1.3: Certificate Verify (frame 7)" "|<-* Certificate Verify -
 expect "ladder TLS 1.3: server Finished (frame 7)" "|<-* Finished -*| #7"
 expect "ladder TLS 1.3: client Finished (frame 10)" "|-* Finished -*>| #10"
 expect "ladder TLS 1.3: New Session Ticket (frame 11)" "|<-* New Session Ticket -*| #11"
-expect "ladder TLS 1.3: decrypted request (frame 13)" "|-* HTTP GET /index.html -*>| #13"
+expect "ladder TLS 1.3: decrypted request (frame 13)" "|-* GET /index.html -*>| #13"
 expect_not "ladder TLS 1.3: no guessed encrypted flight" "Encrypted flight\|New Session Ticket?"
 expect "ladder TLS 1.3: 1 round trip, as without keys" "TLS 1.3 handshake: 1 round trip, first request in RTT 3"
 stop
@@ -218,8 +218,8 @@ expect "follow HTTP/2: t then the raw TCP view" "^\[TCP\] t: HTTP/2 frames"
 keys t
 expect "follow HTTP/2: and back to the frames" "^HEADERS\[1\] :method GET :path /index.html"
 keys q l Space Space
-expect "ladder HTTP/2: request on stream 1 (frame 15)" "HTTP/2 GET /index.html \[1\] -*>| #15"
-expect "ladder HTTP/2: response on stream 1 (frame 20)" "|<-* HTTP/2 200 \[1\] -*| #20"
+expect "ladder HTTP/2: request on stream 1 (frame 15)" "GET /index.html \[stream 1\] -*>| #15"
+expect "ladder HTTP/2: response on stream 1 (frame 20)" "|<-* 200 \[stream 1\] -*| #20"
 stop
 
 # cleartext HTTP/2 (prior knowledge on port 8080): the frames view too
