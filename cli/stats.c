@@ -692,8 +692,7 @@ static int compile(cli_stats *st, stat *it, const char *text) {
   return it->filter_text ? 0 : -1;
 }
 
-static const char *not_yet = "follow,tls, follow,http "
-                             "and the other tshark statistics";
+static const char *not_yet = "the other tshark statistics";
 
 static void list_known(void) {
   fprintf(stderr,
@@ -702,7 +701,7 @@ static void list_known(void) {
           "  endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
           "  io,phs[,FILTER]\n"
           "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
-          "  follow,tcp|udp,ascii|hex|raw,STREAM\n"
+          "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
           "  expert[,error|warn|note|chat|comment][,FILTER]\n"
           "  http,tree[,FILTER]  http_req,tree[,FILTER]  dns,tree[,FILTER]\n"
           "Not yet: %s.\n",

@@ -6,6 +6,10 @@
 #     and the fields _ws.expert.message/severity/group in -e and -Y;
 #   - -z http,tree, -z http_req,tree and -z dns,tree (stats_tree text:
 #     counts, averages, rates, percentages, burst rates), with filters;
+#   - -z follow,tls,MODE,N (decrypted application data, one chunk per
+#     record; tshark 4.0 names as its first node the sender of the first
+#     decrypted record and leaves the second empty) and -z follow,http
+#     (headers, then body, per message);
 # Expected values come from tshark 4.0, never from dissect. Where the two
 # dissect differently, the rows concerned are named below and removed from
 # both sides before the comparison (the totals are then recomputed from the
@@ -142,6 +146,20 @@ for flt in '_ws.expert.severity == "Warning"' '_ws.expert.severity >= "Note"' \
 done
 
 # ---- stats_tree: http,tree http_req,tree dns,tree --------------------------
+# ---- follow,tls and follow,http ---------------------------------------------
+for f in https-tls12.pcap https-tls13.pcap tls13-suites.pcap tls12-cbc.pcap https-dsb.pcapng \
+  http.pcap http2-upgrade.pcap; do
+  k=$S/${f%.*}.keylog
+  ta=() da=()
+  [[ -f $k ]] && ta=(-o "tls.keylog_file:$k") da=(--keylog "$k")
+  z=(-z follow,tls,ascii,0 -z follow,tls,hex,1 -z follow,tls,raw,2 -z follow,http,ascii,0
+    -z follow,http,hex,1 -z follow,http,raw,3)
+  cmp_out "follow,tls and follow,http: $f" "$(tsh -q -r "$S/$f" "${ta[@]}" "${z[@]}")" \
+    "$("$D" -q -r "$S/$f" "${da[@]}" "${z[@]}" 2>&1)"
+done
+# without keys there is nothing to follow
+same "follow,tls without keys" -q -r "$S/https-tls12.pcap" -z follow,tls,ascii,0
+
 same "http,tree,FILTER" -q -r "$S/http.pcap" -z "http,tree,tcp.stream==1"
 same "dns,tree,FILTER" -q -r "$S/dns.pcap" -z "dns,tree,dns.qry.type==1"
 same "http_req,tree with conv" -q -r "$S/http.pcap" -z http_req,tree -z conv,ip

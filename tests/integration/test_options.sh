@@ -140,8 +140,8 @@ run "$D" -r "$S/dns.pcap" -c 1 -t e
 check_grep "-t e: epoch time column" "^ +1 1795335939\.294211 " "$T_TMP/out"
 
 # ---------------------------------------------------------------- -z errors
-run "$D" -r "$S/http.pcap" -q -z expert
-check_rc_error "-z expert (not built) fails"
+run "$D" -r "$S/http.pcap" -q -z smb,srt
+check_rc_error "-z smb,srt (not built) fails"
 check_grepf "-z: the message lists what is built" "conv,eth|ip|ipv6|tcp|udp" "$T_TMP/err"
 run "$D" -r "$S/http.pcap" -q -z conv,sctp
 check_rc_error "-z conv,sctp fails"
@@ -149,9 +149,9 @@ run "$D" -r "$S/http.pcap" -q -z io,stat,abc
 check_rc_error "-z io,stat,abc fails"
 run "$D" -r "$S/http.pcap" -q -z "io,stat,1,tcp.port=="
 check_rc_error "-z io,stat with a bad filter fails"
-run "$D" -r "$S/http.pcap" -q -z follow,tls,ascii,0
-check_rc_error "-z follow,tls (not built) fails, saying so"
-check_grepf "-z follow,tls: not built yet" "not built yet" "$T_TMP/err"
+run "$D" -r "$S/http.pcap" -q -z follow,sctp,ascii,0
+check_rc_error "-z follow,sctp fails, saying so"
+check_grepf "-z follow,sctp: the protocols it knows" "use tcp, udp, tls or http" "$T_TMP/err"
 # a capture spanning 40 years: io,stat with a short interval is refused
 # (billions of rows), with a longer one it prints
 if [[ -n $PY ]]; then
