@@ -1,52 +1,50 @@
 /*
  * Follow stream (`f`): the payload of both directions of the selected
  * packet's TCP (or UDP) stream, in capture order, each direction in its own
- * colour. Retransmissions are skipped. Four views, `t` cycles through the
- * ones the stream has:
- *   HTTP/2  one line per HTTP/2 frame read from the http2 fields
- *           ("HEADERS[1] :method: GET  :path: /index.html", its headers
- *           indented under it, "DATA[1] 153 bytes (End Stream)"), for
- *           HTTP/2 over TLS and cleartext h2c;
- *   HTTP/3  the same for HTTP/3 over a decrypted QUIC connection (a UDP
- *           stream): one line per HTTP/3 frame with its QUIC stream,
- *           "HEADERS[0] :method GET :path /index.html", DATA with its text;
- *   TLS     the plaintext of the decrypted TLS application data records
- *           (the packets' "Decrypted TLS" data sources, handshake and alert
- *           records left out), as Wireshark's "Follow TLS Stream";
+ * colour. What the stream holds is read by libdissect's story layer
+ * (dx_follow_*, include/dissect/story.h): transport payload without
+ * retransmissions, a label per TLS record, decrypted TLS plaintext, one line
+ * per HTTP/2 or HTTP/3 frame. This file only lays them out and draws. Four
+ * views, `t` cycles through the ones the stream has:
+ *   HTTP/2  one line per HTTP/2 frame ("HEADERS[1] :method GET :path
+ *           /index.html", its headers indented under it, "DATA[1] 153 bytes
+ *           (End Stream)"), for HTTP/2 over TLS and cleartext h2c;
+ *   HTTP/3  the same for HTTP/3 over a decrypted QUIC connection;
+ *   TLS     the plaintext of the decrypted TLS application data records,
+ *           as Wireshark's "Follow TLS Stream";
  *   TCP     the TCP (UDP) payload; TLS records are shown as labels
  *           ("[TLS Handshake: Client Hello, 517 bytes]") instead of
- *           ciphertext, and a TLS stream that was not decrypted says so.
+ *           ciphertext, and a stream that was not decrypted says so.
  * The first of them the stream has is shown first. Text has unprintable
  * bytes escaped; `h` shows a hex dump instead. `/` searches, n/N repeat.
- * Only fields and data sources are read: no protocol is parsed here.
  */
 #define _GNU_SOURCE 1
 #include "ui.h"
 
 #include <curses.h>
+#include <dissect/story.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#define FOLLOW_MAX_BYTES (16u << 20) /* payload kept for one view */
 
 enum { FV_H2, FV_H3, FV_TLS, FV_TCP, FV_COUNT };
 static const char *const fv_name[FV_COUNT] = {"HTTP/2 frames", "HTTP/3 frames", "TLS decrypted",
                                               "TCP"};
 
+/* the story layer's kinds of piece */
 enum {
-  CK_LABEL, /* TLS record label (TCP view) */
-  CK_RAW,   /* TCP/UDP payload (TCP view) */
-  CK_PLAIN, /* decrypted TLS application data (TLS view) */
-  CK_H2,    /* one line of the HTTP/2 view (raw text, escaped when drawn) */
-  CK_H3     /* one line of the HTTP/3 view */
+  CK_LABEL = DX_FOLLOW_RECORD,
+  CK_RAW = DX_FOLLOW_PAYLOAD,
+  CK_PLAIN = DX_FOLLOW_DECRYPTED,
+  CK_H2 = DX_FOLLOW_HTTP2,
+  CK_H3 = DX_FOLLOW_HTTP3
 };
 
 typedef struct chunk {
   int dir; /* 0 client->server, 1 server->client */
   int kind;
-  size_t frame;
-  char *data;
+  size_t frame; /* index in the capture */
+  const char *data;
   size_t len;
 } chunk;
 
@@ -59,19 +57,19 @@ typedef struct fline {
 typedef struct follow_view {
   int kind;
   uint32_t id;
+  dx_session *fs; /* holds the follow's byte budget */
+  dx_follow *f;
   char caddr[48], saddr[48];
   unsigned cport, sport;
-  int have_ends;
   int tls;    /* TLS records seen */
   int tls_hs; /* decrypted TLS handshake/alert records seen */
   int keylog; /* the session was given a key log file */
-  chunk *ch;
-  size_t nch, capch;
-  size_t nkind[5];
+  chunk *ch;  /* the follow's pieces (their bytes belong to f) */
+  size_t nch;
+  size_t nkind[DX_FOLLOW_NKINDS];
   int quic;       /* QUIC packets seen */
   int quic_clear; /* QUIC packets decrypted past their Initial */
   size_t bytes[FV_COUNT][2];
-  size_t total;
   int truncated;
   int view;
   int hex;
@@ -83,426 +81,41 @@ typedef struct follow_view {
   long hit; /* line of the last search hit, -1 none */
 } follow_view;
 
-static int add_chunk(follow_view *fv, int dir, size_t frame, int kind, const void *d, size_t n) {
-  if (fv->total + n > FOLLOW_MAX_BYTES) {
-    fv->truncated = 1;
-    return -1;
-  }
-  if (fv->nch == fv->capch) {
-    size_t nc = fv->capch ? fv->capch * 2 : 64;
-    chunk *c = realloc(fv->ch, nc * sizeof *c);
-    if (!c)
-      return -1;
-    fv->ch = c;
-    fv->capch = nc;
-  }
-  char *copy = malloc(n ? n : 1);
-  if (!copy)
-    return -1;
-  if (n)
-    memcpy(copy, d, n);
-  fv->ch[fv->nch++] = (chunk){dir, kind, frame, copy, n};
-  fv->nkind[kind]++;
-  fv->total += n;
-  if (kind == CK_RAW)
-    fv->bytes[FV_TCP][dir] += n;
-  else if (kind == CK_PLAIN)
-    fv->bytes[FV_TLS][dir] += n;
-  return 0;
+static int on_packet(void *ctx, size_t frame, const dx_packet *p) {
+  (void)frame;
+  dx_follow *f = ctx;
+  dx_follow_add_packet(f, p);
+  return dx_follow_get_info(f)->truncated;
 }
 
-/* "[TLS Handshake: Client Hello, 517 bytes]" for one record. */
-static void record_label(const dx_node *rec, char *out, size_t len) {
-  const dx_node *ct = tui_find_in(rec, "tls.record.content_type", 0);
-  if (!ct)
-    ct = tui_find_in(rec, "tls.record.opaque_type", 0);
-  const dx_node *rl = tui_find_in(rec, "tls.record.length", 0);
-  unsigned long bytes = rl ? (unsigned long)dx_node_uint(rl) + 5 : dx_node_length(rec);
-  unsigned type = ct ? (unsigned)dx_node_uint(ct) : 0;
-  char names[256] = "";
-  size_t nl = 0;
-  if (type == 22) {
-    const dx_node *stack[40];
-    int depth = 0;
-    const dx_node *c = dx_node_first_child(rec);
-    while (c) {
-      if (strcmp(dx_node_name(c), "tls.handshake.type") == 0 && nl + 40 < sizeof names)
-        nl += (size_t)snprintf(names + nl, sizeof names - nl, "%s%s", nl ? ", " : "",
-                               tui_hs_name_or((unsigned)dx_node_uint(c), "Handshake message"));
-      if (dx_node_first_child(c) && depth < 40) {
-        stack[depth++] = c;
-        c = dx_node_first_child(c);
-        continue;
-      }
-      c = dx_node_next(c);
-      while (!c && depth > 0)
-        c = dx_node_next(stack[--depth]);
-    }
-    snprintf(out, len, "[TLS Handshake: %s, %lu bytes]", nl ? names : "encrypted", bytes);
-  } else if (type == 20) {
-    snprintf(out, len, "[TLS Change Cipher Spec, %lu bytes]", bytes);
-  } else if (type == 21) {
-    snprintf(out, len, "[TLS Alert, %lu bytes]", bytes);
-  } else if (type == 23) {
-    snprintf(out, len, "[TLS Application Data, %lu bytes]", bytes);
-  } else {
-    snprintf(out, len, "[TLS record type %u, %lu bytes]", type, bytes);
+/* Copies what the story layer read into the view. */
+static void take(follow_view *fv) {
+  const dx_follow_info *in = dx_follow_get_info(fv->f);
+  snprintf(fv->caddr, sizeof fv->caddr, "%s", in->client_addr);
+  snprintf(fv->saddr, sizeof fv->saddr, "%s", in->server_addr);
+  fv->cport = in->client_port;
+  fv->sport = in->server_port;
+  fv->tls = in->tls;
+  fv->tls_hs = in->tls_handshake_decrypted;
+  fv->quic = in->quic;
+  fv->quic_clear = in->quic_decrypted;
+  fv->truncated = in->truncated;
+  for (int k = 0; k < DX_FOLLOW_NKINDS; k++)
+    fv->nkind[k] = in->chunks[k];
+  for (int d = 0; d < 2; d++) {
+    fv->bytes[FV_TCP][d] = (size_t)in->bytes[DX_FOLLOW_PAYLOAD][d];
+    fv->bytes[FV_TLS][d] = (size_t)in->bytes[DX_FOLLOW_DECRYPTED][d];
   }
-}
-
-/* ---- decrypted TLS: which data sources are application data ------------ */
-#define MAX_SRC 64
-enum { SRC_HANDSHAKE = 1 };
-
-/* Marks the "Decrypted TLS" sources that hold a handshake, alert or other
- * non-application record: a node of that source is a tls.handshake* or
- * tls.alert* field, or the record's (inner) content type is not 23. */
-static void classify_sources(const dx_packet *p, unsigned char *flags, size_t nsrc) {
-  const dx_node *stack[64];
-  int depth = 0;
-  const dx_node *c = dx_node_first_child(dx_packet_root(p));
-  while (c) {
-    unsigned s = dx_node_source(c);
-    if (s > 0 && s < nsrc) {
-      const char *nm = dx_node_name(c);
-      if (strncmp(nm, "tls.handshake", 13) == 0 || strncmp(nm, "tls.alert", 9) == 0 ||
-          (strcmp(nm, "tls.record.content_type") == 0 && dx_node_uint(c) != 23))
-        flags[s] |= SRC_HANDSHAKE;
-    }
-    if (dx_node_first_child(c) && depth < 64) {
-      stack[depth++] = c;
-      c = dx_node_first_child(c);
-      continue;
-    }
-    c = dx_node_next(c);
-    while (!c && depth > 0)
-      c = dx_node_next(stack[--depth]);
-  }
-}
-
-static void decrypted_sources(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
-  size_t nsrc = dx_packet_source_count(p);
-  if (nsrc < 2)
+  size_t n = dx_follow_count(fv->f);
+  fv->ch = n ? malloc(n * sizeof *fv->ch) : NULL;
+  if (!fv->ch)
     return;
-  if (nsrc > MAX_SRC)
-    nsrc = MAX_SRC;
-  unsigned char flags[MAX_SRC] = {0};
-  int any = 0;
-  for (size_t i = 1; i < nsrc; i++)
-    if (strncmp(dx_packet_source_name(p, i), "Decrypted TLS", 13) == 0)
-      any = 1;
-  if (!any)
-    return;
-  classify_sources(p, flags, nsrc);
-  for (size_t i = 1; i < nsrc; i++) {
-    if (strncmp(dx_packet_source_name(p, i), "Decrypted TLS", 13) != 0)
-      continue;
-    if (flags[i] & SRC_HANDSHAKE) {
-      fv->tls_hs = 1;
-      continue;
-    }
-    size_t n = 0;
-    const uint8_t *d = dx_packet_source_data(p, i, &n);
-    if (d && n)
-      add_chunk(fv, dir, frame, CK_PLAIN, d, n);
+  for (size_t i = 0; i < n; i++) {
+    const dx_follow_chunk *c = dx_follow_chunk_at(fv->f, i);
+    fv->ch[i] = (chunk){c->dir, c->kind, c->frame ? (size_t)c->frame - 1 : 0, (const char *)c->data,
+                        c->len};
   }
-}
-
-/* ---- HTTP/2 frames, from the http2 fields ---------------------------- */
-/* The text after "Name: " of a node's label, without a trailing " (N)". */
-static void label_value(const dx_node *n, char *out, size_t len) {
-  char lab[512];
-  out[0] = 0;
-  if (!n)
-    return;
-  dx_node_label(n, lab, sizeof lab);
-  const char *v = strstr(lab, ": ");
-  v = v ? v + 2 : lab;
-  size_t vl = strlen(v);
-  if (vl >= len)
-    vl = len - 1;
-  memcpy(out, v, vl);
-  out[vl] = 0;
-  size_t l = strlen(out);
-  if (l > 2 && out[l - 1] == ')') {
-    char *open = strrchr(out, '(');
-    if (open && open > out && open[-1] == ' ')
-      open[-1] = 0;
-  }
-}
-
-/* A node's label without the bit pattern of a bit field ("... = ") and
- * with "Settings - Name : value" as "Name: value". */
-static void short_label(const dx_node *n, char *out, size_t len) {
-  char lab[512];
-  dx_node_label(n, lab, sizeof lab);
-  const char *s = lab;
-  const char *eq = strstr(s, " = ");
-  if (eq)
-    s = eq + 3;
-  if (strncmp(s, "Settings - ", 11) == 0)
-    s += 11;
-  size_t o = 0;
-  for (; *s && o + 1 < len; s++) {
-    if (s[0] == ' ' && s[1] == ':' && s[2] == ' ')
-      continue;
-    out[o++] = *s;
-  }
-  out[o] = 0;
-}
-
-/* Up to max_lines lines of a DATA frame's payload when it is text (no
- * control byte but tab, CR, LF), indented under the frame's line. */
-static void h2_body(follow_view *fv, int dir, size_t frame, const dx_node *data, int max_lines,
-                    int kind) {
-  size_t n = 0;
-  const uint8_t *b = data ? dx_node_bytes(data, &n) : NULL;
-  if (!b || !n)
-    return;
-  for (size_t i = 0; i < n; i++)
-    if (b[i] < 0x20 && b[i] != '\t' && b[i] != '\r' && b[i] != '\n')
-      return;
-  char line[300];
-  size_t start = 0;
-  int shown = 0;
-  for (size_t i = 0; i <= n && shown < max_lines; i++) {
-    if (i < n && b[i] != '\n')
-      continue;
-    size_t end = i;
-    if (end > start && b[end - 1] == '\r')
-      end--;
-    if (i == n && end == start)
-      break;
-    size_t l = end - start > 200 ? 200 : end - start;
-    memcpy(line, "    ", 4);
-    memcpy(line + 4, b + start, l);
-    add_chunk(fv, dir, frame, kind, line, l + 4);
-    shown++;
-    start = i + 1;
-  }
-  if (start < n)
-    add_chunk(fv, dir, frame, kind, "    ...", 7);
-}
-
-static void h2_line(follow_view *fv, int dir, size_t frame, const char *s) {
-  add_chunk(fv, dir, frame, CK_H2, s, strlen(s));
-}
-
-static void h2_frame(follow_view *fv, const dx_node *st, size_t frame, int dir) {
-  char line[1024], type[64], sid[32], v[512];
-  const dx_node *magic = tui_find_in(st, "http2.magic", 0);
-  if (magic) {
-    h2_line(fv, dir, frame, "Magic (connection preface): PRI * HTTP/2.0");
-    return;
-  }
-  const dx_node *tn = tui_find_in(st, "http2.type", 0);
-  if (!tn)
-    return;
-  label_value(tn, type, sizeof type);
-  tui_value(tui_find_in(st, "http2.streamid", 0), sid, sizeof sid);
-  const dx_node *ln = tui_find_in(st, "http2.length", 0);
-  unsigned long flen = ln ? (unsigned long)dx_node_uint(ln) : 0;
-  /* flags as the label names them: "Flags: 0x05, End Headers, End Stream" */
-  char flags[256] = "";
-  const dx_node *fl = tui_find_in(st, "http2.flags", 0);
-  if (fl) {
-    char lab[256];
-    dx_node_label(fl, lab, sizeof lab);
-    const char *comma = strchr(lab, ',');
-    if (comma)
-      snprintf(flags, sizeof flags, " (%s)", comma + 2);
-  }
-  int hdrs = 0;
-  size_t pl = (size_t)snprintf(line, sizeof line, "%s[%s]", type, sid);
-  /* pseudo-headers on the frame's line, the others under it */
-  for (const dx_node *h = dx_node_first_child(st); h; h = dx_node_next(h)) {
-    if (strcmp(dx_node_name(h), "http2.header") != 0)
-      continue;
-    char name[256];
-    tui_value(tui_find_in(h, "http2.header.name", 0), name, sizeof name);
-    tui_value(tui_find_in(h, "http2.header.value", 0), v, sizeof v);
-    if (name[0] == ':' && pl + 8 < sizeof line)
-      pl += (size_t)snprintf(line + pl, sizeof line - pl, " %s %s", name, v);
-    hdrs++;
-  }
-  if (!hdrs) {
-    if (pl + 8 < sizeof line)
-      pl += (size_t)snprintf(line + pl, sizeof line - pl, " %lu bytes", flen);
-    /* what the frame says, as its fields label it (error code, window ...) */
-    static const char *const detail[] = {
-        "http2.rst_stream.error", "http2.goaway.error", "http2.goaway.last_stream_id",
-        "http2.window_update.window_size_increment", "http2.settings"};
-    int nd = 0;
-    for (size_t k = 0; k < sizeof detail / sizeof detail[0]; k++) {
-      for (const dx_node *d = dx_node_first_child(st); d; d = dx_node_next(d)) {
-        if (strcmp(dx_node_name(d), detail[k]) != 0 || nd >= 6)
-          continue;
-        char lab[256];
-        short_label(d, lab, sizeof lab);
-        if (pl + 8 < sizeof line)
-          pl += (size_t)snprintf(line + pl, sizeof line - pl, "%s%s", nd ? ", " : ": ", lab);
-        nd++;
-      }
-    }
-  }
-  if (pl + 8 < sizeof line)
-    snprintf(line + pl, sizeof line - pl, "%s", flags);
-  h2_line(fv, dir, frame, line);
-  for (const dx_node *h = dx_node_first_child(st); h; h = dx_node_next(h)) {
-    if (strcmp(dx_node_name(h), "http2.header") != 0)
-      continue;
-    char name[256];
-    tui_value(tui_find_in(h, "http2.header.name", 0), name, sizeof name);
-    if (name[0] == ':')
-      continue;
-    tui_value(tui_find_in(h, "http2.header.value", 0), v, sizeof v);
-    snprintf(line, sizeof line, "    %s: %s", name, v);
-    h2_line(fv, dir, frame, line);
-  }
-  if (!hdrs)
-    h2_body(fv, dir, frame, tui_find_in(st, "http2.data.data", 0), 8, CK_H2);
-}
-
-/* HTTP/3: the layers of a packet, one per QUIC STREAM frame; their
- * children are flat (frame type, length, payload, headers ... then the next
- * frame), so each frame's line is built as they come. */
-static void h3_flush(follow_view *fv, int dir, size_t frame, char *line, size_t *pl,
-                     const dx_node *ftype, const dx_node *data, int *pending) {
-  if (!*pending)
-    return;
-  add_chunk(fv, dir, frame, CK_H3, line, *pl);
-  /* the frame's other headers under its line, then a DATA body */
-  for (const dx_node *c = ftype ? dx_node_next(ftype) : NULL;
-       c && strcmp(dx_node_name(c), "http3.frame_type") != 0; c = dx_node_next(c)) {
-    if (strcmp(dx_node_name(c), "http3.header") != 0)
-      continue;
-    char name[256], v[512], hl[800];
-    tui_value(tui_find_in(c, "http3.header.name", 0), name, sizeof name);
-    if (name[0] == ':')
-      continue;
-    tui_value(tui_find_in(c, "http3.header.value", 0), v, sizeof v);
-    snprintf(hl, sizeof hl, "    %s: %s", name, v);
-    add_chunk(fv, dir, frame, CK_H3, hl, strlen(hl));
-  }
-  if (data)
-    h2_body(fv, dir, frame, data, 8, CK_H3);
-  *pending = 0;
-  *pl = 0;
-}
-
-static void h3_frames(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
-  for (const dx_node *h3 = dx_packet_find_name(p, "http3"); h3; h3 = dx_packet_find_next(p, h3)) {
-    char line[1024], v[512], sid[32] = "?";
-    size_t pl = 0;
-    int pending = 0;
-    uint64_t cur_type = 0;
-    const dx_node *data = NULL, *ftype = NULL;
-    tui_value(tui_find_in(h3, "http3.stream_id", 0), sid, sizeof sid);
-    for (const dx_node *c = dx_node_first_child(h3); c; c = dx_node_next(c)) {
-      const char *nm = dx_node_name(c);
-      if (strcmp(nm, "http3.stream_type") == 0) {
-        label_value(c, v, sizeof v);
-        snprintf(line, sizeof line, "[QUIC stream %s: %s]", sid, v);
-        add_chunk(fv, dir, frame, CK_H3, line, strlen(line));
-      } else if (strcmp(nm, "http3.frame_type") == 0) {
-        h3_flush(fv, dir, frame, line, &pl, ftype, data, &pending);
-        data = NULL;
-        ftype = c;
-        label_value(c, v, sizeof v);
-        pl = (size_t)snprintf(line, sizeof line, "%s[%s]", v, sid);
-        pending = 1;
-        cur_type = dx_node_uint(c);
-        if (dx_node_uint(c) == 0)
-          data = dx_node_next(dx_node_next(c)); /* length, then the payload */
-        if (data && strcmp(dx_node_name(data), "http3.frame_payload") != 0)
-          data = NULL;
-      } else if (strcmp(nm, "http3.frame_length") == 0 && pending) {
-        if (cur_type != 1 && pl + 32 < sizeof line)
-          pl += (size_t)snprintf(line + pl, sizeof line - pl, " %lu bytes",
-                                 (unsigned long)dx_node_uint(c));
-      } else if (strcmp(nm, "http3.header") == 0 && pending) {
-        char name[256];
-        tui_value(tui_find_in(c, "http3.header.name", 0), name, sizeof name);
-        tui_value(tui_find_in(c, "http3.header.value", 0), v, sizeof v);
-        if (name[0] == ':' && pl + 8 < sizeof line)
-          pl += (size_t)snprintf(line + pl, sizeof line - pl, " %s %s", name, v);
-      } else if (strcmp(nm, "http3.data") == 0) {
-        h3_flush(fv, dir, frame, line, &pl, ftype, data, &pending);
-        snprintf(line, sizeof line, "DATA[%s] (continued) %u bytes", sid, dx_node_length(c));
-        add_chunk(fv, dir, frame, CK_H3, line, strlen(line));
-      }
-      if (pl >= sizeof line)
-        pl = sizeof line - 1;
-    }
-    h3_flush(fv, dir, frame, line, &pl, ftype, data, &pending);
-  }
-}
-
-static void h2_frames(follow_view *fv, const dx_packet *p, size_t frame, int dir) {
-  for (const dx_node *st = dx_packet_find_name(p, "http2.stream"); st;
-       st = dx_packet_find_next(p, st))
-    h2_frame(fv, st, frame, dir);
-}
-
-/* ---- the walk over the stream's packets -------------------------------- */
-typedef struct walk_ctx {
-  follow_view *fv;
-} walk_ctx;
-
-static void endpoint(const dx_packet *p, int kind, int src, char *addr, size_t alen,
-                     unsigned *port) {
-  const dx_node *a = dx_packet_find_name(p, src ? "ip.src" : "ip.dst");
-  if (!a)
-    a = dx_packet_find_name(p, src ? "ipv6.src" : "ipv6.dst");
-  tui_value(a, addr, alen);
-  const char *pn = kind == SK_TCP ? (src ? "tcp.srcport" : "tcp.dstport")
-                                  : (src ? "udp.srcport" : "udp.dstport");
-  const dx_node *pt = dx_packet_find_name(p, pn);
-  *port = pt ? (unsigned)dx_node_uint(pt) : 0;
-}
-
-static int on_packet(void *vctx, size_t frame, const dx_packet *p) {
-  follow_view *fv = ((walk_ctx *)vctx)->fv;
-  char sa[48];
-  unsigned sp;
-  endpoint(p, fv->kind, 1, sa, sizeof sa, &sp);
-  if (!fv->have_ends) {
-    const dx_node *syn = dx_packet_find_name(p, "tcp.flags.syn");
-    const dx_node *ack = dx_packet_find_name(p, "tcp.flags.ack");
-    int swap = syn && dx_node_uint(syn) && ack && dx_node_uint(ack);
-    endpoint(p, fv->kind, !swap, fv->caddr, sizeof fv->caddr, &fv->cport);
-    endpoint(p, fv->kind, swap, fv->saddr, sizeof fv->saddr, &fv->sport);
-    fv->have_ends = 1;
-  }
-  int dir = strcmp(sa, fv->caddr) == 0 && sp == fv->cport ? 0 : 1;
-  if (dx_packet_find_name(p, "tcp.analysis.retransmission"))
-    return 0;
-  /* TLS records of this packet, as labels */
-  const dx_node *tls = dx_packet_find_name(p, "tls.record");
-  for (const dx_node *r = tls; r; r = dx_packet_find_next(p, r)) {
-    char lab[400];
-    record_label(r, lab, sizeof lab);
-    add_chunk(fv, dir, frame, CK_LABEL, lab, strlen(lab));
-    fv->tls = 1;
-  }
-  const dx_node *pl = dx_packet_find_name(p, fv->kind == SK_TCP ? "tcp.payload" : "udp.payload");
-  if (!pl && fv->kind == SK_UDP)
-    pl = dx_packet_find_name(p, "data.data");
-  if (pl) {
-    size_t n = 0;
-    const uint8_t *b = dx_node_bytes(pl, &n);
-    if (b && n)
-      add_chunk(fv, dir, frame, CK_RAW, b, n);
-  }
-  decrypted_sources(fv, p, frame, dir);
-  h2_frames(fv, p, frame, dir);
-  if (dx_packet_find_name(p, "quic")) {
-    fv->quic = 1;
-    if (dx_packet_find_name(p, "quic.frame_type") && !dx_packet_find_name(p, "quic.token_length"))
-      fv->quic_clear = 1;
-  }
-  h3_frames(fv, p, frame, dir);
-  return fv->truncated;
+  fv->nch = n;
 }
 
 /* ---- lines of the view --------------------------------------------------- */
@@ -536,7 +149,7 @@ static void add_line(follow_view *fv, int dir, size_t frame, const char *t, size
 typedef struct run {
   const chunk *ch;
   size_t n;
-  char *buf;
+  const char *buf;
   size_t len;
 } run;
 
@@ -711,9 +324,9 @@ void follow_close(app *a) {
   if (!fv)
     return;
   free_lines(fv);
-  for (size_t i = 0; i < fv->nch; i++)
-    free(fv->ch[i].data);
   free(fv->ch);
+  dx_follow_free(fv->f);
+  dx_session_free(fv->fs);
   free(fv);
   a->follow = NULL;
   if (a->view == VIEW_FOLLOW)
@@ -735,8 +348,14 @@ void follow_open(app *a) {
   fv->id = id;
   fv->hit = -1;
   fv->keylog = a->ix.keylog[0] != 0;
-  walk_ctx w = {fv};
-  index_walk_stream(&a->ix, kind, id, on_packet, &w);
+  if (index_new_session(&a->ix, &fv->fs) != DX_OK || dx_follow_new(&fv->f, fv->fs, 0) != DX_OK) {
+    dx_session_free(fv->fs);
+    free(fv);
+    app_message(a, 1, "follow: out of memory");
+    return;
+  }
+  index_walk_stream(&a->ix, kind, id, on_packet, fv->f);
+  take(fv);
   /* the most readable view the stream has */
   fv->view = has_view(fv, FV_H2)    ? FV_H2
              : has_view(fv, FV_H3)  ? FV_H3

@@ -151,14 +151,6 @@ uint32_t *index_stream_frames(pindex *ix, int kind, uint32_t id, size_t *n);
  * session whose first new stream of `kind` is numbered id. */
 int index_walk_frames(pindex *ix, const uint32_t *fr, size_t n, int kind, uint32_t id, stream_fn fn,
                       void *ctx);
-/* Tree readers shared by the views (nodes.c): the first node named `name`
- * under n (depth: the caller's depth, 0 at the top), its value as tshark
- * prints it ("" if n is NULL), and the name of a TLS handshake type (NULL,
- * or def, if unknown). */
-const dx_node *tui_find_in(const dx_node *n, const char *name, int depth);
-void tui_value(const dx_node *n, char *buf, size_t len);
-const char *tui_hs_name(unsigned t);
-const char *tui_hs_name_or(unsigned t, const char *def);
 
 int index_new_session(pindex *ix, dx_session **out);
 /* Makes and drops a session, to report a key log, RSA key or decode-as

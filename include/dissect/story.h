@@ -332,6 +332,72 @@ uint64_t dx_story_bytes(const dx_story *st);
  * for a name it does not know (frame, data, ...). */
 const char *dx_layer_role(const char *protocol, const char **unit);
 
+/* ---- following a connection -------------------------------------------- */
+/* What each side of one TCP or UDP connection sent, as the pieces a
+ * "follow stream" view shows (dissect-tui's `f`). Feed the packets of one
+ * connection, in order; then read the pieces in order.
+ *
+ *   dx_follow *f;
+ *   dx_follow_new(&f, session, 0);
+ *   ... dx_follow_add_packet(f, p) for each packet of the connection ...
+ *   for (size_t i = 0; i < dx_follow_count(f); i++) {
+ *     const dx_follow_chunk *c = dx_follow_chunk_at(f, i); ...
+ *   }
+ *   dx_follow_free(f);
+ */
+typedef struct dx_follow dx_follow;
+
+/* The kinds of piece. */
+enum {
+  DX_FOLLOW_RECORD = 0,    /* a label standing for one TLS record's bytes:
+                              "[TLS Handshake: Client Hello, 517 bytes]" */
+  DX_FOLLOW_PAYLOAD = 1,   /* TCP or UDP payload bytes (retransmissions left out) */
+  DX_FOLLOW_DECRYPTED = 2, /* plaintext of decrypted TLS application data */
+  DX_FOLLOW_HTTP2 = 3,     /* one line of text: an HTTP/2 frame ("HEADERS[1] :method GET
+                              :path /"), or a header / body line under it (indented) */
+  DX_FOLLOW_HTTP3 = 4,     /* the same for HTTP/3 over decrypted QUIC, with QUIC stream
+                              starts ("[QUIC stream 3: Control Stream]") */
+  DX_FOLLOW_NKINDS = 5
+};
+
+/* One piece. data holds len bytes (any bytes: escape them before printing;
+ * a NUL follows them); dir 0 = client to server, 1 = server to client;
+ * frame = frame.number of the packet it came in. */
+typedef struct dx_follow_chunk {
+  int dir;
+  int kind;
+  uint64_t frame;
+  const uint8_t *data;
+  size_t len;
+} dx_follow_chunk;
+
+/* What the connection turned out to hold. */
+typedef struct dx_follow_info {
+  int have_ends; /* a packet was added */
+  char client_addr[48], server_addr[48];
+  uint16_t client_port, server_port;   /* the client sent the SYN (else the first packet) */
+  int tls;                             /* TLS records were seen */
+  int tls_handshake_decrypted;         /* decrypted handshake or alert records were seen */
+  int quic;                            /* QUIC packets were seen */
+  int quic_decrypted;                  /* QUIC frames were read past the Initial packets */
+  size_t chunks[DX_FOLLOW_NKINDS];     /* pieces of each kind */
+  uint64_t bytes[DX_FOLLOW_NKINDS][2]; /* their bytes per direction */
+  int truncated;                       /* a cap was reached: later pieces were dropped */
+} dx_follow_info;
+
+/* Creates an empty follow over session s (which must outlive it), keeping
+ * at most max_bytes of pieces (0: 16 MiB); the bytes also count against the
+ * session's byte budget. Returns DX_OK, DX_EINVAL or DX_ENOMEM. */
+int dx_follow_new(dx_follow **out, dx_session *s, uint64_t max_bytes);
+/* Frees it and gives its bytes back to the session's budget. NULL is fine. */
+void dx_follow_free(dx_follow *f);
+/* Adds one dissected packet of the connection. Returns DX_OK or DX_EINVAL. */
+int dx_follow_add_packet(dx_follow *f, const dx_packet *p);
+/* The pieces, in the order they came (valid until dx_follow_free()). */
+size_t dx_follow_count(const dx_follow *f);
+const dx_follow_chunk *dx_follow_chunk_at(const dx_follow *f, size_t i);
+const dx_follow_info *dx_follow_get_info(const dx_follow *f);
+
 /* ---- exports ------------------------------------------------------------ */
 typedef enum dx_story_format {
   DX_STORY_TEXT = 0,    /* the ladder, with times and RTT marks */

@@ -17,6 +17,9 @@
 typedef struct conn {
   dx_session *s;
   dx_story *st;
+  dx_follow *fw;   /* when set, TCP packets are followed too */
+  dx_packet *last; /* when keep_last: the last packet fed */
+  int keep_last;
   uint16_t cport, sport;
   uint32_t cseq, sseq;
   uint8_t buf[4096];
@@ -26,6 +29,13 @@ static void feed(conn *c, size_t n, uint64_t usec) {
   dx_packet *p = tf_feed(c->s, c->buf, n, usec);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   CU_ASSERT_EQUAL(dx_story_add_packet(c->st, p), DX_OK);
+  if (c->fw && dx_packet_find_name(p, "tcp.stream"))
+    CU_ASSERT_EQUAL(dx_follow_add_packet(c->fw, p), DX_OK);
+  if (c->keep_last) {
+    dx_packet_free(c->last);
+    c->last = p;
+    return;
+  }
   dx_packet_free(p);
 }
 static void tcp(conn *c, int c2s, unsigned flags, const char *data, uint64_t usec) {
@@ -356,6 +366,97 @@ static void test_api(void) {
   teardown(&c);
 }
 
+/* The ladder's one-line lesson, finding a connection, the connection of a
+ * packet. */
+static void test_summary(void) {
+  conn c;
+  setup(&c, NULL, NULL);
+  full_story(&c);
+  const dx_story_conn *k = dx_story_find(c.st, DX_STORY_TRANSPORT_TCP, 0);
+  CU_ASSERT_PTR_EQUAL(k, dx_story_conn_at(c.st, 0));
+  CU_ASSERT_PTR_NULL(dx_story_find(c.st, DX_STORY_TRANSPORT_QUIC, 0));
+  CU_ASSERT_PTR_NULL(dx_story_find(c.st, DX_STORY_TRANSPORT_TCP, 1));
+  CU_ASSERT_EQUAL(k->transport, DX_STORY_TRANSPORT_TCP);
+  char buf[200];
+  /* SYN in RTT 1, ACK starts RTT 2, the GET leaves in it (no reply between) */
+  size_t l = dx_story_summary(k, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "First request in RTT 2 (RTT 1: TCP handshake)");
+  CU_ASSERT_EQUAL(l, strlen(buf));
+  l = dx_story_summary(k, buf, 6);
+  CU_ASSERT_STRING_EQUAL(buf, "First");
+  CU_ASSERT_EQUAL(l, 5);
+  CU_ASSERT_EQUAL(dx_story_summary(NULL, buf, sizeof buf), 0);
+  CU_ASSERT_STRING_EQUAL(buf, "");
+  teardown(&c);
+  /* the connection of a packet: a TCP segment, not a DNS datagram */
+  setup(&c, NULL, NULL);
+  c.keep_last = 1;
+  size_t n = tf_udp(c.buf, 1, 40000, 53, dns_query, sizeof dns_query, 0);
+  feed(&c, n, 0);
+  int t = -1;
+  uint32_t id = 99;
+  CU_ASSERT_EQUAL(dx_story_packet_connection(c.last, &t, &id), 0);
+  handshake(&c, 41000, 80, 1000);
+  CU_ASSERT_EQUAL(dx_story_packet_connection(c.last, &t, &id), 1);
+  CU_ASSERT_EQUAL(t, DX_STORY_TRANSPORT_TCP);
+  CU_ASSERT_EQUAL(id, 0);
+  CU_ASSERT_EQUAL(dx_story_packet_connection(NULL, &t, &id), 0);
+  dx_packet_free(c.last);
+  teardown(&c);
+}
+
+/* Following the HTTP connection of full_story(): the two payloads, their
+ * sides and frames (6 and 7, counted above), the ends; a cap. */
+static void test_follow(void) {
+  conn c;
+  setup(&c, NULL, NULL);
+  CU_ASSERT_EQUAL_FATAL(dx_follow_new(&c.fw, c.s, 0), DX_OK);
+  full_story(&c);
+  const dx_follow_info *in = dx_follow_get_info(c.fw);
+  CU_ASSERT_STRING_EQUAL(in->client_addr, "10.0.0.1");
+  CU_ASSERT_EQUAL(in->client_port, 41000);
+  CU_ASSERT_STRING_EQUAL(in->server_addr, "10.0.0.2");
+  CU_ASSERT_EQUAL(in->server_port, 80);
+  CU_ASSERT_FALSE(in->tls);
+  CU_ASSERT_FALSE(in->quic);
+  CU_ASSERT_FALSE(in->truncated);
+  const char *req = "GET /x HTTP/1.1\r\nHost: www.example.test\r\n\r\n";
+  const char *resp = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+  CU_ASSERT_EQUAL_FATAL(dx_follow_count(c.fw), 2);
+  CU_ASSERT_EQUAL(in->chunks[DX_FOLLOW_PAYLOAD], 2);
+  CU_ASSERT_EQUAL(in->bytes[DX_FOLLOW_PAYLOAD][0], strlen(req));
+  CU_ASSERT_EQUAL(in->bytes[DX_FOLLOW_PAYLOAD][1], strlen(resp));
+  const dx_follow_chunk *k = dx_follow_chunk_at(c.fw, 0);
+  CU_ASSERT_EQUAL(k->dir, 0);
+  CU_ASSERT_EQUAL(k->kind, DX_FOLLOW_PAYLOAD);
+  CU_ASSERT_EQUAL(k->frame, 6);
+  CU_ASSERT_EQUAL(k->len, strlen(req));
+  CU_ASSERT_EQUAL(memcmp(k->data, req, k->len), 0);
+  k = dx_follow_chunk_at(c.fw, 1);
+  CU_ASSERT_EQUAL(k->dir, 1);
+  CU_ASSERT_EQUAL(k->frame, 7);
+  CU_ASSERT_EQUAL(memcmp(k->data, resp, k->len), 0);
+  CU_ASSERT_PTR_NULL(dx_follow_chunk_at(c.fw, 2));
+  dx_follow_free(c.fw);
+  teardown(&c);
+  /* a cap of 50 bytes keeps the request (43 bytes) and drops the response (43) */
+  setup(&c, NULL, NULL);
+  CU_ASSERT_EQUAL_FATAL(dx_follow_new(&c.fw, c.s, 50), DX_OK);
+  full_story(&c);
+  CU_ASSERT_EQUAL(dx_follow_count(c.fw), 1);
+  CU_ASSERT_TRUE(dx_follow_get_info(c.fw)->truncated);
+  dx_follow_free(c.fw);
+  teardown(&c);
+  /* API errors */
+  dx_follow *f = NULL;
+  CU_ASSERT_EQUAL(dx_follow_new(&f, NULL, 0), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_follow_new(NULL, NULL, 0), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_follow_add_packet(NULL, NULL), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_follow_count(NULL), 0);
+  CU_ASSERT_PTR_NULL(dx_follow_get_info(NULL));
+  dx_follow_free(NULL);
+}
+
 static void test_layer_roles(void) {
   const char *unit = NULL;
   CU_ASSERT_STRING_EQUAL(dx_layer_role("eth", &unit), "Link");
@@ -384,6 +485,8 @@ int main(void) {
                          {"truncated frames", test_truncated},
                          {"API errors", test_api},
                          {"layer roles", test_layer_roles},
+                         {"the ladder's lesson, connections of packets", test_summary},
+                         {"following a connection", test_follow},
                          CU_TEST_INFO_NULL};
   return tu_run("story", tests);
 }
