@@ -43,6 +43,9 @@ void cli_stats_free(cli_stats *st);
  * the first packet of a -T json array, which opens with "[" alone). */
 void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *names,
                            const dx_field *const *fields, size_t n, int ek, int first);
+/* -j NAMES with -V (jfilter.c): the children of a node only when its name
+ * is one of names[0..n-1] (the layers not named are one line each). */
+int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n);
 /* -v: version and libraries. */
 void cli_print_version(FILE *out);
 

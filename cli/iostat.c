@@ -3,8 +3,13 @@
  * tshark 4.0's tap-iostat lays its table out: the widths follow the
  * magnitudes of the duration and of the largest counts, the interval's
  * decimals are those the user wrote, and the duration is rounded to them.
- * Only relative times (tshark's default -t r); COUNT(), SUM() and the
- * other calculated columns are not built. */
+ * Calculated columns as tshark 4.0 computes them: FRAMES, BYTES,
+ * COUNT(field), SUM(), MIN(), MAX(), AVG() of integer and relative-time
+ * fields and LOAD() of relative-time fields, each followed by an optional
+ * filter (COUNT(tcp.len)tcp.len). As in tshark 4.0, a field is only seen
+ * when one of the io,stat filters names it (COUNT(tcp.len) alone counts
+ * 0). Only relative times (tshark's default -t r); floating-point fields
+ * are refused. */
 #include "stats_int.h"
 
 #include <dissect/filter.h>
@@ -16,12 +21,25 @@
 #define MAX_ROWS (1u << 20) /* intervals in a table */
 
 typedef struct bucket {
-  uint64_t frames, bytes;
+  uint64_t frames;
+  uint64_t counter; /* bytes, or the calculation's value */
+  uint32_t num;     /* values seen (AVG) */
 } bucket;
+
+enum { C_FRAMES, C_BYTES, C_FRAMES_BYTES, C_COUNT, C_SUM, C_MIN, C_MAX, C_AVG, C_LOAD };
+static const char *const calc_names[] = {"FRAMES", "BYTES", "FRAMES BYTES", "COUNT", "SUM",
+                                         "MIN",    "MAX",   "AVG",          "LOAD"};
 
 typedef struct column {
   char *filter_text; /* NULL: every frame */
   dx_filter *filter;
+  int calc;
+  const dx_field *field; /* of the calculation */
+  int visible;           /* named by one of the filters (tshark primes only those) */
+  const char *flt;       /* the filter part of filter_text */
+  int reltime, is_signed;
+  uint64_t max_val;
+  uint64_t max_frame;
   bucket *b;
   size_t nb;
 } column;
@@ -48,6 +66,73 @@ void st_iostat_free(st_iostat *io) {
     return;
   free_cols(io);
   free(io);
+}
+
+/* tshark's register_io_tap(): FUNC(field)filter, FRAMES, BYTES */
+static int parse_calc(dx_session *s, column *col) {
+  const char *t = col->filter_text;
+  col->calc = C_FRAMES_BYTES;
+  col->flt = t;
+  for (int j = 0; j < (int)(sizeof calc_names / sizeof calc_names[0]); j++) {
+    size_t nl = strlen(calc_names[j]);
+    if (strncmp(t, calc_names[j], nl) != 0) {
+      if (col->calc == C_FRAMES || col->calc == C_BYTES)
+        col->flt = "";
+      continue;
+    }
+    col->calc = j;
+    if (t[nl] != '(')
+      continue;
+    const char *f = t + nl + 1, *close = strchr(f, ')');
+    if (!close) {
+      fprintf(stderr, "dissect: -z io,stat: closing parenthesis missing from %s\n", t);
+      return -1;
+    }
+    if ((j == C_FRAMES || j == C_BYTES) != (close == f)) {
+      fprintf(stderr, "dissect: -z io,stat: %s %s\n", calc_names[j],
+              close == f ? "needs a field name within the parentheses"
+                         : "takes no field name within the parentheses");
+      return -1;
+    }
+    col->flt = close + 1;
+    if (j == C_FRAMES || j == C_BYTES)
+      break;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(close - f) < 255 ? (int)(close - f) : 255, f);
+    col->field = dx_field_lookup(s, name);
+    if (!col->field) {
+      fprintf(stderr, "dissect: -z io,stat: there is no field named '%s'\n", name);
+      return -1;
+    }
+    dx_ftype ft = dx_field_type(col->field);
+    col->reltime = ft == DX_FT_RELTIME;
+    col->is_signed = ft == DX_FT_INT32 || ft == DX_FT_INT64;
+    int integral = ft == DX_FT_UINT8 || ft == DX_FT_UINT16 || ft == DX_FT_UINT24 ||
+                   ft == DX_FT_UINT32 || ft == DX_FT_UINT64 || ft == DX_FT_FRAMENUM ||
+                   col->is_signed;
+    if (ft == DX_FT_DOUBLE && j != C_COUNT) {
+      fprintf(stderr,
+              "dissect: -z io,stat: %s is a floating-point field: %s() on it is not built "
+              "(COUNT() is)\n",
+              name, calc_names[j]);
+      return -1;
+    }
+    if (!integral && !col->reltime && j != C_COUNT) {
+      fprintf(stderr,
+              "dissect: -z io,stat: %s doesn't have integral values, so %s(*) calculations are "
+              "not supported on it\n",
+              name, calc_names[j]);
+      return -1;
+    }
+    if (j == C_LOAD && !col->reltime) {
+      fprintf(stderr,
+              "dissect: -z io,stat: LOAD() is only supported for relative-time fields such as "
+              "smb.time\n");
+      return -1;
+    }
+    break;
+  }
+  return 0;
 }
 
 int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
@@ -93,6 +178,7 @@ int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
       return -1;
     }
     column *col = &io->cols[io->ncols++];
+    col->calc = C_FRAMES_BYTES;
     if (*p == ',')
       p++;
     size_t fl = strcspn(p, ",");
@@ -123,22 +209,19 @@ int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
         st_iostat_free(io);
         return -1;
       }
-      static const char *const calc[] = {"COUNT(", "SUM(",  "MIN(",   "MAX(",
-                                         "AVG(",   "LOAD(", "FRAMES", "BYTES"};
-      for (size_t k = 0; k < sizeof calc / sizeof calc[0]; k++)
-        if (strncmp(col->filter_text, calc[k], strlen(calc[k])) == 0) {
-          fprintf(stderr,
-                  "dissect: -z io,stat: calculated columns (%s...) are not built yet; give "
-                  "display filters\n",
-                  calc[k]);
-          st_iostat_free(io);
-          return -1;
-        }
+      if (parse_calc(s, col) != 0) {
+        st_iostat_free(io);
+        return -1;
+      }
+      if (!*col->flt) { /* FRAMES, COUNT(f) ...: every frame */
+        p += fl;
+        continue;
+      }
       dx_filter_error err;
       memset(&err, 0, sizeof err);
-      if (dx_filter_compile(s, col->filter_text, &col->filter, &err) != DX_OK) {
+      if (dx_filter_compile(s, col->flt, &col->filter, &err) != DX_OK) {
         char msg[2048];
-        dx_filter_error_format(col->filter_text, &err, msg, sizeof msg);
+        dx_filter_error_format(col->flt, &err, msg, sizeof msg);
         fprintf(stderr, "dissect: -z io,stat: invalid filter:\n%s\n", msg);
         st_iostat_free(io);
         return -1;
@@ -146,8 +229,67 @@ int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
     }
     p += fl;
   } while (*p == ',');
+  /* tshark builds only the fields some filter names */
+  for (int j = 0; j < io->ncols; j++) {
+    column *col = &io->cols[j];
+    for (int k = 0; col->field && k < io->ncols && !col->visible; k++) {
+      const dx_field *used[256];
+      size_t nu = io->cols[k].filter ? dx_filter_fields(io->cols[k].filter, used, 256) : 0;
+      for (size_t u = 0; u < nu && u < 256; u++)
+        if (used[u] == col->field)
+          col->visible = 1;
+    }
+  }
   *out = io;
   return 0;
+}
+
+/* One value of the column's field (the i-th of the packet) into bucket idx. */
+static void calc_value(st_iostat *io, column *col, size_t idx, const dx_node *n, uint32_t i) {
+  bucket *it = &col->b[idx];
+  uint64_t v;
+  if (col->reltime) {
+    double d = dx_node_double(n) * 1e9;
+    v = d > 0 ? (uint64_t)(d + 0.5) : 0;
+  } else if (col->is_signed) {
+    v = (uint64_t)dx_node_int(n);
+  } else {
+    v = dx_node_uint(n);
+  }
+  int first = it->frames == 1 && i == 0;
+  switch (col->calc) {
+  case C_COUNT: it->counter++; break;
+  case C_SUM: it->counter += v; break;
+  case C_MIN:
+    if (first || (col->is_signed ? (int64_t)v < (int64_t)it->counter : v < it->counter))
+      it->counter = v;
+    break;
+  case C_MAX:
+    if (col->is_signed ? (int64_t)v > (int64_t)it->counter : v > it->counter)
+      it->counter = v;
+    break;
+  case C_AVG:
+    it->num++;
+    it->counter += v;
+    break;
+  case C_LOAD: {
+    /* the time spread back over the intervals it covers (microseconds) */
+    uint64_t us = v / 1000, invl = io->interval ? io->interval : UINT64_MAX;
+    uint64_t tival = us % invl;
+    it->counter += tival;
+    us -= tival;
+    for (size_t k = idx; us > 0 && k-- > 0;) {
+      if (us < invl) {
+        col->b[k].counter += us;
+        break;
+      }
+      col->b[k].counter += invl;
+      us -= invl;
+    }
+    break;
+  }
+  default: break;
+  }
 }
 
 void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
@@ -172,8 +314,37 @@ void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
       col->b = b;
       col->nb = nb;
     }
-    col->b[idx].frames++;
-    col->b[idx].bytes += dx_packet_frame(p)->wirelen;
+    bucket *it = &col->b[idx];
+    it->frames++;
+    if (col->calc <= C_FRAMES_BYTES) {
+      it->counter += dx_packet_frame(p)->wirelen;
+    } else if (col->visible) {
+      uint32_t i = 0;
+      for (const dx_node *n = dx_packet_find(p, col->field); n; n = dx_packet_find_next(p, n), i++)
+        calc_value(io, col, idx, n, i);
+    }
+    /* the widest value so far, as tshark tracks it */
+    switch (col->calc) {
+    case C_FRAMES:
+    case C_FRAMES_BYTES:
+      if (it->frames > col->max_frame)
+        col->max_frame = it->frames;
+      if (col->calc == C_FRAMES_BYTES && it->counter > col->max_val)
+        col->max_val = it->counter;
+      break;
+    case C_AVG:
+      if (it->num) {
+        uint64_t v =
+            col->reltime ? (it->counter / it->num + 500000000) / 1000000000 : it->counter / it->num;
+        if (v > col->max_val)
+          col->max_val = v;
+      }
+      break;
+    default:
+      if (it->counter > col->max_val)
+        col->max_val = it->counter;
+      break;
+    }
   }
 }
 
@@ -216,6 +387,40 @@ static void printcenter(FILE *out, const char *label, int lenval, int numpad) {
   } else if (len > 0 && len <= 15) {
     fprintf(out, "%s|", label);
   }
+}
+
+/* One cell of a row, as tshark's iostat_draw() prints it; span is the
+ * length of the row's interval (the last one may be shorter). */
+static void print_cell(FILE *out, const column *col, const bucket *b, int fr_w, int val_w,
+                       uint64_t span) {
+  uint64_t v = b->counter;
+  switch (col->calc) {
+  case C_FRAMES: fprintf(out, " %*" PRIu64 " |", fr_w, b->frames); return;
+  case C_FRAMES_BYTES:
+    fprintf(out, " %*" PRIu64 " | %*" PRIu64 " |", fr_w, b->frames, val_w, v);
+    return;
+  case C_BYTES:
+  case C_COUNT: fprintf(out, " %*" PRIu64 " |", val_w, v); return;
+  case C_AVG:
+    v = b->num ? v / b->num : v;
+    if (col->reltime)
+      v = (v + 500) / 1000;
+    break;
+  case C_LOAD:
+    span = span ? span : 1;
+    fprintf(out, " %*d.%06d |", val_w - 7, (int)(v / span), (int)(v % span * 1000000 / span));
+    return;
+  default:
+    if (col->reltime)
+      v = (v + 500) / 1000;
+    break;
+  }
+  if (col->reltime)
+    fprintf(out, " %*d.%06d |", val_w - 7, (int)(v / 1000000), (int)(v % 1000000));
+  else if (col->is_signed)
+    fprintf(out, " %*" PRId64 " |", val_w, (int64_t)v);
+  else
+    fprintf(out, " %*" PRIu64 " |", val_w, v);
 }
 
 int st_iostat_print(st_iostat *io, FILE *out) {
@@ -265,20 +470,40 @@ int st_iostat_print(st_iostat *io, FILE *out) {
   int fr_w[MAX_COLS], val_w[MAX_COLS];
   int tabrow_w = invl_col_w;
   for (int j = 0; j < ncols; j++) {
-    uint64_t maxf = 0, maxb = 0;
-    for (size_t k = 0; k < io->cols[j].nb; k++) {
-      if (io->cols[j].b[k].frames > maxf)
-        maxf = io->cols[j].b[k].frames;
-      if (io->cols[j].b[k].bytes > maxb)
-        maxb = io->cols[j].b[k].bytes;
+    const column *col = &io->cols[j];
+    int c = col->calc;
+    int namelen = c == C_FRAMES_BYTES ? 5 : (int)strlen(calc_names[c]);
+    fr_w[j] = val_w[j] = 0;
+    if (c == C_FRAMES || c == C_FRAMES_BYTES) {
+      fr_w[j] = magnitude(col->max_frame, 15);
+      if (fr_w[j] < 6)
+        fr_w[j] = 6;
+      tabrow_w += fr_w[j] + 3;
+      if (c == C_FRAMES_BYTES) {
+        val_w[j] = magnitude(col->max_val, 15);
+        if (val_w[j] < 5)
+          val_w[j] = 5;
+        tabrow_w += val_w[j] + 3;
+      }
+      continue;
     }
-    fr_w[j] = magnitude(maxf, 15);
-    if (fr_w[j] < 6)
-      fr_w[j] = 6;
-    val_w[j] = magnitude(maxb, 15);
-    if (val_w[j] < 5)
-      val_w[j] = 5;
-    tabrow_w += fr_w[j] + 3 + val_w[j] + 3;
+    if (c == C_BYTES || c == C_COUNT) {
+      val_w[j] = magnitude(col->max_val, 15);
+      if (val_w[j] < 5)
+        val_w[j] = 5;
+    } else if (col->reltime) {
+      uint64_t mv = col->max_val;
+      if (c == C_LOAD)
+        mv = interval ? mv / interval : 0;
+      else if (c != C_AVG)
+        mv = (mv + 500000000) / 1000000000;
+      val_w[j] = magnitude(mv, 15) + 7;
+    } else {
+      val_w[j] = magnitude(col->max_val, 15);
+      if (val_w[j] < namelen)
+        val_w[j] = namelen;
+    }
+    tabrow_w += val_w[j] + 3;
   }
   if (borderlen < tabrow_w)
     borderlen = tabrow_w;
@@ -335,8 +560,9 @@ int st_iostat_print(st_iostat *io, FILE *out) {
   spaces(out, invl_col_w - 2);
   fputc('|', out);
   for (int j = 0; j < ncols; j++) {
+    int c = io->cols[j].calc;
     fprintf(out, "%-2d", j + 1);
-    spaces(out, fr_w[j] + val_w[j] + 3);
+    spaces(out, c == C_FRAMES_BYTES ? fr_w[j] + val_w[j] + 3 : c == C_FRAMES ? fr_w[j] : val_w[j]);
     fputc('|', out);
   }
   int filler = tabrow_w < borderlen ? borderlen - tabrow_w - 1 : -1;
@@ -348,8 +574,13 @@ int st_iostat_print(st_iostat *io, FILE *out) {
   spaces(out, invl_col_w - 11);
   fputc('|', out);
   for (int j = 0; j < ncols; j++) {
-    printcenter(out, "Frames", fr_w[j], 1);
-    printcenter(out, "Bytes", val_w[j], 1);
+    int c = io->cols[j].calc;
+    if (c == C_FRAMES_BYTES) {
+      printcenter(out, "Frames", fr_w[j], 1);
+      printcenter(out, "Bytes", val_w[j], 1);
+    } else {
+      printcenter(out, calc_names[c], c == C_FRAMES ? fr_w[j] : val_w[j], 1);
+    }
   }
   if (filler >= 0) {
     spaces(out, filler);
@@ -386,10 +617,10 @@ int st_iostat_print(st_iostat *io, FILE *out) {
     }
     for (int j = 0; j < ncols; j++) {
       const column *col = &io->cols[j];
-      bucket b = {0, 0};
+      bucket b = {0, 0, 0};
       if (i < col->nb)
         b = col->b[i];
-      fprintf(out, " %*" PRIu64 " | %*" PRIu64 " |", fr_w[j], b.frames, val_w[j], b.bytes);
+      print_cell(out, col, &b, fr_w[j], val_w[j], last ? end - t : interval);
     }
     if (filler >= 0) {
       spaces(out, filler);

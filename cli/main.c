@@ -63,6 +63,7 @@ typedef struct options {
   char *only_protos_buf; /* -O: the list, split in place */
   const char **only_protos;
   size_t nonly;
+  int jmode;              /* 'j' or 'J' when only_protos came from -j/-J */
   double stop_duration;   /* -a duration:N (seconds, 0 = none) */
   long long stop_packets; /* -a packets:N */
   int story;              /* --story FORMAT: a dx_story_format, -1 for none */
@@ -172,7 +173,11 @@ static void usage(FILE *out) {
           "  -T text|json|ek|fields\n"
           "                       output format (default: one summary line per packet)\n"
           "  -e FIELD             field to print with -T fields, or with -T json|ek in\n"
-          "                       tshark's layout (repeatable); -j/-J are not built yet\n"
+          "                       tshark's layout (repeatable)\n"
+          "  -j NAMES             with -V: children of a node only if its name is listed\n"
+          "                       (-j \"ip ip.flags\"), as tshark's -j filters its JSON\n"
+          "  -J PROTOS            with -V: those layers whole, the others in one line\n"
+          "                       (as -O); -j/-J with -T json|ek are not built yet\n"
           "  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C,\n"
           "     quote=d|s|n       -T fields options\n"
           "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy\n"
@@ -188,10 +193,14 @@ static void usage(FILE *out) {
           "                       conv,eth|ip|ipv6|tcp|udp[,FILTER]\n"
           "                       endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
           "                       io,phs[,FILTER]   io,stat,INTERVAL[,FILTER...]\n"
-          "                       follow,tcp|udp,ascii|hex|raw,STREAM\n"
+          "                       io,stat calculated columns: FRAMES BYTES COUNT(f)\n"
+          "                       SUM(f) MIN(f) MAX(f) AVG(f) LOAD(f), then a filter\n"
+          "                       follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
+          "                       expert[,error|warn|note|chat|comment][,FILTER]\n"
+          "                       http,tree  http_req,tree  dns,tree [,FILTER]\n"
           "                       as tshark prints them, with addresses unresolved (-n).\n"
-          "                       Not yet: expert, http,tree, http_req,tree, dns,tree,\n"
-          "                       follow,tls, follow,http, calculated io,stat columns\n"
+          "                       Not yet: the other tshark statistics; SUM() and the\n"
+          "                       like of floating-point fields\n"
           "  -l                   flush the output after each packet\n"
           "  -q                   print nothing per packet (errors and counts only)\n"
           "  --story text|json|mermaid|svg\n"
@@ -418,8 +427,8 @@ static int parse_args(options *o, int argc, char **argv) {
     return 2;
   opterr = 0;
   int c;
-  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:vO:Z:", longopts,
-                          NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, ":r:i:f:Y:c:nVxT:e:E:o:lqDhG:d:t:u:w:F:Pz:La:vO:j:J:Z:",
+                          longopts, NULL)) != -1) {
     switch (c) {
     case 'r': o->read_file = optarg; break;
     case 'i': o->iface = optarg; break;
@@ -452,8 +461,11 @@ static int parse_args(options *o, int argc, char **argv) {
     case 'P': o->print_with_w = 1; break;
     case 'z': o->zargs[o->nz++] = optarg; break;
     case 'L': o->list_linktypes = 1; break;
+    case 'j':
+    case 'J':
     case 'O': {
-      /* -O ip,dns: like -V, only those layers whole */
+      /* -O ip,dns: like -V, only those layers whole; -j/-J filter -V the
+       * way tshark's -j/-J filter its JSON */
       free(o->only_protos_buf);
       free(o->only_protos);
       o->only_protos_buf = strdup(optarg);
@@ -464,7 +476,9 @@ static int parse_args(options *o, int argc, char **argv) {
       for (char *save = NULL, *tok = strtok_r(o->only_protos_buf, ", ", &save); tok;
            tok = strtok_r(NULL, ", ", &save))
         o->only_protos[o->nonly++] = tok;
-      o->verbose = 1;
+      o->jmode = c == 'O' ? 0 : c;
+      if (c == 'O')
+        o->verbose = 1;
       break;
     }
     case 'Z': o->run_as = optarg; break;
@@ -595,6 +609,9 @@ static int parse_args(options *o, int argc, char **argv) {
                             "-x or -q");
   if (o->nfields && o->mode != OUT_FIELDS && o->mode != OUT_JSON && o->mode != OUT_EK)
     return bad_option("%s", "-e needs -T fields, -T json or -T ek");
+  if (o->jmode && o->mode != OUT_SUMMARY && o->mode != OUT_TEXT)
+    return bad_option("%s applies to -V here: with -T json|ek it is not built yet",
+                      o->jmode == 'j' ? "-j" : "-J");
   if (o->mode == OUT_FIELDS && o->nfields == 0)
     return bad_option("%s", "-T fields needs at least one -e FIELD");
   if (!o->read_file && !o->iface)
@@ -911,7 +928,9 @@ int main(int argc, char **argv) {
       case OUT_FIELDS: dx_fields_write(stdout, fields, p); break;
       case OUT_SUMMARY:
       case OUT_TEXT:
-        if (o.verbose && o.only_protos)
+        if (o.verbose && o.only_protos && o.jmode == 'j')
+          cli_write_tree_j(pout, p, o.only_protos, o.nonly);
+        else if (o.verbose && o.only_protos)
           dx_write_tree_protos(pout, p, o.only_protos, o.nonly);
         else if (o.verbose)
           dx_write_tree(pout, p);

@@ -10,6 +10,14 @@
 #     record; tshark 4.0 names as its first node the sender of the first
 #     decrypted record and leaves the second empty) and -z follow,http
 #     (headers, then body, per message);
+#   - -z io,stat calculated columns: FRAMES, BYTES, COUNT, SUM, MIN, MAX, AVG
+#     of integer and relative-time fields, LOAD, with filters (and tshark's
+#     rule that only fields named by a filter are seen);
+#   - -V -J PROTOS equal to tshark -O PROTOS (the listed layers whole, the
+#     others in one line), and -V -j NAMES: listing every subtree of the
+#     layers gives tshark -O's output; listing fewer drops exactly the
+#     lines under the unlisted subtrees (tshark's -j JSON writes
+#     {"filtered": NAME} for them: checked on its -T json too);
 # Expected values come from tshark 4.0, never from dissect. Where the two
 # dissect differently, the rows concerned are named below and removed from
 # both sides before the comparison (the totals are then recomputed from the
@@ -159,6 +167,38 @@ for f in https-tls12.pcap https-tls13.pcap tls13-suites.pcap tls12-cbc.pcap http
 done
 # without keys there is nothing to follow
 same "follow,tls without keys" -q -r "$S/https-tls12.pcap" -z follow,tls,ascii,0
+
+# ---- io,stat calculated columns ------------------------------------------------
+same "io,stat COUNT SUM MIN MAX AVG of tcp.len" -q -r "$S/http.pcap" -z \
+  "io,stat,0.1,COUNT(tcp.len)tcp.len,SUM(tcp.len)tcp.len,MIN(tcp.len)tcp.len,MAX(tcp.len)tcp.len,AVG(tcp.len)tcp.len"
+same "io,stat FRAMES BYTES, a field no filter names, relative times, LOAD" -q -r "$S/http.pcap" -z \
+  "io,stat,0.1,FRAMES,BYTES()tcp,COUNT(tcp.len),AVG(tcp.time_delta)tcp.time_delta,LOAD(tcp.time_delta)tcp.time_delta,MIN(tcp.time_delta)tcp.time_delta"
+same "io,stat dns.time over the whole capture" -q -r "$S/dns.pcap" -z \
+  "io,stat,0,SUM(dns.time)dns.time,MAX(dns.time)dns.time,AVG(udp.length)udp,MIN(dns.time)dns.time,LOAD(dns.time)dns.time"
+same "io,stat 1 ms intervals, MAX MIN window" -q -r "$S/tcp-anomalies.pcap" -z \
+  "io,stat,0.001,MAX(tcp.window_size)tcp.window_size,MIN(tcp.window_size)tcp.window_size,FRAMES()tcp.analysis.flags,,SUM(udp.length)udp.length"
+same "io,stat calculated and plain columns" -q -r "$S/dns.pcap" -z \
+  "io,stat,0.5,COUNT(dns.qry.name)dns.qry.name,AVG(dns.time)dns.time,udp,MAX(frame.len)frame && dns.flags.response==1"
+run "$D" -q -r "$S/http.pcap" -z "io,stat,1,SUM(http.request.method)http"
+check_rc_error "io,stat SUM() of a string field is refused"
+
+# ---- -j / -J with -V -------------------------------------------------------------
+cmp_out "-V -J ip udp dns = tshark -O" "$(tsh -r "$S/dns.pcap" -O ip,udp,dns)" \
+  "$("$D" -r "$S/dns.pcap" -V -J "ip udp dns" 2>&1)"
+cmp_out "-V -j with every subtree named = tshark -O" "$(tsh -r "$S/dns.pcap" -O ip,udp)" \
+  "$("$D" -r "$S/dns.pcap" -V -j "ip ip.flags ip.dsfield udp udp.timestamps" 2>&1)"
+# -j ip udp: the lines under ip.flags, ip.dsfield and udp.timestamps go
+# (tshark's own -j JSON keeps those nodes and filters their children)
+want=$(tsh -r "$S/dns.pcap" -c 1 -O ip,udp | awk '
+  /^    [^ ]/ { skip = ($0 ~ /Flags:|Differentiated Services|\[Timestamps\]/) ; print; next }
+  /^        / { if (!skip) print; next } { skip = 0; print }')
+cmp_out "-V -j ip udp drops the unlisted subtrees" "$want" \
+  "$("$D" -r "$S/dns.pcap" -c 1 -V -j "ip udp" 2>&1)"
+filtered=$(tsh -r "$S/dns.pcap" -c 1 -T json -j "ip udp" | grep -c '"filtered": "\(ip.flags\|ip.dsfield\)"')
+if [[ $filtered == 2 ]]; then pass "tshark -j filters ip.flags and ip.dsfield children"; else
+  fail "tshark -j filters ip.flags and ip.dsfield children" "got $filtered"; fi
+run "$D" -r "$S/dns.pcap" -T json -j ip
+check_rc_error "-j with -T json is refused (not built)"
 
 same "http,tree,FILTER" -q -r "$S/http.pcap" -z "http,tree,tcp.stream==1"
 same "dns,tree,FILTER" -q -r "$S/dns.pcap" -z "dns,tree,dns.qry.type==1"
