@@ -1246,7 +1246,7 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
   const dx_field *fft = dx_field_lookup(st->s, "quic.frame_type");
   const dx_field *fhs = dx_field_lookup(st->s, "tls.handshake");
   char names[200] = "";
-  int readable = 0, any = 0;
+  int readable = 0, any = 0, crypto = 0;
   for (const dx_node *fr = dx_node_first_child(q); fr; fr = dx_node_next(fr)) {
     if (!fframe || dx_node_field(fr) != fframe)
       continue;
@@ -1254,6 +1254,8 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
     const dx_node *tn = fft ? find_in(fr, fft, 0) : NULL;
     uint64_t ft = tn ? dx_node_uint(tn) : 0;
     const char *fname = tn ? dx_node_value_name(tn) : NULL;
+    if (ft == 0x06)
+      crypto = 1;
     if (ft == 0x06 && fhs) { /* CRYPTO: the TLS handshake messages it completed */
       const dx_node *stack[32];
       int depth = 0;
@@ -1324,6 +1326,15 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
     if (dir == C2S && onertt && !pc->quic.decrypted)
       client_app_data(c, at); /* the client's first 1-RTT packet */
     return;
+  }
+  if (!names[0] && crypto && !any) {
+    /* CRYPTO data that completed no handshake message: sent again (the
+     * client's Initial after a Retry, or a lost packet's) or a part of a
+     * message that goes on in the next packet */
+    if (initial && dir == C2S && pc->quic.retry.frame)
+      append(names, sizeof names, "Client Hello again, with the Retry's token");
+    else
+      append(names, sizeof names, "CRYPTO (handshake data sent again or continued)");
   }
   if (names[0]) {
     snprintf(lab, sizeof lab, "%s: %s", type, names);

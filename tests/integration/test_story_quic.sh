@@ -249,8 +249,12 @@ grep -q '^Connection 0 (quic.connection.number == 0): client 127.0.0.1:' "$T_TMP
 grep -q 'Retry in frame 2 at 0.002324000 s: the server made the client prove its address' "$T_TMP/out" \
   && pass "text: the Retry in words, at tshark's frame and time" \
   || fail "text: the Retry in words" "$(grep Retry "$T_TMP/out")"
-grep -Eq '^  RTT 2 +[0-9]+ ' "$T_TMP/out" && pass "text: RTT 2 marked after the Retry" \
-  || fail "text: RTT 2 marked after the Retry"
+# the client's second Initial carries the Retry's token (tshark: quic.token_length > 0)
+f2=$(tshark -r "$S/quic-retry.pcap" -Y 'quic.long.packet_type == 0 && quic.token_length > 0 && udp.dstport == 443' \
+  -T fields -e frame.number 2>/dev/null | head -1)
+grep -Eq "^  RTT 2 +$f2  .*Initial: Client Hello again, with the Retry's token" "$T_TMP/out" \
+  && pass "text: RTT 2 starts at the client's second Initial (frame $f2), the Client Hello again with the token" \
+  || fail "text: RTT 2 starts at the client's second Initial (frame $f2)" "$(grep 'RTT 2' "$T_TMP/out")"
 run "$D" -r "$S/quic-migration.pcap" --keylog "$S/quic-migration.keylog" --story mermaid
 grep -q '%% libdissect story of quic.connection.number 0' "$T_TMP/out" \
   && grep -q 'migration: the client now at 127.0.0.1:59929' "$T_TMP/out" \
