@@ -347,7 +347,7 @@ static void text_rest(FILE *o, const dx_story_conn *c) {
     if (x->http_version >= 2)
       fprintf(o, " [stream %u]", x->stream_id);
     if (x->status)
-      fprintf(o, " -> %u %s\n", x->status, safe(x->reason, a, sizeof a));
+      fprintf(o, " -> %u%s%s\n", x->status, x->reason[0] ? " " : "", safe(x->reason, a, sizeof a));
     else
       fprintf(o, " -> no response seen\n");
     fprintf(o, "       request frame %" PRIu64 " at %s s", x->request.frame,

@@ -86,6 +86,10 @@ open_tui "$S/https-tls13.pcap" 100 30 --keylog "$S/https-tls13.keylog"
 k l
 shot "Connection ladder (TLS 1.3, decrypted)" "With the key log, the server's encrypted flight is named message by message."
 k q q
+open_tui "$S/quic-h3.pcap" 100 30 --keylog "$S/quic-h3.keylog"
+k l
+shot "Connection ladder (QUIC, HTTP/3)" "\`l\` on a QUIC packet: the transport and TLS 1.3 handshakes in one round trip (Initial and Handshake packets), then four HTTP/3 requests on one connection (\`samples/quic-h3.pcap\` with its key log)."
+k q q
 open_tui "$S/http2.pcap" 100 30 --keylog "$S/http2.keylog"
 k f
 shot "Follow stream (HTTP/2)" "HTTP/2 over TLS 1.3 with its key log: one line per frame from the http2 fields; \`t\` shows the decrypted bytes, then the raw TCP view."
