@@ -175,33 +175,33 @@ struct dx_node {
  * parent/node and does nothing). Offsets are relative to the tvb. */
 dx_node *dx_add_proto(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
                       uint32_t off, uint32_t len);
-dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len);
-dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len, uint64_t v);
-dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t, uint32_t off,
-                    uint32_t len, int64_t v);
-dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                       uint32_t off, uint32_t len, double v);
-dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                      uint32_t off, uint32_t len); /* value = the bytes at off (clipped) */
-dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                          uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen);
+dx_node *dx_add_none_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len);
+dx_node *dx_add_uint_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len, uint64_t v);
+dx_node *dx_add_int_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                         uint32_t off, uint32_t len, int64_t v);
+dx_node *dx_add_double_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                            uint32_t off, uint32_t len, double v);
+dx_node *dx_add_bytes_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                           uint32_t off, uint32_t len); /* value = the bytes at off (clipped) */
+dx_node *dx_add_bytes_val_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                               uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen);
 /* STRING value copied into the arena (NUL added). */
-dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                       uint32_t off, uint32_t len, const char *s, size_t slen);
-dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len, int64_t sec, int32_t nsec);
+dx_node *dx_add_string_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                            uint32_t off, uint32_t len, const char *s, size_t slen);
+dx_node *dx_add_time_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len, int64_t sec, int32_t nsec);
 /* Reads the value from the tvb according to the field type (UINTn/INTn/BOOL
  * big-endian of `len` bytes, masked and shifted by bitmask; IPV4; IPV6;
  * ETHER; BYTES; STRING as raw bytes) and adds it. If the bytes are not all
  * there it adds the node marked DX_NODE_TRUNCATED with the bytes present
  * and returns it; check dx_node_ok() if you need to know. */
-dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len);
+dx_node *dx_add_item_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len);
 /* Little-endian integer variant of dx_add_item. */
-dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                        uint32_t off, uint32_t len);
+dx_node *dx_add_item_le_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                             uint32_t off, uint32_t len);
 
 /* Node adjustments (all NULL-safe). */
 void dx_node_set_len(dx_node *n, uint32_t len);
@@ -276,6 +276,19 @@ struct dx_packet {
   /* Lazily built index of the tree by field (packet.c); NULL when stale. */
   struct dx_find_slot *findex;
   uint32_t findex_mask;
+  /* Skipped layers (terse packets, dx_session_set_interest): while `skip`
+   * is set, a node of a layer that holds no field of interest is not built;
+   * dx_add_*() return `ghost` instead, a scratch node outside the tree that
+   * takes the writes (values, flags, expert notes raise the packet's
+   * severity and `bad` as usual) and whose children are ghosts too.
+   * A ghost is reset each time it is handed out: a dissector may read back
+   * the node it just added, never one added before the last dx_add_*().
+   * `ghost_owner` is the layer being skipped (a layer dissected inside a
+   * skipped subtree hangs on it). Cleared when a protocol of interest is
+   * added: that layer and the ones after it are built in full. */
+  bool skip;
+  dx_node *ghost_owner;
+  dx_node ghost;
   /* "pinfo": the layers set these for the ones above them. */
   dx_addr net_src, net_dst; /* network layer addresses */
   dx_addr dl_src, dl_dst;   /* link layer addresses */
@@ -288,6 +301,16 @@ struct dx_packet {
    * error message: transports must not create flows or reassemble, and IP
    * must not reassemble fragments. */
   bool in_icmp_error;
+  /* Read by later layers without walking the tree (a layer may be skipped
+   * in a terse packet, dx_packet.skip): the key of the table dispatch in
+   * progress (dx_dissect_table; a VLAN tag's TPID), and of the last IPv4 /
+   * IPv6 header at the top level (not one quoted in an ICMP error) its TTL,
+   * hop limit and, with a type 0 Routing header whose segments are left,
+   * the final destination (RFC 8200 8.1). */
+  uint32_t dispatch_key;
+  bool have_ip_ttl, have_ip6_hlim, have_ip6_rt_dst;
+  uint8_t ip_ttl, ip6_hlim;
+  dx_addr ip6_rt_dst;
   /* TCP stream context, set by tcp.c before it calls an application
    * dissector on in-order stream bytes (NULL/0 otherwise). */
   struct dx_flow *flow;
@@ -321,6 +344,138 @@ static inline bool dx_packet_labels(const dx_packet *p) {
  * skip work whose only product is nodes of fields nobody wants, as long as
  * values of wanted fields and the protocol state stay the same. */
 bool dx_packet_wants(const dx_packet *p, const dx_field *f);
+
+/* ---- skipped layers (terse packets) ----
+ * A layer node made while dx_packet.skip is set, for a protocol that holds
+ * no field of interest, carries DX_NODE_SKIPPED_LAYER (internal, never
+ * shown): the nodes added under it, and under those, are not built; the
+ * dx_add_*() below return the packet's ghost node instead (see dx_packet).
+ * The ghost holds no value (zero, or no bytes) but the TRUNCATED flag of
+ * the item just added; adding bytes that run out marks the packet as a
+ * built node would. */
+#define DX_NODE_SKIPPED_LAYER 0x80u
+/* Labels are never formatted in terse packets: the calls below do not even
+ * evaluate their arguments then (which must have no side effects). */
+#define dx_node_set_text(p, ...)                                                                   \
+  do {                                                                                             \
+    if (!(p)->terse)                                                                               \
+      (dx_node_set_text)(p, __VA_ARGS__);                                                          \
+  } while (0)
+#define dx_node_append_text(p, ...)                                                                \
+  do {                                                                                             \
+    if (!(p)->terse)                                                                               \
+      (dx_node_append_text)(p, __VA_ARGS__);                                                       \
+  } while (0)
+static inline bool dx_skip_node(const dx_packet *p, const dx_node *parent, const dx_field *f) {
+  return p && p->skip && parent && (parent->flags & DX_NODE_SKIPPED_LAYER) && f &&
+         f->type != DX_FT_PROTOCOL;
+}
+static inline dx_node *dx_ghost(dx_packet *p, dx_node *parent) {
+  dx_node *g = &p->ghost;
+  if (parent != g)
+    p->ghost_owner = parent;
+  g->parent = p->ghost_owner;
+  g->first_child = g->last_child = g->next = NULL;
+  g->flags = DX_NODE_SKIPPED_LAYER;
+  g->text = NULL;
+  g->v.t.sec = 0;
+  g->v.t.nsec = 0;
+  return g;
+}
+
+static inline dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f,
+                                   const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_none_full(p, parent, f, t, off, len);
+}
+
+static inline dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f,
+                                   const dx_tvb *t, uint32_t off, uint32_t len, uint64_t v) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_uint_full(p, parent, f, t, off, len, v);
+}
+
+static inline dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                                  uint32_t off, uint32_t len, int64_t v) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_int_full(p, parent, f, t, off, len, v);
+}
+
+static inline dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f,
+                                     const dx_tvb *t, uint32_t off, uint32_t len, double v) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_double_full(p, parent, f, t, off, len, v);
+}
+
+static inline dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f,
+                                        const dx_tvb *t, uint32_t off, uint32_t len,
+                                        const uint8_t *val, uint32_t vlen) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_bytes_val_full(p, parent, f, t, off, len, val, vlen);
+}
+
+static inline dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f,
+                                    const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (dx_skip_node(p, parent, f)) {
+    dx_node *g = dx_ghost(p, parent);
+    if (!dx_tvb_has(t, off, len)) {
+      g->flags |= DX_NODE_TRUNCATED;
+      if (!p->in_icmp_error)
+        p->bad |= DX_BAD_TRUNCATED;
+    }
+    return g;
+  }
+  return dx_add_bytes_full(p, parent, f, t, off, len);
+}
+
+static inline dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_field *f,
+                                     const dx_tvb *t, uint32_t off, uint32_t len, const char *s,
+                                     size_t slen) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_string_full(p, parent, f, t, off, len, s, slen);
+}
+
+static inline dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f,
+                                   const dx_tvb *t, uint32_t off, uint32_t len, int64_t sec,
+                                   int32_t nsec) {
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost(p, parent);
+  return dx_add_time_full(p, parent, f, t, off, len, sec, nsec);
+}
+
+static inline dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_field *f,
+                                      const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (dx_skip_node(p, parent, f)) {
+    dx_node *g = dx_ghost(p, parent);
+    if (!dx_tvb_has(t, off, len)) {
+      g->flags |= DX_NODE_TRUNCATED;
+      if (f->type == DX_FT_BYTES && !p->in_icmp_error)
+        p->bad |= DX_BAD_TRUNCATED;
+    }
+    return g;
+  }
+  return dx_add_item_le_full(p, parent, f, t, off, len);
+}
+
+static inline dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field *f,
+                                   const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (dx_skip_node(p, parent, f)) {
+    dx_node *g = dx_ghost(p, parent);
+    if (!dx_tvb_has(t, off, len)) {
+      g->flags |= DX_NODE_TRUNCATED;
+      if (f->type == DX_FT_BYTES && !p->in_icmp_error)
+        p->bad |= DX_BAD_TRUNCATED;
+    }
+    return g;
+  }
+  return dx_add_item_full(p, parent, f, t, off, len);
+}
 
 /* Root node of the packet (its children are the protocol layers). */
 static inline dx_node *dx_packet_root_mut(dx_packet *p) {
@@ -358,6 +513,8 @@ dx_tvb dx_packet_frame_tvb(const dx_packet *p);
 void dx_col_set_proto(dx_packet *p, const char *proto); /* static string */
 void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst);
 void dx_col_info_set(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
+/* dx_col_info_set(p, "%s", s) for n bytes of s, without a format. */
+void dx_col_info_set_str(dx_packet *p, const char *s, size_t n);
 void dx_col_info_append(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
 /* Appends ", " first if Info is not empty (or " , " style separators as
  * tshark does for several PDUs in one frame). */
@@ -366,6 +523,49 @@ void dx_col_info_clear(dx_packet *p);
 
 /* Address formatting ("127.0.0.1", "::1", "00:11:22:33:44:55"). */
 size_t dx_addr_format(const dx_addr *a, char *buf, size_t len);
+
+/* A string builder for the hot paths (Info columns, source names): appends
+ * without parsing a format. Always NUL-terminated; what does not fit in
+ * cap - 1 bytes is cut. */
+typedef struct dx_sb {
+  char *buf;
+  size_t cap, len;
+} dx_sb;
+static inline void dx_sb_init(dx_sb *b, char *buf, size_t cap) {
+  b->buf = buf;
+  b->cap = cap;
+  b->len = 0;
+  if (cap)
+    buf[0] = 0;
+}
+static inline void dx_sb_mem(dx_sb *b, const char *s, size_t n) {
+  if (b->len + 1 >= b->cap)
+    return;
+  size_t room = b->cap - 1 - b->len;
+  if (n > room)
+    n = room;
+  memcpy(b->buf + b->len, s, n);
+  b->len += n;
+  b->buf[b->len] = 0;
+}
+static inline void dx_sb_str(dx_sb *b, const char *s) {
+  dx_sb_mem(b, s, strlen(s));
+}
+/* Decimal, as "%llu". */
+static inline void dx_sb_u64(dx_sb *b, uint64_t v) {
+  char t[20];
+  size_t i = sizeof t;
+  do {
+    t[--i] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  dx_sb_mem(b, t + i, sizeof t - i);
+}
+/* s then v: " Seq=" 1 */
+static inline void dx_sb_kv(dx_sb *b, const char *s, uint64_t v) {
+  dx_sb_str(b, s);
+  dx_sb_u64(b, v);
+}
 void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes);
 bool dx_addr_eq(const dx_addr *a, const dx_addr *b);
 int dx_addr_cmp(const dx_addr *a, const dx_addr *b);
@@ -476,7 +676,9 @@ typedef struct dx_flow {
   const dx_protocol *app; /* application protocol once decided, or NULL */
   /* internal */
   struct dx_flow *hnext, *lru_prev, *lru_next;
+  struct dx_flow *cprev, *cnext; /* the closed list, in the order of closing */
   uint32_t hash;
+  bool closed;
 } dx_flow;
 
 /* Finds or creates the flow of the current packet (p->net_src/dst,
@@ -488,6 +690,18 @@ dx_flow *dx_flow_get(dx_packet *p, dx_node *parent, int *dir);
 dx_flow *dx_flow_find(dx_packet *p, int *dir);
 /* Forgets a flow now (e.g. after a TCP connection fully closed). */
 void dx_flow_drop(dx_packet *p, dx_flow *f);
+/* Says the connection has ended (TCP: FIN both ways, or RST): the flow and
+ * everything hanging on it are released once it has been quiet for
+ * DX_FLOW_CLOSE_GRACE seconds of capture time or DX_FLOW_CLOSE_FRAMES
+ * frames, so memory stays flat in the capture's length. Any flow quiet for
+ * DX_FLOW_IDLE_TCP / DX_FLOW_IDLE_UDP seconds is released too. A packet
+ * of a released flow later starts a new one (a new stream number). Time
+ * that jumps back by as much (concatenated captures) counts as elapsed. */
+void dx_flow_closed(dx_packet *p, dx_flow *f);
+#define DX_FLOW_CLOSE_GRACE 60
+#define DX_FLOW_CLOSE_FRAMES 16384
+#define DX_FLOW_IDLE_TCP 600
+#define DX_FLOW_IDLE_UDP 120
 
 /* Iteration over live flows (for conversation lists). */
 typedef void (*dx_flow_visit_fn)(const dx_flow *f, void *ctx);

@@ -115,6 +115,21 @@ static void lru_push(dx_flow_table *ft, dx_flow *f) {
     ft->lru_tail = f;
 }
 
+static void closed_unlink(dx_flow_table *ft, dx_flow *f) {
+  if (!f->closed)
+    return;
+  if (f->cprev)
+    f->cprev->cnext = f->cnext;
+  else
+    ft->closed_head = f->cnext;
+  if (f->cnext)
+    f->cnext->cprev = f->cprev;
+  else
+    ft->closed_tail = f->cprev;
+  f->cprev = f->cnext = NULL;
+  f->closed = false;
+}
+
 static void table_remove(dx_flow_table *ft, dx_flow *f) {
   dx_flow **pp = &ft->buckets[f->hash & (ft->nbuckets - 1)];
   while (*pp && *pp != f)
@@ -122,7 +137,54 @@ static void table_remove(dx_flow_table *ft, dx_flow *f) {
   if (*pp)
     *pp = f->hnext;
   lru_unlink(ft, f);
+  closed_unlink(ft, f);
   ft->count--;
+}
+
+/* True if `secs` seconds of capture time have passed since the flow's last
+ * packet (or the clock jumped back by as much). */
+static bool quiet_for(const dx_packet *p, const dx_flow *f, int64_t secs) {
+  int64_t d = p->frame.ts_sec - f->last_sec;
+  return d >= secs || d <= -secs;
+}
+
+/* Releases a few flows that ended or idled out (O(1) per packet): the
+ * oldest closed one and the least recently used one, never a flow of the
+ * current packet. */
+static void expire(dx_packet *p) {
+  dx_flow_table *ft = &p->sess->flows;
+  for (int i = 0; i < 2; i++) {
+    dx_flow *f = ft->closed_head;
+    if (!f || f->last_frame == p->num ||
+        !(quiet_for(p, f, DX_FLOW_CLOSE_GRACE) || p->num - f->last_frame >= DX_FLOW_CLOSE_FRAMES))
+      break;
+    table_remove(ft, f);
+    flow_release(f);
+    ft->expired++;
+  }
+  for (int i = 0; i < 2; i++) {
+    dx_flow *f = ft->lru_tail;
+    if (!f || f->last_frame == p->num ||
+        !quiet_for(p, f, f->ipproto == 17 ? DX_FLOW_IDLE_UDP : DX_FLOW_IDLE_TCP))
+      break;
+    table_remove(ft, f);
+    flow_release(f);
+    ft->expired++;
+  }
+}
+
+void dx_flow_closed(dx_packet *p, dx_flow *f) {
+  if (!p || !f || f->closed)
+    return;
+  dx_flow_table *ft = &p->sess->flows;
+  f->closed = true;
+  f->cnext = NULL;
+  f->cprev = ft->closed_tail;
+  if (ft->closed_tail)
+    ft->closed_tail->cnext = f;
+  else
+    ft->closed_head = f;
+  ft->closed_tail = f;
 }
 
 static dx_flow *lookup(dx_packet *p, int *dir, uint32_t *hash_out) {
@@ -173,6 +235,7 @@ dx_flow *dx_flow_get(dx_packet *p, dx_node *parent, int *dir) {
   dx_flow_table *ft = &p->sess->flows;
   uint32_t h;
   int d = 0;
+  expire(p);
   dx_flow *f = lookup(p, &d, &h);
   if (f) {
     touch(p, f, d);

@@ -164,7 +164,7 @@ const char *dx_node_name(const dx_node *n) {
   return n && n->field ? n->field->abbrev : "";
 }
 unsigned dx_node_flags(const dx_node *n) {
-  return n ? n->flags : 0;
+  return n ? n->flags & ~DX_NODE_SKIPPED_LAYER : 0u;
 }
 int dx_node_severity(const dx_node *n) {
   return n ? n->severity : 0;
@@ -236,12 +236,11 @@ void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst) {
   p->col_dst = dx_arena_strndup(&p->arena, b, lb < sizeof b ? lb : sizeof b - 1);
 }
 
-static void info_vappend(dx_packet *p, const char *fmt, va_list ap) {
-  char buf[1024];
-  int n = dx_vsnprintf(buf, sizeof buf, fmt, ap);
-  if (n <= 0)
+/* Appends n bytes of s (at most 1023 at a time, as a formatted piece). */
+static void info_append_mem(dx_packet *p, const char *buf, size_t n) {
+  if (n == 0)
     return;
-  size_t add = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
+  size_t add = n < 1024 ? n : 1023;
   size_t need = p->col_info_len + add + 1;
   if (need > 4096) /* the Info column is bounded */
     return;
@@ -260,6 +259,26 @@ static void info_vappend(dx_packet *p, const char *fmt, va_list ap) {
   memcpy(p->col_info + p->col_info_len, buf, add);
   p->col_info_len += add;
   p->col_info[p->col_info_len] = 0;
+}
+
+static void info_vappend(dx_packet *p, const char *fmt, va_list ap) {
+  if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == 0) { /* no format to parse */
+    const char *s = va_arg(ap, const char *);
+    info_append_mem(p, s, strlen(s));
+    return;
+  }
+  char buf[1024];
+  int n = dx_vsnprintf(buf, sizeof buf, fmt, ap);
+  if (n <= 0)
+    return;
+  info_append_mem(p, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+void dx_col_info_set_str(dx_packet *p, const char *s, size_t n) {
+  if (!p->want_columns)
+    return;
+  dx_col_info_clear(p);
+  info_append_mem(p, s, n);
 }
 
 void dx_col_info_clear(dx_packet *p) {

@@ -1,5 +1,6 @@
 /* The layer tree: adding nodes, reading typed values, expert notes. */
 #include "dx.h"
+#include "session.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,14 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
                          uint32_t off, uint32_t len) {
   if (!p || !parent || !f)
     return NULL;
+  if (p->skip && (parent->flags & DX_NODE_SKIPPED_LAYER)) {
+    if (f->type != DX_FT_PROTOCOL)
+      return dx_ghost(p, parent);
+    if (parent == &p->ghost)
+      parent = p->ghost_owner; /* a layer inside a skipped subtree */
+    if (!parent)
+      return NULL;
+  }
   dx_node *n = dx_arena_alloc(&p->arena, sizeof *n);
   if (!n)
     return NULL;
@@ -41,6 +50,12 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
   else
     parent->first_child = n;
   parent->last_child = n;
+  if (p->skip && f->type == DX_FT_PROTOCOL) {
+    if (dx_session_interested(p->sess, f))
+      p->skip = false; /* this layer and the ones after it, in full (prune) */
+    else if (!dx_session_layer_wanted(p->sess, f))
+      n->flags |= DX_NODE_SKIPPED_LAYER;
+  }
   return n;
 }
 
@@ -49,37 +64,37 @@ dx_node *dx_add_proto(dx_packet *p, dx_node *parent, const dx_field *f, const dx
   return node_new(p, parent, f, t, off, len);
 }
 
-dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len) {
+dx_node *dx_add_none_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len) {
   return node_new(p, parent, f, t, off, len);
 }
 
-dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len, uint64_t v) {
+dx_node *dx_add_uint_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len, uint64_t v) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (n)
     n->v.u = v;
   return n;
 }
 
-dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t, uint32_t off,
-                    uint32_t len, int64_t v) {
+dx_node *dx_add_int_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                         uint32_t off, uint32_t len, int64_t v) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (n)
     n->v.i = v;
   return n;
 }
 
-dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                       uint32_t off, uint32_t len, double v) {
+dx_node *dx_add_double_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                            uint32_t off, uint32_t len, double v) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (n)
     n->v.d = v;
   return n;
 }
 
-dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                          uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen) {
+dx_node *dx_add_bytes_val_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                               uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (!n)
     return NULL;
@@ -94,8 +109,8 @@ dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f, cons
   return n;
 }
 
-dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                      uint32_t off, uint32_t len) {
+dx_node *dx_add_bytes_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                           uint32_t off, uint32_t len) {
   uint32_t avail = dx_tvb_avail(t, off);
   uint32_t have = len < avail ? len : avail;
   /* Bytes already live in the packet's data sources: point at them. */
@@ -113,13 +128,13 @@ dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f, const dx
   return n;
 }
 
-dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                       uint32_t off, uint32_t len, const char *s, size_t slen) {
+dx_node *dx_add_string_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                            uint32_t off, uint32_t len, const char *s, size_t slen) {
   return dx_add_bytes_val(p, parent, f, t, off, len, (const uint8_t *)s, (uint32_t)slen);
 }
 
-dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len, int64_t sec, int32_t nsec) {
+dx_node *dx_add_time_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len, int64_t sec, int32_t nsec) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (n) {
     n->v.t.sec = sec;
@@ -210,13 +225,13 @@ static dx_node *add_item(dx_packet *p, dx_node *parent, const dx_field *f, const
   }
 }
 
-dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                     uint32_t off, uint32_t len) {
+dx_node *dx_add_item_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len) {
   return add_item(p, parent, f, t, off, len, false);
 }
 
-dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
-                        uint32_t off, uint32_t len) {
+dx_node *dx_add_item_le_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                             uint32_t off, uint32_t len) {
   return add_item(p, parent, f, t, off, len, true);
 }
 
@@ -233,7 +248,7 @@ void dx_node_set_flags(dx_node *n, unsigned flags) {
 /* Label lines are at most this long (longer ones are cut). */
 #define DX_LABEL_MAX 1024
 
-void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
+void(dx_node_set_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   if (!n || p->terse)
     return;
   va_list ap;
@@ -242,7 +257,7 @@ void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
   va_end(ap);
 }
 
-void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) {
+void(dx_node_append_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   if (!n || p->terse)
     return;
   char buf[DX_LABEL_MAX];

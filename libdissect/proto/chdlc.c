@@ -54,20 +54,21 @@ static uint32_t dissect_slarp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     return t->len;
   }
   dx_add_item(p, s, SL(S_PTYPE), t, 0, 4);
-  dx_node *a, *b;
+  /* (the bytes are checked in the tvb, not through the nodes: a terse
+   * packet may not build them) */
   if (code == 0 || code == 1) {
-    a = dx_add_item(p, s, SL(S_ADDRESS), t, 4, 4);
-    b = dx_add_item(p, s, SL(S_NETMASK), t, 8, 4);
-    if (dx_node_ok(a) && dx_node_ok(b)) {
+    dx_add_item(p, s, SL(S_ADDRESS), t, 4, 4);
+    dx_add_item(p, s, SL(S_NETMASK), t, 8, 4);
+    if (dx_tvb_has(t, 4, 8)) {
       const uint8_t *x = t->data + 4, *m = t->data + 8;
       dx_col_info_set(p, "%s, from %u.%u.%u.%u, mask %u.%u.%u.%u", code ? "Reply" : "Request", x[0],
                       x[1], x[2], x[3], m[0], m[1], m[2], m[3]);
     }
   } else if (code == 2) {
-    a = dx_add_item(p, s, SL(S_MYSEQ), t, 4, 4);
-    b = dx_add_item(p, s, SL(S_YOURSEQ), t, 8, 4);
-    dx_node *r = dx_add_item(p, s, SL(S_RELIABILITY), t, 12, 2);
-    if (dx_node_ok(a) && dx_node_ok(b) && dx_node_ok(r)) {
+    dx_add_item(p, s, SL(S_MYSEQ), t, 4, 4);
+    dx_add_item(p, s, SL(S_YOURSEQ), t, 8, 4);
+    dx_add_item(p, s, SL(S_RELIABILITY), t, 12, 2);
+    if (dx_tvb_has(t, 4, 10)) {
       uint32_t my, yours;
       dx_get_u32(t, 4, &my);
       dx_get_u32(t, 8, &yours);
@@ -77,7 +78,7 @@ static uint32_t dissect_slarp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_set(p, "Unknown packet type 0x%08X", code);
     return t->len;
   }
-  if (!dx_node_ok(a) || !dx_node_ok(b) || (code == 2 && !dx_tvb_has(t, 12, 2)))
+  if (!dx_tvb_has(t, 4, 8) || (code == 2 && !dx_tvb_has(t, 12, 2)))
     dx_mark_truncated(p, s, "SLARP packet cut short");
   return t->len;
 }

@@ -753,6 +753,7 @@ typedef struct dns_ctx {
   const dx_tvb *m; /* the DNS message */
   dx_node *top;    /* the dns layer */
   dx_node *id_node;
+  uint16_t id; /* the message's ID (RFC 1035 4.1.1) */
   bool info;
   bool response;
   int opcode;
@@ -1068,12 +1069,12 @@ static void rdata_strings(dns_ctx *c, dx_node *rr, int f_len, int f_str, uint32_
       return;
     }
     dx_node *n = dx_add_string(c->p, rr, FLD(f_str), c->m, pos + 1, l, (const char *)s, l);
-    if (k < 2 && n) {
-      /* A NUL-free copy for labels. */
-      const char *v = (const char *)n->v.b.p;
-      const char **out = k == 0 ? first : second;
-      if (out)
-        *out = memchr(v, 0, l) ? "" : v;
+    const char **out = k == 0 ? first : k == 1 ? second : NULL;
+    if (n && out) {
+      /* A NUL-free copy for labels (not read back from the node: its
+       * layer may be skipped in a terse packet). */
+      const char *v = memchr(s, 0, l) ? NULL : dx_arena_strndup(&c->p->arena, (const char *)s, l);
+      *out = v ? v : "";
     }
     k++;
     pos += 1u + l;
@@ -1556,7 +1557,7 @@ static void match(dns_ctx *c) {
   dns_key k;
   memset(&k, 0, sizeof k);
   k.ipproto = p->ipproto;
-  k.id = (uint16_t)c->id_node->v.u;
+  k.id = c->id;
   if (!c->response) {
     k.cli = p->net_src;
     k.srv = p->net_dst;
@@ -1717,6 +1718,7 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top) {
     }
   }
   c.id_node = dx_add_item(p, top, FLD(F_ID), m, 0, 2);
+  dx_get_u16(m, 0, &c.id);
   add_flags(&c, flags);
   static const int cnt_f[2][4] = {{F_CNT_QUERIES, F_CNT_ANSWERS, F_CNT_AUTH, F_CNT_ADD},
                                   {F_CNT_ZONES, F_CNT_PREREQ, F_CNT_UPDATES, F_CNT_ADD}};

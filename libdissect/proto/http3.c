@@ -437,11 +437,12 @@ static void headers(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *
         st = st * 10 + (unsigned)(vl[k] >= '0' && vl[k] <= '9' ? vl[k] - '0' : 0);
       dx_add_uint(p, h, FL(F_STATUS), &ht, list[i].vo, list[i].vl, st);
     } else if (pf >= 0) {
-      dx_node *pn = dx_add_string(p, h, FL(pf), &ht, list[i].vo, list[i].vl, vl, list[i].vl);
+      dx_add_string(p, h, FL(pf), &ht, list[i].vo, list[i].vl, vl, list[i].vl);
+      /* copies of their own: a terse packet may not build the node */
       if (pf == F_METHOD)
-        method = pn && pn->v.b.p ? (const char *)pn->v.b.p : NULL;
+        method = dx_arena_strndup(&p->arena, (const char *)vl, list[i].vl);
       if (pf == F_PATH)
-        path = pn && pn->v.b.p ? (const char *)pn->v.b.p : NULL;
+        path = dx_arena_strndup(&p->arena, (const char *)vl, list[i].vl);
     }
     DX_UNUSED(vn);
   }

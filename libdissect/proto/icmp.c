@@ -243,19 +243,6 @@ static const echo_req *echo_find(const icmp_state *st, const dx_packet *p, uint1
 }
 
 /* ---- helpers ---- */
-/* TTL of the innermost IPv4 header before this ICMP message. */
-static bool ip_ttl(const dx_node *parent, unsigned *ttl) {
-  const dx_node *ip = NULL;
-  for (const dx_node *c = parent ? parent->first_child : NULL; c; c = c->next)
-    if (c->field && strcmp(c->field->abbrev, "ip") == 0)
-      ip = c;
-  for (const dx_node *c = ip ? ip->first_child : NULL; c; c = c->next)
-    if (c->field && strcmp(c->field->abbrev, "ip.ttl") == 0 && dx_node_ok(c)) {
-      *ttl = (unsigned)c->v.u;
-      return true;
-    }
-  return false;
-}
 
 /* Dissects the IP header + data quoted in an error message under `icmp`
  * without disturbing the outer packet's columns, addresses, flows or
@@ -410,10 +397,9 @@ static uint32_t dissect_icmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_get_u16_le(t, 4, &ident_le);
     dx_get_u16_le(t, 6, &seq_le);
     if (type == 0 || type == 8) {
-      unsigned ttl;
       dx_col_info_append(p, " id=0x%04x, seq=%u/%u", ident, seq, seq_le);
-      if (ip_ttl(parent, &ttl) && !p->in_icmp_error)
-        dx_col_info_append(p, ", ttl=%u", ttl);
+      if (p->have_ip_ttl && !p->in_icmp_error)
+        dx_col_info_append(p, ", ttl=%u", p->ip_ttl);
       icmp_state *st = dx_proto_state(p, &dx_proto_icmp);
       if (st && !p->in_icmp_error && p->net_src.type != DX_AT_NONE) {
         if (type == 8) {

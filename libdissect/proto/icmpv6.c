@@ -354,43 +354,23 @@ static const echo_req *echo_find(const icmpv6_state *st, const dx_packet *p, uin
   return NULL;
 }
 
-static bool ipv6_hlim(const dx_node *parent, unsigned *hlim) {
-  const dx_node *ip = NULL;
-  for (const dx_node *c = parent ? parent->first_child : NULL; c; c = c->next)
-    if (c->field && strcmp(c->field->abbrev, "ipv6") == 0)
-      ip = c;
-  for (const dx_node *c = ip ? ip->first_child : NULL; c; c = c->next)
-    if (c->field && strcmp(c->field->abbrev, "ipv6.hlim") == 0 && dx_node_ok(c)) {
-      *hlim = (unsigned)c->v.u;
-      return true;
-    }
-  return false;
+/* An address read from the bytes, as its node's value reads (not through
+ * the node: a terse packet may not build it). */
+static void addr_text(const dx_tvb *t, uint32_t off, dx_addr_type type, char *buf, size_t len) {
+  const uint8_t *b = dx_get_ptr(t, off, type == DX_AT_ETHER ? 6 : 16);
+  dx_addr a;
+  memset(&a, 0, sizeof a);
+  buf[0] = 0;
+  if (b) {
+    dx_addr_set(&a, type, b);
+    dx_addr_format(&a, buf, len);
+  }
 }
 
 /* The destination the checksum is computed with (RFC 8200 8.1): with a
  * type 0 Routing header and segments left, the last address in it. */
-static dx_addr final_dst(const dx_packet *p, const dx_node *parent) {
-  dx_addr d = p->net_dst;
-  const dx_node *ip = NULL;
-  for (const dx_node *c = parent ? parent->first_child : NULL; c; c = c->next)
-    if (c->field && strcmp(c->field->abbrev, "ipv6") == 0)
-      ip = c;
-  for (const dx_node *c = ip ? ip->first_child : NULL; c; c = c->next) {
-    if (!c->field || strcmp(c->field->abbrev, "ipv6.routing") != 0)
-      continue;
-    uint64_t segleft = 0;
-    const dx_node *last = NULL;
-    for (const dx_node *r = c->first_child; r; r = r->next) {
-      if (strcmp(r->field->abbrev, "ipv6.routing.segleft") == 0)
-        segleft = r->v.u;
-      else if (strcmp(r->field->abbrev, "ipv6.routing.src.addr") == 0 && dx_node_ok(r) &&
-               r->v.b.len == 16)
-        last = r;
-    }
-    if (segleft && last)
-      dx_addr_set(&d, DX_AT_IPV6, last->v.b.p);
-  }
-  return d;
+static dx_addr final_dst(const dx_packet *p) {
+  return p->have_ip6_rt_dst ? p->ip6_rt_dst : p->net_dst;
 }
 
 static void dissect_quoted(dx_packet *p, const dx_tvb *q, dx_node *icmp) {
@@ -458,9 +438,9 @@ static void dissect_nd_opts(dx_packet *p, dx_node *icmp, const dx_tvb *t, uint32
     case 1:
     case 2:
       if (olen == 8) {
-        dx_node *la = dx_add_item(p, o, FL(F_OPT_LINKADDR), t, off + 2, 6);
+        dx_add_item(p, o, FL(F_OPT_LINKADDR), t, off + 2, 6);
         char mac[32];
-        dx_node_value(la, mac, sizeof mac);
+        addr_text(t, off + 2, DX_AT_ETHER, mac, sizeof mac);
         dx_node *h = dx_add_item(p, o, FL(type == 1 ? F_OPT_SRC_LINKADDR : F_OPT_TARGET_LINKADDR),
                                  t, off + 2, 6);
         dx_node_set_flags(h, DX_NODE_HIDDEN);
@@ -542,7 +522,7 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t pseudo = 0;
   if (t->len >= t->reported && !p->in_icmp_error && !p->fragmented &&
       p->net_src.type == DX_AT_IPV6) {
-    dx_addr fd = final_dst(p, parent);
+    dx_addr fd = final_dst(p);
     pseudo = dx_cksum_pseudo(&p->net_src, &fd, 58, t->len);
     status = dx_inet_checksum(t->data, t->len, pseudo) == 0 ? 1 : 0;
   }
@@ -589,9 +569,8 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (!dx_get_u16(t, 4, &id) || !dx_get_u16(t, 6, &seq))
       break;
     dx_col_info_append(p, " id=0x%04x, seq=%u", id, seq);
-    unsigned hl;
-    if (!p->in_icmp_error && ipv6_hlim(parent, &hl))
-      dx_col_info_append(p, ", hop limit=%u", hl);
+    if (!p->in_icmp_error && p->have_ip6_hlim)
+      dx_col_info_append(p, ", hop limit=%u", p->ip6_hlim);
     icmpv6_state *st = dx_proto_state(p, &dx_proto_icmpv6);
     if (st && !p->in_icmp_error && p->net_src.type != DX_AT_NONE) {
       if (type == 128) {
@@ -659,11 +638,11 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_add_item(p, f, FL(F_NA_FLAG_O), t, 4, 4);
       dx_add_item(p, f, FL(F_NA_FLAG_RSV), t, 4, 4);
     }
-    dx_node *tn = dx_add_item(p, icmp, FL(type == 135 ? F_NS_TARGET : F_NA_TARGET), t, 8, 16);
+    dx_add_item(p, icmp, FL(type == 135 ? F_NS_TARGET : F_NA_TARGET), t, 8, 16);
     if (!dx_tvb_has(t, 0, 24))
       break;
     char tgt[64];
-    dx_node_value(tn, tgt, sizeof tgt);
+    addr_text(t, 8, DX_AT_IPV6, tgt, sizeof tgt);
     if (type == 135) {
       dx_col_info_append(p, " for %s", tgt);
     } else {

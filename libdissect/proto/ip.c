@@ -795,6 +795,8 @@ static uint32_t dispatch_payload(dx_packet *p, uint8_t proto, const dx_tvb *pl, 
 static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *ip = dx_add_proto(p, parent, FL(F_IP), t, 0, 20);
   dx_col_set_proto(p, "IPv4");
+  if (!p->in_icmp_error)
+    p->have_ip_ttl = false;
   uint8_t vhl;
   if (!dx_get_u8(t, 0, &vhl)) {
     dx_mark_truncated(p, ip, "IPv4 header needs 20 bytes");
@@ -870,6 +872,8 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                      ob + 9, (frag & 0x1fffu) * 8);
   }
   dx_add_item(p, ip, FL(F_TTL), t, 8, 1);
+  if (!p->in_icmp_error)
+    p->have_ip_ttl = dx_get_u8(t, 8, &p->ip_ttl);
   dx_add_item(p, ip, FL(F_PROTO), t, 9, 1);
   dx_node *cn = dx_add_item(p, ip, FL(F_CHECKSUM), t, 10, 2);
   if (!have20) {

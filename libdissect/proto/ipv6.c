@@ -428,6 +428,8 @@ static dx_node *ext_common(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t
 static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *ip6 = dx_add_proto(p, parent, FL(F_IPV6), t, 0, 40);
   dx_col_set_proto(p, "IPv6");
+  if (!p->in_icmp_error)
+    p->have_ip6_hlim = p->have_ip6_rt_dst = false;
   uint8_t b0;
   if (!dx_get_u8(t, 0, &b0)) {
     dx_mark_truncated(p, ip6, "IPv6 header needs 40 bytes");
@@ -471,6 +473,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *pn = dx_add_item(p, ip6, FL(F_PLEN), t, 4, 2);
   dx_add_item(p, ip6, FL(F_NXT), t, 6, 1);
   dx_add_item(p, ip6, FL(F_HLIM), t, 7, 1);
+  if (!p->in_icmp_error)
+    p->have_ip6_hlim = dx_get_u8(t, 7, &p->ip6_hlim);
   dx_add_item(p, ip6, FL(F_SRC), t, 8, 16);
   if (!have) {
     dx_add_item(p, ip6, FL(F_DST), t, 24, 16);
@@ -572,6 +576,13 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
           for (uint32_t a = 8; a + 16 <= hlen; a += 16)
             dx_add_item(p, h, FL(t2 ? F_ROUTING_MIPV6_HOME : F_ROUTING_SRC_ADDR), &cur, off + a,
                         16);
+          /* the final destination, for ICMPv6's checksum (RFC 8200 8.1) */
+          const uint8_t *last =
+              hlen >= 24 ? dx_get_ptr(&cur, off + 8 + (hlen - 8) / 16 * 16 - 16, 16) : NULL;
+          if (!t2 && segleft && last && !p->in_icmp_error) {
+            dx_addr_set(&p->ip6_rt_dst, DX_AT_IPV6, last);
+            p->have_ip6_rt_dst = true;
+          }
         } else if (hlen > 4) {
           dx_add_item(p, h, FL(F_ROUTING_UNKNOWN), &cur, off + 4, hlen - 4);
         }

@@ -1248,6 +1248,9 @@ static void frame_stream(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, u
       dx_node *parent = x->pkt ? x->pkt->parent : NULL;
       if (!s->bs.alpn && x->c->alpn[0])
         s->bs.alpn = x->c->alpn; /* the stream began before the ALPN was known */
+      /* the UDP flow of this packet: the one the stream began on may have
+       * been released (idle, migration) while the connection lives on */
+      s->bs.flow = dx_flow_find(p, &(int){0});
       if (slen && !qdir_feed(x, d, &s->bs, x->sender, soff, t, *off, (uint32_t)slen, fr,
                              parent ? parent : fr))
         dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
@@ -1299,11 +1302,12 @@ static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) 
   if (len < 1 || len > 20)
     dx_mark_malformed(p, ln, "Connection ID Length %u is not in 1..20", len);
   dx_node *cn = dx_add_item(p, fr, FL(F_NCI_CID), t, *off, len);
+  bool cn_ok = dx_node_ok(cn); /* before cid_add() may add nodes */
   const uint8_t *cid = dx_get_ptr(t, *off, len);
   if (cid && x->c && x->sender >= 0 && len >= 1 && len <= 20)
     cid_add(p, x->st, x->c, cid, len, (uint8_t)x->sender, fr);
   *off += len;
-  if (!dx_node_ok(cn))
+  if (!cn_ok)
     return;
   dx_add_item(p, fr, FL(F_NCI_SRT), t, *off, 16);
   *off += 16;

@@ -545,6 +545,15 @@ static void opt_info(tcp_opts *o, const char *fmt, ...) {
         (size_t)n < sizeof o->info - o->info_len ? (size_t)n : sizeof o->info - o->info_len - 1;
 }
 
+/* opt_info without a format: " MSS=" 1460 */
+static void opt_info_kv(tcp_opts *o, const char *s, uint64_t v) {
+  if (o->no_info || o->info_len >= sizeof o->info - 1)
+    return;
+  dx_sb b = {o->info, sizeof o->info, o->info_len};
+  dx_sb_kv(&b, s, v);
+  o->info_len = b.len;
+}
+
 static void opt_name(tcp_opts *o, const char *n) {
   if (o->nnames < DX_ARRAY_LEN(o->names))
     o->names[o->nnames++] = n;
@@ -635,7 +644,7 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
         dx_node_set_text(p, on, "TCP Option - Maximum segment size: %u bytes", mss);
         o->have_mss = true;
         o->mss = mss;
-        opt_info(o, " MSS=%u", mss);
+        opt_info_kv(o, " MSS=", mss);
       }
       break;
     }
@@ -656,7 +665,7 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
         dx_node_set_text(p, on, "TCP Option - Window scale: %u (multiply by %u)", shift, 1u << eff);
         o->have_ws = true;
         o->ws = (uint8_t)eff;
-        opt_info(o, " WS=%u", 1u << eff);
+        opt_info_kv(o, " WS=", 1u << eff);
       }
       break;
     }
@@ -694,7 +703,8 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
           dx_node_set_text(p, on, "TCP Option - SACK %u-%u", rle, rre);
         else if (on)
           dx_node_append_text(p, on, " %u-%u", rle, rre);
-        opt_info(o, " SLE=%u SRE=%u", rle, rre);
+        opt_info_kv(o, " SLE=", rle);
+        opt_info_kv(o, " SRE=", rre);
         nblk++;
         /* Wireshark keeps at most 3 blocks for its bytes in flight */
         if (nblk < 4)
@@ -719,7 +729,8 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
         o->have_ts = true;
         o->tsval = tsval;
         o->tsecr = tsecr;
-        opt_info(o, " TSval=%u TSecr=%u", tsval, tsecr);
+        opt_info_kv(o, " TSval=", tsval);
+        opt_info_kv(o, " TSecr=", tsecr);
       }
       break;
     }
@@ -757,18 +768,17 @@ static void flags_names(unsigned flags, char *buf, size_t len) {
   } names[] = {{TH_FIN, "FIN"}, {TH_SYN, "SYN"},     {TH_RST, "RST"}, {TH_PUSH, "PSH"},
                {TH_ACK, "ACK"}, {TH_URG, "URG"},     {TH_ECE, "ECE"}, {TH_CWR, "CWR"},
                {TH_AE, "AE"},   {TH_RES, "Reserved"}};
-  size_t u = 0;
-  buf[0] = 0;
+  dx_sb b;
+  dx_sb_init(&b, buf, len);
   for (size_t i = 0; i < DX_ARRAY_LEN(names); i++) {
     if (!(flags & names[i].bit))
       continue;
-    int n = dx_snprintf(buf + u, len - u, "%s%s", u ? ", " : "", names[i].name);
-    if (n < 0 || (size_t)n >= len - u)
-      break;
-    u += (size_t)n;
+    if (b.len)
+      dx_sb_str(&b, ", ");
+    dx_sb_str(&b, names[i].name);
   }
-  if (!u)
-    dx_snprintf(buf, len, "<None>");
+  if (!b.len)
+    dx_sb_str(&b, "<None>");
 }
 
 /* "·······A··S·": one character per flag bit, most significant first. */
@@ -1635,18 +1645,24 @@ static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_anal
   if (!p->want_columns)
     return;
   char info[600];
-  int u = dx_snprintf(info, sizeof info, "%s%u \xe2\x86\x92 %u [%s] Seq=%u", prefix, s->sport,
-                      s->dport, sh->fnames, a->rseq);
-  if (u > 0 && ack_flag && (size_t)u < sizeof info)
-    u += dx_snprintf(info + u, sizeof info - (size_t)u, " Ack=%u", a->rack);
-  if (u > 0 && (size_t)u < sizeof info)
-    u += dx_snprintf(info + u, sizeof info - (size_t)u, " Win=%u", a->wscaled);
-  if (u > 0 && (s->flags & TH_URG) && (size_t)u < sizeof info)
-    u += dx_snprintf(info + u, sizeof info - (size_t)u, " Urg=%u", s->urp);
-  if (u > 0 && (size_t)u < sizeof info)
-    dx_snprintf(info + u, sizeof info - (size_t)u, " Len=%u%s%s", s->seglen, sh->o.info,
-                sh->cstatus == 0 ? " [TCP CHECKSUM INCORRECT]" : "");
-  dx_col_info_set(p, "%s", info);
+  dx_sb b;
+  dx_sb_init(&b, info, sizeof info);
+  dx_sb_str(&b, prefix);
+  dx_sb_u64(&b, s->sport);
+  dx_sb_kv(&b, " \xe2\x86\x92 ", s->dport);
+  dx_sb_str(&b, " [");
+  dx_sb_str(&b, sh->fnames);
+  dx_sb_kv(&b, "] Seq=", a->rseq);
+  if (ack_flag)
+    dx_sb_kv(&b, " Ack=", a->rack);
+  dx_sb_kv(&b, " Win=", a->wscaled);
+  if (s->flags & TH_URG)
+    dx_sb_kv(&b, " Urg=", s->urp);
+  dx_sb_kv(&b, " Len=", s->seglen);
+  dx_sb_str(&b, sh->o.info);
+  if (sh->cstatus == 0)
+    dx_sb_str(&b, " [TCP CHECKSUM INCORRECT]");
+  dx_col_info_set_str(p, info, b.len);
 }
 
 /* ---- feeding the stream ---- */
@@ -1769,6 +1785,9 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   memset(&a, 0, sizeof a);
   track_conn(p, &s, &k, &a);
   analyze(p, &s, &k, &a);
+  if (k.c && k.flow &&
+      (k.c->h[0].rst_seen || k.c->h[1].rst_seen || (k.c->h[0].fin_seen && k.c->h[1].fin_seen)))
+    dx_flow_closed(p, k.flow); /* released once quiet (core/flow.c) */
 
   tcp_shown sh;
   tree_header(p, t, tcp, &s, &k, &a, &sh);

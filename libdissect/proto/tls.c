@@ -1099,8 +1099,10 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
     dx_add_uint(p, pn, FL(F_QTP_LEN1), e->t, start + n1, n2, len);
     if (vlen)
       dx_add_bytes(p, pn, FL(F_QTP_VAL), e->t, voff, vlen);
-    else
-      dx_node_set_text(p, dx_add_none(p, pn, FL(F_QTP_VAL), e->t, voff, 0), "Value: <MISSING>");
+    else {
+      dx_node *vn = dx_add_none(p, pn, FL(F_QTP_VAL), e->t, voff, 0);
+      dx_node_set_text(p, vn, "Value: <MISSING>");
+    }
     cur v = cur_make(p, e->t, voff, voff + vlen, pn);
     uint64_t num = 0;
     uint32_t nn = 0;
@@ -2702,6 +2704,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_clear(p);
   }
   dx_node *tls = NULL;
+  bool filled = false; /* a record (or an ignored one) is in the layer */
   uint16_t last_ver = 0;
   uint32_t off = 0;
   for (unsigned i = 0; off < t->len && i < 65536; i++) {
@@ -2710,6 +2713,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
       dx_node *ig = dx_add_none(p, tls, FL(F_IGNORED), t, off, left);
+      filled = true;
       dx_node_set_text(p, ig, "Ignored Unknown Record");
       dx_mark_malformed(p, ig, "Not a TLS record header");
       off = t->len;
@@ -2724,6 +2728,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
       dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
+      filled = true;
       dx_mark_truncated(p, r, "record header needs 5 bytes");
       off = t->len;
       break;
@@ -2737,6 +2742,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
       dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
+      filled = true;
       dx_node_set_text(p, r, "%s Record Layer: %s", ver_short(ver),
                        dx_val_name_def(ct_vals, ct, "Unknown"));
       dx_add_item(p, r, FL(F_CT), t, off, 1);
@@ -2762,6 +2768,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     c->seen_record = true;
     x.tls = tls;
     x.parent = parent;
+    filled = true;
     record(&x, t, off, tls, ct, ver, len);
     last_ver = ver;
     off += 5u + len;
@@ -2777,7 +2784,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       v = 0x0304;
     /* an empty layer (the bytes only start a record) leaves the columns to
      * what came before in the frame, as tshark does */
-    if (v && !x.app_cols && tls->first_child)
+    if (v && !x.app_cols && filled)
       dx_col_set_proto(p, ver_short(v));
   }
   return off;

@@ -50,21 +50,8 @@ static const dx_field vlan_fields[] = {
     [F_AD_ID] = DX_FM("ieee8021ad.id", "ID", DX_FT_UINT16, DX_BASE_DEC, NULL, 0x0fff, 16),
 };
 
-/* The TPID this tag was dispatched for: the EtherType field of the layer
- * before it (eth.type, vlan.etype, sll.etype), read from the tree. */
-static unsigned prev_tpid(const dx_node *parent) {
-  const dx_node *prev = parent ? parent->last_child : NULL;
-  unsigned v = 0x8100;
-  for (const dx_node *c = prev ? prev->first_child : NULL; c; c = c->next) {
-    const char *a = c->field ? c->field->abbrev : "";
-    if (strcmp(a, "eth.type") == 0 || strcmp(a, "vlan.etype") == 0 || strcmp(a, "sll.etype") == 0)
-      v = (unsigned)c->v.u;
-  }
-  return v;
-}
-
 static uint32_t dissect_vlan(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  bool ad = prev_tpid(parent) == 0x88a8;
+  bool ad = p->dispatch_key == 0x88a8;
   dx_node *v = dx_add_proto(p, parent, &vlan_fields[ad ? F_AD : F_VLAN], t, 0, 4);
   dx_col_set_proto(p, "VLAN");
   dx_add_item(p, v, &vlan_fields[ad ? F_AD_PRIORITY : F_PRIORITY], t, 0, 2);

@@ -5,11 +5,13 @@
 #include "core/dx.h"
 #include "testutil.h"
 
+#include <dirent.h>
 #include <dissect/filter.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* ---- a hand-made DNS query ---------------------------------------------------
  * Ethernet + IPv4 + UDP 50000 -> 53 + DNS: id 0x1234, RD, one question
@@ -298,6 +300,97 @@ static void test_interest_samples(void) {
     free(filters[i]);
 }
 
+/* ---- summary lines: terse packets with no field of interest -------------------
+ * `dissect -r FILE` asks for the columns only: every layer is skipped (no
+ * node below the protocol nodes is built; core/dx.h, dx_packet.skip). The
+ * columns must be those of full mode (not the expert severity: the trust
+ * verdicts are not computed for a terse reader who wants none), on
+ * every sample and on every third-party capture of ../shared/corpus when it
+ * is there (the first 3000 packets of each). */
+static int summary_mismatches;
+
+static void compare_summary(const char *path, const char *keylog) {
+  frames fr;
+  if (load(path, &fr) != 0)
+    return; /* not a capture (README, ...) */
+  dx_config cfg;
+  dx_config_init(&cfg);
+  cfg.keylog_file = keylog;
+  dx_session *full = NULL, *terse = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&full, &cfg), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&terse, &cfg), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_interest(terse, NULL, 0, DX_INTEREST_COLUMNS), DX_OK);
+  for (size_t i = 0; i < fr.n && i < 3000; i++) {
+    dx_packet *pf = NULL, *pt = NULL;
+    CU_ASSERT_EQUAL(dx_session_dissect(full, &fr.f[i], &pf), DX_OK);
+    CU_ASSERT_EQUAL(dx_session_dissect(terse, &fr.f[i], &pt), DX_OK);
+    if (!pf || !pt) {
+      dx_packet_free(pf);
+      dx_packet_free(pt);
+      break;
+    }
+    bool same = strcmp(dx_packet_info(pf), dx_packet_info(pt)) == 0 &&
+                strcmp(dx_packet_src(pf), dx_packet_src(pt)) == 0 &&
+                strcmp(dx_packet_dst(pf), dx_packet_dst(pt)) == 0 &&
+                strcmp(dx_packet_protocol(pf), dx_packet_protocol(pt)) == 0;
+    if (!same && summary_mismatches++ < 10)
+      fprintf(stderr,
+              "\n  summary differs: %s frame %zu:\n    full:  %s %s %s %s (%d)\n    terse: %s %s "
+              "%s %s (%d)",
+              path, i + 1, dx_packet_src(pf), dx_packet_dst(pf), dx_packet_protocol(pf),
+              dx_packet_info(pf), dx_packet_severity(pf), dx_packet_src(pt), dx_packet_dst(pt),
+              dx_packet_protocol(pt), dx_packet_info(pt), dx_packet_severity(pt));
+    CU_ASSERT(same);
+    dx_packet_free(pf);
+    dx_packet_free(pt);
+  }
+  dx_session_free(full);
+  dx_session_free(terse);
+  unload(&fr);
+}
+
+static int summary_dir(const char *dir, int depth) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0;
+  int files = 0;
+  struct dirent *e;
+  char path[2048];
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(path, &st) != 0)
+      continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (depth < 3)
+        files += summary_dir(path, depth + 1);
+      continue;
+    }
+    size_t n = strlen(e->d_name);
+    if (n > 7 && strcmp(e->d_name + n - 7, ".keylog") == 0)
+      continue;
+    char keylog[2048];
+    snprintf(keylog, sizeof keylog, "%s/%.*s.keylog", dir, (int)strcspn(e->d_name, "."), e->d_name);
+    FILE *k = fopen(keylog, "r");
+    if (k)
+      fclose(k);
+    compare_summary(path, k ? keylog : NULL);
+    files++;
+  }
+  closedir(d);
+  return files;
+}
+
+static void test_interest_summary(void) {
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/samples", src_dir);
+  CU_ASSERT(summary_dir(dir, 0) >= 20);
+  snprintf(dir, sizeof dir, "%s/../shared/corpus", src_dir);
+  summary_dir(dir, 0); /* when it is there */
+}
+
 /* ---- certificates in terse packets -------------------------------------------
  * A terse packet whose reader wants no X.509 field does not take its
  * certificates apart, but must still say whether they decode: a certificate
@@ -424,6 +517,7 @@ int main(void) {
                          {"interest in a protocol, columns", test_interest_protocol_and_columns},
                          {"samples x filters: terse == full", test_interest_samples},
                          {"broken certificate: terse == full", test_interest_broken_certificate},
+                         {"summary lines: terse == full", test_interest_summary},
                          {"dx_vsnprintf == vsnprintf", test_vsnprintf},
                          CU_TEST_INFO_NULL};
   return tu_run("interest", tests);
