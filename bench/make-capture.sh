@@ -391,13 +391,22 @@ keylog=${out%.pcap}.keylog
 # the last round ends past N packets: keep the first N (its last connections
 # are cut, as when a capture is stopped)
 got=$(capinfos -T -r -c -M "$tmpcap" | cut -f2)
+# (written beside OUT and renamed: whoever is reading an older OUT keeps it)
 if ((got > packets)); then
-  editcap -r "$tmpcap" "$out" "1-$packets" || die "editcap failed"
+  editcap -r "$tmpcap" "$out.part" "1-$packets" || die "editcap failed"
   rm -f "$tmpcap"
 else
-  mv "$tmpcap" "$out"
+  mv "$tmpcap" "$out.part"
 fi
-mv "$W/bench.keylog" "$keylog"
+mv "$out.part" "$out"
+mv "$W/bench.keylog" "$keylog.part"
+mv "$keylog.part" "$keylog"
 chmod 644 "$out" "$keylog"
 log "$(grep 'packets captured' "$W/tcpdump.err") in $((SECONDS - t0)) s"
 log "wrote $out ($(capinfos -T -r -c -M "$out" | cut -f2) packets, $(stat -c %s "$out") bytes) and $keylog ($(wc -l <"$keylog") lines)"
+# the mix, counted by tcpdump (BPF) in the written file
+n() { tcpdump -nn -q -r "$out" "$1" 2>/dev/null | wc -l; }
+syn='(ip and tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn) or (ip6 and ip6[6] == 6 and ip6[53] & 0x12 == 0x02)'
+log "TCP connections (SYN without ACK): $(n "$syn"), of them DNS over TCP: $(n "tcp port 53 and ($syn)");" \
+  "IPv6 packets: $(n ip6); DNS over UDP packets: $(n 'udp port 53');" \
+  "TCP port 80 packets: $(n 'tcp port 80'), port 443: $(n 'tcp port 443')"
