@@ -204,9 +204,8 @@ static void usage(FILE *out) {
           "  -l                   flush the output after each packet\n"
           "  -q                   print nothing per packet (errors and counts only)\n"
           "  --story text|json|mermaid|svg\n"
-          "                       the story of each TCP and QUIC connection (DNS lookup,\n"
-          "                       TCP/QUIC and TLS handshakes, HTTP exchanges, phases and\n"
-          "                       timings) as a\n"
+          "                       the story of each TCP connection (DNS lookup, TCP and TLS\n"
+          "                       handshakes, HTTP exchanges, phases and timings) as a\n"
           "                       ladder, JSON (docs/story.schema.json), a Mermaid\n"
           "                       sequenceDiagram or an SVG for a 16:9 slide; with -Y, only\n"
           "                       the connections that have a matching packet\n"
@@ -893,6 +892,10 @@ int main(int argc, char **argv) {
     }
     nread++;
     dx_packet *p = NULL;
+    const char *comments = NULL;
+    size_t ncomments = 0;
+    if (dx_capture_comments(cap, &comments, &ncomments) == DX_OK && ncomments)
+      dx_session_set_comments(sess, comments, ncomments);
     if ((rc = dx_session_dissect(sess, &f, &p)) != DX_OK) {
       eprint("dissect: frame %lld: %s\n", nread, dx_strerror(rc));
       status = 2;

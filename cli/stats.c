@@ -496,7 +496,7 @@ typedef struct xtab {
   size_t *slots; /* index + 1 into the level's rows (level in the top bits) */
   size_t nslots;
   dx_hashkey key;
-  const dx_field *f_group, *f_comment;
+  const dx_field *f_group;
 } xtab;
 
 /* Wireshark's short name of the protocol a note belongs to. */
@@ -504,12 +504,13 @@ static const char *short_name(const char *name) {
   static const struct {
     const char *name, *shortname;
   } names[] = {
-      {"frame", "Frame"}, {"eth", "Ethernet"},     {"ip", "IPv4"},     {"ipv6", "IPv6"},
-      {"icmp", "ICMP"},   {"icmpv6", "ICMPv6"},    {"tcp", "TCP"},     {"udp", "UDP"},
-      {"dns", "DNS"},     {"http", "HTTP"},        {"http2", "HTTP2"}, {"http3", "HTTP3"},
-      {"tls", "TLS"},     {"x509af", "X509AF"},    {"quic", "QUIC"},   {"arp", "ARP"},
-      {"sll", "SLL"},     {"vlan", "VLAN"},        {"data", "Data"},   {"ppp", "PPP"},
-      {"llc", "LLC"},     {"wlan", "IEEE 802.11"}, {"null", "NULL"},   {"chdlc", "CHDLC"},
+      {"frame", "Frame"},       {"eth", "Ethernet"},     {"ip", "IPv4"},     {"ipv6", "IPv6"},
+      {"icmp", "ICMP"},         {"icmpv6", "ICMPv6"},    {"tcp", "TCP"},     {"udp", "UDP"},
+      {"dns", "DNS"},           {"http", "HTTP"},        {"http2", "HTTP2"}, {"http3", "HTTP3"},
+      {"tls", "TLS"},           {"x509af", "X509AF"},    {"quic", "QUIC"},   {"arp", "ARP"},
+      {"sll", "SLL"},           {"vlan", "VLAN"},        {"data", "Data"},   {"ppp", "PPP"},
+      {"llc", "LLC"},           {"wlan", "IEEE 802.11"}, {"null", "NULL"},   {"chdlc", "CHDLC"},
+      {"pkt_comment", "Frame"},
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp(name, names[i].name) == 0)
@@ -602,12 +603,7 @@ static void x_walk(xtab *x, const dx_node *n, const char *proto, int depth) {
       x_walk(x, c, short_name(dx_node_name(c)), depth + 1);
       continue;
     }
-    if (f == x->f_comment) {
-      /* a pcapng packet comment: a Comment of the frame */
-      char v[1024] = "";
-      dx_node_value(c, v, sizeof v);
-      x_add(x, X_COMMENT, 0x0b000000, "Frame", v);
-    } else if (dx_node_flags(c) & DX_NODE_EXPERT) {
+    if (dx_node_flags(c) & DX_NODE_EXPERT) {
       char msg[1024] = "";
       uint32_t group = 0x09000000;
       dx_node_label(c, msg, sizeof msg); /* the message, escaped */
@@ -767,7 +763,6 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
     if (*rest == ',')
       rest++;
     it->expert.f_group = dx_field_lookup(st->s, "_ws.expert.group");
-    it->expert.f_comment = dx_field_lookup(st->s, "frame.comment");
     dx_hashkey_random(&it->expert.key);
   } else if (strncmp(arg, "http,tree", 9) == 0 || strncmp(arg, "http_req,tree", 13) == 0 ||
              strncmp(arg, "dns,tree", 8) == 0) {

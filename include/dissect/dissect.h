@@ -176,6 +176,11 @@ typedef struct dx_frame {
  * Malformed or truncated bytes never make this fail: they become nodes marked
  * DX_NODE_MALFORMED / DX_NODE_TRUNCATED. Fails only for DX_ENOMEM/DX_EINVAL. */
 int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out);
+/* Comments for the next frame given to dx_session_dissect() (as
+ * dx_capture_comments() gives them: each followed by a NUL; copied, at most
+ * 1 MiB): shown as tshark shows them, a "Packet comments" layer (pkt_comment)
+ * before the frame with frame.comment fields and Comment expert notes. */
+int dx_session_set_comments(dx_session *s, const char *texts, size_t len);
 void dx_packet_free(dx_packet *p);
 
 /* For programs that re-dissect part of a capture (a browser re-reading the
@@ -293,6 +298,11 @@ int dx_capture_linktype(const dx_capture *c);
  * (before its first packet), for dx_session_add_secrets(); *len is 0 if
  * there are none. The text belongs to the capture. */
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len);
+/* The comments of the frame dx_capture_next() gave last (pcapng packet
+ * comments, opt_comment of an Enhanced Packet Block), each followed by a
+ * NUL, *len bytes in all (0 if none; read from plain pcapng files, not from
+ * standard input). The text belongs to the capture until the next read. */
+int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len);
 /* Non-zero if a dissector is registered for the link type (a LINKTYPE_ or
  * DLT_ value). Captures of every link type open: the frames of one without
  * a dissector are shown as frame + data with an expert note. */

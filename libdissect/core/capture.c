@@ -25,6 +25,10 @@ struct dx_capture {
   int linktype;
   bool live;
   uint64_t count;
+  FILE *cfp;      /* a second handle on a plain pcapng file: packet comments */
+  bool cswap;     /* byte order of its current section */
+  char *comments; /* of the last frame, each followed by a NUL */
+  size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
   size_t secrets_len;
   char err[PCAP_ERRBUF_SIZE + 512];
@@ -114,6 +118,87 @@ static void read_secrets(dx_capture *c, const char *path) {
       break;
   }
   SEC_CLOSE(fp);
+}
+
+/* ---- pcapng packet comments -------------------------------------------
+ * libpcap does not give the options of a packet block, so the block of the
+ * frame just read is read again through a second handle: the first packet
+ * block at or after the position libpcap read from whose captured length is
+ * the frame's (a capture filter may have passed over others), at most
+ * COMMENT_WALK blocks on; its opt_comment options are kept, COMMENT_MAX
+ * bytes at most. */
+#define COMMENT_WALK 64
+#define COMMENT_MAX (1u << 20)
+
+static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
+  c->comments_len = 0;
+  if (!c->cfp || pos < 0 || fseek(c->cfp, pos, SEEK_SET) != 0)
+    return;
+  uint8_t h[28];
+  for (int n = 0; n < COMMENT_WALK; n++) {
+    long at = ftell(c->cfp);
+    if (at < 0 || fread(h, 1, 8, c->cfp) != 8)
+      return;
+    uint32_t type = rd32(h, c->cswap);
+    if (rd32(h, false) == 0x0A0D0D0Au) { /* a new section: its byte order */
+      uint8_t bom[4];
+      if (fread(bom, 1, 4, c->cfp) != 4)
+        return;
+      c->cswap = rd32(bom, false) == 0x4D3C2B1Au;
+      type = 0x0A0D0D0Au;
+    }
+    uint32_t len = rd32(h + 4, c->cswap);
+    if (len < 12 || len % 4 != 0)
+      return;
+    if (type == 6 && len >= 32) {
+      if (fseek(c->cfp, at + 8, SEEK_SET) != 0 || fread(h + 8, 1, 20, c->cfp) != 20)
+        return;
+      uint32_t cl = rd32(h + 20, c->cswap);
+      if (cl == caplen) {
+        uint64_t opts = 28 + ((uint64_t)cl + 3) / 4 * 4;
+        while (opts + 4 <= (uint64_t)len - 4) {
+          uint8_t oh[4];
+          if (fseek(c->cfp, at + (long)opts, SEEK_SET) != 0 || fread(oh, 1, 4, c->cfp) != 4)
+            return;
+          uint16_t code =
+              c->cswap ? (uint16_t)(oh[0] << 8 | oh[1]) : (uint16_t)(oh[1] << 8 | oh[0]);
+          uint16_t ol = c->cswap ? (uint16_t)(oh[2] << 8 | oh[3]) : (uint16_t)(oh[3] << 8 | oh[2]);
+          if (code == 0 || opts + 4 + ol > (uint64_t)len - 4)
+            return;
+          if (code == 1 && c->comments_len + ol + 1 <= COMMENT_MAX) {
+            if (c->comments_len + ol + 1 > c->comments_cap) {
+              size_t cap = c->comments_len + ol + 1 + 256;
+              char *nb = realloc(c->comments, cap);
+              if (!nb)
+                return;
+              c->comments = nb;
+              c->comments_cap = cap;
+            }
+            if (fread(c->comments + c->comments_len, 1, ol, c->cfp) != ol)
+              return;
+            /* a comment ends at its first NUL, as tshark shows it */
+            size_t k = strnlen(c->comments + c->comments_len, ol);
+            c->comments_len += k;
+            c->comments[c->comments_len++] = 0;
+          }
+          opts += 4 + ((uint64_t)ol + 3) / 4 * 4;
+        }
+        return;
+      }
+    } else if (type == 2 || type == 3) {
+      return; /* obsolete or simple packet blocks: no comments read */
+    }
+    if (fseek(c->cfp, at + (long)len, SEEK_SET) != 0)
+      return;
+  }
+}
+
+int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len) {
+  if (!c || !texts || !len)
+    return DX_EINVAL;
+  *texts = c->comments;
+  *len = c->comments ? c->comments_len : 0;
+  return DX_OK;
 }
 
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len) {
@@ -249,8 +334,15 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     dx_capture_close(c);
     return DX_ENOMEM;
   }
-  if (strcmp(path, "-") != 0)
+  if (strcmp(path, "-") != 0) {
     read_secrets(c, path);
+    uint8_t m[4];
+    FILE *cf = fopen(path, "rb");
+    if (cf && fread(m, 1, 4, cf) == 4 && rd32(m, false) == 0x0A0D0D0Au)
+      c->cfp = cf; /* pcapng: its packet comments are read too */
+    else if (cf)
+      fclose(cf);
+  }
   *out = c;
   return DX_OK;
 }
@@ -389,9 +481,12 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
   for (;;) {
     struct pcap_pkthdr *h;
     const u_char *data;
+    long pos = c->cfp && pcap_file(c->pc) ? ftell(pcap_file(c->pc)) : -1;
     int rc = pcap_next_ex(c->pc, &h, &data);
     if (rc == 1) {
       c->count++;
+      if (c->cfp)
+        read_comments(c, pos, h->caplen);
       f->ts_sec = h->ts.tv_sec;
       f->ts_nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds: opened with NANO precision */
       f->caplen = h->caplen;
@@ -466,6 +561,9 @@ void dx_capture_close(dx_capture *c) {
   if (c->pc)
     pcap_close(c->pc);
   dx_pcapng_close(c->ng);
+  if (c->cfp)
+    fclose(c->cfp);
+  free(c->comments);
   free(c->path);
   free(c->name);
   free(c->secrets);

@@ -28,6 +28,9 @@ enum {
   F_COL_PROTO,
   F_COL_LEN,
   F_COL_INFO,
+  F_PKT_COMMENT,
+  F_COMMENT,
+  F_COMMENT_EXPERT,
 };
 
 /* frame.encap_type is tshark's encapsulation number (proto/linktype.c). */
@@ -62,6 +65,11 @@ static const dx_field frame_fields[] = {
     [F_COL_PROTO] = DX_F("_ws.col.Protocol", "Protocol", DX_FT_STRING, DX_BASE_NONE),
     [F_COL_LEN] = DX_F("_ws.col.Length", "Length", DX_FT_STRING, DX_BASE_NONE),
     [F_COL_INFO] = DX_F("_ws.col.Info", "Info", DX_FT_STRING, DX_BASE_NONE),
+    /* pcapng packet comments, as tshark 4.0 shows them */
+    [F_PKT_COMMENT] = DX_F("pkt_comment", "Packet comments", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_COMMENT] = DX_F("frame.comment", "Comment", DX_FT_STRING, DX_BASE_NONE),
+    [F_COMMENT_EXPERT] =
+        DX_F("frame.comment.expert", "Formatted comment", DX_FT_NONE, DX_BASE_NONE),
 };
 
 const dx_protocol dx_proto_frame = {
@@ -105,6 +113,8 @@ static void proto_list_add(proto_list *l, const char *name) {
 
 static void proto_walk(proto_list *l, const dx_node *n, int depth) {
   for (; n && depth < 64; n = n->next) {
+    if (n->field == &frame_fields[F_PKT_COMMENT])
+      continue; /* not a layer of the frame */
     bool proto = n->field->type == DX_FT_PROTOCOL && n->field != &frame_fields[F_FRAME];
     if (proto) {
       proto_list_add(l, n->field->abbrev);
@@ -123,9 +133,24 @@ static void set_protocols(dx_packet *p, dx_node *protos) {
   protos->v.b.len = (uint32_t)l.used;
 }
 
+/* The comments given with dx_session_set_comments(): a "Packet comments"
+ * layer before the frame, one frame.comment each with a Comment note. */
+static void add_comments(dx_packet *p, dx_node *root, const char *c, size_t len) {
+  dx_node *pc = dx_add_proto(p, root, &frame_fields[F_PKT_COMMENT], NULL, 0, 0);
+  for (size_t i = 0; pc && i < len;) {
+    size_t l = strnlen(c + i, len - i);
+    dx_node *n = dx_add_string(p, pc, &frame_fields[F_COMMENT], NULL, 0, 0, c + i, l);
+    dx_node_set_text(p, n, "%.*s", (int)l, c + i);
+    dx_expert(p, n, &frame_fields[F_COMMENT_EXPERT], DX_SEV_NONE, "%.*s", (int)l, c + i);
+    i += l + 1;
+  }
+}
+
 void dx_dissect_frame(dx_packet *p) {
   dx_tvb t = dx_packet_frame_tvb(p);
   dx_node *root = dx_packet_root_mut(p);
+  if (p->sess && p->sess->next_comments_len)
+    add_comments(p, root, p->sess->next_comments, p->sess->next_comments_len);
   dx_node *fr = dx_add_proto(p, root, &frame_fields[F_FRAME], &t, 0, t.len);
   dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
                    (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
@@ -179,6 +204,8 @@ void dx_dissect_frame(dx_packet *p) {
  * columns somebody asked for are formatted. */
 void dx_frame_add_columns(dx_packet *p) {
   dx_node *fr = p->root.first_child;
+  if (fr && fr->field == &frame_fields[F_PKT_COMMENT])
+    fr = fr->next;
   if (!fr || fr->field != &frame_fields[F_FRAME])
     return;
   dx_tvb t = dx_packet_frame_tvb(p);

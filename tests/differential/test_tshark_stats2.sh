@@ -4,6 +4,8 @@
 # captures, `dissect` and `tshark -n` (4.0) print the same
 #   - -z expert and its levels (expert,note|warn|error|chat, with a filter),
 #     and the fields _ws.expert.message/severity/group in -e and -Y;
+#   - pcapng packet comments: frame.comment in -e and -Y, the "Packet
+#     comments" layer of -V, the Comment row of -z expert;
 #   - -z http,tree, -z http_req,tree and -z dns,tree (stats_tree text:
 #     counts, averages, rates, percentages, burst rates), with filters;
 #   - -z follow,tls,MODE,N (decrypted application data, one chunk per
@@ -72,13 +74,11 @@ same() {
 #     dissect's TCP does not emit) and TLS "This session reuses previously
 #     negotiated keys" (not emitted by dissect's TLS);
 #   - "DNS query retransmission" (dissect warns on the retransmitted query,
-#     tshark 4.0 only on the response, and not on these samples);
-#   - pcapng packet comments (Comment rows of Frame): not read yet.
+#     tshark 4.0 only on the response, and not on these samples).
 cat >"$T_TMP/norm.py" <<'PY'
 import re, sys
 drop = [r"^\s*\d+\s+Security\s+TLS  ", r"^\s*\d+\s+\S+\s+QUIC  ", r"  D-SACK Sequence$",
-        r"  This session reuses previously negotiated keys", r"  DNS query retransmission",
-        r"^\s*\d+\s+Comment\s+Frame  "]
+        r"  This session reuses previously negotiated keys", r"  DNS query retransmission"]
 out, block, seen = [], None, False
 def flush():
     if block and block[1]:
@@ -108,8 +108,9 @@ PY
 norm() { "$PY" "$T_TMP/norm.py"; }
 
 # Samples whose tables are equal with nothing removed.
-for f in dns http sll-any; do
-  same "expert $f" -q -r "$S/$f.pcap" -z expert
+for f in dns http sll-any http.pcapng; do
+  [[ $f == *.pcapng ]] || f=$f.pcap
+  same "expert $f" -q -r "$S/$f" -z expert
 done
 # Every sample (with its key log), normalised as said above, in the same
 # run as the stats_tree statistics (printed before it: tshark prints the
@@ -152,6 +153,23 @@ for flt in '_ws.expert.severity == "Warning"' '_ws.expert.severity >= "Note"' \
     "$(tsh -r "$S/tcp-anomalies.pcap" -Y "$flt && frame.number != 326" -T fields -e frame.number)" \
     "$("$D" -r "$S/tcp-anomalies.pcap" -Y "$flt && frame.number != 326" -T fields -e frame.number 2>&1)"
 done
+
+# ---- pcapng packet comments ------------------------------------------------------
+# samples/http.pcapng has one on frame 1; a copy with two on frame 3 and
+# one on frame 5 is made with editcap (Wireshark's own tool)
+if command -v editcap >/dev/null 2>&1; then
+  editcap -a "3:second comment" -a "3:third, on the same frame" -a "5:on frame 5" \
+    "$S/http.pcapng" "$T_TMP/comments.pcapng" >/dev/null 2>&1
+  C=$T_TMP/comments.pcapng
+else
+  C=$S/http.pcapng
+fi
+same "frame.comment as a field" -r "$C" -T fields -e frame.number -e frame.comment
+same "-Y frame.comment" -r "$C" -Y 'frame.comment contains "frame"'
+same "-z expert with comments" -q -r "$C" -z expert
+cmp_out "-V: the Packet comments layer before the frame (the Frame line itself differs on pcapng: interface)" \
+  "$(tsh -r "$C" -V -Y 'frame.number == 3' | grep -v '^ \{8\}' | head -2)" \
+  "$("$D" -r "$C" -V -Y 'frame.number == 3' 2>&1 | grep -v '^ \{8\}' | head -2)"
 
 # ---- stats_tree: http,tree http_req,tree dns,tree --------------------------
 # ---- follow,tls and follow,http ---------------------------------------------
