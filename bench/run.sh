@@ -246,7 +246,7 @@ mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 cell() { # KEY: "12.34 s, 56 MB, 78 MB out"
   local k=$1
   if [[ -z ${secs[$k]:-} ]]; then
-    echo "not run"
+    if [[ -z $slow_tshark && $k == tshark* ]]; then echo "skipped (--skip-slow-tshark)"; else echo "not run"; fi
   elif [[ ${secs[$k]} == -1 ]]; then
     echo "failed"
   else
@@ -277,7 +277,7 @@ maxrss() { # PREFIX: the highest peak RSS (MB) of the jobs of PREFIX
 echo
 echo "Capture: $(basename "$capture"): $npk packets, $nbytes bytes${keylog:+, with its key log}"
 echo "Run: $started on $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)); load average at start $start_load, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Tools: $(tshark --version 2>/dev/null | head -n 1 | cut -d' ' -f1-3), $(tcpdump --version 2>&1 | head -n 1), $("$bin/dissect" --version | head -n 1)$(git -C "$root" rev-parse --short HEAD 2>/dev/null | sed 's/^/ (commit /; s/$/)/')"
+echo "Tools: $(tshark --version 2>/dev/null | head -n 1 | cut -d' ' -f1-3), $(tcpdump --version 2>&1 | head -n 1), $("$bin/dissect" --version | head -n 1) built $(date -u -r "$bin/dissect" '+%Y-%m-%d %H:%M UTC')$(git -C "$root" rev-parse --short HEAD 2>/dev/null | sed 's/^/ (the repository is at commit /; s/$/)/')"
 echo "Fields: ${fields[*]}"
 echo "Filter: -Y '$filter'"
 ((runs == 1)) || echo "Each job run $runs times, tshark and dissect alternating; the fastest run shown, the highest RSS"
