@@ -22,8 +22,8 @@
 #     and over TCP (dig +tcp, a connection per query) to dnsmasq
 #   - each kind over IPv4 and IPv6, all kinds running at the same time, so
 #     thousands of connections are open at once and their packets interleave
-# The load is made in rounds (all clients at once, each round about 1/6 of the
-# packets) until the capture holds N packets; about 30 TCP connections per
+# The load is made in rounds (all clients at once, each round about 240,000
+# packets, smaller for a small N) until the capture holds N packets; about 25 TCP connections per
 # 1000 packets. Every loop is bounded; servers, clients and tcpdump are stopped
 # by their PIDs and the namespace is deleted, also on errors and Ctrl-C.
 #
@@ -277,6 +277,16 @@ h2() {
   timeout 300 h2load --h1 -t 1 "$@" >"$log" 2>&1 && grep -q ', 0 failed, 0 errored' "$log" \
     || { log "h2load $* failed:"; tail -n 5 "$log" >&2; return 1; }
 }
+# A round is about 240,000 packets; a smaller capture gets smaller rounds (the
+# same mix): sc N is N scaled, h2s CLIENTS REQUESTS-EACH ARGS... runs h2load so.
+scale=$((packets * 100 / 240000 + 1))
+((scale <= 100)) || scale=100
+sc() { echo $((($1 * scale + 99) / 100)); }
+h2s() {
+  local c
+  c=$(sc "$1")
+  h2 -c "$c" -n $((c * $2)) "${@:3}"
+}
 # addresses K: the server addresses of the K-th client run (even K: IPv4,
 # odd K: IPv6), so that both families are on the link at the same time
 addresses() {
@@ -286,8 +296,8 @@ addresses() {
     a80="[::1]" a12="[2001:db8::2]" dns=::1
   fi
 }
-# One round: every kind of client at once (6 client processes); a round makes
-# about 200,000 packets in about 7,000 TCP connections.
+# One round: every kind of client at once (6 client processes); a full round makes
+# about 240,000 packets in about 6,200 TCP connections.
 round() {
   local r=$1 host=www.example.test pids=() p rc=0 a80 a12 dns
   uris "http://$host" 3 >"$W/u3"
@@ -299,17 +309,17 @@ round() {
   uris "https://api.example.test" 6 >"$W/s6"
   # HTTP keep-alive: 900 connections of 3, 6 or 12 requests
   {
-    addresses "$r"; h2 -c 300 -n 900 -i "$W/u3" --connect-to="$a80:80"
-    addresses $((r + 1)); h2 -c 200 -n 1200 -i "$W/u6" --connect-to="$a80:80"
-    addresses "$r"; h2 -c 300 -n 900 -i "$W/u3" --connect-to="$a80:80"
-    addresses $((r + 1)); h2 -c 100 -n 1200 -i "$W/u12" --connect-to="$a80:80"
+    addresses "$r"; h2s 300 3 -i "$W/u3" --connect-to="$a80:80"
+    addresses $((r + 1)); h2s 200 6 -i "$W/u6" --connect-to="$a80:80"
+    addresses "$r"; h2s 300 3 -i "$W/u3" --connect-to="$a80:80"
+    addresses $((r + 1)); h2s 100 12 -i "$W/u12" --connect-to="$a80:80"
   } &
   pids+=($!)
   # HTTP with Connection: close (curl, 40 at a time): 2,000 connections
   {
     for ((k = 0; k < 4; k++)); do
       addresses $((r + k))
-      for ((j = 0; j < 500; j++)); do
+      for ((j = 0; j < $(sc 500); j++)); do
         echo "url = \"http://$host$(sed -n "$((j % 12 + 1))p" "$W/paths")\""
       done >"$W/close.cfg"
       timeout 300 curl --http1.1 -sS --no-progress-meter --fail --parallel --parallel-max 40 \
@@ -320,36 +330,36 @@ round() {
   # TLS 1.3 (and ECDSA): 1,600 connections, keep-alive of 2 or 4 requests, or close
   {
     addresses "$r"
-    SSLKEYLOGFILE=$W/keys-$r-13a.log h2 -c 400 -n 1600 -i "$W/s4" --connect-to="$a80:443"
+    SSLKEYLOGFILE=$W/keys-$r-13a.log h2s 400 4 -i "$W/s4" --connect-to="$a80:443"
     addresses $((r + 1))
-    SSLKEYLOGFILE=$W/keys-$r-13b.log h2 -c 400 -n 400 -i "$W/s4" --connect-to="$a80:443" \
+    SSLKEYLOGFILE=$W/keys-$r-13b.log h2s 400 1 -i "$W/s4" --connect-to="$a80:443" \
       -H 'Connection: close'
     addresses "$r"
-    SSLKEYLOGFILE=$W/keys-$r-13c.log h2 -c 400 -n 800 -i "$W/s2" --connect-to="$a80:443"
+    SSLKEYLOGFILE=$W/keys-$r-13c.log h2s 400 2 -i "$W/s2" --connect-to="$a80:443"
     addresses $((r + 1))
-    SSLKEYLOGFILE=$W/keys-$r-13d.log h2 -c 400 -n 1600 -i "$W/s4" --connect-to="$a80:443"
+    SSLKEYLOGFILE=$W/keys-$r-13d.log h2s 400 4 -i "$W/s4" --connect-to="$a80:443"
   } &
   pids+=($!)
   # TLS 1.2 (ECDHE-RSA): 1,200 connections of 3 or 6 requests
   {
     addresses $((r + 1))
-    SSLKEYLOGFILE=$W/keys-$r-12a.log h2 -c 400 -n 1200 -i "$W/s3" --connect-to="$a12:443"
+    SSLKEYLOGFILE=$W/keys-$r-12a.log h2s 400 3 -i "$W/s3" --connect-to="$a12:443"
     addresses "$r"
-    SSLKEYLOGFILE=$W/keys-$r-12b.log h2 -c 400 -n 2400 -i "$W/s6" --connect-to="$a12:443"
+    SSLKEYLOGFILE=$W/keys-$r-12b.log h2s 400 6 -i "$W/s6" --connect-to="$a12:443"
     addresses $((r + 1))
-    SSLKEYLOGFILE=$W/keys-$r-12c.log h2 -c 400 -n 1200 -i "$W/s3" --connect-to="$a12:443"
+    SSLKEYLOGFILE=$W/keys-$r-12c.log h2s 400 3 -i "$W/s3" --connect-to="$a12:443"
   } &
   pids+=($!)
   # DNS over UDP: 2 x 12 x 200 queries; over TCP (a connection per query): 500
   {
-    for ((k = 0; k < 12; k++)); do
+    for ((k = 0; k < $(sc 12); k++)); do
       addresses $((r + k))
       timeout 120 dig "@$dns" +tries=1 +time=1 -f "$W/dns-batch" >/dev/null || exit 1
     done
   } &
   pids+=($!)
   {
-    for ((k = 0; k < 10; k++)); do
+    for ((k = 0; k < $(sc 10); k++)); do
       addresses $((r + k + 1))
       timeout 120 dig "@$dns" +tries=1 +time=1 -f "$W/dns-batch" >/dev/null || exit 1
       timeout 120 dig "@$dns" +tcp +tries=1 +time=1 -f "$W/dns-batch-tcp" >/dev/null || exit 1
