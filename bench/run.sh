@@ -27,8 +27,9 @@
 # summary with the TLS key log; peak memory of each; start-up on a 1-packet
 # file (mean of many runs); the summary on the capture concatenated 4 times
 # (mergecap -a), whose peak RSS must not be above the 1x one; dissect-tui on
-# the capture in a tmux pane (first rows shown, fully indexed = the status line
-# no longer says "indexing", peak RSS = VmHWM from /proc).
+# the capture in a tmux pane (first rows shown; fully indexed: the status line
+# counts every packet of the file and no longer says "indexing"; peak RSS:
+# VmHWM from /proc).
 #
 # Output of every tool goes through a pipe into wc -c (its size is the
 # "output" column). The machine's noise shows in absolute times: compare the
@@ -223,7 +224,10 @@ if [[ -n $do_tui ]]; then
   done
   for ((i = 0; i < 12000; i++)); do # fully indexed: at most 20 min, polled every 100 ms
     last=$("${T[@]}" capture-pane -p -t tui 2>/dev/null | tail -n 1) || break
-    if [[ $last == *" packets"* && $last != *indexing* ]]; then
+    # done: the status line counts every packet of the file and says no more "indexing"
+    shown=
+    [[ $last =~ ([0-9][0-9,]*)\ packets ]] && shown=${BASH_REMATCH[1]//,/}
+    if [[ $shown == "$npk" && $last != *indexing* ]]; then
       tui_done=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
       break
     fi
