@@ -293,6 +293,7 @@ void dx_session_free(dx_session *s) {
   free(s->heur_udp);
   free(s->index);
   free(s->interest);
+  free(s->layers);
   free(s->keylog_file);
   free(s->rsa_key_file);
   dx_keylog_free(s->keylog);
@@ -530,6 +531,7 @@ uint32_t dx_dissect_table(dx_packet *p, dx_table table, uint32_t key, const dx_t
   const dx_session *s = p->sess;
   if ((unsigned)table >= DX_TABLE_COUNT || p->depth > 24)
     return 0;
+  p->dispatch_key = key;
   if (table == DX_TABLE_UDP_PORT || table == DX_TABLE_TCP_PORT) {
     const dx_protocol *da = dx_decode_as_proto(s, table, key);
     if (da && da->dissect) {
@@ -589,6 +591,109 @@ bool dx_session_interested(const dx_session *s, const dx_field *f) {
   return s->interest && f && interested(s, f);
 }
 
+bool dx_session_layer_wanted(const dx_session *s, const dx_field *f) {
+  if (!s->layers)
+    return false;
+  size_t h = interest_hash(f) & s->layers_mask;
+  while (s->layers[h]) {
+    if (s->layers[h] == f)
+      return true;
+    h = (h + 1) & s->layers_mask;
+  }
+  return false;
+}
+
+/* The protocol whose field table holds f, or NULL. */
+static const dx_protocol *field_owner(const dx_field *f) {
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *P = dx_protocols[i];
+    if (P->fields && f >= P->fields && f < P->fields + P->nfields)
+      return P;
+  }
+  return NULL;
+}
+
+static const dx_protocol *proto_by_name(const char *name) {
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    if (strcmp(dx_protocols[i]->name, name) == 0)
+      return dx_protocols[i];
+  return NULL;
+}
+
+/* Which layers terse packets build (dx.h, dx_packet.skip): those of the
+ * protocols that own a field of interest. A protocol's fields live under
+ * the layer nodes of its own protocol fields (IPv6 extension headers, the
+ * 802.1ad tag, HTTP's media layers are its own), except for the fields
+ * that another protocol places in its layer: IPv4's ip.version in an IPv6
+ * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 and the trust verdicts
+ * under TLS; those protocols bring the host's layers along. Expert fields
+ * (_ws.*) live in every layer: they turn skipping off. Checked on the
+ * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
+ * both modes, the same values). */
+static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
+  static const char *const hosts[][2] = {
+      {"ip", "ipv6"}, {"http2", "http"}, {"x509af", "tls"}, {"tls.trust", "tls"}};
+  const dx_protocol *own[64];
+  size_t nown = 0;
+  bool skip = true;
+  for (size_t i = 0; i < n && skip; i++) {
+    if (!fields[i])
+      continue;
+    const dx_protocol *P = field_owner(fields[i]);
+    if (!P || P->fields[0].type != DX_FT_PROTOCOL || strcmp(P->name, "_ws") == 0) {
+      skip = false;
+      break;
+    }
+    for (int pass = 0; pass < 2 && P; pass++) {
+      bool dup = false;
+      for (size_t k = 0; k < nown; k++)
+        dup = dup || own[k] == P;
+      if (!dup) {
+        if (nown == DX_ARRAY_LEN(own)) {
+          skip = false;
+          break;
+        }
+        own[nown++] = P;
+      }
+      const dx_protocol *host = NULL;
+      for (size_t h = 0; h < DX_ARRAY_LEN(hosts); h++)
+        if (strcmp(P->name, hosts[h][0]) == 0)
+          host = proto_by_name(hosts[h][1]);
+      P = host;
+    }
+  }
+  free(s->layers);
+  s->layers = NULL;
+  s->layers_mask = 0;
+  s->skip_layers = false;
+  if (!skip)
+    return DX_OK;
+  size_t nl = 0;
+  for (size_t k = 0; k < nown; k++)
+    for (size_t j = 0; j < own[k]->nfields; j++)
+      nl += own[k]->fields[j].type == DX_FT_PROTOCOL;
+  size_t size = 8;
+  while (size < 2 * nl)
+    size <<= 1;
+  const dx_field **set = calloc(size, sizeof *set);
+  if (!set)
+    return DX_ENOMEM;
+  for (size_t k = 0; k < nown; k++)
+    for (size_t j = 0; j < own[k]->nfields; j++) {
+      const dx_field *f = &own[k]->fields[j];
+      if (f->type != DX_FT_PROTOCOL)
+        continue;
+      size_t h = interest_hash(f) & (size - 1);
+      while (set[h] && set[h] != f)
+        h = (h + 1) & (size - 1);
+      set[h] = f;
+    }
+  s->layers = set;
+  s->layers_mask = size - 1;
+  s->skip_layers = true;
+  return DX_OK;
+}
+
 int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n,
                             unsigned flags) {
   if (!s || (n && !fields) || n > ((size_t)1 << 24))
@@ -599,6 +704,10 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   const dx_field **set = calloc(size, sizeof *set);
   if (!set)
     return DX_ENOMEM;
+  if (plan_layers(s, fields, n) != DX_OK) {
+    free(set);
+    return DX_ENOMEM;
+  }
   for (size_t i = 0; i < n; i++) {
     if (!fields[i])
       continue;
@@ -628,6 +737,10 @@ void dx_session_clear_interest(dx_session *s) {
   s->interest_mask = 0;
   s->ninterest = 0;
   s->terse = s->terse_columns = false;
+  free(s->layers);
+  s->layers = NULL;
+  s->layers_mask = 0;
+  s->skip_layers = false;
 }
 
 bool dx_packet_wants(const dx_packet *p, const dx_field *f) {
@@ -726,6 +839,8 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
     return DX_ENOMEM;
   p->sess = s;
   p->terse = s->terse;
+  p->skip = s->terse && s->skip_layers;
+  p->ghost.field = dx_field_expert();
   p->want_columns = !s->terse || s->terse_columns;
   p->frame = *f;
   if (p->frame.wirelen < p->frame.caplen)
@@ -752,7 +867,10 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   else
     p->disp_sec = 0, p->disp_nsec = 0;
   char name[64];
-  dx_snprintf(name, sizeof name, "Frame (%u bytes)", f->caplen);
+  dx_sb nb;
+  dx_sb_init(&nb, name, sizeof name);
+  dx_sb_kv(&nb, "Frame (", f->caplen);
+  dx_sb_str(&nb, " bytes)");
   p->nsources = 0;
   dx_tvb ft = dx_packet_add_source(p, name, f->data, f->caplen);
   if (f->caplen && !ft.data) {

@@ -25,9 +25,11 @@ typedef struct dx_flow_table {
   dx_flow **buckets;
   size_t nbuckets; /* power of two */
   size_t count;
-  dx_flow *lru_head, *lru_tail; /* head = most recently used */
-  uint32_t next_index[256];     /* per ipproto stream counter */
-  uint64_t dropped;             /* flows dropped at the cap */
+  dx_flow *lru_head, *lru_tail;       /* head = most recently used */
+  uint32_t next_index[256];           /* per ipproto stream counter */
+  uint64_t dropped;                   /* flows dropped at the cap */
+  dx_flow *closed_head, *closed_tail; /* ended connections, oldest first */
+  uint64_t expired;                   /* flows released after they ended or idled */
 } dx_flow_table;
 
 struct dx_session {
@@ -76,6 +78,12 @@ struct dx_session {
   bool terse, terse_columns;
   const dx_field **interest;
   size_t interest_mask, ninterest;
+  /* The layers (protocol fields, fields[0] of a dx_protocol) that hold a
+   * field of interest: the others are skipped in terse packets (dx.h,
+   * dx_packet.skip) when skip_layers is set. A set like `interest`. */
+  const dx_field **layers;
+  size_t layers_mask;
+  bool skip_layers;
 };
 
 /* The protocol a decode-as rule gives for (table, port), or NULL. The
@@ -84,6 +92,8 @@ const dx_protocol *dx_decode_as_proto(const dx_session *s, dx_table table, uint3
 
 /* True if field f is in the session's interest set. */
 bool dx_session_interested(const dx_session *s, const dx_field *f);
+/* True if the layer of protocol field f is built in terse packets. */
+bool dx_session_layer_wanted(const dx_session *s, const dx_field *f);
 
 int dx_flow_table_init(dx_flow_table *ft, size_t cap);
 void dx_flow_table_free(dx_flow_table *ft);
