@@ -247,6 +247,7 @@ fi
 
 # ------------------------------------------------------------ the table
 mb() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+mb1() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 cell() { # KEY: "12.34 s, 56 MB, 78 MB out"
   local k=$1
   if [[ -z ${secs[$k]:-} ]]; then
@@ -302,8 +303,8 @@ printf '| peak memory, any of the above | %s MB | %s MB | %s | ≤ 64 MB, flat i
   "$(maxrss tshark)" "$(maxrss dissect)" "$(ratio "$(maxrss tshark)" "$(maxrss dissect)")"
 [[ -z $keylog ]] || row "summary with the key log (not in the issue's table)" keylog ""
 if [[ -n $do_concat ]]; then
-  printf '| the capture 4× (mergecap -a), summary | | %s; 1×: %s MB | | peak RSS not above 1× |\n' \
-    "$(cell "dissect summary x4")" "$(mb "${rss["dissect summary"]:-0}")"
+  printf '| the capture 4× (mergecap -a), summary | | %s; peak RSS 4×: %s MB, 1×: %s MB | | peak RSS not above 1× |\n' \
+    "$(cell "dissect summary x4")" "$(mb1 "${rss["dissect summary x4"]:-0}")" "$(mb1 "${rss["dissect summary"]:-0}")"
 fi
 if [[ -n $do_tui ]]; then
   printf '| TUI: first rows / fully indexed / memory | (termshark, issue 11: 1.42 s / 58.7 s / 3.09 GB) | %s s / %s s / %s MB | | < 0.2 s / ≤ 3 s / ≤ 128 MB |\n' \
