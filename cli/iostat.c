@@ -7,9 +7,8 @@
  * COUNT(field), SUM(), MIN(), MAX(), AVG() of integer and relative-time
  * fields and LOAD() of relative-time fields, each followed by an optional
  * filter (COUNT(tcp.len)tcp.len). As in tshark 4.0, a field is only seen
- * when one of the io,stat filters names it (COUNT(tcp.len) alone counts
- * 0). Only relative times (tshark's default -t r); floating-point fields
- * are refused. */
+ * when a -z filter names it (COUNT(tcp.len) alone counts 0). Only relative times (tshark's default
+ * -t r); floating-point fields are refused. */
 #include "stats_int.h"
 
 #include <dissect/filter.h>
@@ -229,17 +228,6 @@ int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
     }
     p += fl;
   } while (*p == ',');
-  /* tshark builds only the fields some filter names */
-  for (int j = 0; j < io->ncols; j++) {
-    column *col = &io->cols[j];
-    for (int k = 0; col->field && k < io->ncols && !col->visible; k++) {
-      const dx_field *used[256];
-      size_t nu = io->cols[k].filter ? dx_filter_fields(io->cols[k].filter, used, 256) : 0;
-      for (size_t u = 0; u < nu && u < 256; u++)
-        if (used[u] == col->field)
-          col->visible = 1;
-    }
-  }
   *out = io;
   return 0;
 }
@@ -290,6 +278,26 @@ static void calc_value(st_iostat *io, column *col, size_t idx, const dx_node *n,
   }
   default: break;
   }
+}
+
+size_t st_iostat_filter_fields(const st_iostat *io, const dx_field **out, size_t n) {
+  size_t k = 0;
+  for (int j = 0; j < io->ncols && k < n; j++) {
+    if (!io->cols[j].filter)
+      continue;
+    size_t m = dx_filter_fields(io->cols[j].filter, out + k, n - k);
+    k += m < n - k ? m : n - k;
+  }
+  return k;
+}
+
+/* tshark 4.0 builds only the fields some filter names (any -z filter):
+ * COUNT(tcp.len) alone counts 0, beside a filter naming tcp.len it counts */
+void st_iostat_prime(st_iostat *io, const dx_field *const *fields, size_t n) {
+  for (int j = 0; j < io->ncols; j++)
+    for (size_t u = 0; u < n; u++)
+      if (io->cols[j].field && fields[u] == io->cols[j].field)
+        io->cols[j].visible = 1;
 }
 
 void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {

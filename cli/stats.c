@@ -811,6 +811,21 @@ cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n) {
     }
     st->n = i + 1;
   }
+  /* the fields the -z filters name, for io,stat's calculations */
+  const dx_field *named[1024];
+  size_t nn = 0;
+  for (size_t i = 0; i < n; i++) {
+    stat *it = &st->items[i];
+    if (it->filter && nn < 1024) {
+      size_t m = dx_filter_fields(it->filter, named + nn, 1024 - nn);
+      nn += m < 1024 - nn ? m : 1024 - nn;
+    }
+    if (it->kind == K_IOSTAT && nn < 1024)
+      nn += st_iostat_filter_fields(it->io, named + nn, 1024 - nn);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (st->items[i].kind == K_IOSTAT)
+      st_iostat_prime(st->items[i].io, named, nn);
   return st;
 }
 

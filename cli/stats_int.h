@@ -23,6 +23,11 @@ typedef struct st_iostat st_iostat;
 int st_iostat_new(dx_session *s, const char *args, st_iostat **out);
 void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns);
 int st_iostat_print(st_iostat *io, FILE *out); /* -1: not printed (message given) */
+/* The fields its column filters name (up to n in out; returns how many were
+ * stored), and the fields some -z filter names: the only ones its
+ * calculations see, as in tshark. */
+size_t st_iostat_filter_fields(const st_iostat *io, const dx_field **out, size_t n);
+void st_iostat_prime(st_iostat *io, const dx_field *const *fields, size_t n);
 void st_iostat_free(st_iostat *io);
 
 /* follow,PROTO,MODE,STREAM */
