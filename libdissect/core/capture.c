@@ -460,6 +460,7 @@ static int next_pcapng(dx_capture *c, dx_frame *f) {
     return 0;
   char e[256];
   int rc = dx_pcapng_next(c->ng, f, e, sizeof e);
+  c->comments_len = 0; /* this reader does not give them */
   if (rc == 1) {
     c->count++;
     return 1;
