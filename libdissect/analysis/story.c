@@ -65,6 +65,7 @@ typedef struct conn {
   /* QUIC: the client's current path (address and port) */
   char qaddr[48];
   uint16_t qport;
+  int qver_server; /* the version was read from a server packet */
   /* the most recent server->client payload frames (for first bytes) */
   dx_story_point s2c[S2C_RING];
   unsigned s2c_n;
@@ -1209,8 +1210,12 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
   }
   int initial = strcmp(type, "Initial") == 0, handshake = strcmp(type, "Handshake") == 0,
       zrtt = strcmp(type, "0-RTT") == 0, retry = strcmp(type, "Retry") == 0, onertt = !is_long;
-  if (ver && !vn && !pc->quic.version)
+  /* the version the connection speaks: the server's (after a Version
+   * Negotiation the client's first Initial had another one) */
+  if (ver && !vn && (!pc->quic.version || (dir == S2C && !c->qver_server))) {
     quic_version(pc, ver);
+    c->qver_server = dir == S2C;
+  }
   pc->quic.initial_packets += initial;
   pc->quic.handshake_packets += handshake;
   pc->quic.zero_rtt_packets += zrtt;
@@ -1224,9 +1229,26 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
   if (zrtt && dir == C2S && !pc->quic.zero_rtt.frame)
     pc->quic.zero_rtt = at;
   c->tls_or_http = 1;
-  /* a client packet after the server's handshake flight (or Retry) ends a
-   * round trip */
-  tls_turn(c, dir);
+  const dx_field *fframe = dx_field_lookup(st->s, "quic.frame");
+  const dx_field *fft = dx_field_lookup(st->s, "quic.frame_type");
+  /* a client packet with something to say (CRYPTO or STREAM data, or
+   * encrypted: unknown) after the server's handshake flight, Retry or
+   * Version Negotiation ends a round trip; an acknowledgement alone does not */
+  if (dir == C2S) {
+    int says = 0, frames = 0;
+    for (const dx_node *fr = dx_node_first_child(q); fr && !says; fr = dx_node_next(fr)) {
+      if (!fframe || dx_node_field(fr) != fframe)
+        continue;
+      frames = 1;
+      const dx_node *tn = fft ? find_in(fr, fft, 0) : NULL;
+      uint64_t ft = tn ? dx_node_uint(tn) : 0;
+      says = ft == 0x06 || (ft >= 0x08 && ft <= 0x0f);
+    }
+    if (says || !frames)
+      tls_turn(c, dir);
+    if (handshake && (says || !frames))
+      c->hs_done[C2S] = 1; /* the client's Handshake flight (its Finished) */
+  }
   if (retry || vn) {
     if (retry && !pc->quic.retry.frame) {
       pc->quic.retry = at;
@@ -1242,8 +1264,6 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
     c->srv_needed = 1;
     return;
   }
-  const dx_field *fframe = dx_field_lookup(st->s, "quic.frame");
-  const dx_field *fft = dx_field_lookup(st->s, "quic.frame_type");
   const dx_field *fhs = dx_field_lookup(st->s, "tls.handshake");
   char names[200] = "";
   int readable = 0, any = 0, crypto = 0;
@@ -1318,13 +1338,15 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
   if (!readable) {
     /* encrypted: no keys for it (quic.decryption says why) */
     snprintf(lab, sizeof lab, "%s (encrypted)", type);
-    add_event(st, c, at, dir, DX_STORY_QUIC, lab, EV_MERGE);
-    if (dir == S2C && handshake) {
-      server_reply(c, dir); /* the rest of the server's TLS flight */
-      c->srv_needed = 1;
-    }
-    if (dir == C2S && onertt && !pc->quic.decrypted)
-      client_app_data(c, at); /* the client's first 1-RTT packet */
+    /* the server's Handshake packets after the client's are
+     * acknowledgements, its 1-RTT packets before the client's first most
+     * likely HANDSHAKE_DONE and tickets: nobody waits for them */
+    int nowait = dir == S2C && ((handshake && c->hs_done[C2S]) || (onertt && !c->client_app));
+    add_event(st, c, at, dir, DX_STORY_QUIC, lab, EV_MERGE | (nowait ? EV_NOWAIT : 0));
+    if (dir == S2C && handshake && !c->hs_done[C2S])
+      c->srv_needed = 1; /* the rest of the server's TLS flight */
+    if (dir == C2S && (onertt || zrtt) && !pc->quic.decrypted)
+      client_app_data(c, at); /* the client's first 0-RTT or 1-RTT packet */
     return;
   }
   if (!names[0] && crypto && !any) {
@@ -1728,19 +1750,27 @@ static void round_trips_text(conn *c) {
   const char *mode;
   int expect;
   if (pc->transport == DX_STORY_TRANSPORT_QUIC) {
+    /* short: with the words around it and the note on encryption, the text
+     * must fit round_trips_text (160) */
+    int vn = pc->quic.version_negotiation_packets > 0, rt = pc->quic.retry.frame != 0;
     if (pc->tls.early_data && n == 0) {
-      mode = "QUIC 0-RTT: the request goes with the client's Initial";
+      mode = "QUIC 0-RTT: the request goes with the Initial";
       expect = 0;
-    } else if (pc->quic.retry.frame) {
-      mode = "QUIC with a Retry: one round trip to prove the client's address, then TLS 1.3 "
-             "in one";
+    } else if (vn && rt) {
+      mode = "QUIC + Version Negotiation + Retry: two more";
+      expect = 3;
+    } else if (vn) {
+      mode = "QUIC + Version Negotiation: one round trip more";
+      expect = 2;
+    } else if (rt) {
+      mode = "QUIC + Retry: one round trip more";
       expect = 2;
     } else if (pc->tls.hello_retry) {
-      mode = "QUIC with a HelloRetryRequest: the Client Hello is sent twice";
+      mode = "QUIC + HelloRetryRequest: one round trip more";
       expect = 2;
     } else {
-      mode = pc->tls.resumed ? "QUIC, TLS 1.3 resumed: transport and TLS in one round trip"
-                             : "QUIC: transport and TLS 1.3 handshakes in one round trip";
+      mode = pc->tls.resumed ? "QUIC, TLS 1.3 resumed: one round trip"
+                             : "QUIC: transport and TLS 1.3 in one round trip";
       expect = 1;
     }
   } else if (pc->tls.early_data && n == 0) {
@@ -1783,7 +1813,7 @@ static void round_trips_text(conn *c) {
   if (pc->transport == DX_STORY_TRANSPORT_QUIC && !pc->quic.decrypted) {
     size_t l = strlen(pc->tls.round_trips_text);
     snprintf(pc->tls.round_trips_text + l, sizeof pc->tls.round_trips_text - l,
-             "; encrypted: to the client's first 1-RTT packet");
+             "; encrypted: to the first 0-RTT/1-RTT packet");
   }
 }
 
