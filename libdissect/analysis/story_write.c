@@ -919,7 +919,7 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
             x1, y, x2 + (x2 > x1 ? -4 : 4), y, col);
     fprintf(o, "<text x=\"%d\" y=\"%d\" font-size=\"%d\" text-anchor=\"middle\" fill=\"%s\">",
             (x1 + x2) / 2, y - 5, fs, col);
-    xstr(o, e->label, 70);
+    xstr(o, e->label, 90);
     if (e->count > 1)
       fprintf(o, " \xc3\x97%u", e->count);
     fprintf(o, "</text>\n");

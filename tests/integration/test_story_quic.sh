@@ -307,6 +307,46 @@ sys.exit(0 if all(x in t for x in need) else 1)' "$T_TMP/out" 2>/dev/null; then
 else
   fail "svg: well-formed, with the QUIC steps and HTTP/3 requests"
 fi
+# optional second tools, as in test_story.sh: rsvg-convert renders the SVGs,
+# Mermaid's own parser (MERMAID_NODE_MODULES) parses the diagrams
+for s in quic-h3 quic-retry quic-migration quic-0rtt; do
+  "$D" -r "$S/$s.pcap" --keylog "$S/$s.keylog" --story svg >"$T_TMP/$s.svg" 2>/dev/null
+  "$D" -r "$S/$s.pcap" --keylog "$S/$s.keylog" --story mermaid >"$T_TMP/$s.mmd" 2>/dev/null
+done
+if command -v rsvg-convert >/dev/null 2>&1; then
+  for s in quic-h3 quic-retry quic-migration quic-0rtt; do
+    if rsvg-convert -w 1600 "$T_TMP/$s.svg" -o "$T_TMP/$s.png" 2>"$T_TMP/rsvg.err" && [[ -s $T_TMP/$s.png ]]; then
+      pass "$s: rsvg-convert renders the SVG"
+    else
+      fail "$s: rsvg-convert renders the SVG" "$(head -3 "$T_TMP/rsvg.err")"
+    fi
+  done
+else
+  echo "SKIPPED: rendering the SVG (rsvg-convert not installed)"
+fi
+MM=${MERMAID_NODE_MODULES:-}
+if [[ -n $MM && -f $MM/mermaid/dist/mermaid.core.mjs && -d $MM/jsdom ]] && command -v node >/dev/null 2>&1; then
+  cat >"$T_TMP/mermaid_parse.mjs" <<'JSEOF'
+import { createRequire } from 'module';
+import { pathToFileURL } from 'url';
+import fs from 'fs';
+const dir = process.env.MERMAID_NODE_MODULES;
+const { JSDOM } = createRequire(dir + '/')('jsdom');
+const dom = new JSDOM('<!DOCTYPE html><body></body>');
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+const mermaid = (await import(pathToFileURL(dir + '/mermaid/dist/mermaid.core.mjs').href)).default;
+mermaid.initialize({ startOnLoad: false });
+for (const f of process.argv.slice(2)) {
+  const name = f.replace(/.*\//, '');
+  try { await mermaid.parse(fs.readFileSync(f, 'utf8')); console.log('ok mermaid.parse: ' + name); }
+  catch (e) { console.log('FAIL mermaid.parse: ' + name + ': ' + String(e.message || e).replace(/\n/g, ' ').slice(0, 300)); }
+}
+JSEOF
+  report < <(MERMAID_NODE_MODULES=$MM node "$T_TMP/mermaid_parse.mjs" "$T_TMP"/quic-*.mmd 2>&1)
+else
+  echo "SKIPPED: Mermaid's own parser (set MERMAID_NODE_MODULES, see test_story.sh)"
+fi
 run "$D" -r "$S/quic-h3.pcap" --story json -Y 'quic.connection.number == 0'
 check_eq "-Y quic.connection.number == 0 tells the QUIC connection" "[('quic', 0)]" \
   "$("$PY" -c 'import json,sys; print([(c["transport"], c["stream"]) for c in json.load(open(sys.argv[1]))["connections"]])' "$T_TMP/out")"
