@@ -83,6 +83,20 @@ story_of "$S/story.pcap" "$S/story.keylog" 0 2
 # tls12-resume.pcap: frame 18 (17 rows down) is the SYN of tcp.stream 1
 story_of "$S/tls12-resume.pcap" "$S/tls12-resume.keylog" 1 17
 
+# a UDP packet of no QUIC connection (story.pcap frame 1: the DNS query) has no ladder
+tmux kill-session -t "$SESSION" 2>/dev/null
+tmux new-session -d -s "$SESSION" -x 120 -y 40 -c "$T_TMP" \
+  "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $(printf '%q' "$TUI") $(printf '%q' "$S/story.pcap"); sleep 30"
+if wait_for "Packet details" 15; then
+  tmux send-keys -t "$SESSION" l
+  wait_for "no ladder: udp.stream 0 carries no QUIC connection" \
+    && pass "story.pcap: l on the DNS query says it has no TCP or QUIC connection" \
+    || fail "story.pcap: l on the DNS query says it has no TCP or QUIC connection" "$(screen)"
+else
+  fail "story.pcap: dissect-tui starts" "$(screen)"
+fi
+tmux kill-session -t "$SESSION" 2>/dev/null
+
 # ladder_has NAME REGEX: the last ladder screen shows it
 ladder_has() {
   grep -q -- "$2" <<<"$LADDER" && pass "$1" || fail "$1" "$LADDER"
