@@ -169,6 +169,33 @@ cmp_out "-V: the Packet comments layer before the frame (the Frame line itself d
   "$(tsh -r "$C" -V -Y 'frame.number == 3' | grep -v '^ \{8\}' | head -2)" \
   "$("$D" -r "$C" -V -Y 'frame.number == 3' 2>&1 | grep -v '^ \{8\}' | head -2)"
 
+# hostile comments: a terminal escape, an option longer than its block, a
+# NUL inside a comment (tshark stops at the second block as corrupt; dissect
+# reads on, shows the first comments escaped, and the third up to its NUL)
+$PY - "$T_TMP/hostile.pcapng" <<'PY'
+import struct, sys
+def blk(t, body):
+    body += b"\0" * ((4 - len(body) % 4) % 4)
+    return struct.pack("<II", t, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+def opt(code, val):
+    return struct.pack("<HH", code, len(val)) + val + b"\0" * ((4 - len(val) % 4) % 4)
+frame = bytes(12) + b"\x08\x00" + bytes.fromhex("4500001c00000000401100007f0000017f000001") + bytes(8)
+def epb(ts, opts):
+    pad = b"\0" * ((4 - len(frame) % 4) % 4)
+    return blk(6, struct.pack("<IIIII", 0, 0, ts, len(frame), len(frame)) + frame + pad + opts)
+open(sys.argv[1], "wb").write(
+    blk(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)) + blk(1, struct.pack("<HHI", 1, 0, 65535)) +
+    epb(1, opt(1, b"a good comment") + opt(1, b"with \x1b[31m escape") + opt(0, b"")) +
+    epb(2, struct.pack("<HH", 1, 0xffff) + b"xxxx") + epb(3, opt(1, b"before\0after")))
+PY
+run "$D" -r "$T_TMP/hostile.pcapng" -T fields -e frame.number -e frame.comment
+check_rc_zero "hostile comments: exit status 0"
+cmp_out "hostile comments: escaped, a bad option ignored, cut at a NUL" \
+  "$(printf '1\ta good comment,with \\x1b[31m escape\n2\t\n3\tbefore')" "$(cat "$T_TMP/out")"
+cmp_out "hostile comments: tshark reads the first block's comments alike" \
+  "$(tsh -r "$T_TMP/hostile.pcapng" -c 1 -T fields -e frame.comment | tr -d '\033')" \
+  "a good comment,with [31m escape"
+
 # ---- stats_tree: http,tree http_req,tree dns,tree --------------------------
 # ---- follow,tls and follow,http ---------------------------------------------
 for f in https-tls12.pcap https-tls13.pcap tls13-suites.pcap tls12-cbc.pcap https-dsb.pcapng \
