@@ -354,7 +354,13 @@ void follow_open(app *a) {
     app_message(a, 1, "follow: out of memory");
     return;
   }
-  index_walk_stream(&a->ix, kind, id, on_packet, fv->f);
+  /* the connection's frames: a QUIC connection's on every UDP stream of it */
+  size_t nfr = 0;
+  uint32_t first_stream = id;
+  uint32_t *fr = tui_conn_frames(&a->ix, kind, id, &nfr, &first_stream);
+  if (fr)
+    index_walk_frames(&a->ix, fr, nfr, kind, first_stream, on_packet, fv->f);
+  free(fr);
   take(fv);
   /* the most readable view the stream has */
   fv->view = has_view(fv, FV_H2)    ? FV_H2

@@ -47,6 +47,15 @@ static int cmp_u32(const void *a, const void *b) {
 /* The frames of the connection, in capture order: the TCP stream's, or
  * those of every UDP stream carrying QUIC connection number. */
 static uint32_t *conn_frames(pindex *ix, int kind, uint32_t id, int quic, uint32_t number,
+                             size_t *n, uint32_t *first_stream);
+
+uint32_t *tui_conn_frames(pindex *ix, int kind, uint32_t id, size_t *n, uint32_t *first_stream) {
+  stream_info *si = index_stream(ix, kind, id);
+  int quic = kind == SK_UDP && si && si->has_conn;
+  return conn_frames(ix, kind, id, quic, quic ? si->conn : 0, n, first_stream);
+}
+
+static uint32_t *conn_frames(pindex *ix, int kind, uint32_t id, int quic, uint32_t number,
                              size_t *n, uint32_t *first_stream) {
   *first_stream = id;
   if (!quic)

@@ -317,6 +317,11 @@ typedef struct tui_story {
 int tui_story_build(app *a, int kind, uint32_t id, uint32_t max_events, tui_story *out, char *err,
                     size_t errlen);
 void tui_story_free(tui_story *t);
+/* The frames of the connection of stream (kind, id), in capture order: the
+ * TCP or UDP stream's, or for a UDP stream carrying a QUIC connection those
+ * of every UDP stream of it (a migration); *first_stream is the stream of
+ * the first frame. To free(); NULL if none. */
+uint32_t *tui_conn_frames(pindex *ix, int kind, uint32_t id, size_t *n, uint32_t *first_stream);
 /* Writes the story of the connection of stream (kind, id) (dx_story_format
  * fmt) to dissect-story-N.EXT (TCP) or dissect-story-quic-N.EXT (QUIC) in
  * the current directory, exactly as dissect --story FMT with a filter on

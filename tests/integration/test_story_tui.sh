@@ -130,5 +130,26 @@ if [[ -f $S/quic-migration.pcap ]]; then
     "1-RTT: PATH_CHALLENGE -*>| #$(tsf quic-migration 'quic.frame_type == 0x1a')$"
   ladder_has "quic-migration ladder: CONNECTION_CLOSE (frame $(tsf quic-migration 'quic.frame_type == 0x1d'))" \
     "CONNECTION_CLOSE.*| #$(tsf quic-migration 'quic.frame_type == 0x1d')$"
+  # follow (f) on the migrated path follows the whole QUIC connection: the
+  # client's control stream opened on udp.stream 0 (tshark: frame 3) and the
+  # requests sent on udp.stream 1 (tshark: HTTP/3 HEADERS in frame 20), decrypted
+  tmux kill-session -t "$SESSION" 2>/dev/null
+  tmux new-session -d -s "$SESSION" -x 120 -y 40 -c "$T_TMP" \
+    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $(printf '%q' "$TUI") --keylog $(printf '%q' "$S/quic-migration.keylog") $(printf '%q' "$S/quic-migration.pcap"); sleep 30"
+  if wait_for "Packet details" 15; then
+    for ((i = 0; i < 14; i++)); do tmux send-keys -t "$SESSION" j; sleep 0.05; done
+    tmux send-keys -t "$SESSION" f
+    wait_for "Follow UDP stream 1" || fail "quic-migration: follow of udp.stream 1" "$(screen)"
+    F=$(screen)
+    for want in "[QUIC stream $(tshark -r "$S/quic-migration.pcap" -o "tls.keylog_file:$S/quic-migration.keylog" -Y 'quic.stream.stream_id == 2 && udp.stream == 0' -T fields -e quic.stream.stream_id 2>/dev/null | head -1 | cut -d, -f1): Control Stream]" \
+      "HEADERS[0] :method GET :scheme https :authority quic.example.test :path /index.html" \
+      "DATA[0] 44 bytes"; do
+      grep -qF -- "$want" <<<"$F" && pass "quic-migration follow on udp.stream 1 shows: $want" \
+        || fail "quic-migration follow on udp.stream 1 shows: $want" "$F"
+    done
+  else
+    fail "quic-migration.pcap: dissect-tui starts (follow)" "$(screen)"
+  fi
+  tmux kill-session -t "$SESSION" 2>/dev/null
 fi
 finish
