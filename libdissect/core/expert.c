@@ -100,18 +100,14 @@ bool dx_expert_wants_fields(const dx_packet *p) {
  * hidden (for -e and filters; the outputs show n itself). */
 void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity) {
   static const uint32_t sev[] = {SEV_COMMENT, SEV_CHAT, SEV_NOTE, SEV_WARN, SEV_ERROR};
-  if (!n || !dx_expert_wants_fields(p))
-    return;
+  if (!n || n == &p->ghost || !dx_expert_wants_fields(p))
+    return; /* (a note of a skipped layer is not in the tree) */
   const char *msg = n->text ? n->text : "";
   dx_node *c[4] = {NULL, NULL, NULL, NULL};
   uint32_t sv = severity >= 0 && severity <= DX_SEV_ERROR ? sev[severity] : SEV_COMMENT;
   uint32_t group = group_of(n->field);
-  if (n->field != &expert_fields[0]) {
+  if (n->field != &expert_fields[0])
     c[0] = dx_add_none(p, n, &expert_fields[0], NULL, 0, 0);
-    if (c[0] && dx_packet_wants(p, &expert_fields[0]))
-      dx_node_set_text(p, c[0], "Expert Info (%s/%s): %s", dx_val_name(severity_vals, sv),
-                       dx_val_name(group_vals, group), msg);
-  }
   c[1] = dx_add_string(p, n, &expert_fields[3], NULL, 0, 0, msg, strlen(msg));
   c[2] = dx_add_uint(p, n, &expert_fields[4], NULL, 0, 0, sv);
   c[3] = dx_add_uint(p, n, &expert_fields[5], NULL, 0, 0, group);
