@@ -39,6 +39,8 @@ typedef struct scan_fields {
 } scan_fields;
 
 static scan_fields g_sf; /* refreshed with each scanner session */
+_Static_assert(sizeof(scan_fields) % sizeof(const dx_field *) == 0,
+               "scan_fields holds field pointers only (scan_start lists them)");
 
 static void lookup_fields(const dx_session *s, scan_fields *f) {
 #define L(m, name) f->m = dx_field_lookup(s, name)
@@ -344,6 +346,25 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
       return rc;
     }
   }
+  /* The list reads only the columns, the fields above, the QUIC connection
+   * of a UDP stream and the filter's fields: a terse session skips the
+   * layers that hold none of them (the tree and hex panes dissect the
+   * selected packet again in full). */
+  const dx_field *want[128];
+  size_t n = 0;
+  const dx_field *const *sf = (const dx_field *const *)(const void *)&g_sf;
+  for (size_t k = 0; k < sizeof g_sf / sizeof *sf; k++)
+    want[n++] = sf[k];
+  want[n++] = dx_field_lookup(ix->ss, "quic.connection.number");
+  if (ix->filter) {
+    size_t nf = dx_filter_fields(ix->filter, want + n, sizeof want / sizeof *want - n);
+    if (nf > sizeof want / sizeof *want - n)
+      want[n = 0] = NULL; /* too many to list: stay in full mode */
+    else
+      n += nf;
+  }
+  if (n && dx_session_set_interest(ix->ss, want, n, DX_INTEREST_COLUMNS) != DX_OK)
+    dx_session_clear_interest(ix->ss);
   return DX_OK;
 }
 

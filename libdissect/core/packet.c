@@ -318,6 +318,70 @@ void dx_col_info_append_sep(dx_packet *p, const char *sep, const char *fmt, ...)
 }
 
 /* ---- addresses ---- */
+/* An IPv6 address as glibc's inet_ntop() writes it (RFC 5952: lower-case
+ * hex without leading zeros, the first longest run of two or more zero
+ * groups as "::"; ::a.b.c.d and ::ffff:a.b.c.d for embedded IPv4), without
+ * its sprintf per group. out holds at least 46 bytes; returns the length. */
+static size_t ipv6_text(const uint8_t *b, char *out) {
+  static const char hx[] = "0123456789abcdef";
+  unsigned w[8];
+  for (int i = 0; i < 8; i++)
+    w[i] = (unsigned)b[2 * i] << 8 | b[2 * i + 1];
+  int best = -1, blen = 0, cur = -1, clen = 0;
+  for (int i = 0; i < 8; i++) {
+    if (w[i] == 0) {
+      if (cur < 0)
+        cur = i, clen = 1;
+      else
+        clen++;
+    } else if (cur >= 0) {
+      if (best < 0 || clen > blen)
+        best = cur, blen = clen;
+      cur = -1;
+    }
+  }
+  if (cur >= 0 && (best < 0 || clen > blen))
+    best = cur, blen = clen;
+  if (best >= 0 && blen < 2)
+    best = -1;
+  size_t k = 0;
+  for (int i = 0; i < 8; i++) {
+    if (best >= 0 && i >= best && i < best + blen) {
+      if (i == best)
+        out[k++] = ':';
+      continue;
+    }
+    if (i)
+      out[k++] = ':';
+    if (i == 6 && best == 0 && (blen == 6 || (blen == 5 && w[5] == 0xffff))) {
+      for (int j = 12; j < 16; j++) {
+        unsigned v = b[j];
+        if (j > 12)
+          out[k++] = '.';
+        if (v >= 100)
+          out[k++] = (char)('0' + v / 100);
+        if (v >= 10)
+          out[k++] = (char)('0' + v / 10 % 10);
+        out[k++] = (char)('0' + v % 10);
+      }
+      out[k] = 0;
+      return k;
+    }
+    bool lead = true;
+    for (int sh = 12; sh >= 0; sh -= 4) {
+      unsigned d = (w[i] >> sh) & 15;
+      if (lead && d == 0 && sh)
+        continue;
+      lead = false;
+      out[k++] = hx[d];
+    }
+  }
+  if (best >= 0 && best + blen == 8)
+    out[k++] = ':';
+  out[k] = 0;
+  return k;
+}
+
 size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
   if (!len)
     return 0;
@@ -346,7 +410,14 @@ size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
       tmp[k++] = (char)('0' + v % 10);
     }
     break;
-  case DX_AT_IPV6: inet_ntop(AF_INET6, a->a, buf, (socklen_t)len); return strlen(buf);
+  case DX_AT_IPV6: {
+    char six[48];
+    size_t n = ipv6_text(a->a, six);
+    size_t w = n < len ? n : len - 1;
+    memcpy(buf, six, w);
+    buf[w] = '\0';
+    return n;
+  }
   default: return 0;
   }
   /* as snprintf: cut to len-1, return the full length */

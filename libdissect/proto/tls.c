@@ -1421,6 +1421,14 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   uint32_t off = start;
   if (!hs || end > t->len || !dx_get_u16(t, off, &ver) || !dx_get_u8(t, off + 34, &sl))
     return;
+  /* fingerprints are only nodes: not computed for a terse reader who wants
+   * none of them */
+  static const int fp[] = {F_JA3_FULL, F_JA3, F_JA3S_FULL, F_JA3S, F_JA4, F_JA4_R};
+  bool want = false;
+  for (size_t i = 0; i < DX_ARRAY_LEN(fp) && !want; i++)
+    want = dx_packet_wants(x->p, FL(fp[i]));
+  if (!want)
+    return;
   off += 35u + sl;
   /* every value takes at most 6 characters ("-65535"); the lists of a
    * hello are at most 64 KiB each, so 1 MiB is never reached */

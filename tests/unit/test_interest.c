@@ -5,6 +5,7 @@
 #include "core/dx.h"
 #include "testutil.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <dissect/filter.h>
 #include <stdarg.h>
@@ -511,6 +512,64 @@ static void test_vsnprintf(void) {
   CU_ASSERT_STRING_EQUAL(buf, "a longe");
 }
 
+/* The core's IPv6 text against the C library's inet_ntop (the oracle): edge
+ * cases of RFC 5952 and glibc's embedded-IPv4 forms, then pseudo-random
+ * addresses with runs of zero groups. */
+static void test_ipv6_text(void) {
+  static const char *const edge[] = {"::",
+                                     "::1",
+                                     "1::",
+                                     "::ffff:10.0.0.1",
+                                     "::10.0.0.1",
+                                     "::ffff:0:10.0.0.1",
+                                     "1:0:0:1:0:0:0:1",
+                                     "1:0:0:0:1:0:0:1",
+                                     "0:1:0:1:0:1:0:1",
+                                     "fe80::a00:27ff:fe46:e884",
+                                     "2001:db8:0:0:1:0:0:1",
+                                     "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                                     "0:0:1::",
+                                     "::fffe:1.2.3.4",
+                                     "0:0:0:0:0:1:0:0"};
+  uint8_t b[16];
+  char want[64], got[64];
+  int bad = 0;
+  for (size_t i = 0; i < sizeof edge / sizeof *edge; i++) {
+    CU_ASSERT_EQUAL_FATAL(inet_pton(AF_INET6, edge[i], b), 1);
+    dx_addr a;
+    dx_addr_set(&a, DX_AT_IPV6, b);
+    inet_ntop(AF_INET6, b, want, sizeof want);
+    size_t n = dx_addr_format(&a, got, sizeof got);
+    if (strcmp(want, got) != 0 || n != strlen(want)) {
+      if (bad++ < 5)
+        fprintf(stderr, "\n  %s: inet_ntop %s, dx %s", edge[i], want, got);
+    }
+  }
+  uint32_t x = 12345;
+  for (int i = 0; i < 200000; i++) {
+    for (int k = 0; k < 8; k++) {
+      x = x * 1103515245u + 12345u;
+      unsigned r = x >> 16;
+      unsigned v = (r & 3) == 0 ? r : (r & 3) == 1 ? (r & 0xff) : 0; /* zero half the time */
+      b[2 * k] = (uint8_t)(v >> 8);
+      b[2 * k + 1] = (uint8_t)v;
+    }
+    dx_addr a;
+    dx_addr_set(&a, DX_AT_IPV6, b);
+    inet_ntop(AF_INET6, b, want, sizeof want);
+    dx_addr_format(&a, got, sizeof got);
+    if (strcmp(want, got) != 0 && bad++ < 5)
+      fprintf(stderr, "\n  inet_ntop %s, dx %s", want, got);
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  /* cut as snprintf cuts */
+  CU_ASSERT_EQUAL_FATAL(inet_pton(AF_INET6, "2001:db8::1", b), 1);
+  dx_addr a;
+  dx_addr_set(&a, DX_AT_IPV6, b);
+  CU_ASSERT_EQUAL(dx_addr_format(&a, got, 5), 11);
+  CU_ASSERT_STRING_EQUAL(got, "2001");
+}
+
 int main(void) {
   find_src_dir();
   CU_TestInfo tests[] = {{"interest keeps only dns.qry.name", test_interest_dns_name},
@@ -519,6 +578,7 @@ int main(void) {
                          {"broken certificate: terse == full", test_interest_broken_certificate},
                          {"summary lines: terse == full", test_interest_summary},
                          {"dx_vsnprintf == vsnprintf", test_vsnprintf},
+                         {"IPv6 text == inet_ntop", test_ipv6_text},
                          CU_TEST_INFO_NULL};
   return tu_run("interest", tests);
 }
