@@ -1170,6 +1170,29 @@ static void http3_layer(dx_story *st, conn *c, const dx_node *h3, int dir, dx_st
   }
 }
 
+/* The name of an HTTP/3 error code (RFC 9114 section 8.1), carried by an
+ * application CONNECTION_CLOSE of an h3 connection; NULL if unknown. */
+const char *dx_story_h3_error_name(uint64_t e) {
+  static const char *const names[] = {"H3_NO_ERROR",
+                                      "H3_GENERAL_PROTOCOL_ERROR",
+                                      "H3_INTERNAL_ERROR",
+                                      "H3_STREAM_CREATION_ERROR",
+                                      "H3_CLOSED_CRITICAL_STREAM",
+                                      "H3_FRAME_UNEXPECTED",
+                                      "H3_FRAME_ERROR",
+                                      "H3_EXCESSIVE_LOAD",
+                                      "H3_ID_ERROR",
+                                      "H3_SETTINGS_ERROR",
+                                      "H3_MISSING_SETTINGS",
+                                      "H3_REQUEST_REJECTED",
+                                      "H3_REQUEST_CANCELLED",
+                                      "H3_REQUEST_INCOMPLETE",
+                                      "H3_MESSAGE_ERROR",
+                                      "H3_CONNECT_ERROR",
+                                      "H3_VERSION_FALLBACK"};
+  return e >= 0x100 && e - 0x100 < sizeof names / sizeof names[0] ? names[e - 0x100] : NULL;
+}
+
 /* "QUIC v1" from quic.version's value name, else the number. */
 static void quic_version(dx_story_conn *pc, const dx_node *ver) {
   unsigned v = (unsigned)dx_node_uint(ver);
@@ -1304,6 +1327,8 @@ static void quic_packet(dx_story *st, conn *c, const dx_node *q, int dir, dx_sto
           find_name_in(st, fr, ft == 0x1d ? "quic.cc.error_code.app" : "quic.cc.error_code");
       uint64_t err = ec ? dx_node_uint(ec) : 0;
       const char *en = ec && ft == 0x1c ? dx_node_value_name(ec) : NULL;
+      if (ft == 0x1d && strncmp(pc->tls.alpn, "h3", 2) == 0)
+        en = dx_story_h3_error_name(err);
       char lab[120];
       if (en)
         snprintf(lab, sizeof lab, "CONNECTION_CLOSE (%s)", en);

@@ -264,11 +264,14 @@ static void text_quic(FILE *o, const dx_story_conn *c) {
             endp(c->quic.path.addr, c->quic.path.port, a, sizeof a), c->quic.path.udp_stream,
             c->quic.path.at.frame, secs(c->quic.path.at.time_ns, t, sizeof t));
   if (c->quic.closed_by) {
+    const char *h3 = c->quic.application_close && strncmp(c->tls.alpn, "h3", 2) == 0
+                         ? dx_story_h3_error_name(c->quic.close_error)
+                         : NULL;
     fprintf(o,
             "       closed by the %s with CONNECTION_CLOSE (%s, error %" PRIu64
-            "%s%s) in frame %" PRIu64 " at %s s\n",
+            "%s%s%s%s) in frame %" PRIu64 " at %s s\n",
             who(c->quic.closed_by), c->quic.application_close ? "application" : "transport",
-            c->quic.close_error, c->quic.close_reason[0] ? ": " : "",
+            c->quic.close_error, h3 ? " = " : "", h3 ? h3 : "", c->quic.close_reason[0] ? ": " : "",
             safe(c->quic.close_reason, b, sizeof b), c->quic.close.frame,
             secs(c->quic.close.time_ns, t, sizeof t));
   } else {

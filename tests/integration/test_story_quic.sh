@@ -279,6 +279,15 @@ check_eq "quic-0rtt: the requests travel in frame 1 (0-RTT, tshark: packet types
 for x in json.load(open(sys.argv[1]))["connections"][0]["http"]: print(x["request"]["frame"], end=" ")' "$T_TMP/quic-0rtt.1.json" | xargs)
 $(tshark -r "$S/quic-0rtt.pcap" -Y 'frame.number == 1' -T fields -E occurrence=a -E aggregator=, -e quic.long.packet_type 2>/dev/null)"
 
+# an application CONNECTION_CLOSE of an h3 connection names its HTTP/3 error
+# code (RFC 9114 8.1: 0x100 is H3_NO_ERROR); the code is tshark's
+code=$(tshark -r "$S/quic-h3.pcap" -o "tls.keylog_file:$S/quic-h3.keylog" -Y 'quic.frame_type == 0x1d' \
+  -T fields -e quic.cc.error_code.app 2>/dev/null | head -1)
+check_eq "quic-h3: tshark's application error code is 256 (0x100)" "256" "$code"
+check_eq "quic-h3: the close step names it H3_NO_ERROR" "1-RTT: CONNECTION_CLOSE (H3_NO_ERROR)" \
+  "$("$PY" -c 'import json,sys
+print([e["label"] for e in json.load(open(sys.argv[1]))["connections"][0]["events"] if "CONNECTION_CLOSE" in e["label"]][0])' "$T_TMP/quic-h3.1.json")"
+
 # ------------------------------------------------------- the other formats
 run "$D" -r "$S/quic-retry.pcap" --keylog "$S/quic-retry.keylog" --story text
 grep -q '^Connection 0 (quic.connection.number == 0): client 127.0.0.1:' "$T_TMP/out" \
