@@ -223,8 +223,9 @@ static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const prot
     size_t ind = 4 * (size_t)depth;
     memset(o, ' ', ind);
     char *lab = o + ind;
-    dx_node_label(n, lab, TB_LABEL);
-    size_t ll = strlen(lab);
+    size_t ll = dx_node_label(n, lab, TB_LABEL);
+    if (ll >= TB_LABEL)
+      ll = strlen(lab); /* cut: what was written */
     char *end = lab + ll;
     if (dx_plain_run((const uint8_t *)lab, ll) != ll) {
       memcpy(tmp, lab, ll);
