@@ -626,13 +626,15 @@ static const dx_protocol *proto_by_name(const char *name) {
  * 802.1ad tag, HTTP's media layers are its own), except for the fields
  * that another protocol places in its layer: IPv4's ip.version in an IPv6
  * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 and the trust verdicts
- * under TLS; those protocols bring the host's layers along. Expert fields
+ * under TLS; those protocols bring the host's layers along (and the frame
+ * brings Ethernet's: frame.protocols says "ethertype" after an Ethernet
+ * header that has a type). Expert fields
  * (_ws.*) live in every layer: they turn skipping off. Checked on the
  * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
  * both modes, the same values). */
 static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
   static const char *const hosts[][2] = {
-      {"ip", "ipv6"}, {"http2", "http"}, {"x509af", "tls"}, {"tls.trust", "tls"}};
+      {"ip", "ipv6"}, {"http2", "http"}, {"x509af", "tls"}, {"tls.trust", "tls"}, {"frame", "eth"}};
   const dx_protocol *own[64];
   size_t nown = 0;
   bool skip = true;
