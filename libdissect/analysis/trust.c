@@ -608,7 +608,7 @@ void dx_trust_sni(dx_trust_conn *c, const uint8_t *name, size_t len) {
 
 /* True if this packet's reader may see our nodes (see dx_packet_wants). */
 static bool wanted(const dx_packet *p) {
-  if (dx_packet_labels(p))
+  if (dx_packet_labels(p) || dx_expert_wants_fields(p)) /* our notes are expert notes */
     return true;
   for (size_t i = 0; i < DX_ARRAY_LEN(trust_fields); i++)
     if (dx_packet_wants(p, &trust_fields[i]))

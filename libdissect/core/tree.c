@@ -320,7 +320,7 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
     p->bad |= DX_BAD_MALFORMED;
   char buf[400];
   buf[0] = '\0';
-  if (p && !p->terse) {
+  if (p && (!p->terse || dx_expert_wants_fields(p))) { /* _ws.expert.message */
     va_list ap;
     va_start(ap, fmt);
     dx_vsnprintf(buf, sizeof buf, fmt, ap);
