@@ -39,6 +39,9 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p);
 /* 0, or -1 if a statistic could not be printed (a message said why). */
 int cli_stats_print(cli_stats *st, FILE *out);
 void cli_stats_free(cli_stats *st);
+/* -t for the statistics (io,stat rows by clock time); 0, or -1 after a
+ * message for a format tshark refuses there (d, dd, e). */
+int cli_stats_set_time_format(cli_stats *st, dx_time_format fmt);
 /* -T json|ek with -e: one packet's fields as tshark writes them (first:
  * the first packet of a -T json array, which opens with "[" alone). */
 void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *names,

@@ -7,14 +7,16 @@
  * COUNT(field), SUM(), MIN(), MAX(), AVG() of integer and relative-time
  * fields and LOAD() of relative-time fields, each followed by an optional
  * filter (COUNT(tcp.len)tcp.len). As in tshark 4.0, a field is only seen
- * when a -z filter names it (COUNT(tcp.len) alone counts 0). Only relative times (tshark's default
- * -t r); floating-point fields are refused. */
+ * when a -z filter names it (COUNT(tcp.len) alone counts 0). Rows by
+ * relative time (-t r), or by clock time (whole seconds) for -t a|ad|adoy|
+ * u|ud|udoy as tshark 4.0 prints them; floating-point fields are refused. */
 #include "stats_int.h"
 
 #include <dissect/filter.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_COLS 64
 #define MAX_ROWS (1u << 20) /* intervals in a table */
@@ -50,6 +52,9 @@ struct st_iostat {
   int ncols;
   uint64_t last_us; /* relative time of the last frame */
   int any;
+  dx_time_format tfmt; /* -t: relative, or absolute rows (a, ad, adoy, u, ud, udoy) */
+  int have_start;
+  int64_t start_sec; /* the first tapped frame's second, less its relative seconds */
 };
 
 static void free_cols(st_iostat *io) {
@@ -280,6 +285,16 @@ static void calc_value(st_iostat *io, column *col, size_t idx, const dx_node *n,
   }
 }
 
+int st_iostat_set_time_format(st_iostat *io, dx_time_format fmt) {
+  if (fmt == DX_TIME_DELTA || fmt == DX_TIME_DELTA_DISPLAYED || fmt == DX_TIME_EPOCH) {
+    fprintf(stderr,
+            "dissect: invalid -t operand. io,stat only supports -t <r|a|ad|adoy|u|ud|udoy>\n");
+    return -1;
+  }
+  io->tfmt = fmt;
+  return 0;
+}
+
 size_t st_iostat_filter_fields(const st_iostat *io, const dx_field **out, size_t n) {
   size_t k = 0;
   for (int j = 0; j < io->ncols && k < n; j++) {
@@ -311,6 +326,10 @@ void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
     column *col = &io->cols[j];
     if (col->filter && !dx_filter_match(col->filter, p))
       continue;
+    if (!io->have_start) {
+      io->have_start = 1;
+      io->start_sec = dx_packet_frame(p)->ts_sec - (rel_ns > 0 ? rel_ns / 1000000000 : 0);
+    }
     if (idx >= col->nb) {
       size_t nb = col->nb ? col->nb : 16;
       while (nb <= idx)
@@ -469,8 +488,10 @@ int st_iostat_print(st_iostat *io, FILE *out) {
   int dur_secs = (int)(duration / 1000000), dur_nsecs = (int)(duration % 1000000);
   dur_mag = magnitude((uint64_t)dur_secs, 5);
   int invl_col_w = prec == 0 ? 2 * dur_mag + 8 : 2 * dur_mag + 2 * prec + 10;
-  if (invl_col_w < 12)
-    invl_col_w = 12;
+  int dated = io->tfmt == DX_TIME_ABSOLUTE_YMD || io->tfmt == DX_TIME_ABSOLUTE_YDOY ||
+              io->tfmt == DX_TIME_UTC_YMD || io->tfmt == DX_TIME_UTC_YDOY;
+  if (invl_col_w < (dated ? 23 : 12))
+    invl_col_w = dated ? 23 : 12;
   if (borderlen < invl_col_w)
     borderlen = invl_col_w;
 
@@ -578,8 +599,13 @@ int st_iostat_print(st_iostat *io, FILE *out) {
     spaces(out, filler);
     fputc('|', out);
   }
-  fputs("\n| Interval", out);
-  spaces(out, invl_col_w - 11);
+  /* tshark 4.0 prints no label (not even the line break) for -t u */
+  const char *label = io->tfmt == DX_TIME_RELATIVE   ? "\n| Interval"
+                      : io->tfmt == DX_TIME_ABSOLUTE ? "\n| Time"
+                      : io->tfmt == DX_TIME_UTC      ? ""
+                                                     : "\n| Date and time";
+  fputs(label, out);
+  spaces(out, invl_col_w - (int)(*label ? strlen(label) : 11));
   fputc('|', out);
   for (int j = 0; j < ncols; j++) {
     int c = io->cols[j].calc;
@@ -610,7 +636,23 @@ int st_iostat_print(st_iostat *io, FILE *out) {
   for (uint64_t i = 0; i < num_rows; i++) {
     int last = i == num_rows - 1;
     uint64_t end = last ? duration : t + interval;
-    if (prec == 0) {
+    if (io->tfmt != DX_TIME_RELATIVE) {
+      /* the row's start as a clock time, whole seconds */
+      time_t tt = (time_t)(io->start_sec + (int64_t)(t / 1000000));
+      struct tm tm;
+      int utc =
+          io->tfmt == DX_TIME_UTC || io->tfmt == DX_TIME_UTC_YMD || io->tfmt == DX_TIME_UTC_YDOY;
+      if (!(utc ? gmtime_r(&tt, &tm) : localtime_r(&tt, &tm)))
+        fputs("| XX:XX:XX |", out);
+      else if (io->tfmt == DX_TIME_ABSOLUTE || io->tfmt == DX_TIME_UTC)
+        fprintf(out, "| %02d:%02d:%02d |", tm.tm_hour, tm.tm_min, tm.tm_sec);
+      else if (io->tfmt == DX_TIME_ABSOLUTE_YMD || io->tfmt == DX_TIME_UTC_YMD)
+        fprintf(out, "| %04d-%02d-%02d %02d:%02d:%02d |", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+      else
+        fprintf(out, "| %04d/%03d %02d:%02d:%02d |", tm.tm_year + 1900, tm.tm_yday + 1, tm.tm_hour,
+                tm.tm_min, tm.tm_sec);
+    } else if (prec == 0) {
       const char *lead = dur_mag == 1 ? "|  " : "| ";
       if (last)
         fprintf(out, "%s%*d <> %-*s|", lead, dur_mag, (int)(t / 1000000),

@@ -663,7 +663,9 @@ int main(int argc, char **argv) {
   if (o.dfilter) /* frame.time_delta_displayed counts displayed frames only */
     dx_session_set_displayed(sess, NULL);
   cli_stats *stats = NULL;
-  if (o.nz && !(stats = cli_stats_new(sess, o.zargs, o.nz))) {
+  if (o.nz && (!(stats = cli_stats_new(sess, o.zargs, o.nz)) ||
+               cli_stats_set_time_format(stats, o.time_format) != 0)) {
+    cli_stats_free(stats);
     dx_session_free(sess);
     return 1;
   }

@@ -829,6 +829,13 @@ cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n) {
   return st;
 }
 
+int cli_stats_set_time_format(cli_stats *st, dx_time_format fmt) {
+  for (size_t i = 0; i < st->n; i++)
+    if (st->items[i].kind == K_IOSTAT && st_iostat_set_time_format(st->items[i].io, fmt) != 0)
+      return -1;
+  return 0;
+}
+
 void cli_stats_packet(cli_stats *st, const dx_packet *p) {
   const dx_frame *f = dx_packet_frame(p);
   if (!st->have_first) {

@@ -28,6 +28,9 @@ int st_iostat_print(st_iostat *io, FILE *out); /* -1: not printed (message given
  * calculations see, as in tshark. */
 size_t st_iostat_filter_fields(const st_iostat *io, const dx_field **out, size_t n);
 void st_iostat_prime(st_iostat *io, const dx_field *const *fields, size_t n);
+/* -t: rows by clock time for a|ad|adoy|u|ud|udoy; -1 (message given) for
+ * d|dd|e, which tshark refuses. */
+int st_iostat_set_time_format(st_iostat *io, dx_time_format fmt);
 void st_iostat_free(st_iostat *io);
 
 /* follow,PROTO,MODE,STREAM */

@@ -14,7 +14,8 @@
 #     (headers, then body, per message);
 #   - -z io,stat calculated columns: FRAMES, BYTES, COUNT, SUM, MIN, MAX, AVG
 #     of integer and relative-time fields, LOAD, with filters (and tshark's
-#     rule that a calculation only sees fields some -z filter names);
+#     rule that a calculation only sees fields some -z filter names), and
+#     rows by clock time with -t ad|u;
 #   - -V -J PROTOS equal to tshark -O PROTOS (the listed layers whole, the
 #     others in one line), and -V -j NAMES: listing every subtree of the
 #     layers gives tshark -O's output; listing fewer drops exactly the
@@ -221,6 +222,12 @@ same "io,stat dns.time over the whole capture; calculated and plain columns" -q 
   -z "io,stat,0.5,COUNT(dns.qry.name)dns.qry.name,AVG(dns.time)dns.time,udp,MAX(frame.len)frame && dns.flags.response==1"
 same "io,stat 1 ms intervals, MAX MIN window" -q -r "$S/tcp-anomalies.pcap" -z \
   "io,stat,0.001,MAX(tcp.window_size)tcp.window_size,MIN(tcp.window_size)tcp.window_size,FRAMES()tcp.analysis.flags,,SUM(udp.length)udp.length"
+# rows by clock time (-t a|ad|adoy|u|ud|udoy; TZ=UTC above); -t e is refused
+for t in ad u; do
+  same "io,stat -t $t" -q -r "$S/dns.pcap" -t $t -z "io,stat,0.5,udp,dns.flags.response==1"
+done
+run "$D" -q -r "$S/dns.pcap" -t e -z io,stat,1
+check_rc_error "io,stat with -t e is refused, as tshark refuses it"
 run "$D" -q -r "$S/http.pcap" -z "io,stat,1,SUM(http.request.method)http"
 check_rc_error "io,stat SUM() of a string field is refused"
 
