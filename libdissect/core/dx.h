@@ -330,6 +330,11 @@ struct dx_packet {
   uint32_t desegment_offset, desegment_len;
   /* Summary columns (arena strings). */
   const char *col_src, *col_dst, *col_proto;
+  /* dx_col_set_addr() keeps the addresses; their text is made when first
+   * read (dx_packet_src/dst, dx_col_addr_text): Ethernet's are mostly
+   * replaced by IP's before anyone reads them. */
+  bool col_addr_lazy;
+  dx_addr col_src_addr, col_dst_addr;
   char *col_info;
   size_t col_info_len, col_info_cap;
   bool col_info_fenced; /* a fence: later layers append after a separator */
@@ -385,6 +390,8 @@ static inline dx_node *dx_ghost(dx_packet *p, dx_node *parent) {
 
 static inline dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f,
                                    const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_none_full(p, parent, f, t, off, len);
@@ -392,6 +399,8 @@ static inline dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field
 
 static inline dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field *f,
                                    const dx_tvb *t, uint32_t off, uint32_t len, uint64_t v) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_uint_full(p, parent, f, t, off, len, v);
@@ -399,6 +408,8 @@ static inline dx_node *dx_add_uint(dx_packet *p, dx_node *parent, const dx_field
 
 static inline dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
                                   uint32_t off, uint32_t len, int64_t v) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_int_full(p, parent, f, t, off, len, v);
@@ -406,6 +417,8 @@ static inline dx_node *dx_add_int(dx_packet *p, dx_node *parent, const dx_field 
 
 static inline dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_field *f,
                                      const dx_tvb *t, uint32_t off, uint32_t len, double v) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_double_full(p, parent, f, t, off, len, v);
@@ -414,6 +427,8 @@ static inline dx_node *dx_add_double(dx_packet *p, dx_node *parent, const dx_fie
 static inline dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_field *f,
                                         const dx_tvb *t, uint32_t off, uint32_t len,
                                         const uint8_t *val, uint32_t vlen) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_bytes_val_full(p, parent, f, t, off, len, val, vlen);
@@ -421,6 +436,8 @@ static inline dx_node *dx_add_bytes_val(dx_packet *p, dx_node *parent, const dx_
 
 static inline dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_field *f,
                                     const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f)) {
     dx_node *g = dx_ghost(p, parent);
     if (!dx_tvb_has(t, off, len)) {
@@ -436,6 +453,8 @@ static inline dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_fiel
 static inline dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_field *f,
                                      const dx_tvb *t, uint32_t off, uint32_t len, const char *s,
                                      size_t slen) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_string_full(p, parent, f, t, off, len, s, slen);
@@ -444,6 +463,8 @@ static inline dx_node *dx_add_string(dx_packet *p, dx_node *parent, const dx_fie
 static inline dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field *f,
                                    const dx_tvb *t, uint32_t off, uint32_t len, int64_t sec,
                                    int32_t nsec) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f))
     return dx_ghost(p, parent);
   return dx_add_time_full(p, parent, f, t, off, len, sec, nsec);
@@ -451,6 +472,8 @@ static inline dx_node *dx_add_time(dx_packet *p, dx_node *parent, const dx_field
 
 static inline dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_field *f,
                                       const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f)) {
     dx_node *g = dx_ghost(p, parent);
     if (!dx_tvb_has(t, off, len)) {
@@ -465,6 +488,8 @@ static inline dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_fi
 
 static inline dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field *f,
                                    const dx_tvb *t, uint32_t off, uint32_t len) {
+  if (!parent) /* as the full call: nothing is added */
+    return NULL;
   if (dx_skip_node(p, parent, f)) {
     dx_node *g = dx_ghost(p, parent);
     if (!dx_tvb_has(t, off, len)) {
@@ -512,6 +537,9 @@ dx_tvb dx_packet_frame_tvb(const dx_packet *p);
 /* Column helpers. Src/dst strings are copied. */
 void dx_col_set_proto(dx_packet *p, const char *proto); /* static string */
 void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst);
+/* Makes the text of addresses set by dx_col_set_addr() now (before a
+ * dissector saves and restores p->col_src/col_dst itself). */
+void dx_col_addr_text(dx_packet *p);
 void dx_col_info_set(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
 /* dx_col_info_set(p, "%s", s) for n bytes of s, without a format. */
 void dx_col_info_set_str(dx_packet *p, const char *s, size_t n);

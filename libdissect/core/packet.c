@@ -15,9 +15,13 @@ double dx_packet_time_relative(const dx_packet *p) {
   return (double)p->rel_sec + p->rel_nsec / 1e9;
 }
 const char *dx_packet_src(const dx_packet *p) {
+  if (p->col_addr_lazy)
+    dx_col_addr_text((dx_packet *)p); /* the packet's own memory, made once */
   return p->col_src ? p->col_src : "";
 }
 const char *dx_packet_dst(const dx_packet *p) {
+  if (p->col_addr_lazy)
+    dx_col_addr_text((dx_packet *)p);
   return p->col_dst ? p->col_dst : "";
 }
 const char *dx_packet_protocol(const dx_packet *p) {
@@ -230,8 +234,18 @@ void dx_col_set_proto(dx_packet *p, const char *proto) {
 void dx_col_set_addr(dx_packet *p, const dx_addr *src, const dx_addr *dst) {
   if (!p->want_columns)
     return;
+  p->col_src_addr = *src;
+  p->col_dst_addr = *dst;
+  p->col_addr_lazy = true;
+}
+
+void dx_col_addr_text(dx_packet *p) {
+  if (!p->col_addr_lazy)
+    return;
+  p->col_addr_lazy = false;
   char a[64], b[64];
-  size_t la = dx_addr_format(src, a, sizeof a), lb = dx_addr_format(dst, b, sizeof b);
+  size_t la = dx_addr_format(&p->col_src_addr, a, sizeof a);
+  size_t lb = dx_addr_format(&p->col_dst_addr, b, sizeof b);
   p->col_src = dx_arena_strndup(&p->arena, a, la < sizeof a ? la : sizeof a - 1);
   p->col_dst = dx_arena_strndup(&p->arena, b, lb < sizeof b ? lb : sizeof b - 1);
 }

@@ -382,6 +382,7 @@ static void dissect_quoted(dx_packet *p, const dx_tvb *q, dx_node *icmp) {
   uint16_t sp = p->srcport, dp = p->dstport;
   uint32_t stream = p->stream;
   int fragmented = p->fragmented;
+  dx_col_addr_text(p); /* the text, saved and restored below */
   const char *cs = p->col_src, *cd = p->col_dst, *cp = p->col_proto;
   char *ci = p->col_info;
   size_t cil = p->col_info_len, cic = p->col_info_cap;
@@ -401,6 +402,7 @@ static void dissect_quoted(dx_packet *p, const dx_tvb *q, dx_node *icmp) {
   p->fragmented = fragmented;
   p->col_src = cs;
   p->col_dst = cd;
+  p->col_addr_lazy = false;
   p->col_proto = cp;
   p->col_info = ci;
   p->col_info_len = cil;
