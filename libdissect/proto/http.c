@@ -945,6 +945,18 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
                       bool binary) {
   if (b->len == 0)
     return false;
+  /* Only nodes (and labels) come of the body here: a terse reader who wants
+   * none of their fields gets the layer without the walk over its lines. */
+  static const int body_fields[] = {F_FILE_DATA, F_DTL, F_DTL_LINE, F_MEDIA, F_MEDIA_TYPE};
+  bool wanted = false;
+  for (size_t i = 0; i < DX_ARRAY_LEN(body_fields) && !wanted; i++)
+    wanted = dx_packet_wants(p, FL(body_fields[i]));
+  if (!wanted) {
+    /* the layer itself stays (frame.protocols, the protocol's filter) */
+    bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
+    dx_add_proto(p, parent, FL(text ? F_DTL : F_MEDIA), b, 0, b->len);
+    return text && mt && mt[0];
+  }
   if (!binary) {
     /* A string field: its value stops at the first NUL, as tshark's does. */
     const uint8_t *z = memchr(b->data, 0, b->len);
