@@ -197,8 +197,7 @@ void ladder_draw(app *a) {
     return;
   char title[256];
   snprintf(title, sizeof title,
-           "Connection ladder: %s, %u round trips  (j/k select, Enter go to packet, w write, Esc "
-           "back)",
+           "Connection ladder: %s, %u round trips  (Enter: packet, w: write, Esc: back)",
            lv->title_id, lv->rtts);
   draw_hline_title(0, title, 1);
   int margin = 7, timew = 10, framew = 8;
