@@ -67,9 +67,10 @@ extern "C" {
 #define DX_VERSION_STRING "0.1.0"
 #define DX_VERSION_NUMBER ((DX_VERSION_MAJOR << 16) | (DX_VERSION_MINOR << 8) | DX_VERSION_PATCH)
 
-/* Version of the JSON document layout produced by dx_packet_to_json() and
- * `dissect -T json`. Described by docs/packet.schema.json. */
-#define DX_JSON_SCHEMA_VERSION 1
+/* Version of the tree form of JSON ("version" of each packet), produced by
+ * dx_packet_to_json() and `dissect -T jsontree`, described by
+ * docs/jsontree.schema.json. 2: times are exact strings ("0.000219000"). */
+#define DX_JSON_SCHEMA_VERSION 2
 
 /* ---- status codes ---------------------------------------------------- */
 enum {

@@ -30,28 +30,104 @@ int dx_write_tree_protos(FILE *out, const dx_packet *p, const char *const *proto
 int dx_write_hex(FILE *out, const dx_packet *p);
 
 /* ---- JSON ----------------------------------------------------------------
- * A packet is an object:
- *   {"schema": "libdissect.packet", "version": 1, "number": 1,
- *    "time_epoch": 1700000000.123456, "time_relative": 0.0,
- *    "wire_length": 74, "captured_length": 74, "linktype": 1,
- *    "summary": {"source": "...", "destination": "...", "protocol": "TCP", "info": "..."},
- *    "sources": [{"index": 0, "name": "Frame (74 bytes)", "length": 74}],
- *    "layers": [NODE, ...]}
- * and a NODE is
- *   {"name": "tcp.srcport", "label": "Source Port: 51514", "type": "uint16",
- *    "value": 51514, "offset": 34, "length": 2, "source": 0,
- *    "flags": ["generated"], "severity": "note", "children": [NODE, ...]}
- * "value" is absent for nodes without a value; "flags", "severity" and
- * "children" are absent when empty. docs/packet.schema.json describes it. */
+ * Three forms, each with a JSON Schema of the whole output in docs/:
+ *
+ * DX_JSON_PACKETS (dissect -T json; docs/json.schema.json): compact and
+ *   typed, the layers keyed by protocol and the fields by their Wireshark
+ *   names, nested as tshark -T json nests them:
+ *     {"layers": {"frame": {"frame.number": 1, "frame.time_epoch":
+ *      "1795335939.294211000", ...}, "ip": {"ip.proto": 17,
+ *      "ip.proto#name": "UDP", "ip.flags": 2, "ip.flags_tree":
+ *      {"ip.flags.df": true, ...}, "ip.src": "127.0.0.1", ...}, ...}}
+ *   Numbers are JSON numbers and booleans JSON booleans; strings,
+ *   addresses and byte strings (hex digits) are strings; times are exact
+ *   strings: seconds with nine decimals ("0.000219000"), or, for fields
+ *   shown as dates, ISO 8601 in UTC ("2026-11-22T08:25:39.294211000Z").
+ *   "NAME#name" holds the name of an enumerated value ('#' is never part
+ *   of a field name); "NAME_tree" the children of a field that has a value;
+ *   a field without a value holds its children as an object (or its label
+ *   when it has none); expert notes are "_ws.expert" objects. A name that
+ *   occurs more than once in an object holds an array, in order; the
+ *   "#name" and "_tree" arrays line up with it (null where an occurrence
+ *   has no name or no children). Hidden fields are not written.
+ *
+ * DX_JSON_TREE (dissect -T jsontree, dx_packet_to_json();
+ *   docs/jsontree.schema.json): the whole layer tree, for tools that draw
+ *   it:
+ *     {"schema": "libdissect.packet", "version": 2, "number": 1,
+ *      "time_epoch": "1700000000.123456000", "time_relative": "0.000000000",
+ *      "wire_length": 74, "captured_length": 74, "linktype": 1,
+ *      "summary": {"source": "...", "destination": "...", "protocol": "TCP", "info": "..."},
+ *      "sources": [{"index": 0, "name": "Frame (74 bytes)", "length": 74}],
+ *      "layers": [NODE, ...]}
+ *   and a NODE is
+ *     {"name": "tcp.srcport", "label": "Source Port: 51514", "type": "uint16",
+ *      "value": 51514, "offset": 34, "length": 2, "source": 0,
+ *      "flags": ["generated"], "severity": "note", "children": [NODE, ...]}
+ *   "value" (typed as above) is absent for nodes without a value; "flags",
+ *   "severity" and "children" are absent when empty.
+ *
+ * DX_JSON_EK (dissect -T ek; docs/ek.schema.json, docs/ek-mapping.json):
+ *   the Elasticsearch/OpenSearch bulk format, two lines per packet:
+ *     {"index":{"_index":"packets-2026-11-22"}}
+ *     {"timestamp":"2026-11-22T08:25:39.294211000Z","layers":{"ip":{"ip_ip_src":"127.0.0.1",...}}}
+ *   Each layer is flat, as tshark -T ek writes it: a field's key is the
+ *   name of the protocol it belongs to (its name up to the first '.'), '_',
+ *   and its name with '.' as '_'. Values as in DX_JSON_PACKETS, but every
+ *   absolute time is an ISO 8601 date (mapped as date_nanos). */
+typedef enum dx_json_form {
+  DX_JSON_PACKETS = 0, /* compact and typed (-T json) */
+  DX_JSON_TREE = 1,    /* the whole tree (-T jsontree) */
+  DX_JSON_EK = 2       /* Elasticsearch bulk lines (-T ek) */
+} dx_json_form;
+/* Flag: indent by two spaces a level (DX_JSON_PACKETS and DX_JSON_TREE;
+ * ignored by DX_JSON_EK, whose documents are one line each). */
+#define DX_JSON_PRETTY 1u
 
-/* dx_packet_to_json(), the same document as a json-c object, is declared
- * in dissect/json.h, so that this header needs nothing but the C library. */
-/* Streams the same document straight to `out`, without building objects
- * (the fast path for bulk export). pretty != 0 indents it. */
+/* Writes one packet in `form` to `out`: for DX_JSON_PACKETS and
+ * DX_JSON_TREE the packet's object (no separator, no newline), for
+ * DX_JSON_EK its two lines. DX_OK, DX_EIO when the stream reports an
+ * error, DX_EINVAL for a bad argument, DX_ENOMEM. For whole captures use a
+ * dx_json_writer: it writes the array around the packets and keeps its
+ * buffer from packet to packet. */
+int dx_write_json_form(FILE *out, const dx_packet *p, dx_json_form form, unsigned flags);
+/* The tree form of one packet: dx_write_json_form(out, p, DX_JSON_TREE,
+ * pretty ? DX_JSON_PRETTY : 0). dx_packet_to_json(), the same document as
+ * a json-c object, is declared in dissect/json.h, so that this header
+ * needs nothing but the C library. */
 int dx_write_json(FILE *out, const dx_packet *p, int pretty);
-/* Elasticsearch/OpenSearch bulk format: an index action line, then the
- * packet document on one line. */
+/* The two bulk lines of one packet: dx_write_json_form(out, p,
+ * DX_JSON_EK, 0). */
 int dx_write_ek(FILE *out, const dx_packet *p);
+
+/* A whole capture at memory speed: the text goes into a 256 KiB buffer
+ * that is written with one fwrite() when it fills (no stdio call per
+ * token, no allocation per node).
+ *   dx_json_writer *w;
+ *   dx_json_writer_new(&w, stdout, DX_JSON_PACKETS, 0);
+ *   for each packet: dx_json_writer_write(w, p);
+ *   dx_json_writer_close(w);
+ * DX_JSON_PACKETS and DX_JSON_TREE write one JSON array, a packet a line
+ * ("[
+{...},
+{...}
+]
+"; "[]
+" for no packet); DX_JSON_EK two lines a
+ * packet. Nothing reaches `out` before the buffer fills, or before
+ * dx_json_writer_flush() or dx_json_writer_close(); the caller must not
+ * write to `out` in between. */
+typedef struct dx_json_writer dx_json_writer;
+/* DX_OK, DX_EINVAL (bad form or NULL out), DX_ENOMEM. */
+int dx_json_writer_new(dx_json_writer **w, FILE *out, dx_json_form form, unsigned flags);
+/* Appends a packet. DX_OK, DX_EIO if a write failed, DX_ENOMEM. */
+int dx_json_writer_write(dx_json_writer *w, const dx_packet *p);
+/* Writes what is buffered and fflush()es `out` (for line-buffered use). */
+int dx_json_writer_flush(dx_json_writer *w);
+/* Ends the document (the "]" of the arrays), writes what is buffered (it
+ * does not fclose `out`) and frees w. DX_OK or DX_EIO if any write
+ * failed. NULL is accepted. */
+int dx_json_writer_close(dx_json_writer *w);
 
 /* ---- fields (tshark -T fields) ---------------------------------------------- */
 typedef struct dx_fields dx_fields;

@@ -1,8 +1,22 @@
-/* JSON output. The document is described once (emit_packet) against a small
- * sink interface; one sink streams text straight to a FILE (bulk export),
- * the other builds json-c objects (the API). Tests check both agree. */
+/* JSON output in three forms (dissect/output.h):
+ *
+ *   DX_JSON_PACKETS  compact and typed, layers keyed by protocol and fields
+ *                    by name, as tshark -T json nests them (-T json;
+ *                    docs/json.schema.json);
+ *   DX_JSON_TREE     the whole layer tree with labels, offsets, lengths and
+ *                    data sources (-T jsontree, dx_packet_to_json();
+ *                    docs/jsontree.schema.json);
+ *   DX_JSON_EK       Elasticsearch/OpenSearch bulk lines (-T ek;
+ *                    docs/ek.schema.json, docs/ek-mapping.json).
+ *
+ * Everything is written into one large buffer that goes out with one
+ * fwrite when it fills (jw below): no stdio call per token, no json-c
+ * object and no allocation per node. The tree form is described once
+ * (emit_packet) against a small sink interface, so that the same document
+ * is also built as json-c objects for the API; tests check both agree. */
 #include "../core/dx.h"
 
+#include <arpa/inet.h>
 #include <dissect/json.h>
 #include <dissect/output.h>
 #include <dissect/story.h>
@@ -11,8 +25,1314 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
+#define JSON_LABEL 4096 /* labels up to this long need no allocation */
+/* JSON nesting whose commas are tracked: more than any form reaches (two
+ * levels a node at most, NODE_DEPTH_MAX nodes deep, and the few around) */
+#define JW_DEPTH_MAX 512
+#define JW_INDENT_MAX 80 /* deeper levels are indented as this one */
+#define JW_CHUNK 4096    /* string bytes escaped per room check (6 out each) */
+#define NODE_DEPTH_MAX 64
+#define WRITER_BUF (1u << 18) /* dx_json_writer: 256 KiB per write */
+#define ONESHOT_BUF (1u << 16)
+
+/* ======================================================================
+ * The output buffer and the JSON tokens
+ * ====================================================================== */
+typedef struct jw {
+  char *buf;
+  size_t cap, len;
+  FILE *out;
+  bool err;
+  bool pretty;
+  bool after_key;
+  int depth;
+  bool need_comma[JW_DEPTH_MAX];
+} jw;
+
+static void jw_flush(jw *w) {
+  if (w->len && w->out && fwrite(w->buf, 1, w->len, w->out) != w->len)
+    w->err = true;
+  w->len = 0;
+}
+
+/* Where the next n bytes go (n <= cap). */
+static inline char *jw_room(jw *w, size_t n) {
+  if (n > w->cap - w->len)
+    jw_flush(w);
+  return w->buf + w->len;
+}
+
+static inline void jw_ch(jw *w, char c) {
+  *jw_room(w, 1) = c;
+  w->len++;
+}
+
+static inline void jw_raw(jw *w, const char *s, size_t n) {
+  while (n) {
+    size_t k = n < w->cap ? n : w->cap;
+    memcpy(jw_room(w, k), s, k);
+    w->len += k;
+    s += k;
+    n -= k;
+  }
+}
+
+/* Newline and indent (pretty): writes into o, returns the end. The spaces
+ * go in 16-byte blocks; the last may write past the indent (into room
+ * jw_room made, overwritten next). */
+static inline char *jw_newline_at(const jw *w, char *o) {
+  static const char spaces[2 * JW_INDENT_MAX + 16] =
+      "                                                                "
+      "                                                                "
+      "                                                ";
+  int d = w->depth < JW_INDENT_MAX ? w->depth : JW_INDENT_MAX;
+  *o++ = '\n';
+  size_t n = d > 0 ? 2 * (size_t)d : 0;
+  for (size_t k = 0; k < n; k += 16)
+    memcpy(o + k, spaces + k, 16);
+  return o + n;
+}
+
+#define JW_PRE_ROOM (2 + 2 * JW_INDENT_MAX + 16)
+
+/* The comma and newline before a value (nothing right after a key). */
+static inline void jw_pre_value(jw *w) {
+  if (w->after_key) {
+    w->after_key = false;
+    return;
+  }
+  char *o = jw_room(w, JW_PRE_ROOM), *o0 = o;
+  if (w->depth < JW_DEPTH_MAX) {
+    if (w->need_comma[w->depth])
+      *o++ = ',';
+    w->need_comma[w->depth] = true;
+  }
+  if (w->depth > 0 && w->pretty)
+    o = jw_newline_at(w, o);
+  w->len += (size_t)(o - o0);
+}
+
+static inline void jw_open(jw *w, char c) {
+  jw_pre_value(w);
+  jw_ch(w, c);
+  w->depth++;
+  if (w->depth < JW_DEPTH_MAX)
+    w->need_comma[w->depth] = false;
+}
+
+static inline void jw_close(jw *w, char c) {
+  bool had = w->depth < JW_DEPTH_MAX && w->need_comma[w->depth];
+  w->depth--;
+  char *o = jw_room(w, JW_PRE_ROOM), *o0 = o;
+  if (had && w->pretty)
+    o = jw_newline_at(w, o);
+  *o++ = c;
+  w->len += (size_t)(o - o0);
+}
+
+/* A key whose bytes need no escaping (a literal of this file, or a field
+ * name checked by key_safe()), with an optional suffix ("#name", "_tree"). */
+static inline void jw_key2(jw *w, const char *k, size_t n, const char *sfx, size_t sn) {
+  jw_pre_value(w);
+  char *o = jw_room(w, n + sn + 4);
+  o[0] = '"';
+  memcpy(o + 1, k, n);
+  memcpy(o + 1 + n, sfx, sn);
+  o[n + sn + 1] = '"';
+  o[n + sn + 2] = ':';
+  o[n + sn + 3] = ' ';
+  w->len += n + sn + (w->pretty ? 4 : 3);
+  w->after_key = true;
+}
+static inline void jw_key(jw *w, const char *k, size_t n) {
+  jw_key2(w, k, n, "", 0);
+}
+#define JW_KEY(w, lit) jw_key((w), lit, sizeof(lit) - 1)
+
+/* Length of the valid UTF-8 sequence at u[i] (of n bytes), or 0 if the byte
+ * there does not start one. Both JSON paths write an invalid byte as the
+ * code point of the same value (as if it were Latin-1). */
+static size_t utf8_len(const unsigned char *u, size_t i, size_t n) {
+  unsigned c = u[i];
+  size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+  bool ok = len && i + len <= n;
+  for (size_t k = 1; ok && k < len; k++)
+    ok = (u[i + k] & 0xc0) == 0x80;
+  if (ok && len == 3 && c == 0xe0 && u[i + 1] < 0xa0)
+    ok = false;
+  if (ok && len == 3 && c == 0xed && u[i + 1] >= 0xa0)
+    ok = false;
+  if (ok && len == 4 && c == 0xf0 && u[i + 1] < 0x90)
+    ok = false;
+  if (ok && len == 4 && c == 0xf4 && u[i + 1] >= 0x90)
+    ok = false;
+  return ok ? len : 0;
+}
+
+/* Nonzero if one of the 8 bytes of x needs escaping or is not ASCII: below
+ * 0x20, 0x7f and above, '"' or '\\'. Each term is exactly "some byte is
+ * so" (the borrows and carries of the byte-wise arithmetic only ever start
+ * at a byte that already makes its term true). */
+static inline uint64_t json_unsafe8(uint64_t x) {
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  uint64_t lt20 = (x - 0x20 * ones) & ~x & high;
+  uint64_t ge7f = ((x + ones) | x) & high;
+  uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
+  uint64_t eq = ((q - ones) & ~q & high) | ((b - ones) & ~b & high);
+  return lt20 | ge7f | eq;
+}
+
+static inline char *u_escape_at(char *o, uint32_t c) {
+  static const char hx[] = "0123456789abcdef";
+  o[0] = '\\';
+  o[1] = 'u';
+  o[2] = hx[(c >> 12) & 15];
+  o[3] = hx[(c >> 8) & 15];
+  o[4] = hx[(c >> 4) & 15];
+  o[5] = hx[c & 15];
+  return o + 6;
+}
+
+/* A JSON string: control characters (C0, DEL, C1, whatever their
+ * encoding), format characters and invalid UTF-8 never pass raw. */
+static void jw_string_body(jw *w, const char *v, size_t n) {
+  const unsigned char *u = (const unsigned char *)v;
+  jw_ch(w, '"');
+  size_t i = 0;
+  while (i < n) {
+    size_t end = n - i > JW_CHUNK ? i + JW_CHUNK : n;
+    /* 6 bytes out per byte in at most (12 for a surrogate pair of 4 in),
+     * and a UTF-8 sequence may run 3 bytes past end */
+    char *o = jw_room(w, 6 * (end - i) + 16);
+    while (i < end) {
+      while (i + 8 <= end) {
+        uint64_t x;
+        memcpy(&x, u + i, 8);
+        if (json_unsafe8(x))
+          break;
+        memcpy(o, &x, 8);
+        o += 8;
+        i += 8;
+      }
+      if (i >= end)
+        break;
+      if (end - i < 8 && end >= 8) {
+        /* the tail: the 8 bytes that end it, if all plain (those before i
+         * then were too, and went out unchanged: written again the same) */
+        uint64_t x;
+        memcpy(&x, u + end - 8, 8);
+        if (!json_unsafe8(x)) {
+          memcpy(o - (8 - (end - i)), &x, 8);
+          o += end - i;
+          i = end;
+          break;
+        }
+      }
+      unsigned c = u[i];
+      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+        *o++ = (char)c;
+        i++;
+      } else if (c == '"' || c == '\\') {
+        *o++ = '\\';
+        *o++ = (char)c;
+        i++;
+      } else if (c < 0x20 || c == 0x7f) {
+        o = u_escape_at(o, c);
+        i++;
+      } else {
+        size_t len = utf8_len(u, i, n);
+        uint32_t cp = 0;
+        if (len && dx_utf8_seq(u + i, n - i, &cp) && (cp < 0xa0 || !dx_unichar_printable(cp))) {
+          /* C1 controls and what a terminal would not show (bidi controls,
+           * zero-width characters): as \u escapes, the same string */
+          if (cp > 0xffff) {
+            cp -= 0x10000;
+            o = u_escape_at(o, 0xd800 | (cp >> 10));
+            o = u_escape_at(o, 0xdc00 | (cp & 0x3ff));
+          } else {
+            o = u_escape_at(o, cp);
+          }
+          i += len;
+        } else if (len) {
+          memcpy(o, v + i, len);
+          o += len;
+          i += len;
+        } else {
+          o = u_escape_at(o, c); /* the byte as a Latin-1 code point */
+          i++;
+        }
+      }
+    }
+    w->len = (size_t)(o - w->buf);
+  }
+  jw_ch(w, '"');
+}
+
+static inline void jw_str(jw *w, const char *v, size_t n) {
+  jw_pre_value(w);
+  jw_string_body(w, v, n);
+}
+
+/* A string whose bytes need no escaping (formatted here: numbers, times,
+ * addresses, hex). n <= 256. */
+static inline void jw_safe_str(jw *w, const char *v, size_t n) {
+  jw_pre_value(w);
+  char *o = jw_room(w, n + 2);
+  o[0] = '"';
+  memcpy(o + 1, v, n);
+  o[n + 1] = '"';
+  w->len += n + 2;
+}
+
+/* "00" to "ff": the two hex digits of each byte value. */
+static const char hex_pairs[513] =
+    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+/* "00" to "99": the two decimal digits of 0..99. */
+static const char dec_pairs[201] =
+    "0001020304050607080910111213141516171819202122232425262728293031"
+    "3233343536373839404142434445464748495051525354555657585960616263"
+    "6465666768697071727374757677787980818283848586878889909192939495"
+    "96979899";
+
+/* The hex digits of n bytes into o (2n bytes). */
+static inline void hex_at(char *o, const uint8_t *v, size_t n) {
+  size_t j = 0;
+#if defined(__SSE2__)
+  /* 16 bytes at a time: the two nibbles of each byte, as digits ('0' +
+   * n, plus 'a' - '0' - 10 above 9), interleaved high first */
+  const __m128i mask = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9);
+  const __m128i zero = _mm_set1_epi8('0'), gap = _mm_set1_epi8('a' - '0' - 10);
+  for (; j + 16 <= n; j += 16) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(v + j));
+    __m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), mask), lo = _mm_and_si128(x, mask);
+    hi = _mm_add_epi8(_mm_add_epi8(hi, zero), _mm_and_si128(_mm_cmpgt_epi8(hi, nine), gap));
+    lo = _mm_add_epi8(_mm_add_epi8(lo, zero), _mm_and_si128(_mm_cmpgt_epi8(lo, nine), gap));
+    _mm_storeu_si128((__m128i *)(o + 2 * j), _mm_unpacklo_epi8(hi, lo));
+    _mm_storeu_si128((__m128i *)(o + 2 * j + 16), _mm_unpackhi_epi8(hi, lo));
+  }
+#endif
+  for (; j < n; j++)
+    memcpy(o + 2 * j, hex_pairs + 2 * v[j], 2);
+}
+
+/* Hex digits need no escaping: written straight into the buffer. */
+static void jw_hex(jw *w, const uint8_t *v, size_t n) {
+  jw_pre_value(w);
+  jw_ch(w, '"');
+  for (size_t i = 0; i < n;) {
+    if (w->cap - w->len < 2)
+      jw_flush(w);
+    size_t k = (w->cap - w->len) / 2;
+    if (k > n - i)
+      k = n - i;
+    hex_at(w->buf + w->len, v + i, k);
+    w->len += 2 * k;
+    i += k;
+  }
+  jw_ch(w, '"');
+}
+
+/* Decimal digits of v ending at e; returns where they start. */
+static inline char *udec_back(char *e, uint64_t v) {
+  char *q = e;
+  while (v >= 100) {
+    q -= 2;
+    memcpy(q, dec_pairs + 2 * (v % 100), 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    q -= 2;
+    memcpy(q, dec_pairs + 2 * v, 2);
+  } else {
+    *--q = (char)('0' + v);
+  }
+  return q;
+}
+
+static void jw_udec(jw *w, uint64_t v, bool neg) {
+  char b[24], *e = b + sizeof b, *q = udec_back(e, v);
+  if (neg)
+    *--q = '-';
+  size_t k = (size_t)(e - q);
+  memcpy(jw_room(w, k), q, k);
+  w->len += k;
+}
+static inline void jw_u64(jw *w, uint64_t v) {
+  jw_pre_value(w);
+  jw_udec(w, v, false);
+}
+static inline void jw_i64(jw *w, int64_t v) {
+  jw_pre_value(w);
+  jw_udec(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+static inline void jw_bool(jw *w, int v) {
+  jw_pre_value(w);
+  memcpy(jw_room(w, 5), v ? "true" : "false", v ? 4 : 5);
+  w->len += v ? 4 : 5;
+}
+static inline void jw_null(jw *w) {
+  jw_pre_value(w);
+  memcpy(jw_room(w, 4), "null", 4);
+  w->len += 4;
+}
+
+/* The shortest decimal that reads back as the same double (%.15g, %.16g
+ * or %.17g), as a JSON number; null for infinities and NaN, which JSON
+ * has no number for. Doubles are rare (a few fields), so snprintf does. */
+static size_t fmt_double(double v, char *buf, size_t len) {
+  int k = 0;
+  for (int prec = 15; prec <= 17; prec++) {
+    k = snprintf(buf, len, "%.*g", prec, v);
+    if (k > 0 && (size_t)k < len && strtod(buf, NULL) == v)
+      break;
+  }
+  if (k <= 0 || (size_t)k + 2 >= len)
+    return 0;
+  /* "3.0", not "3": a double reads back as one, not as an integer */
+  if (!strpbrk(buf, ".eE")) {
+    memcpy(buf + k, ".0", 3);
+    k += 2;
+  }
+  return (size_t)k;
+}
+static void jw_dbl(jw *w, double v) {
+  char buf[40];
+  size_t k = isfinite(v) ? fmt_double(v, buf, sizeof buf) : 0;
+  if (!k) {
+    jw_null(w);
+    return;
+  }
+  jw_pre_value(w);
+  memcpy(jw_room(w, k), buf, k);
+  w->len += k;
+}
+
+/* ---- exact times ---- */
+/* "1795335939.294211000", "-0.000219000": seconds with exactly nine
+ * decimals, as tshark prints frame.time_epoch and relative times. */
+static size_t fmt_seconds(int64_t sec, int32_t nsec, char *buf) {
+  bool neg = false;
+  uint64_t s, ns;
+  if (sec < 0 || nsec < 0) {
+    /* the value is sec + nsec/1e9: its sign and magnitude */
+    __int128 t = (__int128)sec * 1000000000 + nsec;
+    if (t < 0) {
+      neg = true;
+      t = -t;
+    }
+    s = (uint64_t)(t / 1000000000);
+    ns = (uint64_t)(t % 1000000000);
+  } else {
+    s = (uint64_t)sec + (uint64_t)nsec / 1000000000u;
+    ns = (uint64_t)nsec % 1000000000u;
+  }
+  char t[32], *e = t + sizeof t, *q = e;
+  for (int i = 0; i < 9; i++, ns /= 10)
+    *--q = (char)('0' + ns % 10);
+  *--q = '.';
+  q = udec_back(q, s);
+  if (neg)
+    *--q = '-';
+  size_t k = (size_t)(e - q);
+  memcpy(buf, q, k);
+  return k;
+}
+
+/* "2026-11-22T08:25:39.294211000Z": ISO 8601 in UTC with nine decimals, as
+ * tshark -T ek prints absolute times (civil date from days since the epoch,
+ * proleptic Gregorian calendar). */
+static size_t fmt_iso(int64_t sec, int32_t nsec, char *buf) {
+  if (nsec < 0 || nsec >= 1000000000) {
+    sec += nsec / 1000000000;
+    nsec %= 1000000000;
+    if (nsec < 0) {
+      nsec += 1000000000;
+      sec--;
+    }
+  }
+  int64_t days = sec / 86400, rem = sec % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    days--;
+  }
+  int64_t z = days + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  int64_t y = yoe + era * 400 + (m <= 2);
+  int k = snprintf(buf, 64, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%09dZ", y, (int)m, (int)d,
+                   (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)nsec);
+  return k > 0 && k < 64 ? (size_t)k : 0;
+}
+
+/* ======================================================================
+ * Values (shared by the three forms)
+ * ====================================================================== */
+/* The typed value of a node that has one (not NONE or PROTOCOL).
+ * iso_times: every absolute time as an ISO 8601 date (ek); otherwise only
+ * those the field shows as a date, the others as epoch seconds. cap: the
+ * most bytes of a byte string written (0: no limit). */
+static void emit_typed_value(jw *w, const dx_node *n, bool iso_times, size_t cap) {
+  const dx_field *f = n->field;
+  char buf[96];
+  switch (f->type) {
+  case DX_FT_NONE:
+  case DX_FT_PROTOCOL: jw_null(w); return;
+  case DX_FT_BOOL: jw_bool(w, n->v.u != 0); return;
+  case DX_FT_UINT8:
+  case DX_FT_UINT16:
+  case DX_FT_UINT24:
+  case DX_FT_UINT32:
+  case DX_FT_UINT64:
+  case DX_FT_FRAMENUM: jw_u64(w, n->v.u); return;
+  case DX_FT_INT32:
+  case DX_FT_INT64: jw_i64(w, n->v.i); return;
+  case DX_FT_DOUBLE: jw_dbl(w, n->v.d); return;
+  case DX_FT_ABSTIME:
+    if (iso_times || f->base == DX_BASE_UTC || f->base == DX_BASE_LOCAL) {
+      size_t k = fmt_iso(n->v.t.sec, n->v.t.nsec, buf);
+      jw_safe_str(w, buf, k);
+      return;
+    }
+    jw_safe_str(w, buf, fmt_seconds(n->v.t.sec, n->v.t.nsec, buf));
+    return;
+  case DX_FT_RELTIME: jw_safe_str(w, buf, fmt_seconds(n->v.t.sec, n->v.t.nsec, buf)); return;
+  case DX_FT_STRING: jw_str(w, n->v.b.p ? (const char *)n->v.b.p : "", n->v.b.len); return;
+  case DX_FT_BYTES: {
+    size_t len = n->v.b.p ? n->v.b.len : 0;
+    jw_hex(w, n->v.b.p, cap && len > cap ? cap : len);
+    return;
+  }
+  case DX_FT_IPV4: {
+    uint32_t a = (uint32_t)n->v.u;
+    char *o = buf;
+    for (int sh = 24; sh >= 0; sh -= 8) {
+      unsigned v = (a >> sh) & 0xff;
+      if (sh != 24)
+        *o++ = '.';
+      if (v >= 100)
+        *o++ = (char)('0' + v / 100);
+      if (v >= 10)
+        *o++ = (char)('0' + v / 10 % 10);
+      *o++ = (char)('0' + v % 10);
+    }
+    jw_safe_str(w, buf, (size_t)(o - buf));
+    return;
+  }
+  case DX_FT_IPV6:
+    if (n->v.b.p && n->v.b.len == 16 && inet_ntop(AF_INET6, n->v.b.p, buf, sizeof buf))
+      jw_safe_str(w, buf, strlen(buf));
+    else
+      jw_safe_str(w, "", 0);
+    return;
+  case DX_FT_ETHER:
+    if (n->v.b.p && n->v.b.len == 6) {
+      for (int i = 0; i < 6; i++) {
+        memcpy(buf + 3 * i, hex_pairs + 2 * n->v.b.p[i], 2);
+        buf[3 * i + 2] = ':';
+      }
+      jw_safe_str(w, buf, 17);
+    } else {
+      jw_safe_str(w, "", 0);
+    }
+    return;
+  }
+  jw_null(w);
+}
+
+/* The label line of a node as a JSON string (labels are escaped for a
+ * terminal already; JSON escaping comes on top). Only labels longer than
+ * JSON_LABEL need an allocation. */
+static void emit_label(jw *w, const dx_node *n) {
+  char label[JSON_LABEL];
+  size_t ll = dx_node_label(n, label, sizeof label);
+  if (ll < sizeof label) {
+    jw_str(w, label, ll);
+    return;
+  }
+  char *big = malloc(ll + 1);
+  if (!big) {
+    jw_str(w, label, sizeof label - 1);
+    return;
+  }
+  dx_node_label(n, big, ll + 1);
+  jw_str(w, big, strlen(big));
+  free(big);
+}
+
+/* The name of an enumerated value written beside it (keyinfo names): the
+ * value names of integers ("UDP" for an ip.proto of 17). Booleans are
+ * true or false, without the names of their states (the labels of -T
+ * jsontree show those). */
+#define enum_name(k, n) ((k)->names ? dx_node_value_name(n) : NULL)
+
+static inline bool has_visible_child(const dx_node *n) {
+  for (const dx_node *c = n->first_child; c; c = c->next)
+    if (!(c->flags & DX_NODE_HIDDEN))
+      return true;
+  return false;
+}
+
+/* Wireshark's expert severity numbers (epan/proto.h PI_*) and names. */
+static uint32_t ws_severity(int sev) {
+  switch (sev) {
+  case DX_SEV_CHAT: return 0x00200000;
+  case DX_SEV_NOTE: return 0x00400000;
+  case DX_SEV_WARN: return 0x00600000;
+  case DX_SEV_ERROR: return 0x00800000;
+  default: return 0x00100000;
+  }
+}
+static const char *ws_severity_name(int sev) {
+  switch (sev) {
+  case DX_SEV_CHAT: return "Chat";
+  case DX_SEV_NOTE: return "Note";
+  case DX_SEV_WARN: return "Warning";
+  case DX_SEV_ERROR: return "Error";
+  default: return "Comment";
+  }
+}
+
+/* ======================================================================
+ * The writer: buffer, key ids and grouping scratch
+ * ====================================================================== */
+#define KEY_EXPERT 0u /* the id of "_ws.expert" (expert notes) */
+#define NO_NEXT UINT32_MAX
+
+typedef struct keyinfo {
+  const char *name;
+  uint32_t len;
+  uint32_t ek_prefix; /* length of the ek prefix (before the first '.'), 0 for protocols */
+  bool safe;          /* no byte of name needs escaping */
+  bool names;         /* enum_name() may give a name (of the first field of this name) */
+} keyinfo;
+
+struct dx_json_writer {
+  jw w;
+  dx_json_form form;
+  unsigned flags;
+  uint64_t count;
+  bool oom;
+  /* field pointer -> key id, and key name -> key id (two fields of the
+   * same name share a key) */
+  struct pslot {
+    const dx_field *f;
+    uint32_t id;
+  } * pmap;
+  struct nslot {
+    const char *name;
+    uint32_t id;
+  } * nmap;
+  uint32_t pmask, pn, nmask, nn;
+  keyinfo *keys;
+  uint32_t nkeys, keycap;
+  uint32_t *stamp, *tail; /* per key id, while grouping one object */
+  uint32_t gen;
+  /* the nodes of the objects being written, a stack (indices stay valid
+   * when it grows) */
+  const dx_node **sn;
+  uint32_t *snext;
+  uint8_t *shead;
+  uint32_t scap, stop;
+  char own[]; /* the buffer */
+};
+
+static uint32_t hash_ptr(const void *p) {
+  uint64_t x = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
+  return (uint32_t)(x >> 32);
+}
+static uint32_t hash_str(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static bool name_safe(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f || *s == '"' || *s == '\\')
+      return false;
+  return true;
+}
+
+static bool keys_grow(dx_json_writer *x) {
+  uint32_t nc = x->keycap ? 2 * x->keycap : 256;
+  keyinfo *k = realloc(x->keys, nc * sizeof *k);
+  if (!k)
+    return false;
+  x->keys = k;
+  uint32_t *s = realloc(x->stamp, nc * sizeof *s);
+  if (!s)
+    return false;
+  x->stamp = s;
+  memset(s + x->keycap, 0, (nc - x->keycap) * sizeof *s);
+  uint32_t *t = realloc(x->tail, nc * sizeof *t);
+  if (!t)
+    return false;
+  x->tail = t;
+  x->keycap = nc;
+  return true;
+}
+
+static uint32_t new_key(dx_json_writer *x, const char *name, const dx_field *f) {
+  if (x->nkeys == x->keycap && !keys_grow(x))
+    return UINT32_MAX;
+  keyinfo *k = &x->keys[x->nkeys];
+  k->name = name;
+  k->len = (uint32_t)strlen(name);
+  const char *dot = strchr(name, '.');
+  k->ek_prefix = f && f->type == DX_FT_PROTOCOL ? 0 : dot ? (uint32_t)(dot - name) : k->len;
+  k->safe = name_safe(name);
+  k->names =
+      f && f->vals && f->type != DX_FT_NONE && f->type != DX_FT_PROTOCOL && f->type != DX_FT_BOOL;
+  return x->nkeys++;
+}
+
+static bool map_init(dx_json_writer *x) {
+  x->pmask = x->nmask = 2047;
+  x->pmap = calloc(x->pmask + 1, sizeof *x->pmap);
+  x->nmap = calloc(x->nmask + 1, sizeof *x->nmap);
+  if (!x->pmap || !x->nmap)
+    return false;
+  /* id 0: the expert notes' "_ws.expert" */
+  if (new_key(x, "_ws.expert", NULL) != KEY_EXPERT)
+    return false;
+  x->nmap[hash_str("_ws.expert") & x->nmask] = (struct nslot){"_ws.expert", KEY_EXPERT};
+  x->nn = 1;
+  return true;
+}
+
+static bool pmap_grow(dx_json_writer *x) {
+  uint32_t nm = 2 * x->pmask + 1;
+  struct pslot *np = calloc(nm + 1, sizeof *np);
+  if (!np)
+    return false;
+  for (uint32_t i = 0; i <= x->pmask; i++) {
+    if (!x->pmap[i].f)
+      continue;
+    uint32_t h = hash_ptr(x->pmap[i].f) & nm;
+    while (np[h].f)
+      h = (h + 1) & nm;
+    np[h] = x->pmap[i];
+  }
+  free(x->pmap);
+  x->pmap = np;
+  x->pmask = nm;
+  return true;
+}
+
+static bool nmap_grow(dx_json_writer *x) {
+  uint32_t nm = 2 * x->nmask + 1;
+  struct nslot *np = calloc(nm + 1, sizeof *np);
+  if (!np)
+    return false;
+  for (uint32_t i = 0; i <= x->nmask; i++) {
+    if (!x->nmap[i].name)
+      continue;
+    uint32_t h = hash_str(x->nmap[i].name) & nm;
+    while (np[h].name)
+      h = (h + 1) & nm;
+    np[h] = x->nmap[i];
+  }
+  free(x->nmap);
+  x->nmap = np;
+  x->nmask = nm;
+  return true;
+}
+
+/* The key id of field f: one per distinct name. UINT32_MAX if memory ran
+ * out. */
+static uint32_t field_key_slow(dx_json_writer *x, const dx_field *f) {
+  if (!x->pmap && !map_init(x))
+    return UINT32_MAX;
+  uint32_t h = hash_ptr(f) & x->pmask;
+  while (x->pmap[h].f) {
+    if (x->pmap[h].f == f)
+      return x->pmap[h].id;
+    h = (h + 1) & x->pmask;
+  }
+  /* first time this field is seen: by its name */
+  const char *name = f->abbrev ? f->abbrev : "";
+  uint32_t id = UINT32_MAX, g = hash_str(name) & x->nmask;
+  while (x->nmap[g].name) {
+    if (strcmp(x->nmap[g].name, name) == 0) {
+      id = x->nmap[g].id;
+      break;
+    }
+    g = (g + 1) & x->nmask;
+  }
+  if (id == UINT32_MAX) {
+    id = new_key(x, name, f);
+    if (id == UINT32_MAX)
+      return UINT32_MAX;
+    x->nmap[g] = (struct nslot){name, id};
+    if (++x->nn * 2 > x->nmask && !nmap_grow(x))
+      return UINT32_MAX;
+  }
+  h = hash_ptr(f) & x->pmask;
+  while (x->pmap[h].f)
+    h = (h + 1) & x->pmask;
+  x->pmap[h] = (struct pslot){f, id};
+  if (++x->pn * 2 > x->pmask && !pmap_grow(x))
+    return UINT32_MAX;
+  return id;
+}
+
+static inline uint32_t field_key(dx_json_writer *x, const dx_field *f) {
+  if (x->pmap) {
+    uint32_t h = hash_ptr(f) & x->pmask;
+    if (x->pmap[h].f == f)
+      return x->pmap[h].id;
+  }
+  return field_key_slow(x, f);
+}
+
+static inline uint32_t node_key(dx_json_writer *x, const dx_node *n) {
+  return n->flags & DX_NODE_EXPERT ? KEY_EXPERT : field_key(x, n->field);
+}
+
+static bool scratch_grow(dx_json_writer *x) {
+  uint32_t nc = x->scap ? 2 * x->scap : 1024;
+  const dx_node **sn = realloc((void *)x->sn, nc * sizeof *sn);
+  if (!sn)
+    return false;
+  x->sn = sn;
+  uint32_t *nx = realloc(x->snext, nc * sizeof *nx);
+  if (!nx)
+    return false;
+  x->snext = nx;
+  uint8_t *hd = realloc(x->shead, nc);
+  if (!hd)
+    return false;
+  x->shead = hd;
+  x->scap = nc;
+  return true;
+}
+
+static inline bool scratch_push(dx_json_writer *x, const dx_node *n) {
+  if (x->stop == x->scap && !scratch_grow(x)) {
+    x->oom = true;
+    return false;
+  }
+  x->sn[x->stop++] = n;
+  return true;
+}
+
+/* Groups the nodes pushed since base by key: snext links the nodes of a
+ * key in order, shead marks the first of each. False if memory ran out. */
+static bool group(dx_json_writer *x, uint32_t base) {
+  if (++x->gen == 0) { /* the stamps wrapped: start them again */
+    memset(x->stamp, 0, x->keycap * sizeof *x->stamp);
+    x->gen = 1;
+  }
+  uint32_t g = x->gen;
+  for (uint32_t i = base; i < x->stop; i++) {
+    uint32_t id = node_key(x, x->sn[i]);
+    if (id == UINT32_MAX) {
+      x->oom = true;
+      return false;
+    }
+    x->snext[i] = NO_NEXT;
+    if (x->stamp[id] != g) {
+      x->stamp[id] = g;
+      x->shead[i] = 1;
+    } else {
+      x->snext[x->tail[id]] = i;
+      x->shead[i] = 0;
+    }
+    x->tail[id] = i;
+  }
+  return true;
+}
+
+/* ======================================================================
+ * DX_JSON_PACKETS: compact and typed
+ *
+ * {"layers": {"frame": {...}, "eth": {...}, ...}} per packet. In an
+ * object, each field is keyed by its name; a field with a value and
+ * children has "NAME": value and "NAME_tree": {children}; a field without
+ * a value (a subtree, a protocol) has "NAME": {children}, or its label if
+ * it has none; an enumerated value's name is "NAME#name" ('#' is never in
+ * a field name); expert notes are "_ws.expert": {"FIELD": ...,
+ * "_ws.expert.message", "_ws.expert.severity", "_ws.expert.group"}. A key
+ * that occurs more than once holds an array of its values in order (the
+ * "#name" and "_tree" arrays line up with it, null where an occurrence has
+ * no name or no children).
+ * ====================================================================== */
+static void cj_object(dx_json_writer *x, const dx_node *n, int depth);
+
+static void cj_key(dx_json_writer *x, const keyinfo *k, const char *sfx, size_t sn) {
+  if (k->safe) {
+    jw_key2(&x->w, k->name, k->len, sfx, sn);
+    return;
+  }
+  /* a name that needs escaping (not one of ours): written as a string */
+  char tmp[512];
+  size_t n = (size_t)snprintf(tmp, sizeof tmp, "%s%s", k->name, sfx);
+  if (n >= sizeof tmp)
+    n = sizeof tmp - 1;
+  jw_str(&x->w, tmp, n);
+  x->w.after_key = false;
+  jw_ch(&x->w, ':');
+  if (x->w.pretty)
+    jw_ch(&x->w, ' ');
+  x->w.after_key = true;
+}
+
+/* An expert note: its own field (its value; its label, the message, for
+ * a note without one, as any field without a value), its visible
+ * children, and what tshark writes under _ws.expert. */
+static void cj_expert(dx_json_writer *x, const dx_node *n, int depth) {
+  jw *w = &x->w;
+  jw_open(w, '{');
+  uint32_t id = field_key(x, n->field);
+  if (id != UINT32_MAX && id != KEY_EXPERT) {
+    cj_key(x, &x->keys[id], "", 0);
+    if (n->field->type == DX_FT_NONE || n->field->type == DX_FT_PROTOCOL)
+      emit_label(w, n);
+    else
+      emit_typed_value(w, n, false, 0);
+  }
+  if (has_visible_child(n) && depth < NODE_DEPTH_MAX) {
+    /* members of this object, after the note's own field */
+    cj_object(x, n, -(depth + 1));
+  }
+  /* the hidden _ws.expert.* children, when the session made them */
+  const dx_node *msg = NULL, *grp = NULL;
+  for (const dx_node *c = n->first_child; c; c = c->next) {
+    const char *a = c->field->abbrev;
+    if (!(c->flags & DX_NODE_HIDDEN) || strncmp(a, "_ws.expert.", 11) != 0)
+      continue;
+    if (strcmp(a + 11, "message") == 0)
+      msg = c;
+    else if (strcmp(a + 11, "group") == 0)
+      grp = c;
+  }
+  JW_KEY(w, "_ws.expert.message");
+  if (msg)
+    emit_typed_value(w, msg, false, 0);
+  else
+    emit_label(w, n);
+  JW_KEY(w, "_ws.expert.severity");
+  jw_u64(w, ws_severity(n->severity));
+  JW_KEY(w, "_ws.expert.severity#name");
+  {
+    const char *s = ws_severity_name(n->severity);
+    jw_safe_str(w, s, strlen(s));
+  }
+  if (grp) {
+    JW_KEY(w, "_ws.expert.group");
+    jw_u64(w, grp->v.u);
+    const char *g = dx_node_value_name(grp);
+    if (g) {
+      JW_KEY(w, "_ws.expert.group#name");
+      jw_str(w, g, strlen(g));
+    }
+  }
+  jw_close(w, '}');
+}
+
+/* The value of one occurrence: typed, or for a node without a value its
+ * children as an object (or its label, or {} for an empty protocol). */
+static void cj_value(dx_json_writer *x, const dx_node *n, int depth) {
+  const dx_field *f = n->field;
+  if (f->type != DX_FT_NONE && f->type != DX_FT_PROTOCOL) {
+    emit_typed_value(&x->w, n, false, 0);
+    return;
+  }
+  if (has_visible_child(n) && depth < NODE_DEPTH_MAX) {
+    cj_object(x, n, depth + 1);
+    return;
+  }
+  if (f->type == DX_FT_NONE) {
+    emit_label(&x->w, n);
+    return;
+  }
+  jw_open(&x->w, '{');
+  jw_close(&x->w, '}');
+}
+
+/* One key of an object: the nodes linked from scratch index i. */
+static void cj_group(dx_json_writer *x, uint32_t i, int depth) {
+  jw *w = &x->w;
+  const dx_node *n = x->sn[i];
+  uint32_t cnt = 0;
+  for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
+    cnt++;
+  if (n->flags & DX_NODE_EXPERT) {
+    JW_KEY(w, "_ws.expert");
+    if (cnt > 1)
+      jw_open(w, '[');
+    for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+      const dx_node *c = x->sn[j];
+      if (c->flags & DX_NODE_EXPERT)
+        cj_expert(x, c, depth);
+      else
+        cj_value(x, c, depth);
+    }
+    if (cnt > 1)
+      jw_close(w, ']');
+    return;
+  }
+  const keyinfo *k = &x->keys[field_key(x, n->field)];
+  cj_key(x, k, "", 0);
+  if (cnt == 1) { /* the usual case */
+    cj_value(x, n, depth);
+    if (n->field->type == DX_FT_NONE || n->field->type == DX_FT_PROTOCOL)
+      return;
+    const char *s = enum_name(k, n);
+    if (s) {
+      cj_key(x, k, "#name", 5);
+      jw_str(w, s, strlen(s));
+    }
+    if (depth < NODE_DEPTH_MAX && has_visible_child(n)) {
+      cj_key(x, k, "_tree", 5);
+      cj_object(x, n, depth + 1);
+    }
+    return;
+  }
+  jw_open(w, '[');
+  bool named = false, trees = false;
+  for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+    const dx_node *c = x->sn[j];
+    cj_value(x, c, depth);
+    if (c->field->type != DX_FT_NONE && c->field->type != DX_FT_PROTOCOL) {
+      named = named || enum_name(k, c);
+      trees = trees || has_visible_child(c);
+    }
+  }
+  jw_close(w, ']');
+  if (named) {
+    cj_key(x, k, "#name", 5);
+    jw_open(w, '[');
+    for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+      const dx_node *c = x->sn[j];
+      const char *s =
+          c->field->type != DX_FT_NONE && c->field->type != DX_FT_PROTOCOL ? enum_name(k, c) : NULL;
+      if (s)
+        jw_str(w, s, strlen(s));
+      else
+        jw_null(w);
+    }
+    jw_close(w, ']');
+  }
+  if (trees && depth < NODE_DEPTH_MAX) {
+    cj_key(x, k, "_tree", 5);
+    jw_open(w, '[');
+    for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+      const dx_node *c = x->sn[j];
+      if (c->field->type != DX_FT_NONE && c->field->type != DX_FT_PROTOCOL && has_visible_child(c))
+        cj_object(x, c, depth + 1);
+      else
+        jw_null(w);
+    }
+    jw_close(w, ']');
+  }
+}
+
+/* The visible children of n as an object, one key per name. A negative
+ * depth writes the members only, into an object already open (an expert
+ * note's). */
+static void cj_object(dx_json_writer *x, const dx_node *n, int depth) {
+  bool open = depth >= 0;
+  if (!open)
+    depth = -depth;
+  if (open)
+    jw_open(&x->w, '{');
+  uint32_t base = x->stop;
+  for (const dx_node *c = n->first_child; c; c = c->next)
+    if (!(c->flags & DX_NODE_HIDDEN) && !scratch_push(x, c))
+      break;
+  if (!x->oom && group(x, base)) {
+    for (uint32_t i = base; i < x->stop; i++)
+      if (x->shead[i])
+        cj_group(x, i, depth);
+  }
+  x->stop = base;
+  if (open)
+    jw_close(&x->w, '}');
+}
+
+static void cj_packet(dx_json_writer *x, const dx_packet *p) {
+  jw *w = &x->w;
+  jw_open(w, '{');
+  JW_KEY(w, "layers");
+  cj_object(x, &p->root, 0);
+  jw_close(w, '}');
+}
+
+/* ======================================================================
+ * DX_JSON_EK: Elasticsearch/OpenSearch bulk
+ *
+ * {"index":{"_index":"packets-YYYY-MM-DD"}}
+ * {"timestamp":"2026-11-22T08:25:39.294211000Z","layers":{"ip":{"ip_ip_src":"127.0.0.1",...}}}
+ * As tshark -T ek: each layer is flat, its fields keyed by the name of the
+ * protocol that defines them (the name up to its first '.'), '_' and the
+ * field name with its dots as '_' (ip_ip_src); a key that occurs more
+ * than once holds an array. Protocols inside a layer are objects of their
+ * own; expert notes are "_ws_expert" objects. Absolute times are ISO 8601
+ * dates with nine decimals (date_nanos); the rest as in DX_JSON_PACKETS.
+ * ====================================================================== */
+static void ek_layer(dx_json_writer *x, const dx_node *layer, int depth);
+
+/* The ek key of key k (plus a suffix), straight into the buffer: the
+ * characters outside [A-Za-z0-9_#-] become '_'. */
+static void ek_key(dx_json_writer *x, const keyinfo *k, const char *sfx, size_t sn) {
+  jw *w = &x->w;
+  jw_pre_value(w);
+  size_t pl = k->ek_prefix, nl = k->len > 1024 ? 1024 : k->len;
+  if (pl > nl)
+    pl = nl;
+  char *o = jw_room(w, pl + nl + sn + 6), *o0 = o;
+  *o++ = '"';
+  const char *parts[2] = {k->name, k->name};
+  size_t lens[2] = {pl, nl};
+  for (int p = pl ? 0 : 1; p < 2; p++) {
+    for (size_t i = 0; i < lens[p]; i++) {
+      char c = parts[p][i];
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_';
+      *o++ = ok ? c : '_';
+    }
+    if (p == 0)
+      *o++ = '_';
+  }
+  memcpy(o, sfx, sn);
+  o += sn;
+  *o++ = '"';
+  *o++ = ':';
+  w->len += (size_t)(o - o0);
+  w->after_key = true;
+}
+
+static void ek_collect(dx_json_writer *x, const dx_node *n, int depth);
+
+/* Pushes node c of a flat layer: c itself unless it is a subtree without
+ * a value, then its descendants (a protocol or an expert note is pushed
+ * whole, the note's children after it). */
+static void ek_collect_one(dx_json_writer *x, const dx_node *c, int depth) {
+  const dx_ftype t = c->field->type;
+  bool kids = depth < NODE_DEPTH_MAX && has_visible_child(c);
+  if (t == DX_FT_PROTOCOL && !(c->flags & DX_NODE_EXPERT)) {
+    scratch_push(x, c);
+    return;
+  }
+  if (!(t == DX_FT_NONE && kids && !(c->flags & DX_NODE_EXPERT)) && !scratch_push(x, c))
+    return;
+  if (kids)
+    ek_collect(x, c, depth + 1);
+}
+
+/* Pushes the nodes of a flat layer: every visible descendant of n. */
+static void ek_collect(dx_json_writer *x, const dx_node *n, int depth) {
+  for (const dx_node *c = n->first_child; c && !x->oom; c = c->next)
+    if (!(c->flags & DX_NODE_HIDDEN))
+      ek_collect_one(x, c, depth);
+}
+
+static void ek_expert(dx_json_writer *x, const dx_node *n) {
+  jw *w = &x->w;
+  jw_open(w, '{');
+  uint32_t id = field_key(x, n->field);
+  if (id != UINT32_MAX && id != KEY_EXPERT) {
+    ek_key(x, &x->keys[id], "", 0);
+    if (n->field->type == DX_FT_NONE || n->field->type == DX_FT_PROTOCOL)
+      emit_label(w, n);
+    else
+      emit_typed_value(w, n, true, 0);
+  }
+  const dx_node *msg = NULL, *grp = NULL;
+  for (const dx_node *c = n->first_child; c; c = c->next) {
+    const char *a = c->field->abbrev;
+    if (!(c->flags & DX_NODE_HIDDEN) || strncmp(a, "_ws.expert.", 11) != 0)
+      continue;
+    if (strcmp(a + 11, "message") == 0)
+      msg = c;
+    else if (strcmp(a + 11, "group") == 0)
+      grp = c;
+  }
+  JW_KEY(w, "_ws_expert__ws_expert_message");
+  if (msg)
+    emit_typed_value(w, msg, true, 0);
+  else
+    emit_label(w, n);
+  JW_KEY(w, "_ws_expert__ws_expert_severity");
+  jw_u64(w, ws_severity(n->severity));
+  JW_KEY(w, "_ws_expert__ws_expert_severity#name");
+  {
+    const char *s = ws_severity_name(n->severity);
+    jw_safe_str(w, s, strlen(s));
+  }
+  if (grp) {
+    JW_KEY(w, "_ws_expert__ws_expert_group");
+    jw_u64(w, grp->v.u);
+    const char *g = dx_node_value_name(grp);
+    if (g) {
+      JW_KEY(w, "_ws_expert__ws_expert_group#name");
+      jw_str(w, g, strlen(g));
+    }
+  }
+  jw_close(w, '}');
+}
+
+static void ek_value(dx_json_writer *x, const dx_node *n, int depth) {
+  if (n->flags & DX_NODE_EXPERT) {
+    ek_expert(x, n);
+    return;
+  }
+  switch (n->field->type) {
+  case DX_FT_PROTOCOL: ek_layer(x, n, depth + 1); return;
+  case DX_FT_NONE: emit_label(&x->w, n); return;
+  default: emit_typed_value(&x->w, n, true, 0); return;
+  }
+}
+
+/* One flat object: a layer, or a protocol inside one (its descendants);
+ * with self, a node at the top of the tree that is not a protocol (the
+ * node as a layer of its own: tcp.segments). */
+static void ek_layer_self(dx_json_writer *x, const dx_node *layer, int depth, bool self) {
+  jw *w = &x->w;
+  jw_open(w, '{');
+  uint32_t base = x->stop;
+  if (self)
+    ek_collect_one(x, layer, depth);
+  else if (depth < NODE_DEPTH_MAX)
+    ek_collect(x, layer, depth);
+  if (!x->oom && group(x, base)) {
+    for (uint32_t i = base; i < x->stop; i++) {
+      if (!x->shead[i])
+        continue;
+      const dx_node *n = x->sn[i];
+      uint32_t cnt = 0;
+      for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
+        cnt++;
+      uint32_t id = node_key(x, n);
+      const keyinfo *k = &x->keys[id];
+      if (id == KEY_EXPERT)
+        JW_KEY(w, "_ws_expert");
+      else
+        ek_key(x, k, "", 0);
+      if (cnt > 1)
+        jw_open(w, '[');
+      bool named = false;
+      for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+        const dx_node *c = x->sn[j];
+        ek_value(x, c, depth);
+        if (!(c->flags & DX_NODE_EXPERT) && c->field->type != DX_FT_NONE &&
+            c->field->type != DX_FT_PROTOCOL)
+          named = named || enum_name(k, c);
+      }
+      if (cnt > 1)
+        jw_close(w, ']');
+      if (named) {
+        ek_key(x, k, "#name", 5);
+        if (cnt > 1)
+          jw_open(w, '[');
+        for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+          const dx_node *c = x->sn[j];
+          const char *s = !(c->flags & DX_NODE_EXPERT) && c->field->type != DX_FT_NONE &&
+                                  c->field->type != DX_FT_PROTOCOL
+                              ? enum_name(k, c)
+                              : NULL;
+          if (s)
+            jw_str(w, s, strlen(s));
+          else
+            jw_null(w);
+        }
+        if (cnt > 1)
+          jw_close(w, ']');
+      }
+    }
+  }
+  x->stop = base;
+  jw_close(w, '}');
+}
+
+static void ek_layer(dx_json_writer *x, const dx_node *layer, int depth) {
+  ek_layer_self(x, layer, depth, false);
+}
+
+/* The bulk action line: the index of the packet's day (UTC). */
+static void ek_action(jw *w, const dx_packet *p) {
+  char day[64];
+  size_t k = fmt_iso(p->frame.ts_sec, 0, day);
+  if (k < 10)
+    k = 10;
+  static const char a[] = "{\"index\":{\"_index\":\"packets-";
+  char *o = jw_room(w, sizeof a + 16);
+  memcpy(o, a, sizeof a - 1);
+  memcpy(o + sizeof a - 1, day, 10);
+  memcpy(o + sizeof a - 1 + 10, "\"}}\n", 4);
+  w->len += sizeof a - 1 + 14;
+}
+
+static void ek_packet(dx_json_writer *x, const dx_packet *p) {
+  jw *w = &x->w;
+  ek_action(w, p);
+  jw_open(w, '{');
+  JW_KEY(w, "timestamp");
+  {
+    char t[64];
+    jw_safe_str(w, t, fmt_iso(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, t));
+  }
+  JW_KEY(w, "layers");
+  jw_open(w, '{');
+  uint32_t base = x->stop;
+  for (const dx_node *c = p->root.first_child; c; c = c->next)
+    if (!(c->flags & DX_NODE_HIDDEN) && !scratch_push(x, c))
+      break;
+  if (!x->oom && group(x, base)) {
+    for (uint32_t i = base; i < x->stop; i++) {
+      if (!x->shead[i])
+        continue;
+      const dx_node *n = x->sn[i];
+      uint32_t cnt = 0;
+      for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
+        cnt++;
+      uint32_t id = node_key(x, n);
+      if (id == KEY_EXPERT) {
+        JW_KEY(w, "_ws_expert");
+      } else {
+        /* a layer: its protocol name, dots as '_' */
+        keyinfo k = x->keys[id];
+        k.ek_prefix = 0;
+        ek_key(x, &k, "", 0);
+      }
+      if (cnt > 1)
+        jw_open(w, '[');
+      for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
+        const dx_node *c = x->sn[j];
+        /* every layer an object: a protocol's descendants, or the node */
+        ek_layer_self(x, c, 0, (c->flags & DX_NODE_EXPERT) || c->field->type != DX_FT_PROTOCOL);
+      }
+      if (cnt > 1)
+        jw_close(w, ']');
+    }
+  }
+  x->stop = base;
+  jw_close(w, '}');
+  jw_close(w, '}');
+  jw_ch(w, '\n');
+}
+
+/* ======================================================================
+ * DX_JSON_TREE: the whole tree, through a sink (text or json-c)
+ * ====================================================================== */
 typedef struct sink sink;
 struct sink {
   void (*obj_begin)(sink *s);
@@ -26,13 +1346,10 @@ struct sink {
   void (*u64)(sink *s, uint64_t v);
   void (*dbl)(sink *s, double v);
   void (*boolean)(sink *s, int v);
-  /* optional: a string of the hex digits of n bytes (NULL: use str) */
+  /* a string of the hex digits of n bytes */
   void (*hex)(sink *s, const uint8_t *v, size_t n);
 };
 
-#define JSON_LABEL 4096 /* longest label line */
-
-/* ---- the document ---- */
 #define KEY(s, k) (s)->key((s), k, sizeof(k) - 1)
 static void kv_str_n(sink *s, const char *k, size_t kn, const char *v) {
   s->key(s, k, kn);
@@ -53,6 +1370,12 @@ static const char *sev_name(int sev) {
   case DX_SEV_ERROR: return "error";
   default: return NULL;
   }
+}
+
+static void emit_time(sink *s, int64_t sec, int32_t nsec, bool iso) {
+  char buf[64];
+  size_t k = iso ? fmt_iso(sec, nsec, buf) : fmt_seconds(sec, nsec, buf);
+  s->str(s, buf, k);
 }
 
 static void emit_value(sink *s, const dx_node *n) {
@@ -84,44 +1407,29 @@ static void emit_value(sink *s, const dx_node *n) {
     s->dbl(s, n->v.d);
     return;
   case DX_FT_ABSTIME:
+    KEY(s, "value");
+    emit_time(s, n->v.t.sec, n->v.t.nsec, f->base == DX_BASE_UTC || f->base == DX_BASE_LOCAL);
+    return;
   case DX_FT_RELTIME:
     KEY(s, "value");
-    s->dbl(s, (double)n->v.t.sec + n->v.t.nsec / 1e9);
+    emit_time(s, n->v.t.sec, n->v.t.nsec, false);
     return;
   case DX_FT_STRING:
     KEY(s, "value");
-    s->str(s, (const char *)n->v.b.p, n->v.b.len);
+    s->str(s, n->v.b.p ? (const char *)n->v.b.p : "", n->v.b.len);
     return;
-  default: {
-    /* bytes, addresses: as tshark -T fields formats them (long byte
-     * strings: straight to the hex below, without measuring them first) */
-    size_t need = f->type == DX_FT_BYTES && (size_t)n->v.b.len * 2 >= sizeof buf
-                      ? sizeof buf
-                      : dx_node_value(n, buf, sizeof buf);
+  case DX_FT_BYTES: {
+    /* JSON tree values are capped at 64 KiB */
+    size_t len = n->v.b.p ? n->v.b.len : 0;
     KEY(s, "value");
-    if (need < sizeof buf) {
-      s->str(s, buf, need);
-    } else {
-      /* long byte strings: hex of the whole value */
-      static const char hx[] = "0123456789abcdef";
-      size_t len = n->v.b.len;
-      size_t lim = len > 65536 ? 65536 : len; /* JSON values are capped at 64 KiB */
-      if (s->hex) {
-        s->hex(s, n->v.b.p, lim);
-        return;
-      }
-      char *big = malloc(lim * 2 + 1);
-      if (!big) {
-        s->str(s, "", 0);
-        return;
-      }
-      for (size_t i = 0; i < lim; i++) {
-        big[2 * i] = hx[n->v.b.p[i] >> 4];
-        big[2 * i + 1] = hx[n->v.b.p[i] & 15];
-      }
-      s->str(s, big, lim * 2);
-      free(big);
-    }
+    s->hex(s, n->v.b.p, len > 65536 ? 65536 : len);
+    return;
+  }
+  default: {
+    /* addresses: as tshark -T fields formats them */
+    size_t need = dx_node_value(n, buf, sizeof buf);
+    KEY(s, "value");
+    s->str(s, buf, need < sizeof buf ? need : strlen(buf));
     return;
   }
   }
@@ -169,11 +1477,7 @@ static void emit_node(sink *s, const dx_node *n, int depth) {
   const char *sev = sev_name(n->severity);
   if (sev)
     kv_str(s, "severity", sev);
-  bool any = false;
-  for (const dx_node *c = n->first_child; c; c = c->next)
-    if (!(c->flags & DX_NODE_HIDDEN))
-      any = true;
-  if (any && depth < 64) {
+  if (depth < NODE_DEPTH_MAX && has_visible_child(n)) {
     KEY(s, "children");
     s->arr_begin(s);
     for (const dx_node *c = n->first_child; c; c = c->next)
@@ -190,9 +1494,9 @@ static void emit_packet(sink *s, const dx_packet *p) {
   kv_u64(s, "version", DX_JSON_SCHEMA_VERSION);
   kv_u64(s, "number", p->num);
   KEY(s, "time_epoch");
-  s->dbl(s, (double)p->frame.ts_sec + p->frame.ts_nsec / 1e9);
+  emit_time(s, p->frame.ts_sec, (int32_t)p->frame.ts_nsec, false);
   KEY(s, "time_relative");
-  s->dbl(s, (double)p->rel_sec + p->rel_nsec / 1e9);
+  emit_time(s, p->rel_sec, p->rel_nsec, false);
   kv_u64(s, "wire_length", p->frame.wirelen);
   kv_u64(s, "captured_length", p->frame.caplen);
   KEY(s, "linktype");
@@ -223,486 +1527,189 @@ static void emit_packet(sink *s, const dx_packet *p) {
   s->obj_end(s);
 }
 
-/* ---- streaming text sink ---- */
-/* The text is gathered in a buffer and written with one fwrite when it
- * fills and at the end of the packet: stdio per character is the slowest
- * part of a JSON export otherwise. Every write first makes sure the room it
- * needs is free (ts_room), then stores straight into the buffer. */
-#define TS_BUF 65536
-#define TS_INDENT_MAX 80
-#define TS_CHUNK 4096 /* string bytes escaped per room check (6 out each) */
+/* ---- the text sink: the jw tokens ---- */
 typedef struct {
   sink base;
-  FILE *out;
-  int pretty;
-  int depth;
-  bool need_comma[TS_INDENT_MAX];
-  bool after_key;
-  size_t len;
-  char *buf; /* TS_BUF bytes */
+  jw *w;
 } text_sink;
-
-static void ts_flush(text_sink *t) {
-  if (t->len)
-    fwrite(t->buf, 1, t->len, t->out);
-  t->len = 0;
-}
-
-/* Where the next n bytes go (n <= TS_BUF). */
-static inline char *ts_room(text_sink *t, size_t n) {
-  if (n > TS_BUF - t->len)
-    ts_flush(t);
-  return t->buf + t->len;
-}
-
-static inline void ts_ch(text_sink *t, char c) {
-  *ts_room(t, 1) = c;
-  t->len++;
-}
-
-/* Newline and indent (pretty): writes into o, returns the end. The spaces
- * go in 16-byte blocks; the last may write past the indent (into room
- * ts_room made, overwritten next). */
-static inline char *ts_newline_at(const text_sink *t, char *o) {
-  static const char spaces[2 * TS_INDENT_MAX + 16] =
-      "                                                                "
-      "                                                                "
-      "                                                ";
-  int d = t->depth < TS_INDENT_MAX ? t->depth : TS_INDENT_MAX;
-  *o++ = '\n';
-  size_t w = d > 0 ? 2 * (size_t)d : 0;
-  for (size_t k = 0; k < w; k += 16)
-    memcpy(o + k, spaces + k, 16);
-  return o + w;
-}
-
-#define TS_PRE_ROOM (2 + 2 * TS_INDENT_MAX + 16)
-
-/* The comma and newline before a value (nothing right after a key). */
-static inline void ts_pre_value(text_sink *t) {
-  if (t->after_key) {
-    t->after_key = false;
-    return;
-  }
-  char *o = ts_room(t, TS_PRE_ROOM), *o0 = o;
-  if (t->depth < TS_INDENT_MAX) {
-    if (t->need_comma[t->depth])
-      *o++ = ',';
-    t->need_comma[t->depth] = true;
-  }
-  if (t->depth > 0 && t->pretty)
-    o = ts_newline_at(t, o);
-  t->len += (size_t)(o - o0);
-}
-
-static void ts_open(sink *s, char c) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  ts_ch(t, c);
-  t->depth++;
-  if (t->depth < TS_INDENT_MAX)
-    t->need_comma[t->depth] = false;
-}
-static void ts_close(sink *s, char c) {
-  text_sink *t = (text_sink *)s;
-  bool had = t->depth < TS_INDENT_MAX && t->need_comma[t->depth];
-  t->depth--;
-  char *o = ts_room(t, TS_PRE_ROOM), *o0 = o;
-  if (had && t->pretty)
-    o = ts_newline_at(t, o);
-  *o++ = c;
-  t->len += (size_t)(o - o0);
-}
+#define TW(s) (((text_sink *)(s))->w)
 static void ts_obj_begin(sink *s) {
-  ts_open(s, '{');
+  jw_open(TW(s), '{');
 }
 static void ts_obj_end(sink *s) {
-  ts_close(s, '}');
+  jw_close(TW(s), '}');
 }
 static void ts_arr_begin(sink *s) {
-  ts_open(s, '[');
+  jw_open(TW(s), '[');
 }
 static void ts_arr_end(sink *s) {
-  ts_close(s, ']');
+  jw_close(TW(s), ']');
 }
-
-/* Length of the valid UTF-8 sequence at u[i] (of n bytes), or 0 if the byte
- * there does not start one. Both JSON paths write an invalid byte as the
- * code point of the same value (as if it were Latin-1). */
-static size_t utf8_len(const unsigned char *u, size_t i, size_t n) {
-  unsigned c = u[i];
-  size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
-  bool ok = len && i + len <= n;
-  for (size_t k = 1; ok && k < len; k++)
-    ok = (u[i + k] & 0xc0) == 0x80;
-  if (ok && len == 3 && c == 0xe0 && u[i + 1] < 0xa0)
-    ok = false;
-  if (ok && len == 3 && c == 0xed && u[i + 1] >= 0xa0)
-    ok = false;
-  if (ok && len == 4 && c == 0xf0 && u[i + 1] < 0x90)
-    ok = false;
-  if (ok && len == 4 && c == 0xf4 && u[i + 1] >= 0x90)
-    ok = false;
-  return ok ? len : 0;
-}
-
-/* Nonzero if one of the 8 bytes of x needs escaping or is not ASCII: below
- * 0x20, 0x7f and above, '"' or '\\'. Each term is exactly "some byte is
- * so" (the borrows and carries of the byte-wise arithmetic only ever start
- * at a byte that already makes its term true). */
-static inline uint64_t json_unsafe8(uint64_t x) {
-  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-  uint64_t lt20 = (x - 0x20 * ones) & ~x & high;
-  uint64_t ge7f = ((x + ones) | x) & high;
-  uint64_t q = x ^ ('"' * ones), b = x ^ ('\\' * ones);
-  uint64_t eq = ((q - ones) & ~q & high) | ((b - ones) & ~b & high);
-  return lt20 | ge7f | eq;
-}
-
-static inline char *ts_u_escape_at(char *o, unsigned c) {
-  static const char hx[] = "0123456789abcdef";
-  o[0] = '\\';
-  o[1] = 'u';
-  o[2] = '0';
-  o[3] = '0';
-  o[4] = hx[(c >> 4) & 15];
-  o[5] = hx[c & 15];
-  return o + 6;
-}
-
-static inline char *ts_u4_escape_at(char *o, uint32_t c) {
-  static const char hx[] = "0123456789abcdef";
-  o[0] = '\\';
-  o[1] = 'u';
-  o[2] = hx[(c >> 12) & 15];
-  o[3] = hx[(c >> 8) & 15];
-  o[4] = hx[(c >> 4) & 15];
-  o[5] = hx[c & 15];
-  return o + 6;
-}
-
-/* JSON string escaping: control characters (C0, DEL, C1, whatever their
- * encoding), format characters and invalid UTF-8 never pass raw. */
-static void ts_write_string(text_sink *t, const char *v, size_t n) {
-  const unsigned char *u = (const unsigned char *)v;
-  ts_ch(t, '"');
-  size_t i = 0;
-  while (i < n) {
-    size_t end = n - i > TS_CHUNK ? i + TS_CHUNK : n;
-    /* 6 bytes out per byte in at most, and a UTF-8 sequence may run 3
-     * bytes past end */
-    char *o = ts_room(t, 6 * (end - i) + 8);
-    while (i < end) {
-      while (i + 8 <= end) {
-        uint64_t x;
-        memcpy(&x, u + i, 8);
-        if (json_unsafe8(x))
-          break;
-        memcpy(o, &x, 8);
-        o += 8;
-        i += 8;
-      }
-      if (i >= end)
-        break;
-      if (end - i < 8 && end >= 8) {
-        /* the tail: the 8 bytes that end it, if all plain (those before i
-         * then were too, and went out unchanged: written again the same) */
-        uint64_t x;
-        memcpy(&x, u + end - 8, 8);
-        if (!json_unsafe8(x)) {
-          memcpy(o - (8 - (end - i)), &x, 8);
-          o += end - i;
-          i = end;
-          break;
-        }
-      }
-      unsigned c = u[i];
-      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        *o++ = (char)c;
-        i++;
-      } else if (c == '"' || c == '\\') {
-        *o++ = '\\';
-        *o++ = (char)c;
-        i++;
-      } else if (c < 0x20 || c == 0x7f) {
-        o = ts_u_escape_at(o, c);
-        i++;
-      } else {
-        size_t len = utf8_len(u, i, n);
-        uint32_t cp = 0;
-        if (len && dx_utf8_seq(u + i, n - i, &cp) && (cp < 0xa0 || !dx_unichar_printable(cp))) {
-          /* C1 controls and what a terminal would not show (bidi controls,
-           * zero-width characters): as \u escapes, the same string */
-          if (cp > 0xffff) {
-            cp -= 0x10000;
-            o = ts_u4_escape_at(o, 0xd800 | (cp >> 10));
-            o = ts_u4_escape_at(o, 0xdc00 | (cp & 0x3ff));
-          } else {
-            o = ts_u4_escape_at(o, cp);
-          }
-          i += len;
-        } else if (len) {
-          memcpy(o, v + i, len);
-          o += len;
-          i += len;
-        } else {
-          o = ts_u_escape_at(o, c); /* the byte as a Latin-1 code point */
-          i++;
-        }
-      }
-    }
-    t->len = (size_t)(o - t->buf);
-  }
-  ts_ch(t, '"');
-}
-
-/* "00" to "ff": the two hex digits of each byte value. */
-static const char hex_pairs[513] =
-    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
-    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
-    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
-    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
-    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-/* "00" to "99": the two decimal digits of 0..99. */
-static const char dec_pairs[201] =
-    "0001020304050607080910111213141516171819202122232425262728293031"
-    "3233343536373839404142434445464748495051525354555657585960616263"
-    "6465666768697071727374757677787980818283848586878889909192939495"
-    "96979899";
-
-/* Hex digits need no escaping: written straight into the buffer. */
-static void ts_hex(sink *s, const uint8_t *v, size_t n) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  ts_ch(t, '"');
-  for (size_t i = 0; i < n;) {
-    if (TS_BUF - t->len < 2)
-      ts_flush(t);
-    size_t k = (TS_BUF - t->len) / 2;
-    if (k > n - i)
-      k = n - i;
-    char *o = t->buf + t->len;
-    for (size_t j = 0; j < k; j++)
-      memcpy(o + 2 * j, hex_pairs + 2 * v[i + j], 2);
-    t->len += 2 * k;
-    i += k;
-  }
-  ts_ch(t, '"');
-}
-
-static void ts_udec(text_sink *t, uint64_t v, bool neg) {
-  char b[24], *e = b + sizeof b, *q = e;
-  while (v >= 100) {
-    q -= 2;
-    memcpy(q, dec_pairs + 2 * (v % 100), 2);
-    v /= 100;
-  }
-  if (v >= 10) {
-    q -= 2;
-    memcpy(q, dec_pairs + 2 * v, 2);
-  } else {
-    *--q = (char)('0' + v);
-  }
-  if (neg)
-    *--q = '-';
-  size_t k = (size_t)(e - q);
-  memcpy(ts_room(t, k), q, k);
-  t->len += k;
-}
-
 static void ts_key(sink *s, const char *k, size_t n) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  char *o = ts_room(t, n + 4);
-  o[0] = '"';
-  memcpy(o + 1, k, n);
-  o[n + 1] = '"';
-  o[n + 2] = ':';
-  o[n + 3] = ' ';
-  t->len += n + (t->pretty ? 4 : 3);
-  t->after_key = true;
+  jw_key(TW(s), k, n);
 }
 static void ts_str(sink *s, const char *v, size_t n) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  ts_write_string(t, v, n);
+  jw_str(TW(s), v, n);
 }
 static void ts_i64(sink *s, int64_t v) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  ts_udec(t, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+  jw_i64(TW(s), v);
 }
 static void ts_u64(sink *s, uint64_t v) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  ts_udec(t, v, false);
+  jw_u64(TW(s), v);
 }
-#if defined(__SIZEOF_INT128__)
-/* What snprintf "%.17g" writes for v, with ".0" added when that has no
- * point, computed exactly in integers, for 1e-3 <= v < 2^52. Returns the
- * length, or 0 when v is outside that range or the rounding is a tie or
- * carries into a new digit: the caller then asks snprintf. */
-static size_t g17_fast(double v, char *buf) {
-  static const uint64_t p10[21] = {1u,
-                                   10u,
-                                   100u,
-                                   1000u,
-                                   10000u,
-                                   100000u,
-                                   1000000u,
-                                   10000000u,
-                                   100000000u,
-                                   1000000000u,
-                                   10000000000u,
-                                   100000000000u,
-                                   1000000000000u,
-                                   10000000000000u,
-                                   100000000000000u,
-                                   1000000000000000u,
-                                   10000000000000000u,
-                                   100000000000000000u,
-                                   1000000000000000000u,
-                                   10000000000000000000u,
-                                   0};
-  if (!(v >= 1e-3 && v < 9007199254740992.0))
-    return 0;
-  int e;
-  double fr = frexp(v, &e);             /* v = fr * 2^e, 0.5 <= fr < 1 */
-  uint64_t m = (uint64_t)ldexp(fr, 53); /* exact: 53 bits */
-  int k = 53 - e;                       /* v = m * 2^-k, k >= 1 */
-  if (k < 1 || k > 70)
-    return 0;
-  unsigned __int128 M = m;
-  uint64_t ip = k < 64 ? m >> k : 0;
-  unsigned q;     /* digits after the point */
-  unsigned t = 0; /* v < 1: zeros after the point before the first digit + 1 */
-  if (ip) {
-    unsigned d = 1;
-    while (d < 17 && ip >= p10[d])
-      d++;
-    q = 17 - d;
-    M &= (((unsigned __int128)1) << k) - 1; /* the fraction */
-  } else {
-    /* smallest t with v * 10^t >= 1 */
-    for (t = 1; t <= 3; t++)
-      if (((unsigned __int128)m * p10[t]) >> k)
-        break;
-    if (t > 3)
-      return 0;
-    q = 16 + t;
-  }
-  unsigned __int128 scaled = M * p10[q];
-  unsigned __int128 mask = (((unsigned __int128)1) << k) - 1;
-  unsigned __int128 D = scaled >> k, rem = scaled & mask, half = ((unsigned __int128)1) << (k - 1);
-  if (rem == half)
-    return 0; /* a tie: leave it to the C library's rule */
-  if (rem > half)
-    D++;
-  char *o = buf;
-  if (ip) {
-    if (D >= p10[q]) /* carried into the integer part */
-      return 0;
-    char tmp[24];
-    int n = 0;
-    for (uint64_t x = ip; x; x /= 10)
-      tmp[n++] = (char)('0' + x % 10);
-    while (n)
-      *o++ = tmp[--n];
-  } else {
-    if (D >= p10[17]) /* one digit more: the exponent changed */
-      return 0;
-    *o++ = '0';
-  }
-  uint64_t f = (uint64_t)D;
-  if (f == 0) {
-    memcpy(o, ".0", 2);
-    return (size_t)(o + 2 - buf);
-  }
-  /* q digits, zero-padded on the left, trailing zeros dropped */
-  while (f % 10 == 0) {
-    f /= 10;
-    q--;
-  }
-  *o++ = '.';
-  char *end = o + q;
-  for (char *w = end; w > o;) {
-    *--w = (char)('0' + f % 10);
-    f /= 10;
-  }
-  return (size_t)(end - buf);
-}
-#endif
-
 static void ts_dbl(sink *s, double v) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  if (!isfinite(v))
-    v = 0;
-  /* %.17g round-trips; json-c prints doubles the same way by default. */
-  char buf[64];
-#if defined(__SIZEOF_INT128__)
-  size_t fast = g17_fast(v, buf);
-  if (fast) {
-    memcpy(ts_room(t, fast), buf, fast);
-    t->len += fast;
-    return;
-  }
-#endif
-  int k = snprintf(buf, sizeof buf, "%.17g", v);
-  if (k < 0 || (size_t)k >= sizeof buf - 2)
-    k = 0;
-  if (!memchr(buf, '.', (size_t)k) && !memchr(buf, 'e', (size_t)k) &&
-      !memchr(buf, 'E', (size_t)k)) {
-    memcpy(buf + k, ".0", 2);
-    k += 2;
-  }
-  memcpy(ts_room(t, (size_t)k), buf, (size_t)k);
-  t->len += (size_t)k;
+  jw_dbl(TW(s), v);
 }
 static void ts_bool(sink *s, int v) {
-  text_sink *t = (text_sink *)s;
-  ts_pre_value(t);
-  memcpy(ts_room(t, 5), v ? "true" : "false", v ? 4 : 5);
-  t->len += v ? 4 : 5;
+  jw_bool(TW(s), v);
+}
+static void ts_hex(sink *s, const uint8_t *v, size_t n) {
+  jw_hex(TW(s), v, n);
 }
 
-int dx_write_json(FILE *out, const dx_packet *p, int pretty) {
-  char buf[TS_BUF];
+static void tree_packet(jw *w, const dx_packet *p) {
   text_sink t = {{ts_obj_begin, ts_obj_end, ts_arr_begin, ts_arr_end, ts_key, ts_str, ts_i64,
                   ts_u64, ts_dbl, ts_bool, ts_hex},
-                 out,
-                 pretty,
-                 0,
-                 {false},
-                 false,
-                 0,
-                 buf};
+                 w};
   emit_packet(&t.base, p);
-  ts_flush(&t);
-  return ferror(out) ? DX_EIO : DX_OK;
 }
 
-int dx_write_ek(FILE *out, const dx_packet *p) {
-  struct tm tm;
-  time_t sec = (time_t)p->frame.ts_sec;
-  gmtime_r(&sec, &tm);
-  fprintf(out, "{\"index\":{\"_index\":\"packets-%04d-%02d-%02d\"}}\n", tm.tm_year + 1900,
-          tm.tm_mon + 1, tm.tm_mday);
-  int rc = dx_write_json(out, p, 0);
-  fputc('\n', out);
+/* ======================================================================
+ * The public writers
+ * ====================================================================== */
+static dx_json_writer *writer_alloc(FILE *out, dx_json_form form, unsigned flags, size_t bufsize) {
+  dx_json_writer *x = calloc(1, sizeof *x + bufsize);
+  if (!x)
+    return NULL;
+  x->form = form;
+  x->flags = flags;
+  x->w.buf = x->own;
+  x->w.cap = bufsize;
+  x->w.out = out;
+  x->w.pretty = (flags & DX_JSON_PRETTY) && form != DX_JSON_EK;
+  return x;
+}
+
+static void writer_free(dx_json_writer *x) {
+  if (!x)
+    return;
+  free(x->pmap);
+  free(x->nmap);
+  free(x->keys);
+  free(x->stamp);
+  free(x->tail);
+  free((void *)x->sn);
+  free(x->snext);
+  free(x->shead);
+  free(x);
+}
+
+/* One packet's document, no separator. */
+static void writer_emit(dx_json_writer *x, const dx_packet *p) {
+  x->w.depth = 0;
+  x->w.after_key = false;
+  x->w.need_comma[0] = false;
+  switch (x->form) {
+  case DX_JSON_TREE: tree_packet(&x->w, p); break;
+  case DX_JSON_EK: ek_packet(x, p); break;
+  default: cj_packet(x, p); break;
+  }
+}
+
+static bool form_ok(dx_json_form form) {
+  return form == DX_JSON_PACKETS || form == DX_JSON_TREE || form == DX_JSON_EK;
+}
+
+int dx_write_json_form(FILE *out, const dx_packet *p, dx_json_form form, unsigned flags) {
+  if (!out || !p || !form_ok(form))
+    return DX_EINVAL;
+  dx_json_writer *x = writer_alloc(out, form, flags, ONESHOT_BUF);
+  if (!x)
+    return DX_ENOMEM;
+  writer_emit(x, p);
+  jw_flush(&x->w);
+  int rc = x->oom ? DX_ENOMEM : x->w.err || ferror(out) ? DX_EIO : DX_OK;
+  writer_free(x);
   return rc;
 }
 
-/* ---- json-c sink ---- */
+int dx_write_json(FILE *out, const dx_packet *p, int pretty) {
+  return dx_write_json_form(out, p, DX_JSON_TREE, pretty ? DX_JSON_PRETTY : 0);
+}
+
+int dx_write_ek(FILE *out, const dx_packet *p) {
+  return dx_write_json_form(out, p, DX_JSON_EK, 0);
+}
+
+int dx_json_writer_new(dx_json_writer **w, FILE *out, dx_json_form form, unsigned flags) {
+  if (!w)
+    return DX_EINVAL;
+  *w = NULL;
+  if (!out || !form_ok(form))
+    return DX_EINVAL;
+  dx_json_writer *x = writer_alloc(out, form, flags, WRITER_BUF);
+  if (!x)
+    return DX_ENOMEM;
+  if (form != DX_JSON_EK)
+    jw_ch(&x->w, '[');
+  *w = x;
+  return DX_OK;
+}
+
+int dx_json_writer_write(dx_json_writer *x, const dx_packet *p) {
+  if (!x || !p)
+    return DX_EINVAL;
+  if (x->form != DX_JSON_EK)
+    jw_raw(&x->w, x->count ? ",\n" : "\n", x->count ? 2 : 1);
+  if (x->w.pretty) {
+    /* the packets of the array indented by one level */
+    x->w.need_comma[1] = false;
+    x->w.depth = 1;
+    x->w.after_key = false;
+    memcpy(jw_room(&x->w, 2), "  ", 2);
+    x->w.len += 2;
+    x->w.after_key = true; /* no newline before the packet's "{" */
+    switch (x->form) {
+    case DX_JSON_TREE: tree_packet(&x->w, p); break;
+    default: cj_packet(x, p); break;
+    }
+  } else {
+    writer_emit(x, p);
+  }
+  x->count++;
+  if (x->oom)
+    return DX_ENOMEM;
+  return x->w.err ? DX_EIO : DX_OK;
+}
+
+int dx_json_writer_flush(dx_json_writer *x) {
+  if (!x)
+    return DX_EINVAL;
+  jw_flush(&x->w);
+  if (fflush(x->w.out) != 0)
+    x->w.err = true;
+  return x->w.err ? DX_EIO : DX_OK;
+}
+
+int dx_json_writer_close(dx_json_writer *x) {
+  if (!x)
+    return DX_OK;
+  if (x->form != DX_JSON_EK)
+    jw_raw(&x->w, x->count ? "\n]\n" : "]\n", x->count ? 3 : 2);
+  jw_flush(&x->w);
+  int rc = x->oom ? DX_ENOMEM : x->w.err ? DX_EIO : DX_OK;
+  writer_free(x);
+  return rc;
+}
+
+/* ======================================================================
+ * json-c objects
+ * ====================================================================== */
 typedef struct {
   sink base;
-  json_object *stack[80];
+  json_object *stack[JW_DEPTH_MAX];
   int depth;
   json_object *root;
-  const char *pending_key;
   char keybuf[128];
   bool oom;
 } jc_sink;
@@ -726,7 +1733,7 @@ static void jc_add(jc_sink *j, json_object *v) {
 static void jc_open(sink *s, json_object *o) {
   jc_sink *j = (jc_sink *)s;
   jc_add(j, o);
-  if (j->depth < 80 && o)
+  if (j->depth < JW_DEPTH_MAX && o)
     j->stack[j->depth++] = o;
 }
 static void jc_obj_begin(sink *s) {
@@ -784,21 +1791,59 @@ static void jc_u64(sink *s, uint64_t v) {
   jc_add((jc_sink *)s, json_object_new_uint64(v));
 }
 static void jc_dbl(sink *s, double v) {
-  jc_add((jc_sink *)s, json_object_new_double(isfinite(v) ? v : 0));
+  jc_add((jc_sink *)s, isfinite(v) ? json_object_new_double(v) : json_object_new_null());
 }
 static void jc_bool(sink *s, int v) {
   jc_add((jc_sink *)s, json_object_new_boolean(v));
+}
+static void jc_hex(sink *s, const uint8_t *v, size_t n) {
+  char *big = malloc(n * 2 + 1);
+  if (!big) {
+    ((jc_sink *)s)->oom = true;
+    return;
+  }
+  for (size_t i = 0; i < n; i++)
+    memcpy(big + 2 * i, hex_pairs + 2 * v[i], 2);
+  jc_add((jc_sink *)s, json_object_new_string_len(big, (int)(2 * n)));
+  free(big);
 }
 
 json_object *dx_packet_to_json(const dx_packet *p) {
   jc_sink j;
   memset(&j, 0, sizeof j);
   j.base = (sink){jc_obj_begin, jc_close, jc_arr_begin, jc_close, jc_key, jc_str,
-                  jc_i64,       jc_u64,   jc_dbl,       jc_bool,  NULL};
+                  jc_i64,       jc_u64,   jc_dbl,       jc_bool,  jc_hex};
   emit_packet(&j.base, p);
   if (j.oom) {
     json_object_put(j.root);
     return NULL;
   }
   return j.root;
+}
+
+json_object *dx_packet_to_json_form(const dx_packet *p, dx_json_form form) {
+  if (!p || !form_ok(form) || form == DX_JSON_EK)
+    return NULL;
+  if (form == DX_JSON_TREE)
+    return dx_packet_to_json(p);
+  /* the compact form: its text, parsed (it has no depth limit of its own) */
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f)
+    return NULL;
+  int rc = dx_write_json_form(f, p, form, 0);
+  if (fclose(f) != 0 || rc != DX_OK) {
+    free(text);
+    return NULL;
+  }
+  json_tokener *tok = json_tokener_new_ex(4 * NODE_DEPTH_MAX + 8);
+  json_object *o = tok ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+  if (tok && json_tokener_get_error(tok) != json_tokener_success) {
+    json_object_put(o);
+    o = NULL;
+  }
+  json_tokener_free(tok);
+  free(text);
+  return o;
 }

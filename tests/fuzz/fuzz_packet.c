@@ -50,6 +50,7 @@ static void exercise(const dx_session *s, const dx_packet *p, const dx_fields *f
   dx_write_tree(sink, p);
   dx_write_hex(sink, p);
   dx_write_json(sink, p, 1);
+  dx_write_json_form(sink, p, DX_JSON_PACKETS, 0);
   dx_write_ek(sink, p);
   if (flds)
     dx_fields_write(sink, flds, p);

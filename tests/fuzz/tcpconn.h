@@ -109,6 +109,7 @@ static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flag
     dx_write_tree(sink, p);
     dx_write_hex(sink, p);
     dx_write_json(sink, p, 0);
+    dx_write_json_form(sink, p, DX_JSON_PACKETS, DX_JSON_PRETTY);
     if (!c->no_json_object) {
       json_object *j = dx_packet_to_json(p);
       if (j)

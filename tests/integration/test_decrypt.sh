@@ -91,20 +91,22 @@ check_grepf "TLS 1.3 encrypted flight named" "Certificate, Certificate Verify, F
   "$T_TMP/out"
 run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -x -Y "frame.number == 13"
 check_grep "-x shows the decrypted data source" '^Decrypted TLS \([0-9]+ bytes\):' "$T_TMP/out"
-run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -T json \
+run "$D" -r "$S/https-tls13.pcap" --keylog "$S/https-tls13.keylog" -T jsontree \
   -Y "frame.number == 13"
-check_grepf "JSON names the decrypted data source" "Decrypted TLS (" "$T_TMP/out"
+check_grepf "JSON tree names the decrypted data source" "Decrypted TLS (" "$T_TMP/out"
 # Decrypted packets (HTTP/2 over TLS: decrypted, reassembled, decompressed
-# sources) still validate against the packet schema.
+# sources) still validate against the schemas (the whole output).
 if [[ -n ${PY:-} ]] && "$PY" -c 'import jsonschema' 2>/dev/null && [[ -f $S/http2.keylog ]]; then
-  run "$D" -r "$S/http2.pcap" --keylog "$S/http2.keylog" -T json
-  nerr=$("$PY" - "$SRC/docs/packet.schema.json" "$T_TMP/out" <<'PYEOF'
+  for form in json jsontree; do
+    run "$D" -r "$S/http2.pcap" --keylog "$S/http2.keylog" -T $form
+    nerr=$("$PY" - "$SRC/docs/$form.schema.json" "$T_TMP/out" <<'PYEOF'
 import json, sys, jsonschema
 v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
-print(sum(1 for p in json.load(open(sys.argv[2])) for _ in v.iter_errors(p)))
+print(sum(1 for _ in v.iter_errors(json.load(open(sys.argv[2])))))
 PYEOF
 )
-  check_eq "JSON of decrypted HTTP/2 validates against the schema" 0 "$nerr"
+    check_eq "-T $form of decrypted HTTP/2 validates against docs/$form.schema.json" 0 "$nerr"
+  done
 fi
 
 # KeyUpdate (tls13-suites.pcap, frames 70 and 74 per samples/README.md) and

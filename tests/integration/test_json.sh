@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
-# JSON output of `dissect`: -T json and -T ek on every sample must parse,
-# hold no duplicate keys, and validate against docs/packet.schema.json;
-# memory must not grow with the number of packets.
+# JSON output of `dissect` in its three forms, on every sample (with its key
+# log when it has one):
+#   -T json      compact and typed (docs/json.schema.json)
+#   -T jsontree  the whole tree (docs/jsontree.schema.json)
+#   -T ek        Elasticsearch bulk lines (docs/ek.schema.json)
+# Each whole output parses without a duplicate key, is valid UTF-8, holds
+# every packet, and validates against its schema with python3-jsonschema (a
+# second implementation, not ours); the three forms hold the same packets;
+# every field of the compact form has the JSON type of its field type
+# (dissect -G fields); times are exact strings, never binary floats;
+# --json-pretty changes only the spacing; memory stays flat with the number
+# of packets. The Elasticsearch side of -T ek is test_json_ek.sh; the
+# comparison with tshark (values, names, byte counts) test_json_tshark.sh.
 # Usage: test_json.sh BIN_DIR SRC_DIR
 set -uo pipefail
 BIN=${1:?usage: test_json.sh BIN_DIR SRC_DIR}
@@ -10,109 +20,79 @@ SRC=${2:?usage: test_json.sh BIN_DIR SRC_DIR}
 
 D=$BIN/dissect
 S=$SRC/samples
-SCHEMA=$SRC/docs/packet.schema.json
 [[ -x $D ]] || skip "$D not built"
 [[ -f $S/dns.pcap ]] || skip "no sample captures in $S"
 [[ -n $PY ]] || skip "python3 not installed"
 t_tmpdir
+unset SSLKEYLOGFILE
 
-# ---------------------------------------------------------------- the checker
-# check.py MODE FILE EXPECTED_PACKETS
-#   MODE json: FILE is a JSON array of packets; ek: pairs of lines.
-# Prints one "ok NAME" / "FAIL NAME: why" line per check.
+JS=1
+if ! $PY -c 'import jsonschema' 2>/dev/null; then
+  JS=0
+  echo "note: python3-jsonschema is not installed (apt-get install python3-jsonschema):" \
+    "the schema checks are skipped, the others run"
+fi
+
+# ---------------------------------------------------------------- the schemas
+for form in json jsontree ek; do
+  sch=$SRC/docs/$form.schema.json
+  if ((JS)); then
+    if out=$($PY -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' "$sch" 2>&1); then
+      pass "docs/$form.schema.json is a valid draft 2020-12 schema"
+    else
+      fail "docs/$form.schema.json is a valid draft 2020-12 schema" "$(tail -3 <<<"$out")"
+    fi
+  elif $PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$sch" 2>/dev/null; then
+    pass "docs/$form.schema.json is valid JSON"
+  else
+    fail "docs/$form.schema.json is valid JSON"
+  fi
+done
+
+# ---------------------------------------------------------------- every sample
+$D -G fields >"$T_TMP/fields.tsv"
+mkdir -p "$T_TMP/o"
+: >"$T_TMP/list"
+for f in "$S"/*.pcap "$S"/*.pcapng; do
+  [[ -f $f ]] || continue
+  name=$(basename "$f")
+  kl=${f%.*}.keylog
+  args=(-r "$f")
+  [[ -f $kl ]] && args+=(--keylog "$kl")
+  for form in json jsontree ek; do
+    run "$D" "${args[@]}" -T "$form"
+    check_rc_zero "$name -T $form: exit status 0"
+    mv "$T_TMP/out" "$T_TMP/o/$name.$form"
+  done
+  printf '%s\t%s\n' "$name" "$(capinfos_count "$f")" >>"$T_TMP/list"
+done
+
+# check.py JS LIST OUTDIR SCHEMADIR FIELDS: one "ok NAME" / "FAIL NAME: why"
+# line per check, for the samples of LIST (name, packet count or empty).
 cat >"$T_TMP/check.py" <<'EOF'
 import json, re, sys
 
-mode, path, want, schema_path = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-schema = json.load(open(schema_path))
-want_validator = __import__("os").environ.get("CHECK_VALIDATOR", "builtin")
-try:
-    if want_validator != "jsonschema":
-        raise ImportError
-    import jsonschema
-    jsonschema.Draft202012Validator.check_schema(schema)
-    _v = jsonschema.Draft202012Validator(schema)
-    def validate(doc):
-        errs = sorted(_v.iter_errors(doc), key=lambda e: list(e.absolute_path))
-        return ["%s: %s" % ("/".join(map(str, e.absolute_path)), e.message) for e in errs[:3]]
-    VALIDATOR = "jsonschema"
-except ImportError:
-    # A minimal validator for the keywords docs/packet.schema.json uses.
-    def resolve(ref):
-        node = schema
-        for part in ref.lstrip("#/").split("/"):
-            node = node[part]
-        return node
-    TYPES = {
-        "object": lambda v: isinstance(v, dict),
-        "array": lambda v: isinstance(v, list),
-        "string": lambda v: isinstance(v, str),
-        "boolean": lambda v: isinstance(v, bool),
-        "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    }
-    def check(s, v, path, errs):
-        if "$ref" in s:
-            check(resolve(s["$ref"]), v, path, errs)
-        if "type" in s:
-            ts = s["type"] if isinstance(s["type"], list) else [s["type"]]
-            if not any(TYPES[t](v) for t in ts):
-                errs.append("%s: %r is not of type %s" % (path, v, ts)); return
-        if "const" in s and v != s["const"]:
-            errs.append("%s: %r is not %r" % (path, v, s["const"]))
-        if "enum" in s and v not in s["enum"]:
-            errs.append("%s: %r not in %r" % (path, v, s["enum"]))
-        if isinstance(v, str):
-            if len(v) < s.get("minLength", 0):
-                errs.append("%s: too short" % path)
-            if "pattern" in s and not re.search(s["pattern"], v):
-                errs.append("%s: %r does not match %s" % (path, v, s["pattern"]))
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and "minimum" in s and v < s["minimum"]:
-            errs.append("%s: %r < %r" % (path, v, s["minimum"]))
-        if isinstance(v, dict):
-            for k in s.get("required", []):
-                if k not in v:
-                    errs.append("%s: %r is required" % (path, k))
-            props = s.get("properties", {})
-            for k, sub in v.items():
-                if k in props:
-                    check(props[k], sub, path + "/" + k, errs)
-                elif s.get("additionalProperties", True) is False:
-                    errs.append("%s: unexpected key %r" % (path, k))
-        if isinstance(v, list):
-            if len(v) < s.get("minItems", 0):
-                errs.append("%s: fewer than %d items" % (path, s["minItems"]))
-            if s.get("uniqueItems") and len(set(map(json.dumps, v))) != len(v):
-                errs.append("%s: items not unique" % path)
-            if "items" in s:
-                for i, sub in enumerate(v):
-                    check(s["items"], sub, "%s/%d" % (path, i), errs)
-        for sub in s.get("allOf", []):
-            check(sub, v, path, errs)
-        if "if" in s:
-            e2 = []
-            check(s["if"], v, path, e2)
-            if not e2 and "then" in s:
-                check(s["then"], v, path, errs)
-            elif e2 and "else" in s:
-                check(s["else"], v, path, errs)
-        if "not" in s:
-            e2 = []
-            check(s["not"], v, path, e2)
-            if not e2:
-                errs.append("%s: must not match %s" % (path, json.dumps(s["not"])))
-    def validate(doc):
-        errs = []
-        check(schema, doc, "", errs)
-        return errs[:3]
-    VALIDATOR = "built-in"
+use_js, listfile, outdir, schemadir, fieldsfile = sys.argv[1:6]
+use_js = use_js == "1"
+ftype = {}
+for line in open(fieldsfile):
+    n, _l, t = line.rstrip("\n").split("\t")
+    ftype[n] = t
 
-results = []
-def ok(name, cond, why=""):
-    results.append((name, bool(cond), why))
+validators = {}
+if use_js:
+    import jsonschema
+    for form in ("json", "jsontree", "ek"):
+        validators[form] = jsonschema.Draft202012Validator(
+            json.load(open("%s/%s.schema.json" % (schemadir, form))))
+
+def say(name, good, why=""):
+    print(("ok %s" % name) if good else ("FAIL %s\t%s" % (name, why)), flush=True)
 
 class DupKey(Exception):
     pass
+
 def no_dups(pairs):
     seen = {}
     for k, v in pairs:
@@ -121,186 +101,244 @@ def no_dups(pairs):
         seen[k] = v
     return seen
 
-def parse(text, what):
-    try:
-        return json.loads(text, object_pairs_hook=no_dups), None
-    except (ValueError, DupKey) as e:
-        return None, "%s: %s" % (what, e)
+def parse(text):
+    return json.loads(text, object_pairs_hook=no_dups)
 
-raw = open(path, "rb").read()
-try:
-    text = raw.decode("utf-8")
-    ok("output is valid UTF-8", True)
-except UnicodeDecodeError as e:
-    ok("output is valid UTF-8", False, str(e))
-    text = raw.decode("utf-8", "replace")
+SECONDS = re.compile(r"^-?[0-9]+\.[0-9]{9}$")
+ISO = re.compile(r"^-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z$")
+IPV4 = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,3}){3}$")
+ETHER = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
+HEX = re.compile(r"^([0-9a-f]{2})*$")
+INTS = {"uint8", "uint16", "uint24", "uint32", "uint64", "int32", "int64", "framenum"}
 
-packets, actions = [], []
-if mode == "json":
-    doc, err = parse(text, "json")
-    ok("parses as JSON, no duplicate keys", err is None, err or "")
-    if isinstance(doc, list):
-        packets = doc
-    else:
-        ok("top level is an array", False, type(doc).__name__)
-else:
-    lines = text.split("\n")
-    ok("ends with a newline", text.endswith("\n") or text == "", repr(text[-20:]))
-    if lines and lines[-1] == "":
-        lines.pop()
-    ok("two lines per packet", len(lines) == 2 * int(want or 0) or want == "",
-       "%d lines for %s packets" % (len(lines), want))
-    bad = None
-    for i, line in enumerate(lines):
-        d, err = parse(line, "line %d" % (i + 1))
-        if err:
-            bad = bad or err
+def type_ok(t, v):
+    """Is v a right value in the compact form for a field of type t?"""
+    if t == "bool":
+        return isinstance(v, bool)
+    if t in INTS:
+        if isinstance(v, bool) or not isinstance(v, int):
+            return False
+        return v >= 0 if t.startswith("uint") or t == "framenum" else True
+    if t == "double":
+        return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+    if t == "reltime":
+        return isinstance(v, str) and SECONDS.match(v)
+    if t == "abstime":
+        return isinstance(v, str) and (SECONDS.match(v) or ISO.match(v))
+    if t == "ipv4":
+        return isinstance(v, str) and IPV4.match(v)
+    if t == "ipv6":
+        return isinstance(v, str) and re.match(r"^[0-9a-f:.]*$", v)
+    if t == "ether":
+        return isinstance(v, str) and ETHER.match(v)
+    if t == "bytes":
+        return isinstance(v, str) and HEX.match(v)
+    if t == "string":
+        return isinstance(v, str)
+    if t == "none":  # its label, or its children
+        return isinstance(v, (str, dict))
+    if t == "protocol":
+        return isinstance(v, dict)
+    return False
+
+def occurrences(v):
+    return v if isinstance(v, list) else [v]
+
+def check_types(obj, bad, counts, path):
+    """Every key of the compact form: a field of the right type, NAME#name
+    beside an integer NAME (names lined up), NAME_tree beside NAME."""
+    if not isinstance(obj, dict):
+        return
+    for k, v in obj.items():
+        if k.endswith("#name"):
+            base = k[:-5]
+            if base not in obj:
+                bad.append("%s/%s: no %s beside it" % (path, k, base))
+            elif isinstance(obj[base], list) != isinstance(v, list) or (
+                    isinstance(v, list) and len(v) != len(obj[base])):
+                bad.append("%s/%s: not lined up with %s" % (path, k, base))
+            elif ftype.get(base) not in INTS:
+                bad.append("%s/%s: a name beside a %s" % (path, k, ftype.get(base)))
+            counts["#name"] = counts.get("#name", 0) + 1
             continue
-        (actions if i % 2 == 0 else packets).append(d)
-    ok("every line parses as JSON, no duplicate keys", bad is None, bad or "")
-    badact = [a for a in actions if not (isinstance(a, dict) and list(a) == ["index"]
-              and isinstance(a["index"], dict) and isinstance(a["index"].get("_index"), str))]
-    ok("odd lines are bulk index actions", not badact, json.dumps(badact[:1]))
-
-if want != "":
-    ok("packet count %s" % want, len(packets) == int(want), "got %d" % len(packets))
-ok("packets numbered 1..N", [p.get("number") for p in packets if isinstance(p, dict)]
-   == list(range(1, len(packets) + 1)))
-
-schema_errs = []
-for p in (packets if mode == "json" else []):
-    errs = validate(p)
-    if errs:
-        schema_errs.append("packet %s: %s" % (p.get("number") if isinstance(p, dict) else "?", "; ".join(errs)))
-if mode == "json":
-    ok("every packet validates against the schema (%s validator)" % VALIDATOR, not schema_errs,
-       " | ".join(schema_errs[:3]))
-
-# Invariants the schema cannot express.
-inv, ints = [], {}
-INT_FIELDS = {"tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport", "ip.ttl", "ip.len",
-              "tcp.seq", "dns.id", "frame.len", "frame.number", "eth.type"}
-def walk(p, nodes, depth):
-    for n in nodes:
-        if not isinstance(n, dict):
+        if k == "_ws.expert":
+            for e in occurrences(v):
+                if isinstance(e, dict):
+                    for kk in ("_ws.expert.message", "_ws.expert.severity"):
+                        if kk not in e:
+                            bad.append("%s/_ws.expert: no %s" % (path, kk))
+                    check_types(e, bad, counts, path + "/_ws.expert")
             continue
-        src = n.get("source", 0)
-        srcs = p.get("sources", [])
-        if not (isinstance(src, int) and 0 <= src < len(srcs)):
-            inv.append("packet %s %s: source %r out of range" % (p.get("number"), n.get("name"), src))
-        elif n.get("offset", 0) + n.get("length", 0) > srcs[src].get("length", 0):
-            inv.append("packet %s %s: offset %s + length %s > source %d length %s"
-                       % (p.get("number"), n.get("name"), n.get("offset"), n.get("length"), src,
-                          srcs[src].get("length")))
-        if n.get("name") in INT_FIELDS and "value" in n:
-            v = n["value"]
-            ints.setdefault(n["name"], 0)
-            if isinstance(v, int) and not isinstance(v, bool):
-                ints[n["name"]] += 1
+        if k.endswith("_tree") and k not in ftype:
+            base = k[:-5]
+            if base not in obj:
+                bad.append("%s/%s: no %s beside it" % (path, k, base))
+            for t in occurrences(v):
+                check_types(t, bad, counts, path + "/" + k)
+            continue
+        t = ftype.get(k)
+        if t is None:
+            bad.append("%s/%s: not a field name (dissect -G fields)" % (path, k))
+            continue
+        for o in occurrences(v):
+            if not type_ok(t, o):
+                bad.append("%s/%s: %r is not a %s" % (path, k, o, t))
+            if isinstance(o, dict):
+                check_types(o, bad, counts, path + "/" + k)
+        counts[t] = counts.get(t, 0) + len(occurrences(v))
+
+for line in open(listfile):
+    name, want = line.rstrip("\n").split("\t")
+    want = int(want) if want else None
+    docs = {}
+    for form in ("json", "jsontree", "ek"):
+        label = "%s -T %s" % (name, form)
+        raw = open("%s/%s.%s" % (outdir, name, form), "rb").read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            say(label + ": valid UTF-8", False, str(e))
+            continue
+        if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", text):
+            say(label + ": no control byte", False, "")
+        try:
+            if form == "ek":
+                ok = text.endswith("\n") or text == ""
+                say(label + ": newline-delimited, the last line too", ok, repr(text[-30:]))
+                doc = [parse(l) for l in text.split("\n")[:-1]]
+                packets = doc[1::2]
             else:
-                inv.append("packet %s %s: value %r is not an integer" % (p.get("number"), n["name"], v))
-        walk(p, n.get("children", []), depth + 1)
-for p in packets:
-    if isinstance(p, dict):
-        walk(p, p.get("layers", []), 0)
-        srcs = p.get("sources", [])
-        if [s.get("index") for s in srcs] != list(range(len(srcs))):
-            inv.append("packet %s: sources not indexed 0..n-1" % p.get("number"))
-        if srcs and srcs[0].get("length") != p.get("captured_length"):
-            inv.append("packet %s: source 0 length != captured_length" % p.get("number"))
-        fl = [n for n in p.get("layers", []) if isinstance(n, dict) and n.get("name") == "frame"]
-        if not fl:
-            inv.append("packet %s: no frame layer first" % p.get("number"))
-ok("nodes lie inside their data source, integer fields are integers (%s)"
-   % ",".join("%s×%d" % kv for kv in sorted(ints.items())), not inv, " | ".join(inv[:3]))
-
-out = open(sys.argv[5], "w") if len(sys.argv) > 5 else None
-if out:
-    json.dump(packets, out, sort_keys=True)
-for name, good, why in results:
-    print(("ok %s" % name) if good else ("FAIL %s: %s" % (name, why)))
+                doc = parse(text)
+                packets = doc
+                lines = text.count("\n")
+                say(label + ": a packet a line", lines == len(doc) + 2 or (not doc and text == "[]\n"),
+                    "%d lines for %d packets" % (lines, len(doc)))
+        except (ValueError, DupKey) as e:
+            say(label + ": parses as JSON, no duplicate key", False, str(e)[:200])
+            continue
+        say(label + ": parses as JSON, no duplicate key", True)
+        if want is not None:
+            say(label + ": %d packets" % want, len(packets) == want, "got %d" % len(packets))
+        if use_js:
+            errs = sorted(validators[form].iter_errors(doc), key=lambda e: list(e.absolute_path))
+            say(label + ": the whole output validates against docs/%s.schema.json (jsonschema)" % form,
+                not errs, " | ".join("%s: %s" % ("/".join(map(str, e.absolute_path))[:120], e.message[:200])
+                                     for e in errs[:2]))
+        docs[form] = packets
+    if len(docs) != 3:
+        continue
+    # the same packets in the three forms: numbers and capture times
+    nums = {
+        "json": [p["layers"]["frame"]["frame.number"] for p in docs["json"]],
+        "jsontree": [p["number"] for p in docs["jsontree"]],
+        "ek": [p["layers"]["frame"]["frame_frame_number"] for p in docs["ek"]],
+    }
+    say("%s: the three forms hold the same packets, numbered 1..N" % name,
+        nums["json"] == nums["jsontree"] == nums["ek"] == list(range(1, len(nums["json"]) + 1)),
+        "%s" % {k: v[:5] for k, v in nums.items()})
+    te = [p["layers"]["frame"]["frame.time_epoch"] for p in docs["json"]]
+    say("%s: frame.time_epoch exact (nine decimals) and as -T jsontree's time_epoch" % name,
+        all(SECONDS.match(t) for t in te) and te == [p["time_epoch"] for p in docs["jsontree"]],
+        str(te[:2]))
+    # every field typed as its type says
+    bad, counts = [], {}
+    for p in docs["json"]:
+        check_types(p["layers"], bad, counts, "packet %s" % p["layers"]["frame"]["frame.number"])
+    say("%s -T json: every key a field of its type (%s)" % (
+        name, ", ".join("%s×%d" % kv for kv in sorted(counts.items()))), not bad, " | ".join(bad[:3]))
 EOF
 
-# check_doc MODE LABEL FILE WANT [DUMP]
-# -T ek documents are not schema-checked again: they must equal -T json's.
-check_doc() {
-  local mode=$1 label=$2 file=$3 want=$4 dump=${5:-}
-  local line
-  while IFS= read -r line; do
-    case $line in
-    ok\ *) pass "$label: ${line#ok }" ;;
-    FAIL\ *) line=${line#FAIL }; fail "$label: ${line%%: *}" "${line#*: }" ;;
-    *) fail "$label: checker" "$line" ;;
-    esac
-  done < <($PY "$T_TMP/check.py" "$mode" "$file" "$want" "$SCHEMA" $dump 2>&1)
-}
+# two checkers at once, half the samples each (jsonschema is slow)
+split -n l/2 "$T_TMP/list" "$T_TMP/part."
+for part in "$T_TMP"/part.*; do
+  $PY "$T_TMP/check.py" "$JS" "$part" "$T_TMP/o" "$SRC/docs" "$T_TMP/fields.tsv" >"$part.res" 2>&1 &
+done
+wait
+while IFS= read -r line; do
+  case $line in
+  ok\ *) pass "${line#ok }" ;;
+  FAIL\ *) line=${line#FAIL }; fail "${line%%$'\t'*}" "${line#*$'\t'}" ;;
+  *) fail "checker" "$line" ;;
+  esac
+done < <(cat "$T_TMP"/part.*.res)
 
-if $PY -c 'import json,sys; json.load(open(sys.argv[1]))' "$SCHEMA" 2>/dev/null; then
-  pass "docs/packet.schema.json is valid JSON"
+# ---------------------------------------------------------------- times exact
+# No JSON number with more than nine decimals or an exponent anywhere: times
+# are strings, and no double of the samples needs one.
+if grep -Eq '[:,\[][-]?[0-9]+\.[0-9]{10,}|[:,\[][-]?[0-9.]+[eE][-+]?[0-9]' "$T_TMP"/o/*.json; then
+  fail "no binary-float artefact (0.00097099999999999997) in any -T json output" \
+    "$(grep -Eoh '[:,\[][-]?[0-9]+\.[0-9]{10,}' "$T_TMP"/o/*.json | head -3)"
 else
-  fail "docs/packet.schema.json is valid JSON"
+  pass "no binary-float artefact (0.00097099999999999997) in any -T json output"
 fi
 
-# ---------------------------------------------------------------- every sample
-js=0
-if $PY -c 'import json, sys, jsonschema; jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))' "$SCHEMA" 2>/dev/null; then
-  js=1
-  pass "docs/packet.schema.json is a valid draft 2020-12 schema (jsonschema)"
-else
-  echo "note: python3 jsonschema module not installed; using the built-in validator only"
-fi
-for f in "$S"/*.pcap "$S"/*.pcapng; do
-  [[ -f $f ]] || continue
-  name=$(basename "$f")
-  want=$(capinfos_count "$f")
-  run "$D" -r "$f" -T json
-  check_rc_zero "$name -T json: exit status 0"
-  cp "$T_TMP/out" "$T_TMP/json"
-  check_doc json "$name -T json" "$T_TMP/json" "$want" "$T_TMP/json.norm"
-  run "$D" -r "$f" -T ek
-  check_rc_zero "$name -T ek: exit status 0"
-  cp "$T_TMP/out" "$T_TMP/ek"
-  check_doc ek "$name -T ek" "$T_TMP/ek" "$want" "$T_TMP/ek.norm"
-  if cmp -s "$T_TMP/json.norm" "$T_TMP/ek.norm"; then
-    pass "$name: -T json and -T ek hold the same packets"
+# ---------------------------------------------------------------- --json-pretty
+for name in dns.pcap https-tls13.pcap; do
+  kl=$S/${name%.*}.keylog
+  args=(-r "$S/$name")
+  [[ -f $kl ]] && args+=(--keylog "$kl")
+  for form in json jsontree; do
+    run "$D" "${args[@]}" -T $form --json-pretty
+    if $PY -c 'import json, sys
+a, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+t = open(sys.argv[1]).read()
+sys.exit(0 if a == b and "\n    \"" in t and t.startswith("[\n  {\n") else 1)' "$T_TMP/out" "$T_TMP/o/$name.$form"; then
+      pass "$name -T $form --json-pretty: the same document, indented two spaces a level"
+    else
+      fail "$name -T $form --json-pretty: the same document, indented two spaces a level" "$(head -c 200 "$T_TMP/out")"
+    fi
+  done
+done
+run "$D" -r "$S/dns.pcap" -T ek --json-pretty
+check_rc_error "--json-pretty with -T ek: refused (bulk lines are one document a line)"
+run "$D" -r "$S/dns.pcap" -T jsontree -e frame.number
+check_rc_error "-e with -T jsontree: refused"
+run "$D" -r "$S/dns.pcap" -T jsonx
+check_rc_error "-T jsonx: refused"
+check_grep "-T jsonx: the message names jsontree" 'jsontree' "$T_TMP/err"
+
+# ---------------------------------------------------------------- with -Y, -c, -l
+run "$D" -r "$S/dns.pcap" -T json -Y "dns.flags.response == 1" -c 10
+check_eq "-T json -Y ... -c 10: the responses among the first 10 packets" "2 4 6 8 10" \
+  "$($PY -c 'import json, sys; print(*[p["layers"]["frame"]["frame.number"] for p in json.load(open(sys.argv[1]))])' "$T_TMP/out")"
+for form in json jsontree ek; do
+  run "$D" -r "$S/http.pcap" -T $form -l
+  if cmp -s "$T_TMP/out" "$T_TMP/o/http.pcap.$form"; then
+    pass "-T $form -l: the same bytes, flushed a packet at a time"
   else
-    fail "$name: -T json and -T ek hold the same packets"
-  fi
-  # The reference validator too, where installed, on the smaller samples
-  # (the built-in one covers the rest quickly).
-  if ((js)) && (($(wc -c <"$T_TMP/json") < 600000)); then
-    CHECK_VALIDATOR=jsonschema check_doc json "$name -T json" "$T_TMP/json" "$want"
+    fail "-T $form -l: the same bytes, flushed a packet at a time"
   fi
 done
 
-# frame.len in JSON equals tshark's frame.len, and wire_length
-if command -v tshark >/dev/null 2>&1; then
-  want=$(tshark -r "$S/dns.pcap" -T fields -e frame.len 2>/dev/null)
-  got=$($PY -c '
-import json, sys
-for p in json.load(open(sys.argv[1])):
-    fr = [n for n in p["layers"] if n["name"] == "frame"][0]
-    v = [c["value"] for c in fr.get("children", []) if c["name"] == "frame.len"]
-    print(v[0] if v else p["wire_length"])' <("$D" -r "$S/dns.pcap" -T json))
-  check_eq "dns.pcap: frame.len values as tshark" "$want" "$got"
-fi
-
-# A capture with no packets gives an empty array / no lines.
+# ---------------------------------------------------------------- edge cases
+# A capture with no packets: an empty array, no bulk line.
 pcap_write "$T_TMP/none.pcap" 1
-run "$D" -r "$T_TMP/none.pcap" -T json
-check_rc_zero "no packets -T json: exit status 0"
-check_eq "no packets -T json: an empty array" "[]" "$($PY -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$T_TMP/out" 2>&1)"
+for form in json jsontree; do
+  run "$D" -r "$T_TMP/none.pcap" -T $form
+  check_rc_zero "no packets -T $form: exit status 0"
+  check_eq "no packets -T $form: []" "[]" "$(cat "$T_TMP/out")"
+done
 run "$D" -r "$T_TMP/none.pcap" -T ek
 check_eq "no packets -T ek: no output" 0 "$(wc -c <"$T_TMP/out")"
 
 # Hostile strings: control bytes and invalid UTF-8 in a frame's data become
-# valid JSON (the checker requires valid UTF-8 and parses every string).
+# valid JSON in every form (the checker requires valid UTF-8, no control
+# byte, and parses every string).
 pcap_write "$T_TMP/bytes.pcap" 1 \
   "020000000002 020000000001 88b5 1b5b33316d ff fe c0 80 ed a0 80 f4 90 80 80 00 22 5c 0a 0d 7f e2 82 ac"
-run "$D" -r "$T_TMP/bytes.pcap" -T json
-check_rc_zero "control bytes/invalid UTF-8 -T json: exit status 0"
-cp "$T_TMP/out" "$T_TMP/bytes.json"
-check_doc json "control bytes/invalid UTF-8 -T json" "$T_TMP/bytes.json" 1
+for form in json jsontree ek; do
+  run "$D" -r "$T_TMP/bytes.pcap" -T $form
+  check_rc_zero "control bytes/invalid UTF-8 -T $form: exit status 0"
+  mv "$T_TMP/out" "$T_TMP/o/bytes.pcap.$form"
+done
+printf 'bytes.pcap\t1\n' >"$T_TMP/list1"
+while IFS= read -r line; do
+  case $line in
+  ok\ *) pass "${line#ok }" ;;
+  FAIL\ *) line=${line#FAIL }; fail "${line%%$'\t'*}" "${line#*$'\t'}" ;;
+  *) fail "checker" "$line" ;;
+  esac
+done < <($PY "$T_TMP/check.py" "$JS" "$T_TMP/list1" "$T_TMP/o" "$SRC/docs" "$T_TMP/fields.tsv" 2>&1)
 
 # ---------------------------------------------------------------- memory
 # Max RSS of -T json on 1x and 50x the packets of http.pcap: bounded and flat.
@@ -333,23 +371,19 @@ subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNUL
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"
 }
 rss1=$(maxrss "$D" -r "$S/http.pcap" -T json)
-rss50=$(maxrss "$D" -r "$T_TMP/big.pcap" -T json)
-echo "max RSS, -T json: http.pcap ${rss1} KiB, 50x http.pcap ${rss50} KiB"
-if ((rss50 < 30 * 1024)); then
-  pass "memory: -T json on 50x http.pcap stays below 30 MiB (${rss50} KiB)"
-else
-  fail "memory: -T json on 50x http.pcap stays below 30 MiB" "${rss50} KiB"
-fi
-if ((rss50 <= rss1 * 3 / 2 + 2048)); then
-  pass "memory: 50x the packets, about the same max RSS (${rss1} -> ${rss50} KiB)"
-else
-  fail "memory: 50x the packets, about the same max RSS" "${rss1} KiB -> ${rss50} KiB"
-fi
-rss50ek=$(maxrss "$D" -r "$T_TMP/big.pcap" -T ek)
-if ((rss50ek <= rss1 * 3 / 2 + 2048)); then
-  pass "memory: -T ek on 50x http.pcap, about the same max RSS (${rss50ek} KiB)"
-else
-  fail "memory: -T ek on 50x http.pcap, about the same max RSS" "${rss1} KiB -> ${rss50ek} KiB"
-fi
+for form in json jsontree ek; do
+  rss50=$(maxrss "$D" -r "$T_TMP/big.pcap" -T $form)
+  echo "max RSS, -T $form: http.pcap ${rss1} KiB (-T json), 50x http.pcap ${rss50} KiB"
+  if ((rss50 < 30 * 1024)); then
+    pass "memory: -T $form on 50x http.pcap stays below 30 MiB (${rss50} KiB)"
+  else
+    fail "memory: -T $form on 50x http.pcap stays below 30 MiB" "${rss50} KiB"
+  fi
+  if ((rss50 <= rss1 * 3 / 2 + 2048)); then
+    pass "memory: -T $form on 50x the packets, about the same max RSS (${rss1} -> ${rss50} KiB)"
+  else
+    fail "memory: -T $form on 50x the packets, about the same max RSS" "${rss1} KiB -> ${rss50} KiB"
+  fi
+done
 
 finish

@@ -115,7 +115,9 @@ check_grepf "invisible characters: -V shows Name: a\\u202Eb.com" 'Name: a\u202Eb
 run "$D" -r "$T_TMP/chars.pcap"
 check_grepf "invisible characters: the summary shows A a\\u202Eb.com" 'A a\u202Eb.com' "$T_TMP/out"
 run "$D" -r "$T_TMP/chars.pcap" -T json
-check_grepf "invisible characters: -T json escapes C1 (\\u0085)" 'a\\u0085b.com' "$T_TMP/out"
+check_grepf "invisible characters: -T json escapes C1 in the value (\\u0085)" 'a\u0085b.com' "$T_TMP/out"
+run "$D" -r "$T_TMP/chars.pcap" -T jsontree
+check_grepf "invisible characters: -T jsontree escapes C1 in the label (\\\\u0085)" 'a\\u0085b.com' "$T_TMP/out"
 if ((have_tshark)); then
   "$D" -r "$T_TMP/chars.pcap" -T fields -e frame.number -e dns.qry.name >"$T_TMP/ours" 2>&1
   tsh -r "$T_TMP/chars.pcap" -T fields -e frame.number -e dns.qry.name >"$T_TMP/theirs"

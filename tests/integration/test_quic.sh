@@ -61,8 +61,9 @@ if [[ -n $PY ]] && $PY -c 'import json,sys; json.load(open(sys.argv[1]))' "$T_TM
 else
   fail "JSON of an HTTP/3 frame parses"
 fi
-check_grepf "JSON names the decrypted source" "Decrypted QUIC" "$T_TMP/out"
 check_grepf "JSON has the decoded header" '"http3.header.name"' "$T_TMP/out"
+run "$D" -r "$H3" --keylog "$K3" -Y 'frame.number == 14' -T jsontree
+check_grepf "JSON tree names the decrypted source" "Decrypted QUIC" "$T_TMP/out"
 
 # ------------------------------------------------------------ why not decrypted
 run "$D" -r "$H3" -Y 'frame.number == 2' -V

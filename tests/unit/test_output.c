@@ -1,13 +1,18 @@
-/* Unit tests of the outputs: the two JSON paths (json-c objects and the
- * streamed text) give the same document; JSON strings are escaped and valid
- * UTF-8; dx_node_value formats values as tshark -T fields does; dx_escape
- * and the text writers never let a control byte through. */
+/* Unit tests of the outputs: the two JSON paths of the tree form (json-c
+ * objects and the streamed text) give the same document; the compact form
+ * is typed, keyed by field name, with arrays for repeated fields, value
+ * names beside enumerated values and exact times; the ek form is bulk
+ * lines; the writer of whole captures gives the one-packet documents in an
+ * array; JSON strings are escaped and valid UTF-8; dx_node_value formats
+ * values as tshark -T fields does; dx_escape and the text writers never let
+ * a control byte through. */
 #include "core/dx.h"
 #include "testutil.h"
 
 #include <dissect/json.h>
 #include <dissect/output.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +55,31 @@ static char *stream_json(const dx_packet *p, int pretty, size_t *len) {
   if (len)
     *len = n;
   return buf;
+}
+
+static char *stream_form(const dx_packet *p, dx_json_form form, unsigned flags, size_t *len) {
+  char *buf = NULL;
+  size_t n = 0;
+  FILE *f = open_memstream(&buf, &n);
+  if (!f)
+    return NULL;
+  CU_ASSERT_EQUAL(dx_write_json_form(f, p, form, flags), DX_OK);
+  fclose(f);
+  if (len)
+    *len = n;
+  return buf;
+}
+
+/* obj's member at a path of keys (NULL-terminated); NULL if absent. */
+static json_object *jget(json_object *obj, ...) {
+  va_list ap;
+  va_start(ap, obj);
+  const char *k;
+  while (obj && (k = va_arg(ap, const char *)) != NULL)
+    if (!json_object_object_get_ex(obj, k, &obj))
+      obj = NULL;
+  va_end(ap);
+  return obj;
 }
 
 typedef int (*writer_fn)(FILE *, const dx_packet *);
@@ -149,6 +179,36 @@ static void check_json_paths(const dx_packet *p) {
   CU_ASSERT_TRUE(json_object_object_get_ex(obj, "layers", &v) &&
                  json_object_is_type(v, json_type_array));
   json_object_put(obj);
+
+  /* The compact form: one line, valid UTF-8 without a control byte, the
+   * same object pretty or not, and as dx_packet_to_json_form() builds it;
+   * "layers" an object whose first key is the frame. */
+  json_object *compact = dx_packet_to_json_form(p, DX_JSON_PACKETS);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(compact);
+  for (unsigned flags = 0; flags <= DX_JSON_PRETTY; flags++) {
+    size_t len = 0;
+    char *text = stream_form(p, DX_JSON_PACKETS, flags, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_EQUAL(strlen(text), len);
+    CU_ASSERT_TRUE(utf8_valid((const unsigned char *)text, len));
+    CU_ASSERT_FALSE(has_control_byte(text, len, (int)flags));
+    if (!flags)
+      CU_ASSERT_PTR_NULL(strchr(text, '\n'));
+    json_object *parsed = json_tokener_parse(text);
+    CU_ASSERT_TRUE(json_object_equal(compact, parsed));
+    json_object_put(parsed);
+    free(text);
+  }
+  json_object *layers = jget(compact, "layers", NULL);
+  CU_ASSERT_TRUE(json_object_is_type(layers, json_type_object));
+  if (layers) {
+    struct json_object_iterator it = json_object_iter_begin(layers);
+    CU_ASSERT_STRING_EQUAL(json_object_iter_peek_name(&it), "frame");
+  }
+  CU_ASSERT_TRUE(
+      json_object_is_type(jget(compact, "layers", "frame", "frame.number", NULL), json_type_int));
+  json_object_put(compact);
+  CU_ASSERT_PTR_NULL(dx_packet_to_json_form(p, DX_JSON_EK));
 }
 
 /* ---- custom fields for value formatting ------------------------------------ */
@@ -181,6 +241,7 @@ enum {
   T_NONE,
   T_PROTO,
   T_U64,
+  T_ABSUTC,
   T_COUNT
 };
 static const dx_field tf[T_COUNT] = {
@@ -211,6 +272,7 @@ static const dx_field tf[T_COUNT] = {
     [T_NONE] = DX_F("test.none", "Just a label", DX_FT_NONE, DX_BASE_NONE),
     [T_PROTO] = DX_F("test", "Test Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
     [T_U64] = DX_F("test.u64", "U64", DX_FT_UINT64, DX_BASE_DEC),
+    [T_ABSUTC] = DX_F("test.absutc", "Abs time UTC", DX_FT_ABSTIME, DX_BASE_UTC),
 };
 
 static dx_session *g_sess;
@@ -306,6 +368,10 @@ static void test_json_paths_all_types(void) {
   dx_add_time(p, proto, &tf[T_ABSTIME], &t, 0, 0, 1700000000, 123456000);
   dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 0, 219000);
   dx_add_uint(p, proto, &tf[T_FRAMENUM], &t, 0, 0, 7);
+  dx_add_uint(p, proto, &tf[T_U16VALS], &t, 14, 2, 1);
+  dx_add_uint(p, proto, &tf[T_U16VALS], &t, 14, 2, 5);
+  dx_node *parent = dx_add_uint(p, proto, &tf[T_U16HEXDEC], &t, 14, 2, 0x1234);
+  dx_add_uint(p, parent, &tf[T_U8MASK], &t, 14, 1, 3);
   dx_node *lab = dx_add_none(p, proto, &tf[T_NONE], &t, 14, 2);
   dx_node_set_text(p, lab, "Custom label with \x1b[2J escape");
   dx_node *gen = dx_add_uint(p, proto, &tf[T_U16DEC], &t, 0, 0, 42);
@@ -366,26 +432,285 @@ static void test_json_paths_all_types(void) {
   CU_ASSERT_EQUAL(strcspn(bigv + 9, "\""), 2 * sizeof big);
   free(text);
 
-  /* the ek line: action + one-line document, each valid JSON */
-  text = NULL;
-  len = 0;
+  /* the ek lines: the bulk action, then the flat document */
   char *ek = capture_writer(dx_write_ek, p, &len);
   CU_ASSERT_PTR_NOT_NULL_FATAL(ek);
   char *nl = strchr(ek, '\n');
   CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
   *nl = 0;
-  json_object *act = json_tokener_parse(ek);
-  CU_ASSERT_PTR_NOT_NULL(act);
-  json_object_put(act);
+  CU_ASSERT_STRING_EQUAL(ek, "{\"index\":{\"_index\":\"packets-2023-11-14\"}}");
   char *doc = nl + 1;
   CU_ASSERT_EQUAL(doc[strlen(doc) - 1], '\n');
-  CU_ASSERT_PTR_NULL(strchr(doc, '\n') == doc + strlen(doc) - 1 ? NULL : doc);
-  json_object *d = json_tokener_parse(doc), *o = dx_packet_to_json(p);
-  CU_ASSERT_TRUE(json_object_equal(d, o));
+  CU_ASSERT_PTR_EQUAL(strchr(doc, '\n'), doc + strlen(doc) - 1);
+  json_object *d = json_tokener_parse(doc);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(d, "timestamp", NULL)),
+                         "2023-11-14T22:13:20.000189000Z");
+  CU_ASSERT_EQUAL(json_object_get_int(jget(d, "layers", "test", "test_test_u16hex", NULL)), 2048);
+  CU_ASSERT_EQUAL(json_object_get_int(jget(d, "layers", "frame", "frame_frame_number", NULL)), 1);
+  /* flat: the children of the value with children are beside it */
+  CU_ASSERT_PTR_NOT_NULL(jget(d, "layers", "test", "test_test_u8mask", NULL));
+  CU_ASSERT_PTR_NULL(jget(d, "layers", "test", "test_test_u16hexdec_tree", NULL));
+  CU_ASSERT_EQUAL(json_object_array_length(jget(d, "layers", "test", "test_test_double", NULL)), 3);
+  json_object *ekn = jget(d, "layers", "test", "test_test_u16vals#name", NULL);
+  CU_ASSERT_EQUAL(json_object_array_length(ekn), 2);
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_array_get_idx(ekn, 0)), "One");
+  CU_ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(ekn, 1), json_type_null));
+  /* every absolute time as an ISO 8601 date */
+  CU_ASSERT_STRING_EQUAL(
+      json_object_get_string(jget(d, "layers", "test", "test_test_abstime", NULL)),
+      "2023-11-14T22:13:20.123456000Z");
+  CU_ASSERT_STRING_EQUAL(
+      json_object_get_string(jget(d, "layers", "test", "test_test_reltime", NULL)), "0.000219000");
+  /* two notes in the layer (one on it, one under test.none): an array */
+  json_object *eke = jget(d, "layers", "test", "_ws_expert", NULL);
+  CU_ASSERT_EQUAL(json_object_array_length(eke), 2);
+  CU_ASSERT_EQUAL(json_object_get_int(jget(json_object_array_get_idx(eke, 0),
+                                           "_ws_expert__ws_expert_severity", NULL)),
+                  0x00800000);
+  CU_ASSERT_TRUE(json_object_is_type(
+      jget(json_object_array_get_idx(eke, 0), "_ws__ws_malformed", NULL), json_type_string));
   json_object_put(d);
-  json_object_put(o);
   free(ek);
+
+  /* the compact form of the same packet */
+  json_object *c = dx_packet_to_json_form(p, DX_JSON_PACKETS);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+  json_object *test = jget(c, "layers", "test", NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(test);
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.u8hex", NULL)), 6);
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.u16hex", NULL)), 0x0800);
+  CU_ASSERT_EQUAL(json_object_get_uint64(jget(test, "test.u64", NULL)), UINT64_MAX);
+  CU_ASSERT_EQUAL(json_object_get_uint64(jget(test, "test.u64hex", NULL)), 0x8000000000000000ull);
+  CU_ASSERT_TRUE(json_object_is_type(jget(test, "test.bool", NULL), json_type_boolean));
+  CU_ASSERT_TRUE(json_object_get_boolean(jget(test, "test.bool", NULL)));
+  CU_ASSERT_FALSE(json_object_get_boolean(jget(test, "test.boolmask", NULL)));
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.i32", NULL)), -5);
+  CU_ASSERT_EQUAL(json_object_get_int64(jget(test, "test.i64", NULL)), INT64_MIN);
+  /* a field that occurs three times: an array, in order */
+  json_object *dbl = jget(test, "test.double", NULL);
+  CU_ASSERT_TRUE(json_object_is_type(dbl, json_type_array));
+  CU_ASSERT_EQUAL(json_object_array_length(dbl), 3);
+  CU_ASSERT_DOUBLE_EQUAL(json_object_get_double(json_object_array_get_idx(dbl, 0)), 0.1, 0);
+  CU_ASSERT_DOUBLE_EQUAL(json_object_get_double(json_object_array_get_idx(dbl, 1)), -1e300, 0);
+  CU_ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(dbl, 2), json_type_double));
+  json_object *strs = jget(test, "test.string", NULL);
+  CU_ASSERT_EQUAL(json_object_array_length(strs), 2);
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_array_get_idx(strs, 1)), "");
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(test, "test.ipv6", NULL)), "2001:db8::1");
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(test, "test.ipv4", NULL)), "127.0.0.1");
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(test, "test.ether", NULL)),
+                         "00:11:22:aa:bb:cc");
+  json_object *bytes = jget(test, "test.bytes", NULL);
+  CU_ASSERT_EQUAL(json_object_array_length(bytes), 2);
+  CU_ASSERT_EQUAL(strlen(json_object_get_string(json_object_array_get_idx(bytes, 1))),
+                  2 * sizeof big);
+  CU_ASSERT_EQUAL(strncmp(json_object_get_string(json_object_array_get_idx(bytes, 1)),
+                          "000102030405060708090a0b0c0d0e0f101112", 38),
+                  0);
+  /* exact times: epoch seconds with nine decimals, ISO 8601 for dates */
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(test, "test.abstime", NULL)),
+                         "1700000000.123456000");
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(test, "test.reltime", NULL)), "0.000219000");
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.framenum", NULL)), 7);
+  /* value names beside the values, lined up (null: no name) */
+  json_object *vals = jget(test, "test.u16vals", NULL),
+              *names = jget(test, "test.u16vals#name", NULL);
+  CU_ASSERT_EQUAL(json_object_array_length(vals), 2);
+  CU_ASSERT_EQUAL(json_object_array_length(names), 2);
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_array_get_idx(names, 0)), "One");
+  CU_ASSERT_TRUE(json_object_is_type(json_object_array_get_idx(names, 1), json_type_null));
+  /* a value with children: NAME and NAME_tree */
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.u16hexdec", NULL)), 0x1234);
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.u16hexdec_tree", "test.u8mask", NULL)), 3);
+  /* the generated node is there, the hidden one is not */
+  CU_ASSERT_EQUAL(json_object_get_int(jget(test, "test.u16dec", NULL)), 42);
+  /* no names for booleans, none for a value without one */
+  CU_ASSERT_PTR_NULL(jget(test, "test.bool#name", NULL));
+  CU_ASSERT_PTR_NULL(jget(test, "test.u16hex#name", NULL));
+  /* expert notes: _ws.expert, with Wireshark's severity number and name */
+  json_object *ex = jget(test, "_ws.expert", NULL);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(ex);
+  /* the note's own field has no value: its label (the message, escaped
+   * for a terminal as labels are) */
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(ex, "_ws.malformed", NULL)),
+                         "[Malformed: bad \\x1b value]");
+  CU_ASSERT_EQUAL(json_object_get_int(jget(ex, "_ws.expert.severity", NULL)), 0x00800000);
+  CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(ex, "_ws.expert.severity#name", NULL)),
+                         "Error");
+  const char *msg = json_object_get_string(jget(ex, "_ws.expert.message", NULL));
+  CU_ASSERT_TRUE(msg && strstr(msg, "Malformed: bad ") && strstr(msg, " value"));
+  /* a node without a value but with children (the truncated label node
+   * carries its expert note): an object */
+  CU_ASSERT_PTR_NOT_NULL(jget(test, "test.none", "_ws.expert", NULL));
+  json_object_put(c);
   dx_packet_free(p);
+}
+
+/* Times are exact: nanoseconds as digits, never a binary double
+ * (0.000971 is 0.00097099999999999997 as the closest double). */
+static void test_json_times(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *proto = dx_add_proto(p, dx_packet_root_mut(p), &tf[T_PROTO], &t, 14, 16);
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 0, 971000);
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, -1, 999781000); /* -0.000219 */
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 12, 5);
+  dx_add_time(p, proto, &tf[T_ABSTIME], &t, 0, 0, 1795335945, 871278000);
+  dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 1795335945, 871278000);
+  dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 0, 0);
+  static const char *const forms[] = {"compact", "tree", "ek"};
+  for (int form = 0; form < 3; form++) {
+    size_t len = 0;
+    char *text = stream_form(p, (dx_json_form)form, 0, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    const char *want[] = {"\"0.000971000\"",
+                          "\"-0.000219000\"",
+                          "\"12.000000005\"",
+                          form == DX_JSON_EK ? "\"2026-11-22T08:25:45.871278000Z\""
+                                             : "\"1795335945.871278000\"",
+                          "\"2026-11-22T08:25:45.871278000Z\"",
+                          "\"1970-01-01T00:00:00.000000000Z\""};
+    for (size_t i = 0; i < DX_ARRAY_LEN(want); i++) {
+      CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
+      if (!strstr(text, want[i]))
+        fprintf(stderr, "\n%s: no %s in %.300s\n", forms[form], want[i], text);
+    }
+    CU_ASSERT_PTR_NULL(strstr(text, "0.00097099"));
+    /* the packet's own times, too */
+    if (form == DX_JSON_TREE) {
+      const char *te = strstr(text, "\"time_epoch\":\"1700000000.");
+      CU_ASSERT_TRUE(te && strspn(te + 25, "0123456789") == 9 && te[34] == '"');
+      const char *tr = strstr(text, "\"time_relative\":\"");
+      CU_ASSERT_TRUE(tr && strchr(tr + 17, '.') &&
+                     strspn(strchr(tr + 17, '.') + 1, "0123456789") == 9);
+    }
+    free(text);
+  }
+  dx_packet_free(p);
+}
+
+/* json-c's parser with room for any depth. */
+static json_object *parse_deep(const char *text) {
+  json_tokener *tok = json_tokener_new_ex(2000);
+  json_object *o = json_tokener_parse_ex(tok, text, (int)strlen(text));
+  if (json_tokener_get_error(tok) != json_tokener_success) {
+    json_object_put(o);
+    o = NULL;
+  }
+  json_tokener_free(tok);
+  return o;
+}
+
+/* A tree deeper than the writers follow (100 levels, repeated fields at
+ * each): every form stays valid JSON, the streamed tree equals json-c's. */
+static void test_json_deep(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *n = dx_add_proto(p, dx_packet_root_mut(p), &tf[T_PROTO], &t, 14, 16);
+  for (int i = 0; i < 100; i++) {
+    dx_add_uint(p, n, &tf[T_U16VALS], &t, 14, 2, 1);
+    dx_add_uint(p, n, &tf[T_U16VALS], &t, 14, 2, 2);
+    dx_node *v = dx_add_uint(p, n, &tf[T_U16HEXDEC], &t, 14, 2, (uint64_t)i);
+    dx_add_uint(p, n, &tf[T_U16HEXDEC], &t, 14, 2, 7);
+    n = i % 2 ? dx_add_none(p, v, &tf[T_NONE], &t, 14, 2) : v;
+  }
+  for (int form = 0; form < 3; form++) {
+    for (unsigned flags = 0; flags <= DX_JSON_PRETTY; flags++) {
+      size_t len = 0;
+      char *text = stream_form(p, (dx_json_form)form, flags, &len);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+      if (form == DX_JSON_EK) {
+        char *nl = strchr(text, '\n');
+        CU_ASSERT_PTR_NOT_NULL_FATAL(nl);
+        json_object *d = parse_deep(nl + 1);
+        CU_ASSERT_PTR_NOT_NULL(d);
+        json_object_put(d);
+      } else {
+        json_object *d = parse_deep(text);
+        CU_ASSERT_PTR_NOT_NULL(d);
+        if (form == DX_JSON_TREE) {
+          json_object *o = dx_packet_to_json(p);
+          CU_ASSERT_TRUE(json_object_equal(o, d));
+          json_object_put(o);
+        }
+        json_object_put(d);
+      }
+      free(text);
+    }
+  }
+  dx_packet_free(p);
+}
+
+/* dx_json_writer: the one-packet documents in an array (a packet a line),
+ * or the ek lines one after the other; an empty capture is "[]". */
+static void test_json_writer(void) {
+  dx_session *s = NULL;
+  dx_packet *pk[3];
+  pk[0] = tu_dissect(&s, 1, dns_query, sizeof dns_query);
+  pk[1] = tu_dissect(&s, 1, tcp_syn, sizeof tcp_syn);
+  pk[2] = tu_dissect(&s, 1, odd_frame, sizeof odd_frame);
+  for (int i = 0; i < 3; i++)
+    CU_ASSERT_PTR_NOT_NULL_FATAL(pk[i]);
+  for (int form = 0; form < 3; form++) {
+    for (unsigned flags = 0; flags <= DX_JSON_PRETTY; flags++) {
+      for (int npk = 0; npk <= 3; npk += 3) {
+        char *buf = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&buf, &n);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        dx_json_writer *w = NULL;
+        CU_ASSERT_EQUAL(dx_json_writer_new(&w, f, (dx_json_form)form, flags), DX_OK);
+        for (int i = 0; i < npk; i++)
+          CU_ASSERT_EQUAL(dx_json_writer_write(w, pk[i]), DX_OK);
+        CU_ASSERT_EQUAL(dx_json_writer_close(w), DX_OK);
+        fclose(f);
+        if (form == DX_JSON_EK) {
+          /* the same bytes as the one-packet writer, packet after packet */
+          char *want = NULL;
+          size_t wn = 0;
+          FILE *g = open_memstream(&want, &wn);
+          for (int i = 0; i < npk; i++)
+            dx_write_ek(g, pk[i]);
+          fclose(g);
+          CU_ASSERT_EQUAL(n, wn);
+          CU_ASSERT_TRUE(n == wn && memcmp(buf, want, n) == 0);
+          free(want);
+          free(buf);
+          continue;
+        }
+        if (npk == 0)
+          CU_ASSERT_STRING_EQUAL(buf, "[]\n");
+        json_object *arr = json_tokener_parse(buf);
+        CU_ASSERT_TRUE(json_object_is_type(arr, json_type_array));
+        CU_ASSERT_EQUAL(json_object_array_length(arr), (size_t)npk);
+        for (int i = 0; i < npk && arr; i++) {
+          json_object *one = form == DX_JSON_TREE ? dx_packet_to_json(pk[i])
+                                                  : dx_packet_to_json_form(pk[i], DX_JSON_PACKETS);
+          CU_ASSERT_TRUE(json_object_equal(json_object_array_get_idx(arr, (size_t)i), one));
+          json_object_put(one);
+        }
+        json_object_put(arr);
+        if (!flags && npk) { /* a packet a line */
+          size_t lines = 0;
+          for (size_t i = 0; i < n; i++)
+            lines += buf[i] == '\n';
+          CU_ASSERT_EQUAL(lines, (size_t)npk + 2);
+        }
+        free(buf);
+      }
+    }
+  }
+  dx_json_writer *w = (dx_json_writer *)1;
+  CU_ASSERT_EQUAL(dx_json_writer_new(&w, stdout, (dx_json_form)7, 0), DX_EINVAL);
+  CU_ASSERT_PTR_NULL(w);
+  CU_ASSERT_EQUAL(dx_json_writer_new(&w, NULL, DX_JSON_PACKETS, 0), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_json_writer_close(NULL), DX_OK);
+  for (int i = 0; i < 3; i++)
+    dx_packet_free(pk[i]);
+  dx_session_free(s);
 }
 
 static void test_value_formats(void) {
@@ -755,6 +1080,9 @@ static void test_json_controls(void) {
 static CU_TestInfo tests[] = {
     {"json: both paths agree on frames and truncations", test_json_paths_frames},
     {"json: both paths agree on every type, strings escaped", test_json_paths_all_types},
+    {"json: times exact in every form", test_json_times},
+    {"json: the writer of whole captures", test_json_writer},
+    {"json: a tree deeper than the writers follow", test_json_deep},
     {"value formats as tshark -T fields", test_value_formats},
     {"labels as tshark -V", test_labels},
     {"dx_escape", test_escape},

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# `dissect -T json` (compact, typed) against tshark 4.0 on the samples:
+#   - no more bytes than `tshark -T json` for the same packets, sample by
+#     sample and in total (issue 12: "no more bytes than tshark's");
+#   - the values of fields both have equal tshark's -T fields values, typed
+#     (integers as numbers, booleans as true/false, times as the same exact
+#     strings: frame.time_epoch "1795335939.294211000");
+#   - the names beside enumerated values (NAME#name) are the names tshark
+#     shows in its tree (tshark -T pdml showname "Protocol: UDP (17)").
+# Expected values come from tshark, never from dissect. Skipped (exit 77,
+# with a message) when tshark is not installed.
+# Usage: test_json_tshark.sh BIN_DIR SRC_DIR
+set -uo pipefail
+BIN=${1:?usage: test_json_tshark.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_json_tshark.sh BIN_DIR SRC_DIR}
+. "$SRC/tests/integration/lib.sh"
+
+D=$BIN/dissect
+S=$SRC/samples
+if ! command -v tshark >/dev/null 2>&1; then
+  echo "SKIPPED: tshark is not installed (apt-get install tshark): -T json is not compared with it"
+  exit 77
+fi
+[[ -x $D ]] || skip "$D not built"
+[[ -f $S/dns.pcap ]] || skip "no sample captures in $S"
+[[ -n $PY ]] || skip "python3 not installed"
+t_tmpdir
+export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
+mkdir -p "$WIRESHARK_CONFIG_DIR"
+unset SSLKEYLOGFILE
+export TZ=UTC
+
+# ---------------------------------------------------------------- byte counts
+# tshark 4.0 does not know the QUIC v2 draft: it writes that sample's
+# payloads as one data field each, so the two do not write the same fields.
+declare -A NOT_SAME=([quic-v2draft.pcap]="tshark 4.0 does not dissect the QUIC v2 draft")
+ours_total=0
+theirs_total=0
+for f in "$S"/*.pcap "$S"/*.pcapng; do
+  [[ -f $f ]] || continue
+  name=$(basename "$f")
+  kl=${f%.*}.keylog
+  dargs=(-r "$f")
+  targs=(-n -r "$f")
+  if [[ -f $kl ]]; then
+    dargs+=(--keylog "$kl")
+    targs+=(-o "tls.keylog_file:$kl")
+  fi
+  ours=$("$D" "${dargs[@]}" -T json | wc -c)
+  theirs=$(tshark "${targs[@]}" -T json 2>/dev/null | wc -c)
+  if [[ -n ${NOT_SAME[$name]:-} ]]; then
+    echo "note $name: -T json ${ours} bytes, tshark ${theirs}: not compared (${NOT_SAME[$name]})"
+    continue
+  fi
+  ours_total=$((ours_total + ours))
+  theirs_total=$((theirs_total + theirs))
+  pct=$((theirs ? 100 * ours / theirs : 0))
+  if ((ours <= theirs)); then
+    pass "$name: -T json ${ours} bytes, no more than tshark's ${theirs} (${pct}%)"
+  else
+    fail "$name: -T json ${ours} bytes, no more than tshark's ${theirs} (${pct}%)"
+  fi
+done
+if ((ours_total <= theirs_total)); then
+  pass "all samples: -T json ${ours_total} bytes, tshark ${theirs_total} ($((100 * ours_total / theirs_total))%)"
+else
+  fail "all samples: -T json ${ours_total} bytes, no more than tshark's ${theirs_total}"
+fi
+
+# ---------------------------------------------------------------- values
+FIELDS=(frame.number frame.time_epoch frame.time_relative frame.time_delta frame.len frame.cap_len
+  eth.src eth.dst eth.type ip.hdr_len ip.len ip.id ip.ttl ip.proto
+  ip.src ip.dst ip.flags.df ip.checksum tcp.srcport tcp.dstport tcp.stream tcp.seq tcp.ack tcp.len
+  tcp.hdr_len tcp.flags tcp.flags.syn tcp.flags.ack tcp.flags.fin tcp.window_size_value
+  tcp.time_relative tcp.time_delta udp.srcport udp.dstport udp.length udp.stream dns.id
+  dns.flags.response dns.flags.rcode dns.count.queries dns.count.answers dns.qry.name dns.qry.type
+  dns.qry.class dns.resp.name dns.resp.type dns.resp.ttl dns.a dns.time tls.record.content_type
+  tls.record.version tls.record.length tls.handshake.type tls.handshake.extensions_server_name
+  tls.handshake.ciphersuite http.request.method http.request.uri http.request.version http.host
+  http.response.code http.content_length)
+# enumerated values whose names tshark shows as "Label: NAME (N)"
+NAMED=(frame.encap_type eth.type ip.proto ip.dsfield.dscp dns.qry.type dns.qry.class dns.resp.type
+  dns.flags.opcode dns.flags.rcode tls.record.content_type tls.record.version tls.handshake.type
+  tls.handshake.ciphersuite tls.handshake.extension.type http.response.code)
+CAPS=(dns.pcap dns-tcp.pcap http.pcap https-tls12.pcap https-tls13.pcap tcp-anomalies.pcap
+  tls12-rsa.pcap misc.pcap)
+printf '%s\n' "${FIELDS[@]}" >"$T_TMP/fields"
+printf '%s\n' "${NAMED[@]}" >"$T_TMP/named"
+"$D" -G fields >"$T_TMP/types"
+
+cat >"$T_TMP/cmp.py" <<'EOF'
+import json, re, sys
+import xml.etree.ElementTree as ET
+
+name, ours_file, tf_file, pdml_file, fields_file, named_file, types_file = sys.argv[1:8]
+fields = open(fields_file).read().split()
+named = open(named_file).read().split()
+ftype = dict(l.rstrip("\n").split("\t")[0::2] for l in open(types_file))
+AGG = "\x1e"
+
+def say(label, good, why=""):
+    print(("ok %s" % label) if good else ("FAIL %s\t%s" % (label, why)))
+
+def typed(field, s):
+    """tshark's -T fields text as the compact form types it."""
+    t = ftype.get(field)
+    if t == "bool":
+        return s in ("1", "True")
+    if t in ("uint8", "uint16", "uint24", "uint32", "uint64", "int32", "int64", "framenum"):
+        return int(s, 0)
+    return s
+
+def collect(obj, key, out):
+    """Occurrences of key in the compact form, in tree order."""
+    if isinstance(obj, list):
+        for o in obj:
+            collect(o, key, out)
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            if k == key:
+                out.extend(v if isinstance(v, list) else [v])
+            if isinstance(v, (dict, list)):
+                collect(v, key, out)
+
+ours = json.load(open(ours_file))
+rows = [l.rstrip("\n").split("\t") for l in open(tf_file) if l.strip()]
+if len(rows) != len(ours):
+    say("%s: as many packets as tshark" % name, False, "%d vs %d" % (len(ours), len(rows)))
+    sys.exit(0)
+counts, bad = {}, []
+for p, row in zip(ours, rows):
+    num = p["layers"]["frame"]["frame.number"]
+    for i, f in enumerate(fields):
+        want = [typed(f, s) for s in row[i].split(AGG)] if i < len(row) and row[i] != "" else []
+        got = []
+        collect(p["layers"], f, got)
+        if got != want:
+            bad.append("frame %d %s: %r, tshark %r" % (num, f, got[:4], want[:4]))
+        counts[f] = counts.get(f, 0) + len(want)
+seen = sorted(f for f in fields if counts.get(f))
+say("%s: %d fields equal tshark -T fields, typed (%d values: %s)" % (
+    name, len(seen), sum(counts.values()), " ".join(seen)), not bad, " | ".join(bad[:3]))
+
+# NAME#name against tshark's tree (pdml showname "Label: NAME (N)")
+SHOWN = re.compile(r"^.*?: (.*) \((0x[0-9a-fA-F]+|-?[0-9]+)\)$")
+want_names = {f: [] for f in named}
+for pk in ET.parse(pdml_file).getroot().iter("packet"):
+    per = {f: [] for f in named}
+    for fe in pk.iter("field"):
+        f = fe.get("name")
+        if f in per and fe.get("hide") != "yes":
+            m = SHOWN.match(fe.get("showname") or "")
+            per[f].append(m.group(1) if m and not m.group(1).startswith("Unknown") else None)
+    for f in named:
+        want_names[f].append(per[f])
+bad, n = [], 0
+for i, p in enumerate(ours):
+    for f in named:
+        vals, names = [], []
+        collect(p["layers"], f, vals)
+        collect(p["layers"], f + "#name", names)
+        # lined up: a single value's name is a string, else an array
+        if len(names) != len(vals) and names:
+            bad.append("frame %d %s: %d names for %d values" % (i + 1, f, len(names), len(vals)))
+            continue
+        names = names or [None] * len(vals)
+        want = want_names[f][i]
+        if names != want:
+            bad.append("frame %d %s#name: %r, tshark shows %r" % (i + 1, f, names[:3], want[:3]))
+        n += sum(1 for x in want if x)
+say("%s: NAME#name as tshark names the value in its tree (%d names of %s)" % (name, n, " ".join(named)),
+    not bad, " | ".join(bad[:3]))
+EOF
+
+for cap in "${CAPS[@]}"; do
+  f=$S/$cap
+  [[ -f $f ]] || continue
+  kl=${f%.*}.keylog
+  dargs=(-r "$f")
+  targs=(-n -r "$f")
+  if [[ -f $kl ]]; then
+    dargs+=(--keylog "$kl")
+    targs+=(-o "tls.keylog_file:$kl")
+  fi
+  "$D" "${dargs[@]}" -T json >"$T_TMP/ours.json"
+  eargs=()
+  for x in "${FIELDS[@]}"; do eargs+=(-e "$x"); done
+  tshark "${targs[@]}" -T fields -E occurrence=a -E aggregator=$'\x1e' "${eargs[@]}" \
+    >"$T_TMP/tf.tsv" 2>/dev/null
+  tshark "${targs[@]}" -T pdml >"$T_TMP/t.pdml" 2>/dev/null
+  while IFS= read -r line; do
+    case $line in
+    ok\ *) pass "${line#ok }" ;;
+    FAIL\ *) line=${line#FAIL }; fail "${line%%$'\t'*}" "${line#*$'\t'}" ;;
+    *) fail "$cap: checker" "$line" ;;
+    esac
+  done < <($PY "$T_TMP/cmp.py" "$cap" "$T_TMP/ours.json" "$T_TMP/tf.tsv" "$T_TMP/t.pdml" \
+    "$T_TMP/fields" "$T_TMP/named" "$T_TMP/types" 2>&1)
+done
+
+finish
