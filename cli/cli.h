@@ -46,6 +46,9 @@ int cli_stats_set_time_format(cli_stats *st, dx_time_format fmt);
  * the first packet of a -T json array, which opens with "[" alone). */
 void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *names,
                            const dx_field *const *fields, size_t n, int ek, int first);
+/* Writes what cli_json_fields_write() buffered to out (before anything
+ * else is written to out, and at the end). */
+void cli_json_fields_flush(FILE *out);
 /* -j NAMES with -V (jfilter.c): the children of a node only when its name
  * is one of names[0..n-1] (the layers not named are one line each). */
 int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n);

@@ -31,7 +31,7 @@
 #include "cli.h"
 #include "story.h"
 
-enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT };
+enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT, OUT_JSONTREE };
 
 typedef struct options {
   const char *read_file;
@@ -68,6 +68,7 @@ typedef struct options {
   long long stop_packets; /* -a packets:N */
   int story;              /* --story FORMAT: a dx_story_format, -1 for none */
   enum out_mode mode;
+  int json_pretty; /* --json-pretty */
   const char **fields;
   size_t nfields;
   dx_fields_opts fopts;
@@ -170,8 +171,15 @@ static void usage(FILE *out) {
           "  -O PROTOS            like -V, but only the layers of these protocols whole\n"
           "                       (comma-separated: -O ip,dns); the others in one line\n"
           "  -x                   print a hex and ASCII dump of each data source\n"
-          "  -T text|json|ek|fields\n"
-          "                       output format (default: one summary line per packet)\n"
+          "  -T text|json|jsontree|ek|fields\n"
+          "                       output format (default: one summary line per packet):\n"
+          "                       json: compact and typed, layers keyed by protocol and\n"
+          "                       fields by name as tshark nests them, exact times\n"
+          "                       (docs/json.schema.json); jsontree: the whole tree with\n"
+          "                       labels, offsets, lengths, data sources\n"
+          "                       (docs/jsontree.schema.json); ek: Elasticsearch bulk\n"
+          "                       lines (docs/ek-mapping.md)\n"
+          "  --json-pretty        indent -T json and -T jsontree (two spaces a level)\n"
           "  -e FIELD             field to print with -T fields, or with -T json|ek in\n"
           "                       tshark's layout (repeatable)\n"
           "  -j NAMES             with -V: children of a node only if its name is listed\n"
@@ -402,7 +410,8 @@ static int parse_args(options *o, int argc, char **argv) {
     OPT_STORY,
     OPT_CAFILE,
     OPT_CAPATH,
-    OPT_CAONLY
+    OPT_CAONLY,
+    OPT_JSONPRETTY
   };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
                                            {"keylog", required_argument, NULL, OPT_KEYLOG},
@@ -413,6 +422,7 @@ static int parse_args(options *o, int argc, char **argv) {
                                            {"check-checksums", no_argument, NULL, OPT_CHECKSUMS},
                                            {"help", no_argument, NULL, OPT_HELP},
                                            {"story", required_argument, NULL, OPT_STORY},
+                                           {"json-pretty", no_argument, NULL, OPT_JSONPRETTY},
                                            {NULL, 0, NULL, 0}};
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
@@ -514,12 +524,15 @@ static int parse_args(options *o, int argc, char **argv) {
         o->mode = OUT_JSON;
       else if (strcmp(optarg, "ek") == 0)
         o->mode = OUT_EK;
+      else if (strcmp(optarg, "jsontree") == 0)
+        o->mode = OUT_JSONTREE;
       else if (strcmp(optarg, "fields") == 0)
         o->mode = OUT_FIELDS;
       else if (strcmp(optarg, "text") == 0)
         o->mode = OUT_TEXT;
       else
-        return bad_option("invalid output format \"%s\" (use text, json, ek or fields)", optarg);
+        return bad_option("invalid output format \"%s\" (use text, json, jsontree, ek or fields)",
+                          optarg);
       break;
     case 'e': o->fields[o->nfields++] = optarg; break;
     case 'E':
@@ -545,6 +558,7 @@ static int parse_args(options *o, int argc, char **argv) {
       break;
     case 'd': o->decode_as[o->ndecode_as++] = optarg; break;
     case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
+    case OPT_JSONPRETTY: o->json_pretty = 1; break;
     case 'h':
     case OPT_HELP: usage(stdout); exit(0);
     case OPT_VERSION:
@@ -613,6 +627,10 @@ static int parse_args(options *o, int argc, char **argv) {
   if (o->jmode && o->mode != OUT_SUMMARY && o->mode != OUT_TEXT)
     return bad_option("%s applies to -V here: with -T json|ek it is not built yet",
                       o->jmode == 'j' ? "-j" : "-J");
+  if (o->json_pretty && o->mode != OUT_JSON && o->mode != OUT_JSONTREE)
+    return bad_option("%s", "--json-pretty applies to -T json and -T jsontree");
+  if (o->json_pretty && o->nfields)
+    return bad_option("%s", "--json-pretty does not apply to -e (tshark's layout, indented)");
   if (o->mode == OUT_FIELDS && o->nfields == 0)
     return bad_option("%s", "-T fields needs at least one -e FIELD");
   if (!o->read_file && !o->iface)
@@ -649,7 +667,10 @@ int main(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
   static char outbuf[1 << 20];
-  setvbuf(stdout, outbuf, o.line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
+  if ((o.mode == OUT_JSON || o.mode == OUT_JSONTREE || o.mode == OUT_EK) && !o.nfields && !o.nz)
+    setvbuf(stdout, NULL, _IONBF, 0); /* the JSON writer's 256 KiB buffers go straight out */
+  else
+    setvbuf(stdout, outbuf, o.line_buffered ? _IOLBF : _IOFBF, sizeof outbuf);
 
   /* The key log and RSA key are loaded below, for messages naming them. */
   const char *keylog = o.cfg.keylog_file;
@@ -766,9 +787,10 @@ int main(int argc, char **argv) {
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if
    * summary lines are printed): ask the library for just those. */
-  int terse = o.story < 0 && !stats &&
-              (o.mode == OUT_FIELDS || jfields ||
-               (o.mode != OUT_JSON && o.mode != OUT_EK && !o.verbose && !o.hex));
+  int terse =
+      o.story < 0 && !stats &&
+      (o.mode == OUT_FIELDS || jfields ||
+       (o.mode != OUT_JSON && o.mode != OUT_EK && o.mode != OUT_JSONTREE && !o.verbose && !o.hex));
   if (terse) {
     size_t nwant = o.nfields;
 #ifdef DX_HAVE_FILTER
@@ -877,8 +899,21 @@ int main(int argc, char **argv) {
   }
   if (o.mode == OUT_FIELDS && o.fopts.header)
     dx_fields_write_header(stdout, fields);
-  if (o.mode == OUT_JSON)
-    fputs(jfields ? "[" : "[\n", stdout);
+  /* -T json|jsontree|ek: one writer for the whole capture (-e: tshark's
+   * layout, cli/jsonfields.c) */
+  dx_json_writer *jw = NULL;
+  if (o.mode == OUT_JSON && jfields)
+    fputs("[", stdout);
+  else if ((o.mode == OUT_JSON || o.mode == OUT_JSONTREE || o.mode == OUT_EK) && !jfields &&
+           !o.quiet &&
+           dx_json_writer_new(&jw, stdout,
+                              o.mode == OUT_JSON ? DX_JSON_PACKETS
+                              : o.mode == OUT_EK ? DX_JSON_EK
+                                                 : DX_JSON_TREE,
+                              o.json_pretty ? DX_JSON_PRETTY : 0) != DX_OK) {
+    eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
+    return 2;
+  }
 
   long long nread = 0, nshown = 0;
   int status = 0;
@@ -918,19 +953,15 @@ int main(int argc, char **argv) {
     if (show && !o.quiet) {
       switch (o.mode) {
       case OUT_JSON:
-        if (jfields) {
-          cli_json_fields_write(stdout, p, o.fields, jfields, o.nfields, 0, nshown == 0);
-          break;
-        }
-        if (nshown)
-          fputs(",\n", stdout);
-        dx_write_json(stdout, p, 1);
-        break;
+      case OUT_JSONTREE:
       case OUT_EK:
         if (jfields)
-          cli_json_fields_write(stdout, p, o.fields, jfields, o.nfields, 1, 0);
-        else
-          dx_write_ek(stdout, p);
+          cli_json_fields_write(stdout, p, o.fields, jfields, o.nfields, o.mode == OUT_EK,
+                                nshown == 0);
+        else if (dx_json_writer_write(jw, p) != DX_OK)
+          status = 2;
+        if (o.line_buffered)
+          jw ? dx_json_writer_flush(jw) : cli_json_fields_flush(stdout);
         break;
       case OUT_FIELDS: dx_fields_write(stdout, fields, p); break;
       case OUT_SUMMARY:
@@ -958,6 +989,13 @@ int main(int argc, char **argv) {
     if (o.stop_packets > 0 && nread >= o.stop_packets)
       break;
   }
+  /* the JSON ends before any statistics */
+  if (jfields)
+    cli_json_fields_flush(stdout);
+  if (o.mode == OUT_JSON && jfields)
+    fputs(nshown ? "\n]\n" : "]\n", stdout);
+  if (jw && dx_json_writer_close(jw) != DX_OK)
+    status = status ? status : 2;
   if (stats) {
     if (cli_stats_print(stats, stdout) != 0)
       status = status ? status : 1;
@@ -965,8 +1003,6 @@ int main(int argc, char **argv) {
   }
   if (writer && cli_writer_close(writer) != 0)
     status = status ? status : 2;
-  if (o.mode == OUT_JSON)
-    fputs(nshown ? "\n]\n" : "]\n", stdout);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     if (errno != EPIPE) {
       eprint("dissect: writing output: %s\n", strerror(errno));
