@@ -422,20 +422,30 @@ static void jw_dbl(jw *w, double v) {
 /* "1795335939.294211000", "-0.000219000": seconds with exactly nine
  * decimals, as tshark prints frame.time_epoch and relative times. */
 static size_t fmt_seconds(int64_t sec, int32_t nsec, char *buf) {
-  bool neg = false;
-  uint64_t s, ns;
-  if (sec < 0 || nsec < 0) {
-    /* the value is sec + nsec/1e9: its sign and magnitude */
-    __int128 t = (__int128)sec * 1000000000 + nsec;
-    if (t < 0) {
-      neg = true;
-      t = -t;
+  /* the value is sec + nsec/1e9: 0 <= nsec < 1e9 first, then its sign and
+   * magnitude (no 128-bit arithmetic: 32-bit targets have none) */
+  if (nsec < 0 || nsec >= 1000000000) {
+    int64_t carry = nsec / 1000000000;
+    nsec %= 1000000000;
+    if (nsec < 0) {
+      nsec += 1000000000;
+      carry--;
     }
-    s = (uint64_t)(t / 1000000000);
-    ns = (uint64_t)(t % 1000000000);
-  } else {
-    s = (uint64_t)sec + (uint64_t)nsec / 1000000000u;
-    ns = (uint64_t)nsec % 1000000000u;
+    sec = carry > 0 && sec > INT64_MAX - carry   ? INT64_MAX
+          : carry < 0 && sec < INT64_MIN - carry ? INT64_MIN
+                                                 : sec + carry;
+  }
+  bool neg = sec < 0;
+  uint64_t s, ns;
+  if (!neg) {
+    s = (uint64_t)sec;
+    ns = (uint64_t)nsec;
+  } else if (nsec == 0) {
+    s = (uint64_t)0 - (uint64_t)sec;
+    ns = 0;
+  } else { /* -(|sec| - nsec/1e9) = -((|sec| - 1) + (1e9 - nsec)/1e9) */
+    s = (uint64_t)0 - (uint64_t)sec - 1;
+    ns = 1000000000u - (uint64_t)nsec;
   }
   char t[32], *e = t + sizeof t, *q = e;
   for (int i = 0; i < 9; i++, ns /= 10)

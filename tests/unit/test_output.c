@@ -557,6 +557,9 @@ static void test_json_times(void) {
   dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 0, 971000);
   dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, -1, 999781000); /* -0.000219 */
   dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 12, 5);
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 0, -1250000);   /* -0.00125 */
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, -2, 0);         /* -2 */
+  dx_add_time(p, proto, &tf[T_RELTIME], &t, 0, 0, 5, 1500000000); /* 6.5 */
   dx_add_time(p, proto, &tf[T_ABSTIME], &t, 0, 0, 1795335945, 871278000);
   dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 1795335945, 871278000);
   dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 0, 0);
@@ -568,6 +571,9 @@ static void test_json_times(void) {
     const char *want[] = {"\"0.000971000\"",
                           "\"-0.000219000\"",
                           "\"12.000000005\"",
+                          "\"-0.001250000\"",
+                          "\"-2.000000000\"",
+                          "\"6.500000000\"",
                           form == DX_JSON_EK ? "\"2026-11-22T08:25:45.871278000Z\""
                                              : "\"1795335945.871278000\"",
                           "\"2026-11-22T08:25:45.871278000Z\"",
