@@ -159,6 +159,7 @@ pair() {
 }
 
 start_load=$(cut -d' ' -f1-3 /proc/loadavg)
+commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || true)
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 echo "bench: $npk packets, $nbytes bytes: $capture" >&2
 for ((i = 0; i < runs; i++)); do
@@ -282,7 +283,7 @@ maxrss() { # PREFIX: the highest peak RSS (MB) of the jobs of PREFIX
 echo
 echo "Capture: $(basename "$capture"): $npk packets, $nbytes bytes${keylog:+, with its key log}"
 echo "Run: $started on $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)); load average at start $start_load, at end $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Tools: $(tshark --version 2>/dev/null | head -n 1 | cut -d' ' -f1-3), $(tcpdump --version 2>&1 | head -n 1), $("$bin/dissect" --version | head -n 1) built $(date -u -r "$bin/dissect" '+%Y-%m-%d %H:%M UTC')$(git -C "$root" rev-parse --short HEAD 2>/dev/null | sed 's/^/ (the repository is at commit /; s/$/)/')"
+echo "Tools: $(tshark --version 2>/dev/null | head -n 1 | cut -d' ' -f1-3), $(tcpdump --version 2>&1 | head -n 1), $("$bin/dissect" --version | head -n 1) built $(date -u -r "$bin/dissect" '+%Y-%m-%d %H:%M UTC')${commit:+ (the repository was at commit $commit when the run began)}"
 echo "Fields: ${fields[*]}"
 echo "Filter: -Y '$filter'"
 ((runs == 1)) || echo "Each job run $runs times, tshark and dissect alternating; the fastest run shown, the highest RSS"
