@@ -45,7 +45,7 @@ void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim) {
   if (!s->lim.max_stream)
     s->lim.max_stream = 1u << 20;
   if (!s->lim.max_total)
-    s->lim.max_total = 256ull << 20;
+    s->lim.max_total = 64ull << 20;
 }
 
 static void ooo_clear(dx_tcp_stream *s) {
@@ -99,7 +99,9 @@ static bool grow(void **buf, uint32_t *cap, uint64_t need, size_t elem) {
     return true;
   if (need > UINT32_MAX / 2)
     return false;
-  uint64_t c = *cap ? *cap : 64;
+  /* lists of pieces start small (a connection has thousands of siblings
+   * under a flood; most hold a piece or two), byte buffers at 64 */
+  uint64_t c = *cap ? *cap : elem == 1 ? 64 : 4;
   while (c < need)
     c *= 2;
   void *nb = realloc(*buf, (size_t)c * elem);
