@@ -405,131 +405,10 @@ static void http_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
   }
 }
 
-static const dx_vals dns_type_desc[] = {
-    {0, "Unused"},
-    {1, "A (Host Address)"},
-    {2, "NS (authoritative Name Server)"},
-    {3, "MD (Mail Destination)"},
-    {4, "MF (Mail Forwarder)"},
-    {5, "CNAME (Canonical NAME for an alias)"},
-    {6, "SOA (Start Of a zone of Authority)"},
-    {7, "MB (MailBox domain name)"},
-    {8, "MG (Mail Group member)"},
-    {9, "MR (Mail Rename domain)"},
-    {10, "NULL RR"},
-    {11, "WKS (Well Known Service)"},
-    {12, "PTR (domain name PoinTeR)"},
-    {13, "HINFO (host information)"},
-    {14, "MINFO (Mailbox or mail list information)"},
-    {15, "MX (Mail eXchange)"},
-    {16, "TXT (Text strings)"},
-    {17, "RP (Responsible Person)"},
-    {18, "AFSDB (AFS Data Base location)"},
-    {19, "X25 (XX.25 PSDN address)"},
-    {20, "ISDN (ISDN address)"},
-    {21, "RT (Route Through)"},
-    {22, "NSAP (NSAP address)"},
-    {23, "NSAP-PTR (NSAP domain name pointer)"},
-    {24, "SIG (security signature)"},
-    {25, "KEY (security key)"},
-    {26, "PX (X.400 mail mapping information)"},
-    {27, "GPOS (Geographical Position)"},
-    {28, "AAAA (IPv6 Address)"},
-    {29, "LOC (Location Information)"},
-    {30, "NXT (Next Domain)"},
-    {31, "EID (Endpoint Identifier)"},
-    {32, "NIMLOC (Nimrod Locator)"},
-    {33, "SRV (Server Selection)"},
-    {34, "ATMA (ATM Address)"},
-    {35, "NAPTR (Naming Authority Pointer)"},
-    {36, "KX (Key Exchanger)"},
-    {37, "CERT"},
-    {38, "A6 (OBSOLETE - use AAAA)"},
-    {39, "DNAME"},
-    {40, "SINK"},
-    {41, "OPT"},
-    {42, "APL"},
-    {43, "DS (Delegation Signer)"},
-    {44, "SSHFP (SSH Key Fingerprint)"},
-    {45, "IPSECKEY"},
-    {46, "RRSIG (Resource Record Signature)"},
-    {47, "NSEC (Next Secure)"},
-    {48, "DNSKEY (DNS Public Key)"},
-    {49, "DHCID"},
-    {50, "NSEC3"},
-    {51, "NSEC3PARAM"},
-    {52, "TLSA"},
-    {55, "HIP (Host Identity Protocol)"},
-    {57, "RKEY"},
-    {58, "TALINK (Trust Anchor LINK)"},
-    {59, "CDS (Child DS)"},
-    {60, "CDNSKEY (DNSKEY(s) the Child wants reflected in DS)"},
-    {61, "OPENPGPKEY (OpenPGP Key)"},
-    {62, "CSYNC (Child-to-Parent Synchronization)"},
-    {63, "ZONEMD"},
-    {64, "SVCB (General Purpose Service Endpoints)"},
-    {65, "HTTPS (HTTPS Specific Service Endpoints)"},
-    {99, "SPF"},
-    {100, "UINFO"},
-    {101, "UID"},
-    {102, "GID"},
-    {103, "UNSPEC"},
-    {104, "NID (NodeID)"},
-    {105, "L32 (Locator32)"},
-    {106, "L64 (Locator64)"},
-    {107, "LP (Locator FQDN)"},
-    {108, "EUI48"},
-    {109, "EUI64"},
-    {249, "TKEY (Transaction Key)"},
-    {250, "TSIG (Transaction Signature)"},
-    {251, "IXFR (incremental transfer)"},
-    {252, "AXFR (transfer of an entire zone)"},
-    {253, "MAILB (mailbox-related RRs)"},
-    {254, "MAILA (mail agent RRs)"},
-    {255, "* (A request for all records the server/cache has available)"},
-    {256, "URI"},
-    {257, "CAA (Certification Authority Restriction)"},
-    {32768, "TA (DNSSEC Trust Authorities)"},
-    {32769, "DLV (DNSSEC Lookaside Validation)"},
-    {65281, "WINS"},
-    {65282, "WINS-R"},
-    {65422, "XPF"},
-    {0, NULL},
-};
-
-static const dx_vals dns_classes[] = {{1, "IN"},     {2, "CS"},    {3, "CH"}, {4, "HS"},
-                                      {254, "NONE"}, {255, "ANY"}, {0, NULL}};
-static const dx_vals dns_rcodes[] = {{0, "No error"},
-                                     {1, "Format error"},
-                                     {2, "Server failure"},
-                                     {3, "No such name"},
-                                     {4, "Not implemented"},
-                                     {5, "Refused"},
-                                     {6, "Name exists"},
-                                     {7, "RRset exists"},
-                                     {8, "RRset does not exist"},
-                                     {9, "Not authoritative"},
-                                     {10, "Name out of zone"},
-                                     {11, "DSO-Type not implemented"},
-                                     {16, "Bad OPT Version or TSIG Signature Failure"},
-                                     {17, "Key not recognized"},
-                                     {18, "Signature out of time window"},
-                                     {19, "Bad TKEY Mode"},
-                                     {20, "Duplicate key name"},
-                                     {21, "Algorithm not supported"},
-                                     {22, "Bad Truncation"},
-                                     {23, "Bad/missing Server Cookie"},
-                                     {0, NULL}};
-static const dx_vals dns_opcodes[] = {{0, "Standard query"},
-                                      {1, "Inverse query"},
-                                      {2, "Server status request"},
-                                      {4, "Zone change notification"},
-                                      {5, "Dynamic update"},
-                                      {6, "DNS Stateful operations (DSO)"},
-                                      {0, NULL}};
-
-static void name_of(const dx_vals *v, uint64_t x, const char *unknown, char *buf, size_t len) {
-  const char *n = dx_val_name(v, x);
+/* The value's name from the field's own table (dns.qry.type's names are
+ * what tshark's DNS statistics print too). */
+static void name_of(const dx_field *f, uint64_t x, const char *unknown, char *buf, size_t len) {
+  const char *n = f && f->vals ? dx_val_name(f->vals, x) : NULL;
   if (n)
     snprintf(buf, len, "%s", n);
   else
@@ -551,13 +430,13 @@ static void dns_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
   const dx_node *qn = nq ? under(l, t->f_qname, 0) : NULL;
   if (nq)
     qtype = u_under(l, t->f_qtype), qclass = u_under(l, t->f_qclass);
-  name_of(dns_type_desc, qtype, "Unknown packet type", s, sizeof s);
+  name_of(t->f_qtype, qtype, "Unknown packet type", s, sizeof s);
   pivot(t, t->d_qtypes, s);
-  name_of(dns_classes, qclass, "Unknown class", s, sizeof s);
+  name_of(t->f_qclass, qclass, "Unknown class", s, sizeof s);
   pivot(t, t->d_qclasses, s);
-  name_of(dns_rcodes, u_under(l, t->f_rcode), "Unknown rcode", s, sizeof s);
+  name_of(t->f_rcode, u_under(l, t->f_rcode), "Unknown rcode", s, sizeof s);
   pivot(t, t->d_rcodes, s);
-  name_of(dns_opcodes, u_under(l, t->f_opcode), "Unknown opcode", s, sizeof s);
+  name_of(t->f_opcode, u_under(l, t->f_opcode), "Unknown opcode", s, sizeof s);
   pivot(t, t->d_opcodes, s);
   avg_int(t, t->d_size, (int32_t)dx_node_length(l));
   if (!qr) {
