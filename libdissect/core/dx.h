@@ -388,6 +388,19 @@ static inline dx_node *dx_ghost(dx_packet *p, dx_node *parent) {
   return g;
 }
 
+/* The ghost for an item of len bytes at off: marked truncated if the bytes
+ * run out, and the packet too where the full call marks it (BYTES). */
+static inline dx_node *dx_ghost_item(dx_packet *p, dx_node *parent, bool bytes, const dx_tvb *t,
+                                     uint32_t off, uint32_t len) {
+  dx_node *g = dx_ghost(p, parent);
+  if (!dx_tvb_has(t, off, len)) {
+    g->flags |= DX_NODE_TRUNCATED;
+    if (bytes && !p->in_icmp_error)
+      p->bad |= DX_BAD_TRUNCATED;
+  }
+  return g;
+}
+
 static inline dx_node *dx_add_none(dx_packet *p, dx_node *parent, const dx_field *f,
                                    const dx_tvb *t, uint32_t off, uint32_t len) {
   if (!parent) /* as the full call: nothing is added */
@@ -438,15 +451,8 @@ static inline dx_node *dx_add_bytes(dx_packet *p, dx_node *parent, const dx_fiel
                                     const dx_tvb *t, uint32_t off, uint32_t len) {
   if (!parent) /* as the full call: nothing is added */
     return NULL;
-  if (dx_skip_node(p, parent, f)) {
-    dx_node *g = dx_ghost(p, parent);
-    if (!dx_tvb_has(t, off, len)) {
-      g->flags |= DX_NODE_TRUNCATED;
-      if (!p->in_icmp_error)
-        p->bad |= DX_BAD_TRUNCATED;
-    }
-    return g;
-  }
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost_item(p, parent, true, t, off, len);
   return dx_add_bytes_full(p, parent, f, t, off, len);
 }
 
@@ -474,15 +480,8 @@ static inline dx_node *dx_add_item_le(dx_packet *p, dx_node *parent, const dx_fi
                                       const dx_tvb *t, uint32_t off, uint32_t len) {
   if (!parent) /* as the full call: nothing is added */
     return NULL;
-  if (dx_skip_node(p, parent, f)) {
-    dx_node *g = dx_ghost(p, parent);
-    if (!dx_tvb_has(t, off, len)) {
-      g->flags |= DX_NODE_TRUNCATED;
-      if (f->type == DX_FT_BYTES && !p->in_icmp_error)
-        p->bad |= DX_BAD_TRUNCATED;
-    }
-    return g;
-  }
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost_item(p, parent, f->type == DX_FT_BYTES, t, off, len);
   return dx_add_item_le_full(p, parent, f, t, off, len);
 }
 
@@ -490,15 +489,8 @@ static inline dx_node *dx_add_item(dx_packet *p, dx_node *parent, const dx_field
                                    const dx_tvb *t, uint32_t off, uint32_t len) {
   if (!parent) /* as the full call: nothing is added */
     return NULL;
-  if (dx_skip_node(p, parent, f)) {
-    dx_node *g = dx_ghost(p, parent);
-    if (!dx_tvb_has(t, off, len)) {
-      g->flags |= DX_NODE_TRUNCATED;
-      if (f->type == DX_FT_BYTES && !p->in_icmp_error)
-        p->bad |= DX_BAD_TRUNCATED;
-    }
-    return g;
-  }
+  if (dx_skip_node(p, parent, f))
+    return dx_ghost_item(p, parent, f->type == DX_FT_BYTES, t, off, len);
   return dx_add_item_full(p, parent, f, t, off, len);
 }
 
