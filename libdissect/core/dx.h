@@ -738,6 +738,13 @@ void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity);
 bool dx_expert_wants_fields(const dx_packet *p);
 
 /* ---- formatting helpers (output/format.c) ------------------------------------ */
+/* The UTC calendar date and time of seconds since the epoch (proleptic
+ * Gregorian calendar, any sign): tshark's dates and JSON's ISO 8601. */
+typedef struct dx_civil {
+  int64_t year;
+  int month, day, hour, min, sec;
+} dx_civil;
+void dx_civil_utc(int64_t sec, dx_civil *c);
 /* Length of the leading run of s[0..n) that a terminal may show as it is:
  * printable ASCII (0x20..0x7e) except the backslash. Eight bytes a step. */
 static inline size_t dx_plain_run(const uint8_t *s, size_t n) {

@@ -187,11 +187,7 @@ static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
   sb_printf(b, "%" PRId64 ".%09d", sec, nsec);
 }
 
-/* "Dec 20, 2085 16:02:47.000000000 UTC", as tshark shows ABSOLUTE_TIME_UTC
- * (civil date from days since the epoch, proleptic Gregorian calendar). */
-static void fmt_utc(sbuf *b, int64_t sec, int32_t nsec) {
-  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+void dx_civil_utc(int64_t sec, dx_civil *c) {
   int64_t days = sec / 86400, rem = sec % 86400;
   if (rem < 0) {
     rem += 86400;
@@ -206,8 +202,22 @@ static void fmt_utc(sbuf *b, int64_t sec, int32_t nsec) {
   int64_t d = doy - (153 * mp + 2) / 5 + 1;
   int64_t m = mp < 10 ? mp + 3 : mp - 9;
   int64_t y = yoe + era * 400 + (m <= 2);
-  sb_printf(b, "%s %2d, %" PRId64 " %02d:%02d:%02d.%09d UTC", mon[m - 1], (int)d, y,
-            (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), nsec < 0 ? 0 : nsec);
+  c->year = y;
+  c->month = (int)m;
+  c->day = (int)d;
+  c->hour = (int)(rem / 3600);
+  c->min = (int)(rem / 60 % 60);
+  c->sec = (int)(rem % 60);
+}
+
+/* "Dec 20, 2085 16:02:47.000000000 UTC", as tshark shows ABSOLUTE_TIME_UTC. */
+static void fmt_utc(sbuf *b, int64_t sec, int32_t nsec) {
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  dx_civil c;
+  dx_civil_utc(sec, &c);
+  sb_printf(b, "%s %2d, %" PRId64 " %02d:%02d:%02d.%09d UTC", mon[c.month - 1], c.day, c.year,
+            c.hour, c.min, c.sec, nsec < 0 ? 0 : nsec);
 }
 
 static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {

@@ -471,22 +471,10 @@ static size_t fmt_iso(int64_t sec, int32_t nsec, char *buf) {
       sec--;
     }
   }
-  int64_t days = sec / 86400, rem = sec % 86400;
-  if (rem < 0) {
-    rem += 86400;
-    days--;
-  }
-  int64_t z = days + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  int64_t y = yoe + era * 400 + (m <= 2);
-  int k = snprintf(buf, 64, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%09dZ", y, (int)m, (int)d,
-                   (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (int)nsec);
+  dx_civil c;
+  dx_civil_utc(sec, &c);
+  int k = snprintf(buf, 64, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%09dZ", c.year, c.month, c.day,
+                   c.hour, c.min, c.sec, (int)nsec);
   return k > 0 && k < 64 ? (size_t)k : 0;
 }
 
