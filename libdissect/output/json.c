@@ -892,6 +892,45 @@ static void cj_key(dx_json_writer *x, const keyinfo *k, const char *sfx, size_t 
   x->w.after_key = true;
 }
 
+/* An expert note's _ws.expert.message/severity/group members (with their
+ * names): the hidden children the session made, or the note's label and
+ * severity. ek keys them as tshark's -T ek does. */
+static void expert_fields(jw *w, const dx_node *n, bool ek) {
+  const char *pfx = ek ? "_ws_expert__ws_expert_" : "_ws.expert.";
+  size_t pl = strlen(pfx);
+  const dx_node *msg = NULL, *grp = NULL;
+  for (const dx_node *c = n->first_child; c; c = c->next) {
+    const char *a = c->field->abbrev;
+    if (!(c->flags & DX_NODE_HIDDEN) || strncmp(a, "_ws.expert.", 11) != 0)
+      continue;
+    if (strcmp(a + 11, "message") == 0)
+      msg = c;
+    else if (strcmp(a + 11, "group") == 0)
+      grp = c;
+  }
+#define EXPERT_KEY(name) jw_key2(w, pfx, pl, name, sizeof(name) - 1)
+  EXPERT_KEY("message");
+  if (msg)
+    emit_typed_value(w, msg, ek, 0);
+  else
+    emit_label(w, n);
+  EXPERT_KEY("severity");
+  jw_u64(w, ws_severity(n->severity));
+  EXPERT_KEY("severity#name");
+  const char *sv = ws_severity_name(n->severity);
+  jw_safe_str(w, sv, strlen(sv));
+  if (grp) {
+    EXPERT_KEY("group");
+    jw_u64(w, grp->v.u);
+    const char *g = dx_node_value_name(grp);
+    if (g) {
+      EXPERT_KEY("group#name");
+      jw_str(w, g, strlen(g));
+    }
+  }
+#undef EXPERT_KEY
+}
+
 /* An expert note: its own field (its value; its label, the message, for
  * a note without one, as any field without a value), its visible
  * children, and what tshark writes under _ws.expert. */
@@ -911,37 +950,7 @@ static void cj_expert(dx_json_writer *x, const dx_node *n, int depth) {
     cj_object(x, n, -(depth + 1));
   }
   /* the hidden _ws.expert.* children, when the session made them */
-  const dx_node *msg = NULL, *grp = NULL;
-  for (const dx_node *c = n->first_child; c; c = c->next) {
-    const char *a = c->field->abbrev;
-    if (!(c->flags & DX_NODE_HIDDEN) || strncmp(a, "_ws.expert.", 11) != 0)
-      continue;
-    if (strcmp(a + 11, "message") == 0)
-      msg = c;
-    else if (strcmp(a + 11, "group") == 0)
-      grp = c;
-  }
-  JW_KEY(w, "_ws.expert.message");
-  if (msg)
-    emit_typed_value(w, msg, false, 0);
-  else
-    emit_label(w, n);
-  JW_KEY(w, "_ws.expert.severity");
-  jw_u64(w, ws_severity(n->severity));
-  JW_KEY(w, "_ws.expert.severity#name");
-  {
-    const char *s = ws_severity_name(n->severity);
-    jw_safe_str(w, s, strlen(s));
-  }
-  if (grp) {
-    JW_KEY(w, "_ws.expert.group");
-    jw_u64(w, grp->v.u);
-    const char *g = dx_node_value_name(grp);
-    if (g) {
-      JW_KEY(w, "_ws.expert.group#name");
-      jw_str(w, g, strlen(g));
-    }
-  }
+  expert_fields(w, n, false);
   jw_close(w, '}');
 }
 
@@ -1154,37 +1163,7 @@ static void ek_expert(dx_json_writer *x, const dx_node *n) {
     else
       emit_typed_value(w, n, true, 0);
   }
-  const dx_node *msg = NULL, *grp = NULL;
-  for (const dx_node *c = n->first_child; c; c = c->next) {
-    const char *a = c->field->abbrev;
-    if (!(c->flags & DX_NODE_HIDDEN) || strncmp(a, "_ws.expert.", 11) != 0)
-      continue;
-    if (strcmp(a + 11, "message") == 0)
-      msg = c;
-    else if (strcmp(a + 11, "group") == 0)
-      grp = c;
-  }
-  JW_KEY(w, "_ws_expert__ws_expert_message");
-  if (msg)
-    emit_typed_value(w, msg, true, 0);
-  else
-    emit_label(w, n);
-  JW_KEY(w, "_ws_expert__ws_expert_severity");
-  jw_u64(w, ws_severity(n->severity));
-  JW_KEY(w, "_ws_expert__ws_expert_severity#name");
-  {
-    const char *s = ws_severity_name(n->severity);
-    jw_safe_str(w, s, strlen(s));
-  }
-  if (grp) {
-    JW_KEY(w, "_ws_expert__ws_expert_group");
-    jw_u64(w, grp->v.u);
-    const char *g = dx_node_value_name(grp);
-    if (g) {
-      JW_KEY(w, "_ws_expert__ws_expert_group#name");
-      jw_str(w, g, strlen(g));
-    }
-  }
+  expert_fields(w, n, true);
   jw_close(w, '}');
 }
 
