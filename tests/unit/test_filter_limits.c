@@ -242,7 +242,7 @@ static dx_packet *pkt_udp(void) {
 static void test_pair_explosion(void) {
   dx_packet *p = pkt_udp();
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  char x[600] = "ip.addr", y[700];
+  char x[600] = "ip.addr", y[1300];
   for (int i = 0; i < 15; i++)
     strcat(x, " & ip.addr");
   snprintf(y, sizeof y, "%s == %s & 0.0.0.0", x, x);
