@@ -834,9 +834,17 @@ static const char *layer_colour(int l) {
 
 #define SVG_W 1600
 #define SVG_H 900
-#define SVG_MAX_ROWS 40
+#define SVG_MAX_ROWS 40 /* steps on one 16:9 panel */
 
-static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
+/* A connection takes one panel per SVG_MAX_ROWS steps (events are capped by
+ * dx_story_config.max_events, so the number of panels is bounded too). */
+static size_t svg_panels(const dx_story_conn *c) {
+  return c->nevents ? (c->nevents + SVG_MAX_ROWS - 1) / SVG_MAX_ROWS : 1;
+}
+
+/* Panel `panel` (0-based) of connection c, at height y0: the title, the lane
+ * heads, steps panel*SVG_MAX_ROWS.. of the ladder and the phases. */
+static void svg_conn(FILE *o, const dx_story_conn *c, int y0, size_t panel) {
   char t[32], a[64];
   int has_dns = c->dns.found;
   /* lanes: resolver | client | server */
@@ -846,7 +854,11 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
   /* title */
   fprintf(o, "<text x=\"40\" y=\"48\" font-size=\"30\" font-weight=\"bold\">");
   xstr(o, c->server_name[0] ? c->server_name : c->server.addr, 60);
-  fprintf(o, " \xe2\x80\x94 %s connection %u</text>\n", is_quic(c) ? "QUIC" : "TCP", c->stream);
+  fprintf(o, " \xe2\x80\x94 %s connection %u", is_quic(c) ? "QUIC" : "TCP", c->stream);
+  size_t npanels = svg_panels(c);
+  if (npanels > 1)
+    fprintf(o, " (%zu/%zu)", panel + 1, npanels);
+  fprintf(o, "</text>\n");
   fprintf(o, "<text x=\"40\" y=\"80\" font-size=\"18\" fill=\"#444444\">");
   if (is_quic(c)) {
     xstr(o, c->quic.version_name[0] ? c->quic.version_name : "QUIC", 16);
@@ -896,14 +908,18 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
             "stroke-dasharray=\"6,4\"/>\n",
             lanes[i].x, top + 22, lanes[i].x, bottom);
   }
-  size_t rows = c->nevents < SVG_MAX_ROWS ? c->nevents : SVG_MAX_ROWS;
+  size_t first_ev = panel * SVG_MAX_ROWS;
+  size_t rows = c->nevents > first_ev ? c->nevents - first_ev : 0;
+  if (rows > SVG_MAX_ROWS)
+    rows = SVG_MAX_ROWS;
   int avail = bottom - (top + 40);
-  int step = rows ? avail / (int)(rows + (c->nevents > rows)) : 20;
+  int step = rows ? avail / (int)(rows + (c->nevents > first_ev + rows)) : 20;
   if (step > 40)
     step = 40;
   int fs = step >= 24 ? 15 : step >= 16 ? 12 : 10;
   int y = top + 40;
-  for (size_t i = 0; i < rows; i++, y += step) {
+  for (size_t r = 0; r < rows; r++, y += step) {
+    size_t i = first_ev + r;
     const dx_story_event *e = &c->events[i];
     int x1 = e->from == DX_STORY_CLIENT ? xc : e->from == DX_STORY_SERVER ? xs : xr;
     int x2 = e->to == DX_STORY_CLIENT ? xc : e->to == DX_STORY_SERVER ? xs : xr;
@@ -927,11 +943,11 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0) {
       fprintf(o, " \xc3\x97%u", e->count);
     fprintf(o, "</text>\n");
   }
-  if (c->nevents > rows)
+  if (c->nevents > first_ev + rows)
     fprintf(o,
             "<text x=\"%d\" y=\"%d\" font-size=\"%d\" text-anchor=\"middle\" fill=\"#666666\">"
-            "\xe2\x80\xa6 %zu more steps (see dissect --story text)</text>\n",
-            (xc + xs) / 2, y, fs, c->nevents - rows);
+            "\xe2\x80\xa6 continued on the next panel (%zu more steps)</text>\n",
+            (xc + xs) / 2, y, fs, c->nevents - first_ev - rows);
   /* phases */
   fprintf(o, "<text x=\"40\" y=\"%d\" font-size=\"16\" fill=\"#333333\">", SVG_H - 30);
   int first = 1;
@@ -1008,7 +1024,12 @@ int dx_story_write(FILE *o, const dx_story *st, dx_story_format fmt, unsigned fl
     break;
   }
   case DX_STORY_SVG: {
-    size_t panels = shown ? shown : 1;
+    size_t panels = 0;
+    for (size_t i = 0; i < n; i++)
+      if (wanted(dx_story_conn_at(st, i), flags))
+        panels += svg_panels(dx_story_conn_at(st, i));
+    if (!panels)
+      panels = 1;
     fprintf(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     fprintf(o,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%zu\" "
@@ -1021,7 +1042,8 @@ int dx_story_write(FILE *o, const dx_story *st, dx_story_format fmt, unsigned fl
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
       if (wanted(dx_story_conn_at(st, i), flags))
-        svg_conn(o, dx_story_conn_at(st, i), (int)(SVG_H * k++));
+        for (size_t pnl = 0; pnl < svg_panels(dx_story_conn_at(st, i)); pnl++)
+          svg_conn(o, dx_story_conn_at(st, i), (int)(SVG_H * k++), pnl);
     if (!k)
       fprintf(o, "<text x=\"800\" y=\"450\" font-size=\"30\" text-anchor=\"middle\">No TCP or "
                  "QUIC connection to tell</text>\n");
