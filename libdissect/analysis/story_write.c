@@ -834,7 +834,7 @@ static const char *layer_colour(int l) {
 
 #define SVG_W 1600
 #define SVG_H 900
-#define SVG_MAX_ROWS 40 /* steps on one 16:9 panel */
+#define SVG_MAX_ROWS 20 /* steps on one 16:9 panel, in type readable on a slide */
 
 /* A connection takes one panel per SVG_MAX_ROWS steps (events are capped by
  * dx_story_config.max_events, so the number of panels is bounded too). */
@@ -860,22 +860,25 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0, size_t panel) {
     fprintf(o, " (%zu/%zu)", panel + 1, npanels);
   fprintf(o, "</text>\n");
   fprintf(o, "<text x=\"40\" y=\"80\" font-size=\"18\" fill=\"#444444\">");
+  /* the parts present, separated by middle dots */
+  const char *sep = "";
   if (is_quic(c)) {
     xstr(o, c->quic.version_name[0] ? c->quic.version_name : "QUIC", 16);
     if (c->quic.retry.frame)
       fprintf(o, " + Retry");
     if (c->quic.migrations)
       fprintf(o, " + migration");
-    fprintf(o, " \xc2\xb7 ");
+    sep = " \xc2\xb7 ";
   }
   if (c->tls.present) {
+    fputs(sep, o);
     xstr(o, c->tls.version_name, 16);
     fprintf(o, " ");
     xstr(o, c->tls.cipher_suite_name, 60);
-    fprintf(o, " \xc2\xb7 ");
+    sep = " \xc2\xb7 ";
   }
   if (c->before_first_byte_ns >= 0)
-    fprintf(o, "before the first byte: %s", msecs(c->before_first_byte_ns, a, sizeof a));
+    fprintf(o, "%sbefore the first byte: %s", sep, msecs(c->before_first_byte_ns, a, sizeof a));
   fprintf(o, "</text>\n");
   /* lane heads */
   int top = 120, bottom = SVG_H - 70;

@@ -257,8 +257,8 @@ except ET.ParseError as e:
 ns = "{http://www.w3.org/2000/svg}"
 ok("svg root", root.tag == ns + "svg")
 vb = [int(x) for x in root.get("viewBox").split()]
-# one 16:9 panel per 40 steps of each connection
-n = max(1, sum(max(1, (len(c["events"]) + 39) // 40) for c in doc["connections"]))
+# one 16:9 panel per 20 steps of each connection
+n = max(1, sum(max(1, (len(c["events"]) + 19) // 20) for c in doc["connections"]))
 ok("svg 16:9 panels", vb[2] == 1600 and vb[3] == 900 * n, repr(vb))
 hrefs = [v for el in root.iter() for k, v in el.attrib.items() if k.endswith("href") or "url(" in v]
 ok("svg has no external resource", all(h.startswith("#") or h.startswith("url(#") for h in hrefs), repr(hrefs))
