@@ -18,7 +18,10 @@
 #     no external resource, every event label in a text element;
 #   - hostile strings (a request URI with <, &, ;, #, quotes and an ESC
 #     byte) come out escaped in every format;
-#   - -Y picks the connections with a matching packet (or DNS lookup).
+#   - -Y picks the connections with a matching packet (or DNS lookup);
+#   - the text and JSON stories equal the golden files in tests/golden/story
+#     (DX_UPDATE_GOLDEN=1 rewrites them after an intended change; read the
+#     diff before committing it).
 # Optional second tools, each SKIPPED when missing:
 #   - rsvg-convert (Debian librsvg2-bin) renders every SVG to a 1600x900 PNG;
 #   - Mermaid's own parser: with MERMAID_NODE_MODULES=DIR/node_modules after
@@ -312,6 +315,23 @@ for s in "${SAMPLES[@]}"; do
   done
   pass "$s: --story json|text|mermaid|svg"
   JSONS+=("$T_TMP/$s.json")
+  # golden files: the text and JSON as a person read them when they were
+  # written (tests/golden/story/README.md); this run checks the same output
+  # against tshark and the schema below, so a golden file stays checked
+  for fmt in json text; do
+    g=$SRC/tests/golden/story/$s.$fmt
+    if [[ ${DX_UPDATE_GOLDEN:-0} == 1 ]]; then
+      mkdir -p "$(dirname "$g")" && cp "$T_TMP/$s.$fmt" "$g"
+    fi
+    if [[ ! -f $g ]]; then
+      fail "$s: golden $fmt story" "missing $g (DX_UPDATE_GOLDEN=1 writes it)"
+    elif cmp -s "$g" "$T_TMP/$s.$fmt"; then
+      pass "$s: --story $fmt equals tests/golden/story/$s.$fmt"
+    else
+      fail "$s: --story $fmt equals tests/golden/story/$s.$fmt" \
+        "$(diff -u "$g" "$T_TMP/$s.$fmt" | head -20)"
+    fi
+  done
   report < <("$PY" "$T_TMP/shapes.py" "$T_TMP/$s.json" "$T_TMP/$s.mermaid" "$T_TMP/$s.svg" "$s")
   if ((HAVE_TSHARK)); then
     o=()
