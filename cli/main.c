@@ -818,6 +818,12 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
+  /* -T json, -T ek (and -T fields with -z) print the whole tree but no
+   * labels: they are not formatted (those of nodes without a value and the
+   * expert messages, which these forms print, are). */
+  if (!terse && !o.verbose && !o.hex &&
+      (o.mode == OUT_JSON || o.mode == OUT_EK || o.mode == OUT_FIELDS))
+    dx_session_set_labels(sess, 0);
 
   char err[1024] = "";
   dx_capture *cap = NULL;

@@ -261,6 +261,16 @@ int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errl
 int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n, unsigned flags);
 /* Back to full packets (the default). */
 void dx_session_clear_interest(dx_session *s);
+/* Labels off (on = 0) or on again (the default), from the next
+ * dx_session_dissect() on, for a program that prints the whole tree but no
+ * labels (dissect -T json, -T ek): every node is built with its value as
+ * in full mode, but the label text of a node that has a value is not
+ * formatted, so dx_node_label() gives its default label (name and value).
+ * The label of a node without a value (DX_FT_NONE) and the message of an
+ * expert note are kept, and so are the summary columns. The compact JSON
+ * and ek forms of a packet are the same as with labels on. Terse packets
+ * (dx_session_set_interest) have no labels whatever this says. */
+void dx_session_set_labels(dx_session *s, int on);
 
 /* ---- captures (libpcap) ------------------------------------------------ */
 /* Opens a pcap or pcapng file; path "-" reads standard input. On failure

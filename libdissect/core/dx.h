@@ -273,6 +273,13 @@ struct dx_packet {
    * dx_packet_labels()) or fields nobody asked for (dx_packet_wants()).
    * Values, flags and protocol state must stay exactly as in full mode. */
   bool terse;
+  /* Labels off (terse packets, or dx_session_set_labels(s, 0)): the label
+   * text of a node is formatted only where an output that prints no labels
+   * still prints it: a node without a value (DX_FT_NONE: compact JSON and
+   * ek print its label when it has no visible child) and an expert note
+   * (its message) - and in terse packets not even those. dx_label_wanted()
+   * says which; dx_packet_labels() is false. */
+  bool no_labels;
   /* Lazily built index of the tree by field (packet.c); NULL when stale. */
   struct dx_find_slot *findex;
   uint32_t findex_mask;
@@ -340,9 +347,17 @@ struct dx_packet {
   bool col_info_fenced; /* a fence: later layers append after a separator */
 };
 
-/* True if labels will be shown (the packet is not terse). */
+/* True if every label may be shown (the packet is not terse and the
+ * session's labels are on). */
 static inline bool dx_packet_labels(const dx_packet *p) {
-  return !p->terse;
+  return !p->no_labels;
+}
+/* True if the label text of node n is wanted (see dx_packet.no_labels):
+ * always with labels on; with them off only for a node without a value
+ * and an expert note, and never in terse packets. */
+static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
+  return !p->no_labels ||
+         (!p->terse && n && (n->field->type == DX_FT_NONE || (n->flags & DX_NODE_EXPERT)));
 }
 /* True if field f may be read from this packet: always in full mode; in
  * terse mode only for the fields of the session's interest. A dissector may
@@ -359,17 +374,18 @@ bool dx_packet_wants(const dx_packet *p, const dx_field *f);
  * the item just added; adding bytes that run out marks the packet as a
  * built node would. */
 #define DX_NODE_SKIPPED_LAYER 0x80u
-/* Labels are never formatted in terse packets: the calls below do not even
- * evaluate their arguments then (which must have no side effects). */
-#define dx_node_set_text(p, ...)                                                                   \
+/* Labels nobody will print are never formatted (dx_label_wanted): the
+ * calls below do not even evaluate their format arguments then (which must
+ * have no side effects; p and n are evaluated twice). */
+#define dx_node_set_text(p, n, ...)                                                                \
   do {                                                                                             \
-    if (!(p)->terse)                                                                               \
-      (dx_node_set_text)(p, __VA_ARGS__);                                                          \
+    if (dx_label_wanted(p, n))                                                                     \
+      (dx_node_set_text)(p, n, __VA_ARGS__);                                                       \
   } while (0)
-#define dx_node_append_text(p, ...)                                                                \
+#define dx_node_append_text(p, n, ...)                                                             \
   do {                                                                                             \
-    if (!(p)->terse)                                                                               \
-      (dx_node_append_text)(p, __VA_ARGS__);                                                       \
+    if (dx_label_wanted(p, n))                                                                     \
+      (dx_node_append_text)(p, n, __VA_ARGS__);                                                    \
   } while (0)
 static inline bool dx_skip_node(const dx_packet *p, const dx_node *parent, const dx_field *f) {
   return p && p->skip && parent && (parent->flags & DX_NODE_SKIPPED_LAYER) && f &&

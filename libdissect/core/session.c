@@ -745,6 +745,11 @@ void dx_session_clear_interest(dx_session *s) {
   s->skip_layers = false;
 }
 
+void dx_session_set_labels(dx_session *s, int on) {
+  if (s)
+    s->labels_off = !on;
+}
+
 bool dx_packet_wants(const dx_packet *p, const dx_field *f) {
   return !p->terse || dx_session_interested(p->sess, f);
 }
@@ -841,6 +846,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
     return DX_ENOMEM;
   p->sess = s;
   p->terse = s->terse;
+  p->no_labels = s->terse || s->labels_off;
   p->skip = s->terse && s->skip_layers;
   p->ghost.field = dx_field_expert();
   p->want_columns = !s->terse || s->terse_columns;

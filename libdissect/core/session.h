@@ -76,6 +76,7 @@ struct dx_session {
    * their trees (an open-addressing set of field pointers, NULL = empty
    * slot) and whether the summary columns are filled. */
   bool terse, terse_columns;
+  bool labels_off; /* dx_session_set_labels(s, 0): full packets without labels */
   const dx_field **interest;
   size_t interest_mask, ninterest;
   /* The layers (protocol fields, fields[0] of a dx_protocol) that hold a

@@ -249,7 +249,7 @@ void dx_node_set_flags(dx_node *n, unsigned flags) {
 #define DX_LABEL_MAX 1024
 
 void(dx_node_set_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
-  if (!n || p->terse)
+  if (!n || !dx_label_wanted(p, n))
     return;
   va_list ap;
   va_start(ap, fmt);
@@ -258,7 +258,7 @@ void(dx_node_set_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
 }
 
 void(dx_node_append_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
-  if (!n || p->terse)
+  if (!n || !dx_label_wanted(p, n))
     return;
   char buf[DX_LABEL_MAX];
   size_t used = dx_node_label(n, buf, sizeof buf);
