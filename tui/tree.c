@@ -5,6 +5,7 @@
 #include "ui.h"
 
 #include <curses.h>
+#include <dissect/story.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -372,7 +373,20 @@ void tree_draw(app *a) {
     const char *mark = tr->has_kids ? (a->open[tr->pre] ? "- " : "+ ") : "  ";
     mvaddstr(y, x, mark);
     tree_label(tr->n, buf, sizeof buf);
-    draw_text(y, x + 2, a->cols - x - 2, buf, (size_t)-1);
+    int used = draw_text(y, x + 2, a->cols - x - 2, buf, (size_t)-1);
+    /* a protocol layer names its role as the articles on HTTPS do
+     * ("Transport layer: segment"), at the right end when the row has room */
+    const char *unit, *role = tr->depth == 0 ? dx_layer_role(dx_node_name(tr->n), &unit) : NULL;
+    if (role) {
+      char tag[64];
+      int tl = snprintf(tag, sizeof tag, "%s layer: %s", role, unit);
+      int end = x + 2 + used; /* screen columns the label took */
+      if (tl > 0 && end + 3 + tl < a->cols) {
+        if (v != a->tsel)
+          attrset(attr | A_DIM);
+        mvaddstr(y, a->cols - tl - 1, tag);
+      }
+    }
     attrset(A_NORMAL);
   }
 }

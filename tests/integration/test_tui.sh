@@ -269,6 +269,20 @@ keys Tab j j j
 expect "the TCP flags string is shown as text (tshark: ·······A··S·)" "\[TCP Flags: ·······A··S·\]"
 keys q
 
+# ---- layer roles in the tree -----------------------------------------------------
+# the roles the articles on HTTPS name (Link/frame, Network/packet, Transport/segment,
+# Security/record) at the right end of each protocol's row; frame 7 of https-tls12.pcap
+# is Ethernet, IPv4, TCP and two TLS records (tshark -r https-tls12.pcap -V, frame 7)
+start roles 200 50 "$S/https-tls12.pcap"
+keys j j j j j j
+expect "frame 7 in the tree" "Packet details: frame 7"
+expect "the Ethernet row names its layer role" "Ethernet II, .* Link layer: frame *$"
+expect "the IPv4 row names its layer role" "Internet Protocol Version 4, .* Network layer: packet *$"
+expect "the TCP row names its layer role" "Transmission Control Protocol, Src Port: 443, .* Transport layer: segment *$"
+expect "the TLS rows name their layer role" "Transport Layer Security .* Security layer: record *$"
+expect_not "the Frame row has no layer role" "Frame 7: .* layer: "
+keys q
+
 # ---- display filter ---------------------------------------------------------
 start filter 80 24 "$S/https-tls12.pcap"
 keys / "tcp.flags.syn == 1" Enter
