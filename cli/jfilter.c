@@ -46,9 +46,39 @@ static void put_label(FILE *out, int depth, const dx_node *n) {
   fputc('\n', out);
 }
 
+static const char *const expert_name[] = {"_ws.expert"};
+
+/* An expert note: tshark's "Expert Info" item (named _ws.expert), its
+ * children (the note, severity, group) only when _ws.expert is named. */
+static int put_expert(FILE *out, int depth, const dx_node *n, const char *const *names, size_t nn) {
+  const char *sev, *grp, *msg;
+  if (dx_node_expert(n, &sev, &grp, &msg) != DX_OK)
+    return 0;
+  size_t ml = strlen(msg);
+  if (ml >= 2 && msg[0] == '[' && msg[ml - 1] == ']') {
+    msg++;
+    ml -= 2;
+  }
+  fprintf(out, "%*s[Expert Info (%s/%s): %.*s]\n", 4 * depth, "", sev, grp, (int)ml, msg);
+  /* a stand-in node named _ws.expert for the check */
+  int open = 0;
+  for (size_t i = 0; i < nn; i++)
+    open |= strcmp(names[i], expert_name[0]) == 0;
+  if (!open)
+    return 1;
+  char lab[4096];
+  dx_node_label(n, lab, sizeof lab);
+  fprintf(out, lab[0] == '[' ? "%*s%s\n" : "%*s[%s]\n", 4 * (depth + 1), "", lab);
+  fprintf(out, "%*s[Severity level: %s]\n", 4 * (depth + 1), "", sev);
+  fprintf(out, "%*s[Group: %s]\n", 4 * (depth + 1), "", grp);
+  return 1;
+}
+
 static void rec(FILE *out, const dx_node *n, int depth, const char *const *names, size_t nn) {
   for (; n && depth <= 64; n = dx_node_next(n)) {
     if (dx_node_flags(n) & DX_NODE_HIDDEN)
+      continue;
+    if ((dx_node_flags(n) & DX_NODE_EXPERT) && put_expert(out, depth, n, names, nn))
       continue;
     put_label(out, depth, n);
     if (named(names, nn, n))

@@ -10,6 +10,8 @@
  * (cli_json_fields_flush() at the end), not a stdio call per character. */
 #include "cli.h"
 
+#include <dissect/output.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,8 +91,16 @@ static void json_str(const char *s, size_t n) {
 }
 
 /* The value of one occurrence. */
-static void value(const dx_node *n) {
-  if (dx_field_type(dx_node_field(n)) == DX_FT_STRING) {
+static void value(const dx_packet *p, const dx_node *n) {
+  dx_ftype t = dx_field_type(dx_node_field(n));
+  if (t == DX_FT_NONE || t == DX_FT_PROTOCOL) {
+    /* as -T fields: "1", a protocol's label or name, _ws.expert's note */
+    char b[4096];
+    size_t k = dx_node_field_text(p, n, b, sizeof b);
+    json_str(b, k < sizeof b ? k : strlen(b));
+    return;
+  }
+  if (t == DX_FT_STRING) {
     const char *s = dx_node_str(n);
     size_t len = 0;
     const uint8_t *b = dx_node_bytes(n, &len);
@@ -170,7 +180,7 @@ void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *nam
       for (int k = 0; nd; nd = dx_packet_find_next(p, nd), k++) {
         if (k)
           PUTS(",");
-        value(nd);
+        value(p, nd);
       }
       PUTS("]");
     } else {
@@ -185,7 +195,7 @@ void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *nam
           PUTS(",\n          ");
         else
           PUTS("\n          ");
-        value(nd);
+        value(p, nd);
       }
       PUTS("\n        ]");
     }

@@ -787,8 +787,13 @@ int main(int argc, char **argv) {
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if
    * summary lines are printed): ask the library for just those. */
+  /* (a protocol given to -e prints its label, which a terse packet does
+   * not make) */
+  int proto_field = 0;
+  for (size_t i = 0; i < o.nfields; i++)
+    proto_field |= dx_field_type(dx_field_lookup(sess, o.fields[i])) == DX_FT_PROTOCOL;
   int terse =
-      o.story < 0 && !stats &&
+      o.story < 0 && !stats && !proto_field &&
       (o.mode == OUT_FIELDS || jfields ||
        (o.mode != OUT_JSON && o.mode != OUT_EK && o.mode != OUT_JSONTREE && !o.verbose && !o.hex));
   if (terse) {

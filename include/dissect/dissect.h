@@ -430,6 +430,15 @@ size_t dx_node_value(const dx_node *n, char *buf, size_t len);
  * has none ("Unknown (N)" in labels). The string is static (it stays
  * valid after dx_packet_free()) and must not be freed. */
 const char *dx_node_value_name(const dx_node *n);
+/* An expert note as tshark names its parts: *severity ("Chat", "Note",
+ * "Warning", "Error", "Comment"), *group ("Sequence", "Malformed",
+ * "Protocol", ...) and *message (the note's text, "" if none was made).
+ * n is a node with DX_NODE_EXPERT, or the hidden "_ws.expert" node under
+ * one. DX_OK, or DX_EINVAL (outputs untouched) if n is neither. The
+ * strings are static or the packet's; they live as long as the packet.
+ * tshark's wrapper line is "Expert Info (SEVERITY/GROUP): MESSAGE". */
+int dx_node_expert(const dx_node *n, const char **severity, const char **group,
+                   const char **message);
 
 #ifdef __cplusplus
 }

@@ -146,6 +146,13 @@ int dx_fields_new(const dx_session *s, const char *const *names, size_t n,
 int dx_fields_write_header(FILE *out, const dx_fields *f);
 int dx_fields_write(FILE *out, const dx_fields *f, const dx_packet *p);
 void dx_fields_free(dx_fields *f);
+/* The text tshark -T fields prints for node n of packet p: the value as
+ * dx_node_value() formats it; "1" for a field without a value; for a
+ * protocol its label, or its name ("tls") when the label is no more than
+ * the protocol's title, and the bytes in hex for undissected data; for
+ * _ws.expert "Expert Info (Severity/Group): message"; "<MISSING>" for
+ * empty bytes. Returns the length it needed (like snprintf). */
+size_t dx_node_field_text(const dx_packet *p, const dx_node *n, char *buf, size_t len);
 
 #ifdef __cplusplus
 }

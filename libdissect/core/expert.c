@@ -119,3 +119,28 @@ void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity) {
     c[i]->flags |= DX_NODE_HIDDEN | DX_NODE_GENERATED;
   }
 }
+
+static const char *vals_name(const dx_vals *v, uint32_t x) {
+  for (; v->name; v++)
+    if (v->value == x)
+      return v->name;
+  return "Unknown";
+}
+
+int dx_node_expert(const dx_node *n, const char **severity, const char **group,
+                   const char **message) {
+  static const uint32_t sev[] = {SEV_COMMENT, SEV_CHAT, SEV_NOTE, SEV_WARN, SEV_ERROR};
+  if (n && !(n->flags & DX_NODE_EXPERT) && n->field == &expert_fields[0] && n->parent &&
+      (n->parent->flags & DX_NODE_EXPERT))
+    n = n->parent; /* the hidden _ws.expert under a note */
+  if (!n || !(n->flags & DX_NODE_EXPERT))
+    return DX_EINVAL;
+  uint32_t sv = n->severity <= DX_SEV_ERROR ? sev[n->severity] : SEV_COMMENT;
+  if (severity)
+    *severity = vals_name(severity_vals, sv);
+  if (group)
+    *group = vals_name(group_vals, group_of(n->field));
+  if (message)
+    *message = n->text ? n->text : "";
+  return DX_OK;
+}

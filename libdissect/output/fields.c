@@ -84,26 +84,80 @@ int dx_fields_write_header(FILE *out, const dx_fields *f) {
   return ferror(out) ? DX_EIO : DX_OK;
 }
 
-static void put_value(FILE *out, const dx_node *n) {
-  /* tshark prints "1" for a field without a value (FT_NONE), so that its
-   * presence shows in -T fields */
-  if (n->field && n->field->type == DX_FT_NONE) {
-    fputc('1', out);
-    return;
+/* snprintf-like: s (n bytes) into buf. */
+static size_t put_n(char *buf, size_t len, const char *s, size_t n) {
+  if (len) {
+    size_t k = n < len ? n : len - 1;
+    memcpy(buf, s, k);
+    buf[k] = '\0';
   }
-  /* and "<MISSING>" for an empty byte string (a zero-length opaque) */
-  if (n->field && n->field->type == DX_FT_BYTES && n->v.b.len == 0) {
-    fputs("<MISSING>", out);
-    return;
+  return n;
+}
+
+size_t dx_node_field_text(const dx_packet *p, const dx_node *n, char *buf, size_t len) {
+  if (len)
+    buf[0] = '\0';
+  if (!n || !n->field)
+    return 0;
+  const dx_field *f = n->field;
+  const char *sev, *grp, *msg;
+  /* tshark's _ws.expert is a protocol item labelled with the note */
+  if (strcmp(f->abbrev, "_ws.expert") == 0 && dx_node_expert(n, &sev, &grp, &msg) == DX_OK) {
+    size_t ml = strlen(msg);
+    if (ml >= 2 && msg[0] == '[' && msg[ml - 1] == ']') { /* as -V: without the brackets */
+      msg++;
+      ml -= 2;
+    }
+    char m[1024];
+    size_t k = dx_escape((const uint8_t *)msg, ml, m, sizeof m);
+    int w = snprintf(buf, len, "Expert Info (%s/%s): %.*s", sev, grp,
+                     (int)(k < sizeof m ? k : sizeof m - 1), m);
+    return w < 0 ? 0 : (size_t)w;
   }
+  /* "1" for a field without a value (FT_NONE), so that its presence
+   * shows */
+  if (f->type == DX_FT_NONE)
+    return put_n(buf, len, "1", 1);
+  if (f->type == DX_FT_PROTOCOL) {
+    /* undissected data: its bytes in hex */
+    if (strcmp(f->abbrev, "data") == 0 && p && n->src < p->nsources &&
+        (uint64_t)n->offset + n->length <= p->sources[n->src].len) {
+      static const char hx[] = "0123456789abcdef";
+      const uint8_t *d = p->sources[n->src].data + n->offset;
+      for (uint32_t i = 0; i < n->length && len && 2 * (size_t)i + 2 < len; i++) {
+        buf[2 * i] = hx[d[i] >> 4];
+        buf[2 * i + 1] = hx[d[i] & 15];
+        buf[2 * i + 2] = '\0';
+      }
+      return 2 * (size_t)n->length;
+    }
+    /* a protocol's label ("Internet Protocol Version 4, Src: ..."), or,
+     * where the label is only the protocol's name, its abbreviation (the
+     * dissectors that tshark gives no text of their own when it builds no
+     * tree: "tls", "http", "icmp") */
+    char lab[4096];
+    size_t k = dx_node_label(n, lab, sizeof lab);
+    if (k >= sizeof lab)
+      k = strlen(lab);
+    if (strcmp(lab, f->label) == 0)
+      return put_n(buf, len, f->abbrev, strlen(f->abbrev));
+    return put_n(buf, len, lab, k);
+  }
+  /* "<MISSING>" for an empty byte string (a zero-length opaque) */
+  if (f->type == DX_FT_BYTES && n->v.b.len == 0)
+    return put_n(buf, len, "<MISSING>", 9);
+  return dx_node_value(n, buf, len);
+}
+
+static void put_value(FILE *out, const dx_packet *p, const dx_node *n) {
   char small[512];
-  size_t need = dx_node_value(n, small, sizeof small);
+  size_t need = dx_node_field_text(p, n, small, sizeof small);
   if (need < sizeof small) {
     fwrite(small, 1, need, out);
   } else {
     char *big = malloc(need + 1);
     if (big) {
-      dx_node_value(n, big, need + 1);
+      dx_node_field_text(p, n, big, need + 1);
       fwrite(big, 1, need, out);
       free(big);
     }
@@ -121,18 +175,18 @@ int dx_fields_write(FILE *out, const dx_fields *f, const dx_packet *p) {
     if (f->opts.quote)
       fputc(f->opts.quote, out);
     if (f->opts.occurrence == 'f') {
-      put_value(out, first);
+      put_value(out, p, first);
     } else if (f->opts.occurrence == 'l') {
       const dx_node *last = first;
       for (const dx_node *n = dx_packet_find_next(p, first); n; n = dx_packet_find_next(p, n))
         last = n;
-      put_value(out, last);
+      put_value(out, p, last);
     } else {
       bool more = false;
       for (const dx_node *n = first; n; n = dx_packet_find_next(p, n)) {
         if (more)
           fputc(f->opts.aggregator, out);
-        put_value(out, n);
+        put_value(out, p, n);
         more = true;
       }
     }

@@ -213,12 +213,64 @@ static bool expanded(const proto_set *ps, const dx_node *n) {
   return false;
 }
 
+/* One line of text s (at most TB_LABEL bytes), indented, escaped. */
+static void tree_line(tbuf *t, int depth, const char *s, char *tmp) {
+  char *o = tb_room(t, TB_LINE);
+  size_t ind = 4 * (size_t)depth, ll = strnlen(s, TB_LABEL - 1);
+  memset(o, ' ', ind);
+  memcpy(tmp, s, ll);
+  char *end = escape_into(o + ind, tmp, ll);
+  *end++ = '\n';
+  t->len += (size_t)(end - o);
+}
+
+/* An expert note as tshark writes it: a generated "Expert Info" item
+ * whose children are the note, its severity and its group:
+ *   [Expert Info (Note/Sequence): Duplicate ACK (#1)]
+ *       [Duplicate ACK (#1)]
+ *       [Severity level: Note]
+ *       [Group: Sequence] */
+static bool expert_lines(tbuf *t, const dx_node *n, int depth, char *tmp) {
+  const char *sev, *grp, *msg;
+  if (dx_node_expert(n, &sev, &grp, &msg) != DX_OK)
+    return false;
+  char lab[TB_LABEL], line[TB_LABEL + 64];
+  size_t ll = dx_node_label(n, lab, sizeof lab);
+  if (ll >= sizeof lab)
+    ll = strlen(lab);
+  size_t ml = strlen(msg);
+  if (ml >= 2 && msg[0] == '[' && msg[ml - 1] == ']') { /* a message that wears brackets */
+    msg++;
+    ml -= 2;
+  }
+  if (ml > TB_LABEL - 64)
+    ml = TB_LABEL - 64;
+  snprintf(line, sizeof line, "[Expert Info (%s/%s): %.*s]", sev, grp, (int)ml, msg);
+  tree_line(t, depth, line, tmp);
+  if (ll && lab[0] == '[')
+    tree_line(t, depth + 1, lab, tmp);
+  else {
+    snprintf(line, sizeof line, "[%.*s]", (int)(TB_LABEL - 3), lab);
+    tree_line(t, depth + 1, line, tmp);
+  }
+  snprintf(line, sizeof line, "[Severity level: %s]", sev);
+  tree_line(t, depth + 1, line, tmp);
+  snprintf(line, sizeof line, "[Group: %s]", grp);
+  tree_line(t, depth + 1, line, tmp);
+  return true;
+}
+
 static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const proto_set *ps) {
   for (; n; n = n->next) {
     if (n->flags & DX_NODE_HIDDEN)
       continue;
     if (depth > 64)
       return;
+    if ((n->flags & DX_NODE_EXPERT) && depth < 64 && expert_lines(t, n, depth, tmp)) {
+      if (n->first_child)
+        tree_rec(t, n->first_child, depth + 2, tmp, NULL);
+      continue;
+    }
     char *o = tb_room(t, TB_LINE);
     size_t ind = 4 * (size_t)depth;
     memset(o, ' ', ind);

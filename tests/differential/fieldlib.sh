@@ -5,7 +5,7 @@
 # field_sets [--dissect-must-know] LIST...
 #   Reads the field lists (one field a line, # comments, blanks and repeats
 #   dropped) into FIELDS; keeps in TS_FIELDS those tshark knows (a field it
-#   does not know makes tshark refuse them all) and in OUR_FIELDS those of
+#   does not know makes tshark refuse them all; protocols count as fields) and in OUR_FIELDS those of
 #   them dissect knows (only these are asked of dissect). Fails once for each
 #   listed field tshark does not know and, with --dissect-must-know, for each
 #   one dissect does not know (it is then compared as empty in every sample,
@@ -18,7 +18,7 @@ field_sets() {
     shift
   fi
   mapfile -t FIELDS < <(cat "$@" | sed 's/#.*//; s/[[:space:]]//g' | awk 'NF && !seen[$0]++')
-  tshark -G fields 2>/dev/null | awk -F'\t' '$1 == "F" {print $3}' | sort -u >"$T_TMP/tshark-fields"
+  tshark -G fields 2>/dev/null | awk -F'\t' '$1 == "F" || $1 == "P" {print $3}' | sort -u >"$T_TMP/tshark-fields"
   "$D" -G fields 2>/dev/null | cut -f1 | sort -u >"$T_TMP/our-fields"
   printf '%s\n' "${FIELDS[@]}" >"$T_TMP/listed"
   TS_FIELDS=() OUR_FIELDS=()
