@@ -12,12 +12,11 @@
  * maximum (line length, number of header lines, header block size, number
  * of chunks), and every loop over packet bytes advances.
  *
- * Per-connection state (dx_app_data, kept by the byte stream): the last HTTP_MAX_EXCH
- * request/response exchanges and a bounded FIFO of requests waiting for a
- * response, so each response is matched to its request (pipelining), plus
- * how many body bytes of each direction are still to come when a body is
- * not reassembled (too large for the TCP reassembly cap, or delimited by
- * the end of the connection).
+ * Per-connection state (dx_app_data, kept by the byte stream): up to the
+ * last HTTP_MAX_EXCH request/response exchanges (a ring that starts small)
+ * and a bounded FIFO of requests waiting for a response, so each response is matched to its request
+ * (pipelining), plus how many body bytes of each direction are still to come when a body is not
+ * reassembled (too large for the TCP reassembly cap, or delimited by the end of the connection).
  */
 #include "../core/dx.h"
 #include "../core/stream.h"
@@ -498,18 +497,35 @@ typedef struct http_exch {
   char *uri;             /* full URI (malloc, <= HTTP_MAX_URI), or NULL */
 } http_exch;
 
+/* The exchanges of a connection live in a ring indexed by number: exchange
+ * n at ex[n & (ex_cap - 1)]. A connection starts with HTTP_EXCH_INLINE
+ * slots inside its state; the ring doubles (up to HTTP_MAX_EXCH) only when
+ * an exchange still needed (a request waiting for its response, or the one
+ * before it, which the response links to) would be overwritten. The grown
+ * ring counts against the session's byte budget: a request that would
+ * need more than the budget gives is not remembered (said in the tree). */
+#define HTTP_EXCH_INLINE 2u
+
 typedef struct http_conv {
-  http_exch ex[HTTP_MAX_EXCH];     /* exchange n lives at ex[n % HTTP_MAX_EXCH] */
-  uint32_t count;                  /* exchanges so far */
-  uint32_t pending[HTTP_MAX_EXCH]; /* numbers of requests waiting for a response (FIFO) */
+  http_exch *ex;     /* the ring: ex0 or a grown copy */
+  uint32_t *pending; /* numbers of requests waiting for a response (FIFO, ex_cap entries) */
+  uint32_t ex_cap;   /* a power of two, HTTP_EXCH_INLINE..HTTP_MAX_EXCH */
+  uint32_t count;    /* exchanges so far */
   uint32_t phead, pcount;
   uint64_t body_left[2]; /* body bytes still to come per direction (not reassembled) */
   bool tunnel;           /* after 101 Switching Protocols / CONNECT 2xx: not HTTP any more */
-  /* The remembered URIs count against the session's byte budget (the one
-   * of stream buffers), so many connections of unanswered requests cannot
-   * hold more than max_total_stream_bytes. */
+  /* The remembered URIs and the grown ring count against the session's
+   * byte budget (the one of stream buffers), so many connections of
+   * unanswered requests cannot hold more than max_total_stream_bytes. */
   uint64_t *budget, budget_max;
+  http_exch ex0[HTTP_EXCH_INLINE];
+  uint32_t pending0[HTTP_EXCH_INLINE];
 } http_conv;
+
+/* Bytes of a grown ring of cap slots (the inline one costs nothing more). */
+static size_t ring_bytes(uint32_t cap) {
+  return cap > HTTP_EXCH_INLINE ? cap * (sizeof(http_exch) + sizeof(uint32_t)) : 0;
+}
 
 static void uri_drop(http_conv *c, http_exch *e) {
   if (e->uri && c->budget)
@@ -533,9 +549,48 @@ static void conv_free(void *data) {
   http_conv *c = data;
   if (!c)
     return;
-  for (uint32_t i = 0; i < HTTP_MAX_EXCH; i++)
+  for (uint32_t i = 0; i < c->ex_cap; i++)
     uri_drop(c, &c->ex[i]);
+  if (c->ex != c->ex0) {
+    free(c->ex);
+    free(c->pending);
+    if (c->budget)
+      *c->budget -= ring_bytes(c->ex_cap);
+  }
   free(c);
+}
+
+/* Doubles the ring (and the FIFO), if the budget allows. */
+static bool ring_grow(http_conv *c) {
+  uint32_t nc = c->ex_cap * 2;
+  size_t more = ring_bytes(nc) - ring_bytes(c->ex_cap);
+  if (nc > HTTP_MAX_EXCH || (c->budget && *c->budget + more > c->budget_max))
+    return false;
+  http_exch *nex = calloc(nc, sizeof *nex);
+  uint32_t *npend = malloc(nc * sizeof *npend);
+  if (!nex || !npend) {
+    free(nex);
+    free(npend);
+    return false;
+  }
+  /* the ring holds ex_cap consecutive numbers at most: distinct slots in
+   * the bigger one too */
+  for (uint32_t i = 0; i < c->ex_cap; i++)
+    if (c->ex[i].number)
+      nex[c->ex[i].number & (nc - 1)] = c->ex[i];
+  for (uint32_t i = 0; i < c->pcount; i++)
+    npend[i] = c->pending[(c->phead + i) & (c->ex_cap - 1)];
+  if (c->ex != c->ex0) {
+    free(c->ex);
+    free(c->pending);
+  }
+  if (c->budget)
+    *c->budget += more;
+  c->ex = nex;
+  c->pending = npend;
+  c->phead = 0;
+  c->ex_cap = nc;
+  return true;
 }
 
 /* The connection state, created on first use; NULL without a flow (or if
@@ -549,6 +604,9 @@ static http_conv *conv_get(dx_packet *p) {
   c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
+  c->ex = c->ex0;
+  c->pending = c->pending0;
+  c->ex_cap = HTTP_EXCH_INLINE;
   c->budget = dx_packet_stream_budget(p);
   c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
   if (!dx_app_data_set(p, c, conv_free)) {
@@ -590,15 +648,31 @@ static void connect_tunnel(dx_packet *p, const http_exch *e) {
 static http_exch *exch_get(http_conv *c, uint32_t n) {
   if (!c || n == 0)
     return NULL;
-  http_exch *e = &c->ex[n % HTTP_MAX_EXCH];
+  http_exch *e = &c->ex[n & (c->ex_cap - 1)];
   return e->number == n ? e : NULL;
 }
 
+/* A new exchange, numbered after the last one. Its slot must not hold an
+ * exchange still needed: the last one (a response links to it) and, with
+ * requests waiting, the oldest of them and the one before it; within the
+ * last HTTP_MAX_EXCH, the ring grows until they fit. NULL (the number is
+ * still taken) when it could not grow. */
 static http_exch *exch_new(http_conv *c) {
   uint32_t n = ++c->count;
   if (n == 0)
     n = ++c->count;
-  http_exch *e = &c->ex[n % HTTP_MAX_EXCH];
+  uint32_t span = 2; /* n and n - 1 */
+  if (c->pcount) {
+    uint32_t back = n - c->pending[c->phead] + 2; /* the oldest waiting, the one before it */
+    if (back > span)
+      span = back;
+  }
+  if (span > HTTP_MAX_EXCH)
+    span = HTTP_MAX_EXCH;
+  while (c->ex_cap < span)
+    if (!ring_grow(c))
+      return NULL;
+  http_exch *e = &c->ex[n & (c->ex_cap - 1)];
   uri_drop(c, e);
   memset(e, 0, sizeof *e);
   e->number = n;
@@ -612,7 +686,7 @@ static http_exch *pending_front(http_conv *c) {
     http_exch *e = exch_get(c, c->pending[c->phead]);
     if (e && !e->resp_frame)
       return e;
-    c->phead = (c->phead + 1) % HTTP_MAX_EXCH;
+    c->phead = (c->phead + 1) & (c->ex_cap - 1);
     c->pcount--;
   }
   return NULL;
@@ -620,7 +694,7 @@ static http_exch *pending_front(http_conv *c) {
 
 static void pending_pop(http_conv *c) {
   if (c && c->pcount) {
-    c->phead = (c->phead + 1) % HTTP_MAX_EXCH;
+    c->phead = (c->phead + 1) & (c->ex_cap - 1);
     c->pcount--;
   }
 }
@@ -1504,9 +1578,23 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
           dx_add_string(p, http, FL(F_FULL_URI), t, m->start, 0, full_uri, strlen(full_uri));
       dx_node_set_flags(n, DX_NODE_GENERATED);
     }
+    http_exch *e = NULL, *prev = NULL;
     if (cv) {
-      http_exch *prev = exch_get(cv, cv->count);
-      http_exch *e = exch_new(cv);
+      uint32_t last = cv->count;
+      e = exch_new(cv);
+      prev = exch_get(cv, last); /* after: the ring may have grown */
+      if (!e) {
+        dx_expert(p, http, dx_field_limit(), DX_SEV_NOTE,
+                  "[Request %u not remembered for its response: the session's byte budget "
+                  "(%llu bytes) is used up]",
+                  cv->count, (unsigned long long)cv->budget_max);
+        if (prev && prev->req_frame) {
+          dx_node *n = dx_add_uint(p, http, FL(F_PREV_REQ_IN), t, m->start, 0, prev->req_frame);
+          dx_node_set_flags(n, DX_NODE_GENERATED);
+        }
+      }
+    }
+    if (e) {
       e->req_frame = p->num;
       e->req_sec = p->frame.ts_sec;
       e->req_nsec = (int32_t)p->frame.ts_nsec;
@@ -1534,7 +1622,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
                   HTTP_MAX_EXCH);
         pending_pop(cv);
       }
-      cv->pending[(cv->phead + cv->pcount) % HTTP_MAX_EXCH] = e->number;
+      cv->pending[(cv->phead + cv->pcount) & (cv->ex_cap - 1)] = e->number;
       cv->pcount++;
     }
   } else if (cv) {

@@ -380,8 +380,13 @@ enum {
 /* Conversation completeness bits (Wireshark's tcp.completeness). */
 enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
 
-/* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt. */
+/* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt.
+ * A list longer than UAL_FREE entries counts against the session's byte
+ * budget (a flood of connections with unacknowledged data cannot hold more
+ * than the budget); a segment it has no room for is not remembered, which
+ * is said in the tree. */
 #define UAL_MAX 256u
+#define UAL_FREE 4u
 
 typedef struct tcp_ual {
   uint32_t seq, nextseq;
@@ -466,12 +471,20 @@ static void tcp_state_free(void *st) {
   free(st);
 }
 
+/* Bytes of an unacknowledged-segment list of cap entries in the budget. */
+static uint64_t ual_charged(uint32_t cap) {
+  return cap > UAL_FREE ? (uint64_t)cap * sizeof(tcp_ual) : 0;
+}
+
 static void conv_free(void *d) {
   tcp_conv *c = d;
   if (!c)
     return;
   dx_stream_free(&c->bs);
   for (int i = 0; i < 2; i++) {
+    uint64_t *total = c->h[i].rs.lim.total;
+    if (total)
+      *total -= ual_charged(c->h[i].ual_cap);
     dx_tcp_stream_free(&c->h[i].rs);
     free(c->h[i].ual);
   }
@@ -498,15 +511,22 @@ static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
 }
 
 /* Remembers a segment until it is acknowledged (not when UAL_MAX are
- * already waiting: the ACKs are probably not in the capture). */
-static void ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p) {
+ * already waiting: the ACKs are probably not in the capture). False when
+ * the session's byte budget had no room for it. */
+static bool ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p) {
   if (h->nual == h->ual_cap) {
     if (h->ual_cap >= UAL_MAX)
-      return;
-    uint32_t nc = h->ual_cap ? h->ual_cap * 2 : 4;
+      return true;
+    uint32_t nc = h->ual_cap ? h->ual_cap * 2 : UAL_FREE;
+    uint64_t more = ual_charged(nc) - ual_charged(h->ual_cap);
+    uint64_t *total = h->rs.lim.total;
+    if (total && *total + more > h->rs.lim.max_total)
+      return false;
     tcp_ual *n = realloc(h->ual, nc * sizeof *n);
     if (!n)
-      return;
+      return false;
+    if (total)
+      *total += more;
     h->ual = n;
     h->ual_cap = nc;
   }
@@ -516,6 +536,7 @@ static void ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet
   u->frame = p->num;
   u->sec = p->frame.ts_sec;
   u->nsec = (int32_t)p->frame.ts_nsec;
+  return true;
 }
 
 /* ---- options ---- */
@@ -861,6 +882,7 @@ typedef struct tcp_analysis {
   uint64_t dupack_frame;
   bool have_bif, have_push;
   uint32_t bif, push_bytes;
+  bool ual_lost; /* the segment could not be remembered for the ACK analysis */
 } tcp_analysis;
 
 /* What the tree hands on to the summary. */
@@ -1235,10 +1257,11 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
 }
 
 /* Remembers what this direction has sent and acknowledged so far. */
-static void record_sent(const dx_packet *p, const tcp_seg *s, tcp_half *h, unsigned ta) {
+static void record_sent(const dx_packet *p, const tcp_seg *s, tcp_half *h, tcp_analysis *a) {
+  unsigned ta = a->ta;
   uint32_t nextseq = s->seq + s->seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
   if (s->seglen > 0 || (s->flags & (TH_SYN | TH_FIN)))
-    ual_add(h, s->seq, nextseq, p);
+    a->ual_lost = !ual_add(h, s->seq, nextseq, p);
   if (!(ta & A_ZWP)) {
     /* a zero window probe's byte is not taken as sent */
     if (!h->nextseq || GT_SEQ(nextseq, h->nextseq)) {
@@ -1338,7 +1361,7 @@ static void analyze(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, tcp
     r->maxseqtobeacked = r->nextseq;
   }
   a->ta |= analyze_retransmission(p, s, c, h, r, a->ta);
-  record_sent(p, s, h, a->ta);
+  record_sent(p, s, h, a);
   ack_segments(p, s->ack, r, a);
   /* Completeness as tshark counts it: a bare ACK; data once the
    * direction's sequence numbers were known before this segment. */
@@ -1548,6 +1571,11 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
 /* The SEQ/ACK analysis subtree, only when there is something to say. */
 static void tree_analysis(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_conn *k,
                           const tcp_analysis *a) {
+  if (a->ual_lost)
+    dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
+              "[Segment not remembered for the ACK analysis: the session's byte budget (%llu "
+              "bytes) is used up]",
+              (unsigned long long)k->h->rs.lim.max_total);
   if (!(k->c && (a->acks_frame || a->have_bif || a->have_push || a->ta)))
     return;
   dx_node *n;
