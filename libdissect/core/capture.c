@@ -27,6 +27,10 @@ struct dx_capture {
   uint64_t count;
   FILE *cfp;      /* a second handle on a plain pcapng file: packet comments */
   bool cswap;     /* byte order of its current section */
+  long cpos;      /* cfp's position (-1: unknown) */
+  long cnext;     /* where libpcap reads on: the end of the block of the last
+                     frame (-1: unknown, ask libpcap's handle) */
+  bool filtered;  /* a capture filter is set (libpcap passes over frames) */
   char *comments; /* of the last frame, each followed by a NUL */
   size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
@@ -130,19 +134,42 @@ static void read_secrets(dx_capture *c, const char *path) {
 #define COMMENT_WALK 64
 #define COMMENT_MAX (1u << 20)
 
+/* The second handle is moved and read through these, which keep its
+ * position: frames come one after the other, so most seeks go nowhere. */
+static bool cseek(dx_capture *c, long off) {
+  if (off == c->cpos)
+    return true;
+  if (fseek(c->cfp, off, SEEK_SET) != 0) {
+    c->cpos = -1;
+    return false;
+  }
+  c->cpos = off;
+  return true;
+}
+
+static bool cread(dx_capture *c, void *buf, size_t n) {
+  if (fread(buf, 1, n, c->cfp) != n) {
+    c->cpos = -1;
+    return false;
+  }
+  c->cpos += (long)n;
+  return true;
+}
+
 static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
   c->comments_len = 0;
-  if (!c->cfp || pos < 0 || fseek(c->cfp, pos, SEEK_SET) != 0)
+  c->cnext = -1;
+  if (!c->cfp || pos < 0 || !cseek(c, pos))
     return;
   uint8_t h[28];
   for (int n = 0; n < COMMENT_WALK; n++) {
-    long at = ftell(c->cfp);
-    if (at < 0 || fread(h, 1, 8, c->cfp) != 8)
+    long at = c->cpos;
+    if (at < 0 || !cread(c, h, 8))
       return;
     uint32_t type = rd32(h, c->cswap);
     if (rd32(h, false) == 0x0A0D0D0Au) { /* a new section: its byte order */
       uint8_t bom[4];
-      if (fread(bom, 1, 4, c->cfp) != 4)
+      if (!cread(c, bom, 4))
         return;
       c->cswap = rd32(bom, false) == 0x4D3C2B1Au;
       type = 0x0A0D0D0Au;
@@ -151,14 +178,15 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
     if (len < 12 || len % 4 != 0)
       return;
     if (type == 6 && len >= 32) {
-      if (fseek(c->cfp, at + 8, SEEK_SET) != 0 || fread(h + 8, 1, 20, c->cfp) != 20)
+      if (!cseek(c, at + 8) || !cread(c, h + 8, 20))
         return;
       uint32_t cl = rd32(h + 20, c->cswap);
       if (cl == caplen) {
+        c->cnext = at + (long)len;
         uint64_t opts = 28 + ((uint64_t)cl + 3) / 4 * 4;
         while (opts + 4 <= (uint64_t)len - 4) {
           uint8_t oh[4];
-          if (fseek(c->cfp, at + (long)opts, SEEK_SET) != 0 || fread(oh, 1, 4, c->cfp) != 4)
+          if (!cseek(c, at + (long)opts) || !cread(c, oh, 4))
             return;
           uint16_t code =
               c->cswap ? (uint16_t)(oh[0] << 8 | oh[1]) : (uint16_t)(oh[1] << 8 | oh[0]);
@@ -174,7 +202,7 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
               c->comments = nb;
               c->comments_cap = cap;
             }
-            if (fread(c->comments + c->comments_len, 1, ol, c->cfp) != ol)
+            if (!cread(c, c->comments + c->comments_len, ol))
               return;
             /* a comment ends at its first NUL, as tshark shows it */
             size_t k = strnlen(c->comments + c->comments_len, ol);
@@ -188,7 +216,7 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
     } else if (type == 2 || type == 3) {
       return; /* obsolete or simple packet blocks: no comments read */
     }
-    if (fseek(c->cfp, at + (long)len, SEEK_SET) != 0)
+    if (!cseek(c, at + (long)len))
       return;
   }
 }
@@ -338,9 +366,11 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     read_secrets(c, path);
     uint8_t m[4];
     FILE *cf = fopen(path, "rb");
-    if (cf && fread(m, 1, 4, cf) == 4 && rd32(m, false) == 0x0A0D0D0Au)
+    if (cf && fread(m, 1, 4, cf) == 4 && rd32(m, false) == 0x0A0D0D0Au) {
       c->cfp = cf; /* pcapng: its packet comments are read too */
-    else if (cf)
+      c->cpos = 4;
+      c->cnext = -1;
+    } else if (cf)
       fclose(cf);
   }
   *out = c;
@@ -405,6 +435,7 @@ int dx_capture_set_filter(dx_capture *c, const char *bpf) {
   }
   int rc = pcap_setfilter(c->pc, &prog);
   pcap_freecode(&prog);
+  c->filtered = true;
   if (rc != 0) {
     snprintf(c->err, sizeof c->err, "capture filter \"%s\": %s", bpf, pcap_geterr(c->pc));
     return DX_ECAPTURE;
@@ -482,7 +513,12 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
   for (;;) {
     struct pcap_pkthdr *h;
     const u_char *data;
-    long pos = c->cfp && pcap_file(c->pc) ? ftell(pcap_file(c->pc)) : -1;
+    /* where libpcap reads from: the end of the last frame's block, unless
+     * a capture filter may have passed over frames since */
+    long pos = !c->cfp                         ? -1
+               : c->cnext >= 0 && !c->filtered ? c->cnext
+               : pcap_file(c->pc)              ? ftell(pcap_file(c->pc))
+                                               : -1;
     int rc = pcap_next_ex(c->pc, &h, &data);
     if (rc == 1) {
       c->count++;
@@ -538,6 +574,7 @@ int dx_capture_seek(dx_capture *c, int64_t pos) {
   if (c->ng)
     return dx_pcapng_seek(c->ng, pos);
   FILE *fp = pcap_file(c->pc);
+  c->cnext = -1;
   if (!fp || fseek(fp, (long)pos, SEEK_SET) != 0)
     return DX_EIO;
   return DX_OK;

@@ -89,9 +89,11 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
   uint16_t type;
   dx_get_u16(t, 12, &type);
-  char ds[18], ss[18];
-  dx_addr_format(&p->dl_dst, ds, sizeof ds);
-  dx_addr_format(&p->dl_src, ss, sizeof ss);
+  char ds[18] = "", ss[18] = "";
+  if (dx_label_wanted(p, eth)) { /* for the label only */
+    dx_addr_format(&p->dl_dst, ds, sizeof ds);
+    dx_addr_format(&p->dl_src, ss, sizeof ss);
+  }
 
   dx_node *d = dx_add_item(p, eth, &eth_fields[F_DST], t, 0, 6);
   add_addr_bits(p, d, t, 0, &eth_fields[F_DST_LG], &eth_fields[F_DST_IG], false);

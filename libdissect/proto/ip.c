@@ -942,9 +942,11 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_addr src, dst;
   dx_addr_set(&src, DX_AT_IPV4, t->data + 12);
   dx_addr_set(&dst, DX_AT_IPV4, t->data + 16);
-  char ss[48], ds[48];
-  dx_addr_format(&src, ss, sizeof ss);
-  dx_addr_format(&dst, ds, sizeof ds);
+  char ss[48] = "", ds[48] = "";
+  if (!dx_skip_node(p, ip, FL(F_SRC_HOST))) { /* a skipped layer takes no text */
+    dx_addr_format(&src, ss, sizeof ss);
+    dx_addr_format(&dst, ds, sizeof ds);
+  }
   dx_add_item(p, ip, FL(F_SRC), t, 12, 4);
   n = dx_add_item(p, ip, FL(F_ADDR), t, 12, 4);
   dx_node_set_flags(n, DX_NODE_HIDDEN);

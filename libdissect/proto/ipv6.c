@@ -484,9 +484,11 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_addr src, dst;
   dx_addr_set(&src, DX_AT_IPV6, t->data + 8);
   dx_addr_set(&dst, DX_AT_IPV6, t->data + 24);
-  char ss[64], ds[64];
-  dx_addr_format(&src, ss, sizeof ss);
-  dx_addr_format(&dst, ds, sizeof ds);
+  char ss[64] = "", ds[64] = "";
+  if (!dx_skip_node(p, ip6, FL(F_SRC_HOST))) { /* a skipped layer takes no text */
+    dx_addr_format(&src, ss, sizeof ss);
+    dx_addr_format(&dst, ds, sizeof ds);
+  }
   dx_node *n = dx_add_item(p, ip6, FL(F_ADDR), t, 8, 16);
   dx_node_set_flags(n, DX_NODE_HIDDEN);
   n = dx_add_string(p, ip6, FL(F_SRC_HOST), t, 8, 16, ss, strlen(ss));
