@@ -182,10 +182,11 @@ static void usage(FILE *out) {
           "  --json-pretty        indent -T json and -T jsontree (two spaces a level)\n"
           "  -e FIELD             field to print with -T fields, or with -T json|ek in\n"
           "                       tshark's layout (repeatable)\n"
-          "  -j NAMES             with -V: children of a node only if its name is listed\n"
-          "                       (-j \"ip ip.flags\"), as tshark's -j filters its JSON\n"
-          "  -J PROTOS            with -V: those layers whole, the others in one line\n"
-          "                       (as -O); -j/-J with -T json|ek are not built yet\n"
+          "  -j NAMES             with -V, -T json or -T ek: children of a node only if\n"
+          "                       its name is listed (-j \"ip ip.flags\"; the others are\n"
+          "                       {\"filtered\": NAME} in JSON), as tshark's -j\n"
+          "  -J NAMES             as -j, and everything under a listed node (with -V:\n"
+          "                       those layers whole, the others in one line, as -O)\n"
           "  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C,\n"
           "     quote=d|s|n       -T fields options\n"
           "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy\n"
@@ -624,8 +625,8 @@ static int parse_args(options *o, int argc, char **argv) {
                             "-x or -q");
   if (o->nfields && o->mode != OUT_FIELDS && o->mode != OUT_JSON && o->mode != OUT_EK)
     return bad_option("%s", "-e needs -T fields, -T json or -T ek");
-  if (o->jmode && o->mode != OUT_SUMMARY && o->mode != OUT_TEXT)
-    return bad_option("%s applies to -V here: with -T json|ek it is not built yet",
+  if (o->jmode && o->mode == OUT_JSONTREE)
+    return bad_option("%s applies to -V, -T json and -T ek (as tshark's), not to -T jsontree",
                       o->jmode == 'j' ? "-j" : "-J");
   if (o->json_pretty && o->mode != OUT_JSON && o->mode != OUT_JSONTREE)
     return bad_option("%s", "--json-pretty applies to -T json and -T jsontree");
@@ -925,6 +926,10 @@ int main(int argc, char **argv) {
     eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
     return 2;
   }
+  /* -j/-J: tshark's filter of its JSON (with -e it writes the fields only) */
+  if (jw && o.jmode)
+    dx_json_writer_set_filter(jw, (const char *const *)o.only_protos, o.nonly,
+                              o.jmode == 'J' ? DX_JSON_FILTER_CHILDREN : 0);
 
   long long nread = 0, nshown = 0;
   int status = 0;

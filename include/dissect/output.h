@@ -122,6 +122,20 @@ typedef struct dx_json_writer dx_json_writer;
 int dx_json_writer_new(dx_json_writer **w, FILE *out, dx_json_form form, unsigned flags);
 /* Appends a packet. DX_OK, DX_EIO if a write failed, DX_ENOMEM. */
 int dx_json_writer_write(dx_json_writer *w, const dx_packet *p);
+/* tshark's -j / -J for DX_JSON_PACKETS and DX_JSON_EK: the children of a
+ * node (a layer, a subtree, a field's "_tree", an expert note, which is
+ * named "_ws.expert") are written only when its field name is one of
+ * names[0..n-1]; the others are written {"filtered": "NAME"}. Values are
+ * always written in DX_JSON_PACKETS; in DX_JSON_EK, whose layers are
+ * flat, each value not named is {"filtered": "NAME"} too, as tshark -T ek
+ * writes it. With DX_JSON_FILTER_CHILDREN (-J) everything below a named
+ * node is written (in DX_JSON_EK below a named protocol). names must stay
+ * valid while w writes; NULL (n 0) turns the filter off. DX_OK, or
+ * DX_EINVAL (DX_JSON_TREE is not filtered). Call before the first
+ * packet, or between packets. */
+#define DX_JSON_FILTER_CHILDREN 1u
+int dx_json_writer_set_filter(dx_json_writer *w, const char *const *names, size_t n,
+                              unsigned flags);
 /* Writes what is buffered and fflush()es `out` (for line-buffered use). */
 int dx_json_writer_flush(dx_json_writer *w);
 /* Ends the document (the "]" of the arrays), writes what is buffered (it

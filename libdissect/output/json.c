@@ -647,6 +647,12 @@ struct dx_json_writer {
   uint32_t *snext;
   uint8_t *shead;
   uint32_t scap, stop;
+  /* -j/-J (dx_json_writer_set_filter): the names whose children are
+   * written; jf_on while a level is filtered (a -J name turns it off below
+   * itself) */
+  const char *const *jf_names;
+  size_t jf_n;
+  bool jf_children, jf_on;
   char own[]; /* the buffer */
 };
 
@@ -874,6 +880,49 @@ static bool group(dx_json_writer *x, uint32_t base) {
  * ====================================================================== */
 static void cj_object(dx_json_writer *x, const dx_node *n, int depth);
 
+/* -j/-J: whether the children of a node named `name` are written (always
+ * when no filter is on). */
+static bool jf_open(const dx_json_writer *x, const char *name) {
+  if (!x->jf_on)
+    return true;
+  for (size_t i = 0; i < x->jf_n; i++)
+    if (strcmp(x->jf_names[i], name) == 0)
+      return true;
+  return false;
+}
+
+/* What tshark writes for children it filters: {"filtered": "NAME"}. */
+static void jf_filtered(dx_json_writer *x, const char *name) {
+  jw_open(&x->w, '{');
+  JW_KEY(&x->w, "filtered");
+  jw_str(&x->w, name, strlen(name));
+  jw_close(&x->w, '}');
+}
+
+/* Enters a named node's children: with -J the filter is off below it.
+ * Returns the state to give back to jf_leave(). */
+static bool jf_enter(dx_json_writer *x) {
+  bool was = x->jf_on;
+  if (x->jf_children)
+    x->jf_on = false;
+  return was;
+}
+static void jf_leave(dx_json_writer *x, bool was) {
+  x->jf_on = was;
+}
+
+/* n's children as an object, or {"filtered": NAME} when -j/-J filters
+ * them. */
+static void cj_children(dx_json_writer *x, const dx_node *n, int depth) {
+  if (!jf_open(x, n->field->abbrev)) {
+    jf_filtered(x, n->field->abbrev);
+    return;
+  }
+  bool was = jf_enter(x);
+  cj_object(x, n, depth);
+  jf_leave(x, was);
+}
+
 static void cj_key(dx_json_writer *x, const keyinfo *k, const char *sfx, size_t sn) {
   if (k->safe) {
     jw_key2(&x->w, k->name, k->len, sfx, sn);
@@ -963,7 +1012,7 @@ static void cj_value(dx_json_writer *x, const dx_node *n, int depth) {
     return;
   }
   if (has_visible_child(n) && depth < NODE_DEPTH_MAX) {
-    cj_object(x, n, depth + 1);
+    cj_children(x, n, depth + 1);
     return;
   }
   if (f->type == DX_FT_NONE) {
@@ -987,10 +1036,15 @@ static void cj_group(dx_json_writer *x, uint32_t i, int depth) {
       jw_open(w, '[');
     for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
       const dx_node *c = x->sn[j];
-      if (c->flags & DX_NODE_EXPERT)
+      if (!jf_open(x, "_ws.expert")) { /* tshark's Expert Info item */
+        jf_filtered(x, "_ws.expert");
+      } else if (c->flags & DX_NODE_EXPERT) {
+        bool was = jf_enter(x);
         cj_expert(x, c, depth);
-      else
+        jf_leave(x, was);
+      } else {
         cj_value(x, c, depth);
+      }
     }
     if (cnt > 1)
       jw_close(w, ']');
@@ -1009,7 +1063,7 @@ static void cj_group(dx_json_writer *x, uint32_t i, int depth) {
     }
     if (depth < NODE_DEPTH_MAX && has_visible_child(n)) {
       cj_key(x, k, "_tree", 5);
-      cj_object(x, n, depth + 1);
+      cj_children(x, n, depth + 1);
     }
     return;
   }
@@ -1044,7 +1098,7 @@ static void cj_group(dx_json_writer *x, uint32_t i, int depth) {
     for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
       const dx_node *c = x->sn[j];
       if (c->field->type != DX_FT_NONE && c->field->type != DX_FT_PROTOCOL && has_visible_child(c))
-        cj_object(x, c, depth + 1);
+        cj_children(x, c, depth + 1);
       else
         jw_null(w);
     }
@@ -1139,10 +1193,16 @@ static void ek_collect_one(dx_json_writer *x, const dx_node *c, int depth) {
     scratch_push(x, c);
     return;
   }
-  if (!(t == DX_FT_NONE && kids && !(c->flags & DX_NODE_EXPERT)) && !scratch_push(x, c))
+  /* -j/-J: the descendants of a node only when it is named (a subtree
+   * without a value then stands as {"filtered": NAME}), as tshark */
+  bool open = (c->flags & DX_NODE_EXPERT) || !kids || jf_open(x, c->field->abbrev);
+  if (!(t == DX_FT_NONE && kids && !(c->flags & DX_NODE_EXPERT) && open) && !scratch_push(x, c))
     return;
-  if (kids)
+  if (kids && open) {
+    bool was = (c->flags & DX_NODE_EXPERT) ? x->jf_on : jf_enter(x);
     ek_collect(x, c, depth + 1);
+    jf_leave(x, was);
+  }
 }
 
 /* Pushes the nodes of a flat layer: every visible descendant of n. */
@@ -1152,7 +1212,42 @@ static void ek_collect(dx_json_writer *x, const dx_node *n, int depth) {
       ek_collect_one(x, c, depth);
 }
 
+/* An expert note under -j/-J with _ws.expert named: tshark then filters
+ * each member not named itself. */
+static void ek_expert_filtered(dx_json_writer *x, const dx_node *n) {
+  static const char *const members[] = {"_ws.expert.message", "_ws.expert.severity",
+                                        "_ws.expert.group"};
+  jw *w = &x->w;
+  jw_open(w, '{');
+  uint32_t id = field_key(x, n->field);
+  if (id != UINT32_MAX && id != KEY_EXPERT) {
+    ek_key(x, &x->keys[id], "", 0);
+    if (!jf_open(x, n->field->abbrev))
+      jf_filtered(x, n->field->abbrev);
+    else if (n->field->type == DX_FT_NONE || n->field->type == DX_FT_PROTOCOL)
+      emit_label(w, n);
+    else
+      emit_typed_value(w, n, true, 0);
+  }
+  bool any = false;
+  for (size_t i = 0; i < DX_ARRAY_LEN(members); i++)
+    any = any || jf_open(x, members[i]);
+  if (any) { /* a member named: the members as they are */
+    expert_fields(w, n, true);
+  } else {
+    for (size_t i = 0; i < DX_ARRAY_LEN(members); i++) {
+      jw_key2(w, "_ws_expert__ws_expert_", 22, members[i] + 11, strlen(members[i] + 11));
+      jf_filtered(x, members[i]);
+    }
+  }
+  jw_close(w, '}');
+}
+
 static void ek_expert(dx_json_writer *x, const dx_node *n) {
+  if (x->jf_on) {
+    ek_expert_filtered(x, n);
+    return;
+  }
   jw *w = &x->w;
   jw_open(w, '{');
   uint32_t id = field_key(x, n->field);
@@ -1167,15 +1262,27 @@ static void ek_expert(dx_json_writer *x, const dx_node *n) {
   jw_close(w, '}');
 }
 
-static void ek_value(dx_json_writer *x, const dx_node *n, int depth) {
+/* One value of a flat layer; false if -j/-J filtered it (it then has no
+ * "#name"). */
+static bool ek_value(dx_json_writer *x, const dx_node *n, int depth) {
+  const char *name = (n->flags & DX_NODE_EXPERT) ? "_ws.expert" : n->field->abbrev;
+  if (!jf_open(x, name)) {
+    jf_filtered(x, name);
+    return false;
+  }
   if (n->flags & DX_NODE_EXPERT) {
     ek_expert(x, n);
-    return;
+    return true;
   }
   switch (n->field->type) {
-  case DX_FT_PROTOCOL: ek_layer(x, n, depth + 1); return;
-  case DX_FT_NONE: emit_label(&x->w, n); return;
-  default: emit_typed_value(&x->w, n, true, 0); return;
+  case DX_FT_PROTOCOL: {
+    bool was = jf_enter(x);
+    ek_layer(x, n, depth + 1);
+    jf_leave(x, was);
+    return true;
+  }
+  case DX_FT_NONE: emit_label(&x->w, n); return true;
+  default: emit_typed_value(&x->w, n, true, 0); return true;
   }
 }
 
@@ -1209,8 +1316,7 @@ static void ek_layer_self(dx_json_writer *x, const dx_node *layer, int depth, bo
       bool named = false;
       for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
         const dx_node *c = x->sn[j];
-        ek_value(x, c, depth);
-        if (!(c->flags & DX_NODE_EXPERT) && c->field->type != DX_FT_NONE &&
+        if (ek_value(x, c, depth) && !(c->flags & DX_NODE_EXPERT) && c->field->type != DX_FT_NONE &&
             c->field->type != DX_FT_PROTOCOL)
           named = named || enum_name(k, c);
       }
@@ -1223,7 +1329,7 @@ static void ek_layer_self(dx_json_writer *x, const dx_node *layer, int depth, bo
         for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
           const dx_node *c = x->sn[j];
           const char *s = !(c->flags & DX_NODE_EXPERT) && c->field->type != DX_FT_NONE &&
-                                  c->field->type != DX_FT_PROTOCOL
+                                  c->field->type != DX_FT_PROTOCOL && jf_open(x, c->field->abbrev)
                               ? enum_name(k, c)
                               : NULL;
           if (s)
@@ -1294,8 +1400,16 @@ static void ek_packet(dx_json_writer *x, const dx_packet *p) {
         jw_open(w, '[');
       for (uint32_t j = i; j != NO_NEXT; j = x->snext[j]) {
         const dx_node *c = x->sn[j];
-        /* every layer an object: a protocol's descendants, or the node */
-        ek_layer_self(x, c, 0, (c->flags & DX_NODE_EXPERT) || c->field->type != DX_FT_PROTOCOL);
+        /* every layer an object: a protocol's descendants, or the node;
+         * with -j/-J, {"filtered": NAME} for a protocol not named */
+        bool self = (c->flags & DX_NODE_EXPERT) || c->field->type != DX_FT_PROTOCOL;
+        if (!self && !jf_open(x, c->field->abbrev)) {
+          jf_filtered(x, c->field->abbrev);
+          continue;
+        }
+        bool was = self ? x->jf_on : jf_enter(x);
+        ek_layer_self(x, c, 0, self);
+        jf_leave(x, was);
       }
       if (cnt > 1)
         jw_close(w, ']');
@@ -1633,9 +1747,24 @@ int dx_json_writer_new(dx_json_writer **w, FILE *out, dx_json_form form, unsigne
   return DX_OK;
 }
 
+int dx_json_writer_set_filter(dx_json_writer *x, const char *const *names, size_t n,
+                              unsigned flags) {
+  if (!x || (n && !names) || x->form == DX_JSON_TREE)
+    return DX_EINVAL;
+  for (size_t i = 0; i < n; i++)
+    if (!names[i])
+      return DX_EINVAL;
+  x->jf_names = names;
+  x->jf_n = n;
+  x->jf_children = (flags & DX_JSON_FILTER_CHILDREN) != 0;
+  x->jf_on = names != NULL;
+  return DX_OK;
+}
+
 int dx_json_writer_write(dx_json_writer *x, const dx_packet *p) {
   if (!x || !p)
     return DX_EINVAL;
+  x->jf_on = x->jf_names != NULL;
   if (x->form != DX_JSON_EK)
     jw_raw(&x->w, x->count ? ",\n" : "\n", x->count ? 2 : 1);
   if (x->w.pretty) {

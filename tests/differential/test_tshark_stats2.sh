@@ -20,7 +20,8 @@
 #     others in one line), and -V -j NAMES: listing every subtree of the
 #     layers gives tshark -O's output; listing fewer drops exactly the
 #     lines under the unlisted subtrees (tshark's -j JSON writes
-#     {"filtered": NAME} for them: checked on its -T json too);
+#     {"filtered": NAME} for them: checked on its -T json too; -j/-J with
+#     -T json|ek are compared in test_json_tshark.sh);
 # Expected values come from tshark 4.0, never from dissect. Where the two
 # dissect differently, the rows concerned are named below and removed from
 # both sides before the comparison (the totals are then recomputed from the
@@ -306,8 +307,7 @@ cmp_out "-V -j ip udp drops the unlisted subtrees" "$want" \
 filtered=$(tsh -r "$S/dns.pcap" -c 1 -T json -j "ip udp" | grep -c '"filtered": "\(ip.flags\|ip.dsfield\)"')
 if [[ $filtered == 2 ]]; then pass "tshark -j filters ip.flags and ip.dsfield children"; else
   fail "tshark -j filters ip.flags and ip.dsfield children" "got $filtered"; fi
-run "$D" -r "$S/dns.pcap" -T json -j ip
-check_rc_error "-j with -T json is refused (not built)"
+# (-j/-J with -T json and -T ek: test_json_tshark.sh)
 
 same "http,tree,FILTER, http_req,tree with conv" -q -r "$S/http.pcap" -z "http,tree,tcp.stream==1" \
   -z http_req,tree -z conv,ip

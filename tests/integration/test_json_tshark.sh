@@ -7,6 +7,7 @@
 #     strings: frame.time_epoch "1795335939.294211000");
 #   - the names beside enumerated values (NAME#name) are the names tshark
 #     shows in its tree (tshark -T pdml showname "Protocol: UDP (17)").
+#   - -j and -J NAMES with -T json and -T ek filter as tshark's do.
 # Expected values come from tshark, never from dissect. Skipped (exit 77,
 # with a message) when tshark is not installed.
 # Usage: test_json_tshark.sh BIN_DIR SRC_DIR
@@ -197,5 +198,108 @@ for cap in "${CAPS[@]}"; do
   done < <($PY "$T_TMP/cmp.py" "$cap" "$T_TMP/ours.json" "$T_TMP/tf.tsv" "$T_TMP/t.pdml" \
     "$T_TMP/fields" "$T_TMP/named" "$T_TMP/types" 2>&1)
 done
+
+# ---------------------------------------------------------------- -j / -J
+# tshark's -j NAMES writes the children of a node only when its name is
+# listed ({"filtered": "NAME"} otherwise), -J also everything under a listed
+# node; in -T ek every value not listed is filtered too. Compared packet by
+# packet with tshark's: the {"filtered": NAME} markers and the keys shown,
+# over the fields both write for that packet (tshark's values are strings
+# and it writes hidden fields, so the values and the other keys are not
+# compared; a subtree is compared where both trees have it as one).
+cat >"$T_TMP/jcmp.py" <<'EOF'
+import json, sys
+# usage: jcmp.py FORM TSHARK_FULL OURS_FULL TSHARK_J OURS_J
+form, tf, of, tj, oj = sys.argv[1:6]
+def pairs(x): return ("P", x)
+def load(path, ek):
+    txt = open(path, encoding="utf-8").read()
+    if ek:
+        docs = [json.loads(l, object_pairs_hook=lambda x: ("P", x)) for l in txt.splitlines() if l.strip()]
+        return [d for d in docs if not any(k == "index" for k, _ in d[1])]
+    return json.loads(txt, object_pairs_hook=lambda x: ("P", x))
+def walk(v, keys, filt, ek, subs=None):
+    if isinstance(v, tuple) and v[0] == "P":
+        items = v[1]
+        if len(items) == 1 and items[0][0] == "filtered" and isinstance(items[0][1], str):
+            filt.add(items[0][1]); return
+        for k, x in items:
+            if not ek:
+                base = k[:-5] if k.endswith("_tree") else k
+                if "#" not in k: keys.add(base)
+                if subs is not None and (k.endswith("_tree") or isinstance(x, tuple) or
+                                         (isinstance(x, list) and any(isinstance(y, tuple) for y in x))):
+                    subs.add(base)
+            walk(x, keys, filt, ek, subs)
+    elif isinstance(v, list):
+        for x in v: walk(x, keys, filt, ek, subs)
+def layers(doc, ek):
+    if ek:
+        return dict(doc[1])["layers"]
+    d = dict(doc[1])
+    if "_source" in d: d = dict(d["_source"][1])
+    return d["layers"]
+ek = form == "ek"
+T, O, TJ, OJ = load(tf, False), load(of, False), load(tj, ek), load(oj, ek)
+bad, n = [], 0
+for i, (t, o, a, b) in enumerate(zip(T, O, TJ, OJ)):
+    kt, ko, st, so = set(), set(), set(), set()
+    walk(layers(t, False), kt, set(), False, st); walk(layers(o, False), ko, set(), False, so)
+    K = kt & ko
+    # a filtered subtree is compared where both trees have it as one (the
+    # shapes differ in places: tshark's HTTP request line is a text item)
+    KS = (st & so) | {"_ws.expert"}
+    ka, kb, fa, fb = set(), set(), set(), set()
+    walk(layers(a, ek), ka, fa, ek); walk(layers(b, ek), kb, fb, ek)
+    fa &= KS if not ek else K; fb &= KS if not ek else K
+    if fa != fb:
+        bad.append("frame %d filtered: tshark only %s, dissect only %s" % (i + 1, sorted(fa - fb)[:4], sorted(fb - fa)[:4]))
+    if not ek and (ka & K) != (kb & K):
+        bad.append("frame %d keys: tshark only %s, dissect only %s" % (i + 1, sorted((ka - kb) & K)[:4], sorted((kb - ka) & K)[:4]))
+    n += len(fa) + (len(ka & K) if not ek else 0)
+if len(TJ) != len(OJ) or len(T) != len(TJ):
+    bad.append("packets: %d %d %d %d" % (len(T), len(O), len(TJ), len(OJ)))
+print("ok %d" % n if not bad else "FAIL " + " | ".join(bad[:3]))
+EOF
+for cap in http.pcap https-tls12.pcap tcp-anomalies.pcap; do
+  f=$S/$cap
+  [[ -f $f ]] || continue
+  tshark -n -r "$f" -c 80 -T json >"$T_TMP/tfull.json" 2>/dev/null
+  "$D" -r "$f" -c 80 -T json >"$T_TMP/ofull.json"
+  for form in json ek; do
+    for j in "-j ip" "-j tcp tcp.flags tcp.options _ws.expert tcp.analysis" "-J tcp" \
+      "-j tls tls.record tls.handshake" "-J tls"; do
+      opt=${j%% *} names=${j#* }
+      tshark -n -r "$f" -c 80 -T $form $opt "$names" >"$T_TMP/tj" 2>/dev/null
+      "$D" -r "$f" -c 80 -T $form $opt "$names" >"$T_TMP/oj" 2>&1
+      res=$($PY "$T_TMP/jcmp.py" $form "$T_TMP/tfull.json" "$T_TMP/ofull.json" "$T_TMP/tj" "$T_TMP/oj" 2>&1)
+      # and the whole output still validates against its schema
+      if $PY -c "import jsonschema" 2>/dev/null; then
+        sch=$SRC/docs/$form.schema.json
+        if $PY - "$sch" "$T_TMP/oj" "$form" <<'EOF'; then :; else res="schema: not valid"; fi
+import json, sys, jsonschema
+sch, path, form = sys.argv[1:4]
+txt = open(path).read()
+doc = [json.loads(l) for l in txt.splitlines()] if form == "ek" else json.loads(txt)
+jsonschema.validate(doc, json.load(open(sch)))
+EOF
+      fi
+      case $res in
+      ok\ *) pass "$cap -T $form $j: filtered markers and keys as tshark's (${res#ok } compared), schema valid" ;;
+      *) fail "$cap -T $form $j: filtered markers and keys as tshark's" "$res" ;;
+      esac
+    done
+  done
+done
+# with -e tshark writes the fields only: -j changes nothing
+a=$("$D" -r "$S/http.pcap" -c 5 -T json -e ip.src -e tcp.flags)
+b=$("$D" -r "$S/http.pcap" -c 5 -T json -e ip.src -e tcp.flags -j ip)
+if [[ -n $a && $a == "$b" ]]; then pass "-T json -e: -j changes nothing (as tshark)"; else
+  fail "-T json -e: -j changes nothing (as tshark)"; fi
+if "$D" -r "$S/http.pcap" -c 1 -T jsontree -j ip >/dev/null 2>&1; then
+  fail "-T jsontree -j is refused (tshark has no tree form)"
+else
+  pass "-T jsontree -j is refused (tshark has no tree form)"
+fi
 
 finish
