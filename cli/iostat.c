@@ -9,7 +9,8 @@
  * filter (COUNT(tcp.len)tcp.len). As in tshark 4.0, a field is only seen
  * when a -z filter names it (COUNT(tcp.len) alone counts 0). Rows by
  * relative time (-t r), or by clock time (whole seconds) for -t a|ad|adoy|
- * u|ud|udoy as tshark 4.0 prints them; floating-point fields are refused. */
+ * u|ud|udoy as tshark 4.0 prints them. Floating-point fields (icmp.resptime)
+ * with six decimals, as tshark 4.0 prints them. */
 #include "stats_int.h"
 
 #include <dissect/filter.h>
@@ -25,6 +26,7 @@ typedef struct bucket {
   uint64_t frames;
   uint64_t counter; /* bytes, or the calculation's value */
   uint32_t num;     /* values seen (AVG) */
+  double d;         /* the calculation's value for a floating-point field */
 } bucket;
 
 enum { C_FRAMES, C_BYTES, C_FRAMES_BYTES, C_COUNT, C_SUM, C_MIN, C_MAX, C_AVG, C_LOAD };
@@ -38,7 +40,7 @@ typedef struct column {
   const dx_field *field; /* of the calculation */
   int visible;           /* named by one of the filters (tshark primes only those) */
   const char *flt;       /* the filter part of filter_text */
-  int reltime, is_signed;
+  int reltime, is_signed, dbl;
   uint64_t max_val;
   uint64_t max_frame;
   bucket *b;
@@ -110,25 +112,19 @@ static int parse_calc(dx_session *s, column *col) {
     }
     dx_ftype ft = dx_field_type(col->field);
     col->reltime = ft == DX_FT_RELTIME;
+    col->dbl = ft == DX_FT_DOUBLE && j != C_COUNT;
     col->is_signed = ft == DX_FT_INT32 || ft == DX_FT_INT64;
     int integral = ft == DX_FT_UINT8 || ft == DX_FT_UINT16 || ft == DX_FT_UINT24 ||
                    ft == DX_FT_UINT32 || ft == DX_FT_UINT64 || ft == DX_FT_FRAMENUM ||
                    col->is_signed;
-    if (ft == DX_FT_DOUBLE && j != C_COUNT) {
-      fprintf(stderr,
-              "dissect: -z io,stat: %s is a floating-point field: %s() on it is not built "
-              "(COUNT() is)\n",
-              name, calc_names[j]);
-      return -1;
-    }
-    if (!integral && !col->reltime && j != C_COUNT) {
+    if (!integral && !col->reltime && !col->dbl && j != C_COUNT) {
       fprintf(stderr,
               "dissect: -z io,stat: %s doesn't have integral values, so %s(*) calculations are "
               "not supported on it\n",
               name, calc_names[j]);
       return -1;
     }
-    if (j == C_LOAD && !col->reltime) {
+    if (j == C_LOAD && !col->reltime) { /* (a double too, as tshark) */
       fprintf(stderr,
               "dissect: -z io,stat: LOAD() is only supported for relative-time fields such as "
               "smb.time\n");
@@ -240,6 +236,26 @@ int st_iostat_new(dx_session *s, const char *args, st_iostat **out) {
 /* One value of the column's field (the i-th of the packet) into bucket idx. */
 static void calc_value(st_iostat *io, column *col, size_t idx, const dx_node *n, uint32_t i) {
   bucket *it = &col->b[idx];
+  if (col->dbl) { /* a floating-point field (icmp.resptime): as tshark 4.0 */
+    double d = dx_node_double(n);
+    switch (col->calc) {
+    case C_SUM: it->d += d; break;
+    case C_MIN:
+      if ((it->frames == 1 && i == 0) || d < it->d)
+        it->d = d;
+      break;
+    case C_MAX:
+      if (d > it->d)
+        it->d = d;
+      break;
+    case C_AVG:
+      it->num++;
+      it->d += d;
+      break;
+    default: break;
+    }
+    return;
+  }
   uint64_t v;
   if (col->reltime) {
     double d = dx_node_double(n) * 1e9;
@@ -350,7 +366,15 @@ void st_iostat_packet(st_iostat *io, const dx_packet *p, int64_t rel_ns) {
       for (const dx_node *n = dx_packet_find(p, col->field); n; n = dx_packet_find_next(p, n), i++)
         calc_value(io, col, idx, n, i);
     }
-    /* the widest value so far, as tshark tracks it */
+    /* the widest value so far, as tshark tracks it (of a floating-point
+     * value, its integer part rounded) */
+    if (col->dbl) {
+      double d = col->calc == C_AVG ? (it->num ? it->d / it->num : 0) : it->d;
+      uint64_t v = d > 0 && d < 1.8e19 ? (uint64_t)(d + 0.5) : 0;
+      if (v > col->max_val)
+        col->max_val = v;
+      continue;
+    }
     switch (col->calc) {
     case C_FRAMES:
     case C_FRAMES_BYTES:
@@ -419,8 +443,17 @@ static void printcenter(FILE *out, const char *label, int lenval, int numpad) {
 /* One cell of a row, as tshark's iostat_draw() prints it; span is the
  * length of the row's interval (the last one may be shorter). */
 static void print_cell(FILE *out, const column *col, const bucket *b, int fr_w, int val_w,
-                       uint64_t span) {
+                       uint64_t span, int has_item, double *stale) {
   uint64_t v = b->counter;
+  if (col->dbl) {
+    /* tshark 4.0 prints a floating-point cell from one variable kept from
+     * cell to cell: past the column's last value-bearing interval (no item
+     * there) it prints whatever the last such cell computed */
+    if (has_item)
+      *stale = col->calc == C_AVG ? (b->num ? b->d / b->num : 0) : b->d;
+    fprintf(out, " %*.6f |", val_w, *stale);
+    return;
+  }
   switch (col->calc) {
   case C_FRAMES: fprintf(out, " %*" PRIu64 " |", fr_w, b->frames); return;
   case C_FRAMES_BYTES:
@@ -520,6 +553,8 @@ int st_iostat_print(st_iostat *io, FILE *out) {
       val_w[j] = magnitude(col->max_val, 15);
       if (val_w[j] < 5)
         val_w[j] = 5;
+    } else if (col->dbl) {
+      val_w[j] = magnitude(col->max_val, 15) + 7;
     } else if (col->reltime) {
       uint64_t mv = col->max_val;
       if (c == C_LOAD)
@@ -633,6 +668,17 @@ int st_iostat_print(st_iostat *io, FILE *out) {
   if (interval && duration)
     num_rows = duration / interval + (duration % interval > 0 ? 1 : 0);
   uint64_t t = 0;
+  double stale = 0;
+  size_t last_item[MAX_COLS]; /* per column: its last interval with an item (tshark's) */
+  for (int j = 0; j < ncols; j++) {
+    const column *col = &io->cols[j];
+    last_item[j] = 0;
+    for (size_t k = col->nb; k-- > 0;)
+      if (col->b[k].frames) {
+        last_item[j] = k;
+        break;
+      }
+  }
   for (uint64_t i = 0; i < num_rows; i++) {
     int last = i == num_rows - 1;
     uint64_t end = last ? duration : t + interval;
@@ -667,10 +713,11 @@ int st_iostat_print(st_iostat *io, FILE *out) {
     }
     for (int j = 0; j < ncols; j++) {
       const column *col = &io->cols[j];
-      bucket b = {0, 0, 0};
+      bucket b = {0, 0, 0, 0};
       if (i < col->nb)
         b = col->b[i];
-      print_cell(out, col, &b, fr_w[j], val_w[j], last ? end - t : interval);
+      print_cell(out, col, &b, fr_w[j], val_w[j], last ? end - t : interval, i <= last_item[j],
+                 &stale);
     }
     if (filler >= 0) {
       spaces(out, filler);

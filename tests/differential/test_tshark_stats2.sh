@@ -13,7 +13,7 @@
 #     decrypted record and leaves the second empty) and -z follow,http
 #     (headers, then body, per message);
 #   - -z io,stat calculated columns: FRAMES, BYTES, COUNT, SUM, MIN, MAX, AVG
-#     of integer and relative-time fields, LOAD, with filters (and tshark's
+#     of integer, relative-time and floating-point fields, LOAD, with filters (and tshark's
 #     rule that a calculation only sees fields some -z filter names), and
 #     rows by clock time with -t ad|u;
 #   - -V -J PROTOS equal to tshark -O PROTOS (the listed layers whole, the
@@ -283,6 +283,17 @@ same "io,stat dns.time over the whole capture; calculated and plain columns" -q 
   -z "io,stat,0.5,COUNT(dns.qry.name)dns.qry.name,AVG(dns.time)dns.time,udp,MAX(frame.len)frame && dns.flags.response==1"
 same "io,stat 1 ms intervals, MAX MIN window" -q -r "$S/tcp-anomalies.pcap" -z \
   "io,stat,0.001,MAX(tcp.window_size)tcp.window_size,MIN(tcp.window_size)tcp.window_size,FRAMES()tcp.analysis.flags,,SUM(udp.length)udp.length"
+# a floating-point field (icmp.resptime, FT_DOUBLE: ms): six decimals, the
+# width from the integer part; past a column's last interval with a value
+# tshark 4.0 prints the last floating-point cell it computed (a variable
+# kept from cell to cell), which these tables show on their last row
+for z in "io,stat,0,SUM(icmp.resptime)icmp.resptime,MIN(icmp.resptime)icmp.resptime,MAX(icmp.resptime)icmp.resptime,AVG(icmp.resptime)icmp.resptime,COUNT(icmp.resptime)icmp.resptime" \
+  "io,stat,0.5,SUM(icmp.resptime)icmp.resptime,AVG(icmp.resptime)icmp.resptime" \
+  "io,stat,0.1,SUM(icmp.resptime)icmp.resptime,MAX(icmp.resptime)icmp.resptime,FRAMES,AVG(icmp.resptime)icmp.resptime,MIN(icmp.resptime)icmp.resptime" \
+  "io,stat,0.1,AVG(icmp.resptime)frame,SUM(icmp.resptime)icmp.resptime,MIN(icmp.resptime)frame,MAX(icmp.resptime)frame" \
+  "io,stat,0.1,COUNT(icmp.resptime)icmp.resptime,AVG(icmp.resptime)icmp.resptime,FRAMES"; do
+  same "io,stat floating point: ${z#io,stat,}" -q -r "$S/misc.pcap" -z "$z"
+done
 # rows by clock time (-t a|ad|adoy|u|ud|udoy; TZ=UTC above); -t e is refused
 for t in ad u; do
   same "io,stat -t $t" -q -r "$S/dns.pcap" -t $t -z "io,stat,0.5,udp,dns.flags.response==1"
