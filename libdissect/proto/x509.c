@@ -778,17 +778,19 @@ static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, con
   }
 }
 
-/* Terse packets whose reader wants no field of this file: only what the
- * rest of the packet sees stays, that is whether the bytes decode and how
- * many they use (the expert notes below). Decoding is most of the cost, and
- * a capture sends the same few certificates again and again: the session
- * keeps the last ones that decoded with the number of bytes they used. */
+/* Decoding is most of the cost (OpenSSL decodes the public key too), and a
+ * capture sends the same few certificates again and again: the session
+ * keeps the last ones that decoded, with the number of bytes they used and
+ * the decoded certificate. Terse packets whose reader wants no field of
+ * this file keep only what the rest of the packet sees, that is whether
+ * the bytes decode and how many they use (the expert notes below). */
 #define X509_MEMO_N 8
 #define X509_MEMO_MAX 16384 /* longer certificates are not kept */
 typedef struct {
   struct {
     unsigned char *data;
     uint32_t len, used;
+    X509 *x; /* a reference of the memo's own */
   } e[X509_MEMO_N];
   unsigned next;
 } x509_memo;
@@ -802,8 +804,10 @@ static void x509_state_free(void *state) {
   x509_memo *m = state;
   if (!m)
     return;
-  for (unsigned i = 0; i < X509_MEMO_N; i++)
+  for (unsigned i = 0; i < X509_MEMO_N; i++) {
     free(m->e[i].data);
+    X509_free(m->e[i].x);
+  }
   free(m);
 }
 
@@ -819,31 +823,48 @@ static bool x509_full(const dx_packet *p) {
   return false;
 }
 
-/* Bytes used by the DER certificate in t (0: it does not decode). */
-static uint32_t x509_decoded_len(dx_packet *p, const dx_tvb *t) {
+/* The DER certificate in t decoded (a reference the caller X509_free()s)
+ * and in *used the bytes it used; NULL if it does not decode. */
+static X509 *x509_decode(dx_packet *p, const dx_tvb *t, uint32_t *used) {
+  if (!t->len)
+    return NULL;
   x509_memo *m = dx_proto_state(p, &dx_proto_x509);
   if (m)
     for (unsigned i = 0; i < X509_MEMO_N; i++)
-      if (m->e[i].data && m->e[i].len == t->len && !memcmp(m->e[i].data, t->data, t->len))
-        return m->e[i].used;
+      if (m->e[i].data && m->e[i].len == t->len && !memcmp(m->e[i].data, t->data, t->len) &&
+          X509_up_ref(m->e[i].x)) {
+        *used = m->e[i].used;
+        return m->e[i].x;
+      }
   const unsigned char *in = t->data;
   X509 *x = d2i_X509(NULL, &in, (long)t->len);
   if (!x)
-    return 0;
-  X509_free(x);
-  uint32_t used = (uint32_t)(in - t->data);
+    return NULL;
+  *used = (uint32_t)(in - t->data);
   if (m && t->len <= X509_MEMO_MAX) {
     unsigned char *copy = malloc(t->len);
-    if (copy) {
+    if (copy && X509_up_ref(x)) {
       memcpy(copy, t->data, t->len);
       unsigned k = m->next++ % X509_MEMO_N;
       free(m->e[k].data);
+      X509_free(m->e[k].x);
       m->e[k].data = copy;
       m->e[k].len = t->len;
-      m->e[k].used = used;
+      m->e[k].used = *used;
+      m->e[k].x = x;
+    } else {
+      free(copy);
     }
   }
-  return used;
+  return x;
+}
+
+/* Bytes used by the DER certificate in t (0: it does not decode). */
+static uint32_t x509_decoded_len(dx_packet *p, const dx_tvb *t) {
+  uint32_t used = 0;
+  X509 *x = x509_decode(p, t, &used);
+  X509_free(x);
+  return x ? used : 0;
 }
 
 static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
@@ -860,16 +881,15 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                         t->len - used == 1 ? "" : "s");
     return t->len;
   }
-  const unsigned char *in = t->data;
-  X509 *x = t->len ? d2i_X509(NULL, &in, (long)t->len) : NULL;
+  uint32_t used = 0;
+  X509 *x = x509_decode(p, t, &used);
   if (!x) {
     dx_mark_malformed(p, parent, "Certificate could not be decoded as DER X.509");
     return t->len;
   }
-  if ((uint32_t)(in - t->data) != t->len)
-    dx_mark_malformed(p, parent, "%u byte%s after the end of the certificate",
-                      t->len - (uint32_t)(in - t->data),
-                      t->len - (uint32_t)(in - t->data) == 1 ? "" : "s");
+  if (used != t->len)
+    dx_mark_malformed(p, parent, "%u byte%s after the end of the certificate", t->len - used,
+                      t->len - used == 1 ? "" : "s");
 
   /* Where the parts are. */
   der cert = der_read(t, 0, t->len);
