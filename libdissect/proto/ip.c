@@ -853,13 +853,9 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     unsigned fl = frag >> 13;
     char fb[4];
     bits_str(fb, fl, 3);
-    const char *what = (fl & 4)   ? ", Reserved bit"
-                       : (fl & 2) ? ", Don't fragment"
-                       : (fl & 1) ? ", More fragments"
-                                  : "";
-    if ((fl & 2) && (fl & 1))
-      what = ", Don't fragment, More fragments";
-    dx_node_set_text(p, n, "%s. .... = Flags: 0x%x%s", fb, fl, what);
+    /* the names of the set flags, in order, as tshark lists them */
+    dx_node_set_text(p, n, "%s. .... = Flags: 0x%x%s%s%s", fb, fl, (fl & 4) ? ", Reserved bit" : "",
+                     (fl & 2) ? ", Don't fragment" : "", (fl & 1) ? ", More fragments" : "");
   }
   dx_add_item(p, n, FL(F_FLAG_RB), t, 6, 1);
   dx_add_item(p, n, FL(F_FLAG_DF), t, 6, 1);
@@ -995,7 +991,10 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     memset(&res, 0, sizeof res);
     res.status = DX_REASM_INCOMPLETE;
     bool tried = false;
-    if (st && pl.len == pl.reported) {
+    /* as tshark, only a fragment whose bytes are all there (not cut by the
+     * capture, not shorter than its total length) takes part in reassembly */
+    bool cut = pl.len < pl.reported || ip_len > avail_rep;
+    if (st && !cut) {
       if (!st->reasm)
         st->reasm = dx_ipreasm_new(dx_packet_config(p), dx_packet_hashkey(p));
       if (st->reasm) {
@@ -1032,6 +1031,15 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                   "Reassembled IPv4 datagram not shown: too many data sources");
         dx_dissect_data(p, &pl, parent);
       }
+    } else if (cut && foff == 0) {
+      /* A first fragment that cannot take part in reassembly: as tshark
+       * does, dissect what it holds (the transport header and what follows,
+       * marked truncated where it runs out); like tshark's, the transport
+       * knows it sees a fragment (no "bad length" for the part it holds). */
+      int was = p->fragmented;
+      p->fragmented = 1;
+      dispatch_payload(p, proto, &pl, parent);
+      p->fragmented = was;
     } else {
       p->fragmented = 1;
       dx_col_info_set(p, "Fragmented IP protocol (proto=%s %u, off=%u, ID=%04x)",

@@ -137,7 +137,9 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
      * "[Malformed Packet]" in the Info column */
     dx_node_set_flags(udp, DX_NODE_MALFORMED);
     bad_len = true;
-  } else if (ulen > ip_len) {
+  } else if (ulen > ip_len && !p->fragmented) {
+    /* (the first fragment of a datagram that could not be reassembled
+     * holds only part of it: not an error, as in tshark) */
     dx_expert(p, ln, &udp_fields[F_LENGTH_BAD], DX_SEV_ERROR,
               "Bad length value %u > IP payload length", ulen);
     dx_node_set_flags(udp, DX_NODE_MALFORMED);
@@ -193,9 +195,11 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_set(p, "%u \xe2\x86\x92 %u [BAD UDP LENGTH %u < 8]", sport, dport, ulen);
     return t->len;
   }
-  if (ulen > ip_len)
+  if (ulen > ip_len && !p->fragmented)
     dx_col_info_set(p, "%u \xe2\x86\x92 %u [BAD UDP LENGTH %u > IP PAYLOAD LENGTH] Len=%u", sport,
                     dport, ulen, ulen - 8);
+  else if (ulen > ip_len)
+    dx_col_info_set(p, "%u \xe2\x86\x92 %u Len=%u", sport, dport, ulen - 8);
   else
     dx_col_info_set(p, "%u \xe2\x86\x92 %u Len=%u", sport, dport, plen);
   if (status == 0)
