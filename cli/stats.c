@@ -700,8 +700,34 @@ static void list_known(void) {
           "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
           "  expert[,error|warn|note|chat|comment][,FILTER]\n"
           "  http,tree[,FILTER]  http_req,tree[,FILTER]  dns,tree[,FILTER]\n"
+          "  ptype,tree  ip_hosts,tree  ip_srcdst,tree  dests,tree[,FILTER]\n"
+          "  ipv6_ptype,tree  ipv6_hosts,tree  ipv6_srcdst,tree  ipv6_dests,tree[,FILTER]\n"
+          "  plen,tree[,FILTER]\n"
           "Not yet: %s.\n",
           not_yet);
+}
+
+/* The stats_tree statistics: NAME,tree[,FILTER] -> ST_TREE_*, or -1. */
+static int tree_kind(const char *arg) {
+  static const struct {
+    const char *name;
+    int kind;
+  } trees[] = {
+      {"http", ST_TREE_HTTP},         {"http_req", ST_TREE_HTTP_REQ},
+      {"dns", ST_TREE_DNS},           {"ptype", ST_TREE_PTYPE},
+      {"ip_hosts", ST_TREE_HOSTS},    {"ip_srcdst", ST_TREE_SRCDST},
+      {"dests", ST_TREE_DESTS},       {"ipv6_ptype", ST_TREE_PTYPE6},
+      {"ipv6_hosts", ST_TREE_HOSTS6}, {"ipv6_srcdst", ST_TREE_SRCDST6},
+      {"ipv6_dests", ST_TREE_DESTS6}, {"plen", ST_TREE_PLEN},
+  };
+  const char *tr = strstr(arg, ",tree");
+  if (!tr || (tr[5] && tr[5] != ','))
+    return -1;
+  for (size_t i = 0; i < sizeof trees / sizeof trees[0]; i++)
+    if (strlen(trees[i].name) == (size_t)(tr - arg) &&
+        strncmp(arg, trees[i].name, (size_t)(tr - arg)) == 0)
+      return trees[i].kind;
+  return -1;
 }
 
 static int parse_one(cli_stats *st, stat *it, const char *arg) {
@@ -764,9 +790,8 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
       rest++;
     it->expert.f_group = dx_field_lookup(st->s, "_ws.expert.group");
     dx_hashkey_random(&it->expert.key);
-  } else if (strncmp(arg, "http,tree", 9) == 0 || strncmp(arg, "http_req,tree", 13) == 0 ||
-             strncmp(arg, "dns,tree", 8) == 0) {
-    int kind = arg[0] == 'd' ? ST_TREE_DNS : arg[4] == '_' ? ST_TREE_HTTP_REQ : ST_TREE_HTTP;
+  } else if (tree_kind(arg) >= 0) {
+    int kind = tree_kind(arg);
     rest = strstr(arg, ",tree") + 5;
     if (*rest && *rest != ',') {
       fprintf(stderr, "dissect: -z %s: unknown or not yet built statistic\n", arg);
@@ -784,7 +809,20 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
     it->kind = K_FOLLOW;
     return st_follow_new(st->s, arg + 7, &it->follow);
   } else {
-    fprintf(stderr, "dissect: -z %s: unknown or not yet built statistic\n", arg);
+    /* tshark 4.0's statistics on protocols dissect has, not built here */
+    static const char *const tshark_has[] = {
+        "http,stat",  "http2,tree", "http_seq,tree", "http_srv,tree", "hosts",    "icmp,srt",
+        "icmpv6,srt", "flow,",      "dhcp,stat",     "credentials",   "conv,",    "endpoints,",
+        "follow,",    "dns_qr",     "proto,colinfo", "rtp,streams",   "sip,stat", "smb,srt"};
+    const char *known = NULL;
+    for (size_t i = 0; i < sizeof tshark_has / sizeof tshark_has[0] && !known; i++)
+      if (strncmp(arg, tshark_has[i], strlen(tshark_has[i])) == 0)
+        known = tshark_has[i];
+    if (known)
+      fprintf(stderr, "dissect: -z %s: tshark's statistic %s is not built in dissect yet\n", arg,
+              known);
+    else
+      fprintf(stderr, "dissect: -z %s: unknown or not yet built statistic\n", arg);
     list_known();
     return -1;
   }

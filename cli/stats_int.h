@@ -40,8 +40,23 @@ void st_follow_packet(st_follow *fw, const dx_packet *p);
 void st_follow_print(st_follow *fw, FILE *out);
 void st_follow_free(st_follow *fw);
 
-/* http,tree | http_req,tree | dns,tree (stattree.c) */
-enum { ST_TREE_HTTP, ST_TREE_HTTP_REQ, ST_TREE_DNS };
+/* http,tree | http_req,tree | dns,tree | ptype,tree | ip_hosts,tree |
+ * ip_srcdst,tree | dests,tree (and their ipv6_ forms) | plen,tree
+ * (stattree.c) */
+enum {
+  ST_TREE_HTTP,
+  ST_TREE_HTTP_REQ,
+  ST_TREE_DNS,
+  ST_TREE_PTYPE,
+  ST_TREE_HOSTS,
+  ST_TREE_SRCDST,
+  ST_TREE_DESTS,
+  ST_TREE_PTYPE6,
+  ST_TREE_HOSTS6,
+  ST_TREE_SRCDST6,
+  ST_TREE_DESTS6,
+  ST_TREE_PLEN
+};
 typedef struct st_tree st_tree;
 int st_tree_new(dx_session *s, int kind, st_tree **out);
 void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns);

@@ -1,4 +1,6 @@
-/* -z http,tree, -z http_req,tree and -z dns,tree: Wireshark's stats_tree
+/* -z http,tree, -z http_req,tree, -z dns,tree, -z ptype,tree,
+ * -z ip_hosts,tree, -z ip_srcdst,tree, -z dests,tree (and their ipv6_
+ * forms) and -z plen,tree: Wireshark's stats_tree
  * counters (epan/stats_tree.c) fed as tshark 4.0's HTTP and DNS taps feed
  * them, printed in its plain text format: per node the count, average, min
  * and max of the values added to it, the rate per millisecond over the
@@ -32,6 +34,7 @@ typedef struct stn {
   int hashed;   /* children looked up by name under this node */
   int is_float; /* STAT_DT_FLOAT */
   int avg;      /* ST_FLG_AVERAGE */
+  int ranges;   /* a range node's children keep their order (not sorted) */
   uint32_t counter;
   int32_t itotal, imin, imax; /* gint, as Wireshark keeps them */
   float ftotal, fmin, fmax;
@@ -62,7 +65,16 @@ struct st_tree {
   stn *n_reqs_by_host;
   stn *d_packets, *d_qr, *d_qtypes, *d_qclasses, *d_rcodes, *d_opcodes, *d_size, *d_qname_len,
       *d_l[4], *d_nq, *d_nan, *d_nau, *d_nad, *d_unsol, *d_retrans, *d_rrt;
+  /* the IPv4/IPv6 trees and plen: the top nodes, plen's ranges */
+  stn *top, *top2, *ranges[10];
+  const dx_field *f_ip, *f_src, *f_dst, *f_tcp, *f_udp, *f_tport, *f_uport, *f_frag, *f_more;
 };
+
+/* plen,tree's ranges (pinfo_stats_tree.c), the last open-ended */
+static const uint32_t plen_lo[10] = {0, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120};
+static const char *const plen_names[10] = {"0-19",      "20-39",           "40-79",    "80-159",
+                                           "160-319",   "320-639",         "640-1279", "1280-2559",
+                                           "2560-5119", "5120 and greater"};
 
 /* ---- nodes ------------------------------------------------------------- */
 
@@ -266,6 +278,43 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
     t->title = "HTTP/Requests";
     MK(t->n_reqs_by_host, r, "HTTP Requests by HTTP Host", 1, 0);
     break;
+  case ST_TREE_PTYPE:
+  case ST_TREE_PTYPE6:
+    t->title = kind == ST_TREE_PTYPE ? "IPv4 Statistics/IP Protocol Types"
+                                     : "IPv6 Statistics/IP Protocol Types";
+    MK(t->top, r, "IP Protocol Types", 1, 0);
+    break;
+  case ST_TREE_HOSTS:
+  case ST_TREE_HOSTS6:
+    t->title =
+        kind == ST_TREE_HOSTS ? "IPv4 Statistics/All Addresses" : "IPv6 Statistics/All Addresses";
+    MK(t->top, r, "All Addresses", 1, 0);
+    break;
+  case ST_TREE_SRCDST:
+  case ST_TREE_SRCDST6:
+    t->title = kind == ST_TREE_SRCDST ? "IPv4 Statistics/Source and Destination Addresses"
+                                      : "IPv6 Statistics/Source and Destination Addresses";
+    MK(t->top, r, kind == ST_TREE_SRCDST ? "Source IPv4 Addresses" : "Source IPv6 Addresses", 1, 0);
+    MK(t->top2, r,
+       kind == ST_TREE_SRCDST ? "Destination IPv4 Addresses" : "Destination IPv6 Addresses", 1, 0);
+    break;
+  case ST_TREE_DESTS:
+  case ST_TREE_DESTS6:
+    t->title = kind == ST_TREE_DESTS ? "IPv4 Statistics/Destinations and Ports"
+                                     : "IPv6 Statistics/Destinations and Ports";
+    MK(t->top, r, "Destinations and Ports", 1, 0);
+    break;
+  case ST_TREE_PLEN:
+    t->title = "Packet Lengths";
+    MK(t->top, r, "Packet Lengths", 1, 0);
+    for (int i = 0; ok && i < 10; i++) {
+      MK(t->ranges[i], t->top, plen_names[i], 0, 0);
+      if (ok)
+        t->ranges[i]->avg = 1; /* a range node shows "-" until it has a value */
+    }
+    if (ok)
+      t->top->ranges = 1;
+    break;
   default: {
     t->title = "DNS";
     MK(t->d_packets, r, "Total Packets", 1, 0);
@@ -329,6 +378,17 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
   t->f_time = dx_field_lookup(s, "dns.time");
   t->f_unsol = dx_field_lookup(s, "dns.unsolicited");
   t->f_retrans = dx_field_lookup(s, "dns.retransmission");
+  int v6 = kind == ST_TREE_PTYPE6 || kind == ST_TREE_HOSTS6 || kind == ST_TREE_SRCDST6 ||
+           kind == ST_TREE_DESTS6;
+  t->f_ip = dx_field_lookup(s, v6 ? "ipv6" : "ip");
+  t->f_src = dx_field_lookup(s, v6 ? "ipv6.src" : "ip.src");
+  t->f_dst = dx_field_lookup(s, v6 ? "ipv6.dst" : "ip.dst");
+  t->f_tcp = dx_field_lookup(s, "tcp");
+  t->f_udp = dx_field_lookup(s, "udp");
+  t->f_tport = dx_field_lookup(s, "tcp.dstport");
+  t->f_uport = dx_field_lookup(s, "udp.dstport");
+  t->f_frag = dx_field_lookup(s, "ipv6.fraghdr");
+  t->f_more = dx_field_lookup(s, "ipv6.fraghdr.more");
   *out = t;
   return 0;
 }
@@ -471,7 +531,97 @@ static void dns_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
   }
 }
 
+/* The packet's port type and destination port as tshark's pinfo has them
+ * when its taps run: those of the last TCP or UDP header dissected (one
+ * inside an ICMP error too). */
+static const dx_node *last_transport(const st_tree *t, const dx_node *n, const dx_node *found,
+                                     int depth) {
+  for (const dx_node *c = dx_node_first_child(n); c && depth < 64; c = dx_node_next(c)) {
+    const dx_field *f = dx_node_field(c);
+    if (f && (f == t->f_tcp || f == t->f_udp))
+      found = c;
+    found = last_transport(t, c, found, depth + 1);
+  }
+  return found;
+}
+
+/* A value as tshark writes an address or port ("127.0.0.1", "::1"). */
+static void value_of(const dx_node *n, char *buf, size_t len) {
+  buf[0] = 0;
+  if (n)
+    dx_node_value(n, buf, len);
+}
+
+/* One IPv4 or IPv6 header (the ip/ipv6 tap). */
+static void ip_message(st_tree *t, const dx_packet *p, const dx_node *l, int64_t rel_ns) {
+  if (t->f_frag) { /* tshark's IPv6 taps only what it does not keep for reassembly */
+    const dx_node *fh = under(l, t->f_frag, 0), *more = fh ? under(fh, t->f_more, 0) : NULL;
+    if (more && dx_node_uint(more))
+      return;
+  }
+  char src[64], dst[64], port[16];
+  value_of(under(l, t->f_src, 0), src, sizeof src);
+  value_of(under(l, t->f_dst, 0), dst, sizeof dst);
+  const dx_node *tr = last_transport(t, dx_packet_root(p), NULL, 0);
+  const char *ptype = !tr ? "NONE" : dx_node_field(tr) == t->f_tcp ? "TCP" : "UDP";
+  const dx_node *dp =
+      tr ? under(tr, dx_node_field(tr) == t->f_tcp ? t->f_tport : t->f_uport, 0) : NULL;
+  snprintf(port, sizeof port, "%u", dp ? (unsigned)dx_node_uint(dp) : 0u);
+  tap(t, rel_ns);
+  switch (t->kind) {
+  case ST_TREE_PTYPE:
+  case ST_TREE_PTYPE6: pivot(t, t->top, ptype); break;
+  case ST_TREE_HOSTS:
+  case ST_TREE_HOSTS6:
+    tick(t, t->top);
+    tick(t, node_get(t, t->top, src, 1));
+    tick(t, node_get(t, t->top, dst, 1));
+    break;
+  case ST_TREE_SRCDST:
+  case ST_TREE_SRCDST6:
+    pivot(t, t->top, src);
+    pivot(t, t->top2, dst);
+    break;
+  default: { /* dests */
+    tick(t, t->top);
+    stn *dn = node_get(t, t->top, dst, 1);
+    tick(t, dn);
+    stn *pn = dn ? node_get(t, dn, ptype, 1) : NULL;
+    tick(t, pn);
+    if (pn)
+      tick(t, node_get(t, pn, port, 1));
+    break;
+  }
+  }
+}
+
 void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
+  if (t->kind == ST_TREE_PLEN) { /* the frame tap: every frame, by its length */
+    uint32_t len = dx_packet_frame(p)->wirelen;
+    int i = 9;
+    while (i > 0 && len < plen_lo[i])
+      i--;
+    tap(t, rel_ns);
+    avg_int(t, t->top, (int32_t)len);
+    avg_int(t, t->ranges[i], (int32_t)len);
+    return;
+  }
+  if (t->kind >= ST_TREE_PTYPE) {
+    if (!t->f_ip)
+      return;
+    /* one tap per header, outside ICMP errors */
+    for (const dx_node *l = dx_packet_find(p, t->f_ip); l; l = dx_packet_find_next(p, l)) {
+      int quoted = 0;
+      for (const dx_node *a = dx_node_parent(l); a; a = dx_node_parent(a)) {
+        const char *nm = dx_node_name(a);
+        if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+          quoted = 1;
+      }
+      if (!quoted)
+        ip_message(t, p, l, rel_ns);
+    }
+    return;
+  }
   const dx_field *f = t->kind == TR_DNS ? t->f_dns : t->f_http;
   if (!f)
     return;
@@ -568,7 +718,8 @@ static void print_node(const st_tree *t, const stn *n, size_t indent, size_t wid
   nc = 0;
   for (const stn *c = n->child; c; c = c->next)
     kids[nc++] = c;
-  qsort(kids, nc, sizeof *kids, cmp_nodes);
+  if (!n->ranges)
+    qsort(kids, nc, sizeof *kids, cmp_nodes);
   for (size_t k = 0; k < nc; k++)
     print_node(t, kids[k], indent + 1 > 32 ? 32 : indent + 1, width, out);
   free(kids);

@@ -8,6 +8,8 @@
 #     comments" layer of -V, the Comment row of -z expert;
 #   - -z http,tree, -z http_req,tree and -z dns,tree (stats_tree text:
 #     counts, averages, rates, percentages, burst rates), with filters;
+#   - -z ptype,tree, ip_hosts,tree, ip_srcdst,tree, dests,tree, their ipv6_
+#     forms and plen,tree on every sample;
 #   - -z follow,tls,MODE,N (decrypted application data, one chunk per
 #     record; tshark 4.0 names as its first node the sender of the first
 #     decrypted record and leaves the second empty) and -z follow,http
@@ -319,6 +321,26 @@ filtered=$(tsh -r "$S/dns.pcap" -c 1 -T json -j "ip udp" | grep -c '"filtered": 
 if [[ $filtered == 2 ]]; then pass "tshark -j filters ip.flags and ip.dsfield children"; else
   fail "tshark -j filters ip.flags and ip.dsfield children" "got $filtered"; fi
 # (-j/-J with -T json and -T ek: test_json_tshark.sh)
+
+# ---- the IPv4/IPv6 and frame stats_trees ---------------------------------------
+# ptype,tree, ip_hosts,tree, ip_srcdst,tree, dests,tree, their ipv6_ forms
+# and plen,tree on every sample, byte for byte, all in one run (tshark
+# prints them in the reverse order of the options, and so does dissect)
+for f in "$S"/*.pcap "$S"/*.pcapng; do
+  b=$(basename "$f")
+  [[ $b == quic-v2draft.pcap ]] && continue # tshark 4.0 does not know the draft
+  z=()
+  for t in ptype ip_hosts ip_srcdst dests ipv6_ptype ipv6_hosts ipv6_srcdst ipv6_dests plen; do
+    z+=(-z "$t,tree")
+  done
+  same "ptype, ip_hosts, ip_srcdst, dests (IPv4, IPv6), plen trees: $b" -q -r "$f" "${z[@]}"
+done
+same "plen,tree,FILTER with no packet" -q -r "$S/dns.pcap" -z plen,tree,tcp
+same "dests,tree,FILTER and ipv6_dests,tree,FILTER" -q -r "$S/misc.pcap" -z dests,tree,udp \
+  -z "ipv6_dests,tree,tcp.len>0"
+run "$D" -q -r "$S/http.pcap" -z http_srv,tree
+check_rc_error "a tshark statistic not built (http_srv,tree) is refused"
+check_grep "the refusal names it" "http_srv,tree: tshark's statistic http_srv,tree is not built" "$T_TMP/err"
 
 same "http,tree,FILTER, http_req,tree with conv" -q -r "$S/http.pcap" -z "http,tree,tcp.stream==1" \
   -z http_req,tree -z conv,ip
