@@ -52,6 +52,26 @@ void cli_json_fields_flush(FILE *out);
 /* -j NAMES with -V (jfilter.c): the children of a node only when its name
  * is one of names[0..n-1] (the layers not named are one line each). */
 int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n);
+/* ---- the hand-over between the reading and the printing thread ----
+ * (pipeline.c) A queue of packets in capture order, bounded by
+ * max_packets and max_bytes (the sizes given to cli_pipe_put); a taker is
+ * woken when batch packets wait (or after a few milliseconds). */
+typedef struct cli_pipe cli_pipe;
+cli_pipe *cli_pipe_new(size_t max_packets, size_t max_bytes, size_t batch);
+/* Frees the queue and any packet left in it. */
+void cli_pipe_free(cli_pipe *q);
+/* Appends p (reading side), waiting while the queue is full. 0, or -1 if
+ * the taker stopped (p was not taken: the caller frees it). */
+int cli_pipe_put(cli_pipe *q, dx_packet *p, size_t bytes);
+/* No more packets (reading side). */
+void cli_pipe_close(cli_pipe *q);
+/* Takes up to max packets in order (printing side), waiting for some;
+ * 0 once the queue is closed and empty. */
+size_t cli_pipe_take(cli_pipe *q, dx_packet **out, size_t max);
+/* The taker gives up (printing side): the putter's next cli_pipe_put
+ * fails; the taker still takes what was put, to free it. */
+void cli_pipe_stop(cli_pipe *q);
+
 /* -v: version and libraries. */
 void cli_print_version(FILE *out);
 

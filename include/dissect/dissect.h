@@ -10,7 +10,7 @@
  *                registry, the flow table, IP fragment and TCP reassembly
  *                state, DNS query/response matching. Two sessions share
  *                nothing, so two threads may each use their own session.
- *                A session is not thread-safe by itself.
+ *                A session is not thread-safe by itself (see Threads).
  *   dx_capture   a source of frames (pcap/pcapng file, stdin, live
  *                interface) read through libpcap.
  *   dx_frame     one captured frame: timestamp, lengths, link type, bytes.
@@ -37,6 +37,20 @@
  *   - dx_packet_to_json() (in dissect/json.h, the one header that needs
  *     json-c) returns a new json-c object with one reference, owned by the
  *     caller (json_object_put() it).
+ *
+ * Threads
+ * -------
+ *   A session and its packets are used by one thread at a time. A packet
+ *   may be handed to another thread after dx_session_dissect() returns:
+ *   it holds copies of everything it shows (data sources, values, labels,
+ *   columns), so that thread may read, print and free it while the first
+ *   goes on dissecting the next frames of the session. What a packet
+ *   still reads from its session (the field registry, the time format and
+ *   the other settings) must not be changed while packets are elsewhere;
+ *   the packets must be freed before the session. One packet is never
+ *   used by two threads at once: readers such as dx_packet_find() and
+ *   dx_packet_src() fill caches inside it. dissect runs this way (reading
+ *   and dissecting in one thread, printing in another, cli/pipeline.c).
  *
  * Errors
  * ------

@@ -252,6 +252,8 @@ struct dx_session;
 struct dx_packet {
   struct dx_session *sess;
   dx_arena arena;
+  /* the next of the session's freed packets (session.h) */
+  struct dx_packet *spare_next;
   dx_frame frame; /* frame.data points at sources[0].data (a copy) */
   uint64_t num;
   int64_t rel_sec; /* time since first frame */

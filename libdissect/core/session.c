@@ -5,6 +5,7 @@
 #include "keylog.h"
 
 #include <openssl/evp.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -299,9 +300,10 @@ void dx_session_free(dx_session *s) {
   dx_keylog_free(s->keylog);
   if (s->rsa_key)
     EVP_PKEY_free(s->rsa_key);
-  if (s->spare) {
-    dx_arena_destroy(&s->spare->arena);
-    free(s->spare);
+  for (dx_packet *p = atomic_load(&s->spare), *next; p; p = next) {
+    next = p->spare_next;
+    dx_arena_destroy(&p->arena);
+    free(p);
   }
   free(s);
 }
@@ -794,10 +796,19 @@ static bool prune(const dx_session *s, dx_node *parent, bool keep_all, int depth
 }
 
 /* ---- packets ---- */
+/* Freed packets kept by a session; one is enough for a program that frees
+ * each packet before dissecting the next, more keep two threads (one
+ * dissecting, one printing and freeing in batches) from going through
+ * malloc for every packet. */
+#define DX_SPARE_PACKETS 32
+
 static dx_packet *packet_alloc(dx_session *s) {
-  dx_packet *p = s->spare;
+  dx_packet *p = atomic_load_explicit(&s->spare, memory_order_acquire);
+  while (p && !atomic_compare_exchange_weak_explicit(&s->spare, &p, p->spare_next,
+                                                     memory_order_acquire, memory_order_acquire))
+    ;
   if (p) {
-    s->spare = NULL;
+    atomic_fetch_sub_explicit(&s->nspare, 1, memory_order_relaxed);
     dx_arena sv = p->arena;
     memset(p, 0, sizeof *p);
     p->arena = sv;
@@ -814,9 +825,16 @@ void dx_packet_free(dx_packet *p) {
     return;
   dx_session *s = p->sess;
   dx_arena_reset(&p->arena);
-  if (s && !s->spare) {
-    s->spare = p;
-    return;
+  if (s) {
+    if (atomic_fetch_add_explicit(&s->nspare, 1, memory_order_relaxed) < DX_SPARE_PACKETS) {
+      dx_packet *head = atomic_load_explicit(&s->spare, memory_order_relaxed);
+      do
+        p->spare_next = head;
+      while (!atomic_compare_exchange_weak_explicit(&s->spare, &head, p, memory_order_release,
+                                                    memory_order_relaxed));
+      return;
+    }
+    atomic_fetch_sub_explicit(&s->nspare, 1, memory_order_relaxed);
   }
   dx_arena_destroy(&p->arena);
   free(p);

@@ -71,7 +71,14 @@ struct dx_session {
   dx_flow_table flows;
   dx_decode_as decode_as[DX_MAX_DECODE_AS];
   size_t ndecode_as;
-  dx_packet *spare; /* one freed packet kept for reuse */
+  /* Freed packets kept for reuse with their arenas' chunks, at most
+   * DX_SPARE_PACKETS: a stack linked by dx_packet.spare_next. A packet may
+   * be freed by another thread than the one dissecting (dissect.h,
+   * Threads), so any thread pushes (dx_packet_free) and only the session's
+   * pops (dx_session_dissect): lock-free, and safe from ABA with one
+   * popper. nspare counts pushes begun less pops done. */
+  _Atomic(dx_packet *) spare;
+  _Atomic unsigned nspare;
   /* Interest (dx_session_set_interest): terse packets, the fields kept in
    * their trees (an open-addressing set of field pointers, NULL = empty
    * slot) and whether the summary columns are filled. */

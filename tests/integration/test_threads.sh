@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# dissect's two threads (--threads 2: one reads and dissects, the other
+# prints; cli/pipeline.c) against one thread (--threads 1): the same bytes
+# on standard output and standard error, and the same exit status, for
+# every sample capture in every output mode, and for the options that
+# touch the loop (-l, -c, -Y with displayed-delta times, -z, errors in the
+# middle of a capture). The one-thread output is itself checked against
+# tshark by the differential tests; this checks the threading. Then: the
+# second thread really runs, a reader that goes away stops dissect at once
+# (dissect -r big | head), and packets read slowly are printed as they come.
+# Usage: test_threads.sh BIN_DIR SRC_DIR
+set -uo pipefail
+BIN=${1:?usage: test_threads.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_threads.sh BIN_DIR SRC_DIR}
+. "$SRC/tests/integration/lib.sh"
+
+D=$BIN/dissect
+S=$SRC/samples
+[[ -x $D ]] || skip "$D not built"
+[[ -f $S/http.pcap ]] || skip "no sample captures in $S"
+[[ -n $PY ]] || skip "no python3"
+t_tmpdir
+export TZ=UTC
+
+# same NAME ARGS...: both ways, stdout and stderr apart (same_merged: then
+# also on one descriptor, for the order of an error among the packets)
+MERGED=0
+same() {
+  local name=$1
+  shift
+  local r1=0 r2=0 m1=0 m2=0
+  "$D" --threads 1 "$@" >"$T_TMP/o1" 2>"$T_TMP/e1" </dev/null || r1=$?
+  "$D" --threads 2 "$@" >"$T_TMP/o2" 2>"$T_TMP/e2" </dev/null || r2=$?
+  : >"$T_TMP/m1"
+  : >"$T_TMP/m2"
+  m1=$r1 m2=$r2
+  if ((MERGED)); then
+    m1=0 m2=0
+    "$D" --threads 1 "$@" >"$T_TMP/m1" 2>&1 </dev/null || m1=$?
+    "$D" --threads 2 "$@" >"$T_TMP/m2" 2>&1 </dev/null || m2=$?
+  fi
+  if [[ ! -s $T_TMP/o1 && $r1 == 0 ]]; then
+    fail "$name" "no output at all (a check that cannot fail)"
+  elif cmp -s "$T_TMP/o1" "$T_TMP/o2" && cmp -s "$T_TMP/e1" "$T_TMP/e2" &&
+    cmp -s "$T_TMP/m1" "$T_TMP/m2" && [[ $r1 == "$r2" && $m1 == "$m2" && $r1 == "$m1" ]]; then
+    pass "$name"
+  else
+    fail "$name" "exit $r1 / $r2 (merged $m1 / $m2)" \
+      "stdout: $(cmp "$T_TMP/o1" "$T_TMP/o2" 2>&1 | head -1)" \
+      "stderr: $(cmp "$T_TMP/e1" "$T_TMP/e2" 2>&1 | head -1)" \
+      "merged: $(cmp "$T_TMP/m1" "$T_TMP/m2" 2>&1 | head -1)"
+  fi
+}
+
+# ------------------------------------------- every sample, every output mode
+T_QUIET=1
+ncap=0
+for cap in "$S"/*.pcap "$S"/*.pcapng; do
+  [[ -f $cap ]] || continue
+  ncap=$((ncap + 1))
+  name=$(basename "$cap")
+  kl=(--keylog /dev/null)
+  [[ -f ${cap%.*}.keylog ]] && kl=(--keylog "${cap%.*}.keylog")
+  same "$name summary" -r "$cap" "${kl[@]}"
+  same "$name -V -x" -r "$cap" "${kl[@]}" -V -x
+  same "$name -O ip,tcp,tls" -r "$cap" "${kl[@]}" -O ip,tcp,tls
+  same "$name -T json" -r "$cap" "${kl[@]}" -T json
+  same "$name -T jsontree" -r "$cap" "${kl[@]}" -T jsontree
+  same "$name -T ek" -r "$cap" "${kl[@]}" -T ek
+  same "$name -T fields" -r "$cap" "${kl[@]}" -T fields -E header=y -e frame.number \
+    -e ip.src -e tcp.stream -e dns.qry.name -e http.request.uri -e _ws.col.Info
+  same "$name -T json -e" -r "$cap" "${kl[@]}" -T json -e frame.number -e ip.dst \
+    -e tls.handshake.type -e http.host
+  same "$name -T ek -e" -r "$cap" "${kl[@]}" -T ek -e frame.time_relative -e udp.port
+done
+T_QUIET=0
+((ncap >= 20)) && pass "every output mode on $ncap sample captures (above)" ||
+  fail "only $ncap sample captures found"
+
+# ------------------------------------------------ options that touch the loop
+for cap in "$S/http.pcap" "$S/story.pcap" "$S/https-tls13.pcap" "$S/dns.pcap"; do
+  name=$(basename "$cap")
+  kl=(--keylog /dev/null)
+  [[ -f ${cap%.*}.keylog ]] && kl=(--keylog "${cap%.*}.keylog")
+  same "$name -x" -r "$cap" "${kl[@]}" -x
+  same "$name -V -j" -r "$cap" "${kl[@]}" -V -j "ip ip.flags tcp"
+  same "$name -J" -r "$cap" "${kl[@]}" -J "tcp"
+  same "$name --json-pretty" -r "$cap" "${kl[@]}" -T json --json-pretty
+  same "$name -T jsontree --json-pretty" -r "$cap" "${kl[@]}" -T jsontree --json-pretty
+  same "$name -l" -r "$cap" "${kl[@]}" -l
+  same "$name -l -T json" -r "$cap" "${kl[@]}" -l -T json
+  same "$name -l -T ek -e" -r "$cap" "${kl[@]}" -l -T ek -e ip.src
+  same "$name -c 7" -r "$cap" "${kl[@]}" -c 7 -V
+  same "$name -c 1 -T json" -r "$cap" "${kl[@]}" -c 1 -T json
+  same "$name -Y -t dd" -r "$cap" "${kl[@]}" -Y "tcp.len > 0 || dns" -t dd
+  same "$name -Y -V frame.time_delta_displayed" -r "$cap" "${kl[@]}" -Y "frame.len > 100" -V
+  same "$name -Y nothing" -r "$cap" "${kl[@]}" -Y "frame.len > 100000" -T json
+  same "$name -t ud -u hms" -r "$cap" "${kl[@]}" -t r -u hms
+  same "$name -z io,phs" -r "$cap" "${kl[@]}" -z io,phs
+  same "$name -z conv,tcp -T fields" -r "$cap" "${kl[@]}" -z conv,tcp -T fields -e frame.number
+  same "$name -q (one thread anyway)" -r "$cap" "${kl[@]}" -q -z io,phs
+done
+
+# A capture cut in the middle of a record: the packets before it, then the
+# error, in that order on a shared descriptor, and the same exit status.
+"$PY" - "$S/http.pcap" "$T_TMP/cut.pcap" <<'EOF'
+import sys
+b = open(sys.argv[1], 'rb').read()
+open(sys.argv[2], 'wb').write(b[:len(b) * 2 // 3])
+EOF
+MERGED=1
+same "cut capture, summary" -r "$T_TMP/cut.pcap"
+same "cut capture, -V" -r "$T_TMP/cut.pcap" -V
+same "cut capture, -T json" -r "$T_TMP/cut.pcap" -T json
+same "cut capture, -T json -e" -r "$T_TMP/cut.pcap" -T json -e ip.src
+same "cut capture, -T ek" -r "$T_TMP/cut.pcap" -T ek
+same "cut capture, -z io,phs" -r "$T_TMP/cut.pcap" -z io,phs
+MERGED=0
+# the error must be there, or the checks above prove little
+run "$D" --threads 2 -r "$T_TMP/cut.pcap"
+check_rc_error "cut capture: exit status 2 with two threads" 2
+check_grepf "cut capture: the error message" "dissect: " "$T_TMP/err"
+
+# ------------------------------------------------------------ a big capture
+# http.pcap's packets again and again (times moved on), about 60,000 packets
+"$PY" - "$S/http.pcap" "$T_TMP/big.pcap" <<'EOF'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+hdr, recs, off = b[:24], [], 24
+while off + 16 <= len(b):
+    sec, usec, incl, orig = struct.unpack('<IIII', b[off:off + 16])
+    recs.append((sec, usec, b[off + 16:off + 16 + incl], orig))
+    off += 16 + incl
+out = [hdr]
+t0 = recs[0][0]
+k = 0
+while k * len(recs) < 60000:
+    for sec, usec, data, orig in recs:
+        out.append(struct.pack('<IIII', sec + k * 10, usec, len(data), orig) + data)
+    k += 1
+open(sys.argv[2], 'wb').write(b''.join(out))
+EOF
+same "big capture, -T fields" -r "$T_TMP/big.pcap" -T fields -e frame.number -e tcp.stream \
+  -e http.request.uri
+same "big capture, summary -Y" -r "$T_TMP/big.pcap" -Y http
+
+# The second thread runs: with its output going nowhere, dissect holds
+# two threads (one thread when told --threads 1).
+count_threads() { # ARGS... : the threads of dissect while it is stuck writing
+  mkfifo "$T_TMP/fifo"
+  "$D" "$@" -r "$T_TMP/big.pcap" -V >"$T_TMP/fifo" &
+  local pid=$!
+  exec 9<"$T_TMP/fifo" # opened, never read: dissect fills the pipe and waits
+  sleep 0.5
+  ls "/proc/$pid/task" 2>/dev/null | wc -l
+  kill "$pid" 2>/dev/null
+  exec 9<&-
+  wait "$pid" 2>/dev/null
+  rm -f "$T_TMP/fifo"
+}
+check_eq "--threads 2: two threads" 2 "$(count_threads --threads 2)"
+check_eq "--threads 1: one thread" 1 "$(count_threads --threads 1)"
+if (($(getconf _NPROCESSORS_ONLN) >= 2)); then
+  check_eq "default with -r, several processors: two threads" 2 "$(count_threads)"
+else
+  check_eq "default with -r, one processor: one thread" 1 "$(count_threads)"
+fi
+
+# dissect -r big | head: the reader goes away, dissect stops at once (EPIPE)
+# with the status one thread gives.
+for mode in "" "-V" "-T json" "-T ek -e ip.src"; do
+  for t in 1 2; do
+    start=$(date +%s%N)
+    # shellcheck disable=SC2086
+    timeout 20 "$D" --threads $t -r "$T_TMP/big.pcap" $mode 2>"$T_TMP/err" | head -c 1000 >/dev/null
+    rcs=("${PIPESTATUS[@]}")
+    ms=$((($(date +%s%N) - start) / 1000000))
+    eval "rc$t=${rcs[0]}"
+    if ((ms < 5000)); then
+      pass "| head, --threads $t ${mode:-summary}: stopped in $ms ms"
+    else
+      fail "| head, --threads $t ${mode:-summary}: took $ms ms (status ${rcs[0]})"
+    fi
+  done
+  check_eq "| head, ${mode:-summary}: the same status in both" "$rc1" "$rc2"
+  [[ $rc2 != 124 ]] || fail "| head, ${mode:-summary}: killed by timeout"
+done
+
+# Packets that come slowly (a capture piped in while it is made) are
+# printed as they come with -l, not when the input ends.
+{
+  cat "$S/dns.pcap"
+  sleep 3
+} | "$D" --threads 2 -l -r - >"$T_TMP/slow" 2>&1 &
+slow=$!
+sleep 1.5
+lines=$(wc -l <"$T_TMP/slow")
+wait "$slow"
+total=$(wc -l <"$T_TMP/slow")
+if ((lines > 0 && lines == total)); then
+  pass "-l with input that stalls: all $lines lines out before the input ends"
+else
+  fail "-l with input that stalls: $lines of $total lines out while the input was open"
+fi
+
+# --threads refuses what it does not know
+run "$D" --threads 3 -r "$S/dns.pcap"
+check_rc_error "--threads 3 refused" 1
+check_grepf "--threads 3: the message" "use 1 or 2" "$T_TMP/err"
+
+finish
