@@ -650,7 +650,6 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
     }
     bool have = dx_tvb_has(t, off, olen);
     dx_node *on = NULL, *ln = NULL;
-    const char *kname = dx_val_name(option_kind_vals, kind);
     switch (kind) {
     case 2: { /* MSS, RFC 9293 3.2 */
       on = dx_add_item(p, opts, FL(F_OPT_MSS), t, off, olen);
@@ -755,7 +754,8 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       }
       break;
     }
-    default:
+    default: {
+      const char *kname = dx_val_name(option_kind_vals, kind);
       on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, olen);
       dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
       ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
@@ -767,6 +767,7 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
         dx_node_set_text(p, on, "TCP Option - Unknown (%u)", kind);
       opt_name(o, kname ? kname : "Unknown");
       break;
+    }
     }
     if (!have && on && tree && !(on->flags & DX_NODE_TRUNCATED))
       dx_mark_truncated(p, on, "TCP option cut short");
@@ -955,7 +956,15 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s)
   if (hs && hd) {
     dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u", s->sport,
                      s->dport);
-    dx_col_info_set(p, "%u \xe2\x86\x92 %u", s->sport, s->dport);
+    if (p->want_columns) { /* "%u \xe2\x86\x92 %u" without a format */
+      char ib[32];
+      dx_sb b;
+      dx_sb_init(&b, ib, sizeof ib);
+      dx_sb_u64(&b, s->sport);
+      dx_sb_str(&b, " \xe2\x86\x92 ");
+      dx_sb_u64(&b, s->dport);
+      dx_col_info_set_str(p, ib, b.len);
+    }
   }
   uint16_t offflags = 0;
   if (!dx_get_u32(t, 4, &s->seq) || !dx_get_u32(t, 8, &s->ack) || !dx_get_u16(t, 12, &offflags) ||
