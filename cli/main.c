@@ -17,6 +17,7 @@
 #include <malloc.h>
 #endif
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -67,6 +68,7 @@ typedef struct options {
   double stop_duration;   /* -a duration:N (seconds, 0 = none) */
   long long stop_packets; /* -a packets:N */
   int story;              /* --story FORMAT: a dx_story_format, -1 for none */
+  int threads;            /* --threads N: 1, 2, or 0 for the default */
   enum out_mode mode;
   int json_pretty; /* --json-pretty */
   const char **fields;
@@ -214,6 +216,9 @@ static void usage(FILE *out) {
           "                       http_srv,tree, hosts, ...)\n"
           "  -l                   flush the output after each packet\n"
           "  -q                   print nothing per packet (errors and counts only)\n"
+          "  --threads 1|2        2 (the default on a machine with two processors or\n"
+          "                       more): with -r, one thread reads and dissects while\n"
+          "                       another prints (the same output); 1: one thread\n"
           "  --story text|json|mermaid|svg\n"
           "                       the story of each TCP and QUIC connection (DNS lookup,\n"
           "                       TCP/QUIC and TLS handshakes, HTTP exchanges, phases and\n"
@@ -414,7 +419,8 @@ static int parse_args(options *o, int argc, char **argv) {
     OPT_CAFILE,
     OPT_CAPATH,
     OPT_CAONLY,
-    OPT_JSONPRETTY
+    OPT_JSONPRETTY,
+    OPT_THREADS
   };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
                                            {"keylog", required_argument, NULL, OPT_KEYLOG},
@@ -426,6 +432,7 @@ static int parse_args(options *o, int argc, char **argv) {
                                            {"help", no_argument, NULL, OPT_HELP},
                                            {"story", required_argument, NULL, OPT_STORY},
                                            {"json-pretty", no_argument, NULL, OPT_JSONPRETTY},
+                                           {"threads", required_argument, NULL, OPT_THREADS},
                                            {NULL, 0, NULL, 0}};
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
@@ -562,6 +569,11 @@ static int parse_args(options *o, int argc, char **argv) {
     case 'd': o->decode_as[o->ndecode_as++] = optarg; break;
     case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
     case OPT_JSONPRETTY: o->json_pretty = 1; break;
+    case OPT_THREADS:
+      if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+        return bad_option("invalid --threads \"%s\" (use 1 or 2)", optarg);
+      o->threads = optarg[0] - '0';
+      break;
     case 'h':
     case OPT_HELP: usage(stdout); exit(0);
     case OPT_VERSION:
@@ -646,6 +658,238 @@ static int parse_args(options *o, int argc, char **argv) {
       o->cfg.keylog_file = env;
   }
   return 0;
+}
+
+/* ---- the packet loop ----
+ * Split in two halves: the reading side (next_packet: the capture, the
+ * session, the display filter, statistics, -w; everything that touches
+ * the session's state) and the printing side (print_packet: the packet's
+ * text or JSON to standard output). run_single() runs both in one thread,
+ * packet after packet; run_threaded() runs the reading side in a thread
+ * of its own, which hands the packets to show to the printing side over a
+ * bounded queue (pipeline.c), in order. A packet keeps copies of all it
+ * shows (dissect.h, Threads), so it may be printed while the session
+ * dissects the next frames; the output is the same byte for byte. */
+typedef struct loop {
+  const options *o;
+  dx_session *sess;
+  dx_capture *cap;
+  const void *flt; /* dx_filter *, or NULL */
+  cli_stats *stats;
+  cli_writer *writer;
+  dx_fields *fields;
+  const dx_field **jfields;
+  dx_json_writer *jw;
+  FILE *pout;
+  long long nread;  /* reading side */
+  long long nshown; /* printing side (reading side in run_single) */
+  int status;       /* printing side (and -w on the reading side in run_single) */
+  int read_failed;  /* reading side: 1 a capture error, 2 a dissection error */
+  int read_rc;      /* the dissection error */
+  int wstatus;      /* -w failed (reading side) */
+} loop;
+
+/* The next packet: 1 with *out and *show, 0 at the end of the capture, -1
+ * after an error (lp->read_failed; report_read_error() says it). */
+static int next_packet(loop *lp, dx_packet **out, int *show) {
+  dx_frame f;
+  *out = NULL;
+  int r = dx_capture_next(lp->cap, &f);
+  if (r == 0)
+    return 0;
+  if (r < 0) {
+    lp->read_failed = 1;
+    return -1;
+  }
+  lp->nread++;
+  dx_packet *p = NULL;
+  const char *comments = NULL;
+  size_t ncomments = 0;
+  if (dx_capture_comments(lp->cap, &comments, &ncomments) == DX_OK && ncomments)
+    dx_session_set_comments(lp->sess, comments, ncomments);
+  int rc = dx_session_dissect(lp->sess, &f, &p);
+  if (rc != DX_OK) {
+    lp->read_failed = 2;
+    lp->read_rc = rc;
+    return -1;
+  }
+  *show = 1;
+#ifdef DX_HAVE_FILTER
+  const dx_filter *flt = lp->flt;
+  if (flt)
+    *show = dx_filter_match(flt, p);
+  if (*show && flt)
+    dx_session_set_displayed(lp->sess, p);
+#endif
+  if (lp->stats)
+    cli_stats_packet(lp->stats, p);
+  if (*show && lp->writer && cli_writer_write(lp->writer, &f) != 0)
+    lp->wstatus = 2;
+  *out = p;
+  return 1;
+}
+
+/* What stopped the reading side, said after the packets before it. */
+static void report_read_error(loop *lp) {
+  if (lp->read_failed == 1) {
+    fflush(stdout);
+    eprint("dissect: %s\n", dx_capture_error(lp->cap));
+  } else {
+    eprint("dissect: frame %lld: %s\n", lp->nread, dx_strerror(lp->read_rc));
+  }
+  lp->status = 2;
+}
+
+/* Prints one displayed packet (lp->nshown: the packets shown before). */
+static void print_packet(loop *lp, const dx_packet *p) {
+  const options *o = lp->o;
+  switch (o->mode) {
+  case OUT_JSON:
+  case OUT_JSONTREE:
+  case OUT_EK:
+    if (lp->jfields)
+      cli_json_fields_write(stdout, p, o->fields, lp->jfields, o->nfields, o->mode == OUT_EK,
+                            lp->nshown == 0);
+    else if (dx_json_writer_write(lp->jw, p) != DX_OK)
+      lp->status = 2;
+    if (o->line_buffered)
+      lp->jw ? dx_json_writer_flush(lp->jw) : cli_json_fields_flush(stdout);
+    break;
+  case OUT_FIELDS: dx_fields_write(stdout, lp->fields, p); break;
+  case OUT_SUMMARY:
+  case OUT_TEXT:
+    if (o->verbose && o->only_protos && o->jmode == 'j')
+      cli_write_tree_j(lp->pout, p, o->only_protos, o->nonly);
+    else if (o->verbose && o->only_protos)
+      dx_write_tree_protos(lp->pout, p, o->only_protos, o->nonly);
+    else if (o->verbose)
+      dx_write_tree(lp->pout, p);
+    else
+      dx_write_summary(lp->pout, p);
+    if (o->hex)
+      dx_write_hex(lp->pout, p);
+    break;
+  }
+  if (o->line_buffered)
+    fflush(stdout);
+}
+
+static void run_single(loop *lp) {
+  const options *o = lp->o;
+  while (!g_stop && (o->count < 0 || lp->nread < o->count)) {
+    dx_packet *p;
+    int show;
+    int r = next_packet(lp, &p, &show);
+    if (r == 0)
+      break;
+    if (r < 0) {
+      report_read_error(lp);
+      break;
+    }
+    if (lp->wstatus)
+      lp->status = lp->wstatus;
+    if (show && !o->quiet)
+      print_packet(lp, p);
+    if (show)
+      lp->nshown++;
+    dx_packet_free(p);
+    if (ferror(stdout) || lp->status)
+      break;
+    if (o->stop_packets > 0 && lp->nread >= o->stop_packets)
+      break;
+  }
+}
+
+/* Two threads when there is printing to do besides reading, and a second
+ * processor to do it on. Not for a live capture (its pace is the
+ * network's, and -a stops it from a signal), nor with -w (frames and
+ * lines would leave in a different order than now), nor --threads 1. */
+static int use_threads(const options *o) {
+  if (o->threads == 1 || o->quiet || o->story >= 0 || o->write_file || !o->read_file)
+    return 0;
+  if (o->threads == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    return 0;
+  return 1;
+}
+
+/* The queue between the threads: enough packets to keep both busy when
+ * one of them is slow for a moment, few enough to keep memory flat. A
+ * packet counts as its data sources plus what its tree and labels take
+ * (the arena's first chunk, 16 KiB). */
+#define PIPE_PACKETS 256
+#define PIPE_BYTES (16u << 20)
+#define PIPE_BATCH 32
+
+static size_t packet_bytes(const dx_packet *p) {
+  size_t n = 16384;
+  for (size_t i = 0; i < dx_packet_source_count(p); i++) {
+    size_t len = 0;
+    dx_packet_source_data(p, i, &len);
+    n += len;
+  }
+  return n;
+}
+
+typedef struct reader {
+  loop *lp;
+  cli_pipe *q;
+} reader;
+
+static void *reader_main(void *arg) {
+  reader *rd = arg;
+  loop *lp = rd->lp;
+  const options *o = lp->o;
+  while (!g_stop && (o->count < 0 || lp->nread < o->count)) {
+    dx_packet *p;
+    int show;
+    if (next_packet(lp, &p, &show) <= 0)
+      break;
+    if (!show) {
+      dx_packet_free(p);
+      continue;
+    }
+    if (cli_pipe_put(rd->q, p, packet_bytes(p)) != 0) {
+      dx_packet_free(p); /* the printing side stopped */
+      break;
+    }
+  }
+  cli_pipe_close(rd->q);
+  return NULL;
+}
+
+static void run_threaded(loop *lp) {
+  const options *o = lp->o;
+  cli_pipe *q = cli_pipe_new(PIPE_PACKETS, PIPE_BYTES, o->line_buffered ? 1 : PIPE_BATCH);
+  reader rd = {lp, q};
+  pthread_t th;
+  if (!q || pthread_create(&th, NULL, reader_main, &rd) != 0) {
+    cli_pipe_free(q);
+    run_single(lp);
+    return;
+  }
+  int stopped = 0;
+  dx_packet *batch[PIPE_BATCH];
+  size_t n;
+  while ((n = cli_pipe_take(q, batch, PIPE_BATCH)) > 0) {
+    for (size_t i = 0; i < n; i++) {
+      if (!stopped) {
+        print_packet(lp, batch[i]);
+        lp->nshown++;
+        if (ferror(stdout) || lp->status) { /* the reader closed the pipe, say */
+          stopped = 1;
+          cli_pipe_stop(q);
+        }
+      }
+      dx_packet_free(batch[i]);
+    }
+  }
+  pthread_join(th, NULL);
+  cli_pipe_free(q);
+  /* the reading side's error comes after every packet before it, as in
+   * one thread; not if printing stopped first (one thread would not have
+   * read on) */
+  if (!stopped && lp->read_failed)
+    report_read_error(lp);
 }
 
 int main(int argc, char **argv) {
@@ -829,7 +1073,7 @@ int main(int argc, char **argv) {
   /* -T json, -T ek (and -T fields with -z) print the whole tree but no
    * labels: they are not formatted (those of nodes without a value and the
    * expert messages, which these forms print, are). */
-  if (!terse && !o.verbose && !o.hex &&
+  if (!terse && !o.verbose && !o.hex && !proto_field &&
       (o.mode == OUT_JSON || o.mode == OUT_EK || o.mode == OUT_FIELDS))
     dx_session_set_labels(sess, 0);
 
@@ -933,80 +1177,16 @@ int main(int argc, char **argv) {
     dx_json_writer_set_filter(jw, (const char *const *)o.only_protos, o.nonly,
                               o.jmode == 'J' ? DX_JSON_FILTER_CHILDREN : 0);
 
-  long long nread = 0, nshown = 0;
-  int status = 0;
-  dx_frame f;
-  while (!g_stop && (o.count < 0 || nread < o.count)) {
-    int r = dx_capture_next(cap, &f);
-    if (r == 0)
-      break;
-    if (r < 0) {
-      fflush(stdout);
-      eprint("dissect: %s\n", dx_capture_error(cap));
-      status = 2;
-      break;
-    }
-    nread++;
-    dx_packet *p = NULL;
-    const char *comments = NULL;
-    size_t ncomments = 0;
-    if (dx_capture_comments(cap, &comments, &ncomments) == DX_OK && ncomments)
-      dx_session_set_comments(sess, comments, ncomments);
-    if ((rc = dx_session_dissect(sess, &f, &p)) != DX_OK) {
-      eprint("dissect: frame %lld: %s\n", nread, dx_strerror(rc));
-      status = 2;
-      break;
-    }
-    int show = 1;
+  loop lp = {&o, sess, cap, NULL, stats, writer, fields, jfields, jw, pout, 0, 0, 0, 0, 0, 0};
 #ifdef DX_HAVE_FILTER
-    if (flt)
-      show = dx_filter_match(flt, p);
+  lp.flt = flt;
 #endif
-    if (show && flt)
-      dx_session_set_displayed(sess, p);
-    if (stats)
-      cli_stats_packet(stats, p);
-    if (show && writer && cli_writer_write(writer, &f) != 0)
-      status = 2;
-    if (show && !o.quiet) {
-      switch (o.mode) {
-      case OUT_JSON:
-      case OUT_JSONTREE:
-      case OUT_EK:
-        if (jfields)
-          cli_json_fields_write(stdout, p, o.fields, jfields, o.nfields, o.mode == OUT_EK,
-                                nshown == 0);
-        else if (dx_json_writer_write(jw, p) != DX_OK)
-          status = 2;
-        if (o.line_buffered)
-          jw ? dx_json_writer_flush(jw) : cli_json_fields_flush(stdout);
-        break;
-      case OUT_FIELDS: dx_fields_write(stdout, fields, p); break;
-      case OUT_SUMMARY:
-      case OUT_TEXT:
-        if (o.verbose && o.only_protos && o.jmode == 'j')
-          cli_write_tree_j(pout, p, o.only_protos, o.nonly);
-        else if (o.verbose && o.only_protos)
-          dx_write_tree_protos(pout, p, o.only_protos, o.nonly);
-        else if (o.verbose)
-          dx_write_tree(pout, p);
-        else
-          dx_write_summary(pout, p);
-        if (o.hex)
-          dx_write_hex(pout, p);
-        break;
-      }
-      if (o.line_buffered)
-        fflush(stdout);
-    }
-    if (show)
-      nshown++;
-    dx_packet_free(p);
-    if (ferror(stdout) || status)
-      break;
-    if (o.stop_packets > 0 && nread >= o.stop_packets)
-      break;
-  }
+  if (use_threads(&o))
+    run_threaded(&lp);
+  else
+    run_single(&lp);
+  long long nread = lp.nread, nshown = lp.nshown;
+  int status = lp.status;
   /* the JSON ends before any statistics */
   if (jfields)
     cli_json_fields_flush(stdout);
@@ -1042,6 +1222,7 @@ int main(int argc, char **argv) {
   g_capture = NULL;
   dx_capture_close(cap);
   dx_fields_free(fields);
+  free(jfields);
   dx_session_free(sess);
   free(o.fields);
   return status;
