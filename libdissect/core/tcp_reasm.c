@@ -10,15 +10,60 @@
 #define PIECES_MAX 65536u
 
 struct dx_reasm_ooo {
-  dx_reasm_ooo *next;
   uint32_t seq, len;
+  uint32_t arrival;
   uint64_t frame;
   uint8_t data[];
 };
 
+#define OOO_OVERHEAD DX_REASM_OOO_OVERHEAD
+_Static_assert(DX_REASM_OOO_OVERHEAD >= sizeof(dx_reasm_ooo) + sizeof(dx_reasm_ooo *) + 16,
+               "a kept segment's header, heap slot and allocator overhead");
+
 /* Sequence-space comparisons (RFC 9293 section 3.4: modulo 2^32). */
 static inline int32_t seq_diff(uint32_t a, uint32_t b) {
   return (int32_t)(a - b);
+}
+
+/* ---- the heap of segments ahead of a gap ---- */
+
+/* a comes out before b: lower sequence number, or the same and earlier. */
+static inline bool ooo_before(const dx_reasm_ooo *a, const dx_reasm_ooo *b) {
+  int32_t d = seq_diff(a->seq, b->seq);
+  return d < 0 || (d == 0 && (int32_t)(a->arrival - b->arrival) < 0);
+}
+
+/* The first segment (lowest sequence number), or NULL. */
+static inline dx_reasm_ooo *ooo_first(const dx_tcp_stream *s) {
+  return s->ooo_count ? s->ooo[0] : NULL;
+}
+
+static void heap_up(dx_reasm_ooo **h, uint32_t i) {
+  dx_reasm_ooo *o = h[i];
+  while (i > 0) {
+    uint32_t parent = (i - 1) / 2;
+    if (!ooo_before(o, h[parent]))
+      break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = o;
+}
+
+static void heap_down(dx_reasm_ooo **h, uint32_t n, uint32_t i) {
+  dx_reasm_ooo *o = h[i];
+  for (;;) {
+    uint32_t c = 2 * i + 1;
+    if (c >= n)
+      break;
+    if (c + 1 < n && ooo_before(h[c + 1], h[c]))
+      c++;
+    if (!ooo_before(h[c], o))
+      break;
+    h[i] = h[c];
+    i = c;
+  }
+  h[i] = o;
 }
 
 static bool charge(dx_tcp_stream *s, uint64_t n) {
@@ -38,6 +83,20 @@ static void uncharge(dx_tcp_stream *s, uint64_t n) {
     *s->lim.total = *s->lim.total >= n ? *s->lim.total - n : 0;
 }
 
+/* Takes the first segment out of the heap and gives its bytes back (the
+ * caller frees it). */
+static dx_reasm_ooo *ooo_pop(dx_tcp_stream *s) {
+  dx_reasm_ooo *o = s->ooo[0];
+  s->ooo_count--;
+  if (s->ooo_count) {
+    s->ooo[0] = s->ooo[s->ooo_count];
+    heap_down(s->ooo, s->ooo_count, 0);
+  }
+  s->ooo_bytes -= o->len;
+  uncharge(s, (uint64_t)o->len + OOO_OVERHEAD);
+  return o;
+}
+
 void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim) {
   memset(s, 0, sizeof *s);
   if (lim)
@@ -49,15 +108,12 @@ void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim) {
 }
 
 static void ooo_clear(dx_tcp_stream *s) {
-  dx_reasm_ooo *o = s->ooo;
-  while (o) {
-    dx_reasm_ooo *n = o->next;
-    free(o);
-    o = n;
-  }
-  uncharge(s, s->ooo_bytes);
+  for (uint32_t i = 0; i < s->ooo_count; i++)
+    free(s->ooo[i]);
+  uncharge(s, s->ooo_bytes + (uint64_t)s->ooo_count * OOO_OVERHEAD);
+  free(s->ooo);
   s->ooo = NULL;
-  s->ooo_count = s->ooo_bytes = 0;
+  s->ooo_count = s->ooo_bytes = s->ooo_cap = 0;
 }
 
 void dx_tcp_pdu_reset(dx_tcp_stream *s) {
@@ -130,20 +186,29 @@ static bool ooo_insert(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
                        uint64_t frame) {
   if (s->ooo_count >= OOO_MAX_SEGMENTS || !charge(s, len))
     return false;
-  dx_reasm_ooo *o = malloc(sizeof *o + len);
-  if (!o) {
+  /* the overhead counts against the session's total only (the
+   * per-direction cap is one of payload bytes) */
+  if (s->lim.total && *s->lim.total + OOO_OVERHEAD > s->lim.max_total) {
     uncharge(s, len);
+    return false;
+  }
+  if (s->lim.total)
+    *s->lim.total += OOO_OVERHEAD;
+  dx_reasm_ooo *o = NULL;
+  if (s->ooo_count < s->ooo_cap ||
+      grow((void **)&s->ooo, &s->ooo_cap, (uint64_t)s->ooo_count + 1, sizeof *s->ooo))
+    o = malloc(sizeof *o + len);
+  if (!o) {
+    uncharge(s, (uint64_t)len + OOO_OVERHEAD);
     return false;
   }
   o->seq = seq;
   o->len = len;
   o->frame = frame;
+  o->arrival = s->ooo_arrival++;
   memcpy(o->data, data, len);
-  dx_reasm_ooo **pp = &s->ooo;
-  while (*pp && seq_diff((*pp)->seq, seq) <= 0)
-    pp = &(*pp)->next;
-  o->next = *pp;
-  *pp = o;
+  s->ooo[s->ooo_count] = o;
+  heap_up(s->ooo, s->ooo_count);
   s->ooo_count++;
   s->ooo_bytes += len;
   return true;
@@ -152,12 +217,8 @@ static bool ooo_insert(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
 /* Appends to the output buffer the buffered segments that are now in order,
  * advancing next_seq. */
 static bool drain(dx_tcp_stream *s, uint32_t *olen) {
-  while (s->ooo && seq_diff(s->ooo->seq, s->next_seq) <= 0) {
-    dx_reasm_ooo *o = s->ooo;
-    s->ooo = o->next;
-    s->ooo_count--;
-    s->ooo_bytes -= o->len;
-    uncharge(s, o->len);
+  while (ooo_first(s) && seq_diff(ooo_first(s)->seq, s->next_seq) <= 0) {
+    dx_reasm_ooo *o = ooo_pop(s);
     uint32_t skip = (uint32_t)seq_diff(s->next_seq, o->seq);
     if (skip < o->len) {
       uint32_t n = o->len - skip;
@@ -215,7 +276,7 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
     s->started = true;
     s->next_seq = seq;
   }
-  if (s->ooo && seq_diff(s->ooo->seq, s->next_seq) <= 0) {
+  if (ooo_first(s) && seq_diff(ooo_first(s)->seq, s->next_seq) <= 0) {
     /* Buffered bytes became deliverable (after a skip): they go first. */
     uint32_t olen = 0;
     if (!drain(s, &olen))
@@ -242,12 +303,12 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
       return DX_REASM_BUFFERED;
     /* No room: give the gap up and deliver from the first buffered segment
      * (or from this one). */
-    if (!s->ooo || seq_diff(s->ooo->seq, seq) > 0) {
+    if (!ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
       ooo_clear(s);
       s->next_seq = seq;
       out->gap = true;
     } else {
-      s->next_seq = s->ooo->seq;
+      s->next_seq = ooo_first(s)->seq;
       uint32_t olen = 0;
       if (!drain(s, &olen) || !append_tail(s, seq, data, len, frame, &olen))
         return DX_REASM_DROPPED;
@@ -263,7 +324,7 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
   out->seg_len = n;
   if (!out_piece(s, frame, n))
     return DX_REASM_DROPPED;
-  if (s->ooo && seq_diff(s->ooo->seq, s->next_seq) <= 0) {
+  if (ooo_first(s) && seq_diff(ooo_first(s)->seq, s->next_seq) <= 0) {
     /* Buffered segments follow: build one contiguous output. */
     if (!grow((void **)&s->scratch, &s->scratch_cap, n, 1))
       return DX_REASM_DROPPED;
@@ -293,14 +354,8 @@ void dx_tcp_stream_skip(dx_tcp_stream *s, uint32_t seq, uint32_t len) {
   if (seq_diff(end, s->next_seq) > 0)
     s->next_seq = end;
   /* Buffered segments now wholly behind are useless. */
-  while (s->ooo && seq_diff(s->ooo->seq + s->ooo->len, s->next_seq) <= 0) {
-    dx_reasm_ooo *o = s->ooo;
-    s->ooo = o->next;
-    s->ooo_count--;
-    s->ooo_bytes -= o->len;
-    uncharge(s, o->len);
-    free(o);
-  }
+  while (ooo_first(s) && seq_diff(ooo_first(s)->seq + ooo_first(s)->len, s->next_seq) <= 0)
+    free(ooo_pop(s));
 }
 
 static bool add_pieces(dx_tcp_stream *s, const dx_reasm_piece *pieces, uint32_t npieces) {

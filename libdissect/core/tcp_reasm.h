@@ -37,9 +37,12 @@ typedef struct dx_tcp_stream {
   dx_reasm_limits lim;
   bool started;      /* next_seq is known */
   uint32_t next_seq; /* first byte not delivered yet */
-  /* segments ahead of a gap, sorted by sequence number */
-  dx_reasm_ooo *ooo;
-  uint32_t ooo_count, ooo_bytes;
+  /* segments ahead of a gap: a binary min-heap by sequence number (equal
+   * ones in arrival order), so that storing one and taking the first cost
+   * O(log n) comparisons, not a walk of the up to 1,024 kept */
+  dx_reasm_ooo **ooo;
+  uint32_t ooo_count, ooo_bytes, ooo_cap;
+  uint32_t ooo_arrival; /* arrival counter, for the order of equal ones */
   /* output of the last push (owned, valid until the next push) */
   uint8_t *scratch;
   uint32_t scratch_cap;
@@ -72,6 +75,12 @@ typedef struct dx_reasm_out {
   const dx_reasm_piece *pieces; /* where the output bytes came from, in order */
   uint32_t npieces;
 } dx_reasm_out;
+
+/* What a segment kept ahead of a gap costs the session's total beyond its
+ * bytes (its header, its heap slot, the allocator's own): 1,024 one-byte
+ * segments hold about 50 KB, not 1 KB. The per-direction cap (max_stream)
+ * counts payload bytes only. */
+#define DX_REASM_OOO_OVERHEAD 48u
 
 /* Sets up an empty stream with its limits. */
 void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim);

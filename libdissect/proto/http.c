@@ -555,7 +555,7 @@ static void conv_free(void *data) {
     free(c->ex);
     free(c->pending);
     if (c->budget)
-      *c->budget -= ring_bytes(c->ex_cap);
+      *c->budget = *c->budget >= ring_bytes(c->ex_cap) ? *c->budget - ring_bytes(c->ex_cap) : 0;
   }
   free(c);
 }

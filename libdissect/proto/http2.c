@@ -429,15 +429,16 @@ typedef struct h2_body {
   uint8_t *data;
   uint32_t len, cap;
   h2_piece *pieces; /* up to H2_MAX_PIECES */
-  uint32_t npieces, nfrag;
+  uint32_t npieces, pieces_cap, nfrag;
   bool capped; /* over the cap: not reassembled */
   bool ended;  /* END_STREAM seen */
   char ctype[64], cenc[32];
 } h2_body;
 
 typedef struct h2_stream {
-  uint32_t id; /* 0: slot unused */
-  uint64_t last_use;
+  uint32_t id;
+  struct h2_stream *hnext;         /* the next of its hash bucket */
+  struct h2_stream *newer, *older; /* the use order, for eviction */
   uint64_t req_frame;
   int64_t req_sec;
   int32_t req_nsec;
@@ -451,23 +452,102 @@ typedef struct h2_dir {
   bool hpack_lost; /* a header block could not be decoded: the table is unknown */
   uint32_t table_max;
   /* header block being collected (HEADERS/PUSH_PROMISE without END_HEADERS) */
-  bool hb_active, hb_over;
+  bool hb_active, hb_over, hb_budget; /* hb_budget: over because of the session's budget */
   uint32_t hb_stream;
   uint8_t *hb;
   uint32_t hb_len, hb_cap;
   uint64_t skip; /* payload bytes of a frame too large to reassemble, still to come */
 } h2_dir;
 
+/* The streams of a connection: a hash table keyed with the session's key
+ * (chains, as many buckets as streams, at least H2_MIN_BUCKETS), and a list
+ * in the order of use whose oldest is evicted when H2_MAX_STREAMS are
+ * tracked: lookup, insertion and eviction are O(1) whatever the stream
+ * numbers. Streams, buckets, header blocks and bodies count against the
+ * session's byte budget. */
+#define H2_MIN_BUCKETS 8u
+
 typedef struct h2_conn {
   h2_dir d[2];
-  h2_stream streams[H2_MAX_STREAMS];
-  uint64_t tick;
+  h2_stream **buckets;
+  uint32_t nbuckets, nstreams;
+  h2_stream *newest, *oldest;
   uint64_t body_bytes; /* bytes held in all body buffers */
+  uint64_t *budget, budget_max;
+  nghttp2_mem mem; /* the HPACK decoders' memory, counted in the budget too */
 } h2_conn;
+
+/* Takes n bytes from the session's budget; false if it has no room. */
+static bool charge(h2_conn *c, uint64_t n) {
+  if (!c->budget)
+    return true;
+  if (*c->budget + n > c->budget_max)
+    return false;
+  *c->budget += n;
+  return true;
+}
+
+static void uncharge(h2_conn *c, uint64_t n) {
+  if (c->budget)
+    *c->budget = *c->budget >= n ? *c->budget - n : 0;
+}
+
+/* ---- memory libnghttp2's HPACK decoders take (their dynamic tables can
+ * be made to hold up to H2_MAX_TABLE each), counted against the budget;
+ * a block carries its size. A decoder that finds no room fails the header
+ * block, and the direction's HPACK context is said lost. */
+typedef union h2_mhdr {
+  size_t n;
+  max_align_t align;
+} h2_mhdr;
+
+static void *m_malloc(size_t size, void *ud) {
+  h2_conn *c = ud;
+  if (size > SIZE_MAX - sizeof(h2_mhdr) || !charge(c, size + sizeof(h2_mhdr)))
+    return NULL;
+  h2_mhdr *h = malloc(sizeof *h + size);
+  if (!h) {
+    uncharge(c, size + sizeof *h);
+    return NULL;
+  }
+  h->n = size;
+  return h + 1;
+}
+
+static void m_free(void *ptr, void *ud) {
+  if (!ptr)
+    return;
+  h2_mhdr *h = (h2_mhdr *)ptr - 1;
+  uncharge(ud, h->n + sizeof *h);
+  free(h);
+}
+
+static void *m_calloc(size_t nmemb, size_t size, void *ud) {
+  if (size && nmemb > SIZE_MAX / size)
+    return NULL;
+  void *p = m_malloc(nmemb * size, ud);
+  if (p)
+    memset(p, 0, nmemb * size);
+  return p;
+}
+
+static void *m_realloc(void *ptr, size_t size, void *ud) {
+  if (!ptr)
+    return m_malloc(size, ud);
+  h2_mhdr *h = (h2_mhdr *)ptr - 1;
+  void *np = m_malloc(size, ud);
+  if (!np)
+    return NULL;
+  memcpy(np, ptr, h->n < size ? h->n : size);
+  m_free(ptr, ud);
+  return np;
+}
 
 static void body_reset(h2_conn *c, h2_body *b) {
   if (c && b->cap <= c->body_bytes)
     c->body_bytes -= b->cap;
+  if (c)
+    uncharge(c, (uint64_t)b->cap + (uint64_t)b->pieces_cap * sizeof *b->pieces);
   free(b->data);
   free(b->pieces);
   char ct[64], ce[32];
@@ -478,12 +558,11 @@ static void body_reset(h2_conn *c, h2_body *b) {
   memcpy(b->cenc, ce, sizeof ce);
 }
 
-static void stream_clear(h2_conn *c, h2_stream *s) {
-  for (int i = 0; i < 2; i++) {
+static void stream_free(h2_conn *c, h2_stream *s) {
+  for (int i = 0; i < 2; i++)
     body_reset(c, &s->body[i]);
-    s->body[i].ctype[0] = s->body[i].cenc[0] = 0;
-  }
-  memset(s, 0, sizeof *s);
+  free(s);
+  uncharge(c, sizeof *s);
 }
 
 static void conn_free(void *data) {
@@ -494,9 +573,14 @@ static void conn_free(void *data) {
     if (c->d[i].inf)
       nghttp2_hd_inflate_del(c->d[i].inf);
     free(c->d[i].hb);
+    uncharge(c, c->d[i].hb_cap);
   }
-  for (uint32_t i = 0; i < H2_MAX_STREAMS; i++)
-    stream_clear(c, &c->streams[i]);
+  for (h2_stream *s = c->newest, *n; s; s = n) {
+    n = s->older;
+    stream_free(c, s);
+  }
+  free(c->buckets);
+  uncharge(c, (uint64_t)c->nbuckets * sizeof *c->buckets);
   free(c);
 }
 
@@ -510,6 +594,9 @@ static h2_conn *conn_get(dx_packet *p) {
   c = calloc(1, sizeof *c);
   if (!c)
     return NULL;
+  c->budget = dx_packet_stream_budget(p);
+  c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
+  c->mem = (nghttp2_mem){c, m_malloc, m_free, m_calloc, m_realloc};
   if (!dx_app_data_set(p, c, conn_free)) {
     free(c);
     return NULL;
@@ -526,37 +613,136 @@ static bool can_wait(const dx_packet *p) {
   return p->flow != NULL || p->bstream != NULL;
 }
 
-/* The stream `id`; with create, a slot is taken for it (the least recently
- * used one when all are taken: *evicted is set). */
-static h2_stream *stream_get(h2_conn *c, uint32_t id, bool create, bool *evicted) {
+static uint32_t bucket_of(const dx_packet *p, const h2_conn *c, uint32_t id) {
+  return (uint32_t)dx_hash_keyed(p, &id, sizeof id) & (c->nbuckets - 1);
+}
+
+/* Makes s the most recently used stream. */
+static void use_unlink(h2_conn *c, h2_stream *s) {
+  if (s->newer)
+    s->newer->older = s->older;
+  else
+    c->newest = s->older;
+  if (s->older)
+    s->older->newer = s->newer;
+  else
+    c->oldest = s->newer;
+  s->newer = s->older = NULL;
+}
+
+static void use_front(h2_conn *c, h2_stream *s) {
+  s->older = c->newest;
+  s->newer = NULL;
+  if (c->newest)
+    c->newest->newer = s;
+  else
+    c->oldest = s;
+  c->newest = s;
+}
+
+/* Room in the bucket array for one more stream: it doubles when the
+ * streams would outnumber the buckets (if the budget allows; the chains
+ * only grow longer otherwise). False if there is no bucket array at all. */
+static bool buckets_fit(const dx_packet *p, h2_conn *c) {
+  if (c->buckets && c->nstreams < c->nbuckets)
+    return true;
+  uint32_t nb = c->nbuckets ? c->nbuckets * 2 : H2_MIN_BUCKETS;
+  uint64_t more = (uint64_t)(nb - c->nbuckets) * sizeof *c->buckets;
+  h2_stream **b = NULL;
+  if (charge(c, more)) {
+    b = calloc(nb, sizeof *b);
+    if (!b)
+      uncharge(c, more);
+  }
+  if (!b)
+    return c->buckets != NULL;
+  uint32_t ob = c->nbuckets;
+  h2_stream **old = c->buckets;
+  c->buckets = b;
+  c->nbuckets = nb;
+  for (uint32_t i = 0; i < ob; i++)
+    for (h2_stream *s = old[i], *n; s; s = n) {
+      n = s->hnext;
+      uint32_t k = bucket_of(p, c, s->id);
+      s->hnext = b[k];
+      b[k] = s;
+    }
+  free(old);
+  uncharge(c, (uint64_t)ob * sizeof *c->buckets);
+  return true;
+}
+
+static void bucket_remove(const dx_packet *p, h2_conn *c, h2_stream *s) {
+  for (h2_stream **pp = &c->buckets[bucket_of(p, c, s->id)]; *pp; pp = &(*pp)->hnext)
+    if (*pp == s) {
+      *pp = s->hnext;
+      return;
+    }
+}
+
+enum { H2_NEW, H2_EVICTED, H2_NO_ROOM };
+
+/* The stream `id`; with create, it is made when unknown: when
+ * H2_MAX_STREAMS are tracked, or the budget has no room for another, the
+ * least recently used is forgotten and its memory reused (*why:
+ * H2_EVICTED); with none to reuse, NULL (*why: H2_NO_ROOM). */
+static h2_stream *stream_get(const dx_packet *p, h2_conn *c, uint32_t id, bool create, int *why) {
   if (!c || id == 0)
     return NULL;
-  h2_stream *free_slot = NULL, *lru = NULL;
-  for (uint32_t i = 0; i < H2_MAX_STREAMS; i++) {
-    h2_stream *s = &c->streams[i];
-    if (s->id == id) {
-      s->last_use = ++c->tick;
-      return s;
-    }
-    if (!s->id) {
-      if (!free_slot)
-        free_slot = s;
-    } else if (!lru || s->last_use < lru->last_use) {
-      lru = s;
-    }
-  }
+  if (c->buckets)
+    for (h2_stream *s = c->buckets[bucket_of(p, c, id)]; s; s = s->hnext)
+      if (s->id == id) {
+        use_unlink(c, s);
+        use_front(c, s);
+        return s;
+      }
   if (!create)
     return NULL;
-  h2_stream *s = free_slot;
+  h2_stream *s = NULL;
+  if (c->nstreams < H2_MAX_STREAMS && buckets_fit(p, c) && charge(c, sizeof *s)) {
+    s = calloc(1, sizeof *s);
+    if (s)
+      c->nstreams++;
+    else
+      uncharge(c, sizeof *s);
+  }
+  if (!s && c->oldest) {
+    /* reuse the least recently used stream's memory */
+    s = c->oldest;
+    use_unlink(c, s);
+    bucket_remove(p, c, s);
+    for (int i = 0; i < 2; i++)
+      body_reset(c, &s->body[i]);
+    memset(s, 0, sizeof *s);
+    if (why)
+      *why = H2_EVICTED;
+  }
   if (!s) {
-    s = lru;
-    stream_clear(c, s);
-    if (evicted)
-      *evicted = true;
+    if (why)
+      *why = H2_NO_ROOM;
+    return NULL;
   }
   s->id = id;
-  s->last_use = ++c->tick;
+  uint32_t k = bucket_of(p, c, id);
+  s->hnext = c->buckets[k];
+  c->buckets[k] = s;
+  use_front(c, s);
   return s;
+}
+
+/* The tree's note when stream_get could not track a new stream as asked. */
+static void stream_note(dx_packet *p, const h2_conn *c, dx_node *st, int why) {
+  if (why == H2_EVICTED && c->nstreams >= H2_MAX_STREAMS)
+    dx_expert(p, st, dx_field_limit(), DX_SEV_NOTE,
+              "[More than %u streams tracked on this connection: the least recently used is "
+              "forgotten]",
+              H2_MAX_STREAMS);
+  else if (why != H2_NEW)
+    dx_expert(p, st, dx_field_limit(), DX_SEV_NOTE,
+              "[The session's byte budget (%llu bytes) is used up: %s]",
+              (unsigned long long)c->budget_max,
+              why == H2_EVICTED ? "the least recently used stream of this connection is forgotten"
+                                : "this stream is not tracked");
 }
 
 /* ---- small helpers ------------------------------------------------------------ */
@@ -935,7 +1121,7 @@ static bool decode_block(dx_packet *p, h2_conn *c, int dir, dx_node *st, const d
     return false;
   }
   if (!d->inf) {
-    if (nghttp2_hd_inflate_new(&d->inf) != 0) {
+    if (nghttp2_hd_inflate_new2(&d->inf, &c->mem) != 0) {
       d->inf = NULL;
       d->hpack_lost = true;
       dx_expert(p, st, dx_field_limit(), DX_SEV_WARN, "[No memory for the HPACK decoder]");
@@ -999,7 +1185,7 @@ static bool decode_block(dx_packet *p, h2_conn *c, int dir, dx_node *st, const d
 }
 
 /* Appends a header block fragment to the direction's pending block. */
-static void hb_append(h2_dir *d, const uint8_t *s, uint32_t n) {
+static void hb_append(h2_conn *c, h2_dir *d, const uint8_t *s, uint32_t n) {
   if (d->hb_over || n == 0)
     return;
   if (!s || (uint64_t)d->hb_len + n > H2_MAX_HEADER_BLOCK) {
@@ -1012,8 +1198,13 @@ static void hb_append(h2_dir *d, const uint8_t *s, uint32_t n) {
       nc *= 2;
     if (nc > H2_MAX_HEADER_BLOCK)
       nc = H2_MAX_HEADER_BLOCK;
+    if (!charge(c, nc - d->hb_cap)) {
+      d->hb_over = d->hb_budget = true;
+      return;
+    }
     uint8_t *nb = realloc(d->hb, nc);
     if (!nb) {
+      uncharge(c, nc - d->hb_cap);
       d->hb_over = true;
       return;
     }
@@ -1024,11 +1215,12 @@ static void hb_append(h2_dir *d, const uint8_t *s, uint32_t n) {
   d->hb_len += n;
 }
 
-static void hb_reset(h2_dir *d) {
+static void hb_reset(h2_conn *c, h2_dir *d) {
   free(d->hb);
+  uncharge(c, d->hb_cap);
   d->hb = NULL;
   d->hb_len = d->hb_cap = 0;
-  d->hb_active = d->hb_over = false;
+  d->hb_active = d->hb_over = d->hb_budget = false;
   d->hb_stream = 0;
 }
 
@@ -1038,18 +1230,20 @@ static void block_done(dx_packet *p, h2_conn *c, int dir, uint32_t sid, bool pus
                        const dx_tvb *t, uint32_t anchor, const uint8_t *blk, uint32_t blen,
                        char *extra, size_t extra_len) {
   h2_dir *d = &c->d[dir];
-  bool evicted = false;
-  h2_stream *s = push ? NULL : stream_get(c, sid, true, &evicted);
-  if (evicted)
-    dx_expert(p, st, dx_field_limit(), DX_SEV_NOTE,
-              "[More than %u streams tracked on this connection: the least recently used is "
-              "forgotten]",
-              H2_MAX_STREAMS);
+  int why = H2_NEW;
+  h2_stream *s = push ? NULL : stream_get(p, c, sid, true, &why);
+  stream_note(p, c, st, why);
   h2_hinfo hi;
   memset(&hi, 0, sizeof hi);
   if (d->hb_over) {
-    dx_expert(p, st, dx_field_limit(), DX_SEV_WARN,
-              "[Header block larger than %u bytes: not decoded]", H2_MAX_HEADER_BLOCK);
+    if (d->hb_budget)
+      dx_expert(p, st, dx_field_limit(), DX_SEV_WARN,
+                "[Header block not kept, the session's byte budget (%llu bytes) is used up: not "
+                "decoded]",
+                (unsigned long long)c->budget_max);
+    else
+      dx_expert(p, st, dx_field_limit(), DX_SEV_WARN,
+                "[Header block larger than %u bytes: not decoded]", H2_MAX_HEADER_BLOCK);
     d->hpack_lost = true;
     return;
   }
@@ -1165,17 +1359,17 @@ static void headers_fragment(dx_packet *p, h2_conn *c, int dir, const h2_frame *
     dx_mark_malformed(p, st, "A new header block starts before the one of stream %u ended",
                       d->hb_stream);
     d->hpack_lost = true;
-    hb_reset(d);
+    hb_reset(c, d);
   }
   const uint8_t *s = dx_get_ptr(pl, pos, n);
   if (f->flags & 0x04) {
     if (n > H2_MAX_HEADER_BLOCK)
       d->hb_over = true;
     block_done(p, c, dir, sid, push, st, pl, pos, s, n, extra, extra_len);
-    hb_reset(d);
+    hb_reset(c, d);
     return;
   }
-  hb_append(d, s, n);
+  hb_append(c, d, s, n);
   d->hb_active = true;
   d->hb_stream = sid;
   d->hb_over = d->hb_over || n > H2_MAX_HEADER_BLOCK;
@@ -1220,13 +1414,10 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
                       dx_node *st, const dx_tvb *pl, uint32_t pos, uint32_t n, char *extra,
                       size_t extra_len, char *tail, size_t tail_len) {
   bool end = f->flags & 0x01;
-  bool evicted = false;
-  h2_stream *s = c && f->whole ? stream_get(c, f->sid, true, &evicted) : NULL;
-  if (evicted)
-    dx_expert(p, st, dx_field_limit(), DX_SEV_NOTE,
-              "[More than %u streams tracked on this connection: the least recently used is "
-              "forgotten]",
-              H2_MAX_STREAMS);
+  int why = H2_NEW;
+  h2_stream *s = c && f->whole ? stream_get(p, c, f->sid, true, &why) : NULL;
+  if (c)
+    stream_note(p, c, st, why);
   h2_body *b = s ? &s->body[dir] : NULL;
   if (!end || !b) {
     dx_add_bytes(p, st, FL(F_DATA_DATA), pl, pos, n);
@@ -1253,8 +1444,16 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
         uint32_t nc = b->cap ? b->cap : 4096;
         while (nc < b->len + n)
           nc = nc > cap / 2 ? cap : nc * 2;
-        uint8_t *nb = realloc(b->data, nc);
+        bool room = charge(c, nc - b->cap);
+        uint8_t *nb = room ? realloc(b->data, nc) : NULL;
         if (!nb) {
+          if (room)
+            uncharge(c, nc - b->cap);
+          else
+            dx_expert(p, st, dx_field_limit(), DX_SEV_WARN,
+                      "[Body of stream %u not reassembled: the session's byte budget (%llu "
+                      "bytes) is used up]",
+                      f->sid, (unsigned long long)c->budget_max);
           b->capped = true;
           body_reset(c, b);
           b->capped = true;
@@ -1268,9 +1467,20 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
         if (n)
           memcpy(b->data + b->len, body_here.data, n);
         b->len += n;
-        if (!b->pieces)
-          b->pieces = calloc(H2_MAX_PIECES, sizeof *b->pieces);
-        if (b->pieces && b->npieces < H2_MAX_PIECES) {
+        if (b->npieces == b->pieces_cap && b->pieces_cap < H2_MAX_PIECES) {
+          /* the list of fragments grows as they come (most bodies have few) */
+          uint32_t pc = b->pieces_cap ? b->pieces_cap * 2 : 4;
+          if (charge(c, (uint64_t)(pc - b->pieces_cap) * sizeof *b->pieces)) {
+            h2_piece *np = realloc(b->pieces, pc * sizeof *np);
+            if (np) {
+              b->pieces = np;
+              b->pieces_cap = pc;
+            } else {
+              uncharge(c, (uint64_t)(pc - b->pieces_cap) * sizeof *b->pieces);
+            }
+          }
+        }
+        if (b->npieces < b->pieces_cap) {
           b->pieces[b->npieces].frame = p->num;
           b->pieces[b->npieces].len = n;
           b->npieces++;
@@ -1411,7 +1621,7 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
   if (d && f->whole && d->hb_active && f->type != 9) {
     dx_mark_malformed(p, st, "CONTINUATION of stream %u expected", d->hb_stream & 0x7fffffffu);
     d->hpack_lost = true;
-    hb_reset(d);
+    hb_reset(c, d);
   }
 
   switch (f->type) {
@@ -1474,7 +1684,7 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
       dx_mark_malformed(p, st, "RST_STREAM payload is %u bytes, not 4", f->len);
     dx_add_item(p, st, FL(F_RST_ERROR), &pl, 0, 4);
     if (c && f->whole && !sid0) {
-      h2_stream *s = stream_get(c, f->sid, false, NULL);
+      h2_stream *s = stream_get(p, c, f->sid, false, NULL);
       if (s) {
         s->reset = true;
         for (int i = 0; i < 2; i++)
@@ -1568,15 +1778,15 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
       dx_mark_malformed(
           p, st, "CONTINUATION without a HEADERS or PUSH_PROMISE of stream %u before it", f->sid);
       d->hpack_lost = true;
-      hb_reset(d);
+      hb_reset(c, d);
       break;
     }
-    hb_append(d, s, f->len);
+    hb_append(c, d, s, f->len);
     if (f->flags & 0x04) {
       bool push = d->hb_stream & 0x80000000u;
       block_done(p, c, dir, d->hb_stream & 0x7fffffffu, push, st, &pl, 0, d->hb, d->hb_len, extra,
                  sizeof extra);
-      hb_reset(d);
+      hb_reset(c, d);
     }
     break;
   }

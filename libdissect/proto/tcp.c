@@ -482,9 +482,9 @@ static void conv_free(void *d) {
     return;
   dx_stream_free(&c->bs);
   for (int i = 0; i < 2; i++) {
-    uint64_t *total = c->h[i].rs.lim.total;
+    uint64_t *total = c->h[i].rs.lim.total, n = ual_charged(c->h[i].ual_cap);
     if (total)
-      *total -= ual_charged(c->h[i].ual_cap);
+      *total = *total >= n ? *total - n : 0;
     dx_tcp_stream_free(&c->h[i].rs);
     free(c->h[i].ual);
   }

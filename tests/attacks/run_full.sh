@@ -14,6 +14,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 N_FLOWS=${N_FLOWS:-200000}
 N_DNS=${N_DNS:-200000}
 N_FRAGS=${N_FRAGS:-500000}
+N_H2=${N_H2:-1000000}
+N_OOO=${N_OOO:-1000000}
 GETS=${GETS:-20000 64}
 N_CERTS=${N_CERTS:-1000}
 W=$(mktemp -d "${TMPDIR:-/tmp}/flood.XXXXXX")
@@ -25,6 +27,10 @@ python3 "$HERE/dns_flood.py" --collide "$N_DNS" "$W/dns_flood.pcap"
 python3 "$HERE/dns_flood.py" "$N_DNS" "$W/dns_plain.pcap"
 python3 "$HERE/frag_flood.py" "$N_FRAGS" "$W/frag_flood.pcap"
 python3 "$HERE/frag_flood.py" --ordinary "$N_FRAGS" "$W/frag_plain.pcap"
+python3 "$HERE/http2_streams.py" "$N_H2" "$W/h2_flood.pcap"
+python3 "$HERE/http2_streams.py" --ordinary "$N_H2" "$W/h2_plain.pcap"
+python3 "$HERE/tcp_ooo.py" "$N_OOO" "$W/ooo_flood.pcap"
+python3 "$HERE/tcp_ooo.py" --ordinary "$N_OOO" "$W/ooo_plain.pcap"
 
 # measure LABEL ARGS...: CPU seconds and peak RSS of one run of dissect.
 measure() {
@@ -48,6 +54,10 @@ measure "DNS: $N_DNS colliding queries" -r "$W/dns_flood.pcap"
 measure "DNS: $N_DNS ordinary queries" -r "$W/dns_plain.pcap"
 measure "fragments: $N_FRAGS never completing" -o ip.max_frag_datagrams:300000 -r "$W/frag_flood.pcap"
 measure "fragments: $N_FRAGS ordinary UDP" -o ip.max_frag_datagrams:300000 -r "$W/frag_plain.pcap"
+measure "HTTP/2: $N_H2 new streams on one connection" -r "$W/h2_flood.pcap"
+measure "HTTP/2: $N_H2 frames over 8 streams" -r "$W/h2_plain.pcap"
+measure "TCP: $N_OOO segments ahead of a gap" -r "$W/ooo_flood.pcap"
+measure "TCP: $N_OOO segments in order" -r "$W/ooo_plain.pcap"
 
 # Memory with the default caps: what grows with the attacker's input counts
 # against the session's byte budget (tcp.max_total_stream_bytes).
@@ -59,3 +69,5 @@ rm -f "$W/gets.pcap"
 python3 "$HERE/tls_endless_certificate.py" "$N_CERTS" 1000000 "$W/certs.pcap"
 measure "memory: $N_CERTS never-ending Certificates" -r "$W/certs.pcap"
 rm -f "$W/certs.pcap"
+python3 "$HERE/http2_streams.py" --connections 20000 128 "$W/h2conns.pcap"
+measure "memory: 20000 HTTP/2 connections x 128 streams" -r "$W/h2conns.pcap"

@@ -101,6 +101,29 @@ if gen frag_flood.py "$N_FRAGS" "$T_TMP/frag_flood.pcap" &&
   check_eq "fragments: one line per packet" "$N_FRAGS" "$(grep -c . "$T_TMP/out")"
 fi
 
+# Tables bounded per connection must not be searched linearly either: one
+# HTTP/2 connection whose every HEADERS frame opens a new stream (the table
+# of 128 streams is full, the least recently used is evicted each time)
+# against the same frames over 8 streams; one TCP connection whose first
+# byte never comes, with 1,024 segments kept ahead of the gap and each new
+# one placed among them, against the same segments in order. (A linear
+# stream table and a sorted list of segments cost 1.5x here.)
+N_H2=${N_H2:-300000}
+N_OOO=${N_OOO:-100000}
+if gen http2_streams.py "$N_H2" "$T_TMP/h2_flood.pcap" &&
+  gen http2_streams.py --ordinary "$N_H2" "$T_TMP/h2_plain.pcap"; then
+  compare "HTTP/2 stream table, $N_H2 new streams on one connection" "$T_TMP/h2_flood.pcap" \
+    "$T_TMP/h2_plain.pcap"
+  run "$D" -r "$T_TMP/h2_flood.pcap" -T fields -e http2.streamid
+  check_eq "HTTP/2 streams: every frame read, up to the last stream" "$((2 * N_H2 - 1))" \
+    "$(tail -1 "$T_TMP/out" | awk -F, '{print $NF}')"
+fi
+if gen tcp_ooo.py "$N_OOO" "$T_TMP/ooo_flood.pcap" &&
+  gen tcp_ooo.py --ordinary "$N_OOO" "$T_TMP/ooo_plain.pcap"; then
+  compare "TCP out-of-order segments, $N_OOO ahead of a gap" "$T_TMP/ooo_flood.pcap" \
+    "$T_TMP/ooo_plain.pcap"
+fi
+
 # Unanswered pipelined requests: the URIs HTTP remembers to match responses
 # count against the session's byte budget (200 connections x 64 requests of
 # about 1 KB = 13 MB, against a 2 MB budget): the cap is reported.

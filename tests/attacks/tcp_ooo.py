@@ -1,0 +1,34 @@
+"""Attack capture: one TCP connection whose first data byte never comes,
+then N segments of 8 bytes each one byte apart (a one-byte hole between
+any two), in increasing order: all wait ahead of the gap, the reassembly
+keeps up to its per-direction cap (1,024) of them, and each new one must
+be placed among them. A sorted list searched from its start walks all of
+them for every segment. With --ordinary the same N segments without the
+first gap and the holes (same packets, same bytes; all in order).
+Usage: tcp_ooo.py [--ordinary] N OUT.pcap"""
+import sys
+
+from floodlib import Pcap, ipv4, tcp
+
+CLIENT = bytes([10, 3, 0, 1])
+SERVER = bytes([10, 0, 0, 1])
+
+
+def main():
+    args = sys.argv[1:]
+    ordinary = '--ordinary' in args
+    args = [a for a in args if a != '--ordinary']
+    n, out = int(args[0]), args[1]
+    cap = Pcap(out)
+    cap.write(ipv4(CLIENT, SERVER, 6, tcp(40001, 9999, 1000, 0, 0x02)))
+    cap.write(ipv4(SERVER, CLIENT, 6, tcp(9999, 40001, 5000, 1001, 0x12)))
+    cap.write(ipv4(CLIENT, SERVER, 6, tcp(40001, 9999, 1001, 5001, 0x10)))
+    data = b'ooo-data'
+    for i in range(n):
+        seq = 1001 + i * 8 if ordinary else 1002 + i * 9
+        cap.write(ipv4(CLIENT, SERVER, 6, tcp(40001, 9999, seq, 5001, 0x18, data)))
+    cap.close()
+
+
+if __name__ == '__main__':
+    main()
