@@ -158,6 +158,19 @@ void dx_config_init(dx_config *cfg);
  * dx_session_load_rsa_key() to get a message naming the problem. */
 int dx_session_new(dx_session **out, const dx_config *cfg);
 void dx_session_free(dx_session *s);
+/* Makes s as a new session with the same configuration would be, for the
+ * next capture (or a fuzzer's next input), without building the field
+ * index, dispatch tables and trust stores again. Forgotten: flows and
+ * their stream numbers, TCP/IP/QUIC reassembly, the DNS, HTTP, TLS
+ * (session cache) and QUIC tables, ICMP echo matching, certificate
+ * verdicts, frame numbers, the time reference and the frame last
+ * displayed, comments not yet used, the stream byte budget (back to 0);
+ * the hash key of the tables is drawn again. Kept: the configuration
+ * (dx_config), key log and RSA key, decode-as rules, interest, time
+ * format, trust anchors. The same frames then give the same packets as in
+ * a new session. Packets, stories and follows made before must be freed
+ * first. Returns DX_OK, DX_EINVAL (s NULL) or DX_ENOMEM (s unchanged). */
+int dx_session_reset(dx_session *s);
 
 /* ---- TLS secrets --------------------------------------------------------- */
 /* Adds an NSS key log file (SSLKEYLOGFILE format: CLIENT_RANDOM, the TLS 1.3

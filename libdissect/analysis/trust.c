@@ -207,6 +207,20 @@ static void forget(trust_state *st) {
     }
 }
 
+/* dx_session_reset(): the verdicts and connections of the capture go; the
+ * configuration and the stores built from it stay. */
+static void trust_state_reset(void *p) {
+  trust_state *st = p;
+  for (unsigned i = 0; i < MEMO_SLOTS; i++)
+    if (st->slot[i]) {
+      free(st->slot[i]);
+      st->slot[i] = NULL;
+      *st->budget = *st->budget >= sizeof(memo) ? *st->budget - sizeof(memo) : 0;
+    }
+  memset(st->legs, 0, sizeof st->legs);
+  st->next_leg = 0;
+}
+
 static trust_state *sess_state(dx_session *s) {
   for (size_t i = 0; s && i < dx_nprotocols; i++)
     if (dx_protocols[i] == &dx_proto_trust)
@@ -761,4 +775,5 @@ const dx_protocol dx_proto_trust = {
     .nfields = DX_ARRAY_LEN(trust_fields),
     .state_new = trust_state_new,
     .state_free = trust_state_free,
+    .state_reset = trust_state_reset,
 };

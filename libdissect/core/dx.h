@@ -643,6 +643,10 @@ typedef struct dx_protocol {
   /* Per-session state: created with the session, freed with it. May be NULL. */
   void *(*state_new)(struct dx_session *s);
   void (*state_free)(void *state);
+  /* dx_session_reset(): forgets what the state learned from packets and
+   * keeps its configuration. NULL: the state is freed and made again with
+   * state_new (for a state that holds nothing but what packets taught it). */
+  void (*state_reset)(void *state);
 } dx_protocol;
 
 /* The registry (proto/registry.c): every protocol, in a fixed order. */

@@ -43,6 +43,22 @@ void dx_flow_table_free(dx_flow_table *ft) {
   memset(ft, 0, sizeof *ft);
 }
 
+void dx_flow_table_clear(dx_flow_table *ft) {
+  dx_flow *f = ft->lru_head;
+  while (f) {
+    dx_flow *n = f->lru_next;
+    flow_release(f);
+    f = n;
+  }
+  dx_flow **b = ft->buckets;
+  size_t nb = ft->nbuckets;
+  if (b)
+    memset(b, 0, nb * sizeof *b);
+  memset(ft, 0, sizeof *ft);
+  ft->buckets = b;
+  ft->nbuckets = nb;
+}
+
 /* A direction-independent hash: the two endpoints are hashed in a canonical
  * order, under the session's key. */
 static uint32_t flow_hash(const dx_hashkey *key, uint8_t proto, const dx_addr *a, uint16_t pa,

@@ -263,6 +263,59 @@ int dx_session_load_rsa_key(dx_session *s, const char *path, char *err, size_t e
   return DX_OK;
 }
 
+int dx_session_reset(dx_session *s) {
+  if (!s)
+    return DX_EINVAL;
+  /* The protocols' new states first, so that running out of memory leaves
+   * the session as it was. */
+  void **fresh = calloc(dx_nprotocols + 1, sizeof *fresh);
+  if (!fresh)
+    return DX_ENOMEM;
+  dx_hashkey old_key = s->hashkey;
+  dx_hashkey_random(&s->hashkey); /* states copy the key when made */
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *pr = dx_protocols[i];
+    if (!pr->state_new || pr->state_reset)
+      continue;
+    fresh[i] = pr->state_new(s);
+    if (!fresh[i]) {
+      for (size_t k = 0; k < i; k++)
+        if (fresh[k] && dx_protocols[k]->state_free)
+          dx_protocols[k]->state_free(fresh[k]);
+      free(fresh);
+      s->hashkey = old_key;
+      return DX_ENOMEM;
+    }
+  }
+  /* Flows first: their free callbacks may use protocol state. */
+  dx_flow_table_clear(&s->flows);
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *pr = dx_protocols[i];
+    if (pr->state_reset) {
+      if (s->states[i])
+        pr->state_reset(s->states[i]);
+    } else if (pr->state_new) {
+      if (s->states[i] && pr->state_free)
+        pr->state_free(s->states[i]);
+      s->states[i] = fresh[i];
+    }
+  }
+  free(fresh);
+  s->reset_residue = s->stream_bytes;
+  s->stream_bytes = 0;
+  free(s->next_comments);
+  s->next_comments = NULL;
+  s->next_comments_len = 0;
+  s->nframes = 0;
+  s->have_first = false;
+  s->first_sec = s->prev_sec = 0;
+  s->first_nsec = s->prev_nsec = 0;
+  s->disp_manual = s->have_disp = false;
+  s->disp_sec = 0;
+  s->disp_nsec = 0;
+  return DX_OK;
+}
+
 struct dx_keylog *dx_packet_keylog(const dx_packet *p) {
   return p->sess->keylog;
 }

@@ -92,6 +92,10 @@ struct dx_session {
   const dx_field **layers;
   size_t layers_mask;
   bool skip_layers;
+  /* Stream budget bytes still counted when dx_session_reset() had freed
+   * every flow and protocol state (0 unless something does not give back
+   * what it took, or a story was alive): for tests. */
+  uint64_t reset_residue;
 };
 
 /* The protocol a decode-as rule gives for (table, port), or NULL. The
@@ -105,6 +109,8 @@ bool dx_session_layer_wanted(const dx_session *s, const dx_field *f);
 
 int dx_flow_table_init(dx_flow_table *ft, size_t cap);
 void dx_flow_table_free(dx_flow_table *ft);
+/* Releases every flow and zeroes the counters; the bucket array stays. */
+void dx_flow_table_clear(dx_flow_table *ft);
 /* The frame pseudo-protocol (proto/frame.c). */
 extern const dx_protocol dx_proto_frame;
 void dx_dissect_frame(dx_packet *p);

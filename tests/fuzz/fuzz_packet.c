@@ -4,20 +4,19 @@
  *   byte 0      link type selector (index into linktypes[], modulo)
  *   byte 1      mode bits: 1 = terse (dx_session_set_interest),
  *               2 = summary columns kept in terse mode, 4 = checksums
- *               verified, 8 = small session caps (flows, fragments, streams)
+ *               verified, 8 = small session caps (flows, fragments, streams),
+ *               16 = interest cleared after the last frame; bits 5-7: the
+ *               output form of the first packet (fuzzutil.h), the next
+ *               packets take the next forms
  *   then frames, each a 2-byte big-endian length and that many bytes (a
  *   length running past the end takes what is left).
  * All frames go to ONE session in order, so flows, TCP and IP reassembly
- * and DNS/HTTP request-response matching carry across frames. Every packet
- * is written as summary, tree, hex, JSON (both writers), EK and -T fields
- * into a memory stream, and a few fields are looked up. */
-#include <dissect/dissect.h>
-#include <dissect/json.h>
-#include <dissect/output.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+ * and DNS/HTTP request-response matching carry across frames; the session
+ * (one per checksum/caps combination) is reset after the input and reused.
+ * Every packet is written in one output form (summary, tree, hex, JSON in
+ * its forms, EK, -T fields, the json-c object; one after the other from
+ * packet to packet) into a memory stream, and a few fields are looked up. */
+#include "fuzzutil.h"
 
 static const int linktypes[] = {1, 0, 108, 12, 101, 228, 229, 113, 276};
 #define N_LINKTYPES (sizeof linktypes / sizeof linktypes[0])
@@ -41,29 +40,10 @@ static const char *const find_names[] = {"ip.src",
                                          "tls"};
 #define N_FIND (sizeof find_names / sizeof find_names[0])
 
-static FILE *sink;
-static char *sink_buf;
-static size_t sink_len;
+static const dx_field *find_fields[N_FIND];
 
-static void exercise(const dx_session *s, const dx_packet *p, const dx_fields *flds) {
-  dx_write_summary(sink, p);
-  dx_write_tree(sink, p);
-  dx_write_hex(sink, p);
-  dx_write_json(sink, p, 1);
-  dx_write_json_form(sink, p, DX_JSON_PACKETS, 0);
-  dx_write_ek(sink, p);
-  if (flds)
-    dx_fields_write(sink, flds, p);
-  json_object *j = dx_packet_to_json(p);
-  if (j) {
-    fputs(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN), sink);
-    json_object_put(j);
-  }
-  (void)dx_packet_src(p);
-  (void)dx_packet_dst(p);
-  (void)dx_packet_protocol(p);
-  (void)dx_packet_info(p);
-  (void)dx_packet_severity(p);
+static void exercise(const dx_packet *p, const dx_fields *flds, unsigned form) {
+  fz_write(p, form, flds);
   size_t ns = dx_packet_source_count(p);
   for (size_t i = 0; i < ns; i++) {
     size_t len = 0;
@@ -72,7 +52,7 @@ static void exercise(const dx_session *s, const dx_packet *p, const dx_fields *f
   }
   char buf[256];
   for (size_t i = 0; i < N_FIND; i++) {
-    const dx_field *f = dx_field_lookup(s, find_names[i]);
+    const dx_field *f = find_fields[i];
     if (!f)
       continue;
     int guard = 0;
@@ -85,19 +65,15 @@ static void exercise(const dx_session *s, const dx_packet *p, const dx_fields *f
       (void)dx_node_str(n);
     }
   }
-  /* Keep the memory stream from growing across frames. */
-  fflush(sink);
-  rewind(sink);
 }
+
+/* One session per configuration: [checksums][tiny caps]. */
+static dx_session *sessions[4];
+static dx_fields *fields_of[4];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2)
     return 0;
-  if (!sink) {
-    sink = open_memstream(&sink_buf, &sink_len);
-    if (!sink)
-      abort();
-  }
   int linktype = linktypes[data[0] % N_LINKTYPES];
   unsigned mode = data[1];
   data += 2;
@@ -114,32 +90,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.max_total_stream_bytes = 8192;
     cfg.max_dns_pending = 4;
   }
-  dx_session *s = NULL;
-  if (dx_session_new(&s, &cfg) != DX_OK)
-    abort();
+  unsigned variant = (mode >> 2) & 3;
+  dx_session *s = fz_session(&sessions[variant], &cfg);
+  if (!find_fields[0])
+    for (size_t i = 0; i < N_FIND; i++)
+      find_fields[i] = dx_field_lookup(s, find_names[i]);
 
-  if (mode & 1) {
-    static const char *const interest[] = {"dns.qry.name", "tcp.stream", "http",
-                                           "tls.handshake.type", "ip.src"};
-    const dx_field *fs[5];
-    size_t n = 0;
-    for (size_t i = 0; i < 5; i++) {
-      const dx_field *f = dx_field_lookup(s, interest[i]);
-      if (f)
-        fs[n++] = f;
-    }
-    if (dx_session_set_interest(s, fs, n, (mode & 2) ? DX_INTEREST_COLUMNS : 0) != DX_OK)
-      abort();
-  }
+  static const char *const interest[] = {"dns.qry.name", "tcp.stream", "http", "tls.handshake.type",
+                                         "ip.src"};
+  fz_interest(s, interest, (mode & 1) ? 5 : 0, (mode & 2) ? DX_INTEREST_COLUMNS : 0);
 
+  /* -T fields: made with the session, kept with it (its columns hold
+   * field pointers, valid for any session). */
   static const char *const cols[] = {"frame.number", "ip.src",
                                      "tcp.srcport",  "dns.qry.name",
                                      "http.host",    "tls.handshake.extensions_server_name"};
   dx_fields_opts fo = {.header = 0, .separator = '\t', .occurrence = 'a', .aggregator = ','};
-  dx_fields *flds = NULL;
   char err[128];
-  if (dx_fields_new(s, cols, sizeof cols / sizeof cols[0], &fo, &flds, err, sizeof err) != DX_OK)
-    flds = NULL;
+  if (!fields_of[variant] && dx_fields_new(s, cols, sizeof cols / sizeof cols[0], &fo,
+                                           &fields_of[variant], err, sizeof err) != DX_OK)
+    fields_of[variant] = NULL;
+  const dx_fields *flds = fields_of[variant];
 
   size_t pos = 0;
   for (int i = 0; i < MAX_FRAMES && pos + 2 <= size; i++) {
@@ -167,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       free(frame);
       continue;
     }
-    exercise(s, p, flds);
+    exercise(p, flds, (mode >> 5) + (unsigned)i);
     dx_packet_free(p);
     /* The packet must not point into the caller's frame after dissect
      * returned (dx_packet_frame() data points into the packet). */
@@ -175,7 +146,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (mode & 16)
     dx_session_clear_interest(s);
-  dx_fields_free(flds);
-  dx_session_free(s);
+  fz_done(&sessions[variant]);
+  if (!sessions[variant]) { /* FUZZ_FRESH */
+    dx_fields_free(fields_of[variant]);
+    fields_of[variant] = NULL;
+  }
   return 0;
 }

@@ -17,12 +17,13 @@
  *           1-RTT, 5 server 1-RTT (kinds 2-5: the bytes are the plaintext)
  *   byte 1-2 length (big-endian; a length past the end takes what is left)
  * Packet numbers count up per space and side; byte 0's bit 7 on a 1-RTT
- * record flips the key phase (a key update, RFC 9001 6). */
+ * record flips the key phase (a key update, RFC 9001 6).
+ * One session (with the key log) is reset after every input and reused;
+ * each packet is written in one output form (fuzzutil.h), the next packet
+ * in the next. */
+#include "fuzzutil.h"
 #include "proto/quic.h"
 #include "proto/tls_decrypt.h"
-#include <dissect/dissect.h>
-#include <dissect/json.h>
-#include <dissect/output.h>
 #include <openssl/evp.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,10 +41,6 @@ static const uint8_t R[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
 typedef struct keys {
   uint8_t key[16], iv[12], hp[16];
 } keys;
-
-static FILE *sink;
-static char *sink_buf;
-static size_t sink_len;
 
 static void from_secret(uint8_t fill, keys *k, int generation) {
   uint8_t s[32], n[32];
@@ -122,15 +119,13 @@ static size_t frame_of(int from_client, const uint8_t *d, size_t n, uint8_t *out
   return 42 + n;
 }
 
-static void exercise(const dx_packet *p) {
-  if (getenv("FUZZ_QUIC_DUMP")) /* to see what an input reaches */
+static void exercise(const dx_packet *p, uint64_t num) {
+  static int dump = -1;
+  if (dump < 0)
+    dump = getenv("FUZZ_QUIC_DUMP") != NULL;
+  if (dump) /* to see what an input reaches */
     dx_write_tree(stderr, p);
-  dx_write_summary(sink, p);
-  dx_write_tree(sink, p);
-  dx_write_json(sink, p, 1);
-  (void)dx_packet_info(p);
-  fflush(sink);
-  rewind(sink);
+  fz_write(p, (unsigned)num, NULL);
 }
 
 static void feed(dx_session *s, int from_client, const uint8_t *d, size_t n, uint64_t num) {
@@ -146,7 +141,7 @@ static void feed(dx_session *s, int from_client, const uint8_t *d, size_t n, uin
                  .data = fb};
   dx_packet *p = NULL;
   if (dx_session_dissect(s, &fr, &p) == DX_OK && p) {
-    exercise(p);
+    exercise(p, num);
     dx_packet_free(p);
   }
 }
@@ -216,59 +211,63 @@ static size_t crypto(uint64_t off, const uint8_t *m, size_t n, uint8_t *out) {
   return 5 + n;
 }
 
+static dx_session *session; /* reused: reset after every input */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!sink) {
-    sink = open_memstream(&sink_buf, &sink_len);
-    if (!sink)
-      abort();
-  }
-  dx_session *s = NULL;
-  if (dx_session_new(&s, NULL) != DX_OK)
-    abort();
+  int made = session == NULL;
+  dx_session *s = fz_session(&session, NULL);
   char line[512], h1[80], h2[80];
   static const char *const labels[4] = {"CLIENT_HANDSHAKE_TRAFFIC_SECRET",
                                         "SERVER_HANDSHAKE_TRAFFIC_SECRET",
                                         "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"};
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; made && i < 4; i++) {
     uint8_t sec[32];
     memset(sec, 0x11 * (i + 1), 32);
     int n =
         snprintf(line, sizeof line, "%s %s %s\n", labels[i], hexs(R, 32, h1), hexs(sec, 32, h2));
     dx_session_add_secrets(s, line, (size_t)n);
   }
-  keys ini_c, ini_s, hs_c, hs_s, app_c[2], app_s[2];
-  dx_quic_initial_keys(1, DCID, 8, 0, ini_c.key, ini_c.iv, ini_c.hp);
-  dx_quic_initial_keys(1, DCID, 8, 1, ini_s.key, ini_s.iv, ini_s.hp);
-  from_secret(0x11, &hs_c, 0);
-  from_secret(0x22, &hs_s, 0);
-  from_secret(0x33, &app_c[0], 0);
-  from_secret(0x44, &app_s[0], 0);
-  from_secret(0x33, &app_c[1], 1);
-  from_secret(0x44, &app_s[1], 1);
-
+  /* The keys and the three packets every input starts with are the same
+   * every time: made once. */
+  static keys ini_c, ini_s, hs_c, hs_s, app_c[2], app_s[2];
+  static uint8_t pre[3][1400];
+  static size_t pre_len[3];
   static uint8_t pkt[70000], pl[70000];
-  uint64_t num = 0, pn_ci = 0, pn_si = 0, pn_sh = 0, pn_c1 = 0, pn_s1 = 0;
+  if (!pre_len[0]) {
+    dx_quic_initial_keys(1, DCID, 8, 0, ini_c.key, ini_c.iv, ini_c.hp);
+    dx_quic_initial_keys(1, DCID, 8, 1, ini_s.key, ini_s.iv, ini_s.hp);
+    from_secret(0x11, &hs_c, 0);
+    from_secret(0x22, &hs_s, 0);
+    from_secret(0x33, &app_c[0], 0);
+    from_secret(0x44, &app_s[0], 0);
+    from_secret(0x33, &app_c[1], 1);
+    from_secret(0x44, &app_s[1], 1);
+    /* ClientHello: legacy version, R, no session id, one suite, null
+     * compression, no extensions */
+    uint8_t ch[4 + 43] = {1, 0, 0, 43, 3, 3};
+    memcpy(ch + 6, R, 32);
+    uint8_t ch_tail[] = {0, 0, 2, 0x13, 0x01, 1, 0, 0, 0};
+    memcpy(ch + 38, ch_tail, sizeof ch_tail);
+    size_t n = crypto(0, ch, sizeof ch, pl);
+    memset(pl + n, 0, 1000); /* PADDING */
+    pre_len[0] = long_packet(0, DCID, 8, CCID, 4, &ini_c, 0, pl, n + 1000, pre[0]);
+    /* ServerHello with supported_versions TLS 1.3 */
+    uint8_t sh[4 + 46] = {2, 0, 0, 46, 3, 3};
+    memset(sh + 6, 0x77, 32);
+    uint8_t sh_tail[] = {0, 0x13, 0x01, 0, 0, 6, 0, 0x2b, 0, 2, 3, 4};
+    memcpy(sh + 38, sh_tail, sizeof sh_tail);
+    n = crypto(0, sh, sizeof sh, pl);
+    pre_len[1] = long_packet(0, CCID, 4, SCID, 4, &ini_s, 0, pl, n, pre[1]);
+    /* EncryptedExtensions with ALPN h3 */
+    uint8_t ee[] = {8, 0, 0, 11, 0, 9, 0, 0x10, 0, 5, 0, 3, 2, 'h', '3'};
+    n = crypto(0, ee, sizeof ee, pl);
+    pre_len[2] = long_packet(2, CCID, 4, SCID, 4, &hs_s, 0, pl, n, pre[2]);
+  }
+  uint64_t num = 0, pn_ci = 1, pn_sh = 1, pn_c1 = 0, pn_s1 = 0;
   int kp_c = 0, kp_s = 0;
-  /* ClientHello: legacy version, R, no session id, one suite, null
-   * compression, no extensions */
-  uint8_t ch[4 + 43] = {1, 0, 0, 43, 3, 3};
-  memcpy(ch + 6, R, 32);
-  uint8_t ch_tail[] = {0, 0, 2, 0x13, 0x01, 1, 0, 0, 0};
-  memcpy(ch + 38, ch_tail, sizeof ch_tail);
-  size_t n = crypto(0, ch, sizeof ch, pl);
-  memset(pl + n, 0, 1000); /* PADDING */
-  feed(s, 1, pkt, long_packet(0, DCID, 8, CCID, 4, &ini_c, pn_ci++, pl, n + 1000, pkt), num++);
-  /* ServerHello with supported_versions TLS 1.3 */
-  uint8_t sh[4 + 46] = {2, 0, 0, 46, 3, 3};
-  memset(sh + 6, 0x77, 32);
-  uint8_t sh_tail[] = {0, 0x13, 0x01, 0, 0, 6, 0, 0x2b, 0, 2, 3, 4};
-  memcpy(sh + 38, sh_tail, sizeof sh_tail);
-  n = crypto(0, sh, sizeof sh, pl);
-  feed(s, 0, pkt, long_packet(0, CCID, 4, SCID, 4, &ini_s, pn_si++, pl, n, pkt), num++);
-  /* EncryptedExtensions with ALPN h3 */
-  uint8_t ee[] = {8, 0, 0, 11, 0, 9, 0, 0x10, 0, 5, 0, 3, 2, 'h', '3'};
-  n = crypto(0, ee, sizeof ee, pl);
-  feed(s, 0, pkt, long_packet(2, CCID, 4, SCID, 4, &hs_s, pn_sh++, pl, n, pkt), num++);
+  feed(s, 1, pre[0], pre_len[0], num++);
+  feed(s, 0, pre[1], pre_len[1], num++);
+  feed(s, 0, pre[2], pre_len[2], num++);
 
   for (unsigned r = 0; size >= 3 && r < MAX_RECORDS; r++) {
     unsigned kind = data[0] % 6, flip = data[0] & 0x80;
@@ -302,6 +301,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   (void)hs_c;
-  dx_session_free(s);
+  fz_done(&session);
   return 0;
 }

@@ -7,31 +7,22 @@
  * pieces are read. Mode bits: 8 tiny session caps (as fuzz_packet), 32 tiny
  * story caps (2 connections, 8 events, 2 exchanges, 2 DNS answers) and a
  * 256-byte follow, 64 a time reference after the first packet (negative
- * times). Seeds: tests/fuzz/seeds/fuzz_story (frames of the samples, made
+ * times). The session (one per caps setting) is reset after every input
+ * and reused. Seeds: tests/fuzz/seeds/fuzz_story (frames of the samples, made
  * by tests/fuzz/make_story_seeds.py). */
-#include <dissect/dissect.h>
+#include "fuzzutil.h"
 #include <dissect/story.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const int linktypes[] = {1, 0, 108, 12, 101, 228, 229, 113, 276};
 #define N_LINKTYPES (sizeof linktypes / sizeof linktypes[0])
 #define MAX_FRAMES 64
 
-static FILE *sink;
-static char *sink_buf;
-static size_t sink_len;
+static dx_session *sessions[2]; /* [tiny caps]: reset after every input */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2)
     return 0;
-  if (!sink) {
-    sink = open_memstream(&sink_buf, &sink_len);
-    if (!sink)
-      abort();
-  }
+  FILE *sink = fz_sink();
   int linktype = linktypes[data[0] % N_LINKTYPES];
   unsigned mode = data[1];
   data += 2;
@@ -47,9 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.max_total_stream_bytes = 65536;
     cfg.max_dns_pending = 4;
   }
-  dx_session *s = NULL;
-  if (dx_session_new(&s, &cfg) != DX_OK)
-    abort();
+  dx_session *s = fz_session(&sessions[(mode >> 3) & 1], &cfg);
   dx_story_config sc;
   dx_story_config_init(&sc);
   if (mode & 32) {
@@ -142,6 +131,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       abort();
     dx_follow_free(fw);
   }
-  dx_session_free(s);
+  fz_done(&sessions[(mode >> 3) & 1]);
   return 0;
 }

@@ -7,7 +7,8 @@
  * Input format (also produced by tests/fuzz/make_seeds.py):
  *   byte 0   server port selector: 0 443 (TLS), 1 80 (HTTP), 2 53 (DNS),
  *            3 8080, anything else 443
- *   byte 1   flags: 1 = the session uses small stream caps, 2 = terse mode
+ *   byte 1   flags: 1 = the session uses small stream caps, 2 = terse mode;
+ *            bits 2-7: the output form of the first packet (fuzzutil.h)
  *   then segments: a control byte, a 2-byte big-endian length, the payload
  *   (a length past the end takes what is left). Control byte:
  *     bit 0     direction: 0 client to server, 1 server to client
@@ -18,10 +19,13 @@
  *               5 in order then FIN, 6 in order then RST, 7 seq - 1
  *     bit 4     no PSH
  *     bit 5     no ACK flag
- * The frames are built and written out by tcpconn.h. */
+ * The frames are built and written out by tcpconn.h. One session per caps
+ * setting, reset after every input and reused. */
 #include "tcpconn.h"
 
 #define MAX_SEGMENTS 96
+
+static dx_session *sessions[2]; /* [small caps] */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2)
@@ -32,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[0] = 51000;
   c.port[1] = data[0] < 4 ? ports[data[0]] : 443;
   unsigned mode = data[1];
+  c.form = mode >> 2;
   data += 2;
   size -= 2;
 
@@ -41,21 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.max_stream_bytes = 3000;
     cfg.max_total_stream_bytes = 5000;
   }
-  if (dx_session_new(&c.s, &cfg) != DX_OK)
-    abort();
-  if (mode & 2) {
-    const dx_field *fs[3];
-    size_t n = 0;
-    static const char *const names[] = {"tls.handshake.type", "http.request.uri", "dns.qry.name"};
-    for (int i = 0; i < 3; i++)
-      if ((fs[n] = dx_field_lookup(c.s, names[i])) != NULL)
-        n++;
-    dx_session_set_interest(c.s, fs, n, DX_INTEREST_COLUMNS);
-  }
+  c.s = fz_session(&sessions[mode & 1], &cfg);
+  static const char *const names[] = {"tls.handshake.type", "http.request.uri", "dns.qry.name"};
+  fz_interest(c.s, names, (mode & 2) ? 3 : 0, DX_INTEREST_COLUMNS);
 
   tcpconn_open(&c);
   tcpconn_segments(&c, data, size, MAX_SEGMENTS);
   tcpconn_close(&c);
-  dx_session_free(c.s);
+  fz_done(&sessions[mode & 1]);
   return 0;
 }

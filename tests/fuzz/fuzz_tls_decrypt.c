@@ -8,9 +8,10 @@
  * types, cut, inserted, deleted, duplicated and reordered records, records
  * moved to the other direction, a wrong or extra key log, and how the
  * stream is cut into TCP segments. The result is played as one TCP
- * connection to port 443 (tcpconn.h) and every packet is written as
- * summary, tree, hex and JSON into a memory stream (not as a json-c object:
- * that took 3/4 of the time, and fuzz_packet and fuzz_stream cover it).
+ * connection to port 443 (tcpconn.h) and every packet is written in one
+ * output form (fuzzutil.h; the first packet's is byte 2 ^ byte 3) into a
+ * memory stream. Sessions are reused (reset after every input), one per
+ * configuration, holding the key logs of every base.
  *
  * Input format (seeds: make_tls_base.py):
  *   byte 0   base (modulo the number of bases; see tls_decrypt_base.h)
@@ -287,6 +288,10 @@ static char *corrupt_keylog(const char *log, size_t *len) {
   return t;
 }
 
+/* Reused sessions: [small caps | key log (none, right, corrupted) << 1 |
+ * decode-as http2 << 3]. */
+static dx_session *sessions[16];
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 4)
     return 0;
@@ -312,48 +317,55 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memset(&c, 0, sizeof c);
   c.port[0] = 51000;
   c.port[1] = 443;
-  c.no_json_object = 1; /* 3/4 of the time; fuzz_packet and fuzz_stream cover it */
+  c.form = data[2] ^ data[3];
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (flags & 1) {
     cfg.max_stream_bytes = 3000;
     cfg.max_total_stream_bytes = 5000;
   }
-  if (dx_session_new(&c.s, &cfg) != DX_OK)
-    abort();
-  if (!(flags & 8)) {
-    if (flags & 16) {
-      size_t n;
-      char *t = corrupt_keylog(base->keylog, &n);
-      dx_session_add_secrets(c.s, t, n);
-      free(t);
-    } else {
-      dx_session_add_secrets(c.s, base->keylog, strlen(base->keylog));
+  /* The key logs of every base (client randoms differ) are in the reused
+   * sessions: none, right or corrupted, by flags 8 and 16. Key log text
+   * from the input (flag 4) would stay in a reused session: such an input
+   * gets a session of its own. */
+  unsigned kl = (flags & 8) ? 0 : (flags & 16) ? 2 : 1;
+  unsigned variant = (flags & 1) | kl << 1 | ((flags >> 5) & 1) << 3;
+  dx_session *own = NULL;
+  dx_session **slot = ((flags & 4) && pos < size) ? &own : &sessions[variant];
+  int made = *slot == NULL;
+  c.s = fz_session(slot, &cfg);
+  if (made) {
+    for (unsigned b = 0; b < (slot == &own ? 1u : TLS_NBASES); b++) {
+      const tls_base *kb = slot == &own ? base : &tls_bases[b];
+      if (kl == 2) {
+        size_t n;
+        char *t = corrupt_keylog(kb->keylog, &n);
+        dx_session_add_secrets(c.s, t, n);
+        free(t);
+      } else if (kl == 1) {
+        dx_session_add_secrets(c.s, kb->keylog, strlen(kb->keylog));
+      }
     }
+    if (flags & 32)
+      dx_session_decode_as(c.s, "tls.port==443,http2", NULL, 0);
   }
-  if ((flags & 4) && pos < size) {
+  if (slot == &own) {
     /* A copy of exactly the tail so ASan sees reads past its end. */
     char *t = (char *)dup_bytes(data + pos, size - pos);
     dx_session_add_secrets(c.s, t, size - pos);
     free(t);
   }
-  if (flags & 32)
-    dx_session_decode_as(c.s, "tls.port==443,http2", NULL, 0);
-  if (flags & 2) {
-    static const char *const names[] = {"tls.record.content_type", "tls.app_data", "http2.type",
-                                        "http.request.uri"};
-    const dx_field *fs[4];
-    size_t n = 0;
-    for (size_t i = 0; i < 4; i++)
-      if ((fs[n] = dx_field_lookup(c.s, names[i])) != NULL)
-        n++;
-    dx_session_set_interest(c.s, fs, n, DX_INTEREST_COLUMNS);
-  }
+  static const char *const names[] = {"tls.record.content_type", "tls.app_data", "http2.type",
+                                      "http.request.uri"};
+  fz_interest(c.s, names, (flags & 2) ? 4 : 0, DX_INTEREST_COLUMNS);
 
   tcpconn_open(&c);
   play(&c, &rs, &g);
   tcpconn_close(&c);
-  dx_session_free(c.s);
+  if (slot == &own)
+    dx_session_free(own);
+  else
+    fz_done(slot);
   while (rs.n)
     rec_delete(&rs, rs.n - 1);
   return 0;

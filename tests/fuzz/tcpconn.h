@@ -1,8 +1,9 @@
 /* One IPv4/TCP connection over Ethernet for the stream harnesses
- * (fuzz_stream, fuzz_tls_decrypt, fuzz_http2): frames are built here, fed
- * to a session, and every packet is written through the outputs into a
- * memory stream, so formatting of reassembled and decrypted data sources
- * is exercised too.
+ * (fuzz_stream, fuzz_tls_decrypt, fuzz_http2, fuzz_http, fuzz_x509):
+ * frames are built here, fed to a session, and every packet is written in
+ * one output form (fuzzutil.h: c->form + the frame's index) into a memory
+ * stream, so formatting of reassembled and decrypted data sources is
+ * exercised too.
  *
  * Client 10.0.0.1 port 51000 (MAC 02:00:00:00:00:01), server 10.0.0.2
  * (02:00:00:00:00:02), port chosen by the harness. tcpconn_open() makes
@@ -13,13 +14,7 @@
 #ifndef DX_FUZZ_TCPCONN_H
 #define DX_FUZZ_TCPCONN_H
 
-#include <dissect/dissect.h>
-#include <dissect/json.h>
-#include <dissect/output.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include "fuzzutil.h"
 
 #define TCPCONN_MAX_PAYLOAD 1460u
 
@@ -33,22 +28,8 @@ typedef struct tcpconn {
   uint32_t last_len[2];
   uint16_t ip_id;
   int frame_no;
-  int no_json_object; /* skip dx_packet_to_json(), the slowest writer */
+  unsigned form; /* output form of the first packet (fuzzutil.h) */
 } tcpconn;
-
-static FILE *tcpconn_sink_f;
-static char *tcpconn_sink_buf;
-static size_t tcpconn_sink_len;
-
-/* The memory stream every packet is written to (rewound after each). */
-static inline FILE *tcpconn_sink(void) {
-  if (!tcpconn_sink_f) {
-    tcpconn_sink_f = open_memstream(&tcpconn_sink_buf, &tcpconn_sink_len);
-    if (!tcpconn_sink_f)
-      abort();
-  }
-  return tcpconn_sink_f;
-}
 
 static inline void tcpconn_put16(uint8_t *p, uint32_t v) {
   p[0] = (uint8_t)(v >> 8);
@@ -59,11 +40,9 @@ static inline void tcpconn_put32(uint8_t *p, uint32_t v) {
   tcpconn_put16(p + 2, v);
 }
 
-/* Builds one frame, dissects it and writes the packet as summary, tree,
- * hex, JSON and (unless c->no_json_object) json-c object. */
+/* Builds one frame, dissects it and writes the packet in one form. */
 static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flags,
                                 const uint8_t *payload, size_t plen) {
-  FILE *sink = tcpconn_sink();
   size_t len = 14 + 20 + 20 + plen;
   uint8_t *fr = malloc(len);
   if (!fr)
@@ -102,23 +81,12 @@ static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flag
                 .wirelen = (uint32_t)len,
                 .linktype = 1,
                 .data = fr};
-  c->frame_no++;
   dx_packet *p = NULL;
   if (dx_session_dissect(c->s, &f, &p) == DX_OK) {
-    dx_write_summary(sink, p);
-    dx_write_tree(sink, p);
-    dx_write_hex(sink, p);
-    dx_write_json(sink, p, 0);
-    dx_write_json_form(sink, p, DX_JSON_PACKETS, DX_JSON_PRETTY);
-    if (!c->no_json_object) {
-      json_object *j = dx_packet_to_json(p);
-      if (j)
-        json_object_put(j);
-    }
-    fflush(sink);
-    rewind(sink);
+    fz_write(p, c->form + (unsigned)c->frame_no, NULL);
     dx_packet_free(p);
   }
+  c->frame_no++;
   free(fr);
 }
 
