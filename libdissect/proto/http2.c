@@ -1124,7 +1124,10 @@ static bool decode_block(dx_packet *p, h2_conn *c, int dir, dx_node *st, const d
     if (nghttp2_hd_inflate_new2(&d->inf, &c->mem) != 0) {
       d->inf = NULL;
       d->hpack_lost = true;
-      dx_expert(p, st, dx_field_limit(), DX_SEV_WARN, "[No memory for the HPACK decoder]");
+      dx_expert(p, st, dx_field_limit(), DX_SEV_WARN,
+                "[No room for the HPACK decoder: the session's byte budget (%llu bytes) is used "
+                "up, or memory ran out]",
+                (unsigned long long)c->budget_max);
       return false;
     }
     if (d->table_max > 4096)
@@ -1148,7 +1151,9 @@ static bool decode_block(dx_packet *p, h2_conn *c, int dir, dx_node *st, const d
     ssize_t rv = nghttp2_hd_inflate_hd2(d->inf, &nv, &fl, blk + pos, blen - pos, 1);
     if (rv < 0) {
       failed = true;
-      err = nghttp2_strerror((int)rv);
+      err = rv == NGHTTP2_ERR_NOMEM
+                ? "no room: the session's byte budget is used up, or memory ran out"
+                : nghttp2_strerror((int)rv);
       break;
     }
     pos += (uint32_t)rv;
