@@ -6,7 +6,8 @@
 # unkeyed build); tests/integration/test_flood.sh is the small CI version.
 # Usage: run_full.sh DISSECT [TIMEOUT_SECONDS]
 #   (sizes: N_FLOWS, N_DNS, N_FRAGS; GETS="20000 64" connections x requests,
-#   N_CERTS; the memory captures take 1.4 and 1.1 GB of disk)
+#   N_CERTS, H2_CONNS="20000 128" connections x streams; the memory
+#   captures take up to 1.4 GB of disk)
 set -uo pipefail
 D=${1:?usage: run_full.sh DISSECT [TIMEOUT_SECONDS]}
 LIMIT=${2:-900}
@@ -18,6 +19,7 @@ N_H2=${N_H2:-1000000}
 N_OOO=${N_OOO:-1000000}
 GETS=${GETS:-20000 64}
 N_CERTS=${N_CERTS:-1000}
+H2_CONNS=${H2_CONNS:-20000 128}
 W=$(mktemp -d "${TMPDIR:-/tmp}/flood.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
@@ -69,5 +71,6 @@ rm -f "$W/gets.pcap"
 python3 "$HERE/tls_endless_certificate.py" "$N_CERTS" 1000000 "$W/certs.pcap"
 measure "memory: $N_CERTS never-ending Certificates" -r "$W/certs.pcap"
 rm -f "$W/certs.pcap"
-python3 "$HERE/http2_streams.py" --connections 20000 128 "$W/h2conns.pcap"
-measure "memory: 20000 HTTP/2 connections x 128 streams" -r "$W/h2conns.pcap"
+read -r h2c h2s <<<"$H2_CONNS"
+python3 "$HERE/http2_streams.py" --connections "$h2c" "$h2s" "$W/h2conns.pcap"
+measure "memory: $h2c HTTP/2 connections x $h2s streams" -r "$W/h2conns.pcap"
