@@ -610,6 +610,15 @@ int index_read(pindex *ix, size_t i, dx_frame *f) {
   return rc == 1 ? DX_OK : (rc == 0 ? DX_EIO : rc);
 }
 
+/* The pcapng comments of the frame index_read() just read, for the next
+ * dissect of s (a "Packet comments" layer, as dissect -V shows it). */
+static void pass_comments(pindex *ix, dx_session *s) {
+  const char *c = NULL;
+  size_t len = 0;
+  if (ix->rc && dx_capture_comments(ix->rc, &c, &len) == DX_OK && len)
+    dx_session_set_comments(s, c, len);
+}
+
 void replay_free(replay *r) {
   if (r->p)
     dx_packet_free(r->p);
@@ -657,6 +666,7 @@ static int replay_frames(pindex *ix, const uint32_t *fr, size_t n, int kind, uin
     if (index_read(ix, fr[k], &f) != DX_OK)
       continue;
     dx_session_set_next_number(s, (uint64_t)fr[k] + 1);
+    pass_comments(ix, s);
     dx_packet *p = NULL;
     if (dx_session_dissect(s, &f, &p) != DX_OK || !p)
       continue;
@@ -700,6 +710,7 @@ int index_dissect(pindex *ix, size_t i, replay *r) {
           if (index_read(ix, fr[k], &f) != DX_OK)
             continue;
           dx_session_set_next_number(r->s, (uint64_t)fr[k] + 1);
+          pass_comments(ix, r->s);
           dx_packet *p = NULL;
           if (dx_session_dissect(r->s, &f, &p) != DX_OK || !p)
             continue;

@@ -25,13 +25,15 @@ struct dx_capture {
   int linktype;
   bool live;
   uint64_t count;
-  FILE *cfp;      /* a second handle on a plain pcapng file: packet comments */
-  bool cswap;     /* byte order of its current section */
-  long cpos;      /* cfp's position (-1: unknown) */
-  long cnext;     /* where libpcap reads on: the end of the block of the last
-                     frame (-1: unknown, ask libpcap's handle) */
-  bool filtered;  /* a capture filter is set (libpcap passes over frames) */
-  char *comments; /* of the last frame, each followed by a NUL */
+  FILE *cfp;       /* a second handle on a pcapng file (gzip'd too): packet comments */
+  struct tee *tee; /* standard input: the bytes libpcap read, kept from the
+                      current frame's block on (its comments are read there) */
+  bool cswap;      /* byte order of its current section */
+  long cpos;       /* cfp's position (-1: unknown) */
+  long cnext;      /* where libpcap reads on: the end of the block of the last
+                      frame (-1: unknown, ask libpcap's handle) */
+  bool filtered;   /* a capture filter is set (libpcap passes over frames) */
+  char *comments;  /* of the last frame, each followed by a NUL */
   size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
   size_t secrets_len;
@@ -134,9 +136,90 @@ static void read_secrets(dx_capture *c, const char *path) {
 #define COMMENT_WALK 64
 #define COMMENT_MAX (1u << 20)
 
+/* ---- standard input ------------------------------------------------------
+ * A pipe cannot be read twice: libpcap reads it through a stdio stream of
+ * ours (fopencookie) that keeps what it hands over, from the block of the
+ * frame being read on (the blocks before are dropped as frames go by), so
+ * that the frame's options are read there. At most TEE_MAX bytes are kept:
+ * a block longer than that loses its comments, nothing else. */
+#define TEE_MAX (64u << 20)
+
+typedef struct tee {
+  FILE *in;
+  uint8_t *buf;
+  size_t len, cap;
+  long base;  /* stream offset of buf[0] */
+  long total; /* bytes handed over */
+} tee;
+
+static ssize_t tee_read(void *ck, char *b, size_t n) {
+  tee *t = ck;
+  size_t r = fread(b, 1, n, t->in);
+  if (r == 0 && ferror(t->in))
+    return -1;
+  if (t->len + r > TEE_MAX) { /* keep nothing: no comments for this block */
+    t->len = 0;
+    t->base = t->total + (long)r;
+  } else {
+    if (t->len + r > t->cap) {
+      size_t cap = t->cap ? t->cap : 65536;
+      while (cap < t->len + r)
+        cap *= 2;
+      uint8_t *nb = realloc(t->buf, cap);
+      if (!nb) {
+        t->len = 0;
+        t->base = t->total + (long)r;
+        t->total += (long)r;
+        return (ssize_t)r;
+      }
+      t->buf = nb;
+      t->cap = cap;
+    }
+    memcpy(t->buf + t->len, b, r);
+    t->len += r;
+  }
+  t->total += (long)r;
+  return (ssize_t)r;
+}
+
+/* Only telling where it is (ftell): a pipe does not seek. */
+static int tee_seek(void *ck, off64_t *pos, int whence) {
+  tee *t = ck;
+  if (whence != SEEK_CUR || *pos != 0)
+    return -1;
+  *pos = t->total;
+  return 0;
+}
+
+static int tee_close(void *ck) {
+  tee *t = ck; /* standard input itself stays open */
+  free(t->buf);
+  free(t);
+  return 0;
+}
+
+/* Drops the kept bytes before offset off. */
+static void tee_trim(tee *t, long off) {
+  if (off <= t->base)
+    return;
+  size_t k = (size_t)(off - t->base) < t->len ? (size_t)(off - t->base) : t->len;
+  memmove(t->buf, t->buf + k, t->len - k);
+  t->len -= k;
+  t->base += (long)k;
+}
+
 /* The second handle is moved and read through these, which keep its
- * position: frames come one after the other, so most seeks go nowhere. */
+ * position: frames come one after the other, so most seeks go nowhere.
+ * From standard input they read the kept bytes. */
 static bool cseek(dx_capture *c, long off) {
+  if (c->tee) {
+    if (off < c->tee->base || off > c->tee->base + (long)c->tee->len) {
+      c->cpos = -1;
+      return false;
+    }
+    c->cpos = off;
+    return true;
+  }
   if (off == c->cpos)
     return true;
   if (fseek(c->cfp, off, SEEK_SET) != 0) {
@@ -148,6 +231,16 @@ static bool cseek(dx_capture *c, long off) {
 }
 
 static bool cread(dx_capture *c, void *buf, size_t n) {
+  if (c->tee) {
+    tee *t = c->tee;
+    if (c->cpos < t->base || (uint64_t)(c->cpos - t->base) + n > t->len) {
+      c->cpos = -1;
+      return false;
+    }
+    memcpy(buf, t->buf + (c->cpos - t->base), n);
+    c->cpos += (long)n;
+    return true;
+  }
   if (fread(buf, 1, n, c->cfp) != n) {
     c->cpos = -1;
     return false;
@@ -159,7 +252,9 @@ static bool cread(dx_capture *c, void *buf, size_t n) {
 static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
   c->comments_len = 0;
   c->cnext = -1;
-  if (!c->cfp || pos < 0 || !cseek(c, pos))
+  if (c->tee && pos >= 0)
+    tee_trim(c->tee, pos);
+  if ((!c->cfp && !c->tee) || pos < 0 || !cseek(c, pos))
     return;
   uint8_t h[28];
   for (int n = 0; n < COMMENT_WALK; n++) {
@@ -329,8 +424,27 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
   }
   char pe[PCAP_ERRBUF_SIZE] = "";
   pcap_t *pc = NULL;
+  tee *tin = NULL;
+  if (strcmp(path, "-") == 0) { /* through the tee (comments) */
+    tin = calloc(1, sizeof *tin);
+    FILE *tfp = NULL;
+    if (tin) {
+      tin->in = stdin;
+      cookie_io_functions_t io = {tee_read, NULL, tee_seek, tee_close};
+      tfp = fopencookie(tin, "rb", io);
+    }
+    if (!tfp) {
+      free(tin);
+      return fail(errbuf, errlen, DX_ENOMEM, "%s: %s", "standard input", "out of memory");
+    }
+    pc = pcap_fopen_offline_with_tstamp_precision(tfp, PCAP_TSTAMP_PRECISION_NANO, pe);
+    if (!pc) {
+      fclose(tfp); /* frees tin */
+      tin = NULL;
+    }
+  } else
 #ifdef DX_HAVE_ZLIB
-  if (strcmp(path, "-") != 0 && is_gzip(path)) {
+      if (is_gzip(path)) {
     FILE *gfp = gz_stream(path);
     if (!gfp)
       return fail(errbuf, errlen, DX_ENOMEM, "%s: %s", path, "cannot open the gzip stream");
@@ -355,6 +469,11 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     return DX_ENOMEM;
   }
   c->pc = pc;
+  if (tin && tin->len >= 4 && rd32(tin->buf, false) == 0x0A0D0D0Au) {
+    c->tee = tin; /* pcapng on standard input: comments from the kept bytes */
+    c->cswap = tin->len >= 12 && rd32(tin->buf + 8, false) == 0x4D3C2B1Au;
+    c->cnext = -1;
+  }
   c->name = strdup(strcmp(path, "-") == 0 ? "standard input" : path);
   c->path = strcmp(path, "-") == 0 ? NULL : strdup(path);
   c->linktype = pcap_datalink(pc);
@@ -365,7 +484,13 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
   if (strcmp(path, "-") != 0) {
     read_secrets(c, path);
     uint8_t m[4];
-    FILE *cf = fopen(path, "rb");
+    FILE *cf = NULL;
+#ifdef DX_HAVE_ZLIB
+    if (is_gzip(path))
+      cf = gz_stream(path); /* read again through zlib, forward */
+    else
+#endif
+      cf = fopen(path, "rb");
     if (cf && fread(m, 1, 4, cf) == 4 && rd32(m, false) == 0x0A0D0D0Au) {
       c->cfp = cf; /* pcapng: its packet comments are read too */
       c->cpos = 4;
@@ -515,14 +640,14 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
     const u_char *data;
     /* where libpcap reads from: the end of the last frame's block, unless
      * a capture filter may have passed over frames since */
-    long pos = !c->cfp                         ? -1
+    long pos = !c->cfp && !c->tee              ? -1
                : c->cnext >= 0 && !c->filtered ? c->cnext
                : pcap_file(c->pc)              ? ftell(pcap_file(c->pc))
                                                : -1;
     int rc = pcap_next_ex(c->pc, &h, &data);
     if (rc == 1) {
       c->count++;
-      if (c->cfp)
+      if (c->cfp || c->tee)
         read_comments(c, pos, h->caplen);
       f->ts_sec = h->ts.tv_sec;
       f->ts_nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds: opened with NANO precision */
@@ -597,7 +722,7 @@ void dx_capture_close(dx_capture *c) {
   if (!c)
     return;
   if (c->pc)
-    pcap_close(c->pc);
+    pcap_close(c->pc); /* (closes the tee's stream, which frees the tee) */
   dx_pcapng_close(c->ng);
   if (c->cfp)
     fclose(c->cfp);

@@ -5,7 +5,8 @@
 #   - -z expert and its levels (expert,note|warn|error|chat, with a filter),
 #     and the fields _ws.expert.message/severity/group in -e and -Y;
 #   - pcapng packet comments: frame.comment in -e and -Y, the "Packet
-#     comments" layer of -V, the Comment row of -z expert;
+#     comments" layer of -V, the Comment row of -z expert; from standard
+#     input and from gzip'd files too;
 #   - -z http,tree, -z http_req,tree and -z dns,tree (stats_tree text:
 #     counts, averages, rates, percentages, burst rates), with filters;
 #   - -z ptype,tree, ip_hosts,tree, ip_srcdst,tree, dests,tree, their ipv6_
@@ -229,6 +230,28 @@ fi
 same "frame.comment as a field" -r "$C" -T fields -e frame.number -e frame.comment
 same "-Y frame.comment" -r "$C" -Y 'frame.comment contains "frame"'
 same "-z expert with comments" -q -r "$C" -z expert
+# from standard input (a pipe: the frame's block is read from what libpcap
+# was handed) and from a gzip'd file (read again through zlib)
+cmp_out "frame.comment from standard input" \
+  "$(tsh -r - -T fields -e frame.number -e frame.comment <"$C")" \
+  "$("$D" -r - -T fields -e frame.number -e frame.comment <"$C" 2>&1)"
+gzip -c "$C" >"$T_TMP/comments.pcapng.gz"
+same "frame.comment from a gzip'd pcapng" -r "$T_TMP/comments.pcapng.gz" -T fields -e frame.number \
+  -e frame.comment
+cmp_out "-V of a commented frame read from standard input as from the file" \
+  "$("$D" -r "$C" -V -Y 'frame.number == 3' 2>&1)" \
+  "$("$D" -r - -V -Y 'frame.number == 3' <"$C" 2>&1)"
+# many frames through the pipe: the comments of frames far apart (the kept
+# bytes are dropped as frames go by)
+if command -v mergecap >/dev/null 2>&1 && command -v editcap >/dev/null 2>&1; then
+  mergecap -F pcapng -w "$T_TMP/merged.pcapng" "$S/tcp-anomalies.pcap" "$S/http.pcapng" \
+    "$S/https-dsb.pcapng" 2>/dev/null
+  editcap -a "2:near the start" -a "600:in the middle" -a "1000:near the end" \
+    "$T_TMP/merged.pcapng" "$T_TMP/merged-c.pcapng" >/dev/null 2>&1
+  cmp_out "frame.comment from standard input, $(tsh -r "$T_TMP/merged-c.pcapng" | wc -l) frames" \
+    "$(tsh -r - -Y frame.comment -T fields -e frame.number -e frame.comment <"$T_TMP/merged-c.pcapng")" \
+    "$("$D" -r - -Y frame.comment -T fields -e frame.number -e frame.comment <"$T_TMP/merged-c.pcapng" 2>&1)"
+fi
 cmp_out "-V: the Packet comments layer before the frame (the Frame line itself differs on pcapng: interface)" \
   "$(tsh -r "$C" -V -Y 'frame.number == 3' | grep -v '^ \{8\}' | head -2)" \
   "$("$D" -r "$C" -V -Y 'frame.number == 3' 2>&1 | grep -v '^ \{8\}' | head -2)"
@@ -256,6 +279,8 @@ run "$D" -r "$T_TMP/hostile.pcapng" -T fields -e frame.number -e frame.comment
 check_rc_zero "hostile comments: exit status 0"
 cmp_out "hostile comments: escaped, a bad option ignored, cut at a NUL" \
   "$(printf '1\ta good comment,with \\x1b[31m escape\n2\t\n3\tbefore')" "$(cat "$T_TMP/out")"
+cmp_out "hostile comments through standard input: the same" "$(cat "$T_TMP/out")" \
+  "$("$D" -r - -T fields -e frame.number -e frame.comment <"$T_TMP/hostile.pcapng" 2>&1)"
 cmp_out "hostile comments: tshark reads the first block's comments alike" \
   "$(tsh -r "$T_TMP/hostile.pcapng" -c 1 -T fields -e frame.comment | tr -d '\033')" \
   "a good comment,with [31m escape"

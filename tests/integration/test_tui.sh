@@ -269,6 +269,29 @@ keys Tab j j j
 expect "the TCP flags string is shown as text (tshark: ·······A··S·)" "\[TCP Flags: ·······A··S·\]"
 keys q
 
+# ---- pcapng packet comments in the tree ----------------------------------------
+# a copy of http.pcapng commented by editcap (Wireshark's tool); tshark -V
+# of frame 3 begins "Packet comments" / "    third, on the same frame"
+# (editcap -a twice on one frame keeps the last)
+if command -v editcap >/dev/null 2>&1; then
+  editcap -a "3:second comment" -a "3:third, on the same frame" "$S/http.pcapng" \
+    "$TMPD/comments.pcapng" >/dev/null 2>&1
+  start comments 160 50 "$TMPD/comments.pcapng"
+  keys g j j
+  expect "frame 3 selected" "Packet details: frame 3"
+  expect "a Packet comments layer before the frame, as tshark -V" "^+ Packet comments"
+  keys Tab g Right
+  expect "its comment under it" "^  + third, on the same frame"
+  keys q
+  start comments2 160 50 "$TMPD/comments.pcapng"
+  keys g j j j
+  expect "frame 4 selected" "Packet details: frame 4"
+  expect_not "frame 4 has none" "Packet comments"
+  keys q
+else
+  skip "packet comments (no editcap)"
+fi
+
 # ---- layer roles in the tree -----------------------------------------------------
 # the roles the articles on HTTPS name (Link/frame, Network/packet, Transport/segment,
 # Security/record) at the right end of each protocol's row; frame 7 of https-tls12.pcap
