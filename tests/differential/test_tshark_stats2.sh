@@ -319,7 +319,23 @@ for z in "io,stat,0,SUM(icmp.resptime)icmp.resptime,MIN(icmp.resptime)icmp.respt
   "io,stat,0.1,SUM(icmp.resptime)icmp.resptime,MAX(icmp.resptime)icmp.resptime,FRAMES,AVG(icmp.resptime)icmp.resptime,MIN(icmp.resptime)icmp.resptime" \
   "io,stat,0.1,AVG(icmp.resptime)frame,SUM(icmp.resptime)icmp.resptime,MIN(icmp.resptime)frame,MAX(icmp.resptime)frame" \
   "io,stat,0.1,COUNT(icmp.resptime)icmp.resptime,AVG(icmp.resptime)icmp.resptime,FRAMES"; do
-  same "io,stat floating point: ${z#io,stat,}" -q -r "$S/misc.pcap" -z "$z"
+  # tshark 4.0 leaves the floating-point counter of a column's first
+  # interval uninitialised (tap-iostat.c): now and then its first row is
+  # garbage. Its output is taken when two runs agree (at most five runs).
+  want="" prev=""
+  for try in 1 2 3 4 5; do
+    cur=$(tsh -q -r "$S/misc.pcap" -z "$z")
+    if [[ $try -gt 1 && $cur == "$prev" ]]; then
+      want=$cur
+      break
+    fi
+    prev=$cur
+  done
+  if [[ -z $want ]]; then
+    echo "note io,stat floating point: ${z#io,stat,}: tshark gave five different tables, not compared"
+    continue
+  fi
+  cmp_out "io,stat floating point: ${z#io,stat,}" "$want" "$("$D" -q -r "$S/misc.pcap" -z "$z" 2>&1)"
 done
 # rows by clock time (-t a|ad|adoy|u|ud|udoy; TZ=UTC above); -t e is refused
 for t in ad u; do
