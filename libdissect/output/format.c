@@ -163,17 +163,22 @@ static int hex_width(dx_ftype t) {
 
 static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
   if (sec < 0 || nsec < 0) {
-    /* negative durations: sign once, then magnitude */
-    int64_t total_s = sec;
-    int64_t total_n = nsec;
-    if (total_n < 0 || total_s < 0) {
-      int64_t ns = total_s * 1000000000 + total_n;
-      if (ns < 0) {
-        ns = -ns;
-        sb_printf(b, "-%" PRId64 ".%09" PRId64, ns / 1000000000, ns % 1000000000);
-        return;
-      }
+    /* negative durations: sign once, then magnitude; seconds and
+     * nanoseconds kept apart (in nanoseconds, times centuries apart
+     * overflow 64 bits) */
+    int64_t s = sec + nsec / 1000000000;
+    int32_t n = nsec % 1000000000;
+    if (n < 0 && s > INT64_MIN) {
+      n += 1000000000;
+      s--;
     }
+    if (s < 0 && n >= 0) {
+      uint64_t ms = n ? (uint64_t) - (s + 1) : 0 - (uint64_t)s;
+      sb_printf(b, "-%" PRIu64 ".%09d", ms, n ? 1000000000 - n : 0);
+      return;
+    }
+    sec = s;
+    nsec = n;
   }
   if (nsec >= 0 && nsec < 1000000000) {
     char t[10];

@@ -12,19 +12,28 @@
 /* Six digits, cut (not rounded) from the nanoseconds, as Wireshark's
  * microsecond precision does. */
 static size_t fmt_signed(char *buf, size_t len, int64_t sec, int32_t nsec, bool hms) {
-  int64_t ns = sec * 1000000000 + nsec;
-  const char *sign = "";
-  if (ns < 0) {
-    ns = -ns;
-    sign = hms ? "- " : "-";
+  /* Seconds and nanoseconds apart: times of captures centuries apart
+   * (64-bit pcapng timestamps) overflow 64 bits of nanoseconds. */
+  sec += nsec / 1000000000;
+  nsec %= 1000000000;
+  if (nsec < 0 && sec > INT64_MIN) {
+    nsec += 1000000000;
+    sec--;
   }
-  int64_t s = ns / 1000000000;
-  long us = (long)(ns % 1000000000 / 1000);
+  const char *sign = "";
+  uint64_t s = (uint64_t)sec;
+  int32_t frac = nsec < 0 ? -nsec : nsec;
+  if (sec < 0) { /* -(sec + nsec / 1e9), nsec >= 0 */
+    sign = hms ? "- " : "-";
+    s = frac ? (uint64_t) - (sec + 1) : 0 - (uint64_t)sec;
+    frac = frac ? 1000000000 - frac : 0;
+  }
+  long us = (long)(frac / 1000);
   int n;
   if (!hms)
-    n = snprintf(buf, len, "%s%" PRId64 ".%06ld", sign, s, us);
+    n = snprintf(buf, len, "%s%" PRIu64 ".%06ld", sign, s, us);
   else if (s >= 3600)
-    n = snprintf(buf, len, "%s%" PRId64 "h %2dm %2d.%06lds", sign, s / 3600, (int)(s / 60 % 60),
+    n = snprintf(buf, len, "%s%" PRIu64 "h %2dm %2d.%06lds", sign, s / 3600, (int)(s / 60 % 60),
                  (int)(s % 60), us);
   else if (s >= 60)
     n = snprintf(buf, len, "%s%dm %2d.%06lds", sign, (int)(s / 60), (int)(s % 60), us);
