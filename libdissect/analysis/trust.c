@@ -576,7 +576,13 @@ static const memo *lookup(trust_state *st, const dx_packet *p, const dx_trust_co
 }
 
 /* ---- interception ------------------------------------------------------- */
+/* Nanoseconds of a capture time, saturated: a pcapng's 64-bit timestamps
+ * reach past the 292 years 64 bits of nanoseconds hold (only compared). */
 static int64_t ns_of(int64_t s, int64_t ns) {
+  if (s >= INT64_MAX / 1000000000 - 1)
+    return INT64_MAX;
+  if (s <= INT64_MIN / 1000000000 + 1)
+    return INT64_MIN;
   return s * 1000000000 + ns;
 }
 
