@@ -310,6 +310,15 @@ static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, co
   ix->n = i + 1;
 }
 
+/* The reference packet of ${field} (its replay session with it). */
+static void fref_free(pindex *ix) {
+  if (ix->fref) {
+    replay_free(ix->fref);
+    free(ix->fref);
+  }
+  ix->fref = NULL;
+}
+
 static void scan_reset(pindex *ix) {
   if (ix->filter)
     dx_filter_free(ix->filter);
@@ -410,6 +419,7 @@ int index_step(pindex *ix, int budget_ms) {
       if (ix->filter)
         dx_filter_free(ix->filter);
       ix->filter = NULL;
+      fref_free(ix);
       dx_capture_close(ix->sc);
       ix->sc = NULL;
       dx_session_free(ix->ss);
@@ -431,7 +441,8 @@ int index_step(pindex *ix, int budget_ms) {
     }
     size_t i = ix->scan_next++;
     index_frame(ix, i, off, &f, p);
-    if (ix->filter && i < ix->n && dx_filter_match(ix->filter, p)) {
+    if (ix->filter && i < ix->n &&
+        dx_filter_match_ref(ix->filter, p, ix->fref ? ix->fref->p : NULL)) {
       if (!grow((void **)&ix->disp, &ix->capdisp, ix->ndisp + 1, sizeof(uint32_t)))
         ix->disp[ix->ndisp++] = (uint32_t)i;
     }
@@ -449,6 +460,7 @@ int index_open(pindex *ix, const char *path, const char *title, int live, const 
   ix->title = strdup(title ? title : path);
   ix->live = live;
   ix->scan_off = -1;
+  ix->ref_frame = -1;
   if (keylog)
     snprintf(ix->keylog, sizeof ix->keylog, "%s", keylog);
   if (!ix->path || !ix->title) {
@@ -471,6 +483,7 @@ int index_open(pindex *ix, const char *path, const char *title, int live, const 
 
 void index_close(pindex *ix) {
   scan_reset(ix);
+  fref_free(ix);
   if (ix->rc)
     dx_capture_close(ix->rc);
   if (ix->spill)
@@ -518,6 +531,7 @@ int index_set_filter(pindex *ix, const char *text, char *err, size_t errlen) {
     if (ix->filter)
       dx_filter_free(ix->filter);
     ix->filter = NULL;
+    fref_free(ix);
     ix->ndisp = 0;
     ix->filtering = 0;
     return DX_OK;
@@ -548,6 +562,14 @@ int index_set_filter(pindex *ix, const char *text, char *err, size_t errlen) {
   free(ix->ftext);
   ix->ftext = copy;
   scan_reset(ix);
+  /* ${field}: the selected frame, dissected in full (with its stream
+   * before it, as the tree pane shows it) */
+  fref_free(ix);
+  if (strstr(copy, "${") && ix->ref_frame >= 0 && (size_t)ix->ref_frame < ix->n) {
+    ix->fref = calloc(1, sizeof *ix->fref);
+    if (ix->fref && index_dissect(ix, (size_t)ix->ref_frame, ix->fref) != DX_OK)
+      fref_free(ix);
+  }
   ix->ndisp = 0;
   ix->filtering = 1;
   ix->scan_err[0] = 0;

@@ -41,6 +41,8 @@ static void apply(app *a) {
     char err[1024];
     size_t frame = index_rows(&a->ix) ? index_row_frame(&a->ix, a->sel) : 0;
     int had = a->ix.ftext != NULL;
+    /* ${field} reads the selected packet, as in Wireshark */
+    a->ix.ref_frame = index_rows(&a->ix) ? (long)frame : -1;
     if (index_set_filter(&a->ix, a->pbuf, err, sizeof err) != DX_OK) {
       snprintf(a->perr, sizeof a->perr, "%s", err);
       a->pok = 0;

@@ -97,6 +97,11 @@ typedef struct pindex {
   uint32_t *disp; /* matching frames when a filter is set */
   size_t ndisp, capdisp;
   int filtering; /* the scanner has not yet reached the end with this filter */
+  /* ${field} in the filter: the packet selected when it was applied (the
+   * frame index_set_filter() is given through ref_frame; -1: none), its
+   * fields what the references read, as in Wireshark */
+  long ref_frame;
+  struct replay *fref;
 
   /* random access */
   dx_capture *rc;
@@ -117,6 +122,9 @@ size_t index_row_frame(const pindex *ix, size_t row);
 /* Row showing frame i, or the first row after it (ix rows if none). */
 size_t index_frame_row(const pindex *ix, size_t frame);
 /* Sets (text non-empty) or clears the display filter; restarts the scan. */
+/* Applies a display filter (NULL or blank: none). Field references
+ * ${field} read the frame ix->ref_frame, dissected in full when the filter
+ * is applied (set it before; -1 or no frame: references have no value). */
 int index_set_filter(pindex *ix, const char *text, char *err, size_t errlen);
 /* Progress of the scan in per mille (1000 when done). */
 int index_progress(const pindex *ix);

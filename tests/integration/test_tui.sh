@@ -292,6 +292,33 @@ else
   skip "packet comments (no editcap)"
 fi
 
+# ---- ${field} in a filter reads the selected packet (as Wireshark) ---------------
+# frame 14 of http.pcap asks for /large.txt; tshark -r http.pcap -Y
+# 'http.request.uri == "/large.txt"' gives frames 14 and 179
+start fieldref 160 50 "$S/http.pcap"
+keys g
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13; do tmux send-keys -t "$CUR" j; done
+expect "frame 14 selected" "Packet details: frame 14"
+keys /
+tmux send-keys -t "$CUR" -l 'http.request.uri == ${http.request.uri}'
+keys Enter
+expect "the filter is applied" "^Filter: http.request.uri == \${http.request.uri}"
+expect "frame 179 (the same URI, a HEAD) shown" "^ *179 .*HEAD /large.txt"
+rows=$(screen | grep -cE '^ *[0-9]+ [0-9]+\.[0-9]{6} ')
+if [ "$rows" = 2 ]; then ok "two rows, as tshark's 14 and 179"; else ko "two rows, as tshark's 14 and 179" "$(screen)"; fi
+keys q
+# frame 1 (SYN to port 80, 74 bytes); tshark -Y 'frame.len == 74 && tcp.dstport == 80':
+# 1 11 87 101 129 139 149 166 176
+start fieldref2 160 50 "$S/http.pcap"
+keys g /
+tmux send-keys -t "$CUR" -l 'frame.len == ${frame.len} && tcp.dstport == ${tcp.dstport}'
+keys Enter
+expect "the last SYN (176) shown" "^ *176 .*\[SYN\]"
+got=$(screen | grep -oE '^ *[0-9]+ [0-9]+\.[0-9]{6} ' | awk '{print $1}' | tr '\n' ' ')
+if [ "$got" = "1 11 87 101 129 139 149 166 176 " ]; then ok "the rows tshark gives for frame 1's values"; else
+  ko "the rows tshark gives for frame 1's values (got: $got)" "$(screen)"; fi
+keys q
+
 # ---- layer roles in the tree -----------------------------------------------------
 # the roles the articles on HTTPS name (Link/frame, Network/packet, Transport/segment,
 # Security/record) at the right end of each protocol's row; frame 7 of https-tls12.pcap
