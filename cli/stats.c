@@ -699,7 +699,8 @@ static void list_known(void) {
           "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
           "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
           "  expert[,error|warn|note|chat|comment][,FILTER]\n"
-          "  http,tree[,FILTER]  http_req,tree[,FILTER]  dns,tree[,FILTER]\n"
+          "  http,tree[,FILTER]  http_req,tree[,FILTER]  http_srv,tree[,FILTER]\n"
+          "  dns,tree[,FILTER]\n"
           "  ptype,tree  ip_hosts,tree  ip_srcdst,tree  dests,tree[,FILTER]\n"
           "  ipv6_ptype,tree  ipv6_hosts,tree  ipv6_srcdst,tree  ipv6_dests,tree[,FILTER]\n"
           "  plen,tree[,FILTER]\n"
@@ -719,6 +720,7 @@ static int tree_kind(const char *arg) {
       {"dests", ST_TREE_DESTS},       {"ipv6_ptype", ST_TREE_PTYPE6},
       {"ipv6_hosts", ST_TREE_HOSTS6}, {"ipv6_srcdst", ST_TREE_SRCDST6},
       {"ipv6_dests", ST_TREE_DESTS6}, {"plen", ST_TREE_PLEN},
+      {"http_srv", ST_TREE_HTTP_SRV},
   };
   const char *tr = strstr(arg, ",tree");
   if (!tr || (tr[5] && tr[5] != ','))
@@ -811,9 +813,9 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
   } else {
     /* tshark 4.0's statistics on protocols dissect has, not built here */
     static const char *const tshark_has[] = {
-        "http,stat",  "http2,tree", "http_seq,tree", "http_srv,tree", "hosts",    "icmp,srt",
-        "icmpv6,srt", "flow,",      "dhcp,stat",     "credentials",   "conv,",    "endpoints,",
-        "follow,",    "dns_qr",     "proto,colinfo", "rtp,streams",   "sip,stat", "smb,srt"};
+        "http,stat", "http2,tree",    "http_seq,tree", "hosts",    "icmp,srt",   "icmpv6,srt",
+        "flow,",     "dhcp,stat",     "credentials",   "conv,",    "endpoints,", "follow,",
+        "dns_qr",    "proto,colinfo", "rtp,streams",   "sip,stat", "smb,srt"};
     const char *known = NULL;
     for (size_t i = 0; i < sizeof tshark_has / sizeof tshark_has[0] && !known; i++)
       if (strncmp(arg, tshark_has[i], strlen(tshark_has[i])) == 0)

@@ -40,13 +40,14 @@ void st_follow_packet(st_follow *fw, const dx_packet *p);
 void st_follow_print(st_follow *fw, FILE *out);
 void st_follow_free(st_follow *fw);
 
-/* http,tree | http_req,tree | dns,tree | ptype,tree | ip_hosts,tree |
+/* http,tree | http_req,tree | http_srv,tree | dns,tree | ptype,tree | ip_hosts,tree |
  * ip_srcdst,tree | dests,tree (and their ipv6_ forms) | plen,tree
  * (stattree.c) */
 enum {
   ST_TREE_HTTP,
   ST_TREE_HTTP_REQ,
   ST_TREE_DNS,
+  ST_TREE_HTTP_SRV,
   ST_TREE_PTYPE,
   ST_TREE_HOSTS,
   ST_TREE_SRCDST,

@@ -66,8 +66,9 @@ struct st_tree {
   stn *d_packets, *d_qr, *d_qtypes, *d_qclasses, *d_rcodes, *d_opcodes, *d_size, *d_qname_len,
       *d_l[4], *d_nq, *d_nan, *d_nau, *d_nad, *d_unsol, *d_retrans, *d_rrt;
   /* the IPv4/IPv6 trees and plen: the top nodes, plen's ranges */
-  stn *top, *top2, *ranges[10];
+  stn *top, *top2, *ranges[10], *srv_addr, *srv_host;
   const dx_field *f_ip, *f_src, *f_dst, *f_tcp, *f_udp, *f_tport, *f_uport, *f_frag, *f_more;
+  const dx_field *f_ip4, *f_ip6, *f_src4, *f_dst4, *f_src6, *f_dst6;
 };
 
 /* plen,tree's ranges (pinfo_stats_tree.c), the last open-ended */
@@ -274,6 +275,15 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
     MK(t->n_groups[5], t->n_responses, "5xx: Server Error", 1, 0);
     MK(t->n_other, t->n_packets, "Other HTTP Packets", 0, 0);
     break;
+  case ST_TREE_HTTP_SRV:
+    t->title = "HTTP/Load Distribution";
+    MK(t->top, r, "HTTP Requests by Server", 1, 0);
+    if (!ok)
+      break;
+    MK(t->srv_addr, t->top, "HTTP Requests by Server Address", 1, 0);
+    MK(t->srv_host, t->top, "HTTP Requests by HTTP Host", 1, 0);
+    MK(t->top2, r, "HTTP Responses by Server Address", 1, 0);
+    break;
   case TR_HTTP_REQ:
     t->title = "HTTP/Requests";
     MK(t->n_reqs_by_host, r, "HTTP Requests by HTTP Host", 1, 0);
@@ -381,6 +391,12 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
   int v6 = kind == ST_TREE_PTYPE6 || kind == ST_TREE_HOSTS6 || kind == ST_TREE_SRCDST6 ||
            kind == ST_TREE_DESTS6;
   t->f_ip = dx_field_lookup(s, v6 ? "ipv6" : "ip");
+  t->f_ip4 = dx_field_lookup(s, "ip");
+  t->f_ip6 = dx_field_lookup(s, "ipv6");
+  t->f_src4 = dx_field_lookup(s, "ip.src");
+  t->f_dst4 = dx_field_lookup(s, "ip.dst");
+  t->f_src6 = dx_field_lookup(s, "ipv6.src");
+  t->f_dst6 = dx_field_lookup(s, "ipv6.dst");
   t->f_src = dx_field_lookup(s, v6 ? "ipv6.src" : "ip.src");
   t->f_dst = dx_field_lookup(s, v6 ? "ipv6.dst" : "ip.dst");
   t->f_tcp = dx_field_lookup(s, "tcp");
@@ -424,11 +440,48 @@ static void tap(st_tree *t, int64_t rel_ns) {
   t->elapsed = t->now - t->start;
 }
 
-static void http_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
+static const dx_node *last_ip(const st_tree *t, const dx_node *n, const dx_node *found, int depth);
+
+static void http_message(st_tree *t, const dx_packet *p, const dx_node *l, int64_t rel_ns) {
   const dx_node *code = under(l, t->f_code, 0), *method = under(l, t->f_method, 0);
   uint32_t i = code ? (uint32_t)dx_node_uint(code) : 0;
   char host[512], uri[2048], m[64];
   tap(t, rel_ns);
+  if (t->kind == ST_TREE_HTTP_SRV) {
+    /* the server: the destination of a request, the source of a response
+     * (of the packet's last IP header, as tshark's pinfo has them) */
+    const dx_node *ipl = last_ip(t, dx_packet_root(p), NULL, 0);
+    int v6 = ipl && dx_node_field(ipl) == t->f_ip6;
+    char addr[64] = "";
+    if (method) {
+      if (ipl)
+        dx_node_value(under(ipl, v6 ? t->f_dst6 : t->f_dst4, 0), addr, sizeof addr);
+      const dx_node *h = under(l, t->f_host, 0);
+      tick(t, t->top);
+      tick(t, t->srv_addr);
+      tick(t, t->srv_host);
+      stn *an = node_get(t, t->srv_addr, addr, 1);
+      tick(t, an);
+      if (h) { /* the host nodes only for a request that names one */
+        str_of(h, host, sizeof host);
+        stn *hn = node_get(t, t->srv_host, host, 1);
+        tick(t, hn);
+        if (hn)
+          tick(t, node_get(t, hn, addr, 0));
+        if (an)
+          tick(t, node_get(t, an, host, 0));
+      }
+    } else if (i) {
+      if (ipl)
+        dx_node_value(under(ipl, v6 ? t->f_src6 : t->f_src4, 0), addr, sizeof addr);
+      tick(t, t->top2);
+      stn *an = node_get(t, t->top2, addr, 1);
+      tick(t, an);
+      if (an) /* tshark's rule: OK from 101 to 399 */
+        tick(t, node_get(t, an, i > 100 && i < 400 ? "OK" : "KO", 0));
+    }
+    return;
+  }
   if (t->kind == TR_HTTP_REQ) {
     if (i || !method)
       return;
@@ -545,6 +598,21 @@ static const dx_node *last_transport(const st_tree *t, const dx_node *n, const d
   return found;
 }
 
+/* The packet's last IPv4 or IPv6 header outside ICMP errors (tshark's
+ * pinfo->src and dst when its taps run). */
+static const dx_node *last_ip(const st_tree *t, const dx_node *n, const dx_node *found, int depth) {
+  for (const dx_node *c = dx_node_first_child(n); c && depth < 64; c = dx_node_next(c)) {
+    const dx_field *f = dx_node_field(c);
+    const char *nm = dx_node_name(c);
+    if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+      continue;
+    if (f && (f == t->f_ip4 || f == t->f_ip6))
+      found = c;
+    found = last_ip(t, c, found, depth + 1);
+  }
+  return found;
+}
+
 /* A value as tshark writes an address or port ("127.0.0.1", "::1"). */
 static void value_of(const dx_node *n, char *buf, size_t len) {
   buf[0] = 0;
@@ -638,7 +706,7 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
     if (t->kind == TR_DNS)
       dns_message(t, l, rel_ns);
     else
-      http_message(t, l, rel_ns);
+      http_message(t, p, l, rel_ns);
   }
 }
 

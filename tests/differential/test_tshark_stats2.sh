@@ -10,7 +10,7 @@
 #   - -z http,tree, -z http_req,tree and -z dns,tree (stats_tree text:
 #     counts, averages, rates, percentages, burst rates), with filters;
 #   - -z ptype,tree, ip_hosts,tree, ip_srcdst,tree, dests,tree, their ipv6_
-#     forms and plen,tree on every sample;
+#     forms, plen,tree and http_srv,tree on every sample;
 #   - -z follow,tls,MODE,N (decrypted application data, one chunk per
 #     record; tshark 4.0 names as its first node the sender of the first
 #     decrypted record and leaves the second empty) and -z follow,http
@@ -379,9 +379,20 @@ done
 same "plen,tree,FILTER with no packet" -q -r "$S/dns.pcap" -z plen,tree,tcp
 same "dests,tree,FILTER and ipv6_dests,tree,FILTER" -q -r "$S/misc.pcap" -z dests,tree,udp \
   -z "ipv6_dests,tree,tcp.len>0"
-run "$D" -q -r "$S/http.pcap" -z http_srv,tree
-check_rc_error "a tshark statistic not built (http_srv,tree) is refused"
-check_grep "the refusal names it" "http_srv,tree: tshark's statistic http_srv,tree is not built" "$T_TMP/err"
+# http_srv,tree (HTTP/Load Distribution) on every sample, with its key log
+for f in "$S"/*.pcap "$S"/*.pcapng; do
+  b=$(basename "$f")
+  [[ $b == quic-v2draft.pcap ]] && continue
+  k=${f%.*}.keylog
+  ta=() da=()
+  [[ -f $k ]] && ta=(-o "tls.keylog_file:$k") da=(--keylog "$k")
+  cmp_out "http_srv,tree: $b" "$(tsh -q -r "$f" "${ta[@]}" -z http_srv,tree)" \
+    "$("$D" -q -r "$f" "${da[@]}" -z http_srv,tree 2>&1)"
+done
+same "http_srv,tree,FILTER" -q -r "$S/http.pcap" -z "http_srv,tree,tcp.stream==1"
+run "$D" -q -r "$S/http.pcap" -z http_seq,tree
+check_rc_error "a tshark statistic not built (http_seq,tree) is refused"
+check_grep "the refusal names it" "http_seq,tree: tshark's statistic http_seq,tree is not built" "$T_TMP/err"
 
 same "http,tree,FILTER, http_req,tree with conv" -q -r "$S/http.pcap" -z "http,tree,tcp.stream==1" \
   -z http_req,tree -z conv,ip
