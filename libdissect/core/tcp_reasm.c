@@ -16,7 +16,6 @@ struct dx_reasm_ooo {
   uint8_t data[];
 };
 
-#define OOO_OVERHEAD DX_REASM_OOO_OVERHEAD
 _Static_assert(DX_REASM_OOO_OVERHEAD >= sizeof(dx_reasm_ooo) + sizeof(dx_reasm_ooo *) + 16,
                "a kept segment's header, heap slot and allocator overhead");
 
@@ -93,7 +92,7 @@ static dx_reasm_ooo *ooo_pop(dx_tcp_stream *s) {
     heap_down(s->ooo, s->ooo_count, 0);
   }
   s->ooo_bytes -= o->len;
-  uncharge(s, (uint64_t)o->len + OOO_OVERHEAD);
+  uncharge(s, (uint64_t)o->len + DX_REASM_OOO_OVERHEAD);
   return o;
 }
 
@@ -110,7 +109,7 @@ void dx_tcp_stream_init(dx_tcp_stream *s, const dx_reasm_limits *lim) {
 static void ooo_clear(dx_tcp_stream *s) {
   for (uint32_t i = 0; i < s->ooo_count; i++)
     free(s->ooo[i]);
-  uncharge(s, s->ooo_bytes + (uint64_t)s->ooo_count * OOO_OVERHEAD);
+  uncharge(s, s->ooo_bytes + (uint64_t)s->ooo_count * DX_REASM_OOO_OVERHEAD);
   free(s->ooo);
   s->ooo = NULL;
   s->ooo_count = s->ooo_bytes = s->ooo_cap = 0;
@@ -188,18 +187,18 @@ static bool ooo_insert(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
     return false;
   /* the overhead counts against the session's total only (the
    * per-direction cap is one of payload bytes) */
-  if (s->lim.total && *s->lim.total + OOO_OVERHEAD > s->lim.max_total) {
+  if (s->lim.total && *s->lim.total + DX_REASM_OOO_OVERHEAD > s->lim.max_total) {
     uncharge(s, len);
     return false;
   }
   if (s->lim.total)
-    *s->lim.total += OOO_OVERHEAD;
+    *s->lim.total += DX_REASM_OOO_OVERHEAD;
   dx_reasm_ooo *o = NULL;
   if (s->ooo_count < s->ooo_cap ||
       grow((void **)&s->ooo, &s->ooo_cap, (uint64_t)s->ooo_count + 1, sizeof *s->ooo))
     o = malloc(sizeof *o + len);
   if (!o) {
-    uncharge(s, (uint64_t)len + OOO_OVERHEAD);
+    uncharge(s, (uint64_t)len + DX_REASM_OOO_OVERHEAD);
     return false;
   }
   o->seq = seq;
