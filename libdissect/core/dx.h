@@ -282,6 +282,9 @@ struct dx_packet {
    * (its message) - and in terse packets not even those. dx_label_wanted()
    * says which; dx_packet_labels() is false. */
   bool no_labels;
+  /* Terse packets of a session interested in a protocol field: the label
+   * of a layer of interest is formatted (-T fields prints it for -e ip). */
+  bool proto_labels;
   /* Lazily built index of the tree by field (packet.c); NULL when stale. */
   struct dx_find_slot *findex;
   uint32_t findex_mask;
@@ -349,6 +352,11 @@ struct dx_packet {
   bool col_info_fenced; /* a fence: later layers append after a separator */
 };
 
+/* True if field f may be read from this packet: always in full mode; in
+ * terse mode only for the fields of the session's interest. A dissector may
+ * skip work whose only product is nodes of fields nobody wants, as long as
+ * values of wanted fields and the protocol state stay the same. */
+bool dx_packet_wants(const dx_packet *p, const dx_field *f);
 /* True if every label may be shown (the packet is not terse and the
  * session's labels are on). */
 static inline bool dx_packet_labels(const dx_packet *p) {
@@ -356,16 +364,17 @@ static inline bool dx_packet_labels(const dx_packet *p) {
 }
 /* True if the label text of node n is wanted (see dx_packet.no_labels):
  * always with labels on; with them off only for a node without a value
- * and an expert note, and never in terse packets. */
+ * and an expert note; in terse packets only for a layer of interest
+ * (dx_packet.proto_labels). */
 static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
-  return !p->no_labels ||
-         (!p->terse && n && (n->field->type == DX_FT_NONE || (n->flags & DX_NODE_EXPERT)));
+  if (!p->no_labels)
+    return true;
+  if (!n)
+    return false;
+  if (!p->terse)
+    return n->field->type == DX_FT_NONE || (n->flags & DX_NODE_EXPERT);
+  return p->proto_labels && n->field->type == DX_FT_PROTOCOL && dx_packet_wants(p, n->field);
 }
-/* True if field f may be read from this packet: always in full mode; in
- * terse mode only for the fields of the session's interest. A dissector may
- * skip work whose only product is nodes of fields nobody wants, as long as
- * values of wanted fields and the protocol state stay the same. */
-bool dx_packet_wants(const dx_packet *p, const dx_field *f);
 
 /* ---- skipped layers (terse packets) ----
  * A layer node made while dx_packet.skip is set, for a protocol that holds

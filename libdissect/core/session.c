@@ -779,10 +779,15 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   s->ninterest = n;
   s->terse = true;
   s->terse_columns = (flags & DX_INTEREST_COLUMNS) != 0;
-  /* a column read as a field (_ws.col.Info) needs the columns filled */
-  for (size_t i = 0; i < n; i++)
+  /* a column read as a field (_ws.col.Info) needs the columns filled; a
+   * protocol read as a field (-e ip) its label */
+  s->proto_labels = false;
+  for (size_t i = 0; i < n; i++) {
     if (fields[i] && strncmp(fields[i]->abbrev, "_ws.col.", 8) == 0)
       s->terse_columns = true;
+    if (fields[i] && fields[i]->type == DX_FT_PROTOCOL)
+      s->proto_labels = true;
+  }
   return DX_OK;
 }
 
@@ -918,6 +923,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   p->sess = s;
   p->terse = s->terse;
   p->no_labels = s->terse || s->labels_off;
+  p->proto_labels = s->terse && s->proto_labels;
   p->skip = s->terse && s->skip_layers;
   p->ghost.field = dx_field_expert();
   p->want_columns = !s->terse || s->terse_columns;

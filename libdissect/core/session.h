@@ -83,7 +83,8 @@ struct dx_session {
    * their trees (an open-addressing set of field pointers, NULL = empty
    * slot) and whether the summary columns are filled. */
   bool terse, terse_columns;
-  bool labels_off; /* dx_session_set_labels(s, 0): full packets without labels */
+  bool labels_off;   /* dx_session_set_labels(s, 0): full packets without labels */
+  bool proto_labels; /* a protocol field is of interest (dx_packet.proto_labels) */
   const dx_field **interest;
   size_t interest_mask, ninterest;
   /* The layers (protocol fields, fields[0] of a dx_protocol) that hold a

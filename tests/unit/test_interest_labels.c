@@ -221,10 +221,56 @@ static void test_labels_off_what(void) {
   dx_session_free(off);
 }
 
+/* Terse packets format no label but those of the layers of interest, which
+ * -T fields prints for -e ip, -e tcp as tshark does: the same as in full
+ * mode, on every frame of a sample. */
+static void test_terse_protocol_labels(void) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/samples/tcp-anomalies.pcap", src_dir);
+  dx_capture *c = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, NULL, 0), DX_OK);
+  dx_session *full = NULL, *terse = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&full, NULL), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&terse, NULL), DX_OK);
+  const dx_field *want[2] = {dx_field_lookup(terse, "ip"), dx_field_lookup(terse, "tcp")};
+  CU_ASSERT_EQUAL_FATAL(dx_session_set_interest(terse, want, 2, 0), DX_OK);
+  dx_frame f;
+  int n = 0, custom = 0;
+  while (dx_capture_next(c, &f) == 1 && n < 400) {
+    dx_packet *pf = NULL, *pt = NULL;
+    CU_ASSERT_EQUAL_FATAL(dx_session_dissect(full, &f, &pf), DX_OK);
+    CU_ASSERT_EQUAL_FATAL(dx_session_dissect(terse, &f, &pt), DX_OK);
+    for (int k = 0; k < 2; k++) {
+      const dx_node *a = dx_packet_find(pf, want[k]), *b = dx_packet_find(pt, want[k]);
+      CU_ASSERT((a == NULL) == (b == NULL));
+      if (!a || !b)
+        continue;
+      char la[1024], lb[1024];
+      dx_node_label(a, la, sizeof la);
+      dx_node_label(b, lb, sizeof lb);
+      CU_ASSERT_STRING_EQUAL(la, lb);
+      custom += strcmp(lb, dx_field_label(want[k])) != 0;
+    }
+    /* and no other label: the flags have their default one */
+    const dx_node *fl = dx_packet_find_name(pt, "tcp.flags");
+    if (fl)
+      CU_ASSERT_PTR_NULL(fl->text);
+    dx_packet_free(pf);
+    dx_packet_free(pt);
+    n++;
+  }
+  CU_ASSERT(n > 100);
+  CU_ASSERT(custom > 100); /* "Internet Protocol Version 4, Src: ...", not "Internet Protocol..." */
+  dx_capture_close(c);
+  dx_session_free(full);
+  dx_session_free(terse);
+}
+
 int main(void) {
   find_src_dir();
   CU_TestInfo tests[] = {{"labels off: what is kept", test_labels_off_what},
                          {"labels off: json, ek, trees == full", test_labels_off_samples},
+                         {"terse: labels of the layers of interest", test_terse_protocol_labels},
                          CU_TEST_INFO_NULL};
   return tu_run("interest_labels", tests);
 }
