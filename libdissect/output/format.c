@@ -234,9 +234,10 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
   case DX_FT_BOOL:
     if (for_label) {
       const char *nm = dx_val_name(f->vals, n->v.u ? 1 : 0);
-      sb_printf(b, "%s", nm ? nm : (n->v.u ? "True" : "False"));
+      nm = nm ? nm : (n->v.u ? "True" : "False");
+      sb_put(b, nm, strlen(nm));
     } else {
-      sb_printf(b, "%d", n->v.u ? 1 : 0);
+      sb_put(b, n->v.u ? "1" : "0", 1);
     }
     return;
   case DX_FT_UINT8:
@@ -307,9 +308,11 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
     return;
   }
   case DX_FT_IPV6:
-    if (n->v.b.len == 16) {
-      inet_ntop(AF_INET6, n->v.b.p, tmp, sizeof tmp);
-      sb_put(b, tmp, strlen(tmp));
+    if (n->v.b.len == 16) { /* as inet_ntop() writes it (core/packet.c) */
+      dx_addr a;
+      dx_addr_set(&a, DX_AT_IPV6, n->v.b.p);
+      size_t k = dx_addr_format(&a, tmp, sizeof tmp);
+      sb_put(b, tmp, k < sizeof tmp ? k : sizeof tmp - 1);
     }
     return;
   case DX_FT_ETHER:

@@ -93,13 +93,26 @@ size_t dx_packet_time_column(const dx_packet *p, char *buf, size_t len) {
 size_t dx_format_local_time(int64_t sec, int32_t nsec, char *buf, size_t len) {
   static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  struct tm tm;
+  /* The date and zone of the last second asked for, per thread: frames
+   * come many to a second, and localtime_r() is slow. */
+  static _Thread_local struct {
+    bool ok;
+    int64_t sec;
+    char date[96], zone[64];
+  } last;
   if (len)
     buf[0] = 0;
-  if (!to_tm(sec, false, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11)
-    return 0;
-  int n = snprintf(buf, len, "%s %2d, %d %02d:%02d:%02d.%09d %s", mon[tm.tm_mon], tm.tm_mday,
-                   tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec < 0 ? 0 : nsec,
-                   tm.tm_zone ? tm.tm_zone : "");
+  if (!last.ok || last.sec != sec) {
+    struct tm tm;
+    last.ok = false;
+    if (!to_tm(sec, false, &tm) || tm.tm_mon < 0 || tm.tm_mon > 11)
+      return 0;
+    snprintf(last.date, sizeof last.date, "%s %2d, %d %02d:%02d:%02d", mon[tm.tm_mon], tm.tm_mday,
+             tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    snprintf(last.zone, sizeof last.zone, "%s", tm.tm_zone ? tm.tm_zone : "");
+    last.sec = sec;
+    last.ok = true;
+  }
+  int n = snprintf(buf, len, "%s.%09d %s", last.date, nsec < 0 ? 0 : nsec, last.zone);
   return n < 0 ? 0 : (size_t)n;
 }

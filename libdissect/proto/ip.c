@@ -861,7 +861,7 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_add_item(p, n, FL(F_FLAG_DF), t, 6, 1);
   dx_add_item(p, n, FL(F_FLAG_MF), t, 6, 1);
   n = dx_add_item(p, ip, FL(F_FRAG_OFFSET), t, 6, 2);
-  if (have20) {
+  if (have20 && (frag & 0x1fff)) { /* offset 0: the default label says the same */
     char ob[16];
     bits_str(ob, frag & 0x1fff, 13);
     dx_node_set_text(p, n, "...%c %.4s %.4s %.4s = Fragment Offset: %u", ob[0], ob + 1, ob + 5,
