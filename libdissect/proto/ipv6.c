@@ -140,10 +140,6 @@ enum {
   F_AH_SPI,
   F_AH_SEQUENCE,
   F_AH_ICV,
-  F_ESP,
-  F_ESP_SPI,
-  F_ESP_SEQUENCE,
-  F_ESP_DATA,
   /* experts */
   F_BOGUS_VERSION,
   F_PLEN_EXCEEDS,
@@ -252,10 +248,6 @@ static const dx_field ipv6_fields[] = {
     [F_AH_SPI] = DX_F("ah.spi", "AH SPI", DX_FT_UINT32, DX_BASE_HEX),
     [F_AH_SEQUENCE] = DX_F("ah.sequence", "AH Sequence", DX_FT_UINT32, DX_BASE_DEC),
     [F_AH_ICV] = DX_F("ah.icv", "AH ICV", DX_FT_BYTES, DX_BASE_NONE),
-    [F_ESP] = DX_F("esp", "Encapsulating Security Payload", DX_FT_PROTOCOL, DX_BASE_NONE),
-    [F_ESP_SPI] = DX_F("esp.spi", "ESP SPI", DX_FT_UINT32, DX_BASE_HEX_DEC),
-    [F_ESP_SEQUENCE] = DX_F("esp.sequence", "ESP Sequence", DX_FT_UINT32, DX_BASE_DEC),
-    [F_ESP_DATA] = DX_F("esp.encrypted_data", "ESP Encrypted Data", DX_FT_BYTES, DX_BASE_NONE),
     [F_BOGUS_VERSION] =
         DX_F("ipv6.bogus_ipv6_version", "Bogus IP version", DX_FT_NONE, DX_BASE_NONE),
     [F_PLEN_EXCEEDS] = DX_F("ipv6.plen_exceeds_framing",
@@ -717,21 +709,6 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (nxt == 59) { /* No Next Header */
     if (pl.len)
       dx_dissect_data(p, &pl, parent);
-    return end;
-  }
-  if (nxt == 50) { /* ESP: encrypted, show SPI and sequence only */
-    dx_node *e = dx_add_proto(p, parent, FL(F_ESP), &pl, 0, pl.len);
-    dx_col_set_proto(p, "ESP");
-    dx_add_item(p, e, FL(F_ESP_SPI), &pl, 0, 4);
-    dx_add_item(p, e, FL(F_ESP_SEQUENCE), &pl, 4, 4);
-    uint32_t spi = 0, seq = 0;
-    if (dx_get_u32(&pl, 0, &spi) && dx_get_u32(&pl, 4, &seq)) {
-      dx_col_info_set(p, "ESP (SPI=0x%08x)", spi);
-      if (pl.len > 8)
-        dx_add_item(p, e, FL(F_ESP_DATA), &pl, 8, pl.len - 8);
-    } else {
-      dx_mark_truncated(p, e, "ESP header");
-    }
     return end;
   }
   uint32_t took = dx_dissect_table(p, DX_TABLE_IPPROTO, nxt, &pl, parent);

@@ -3,7 +3,8 @@
 # against `tshark -T fields` on the third-party corpus captures
 # (../shared/corpus, never committed) of each link type that has its own
 # dissector: radiotap + 802.11 (127), 802.11 (105), PPP (9, 50), Cisco HDLC
-# (104), NFLOG (239), Frame Relay (107). The captures of one link type are concatenated with
+# (104), NFLOG (239), Frame Relay (107); and by file name the captures of
+# tunnels and encapsulations: ESP and its UDP encapsulation (esp). The captures of one link type are concatenated with
 # mergecap (as tshark reads them, damaged ones end where tshark stops), so
 # each group costs one tshark run. Fields: linktype-fields.txt.
 # A mismatch is a bug on one of the two sides: find out which before
@@ -65,6 +66,18 @@ for dp, _, fn in os.walk(root):
         for g, lts in groups.items():
             if lt in lts:
                 lists[g].append(p)
+# Groups above the link layer, by file name: the corpus captures that carry
+# the protocol (found with tshark -Y on the whole corpus).
+named = {"esp": {"esp_truncated.pcap", "espudp1.pcap", "02-sunrise-sunset-esp.pcap",
+                 "08-sunrise-sunset-aes.pcap", "08-sunrise-sunset-esp2.pcap", "isakmp4500.pcap",
+                 "isakmp-3948-oobr-2.pcap"}}
+for g in named:
+    lists[g] = []
+for dp, _, fn in os.walk(root):
+    for f in sorted(fn):
+        for g, names in named.items():
+            if f in names:
+                lists[g].append(os.path.join(dp, f))
 for g, ps in lists.items():
     with open(os.path.join(out, g + ".list"), "w") as fh:
         fh.write("".join(p + "\n" for p in sorted(ps)))
@@ -103,7 +116,7 @@ KNOWN=("frelay frame.len")
 
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
 mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
-for g in radiotap ieee80211 ppp chdlc nflog frelay; do
+for g in radiotap ieee80211 ppp chdlc nflog frelay esp; do
   mapfile -t files <"$T_TMP/$g.list"
   if ((${#files[@]} == 0)); then
     echo "no $g captures in the corpus"
