@@ -30,9 +30,25 @@ static size_t fmt_signed(char *buf, size_t len, int64_t sec, int32_t nsec, bool 
   }
   long us = (long)(frac / 1000);
   int n;
-  if (!hms)
-    n = snprintf(buf, len, "%s%" PRIu64 ".%06ld", sign, s, us);
-  else if (s >= 3600)
+  if (!hms) { /* "%s%" PRIu64 ".%06ld" without a format: once a frame */
+    char t[48], *q = t + sizeof t;
+    for (int i = 0; i < 6; i++, us /= 10)
+      *--q = (char)('0' + us % 10);
+    *--q = '.';
+    uint64_t v = s;
+    do
+      *--q = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (*sign)
+      *--q = '-';
+    size_t k = (size_t)(t + sizeof t - q);
+    if (len) {
+      size_t w = k < len ? k : len - 1;
+      memcpy(buf, q, w);
+      buf[w] = '\0';
+    }
+    return k;
+  } else if (s >= 3600)
     n = snprintf(buf, len, "%s%" PRIu64 "h %2dm %2d.%06lds", sign, s / 3600, (int)(s / 60 % 60),
                  (int)(s % 60), us);
   else if (s >= 60)

@@ -104,10 +104,13 @@ typedef struct {
 static void proto_list_add(proto_list *l, const char *name) {
   if (l->last && !strcmp(l->last, name))
     return;
-  int w = snprintf(l->buf + l->used, sizeof l->buf - l->used, "%s%s", l->used ? ":" : "", name);
-  if (w < 0 || (size_t)w >= sizeof l->buf - l->used)
+  size_t sep = l->used ? 1 : 0, nl = strlen(name);
+  if (sep + nl >= sizeof l->buf - l->used) /* it does not fit: left out */
     return;
-  l->used += (size_t)w;
+  if (sep)
+    l->buf[l->used] = ':';
+  memcpy(l->buf + l->used + sep, name, nl + 1);
+  l->used += sep + nl;
   l->last = name;
 }
 
@@ -217,12 +220,22 @@ void dx_frame_add_columns(dx_packet *p) {
     const char *v = b;
     b[0] = 0;
     switch (i) {
-    case F_COL_NUMBER: snprintf(b, sizeof b, "%llu", (unsigned long long)p->num); break;
+    case F_COL_NUMBER: {
+      dx_sb sb;
+      dx_sb_init(&sb, b, sizeof b);
+      dx_sb_u64(&sb, p->num);
+      break;
+    }
     case F_COL_TIME: dx_packet_time_column(p, b, sizeof b); break;
     case F_COL_SRC: v = dx_packet_src(p); break;
     case F_COL_DST: v = dx_packet_dst(p); break;
     case F_COL_PROTO: v = dx_packet_protocol(p); break;
-    case F_COL_LEN: snprintf(b, sizeof b, "%u", p->frame.wirelen); break;
+    case F_COL_LEN: {
+      dx_sb sb;
+      dx_sb_init(&sb, b, sizeof b);
+      dx_sb_u64(&sb, p->frame.wirelen);
+      break;
+    }
     default: v = dx_packet_info(p); break;
     }
     dx_node *n = dx_add_string(p, fr, f, &t, 0, 0, v, strlen(v));
