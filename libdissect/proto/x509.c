@@ -942,11 +942,19 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (EVP_Digest(t->data, t->len, md, &mdlen, EVP_sha256(), NULL) == 1) {
     dx_node *fp = dx_add_bytes_val(p, parent, FL(F_FP_SHA256), t, 0, t->len, md, mdlen);
     dx_node_set_flags(fp, DX_NODE_GENERATED);
-    char hex[3 * EVP_MAX_MD_SIZE + 1];
-    size_t u = 0;
-    for (unsigned i = 0; i < mdlen && u + 4 < sizeof hex; i++)
-      u += (size_t)snprintf(hex + u, sizeof hex - u, i ? ":%02X" : "%02X", md[i]);
-    dx_node_set_text(p, fp, "SHA-256 Fingerprint: %s", hex);
+    if (dx_label_wanted(p, fp)) { /* "%02X" joined by ':', for the label */
+      char hex[3 * EVP_MAX_MD_SIZE + 1];
+      size_t u = 0;
+      hex[0] = '\0';
+      for (unsigned i = 0; i < mdlen && u + 4 < sizeof hex; i++) {
+        if (i)
+          hex[u++] = ':';
+        hex[u++] = "0123456789ABCDEF"[md[i] >> 4];
+        hex[u++] = "0123456789ABCDEF"[md[i] & 15];
+        hex[u] = '\0';
+      }
+      dx_node_set_text(p, fp, "SHA-256 Fingerprint: %s", hex);
+    }
   }
   bool self = X509_NAME_cmp(sn, in_) == 0;
   dx_node *ss = dx_add_uint(p, parent, FL(F_SELF_SIGNED), t, 0, t->len, self);
@@ -969,11 +977,15 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_add_bytes(p, sc, FL(F_SERIAL), t, der_content(&serial), serial.clen);
   {
     dx_node *sn_ = sc ? sc->last_child : NULL;
-    if (sn_ && sn_->field == FL(F_SERIAL)) {
+    if (sn_ && sn_->field == FL(F_SERIAL) && dx_label_wanted(p, sn_)) {
       char hex[80];
       size_t u = 0;
-      for (uint32_t i = 0; i < sn_->v.b.len && u + 3 < sizeof hex; i++)
-        u += (size_t)snprintf(hex + u, sizeof hex - u, "%02x", sn_->v.b.p[i]);
+      hex[0] = '\0';
+      for (uint32_t i = 0; i < sn_->v.b.len && u + 3 < sizeof hex; i++) { /* "%02x" */
+        hex[u++] = "0123456789abcdef"[sn_->v.b.p[i] >> 4];
+        hex[u++] = "0123456789abcdef"[sn_->v.b.p[i] & 15];
+        hex[u] = '\0';
+      }
       dx_node_set_text(p, sn_, "serialNumber: 0x%s%s", hex,
                        u + 3 >= sizeof hex ? "\xe2\x80\xa6" : "");
     }
