@@ -1,9 +1,9 @@
 /* Tunnel and security encapsulations on hand-made frames: ESP (RFC 4303)
  * over IPv4, IPv6 and UDP port 4500 (RFC 3948 NAT-keepalive, non-ESP
- * marker). Expected values are worked out by hand from the RFCs' layouts;
- * DX_TEST_PCAP=FILE writes every frame of the test to a pcap so the same
- * bytes can be read with tshark (they were: tshark 4.0 shows the values
- * expected here). */
+ * marker); GRE (RFC 2784/2890) with key and sequence number, with a
+ * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan). Expected values are worked
+ * out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a pcap so
+ * the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected here). */
 #include "netframe.h"
 #include "testutil.h"
 
@@ -148,10 +148,112 @@ static void test_udpencap(void) {
   s = NULL;
 }
 
-static CU_TestInfo tests[] = {{"esp_ip4", test_esp_ip4},
-                              {"esp_ip6", test_esp_ip6},
-                              {"udpencap", test_udpencap},
-                              CU_TEST_INFO_NULL};
+/* GRE header of 4 + ext bytes, then Ethernet + IPv4 + ICMP echo when
+ * inner_eth, else IPv4 + ICMP echo; all behind Ethernet + IPv4 (protocol 47). */
+static size_t gre_frame(uint8_t *b, const uint8_t *gre, size_t glen, bool inner_eth) {
+  uint8_t in[200];
+  size_t n = 0;
+  memcpy(in, gre, glen);
+  n = glen;
+  if (inner_eth)
+    n += nf_eth(in + n, 0x0800);
+  n += nf_ip4(in + n, 1, 7, 0, NULL, 0, 12);
+  n += nf_icmp_echo(in + n, 8, 1, 1, 4);
+  return ip4_frame(b, 47, in, n);
+}
+
+static void test_gre(void) {
+  dx_session *s = NULL;
+  /* flags 0x3000: K and S (RFC 2890), version 0; IPv4; key 0x0000abcd,
+   * sequence number 7 */
+  static const uint8_t ks[12] = {0x30, 0x00, 0x08, 0x00, 0x00, 0x00,
+                                 0xab, 0xcd, 0x00, 0x00, 0x00, 0x07};
+  size_t n = gre_frame(fb, ks, sizeof ks, false);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:gre:ip:icmp:data");
+  EXPECT(p, "gre.flags_and_version", "0x3000");
+  EXPECT(p, "gre.flags.checksum", "0");
+  EXPECT(p, "gre.flags.key", "1");
+  EXPECT(p, "gre.flags.sequence_number", "1");
+  EXPECT(p, "gre.flags.version", "0");
+  EXPECT(p, "gre.proto", "0x0800");
+  EXPECT(p, "gre.key", "0x0000abcd");
+  EXPECT(p, "gre.sequence_number", "7");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "gre"), "Generic Routing Encapsulation (IP)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "gre.proto"), "Protocol Type: IP (0x0800)");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT_EQUAL(tu_count(p, "ip"), 2);
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
+
+  /* flags 0x8000: C, so checksum (here 0x1234, not verified) and offset 0 */
+  static const uint8_t cs[8] = {0x80, 0x00, 0x86, 0xdd, 0x12, 0x34, 0x00, 0x00};
+  n = ip4_frame(fb, 47, cs, sizeof cs);
+  p = run(&s, fb, n);
+  EXPECT(p, "gre.flags.checksum", "1");
+  EXPECT(p, "gre.checksum", "0x1234");
+  EXPECT(p, "gre.offset", "0");
+  EXPECT(p, "gre.proto", "0x86dd");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encapsulated IPv6");
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* only three bytes of GRE header */
+  n = ip4_frame(fb, 47, cs, 3);
+  p = run(&s, fb, n);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_erspan(void) {
+  dx_session *s = NULL;
+  /* type II: GRE with S (0x1000), protocol 0x88be, sequence 171; ERSPAN
+   * word 0x1156 = version 1, VLAN 342; 0xc29a = COS 6 (110), encap 0,
+   * T 0, span ID 666 (0x29a); 0x00007ff8 = reserved 0, index 32760 */
+  static const uint8_t t2[16] = {0x10, 0x00, 0x88, 0xbe, 0x00, 0x00, 0x00, 0xab,
+                                 0x11, 0x56, 0xc2, 0x9a, 0x00, 0x00, 0x7f, 0xf8};
+  size_t n = gre_frame(fb, t2, sizeof t2, true);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:gre:erspan:eth:ethertype:ip:icmp:data");
+  EXPECT(p, "gre.sequence_number", "171");
+  EXPECT(p, "erspan.version", "1");
+  EXPECT(p, "erspan.vlan", "342");
+  EXPECT(p, "erspan.cos", "6");
+  EXPECT(p, "erspan.encap", "0");
+  EXPECT(p, "erspan.truncated", "0");
+  EXPECT(p, "erspan.spanid", "666");
+  EXPECT(p, "erspan.index", "32760");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "erspan"),
+                         "Encapsulated Remote Switch Packet ANalysis Type II");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "gre"), "Generic Routing Encapsulation (ERSPAN)");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
+
+  /* type I: no sequence number in GRE, no ERSPAN header */
+  static const uint8_t t1[4] = {0x00, 0x00, 0x88, 0xbe};
+  n = gre_frame(fb, t1, sizeof t1, true);
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:gre:erspan:eth:ethertype:ip:icmp:data");
+  CU_ASSERT_EQUAL(tu_count(p, "erspan.version"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "erspan"),
+                         "Encapsulated Remote Switch Packet ANalysis Type I");
+  EXPECT(p, "icmp.type", "8");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {{"esp_ip4", test_esp_ip4},   {"esp_ip6", test_esp_ip6},
+                              {"udpencap", test_udpencap}, {"gre", test_gre},
+                              {"erspan", test_erspan},     CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
