@@ -161,6 +161,21 @@ static int hex_width(dx_ftype t) {
   }
 }
 
+/* Hex digits of a field's value in a decimal-and-hex label: for a field
+ * inside a wider integer, as many as its mask's bits need, as tshark
+ * writes them (a 20-bit MPLS label: "21 (0x00015)"). */
+static int mask_hex_width(const dx_field *f) {
+  if (!f->bitmask)
+    return hex_width(f->type);
+  uint64_t m = f->bitmask;
+  while (!(m & 1))
+    m >>= 1;
+  int bits = 0;
+  for (; m; m >>= 1)
+    bits++;
+  return (bits + 3) / 4;
+}
+
 static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
   if (sec < 0 || nsec < 0) {
     /* negative durations: sign once, then magnitude; seconds and
@@ -263,7 +278,7 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
       sb_dec(b, n->v.u);
       if (for_label && f->base == DX_BASE_DEC_HEX) {
         sb_put(b, " (0x", 4);
-        sb_hex0(b, n->v.u, hex_width(f->type));
+        sb_hex0(b, n->v.u, mask_hex_width(f));
         sb_put(b, ")", 1);
       }
     }

@@ -94,6 +94,8 @@ static uint32_t dissect_ppp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x0800, &pl, parent);
   else if (proto == 0x0057)
     took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x86dd, &pl, parent);
+  else if (proto == 0x0281 || proto == 0x0283) /* MPLS unicast, multicast */
+    took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x8847, &pl, parent);
   if (took == 0) {
     const char *name = dx_val_name(ppp_proto_vals, proto);
     const char *col = dx_arena_printf(&p->arena, "0x%04x", proto);

@@ -36,6 +36,7 @@ extern const dx_protocol dx_proto_esp;
 extern const dx_protocol dx_proto_udpencap;
 extern const dx_protocol dx_proto_gre;
 extern const dx_protocol dx_proto_erspan;
+extern const dx_protocol dx_proto_mpls;
 
 const dx_protocol *const dx_protocols[] = {
     &dx_proto_frame,      &dx_proto_expert, &dx_proto_data, &dx_proto_eth,      &dx_proto_vlan,
@@ -45,6 +46,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_icmp,       &dx_proto_icmpv6, &dx_proto_udp,  &dx_proto_tcp,      &dx_proto_dns,
     &dx_proto_tls,        &dx_proto_x509,   &dx_proto_http, &dx_proto_http2,    &dx_proto_trust,
     &dx_proto_quic,       &dx_proto_http3,  &dx_proto_esp,  &dx_proto_udpencap, &dx_proto_gre,
-    &dx_proto_erspan,
+    &dx_proto_erspan,     &dx_proto_mpls,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

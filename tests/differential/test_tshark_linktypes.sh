@@ -9,7 +9,8 @@
 # shows type III, GRE protocol 0x22eb, as data; not pptp.pcap, whose one
 # enhanced GRE frame equals tshark's but whose TCP frames differ in TCP's
 # retransmission analysis; not the Linux cooked isis-infinite-loop.pcap,
-# which mergecap cannot put in one pcap with Ethernet). The captures of one link type are concatenated with
+# which mergecap cannot put in one pcap with Ethernet), MPLS over Ethernet
+# and UDP (mpls; MPLS over PPP is in the ppp group). The captures of one link type are concatenated with
 # mergecap (as tshark reads them, damaged ones end where tshark stops), so
 # each group costs one tshark run. Fields: linktype-fields.txt.
 # A mismatch is a bug on one of the two sides: find out which before
@@ -80,7 +81,8 @@ named = {"esp": {"esp_truncated.pcap", "espudp1.pcap", "02-sunrise-sunset-esp.pc
                  "erspan-type-i-4.pcap", "erspan-type-ii-1.pcap", "erspan-type-ii-2.pcap",
                  "erspan-type-ii-3.pcap", "gre-heapoverflow-1.pcap", "gre-heapoverflow-2.pcap",
                  "various_gre.pcap", "wccp_redirect_gre.pcap", "ios_nhrp.pcap", "nhrp-trace.pcap",
-                 "nhrp.pcapng", "NHRP-responder-address.pcap", "NHRP_registration.pcap"}}
+                 "nhrp.pcapng", "NHRP-responder-address.pcap", "NHRP_registration.pcap"},
+         "mpls": {"mpls-over-udp.pcap", "mpls-label-heapoverflow.pcap"}}
 for g in named:
     lists[g] = []
 for dp, _, fn in os.walk(root):
@@ -134,7 +136,7 @@ KNOWN=("frelay frame.len")
 
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
 mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
-for g in radiotap ieee80211 ppp chdlc nflog frelay esp gre; do
+for g in radiotap ieee80211 ppp chdlc nflog frelay esp gre mpls; do
   mapfile -t files <"$T_TMP/$g.list"
   if ((${#files[@]} == 0)); then
     echo "no $g captures in the corpus"

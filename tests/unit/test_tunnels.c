@@ -1,9 +1,11 @@
 /* Tunnel and security encapsulations on hand-made frames: ESP (RFC 4303)
  * over IPv4, IPv6 and UDP port 4500 (RFC 3948 NAT-keepalive, non-ESP
  * marker); GRE (RFC 2784/2890) with key and sequence number, with a
- * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan). Expected values are worked
- * out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a pcap so
- * the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected here). */
+ * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan);
+ * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510). Expected values are
+ * worked out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a
+ * pcap so the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected
+ * here). */
 #include "netframe.h"
 #include "testutil.h"
 
@@ -251,9 +253,69 @@ static void test_erspan(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {{"esp_ip4", test_esp_ip4},   {"esp_ip6", test_esp_ip6},
-                              {"udpencap", test_udpencap}, {"gre", test_gre},
-                              {"erspan", test_erspan},     CU_TEST_INFO_NULL};
+static void test_mpls(void) {
+  dx_session *s = NULL;
+  /* two entries: label 16, exp 5, S 0, TTL 64 = 16<<12 | 5<<9 | 64 =
+   * 0x00010a40; label 1000, exp 0, S 1, TTL 255 = 1000<<12 | 1<<8 | 255 =
+   * 0x003e81ff; then IPv4 (first nibble 4) + ICMP echo */
+  static const uint8_t st[8] = {0x00, 0x01, 0x0a, 0x40, 0x00, 0x3e, 0x81, 0xff};
+  size_t n = nf_eth(fb, 0x8847);
+  memcpy(fb + n, st, sizeof st);
+  n += sizeof st;
+  n += nf_ip4(fb + n, 1, 7, 0, NULL, 0, 12);
+  n += nf_icmp_echo(fb + n, 8, 1, 1, 4);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:mpls:ip:icmp:data");
+  CU_ASSERT_EQUAL(tu_count(p, "mpls"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.label", 0), "16");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.exp", 0), "5");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.bottom", 0), "0");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.ttl", 0), "64");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.label", 1), "1000");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.bottom", 1), "1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "mpls.ttl", 1), "255");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "mpls"),
+                         "MultiProtocol Label Switching Header, Label: 16, Exp: 5, S: 0, TTL: 64");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "mpls.label"),
+                         "0000 0000 0000 0001 0000 .... .... .... = MPLS Label: 16 (0x00010)");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
+
+  /* MPLS in UDP (port 6635): label 21, S 1, TTL 63 = 21<<12 | 1<<8 | 63 =
+   * 0x0001513f, then IPv6 (first nibble 6) with No Next Header (tshark's
+   * Info "IPv6 no next header" is IPv6's, which dissect does not write) */
+  uint8_t mu[4 + 40] = {0x00, 0x01, 0x51, 0x3f};
+  nf_ip6(mu + 4, 59, 0);
+  n = udp_frame(fb, 50000, 6635, mu, sizeof mu);
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:mpls:ipv6");
+  EXPECT(p, "mpls.label", "21");
+  EXPECT(p, "mpls.bottom", "1");
+  EXPECT(p, "mpls.ttl", "63");
+  EXPECT(p, "ipv6.nxt", "59");
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* the stack ends the packet: no payload to guess from */
+  n = udp_frame(fb, 50000, 6635, mu, 4);
+  p = run(&s, fb, n);
+  EXPECT(p, "mpls.label", "21");
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  /* tshark: "MPLS Label Switched Packet[Malformed Packet]" */
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "MPLS Label Switched Packet[Malformed Packet]");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {
+    {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6}, {"udpencap", test_udpencap},
+    {"gre", test_gre},         {"erspan", test_erspan},   {"mpls", test_mpls},
+    CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
