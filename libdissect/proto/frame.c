@@ -87,10 +87,11 @@ static bool is_ethertype_link(const dx_node *n) {
   const char *a = n->field->abbrev;
   if (!strcmp(a, "vlan") || !strcmp(a, "ieee8021ad") || !strcmp(a, "sll"))
     return true;
-  if (strcmp(a, "eth"))
+  bool macsec = !strcmp(a, "macsec");
+  if (strcmp(a, "eth") && !macsec)
     return false;
   for (const dx_node *c = n->first_child; c; c = c->next)
-    if (!strcmp(c->field->abbrev, "eth.type"))
+    if (!strcmp(c->field->abbrev, macsec ? "macsec.etype" : "eth.type"))
       return true;
   return false;
 }

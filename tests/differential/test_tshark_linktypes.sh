@@ -10,7 +10,7 @@
 # enhanced GRE frame equals tshark's but whose TCP frames differ in TCP's
 # retransmission analysis; not the Linux cooked isis-infinite-loop.pcap,
 # which mergecap cannot put in one pcap with Ethernet), MPLS over Ethernet
-# and UDP (mpls; MPLS over PPP is in the ppp group). The captures of one link type are concatenated with
+# and UDP (mpls; MPLS over PPP is in the ppp group), MACsec (macsec). The captures of one link type are concatenated with
 # mergecap (as tshark reads them, damaged ones end where tshark stops), so
 # each group costs one tshark run. Fields: linktype-fields.txt.
 # A mismatch is a bug on one of the two sides: find out which before
@@ -82,7 +82,10 @@ named = {"esp": {"esp_truncated.pcap", "espudp1.pcap", "02-sunrise-sunset-esp.pc
                  "erspan-type-ii-3.pcap", "gre-heapoverflow-1.pcap", "gre-heapoverflow-2.pcap",
                  "various_gre.pcap", "wccp_redirect_gre.pcap", "ios_nhrp.pcap", "nhrp-trace.pcap",
                  "nhrp.pcapng", "NHRP-responder-address.pcap", "NHRP_registration.pcap"},
-         "mpls": {"mpls-over-udp.pcap", "mpls-label-heapoverflow.pcap"}}
+         "mpls": {"mpls-over-udp.pcap", "mpls-label-heapoverflow.pcap"},
+         "macsec": {"macsec-changed.pcap", "macsec-encrypted.pcap", "macsec-integonly.pcap",
+                    "macsec-short-longer.pcap", "macsec-short-shorter.pcap",
+                    "macsec-short-valid.pcap", "macsec-snap.pcap"}}
 for g in named:
     lists[g] = []
 for dp, _, fn in os.walk(root):
@@ -123,8 +126,9 @@ EOF
 #   layer gave up before writing any: ICMP in icmp-icmp_print-oobr-2.pcap)
 #   are not compared in Info.
 # - the summary columns of a frame that ends in an Ethernet header of a type
-#   neither tool knows (tshark: Protocol "0x88a7", Info "Ethernet II";
-#   dissect: "ETH", "Ethernet II, type 0x88a7") or in an IPv4 header of a
+#   dissect does not take (tshark: Protocol "0x88a7", Info "Ethernet II" or
+#   the type's name, "802.1AE (MACsec)" for a MACsec SecTAG too short to be
+#   one; dissect: "ETH", "Ethernet II, type 0x88a7") or in an IPv4 header of a
 #   version not 4 (tshark "Bogus IPv4 version (0, must be 4)", dissect "Bogus
 #   IP version (0)"): Ethernet's and IPv4's wording, met here behind GRE.
 # Fields skipped in every frame of a group, "GROUP FIELD":
@@ -136,7 +140,7 @@ KNOWN=("frelay frame.len")
 
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
 mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
-for g in radiotap ieee80211 ppp chdlc nflog frelay esp gre mpls; do
+for g in radiotap ieee80211 ppp chdlc nflog frelay esp gre mpls macsec; do
   mapfile -t files <"$T_TMP/$g.list"
   if ((${#files[@]} == 0)); then
     echo "no $g captures in the corpus"
@@ -212,7 +216,7 @@ ether_cols = set()
 if "_ws.col.Info" in col:
     for k in range(min(len(ts), len(ours))):
         o, t = ov(ours[k], "_ws.col.Info"), tv(ts[k], "_ws.col.Info")
-        if (o.startswith("Ethernet II, type 0x") and t.startswith("Ethernet II")) or (
+        if o.startswith("Ethernet II, type 0x") or (
                 o.startswith("Bogus IP version") and t.startswith("Bogus IPv4 version")):
             ether_cols.add(k)
 if "wlan.tag.number" in col:

@@ -2,7 +2,8 @@
  * over IPv4, IPv6 and UDP port 4500 (RFC 3948 NAT-keepalive, non-ESP
  * marker); GRE (RFC 2784/2890) with key and sequence number, with a
  * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan);
- * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510). Expected values are
+ * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510);
+ * MACsec SecTAGs (IEEE 802.1AE) in the clear, encrypted and cut short. Expected values are
  * worked out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a
  * pcap so the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected
  * here). */
@@ -312,10 +313,76 @@ static void test_mpls(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {
-    {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6}, {"udpencap", test_udpencap},
-    {"gre", test_gre},         {"erspan", test_erspan},   {"mpls", test_mpls},
-    CU_TEST_INFO_NULL};
+static void test_macsec(void) {
+  dx_session *s = NULL;
+  /* TCI/AN 0x21: SC set (0x20), E and C clear, AN 1; TCI field = 0x21 >> 2
+   * = 0x08. SL 0, PN 5, SCI 02:00:00:00:00:01 port 1, then the EtherType
+   * 0x0800, IPv4 + ICMP echo, and a 16-byte ICV of 0xee */
+  static const uint8_t tag[16] = {0x21, 0x00, 0x00, 0x00, 0x00, 0x05, 0x02, 0x00,
+                                  0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x08, 0x00};
+  size_t n = nf_eth(fb, 0x88e5);
+  memcpy(fb + n, tag, sizeof tag);
+  n += sizeof tag;
+  n += nf_ip4(fb + n, 1, 7, 0, NULL, 0, 12);
+  n += nf_icmp_echo(fb + n, 8, 1, 1, 4);
+  memset(fb + n, 0xee, 16);
+  n += 16;
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:macsec:ethertype:ip:icmp:data");
+  EXPECT(p, "macsec.TCI", "0x08");
+  EXPECT(p, "macsec.TCI.SC", "1");
+  EXPECT(p, "macsec.TCI.E", "0");
+  EXPECT(p, "macsec.AN", "0x01");
+  EXPECT(p, "macsec.SL", "0");
+  EXPECT(p, "macsec.PN", "5");
+  EXPECT(p, "macsec.SCI.system_identifier", "02:00:00:00:00:01");
+  EXPECT(p, "macsec.SCI.port_identifier", "1");
+  EXPECT(p, "macsec.etype", "0x0800");
+  EXPECT(p, "macsec.ICV", "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "macsec.TCI"), "0010 00.. = TCI: 0x08, VER: 0x0, SC");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "macsec.AN"), ".... ..01 = AN: 0x1");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* TCI/AN 0x0c: E and C set, no SCI (SecTAG of 6 bytes), SL 10: ten bytes
+   * of user data shown as data, then the ICV */
+  static const uint8_t enc[6] = {0x0c, 10, 0x00, 0x00, 0x01, 0x00};
+  n = nf_eth(fb, 0x88e5);
+  memcpy(fb + n, enc, sizeof enc);
+  n += sizeof enc;
+  memset(fb + n, 0x5a, 10 + 16);
+  n += 10 + 16;
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:macsec:data");
+  EXPECT(p, "macsec.TCI", "0x03");
+  EXPECT(p, "macsec.SL", "10");
+  EXPECT(p, "macsec.PN", "256");
+  EXPECT(p, "data.len", "10");
+  CU_ASSERT_EQUAL(tu_count(p, "macsec.etype"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "macsec.SCI.system_identifier"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "MACsec frame");
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* SC set but only 6 of the 14 SecTAG bytes: not MACsec, Ethernet + data */
+  n = nf_eth(fb, 0x88e5);
+  memcpy(fb + n, tag, 6);
+  n += 6;
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:data");
+  CU_ASSERT_EQUAL(tu_count(p, "macsec"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {{"esp_ip4", test_esp_ip4},   {"esp_ip6", test_esp_ip6},
+                              {"udpencap", test_udpencap}, {"gre", test_gre},
+                              {"erspan", test_erspan},     {"mpls", test_mpls},
+                              {"macsec", test_macsec},     CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
