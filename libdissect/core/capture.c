@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #ifdef DX_HAVE_ZLIB
 #include <limits.h>
 #include <zlib.h>
@@ -154,9 +155,16 @@ typedef struct tee {
 
 static ssize_t tee_read(void *ck, char *b, size_t n) {
   tee *t = ck;
-  size_t r = fread(b, 1, n, t->in);
-  if (r == 0 && ferror(t->in))
+  /* read(2), not fread(3): what the pipe holds now, so that frames are
+   * handed on as they arrive (fread would wait for the whole buffer; nothing
+   * reads standard input through stdio before this stream) */
+  ssize_t got;
+  do
+    got = read(fileno(t->in), b, n);
+  while (got < 0 && errno == EINTR);
+  if (got < 0)
     return -1;
+  size_t r = (size_t)got;
   if (t->len + r > TEE_MAX) { /* keep nothing: no comments for this block */
     t->len = 0;
     t->base = t->total + (long)r;
