@@ -87,11 +87,12 @@ static bool is_ethertype_link(const dx_node *n) {
   const char *a = n->field->abbrev;
   if (!strcmp(a, "vlan") || !strcmp(a, "ieee8021ad") || !strcmp(a, "sll"))
     return true;
-  bool macsec = !strcmp(a, "macsec");
-  if (strcmp(a, "eth") && !macsec)
+  if (!strcmp(a, "macsec")) /* a SecTAG of 6 or 14 bytes and the EtherType */
+    return n->length == 8 || n->length == 16;
+  if (strcmp(a, "eth"))
     return false;
   for (const dx_node *c = n->first_child; c; c = c->next)
-    if (!strcmp(c->field->abbrev, macsec ? "macsec.etype" : "eth.type"))
+    if (!strcmp(c->field->abbrev, "eth.type"))
       return true;
   return false;
 }

@@ -177,37 +177,59 @@ static uint32_t dissect_gre(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_node_set_text(p, g, "Generic Routing Encapsulation (0x%04x - unknown)", type);
     dx_col_info_set(p, "Encapsulated 0x%04x (unknown)", type);
   }
-  unsigned ver = fv & 7;
+  /* PPTP's enhanced GRE (protocol type PPP): the key holds payload length
+   * and call ID, and an acknowledgment number may follow, as tshark 4.0
+   * decides by the protocol type */
+  bool ppp = type == 0x880b;
   dx_node *fl = dx_add_item(p, g, &gre_fields[F_FLAGS], t, 0, 2);
   for (int f = F_F_CSUM; f <= F_F_VERSION; f++) {
-    if (f == F_F_ACK && ver != 1)
+    if (f == F_F_ACK && !ppp)
       continue;
     dx_add_item(p, fl, &gre_fields[f], t, 0, 2);
   }
   dx_add_item(p, g, &gre_fields[F_PROTO], t, 2, 2);
   uint32_t off = 4;
+  /* each optional field only if all of it is there: tshark stops at the
+   * first one that is cut */
+#define NEED(n)                                                                                    \
+  do {                                                                                             \
+    if (!dx_tvb_has(t, off, n)) {                                                                  \
+      dx_node_set_len(g, t->len);                                                                  \
+      dx_mark_truncated(p, g, "GRE header");                                                       \
+      return t->len;                                                                               \
+    }                                                                                              \
+  } while (0)
   if (fv & 0xc000) { /* checksum or routing present: checksum and offset */
+    NEED(2);
     dx_add_item(p, g, &gre_fields[F_CHECKSUM], t, off, 2);
-    dx_add_item(p, g, &gre_fields[F_OFFSET], t, off + 2, 2);
-    off += 4;
+    off += 2;
+    NEED(2);
+    dx_add_item(p, g, &gre_fields[F_OFFSET], t, off, 2);
+    off += 2;
   }
   if (fv & 0x2000) {
-    if (ver == 1) {
+    if (ppp) {
+      NEED(2);
       dx_add_item(p, g, &gre_fields[F_KEY_PLEN], t, off, 2);
+      NEED(4);
       dx_add_item(p, g, &gre_fields[F_KEY_CALLID], t, off + 2, 2);
     } else {
+      NEED(4);
       dx_add_item(p, g, &gre_fields[F_KEY], t, off, 4);
     }
     off += 4;
   }
   if (fv & 0x1000) {
+    NEED(4);
     dx_add_item(p, g, &gre_fields[F_SEQUENCE], t, off, 4);
     off += 4;
   }
-  if (ver == 1 && (fv & 0x0080)) {
+  if (ppp && (fv & 0x0080)) {
+    NEED(4);
     dx_add_item(p, g, &gre_fields[F_ACKNUM], t, off, 4);
     off += 4;
   }
+#undef NEED
   if (fv & 0x4000) { /* RFC 1701 source route entries, until a null one */
     uint32_t start = off;
     dx_node *r = dx_add_none(p, g, &gre_fields[F_ROUTING], t, off, 0);

@@ -4,10 +4,12 @@
  * integrity check value (16 bytes, or what is left of them).
  *
  * As tshark 4.0 does without keys: when the E (encrypted) or C (changed)
- * bit is set the user data is shown as data, else it starts with an
- * EtherType that is dissected as usual. A short length (SL) of 1 to 47
- * gives the user data's length; 0 means "to the ICV". A SecTAG that is not
- * all there is refused (the frame stays Ethernet + data, as in tshark). */
+ * bit is set the user data up to the last 16 bytes (the ICV) is shown as
+ * data; else it starts with an EtherType that is dissected as usual and the
+ * bytes its protocol leaves are the ICV. The short length (SL) is shown,
+ * not used (tshark 4.0 does not use it either). A frame too short for the
+ * SecTAG and an ICV, or of SecTAG version 1, is refused (the frame stays
+ * Ethernet + data, as in tshark). */
 #include "../core/dx.h"
 
 #include <stdio.h>
@@ -69,8 +71,10 @@ static uint32_t dissect_macsec(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t pn;
   if (!dx_get_u8(t, 0, &tci) || !dx_get_u8(t, 1, &sl) || !dx_get_u32(t, 2, &pn))
     return 0;
+  if (tci & 0x80) /* version 1: not a SecTAG */
+    return 0;
   uint32_t sectag = (tci & 0x20) ? 14 : 6;
-  if (!dx_tvb_has(t, 0, sectag))
+  if (t->len <= sectag + 16) /* room for the SecTAG and an ICV, as tshark asks */
     return 0;
   dx_col_set_proto(p, "MACSEC");
   dx_node *m = dx_add_proto(p, parent, &macsec_fields[F_MACSEC], t, 0, sectag);
@@ -102,32 +106,32 @@ static uint32_t dissect_macsec(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     dx_add_item(p, m, &macsec_fields[F_SCI_PORT], t, 12, 2);
   }
-  uint32_t total = t->reported > t->len ? t->reported : t->len;
-  uint32_t dlen;
-  if (sl != 0)
-    dlen = sl;
-  else
-    dlen = total > sectag + 16 ? total - sectag - 16 : 0;
-  dx_tvb user = dx_tvb_sub(t, sectag, dlen);
   bool clear = !(tci & 0x0c);
-  uint16_t etype = 0;
-  if (clear && dx_get_u16(&user, 0, &etype)) {
-    dx_add_item(p, m, &macsec_fields[F_ETYPE], &user, 0, 2);
-    dx_tvb in = dx_tvb_sub(&user, 2, UINT32_MAX);
-    if (dx_dissect_table(p, DX_TABLE_ETHERTYPE, etype, &in, parent) == 0)
-      dx_dissect_data(p, &in, parent);
-  } else {
+  if (!clear) {
+    /* encrypted or changed: data up to the 16-byte ICV at the end */
     dx_col_info_set(p, "MACsec frame");
-    if (user.len || user.reported)
-      dx_dissect_data(p, &user, parent);
+    dx_tvb user = dx_tvb_sub(t, sectag, t->len - sectag - 16);
+    dx_add_item(p, m, &macsec_fields[F_ICV], t, t->len - 16, 16);
+    dx_dissect_data(p, &user, parent);
+    return t->len;
   }
-  uint32_t icv_off = sectag + dlen;
-  uint32_t icv_len = dx_tvb_avail(t, icv_off);
-  if (icv_len > 16)
-    icv_len = 16;
-  if (icv_len)
-    dx_add_item(p, m, &macsec_fields[F_ICV], t, icv_off, icv_len);
-  return icv_off + icv_len;
+  /* in the clear: the EtherType, its protocol, and what that protocol
+   * leaves is the ICV (none when the payload goes to data) */
+  uint16_t etype = 0;
+  dx_get_u16(t, sectag, &etype);
+  /* the layer takes the EtherType too, as tshark's (frame.protocols says
+   * "macsec:ethertype" by this length) */
+  if (m)
+    dx_node_set_len(m, sectag + 2);
+  dx_add_item(p, m, &macsec_fields[F_ETYPE], t, sectag, 2);
+  dx_tvb in = dx_tvb_sub(t, sectag + 2, UINT32_MAX);
+  uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, etype, &in, parent);
+  if (took == 0) {
+    dx_dissect_data(p, &in, parent);
+  } else if (took < in.len) {
+    dx_add_item(p, m, &macsec_fields[F_ICV], &in, took, in.len - took);
+  }
+  return t->len;
 }
 
 static const dx_reg macsec_regs[] = {{DX_TABLE_ETHERTYPE, 0x88e5}, {DX_TABLE_NONE, 0}};

@@ -205,6 +205,35 @@ static void test_gre(void) {
   dx_session_free(s);
   s = NULL;
 
+  /* version 1 but not PPP: the key stays whole (tshark splits it only for
+   * PPP); S set but the sequence number cut to two bytes: no
+   * gre.sequence_number, the header is truncated */
+  static const uint8_t v1[10] = {0x30, 0x01, 0x08, 0x00, 0x11, 0x22, 0x33, 0x44, 0x00, 0x00};
+  n = ip4_frame(fb, 47, v1, sizeof v1);
+  p = run(&s, fb, n);
+  EXPECT(p, "gre.key", "0x11223344");
+  CU_ASSERT_EQUAL(tu_count(p, "gre.key.call_id"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "gre.sequence_number"), 0);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* PPP (0x880b) with K and A: payload length 4, call ID 9, then the
+   * acknowledgment number 3 (RFC 2637 4.1) */
+  static const uint8_t pptp[12] = {0x20, 0x81, 0x88, 0x0b, 0x00, 0x04,
+                                   0x00, 0x09, 0x00, 0x00, 0x00, 0x03};
+  n = ip4_frame(fb, 47, pptp, sizeof pptp);
+  p = run(&s, fb, n);
+  EXPECT(p, "gre.key.payload_length", "4");
+  EXPECT(p, "gre.key.call_id", "9");
+  EXPECT(p, "gre.flags.ack", "1");
+  EXPECT(p, "gre.ack_number", "3");
+  CU_ASSERT_EQUAL(tu_count(p, "gre.key"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
   /* only three bytes of GRE header */
   n = ip4_frame(fb, 47, cs, 3);
   p = run(&s, fb, n);
@@ -364,6 +393,19 @@ static void test_macsec(void) {
   CU_ASSERT_EQUAL(tu_count(p, "macsec.etype"), 0);
   CU_ASSERT_EQUAL(tu_count(p, "macsec.SCI.system_identifier"), 0);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "MACsec frame");
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* SecTAG version bit set (TCI/AN 0xa0): not a SecTAG tshark takes */
+  n = nf_eth(fb, 0x88e5);
+  memcpy(fb + n, tag, sizeof tag);
+  fb[n] = 0xa0;
+  n += sizeof tag;
+  memset(fb + n, 0, 20);
+  n += 20;
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:data");
   dx_packet_free(p);
   dx_session_free(s);
   s = NULL;
