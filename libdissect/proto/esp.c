@@ -29,6 +29,8 @@ static const dx_field udpencap_fields[] = {
 };
 
 static uint32_t dissect_esp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (t->len == 0 && t->reported == 0) /* nothing: IP shows no ESP, as tshark */
+    return 0;
   dx_node *esp = dx_add_proto(p, parent, &esp_fields[F_ESP], t, 0, t->len);
   dx_col_set_proto(p, "ESP");
   dx_col_info_clear(p);

@@ -5,7 +5,8 @@
  * type II with an 8-byte header; draft-foschiano-erspan).
  *
  * The payload goes to the EtherType table by the protocol type (IPv4,
- * IPv6, Transparent Ethernet Bridging 0x6558, ...), else it is data. As in
+ * IPv6, ARP, MPLS; Transparent Ethernet Bridging 0x6558 to Ethernet), else
+ * it is data. As in
  * tshark 4.0 the header checksum is shown, not verified. */
 #include "../core/dx.h"
 
@@ -23,6 +24,7 @@ enum {
   F_F_VERSION,
   F_PROTO,
   F_CHECKSUM,
+  F_CHECKSUM_STATUS,
   F_OFFSET,
   F_KEY,
   F_KEY_PLEN,
@@ -67,6 +69,7 @@ static const dx_vals gre_type_vals[] = {{0x0000, "Possible GRE keepalive packet"
                                         {0x894f, "Network Service Header"},
                                         {0x8909, "CiscoMetaData"},
                                         {0, NULL}};
+static const dx_vals cksum_status_vals[] = {{0, "Bad"}, {1, "Good"}, {2, "Unverified"}, {0, NULL}};
 static const dx_vals yes_no[] = {{0, "No"}, {1, "Yes"}, {0, NULL}};
 static const dx_vals version_vals[] = {{0, "GRE"}, {1, "Enhanced GRE"}, {0, NULL}};
 
@@ -89,6 +92,8 @@ static const dx_field gre_fields[] = {
         DX_FM("gre.flags.version", "Version", DX_FT_UINT16, DX_BASE_DEC, version_vals, 0x0007, 16),
     [F_PROTO] = DX_FV("gre.proto", "Protocol Type", DX_FT_UINT16, DX_BASE_HEX, gre_type_vals),
     [F_CHECKSUM] = DX_F("gre.checksum", "Checksum", DX_FT_UINT16, DX_BASE_HEX),
+    [F_CHECKSUM_STATUS] = DX_FV("gre.checksum.status", "Checksum Status", DX_FT_UINT8, DX_BASE_NONE,
+                                cksum_status_vals),
     [F_OFFSET] = DX_F("gre.offset", "Offset", DX_FT_UINT16, DX_BASE_DEC),
     [F_KEY] = DX_F("gre.key", "Key", DX_FT_UINT32, DX_BASE_HEX),
     [F_KEY_PLEN] = DX_F("gre.key.payload_length", "Payload Length", DX_FT_UINT16, DX_BASE_DEC),
@@ -137,8 +142,14 @@ static void dissect_erspan(dx_packet *p, const dx_tvb *t, dx_node *parent, bool 
   } else {
     dx_node *e = dx_add_proto(p, parent, &erspan_fields[E_ERSPAN], t, 0, 8);
     uint16_t w0 = 0;
-    if (dx_get_u16(t, 0, &w0) && (w0 >> 12) == 1)
+    if (dx_get_u16(t, 0, &w0) && (w0 >> 12) == 1) {
       dx_node_set_text(p, e, "Encapsulated Remote Switch Packet ANalysis Type II");
+    } else if (dx_tvb_has(t, 0, 2)) {
+      /* a version this dissector does not know: tshark stops there too */
+      dx_add_item(p, e, &erspan_fields[E_VERSION], t, 0, 2);
+      dx_node_set_len(e, 2);
+      return;
+    }
     dx_add_item(p, e, &erspan_fields[E_VERSION], t, 0, 2);
     dx_add_item(p, e, &erspan_fields[E_VLAN], t, 0, 2);
     dx_add_item(p, e, &erspan_fields[E_COS], t, 2, 2);
@@ -161,6 +172,8 @@ static void dissect_erspan(dx_packet *p, const dx_tvb *t, dx_node *parent, bool 
 }
 
 static uint32_t dissect_gre(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (t->len == 0 && t->reported == 0) /* nothing: IP shows no GRE, as tshark */
+    return 0;
   dx_node *g = dx_add_proto(p, parent, &gre_fields[F_GRE], t, 0, 4);
   dx_col_set_proto(p, "GRE");
   uint16_t fv, type;
@@ -174,8 +187,8 @@ static uint32_t dissect_gre(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_node_set_text(p, g, "Generic Routing Encapsulation (%s)", tn);
     dx_col_info_set(p, "Encapsulated %s", tn);
   } else { /* as tshark 4.0 words an unknown type */
-    dx_node_set_text(p, g, "Generic Routing Encapsulation (0x%04x - unknown)", type);
-    dx_col_info_set(p, "Encapsulated 0x%04x (unknown)", type);
+    dx_node_set_text(p, g, "Generic Routing Encapsulation (0x%04X - unknown)", type);
+    dx_col_info_set(p, "Encapsulated 0x%04X (unknown)", type);
   }
   /* PPTP's enhanced GRE (protocol type PPP): the key holds payload length
    * and call ID, and an acknowledgment number may follow, as tshark 4.0
@@ -201,7 +214,14 @@ static uint32_t dissect_gre(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   } while (0)
   if (fv & 0xc000) { /* checksum or routing present: checksum and offset */
     NEED(2);
-    dx_add_item(p, g, &gre_fields[F_CHECKSUM], t, off, 2);
+    uint16_t cs = 0;
+    dx_get_u16(t, off, &cs);
+    dx_node *cn = dx_add_item(p, g, &gre_fields[F_CHECKSUM], t, off, 2);
+    dx_node_set_text(p, cn, "Checksum: 0x%04x [unverified]", cs);
+    /* (as tshark 4.0 by default: not verified) */
+    dx_node *st = dx_add_uint(p, g, &gre_fields[F_CHECKSUM_STATUS], t, off, 0, 2);
+    dx_node_set_text(p, st, "Checksum Status: Unverified");
+    dx_node_set_flags(st, DX_NODE_GENERATED);
     off += 2;
     NEED(2);
     dx_add_item(p, g, &gre_fields[F_OFFSET], t, off, 2);
@@ -233,18 +253,32 @@ static uint32_t dissect_gre(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (fv & 0x4000) { /* RFC 1701 source route entries, until a null one */
     uint32_t start = off;
     dx_node *r = dx_add_none(p, g, &gre_fields[F_ROUTING], t, off, 0);
-    for (;;) {
-      uint16_t af;
-      uint8_t slen;
-      if (!dx_get_u16(t, off, &af) || !dx_get_u8(t, off + 3, &slen))
-        break;
-      dx_add_item(p, r, &gre_fields[F_R_AF], t, off, 2);
-      dx_add_item(p, r, &gre_fields[F_R_OFFSET], t, off + 2, 1);
-      dx_add_item(p, r, &gre_fields[F_R_LEN], t, off + 3, 1);
+    for (;;) { /* ends: each entry takes at least 4 bytes of a finite tvb */
+      uint16_t af = 0;
+      uint8_t slen = 0;
+      bool whole = dx_get_u16(t, off, &af);
+      if (whole)
+        dx_add_item(p, g, &gre_fields[F_R_AF], t, off, 2);
+      whole = whole && dx_tvb_has(t, off + 2, 1);
+      if (whole)
+        dx_add_item(p, g, &gre_fields[F_R_OFFSET], t, off + 2, 1);
+      whole = whole && dx_get_u8(t, off + 3, &slen);
+      if (whole)
+        dx_add_item(p, g, &gre_fields[F_R_LEN], t, off + 3, 1);
+      if (!whole) { /* as tshark: the entries end where the bytes do */
+        dx_node_set_len(g, t->len);
+        dx_mark_truncated(p, g, "GRE source route entry");
+        return t->len;
+      }
       off += 4;
       if (af == 0 && slen == 0)
         break;
-      dx_add_item(p, r, &gre_fields[F_R_INFO], t, off, slen);
+      if (!dx_tvb_has(t, off, slen)) {
+        dx_node_set_len(g, t->len);
+        dx_mark_truncated(p, g, "GRE routing information");
+        return t->len;
+      }
+      dx_add_item(p, g, &gre_fields[F_R_INFO], t, off, slen);
       off += slen;
     }
     if (r)
@@ -263,9 +297,13 @@ static uint32_t dissect_gre(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dissect_erspan(p, &pl, parent, (fv & 0x1000) != 0);
     return t->len;
   }
-  uint32_t took = type == 0x6558 /* Transparent Ethernet Bridging */
-                      ? dx_dissect_table(p, DX_TABLE_LINKTYPE, 1, &pl, parent)
-                      : dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
+  /* GRE's own table in tshark 4.0 holds these of the EtherTypes dissect
+   * knows (not 802.1Q, 802.1ad or MACsec: those stay data, as in tshark) */
+  uint32_t took = 0;
+  if (type == 0x6558) /* Transparent Ethernet Bridging */
+    took = dx_dissect_table(p, DX_TABLE_LINKTYPE, 1, &pl, parent);
+  else if (type == 0x0800 || type == 0x86dd || type == 0x0806 || type == 0x8847 || type == 0x8848)
+    took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
   if (took == 0)
     dx_dissect_data(p, &pl, parent);
   return t->len;
