@@ -1234,6 +1234,16 @@ static unsigned analyze_window(const tcp_seg *s, tcp_half *h, const tcp_half *r,
   return ta;
 }
 
+/* Nanoseconds of a time difference, saturated: frames centuries apart
+ * (64-bit pcapng timestamps) overflow 64 bits of nanoseconds. */
+static int64_t ns_sat(int64_t s, int64_t ns) {
+  if (s >= INT64_MAX / 1000000000 - 1)
+    return INT64_MAX;
+  if (s <= INT64_MIN / 1000000000 + 1)
+    return INT64_MIN;
+  return s * 1000000000 + ns;
+}
+
 /* Data (or SYN/FIN) that does not advance the sequence number: why? */
 static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, const tcp_conv *c,
                                        const tcp_half *h, const tcp_half *r, unsigned ta) {
@@ -1247,13 +1257,13 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
   bool not_advanced = h->nextseq && LT_SEQ(seq, h->nextseq);
   if (seglen > 1 && h->nextseq - 1 == seq)
     not_advanced = false; /* new data after a zero window probe */
-  int64_t thres = c->irtt_set ? c->irtt_sec * 1000000000 + c->irtt_nsec : 3000000;
+  int64_t thres = c->irtt_set ? ns_sat(c->irtt_sec, c->irtt_nsec) : 3000000;
   if (c->irtt_set && thres == 0)
     thres = 3000000;
   time_sub(now_s, now_n, r->lastack_sec, r->lastack_nsec, &ds, &dn);
-  int64_t since_ack = ds * 1000000000 + dn;
+  int64_t since_ack = ns_sat(ds, dn);
   time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
-  int64_t since_next = ds * 1000000000 + dn;
+  int64_t since_next = ns_sat(ds, dn);
   if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
     return A_FAST_RETRANS;
   if (not_advanced && since_next < thres && h->nextseq != seq + seglen)
