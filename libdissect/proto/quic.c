@@ -1514,7 +1514,7 @@ static qkeys *packet_keys(qctx *x, int type, const uint8_t *dcid, uint8_t dcid_l
     return NULL;
   switch (type) {
   case T_INITIAL:
-    if (s == 0 && dcid_len &&
+    if (s == 0 && dcid_len && dcid_len <= sizeof c->init_dcid &&
         (c->init_dcid_len == 0 ||
          (c->retry_scid_len && dcid_len == c->retry_scid_len &&
           memcmp(dcid, c->retry_scid, dcid_len) == 0 &&
@@ -1859,8 +1859,12 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
                     "Retry Integrity Tag verification failure");
         cid_add(p, x->st, x->c, scid, scil, 1, q);
         x->c->retried = true;
-        memcpy(x->c->retry_scid, scid, scil);
-        x->c->retry_scid_len = scil;
+        /* a v1/v2 connection id holds at most 20 bytes; a longer one (a
+         * version-independent header allows 255) cannot key the Initials */
+        if (scil <= sizeof x->c->retry_scid) {
+          memcpy(x->c->retry_scid, scid, scil);
+          x->c->retry_scid_len = scil;
+        }
       }
       dx_node_set_len(q, t->len - start);
       return t->len;
