@@ -352,46 +352,12 @@ static void compare_summary(const char *path, const char *keylog) {
   unload(&fr);
 }
 
-static int summary_dir(const char *dir, int depth) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return 0;
-  int files = 0;
-  struct dirent *e;
-  char path[2048];
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.')
-      continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (stat(path, &st) != 0)
-      continue;
-    if (S_ISDIR(st.st_mode)) {
-      if (depth < 3)
-        files += summary_dir(path, depth + 1);
-      continue;
-    }
-    size_t n = strlen(e->d_name);
-    if (n > 7 && strcmp(e->d_name + n - 7, ".keylog") == 0)
-      continue;
-    char keylog[2048];
-    snprintf(keylog, sizeof keylog, "%s/%.*s.keylog", dir, (int)strcspn(e->d_name, "."), e->d_name);
-    FILE *k = fopen(keylog, "r");
-    if (k)
-      fclose(k);
-    compare_summary(path, k ? keylog : NULL);
-    files++;
-  }
-  closedir(d);
-  return files;
-}
-
 static void test_interest_summary(void) {
   char dir[1024];
   snprintf(dir, sizeof dir, "%s/samples", src_dir);
-  CU_ASSERT(summary_dir(dir, 0) >= 20);
+  CU_ASSERT(tu_walk_captures(dir, compare_summary) >= 20);
   snprintf(dir, sizeof dir, "%s/../shared/corpus", src_dir);
-  summary_dir(dir, 0); /* when it is there */
+  tu_walk_captures(dir, compare_summary); /* when it is there */
 }
 
 /* ---- every field of every sample, owner by owner ----------------------------

@@ -9,12 +9,10 @@
 #include "core/dx.h"
 #include "testutil.h"
 
-#include <dirent.h>
 #include <dissect/output.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static char src_dir[512];
 
@@ -135,48 +133,14 @@ static void compare_file(const char *path, const char *keylog) {
   dx_session_free(off);
 }
 
-static int compare_dir(const char *dir, int depth) {
-  DIR *d = opendir(dir);
-  if (!d)
-    return 0;
-  int files = 0;
-  struct dirent *e;
-  char path[2048];
-  while ((e = readdir(d)) != NULL) {
-    if (e->d_name[0] == '.')
-      continue;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    struct stat st;
-    if (stat(path, &st) != 0)
-      continue;
-    if (S_ISDIR(st.st_mode)) {
-      if (depth < 3)
-        files += compare_dir(path, depth + 1);
-      continue;
-    }
-    size_t n = strlen(e->d_name);
-    if (n > 7 && strcmp(e->d_name + n - 7, ".keylog") == 0)
-      continue;
-    char keylog[2048];
-    snprintf(keylog, sizeof keylog, "%s/%.*s.keylog", dir, (int)strcspn(e->d_name, "."), e->d_name);
-    FILE *k = fopen(keylog, "r");
-    if (k)
-      fclose(k);
-    compare_file(path, k ? keylog : NULL);
-    files++;
-  }
-  closedir(d);
-  return files;
-}
-
 static void test_labels_off_samples(void) {
   char dir[1024];
   snprintf(dir, sizeof dir, "%s/samples", src_dir);
   mismatches = 0;
   custom_full = custom_off = packets = 0;
-  CU_ASSERT(compare_dir(dir, 0) >= 20);
+  CU_ASSERT(tu_walk_captures(dir, compare_file) >= 20);
   snprintf(dir, sizeof dir, "%s/../shared/corpus", src_dir);
-  compare_dir(dir, 0); /* when it is there */
+  tu_walk_captures(dir, compare_file); /* when it is there */
   CU_ASSERT_EQUAL(mismatches, 0);
   /* the mode does something: most custom labels are not made */
   fprintf(stderr, "\n  %lu packets; custom labels: full %lu, labels off %lu ", packets, custom_full,

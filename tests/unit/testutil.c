@@ -1,8 +1,10 @@
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 dx_packet *tu_dissect(dx_session **s, int linktype, const uint8_t *bytes, size_t len) {
   if (!*s && dx_session_new(s, NULL) != DX_OK)
@@ -68,6 +70,45 @@ int tu_truncate_all(int linktype, const uint8_t *bytes, size_t len) {
     free(copy);
   }
   return unmarked;
+}
+
+static int walk_captures(const char *dir, int depth,
+                         void (*fn)(const char *path, const char *keylog)) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return 0;
+  int files = 0;
+  struct dirent *e;
+  char path[2048];
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    struct stat st;
+    if (stat(path, &st) != 0)
+      continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (depth < 3)
+        files += walk_captures(path, depth + 1, fn);
+      continue;
+    }
+    size_t n = strlen(e->d_name);
+    if (n > 7 && strcmp(e->d_name + n - 7, ".keylog") == 0)
+      continue;
+    char keylog[2048];
+    snprintf(keylog, sizeof keylog, "%s/%.*s.keylog", dir, (int)strcspn(e->d_name, "."), e->d_name);
+    FILE *k = fopen(keylog, "r");
+    if (k)
+      fclose(k);
+    fn(path, k ? keylog : NULL);
+    files++;
+  }
+  closedir(d);
+  return files;
+}
+
+int tu_walk_captures(const char *dir, void (*fn)(const char *path, const char *keylog)) {
+  return walk_captures(dir, 0, fn);
 }
 
 int tu_run(const char *suite, CU_TestInfo *tests) {

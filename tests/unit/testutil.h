@@ -27,6 +27,11 @@ int tu_any_flag(const dx_packet *p, unsigned flag);
  * truncated or malformed somewhere. Returns the number of prefixes that were
  * NOT marked (0 is the expected answer). */
 int tu_truncate_all(int linktype, const uint8_t *bytes, size_t len);
+/* Calls fn(path, keylog) for every file under dir (three levels of
+ * subdirectories at most), keylog being the "NAME.keylog" beside the file
+ * "NAME.ext" when there is one, else NULL; key logs themselves are skipped.
+ * Returns the number of files visited. */
+int tu_walk_captures(const char *dir, void (*fn)(const char *path, const char *keylog));
 /* Runs a CUnit suite array; returns the process exit status. */
 int tu_run(const char *suite, CU_TestInfo *tests);
 
