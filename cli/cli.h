@@ -42,6 +42,9 @@ void cli_stats_free(cli_stats *st);
 /* -t for the statistics (io,stat rows by clock time); 0, or -1 after a
  * message for a format tshark refuses there (d, dd, e). */
 int cli_stats_set_time_format(cli_stats *st, dx_time_format fmt);
+/* -z hosts: the capture's name as given to -r, and -n (then no names are
+ * learned from DNS, as in tshark) */
+void cli_stats_set_source(cli_stats *st, const char *name, int no_names);
 /* -T json|ek with -e: one packet's fields as tshark writes them (first:
  * the first packet of a -T json array, which opens with "[" alone). */
 void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *names,

@@ -60,6 +60,7 @@ typedef struct options {
   int print_with_w;           /* -P */
   const char **zargs;         /* -z */
   size_t nz;
+  int no_names;          /* -n: nothing to resolve but -z hosts' names from DNS */
   int list_linktypes;    /* -L */
   char *only_protos_buf; /* -O: the list, split in place */
   const char **only_protos;
@@ -210,10 +211,13 @@ static void usage(FILE *out) {
           "                       expert[,error|warn|note|chat|comment][,FILTER]\n"
           "                       http,tree  http_req,tree  http_srv,tree  dns,tree\n"
           "                       ptype,tree ip_hosts,tree ip_srcdst,tree dests,tree\n"
-          "                       (ipv6_ptype ... ipv6_dests too)  plen,tree [,FILTER]\n"
+          "                       (ipv6_ptype ... ipv6_dests too)  plen,tree\n"
+          "                       http_seq,tree [,FILTER]  http,stat[,FILTER]\n"
+          "                       icmp,srt[,FILTER]  icmpv6,srt[,FILTER]\n"
+          "                       hosts[,ip|ipv4|ipv6] (names from DNS answers; none\n"
+          "                       with -n)\n"
           "                       as tshark prints them, with addresses unresolved (-n).\n"
-          "                       Not yet: the other tshark statistics (http,stat,\n"
-          "                       http_seq,tree, hosts, ...)\n"
+          "                       Not yet: the other tshark statistics (sip,stat, ...)\n"
           "  -l                   flush the output after each packet\n"
           "  -q                   print nothing per packet (errors and counts only)\n"
           "  --threads 1|2        2: with -r, one thread reads and dissects while another\n"
@@ -465,7 +469,7 @@ static int parse_args(options *o, int argc, char **argv) {
       o->count = v;
       break;
     }
-    case 'n': break;
+    case 'n': o->no_names = 1; break;
     case 't':
       if (cli_parse_time_format(optarg, &o->time_format) != 0)
         return 1;
@@ -951,6 +955,9 @@ int main(int argc, char **argv) {
     dx_session_free(sess);
     return 1;
   }
+  if (stats)
+    cli_stats_set_source(stats, o.read_file ? o.read_file : "the temporary capture file",
+                         o.no_names);
   /* -w: the frames go to a file and nothing is printed (unless -P) */
   if (o.write_file && !o.print_with_w)
     o.quiet = 1;

@@ -652,7 +652,7 @@ static void x_free(xtab *x) {
 
 /* ---- the list of statistics ---------------------------------------------- */
 
-enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW, K_EXPERT, K_TREE };
+enum kind { K_TABLE, K_PHS, K_IOSTAT, K_FOLLOW, K_EXPERT, K_TREE, K_TAP };
 
 typedef struct stat {
   enum kind kind;
@@ -664,6 +664,7 @@ typedef struct stat {
   st_follow *follow;
   xtab expert;
   st_tree *tree;
+  st_tap *tap;
 } stat;
 
 struct cli_stats {
@@ -703,7 +704,8 @@ static void list_known(void) {
           "  dns,tree[,FILTER]\n"
           "  ptype,tree  ip_hosts,tree  ip_srcdst,tree  dests,tree[,FILTER]\n"
           "  ipv6_ptype,tree  ipv6_hosts,tree  ipv6_srcdst,tree  ipv6_dests,tree[,FILTER]\n"
-          "  plen,tree[,FILTER]\n"
+          "  plen,tree[,FILTER]  http_seq,tree[,FILTER]\n"
+          "  http,stat[,FILTER]  hosts[,ip|ipv4|ipv6]  icmp,srt[,FILTER]  icmpv6,srt[,FILTER]\n"
           "Not yet: %s.\n",
           not_yet);
 }
@@ -720,7 +722,7 @@ static int tree_kind(const char *arg) {
       {"dests", ST_TREE_DESTS},       {"ipv6_ptype", ST_TREE_PTYPE6},
       {"ipv6_hosts", ST_TREE_HOSTS6}, {"ipv6_srcdst", ST_TREE_SRCDST6},
       {"ipv6_dests", ST_TREE_DESTS6}, {"plen", ST_TREE_PLEN},
-      {"http_srv", ST_TREE_HTTP_SRV},
+      {"http_srv", ST_TREE_HTTP_SRV}, {"http_seq", ST_TREE_HTTP_SEQ},
   };
   const char *tr = strstr(arg, ",tree");
   if (!tr || (tr[5] && tr[5] != ','))
@@ -735,6 +737,7 @@ static int tree_kind(const char *arg) {
 static int parse_one(cli_stats *st, stat *it, const char *arg) {
   memset(it, 0, sizeof *it);
   const char *rest = NULL;
+  int rc;
   if (strncmp(arg, "conv,", 5) == 0 || strncmp(arg, "endpoints,", 10) == 0) {
     it->kind = K_TABLE;
     it->tab.endpoints = arg[0] == 'e';
@@ -810,12 +813,17 @@ static int parse_one(cli_stats *st, stat *it, const char *arg) {
   } else if (strncmp(arg, "follow,", 7) == 0) {
     it->kind = K_FOLLOW;
     return st_follow_new(st->s, arg + 7, &it->follow);
+  } else if ((rc = st_tap_new(st->s, arg, &it->tap, &rest)) <= 0) {
+    if (rc < 0)
+      return -1;
+    it->kind = K_TAP;
+    if (rest && !*rest && !(it->filter_text = strdup("")))
+      return -1;
   } else {
     /* tshark 4.0's statistics on protocols dissect has, not built here */
     static const char *const tshark_has[] = {
-        "http,stat", "http2,tree",    "http_seq,tree", "hosts",    "icmp,srt",   "icmpv6,srt",
-        "flow,",     "dhcp,stat",     "credentials",   "conv,",    "endpoints,", "follow,",
-        "dns_qr",    "proto,colinfo", "rtp,streams",   "sip,stat", "smb,srt"};
+        "http2,tree", "flow,",  "dhcp,stat",     "credentials", "conv,",    "endpoints,",
+        "follow,",    "dns_qr", "proto,colinfo", "rtp,streams", "sip,stat", "smb,srt"};
     const char *known = NULL;
     for (size_t i = 0; i < sizeof tshark_has / sizeof tshark_has[0] && !known; i++)
       if (strncmp(arg, tshark_has[i], strlen(tshark_has[i])) == 0)
@@ -869,6 +877,12 @@ cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n) {
   return st;
 }
 
+void cli_stats_set_source(cli_stats *st, const char *name, int no_names) {
+  for (size_t i = 0; i < st->n; i++)
+    if (st->items[i].kind == K_TAP)
+      st_tap_set_source(st->items[i].tap, name, no_names);
+}
+
 int cli_stats_set_time_format(cli_stats *st, dx_time_format fmt) {
   for (size_t i = 0; i < st->n; i++)
     if (st->items[i].kind == K_IOSTAT && st_iostat_set_time_format(st->items[i].io, fmt) != 0)
@@ -896,6 +910,7 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p) {
     case K_FOLLOW: st_follow_packet(it->follow, p); break;
     case K_EXPERT: x_walk(&it->expert, dx_packet_root(p), "Frame", 0); break;
     case K_TREE: st_tree_packet(it->tree, p, rel_ns); break;
+    case K_TAP: st_tap_packet(it->tap, p); break;
     }
   }
 }
@@ -921,6 +936,7 @@ int cli_stats_print(cli_stats *st, FILE *out) {
     case K_FOLLOW: st_follow_print(it->follow, out); break;
     case K_EXPERT: x_print(&it->expert, out); break;
     case K_TREE: st_tree_print(it->tree, out); break;
+    case K_TAP: st_tap_print(it->tap, it->filter_text, out); break;
     }
   }
   return rc;
@@ -940,6 +956,7 @@ void cli_stats_free(cli_stats *st) {
     st_follow_free(it->follow);
     x_free(&it->expert);
     st_tree_free(it->tree);
+    st_tap_free(it->tap);
   }
   free(st->items);
   free(st);

@@ -41,7 +41,8 @@ void st_follow_print(st_follow *fw, FILE *out);
 void st_follow_free(st_follow *fw);
 
 /* http,tree | http_req,tree | http_srv,tree | dns,tree | ptype,tree | ip_hosts,tree |
- * ip_srcdst,tree | dests,tree (and their ipv6_ forms) | plen,tree
+ * ip_srcdst,tree | dests,tree (and their ipv6_ forms) | plen,tree |
+ * http_seq,tree
  * (stattree.c) */
 enum {
   ST_TREE_HTTP,
@@ -56,12 +57,25 @@ enum {
   ST_TREE_HOSTS6,
   ST_TREE_SRCDST6,
   ST_TREE_DESTS6,
-  ST_TREE_PLEN
+  ST_TREE_PLEN,
+  ST_TREE_HTTP_SEQ
 };
 typedef struct st_tree st_tree;
 int st_tree_new(dx_session *s, int kind, st_tree **out);
 void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns);
 void st_tree_print(const st_tree *t, FILE *out);
 void st_tree_free(st_tree *t);
+
+/* http,stat[,FILTER] | hosts[,ip|ipv4|ipv6] | icmp,srt[,FILTER] |
+ * icmpv6,srt[,FILTER] (tapstats.c). st_tap_new: 0 (*filter: the filter
+ * text after the arguments, or NULL), -1 after a message, 1 if arg is none
+ * of these. */
+typedef struct st_tap st_tap;
+int st_tap_new(dx_session *s, const char *arg, st_tap **out, const char **filter);
+/* hosts: the capture's name as given to -r, and -n (no names learned) */
+void st_tap_set_source(st_tap *t, const char *name, int no_names);
+void st_tap_packet(st_tap *t, const dx_packet *p);
+void st_tap_print(st_tap *t, const char *filter, FILE *out);
+void st_tap_free(st_tap *t);
 
 #endif

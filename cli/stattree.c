@@ -1,6 +1,6 @@
 /* -z http,tree, -z http_req,tree, -z dns,tree, -z ptype,tree,
  * -z ip_hosts,tree, -z ip_srcdst,tree, -z dests,tree (and their ipv6_
- * forms) and -z plen,tree: Wireshark's stats_tree
+ * forms), -z plen,tree and -z http_seq,tree: Wireshark's stats_tree
  * counters (epan/stats_tree.c) fed as tshark 4.0's HTTP and DNS taps feed
  * them, printed in its plain text format: per node the count, average, min
  * and max of the values added to it, the rate per millisecond over the
@@ -69,6 +69,11 @@ struct st_tree {
   stn *top, *top2, *ranges[10], *srv_addr, *srv_host;
   const dx_field *f_ip, *f_src, *f_dst, *f_tcp, *f_udp, *f_tport, *f_uport, *f_frag, *f_more;
   const dx_field *f_ip4, *f_ip6, *f_src4, *f_dst4, *f_src6, *f_dst6;
+  /* http_seq,tree: a URI -> the node last ticked for it */
+  const dx_field *f_referer, *f_full_uri, *f_location, *f_resp_for;
+  char **ukeys;
+  stn **unodes;
+  size_t nuris, nuslots;
 };
 
 /* plen,tree's ranges (pinfo_stats_tree.c), the last open-ended */
@@ -284,6 +289,10 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
     MK(t->srv_host, t->top, "HTTP Requests by HTTP Host", 1, 0);
     MK(t->top2, r, "HTTP Responses by Server Address", 1, 0);
     break;
+  case ST_TREE_HTTP_SEQ:
+    t->title = "HTTP/Request Sequences";
+    MK(t->top, r, "HTTP Request Sequences", 1, 0);
+    break;
   case TR_HTTP_REQ:
     t->title = "HTTP/Requests";
     MK(t->n_reqs_by_host, r, "HTTP Requests by HTTP Host", 1, 0);
@@ -374,6 +383,10 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
   t->f_method = dx_field_lookup(s, "http.request.method");
   t->f_host = dx_field_lookup(s, "http.host");
   t->f_uri = dx_field_lookup(s, "http.request.uri");
+  t->f_referer = dx_field_lookup(s, "http.referer");
+  t->f_full_uri = dx_field_lookup(s, "http.request.full_uri");
+  t->f_location = dx_field_lookup(s, "http.location");
+  t->f_resp_for = dx_field_lookup(s, "http.response_for.uri");
   t->f_dns = dx_field_lookup(s, "dns");
   t->f_resp = dx_field_lookup(s, "dns.flags.response");
   t->f_opcode = dx_field_lookup(s, "dns.flags.opcode");
@@ -441,6 +454,146 @@ static void tap(st_tree *t, int64_t rel_ns) {
 }
 
 static const dx_node *last_ip(const st_tree *t, const dx_node *n, const dx_node *found, int depth);
+
+/* ---- http_seq,tree: requests under their referer, redirects under the
+ * URI redirected from (packet-http.c's refstats maps) ---- */
+
+static stn **uri_slot(st_tree *t, const char *uri) {
+  if (!t->nuslots)
+    return NULL;
+  size_t h = dx_siphash13(&t->key, uri, strlen(uri)) & (t->nuslots - 1);
+  for (; t->ukeys[h]; h = (h + 1) & (t->nuslots - 1))
+    if (strcmp(t->ukeys[h], uri) == 0)
+      return &t->unodes[h];
+  return NULL;
+}
+
+static void uri_set(st_tree *t, const char *uri, stn *n) {
+  stn **sl = uri_slot(t, uri);
+  if (sl) {
+    *sl = n;
+    return;
+  }
+  if (t->nuris >= TREE_MAX_NODES)
+    return;
+  if (2 * (t->nuris + 1) > t->nuslots) {
+    size_t ns = t->nuslots ? 2 * t->nuslots : 64;
+    char **k = calloc(ns, sizeof *k);
+    stn **v = calloc(ns, sizeof *v);
+    if (!k || !v) {
+      free(k);
+      free(v);
+      return;
+    }
+    for (size_t i = 0; i < t->nuslots; i++) {
+      if (!t->ukeys[i])
+        continue;
+      size_t h = dx_siphash13(&t->key, t->ukeys[i], strlen(t->ukeys[i])) & (ns - 1);
+      while (k[h])
+        h = (h + 1) & (ns - 1);
+      k[h] = t->ukeys[i], v[h] = t->unodes[i];
+    }
+    free(t->ukeys);
+    free(t->unodes);
+    t->ukeys = k, t->unodes = v, t->nuslots = ns;
+  }
+  char *key = strdup(uri);
+  if (!key)
+    return;
+  size_t h = dx_siphash13(&t->key, uri, strlen(uri)) & (t->nuslots - 1);
+  while (t->ukeys[h])
+    h = (h + 1) & (t->nuslots - 1);
+  t->ukeys[h] = key, t->unodes[h] = n;
+  t->nuris++;
+}
+
+/* http_seq_stats_tick_referer(), http_seq_stats_tick_request(), then a
+ * tick for every node from the referer up to the top */
+static void seq_tick(st_tree *t, const char *referer, const char *uri) {
+  stn **sl = uri_slot(t, referer), *ref;
+  if (sl) {
+    ref = *sl;
+    tick(t, ref);
+  } else {
+    ref = node_get(t, t->top, referer, 1);
+    tick(t, ref);
+    if (ref)
+      uri_set(t, referer, ref);
+  }
+  if (!ref)
+    return;
+  stn *n = node_get(t, ref, uri, 1);
+  tick(t, n);
+  if (n)
+    uri_set(t, uri, n);
+  for (stn *a = ref; a && a != &t->root; a = a->parent)
+    tick(t, a);
+}
+
+/* determine_http_location_target(): Location resolved against the URI of
+ * the request, the shortcuts tshark takes; 0 if it cannot be resolved */
+static int location_target(const char *base, const char *loc, char *out, size_t len) {
+  const char *sch = strstr(base, "://");
+  if (!sch)
+    return 0;
+  if (!loc[0]) {
+    snprintf(out, len, "%s", base);
+  } else if (strncmp(loc, "//", 2) == 0) {
+    /* g_uri_parse_scheme(): ALPHA *(ALPHA / DIGIT / "+" / "-" / ".") ":" */
+    size_t k = 0;
+    while (base[k] && base[k] != ':' &&
+           (((base[k] | 0x20) >= 'a' && (base[k] | 0x20) <= 'z') ||
+            (k && ((base[k] >= '0' && base[k] <= '9') || strchr("+-.", base[k])))))
+      k++;
+    if (!k || base[k] != ':')
+      return 0;
+    snprintf(out, len, "%.*s:%s", (int)k, base, loc);
+  } else if (strstr(loc, "://")) {
+    snprintf(out, len, "%s", loc);
+  } else {
+    size_t nq = strcspn(base, "#");
+    nq = strcspn(base, "?") < nq ? strcspn(base, "?") : nq; /* no fragment, no query */
+    if (loc[0] == '?') {
+      snprintf(out, len, "%.*s%s", (int)nq, base, loc);
+    } else if (loc[0] == '/') {
+      const char *net = sch + 3;
+      if (net >= base + nq)
+        return 0;
+      const char *end = memchr(net, '/', (size_t)(base + nq - net));
+      if (!end)
+        return 0;
+      snprintf(out, len, "%.*s%s", (int)(end - base), base, loc);
+    } else {
+      const char *net = sch + 3, *slash = NULL;
+      for (const char *c = net; c < base + nq; c++)
+        if (*c == '/')
+          slash = c;
+      if (slash)
+        snprintf(out, len, "%.*s/%s", (int)(slash - base), base, loc);
+      else
+        snprintf(out, len, "%.*s/%s", (int)nq, base, loc);
+    }
+  }
+  return 1;
+}
+
+static void http_seq_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
+  char a[2048], b[2048], c[4096];
+  tap(t, rel_ns);
+  const dx_node *loc = under(l, t->f_location, 0), *base = under(l, t->f_resp_for, 0);
+  if (loc && base && under(l, t->f_code, 0)) {
+    str_of(base, a, sizeof a);
+    str_of(loc, b, sizeof b);
+    if (location_target(a, b, c, sizeof c))
+      seq_tick(t, a, c);
+  }
+  const dx_node *ref = under(l, t->f_referer, 0), *full = under(l, t->f_full_uri, 0);
+  if (under(l, t->f_method, 0) && ref && full) {
+    str_of(ref, a, sizeof a);
+    str_of(full, b, sizeof b);
+    seq_tick(t, a, b);
+  }
+}
 
 static void http_message(st_tree *t, const dx_packet *p, const dx_node *l, int64_t rel_ns) {
   const dx_node *code = under(l, t->f_code, 0), *method = under(l, t->f_method, 0);
@@ -674,7 +827,7 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
     avg_int(t, t->ranges[i], (int32_t)len);
     return;
   }
-  if (t->kind >= ST_TREE_PTYPE) {
+  if (t->kind >= ST_TREE_PTYPE && t->kind != ST_TREE_HTTP_SEQ) {
     if (!t->f_ip)
       return;
     /* one tap per header, outside ICMP errors */
@@ -705,6 +858,8 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
       continue;
     if (t->kind == TR_DNS)
       dns_message(t, l, rel_ns);
+    else if (t->kind == ST_TREE_HTTP_SEQ)
+      http_seq_message(t, l, rel_ns);
     else
       http_message(t, p, l, rel_ns);
   }
@@ -826,5 +981,9 @@ void st_tree_free(st_tree *t) {
     return;
   node_free(t->root.child);
   free(t->slots);
+  for (size_t i = 0; i < t->nuslots; i++)
+    free(t->ukeys[i]);
+  free(t->ukeys);
+  free(t->unodes);
   free(t);
 }

@@ -390,9 +390,9 @@ for f in "$S"/*.pcap "$S"/*.pcapng; do
     "$("$D" -q -r "$f" "${da[@]}" -z http_srv,tree 2>&1)"
 done
 same "http_srv,tree,FILTER" -q -r "$S/http.pcap" -z "http_srv,tree,tcp.stream==1"
-run "$D" -q -r "$S/http.pcap" -z http_seq,tree
-check_rc_error "a tshark statistic not built (http_seq,tree) is refused"
-check_grep "the refusal names it" "http_seq,tree: tshark's statistic http_seq,tree is not built" "$T_TMP/err"
+run "$D" -q -r "$S/http.pcap" -z sip,stat
+check_rc_error "a tshark statistic not built (sip,stat) is refused"
+check_grep "the refusal names it" "sip,stat: tshark's statistic sip,stat is not built" "$T_TMP/err"
 
 same "http,tree,FILTER, http_req,tree with conv" -q -r "$S/http.pcap" -z "http,tree,tcp.stream==1" \
   -z http_req,tree -z conv,ip
