@@ -6,6 +6,7 @@
 #include "pcapng.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #ifdef DX_HAVE_ZLIB
-#include <limits.h>
 #include <zlib.h>
 #endif
 
@@ -74,20 +74,20 @@ typedef FILE *sec_file;
 #define SEC_CLOSE(f) fclose(f)
 #endif
 
-static void read_secrets(dx_capture *c, const char *path) {
-  sec_file fp = SEC_OPEN(path);
-  if (!fp)
-    return;
+/* Reads n bytes at stream offset off; false if they are not there. */
+typedef bool (*sec_read_fn)(void *ctx, long off, void *buf, size_t n);
+
+static void walk_secrets(dx_capture *c, sec_read_fn rd, void *ctx) {
   uint8_t h[12];
   bool swap = false;
+  long at = 0;
   for (unsigned n = 0; n < DSB_MAX_BLOCKS; n++) {
-    long at = SEC_TELL(fp);
-    if (at < 0 || !SEC_READ(fp, h, 8))
+    if (!rd(ctx, at, h, 8))
       break;
     uint32_t type = rd32(h, false);
     if (type == 0x0A0D0D0Au) {
       /* Section Header Block: its byte-order magic says how to read on */
-      if (!SEC_READ(fp, h + 8, 4))
+      if (!rd(ctx, at + 8, h + 8, 4))
         break;
       uint32_t bom = rd32(h + 8, false);
       if (bom == 0x1A2B3C4Du)
@@ -101,13 +101,13 @@ static void read_secrets(dx_capture *c, const char *path) {
     }
     type = rd32(h, swap);
     uint32_t len = rd32(h + 4, swap);
-    if (len < 12 || len % 4 != 0)
+    if (len < 12 || len % 4 != 0 || (long)len > LONG_MAX - at)
       break;
     if (type == 2 || type == 3 || type == 6)
       break; /* the first packet */
     if (type == 0x0000000Au && len >= 20) {
       uint8_t dh[8];
-      if (!SEC_SEEK(fp, at + 8) || !SEC_READ(fp, dh, 8))
+      if (!rd(ctx, at + 8, dh, 8))
         break;
       uint32_t stype = rd32(dh, swap), slen = rd32(dh + 4, swap);
       if (stype == 0x544c534bu && slen <= len - 20 && slen <= DSB_MAX - c->secrets_len) {
@@ -115,15 +115,26 @@ static void read_secrets(dx_capture *c, const char *path) {
         if (!nb)
           break;
         c->secrets = nb;
-        if (!SEC_READ(fp, c->secrets + c->secrets_len, slen))
+        if (!rd(ctx, at + 16, c->secrets + c->secrets_len, slen))
           break;
         c->secrets_len += slen;
         c->secrets[c->secrets_len++] = '\n';
       }
     }
-    if (!SEC_SEEK(fp, at + (long)len))
-      break;
+    at += (long)len;
   }
+}
+
+static bool file_rd(void *ctx, long off, void *buf, size_t n) {
+  sec_file *fp = ctx;
+  return SEC_SEEK(*fp, off) && SEC_READ(*fp, buf, n);
+}
+
+static void read_secrets(dx_capture *c, const char *path) {
+  sec_file fp = SEC_OPEN(path);
+  if (!fp)
+    return;
+  walk_secrets(c, file_rd, &fp);
   SEC_CLOSE(fp);
 }
 
@@ -149,12 +160,21 @@ typedef struct tee {
   FILE *in;
   uint8_t *buf;
   size_t len, cap;
-  long base;  /* stream offset of buf[0] */
-  long total; /* bytes handed over */
+  long base;    /* stream offset of buf[0] */
+  long total;   /* bytes handed over */
+  size_t ahead; /* the last bytes of buf, read ahead and not handed over yet
+                   (the blocks before the first packet, for their secrets) */
 } tee;
 
 static ssize_t tee_read(void *ck, char *b, size_t n) {
   tee *t = ck;
+  if (t->ahead) { /* what was read ahead first */
+    size_t r = n < t->ahead ? n : t->ahead;
+    memcpy(b, t->buf + t->len - t->ahead, r);
+    t->ahead -= r;
+    t->total += (long)r;
+    return (ssize_t)r;
+  }
   /* read(2), not fread(3): what the pipe holds now, so that frames are
    * handed on as they arrive (fread would wait for the whole buffer; nothing
    * reads standard input through stdio before this stream) */
@@ -188,6 +208,46 @@ static ssize_t tee_read(void *ck, char *b, size_t n) {
   }
   t->total += (long)r;
   return (ssize_t)r;
+}
+
+/* Reads standard input ahead (kept, handed over later) until the bytes at
+ * stream offset [off, off + n) are kept; false at the end of the input, on
+ * an error, or past TEE_MAX. */
+static bool tee_have(tee *t, long off, size_t n) {
+  if (off < t->base || n > TEE_MAX)
+    return false;
+  while ((uint64_t)(off - t->base) + n > t->len) {
+    size_t want = (size_t)((uint64_t)(off - t->base) + n - t->len);
+    if (t->len + want > TEE_MAX)
+      return false;
+    if (t->len + want > t->cap) {
+      size_t cap = t->cap ? t->cap : 65536;
+      while (cap < t->len + want)
+        cap *= 2;
+      uint8_t *nb = realloc(t->buf, cap);
+      if (!nb)
+        return false;
+      t->buf = nb;
+      t->cap = cap;
+    }
+    ssize_t got;
+    do
+      got = read(fileno(t->in), t->buf + t->len, want);
+    while (got < 0 && errno == EINTR);
+    if (got <= 0)
+      return false;
+    t->len += (size_t)got;
+    t->ahead += (size_t)got;
+  }
+  return true;
+}
+
+static bool tee_rd(void *ctx, long off, void *buf, size_t n) {
+  tee *t = ctx;
+  if (!tee_have(t, off, n))
+    return false;
+  memcpy(buf, t->buf + (off - t->base), n);
+  return true;
 }
 
 /* Only telling where it is (ftell): a pipe does not seek. */
@@ -481,6 +541,11 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     c->tee = tin; /* pcapng on standard input: comments from the kept bytes */
     c->cswap = tin->len >= 12 && rd32(tin->buf + 8, false) == 0x4D3C2B1Au;
     c->cnext = -1;
+    /* its secrets: the blocks before the first packet, from the bytes
+     * libpcap read (it reads on to the first interface), read ahead past
+     * them when they end before the first packet */
+    if (tin->base == 0)
+      walk_secrets(c, tee_rd, tin);
   }
   c->name = strdup(strcmp(path, "-") == 0 ? "standard input" : path);
   c->path = strcmp(path, "-") == 0 ? NULL : strdup(path);

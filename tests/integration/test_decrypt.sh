@@ -136,6 +136,13 @@ if [[ -f $S/https-dsb.pcapng ]]; then
     run "$D" -r "$T_TMP/dsb.pcapng.gz" -T fields -e http.request.method
     check_eq "gzip-compressed pcapng with secrets: 4 requests" 4 "$(grep -c GET "$T_TMP/out")"
   fi
+  # on standard input too (tshark -r - reads them there): the blocks before
+  # the first packet are read ahead and handed on to libpcap afterwards
+  "$D" -r - -T fields -e http.request.method <"$S/https-dsb.pcapng" >"$T_TMP/out" 2>&1
+  check_eq "pcapng secrets on standard input: 4 requests" 4 "$(grep -c GET "$T_TMP/out")"
+  cat "$S/https-dsb.pcapng" | "$D" -r - -T fields -e frame.number >"$T_TMP/out" 2>&1
+  check_eq "pcapng secrets on a pipe: every frame still read" \
+    "$("$D" -r "$S/https-dsb.pcapng" -T fields -e frame.number | wc -l)" "$(wc -l <"$T_TMP/out")"
 fi
 
 # TLS 1.2 resumption without key log lines for the resumed connections: the
