@@ -697,6 +697,38 @@ void *dx_packet_rsa_key(const dx_packet *p);
 /* The session's byte budget for stream buffers, for dx_reasm_limits. */
 uint64_t *dx_packet_stream_budget(const dx_packet *p);
 
+/* What an allocation of n bytes takes from the heap (glibc's malloc: an
+ * 8-byte header, 16-byte granules, 32 bytes at least): what per-connection
+ * state charges to the byte budget, so the budget bounds the memory really
+ * held. */
+static inline uint64_t dx_heap_cost(uint64_t n) {
+  uint64_t c = (n + 8 + 15) & ~(uint64_t)15;
+  return c < 32 ? 32 : c;
+}
+/* Charges n bytes to *budget (at most max in all); false, and nothing
+ * charged, when there is no room. A NULL budget has room for anything. */
+static inline bool dx_budget_take(uint64_t *budget, uint64_t max, uint64_t n) {
+  if (!budget)
+    return true;
+  if (*budget > max || n > max - *budget)
+    return false;
+  *budget += n;
+  return true;
+}
+/* Gives back n bytes charged with dx_budget_take. */
+static inline void dx_budget_give(uint64_t *budget, uint64_t n) {
+  if (budget)
+    *budget = *budget >= n ? *budget - n : 0;
+}
+/* Charges the fixed state of a connection (n bytes: a transport's or an
+ * application's per-connection struct) to the session's byte budget. When
+ * the budget has no room, up to DX_BUDGET_EVICT of the least recently used
+ * flows that the current packet does not use are released first (each
+ * said under `parent`). False when there is still no room: the caller then
+ * goes on without that state, and says so in the tree. */
+bool dx_budget_take_conn(dx_packet *p, dx_node *parent, uint64_t n);
+#define DX_BUDGET_EVICT 4
+
 /* Session configuration, as seen by dissectors (defaults applied). */
 const dx_config *dx_packet_config(const dx_packet *p);
 

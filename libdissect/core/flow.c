@@ -9,6 +9,7 @@
  * the LRU list. */
 #include "session.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,19 +25,27 @@ int dx_flow_table_init(dx_flow_table *ft, size_t cap) {
   return DX_OK;
 }
 
-static void flow_release(dx_flow *f) {
+/* What a flow's own struct charges to the session's byte budget. */
+#define FLOW_COST dx_heap_cost(sizeof(dx_flow))
+/* Room a new flow wants left in the budget besides its own struct: about
+ * what a connection's fixed state takes (TCP's, 700 bytes, and an
+ * application's, up to 1 KB for TLS). */
+#define FLOW_ROOM 2048u
+
+static void flow_release(dx_flow_table *ft, dx_flow *f) {
   if (f->app_free && f->app_data)
     f->app_free(f->app_data);
   if (f->proto_free && f->proto_data)
     f->proto_free(f->proto_data);
   free(f);
+  dx_budget_give(ft->budget, FLOW_COST);
 }
 
 void dx_flow_table_free(dx_flow_table *ft) {
   dx_flow *f = ft->lru_head;
   while (f) {
     dx_flow *n = f->lru_next;
-    flow_release(f);
+    flow_release(ft, f);
     f = n;
   }
   free(ft->buckets);
@@ -47,16 +56,18 @@ void dx_flow_table_clear(dx_flow_table *ft) {
   dx_flow *f = ft->lru_head;
   while (f) {
     dx_flow *n = f->lru_next;
-    flow_release(f);
+    flow_release(ft, f);
     f = n;
   }
   dx_flow **b = ft->buckets;
   size_t nb = ft->nbuckets;
+  uint64_t *budget = ft->budget;
   if (b)
     memset(b, 0, nb * sizeof *b);
   memset(ft, 0, sizeof *ft);
   ft->buckets = b;
   ft->nbuckets = nb;
+  ft->budget = budget;
 }
 
 /* A direction-independent hash: the two endpoints are hashed in a canonical
@@ -175,7 +186,7 @@ static void expire(dx_packet *p) {
         !(quiet_for(p, f, DX_FLOW_CLOSE_GRACE) || p->num - f->last_frame >= DX_FLOW_CLOSE_FRAMES))
       break;
     table_remove(ft, f);
-    flow_release(f);
+    flow_release(ft, f);
     ft->expired++;
   }
   for (int i = 0; i < 2; i++) {
@@ -184,7 +195,7 @@ static void expire(dx_packet *p) {
         !quiet_for(p, f, f->ipproto == 17 ? DX_FLOW_IDLE_UDP : DX_FLOW_IDLE_TCP))
       break;
     table_remove(ft, f);
-    flow_release(f);
+    flow_release(ft, f);
     ft->expired++;
   }
 }
@@ -239,6 +250,39 @@ static void touch(dx_packet *p, dx_flow *f, int dir) {
   f->bytes[dir] += p->frame.wirelen;
 }
 
+/* Makes room for n bytes in the session's byte budget by releasing up to
+ * DX_BUDGET_EVICT least recently used flows, never one the current packet
+ * uses (those were all touched by it, so the LRU tail is one of them only
+ * when every flow is). True when n bytes fit. O(1). */
+static bool budget_room(dx_packet *p, dx_node *parent, uint64_t n) {
+  dx_flow_table *ft = &p->sess->flows;
+  uint64_t max = p->sess->cfg.max_total_stream_bytes;
+  unsigned dropped = 0;
+  if (!ft->budget)
+    return true;
+  while (*ft->budget > max || n > max - *ft->budget) {
+    dx_flow *f = ft->lru_tail;
+    if (dropped == DX_BUDGET_EVICT || !f || f->last_frame == p->num)
+      break;
+    table_remove(ft, f);
+    flow_release(ft, f);
+    ft->budget_dropped++;
+    dropped++;
+  }
+  if (dropped)
+    dx_expert(p, parent, dx_field_limit(), DX_SEV_WARN,
+              "[Session byte budget full (%" PRIu64
+              " bytes): %u least recently used flow%s dropped]",
+              max, dropped, dropped == 1 ? " was" : "s were");
+  return *ft->budget <= max && n <= max - *ft->budget;
+}
+
+bool dx_budget_take_conn(dx_packet *p, dx_node *parent, uint64_t n) {
+  if (!budget_room(p, parent, n))
+    return false;
+  return dx_budget_take(p->sess->flows.budget, p->sess->cfg.max_total_stream_bytes, n);
+}
+
 dx_flow *dx_flow_find(dx_packet *p, int *dir) {
   int d = 0;
   dx_flow *f = lookup(p, &d, NULL);
@@ -262,15 +306,27 @@ dx_flow *dx_flow_get(dx_packet *p, dx_node *parent, int *dir) {
   if (ft->count >= p->sess->cfg.max_flows && ft->lru_tail) {
     dx_flow *old = ft->lru_tail;
     table_remove(ft, old);
-    flow_release(old);
+    flow_release(ft, old);
     ft->dropped++;
     dx_expert(p, parent, dx_field_limit(), DX_SEV_WARN,
               "[Flow table full (%u flows): the least recently used flow was dropped]",
               p->sess->cfg.max_flows);
   }
-  f = calloc(1, sizeof *f);
-  if (!f)
+  /* The flow's struct and, beside it, room for the connection's state in
+   * the session's byte budget (so that the fixed state of as many
+   * connections as flows.max allows cannot hold more than the budget) */
+  budget_room(p, parent, FLOW_COST + FLOW_ROOM);
+  if (!dx_budget_take(ft->budget, p->sess->cfg.max_total_stream_bytes, FLOW_COST)) {
+    dx_expert(p, parent, dx_field_limit(), DX_SEV_WARN,
+              "[Session byte budget full (%" PRIu64 " bytes): connection not tracked]",
+              p->sess->cfg.max_total_stream_bytes);
     return NULL;
+  }
+  f = calloc(1, sizeof *f);
+  if (!f) {
+    dx_budget_give(ft->budget, FLOW_COST);
+    return NULL;
+  }
   f->ipproto = p->ipproto;
   f->addr[0] = p->net_src;
   f->addr[1] = p->net_dst;
@@ -297,7 +353,7 @@ void dx_flow_drop(dx_packet *p, dx_flow *f) {
   if (!f)
     return;
   table_remove(&p->sess->flows, f);
-  flow_release(f);
+  flow_release(&p->sess->flows, f);
 }
 
 void dx_session_flows(const dx_session *s, dx_flow_visit_fn fn, void *ctx) {

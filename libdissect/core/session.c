@@ -166,6 +166,7 @@ int dx_session_new(dx_session **out, const dx_config *cfg) {
     rc = build_tables(s);
   if (rc == DX_OK)
     rc = dx_flow_table_init(&s->flows, s->cfg.max_flows);
+  s->flows.budget = &s->stream_bytes;
   if (rc == DX_OK) {
     s->states = calloc(dx_nprotocols + 1, sizeof *s->states);
     if (!s->states)

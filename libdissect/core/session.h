@@ -30,6 +30,11 @@ typedef struct dx_flow_table {
   uint64_t dropped;                   /* flows dropped at the cap */
   dx_flow *closed_head, *closed_tail; /* ended connections, oldest first */
   uint64_t expired;                   /* flows released after they ended or idled */
+  /* The session's byte budget (dx_session.stream_bytes): every flow
+   * charges its own struct to it, and flows are released (least recently
+   * used first) when a new connection's state would not fit. */
+  uint64_t *budget;
+  uint64_t budget_dropped; /* flows released for the budget */
 } dx_flow_table;
 
 struct dx_session {
@@ -44,8 +49,10 @@ struct dx_session {
    * an RSA private key, both NULL until given. */
   struct dx_keylog *keylog;
   void *rsa_key; /* EVP_PKEY * */
-  /* Bytes every byte stream of the session keeps for pending PDUs (TCP and
-   * decrypted TLS alike): one budget, max_total_stream_bytes. */
+  /* Bytes the session keeps across packets: every byte stream's pending
+   * PDUs (TCP and decrypted TLS alike), every protocol's buffers and the
+   * fixed state of each flow and connection: one budget,
+   * max_total_stream_bytes. */
   uint64_t stream_bytes;
   const dx_field **index; /* every field, sorted by abbrev */
   size_t nindex;

@@ -12,17 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What a stream's own pair of PDU buffers charges to the byte budget. */
+#define OWN_COST dx_heap_cost(2 * sizeof(dx_tcp_stream))
+
 void dx_stream_init(dx_stream *s, const dx_stream_kind *kind, dx_flow *flow, dx_stream *lower,
                     const dx_reasm_limits *lim, dx_tcp_stream *buf0, dx_tcp_stream *buf1) {
   memset(s, 0, sizeof *s);
   s->kind = kind;
   s->flow = flow;
   s->lower = lower;
+  if ((!buf0 || !buf1) && dx_budget_take(lim->total, lim->max_total, OWN_COST)) {
+    s->own = calloc(2, sizeof *s->own);
+    if (!s->own)
+      dx_budget_give(lim->total, OWN_COST);
+  }
   for (int i = 0; i < 2; i++) {
     dx_tcp_stream *b = i ? buf1 : buf0;
     if (b) {
       s->pdu[i] = b;
-    } else {
+    } else if (s->own) {
       dx_tcp_stream_init(&s->own[i], lim);
       s->pdu[i] = &s->own[i];
     }
@@ -39,9 +47,14 @@ void dx_stream_free(dx_stream *s) {
   s->app_data = NULL;
   s->app_free = NULL;
   for (int i = 0; i < 2; i++) {
-    if (s->pdu[i] == &s->own[i])
+    if (s->own && s->pdu[i] == &s->own[i])
       dx_tcp_stream_free(&s->own[i]);
     s->pdu[i] = NULL;
+  }
+  if (s->own) {
+    dx_budget_give(s->own[0].lim.total, OWN_COST);
+    free(s->own);
+    s->own = NULL;
   }
 }
 

@@ -46,9 +46,12 @@ typedef struct dx_stream {
   void *app_data;    /* the application's state (dx_app_data) */
   void (*app_free)(void *);
   /* Pending PDU per direction: the producer's own buffer (TCP keeps it in
-   * its reassembly state) or `own` (only its PDU part is used). */
+   * its reassembly state) or `own` (only its PDU part is used), two
+   * buffers allocated only for a producer without its own (decrypted TLS,
+   * QUIC), charged to the byte budget; NULL if it had no room (then no
+   * PDU is reassembled). */
   dx_tcp_stream *pdu[2];
-  dx_tcp_stream own[2];
+  dx_tcp_stream *own;
 } dx_stream;
 
 /* Sets up a stream of `kind` over `flow` (lim: the byte budget its PDU

@@ -545,10 +545,14 @@ static bool uri_keep(http_conv *c, http_exch *e, const char *uri) {
   return e->uri != NULL;
 }
 
+/* What a connection's state charges to the session's byte budget. */
+#define CONV_COST dx_heap_cost(sizeof(http_conv))
+
 static void conv_free(void *data) {
   http_conv *c = data;
   if (!c)
     return;
+  dx_budget_give(c->budget, CONV_COST);
   for (uint32_t i = 0; i < c->ex_cap; i++)
     uri_drop(c, &c->ex[i]);
   if (c->ex != c->ex0) {
@@ -601,16 +605,24 @@ static http_conv *conv_get(dx_packet *p) {
   http_conv *c = dx_app_data(p, conv_free);
   if (c)
     return c;
-  c = calloc(1, sizeof *c);
-  if (!c)
+  /* the state itself counts against the budget too */
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
+  if (!dx_budget_take(budget, max, CONV_COST))
     return NULL;
+  c = calloc(1, sizeof *c);
+  if (!c) {
+    dx_budget_give(budget, CONV_COST);
+    return NULL;
+  }
   c->ex = c->ex0;
   c->pending = c->pending0;
   c->ex_cap = HTTP_EXCH_INLINE;
-  c->budget = dx_packet_stream_budget(p);
-  c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
+  c->budget = budget;
+  c->budget_max = max;
   if (!dx_app_data_set(p, c, conv_free)) {
     free(c);
+    dx_budget_give(budget, CONV_COST);
     return NULL;
   }
   return c;

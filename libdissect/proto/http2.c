@@ -565,6 +565,9 @@ static void stream_free(h2_conn *c, h2_stream *s) {
   uncharge(c, sizeof *s);
 }
 
+/* What a connection's state charges to the session's byte budget. */
+#define CONN_COST dx_heap_cost(sizeof(h2_conn))
+
 static void conn_free(void *data) {
   h2_conn *c = data;
   if (!c)
@@ -581,6 +584,7 @@ static void conn_free(void *data) {
   }
   free(c->buckets);
   uncharge(c, (uint64_t)c->nbuckets * sizeof *c->buckets);
+  uncharge(c, CONN_COST);
   free(c);
 }
 
@@ -591,14 +595,22 @@ static h2_conn *conn_get(dx_packet *p) {
   h2_conn *c = dx_app_data(p, conn_free);
   if (c)
     return c;
-  c = calloc(1, sizeof *c);
-  if (!c)
+  /* the state itself counts against the budget too */
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
+  if (!dx_budget_take(budget, max, CONN_COST))
     return NULL;
-  c->budget = dx_packet_stream_budget(p);
-  c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
+  c = calloc(1, sizeof *c);
+  if (!c) {
+    dx_budget_give(budget, CONN_COST);
+    return NULL;
+  }
+  c->budget = budget;
+  c->budget_max = max;
   c->mem = (nghttp2_mem){c, m_malloc, m_free, m_calloc, m_realloc};
   if (!dx_app_data_set(p, c, conn_free)) {
     free(c);
+    dx_budget_give(budget, CONN_COST);
     return NULL;
   }
   return c;

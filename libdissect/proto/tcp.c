@@ -17,6 +17,7 @@
 #include "../core/stream.h"
 #include "../core/tcp_reasm.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,13 +381,23 @@ enum {
 /* Conversation completeness bits (Wireshark's tcp.completeness). */
 enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
 
-/* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt.
- * A list longer than UAL_FREE entries counts against the session's byte
- * budget (a flood of connections with unacknowledged data cannot hold more
- * than the budget); a segment it has no room for is not remembered, which
- * is said in the tree. */
+/* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt
+ * and the bytes in flight: at most UAL_MAX. They are kept in up to UAL_RUNS
+ * runs, each a ring of segments in sequence order that do not overlap and
+ * span less than 2^30 sequence numbers (a sender's new data all goes to one
+ * run; a retransmission or a segment out of order starts another). Then an
+ * ACK only ever removes segments from either end of a run and trims at
+ * most its first, and a run's lowest and highest sequence numbers relative
+ * to the ISN are found at its ends or by a binary search, so a packet costs
+ * O(UAL_RUNS) whatever the number of segments waiting, with the results of
+ * a walk of every segment in the order they were sent (Wireshark's list).
+ * Everything counts against the session's byte budget; a segment it has no
+ * room for, or for which every run is taken, is not remembered, which is
+ * said in the tree. */
 #define UAL_MAX 256u
-#define UAL_FREE 4u
+#define UAL_RUNS 8
+#define UAL_MIN 4u /* entries of a run's first ring */
+#define UAL_SPAN (1u << 30)
 
 typedef struct tcp_ual {
   uint32_t seq, nextseq;
@@ -394,6 +405,11 @@ typedef struct tcp_ual {
   int64_t sec;
   int32_t nsec;
 } tcp_ual;
+
+typedef struct tcp_ual_run {
+  tcp_ual *e; /* ring of cap entries (a power of two), the oldest at head */
+  uint16_t head, n, cap;
+} tcp_ual_run;
 
 typedef struct tcp_half {
   bool base_set, syn_seen, fin_seen, rst_seen;
@@ -417,8 +433,13 @@ typedef struct tcp_half {
   /* bytes covered by the SACK blocks of this side's last segment (taken
    * off the other side's bytes in flight, as Wireshark does) */
   uint32_t sacked;
-  tcp_ual *ual; /* unacknowledged segments, oldest first */
-  uint32_t nual, ual_cap;
+  /* unacknowledged segments: the first run, and the others once a segment
+   * out of order needs one (UAL_RUNS - 1 of them, or NULL) */
+  tcp_ual_run run0;
+  tcp_ual_run *more;
+  uint32_t nual;      /* segments in the runs */
+  uint32_t ual_last;  /* the run the last segment went to */
+  uint64_t ual_bytes; /* what the runs charge to the byte budget */
   dx_tcp_stream rs;
 } tcp_half;
 
@@ -471,30 +492,45 @@ static void tcp_state_free(void *st) {
   free(st);
 }
 
-/* Bytes of an unacknowledged-segment list of cap entries in the budget. */
-static uint64_t ual_charged(uint32_t cap) {
-  return cap > UAL_FREE ? (uint64_t)cap * sizeof(tcp_ual) : 0;
-}
+/* What a connection's state charges to the session's byte budget. */
+#define CONV_COST dx_heap_cost(sizeof(tcp_conv))
 
 static void conv_free(void *d) {
   tcp_conv *c = d;
   if (!c)
     return;
   dx_stream_free(&c->bs);
+  uint64_t *total = c->h[0].rs.lim.total;
   for (int i = 0; i < 2; i++) {
-    uint64_t *total = c->h[i].rs.lim.total, n = ual_charged(c->h[i].ual_cap);
-    if (total)
-      *total = *total >= n ? *total - n : 0;
-    dx_tcp_stream_free(&c->h[i].rs);
-    free(c->h[i].ual);
+    tcp_half *h = &c->h[i];
+    free(h->run0.e);
+    if (h->more)
+      for (int k = 0; k < UAL_RUNS - 1; k++)
+        free(h->more[k].e);
+    free(h->more);
+    dx_budget_give(total, h->ual_bytes);
+    dx_tcp_stream_free(&h->rs);
   }
   free(c);
+  dx_budget_give(total, CONV_COST);
 }
 
-static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
-  tcp_conv *c = calloc(1, sizeof *c);
-  if (!c)
+/* A new connection's state, charged to the session's byte budget (which
+ * may release the least recently used flows to make room); NULL, said in
+ * the tree under tcp, when there is no room or no memory. */
+static tcp_conv *conv_new(dx_packet *p, dx_node *tcp, tcp_state *st) {
+  if (!dx_budget_take_conn(p, tcp, CONV_COST)) {
+    dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+              "[Session byte budget full (%" PRIu64
+              " bytes): no state kept for this connection (no stream number or analysis)]",
+              dx_packet_config(p)->max_total_stream_bytes);
     return NULL;
+  }
+  tcp_conv *c = calloc(1, sizeof *c);
+  if (!c) {
+    dx_budget_give(dx_packet_stream_budget(p), CONV_COST);
+    return NULL;
+  }
   const dx_config *cfg = dx_packet_config(p);
   dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
                          dx_packet_stream_budget(p)};
@@ -510,33 +546,128 @@ static tcp_conv *conv_new(dx_packet *p, tcp_state *st) {
   return c;
 }
 
-/* Remembers a segment until it is acknowledged (not when UAL_MAX are
- * already waiting: the ACKs are probably not in the capture). False when
- * the session's byte budget had no room for it. */
-static bool ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p) {
-  if (h->nual == h->ual_cap) {
-    if (h->ual_cap >= UAL_MAX)
-      return true;
-    uint32_t nc = h->ual_cap ? h->ual_cap * 2 : UAL_FREE;
-    uint64_t more = ual_charged(nc) - ual_charged(h->ual_cap);
-    uint64_t *total = h->rs.lim.total;
-    if (total && *total + more > h->rs.lim.max_total)
-      return false;
-    tcp_ual *n = realloc(h->ual, nc * sizeof *n);
-    if (!n)
-      return false;
-    if (total)
-      *total += more;
-    h->ual = n;
-    h->ual_cap = nc;
+/* ---- unacknowledged segments ---- */
+static inline tcp_ual *run_at(const tcp_ual_run *r, uint32_t i) {
+  return &r->e[(r->head + i) & (r->cap - 1u)];
+}
+
+/* The runs of h there are (1 until a segment out of order came), and run k. */
+static inline uint32_t nruns(const tcp_half *h) {
+  return h->more ? UAL_RUNS : 1;
+}
+static inline tcp_ual_run *run_get(tcp_half *h, uint32_t k) {
+  return k ? &h->more[k - 1] : &h->run0;
+}
+
+/* True if a segment [seq, nextseq) may go at the end of run r: after its
+ * last one, and the run still spans less than UAL_SPAN. */
+static bool run_takes(const tcp_ual_run *r, uint32_t seq, uint32_t nextseq) {
+  if (!r->n)
+    return false;
+  const tcp_ual *f = run_at(r, 0), *b = run_at(r, r->n - 1u);
+  return GE_SEQ(seq, b->nextseq) && nextseq - f->seq < UAL_SPAN;
+}
+
+/* True if run r holds a segment ending at nextseq that starts at or before
+ * seq: a later [seq, nextseq) adds nothing to the analysis (that one is
+ * matched first by an ACK, forgotten with it, trimmed no later, and covers
+ * it). A binary search: offsets from the run's first sequence number grow
+ * from segment to segment. */
+static bool run_covers(const tcp_ual_run *r, uint32_t seq, uint32_t nextseq) {
+  if (!r->n)
+    return false;
+  uint32_t f = run_at(r, 0)->seq, key = nextseq - f, lo = 0, hi = r->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (run_at(r, mid)->nextseq - f < key)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
-  tcp_ual *u = &h->ual[h->nual++];
+  if (lo == r->n)
+    return false;
+  const tcp_ual *u = run_at(r, lo);
+  return u->nextseq == nextseq && LE_SEQ(u->seq, seq);
+}
+
+/* Makes room for one more segment in run r (doubling its ring, charged to
+ * the byte budget). */
+static bool run_grow(tcp_half *h, tcp_ual_run *r) {
+  if (r->n < r->cap)
+    return true;
+  uint32_t nc = r->cap ? r->cap * 2u : UAL_MIN;
+  if (nc > UAL_MAX)
+    return false;
+  uint64_t old = r->cap ? dx_heap_cost(r->cap * sizeof(tcp_ual)) : 0;
+  uint64_t more = dx_heap_cost(nc * sizeof(tcp_ual)) - old;
+  if (!dx_budget_take(h->rs.lim.total, h->rs.lim.max_total, more))
+    return false;
+  tcp_ual *e = malloc(nc * sizeof *e);
+  if (!e) {
+    dx_budget_give(h->rs.lim.total, more);
+    return false;
+  }
+  for (uint32_t i = 0; i < r->n; i++)
+    e[i] = *run_at(r, i);
+  free(r->e);
+  r->e = e;
+  r->head = 0;
+  r->cap = (uint16_t)nc;
+  h->ual_bytes += more;
+  return true;
+}
+
+enum { UAL_KEPT, UAL_NO_ROOM, UAL_NO_RUN };
+
+/* Remembers a segment until it is acknowledged (not when UAL_MAX are
+ * already waiting: the ACKs are probably not in the capture). UAL_NO_ROOM
+ * when the session's byte budget had no room for it, UAL_NO_RUN when every
+ * run was taken by segments it cannot follow. */
+static int ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet *p) {
+  if (h->nual >= UAL_MAX)
+    return UAL_KEPT;
+  /* the run the last segment went to, else another that takes it, else a
+   * free one; a segment that some run covers already is not needed */
+  uint32_t nr = nruns(h);
+  tcp_ual_run *r = NULL;
+  for (uint32_t k = 0; k < nr && !r; k++) {
+    tcp_ual_run *c = run_get(h, (h->ual_last + k) % nr);
+    if (run_takes(c, seq, nextseq))
+      r = c;
+  }
+  if (!r) {
+    for (uint32_t k = 0; k < nr; k++)
+      if (run_covers(run_get(h, k), seq, nextseq))
+        return UAL_KEPT;
+    for (uint32_t k = 0; k < nr && !r; k++)
+      if (!run_get(h, k)->n)
+        r = run_get(h, k);
+  }
+  if (!r && !h->more) {
+    uint64_t cost = dx_heap_cost((UAL_RUNS - 1) * sizeof(tcp_ual_run));
+    if (!dx_budget_take(h->rs.lim.total, h->rs.lim.max_total, cost))
+      return UAL_NO_ROOM;
+    h->more = calloc(UAL_RUNS - 1, sizeof *h->more);
+    if (!h->more) {
+      dx_budget_give(h->rs.lim.total, cost);
+      return UAL_NO_ROOM;
+    }
+    h->ual_bytes += cost;
+    r = &h->more[0];
+  }
+  if (!r)
+    return UAL_NO_RUN;
+  if (!run_grow(h, r))
+    return UAL_NO_ROOM;
+  h->ual_last = r == &h->run0 ? 0 : (uint32_t)(r - h->more) + 1;
+  tcp_ual *u = run_at(r, r->n++);
   u->seq = seq;
   u->nextseq = nextseq;
   u->frame = p->num;
   u->sec = p->frame.ts_sec;
   u->nsec = (int32_t)p->frame.ts_nsec;
-  return true;
+  h->nual++;
+  return UAL_KEPT;
 }
 
 /* ---- options ---- */
@@ -883,7 +1014,7 @@ typedef struct tcp_analysis {
   uint64_t dupack_frame;
   bool have_bif, have_push;
   uint32_t bif, push_bytes;
-  bool ual_lost; /* the segment could not be remembered for the ACK analysis */
+  int ual_lost; /* the segment could not be remembered for the ACK analysis: UAL_NO_* */
 } tcp_analysis;
 
 /* What the tree hands on to the summary. */
@@ -1032,7 +1163,7 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
     }
   }
   if (flow && !c) {
-    c = conv_new(p, st);
+    c = conv_new(p, tcp, st);
     if (c) {
       const dx_config *cfg = dx_packet_config(p);
       dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
@@ -1280,7 +1411,7 @@ static void record_sent(const dx_packet *p, const tcp_seg *s, tcp_half *h, tcp_a
   unsigned ta = a->ta;
   uint32_t nextseq = s->seq + s->seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
   if (s->seglen > 0 || (s->flags & (TH_SYN | TH_FIN)))
-    a->ual_lost = !ual_add(h, s->seq, nextseq, p);
+    a->ual_lost = ual_add(h, s->seq, nextseq, p);
   if (!(ta & A_ZWP)) {
     /* a zero window probe's byte is not taken as sent */
     if (!h->nextseq || GT_SEQ(nextseq, h->nextseq)) {
@@ -1299,43 +1430,86 @@ static void record_sent(const dx_packet *p, const tcp_seg *s, tcp_half *h, tcp_a
   h->lastflags = ta;
 }
 
+/* An ACK reaches segment u, which it ends or passes: the oldest one it
+ * ends (the lowest frame number) gives acks_frame and the RTT. */
+static void ack_reached(const dx_packet *p, uint32_t ack, const tcp_ual *u, tcp_analysis *a,
+                        uint64_t *matched) {
+  if (ack != u->nextseq || (*matched && *matched <= u->frame))
+    return;
+  *matched = u->frame;
+  a->acks_frame = u->frame;
+  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, u->sec, u->nsec, &a->rtt_sec, &a->rtt_nsec);
+}
+
 /* What this segment acknowledges of the other direction: segments it ends
  * exactly (the oldest such gives acks_frame and the RTT), segments it passes
- * (forgotten), and segments it cuts (trimmed). */
+ * (forgotten), and segments it cuts (trimmed). Along a run, sequence
+ * numbers relative to the ACK grow but for at most one drop (where they
+ * pass ack + 2^31), and a run spans less than 2^30: so the segments the ACK
+ * reaches are the first ones of the run (no drop) or the last ones (a
+ * drop), and only the first one left can be cut. */
 static void ack_segments(const dx_packet *p, uint32_t ack, tcp_half *r, tcp_analysis *a) {
-  uint32_t keep = 0;
-  bool matched = false;
-  for (uint32_t i = 0; i < r->nual; i++) {
-    tcp_ual u = r->ual[i];
-    if (ack == u.nextseq) {
-      if (!matched) {
-        matched = true;
-        a->acks_frame = u.frame;
-        time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, u.sec, u.nsec, &a->rtt_sec,
-                 &a->rtt_nsec);
-      }
-      continue;
+  if (!r->nual)
+    return;
+  uint64_t matched = 0;
+  for (uint32_t k = 0, nr = nruns(r); k < nr; k++) {
+    tcp_ual_run *run = run_get(r, k);
+    while (run->n && !GT_SEQ(run_at(run, 0)->nextseq, ack)) {
+      ack_reached(p, ack, run_at(run, 0), a, &matched);
+      run->head = (uint16_t)((run->head + 1u) & (run->cap - 1u));
+      run->n--;
+      r->nual--;
     }
-    if (GT_SEQ(ack, u.seq) && LT_SEQ(ack, u.nextseq))
-      u.seq = ack;
-    else if (!GT_SEQ(u.nextseq, ack))
-      continue;
-    r->ual[keep++] = u;
+    while (run->n && !GT_SEQ(run_at(run, run->n - 1u)->nextseq, ack)) {
+      ack_reached(p, ack, run_at(run, run->n - 1u), a, &matched);
+      run->n--;
+      r->nual--;
+    }
+    if (run->n) {
+      tcp_ual *u = run_at(run, 0);
+      if (GT_SEQ(ack, u->seq) && LT_SEQ(ack, u->nextseq))
+        u->seq = ack;
+    }
   }
-  r->nual = keep;
+}
+
+/* The first index of run r whose seq (or nextseq) - base is below the
+ * first segment's, or r->n: where the run passes base + 2^32 (before it
+ * these grow, after it too, all below the first one's). */
+static uint32_t run_wrap(const tcp_ual_run *r, uint32_t base, bool next) {
+  const tcp_ual *f = run_at(r, 0);
+  uint32_t v0 = (next ? f->nextseq : f->seq) - base, lo = 1, hi = r->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const tcp_ual *u = run_at(r, mid);
+    if ((next ? u->nextseq : u->seq) - base < v0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
 }
 
 /* Bytes in flight: the span of what this side has not had ACKed, less what
- * the other side has SACKed; and the bytes sent since the last PSH. */
+ * the other side has SACKed; and the bytes sent since the last PSH. The
+ * lowest and highest sequence numbers relative to the ISN of a run are at
+ * its ends, or where it passes the ISN + 2^32 (a binary search). */
 static void bytes_in_flight(const tcp_seg *s, tcp_half *h, const tcp_half *r, tcp_analysis *a) {
   if (!(s->seglen > 0 && h->nual && h->valid_bif))
     return;
-  uint32_t first = h->ual[0].seq - h->base, last = h->ual[0].nextseq - h->base;
-  for (uint32_t i = 1; i < h->nual; i++) {
-    if (h->ual[i].nextseq - h->base > last)
-      last = h->ual[i].nextseq - h->base;
-    if (h->ual[i].seq - h->base < first)
-      first = h->ual[i].seq - h->base;
+  uint32_t first = UINT32_MAX, last = 0;
+  for (uint32_t k = 0, nr = nruns(h); k < nr; k++) {
+    const tcp_ual_run *run = run_get(h, k);
+    if (!run->n)
+      continue;
+    uint32_t w = run_wrap(run, h->base, false);
+    uint32_t lo = run_at(run, w < run->n ? w : 0)->seq - h->base;
+    w = run_wrap(run, h->base, true);
+    uint32_t hi = run_at(run, w - 1u)->nextseq - h->base;
+    if (lo < first)
+      first = lo;
+    if (hi > last)
+      last = hi;
   }
   /* less what the other side has SACKed (its last SACK option) */
   uint32_t inf = last - first - r->sacked;
@@ -1590,11 +1764,16 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
 /* The SEQ/ACK analysis subtree, only when there is something to say. */
 static void tree_analysis(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_conn *k,
                           const tcp_analysis *a) {
-  if (a->ual_lost)
+  if (a->ual_lost == UAL_NO_ROOM)
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
               "[Segment not remembered for the ACK analysis: the session's byte budget (%llu "
               "bytes) is used up]",
               (unsigned long long)k->h->rs.lim.max_total);
+  else if (a->ual_lost == UAL_NO_RUN)
+    dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
+              "[Segment not remembered for the ACK analysis: %d runs of unacknowledged "
+              "segments out of order with it are waiting already]",
+              UAL_RUNS);
   if (!(k->c && (a->acks_frame || a->have_bif || a->have_push || a->ta)))
     return;
   dx_node *n;

@@ -629,6 +629,11 @@ static void keys_free(tls_keys *k) {
   memset(k, 0, sizeof *k);
 }
 
+/* What a connection's state, and its decrypted stream, charge to the
+ * session's byte budget. */
+#define CONV_COST dx_heap_cost(sizeof(tls_conv))
+#define INNER_COST dx_heap_cost(sizeof(dx_stream))
+
 static void conv_free(void *data) {
   tls_conv *c = data;
   if (!c)
@@ -643,7 +648,9 @@ static void conv_free(void *data) {
   if (c->inner) {
     dx_stream_free(c->inner);
     free(c->inner);
+    dx_budget_give(c->budget, INNER_COST);
   }
+  dx_budget_give(c->budget, CONV_COST);
   free(c);
 }
 
@@ -656,16 +663,19 @@ static tls_conv *get_conv(dx_packet *p, tls_conv *tmp, bool create) {
   tls_conv *c = dx_app_data(p, conv_free);
   if (c)
     return c;
-  if (dx_in_stream(p) && create) {
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
+  if (dx_in_stream(p) && create && dx_budget_take(budget, max, CONV_COST)) {
     c = malloc(sizeof *c);
     if (c) {
       conv_init(c);
-      c->budget = dx_packet_stream_budget(p);
-      c->budget_max = dx_packet_config(p)->max_total_stream_bytes;
+      c->budget = budget;
+      c->budget_max = max;
       if (dx_app_data_set(p, c, conv_free))
         return c;
       free(c);
     }
+    dx_budget_give(budget, CONV_COST);
   }
   conv_init(tmp);
   return tmp;
@@ -2289,9 +2299,13 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
   if (!x->stateful || pt->len == 0)
     return false;
   if (!c->inner) {
-    c->inner = calloc(1, sizeof *c->inner);
-    if (!c->inner)
+    if (!dx_budget_take(c->budget, c->budget_max, INNER_COST))
       return false;
+    c->inner = calloc(1, sizeof *c->inner);
+    if (!c->inner) {
+      dx_budget_give(c->budget, INNER_COST);
+      return false;
+    }
     const dx_config *cfg = dx_packet_config(p);
     dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
                            dx_packet_stream_budget(p)};
@@ -2838,14 +2852,20 @@ struct dx_tls_quic {
 };
 
 dx_tls_quic *dx_tls_quic_new(dx_packet *p) {
-  dx_tls_quic *q = malloc(sizeof *q);
-  if (!q)
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
+  if (!dx_budget_take(budget, max, CONV_COST))
     return NULL;
+  dx_tls_quic *q = malloc(sizeof *q);
+  if (!q) {
+    dx_budget_give(budget, CONV_COST);
+    return NULL;
+  }
   conv_init(&q->c);
   q->c.quic = true;
   q->c.client_dir = 0;
-  q->c.budget = dx_packet_stream_budget(p);
-  q->c.budget_max = dx_packet_config(p)->max_total_stream_bytes;
+  q->c.budget = budget;
+  q->c.budget_max = max;
   return q;
 }
 
