@@ -41,8 +41,10 @@
 #define H2_MAX_STREAMS 128u              /* streams tracked per connection */
 #define H2_MAX_PIECES 256u               /* body fragments listed per body */
 #define H2_MAX_TABLE (1u << 20)          /* HPACK dynamic table size allowed */
-#define H2_MAX_SETTINGS 512u             /* settings shown per frame */
-#define H2_MAX_ORIGINS 256u              /* ORIGIN entries shown per frame */
+/* Dynamic table size updates read at the start of a block (RFC 7541 4.2) */
+#define H2_MAX_SIZE_UPDATES 8
+#define H2_MAX_SETTINGS 512u /* settings shown per frame */
+#define H2_MAX_ORIGINS 256u  /* ORIGIN entries shown per frame */
 #define H2_MAX_LABEL 256
 
 enum {
@@ -93,6 +95,8 @@ enum {
   F_HEADER_VALUE,
   F_HEADER_REPR,
   F_HEADER_INDEX,
+  F_SIZE_UPDATE,
+  F_SIZE_UPDATE_SIZE,
   F_FULL_URI,
   F_RST_ERROR,
   F_SETTINGS,
@@ -285,6 +289,9 @@ static const dx_field h2_fields[F_COUNT] = {
     [F_HEADER_VALUE] = STR("http2.header.value", "Value"),
     [F_HEADER_REPR] = STR("http2.header.repr", "Representation"),
     [F_HEADER_INDEX] = U32("http2.header.index", "Index"),
+    [F_SIZE_UPDATE] = NON("http2.header_table_size_update", "Header table size update"),
+    [F_SIZE_UPDATE_SIZE] =
+        U32("http2.header_table_size_update.header_table_size", "Header table size"),
     [F_FULL_URI] = STR("http2.request.full_uri", "Full request URI"),
     [F_RST_ERROR] = DX_FV("http2.rst_stream.error", "Error", DX_FT_UINT32, DX_BASE_DEC, error_vals),
     [F_SETTINGS] = NON("http2.settings", "Settings"),
@@ -947,7 +954,7 @@ static void classify(const uint8_t *b, uint32_t n, uint32_t pos, h2_hrec *r) {
   uint32_t v = 0;
   r->repr = REP_UNKNOWN;
   r->has_index = false;
-  for (unsigned k = 0; k < 8 && pos < n && (b[pos] & 0xe0) == 0x20; k++)
+  for (unsigned k = 0; k < H2_MAX_SIZE_UPDATES && pos < n && (b[pos] & 0xe0) == 0x20; k++)
     if (!hp_int(b, n, &pos, 5, &v))
       return;
   if (pos >= n)
@@ -1022,6 +1029,12 @@ typedef struct h2_out {
   uint32_t len, cap;
   h2_hrec *recs;
   uint32_t nrec, rcap;
+  /* the size updates: offset and length in the block, new size; upd_at is
+   * the block's offset in the tvb of the nodes, or UINT32_MAX if the block
+   * is not there whole (CONTINUATION frames) */
+  uint32_t upd_off[H2_MAX_SIZE_UPDATES], upd_len[H2_MAX_SIZE_UPDATES];
+  uint32_t upd_val[H2_MAX_SIZE_UPDATES];
+  uint32_t nupd, upd_at;
 } h2_out;
 
 static bool out_add(h2_out *o, const nghttp2_nv *nv, const uint8_t *blk, uint32_t blen,
@@ -1078,6 +1091,12 @@ static void add_header_nodes(dx_packet *p, dx_node *st, const dx_tvb *t, uint32_
   dx_node_set_flags(n, DX_NODE_GENERATED);
   n = dx_add_uint(p, st, FL(F_HEADER_COUNT), t, anchor, 0, count);
   dx_node_set_flags(n, DX_NODE_GENERATED);
+  for (uint32_t i = 0; i < o->nupd; i++) {
+    bool in_t = o->upd_at != UINT32_MAX;
+    uint32_t off = in_t ? o->upd_at + o->upd_off[i] : anchor, len = in_t ? o->upd_len[i] : 0;
+    dx_node *u = dx_add_none(p, st, FL(F_SIZE_UPDATE), t, off, len);
+    dx_add_uint(p, u, FL(F_SIZE_UPDATE_SIZE), t, off, len, o->upd_val[i]);
+  }
   if (o->nrec == 0)
     return;
   dx_tvb ht = dx_packet_add_source_kind(p, DX_SRC_DECOMPRESSED_HEADER, NULL, o->buf, o->len);
@@ -1147,6 +1166,19 @@ static bool decode_block(dx_packet *p, h2_conn *c, int dir, dx_node *st, const d
   }
   h2_out o = {0};
   uint32_t pos = 0, rep_start = 0, count = 0;
+  /* the size updates the block starts with, each counted as a header field
+   * representation (as tshark's http2.header.count counts them) */
+  o.upd_at = blk && blen && dx_get_ptr(t, anchor, blen) == blk ? anchor : UINT32_MAX;
+  for (uint32_t q = 0;
+       blk && o.nupd < H2_MAX_SIZE_UPDATES && q < blen && (blk[q] & 0xe0) == 0x20;) {
+    uint32_t start = q, v = 0;
+    if (!hp_int(blk, blen, &q, 5, &v))
+      break;
+    o.upd_off[o.nupd] = start;
+    o.upd_len[o.nupd] = q - start;
+    o.upd_val[o.nupd++] = v;
+    count++;
+  }
   bool over = false, failed = false;
   const char *err = NULL;
   static const uint8_t empty[1] = {0};
