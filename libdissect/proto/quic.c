@@ -621,7 +621,18 @@ typedef struct qstream {
   qdir d[2]; /* by sender: 0 client, 1 server */
 } qstream;
 
+/* CRYPTO bytes delivered in order while one packet's frames are read: they
+ * go to TLS at once after its last frame (one TLS layer per packet, under
+ * the CRYPTO frame that delivered last, as tshark shows them) */
+#define QUIC_CRYPTO_PENDING 16
+typedef struct qcpend {
+  dx_tvb t[QUIC_CRYPTO_PENDING];
+  unsigned n;
+  dx_node *parent;
+} qcpend;
+
 struct qconn {
+  qcpend *cpend;     /* while a packet's frames are read, else NULL */
   struct qcid *cids; /* the ids of this connection (qcid.conn_next) */
   uint32_t ncids;
   uint32_t number;
@@ -965,36 +976,68 @@ static const dx_stream_kind stream_kind = {"QUIC",
                                            &quic_fields[F_REASM_DATA],
                                            "Fragments"};
 
-/* The TLS handshake inside CRYPTO frames: whole messages, asking the
- * byte stream for the rest of a cut one (RFC 9001 4.1.3). */
+/* TLS on the CRYPTO bytes t of the current packet's sender */
+static void crypto_tls(dx_packet *p, qconn *c, const dx_tvb *t, dx_node *parent) {
+  if (!t->len)
+    return;
+  dx_tls_quic_handshake(p, c->tls, p->flow_dir, t, parent);
+  const char *a = dx_tls_quic_alpn(c->tls);
+  if (a && a[0] && strcmp(a, c->alpn) != 0)
+    snprintf(c->alpn, sizeof c->alpn, "%s", a); /* offered, then chosen */
+}
+
+static void crypto_flush(dx_packet *p, qconn *c);
+
+/* The TLS handshake inside CRYPTO frames (RFC 9001 4.1.3): every byte the
+ * byte stream has in order; a message cut by the end of the data is kept
+ * by the TLS side until its rest comes, shown as tshark shows it ("Client
+ * Hello (fragment)", then "(last fragment)" and the reassembled message). */
 static uint32_t dissect_crypto_stream(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   qconn *c = dx_app_data(p, crypto_owner);
   if (!c)
     return 0;
-  uint32_t off = 0;
-  while (off < t->len) {
-    uint32_t left = t->len - off, mlen = 0;
-    if (left < 4) {
-      p->desegment_offset = off;
-      p->desegment_len = 4 - left;
-      break;
-    }
-    dx_get_u24(t, off + 1, &mlen);
-    if (mlen > left - 4) {
-      p->desegment_offset = off;
-      p->desegment_len = mlen - (left - 4);
-      break;
-    }
-    off += 4 + mlen;
+  if (c->cpend && t->len) {
+    if (c->cpend->n == QUIC_CRYPTO_PENDING)
+      crypto_flush(p, c);
+    c->cpend->t[c->cpend->n++] = *t;
+    c->cpend->parent = parent;
+  } else {
+    crypto_tls(p, c, t, parent);
   }
-  if (off) {
-    dx_tvb msgs = dx_tvb_sub(t, 0, off);
-    dx_tls_quic_handshake(p, c->tls, p->flow_dir, &msgs, parent);
-    const char *a = dx_tls_quic_alpn(c->tls);
-    if (a && a[0] && strcmp(a, c->alpn) != 0)
-      snprintf(c->alpn, sizeof c->alpn, "%s", a); /* offered, then chosen */
+  return t->len;
+}
+
+/* Hands the CRYPTO bytes kept during this packet to TLS, as one piece. */
+static void crypto_flush(dx_packet *p, qconn *c) {
+  qcpend *pd = c->cpend;
+  if (!pd || pd->n == 0)
+    return;
+  dx_tvb all = pd->t[0];
+  if (pd->n > 1) {
+    uint64_t len = 0;
+    for (unsigned i = 0; i < pd->n; i++)
+      len += pd->t[i].len;
+    uint8_t *buf = len <= UINT32_MAX ? malloc(len ? len : 1) : NULL;
+    if (buf) {
+      uint32_t at = 0;
+      for (unsigned i = 0; i < pd->n; i++) {
+        const uint8_t *b = dx_get_ptr(&pd->t[i], 0, pd->t[i].len);
+        if (b)
+          memcpy(buf + at, b, pd->t[i].len);
+        at += pd->t[i].len;
+      }
+      all = dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "CRYPTO", buf, (uint32_t)len);
+      free(buf);
+    }
+    if (!buf || all.len != len) { /* no room for one more source: piece by piece */
+      for (unsigned i = 0; i < pd->n; i++)
+        crypto_tls(p, c, &pd->t[i], pd->parent);
+      pd->n = 0;
+      return;
+    }
   }
-  return off;
+  pd->n = 0;
+  crypto_tls(p, c, &all, pd->parent);
 }
 
 static const dx_protocol crypto_proto = {
@@ -1432,7 +1475,7 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
     case 0x18: frame_new_cid(x, fr, t, &off); break;
     case 0x19:
       varint_item(x, fr, F_RCI_SEQ, t, &off, NULL);
-      info_add(x, ", RCI");
+      info_add(x, ", RC");
       break;
     case 0x1a:
     case 0x1b: {
@@ -1690,7 +1733,16 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
   dx_add_bytes(p, q, FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
   x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
   x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
+  qcpend pend;
+  pend.n = 0;
+  pend.parent = NULL;
+  if (x->c)
+    x->c->cpend = &pend;
   frames(x, &x->pt, q);
+  if (x->c) {
+    crypto_flush(p, x->c);
+    x->c->cpend = NULL;
+  }
 }
 
 static void add_header_bits(qctx *x, dx_node *q, const dx_tvb *t, uint32_t start, uint8_t first,

@@ -165,6 +165,9 @@ enum {
   F_CIPHER_MAC,
   F_NOTE,
   F_REASM_LEN,
+  F_HS_FRAGS,
+  F_HS_FRAG,
+  F_HS_FRAG_COUNT,
   F_IGNORED,
   F_JA3_FULL,
   F_JA3,
@@ -472,6 +475,10 @@ static const dx_field tls_fields[] = {
     [F_REASM_PDU_DATA] = FB("tls.reassembled.data", "Reassembled PDU data"),
     [F_DECRYPT] = FN("tls.decryption", "Decryption"),
     [F_REASM_LEN] = FU32("tls.handshake.reassembled.length", "Reassembled Handshake length"),
+    [F_HS_FRAGS] = FN("tls.handshake.fragments", "Reassembled Handshake Fragments"),
+    [F_HS_FRAG] =
+        DX_F("tls.handshake.fragment", "Handshake Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_HS_FRAG_COUNT] = FU32("tls.handshake.fragment.count", "Handshake Fragment count"),
     [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
     [F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
     [F_JA3] = FS("tls.handshake.ja3", "JA3"),
@@ -2847,9 +2854,71 @@ const dx_protocol dx_proto_tls = {
 };
 
 /* ---- QUIC (RFC 9001 4): the handshake in CRYPTO frames ------------------ */
+/* The pieces a handshake message cut by the end of the CRYPTO data came
+ * in, per direction (frame number and length), for the "Reassembled
+ * Handshake Fragments" list; a message in more pieces lists the first ones. */
+#define QUIC_HS_PIECES 16
+
 struct dx_tls_quic {
   tls_conv c;
+  uint64_t piece_frame[2][QUIC_HS_PIECES];
+  uint32_t piece_len[2][QUIC_HS_PIECES];
+  uint32_t npieces[2];
 };
+
+static void quic_piece(dx_tls_quic *q, int dir, uint64_t frame, uint32_t len) {
+  if (q->npieces[dir] < QUIC_HS_PIECES) {
+    q->piece_frame[dir][q->npieces[dir]] = frame;
+    q->piece_len[dir][q->npieces[dir]] = len;
+  }
+  q->npieces[dir]++;
+}
+
+/* "Handshake Protocol: TYPE (fragment)" over t[off, off+len): a piece of a
+ * message whose rest comes later (tshark's label) */
+static dx_node *quic_fragment(ctx *x, dx_node *rec, const dx_tvb *t, uint32_t off, uint32_t len,
+                              uint8_t type, const char *what) {
+  dx_node *fr = dx_add_none(x->p, rec, FL(F_HS), t, off, len);
+  dx_node_set_text(x->p, fr, "Handshake Protocol: %s (%s)",
+                   dx_val_name_def(dx_tls_hs_vals, type, "Unknown"), what);
+  return fr;
+}
+
+/* The list of the pieces of the message just completed, over mt. */
+static void quic_pieces(ctx *x, dx_tls_quic *q, dx_node *rec, const dx_tvb *mt) {
+  dx_packet *p = x->p;
+  int dir = x->dir & 1;
+  uint32_t n = q->npieces[dir], shown = n < QUIC_HS_PIECES ? n : QUIC_HS_PIECES;
+  dx_node *fl = dx_add_none(p, rec, FL(F_HS_FRAGS), mt, 0, mt->len);
+  dx_node_set_flags(fl, DX_NODE_GENERATED);
+  if (dx_packet_labels(p)) {
+    dx_sb sb;
+    char buf[256];
+    dx_sb_init(&sb, buf, sizeof buf);
+    dx_sb_u64(&sb, n);
+    dx_sb_kv(&sb, " Reassembled Handshake Fragments (", mt->len);
+    dx_sb_str(&sb, " bytes): ");
+    for (uint32_t i = 0; i < shown; i++) {
+      dx_sb_kv(&sb, i ? ", #" : "#", q->piece_frame[dir][i]);
+      dx_sb_kv(&sb, "(", q->piece_len[dir][i]);
+      dx_sb_str(&sb, ")");
+    }
+    dx_node_set_text(p, fl, "%s", buf);
+  }
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < shown; i++) {
+    uint32_t len = q->piece_len[dir][i];
+    if (at > mt->len || len > mt->len - at)
+      len = at > mt->len ? 0 : mt->len - at;
+    dx_node *f = dx_add_uint(p, fl, FL(F_HS_FRAG), mt, at, len, q->piece_frame[dir][i]);
+    dx_node_set_text(p, f, "Frame: %" PRIu64 ", payload: %u-%u (%u bytes)", q->piece_frame[dir][i],
+                     at, len ? at + len - 1 : at, len);
+    at += len;
+  }
+  dx_node *c = dx_add_uint(p, fl, FL(F_HS_FRAG_COUNT), mt, 0, 0, n);
+  dx_node_set_flags(c, DX_NODE_GENERATED);
+  q->npieces[dir] = 0;
+}
 
 dx_tls_quic *dx_tls_quic_new(dx_packet *p) {
   uint64_t *budget = dx_packet_stream_budget(p);
@@ -2887,6 +2956,9 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
   x.app_cols = true; /* QUIC writes the columns */
   x.decrypted = true;
   x.quic = true;
+  int dir = x.dir;
+  tls_dir *d = &q->c.dir[dir];
+  uint64_t frame = dx_packet_number(p);
   /* no record layer in QUIC: the messages go right under the TLS layer,
    * whose line reads as tshark's ("TLSv1.3 Record Layer: Handshake
    * Protocol: ...") though no tls.record field is there */
@@ -2897,7 +2969,50 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
   uint32_t off = 0;
   unsigned n = 0;
   const char *first = NULL;
-  for (unsigned i = 0; off + 4 <= t->len && i < 4096; i++) {
+  char frag_name[64] = "";
+  /* the rest of a message cut by the end of the earlier CRYPTO data */
+  if (d->hs_len) {
+    for (int pass = 0; pass < 2 && off < t->len; pass++) {
+      if (d->hs_need && d->hs_len >= d->hs_need)
+        break;
+      uint32_t want = d->hs_need ? d->hs_need - d->hs_len : 4 - d->hs_len;
+      uint32_t left = t->len - off, take = want < left ? want : left;
+      const uint8_t *b = dx_get_ptr(t, off, take);
+      if (!b || !hs_append(&x, d, b, take)) {
+        hs_limit(&x, rec, d);
+        q->npieces[dir] = 0;
+        off = t->len;
+        break;
+      }
+      off += take;
+    }
+    if (d->hs_len && off) {
+      quic_piece(q, dir, frame, off);
+      bool done = d->hs_need && d->hs_len >= d->hs_need;
+      quic_fragment(&x, rec, t, 0, off, d->hs_buf[0], done ? "last fragment" : "fragment");
+      if (!done) {
+        snprintf(frag_name, sizeof frag_name, "%s (fragment)",
+                 dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
+        first = frag_name;
+        n++;
+      } else {
+        dx_tvb mt =
+            dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "TLS Handshake", d->hs_buf, d->hs_len);
+        if (mt.len == d->hs_len) {
+          quic_pieces(&x, q, rec, &mt);
+          handshake_message(&x, &mt, rec);
+          if (n++ == 0)
+            first = x.first_msg;
+        } else {
+          dx_expert(p, rec, dx_field_limit(), DX_SEV_WARN,
+                    "[Too many data sources in one packet: reassembled handshake not shown]");
+        }
+        q->npieces[dir] = 0;
+        hs_reset(x.c, d);
+      }
+    }
+  }
+  for (unsigned i = 0; !d->hs_len && off + 4 <= t->len && i < 4096; i++) {
     uint32_t mlen = 0;
     dx_get_u24(t, off + 1, &mlen);
     if (mlen > t->len - off - 4)
@@ -2908,9 +3023,23 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
       first = x.first_msg;
     off += 4 + mlen;
   }
-  if (off < t->len) {
-    dx_node *rest = dx_add_none(p, rec, FL(F_HS), t, off, t->len - off);
-    dx_mark_truncated(p, rest, "handshake message cut by the end of the CRYPTO data");
+  /* a message the CRYPTO data so far ends inside: kept until its rest comes */
+  if (off < t->len && !d->hs_len) {
+    uint32_t left = t->len - off;
+    const uint8_t *b = dx_get_ptr(t, off, left);
+    uint8_t type = b ? b[0] : 0;
+    if (!b || !hs_append(&x, d, b, left)) {
+      dx_node *rest = dx_add_none(p, rec, FL(F_HS), t, off, left);
+      hs_limit(&x, rest, d);
+    } else {
+      q->npieces[dir] = 0;
+      quic_piece(q, dir, frame, left);
+      quic_fragment(&x, rec, t, off, left, type, "fragment");
+      snprintf(frag_name, sizeof frag_name, "%s (fragment)",
+               dx_val_name_def(dx_tls_hs_vals, type, "Unknown"));
+      if (n++ == 0)
+        first = frag_name;
+    }
   }
   uint16_t v = q->c.version ? q->c.version : 0x0304;
   dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: %s", ver_short(v),

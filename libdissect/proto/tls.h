@@ -14,10 +14,13 @@ typedef struct dx_tls_quic dx_tls_quic;
 dx_tls_quic *dx_tls_quic_new(dx_packet *p);
 void dx_tls_quic_free(dx_tls_quic *q); /* NULL is fine */
 
-/* Dissects the complete handshake messages in t (CRYPTO stream bytes of
- * one encryption level, starting at a message boundary) sent by `sender`
- * (0 client, 1 server) as a TLS layer under parent: "TLSv1.3 Record
- * Layer: Handshake Protocol: ..." as tshark shows it. */
+/* Dissects t, the next in-order CRYPTO stream bytes of one encryption
+ * level sent by `sender` (0 client, 1 server), as a TLS layer under
+ * parent: "TLSv1.3 Record Layer: Handshake Protocol: ..." as tshark shows
+ * it. A handshake message cut across deliveries is kept (bounded, charged
+ * to the session's byte budget) until its last bytes come, shown as
+ * "(fragment)" and then "(last fragment)" with the reassembled message and
+ * its pieces (tls.handshake.fragments), as tshark shows QUIC's. */
 void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tvb *t,
                            dx_node *parent);
 
