@@ -1031,6 +1031,19 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
                       bool binary) {
   if (b->len == 0)
     return false;
+  if (mt && !mt[0] && !binary) {
+    /* a message without Content-Type: its body is data, as in tshark
+     * (mitmproxy's 502 reply of samples/browser-proxy.pcap) */
+    if (dx_packet_wants(p, FL(F_FILE_DATA))) {
+      const uint8_t *z = memchr(b->data, 0, b->len);
+      uint32_t vlen = z ? (uint32_t)(z - b->data) : b->len;
+      dx_node *fd =
+          dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
+      dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
+    }
+    dx_dissect_data(p, b, parent);
+    return false;
+  }
   /* Only nodes (and labels) come of the body here: a terse reader who wants
    * none of their fields gets the layer without the walk over its lines. */
   static const int body_fields[] = {F_FILE_DATA, F_DTL, F_DTL_LINE, F_MEDIA, F_MEDIA_TYPE};

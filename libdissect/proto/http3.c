@@ -486,13 +486,16 @@ static void frame(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *h3
   bool reserved = type >= 0x21 && (type - 0x21) % 0x1f == 0;
   if (!name)
     name = reserved ? "Reserved" : "Unknown";
-  dx_node_set_text(p, tn, "Type: %s (0x%016" PRIx64 ")", name, type);
+  if (!reserved || dx_val_name(frame_type_vals, type))
+    dx_node_set_text(p, tn, "Type: %s (0x%016" PRIx64 ")", name, type);
+  else /* a GREASE type (RFC 9114 7.2.8): as tshark 4.0 writes it */
+    dx_node_set_text(p, tn, "Type: Reserved (0x%" PRIx64 ")", type);
   dx_add_uint(p, fr, FL(F_FRAME_LENGTH), t, off + n1, n2, flen);
   uint32_t poff = off + hdr;
   if (avail_payload)
     dx_add_bytes(p, fr, FL(F_FRAME_PAYLOAD), t, poff, avail_payload);
-  if (p->want_columns)
-    dx_quic_info_append(p, ", %s", name);
+  if (p->want_columns && !(reserved && !dx_val_name(frame_type_vals, type)))
+    dx_quic_info_append(p, ", %s", name); /* GREASE frames are not named in Info (tshark) */
   switch (type) {
   case 0x01:
     if (avail_payload == flen)
