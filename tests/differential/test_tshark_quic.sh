@@ -37,6 +37,11 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    starts here. tshark asks for the whole frame before it shows it and never
 #    shows it at all; dissect shows its header when it arrives and its payload
 #    as it comes (never holding the body in memory).
+#  - quic-browser.pcap with its key log, frames 20 22 32 38 45 51 58 64 74:
+#    the same as quic-h3's frame 15, for Chromium's requests: each response's
+#    DATA frame (eight images of about 2,870 bytes, a 366,000-byte text)
+#    starts in this packet and ends in later ones; tshark 4.0 never shows
+#    it, dissect shows its header here and its payload as it comes.
 #  - quic-retry.pcap with its key log, frame 11: the client sends its control
 #    and QPACK streams' first bytes again (the same offsets as in frame 6).
 #    tshark dissects the repeated SETTINGS a second time; dissect marks the
@@ -65,6 +70,15 @@ quic-retry.pcap+keylog 11 quic.retransmission
 quic-0rtt.pcap+keylog 1 http3.
 quic-0rtt.pcap+keylog 8 http3.
 quic-0rtt.pcap+keylog 8 quic.retransmission
+quic-browser.pcap+keylog 20 http3.
+quic-browser.pcap+keylog 22 http3.
+quic-browser.pcap+keylog 32 http3.
+quic-browser.pcap+keylog 38 http3.
+quic-browser.pcap+keylog 45 http3.
+quic-browser.pcap+keylog 51 http3.
+quic-browser.pcap+keylog 58 http3.
+quic-browser.pcap+keylog 64 http3.
+quic-browser.pcap+keylog 74 http3.
 quic_vn.pcap 1 quic.
 quic_vn.pcap 3 tls.
 quic_vn.pcap 3 quic.
@@ -156,6 +170,34 @@ for r in res:
     print(r)
 PYEOF
 )
+  # The Info column, frame by frame, but for the kept frames (their HTTP/3
+  # frames are the difference) and the server name dissect adds to a
+  # Client Hello's Info ("Client Hello (SNI=...)", which tshark 4.0 omits),
+  # on the samples only. Not yet as tshark on two corpus captures (dissect's
+  # gaps): quic_32_bit_pointer_overflow.pcap frame 1, a UDP length of 0 over
+  # IPv6 that tshark takes as a jumbogram ("Len=58387 [Jumbogram]", RFC
+  # 2675) and dissect as a bad length; quic_handshake_truncated.pcap, where
+  # dissect adds "[Packet size limited during capture]" to the Info of cut
+  # QUIC packets and tshark does not.
+  [[ $cap == "$S"/* ]] || continue
+  tshark -r "$cap" -n "${topts[@]}" -T fields -e frame.number -e _ws.col.Info 2>/dev/null |
+    sed 's/ (SNI=[^)]*)//' >"$T_TMP/ts.info"
+  "$D" -r "$cap" "${dopts[@]}" -T fields -e frame.number -e _ws.col.Info 2>/dev/null |
+    sed 's/ (SNI=[^)]*)//' >"$T_TMP/ours.info"
+  kept_frames=" $(awk -v n="$name" '$1 == n {printf "%s ", $2}' "$T_TMP/kept")"
+  ndiff=0 first=""
+  while IFS=$'\t' read -r fr a b; do
+    [[ $kept_frames == *" $fr "* ]] && continue
+    ndiff=$((ndiff + 1))
+    [[ -n $first ]] || first="frame $fr: dissect '${a:0:160}', tshark '${b:0:160}'"
+  done < <(paste <(cut -f1,2 "$T_TMP/ours.info") <(cut -f2 "$T_TMP/ts.info") | awk -F'\t' '$2 != $3')
+  if [[ $(wc -l <"$T_TMP/ours.info") -ne $(wc -l <"$T_TMP/ts.info") ]]; then
+    fail "$name _ws.col.Info" "dissect $(wc -l <"$T_TMP/ours.info") frames, tshark $(wc -l <"$T_TMP/ts.info")"
+  elif ((ndiff)); then
+    fail "$name _ws.col.Info differs in $ndiff frames" "$first"
+  else
+    pass "$name _ws.col.Info"
+  fi
 done
 
 finish
