@@ -2920,14 +2920,18 @@ static void quic_pieces(ctx *x, dx_tls_quic *q, dx_node *rec, const dx_tvb *mt) 
   q->npieces[dir] = 0;
 }
 
+/* What a QUIC handshake state takes beyond the connection state that
+ * conv_free() gives back (its fragment list). */
+#define QUIC_EXTRA_COST (dx_heap_cost(sizeof(dx_tls_quic)) - CONV_COST)
+
 dx_tls_quic *dx_tls_quic_new(dx_packet *p) {
   uint64_t *budget = dx_packet_stream_budget(p);
   uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
-  if (!dx_budget_take(budget, max, CONV_COST))
+  if (!dx_budget_take(budget, max, CONV_COST + QUIC_EXTRA_COST))
     return NULL;
-  dx_tls_quic *q = malloc(sizeof *q);
+  dx_tls_quic *q = calloc(1, sizeof *q);
   if (!q) {
-    dx_budget_give(budget, CONV_COST);
+    dx_budget_give(budget, CONV_COST + QUIC_EXTRA_COST);
     return NULL;
   }
   conv_init(&q->c);
@@ -2939,8 +2943,10 @@ dx_tls_quic *dx_tls_quic_new(dx_packet *p) {
 }
 
 void dx_tls_quic_free(dx_tls_quic *q) {
-  if (q)
+  if (q) {
+    dx_budget_give(q->c.budget, QUIC_EXTRA_COST);
     conv_free(&q->c);
+  }
 }
 
 void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tvb *t,
