@@ -41,7 +41,9 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    the same as quic-h3's frame 15, for Chromium's requests: each response's
 #    DATA frame (eight images of about 2,870 bytes, a 366,000-byte text)
 #    starts in this packet and ends in later ones; tshark 4.0 never shows
-#    it, dissect shows its header here and its payload as it comes.
+#    it, dissect shows its header here and its payload as it comes. The
+#    same frames of quic-browser-dsb.pcapng (that capture with its key log
+#    embedded by editcap --inject-secrets).
 #  - quic-retry.pcap with its key log, frame 11: the client sends its control
 #    and QPACK streams' first bytes again (the same offsets as in frame 6).
 #    tshark dissects the repeated SETTINGS a second time; dissect marks the
@@ -79,6 +81,15 @@ quic-browser.pcap+keylog 51 http3.
 quic-browser.pcap+keylog 58 http3.
 quic-browser.pcap+keylog 64 http3.
 quic-browser.pcap+keylog 74 http3.
+quic-browser-dsb.pcapng 20 http3.
+quic-browser-dsb.pcapng 22 http3.
+quic-browser-dsb.pcapng 32 http3.
+quic-browser-dsb.pcapng 38 http3.
+quic-browser-dsb.pcapng 45 http3.
+quic-browser-dsb.pcapng 51 http3.
+quic-browser-dsb.pcapng 58 http3.
+quic-browser-dsb.pcapng 64 http3.
+quic-browser-dsb.pcapng 74 http3.
 quic_vn.pcap 1 quic.
 quic_vn.pcap 3 tls.
 quic_vn.pcap 3 quic.
@@ -95,6 +106,16 @@ for cap in "$S"/quic-*.pcap; do
   CASES+=("$cap|")
   [[ -f ${cap%.pcap}.keylog ]] && CASES+=("$cap|${cap%.pcap}.keylog")
 done
+# The browser's capture with its key log carried inside it (a pcapng
+# Decryption Secrets Block, as a capture shared with its secrets is): no
+# --keylog, no tls.keylog_file; both tools must find the secrets themselves
+if command -v editcap >/dev/null 2>&1 && [[ -f $S/quic-browser.pcap ]] &&
+  editcap --inject-secrets "tls,$S/quic-browser.keylog" "$S/quic-browser.pcap" \
+    "$T_TMP/quic-browser-dsb.pcapng" >/dev/null 2>&1; then
+  CASES+=("$T_TMP/quic-browser-dsb.pcapng|")
+else
+  echo "SKIPPED part: editcap could not embed the key log (Decryption Secrets Block case)"
+fi
 CORPUS=$SRC/../shared/corpus
 if [[ -d $CORPUS ]]; then
   while IFS= read -r f; do CASES+=("$f|"); done < <(find "$CORPUS" -name 'quic*.pcap' | sort)
@@ -179,7 +200,7 @@ PYEOF
   # 2675) and dissect as a bad length; quic_handshake_truncated.pcap, where
   # dissect adds "[Packet size limited during capture]" to the Info of cut
   # QUIC packets and tshark does not.
-  [[ $cap == "$S"/* ]] || continue
+  [[ $cap == "$S"/* || $cap == "$T_TMP"/* ]] || continue
   tshark -r "$cap" -n "${topts[@]}" -T fields -e frame.number -e _ws.col.Info 2>/dev/null |
     sed 's/ (SNI=[^)]*)//' >"$T_TMP/ts.info"
   "$D" -r "$cap" "${dopts[@]}" -T fields -e frame.number -e _ws.col.Info 2>/dev/null |
