@@ -1457,6 +1457,33 @@ static bool setting(dx_packet *p, dx_node *parent, const dx_tvb *pl, uint32_t i,
   return true;
 }
 
+/* Whether tshark 4.0 names a DATA body's media type in Info: its HTTP/2
+ * hands a body only to a dissector registered for the type, and of those
+ * the line-based text one (its own list of types, below), JSON's and the
+ * HTML form's (application/x-www-form-urlencoded) name it; XML's does not (image/svg+xml:
+ * "HTTP2/XML", no type), and a type nobody registered is plain data (application/javascript,
+ * images). */
+static bool info_names_media(const char *mt) {
+  static const char *const named[] = {"text/plain",
+                                      "text/richtext",
+                                      "text/enriched",
+                                      "text/parameters",
+                                      "text/html",
+                                      "text/xml-external-parsed-entity",
+                                      "text/css",
+                                      "application/xml-external-parsed-entity",
+                                      "text/javascript",
+                                      "application/x-javascript",
+                                      "application/x-ns-proxy-autoconfig",
+                                      "application/json",
+                                      "application/x-www-form-urlencoded"};
+  for (size_t i = 0; i < DX_ARRAY_LEN(named); i++)
+    if (strcmp(mt, named[i]) == 0)
+      return true;
+  size_t l = strlen(mt);
+  return l > 5 && strcmp(mt + l - 5, "+json") == 0;
+}
+
 /* DATA payload: collected per stream until END_STREAM, then shown whole
  * (and decoded). */
 static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_node *h2,
@@ -1635,7 +1662,7 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   }
   dx_add_bytes(p, under, FL(F_DATA_DATA), &shown, 0, shown.len);
-  if (shown.len > 0 && b->ctype[0] && dx_http_text_media(b->ctype))
+  if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype))
     snprintf(tail, tail_len, " (%s)", b->ctype);
   DX_UNUSED(h2);
   body_reset(c, b);
