@@ -279,9 +279,11 @@ typedef struct echo_req {
 } echo_req;
 
 typedef struct icmpv6_state {
-  echo_req ring[ECHO_CAP];
-  int32_t bucket[ECHO_BUCKETS];
-  dx_hashkey key; /* the session's: crafted requests cannot fill one bucket */
+  /* made at the first request (256 KiB): a session, or a reset one, that
+   * sees no echo request pays nothing for them */
+  echo_req *ring;  /* ECHO_CAP entries */
+  int32_t *bucket; /* ECHO_BUCKETS chains of ring indexes, -1 ends */
+  dx_hashkey key;  /* the session's: crafted requests cannot fill one bucket */
   uint32_t pos;
   uint64_t evicted;
 } icmpv6_state;
@@ -290,14 +292,35 @@ static void *icmpv6_state_new(struct dx_session *s) {
   icmpv6_state *st = calloc(1, sizeof *st);
   if (st)
     st->key = *dx_session_hashkey(s);
-  if (st)
-    for (uint32_t i = 0; i < ECHO_BUCKETS; i++)
-      st->bucket[i] = -1;
   return st;
 }
 
 static void icmpv6_state_free(void *v) {
-  free(v);
+  icmpv6_state *st = v;
+  if (st) {
+    free(st->ring);
+    free(st->bucket);
+  }
+  free(st);
+}
+
+/* The ring and its index, on first use; false if out of memory (the
+ * request is then not remembered). */
+static bool echo_tables(icmpv6_state *st) {
+  if (st->ring)
+    return true;
+  st->bucket = malloc(ECHO_BUCKETS * sizeof *st->bucket);
+  st->ring = calloc(ECHO_CAP, sizeof *st->ring);
+  if (!st->ring || !st->bucket) {
+    free(st->ring);
+    free(st->bucket);
+    st->ring = NULL;
+    st->bucket = NULL;
+    return false;
+  }
+  for (uint32_t i = 0; i < ECHO_BUCKETS; i++)
+    st->bucket[i] = -1;
+  return true;
 }
 
 static uint32_t echo_hash(const dx_hashkey *key, const dx_addr *a, const dx_addr *b, uint16_t ident,
@@ -313,6 +336,8 @@ static uint32_t echo_hash(const dx_hashkey *key, const dx_addr *a, const dx_addr
 }
 
 static bool echo_remember(icmpv6_state *st, const dx_packet *p, uint16_t ident, uint16_t seq) {
+  if (!echo_tables(st))
+    return false;
   int32_t idx = (int32_t)(st->pos++ % ECHO_CAP);
   echo_req *e = &st->ring[idx];
   bool evict = e->used;
@@ -344,6 +369,8 @@ static bool echo_remember(icmpv6_state *st, const dx_packet *p, uint16_t ident, 
 
 static const echo_req *echo_find(const icmpv6_state *st, const dx_packet *p, uint16_t ident,
                                  uint16_t seq) {
+  if (!st->ring)
+    return NULL;
   uint32_t b = echo_hash(&st->key, &p->net_dst, &p->net_src, ident, seq);
   for (int32_t i = st->bucket[b]; i != -1; i = st->ring[i].next) {
     const echo_req *e = &st->ring[i];

@@ -744,10 +744,14 @@ static void quic_state_free(void *p) {
   quic_state *st = p;
   if (!st)
     return;
-  for (unsigned i = 0; i < QUIC_MAX_CONNS; i++)
+  /* Slots are filled in order of nconns; ids exist only if ncids says so
+   * (a session without QUIC, reset for every input of a fuzzer, skips the
+   * 8192 pointers). */
+  uint32_t used = st->nconns < QUIC_MAX_CONNS ? st->nconns : QUIC_MAX_CONNS;
+  for (unsigned i = 0; i < used; i++)
     if (st->slots[i])
       conn_free(st->slots[i], NULL); /* the session (and its budget) goes too */
-  for (unsigned b = 0; b < QUIC_CID_BUCKETS; b++)
+  for (unsigned b = 0; st->ncids && b < QUIC_CID_BUCKETS; b++)
     for (qcid *e = st->buckets[b], *n; e; e = n) {
       n = e->next;
       free(e);

@@ -41,8 +41,7 @@ static void dissect(dx_session *s, const dx_frame *f, unsigned form) {
   dx_packet *p = NULL;
   int rc = dx_session_dissect(s, f, &p);
   if (rc == DX_OK) {
-    fz_write(p, form, NULL);
-    dx_packet_free(p);
+    fz_packet(p, form, NULL);
   } else if (rc != DX_ENOMEM && rc != DX_EINVAL) {
     abort();
   }
@@ -56,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   dx_capture *c = NULL;
   char err[512];
   unsigned form = size ? data[size - 1] : 0;
+  fz_begin((unsigned)(size % 8));
   int secrets = 0;
   if (dx_capture_open_file(&c, path, err, sizeof err) == DX_OK) {
     const char *t;
@@ -87,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   /* key log text from a secrets block would stay in a reused session */
   if (secrets) {
+    fz_flush();
     dx_session_free(session);
     session = NULL;
   }

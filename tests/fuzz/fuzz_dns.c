@@ -74,8 +74,7 @@ static void feed(dx_session *s, int v6, int from_server, uint16_t cport, const u
                 .data = fr};
   dx_packet *p = NULL;
   if (dx_session_dissect(s, &f, &p) == DX_OK) {
-    fz_write(p, form, NULL);
-    dx_packet_free(p);
+    fz_packet(p, form, NULL);
   }
   free(fr);
 }
@@ -88,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   unsigned mode = data[0];
   data++;
   size--;
+  fz_begin((unsigned)(size % 8));
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (mode & 2) {

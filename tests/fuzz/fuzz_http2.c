@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[0] = 51000;
   c.port[1] = pre == 3 ? 80 : 8080;
   c.form = mode >> 4;
+  c.pick = (unsigned)(size % 8);
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (mode & 4) {

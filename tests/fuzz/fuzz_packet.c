@@ -42,8 +42,7 @@ static const char *const find_names[] = {"ip.src",
 
 static const dx_field *find_fields[N_FIND];
 
-static void exercise(const dx_packet *p, const dx_fields *flds, unsigned form) {
-  fz_write(p, form, flds);
+static void exercise(dx_packet *p, const dx_fields *flds, unsigned form) {
   size_t ns = dx_packet_source_count(p);
   for (size_t i = 0; i < ns; i++) {
     size_t len = 0;
@@ -65,6 +64,7 @@ static void exercise(const dx_packet *p, const dx_fields *flds, unsigned form) {
       (void)dx_node_str(n);
     }
   }
+  fz_packet(p, form, flds); /* written if picked; freed */
 }
 
 /* One session per configuration: [checksums][tiny caps]. */
@@ -78,6 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   unsigned mode = data[1];
   data += 2;
   size -= 2;
+  fz_begin((unsigned)(size % 8));
 
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
@@ -139,11 +140,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       continue;
     }
     exercise(p, flds, (mode >> 5) + (unsigned)i);
-    dx_packet_free(p);
     /* The packet must not point into the caller's frame after dissect
      * returned (dx_packet_frame() data points into the packet). */
     free(frame);
   }
+  fz_flush();
   if (mode & 16)
     dx_session_clear_interest(s);
   fz_done(&sessions[variant]);

@@ -37,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[1] = data[0] < 4 ? ports[data[0]] : 443;
   unsigned mode = data[1];
   c.form = mode >> 2;
+  c.pick = (unsigned)(size % 8);
   data += 2;
   size -= 2;
 

@@ -318,6 +318,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[0] = 51000;
   c.port[1] = 443;
   c.form = data[2] ^ data[3];
+  c.pick = (unsigned)(size % 8);
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (flags & 1) {
