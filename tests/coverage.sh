@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Line coverage of the library (libdissect/) by the unit tests and the fuzz
-# replays (seeds and regression inputs of every harness), per file and in
-# all, with clang's source-based coverage:
+# replays (seeds, regression inputs and committed minimized corpora
+# tests/fuzz/corpora/ of every harness), per file and in all, with clang's
+# source-based coverage:
 #
 #   tests/coverage.sh            build build-cov, run, report
 #   CORPORA=1 tests/coverage.sh  also replay the local fuzzing corpora
