@@ -1,7 +1,8 @@
 /*
- * Drawing helpers: colours (Wireshark's default colouring rules, degraded
- * to 8 colours or to plain attributes) and text output that never lets a
- * control byte or invalid UTF-8 from a packet reach the terminal.
+ * Drawing helpers: colours (the colouring rules' RGB colours as xterm-256
+ * colours, degraded to 8 colours or to plain attributes) and text output
+ * that never lets a control byte or invalid UTF-8 from a packet reach the
+ * terminal.
  */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui.h"
@@ -25,22 +26,100 @@ static void pair(short n, short fg256, short bg256, short fg8, short bg8) {
     init_pair(n, fg8, bg8);
 }
 
+/* ---- the colouring rules' colours ---- */
+
+static const int cube_level[6] = {0, 95, 135, 175, 215, 255};
+
+static long dist2(int r, int g, int b, int r2, int g2, int b2) {
+  return (long)(r - r2) * (r - r2) + (long)(g - g2) * (g - g2) + (long)(b - b2) * (b - b2);
+}
+
+/* The nearest colour (squared RGB distance) of the xterm-256 palette: the
+ * 6x6x6 cube (16-231) and the grey ramp (232-255). A 16-bit channel is
+ * Wireshark's 8-bit one times 257 (epan/color_filters.c), so it is divided
+ * back, rounded. */
+static short xterm256(dx_color c) {
+  int r = (c.r + 128) / 257, g = (c.g + 128) / 257, b = (c.b + 128) / 257;
+  int best = 16;
+  long bd = -1;
+  for (int i = 0; i < 216; i++) {
+    long d = dist2(r, g, b, cube_level[i / 36], cube_level[(i / 6) % 6], cube_level[i % 6]);
+    if (bd < 0 || d < bd) {
+      bd = d;
+      best = 16 + i;
+    }
+  }
+  for (int i = 0; i < 24; i++) {
+    int v = 8 + 10 * i;
+    long d = dist2(r, g, b, v, v, v);
+    if (d < bd) {
+      bd = d;
+      best = 232 + i;
+    }
+  }
+  return (short)best;
+}
+
+/* One of the 8 basic colours: the channels above the middle of the
+ * colour's range name the hue (so pale tints keep their hue); a grey is
+ * black or white by its brightness. */
+static short basic8(dx_color c) {
+  unsigned mx = c.r, mn = c.r;
+  if (c.g > mx)
+    mx = c.g;
+  if (c.b > mx)
+    mx = c.b;
+  if (c.g < mn)
+    mn = c.g;
+  if (c.b < mn)
+    mn = c.b;
+  if (mx - mn < 4096)
+    return mx >= 32768 ? COLOR_WHITE : COLOR_BLACK;
+  unsigned mid = (mx + mn) / 2;
+  return (short)((c.r > mid ? 1 : 0) | (c.g > mid ? 2 : 0) | (c.b > mid ? 4 : 0));
+}
+
+static int g_rule_attr[CC_MAX_RULES];
+
+/* Without colours: bold for the rules drawn in red (Bad TCP, TCP RST,
+ * checksum errors...), as the colours would make them stand out. */
+static int reddish(dx_color c) {
+  return c.r > (unsigned)c.g + 16384 && c.r > (unsigned)c.b + 16384;
+}
+
+/* One colour pair per distinct (foreground, background), from PAIR_RULES
+ * on, while the terminal has pairs to give. */
+static void rule_pairs(void) {
+  short used_fg[CC_MAX_RULES], used_bg[CC_MAX_RULES];
+  int nused = 0;
+  for (int i = 0; i < g_tui_opts.nrules && i < CC_MAX_RULES; i++) {
+    const tui_color_rule *r = &g_tui_opts.rules[i];
+    short fg = g_colors >= 256 ? xterm256(r->fg) : basic8(r->fg);
+    short bg = g_colors >= 256 ? xterm256(r->bg) : basic8(r->bg);
+    if (g_colors < 256 && fg == bg)
+      fg = bg == COLOR_BLACK ? COLOR_WHITE : COLOR_BLACK;
+    int k = 0;
+    while (k < nused && (used_fg[k] != fg || used_bg[k] != bg))
+      k++;
+    if (k == nused) {
+      if (PAIR_RULES + k >= COLOR_PAIRS || init_pair((short)(PAIR_RULES + k), fg, bg) == ERR) {
+        g_rule_attr[i] = A_NORMAL;
+        continue;
+      }
+      used_fg[k] = fg;
+      used_bg[k] = bg;
+      nused++;
+    }
+    g_rule_attr[i] = (int)COLOR_PAIR(PAIR_RULES + k);
+  }
+}
+
 void draw_init_colors(void) {
   g_colors = 0;
   if (!has_colors() || start_color() == ERR)
     return;
   use_default_colors();
   g_colors = COLORS >= 256 ? 256 : 8;
-  /* row classes: xterm-256 approximations of Wireshark's colours */
-  pair(PAIR_BASE + CC_BAD - 1, 203, 233, COLOR_RED, COLOR_BLACK);
-  pair(PAIR_BASE + CC_RST - 1, 229, 124, COLOR_YELLOW, COLOR_RED);
-  pair(PAIR_BASE + CC_HTTP - 1, 16, 194, COLOR_BLACK, COLOR_GREEN);
-  pair(PAIR_BASE + CC_SYNFIN - 1, 16, 248, COLOR_BLACK, COLOR_WHITE);
-  pair(PAIR_BASE + CC_TCP - 1, 16, 189, COLOR_BLACK, COLOR_MAGENTA);
-  pair(PAIR_BASE + CC_UDP - 1, 16, 195, COLOR_BLACK, COLOR_CYAN);
-  pair(PAIR_BASE + CC_ICMP - 1, 16, 225, COLOR_BLACK, COLOR_MAGENTA);
-  pair(PAIR_BASE + CC_ARP - 1, 16, 230, COLOR_BLACK, COLOR_YELLOW);
-  pair(PAIR_BASE + CC_ICMPERR - 1, 155, 233, COLOR_GREEN, COLOR_BLACK);
   /* expert notes: Wireshark's backgrounds for error, warning, note, chat */
   pair(PAIR_SEV_ERROR, 16, 203, COLOR_WHITE, COLOR_RED);
   pair(PAIR_SEV_WARN, 16, 227, COLOR_BLACK, COLOR_YELLOW);
@@ -54,6 +133,7 @@ void draw_init_colors(void) {
   pair(PAIR_RTT, 130, -1, COLOR_YELLOW, -1);
   pair(PAIR_FILTER_OK, 16, 194, COLOR_BLACK, COLOR_GREEN);
   pair(PAIR_FILTER_BAD, 16, 217, COLOR_BLACK, COLOR_RED);
+  rule_pairs();
 }
 
 int draw_pair(int p) {
@@ -73,11 +153,13 @@ int draw_pair(int p) {
 
 int draw_class_attr(int cclass) {
   int c = cclass & CC_MASK;
-  if (c <= CC_NONE || c >= CC_COUNT)
+  if (c == 0 || c > g_tui_opts.nrules)
     return A_NORMAL;
-  if (!g_colors)
-    return c == CC_BAD || c == CC_RST ? A_BOLD : A_NORMAL;
-  return (int)COLOR_PAIR(PAIR_BASE + c - 1);
+  if (!g_colors) {
+    const tui_color_rule *r = &g_tui_opts.rules[c - 1];
+    return reddish(r->fg) || reddish(r->bg) ? A_BOLD : A_NORMAL;
+  }
+  return g_rule_attr[c - 1];
 }
 
 int draw_sev_attr(int sev) {

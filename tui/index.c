@@ -33,9 +33,8 @@
 
 /* Fields the scanner reads, looked up once per session. */
 typedef struct scan_fields {
-  const dx_field *tcp_stream, *udp_stream, *syn, *fin, *rst, *an_flags, *win_update, *keep_alive,
-      *keep_alive_ack, *http, *dns, *icmp_type, *icmpv6_type, *arp, *tcp_sport, *tcp_dport,
-      *udp_sport, *udp_dport, *ip_src, *ip_dst, *ip6_src, *ip6_dst;
+  const dx_field *tcp_stream, *udp_stream, *dns, *tcp_sport, *tcp_dport, *udp_sport, *udp_dport,
+      *ip_src, *ip_dst, *ip6_src, *ip6_dst;
 } scan_fields;
 
 static scan_fields g_sf; /* refreshed with each scanner session */
@@ -46,18 +45,7 @@ static void lookup_fields(const dx_session *s, scan_fields *f) {
 #define L(m, name) f->m = dx_field_lookup(s, name)
   L(tcp_stream, "tcp.stream");
   L(udp_stream, "udp.stream");
-  L(syn, "tcp.flags.syn");
-  L(fin, "tcp.flags.fin");
-  L(rst, "tcp.flags.reset");
-  L(an_flags, "tcp.analysis.flags");
-  L(win_update, "tcp.analysis.window_update");
-  L(keep_alive, "tcp.analysis.keep_alive");
-  L(keep_alive_ack, "tcp.analysis.keep_alive_ack");
-  L(http, "http");
   L(dns, "dns");
-  L(icmp_type, "icmp.type");
-  L(icmpv6_type, "icmpv6.type");
-  L(arp, "arp");
   L(tcp_sport, "tcp.srcport");
   L(tcp_dport, "tcp.dstport");
   L(udp_sport, "udp.srcport");
@@ -71,11 +59,6 @@ static void lookup_fields(const dx_session *s, scan_fields *f) {
 
 static const dx_node *find(const dx_packet *p, const dx_field *f) {
   return f ? dx_packet_find(p, f) : NULL;
-}
-
-static int flag_set(const dx_packet *p, const dx_field *f) {
-  const dx_node *n = find(p, f);
-  return n && dx_node_uint(n) != 0;
 }
 
 static double now_ms(void) {
@@ -137,48 +120,13 @@ int index_check_session(pindex *ix, char *err, size_t errlen) {
   return rc;
 }
 
-/* Wireshark's "ICMP errors" rule: destination unreachable, source quench,
- * redirect, time exceeded; ICMPv6 types 1 to 4. */
-static int icmp_error(const dx_packet *p) {
-  const dx_node *t = find(p, g_sf.icmp_type);
-  if (t) {
-    uint64_t v = dx_node_uint(t);
-    return v == 3 || v == 4 || v == 5 || v == 11;
-  }
-  t = find(p, g_sf.icmpv6_type);
-  return t && dx_node_uint(t) >= 1 && dx_node_uint(t) <= 4;
-}
-
-/* Wireshark's default colouring rules, first match wins: Bad TCP (and, as
- * the issue asks, malformed packets and expert errors), ICMP errors, ARP,
- * ICMP, TCP RST, HTTP, TCP SYN/FIN, TCP, UDP. */
-static int colour_class(const dx_packet *p) {
-  const scan_fields *f = &g_sf;
-  int c = CC_NONE;
-  const dx_node *tcp = find(p, f->tcp_stream); /* every TCP packet has one */
-  if (dx_packet_severity(p) >= DX_SEV_ERROR ||
-      (find(p, f->an_flags) && !find(p, f->win_update) && !find(p, f->keep_alive) &&
-       !find(p, f->keep_alive_ack)))
-    c = CC_BAD;
-  else if (icmp_error(p))
-    c = CC_ICMPERR;
-  else if (find(p, f->icmp_type) || find(p, f->icmpv6_type))
-    c = CC_ICMP;
-  else if (find(p, f->arp))
-    c = CC_ARP;
-  else if (flag_set(p, f->rst))
-    c = CC_RST;
-  else if (find(p, f->http) ||
-           (tcp && ((find(p, f->tcp_sport) && dx_node_uint(find(p, f->tcp_sport)) == 80) ||
-                    (find(p, f->tcp_dport) && dx_node_uint(find(p, f->tcp_dport)) == 80))))
-    c = CC_HTTP;
-  else if (flag_set(p, f->syn) || flag_set(p, f->fin))
-    c = CC_SYNFIN;
-  else if (tcp)
-    c = CC_TCP;
-  else if (find(p, f->udp_stream))
-    c = CC_UDP;
-  if (find(p, f->dns))
+/* The colour class of a packet: the first colouring rule it matches (the
+ * rules are data, include/dissect/colorfilter.h), and whether it holds a
+ * DNS message (the ladder's DNS look-back). */
+static int colour_class(const pindex *ix, const dx_packet *p) {
+  int r = dx_colorfilters_match(ix->cf, p);
+  int c = r >= 0 && r < CC_MAX_RULES ? r + 1 : 0;
+  if (find(p, g_sf.dns))
     c |= CF_DNS;
   return c;
 }
@@ -285,7 +233,7 @@ static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, co
   e->ts_sec = f->ts_sec;
   e->ts_nsec = f->ts_nsec;
   e->wirelen = f->wirelen;
-  e->cclass = (uint8_t)colour_class(p);
+  e->cclass = (uint8_t)colour_class(ix, p);
   e->prev = NO_PREV;
   const dx_node *sn = find(p, g_sf.tcp_stream);
   int kind = SK_TCP;
@@ -323,6 +271,8 @@ static void scan_reset(pindex *ix) {
   if (ix->filter)
     dx_filter_free(ix->filter);
   ix->filter = NULL;
+  dx_colorfilters_free(ix->cf);
+  ix->cf = NULL;
   if (ix->sc)
     dx_capture_close(ix->sc);
   ix->sc = NULL;
@@ -342,6 +292,11 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
     return rc;
   }
   lookup_fields(ix->ss, &g_sf);
+  /* the colouring rules (checked by colors_load(): a failure here is only
+   * out of memory, and leaves the list uncoloured) */
+  if (g_tui_opts.cf_text && dx_colorfilters_parse(ix->ss, g_tui_opts.cf_text, g_tui_opts.cf_len,
+                                                  &ix->cf, NULL, 0) != DX_OK)
+    ix->cf = NULL;
   rc = dx_capture_open_file(&ix->sc, ix->path, e, sizeof e);
   if (rc != DX_OK) {
     snprintf(err, errlen, "%s", e[0] ? e : dx_strerror(rc));
@@ -356,16 +311,21 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
     }
   }
   /* The list reads only the columns, the fields above, the QUIC connection
-   * of a UDP stream and the filter's fields: a terse session skips the
-   * layers that hold none of them (the tree and hex panes dissect the
-   * selected packet again in full). */
-  const dx_field *want[128];
+   * of a UDP stream, the colouring rules' fields and the filter's fields: a
+   * terse session skips the layers that hold none of them (the tree and hex
+   * panes dissect the selected packet again in full). */
+  const dx_field *want[512];
   size_t n = 0;
   const dx_field *const *sf = (const dx_field *const *)(const void *)&g_sf;
   for (size_t k = 0; k < sizeof g_sf / sizeof *sf; k++)
     want[n++] = sf[k];
   want[n++] = dx_field_lookup(ix->ss, "quic.connection.number");
-  if (ix->filter) {
+  size_t nc = dx_colorfilters_fields(ix->cf, want + n, sizeof want / sizeof *want - n);
+  if (nc > sizeof want / sizeof *want - n)
+    want[n = 0] = NULL; /* too many to list: stay in full mode */
+  else
+    n += nc;
+  if (n && ix->filter) {
     size_t nf = dx_filter_fields(ix->filter, want + n, sizeof want / sizeof *want - n);
     if (nf > sizeof want / sizeof *want - n)
       want[n = 0] = NULL; /* too many to list: stay in full mode */
@@ -419,6 +379,8 @@ int index_step(pindex *ix, int budget_ms) {
       if (ix->filter)
         dx_filter_free(ix->filter);
       ix->filter = NULL;
+      dx_colorfilters_free(ix->cf);
+      ix->cf = NULL;
       fref_free(ix);
       dx_capture_close(ix->sc);
       ix->sc = NULL;

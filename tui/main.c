@@ -51,6 +51,12 @@ static void usage(FILE *out) {
         "  -o tls.keylog_file:FILE   the same, Wireshark style\n"
         "  --rsa-key FILE    PEM RSA private key of the server (RSA key exchange)\n"
         "  -d LAYER.port==PORT,PROTO  decode as, e.g. -d tcp.port==8443,tls\n"
+        "  --colorfilters FILE  colouring rules in Wireshark's colorfilters format\n"
+        "                    (default: $XDG_CONFIG_HOME/dissect/colorfilters or\n"
+        "                    ~/.config/dissect/colorfilters if it exists, else\n"
+        "                    Wireshark 4.0's default rules)\n"
+        "  --print-colors    index FILE as the packet list does, print each frame's\n"
+        "                    number and colouring rule (tab-separated), and exit\n"
         "  -h, --help        this help\n"
         "      --version     print the version\n"
         "\n"
@@ -387,6 +393,33 @@ static int run(app *a) {
   return 0;
 }
 
+/* --print-colors: the scanner run to the end without a screen; for each
+ * frame its number and the name of its colouring rule ("" for none). */
+static int print_color_index(const char *file, const char *keylog) {
+  static pindex ix;
+  char err[1024] = "";
+  if (index_open(&ix, file, file, 0, keylog, err, sizeof err) != DX_OK) {
+    fprintf(stderr, "dissect-tui: %s\n", err);
+    return 1;
+  }
+  while (index_step(&ix, 1000))
+    ;
+  int rc = 0;
+  if (ix.scan_err[0]) {
+    fprintf(stderr, "dissect-tui: %s\n", ix.scan_err);
+    rc = 1;
+  }
+  for (size_t i = 0; i < ix.n; i++) {
+    int c = ix.pk[i].cclass & CC_MASK;
+    const char *rn = c ? g_tui_opts.rules[c - 1].name : "";
+    char name[4 * sizeof g_tui_opts.rules[0].name + 1];
+    draw_escape(rn, strlen(rn), name, sizeof name);
+    printf("%zu\t%s\n", i + 1, name);
+  }
+  index_close(&ix);
+  return rc;
+}
+
 static void free_app(app *a) {
   ladder_close(a);
   follow_close(a);
@@ -410,7 +443,11 @@ int main(int argc, char **argv) {
                                            {"version", no_argument, NULL, 'V'},
                                            {"keylog", required_argument, NULL, 'K'},
                                            {"rsa-key", required_argument, NULL, 'R'},
+                                           {"colorfilters", required_argument, NULL, 'C'},
+                                           {"print-colors", no_argument, NULL, 'P'},
                                            {NULL, 0, NULL, 0}};
+  const char *cfpath = NULL;
+  int print_colors = 0;
   int opt;
   opterr = 0;
   while ((opt = getopt_long(argc, argv, ":hi:f:Y:o:d:r:Z:", longopts, NULL)) != -1) {
@@ -424,6 +461,8 @@ int main(int argc, char **argv) {
     case 'Y': dfilter = optarg; break;
     case 'K': keylog = optarg; break;
     case 'R': g_tui_opts.rsa_key = optarg; break;
+    case 'C': cfpath = optarg; break;
+    case 'P': print_colors = 1; break;
     case 'd':
       if (g_tui_opts.ndecode_as >= 64) {
         fprintf(stderr, "dissect-tui: -d: too many decode-as rules (at most 64)\n");
@@ -502,6 +541,27 @@ int main(int argc, char **argv) {
     }
   }
 
+  char cfwarn[600] = "";
+  {
+    char cferr[600] = "";
+    if (colors_load(cfpath, cfwarn, sizeof cfwarn, cferr, sizeof cferr) != DX_OK) {
+      fprintf(stderr, "dissect-tui: %s\n", cferr);
+      return 1;
+    }
+  }
+  if (print_colors) {
+    if (!file || iface) {
+      fprintf(stderr, "dissect-tui: --print-colors needs a capture file\n");
+      colors_free();
+      return 2;
+    }
+    if (cfwarn[0])
+      fprintf(stderr, "dissect-tui: %s\n", cfwarn);
+    int rc = print_color_index(file, keylog);
+    colors_free();
+    return rc;
+  }
+
   setlocale(LC_ALL, "");
   static app A;
   app *a = &A;
@@ -565,6 +625,8 @@ int main(int argc, char **argv) {
   mouseinterval(0);
   app_layout(a);
   a->sel = 0;
+  if (cfwarn[0])
+    app_message(a, 1, "%s", cfwarn);
   run(a);
   restore_terminal();
   int sig = g_signal;
@@ -572,6 +634,7 @@ int main(int argc, char **argv) {
   snprintf(last_err, sizeof last_err, "%s",
            a->live && live_error(a->live)[0] ? live_error(a->live) : "");
   free_app(a);
+  colors_free();
   if (livepath[0])
     unlink(livepath);
   if (last_err[0])

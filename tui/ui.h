@@ -15,6 +15,7 @@
 #ifndef DISSECT_TUI_UI_H
 #define DISSECT_TUI_UI_H
 
+#include <dissect/colorfilter.h>
 #include <dissect/dissect.h>
 #include <dissect/filter.h>
 #include <stddef.h>
@@ -24,22 +25,13 @@
 #define NO_PREV UINT32_MAX
 #define REPLAY_CAP 50000 /* frames re-dissected to rebuild a stream's state */
 
-/* ---- colour classes (Wireshark's default colouring rules) ------------- */
-enum {
-  CC_NONE = 0,
-  CC_BAD,     /* malformed, expert error, TCP analysis problems: black bg, red fg */
-  CC_RST,     /* TCP reset: red */
-  CC_HTTP,    /* light green */
-  CC_SYNFIN,  /* TCP SYN/FIN: dark grey */
-  CC_TCP,     /* TCP / TLS: light purple */
-  CC_UDP,     /* UDP / DNS: light blue */
-  CC_ICMP,    /* pink */
-  CC_ARP,     /* pale yellow */
-  CC_ICMPERR, /* ICMP errors: black bg, light green fg */
-  CC_COUNT
-};
-#define CC_MASK 0x0f
-#define CF_DNS 0x10 /* the frame holds a DNS message */
+/* ---- colour classes: the colouring rule a frame matched ---------------- */
+/* pkt_entry.cclass: 0 no rule, else 1 + the index of the first matching
+ * rule of the colouring rules (dx_colorfilters; Wireshark's defaults or the
+ * user's colorfilters file); rules past CC_MAX_RULES colour nothing. */
+#define CC_MAX_RULES 127
+#define CC_MASK 0x7f
+#define CF_DNS 0x80 /* the frame holds a DNS message */
 
 enum { SK_NONE = 0, SK_TCP = 1, SK_UDP = 2 };
 
@@ -53,7 +45,7 @@ typedef struct pkt_entry {
   uint32_t stream; /* tcp.stream / udp.stream */
   uint32_t prev;   /* index of the previous frame of the same stream */
   uint16_t spill_len;
-  uint8_t cclass; /* CC_* | CF_* */
+  uint8_t cclass; /* rule + 1 (CC_MASK) | CF_DNS */
   uint8_t skind;  /* SK_* */
 } pkt_entry;
 
@@ -90,6 +82,9 @@ typedef struct pindex {
   int64_t scan_off;
   int scan_done;
   char scan_err[512];
+
+  /* the colouring rules, compiled for the scanner's session */
+  dx_colorfilters *cf;
 
   /* display filter */
   char *ftext; /* NULL: no filter */
@@ -166,11 +161,31 @@ int index_new_session(pindex *ix, dx_session **out);
 int index_check_session(pindex *ix, char *err, size_t errlen);
 
 /* Command-line options every session of the TUI gets. */
+/* One colouring rule as the list draws it. */
+typedef struct tui_color_rule {
+  char name[64];
+  dx_color fg, bg;
+} tui_color_rule;
+
 typedef struct tui_decode_opts {
   const char *rsa_key;
   const char *decode_as[64];
   int ndecode_as;
+  /* the colouring rules: colorfilters text (Wireshark's format) compiled
+   * for each scanner session, and each rule's name and colours */
+  char *cf_text;
+  size_t cf_len;
+  tui_color_rule rules[CC_MAX_RULES];
+  int nrules;
 } tui_decode_opts;
+
+/* Loads the colouring rules into g_tui_opts: the file `path` if not NULL,
+ * else the user's colorfilters file ($XDG_CONFIG_HOME/dissect/colorfilters,
+ * else ~/.config/dissect/colorfilters) if it exists, else Wireshark's
+ * defaults. Returns DX_OK (warn: a rule that is disabled because its filter
+ * does not compile, or ""), or an error with err. */
+int colors_load(const char *path, char *warn, size_t warnlen, char *err, size_t errlen);
+void colors_free(void);
 extern tui_decode_opts g_tui_opts;
 
 /* ---- live capture (live.c) --------------------------------------------- */
@@ -184,7 +199,6 @@ const char *live_error(live_cap *lc);
 
 /* ---- drawing (draw.c) -------------------------------------------------- */
 enum {
-  PAIR_BASE = 1, /* colour pairs 1..CC_COUNT-1 are the row classes */
   PAIR_SEV_ERROR = 16,
   PAIR_SEV_WARN,
   PAIR_SEV_NOTE,
@@ -196,11 +210,12 @@ enum {
   PAIR_SERVER,
   PAIR_RTT,
   PAIR_FILTER_OK,
-  PAIR_FILTER_BAD
+  PAIR_FILTER_BAD,
+  PAIR_RULES = 32 /* the colouring rules' pairs follow (one per distinct colour pair) */
 };
 void draw_init_colors(void);
 int draw_has_colors(void);
-/* Attributes for a colour class / severity / named pair. */
+/* Attributes for a colour class (pkt_entry.cclass) / severity / named pair. */
 int draw_class_attr(int cclass);
 int draw_sev_attr(int sev);
 int draw_pair(int pair);

@@ -119,6 +119,20 @@ typedef struct dx_filter_error {
  * empty (or all blank) filter compiles and matches every packet. */
 int dx_filter_compile(const dx_session *s, const char *text, dx_filter **out, dx_filter_error *err);
 
+/* Flags of dx_filter_compile_flags(). DX_FILTER_UNKNOWN_ABSENT: a name
+ * that is no field of the session is a field that is never present, for
+ * rules written for dissectors this library lacks (Wireshark's colouring
+ * rules: "hsrp.state != 8" is false, "!pim" is true). */
+#define DX_FILTER_UNKNOWN_ABSENT 1u
+
+/* As dx_filter_compile(), with DX_FILTER_* flags. Under
+ * DX_FILTER_UNKNOWN_ABSENT an unknown name is accepted as a test ("pim") or
+ * as the left side of a comparison or "in" ("sctp.chunk_type eq ABORT",
+ * whose right side is then not converted), and that test is false;
+ * anywhere else (functions, slices, arithmetic) it is still an error. */
+int dx_filter_compile_flags(const dx_session *s, const char *text, unsigned flags, dx_filter **out,
+                            dx_filter_error *err);
+
 /* 1 if packet p matches the filter, 0 if not. A NULL filter matches.
  * Field references ${field} have no value (as in tshark, where no packet is
  * selected), so comparisons with them are false. */

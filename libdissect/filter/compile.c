@@ -39,6 +39,7 @@ typedef struct parser {
   bool failed;
   int rc;
   dx_filter_error *err;
+  bool unknown_absent; /* DX_FILTER_UNKNOWN_ABSENT */
 } parser;
 
 static void fail(parser *ps, int pos, int len, const char *fmt, ...) DX_PRINTF(4, 5);
@@ -1154,6 +1155,51 @@ static bool matchable(const expr *a) {
   return t == DX_FT_STRING || t == DX_FT_BYTES || t == DX_FT_PROTOCOL;
 }
 
+/* DX_FILTER_UNKNOWN_ABSENT: a word that names no field of this session, as
+ * a test or the left side of a comparison or "in", is a field that is never
+ * present, so the test is false: the comparison's right side is parsed and
+ * left unconverted (its value names belong to a field we do not know), a
+ * set is skipped to its "}". */
+static fnode *absent_test(parser *ps, const expr *a) {
+  tok_kind op = ps->tk.kind;
+  if (op == TK_NOT) {
+    lexer save = ps->lx;
+    token nt = dx_flt_lex_next(&ps->lx);
+    ps->lx = save;
+    if (nt.kind == TK_IN) {
+      next(ps);
+      op = TK_IN;
+    }
+  }
+  if (op == TK_IN) {
+    next(ps);
+    if (ps->tk.kind != TK_LBRACE) {
+      fail(ps, ps->tk.pos, ps->tk.len, "a set must start with \"{\"");
+      return NULL;
+    }
+    token open = ps->tk;
+    while (ps->tk.kind != TK_RBRACE && !ps->failed) {
+      if (ps->tk.kind == TK_EOF) {
+        fail(ps, open.pos, open.len, "this \"{\" is not closed by \"}\"");
+        return NULL;
+      }
+      next(ps);
+    }
+    if (ps->failed)
+      return NULL;
+    next(ps);
+  } else if (op >= TK_EQ && op <= TK_MATCHES) {
+    next(ps);
+    if (ps->tk.kind == TK_EOF) {
+      fail(ps, ps->tk.pos, 0, "Unexpected end of filter expression");
+      return NULL;
+    }
+    if (!parse_arith(ps))
+      return NULL;
+  }
+  return new_node(ps, K_FALSE, a->pos, a->len);
+}
+
 /* test := ["any" | "all"] arith [ relation arith | ["not"] "in" set ] */
 static fnode *parse_test(parser *ps) {
   char b1[64];
@@ -1167,6 +1213,9 @@ static fnode *parse_test(parser *ps) {
   expr *a = parse_arith(ps);
   if (!a)
     return NULL;
+  if (ps->unknown_absent && quant < 0 && a->kind == E_LIT && a->tk.kind == TK_WORD &&
+      looks_like_name(ps->text + a->tk.pos, (size_t)a->tk.len))
+    return absent_test(ps, a);
   tok_kind op = ps->tk.kind;
   bool negate_in = false;
   if (op == TK_NOT) {
@@ -1465,6 +1514,11 @@ void dx_filter_free(dx_filter *f) {
 
 int dx_filter_compile(const dx_session *s, const char *text, dx_filter **out,
                       dx_filter_error *err) {
+  return dx_filter_compile_flags(s, text, 0, out, err);
+}
+
+int dx_filter_compile_flags(const dx_session *s, const char *text, unsigned flags, dx_filter **out,
+                            dx_filter_error *err) {
   if (err)
     memset(err, 0, sizeof *err);
   if (out)
@@ -1495,6 +1549,7 @@ int dx_filter_compile(const dx_session *s, const char *text, dx_filter **out,
   ps.text = text;
   ps.err = err;
   ps.rc = DX_OK;
+  ps.unknown_absent = (flags & DX_FILTER_UNKNOWN_ABSENT) != 0;
   dx_flt_lex_init(&ps.lx, text, len, &f->arena);
   next(&ps);
   if (!ps.failed && ps.tk.kind == TK_EOF) {

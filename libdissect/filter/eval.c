@@ -812,6 +812,7 @@ static bool nonzero(const fval *v) {
 static int eval_node(ectx *c, const fnode *n) {
   switch (n->kind) {
   case K_TRUE: return 1;
+  case K_FALSE: return 0;
   case K_AND:
     for (size_t i = 0; i < n->nkids; i++)
       if (!eval_node(c, n->kids[i]))

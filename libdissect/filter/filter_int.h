@@ -130,7 +130,18 @@ struct expr {
   int32_t layer_lo, layer_hi; /* 0, 0: any layer */
 };
 
-typedef enum fkind { K_TRUE, K_AND, K_OR, K_XOR, K_NOT, K_EXISTS, K_NONZERO, K_CMP, K_IN } fkind;
+typedef enum fkind {
+  K_TRUE,
+  K_FALSE,
+  K_AND,
+  K_OR,
+  K_XOR,
+  K_NOT,
+  K_EXISTS,
+  K_NONZERO,
+  K_CMP,
+  K_IN
+} fkind;
 typedef enum quant { Q_ANY = 0, Q_ALL } quant;
 
 typedef struct fnode fnode;

@@ -2,8 +2,10 @@
 # dissect-tui driven through tmux: send keys, capture the screen, assert on
 # its text (and, with capture-pane -e, on its colours). Expected frame
 # numbers and values come from tshark on the same samples (the tshark
-# command is given next to each); colours are those of Wireshark's default
-# colouring rules as the TUI maps them to xterm-256 colours (draw.c).
+# command is given next to each); a row's colours are those of the
+# colouring rule tshark --color names for it, in Wireshark 4.0's
+# colorfilters, mapped to the nearest xterm-256 colour by this script's own
+# function (xterm256 below), not by reading the TUI's.
 # Usage: test_tui.sh BIN_DIR SRC_DIR   (exit 77 = skipped: no tmux)
 set -u
 BIN=${1:?bin dir}
@@ -25,6 +27,10 @@ cleanup() {
   rm -rf "$TMPD"
 }
 trap cleanup EXIT INT TERM
+# the TUI's configuration directory: empty (Wireshark's default colouring
+# rules) unless a test puts a colorfilters file there
+TUI_XDG="$TMPD/config"
+mkdir -p "$TUI_XDG"
 
 ok() { pass=$((pass + 1)); echo "ok   - $1"; }
 ko() {
@@ -40,7 +46,8 @@ start() {
   local name="$PREFIX-$1" w=$2 h=$3
   shift 3
   SESSIONS+=("$name")
-  local cmd="env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI"
+  local cmd="env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+  cmd+=" XDG_CONFIG_HOME=$(printf '%q' "$TUI_XDG") HOME=$(printf '%q' "$TMPD") $TUI"
   for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
   tmux new-session -d -s "$name" -x "$w" -y "$h" "$cmd; echo \"TUI-EXITED rc=\$?\"; sleep 60"
   CUR=$name
@@ -122,6 +129,58 @@ for line in sys.stdin.read().split("\n"):
         print(*first)
         break
 ' "$1"
+}
+# xterm256 R G B: the xterm-256 colour nearest (squared RGB distance) to a
+# colour of a colorfilters file (16 bits a channel, Wireshark's 8-bit value
+# times 257), from xterm's palette (256colres.pl: the 6x6x6 cube of levels
+# 0, 95, 135, ..., 255 and the 24 greys 8, 18, ..., 238); ties to the lower
+# index.
+xterm256() {
+  python3 -c '
+import sys
+rgb = [round(int(v) / 257) for v in sys.argv[1:4]]
+levels = [0, 95, 135, 175, 215, 255]
+pal = {16 + 36 * r + 6 * g + b: (levels[r], levels[g], levels[b])
+       for r in range(6) for g in range(6) for b in range(6)}
+pal.update({232 + i: (8 + 10 * i,) * 3 for i in range(24)})
+print(min(pal, key=lambda k: (sum((p - q) ** 2 for p, q in zip(pal[k], rgb)), k)))
+' "$@"
+}
+# Wireshark 4.0's default rules (its colorfilters file, also
+# /usr/share/wireshark/colorfilters in Debian's wireshark-common) for the
+# rules checked here: @name@filter@[background][foreground].
+cat >"$TMPD/ws-rules" <<'EOF_RULES'
+@Bad TCP@tcp.analysis.flags && !tcp.analysis.window_update && !tcp.analysis.keep_alive && !tcp.analysis.keep_alive_ack@[4718,10030,11796][63479,34695,34695]
+@ICMP errors@icmp.type in { 3..5, 11 } || icmpv6.type in { 1..4 }@[4718,10030,11796][47031,63479,29812]
+@ICMP@icmp || icmpv6@[64764,57568,65535][4718,10030,11796]
+@TCP RST@tcp.flags.reset eq 1@[42148,0,0][65535,64764,40092]
+@HTTP@http || tcp.port == 80 || http2@[58596,65535,51143][4718,10030,11796]
+@TCP SYN/FIN@tcp.flags & 0x02 || tcp.flags.fin == 1@[41026,41026,41026][4718,10030,11796]
+@TCP@tcp@[59345,58980,65535][4718,10030,11796]
+@UDP@udp@[56026,61166,65535][4718,10030,11796]
+EOF_RULES
+# rule_colour NAME [FILE]: "FG BG 0" as the list should draw a row of rule
+# NAME of FILE (default: the rules above)
+rule_colour() {
+  local line c
+  line=$(grep -F "@$1@" "${2:-$TMPD/ws-rules}" | head -1)
+  c=$(sed -E 's/.*@\[([0-9]+),([0-9]+),([0-9]+)\]\[([0-9]+),([0-9]+),([0-9]+)\][[:space:]]*$/\1 \2 \3 \4 \5 \6/' <<<"$line")
+  set -- $c
+  echo "$(xterm256 "$4" "$5" "$6") $(xterm256 "$1" "$2" "$3") 0"
+}
+# tshark_rule FILE FRAME: the colouring rule tshark --color names for a frame
+tshark_rule() {
+  tshark -r "$1" --color -Y "frame.number == $2" -T fields -e frame.coloring_rule.name 2>/dev/null
+}
+# expect_rule DESCRIPTION REGEX RULE [FILE FRAME]: the row drawn in RULE's
+# colours; with FILE and FRAME, and tshark installed, tshark names RULE too
+expect_rule() {
+  if [ -n "${4:-}" ] && command -v tshark >/dev/null 2>&1; then
+    local tr
+    tr=$(tshark_rule "$4" "$5")
+    [ "$tr" = "$3" ] || ko "$1: tshark --color names rule '$tr' for frame $5, not '$3'"
+  fi
+  expect_colour "$1 (rule $3)" "$2" "$(rule_colour "$3")"
 }
 expect_colour() { # expect_colour DESCRIPTION REGEX "FG BG REV"
   local got
@@ -229,24 +288,33 @@ keys q
 # ---- colours: Wireshark's default colouring rules ----------------------------------
 # misc.pcap (tshark): 35 SYN to port 9, 36 RST, 24 HTTP GET, 31 DNS query,
 # 1 ICMP echo request, 38 ICMP port unreachable; https-tls12.pcap: 6 TLS
-# Server Hello, 19 FIN. The selected row is shown reversed.
+# Server Hello, 19 FIN; tcp-anomalies.pcap: 34 "Previous segment not
+# captured". The selected row is shown reversed. Each row's rule is the one
+# tshark --color names for that frame (checked when tshark is installed).
 if [ $HAVE_PY = 1 ]; then
   start colours 200 50 "$S/misc.pcap"
   keys G
   expect_colour "selected row is reversed" "^ *38 " "def def 1"
   keys k
-  expect_colour "ICMP errors: light green on black" "^ *38 .*Destination unreachable" "155 233 0"
-  expect_colour "TCP RST: red" "^ *36 .*RST" "229 124 0"
-  expect_colour "TCP SYN: grey" "^ *35 .*\[SYN\]" "16 248 0"
-  expect_colour "DNS (UDP rule): light blue" "^ *31 .*Standard query" "16 195 0"
-  expect_colour "HTTP: light green" "^ *24 .*GET /index.html" "16 194 0"
+  expect_rule "ICMP errors: light green on black" "^ *38 .*Destination unreachable" "ICMP errors" "$S/misc.pcap" 38
+  expect_rule "TCP RST: pale yellow on red" "^ *36 .*RST" "TCP RST" "$S/misc.pcap" 36
+  expect_rule "TCP SYN: grey" "^ *35 .*\[SYN\]" "TCP SYN/FIN" "$S/misc.pcap" 35
+  expect_rule "DNS (UDP rule): light blue" "^ *31 .*Standard query" "UDP" "$S/misc.pcap" 31
+  expect_rule "HTTP: light green" "^ *24 .*GET /index.html" "HTTP" "$S/misc.pcap" 24
   keys g j
-  expect_colour "ICMP: pink" "^ *1 .*Echo \\(ping\\) request" "16 225 0"
+  expect_rule "ICMP: pink" "^ *1 .*Echo \\(ping\\) request" "ICMP" "$S/misc.pcap" 1
   keys q
   start colours2 200 50 "$S/https-tls12.pcap"
   keys G
-  expect_colour "TLS (TCP rule): light purple" "^ *6 .*Server Hello" "16 189 0"
-  expect_colour "TCP FIN: grey" "^ *19 .*\[FIN, ACK\]" "16 248 0"
+  expect_rule "TLS (TCP rule): light purple" "^ *6 .*Server Hello" "TCP" "$S/https-tls12.pcap" 6
+  expect_rule "TCP FIN: grey" "^ *19 .*\[FIN, ACK\]" "TCP SYN/FIN" "$S/https-tls12.pcap" 19
+  keys q
+  start colours3 200 50 "$S/tcp-anomalies.pcap"
+  keys /
+  tmux send-keys -t "$CUR" -l "frame.number >= 33"
+  keys Enter
+  expect "filtered from frame 33" "Filter: frame.number >= 33"
+  expect_rule "Bad TCP: red on black" "^ *34 .*Previous segment not captured" "Bad TCP" "$S/tcp-anomalies.pcap" 34
   keys q
 else
   skip "colours (no python3)"
@@ -583,7 +651,9 @@ PY
   if [ "$title" != "pwn" ]; then ok "the packet could not set the terminal title"; else ko "title set by packet data"; fi
   keys q q
   start bad 200 50 "$TMPD/bad.pcap"
-  expect_colour "malformed packet: Bad TCP colours (red on black)" "^ *2 .*DNS" "203 233 0"
+  # Wireshark's default rules have none for a malformed packet: the DNS
+  # message over UDP takes the UDP rule (tshark --color names it)
+  expect_rule "malformed packet: as Wireshark, the first rule that matches" "^ *2 .*DNS" "UDP" "$TMPD/bad.pcap" 2
   keys C-f
   tmux send-keys -t "$CUR" -l "Malformed:"
   keys Enter
@@ -593,6 +663,64 @@ PY
     expect_colour "expert error highlighted" "\\[Expert Info \\(Error\\): Malformed" "16 203 0"
   fi
   keys q
+
+  # ---- the user's colouring rules (Wireshark's colorfilters format) ----
+  # first a disabled rule that would match both frames, then rules naming
+  # fields libdissect does not have (they never match and break nothing),
+  # then malformed packets in white on red, then UDP in yellow on blue
+  cat >"$TMPD/user.cf" <<'EOF_CF'
+# This file was created by Wireshark. Edit with care.
+!@Disabled: all UDP@udp@[0,65535,0][0,0,0]
+@Unknown fields@hsrp.state != 8 || nosuch.field == 3 || sctp.chunk_type eq ABORT || smb@[0,65535,0][0,0,0]
+@Malformed@_ws.malformed@[65535,0,0][65535,65535,65535]
+@UDP@udp@[0,0,65535][65535,65535,0]
+EOF_CF
+  start usercf 200 50 --colorfilters "$TMPD/user.cf" "$TMPD/bad.pcap"
+  expect "--colorfilters: the list is shown" "^ *2 .*DNS"
+  expect_colour "--colorfilters: a malformed packet takes the user's Malformed rule" "^ *2 .*DNS" "$(rule_colour Malformed "$TMPD/user.cf")"
+  keys j # frame 1, selected, is drawn reversed
+  expect_colour "--colorfilters: the disabled rule is skipped, UDP takes the user's UDP rule" "^ *1 .*9999" "$(rule_colour UDP "$TMPD/user.cf")"
+  keys q
+  # the same file as the user's configuration ($XDG_CONFIG_HOME/dissect/colorfilters)
+  mkdir -p "$TMPD/xdg/dissect"
+  cp "$TMPD/user.cf" "$TMPD/xdg/dissect/colorfilters"
+  TUI_XDG="$TMPD/xdg"
+  start xdgcf 200 50 "$TMPD/bad.pcap"
+  expect_colour "\$XDG_CONFIG_HOME/dissect/colorfilters is read" "^ *2 .*DNS" "$(rule_colour Malformed "$TMPD/user.cf")"
+  keys q
+  # --colorfilters wins over it
+  printf '@Everything@frame@[65535,65535,0][0,0,0]' >"$TMPD/every.cf" # no newline at the end
+  start xdgcf2 200 50 --colorfilters "$TMPD/every.cf" "$TMPD/bad.pcap"
+  expect_colour "--colorfilters wins over the user's file" "^ *2 .*DNS" "$(rule_colour Everything "$TMPD/every.cf")"
+  keys q
+  TUI_XDG="$TMPD/config"
+fi
+# a colorfilters file that is not one: an error naming the file and the
+# line, exit 1, before any screen
+printf '# comment\n@UDP@udp@[1,2,3][4,5,6]\n@Bad@udp@[1,2,3]\n' >"$TMPD/bad.cf"
+out=$(XDG_CONFIG_HOME="$TMPD/config" "$TUI" --colorfilters "$TMPD/bad.cf" "$S/dns.pcap" 2>&1 </dev/null)
+rc=$?
+if [ $rc -ne 0 ] && grep -qF "$TMPD/bad.cf: line 3: the colours must be" <<<"$out"; then
+  ok "bad colorfilters file: error names the file and line 3, exit $rc"
+else
+  ko "bad colorfilters file (rc $rc)" "$out"
+fi
+out=$("$TUI" --colorfilters "$TMPD/no-such.cf" "$S/dns.pcap" 2>&1 </dev/null)
+rc=$?
+if [ $rc -ne 0 ] && grep -qF "$TMPD/no-such.cf: No such file" <<<"$out"; then
+  ok "missing colorfilters file: error names it, exit $rc"
+else
+  ko "missing colorfilters file (rc $rc)" "$out"
+fi
+# a bad user's file is reported the same way
+mkdir -p "$TMPD/badxdg/dissect"
+cp "$TMPD/bad.cf" "$TMPD/badxdg/dissect/colorfilters"
+out=$(XDG_CONFIG_HOME="$TMPD/badxdg" "$TUI" "$S/dns.pcap" 2>&1 </dev/null)
+rc=$?
+if [ $rc -ne 0 ] && grep -qF "$TMPD/badxdg/dissect/colorfilters: line 3:" <<<"$out"; then
+  ok "bad user's colorfilters file: error names it, exit $rc"
+else
+  ko "bad user's colorfilters file (rc $rc)" "$out"
 fi
 head -c 3000 "$S/http.pcap" >"$TMPD/cut.pcap"
 start cut 80 24 "$TMPD/cut.pcap"

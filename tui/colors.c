@@ -1,0 +1,142 @@
+/*
+ * The colouring rules of the packet list: Wireshark's colorfilters format,
+ * from --colorfilters FILE, else the user's file
+ * ($XDG_CONFIG_HOME/dissect/colorfilters, else ~/.config/dissect/colorfilters),
+ * else the library's copy of Wireshark's defaults. The text is kept and
+ * compiled again for each scanner session (filters belong to a session);
+ * the rules' names and colours are copied for drawing.
+ */
+#include "ui.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int read_file(const char *path, char **out, size_t *len, char *err, size_t errlen) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    snprintf(err, errlen, "colorfilters %s: %s", path, strerror(errno));
+    return DX_ENOFILE;
+  }
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap + 1);
+  int rc = buf ? DX_OK : DX_ENOMEM;
+  while (rc == DX_OK) {
+    if (n == cap) {
+      if (cap >= DX_COLORFILTERS_MAX_TEXT) {
+        snprintf(err, errlen, "colorfilters %s: more than %u bytes", path,
+                 DX_COLORFILTERS_MAX_TEXT);
+        rc = DX_ELIMIT;
+        break;
+      }
+      char *nb = realloc(buf, cap * 2 + 1);
+      if (!nb) {
+        rc = DX_ENOMEM;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t got = fread(buf + n, 1, cap - n, fp);
+    n += got;
+    if (got == 0) {
+      if (ferror(fp)) {
+        snprintf(err, errlen, "colorfilters %s: %s", path, strerror(errno));
+        rc = DX_EIO;
+      }
+      break;
+    }
+  }
+  fclose(fp);
+  if (rc != DX_OK) {
+    free(buf);
+    if (rc == DX_ENOMEM)
+      snprintf(err, errlen, "out of memory");
+    return rc;
+  }
+  buf[n] = 0;
+  *out = buf;
+  *len = n;
+  return DX_OK;
+}
+
+/* The user's colorfilters file, if there is one. */
+static int user_file(char *path, size_t len) {
+  const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+  int w;
+  if (xdg && *xdg)
+    w = snprintf(path, len, "%s/dissect/colorfilters", xdg);
+  else if (home && *home)
+    w = snprintf(path, len, "%s/.config/dissect/colorfilters", home);
+  else
+    return 0;
+  struct stat st;
+  return w > 0 && (size_t)w < len && stat(path, &st) == 0;
+}
+
+int colors_load(const char *path, char *warn, size_t warnlen, char *err, size_t errlen) {
+  char upath[1024];
+  warn[0] = err[0] = 0;
+  colors_free();
+  if (!path && user_file(upath, sizeof upath))
+    path = upath;
+  int rc;
+  if (path) {
+    rc = read_file(path, &g_tui_opts.cf_text, &g_tui_opts.cf_len, err, errlen);
+    if (rc != DX_OK)
+      return rc;
+  } else {
+    g_tui_opts.cf_text = strdup(dx_colorfilters_default_text());
+    if (!g_tui_opts.cf_text) {
+      snprintf(err, errlen, "out of memory");
+      return DX_ENOMEM;
+    }
+    g_tui_opts.cf_len = strlen(g_tui_opts.cf_text);
+  }
+  /* compile once here, to report errors before the screen and keep the
+   * colours */
+  dx_session *s = NULL;
+  dx_colorfilters *cf = NULL;
+  char e[512] = "";
+  rc = dx_session_new(&s, NULL);
+  if (rc == DX_OK)
+    rc = dx_colorfilters_parse(s, g_tui_opts.cf_text, g_tui_opts.cf_len, &cf, e, sizeof e);
+  if (rc != DX_OK) {
+    snprintf(err, errlen, "colorfilters%s%s: %s", path ? " " : "", path ? path : "",
+             e[0] ? e : dx_strerror(rc));
+    dx_session_free(s);
+    colors_free();
+    return rc;
+  }
+  if (e[0])
+    snprintf(warn, warnlen, "colorfilters%s%s: %s", path ? " " : "", path ? path : "", e);
+  size_t n = dx_colorfilters_count(cf);
+  if (n > CC_MAX_RULES) {
+    if (!warn[0])
+      snprintf(warn, warnlen, "colorfilters: only the first %d rules colour the list",
+               CC_MAX_RULES);
+    n = CC_MAX_RULES;
+  }
+  for (size_t i = 0; i < n; i++) {
+    dx_colorfilter_rule r;
+    if (dx_colorfilters_rule(cf, i, &r) != DX_OK)
+      break;
+    tui_color_rule *t = &g_tui_opts.rules[i];
+    snprintf(t->name, sizeof t->name, "%s", r.name);
+    t->fg = r.fg;
+    t->bg = r.bg;
+  }
+  g_tui_opts.nrules = (int)n;
+  dx_colorfilters_free(cf);
+  dx_session_free(s);
+  return DX_OK;
+}
+
+void colors_free(void) {
+  free(g_tui_opts.cf_text);
+  g_tui_opts.cf_text = NULL;
+  g_tui_opts.cf_len = 0;
+  g_tui_opts.nrules = 0;
+}
