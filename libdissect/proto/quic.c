@@ -629,6 +629,7 @@ typedef struct qcpend {
   dx_tvb t[QUIC_CRYPTO_PENDING];
   unsigned n;
   dx_node *parent;
+  int sender; /* p->flow_dir while the CRYPTO stream delivered them */
 } qcpend;
 
 struct qconn {
@@ -980,11 +981,11 @@ static const dx_stream_kind stream_kind = {"QUIC",
                                            &quic_fields[F_REASM_DATA],
                                            "Fragments"};
 
-/* TLS on the CRYPTO bytes t of the current packet's sender */
-static void crypto_tls(dx_packet *p, qconn *c, const dx_tvb *t, dx_node *parent) {
+/* TLS on the CRYPTO bytes t sent by `sender` (0 client, 1 server) */
+static void crypto_tls(dx_packet *p, qconn *c, int sender, const dx_tvb *t, dx_node *parent) {
   if (!t->len)
     return;
-  dx_tls_quic_handshake(p, c->tls, p->flow_dir, t, parent);
+  dx_tls_quic_handshake(p, c->tls, sender, t, parent);
   const char *a = dx_tls_quic_alpn(c->tls);
   if (a && a[0] && strcmp(a, c->alpn) != 0)
     snprintf(c->alpn, sizeof c->alpn, "%s", a); /* offered, then chosen */
@@ -1005,8 +1006,9 @@ static uint32_t dissect_crypto_stream(dx_packet *p, const dx_tvb *t, dx_node *pa
       crypto_flush(p, c);
     c->cpend->t[c->cpend->n++] = *t;
     c->cpend->parent = parent;
+    c->cpend->sender = p->flow_dir;
   } else {
-    crypto_tls(p, c, t, parent);
+    crypto_tls(p, c, p->flow_dir, t, parent);
   }
   return t->len;
 }
@@ -1035,13 +1037,13 @@ static void crypto_flush(dx_packet *p, qconn *c) {
     }
     if (!buf || all.len != len) { /* no room for one more source: piece by piece */
       for (unsigned i = 0; i < pd->n; i++)
-        crypto_tls(p, c, &pd->t[i], pd->parent);
+        crypto_tls(p, c, pd->sender, &pd->t[i], pd->parent);
       pd->n = 0;
       return;
     }
   }
   pd->n = 0;
-  crypto_tls(p, c, &all, pd->parent);
+  crypto_tls(p, c, pd->sender, &all, pd->parent);
 }
 
 static const dx_protocol crypto_proto = {
@@ -1740,6 +1742,7 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
   qcpend pend;
   pend.n = 0;
   pend.parent = NULL;
+  pend.sender = 0;
   if (x->c)
     x->c->cpend = &pend;
   frames(x, &x->pt, q);

@@ -47,13 +47,6 @@ nchains=0
 for cap in "$S"/*.pcap "$S"/*.pcapng; do
   [[ -f $cap ]] || continue
   name=$(basename "$cap")
-  # KNOWN REGRESSION, open: since the QUIC CRYPTO batching of commit 61480e5
-  # no tls.trust verdict is made on QUIC Certificates (quic-h3, quic-retry,
-  # quic-migration, quic-browser); to be fixed first, then this skip removed
-  if [[ $name == quic-* ]]; then
-    echo "SKIPPED part: $name trust verdicts (known regression since 61480e5, open)"
-    continue
-  fi
   kl=${cap%.*}.keylog
   topt=()
   dopt=()
