@@ -198,9 +198,9 @@ static void test_bad_lines(void) {
   dx_colorfilters_free(cf);
   /* a NUL byte inside the text */
   char err[256] = "";
-  CU_ASSERT_EQUAL(
-      dx_colorfilters_parse(S(), "@U@udp@[1,2,3][4,5,6]\n@V\0@", 28, &cf, err, sizeof err),
-      DX_EFILTER);
+  static const char with_nul[] = "@U@udp@[1,2,3][4,5,6]\n@V\0@";
+  CU_ASSERT_EQUAL(dx_colorfilters_parse(S(), with_nul, sizeof with_nul - 1, &cf, err, sizeof err),
+                  DX_EFILTER);
   CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 2: a NUL byte"));
   /* a control byte in a rule's name is escaped in the message */
   CU_ASSERT_EQUAL(parse("@a\033[2Jb@ @[1,2,3][4,5,6]", &cf, err, sizeof err), DX_EFILTER);
