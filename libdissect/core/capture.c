@@ -26,15 +26,20 @@ struct dx_capture {
   int linktype;
   bool live;
   uint64_t count;
-  FILE *cfp;       /* a second handle on a pcapng file (gzip'd too): packet comments */
-  struct tee *tee; /* standard input: the bytes libpcap read, kept from the
-                      current frame's block on (its comments are read there) */
-  bool cswap;      /* byte order of its current section */
-  long cpos;       /* cfp's position (-1: unknown) */
-  long cnext;      /* where libpcap reads on: the end of the block of the last
-                      frame (-1: unknown, ask libpcap's handle) */
-  bool filtered;   /* a capture filter is set (libpcap passes over frames) */
-  char *comments;  /* of the last frame, each followed by a NUL */
+  FILE *cfp;            /* a second handle on a pcapng file (gzip'd too): packet comments */
+  struct tee *tee;      /* standard input: the bytes libpcap read, kept from the
+                           current frame's block on (its comments are read there) */
+  bool cswap;           /* byte order of its current section */
+  long cpos;            /* where the next cread reads in the file (-1: unknown) */
+  uint8_t *cbuf;        /* cfp's bytes from cbuf_off on, cbuf_len of them: the
+                           block headers and options are read from here, so the
+                           walk from frame to frame makes no system call */
+  long cbuf_off, cfile; /* cfile: cfp's own position */
+  size_t cbuf_len;
+  long cnext;     /* where libpcap reads on: the end of the block of the last
+                     frame (-1: unknown, ask libpcap's handle) */
+  bool filtered;  /* a capture filter is set (libpcap passes over frames) */
+  char *comments; /* of the last frame, each followed by a NUL */
   size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
   size_t secrets_len;
@@ -288,14 +293,33 @@ static bool cseek(dx_capture *c, long off) {
     c->cpos = off;
     return true;
   }
-  if (off == c->cpos)
-    return true;
-  if (fseek(c->cfp, off, SEEK_SET) != 0) {
+  if (off < 0) {
     c->cpos = -1;
     return false;
   }
-  c->cpos = off;
+  c->cpos = off; /* moved when cread needs bytes outside the buffer */
   return true;
+}
+
+#define CBUF_SIZE (64u << 10)
+
+/* Fills the buffer from offset off on, moving cfp only when it is not
+ * there already (frames come one after the other: it seldom is not). */
+static bool cfill(dx_capture *c, long off) {
+  if (!c->cbuf && !(c->cbuf = malloc(CBUF_SIZE)))
+    return false;
+  if (off != c->cfile) {
+    if (fseek(c->cfp, off, SEEK_SET) != 0) {
+      c->cfile = -1;
+      return false;
+    }
+    c->cfile = off;
+  }
+  size_t got = fread(c->cbuf, 1, CBUF_SIZE, c->cfp);
+  c->cbuf_off = off;
+  c->cbuf_len = got;
+  c->cfile = off + (long)got;
+  return got > 0;
 }
 
 static bool cread(dx_capture *c, void *buf, size_t n) {
@@ -309,11 +333,24 @@ static bool cread(dx_capture *c, void *buf, size_t n) {
     c->cpos += (long)n;
     return true;
   }
-  if (fread(buf, 1, n, c->cfp) != n) {
-    c->cpos = -1;
-    return false;
+  uint8_t *out = buf;
+  while (n > 0) {
+    if (c->cpos < 0)
+      return false;
+    if (c->cpos < c->cbuf_off || c->cpos >= c->cbuf_off + (long)c->cbuf_len) {
+      if (!cfill(c, c->cpos)) {
+        c->cpos = -1;
+        return false;
+      }
+    }
+    size_t k = c->cbuf_len - (size_t)(c->cpos - c->cbuf_off);
+    if (k > n)
+      k = n;
+    memcpy(out, c->cbuf + (c->cpos - c->cbuf_off), k);
+    out += k;
+    n -= k;
+    c->cpos += (long)k;
   }
-  c->cpos += (long)n;
   return true;
 }
 
@@ -521,7 +558,19 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
       fclose(gfp);
   } else
 #endif
-    pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+  {
+    /* opened here to give libpcap's reads a large buffer (one read(2) per
+     * 256 KiB instead of per 4 KiB); where it does not open, libpcap opens
+     * it again to say why in its own words */
+    FILE *ofp = fopen(path, "rb");
+    if (ofp) {
+      setvbuf(ofp, NULL, _IOFBF, 256u << 10);
+      pc = pcap_fopen_offline_with_tstamp_precision(ofp, PCAP_TSTAMP_PRECISION_NANO, pe);
+      if (!pc)
+        fclose(ofp);
+    } else
+      pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
+  }
   if (!pc) {
     const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
     int rc = DX_EFORMAT;
@@ -567,6 +616,7 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     if (cf && fread(m, 1, 4, cf) == 4 && rd32(m, false) == 0x0A0D0D0Au) {
       c->cfp = cf; /* pcapng: its packet comments are read too */
       c->cpos = 4;
+      c->cfile = 4;
       c->cnext = -1;
     } else if (cf)
       fclose(cf);
@@ -799,6 +849,7 @@ void dx_capture_close(dx_capture *c) {
   dx_pcapng_close(c->ng);
   if (c->cfp)
     fclose(c->cfp);
+  free(c->cbuf);
   free(c->comments);
   free(c->path);
   free(c->name);
