@@ -4,6 +4,7 @@
  * per-session table. */
 #include "../core/checksum.h"
 #include "../core/dx.h"
+#include "../core/echo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,121 +265,23 @@ static const dx_field icmpv6_fields[] = {
 
 extern const dx_protocol dx_proto_icmpv6;
 
-/* ---- echo matching: a fixed ring with a hash index (as in icmp.c) ---- */
-#define ECHO_CAP 4096u
-#define ECHO_BUCKETS 4096u /* one request per bucket on average */
-
-typedef struct echo_req {
-  dx_addr src, dst;
-  uint16_t ident, seq;
-  uint64_t frame;
-  int64_t sec;
-  uint32_t nsec;
-  int32_t next;
-  bool used;
-} echo_req;
-
+/* ---- echo request/reply matching (core/echo.c) ---- */
 typedef struct icmpv6_state {
-  /* made at the first request (256 KiB): a session, or a reset one, that
-   * sees no echo request pays nothing for them */
-  echo_req *ring;  /* ECHO_CAP entries */
-  int32_t *bucket; /* ECHO_BUCKETS chains of ring indexes, -1 ends */
-  dx_hashkey key;  /* the session's: crafted requests cannot fill one bucket */
-  uint32_t pos;
-  uint64_t evicted;
+  dx_echo_table echo;
 } icmpv6_state;
 
 static void *icmpv6_state_new(struct dx_session *s) {
   icmpv6_state *st = calloc(1, sizeof *st);
   if (st)
-    st->key = *dx_session_hashkey(s);
+    dx_echo_init(&st->echo, dx_session_hashkey(s));
   return st;
 }
 
 static void icmpv6_state_free(void *v) {
   icmpv6_state *st = v;
-  if (st) {
-    free(st->ring);
-    free(st->bucket);
-  }
+  if (st)
+    dx_echo_free(&st->echo);
   free(st);
-}
-
-/* The ring and its index, on first use; false if out of memory (the
- * request is then not remembered). */
-static bool echo_tables(icmpv6_state *st) {
-  if (st->ring)
-    return true;
-  st->bucket = malloc(ECHO_BUCKETS * sizeof *st->bucket);
-  st->ring = calloc(ECHO_CAP, sizeof *st->ring);
-  if (!st->ring || !st->bucket) {
-    free(st->ring);
-    free(st->bucket);
-    st->ring = NULL;
-    st->bucket = NULL;
-    return false;
-  }
-  for (uint32_t i = 0; i < ECHO_BUCKETS; i++)
-    st->bucket[i] = -1;
-  return true;
-}
-
-static uint32_t echo_hash(const dx_hashkey *key, const dx_addr *a, const dx_addr *b, uint16_t ident,
-                          uint16_t seq) {
-  uint8_t buf[2 * 16 + 4];
-  memcpy(buf, a->a, 16);
-  memcpy(buf + 16, b->a, 16);
-  buf[32] = (uint8_t)(ident >> 8);
-  buf[33] = (uint8_t)ident;
-  buf[34] = (uint8_t)(seq >> 8);
-  buf[35] = (uint8_t)seq;
-  return (uint32_t)(dx_siphash13(key, buf, sizeof buf) % ECHO_BUCKETS);
-}
-
-static bool echo_remember(icmpv6_state *st, const dx_packet *p, uint16_t ident, uint16_t seq) {
-  if (!echo_tables(st))
-    return false;
-  int32_t idx = (int32_t)(st->pos++ % ECHO_CAP);
-  echo_req *e = &st->ring[idx];
-  bool evict = e->used;
-  if (evict) {
-    uint32_t b = echo_hash(&st->key, &e->src, &e->dst, e->ident, e->seq);
-    int32_t *pp = &st->bucket[b];
-    while (*pp != -1) {
-      if (*pp == idx) {
-        *pp = e->next;
-        break;
-      }
-      pp = &st->ring[*pp].next;
-    }
-  }
-  memset(e, 0, sizeof *e);
-  e->src = p->net_src;
-  e->dst = p->net_dst;
-  e->ident = ident;
-  e->seq = seq;
-  e->frame = p->num;
-  e->sec = p->frame.ts_sec;
-  e->nsec = p->frame.ts_nsec;
-  e->used = true;
-  uint32_t b = echo_hash(&st->key, &e->src, &e->dst, ident, seq);
-  e->next = st->bucket[b];
-  st->bucket[b] = idx;
-  return evict;
-}
-
-static const echo_req *echo_find(const icmpv6_state *st, const dx_packet *p, uint16_t ident,
-                                 uint16_t seq) {
-  if (!st->ring)
-    return NULL;
-  uint32_t b = echo_hash(&st->key, &p->net_dst, &p->net_src, ident, seq);
-  for (int32_t i = st->bucket[b]; i != -1; i = st->ring[i].next) {
-    const echo_req *e = &st->ring[i];
-    if (e->ident == ident && e->seq == seq && dx_addr_eq(&e->src, &p->net_dst) &&
-        dx_addr_eq(&e->dst, &p->net_src))
-      return e;
-  }
-  return NULL;
 }
 
 /* An address read from the bytes, as its node's value reads (not through
@@ -603,11 +506,12 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     icmpv6_state *st = dx_proto_state(p, &dx_proto_icmpv6);
     if (st && !p->in_icmp_error && p->net_src.type != DX_AT_NONE) {
       if (type == 128) {
-        if (echo_remember(st, p, id, seq) && st->evicted++ == 0)
+        if (dx_echo_remember(&st->echo, p, id, seq))
           dx_expert(p, icmp, dx_field_limit(), DX_SEV_NOTE,
-                    "ICMPv6 echo matching: %u requests remembered, the oldest forgotten", ECHO_CAP);
+                    "ICMPv6 echo matching: %u requests remembered, the oldest forgotten",
+                    DX_ECHO_CAP);
       } else {
-        const echo_req *e = echo_find(st, p, id, seq);
+        const dx_echo_req *e = dx_echo_find(&st->echo, p, id, seq);
         if (e) {
           dx_node *r = dx_add_uint(p, icmp, FL(F_RESP_TO), t, 0, 0, e->frame);
           dx_node_set_flags(r, DX_NODE_GENERATED);

@@ -78,6 +78,37 @@ static size_t unreach_frame(uint8_t *b) {
   return n + 36;
 }
 
+/* The echo table remembers the last 4096 requests: the 4097th forgets the
+ * first (said once, as a limit note), the 4098th the second (not said
+ * again), whose reply then matches nothing; the third's still matches. */
+static void test_echo_ring(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  for (uint16_t seq = 1; seq <= 4098; seq++) {
+    size_t n = nf_eth(fb, 0x0800);
+    n += nf_ip4(fb + n, 1, 0x1111, 0, NULL, 0, 8 + 8);
+    n += nf_icmp_echo(fb + n, 8, 0x0001, seq, 8);
+    dx_packet *p = nf_feed(s, 1, fb, n, 100, seq);
+    CU_ASSERT_EQUAL(tu_count(p, "_ws.limit"), seq == 4097 ? 1 : 0);
+    dx_packet_free(p);
+  }
+  for (uint16_t seq = 2; seq <= 3; seq++) {
+    size_t n = nf_eth(fb, 0x0800);
+    uint8_t *ip = fb + n;
+    n += nf_ip4(ip, 1, 0x1111, 0, NULL, 0, 8 + 8);
+    ip[15] = 2; /* reply: 10.0.0.2 -> 10.0.0.1 */
+    ip[19] = 1;
+    n += nf_icmp_echo(fb + n, 0, 0x0001, seq, 8);
+    dx_packet *p = nf_feed(s, 1, fb, n, 101, seq);
+    if (seq == 2)
+      CU_ASSERT_EQUAL(tu_count(p, "icmp.resp_to"), 0);
+    if (seq == 3)
+      EXPECT(p, "icmp.resp_to", "3");
+    dx_packet_free(p);
+  }
+  dx_session_free(s);
+}
+
 static void test_unreachable(void) {
   size_t n = unreach_frame(fb);
   dx_session *s = NULL;
@@ -177,8 +208,8 @@ static void test_echo6(void) {
 }
 
 static CU_TestInfo tests[] = {
-    {"echo", test_echo}, {"unreachable", test_unreachable}, {"nd", test_nd}, {"echo6", test_echo6},
-    CU_TEST_INFO_NULL,
+    {"echo", test_echo}, {"echo ring", test_echo_ring}, {"unreachable", test_unreachable},
+    {"nd", test_nd},     {"echo6", test_echo6},         CU_TEST_INFO_NULL,
 };
 
 int main(void) {
