@@ -14,52 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The file's text, the error prefixed "colorfilters " as the TUI's other
+ * messages about it. */
 static int read_file(const char *path, char **out, size_t *len, char *err, size_t errlen) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    snprintf(err, errlen, "colorfilters %s: %s", path, strerror(errno));
-    return DX_ENOFILE;
-  }
-  size_t cap = 4096, n = 0;
-  char *buf = malloc(cap + 1);
-  int rc = buf ? DX_OK : DX_ENOMEM;
-  while (rc == DX_OK) {
-    if (n == cap) {
-      if (cap >= DX_COLORFILTERS_MAX_TEXT) {
-        snprintf(err, errlen, "colorfilters %s: more than %u bytes", path,
-                 DX_COLORFILTERS_MAX_TEXT);
-        rc = DX_ELIMIT;
-        break;
-      }
-      char *nb = realloc(buf, cap * 2 + 1);
-      if (!nb) {
-        rc = DX_ENOMEM;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t got = fread(buf + n, 1, cap - n, fp);
-    n += got;
-    if (got == 0) {
-      if (ferror(fp)) {
-        snprintf(err, errlen, "colorfilters %s: %s", path, strerror(errno));
-        rc = DX_EIO;
-      }
-      break;
-    }
-  }
-  fclose(fp);
-  if (rc != DX_OK) {
-    free(buf);
-    if (rc == DX_ENOMEM)
-      snprintf(err, errlen, "out of memory");
-    return rc;
-  }
-  buf[n] = 0;
-  *out = buf;
-  *len = n;
-  return DX_OK;
+  char e[600] = "";
+  int rc = dx_colorfilters_read(path, out, len, e, sizeof e);
+  if (rc != DX_OK)
+    snprintf(err, errlen, "colorfilters %s", e);
+  return rc;
 }
 
 /* The user's colorfilters file, if there is one. */

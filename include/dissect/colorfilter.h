@@ -85,6 +85,13 @@ int dx_colorfilters_parse(const dx_session *s, const char *text, size_t len, dx_
 int dx_colorfilters_load(const dx_session *s, const char *path, dx_colorfilters **out, char *err,
                          size_t errlen);
 
+/* Reads a colorfilters file whole into *text (NUL-terminated, *len bytes
+ * before the NUL; free() it), for a caller that parses it again later (for
+ * each session). err is prefixed with the path. DX_ENOFILE if it cannot be
+ * opened, DX_EIO if reading fails, DX_ELIMIT past DX_COLORFILTERS_MAX_TEXT
+ * bytes, DX_ENOMEM, DX_EINVAL. */
+int dx_colorfilters_read(const char *path, char **text, size_t *len, char *err, size_t errlen);
+
 /* Number of rules (enabled or not). */
 size_t dx_colorfilters_count(const dx_colorfilters *cf);
 

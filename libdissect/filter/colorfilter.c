@@ -326,11 +326,12 @@ int dx_colorfilters_parse(const dx_session *s, const char *text, size_t len, dx_
   return DX_OK;
 }
 
-int dx_colorfilters_load(const dx_session *s, const char *path, dx_colorfilters **out, char *err,
-                         size_t errlen) {
-  if (out)
-    *out = NULL;
-  if (!s || !path || !out)
+int dx_colorfilters_read(const char *path, char **text, size_t *len, char *err, size_t errlen) {
+  if (text)
+    *text = NULL;
+  if (len)
+    *len = 0;
+  if (!path || !text || !len)
     return DX_EINVAL;
   FILE *fp = fopen(path, "rb");
   if (!fp) {
@@ -338,22 +339,25 @@ int dx_colorfilters_load(const dx_session *s, const char *path, dx_colorfilters 
     return DX_ENOFILE;
   }
   size_t cap = 4096, n = 0;
-  char *buf = malloc(cap);
+  char *buf = malloc(cap + 1);
   int rc = buf ? DX_OK : DX_ENOMEM;
   while (rc == DX_OK) {
+    if (n > DX_COLORFILTERS_MAX_TEXT) { /* (one byte past the limit is read) */
+      seterr(err, errlen, "%s: more than %u bytes", path, DX_COLORFILTERS_MAX_TEXT);
+      rc = DX_ELIMIT;
+      break;
+    }
     if (n == cap) {
-      if (cap > DX_COLORFILTERS_MAX_TEXT) {
-        seterr(err, errlen, "%s: more than %u bytes", path, DX_COLORFILTERS_MAX_TEXT);
-        rc = DX_ELIMIT;
-        break;
-      }
-      char *nb = realloc(buf, cap * 2);
+      size_t ncap = cap * 2 > (size_t)DX_COLORFILTERS_MAX_TEXT + 1
+                        ? (size_t)DX_COLORFILTERS_MAX_TEXT + 1
+                        : cap * 2;
+      char *nb = realloc(buf, ncap + 1);
       if (!nb) {
         rc = DX_ENOMEM;
         break;
       }
       buf = nb;
-      cap *= 2;
+      cap = ncap;
     }
     size_t got = fread(buf + n, 1, cap - n, fp);
     n += got;
@@ -366,6 +370,27 @@ int dx_colorfilters_load(const dx_session *s, const char *path, dx_colorfilters 
     }
   }
   fclose(fp);
+  if (rc != DX_OK) {
+    if (rc == DX_ENOMEM)
+      seterr(err, errlen, "%s: out of memory", path);
+    free(buf);
+    return rc;
+  }
+  buf[n] = 0;
+  *text = buf;
+  *len = n;
+  return DX_OK;
+}
+
+int dx_colorfilters_load(const dx_session *s, const char *path, dx_colorfilters **out, char *err,
+                         size_t errlen) {
+  if (out)
+    *out = NULL;
+  if (!s || !path || !out)
+    return DX_EINVAL;
+  char *buf = NULL;
+  size_t n = 0;
+  int rc = dx_colorfilters_read(path, &buf, &n, err, errlen);
   if (rc == DX_OK) {
     char e[400] = "";
     rc = dx_colorfilters_parse(s, buf, n, out, e, sizeof e);

@@ -424,6 +424,33 @@ static void test_load(void) {
   CU_ASSERT_EQUAL_FATAL(dx_colorfilters_load(S(), path, &cf, err, sizeof err), DX_OK);
   CU_ASSERT_EQUAL(dx_colorfilters_count(cf), 1);
   dx_colorfilters_free(cf);
+  /* dx_colorfilters_read(): a file of DX_COLORFILTERS_MAX_TEXT bytes is
+   * read whole and NUL-terminated, one byte more is refused */
+  char *big = malloc(DX_COLORFILTERS_MAX_TEXT + 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+  memset(big, '\n', DX_COLORFILTERS_MAX_TEXT + 1);
+  for (size_t extra = 0; extra <= 1; extra++) {
+    fp = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+    CU_ASSERT_EQUAL(fwrite(big, 1, DX_COLORFILTERS_MAX_TEXT + extra, fp),
+                    DX_COLORFILTERS_MAX_TEXT + extra);
+    fclose(fp);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = dx_colorfilters_read(path, &text, &len, err, sizeof err);
+    if (extra == 0) {
+      CU_ASSERT_EQUAL(rc, DX_OK);
+      CU_ASSERT_EQUAL(len, DX_COLORFILTERS_MAX_TEXT);
+      CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+      CU_ASSERT_EQUAL(text[len], 0);
+    } else {
+      CU_ASSERT_EQUAL(rc, DX_ELIMIT);
+      CU_ASSERT_PTR_NULL(text);
+      CU_ASSERT_PTR_NOT_NULL(strstr(err, "more than 1048576 bytes"));
+    }
+    free(text);
+  }
+  free(big);
   unlink(path);
   CU_ASSERT_EQUAL(dx_colorfilters_load(S(), path, &cf, err, sizeof err), DX_ENOFILE);
   CU_ASSERT_EQUAL(strncmp(err, path, strlen(path)), 0);
