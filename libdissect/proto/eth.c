@@ -32,6 +32,7 @@ const dx_vals dx_ethertype_vals[] = {{0x0800, "IPv4"},
                                      {0x8847, "MPLS label switched packet"},
                                      {0x888e, "802.1X Authentication"},
                                      {0x9000, "Configuration Test Protocol (loopback)"},
+                                     {0x6558, "Transparent Ethernet bridging"},
                                      {0, NULL}};
 
 static const dx_vals lg_vals[] = {

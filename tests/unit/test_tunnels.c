@@ -3,7 +3,8 @@
  * marker); GRE (RFC 2784/2890) with key and sequence number, with a
  * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan);
  * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510);
- * MACsec SecTAGs (IEEE 802.1AE) in the clear, encrypted and cut short. Expected values are
+ * MACsec SecTAGs (IEEE 802.1AE) in the clear, encrypted and cut short;
+ * Geneve (RFC 8926) with options. Expected values are
  * worked out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a
  * pcap so the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected
  * here). */
@@ -421,10 +422,99 @@ static void test_macsec(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {{"esp_ip4", test_esp_ip4},   {"esp_ip6", test_esp_ip6},
-                              {"udpencap", test_udpencap}, {"gre", test_gre},
-                              {"erspan", test_erspan},     {"mpls", test_mpls},
-                              {"macsec", test_macsec},     CU_TEST_INFO_NULL};
+/* Geneve (RFC 8926, UDP port 6081): a header with 12 bytes of options (one
+ * of class 0x0105 "Amazon.com, Inc.", type 0x81 critical, 4 bytes of data;
+ * one of class 0xfff1 "Experimental", no data), VNI 0x123456, carrying IPv4
+ * (protocol type 0x0800) + ICMP; then an option that claims more bytes than
+ * the options hold (malformed), and a header cut short (truncated). */
+static void test_geneve(void) {
+  dx_session *s = NULL;
+  uint8_t g[8 + 12 + 20 + 12] = {
+      0x03,                   /* version 0, options 3 words = 12 bytes */
+      0x40,                   /* C: critical options present */
+      0x08, 0x00,             /* IPv4 */
+      0x12, 0x34, 0x56, 0x00, /* VNI, reserved */
+      0x01, 0x05, 0x81, 0x01, /* class 0x0105, type 0x81, length 1 word of data */
+      0xde, 0xad, 0xbe, 0xef, /* its data */
+      0xff, 0xf1, 0x02, 0x00, /* class 0xfff1, type 2, no data */
+  };
+  nf_ip4(g + 20, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(g + 40, 8, 1, 1, 4);
+  size_t n = udp_frame(fb, 40000, 6081, g, sizeof g);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:geneve:ip:icmp:data");
+  EXPECT(p, "geneve.version", "0");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "geneve.option.length", 0), "12");
+  EXPECT(p, "geneve.flags.critical", "1");
+  EXPECT(p, "geneve.flags.oam", "0");
+  EXPECT(p, "geneve.proto_type", "0x0800");
+  EXPECT(p, "geneve.vni", "0x123456");
+  CU_ASSERT_EQUAL(tu_count(p, "geneve.option"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "geneve.option.class", 0), "0x0105");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "geneve.option.type.critical", 0), "1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "geneve.option.length", 1), "8");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "geneve.option.length", 2), "4");
+  EXPECT(p, "geneve.option.unknown.data", "deadbeef");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "geneve"),
+                         "Generic Network Virtualization Encapsulation, VNI: 0x123456");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "geneve.flags"), "Flags: 0x40, Critical Options Present");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "geneve.option"),
+                         "Unknown, Class: Amazon.com, Inc. (0x0105) Type: 0x81 (Critical)");
+  const dx_node *o2 = dx_packet_find_next(p, dx_packet_find_name(p, "geneve.option"));
+  char lb[256] = "";
+  if (o2)
+    dx_node_label(o2, lb, sizeof lb);
+  CU_ASSERT_STRING_EQUAL(lb, "Unknown, Class: Experimental (0xfff1) Type: 0x02 (Non-critical)");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
+
+  /* the second option says 2 words of data: 12 bytes, 8 left */
+  g[19] = 0x02;
+  n = udp_frame(fb, 40000, 6081, g, sizeof g);
+  p = run(&s, fb, n);
+  /* tshark 4.0: a warning "... (length of 12 is past end of options)" */
+  CU_ASSERT_EQUAL(tu_count(p, "geneve.option.length.invalid"), 1);
+  CU_ASSERT_STRING_EQUAL(
+      tu_label(p, "geneve.option.length.invalid"),
+      "Unknown, Class: Experimental (0xfff1) Type: 0x02 (length of 12 is past end of options)");
+  CU_ASSERT_EQUAL(tu_count(p, "geneve.option"), 1);
+  EXPECT(p, "geneve.vni", "0x123456");
+  EXPECT(p, "icmp.type", "8"); /* the payload is still where the header says */
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* version 2 (a warning), an unknown protocol type: its Info, the
+   * payload as data */
+  uint8_t v2[8 + 3] = {0x80, 0x00, 0x12, 0x34, 0x00, 0x00, 0x01, 0x00, 'a', 'b', 'c'};
+  n = udp_frame(fb, 40000, 6081, v2, sizeof v2);
+  p = run(&s, fb, n);
+  EXPECT(p, "geneve.version", "2");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "geneve.version.unknown"), "Unknown version 2");
+  EXPECT(p, "data.len", "3");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encapsulated 0x1234 (unknown)");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "Geneve");
+  dx_packet_free(p);
+  dx_session_free(s);
+  s = NULL;
+
+  /* five bytes of header */
+  n = udp_frame(fb, 40000, 6081, g, 5);
+  p = run(&s, fb, n);
+  CU_ASSERT_EQUAL(tu_count(p, "geneve"), 1);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {
+    {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6}, {"udpencap", test_udpencap},
+    {"gre", test_gre},         {"erspan", test_erspan},   {"mpls", test_mpls},
+    {"macsec", test_macsec},   {"geneve", test_geneve},   CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
