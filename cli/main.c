@@ -173,7 +173,10 @@ static void usage(FILE *out) {
           "  -V                   print the whole layer tree\n"
           "  -O PROTOS            like -V, but only the layers of these protocols whole\n"
           "                       (comma-separated: -O ip,dns); the others in one line\n"
-          "  -x                   print a hex and ASCII dump of each data source\n"
+          "  -x                   print a hex and ASCII dump of each data source; with\n"
+          "                       -T json|ek, tshark's NAME_raw members instead (the bytes,\n"
+          "                       offset, length, bitmask and type of each field); with\n"
+          "                       -T jsontree, each data source's bytes (\"data\")\n"
           "  -T text|json|jsontree|ek|fields\n"
           "                       output format (default: one summary line per packet):\n"
           "                       json: compact and typed, layers keyed by protocol and\n"
@@ -649,9 +652,6 @@ static int parse_args(options *o, int argc, char **argv) {
                       o->jmode == 'j' ? "-j" : "-J");
   if (o->json_pretty && o->mode != OUT_JSON && o->mode != OUT_JSONTREE)
     return bad_option("%s", "--json-pretty applies to -T json and -T jsontree");
-  if (o->hex && (o->mode == OUT_JSON || o->mode == OUT_EK) && !o->nfields)
-    fprintf(stderr, "dissect: warning: -x with -T json|ek (tshark's NAME_raw members) is not "
-                    "built yet: the JSON is written without them\n");
   if (o->json_pretty && o->nfields)
     return bad_option("%s", "--json-pretty does not apply to -e (tshark's layout, indented)");
   if (o->mode == OUT_FIELDS && o->nfields == 0)
@@ -1189,7 +1189,8 @@ int main(int argc, char **argv) {
                               o.mode == OUT_JSON ? DX_JSON_PACKETS
                               : o.mode == OUT_EK ? DX_JSON_EK
                                                  : DX_JSON_TREE,
-                              o.json_pretty ? DX_JSON_PRETTY : 0) != DX_OK) {
+                              (o.json_pretty ? DX_JSON_PRETTY : 0) | (o.hex ? DX_JSON_RAW : 0)) !=
+               DX_OK) {
     eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
     return 2;
   }

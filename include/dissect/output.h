@@ -83,6 +83,24 @@ typedef enum dx_json_form {
 /* Flag: indent by two spaces a level (DX_JSON_PACKETS and DX_JSON_TREE;
  * ignored by DX_JSON_EK, whose documents are one line each). */
 #define DX_JSON_PRETTY 1u
+/* Flag: the bytes behind every node, as tshark -x adds them to its -T json
+ * and -T ek (dissect -x). DX_JSON_PACKETS: beside "NAME" (before it) a
+ * member "NAME_raw": ["hex", offset, length, bitmask, type] for each node
+ * of a length above zero (an array of those for a name that occurs more
+ * than once): the hex digits of its bytes in its data source (for a field
+ * with a bitmask, its value in upper-case hex, as tshark), the offset and
+ * length in that data source, the field's bitmask (0 if none) and
+ * Wireshark 4.0's ftenum number of its type (FT_UINT16 5, FT_ETHER 29,
+ * FT_PROTOCOL 1, ...). A layer's is "eth_raw" beside "eth". Expert notes
+ * have none (tshark's have no bytes). Where a field named "NAME_raw"
+ * exists in the same object (tcp.seq_raw beside tcp.seq), that field
+ * keeps the key: tshark writes the key twice; the bytes of NAME are those
+ * of "NAME_raw_raw". DX_JSON_EK: "KEY_raw": the hex string alone (an
+ * array of them for a key that occurs more than once), as tshark -T ek
+ * -x. DX_JSON_TREE: each entry of "sources" gains "data", the hex digits
+ * of the whole data source, and each node with a bitmask "bitmask" (the
+ * node's bytes are data[offset, offset+length) of its source). */
+#define DX_JSON_RAW 2u
 
 /* Writes one packet in `form` to `out`: for DX_JSON_PACKETS and
  * DX_JSON_TREE the packet's object (no separator, no newline), for

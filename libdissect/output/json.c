@@ -618,6 +618,7 @@ typedef struct keyinfo {
   uint32_t ek_prefix; /* length of the ek prefix (before the first '.'), 0 for protocols */
   bool safe;          /* no byte of name needs escaping */
   bool names;         /* enum_name() may give a name (of the first field of this name) */
+  uint32_t raw_mark;  /* -x: the object in which a field named NAME_raw keeps that key */
 } keyinfo;
 
 struct dx_json_writer {
@@ -626,6 +627,9 @@ struct dx_json_writer {
   unsigned flags;
   uint64_t count;
   bool oom;
+  bool raw;             /* DX_JSON_RAW (-x): NAME_raw members */
+  uint32_t robj;        /* -x: the number of the last object written (keyinfo raw_mark) */
+  const dx_packet *pkt; /* the packet being written (its data sources) */
   /* field pointer -> key id, and key name -> key id (two fields of the
    * same name share a key) */
   struct pslot {
@@ -660,11 +664,14 @@ static uint32_t hash_ptr(const void *p) {
   uint64_t x = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
   return (uint32_t)(x >> 32);
 }
-static uint32_t hash_str(const char *s) {
+static uint32_t hash_strn(const char *s, size_t n) {
   uint32_t h = 2166136261u;
-  for (; *s; s++)
-    h = (h ^ (unsigned char)*s) * 16777619u;
+  for (size_t i = 0; i < n && s[i]; i++)
+    h = (h ^ (unsigned char)s[i]) * 16777619u;
   return h;
+}
+static uint32_t hash_str(const char *s) {
+  return hash_strn(s, SIZE_MAX);
 }
 
 static bool name_safe(const char *s) {
@@ -704,6 +711,7 @@ static uint32_t new_key(dx_json_writer *x, const char *name, const dx_field *f) 
   k->safe = name_safe(name);
   k->names =
       f && f->vals && f->type != DX_FT_NONE && f->type != DX_FT_PROTOCOL && f->type != DX_FT_BOOL;
+  k->raw_mark = 0;
   return x->nkeys++;
 }
 
@@ -865,6 +873,146 @@ static bool group(dx_json_writer *x, uint32_t base) {
 }
 
 /* ======================================================================
+ * -x: the bytes behind the nodes (DX_JSON_RAW), as tshark -x adds them
+ * ====================================================================== */
+/* Wireshark 4.0's ftenum number (epan/ftypes/ftypes.h) of a field's type:
+ * what tshark -T json -x writes last in a NAME_raw array. Our types are
+ * fewer than Wireshark's: a field Wireshark types FT_UINT48, FT_STRINGZ or
+ * FT_UINT_BYTES is one of ours typed uint64, string or bytes, which give
+ * FT_UINT64 11, FT_STRING 26 and FT_BYTES 30. */
+static unsigned ws_ftenum(dx_ftype t) {
+  switch (t) {
+  case DX_FT_NONE: return 0;      /* FT_NONE */
+  case DX_FT_PROTOCOL: return 1;  /* FT_PROTOCOL */
+  case DX_FT_BOOL: return 2;      /* FT_BOOLEAN */
+  case DX_FT_UINT8: return 4;     /* FT_UINT8 (3 is FT_CHAR) */
+  case DX_FT_UINT16: return 5;    /* FT_UINT16 */
+  case DX_FT_UINT24: return 6;    /* FT_UINT24 */
+  case DX_FT_UINT32: return 7;    /* FT_UINT32 */
+  case DX_FT_UINT64: return 11;   /* FT_UINT64 (8-10: FT_UINT40/48/56) */
+  case DX_FT_INT32: return 15;    /* FT_INT32 (12-14: FT_INT8/16/24) */
+  case DX_FT_INT64: return 19;    /* FT_INT64 */
+  case DX_FT_DOUBLE: return 23;   /* FT_DOUBLE (20-22: the IEEE 11073 floats, FT_FLOAT) */
+  case DX_FT_ABSTIME: return 24;  /* FT_ABSOLUTE_TIME */
+  case DX_FT_RELTIME: return 25;  /* FT_RELATIVE_TIME */
+  case DX_FT_STRING: return 26;   /* FT_STRING (27 FT_STRINGZ, 28 FT_UINT_STRING) */
+  case DX_FT_ETHER: return 29;    /* FT_ETHER */
+  case DX_FT_BYTES: return 30;    /* FT_BYTES (31 FT_UINT_BYTES) */
+  case DX_FT_IPV4: return 32;     /* FT_IPv4 */
+  case DX_FT_IPV6: return 33;     /* FT_IPv6 */
+  case DX_FT_FRAMENUM: return 35; /* FT_FRAMENUM */
+  }
+  return 0;
+}
+
+/* Whether a node gets a NAME_raw: tshark writes one for every node of a
+ * length above zero but its text-only items (which are ours with a field
+ * name) and expert notes (whose items have no bytes in Wireshark). */
+static inline bool raw_node(const dx_node *n) {
+  return n->length > 0 && !(n->flags & DX_NODE_EXPERT);
+}
+
+/* The hex of a node's bytes, as tshark -x writes it: for a field with a
+ * bitmask its value in upper-case hex without leading zeros ("%X": the
+ * value masked and shifted, 1 for a set flag), otherwise the lower-case
+ * hex digits of its bytes in its data source (those present: a node cut
+ * short by the capture has fewer). */
+static void raw_hex(dx_json_writer *x, const dx_node *n) {
+  const dx_field *f = n->field;
+  if (f->bitmask) {
+    uint64_t v = n->v.u;
+    bool num = true;
+    switch (f->type) {
+    case DX_FT_BOOL:
+    case DX_FT_UINT8:
+    case DX_FT_UINT16:
+    case DX_FT_UINT24:
+    case DX_FT_UINT32:
+    case DX_FT_UINT64:
+    case DX_FT_FRAMENUM:
+    case DX_FT_INT64: break;
+    case DX_FT_INT32: v = (uint32_t)n->v.i; break;
+    default: num = false; break;
+    }
+    if (num) {
+      char b[24];
+      int k = snprintf(b, sizeof b, "%" PRIX64, v);
+      jw_safe_str(&x->w, b, k > 0 ? (size_t)k : 0);
+      return;
+    }
+  }
+  const dx_packet *p = x->pkt;
+  const uint8_t *d = NULL;
+  size_t len = 0;
+  if (p && n->src < p->nsources && p->sources[n->src].data) {
+    const dx_source *s = &p->sources[n->src];
+    if (n->offset < s->len) {
+      d = s->data + n->offset;
+      len = s->len - n->offset < n->length ? s->len - n->offset : n->length;
+    }
+  }
+  jw_hex(&x->w, d, len);
+}
+
+/* -T json: ["hex", offset, length, bitmask, type] */
+static void raw_array(dx_json_writer *x, const dx_node *n) {
+  jw *w = &x->w;
+  jw_open(w, '[');
+  raw_hex(x, n);
+  jw_u64(w, n->offset);
+  jw_u64(w, n->length);
+  jw_u64(w, n->field->bitmask);
+  jw_u64(w, ws_ftenum(n->field->type));
+  jw_close(w, ']');
+}
+
+/* The key id of the field named by the first n bytes of s, if the writer
+ * has one; UINT32_MAX if not. */
+static uint32_t key_by_name(const dx_json_writer *x, const char *s, size_t n) {
+  if (!x->nmap)
+    return UINT32_MAX;
+  for (uint32_t g = hash_strn(s, n) & x->nmask; x->nmap[g].name; g = (g + 1) & x->nmask)
+    if (strncmp(x->nmap[g].name, s, n) == 0 && x->nmap[g].name[n] == 0)
+      return x->nmap[g].id;
+  return UINT32_MAX;
+}
+
+/* -x, before the keys of one object (grouped from scratch index base) are
+ * written: a number for the object, and on the key of each field NAME
+ * whose NAME_raw is the name of another field of the object (tcp.seq and
+ * tcp.seq_raw) that number, so that NAME_raw stays that field's (keys
+ * are never written twice). */
+static uint32_t raw_object(dx_json_writer *x, uint32_t base) {
+  if (!x->raw)
+    return 0;
+  if (++x->robj == 0) { /* wrapped: no key may keep an old mark */
+    for (uint32_t i = 0; i < x->nkeys; i++)
+      x->keys[i].raw_mark = 0;
+    x->robj = 1;
+  }
+  for (uint32_t i = base; i < x->stop; i++) {
+    if (!x->shead[i] || (x->sn[i]->flags & DX_NODE_EXPERT))
+      continue;
+    uint32_t id = field_key(x, x->sn[i]->field);
+    if (id == UINT32_MAX)
+      continue;
+    const keyinfo *k = &x->keys[id];
+    if (k->len > 4 && memcmp(k->name + k->len - 4, "_raw", 4) == 0) {
+      uint32_t b = key_by_name(x, k->name, k->len - 4);
+      if (b != UINT32_MAX)
+        x->keys[b].raw_mark = x->robj;
+    }
+  }
+  return x->robj;
+}
+
+/* Whether the key of the nodes linked from scratch index i gets a
+ * NAME_raw in object obj: tshark decides by the first node. */
+static inline bool raw_group(const dx_json_writer *x, uint32_t i, uint32_t id, uint32_t obj) {
+  return x->raw && id != KEY_EXPERT && raw_node(x->sn[i]) && x->keys[id].raw_mark != obj;
+}
+
+/* ======================================================================
  * DX_JSON_PACKETS: compact and typed
  *
  * {"layers": {"frame": {...}, "eth": {...}, ...}} per packet. In an
@@ -1023,8 +1171,21 @@ static void cj_value(dx_json_writer *x, const dx_node *n, int depth) {
   jw_close(&x->w, '}');
 }
 
-/* One key of an object: the nodes linked from scratch index i. */
-static void cj_group(dx_json_writer *x, uint32_t i, int depth) {
+/* -x: "NAME_raw" for the nodes linked from scratch index i (one array, or
+ * an array of them for more than one node). */
+static void cj_raw(dx_json_writer *x, const keyinfo *k, uint32_t i, uint32_t cnt) {
+  cj_key(x, k, "_raw", 4);
+  if (cnt > 1)
+    jw_open(&x->w, '[');
+  for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
+    raw_array(x, x->sn[j]);
+  if (cnt > 1)
+    jw_close(&x->w, ']');
+}
+
+/* One key of an object: the nodes linked from scratch index i (obj: the
+ * object's number for -x, raw_object()). */
+static void cj_group(dx_json_writer *x, uint32_t i, int depth, uint32_t obj) {
   jw *w = &x->w;
   const dx_node *n = x->sn[i];
   uint32_t cnt = 0;
@@ -1050,7 +1211,10 @@ static void cj_group(dx_json_writer *x, uint32_t i, int depth) {
       jw_close(w, ']');
     return;
   }
-  const keyinfo *k = &x->keys[field_key(x, n->field)];
+  uint32_t id = field_key(x, n->field);
+  const keyinfo *k = &x->keys[id];
+  if (raw_group(x, i, id, obj))
+    cj_raw(x, k, i, cnt);
   cj_key(x, k, "", 0);
   if (cnt == 1) { /* the usual case */
     cj_value(x, n, depth);
@@ -1120,9 +1284,10 @@ static void cj_object(dx_json_writer *x, const dx_node *n, int depth) {
     if (!(c->flags & DX_NODE_HIDDEN) && !scratch_push(x, c))
       break;
   if (!x->oom && group(x, base)) {
+    uint32_t obj = raw_object(x, base);
     for (uint32_t i = base; i < x->stop; i++)
       if (x->shead[i])
-        cj_group(x, i, depth);
+        cj_group(x, i, depth, obj);
   }
   x->stop = base;
   if (open)
@@ -1131,6 +1296,7 @@ static void cj_object(dx_json_writer *x, const dx_node *n, int depth) {
 
 static void cj_packet(dx_json_writer *x, const dx_packet *p) {
   jw *w = &x->w;
+  x->pkt = p;
   jw_open(w, '{');
   JW_KEY(w, "layers");
   cj_object(x, &p->root, 0);
@@ -1182,6 +1348,18 @@ static void ek_key(dx_json_writer *x, const keyinfo *k, const char *sfx, size_t 
 }
 
 static void ek_collect(dx_json_writer *x, const dx_node *n, int depth);
+
+/* -x: "KEY_raw" for the nodes linked from scratch index i: the hex of
+ * each (an array for more than one node), as tshark -T ek -x. */
+static void ek_raw(dx_json_writer *x, const keyinfo *k, uint32_t i, uint32_t cnt) {
+  ek_key(x, k, "_raw", 4);
+  if (cnt > 1)
+    jw_open(&x->w, '[');
+  for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
+    raw_hex(x, x->sn[j]);
+  if (cnt > 1)
+    jw_close(&x->w, ']');
+}
 
 /* Pushes node c of a flat layer: c itself unless it is a subtree without
  * a value, then its descendants (a protocol or an expert note is pushed
@@ -1298,6 +1476,7 @@ static void ek_layer_self(dx_json_writer *x, const dx_node *layer, int depth, bo
   else if (depth < NODE_DEPTH_MAX)
     ek_collect(x, layer, depth);
   if (!x->oom && group(x, base)) {
+    uint32_t obj = raw_object(x, base);
     for (uint32_t i = base; i < x->stop; i++) {
       if (!x->shead[i])
         continue;
@@ -1307,6 +1486,8 @@ static void ek_layer_self(dx_json_writer *x, const dx_node *layer, int depth, bo
         cnt++;
       uint32_t id = node_key(x, n);
       const keyinfo *k = &x->keys[id];
+      if (raw_group(x, i, id, obj))
+        ek_raw(x, k, i, cnt);
       if (id == KEY_EXPERT)
         JW_KEY(w, "_ws_expert");
       else
@@ -1366,6 +1547,7 @@ static void ek_action(jw *w, const dx_packet *p) {
 
 static void ek_packet(dx_json_writer *x, const dx_packet *p) {
   jw *w = &x->w;
+  x->pkt = p;
   ek_action(w, p);
   jw_open(w, '{');
   JW_KEY(w, "timestamp");
@@ -1380,6 +1562,7 @@ static void ek_packet(dx_json_writer *x, const dx_packet *p) {
     if (!(c->flags & DX_NODE_HIDDEN) && !scratch_push(x, c))
       break;
   if (!x->oom && group(x, base)) {
+    uint32_t obj = raw_object(x, base);
     for (uint32_t i = base; i < x->stop; i++) {
       if (!x->shead[i])
         continue;
@@ -1394,6 +1577,8 @@ static void ek_packet(dx_json_writer *x, const dx_packet *p) {
         /* a layer: its protocol name, dots as '_' */
         keyinfo k = x->keys[id];
         k.ek_prefix = 0;
+        if (raw_group(x, i, id, obj))
+          ek_raw(x, &k, i, cnt);
         ek_key(x, &k, "", 0);
       }
       if (cnt > 1)
@@ -1526,7 +1711,7 @@ static void emit_value(sink *s, const dx_node *n) {
   }
 }
 
-static void emit_node(sink *s, const dx_node *n, int depth) {
+static void emit_node(sink *s, const dx_node *n, int depth, bool raw) {
   s->obj_begin(s);
   kv_str(s, "name", n->field->abbrev);
   KEY(s, "label");
@@ -1550,6 +1735,8 @@ static void emit_node(sink *s, const dx_node *n, int depth) {
   kv_u64(s, "offset", n->offset);
   kv_u64(s, "length", n->length);
   kv_u64(s, "source", n->src);
+  if (raw && n->field->bitmask)
+    kv_u64(s, "bitmask", n->field->bitmask);
   if (n->flags & ~DX_NODE_EXPERT) {
     KEY(s, "flags");
     s->arr_begin(s);
@@ -1573,13 +1760,15 @@ static void emit_node(sink *s, const dx_node *n, int depth) {
     s->arr_begin(s);
     for (const dx_node *c = n->first_child; c; c = c->next)
       if (!(c->flags & DX_NODE_HIDDEN))
-        emit_node(s, c, depth + 1);
+        emit_node(s, c, depth + 1, raw);
     s->arr_end(s);
   }
   s->obj_end(s);
 }
 
-static void emit_packet(sink *s, const dx_packet *p) {
+/* raw (-x): each data source with its bytes ("data") and each node with a
+ * bitmask with it ("bitmask"). */
+static void emit_packet(sink *s, const dx_packet *p, bool raw) {
   s->obj_begin(s);
   kv_str(s, "schema", "libdissect.packet");
   kv_u64(s, "version", DX_JSON_SCHEMA_VERSION);
@@ -1606,6 +1795,10 @@ static void emit_packet(sink *s, const dx_packet *p) {
     kv_u64(s, "index", i);
     kv_str(s, "name", p->sources[i].name);
     kv_u64(s, "length", p->sources[i].len);
+    if (raw) {
+      KEY(s, "data");
+      s->hex(s, p->sources[i].data, p->sources[i].data ? p->sources[i].len : 0);
+    }
     s->obj_end(s);
   }
   s->arr_end(s);
@@ -1613,7 +1806,7 @@ static void emit_packet(sink *s, const dx_packet *p) {
   s->arr_begin(s);
   for (const dx_node *n = p->root.first_child; n; n = n->next)
     if (!(n->flags & DX_NODE_HIDDEN))
-      emit_node(s, n, 0);
+      emit_node(s, n, 0, raw);
   s->arr_end(s);
   s->obj_end(s);
 }
@@ -1658,11 +1851,11 @@ static void ts_hex(sink *s, const uint8_t *v, size_t n) {
   jw_hex(TW(s), v, n);
 }
 
-static void tree_packet(jw *w, const dx_packet *p) {
+static void tree_packet(jw *w, const dx_packet *p, bool raw) {
   text_sink t = {{ts_obj_begin, ts_obj_end, ts_arr_begin, ts_arr_end, ts_key, ts_str, ts_i64,
                   ts_u64, ts_dbl, ts_bool, ts_hex},
                  w};
-  emit_packet(&t.base, p);
+  emit_packet(&t.base, p, raw);
 }
 
 /* ======================================================================
@@ -1682,6 +1875,7 @@ static dx_json_writer *writer_alloc(FILE *out, dx_json_form form, unsigned flags
   x->w.cap = bufsize;
   x->w.out = out;
   x->w.pretty = (flags & DX_JSON_PRETTY) && form != DX_JSON_EK;
+  x->raw = (flags & DX_JSON_RAW) != 0;
   return x;
 }
 
@@ -1705,7 +1899,7 @@ static void writer_emit(dx_json_writer *x, const dx_packet *p) {
   x->w.after_key = false;
   x->w.need_comma[0] = false;
   switch (x->form) {
-  case DX_JSON_TREE: tree_packet(&x->w, p); break;
+  case DX_JSON_TREE: tree_packet(&x->w, p, x->raw); break;
   case DX_JSON_EK: ek_packet(x, p); break;
   default: cj_packet(x, p); break;
   }
@@ -1780,7 +1974,7 @@ int dx_json_writer_write(dx_json_writer *x, const dx_packet *p) {
     x->w.len += 2;
     x->w.after_key = true; /* no newline before the packet's "{" */
     switch (x->form) {
-    case DX_JSON_TREE: tree_packet(&x->w, p); break;
+    case DX_JSON_TREE: tree_packet(&x->w, p, x->raw); break;
     default: cj_packet(x, p); break;
     }
   } else {
@@ -1923,7 +2117,7 @@ json_object *dx_packet_to_json(const dx_packet *p) {
   memset(&j, 0, sizeof j);
   j.base = (sink){jc_obj_begin, jc_close, jc_arr_begin, jc_close, jc_key, jc_str,
                   jc_i64,       jc_u64,   jc_dbl,       jc_bool,  jc_hex};
-  emit_packet(&j.base, p);
+  emit_packet(&j.base, p, false);
   if (j.oom) {
     json_object_put(j.root);
     return NULL;
