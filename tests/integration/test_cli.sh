@@ -399,11 +399,17 @@ else
 fi
 check_no_byte "output to a closed pipe: no ESC in stderr" 1b "$T_TMP/err"
 
-# -x with -T json|ek: tshark adds NAME_raw members; not built, and said so
+# -x with -T json|ek: tshark's NAME_raw members, without a warning
+# (their values against tshark's: tests/differential/test_tshark_jsonraw.sh)
 run "$D" -r "$S/http.pcap" -c 1 -T json -x
 check_rc_zero "-T json -x: exit status 0"
 check_grepf "-T json -x: the JSON is written" '"frame.number":1' "$T_TMP/out"
-check_grepf "-T json -x: a warning says NAME_raw is not built" "NAME_raw members) is not built" "$T_TMP/err"
+check_grepf "-T json -x: eth.dst_raw as tshark's [hex, offset, length, bitmask, FT_ETHER]" \
+  '"eth.dst_raw":["000000000000",0,6,0,29]' "$T_TMP/out"
+check_eq "-T json -x: no warning" "" "$(cat "$T_TMP/err")"
+run "$D" -r "$S/http.pcap" -c 1 -T ek -x
+check_grepf "-T ek -x: eth_eth_dst_raw, the hex alone" '"eth_eth_dst_raw":"000000000000"' "$T_TMP/out"
+check_eq "-T ek -x: no warning" "" "$(cat "$T_TMP/err")"
 run "$D" -r "$S/http.pcap" -c 1 -T ek -e ip.src -x
 check_eq "-T ek -e -x: no warning (tshark writes no _raw with -e)" "" "$(cat "$T_TMP/err")"
 
