@@ -87,6 +87,11 @@ def main():
             "match_pattern": "regex",
             "match": "^(" + "|".join(re.escape(k) for k in keys) + ")$",
             "mapping": TYPES[ftype]}})
+    # -x: NAME_raw members, the bytes of NAME in hex (after the fields'
+    # own templates: a field whose own name ends in _raw keeps its type)
+    dyn.append({"raw_bytes_hex": {"match": "*_raw",
+                                  "mapping": {"type": "keyword", "index": False,
+                                              "ignore_above": 32766}}})
     dyn.append({"other_strings": {"match_mapping_type": "string",
                                   "mapping": {"type": "keyword", "ignore_above": 8191}}})
     template = {

@@ -11,7 +11,7 @@
 # mapping needs; docs/ek-mapping.json is an index template whose dynamic
 # templates give every key the samples hold a type that takes its values;
 # and docs/ek-mapping.py, run on this build's field list, writes a template
-# that does too.
+# that does too; also with -x (tshark's NAME_raw members).
 # Usage: test_json_ek.sh BIN_DIR SRC_DIR
 set -uo pipefail
 BIN=${1:?usage: test_json_ek.sh BIN_DIR SRC_DIR}
@@ -35,6 +35,12 @@ for f in "$S"/*.pcap "$S"/*.pcapng; do
   run "$D" "${args[@]}" -T ek
   check_rc_zero "$(basename "$f") -T ek: exit status 0"
   mv "$T_TMP/out" "$T_TMP/ek/$(basename "$f").ek"
+done
+# -x adds NAME_raw members (hex strings): the same checks hold with them
+for f in "$S/dns.pcap" "$S/http.pcap"; do
+  run "$D" -r "$f" -T ek -x
+  check_rc_zero "$(basename "$f") -T ek -x: exit status 0"
+  mv "$T_TMP/out" "$T_TMP/ek/$(basename "$f")-x.ek"
 done
 
 # bulk.py MAPPING FILE...: one "ok NAME" / "FAIL NAME: why" per check.
