@@ -74,6 +74,41 @@ int colors_load(const char *path, char *warn, size_t warnlen, char *err, size_t 
   }
   if (e[0])
     snprintf(warn, warnlen, "colorfilters%s%s: %s", path ? " " : "", path ? path : "", e);
+  /* a user's rule naming a field dissect does not know is said (as
+   * Wireshark says a rule it cannot compile), not silently never true;
+   * Wireshark's own default rules name protocols dissect lacks on purpose */
+  if (path && !warn[0]) {
+    size_t nrules = 0, first = (size_t)-1, nnames = 0;
+    dx_colorfilter_rule r0;
+    for (size_t i = 0; i < dx_colorfilters_count(cf); i++) {
+      dx_colorfilter_rule r;
+      if (dx_colorfilters_rule(cf, i, &r) != DX_OK || !r.nunknown)
+        continue;
+      nrules++;
+      nnames += r.nunknown;
+      if (first == (size_t)-1) {
+        first = i;
+        r0 = r;
+      }
+    }
+    if (nrules) {
+      /* (the file's text: no control byte reaches the terminal) */
+      char rname[64];
+      snprintf(rname, sizeof rname, "%s", r0.name);
+      for (char *q = rname; *q; q++)
+        if ((unsigned char)*q < 0x20 || *q == 0x7f)
+          *q = '?';
+      char names[200] = "";
+      size_t k = 0;
+      for (size_t j = 0; j < r0.nunknown && k + 1 < sizeof names; j++)
+        k +=
+            (size_t)snprintf(names + k, sizeof names - k, "%s\"%s\"", j ? ", " : "", r0.unknown[j]);
+      snprintf(warn, warnlen,
+               "colorfilters %s: rule \"%s\" names %s, no field dissect knows (those tests are "
+               "false)%s",
+               path, rname, names, nrules > 1 ? "; other rules name such fields too" : "");
+    }
+  }
   size_t n = dx_colorfilters_count(cf);
   if (n > CC_MAX_RULES) {
     if (!warn[0])

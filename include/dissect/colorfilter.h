@@ -61,6 +61,11 @@ typedef struct dx_colorfilter_rule {
   dx_color fg, bg;
   int enabled; /* 0: the line began with "!" */
   const char *error;
+  /* The names of its filter that are no field of this library (tests on
+   * them are false: a protocol it does not dissect, or a misspelling), at
+   * most 16 (dx_filter_unknown()). */
+  const char *unknown[16];
+  size_t nunknown;
 } dx_colorfilter_rule;
 
 /* Wireshark 4.0's default colouring rules in the colorfilters format. */

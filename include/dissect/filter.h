@@ -164,6 +164,14 @@ void dx_filter_free(dx_filter *f);
  * needed (like snprintf). */
 size_t dx_filter_error_format(const char *text, const dx_filter_error *err, char *buf, size_t len);
 
+/* Under DX_FILTER_UNKNOWN_ABSENT: the distinct names the filter took as
+ * fields that are never present (no field of the session has them), in
+ * order of first appearance, at most 16: stores up to n of them in out
+ * (strings owned by the filter) and returns how many there are. A program
+ * can tell its user that those tests are false (a misspelled name is one
+ * of them). */
+size_t dx_filter_unknown(const dx_filter *f, const char **out, size_t n);
+
 /* The distinct fields the filter refers to (protocols included), in order
  * of first appearance: stores up to n of them in out and returns how many
  * there are in all. A consumer may use the list to dissect only what the

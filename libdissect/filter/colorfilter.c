@@ -415,6 +415,9 @@ int dx_colorfilters_rule(const dx_colorfilters *cf, size_t i, dx_colorfilter_rul
   out->bg = r->bg;
   out->enabled = r->enabled;
   out->error = r->error;
+  out->nunknown = r->f ? dx_filter_unknown(r->f, out->unknown, DX_ARRAY_LEN(out->unknown)) : 0;
+  if (out->nunknown > DX_ARRAY_LEN(out->unknown))
+    out->nunknown = DX_ARRAY_LEN(out->unknown);
   return DX_OK;
 }
 

@@ -1161,6 +1161,19 @@ static bool matchable(const expr *a) {
  * left unconverted (its value names belong to a field we do not know), a
  * set is skipped to its "}". */
 static fnode *absent_test(parser *ps, const expr *a) {
+  dx_filter *f = ps->f;
+  const token *nt = &a->tk;
+  if (f->nunknown < DX_ARRAY_LEN(f->unknown) && nt->len > 0) {
+    bool seen = false;
+    for (size_t i = 0; i < f->nunknown && !seen; i++)
+      seen = strlen(f->unknown[i]) == (size_t)nt->len &&
+             memcmp(f->unknown[i], ps->text + nt->pos, (size_t)nt->len) == 0;
+    if (!seen) {
+      const char *name = dx_arena_strndup(&f->arena, ps->text + nt->pos, (size_t)nt->len);
+      if (name)
+        f->unknown[f->nunknown++] = name;
+    }
+  }
   tok_kind op = ps->tk.kind;
   if (op == TK_NOT) {
     lexer save = ps->lx;
@@ -1590,6 +1603,14 @@ int dx_filter_match(const dx_filter *f, const dx_packet *p) {
 
 unsigned long dx_filter_limit_hits(const dx_filter *f) {
   return f ? atomic_load(&((dx_filter *)f)->regex_limit_hits) : 0;
+}
+
+size_t dx_filter_unknown(const dx_filter *f, const char **out, size_t n) {
+  if (!f)
+    return 0;
+  for (size_t i = 0; i < n && i < f->nunknown; i++)
+    out[i] = f->unknown[i];
+  return f->nunknown;
 }
 
 size_t dx_filter_fields(const dx_filter *f, const dx_field **out, size_t n) {

@@ -164,6 +164,10 @@ struct dx_filter {
   dx_regex **regexes;
   size_t nregex, capregex;
   _Atomic unsigned long regex_limit_hits;
+  /* DX_FILTER_UNKNOWN_ABSENT: the names taken as absent fields (arena
+   * strings, each once, the first 16) */
+  const char *unknown[16];
+  size_t nunknown;
 };
 
 /* Converts a literal token to a value of field type `t` (vals for value

@@ -695,6 +695,23 @@ EOF_CF
   keys q
   TUI_XDG="$TMPD/config"
 fi
+# a user's rule naming fields dissect does not know (a misspelling, or a
+# protocol it lacks) is said, not silently never true (Wireshark says so of
+# a rule it cannot compile); Wireshark's default rules, built in, say nothing
+printf '@UDP@udp@[1,2,3][4,5,6]\n@Typo@tcp.prot == 80 || udp@[1,2,3][4,5,6]\n@X@hsrp@[1,2,3][4,5,6]\n' >"$TMPD/typo.cf"
+out=$(XDG_CONFIG_HOME="$TMPD/config" "$TUI" --colorfilters "$TMPD/typo.cf" --print-colors "$S/dns.pcap" 2>&1 >/dev/null </dev/null)
+rc=$?
+if [ $rc -eq 0 ] && grep -qF "$TMPD/typo.cf: rule \"Typo\" names \"tcp.prot\", no field dissect knows (those tests are false); other rules name such fields too" <<<"$out"; then
+  ok "unknown field in a user's rule: a warning names the rule and the field"
+else
+  ko "unknown field in a user's rule (rc $rc)" "$out"
+fi
+out=$(XDG_CONFIG_HOME="$TMPD/config" "$TUI" --print-colors "$S/dns.pcap" 2>&1 >/dev/null </dev/null)
+if [ -z "$out" ]; then
+  ok "the built-in default rules: no warning"
+else
+  ko "the built-in default rules warn" "$out"
+fi
 # a colorfilters file that is not one: an error naming the file and the
 # line, exit 1, before any screen
 printf '# comment\n@UDP@udp@[1,2,3][4,5,6]\n@Bad@udp@[1,2,3]\n' >"$TMPD/bad.cf"

@@ -403,6 +403,40 @@ static void test_defaults(void) {
   free(buf);
 }
 
+/* The names a rule's filter takes as absent fields are listed, each once,
+ * in order (dx_filter_unknown, dx_colorfilter_rule.unknown); known fields
+ * and protocols are not. */
+static void test_unknown_names(void) {
+  dx_filter *f = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_filter_compile_flags(S(),
+                                                "hsrp.state != 8 || tcp.prot == 80 || tcp || "
+                                                "hsrp.state == 1 || !pim",
+                                                DX_FILTER_UNKNOWN_ABSENT, &f, NULL),
+                        DX_OK);
+  const char *names[8];
+  CU_ASSERT_EQUAL_FATAL(dx_filter_unknown(f, names, 8), 3);
+  CU_ASSERT_STRING_EQUAL(names[0], "hsrp.state");
+  CU_ASSERT_STRING_EQUAL(names[1], "tcp.prot");
+  CU_ASSERT_STRING_EQUAL(names[2], "pim");
+  dx_filter_free(f);
+  /* without the flag an unknown name is an error; a known filter has none */
+  CU_ASSERT_EQUAL(dx_filter_compile(S(), "tcp.prot == 80", &f, NULL), DX_EFILTER);
+  CU_ASSERT_EQUAL_FATAL(dx_filter_compile(S(), "tcp.port == 80 || udp", &f, NULL), DX_OK);
+  CU_ASSERT_EQUAL(dx_filter_unknown(f, names, 8), 0);
+  dx_filter_free(f);
+  dx_colorfilters *cf = NULL;
+  CU_ASSERT_EQUAL_FATAL(
+      parse("@A@udp@[1,2,3][4,5,6]\n@B@smb || nosuch.x@[1,2,3][4,5,6]", &cf, NULL, 0), DX_OK);
+  dx_colorfilter_rule r;
+  CU_ASSERT_EQUAL_FATAL(dx_colorfilters_rule(cf, 0, &r), DX_OK);
+  CU_ASSERT_EQUAL(r.nunknown, 0);
+  CU_ASSERT_EQUAL_FATAL(dx_colorfilters_rule(cf, 1, &r), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(r.nunknown, 2);
+  CU_ASSERT_STRING_EQUAL(r.unknown[0], "smb");
+  CU_ASSERT_STRING_EQUAL(r.unknown[1], "nosuch.x");
+  dx_colorfilters_free(cf);
+}
+
 /* dx_colorfilters_load(): errors name the file. */
 static void test_load(void) {
   char path[] = "/tmp/dx_colorfilters_XXXXXX";
@@ -471,6 +505,7 @@ static CU_TestInfo tests[] = {
     {"unknown fields", test_unknown_fields},
     {"defaults equal Wireshark's file", test_defaults},
     {"load a file", test_load},
+    {"unknown names", test_unknown_names},
     {"teardown", test_teardown},
     CU_TEST_INFO_NULL,
 };
