@@ -36,9 +36,15 @@ struct dx_capture {
                            walk from frame to frame makes no system call */
   long cbuf_off, cfile; /* cfile: cfp's own position */
   size_t cbuf_len;
-  long cnext;     /* where libpcap reads on: the end of the block of the last
-                     frame (-1: unknown, ask libpcap's handle) */
-  bool filtered;  /* a capture filter is set (libpcap passes over frames) */
+  long cnext;    /* where libpcap reads on: the end of the block of the last
+                    frame (-1: unknown, ask libpcap's handle) */
+  bool filtered; /* a capture filter is set (libpcap passes over frames) */
+  /* dx_capture_tell() without a system call: where libpcap reads on, kept
+   * here for a plain file (-1: ask its FILE). A pcap record is 16 bytes of
+   * header and the frame (rec_hdr 16; 0: not a pcap file); a pcapng frame's
+   * block ends at cnext. */
+  long tpos;
+  int rec_hdr;
   char *comments; /* of the last frame, each followed by a NUL */
   size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
@@ -586,6 +592,7 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     return DX_ENOMEM;
   }
   c->pc = pc;
+  c->tpos = -1;
   if (tin && tin->len >= 4 && rd32(tin->buf, false) == 0x0A0D0D0Au) {
     c->tee = tin; /* pcapng on standard input: comments from the kept bytes */
     c->cswap = tin->len >= 12 && rd32(tin->buf + 8, false) == 0x4D3C2B1Au;
@@ -613,13 +620,29 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
     else
 #endif
       cf = fopen(path, "rb");
-    if (cf && fread(m, 1, 4, cf) == 4 && rd32(m, false) == 0x0A0D0D0Au) {
+    bool gz = false;
+#ifdef DX_HAVE_ZLIB
+    gz = is_gzip(path);
+#endif
+    bool got = cf && fread(m, 1, 4, cf) == 4;
+    uint32_t magic = got ? rd32(m, false) : 0;
+    if (got && magic == 0x0A0D0D0Au) {
       c->cfp = cf; /* pcapng: its packet comments are read too */
       c->cpos = 4;
       c->cfile = 4;
       c->cnext = -1;
     } else if (cf)
       fclose(cf);
+    /* a pcap file of the standard kinds (microsecond or nanosecond, either
+     * byte order: 16-byte record headers): its next record's offset is
+     * counted from here on */
+    if (!gz &&
+        (magic == 0xa1b2c3d4u || magic == 0xd4c3b2a1u || magic == 0xa1b23c4du ||
+         magic == 0x4d3cb2a1u) &&
+        pcap_file(c->pc)) {
+      c->rec_hdr = 16;
+      c->tpos = ftell(pcap_file(c->pc));
+    }
   }
   *out = c;
   return DX_OK;
@@ -653,6 +676,7 @@ int dx_capture_open_live(dx_capture **out, const char *iface, const char *bpf, i
     return DX_ENOMEM;
   }
   c->pc = pc;
+  c->tpos = -1;
   c->live = true;
   c->name = strdup(iface);
   c->linktype = pcap_datalink(pc);
@@ -772,6 +796,14 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
       c->count++;
       if (c->cfp || c->tee)
         read_comments(c, pos, h->caplen);
+      if (c->rec_hdr && c->tpos >= 0 && !c->filtered && h->caplen < (uint32_t)pcap_snapshot(c->pc))
+        c->tpos += c->rec_hdr + (long)h->caplen;
+      else if (c->rec_hdr && !c->filtered && pcap_file(c->pc))
+        /* a frame cut to the snapshot length: libpcap passed over the rest
+         * of its record, so ask where it is */
+        c->tpos = ftell(pcap_file(c->pc));
+      else
+        c->tpos = -1;
       f->ts_sec = h->ts.tv_sec;
       f->ts_nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds: opened with NANO precision */
       f->caplen = h->caplen;
@@ -809,6 +841,10 @@ int64_t dx_capture_tell(const dx_capture *c) {
     return DX_EINVAL;
   if (c->ng)
     return dx_pcapng_tell(c->ng);
+  if (c->tpos >= 0 && !c->filtered)
+    return c->tpos;
+  if (c->cfp && c->cnext >= 0 && !c->filtered)
+    return c->cnext; /* pcapng: the end of the last frame's block */
   FILE *fp = pcap_file(c->pc);
   if (!fp)
     return DX_EINVAL;
@@ -823,8 +859,11 @@ int dx_capture_seek(dx_capture *c, int64_t pos) {
     return dx_pcapng_seek(c->ng, pos);
   FILE *fp = pcap_file(c->pc);
   c->cnext = -1;
+  c->tpos = -1;
   if (!fp || fseek(fp, (long)pos, SEEK_SET) != 0)
     return DX_EIO;
+  if (c->rec_hdr)
+    c->tpos = (long)pos;
   return DX_OK;
 }
 
