@@ -46,7 +46,7 @@ start() {
   local name="$PREFIX-$1" w=$2 h=$3
   shift 3
   SESSIONS+=("$name")
-  local cmd="env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8"
+  local cmd="env TERM=${TUI_TERM:-xterm-256color} LANG=C.UTF-8 LC_ALL=C.UTF-8"
   cmd+=" XDG_CONFIG_HOME=$(printf '%q' "$TUI_XDG") HOME=$(printf '%q' "$TMPD") $TUI"
   for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
   tmux new-session -d -s "$name" -x "$w" -y "$h" "$cmd; echo \"TUI-EXITED rc=\$?\"; sleep 60"
@@ -680,6 +680,15 @@ EOF_CF
   expect_colour "--colorfilters: a malformed packet takes the user's Malformed rule" "^ *2 .*DNS" "$(rule_colour Malformed "$TMPD/user.cf")"
   keys j # frame 1, selected, is drawn reversed
   expect_colour "--colorfilters: the disabled rule is skipped, UDP takes the user's UDP rule" "^ *1 .*9999" "$(rule_colour UDP "$TMPD/user.cf")"
+  keys q
+  # on a terminal of 8 colours (TERM=xterm) each colour is drawn as the
+  # basic one of its hue: the Malformed rule's red background (65535,0,0)
+  # as red (1) under white (7) text; UDP's blue background (0,0,65535) as
+  # blue (4) under yellow (65535,65535,0: 3) text
+  TUI_TERM=xterm start usercf8 200 50 --colorfilters "$TMPD/user.cf" "$TMPD/bad.pcap"
+  expect_colour "8 colours: the Malformed rule as white on red" "^ *2 .*DNS" "c7 c1 0"
+  keys j
+  expect_colour "8 colours: the UDP rule as yellow on blue" "^ *1 .*9999" "c3 c4 0"
   keys q
   # the same file as the user's configuration ($XDG_CONFIG_HOME/dissect/colorfilters)
   mkdir -p "$TMPD/xdg/dissect"
