@@ -209,7 +209,8 @@ static void forget(trust_state *st) {
 
 /* dx_session_reset(): the verdicts and connections of the capture go; the
  * configuration and the stores built from it stay. */
-static void trust_state_reset(void *p) {
+static void trust_state_reset(void *p, struct dx_session *s) {
+  DX_UNUSED(s);
   trust_state *st = p;
   for (unsigned i = 0; i < MEMO_SLOTS; i++)
     if (st->slot[i]) {

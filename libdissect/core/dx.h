@@ -653,9 +653,11 @@ typedef struct dx_protocol {
   void *(*state_new)(struct dx_session *s);
   void (*state_free)(void *state);
   /* dx_session_reset(): forgets what the state learned from packets and
-   * keeps its configuration. NULL: the state is freed and made again with
-   * state_new (for a state that holds nothing but what packets taught it). */
-  void (*state_reset)(void *state);
+   * keeps its configuration and its tables' allocations, in time of what
+   * was used (not of the tables' size); s is the session, with the new
+   * hash key. NULL: the state is freed and made again with state_new (for
+   * a small state that holds nothing but what packets taught it). */
+  void (*state_reset)(void *state, struct dx_session *s);
 } dx_protocol;
 
 /* The registry (proto/registry.c): every protocol, in a fixed order. */

@@ -294,7 +294,7 @@ int dx_session_reset(dx_session *s) {
     const dx_protocol *pr = dx_protocols[i];
     if (pr->state_reset) {
       if (s->states[i])
-        pr->state_reset(s->states[i]);
+        pr->state_reset(s->states[i], s);
     } else if (pr->state_new) {
       if (s->states[i] && pr->state_free)
         pr->state_free(s->states[i]);

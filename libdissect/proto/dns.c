@@ -612,6 +612,24 @@ static void state_free(void *state) {
   free(st);
 }
 
+/* Empties the buckets the transactions of l are in, then frees them. */
+static void list_unhash_free(dns_state *st, dns_list *l) {
+  for (dns_tx *tx = l->head; tx; tx = tx->next)
+    st->buckets[tx->hash & (st->nbuckets - 1)] = NULL;
+  list_free(l);
+}
+
+/* dx_session_reset(): the transactions go, in time of their number; the
+ * bucket array is kept (not freed, made and zeroed again); the hash key is
+ * the session's new one. */
+static void state_reset(void *state, struct dx_session *s) {
+  dns_state *st = state;
+  list_unhash_free(st, &st->pending);
+  list_unhash_free(st, &st->answered);
+  st->count = 0;
+  st->key = *dx_session_hashkey(s);
+}
+
 static void list_unlink(dns_list *l, dns_tx *tx) {
   if (tx->prev)
     tx->prev->next = tx->next;
@@ -1839,4 +1857,5 @@ const dx_protocol dx_proto_dns = {
     .regs = dns_regs,
     .state_new = state_new,
     .state_free = state_free,
+    .state_reset = state_reset,
 };

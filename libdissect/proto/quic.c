@@ -741,23 +741,43 @@ static void *quic_state_new(struct dx_session *s) {
   return calloc(1, sizeof(quic_state));
 }
 
-static void quic_state_free(void *p) {
-  quic_state *st = p;
-  if (!st)
-    return;
-  /* Slots are filled in order of nconns; ids exist only if ncids says so
-   * (a session without QUIC, reset for every input of a fuzzer, skips the
-   * 8192 pointers). */
+/* Frees the connections and ids and empties their tables. Slots are filled
+ * in order of nconns; ids exist only if ncids says so (a session without
+ * QUIC, reset for every input of a fuzzer, skips the 8192 pointers). */
+static void quic_state_clear(quic_state *st) {
   uint32_t used = st->nconns < QUIC_MAX_CONNS ? st->nconns : QUIC_MAX_CONNS;
   for (unsigned i = 0; i < used; i++)
-    if (st->slots[i])
+    if (st->slots[i]) {
       conn_free(st->slots[i], NULL); /* the session (and its budget) goes too */
-  for (unsigned b = 0; st->ncids && b < QUIC_CID_BUCKETS; b++)
+      st->slots[i] = NULL;
+    }
+  for (unsigned b = 0; st->ncids && b < QUIC_CID_BUCKETS; b++) {
     for (qcid *e = st->buckets[b], *n; e; e = n) {
       n = e->next;
       free(e);
     }
+    st->buckets[b] = NULL;
+  }
+  st->nconns = 0;
+  st->ncids = 0;
+  st->cid_lens = 0;
+  st->cid_cap_noted = false;
+  st->cur = NULL;
+}
+
+static void quic_state_free(void *p) {
+  quic_state *st = p;
+  if (!st)
+    return;
+  quic_state_clear(st);
   free(st);
+}
+
+/* dx_session_reset(): the 64 KiB of tables are kept, emptied in time of
+ * the connections and ids used (not freed, made and zeroed again). */
+static void quic_state_reset(void *p, struct dx_session *s) {
+  DX_UNUSED(s);
+  quic_state_clear(p);
 }
 
 static uint32_t cid_bucket(dx_packet *p, const uint8_t *cid, uint8_t len) {
@@ -2186,4 +2206,5 @@ const dx_protocol dx_proto_quic = {
     .heuristic_udp = heur_quic,
     .state_new = quic_state_new,
     .state_free = quic_state_free,
+    .state_reset = quic_state_reset,
 };

@@ -614,6 +614,7 @@ typedef struct tls_cached {
 typedef struct tls_state {
   tls_cached e[TLS_CACHE];
   uint32_t next;
+  uint32_t used; /* e[0, used) have been written (the ring fills from 0) */
 } tls_state;
 
 static void *tls_state_new(struct dx_session *s) {
@@ -625,6 +626,16 @@ static void tls_state_free(void *st) {
   if (st)
     OPENSSL_cleanse(st, sizeof(tls_state));
   free(st);
+}
+
+/* dx_session_reset(): the entries written are wiped, the 80 KiB table is
+ * kept (not freed, made and zeroed again). */
+static void tls_state_reset(void *v, struct dx_session *s) {
+  DX_UNUSED(s);
+  tls_state *st = v;
+  OPENSSL_cleanse(st->e, st->used * sizeof st->e[0]);
+  st->next = 0;
+  st->used = 0;
 }
 
 static void keys_free(tls_keys *k) {
@@ -2014,7 +2025,7 @@ static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len) {
 
 static void cache_put(tls_state *st, int kind, const uint8_t *key, uint8_t klen,
                       const uint8_t ms[48]) {
-  for (uint32_t i = 0; i < TLS_CACHE; i++) {
+  for (uint32_t i = 0; i < st->used; i++) {
     tls_cached *e = &st->e[i];
     if (e->kind == kind && e->klen == klen && memcmp(e->key, key, klen) == 0) {
       memcpy(e->ms, ms, 48);
@@ -2023,6 +2034,8 @@ static void cache_put(tls_state *st, int kind, const uint8_t *key, uint8_t klen,
   }
   tls_cached *e = &st->e[st->next];
   st->next = (st->next + 1) % TLS_CACHE;
+  if (st->used < TLS_CACHE)
+    st->used++;
   e->kind = (uint8_t)kind;
   e->klen = klen;
   memcpy(e->key, key, klen);
@@ -2031,7 +2044,7 @@ static void cache_put(tls_state *st, int kind, const uint8_t *key, uint8_t klen,
 
 static bool cache_get(const tls_state *st, int kind, const uint8_t *key, uint8_t klen,
                       uint8_t ms[48]) {
-  for (uint32_t i = 0; i < TLS_CACHE; i++) {
+  for (uint32_t i = 0; i < st->used; i++) {
     const tls_cached *e = &st->e[i];
     if (e->kind == kind && e->klen == klen && memcmp(e->key, key, klen) == 0) {
       memcpy(ms, e->ms, 48);
@@ -2844,6 +2857,7 @@ static const dx_reg tls_regs[] = {{DX_TABLE_TCP_PORT, 443},  {DX_TABLE_TCP_PORT,
 const dx_protocol dx_proto_tls = {
     .state_new = tls_state_new,
     .state_free = tls_state_free,
+    .state_reset = tls_state_reset,
     .name = "tls",
     .label = "Transport Layer Security",
     .fields = tls_fields,
