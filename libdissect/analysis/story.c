@@ -94,7 +94,7 @@ struct dx_story {
   const dx_field *f_stream, *f_syn, *f_ack, *f_fin, *f_rst, *f_len, *f_irtt;
   const dx_field *f_ipsrc, *f_ipdst, *f_ip6src, *f_ip6dst, *f_sport, *f_dport;
   const dx_field *f_retr, *f_fretr, *f_sretr, *f_lost, *f_dup, *f_ooo, *f_zw, *f_ka;
-  const dx_field *f_tls_record, *f_http, *f_h2stream, *f_tcpseg, *f_tlsseg;
+  const dx_field *f_tls_record, *f_http, *f_h2stream, *f_tcpseg, *f_tlsseg, *f_proxy_host;
   const dx_field *f_dns_resp, *f_dns_qname, *f_dns_qtype, *f_dns_a, *f_dns_aaaa, *f_dns_time,
       *f_dns_resp_to, *f_protocols;
   const dx_field *f_quic, *f_quic_conn, *f_udp_stream, *f_usport, *f_udport, *f_ulen, *f_http3;
@@ -287,6 +287,7 @@ int dx_story_new(dx_story **out, dx_session *s, const dx_story_config *cfg) {
       {&st->f_ka, "tcp.analysis.keep_alive"},
       {&st->f_tls_record, "tls.record"},
       {&st->f_http, "http"},
+      {&st->f_proxy_host, "http.proxy_connect_host"},
       {&st->f_h2stream, "http2.stream"},
       {&st->f_tcpseg, "tcp.segment"},
       {&st->f_tlsseg, "tls.segment"},
@@ -1576,8 +1577,12 @@ int dx_story_add_packet(dx_story *st, const dx_packet *p) {
       tls_record(st, c, n, dir, at, &app_records);
       descend = 0;
     } else if (f && f == st->f_http) {
-      http1(st, c, p, n, dir, at);
-      msgs++;
+      /* (not a CONNECT tunnel's layer: no message, only the proxy's target) */
+      const dx_node *c1 = dx_node_first_child(n);
+      if (!(c1 && st->f_proxy_host && dx_node_field(c1) == st->f_proxy_host)) {
+        http1(st, c, p, n, dir, at);
+        msgs++;
+      }
       descend = 0;
     } else if (f && f == st->f_h2stream) {
       http2(st, c, p, n, dir, at);

@@ -112,6 +112,12 @@ static void each_layer(const dx_story_conn *c, void (*fn)(FILE *, const char *, 
     snprintf(key, sizeof key, ":%s:", tok);
     if (!dx_layer_role(tok, NULL) || strstr(seen, key))
       continue;
+    /* "http:tls": an HTTP CONNECT tunnel's layer (the proxy's target) over
+     * the TLS it carries, not the application: the HTTP inside the TLS,
+     * if decrypted, comes after it */
+    if (strcmp(tok, "http") == 0 && save && strncmp(save, "tls", 3) == 0 &&
+        (save[3] == ':' || save[3] == 0))
+      continue;
     size_t l = strlen(seen);
     snprintf(seen + l, sizeof seen - l, "%s:", tok);
     fn(o, tok, k++);

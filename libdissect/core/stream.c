@@ -56,6 +56,37 @@ void dx_stream_free(dx_stream *s) {
     free(s->own);
     s->own = NULL;
   }
+  if (s->tunnel) {
+    dx_budget_give(s->tunnel->budget, s->tunnel->cost);
+    free(s->tunnel);
+    s->tunnel = NULL;
+  }
+}
+
+bool dx_stream_tunnel(dx_packet *p, const char *host, size_t hlen, uint16_t port,
+                      dx_tunnel_layer_fn layer) {
+  dx_stream *s = p->bstream;
+  if (!s || s->tunnel || !layer)
+    return false;
+  s->tunnel_port = port;
+  if (hlen > 255)
+    hlen = 255;
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t cost = dx_heap_cost(sizeof(dx_tunnel) + hlen + 1);
+  if (!budget || !dx_budget_take(budget, dx_packet_config(p)->max_total_stream_bytes, cost))
+    return false;
+  dx_tunnel *t = malloc(sizeof *t + hlen + 1);
+  if (!t) {
+    dx_budget_give(budget, cost);
+    return false;
+  }
+  t->layer = layer;
+  t->budget = budget;
+  t->cost = cost;
+  memcpy(t->host, host, hlen);
+  t->host[hlen] = 0;
+  s->tunnel = t;
+  return true;
 }
 
 void dx_stream_switch(dx_packet *p, const dx_protocol *to) {
@@ -147,6 +178,8 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
     adopt(s, s->next_app);
     s->next_app = NULL;
   }
+  if (s && s->tunnel && parent)
+    s->tunnel->layer(p, s->tunnel->host, s->tunnel_port, t, parent);
   if (s && s->app)
     return call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
   uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;

@@ -32,12 +32,26 @@ typedef struct dx_stream_kind {
   const char *piece_word; /* "Segment": "[3 Reassembled TCP Segments (N bytes): ...]" */
 } dx_stream_kind;
 
+struct dx_stream;
+/* A CONNECT tunnel's layer (HTTP's): shown before the protocol inside on
+ * each of its PDUs, as tshark shows HTTP's Proxy-Connect-Hostname/Port
+ * there. Made by dx_stream_tunnel(); freed with the stream. */
+typedef void (*dx_tunnel_layer_fn)(dx_packet *p, const char *host, uint16_t port, const dx_tvb *t,
+                                   dx_node *parent);
+typedef struct dx_tunnel {
+  dx_tunnel_layer_fn layer;
+  uint64_t *budget; /* what it is charged to, and how much */
+  uint64_t cost;
+  char host[]; /* the target's host, NUL-terminated */
+} dx_tunnel;
+
 typedef struct dx_stream {
   const dx_stream_kind *kind;
   dx_flow *flow;               /* the transport flow it rides on (may be NULL) */
   struct dx_stream *lower;     /* the stream under this one (TLS's TCP stream), or NULL */
   uint16_t port[2];            /* source port of each direction (dir 0: initiator) */
   uint16_t tunnel_port;        /* a CONNECT tunnel: the target's port, else 0 */
+  dx_tunnel *tunnel;           /* and its layer, or NULL */
   const dx_protocol *app;      /* chosen application, or NULL until chosen */
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
   const char *alpn;            /* negotiated ALPN (owned by the producer), or NULL */
@@ -97,6 +111,13 @@ void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
  * from the next bytes on, `to` is called, and the old protocol's state is
  * freed then (not now: its dissector may still be running). */
 void dx_stream_switch(dx_packet *p, const dx_protocol *to);
+
+/* Makes the current stream a CONNECT tunnel to host:port (hlen bytes of
+ * host): `layer` is called before the protocol inside on each of its PDUs.
+ * Charged to the session's stream budget; false (nothing shown) if it has
+ * no room. */
+bool dx_stream_tunnel(dx_packet *p, const char *host, size_t hlen, uint16_t port,
+                      dx_tunnel_layer_fn layer);
 
 /* Drops the pending PDU of direction dir (a gap in the bytes). */
 void dx_stream_gap(dx_stream *s, int dir);

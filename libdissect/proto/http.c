@@ -44,6 +44,8 @@
 
 enum {
   F_HTTP,
+  F_PROXY_HOST,
+  F_PROXY_PORT,
   F_REQUEST,
   F_RESPONSE,
   F_METHOD,
@@ -195,6 +197,10 @@ const dx_vals dx_http_status_vals[] = {{100, "Continue"},
 
 static const dx_field http_fields[] = {
     [F_HTTP] = DX_F("http", "Hypertext Transfer Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_PROXY_HOST] =
+        DX_F("http.proxy_connect_host", "Proxy-Connect-Hostname", DX_FT_STRING, DX_BASE_NONE),
+    [F_PROXY_PORT] =
+        DX_F("http.proxy_connect_port", "Proxy-Connect-Port", DX_FT_UINT16, DX_BASE_DEC),
     [F_REQUEST] = DX_F("http.request", "Request", DX_FT_BOOL, DX_BASE_NONE),
     [F_RESPONSE] = DX_F("http.response", "Response", DX_FT_BOOL, DX_BASE_NONE),
     [F_METHOD] = HS("http.request.method", "Request Method"),
@@ -645,6 +651,17 @@ static uint16_t authority_port(const uint8_t *s, uint32_t n) {
 
 extern const dx_protocol dx_proto_http;
 
+/* The layer HTTP shows on each PDU of a CONNECT tunnel, before the
+ * protocol inside, as tshark 4.0: the target's host and port. */
+static void tunnel_layer(dx_packet *p, const char *host, uint16_t port, const dx_tvb *t,
+                         dx_node *parent) {
+  dx_node *h = dx_add_proto(p, parent, FL(F_HTTP), t, 0, t->len);
+  dx_node *n = dx_add_string(p, h, FL(F_PROXY_HOST), t, 0, 0, host, strlen(host));
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+  n = dx_add_uint(p, h, FL(F_PROXY_PORT), t, 0, 0, port);
+  dx_node_set_flags(n, DX_NODE_GENERATED);
+}
+
 /* After a 2xx answer to CONNECT the connection is a tunnel to the target
  * (an HTTPS proxy's first leg): the rest of the stream goes to the
  * protocol of the target's port (TLS for 443), as tshark does. */
@@ -653,7 +670,12 @@ static void connect_tunnel(dx_packet *p, const http_exch *e) {
       e->connect_port ? dx_port_proto(p, DX_TABLE_TCP_PORT, e->connect_port) : NULL;
   if (to && to != &dx_proto_http) {
     dx_stream_switch(p, to);
-    p->bstream->tunnel_port = e->connect_port;
+    /* the host: the request's authority up to its port */
+    const char *u = e->uri ? e->uri : "";
+    const char *colon = strrchr(u, ':');
+    size_t hlen = colon ? (size_t)(colon - u) : strlen(u);
+    if (!dx_stream_tunnel(p, u, hlen, e->connect_port, tunnel_layer))
+      p->bstream->tunnel_port = e->connect_port;
   }
 }
 
