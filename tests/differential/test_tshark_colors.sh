@@ -29,17 +29,15 @@ unset SSLKEYLOGFILE
 
 # Frames where the two dissect differently (CAPTURE:FRAME, "*" for every
 # frame), so that their rules differ:
-# - https-intercept.pcap, https-proxy.pcap, browser-proxy.pcap: tshark 4.0
-#   puts an HTTP layer
-#   (http.proxy_connect_host) over the TLS of an HTTP CONNECT tunnel, so its
-#   HTTP rule takes the TLS frames where dissect's TCP rule does;
 # - misc.pcap:38: dissect notes the DNS query quoted in an ICMP error as a
 #   retransmission of frame 37 (an expert warning), tshark does not;
-# - tcp-anomalies.pcap:326, browser-h2.pcap:68: tshark notes a D-SACK (an
-#   expert warning), dissect does not;
+# - tcp-anomalies.pcap:326, browser-h2.pcap:68, https-proxy.pcap:22,
+#   https-intercept.pcap:22, browser-proxy.pcap:58: tshark notes a D-SACK
+#   (an expert warning), dissect does not;
 # - quic-v2draft.pcap: a QUIC version tshark 4.0 does not know (data).
-KNOWN_DEFAULT="https-intercept.pcap:* https-proxy.pcap:* browser-proxy.pcap:*"
-KNOWN_USER="$KNOWN_DEFAULT misc.pcap:38 tcp-anomalies.pcap:326 browser-h2.pcap:68 quic-v2draft.pcap:*"
+KNOWN_DEFAULT=""
+KNOWN_USER="misc.pcap:38 tcp-anomalies.pcap:326 browser-h2.pcap:68 https-proxy.pcap:22 \
+https-intercept.pcap:22 browser-proxy.pcap:58 quic-v2draft.pcap:*"
 
 # compare NAME KNOWN: the rule of each frame of each sample, tshark against
 # dissect-tui (run with TSHARK_ARGS / TUI_ARGS)

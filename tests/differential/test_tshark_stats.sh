@@ -4,9 +4,9 @@
 # names) print byte for byte the same
 #   - -z conv,TYPE and -z endpoints,TYPE for eth, ip, ipv6, tcp, udp;
 #   - -z io,phs (on captures whose hierarchy holds only protocols dissect
-#     dissects: tshark's json, urlencoded-form, pkt_comment and its HTTP
-#     CONNECT tunnel are not built, and QUIC versions tshark 4.0 does not
-#     know differ; those captures are named, not hidden);
+#     dissects: tshark's json, urlencoded-form and pkt_comment are not
+#     built, and QUIC versions tshark 4.0 does not know differ; those
+#     captures are named, not hidden);
 #   - -z io,stat with several intervals and filters;
 #   - -z follow,tcp|udp,ascii|hex|raw for the first streams;
 #   - the time column of the summary line for every -t format and -u hms;
@@ -106,7 +106,7 @@ for cap in "${CAPS[@]}"; do
   # the hierarchy; the check for protocols dissect lacks reads the same run)
   want=$(tsh -r "$cap" -q -z io,phs)
   if grep -Eq '^ *(json|urlencoded-form|pkt_comment) ' <<<"$want" ||
-    [[ $name == https-proxy.pcap || $name == https-intercept.pcap || $name == quic-* ]]; then
+    [[ $name == quic-* ]]; then
     echo "note $name: -z io,phs not compared (tshark's hierarchy holds protocols dissect lacks)"
   else
     same_out "$name: -z io,phs" "$want" "$("$D" -r "$cap" -q -z io,phs 2>&1)"
