@@ -854,7 +854,10 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
       if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
         quoted = 1;
     }
-    if (quoted)
+    /* a CONNECT tunnel's layer is no HTTP message (tshark taps none) */
+    const dx_node *c1 = dx_node_first_child(l);
+    const char *c1n = c1 ? dx_node_name(c1) : NULL;
+    if (quoted || (c1n && strcmp(c1n, "http.proxy_connect_host") == 0))
       continue;
     if (t->kind == TR_DNS)
       dns_message(t, l, rel_ns);
