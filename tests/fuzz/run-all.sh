@@ -35,16 +35,7 @@ else
   for f in "$FZ"/fuzz_*.c; do names+=("$(basename "$f" .c)"); done
 fi
 
-opts_of() { # the harness's options beyond the common ones
-  case $1 in
-  fuzz_filter) echo "-dict=$FZ/fuzz_filter.dict" ;;
-  fuzz_stream | fuzz_http2) echo "-dict=$FZ/fuzz_stream.dict -max_len=8192" ;;
-  fuzz_tls_decrypt) echo "-max_len=4096" ;;
-  fuzz_packet | fuzz_story | fuzz_dns | fuzz_x509) echo "-dict=$FZ/fuzz_stream.dict" ;;
-  fuzz_http) echo "-dict=$FZ/fuzz_stream.dict -max_len=16384" ;;
-  fuzz_capture) echo "-max_len=65536" ;;
-  esac
-}
+. "$FZ/opts.sh" # opts_of
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
