@@ -1171,16 +1171,23 @@ static void cj_value(dx_json_writer *x, const dx_node *n, int depth) {
   jw_close(&x->w, '}');
 }
 
-/* -x: "NAME_raw" for the nodes linked from scratch index i (one array, or
- * an array of them for more than one node). */
-static void cj_raw(dx_json_writer *x, const keyinfo *k, uint32_t i, uint32_t cnt) {
-  cj_key(x, k, "_raw", 4);
+/* -x: the "_raw" member of key k for the nodes linked from scratch index i:
+ * `one` writes a node's value (an array of them for more than one node). */
+static void raw_member(dx_json_writer *x, const keyinfo *k, uint32_t i, uint32_t cnt,
+                       void (*key)(dx_json_writer *, const keyinfo *, const char *, size_t),
+                       void (*one)(dx_json_writer *, const dx_node *)) {
+  key(x, k, "_raw", 4);
   if (cnt > 1)
     jw_open(&x->w, '[');
   for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
-    raw_array(x, x->sn[j]);
+    one(x, x->sn[j]);
   if (cnt > 1)
     jw_close(&x->w, ']');
+}
+
+/* -x: "NAME_raw" (tshark -T json -x: [hex, offset, length, bitmask, type]). */
+static void cj_raw(dx_json_writer *x, const keyinfo *k, uint32_t i, uint32_t cnt) {
+  raw_member(x, k, i, cnt, cj_key, raw_array);
 }
 
 /* One key of an object: the nodes linked from scratch index i (obj: the
@@ -1352,13 +1359,7 @@ static void ek_collect(dx_json_writer *x, const dx_node *n, int depth);
 /* -x: "KEY_raw" for the nodes linked from scratch index i: the hex of
  * each (an array for more than one node), as tshark -T ek -x. */
 static void ek_raw(dx_json_writer *x, const keyinfo *k, uint32_t i, uint32_t cnt) {
-  ek_key(x, k, "_raw", 4);
-  if (cnt > 1)
-    jw_open(&x->w, '[');
-  for (uint32_t j = i; j != NO_NEXT; j = x->snext[j])
-    raw_hex(x, x->sn[j]);
-  if (cnt > 1)
-    jw_close(&x->w, ']');
+  raw_member(x, k, i, cnt, ek_key, raw_hex);
 }
 
 /* Pushes node c of a flat layer: c itself unless it is a subtree without

@@ -1,4 +1,4 @@
-# Sourced by run-all.sh and speed.sh: opts_of HARNESS prints the libFuzzer
+# Sourced by run-all.sh and speed.sh. opts_of HARNESS prints the libFuzzer
 # options of a harness beyond the common ones (its dictionary, -max_len).
 # Needs FZ (this directory).
 opts_of() {
@@ -10,4 +10,15 @@ opts_of() {
   fuzz_http) echo "-dict=$FZ/fuzz_stream.dict -max_len=16384" ;;
   fuzz_capture) echo "-max_len=65536" ;;
   esac
+}
+
+# harness_names: the harnesses to run into the array `names`: $HARNESSES
+# ("fuzz_dns fuzz_http"), else every fuzz_*.c of this directory.
+harness_names() {
+  if [[ -n ${HARNESSES:-} ]]; then
+    read -r -a names <<<"$HARNESSES"
+  else
+    names=()
+    for f in "$FZ"/fuzz_*.c; do names+=("$(basename "$f" .c)"); done
+  fi
 }

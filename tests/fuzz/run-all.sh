@@ -28,14 +28,9 @@ if ! ls "$BUILD"/fuzz/fuzz_* >/dev/null 2>&1; then
   cmake -S "$SRC" -B "$BUILD" -DDX_FUZZ=ON -DCMAKE_C_COMPILER=clang >/dev/null || exit 2
   nice -n 10 cmake --build "$BUILD" -j2 >/dev/null || exit 2
 fi
-if [[ -n ${HARNESSES:-} ]]; then
-  read -r -a names <<<"$HARNESSES"
-else
-  names=()
-  for f in "$FZ"/fuzz_*.c; do names+=("$(basename "$f" .c)"); done
-fi
 
-. "$FZ/opts.sh" # opts_of
+. "$FZ/opts.sh" # opts_of, harness_names
+harness_names
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT

@@ -32,13 +32,8 @@ BUILD=${BUILD:-$SRC/build-fuzz}
 FZ=$SRC/tests/fuzz
 BIN=$BUILD/fuzz
 [[ -d $BIN ]] || BIN=$BUILD
-if [[ -n ${HARNESSES:-} ]]; then
-  read -r -a names <<<"$HARNESSES"
-else
-  names=()
-  for f in "$FZ"/fuzz_*.c; do names+=("$(basename "$f" .c)"); done
-fi
-. "$FZ/opts.sh" # opts_of
+. "$FZ/opts.sh" # opts_of, harness_names
+harness_names
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 if [[ -n $SECS ]]; then
