@@ -236,6 +236,8 @@ typedef struct dx_source {
 } dx_source;
 
 #define DX_MAX_SOURCES 16
+/* Ghost nodes a packet hands out in turn (dx_packet.ghosts); a power of 2. */
+#define DX_GHOSTS 16
 
 typedef enum dx_addr_type { DX_AT_NONE = 0, DX_AT_ETHER, DX_AT_IPV4, DX_AT_IPV6 } dx_addr_type;
 typedef struct dx_addr {
@@ -289,18 +291,25 @@ struct dx_packet {
   struct dx_find_slot *findex;
   uint32_t findex_mask;
   /* Skipped layers (terse packets, dx_session_set_interest): while `skip`
-   * is set, a node of a layer that holds no field of interest is not built;
-   * dx_add_*() return `ghost` instead, a scratch node outside the tree that
-   * takes the writes (values, flags, expert notes raise the packet's
-   * severity and `bad` as usual) and whose children are ghosts too.
-   * A ghost is reset each time it is handed out: a dissector may read back
-   * the node it just added, never one added before the last dx_add_*().
-   * `ghost_owner` is the layer being skipped (a layer dissected inside a
-   * skipped subtree hangs on it). Cleared when a protocol of interest is
+   * is set, a node of a layer that holds no field of interest is not built,
+   * nor, in a layer that is built, a node whose field is not of interest
+   * (a field ghost, as Wireshark's faked items): dx_add_*() return a ghost
+   * instead, a scratch node outside the tree that takes the writes (values,
+   * flags, expert notes raise the packet's severity and `bad` as usual) and
+   * whose children are ghosts too, but for a field of interest added under
+   * a field ghost: it hangs on the ghost's owner (its parent pointer, the
+   * nearest built node), so the nodes asked for are kept in the order they
+   * are added, under their layer. Ghosts are taken in turn from `ghosts`
+   * (not cleared with the packet: dx_ghost() sets each one it hands out);
+   * a dissector may read back the node it just added, never one added
+   * before the last dx_add_*(). Cleared when a protocol of interest is
    * added: that layer and the ones after it are built in full. */
   bool skip;
-  dx_node *ghost_owner;
-  dx_node ghost;
+  unsigned ghost_next;
+  dx_node ghost; /* a skipped layer's ghost */
+  /* The session's Bloom filter of its fields of interest (session.h):
+   * most fields of a built layer are told unwanted inline. */
+  uint64_t interest_bloom[4];
   /* "pinfo": the layers set these for the ones above them. */
   dx_addr net_src, net_dst; /* network layer addresses */
   dx_addr dl_src, dl_dst;   /* link layer addresses */
@@ -350,6 +359,8 @@ struct dx_packet {
   char *col_info;
   size_t col_info_len, col_info_cap;
   bool col_info_fenced; /* a fence: later layers append after a separator */
+  /* Last: not cleared when a packet is reused (dx_ghost sets them). */
+  dx_node ghosts[DX_GHOSTS];
 };
 
 /* True if field f may be read from this packet: always in full mode; in
@@ -376,15 +387,39 @@ static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
   return p->proto_labels && n->field->type == DX_FT_PROTOCOL && dx_packet_wants(p, n->field);
 }
 
-/* ---- skipped layers (terse packets) ----
+/* ---- skipped layers and field ghosts (terse packets) ----
  * A layer node made while dx_packet.skip is set, for a protocol that holds
  * no field of interest, carries DX_NODE_SKIPPED_LAYER (internal, never
  * shown): the nodes added under it, and under those, are not built; the
  * dx_add_*() below return the packet's ghost node instead (see dx_packet).
- * The ghost holds no value (zero, or no bytes) but the TRUNCATED flag of
- * the item just added; adding bytes that run out marks the packet as a
- * built node would. */
+ * In a layer that is built, a node of a field nobody asked for is a field
+ * ghost (DX_NODE_FIELD_GHOST), and a field of interest added under one
+ * hangs on the ghost's owner. A ghost holds no value (zero, or no bytes:
+ * read back nothing but what its label needs, and check dx_label_wanted())
+ * but the TRUNCATED flag of the item just added; adding bytes that run out
+ * marks the packet as a built node would. A node that code reads back from
+ * the tree later (frame.protocols reads eth.type) is added with the _full
+ * call, which builds it in a built layer whoever asked. */
 #define DX_NODE_SKIPPED_LAYER 0x80u
+/* A ghost standing for a node of a built layer (see dx_packet.skip). */
+#define DX_NODE_FIELD_GHOST 0x40u
+/* Every ghost carries this (with DX_NODE_SKIPPED_LAYER). */
+#define DX_NODE_GHOST 0x20u
+#define DX_NODE_INTERNAL (DX_NODE_SKIPPED_LAYER | DX_NODE_FIELD_GHOST | DX_NODE_GHOST)
+/* True if field f is not in the session's interest set (a node of it in a
+ * built layer is a field ghost); out of line, for dx_skip_node(). */
+bool dx_packet_unwanted(const dx_packet *p, const dx_field *f);
+/* The hash of the interest sets (of a field's address), and the test of
+ * their 256-bit Bloom filters: false means f is not in the set. */
+static inline size_t dx_interest_hash(const dx_field *f) {
+  uint64_t x = (uint64_t)(uintptr_t)f;
+  x ^= x >> 29;
+  x *= 0x9e3779b97f4a7c15ull;
+  return (size_t)(x >> 32);
+}
+static inline bool dx_interest_bloom_has(const uint64_t bloom[4], size_t h) {
+  return (bloom[(h >> 6) & 3] >> (h & 63)) & 1u;
+}
 /* Labels nobody will print are never formatted (dx_label_wanted): the
  * calls below do not even evaluate their format arguments then (which must
  * have no side effects; p and n are evaluated twice). */
@@ -399,16 +434,26 @@ static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
       (dx_node_append_text)(p, n, __VA_ARGS__);                                                    \
   } while (0)
 static inline bool dx_skip_node(const dx_packet *p, const dx_node *parent, const dx_field *f) {
-  return p && p->skip && parent && (parent->flags & DX_NODE_SKIPPED_LAYER) && f &&
-         f->type != DX_FT_PROTOCOL;
+  if (!p || !p->skip || !parent || !f || f->type == DX_FT_PROTOCOL)
+    return false;
+  if ((parent->flags & (DX_NODE_SKIPPED_LAYER | DX_NODE_FIELD_GHOST)) == DX_NODE_SKIPPED_LAYER)
+    return true; /* a skipped layer, or its ghost */
+  /* a field ghost in a built layer: not in the interest set */
+  return !dx_interest_bloom_has(p->interest_bloom, dx_interest_hash(f)) || dx_packet_unwanted(p, f);
 }
+/* A ghost for a node to be added under parent (see dx_packet.skip): its
+ * parent pointer is the owner, the nearest built node. A skipped layer's
+ * nodes all share one ghost (inline: summary lines make a hundred a
+ * packet); field ghosts come from a ring, out of line. */
+dx_node *dx_field_ghost(dx_packet *p, dx_node *parent);
 static inline dx_node *dx_ghost(dx_packet *p, dx_node *parent) {
-  dx_node *g = &p->ghost;
+  if ((parent->flags & (DX_NODE_SKIPPED_LAYER | DX_NODE_FIELD_GHOST)) != DX_NODE_SKIPPED_LAYER)
+    return dx_field_ghost(p, parent);
+  dx_node *g = &p->ghost; /* g->field is set when the packet is made */
   if (parent != g)
-    p->ghost_owner = parent;
-  g->parent = p->ghost_owner;
+    g->parent = parent; /* the skipped layer (or a node of another layer) */
   g->first_child = g->last_child = g->next = NULL;
-  g->flags = DX_NODE_SKIPPED_LAYER;
+  g->flags = DX_NODE_SKIPPED_LAYER | DX_NODE_GHOST;
   g->text = NULL;
   g->v.t.sec = 0;
   g->v.t.nsec = 0;

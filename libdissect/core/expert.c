@@ -100,7 +100,7 @@ bool dx_expert_wants_fields(const dx_packet *p) {
  * hidden (for -e and filters; the outputs show n itself). */
 void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity) {
   static const uint32_t sev[] = {SEV_COMMENT, SEV_CHAT, SEV_NOTE, SEV_WARN, SEV_ERROR};
-  if (!n || n == &p->ghost || !dx_expert_wants_fields(p))
+  if (!n || (n->flags & DX_NODE_GHOST) || !dx_expert_wants_fields(p))
     return; /* (a note of a skipped layer is not in the tree) */
   const char *msg = n->text ? n->text : "";
   dx_node *c[4] = {NULL, NULL, NULL, NULL};

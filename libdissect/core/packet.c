@@ -168,7 +168,7 @@ const char *dx_node_name(const dx_node *n) {
   return n && n->field ? n->field->abbrev : "";
 }
 unsigned dx_node_flags(const dx_node *n) {
-  return n ? n->flags & ~DX_NODE_SKIPPED_LAYER : 0u;
+  return n ? n->flags & ~DX_NODE_INTERNAL : 0u;
 }
 int dx_node_severity(const dx_node *n) {
   return n ? n->severity : 0;

@@ -626,31 +626,19 @@ uint32_t dx_dissect_heuristic(dx_packet *p, bool tcp, const dx_tvb *t, dx_node *
 }
 
 /* ---- interest ---- */
-static inline size_t interest_hash(const dx_field *f) {
-  uint64_t x = (uint64_t)(uintptr_t)f;
-  x ^= x >> 29;
-  x *= 0x9e3779b97f4a7c15ull;
-  return (size_t)(x >> 32);
+
+bool dx_session_interested(const dx_session *s, const dx_field *f) {
+  return s->interest && f && dx_session_interested_inline(s, f);
 }
 
 static inline bool interested(const dx_session *s, const dx_field *f) {
-  size_t h = interest_hash(f) & s->interest_mask;
-  while (s->interest[h]) {
-    if (s->interest[h] == f)
-      return true;
-    h = (h + 1) & s->interest_mask;
-  }
-  return false;
-}
-
-bool dx_session_interested(const dx_session *s, const dx_field *f) {
-  return s->interest && f && interested(s, f);
+  return dx_session_interested_inline(s, f);
 }
 
 bool dx_session_layer_wanted(const dx_session *s, const dx_field *f) {
   if (!s->layers)
     return false;
-  size_t h = interest_hash(f) & s->layers_mask;
+  size_t h = dx_interest_hash(f) & s->layers_mask;
   while (s->layers[h]) {
     if (s->layers[h] == f)
       return true;
@@ -741,7 +729,7 @@ static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
       const dx_field *f = &own[k]->fields[j];
       if (f->type != DX_FT_PROTOCOL)
         continue;
-      size_t h = interest_hash(f) & (size - 1);
+      size_t h = dx_interest_hash(f) & (size - 1);
       while (set[h] && set[h] != f)
         h = (h + 1) & (size - 1);
       set[h] = f;
@@ -769,7 +757,7 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   for (size_t i = 0; i < n; i++) {
     if (!fields[i])
       continue;
-    size_t h = interest_hash(fields[i]) & (size - 1);
+    size_t h = dx_interest_hash(fields[i]) & (size - 1);
     while (set[h] && set[h] != fields[i])
       h = (h + 1) & (size - 1);
     set[h] = fields[i];
@@ -778,6 +766,12 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   s->interest = set;
   s->interest_mask = size - 1;
   s->ninterest = n;
+  memset(s->interest_bloom, 0, sizeof s->interest_bloom);
+  for (size_t i = 0; i < n; i++)
+    if (fields[i]) {
+      size_t h = dx_interest_hash(fields[i]);
+      s->interest_bloom[(h >> 6) & 3] |= 1ull << (h & 63);
+    }
   s->terse = true;
   s->terse_columns = (flags & DX_INTEREST_COLUMNS) != 0;
   /* a column read as a field (_ws.col.Info) needs the columns filled; a
@@ -798,6 +792,7 @@ void dx_session_clear_interest(dx_session *s) {
   free(s->interest);
   s->interest = NULL;
   s->interest_mask = 0;
+  memset(s->interest_bloom, 0, sizeof s->interest_bloom);
   s->ninterest = 0;
   s->terse = s->terse_columns = false;
   free(s->layers);
@@ -869,13 +864,18 @@ static dx_packet *packet_alloc(dx_session *s) {
   if (p) {
     atomic_fetch_sub_explicit(&s->nspare, 1, memory_order_relaxed);
     dx_arena sv = p->arena;
-    memset(p, 0, sizeof *p);
+    memset(p, 0, offsetof(dx_packet, ghosts)); /* dx_ghost() sets the ghosts */
     p->arena = sv;
+    p->ghost.field = dx_field_expert();
     return p;
   }
   p = calloc(1, sizeof *p);
-  if (p)
+  if (p) {
     dx_arena_init(&p->arena);
+    p->ghost.field = dx_field_expert(); /* kept: dx_ghost() sets the rest */
+    for (size_t i = 0; i < DX_GHOSTS; i++)
+      p->ghosts[i].field = dx_field_expert();
+  }
   return p;
 }
 
@@ -926,7 +926,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   p->no_labels = s->terse || s->labels_off;
   p->proto_labels = s->terse && s->proto_labels;
   p->skip = s->terse && s->skip_layers;
-  p->ghost.field = dx_field_expert();
+  memcpy(p->interest_bloom, s->interest_bloom, sizeof p->interest_bloom);
   p->want_columns = !s->terse || s->terse_columns;
   p->frame = *f;
   if (p->frame.wirelen < p->frame.caplen)

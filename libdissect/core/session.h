@@ -94,6 +94,9 @@ struct dx_session {
   bool proto_labels; /* a protocol field is of interest (dx_packet.proto_labels) */
   const dx_field **interest;
   size_t interest_mask, ninterest;
+  /* A 256-bit Bloom filter of the set: most fields asked about are not in
+   * it, and are told so without a probe (dx_session_interested_inline). */
+  uint64_t interest_bloom[4];
   /* The layers (protocol fields, fields[0] of a dx_protocol) that hold a
    * field of interest: the others are skipped in terse packets (dx.h,
    * dx_packet.skip) when skip_layers is set. A set like `interest`. */
@@ -112,6 +115,19 @@ const dx_protocol *dx_decode_as_proto(const dx_session *s, dx_table table, uint3
 
 /* True if field f is in the session's interest set. */
 bool dx_session_interested(const dx_session *s, const dx_field *f);
+/* dx_session_interested() for a session with an interest set and a field. */
+static inline bool dx_session_interested_inline(const dx_session *s, const dx_field *f) {
+  size_t h = dx_interest_hash(f);
+  if (!dx_interest_bloom_has(s->interest_bloom, h))
+    return false;
+  h &= s->interest_mask;
+  while (s->interest[h]) {
+    if (s->interest[h] == f)
+      return true;
+    h = (h + 1) & s->interest_mask;
+  }
+  return false;
+}
 /* True if the layer of protocol field f is built in terse packets. */
 bool dx_session_layer_wanted(const dx_session *s, const dx_field *f);
 

@@ -5,15 +5,37 @@
 #include <stdio.h>
 #include <string.h>
 
+static inline bool interested(const dx_packet *p, const dx_field *f) {
+  return p->sess && p->sess->interest && dx_session_interested_inline(p->sess, f);
+}
+
+bool dx_packet_unwanted(const dx_packet *p, const dx_field *f) {
+  return !interested(p, f);
+}
+
+dx_node *dx_field_ghost(dx_packet *p, dx_node *parent) {
+  dx_node *g = &p->ghosts[p->ghost_next++ & (DX_GHOSTS - 1)];
+  g->parent = (parent->flags & DX_NODE_GHOST) ? parent->parent : parent;
+  /* g->field is set when the packet is made (session.c); its place
+   * (src, offset, length) means nothing */
+  g->first_child = g->last_child = g->next = NULL;
+  g->flags = DX_NODE_SKIPPED_LAYER | DX_NODE_GHOST | DX_NODE_FIELD_GHOST;
+  g->text = NULL;
+  g->v.t.sec = 0;
+  g->v.t.nsec = 0;
+  return g;
+}
+
 static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
                          uint32_t off, uint32_t len) {
   if (!p || !parent || !f)
     return NULL;
   if (p->skip && (parent->flags & DX_NODE_SKIPPED_LAYER)) {
-    if (f->type != DX_FT_PROTOCOL)
+    /* under a field ghost, a field of interest hangs on the ghost's owner */
+    if (f->type != DX_FT_PROTOCOL && !((parent->flags & DX_NODE_FIELD_GHOST) && interested(p, f)))
       return dx_ghost(p, parent);
-    if (parent == &p->ghost)
-      parent = p->ghost_owner; /* a layer inside a skipped subtree */
+    if (parent->flags & DX_NODE_GHOST)
+      parent = parent->parent; /* its owner (a layer inside a skipped subtree) */
     if (!parent)
       return NULL;
   }

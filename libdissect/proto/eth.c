@@ -117,7 +117,9 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     return 14 + pl.len;
   }
   dx_node_set_text(p, eth, "Ethernet II, Src: %s, Dst: %s", ss, ds);
-  dx_add_item(p, eth, &eth_fields[F_TYPE], t, 12, 2);
+  /* built even when nobody asks for it (no field ghost): frame.protocols
+   * reads it to name the "ethertype" layer (frame.c) */
+  dx_add_uint_full(p, eth, &eth_fields[F_TYPE], t, 12, 2, type);
   dx_tvb pl = dx_tvb_sub(t, 14, UINT32_MAX);
   uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
   if (took == 0) {

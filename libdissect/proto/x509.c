@@ -569,7 +569,7 @@ static void add_rsa_key(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t
   if (!m.ok || m.tag != 0x02 || !m.clen)
     return;
   dx_node *mn = dx_add_bytes(p, parent, FL(F_PKCS1_MOD), t, der_content(&m), m.clen);
-  if (mn) {
+  if (mn && mn->v.b.p && dx_label_wanted(p, mn)) { /* (a ghost holds no bytes) */
     char hex[80];
     uint32_t lim = m.clen > 36 ? 36 : m.clen;
     for (uint32_t i = 0; i < lim; i++)
