@@ -441,6 +441,13 @@ static inline bool dx_skip_node(const dx_packet *p, const dx_node *parent, const
   /* a field ghost in a built layer: not in the interest set */
   return !dx_interest_bloom_has(p->interest_bloom, dx_interest_hash(f)) || dx_packet_unwanted(p, f);
 }
+/* False if layer node n is skipped (a terse packet's layer that holds no
+ * field of interest): every node added under it would be a ghost, so a
+ * dissector may leave out the calls whose only product is nodes (not those
+ * that set state, columns, expert notes or the packet's marks). */
+static inline bool dx_layer_built(const dx_packet *p, const dx_node *n) {
+  return n && !(p->skip && (n->flags & DX_NODE_SKIPPED_LAYER));
+}
 /* A ghost for a node to be added under parent (see dx_packet.skip): its
  * parent pointer is the owner, the nearest built node. A skipped layer's
  * nodes all share one ghost (inline: summary lines make a hundred a

@@ -160,7 +160,9 @@ void dx_dissect_frame(dx_packet *p) {
   dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
                    (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
                    p->frame.caplen, p->frame.caplen * 8);
-  dx_node *n;
+  dx_node *n, *protos = NULL;
+  if (!dx_layer_built(p, fr))
+    goto layers; /* nodes only, every one a ghost */
   /* tshark's order and marks: what the capture file holds is plain, what
    * is computed is [generated]. */
   dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, dx_linktype_encap(p->frame.linktype));
@@ -190,8 +192,9 @@ void dx_dissect_frame(dx_packet *p) {
   dx_node_set_flags(n, DX_NODE_GENERATED);
   n = dx_add_uint(p, fr, &frame_fields[F_IGNORED], &t, 0, 0, 0);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  dx_node *protos = dx_add_string(p, fr, &frame_fields[F_PROTOCOLS], &t, 0, 0, "", 0);
+  protos = dx_add_string(p, fr, &frame_fields[F_PROTOCOLS], &t, 0, 0, "", 0);
   dx_node_set_flags(protos, DX_NODE_GENERATED);
+layers:;
 
   uint32_t took = dx_dissect_table(p, DX_TABLE_LINKTYPE, (uint32_t)p->frame.linktype, &t, root);
   if (took == 0 && t.len > 0) {

@@ -839,39 +839,45 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_get_u8(t, 9, &proto);
     dx_get_u16(t, 10, &sum);
   }
-  dx_node *n = dx_add_item(p, ip, FL(F_DSFIELD), t, 1, 1);
-  if (have20)
-    dx_node_set_text(p, n, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", tos,
-                     dx_val_name_def(dx_dscp_short_vals, tos >> 2, "Unknown"),
-                     dx_val_name_def(dx_ecn_short_vals, tos & 3, "Unknown"));
-  dx_add_item(p, n, FL(F_DSCP), t, 1, 1);
-  dx_add_item(p, n, FL(F_ECN), t, 1, 1);
-  dx_node *ln = dx_add_item(p, ip, FL(F_LEN), t, 2, 2);
-  dx_add_item(p, ip, FL(F_ID), t, 4, 2);
-  n = dx_add_item(p, ip, FL(F_FLAGS), t, 6, 1);
-  if (have20) {
-    unsigned fl = frag >> 13;
-    char fb[4];
-    bits_str(fb, fl, 3);
-    /* the names of the set flags, in order, as tshark lists them */
-    dx_node_set_text(p, n, "%s. .... = Flags: 0x%x%s%s%s", fb, fl, (fl & 4) ? ", Reserved bit" : "",
-                     (fl & 2) ? ", Don't fragment" : "", (fl & 1) ? ", More fragments" : "");
+  dx_node *n, *ln, *cn;
+  if (dx_layer_built(p, ip) || !have20) {
+    n = dx_add_item(p, ip, FL(F_DSFIELD), t, 1, 1);
+    if (have20)
+      dx_node_set_text(p, n, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", tos,
+                       dx_val_name_def(dx_dscp_short_vals, tos >> 2, "Unknown"),
+                       dx_val_name_def(dx_ecn_short_vals, tos & 3, "Unknown"));
+    dx_add_item(p, n, FL(F_DSCP), t, 1, 1);
+    dx_add_item(p, n, FL(F_ECN), t, 1, 1);
+    ln = dx_add_item(p, ip, FL(F_LEN), t, 2, 2);
+    dx_add_item(p, ip, FL(F_ID), t, 4, 2);
+    n = dx_add_item(p, ip, FL(F_FLAGS), t, 6, 1);
+    if (have20) {
+      unsigned fl = frag >> 13;
+      char fb[4];
+      bits_str(fb, fl, 3);
+      /* the names of the set flags, in order, as tshark lists them */
+      dx_node_set_text(p, n, "%s. .... = Flags: 0x%x%s%s%s", fb, fl,
+                       (fl & 4) ? ", Reserved bit" : "", (fl & 2) ? ", Don't fragment" : "",
+                       (fl & 1) ? ", More fragments" : "");
+    }
+    dx_add_item(p, n, FL(F_FLAG_RB), t, 6, 1);
+    dx_add_item(p, n, FL(F_FLAG_DF), t, 6, 1);
+    dx_add_item(p, n, FL(F_FLAG_MF), t, 6, 1);
+    n = dx_add_item(p, ip, FL(F_FRAG_OFFSET), t, 6, 2);
+    if (have20 && (frag & 0x1fff)) { /* offset 0: the default label says the same */
+      char ob[16];
+      bits_str(ob, frag & 0x1fff, 13);
+      dx_node_set_text(p, n, "...%c %.4s %.4s %.4s = Fragment Offset: %u", ob[0], ob + 1, ob + 5,
+                       ob + 9, (frag & 0x1fffu) * 8);
+    }
+    dx_add_item(p, ip, FL(F_TTL), t, 8, 1);
+    dx_add_item(p, ip, FL(F_PROTO), t, 9, 1);
+    cn = dx_add_item(p, ip, FL(F_CHECKSUM), t, 10, 2);
+  } else { /* a skipped layer: the notes below go on its ghost */
+    ln = cn = dx_ghost(p, ip);
   }
-  dx_add_item(p, n, FL(F_FLAG_RB), t, 6, 1);
-  dx_add_item(p, n, FL(F_FLAG_DF), t, 6, 1);
-  dx_add_item(p, n, FL(F_FLAG_MF), t, 6, 1);
-  n = dx_add_item(p, ip, FL(F_FRAG_OFFSET), t, 6, 2);
-  if (have20 && (frag & 0x1fff)) { /* offset 0: the default label says the same */
-    char ob[16];
-    bits_str(ob, frag & 0x1fff, 13);
-    dx_node_set_text(p, n, "...%c %.4s %.4s %.4s = Fragment Offset: %u", ob[0], ob + 1, ob + 5,
-                     ob + 9, (frag & 0x1fffu) * 8);
-  }
-  dx_add_item(p, ip, FL(F_TTL), t, 8, 1);
   if (!p->in_icmp_error)
     p->have_ip_ttl = dx_get_u8(t, 8, &p->ip_ttl);
-  dx_add_item(p, ip, FL(F_PROTO), t, 9, 1);
-  dx_node *cn = dx_add_item(p, ip, FL(F_CHECKSUM), t, 10, 2);
   if (!have20) {
     dx_add_item(p, ip, FL(F_SRC), t, 12, 4);
     dx_add_item(p, ip, FL(F_DST), t, 16, 4);

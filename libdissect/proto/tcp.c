@@ -1578,8 +1578,11 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
                          const tcp_conn *k, const tcp_analysis *a) {
   uint32_t rnxt = a->rseq + s->seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1 : 0);
   dx_node *n;
-  if (k->c) {
+  if (k->c)
     p->stream = k->flow->index;
+  if (!dx_layer_built(p, tcp))
+    goto notes; /* a skipped layer: only what may carry a note */
+  if (k->c) {
     n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->flow->index);
     dx_node_set_flags(n, DX_NODE_GENERATED);
     n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, a->completeness_shown);
@@ -1607,7 +1610,9 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
       dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", a->rack);
     }
     dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
-  } else {
+  }
+notes:
+  if (!(s->flags & TH_ACK)) {
     n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, s->ack);
     if (s->ack != 0) {
       dx_node_set_text(p, n,
@@ -1640,15 +1645,18 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
   fnames[0] = '\0';
   if (dx_packet_labels(p) || p->want_columns)
     flags_names(flags, fnames, fnames_size);
+  bool built = dx_layer_built(p, tcp); /* if not, only what may carry a note */
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
   dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
-  dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
-  dx_add_item(p, fl, FL(F_FLAGS_AE), t, 12, 2);
-  dx_add_item(p, fl, FL(F_FLAGS_CWR), t, 12, 2);
-  dx_add_item(p, fl, FL(F_FLAGS_ECE), t, 12, 2);
-  dx_add_item(p, fl, FL(F_FLAGS_URG), t, 12, 2);
-  dx_add_item(p, fl, FL(F_FLAGS_ACK), t, 12, 2);
-  dx_add_item(p, fl, FL(F_FLAGS_PUSH), t, 12, 2);
+  if (built) {
+    dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
+    dx_add_item(p, fl, FL(F_FLAGS_AE), t, 12, 2);
+    dx_add_item(p, fl, FL(F_FLAGS_CWR), t, 12, 2);
+    dx_add_item(p, fl, FL(F_FLAGS_ECE), t, 12, 2);
+    dx_add_item(p, fl, FL(F_FLAGS_URG), t, 12, 2);
+    dx_add_item(p, fl, FL(F_FLAGS_ACK), t, 12, 2);
+    dx_add_item(p, fl, FL(F_FLAGS_PUSH), t, 12, 2);
+  }
   dx_node *n = dx_add_item(p, fl, FL(F_FLAGS_RESET), t, 12, 2);
   if (flags & TH_RST)
     dx_expert(p, n, FL(F_CONN_RST), DX_SEV_WARN, "Connection reset (RST)");
@@ -1662,10 +1670,12 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
   n = dx_add_item(p, fl, FL(F_FLAGS_FIN), t, 12, 2);
   if (flags & TH_FIN)
     dx_expert(p, n, FL(F_CONN_FIN), DX_SEV_CHAT, "Connection finish (FIN)");
-  char fstr[32];
-  size_t fsl = flags_str(flags, fstr);
-  n = dx_add_string(p, fl, FL(F_FLAGS_STR), t, 12, 2, fstr, fsl);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (built) {
+    char fstr[32];
+    size_t fsl = flags_str(flags, fstr);
+    n = dx_add_string(p, fl, FL(F_FLAGS_STR), t, 12, 2, fstr, fsl);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
   if (a->fin_tag == 1)
     dx_expert(p, n, FL(F_CONN_FIN_ACTIVE), DX_SEV_NOTE,
               "This frame initiates the connection closing");
@@ -1677,6 +1687,8 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
 /* The window field, the scaled window and the scale factor. */
 static void tree_window(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
                         const tcp_conn *k, const tcp_analysis *a) {
+  if (!dx_layer_built(p, tcp))
+    return; /* nodes only */
   dx_add_item(p, tcp, FL(F_WINDOW_VALUE), t, 14, 2);
   dx_node *n = dx_add_uint(p, tcp, FL(F_WINDOW_SIZE), t, 14, 2, a->wscaled);
   dx_node_set_flags(n, DX_NODE_GENERATED);
@@ -1727,6 +1739,8 @@ static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const
 
 /* The stream's timestamps (tcp.time_relative, tcp.time_delta). */
 static void tree_timestamps(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_analysis *a) {
+  if (!dx_layer_built(p, tcp))
+    return; /* nodes only */
   dx_node *ts = dx_add_none(p, tcp, FL(F_TIMESTAMPS), t, 0, 0);
   dx_node_set_flags(ts, DX_NODE_GENERATED);
   dx_node_set_flags(dx_add_time(p, ts, FL(F_TIME_RELATIVE), t, 0, 0, a->rel_sec, a->rel_nsec),
