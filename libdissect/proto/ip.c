@@ -945,7 +945,11 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_addr_set(&src, DX_AT_IPV4, t->data + 12);
   dx_addr_set(&dst, DX_AT_IPV4, t->data + 16);
   char ss[48] = "", ds[48] = "";
-  if (!dx_skip_node(p, ip, FL(F_SRC_HOST))) { /* a skipped layer takes no text */
+  /* the texts only where a node of them is built: not in a skipped layer,
+   * nor, with field ghosts, when no host field is asked for */
+  if (dx_layer_built(p, ip) &&
+      (!p->skip || dx_packet_wants(p, FL(F_SRC_HOST)) || dx_packet_wants(p, FL(F_DST_HOST)) ||
+       dx_packet_wants(p, FL(F_HOST)))) {
     dx_addr_format(&src, ss, sizeof ss);
     dx_addr_format(&dst, ds, sizeof ds);
   }

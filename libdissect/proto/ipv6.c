@@ -446,25 +446,32 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_get_u8(t, 6, &nxt);
     dx_get_u8(t, 7, &hlim);
   }
-  dx_node *tc = dx_add_item(p, ip6, FL(F_TCLASS), t, 0, 4);
-  if (have) {
-    unsigned tcv = (w0 >> 20) & 0xff;
-    char bits[9];
-    for (int i = 0; i < 8; i++)
-      bits[i] = (tcv >> (7 - i)) & 1 ? '1' : '0';
-    bits[8] = 0;
-    dx_node_set_text(p, tc,
-                     ".... %.4s %.4s .... .... .... .... .... = Traffic Class: 0x%02x (DSCP: %s, "
-                     "ECN: %s)",
-                     bits, bits + 4, tcv, dx_val_name_def(dx_dscp_short_vals, tcv >> 2, "Unknown"),
-                     dx_val_name_def(dx_ecn_short_vals, tcv & 3, "Unknown"));
+  bool built = dx_layer_built(p, ip6); /* if not, only what sets state or notes */
+  dx_node *pn;
+  if (built || !have) {
+    dx_node *tc = dx_add_item(p, ip6, FL(F_TCLASS), t, 0, 4);
+    if (have) {
+      unsigned tcv = (w0 >> 20) & 0xff;
+      char bits[9];
+      for (int i = 0; i < 8; i++)
+        bits[i] = (tcv >> (7 - i)) & 1 ? '1' : '0';
+      bits[8] = 0;
+      dx_node_set_text(p, tc,
+                       ".... %.4s %.4s .... .... .... .... .... = Traffic Class: 0x%02x (DSCP: %s, "
+                       "ECN: %s)",
+                       bits, bits + 4, tcv,
+                       dx_val_name_def(dx_dscp_short_vals, tcv >> 2, "Unknown"),
+                       dx_val_name_def(dx_ecn_short_vals, tcv & 3, "Unknown"));
+    }
+    dx_add_item(p, tc, FL(F_DSCP), t, 0, 4);
+    dx_add_item(p, tc, FL(F_ECN), t, 0, 4);
+    dx_add_item(p, ip6, FL(F_FLOW), t, 1, 3);
+    pn = dx_add_item(p, ip6, FL(F_PLEN), t, 4, 2);
+    dx_add_item(p, ip6, FL(F_NXT), t, 6, 1);
+    dx_add_item(p, ip6, FL(F_HLIM), t, 7, 1);
+  } else {
+    pn = dx_ghost(p, ip6); /* the notes below go on it */
   }
-  dx_add_item(p, tc, FL(F_DSCP), t, 0, 4);
-  dx_add_item(p, tc, FL(F_ECN), t, 0, 4);
-  dx_add_item(p, ip6, FL(F_FLOW), t, 1, 3);
-  dx_node *pn = dx_add_item(p, ip6, FL(F_PLEN), t, 4, 2);
-  dx_add_item(p, ip6, FL(F_NXT), t, 6, 1);
-  dx_add_item(p, ip6, FL(F_HLIM), t, 7, 1);
   if (!p->in_icmp_error)
     p->have_ip6_hlim = dx_get_u8(t, 7, &p->ip6_hlim);
   dx_add_item(p, ip6, FL(F_SRC), t, 8, 16);
@@ -477,23 +484,29 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_addr_set(&src, DX_AT_IPV6, t->data + 8);
   dx_addr_set(&dst, DX_AT_IPV6, t->data + 24);
   char ss[64] = "", ds[64] = "";
-  if (!dx_skip_node(p, ip6, FL(F_SRC_HOST))) { /* a skipped layer takes no text */
+  /* the texts only where a node of them is built: not in a skipped layer,
+   * nor, with field ghosts, when no host field is asked for */
+  if (dx_layer_built(p, ip6) &&
+      (!p->skip || dx_packet_wants(p, FL(F_SRC_HOST)) || dx_packet_wants(p, FL(F_DST_HOST)) ||
+       dx_packet_wants(p, FL(F_HOST)))) {
     dx_addr_format(&src, ss, sizeof ss);
     dx_addr_format(&dst, ds, sizeof ds);
   }
-  dx_node *n = dx_add_item(p, ip6, FL(F_ADDR), t, 8, 16);
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip6, FL(F_SRC_HOST), t, 8, 16, ss, strlen(ss));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip6, FL(F_HOST), t, 8, 16, ss, strlen(ss));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  dx_add_item(p, ip6, FL(F_DST), t, 24, 16);
-  n = dx_add_item(p, ip6, FL(F_ADDR), t, 24, 16);
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip6, FL(F_DST_HOST), t, 24, 16, ds, strlen(ds));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip6, FL(F_HOST), t, 24, 16, ds, strlen(ds));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  if (built) {
+    dx_node *n = dx_add_item(p, ip6, FL(F_ADDR), t, 8, 16);
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+    n = dx_add_string(p, ip6, FL(F_SRC_HOST), t, 8, 16, ss, strlen(ss));
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+    n = dx_add_string(p, ip6, FL(F_HOST), t, 8, 16, ss, strlen(ss));
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+    dx_add_item(p, ip6, FL(F_DST), t, 24, 16);
+    n = dx_add_item(p, ip6, FL(F_ADDR), t, 24, 16);
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+    n = dx_add_string(p, ip6, FL(F_DST_HOST), t, 24, 16, ds, strlen(ds));
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+    n = dx_add_string(p, ip6, FL(F_HOST), t, 24, 16, ds, strlen(ds));
+    dx_node_set_flags(n, DX_NODE_HIDDEN);
+  }
   dx_node_set_text(p, ip6, "Internet Protocol Version 6, Src: %s, Dst: %s", ss, ds);
 
   p->net_src = src;
