@@ -78,14 +78,13 @@ int colors_load(const char *path, char *warn, size_t warnlen, char *err, size_t 
    * Wireshark says a rule it cannot compile), not silently never true;
    * Wireshark's own default rules name protocols dissect lacks on purpose */
   if (path && !warn[0]) {
-    size_t nrules = 0, first = (size_t)-1, nnames = 0;
+    size_t nrules = 0, first = (size_t)-1;
     dx_colorfilter_rule r0;
     for (size_t i = 0; i < dx_colorfilters_count(cf); i++) {
       dx_colorfilter_rule r;
       if (dx_colorfilters_rule(cf, i, &r) != DX_OK || !r.nunknown)
         continue;
       nrules++;
-      nnames += r.nunknown;
       if (first == (size_t)-1) {
         first = i;
         r0 = r;
