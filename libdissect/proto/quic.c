@@ -1418,13 +1418,16 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       return;
     }
     if (type == 0) { /* a run of PADDING is one frame */
-      uint32_t e = off;
+      /* from after the type: a type 0 of more than one byte (40 00, ...)
+       * made no progress here, and every byte of its packet then became
+       * a PADDING frame of length 0, up to the 65536 frames of the loop */
+      uint32_t e = off + n;
       uint8_t b = 0;
       while (e < t->len && dx_get_u8(t, e, &b) && b == 0)
         e++;
       dx_node *fr = dx_add_none(p, parent, FL(F_FRAME), t, off, e - off);
       dx_node_set_text(p, fr, "PADDING Length: %u", e - off);
-      dx_add_uint(p, fr, FL(F_FTYPE), t, off, 1, 0);
+      dx_add_uint(p, fr, FL(F_FTYPE), t, off, n, 0);
       dx_add_uint(p, fr, FL(F_PADLEN), t, off, e - off, e - off);
       info_add(x, ", PADDING");
       off = e;
