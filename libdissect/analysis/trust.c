@@ -492,8 +492,10 @@ static bool verify_chain(trust_state *st, const dx_packet *p, const dx_trust_con
     else if (i == 0)
       break; /* no leaf: nothing to verify */
   }
-  if (nx == 0)
+  if (nx == 0) {
+    ERR_clear_error();
     return false;
+  }
   STACK_OF(X509) *un = sk_X509_new_null();
   for (size_t i = 1; un && i < nx; i++)
     sk_X509_push(un, xs[i]);

@@ -13,6 +13,7 @@
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
@@ -867,7 +868,7 @@ static uint32_t x509_decoded_len(dx_packet *p, const dx_tvb *t) {
   return x ? used : 0;
 }
 
-static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+static uint32_t x509_body(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (t->len < t->reported) {
     dx_mark_truncated(p, parent, "certificate cut short");
     return t->len;
@@ -1054,6 +1055,15 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_add_bytes(p, parent, FL(F_ENCRYPTED), t, der_content(&sigval) + 1, sigval.clen - 1);
   X509_free(x);
   return t->len;
+}
+
+/* A certificate that does not decode (or an extension, a key) leaves
+ * OpenSSL's errors queued in the thread, with strings allocated for each:
+ * they are cleared, as trust.c and tls_decrypt.c do after their calls. */
+static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  uint32_t n = x509_body(p, t, parent);
+  ERR_clear_error();
+  return n;
 }
 
 const dx_protocol dx_proto_x509 = {
