@@ -37,7 +37,15 @@
 #define JW_CHUNK 4096    /* string bytes escaped per room check (6 out each) */
 #define NODE_DEPTH_MAX 64
 #define WRITER_BUF (1u << 18) /* dx_json_writer: 256 KiB per write */
-#define ONESHOT_BUF (1u << 16)
+/* dx_write_json_form (one packet per call): a smaller buffer, and the key
+ * maps, key table and node scratch start small and grow with the packet
+ * (a writer's start at sizes for a whole capture). The buffer must hold
+ * the largest room asked at once: an escaped string chunk. */
+#define ONESHOT_BUF (1u << 15)
+#define ONESHOT_MAP 256u  /* key map slots (a writer's: 2048) */
+#define ONESHOT_KEYS 64u  /* key ids (256) */
+#define ONESHOT_NODES 64u /* node scratch (1024) */
+_Static_assert(6 * JW_CHUNK + 16 <= ONESHOT_BUF, "an escaped string chunk fits the buffer");
 
 /* ======================================================================
  * The output buffer and the JSON tokens
@@ -625,6 +633,7 @@ struct dx_json_writer {
   jw w;
   dx_json_form form;
   unsigned flags;
+  bool oneshot; /* dx_write_json_form: tables start small */
   uint64_t count;
   bool oom;
   bool raw;             /* DX_JSON_RAW (-x): NAME_raw members */
@@ -682,7 +691,7 @@ static bool name_safe(const char *s) {
 }
 
 static bool keys_grow(dx_json_writer *x) {
-  uint32_t nc = x->keycap ? 2 * x->keycap : 256;
+  uint32_t nc = x->keycap ? 2 * x->keycap : x->oneshot ? ONESHOT_KEYS : 256;
   keyinfo *k = realloc(x->keys, nc * sizeof *k);
   if (!k)
     return false;
@@ -716,7 +725,7 @@ static uint32_t new_key(dx_json_writer *x, const char *name, const dx_field *f) 
 }
 
 static bool map_init(dx_json_writer *x) {
-  x->pmask = x->nmask = 2047;
+  x->pmask = x->nmask = x->oneshot ? ONESHOT_MAP - 1 : 2047;
   x->pmap = calloc(x->pmask + 1, sizeof *x->pmap);
   x->nmap = calloc(x->nmask + 1, sizeof *x->nmap);
   if (!x->pmap || !x->nmap)
@@ -819,7 +828,7 @@ static inline uint32_t node_key(dx_json_writer *x, const dx_node *n) {
 }
 
 static bool scratch_grow(dx_json_writer *x) {
-  uint32_t nc = x->scap ? 2 * x->scap : 1024;
+  uint32_t nc = x->scap ? 2 * x->scap : x->oneshot ? ONESHOT_NODES : 1024;
   const dx_node **sn = realloc((void *)x->sn, nc * sizeof *sn);
   if (!sn)
     return false;
@@ -1872,6 +1881,7 @@ static dx_json_writer *writer_alloc(FILE *out, dx_json_form form, unsigned flags
   memset(x, 0, sizeof *x);
   x->form = form;
   x->flags = flags;
+  x->oneshot = bufsize == ONESHOT_BUF;
   x->w.buf = x->own;
   x->w.cap = bufsize;
   x->w.out = out;
