@@ -792,6 +792,10 @@ static uint32_t dispatch_payload(dx_packet *p, uint8_t proto, const dx_tvb *pl, 
   return took;
 }
 
+void dx_ip_add_address(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t off, uint32_t alen,
+                       const dx_field *addr_f, const dx_field *addr, const dx_field *host_f,
+                       const dx_field *host, const char *text);
+
 static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *ip = dx_add_proto(p, parent, FL(F_IP), t, 0, 20);
   dx_col_set_proto(p, "IPv4");
@@ -953,20 +957,8 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_addr_format(&src, ss, sizeof ss);
     dx_addr_format(&dst, ds, sizeof ds);
   }
-  dx_add_item(p, ip, FL(F_SRC), t, 12, 4);
-  n = dx_add_item(p, ip, FL(F_ADDR), t, 12, 4);
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip, FL(F_SRC_HOST), t, 12, 4, ss, strlen(ss));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip, FL(F_HOST), t, 12, 4, ss, strlen(ss));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  dx_add_item(p, ip, FL(F_DST), t, 16, 4);
-  n = dx_add_item(p, ip, FL(F_ADDR), t, 16, 4);
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip, FL(F_DST_HOST), t, 16, 4, ds, strlen(ds));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
-  n = dx_add_string(p, ip, FL(F_HOST), t, 16, 4, ds, strlen(ds));
-  dx_node_set_flags(n, DX_NODE_HIDDEN);
+  dx_ip_add_address(p, ip, t, 12, 4, FL(F_SRC), FL(F_ADDR), FL(F_SRC_HOST), FL(F_HOST), ss);
+  dx_ip_add_address(p, ip, t, 16, 4, FL(F_DST), FL(F_ADDR), FL(F_DST_HOST), FL(F_HOST), ds);
   dx_node_set_text(p, ip, "Internet Protocol Version 4, Src: %s, Dst: %s", ss, ds);
 
   if (hlen > 20) {
@@ -1078,6 +1070,20 @@ const dx_protocol dx_proto_ip = {
 
 /* ipv6.c adds a hidden ip.version to IPv6 headers, as Wireshark does (so
  * "ip.version == 6" matches them). */
+/* An address of an IPv4 or IPv6 header as tshark shows it: the address
+ * (src or dst field, unless NULL), then hidden, the same as `addr`, its text as `host_f`
+ * (src_host or dst_host) and as `host`. Shared with ipv6.c. */
+void dx_ip_add_address(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t off, uint32_t alen,
+                       const dx_field *addr_f, const dx_field *addr, const dx_field *host_f,
+                       const dx_field *host, const char *text) {
+  size_t tl = strlen(text);
+  if (addr_f) /* NULL: added before (IPv6 adds its source first) */
+    dx_add_item(p, ip, addr_f, t, off, alen);
+  dx_node_set_flags(dx_add_item(p, ip, addr, t, off, alen), DX_NODE_HIDDEN);
+  dx_node_set_flags(dx_add_string(p, ip, host_f, t, off, alen, text, tl), DX_NODE_HIDDEN);
+  dx_node_set_flags(dx_add_string(p, ip, host, t, off, alen, text, tl), DX_NODE_HIDDEN);
+}
+
 const dx_field *dx_ip_version_field(void);
 const dx_field *dx_ip_version_field(void) {
   return FL(F_VERSION);

@@ -16,6 +16,9 @@ extern const dx_vals dx_ipproto_vals[];
 extern const dx_vals dx_dscp_vals[], dx_dscp_short_vals[], dx_ecn_vals[], dx_ecn_short_vals[];
 const char *dx_ipproto_name(uint8_t proto);
 const dx_field *dx_ip_version_field(void);
+void dx_ip_add_address(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t off, uint32_t alen,
+                       const dx_field *addr_f, const dx_field *addr, const dx_field *host_f,
+                       const dx_field *host, const char *text); /* ip.c */
 
 static const dx_vals opt_type_vals[] = {{0, "Pad1"},
                                         {1, "PadN"},
@@ -493,19 +496,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_addr_format(&dst, ds, sizeof ds);
   }
   if (built) {
-    dx_node *n = dx_add_item(p, ip6, FL(F_ADDR), t, 8, 16);
-    dx_node_set_flags(n, DX_NODE_HIDDEN);
-    n = dx_add_string(p, ip6, FL(F_SRC_HOST), t, 8, 16, ss, strlen(ss));
-    dx_node_set_flags(n, DX_NODE_HIDDEN);
-    n = dx_add_string(p, ip6, FL(F_HOST), t, 8, 16, ss, strlen(ss));
-    dx_node_set_flags(n, DX_NODE_HIDDEN);
-    dx_add_item(p, ip6, FL(F_DST), t, 24, 16);
-    n = dx_add_item(p, ip6, FL(F_ADDR), t, 24, 16);
-    dx_node_set_flags(n, DX_NODE_HIDDEN);
-    n = dx_add_string(p, ip6, FL(F_DST_HOST), t, 24, 16, ds, strlen(ds));
-    dx_node_set_flags(n, DX_NODE_HIDDEN);
-    n = dx_add_string(p, ip6, FL(F_HOST), t, 24, 16, ds, strlen(ds));
-    dx_node_set_flags(n, DX_NODE_HIDDEN);
+    dx_ip_add_address(p, ip6, t, 8, 16, NULL, FL(F_ADDR), FL(F_SRC_HOST), FL(F_HOST), ss);
+    dx_ip_add_address(p, ip6, t, 24, 16, FL(F_DST), FL(F_ADDR), FL(F_DST_HOST), FL(F_HOST), ds);
   }
   dx_node_set_text(p, ip6, "Internet Protocol Version 6, Src: %s, Dst: %s", ss, ds);
 
