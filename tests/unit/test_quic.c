@@ -9,6 +9,7 @@
 #include "tcpframe.h"
 #include "testutil.h"
 
+#include <openssl/evp.h>
 #include <string.h>
 
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
@@ -248,12 +249,71 @@ static void test_hostile(void) {
   dx_session_free(s);
 }
 
+/* A client Initial of version 1 (DCID of A.2, packet number 2 bytes)
+ * protected with the Initial keys around the plaintext frames pt. */
+static size_t client_initial(const uint8_t *pt, size_t ptlen, uint8_t *out) {
+  static const uint8_t dcid[8] = {0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08};
+  uint8_t key[16], iv[12], hp[16];
+  CU_ASSERT_FATAL(dx_quic_initial_keys(1, dcid, 8, 0, key, iv, hp));
+  size_t h = 0, plen = 2 + ptlen + 16;
+  out[h++] = 0xc1; /* long header, Initial, 2-byte packet number */
+  out[h++] = 0, out[h++] = 0, out[h++] = 0, out[h++] = 1;
+  out[h++] = 8;
+  memcpy(out + h, dcid, 8);
+  h += 8;
+  out[h++] = 0; /* SCID */
+  out[h++] = 0; /* token */
+  out[h++] = (uint8_t)(0x40 | plen >> 8);
+  out[h++] = (uint8_t)plen;
+  out[h++] = 0, out[h++] = 0; /* packet number 0: the nonce is the IV */
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  int l = 0;
+  CU_ASSERT_FATAL(c && EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, key, iv) &&
+                  EVP_EncryptUpdate(c, NULL, &l, out, (int)h) &&
+                  EVP_EncryptUpdate(c, out + h, &l, pt, (int)ptlen) &&
+                  EVP_EncryptFinal_ex(c, out + h + ptlen, &l) &&
+                  EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_GET_TAG, 16, out + h + ptlen));
+  EVP_CIPHER_CTX_free(c);
+  /* header protection: the sample starts 4 bytes after the packet number */
+  uint8_t mask[16];
+  c = EVP_CIPHER_CTX_new();
+  CU_ASSERT_FATAL(c && EVP_EncryptInit_ex(c, EVP_aes_128_ecb(), NULL, hp, NULL) &&
+                  EVP_CIPHER_CTX_set_padding(c, 0) &&
+                  EVP_EncryptUpdate(c, mask, &l, out + h + 2, 16));
+  EVP_CIPHER_CTX_free(c);
+  out[0] ^= mask[0] & 0x0f;
+  out[h - 2] ^= mask[1];
+  out[h - 1] ^= mask[2];
+  return h + ptlen + 16;
+}
+
+/* PADDING whose type is a varint 0 of two bytes (40 00) is one frame: it
+ * made no progress once, and each further turn of the loop an empty
+ * PADDING frame, 65,536 of them. */
+static void test_padding_long_type(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t pt[40] = {0x40, 0x00, 0x01}; /* PADDING (2-byte type), PING, then 37 zeros */
+  uint8_t pkt[128];
+  size_t n = client_initial(pt, sizeof pt, pkt);
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 51000, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.decryption_failed"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.frame"), 3);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.padding_length"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.padding_length", 0), "2");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.padding_length", 1), "37");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"RFC 9001 A.1 Initial keys", test_initial_keys},
                          {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
                          {"tampered payload", test_tampered},
                          {"truncated at every length", test_truncated},
                          {"hostile headers", test_hostile},
+                         {"PADDING with a 2-byte type", test_padding_long_type},
                          CU_TEST_INFO_NULL};
   return tu_run("quic", tests);
 }
