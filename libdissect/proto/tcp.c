@@ -1707,6 +1707,8 @@ static void tree_window(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
  * verified when asked to. Returns the tcp.checksum.status value. */
 static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
                               const tcp_conn *k) {
+  if (!dx_layer_built(p, tcp) && !dx_packet_config(p)->check_checksums)
+    return 2; /* unverified, and no node to add */
   dx_node *n = dx_add_item(p, tcp, FL(F_CHECKSUM), t, 16, 2);
   unsigned cstatus = 2;
   uint32_t seg_total = s->seg_total;
