@@ -180,6 +180,12 @@ int dx_session_reset(dx_session *s);
 int dx_session_load_keylog(dx_session *s, const char *path, char *err, size_t errlen);
 /* Adds key log lines held in memory (a pcapng Decryption Secrets Block). */
 int dx_session_add_secrets(dx_session *s, const char *text, size_t len);
+/* Forgets every key log secret given so far (files, text, secrets blocks;
+ * also the counts of dx_session_keylog_stats), as in a session given none;
+ * the RSA key stays. With dx_session_reset() between two captures, a
+ * session then decrypts the second with only the secrets added after.
+ * Returns DX_OK or DX_EINVAL (s NULL). */
+int dx_session_clear_secrets(dx_session *s);
 /* Entries known, malformed lines seen and the line number of the first. */
 void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,
                              unsigned long *first_bad_line);

@@ -236,6 +236,14 @@ int dx_session_add_secrets(dx_session *s, const char *text, size_t len) {
   return DX_OK;
 }
 
+int dx_session_clear_secrets(dx_session *s) {
+  if (!s)
+    return DX_EINVAL;
+  dx_keylog_free(s->keylog); /* nothing keeps a pointer to it: looked up per packet */
+  s->keylog = NULL;
+  return DX_OK;
+}
+
 void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,
                              unsigned long *first_bad_line) {
   unsigned long fl = 0;

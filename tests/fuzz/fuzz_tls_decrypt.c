@@ -289,8 +289,8 @@ static char *corrupt_keylog(const char *log, size_t *len) {
 }
 
 /* Reused sessions: [small caps | key log (none, right, corrupted) << 1 |
- * decode-as http2 << 3]. */
-static dx_session *sessions[16];
+ * decode-as http2 << 3 | key log text from the input << 4]. */
+static dx_session *sessions[32];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 4)
@@ -326,18 +326,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     cfg.max_total_stream_bytes = 5000;
   }
   /* The key logs of every base (client randoms differ) are in the reused
-   * sessions: none, right or corrupted, by flags 8 and 16. Key log text
-   * from the input (flag 4) would stay in a reused session: such an input
-   * gets a session of its own. */
+   * sessions: none, right or corrupted, by flags 8 and 16. An input with
+   * key log text (flag 4) has sessions of its own kind: the base's key log
+   * and the text are added for the input and cleared at its end
+   * (dx_session_clear_secrets), so no input's text stays for the next. */
   unsigned kl = (flags & 8) ? 0 : (flags & 16) ? 2 : 1;
-  unsigned variant = (flags & 1) | kl << 1 | ((flags >> 5) & 1) << 3;
-  dx_session *own = NULL;
-  dx_session **slot = ((flags & 4) && pos < size) ? &own : &sessions[variant];
+  unsigned own = (flags & 4) && pos < size;
+  unsigned variant = (flags & 1) | kl << 1 | ((flags >> 5) & 1) << 3 | own << 4;
+  dx_session **slot = &sessions[variant];
   int made = *slot == NULL;
   c.s = fz_session(slot, &cfg);
-  if (made) {
-    for (unsigned b = 0; b < (slot == &own ? 1u : TLS_NBASES); b++) {
-      const tls_base *kb = slot == &own ? base : &tls_bases[b];
+  if (made || own) {
+    for (unsigned b = 0; b < (own ? 1u : TLS_NBASES); b++) {
+      const tls_base *kb = own ? base : &tls_bases[b];
       if (kl == 2) {
         size_t n;
         char *t = corrupt_keylog(kb->keylog, &n);
@@ -347,10 +348,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         dx_session_add_secrets(c.s, kb->keylog, strlen(kb->keylog));
       }
     }
-    if (flags & 32)
+    if (made && (flags & 32))
       dx_session_decode_as(c.s, "tls.port==443,http2", NULL, 0);
   }
-  if (slot == &own) {
+  if (own) {
     /* A copy of exactly the tail so ASan sees reads past its end. */
     char *t = (char *)dup_bytes(data + pos, size - pos);
     dx_session_add_secrets(c.s, t, size - pos);
@@ -363,10 +364,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tcpconn_open(&c);
   play(&c, &rs, &g);
   tcpconn_close(&c);
-  if (slot == &own)
-    dx_session_free(own);
-  else
-    fz_done(slot);
+  if (own && dx_session_clear_secrets(c.s) != DX_OK)
+    abort();
+  fz_done(slot);
   while (rs.n)
     rec_delete(&rs, rs.n - 1);
   return 0;

@@ -126,7 +126,9 @@ static void unload_samples(void) {
  * RSA key of the samples, the user roots of the interception sample, a
  * decode-as rule, and tiny caps if asked. Secrets of the pcapng DSB sample
  * are added too (as a program would add them: they are configuration). */
-static dx_session *new_session(int tiny) {
+static void add_keys(dx_session *s);
+
+static dx_session *new_session_keys(int tiny, int keys) {
   dx_config cfg;
   dx_config_init(&cfg);
   if (tiny) {
@@ -142,7 +144,21 @@ static dx_session *new_session(int tiny) {
   cfg.rsa_key_file = path;
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, &cfg), DX_OK);
-  char dir[1024];
+  if (keys)
+    add_keys(s);
+  snprintf(path, sizeof path, "%s/samples/intercept-user-root.pem", src_dir);
+  CU_ASSERT_EQUAL(dx_session_trust_add_ca_file(s, path, NULL, 0), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_decode_as(s, "tcp.port==8443,tls", NULL, 0), DX_OK);
+  return s;
+}
+
+static dx_session *new_session(int tiny) {
+  return new_session_keys(tiny, 1);
+}
+
+/* Every key log of the samples and the DSB sample's secrets. */
+static void add_keys(dx_session *s) {
+  char path[2048], dir[1024];
   snprintf(dir, sizeof dir, "%s/samples", src_dir);
   DIR *d = opendir(dir);
   CU_ASSERT_PTR_NOT_NULL_FATAL(d);
@@ -164,10 +180,6 @@ static dx_session *new_session(int tiny) {
   for (size_t k = 0; k < ncaps; k++)
     if (caps[k].nsecrets)
       dx_session_add_secrets(s, caps[k].secrets, caps[k].nsecrets);
-  snprintf(path, sizeof path, "%s/samples/intercept-user-root.pem", src_dir);
-  CU_ASSERT_EQUAL(dx_session_trust_add_ca_file(s, path, NULL, 0), DX_OK);
-  CU_ASSERT_EQUAL(dx_session_decode_as(s, "tcp.port==8443,tls", NULL, 0), DX_OK);
-  return s;
 }
 
 /* Summary, tree and JSON of every packet of c, dissected by s. */
@@ -281,6 +293,34 @@ static void test_reset_keeps_interest(void) {
   dx_session_free(b);
 }
 
+/* Secrets cleared (and the session reset): every sample dissects as in a
+ * new session given no key log; added again, as in one given them all. */
+static void test_reset_clear_secrets(void) {
+  CU_ASSERT_EQUAL(dx_session_clear_secrets(NULL), DX_EINVAL);
+  dx_session *r = new_session(0);
+  for (int keys = 0; keys < 2; keys++) {
+    CU_ASSERT_EQUAL(dx_session_clear_secrets(r), DX_OK);
+    size_t n = 1;
+    dx_session_keylog_stats(r, &n, NULL, NULL);
+    CU_ASSERT_EQUAL(n, 0);
+    if (keys)
+      add_keys(r);
+    dx_session *f = new_session_keys(0, keys);
+    for (size_t k = 0; k < ncaps; k++) {
+      CU_ASSERT_EQUAL(dx_session_reset(r), DX_OK);
+      CU_ASSERT_EQUAL(dx_session_reset(f), DX_OK);
+      char *x = render(f, &caps[k]), *y = render(r, &caps[k]);
+      same(keys ? "secrets cleared and added again vs new session"
+                : "secrets cleared vs new session without key logs",
+           caps[k].name, x, y);
+      free(x);
+      free(y);
+    }
+    dx_session_free(f);
+  }
+  dx_session_free(r);
+}
+
 /* Numbers, times and per-capture settings start again. */
 static void test_reset_numbers(void) {
   CU_ASSERT_EQUAL(dx_session_reset(NULL), DX_EINVAL);
@@ -319,6 +359,7 @@ int main(void) {
                          {"samples, default caps: reused == new", test_reset_samples_default_caps},
                          {"samples, tiny caps: reused == new", test_reset_samples_tiny_caps},
                          {"interest kept", test_reset_keeps_interest},
+                         {"secrets cleared", test_reset_clear_secrets},
                          CU_TEST_INFO_NULL};
   int rc = tu_run("reset", tests);
   unload_samples();
