@@ -14,8 +14,12 @@ TUI="$BIN/dissect-tui"
 S="$SRC/samples"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 [ -x "$TUI" ] || { echo "no $TUI"; exit 1; }
+# the system python3 (Debian's) if there is one, as tests/integration/lib.sh
+# takes it: a python3 found first in PATH may be a version manager's shim
+# that costs half a second to start (the colour checks start it often)
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3 || true); fi
 HAVE_PY=0
-command -v python3 >/dev/null 2>&1 && HAVE_PY=1
+[ -n "$PY" ] && HAVE_PY=1
 
 pass=0
 fail=0
@@ -54,9 +58,16 @@ start() {
   wait_for "Packet details\|TUI-EXITED" 15 >/dev/null
 }
 screen() { tmux capture-pane -p -t "$CUR"; }
+# keys KEY...: sends them, then waits until the screen changes (the TUI has
+# taken them), at most 0.25 s (some keys change nothing on the screen)
 keys() {
+  local before i
+  before=$(screen)
   tmux send-keys -t "$CUR" "$@"
-  sleep 0.25
+  for ((i = 0; i < 25; i++)); do
+    [ "$(screen)" != "$before" ] && return 0
+    sleep 0.01
+  done
 }
 # wait_for REGEX [SECONDS]: polls the screen until it matches
 wait_for() {
@@ -93,7 +104,7 @@ alt_screen() { tmux display -p -t "$CUR" '#{alternate_on}'; }
 # colour REGEX: "fg bg rev" of the first screen line matching REGEX (a
 # Python regex), read at its first non-blank character (tmux capture-pane -e gives the SGR sequences)
 colour() {
-  tmux capture-pane -p -e -t "$CUR" | python3 -c '
+  tmux capture-pane -p -e -t "$CUR" | "$PY" -c '
 import re, sys
 pat = re.compile(sys.argv[1])
 fg, bg, rev = "def", "def", 0
@@ -136,7 +147,7 @@ for line in sys.stdin.read().split("\n"):
 # 0, 95, 135, ..., 255 and the 24 greys 8, 18, ..., 238); ties to the lower
 # index.
 xterm256() {
-  python3 -c '
+  "$PY" -c '
 import sys
 rgb = [round(int(v) / 257) for v in sys.argv[1:4]]
 levels = [0, 95, 135, 175, 215, 255]
@@ -169,8 +180,12 @@ rule_colour() {
   echo "$(xterm256 "$4" "$5" "$6") $(xterm256 "$1" "$2" "$3") 0"
 }
 # tshark_rule FILE FRAME: the colouring rule tshark --color names for a frame
+# (one tshark run per file, kept for its other frames: every frame is
+# dissected, with or without -Y, so a frame's rule is the same)
 tshark_rule() {
-  tshark -r "$1" --color -Y "frame.number == $2" -T fields -e frame.coloring_rule.name 2>/dev/null
+  local out="$TMPD/rules${1//\//_}"
+  [ -f "$out" ] || tshark -r "$1" --color -T fields -e frame.number -e frame.coloring_rule.name >"$out" 2>/dev/null
+  awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$out"
 }
 # expect_rule DESCRIPTION REGEX RULE [FILE FRAME]: the row drawn in RULE's
 # colours; with FILE and FRAME, and tshark installed, tshark names RULE too
@@ -182,9 +197,13 @@ expect_rule() {
   fi
   expect_colour "$1 (rule $3)" "$2" "$(rule_colour "$3")"
 }
-expect_colour() { # expect_colour DESCRIPTION REGEX "FG BG REV"
-  local got
-  got=$(colour "$2")
+expect_colour() { # expect_colour DESCRIPTION REGEX "FG BG REV": polls, as expect
+  local got i
+  for ((i = 0; i < 50; i++)); do
+    got=$(colour "$2")
+    [ "$got" = "$3" ] && break
+    sleep 0.1
+  done
   if [ "$got" = "$3" ]; then ok "$1"; else ko "$1 (got '$got', want '$3')" "$(screen)"; fi
 }
 
@@ -431,6 +450,7 @@ expect "q quits and the shell is back" "TUI-EXITED rc=0"
 # every key of the issue is in the help (200x50 shows it whole)
 start help 200 50 "$S/dns.pcap"
 keys '?'
+wait_for "dissect-tui keys" 10 >/dev/null
 sc=$(screen)
 missing=""
 for k in "Up/Down j/k" "PgUp/PgDn" "g / G" "Enter, Space" "  /  " "n / N" "  f  " "  c  " "  l  " "Esc" "  q  " "Tab, S-Tab" "e / E" "\[ / \]" "mouse"; do
@@ -535,7 +555,7 @@ keys q q
 # dns.pcap (28 frames) then https-tls12.pcap (SNI www.example.test) with its
 # SYN 0.5 s after the first DNS query, so DNS frames 13..28 are later in time.
 if [ $HAVE_PY = 1 ]; then
-  python3 - "$S/dns.pcap" "$S/https-tls12.pcap" "$TMPD/dnsconn.pcap" <<'PY'
+  "$PY" - "$S/dns.pcap" "$S/https-tls12.pcap" "$TMPD/dnsconn.pcap" <<'PY'
 import struct, sys
 def recs(p):
     d = open(p, 'rb').read()
@@ -616,7 +636,7 @@ keys q q
 
 # ---- robustness: escaping, truncated and bad files ------------------------------------------
 if [ $HAVE_PY = 1 ]; then
-  python3 - "$TMPD/esc.pcap" "$TMPD/bad.pcap" <<'PY'
+  "$PY" - "$TMPD/esc.pcap" "$TMPD/bad.pcap" <<'PY'
 import struct, sys
 def frame(proto, sport, dport, payload):
     if proto == 6:
@@ -759,7 +779,7 @@ keys q
 expect "truncated file: clean exit" "TUI-EXITED rc=0"
 # a record header with an impossible length in the middle of the file
 if [ $HAVE_PY = 1 ]; then
-  python3 - "$S/http.pcap" "$TMPD/badrec.pcap" <<'PY'
+  "$PY" - "$S/http.pcap" "$TMPD/badrec.pcap" <<'PY'
 import struct, sys
 d = bytearray(open(sys.argv[1], 'rb').read())
 off = 24
@@ -798,7 +818,7 @@ if [ $rc -ne 0 ] && grep -q 'dns.qry.nme is neither a field' <<<"$out"; then ok 
 # over the same program on a small file.
 NBIG=200000
 if [ $HAVE_PY = 1 ] && [ -f "$SRC/bench/make-bench-capture.py" ] &&
-  python3 "$SRC/bench/make-bench-capture.py" "$TMPD/big.pcap" $NBIG >/dev/null 2>&1; then
+  "$PY" "$SRC/bench/make-bench-capture.py" "$TMPD/big.pcap" $NBIG >/dev/null 2>&1; then
   start small 80 24 "$S/dns.pcap"
   sleep 0.5
   rss_small=$(ps -o rss= -p "$(tui_pid)" | tr -d ' ')

@@ -13,8 +13,12 @@ TUI="$BIN/dissect-tui"
 S="$SRC/samples"
 command -v tmux >/dev/null 2>&1 || { echo "tmux not installed: skipped"; exit 77; }
 [ -x "$TUI" ] || { echo "no $TUI"; exit 1; }
+# the system python3 (Debian's) if there is one, as tests/integration/lib.sh
+# takes it: a python3 found first in PATH may be a version manager's shim
+# that costs half a second to start (the colour checks start it often)
+if [ -x /usr/bin/python3 ]; then PY=/usr/bin/python3; else PY=$(command -v python3 || true); fi
 HAVE_PY=0
-command -v python3 >/dev/null 2>&1 && HAVE_PY=1
+[ -n "$PY" ] && HAVE_PY=1
 
 pass=0
 fail=0
@@ -54,9 +58,16 @@ start() {
 }
 stop() { "${TM[@]}" kill-session -t "$CUR" 2>/dev/null; }
 screen() { "${TM[@]}" capture-pane -p -t "$CUR"; }
+# keys KEY...: sends them, then waits until the screen changes (the TUI has
+# taken them), at most 0.25 s (some keys change nothing on the screen)
 keys() {
+  local before i
+  before=$(screen)
   "${TM[@]}" send-keys -t "$CUR" "$@"
-  sleep 0.25
+  for ((i = 0; i < 25; i++)); do
+    [ "$(screen)" != "$before" ] && return 0
+    sleep 0.01
+  done
 }
 wait_for() { # wait_for REGEX [SECONDS]
   local re=$1 t=${2:-3} i
@@ -82,7 +93,7 @@ expect_not() { # expect_not DESCRIPTION REGEX: gone from the screen (a loaded
 }
 # fg colour of the first screen line matching a Python regex
 fg_of() {
-  "${TM[@]}" capture-pane -p -e -t "$CUR" | python3 -c '
+  "${TM[@]}" capture-pane -p -e -t "$CUR" | "$PY" -c '
 import re, sys
 pat = re.compile(sys.argv[1])
 sgr = re.compile(r"\x1b\[([0-9;:]*)m")
