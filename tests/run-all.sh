@@ -8,13 +8,26 @@
 #      (tests/corpus/sweep.sh) over ../shared/corpus/tcpdump if it exists.
 # Every stage runs even if an earlier one failed; the exit status is non-zero
 # if any failed. Environment: BUILD_DIR, ASAN_BUILD_DIR (build directories),
-# JOBS (parallel jobs, default 2), SKIP_ASAN=1 (only stage 1).
+# JOBS (parallel jobs, default 2), SKIP_ASAN=1 (only stage 1),
+# DX_TSHARK_CACHE=none (no tshark cache: see below).
 set -uo pipefail
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD_DIR:-$SRC/build}
 ASAN_BUILD=${ASAN_BUILD_DIR:-$SRC/build-asan}
 JOBS=${JOBS:-2}
 failed=() skipped=()
+# tshark as CI runs it (tests/tshark-cache/tshark): with malloc tunables
+# that halve its start-up time, and its answers kept for this run, so that
+# a command that several tests, or both stages, give on the same bytes runs
+# once. DX_TSHARK_CACHE=none runs tshark every time.
+export PATH=$SRC/tests/tshark-cache:$PATH
+if [[ ${DX_TSHARK_CACHE:-} != none ]]; then
+  DX_TSHARK_CACHE=$(mktemp -d "${TMPDIR:-/tmp}/dissect-tshark-cache.XXXXXX")
+  trap 'rm -rf "$DX_TSHARK_CACHE"' EXIT
+  export DX_TSHARK_CACHE
+else
+  unset DX_TSHARK_CACHE
+fi
 # A stage's command exits 0 (ok), 77 (could not run: SKIPPED, said as such
 # and not counted as a pass) or anything else (FAILED). A ctest stage whose
 # tests were all run but some skipped themselves (exit 77: no tshark, no
