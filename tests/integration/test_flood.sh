@@ -3,7 +3,8 @@
 # falls in one bucket of the hash the tables used before they were keyed
 # (tests/attacks/*.py) must cost at most 3x an ordinary capture of the same
 # size, in CPU time of the dissect process (best of 3 runs each, so a busy
-# machine does not fail the test). With the old unkeyed FNV tables these
+# machine does not fail the test; the flood's runs stop at the first within
+# the ratio, where its best would be too). With the old unkeyed FNV tables these
 # captures cost 11x to 20x (flows, DNS) and the fragments ~100x.
 # Usage: test_flood.sh BIN_DIR SRC_DIR
 set -uo pipefail
@@ -41,16 +42,26 @@ cpu_best() {
   printf -v "$var" '%s' "$best"
 }
 
-# compare NAME FLOOD.pcap ORDINARY.pcap [dissect options]
+# compare NAME FLOOD.pcap ORDINARY.pcap [dissect options]: the best of 3
+# runs of each. The ordinary capture's 3 runs come first; the flooded
+# capture's stop at the first run within the ratio (its best of 3 would be
+# too), so a passing comparison costs 4 runs, not 6, and a failing one the
+# same 6.
 compare() {
   local name=$1 flood=$2 plain=$3
   shift 3
-  local tf tp
-  cpu_best tf "$@" -r "$flood"
+  local tf= tp t ratio try
+  local TIMEFORMAT='%U %S'
   cpu_best tp "$@" -r "$plain"
-  local ratio
-  ratio=$(awk -v f="$tf" -v p="$tp" -v fl="$FLOOR" 'BEGIN{if (p < fl) p = fl; printf "%.2f", f / p}')
-  local msg="$name: flood ${tf}s, ordinary ${tp}s (ratio $ratio, at most $MAX_RATIO)"
+  for try in 1 2 3; do
+    t=$({ time timeout 60 "$D" "$@" -r "$flood" >/dev/null 2>&1; } 2>&1 | awk '{print $1 + $2}')
+    if [[ -z $tf ]] || awk -v a="$t" -v b="$tf" 'BEGIN{exit !(a < b)}'; then
+      tf=$t
+    fi
+    ratio=$(awk -v f="$tf" -v p="$tp" -v fl="$FLOOR" 'BEGIN{if (p < fl) p = fl; printf "%.2f", f / p}')
+    awk -v r="$ratio" -v m="$MAX_RATIO" 'BEGIN{exit !(r <= m)}' && break
+  done
+  local msg="$name: flood ${tf}s (best of $try), ordinary ${tp}s (ratio $ratio, at most $MAX_RATIO)"
   if awk -v r="$ratio" -v m="$MAX_RATIO" 'BEGIN{exit !(r <= m)}'; then
     pass "$msg"
   else
