@@ -1,0 +1,267 @@
+/* pcapng files whose sections differ in byte order (libpcap 1.10 stops at
+ * the second; core/pcapng.c reads on, as tshark does), with the blocks and
+ * timestamp resolutions that reader handles: Enhanced and Simple Packet
+ * Blocks, if_tsresol in powers of ten finer than nanoseconds and in powers
+ * of two, a snapshot length that cuts a Simple Packet Block; and files
+ * damaged inside the second section.
+ *
+ * The files are written here byte by byte from the pcapng specification
+ * (draft-ietf-opsawg-pcapng: SHB 0x0A0D0D0A with byte-order magic
+ * 0x1A2B3C4D, IDB 1, SPB 3, EPB 6, option 9 if_tsresol). The expected
+ * frames are what tshark 4.0 reads from the same bytes (TU_DUMP_PCAPNG=FILE
+ * writes them): `tshark -r FILE -T fields -e frame.number
+ * -e frame.time_epoch -e frame.len -e frame.cap_len`:
+ *   1  1795335943.332411000  42  42
+ *   2  1795335943.500000000  42  42      (2^19 / 2^20 s)
+ *   3  (no time)             42  40      (an SPB has no timestamp: 0 here)
+ *   4  1000000.012776324     42  42
+ * except frame 4's fraction, counted by hand: 1000000123456789012 units of
+ * 10^-12 s are 1000000 s and 123456789012 ps, 123456789 ns. (tshark 4.0
+ * multiplies the 123456789012 by 10^9 in 64 bits, which overflows:
+ * 1.23456789012e20 mod 2^64 / 10^12 = 12776324 ns.) */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Ethernet / IPv4 / UDP 44808 -> 53, no payload (42 bytes). */
+static const uint8_t udp_frame[] = {
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00,
+    0x45, 0x00, 0x00, 0x1c, 0xf1, 0x1f, 0x00, 0x00, 0x40, 0x11, 0x8b, 0xb1, 0x7f, 0x00,
+    0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, 0xaf, 0x08, 0x00, 0x35, 0x00, 0x08, 0xfe, 0x3d};
+
+typedef struct {
+  uint8_t b[4096];
+  size_t n;
+  int be; /* the current section's byte order */
+} buf;
+
+static void u8(buf *w, uint8_t v) {
+  w->b[w->n++] = v;
+}
+static void u16(buf *w, uint16_t v) {
+  if (w->be) {
+    u8(w, (uint8_t)(v >> 8));
+    u8(w, (uint8_t)v);
+  } else {
+    u8(w, (uint8_t)v);
+    u8(w, (uint8_t)(v >> 8));
+  }
+}
+static void u32(buf *w, uint32_t v) {
+  if (w->be) {
+    u16(w, (uint16_t)(v >> 16));
+    u16(w, (uint16_t)v);
+  } else {
+    u16(w, (uint16_t)v);
+    u16(w, (uint16_t)(v >> 16));
+  }
+}
+static void bytes(buf *w, const uint8_t *d, size_t n) {
+  memcpy(w->b + w->n, d, n);
+  w->n += n;
+  while (w->n % 4)
+    u8(w, 0);
+}
+/* Starts a block: returns where its length goes. */
+static size_t block(buf *w, uint32_t type) {
+  u32(w, type);
+  size_t at = w->n;
+  u32(w, 0);
+  return at;
+}
+static void end_block(buf *w, size_t at) {
+  uint32_t len = (uint32_t)(w->n - at + 4 + 4);
+  size_t save = w->n;
+  w->n = at;
+  u32(w, len);
+  w->n = save;
+  u32(w, len);
+}
+static void shb(buf *w, int be) {
+  w->be = be;
+  size_t at = block(w, 0x0A0D0D0Au);
+  u32(w, 0x1A2B3C4Du);
+  u16(w, 1);
+  u16(w, 0);
+  u32(w, 0xffffffffu); /* section length: not given */
+  u32(w, 0xffffffffu);
+  end_block(w, at);
+}
+/* tsresol < 0: no if_tsresol option (microseconds). */
+static void idb(buf *w, uint32_t snaplen, int tsresol) {
+  size_t at = block(w, 1);
+  u16(w, 1); /* LINKTYPE_ETHERNET */
+  u16(w, 0);
+  u32(w, snaplen);
+  if (tsresol >= 0) {
+    u16(w, 9);
+    u16(w, 1);
+    uint8_t r = (uint8_t)tsresol;
+    bytes(w, &r, 1);
+    u16(w, 0); /* opt_endofopt */
+    u16(w, 0);
+  }
+  end_block(w, at);
+}
+static void epb(buf *w, uint32_t ifid, uint64_t ts) {
+  size_t at = block(w, 6);
+  u32(w, ifid);
+  u32(w, (uint32_t)(ts >> 32));
+  u32(w, (uint32_t)ts);
+  u32(w, sizeof udp_frame);
+  u32(w, sizeof udp_frame);
+  bytes(w, udp_frame, sizeof udp_frame);
+  end_block(w, at);
+}
+/* The packet's first `snaplen` bytes: a Simple Packet Block holds no more
+ * than the snapshot length of interface 0 (its captured length). */
+static void spb(buf *w, uint32_t snaplen) {
+  size_t at = block(w, 3);
+  u32(w, sizeof udp_frame);
+  bytes(w, udp_frame, snaplen < sizeof udp_frame ? snaplen : sizeof udp_frame);
+  end_block(w, at);
+}
+
+/* Where the blocks of the second section start. */
+static size_t at_spb, at_idb2, at_epb2;
+
+/* The file: a little-endian section (one EPB in microseconds), then a
+ * big-endian one (an EPB at 2^-20 s, an SPB cut to the snapshot length
+ * 40, an EPB in picoseconds on a second interface). */
+static void build(buf *w) {
+  memset(w, 0, sizeof *w);
+  shb(w, 0);
+  idb(w, 0, -1);
+  epb(w, 0, 1795335943332411ull);
+  shb(w, 1);
+  idb(w, 40, 0x80 | 20);
+  epb(w, 0, (1795335943ull << 20) | (1ull << 19));
+  at_spb = w->n;
+  spb(w, 40);
+  at_idb2 = w->n;
+  idb(w, 0, 12);
+  at_epb2 = w->n;
+  epb(w, 1, 1000000123456789012ull);
+}
+
+static char *write_file(const buf *w, size_t n) {
+  static char path[64];
+  snprintf(path, sizeof path, "/tmp/dx-test-pcapng-XXXXXX");
+  int fd = mkstemp(path);
+  CU_ASSERT_FATAL(fd >= 0);
+  CU_ASSERT_FATAL(write(fd, w->b, n) == (ssize_t)n);
+  close(fd);
+  return path;
+}
+
+static void test_sections(void) {
+  buf w;
+  build(&w);
+  const char *dump = getenv("TU_DUMP_PCAPNG");
+  if (dump) {
+    FILE *f = fopen(dump, "wb");
+    if (f) {
+      fwrite(w.b, 1, w.n, f);
+      fclose(f);
+    }
+  }
+  char *path = write_file(&w, w.n);
+  dx_capture *c = NULL;
+  char err[512];
+  CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
+  static const struct {
+    int64_t sec;
+    uint32_t nsec, wirelen, caplen;
+  } want[] = {{1795335943, 332411000, 42, 42},
+              {1795335943, 500000000, 42, 42},
+              {0, 0, 42, 40},
+              {1000000, 123456789, 42, 42}};
+  dx_frame f;
+  int64_t pos[4];
+  for (int i = 0; i < 4; i++) {
+    pos[i] = dx_capture_tell(c);
+    CU_ASSERT_EQUAL_FATAL(dx_capture_next(c, &f), 1);
+    CU_ASSERT_EQUAL(f.ts_sec, want[i].sec);
+    CU_ASSERT_EQUAL(f.ts_nsec, want[i].nsec);
+    CU_ASSERT_EQUAL(f.wirelen, want[i].wirelen);
+    CU_ASSERT_EQUAL(f.caplen, want[i].caplen);
+    CU_ASSERT_EQUAL(f.linktype, 1);
+    CU_ASSERT_EQUAL(memcmp(f.data, udp_frame, f.caplen), 0);
+  }
+  CU_ASSERT_EQUAL(dx_capture_next(c, &f), 0);
+  /* back to the picosecond frame, then to the first frame of the second
+   * section, through the positions told */
+  CU_ASSERT_EQUAL(dx_capture_seek(c, pos[3]), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_capture_next(c, &f), 1);
+  CU_ASSERT_EQUAL(f.ts_nsec, 123456789);
+  CU_ASSERT_EQUAL(dx_capture_seek(c, pos[1]), DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_capture_next(c, &f), 1);
+  CU_ASSERT_EQUAL(f.ts_nsec, 500000000);
+  dx_capture_close(c);
+  unlink(path);
+}
+
+/* Damage in the second section, past its first frame (libpcap has
+ * stopped, this reader has taken over): the read ends with an error naming
+ * the capture and what is wrong, after the frames before it; never a
+ * crash. Offsets from the blocks' starts (big-endian section). */
+static void test_damaged(void) {
+  buf w;
+  build(&w);
+  struct {
+    size_t cut; /* length of the file (0: whole) */
+    size_t at;  /* offset of a byte to change (0: none) */
+    uint8_t v;
+    int frames, rc;
+    const char *what;
+  } cases[] = {
+      /* cut inside the SPB */
+      {at_spb + 20, 0, 0, 2, DX_ETRUNC, "cut short in a block"},
+      /* cut inside the header of the second IDB */
+      {at_idb2 + 5, 0, 0, 3, DX_ETRUNC, "cut short in a block header"},
+      /* the SPB's trailing length differs from its leading one */
+      {0, at_idb2 - 1, 0x99, 2, DX_EFORMAT, "block length and trailer differ"},
+      /* the second IDB's length (its low byte, big-endian) not a multiple
+       * of 4 */
+      {0, at_idb2 + 7, 0x21, 3, DX_EFORMAT, "bad block length"},
+      /* the last EPB names interface 7 */
+      {0, at_epb2 + 11, 7, 3, DX_EFORMAT, "undescribed interface"},
+      /* a third section whose byte-order magic is neither */
+      {0, 0, 0, 4, DX_EFORMAT, "bad byte-order magic"},
+  };
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    buf d = w;
+    if (cases[k].at)
+      d.b[cases[k].at] = cases[k].v;
+    if (k == 5) {
+      shb(&d, 0);
+      d.b[d.n - 28 + 8] = 0x55;
+    }
+    char *path = write_file(&d, cases[k].cut ? cases[k].cut : d.n);
+    dx_capture *c = NULL;
+    char err[512];
+    CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
+    dx_frame f;
+    int rc, n = 0;
+    while ((rc = dx_capture_next(c, &f)) == 1)
+      n++;
+    if (rc != cases[k].rc || n != cases[k].frames)
+      fprintf(stderr, "\ncase %zu: %d frames, rc %d, %s\n", k, n, rc, dx_capture_error(c));
+    CU_ASSERT_EQUAL(n, cases[k].frames);
+    CU_ASSERT_EQUAL(rc, cases[k].rc);
+    CU_ASSERT_PTR_NOT_NULL(strstr(dx_capture_error(c), path));
+    CU_ASSERT_PTR_NOT_NULL(strstr(dx_capture_error(c), cases[k].what));
+    dx_capture_close(c);
+    unlink(path);
+  }
+}
+
+int main(void) {
+  CU_TestInfo tests[] = {{"pcapng: sections of both byte orders, resolutions, SPB", test_sections},
+                         {"pcapng: damage in a later section", test_damaged},
+                         CU_TEST_INFO_NULL};
+  return tu_run("pcapng_sections", tests);
+}
