@@ -99,8 +99,11 @@ static const dx_vals redirect_vals[] = {{0, "Redirect for network"},
                                         {0, NULL}};
 static const dx_vals ttl_vals[] = {
     {0, "Time to live exceeded in transit"}, {1, "Fragment reassembly time exceeded"}, {0, NULL}};
-static const dx_vals par_vals[] = {
-    {0, "IP header bad"}, {1, "Required option missing"}, {2, "Bad length"}, {0, NULL}};
+/* code 0 as RFC 792 words it (and Wireshark names it) */
+static const dx_vals par_vals[] = {{0, "Pointer indicates the error"},
+                                   {1, "Required option missing"},
+                                   {2, "Bad length"},
+                                   {0, NULL}};
 static const dx_vals rtradv_vals[] = {
     {0, "Normal router advertisement"}, {16, "Does not route common traffic"}, {0, NULL}};
 
@@ -319,10 +322,12 @@ static uint32_t dissect_icmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     dx_get_u16_le(t, 4, &ident_le);
     dx_get_u16_le(t, 6, &seq_le);
+    /* id and seq in Info for every message that has them (echo,
+     * timestamp, information, address mask), as tshark writes it */
+    dx_col_info_append(p, " id=0x%04x, seq=%u/%u", ident, seq, seq_le);
+    if (p->have_ip_ttl && !p->in_icmp_error)
+      dx_col_info_append(p, ", ttl=%u", p->ip_ttl);
     if (type == 0 || type == 8) {
-      dx_col_info_append(p, " id=0x%04x, seq=%u/%u", ident, seq, seq_le);
-      if (p->have_ip_ttl && !p->in_icmp_error)
-        dx_col_info_append(p, ", ttl=%u", p->ip_ttl);
       icmp_state *st = dx_proto_state(p, &dx_proto_icmp);
       if (st && !p->in_icmp_error && p->net_src.type != DX_AT_NONE) {
         if (type == 8) {

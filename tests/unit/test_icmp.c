@@ -4,6 +4,9 @@
 #include "netframe.h"
 #include "testutil.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
 
 static uint8_t fb[2048];
@@ -207,9 +210,156 @@ static void test_echo6(void) {
   dx_session_free(s);
 }
 
+/* ---- the other ICMPv4 messages (RFC 792, RFC 950, RFC 1191, RFC 1256) ----
+ * Each frame: Ethernet / IPv4 10.0.0.1 -> 10.0.0.2 (ttl 64) / ICMP `type`
+ * `code`, the 4 bytes after the checksum `rest`, then `data`; checksum
+ * set. The expected values are tshark 4.0's on the same frames
+ * (TU_DUMP_PCAP=FILE writes them all; tshark -r FILE -T fields
+ * -E occurrence=a -e icmp.type -e icmp.code -e icmp.address_mask
+ * -e icmp.redir_gw -e icmp.pointer -e icmp.mtu -e icmp.num_addrs
+ * -e icmp.addr_entry_size -e icmp.lifetime -e icmp.router_address
+ * -e icmp.pref_level -e _ws.col.Info). */
+static size_t icmp_frame(uint8_t *b, uint8_t type, uint8_t code, const uint8_t rest[4],
+                         const uint8_t *data, size_t dlen) {
+  size_t n = nf_eth(b, 0x0800);
+  n += nf_ip4(b + n, 1, 0x1234, 0, NULL, 0, 8 + dlen);
+  uint8_t *m = b + n;
+  m[0] = type;
+  m[1] = code;
+  m[2] = m[3] = 0;
+  memcpy(m + 4, rest, 4);
+  if (dlen)
+    memcpy(m + 8, data, dlen);
+  uint16_t c = nf_cksum(m, 8 + dlen, 0);
+  m[2] = (uint8_t)(c >> 8);
+  m[3] = (uint8_t)c;
+  return n + 8 + dlen;
+}
+
+/* The datagram an error quotes: IPv4 10.0.0.1 -> 10.0.0.2 / UDP 5353 -> 53,
+ * no payload (28 bytes). */
+static size_t quoted_udp(uint8_t *b) {
+  size_t n = nf_ip4(b, 17, 0x4321, 0, NULL, 0, 8);
+  static const uint8_t udp[8] = {0x14, 0xe9, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00};
+  memcpy(b + n, udp, 8);
+  return n + 8;
+}
+
+static FILE *dump;
+
+static dx_packet *feed_dump(dx_session *s, const uint8_t *b, size_t n) {
+  if (dump) {
+    uint32_t rh[4] = {1795335943u, 0, (uint32_t)n, (uint32_t)n};
+    fwrite(rh, 4, 4, dump);
+    fwrite(b, 1, n, dump);
+  }
+  return nf_feed(s, 1, b, n, 1795335943, 0);
+}
+
+static void test_other_messages(void) {
+  const char *path = getenv("TU_DUMP_PCAP");
+  if (path && (dump = fopen(path, "wb")) != NULL) {
+    uint32_t gh[6] = {0xa1b2c3d4u, 2 | 4u << 16, 0, 0, 65535, 1};
+    fwrite(gh, 4, 6, dump);
+  }
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t q[64];
+  size_t qn = quoted_udp(q);
+
+  /* address mask reply, id 1, seq 1, mask 255.255.255.0 (RFC 950) */
+  static const uint8_t mask[4] = {255, 255, 255, 0};
+  size_t n = icmp_frame(fb, 18, 0, (const uint8_t[4]){0, 1, 0, 1}, mask, 4);
+  dx_packet *p = feed_dump(s, fb, n);
+  EXPECT(p, "icmp.address_mask", "255.255.255.0");
+  EXPECT(p, "icmp.ident", "1");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Address mask reply   id=0x0001, seq=1/256, ttl=64");
+  dx_packet_free(p);
+  /* timestamp request, id 0x0102, seq 7; information request, id 3, seq
+   * 4; address mask request, id 5, seq 6: id and seq in Info as for echo */
+  static const uint8_t tstamps[12] = {0, 0, 0x03, 0xe8, 0, 0, 0x07, 0xd0, 0, 0, 0x0b, 0xb8};
+  n = icmp_frame(fb, 13, 0, (const uint8_t[4]){1, 2, 0, 7}, tstamps, 12);
+  p = feed_dump(s, fb, n);
+  EXPECT(p, "icmp.originate_timestamp", "1000");
+  EXPECT(p, "icmp.transmit_timestamp", "3000");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Timestamp request    id=0x0102, seq=7/1792, ttl=64");
+  dx_packet_free(p);
+  n = icmp_frame(fb, 15, 0, (const uint8_t[4]){0, 3, 0, 4}, NULL, 0);
+  p = feed_dump(s, fb, n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Information request  id=0x0003, seq=4/1024, ttl=64");
+  dx_packet_free(p);
+  static const uint8_t zero4[4] = {0};
+  n = icmp_frame(fb, 17, 0, (const uint8_t[4]){0, 5, 0, 6}, zero4, 4);
+  p = feed_dump(s, fb, n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Address mask request id=0x0005, seq=6/1536, ttl=64");
+  dx_packet_free(p);
+
+  /* redirect for host to 10.0.0.254 */
+  n = icmp_frame(fb, 5, 1, (const uint8_t[4]){10, 0, 0, 254}, q, qn);
+  p = feed_dump(s, fb, n);
+  EXPECT(p, "icmp.redir_gw", "10.0.0.254");
+  EXPECT(p, "udp.dstport", "53");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Redirect             (Redirect for host)");
+  dx_packet_free(p);
+  /* parameter problem, pointer 20, codes 0, 1, 2 */
+  static const char *const par[] = {"Parameter problem    (Pointer indicates the error)",
+                                    "Parameter problem    (Required option missing)",
+                                    "Parameter problem    (Bad length)"};
+  for (uint8_t code = 0; code < 3; code++) {
+    n = icmp_frame(fb, 12, code, (const uint8_t[4]){20, 0, 0, 0}, q, qn);
+    p = feed_dump(s, fb, n);
+    EXPECT(p, "icmp.pointer", "20");
+    CU_ASSERT_STRING_EQUAL(dx_packet_info(p), par[code]);
+    dx_packet_free(p);
+  }
+  /* fragmentation needed, next-hop MTU 1400 (RFC 1191) */
+  n = icmp_frame(fb, 3, 4, (const uint8_t[4]){0, 0, 0x05, 0x78}, q, qn);
+  p = feed_dump(s, fb, n);
+  EXPECT(p, "icmp.mtu", "1400");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Destination unreachable (Fragmentation needed)");
+  dx_packet_free(p);
+  /* router advertisement (RFC 1256): 2 entries of 2 words, lifetime 1800 */
+  static const uint8_t ra[16] = {10, 0, 0, 1, 0, 0, 0, 0, 10, 0, 0, 9, 0xff, 0xff, 0xff, 0xfb};
+  n = icmp_frame(fb, 9, 0, (const uint8_t[4]){2, 2, 0x07, 0x08}, ra, 16);
+  p = feed_dump(s, fb, n);
+  EXPECT(p, "icmp.num_addrs", "2");
+  EXPECT(p, "icmp.addr_entry_size", "2");
+  EXPECT(p, "icmp.lifetime", "1800");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "icmp.router_address", 0), "10.0.0.1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "icmp.router_address", 1), "10.0.0.9");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "icmp.pref_level", 1), "-5");
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_TRUNCATED | DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  /* three entries announced, one there: tshark marks it malformed */
+  n = icmp_frame(fb, 9, 0, (const uint8_t[4]){3, 2, 0x07, 0x08}, ra, 8);
+  p = feed_dump(s, fb, n);
+  CU_ASSERT_EQUAL(tu_count(p, "icmp.router_address"), 1);
+  CU_ASSERT_TRUE(tu_any_flag(p, DX_NODE_TRUNCATED | DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  /* an error quoting an error: tshark dissects the quoted ICMP header
+   * (icmp.type 3,3; icmp.code 3,1) and the datagram it quotes */
+  uint8_t inner[128];
+  size_t in = icmp_frame(inner, 3, 1, zero4, q, qn) - 14;
+  n = icmp_frame(fb, 3, 3, zero4, inner + 14, in);
+  p = feed_dump(s, fb, n);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "icmp.type", 1), "3");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "icmp.code", 1), "1");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Destination unreachable (Port unreachable)");
+  dx_packet_free(p);
+  dx_session_free(s);
+  if (dump)
+    fclose(dump);
+  dump = NULL;
+}
+
 static CU_TestInfo tests[] = {
-    {"echo", test_echo}, {"echo ring", test_echo_ring}, {"unreachable", test_unreachable},
-    {"nd", test_nd},     {"echo6", test_echo6},         CU_TEST_INFO_NULL,
+    {"echo", test_echo},
+    {"echo ring", test_echo_ring},
+    {"unreachable", test_unreachable},
+    {"nd", test_nd},
+    {"echo6", test_echo6},
+    {"other ICMPv4 messages", test_other_messages},
+    CU_TEST_INFO_NULL,
 };
 
 int main(void) {
