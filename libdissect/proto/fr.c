@@ -288,8 +288,13 @@ static uint32_t dissect_fr(dx_packet *p, const dx_tvb *t, dx_node *parent) {
 
   uint8_t ctrl;
   if (!dx_get_u8(t, off, &ctrl)) {
+    /* a frame is at least an address and a control field (Q.922, RFC
+     * 2427 3.1): one that ends after its address is malformed, as tshark
+     * marks it */
     if (t->reported > off)
       dx_mark_truncated(p, fr, "Frame Relay payload not captured");
+    else
+      dx_mark_malformed(p, fr, "Frame Relay frame without a control field");
     return t->len;
   }
   uint32_t clen;
