@@ -1071,21 +1071,31 @@ int main(int argc, char **argv) {
     nwant += nflt;
 #endif
     const dx_field **want = calloc(nwant ? nwant : 1, sizeof *want);
-    if (!want) {
+    uint32_t *needs = calloc(nwant ? nwant : 1, sizeof *needs);
+    if (!want || !needs) {
+      free(want);
+      free(needs);
       eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
       return 2;
     }
     size_t k = 0;
-    for (size_t i = 0; i < o.nfields; i++)
+    for (size_t i = 0; i < o.nfields; i++) {
+      needs[k] = DX_NEED_VALUE;
       want[k++] = dx_field_lookup(sess, o.fields[i]);
+    }
 #ifdef DX_HAVE_FILTER
-    if (flt)
-      k += dx_filter_fields(flt, want + k, nflt);
+    /* a protocol the filter only tests for ("tcp", "eth[0] & 1") leaves
+     * the fields of its layer nobody reads unbuilt */
+    if (flt) {
+      dx_filter_fields(flt, want + k, nflt);
+      k += dx_filter_field_needs(flt, needs + k, nflt);
+    }
 #endif
     unsigned flags =
         (o.mode == OUT_SUMMARY || o.mode == OUT_TEXT) && !o.quiet ? DX_INTEREST_COLUMNS : 0;
-    rc = dx_session_set_interest(sess, want, k, flags);
+    rc = dx_session_set_interest_needs(sess, want, needs, k, flags);
     free(want);
+    free(needs);
     if (rc != DX_OK) {
       eprint("dissect: %s\n", dx_strerror(rc));
       return 2;

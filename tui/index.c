@@ -314,25 +314,35 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
    * of a UDP stream, the colouring rules' fields and the filter's fields: a
    * terse session skips the layers that hold none of them (the tree and hex
    * panes dissect the selected packet again in full). */
+  /* A protocol that the rules or the filter only test for ("tcp", "eth[0]
+   * & 1": a need) leaves the fields of its layer nobody reads unbuilt. */
   const dx_field *want[512];
+  uint32_t needs[512];
   size_t n = 0;
   const dx_field *const *sf = (const dx_field *const *)(const void *)&g_sf;
-  for (size_t k = 0; k < sizeof g_sf / sizeof *sf; k++)
+  for (size_t k = 0; k < sizeof g_sf / sizeof *sf; k++) {
+    needs[n] = sf[k] == g_sf.dns ? DX_NEED_NODE : DX_NEED_VALUE; /* is it DNS? */
     want[n++] = sf[k];
+  }
+  needs[n] = DX_NEED_VALUE;
   want[n++] = dx_field_lookup(ix->ss, "quic.connection.number");
-  size_t nc = dx_colorfilters_fields(ix->cf, want + n, sizeof want / sizeof *want - n);
-  if (nc > sizeof want / sizeof *want - n)
+  size_t room = sizeof want / sizeof *want - n;
+  size_t nc = dx_colorfilters_fields(ix->cf, want + n, room);
+  dx_colorfilters_field_needs(ix->cf, needs + n, room);
+  if (nc > room)
     want[n = 0] = NULL; /* too many to list: stay in full mode */
   else
     n += nc;
   if (n && ix->filter) {
-    size_t nf = dx_filter_fields(ix->filter, want + n, sizeof want / sizeof *want - n);
-    if (nf > sizeof want / sizeof *want - n)
+    room = sizeof want / sizeof *want - n;
+    size_t nf = dx_filter_fields(ix->filter, want + n, room);
+    dx_filter_field_needs(ix->filter, needs + n, room);
+    if (nf > room)
       want[n = 0] = NULL; /* too many to list: stay in full mode */
     else
       n += nf;
   }
-  if (n && dx_session_set_interest(ix->ss, want, n, DX_INTEREST_COLUMNS) != DX_OK)
+  if (n && dx_session_set_interest_needs(ix->ss, want, needs, n, DX_INTEREST_COLUMNS) != DX_OK)
     dx_session_clear_interest(ix->ss);
   return DX_OK;
 }

@@ -110,6 +110,11 @@ int dx_colorfilters_match(const dx_colorfilters *cf, const dx_packet *p);
  * so that a terse session still builds them): stores up to n in out and
  * returns how many there are in all. */
 size_t dx_colorfilters_fields(const dx_colorfilters *cf, const dx_field **out, size_t n);
+/* What the enabled rules need of each field of dx_colorfilters_fields(), in
+ * the same order (the largest need of any rule: dx_filter_field_needs()),
+ * for dx_session_set_interest_needs(): stores up to n in out and returns
+ * how many there are in all. */
+size_t dx_colorfilters_field_needs(const dx_colorfilters *cf, uint32_t *out, size_t n);
 
 /* Frees a rule set (NULL is fine). */
 void dx_colorfilters_free(dx_colorfilters *cf);

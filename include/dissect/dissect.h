@@ -278,7 +278,8 @@ int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errl
  *   - the tree keeps only the nodes of the `n` fields given and their
  *     ancestors; for a protocol given (e.g. "dns"), the whole subtree of
  *     that layer and of the layers after it, since a protocol's value (its
- *     bytes, for "contains" or slices) runs to their end;
+ *     bytes, for "contains" and "matches") runs to their end (but see
+ *     dx_session_set_interest_needs() for a protocol needed for less);
  *   - the summary columns (dx_packet_src() ... dx_packet_info()) are filled
  *     only if flags has DX_INTEREST_COLUMNS; otherwise they are empty.
  * dx_packet_find() and dx_packet_find_next() return the same occurrences,
@@ -292,6 +293,24 @@ int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errl
  * DX_ENOMEM (the mode is then unchanged). */
 #define DX_INTEREST_COLUMNS 1u /* keep filling the summary columns */
 int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t n, unsigned flags);
+/* What a reader needs of a protocol field (dx_filter_field_needs()):
+ * DX_NEED_NODE its own node: whether the protocol is there and its own
+ * bytes ("tcp", "!arp", "eth[0] & 1", "len(ip) > 20", as tshark reads
+ * them: a protocol's slices and length are those of its header), or
+ * DX_NEED_VALUE its bytes to the end of what follows it, which "contains"
+ * and "matches" search ("tcp contains 41"), and its label (-e tcp prints
+ * it). For other fields a need means nothing: their values are kept. */
+#define DX_NEED_NODE 0u
+#define DX_NEED_VALUE UINT32_MAX
+/* dx_session_set_interest() with what is needed of each protocol field
+ * (needs[i] for fields[i]; needs NULL: DX_NEED_VALUE for all, the same as
+ * dx_session_set_interest()). A protocol needed only for its node keeps
+ * its layer as the other fields of interest make it (the fields nobody
+ * asked for are not built) and the layers after it unbuilt unless they
+ * hold a field of interest; its node and the nodes of interest under it
+ * are kept. A field listed twice takes the larger need. */
+int dx_session_set_interest_needs(dx_session *s, const dx_field *const *fields,
+                                  const uint32_t *needs, size_t n, unsigned flags);
 /* Back to full packets (the default). */
 void dx_session_clear_interest(dx_session *s);
 /* Labels off (on = 0) or on again (the default), from the next

@@ -177,6 +177,13 @@ size_t dx_filter_unknown(const dx_filter *f, const char **out, size_t n);
  * there are in all. A consumer may use the list to dissect only what the
  * filter needs. */
 size_t dx_filter_fields(const dx_filter *f, const dx_field **out, size_t n);
+/* What the filter needs of each field of dx_filter_fields(), in the same
+ * order (DX_NEED_NODE or DX_NEED_VALUE: see dx_session_set_interest_needs()):
+ * stores up to n of them in out and returns how many there are in all.
+ * "tcp", "!arp", "eth[0] & 1" and "len(tcp) > 20" need the protocol's node,
+ * "tcp contains 41" its value; fields that are not protocols always need
+ * their value. */
+size_t dx_filter_field_needs(const dx_filter *f, uint32_t *out, size_t n);
 
 #ifdef __cplusplus
 }

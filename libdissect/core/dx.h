@@ -401,6 +401,11 @@ static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
  * the tree later (frame.protocols reads eth.type) is added with the _full
  * call, which builds it in a built layer whoever asked. */
 #define DX_NODE_SKIPPED_LAYER 0x80u
+/* The value (v.u) of a protocol node of interest whose layer was left
+ * unbuilt because only its node is needed (presence, its own bytes:
+ * dx_session_set_interest_needs): prune() keeps only the nodes of interest
+ * under it. Other protocol nodes have v.u 0. */
+#define DX_PROTO_NODE_ONLY 1u
 /* A ghost standing for a node of a built layer (see dx_packet.skip). */
 #define DX_NODE_FIELD_GHOST 0x40u
 /* Every ghost carries this (with DX_NODE_SKIPPED_LAYER). */

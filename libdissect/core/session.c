@@ -357,6 +357,7 @@ void dx_session_free(dx_session *s) {
   free(s->index);
   free(s->interest);
   free(s->layers);
+  free(s->pneeds);
   free(s->keylog_file);
   free(s->rsa_key_file);
   dx_keylog_free(s->keylog);
@@ -774,6 +775,9 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   s->interest = set;
   s->interest_mask = size - 1;
   s->ninterest = n;
+  free(s->pneeds);
+  s->pneeds = NULL;
+  s->npneeds = 0;
   memset(s->interest_bloom, 0, sizeof s->interest_bloom);
   for (size_t i = 0; i < n; i++)
     if (fields[i]) {
@@ -794,9 +798,63 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   return DX_OK;
 }
 
+int dx_session_set_interest_needs(dx_session *s, const dx_field *const *fields,
+                                  const uint32_t *needs, size_t n, unsigned flags) {
+  if (!s || (n && !fields) || n > ((size_t)1 << 24))
+    return DX_EINVAL;
+  /* the protocols needed for less than their value, each with the largest
+   * need it is listed with */
+  struct dx_proto_need *pn = NULL;
+  size_t npn = 0;
+  for (size_t i = 0; needs && i < n; i++) {
+    if (!fields[i] || fields[i]->type != DX_FT_PROTOCOL || needs[i] == DX_NEED_VALUE)
+      continue;
+    bool listed = false;
+    for (size_t k = 0; k < i && !listed; k++)
+      listed = fields[k] == fields[i];
+    if (listed)
+      continue;
+    uint32_t need = needs[i];
+    for (size_t k = i + 1; k < n; k++)
+      if (fields[k] == fields[i] && needs[k] > need)
+        need = needs[k];
+    if (need == DX_NEED_VALUE)
+      continue;
+    if (!pn && !(pn = malloc(n * sizeof *pn)))
+      return DX_ENOMEM;
+    pn[npn].f = fields[i];
+    pn[npn++].need = need;
+  }
+  int rc = dx_session_set_interest(s, fields, n, flags);
+  if (rc != DX_OK) {
+    free(pn);
+    return rc;
+  }
+  s->pneeds = pn;
+  s->npneeds = npn;
+  /* labels are read only from a protocol needed for its value (-e ip
+   * prints the label; a filter that tests for "ip" reads none) */
+  s->proto_labels = false;
+  for (size_t i = 0; i < n; i++)
+    if (fields[i] && fields[i]->type == DX_FT_PROTOCOL &&
+        dx_session_proto_need(s, fields[i]) == DX_NEED_VALUE)
+      s->proto_labels = true;
+  return DX_OK;
+}
+
+uint32_t dx_session_proto_need(const dx_session *s, const dx_field *f) {
+  for (size_t i = 0; i < s->npneeds; i++)
+    if (s->pneeds[i].f == f)
+      return s->pneeds[i].need;
+  return DX_NEED_VALUE;
+}
+
 void dx_session_clear_interest(dx_session *s) {
   if (!s)
     return;
+  free(s->pneeds);
+  s->pneeds = NULL;
+  s->npneeds = 0;
   free(s->interest);
   s->interest = NULL;
   s->interest_mask = 0;
@@ -821,8 +879,11 @@ bool dx_packet_wants(const dx_packet *p, const dx_field *f) {
 /* Drops from the children of `parent` every subtree that holds no node of
  * interest. A node of interest keeps its ancestors. A protocol of interest
  * keeps its whole subtree and those of the siblings after it: a protocol's
- * value (its bytes, for "contains", slices, ...) runs to the furthest end
- * of the nodes under it and of the layers after it (filter/eval.c). Returns
+ * value (its bytes, for "contains" and "matches") runs to the furthest end
+ * of the nodes under it and of the layers after it (filter/eval.c); but
+ * not one needed only for its node, whose
+ * layer was left unbuilt (DX_PROTO_NODE_ONLY, tree.c): the nodes of
+ * interest under it are kept as any others. Returns
  * true if any child is kept. The walk is bounded by the tree's depth, which
  * the dissectors bound; past `depth` 200 everything is kept. */
 static bool prune(const dx_session *s, dx_node *parent, bool keep_all, int depth) {
@@ -831,7 +892,7 @@ static bool prune(const dx_session *s, dx_node *parent, bool keep_all, int depth
   for (dx_node *c = parent->first_child, *next; c; c = next) {
     next = c->next;
     bool wanted = interested(s, c->field);
-    if (wanted && c->field->type == DX_FT_PROTOCOL)
+    if (wanted && c->field->type == DX_FT_PROTOCOL && c->v.u != DX_PROTO_NODE_ONLY)
       keep_all = true; /* this layer and the ones after it, in full */
     bool keep = keep_all || wanted;
     if (c->first_child) {

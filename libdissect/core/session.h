@@ -103,6 +103,15 @@ struct dx_session {
   const dx_field **layers;
   size_t layers_mask;
   bool skip_layers;
+  /* The protocols of interest needed only for presence or their first
+   * bytes (dx_session_set_interest_needs): a few pairs, searched in turn
+   * when a node of one is added; any other protocol of interest needs its
+   * value (DX_NEED_VALUE). */
+  struct dx_proto_need {
+    const dx_field *f;
+    uint32_t need;
+  } * pneeds;
+  size_t npneeds;
   /* Stream budget bytes still counted when dx_session_reset() had freed
    * every flow and protocol state (0 unless something does not give back
    * what it took, or a story was alive): for tests. */
@@ -130,6 +139,9 @@ static inline bool dx_session_interested_inline(const dx_session *s, const dx_fi
 }
 /* True if the layer of protocol field f is built in terse packets. */
 bool dx_session_layer_wanted(const dx_session *s, const dx_field *f);
+/* What terse packets need of protocol field f, which is of interest
+ * (DX_NEED_VALUE or DX_NEED_NODE). */
+uint32_t dx_session_proto_need(const dx_session *s, const dx_field *f);
 
 int dx_flow_table_init(dx_flow_table *ft, size_t cap);
 void dx_flow_table_free(dx_flow_table *ft);

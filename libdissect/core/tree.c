@@ -73,9 +73,15 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
     parent->first_child = n;
   parent->last_child = n;
   if (p->skip && f->type == DX_FT_PROTOCOL) {
-    if (dx_session_interested(p->sess, f))
-      p->skip = false; /* this layer and the ones after it, in full (prune) */
-    else if (!dx_session_layer_wanted(p->sess, f))
+    if (dx_session_interested(p->sess, f)) {
+      /* needed for its node only (presence, its own bytes): the layer
+       * stays as it is (the nodes of interest); else this layer and the
+       * ones after it are built in full (prune) */
+      if (p->sess->npneeds && dx_session_proto_need(p->sess, f) == DX_NEED_NODE)
+        n->v.u = DX_PROTO_NODE_ONLY;
+      else
+        p->skip = false;
+    } else if (!dx_session_layer_wanted(p->sess, f))
       n->flags |= DX_NODE_SKIPPED_LAYER;
   }
   return n;

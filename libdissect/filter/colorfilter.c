@@ -63,6 +63,7 @@ struct dx_colorfilters {
   cf_rule *rules;
   size_t n;
   const dx_field **fields;
+  uint32_t *needs; /* what the rules read of fields[i] (dx_colorfilters_field_needs) */
   size_t nfields;
 };
 
@@ -127,26 +128,40 @@ static void add_fields(dx_colorfilters *cf, const dx_filter *f, size_t *cap) {
   if (n == 0)
     return;
   const dx_field **tmp = malloc(n * sizeof *tmp);
-  if (!tmp)
+  uint32_t *tneeds = malloc(n * sizeof *tneeds);
+  if (!tmp || !tneeds) {
+    free(tmp);
+    free(tneeds);
     return;
+  }
   dx_filter_fields(f, tmp, n);
+  dx_filter_field_needs(f, tneeds, n);
   for (size_t i = 0; i < n; i++) {
     size_t j = 0;
     while (j < cf->nfields && cf->fields[j] != tmp[i])
       j++;
-    if (j < cf->nfields)
+    if (j < cf->nfields) {
+      if (tneeds[i] > cf->needs[j])
+        cf->needs[j] = tneeds[i];
       continue;
+    }
     if (cf->nfields == *cap) {
       size_t nc = *cap ? *cap * 2 : 32;
       const dx_field **nf = realloc(cf->fields, nc * sizeof *nf);
       if (!nf)
         break;
       cf->fields = nf;
+      uint32_t *nn = realloc(cf->needs, nc * sizeof *nn);
+      if (!nn)
+        break;
+      cf->needs = nn;
       *cap = nc;
     }
+    cf->needs[cf->nfields] = tneeds[i];
     cf->fields[cf->nfields++] = tmp[i];
   }
   free(tmp);
+  free(tneeds);
 }
 
 /* name with control bytes, '"' and '\\' as \xNN, shortened to fit: rule
@@ -438,6 +453,14 @@ size_t dx_colorfilters_fields(const dx_colorfilters *cf, const dx_field **out, s
   return cf->nfields;
 }
 
+size_t dx_colorfilters_field_needs(const dx_colorfilters *cf, uint32_t *out, size_t n) {
+  if (!cf)
+    return 0;
+  for (size_t i = 0; i < cf->nfields && i < n; i++)
+    out[i] = cf->needs[i];
+  return cf->nfields;
+}
+
 void dx_colorfilters_free(dx_colorfilters *cf) {
   if (!cf)
     return;
@@ -449,5 +472,6 @@ void dx_colorfilters_free(dx_colorfilters *cf) {
   }
   free(cf->rules);
   free(cf->fields);
+  free(cf->needs);
   free(cf);
 }

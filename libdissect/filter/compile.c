@@ -1514,6 +1514,103 @@ static fnode *parse_expr(parser *ps) {
   return parse_level(ps, 0);
 }
 
+/* ---- what the filter reads of each field (dx_filter_field_needs) ---- */
+
+#define NEED_UNSEEN (DX_NEED_VALUE - 1) /* no use seen yet */
+
+static void need_field(dx_filter *f, const dx_field *fld, uint32_t need) {
+  if (!fld)
+    return;
+  if (dx_field_type(fld) != DX_FT_PROTOCOL)
+    need = DX_NEED_VALUE;
+  for (size_t i = 0; i < f->nfields; i++)
+    if (f->fields[i] == fld) {
+      if (f->needs[i] == NEED_UNSEEN || need > f->needs[i])
+        f->needs[i] = need;
+      return;
+    }
+}
+
+/* Every read of a protocol but "contains" and "matches" reads its own node
+ * (filter/eval.c, node_val: presence, slices, len(), comparisons). The
+ * depth of both trees is bounded by the parser (DX_FILTER_MAX_DEPTH). */
+static void needs_expr(dx_filter *f, const expr *e) {
+  if (!e)
+    return;
+  switch (e->kind) {
+  case E_FIELD:
+  case E_REF:
+    need_field(f, e->field, DX_NEED_NODE);
+    need_field(f, e->layer_proto, DX_NEED_NODE); /* its layers are counted */
+    break;
+  case E_SLICE: needs_expr(f, e->a); break;
+  case E_FUNC:
+    for (size_t i = 0; i < e->nargs; i++)
+      needs_expr(f, e->args[i]);
+    break;
+  case E_ARITH:
+    needs_expr(f, e->a);
+    needs_expr(f, e->b);
+    break;
+  case E_NEG: needs_expr(f, e->a); break;
+  case E_LIT: break;
+  }
+}
+
+static void needs_node(dx_filter *f, const fnode *n) {
+  if (!n)
+    return;
+  switch (n->kind) {
+  case K_AND:
+  case K_OR:
+  case K_XOR:
+  case K_NOT:
+    for (size_t i = 0; i < n->nkids; i++)
+      needs_node(f, n->kids[i]);
+    break;
+  case K_EXISTS:
+  case K_NONZERO: needs_expr(f, n->a); break;
+  case K_CMP:
+    needs_expr(f, n->a);
+    needs_expr(f, n->b);
+    /* "tcp contains 41": the protocol's bytes to the end */
+    if (n->op == TK_CONTAINS || n->op == TK_MATCHES) {
+      if (n->a && n->a->kind == E_FIELD)
+        need_field(f, n->a->field, DX_NEED_VALUE);
+      if (n->b && n->b->kind == E_FIELD)
+        need_field(f, n->b->field, DX_NEED_VALUE);
+    }
+    break;
+  case K_IN:
+    needs_expr(f, n->a);
+    for (size_t i = 0; i < n->nset; i++) {
+      needs_expr(f, n->lo[i]);
+      needs_expr(f, n->hi ? n->hi[i] : NULL);
+    }
+    break;
+  case K_TRUE:
+  case K_FALSE: break;
+  }
+}
+
+/* Fills f->needs: every use of a field raises its need from "unseen"; a
+ * field no use was found for (a term the parser folded away) needs its
+ * value, to be safe. */
+static bool find_needs(dx_filter *f) {
+  if (!f->nfields)
+    return true;
+  f->needs = malloc(f->nfields * sizeof *f->needs);
+  if (!f->needs)
+    return false;
+  for (size_t i = 0; i < f->nfields; i++)
+    f->needs[i] = NEED_UNSEEN;
+  needs_node(f, f->root);
+  for (size_t i = 0; i < f->nfields; i++)
+    if (f->needs[i] == NEED_UNSEEN)
+      f->needs[i] = DX_NEED_VALUE;
+  return true;
+}
+
 void dx_filter_free(dx_filter *f) {
   if (!f)
     return;
@@ -1521,6 +1618,7 @@ void dx_filter_free(dx_filter *f) {
     dx_flt_regex_free(f->regexes[i]);
   free(f->regexes);
   free(f->fields);
+  free(f->needs);
   dx_arena_destroy(&f->arena);
   free(f);
 }
@@ -1580,6 +1678,8 @@ int dx_filter_compile_flags(const dx_session *s, const char *text, unsigned flag
              tok_show(&ps, &ps.tk, buf, sizeof buf));
     }
   }
+  if (!ps.failed && f->root && !find_needs(f))
+    fail_nomem(&ps);
   if (ps.failed || !f->root) {
     int rc = ps.rc != DX_OK ? ps.rc : DX_ENOMEM;
     dx_filter_free(f);
@@ -1618,6 +1718,14 @@ size_t dx_filter_fields(const dx_filter *f, const dx_field **out, size_t n) {
     return 0;
   for (size_t i = 0; i < n && i < f->nfields; i++)
     out[i] = f->fields[i];
+  return f->nfields;
+}
+
+size_t dx_filter_field_needs(const dx_filter *f, uint32_t *out, size_t n) {
+  if (!f)
+    return 0;
+  for (size_t i = 0; i < n && i < f->nfields; i++)
+    out[i] = f->needs ? f->needs[i] : DX_NEED_VALUE;
   return f->nfields;
 }
 

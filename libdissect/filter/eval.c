@@ -27,6 +27,9 @@ typedef struct ectx {
    * minutes on one packet. */
   uint64_t work;
   bool exhausted;
+  /* Evaluating the left side of "contains" or "matches": a protocol's
+   * value runs to the end of what follows it (node_val). */
+  bool to_end;
 } ectx;
 
 /* One unit of work; false once the budget is spent. */
@@ -97,8 +100,9 @@ static uint8_t *scratch(ectx *c, size_t n) {
 
 /* ---- values of one node ------------------------------------------------------ */
 
-/* The value of node n as an fval; IPv4 addresses as 4 bytes when as_bytes. */
-static void node_val(const dx_packet *p, const dx_node *n, bool as_bytes, fval *v) {
+/* The value of node n as an fval; IPv4 addresses as 4 bytes when as_bytes;
+ * a protocol's bytes to the end of what follows it when to_end. */
+static void node_val(const dx_packet *p, const dx_node *n, bool as_bytes, bool to_end, fval *v) {
   dx_ftype t = n->field->type;
   memset(v, 0, offsetof(fval, buf));
   v->cls = dx_flt_class(t);
@@ -118,14 +122,17 @@ static void node_val(const dx_packet *p, const dx_node *n, bool as_bytes, fval *
   case DX_FT_PROTOCOL: {
     size_t slen = 0;
     const uint8_t *d = dx_packet_source_data(p, n->src, &slen);
-    /* As in Wireshark, a protocol's bytes run from its start to the end of
-     * the data it was given, payload included: here, to the furthest end of
-     * the nodes under it and of the layers that follow it (with what is
-     * under them) in the same data source. */
+    /* As in tshark 4.0: a protocol's bytes are those of its own item for
+     * slices, len() and comparisons (len(tcp) is the header's length,
+     * tcp[-1] its last byte), but "contains" and "matches" search from
+     * its start to the end of the data it was given, payload included
+     * ("tcp contains \"GET\""): here, to the furthest end of the nodes
+     * under it and of the layers that follow it (with what is under them)
+     * in the same data source. */
     size_t off = n->offset < slen ? n->offset : slen;
     size_t end = (size_t)n->offset + n->length;
     const dx_node *stop = n->parent;
-    for (const dx_node *s = n; s;) {
+    for (const dx_node *s = to_end ? n : NULL; s;) {
       if (s->src == n->src && (size_t)s->offset + s->length > end)
         end = (size_t)s->offset + s->length;
       if (s->first_child) {
@@ -189,12 +196,11 @@ static void field_vals(ectx *c, const dx_packet *p, const expr *e, vlist *out, b
   for (const dx_node *n = dx_packet_find(p, e->field); n; n = dx_packet_find_next(p, n)) {
     if (!in_layers(p, e, n))
       continue;
-    node_val(p, n, as_bytes, &v);
+    node_val(p, n, as_bytes, c->to_end, &v);
     vl_push(out, &v);
     if (out->n >= DX_FILTER_MAX_VALUES)
       break;
   }
-  (void)c;
 }
 
 /* ---- slices -------------------------------------------------------------------- */
@@ -438,7 +444,7 @@ static void eval_func(ectx *c, const expr *e, vlist *out) {
     for (const dx_node *n = dx_packet_find(c->p, a0->field); n; n = dx_packet_find_next(c->p, n)) {
       if (!in_layers(c->p, a0, n))
         continue;
-      node_val(c->p, n, false, &x);
+      node_val(c->p, n, false, false, &x); /* len(tcp): its header */
       v.cls = VC_UINT;
       v.u = x.cls == VC_BYTES ? x.len : n->length;
       vl_push(out, &v);
@@ -715,7 +721,10 @@ static int eval_cmp(ectx *c, const fnode *n) {
   vlist a, b;
   vl_init(&a);
   vl_init(&b);
+  /* "tcp contains 41": the protocol's bytes to the end (node_val) */
+  c->to_end = (n->op == TK_CONTAINS || n->op == TK_MATCHES) && n->a->kind == E_FIELD;
   eval_expr(c, n->a, &a, false);
+  c->to_end = false;
   int result = 0;
   if (a.n) {
     eval_expr(c, n->b, &b, false);
@@ -857,6 +866,7 @@ int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx
   c.scratch_used = false;
   c.work = DX_FILTER_MAX_WORK;
   c.exhausted = false;
+  c.to_end = false;
   int r = eval_node(&c, n);
   if (c.exhausted) { /* the budget ran out: no match, and say so */
     r = 0;

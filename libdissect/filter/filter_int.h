@@ -161,6 +161,7 @@ struct dx_filter {
   fnode *root;
   const dx_field **fields;
   size_t nfields, capfields;
+  uint32_t *needs; /* what is read of fields[i] (dx_filter_field_needs), nfields */
   dx_regex **regexes;
   size_t nregex, capregex;
   _Atomic unsigned long regex_limit_hits;

@@ -3,6 +3,7 @@
  * below. */
 #include "testutil.h"
 
+#include <dissect/colorfilter.h>
 #include <dissect/filter.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -541,6 +542,75 @@ static void test_fields_list(void) {
   dx_filter_free(NULL);
 }
 
+/* The need of field `name` in filter `text` (dx_filter_field_needs), or
+ * 12345 if the filter does not list the field. */
+static uint32_t need_of(const char *text, const char *name) {
+  dx_filter *f;
+  dx_filter_error e;
+  if (!sess)
+    dx_session_new(&sess, NULL);
+  if (dx_filter_compile(sess, text, &f, &e) != DX_OK) {
+    CU_FAIL("a filter of test_field_needs did not compile");
+    return 12345;
+  }
+  const dx_field *fields[16];
+  uint32_t needs[16];
+  size_t n = dx_filter_fields(f, fields, 16);
+  CU_ASSERT_EQUAL(dx_filter_field_needs(f, needs, 16), n);
+  uint32_t need = 12345;
+  for (size_t i = 0; i < n && i < 16; i++)
+    if (strcmp(dx_field_name(fields[i]), name) == 0)
+      need = needs[i];
+  dx_filter_free(f);
+  return need;
+}
+
+/* What a filter reads of each protocol: its node (presence, and its own
+ * bytes for slices, len() and comparisons, as tshark 4.0 reads them), or
+ * its bytes to the end for "contains" and "matches"; fields that are not
+ * protocols, their value. */
+static void test_field_needs(void) {
+  CU_ASSERT_EQUAL(need_of("tcp", "tcp"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("!arp", "arp"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("ip and not (udp or icmp)", "udp"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("ip.addr#2 == 127.0.0.1", "ip"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("ip.addr#2 == 127.0.0.1", "ip.addr"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("eth[0] & 1", "eth"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("tcp[13]", "tcp"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("eth[-1] == 00", "eth"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("eth[2:] contains 00", "eth"), DX_NEED_NODE); /* a slice's bytes */
+  CU_ASSERT_EQUAL(need_of("len(tcp) > 20", "tcp"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("tcp == 00:50", "tcp"), DX_NEED_NODE);
+  CU_ASSERT_EQUAL(need_of("tcp[0:2] == 00:50 or udp", "udp"), DX_NEED_NODE);
+  /* to the end */
+  CU_ASSERT_EQUAL(need_of("tcp contains 41", "tcp"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("tcp and tcp contains 41", "tcp"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("tcp matches \"GET\"", "tcp"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("eth[0] == 00 and eth contains 01", "eth"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("frame contains eth", "eth"), DX_NEED_VALUE);
+  /* not protocols */
+  CU_ASSERT_EQUAL(need_of("tcp.flags.syn", "tcp.flags.syn"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("ip.src[0] == 7f", "ip.src"), DX_NEED_VALUE);
+  CU_ASSERT_EQUAL(need_of("eth.src[0:3] == 00:00:00", "eth.src"), DX_NEED_VALUE);
+  /* colouring rules: the largest need of any rule */
+  dx_colorfilters *cf = NULL;
+  const char rules[] = "@a@tcp@[0,0,0][0,0,0]\n@b@tcp[13] & 2@[0,0,0][0,0,0]\n"
+                       "@c@udp@[0,0,0][0,0,0]\n@d@udp contains 00@[0,0,0][0,0,0]\n";
+  CU_ASSERT_EQUAL_FATAL(dx_colorfilters_parse(sess, rules, sizeof rules - 1, &cf, NULL, 0), DX_OK);
+  const dx_field *fl[8];
+  uint32_t nd[8];
+  size_t n = dx_colorfilters_fields(cf, fl, 8);
+  CU_ASSERT_EQUAL(n, 2);
+  CU_ASSERT_EQUAL(dx_colorfilters_field_needs(cf, nd, 8), 2);
+  for (size_t i = 0; i < n && i < 8; i++) {
+    if (strcmp(dx_field_name(fl[i]), "tcp") == 0)
+      CU_ASSERT_EQUAL(nd[i], DX_NEED_NODE);
+    if (strcmp(dx_field_name(fl[i]), "udp") == 0)
+      CU_ASSERT_EQUAL(nd[i], DX_NEED_VALUE);
+  }
+  dx_colorfilters_free(cf);
+}
+
 static char *repeat(const char *unit, size_t times, const char *tail) {
   size_t ul = strlen(unit), tl = strlen(tail);
   char *s = malloc(ul * times + tl + 1);
@@ -641,6 +711,7 @@ static CU_TestInfo tests[] = {
     {"error positions", test_error_positions},
     {"error format", test_error_format},
     {"fields list", test_fields_list},
+    {"field needs", test_field_needs},
     {"hostile filters", test_hostile},
     {"teardown", test_teardown},
     CU_TEST_INFO_NULL,

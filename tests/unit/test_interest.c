@@ -214,12 +214,17 @@ static void compare_filter(const frames *fr, const char *keylog, const char *tex
     dx_session_free(terse);
     return;
   }
+  /* with the filter's needs, as dissect -Y and the TUI's index ask: a
+   * protocol tested for ("tcp", "eth[0] & 1") keeps its layer unbuilt */
   const dx_field *want[64];
+  uint32_t needs[64];
   size_t nw = dx_filter_fields(ft, want, 64);
+  CU_ASSERT_EQUAL(dx_filter_field_needs(ft, needs, 64), nw);
   if (nw > 64)
     nw = 64;
-  CU_ASSERT_EQUAL(dx_session_set_interest(terse, want, nw, columns ? DX_INTEREST_COLUMNS : 0),
-                  DX_OK);
+  CU_ASSERT_EQUAL(
+      dx_session_set_interest_needs(terse, want, needs, nw, columns ? DX_INTEREST_COLUMNS : 0),
+      DX_OK);
   for (size_t i = 0; i < fr->n; i++) {
     dx_packet *pf = NULL, *pt = NULL;
     CU_ASSERT_EQUAL(dx_session_dissect(full, &fr->f[i], &pf), DX_OK);
@@ -583,6 +588,64 @@ static int both(char *a, char *b, size_t cap, const char *fmt, ...) {
   return ra == rb && (!cap || strcmp(a, b) == 0);
 }
 
+/* A protocol needed only for its node (dx_session_set_interest_needs:
+ * presence, its own bytes) keeps its layer as its fields of interest make
+ * it and the layers after it unbuilt; needed for its value it keeps them
+ * whole. Byte counts of the hand-made query: UDP header 8 bytes at 34. */
+static void test_interest_node_need(void) {
+  dx_session *terse;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&terse, NULL), DX_OK);
+  const dx_field *want[] = {dx_field_lookup(terse, "udp"), dx_field_lookup(terse, "dns.id")};
+  uint32_t needs[] = {DX_NEED_NODE, DX_NEED_VALUE};
+  CU_ASSERT_PTR_NOT_NULL_FATAL(want[0]);
+  CU_ASSERT_EQUAL(dx_session_set_interest_needs(terse, want, needs, 2, 0), DX_OK);
+  dx_packet *pt = dissect_frame(terse, dns_query, sizeof dns_query);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(pt);
+  /* udp, dns and dns.id: nothing else was built */
+  CU_ASSERT_EQUAL(count_nodes(dx_packet_root(pt)->first_child, 0), 3);
+  const dx_node *u = dx_packet_find(pt, want[0]);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(u);
+  CU_ASSERT_EQUAL(dx_node_offset(u), 34);
+  CU_ASSERT_EQUAL(dx_node_length(u), 8);
+  CU_ASSERT_PTR_NULL(dx_packet_find_name(pt, "udp.srcport"));
+  CU_ASSERT_PTR_NULL(dx_packet_find_name(pt, "dns.qry.name"));
+  CU_ASSERT_EQUAL(dx_node_uint(dx_packet_find(pt, want[1])), 0x1234);
+  /* the filters that read only udp's node match as on the full packet:
+   * its own 8 bytes (as tshark: udp[-2:] is the checksum, len(udp) 8) */
+  const char *yes[] = {"udp", "udp[0:2] == c3:50", "udp[-2:] == 00:00", "len(udp) == 8",
+                       "udp && dns.id == 0x1234"};
+  const char *no[] = {"!udp", "udp[2:2] == 00:36", "len(udp) > 8", "udp[8]"};
+  for (size_t i = 0; i < DX_ARRAY_LEN(yes) + DX_ARRAY_LEN(no); i++) {
+    bool want_match = i < DX_ARRAY_LEN(yes);
+    const char *text = want_match ? yes[i] : no[i - DX_ARRAY_LEN(yes)];
+    dx_filter *fl = NULL;
+    CU_ASSERT_EQUAL_FATAL(dx_filter_compile(terse, text, &fl, NULL), DX_OK);
+    if (dx_filter_match(fl, pt) != want_match) {
+      fprintf(stderr, "\n  %s: %s", text, want_match ? "no match" : "matched");
+      CU_FAIL("a filter on a node-only protocol");
+    }
+    dx_filter_free(fl);
+  }
+  dx_packet_free(pt);
+  /* needed for its value: udp and what follows it, whole */
+  needs[0] = DX_NEED_VALUE;
+  CU_ASSERT_EQUAL(dx_session_set_interest_needs(terse, want, needs, 2, 0), DX_OK);
+  pt = dissect_frame(terse, dns_query, sizeof dns_query);
+  CU_ASSERT_PTR_NOT_NULL(dx_packet_find_name(pt, "udp.srcport"));
+  CU_ASSERT_PTR_NOT_NULL(dx_packet_find_name(pt, "dns.qry.name"));
+  dx_packet_free(pt);
+  /* the same field listed twice takes the larger need */
+  const dx_field *twice[] = {want[0], want[0]};
+  uint32_t tn[] = {DX_NEED_NODE, DX_NEED_VALUE};
+  CU_ASSERT_EQUAL(dx_session_set_interest_needs(terse, twice, tn, 2, 0), DX_OK);
+  pt = dissect_frame(terse, dns_query, sizeof dns_query);
+  CU_ASSERT_PTR_NOT_NULL(dx_packet_find_name(pt, "udp.srcport"));
+  dx_packet_free(pt);
+  CU_ASSERT_EQUAL(dx_session_set_interest_needs(NULL, want, needs, 2, 0), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_interest_needs(terse, NULL, needs, 2, 0), DX_EINVAL);
+  dx_session_free(terse);
+}
+
 static void test_vsnprintf(void) {
   static const size_t caps[] = {0, 1, 2, 5, 16, 300};
   for (size_t i = 0; i < DX_ARRAY_LEN(caps); i++) {
@@ -673,6 +736,7 @@ int main(void) {
   find_src_dir();
   CU_TestInfo tests[] = {{"interest keeps only dns.qry.name", test_interest_dns_name},
                          {"interest in a protocol, columns", test_interest_protocol_and_columns},
+                         {"a protocol needed for its node only", test_interest_node_need},
                          {"samples x filters: terse == full", test_interest_samples},
                          {"broken certificate: terse == full", test_interest_broken_certificate},
                          {"summary lines: terse == full", test_interest_summary},
