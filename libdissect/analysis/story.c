@@ -646,9 +646,15 @@ static void http2(dx_story *st, conn *c, const dx_packet *p, const dx_node *fr, 
     add_event(st, c, at, dir, DX_STORY_HTTP, lab, EV_MERGE);
     dx_story_exchange *x = h2_exchange(c, sid);
     if (x) {
-      if (dir == C2S)
+      if (dir == C2S) {
         x->request_body_bytes += (int64_t)flen;
-      else {
+        /* the request is complete with the frame that ends its stream (a
+         * POST's body after its HEADERS), as an HTTP/1 request is with
+         * the segment that ends its body */
+        const dx_node *es = find_name_in(st, fr, "http2.flags.end_stream");
+        if (es && dx_node_uint(es) && !x->status)
+          x->request = at;
+      } else {
         x->response_body_bytes =
             (x->response_body_bytes < 0 ? 0 : x->response_body_bytes) + (int64_t)flen;
         if (at.frame > x->last_byte.frame)

@@ -58,7 +58,8 @@ COLS = ["frame.number", "frame.time_relative", "tcp.stream", "tcp.srcport", "tcp
         "tls.handshake.ciphersuite", "tls.record.content_type", "tcp.segment",
         "http.request.method", "http.request.uri", "http.response.code", "http.time",
         "http.request_in", "http2.streamid", "http2.headers.method", "http2.headers.path",
-        "http2.headers.status", "dns.flags.response", "dns.qry.name", "dns.a", "dns.time"]
+        "http2.headers.status", "dns.flags.response", "dns.qry.name", "dns.a", "dns.time",
+        "http2.type", "http2.flags"]
 rows = []
 for line in open(fields_path, encoding="utf-8", errors="replace"):
     v = line.rstrip("\n").split("\t")
@@ -152,20 +153,32 @@ for c in doc["connections"]:
         if fb is not None and x["first_byte"] and x["response"] and \
            x["first_byte"]["frame"] == x["response"]["frame"]:
             check(tag + " ttfb = http.time when one frame", x["response_time"], x["ttfb"])
-    # HTTP/2
-    h2req = []
+    # HTTP/2: a request is complete with the client's frame that ends its
+    # stream (END_STREAM, flag 0x1 of HEADERS or DATA: a POST's body
+    # after its HEADERS). tshark lists http2.type, http2.flags and
+    # http2.streamid once per HTTP/2 frame (aligned); the :method and
+    # :path of the client's HEADERS frames in order.
+    h2req, opened = [], {}
     for r in rs:
-        ms, ps, ids = multi(r["http2.headers.method"]), multi(r["http2.headers.path"]), multi(r["http2.streamid"])
-        if not ms:
+        if r["tcp.srcport"] != cport:
             continue
-        # tshark lists every frame's stream id: keep the ids of HEADERS
-        # frames with a :method, in order, matched by position
-        h2req += [(int(r["frame.number"]), m, p) for m, p in zip(ms, ps)]
+        ms, ps = multi(r["http2.headers.method"]), multi(r["http2.headers.path"])
+        frs = list(zip(multi(r["http2.type"]), multi(r["http2.flags"]), multi(r["http2.streamid"])))
+        k = 0
+        for t, fl, sid in frs:
+            if t == "1" and k < len(ms):  # HEADERS with a :method
+                opened[sid] = (ms[k], ps[k])
+                k += 1
+            if t in ("0", "1") and int(fl, 0) & 1 and sid in opened:
+                m, p = opened.pop(sid)
+                h2req.append((int(r["frame.number"]), m, p))
+    h2req.sort()
     # (after "Upgrade: h2c" the HTTP/1.1 request is stream 1: not a HEADERS frame)
     h1frames = set(f for f, _, _ in reqs)
     h2 = [x for x in c["http"] if x["version"] == "HTTP/2"]
     h2 = [x for x in h2 if not (x["stream_id"] == 1 and x["request"]["frame"] in h1frames)]
-    check(tag + " HTTP/2 requests", h2req, [(x["request"]["frame"], x["method"], x["uri"]) for x in h2])
+    check(tag + " HTTP/2 requests", h2req,
+          sorted((x["request"]["frame"], x["method"], x["uri"]) for x in h2))
     st = sorted(int(s) for r in rs for s in multi(r["http2.headers.status"]))
     check(tag + " HTTP/2 statuses", st,
           sorted(x["status"] for x in c["http"] if x["version"] == "HTTP/2" and x["status"]))
@@ -292,7 +305,7 @@ FIELDS=(frame.number frame.time_relative tcp.stream tcp.srcport tcp.len tcp.flag
         tls.handshake.version tls.handshake.ciphersuite tls.record.content_type tcp.segment
         http.request.method http.request.uri http.response.code http.time http.request_in
         http2.streamid http2.headers.method http2.headers.path http2.headers.status
-        dns.flags.response dns.qry.name dns.a dns.time)
+        dns.flags.response dns.qry.name dns.a dns.time http2.type http2.flags)
 EFIELDS=()
 for f in "${FIELDS[@]}"; do EFIELDS+=(-e "$f"); done
 
