@@ -2818,7 +2818,12 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       off = t->len;
   }
   if (tls) {
-    dx_node_set_len(tls, off - (tls->offset - t->base));
+    /* As tshark: the layer covers the bytes it was given from its first
+     * record on, the start of a record still to come included (that
+     * record's bytes are also TCP's segment data); a record cut short
+     * without reassembly ends it where the bytes do. */
+    bool more = off < t->len && p->desegment_len;
+    dx_node_set_len(tls, (more ? t->len : off) - (tls->offset - t->base));
     uint16_t v = c->version && !c->hrr ? c->version : last_ver;
     if (c->hrr && c->version)
       v = c->version;
