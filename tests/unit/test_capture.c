@@ -26,19 +26,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char src_dir[512];
-
-static void find_src_dir(void) {
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  char *cut = strstr(src_dir, "/tests/unit/");
-  if (cut)
-    *cut = 0;
-  else
-    snprintf(src_dir, sizeof src_dir, "../..");
-}
-
 static void sample(char *path, size_t len, const char *name) {
-  snprintf(path, len, "%s/samples/%s", src_dir, name);
+  snprintf(path, len, "%s/samples/%s", tu_src_dir(), name);
 }
 
 /* ---- opening what is not a capture ----------------------------------------- */
@@ -363,7 +352,6 @@ static void test_live(void) {
 }
 
 int main(void) {
-  find_src_dir();
   CU_TestInfo tests[] = {{"opening what is not a capture", test_open_errors},
                          {"standard input: pcapng comments", test_stdin_pcapng_comments},
                          {"standard input and file: secrets blocks", test_stdin_pcapng_secrets},

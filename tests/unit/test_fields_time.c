@@ -23,17 +23,6 @@
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static char src_dir[512];
-
-static void find_src_dir(void) {
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  char *cut = strstr(src_dir, "/tests/unit/");
-  if (cut)
-    *cut = 0;
-  else
-    snprintf(src_dir, sizeof src_dir, "../..");
-}
-
 /* ---- the fields writer on a sample --------------------------------------- */
 /* The -T fields text of the first `count` frames of samples/NAME for the
  * fields given, written by dx_fields_* (header first if opts say so);
@@ -41,7 +30,7 @@ static void find_src_dir(void) {
 static char *fields_of(const char *name, int count, const char *const *fields, size_t nf,
                        const dx_fields_opts *opts) {
   char path[700];
-  snprintf(path, sizeof path, "%s/samples/%s", src_dir, name);
+  snprintf(path, sizeof path, "%s/samples/%s", tu_src_dir(), name);
   dx_session *s = NULL;
   dx_capture *c = NULL;
   char err[512] = "";
@@ -182,7 +171,7 @@ static void test_fields_data_hex(void) {
   /* dx_node_field_text with a short buffer: cut, NUL-ended, the length
    * needed returned (as snprintf) */
   char path[700], err[512];
-  snprintf(path, sizeof path, "%s/samples/misc.pcap", src_dir);
+  snprintf(path, sizeof path, "%s/samples/misc.pcap", tu_src_dir());
   dx_session *s = NULL;
   dx_capture *c = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
@@ -421,7 +410,6 @@ static void test_time_edges(void) {
 }
 
 int main(void) {
-  find_src_dir();
   dump_pcap();
   CU_TestInfo tests[] = {
       {"fields: header, separator, quotes, protocols", test_fields_header_quote},

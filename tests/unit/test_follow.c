@@ -28,23 +28,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char src_dir[512];
-
-static void find_src_dir(void) {
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  char *cut = strstr(src_dir, "/tests/unit/");
-  if (cut)
-    *cut = 0;
-  else
-    snprintf(src_dir, sizeof src_dir, "../..");
-}
-
 /* Follows every packet of samples/NAME.pcap (one connection) with its key
  * log; returns the follow (freed with its session by done()). */
 static dx_follow *follow_sample(const char *name, dx_session **sp, uint64_t max) {
   char path[700], keylog[700], err[512] = "";
-  snprintf(path, sizeof path, "%s/samples/%s.pcap", src_dir, name);
-  snprintf(keylog, sizeof keylog, "%s/samples/%s.keylog", src_dir, name);
+  snprintf(path, sizeof path, "%s/samples/%s.pcap", tu_src_dir(), name);
+  snprintf(keylog, sizeof keylog, "%s/samples/%s.keylog", tu_src_dir(), name);
   dx_config cfg;
   dx_config_init(&cfg);
   cfg.keylog_file = keylog;
@@ -221,7 +210,6 @@ static void test_follow_http3(void) {
 }
 
 int main(void) {
-  find_src_dir();
   CU_TestInfo tests[] = {{"follow: TLS records, decrypted data, HTTP/2", test_follow_http2_tls},
                          {"follow: HTTP/3 over QUIC", test_follow_http3},
                          CU_TEST_INFO_NULL};

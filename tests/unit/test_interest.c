@@ -136,21 +136,6 @@ typedef struct frames {
   size_t n;
 } frames;
 
-static char src_dir[512];
-
-static void find_src_dir(void) {
-  /* this file is tests/unit/test_interest.c of the source tree */
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  for (int up = 0; up < 3; up++) {
-    char *slash = strrchr(src_dir, '/');
-    if (!slash) {
-      snprintf(src_dir, sizeof src_dir, "../..");
-      return;
-    }
-    *slash = '\0';
-  }
-}
-
 static int load(const char *path, frames *fr) {
   dx_capture *c = NULL;
   memset(fr, 0, sizeof *fr);
@@ -263,7 +248,7 @@ static void test_interest_samples(void) {
       "dns.pcap",         "dns-tcp.pcap",     "http.pcap", "http.pcapng",  "https-tls12.pcap",
       "https-tls13.pcap", "tls-altport.pcap", "misc.pcap", "sll-any.pcap", "sll2-any.pcap"};
   char path[1024];
-  snprintf(path, sizeof path, "%s/tests/integration/filters.tsv", src_dir);
+  snprintf(path, sizeof path, "%s/tests/integration/filters.tsv", tu_src_dir());
   FILE *tsv = fopen(path, "r");
   CU_ASSERT_PTR_NOT_NULL_FATAL(tsv);
   char *filters[512];
@@ -287,13 +272,13 @@ static void test_interest_samples(void) {
   int checked = 0;
   for (size_t s = 0; s < DX_ARRAY_LEN(samples); s++) {
     frames fr;
-    snprintf(path, sizeof path, "%s/samples/%s", src_dir, samples[s]);
+    snprintf(path, sizeof path, "%s/samples/%s", tu_src_dir(), samples[s]);
     if (load(path, &fr) != 0) {
       CU_FAIL("a sample did not open");
       continue;
     }
     char keylog[1024];
-    snprintf(keylog, sizeof keylog, "%s/samples/%.*s.keylog", src_dir,
+    snprintf(keylog, sizeof keylog, "%s/samples/%.*s.keylog", tu_src_dir(),
              (int)strcspn(samples[s], "."), samples[s]);
     FILE *k = fopen(keylog, "r");
     if (k)
@@ -362,9 +347,9 @@ static void compare_summary(const char *path, const char *keylog) {
 
 static void test_interest_summary(void) {
   char dir[1024];
-  snprintf(dir, sizeof dir, "%s/samples", src_dir);
+  snprintf(dir, sizeof dir, "%s/samples", tu_src_dir());
   CU_ASSERT(tu_walk_captures(dir, compare_summary) >= 20);
-  snprintf(dir, sizeof dir, "%s/../shared/corpus", src_dir);
+  snprintf(dir, sizeof dir, "%s/../shared/corpus", tu_src_dir());
   tu_walk_captures(dir, compare_summary); /* when it is there */
 }
 
@@ -434,7 +419,7 @@ static void compare_owner_fields(const frames *fr, size_t nfr, const char *keylo
 
 static void test_interest_every_field(void) {
   char dir[1024];
-  snprintf(dir, sizeof dir, "%s/samples", src_dir);
+  snprintf(dir, sizeof dir, "%s/samples", tu_src_dir());
   /* by hand, on another directory of captures (the corpus takes minutes):
    * DX_EVERY_FIELD_DIR=../shared/corpus/tcpdump build/tests/test_interest */
   const char *other = getenv("DX_EVERY_FIELD_DIR");
@@ -515,8 +500,8 @@ static void test_interest_broken_certificate(void) {
   for (size_t s = 0; s < DX_ARRAY_LEN(samples); s++) {
     char path[1024], keylog[1024];
     frames fr;
-    snprintf(path, sizeof path, "%s/samples/%s", src_dir, samples[s]);
-    snprintf(keylog, sizeof keylog, "%s/samples/%.*s.keylog", src_dir,
+    snprintf(path, sizeof path, "%s/samples/%s", tu_src_dir(), samples[s]);
+    snprintf(keylog, sizeof keylog, "%s/samples/%.*s.keylog", tu_src_dir(),
              (int)strcspn(samples[s], "."), samples[s]);
     if (load(path, &fr) != 0) {
       CU_FAIL("a sample did not open");
@@ -733,7 +718,6 @@ static void test_ipv6_text(void) {
 }
 
 int main(void) {
-  find_src_dir();
   CU_TestInfo tests[] = {{"interest keeps only dns.qry.name", test_interest_dns_name},
                          {"interest in a protocol, columns", test_interest_protocol_and_columns},
                          {"a protocol needed for its node only", test_interest_node_need},

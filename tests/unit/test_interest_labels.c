@@ -14,21 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char src_dir[512];
-
-static void find_src_dir(void) {
-  /* this file is tests/unit/test_interest_labels.c of the source tree */
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  for (int up = 0; up < 3; up++) {
-    char *slash = strrchr(src_dir, '/');
-    if (!slash) {
-      snprintf(src_dir, sizeof src_dir, "../..");
-      return;
-    }
-    *slash = '\0';
-  }
-}
-
 static int mismatches;
 static unsigned long custom_full, custom_off, packets;
 
@@ -135,11 +120,11 @@ static void compare_file(const char *path, const char *keylog) {
 
 static void test_labels_off_samples(void) {
   char dir[1024];
-  snprintf(dir, sizeof dir, "%s/samples", src_dir);
+  snprintf(dir, sizeof dir, "%s/samples", tu_src_dir());
   mismatches = 0;
   custom_full = custom_off = packets = 0;
   CU_ASSERT(tu_walk_captures(dir, compare_file) >= 20);
-  snprintf(dir, sizeof dir, "%s/../shared/corpus", src_dir);
+  snprintf(dir, sizeof dir, "%s/../shared/corpus", tu_src_dir());
   tu_walk_captures(dir, compare_file); /* when it is there */
   CU_ASSERT_EQUAL(mismatches, 0);
   /* the mode does something: most custom labels are not made */
@@ -154,7 +139,7 @@ static void test_labels_off_samples(void) {
  * value-less node's label and an expert note's message stay. */
 static void test_labels_off_what(void) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/samples/tcp-anomalies.pcap", src_dir);
+  snprintf(path, sizeof path, "%s/samples/tcp-anomalies.pcap", tu_src_dir());
   dx_capture *c = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, NULL, 0), DX_OK);
   dx_session *off = NULL;
@@ -190,7 +175,7 @@ static void test_labels_off_what(void) {
  * mode, on every frame of a sample. */
 static void test_terse_protocol_labels(void) {
   char path[1024];
-  snprintf(path, sizeof path, "%s/samples/tcp-anomalies.pcap", src_dir);
+  snprintf(path, sizeof path, "%s/samples/tcp-anomalies.pcap", tu_src_dir());
   dx_capture *c = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, NULL, 0), DX_OK);
   dx_session *full = NULL, *terse = NULL;
@@ -231,7 +216,6 @@ static void test_terse_protocol_labels(void) {
 }
 
 int main(void) {
-  find_src_dir();
   CU_TestInfo tests[] = {{"labels off: what is kept", test_labels_off_what},
                          {"labels off: json, ek, trees == full", test_labels_off_samples},
                          {"terse: labels of the layers of interest", test_terse_protocol_labels},

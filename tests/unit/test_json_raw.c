@@ -18,22 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char src_dir[512];
 static dx_session *sess;
 static dx_packet *pkt;
 
-static void find_src_dir(void) {
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  char *cut = strstr(src_dir, "/tests/unit/");
-  if (cut)
-    *cut = 0;
-  else
-    snprintf(src_dir, sizeof src_dir, "../..");
-}
-
 static void load_frame1(void) {
   char path[700], err[512];
-  snprintf(path, sizeof path, "%s/samples/dns.pcap", src_dir);
+  snprintf(path, sizeof path, "%s/samples/dns.pcap", tu_src_dir());
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&sess, NULL), DX_OK);
   dx_capture *c = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
@@ -175,7 +165,6 @@ static void cleanup(void) {
 }
 
 int main(void) {
-  find_src_dir();
   CU_TestInfo tests[] = {{"frame 1 of samples/dns.pcap", load_frame1},
                          {"json -x: NAME_raw arrays as tshark -T json -x", test_raw_packets},
                          {"json -x: ek and tree forms", test_raw_ek_tree},

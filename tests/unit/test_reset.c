@@ -32,22 +32,8 @@ typedef struct capture {
   size_t nsecrets;
 } capture;
 
-static char src_dir[512];
 static capture caps[MAX_SAMPLES];
 static size_t ncaps;
-
-static void find_src_dir(void) {
-  /* this file is tests/unit/test_reset.c of the source tree */
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  for (int up = 0; up < 3; up++) {
-    char *slash = strrchr(src_dir, '/');
-    if (!slash) {
-      snprintf(src_dir, sizeof src_dir, "../..");
-      return;
-    }
-    *slash = '\0';
-  }
-}
 
 static int load(const char *dir, const char *name, capture *c) {
   char path[2048];
@@ -89,7 +75,7 @@ static int cmp_str(const void *a, const void *b) {
 /* Every samples/ *.pcap and *.pcapng, by name. */
 static void load_samples(void) {
   char dir[1024];
-  snprintf(dir, sizeof dir, "%s/samples", src_dir);
+  snprintf(dir, sizeof dir, "%s/samples", tu_src_dir());
   DIR *d = opendir(dir);
   if (!d)
     return;
@@ -140,13 +126,13 @@ static dx_session *new_session_keys(int tiny, int keys) {
     cfg.max_dns_pending = 4;
   }
   char path[2048];
-  snprintf(path, sizeof path, "%s/samples/tls12-rsa.key", src_dir);
+  snprintf(path, sizeof path, "%s/samples/tls12-rsa.key", tu_src_dir());
   cfg.rsa_key_file = path;
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, &cfg), DX_OK);
   if (keys)
     add_keys(s);
-  snprintf(path, sizeof path, "%s/samples/intercept-user-root.pem", src_dir);
+  snprintf(path, sizeof path, "%s/samples/intercept-user-root.pem", tu_src_dir());
   CU_ASSERT_EQUAL(dx_session_trust_add_ca_file(s, path, NULL, 0), DX_OK);
   CU_ASSERT_EQUAL(dx_session_decode_as(s, "tcp.port==8443,tls", NULL, 0), DX_OK);
   return s;
@@ -159,7 +145,7 @@ static dx_session *new_session(int tiny) {
 /* Every key log of the samples and the DSB sample's secrets. */
 static void add_keys(dx_session *s) {
   char path[2048], dir[1024];
-  snprintf(dir, sizeof dir, "%s/samples", src_dir);
+  snprintf(dir, sizeof dir, "%s/samples", tu_src_dir());
   DIR *d = opendir(dir);
   CU_ASSERT_PTR_NOT_NULL_FATAL(d);
   char *names[MAX_SAMPLES];
@@ -353,7 +339,6 @@ static void test_reset_numbers(void) {
 }
 
 int main(void) {
-  find_src_dir();
   load_samples();
   CU_TestInfo tests[] = {{"numbers, times, comments start again", test_reset_numbers},
                          {"samples, default caps: reused == new", test_reset_samples_default_caps},

@@ -30,22 +30,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char src_dir[512];
-
-static void find_src_dir(void) {
-  snprintf(src_dir, sizeof src_dir, "%s", __FILE__);
-  char *cut = strstr(src_dir, "/tests/unit/");
-  if (cut)
-    *cut = 0;
-  else
-    snprintf(src_dir, sizeof src_dir, "../..");
-}
-
 /* The finished story of samples/NAME.pcap with its key log. */
 static dx_story *story_of(const char *name, dx_session **sp) {
   char path[700], keylog[700], err[512] = "";
-  snprintf(path, sizeof path, "%s/samples/%s.pcap", src_dir, name);
-  snprintf(keylog, sizeof keylog, "%s/samples/%s.keylog", src_dir, name);
+  snprintf(path, sizeof path, "%s/samples/%s.pcap", tu_src_dir(), name);
+  snprintf(keylog, sizeof keylog, "%s/samples/%s.keylog", tu_src_dir(), name);
   dx_config cfg;
   dx_config_init(&cfg);
   cfg.keylog_file = keylog;
@@ -207,7 +196,6 @@ static void test_story_quic_retry_migration(void) {
 }
 
 int main(void) {
-  find_src_dir();
   CU_TestInfo tests[] = {{"story: HTTP/2 over decrypted TLS", test_story_http2},
                          {"story: HTTP/3 over QUIC", test_story_http3},
                          {"story: QUIC Retry and migration", test_story_quic_retry_migration},

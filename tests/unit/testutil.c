@@ -143,3 +143,16 @@ const char *tu_label(const dx_packet *p, const char *name) {
     dx_node_label(n, buf, sizeof buf);
   return buf;
 }
+
+const char *tu_src_dir(void) {
+  static char dir[512];
+  if (!dir[0]) {
+    snprintf(dir, sizeof dir, "%s", __FILE__);
+    char *cut = strstr(dir, "/tests/unit/");
+    if (cut)
+      *cut = 0;
+    else
+      snprintf(dir, sizeof dir, "../..");
+  }
+  return dir;
+}

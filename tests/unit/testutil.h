@@ -32,6 +32,9 @@ int tu_truncate_all(int linktype, const uint8_t *bytes, size_t len);
  * "NAME.ext" when there is one, else NULL; key logs themselves are skipped.
  * Returns the number of files visited. */
 int tu_walk_captures(const char *dir, void (*fn)(const char *path, const char *keylog));
+/* The source tree's top directory (samples/, tests/ below it), from where
+ * this file was compiled; "../.." if that cannot be told. */
+const char *tu_src_dir(void);
 /* Runs a CUnit suite array; returns the process exit status. */
 int tu_run(const char *suite, CU_TestInfo *tests);
 
