@@ -32,16 +32,8 @@
 
 /* The finished story of samples/NAME.pcap with its key log. */
 static dx_story *story_of(const char *name, dx_session **sp) {
-  char path[700], keylog[700], err[512] = "";
-  snprintf(path, sizeof path, "%s/samples/%s.pcap", tu_src_dir(), name);
-  snprintf(keylog, sizeof keylog, "%s/samples/%s.keylog", tu_src_dir(), name);
-  dx_config cfg;
-  dx_config_init(&cfg);
-  cfg.keylog_file = keylog;
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, &cfg), DX_OK);
   dx_capture *c = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
+  dx_session *s = tu_open_sample(name, &c);
   dx_story *st = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_story_new(&st, s, NULL), DX_OK);
   dx_frame f;

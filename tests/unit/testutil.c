@@ -156,3 +156,17 @@ const char *tu_src_dir(void) {
   }
   return dir;
 }
+
+dx_session *tu_open_sample(const char *name, dx_capture **c) {
+  char path[700], keylog[700], err[512] = "";
+  snprintf(path, sizeof path, "%s/samples/%s.pcap", tu_src_dir(), name);
+  snprintf(keylog, sizeof keylog, "%s/samples/%s.keylog", tu_src_dir(), name);
+  dx_config cfg;
+  dx_config_init(&cfg);
+  cfg.keylog_file = keylog;
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, &cfg), DX_OK);
+  *c = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(c, path, err, sizeof err), DX_OK);
+  return s;
+}

@@ -35,6 +35,9 @@ int tu_walk_captures(const char *dir, void (*fn)(const char *path, const char *k
 /* The source tree's top directory (samples/, tests/ below it), from where
  * this file was compiled; "../.." if that cannot be told. */
 const char *tu_src_dir(void);
+/* Opens samples/NAME.pcap into *c and returns a new session given the key
+ * log samples/NAME.keylog (both checked with fatal CUnit asserts). */
+dx_session *tu_open_sample(const char *name, dx_capture **c);
 /* Runs a CUnit suite array; returns the process exit status. */
 int tu_run(const char *suite, CU_TestInfo *tests);
 
