@@ -802,29 +802,32 @@ int dx_session_set_interest_needs(dx_session *s, const dx_field *const *fields,
                                   const uint32_t *needs, size_t n, unsigned flags) {
   if (!s || (n && !fields) || n > ((size_t)1 << 24))
     return DX_EINVAL;
-  /* the protocols needed for less than their value, each with the largest
-   * need it is listed with */
+  /* every protocol listed, with the largest need it is listed with (a
+   * protocol appears once: at most one entry per protocol field, so the
+   * search is bounded by the number of protocols); then only those needed
+   * for less than their value are kept */
   struct dx_proto_need *pn = NULL;
   size_t npn = 0;
   for (size_t i = 0; needs && i < n; i++) {
-    if (!fields[i] || fields[i]->type != DX_FT_PROTOCOL || needs[i] == DX_NEED_VALUE)
+    if (!fields[i] || fields[i]->type != DX_FT_PROTOCOL)
       continue;
-    bool listed = false;
-    for (size_t k = 0; k < i && !listed; k++)
-      listed = fields[k] == fields[i];
-    if (listed)
-      continue;
-    uint32_t need = needs[i];
-    for (size_t k = i + 1; k < n; k++)
-      if (fields[k] == fields[i] && needs[k] > need)
-        need = needs[k];
-    if (need == DX_NEED_VALUE)
-      continue;
-    if (!pn && !(pn = malloc(n * sizeof *pn)))
-      return DX_ENOMEM;
-    pn[npn].f = fields[i];
-    pn[npn++].need = need;
+    size_t k = 0;
+    while (k < npn && pn[k].f != fields[i])
+      k++;
+    if (k == npn) {
+      if (!pn && !(pn = malloc(n * sizeof *pn)))
+        return DX_ENOMEM;
+      pn[npn].f = fields[i];
+      pn[npn++].need = needs[i];
+    } else if (needs[i] > pn[k].need) {
+      pn[k].need = needs[i];
+    }
   }
+  size_t kept = 0;
+  for (size_t k = 0; k < npn; k++)
+    if (pn[k].need != DX_NEED_VALUE)
+      pn[kept++] = pn[k];
+  npn = kept;
   int rc = dx_session_set_interest(s, fields, n, flags);
   if (rc != DX_OK) {
     free(pn);
