@@ -3,7 +3,7 @@
 #   1. a normal build (RelWithDebInfo) in build/, then its ctest (unit tests,
 #      CLI integration tests, JSON tests, the differential test against tshark);
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/,
-#      its unit and integration tests (the filter table without its second
+#      its unit and integration tests and fuzz replays (the filter table without its second
 #      tshark run, done in stage 1 already), then the corpus sweep
 #      (tests/corpus/sweep.sh) over ../shared/corpus/tcpdump if it exists.
 # Every stage runs even if an earlier one failed; the exit status is non-zero
@@ -88,8 +88,8 @@ if [[ ${SKIP_ASAN:-0} != 1 ]]; then
   stage "configure ASan+UBSan ($ASAN_BUILD)" cmake -S "$SRC" -B "$ASAN_BUILD" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDX_SANITIZE=ON -DDX_BUILD_TESTS=ON &&
     stage "build ASan+UBSan ($ASAN_BUILD)" cmake --build "$ASAN_BUILD" -j"$JOBS" && {
-    stage "ctest ASan+UBSan, unit and integration ($ASAN_BUILD)" \
-      run_ctest_no_tshark --test-dir "$ASAN_BUILD" --output-on-failure -j"$JOBS" -R '^(unit|integration)\.' \
+    stage "ctest ASan+UBSan, unit, integration and fuzz replays ($ASAN_BUILD)" \
+      run_ctest_no_tshark --test-dir "$ASAN_BUILD" --output-on-failure -j"$JOBS" -R '^(unit|integration|fuzz)\.' \
         -E "$ASAN_SKIP"
     stage "corpus sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin"
   }

@@ -53,10 +53,18 @@ same() {
 }
 
 # ------------------------------------------- every sample, every output mode
+# Under the sanitizers (DX_SANITIZED=1, set by the ASan build's ctest) on
+# ten samples that hold every kind of layer the others do (Ethernet, SLL2,
+# IPv4/6, TCP analysis, DNS, HTTP/1, HTTP/2, TLS 1.2/1.3 decrypted, QUIC,
+# pcapng with secrets): the comparison of the two threads' bytes runs on
+# every sample in the normal build; here it is the pipeline's memory use
+# that is checked, and each sanitized run costs ~0.1 s.
+SANITIZED_SET=" http.pcap story.pcap https-tls13.pcap dns.pcap http2.pcap quic-h3.pcap tcp-anomalies.pcap https-dsb.pcapng sll2-any.pcap misc.pcap "
 T_QUIET=1
 ncap=0
 for cap in "$S"/*.pcap "$S"/*.pcapng; do
   [[ -f $cap ]] || continue
+  [[ -z ${DX_SANITIZED:-} || $SANITIZED_SET == *" $(basename "$cap") "* ]] || continue
   ncap=$((ncap + 1))
   name=$(basename "$cap")
   kl=(--keylog /dev/null)
@@ -74,7 +82,7 @@ for cap in "$S"/*.pcap "$S"/*.pcapng; do
   same "$name -T ek -e" -r "$cap" "${kl[@]}" -T ek -e frame.time_relative -e udp.port
 done
 T_QUIET=0
-((ncap >= 20)) && pass "every output mode on $ncap sample captures (above)" ||
+((ncap >= 20 || (${DX_SANITIZED:-0} == 1 && ncap == 10))) && pass "every output mode on $ncap sample captures (above)" ||
   fail "only $ncap sample captures found"
 
 # ------------------------------------------------ options that touch the loop
