@@ -1611,6 +1611,56 @@ static bool find_needs(dx_filter *f) {
   return true;
 }
 
+/* Constant folding of the tests DX_FILTER_UNKNOWN_ABSENT made false (and
+ * the operators above them): "hsrp.state != 8 && hsrp.state != 16" is
+ * false, "!pim" true and "x || ospf" is x, so a colouring rule that names
+ * only protocols this library does not dissect costs nothing per packet.
+ * Runs after find_needs(), so that a folded-away term's fields keep the
+ * needs their uses gave them. Recursion as deep as the parser's. */
+static fnode *fold(fnode *n) {
+  switch (n->kind) {
+  case K_AND:
+  case K_OR: {
+    fkind unit = n->kind == K_AND ? K_TRUE : K_FALSE; /* dropped */
+    fkind zero = n->kind == K_AND ? K_FALSE : K_TRUE; /* decides */
+    size_t k = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+      fnode *c = fold(n->kids[i]);
+      if (c->kind == zero)
+        return c;
+      if (c->kind != unit)
+        n->kids[k++] = c;
+    }
+    n->nkids = k;
+    if (k == 0)
+      n->kind = unit;
+    return k == 1 ? n->kids[0] : n;
+  }
+  case K_XOR: {
+    bool all_const = true;
+    int r = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+      n->kids[i] = fold(n->kids[i]);
+      if (n->kids[i]->kind == K_TRUE)
+        r ^= 1;
+      else if (n->kids[i]->kind != K_FALSE)
+        all_const = false;
+    }
+    if (all_const)
+      n->kind = r ? K_TRUE : K_FALSE;
+    return n;
+  }
+  case K_NOT: {
+    fnode *c = fold(n->kids[0]);
+    n->kids[0] = c;
+    if (c->kind == K_TRUE || c->kind == K_FALSE)
+      n->kind = c->kind == K_TRUE ? K_FALSE : K_TRUE;
+    return n;
+  }
+  default: return n;
+  }
+}
+
 void dx_filter_free(dx_filter *f) {
   if (!f)
     return;
@@ -1680,6 +1730,8 @@ int dx_filter_compile_flags(const dx_session *s, const char *text, unsigned flag
   }
   if (!ps.failed && f->root && !find_needs(f))
     fail_nomem(&ps);
+  if (!ps.failed && f->root)
+    f->root = fold(f->root);
   if (ps.failed || !f->root) {
     int rc = ps.rc != DX_OK ? ps.rc : DX_ENOMEM;
     dx_filter_free(f);

@@ -717,7 +717,34 @@ static void eval_expr(ectx *c, const expr *e, vlist *out, bool as_bytes) {
 
 /* ---- tests ----------------------------------------------------------------------- */
 
+/* "field op literal" (tcp.port == 80, ip.ttl < 5: most tests of the
+ * colouring rules): the field's values compared as they are found, with no
+ * value lists; the same result, budget and cap as the general path. */
+static int eval_cmp_field_lit(ectx *c, const fnode *n) {
+  bool all = n->q == Q_ALL, any_pair = false;
+  const fval *y = &n->b->l.v;
+  fval x;
+  size_t count = 0;
+  for (const dx_node *v = dx_packet_find(c->p, n->a->field);
+       v && count < DX_FILTER_MAX_VALUES && !c->exhausted; v = dx_packet_find_next(c->p, v)) {
+    count++;
+    node_val(c->p, v, false, false, &x);
+    if (!spend(c))
+      break;
+    any_pair = true;
+    bool r = rel(c, n->op, &x, y, n->b);
+    if (all && !r)
+      return 0;
+    if (!all && r)
+      return 1;
+  }
+  return all && any_pair && !c->exhausted;
+}
+
 static int eval_cmp(ectx *c, const fnode *n) {
+  if (n->a->kind == E_FIELD && !n->a->layer_proto && c->p && n->b->kind == E_LIT && n->b->conv &&
+      n->op != TK_CONTAINS && n->op != TK_MATCHES)
+    return eval_cmp_field_lit(c, n);
   vlist a, b;
   vl_init(&a);
   vl_init(&b);

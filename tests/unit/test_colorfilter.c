@@ -495,6 +495,48 @@ static void test_teardown(void) {
   sess = NULL;
 }
 
+/* Tests on names taken as absent are false and fold away with the
+ * operators above them (compile.c fold()): whatever the folding does, each
+ * filter selects what its logic says on a UDP and an ICMP packet. */
+static void test_absent_logic(void) {
+  static const struct {
+    const char *filter;
+    int udp, icmp;
+  } cases[] = {
+      {"hsrp.state != 8 && hsrp.state != 16", 0, 0},
+      {"nosuch || udp", 1, 0},
+      {"udp || nosuch || nosuch2", 1, 0},
+      {"!(nosuch || nosuch2)", 1, 1},
+      {"!(nosuch && nosuch2) && icmp", 0, 1},
+      {"nosuch || !nosuch2 && udp", 1, 0},
+      {"(nosuch && udp) || icmp", 0, 1},
+      {"!(nosuch && udp) && !(nosuch2 || icmp)", 1, 0},
+      {"nosuch || nosuch2", 0, 0},
+      {"!nosuch && !nosuch2", 1, 1},
+      {"not (nosuch or (udp and nosuch2))", 1, 1},
+      {"(ip.dst != 224.0.0.0/4 && ip.ttl < 255 && !pim && !ospf) || nosuch", 1, 1},
+      {"udp && (nosuch.x == 1 || icmp || nosuch.y in {1 2})", 0, 0},
+  };
+  dx_packet *u = pkt_udp(), *i = pkt_icmp();
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    dx_filter *f = NULL;
+    dx_filter_error fe;
+    if (dx_filter_compile_flags(S(), cases[k].filter, DX_FILTER_UNKNOWN_ABSENT, &f, &fe) != DX_OK) {
+      fprintf(stderr, "\n  %s: %s\n", cases[k].filter, fe.message);
+      CU_FAIL("a filter with absent names did not compile");
+      continue;
+    }
+    if (dx_filter_match(f, u) != cases[k].udp || dx_filter_match(f, i) != cases[k].icmp) {
+      fprintf(stderr, "\n  %s: udp %d icmp %d, want %d %d\n", cases[k].filter,
+              dx_filter_match(f, u), dx_filter_match(f, i), cases[k].udp, cases[k].icmp);
+      CU_FAIL("an absent name changed a filter's logic");
+    }
+    dx_filter_free(f);
+  }
+  dx_packet_free(u);
+  dx_packet_free(i);
+}
+
 static CU_TestInfo tests[] = {
     {"good lines", test_good_lines},
     {"disabled lines", test_disabled},
@@ -506,6 +548,7 @@ static CU_TestInfo tests[] = {
     {"defaults equal Wireshark's file", test_defaults},
     {"load a file", test_load},
     {"unknown names", test_unknown_names},
+    {"absent names in the filter's logic", test_absent_logic},
     {"teardown", test_teardown},
     CU_TEST_INFO_NULL,
 };
