@@ -69,11 +69,18 @@ static uint32_t group_of(const dx_field *f) {
     const char *prefix;
     uint32_t group;
   } rules[] = {
-      {"_ws.malformed", G_MALFORMED},      {"tcp.analysis.", G_SEQUENCE},
-      {"tcp.connection.", G_SEQUENCE},     {"tcp.option.len.invalid", G_SEQUENCE},
-      {"http.chat", G_SEQUENCE},           {"http.leading_crlf", G_MALFORMED},
-      {"quic.retransmission", G_SEQUENCE}, {"tls.risk.", G_SECURITY},
-      {"tls.trust", G_SECURITY},           {"frame.comment", G_COMMENT},
+      {"_ws.malformed", G_MALFORMED},
+      {"tcp.analysis.", G_SEQUENCE},
+      {"tcp.connection.", G_SEQUENCE},
+      {"tcp.option.len.invalid", G_SEQUENCE},
+      {"http.chat", G_SEQUENCE},
+      {"http.leading_crlf", G_MALFORMED},
+      {"quic.retransmission", G_SEQUENCE},
+      {"tls.risk.", G_SECURITY},
+      {"tls.trust", G_SECURITY},
+      {"frame.comment", G_COMMENT},
+      {"tcp.options.sack.dsack", G_SEQUENCE},
+      {"tls.resumed", G_SEQUENCE},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)
@@ -88,6 +95,16 @@ static uint32_t group_of(const dx_field *f) {
   if (strstr(a, "reassembl"))
     return G_REASSEMBLE;
   return G_PROTOCOL;
+}
+
+/* The group of expert note n: its own field's, or for a generic note
+ * (_ws.expert) under an item that carries the note's name (tshark's
+ * proto_tree_add_expert: "D-SACK Sequence"), that item's field's. */
+static uint32_t expert_group(const dx_node *n) {
+  if (n->field == &expert_fields[0] && n->parent && n->parent->field &&
+      !(n->parent->flags & DX_NODE_EXPERT))
+    return group_of(n->parent->field);
+  return group_of(n->field);
 }
 
 bool dx_expert_wants_fields(const dx_packet *p) {
@@ -105,7 +122,7 @@ void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity) {
   const char *msg = n->text ? n->text : "";
   dx_node *c[4] = {NULL, NULL, NULL, NULL};
   uint32_t sv = severity >= 0 && severity <= DX_SEV_ERROR ? sev[severity] : SEV_COMMENT;
-  uint32_t group = group_of(n->field);
+  uint32_t group = expert_group(n);
   if (n->field != &expert_fields[0])
     c[0] = dx_add_none(p, n, &expert_fields[0], NULL, 0, 0);
   c[1] = dx_add_string(p, n, &expert_fields[3], NULL, 0, 0, msg, strlen(msg));
@@ -139,7 +156,7 @@ int dx_node_expert(const dx_node *n, const char **severity, const char **group,
   if (severity)
     *severity = vals_name(severity_vals, sv);
   if (group)
-    *group = vals_name(group_vals, group_of(n->field));
+    *group = vals_name(group_vals, expert_group(n));
   if (message)
     *message = n->text ? n->text : "";
   return DX_OK;

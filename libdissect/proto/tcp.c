@@ -71,6 +71,9 @@ enum {
   F_OPT_SACK_LE,
   F_OPT_SACK_RE,
   F_OPT_SACK_COUNT,
+  F_OPT_SACK_DSACK_LE,
+  F_OPT_SACK_DSACK_RE,
+  F_OPT_SACK_DSACK,
   F_OPT_TS,
   F_OPT_TSVAL,
   F_OPT_TSECR,
@@ -241,6 +244,12 @@ static const dx_field tcp_fields[] = {
     [F_OPT_SACK_LE] = DX_F("tcp.options.sack_le", "TCP SACK Left Edge", DX_FT_UINT32, DX_BASE_DEC),
     [F_OPT_SACK_RE] = DX_F("tcp.options.sack_re", "TCP SACK Right Edge", DX_FT_UINT32, DX_BASE_DEC),
     [F_OPT_SACK_COUNT] = DX_F("tcp.options.sack.count", "TCP SACK Count", DX_FT_UINT8, DX_BASE_DEC),
+    [F_OPT_SACK_DSACK_LE] =
+        DX_F("tcp.options.sack.dsack_le", "TCP D-SACK Left Edge", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_SACK_DSACK_RE] =
+        DX_F("tcp.options.sack.dsack_re", "TCP D-SACK Right Edge", DX_FT_UINT32, DX_BASE_DEC),
+    [F_OPT_SACK_DSACK] =
+        DX_F("tcp.options.sack.dsack", "D-SACK Sequence", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_TS] =
         DX_F("tcp.options.timestamp", "TCP Option - Timestamps", DX_FT_BYTES, DX_BASE_NONE),
     [F_OPT_TSVAL] =
@@ -724,7 +733,8 @@ static bool opt_len_ok(dx_packet *p, dx_node *on, dx_node *ln, uint8_t kind, uin
 
 /* Walks the options in t[20, hlen). With tree == NULL, only fills *o. */
 static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32_t hlen,
-                            uint32_t rel_sack_base, bool have_sack_base, tcp_opts *o) {
+                            uint32_t rel_sack_base, bool have_sack_base, bool has_ack, uint32_t ack,
+                            tcp_opts *o) {
   uint32_t off = 20;
   dx_node *opts = NULL;
   if (tree) {
@@ -863,6 +873,28 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       }
       dx_node *c = dx_add_uint(p, on, FL(F_OPT_SACK_COUNT), t, off, 0, nblk);
       dx_node_set_flags(c, DX_NODE_GENERATED);
+      /* A duplicate SACK (RFC 2883 4): the first block reports data
+       * received twice, below the cumulative ACK or inside the second
+       * block. */
+      uint32_t le1, re1, le2, re2;
+      if (nblk && dx_get_u32(t, off + 2, &le1) && dx_get_u32(t, off + 6, &re1) &&
+          ((has_ack && (int32_t)(le1 - ack) < 0) ||
+           (nblk > 1 && dx_get_u32(t, off + 10, &le2) && dx_get_u32(t, off + 14, &re2) &&
+            (int32_t)(le1 - le2) >= 0 && (int32_t)(re1 - re2) <= 0))) {
+        uint32_t rle = have_sack_base ? le1 - rel_sack_base : le1;
+        uint32_t rre = have_sack_base ? re1 - rel_sack_base : re1;
+        const char *rel = have_sack_base ? " (relative)" : "";
+        dx_node *n = dx_add_uint(p, on, FL(F_OPT_SACK_DSACK_LE), t, off + 2, 4, rle);
+        dx_node_set_text(p, n, "D-SACK Left Edge = %u%s", rle, rel);
+        dx_node_set_flags(n, DX_NODE_GENERATED);
+        n = dx_add_uint(p, on, FL(F_OPT_SACK_DSACK_RE), t, off + 6, 4, rre);
+        dx_node_set_text(p, n, "D-SACK Right Edge = %u%s", rre, rel);
+        dx_node_set_flags(n, DX_NODE_GENERATED);
+        /* as tshark's expert item: its text, then the note under it */
+        n = dx_add_none(p, on, FL(F_OPT_SACK_DSACK), t, off + 2, 8);
+        dx_node_set_text(p, n, "D-SACK Sequence");
+        dx_expert(p, n, dx_field_expert(), DX_SEV_WARN, "D-SACK Sequence");
+      }
       break;
     }
     case 8: { /* timestamps, RFC 7323 3.2 */
@@ -1066,7 +1098,7 @@ static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s) {
   tcp_opts o0;
   memset(&o0, 0, sizeof o0);
   o0.no_info = true;
-  dissect_options(p, NULL, t, s->hlen, 0, false, &o0);
+  dissect_options(p, NULL, t, s->hlen, 0, false, false, 0, &o0);
   s->have_ws = o0.have_ws;
   s->ws = o0.ws;
   s->sacked = o0.sacked;
@@ -1767,7 +1799,8 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   sh->o.no_info = !p->want_columns;
   if (s->hlen > 20 && !s->bogus_past_end) {
     const tcp_half *r = k->r;
-    dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set, &sh->o);
+    dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set, (s->flags & TH_ACK) != 0,
+                    s->ack, &sh->o);
   } else if (s->hlen > 20) {
     dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, s->hlen - 20);
   }

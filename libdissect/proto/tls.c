@@ -39,6 +39,7 @@ enum {
   F_APPDATA,
   F_APPPROTO,
   F_CCS,
+  F_RESUMED,
   F_ALERT,
   F_ALEVEL,
   F_ADESC,
@@ -305,6 +306,8 @@ static const dx_field tls_fields[] = {
     [F_APPDATA] = FB("tls.app_data", "Encrypted Application Data"),
     [F_APPPROTO] = FS("tls.app_data_proto", "Application Data Protocol"),
     [F_CCS] = FN("tls.change_cipher_spec", "Change Cipher Spec Message"),
+    [F_RESUMED] =
+        FN("tls.resumed", "This session reuses previously negotiated keys (Session resumption)"),
     [F_ALERT] = FN("tls.alert_message", "Alert Message"),
     [F_ALEVEL] =
         DX_FV("tls.alert_message.level", "Level", DX_FT_UINT8, DX_BASE_DEC, alert_level_vals),
@@ -574,7 +577,8 @@ typedef struct tls_conv {
   uint16_t version; /* negotiated (from the ServerHello), 0 until then */
   uint16_t suite;
   bool have_suite, tls13, hrr, note_done, seen_record;
-  int client_dir; /* direction the ClientHello came from, -1 unknown */
+  bool client_ccs; /* the client's ChangeCipherSpec seen (TLS <= 1.2) */
+  int client_dir;  /* direction the ClientHello came from, -1 unknown */
   char alpn[32];
   char alpn_offered[32]; /* the first protocol the ClientHello offered */
   uint64_t info_frame;   /* frame number + 1 whose Info column we started */
@@ -2607,8 +2611,16 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     }
   }
   switch (ct) {
-  case 20:
-    dx_add_none(p, rec, FL(F_CCS), &rt, 0, rt.len);
+  case 20: {
+    dx_node *ccs = dx_add_none(p, rec, FL(F_CCS), &rt, 0, rt.len);
+    /* TLS <= 1.2: the server changes cipher spec first only in an
+     * abbreviated handshake (RFC 5246 7.3), which resumes a session; a
+     * note on its CCS, as tshark's */
+    if (!c->tls13 && !c->hrr && x->stateful && side == 0)
+      c->client_ccs = true;
+    else if (!c->tls13 && !c->hrr && x->stateful && side == 1 && !c->client_ccs)
+      dx_expert(p, ccs, FL(F_RESUMED), DX_SEV_NOTE,
+                "This session reuses previously negotiated keys (Session resumption)");
     dx_node_set_text(p, rec, "%s Record Layer: Change Cipher Spec Protocol: Change Cipher Spec",
                      vs);
     /* after a HelloRetryRequest the CCS is TLS 1.3's middlebox
@@ -2628,6 +2640,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     }
     info_add(x, "Change Cipher Spec");
     break;
+  }
   case 21: {
     dx_node *a = dx_add_none(p, rec, FL(F_ALERT), &rt, 0, rt.len);
     if (enc || rt.len != 2) {

@@ -31,13 +31,9 @@ unset SSLKEYLOGFILE
 # frame), so that their rules differ:
 # - misc.pcap:38: dissect notes the DNS query quoted in an ICMP error as a
 #   retransmission of frame 37 (an expert warning), tshark does not;
-# - tcp-anomalies.pcap:326, browser-h2.pcap:68, https-proxy.pcap:22,
-#   https-intercept.pcap:22, browser-proxy.pcap:58: tshark notes a D-SACK
-#   (an expert warning), dissect does not;
 # - quic-v2draft.pcap: a QUIC version tshark 4.0 does not know (data).
 KNOWN_DEFAULT=""
-KNOWN_USER="misc.pcap:38 tcp-anomalies.pcap:326 browser-h2.pcap:68 https-proxy.pcap:22 \
-https-intercept.pcap:22 browser-proxy.pcap:58 quic-v2draft.pcap:*"
+KNOWN_USER="misc.pcap:38 quic-v2draft.pcap:*"
 
 # compare NAME KNOWN: the rule of each frame of each sample, tshark against
 # dissect-tui (run with TSHARK_ARGS / TUI_ARGS)

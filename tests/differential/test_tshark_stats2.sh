@@ -75,15 +75,11 @@ same() {
 #     risks (tls.trust.*, tls.risk.*), which tshark does not have;
 #   - QUIC rows: tshark 4.0 re-dissects retransmitted stream data where
 #     dissect says it was dissected when it first came;
-#   - "D-SACK Sequence" (tcp.analysis.dsack? tshark's TCP expert that
-#     dissect's TCP does not emit) and TLS "This session reuses previously
-#     negotiated keys" (not emitted by dissect's TLS);
 #   - "DNS query retransmission" (dissect warns on the retransmitted query,
 #     tshark 4.0 only on the response, and not on these samples).
 cat >"$T_TMP/norm.py" <<'PY'
 import re, sys
-drop = [r"^\s*\d+\s+Security\s+TLS  ", r"^\s*\d+\s+\S+\s+QUIC  ", r"  D-SACK Sequence$",
-        r"  This session reuses previously negotiated keys", r"  DNS query retransmission"]
+drop = [r"^\s*\d+\s+Security\s+TLS  ", r"^\s*\d+\s+\S+\s+QUIC  ", r"  DNS query retransmission"]
 out, block, seen = [], None, False
 def flush():
     if block and block[1]:
@@ -166,7 +162,7 @@ for f in http dns-tcp http2-upgrade sll-any; do
   same "_ws.expert field $f" -r "$S/$f.pcap" -T fields -e frame.number -e _ws.expert
 done
 same "-e _ws.expert with a filter and the last occurrence" -r "$S/tcp-anomalies.pcap" \
-  -Y "_ws.expert && frame.number != 326" -T fields -E occurrence=l -e frame.number -e _ws.expert
+  -Y "_ws.expert" -T fields -E occurrence=l -e frame.number -e _ws.expert
 for t in json ek; do
   same "-T $t -e _ws.expert, tcp.analysis, ip, http" -r "$S/http.pcap" -T $t -e frame.number \
     -e _ws.expert -e tcp.analysis -e ip -e http
@@ -178,12 +174,11 @@ done
 #       [Group: Sequence]
 # every block tshark prints is in dissect's -V, as often, lines and
 # indentation equal; the notes dissect does not make (said in the -z expert
-# list above: D-SACK, TLS session reuse, QUIC's re-dissected stream data)
+# list above: QUIC's re-dissected stream data)
 # are named and counted apart. dissect's own notes (trust, risks) come on top.
 cat >"$T_TMP/vblocks.py" <<'PY'
 import collections, re, sys
-known = re.compile(r"D-SACK Sequence|This session reuses previously negotiated keys|"
-                   r"QUIC frame has a reused stream offset")
+known = re.compile(r"QUIC frame has a reused stream offset")
 def blocks(path):
     lines = open(path, encoding="utf-8", errors="replace").read().split("\n")
     return ["\n".join(lines[i:i + 4]) for i, l in enumerate(lines)
@@ -219,12 +214,12 @@ cmp_out "-V -j without _ws.expert: the wrapper line alone" \
   "$(tsh -r "$S/http.pcap" -c 1 -V | grep -A4 'Expert Info' | sed -n '1p;5p')" \
   "$("$D" -r "$S/http.pcap" -c 1 -V -j "tcp tcp.flags tcp.flags.syn" 2>&1 | grep -A1 'Expert Info')"
 
-# frame 326 of tcp-anomalies holds the D-SACK note dissect does not emit
+# (frame 326 holds a D-SACK note)
 for flt in '_ws.expert.severity == "Warning" || _ws.expert.message contains "keep-alive"' \
   '_ws.expert.group == "Sequence" && _ws.expert.severity >= "Note"'; do
   cmp_out "-Y $flt" \
-    "$(tsh -r "$S/tcp-anomalies.pcap" -Y "($flt) && frame.number != 326" -T fields -e frame.number)" \
-    "$("$D" -r "$S/tcp-anomalies.pcap" -Y "($flt) && frame.number != 326" -T fields -e frame.number 2>&1)"
+    "$(tsh -r "$S/tcp-anomalies.pcap" -Y "$flt" -T fields -e frame.number)" \
+    "$("$D" -r "$S/tcp-anomalies.pcap" -Y "$flt" -T fields -e frame.number 2>&1)"
 done
 
 # ---- pcapng packet comments ------------------------------------------------------

@@ -300,6 +300,32 @@ static void test_bad_options(void) {
   EXPECT(p, "tcp.options.sack_re", "24");
   CU_ASSERT_EQUAL(tu_count(p, "tcp.options.sack_le"), 2);
   CU_ASSERT_PTR_NOT_NULL(strstr(dx_packet_info(p), "SLE=1 SRE=24 SLE=40 SRE=56"));
+  /* not a duplicate SACK: the first block starts at the ACK, outside the
+   * second one */
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.sack.dsack"), 0);
+  dx_packet_free(p);
+  /* D-SACK (RFC 2883 4.1.1): the first block below the cumulative ACK */
+  p = seg(s, 1, 1001, 5030, TF_ACK, 1000, sack, 20, NULL, 0, 3);
+  EXPECT(p, "tcp.options.sack.dsack_le", "1");
+  EXPECT(p, "tcp.options.sack.dsack_re", "24");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.sack.dsack"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.sack.dsack_le"), 1);
+  const dx_node *d = dx_packet_find_name(p, "tcp.options.sack.dsack");
+  const char *sev = NULL, *grp = NULL, *msg = NULL;
+  CU_ASSERT_EQUAL(dx_node_expert(dx_node_first_child(d), &sev, &grp, &msg), DX_OK);
+  if (sev && grp && msg) {
+    CU_ASSERT_STRING_EQUAL(sev, "Warning");
+    CU_ASSERT_STRING_EQUAL(grp, "Sequence");
+    CU_ASSERT_STRING_EQUAL(msg, "D-SACK Sequence");
+  }
+  dx_packet_free(p);
+  /* D-SACK (RFC 2883 4.1.2): the first block inside the second */
+  static const uint8_t sack2[20] = {1,    1,    5, 18, 0,    0,    0x13, 0xa5, 0,    0,
+                                    0x13, 0xaa, 0, 0,  0x13, 0xa0, 0,    0,    0x13, 0xb0};
+  p = seg(s, 1, 1001, 5001, TF_ACK, 1000, sack2, 20, NULL, 0, 4);
+  EXPECT(p, "tcp.options.sack.dsack_le", "29");
+  EXPECT(p, "tcp.options.sack.dsack_re", "34");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.sack.dsack"), 1);
   dx_packet_free(p);
   dx_session_free(s);
 }
