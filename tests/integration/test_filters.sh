@@ -13,7 +13,8 @@
 # a passing run prints the new stamp to write into filters.stamp.
 # Every row of filters-refused.tsv
 # (sample, filter) is a filter tshark refuses: dissect must refuse it too
-# (non-zero exit and a message).
+# (non-zero exit and a message). With DX_SANITIZED=1 (the ASan build) every
+# third row of filters.tsv runs.
 # Usage: test_filters.sh BIN_DIR SRC_DIR
 set -u
 bin=${1:?usage: test_filters.sh BIN_DIR SRC_DIR}
@@ -53,6 +54,13 @@ line=0
 while IFS=$'\t' read -r file filter expected || [ -n "$file" ]; do
   line=$((line + 1))
   case "$file" in '' | '#'*) continue ;; esac
+  # under the sanitizers (DX_SANITIZED=1, the ASan build's ctest) every
+  # third row: each sanitized run costs ~0.15 s, the filter engine runs
+  # under ASan in the fuzz_filter replays too, and every row runs in the
+  # normal build
+  if [ -n "${DX_SANITIZED:-}" ] && [ $((line % 3)) -ne 0 ]; then
+    continue
+  fi
   cap="$src/samples/$file"
   if [ ! -f "$cap" ]; then
     echo "FAIL line $line: $file: sample missing"
