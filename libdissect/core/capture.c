@@ -17,8 +17,13 @@
 #include <zlib.h>
 #endif
 
+/* libpcap reads a plain file through a FILE with this buffer: one read(2)
+ * per 256 KiB instead of per 4 KiB */
+#define DX_CAPTURE_IOBUF (256u << 10)
+
 struct dx_capture {
   pcap_t *pc;
+  char *iobuf;   /* pc's FILE buffer (DX_CAPTURE_IOBUF), or NULL */
   dx_pcapng *ng; /* own pcapng reader, when libpcap could not read on */
   char *path;    /* the file (NULL for stdin and live) */
   bool brk;
@@ -307,7 +312,7 @@ static bool cseek(dx_capture *c, long off) {
   return true;
 }
 
-#define CBUF_SIZE (64u << 10)
+#define CBUF_SIZE (256u << 10)
 
 /* Fills the buffer from offset off on, moving cfp only when it is not
  * there already (frames come one after the other: it seldom is not). */
@@ -536,6 +541,7 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
   char pe[PCAP_ERRBUF_SIZE] = "";
   pcap_t *pc = NULL;
   tee *tin = NULL;
+  char *iobuf = NULL;           /* the FILE's buffer, freed after pcap_close() closes it */
   if (strcmp(path, "-") == 0) { /* through the tee (comments) */
     tin = calloc(1, sizeof *tin);
     FILE *tfp = NULL;
@@ -570,10 +576,16 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
      * it again to say why in its own words */
     FILE *ofp = fopen(path, "rb");
     if (ofp) {
-      setvbuf(ofp, NULL, _IOFBF, 256u << 10);
+      /* (glibc ignores the size of a setvbuf() without a buffer: given) */
+      iobuf = malloc(DX_CAPTURE_IOBUF);
+      if (iobuf)
+        setvbuf(ofp, iobuf, _IOFBF, DX_CAPTURE_IOBUF);
       pc = pcap_fopen_offline_with_tstamp_precision(ofp, PCAP_TSTAMP_PRECISION_NANO, pe);
-      if (!pc)
+      if (!pc) {
         fclose(ofp);
+        free(iobuf);
+        iobuf = NULL;
+      }
     } else
       pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, pe);
   }
@@ -589,9 +601,11 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
   dx_capture *c = calloc(1, sizeof *c);
   if (!c) {
     pcap_close(pc);
+    free(iobuf);
     return DX_ENOMEM;
   }
   c->pc = pc;
+  c->iobuf = iobuf;
   c->tpos = -1;
   if (tin && tin->len >= 4 && rd32(tin->buf, false) == 0x0A0D0D0Au) {
     c->tee = tin; /* pcapng on standard input: comments from the kept bytes */
@@ -619,7 +633,12 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
       cf = gz_stream(path); /* read again through zlib, forward */
     else
 #endif
+    {
       cf = fopen(path, "rb");
+      /* cfill() reads CBUF_SIZE at a time: no second buffer below it */
+      if (cf)
+        setvbuf(cf, NULL, _IONBF, 0);
+    }
     bool gz = false;
 #ifdef DX_HAVE_ZLIB
     gz = is_gzip(path);
@@ -885,6 +904,7 @@ void dx_capture_close(dx_capture *c) {
     return;
   if (c->pc)
     pcap_close(c->pc); /* (closes the tee's stream, which frees the tee) */
+  free(c->iobuf);      /* after the stream that used it */
   dx_pcapng_close(c->ng);
   if (c->cfp)
     fclose(c->cfp);
