@@ -203,21 +203,24 @@ static uint32_t note_stream(pindex *ix, size_t i, const dx_packet *p, int kind, 
   return prev;
 }
 
+#define SPILL_BUF (256u << 10)
+
 static void spill_put(pindex *ix, pkt_entry *e, const dx_packet *p) {
   const char *parts[4] = {dx_packet_src(p), dx_packet_dst(p), dx_packet_protocol(p),
                           dx_packet_info(p)};
+  char rec[4 * 4001]; /* the four strings, each NUL-terminated: one fwrite */
   size_t total = 0;
   e->spill = ix->spill_end;
   for (int k = 0; k < 4; k++) {
     size_t l = strlen(parts[k]);
     if (l > 4000)
       l = 4000;
-    if (ix->spill) {
-      fwrite(parts[k], 1, l, ix->spill);
-      fputc(0, ix->spill);
-    }
+    memcpy(rec + total, parts[k], l);
+    rec[total + l] = 0;
     total += l + 1;
   }
+  if (ix->spill)
+    fwrite(rec, 1, total, ix->spill);
   e->spill_len = (uint16_t)total;
   ix->spill_end += total;
 }
@@ -443,6 +446,10 @@ int index_open(pindex *ix, const char *path, const char *title, int live, const 
   if (!live && stat(path, &st) == 0)
     ix->filesize = st.st_size;
   ix->spill = tmpfile();
+  /* written a record per frame, read back (pread) after each scan step's
+   * fflush: a large buffer, one write(2) per 256 KiB */
+  if (ix->spill && (ix->spill_buf = malloc(SPILL_BUF)))
+    setvbuf(ix->spill, ix->spill_buf, _IOFBF, SPILL_BUF);
   if (!live) {
     int rc = scan_start(ix, err, errlen);
     if (rc != DX_OK) {
@@ -460,6 +467,7 @@ void index_close(pindex *ix) {
     dx_capture_close(ix->rc);
   if (ix->spill)
     fclose(ix->spill);
+  free(ix->spill_buf); /* after the stream that used it */
   free(ix->pk);
   for (int k = 0; k < 3; k++)
     free(ix->st[k]);

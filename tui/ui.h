@@ -73,6 +73,7 @@ typedef struct pindex {
   stream_info *st[3];
   size_t nst[3], capst[3];
   FILE *spill;
+  char *spill_buf; /* spill's stdio buffer */
   uint64_t spill_end;
 
   /* scanner: dissects the file in order, a slice at a time */
