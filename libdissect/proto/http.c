@@ -1045,6 +1045,37 @@ static bool looks_text(const uint8_t *s, uint32_t n) {
 
 #define HTTP_MAX_TEXT_LINES 5000u
 
+void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt) {
+  /* Count lines first for the label. */
+  uint32_t nl = 0;
+  for (uint32_t i = 0; i < b->len; i++)
+    if (b->data[i] == '\n')
+      nl++;
+  if (b->len && b->data[b->len - 1] != '\n')
+    nl++;
+  dx_node *dtl = dx_add_proto(p, parent, FL(F_DTL), b, 0, b->len);
+  if (mt && mt[0])
+    dx_node_set_text(p, dtl, "Line-based text data: %s (%u lines)", mt, nl);
+  else
+    dx_node_set_text(p, dtl, "Line-based text data (%u lines)", nl);
+  if (!dx_layer_built(p, dtl))
+    return;
+  uint32_t pos = 0;
+  for (uint32_t k = 0; pos < b->len; k++) {
+    if (k >= HTTP_MAX_TEXT_LINES) {
+      dx_expert(p, dtl, dx_field_limit(), DX_SEV_NOTE, "[%u more lines not shown]",
+                nl - HTTP_MAX_TEXT_LINES);
+      break;
+    }
+    const uint8_t *s = b->data + pos;
+    const uint8_t *lf = memchr(s, '\n', b->len - pos);
+    uint32_t ll = lf ? (uint32_t)(lf - s) + 1 : b->len - pos;
+    dx_node *ln = dx_add_none(p, dtl, FL(F_DTL_LINE), b, pos, ll);
+    dx_node_set_text(p, ln, "%.*s", (int)(ll < 1000 ? ll : 1000), (const char *)s);
+    pos += ll;
+  }
+}
+
 /* http.file_data over the body tvb, then the body as text lines or bytes. */
 /* Returns true if the body was shown as text lines under a media type
  * (tshark then names the type in Info). binary: the raw bytes of a body
@@ -1075,7 +1106,12 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
   if (!wanted) {
     /* the layer itself stays (frame.protocols, the protocol's filter) */
     bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
-    dx_add_proto(p, parent, FL(text ? F_DTL : F_MEDIA), b, 0, b->len);
+    if (text && dx_json_media(mt))
+      dx_dissect_json(p, parent, b, mt);
+    else if (text && dx_form_media(mt))
+      dx_dissect_form(p, parent, b, mt);
+    else
+      dx_add_proto(p, parent, FL(text ? F_DTL : F_MEDIA), b, 0, b->len);
     return text && mt && mt[0];
   }
   if (!binary) {
@@ -1087,33 +1123,12 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
     dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
   }
   bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
-  if (text) {
-    /* Count lines first for the label. */
-    uint32_t nl = 0;
-    for (uint32_t i = 0; i < b->len; i++)
-      if (b->data[i] == '\n')
-        nl++;
-    if (b->len && b->data[b->len - 1] != '\n')
-      nl++;
-    dx_node *dtl = dx_add_proto(p, parent, FL(F_DTL), b, 0, b->len);
-    if (mt && mt[0])
-      dx_node_set_text(p, dtl, "Line-based text data: %s (%u lines)", mt, nl);
-    else
-      dx_node_set_text(p, dtl, "Line-based text data (%u lines)", nl);
-    uint32_t pos = 0;
-    for (uint32_t k = 0; pos < b->len; k++) {
-      if (k >= HTTP_MAX_TEXT_LINES) {
-        dx_expert(p, dtl, dx_field_limit(), DX_SEV_NOTE, "[%u more lines not shown]",
-                  nl - HTTP_MAX_TEXT_LINES);
-        break;
-      }
-      const uint8_t *s = b->data + pos;
-      const uint8_t *lf = memchr(s, '\n', b->len - pos);
-      uint32_t ll = lf ? (uint32_t)(lf - s) + 1 : b->len - pos;
-      dx_node *ln = dx_add_none(p, dtl, FL(F_DTL_LINE), b, pos, ll);
-      dx_node_set_text(p, ln, "%.*s", (int)(ll < 1000 ? ll : 1000), (const char *)s);
-      pos += ll;
-    }
+  if (text && dx_json_media(mt)) {
+    dx_dissect_json(p, parent, b, mt);
+  } else if (text && dx_form_media(mt)) {
+    dx_dissect_form(p, parent, b, mt);
+  } else if (text) {
+    dx_http_text_lines(p, parent, b, mt);
   } else {
     dx_node *md = dx_add_proto(p, parent, FL(F_MEDIA), b, 0, b->len);
     dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);

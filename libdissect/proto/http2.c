@@ -1662,9 +1662,19 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   }
   dx_add_bytes(p, under, FL(F_DATA_DATA), &shown, 0, shown.len);
-  if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype))
+  if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype)) {
     snprintf(tail, tail_len, " (%s)", b->ctype);
-  DX_UNUSED(h2);
+    /* the body's own layer after HTTP/2's, as tshark hands it on */
+    dx_node *layers = h2 ? h2->parent : NULL;
+    if (dx_json_media(b->ctype))
+      dx_dissect_json(p, layers, &shown, b->ctype);
+    else if (dx_form_media(b->ctype))
+      dx_dissect_form(p, layers, &shown, b->ctype);
+    else if (strncmp(b->ctype, "text/", 5) == 0 || strstr(b->ctype, "javascript") ||
+             strstr(b->ctype, "external-parsed-entity") ||
+             strcmp(b->ctype, "application/x-ns-proxy-autoconfig") == 0)
+      dx_http_text_lines(p, layers, &shown, b->ctype);
+  }
   body_reset(c, b);
   b->ended = true;
 }

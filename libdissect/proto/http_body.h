@@ -15,6 +15,17 @@ extern const dx_vals dx_http_status_vals[];
  * (defined in http.c). */
 bool dx_http_text_media(const char *mt);
 
+/* Bodies of application/json (and json-rpc, jsonrequest) as tshark's "json"
+ * layer, and of application/x-www-form-urlencoded as its
+ * "urlencoded-form" (json.c). mt is the lower-cased media type. */
+bool dx_json_media(const char *mt);
+void dx_dissect_json(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
+bool dx_form_media(const char *mt);
+void dx_dissect_form(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
+
+/* A text body as tshark's "data-text-lines" layer under parent (http.c). */
+void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
+
 /* Decompressed bodies never grow past this (zip bombs). */
 #define DX_HTTP_MAX_DECOMPRESSED (10u << 20)
 

@@ -657,6 +657,94 @@ static void test_control_in_target(void) {
   }
 }
 
+/* A response whose body has media type mt: the packet of the response. */
+static dx_packet *respond(const char *mt, const char *body) {
+  conn_open(&C, 40099, 80);
+  dx_packet_free(send_str(&C, 1, req_index));
+  char msg[4096];
+  snprintf(msg, sizeof msg, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n%s",
+           mt, strlen(body), body);
+  return send_str(&C, 0, msg);
+}
+
+/* application/json: tshark's json layer (Object, Member, Array, values,
+ * generated paths); expected values written by hand from RFC 8259 and the
+ * layout tshark 4.0 gives samples/http.pcap's JSON body. */
+static void test_json_body(void) {
+  dx_packet *p = respond("application/json; charset=utf-8",
+                         "{\"a\": \"x\\\"y\\n\", \"o\": {\"k\": -1.5e3, \"e\": {}, \"z\": []},"
+                         " \"l\": [true, false, null, \"\\u00e9\\ud83d\\ude00\"]}");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "json"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "data-text-lines"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "json.object"), 3);
+  CU_ASSERT_EQUAL(tu_count(p, "json.array"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "json.member"), 6);
+  EXPECT(p, "json.key", "a");
+  /* (as -T fields writes it: the newline escaped) */
+  EXPECT(p, "json.value.string", "x\"y\\n");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "json.value.string", 1), "\xc3\xa9\xf0\x9f\x98\x80");
+  EXPECT(p, "json.value.number", "-1.5e3");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "json.path_with_value", 1), "/o/k:-1.5e3");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "json.member_with_value", 1), "k:-1.5e3");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "json.path_with_value", 2), "/l/[]:true");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "json.member_with_value", 3), "[]:false");
+  CU_ASSERT_EQUAL(tu_count(p, "json.value.true"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "json.value.false"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "json.value.null"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "json.path", 1), "/o/k");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK  (application/json)");
+  dx_packet_free(p);
+  conn_close(&C);
+  /* a trailing comma: the member before it kept, the layer malformed */
+  p = respond("application/json", "{\"a\":1,}");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "json.key", "a");
+  EXPECT(p, "json.value.number", "1");
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  conn_close(&C);
+  /* not JSON at all, a string that does not end, a bad escape */
+  static const char *const bad[] = {"hello", "{\"a\":\"abc", "[\"\\q\"]", "{\"a\" 1}", "[1 2]"};
+  for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+    p = respond("application/json", bad[i]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(tu_count(p, "json"), 1);
+    CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+    dx_packet_free(p);
+    conn_close(&C);
+  }
+  /* nested deeper than the walk goes: marked, not recursed into */
+  char deep[400];
+  memset(deep, '[', 200);
+  memset(deep + 200, ']', 199);
+  deep[399] = 0;
+  p = respond("application/json", deep);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT(tu_count(p, "json.array") <= 66);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+/* application/x-www-form-urlencoded: one Form item per pair, '+' and %XX
+ * decoded (as tshark 4.0 shows samples/http.pcap's form). */
+static void test_form_body(void) {
+  dx_packet *p = respond("application/x-www-form-urlencoded", "a=1&b=x+y%21&c&%zz=%4");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "urlencoded-form"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "urlencoded-form.key"), 4);
+  CU_ASSERT_EQUAL(tu_count(p, "urlencoded-form.value"), 3);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "urlencoded-form.key", 1), "b");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "urlencoded-form.value", 1), "x y!");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "urlencoded-form.key", 2), "c");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "urlencoded-form.key", 3), "%zz");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "urlencoded-form.value", 2), "%4");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"request", test_request},
@@ -677,6 +765,8 @@ int main(void) {
       {"100 Continue", test_continue_100},
       {"garbage", test_garbage},
       {"control byte in the request target", test_control_in_target},
+      {"JSON body", test_json_body},
+      {"form body", test_form_body},
       CU_TEST_INFO_NULL,
   };
   return tu_run("http", tests);
