@@ -845,6 +845,31 @@ static bool nonzero(const fval *v) {
   }
 }
 
+/* "field & literal" of an unsigned field (tcp.flags & 0x02: the colouring
+ * rules' TCP SYN/FIN): nonzero for some occurrence, read one by one as
+ * eval_arith() would combine them, without value lists. */
+static bool bitand_field_lit(const expr *e) {
+  return e->kind == E_ARITH && e->op == TK_BITAND && e->a->kind == E_FIELD && !e->a->layer_proto &&
+         e->b->kind == E_LIT && e->b->conv && e->b->l.v.cls == VC_UINT &&
+         dx_flt_class(e->a->field->type) == VC_UINT;
+}
+
+static int eval_bitand_nonzero(ectx *c, const expr *e) {
+  if (!c->p)
+    return 0;
+  uint64_t mask = e->b->l.v.u;
+  fval x;
+  size_t count = 0;
+  for (const dx_node *v = dx_packet_find(c->p, e->a->field);
+       v && count < DX_FILTER_MAX_VALUES && spend(c); v = dx_packet_find_next(c->p, v)) {
+    count++;
+    node_val(c->p, v, false, false, &x);
+    if (x.cls == VC_UINT && (x.u & mask) != 0)
+      return 1;
+  }
+  return 0;
+}
+
 static int eval_node(ectx *c, const fnode *n) {
   switch (n->kind) {
   case K_TRUE: return 1;
@@ -870,6 +895,8 @@ static int eval_node(ectx *c, const fnode *n) {
   case K_NONZERO: {
     if (n->kind == K_EXISTS && n->a->kind == E_FIELD && !n->a->layer_proto)
       return dx_packet_find(c->p, n->a->field) != NULL;
+    if (n->kind == K_NONZERO && bitand_field_lit(n->a))
+      return eval_bitand_nonzero(c, n->a);
     vlist l;
     vl_init(&l);
     eval_expr(c, n->a, &l, false);
