@@ -54,15 +54,18 @@ for cap in "$S"/*.pcap "$S"/*.pcapng; do
     topt=(-o "tls.keylog_file:$kl")
     dopt=(--keylog "$kl")
   fi
+  # one tshark run: the ClientHello and Certificate frames
+  tshark -n -r "$cap" "${topt[@]}" -Y 'tls.handshake.type == 1 || tls.handshake.type == 11' \
+    -T fields -E occurrence=a -E aggregator=/s -E separator='|' -e frame.number -e tcp.stream \
+    -e udp.stream -e frame.time_epoch -e tls.handshake.type \
+    -e tls.handshake.extensions_server_name -e tls.handshake.certificate >"$T_TMP/hs" 2>/dev/null
   # the SNI of each connection (TCP, or UDP for QUIC): "t0" / "u3" -> name
-  tshark -n -r "$cap" "${topt[@]}" -Y 'tls.handshake.type == 1' -T fields -E separator='|' \
-    -e tcp.stream -e udp.stream -e tls.handshake.extensions_server_name 2>/dev/null |
-    awk -F'|' '{ print ($1 != "" ? "t" $1 : "u" $2) "|" $3 }' | sort -u -t'|' -k1,1 >"$T_TMP/sni"
-  # the server Certificate messages (tcp.srcport: the server's port)
-  tshark -n -r "$cap" "${topt[@]}" -Y 'tls.handshake.type == 11' -T fields -E occurrence=a \
-    -E aggregator=/s -E separator='|' -e frame.number -e tcp.stream -e udp.stream \
-    -e frame.time_epoch -e tls.handshake.certificate 2>/dev/null |
-    awk -F'|' '{ print $1 "|" ($2 != "" ? "t" $2 : "u" $3) "|" $4 "|" $5 }' >"$T_TMP/certs"
+  awk -F'|' '{ n = split($5, t, " "); for (i = 1; i <= n; i++) if (t[i] == 1) {
+      print ($2 != "" ? "t" $2 : "u" $3) "|" $6; break } }' "$T_TMP/hs" |
+    sort -u -t'|' -k1,1 >"$T_TMP/sni"
+  # the server Certificate messages
+  awk -F'|' '{ n = split($5, t, " "); for (i = 1; i <= n; i++) if (t[i] == 11) {
+      print $1 "|" ($2 != "" ? "t" $2 : "u" $3) "|" $4 "|" $7; break } }' "$T_TMP/hs" >"$T_TMP/certs"
   [[ -s $T_TMP/certs ]] || continue
   "$D" -n -r "$cap" "${dopt[@]}" -Y 'tls.trust' -T fields -e frame.number -e tls.trust.verdict \
     -e tls.trust.error -e tls.trust.root -e tls.trust.store >"$T_TMP/ours" 2>"$T_TMP/err"
