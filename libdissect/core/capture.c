@@ -777,13 +777,34 @@ static int pcapng_takeover(dx_capture *c) {
   return 1;
 }
 
+/* One packet comment into c->comments (as read_comments() keeps them: up
+ * to its first NUL, each followed by a NUL, COMMENT_MAX in all). */
+static void add_comment(void *arg, const uint8_t *s, size_t n) {
+  dx_capture *c = arg;
+  size_t k = strnlen((const char *)s, n);
+  if (c->comments_len + k + 1 > COMMENT_MAX)
+    return;
+  if (c->comments_len + k + 1 > c->comments_cap) {
+    size_t cap = c->comments_len + k + 1 + 256;
+    char *nb = realloc(c->comments, cap);
+    if (!nb)
+      return;
+    c->comments = nb;
+    c->comments_cap = cap;
+  }
+  memcpy(c->comments + c->comments_len, s, k);
+  c->comments_len += k;
+  c->comments[c->comments_len++] = 0;
+}
+
 static int next_pcapng(dx_capture *c, dx_frame *f) {
   if (c->brk)
     return 0;
   char e[256];
   int rc = dx_pcapng_next(c->ng, f, e, sizeof e);
-  c->comments_len = 0; /* this reader does not give them */
+  c->comments_len = 0;
   if (rc == 1) {
+    dx_pcapng_comments(c->ng, add_comment, c);
     c->count++;
     return 1;
   }

@@ -37,6 +37,11 @@ struct dx_pcapng {
   uint32_t cur; /* index of the current section in secs */
   uint8_t *buf; /* the current block's body */
   size_t bufcap;
+  /* the options of the last Enhanced or obsolete Packet Block returned
+   * (in buf), and their byte order */
+  const uint8_t *opts;
+  uint32_t optlen;
+  bool optswap;
 };
 
 static uint32_t get32(const uint8_t *b, bool swap) {
@@ -70,6 +75,28 @@ void dx_pcapng_close(dx_pcapng *r) {
   if (r->fp)
     fclose(r->fp);
   free(r);
+}
+
+size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s, size_t n),
+                          void *arg) {
+  size_t count = 0;
+  const uint8_t *o = r->opts;
+  uint32_t left = r->optlen;
+  while (o && left >= 4) {
+    uint16_t code = get16(o, r->optswap), ol = get16(o + 2, r->optswap);
+    if (code == 0 || 4u + ol > left)
+      break;
+    if (code == 1) { /* opt_comment */
+      add(arg, o + 4, ol);
+      count++;
+    }
+    uint32_t step = 4u + (ol + 3u) / 4u * 4u;
+    if (step > left)
+      break;
+    o += step;
+    left -= step;
+  }
+  return count;
 }
 
 int64_t dx_pcapng_tell(dx_pcapng *r) {
@@ -284,6 +311,16 @@ int dx_pcapng_next(dx_pcapng *r, dx_frame *fr, char *err, size_t errlen) {
     if (type == BT_SPB && f->snaplen && caplen > f->snaplen)
       caplen = f->snaplen;
     set_time(fr, f, ts);
+    r->opts = NULL;
+    r->optlen = 0;
+    if (type != BT_SPB) {
+      uint32_t pad = off + (caplen + 3u) / 4u * 4u; /* the data, padded to 32 bits */
+      if (pad <= n) {
+        r->opts = b + pad;
+        r->optlen = n - pad;
+        r->optswap = swap;
+      }
+    }
     fr->caplen = caplen;
     fr->wirelen = wirelen < caplen ? caplen : wirelen;
     fr->linktype = f->linktype;

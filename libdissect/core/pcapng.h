@@ -23,6 +23,10 @@ int dx_pcapng_open(dx_pcapng **out, FILE *fp);
 /* 1 and the next frame (valid until the next call), 0 at the end, or a
  * negative status with a message in err. */
 int dx_pcapng_next(dx_pcapng *r, dx_frame *f, char *err, size_t errlen);
+/* The opt_comment options of the frame dx_pcapng_next() returned last,
+ * each handed to add(arg, bytes, length) in order; their number. */
+size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s, size_t n),
+                          void *arg);
 /* Offset of the next block, and going back to one such offset. */
 int64_t dx_pcapng_tell(dx_pcapng *r);
 int dx_pcapng_seek(dx_pcapng *r, int64_t pos);

@@ -258,7 +258,17 @@ if command -v mergecap >/dev/null 2>&1 && command -v editcap >/dev/null 2>&1; th
     "$T_TMP/merged.pcapng" "$T_TMP/merged-c.pcapng" >/dev/null 2>&1
   cmp_out "frame.comment from standard input, $(tsh -r "$T_TMP/merged-c.pcapng" | wc -l) frames" \
     "$(tsh -r - -Y frame.comment -T fields -e frame.number -e frame.comment <"$T_TMP/merged-c.pcapng")" \
-    "$("$D" -r - -Y frame.comment -T fields -e frame.number -e frame.comment <"$T_TMP/merged-c.pcapng" 2>&1)"
+    "$("$D" -r - -Y frame.comment -T fields -e frame.number -e frame.comment <"$T_TMP/merged-c.pcapng" 2>&1)"  # interfaces of different link types in one file (Linux cooked, then
+  # Ethernet): libpcap stops at the second, dissect's own pcapng reader goes
+  # on and must give the comments of the frames it reads
+  mergecap -a -F pcapng -w "$T_TMP/linktypes.pcapng" "$S/sll-any.pcap" "$C" 2>/dev/null
+  same "frame.comment of frames after a change of link type" -r "$T_TMP/linktypes.pcapng" \
+    -T fields -e frame.number -e frame.comment
+  # (the Packet comments layers; tshark's frame layer names the interfaces
+  # of a multi-interface file, dissect's does not)
+  cmp_out "-V Packet comments after a change of link type" \
+    "$(tsh -r "$T_TMP/linktypes.pcapng" -V -Y frame.comment | grep -A3 '^Packet comments')" \
+    "$("$D" -r "$T_TMP/linktypes.pcapng" -V -Y frame.comment 2>&1 | grep -A3 '^Packet comments')"
 fi
 cmp_out "-V: the Packet comments layer before the frame (the Frame line itself differs on pcapng: interface)" \
   "$(tsh -r "$C" -V -Y 'frame.number == 3' | grep -v '^ \{8\}' | head -2)" \
