@@ -193,22 +193,32 @@ print("%d %d %d" % (sum(want.values()), sum((want & got).values()), len(bad)))
 for k in bad[:3]:
     print(k)
 PY
+# On every sample at once (one tshark -V run, not one per sample): the
+# samples one after the other in one pcapng (mergecap -a), with all their
+# key logs in one file; left out: quic-v2draft.pcap (a QUIC draft tshark
+# 4.0 does not know) and https-dsb.pcapng (tls12-chacha's packets again:
+# tshark takes the second handshake for a retransmission).
+VCAPS=()
 for f in "$S"/*.pcap "$S"/*.pcapng; do
-  b=$(basename "$f")
-  [[ $b == quic-v2draft.pcap ]] && continue # tshark 4.0 does not know the draft
-  k=${f%.*}.keylog
-  ta=() da=()
-  [[ -f $k ]] && ta=(-o "tls.keylog_file:$k") da=(--keylog "$k")
-  tsh -r "$f" "${ta[@]}" -V >"$T_TMP/t.V"
-  "$D" -r "$f" "${da[@]}" -V >"$T_TMP/d.V" 2>&1
+  case $(basename "$f") in quic-v2draft.pcap | https-dsb.pcapng) continue ;; esac
+  VCAPS+=("$f")
+done
+if command -v mergecap >/dev/null 2>&1; then
+  mergecap -a -F pcapng -w "$T_TMP/all.pcapng" "${VCAPS[@]}" 2>/dev/null
+  cat "$S"/*.keylog >"$T_TMP/all.keylog"
+  tsh -r "$T_TMP/all.pcapng" -o "tls.keylog_file:$T_TMP/all.keylog" -V >"$T_TMP/t.V"
+  "$D" -r "$T_TMP/all.pcapng" --keylog "$T_TMP/all.keylog" -V >"$T_TMP/d.V" 2>&1
   res=$("$PY" "$T_TMP/vblocks.py" "$T_TMP/t.V" "$T_TMP/d.V")
   read -r nt nsame nbad <<<"$(head -1 <<<"$res")"
-  if ((nbad == 0)); then
+  b="of ${#VCAPS[@]} samples merged"
+  if ((nbad == 0 && nt > 400)); then
     pass "-V Expert Info blocks $b: $nsame of tshark's $nt equal ($((nt - nsame)) named above)"
   else
     fail "-V Expert Info blocks $b: $nsame of tshark's $nt equal, $nbad missing" "$(tail -n +2 <<<"$res")"
   fi
-done
+else
+  fail "mergecap (Wireshark's) is not installed"
+fi
 # -j with -V: the note's lines only when _ws.expert is named
 cmp_out "-V -j ... _ws.expert: the note's lines under its wrapper" \
   "$(tsh -r "$S/http.pcap" -c 1 -V | grep -A3 'Expert Info')" \
