@@ -365,6 +365,31 @@ static bool cread(dx_capture *c, void *buf, size_t n) {
   return true;
 }
 
+/* The frame's packet comments are kept in c->comments, each up to its
+ * first NUL (as tshark shows it) and followed by a NUL, COMMENT_MAX bytes in
+ * all: comment_room() gives the place for the next n bytes (NULL when it
+ * would pass the cap or memory runs out), comment_kept() keeps what was
+ * written there. */
+static char *comment_room(dx_capture *c, size_t n) {
+  if (c->comments_len + n + 1 > COMMENT_MAX)
+    return NULL;
+  if (c->comments_len + n + 1 > c->comments_cap) {
+    size_t cap = c->comments_len + n + 1 + 256;
+    char *nb = realloc(c->comments, cap);
+    if (!nb)
+      return NULL;
+    c->comments = nb;
+    c->comments_cap = cap;
+  }
+  return c->comments + c->comments_len;
+}
+
+static void comment_kept(dx_capture *c, size_t n) {
+  size_t k = strnlen(c->comments + c->comments_len, n);
+  c->comments_len += k;
+  c->comments[c->comments_len++] = 0;
+}
+
 static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
   c->comments_len = 0;
   c->cnext = -1;
@@ -404,21 +429,13 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
           uint16_t ol = c->cswap ? (uint16_t)(oh[2] << 8 | oh[3]) : (uint16_t)(oh[3] << 8 | oh[2]);
           if (code == 0 || opts + 4 + ol > (uint64_t)len - 4)
             return;
-          if (code == 1 && c->comments_len + ol + 1 <= COMMENT_MAX) {
-            if (c->comments_len + ol + 1 > c->comments_cap) {
-              size_t cap = c->comments_len + ol + 1 + 256;
-              char *nb = realloc(c->comments, cap);
-              if (!nb)
+          if (code == 1) {
+            char *room = comment_room(c, ol);
+            if (room) {
+              if (!cread(c, room, ol))
                 return;
-              c->comments = nb;
-              c->comments_cap = cap;
+              comment_kept(c, ol);
             }
-            if (!cread(c, c->comments + c->comments_len, ol))
-              return;
-            /* a comment ends at its first NUL, as tshark shows it */
-            size_t k = strnlen(c->comments + c->comments_len, ol);
-            c->comments_len += k;
-            c->comments[c->comments_len++] = 0;
           }
           opts += 4 + ((uint64_t)ol + 3) / 4 * 4;
         }
@@ -777,24 +794,15 @@ static int pcapng_takeover(dx_capture *c) {
   return 1;
 }
 
-/* One packet comment into c->comments (as read_comments() keeps them: up
- * to its first NUL, each followed by a NUL, COMMENT_MAX in all). */
+/* One packet comment into c->comments, from the frame's block in memory
+ * (the own pcapng reader). */
 static void add_comment(void *arg, const uint8_t *s, size_t n) {
   dx_capture *c = arg;
-  size_t k = strnlen((const char *)s, n);
-  if (c->comments_len + k + 1 > COMMENT_MAX)
-    return;
-  if (c->comments_len + k + 1 > c->comments_cap) {
-    size_t cap = c->comments_len + k + 1 + 256;
-    char *nb = realloc(c->comments, cap);
-    if (!nb)
-      return;
-    c->comments = nb;
-    c->comments_cap = cap;
+  char *room = comment_room(c, n);
+  if (room) {
+    memcpy(room, s, n);
+    comment_kept(c, n);
   }
-  memcpy(c->comments + c->comments_len, s, k);
-  c->comments_len += k;
-  c->comments[c->comments_len++] = 0;
 }
 
 static int next_pcapng(dx_capture *c, dx_frame *f) {
