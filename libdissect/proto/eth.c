@@ -97,15 +97,15 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
 
   if (dx_layer_built(p, eth)) {
+    /* as tshark -V shows each address: "Address:" (eth.addr), then the
+     * LG and IG bits of this side; the generic eth.lg/eth.ig hidden */
     dx_node *d = dx_add_item(p, eth, &eth_fields[F_DST], t, 0, 6);
+    dx_add_item(p, d, &eth_fields[F_ADDR], t, 0, 6);
     add_addr_bits(p, d, t, 0, &eth_fields[F_DST_LG], &eth_fields[F_DST_IG], false);
-    dx_node *h = dx_add_item(p, d, &eth_fields[F_ADDR], t, 0, 6);
-    dx_node_set_flags(h, DX_NODE_HIDDEN);
     add_addr_bits(p, d, t, 0, &eth_fields[F_LG], &eth_fields[F_IG], true);
     dx_node *s = dx_add_item(p, eth, &eth_fields[F_SRC], t, 6, 6);
+    dx_add_item(p, s, &eth_fields[F_ADDR], t, 6, 6);
     add_addr_bits(p, s, t, 6, &eth_fields[F_SRC_LG], &eth_fields[F_SRC_IG], false);
-    h = dx_add_item(p, s, &eth_fields[F_ADDR], t, 6, 6);
-    dx_node_set_flags(h, DX_NODE_HIDDEN);
     add_addr_bits(p, s, t, 6, &eth_fields[F_LG], &eth_fields[F_IG], true);
   }
 

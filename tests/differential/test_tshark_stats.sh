@@ -192,7 +192,7 @@ same "-T json -e with no packet displayed" -r "$S/dns.pcap" -Y "frame.number == 
 # compared here are dissected line for line as tshark does)
 for cap in dns.pcap dns-tcp.pcap https-tls12.pcap tls12-rsa.pcap; do
   [[ -f $S/$cap ]] || continue
-  for O in dns udp,ip dns,udp; do
+  for O in dns udp,ip dns,udp eth; do
     same "$cap: -O $O" -r "$S/$cap" -O "$O"
   done
 done
