@@ -76,6 +76,10 @@ typedef struct jctx {
   bool bad;
   char path[JSON_MAX_TEXT]; /* "/a/b/[]" of the value being read */
   size_t plen;
+  /* a string or number being read: here, not on the stack, so that the
+   * recursion costs little stack per level */
+  char tmp[JSON_MAX_TEXT];
+  char out[3 * JSON_MAX_TEXT]; /* a generated "path:value" string */
 } jctx;
 
 static void skip_ws(jctx *j) {
@@ -207,18 +211,19 @@ static void value(jctx *j, dx_node *parent, const char *member, size_t mlen, int
 /* The path and member strings of a scalar value, then its node. */
 static void scalar(jctx *j, dx_node *parent, const char *member, size_t mlen, int fi,
                    uint32_t start, const char *text, size_t tlen) {
-  char buf[3 * JSON_MAX_TEXT];
-  int l = snprintf(buf, sizeof buf, "%.*s:%.*s", (int)j->plen, j->path, (int)tlen, text);
+  char *buf = j->out;
+  size_t cap = sizeof j->out;
+  int l = snprintf(buf, cap, "%.*s:%.*s", (int)j->plen, j->path, (int)tlen, text);
   dx_node *n = dx_add_string(j->p, parent, FL(F_PATH_WITH_VALUE), j->t, start, j->pos - start, buf,
-                             l < 0                    ? 0
-                             : (size_t)l < sizeof buf ? (size_t)l
-                                                      : sizeof buf - 1);
+                             l < 0             ? 0
+                             : (size_t)l < cap ? (size_t)l
+                                               : cap - 1);
   dx_node_set_flags(n, DX_NODE_GENERATED);
-  l = snprintf(buf, sizeof buf, "%.*s:%.*s", (int)mlen, member, (int)tlen, text);
+  l = snprintf(buf, cap, "%.*s:%.*s", (int)mlen, member, (int)tlen, text);
   n = dx_add_string(j->p, parent, FL(F_MEMBER_WITH_VALUE), j->t, start, j->pos - start, buf,
-                    l < 0                    ? 0
-                    : (size_t)l < sizeof buf ? (size_t)l
-                                             : sizeof buf - 1);
+                    l < 0             ? 0
+                    : (size_t)l < cap ? (size_t)l
+                                      : cap - 1);
   dx_node_set_flags(n, DX_NODE_GENERATED);
   if (fi == F_STRING || fi == F_NUMBER)
     dx_add_string(j->p, parent, FL(fi), j->t, start, j->pos - start, text, tlen);
@@ -243,12 +248,15 @@ static void object(jctx *j, dx_node *parent, int depth) {
       return;
     }
     uint32_t kstart = j->pos;
-    char key[JSON_MAX_TEXT];
     size_t klen = 0;
-    if (!read_string(j, key, sizeof key, &klen)) {
+    if (!read_string(j, j->tmp, sizeof j->tmp, &klen)) {
       fail(j, o, "a key string does not end or has a wrong escape");
       return;
     }
+    /* the key outlives the value's walk (the Key item comes after it) */
+    const char *key = dx_arena_strndup(&j->p->arena, j->tmp, klen);
+    if (!key)
+      return;
     uint32_t kend = j->pos;
     dx_node *m = dx_add_string(j->p, o, FL(F_MEMBER), j->t, kstart, j->n - kstart, key, klen);
     skip_ws(j);
@@ -337,23 +345,21 @@ static void value(jctx *j, dx_node *parent, const char *member, size_t mlen, int
   } else if (c == '[') {
     array(j, parent, depth);
   } else if (c == '"') {
-    char text[JSON_MAX_TEXT];
     size_t tlen = 0;
-    if (!read_string(j, text, sizeof text, &tlen)) {
+    if (!read_string(j, j->tmp, sizeof j->tmp, &tlen)) {
       fail(j, parent, "a string does not end or has a wrong escape");
       return;
     }
-    scalar(j, parent, member, mlen, F_STRING, start, text, tlen);
+    scalar(j, parent, member, mlen, F_STRING, start, j->tmp, tlen);
   } else if (c == '-' || (c >= '0' && c <= '9')) {
     while (j->pos < j->n && is_num_char(j->s[j->pos]))
       j->pos++;
     uint32_t l = j->pos - start;
-    char text[JSON_MAX_TEXT];
-    if (l >= sizeof text)
-      l = sizeof text - 1;
-    memcpy(text, j->s + start, l);
-    text[l] = 0;
-    scalar(j, parent, member, mlen, F_NUMBER, start, text, l);
+    if (l >= sizeof j->tmp)
+      l = sizeof j->tmp - 1;
+    memcpy(j->tmp, j->s + start, l);
+    j->tmp[l] = 0;
+    scalar(j, parent, member, mlen, F_NUMBER, start, j->tmp, l);
   } else {
     static const struct {
       const char *word;
