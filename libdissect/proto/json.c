@@ -231,6 +231,39 @@ static void scalar(jctx *j, dx_node *parent, const char *member, size_t mlen, in
     dx_add_none(j->p, parent, FL(fi), j->t, start, j->pos - start);
 }
 
+/* Appends "/" and n bytes of s to the path; returns the length to go back
+ * to (path_pop). Cut at the buffer's end. */
+static size_t path_push(jctx *j, const char *s, size_t n) {
+  size_t saved = j->plen;
+  int l = snprintf(j->path + j->plen, sizeof j->path - j->plen, "/%.*s", (int)n, s);
+  if (l > 0)
+    j->plen = j->plen + (size_t)l < sizeof j->path ? j->plen + (size_t)l : sizeof j->path - 1;
+  return saved;
+}
+
+static void path_pop(jctx *j, size_t saved) {
+  j->plen = saved;
+  j->path[saved] = 0;
+}
+
+/* After a member or an element: 1 at a "," (another follows), 0 at the
+ * closing byte (the container ends, its node's length set), -1 otherwise
+ * (marked malformed). */
+static int after_item(jctx *j, dx_node *n, uint32_t start, char close, const char *what) {
+  skip_ws(j);
+  if (j->pos < j->n && j->s[j->pos] == ',') {
+    j->pos++;
+    return 1;
+  }
+  if (j->pos < j->n && j->s[j->pos] == close) {
+    j->pos++;
+    dx_node_set_len(n, j->pos - start);
+    return 0;
+  }
+  fail(j, n, j->pos >= j->n ? "the object or array does not end" : what);
+  return -1;
+}
+
 static void object(jctx *j, dx_node *parent, int depth) {
   uint32_t start = j->pos;
   dx_node *o = dx_add_none(j->p, parent, FL(F_OBJECT), j->t, start, j->n - start);
@@ -265,32 +298,16 @@ static void object(jctx *j, dx_node *parent, int depth) {
       return;
     }
     j->pos++;
-    size_t saved = j->plen;
-    int l = snprintf(j->path + j->plen, sizeof j->path - j->plen, "/%.*s", (int)klen, key);
-    if (l > 0)
-      j->plen = j->plen + (size_t)l < sizeof j->path ? j->plen + (size_t)l : sizeof j->path - 1;
+    size_t saved = path_push(j, key, klen);
     value(j, m, key, klen, depth + 1);
     dx_node_set_len(m, j->pos - kstart);
     dx_add_string(j->p, m, FL(F_KEY), j->t, kstart, kend - kstart, key, klen);
     dx_node *pn =
         dx_add_string(j->p, m, FL(F_PATH), j->t, kstart, j->pos - kstart, j->path, j->plen);
     dx_node_set_flags(pn, DX_NODE_GENERATED);
-    j->plen = saved;
-    j->path[saved] = 0;
-    if (j->bad)
+    path_pop(j, saved);
+    if (j->bad || after_item(j, o, start, '}', "no \",\" or \"}\" after a member") <= 0)
       return;
-    skip_ws(j);
-    if (j->pos < j->n && j->s[j->pos] == ',') {
-      j->pos++;
-      continue;
-    }
-    if (j->pos < j->n && j->s[j->pos] == '}') {
-      j->pos++;
-      dx_node_set_len(o, j->pos - start);
-      return;
-    }
-    fail(j, o, j->pos >= j->n ? "the object does not end" : "no \",\" or \"}\" after a member");
-    return;
   }
 }
 
@@ -304,28 +321,13 @@ static void array(jctx *j, dx_node *parent, int depth) {
     dx_node_set_len(a, j->pos - start);
     return;
   }
-  size_t saved = j->plen;
-  int l = snprintf(j->path + j->plen, sizeof j->path - j->plen, "/[]");
-  if (l > 0)
-    j->plen = j->plen + (size_t)l < sizeof j->path ? j->plen + (size_t)l : sizeof j->path - 1;
+  size_t saved = path_push(j, "[]", 2);
   while (!j->bad) {
     value(j, a, "[]", 2, depth + 1);
-    if (j->bad)
+    if (j->bad || after_item(j, a, start, ']', "no \",\" or \"]\" after a value") <= 0)
       break;
-    skip_ws(j);
-    if (j->pos < j->n && j->s[j->pos] == ',') {
-      j->pos++;
-      continue;
-    }
-    if (j->pos < j->n && j->s[j->pos] == ']') {
-      j->pos++;
-      dx_node_set_len(a, j->pos - start);
-      break;
-    }
-    fail(j, a, j->pos >= j->n ? "the array does not end" : "no \",\" or \"]\" after a value");
   }
-  j->plen = saved;
-  j->path[saved] = 0;
+  path_pop(j, saved);
 }
 
 static void value(jctx *j, dx_node *parent, const char *member, size_t mlen, int depth) {
