@@ -715,6 +715,8 @@ static int next_packet(loop *lp, dx_packet **out, int *show) {
   size_t ncomments = 0;
   if (dx_capture_comments(lp->cap, &comments, &ncomments) == DX_OK && ncomments)
     dx_session_set_comments(lp->sess, comments, ncomments);
+  dx_iface_info ifi;
+  dx_session_set_iface(lp->sess, dx_capture_iface(lp->cap, &ifi) == 1 ? &ifi : NULL);
   int rc = dx_session_dissect(lp->sess, &f, &p);
   if (rc != DX_OK) {
     lp->read_failed = 2;

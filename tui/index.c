@@ -619,6 +619,8 @@ static void pass_comments(pindex *ix, dx_session *s) {
   size_t len = 0;
   if (ix->rc && dx_capture_comments(ix->rc, &c, &len) == DX_OK && len)
     dx_session_set_comments(s, c, len);
+  dx_iface_info ifi;
+  dx_session_set_iface(s, ix->rc && dx_capture_iface(ix->rc, &ifi) == 1 ? &ifi : NULL);
 }
 
 void replay_free(replay *r) {

@@ -215,6 +215,23 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out);
  * 1 MiB): shown as tshark shows them, a "Packet comments" layer (pkt_comment)
  * before the frame with frame.comment fields and Comment expert notes. */
 int dx_session_set_comments(dx_session *s, const char *texts, size_t len);
+/* Where a frame was captured, as a pcapng file or a live capture says it:
+ * its section (1, 2, ... in file order), the interface's id within that
+ * section, and the interface's name and description (if_name and
+ * if_description options; NULL when the file gives none). */
+typedef struct dx_iface_info {
+  uint32_t section;        /* 1-based section number */
+  uint32_t id;             /* interface id within the section */
+  const char *name;        /* or NULL */
+  const char *description; /* or NULL */
+} dx_iface_info;
+/* The interface of the next frame given to dx_session_dissect() (as
+ * dx_capture_iface() gives it; the strings are copied, at most 4 KiB
+ * each), shown as tshark shows it: "on interface NAME, id N" in the frame's
+ * line, frame.section_number, frame.interface_id, frame.interface_name
+ * (if_name, else if_description, else "unknown") and
+ * frame.interface_description. NULL: none (a pcap file). */
+int dx_session_set_iface(dx_session *s, const dx_iface_info *info);
 void dx_packet_free(dx_packet *p);
 
 /* For programs that re-dissect part of a capture (a browser re-reading the
@@ -366,6 +383,12 @@ int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len);
  * NUL, *len bytes in all (0 if none; read from plain pcapng files, not from
  * standard input). The text belongs to the capture until the next read. */
 int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len);
+/* The interface of the frame dx_capture_next() gave last, for
+ * dx_session_set_iface(): from the pcapng file's Interface Description
+ * Blocks, or the device of a live capture. 1 with *info, 0 if there is none
+ * (a pcap file), DX_EINVAL. The strings belong to the capture until it is
+ * closed. */
+int dx_capture_iface(const dx_capture *c, dx_iface_info *info);
 /* Non-zero if a dissector is registered for the link type (a LINKTYPE_ or
  * DLT_ value). Captures of every link type open: the frames of one without
  * a dissector are shown as frame + data with an expert note. */

@@ -54,6 +54,12 @@ struct dx_capture {
   size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
   size_t secrets_len;
+  /* pcapng read by libpcap: the sections and interfaces met by the walks
+   * over its blocks (at open, and from frame to frame), and the interface
+   * of the last frame (has_iface: known) */
+  dx_pcapng *book;
+  dx_iface_info iface;
+  bool has_iface;
   char err[PCAP_ERRBUF_SIZE + 512];
 };
 
@@ -93,6 +99,17 @@ typedef FILE *sec_file;
 /* Reads n bytes at stream offset off; false if they are not there. */
 typedef bool (*sec_read_fn)(void *ctx, long off, void *buf, size_t n);
 
+/* An Interface Description Block of len bytes at offset at, into the book:
+ * its first IDB_READ bytes (an interface's name and description come
+ * first among its options in practice; options past them are not read). */
+#define IDB_READ 4096u
+static void book_idb(dx_capture *c, sec_read_fn rd, void *ctx, long at, uint32_t len) {
+  uint8_t b[IDB_READ];
+  uint32_t n = len - 12 < IDB_READ ? len - 12 : IDB_READ;
+  if (c->book && len >= 20 && rd(ctx, at + 8, b, n))
+    dx_pcapng_book_idb(c->book, at, b, n);
+}
+
 static void walk_secrets(dx_capture *c, sec_read_fn rd, void *ctx) {
   uint8_t h[12];
   bool swap = false;
@@ -112,6 +129,10 @@ static void walk_secrets(dx_capture *c, sec_read_fn rd, void *ctx) {
         swap = true;
       else
         break;
+      if (!c->book)
+        c->book = dx_pcapng_book();
+      if (c->book)
+        dx_pcapng_book_section(c->book, at, swap);
     } else if (n == 0) {
       break; /* not pcapng */
     }
@@ -121,6 +142,8 @@ static void walk_secrets(dx_capture *c, sec_read_fn rd, void *ctx) {
       break;
     if (type == 2 || type == 3 || type == 6)
       break; /* the first packet */
+    if (type == 1)
+      book_idb(c, rd, ctx, at, len);
     if (type == 0x0000000Au && len >= 20) {
       uint8_t dh[8];
       if (!rd(ctx, at + 8, dh, 8))
@@ -390,13 +413,27 @@ static void comment_kept(dx_capture *c, size_t n) {
   c->comments[c->comments_len++] = 0;
 }
 
+static bool walk_rd(void *ctx, long off, void *buf, size_t n) {
+  dx_capture *c = ctx;
+  return cseek(c, off) && cread(c, buf, n);
+}
+
+/* The interface of the frame whose block the walk found: interface ifid of
+ * the section the book holds it in. */
+static void found_iface(dx_capture *c, uint32_t ifid) {
+  c->has_iface = c->book && dx_pcapng_iface_of(c->book, ifid, &c->iface) == 1;
+}
+
 static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
   c->comments_len = 0;
   c->cnext = -1;
+  c->has_iface = false;
   if (c->tee && pos >= 0)
     tee_trim(c->tee, pos);
   if ((!c->cfp && !c->tee) || pos < 0 || !cseek(c, pos))
     return;
+  if (c->book)
+    dx_pcapng_book_at(c->book, pos);
   uint8_t h[28];
   for (int n = 0; n < COMMENT_WALK; n++) {
     long at = c->cpos;
@@ -409,16 +446,21 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
         return;
       c->cswap = rd32(bom, false) == 0x4D3C2B1Au;
       type = 0x0A0D0D0Au;
+      if (c->book)
+        dx_pcapng_book_section(c->book, at, c->cswap);
     }
     uint32_t len = rd32(h + 4, c->cswap);
     if (len < 12 || len % 4 != 0)
       return;
-    if (type == 6 && len >= 32) {
+    if (type == 1) {
+      book_idb(c, walk_rd, c, at, len);
+    } else if (type == 6 && len >= 32) {
       if (!cseek(c, at + 8) || !cread(c, h + 8, 20))
         return;
       uint32_t cl = rd32(h + 20, c->cswap);
       if (cl == caplen) {
         c->cnext = at + (long)len;
+        found_iface(c, rd32(h + 8, c->cswap));
         uint64_t opts = 28 + ((uint64_t)cl + 3) / 4 * 4;
         while (opts + 4 <= (uint64_t)len - 4) {
           uint8_t oh[4];
@@ -441,8 +483,14 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
         }
         return;
       }
-    } else if (type == 2 || type == 3) {
-      return; /* obsolete or simple packet blocks: no comments read */
+    } else if (type == 3) {
+      found_iface(c, 0); /* simple packet blocks: interface 0, no comments */
+      return;
+    } else if (type == 2) {
+      /* obsolete packet blocks: a 16-bit interface id, no comments read */
+      if (cseek(c, at + 8) && cread(c, h + 8, 2))
+        found_iface(c, c->cswap ? (uint32_t)(h[8] << 8 | h[9]) : (uint32_t)(h[9] << 8 | h[8]));
+      return;
     }
     if (!cseek(c, at + (long)len))
       return;
@@ -455,6 +503,21 @@ int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len) {
   *texts = c->comments;
   *len = c->comments ? c->comments_len : 0;
   return DX_OK;
+}
+
+int dx_capture_iface(const dx_capture *c, dx_iface_info *info) {
+  if (!c || !info)
+    return DX_EINVAL;
+  if (c->live) { /* as tshark's capture file says it: one section, one interface */
+    *info = (dx_iface_info){1, 0, c->name, NULL};
+    return 1;
+  }
+  if (c->ng)
+    return dx_pcapng_iface(c->ng, info);
+  if (!c->has_iface)
+    return 0;
+  *info = c->iface;
+  return 1;
 }
 
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len) {
@@ -935,6 +998,7 @@ void dx_capture_close(dx_capture *c) {
     pcap_close(c->pc); /* (closes the tee's stream, which frees the tee) */
   free(c->iobuf);      /* after the stream that used it */
   dx_pcapng_close(c->ng);
+  dx_pcapng_close(c->book);
   if (c->cfp)
     fclose(c->cfp);
   free(c->cbuf);

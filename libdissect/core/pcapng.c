@@ -20,6 +20,8 @@ typedef struct iface {
   uint32_t snaplen;
   bool pow2;   /* if_tsresol: units of 2^-res s (else 10^-res s) */
   uint8_t res; /* 6 by default: microseconds */
+  char *name;  /* if_name, or NULL */
+  char *desc;  /* if_description, or NULL */
 } iface;
 
 typedef struct section {
@@ -34,8 +36,11 @@ struct dx_pcapng {
   FILE *fp;
   section *secs;
   uint32_t nsecs, cap;
-  uint32_t cur; /* index of the current section in secs */
-  uint8_t *buf; /* the current block's body */
+  uint32_t cur;       /* index of the current section in secs */
+  uint32_t nifs_all;  /* interfaces of all sections */
+  size_t name_bytes;  /* of all their names and descriptions */
+  uint32_t last_ifid; /* of the last frame returned */
+  uint8_t *buf;       /* the current block's body */
   size_t bufcap;
   /* the options of the last Enhanced or obsolete Packet Block returned
    * (in buf), and their byte order */
@@ -68,8 +73,13 @@ int dx_pcapng_open(dx_pcapng **out, FILE *fp) {
 void dx_pcapng_close(dx_pcapng *r) {
   if (!r)
     return;
-  for (uint32_t i = 0; i < r->nsecs; i++)
+  for (uint32_t i = 0; i < r->nsecs; i++) {
+    for (uint32_t k = 0; k < r->secs[i].nifs; k++) {
+      free(r->secs[i].ifs[k].name);
+      free(r->secs[i].ifs[k].desc);
+    }
     free(r->secs[i].ifs);
+  }
   free(r->secs);
   free(r->buf);
   if (r->fp)
@@ -99,13 +109,21 @@ size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s,
   return count;
 }
 
+dx_pcapng *dx_pcapng_book(void) {
+  dx_pcapng *r = calloc(1, sizeof *r);
+  if (r)
+    r->cur = UINT32_MAX;
+  return r;
+}
+
 int64_t dx_pcapng_tell(dx_pcapng *r) {
   off_t at = ftello(r->fp);
   return at < 0 ? DX_EIO : (int64_t)at;
 }
 
-int dx_pcapng_seek(dx_pcapng *r, int64_t pos) {
-  /* the section that holds pos: the last one that starts at or before it */
+/* The section that holds offset pos: the last one that starts before it
+ * (UINT32_MAX if none: at a Section Header Block, which is read again). */
+static uint32_t section_of(const dx_pcapng *r, int64_t pos) {
   uint32_t lo = 0, hi = r->nsecs;
   while (lo < hi) {
     uint32_t mid = lo + (hi - lo) / 2;
@@ -114,11 +132,18 @@ int dx_pcapng_seek(dx_pcapng *r, int64_t pos) {
     else
       hi = mid;
   }
+  return lo && r->secs[lo - 1].start < pos ? lo - 1 : UINT32_MAX;
+}
+
+int dx_pcapng_seek(dx_pcapng *r, int64_t pos) {
   if (fseeko(r->fp, (off_t)pos, SEEK_SET) != 0)
     return DX_EIO;
-  /* at a Section Header Block: it is read again */
-  r->cur = lo && r->secs[lo - 1].start < pos ? lo - 1 : UINT32_MAX;
+  r->cur = section_of(r, pos);
   return DX_OK;
+}
+
+void dx_pcapng_book_at(dx_pcapng *r, int64_t pos) {
+  r->cur = section_of(r, pos);
 }
 
 static int errf(char *err, size_t errlen, int rc, const char *what, int64_t at) {
@@ -154,8 +179,27 @@ static int section_at(dx_pcapng *r, int64_t at, bool swap) {
   return DX_OK;
 }
 
-/* if_tsresol (option 9) of an Interface Description Block body. */
-static void idb_options(iface *f, const uint8_t *b, uint32_t n, bool swap) {
+/* A name option's text, up to its first NUL and PCAPNG_MAX_NAME bytes, as
+ * long as all names stay within PCAPNG_MAX_NAMES bytes (else NULL). */
+static char *name_copy(dx_pcapng *r, const uint8_t *s, uint32_t n) {
+  const uint8_t *z = memchr(s, 0, n);
+  size_t len = z ? (size_t)(z - s) : n;
+  if (len > PCAPNG_MAX_NAME)
+    len = PCAPNG_MAX_NAME;
+  if (len == 0 || len + 1 > PCAPNG_MAX_NAMES - r->name_bytes)
+    return NULL;
+  char *c = malloc(len + 1);
+  if (!c)
+    return NULL;
+  memcpy(c, s, len);
+  c[len] = 0;
+  r->name_bytes += len + 1;
+  return c;
+}
+
+/* if_name (2), if_description (3) and if_tsresol (9) of an Interface
+ * Description Block body. */
+static void idb_options(dx_pcapng *r, iface *f, const uint8_t *b, uint32_t n, bool swap) {
   uint32_t o = 8;
   while (o + 4 <= n) {
     uint16_t code = get16(b + o, swap), len = get16(b + o + 2, swap);
@@ -164,6 +208,10 @@ static void idb_options(iface *f, const uint8_t *b, uint32_t n, bool swap) {
     if (code == 9 && len == 1) {
       f->pow2 = (b[o + 4] & 0x80) != 0;
       f->res = b[o + 4] & 0x7f;
+    } else if (code == 2 && !f->name) {
+      f->name = name_copy(r, b + o + 4, len);
+    } else if (code == 3 && !f->desc) {
+      f->desc = name_copy(r, b + o + 4, len);
     }
     o += 4 + (((uint32_t)len + 3) & ~3u);
   }
@@ -173,7 +221,7 @@ static int add_iface(dx_pcapng *r, const uint8_t *b, uint32_t n) {
   section *s = &r->secs[r->cur];
   if (n < 8)
     return DX_EFORMAT;
-  if (s->nifs == PCAPNG_MAX_IFACES)
+  if (s->nifs == PCAPNG_MAX_IFACES || r->nifs_all == PCAPNG_MAX_IFACES_ALL)
     return DX_EFORMAT;
   if (s->nifs == s->cap) {
     uint32_t nc = s->cap ? 2 * s->cap : 4;
@@ -184,9 +232,45 @@ static int add_iface(dx_pcapng *r, const uint8_t *b, uint32_t n) {
     s->cap = nc;
   }
   iface *f = &s->ifs[s->nifs++];
-  *f = (iface){get16(b, s->swap), get32(b + 4, s->swap), false, 6};
-  idb_options(f, b, n, s->swap);
+  r->nifs_all++;
+  *f = (iface){get16(b, s->swap), get32(b + 4, s->swap), false, 6, NULL, NULL};
+  idb_options(r, f, b, n, s->swap);
   return DX_OK;
+}
+
+/* An Interface Description Block at offset at of the current section: a
+ * new interface, unless it was read before a seek back. */
+static int idb_at(dx_pcapng *r, int64_t at, const uint8_t *b, uint32_t n) {
+  section *s = &r->secs[r->cur];
+  if (at <= s->last_idb)
+    return DX_OK;
+  s->last_idb = at;
+  return add_iface(r, b, n);
+}
+
+int dx_pcapng_book_section(dx_pcapng *r, int64_t at, bool swap) {
+  return section_at(r, at, swap);
+}
+
+int dx_pcapng_book_idb(dx_pcapng *r, int64_t at, const uint8_t *b, uint32_t n) {
+  if (r->cur == UINT32_MAX)
+    return DX_EFORMAT;
+  return idb_at(r, at, b, n);
+}
+
+int dx_pcapng_iface_of(const dx_pcapng *r, uint32_t ifid, dx_iface_info *out) {
+  if (r->cur == UINT32_MAX) /* no section known for the frame */
+    return 0;
+  const section *s = &r->secs[r->cur];
+  out->section = r->cur + 1;
+  out->id = ifid;
+  out->name = ifid < s->nifs ? s->ifs[ifid].name : NULL;
+  out->description = ifid < s->nifs ? s->ifs[ifid].desc : NULL;
+  return 1;
+}
+
+int dx_pcapng_iface(const dx_pcapng *r, dx_iface_info *out) {
+  return dx_pcapng_iface_of(r, r->last_ifid, out);
 }
 
 /* A timestamp in units of the interface's resolution, as seconds and
@@ -275,10 +359,7 @@ int dx_pcapng_next(dx_pcapng *r, dx_frame *fr, char *err, size_t errlen) {
       continue;
     }
     if (type == BT_IDB) {
-      if (at <= s->last_idb)
-        continue; /* read again after a seek: known already */
-      s->last_idb = at;
-      int rc = add_iface(r, b, n);
+      int rc = idb_at(r, at, b, n);
       if (rc != DX_OK)
         return errf(err, errlen, rc, "bad interface description", at);
       continue;
@@ -311,6 +392,7 @@ int dx_pcapng_next(dx_pcapng *r, dx_frame *fr, char *err, size_t errlen) {
     if (type == BT_SPB && f->snaplen && caplen > f->snaplen)
       caplen = f->snaplen;
     set_time(fr, f, ts);
+    r->last_ifid = ifid;
     r->opts = NULL;
     r->optlen = 0;
     if (type != BT_SPB) {

@@ -9,11 +9,15 @@
 #define LIBDISSECT_CORE_PCAPNG_H
 
 #include <dissect/dissect.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #define PCAPNG_MAX_BLOCK (16u << 20) /* as libpcap's default maximum */
 #define PCAPNG_MAX_IFACES 4096       /* interfaces per section */
 #define PCAPNG_MAX_SECTIONS 65536    /* sections remembered for seeks */
+#define PCAPNG_MAX_IFACES_ALL 65536  /* interfaces of all sections */
+#define PCAPNG_MAX_NAME 4096         /* bytes of an interface's name kept */
+#define PCAPNG_MAX_NAMES (1u << 20)  /* bytes of all names kept */
 
 typedef struct dx_pcapng dx_pcapng;
 
@@ -31,5 +35,23 @@ size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s,
 int64_t dx_pcapng_tell(dx_pcapng *r);
 int dx_pcapng_seek(dx_pcapng *r, int64_t pos);
 void dx_pcapng_close(dx_pcapng *r);
+/* The interface of the frame dx_pcapng_next() returned last: 1, or 0 if
+ * unknown. The strings belong to the reader. */
+int dx_pcapng_iface(const dx_pcapng *r, dx_iface_info *out);
+
+/* A reader without a file, as a book of the sections and interfaces that
+ * somebody else's walk over the blocks meets (capture.c beside libpcap):
+ * dx_pcapng_book_section() for a Section Header Block at offset at (found
+ * again if known), dx_pcapng_book_idb() for an Interface Description
+ * Block's body (from LinkType on, n bytes; read again after a seek back, it
+ * adds nothing), dx_pcapng_book_at() to go to the section holding offset
+ * pos after a seek, dx_pcapng_iface_of() for a frame of interface ifid of
+ * the current section (1, or 0 if no section is known). Closed by
+ * dx_pcapng_close(). */
+dx_pcapng *dx_pcapng_book(void);
+int dx_pcapng_book_section(dx_pcapng *r, int64_t at, bool swap);
+int dx_pcapng_book_idb(dx_pcapng *r, int64_t at, const uint8_t *b, uint32_t n);
+void dx_pcapng_book_at(dx_pcapng *r, int64_t pos);
+int dx_pcapng_iface_of(const dx_pcapng *r, uint32_t ifid, dx_iface_info *out);
 
 #endif /* LIBDISSECT_CORE_PCAPNG_H */

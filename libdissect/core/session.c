@@ -226,6 +226,38 @@ int dx_session_set_comments(dx_session *s, const char *texts, size_t len) {
   return DX_OK;
 }
 
+int dx_session_set_iface(dx_session *s, const dx_iface_info *info) {
+  if (!s)
+    return DX_EINVAL;
+  s->next_iface_set = false;
+  if (!info)
+    return DX_OK;
+  /* the strings, cut to 4 KiB each, into one buffer kept from frame to
+   * frame (grown, never per frame) */
+  size_t nl = info->name ? strnlen(info->name, 4096) : 0;
+  size_t dl = info->description ? strnlen(info->description, 4096) : 0;
+  if (nl + dl + 2 > s->iface_cap) {
+    char *nb = realloc(s->iface_buf, nl + dl + 2);
+    if (!nb)
+      return DX_ENOMEM;
+    s->iface_buf = nb;
+    s->iface_cap = nl + dl + 2;
+  }
+  s->next_iface = *info;
+  if (info->name) {
+    memcpy(s->iface_buf, info->name, nl);
+    s->iface_buf[nl] = 0;
+    s->next_iface.name = s->iface_buf;
+  }
+  if (info->description) {
+    memcpy(s->iface_buf + nl + 1, info->description, dl);
+    s->iface_buf[nl + 1 + dl] = 0;
+    s->next_iface.description = s->iface_buf + nl + 1;
+  }
+  s->next_iface_set = true;
+  return DX_OK;
+}
+
 int dx_session_add_secrets(dx_session *s, const char *text, size_t len) {
   if (!s || (!text && len))
     return DX_EINVAL;
@@ -315,6 +347,7 @@ int dx_session_reset(dx_session *s) {
   free(s->next_comments);
   s->next_comments = NULL;
   s->next_comments_len = 0;
+  s->next_iface_set = false;
   s->nframes = 0;
   s->have_first = false;
   s->first_sec = s->prev_sec = 0;
@@ -338,10 +371,10 @@ uint64_t *dx_packet_stream_budget(const dx_packet *p) {
 }
 
 void dx_session_free(dx_session *s) {
-  if (s)
-    free(s->next_comments);
   if (!s)
     return;
+  free(s->next_comments);
+  free(s->iface_buf);
   /* Flows first: their free callbacks may use protocol state. */
   dx_flow_table_free(&s->flows);
   if (s->states) {
@@ -1046,6 +1079,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
     s->next_comments = NULL;
     s->next_comments_len = 0;
   }
+  s->next_iface_set = false;
   /* As tshark ends the Info of a packet whose dissection ran out of bytes
    * or met an impossible value: a capture cut by its snapshot length is
    * not the packet's fault. */

@@ -40,6 +40,11 @@ typedef struct dx_flow_table {
 struct dx_session {
   char *next_comments; /* dx_session_set_comments(), for the next frame */
   size_t next_comments_len;
+  /* dx_session_set_iface(), for the next frame: its strings in iface_buf */
+  bool next_iface_set;
+  dx_iface_info next_iface;
+  char *iface_buf;
+  size_t iface_cap;
   dx_config cfg;
   /* The key of every table's hash (dx_hash_keyed), random per session. */
   dx_hashkey hashkey;

@@ -114,8 +114,8 @@ static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
     uint8_t c = s[i];
     uint32_t cp;
     char e[5];
-    if (c == '\\') {
-      sb_put(b, "\\\\", 2);
+    if (c == '\\') { /* as tshark 4.0's format_text(): not escaped */
+      sb_put(b, "\\", 1);
     } else if (c >= 0x20 && c < 0x7f) {
       sb_put(b, (const char *)&c, 1);
     } else if (c == '\n') {

@@ -31,6 +31,10 @@ enum {
   F_PKT_COMMENT,
   F_COMMENT,
   F_COMMENT_EXPERT,
+  F_SECTION,
+  F_IFACE_ID,
+  F_IFACE_NAME,
+  F_IFACE_DESC,
 };
 
 /* frame.encap_type is tshark's encapsulation number (proto/linktype.c). */
@@ -70,6 +74,12 @@ static const dx_field frame_fields[] = {
     [F_COMMENT] = DX_F("frame.comment", "Comment", DX_FT_STRING, DX_BASE_NONE),
     [F_COMMENT_EXPERT] =
         DX_F("frame.comment.expert", "Formatted comment", DX_FT_NONE, DX_BASE_NONE),
+    /* where a pcapng or live frame was captured (dx_session_set_iface) */
+    [F_SECTION] = DX_F("frame.section_number", "Section number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_IFACE_ID] = DX_F("frame.interface_id", "Interface id", DX_FT_UINT32, DX_BASE_DEC),
+    [F_IFACE_NAME] = DX_F("frame.interface_name", "Interface name", DX_FT_STRING, DX_BASE_NONE),
+    [F_IFACE_DESC] =
+        DX_F("frame.interface_description", "Interface description", DX_FT_STRING, DX_BASE_NONE),
 };
 
 const dx_protocol dx_proto_frame = {
@@ -157,14 +167,36 @@ void dx_dissect_frame(dx_packet *p) {
   if (p->sess && p->sess->next_comments_len)
     add_comments(p, root, p->sess->next_comments, p->sess->next_comments_len);
   dx_node *fr = dx_add_proto(p, root, &frame_fields[F_FRAME], &t, 0, t.len);
-  dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
-                   (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
-                   p->frame.caplen, p->frame.caplen * 8);
+  /* the interface's name as tshark's: if_name, else if_description */
+  const dx_iface_info *ifi = p->sess && p->sess->next_iface_set ? &p->sess->next_iface : NULL;
+  const char *ifname = !ifi               ? NULL
+                       : ifi->name        ? ifi->name
+                       : ifi->description ? ifi->description
+                                          : "unknown";
+  if (ifi)
+    dx_node_set_text(p, fr,
+                     "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits) on "
+                     "interface %s, id %u",
+                     (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
+                     p->frame.caplen, p->frame.caplen * 8, ifname, ifi->id);
+  else
+    dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
+                     (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
+                     p->frame.caplen, p->frame.caplen * 8);
   dx_node *n, *protos = NULL;
   if (!dx_layer_built(p, fr))
     goto layers; /* nodes only, every one a ghost */
   /* tshark's order and marks: what the capture file holds is plain, what
    * is computed is [generated]. */
+  if (ifi) {
+    dx_add_uint(p, fr, &frame_fields[F_SECTION], &t, 0, 0, ifi->section);
+    n = dx_add_uint(p, fr, &frame_fields[F_IFACE_ID], &t, 0, 0, ifi->id);
+    dx_node_set_text(p, n, "Interface id: %u (%s)", ifi->id, ifname);
+    dx_add_string(p, n, &frame_fields[F_IFACE_NAME], &t, 0, 0, ifname, strlen(ifname));
+    if (ifi->description)
+      dx_add_string(p, n, &frame_fields[F_IFACE_DESC], &t, 0, 0, ifi->description,
+                    strlen(ifi->description));
+  }
   dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, dx_linktype_encap(p->frame.linktype));
   dx_add_time(p, fr, &frame_fields[F_TIME], &t, 0, 0, p->frame.ts_sec, (int32_t)p->frame.ts_nsec);
   n = dx_add_time(p, fr, &frame_fields[F_OFFSET_SHIFT], &t, 0, 0, 0, 0);

@@ -286,4 +286,41 @@ PYEOF
   )
 done
 
+# Where each frame of a pcapng file was captured: the corpus pcapng files
+# appended into one (mergecap -a keeps each file's interfaces with their
+# names and descriptions, numbered in one section), -T fields of the
+# interface fields and the frame lines of -V ("on interface NAME, id N",
+# Section number, Interface id, name, description) against tshark's.
+# same_file NAME EXPECTED OURS: equal files, else the first differences
+same_file() {
+  if cmp -s "$2" "$3"; then
+    pass "$1"
+  else
+    mapfile -t d < <(diff "$2" "$3" | head -8)
+    fail "$1" "(< tshark, > dissect)" "${d[@]}"
+  fi
+}
+mapfile -t ngs < <(find "$CORPUS" -name '*.pcapng' | sort)
+if ((${#ngs[@]} == 0)); then
+  echo "no pcapng captures in the corpus"
+else
+  ng=$T_TMP/interfaces.pcapng
+  if mergecap -a -w "$ng" "${ngs[@]}" 2>"$T_TMP/ng.merge.err"; then
+    IF=(-e frame.number -e frame.section_number -e frame.interface_id -e frame.interface_name
+      -e frame.interface_description)
+    tshark -r "$ng" -n -T fields "${IF[@]}" >"$T_TMP/if.tshark" 2>/dev/null
+    "$D" -r "$ng" -T fields "${IF[@]}" >"$T_TMP/if.ours" 2>&1
+    same_file "pcapng interfaces: -T fields on ${#ngs[@]} files, $(wc -l <"$T_TMP/if.tshark") frames" \
+      "$T_TMP/if.tshark" "$T_TMP/if.ours"
+    # the frame layer's lines (up to the next layer) that name the interface
+    frame_if() { awk '/^[^ ]/ { fr = /^Frame / } fr && /^Frame |^    (Section number|Interface)|^        Interface/'; }
+    tshark -r "$ng" -n -V 2>/dev/null | frame_if >"$T_TMP/ifv.tshark"
+    "$D" -r "$ng" -V 2>&1 | frame_if >"$T_TMP/ifv.ours"
+    same_file "pcapng interfaces: -V frame lines ($(grep -c 'Interface description' "$T_TMP/ifv.tshark") with a description)" \
+      "$T_TMP/ifv.tshark" "$T_TMP/ifv.ours"
+  else
+    fail "pcapng interfaces: mergecap failed" "$(head -3 "$T_TMP/ng.merge.err")"
+  fi
+fi
+
 finish

@@ -831,7 +831,9 @@ static void test_escape(void) {
   char buf[64];
   static const uint8_t in[] = {'a', 0x1b, '\\', '\n', '\t', '\r', 0x7f, 0x80, 0x00, 'z'};
   size_t n = dx_escape(in, sizeof in, buf, sizeof buf);
-  CU_ASSERT_STRING_EQUAL(buf, "a\\x1b\\\\\\n\\t\\r\\x7f\\x80\\x00z");
+  /* the backslash passes as it is, as tshark 4.0 shows it (-V "Request
+   * URI: /a\b" and -T fields "/a\b" for a request of GET /a\b) */
+  CU_ASSERT_STRING_EQUAL(buf, "a\\x1b\\\\n\\t\\r\\x7f\\x80\\x00z");
   CU_ASSERT_EQUAL(n, strlen(buf));
   /* printable ASCII passes unchanged */
   n = dx_escape((const uint8_t *)"Hello, World! ~", 15, buf, sizeof buf);
@@ -841,7 +843,7 @@ static void test_escape(void) {
   char tiny[6];
   memset(tiny, 'Q', sizeof tiny);
   n = dx_escape(in, sizeof in, tiny, 5);
-  CU_ASSERT_EQUAL(n, strlen("a\\x1b\\\\\\n\\t\\r\\x7f\\x80\\x00z"));
+  CU_ASSERT_EQUAL(n, strlen("a\\x1b\\\\n\\t\\r\\x7f\\x80\\x00z"));
   CU_ASSERT_EQUAL(strlen(tiny), 4);
   CU_ASSERT_EQUAL(tiny[5], 'Q');
   CU_ASSERT_FALSE(has_control_byte(tiny, strlen(tiny), 0));
