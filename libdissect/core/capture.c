@@ -203,6 +203,7 @@ typedef struct tee {
   long total;   /* bytes handed over */
   size_t ahead; /* the last bytes of buf, read ahead and not handed over yet
                    (the blocks before the first packet, for their secrets) */
+  bool pass;    /* keep nothing more (the own pcapng reader reads on) */
 } tee;
 
 static ssize_t tee_read(void *ck, char *b, size_t n) {
@@ -224,6 +225,10 @@ static ssize_t tee_read(void *ck, char *b, size_t n) {
   if (got < 0)
     return -1;
   size_t r = (size_t)got;
+  if (t->pass) {
+    t->total += (long)r;
+    return (ssize_t)r;
+  }
   if (t->len + r > TEE_MAX) { /* keep nothing: no comments for this block */
     t->len = 0;
     t->base = t->total + (long)r;
@@ -814,11 +819,47 @@ int dx_capture_set_filter(dx_capture *c, const char *bpf) {
   return DX_OK;
 }
 
+/* Standard input cannot be read again: the own reader goes on from the end
+ * of the last frame's block, through a second stream over the tee (the
+ * bytes it kept from there, then standard input, no longer kept), with the
+ * sections and interfaces the walks met (the book: byte order, link types,
+ * time resolutions). 1 if it took over; then *f is its first frame. */
+static int takeover_stdin(dx_capture *c, dx_frame *f) {
+  tee *t = c->tee;
+  if (!c->book || c->cnext < t->base || c->cnext > t->base + (long)t->len)
+    return 0;
+  size_t ahead = t->ahead;
+  long total = t->total;
+  t->ahead = (size_t)(t->base + (long)t->len - c->cnext);
+  t->total = c->cnext;
+  /* no close function: the tee belongs to libpcap's stream */
+  cookie_io_functions_t io = {tee_read, NULL, tee_seek, NULL};
+  FILE *fp = fopencookie(t, "rb", io);
+  char e[8];
+  if (!fp || dx_pcapng_attach(c->book, fp) != DX_OK ||
+      dx_pcapng_next(c->book, f, e, sizeof e) != 1) {
+    if (fp) {
+      dx_pcapng_attach(c->book, NULL);
+      fclose(fp);
+    }
+    t->ahead = ahead;
+    t->total = total;
+    return 0;
+  }
+  t->pass = true;
+  c->ng = c->book;
+  c->book = NULL;
+  return 2;
+}
+
 /* libpcap 1.10 stops at a Section Header Block whose byte order differs
+ * from the first one's, and at an interface whose snapshot length differs
  * from the first one's; tshark reads on. The file is then read again by
  * core/pcapng.c, past the frames already given, and on from there. 1 if it
- * took over. */
-static int pcapng_takeover(dx_capture *c) {
+ * took over, 2 if it did and *f is the next frame (standard input). */
+static int pcapng_takeover(dx_capture *c, dx_frame *f) {
+  if (c->tee)
+    return takeover_stdin(c, f);
   if (!c->path || c->live)
     return 0;
   FILE *fp = NULL;
@@ -838,9 +879,8 @@ static int pcapng_takeover(dx_capture *c) {
   dx_pcapng *ng;
   if (dx_pcapng_open(&ng, fp) != DX_OK)
     return 0;
-  dx_frame f;
   for (uint64_t i = 0; i < c->count; i++) {
-    if (dx_pcapng_next(ng, &f, NULL, 0) != 1) {
+    if (dx_pcapng_next(ng, f, NULL, 0) != 1) {
       dx_pcapng_close(ng);
       return 0;
     }
@@ -848,7 +888,7 @@ static int pcapng_takeover(dx_capture *c) {
   /* does it read further than libpcap did? */
   int64_t at = dx_pcapng_tell(ng);
   char e[8];
-  int rc = dx_pcapng_next(ng, &f, e, sizeof e);
+  int rc = dx_pcapng_next(ng, f, e, sizeof e);
   if (rc < 0 || at < 0 || dx_pcapng_seek(ng, at) != DX_OK) {
     dx_pcapng_close(ng);
     return 0;
@@ -927,7 +967,14 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
       continue;
     if (rc == PCAP_ERROR_BREAK)
       return 0;
-    if (pcapng_takeover(c))
+    int took = pcapng_takeover(c, f);
+    if (took == 2) {
+      c->count++;
+      c->comments_len = 0;
+      dx_pcapng_comments(c->ng, add_comment, c);
+      return 1;
+    }
+    if (took)
       return next_pcapng(c, f);
     const char *pe = pcap_geterr(c->pc);
     int code = DX_EIO;
@@ -994,10 +1041,10 @@ void dx_capture_break(dx_capture *c) {
 void dx_capture_close(dx_capture *c) {
   if (!c)
     return;
+  dx_pcapng_close(c->ng); /* before the tee its stream may read (stdin) */
   if (c->pc)
     pcap_close(c->pc); /* (closes the tee's stream, which frees the tee) */
   free(c->iobuf);      /* after the stream that used it */
-  dx_pcapng_close(c->ng);
   dx_pcapng_close(c->book);
   if (c->cfp)
     fclose(c->cfp);

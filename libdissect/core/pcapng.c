@@ -142,6 +142,18 @@ int dx_pcapng_seek(dx_pcapng *r, int64_t pos) {
   return DX_OK;
 }
 
+int dx_pcapng_attach(dx_pcapng *r, FILE *fp) {
+  r->fp = fp;
+  r->cur = UINT32_MAX;
+  if (!fp)
+    return DX_OK;
+  off_t at = ftello(fp);
+  if (at < 0)
+    return DX_EIO;
+  r->cur = section_of(r, (int64_t)at);
+  return DX_OK;
+}
+
 void dx_pcapng_book_at(dx_pcapng *r, int64_t pos) {
   r->cur = section_of(r, pos);
 }

@@ -21,6 +21,7 @@
  * 1.23456789012e20 mod 2^64 / 10^12 = 12776324 ns.) */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,11 +262,11 @@ static void test_damaged(void) {
 
 /* ---- interfaces: names, descriptions, sections ----------------------------
  * An IDB with if_name (2) and/or if_description (3). */
-static void idb_named(buf *w, const char *name, const char *desc) {
+static void idb_named(buf *w, const char *name, const char *desc, uint32_t snaplen) {
   size_t at = block(w, 1);
   u16(w, 1); /* LINKTYPE_ETHERNET */
   u16(w, 0);
-  u32(w, 262144);
+  u32(w, snaplen);
   if (name) {
     u16(w, 2);
     u16(w, (uint16_t)strlen(name));
@@ -281,8 +282,11 @@ static void idb_named(buf *w, const char *name, const char *desc) {
   end_block(w, at);
 }
 
-/* Two sections; be2: the second one big-endian (then core/pcapng.c reads
- * it, else libpcap reads on and capture.c walks its blocks):
+/* Two sections; variant 1: the second one big-endian, variant 2: its
+ * interfaces of another snapshot length (libpcap stops at either, and
+ * core/pcapng.c reads on: from the file again, or from standard input with
+ * what capture.c's walks met), variant 0: libpcap reads it all and capture.c
+ * walks its blocks:
  *   section 1: IDB 0 "eth0" / "First port", IDB 1 "wlan0"; frames on
  *              interfaces 1, 0;
  *   section 2: IDB 0 with a description only, "Only described"; a frame on
@@ -299,19 +303,20 @@ static void idb_named(buf *w, const char *name, const char *desc) {
  * and newer Wireshark numbers interfaces across sections. Ours: the name
  * of the interface the block names, in its own section, if_name else
  * if_description else "unknown", as tshark does within one section. */
-static void build_named(buf *w, int be2) {
+static void build_named(buf *w, int variant) {
   memset(w, 0, sizeof *w);
+  uint32_t snap2 = variant == 2 ? 65535 : 262144;
   shb(w, 0);
-  idb_named(w, "eth0", "First port");
-  idb_named(w, "wlan0", NULL);
+  idb_named(w, "eth0", "First port", 262144);
+  idb_named(w, "wlan0", NULL, 262144);
   epb(w, 1, 1795335943332411ull);
   epb(w, 0, 1795335943332412ull);
-  shb(w, be2);
-  idb_named(w, NULL, "Only described");
+  shb(w, variant == 1);
+  idb_named(w, NULL, "Only described", snap2);
   epb(w, 0, 1795335943332413ull);
-  idb_named(w, NULL, NULL);
+  idb_named(w, NULL, NULL, snap2);
   epb(w, 1, 1795335943332414ull);
-  spb(w, 262144);
+  spb(w, snap2);
 }
 
 static void test_interfaces(void) {
@@ -323,11 +328,12 @@ static void test_interfaces(void) {
               {2, 0, NULL, "Only described", "Only described"},
               {2, 1, NULL, NULL, "unknown"},
               {2, 0, NULL, "Only described", "Only described"}};
-  for (int be2 = 0; be2 < 2; be2++) {
+  for (int mode = 0; mode < 6; mode++) {
+    int variant = mode % 3, in = mode / 3; /* in: from standard input */
     buf w;
-    build_named(&w, be2);
+    build_named(&w, variant);
     const char *dump = getenv("TU_DUMP_PCAPNG_IF");
-    if (dump && !be2) {
+    if (dump && !mode) {
       FILE *f = fopen(dump, "wb");
       if (f) {
         fwrite(w.b, 1, w.n, f);
@@ -337,12 +343,20 @@ static void test_interfaces(void) {
     char *path = write_file(&w, w.n);
     dx_capture *c = NULL;
     char err[512];
-    CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
+    int saved = -1;
+    if (in) {
+      int fd = open(path, O_RDONLY);
+      CU_ASSERT_FATAL(fd >= 0);
+      saved = dup(0);
+      CU_ASSERT_FATAL(saved >= 0 && dup2(fd, 0) == 0);
+      close(fd);
+    }
+    CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, in ? "-" : path, err, sizeof err), DX_OK);
     dx_session *s = NULL;
     CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
     dx_frame f;
     int64_t pos[5];
-    for (int pass = 0; pass < 2; pass++) {
+    for (int pass = 0; pass < 2 - in; pass++) {
       /* pass 1: every frame again, each after a seek to it, last first */
       for (int k = 0; k < 5; k++) {
         int i = pass ? 4 - k : k;
@@ -351,7 +365,11 @@ static void test_interfaces(void) {
         } else {
           pos[i] = dx_capture_tell(c);
         }
-        CU_ASSERT_EQUAL_FATAL(dx_capture_next(c, &f), 1);
+        if (dx_capture_next(c, &f) != 1)
+          fprintf(stderr, "\nmode %d frame %d: %s\n", mode, i + 1, dx_capture_error(c));
+        CU_ASSERT_EQUAL_FATAL(f.caplen, 42);
+        CU_ASSERT_EQUAL(f.ts_sec, i == 4 ? 0 : 1795335943);
+        CU_ASSERT_EQUAL(f.ts_nsec, i == 4 ? 0 : 332411000u + (uint32_t)i * 1000u);
         dx_iface_info ii;
         CU_ASSERT_EQUAL_FATAL(dx_capture_iface(c, &ii), 1);
         CU_ASSERT_EQUAL(ii.section, want[i].section);
@@ -399,6 +417,10 @@ static void test_interfaces(void) {
     dx_packet_free(p);
     dx_session_free(s);
     dx_capture_close(c);
+    if (in) {
+      dup2(saved, 0);
+      close(saved);
+    }
     unlink(path);
   }
   /* a pcap file has none */
