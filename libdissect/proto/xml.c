@@ -18,7 +18,7 @@
  * plain loops: the open elements are a stack in the parse context, never
  * the C stack. Limits: XML_MAX_DEPTH open elements and XML_MAX_ITEMS
  * items per body; past either a note says so and the rest is not walked.
- * Labels are tshark's: the bytes escaped as format_text() does (dx_escape),
+ * Labels are tshark's: the bytes escaped as its format_text() does,
  * cut at 240 bytes with " [truncated]" in front as proto_item_set_text()
  * does. DTD-specific fields (tshark's presence.*, rss.*, ... for documents
  * of the DTDs it ships) are not made: those elements are xml.tag here. */
@@ -261,17 +261,106 @@ static uint32_t attrs_then_close(const xctx *x, uint32_t pos, bool pi, uint32_t 
 
 /* ---- items ------------------------------------------------------------------------ */
 
+/* Appends code point cp as UTF-8 (at most 4 bytes; the caller has room). */
+static size_t put_utf8(char *o, uint32_t cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xc0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xe0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  o[0] = (char)(0xf0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+  o[3] = (char)(0x80 | (cp & 0x3f));
+  return 4;
+}
+
+/* tshark 4.0's format_text() (wsutil/str_util.c), which tvb_format_text()
+ * applies to a label's bytes: printable ASCII as it is (the backslash
+ * too), \a \b \f \n \r \t \v and \ooo (octal) for the other ASCII
+ * bytes, a UTF-8 sequence as its code point (U+FFFD for a broken one),
+ * printable ones as they are and the others as \uXXXX. Writes at most
+ * cap-1 bytes and a NUL into o (whole characters), returns the length. */
+static size_t format_text(const uint8_t *s, uint32_t n, char *o, size_t cap) {
+  size_t k = 0;
+  uint32_t i = 0;
+  while (i < n) {
+    char tmp[16];
+    size_t tl;
+    uint8_t c = s[i++];
+    if (c >= 0x20 && c < 0x7f) {
+      tmp[0] = (char)c;
+      tl = 1;
+    } else if (c < 0x80) {
+      tmp[0] = '\\';
+      if (c >= 7 && c <= 13) { /* \a \b \t \n \v \f \r */
+        tmp[1] = "abtnvfr"[c - 7];
+        tl = 2;
+      } else {
+        tmp[1] = (char)('0' + ((c >> 6) & 3));
+        tmp[2] = (char)('0' + ((c >> 3) & 7));
+        tmp[3] = (char)('0' + (c & 7));
+        tl = 4;
+      }
+    } else {
+      int more = (c & 0xe0) == 0xc0   ? 1
+                 : (c & 0xf0) == 0xe0 ? 2
+                 : (c & 0xf8) == 0xf0 ? 3
+                 : (c & 0xfc) == 0xf8 ? 4
+                 : (c & 0xfe) == 0xfc ? 5
+                                      : -1;
+      uint32_t cp = 0xfffd;
+      if (more > 0) {
+        uint32_t u = c & (0x3fu >> more);
+        int j = 0;
+        for (; j < more && i < n && (s[i] & 0xc0) == 0x80; j++)
+          u = (u << 6) | (s[i++] & 0x3fu);
+        /* g_unichar_validate(): no surrogate, nothing past U+10FFFF */
+        if (j == more && u <= 0x10ffff && !(u >= 0xd800 && u <= 0xdfff))
+          cp = u;
+      }
+      if (cp >= 0x20 && cp < 0x7f) {
+        tmp[0] = (char)cp; /* an overlong form of printable ASCII */
+        tl = 1;
+      } else if (cp >= 0xa0 && dx_unichar_printable(cp)) {
+        tl = put_utf8(tmp, cp);
+      } else {
+        tl = dx_unichar_escape(cp, tmp);
+      }
+    }
+    if (k + tl >= cap)
+      break;
+    memcpy(o + k, tmp, tl);
+    k += tl;
+  }
+  if (cap)
+    o[k] = 0;
+  return k;
+}
+
 /* The label text of n bytes at off, as tshark makes it: format_text(), and
- * past 239 bytes " [truncated]" in front of what fits (cut at a character
- * boundary). Into x->lbl; returns its length. */
+ * from 240 bytes on " [truncated]" in front of what fits in 238 (cut at a
+ * character's start, as label_mark_truncated() does). Into x->lbl;
+ * returns its length. */
 static size_t make_label(xctx *x, uint32_t off, uint32_t n) {
+  /* every byte gives at least one: more than 240 bytes are cut anyway */
   uint32_t take = n > XML_LABEL_LEN + 1 ? XML_LABEL_LEN + 1 : n;
-  size_t l = dx_escape(x->s + off, take, x->lbl, sizeof x->lbl);
+  size_t l = format_text(x->s + off, take, x->lbl, sizeof x->lbl);
   if (l < XML_LABEL_LEN && take == n)
     return l;
   static const char trunc[] = " [truncated]";
   size_t tl = sizeof trunc - 1;
-  size_t k = XML_LABEL_LEN - 1 - tl; /* text bytes before the last one's start */
+  size_t k = XML_LABEL_LEN - 2 - tl; /* text bytes before the cut character */
   while (k > 0 && ((uint8_t)x->lbl[k] & 0xc0) == 0x80)
     k--;
   memmove(x->lbl + tl, x->lbl, k);
@@ -346,6 +435,15 @@ static bool push(xctx *x, dx_node *item, uint32_t start, uint8_t kind) {
   return true;
 }
 
+/* tshark's proto_tree_add_expert(): an item of the note's field with its
+ * text, the note under it; the layer is marked malformed. */
+static void expert_item(xctx *x, dx_node *parent, int ei, int sev, uint32_t off, uint32_t n) {
+  dx_node *it = dx_add_none(x->p, parent, FL(ei), x->t, off, n);
+  dx_node_set_text(x->p, it, "%s", FL(ei)->label);
+  dx_expert(x->p, it, dx_field_expert(), sev, "%s", FL(ei)->label);
+  dx_node_set_flags(x->st[0].item, DX_NODE_MALFORMED);
+}
+
 /* Leaves the open element (tshark's pop): at the body's level, the
  * expert note `ei` instead, over n bytes at off. */
 static void pop(xctx *x, int ei, uint32_t off, uint32_t n) {
@@ -353,12 +451,7 @@ static void pop(xctx *x, int ei, uint32_t off, uint32_t n) {
     x->depth--;
     return;
   }
-  dx_node *e = dx_expert(x->p, x->st[0].item, FL(ei), DX_SEV_ERROR, "%s", FL(ei)->label);
-  if (e) {
-    e->offset = x->t->base + off;
-    e->length = n;
-  }
-  dx_node_set_flags(x->st[0].item, DX_NODE_MALFORMED);
+  expert_item(x, x->st[0].item, ei, DX_SEV_ERROR, off, n);
 }
 
 /* The attributes of a start tag or PI from pos up to `close`. */
@@ -558,15 +651,8 @@ static uint32_t text(xctx *x, uint32_t pos) {
   uint32_t end = pos;
   while (end < x->n && !is_ws(x->s[end]))
     end++;
-  if (room(x)) {
-    dx_node *e = dx_expert(x->p, top(x)->item, FL(F_UNRECOGNIZED), DX_SEV_WARN, "%s",
-                           FL(F_UNRECOGNIZED)->label);
-    if (e) {
-      e->offset = x->t->base + pos;
-      e->length = end - pos;
-    }
-    dx_node_set_flags(x->st[0].item, DX_NODE_MALFORMED);
-  }
+  if (room(x))
+    expert_item(x, top(x)->item, F_UNRECOGNIZED, DX_SEV_WARN, pos, end - pos);
   return end;
 }
 
