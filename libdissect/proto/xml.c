@@ -421,8 +421,9 @@ static xframe *top(xctx *x) {
   return &x->st[x->depth - 1];
 }
 
-/* A new open element; false (and a note) past the depth cap. */
-static bool push(xctx *x, dx_node *item, uint32_t start, uint8_t kind) {
+/* True if one more element may be opened; past the depth cap false, a
+ * note, and nothing more is added. */
+static bool can_push(xctx *x) {
   if (x->depth > XML_MAX_DEPTH) {
     x->stop = true;
     dx_expert(x->p, x->st[0].item, dx_field_limit(), DX_SEV_NOTE,
@@ -431,8 +432,11 @@ static bool push(xctx *x, dx_node *item, uint32_t start, uint8_t kind) {
     dx_node_set_flags(x->st[0].item, DX_NODE_MALFORMED);
     return false;
   }
-  x->st[x->depth++] = (xframe){.item = item, .last = item, .start = start, .kind = kind};
   return true;
+}
+
+static void push(xctx *x, dx_node *item, uint32_t start, uint8_t kind) {
+  x->st[x->depth++] = (xframe){.item = item, .last = item, .start = start, .kind = kind};
 }
 
 /* tshark's proto_tree_add_expert(): an item of the note's field with its
@@ -521,13 +525,12 @@ static uint32_t xmlpi(xctx *x, uint32_t pos) {
   if (!attrs_then_close(x, skip_ws(x, ne), true, &close))
     return 0;
   uint32_t end = close + 2;
-  if (!room(x))
+  if (!can_push(x) || !room(x))
     return end;
   bool is_xml = ne - ns == 3 && lit(x, ns, "xml"); /* looked up before lower-casing */
   dx_node *pi =
       add_text_item(x, top(x)->item, is_xml ? F_PI_XML : F_XMLPI, pos, ne - pos, pos, end - pos);
-  if (!push(x, pi, pos, is_xml ? K_PI_XML : K_PI))
-    return end;
+  push(x, pi, pos, is_xml ? K_PI_XML : K_PI);
   add_attributes(x, skip_ws(x, ne), close);
   if (x->stop || !room(x))
     return end;
@@ -585,10 +588,11 @@ static uint32_t doctype(xctx *x, uint32_t pos) {
   } else {
     return 0;
   }
-  if (!room(x))
+  if (!can_push(x) || !room(x))
     return end;
   dx_node *d = add_text_item(x, top(x)->item, F_DOCTYPE, pos, end - pos, ns, ne - ns);
-  if (push(x, d, pos, K_DOCTYPE) && !subset)
+  push(x, d, pos, K_DOCTYPE);
+  if (!subset)
     pop(x, F_CLOSING_UNOPENED, end, 0);
   return end;
 }
@@ -621,11 +625,10 @@ static uint32_t start_tag(xctx *x, uint32_t pos) {
     return 0;
   bool empty = x->s[close] == '/';
   uint32_t end = close + (empty ? 2 : 1);
-  if (!room(x))
+  if (!can_push(x) || !room(x))
     return end;
   dx_node *tag = add_text_item(x, top(x)->item, F_TAG, pos, ne - pos, pos, end - pos);
-  if (!push(x, tag, pos, K_TAG))
-    return end;
+  push(x, tag, pos, K_TAG);
   add_attributes(x, skip_ws(x, ne), close);
   if (x->stop)
     return end;
