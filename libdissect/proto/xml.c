@@ -83,7 +83,7 @@ const dx_protocol dx_proto_xml = {
     .nfields = DX_ARRAY_LEN(xml_fields),
 };
 
-#define XML_MAX_DEPTH 64    /* open elements (and PIs, DOCTYPEs) walked */
+#define XML_MAX_DEPTH 60    /* open elements walked (-V prints 64 levels) */
 #define XML_MAX_ITEMS 5000u /* items of one body */
 #define XML_LABEL_LEN 240   /* tshark's ITEM_LABEL_LENGTH */
 
@@ -408,6 +408,12 @@ static dx_node *add_text_item(xctx *x, dx_node *parent, int fi, uint32_t off, ui
   dx_node *it = dx_add_string(x->p, parent, FL(fi), x->t, voff, vn, (const char *)v,
                               z ? (size_t)(z - v) : vn);
   set_label(x, it, off, n);
+  /* as tshark's string items: bytes other than NUL after a NUL */
+  for (const uint8_t *c = z; c && c < v + vn; c++)
+    if (*c) {
+      dx_expert(x->p, it, dx_field_stray(), DX_SEV_WARN, "Trailing stray characters");
+      break;
+    }
   return it;
 }
 
