@@ -854,6 +854,8 @@ extern const dx_protocol dx_proto_expert; /* "_ws" fields */
 const dx_field *dx_field_malformed(void); /* _ws.malformed */
 const dx_field *dx_field_expert(void);    /* _ws.expert */
 const dx_field *dx_field_limit(void);     /* _ws.limit: a cap was reached */
+/* _ws.string.trailing_stray_characters: bytes after a NUL in a string */
+const dx_field *dx_field_stray(void);
 /* The hidden _ws.expert.message/severity/group children of expert note n
  * (when wanted), and whether any of them is wanted (expert.c). */
 void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity);

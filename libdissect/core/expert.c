@@ -42,6 +42,8 @@ static const dx_field expert_fields[] = {
     DX_F("_ws.expert.message", "Message", DX_FT_STRING, DX_BASE_NONE),
     DX_FV("_ws.expert.severity", "Severity level", DX_FT_UINT32, DX_BASE_DEC, severity_vals),
     DX_FV("_ws.expert.group", "Group", DX_FT_UINT32, DX_BASE_DEC, group_vals),
+    DX_F("_ws.string.trailing_stray_characters", "Trailing stray characters", DX_FT_NONE,
+         DX_BASE_NONE),
 };
 
 const dx_protocol dx_proto_expert = {
@@ -59,6 +61,9 @@ const dx_field *dx_field_malformed(void) {
 }
 const dx_field *dx_field_limit(void) {
   return &expert_fields[2];
+}
+const dx_field *dx_field_stray(void) {
+  return &expert_fields[6];
 }
 
 /* The group Wireshark files an expert note of this field under (its
@@ -81,6 +86,8 @@ static uint32_t group_of(const dx_field *f) {
       {"frame.comment", G_COMMENT},
       {"tcp.options.sack.dsack", G_SEQUENCE},
       {"tls.resumed", G_SEQUENCE},
+      {"xml.closing_unopened", G_MALFORMED},
+      {"_ws.string.", G_UNDECODED},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)

@@ -213,10 +213,15 @@ static bool expanded(const proto_set *ps, const dx_node *n) {
   return false;
 }
 
+/* Four spaces a level, at most 160 (tshark's print.c MAX_INDENT). */
+static size_t indent(int depth) {
+  return depth < 40 ? 4 * (size_t)depth : 160;
+}
+
 /* One line of text s (at most TB_LABEL bytes), indented, escaped. */
 static void tree_line(tbuf *t, int depth, const char *s, char *tmp) {
   char *o = tb_room(t, TB_LINE);
-  size_t ind = 4 * (size_t)depth, ll = strnlen(s, TB_LABEL - 1);
+  size_t ind = indent(depth), ll = strnlen(s, TB_LABEL - 1);
   memset(o, ' ', ind);
   memcpy(tmp, s, ll);
   char *end = escape_into(o + ind, tmp, ll);
@@ -272,7 +277,7 @@ static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const prot
       continue;
     }
     char *o = tb_room(t, TB_LINE);
-    size_t ind = 4 * (size_t)depth;
+    size_t ind = indent(depth);
     memset(o, ' ', ind);
     char *lab = o + ind;
     size_t ll = dx_node_label(n, lab, TB_LABEL);

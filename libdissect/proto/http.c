@@ -1076,14 +1076,18 @@ void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const ch
   }
 }
 
-/* http.file_data over the body tvb, then the body as text lines or bytes. */
-/* Returns true if the body was shown as text lines under a media type
- * (tshark then names the type in Info). binary: the raw bytes of a body
- * that could not be decoded: shown as bytes, without http.file_data. */
-static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b, const char *mt,
-                      bool binary) {
+/* What show_body() made of a body: nothing named in Info, a layer that
+ * names its media type in Info (text lines, JSON, a form: tshark's do), or
+ * XML (tshark's adds "/XML" to the Protocol column instead). */
+enum { BODY_PLAIN, BODY_TYPED, BODY_XML };
+
+/* http.file_data over the body tvb, then the body as text lines or bytes.
+ * Returns BODY_*. binary: the raw bytes of a body that could not be
+ * decoded: shown as bytes, without http.file_data. */
+static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b, const char *mt,
+                     bool binary) {
   if (b->len == 0)
-    return false;
+    return BODY_PLAIN;
   if (mt && !mt[0] && !binary) {
     /* a message without Content-Type: its body is data, as in tshark
      * (mitmproxy's 502 reply of samples/browser-proxy.pcap) */
@@ -1095,8 +1099,10 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
       dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
     }
     dx_dissect_data(p, b, parent);
-    return false;
+    return BODY_PLAIN;
   }
+  /* XML media types (tshark's xml dissector's list, some outside text/...) */
+  bool xml = !binary && dx_xml_media(mt);
   /* Only nodes (and labels) come of the body here: a terse reader who wants
    * none of their fields gets the layer without the walk over its lines. */
   static const int body_fields[] = {F_FILE_DATA, F_DTL, F_DTL_LINE, F_MEDIA, F_MEDIA_TYPE};
@@ -1106,13 +1112,17 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
   if (!wanted) {
     /* the layer itself stays (frame.protocols, the protocol's filter) */
     bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
+    if (xml) {
+      dx_dissect_xml(p, parent, b);
+      return BODY_XML;
+    }
     if (text && dx_json_media(mt))
       dx_dissect_json(p, parent, b, mt);
     else if (text && dx_form_media(mt))
       dx_dissect_form(p, parent, b, mt);
     else
       dx_add_proto(p, parent, FL(text ? F_DTL : F_MEDIA), b, 0, b->len);
-    return text && mt && mt[0];
+    return text && mt && mt[0] ? BODY_TYPED : BODY_PLAIN;
   }
   if (!binary) {
     /* A string field: its value stops at the first NUL, as tshark's does. */
@@ -1123,6 +1133,10 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
     dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
   }
   bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
+  if (xml) {
+    dx_dissect_xml(p, parent, b);
+    return BODY_XML;
+  }
   if (text && dx_json_media(mt)) {
     dx_dissect_json(p, parent, b, mt);
   } else if (text && dx_form_media(mt)) {
@@ -1134,7 +1148,7 @@ static bool show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
     dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);
     dx_node_set_text(p, mtn, "Media type: %s (%u bytes)", mt && mt[0] ? mt : "unknown", b->len);
   }
-  return text && mt && mt[0];
+  return text && mt && mt[0] ? BODY_TYPED : BODY_PLAIN;
 }
 
 /* Content-Encoding: gzip / deflate / x-gzip are undone into a new data
@@ -1385,6 +1399,13 @@ static void build_headers(dx_packet *p, dx_node *http, const dx_tvb *t, const ht
 /* ---- Info column ---------------------------------------------------------------- */
 
 static const char info_proto[] = "HTTP";
+/* after a message with an XML body, as tshark's xml dissector appends it */
+static const char info_proto_xml[] = "HTTP/XML";
+
+/* True if HTTP wrote the Protocol column (and Info) of this packet. */
+static bool info_ours(const dx_packet *p) {
+  return p->col_proto == info_proto || p->col_proto == info_proto_xml;
+}
 
 /* The first line (and the media type) into Info: replaced on the first
  * message of the packet, appended for the following ones. */
@@ -1401,7 +1422,7 @@ static void info_message(dx_packet *p, const dx_tvb *t, const http_msg *m, const
   for (uint32_t i = 0; i < n && k + 1 < sizeof line; i++)
     line[k++] = s[i] ? (char)s[i] : '.';
   line[k] = 0;
-  bool first = p->col_proto != info_proto;
+  bool first = !info_ours(p);
   if (first)
     dx_col_info_set(p, "%s ", line);
   else
@@ -1412,7 +1433,7 @@ static void info_message(dx_packet *p, const dx_tvb *t, const http_msg *m, const
 }
 
 static void info_continuation(dx_packet *p) {
-  if (p->col_proto != info_proto)
+  if (!info_ours(p))
     dx_col_info_set(p, "Continuation");
   else
     dx_col_info_append(p, "Continuation");
@@ -1776,15 +1797,17 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
                       "continuation]"
                     : "[Body larger than the reassembly cap: the rest follows as continuation]");
   }
-  bool typed = false;
+  int shown_as = BODY_PLAIN;
   if (have_body && body.len > 0 && m->body_left == 0) {
     bool failed;
     dx_tvb shown = decode_body(p, http, &body, t, m->cenc, &failed);
-    typed = show_body(p, http, parent, &shown, mt, failed);
+    shown_as = show_body(p, http, parent, &shown, mt, failed);
   } else if (have_body && body.len > 0) {
-    typed = show_body(p, http, parent, &body, mt, false);
+    shown_as = show_body(p, http, parent, &body, mt, false);
   }
-  info_message(p, t, m, mt, typed);
+  info_message(p, t, m, mt, shown_as == BODY_TYPED);
+  if (shown_as == BODY_XML)
+    dx_col_set_proto(p, info_proto_xml);
   if (cv && m->body_left) {
     int dir = p->flow_dir ? 1 : 0;
     cv->body_left[dir] = m->body_left;

@@ -423,6 +423,9 @@ _Static_assert(DX_ARRAY_LEN(hdr_names) == F_COUNT - F_HDR_FIRST, "one field per 
 
 static const char h2_magic[H2_MAGIC_LEN + 1] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 static const char info_proto[] = "HTTP2";
+/* after a DATA frame that ends an XML body, as tshark's xml dissector
+ * appends it */
+static const char info_proto_xml[] = "HTTP2/XML";
 
 /* ---- per-connection state ------------------------------------------------------ */
 
@@ -482,6 +485,7 @@ typedef struct h2_conn {
   uint64_t body_bytes; /* bytes held in all body buffers */
   uint64_t *budget, budget_max;
   nghttp2_mem mem; /* the HPACK decoders' memory, counted in the budget too */
+  bool xml_col;    /* the frame being dissected ended an XML body ("HTTP2/XML") */
 } h2_conn;
 
 /* Takes n bytes from the session's budget; false if it has no room. */
@@ -810,7 +814,7 @@ static void printable(const uint8_t *s, size_t n, char *buf, size_t len) {
 static void info_add(dx_packet *p, const char *item) {
   if (!p->want_columns)
     return;
-  if (p->col_proto != info_proto) {
+  if (p->col_proto != info_proto && p->col_proto != info_proto_xml) {
     dx_col_info_set(p, "%s", item);
     dx_col_set_proto(p, info_proto);
   } else {
@@ -819,7 +823,7 @@ static void info_add(dx_packet *p, const char *item) {
 }
 
 static void info_tail(dx_packet *p, const char *s) {
-  if (p->want_columns && p->col_proto == info_proto)
+  if (p->want_columns && (p->col_proto == info_proto || p->col_proto == info_proto_xml))
     dx_col_info_append(p, "%s", s);
 }
 
@@ -1662,7 +1666,11 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   }
   dx_add_bytes(p, under, FL(F_DATA_DATA), &shown, 0, shown.len);
-  if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype)) {
+  if (shown.len > 0 && dx_xml_media(b->ctype)) {
+    /* XML: no media type in Info, "/XML" in the Protocol column */
+    dx_dissect_xml(p, h2 ? h2->parent : NULL, &shown);
+    c->xml_col = true; /* the frame's Info item first (dissect_frame) */
+  } else if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype)) {
     snprintf(tail, tail_len, " (%s)", b->ctype);
     /* the body's own layer after HTTP/2's, as tshark hands it on */
     dx_node *layers = h2 ? h2->parent : NULL;
@@ -1938,7 +1946,10 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
     info_add(p, item);
     if (tail[0])
       info_tail(p, tail);
+    if (c->xml_col)
+      dx_col_set_proto(p, info_proto_xml);
   }
+  c->xml_col = false;
 }
 
 /* ---- entry points ----------------------------------------------------------------- */

@@ -23,6 +23,12 @@ void dx_dissect_json(dx_packet *p, dx_node *parent, const dx_tvb *b, const char 
 bool dx_form_media(const char *mt);
 void dx_dissect_form(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
 
+/* Bodies of the XML media types tshark 4.0's xml dissector registers
+ * (text/xml, application/xml, image/svg+xml, ...) as its "xml" layer
+ * (xml.c). mt is the lower-cased media type. */
+bool dx_xml_media(const char *mt);
+void dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b);
+
 /* A text body as tshark's "data-text-lines" layer under parent (http.c). */
 void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
 

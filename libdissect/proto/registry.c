@@ -40,6 +40,7 @@ extern const dx_protocol dx_proto_mpls;
 extern const dx_protocol dx_proto_macsec;
 extern const dx_protocol dx_proto_geneve;
 extern const dx_protocol dx_proto_json;
+extern const dx_protocol dx_proto_xml;
 
 const dx_protocol *const dx_protocols[] = {
     &dx_proto_frame, &dx_proto_expert,   &dx_proto_data,     &dx_proto_eth,
@@ -52,5 +53,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_http2, &dx_proto_trust,    &dx_proto_quic,     &dx_proto_http3,
     &dx_proto_esp,   &dx_proto_udpencap, &dx_proto_gre,      &dx_proto_erspan,
     &dx_proto_mpls,  &dx_proto_macsec,   &dx_proto_geneve,   &dx_proto_json,
+    &dx_proto_xml,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

@@ -111,7 +111,6 @@ for cap in "${CAPS[@]}"; do
   case $name in
   quic-0rtt.pcap | quic-browser.pcap | quic-h3.pcap | quic-retry.pcap | quic-v2draft.pcap)
     why="QUIC versions and HTTP/3 layers tshark 4.0 counts otherwise" ;;
-  browser-h2.pcap) why="tshark's xml layer for image/svg+xml bodies: dissect has no XML dissector" ;;
   browser-proxy.pcap) why="tshark's hierarchy leaves out the data layer of a body without Content-Type" ;;
   http2.pcap | https-intercept.pcap | https-proxy.pcap | https-tls13.pcap)
     why="tshark lists TLS reassembly (tls.segments) after the layers it carried, dissect before them" ;;

@@ -6,6 +6,7 @@
 #include "tcpframe.h"
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -728,6 +729,155 @@ static void test_json_body(void) {
   conn_close(&C);
 }
 
+/* A response whose body may be longer than respond()'s buffer. */
+static dx_packet *respond_n(const char *mt, const char *body, size_t n) {
+  conn_open(&C, 40099, 80);
+  dx_packet_free(send_str(&C, 1, req_index));
+  char head[256];
+  int hl = snprintf(head, sizeof head,
+                    "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n", mt, n);
+  char *msg = malloc((size_t)hl + n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+  memcpy(msg, head, (size_t)hl);
+  memcpy(msg + hl, body, n);
+  dx_packet *p = send_data(&C, 0, msg, (size_t)hl + n);
+  free(msg);
+  return p;
+}
+
+/* XML media types: tshark's xml layer. Expected values written by hand
+ * from Wireshark's XML grammar (packet-xml.c) and checked against tshark
+ * 4.0 -V and -T fields on the same bodies (tests/differential/
+ * test_tshark_xml.sh compares such bodies with tshark at test time). */
+static void test_xml_body(void) {
+  dx_packet *p = respond("text/xml; charset=utf-8", "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                                                    "<!DOCTYPE note SYSTEM \"note.dtd\">\n"
+                                                    "<s:Env xmlns:s=\"urn:x\" a='1' n=12>\n"
+                                                    "  <!-- c -->\n"
+                                                    "  <b>Hello World</b><e/>\n"
+                                                    "  <![CDATA[<raw>]]>\n"
+                                                    "</s:Env>\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "xml"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "data-text-lines"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "xml"), "eXtensible Markup Language");
+  /* the declaration: its known attributes as their own fields, unquoted */
+  EXPECT(p, "xml.xmlpi.xml", "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "xml.xmlpi.xml"), "<?xml");
+  EXPECT(p, "xml.xmlpi.xml.version", "1.0");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "xml.xmlpi.xml.version"), "version=\"1.0\"");
+  EXPECT(p, "xml.xmlpi.xml.encoding", "utf-8");
+  CU_ASSERT_EQUAL(tu_count(p, "xml.attribute"), 3);
+  /* the doctype's value is its name, its label the whole declaration */
+  EXPECT(p, "xml.doctype", "note");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "xml.doctype"), "<!DOCTYPE note SYSTEM \"note.dtd\">");
+  /* tags: the start tag as value, "<name" and the ">" after the last
+   * attribute in the labels */
+  CU_ASSERT_EQUAL(tu_count(p, "xml.tag"), 3);
+  EXPECT(p, "xml.tag", "<s:Env xmlns:s=\"urn:x\" a='1' n=12>");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "xml.tag"), "<s:Env");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "xml.attribute", 0), "xmlns:s=\"urn:x\"");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "xml.attribute", 1), "a='1'");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "xml.attribute", 2), "n=12");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "xml.tag", 1), "<b>");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "xml.tag", 2), "<e/>");
+  EXPECT(p, "xml.cdata", "Hello World");
+  CU_ASSERT_EQUAL(tu_count(p, "xml.cdata"), 1);
+  EXPECT(p, "xml.comment", "<!-- c -->");
+  EXPECT(p, "xml.cdatasection", "<![CDATA[<raw>]]>");
+  CU_ASSERT_EQUAL(tu_count(p, "xml.closing_unopened_tag"), 0);
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
+  /* no media type in Info (tshark's xml writes none), "/XML" in Protocol */
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK ");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP/XML");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* an end tag with nothing open, text outside every tag, bytes that start
+   * no construct: kept, with tshark's notes; what came before is kept */
+  p = respond("application/xml", "junk <a x=\"1\" y>ok</a></b>");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "xml.unknown", "junk ");
+  CU_ASSERT_EQUAL(tu_count(p, "xml.unrecognized_text"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "xml.tag"), 0);
+  EXPECT(p, "xml.unknown", "junk ");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "xml.unknown", 1), "x=\"1\" y>ok");
+  CU_ASSERT_EQUAL(tu_count(p, "xml.closing_unopened_tag"), 2);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* truncated: an element that does not end, a comment that does not end */
+  p = respond("image/svg+xml", "<svg><g>text<!-- no end");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "xml.tag"), 2);
+  EXPECT(p, "xml.cdata", "text");
+  CU_ASSERT_EQUAL(tu_count(p, "xml.comment"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "xml.unrecognized_text"), 1);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* a DOCTYPE with an internal subset: its declarations under it */
+  p = respond("application/xml", "<!DOCTYPE h [\n<!ELEMENT h (#PCDATA)>\n]>\n<h>x</h>");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "xml.doctype", "h");
+  EXPECT(p, "xml.dtdtag", "<!ELEMENT h (#PCDATA)>");
+  EXPECT(p, "xml.tag", "<h>");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* a long text: its label cut as tshark cuts labels (240 bytes) */
+  char longtext[400];
+  memcpy(longtext, "<a>", 3);
+  memset(longtext + 3, 'x', 300);
+  memcpy(longtext + 303, "</a>", 5);
+  p = respond("application/xml", longtext);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(strlen(tu_value(p, "xml.cdata")), 300);
+  const char *l = tu_label(p, "xml.cdata");
+  CU_ASSERT_EQUAL(strlen(l), 238);
+  CU_ASSERT_EQUAL(strncmp(l, " [truncated]xxx", 15), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* nested deeper than 60 elements: walked to the cap, a note, no more */
+  char deep[4000] = "";
+  for (int i = 0; i < 200; i++)
+    strcat(deep, "<a>");
+  p = respond("application/xml", deep);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "xml.tag"), 60);
+  CU_ASSERT_EQUAL(tu_count(p, "_ws.limit"), 1);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* more items than the cap: 5000 shown, a note */
+  size_t n = 6000 * 4;
+  char *many = malloc(n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(many);
+  for (size_t i = 0; i < n; i += 4)
+    memcpy(many + i, "<a/>", 4);
+  p = respond_n("application/xml", many, n);
+  free(many);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "xml.tag"), 5000);
+  CU_ASSERT_EQUAL(tu_count(p, "_ws.limit"), 1);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* every prefix of a body: no crash, no read past it */
+  static const char doc[] = "<?xml version='1'?><!DOCTYPE d [<!E x>]><d a=\"1\"><![CDATA[c]]>"
+                            "<!--k--><e/>t</d>";
+  for (size_t k = 0; k <= sizeof doc - 1; k++) {
+    p = respond_n("application/xml", doc, k);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    dx_packet_free(p);
+    conn_close(&C);
+  }
+}
+
 /* application/x-www-form-urlencoded: one Form item per pair, '+' and %XX
  * decoded (as tshark 4.0 shows samples/http.pcap's form). */
 static void test_form_body(void) {
@@ -767,6 +917,7 @@ int main(void) {
       {"control byte in the request target", test_control_in_target},
       {"JSON body", test_json_body},
       {"form body", test_form_body},
+      {"XML body", test_xml_body},
       CU_TEST_INFO_NULL,
   };
   return tu_run("http", tests);
