@@ -173,7 +173,8 @@ static void usage(FILE *out) {
           "  -V                   print the whole layer tree\n"
           "  -O PROTOS            like -V, but only the layers of these protocols whole\n"
           "                       (comma-separated: -O ip,dns); the others in one line\n"
-          "  -x                   print a hex and ASCII dump of each data source; with\n"
+          "  -x                   print a hex and ASCII dump of each data source (alone:\n"
+          "                       no summary lines, as tshark; -P adds them); with\n"
           "                       -T json|ek, tshark's NAME_raw members instead (the bytes,\n"
           "                       offset, length, bitmask and type of each field); with\n"
           "                       -T jsontree, each data source's bytes (\"data\")\n"
@@ -203,7 +204,7 @@ static void usage(FILE *out) {
           "  -w FILE              write the displayed frames to FILE (\"-\" = standard\n"
           "                       output); nothing else is printed unless -P\n"
           "  -F pcap|pcapng       the format -w writes (default pcap)\n"
-          "  -P                   print summary lines while writing with -w\n"
+          "  -P                   print summary lines while writing with -w, or with -x\n"
           "  -z STAT              statistics after the packets (with -q, only those):\n"
           "                       conv,eth|ip|ipv6|tcp|udp[,FILTER]\n"
           "                       endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
@@ -770,12 +771,11 @@ static void print_packet(loop *lp, const dx_packet *p) {
   case OUT_TEXT:
     if (o->verbose && o->only_protos && o->jmode == 'j')
       cli_write_tree_j(lp->pout, p, o->only_protos, o->nonly);
-    else if (o->verbose && o->only_protos)
-      dx_write_tree_protos(lp->pout, p, o->only_protos, o->nonly);
     else if (o->verbose)
-      dx_write_tree(lp->pout, p);
-    else
-      dx_write_summary(lp->pout, p);
+      /* tshark's hex dump of each data layer, unless -x dumps them all */
+      dx_write_tree_opts(lp->pout, p, o->only_protos, o->nonly, o->hex ? 0 : DX_TREE_DATA_HEX);
+    else if (!o->hex || o->print_with_w)
+      dx_write_summary(lp->pout, p); /* -x alone: the dump only, as tshark's */
     if (o->hex)
       dx_write_hex(lp->pout, p);
     break;

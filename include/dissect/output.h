@@ -26,6 +26,13 @@ int dx_write_tree(FILE *out, const dx_packet *p);
  * one of protos[0..n-1] ("ip", "dns") whole, every other layer as its one
  * summary line. protos NULL shows every layer whole (dx_write_tree). */
 int dx_write_tree_protos(FILE *out, const dx_packet *p, const char *const *protos, size_t n);
+/* dx_write_tree_protos() with flags: DX_TREE_DATA_HEX puts the bytes of
+ * each shown "data" layer (uninterpreted bytes) as a hex and ASCII dump
+ * under its line, after a blank line, as tshark -V and -O do when -x is not
+ * given. */
+#define DX_TREE_DATA_HEX 1u
+int dx_write_tree_opts(FILE *out, const dx_packet *p, const char *const *protos, size_t n,
+                       unsigned flags);
 /* Hex and ASCII dump of every data source of the packet (like tshark -x). */
 int dx_write_hex(FILE *out, const dx_packet *p);
 

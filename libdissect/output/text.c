@@ -10,6 +10,7 @@ typedef struct {
   FILE *out;
   size_t len, cap;
   char *buf;
+  unsigned flags; /* DX_TREE_* of the tree being written */
 } tbuf;
 
 /* Where the next n bytes (n <= cap) go. */
@@ -126,7 +127,7 @@ static size_t dx_text_width(const char *s) {
 
 int dx_write_summary(FILE *out, const dx_packet *p) {
   char buf[4096];
-  tbuf t = {out, 0, sizeof buf, buf};
+  tbuf t = {out, 0, sizeof buf, buf, 0};
   summary_head(&t, p);
   /* tshark pads the Source column to 12 characters on the left and the
    * Destination column to 12 on the right. */
@@ -265,7 +266,23 @@ static bool expert_lines(tbuf *t, const dx_node *n, int depth, char *tmp) {
   return true;
 }
 
-static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const proto_set *ps) {
+static void hex_block(tbuf *t, const uint8_t *d, uint32_t len);
+
+/* The bytes a "data" layer covers, as a hex dump after a blank line
+ * (tshark -V's print.c does this for its uninterpreted data). */
+static void data_hex(tbuf *t, const dx_packet *p, const dx_node *n) {
+  if (n->src >= p->nsources)
+    return;
+  const dx_source *src = &p->sources[n->src];
+  if (n->offset >= src->len)
+    return;
+  uint32_t len = n->length < src->len - n->offset ? n->length : src->len - n->offset;
+  tb_put(t, "\n", 1);
+  hex_block(t, src->data + n->offset, len);
+}
+
+static void tree_rec(tbuf *t, const dx_packet *p, const dx_node *n, int depth, char *tmp,
+                     const proto_set *ps) {
   for (; n; n = n->next) {
     if (n->flags & DX_NODE_HIDDEN)
       continue;
@@ -273,7 +290,7 @@ static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const prot
       return;
     if ((n->flags & DX_NODE_EXPERT) && depth < 64 && expert_lines(t, n, depth, tmp)) {
       if (n->first_child)
-        tree_rec(t, n->first_child, depth + 2, tmp, NULL);
+        tree_rec(t, p, n->first_child, depth + 2, tmp, NULL);
       continue;
     }
     char *o = tb_room(t, TB_LINE);
@@ -290,8 +307,12 @@ static void tree_rec(tbuf *t, const dx_node *n, int depth, char *tmp, const prot
     }
     *end++ = '\n';
     t->len += (size_t)(end - o);
-    if (n->first_child && (depth > 0 || expanded(ps, n)))
-      tree_rec(t, n->first_child, depth + 1, tmp, NULL);
+    bool open = depth > 0 || expanded(ps, n);
+    if ((t->flags & DX_TREE_DATA_HEX) && open && n->field->type == DX_FT_PROTOCOL &&
+        strcmp(n->field->abbrev, "data") == 0)
+      data_hex(t, p, n);
+    if (n->first_child && open)
+      tree_rec(t, p, n->first_child, depth + 1, tmp, NULL);
   }
 }
 
@@ -300,19 +321,29 @@ int dx_write_tree(FILE *out, const dx_packet *p) {
 }
 
 int dx_write_tree_protos(FILE *out, const dx_packet *p, const char *const *protos, size_t n) {
+  return dx_write_tree_opts(out, p, protos, n, 0);
+}
+
+int dx_write_tree_opts(FILE *out, const dx_packet *p, const char *const *protos, size_t n,
+                       unsigned flags) {
   char buf[TB_SIZE], tmp[TB_LABEL];
-  tbuf t = {out, 0, sizeof buf, buf};
+  tbuf t = {out, 0, sizeof buf, buf, flags};
   proto_set ps = {protos, n};
-  tree_rec(&t, p->root.first_child, 0, tmp, protos ? &ps : NULL);
+  tree_rec(&t, p, p->root.first_child, 0, tmp, protos ? &ps : NULL);
   tb_put(&t, "\n", 1);
   tb_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;
 }
 
 /* "%04x  " of the offset (more digits past 0xffff), 16 "%02x " or "   ",
- * a space, the printable ASCII of the bytes ('.' for others), '\n'. */
+ * two spaces, the printable ASCII of the bytes ('.' for others), '\n'. */
 static void hex_block(tbuf *t, const uint8_t *d, uint32_t len) {
   static const char hx[] = "0123456789abcdef";
+  /* every offset as wide as the last one needs (tshark's: 4 digits up to
+   * 0xffff, 5 for the whole dump of a larger source) */
+  int width = 4;
+  for (uint64_t last = len ? len - 1 : 0; width < 8 && last >> (4 * width); width++)
+    ;
   for (uint32_t off = 0; off < len; off += 16) {
     char *line = tb_room(t, 128), *o = line;
     char num[8], *q = num + sizeof num;
@@ -321,7 +352,7 @@ static void hex_block(tbuf *t, const uint8_t *d, uint32_t len) {
       *--q = hx[v & 15];
       v >>= 4;
     } while (v);
-    while (num + sizeof num - q < 4)
+    while (num + sizeof num - q < width)
       *--q = '0';
     size_t nl = (size_t)(num + sizeof num - q);
     memcpy(o, q, nl);
@@ -338,6 +369,7 @@ static void hex_block(tbuf *t, const uint8_t *d, uint32_t len) {
       o[2] = ' ';
       o += 3;
     }
+    *o++ = ' '; /* three spaces before the ASCII column, as tshark's */
     *o++ = ' ';
     for (uint32_t i = 0; i < 16 && off + i < len; i++) {
       uint8_t c = d[off + i];
@@ -350,15 +382,15 @@ static void hex_block(tbuf *t, const uint8_t *d, uint32_t len) {
 
 int dx_write_hex(FILE *out, const dx_packet *p) {
   char buf[16384];
-  tbuf t = {out, 0, sizeof buf, buf};
+  tbuf t = {out, 0, sizeof buf, buf, 0};
   for (uint16_t i = 0; i < p->nsources; i++) {
     if (p->nsources > 1) {
       tb_escaped(&t, p->sources[i].name);
       tb_put(&t, ":\n", 2);
     }
     hex_block(&t, p->sources[i].data, p->sources[i].len);
-    tb_put(&t, "\n", 1);
   }
+  tb_put(&t, "\n", 1); /* one blank line after the last source, as tshark's */
   tb_flush(&t);
   return ferror(out) ? DX_EIO : DX_OK;
 }

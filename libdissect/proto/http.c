@@ -126,6 +126,8 @@ enum {
   F_DTL_LINE,
   F_MEDIA,
   F_MEDIA_TYPE,
+  F_MSG_HTTP,
+  F_MSG_HTTP_LINE,
 };
 
 /* RFC 9110 section 15, and the names tshark gives. */
@@ -288,6 +290,10 @@ static const dx_field http_fields[] = {
     [F_DTL_LINE] = DX_F("data-text-lines.line", "Line", DX_FT_NONE, DX_BASE_NONE),
     [F_MEDIA] = DX_F("media", "Media Type", DX_FT_PROTOCOL, DX_BASE_NONE),
     [F_MEDIA_TYPE] = DX_F("media.type", "Media type", DX_FT_BYTES, DX_BASE_NONE),
+    /* a message/http body, as tshark 4.0's message-http layer (its lines are
+     * unnamed text items there) */
+    [F_MSG_HTTP] = DX_F("message-http", "Media Type: message/http", DX_FT_PROTOCOL, DX_BASE_NONE),
+    [F_MSG_HTTP_LINE] = DX_F("message-http.line", "Line", DX_FT_NONE, DX_BASE_NONE),
 };
 #define FL(i) (&http_fields[(i)])
 
@@ -1015,19 +1021,42 @@ static void media_type(const dx_tvb *t, span ct, char *buf, size_t len) {
   buf[k] = 0;
 }
 
-/* True for media types whose bodies are text (shown line by line). */
-bool dx_http_text_media(const char *mt) {
-  static const char *const exact[] = {
-      "application/json",         "application/xml",        "application/javascript",
-      "application/x-javascript", "application/ecmascript", "application/x-www-form-urlencoded",
-      "application/xhtml+xml",    "message/http",           "image/svg+xml"};
-  if (strncmp(mt, "text/", 5) == 0)
-    return true;
-  for (size_t i = 0; i < DX_ARRAY_LEN(exact); i++)
-    if (strcmp(mt, exact[i]) == 0)
-      return true;
-  size_t l = strlen(mt);
-  return (l > 4 && strcmp(mt + l - 4, "+xml") == 0) || (l > 5 && strcmp(mt + l - 5, "+json") == 0);
+/* The layer tshark 4.0 gives a body of media type mt (lower case, without
+ * parameters): the dissector its media_type table registers for exactly
+ * that string (checked type by type against tshark, tests/differential/
+ * test_tshark_media.sh); any other type is "media". */
+int dx_media_kind(const char *mt) {
+  static const char *const text[] = {"text/plain",
+                                     "text/richtext",
+                                     "text/enriched",
+                                     "text/parameters",
+                                     "text/html",
+                                     "text/xml-external-parsed-entity",
+                                     "text/css",
+                                     "application/xml-external-parsed-entity",
+                                     "text/javascript",
+                                     "application/x-javascript",
+                                     "application/x-tia-p25-issi",
+                                     "application/x-tia-p25-sndcp",
+                                     "application/x-ns-proxy-autoconfig",
+                                     "text/vnd.sun.j2me.app-descriptor",
+                                     "application/vnd.poc.refer-to",
+                                     "application/vnd.drm.message",
+                                     "application/x-rtsp-udp-packetpair"};
+  if (dx_xml_media(mt))
+    return DX_MK_XML;
+  if (dx_json_media(mt))
+    return DX_MK_JSON;
+  if (dx_form_media(mt))
+    return DX_MK_FORM;
+  for (size_t i = 0; i < DX_ARRAY_LEN(text); i++)
+    if (strcmp(mt, text[i]) == 0)
+      return DX_MK_TEXT;
+  if (strcmp(mt, "application/octet-stream") == 0)
+    return DX_MK_DATA;
+  if (strcmp(mt, "message/http") == 0)
+    return DX_MK_MESSAGE_HTTP;
+  return DX_MK_MEDIA;
 }
 
 /* Printable ASCII, tab, CR, LF or bytes of UTF-8 sequences only. */
@@ -1076,14 +1105,39 @@ void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const ch
   }
 }
 
-/* What show_body() made of a body: nothing named in Info, a layer that
- * names its media type in Info (text lines, JSON, a form: tshark's do), or
- * XML (tshark's adds "/XML" to the Protocol column instead). */
-enum { BODY_PLAIN, BODY_TYPED, BODY_XML };
+/* A message/http body as tshark's message-http layer: a text item per line,
+ * without its line end. */
+static void message_http(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+  dx_node *mh = dx_add_proto(p, parent, FL(F_MSG_HTTP), b, 0, b->len);
+  if (!dx_layer_built(p, mh))
+    return;
+  uint32_t pos = 0;
+  for (uint32_t k = 0; pos < b->len; k++) {
+    if (k >= HTTP_MAX_TEXT_LINES) {
+      dx_expert(p, mh, dx_field_limit(), DX_SEV_NOTE, "[More lines not shown]");
+      break;
+    }
+    const uint8_t *s = b->data + pos;
+    const uint8_t *lf = memchr(s, '\n', b->len - pos);
+    uint32_t ll = lf ? (uint32_t)(lf - s) + 1 : b->len - pos;
+    uint32_t shown = ll;
+    while (shown > 0 && (s[shown - 1] == '\n' || s[shown - 1] == '\r'))
+      shown--;
+    dx_node *ln = dx_add_none(p, mh, FL(F_MSG_HTTP_LINE), b, pos, ll);
+    dx_node_set_text(p, ln, "%.*s", (int)(shown < 1000 ? shown : 1000), (const char *)s);
+    pos += ll;
+  }
+}
 
-/* http.file_data over the body tvb, then the body as text lines or bytes.
- * Returns BODY_*. binary: the raw bytes of a body that could not be
- * decoded: shown as bytes, without http.file_data. */
+/* How the body was shown, for the columns: BODY_TYPED names its media type
+ * in Info (text lines, forms, message/http, media), BODY_JSON and BODY_XML
+ * as tshark's json and xml dissectors write the columns. */
+enum { BODY_PLAIN, BODY_TYPED, BODY_XML, BODY_JSON };
+
+/* http.file_data over the body tvb, then the body in the layer tshark gives
+ * its media type (dx_media_kind). mt NULL: continuation data (text lines if
+ * it looks like text); binary: the raw bytes of a body that could not be
+ * decoded: shown as media, without http.file_data. */
 static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b, const char *mt,
                      bool binary) {
   if (b->len == 0)
@@ -1101,30 +1155,22 @@ static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb 
     dx_dissect_data(p, b, parent);
     return BODY_PLAIN;
   }
-  /* XML media types (tshark's xml dissector's list, some outside text/...) */
-  bool xml = !binary && dx_xml_media(mt);
+  int kind = binary                        ? DX_MK_MEDIA
+             : mt                          ? dx_media_kind(mt)
+             : looks_text(b->data, b->len) ? DX_MK_TEXT
+                                           : DX_MK_MEDIA;
+  int shown_as = kind == DX_MK_XML                               ? BODY_XML
+                 : kind == DX_MK_JSON                            ? BODY_JSON
+                 : kind == DX_MK_DATA || binary || !mt || !mt[0] ? BODY_PLAIN
+                                                                 : BODY_TYPED;
   /* Only nodes (and labels) come of the body here: a terse reader who wants
    * none of their fields gets the layer without the walk over its lines. */
-  static const int body_fields[] = {F_FILE_DATA, F_DTL, F_DTL_LINE, F_MEDIA, F_MEDIA_TYPE};
+  static const int body_fields[] = {F_FILE_DATA,  F_DTL,      F_DTL_LINE,     F_MEDIA,
+                                    F_MEDIA_TYPE, F_MSG_HTTP, F_MSG_HTTP_LINE};
   bool wanted = false;
   for (size_t i = 0; i < DX_ARRAY_LEN(body_fields) && !wanted; i++)
     wanted = dx_packet_wants(p, FL(body_fields[i]));
-  if (!wanted) {
-    /* the layer itself stays (frame.protocols, the protocol's filter) */
-    bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
-    if (xml) {
-      dx_dissect_xml(p, parent, b);
-      return BODY_XML;
-    }
-    if (text && dx_json_media(mt))
-      dx_dissect_json(p, parent, b, mt);
-    else if (text && dx_form_media(mt))
-      dx_dissect_form(p, parent, b, mt);
-    else
-      dx_add_proto(p, parent, FL(text ? F_DTL : F_MEDIA), b, 0, b->len);
-    return text && mt && mt[0] ? BODY_TYPED : BODY_PLAIN;
-  }
-  if (!binary) {
+  if (wanted && !binary) {
     /* A string field: its value stops at the first NUL, as tshark's does. */
     const uint8_t *z = memchr(b->data, 0, b->len);
     uint32_t vlen = z ? (uint32_t)(z - b->data) : b->len;
@@ -1132,23 +1178,28 @@ static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb 
         dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
     dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
   }
-  bool text = !binary && (mt && mt[0] ? dx_http_text_media(mt) : looks_text(b->data, b->len));
-  if (xml) {
-    dx_dissect_xml(p, parent, b);
-    return BODY_XML;
-  }
-  if (text && dx_json_media(mt)) {
-    dx_dissect_json(p, parent, b, mt);
-  } else if (text && dx_form_media(mt)) {
-    dx_dissect_form(p, parent, b, mt);
-  } else if (text) {
-    dx_http_text_lines(p, parent, b, mt);
-  } else {
+  switch (kind) {
+  case DX_MK_XML: dx_dissect_xml(p, parent, b); break;
+  case DX_MK_JSON: dx_dissect_json(p, parent, b, mt); break;
+  case DX_MK_FORM: dx_dissect_form(p, parent, b, mt); break;
+  case DX_MK_DATA: dx_dissect_data(p, b, parent); break;
+  case DX_MK_MESSAGE_HTTP: message_http(p, parent, b); break;
+  case DX_MK_TEXT:
+    if (wanted)
+      dx_http_text_lines(p, parent, b, mt);
+    else /* the layer itself stays (frame.protocols, the protocol's filter) */
+      dx_add_proto(p, parent, FL(F_DTL), b, 0, b->len);
+    break;
+  default: {
     dx_node *md = dx_add_proto(p, parent, FL(F_MEDIA), b, 0, b->len);
-    dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);
-    dx_node_set_text(p, mtn, "Media type: %s (%u bytes)", mt && mt[0] ? mt : "unknown", b->len);
+    if (wanted) {
+      dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);
+      dx_node_set_text(p, mtn, "Media type: %s (%u bytes)", mt && mt[0] ? mt : "unknown", b->len);
+    }
+    break;
   }
-  return text && mt && mt[0] ? BODY_TYPED : BODY_PLAIN;
+  }
+  return shown_as;
 }
 
 /* Content-Encoding: gzip / deflate / x-gzip are undone into a new data
@@ -1399,12 +1450,15 @@ static void build_headers(dx_packet *p, dx_node *http, const dx_tvb *t, const ht
 /* ---- Info column ---------------------------------------------------------------- */
 
 static const char info_proto[] = "HTTP";
-/* after a message with an XML body, as tshark's xml dissector appends it */
+/* after a message with an XML or JSON body, as tshark's xml and json
+ * dissectors append it */
 static const char info_proto_xml[] = "HTTP/XML";
+static const char info_proto_json[] = "HTTP/JSON";
 
 /* True if HTTP wrote the Protocol column (and Info) of this packet. */
 static bool info_ours(const dx_packet *p) {
-  return p->col_proto == info_proto || p->col_proto == info_proto_xml;
+  return p->col_proto == info_proto || p->col_proto == info_proto_xml ||
+         p->col_proto == info_proto_json;
 }
 
 /* The first line (and the media type) into Info: replaced on the first
@@ -1808,6 +1862,10 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
   info_message(p, t, m, mt, shown_as == BODY_TYPED);
   if (shown_as == BODY_XML)
     dx_col_set_proto(p, info_proto_xml);
+  if (shown_as == BODY_JSON && p->want_columns) {
+    dx_col_info_append(p, ", JavaScript Object Notation (%s)", mt);
+    dx_col_set_proto(p, info_proto_json);
+  }
   if (cv && m->body_left) {
     int dir = p->flow_dir ? 1 : 0;
     cv->body_left[dir] = m->body_left;

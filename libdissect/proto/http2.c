@@ -426,6 +426,14 @@ static const char info_proto[] = "HTTP2";
 /* after a DATA frame that ends an XML body, as tshark's xml dissector
  * appends it */
 static const char info_proto_xml[] = "HTTP2/XML";
+/* and one that ends a JSON body, as tshark's json dissector appends it */
+static const char info_proto_json[] = "HTTP2/JSON";
+
+/* True if HTTP/2 wrote the Protocol column (and Info) of this packet. */
+static bool info_mine(const dx_packet *p) {
+  return p->col_proto == info_proto || p->col_proto == info_proto_xml ||
+         p->col_proto == info_proto_json;
+}
 
 /* ---- per-connection state ------------------------------------------------------ */
 
@@ -486,6 +494,7 @@ typedef struct h2_conn {
   uint64_t *budget, budget_max;
   nghttp2_mem mem; /* the HPACK decoders' memory, counted in the budget too */
   bool xml_col;    /* the frame being dissected ended an XML body ("HTTP2/XML") */
+  bool json_col;   /* ... a JSON body ("HTTP2/JSON") */
 } h2_conn;
 
 /* Takes n bytes from the session's budget; false if it has no room. */
@@ -814,7 +823,7 @@ static void printable(const uint8_t *s, size_t n, char *buf, size_t len) {
 static void info_add(dx_packet *p, const char *item) {
   if (!p->want_columns)
     return;
-  if (p->col_proto != info_proto && p->col_proto != info_proto_xml) {
+  if (!info_mine(p)) {
     dx_col_info_set(p, "%s", item);
     dx_col_set_proto(p, info_proto);
   } else {
@@ -823,7 +832,7 @@ static void info_add(dx_packet *p, const char *item) {
 }
 
 static void info_tail(dx_packet *p, const char *s) {
-  if (p->want_columns && (p->col_proto == info_proto || p->col_proto == info_proto_xml))
+  if (p->want_columns && info_mine(p))
     dx_col_info_append(p, "%s", s);
 }
 
@@ -1670,6 +1679,12 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     /* XML: no media type in Info, "/XML" in the Protocol column */
     dx_dissect_xml(p, h2 ? h2->parent : NULL, &shown);
     c->xml_col = true; /* the frame's Info item first (dissect_frame) */
+  } else if (shown.len > 0 && dx_json_media(b->ctype)) {
+    /* JSON: its name and media type after the frame's Info item, and
+     * "/JSON" in the Protocol column, as tshark's json dissector writes them */
+    snprintf(tail, tail_len, ", JavaScript Object Notation (%s)", b->ctype);
+    dx_dissect_json(p, h2 ? h2->parent : NULL, &shown, b->ctype);
+    c->json_col = true;
   } else if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype)) {
     snprintf(tail, tail_len, " (%s)", b->ctype);
     /* the body's own layer after HTTP/2's, as tshark hands it on */
@@ -1948,8 +1963,10 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
       info_tail(p, tail);
     if (c->xml_col)
       dx_col_set_proto(p, info_proto_xml);
+    else if (c->json_col)
+      dx_col_set_proto(p, info_proto_json);
   }
-  c->xml_col = false;
+  c->xml_col = c->json_col = false;
 }
 
 /* ---- entry points ----------------------------------------------------------------- */

@@ -11,9 +11,18 @@
 /* Reason phrases of status codes (RFC 9110 15) as tshark names them, for
  * HTTP/1.x and HTTP/2 (defined in http.c). */
 extern const dx_vals dx_http_status_vals[];
-/* True for media types whose bodies are text: text/..., JSON, XML, forms
- * (defined in http.c). */
-bool dx_http_text_media(const char *mt);
+/* The layer tshark 4.0 gives a body of media type mt (lower case, without
+ * parameters), from its media_type table (defined in http.c). */
+enum {
+  DX_MK_MEDIA,       /* "media": a type no dissector is registered for */
+  DX_MK_TEXT,        /* "data-text-lines" */
+  DX_MK_JSON,        /* "json" */
+  DX_MK_FORM,        /* "urlencoded-form" */
+  DX_MK_XML,         /* "xml" */
+  DX_MK_DATA,        /* "data" (application/octet-stream) */
+  DX_MK_MESSAGE_HTTP /* "message-http" */
+};
+int dx_media_kind(const char *mt);
 
 /* Bodies of application/json (and json-rpc, jsonrequest) as tshark's "json"
  * layer, and of application/x-www-form-urlencoded as its

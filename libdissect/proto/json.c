@@ -4,9 +4,12 @@
  *     member strings ("/items/[]:1", "[]:1");
  *   - "urlencoded-form" for application/x-www-form-urlencoded: one "Form
  *     item" per key=value pair, both percent-decoded.
- * A body that is not valid JSON keeps what was dissected before the fault
- * and is marked malformed there. Nesting deeper than JSON_MAX_DEPTH is
- * marked too and not walked (bounded recursion on hostile bodies). */
+ * As tshark's grammar, the json layer takes objects and arrays one after
+ * the other with the white space around them (valid_prefix); what follows
+ * (a body that is not JSON, a top-level scalar, a fault, trailing bytes) is
+ * shown as "data-text-lines" after it, as tshark does. Nesting deeper than
+ * JSON_MAX_DEPTH is marked and not walked (bounded recursion on hostile
+ * bodies). */
 #include "../core/dx.h"
 #include "http_body.h"
 
@@ -154,9 +157,7 @@ static bool read_string(jctx *j, char *out, size_t cap, size_t *outlen) {
       *outlen = k;
       return true;
     }
-    if (c < 0x20)
-      return false;
-    if (c != '\\') {
+    if (c != '\\') { /* (raw control bytes too, as tshark's grammar takes them) */
       if (k + 1 < cap)
         out[k++] = (char)c;
       j->pos++;
@@ -379,20 +380,188 @@ static void value(jctx *j, dx_node *parent, const char *member, size_t mlen, int
   }
 }
 
+/* The media types tshark 4.0 registers its json dissector for (checked
+ * against tshark type by type: tests/differential/test_tshark_media.sh). */
 bool dx_json_media(const char *mt) {
-  return mt && (strcmp(mt, "application/json") == 0 || strcmp(mt, "application/json-rpc") == 0 ||
-                strcmp(mt, "application/jsonrequest") == 0);
+  static const char *const types[] = {"application/json",
+                                      "application/senml+json",
+                                      "application/sensml+json",
+                                      "application/json-rpc",
+                                      "application/jsonrequest",
+                                      "application/dds-web+json",
+                                      "application/vnd.oma.lwm2m+json",
+                                      "application/problem+json",
+                                      "application/merge-patch+json",
+                                      "application/json-patch+json",
+                                      "application/x-ndjson"};
+  if (!mt)
+    return false;
+  for (size_t i = 0; i < DX_ARRAY_LEN(types); i++)
+    if (strcmp(mt, types[i]) == 0)
+      return true;
+  return false;
+}
+
+static uint32_t ws(const uint8_t *s, uint32_t n, uint32_t pos) {
+  while (pos < n && (s[pos] == ' ' || s[pos] == '\t' || s[pos] == '\n' || s[pos] == '\r'))
+    pos++;
+  return pos;
+}
+
+/* One JSON value (object or array) at s[pos], checked without recursion:
+ * true and its end in *end. Containers nest at most JSON_CHECK_DEPTH deep
+ * (a bit per level: object or array). */
+#define JSON_CHECK_DEPTH 4096
+static bool one_value(const uint8_t *s, uint32_t n, uint32_t pos, uint32_t *end) {
+  uint64_t kinds[JSON_CHECK_DEPTH / 64] = {0}; /* bit set: an object */
+  uint32_t depth = 0;
+  enum { VALUE, KEY, AFTER } st = VALUE;
+  for (;;) {
+    pos = ws(s, n, pos);
+    if (st == AFTER && depth == 0) {
+      *end = pos;
+      return true;
+    }
+    if (pos >= n)
+      return false;
+    uint8_t c = s[pos];
+    if (st == AFTER) {
+      bool obj = kinds[(depth - 1) / 64] >> ((depth - 1) % 64) & 1;
+      if (c == ',') {
+        pos++;
+        st = obj ? KEY : VALUE;
+      } else if (c == (obj ? '}' : ']')) {
+        pos++;
+        depth--;
+      } else {
+        return false;
+      }
+      continue;
+    }
+    if (st == KEY || c == '"') { /* a string (a key: then its ":") */
+      if (c != '"')
+        return false;
+      for (pos++;; pos++) {
+        if (pos >= n)
+          return false;
+        if (s[pos] == '"')
+          break;
+        if (s[pos] != '\\')
+          continue;
+        if (++pos >= n)
+          return false;
+        if (s[pos] == 'u') {
+          if (hex4(s, n, pos + 1) < 0)
+            return false;
+          pos += 4;
+        } else if (!strchr("\"\\/bfnrt", s[pos]) || !s[pos]) {
+          return false;
+        }
+      }
+      pos++;
+      if (st == KEY) {
+        pos = ws(s, n, pos);
+        if (pos >= n || s[pos] != ':')
+          return false;
+        pos++;
+        st = VALUE;
+      } else {
+        st = AFTER;
+      }
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (depth == JSON_CHECK_DEPTH)
+        return false;
+      uint64_t bit = (uint64_t)1 << (depth % 64);
+      if (c == '{')
+        kinds[depth / 64] |= bit;
+      else
+        kinds[depth / 64] &= ~bit;
+      depth++;
+      pos = ws(s, n, pos + 1);
+      if (pos < n && s[pos] == (c == '{' ? '}' : ']')) {
+        pos++;
+        depth--;
+        st = AFTER;
+      } else {
+        st = c == '{' ? KEY : VALUE;
+      }
+      continue;
+    }
+    if (depth == 0)
+      return false; /* a scalar at the top: not taken */
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      if (c == '-' && ++pos >= n)
+        return false;
+      if (s[pos] == '0') {
+        pos++;
+      } else if (s[pos] >= '1' && s[pos] <= '9') {
+        while (pos < n && s[pos] >= '0' && s[pos] <= '9')
+          pos++;
+      } else {
+        return false;
+      }
+      if (pos < n && s[pos] == '.') {
+        uint32_t d = ++pos;
+        while (pos < n && s[pos] >= '0' && s[pos] <= '9')
+          pos++;
+        if (pos == d)
+          return false;
+      }
+      if (pos < n && (s[pos] == 'e' || s[pos] == 'E')) {
+        pos++;
+        if (pos < n && (s[pos] == '+' || s[pos] == '-'))
+          pos++;
+        uint32_t d = pos;
+        while (pos < n && s[pos] >= '0' && s[pos] <= '9')
+          pos++;
+        if (pos == d)
+          return false;
+      }
+      st = AFTER;
+      continue;
+    }
+    static const char *const words[] = {"true", "false", "null"};
+    bool word = false;
+    for (size_t i = 0; i < DX_ARRAY_LEN(words) && !word; i++) {
+      size_t wl = strlen(words[i]);
+      if (n - pos >= wl && memcmp(s + pos, words[i], wl) == 0) {
+        pos += (uint32_t)wl;
+        word = true;
+      }
+    }
+    if (!word)
+      return false;
+    st = AFTER;
+  }
+}
+
+/* The bytes tshark's JSON grammar takes from the start of a body: objects
+ * and arrays one after the other, and the white space around them. */
+static uint32_t valid_prefix(const uint8_t *s, uint32_t n) {
+  uint32_t good = 0;
+  for (;;) {
+    uint32_t pos = ws(s, n, good), end;
+    if (pos >= n || (s[pos] != '{' && s[pos] != '[') || !one_value(s, n, pos, &end))
+      return good;
+    good = ws(s, n, end);
+  }
 }
 
 void dx_dissect_json(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt) {
-  dx_node *js = dx_add_proto(p, parent, FL(F_JSON), b, 0, b->len);
+  uint32_t good = valid_prefix(b->data, b->len);
+  dx_node *js = dx_add_proto(p, parent, FL(F_JSON), b, 0, good);
   dx_node_set_text(p, js, "JavaScript Object Notation: %s", mt);
-  if (!dx_layer_built(p, js))
-    return;
-  jctx j = {.p = p, .t = b, .s = b->data, .n = b->len};
-  skip_ws(&j);
-  if (j.pos < j.n)
-    value(&j, js, "", 0, 0);
+  if (dx_layer_built(p, js) && good) {
+    jctx j = {.p = p, .t = b, .s = b->data, .n = good};
+    for (skip_ws(&j); j.pos < j.n && !j.bad; skip_ws(&j))
+      value(&j, js, "", 0, 0);
+  }
+  if (good < b->len) { /* the rest as text lines, as tshark shows it */
+    dx_tvb rest = dx_tvb_sub(b, good, b->len - good);
+    dx_http_text_lines(p, parent, &rest, mt);
+  }
 }
 
 /* ---- application/x-www-form-urlencoded ------------------------------------------ */
@@ -437,8 +606,9 @@ void dx_dissect_form(dx_packet *p, dx_node *parent, const dx_tvb *b, const char 
     dx_node *it = dx_add_none(p, f, FL(F_FORM_ITEM), b, pos, len);
     dx_node_set_text(p, it, "Form item: \"%s\" = \"%s\"", key, val);
     dx_add_string(p, it, FL(F_FORM_KEY), b, pos, kl, key, klen);
-    if (eq)
-      dx_add_string(p, it, FL(F_FORM_VALUE), b, pos + kl + 1, len - kl - 1, val, vlen);
+    /* (an empty Value too for a key without "=", as tshark shows it) */
+    dx_add_string(p, it, FL(F_FORM_VALUE), b, eq ? pos + kl + 1 : pos + kl, eq ? len - kl - 1 : 0,
+                  val, vlen);
     pos += len + (amp ? 1 : 0);
   }
 }
