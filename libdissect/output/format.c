@@ -266,7 +266,9 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
     if ((f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC) &&
         (for_label || f->type != DX_FT_UINT64)) {
       sb_put(b, "0x", 2);
-      sb_hex0(b, n->v.u, hex_width(f->type));
+      /* a label's value as wide as its mask (the 20-bit flow label:
+       * "0x9e954"), the field's value as wide as its type ("0x09e954") */
+      sb_hex0(b, n->v.u, for_label ? mask_hex_width(f) : hex_width(f->type));
       if (for_label && f->base == DX_BASE_HEX_DEC) {
         sb_put(b, " (", 2);
         sb_dec(b, n->v.u);
@@ -449,7 +451,9 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
     if (f->vals && f->type != DX_FT_BOOL && f->type != DX_FT_STRING && f->type != DX_FT_BYTES)
       vn = dx_val_name(f->vals, f->type == DX_FT_INT32 || f->type == DX_FT_INT64 ? (uint64_t)n->v.i
                                                                                  : n->v.u);
-    if (vn) {
+    if (vn && f->base == DX_BASE_NONE) {
+      sb_put(&b, vn, strlen(vn)); /* the name alone, as tshark's BASE_NONE */
+    } else if (vn) {
       sb_put(&b, vn, strlen(vn));
       sb_put(&b, " (", 2);
       fmt_value(&b, n, false);

@@ -136,7 +136,8 @@ static const dx_field icmp_fields[] = {
     [F_RESP_IN] = DX_F("icmp.resp_in", "Response frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_RESP_TO] = DX_F("icmp.resp_to", "Request frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_RESPTIME] = DX_F("icmp.resptime", "Response time", DX_FT_DOUBLE, DX_BASE_NONE),
-    [F_DATA_TIME] = DX_F("icmp.data_time", "Timestamp from icmp data", DX_FT_ABSTIME, DX_BASE_NONE),
+    [F_DATA_TIME] =
+        DX_F("icmp.data_time", "Timestamp from icmp data", DX_FT_ABSTIME, DX_BASE_LOCAL),
     [F_DATA_TIME_REL] = DX_F("icmp.data_time_relative", "Timestamp from icmp data (relative)",
                              DX_FT_RELTIME, DX_BASE_NONE),
     [F_CHECKSUM_BAD] = DX_F("icmp.checksum_bad", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
