@@ -104,6 +104,8 @@ enum {
   F_A_REUSED_PORTS,
   F_A_ACKS_FRAME,
   F_A_ACK_RTT,
+  F_A_RTO,
+  F_A_RTO_FRAME,
   F_A_INITIAL_RTT,
   F_A_BYTES_IN_FLIGHT,
   F_A_PUSH_BYTES,
@@ -313,6 +315,10 @@ static const dx_field tcp_fields[] = {
                             DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_A_ACK_RTT] =
         DX_F("tcp.analysis.ack_rtt", "The RTT to ACK the segment was", DX_FT_RELTIME, DX_BASE_NONE),
+    [F_A_RTO] =
+        DX_F("tcp.analysis.rto", "The RTO for this segment was", DX_FT_RELTIME, DX_BASE_NONE),
+    [F_A_RTO_FRAME] = DX_F("tcp.analysis.rto_frame", "RTO based on delta from frame",
+                           DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_A_INITIAL_RTT] = DX_F("tcp.analysis.initial_rtt", "iRTT", DX_FT_RELTIME, DX_BASE_NONE),
     [F_A_BYTES_IN_FLIGHT] =
         DX_F("tcp.analysis.bytes_in_flight", "Bytes in flight", DX_FT_UINT32, DX_BASE_DEC),
@@ -1047,6 +1053,11 @@ typedef struct tcp_analysis {
   bool have_bif, have_push;
   uint32_t bif, push_bytes;
   int ual_lost; /* the segment could not be remembered for the ACK analysis: UAL_NO_* */
+  /* a retransmission: how long after the frame it repeats (rto_frame 0:
+   * none) */
+  uint64_t rto_frame;
+  int64_t rto_sec;
+  int32_t rto_nsec;
 } tcp_analysis;
 
 /* What the tree hands on to the summary. */
@@ -1438,6 +1449,32 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
   return 0;
 }
 
+/* The RTO of a retransmission, as Wireshark reckons it: from the eldest
+ * segment of the direction not acknowledged yet (likely the one repeated
+ * here), else from the frame that last advanced its sequence number. */
+static void retrans_rto(const dx_packet *p, const tcp_half *h, tcp_analysis *a) {
+  uint64_t frame = h->nextseq_frame;
+  int64_t sec = h->nextseq_sec;
+  int32_t nsec = h->nextseq_nsec;
+  bool found = false;
+  for (uint32_t k = 0; h->nual && k < nruns(h); k++) {
+    const tcp_ual_run *run = k == 0 ? &h->run0 : &h->more[k - 1];
+    for (uint32_t i = 0; i < run->n; i++) {
+      const tcp_ual *u = run_at(run, i);
+      if (!found || u->frame < frame) {
+        found = true;
+        frame = u->frame;
+        sec = u->sec;
+        nsec = u->nsec;
+      }
+    }
+  }
+  if (!frame)
+    return;
+  a->rto_frame = frame;
+  time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, sec, nsec, &a->rto_sec, &a->rto_nsec);
+}
+
 /* Remembers what this direction has sent and acknowledged so far. */
 static void record_sent(const dx_packet *p, const tcp_seg *s, tcp_half *h, tcp_analysis *a) {
   unsigned ta = a->ta;
@@ -1586,6 +1623,8 @@ static void analyze(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, tcp
     r->maxseqtobeacked = r->nextseq;
   }
   a->ta |= analyze_retransmission(p, s, c, h, r, a->ta);
+  if (a->ta & A_RETRANS)
+    retrans_rto(p, h, a);
   record_sent(p, s, h, a);
   ack_segments(p, s->ack, r, a);
   /* Completeness as tshark counts it: a bare ACK; data once the
@@ -1867,6 +1906,12 @@ static void tree_analysis(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp
     /* a fast or spurious retransmission is a retransmission too */
     if (analysis_notes[i].bit == A_FAST_RETRANS || analysis_notes[i].bit == A_SPURIOUS)
       dx_expert(p, af, FL(F_A_RETRANS), DX_SEV_NOTE, "This frame is a (suspected) retransmission");
+  }
+  if ((a->ta & A_RETRANS) && a->rto_frame && (a->rto_sec || a->rto_nsec)) { /* as tshark: not 0 */
+    n = dx_add_time(p, af, FL(F_A_RTO), t, 0, 0, a->rto_sec, a->rto_nsec);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    n = dx_add_uint(p, af, FL(F_A_RTO_FRAME), t, 0, 0, a->rto_frame);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
   }
   if (a->ta & A_DUP_ACK) {
     n = dx_add_uint(p, an, FL(F_A_DUP_ACK_NUM), t, 0, 0, a->dupack_num);
