@@ -1477,24 +1477,10 @@ static bool setting(dx_packet *p, dx_node *parent, const dx_tvb *pl, uint32_t i,
  * "HTTP2/XML", no type), and a type nobody registered is plain data (application/javascript,
  * images). */
 static bool info_names_media(const char *mt) {
-  static const char *const named[] = {"text/plain",
-                                      "text/richtext",
-                                      "text/enriched",
-                                      "text/parameters",
-                                      "text/html",
-                                      "text/xml-external-parsed-entity",
-                                      "text/css",
-                                      "application/xml-external-parsed-entity",
-                                      "text/javascript",
-                                      "application/x-javascript",
-                                      "application/x-ns-proxy-autoconfig",
-                                      "application/json",
-                                      "application/x-www-form-urlencoded"};
-  for (size_t i = 0; i < DX_ARRAY_LEN(named); i++)
-    if (strcmp(mt, named[i]) == 0)
-      return true;
+  int k = dx_media_kind(mt);
   size_t l = strlen(mt);
-  return l > 5 && strcmp(mt + l - 5, "+json") == 0;
+  return k == DX_MK_TEXT || k == DX_MK_JSON || k == DX_MK_FORM ||
+         (l > 5 && strcmp(mt + l - 5, "+json") == 0);
 }
 
 /* DATA payload: collected per stream until END_STREAM, then shown whole
@@ -1693,9 +1679,7 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
       dx_dissect_json(p, layers, &shown, b->ctype);
     else if (dx_form_media(b->ctype))
       dx_dissect_form(p, layers, &shown, b->ctype);
-    else if (strncmp(b->ctype, "text/", 5) == 0 || strstr(b->ctype, "javascript") ||
-             strstr(b->ctype, "external-parsed-entity") ||
-             strcmp(b->ctype, "application/x-ns-proxy-autoconfig") == 0)
+    else if (dx_media_kind(b->ctype) == DX_MK_TEXT)
       dx_http_text_lines(p, layers, &shown, b->ctype);
   }
   body_reset(c, b);

@@ -158,17 +158,19 @@ static char *write_file(const buf *w, size_t n) {
   return path;
 }
 
+/* The file into path (a test's TU_DUMP_* variable), for tshark. */
+static void dump_to(const char *path, const buf *w) {
+  FILE *f = path ? fopen(path, "wb") : NULL;
+  if (f) {
+    fwrite(w->b, 1, w->n, f);
+    fclose(f);
+  }
+}
+
 static void test_sections(void) {
   buf w;
   build(&w);
-  const char *dump = getenv("TU_DUMP_PCAPNG");
-  if (dump) {
-    FILE *f = fopen(dump, "wb");
-    if (f) {
-      fwrite(w.b, 1, w.n, f);
-      fclose(f);
-    }
-  }
+  dump_to(getenv("TU_DUMP_PCAPNG"), &w);
   char *path = write_file(&w, w.n);
   dx_capture *c = NULL;
   char err[512];
@@ -332,14 +334,8 @@ static void test_interfaces(void) {
     int variant = mode % 3, in = mode / 3; /* in: from standard input */
     buf w;
     build_named(&w, variant);
-    const char *dump = getenv("TU_DUMP_PCAPNG_IF");
-    if (dump && !mode) {
-      FILE *f = fopen(dump, "wb");
-      if (f) {
-        fwrite(w.b, 1, w.n, f);
-        fclose(f);
-      }
-    }
+    if (!mode)
+      dump_to(getenv("TU_DUMP_PCAPNG_IF"), &w);
     char *path = write_file(&w, w.n);
     dx_capture *c = NULL;
     char err[512];
