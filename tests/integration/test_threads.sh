@@ -71,8 +71,11 @@ for cap in "$S"/*.pcap "$S"/*.pcapng; do
   [[ -f ${cap%.*}.keylog ]] && kl=(--keylog "${cap%.*}.keylog")
   same "$name summary" -r "$cap" "${kl[@]}"
   same "$name -V -x" -r "$cap" "${kl[@]}" -V -x
-  same "$name -O ip,tcp,tls" -r "$cap" "${kl[@]}" -O ip,tcp,tls
   same "$name -T json" -r "$cap" "${kl[@]}" -T json
+  # the other modes (their writers, not the pipeline, differ) on the ten
+  # samples of every kind of layer (CI time)
+  [[ $SANITIZED_SET == *" $name "* ]] || continue
+  same "$name -O ip,tcp,tls" -r "$cap" "${kl[@]}" -O ip,tcp,tls
   same "$name -T jsontree" -r "$cap" "${kl[@]}" -T jsontree
   same "$name -T ek" -r "$cap" "${kl[@]}" -T ek
   same "$name -T fields" -r "$cap" "${kl[@]}" -T fields -E header=y -e frame.number \
@@ -82,7 +85,7 @@ for cap in "$S"/*.pcap "$S"/*.pcapng; do
   same "$name -T ek -e" -r "$cap" "${kl[@]}" -T ek -e frame.time_relative -e udp.port
 done
 T_QUIET=0
-((ncap >= 20 || (${DX_SANITIZED:-0} == 1 && ncap == 10))) && pass "every output mode on $ncap sample captures (above)" ||
+((ncap >= 20 || (${DX_SANITIZED:-0} == 1 && ncap == 10))) && pass "summary, -V -x and -T json on $ncap sample captures, every other mode on ten (above)" ||
   fail "only $ncap sample captures found"
 
 # ------------------------------------------------ options that touch the loop
