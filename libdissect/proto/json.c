@@ -69,14 +69,16 @@ const dx_protocol dx_proto_json = {
 };
 
 #define JSON_MAX_DEPTH 64
-#define JSON_MAX_TEXT 1024 /* bytes of a key, value or path kept in a field */
+#define JSON_MAX_VALUES 5000 /* values shown of one body (the rest noted) */
+#define JSON_MAX_TEXT 1024   /* bytes of a key, value or path kept in a field */
 
 typedef struct jctx {
   dx_packet *p;
   const dx_tvb *t;
   const uint8_t *s;
   uint32_t n, pos;
-  bool bad;
+  bool bad; /* stop: a fault (marked) or the cap on values (noted) */
+  uint32_t values;
   char path[JSON_MAX_TEXT]; /* "/a/b/[]" of the value being read */
   size_t plen;
   /* a string or number being read: here, not on the stack, so that the
@@ -332,6 +334,13 @@ static void array(jctx *j, dx_node *parent, int depth) {
 }
 
 static void value(jctx *j, dx_node *parent, const char *member, size_t mlen, int depth) {
+  if (++j->values > JSON_MAX_VALUES) {
+    if (!j->bad)
+      dx_expert(j->p, parent, dx_field_limit(), DX_SEV_NOTE,
+                "[More than %u values: the rest of the body is not shown]", JSON_MAX_VALUES);
+    j->bad = true;
+    return;
+  }
   skip_ws(j);
   if (j->pos >= j->n) {
     fail(j, parent, "a value is missing");

@@ -729,6 +729,33 @@ static void test_json_body(void) {
   CU_ASSERT_STRING_EQUAL(tu_label(p, "data-text-lines.line"), "x");
   dx_packet_free(p);
   conn_close(&C);
+  /* a body of more values than the walk shows: the first 5,000 (the array
+   * and 4,999 numbers), a note, nothing marked malformed */
+  {
+    static char many[2 + 6000 * 2];
+    size_t k = 0;
+    many[k++] = '[';
+    for (int i = 0; i < 6000; i++) {
+      many[k++] = '1';
+      many[k++] = i < 5999 ? ',' : ']';
+    }
+    many[k] = 0;
+    conn_open(&C, 40099, 80);
+    dx_packet_free(send_str(&C, 1, req_index));
+    char *msg = malloc(k + 200);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
+    snprintf(msg, k + 200,
+             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+             k, many);
+    p = send_str(&C, 0, msg);
+    free(msg);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    CU_ASSERT_EQUAL(tu_count(p, "json.value.number"), 4999);
+    CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
+    CU_ASSERT_EQUAL(tu_count(p, "data-text-lines"), 0);
+    dx_packet_free(p);
+    conn_close(&C);
+  }
   /* two objects in a row: both taken */
   p = respond("application/json", "{\"a\":1}\n{\"b\":2}\n");
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
