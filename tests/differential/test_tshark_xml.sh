@@ -14,8 +14,8 @@
 #     long texts whose labels tshark cuts, and the media types of tshark's
 #     list (an XML layer for each, none for application/foo+xml);
 #   - bodies with backslashes, control bytes and broken UTF-8: -V only (the
-#     fields of strings with such bytes are written escaped by dissect's
-#     -T fields as every string field is, tshark writes them otherwise);
+#     control bytes and broken UTF-8 of a string field are written escaped
+#     by dissect's -T fields, never raw; tshark writes them raw);
 #   - samples/browser-h2.pcap with its key log (SVG images over HTTP/2);
 #   - the corpus captures ipv4_tcp_http_xml.pcap and
 #     ipv4_tcp_http_xml_tso.pcap when the corpus is there (a note if not).
