@@ -326,14 +326,22 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
   if (!k->segments)
     return;
   dx_node *segs = dx_add_none(p, d->parent, k->segments, rt, 0, rt->len);
+  /* a skipped layer's ghost holds nothing (no items, no label to build);
+   * under a field ghost a segment item of interest is still added */
+  bool items = segs && !(p->skip && (segs->flags & (DX_NODE_SKIPPED_LAYER | DX_NODE_FIELD_GHOST)) ==
+                                        DX_NODE_SKIPPED_LAYER);
+  bool label = items && dx_label_wanted(p, segs);
   char buf[256];
-  size_t u = (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled %s %s (%u bytes): ", npc, k->name,
-                                 k->piece_word ? k->piece_word : "Segments", rt->len);
-  if (u >= sizeof buf)
-    u = sizeof buf - 1;
+  size_t u = 0;
+  if (label) {
+    u = (size_t)dx_snprintf(buf, sizeof buf, "%u Reassembled %s %s (%u bytes): ", npc, k->name,
+                            k->piece_word ? k->piece_word : "Segments", rt->len);
+    if (u >= sizeof buf)
+      u = sizeof buf - 1;
+  }
   uint32_t pos = 0;
-  bool full = false;
-  for (uint32_t i = 0; i < npc; i++) {
+  bool full = !label;
+  for (uint32_t i = 0; i < npc && items; i++) {
     if (!full) {
       /* whole items only, within tshark's 240-character label */
       char item[48];
@@ -357,8 +365,10 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
     }
     pos += pc[i].len;
   }
-  buf[u] = 0;
-  dx_node_set_text(p, segs, "[%s]", buf);
+  if (label) {
+    buf[u] = 0;
+    dx_node_set_text(p, segs, "[%s]", buf);
+  }
   dx_node *n = dx_add_uint(p, segs, k->seg_count, rt, 0, 0, npc);
   dx_node_set_flags(n, DX_NODE_GENERATED);
   n = dx_add_uint(p, segs, k->reasm_len, rt, 0, 0, rt->len);

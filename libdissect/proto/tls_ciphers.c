@@ -86,7 +86,33 @@ static void enc_text(const char *enc, char *buf, size_t cap) {
   snprintf(buf, cap, "%s (%s)", enc, what);
 }
 
+static bool cipher_parts(uint16_t suite, dx_tls_cipher_info *out);
+
+/* The parts of the last few suites met, per thread: a capture's handshakes
+ * name a handful of suites, and taking a name apart costs some 6,000
+ * instructions (snprintf and strstr) per handshake message. */
+#define PARTS_MEMO 8
+static _Thread_local struct {
+  bool set, ok;
+  uint16_t suite;
+  dx_tls_cipher_info info;
+} parts_memo[PARTS_MEMO];
+
 bool dx_tls_cipher_parts(uint16_t suite, dx_tls_cipher_info *out) {
+  unsigned slot = (suite ^ (suite >> 8)) & (PARTS_MEMO - 1);
+  if (parts_memo[slot].set && parts_memo[slot].suite == suite) {
+    *out = parts_memo[slot].info;
+    return parts_memo[slot].ok;
+  }
+  bool ok = cipher_parts(suite, out);
+  parts_memo[slot].info = *out;
+  parts_memo[slot].ok = ok;
+  parts_memo[slot].suite = suite;
+  parts_memo[slot].set = true;
+  return ok;
+}
+
+static bool cipher_parts(uint16_t suite, dx_tls_cipher_info *out) {
   memset(out, 0, sizeof *out);
   const char *name = dx_val_name(dx_tls_cipher_vals, suite);
   if (!name || strncmp(name, "TLS_", 4) != 0 || strstr(name, "SCSV") || strstr(name, "GREASE"))
