@@ -16,6 +16,7 @@
 
 #include <dissect/dissect.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -414,6 +415,22 @@ static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
 /* True if field f is not in the session's interest set (a node of it in a
  * built layer is a field ghost); out of line, for dx_skip_node(). */
 bool dx_packet_unwanted(const dx_packet *p, const dx_field *f);
+/* A run of consecutive fields of a protocol's table, with the Bloom filter
+ * of their hashes made on first use (dx_packet_skips_group). Define one
+ * per group, static: {first, n}. */
+typedef struct dx_field_group {
+  const dx_field *first;
+  size_t n;
+  _Atomic uint64_t bloom[4];
+  _Atomic int ready;
+} dx_field_group;
+/* True if p's nodes are being skipped (dx_packet.skip: terse, and no
+ * protocol of interest has turned full building on) and no field of group
+ * g is of interest: a group of items made only of those fields would be
+ * ghosts, and a dissector may leave the group out (but not what it sets
+ * besides nodes: state, columns, expert notes, marks). A few instructions
+ * when the Bloom filters do not meet. */
+bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g);
 /* The hash of the interest sets (of a field's address), and the test of
  * their 256-bit Bloom filters: false means f is not in the set. */
 static inline size_t dx_interest_hash(const dx_field *f) {

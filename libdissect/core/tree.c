@@ -13,6 +13,31 @@ bool dx_packet_unwanted(const dx_packet *p, const dx_field *f) {
   return !interested(p, f);
 }
 
+bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g) {
+  if (!p || !p->skip || !g)
+    return false;
+  if (!atomic_load_explicit(&g->ready, memory_order_acquire)) {
+    /* threads that meet here first write the same values */
+    uint64_t b[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < g->n; i++) {
+      size_t h = dx_interest_hash(&g->first[i]);
+      b[(h >> 6) & 3] |= 1ull << (h & 63);
+    }
+    for (int i = 0; i < 4; i++)
+      atomic_store_explicit(&g->bloom[i], b[i], memory_order_relaxed);
+    atomic_store_explicit(&g->ready, 1, memory_order_release);
+  }
+  uint64_t meet = 0;
+  for (int i = 0; i < 4; i++)
+    meet |= p->interest_bloom[i] & atomic_load_explicit(&g->bloom[i], memory_order_relaxed);
+  if (!meet)
+    return true;
+  for (size_t i = 0; i < g->n; i++)
+    if (interested(p, &g->first[i]))
+      return false;
+  return true;
+}
+
 dx_node *dx_field_ghost(dx_packet *p, dx_node *parent) {
   dx_node *g = &p->ghosts[p->ghost_next++ & (DX_GHOSTS - 1)];
   g->parent = (parent->flags & DX_NODE_GHOST) ? parent->parent : parent;

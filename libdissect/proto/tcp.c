@@ -1104,6 +1104,33 @@ static const struct {
 
 /* ---- reading the header ---- */
 
+/* True if the options in t[20, hlen) are all whole and of their right
+ * lengths, with no SACK block (whose D-SACK test needs the ACK): walking
+ * them adds no expert note and no mark, only items and the Info text. */
+static bool options_plain(const dx_tvb *t, uint32_t hlen) {
+  static const uint8_t want[9] = {0, 0, 4, 3, 2, 0, 0, 0, 10}; /* by kind; 0: any */
+  uint32_t off = 20;
+  unsigned count = 0;
+  if (!dx_tvb_has(t, 0, hlen))
+    return false;
+  while (off < hlen && count++ < 40) {
+    uint8_t kind = t->data[off];
+    if (kind == 0)
+      return true;
+    if (kind == 1) {
+      off++;
+      continue;
+    }
+    if (kind == 5 || off + 1 >= hlen)
+      return false;
+    uint8_t olen = t->data[off + 1];
+    if (olen < 2 || olen > hlen - off || (kind < 9 && want[kind] && olen != want[kind]))
+      return false;
+    off += olen;
+  }
+  return off >= hlen;
+}
+
 /* First pass over the options: only what the connection state needs. */
 static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s) {
   tcp_opts o0;
@@ -1838,8 +1865,14 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   sh->o.no_info = !p->want_columns;
   if (s->hlen > 20 && !s->bogus_past_end) {
     const tcp_half *r = k->r;
-    dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set, (s->flags & TH_ACK) != 0,
-                    s->ack, &sh->o);
+    /* no option item wanted (terse packets): the walk fills only the Info
+     * text and *o, unless it would add a note or a mark */
+    static dx_field_group opt_fields = {FL(F_OPTIONS), F_OPT_LEN_INVALID + 1 - F_OPTIONS, {0}, 0};
+    dx_node *otree = tcp;
+    if (dx_packet_skips_group(p, &opt_fields) && options_plain(t, s->hlen))
+      otree = NULL;
+    dissect_options(p, otree, t, s->hlen, r ? r->base : 0, r && r->base_set,
+                    (s->flags & TH_ACK) != 0, s->ack, &sh->o);
   } else if (s->hlen > 20) {
     dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, s->hlen - 20);
   }
