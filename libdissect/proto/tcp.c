@@ -1020,6 +1020,7 @@ typedef struct tcp_seg {
   bool have_ws;
   uint8_t ws;      /* window scale shift (RFC 7323 2.2) */
   uint32_t sacked; /* bytes covered by the first 3 SACK blocks */
+  bool opts_plain; /* options_plain(): the first pass filled the options' Info text */
 } tcp_seg;
 
 /* The connection a segment belongs to, seen from the segment's side. */
@@ -1131,21 +1132,23 @@ static bool options_plain(const dx_tvb *t, uint32_t hlen) {
   return off >= hlen;
 }
 
-/* First pass over the options: only what the connection state needs. */
-static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s) {
-  tcp_opts o0;
-  memset(&o0, 0, sizeof o0);
-  o0.no_info = true;
-  dissect_options(p, NULL, t, s->hlen, 0, false, false, 0, &o0);
-  s->have_ws = o0.have_ws;
-  s->ws = o0.ws;
-  s->sacked = o0.sacked;
+/* First pass over the options: what the connection state needs, into *o;
+ * and, when they are plain (options_plain), their Info text too, so that
+ * a packet that wants no option item walks them once. */
+static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s, tcp_opts *o) {
+  memset(o, 0, sizeof *o);
+  s->opts_plain = options_plain(t, s->hlen);
+  o->no_info = !(s->opts_plain && p->want_columns);
+  dissect_options(p, NULL, t, s->hlen, 0, false, false, 0, o);
+  s->have_ws = o->have_ws;
+  s->ws = o->ws;
+  s->sacked = o->sacked;
 }
 
 /* Reads the fixed header into *s, adding the ports to the protocol node.
  * false: the header is cut short or its length is below 20 (the node says
  * so, and there is nothing more to dissect). */
-static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s) {
+static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s, tcp_opts *o) {
   memset(s, 0, sizeof *s);
   bool hs = dx_get_u16(t, 0, &s->sport), hd = dx_get_u16(t, 2, &s->dport);
   dx_add_item(p, tcp, FL(F_SRCPORT), t, 0, 2);
@@ -1197,7 +1200,7 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s)
   s->seglen = s->bogus_past_end ? 0 : s->seg_total - s->hlen;
   dx_node_set_len(tcp, s->hlen <= t->len ? s->hlen : t->len);
   if (!s->bogus_past_end && s->hlen > 20)
-    peek_options(p, t, s);
+    peek_options(p, t, s, o);
   return true;
 }
 
@@ -1861,20 +1864,21 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   if (!(s->flags & TH_URG) && s->urp != 0)
     dx_expert(p, n, FL(F_URG_NONZERO), DX_SEV_NOTE,
               "The urgent pointer field is nonzero while the URG flag is not set");
-  memset(&sh->o, 0, sizeof sh->o);
-  sh->o.no_info = !p->want_columns;
-  if (s->hlen > 20 && !s->bogus_past_end) {
-    const tcp_half *r = k->r;
-    /* no option item wanted (terse packets): the walk fills only the Info
-     * text and *o, unless it would add a note or a mark */
-    static dx_field_group opt_fields = {FL(F_OPTIONS), F_OPT_LEN_INVALID + 1 - F_OPTIONS, {0}, 0};
-    dx_node *otree = tcp;
-    if (dx_packet_skips_group(p, &opt_fields) && options_plain(t, s->hlen))
-      otree = NULL;
-    dissect_options(p, otree, t, s->hlen, r ? r->base : 0, r && r->base_set,
-                    (s->flags & TH_ACK) != 0, s->ack, &sh->o);
-  } else if (s->hlen > 20) {
-    dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, s->hlen - 20);
+  /* no option item wanted (terse packets) and plain options: the first
+   * pass (peek_options) has filled sh->o, its Info text too */
+  static dx_field_group opt_fields = {FL(F_OPTIONS), F_OPT_LEN_INVALID + 1 - F_OPTIONS, {0}, 0};
+  bool walked = s->hlen > 20 && !s->bogus_past_end && s->opts_plain &&
+                dx_packet_skips_group(p, &opt_fields);
+  if (!walked) {
+    memset(&sh->o, 0, sizeof sh->o);
+    sh->o.no_info = !p->want_columns;
+    if (s->hlen > 20 && !s->bogus_past_end) {
+      const tcp_half *r = k->r;
+      dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set,
+                      (s->flags & TH_ACK) != 0, s->ack, &sh->o);
+    } else if (s->hlen > 20) {
+      dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, s->hlen - 20);
+    }
   }
   if (!s->bogus_past_end && !dx_tvb_has(t, 0, s->hlen))
     dx_mark_truncated(p, tcp, "TCP header cut short");
@@ -2126,7 +2130,8 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *tcp = dx_add_proto(p, parent, FL(F_TCP), t, 0, 20);
   dx_col_set_proto(p, "TCP");
   tcp_seg s;
-  if (!read_header(p, t, tcp, &s))
+  tcp_shown sh;
+  if (!read_header(p, t, tcp, &s, &sh.o))
     return t->len;
 
   tcp_conn k;
@@ -2142,7 +2147,6 @@ static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       (k.c->h[0].rst_seen || k.c->h[1].rst_seen || (k.c->h[0].fin_seen && k.c->h[1].fin_seen)))
     dx_flow_closed(p, k.flow); /* released once quiet (core/flow.c) */
 
-  tcp_shown sh;
   tree_header(p, t, tcp, &s, &k, &a, &sh);
   tree_analysis(p, t, tcp, &k, &a);
 
