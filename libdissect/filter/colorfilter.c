@@ -2,6 +2,7 @@
  * file format, parsed line by line with explicit lengths, each filter
  * compiled by the display-filter engine with DX_FILTER_UNKNOWN_ABSENT. */
 #include "../core/dx.h"
+#include "filter_int.h"
 
 #include <dissect/colorfilter.h>
 #include <dissect/filter.h>
@@ -57,6 +58,7 @@ typedef struct cf_rule {
   dx_color fg, bg;
   int enabled;
   dx_filter *f; /* NULL when disabled or not compiled */
+  bool never;   /* f folded to false (names only what is not dissected) */
 } cf_rule;
 
 struct dx_colorfilters {
@@ -278,6 +280,7 @@ static int parse_line(const dx_session *s, dx_colorfilters *cf, const char *line
     *had_filter_error = 1;
     r->f = NULL;
   }
+  r->never = r->f && dx_flt_never(r->f);
   return 1;
 }
 
@@ -440,7 +443,7 @@ int dx_colorfilters_match(const dx_colorfilters *cf, const dx_packet *p) {
   if (!cf || !p)
     return -1;
   for (size_t i = 0; i < cf->n; i++)
-    if (cf->rules[i].f && dx_filter_match(cf->rules[i].f, p))
+    if (cf->rules[i].f && !cf->rules[i].never && dx_filter_match(cf->rules[i].f, p))
       return (int)i;
   return -1;
 }

@@ -1749,6 +1749,10 @@ int dx_filter_match_ref(const dx_filter *f, const dx_packet *p, const dx_packet 
   return dx_flt_eval(f, f->root, p, ref);
 }
 
+bool dx_flt_never(const dx_filter *f) {
+  return f && f->root && f->root->kind == K_FALSE;
+}
+
 int dx_filter_match(const dx_filter *f, const dx_packet *p) {
   return dx_filter_match_ref(f, p, NULL);
 }

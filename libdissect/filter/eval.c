@@ -720,6 +720,13 @@ static void eval_expr(ectx *c, const expr *e, vlist *out, bool as_bytes) {
 /* "field op literal" (tcp.port == 80, ip.ttl < 5: most tests of the
  * colouring rules): the field's values compared as they are found, with no
  * value lists; the same result, budget and cap as the general path. */
+/* True if operand e is a field absent from the packet: it yields no value,
+ * and a comparison or membership test of it is false whatever the other
+ * side (the colouring rules test many fields a packet does not have). */
+static bool absent_field(const ectx *c, const expr *e) {
+  return e->kind == E_FIELD && !e->layer_proto && c->p && !dx_packet_find(c->p, e->field);
+}
+
 static int eval_cmp_field_lit(ectx *c, const fnode *n) {
   bool all = n->q == Q_ALL, any_pair = false;
   const fval *y = &n->b->l.v;
@@ -745,6 +752,8 @@ static int eval_cmp(ectx *c, const fnode *n) {
   if (n->a->kind == E_FIELD && !n->a->layer_proto && c->p && n->b->kind == E_LIT && n->b->conv &&
       n->op != TK_CONTAINS && n->op != TK_MATCHES)
     return eval_cmp_field_lit(c, n);
+  if (absent_field(c, n->a))
+    return 0;
   vlist a, b;
   vl_init(&a);
   vl_init(&b);
@@ -810,6 +819,8 @@ static bool in_set(ectx *c, const fnode *n, const fval *x) {
 }
 
 static int eval_in(ectx *c, const fnode *n) {
+  if (absent_field(c, n->a))
+    return 0;
   vlist a;
   vl_init(&a);
   eval_expr(c, n->a, &a, false);

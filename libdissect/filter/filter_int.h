@@ -188,4 +188,8 @@ vclass dx_flt_class(dx_ftype t);
 
 int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx_packet *ref);
 
+/* True if filter f can never match: folding (DX_FILTER_UNKNOWN_ABSENT)
+ * made its root false. */
+bool dx_flt_never(const dx_filter *f);
+
 #endif

@@ -1867,8 +1867,8 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   /* no option item wanted (terse packets) and plain options: the first
    * pass (peek_options) has filled sh->o, its Info text too */
   static dx_field_group opt_fields = {FL(F_OPTIONS), F_OPT_LEN_INVALID + 1 - F_OPTIONS, {0}, 0};
-  bool walked = s->hlen > 20 && !s->bogus_past_end && s->opts_plain &&
-                dx_packet_skips_group(p, &opt_fields);
+  bool walked =
+      s->hlen > 20 && !s->bogus_past_end && s->opts_plain && dx_packet_skips_group(p, &opt_fields);
   if (!walked) {
     memset(&sh->o, 0, sizeof sh->o);
     sh->o.no_info = !p->want_columns;
