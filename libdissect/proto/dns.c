@@ -21,6 +21,7 @@
  * (transport, client address and port, server address and port, ID).
  */
 #include "../core/dx.h"
+#include "http_body.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -1817,6 +1818,13 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     off += 2u + len;
   }
   return t->len;
+}
+
+/* A DNS message that is a whole HTTP body (RFC 8484): no length prefix,
+ * matched with its query by the connection it came on, as over TCP. */
+void dx_dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+  dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), b, 0, b->reported);
+  dissect_message(p, b, top);
 }
 
 /* DNS on a port nobody registered, as tshark's UDP heuristic takes it: a

@@ -113,8 +113,8 @@ typedef struct {
   const char *last;
 } proto_list;
 
-static void proto_list_add(proto_list *l, const char *name) {
-  if (l->last && !strcmp(l->last, name))
+static void proto_list_add(proto_list *l, const char *name, bool again) {
+  if (!again && l->last && !strcmp(l->last, name))
     return;
   size_t sep = l->used ? 1 : 0, nl = strlen(name);
   if (sep + nl >= sizeof l->buf - l->used) /* it does not fit: left out */
@@ -132,9 +132,21 @@ static void proto_walk(proto_list *l, const dx_node *n, int depth) {
       continue; /* not a layer of the frame */
     bool proto = n->field->type == DX_FT_PROTOCOL && n->field != &frame_fields[F_FRAME];
     if (proto) {
-      proto_list_add(l, n->field->abbrev);
+      /* the layer of a multipart's part is a layer of its own, as tshark
+       * hands each part on ("data-text-lines:data-text-lines"); in a
+       * terse packet the part is a ghost and the layer's parent the
+       * multipart's */
+      const char *pa = n->parent && n->parent->field ? n->parent->field->abbrev : "";
+      bool again = strncmp(pa, "mime_multipart", 14) == 0 && (!pa[14] || !strcmp(pa + 14, ".part"));
+      /* ... unless it took no bytes (tshark drops the layer of a dissector
+       * that returns 0; its items stay), but for XML's and DNS's, which
+       * read past the end of an empty body and keep their layer */
+      bool empty = again && n->length == 0 && strcmp(n->field->abbrev, "xml") != 0 &&
+                   strcmp(n->field->abbrev, "dns") != 0;
+      if (!empty)
+        proto_list_add(l, n->field->abbrev, again);
       if (is_ethertype_link(n))
-        proto_list_add(l, "ethertype");
+        proto_list_add(l, "ethertype", false);
     }
     proto_walk(l, n->first_child, depth + 1);
   }

@@ -21,6 +21,7 @@
 #include "../core/dx.h"
 #include "../core/stream.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1056,6 +1057,16 @@ int dx_media_kind(const char *mt) {
     return DX_MK_DATA;
   if (strcmp(mt, "message/http") == 0)
     return DX_MK_MESSAGE_HTTP;
+  /* the multipart types tshark's mime_multipart registers by name (and its
+   * "multipart/" entry, which HTTP/1.x also takes for any other subtype) */
+  static const char *const multipart[] = {
+      "multipart/mixed",  "multipart/related", "multipart/alternative", "multipart/form-data",
+      "multipart/report", "multipart/signed",  "multipart/encrypted",   "multipart/"};
+  for (size_t i = 0; i < DX_ARRAY_LEN(multipart); i++)
+    if (strcmp(mt, multipart[i]) == 0)
+      return DX_MK_MULTIPART;
+  if (strcmp(mt, "application/dns-message") == 0)
+    return DX_MK_DNS;
   return DX_MK_MEDIA;
 }
 
@@ -1129,19 +1140,151 @@ static void message_http(dx_packet *p, dx_node *parent, const dx_tvb *b) {
   }
 }
 
-/* How the body was shown, for the columns: BODY_TYPED names its media type
- * in Info (text lines, forms, message/http, media), BODY_JSON and BODY_XML
- * as tshark's json and xml dissectors write the columns. */
-enum { BODY_PLAIN, BODY_TYPED, BODY_XML, BODY_JSON };
+/* The parameters of a Content-Type value (after its first ';', the ';'s
+ * and white space before them skipped), as a string in the packet's arena;
+ * NULL when there are none. */
+static const char *media_params(dx_packet *p, const dx_tvb *t, span ct) {
+  const uint8_t *s = ct.len ? dx_get_ptr(t, ct.off, ct.len) : NULL;
+  if (!s)
+    return NULL;
+  const uint8_t *semi = memchr(s, ';', ct.len);
+  if (!semi)
+    return NULL;
+  uint32_t i = (uint32_t)(semi - s);
+  while (i < ct.len && (s[i] == ';' || s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i >= ct.len)
+    return NULL;
+  const uint8_t *z = memchr(s + i, 0, ct.len - i);
+  uint32_t n = z ? (uint32_t)(z - (s + i)) : ct.len - i;
+  return dx_arena_strndup(&p->arena, (const char *)s + i, n);
+}
+
+void dx_body_cols_info(dx_body_cols *cols, const char *fmt, ...) {
+  if (!cols || cols->len + 1 >= sizeof cols->info)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(cols->info + cols->len, sizeof cols->info - cols->len, fmt, ap);
+  va_end(ap);
+  if (n > 0)
+    cols->len =
+        cols->len + (size_t)n < sizeof cols->info ? cols->len + (size_t)n : sizeof cols->info - 1;
+}
+
+static void cols_proto(dx_body_cols *cols, const char *s) {
+  size_t n = strlen(s);
+  if (cols && cols->plen + n < sizeof cols->proto) {
+    memcpy(cols->proto + cols->plen, s, n + 1);
+    cols->plen += n;
+  }
+}
+
+/* A DNS message as the body (or a part of one): tshark's DoH dissector
+ * sets the Protocol column to "DoH" and clears Info (past the fence a
+ * multipart around it set: its own start in cols->info) before writing
+ * its own. DNS writes the packet's columns; they are taken into cols and
+ * the packet's put back. */
+static void dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b, int depth, dx_body_cols *cols,
+                     size_t fence) {
+  if (!p->want_columns) {
+    dx_dns_body(p, parent, b);
+    return;
+  }
+  const char *proto = p->col_proto;
+  size_t keep = p->col_info_len;
+  char *saved = keep ? dx_arena_strndup(&p->arena, p->col_info, keep) : NULL;
+  dx_col_info_clear(p);
+  dx_dns_body(p, parent, b);
+  if (depth == 0) {
+    cols->replace = true;
+    cols->len = 0;
+  } else {
+    cols->len = fence < cols->len ? fence : cols->len;
+  }
+  cols->info[cols->len] = 0;
+  dx_body_cols_info(cols, "%.*s", (int)p->col_info_len, p->col_info ? p->col_info : "");
+  cols->doh = true;
+  cols->plen = 0;
+  cols->proto[0] = 0;
+  if (saved)
+    dx_col_info_set_str(p, saved, keep);
+  else
+    dx_col_info_clear(p);
+  p->col_proto = proto;
+}
+
+/* Whether a reader wants the nodes of a body's text layers (a terse reader
+ * who wants none of their fields gets the layers without their walk). */
+static bool body_wanted(dx_packet *p) {
+  static const int body_fields[] = {F_FILE_DATA,  F_DTL,      F_DTL_LINE,     F_MEDIA,
+                                    F_MEDIA_TYPE, F_MSG_HTTP, F_MSG_HTTP_LINE};
+  for (size_t i = 0; i < DX_ARRAY_LEN(body_fields); i++)
+    if (dx_packet_wants(p, FL(body_fields[i])))
+      return true;
+  return false;
+}
+
+/* tshark's media layer: the type, and its parameters after "; " */
+static void media_layer(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt,
+                        const char *params, bool wanted) {
+  dx_node *md = dx_add_proto(p, parent, FL(F_MEDIA), b, 0, b->len);
+  if (wanted) {
+    dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);
+    dx_node_set_text(p, mtn, "Media type: %s%s%s (%u bytes)", mt && mt[0] ? mt : "unknown",
+                     params ? "; " : "", params ? params : "", b->len);
+  }
+}
+
+void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt,
+                   const char *params, int depth, dx_body_cols *cols) {
+  int kind = mt && mt[0] ? dx_media_kind(mt) : DX_MK_DATA;
+  bool wanted = body_wanted(p);
+  switch (kind) {
+  case DX_MK_XML:
+    dx_dissect_xml(p, parent, b);
+    cols_proto(cols, "/XML");
+    break;
+  case DX_MK_JSON:
+    dx_dissect_json(p, parent, b, mt);
+    cols_proto(cols, "/JSON");
+    dx_body_cols_info(cols, ", JavaScript Object Notation (%s)", mt);
+    break;
+  case DX_MK_FORM:
+    dx_dissect_form(p, parent, b, mt);
+    dx_body_cols_info(cols, " (%s)", mt);
+    break;
+  case DX_MK_DATA: dx_dissect_data(p, b, parent); break;
+  case DX_MK_MESSAGE_HTTP:
+    message_http(p, parent, b);
+    dx_body_cols_info(cols, " (%s)", mt);
+    break;
+  case DX_MK_MULTIPART: dx_dissect_multipart(p, parent, b, mt, params, depth, cols); break;
+  case DX_MK_DNS: dns_body(p, parent, b, depth, cols, cols->fence); break;
+  case DX_MK_TEXT:
+    if (wanted)
+      dx_http_text_lines(p, parent, b, mt);
+    else /* the layer itself stays (frame.protocols, the protocol's filter) */
+      dx_add_proto(p, parent, FL(F_DTL), b, 0, b->len);
+    dx_body_cols_info(cols, " (%s)", mt);
+    break;
+  default:
+    media_layer(p, parent, b, mt, params, wanted);
+    dx_body_cols_info(cols, " (%s)", mt);
+    break;
+  }
+}
 
 /* http.file_data over the body tvb, then the body in the layer tshark gives
- * its media type (dx_media_kind). mt NULL: continuation data (text lines if
- * it looks like text); binary: the raw bytes of a body that could not be
- * decoded: shown as media, without http.file_data. */
-static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b, const char *mt,
-                     bool binary) {
+ * its media type (dx_media_body; any multipart/ type goes to mime_multipart,
+ * as tshark's HTTP falls back on its "multipart/" entry). mt NULL:
+ * continuation data (text lines if it looks like text); binary: the raw
+ * bytes of a body that could not be decoded: shown as media, without
+ * http.file_data. Columns into cols. */
+static void show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b, const char *mt,
+                      const char *params, bool binary, dx_body_cols *cols) {
   if (b->len == 0)
-    return BODY_PLAIN;
+    return;
   if (mt && !mt[0] && !binary) {
     /* a message without Content-Type: its body is data, as in tshark
      * (mitmproxy's 502 reply of samples/browser-proxy.pcap) */
@@ -1153,23 +1296,9 @@ static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb 
       dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
     }
     dx_dissect_data(p, b, parent);
-    return BODY_PLAIN;
+    return;
   }
-  int kind = binary                        ? DX_MK_MEDIA
-             : mt                          ? dx_media_kind(mt)
-             : looks_text(b->data, b->len) ? DX_MK_TEXT
-                                           : DX_MK_MEDIA;
-  int shown_as = kind == DX_MK_XML                               ? BODY_XML
-                 : kind == DX_MK_JSON                            ? BODY_JSON
-                 : kind == DX_MK_DATA || binary || !mt || !mt[0] ? BODY_PLAIN
-                                                                 : BODY_TYPED;
-  /* Only nodes (and labels) come of the body here: a terse reader who wants
-   * none of their fields gets the layer without the walk over its lines. */
-  static const int body_fields[] = {F_FILE_DATA,  F_DTL,      F_DTL_LINE,     F_MEDIA,
-                                    F_MEDIA_TYPE, F_MSG_HTTP, F_MSG_HTTP_LINE};
-  bool wanted = false;
-  for (size_t i = 0; i < DX_ARRAY_LEN(body_fields) && !wanted; i++)
-    wanted = dx_packet_wants(p, FL(body_fields[i]));
+  bool wanted = body_wanted(p);
   if (wanted && !binary) {
     /* A string field: its value stops at the first NUL, as tshark's does. */
     const uint8_t *z = memchr(b->data, 0, b->len);
@@ -1178,28 +1307,20 @@ static int show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb 
         dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
     dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
   }
-  switch (kind) {
-  case DX_MK_XML: dx_dissect_xml(p, parent, b); break;
-  case DX_MK_JSON: dx_dissect_json(p, parent, b, mt); break;
-  case DX_MK_FORM: dx_dissect_form(p, parent, b, mt); break;
-  case DX_MK_DATA: dx_dissect_data(p, b, parent); break;
-  case DX_MK_MESSAGE_HTTP: message_http(p, parent, b); break;
-  case DX_MK_TEXT:
-    if (wanted)
-      dx_http_text_lines(p, parent, b, mt);
-    else /* the layer itself stays (frame.protocols, the protocol's filter) */
+  if (binary) {
+    media_layer(p, parent, b, mt, params, wanted);
+  } else if (!mt) {
+    if (!looks_text(b->data, b->len))
+      media_layer(p, parent, b, NULL, NULL, wanted);
+    else if (wanted)
+      dx_http_text_lines(p, parent, b, NULL);
+    else
       dx_add_proto(p, parent, FL(F_DTL), b, 0, b->len);
-    break;
-  default: {
-    dx_node *md = dx_add_proto(p, parent, FL(F_MEDIA), b, 0, b->len);
-    if (wanted) {
-      dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);
-      dx_node_set_text(p, mtn, "Media type: %s (%u bytes)", mt && mt[0] ? mt : "unknown", b->len);
-    }
-    break;
+  } else if (dx_media_kind(mt) == DX_MK_MEDIA && strncmp(mt, "multipart/", 10) == 0) {
+    dx_dissect_multipart(p, parent, b, mt, params, 0, cols);
+  } else {
+    dx_media_body(p, parent, b, mt, params, 0, cols);
   }
-  }
-  return shown_as;
 }
 
 /* Content-Encoding: gzip / deflate / x-gzip are undone into a new data
@@ -1455,35 +1576,59 @@ static const char info_proto[] = "HTTP";
 static const char info_proto_xml[] = "HTTP/XML";
 static const char info_proto_json[] = "HTTP/JSON";
 
-/* True if HTTP wrote the Protocol column (and Info) of this packet. */
+static const char info_proto_doh[] = "DoH";
+
+/* True if HTTP wrote the Protocol column (and Info) of this packet ("HTTP",
+ * "HTTP/JSON", "HTTP/XML/JSON", ... or "DoH"). */
 static bool info_ours(const dx_packet *p) {
-  return p->col_proto == info_proto || p->col_proto == info_proto_xml ||
-         p->col_proto == info_proto_json;
+  const char *c = p->col_proto;
+  return c == info_proto || c == info_proto_xml || c == info_proto_json || c == info_proto_doh ||
+         (c && strncmp(c, "HTTP/", 5) == 0) || (c && strncmp(c, "DoH/", 4) == 0);
 }
 
 /* The first line (and the media type) into Info: replaced on the first
  * message of the packet, appended for the following ones. */
-static void info_message(dx_packet *p, const dx_tvb *t, const http_msg *m, const char *mt,
-                         bool with_type) {
+static void info_message(dx_packet *p, const dx_tvb *t, const http_msg *m,
+                         const dx_body_cols *cols) {
   if (!p->want_columns)
     return;
   const uint8_t *s = dx_get_ptr(t, m->start, m->fl_eol - m->start);
   uint32_t n = m->fl_eol - m->start;
   if (!s)
     return;
-  char line[600];
-  size_t k = 0;
-  for (uint32_t i = 0; i < n && k + 1 < sizeof line; i++)
-    line[k++] = s[i] ? (char)s[i] : '.';
-  line[k] = 0;
   bool first = !info_ours(p);
-  if (first)
-    dx_col_info_set(p, "%s ", line);
-  else
-    dx_col_info_append(p, "%s ", line);
-  if (with_type && mt && mt[0])
-    dx_col_info_append(p, " (%s)", mt);
-  dx_col_set_proto(p, info_proto);
+  if (cols->replace) {
+    /* a DNS message (DoH) wrote the whole Info */
+    if (first)
+      dx_col_info_set(p, "%s", cols->info);
+    else
+      dx_col_info_append(p, "%s", cols->info);
+  } else {
+    char line[600];
+    size_t k = 0;
+    for (uint32_t i = 0; i < n && k + 1 < sizeof line; i++)
+      line[k++] = s[i] ? (char)s[i] : '.';
+    line[k] = 0;
+    if (first)
+      dx_col_info_set(p, "%s %s", line, cols->info);
+    else
+      dx_col_info_append(p, "%s %s", line, cols->info);
+  }
+  /* The Protocol column: HTTP (or DoH) and what the body's layers append */
+  const char *base = cols->doh ? info_proto_doh : info_proto;
+  if (!cols->plen)
+    dx_col_set_proto(p, base);
+  else if (!cols->doh && strcmp(cols->proto, "/XML") == 0)
+    dx_col_set_proto(p, info_proto_xml);
+  else if (!cols->doh && strcmp(cols->proto, "/JSON") == 0)
+    dx_col_set_proto(p, info_proto_json);
+  else {
+    char pr[64];
+    int k = snprintf(pr, sizeof pr, "%s%s", base, cols->proto);
+    if (k > 0)
+      dx_col_set_proto(
+          p, dx_arena_strndup(&p->arena, pr, (size_t)k < sizeof pr ? (size_t)k : sizeof pr - 1));
+  }
 }
 
 static void info_continuation(dx_packet *p) {
@@ -1502,7 +1647,8 @@ static uint32_t dissect_continuation(dx_packet *p, const dx_tvb *t, uint32_t off
                                      dx_node *parent) {
   dx_tvb b = dx_tvb_sub(t, off, len);
   dx_node *http = dx_add_proto(p, parent, FL(F_HTTP), &b, 0, b.len);
-  show_body(p, http, parent, &b, NULL, false);
+  dx_body_cols cols = {.len = 0};
+  show_body(p, http, parent, &b, NULL, NULL, false, &cols);
   info_continuation(p);
   return b.len;
 }
@@ -1851,21 +1997,16 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
                       "continuation]"
                     : "[Body larger than the reassembly cap: the rest follows as continuation]");
   }
-  int shown_as = BODY_PLAIN;
+  dx_body_cols cols = {.len = 0};
+  const char *params = media_params(p, t, m->ctype);
   if (have_body && body.len > 0 && m->body_left == 0) {
     bool failed;
     dx_tvb shown = decode_body(p, http, &body, t, m->cenc, &failed);
-    shown_as = show_body(p, http, parent, &shown, mt, failed);
+    show_body(p, http, parent, &shown, mt, params, failed, &cols);
   } else if (have_body && body.len > 0) {
-    shown_as = show_body(p, http, parent, &body, mt, false);
+    show_body(p, http, parent, &body, mt, params, false, &cols);
   }
-  info_message(p, t, m, mt, shown_as == BODY_TYPED);
-  if (shown_as == BODY_XML)
-    dx_col_set_proto(p, info_proto_xml);
-  if (shown_as == BODY_JSON && p->want_columns) {
-    dx_col_info_append(p, ", JavaScript Object Notation (%s)", mt);
-    dx_col_set_proto(p, info_proto_json);
-  }
+  info_message(p, t, m, &cols);
   if (cv && m->body_left) {
     int dir = p->flow_dir ? 1 : 0;
     cv->body_left[dir] = m->body_left;
@@ -1907,9 +2048,8 @@ static uint32_t dissect_stream(dx_packet *p, const dx_tvb *t, dx_node *parent, b
       /* tshark shows the first line of a message while it waits for the
        * rest of it. */
       if (m.fl.kind != FL_NONE && off == 0) {
-        char mt[8] = "";
-        info_message(p, t, &m, mt, false);
-        dx_col_set_proto(p, info_proto);
+        dx_body_cols none = {.len = 0};
+        info_message(p, t, &m, &none);
       }
       return off;
     }

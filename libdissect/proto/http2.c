@@ -431,8 +431,9 @@ static const char info_proto_json[] = "HTTP2/JSON";
 
 /* True if HTTP/2 wrote the Protocol column (and Info) of this packet. */
 static bool info_mine(const dx_packet *p) {
-  return p->col_proto == info_proto || p->col_proto == info_proto_xml ||
-         p->col_proto == info_proto_json;
+  const char *c = p->col_proto;
+  return c == info_proto || c == info_proto_xml || c == info_proto_json ||
+         (c && (strncmp(c, "HTTP2/", 6) == 0 || strncmp(c, "DoH", 3) == 0));
 }
 
 /* ---- per-connection state ------------------------------------------------------ */
@@ -451,6 +452,7 @@ typedef struct h2_body {
   bool capped; /* over the cap: not reassembled */
   bool ended;  /* END_STREAM seen */
   char ctype[64], cenc[32];
+  char cparams[160]; /* the Content-Type's parameters (a multipart's boundary) */
 } h2_body;
 
 typedef struct h2_stream {
@@ -495,6 +497,10 @@ typedef struct h2_conn {
   nghttp2_mem mem; /* the HPACK decoders' memory, counted in the budget too */
   bool xml_col;    /* the frame being dissected ended an XML body ("HTTP2/XML") */
   bool json_col;   /* ... a JSON body ("HTTP2/JSON") */
+  /* ... a body whose layers wrote the Protocol column otherwise
+   * ("HTTP2/JSON/XML", "DoH"; in the packet's arena), and a DNS message's
+   * Info, which replaces the packet's (DoH) */
+  const char *body_proto, *doh_info;
 } h2_conn;
 
 /* Takes n bytes from the session's budget; false if it has no room. */
@@ -570,12 +576,14 @@ static void body_reset(h2_conn *c, h2_body *b) {
     uncharge(c, (uint64_t)b->cap + (uint64_t)b->pieces_cap * sizeof *b->pieces);
   free(b->data);
   free(b->pieces);
-  char ct[64], ce[32];
+  char ct[64], ce[32], cp[160];
   memcpy(ct, b->ctype, sizeof ct);
   memcpy(ce, b->cenc, sizeof ce);
+  memcpy(cp, b->cparams, sizeof cp);
   memset(b, 0, sizeof *b);
   memcpy(b->ctype, ct, sizeof ct);
   memcpy(b->cenc, ce, sizeof ce);
+  memcpy(b->cparams, cp, sizeof cp);
 }
 
 static void stream_free(h2_conn *c, h2_stream *s) {
@@ -1032,6 +1040,15 @@ static void note_header(h2_hinfo *hi, h2_body *b, const uint8_t *name, size_t nl
     }
   } else if (b && ieq(name, nl, "content-type")) {
     token_copy(val, vl, b->ctype, sizeof b->ctype);
+    /* the parameters: after the first ';', the ';'s and white space
+     * before them skipped (up to a NUL, cut at the buffer's size) */
+    const uint8_t *semi = memchr(val, ';', vl);
+    size_t i = semi ? (size_t)(semi - val) : vl, k = 0;
+    while (i < vl && (val[i] == ';' || val[i] == ' ' || val[i] == '\t'))
+      i++;
+    for (; i < vl && val[i] && k + 1 < sizeof b->cparams; i++)
+      b->cparams[k++] = (char)val[i];
+    b->cparams[k] = 0;
   } else if (b && ieq(name, nl, "content-encoding")) {
     token_copy(val, vl, b->cenc, sizeof b->cenc);
   }
@@ -1661,7 +1678,25 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   }
   dx_add_bytes(p, under, FL(F_DATA_DATA), &shown, 0, shown.len);
-  if (shown.len > 0 && dx_xml_media(b->ctype)) {
+  int mk = shown.len > 0 && b->ctype[0] ? dx_media_kind(b->ctype) : DX_MK_MEDIA;
+  if (mk == DX_MK_MULTIPART || mk == DX_MK_DNS) {
+    /* mime_multipart (the types it registers by name: HTTP/2 has no
+     * "multipart/" fallback) and DNS over HTTPS */
+    dx_body_cols cols = {.len = 0};
+    dx_media_body(p, h2 ? h2->parent : NULL, &shown, b->ctype, b->cparams[0] ? b->cparams : NULL, 0,
+                  &cols);
+    if (cols.replace)
+      c->doh_info = dx_arena_strndup(&p->arena, cols.info, cols.len);
+    else
+      snprintf(tail, tail_len, "%s", cols.info);
+    if (cols.doh || cols.plen) {
+      char pr[64];
+      int k = snprintf(pr, sizeof pr, "%s%s", cols.doh ? "DoH" : info_proto, cols.proto);
+      if (k > 0)
+        c->body_proto =
+            dx_arena_strndup(&p->arena, pr, (size_t)k < sizeof pr ? (size_t)k : sizeof pr - 1);
+    }
+  } else if (shown.len > 0 && dx_xml_media(b->ctype)) {
     /* XML: no media type in Info, "/XML" in the Protocol column */
     dx_dissect_xml(p, h2 ? h2->parent : NULL, &shown);
     c->xml_col = true; /* the frame's Info item first (dissect_frame) */
@@ -1704,7 +1739,7 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
   dx_add_item(p, st, FL(F_R), t, f->off + 5, 4);
   dx_add_item(p, st, FL(F_STREAMID), t, f->off + 5, 4);
   dx_tvb pl = dx_tvb_sub(t, f->off + H2_HDR, f->len);
-  char extra[300] = "", tail[80] = "";
+  char extra[300] = "", tail[300] = "";
   uint32_t pos = 0, padlen = 0, n;
   h2_dir *d = c ? &c->d[dir] : NULL;
   bool sid0 = f->sid == 0;
@@ -1945,12 +1980,19 @@ static void dissect_frame(dx_packet *p, h2_conn *c, int dir, const dx_tvb *t, co
     info_add(p, item);
     if (tail[0])
       info_tail(p, tail);
-    if (c->xml_col)
+    if (c && c->doh_info) /* DNS cleared Info and wrote its own */
+      dx_col_info_set(p, "%s", c->doh_info);
+    if (c && c->body_proto)
+      dx_col_set_proto(p, c->body_proto);
+    else if (c && c->xml_col)
       dx_col_set_proto(p, info_proto_xml);
-    else if (c->json_col)
+    else if (c && c->json_col)
       dx_col_set_proto(p, info_proto_json);
   }
-  c->xml_col = c->json_col = false;
+  if (c) {
+    c->xml_col = c->json_col = false;
+    c->body_proto = c->doh_info = NULL;
+  }
 }
 
 /* ---- entry points ----------------------------------------------------------------- */

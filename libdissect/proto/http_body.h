@@ -14,15 +14,57 @@ extern const dx_vals dx_http_status_vals[];
 /* The layer tshark 4.0 gives a body of media type mt (lower case, without
  * parameters), from its media_type table (defined in http.c). */
 enum {
-  DX_MK_MEDIA,       /* "media": a type no dissector is registered for */
-  DX_MK_TEXT,        /* "data-text-lines" */
-  DX_MK_JSON,        /* "json" */
-  DX_MK_FORM,        /* "urlencoded-form" */
-  DX_MK_XML,         /* "xml" */
-  DX_MK_DATA,        /* "data" (application/octet-stream) */
-  DX_MK_MESSAGE_HTTP /* "message-http" */
+  DX_MK_MEDIA,        /* "media": a type no dissector is registered for */
+  DX_MK_TEXT,         /* "data-text-lines" */
+  DX_MK_JSON,         /* "json" */
+  DX_MK_FORM,         /* "urlencoded-form" */
+  DX_MK_XML,          /* "xml" */
+  DX_MK_DATA,         /* "data" (application/octet-stream) */
+  DX_MK_MESSAGE_HTTP, /* "message-http" */
+  DX_MK_MULTIPART,    /* "mime_multipart" (multipart.c) */
+  DX_MK_DNS           /* "dns" (application/dns-message, DNS over HTTPS) */
 };
 int dx_media_kind(const char *mt);
+
+/* What the layers of a body write in the Protocol and Info columns, as
+ * tshark's dissectors write them after the message's own Info: kept apart
+ * because HTTP/1.x and HTTP/2 put their own Info together around it. */
+typedef struct dx_body_cols {
+  char info[256]; /* appended to the message's Info (cut at 255 bytes) */
+  size_t len;
+  char proto[40]; /* appended to the Protocol column ("/JSON", "/XML") */
+  size_t plen;
+  bool doh;     /* a DNS message set the Protocol column to "DoH" (then proto) */
+  bool replace; /* a DNS message cleared the message's own Info: info replaces it */
+  size_t fence; /* a multipart's start in info: what a DNS part keeps */
+  bool abort;   /* a part was malformed past reading (tshark's exception): stop */
+} dx_body_cols;
+
+/* The body b of media type mt (lower case, without parameters; params: the
+ * Content-Type's parameters after its ';', or NULL) in the layer tshark
+ * 4.0's media_type table gives mt, under parent: text lines, json, xml,
+ * urlencoded-form, data, message-http, mime_multipart, dns, else media;
+ * an empty mt or application/octet-stream as data. depth counts the
+ * multipart encapsulations around b (0: a message's body). Columns into
+ * cols (defined in http.c). */
+void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt,
+                   const char *params, int depth, dx_body_cols *cols);
+
+/* Appends formatted text to cols->info (http.c). */
+void dx_body_cols_info(dx_body_cols *cols, const char *fmt, ...) DX_PRINTF(2, 3);
+
+/* A multipart body (RFC 2046 5.1) as tshark's "mime_multipart" layer under
+ * parent: its boundary from params, each part's headers, and each part's
+ * body handed to dx_media_body by its own Content-Type (multipart.c). */
+#define DX_MULTIPART_MAX_DEPTH 8   /* nested multiparts walked */
+#define DX_MULTIPART_MAX_PARTS 500 /* parts of one multipart */
+void dx_dissect_multipart(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt,
+                          const char *params, int depth, dx_body_cols *cols);
+
+/* A DNS message that is a whole body (DNS over HTTPS, RFC 8484) as the
+ * "dns" layer under parent; writes the Protocol and Info columns as DNS
+ * does (dns.c). */
+void dx_dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b);
 
 /* Bodies of application/json (and json-rpc, jsonrequest) as tshark's "json"
  * layer, and of application/x-www-form-urlencoded as its

@@ -6,6 +6,7 @@
 #include "tcpframe.h"
 #include "testutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,6 +83,185 @@ static const char req_index[] = "GET /index.html HTTP/1.1\r\n"
                                 "\r\n";
 
 /* ---- tests ------------------------------------------------------------------ */
+
+/* A response of content type ct and body (n bytes) on a new connection:
+ * the packet of the response (free it, then conn_close). */
+static dx_packet *respond_on(uint16_t port, const char *ct, const char *body, size_t n) {
+  conn_open(&C, port, 80);
+  dx_packet_free(send_str(&C, 1, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n"));
+  char head[300];
+  int k = snprintf(head, sizeof head,
+                   "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Length: %zu\r\n\r\n", ct, n);
+  static uint8_t msg[4096];
+  memcpy(msg, head, (size_t)k);
+  memcpy(msg + k, body, n);
+  return send_data(&C, 0, msg, (size_t)k + n);
+}
+
+#define RESPOND(port, ct, lit) respond_on((port), (ct), (lit), sizeof(lit) - 1)
+
+/* multipart bodies (RFC 2046 5.1) as tshark 4.0's mime_multipart: the values
+ * below were counted by hand and checked against tshark on the same
+ * bytes (test_tshark_multipart compares many more bodies). */
+static void test_multipart_body(void) {
+  /* two parts, a preamble and an epilogue, a quoted boundary */
+  dx_packet *p = RESPOND(40300, "multipart/form-data; boundary=\"a b\"",
+                         "pre\r\n--a b\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nv\r\n"
+                         "--a b\r\nContent-Type: Text/Plain ; charset=utf-8\r\n\r\nhi\nthere\r\n"
+                         "--a b--\r\nepi");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "mime_multipart.type", "multipart/form-data");
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart.part"), 2);
+  EXPECT(p, "mime_multipart.header.content-disposition", "form-data;name=\"f\"");
+  EXPECT(p, "mime_multipart.header.content-type", "Text/Plain;charset=utf-8");
+  EXPECT(p, "mime_multipart.preamble", "7072650d0a"); /* "pre\r\n" */
+  EXPECT(p, "mime_multipart.first_boundary", "--a b\\r\\n");
+  EXPECT(p, "mime_multipart.boundary", "\\r\\n--a b\\r\\n");
+  EXPECT(p, "mime_multipart.last_boundary", "\\r\\n--a b--\\r\\n");
+  EXPECT(p, "mime_multipart.trailer", "657069"); /* "epi" */
+  /* the first part has no type: data; the second its type's text lines */
+  EXPECT(p, "data.len", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "data-text-lines"), 1);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:tcp:http:mime_multipart:data:data-text-lines");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK  (text/plain)");
+  CU_ASSERT_EQUAL(tu_any_flag(p, DX_NODE_MALFORMED), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* LF line ends around boundaries; a boundary followed by more bytes on
+   * its line ("--bbx") still ends a part; the close delimiter at the end
+   * of a line; two parts of the same layer are two layers */
+  p = RESPOND(
+      40301, "multipart/mixed; boundary=bb",
+      "--bb\r\nContent-Type: text/plain\r\n\r\none\n--bbx\r\nContent-Type: text/plain\r\n\r\n"
+      "two--bb--\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart.part"), 2);
+  EXPECT(p, "mime_multipart.boundary", "\\n--bbx\\r\\n");
+  EXPECT(p, "mime_multipart.last_boundary", "--bb--\\r\\n");
+  EXPECT(p, "frame.protocols",
+         "eth:ethertype:ip:tcp:http:mime_multipart:data-text-lines:data-text-lines");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK  (text/plain) (text/plain)");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* no boundary parameter: tshark's note, the body as data */
+  p = RESPOND(40302, "multipart/mixed", "--bb\r\n\r\nx\r\n--bb--\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart.no_required_parameter"), 1);
+  EXPECT(p, "data.len", "19");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:tcp:http:mime_multipart:data");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* no close delimiter: the part after the first boundary stays empty */
+  p = RESPOND(40303, "multipart/mixed; boundary=bb", "--bb\r\nContent-Type: text/plain\r\n\r\nx");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart.part"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart.header.content-type"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart.last_boundary"), 0);
+  CU_ASSERT_EQUAL(tu_any_flag(p, DX_NODE_MALFORMED), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* part headers that end in bare LFs: malformed, as tshark's exception */
+  p = RESPOND(40304, "multipart/mixed; boundary=bb",
+              "--bb\nContent-Type: text/plain\n\nx\n--bb--\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_NOT_EQUAL(tu_any_flag(p, DX_NODE_MALFORMED), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.1 200 OK [Malformed Packet]");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* a nested multipart, a JSON part (HTTP/JSON) and an empty text part
+   * (its Info twice, no layer) */
+  p = RESPOND(40305, "multipart/mixed; boundary=o",
+              "--o\r\nContent-Type: multipart/alternative; boundary=i\r\n\r\n--i\r\n"
+              "Content-Type: application/json\r\n\r\n{\"k\":1}\r\n--i--\r\n--o\r\n"
+              "Content-Type: text/plain\r\n\r\n\r\n--o--\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart"), 2);
+  EXPECT(p, "json.key", "k");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:tcp:http:mime_multipart:mime_multipart:json");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP/JSON");
+  CU_ASSERT_STRING_EQUAL(
+      dx_packet_info(p),
+      "HTTP/1.1 200 OK , JavaScript Object Notation (application/json) (text/plain) (text/plain)");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* deeper than the cap: the innermost multiparts are not walked */
+  char deep[2048];
+  size_t k = 0;
+  for (int i = 0; i < 12; i++)
+    k += (size_t)snprintf(deep + k, sizeof deep - k,
+                          "--L%dZ\r\nContent-Type: multipart/mixed; boundary=L%dZ\r\n\r\n", i,
+                          i + 1);
+  k += (size_t)snprintf(deep + k, sizeof deep - k, "--L12Z\r\n\r\nx\r\n--L12Z--");
+  for (int i = 11; i >= 0; i--)
+    k += (size_t)snprintf(deep + k, sizeof deep - k, "\r\n--L%dZ--", i);
+  p = respond_on(40306, "multipart/mixed; boundary=L0Z", deep, k);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "mime_multipart"), 8 + 1);
+  CU_ASSERT_EQUAL(tu_count(p, "_ws.limit"), 1);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* every prefix of a body: never a crash (ASan), never a hang */
+  static const char body[] =
+      "pre\r\n--bb\r\nContent-Type: text/plain;\r\n charset=x\r\nc: text/html"
+      "\r\nX-A: 1\r\n\r\n<b>x</b>\r\n--bb\r\nContent-Type: application/dns-"
+      "message\r\n\r\n\xab\xcd\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+      "\x01"
+      "a\x00\x00\x01\x00\x01\r\n--bb--\r\nepilogue";
+  for (size_t n = 0; n < sizeof body - 1; n++) {
+    p = respond_on((uint16_t)(40400 + n), "multipart/mixed; boundary=bb", body, n);
+    CU_ASSERT_PTR_NOT_NULL(p);
+    dx_packet_free(p);
+    conn_close(&C);
+  }
+}
+
+/* application/dns-message (RFC 8484) as a DNS message: DoH in the Protocol
+ * column, DNS's Info, the answer matched with its query on the same
+ * connection (values as tshark 4.0's on the same bytes) */
+static void test_doh_body(void) {
+  static const uint8_t q[] = {0x00, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
+                              0x00, 0x00, 0x01, 'a',  0x00, 0x00, 0x01, 0x00, 0x01};
+  static const uint8_t a[] = {0x00, 0x00, 0x81, 0x80, 0x00, 0x01, 0x00, 0x01, 0x00,
+                              0x00, 0x00, 0x00, 0x01, 'a',  0x00, 0x00, 0x01, 0x00,
+                              0x01, 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+                              0x00, 0x3c, 0x00, 0x04, 0x0a, 0x00, 0x00, 0x01};
+  uint8_t msg[512];
+  conn_open(&C, 40500, 443);
+  int k = snprintf((char *)msg, sizeof msg,
+                   "POST /dns-query HTTP/1.1\r\nHost: a\r\nContent-Type: application/dns-message"
+                   "\r\nContent-Length: %zu\r\n\r\n",
+                   sizeof q);
+  memcpy(msg + k, q, sizeof q);
+  dx_packet *p = send_data(&C, 1, msg, (size_t)k + sizeof q);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  uint64_t qframe = dx_packet_number(p);
+  EXPECT(p, "dns.qry.name", "a");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:tcp:http:dns");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DoH");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Standard query 0x0000 A a");
+  dx_packet_free(p);
+  k = snprintf((char *)msg, sizeof msg,
+               "HTTP/1.1 200 OK\r\nContent-Type: application/dns-message\r\nContent-Length: %zu"
+               "\r\n\r\n",
+               sizeof a);
+  memcpy(msg + k, a, sizeof a);
+  p = send_data(&C, 0, msg, (size_t)k + sizeof a);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "dns.a", "10.0.0.1");
+  char want[32];
+  snprintf(want, sizeof want, "%llu", (unsigned long long)qframe);
+  EXPECT(p, "dns.response_to", want);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Standard query response 0x0000 A a A 10.0.0.1");
+  dx_packet_free(p);
+  conn_close(&C);
+}
 
 static void test_request(void) {
   conn_open(&C, 40000, 80);
@@ -967,6 +1147,8 @@ int main(void) {
       {"JSON body", test_json_body},
       {"form body", test_form_body},
       {"XML body", test_xml_body},
+      {"multipart body", test_multipart_body},
+      {"DNS over HTTPS body", test_doh_body},
       CU_TEST_INFO_NULL,
   };
   return tu_run("http", tests);
