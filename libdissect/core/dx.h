@@ -349,6 +349,12 @@ struct dx_packet {
    * again, on the frame that completes the PDU, with a tvb over a
    * reassembled data source. */
   uint32_t desegment_offset, desegment_len;
+  /* Where the size of each application PDU goes (dx_pdu_size()): the
+   * transport's layer node and its field (TCP's tree and tcp.pdu.size),
+   * set by the transport while it hands bytes to the byte-stream layer;
+   * NULL otherwise (UDP, QUIC). */
+  dx_node *pdu_tree;
+  const dx_field *pdu_field;
   /* Summary columns (arena strings). */
   const char *col_src, *col_dst, *col_proto;
   /* dx_col_set_addr() keeps the addresses; their text is made when first
@@ -747,6 +753,17 @@ bool dx_app_data_set(dx_packet *p, void *data, void (*app_free)(void *));
  * a caller (a unit test, an embedder calling a dissector) counts as one. */
 static inline bool dx_in_stream(const dx_packet *p) {
   return p->bstream != NULL || p->flow != NULL;
+}
+
+/* An application PDU of plen bytes starts at off in t (the length its
+ * header gives, whether or not all its bytes are there): shown under the
+ * transport's layer as "[PDU Size: N]", as Wireshark's tcp_dissect_pdus()
+ * shows each PDU it hands on, under TCP's tree even when the PDU lies in
+ * decrypted TLS data. Nothing outside a transport that asks for it. */
+static inline void dx_pdu_size(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t plen) {
+  if (p->pdu_tree && p->pdu_field)
+    dx_node_set_flags(dx_add_uint(p, p->pdu_tree, p->pdu_field, t, off, plen, plen),
+                      DX_NODE_GENERATED);
 }
 
 /* TLS secrets of the session (NULL if none were given): the key log
