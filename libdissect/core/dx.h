@@ -946,12 +946,18 @@ static inline size_t dx_utf8_ok(const uint8_t *s, size_t n) {
  * "\u202E" (4 upper-case hex digits) or "\U000E0001" (8 beyond U+FFFF).
  * Writes it and a NUL to out (12 bytes), returns its length. */
 size_t dx_unichar_escape(uint32_t cp, char out[12]);
-/* Escapes bytes for a terminal: printable ASCII and printable UTF-8 kept,
- * \\, \n, \t, \r; a well-formed UTF-8 sequence of a code point that is
- * not printable (C1 controls, format characters) as tshark shows it,
- * \u0085, \u202E, \U000E0001; \xNN for any other byte. Writes at most len-1 chars + NUL, returns
- * needed length. */
+/* Escapes bytes for a terminal as tshark 4.0's format_text() shows them
+ * in labels and columns: printable ASCII and the backslash kept, \a \b \t
+ * \n \v \f \r for bytes 7 to 13 and \ooo (octal) for the other control
+ * bytes and DEL (\001, \033, \177); printable UTF-8 kept; a code point
+ * that is not printable (C1 controls, format characters) as \u0085,
+ * \u202E, \U000E0001; a broken or invalid UTF-8 sequence (a stray byte of
+ * 0x80 or more) as one U+FFFD. Writes at most len-1 chars + NUL, returns
+ * the needed length. */
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);
+/* The bytes dx_escape() reads at s[0..n) as one unit (escaped or kept
+ * whole): 1 for an ASCII byte, a lead byte and its continuation bytes. */
+size_t dx_escape_unit(const uint8_t *s, size_t n);
 
 /* "Nov 22, 2026 08:25:43.332411000 UTC": an absolute time in the local
  * zone, as tshark shows ABSOLUTE_TIME_LOCAL (output/timefmt.c); returns
