@@ -274,11 +274,14 @@ static void walk(const char *s, size_t len, emit_fn emit, void *ctx) {
       i += (size_t)l;
       continue;
     }
-    if (c == '\n' || c == '\r' || c == '\t') {
+    if (c >= 7 && c <= 13) { /* as tshark's format_text(): \a \b \t \n \v \f \r */
       tmp[0] = '\\';
-      tmp[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+      tmp[1] = "abtnvfr"[c - 7];
       emit(ctx, tmp, 2, 2);
-    } else {
+    } else if (c < 0x80) { /* the other control bytes and DEL: \033, \177 */
+      snprintf(tmp, sizeof tmp, "\\%03o", c);
+      emit(ctx, tmp, 4, 4);
+    } else { /* a byte of broken UTF-8 */
       snprintf(tmp, sizeof tmp, "\\x%02x", c);
       emit(ctx, tmp, 4, 4);
     }

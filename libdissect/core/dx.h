@@ -350,6 +350,12 @@ struct dx_packet {
    * again, on the frame that completes the PDU, with a tvb over a
    * reassembled data source. */
   uint32_t desegment_offset, desegment_len;
+  /* Where the size of each application PDU goes (dx_pdu_size()): the
+   * transport's layer node and its field (TCP's tree and tcp.pdu.size),
+   * set by the transport while it hands bytes to the byte-stream layer;
+   * NULL otherwise (UDP, QUIC). */
+  dx_node *pdu_tree;
+  const dx_field *pdu_field;
   /* Summary columns (arena strings). */
   const char *col_src, *col_dst, *col_proto;
   /* dx_col_set_addr() keeps the addresses; their text is made when first
@@ -766,6 +772,17 @@ static inline bool dx_in_stream(const dx_packet *p) {
   return p->bstream != NULL || p->flow != NULL;
 }
 
+/* An application PDU of plen bytes starts at off in t (the length its
+ * header gives, whether or not all its bytes are there): shown under the
+ * transport's layer as "[PDU Size: N]", as Wireshark's tcp_dissect_pdus()
+ * shows each PDU it hands on, under TCP's tree even when the PDU lies in
+ * decrypted TLS data. Nothing outside a transport that asks for it. */
+static inline void dx_pdu_size(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t plen) {
+  if (p->pdu_tree && p->pdu_field)
+    dx_node_set_flags(dx_add_uint(p, p->pdu_tree, p->pdu_field, t, off, plen, plen),
+                      DX_NODE_GENERATED);
+}
+
 /* TLS secrets of the session (NULL if none were given): the key log
  * (core/keylog.h) and an RSA private key (EVP_PKEY *). */
 struct dx_keylog *dx_packet_keylog(const dx_packet *p);
@@ -946,12 +963,18 @@ static inline size_t dx_utf8_ok(const uint8_t *s, size_t n) {
  * "\u202E" (4 upper-case hex digits) or "\U000E0001" (8 beyond U+FFFF).
  * Writes it and a NUL to out (12 bytes), returns its length. */
 size_t dx_unichar_escape(uint32_t cp, char out[12]);
-/* Escapes bytes for a terminal: printable ASCII and printable UTF-8 kept,
- * \\, \n, \t, \r; a well-formed UTF-8 sequence of a code point that is
- * not printable (C1 controls, format characters) as tshark shows it,
- * \u0085, \u202E, \U000E0001; \xNN for any other byte. Writes at most len-1 chars + NUL, returns
- * needed length. */
+/* Escapes bytes for a terminal as tshark 4.0's format_text() shows them
+ * in labels and columns: printable ASCII and the backslash kept, \a \b \t
+ * \n \v \f \r for bytes 7 to 13 and \ooo (octal) for the other control
+ * bytes and DEL (\001, \033, \177); printable UTF-8 kept; a code point
+ * that is not printable (C1 controls, format characters) as \u0085,
+ * \u202E, \U000E0001; a broken or invalid UTF-8 sequence (a stray byte of
+ * 0x80 or more) as one U+FFFD. Writes at most len-1 chars + NUL, returns
+ * the needed length. */
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len);
+/* The bytes dx_escape() reads at s[0..n) as one unit (escaped or kept
+ * whole): 1 for an ASCII byte, a lead byte and its continuation bytes. */
+size_t dx_escape_unit(const uint8_t *s, size_t n);
 
 /* "Nov 22, 2026 08:25:43.332411000 UTC": an absolute time in the local
  * zone, as tshark shows ABSOLUTE_TIME_LOCAL (output/timefmt.c); returns

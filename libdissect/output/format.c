@@ -101,9 +101,69 @@ static void sb_hex0(sbuf *b, uint64_t v, int width) {
   sb_put(b, q, (size_t)(e - q));
 }
 
+/* Code point cp as UTF-8 into o (1 to 4 bytes); returns the length. */
+static size_t put_utf8(char *o, uint32_t cp) {
+  if (cp < 0x80) {
+    o[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (char)(0xc0 | (cp >> 6));
+    o[1] = (char)(0x80 | (cp & 0x3f));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (char)(0xe0 | (cp >> 12));
+    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+    o[2] = (char)(0x80 | (cp & 0x3f));
+    return 3;
+  }
+  o[0] = (char)(0xf0 | (cp >> 18));
+  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+  o[3] = (char)(0x80 | (cp & 0x3f));
+  return 4;
+}
+
+/* The unit of text format_text reads at s[0..n) (n > 0): its length (1
+ * for an ASCII byte; a lead byte and the continuation bytes after it, as
+ * many as it announces) and in *cp its code point: the byte, the code
+ * point of a whole sequence (overlong forms too, as glib reads them), or
+ * U+FFFD for a cut or invalid one (g_unichar_validate(): no surrogate,
+ * nothing past U+10FFFF). */
+static size_t text_unit(const uint8_t *s, size_t n, uint32_t *cp) {
+  uint8_t c = s[0];
+  *cp = c;
+  if (c < 0x80)
+    return 1;
+  size_t more = (c & 0xe0) == 0xc0   ? 1
+                : (c & 0xf0) == 0xe0 ? 2
+                : (c & 0xf8) == 0xf0 ? 3
+                : (c & 0xfc) == 0xf8 ? 4
+                : (c & 0xfe) == 0xfc ? 5
+                                     : 0;
+  uint32_t u = c & (0x3fu >> more);
+  size_t k = 1;
+  for (; k <= more && k < n && (s[k] & 0xc0) == 0x80; k++)
+    u = (u << 6) | (s[k] & 0x3fu);
+  *cp = more && k == more + 1 && u <= 0x10ffff && !(u >= 0xd800 && u <= 0xdfff) ? u : 0xfffd;
+  return k;
+}
+
+/* tshark 4.0's format_text() (wsutil/str_util.c), which it applies to
+ * labels (-V), columns and DNS names: printable ASCII as it is (the
+ * backslash too: it is not doubled), \a \b \t \n \v \f \r for bytes 7 to
+ * 13 and \ooo (octal) for the other ASCII bytes (\001, \033, \177); a
+ * byte of 0x80 or more starts a UTF-8 sequence, read as far as its
+ * continuation bytes go: its code point if whole and valid (an overlong
+ * form too: \xc0\xaf is "/"), else U+FFFD (one for the lead byte and the
+ * continuation bytes after it); a printable code point (U+00A0 and up,
+ * dx_unichar_printable) as UTF-8, any other (C1 controls, bidi and
+ * zero-width characters) as \u0085, \u202E, \U000E0001. */
 static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
-  for (size_t i = 0; i < n; i++) {
-    /* runs of printable bytes go in one piece */
+  size_t i = 0;
+  while (i < n) {
+    /* runs of printable ASCII but the backslash go in one piece */
     size_t j = i + dx_plain_run(s + i, n - i);
     if (j > i) {
       sb_put(b, (const char *)s + i, j - i);
@@ -111,36 +171,39 @@ static void sb_escape(sbuf *b, const uint8_t *s, size_t n) {
       if (i == n)
         break;
     }
-    uint8_t c = s[i];
-    uint32_t cp;
-    char e[5];
-    if (c == '\\') { /* as tshark 4.0's format_text(): not escaped */
-      sb_put(b, "\\", 1);
-    } else if (c >= 0x20 && c < 0x7f) {
+    uint8_t c = s[i++];
+    char e[12];
+    if (c >= 0x20 && c < 0x7f) { /* the backslash */
       sb_put(b, (const char *)&c, 1);
-    } else if (c == '\n') {
-      sb_put(b, "\\n", 2);
-    } else if (c == '\r') {
-      sb_put(b, "\\r", 2);
-    } else if (c == '\t') {
-      sb_put(b, "\\t", 2);
-    } else if (c >= 0x80 && dx_utf8_seq(s + i, n - i, &cp)) {
-      size_t k = dx_utf8_seq(s + i, n - i, &cp);
-      if (cp >= 0xa0 && dx_unichar_printable(cp)) {
-        sb_put(b, (const char *)s + i, k);
-      } else {
-        char u[12];
-        sb_put(b, u, dx_unichar_escape(cp, u)); /* C1, format characters */
-      }
-      i += k - 1;
-    } else {
+    } else if (c < 0x80) {
       e[0] = '\\';
-      e[1] = 'x';
-      e[2] = hexdig[c >> 4];
-      e[3] = hexdig[c & 15];
-      sb_put(b, e, 4);
+      if (c >= 7 && c <= 13) {
+        e[1] = "abtnvfr"[c - 7];
+        sb_put(b, e, 2);
+      } else {
+        e[1] = (char)('0' + ((c >> 6) & 3));
+        e[2] = (char)('0' + ((c >> 3) & 7));
+        e[3] = (char)('0' + (c & 7));
+        sb_put(b, e, 4);
+      }
+    } else {
+      uint32_t cp;
+      i += text_unit(s + i - 1, n - i + 1, &cp) - 1;
+      if (cp >= 0x20 && cp < 0x7f) {
+        e[0] = (char)cp; /* an overlong form of printable ASCII */
+        sb_put(b, e, 1);
+      } else if (cp >= 0xa0 && dx_unichar_printable(cp)) {
+        sb_put(b, e, put_utf8(e, cp));
+      } else {
+        sb_put(b, e, dx_unichar_escape(cp, e));
+      }
     }
   }
+}
+
+size_t dx_escape_unit(const uint8_t *s, size_t n) {
+  uint32_t cp;
+  return n ? text_unit(s, n, &cp) : 0;
 }
 
 size_t dx_escape(const uint8_t *s, size_t n, char *buf, size_t len) {
@@ -428,11 +491,10 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
         c = r;
         continue;
       }
-      /* one byte, or the whole sequence of a code point not shown as it is
-       * (\u202E) */
+      /* one byte, or the whole sequence format_text reads at once (a code
+       * point not shown as it is, \u202E; a broken one, U+FFFD) */
       uint32_t cp;
-      size_t k = dx_utf8_seq((const uint8_t *)c, (size_t)(e - c), &cp);
-      k = k ? k : 1;
+      size_t k = text_unit((const uint8_t *)c, (size_t)(e - c), &cp);
       sb_escape(&b, (const uint8_t *)c, k);
       c += k;
     }

@@ -166,7 +166,10 @@ static inline void jw_key(jw *w, const char *k, size_t n) {
  * code point of the same value (as if it were Latin-1). */
 static size_t utf8_len(const unsigned char *u, size_t i, size_t n) {
   unsigned c = u[i];
-  size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+  size_t len = c >= 0xf0 && c <= 0xf4  ? 4
+               : c >= 0xe0 && c < 0xf0 ? 3
+               : c >= 0xc2 && c < 0xe0 ? 2
+                                       : 0;
   bool ok = len && i + len <= n;
   for (size_t k = 1; ok && k < len; k++)
     ok = (u[i + k] & 0xc0) == 0x80;

@@ -42,7 +42,7 @@ static void tb_flush(tbuf *t) {
 /* A label or column into the buffer, for a terminal. Labels and columns
  * are escaped when they are made (a backslash in them is already an
  * escape), so this is the last guard: printable ASCII, the backslash and
- * printable UTF-8 pass, any other byte becomes \xNN. */
+ * printable UTF-8 pass, anything else is escaped as dx_escape() does. */
 static void tb_escaped(tbuf *t, const char *s) {
   const uint8_t *u = (const uint8_t *)s;
   size_t n = strlen(s);
@@ -59,8 +59,7 @@ static void tb_escaped(tbuf *t, const char *s) {
       tb_put(t, u, k);
     } else {
       char e[12];
-      uint32_t cp; /* a code point not shown as it is goes whole: \u202E */
-      k = *u >= 0x80 && dx_utf8_seq(u, n, &cp) ? dx_utf8_seq(u, n, &cp) : 1;
+      k = dx_escape_unit(u, n); /* a whole sequence: \u202E, one U+FFFD */
       size_t w = dx_escape(u, k, e, sizeof e);
       tb_put(t, e, w);
     }
@@ -187,8 +186,7 @@ static char *escape_into(char *o, const char *s, size_t n) {
       o += k;
     } else {
       char e[12];
-      uint32_t cp; /* a code point not shown as it is goes whole: \u202E */
-      k = *u >= 0x80 && dx_utf8_seq(u, n, &cp) ? dx_utf8_seq(u, n, &cp) : 1;
+      k = dx_escape_unit(u, n); /* a whole sequence: \u202E, one U+FFFD */
       size_t w = dx_escape(u, k, e, sizeof e);
       memcpy(o, e, w);
       o += w;

@@ -1806,6 +1806,8 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       p->desegment_len = have_len ? (uint32_t)len + 2 - avail : DX_DESEGMENT_ONE_MORE;
       return t->len;
     }
+    if (have_len)
+      dx_pdu_size(p, t, off, 2u + len);
     dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), t, off, 2u + len);
     dx_add_item(p, top, FLD(F_LENGTH), t, off, 2);
     if (!have_len) {

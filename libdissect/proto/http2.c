@@ -2027,6 +2027,8 @@ static uint32_t dissect_h2(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         return 0;
       }
     }
+    if (t->len >= H2_MAGIC_LEN)
+      dx_pdu_size(p, t, 0, H2_MAGIC_LEN);
     dx_node *h2 = dx_add_proto(p, parent, FL(F_HTTP2), t, 0, H2_MAGIC_LEN);
     dx_node *st = dx_add_none(p, h2, FL(F_STREAM), t, 0, H2_MAGIC_LEN);
     dx_node_set_text(p, st, "Stream: Magic");
@@ -2052,6 +2054,9 @@ static uint32_t dissect_h2(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         p->desegment_len = H2_HDR - avail;
         return off;
       }
+      uint32_t cut_len = 0;
+      if (dx_get_u24(t, off, &cut_len)) /* as tshark: the size its 3 bytes give */
+        dx_pdu_size(p, t, off, H2_HDR + cut_len);
       dx_node *h2 = dx_add_proto(p, parent, FL(F_HTTP2), t, off, avail);
       dx_node *st = dx_add_none(p, h2, FL(F_STREAM), t, off, avail);
       dx_add_item(p, st, FL(F_LENGTH), t, off, 3);
@@ -2086,6 +2091,7 @@ static uint32_t dissect_h2(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         d->hpack_lost = true; /* its header block is lost */
       return t->len;
     }
+    dx_pdu_size(p, t, off, (uint32_t)total);
     dissect_frame(p, c, dir, t, &f, parent);
     if (!f.whole)
       return t->len;

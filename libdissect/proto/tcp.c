@@ -120,6 +120,7 @@ enum {
   F_BOGUS_HDR_LEN,
   F_CHECKSUM_BAD,
   F_PAYLOAD,
+  F_PDU_SIZE,
   F_SEGMENT_DATA,
   F_SEGMENTS,
   F_SEGMENT,
@@ -347,6 +348,7 @@ static const dx_field tcp_fields[] = {
         DX_F("tcp.bogus_header_length", "Bogus TCP Header length", DX_FT_NONE, DX_BASE_NONE),
     [F_CHECKSUM_BAD] = DX_F("tcp.checksum_bad.expert", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
     [F_PAYLOAD] = DX_F("tcp.payload", "TCP payload", DX_FT_BYTES, DX_BASE_NONE),
+    [F_PDU_SIZE] = DX_F("tcp.pdu.size", "PDU Size", DX_FT_UINT32, DX_BASE_DEC),
     [F_SEGMENT_DATA] = DX_F("tcp.segment_data", "TCP segment data", DX_FT_BYTES, DX_BASE_NONE),
     [F_SEGMENTS] = DX_F("tcp.segments", "Reassembled TCP Segments", DX_FT_NONE, DX_BASE_NONE),
     [F_SEGMENT] = DX_F("tcp.segment", "TCP Segment", DX_FT_FRAMENUM, DX_BASE_NONE),
@@ -2100,17 +2102,27 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
   dx_node_set_len(tcp, s->hlen <= t->len ? s->hlen : t->len);
 
-  if (!k->c || pl.len < seglen || (s->flags & TH_RST)) {
-    feed_once(p, s, k, &pl, parent);
-    return t->len;
-  }
-  if (k->c->bs.reasm_off[k->dir]) {
+  bool once = !k->c || pl.len < seglen || (s->flags & TH_RST);
+  if (!once && k->c->bs.reasm_off[k->dir]) {
     /* Reassembly gave up on this direction: show new bytes as data. */
     dx_dissect_data(p, &pl, parent);
     return t->len;
   }
+  /* the applications' PDU sizes go under this segment's tree (dx_pdu_size) */
+  dx_node *save_tree = p->pdu_tree;
+  const dx_field *save_field = p->pdu_field;
+  p->pdu_tree = tcp;
+  p->pdu_field = FL(F_PDU_SIZE);
   dx_stream_result res = {false, false, false, false};
-  bool kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
+  bool kept = false;
+  if (once)
+    feed_once(p, s, k, &pl, parent);
+  else
+    kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
+  p->pdu_tree = save_tree;
+  p->pdu_field = save_field;
+  if (once)
+    return t->len;
   if ((res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");

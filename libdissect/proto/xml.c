@@ -261,101 +261,18 @@ static uint32_t attrs_then_close(const xctx *x, uint32_t pos, bool pi, uint32_t 
 
 /* ---- items ------------------------------------------------------------------------ */
 
-/* Appends code point cp as UTF-8 (at most 4 bytes; the caller has room). */
-static size_t put_utf8(char *o, uint32_t cp) {
-  if (cp < 0x80) {
-    o[0] = (char)cp;
-    return 1;
-  }
-  if (cp < 0x800) {
-    o[0] = (char)(0xc0 | (cp >> 6));
-    o[1] = (char)(0x80 | (cp & 0x3f));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    o[0] = (char)(0xe0 | (cp >> 12));
-    o[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    o[2] = (char)(0x80 | (cp & 0x3f));
-    return 3;
-  }
-  o[0] = (char)(0xf0 | (cp >> 18));
-  o[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-  o[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-  o[3] = (char)(0x80 | (cp & 0x3f));
-  return 4;
-}
-
-/* tshark 4.0's format_text() (wsutil/str_util.c), which tvb_format_text()
- * applies to a label's bytes: printable ASCII as it is (the backslash
- * too), \a \b \f \n \r \t \v and \ooo (octal) for the other ASCII
- * bytes, a UTF-8 sequence as its code point (U+FFFD for a broken one),
- * printable ones as they are and the others as \uXXXX. Writes at most
- * cap-1 bytes and a NUL into o (whole characters), returns the length. */
-static size_t format_text(const uint8_t *s, uint32_t n, char *o, size_t cap) {
-  size_t k = 0;
-  uint32_t i = 0;
-  while (i < n) {
-    char tmp[16];
-    size_t tl;
-    uint8_t c = s[i++];
-    if (c >= 0x20 && c < 0x7f) {
-      tmp[0] = (char)c;
-      tl = 1;
-    } else if (c < 0x80) {
-      tmp[0] = '\\';
-      if (c >= 7 && c <= 13) { /* \a \b \t \n \v \f \r */
-        tmp[1] = "abtnvfr"[c - 7];
-        tl = 2;
-      } else {
-        tmp[1] = (char)('0' + ((c >> 6) & 3));
-        tmp[2] = (char)('0' + ((c >> 3) & 7));
-        tmp[3] = (char)('0' + (c & 7));
-        tl = 4;
-      }
-    } else {
-      int more = (c & 0xe0) == 0xc0   ? 1
-                 : (c & 0xf0) == 0xe0 ? 2
-                 : (c & 0xf8) == 0xf0 ? 3
-                 : (c & 0xfc) == 0xf8 ? 4
-                 : (c & 0xfe) == 0xfc ? 5
-                                      : -1;
-      uint32_t cp = 0xfffd;
-      if (more > 0) {
-        uint32_t u = c & (0x3fu >> more);
-        int j = 0;
-        for (; j < more && i < n && (s[i] & 0xc0) == 0x80; j++)
-          u = (u << 6) | (s[i++] & 0x3fu);
-        /* g_unichar_validate(): no surrogate, nothing past U+10FFFF */
-        if (j == more && u <= 0x10ffff && !(u >= 0xd800 && u <= 0xdfff))
-          cp = u;
-      }
-      if (cp >= 0x20 && cp < 0x7f) {
-        tmp[0] = (char)cp; /* an overlong form of printable ASCII */
-        tl = 1;
-      } else if (cp >= 0xa0 && dx_unichar_printable(cp)) {
-        tl = put_utf8(tmp, cp);
-      } else {
-        tl = dx_unichar_escape(cp, tmp);
-      }
-    }
-    if (k + tl >= cap)
-      break;
-    memcpy(o + k, tmp, tl);
-    k += tl;
-  }
-  if (cap)
-    o[k] = 0;
-  return k;
-}
-
-/* The label text of n bytes at off, as tshark makes it: format_text(), and
- * from 240 bytes on " [truncated]" in front of what fits in 238 (cut at a
- * character's start, as label_mark_truncated() does). Into x->lbl;
- * returns its length. */
+/* The label text of n bytes at off, as tshark makes it: format_text()
+ * (dx_escape), and from 240 bytes on " [truncated]" in front of what fits
+ * in 238 (cut at a character's start, as label_mark_truncated() does).
+ * Into x->lbl; returns its length. */
 static size_t make_label(xctx *x, uint32_t off, uint32_t n) {
   /* every byte gives at least one: more than 240 bytes are cut anyway */
   uint32_t take = n > XML_LABEL_LEN + 1 ? XML_LABEL_LEN + 1 : n;
-  size_t l = format_text(x->s + off, take, x->lbl, sizeof x->lbl);
+  /* tshark's format_text() (dx_escape): at most 4 bytes out per byte in,
+   * so the label always fits */
+  size_t l = dx_escape(x->s + off, take, x->lbl, sizeof x->lbl);
+  if (l >= sizeof x->lbl)
+    l = sizeof x->lbl - 1;
   if (l < XML_LABEL_LEN && take == n)
     return l;
   static const char trunc[] = " [truncated]";

@@ -306,7 +306,7 @@ PY
 run "$D" -r "$T_TMP/hostile.pcapng" -T fields -e frame.number -e frame.comment
 check_rc_zero "hostile comments: exit status 0"
 cmp_out "hostile comments: escaped, a bad option ignored, cut at a NUL" \
-  "$(printf '1\ta good comment,with \\x1b[31m escape\n2\t\n3\tbefore')" "$(cat "$T_TMP/out")"
+  "$(printf '1\ta good comment,with \\033[31m escape\n2\t\n3\tbefore')" "$(cat "$T_TMP/out")"
 cmp_out "hostile comments through standard input: the same" "$(cat "$T_TMP/out")" \
   "$("$D" -r - -T fields -e frame.number -e frame.comment <"$T_TMP/hostile.pcapng" 2>&1)"
 cmp_out "hostile comments: tshark reads the first block's comments alike" \

@@ -487,13 +487,13 @@ for fmt in json text mermaid svg; do
     fail "hostile URI: --story $fmt has no raw ESC" "exit $RC"
   fi
 done
-grep -q 'GET /a<b>&c;d#e"f'"'"'g%h\\x1b\[31m' "$T_TMP/hostile.text" \
+grep -q 'GET /a<b>&c;d#e"f'"'"'g%h\\033\[31m' "$T_TMP/hostile.text" \
   && pass "hostile URI: text shows it escaped" || fail "hostile URI: text shows it escaped" "$(grep GET "$T_TMP/hostile.text")"
 report < <("$PY" "$T_TMP/shapes.py" "$T_TMP/hostile.json" "$T_TMP/hostile.mermaid" "$T_TMP/hostile.svg" hostile)
 if ((MM_PARSE)); then
   report < <(MERMAID_NODE_MODULES=$MM node "$T_TMP/mermaid_parse.mjs" "$T_TMP/hostile.mermaid" 2>&1)
 fi
-check_eq "hostile URI: the JSON holds it (escaped ESC)" '/a<b>&c;d#e"f'"'"'g%h\x1b[31m' \
+check_eq "hostile URI: the JSON holds it (escaped ESC)" '/a<b>&c;d#e"f'"'"'g%h\033[31m' \
   "$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["connections"][0]["http"][0]["uri"])' "$T_TMP/hostile.json")"
 
 finish

@@ -661,12 +661,12 @@ write(sys.argv[2], [frame(17, 40001, 9999, b"hello"), frame(17, 40001, 53, b"\x1
 PY
   start esc 200 50 "$TMPD/esc.pcap"
   # tshark: frame 2 "Standard query 0x1234 A ev\033[2Jil\a.test"
-  expect "list: control bytes from the packet are shown escaped" '^ *2 .*Standard query 0x1234 A ev\\x1b\[2Jil\\x07\.test'
+  expect "list: control bytes from the packet are shown escaped" '^ *2 .*Standard query 0x1234 A ev\\033\[2Jil\\a\.test'
   # the DNS layer, then its Queries: the name as in tshark -V, escaped
   keys j Tab G Enter G Enter
-  expect "tree: the DNS name escaped" 'ev\\x1b\[2Jil\\x07\.test: type A, class IN'
+  expect "tree: the DNS name escaped" 'ev\\033\[2Jil\\a\.test: type A, class IN'
   keys BTab g f
-  expect "follow: control bytes shown escaped" 'GET /\\x1b\[2J\\x07evil'
+  expect "follow: control bytes shown escaped" 'GET /\\033\[2J\\aevil'
   title=$(tmux display -p -t "$CUR" '#{pane_title}')
   if [ "$title" != "pwn" ]; then ok "the packet could not set the terminal title"; else ko "title set by packet data"; fi
   keys q q

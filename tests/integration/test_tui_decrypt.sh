@@ -221,7 +221,7 @@ expect "follow HTTP/2: the response of stream 1 (frame 20)" '":status 200" found
 keys g t
 expect "follow HTTP/2: t shows the decrypted bytes" "^\[TLS decrypted\] t: TCP"
 expect "follow HTTP/2: the preface as text" "^PRI \* HTTP/2.0"
-expect "follow HTTP/2: binary frames escaped" '\\x00\\x00\\x12\\x04'
+expect "follow HTTP/2: binary frames escaped" '\\000\\000\\022\\004'
 keys h
 expect "follow HTTP/2: hex of the decrypted bytes (PRI = 50 52 49)" "^00000000  50 52 49 20 2a 20 48 54"
 keys h t

@@ -512,7 +512,7 @@ static void test_error_format(void) {
   CU_ASSERT_EQUAL(e.pos, 0);
   dx_filter_error_format(t, &e, buf, sizeof buf);
   CU_ASSERT_PTR_NULL(strchr(buf, '\x01'));
-  CU_ASSERT_EQUAL(strncmp(buf, "\\x01 == 1\n^~~~\n", 15), 0);
+  CU_ASSERT_EQUAL(strncmp(buf, "\\001 == 1\n^~~~\n", 15), 0);
 }
 
 static void test_fields_list(void) {

@@ -800,26 +800,26 @@ static void test_garbage(void) {
  * (and \x7f, \x1b) to port 80: http.request.method GET, http.request.uri
  * the bytes "/a" 01 "b" (shown "/a\001b" by -V), http.request.version
  * HTTP/1.1, http.request.line "Host: x\r\n", Info "GET /a\001b HTTP/1.1 ",
- * http.request.full_uri "http://x/a\001b". We show the byte as \x01, the
- * escape used for every control byte (Info holds the byte; writers escape
- * it). */
+ * http.request.full_uri "http://x/a\001b". We show the byte as tshark's -V
+ * does, \001 (\177, \033), the escape used for every control byte (Info
+ * holds the byte; writers escape it). */
 static void test_control_in_target(void) {
   static const struct {
     const char *req, *uri, *info;
   } cases[] = {
       {"GET /a\x01"
        "b HTTP/1.1\r\nHost: x\r\n\r\n",
-       "/a\\x01b",
+       "/a\\001b",
        "GET /a\x01"
        "b HTTP/1.1 "},
       {"GET /a\x7f"
        "b HTTP/1.1\r\nHost: x\r\n\r\n",
-       "/a\\x7fb",
+       "/a\\177b",
        "GET /a\x7f"
        "b HTTP/1.1 "},
       {"GET /a\x1b"
        "b HTTP/1.1\r\nHost: x\r\n\r\n",
-       "/a\\x1bb",
+       "/a\\033b",
        "GET /a\x1b"
        "b HTTP/1.1 "},
   };

@@ -534,7 +534,7 @@ static void test_json_paths_all_types(void) {
   /* the note's own field has no value: its label (the message, escaped
    * for a terminal as labels are) */
   CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(ex, "_ws.malformed", NULL)),
-                         "[Malformed: bad \\x1b value]");
+                         "[Malformed: bad \\033 value]");
   CU_ASSERT_EQUAL(json_object_get_int(jget(ex, "_ws.expert.severity", NULL)), 0x00800000);
   CU_ASSERT_STRING_EQUAL(json_object_get_string(jget(ex, "_ws.expert.severity#name", NULL)),
                          "Error");
@@ -833,7 +833,7 @@ static void test_escape(void) {
   size_t n = dx_escape(in, sizeof in, buf, sizeof buf);
   /* the backslash passes as it is, as tshark 4.0 shows it (-V "Request
    * URI: /a\b" and -T fields "/a\b" for a request of GET /a\b) */
-  CU_ASSERT_STRING_EQUAL(buf, "a\\x1b\\\\n\\t\\r\\x7f\\x80\\x00z");
+  CU_ASSERT_STRING_EQUAL(buf, "a\\033\\\\n\\t\\r\\177\xef\xbf\xbd\\000z");
   CU_ASSERT_EQUAL(n, strlen(buf));
   /* printable ASCII passes unchanged */
   n = dx_escape((const uint8_t *)"Hello, World! ~", 15, buf, sizeof buf);
@@ -843,22 +843,23 @@ static void test_escape(void) {
   char tiny[6];
   memset(tiny, 'Q', sizeof tiny);
   n = dx_escape(in, sizeof in, tiny, 5);
-  CU_ASSERT_EQUAL(n, strlen("a\\x1b\\\\n\\t\\r\\x7f\\x80\\x00z"));
+  CU_ASSERT_EQUAL(n, strlen("a\\033\\\\n\\t\\r\\177\xef\xbf\xbd\\000z"));
   CU_ASSERT_EQUAL(strlen(tiny), 4);
   CU_ASSERT_EQUAL(tiny[5], 'Q');
   CU_ASSERT_FALSE(has_control_byte(tiny, strlen(tiny), 0));
   CU_ASSERT_EQUAL(dx_escape(in, sizeof in, NULL, 0), n);
   CU_ASSERT_EQUAL(dx_escape(in, 0, buf, sizeof buf), 0);
   CU_ASSERT_STRING_EQUAL(buf, "");
-  /* every byte value: output is printable ASCII only */
+  /* every byte value: no control byte out, valid UTF-8 (the bytes of 0x80
+   * and more are U+FFFD) */
   uint8_t all[256];
   for (int i = 0; i < 256; i++)
     all[i] = (uint8_t)i;
   char out[1100];
   n = dx_escape(all, sizeof all, out, sizeof out);
   CU_ASSERT(n < sizeof out);
-  for (size_t i = 0; i < strlen(out); i++)
-    CU_ASSERT(out[i] >= 0x20 && out[i] < 0x7f);
+  CU_ASSERT_FALSE(has_control_byte(out, n, 0));
+  CU_ASSERT_TRUE(utf8_valid((const unsigned char *)out, n));
 }
 
 /* The text writers: no control byte from the packet reaches the output. */
@@ -897,8 +898,9 @@ static void cleanup(void) {
 }
 
 /* Printable UTF-8 passes (tshark shows tcp.flags.str as "··········S·");
- * C1 controls, overlong forms, surrogates, stray and cut-short sequences are
- * escaped byte by byte. */
+ * C1 controls are escaped; an overlong form is read as its code point, a
+ * surrogate, a stray byte or a cut-short sequence is one U+FFFD, as tshark
+ * 4.0's format_text() shows them (-V "Name: s/t" for s\xc0\xaft). */
 static void test_escape_utf8(void) {
   char buf[128];
   dx_escape((const uint8_t *)"\xc2\xb7S\xc2\xb7", 5, buf, sizeof buf);
@@ -912,15 +914,53 @@ static void test_escape_utf8(void) {
   CU_ASSERT_STRING_EQUAL(buf, "\\u009B");
   /* overlong '/', a surrogate (U+D800), a cut-short 3-byte form, a lone 0xff */
   dx_escape((const uint8_t *)"\xc0\xaf", 2, buf, sizeof buf);
-  CU_ASSERT_STRING_EQUAL(buf, "\\xc0\\xaf");
+  CU_ASSERT_STRING_EQUAL(buf, "/");
   dx_escape((const uint8_t *)"\xed\xa0\x80", 3, buf, sizeof buf);
-  CU_ASSERT_STRING_EQUAL(buf, "\\xed\\xa0\\x80");
+  CU_ASSERT_STRING_EQUAL(buf, "\xef\xbf\xbd");
   dx_escape((const uint8_t *)"\xe2\x86", 2, buf, sizeof buf);
-  CU_ASSERT_STRING_EQUAL(buf, "\\xe2\\x86");
+  CU_ASSERT_STRING_EQUAL(buf, "\xef\xbf\xbd");
   dx_escape((const uint8_t *)"a\xff"
                              "b",
             3, buf, sizeof buf);
-  CU_ASSERT_STRING_EQUAL(buf, "a\\xffb");
+  CU_ASSERT_STRING_EQUAL(buf, "a\xef\xbf\xbd"
+                              "b");
+  /* U+10FFFF + 1 in four bytes: one U+FFFD; "\xe2\x86" then 'v' */
+  dx_escape((const uint8_t *)"\xf4\x90\x80\x80w\xe2\x86v", 8, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, "\xef\xbf\xbdw\xef\xbf\xbdv");
+  CU_ASSERT_EQUAL(dx_escape_unit((const uint8_t *)"\xf4\x90\x80\x80w", 5), 4);
+  CU_ASSERT_EQUAL(dx_escape_unit((const uint8_t *)"\xe2\x86v", 3), 2);
+  CU_ASSERT_EQUAL(dx_escape_unit((const uint8_t *)"\x80\x80", 2), 1);
+  CU_ASSERT_EQUAL(dx_escape_unit((const uint8_t *)"\x01", 1), 1);
+}
+
+/* Every byte of one string as tshark 4.0 shows it in -V labels, the Info
+ * column and DNS names (format_text): the expected string is what
+ * `tshark -n -r F -V` printed for a DNS query name and a User-Agent of
+ * these bytes (checked by hand against the rules of dx_escape();
+ * tests/differential/test_tshark_escape.sh compares the same with tshark). */
+static void test_escape_format_text(void) {
+  static const char in[] = "a\x01"
+                           "b\x07"
+                           "c\x08"
+                           "d\x09"
+                           "e\x0a"
+                           "f\x0b"
+                           "g\x0c"
+                           "h\x0d"
+                           "i\x1b"
+                           "j\x7f"
+                           "k\x80"
+                           "l\xff"
+                           "m\\n\xc3\xa9o\xe2\x80\xaep\xe2\x80\x8bq\xe2\x81\xa6r\xc2\x85s\xc0\xaft"
+                           "\xed\xa0\x80u\xe2\x86v\xf4\x90\x80\x80w";
+  static const char want[] =
+      "a\\001b\\ac\\bd\\te\\nf\\vg\\fh\\ri\\033j\\177k\xef\xbf\xbdl\xef\xbf\xbd"
+      "m\\n\xc3\xa9o\\u202Ep\\u200Bq\\u2066r\\u0085s/t\xef\xbf\xbdu\xef\xbf\xbd"
+      "v\xef\xbf\xbdw";
+  char buf[256];
+  size_t n = dx_escape((const uint8_t *)in, sizeof in - 1, buf, sizeof buf);
+  CU_ASSERT_STRING_EQUAL(buf, want);
+  CU_ASSERT_EQUAL(n, sizeof want - 1);
 }
 
 /* Code points a terminal would not show as they are (C1 controls, bidi
@@ -1059,7 +1099,8 @@ static void test_text_invisible(void) {
 /* JSON: C0, DEL and C1 controls are escaped whatever their encoding (tshark
  * -T json passes a C1 character encoded as UTF-8 raw, e.g. the bytes c2 85
  * of json.value.string; the escape \u0085 is the same string), and so are
- * format characters (astral ones as a surrogate pair). */
+ * format characters (astral ones as a surrogate pair); a byte that starts
+ * no UTF-8 sequence (0xf8: dissect wrote f8 88 80 raw) is a code point. */
 static void test_json_controls(void) {
   dx_packet *p = odd_packet();
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -1071,13 +1112,18 @@ static void test_json_controls(void) {
                           "e\x85"
                           "f\xe2\x80\xae"
                           "g\xf3\xa0\x80\x81"
-                          "h\xc3\xa9";
+                          "h\xc3\xa9"
+                          "i\xf8\x88\x80"
+                          "j\xff\xbf";
   dx_add_string(p, dx_packet_root_mut(p), &tf[T_STRING], &t, 0, 4, v, sizeof v - 1);
   size_t len = 0;
   char *text = stream_json(p, 0, &len);
   CU_ASSERT_PTR_NOT_NULL_FATAL(text);
   CU_ASSERT_PTR_NOT_NULL(
-      strstr(text, "\"a\\u0001b\\u007fc\\u0085d\\u009fe\\u0085f\\u202eg\\udb40\\udc01h\xc3\xa9\""));
+      strstr(text, "\"a\\u0001b\\u007fc\\u0085d\\u009fe\\u0085f\\u202eg\\udb40\\udc01h\xc3\xa9"
+                   "i\\u00f8\\u0088\\u0080j\\u00ff\\u00bf\""));
+  /* lead bytes 0xf5 to 0xff start no sequence: never written raw */
+  CU_ASSERT_TRUE(utf8_valid((const unsigned char *)text, len));
   for (size_t i = 0; i + 1 < len; i++)
     CU_ASSERT_FALSE((unsigned char)text[i] == 0xc2 && (unsigned char)text[i + 1] < 0xa0);
   free(text);
@@ -1094,6 +1140,7 @@ static CU_TestInfo tests[] = {
     {"value formats as tshark -T fields", test_value_formats},
     {"labels as tshark -V", test_labels},
     {"dx_escape", test_escape},
+    {"dx_escape as tshark's format_text", test_escape_format_text},
     {"dx_escape: printable UTF-8 passes, the rest is escaped", test_escape_utf8},
     {"dx_escape: invisible and bidi characters as tshark shows them", test_escape_invisible},
     {"text writers: invisible characters escaped whole", test_text_invisible},

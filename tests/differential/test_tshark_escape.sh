@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# Differential test of how strings with control bytes, DEL, broken and
+# valid UTF-8, C1, bidi and zero-width characters are shown, against
+# tshark 4.0, on hand-made packets (python): a DNS query whose name holds
+# them, and an HTTP/1.1 request whose URI holds the ASCII ones and whose
+# User-Agent holds them all. What tshark does, mode by mode:
+#   - -V labels, the summary line (-n -r) and the Info column: its
+#     format_text(): \a \b \t \n \v \f \r, \ooo for the other control bytes
+#     and DEL, U+FFFD for a broken UTF-8 sequence, \u202E for a code point
+#     that is not printable. Compared line for line (the DNS and HTTP
+#     layers of -V).
+#   - -T fields: the value as it is, but for \b \f \n \r \t (written as
+#     those escapes); the DNS name's value is already format_text's.
+#     dissect writes the other control bytes escaped as -V does (never raw
+#     to a terminal): compared after tshark's raw ones are escaped so.
+#   - -T json and -T ek: JSON escapes of the value (dissect's own document
+#     layout): the values of the URI compared as decoded strings.
+# Not compared: values of non-ASCII bytes in HTTP fields (tshark reads
+# them as ASCII, a U+FFFD per byte; dissect keeps UTF-8) and the DNS name
+# in JSON (tshark's value is the escaped text, dissect's the bytes).
+# Expected values come from tshark at test time, never from dissect.
+# Usage: test_tshark_escape.sh BIN_DIR SRC_DIR
+set -uo pipefail
+BIN=${1:?usage: test_tshark_escape.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_tshark_escape.sh BIN_DIR SRC_DIR}
+. "$SRC/tests/integration/lib.sh"
+
+D=$BIN/dissect
+command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
+[[ -x $D ]] || skip "$D not built"
+[[ -n $PY ]] || skip "python3 is needed to make the captures"
+t_tmpdir
+export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
+mkdir -p "$WIRESHARK_CONFIG_DIR"
+unset SSLKEYLOGFILE
+
+CAP=$T_TMP/escape.pcap
+$PY - "$CAP" <<'EOF'
+import struct, sys
+out = open(sys.argv[1], 'wb')
+out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+t = 1
+def frame(ip):
+    global t
+    fr = b'\0' * 12 + b'\x08\x00' + ip
+    out.write(struct.pack('<IIII', t, 0, len(fr), len(fr)))
+    out.write(fr)
+    t += 1
+def ip(proto, src, dst, l4):
+    return struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), 1, 0, 64, proto, 0, src, dst) + l4
+def tcp(src, dst, sport, dport, seq, ack, flags, payload=b''):
+    frame(ip(6, src, dst, struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags,
+                                      65535, 0, 0) + payload))
+def udp(src, dst, sport, dport, payload):
+    frame(ip(17, src, dst, struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload))
+c, s = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
+# every control byte but NUL, then DEL and the backslash
+ASCII = bytes(range(1, 32)) + b'x\x7fy\\z'
+# stray bytes, valid UTF-8 (e acute, U+2192), C1 NEL, bidi and zero-width
+# characters, an overlong '/', a surrogate, a cut sequence, past U+10FFFF
+HIGH = (b'k\x80l\xffm' + 'é→'.encode() + b'o' + '\u0085\u202e\u200b\u2066\U000e0001'.encode()
+        + b'p\xc0\xafq\xed\xa0\x80r\xe2\x86s\xf4\x90\x80\x80t\xfe\xf8\x88\x80\x80\x80u')
+def labels(b):
+    return b''.join(bytes([len(b[i:i + 40])]) + b[i:i + 40] for i in range(0, len(b), 40)) + b'\0'
+for i, name in enumerate((ASCII, HIGH, ASCII + HIGH)):
+    udp(c, s, 40010 + i, 53, struct.pack('!HHHHHH', 0x1234 + i, 0x0100, 1, 0, 0, 0) +
+        labels(name) + struct.pack('!HH', 1, 1))
+uri = b'/' + bytes(b for b in ASCII if b not in b'\n\r ')
+ua = bytes(b for b in ASCII + HIGH if b not in b'\n\r')
+req = b'GET ' + uri + b' HTTP/1.1\r\nHost: a\r\nUser-Agent: ' + ua + b'\r\n\r\n'
+tcp(c, s, 40001, 80, 1000, 0, 0x02)
+tcp(s, c, 80, 40001, 5000, 1001, 0x12)
+tcp(c, s, 40001, 80, 1001, 5001, 0x10)
+tcp(c, s, 40001, 80, 1001, 5001, 0x18, req)
+EOF
+[[ -s $CAP ]] || { fail "the capture was not made"; finish; }
+
+# -V: the DNS and HTTP layers, each from its header line on
+layers() { awk '/^Frame [0-9]+:/ { print; on = 0; next } /^[^ ]/ { on = /^(Domain Name System|Hypertext Transfer Protocol)/ } on'; }
+tshark -n -r "$CAP" -V 2>/dev/null | layers >"$T_TMP/ts.v"
+"$D" -n -r "$CAP" -V 2>"$T_TMP/err" | layers >"$T_TMP/ours.v"
+if [[ -s $T_TMP/ts.v ]] && cmp -s "$T_TMP/ts.v" "$T_TMP/ours.v"; then
+  pass "-V: DNS and HTTP layers as tshark's ($(wc -l <"$T_TMP/ts.v") lines)"
+else
+  mapfile -t d < <(diff "$T_TMP/ts.v" "$T_TMP/ours.v" | head -12 | cat -v)
+  fail "-V: DNS and HTTP layers as tshark's" "${d[@]}"
+fi
+
+# the summary lines
+tshark -n -r "$CAP" 2>/dev/null >"$T_TMP/ts.s"
+"$D" -n -r "$CAP" >"$T_TMP/ours.s" 2>"$T_TMP/err"
+if [[ -s $T_TMP/ts.s ]] && cmp -s "$T_TMP/ts.s" "$T_TMP/ours.s"; then
+  pass "summary lines as tshark's ($(wc -l <"$T_TMP/ts.s") frames)"
+else
+  mapfile -t d < <(diff "$T_TMP/ts.s" "$T_TMP/ours.s" | head -8 | cat -v)
+  fail "summary lines as tshark's" "${d[@]}"
+fi
+
+# -T fields: tshark's raw control bytes escaped as format_text escapes them
+F=(-e frame.number -e dns.qry.name -e http.request.uri -e http.request.line -e _ws.col.Info)
+tshark -n -r "$CAP" -Y 'dns || http' -T fields "${F[@]}" 2>/dev/null |
+  $PY -c '
+import sys
+esc = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+for line in sys.stdin.buffer.read().decode().split("\n"):
+    print("".join(esc.get(ord(c), "\\%03o" % ord(c)) if (ord(c) < 32 and c != "\t") or ord(c) == 127
+                  else c for c in line), end="\n" if line else "")
+' >"$T_TMP/ts.f"
+"$D" -n -r "$CAP" -Y 'dns || http' -T fields "${F[@]}" >"$T_TMP/ours.f" 2>"$T_TMP/err"
+# the User-Agent line's non-ASCII bytes are values tshark reads as ASCII
+if [[ $(wc -l <"$T_TMP/ts.f") == 4 ]] && cmp -s <(cut -f1-3,5 "$T_TMP/ts.f") <(cut -f1-3,5 "$T_TMP/ours.f") &&
+  cmp -s <(sed -n 4p "$T_TMP/ts.f" | cut -f4 | cut -d, -f1) <(sed -n 4p "$T_TMP/ours.f" | cut -f4 | cut -d, -f1); then
+  pass "-T fields: names, URI, request line and Info as tshark's (its raw control bytes escaped)"
+else
+  mapfile -t d < <(diff "$T_TMP/ts.f" "$T_TMP/ours.f" | head -8 | cat -v)
+  fail "-T fields: names, URI, request line and Info as tshark's" "${d[@]}"
+fi
+# no raw control byte, and none of the invisible characters, in text output
+for mode in -V -T\ fields; do
+  # shellcheck disable=SC2086
+  "$D" -n -r "$CAP" $mode -e http.user_agent -e dns.qry.name >"$T_TMP/out" 2>/dev/null
+  if LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T_TMP/out" ||
+    grep -qP '[\x{80}-\x{9f}\x{200b}\x{202e}\x{2066}\x{e0001}]' "$T_TMP/out"; then
+    fail "dissect $mode: a control or invisible character is written raw"
+  else
+    pass "dissect $mode: no control or invisible character written raw"
+  fi
+done
+
+# -T json and -T ek: the URI's value, decoded, as tshark's
+for mode in json ek; do
+  tshark -n -r "$CAP" -Y http -T "$mode" 2>/dev/null >"$T_TMP/ts.j"
+  "$D" -n -r "$CAP" -Y http -T "$mode" >"$T_TMP/ours.j" 2>"$T_TMP/err"
+  r=$($PY - "$T_TMP/ts.j" "$T_TMP/ours.j" <<'EOF'
+import json, sys
+def docs(path):
+    # tshark writes some labels' broken UTF-8 raw
+    text = open(path, encoding='utf-8', errors='surrogateescape').read()
+    try:
+        d = json.loads(text)
+        return d if isinstance(d, list) else [d]
+    except ValueError:
+        return [json.loads(l) for l in text.splitlines() if l.strip()]
+def find(o, keys, out):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k in keys:
+                out.extend(v if isinstance(v, list) else [v])
+            find(v, keys, out)
+    elif isinstance(o, list):
+        for v in o:
+            find(v, keys, out)
+    return out
+ts = find(docs(sys.argv[1]), ('http.request.uri', 'http_http_request_uri'), [])
+ours = find(docs(sys.argv[2]), ('http.request.uri', 'http_request_uri', 'http_http_request_uri'), [])
+print('ok' if ts and ts == ours else 'tshark %r dissect %r' % (ts, ours))
+EOF
+  )
+  if [[ $r == ok ]]; then
+    pass "-T $mode: the URI's value as tshark's"
+  else
+    fail "-T $mode: the URI's value as tshark's" "$r"
+  fi
+done
+
+finish
