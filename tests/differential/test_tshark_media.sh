@@ -32,30 +32,15 @@ SRC=${2:?usage: test_tshark_media.sh BIN_DIR SRC_DIR}
 
 D=$BIN/dissect
 S=$SRC/samples
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -x $D ]] || skip "$D not built"
-[[ -n $PY ]] || skip "python3 is needed to make the captures"
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 
 # mk FILE TYPE=BODY...: one HTTP/1.1 GET and its 200 response per pair
 # (BODY with Python escapes)
 mk() {
-  $PY - "$@" <<'EOF'
+  PYTHONPATH="$SRC/tests/differential" $PY - "$@" <<'EOF'
 import struct, sys
-out = open(sys.argv[1], 'wb')
-out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-t = 1
-def pkt(src, dst, sport, dport, seq, ack, flags, payload=b''):
-    global t
-    tcp = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0)
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40 + len(payload), 1, 0, 64, 6, 0, src, dst)
-    frame = b'\0' * 12 + b'\x08\x00' + ip + tcp + payload
-    out.write(struct.pack('<IIII', t, 0, len(frame), len(frame)))
-    out.write(frame)
-    t += 1
+from tcppcap import Writer
+pkt = Writer(sys.argv[1]).pkt
 c, s = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
 for i, arg in enumerate(sys.argv[2:]):
     mt, body = arg.split('=', 1)

@@ -56,6 +56,20 @@ t_tmpdir() {
   trap 'rm -rf "$T_TMP"' EXIT
 }
 
+# The start of a test that compares dissect ($D) with tshark on captures it
+# makes with Python: skipped without tshark, $D or python3; then a
+# temporary directory, an empty tshark configuration of its own and no key
+# log from the environment.
+tshark_capture_test() {
+  command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
+  [[ -x $D ]] || skip "$D not built"
+  [[ -n $PY ]] || skip "python3 is needed to make the captures"
+  t_tmpdir
+  export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
+  mkdir -p "$WIRESHARK_CONFIG_DIR"
+  unset SSLKEYLOGFILE
+}
+
 # run CMD ARGS... : runs the command with stdin from /dev/null (unless the
 # caller redirects), stdout to $T_TMP/out, stderr to $T_TMP/err, exit status
 # in RC. Never fails the script.
