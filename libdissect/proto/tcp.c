@@ -1140,7 +1140,8 @@ static bool options_plain(const dx_tvb *t, uint32_t hlen) {
 static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s, tcp_opts *o) {
   memset(o, 0, sizeof *o);
   s->opts_plain = options_plain(t, s->hlen);
-  o->no_info = !(s->opts_plain && p->want_columns);
+  /* (the Info text only where tree_header may take it: nodes skipped) */
+  o->no_info = !(s->opts_plain && p->want_columns && p->skip);
   dissect_options(p, NULL, t, s->hlen, 0, false, false, 0, o);
   s->have_ws = o->have_ws;
   s->ws = o->ws;
