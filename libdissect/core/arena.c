@@ -364,3 +364,18 @@ int dx_snprintf(char *buf, size_t cap, const char *fmt, ...) {
   va_end(ap);
   return n;
 }
+
+void dx_sb_vprintf(dx_sb *b, const char *fmt, va_list ap) {
+  if (b->len + 1 >= b->cap)
+    return;
+  int n = dx_vsnprintf(b->buf + b->len, b->cap - b->len, fmt, ap);
+  if (n > 0)
+    b->len = (size_t)n < b->cap - b->len ? b->len + (size_t)n : b->cap - 1;
+}
+
+void dx_sb_printf(dx_sb *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  dx_sb_vprintf(b, fmt, ap);
+  va_end(ap);
+}

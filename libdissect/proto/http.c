@@ -1161,15 +1161,14 @@ static const char *media_params(dx_packet *p, const dx_tvb *t, span ct) {
 }
 
 void dx_body_cols_info(dx_body_cols *cols, const char *fmt, ...) {
-  if (!cols || cols->len + 1 >= sizeof cols->info)
+  if (!cols)
     return;
+  dx_sb b = {cols->info, sizeof cols->info, cols->len};
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(cols->info + cols->len, sizeof cols->info - cols->len, fmt, ap);
+  dx_sb_vprintf(&b, fmt, ap);
   va_end(ap);
-  if (n > 0)
-    cols->len =
-        cols->len + (size_t)n < sizeof cols->info ? cols->len + (size_t)n : sizeof cols->info - 1;
+  cols->len = b.len;
 }
 
 static void cols_proto(dx_body_cols *cols, const char *s) {

@@ -933,16 +933,14 @@ struct qctx {
 
 static void info_add(qctx *x, const char *fmt, ...) DX_PRINTF(2, 3);
 static void info_add(qctx *x, const char *fmt, ...) {
-  if (!x->p->want_columns || x->ilen >= sizeof x->info - 1)
+  if (!x->p->want_columns)
     return;
+  dx_sb b = {x->info, sizeof x->info, x->ilen};
   va_list ap;
   va_start(ap, fmt);
-  int w = vsnprintf(x->info + x->ilen, sizeof x->info - x->ilen, fmt, ap);
+  dx_sb_vprintf(&b, fmt, ap);
   va_end(ap);
-  if (w > 0)
-    x->ilen += (size_t)w;
-  if (x->ilen >= sizeof x->info)
-    x->ilen = sizeof x->info - 1;
+  x->ilen = b.len;
 }
 
 /* "Initial, DCID=..., SCID=..." with the empty ids left out, as tshark. */

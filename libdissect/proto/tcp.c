@@ -703,15 +703,14 @@ typedef struct tcp_opts {
 
 static void opt_info(tcp_opts *o, const char *fmt, ...) DX_PRINTF(2, 3);
 static void opt_info(tcp_opts *o, const char *fmt, ...) {
-  if (o->no_info || o->info_len >= sizeof o->info - 1)
+  if (o->no_info)
     return;
+  dx_sb b = {o->info, sizeof o->info, o->info_len};
   va_list ap;
   va_start(ap, fmt);
-  int n = dx_vsnprintf(o->info + o->info_len, sizeof o->info - o->info_len, fmt, ap);
+  dx_sb_vprintf(&b, fmt, ap);
   va_end(ap);
-  if (n > 0)
-    o->info_len +=
-        (size_t)n < sizeof o->info - o->info_len ? (size_t)n : sizeof o->info - o->info_len - 1;
+  o->info_len = b.len;
 }
 
 /* opt_info without a format: " MSS=" 1460 */
