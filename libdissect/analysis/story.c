@@ -163,6 +163,40 @@ static void value_str(const dx_node *n, char *buf, size_t len) {
 static void copy(char *dst, size_t len, const char *src) {
   snprintf(dst, len, "%s", src ? src : "");
 }
+/* frame.protocols as the story's layers read it: one name per layer, in
+ * order (a repeated call, "tls:tls", once), without the sub-dissectors
+ * tshark lists for a certificate's parts (x509sat, x509ce, pkcs-1, ...)
+ * and without the "http" that cleartext HTTP/2 on HTTP's ports passes
+ * through ("http:http2": the connection speaks HTTP/2). */
+static void protocols_str(const dx_node *n, char *buf, size_t len) {
+  char all[512];
+  value_str(n, all, sizeof all);
+  size_t u = 0;
+  buf[0] = 0;
+  const char *last = "";
+  size_t last_len = 0;
+  for (char *s = all, *e; *s; s = e) {
+    e = s + strcspn(s, ":");
+    size_t k = (size_t)(e - s);
+    if (*e)
+      *e++ = 0;
+    if (!strncmp(s, "x509", 4) || !strncmp(s, "pkcs-1", 6) || !strncmp(s, "pkix1", 5) ||
+        (k == last_len && !strncmp(s, last, k)))
+      continue;
+    if (u + k + 2 > len)
+      break;
+    if (u)
+      buf[u++] = ':';
+    memcpy(buf + u, s, k);
+    u += k;
+    buf[u] = 0;
+    last = s;
+    last_len = k;
+  }
+  char *h = strstr(buf, "http:http2");
+  if (h && (h == buf || h[-1] == ':') && (h[10] == 0 || h[10] == ':'))
+    memmove(h, h + 5, strlen(h + 5) + 1);
+}
 static int pflag(const dx_packet *p, const dx_field *f) {
   const dx_node *n = f ? dx_packet_find(p, f) : NULL;
   return n && dx_node_uint(n);
@@ -1439,7 +1473,7 @@ static int quic_add_packet(dx_story *st, const dx_packet *p, dx_story_point at) 
   const dx_node *prn = st->f_protocols ? dx_packet_find(p, st->f_protocols) : NULL;
   if (prn) {
     char pr[sizeof pc->protocols];
-    value_str(prn, pr, sizeof pr);
+    protocols_str(prn, pr, sizeof pr);
     if (strlen(pr) > strlen(pc->protocols))
       copy(pc->protocols, sizeof pc->protocols, pr);
   }
@@ -1527,7 +1561,7 @@ int dx_story_add_packet(dx_story *st, const dx_packet *p) {
   const dx_node *prn = st->f_protocols ? dx_packet_find(p, st->f_protocols) : NULL;
   if (prn) {
     char pr[sizeof pc->protocols];
-    value_str(prn, pr, sizeof pr);
+    protocols_str(prn, pr, sizeof pr);
     if (strlen(pr) > strlen(pc->protocols))
       copy(pc->protocols, sizeof pc->protocols, pr);
   }

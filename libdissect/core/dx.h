@@ -700,6 +700,10 @@ void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes);
 bool dx_addr_eq(const dx_addr *a, const dx_addr *b);
 int dx_addr_cmp(const dx_addr *a, const dx_addr *b);
 
+/* True if frame.protocols is wanted: the dissectors whose sub-layers it
+ * names (X.509's attribute types and extensions) build them. */
+bool dx_frame_protocols_wanted(const dx_packet *p);
+
 /* ---- protocols and dispatch ------------------------------------------------ */
 typedef enum dx_table {
   DX_TABLE_NONE = 0,

@@ -728,7 +728,9 @@ static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
     if (!fields[i])
       continue;
     const dx_protocol *P = field_owner(fields[i]);
-    if (!P || P->fields[0].type != DX_FT_PROTOCOL || strcmp(P->name, "_ws") == 0) {
+    /* frame.protocols names every layer (and X.509's sub-layers): all built */
+    if (!P || P->fields[0].type != DX_FT_PROTOCOL || strcmp(P->name, "_ws") == 0 ||
+        strcmp(fields[i]->abbrev, "frame.protocols") == 0) {
       skip = false;
       break;
     }

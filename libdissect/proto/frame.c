@@ -89,10 +89,10 @@ const dx_protocol dx_proto_frame = {
     .nfields = DX_ARRAY_LEN(frame_fields),
 };
 
-/* "eth:ethertype:ip:tcp" as tshark builds it: every protocol layer in the
- * order it was dissected (a preorder walk of the tree), a repeat of the
- * same protocol once, and tshark's "ethertype" step after a link layer that
- * hands its payload on by EtherType. */
+/* "eth:ethertype:ip:tcp" as tshark builds it: one name per dissector
+ * call, in the order of the calls (a preorder walk of the tree), and
+ * tshark's "ethertype" step after a link layer that hands its payload on
+ * by EtherType. */
 static bool is_ethertype_link(const dx_node *n) {
   const char *a = n->field->abbrev;
   if (!strcmp(a, "vlan") || !strcmp(a, "ieee8021ad") || !strcmp(a, "sll"))
@@ -107,10 +107,27 @@ static bool is_ethertype_link(const dx_node *n) {
   return false;
 }
 
+/* The last node of a protocol met in the walk: the next node of the same
+ * protocol that starts where it ended, in the same data source, is the
+ * same call of its dissector (HTTP/2 frames of one TLS record, DNS
+ * messages of one TCP segment, the coalesced packets of a QUIC datagram,
+ * whatever came between them) and adds no name; one in another data
+ * source (a reassembled PDU, then the rest of the segment; another TLS
+ * record) or not adjacent (HTTP/3 data of two QUIC STREAM frames) is a
+ * call of its own, as in tshark ("tls:tls", "http3:http3"). */
+typedef struct {
+  const dx_field *field;
+  uint32_t end;
+  uint16_t src;
+} proto_last;
+
 typedef struct {
   char buf[512];
   size_t used;
   const char *last;
+  proto_last seen[24];
+  unsigned nseen;
+  bool http_port; /* TCP to one of HTTP's ports, not decoded as another protocol */
 } proto_list;
 
 static void proto_list_add(proto_list *l, const char *name, bool again) {
@@ -124,6 +141,176 @@ static void proto_list_add(proto_list *l, const char *name, bool again) {
   memcpy(l->buf + l->used + sep, name, nl + 1);
   l->used += sep + nl;
   l->last = name;
+}
+
+/* True if n continues the call of the previous node of its protocol. */
+static bool proto_continues(proto_list *l, const dx_node *n) {
+  proto_last *e = NULL;
+  for (unsigned i = 0; i < l->nseen && !e; i++)
+    if (l->seen[i].field == n->field)
+      e = &l->seen[i];
+  bool same = e && e->src == n->src && e->end == n->offset;
+  if (!e && l->nseen < DX_ARRAY_LEN(l->seen))
+    e = &l->seen[l->nseen++];
+  if (e) {
+    e->field = n->field;
+    e->src = n->src;
+    e->end = n->offset + n->length;
+  }
+  return same;
+}
+
+/* tshark's TCP ports of HTTP (its http.tcp.port range): cleartext HTTP/2
+ * on them is reached through HTTP's dissector ("http:http2"). */
+static bool http_tcp_port(uint16_t p) {
+  static const uint16_t ports[] = {80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710};
+  for (size_t i = 0; i < DX_ARRAY_LEN(ports); i++)
+    if (ports[i] == p)
+      return true;
+  return false;
+}
+
+/* The sub-dissector tshark's BER code calls for an object identifier in a
+ * certificate (its "ber.oid" table), one name per call: attribute values
+ * (X.509 selected attribute types), extensions (certificate extensions,
+ * PKIX), algorithm parameters (PKCS #1). NULL: none registered. */
+static const char *x509_oid_layer(const dx_node *n) {
+  const char *o = (const char *)n->v.b.p;
+  if (!o)
+    return NULL;
+  const char *a = n->field->abbrev;
+  if (!strcmp(a, "x509if.oid")) { /* an AttributeTypeAndValue's type */
+    static const char *const sat[] = {"2.5.4.0",
+                                      "2.5.4.2",
+                                      "2.5.4.3",
+                                      "2.5.4.4",
+                                      "2.5.4.5",
+                                      "2.5.4.6",
+                                      "2.5.4.7",
+                                      "2.5.4.7.1",
+                                      "2.5.4.8",
+                                      "2.5.4.8.1",
+                                      "2.5.4.9",
+                                      "2.5.4.9.1",
+                                      "2.5.4.10",
+                                      "2.5.4.10.1",
+                                      "2.5.4.11",
+                                      "2.5.4.11.1",
+                                      "2.5.4.12",
+                                      "2.5.4.13",
+                                      "2.5.4.14",
+                                      "2.5.4.15",
+                                      "2.5.4.16",
+                                      "2.5.4.17",
+                                      "2.5.4.17.1",
+                                      "2.5.4.18",
+                                      "2.5.4.18.1",
+                                      "2.5.4.19",
+                                      "2.5.4.19.1",
+                                      "2.5.4.20",
+                                      "2.5.4.20.1",
+                                      "2.5.4.21",
+                                      "2.5.4.21.1",
+                                      "2.5.4.23",
+                                      "2.5.4.23.1",
+                                      "2.5.4.24",
+                                      "2.5.4.25",
+                                      "2.5.4.25.1",
+                                      "2.5.4.26",
+                                      "2.5.4.27",
+                                      "2.5.4.28",
+                                      "2.5.4.29",
+                                      "2.5.4.30",
+                                      "2.5.4.35",
+                                      "2.5.4.41",
+                                      "2.5.4.42",
+                                      "2.5.4.43",
+                                      "2.5.4.44",
+                                      "2.5.4.45",
+                                      "2.5.4.46",
+                                      "2.5.4.47",
+                                      "2.5.4.48",
+                                      "2.5.4.50",
+                                      "2.5.4.51",
+                                      "2.5.4.52",
+                                      "2.5.4.54",
+                                      "2.5.4.56",
+                                      "2.5.4.65",
+                                      "2.5.4.66",
+                                      "2.5.4.67",
+                                      "1.2.840.113549.1.9.1",
+                                      "1.2.840.113549.1.9.7",
+                                      "1.2.840.113549.1.9.8",
+                                      "1.2.840.113549.1.9.13",
+                                      "1.2.840.113549.1.9.20",
+                                      "1.2.840.113549.1.9.21",
+                                      "0.9.2342.19200300.100.1.25",
+                                      "1.3.6.1.5.5.7.9.1",
+                                      "1.3.6.1.5.5.7.9.2",
+                                      "1.3.6.1.5.5.7.9.3",
+                                      "1.3.6.1.5.5.7.9.4",
+                                      "1.3.6.1.5.5.7.9.5"};
+    for (size_t i = 0; i < DX_ARRAY_LEN(sat); i++)
+      if (!strcmp(o, sat[i]))
+        return "x509sat";
+    return NULL;
+  }
+  if (!strcmp(a, "x509af.extension.id")) {
+    static const char *const ce[] = {"2.5.29.3",
+                                     "2.5.29.9",
+                                     "2.5.29.14",
+                                     "2.5.29.15",
+                                     "2.5.29.16",
+                                     "2.5.29.17",
+                                     "2.5.29.18",
+                                     "2.5.29.19",
+                                     "2.5.29.20",
+                                     "2.5.29.21",
+                                     "2.5.29.23",
+                                     "2.5.29.27",
+                                     "2.5.29.28",
+                                     "2.5.29.29",
+                                     "2.5.29.30",
+                                     "2.5.29.31",
+                                     "2.5.29.32",
+                                     "2.5.29.33",
+                                     "2.5.29.35",
+                                     "2.5.29.36",
+                                     "2.5.29.37",
+                                     "2.5.29.40",
+                                     "2.5.29.44",
+                                     "2.5.29.45",
+                                     "2.5.29.46",
+                                     "2.5.29.47",
+                                     "2.5.29.53",
+                                     "2.5.29.54",
+                                     "1.3.6.1.5.5.7.1.34",
+                                     "1.3.6.1.4.1.311.21.7",
+                                     "1.3.6.1.4.1.311.21.10",
+                                     "1.3.6.1.4.1.311.25.2",
+                                     "1.2.840.113533.7.65.0"};
+    for (size_t i = 0; i < DX_ARRAY_LEN(ce); i++)
+      if (!strcmp(o, ce[i]))
+        return "x509ce";
+    if (!strcmp(o, "1.3.6.1.5.5.7.1.1") || !strcmp(o, "1.3.6.1.5.5.7.1.11"))
+      return "pkix1implicit"; /* authority and subject information access */
+    return NULL;
+  }
+  return NULL;
+}
+
+/* An HTTP/3 layer that only carries on a DATA frame's payload (HTTP/3
+ * here never buffers DATA): tshark reassembles the frame, so its HTTP/3
+ * dissector is not called for these bytes. */
+static bool http3_data_only(const dx_node *n) {
+  bool data = false;
+  for (const dx_node *c = n->first_child; c; c = c->next) {
+    if (!strcmp(c->field->abbrev, "http3.data"))
+      data = true;
+    else if (strcmp(c->field->abbrev, "http3.stream_id") != 0)
+      return false;
+  }
+  return data;
 }
 
 static void proto_walk(proto_list *l, const dx_node *n, int depth) {
@@ -143,18 +330,47 @@ static void proto_walk(proto_list *l, const dx_node *n, int depth) {
        * read past the end of an empty body and keep their layer */
       bool empty = again && n->length == 0 && strcmp(n->field->abbrev, "xml") != 0 &&
                    strcmp(n->field->abbrev, "dns") != 0;
-      if (!empty)
-        proto_list_add(l, n->field->abbrev, again);
+      /* (a layer's item of its own protocol right inside it is not a call;
+       * an ICMP error's quoted ICMP, after the quoted IP, is one) */
+      bool cont = proto_continues(l, n) ||
+                  (n->parent && n->parent->field == n->field && l->last &&
+                   !strcmp(l->last, n->field->abbrev)) ||
+                  (!strcmp(n->field->abbrev, "http3") && http3_data_only(n));
+      if (!again && !cont && l->last && !strcmp(n->field->abbrev, "http2") &&
+          !strcmp(l->last, "tcp") && l->http_port)
+        proto_list_add(l, "http", true); /* cleartext HTTP/2 by way of HTTP */
+      if (!empty && (again || !cont))
+        proto_list_add(l, n->field->abbrev, true);
       if (is_ethertype_link(n))
         proto_list_add(l, "ethertype", false);
+    } else if (n->field->type == DX_FT_STRING && n->field->abbrev[0] == 'x') {
+      const char *sub = x509_oid_layer(n);
+      if (sub)
+        proto_list_add(l, sub, true);
+    } else if (n->field->abbrev[0] == 'p' && !strcmp(n->field->abbrev, "pkcs1.ECParameters")) {
+      proto_list_add(l, "pkcs-1", true);
     }
     proto_walk(l, n->first_child, depth + 1);
   }
 }
 
+bool dx_frame_protocols_wanted(const dx_packet *p) {
+  return dx_packet_wants(p, &frame_fields[F_PROTOCOLS]);
+}
+
 static void set_protocols(dx_packet *p, dx_node *protos) {
-  proto_list l = {.used = 0, .last = NULL};
+  proto_list l = {.used = 0, .last = NULL, .nseen = 0};
   l.buf[0] = 0;
+  l.http_port = false;
+  if (p->ipproto == 6) {
+    /* the port tshark tries first, then the other (a decode-as rule wins) */
+    uint16_t lo = p->srcport < p->dstport ? p->srcport : p->dstport;
+    uint16_t hi = p->srcport < p->dstport ? p->dstport : p->srcport;
+    const dx_protocol *da = p->sess ? dx_decode_as_proto(p->sess, DX_TABLE_TCP_PORT, lo) : NULL;
+    if (!da && p->sess)
+      da = dx_decode_as_proto(p->sess, DX_TABLE_TCP_PORT, hi);
+    l.http_port = da ? !strcmp(da->name, "http") : http_tcp_port(lo) || http_tcp_port(hi);
+  }
   proto_walk(&l, p->root.first_child, 0);
   protos->v.b.p = (const uint8_t *)dx_arena_strndup(&p->arena, l.buf, l.used);
   protos->v.b.len = (uint32_t)l.used;

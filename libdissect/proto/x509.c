@@ -97,6 +97,8 @@ enum {
   F_GNAME,
   F_PKCS1_MOD,
   F_PKCS1_EXP,
+  F_EC_PARAMS,
+  F_EC_CURVE,
 };
 
 static const dx_vals version_vals[] = {{0, "v1"}, {1, "v2"}, {2, "v3"}, {0, NULL}};
@@ -106,6 +108,9 @@ static const dx_vals time_vals[] = {{0, "utcTime"}, {1, "generalizedTime"}, {0, 
 static const dx_vals dirstr_vals[] = {{0, "teletexString"},   {1, "printableString"},
                                       {2, "universalString"}, {3, "bmpString"},
                                       {4, "uTF8String"},      {0, NULL}};
+/* ECParameters (RFC 5480, as PKCS #1's module in tshark) */
+static const dx_vals ecparams_vals[] = {
+    {0, "specifiedCurve"}, {1, "namedCurve"}, {2, "implicitCurve"}, {0, NULL}};
 static const dx_vals gname_vals[] = {{0, "otherName"},
                                      {1, "rfc822Name"},
                                      {2, "dNSName"},
@@ -199,6 +204,9 @@ static const dx_field x509_fields[] = {
     [F_GNAME] = DX_FV("x509ce.GeneralName", "GeneralName", DX_FT_UINT32, DX_BASE_DEC, gname_vals),
     [F_PKCS1_MOD] = FB("pkcs1.modulus", "modulus"),
     [F_PKCS1_EXP] = DX_F("pkcs1.publicExponent", "publicExponent", DX_FT_INT32, DX_BASE_DEC),
+    [F_EC_PARAMS] =
+        DX_FV("pkcs1.ECParameters", "ECParameters", DX_FT_UINT32, DX_BASE_DEC, ecparams_vals),
+    [F_EC_CURVE] = FS("pkcs1.namedCurve", "namedCurve"),
 };
 
 #define FL(i) (&x509_fields[(i)])
@@ -557,6 +565,38 @@ static void add_alg_elem(dx_packet *p, dx_node *parent, int field, const dx_tvb 
   add_alg(p, n ? n : parent, t, d, alg, NULL);
 }
 
+/* An EC key's parameters when they name a curve: ECParameters (the
+ * CHOICE's namedCurve) and the curve's OID, under the algorithm. */
+static void add_ec_params(dx_packet *p, dx_node *alg_node, const dx_tvb *t, const der *d,
+                          const X509_ALGOR *alg) {
+  const ASN1_OBJECT *o = NULL;
+  X509_ALGOR_get0(&o, NULL, NULL, alg);
+  if (!alg_node || !o || OBJ_obj2nid(o) != NID_X9_62_id_ecPublicKey)
+    return;
+  der_it it = der_children(t, d);
+  der od = der_next(&it), pd = der_next(&it);
+  if (!od.ok || !pd.ok || pd.tag != 0x06 || !pd.clen)
+    return;
+  dx_node *ep = dx_add_uint(p, alg_node, FL(F_EC_PARAMS), t, pd.off, pd.hlen + pd.clen, 1);
+  const uint8_t *b = dx_get_ptr(t, pd.off, pd.hlen + pd.clen);
+  const unsigned char *q = b;
+  ASN1_OBJECT *curve = b ? d2i_ASN1_OBJECT(NULL, &q, (long)(pd.hlen + pd.clen)) : NULL;
+  if (!curve)
+    return;
+  char dotted[128];
+  oid_text(curve, dotted, sizeof dotted);
+  int nid = OBJ_obj2nid(curve);
+  /* tshark's (SEC 2) names where OpenSSL keeps the X9.62 ones */
+  const char *nm = nid == NID_X9_62_prime256v1   ? "secp256r1"
+                   : nid == NID_X9_62_prime192v1 ? "secp192r1"
+                   : nid != NID_undef            ? OBJ_nid2sn(nid)
+                                                 : dotted;
+  dx_node *cn = dx_add_string(p, ep ? ep : alg_node, FL(F_EC_CURVE), t, der_content(&pd), pd.clen,
+                              dotted, strlen(dotted));
+  dx_node_set_text(p, cn, "namedCurve: %s (%s)", dotted, nm);
+  ASN1_OBJECT_free(curve);
+}
+
 /* RSAPublicKey (PKCS #1) inside subjectPublicKey: modulus and exponent. */
 static void add_rsa_key(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t off,
                         uint32_t len) {
@@ -816,7 +856,7 @@ extern const dx_protocol dx_proto_x509;
 
 /* True if the full tree is needed: labels shown or a field of ours read. */
 static bool x509_full(const dx_packet *p) {
-  if (dx_packet_labels(p))
+  if (dx_packet_labels(p) || dx_frame_protocols_wanted(p))
     return true;
   for (size_t i = 0; i < DX_ARRAY_LEN(x509_fields); i++)
     if (dx_packet_wants(p, &x509_fields[i]))
@@ -1005,8 +1045,13 @@ static uint32_t x509_body(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     der alg = der_next(&si), bits = der_next(&si);
     const X509_ALGOR *pa = NULL;
     X509_PUBKEY_get0_param(NULL, NULL, NULL, (X509_ALGOR **)&pa, X509_get_X509_PUBKEY(x));
-    if (pa)
+    if (pa) {
       add_alg_elem(p, sp, F_ALG_ELEM, t, &alg, pa, "algorithm");
+      add_ec_params(p,
+                    sp && sp->last_child && sp->last_child->field == FL(F_ALG_ELEM) ? sp->last_child
+                                                                                    : NULL,
+                    t, &alg, pa);
+    }
     if (bits.ok && bits.tag == 0x03 && bits.clen > 1) {
       dx_node *kn = dx_add_bytes(p, sp, FL(F_SPK), t, der_content(&bits) + 1, bits.clen - 1);
       const ASN1_OBJECT *ko = NULL;

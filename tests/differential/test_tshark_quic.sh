@@ -60,6 +60,11 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    v1 Initial, shows its packet number bits as they are (still under header
 #    protection) and fails to decrypt it; dissect reads only the fields every
 #    version has (RFC 8999 5.1) and shows the rest as remaining payload.
+#  - quic_32_bit_pointer_overflow.pcap (corpus), frame 1: an IPv6 jumbogram
+#    (RFC 2675): UDP length 0 under a Jumbo Payload option. tshark takes the
+#    datagram's length from the option and shows its 20 bytes as data;
+#    dissect flags the length ("Bad length value 0 < 8") and shows no
+#    payload (jumbograms are not supported: frame.protocols ends at udp).
 #  - quic_vn.pcap (corpus), frame 3: the client's Initial after Version
 #    Negotiation. tshark keeps the version of the first Initial (the
 #    unknown 0x1a2a3a4a that asked for the negotiation) for the connection
@@ -68,9 +73,12 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 KEPT=$(cat <<'KEOF'
 quic-h3.pcap+keylog 15 http3.
 quic-retry.pcap+keylog 11 http3.
+quic-retry.pcap+keylog 11 frame.protocols
 quic-retry.pcap+keylog 11 quic.retransmission
 quic-0rtt.pcap+keylog 1 http3.
+quic-0rtt.pcap+keylog 1 frame.protocols
 quic-0rtt.pcap+keylog 8 http3.
+quic-0rtt.pcap+keylog 8 frame.protocols
 quic-0rtt.pcap+keylog 8 quic.retransmission
 quic-browser.pcap+keylog 20 http3.
 quic-browser.pcap+keylog 22 http3.
@@ -93,6 +101,8 @@ quic-browser-dsb.pcapng 74 http3.
 quic_vn.pcap 1 quic.
 quic_vn.pcap 3 tls.
 quic_vn.pcap 3 quic.
+quic_vn.pcap 3 frame.protocols
+quic_32_bit_pointer_overflow.pcap 1 frame.protocols
 KEOF
 )
 printf '%s\n' "$KEPT" >"$T_TMP/kept"
