@@ -10,6 +10,7 @@
 
 #include <dissect/filter.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -426,35 +427,51 @@ static void phs_nested(phs_node **at, const dx_node *n, uint32_t bytes, int dept
   }
 }
 
+/* An HTTP/3 layer that only carries on a DATA frame's payload: tshark
+ * reassembles the frame and has no HTTP/3 layer in these packets (as
+ * frame.protocols). */
+static bool phs_http3_data_only(const dx_node *n) {
+  bool data = false;
+  for (const dx_node *c = dx_node_first_child(n); c; c = dx_node_next(c)) {
+    const char *cn = dx_node_name(c);
+    if (cn && strcmp(cn, "http3.data") == 0)
+      data = true;
+    else if (!cn || strcmp(cn, "http3.stream_id") != 0)
+      return false;
+  }
+  return data;
+}
+
 static void phs_packet(phs_node *root, const dx_packet *p) {
   uint32_t bytes = dx_packet_frame(p)->wirelen;
   phs_node *at = root;
-  /* tshark adds the list of reassembled TCP segments to the tree after the
-   * protocols dissected from the reassembled bytes: it goes after the run
-   * of layers that follow it in other data sources than the frame. */
-  const dx_node *segments = NULL;
+  /* tshark adds the list of reassembled TCP (or TLS) segments to the tree
+   * after the protocols dissected from the reassembled bytes: it goes after
+   * the run of layers that follow it in other data sources than the frame,
+   * the innermost list first (TLS's, then TCP's). */
+  const dx_node *segments[4];
+  int nseg = 0;
   for (const dx_node *n = dx_node_first_child(dx_packet_root(p)); n && at; n = dx_node_next(n)) {
     const char *nm = dx_node_name(n);
-    if (!nm || strcmp(nm, "frame") == 0 || (dx_node_flags(n) & DX_NODE_HIDDEN))
+    if (!nm || strcmp(nm, "frame") == 0 || (dx_node_flags(n) & DX_NODE_HIDDEN) ||
+        (strcmp(nm, "http3") == 0 && phs_http3_data_only(n)))
       continue;
-    if (strcmp(nm, "tcp.segments") == 0 && !segments) {
-      segments = n;
+    if ((strcmp(nm, "tcp.segments") == 0 || strcmp(nm, "tls.segments") == 0) && nseg < 4) {
+      segments[nseg++] = n;
       continue;
     }
-    if (segments) {
-      if (dx_node_source(n) == 0) {
-        at = phs_add(at, dx_node_name(segments), bytes);
-        segments = NULL;
-        if (!at)
-          break;
-      }
+    if (nseg && dx_node_source(n) == 0) {
+      while (nseg && at)
+        at = phs_add(at, dx_node_name(segments[--nseg]), bytes);
+      if (!at)
+        break;
     }
     at = phs_add(at, nm, bytes);
     if (at && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
       phs_nested(&at, n, bytes, 0);
   }
-  if (segments && at)
-    phs_add(at, dx_node_name(segments), bytes);
+  while (nseg && at)
+    at = phs_add(at, dx_node_name(segments[--nseg]), bytes);
 }
 
 static void phs_print_rec(const phs_node *n, int depth, FILE *out) {
