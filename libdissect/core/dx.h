@@ -88,9 +88,10 @@ typedef enum dx_base {
   DX_BASE_DEC_HEX, /* "1234 (0x04d2)" in labels, decimal in fields */
   DX_BASE_HEX_DEC,
   DX_BASE_OCT,
-  DX_BASE_PORT, /* decimal, like BASE_PT_* */
-  DX_BASE_UTC,  /* DX_FT_ABSTIME shown as a UTC date, like ABSOLUTE_TIME_UTC */
-  DX_BASE_LOCAL /* DX_FT_ABSTIME shown as a local date and zone, like ABSOLUTE_TIME_LOCAL */
+  DX_BASE_PORT,  /* decimal, like BASE_PT_* */
+  DX_BASE_UTC,   /* DX_FT_ABSTIME shown as a UTC date, like ABSOLUTE_TIME_UTC */
+  DX_BASE_LOCAL, /* DX_FT_ABSTIME shown as a local date and zone, like ABSOLUTE_TIME_LOCAL */
+  DX_BASE_ASCII  /* DX_FT_STRING read as ASCII, like ENC_ASCII: a byte >= 0x80 is U+FFFD */
 } dx_base;
 
 struct dx_field {
@@ -103,6 +104,11 @@ struct dx_field {
   uint8_t bits;        /* width of the containing integer for bitmask display */
   const char *blurb;   /* longer description, may be NULL */
 };
+
+/* s[0..n) as ENC_ASCII reads it: every byte >= 0x80 becomes U+FFFD (three
+ * bytes). Writes at most cap - 1 bytes and a NUL (whole characters only);
+ * returns the length written. */
+size_t dx_ascii_copy(char *dst, size_t cap, const uint8_t *s, size_t n);
 
 /* Helpers to keep field tables one line per field. */
 #define DX_F(abbr, lbl, t, b)                                                                      \

@@ -146,11 +146,42 @@ dx_node *dx_add_double_full(dx_packet *p, dx_node *parent, const dx_field *f, co
   return n;
 }
 
+size_t dx_ascii_copy(char *dst, size_t cap, const uint8_t *s, size_t n) {
+  size_t u = 0;
+  for (size_t i = 0; i < n && cap && u < cap - 1; i++) {
+    if (s[i] < 0x80) {
+      dst[u++] = (char)s[i];
+    } else if (u + 3 < cap) {
+      memcpy(dst + u, "\xef\xbf\xbd", 3);
+      u += 3;
+    } else {
+      break;
+    }
+  }
+  if (cap)
+    dst[u] = 0;
+  return u;
+}
+
 dx_node *dx_add_bytes_val_full(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
                                uint32_t off, uint32_t len, const uint8_t *val, uint32_t vlen) {
   dx_node *n = node_new(p, parent, f, t, off, len);
   if (!n)
     return NULL;
+  if (f->base == DX_BASE_ASCII && f->type == DX_FT_STRING) {
+    uint32_t high = 0;
+    for (uint32_t i = 0; i < vlen; i++)
+      high += val[i] >= 0x80;
+    if (high) { /* (a value of ASCII bytes is copied as it is, below) */
+      size_t cap = (size_t)vlen + 2 * (size_t)high + 1;
+      char *conv = dx_arena_alloc(&p->arena, cap);
+      if (!conv)
+        return n;
+      n->v.b.len = (uint32_t)dx_ascii_copy(conv, cap, val, vlen);
+      n->v.b.p = (const uint8_t *)conv;
+      return n;
+    }
+  }
   uint8_t *copy = dx_arena_alloc(&p->arena, (size_t)vlen + 1);
   if (!copy)
     return n;

@@ -1571,7 +1571,9 @@ extern const dx_protocol dx_proto_dns;
 static void match(dns_ctx *c) {
   dx_packet *p = c->p;
   dns_state *st = dx_proto_state(p, &dx_proto_dns);
-  if (!st || !c->id_node)
+  /* a message quoted in an ICMP error is a copy of one already seen: it
+   * neither starts nor answers a transaction (as tshark) */
+  if (!st || !c->id_node || p->in_icmp_error)
     return;
   dns_key k;
   memset(&k, 0, sizeof k);

@@ -196,7 +196,9 @@ const dx_vals dx_http_status_vals[] = {{100, "Continue"},
                                        {511, "Network Authentication Required"},
                                        {0, NULL}};
 
-#define HS(abbr, lbl) DX_F(abbr, lbl, DX_FT_STRING, DX_BASE_NONE)
+/* header and line strings as tshark's (ENC_ASCII: a byte >= 0x80 is U+FFFD) */
+#define HS(abbr, lbl) DX_F(abbr, lbl, DX_FT_STRING, DX_BASE_ASCII)
+#define HSU(abbr, lbl) DX_F(abbr, lbl, DX_FT_STRING, DX_BASE_NONE)
 
 static const dx_field http_fields[] = {
     [F_HTTP] = DX_F("http", "Hypertext Transfer Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -214,11 +216,11 @@ static const dx_field http_fields[] = {
     [F_REQ_VERSION] = HS("http.request.version", "Request Version"),
     [F_RESP_VERSION] = HS("http.response.version", "Response Version"),
     [F_CODE] = DX_F("http.response.code", "Status Code", DX_FT_UINT16, DX_BASE_DEC),
-    [F_CODE_DESC] = HS("http.response.code.desc", "Status Code Description"),
+    [F_CODE_DESC] = HSU("http.response.code.desc", "Status Code Description"),
     [F_PHRASE] = HS("http.response.phrase", "Response Phrase"),
     [F_REQ_LINE] = HS("http.request.line", "Request line"),
     [F_RESP_LINE] = HS("http.response.line", "Response line"),
-    [F_FULL_URI] = HS("http.request.full_uri", "Full request URI"),
+    [F_FULL_URI] = HSU("http.request.full_uri", "Full request URI"),
     [F_REQ_NUM] = DX_F("http.request_number", "Request number", DX_FT_UINT32, DX_BASE_DEC),
     [F_RESP_NUM] = DX_F("http.response_number", "Response number", DX_FT_UINT32, DX_BASE_DEC),
     [F_REQUEST_IN] = DX_F("http.request_in", "Request in frame", DX_FT_FRAMENUM, DX_BASE_NONE),
@@ -227,7 +229,7 @@ static const dx_field http_fields[] = {
     [F_PREV_RESP_IN] =
         DX_F("http.prev_response_in", "Prev response in frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_TIME] = DX_F("http.time", "Time since request", DX_FT_RELTIME, DX_BASE_NONE),
-    [F_RESP_FOR_URI] = HS("http.response_for.uri", "Request URI"),
+    [F_RESP_FOR_URI] = HSU("http.response_for.uri", "Request URI"),
     [F_H_AUTHORIZATION] = HS("http.authorization", "Authorization"),
     [F_H_PROXY_AUTHENTICATE] = HS("http.proxy_authenticate", "Proxy-Authenticate"),
     [F_H_PROXY_AUTHORIZATION] = HS("http.proxy_authorization", "Proxy-Authorization"),
@@ -260,7 +262,7 @@ static const dx_field http_fields[] = {
     [F_H_HTTP2_SETTINGS] = HS("http.http2_settings", "HTTP2-Settings"),
     [F_CONTENT_LENGTH] = DX_F("http.content_length", "Content length", DX_FT_UINT64, DX_BASE_DEC),
     [F_COOKIE_PAIR] = HS("http.cookie_pair", "Cookie pair"),
-    [F_AUTHBASIC] = HS("http.authbasic", "Credentials"),
+    [F_AUTHBASIC] = HSU("http.authbasic", "Credentials"),
     [F_END_OF_HEADERS] = DX_F("http.end_of_headers", "End of headers", DX_FT_NONE, DX_BASE_NONE),
     [F_CHUNKED] = DX_F("http.chunked", "HTTP chunked body", DX_FT_NONE, DX_BASE_NONE),
     [F_CHUNK] = DX_F("http.chunk", "Data chunk", DX_FT_NONE, DX_BASE_NONE),
@@ -271,7 +273,7 @@ static const dx_field http_fields[] = {
     [F_TRAILER] = HS("http.chunked_trailer_part", "trailer-part"),
     [F_ENCODED] =
         DX_F("http.content_encoded_body", "Content-encoded entity body", DX_FT_NONE, DX_BASE_NONE),
-    [F_FILE_DATA] = HS("http.file_data", "File Data"),
+    [F_FILE_DATA] = HSU("http.file_data", "File Data"),
     [F_CHAT] = DX_F("http.chat", "Formatted text", DX_FT_NONE, DX_BASE_NONE),
     [F_TE_AND_LENGTH] = DX_F("http.te_and_length",
                              "The Content-Length and Transfer-Encoding header must not be set "
@@ -1842,17 +1844,23 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
   if (req) {
     const uint8_t *u = dx_get_ptr(t, m->fl.b.off, m->fl.b.len);
     const uint8_t *h = m->host.len ? dx_get_ptr(t, m->host.off, m->host.len) : NULL;
-    if (u && h && u[0] == '/')
-      snprintf(full_uri, sizeof full_uri, "%s://%.*s%.*s",
-               p->bstream && p->bstream->kind && p->bstream->kind->port_table == DX_TABLE_TLS_PORT
-                   ? "https"
-                   : "http",
-               (int)m->host.len, (const char *)h, (int)m->fl.b.len, (const char *)u);
-    else if (u && m->fl.b.len > 7 && icontains(u, m->fl.b.len < 12 ? m->fl.b.len : 12, "://"))
-      snprintf(full_uri, sizeof full_uri, "%.*s", (int)m->fl.b.len, (const char *)u);
-    else if (u && m->fl.b.len > 0 && is_connect(t, m))
+    /* the URI as http.request.uri reads it (ENC_ASCII); the host as the
+     * header's bytes, as tshark builds it ("http://exé.test/caf\ufffd\ufffd") */
+    if (u && h && u[0] == '/') {
+      int w = snprintf(full_uri, sizeof full_uri, "%s://%.*s",
+                       p->bstream && p->bstream->kind &&
+                               p->bstream->kind->port_table == DX_TABLE_TLS_PORT
+                           ? "https"
+                           : "http",
+                       (int)m->host.len, (const char *)h);
+      if (w > 0 && (size_t)w < sizeof full_uri)
+        dx_ascii_copy(full_uri + w, sizeof full_uri - (size_t)w, u, m->fl.b.len);
+    } else if (u && m->fl.b.len > 7 && icontains(u, m->fl.b.len < 12 ? m->fl.b.len : 12, "://")) {
+      dx_ascii_copy(full_uri, sizeof full_uri, u, m->fl.b.len);
+    } else if (u && m->fl.b.len > 0 && is_connect(t, m)) {
       /* CONNECT's authority form (RFC 9110 9.3.6) is the whole URI, as tshark has it */
-      snprintf(full_uri, sizeof full_uri, "%.*s", (int)m->fl.b.len, (const char *)u);
+      dx_ascii_copy(full_uri, sizeof full_uri, u, m->fl.b.len);
+    }
     /* control bytes stay (escaped when shown): tshark's http.request.full_uri
      * of "GET /a\x01b" is "http://x/a\001b" */
     if (full_uri[0]) {

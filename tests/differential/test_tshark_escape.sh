@@ -15,9 +15,11 @@
 #     to a terminal): compared after tshark's raw ones are escaped so.
 #   - -T json and -T ek: JSON escapes of the value (dissect's own document
 #     layout): the values of the URI compared as decoded strings.
-# Not compared: values of non-ASCII bytes in HTTP fields (tshark reads
-# them as ASCII, a U+FFFD per byte; dissect keeps UTF-8) and the DNS name
-# in JSON (tshark's value is the escaped text, dissect's the bytes).
+#   - HTTP's header values and lines are read as ASCII, as tshark's
+#     (ENC_ASCII): a U+FFFD per byte >= 0x80, valid UTF-8 or not; the full
+#     request URI keeps the Host header's bytes.
+# Not compared: the DNS name in JSON (tshark's value is the escaped text,
+# dissect's the bytes).
 # Expected values come from tshark at test time, never from dissect.
 # Usage: test_tshark_escape.sh BIN_DIR SRC_DIR
 set -uo pipefail
@@ -66,6 +68,15 @@ tcp(c, s, 40001, 80, 1000, 0, 0x02)
 tcp(s, c, 80, 40001, 5000, 1001, 0x12)
 tcp(c, s, 40001, 80, 1001, 5001, 0x10)
 tcp(c, s, 40001, 80, 1001, 5001, 0x18, req)
+# non-ASCII bytes in a URI, a Host, a header, a reason phrase and a Server
+req = (b'GET /caf\xc3\xa9?q=\xff HTTP/1.1\r\nHost: ex\xc3\xa9.test\r\nUser-Agent: caf\xc3\xa9 '
+       + '\u202e'.encode() + b' x\xfe\r\nX-Bin: \x80\x81abc\r\n\r\n')
+resp = b'HTTP/1.1 200 \xc3\x89t\xe9\r\nContent-Length: 0\r\nServer: n\xc3\xa9\r\n\r\n'
+tcp(c, s, 40002, 80, 1000, 0, 0x02)
+tcp(s, c, 80, 40002, 5000, 1001, 0x12)
+tcp(c, s, 40002, 80, 1001, 5001, 0x10)
+tcp(c, s, 40002, 80, 1001, 5001, 0x18, req)
+tcp(s, c, 80, 40002, 5001, 1001 + len(req), 0x18, resp)
 EOF
 [[ -s $CAP ]] || { fail "the capture was not made"; finish; }
 
@@ -91,7 +102,9 @@ else
 fi
 
 # -T fields: tshark's raw control bytes escaped as format_text escapes them
-F=(-e frame.number -e dns.qry.name -e http.request.uri -e http.request.line -e _ws.col.Info)
+F=(-e frame.number -e dns.qry.name -e http.request.uri -e http.request.line -e _ws.col.Info
+  -e http.host -e http.user_agent -e http.response.phrase -e http.server -e http.request.full_uri
+  -e http.response_for.uri)
 tshark -n -r "$CAP" -Y 'dns || http' -T fields "${F[@]}" 2>/dev/null |
   $PY -c '
 import sys
@@ -101,13 +114,11 @@ for line in sys.stdin.buffer.read().decode().split("\n"):
                   else c for c in line), end="\n" if line else "")
 ' >"$T_TMP/ts.f"
 "$D" -n -r "$CAP" -Y 'dns || http' -T fields "${F[@]}" >"$T_TMP/ours.f" 2>"$T_TMP/err"
-# the User-Agent line's non-ASCII bytes are values tshark reads as ASCII
-if [[ $(wc -l <"$T_TMP/ts.f") == 4 ]] && cmp -s <(cut -f1-3,5 "$T_TMP/ts.f") <(cut -f1-3,5 "$T_TMP/ours.f") &&
-  cmp -s <(sed -n 4p "$T_TMP/ts.f" | cut -f4 | cut -d, -f1) <(sed -n 4p "$T_TMP/ours.f" | cut -f4 | cut -d, -f1); then
-  pass "-T fields: names, URI, request line and Info as tshark's (its raw control bytes escaped)"
+if [[ $(wc -l <"$T_TMP/ts.f") == 6 ]] && cmp -s "$T_TMP/ts.f" "$T_TMP/ours.f"; then
+  pass "-T fields: names, HTTP's values and lines (non-ASCII bytes too) and Info as tshark's (its raw control bytes escaped)"
 else
   mapfile -t d < <(diff "$T_TMP/ts.f" "$T_TMP/ours.f" | head -8 | cat -v)
-  fail "-T fields: names, URI, request line and Info as tshark's" "${d[@]}"
+  fail "-T fields: names, HTTP's values and lines and Info as tshark's" "${d[@]}"
 fi
 # no raw control byte, and none of the invisible characters, in text output
 for mode in -V -T\ fields; do
@@ -145,15 +156,17 @@ def find(o, keys, out):
         for v in o:
             find(v, keys, out)
     return out
-ts = find(docs(sys.argv[1]), ('http.request.uri', 'http_http_request_uri'), [])
-ours = find(docs(sys.argv[2]), ('http.request.uri', 'http_request_uri', 'http_http_request_uri'), [])
+keys = ('http.request.uri', 'http_http_request_uri', 'http_request_uri', 'http.host', 'http_http_host',
+        'http_host', 'http.user_agent', 'http_http_user_agent', 'http_user_agent')
+ts = find(docs(sys.argv[1]), keys, [])
+ours = find(docs(sys.argv[2]), keys, [])
 print('ok' if ts and ts == ours else 'tshark %r dissect %r' % (ts, ours))
 EOF
   )
   if [[ $r == ok ]]; then
-    pass "-T $mode: the URI's value as tshark's"
+    pass "-T $mode: the URIs', Hosts' and User-Agents' values as tshark's"
   else
-    fail "-T $mode: the URI's value as tshark's" "$r"
+    fail "-T $mode: the URIs', Hosts' and User-Agents' values as tshark's" "$r"
   fi
 done
 

@@ -75,14 +75,11 @@ same() {
 #     risks (tls.trust.*, tls.risk.*), which tshark does not have;
 #   - QUIC rows: tshark 4.0 re-dissects retransmitted stream data where
 #     dissect says it was dissected when it first came;
-#   - "DNS query retransmission" (dissect warns on the retransmitted query,
-#     tshark 4.0 only on the response, and not on these samples);
 #   - "[N more lines not shown]": dissect's note where it stops listing the
 #     lines of a long text body (tshark lists them all).
 cat >"$T_TMP/norm.py" <<'PY'
 import re, sys
-drop = [r"^\s*\d+\s+Security\s+TLS  ", r"^\s*\d+\s+\S+\s+QUIC  ", r"  DNS query retransmission",
-        r"  \[\d+ more lines not shown\]$"]
+drop = [r"^\s*\d+\s+Security\s+TLS  ", r"^\s*\d+\s+\S+\s+QUIC  ", r"  \[\d+ more lines not shown\]$"]
 out, block, seen = [], None, False
 def flush():
     if block and block[1]:
