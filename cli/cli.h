@@ -45,6 +45,12 @@ int cli_stats_set_time_format(cli_stats *st, dx_time_format fmt);
 /* -z hosts: the capture's name as given to -r, and -n (then no names are
  * learned from DNS, as in tshark) */
 void cli_stats_set_source(cli_stats *st, const char *name, int no_names);
+/* io,phs counts the frame's layer (at its root) when a frame field is
+ * referenced: by a -z filter (cli_stats_new looks), a -Y filter or an -e
+ * field (given here), or when -V builds the whole tree (frame_tree), as
+ * tshark, whose frame item is otherwise faked. */
+void cli_stats_frame_fields(cli_stats *st, const dx_field *const *fields, size_t n);
+void cli_stats_frame_tree(cli_stats *st);
 /* -T json|ek with -e: one packet's fields as tshark writes them (first:
  * the first packet of a -T json array, which opens with "[" alone). */
 void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *names,

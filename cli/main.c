@@ -48,6 +48,7 @@ typedef struct options {
   size_t ndecode_as;
   long long count;
   int verbose;
+  int print_forced; /* -V, -x, -O, -T or -P: printed even with -q */
   int hex;
   int line_buffered;
   int list_ifaces;
@@ -223,7 +224,7 @@ static void usage(FILE *out) {
           "                       as tshark prints them, with addresses unresolved (-n).\n"
           "                       Not yet: the other tshark statistics (sip,stat, ...)\n"
           "  -l                   flush the output after each packet\n"
-          "  -q                   print nothing per packet (errors and counts only)\n"
+          "  -q                   no summary lines (-V, -x, -O, -T, -P still print)\n"
           "  --threads 1|2        2: with -r, one thread reads and dissects while another\n"
           "                       prints (the same output); the default for -V, -O, -x\n"
           "                       and -T json|jsontree|ek without -e on a machine with\n"
@@ -488,12 +489,14 @@ static int parse_args(options *o, int argc, char **argv) {
         return bad_option("unknown file format \"%s\" for -F (supported: pcap, pcapng)", optarg);
       o->write_format = optarg;
       break;
-    case 'P': o->print_with_w = 1; break;
+    case 'P': o->print_with_w = o->print_forced = 1; break;
     case 'z': o->zargs[o->nz++] = optarg; break;
     case 'L': o->list_linktypes = 1; break;
     case 'j':
     case 'J':
     case 'O': {
+      if (c == 'O')
+        o->print_forced = 1;
       /* -O ip,dns: like -V, only those layers whole; -j/-J filter -V the
        * way tshark's -j/-J filter its JSON */
       free(o->only_protos_buf);
@@ -533,12 +536,13 @@ static int parse_args(options *o, int argc, char **argv) {
       break;
     }
     case 'v': cli_print_version(stdout); exit(0);
-    case 'V': o->verbose = 1; break;
-    case 'x': o->hex = 1; break;
+    case 'V': o->verbose = o->print_forced = 1; break;
+    case 'x': o->hex = o->print_forced = 1; break;
     case 'l': o->line_buffered = 1; break;
     case 'q': o->quiet = 1; break;
     case 'D': o->list_ifaces = 1; break;
     case 'T':
+      o->print_forced = 1;
       if (strcmp(optarg, "json") == 0)
         o->mode = OUT_JSON;
       else if (strcmp(optarg, "ek") == 0)
@@ -643,6 +647,10 @@ static int parse_args(options *o, int argc, char **argv) {
     return bad_option("%s", "-F needs -w FILE");
   if ((o->stop_duration > 0 || o->stop_packets > 0) && !o->iface)
     return bad_option("%s", "-a applies to a live capture (-i IFACE)");
+  /* -q leaves out the summary lines only: what -V, -x, -O, -T or -P ask
+   * for is printed (as tshark does) */
+  if (o->quiet && o->print_forced)
+    o->quiet = 0;
   if (o->story >= 0 && (o->mode != OUT_SUMMARY || o->verbose || o->hex || o->quiet))
     return bad_option("%s", "--story writes the story only: it cannot be combined with -T, -V, "
                             "-x or -q");
@@ -1053,6 +1061,21 @@ int main(int argc, char **argv) {
     return 1;
   }
 #endif
+  if (stats) { /* io,phs: whether the frame's layer is counted (as tshark) */
+    if (o.verbose || o.mode == OUT_FIELDS || o.mode == OUT_JSON || o.mode == OUT_JSONTREE ||
+        o.mode == OUT_EK)
+      cli_stats_frame_tree(stats);
+#ifdef DX_HAVE_FILTER
+    if (flt) {
+      const dx_field *ff[256];
+      cli_stats_frame_fields(stats, ff, dx_filter_fields(flt, ff, 256));
+    }
+#endif
+    for (size_t i = 0; i < o.nfields; i++) {
+      const dx_field *ef = dx_field_lookup(sess, o.fields[i]);
+      cli_stats_frame_fields(stats, &ef, 1);
+    }
+  }
 
   /* When neither the tree nor JSON is printed, only the fields of the
    * filter and of -e are read from each packet (and the summary columns if

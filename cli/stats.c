@@ -442,9 +442,16 @@ static bool phs_http3_data_only(const dx_node *n) {
   return data;
 }
 
-static void phs_packet(phs_node *root, const dx_packet *p) {
+/* frame_root: the frame's layer is counted, at the root, as tshark counts
+ * it when a field of the frame is referenced (a display filter, -e) or the
+ * whole tree is built (-V): its item is real then, not faked. tree_order:
+ * the tree is built, and tshark's hierarchy follows its order (the lists
+ * of reassembled segments where -V shows them); otherwise the order in
+ * which its dissectors added the layers (the lists after what they
+ * carried). */
+static void phs_packet(phs_node *root, const dx_packet *p, int frame_root, int tree_order) {
   uint32_t bytes = dx_packet_frame(p)->wirelen;
-  phs_node *at = root;
+  phs_node *at = frame_root ? phs_add(root, "frame", bytes) : root;
   /* tshark adds the list of reassembled TCP (or TLS) segments to the tree
    * after the protocols dissected from the reassembled bytes: it goes after
    * the run of layers that follow it in other data sources than the frame,
@@ -456,7 +463,8 @@ static void phs_packet(phs_node *root, const dx_packet *p) {
     if (!nm || strcmp(nm, "frame") == 0 || (dx_node_flags(n) & DX_NODE_HIDDEN) ||
         (strcmp(nm, "http3") == 0 && phs_http3_data_only(n)))
       continue;
-    if ((strcmp(nm, "tcp.segments") == 0 || strcmp(nm, "tls.segments") == 0) && nseg < 4) {
+    if (!tree_order && (strcmp(nm, "tcp.segments") == 0 || strcmp(nm, "tls.segments") == 0) &&
+        nseg < 4) {
       segments[nseg++] = n;
       continue;
     }
@@ -686,6 +694,8 @@ typedef struct stat {
 
 struct cli_stats {
   dx_session *s;
+  int frame_ref;  /* a frame field is referenced (or the tree is whole): io,phs counts "frame" */
+  int tree_order; /* the tree is built (-V, -T, -O): io,phs follows its order */
   stat *items;
   size_t n;
   int have_first;
@@ -891,7 +901,21 @@ cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (st->items[i].kind == K_IOSTAT)
       st_iostat_prime(st->items[i].io, named, nn);
+  cli_stats_frame_fields(st, named, nn);
   return st;
+}
+
+void cli_stats_frame_fields(cli_stats *st, const dx_field *const *fields, size_t n) {
+  for (size_t i = 0; i < n && !st->frame_ref; i++) {
+    const char *nm = fields[i] ? dx_field_name(fields[i]) : NULL;
+    if (nm && (strcmp(nm, "frame") == 0 || strncmp(nm, "frame.", 6) == 0))
+      st->frame_ref = 1;
+  }
+}
+
+void cli_stats_frame_tree(cli_stats *st) {
+  st->frame_ref = 1;
+  st->tree_order = 1;
 }
 
 void cli_stats_set_source(cli_stats *st, const char *name, int no_names) {
@@ -922,7 +946,7 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p) {
       continue;
     switch (it->kind) {
     case K_TABLE: table_packet(&it->tab, p, rel_ns); break;
-    case K_PHS: phs_packet(&it->phs, p); break;
+    case K_PHS: phs_packet(&it->phs, p, st->frame_ref, st->tree_order); break;
     case K_IOSTAT: st_iostat_packet(it->io, p, rel_ns); break;
     case K_FOLLOW: st_follow_packet(it->follow, p); break;
     case K_EXPERT: x_walk(&it->expert, dx_packet_root(p), "Frame", 0); break;

@@ -188,6 +188,25 @@ for T in json ek; do
 done
 same "-T json -e with no packet displayed" -r "$S/dns.pcap" -Y "frame.number == 999" -T json -e frame.number
 
+# io,phs counts the frame's layer when a frame field is referenced (-Y,
+# a -z filter, -e) or the tree is built (-V, -T): tshark's frame item is
+# real then, faked otherwise; and -q leaves out the summary lines only
+# (what -V, -x, -O, -T or -P ask for is printed)
+phs_part() { sed -n '/^=====/,$p'; }
+for cap in dns.pcap https-tls13.pcap; do
+  [[ -f $S/$cap ]] || continue
+  for extra in "" "-Y frame.len>0" "-Y udp" "-z io,stat,1,frame.len>10" "-T fields -e ip.src" \
+    "-V" "-x" "-T json" "-O tcp" "-z io,phs,frame.number<5"; do
+    # shellcheck disable=SC2086
+    same_out "$cap: -q -z io,phs $extra (the hierarchy)" "$(tsh -r "$S/$cap" -q -z io,phs $extra | phs_part)" \
+      "$("$D" -n -r "$S/$cap" -q -z io,phs $extra 2>&1 | phs_part)"
+  done
+done
+for extra in "-V" "-x" "-O dns" "-P" "-T fields -e dns.id"; do
+  # shellcheck disable=SC2086
+  same "dns.pcap: -q $extra (printed as tshark prints it)" -r "$S/dns.pcap" -q $extra
+done
+
 # -O: only the layers named are whole, the others one line (the layers
 # compared here are dissected line for line as tshark does)
 for cap in dns.pcap dns-tcp.pcap https-tls12.pcap tls12-rsa.pcap; do
