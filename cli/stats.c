@@ -10,6 +10,7 @@
 
 #include <dissect/filter.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,9 +455,12 @@ static void phs_packet(phs_node *root, const dx_packet *p, int frame_root, int t
   phs_node *at = frame_root ? phs_add(root, "frame", bytes) : root;
   /* tshark adds the list of reassembled TCP (or TLS) segments to the tree
    * after the protocols dissected from the reassembled bytes: it goes after
-   * the run of layers that follow it in other data sources than the frame,
-   * the innermost list first (TLS's, then TCP's). */
+   * the run of layers that follow it in the data source they start in or a
+   * later one (made while they were dissected), before the first layer of
+   * an earlier source (the rest of the segment or record), the innermost
+   * list first. */
   const dx_node *segments[4];
+  unsigned from[4]; /* the data source of the first layer after it (UINT_MAX: none yet) */
   int nseg = 0;
   for (const dx_node *n = dx_node_first_child(dx_packet_root(p)); n && at; n = dx_node_next(n)) {
     const char *nm = dx_node_name(n);
@@ -465,15 +469,20 @@ static void phs_packet(phs_node *root, const dx_packet *p, int frame_root, int t
       continue;
     if (!tree_order && (strcmp(nm, "tcp.segments") == 0 || strcmp(nm, "tls.segments") == 0) &&
         nseg < 4) {
-      segments[nseg++] = n;
+      segments[nseg] = n;
+      from[nseg++] = UINT_MAX;
       continue;
     }
-    if (nseg && dx_node_source(n) == 0) {
-      while (nseg && at)
-        at = phs_add(at, dx_node_name(segments[--nseg]), bytes);
-      if (!at)
-        break;
+    unsigned src = dx_node_source(n);
+    while (nseg && at && from[nseg - 1] != UINT_MAX && src < from[nseg - 1]) {
+      nseg--;
+      at = phs_add(at, dx_node_name(segments[nseg]), bytes);
     }
+    if (!at)
+      break;
+    for (int k = 0; k < nseg; k++)
+      if (from[k] == UINT_MAX)
+        from[k] = src;
     at = phs_add(at, nm, bytes);
     if (at && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
       phs_nested(&at, n, bytes, 0);

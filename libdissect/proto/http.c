@@ -1296,7 +1296,7 @@ static void show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
           dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
       dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
     }
-    dx_dissect_data(p, b, parent);
+    dx_dissect_data(p, b, http ? http : parent); /* inside HTTP's tree, as tshark's */
     return;
   }
   bool wanted = body_wanted(p);

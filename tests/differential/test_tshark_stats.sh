@@ -112,9 +112,6 @@ for cap in "${CAPS[@]}"; do
   quic-0rtt.pcap | quic-retry.pcap)
     why="tshark 4.0 shows HTTP/3 of 0-RTT data and of repeated stream bytes in other frames (test_tshark_quic.sh)" ;;
   quic-v2draft.pcap) why="tshark 4.0 does not know the QUIC v2 draft" ;;
-  browser-proxy.pcap) why="tshark's hierarchy leaves out the data layer of a body without Content-Type" ;;
-  http2.pcap)
-    why="where tshark lists TLS reassembly (tls.segments) among HTTP/2 layers of a frame is not yet followed" ;;
   *) why= ;;
   esac
   if [[ -n $why ]]; then
