@@ -1069,6 +1069,8 @@ int dx_media_kind(const char *mt) {
       return DX_MK_MULTIPART;
   if (strcmp(mt, "application/dns-message") == 0)
     return DX_MK_DNS;
+  if (strcmp(mt, "application/pkix-cert") == 0)
+    return DX_MK_PKIX_CERT;
   return DX_MK_MEDIA;
 }
 
@@ -1262,6 +1264,10 @@ void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *m
     break;
   case DX_MK_MULTIPART: dx_dissect_multipart(p, parent, b, mt, params, depth, cols); break;
   case DX_MK_DNS: dns_body(p, parent, b, depth, cols, cols->fence); break;
+  case DX_MK_PKIX_CERT:
+    dx_dissect_pkix_cert(p, parent, b);
+    dx_body_cols_info(cols, " (%s)", mt);
+    break;
   case DX_MK_TEXT:
     if (wanted)
       dx_http_text_lines(p, parent, b, mt);

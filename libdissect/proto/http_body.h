@@ -22,7 +22,8 @@ enum {
   DX_MK_DATA,         /* "data" (application/octet-stream) */
   DX_MK_MESSAGE_HTTP, /* "message-http" */
   DX_MK_MULTIPART,    /* "mime_multipart" (multipart.c) */
-  DX_MK_DNS           /* "dns" (application/dns-message, DNS over HTTPS) */
+  DX_MK_DNS,          /* "dns" (application/dns-message, DNS over HTTPS) */
+  DX_MK_PKIX_CERT     /* "pkix-cert" (application/pkix-cert: X.509, x509.c) */
 };
 int dx_media_kind(const char *mt);
 
@@ -79,6 +80,8 @@ void dx_dissect_form(dx_packet *p, dx_node *parent, const dx_tvb *b, const char 
  * (xml.c). mt is the lower-cased media type. */
 bool dx_xml_media(const char *mt);
 void dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b);
+/* application/pkix-cert: tshark's "pkix-cert" layer, the certificate decoded (x509.c) */
+void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b);
 
 /* A text body as tshark's "data-text-lines" layer under parent (http.c). */
 void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);

@@ -9,6 +9,7 @@
  * Called by tls.c through dx_proto_x509.dissect with a view that covers
  * exactly one DER certificate and the certificate node as parent. */
 #include "../core/dx.h"
+#include "http_body.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -460,17 +461,15 @@ static int rdn_end(const X509_NAME *name, int i, int count) {
  * RelativeDistinguishedName item per attribute, as tshark shows them (the
  * issuer's RDNSequence is x509if.rdnSequence, the subject's
  * x509af.rdnSequence). */
-static void add_name(dx_packet *p, dx_node *parent, int field, int seq_field, const dx_tvb *t,
-                     const der *d, const X509_NAME *name, const char *label) {
-  uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
-  dx_node *nn = dx_add_uint(p, parent, FL(field), t, off, len, 0);
-  dx_node_set_text(p, nn, "%s: rdnSequence (0)", label);
+/* A name as tshark writes it after an rdnSequence: its last RDN first,
+ * "," between ("id-at-organizationName=x,id-at-commonName=y"); returns the
+ * number of RDNs. */
+static int name_all(const X509_NAME *name, char *all, size_t len) {
   int count = X509_NAME_entry_count(name);
   if (count > 256)
     count = 256;
-  /* the RDNs, and the sequence's text: last RDN first, "," between */
   int nrdn = 0;
-  char all[1024] = "";
+  all[0] = 0;
   for (int i = 0; i < count; nrdn++) {
     int j = rdn_end(name, i, count);
     i = j;
@@ -481,8 +480,21 @@ static void add_name(dx_packet *p, dx_node *parent, int field, int seq_field, co
       i = rdn_end(name, i, count);
     char one[1024];
     rdn_text(name, i, rdn_end(name, i, count), one, sizeof one);
-    cat(all, sizeof all, ",", one);
+    cat(all, len, ",", one);
   }
+  return nrdn;
+}
+
+static void add_name(dx_packet *p, dx_node *parent, int field, int seq_field, const dx_tvb *t,
+                     const der *d, const X509_NAME *name, const char *label) {
+  uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
+  dx_node *nn = dx_add_uint(p, parent, FL(field), t, off, len, 0);
+  dx_node_set_text(p, nn, "%s: rdnSequence (0)", label);
+  int count = X509_NAME_entry_count(name);
+  if (count > 256)
+    count = 256;
+  char all[1024];
+  int nrdn = name_all(name, all, sizeof all);
   dx_node *sq = dx_add_uint(p, nn, FL(seq_field), t, d->ok ? der_content(d) : off,
                             d->ok ? d->clen : len, (uint64_t)nrdn);
   dx_node_set_text(p, sq, "rdnSequence: %d item%s (%s)", nrdn, nrdn == 1 ? "" : "s", all);
@@ -1109,6 +1121,38 @@ static uint32_t dissect_x509(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t n = x509_body(p, t, parent);
   ERR_clear_error();
   return n;
+}
+
+/* ---- a certificate as an HTTP body (application/pkix-cert) ------------- */
+static const dx_field pkix_fields[] = {
+    DX_F("pkix-cert", "PKIX CERT File Format", DX_FT_PROTOCOL, DX_BASE_NONE),
+    DX_F("pkix-cert.cert", "Certificate", DX_FT_NONE, DX_BASE_NONE),
+};
+
+const dx_protocol dx_proto_pkix_cert = {
+    .name = "pkix-cert",
+    .label = "PKIX CERT File Format",
+    .fields = pkix_fields,
+    .nfields = DX_ARRAY_LEN(pkix_fields),
+};
+
+/* tshark's "PKIX CERT File Format" layer: the certificate, labelled with
+ * its subject, decoded as a TLS Certificate message's are. */
+void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+  dx_node *pk = dx_add_proto(p, parent, &pkix_fields[0], b, 0, b->len);
+  dx_node *cn = dx_add_none(p, pk, &pkix_fields[1], b, 0, b->len);
+  dissect_x509(p, b, cn ? cn : pk);
+  if (cn && dx_label_wanted(p, cn) && b->len) { /* (after x509's own summary label) */
+    const unsigned char *q = b->data;
+    X509 *x = d2i_X509(NULL, &q, (long)b->len);
+    if (x) {
+      char all[1024];
+      name_all(X509_get_subject_name(x), all, sizeof all);
+      dx_node_set_text(p, cn, "Certificate (%s)", all);
+      X509_free(x);
+    }
+    ERR_clear_error();
+  }
 }
 
 const dx_protocol dx_proto_x509 = {
