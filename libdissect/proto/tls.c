@@ -64,6 +64,8 @@ enum {
   F_EXTTYPE,
   F_EXTLEN,
   F_EXTDATA,
+  F_SNI_EXT,
+  F_KS_EXT,
   F_SNI_LISTLEN,
   F_SNI_TYPE,
   F_SNI_LEN,
@@ -152,6 +154,7 @@ enum {
   F_DNAME,
   F_CV_SIG_LEN,
   F_CV_SIG,
+  F_NST_TREE,
   F_NST_LIFETIME,
   F_NST_AGEADD,
   F_NST_NONCE_LEN,
@@ -339,6 +342,10 @@ static const dx_field tls_fields[] = {
         DX_FV("tls.handshake.extension.type", "Type", DX_FT_UINT16, DX_BASE_DEC, dx_tls_ext_vals),
     [F_EXTLEN] = FU16("tls.handshake.extension.len", "Length"),
     [F_EXTDATA] = FB("tls.handshake.extension.data", "Data"),
+    /* tshark's text-only subtrees, keyed by field name here (as dns.queries) */
+    [F_SNI_EXT] =
+        FN("tls.handshake.extensions_server_name_indication", "Server Name Indication extension"),
+    [F_KS_EXT] = FN("tls.handshake.extensions_key_share", "Key Share extension"),
     [F_SNI_LISTLEN] =
         FU16("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
     [F_SNI_TYPE] = DX_FV("tls.handshake.extensions_server_name_type", "Server Name Type",
@@ -454,6 +461,7 @@ static const dx_field tls_fields[] = {
     [F_DNAME] = FN("tls.handshake.dname", "Distinguished Name"),
     [F_CV_SIG_LEN] = FU16("tls.handshake.client_cert_vrfy.sig_len", "Signature length"),
     [F_CV_SIG] = FB("tls.handshake.client_cert_vrfy.sig", "Signature"),
+    [F_NST_TREE] = FN("tls.handshake.session_ticket_tree", "TLS Session Ticket"),
     [F_NST_LIFETIME] =
         FU32("tls.handshake.session_ticket_lifetime_hint", "Session Ticket Lifetime Hint"),
     [F_NST_AGEADD] = FU32("tls.handshake.session_ticket_age_add", "Session Ticket Age Add"),
@@ -878,6 +886,9 @@ static void ext_server_name(ctx *x, cur *e, dx_node *en, int hs) {
   if (cur_left(e) == 0)
     return; /* ServerHello echoes an empty server_name */
   DX_UNUSED(hs);
+  dx_node *sub = subtree(e, en, F_SNI_EXT, e->off, cur_left(e));
+  if (sub)
+    en = sub;
   cur l;
   if (!cur_vec(e, en, F_SNI_LISTLEN, 2, &l, NULL))
     return;
@@ -1011,6 +1022,9 @@ static void key_share_entry(ctx *x, cur *v, dx_node *parent) {
 }
 
 static void ext_key_share(ctx *x, cur *e, dx_node *en, int hs, bool hrr) {
+  dx_node *sub = subtree(e, en, F_KS_EXT, e->off, cur_left(e));
+  if (sub)
+    en = sub;
   if (hs == HS_CLIENT_HELLO) {
     cur v;
     if (!cur_vec(e, en, F_KS_CLEN, 2, &v, NULL))
@@ -1665,6 +1679,13 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
   *is_hrr = hrr;
   random_field(m, hs, ver < 0x0304 && !hrr && (sel == 0 || sel < 0x0304));
+  if (hrr && hs && hs->last_child && hs->last_child->field == FL(F_RANDOM) &&
+      dx_label_wanted(x->p, hs->last_child)) {
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+      snprintf(hex + 2 * i, 3, "%02x", hrr_random[i]);
+    dx_node_set_text(x->p, hs->last_child, "Random: %s (HelloRetryRequest magic)", hex);
+  }
   if (rnd && !hrr && x->stateful) {
     memcpy(c->srandom, rnd, 32);
     c->have_srandom = true;
@@ -1910,11 +1931,42 @@ static void certificate_request(ctx *x, cur *m, dx_node *hs) {
   }
 }
 
+/* Seconds as Wireshark's unsigned_time_secs_to_str() writes them: "5
+ * minutes", "1 hour, 1 minute, 1 second", "0 seconds". */
+static void secs_str(uint32_t t, char *buf, size_t len) {
+  static const char *const unit[] = {"day", "hour", "minute", "second"};
+  const uint32_t size[] = {86400, 3600, 60, 1};
+  dx_sb b;
+  dx_sb_init(&b, buf, len);
+  if (t == 0)
+    dx_sb_str(&b, "0 seconds");
+  for (int i = 0; i < 4; i++) {
+    uint32_t n = t / size[i];
+    t %= size[i];
+    if (!n)
+      continue;
+    if (b.len)
+      dx_sb_str(&b, ", ");
+    dx_sb_u64(&b, n);
+    dx_sb_str(&b, " ");
+    dx_sb_str(&b, unit[i]);
+    if (n != 1)
+      dx_sb_str(&b, "s");
+  }
+}
+
 static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
+  /* tshark's "TLS Session Ticket" subtree over the whole message */
+  dx_node *tree = subtree(m, hs, F_NST_TREE, m->off, cur_left(m));
+  if (tree)
+    hs = tree;
   uint32_t life = 0;
   dx_node *ln = cur_uint(m, hs, F_NST_LIFETIME, 4, &life);
-  if (ln)
-    dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u seconds", life);
+  if (ln && dx_label_wanted(x->p, ln)) {
+    char ls[96];
+    secs_str(life, ls, sizeof ls);
+    dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u seconds (%s)", life, ls);
+  }
   bool v13 = x->c->tls13;
   if (v13) {
     cur_uint(m, hs, F_NST_AGEADD, 4, NULL);

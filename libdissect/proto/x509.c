@@ -100,6 +100,7 @@ enum {
   F_PKCS1_EXP,
   F_EC_PARAMS,
   F_EC_CURVE,
+  F_BS_PADDING,
 };
 
 static const dx_vals version_vals[] = {{0, "v1"}, {1, "v2"}, {2, "v3"}, {0, NULL}};
@@ -208,6 +209,8 @@ static const dx_field x509_fields[] = {
     [F_EC_PARAMS] =
         DX_FV("pkcs1.ECParameters", "ECParameters", DX_FT_UINT32, DX_BASE_DEC, ecparams_vals),
     [F_EC_CURVE] = FS("pkcs1.namedCurve", "namedCurve"),
+    /* BER's item of every BIT STRING (tshark's ber protocol) */
+    [F_BS_PADDING] = DX_F("ber.bitstring.padding", "Padding", DX_FT_UINT8, DX_BASE_DEC),
 };
 
 #define FL(i) (&x509_fields[(i)])
@@ -659,6 +662,9 @@ static void ext_key_usage(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t o
     return;
   int n = ASN1_STRING_length(bs);
   const unsigned char *d = ASN1_STRING_get0_data(bs);
+  der bsd = der_read(t, off, off + len); /* the BIT STRING: its unused bits first */
+  if (bsd.ok && bsd.tag == 0x03 && bsd.clen >= 1)
+    dx_add_item(p, en, FL(F_BS_PADDING), t, der_content(&bsd), 1);
   dx_node *kn = dx_add_bytes_val(p, en, FL(F_KU), t, off, len, d, (uint32_t)(n > 0 ? n : 0));
   size_t u = 0;
   sum->ku[0] = 0;
@@ -674,7 +680,7 @@ static void ext_key_usage(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t o
   char hex[8] = "";
   for (int i = 0; i < n && i < 2; i++)
     snprintf(hex + 2 * i, sizeof hex - 2 * (size_t)i, "%02x", d[i]);
-  dx_node_set_text(p, kn, "KeyUsage: %s (%s)", hex, sum->ku[0] ? sum->ku : "none");
+  dx_node_set_text(p, kn, "KeyUsage: %s", hex); /* (the bits' names below, as tshark) */
   ASN1_BIT_STRING_free(bs);
 }
 
@@ -1065,11 +1071,14 @@ static uint32_t x509_body(dx_packet *p, const dx_tvb *t, dx_node *parent) {
                     t, &alg, pa);
     }
     if (bits.ok && bits.tag == 0x03 && bits.clen > 1) {
-      dx_node *kn = dx_add_bytes(p, sp, FL(F_SPK), t, der_content(&bits) + 1, bits.clen - 1);
       const ASN1_OBJECT *ko = NULL;
       if (pa)
         X509_ALGOR_get0(&ko, NULL, NULL, pa);
-      if (ko && OBJ_obj2nid(ko) == NID_rsaEncryption)
+      bool rsa = ko && OBJ_obj2nid(ko) == NID_rsaEncryption;
+      if (!rsa) /* (tshark reads an RSA key's BIT STRING as the key, without the item) */
+        dx_add_item(p, sp, FL(F_BS_PADDING), t, der_content(&bits), 1);
+      dx_node *kn = dx_add_bytes(p, sp, FL(F_SPK), t, der_content(&bits) + 1, bits.clen - 1);
+      if (rsa)
         add_rsa_key(p, kn, t, der_content(&bits) + 1, bits.clen - 1);
     }
   }
@@ -1108,8 +1117,10 @@ static uint32_t x509_body(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_node_set_text(p, an, "algorithmIdentifier (%s)", nm);
     }
   }
-  if (sigval.ok && sigval.tag == 0x03 && sigval.clen > 1)
+  if (sigval.ok && sigval.tag == 0x03 && sigval.clen > 1) {
+    dx_add_item(p, parent, FL(F_BS_PADDING), t, der_content(&sigval), 1);
     dx_add_bytes(p, parent, FL(F_ENCRYPTED), t, der_content(&sigval) + 1, sigval.clen - 1);
+  }
   X509_free(x);
   return t->len;
 }
