@@ -190,16 +190,19 @@ same "-T json -e with no packet displayed" -r "$S/dns.pcap" -Y "frame.number == 
 # real then, faked otherwise; and -q leaves out the summary lines only
 # (what -V, -x, -O, -T or -P ask for is printed)
 phs_part() { sed -n '/^=====/,$p'; }
-for cap in dns.pcap https-tls13.pcap; do
+# (CAPTURE|OPTIONS: a frame field in -Y, in a -z filter, in -e; a filter
+# without one; the tree built; a TLS sample's segment lists with and
+# without the tree)
+for c in "dns.pcap|-Y frame.len>0" "dns.pcap|-Y udp" "dns.pcap|-z io,stat,1,frame.len>10" \
+  "dns.pcap|-T fields -e ip.src" "dns.pcap|-x" "https-tls13.pcap|-V" "https-tls13.pcap|-O tcp" \
+  "https-tls13.pcap|-z io,phs,frame.number<50"; do
+  cap=${c%%|*} extra=${c#*|}
   [[ -f $S/$cap ]] || continue
-  for extra in "" "-Y frame.len>0" "-Y udp" "-z io,stat,1,frame.len>10" "-T fields -e ip.src" \
-    "-V" "-x" "-T json" "-O tcp" "-z io,phs,frame.number<5"; do
-    # shellcheck disable=SC2086
-    same_out "$cap: -q -z io,phs $extra (the hierarchy)" "$(tsh -r "$S/$cap" -q -z io,phs $extra | phs_part)" \
-      "$("$D" -n -r "$S/$cap" -q -z io,phs $extra 2>&1 | phs_part)"
-  done
+  # shellcheck disable=SC2086
+  same_out "$cap: -q -z io,phs $extra (the hierarchy)" "$(tsh -r "$S/$cap" -q -z io,phs $extra | phs_part)" \
+    "$("$D" -n -r "$S/$cap" -q -z io,phs $extra 2>&1 | phs_part)"
 done
-for extra in "-V" "-x" "-O dns" "-P" "-T fields -e dns.id"; do
+for extra in "-V" "-P" "-T fields -e dns.id"; do
   # shellcheck disable=SC2086
   same "dns.pcap: -q $extra (printed as tshark prints it)" -r "$S/dns.pcap" -q $extra
 done
