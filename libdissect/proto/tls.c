@@ -1277,7 +1277,12 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
           x->c->have_ch_ticket = true;
         }
       }
-      cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
+      {
+        uint32_t dl = cur_left(&e);
+        dx_node *dn = cur_bytes(&e, en, F_EXTDATA, dl);
+        if (dn && dx_label_wanted(x->p, dn))
+          dx_node_set_text(x->p, dn, "Data (%u byte%s)", dl, dl == 1 ? "" : "s");
+      }
       break;
     case 41: ext_psk(x, &e, en, hs); break;
     case 42:
@@ -2445,7 +2450,9 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
       dx_add_none(p, hs, FL(F_VERIFY), t, m.off, cur_left(&m));
     m.off = m.end;
     break;
-  case HS_KEY_UPDATE: cur_uint(&m, hs, F_KEYUPDATE, 1, NULL); break;
+  case HS_KEY_UPDATE: /* beside the handshake message, in its record, as tshark puts it */
+    cur_uint(&m, hs && hs->parent ? hs->parent : hs, F_KEYUPDATE, 1, NULL);
+    break;
   default:
     m.off = m.end; /* body not decoded */
     break;
