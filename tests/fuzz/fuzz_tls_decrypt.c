@@ -192,7 +192,8 @@ static size_t edit(recs *rs, const uint8_t *op, const uint8_t *more, size_t avai
     }
     break;
   case 14:
-    if (r->len + used <= 0xffff) {
+    /* (nothing to add: realloc() to 0 bytes would free the record) */
+    if (used && r->len + used <= 0xffff) {
       uint8_t *b = realloc(r->b, r->len + used);
       if (!b)
         abort();
