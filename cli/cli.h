@@ -48,7 +48,9 @@ void cli_stats_set_source(cli_stats *st, const char *name, int no_names);
 /* io,phs counts the frame's layer (at its root) when a frame field is
  * referenced: by a -z filter (cli_stats_new looks), a -Y filter or an -e
  * field (given here), or when -V builds the whole tree (frame_tree), as
- * tshark, whose frame item is otherwise faked. */
+ * tshark, whose frame item is otherwise faked. Likewise http2.stream: when
+ * it is referenced (or the tree built) HTTP/2 bodies' layers stay inside
+ * HTTP/2's tree and io,phs does not count them. */
 void cli_stats_frame_fields(cli_stats *st, const dx_field *const *fields, size_t n);
 void cli_stats_frame_tree(cli_stats *st);
 /* -T json|ek with -e: one packet's fields as tshark writes them (first:

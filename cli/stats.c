@@ -450,9 +450,10 @@ static bool phs_http3_data_only(const dx_node *n) {
  * of reassembled segments where -V shows them); otherwise the order in
  * which its dissectors added the layers (the lists after what they
  * carried). */
-static void phs_packet(phs_node *root, const dx_packet *p, int frame_root, int tree_order) {
-  uint32_t bytes = dx_packet_frame(p)->wirelen;
-  phs_node *at = frame_root ? phs_add(root, "frame", bytes) : root;
+typedef struct phs_walk {
+  phs_node *at;
+  uint32_t bytes;
+  int tree_order;
   /* tshark adds the list of reassembled TCP (or TLS) segments to the tree
    * after the protocols dissected from the reassembled bytes: it goes after
    * the run of layers that follow it in the data source they start in or a
@@ -461,34 +462,68 @@ static void phs_packet(phs_node *root, const dx_packet *p, int frame_root, int t
    * list first. */
   const dx_node *segments[4];
   unsigned from[4]; /* the data source of the first layer after it (UINT_MAX: none yet) */
-  int nseg = 0;
-  for (const dx_node *n = dx_node_first_child(dx_packet_root(p)); n && at; n = dx_node_next(n)) {
+  int nseg;
+} phs_walk;
+
+/* One layer at the top of the tree, in tshark's order. */
+static void phs_layer(phs_walk *w, const dx_node *n, const char *nm) {
+  if (!w->tree_order && (strcmp(nm, "tcp.segments") == 0 || strcmp(nm, "tls.segments") == 0) &&
+      w->nseg < 4) {
+    w->segments[w->nseg] = n;
+    w->from[w->nseg++] = UINT_MAX;
+    return;
+  }
+  unsigned src = dx_node_source(n);
+  while (w->nseg && w->at && w->from[w->nseg - 1] != UINT_MAX && src < w->from[w->nseg - 1]) {
+    w->nseg--;
+    w->at = phs_add(w->at, dx_node_name(w->segments[w->nseg]), w->bytes);
+  }
+  if (!w->at)
+    return;
+  for (int k = 0; k < w->nseg; k++)
+    if (w->from[k] == UINT_MAX)
+      w->from[k] = src;
+  w->at = phs_add(w->at, nm, w->bytes);
+  if (w->at && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+    phs_nested(&w->at, n, w->bytes, 0);
+}
+
+/* The layer of an HTTP/2 body sits in HTTP/2's tree (in its Stream item
+ * when the body was content-encoded), where tshark's dissect_body_data
+ * puts it: one level above the body's Data item. When tshark's tree is
+ * faked, that Data item's parent (the Stream or the content-encoded item,
+ * neither a protocol) is faked too and stands for its own parent, so the
+ * body's layer lands at the top of the tree and io,phs counts it after
+ * HTTP/2; not when the tree is built or http2.stream is referenced. */
+static void phs_http2_bodies(phs_walk *w, const dx_node *h2) {
+  for (const dx_node *c = dx_node_first_child(h2); c && w->at; c = dx_node_next(c)) {
+    const char *cn = dx_node_name(c);
+    if (!cn)
+      continue;
+    if (dx_field_type(dx_node_field(c)) == DX_FT_PROTOCOL)
+      phs_layer(w, c, cn);
+    else if (strcmp(cn, "http2.stream") == 0)
+      for (const dx_node *g = dx_node_first_child(c); g && w->at; g = dx_node_next(g))
+        if (dx_field_type(dx_node_field(g)) == DX_FT_PROTOCOL && dx_node_name(g))
+          phs_layer(w, g, dx_node_name(g));
+  }
+}
+
+static void phs_packet(phs_node *root, const dx_packet *p, int frame_root, int tree_order,
+                       int h2_stream_ref) {
+  phs_walk w = {.bytes = dx_packet_frame(p)->wirelen, .tree_order = tree_order};
+  w.at = frame_root ? phs_add(root, "frame", w.bytes) : root;
+  for (const dx_node *n = dx_node_first_child(dx_packet_root(p)); n && w.at; n = dx_node_next(n)) {
     const char *nm = dx_node_name(n);
     if (!nm || strcmp(nm, "frame") == 0 || (dx_node_flags(n) & DX_NODE_HIDDEN) ||
         (strcmp(nm, "http3") == 0 && phs_http3_data_only(n)))
       continue;
-    if (!tree_order && (strcmp(nm, "tcp.segments") == 0 || strcmp(nm, "tls.segments") == 0) &&
-        nseg < 4) {
-      segments[nseg] = n;
-      from[nseg++] = UINT_MAX;
-      continue;
-    }
-    unsigned src = dx_node_source(n);
-    while (nseg && at && from[nseg - 1] != UINT_MAX && src < from[nseg - 1]) {
-      nseg--;
-      at = phs_add(at, dx_node_name(segments[nseg]), bytes);
-    }
-    if (!at)
-      break;
-    for (int k = 0; k < nseg; k++)
-      if (from[k] == UINT_MAX)
-        from[k] = src;
-    at = phs_add(at, nm, bytes);
-    if (at && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
-      phs_nested(&at, n, bytes, 0);
+    phs_layer(&w, n, nm);
+    if (!tree_order && !h2_stream_ref && strcmp(nm, "http2") == 0)
+      phs_http2_bodies(&w, n);
   }
-  while (nseg && at)
-    at = phs_add(at, dx_node_name(segments[--nseg]), bytes);
+  while (w.nseg && w.at)
+    w.at = phs_add(w.at, dx_node_name(w.segments[--w.nseg]), w.bytes);
 }
 
 static void phs_print_rec(const phs_node *n, int depth, FILE *out) {
@@ -703,8 +738,9 @@ typedef struct stat {
 
 struct cli_stats {
   dx_session *s;
-  int frame_ref;  /* a frame field is referenced (or the tree is whole): io,phs counts "frame" */
-  int tree_order; /* the tree is built (-V, -T, -O): io,phs follows its order */
+  int frame_ref;     /* a frame field is referenced (or the tree is whole): io,phs counts "frame" */
+  int tree_order;    /* the tree is built (-V, -T, -O): io,phs follows its order */
+  int h2_stream_ref; /* http2.stream is referenced: its items are real (phs_http2_bodies) */
   stat *items;
   size_t n;
   int have_first;
@@ -915,10 +951,12 @@ cli_stats *cli_stats_new(dx_session *s, const char *const *args, size_t n) {
 }
 
 void cli_stats_frame_fields(cli_stats *st, const dx_field *const *fields, size_t n) {
-  for (size_t i = 0; i < n && !st->frame_ref; i++) {
+  for (size_t i = 0; i < n; i++) {
     const char *nm = fields[i] ? dx_field_name(fields[i]) : NULL;
     if (nm && (strcmp(nm, "frame") == 0 || strncmp(nm, "frame.", 6) == 0))
       st->frame_ref = 1;
+    if (nm && strcmp(nm, "http2.stream") == 0)
+      st->h2_stream_ref = 1;
   }
 }
 
@@ -955,7 +993,7 @@ void cli_stats_packet(cli_stats *st, const dx_packet *p) {
       continue;
     switch (it->kind) {
     case K_TABLE: table_packet(&it->tab, p, rel_ns); break;
-    case K_PHS: phs_packet(&it->phs, p, st->frame_ref, st->tree_order); break;
+    case K_PHS: phs_packet(&it->phs, p, st->frame_ref, st->tree_order, st->h2_stream_ref); break;
     case K_IOSTAT: st_iostat_packet(it->io, p, rel_ns); break;
     case K_FOLLOW: st_follow_packet(it->follow, p); break;
     case K_EXPERT: x_walk(&it->expert, dx_packet_root(p), "Frame", 0); break;

@@ -93,6 +93,9 @@ enum {
   F_HEADER_NAME,
   F_HEADER_VALUE_LENGTH,
   F_HEADER_VALUE,
+  F_HEADER_UNESCAPED,
+  F_PATH_SEGMENT,
+  F_PATH_SUB_SEGMENT,
   F_HEADER_REPR,
   F_HEADER_INDEX,
   F_SIZE_UPDATE,
@@ -234,6 +237,7 @@ static const dx_vals settings_vals[] = {{1, "Header table size"},      {2, "Enab
 #define STR(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_NONE)
 #define BYT(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
 #define NON(a, l) DX_F(a, l, DX_FT_NONE, DX_BASE_NONE)
+#define ASC(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_ASCII) /* ENC_ASCII: byte >= 0x80 is U+FFFD */
 #define FLAG(a, l, m) DX_FM(a, l, DX_FT_BOOL, DX_BASE_NONE, tf_vals, m, 8)
 #define UNUSED(a, m) DX_FM(a, "Unused", DX_FT_UINT8, DX_BASE_HEX, NULL, m, 8)
 
@@ -284,15 +288,18 @@ static const dx_field h2_fields[F_COUNT] = {
     [F_HEADER_LENGTH] = U32("http2.header.length", "Header Length"),
     [F_HEADER_COUNT] = U32("http2.header.count", "Header Count"),
     [F_HEADER_NAME_LENGTH] = U32("http2.header.name.length", "Name Length"),
-    [F_HEADER_NAME] = STR("http2.header.name", "Name"),
+    [F_HEADER_NAME] = ASC("http2.header.name", "Name"),
     [F_HEADER_VALUE_LENGTH] = U32("http2.header.value.length", "Value Length"),
-    [F_HEADER_VALUE] = STR("http2.header.value", "Value"),
+    [F_HEADER_VALUE] = ASC("http2.header.value", "Value"),
+    [F_HEADER_UNESCAPED] = STR("http2.header.unescaped", "Unescaped"),
+    [F_PATH_SEGMENT] = ASC("http.path_segment", "Path segment"),
+    [F_PATH_SUB_SEGMENT] = ASC("http.path_sub_segment", "Path sub segment"),
     [F_HEADER_REPR] = STR("http2.header.repr", "Representation"),
     [F_HEADER_INDEX] = U32("http2.header.index", "Index"),
     [F_SIZE_UPDATE] = NON("http2.header_table_size_update", "Header table size update"),
     [F_SIZE_UPDATE_SIZE] =
         U32("http2.header_table_size_update.header_table_size", "Header table size"),
-    [F_FULL_URI] = STR("http2.request.full_uri", "Full request URI"),
+    [F_FULL_URI] = STR("http2.request.full_uri", "Full request URI"), /* made of ASCII strings */
     [F_RST_ERROR] = DX_FV("http2.rst_stream.error", "Error", DX_FT_UINT32, DX_BASE_DEC, error_vals),
     [F_SETTINGS] = NON("http2.settings", "Settings"),
     [F_SETTINGS_ID] =
@@ -343,80 +350,82 @@ static const dx_field h2_fields[F_COUNT] = {
     [F_REQUEST_IN] = DX_F("http2.request_in", "Request in frame", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_TIME] = DX_F("http2.time", "Time since request", DX_FT_RELTIME, DX_BASE_NONE),
     [F_HPACK_LOST] = NON("http2.hpack_context_lost", "HPACK context lost"),
-    [F_HDR_FIRST + 0] = DX_F("http2.headers.authority", ":authority", DX_FT_STRING, DX_BASE_NONE),
+    [F_HDR_FIRST + 0] = DX_F("http2.headers.authority", ":authority", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 1] = DX_F("http2.headers.status", ":status", DX_FT_UINT16, DX_BASE_DEC),
-    [F_HDR_FIRST + 2] = DX_F("http2.headers.path", ":path", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 3] = DX_F("http2.headers.method", ":method", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 4] = DX_F("http2.headers.scheme", ":scheme", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 5] = DX_F("http2.headers.accept", "accept", DX_FT_STRING, DX_BASE_NONE),
+    [F_HDR_FIRST + 2] = DX_F("http2.headers.path", ":path", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 3] = DX_F("http2.headers.method", ":method", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 4] = DX_F("http2.headers.scheme", ":scheme", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 5] = DX_F("http2.headers.accept", "accept", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 6] =
-        DX_F("http2.headers.accept_charset", "accept-charset", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.accept_charset", "accept-charset", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 7] =
-        DX_F("http2.headers.accept_encoding", "accept-encoding", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.accept_encoding", "accept-encoding", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 8] =
-        DX_F("http2.headers.accept_language", "accept-language", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.accept_language", "accept-language", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 9] =
-        DX_F("http2.headers.accept_ranges", "accept-ranges", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.accept_ranges", "accept-ranges", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 10] = DX_F("http2.headers.access_control_allow_origin",
-                              "access-control-allow-origin", DX_FT_STRING, DX_BASE_NONE),
+                              "access-control-allow-origin", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 11] = DX_F("http2.headers.age", "age", DX_FT_UINT64, DX_BASE_DEC),
-    [F_HDR_FIRST + 12] = DX_F("http2.headers.allow", "allow", DX_FT_STRING, DX_BASE_NONE),
+    [F_HDR_FIRST + 12] = DX_F("http2.headers.allow", "allow", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 13] =
-        DX_F("http2.headers.authorization", "authorization", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.authorization", "authorization", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 14] =
-        DX_F("http2.headers.cache_control", "cache-control", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.cache_control", "cache-control", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 15] = DX_F("http2.headers.content_disposition", "content-disposition",
-                              DX_FT_STRING, DX_BASE_NONE),
+                              DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 16] =
-        DX_F("http2.headers.content_encoding", "content-encoding", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.content_encoding", "content-encoding", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 17] =
-        DX_F("http2.headers.content_language", "content-language", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.content_language", "content-language", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 18] =
         DX_F("http2.headers.content_length", "content-length", DX_FT_UINT64, DX_BASE_DEC),
     [F_HDR_FIRST + 19] =
-        DX_F("http2.headers.content_location", "content-location", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.content_location", "content-location", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 20] =
-        DX_F("http2.headers.content_range", "content-range", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.content_range", "content-range", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 21] =
-        DX_F("http2.headers.content_type", "content-type", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 22] = DX_F("http2.headers.cookie", "cookie", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 23] = DX_F("http2.headers.date", "date", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 24] = DX_F("http2.headers.etag", "etag", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 25] = DX_F("http2.headers.expect", "expect", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 26] = DX_F("http2.headers.expires", "expires", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 27] = DX_F("http2.headers.from", "from", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 28] = DX_F("http2.headers.if_match", "if-match", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.content_type", "content-type", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 22] = DX_F("http2.headers.cookie", "cookie", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 23] = DX_F("http2.headers.date", "date", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 24] = DX_F("http2.headers.etag", "etag", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 25] = DX_F("http2.headers.expect", "expect", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 26] = DX_F("http2.headers.expires", "expires", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 27] = DX_F("http2.headers.from", "from", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 28] = DX_F("http2.headers.if_match", "if-match", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 29] =
-        DX_F("http2.headers.if_modified_since", "if-modified-since", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.if_modified_since", "if-modified-since", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 30] =
-        DX_F("http2.headers.if_none_match", "if-none-match", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 31] = DX_F("http2.headers.if_range", "if-range", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.if_none_match", "if-none-match", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 31] = DX_F("http2.headers.if_range", "if-range", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 32] = DX_F("http2.headers.if_unmodified_since", "if-unmodified-since",
-                              DX_FT_STRING, DX_BASE_NONE),
+                              DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 33] =
-        DX_F("http2.headers.last_modified", "last-modified", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 34] = DX_F("http2.headers.link", "link", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 35] = DX_F("http2.headers.location", "location", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.last_modified", "last-modified", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 34] = DX_F("http2.headers.link", "link", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 35] = DX_F("http2.headers.location", "location", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 36] =
         DX_F("http2.headers.max_forwards", "max-forwards", DX_FT_UINT64, DX_BASE_DEC),
     [F_HDR_FIRST + 37] =
-        DX_F("http2.headers.proxy_authenticate", "proxy-authenticate", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.proxy_authenticate", "proxy-authenticate", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 38] = DX_F("http2.headers.proxy_authorization", "proxy-authorization",
-                              DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 39] = DX_F("http2.headers.range", "range", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 40] = DX_F("http2.headers.referer", "referer", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 41] = DX_F("http2.headers.refresh", "refresh", DX_FT_STRING, DX_BASE_NONE),
+                              DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 39] = DX_F("http2.headers.range", "range", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 40] = DX_F("http2.headers.referer", "referer", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 41] = DX_F("http2.headers.refresh", "refresh", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 42] =
-        DX_F("http2.headers.retry_after", "retry-after", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 43] = DX_F("http2.headers.server", "server", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 44] = DX_F("http2.headers.set_cookie", "set-cookie", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.retry_after", "retry-after", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 43] = DX_F("http2.headers.server", "server", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 44] =
+        DX_F("http2.headers.set_cookie", "set-cookie", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 45] = DX_F("http2.headers.strict_transport_security",
-                              "strict-transport-security", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 46] = DX_F("http2.headers.user_agent", "user-agent", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 47] = DX_F("http2.headers.vary", "vary", DX_FT_STRING, DX_BASE_NONE),
-    [F_HDR_FIRST + 48] = DX_F("http2.headers.via", "via", DX_FT_STRING, DX_BASE_NONE),
+                              "strict-transport-security", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 46] =
+        DX_F("http2.headers.user_agent", "user-agent", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 47] = DX_F("http2.headers.vary", "vary", DX_FT_STRING, DX_BASE_ASCII),
+    [F_HDR_FIRST + 48] = DX_F("http2.headers.via", "via", DX_FT_STRING, DX_BASE_ASCII),
     [F_HDR_FIRST + 49] =
-        DX_F("http2.headers.www_authenticate", "www-authenticate", DX_FT_STRING, DX_BASE_NONE),
+        DX_F("http2.headers.www_authenticate", "www-authenticate", DX_FT_STRING, DX_BASE_ASCII),
 };
 #define FL(i) (&h2_fields[(i)])
 _Static_assert(DX_ARRAY_LEN(hdr_names) == F_COUNT - F_HDR_FIRST, "one field per header name");
@@ -819,12 +828,12 @@ static void token_copy(const uint8_t *s, size_t n, char *buf, size_t len) {
   buf[k] = 0;
 }
 
-/* Printable copy of n bytes (for labels and Info), cut to len-1 chars. */
+/* A header value as tshark's string of it (for Info and the full URI):
+ * ASCII (a U+FFFD per byte >= 0x80), cut at a NUL and to len - 1 bytes;
+ * escaped where it is shown. */
 static void printable(const uint8_t *s, size_t n, char *buf, size_t len) {
-  size_t k = 0;
-  for (size_t i = 0; i < n && k + 1 < len; i++)
-    buf[k++] = s[i] >= 0x20 && s[i] < 0x7f ? (char)s[i] : '.';
-  buf[k] = 0;
+  const uint8_t *z = memchr(s, 0, n);
+  dx_ascii_copy(buf, len, s, z ? (size_t)(z - s) : n);
 }
 
 /* One item of Info ("SETTINGS[0]"), after ", " if HTTP/2 already wrote Info. */
@@ -1113,6 +1122,120 @@ static bool out_add(h2_out *o, const nghttp2_nv *nv, const uint8_t *blk, uint32_
   return true;
 }
 
+/* The length of s[0..n) as a C string: up to its first NUL. */
+static size_t cstr_len(const uint8_t *s, size_t n) {
+  const uint8_t *z = memchr(s, 0, n);
+  return z ? (size_t)(z - s) : n;
+}
+
+/* A string item read from the block as tshark reads one (ENC_ASCII): its
+ * value ends at a NUL, and bytes other than NUL after it are "Trailing
+ * stray characters". */
+static void add_str_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                         uint32_t off, uint32_t len, const uint8_t *s, uint32_t n) {
+  size_t k = cstr_len(s, n);
+  dx_node *it = dx_add_string(p, parent, f, t, off, len, (const char *)s, k);
+  for (size_t i = k; i < n; i++)
+    if (s[i]) {
+      dx_expert(p, it, dx_field_stray(), DX_SEV_WARN, "Trailing stray characters");
+      break;
+    }
+}
+
+static int hex_digit(uint8_t c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* tshark's "[Unescaped: ...]" item of a header value: the value as its
+ * ASCII string (cut at a NUL, a U+FFFD per byte >= 0x80) with %XX escapes
+ * decoded as glib's g_uri_unescape_string() decodes them; none when a '%'
+ * is not followed by two hex digits or stands for a NUL (glib then gives
+ * NULL). Decoded bytes are kept as they are (they may not be UTF-8). */
+static void add_unescaped(dx_packet *p, dx_node *hn, const dx_tvb *t, uint32_t off, uint32_t len,
+                          const uint8_t *v, uint32_t vlen) {
+  size_t n = cstr_len(v, vlen);
+  char *out = dx_arena_alloc(&p->arena, 3 * n + 1);
+  if (!out)
+    return;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (v[i] == '%') {
+      int hi = i + 1 < n ? hex_digit(v[i + 1]) : -1, lo = i + 2 < n ? hex_digit(v[i + 2]) : -1;
+      if (hi < 0 || lo < 0 || (hi | lo) == 0)
+        return;
+      out[k++] = (char)(hi << 4 | lo);
+      i += 2;
+    } else if (v[i] >= 0x80) {
+      memcpy(out + k, "\xef\xbf\xbd", 3);
+      k += 3;
+    } else {
+      out[k++] = (char)v[i];
+    }
+  }
+  dx_node *u = dx_add_string(p, hn, FL(F_HEADER_UNESCAPED), t, off, len, out, k);
+  dx_node_set_flags(u, DX_NODE_GENERATED);
+}
+
+/* RFC 3986's delimiters as tshark's path splitter takes them: '/' is not a
+ * general one, '=' not a sub-delimiter. */
+static bool path_delim(uint8_t c, bool gen) {
+  return c && strchr(gen ? ":?#[]@" : "!$&'()*+,;", c) != NULL;
+}
+
+/* The first delimiter in b[off, off + max) (cut at blen), or -1. */
+static int64_t find_path_delim(const uint8_t *b, uint32_t blen, int64_t off, int64_t max,
+                               bool gen) {
+  int64_t end = off + max < (int64_t)blen ? off + max : (int64_t)blen;
+  for (int64_t i = off; i < end; i++)
+    if (path_delim(b[i], gen))
+      return i;
+  return -1;
+}
+
+#define H2_MAX_PATH_ITEMS 1024 /* path segments shown per :path (a bound; tshark has none) */
+
+/* tshark 4.0's http_add_path_components_to_tree() on a :path value (at off,
+ * len bytes, in the decoded block b of blen bytes, which is source T):
+ * nothing without a general delimiter; else a "Path segment" per piece and a
+ * "Path sub segment" per sub-delimited piece after it, under the :path item.
+ * Its quirks are kept (every segment is as long as the first and the end of
+ * the sub-segments is found once, so later pieces are cut where the first
+ * ones were and may run past the value into the next header's bytes), but
+ * where tshark's item runs past the whole block it throws and loses the rest
+ * of the frame: here the items just stop. in_t: T is the block (else the
+ * items are anchored at anchor of T with no bytes). */
+static void add_path_components(dx_packet *p, dx_node *item, const dx_tvb *T, bool in_t,
+                                uint32_t anchor, const uint8_t *b, uint32_t blen, uint32_t off,
+                                uint32_t len) {
+  int64_t end = (int64_t)off + len, o = off;
+  int64_t gd = find_path_delim(b, blen, o, len, true);
+  if (gd < 0)
+    return;
+  int64_t comp = gd - o;
+  int64_t next = find_path_delim(b, blen, gd + 1, (int64_t)len - comp, true);
+  int64_t sub_end = next < 0 ? end : next - 1;
+  unsigned items = 0;
+  while (end > o) {
+    if (o + comp > (int64_t)blen || items++ >= H2_MAX_PATH_ITEMS)
+      return;
+    dx_add_string(p, item, FL(F_PATH_SEGMENT), T, (uint32_t)o, (uint32_t)comp, (const char *)b + o,
+                  (size_t)comp);
+    o += comp + 1;
+    while (sub_end > o) {
+      int64_t sd = find_path_delim(b, blen, o, sub_end - o, false);
+      int64_t sl = sd < 0 ? sub_end - o : sd - o;
+      if (items++ >= H2_MAX_PATH_ITEMS)
+        return;
+      dx_add_string(p, item, FL(F_PATH_SUB_SEGMENT), T, in_t ? (uint32_t)o : anchor,
+                    in_t ? (uint32_t)sl : 0, (const char *)b + o, (size_t)sl);
+      o = sd < 0 ? sub_end : sd + 1;
+    }
+  }
+}
+
 /* The header nodes of a decoded block under h2 (in a "Decompressed Header"
  * data source; anchored at `anchor` of t if no source is left). */
 static void add_header_nodes(dx_packet *p, dx_node *st, const dx_tvb *t, uint32_t anchor,
@@ -1138,9 +1261,11 @@ static void add_header_nodes(dx_packet *p, dx_node *st, const dx_tvb *t, uint32_
     uint32_t e = src ? r->off : anchor, z = src ? 1 : 0;
     dx_node *hn = dx_add_none(p, st, FL(F_HEADER), T, e, z * (8 + r->nlen + r->vlen));
     if (dx_packet_labels(p)) {
+      /* tshark's label: name and value as ASCII strings (cut at a NUL),
+       * escaped where they are shown */
       char a[H2_MAX_LABEL], b[H2_MAX_LABEL];
-      printable(nm, r->nlen, a, sizeof a);
-      printable(val, r->vlen, b, sizeof b);
+      dx_ascii_copy(a, sizeof a, nm, cstr_len(nm, r->nlen));
+      dx_ascii_copy(b, sizeof b, val, cstr_len(val, r->vlen));
       uint64_t code;
       const char *reason = NULL;
       if (r->nlen == 7 && memcmp(nm, ":status", 7) == 0 && parse_dec(val, r->vlen, &code))
@@ -1148,20 +1273,26 @@ static void add_header_nodes(dx_packet *p, dx_node *st, const dx_tvb *t, uint32_
       dx_node_set_text(p, hn, "Header: %s: %s%s%s", a, b, reason ? " " : "", reason ? reason : "");
     }
     dx_add_uint(p, hn, FL(F_HEADER_NAME_LENGTH), T, e, z * 4, r->nlen);
-    dx_add_string(p, hn, FL(F_HEADER_NAME), T, e + z * 4, z * r->nlen, (const char *)nm, r->nlen);
+    add_str_item(p, hn, FL(F_HEADER_NAME), T, e + z * 4, z * r->nlen, nm, r->nlen);
     dx_add_uint(p, hn, FL(F_HEADER_VALUE_LENGTH), T, e + z * (4 + r->nlen), z * 4, r->vlen);
     uint32_t voff = e + z * (8 + r->nlen), vlen = z * r->vlen;
-    dx_add_string(p, hn, FL(F_HEADER_VALUE), T, voff, vlen, (const char *)val, r->vlen);
+    add_str_item(p, hn, FL(F_HEADER_VALUE), T, voff, vlen, val, r->vlen);
     int kf = known_header(nm, r->nlen);
     if (kf >= 0) {
       if (h2_fields[kf].type == DX_FT_STRING) {
-        dx_add_string(p, hn, FL(kf), T, voff, vlen, (const char *)val, r->vlen);
+        dx_node *kn =
+            dx_add_string(p, hn, FL(kf), T, voff, vlen, (const char *)val, cstr_len(val, r->vlen));
+        if (kf == F_HDR_FIRST + 2 && kn &&
+            (dx_packet_wants(p, FL(F_PATH_SEGMENT)) || dx_packet_wants(p, FL(F_PATH_SUB_SEGMENT))))
+          add_path_components(p, kn, T, src, anchor, o->buf, o->len, r->off + 8 + r->nlen, r->vlen);
       } else {
         uint64_t v;
         if (parse_dec(val, r->vlen, &v))
           dx_add_uint(p, hn, FL(kf), T, voff, vlen, v);
       }
     }
+    if (dx_packet_wants(p, FL(F_HEADER_UNESCAPED)))
+      add_unescaped(p, hn, T, voff, vlen, val, r->vlen);
     const char *rep = repr_names[r->repr];
     dx_add_string(p, hn, FL(F_HEADER_REPR), T, e, 0, rep, strlen(rep));
     if (r->has_index)
@@ -1519,8 +1650,11 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
   if (!b)
     return;
   const dx_tvb body_here = dx_tvb_sub(pl, pos, n);
+  /* An empty DATA frame that ends a body is no fragment of it (tshark's
+   * fragment_end_seq_next), yet the body is reassembled in its frame. */
+  bool empty_end = end && n == 0 && b->nfrag > 0;
   /* collect */
-  if (!b->capped && (b->nfrag > 0 || !end)) {
+  if (!b->capped && (b->nfrag > 0 || !end) && !empty_end) {
     uint32_t cap = stream_cap(p);
     uint64_t conn_cap = (uint64_t)cap * 4;
     if ((uint64_t)b->len + n > cap || c->body_bytes + n > conn_cap) {
@@ -1591,15 +1725,18 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     b->ended = true;
     return;
   }
-  if (b->nfrag > 1) {
+  if (b->nfrag > 1 || empty_end) {
     dx_tvb rt = dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED_BODY, NULL,
                                           b->data ? b->data : (const uint8_t *)"", b->len);
     if (rt.len == b->len) {
       whole = rt;
       dx_node *fr = dx_add_none(p, st, FL(F_BODY_FRAGMENTS), &rt, 0, rt.len);
-      char lab[256];
-      size_t u =
-          (size_t)snprintf(lab, sizeof lab, "[%u Body fragments (%u bytes): ", b->nfrag, b->len);
+      /* tshark's label: cut at its 239 characters, even inside an item
+       * (reassemble.c appends ", " and "#N(len)" one at a time) */
+      char lab[240];
+      int w0 = snprintf(lab, sizeof lab, "%u Body fragment%s (%u byte%s): ", b->nfrag,
+                        b->nfrag == 1 ? "" : "s", b->len, b->len == 1 ? "" : "s");
+      size_t u = w0 > 0 && (size_t)w0 < sizeof lab ? (size_t)w0 : sizeof lab - 1;
       uint32_t at = 0;
       for (uint32_t i = 0; i < b->npieces; i++) {
         const h2_piece *pc = &b->pieces[i];
@@ -1620,11 +1757,7 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
       if (b->nfrag > b->npieces)
         dx_expert(p, fr, dx_field_limit(), DX_SEV_NOTE, "[%u more fragments not listed]",
                   b->nfrag - b->npieces);
-      if (u > sizeof lab - 2)
-        u = sizeof lab - 2;
-      lab[u] = ']';
-      lab[u + 1] = 0;
-      dx_node_set_text(p, fr, "%s", lab);
+      dx_node_set_text(p, fr, "[%s]", lab);
       dx_node *g = dx_add_uint(p, fr, FL(F_BODY_FRAGMENT_COUNT), &rt, 0, 0, b->nfrag);
       dx_node_set_flags(g, DX_NODE_GENERATED);
       g = dx_add_uint(p, fr, FL(F_BODY_REASSEMBLED_LENGTH), &rt, 0, 0, rt.len);
@@ -1678,13 +1811,16 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   }
   dx_add_bytes(p, under, FL(F_DATA_DATA), &shown, 0, shown.len);
+  /* The body's layer goes into the tree one level above its Data item (as
+   * tshark's dissect_body_data: "add it to STREAM level"): into the Stream
+   * item when the body was content-encoded, else into HTTP/2's own. */
+  dx_node *layers = under == st ? h2 : st;
   int mk = shown.len > 0 && b->ctype[0] ? dx_media_kind(b->ctype) : DX_MK_MEDIA;
   if (mk == DX_MK_MULTIPART || mk == DX_MK_DNS) {
     /* mime_multipart (the types it registers by name: HTTP/2 has no
      * "multipart/" fallback) and DNS over HTTPS */
     dx_body_cols cols = {.len = 0};
-    dx_media_body(p, h2 ? h2->parent : NULL, &shown, b->ctype, b->cparams[0] ? b->cparams : NULL, 0,
-                  &cols);
+    dx_media_body(p, layers, &shown, b->ctype, b->cparams[0] ? b->cparams : NULL, 0, &cols);
     if (cols.replace)
       c->doh_info = dx_arena_strndup(&p->arena, cols.info, cols.len);
     else
@@ -1698,18 +1834,16 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     }
   } else if (shown.len > 0 && dx_xml_media(b->ctype)) {
     /* XML: no media type in Info, "/XML" in the Protocol column */
-    dx_dissect_xml(p, h2 ? h2->parent : NULL, &shown);
+    dx_dissect_xml(p, layers, &shown);
     c->xml_col = true; /* the frame's Info item first (dissect_frame) */
   } else if (shown.len > 0 && dx_json_media(b->ctype)) {
     /* JSON: its name and media type after the frame's Info item, and
      * "/JSON" in the Protocol column, as tshark's json dissector writes them */
     snprintf(tail, tail_len, ", JavaScript Object Notation (%s)", b->ctype);
-    dx_dissect_json(p, h2 ? h2->parent : NULL, &shown, b->ctype);
+    dx_dissect_json(p, layers, &shown, b->ctype);
     c->json_col = true;
   } else if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype)) {
     snprintf(tail, tail_len, " (%s)", b->ctype);
-    /* the body's own layer after HTTP/2's, as tshark hands it on */
-    dx_node *layers = h2 ? h2->parent : NULL;
     if (dx_json_media(b->ctype))
       dx_dissect_json(p, layers, &shown, b->ctype);
     else if (dx_form_media(b->ctype))

@@ -29,13 +29,7 @@ SRC=${2:?usage: test_rfc8448.sh BIN_DIR SRC_DIR}
 
 D=$BIN/dissect
 R=$SRC/tests/differential/rfc8448
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -n $PY ]] || skip "python3 not installed"
-[[ -x $D ]] || skip "$D not built"
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 
 # ---- the captures, and the transcription checked against the RFC
 CAP=$T_TMP/cap

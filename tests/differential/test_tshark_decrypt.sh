@@ -19,15 +19,9 @@ SRC=${2:?usage: test_tshark_decrypt.sh BIN_DIR SRC_DIR}
 
 D=$BIN/dissect
 S=$SRC/samples
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -x $D ]] || skip "$D not built"
-[[ -n $PY ]] || skip "python3 not installed"
-t_tmpdir
-# tshark with its default preferences only (no user profile).
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-# Each side gets exactly the key log named on its command line.
-unset SSLKEYLOGFILE
+# tshark with its default preferences; each side gets exactly the key log
+# named on its command line (SSLKEYLOGFILE unset).
+tshark_capture_test
 
 # decrypt-fields.txt, then every TLS/X.509/HTTP and HTTP/2 field the test
 # without keys compares (fields-app.txt, fields-http2.txt): decrypted, the

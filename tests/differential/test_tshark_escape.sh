@@ -132,6 +132,79 @@ for mode in -V -T\ fields; do
   fi
 done
 
+# HTTP/2 header values (h2c, prior knowledge, decoded as HTTP/2 on port
+# 8080): read as ASCII strings as tshark's (a U+FFFD per byte >= 0x80, cut
+# at a NUL), and tshark's "[Unescaped: ...]" item: %XX decoded as glib's
+# g_uri_unescape_string() decodes them, none for a bad escape or a %00
+CAP2=$T_TMP/escape-h2.pcap
+$PY - "$CAP2" <<'EOF2'
+import struct, sys
+out = open(sys.argv[1], 'wb')
+out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+t = 1
+def tcp(src, dst, sport, dport, seq, ack, flags, payload=b''):
+    global t
+    l4 = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), 1, 0, 64, 6, 0, src, dst) + l4
+    fr = b'\0' * 12 + b'\x08\x00' + ip
+    out.write(struct.pack('<IIII', t, 0, len(fr), len(fr)))
+    out.write(fr)
+    t += 1
+def frame(ftype, flags, sid, payload):
+    return struct.pack('!I', len(payload))[1:] + bytes([ftype, flags]) + struct.pack('!I', sid) + payload
+def lit(name, value):  # literal without indexing, new name (lengths < 127)
+    return b'\x00' + bytes([len(name)]) + name + bytes([len(value)]) + value
+c, s = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
+hb = (b'\x82\x86' + lit(b':path', b'/a%41b%e2%86%92c?q=%zz') + lit(b':authority', b'ex\xc3\xa9.test')
+      + lit(b'x-bad', b'%zz') + lit(b'x-trail', b'abc%4') + lit(b'x-nul', b'a%00b')
+      + lit(b'x-high', b'caf\xc3\xa9 \xff') + lit(b'x-esc-high', b'%ff%fe%C3%A9')
+      + lit(b'x-ctl', b'a\x01b%09c\x7f') + lit(b'x-nul-raw', b'ab\x00cd') + lit(b'x-pct', b'100%25')
+      + lit(b'x-\xc3\xa9', b'v'))
+c2s = b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' + frame(4, 0, 0, b'') + frame(1, 5, 1, hb)
+s2c = frame(4, 0, 0, b'') + frame(4, 1, 0, b'') + frame(1, 5, 1, b'\x88' + lit(b'server', b'n%C3%A9'))
+tcp(c, s, 40003, 8080, 1000, 0, 0x02)
+tcp(s, c, 8080, 40003, 5000, 1001, 0x12)
+tcp(c, s, 40003, 8080, 1001, 5001, 0x10)
+tcp(c, s, 40003, 8080, 1001, 5001, 0x18, c2s)
+tcp(s, c, 8080, 40003, 5001, 1001 + len(c2s), 0x18, s2c)
+EOF2
+H2=(-d tcp.port==8080,http2)
+h2layer() { awk '/^Frame [0-9]+:/ { print; on = 0; next } /^[^ ]/ { on = /^HyperText Transfer Protocol 2/ } on'; }
+# (tshark writes a header's control bytes raw in its "Header: " label: escaped
+# here as its format_text() escapes them, as dissect always does)
+ctl_escape() {
+  $PY -c '
+import sys
+esc = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+sys.stdout.write("\n".join("".join(esc.get(ord(c), "\\%03o" % ord(c))
+                                    if (ord(c) < 32 and c != "\t") or ord(c) == 127 else c for c in line)
+                            for line in sys.stdin.buffer.read().decode(errors="replace").split("\n")))
+'
+}
+tshark -n -r "$CAP2" "${H2[@]}" -V 2>/dev/null | h2layer | ctl_escape >"$T_TMP/ts.h2v"
+# (dissect matches an HTTP/2 response to its request: two items tshark 4.0
+# does not have)
+"$D" -n -r "$CAP2" "${H2[@]}" -V 2>"$T_TMP/err" | h2layer |
+  grep -v '^        \[\(Request in frame\|Time since request\):' >"$T_TMP/ours.h2v"
+if grep -q 'Unescaped: 100%]' "$T_TMP/ts.h2v" && cmp -s "$T_TMP/ts.h2v" "$T_TMP/ours.h2v"; then
+  pass "-V: HTTP/2 header names, values and their Unescaped items as tshark's ($(wc -l <"$T_TMP/ts.h2v") lines)"
+else
+  mapfile -t d < <(diff "$T_TMP/ts.h2v" "$T_TMP/ours.h2v" | head -12 | cat -v)
+  fail "-V: HTTP/2 header names, values and their Unescaped items as tshark's" "${d[@]}"
+fi
+F2=(-e http2.header.name -e http2.header.value -e http2.header.unescaped -e http2.headers.path
+  -e http2.headers.authority -e http2.request.full_uri -e http.path_segment -e http.path_sub_segment
+  -e _ws.col.Info)
+tshark -n -r "$CAP2" "${H2[@]}" -Y http2.header -T fields -E occurrence=a "${F2[@]}" 2>/dev/null |
+  ctl_escape >"$T_TMP/ts.h2f"
+"$D" -n -r "$CAP2" "${H2[@]}" -Y http2.header -T fields -E occurrence=a "${F2[@]}" >"$T_TMP/ours.h2f" 2>"$T_TMP/err"
+if [[ $(wc -l <"$T_TMP/ts.h2f") == 2 ]] && cmp -s "$T_TMP/ts.h2f" "$T_TMP/ours.h2f"; then
+  pass "-T fields: HTTP/2 header names, values, unescaped values, path, authority and full URI as tshark's"
+else
+  mapfile -t d < <(diff "$T_TMP/ts.h2f" "$T_TMP/ours.h2f" | head -8 | cat -v)
+  fail "-T fields: HTTP/2 header names, values, unescaped values, path, authority and full URI as tshark's" "${d[@]}"
+fi
+
 # -T json and -T ek: the URI's value, decoded, as tshark's
 for mode in json ek; do
   tshark -n -r "$CAP" -Y http -T "$mode" 2>/dev/null >"$T_TMP/ts.j"

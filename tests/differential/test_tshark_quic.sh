@@ -18,13 +18,7 @@ SRC=${2:?usage: test_tshark_quic.sh BIN_DIR SRC_DIR}
 
 D=$BIN/dissect
 S=$SRC/samples
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -x $D ]] || skip "$D not built"
-[[ -n $PY ]] || skip "python3 not installed"
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 
 . "$SRC/tests/differential/fieldlib.sh"
 field_sets --dissect-must-know "$SRC/tests/differential/fields-quic.txt" \

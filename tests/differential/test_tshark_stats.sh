@@ -192,10 +192,13 @@ same "-T json -e with no packet displayed" -r "$S/dns.pcap" -Y "frame.number == 
 phs_part() { sed -n '/^=====/,$p'; }
 # (CAPTURE|OPTIONS: a frame field in -Y, in a -z filter, in -e; a filter
 # without one; the tree built; a TLS sample's segment lists with and
-# without the tree)
+# without the tree; HTTP/2 bodies' layers, counted only while tshark fakes
+# the Stream item that holds them: not with http2.stream referenced or the
+# tree built)
 for c in "dns.pcap|-Y frame.len>0" "dns.pcap|-Y udp" "dns.pcap|-z io,stat,1,frame.len>10" \
   "dns.pcap|-T fields -e ip.src" "dns.pcap|-x" "https-tls13.pcap|-V" "https-tls13.pcap|-O tcp" \
-  "https-tls13.pcap|-z io,phs,frame.number<50"; do
+  "https-tls13.pcap|-z io,phs,frame.number<50" "http2-h2c.pcap|-Y http2.stream" \
+  "http2-h2c.pcap|-V" "http2-h2c.pcap|-Y http2"; do
   cap=${c%%|*} extra=${c#*|}
   [[ -f $S/$cap ]] || continue
   # shellcheck disable=SC2086

@@ -36,13 +36,7 @@ SRC=${2:?usage: test_tshark_xml.sh BIN_DIR SRC_DIR}
 D=$BIN/dissect
 S=$SRC/samples
 CORPUS=${DX_CORPUS:-$SRC/../shared/corpus}/tcpdump
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -x $D ]] || skip "$D not built"
-[[ -n $PY ]] || skip "python3 is needed to make the XML captures"
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 
 FIELDS=(frame.protocols _ws.col.Protocol _ws.col.Info http.file_data xml xml.xmlpi
   xml.cdatasection xml.comment xml.attribute xml.doctype xml.dtdtag xml.cdata xml.tag
