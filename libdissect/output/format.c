@@ -353,6 +353,10 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
   case DX_FT_DOUBLE: sb_printf(b, "%.9g", n->v.d); return;
   case DX_FT_STRING: sb_escape(b, n->v.b.p, n->v.b.len); return;
   case DX_FT_BYTES: {
+    if (for_label && n->v.b.len == 0) { /* tshark's label of no bytes */
+      sb_put(b, "<MISSING>", 9);
+      return;
+    }
     size_t lim = for_label && n->v.b.len > 36 ? 36 : n->v.b.len;
     for (size_t i = 0; i < lim;) {
       char t[128];

@@ -327,7 +327,12 @@ static void dissect_opts(dx_packet *p, dx_node *h, const dx_tvb *t, uint32_t off
     dx_node_set_len(o, 2u + len);
     uint32_t d = off + 2;
     switch (type) {
-    case 1: dx_add_item(p, o, FL(F_OPT_PADN), t, d, len); break;
+    case 1: {
+      dx_node *pn = dx_add_item(p, o, FL(F_OPT_PADN), t, d, len);
+      if (len == 0) /* tshark's BASE_ALLOW_ZERO label */
+        dx_node_set_text(p, pn, "PadN: <none>");
+      break;
+    }
     case 5:
       if (len == 2)
         dx_add_item(p, o, FL(F_OPT_RA), t, d, 2);

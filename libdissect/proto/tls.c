@@ -878,6 +878,13 @@ static void add_sigalg(cur *v, dx_node *parent) {
   dx_node *n = cur_uint(v, parent, F_SIGALG, 2, &a);
   if (!n)
     return;
+  /* a scheme without a name: its hash and signature bytes named, as tshark
+   * writes it ("Unknown SM2 (0x0904)", a GREASE value "Unknown Unknown") */
+  if (!dx_val_name(dx_tls_sigalg_vals, a)) {
+    const char *h = dx_val_name(hash_vals, a >> 8), *g = dx_val_name(sig_vals, a & 0xff);
+    dx_node_set_text(v->p, n, "Signature Algorithm: %s %s (0x%04x)", h ? h : "Unknown",
+                     g ? g : "Unknown", a);
+  }
   dx_add_uint(v->p, n, FL(F_SIGHASH), v->t, at, 1, a >> 8);
   dx_add_uint(v->p, n, FL(F_SIGSIG), v->t, at + 1, 1, a & 0xff);
 }
