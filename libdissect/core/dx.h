@@ -885,7 +885,9 @@ void dx_flow_drop(dx_packet *p, dx_flow *f);
  * frames, so memory stays flat in the capture's length. Any flow quiet for
  * DX_FLOW_IDLE_TCP / DX_FLOW_IDLE_UDP seconds is released too. A packet
  * of a released flow later starts a new one (a new stream number). Time
- * that jumps back by as much (concatenated captures) counts as elapsed. */
+ * that jumps back by as much (concatenated captures) counts as elapsed once
+ * the flow has also been quiet for DX_FLOW_CLOSE_FRAMES frames (a flow goes
+ * on across a single bad timestamp, as in tshark). */
 void dx_flow_closed(dx_packet *p, dx_flow *f);
 #define DX_FLOW_CLOSE_GRACE 60
 #define DX_FLOW_CLOSE_FRAMES 16384

@@ -169,10 +169,14 @@ static void table_remove(dx_flow_table *ft, dx_flow *f) {
 }
 
 /* True if `secs` seconds of capture time have passed since the flow's last
- * packet (or the clock jumped back by as much). */
+ * packet. A clock that jumped back by as much (a bad timestamp, merged
+ * captures) counts only once the flow has also been quiet for
+ * DX_FLOW_CLOSE_FRAMES frames: a flow goes on across a glitch, as in
+ * tshark, and flows left "in the future" by a clock that stays back are
+ * still released. */
 static bool quiet_for(const dx_packet *p, const dx_flow *f, int64_t secs) {
   int64_t d = p->frame.ts_sec - f->last_sec;
-  return d >= secs || d <= -secs;
+  return d >= secs || (d <= -secs && p->num - f->last_frame >= DX_FLOW_CLOSE_FRAMES);
 }
 
 /* Releases a few flows that ended or idled out (O(1) per packet): the

@@ -1472,7 +1472,10 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
   int64_t since_next = ns_sat(ds, dn);
   if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
     return A_FAST_RETRANS;
-  if (not_advanced && since_next < thres && h->nextseq != seq + seglen)
+  /* (a copy of the last segment, its SYN or FIN counted, is no
+   * out-of-order segment but a retransmission) */
+  uint32_t end = seq + seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1u : 0u);
+  if (not_advanced && since_next < thres && h->nextseq != end)
     return A_OOO;
   if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
     return A_SPURIOUS;

@@ -330,6 +330,49 @@ static void test_bad_options(void) {
   dx_session_free(s);
 }
 
+/* A copy of the SYN/ACK 100 us after it (samples of pptp.pcap in tshark's
+ * own corpus): a retransmission, not out of order: it ends where the
+ * sequence space already does (its SYN counted), as in Wireshark's check. */
+static void test_analysis_dup_synack(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  dx_packet *p = seg(s, 1, 1000, 0, TF_SYN, 16384, NULL, 0, NULL, 0, 0);
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 32120, NULL, 0, NULL, 0, 130);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.flags"), 0);
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 32120, NULL, 0, NULL, 0, 236);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A frame stamped 43 years before the one before it (a bad timestamp, as in
+ * of10_inv_OFPST_FLOW.pcap): the flow goes on (same tcp.stream, its data a
+ * retransmission), as in tshark; the backward jump does not idle it out. */
+static void test_clock_jump_back(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'x', sizeof d);
+  int64_t when[2] = {1700000000, 1700000000 - 1381533735};
+  for (int i = 0; i < 2; i++) {
+    size_t n = tf_tcp(fb, 0, CPORT, SPORT, 1000, 5000, TF_ACK | TF_PSH, 1000, NULL, 0, d, 100);
+    dx_frame fr = {.ts_sec = when[i],
+                   .caplen = (uint32_t)n,
+                   .wirelen = (uint32_t)n,
+                   .linktype = 1,
+                   .data = fb};
+    dx_packet *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &fr, &p), DX_OK);
+    EXPECT(p, "tcp.stream", "0");
+    CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), i);
+    dx_packet_free(p);
+  }
+  dx_session_free(s);
+}
+
 /* Analysis on a connection seen mid-way (no handshake: 3 ms out-of-order
  * threshold, as Wireshark uses without an initial RTT). */
 static void test_analysis(void) {
@@ -704,6 +747,8 @@ int main(void) {
       {"reassembly: many PDUs in a segment", test_reassembly_many},
       {"reassembly cap", test_reassembly_cap},
       {"checksum", test_checksum},
+      {"analysis: a copy of the SYN/ACK is a retransmission", test_analysis_dup_synack},
+      {"a clock jumping back does not end the flow", test_clock_jump_back},
       CU_TEST_INFO_NULL,
   };
   return tu_run("tcp", tests);
