@@ -883,11 +883,11 @@ void dx_flow_drop(dx_packet *p, dx_flow *f);
  * everything hanging on it are released once it has been quiet for
  * DX_FLOW_CLOSE_GRACE seconds of capture time or DX_FLOW_CLOSE_FRAMES
  * frames, so memory stays flat in the capture's length. Any flow quiet for
- * DX_FLOW_IDLE_TCP / DX_FLOW_IDLE_UDP seconds is released too. A packet
- * of a released flow later starts a new one (a new stream number). Time
- * that jumps back by as much (concatenated captures) counts as elapsed once
- * the flow has also been quiet for DX_FLOW_CLOSE_FRAMES frames (a flow goes
- * on across a single bad timestamp, as in tshark). */
+ * DX_FLOW_IDLE_TCP / DX_FLOW_IDLE_UDP seconds and DX_FLOW_CLOSE_FRAMES
+ * frames is released too (so a flow goes on across a jump of the clock in
+ * a small capture, as in tshark). A packet of a released flow later starts
+ * a new one (a new stream number). Time that jumps back by as much
+ * (concatenated captures) counts as elapsed. */
 void dx_flow_closed(dx_packet *p, dx_flow *f);
 #define DX_FLOW_CLOSE_GRACE 60
 #define DX_FLOW_CLOSE_FRAMES 16384

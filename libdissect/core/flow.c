@@ -169,14 +169,20 @@ static void table_remove(dx_flow_table *ft, dx_flow *f) {
 }
 
 /* True if `secs` seconds of capture time have passed since the flow's last
- * packet. A clock that jumped back by as much (a bad timestamp, merged
- * captures) counts only once the flow has also been quiet for
- * DX_FLOW_CLOSE_FRAMES frames: a flow goes on across a glitch, as in
- * tshark, and flows left "in the future" by a clock that stays back are
- * still released. */
+ * packet (or the clock jumped back by as much: a bad timestamp, merged
+ * captures). */
 static bool quiet_for(const dx_packet *p, const dx_flow *f, int64_t secs) {
   int64_t d = p->frame.ts_sec - f->last_sec;
-  return d >= secs || (d <= -secs && p->num - f->last_frame >= DX_FLOW_CLOSE_FRAMES);
+  return d >= secs || d <= -secs;
+}
+
+/* An open flow idles out after `secs` seconds of capture time in which at
+ * least DX_FLOW_CLOSE_FRAMES other frames came: memory stays flat (at most
+ * that many flows are kept past their idle time), and a flow goes on
+ * across a jump of the clock in a small capture (a bad timestamp), as
+ * tshark's never ends. */
+static bool idle_for(const dx_packet *p, const dx_flow *f, int64_t secs) {
+  return quiet_for(p, f, secs) && p->num - f->last_frame >= DX_FLOW_CLOSE_FRAMES;
 }
 
 /* Releases a few flows that ended or idled out (O(1) per packet): the
@@ -196,7 +202,7 @@ static void expire(dx_packet *p) {
   for (int i = 0; i < 2; i++) {
     dx_flow *f = ft->lru_tail;
     if (!f || f->last_frame == p->num ||
-        !quiet_for(p, f, f->ipproto == 17 ? DX_FLOW_IDLE_UDP : DX_FLOW_IDLE_TCP))
+        !idle_for(p, f, f->ipproto == 17 ? DX_FLOW_IDLE_UDP : DX_FLOW_IDLE_TCP))
       break;
     table_remove(ft, f);
     flow_release(ft, f);

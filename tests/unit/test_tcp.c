@@ -29,6 +29,7 @@ static dx_packet *seg(dx_session *s, int c2s, uint32_t seq, uint32_t ack, unsign
   return tf_feed(s, fb, n, usec);
 }
 
+#define DX_TEST_CLOSE_FRAMES 16384 /* DX_FLOW_CLOSE_FRAMES (core/dx.h) */
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
 
 static void test_handshake_and_teardown(void) {
@@ -370,6 +371,34 @@ static void test_clock_jump_back(void) {
     CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), i);
     dx_packet_free(p);
   }
+  dx_session_free(s);
+}
+
+/* An open flow idles out after 600 s of capture time only if 16,384 other
+ * frames came meanwhile: after 700 s and two frames it goes on (stream 0,
+ * as tshark), after 700 s and 16,384 frames of another flow it is new. */
+static void test_idle_needs_frames(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[10];
+  memset(d, 'x', sizeof d);
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 10, 0);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  size_t n = tf_tcp(fb, 1, CPORT + 1, SPORT, 1, 1, TF_ACK, 1000, NULL, 0, NULL, 0);
+  p = tf_feed(s, fb, n, 1000000);
+  EXPECT(p, "tcp.stream", "1");
+  dx_packet_free(p);
+  p = seg(s, 1, 1010, 5000, TF_ACK, 1000, NULL, 0, d, 10, 700000000ull);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  for (unsigned i = 0; i < DX_TEST_CLOSE_FRAMES; i++) {
+    n = tf_tcp(fb, 1, CPORT + 1, SPORT, 1, 1, TF_ACK, 1000, NULL, 0, NULL, 0);
+    dx_packet_free(tf_feed(s, fb, n, 700000000ull + 1000 * (i + 1)));
+  }
+  p = seg(s, 1, 1020, 5000, TF_ACK, 1000, NULL, 0, d, 10, 1400000000ull);
+  EXPECT(p, "tcp.stream", "2");
+  dx_packet_free(p);
   dx_session_free(s);
 }
 
@@ -749,6 +778,7 @@ int main(void) {
       {"checksum", test_checksum},
       {"analysis: a copy of the SYN/ACK is a retransmission", test_analysis_dup_synack},
       {"a clock jumping back does not end the flow", test_clock_jump_back},
+      {"a flow idles out after 600 s and 16,384 frames", test_idle_needs_frames},
       CU_TEST_INFO_NULL,
   };
   return tu_run("tcp", tests);
