@@ -66,6 +66,7 @@ enum {
   F_EXTDATA,
   F_SNI_EXT,
   F_KS_EXT,
+  F_RENEG_EXT,
   F_SNI_LISTLEN,
   F_SNI_TYPE,
   F_SNI_LEN,
@@ -346,6 +347,7 @@ static const dx_field tls_fields[] = {
     [F_SNI_EXT] =
         FN("tls.handshake.extensions_server_name_indication", "Server Name Indication extension"),
     [F_KS_EXT] = FN("tls.handshake.extensions_key_share", "Key Share extension"),
+    [F_RENEG_EXT] = FN("tls.handshake.extensions_reneg_info_ext", "Renegotiation Info extension"),
     [F_SNI_LISTLEN] =
         FU16("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
     [F_SNI_TYPE] = DX_FV("tls.handshake.extensions_server_name_type", "Server Name Type",
@@ -1307,10 +1309,11 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     }
     case 45: ext_psk_modes(&e, en); break;
     case 51: ext_key_share(x, &e, en, hs, hrr); break;
-    case 0xff01: {
+    case 0xff01: { /* in tshark's "Renegotiation Info extension" subtree */
+      dx_node *sub = cur_left(&e) ? subtree(&e, en, F_RENEG_EXT, e.off, cur_left(&e)) : NULL;
       cur r;
-      if (cur_vec(&e, en, F_RENEG_LEN, 1, &r, NULL) && cur_left(&r))
-        dx_add_bytes(x->p, en, FL(F_RENEG), r.t, r.off, cur_left(&r));
+      if (cur_vec(&e, sub ? sub : en, F_RENEG_LEN, 1, &r, NULL) && cur_left(&r))
+        dx_add_bytes(x->p, sub ? sub : en, FL(F_RENEG), r.t, r.off, cur_left(&r));
       break;
     }
     case 22: /* encrypt_then_mac */
