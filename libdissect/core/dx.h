@@ -212,6 +212,11 @@ dx_node *dx_add_item_le_full(dx_packet *p, dx_node *parent, const dx_field *f, c
 
 /* Node adjustments (all NULL-safe). */
 void dx_node_set_len(dx_node *n, uint32_t len);
+/* Moves n among its siblings to just after `after` (a child of the same
+ * parent), or to the front when after is NULL: for a dissector that learns
+ * a field only after the ones tshark shows behind it. Nothing happens when
+ * n or after is not a child of n's parent (a ghost of a skipped layer). */
+void dx_node_move_after(dx_packet *p, dx_node *n, dx_node *after);
 void dx_node_set_flags(dx_node *n, unsigned flags);
 /* Replaces the label line with a formatted one (arena copy). */
 void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);

@@ -324,6 +324,46 @@ void dx_node_set_len(dx_node *n, uint32_t len) {
     n->length = len;
 }
 
+void dx_node_move_after(dx_packet *p, dx_node *n, dx_node *after) {
+  if (!n || n == after || !n->parent || (after && after->parent != n->parent))
+    return;
+  dx_node *par = n->parent, *prev = NULL, *c = par->first_child;
+  while (c && c != n) {
+    prev = c;
+    c = c->next;
+  }
+  if (!c)
+    return; /* not in the list: a ghost */
+  if (after) {
+    dx_node *a = par->first_child;
+    while (a && a != after)
+      a = a->next;
+    if (!a)
+      return;
+  }
+  /* unlink */
+  if (prev)
+    prev->next = n->next;
+  else
+    par->first_child = n->next;
+  if (par->last_child == n)
+    par->last_child = prev;
+  /* insert */
+  if (after) {
+    n->next = after->next;
+    after->next = n;
+    if (par->last_child == after)
+      par->last_child = n;
+  } else {
+    n->next = par->first_child;
+    par->first_child = n;
+    if (!par->last_child)
+      par->last_child = n;
+  }
+  if (p)
+    p->findex = NULL; /* the tree changed: the find index is stale */
+}
+
 void dx_node_set_flags(dx_node *n, unsigned flags) {
   if (n)
     n->flags |= (uint8_t)flags;

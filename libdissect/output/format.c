@@ -239,6 +239,21 @@ static int mask_hex_width(const dx_field *f) {
   return (bits + 3) / 4;
 }
 
+/* The value in a named value's parentheses: as the field's value, but a
+ * 64-bit hex one in hex as wide as its type, as tshark's labels write it
+ * ("Control Stream (0x0000000000000000)"). */
+static void fmt_value(sbuf *b, const dx_node *n, bool for_label);
+static void fmt_named_value(sbuf *b, const dx_node *n) {
+  const dx_field *f = n->field;
+  if (f->type == DX_FT_UINT64 && !f->bitmask &&
+      (f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC)) {
+    sb_put(b, "0x", 2);
+    sb_hex0(b, n->v.u, 16);
+    return;
+  }
+  fmt_value(b, n, false);
+}
+
 static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
   if (sec < 0 || nsec < 0) {
     /* negative durations: sign once, then magnitude; seconds and
@@ -522,12 +537,12 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
     } else if (vn) {
       sb_put(&b, vn, strlen(vn));
       sb_put(&b, " (", 2);
-      fmt_value(&b, n, false);
+      fmt_named_value(&b, n);
       sb_put(&b, ")", 1);
     } else if (f->vals && f->type != DX_FT_BOOL && f->type != DX_FT_STRING &&
                f->type != DX_FT_BYTES) {
       sb_put(&b, "Unknown (", 9);
-      fmt_value(&b, n, false);
+      fmt_named_value(&b, n);
       sb_put(&b, ")", 1);
     } else {
       fmt_value(&b, n, true);

@@ -72,11 +72,10 @@ static const dx_vals frame_type_vals[] = {{0x00, "DATA"},
                                           {0xf0700, "PRIORITY_UPDATE"},
                                           {0xf0701, "PRIORITY_UPDATE"},
                                           {0, NULL}};
-static const dx_vals settings_vals[] = {{0x01, "SETTINGS_QPACK_MAX_TABLE_CAPACITY"},
-                                        {0x06, "SETTINGS_MAX_FIELD_SECTION_SIZE"},
-                                        {0x07, "SETTINGS_QPACK_BLOCKED_STREAMS"},
-                                        {0x08, "SETTINGS_ENABLE_CONNECT_PROTOCOL"},
-                                        {0x33, "SETTINGS_H3_DATAGRAM"},
+/* tshark 4.0's names (its table names 0x08 nowhere: "Unknown") */
+static const dx_vals settings_vals[] = {{0x01, "Max Table Capacity"},
+                                        {0x06, "Max Field Section Size"},
+                                        {0x07, "Blocked Streams"},
                                         {0, NULL}};
 
 #define FU64(a, l) DX_F(a, l, DX_FT_UINT64, DX_BASE_DEC)
@@ -297,17 +296,24 @@ static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs
 }
 
 /* ---- frames ------------------------------------------------------------------- */
+/* A reserved (GREASE) code point: 0x1f * N + 0x21 (RFC 9114 7.2.4.1). */
+static bool h3_reserved(uint64_t v) {
+  return v >= 0x21 && (v - 0x21) % 0x1f == 0;
+}
+
+/* One "Settings - Name: value" item per setting, as tshark 4.0's tree. */
 static void settings(dx_packet *p, dx_node *fr, const dx_tvb *t, uint32_t off, uint32_t end) {
-  dx_node *sn = dx_add_none(p, fr, FL(F_SETTINGS), t, off, end - off);
   for (unsigned i = 0; off < end && i < 256; i++) {
     uint64_t id = 0, val = 0;
     uint32_t n1 = 0, n2 = 0;
     if (!dx_quic_varint(t, off, &id, &n1) || off + n1 >= end + 1 ||
         !dx_quic_varint(t, off + n1, &val, &n2) || off + n1 + n2 > end) {
+      dx_node *sn = dx_add_none(p, fr, FL(F_SETTINGS), t, off, end - off);
       dx_mark_malformed(p, sn, "setting cut by the end of the frame");
       return;
     }
-    dx_add_uint(p, sn, FL(F_SETTINGS_ID), t, off, n1, id);
+    dx_node *sn = dx_add_none(p, fr, FL(F_SETTINGS), t, off, n1 + n2);
+    dx_node *in = dx_add_uint(p, sn, FL(F_SETTINGS_ID), t, off, n1, id);
     dx_add_uint(p, sn, FL(F_SETTINGS_VALUE), t, off + n1, n2, val);
     int vf = id == 1   ? F_SET_QPACK_CAP
              : id == 6 ? F_SET_MAX_FIELD
@@ -316,6 +322,15 @@ static void settings(dx_packet *p, dx_node *fr, const dx_tvb *t, uint32_t off, u
                        : -1;
     if (vf >= 0)
       dx_add_uint(p, sn, FL(vf), t, off + n1, n2, val);
+    const char *nm = dx_val_name(settings_vals, id);
+    if (h3_reserved(id)) {
+      dx_node_set_text(p, in, "Type: GREASE (%#" PRIx64 ")", id);
+      dx_node_set_text(p, sn, "Settings - GREASE");
+    } else if (vf >= 0) {
+      dx_node_set_text(p, sn, "Settings - %s: %" PRIu64, nm ? nm : "Unknown", val);
+    } else {
+      dx_node_set_text(p, sn, "Settings - %s", nm ? nm : "Unknown");
+    }
     off += n1 + n2;
   }
 }

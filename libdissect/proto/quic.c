@@ -922,7 +922,8 @@ struct qctx {
   int sender; /* 0 client, 1 server, -1 unknown */
   int level;  /* SP_* of the packet */
   dx_node *pkt;
-  dx_tvb pt; /* decrypted payload */
+  dx_node *sh; /* the short header's item of the packet (NULL: a long header) */
+  dx_tvb pt;   /* decrypted payload */
   bool first_in_dgram;
   bool retry; /* the packet is a Retry */
   bool vn;    /* the packet is a Version Negotiation */
@@ -1260,14 +1261,16 @@ static void frame_crypto(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
   *off += (uint32_t)clen;
 }
 
-static void frame_stream(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, uint64_t type,
-                         uint32_t fstart) {
+/* tn: the frame's Frame Type item, which holds the type's flag bits (as
+ * tshark's tree) */
+static void frame_stream(qctx *x, dx_node *fr, dx_node *tn, const dx_tvb *t, uint32_t *off,
+                         uint64_t type, uint32_t fstart) {
   dx_packet *p = x->p;
   uint8_t tb = (uint8_t)type;
   dx_tvb tt = dx_tvb_sub(t, fstart, 1);
-  dx_add_uint(p, fr, FL(F_STREAM_FIN), &tt, 0, 1, tb & 1);
-  dx_add_uint(p, fr, FL(F_STREAM_LENBIT), &tt, 0, 1, (tb >> 1) & 1);
-  dx_add_uint(p, fr, FL(F_STREAM_OFFBIT), &tt, 0, 1, (tb >> 2) & 1);
+  dx_add_uint(p, tn, FL(F_STREAM_FIN), &tt, 0, 1, tb & 1);
+  dx_add_uint(p, tn, FL(F_STREAM_LENBIT), &tt, 0, 1, (tb >> 1) & 1);
+  dx_add_uint(p, tn, FL(F_STREAM_OFFBIT), &tt, 0, 1, (tb >> 2) & 1);
   uint64_t id = 0, soff = 0, slen = 0;
   uint32_t idoff = *off;
   if (varint_item(x, fr, F_STREAM_ID, t, off, &id))
@@ -1425,8 +1428,10 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
         e++;
       dx_node *fr = dx_add_none(p, parent, FL(F_FRAME), t, off, e - off);
       dx_node_set_text(p, fr, "PADDING Length: %u", e - off);
-      dx_add_uint(p, fr, FL(F_FTYPE), t, off, n, 0);
-      dx_add_uint(p, fr, FL(F_PADLEN), t, off, e - off, e - off);
+      dx_node *tn = dx_add_uint(p, fr, FL(F_FTYPE), t, off, n, 0);
+      dx_node_set_text(p, tn, "Frame Type: PADDING (0x%016x)", 0);
+      dx_node *pn = dx_add_uint(p, fr, FL(F_PADLEN), t, off, e - off, e - off);
+      dx_node_set_flags(pn, DX_NODE_GENERATED);
       info_add(x, ", PADDING");
       off = e;
       continue;
@@ -1470,7 +1475,7 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
     case 0x0c:
     case 0x0d:
     case 0x0e:
-    case 0x0f: frame_stream(x, fr, t, &off, type, start); break;
+    case 0x0f: frame_stream(x, fr, tn, t, &off, type, start); break;
     case 0x10:
       varint_item(x, fr, F_MD, t, &off, NULL);
       info_add(x, ", MD");
@@ -1634,13 +1639,90 @@ static qkeys *packet_keys(qctx *x, int type, const uint8_t *dcid, uint8_t dcid_l
 }
 
 /* ---- one QUIC packet ------------------------------------------------------- */
-static void conn_info(qctx *x, dx_node *q, const dx_tvb *t, uint32_t off) {
+/* tshark's "QUIC Connection information" (a text item, not generated),
+ * first in the packet's tree; returns it (NULL: none). */
+static dx_node *conn_info(qctx *x, dx_node *q, const dx_tvb *t, uint32_t off) {
   if (!x->c || !x->first_in_dgram) /* as tshark: once per datagram */
-    return;
+    return NULL;
   dx_node *ci = dx_add_none(x->p, q, FL(F_CONNINFO), t, off, 0);
-  dx_node_set_flags(ci, DX_NODE_GENERATED);
   dx_node *cn = dx_add_uint(x->p, ci, FL(F_CONNNUM), t, off, 0, x->c->number);
   dx_node_set_flags(cn, DX_NODE_GENERATED);
+  dx_node_move_after(x->p, ci, NULL);
+  return ci;
+}
+
+/* tshark 4.0's names of QUIC versions (its quic_version_vals ranges). */
+static const char *version_name(uint32_t v) {
+  static const struct {
+    uint32_t lo, hi;
+    const char *name;
+  } r[] = {{0x00000000, 0x00000000, "Version Negotiation"},
+           {0x00000001, 0x00000001, "1"},
+           {0x45474700, 0x454747ff, "Quant"},
+           {0x50435130, 0x50435131, "Picoquic internal"},
+           {0x50524f58, 0x50524f58, "Proxied QUIC (PROX)"},
+           {0x51303433, 0x51303433, "Google Q043"},
+           {0x51303434, 0x51303434, "Google Q044"},
+           {0x51303436, 0x51303436, "Google Q046"},
+           {0x51303530, 0x51303530, "Google Q050"},
+           {0x51474f00, 0x51474fff, "QGO (QUIC GO)"},
+           {0x54303530, 0x54303530, "Google T050"},
+           {0x54303531, 0x54303531, "Google T051"},
+           {0x91c17000, 0x91c170ff, "Quicly"},
+           {0xabcd0000, 0xabcd000f, "MsQuic"},
+           {0xf0f0f0f0, 0xf0f0f0ff, "ETH Z\xc3\xbcrich (Measurability experiments)"},
+           {0xf0f0f1f0, 0xf0f0f1ff, "Telecom Italia (Measurability experiments)"},
+           {0xf123f0c0, 0xf123f0cf, "MozQuic"},
+           {0xfaceb001, 0xfaceb001, "Facebook mvfst (draft-22)"},
+           {0xfaceb002, 0xfaceb002, "Facebook mvfst (draft-27)"},
+           {0xfaceb003, 0xfaceb00d, "Facebook mvfst"},
+           {0xfaceb00e, 0xfaceb00e, "Facebook mvfst (Experimental)"},
+           {0xfaceb00f, 0xfaceb00f, "Facebook mvfst"},
+           {0xff000004, 0xff000004, "draft-04"},
+           {0xff000005, 0xff000005, "draft-05"},
+           {0xff000006, 0xff000006, "draft-06"},
+           {0xff000007, 0xff000007, "draft-07"},
+           {0xff000008, 0xff000008, "draft-08"},
+           {0xff000009, 0xff000009, "draft-09"},
+           {0xff00000a, 0xff00000a, "draft-10"},
+           {0xff00000b, 0xff00000b, "draft-11"},
+           {0xff00000c, 0xff00000c, "draft-12"},
+           {0xff00000d, 0xff00000d, "draft-13"},
+           {0xff00000e, 0xff00000e, "draft-14"},
+           {0xff00000f, 0xff00000f, "draft-15"},
+           {0xff000010, 0xff000010, "draft-16"},
+           {0xff000011, 0xff000011, "draft-17"},
+           {0xff000012, 0xff000012, "draft-18"},
+           {0xff000013, 0xff000013, "draft-19"},
+           {0xff000014, 0xff000014, "draft-20"},
+           {0xff000015, 0xff000015, "draft-21"},
+           {0xff000016, 0xff000016, "draft-22"},
+           {0xff000017, 0xff000017, "draft-23"},
+           {0xff000018, 0xff000018, "draft-24"},
+           {0xff000019, 0xff000019, "draft-25"},
+           {0xff00001a, 0xff00001a, "draft-26"},
+           {0xff00001b, 0xff00001b, "draft-27"},
+           {0xff00001c, 0xff00001c, "draft-28"},
+           {0xff00001d, 0xff00001d, "draft-29"},
+           {0xff00001e, 0xff00001e, "draft-30"},
+           {0xff00001f, 0xff00001f, "draft-31"},
+           {0xff000020, 0xff000020, "draft-32"},
+           {0xff000021, 0xff000021, "draft-33"},
+           {0xff000022, 0xff000022, "draft-34"},
+           {0xff020000, 0xff020000, "v2-draft-00"},
+           {0x709a50c4, 0x709a50c4, "v2-draft-01"}};
+  for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
+    if (v >= r[i].lo && v <= r[i].hi)
+      return r[i].name;
+  return "Unknown";
+}
+
+/* A version item labelled as tshark labels it: "1 (0x00000001)". */
+static void version_item(dx_packet *p, dx_node *parent, int fi, const dx_tvb *t, uint32_t off) {
+  dx_node *n = dx_add_item(p, parent, FL(fi), t, off, 4);
+  uint32_t v = 0;
+  if (n && dx_get_u32(t, off, &v))
+    dx_node_set_text(p, n, "%s: %s (0x%08x)", quic_fields[fi].label, version_name(v), v);
 }
 
 static void hexid(char *out, size_t cap, const uint8_t *b, uint32_t n) {
@@ -1757,7 +1839,9 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
       dx_expert(p, pp, FL(F_DECRYPT_FAILED), DX_SEV_WARN, "%s", o->err);
     return;
   }
-  dx_add_bytes(p, q, FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
+  /* a short header's protected payload inside its header item, as tshark's */
+  dx_add_bytes(p, type == T_SHORT && x->sh ? x->sh : q,
+               FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
   x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
   x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
   qcpend pend;
@@ -1773,23 +1857,26 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
   }
 }
 
-static void add_header_bits(qctx *x, dx_node *q, const dx_tvb *t, uint32_t start, uint8_t first,
-                            bool is_long, bool have_first) {
+/* The first byte's bits; returns the long header's Packet Type item (after
+ * which the protected bits go, once known). */
+static dx_node *add_header_bits(qctx *x, dx_node *q, const dx_tvb *t, uint32_t start, uint8_t first,
+                                bool is_long, bool have_first) {
   dx_packet *p = x->p;
   dx_tvb b = dx_tvb_sub(t, start, 1);
-  dx_add_uint(p, q, FL(F_HFORM), &b, 0, 1, is_long);
+  dx_node *last = dx_add_uint(p, q, FL(F_HFORM), &b, 0, 1, is_long);
   if (x->vn)
-    return;      /* Version Negotiation: the other bits are unused (RFC 9000 17.2.1) */
+    return last; /* Version Negotiation: the other bits are unused (RFC 9000 17.2.1) */
   if (!x->retry) /* tshark shows no fixed bit in a Retry */
     dx_add_uint(p, q, FL(F_FIXED), &b, 0, 1, (first >> 6) & 1);
   if (is_long) {
     const qversion *v = x->c && x->c->vi >= 0 ? &versions[x->c->vi] : NULL;
-    dx_add_uint(p, q, FL(v && v->v2_types ? F_LTYPE2 : F_LTYPE), &b, 0, 1, (first >> 4) & 3);
+    last = dx_add_uint(p, q, FL(v && v->v2_types ? F_LTYPE2 : F_LTYPE), &b, 0, 1, (first >> 4) & 3);
     if (have_first && !x->retry) {
       dx_add_uint(p, q, FL(F_LRES), &b, 0, 1, (first >> 2) & 3);
-      dx_add_uint(p, q, FL(F_PNLEN), &b, 0, 1, first & 3);
+      last = dx_add_uint(p, q, FL(F_PNLEN), &b, 0, 1, first & 3);
     }
   }
+  return last;
 }
 
 /* One packet at [start, ...) of the datagram t; returns its end. */
@@ -1800,6 +1887,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
   bool is_long = b0 & 0x80;
   dx_node *q = dx_add_proto(p, parent, FL(F_QUIC), t, start, t->len - start);
   x->pkt = q;
+  x->sh = NULL;
   x->level = SP_APP;
   if (is_long) {
     uint32_t version = 0;
@@ -1882,7 +1970,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
         fl->app_free = crypto_owner;
       }
     }
-    conn_info(x, q, t, start);
+    dx_node *ci = conn_info(x, q, t, start);
     uint8_t first = b0;
     x->retry = type == T_RETRY;
     x->vn = type == T_VN;
@@ -1890,14 +1978,14 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
       dx_node *rl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
       dx_node_set_flags(rl, DX_NODE_GENERATED);
     }
-    add_header_bits(x, q, t, start, first, true, type == T_RETRY);
+    dx_node *tyn = add_header_bits(x, q, t, start, first, true, type == T_RETRY);
     if (type == T_VN) {
       dx_tvb bt = dx_tvb_sub(t, start, 1);
       dx_add_uint(p, q, FL(F_VNUNUSED), &bt, 0, 1, b0 & 0x7f);
       dx_node *vl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
       dx_node_set_flags(vl, DX_NODE_GENERATED);
     }
-    dx_add_item(p, q, FL(F_VERSION), t, off, 4);
+    version_item(p, q, F_VERSION, t, off);
     dx_add_item(p, q, FL(F_DCIL), t, off + 4, 1);
     if (dcil)
       dx_add_item(p, q, FL(F_DCID), t, off + 5, dcil);
@@ -1911,7 +1999,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     if (type == T_VN) {
       info_ids(x, "Version Negotiation", dh, sh);
       for (unsigned i = 0; off + 4 <= t->len && i < 512; i++, off += 4)
-        dx_add_item(p, q, FL(F_SUPVER), t, off, 4);
+        version_item(p, q, F_SUPVER, t, off);
       dx_node_set_len(q, t->len - start);
       return t->len;
     }
@@ -1986,6 +2074,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     uint32_t wire_end = plen <= t->reported - off ? off + (uint32_t)plen : t->reported;
     dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, wire_end - start);
     dx_node_set_flags(pl, DX_NODE_GENERATED);
+    dx_node_move_after(p, pl, ci); /* tshark's place: before the header */
     int why = 0;
     qkeys *k = packet_keys(x, type, dcid, dcil, &why);
     info_ids(x, type_names[type], dh, sh);
@@ -1996,8 +2085,12 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     uint32_t poff = off;
     if (o.hp_ok) {
       dx_tvb bt = dx_tvb_sub(t, start, 1);
-      dx_add_uint(p, q, FL(F_LRES), &bt, 0, 1, (o.first >> 2) & 3);
-      dx_add_uint(p, q, FL(F_PNLEN), &bt, 0, 1, o.first & 3);
+      /* the protected bits, known now, where tshark shows them: after the
+       * Packet Type */
+      dx_node *rn = dx_add_uint(p, q, FL(F_LRES), &bt, 0, 1, (o.first >> 2) & 3);
+      dx_node *nn = dx_add_uint(p, q, FL(F_PNLEN), &bt, 0, 1, o.first & 3);
+      dx_node_move_after(p, rn, tyn);
+      dx_node_move_after(p, nn, rn);
       dx_add_uint(p, q, FL(F_PN), t, off, o.pnlen, o.pn);
       info_add(x, ", PKN: %" PRIu64, o.pn);
       poff = off + o.pnlen;
@@ -2034,16 +2127,18 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     }
   }
   dx_node *sh = dx_add_none(p, q, FL(F_SHORT), t, start, 1 + dcil);
-  conn_info(x, q, t, start);
+  x->sh = sh;
+  dx_node *ci = conn_info(x, q, t, start);
   if (!x->c) {
     dx_expert(p, q, FL(F_UNKNOWN_CONN), DX_SEV_NOTE,
               "Unknown QUIC connection. Missing Initial Packet or migrated connection?");
   }
   dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
   dx_node_set_flags(pl, DX_NODE_GENERATED);
+  dx_node_move_after(p, pl, ci); /* tshark's place: before the header */
   add_header_bits(x, sh, t, start, b0, false, false);
   dx_tvb bt0 = dx_tvb_sub(t, start, 1);
-  dx_add_uint(p, sh, FL(F_SPIN), &bt0, 0, 1, (b0 >> 5) & 1); /* not protected */
+  dx_node *spin = dx_add_uint(p, sh, FL(F_SPIN), &bt0, 0, 1, (b0 >> 5) & 1); /* not protected */
   if (dcil)
     dx_add_item(p, sh, FL(F_DCID), t, start + 1, dcil);
   char dh[48];
@@ -2065,9 +2160,13 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
   }
   uint8_t first = o.first;
   dx_tvb bt = dx_tvb_sub(t, start, 1);
-  dx_add_uint(p, sh, FL(F_SRES), &bt, 0, 1, (first >> 3) & 3);
-  dx_add_uint(p, sh, FL(F_KEYPHASE), &bt, 0, 1, (first >> 2) & 1);
-  dx_add_uint(p, sh, FL(F_PNLEN), &bt, 0, 1, first & 3);
+  /* the protected bits, known now, before the DCID as tshark shows them */
+  dx_node *rn = dx_add_uint(p, sh, FL(F_SRES), &bt, 0, 1, (first >> 3) & 3);
+  dx_node *kn = dx_add_uint(p, sh, FL(F_KEYPHASE), &bt, 0, 1, (first >> 2) & 1);
+  dx_node *nn = dx_add_uint(p, sh, FL(F_PNLEN), &bt, 0, 1, first & 3);
+  dx_node_move_after(p, rn, spin);
+  dx_node_move_after(p, kn, rn);
+  dx_node_move_after(p, nn, kn);
   dx_add_uint(p, sh, FL(F_PN), t, pn_off, o.pnlen, o.pn);
   dx_node_set_len(sh, 1 + dcil + o.pnlen);
   dx_node_set_text(p, sh, "QUIC Short Header DCID=%s PKN=%" PRIu64, dh, o.pn);
