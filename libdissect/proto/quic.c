@@ -1386,9 +1386,19 @@ static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) 
 
 static void frame_close(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool app) {
   dx_packet *p = x->p;
-  uint64_t rlen = 0;
-  if (varint_item(x, fr, app ? F_CC_APPERR : F_CC_ERR, t, off, NULL))
+  uint64_t rlen = 0, err = 0;
+  if (varint_item(x, fr, app ? F_CC_APPERR : F_CC_ERR, t, off, &err))
     return;
+  /* tshark's frame line names the error */
+  if (app) {
+    dx_node_append_text(p, fr, " Error code: %#" PRIx64, err);
+  } else {
+    const char *en = dx_val_name(cc_err_vals, err);
+    dx_node_append_text(p, fr, " Error code: %s",
+                        en                             ? en
+                        : err >= 0x100 && err <= 0x1ff ? "CRYPTO_ERROR"
+                                                       : "Unknown");
+  }
   if (!app && varint_item(x, fr, F_CC_FTYPE, t, off, NULL))
     return;
   if (varint_item(x, fr, F_CC_REASON_LEN, t, off, &rlen))
@@ -1400,8 +1410,7 @@ static void frame_close(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bo
     *off = t->len;
     return;
   }
-  if (rlen)
-    dx_add_item(p, fr, FL(F_CC_REASON), t, *off, (uint32_t)rlen);
+  dx_add_item(p, fr, FL(F_CC_REASON), t, *off, (uint32_t)rlen); /* empty too, as tshark */
   *off += (uint32_t)rlen;
   info_add(x, ", CC");
 }
@@ -1651,8 +1660,7 @@ static dx_node *conn_info(qctx *x, dx_node *q, const dx_tvb *t, uint32_t off) {
   return ci;
 }
 
-/* tshark 4.0's names of QUIC versions (its quic_version_vals ranges). */
-static const char *version_name(uint32_t v) {
+const char *dx_quic_version_name(uint32_t v) {
   static const struct {
     uint32_t lo, hi;
     const char *name;
@@ -1722,7 +1730,7 @@ static void version_item(dx_packet *p, dx_node *parent, int fi, const dx_tvb *t,
   dx_node *n = dx_add_item(p, parent, FL(fi), t, off, 4);
   uint32_t v = 0;
   if (n && dx_get_u32(t, off, &v))
-    dx_node_set_text(p, n, "%s: %s (0x%08x)", quic_fields[fi].label, version_name(v), v);
+    dx_node_set_text(p, n, "%s: %s (0x%08x)", quic_fields[fi].label, dx_quic_version_name(v), v);
 }
 
 static void hexid(char *out, size_t cap, const uint8_t *b, uint32_t n) {
@@ -2025,6 +2033,8 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
                                  pkt + (t->len - start - 16)))
           dx_expert(p, tg, FL(F_BAD_RETRY), DX_SEV_WARN,
                     "Retry Integrity Tag verification failure");
+        else if (pkt)
+          dx_node_append_text(p, tg, " [verified]"); /* as tshark's label */
         cid_add(p, x->st, x->c, scid, scil, 1, q);
         x->c->retried = true;
         /* a v1/v2 connection id holds at most 20 bytes; a longer one (a
@@ -2152,7 +2162,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
   if (k)
     unprotect(x, t, start, pn_off, t->len, T_SHORT, k, false, &o);
   if (!o.hp_ok) {
-    dx_node_set_text(p, sh, "QUIC Short Header DCID=%s", dh);
+    dx_node_set_text(p, sh, "QUIC Short Header%s%s", dcil ? " DCID=" : "", dh);
     /* the key phase bit is protected: unknown here (tshark shows KP0) */
     info_add(x, "Protected Payload (KP0)%s%s", dcil ? ", DCID=" : "", dh);
     payload(x, q, t, pn_off, t->len, T_SHORT, k ? &o : NULL, why);
@@ -2169,7 +2179,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
   dx_node_move_after(p, nn, kn);
   dx_add_uint(p, sh, FL(F_PN), t, pn_off, o.pnlen, o.pn);
   dx_node_set_len(sh, 1 + dcil + o.pnlen);
-  dx_node_set_text(p, sh, "QUIC Short Header DCID=%s PKN=%" PRIu64, dh, o.pn);
+  dx_node_set_text(p, sh, "QUIC Short Header%s%s PKN=%" PRIu64, dcil ? " DCID=" : "", dh, o.pn);
   info_add(x, "Protected Payload (KP%u)%s%s, PKN: %" PRIu64, (first >> 2) & 1,
            dcil ? ", DCID=" : "", dh, o.pn);
   payload(x, q, t, pn_off + o.pnlen, t->len, T_SHORT, &o, why);

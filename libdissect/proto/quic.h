@@ -12,6 +12,10 @@
 bool dx_quic_stream(const dx_packet *p, uint64_t *id, void ***conn_data,
                     void (***conn_free)(void *));
 
+/* tshark 4.0's name of a QUIC version (its quic_version_vals ranges:
+ * "1", "draft-29", "Google Q050", ...), "Unknown" if it has none. */
+const char *dx_quic_version_name(uint32_t v);
+
 /* A QUIC variable-length integer (RFC 9000 16) at off of t: its value in
  * *v and its length (1, 2, 4 or 8) in *n; false if the bytes are not all
  * there. HTTP/3 uses the same encoding (RFC 9114 1.2). */

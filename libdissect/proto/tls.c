@@ -17,6 +17,7 @@
 #include "../core/dx.h"
 #include "../core/keylog.h"
 #include "../core/stream.h"
+#include "quic.h"
 #include "tls_ciphers.h"
 #include "tls_decrypt.h"
 #include "tls_tables.h"
@@ -218,6 +219,7 @@ enum {
   F_QTP_MINACK,
   F_QTP_VI_CHOSEN,
   F_QTP_VI_OTHER,
+  F_QTP_GOOGLE_CONNOPT,
   F_CCERT_ALGS_LEN,
   F_CCERT_ALG,
 };
@@ -278,6 +280,13 @@ static const dx_vals qtp_vals[] = {{0x00, "original_destination_connection_id"},
                                    {0x20, "max_datagram_frame_size"},
                                    {0x173e, "discard"},
                                    {0x2ab2, "grease_quic_bit"},
+                                   {0x3127, "google_initial_rtt"},
+                                   {0x3128, "google_connection_options"},
+                                   {0x3129, "google_user_agent"},
+                                   {0x312a, "google_support_handshake_done"},
+                                   {0x312b, "google_key_update_not_yet_supported"},
+                                   {0x4751, "google_quic_params"},
+                                   {0x4752, "google_quic_version"},
                                    {0x7157, "enable_time_stamp"},
                                    {0x7158, "enable_time_stamp_v2"},
                                    {0xde1a, "min_ack_delay"},
@@ -540,6 +549,8 @@ static const dx_field tls_fields[] = {
         DX_F("tls.quic.parameter.vi.chosen_version", "Chosen Version", DX_FT_UINT32, DX_BASE_HEX),
     [F_QTP_VI_OTHER] =
         DX_F("tls.quic.parameter.vi.other_version", "Other Version", DX_FT_UINT32, DX_BASE_HEX),
+    [F_QTP_GOOGLE_CONNOPT] =
+        FB("tls.quic.parameter.google.connection_options", "Google Connection options"),
     [F_CCERT_ALGS_LEN] = FU8("tls.compress_certificate.algorithms_length", "Algorithms Length"),
     [F_CCERT_ALG] = DX_FV("tls.compress_certificate.algorithm", "Algorithm", DX_FT_UINT16,
                           DX_BASE_DEC, ccert_alg_vals),
@@ -1209,10 +1220,19 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
     }
     case 0x11: /* version_information (RFC 9368 3) */
       if (vlen >= 4) {
-        dx_add_item(p, pn, FL(F_QTP_VI_CHOSEN), e->t, voff, 4);
-        for (uint32_t o = 4; o + 4 <= vlen; o += 4)
-          dx_add_item(p, pn, FL(F_QTP_VI_OTHER), e->t, voff + o, 4);
+        for (uint32_t o = 0; o + 4 <= vlen; o += 4) {
+          dx_node *vn =
+              dx_add_item(p, pn, FL(o ? F_QTP_VI_OTHER : F_QTP_VI_CHOSEN), e->t, voff + o, 4);
+          uint32_t ver = 0;
+          if (dx_get_u32(e->t, voff + o, &ver)) /* as tshark: named, GREASE said */
+            dx_node_set_text(p, vn, "%s: %s (0x%08x)%s", o ? "Other Version" : "Chosen Version",
+                             dx_quic_version_name(ver), ver,
+                             (ver & 0x0f0f0f0fu) == 0x0a0a0a0au ? " (GREASE)" : "");
+        }
       }
+      break;
+    case 0x3128: /* google_connection_options */
+      dx_add_bytes(p, pn, FL(F_QTP_GOOGLE_CONNOPT), e->t, voff, vlen);
       break;
     default: break;
     }
@@ -3012,8 +3032,9 @@ static void quic_pieces(ctx *x, dx_tls_quic *q, dx_node *rec, const dx_tvb *mt) 
     if (at > mt->len || len > mt->len - at)
       len = at > mt->len ? 0 : mt->len - at;
     dx_node *f = dx_add_uint(p, fl, FL(F_HS_FRAG), mt, at, len, q->piece_frame[dir][i]);
-    dx_node_set_text(p, f, "Frame: %" PRIu64 ", payload: %u-%u (%u bytes)", q->piece_frame[dir][i],
-                     at, len ? at + len - 1 : at, len);
+    dx_node_set_text(p, f, "Frame: %" PRIu64 ", payload: %u-%u (%u byte%s)", q->piece_frame[dir][i],
+                     at, len ? at + len - 1 : at, len, len == 1 ? "" : "s");
+    dx_node_set_flags(f, DX_NODE_GENERATED);
     at += len;
   }
   dx_node *c = dx_add_uint(p, fl, FL(F_HS_FRAG_COUNT), mt, 0, 0, n);
