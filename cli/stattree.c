@@ -846,7 +846,9 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
   const dx_field *f = t->kind == TR_DNS ? t->f_dns : t->f_http;
   if (!f)
     return;
-  /* one tap per message: every layer of the protocol, outside ICMP errors */
+  /* one tap per message: every layer of the protocol, outside ICMP errors
+   * (a quoted datagram's application layer sits at the top of the tree,
+   * after the ICMP layer that holds its IP and UDP headers) */
   for (const dx_node *l = dx_packet_find(p, f); l; l = dx_packet_find_next(p, l)) {
     int quoted = 0;
     for (const dx_node *a = dx_node_parent(l); a; a = dx_node_parent(a)) {
@@ -854,6 +856,15 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
       if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
         quoted = 1;
     }
+    if (dx_node_parent(l) == dx_packet_root(p))
+      for (const dx_node *b = dx_node_first_child(dx_packet_root(p)); b && b != l && !quoted;
+           b = dx_node_next(b)) {
+        const char *nm = dx_node_name(b);
+        if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+          for (const dx_node *c = dx_node_first_child(b); c; c = dx_node_next(c))
+            if (dx_field_type(dx_node_field(c)) == DX_FT_PROTOCOL)
+              quoted = 1; /* the ICMP layer quotes a packet */
+      }
     /* a CONNECT tunnel's layer is no HTTP message (tshark taps none) */
     const dx_node *c1 = dx_node_first_child(l);
     const char *c1n = c1 ? dx_node_name(c1) : NULL;

@@ -247,7 +247,9 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_node *pn = dx_add_bytes(p, udp, &udp_fields[F_PAYLOAD], &pl, 0, plen);
     dx_node_set_text(p, pn, "UDP payload (%u byte%s)", plen, plen == 1 ? "" : "s");
   }
-  add_payload_dispatch(p, &pl, parent, sport, dport);
+  /* a quoted datagram's application layer goes to the top of the tree, as
+   * tshark's (DNS or RX after the ICMP layer that holds IP and UDP) */
+  add_payload_dispatch(p, &pl, quoted ? dx_packet_root_mut(p) : parent, sport, dport);
   uint32_t took = 8 + plen;
   return took < t->len ? took : t->len;
 }

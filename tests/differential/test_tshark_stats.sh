@@ -218,4 +218,7 @@ for cap in dns.pcap dns-tcp.pcap https-tls12.pcap tls12-rsa.pcap; do
     same "$cap: -O $O" -r "$S/$cap" -O "$O"
   done
 done
+# a DNS query quoted in an ICMP Port unreachable: IP and UDP inside the ICMP
+# layer, the DNS layer at the top of the tree (as tshark places it)
+[[ -f $S/misc.pcap ]] && same "misc.pcap: -O icmp,dns" -r "$S/misc.pcap" -O icmp,dns
 finish
