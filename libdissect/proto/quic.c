@@ -1725,12 +1725,17 @@ const char *dx_quic_version_name(uint32_t v) {
   return "Unknown";
 }
 
-/* A version item labelled as tshark labels it: "1 (0x00000001)". */
+/* A version item labelled as tshark labels it: "1 (0x00000001)", a
+ * reserved 0x?a?a?a?a one (RFC 9000 15) said to force a version negotiation
+ * in a header, GREASE in a list of supported versions. */
 static void version_item(dx_packet *p, dx_node *parent, int fi, const dx_tvb *t, uint32_t off) {
   dx_node *n = dx_add_item(p, parent, FL(fi), t, off, 4);
   uint32_t v = 0;
   if (n && dx_get_u32(t, off, &v))
-    dx_node_set_text(p, n, "%s: %s (0x%08x)", quic_fields[fi].label, dx_quic_version_name(v), v);
+    dx_node_set_text(p, n, "%s: %s (0x%08x)%s", quic_fields[fi].label, dx_quic_version_name(v), v,
+                     (v & 0x0f0f0f0fu) != 0x0a0a0a0au ? ""
+                     : fi == F_VERSION                ? " (Forcing Version Negotiation)"
+                                                      : " (GREASE)");
 }
 
 static void hexid(char *out, size_t cap, const uint8_t *b, uint32_t n) {
@@ -1992,6 +1997,7 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
       dx_add_uint(p, q, FL(F_VNUNUSED), &bt, 0, 1, b0 & 0x7f);
       dx_node *vl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
       dx_node_set_flags(vl, DX_NODE_GENERATED);
+      dx_node_move_after(p, vl, ci); /* tshark's place: before the header */
     }
     version_item(p, q, F_VERSION, t, off);
     dx_add_item(p, q, FL(F_DCIL), t, off + 4, 1);
