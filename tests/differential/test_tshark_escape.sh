@@ -30,8 +30,9 @@ SRC=${2:?usage: test_tshark_escape.sh BIN_DIR SRC_DIR}
 D=$BIN/dissect
 tshark_capture_test
 
-CAP=$T_TMP/escape.pcap
-$PY - "$CAP" <<'EOF'
+CAP=$T_TMP/escape.pcap CAP2=$T_TMP/escape-h2.pcap
+# (one generator writes both captures: CAP, and CAP2's h2c connection)
+$PY - "$CAP" "$CAP2" <<'EOF'
 import struct, sys
 out = open(sys.argv[1], 'wb')
 out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
@@ -77,6 +78,27 @@ tcp(s, c, 80, 40002, 5000, 1001, 0x12)
 tcp(c, s, 40002, 80, 1001, 5001, 0x10)
 tcp(c, s, 40002, 80, 1001, 5001, 0x18, req)
 tcp(s, c, 80, 40002, 5001, 1001 + len(req), 0x18, resp)
+# CAP2: HTTP/2 header values (the h2c check below)
+out.close()
+out = open(sys.argv[2], 'wb')
+out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+t = 1
+def h2f(ftype, flags, sid, payload):
+    return struct.pack('!I', len(payload))[1:] + bytes([ftype, flags]) + struct.pack('!I', sid) + payload
+def lit(name, value):  # literal without indexing, new name (lengths < 127)
+    return b'\x00' + bytes([len(name)]) + name + bytes([len(value)]) + value
+hb = (b'\x82\x86' + lit(b':path', b'/a%41b%e2%86%92c?q=%zz') + lit(b':authority', b'ex\xc3\xa9.test')
+      + lit(b'x-bad', b'%zz') + lit(b'x-trail', b'abc%4') + lit(b'x-nul', b'a%00b')
+      + lit(b'x-high', b'caf\xc3\xa9 \xff') + lit(b'x-esc-high', b'%ff%fe%C3%A9')
+      + lit(b'x-ctl', b'a\x01b%09c\x7f') + lit(b'x-nul-raw', b'ab\x00cd') + lit(b'x-pct', b'100%25')
+      + lit(b'x-\xc3\xa9', b'v'))
+c2s = b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' + h2f(4, 0, 0, b'') + h2f(1, 5, 1, hb)
+s2c = h2f(4, 0, 0, b'') + h2f(4, 1, 0, b'') + h2f(1, 5, 1, b'\x88' + lit(b'server', b'n%C3%A9'))
+tcp(c, s, 40003, 8080, 1000, 0, 0x02)
+tcp(s, c, 8080, 40003, 5000, 1001, 0x12)
+tcp(c, s, 40003, 8080, 1001, 5001, 0x10)
+tcp(c, s, 40003, 8080, 1001, 5001, 0x18, c2s)
+tcp(s, c, 8080, 40003, 5001, 1001 + len(c2s), 0x18, s2c)
 EOF
 [[ -s $CAP ]] || { fail "the capture was not made"; finish; }
 
@@ -136,38 +158,6 @@ done
 # 8080): read as ASCII strings as tshark's (a U+FFFD per byte >= 0x80, cut
 # at a NUL), and tshark's "[Unescaped: ...]" item: %XX decoded as glib's
 # g_uri_unescape_string() decodes them, none for a bad escape or a %00
-CAP2=$T_TMP/escape-h2.pcap
-$PY - "$CAP2" <<'EOF2'
-import struct, sys
-out = open(sys.argv[1], 'wb')
-out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-t = 1
-def tcp(src, dst, sport, dport, seq, ack, flags, payload=b''):
-    global t
-    l4 = struct.pack('!HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(l4), 1, 0, 64, 6, 0, src, dst) + l4
-    fr = b'\0' * 12 + b'\x08\x00' + ip
-    out.write(struct.pack('<IIII', t, 0, len(fr), len(fr)))
-    out.write(fr)
-    t += 1
-def frame(ftype, flags, sid, payload):
-    return struct.pack('!I', len(payload))[1:] + bytes([ftype, flags]) + struct.pack('!I', sid) + payload
-def lit(name, value):  # literal without indexing, new name (lengths < 127)
-    return b'\x00' + bytes([len(name)]) + name + bytes([len(value)]) + value
-c, s = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
-hb = (b'\x82\x86' + lit(b':path', b'/a%41b%e2%86%92c?q=%zz') + lit(b':authority', b'ex\xc3\xa9.test')
-      + lit(b'x-bad', b'%zz') + lit(b'x-trail', b'abc%4') + lit(b'x-nul', b'a%00b')
-      + lit(b'x-high', b'caf\xc3\xa9 \xff') + lit(b'x-esc-high', b'%ff%fe%C3%A9')
-      + lit(b'x-ctl', b'a\x01b%09c\x7f') + lit(b'x-nul-raw', b'ab\x00cd') + lit(b'x-pct', b'100%25')
-      + lit(b'x-\xc3\xa9', b'v'))
-c2s = b'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n' + frame(4, 0, 0, b'') + frame(1, 5, 1, hb)
-s2c = frame(4, 0, 0, b'') + frame(4, 1, 0, b'') + frame(1, 5, 1, b'\x88' + lit(b'server', b'n%C3%A9'))
-tcp(c, s, 40003, 8080, 1000, 0, 0x02)
-tcp(s, c, 8080, 40003, 5000, 1001, 0x12)
-tcp(c, s, 40003, 8080, 1001, 5001, 0x10)
-tcp(c, s, 40003, 8080, 1001, 5001, 0x18, c2s)
-tcp(s, c, 8080, 40003, 5001, 1001 + len(c2s), 0x18, s2c)
-EOF2
 H2=(-d tcp.port==8080,http2)
 h2layer() { awk '/^Frame [0-9]+:/ { print; on = 0; next } /^[^ ]/ { on = /^HyperText Transfer Protocol 2/ } on'; }
 # (tshark writes a header's control bytes raw in its "Header: " label: escaped
