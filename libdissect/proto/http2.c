@@ -828,12 +828,17 @@ static void token_copy(const uint8_t *s, size_t n, char *buf, size_t len) {
   buf[k] = 0;
 }
 
+/* The length of s[0..n) as a C string: up to its first NUL. */
+static size_t cstr_len(const uint8_t *s, size_t n) {
+  const uint8_t *z = memchr(s, 0, n);
+  return z ? (size_t)(z - s) : n;
+}
+
 /* A header value as tshark's string of it (for Info and the full URI):
  * ASCII (a U+FFFD per byte >= 0x80), cut at a NUL and to len - 1 bytes;
  * escaped where it is shown. */
 static void printable(const uint8_t *s, size_t n, char *buf, size_t len) {
-  const uint8_t *z = memchr(s, 0, n);
-  dx_ascii_copy(buf, len, s, z ? (size_t)(z - s) : n);
+  dx_ascii_copy(buf, len, s, cstr_len(s, n));
 }
 
 /* One item of Info ("SETTINGS[0]"), after ", " if HTTP/2 already wrote Info. */
@@ -1120,12 +1125,6 @@ static bool out_add(h2_out *o, const nghttp2_nv *nv, const uint8_t *blk, uint32_
   memcpy(w + 4, nv->value, nv->valuelen);
   o->len += (uint32_t)need;
   return true;
-}
-
-/* The length of s[0..n) as a C string: up to its first NUL. */
-static size_t cstr_len(const uint8_t *s, size_t n) {
-  const uint8_t *z = memchr(s, 0, n);
-  return z ? (size_t)(z - s) : n;
 }
 
 /* A string item read from the block as tshark reads one (ENC_ASCII): its
