@@ -317,10 +317,9 @@ static int parse_line(dx_keylog *kl, const char *s, size_t len) {
   for (int i = 0; i < DX_KL_COUNT; i++)
     if (strlen(labels[i].name) == fl && memcmp(labels[i].name, f, fl) == 0)
       label = i;
-  const char *kf, *sf, *extra;
-  size_t kfl, sfl, xl;
-  bool ok = next_field(&p, end, &kf, &kfl) && next_field(&p, end, &sf, &sfl) &&
-            !next_field(&p, end, &extra, &xl);
+  const char *kf, *sf;
+  size_t kfl, sfl;
+  bool ok = next_field(&p, end, &kf, &kfl) && next_field(&p, end, &sf, &sfl);
   if (label < 0)
     return ok ? LINE_UNKNOWN : LINE_BAD;
   if (!ok)
@@ -329,7 +328,19 @@ static int parse_line(dx_keylog *kl, const char *s, size_t len) {
   size_t keylen = labels[label].keylen;
   if (kfl != 2 * keylen || !unhex(kf, kfl, key, sizeof key))
     return LINE_BAD;
-  if (!unhex(sf, sfl, secret, sizeof secret) || !secret_len_ok(label, sfl / 2))
+  /* The secret is the run of hex digit pairs the third field starts with;
+   * what follows it on the line is ignored, as Wireshark's key log pattern
+   * (anchored at the line's start only) ignores it: some tools end each line
+   * with a stray character (a backslash before the newline, seen in pcapng
+   * secrets blocks). A master secret or RSA premaster is its first 48 bytes. */
+  size_t run = 0;
+  while (run < sfl && hexval((unsigned char)sf[run]) >= 0)
+    run++;
+  run &= ~(size_t)1;
+  if (label == DX_KL_CLIENT_RANDOM || label == DX_KL_RSA)
+    run = run >= 96 ? 96 : 0;
+  sfl = run;
+  if (!sfl || !unhex(sf, sfl, secret, sizeof secret) || !secret_len_ok(label, sfl / 2))
     return LINE_BAD;
   return store(kl, label, key, keylen, secret, sfl / 2) ? LINE_ADDED : LINE_DROPPED;
 }

@@ -46,7 +46,9 @@ void dx_keylog_free(dx_keylog *kl); /* NULL is fine */
  * Decryption Secrets Block's). '#' comments, empty and blank lines are
  * ignored, CRLF is accepted, lines with an unknown label are ignored (counted
  * by dx_keylog_unknown_lines), malformed lines (bad hex, wrong lengths,
- * missing or extra fields) are counted as bad. A (label, key) given again
+ * missing fields) are counted as bad. As in Wireshark, the secret is the run
+ * of hex digit pairs its field starts with (the first 48 bytes for
+ * CLIENT_RANDOM and RSA): what follows on the line is ignored. A (label, key) given again
  * replaces the earlier secret (the last one wins). Lines that would exceed
  * max_entries are dropped (dx_keylog_dropped). Returns the number of lines
  * stored (including replacements). text need not be NUL-terminated; NUL
