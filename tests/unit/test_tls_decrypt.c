@@ -11,6 +11,7 @@
  *     RFC 7366 and RFC 8446 5.2 describe them (CBC, CCM, ChaCha, KeyUpdate). */
 #include "core/keylog.h"
 #include "proto/tls_decrypt.h"
+#include "proto/tls_tables.h"
 #include "testutil.h"
 
 #include <openssl/core_names.h>
@@ -591,6 +592,53 @@ static void test_aead12(void) {
   aead12_case(0xcca8); /* ChaCha20-Poly1305 */
 }
 
+/* ---- PSK suites (RFC 4279, 4785, 5487, 5489, 6655, 7905) ----------------------------- */
+
+/* Each PSK, DHE_PSK, RSA_PSK and ECDHE_PSK suite with AES-CBC, 3DES-CBC,
+ * AES-GCM, AES-CCM(_8), ChaCha20-Poly1305 or NULL has decryption parameters
+ * that agree with its IANA name; records then decrypt like any other suite's. */
+static void test_psk_suites(void) {
+  static const uint16_t ids[] = {
+      0x002c, 0x002d, 0x002e, 0x008b, 0x008c, 0x008d, 0x008f, 0x0090, 0x0091, 0x0093,
+      0x0094, 0x0095, 0x00a8, 0x00a9, 0x00aa, 0x00ab, 0x00ac, 0x00ad, 0x00ae, 0x00af,
+      0x00b0, 0x00b1, 0x00b2, 0x00b3, 0x00b4, 0x00b5, 0x00b6, 0x00b7, 0x00b8, 0x00b9,
+      0xc034, 0xc035, 0xc036, 0xc037, 0xc038, 0xc039, 0xc03a, 0xc03b, 0xc0a4, 0xc0a5,
+      0xc0a6, 0xc0a7, 0xc0a8, 0xc0a9, 0xc0aa, 0xc0ab, 0xccab, 0xccac, 0xccad, 0xccae};
+  for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+    const char *name = dx_val_name(dx_tls_cipher_vals, ids[i]);
+    const dx_tls_suite *cs = dx_tls_suite_find(ids[i]);
+    CU_ASSERT_FATAL(name != NULL && strstr(name, "PSK") != NULL);
+    CU_ASSERT_FATAL(cs != NULL);
+    size_t nl = strlen(name);
+    bool sha384 = nl > 6 && strcmp(name + nl - 6, "SHA384") == 0;
+    bool sha256 = nl > 6 && strcmp(name + nl - 6, "SHA256") == 0;
+    CU_ASSERT_STRING_EQUAL(cs->prf_md, sha384 ? "SHA384" : "SHA256");
+    if (strstr(name, "_NULL_")) {
+      CU_ASSERT(cs->mode == DX_TLS_M_NULL && cs->key_len == 0);
+      CU_ASSERT(cs->mac_len == (sha384 ? 48 : sha256 ? 32 : 20));
+    } else if (strstr(name, "_CBC_")) {
+      CU_ASSERT(cs->mode == DX_TLS_M_CBC);
+      CU_ASSERT(cs->mac_len == (sha384 ? 48 : sha256 ? 32 : 20));
+      CU_ASSERT(cs->key_len == (strstr(name, "3DES") ? 24 : strstr(name, "AES_256") ? 32 : 16));
+    } else if (strstr(name, "CHACHA20")) {
+      CU_ASSERT(cs->mode == DX_TLS_M_CHACHA && cs->key_len == 32 && cs->fixed_iv_len == 12);
+    } else {
+      bool gcm = strstr(name, "GCM") != NULL, ccm8 = strstr(name, "CCM_8") != NULL;
+      CU_ASSERT(cs->mode == (gcm ? DX_TLS_M_GCM : ccm8 ? DX_TLS_M_CCM8 : DX_TLS_M_CCM));
+      CU_ASSERT(cs->key_len == (strstr(name, "AES_256") ? 32 : 16) && cs->fixed_iv_len == 4);
+      CU_ASSERT(cs->mac_len == 0);
+    }
+  }
+  aead12_case(0xccae);             /* RSA_PSK ChaCha20-Poly1305 */
+  aead12_case(0xccab);             /* PSK ChaCha20-Poly1305 */
+  aead12_case(0x00ad);             /* RSA_PSK AES-256-GCM, SHA-384 PRF */
+  aead12_case(0xc0a6);             /* DHE_PSK AES-128-CCM */
+  aead12_case(0xc0a9);             /* PSK AES-256-CCM-8 */
+  cbc_case(0x0303, 0x00b7, false); /* RSA_PSK AES-256-CBC, HMAC-SHA384 and SHA-384 PRF */
+  cbc_case(0x0303, 0xc035, true);  /* ECDHE_PSK AES-128-CBC-SHA, encrypt-then-MAC */
+  cbc_case(0x0301, 0x008b, false); /* PSK 3DES-EDE-CBC-SHA, TLS 1.0 */
+}
+
 /* HKDF-Expand-Label built by hand here, with OpenSSL's HKDF in EXPAND_ONLY mode. */
 static void hkdf_label(const char *md, const uint8_t *secret, size_t slen, const char *label,
                        uint8_t *out, size_t outlen) {
@@ -1030,6 +1078,7 @@ static CU_TestInfo tests[] = {
     {"cbc_tls12_mte", test_cbc_tls12_mte},
     {"cbc_tls12_etm", test_cbc_tls12_etm},
     {"aead12", test_aead12},
+    {"psk_suites", test_psk_suites},
     {"tls13_suites_key_update", test_tls13_suites},
     {"suite_table", test_suite_table},
     {"rsa", test_rsa},
