@@ -724,6 +724,10 @@ static int next_packet(loop *lp, dx_packet **out, int *show) {
   size_t ncomments = 0;
   if (dx_capture_comments(lp->cap, &comments, &ncomments) == DX_OK && ncomments)
     dx_session_set_comments(lp->sess, comments, ncomments);
+  const char *sec = NULL; /* key logs of secrets blocks before this frame */
+  size_t nsec = 0;
+  if (dx_capture_frame_secrets(lp->cap, &sec, &nsec) == DX_OK && nsec)
+    dx_session_add_secrets(lp->sess, sec, nsec);
   dx_iface_info ifi;
   dx_session_set_iface(lp->sess, dx_capture_iface(lp->cap, &ifi) == 1 ? &ifi : NULL);
   int rc = dx_session_dissect(lp->sess, &f, &p);

@@ -48,6 +48,10 @@ int cli_story_run(FILE *out, dx_session *sess, dx_capture *cap, const struct dx_
       break;
     }
     nread++;
+    const char *sec = NULL; /* key logs of secrets blocks before this frame */
+    size_t nsec = 0;
+    if (dx_capture_frame_secrets(cap, &sec, &nsec) == DX_OK && nsec)
+      dx_session_add_secrets(sess, sec, nsec);
     dx_packet *p = NULL;
     if ((rc = dx_session_dissect(sess, &f, &p)) != DX_OK) {
       fprintf(stderr, "dissect: frame %lld: %s\n", nread, dx_strerror(rc));

@@ -101,6 +101,8 @@ static int new_session(const pindex *ix, dx_session **out, char *err, size_t err
         dx_session_add_secrets(s, sec, n);
       dx_capture_close(c);
     }
+    if (ix->dsb_len) /* those further on, met by the scanner so far */
+      dx_session_add_secrets(s, ix->dsb, ix->dsb_len);
   }
   return DX_OK;
 fail:
@@ -404,6 +406,20 @@ int index_step(pindex *ix, int budget_ms) {
 #endif
       break;
     }
+    const char *sec = NULL; /* key logs of secrets blocks before this frame */
+    size_t nsec = 0;
+    if (dx_capture_frame_secrets(ix->sc, &sec, &nsec) == DX_OK && nsec) {
+      dx_session_add_secrets(ix->ss, sec, nsec);
+      /* and for every session made from now on (the capture caps them) */
+      char *nb = ix->scan_next >= ix->dsb_upto ? realloc(ix->dsb, ix->dsb_len + nsec) : NULL;
+      if (nb) {
+        memcpy(nb + ix->dsb_len, sec, nsec);
+        ix->dsb = nb;
+        ix->dsb_len += nsec;
+      }
+    }
+    if (ix->scan_next >= ix->dsb_upto)
+      ix->dsb_upto = ix->scan_next + 1;
     dx_packet *p = NULL;
     dx_session_set_next_number(ix->ss, ix->scan_next + 1);
     if (dx_session_dissect(ix->ss, &f, &p) != DX_OK || !p) {
@@ -475,6 +491,7 @@ void index_close(pindex *ix) {
   free(ix->ftext);
   free(ix->path);
   free(ix->title);
+  free(ix->dsb);
   memset(ix, 0, sizeof *ix);
 }
 

@@ -65,6 +65,8 @@ typedef struct pindex {
   char *title; /* what the status line calls it */
   int live;
   char keylog[1024];
+  char *dsb; /* key logs of the secrets blocks the scanner met after the first frame */
+  size_t dsb_len, dsb_upto; /* dsb_upto: frames the scanner passed (rescans add nothing) */
   int64_t filesize;
 
   pkt_entry *pk;

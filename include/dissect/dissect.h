@@ -192,6 +192,14 @@ void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,
 /* Loads a PEM RSA private key (PKCS#8 or PKCS#1) to decrypt sessions that
  * use RSA key exchange. Returns DX_OK or DX_ENOFILE with err naming the file. */
 int dx_session_load_rsa_key(dx_session *s, const char *path, char *err, size_t errlen);
+/* Sets the pre-shared key (len bytes, copied; 1 to 65535) that decrypts
+ * TLS 1.0-1.2 sessions with a plain PSK suite (TLS_PSK_WITH_*) when the key
+ * log has no master secret for them: the premaster is uint16 N, N zero
+ * bytes, uint16 N, the key (RFC 4279 2), as tshark's tls.psk preference.
+ * psk NULL with len 0 forgets it. Kept by dx_session_reset(). Returns
+ * DX_OK, DX_EINVAL (s NULL, psk NULL with len > 0, or len > 65535) or
+ * DX_ENOMEM (the key set before stays). Call before dissecting. */
+int dx_session_set_tls_psk(dx_session *s, const uint8_t *psk, size_t len);
 
 /* ---- frames ----------------------------------------------------------- */
 /* Link types are libpcap's DLT_ values (DLT_EN10MB = 1, DLT_NULL = 0,
@@ -378,6 +386,14 @@ int dx_capture_linktype(const dx_capture *c);
  * (before its first packet), for dx_session_add_secrets(); *len is 0 if
  * there are none. The text belongs to the capture. */
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len);
+/* TLS key log lines of the Decryption Secrets Blocks that come between the
+ * frame before and the frame dx_capture_next() gave last (a file written
+ * while connections opened carries them there; Wireshark reads them in
+ * order too), for dx_session_add_secrets() before that frame is dissected;
+ * *len is 0 if there are none. Those before the first frame are
+ * dx_capture_secrets()'s, not given again. The text belongs to the capture
+ * until the next read. */
+int dx_capture_frame_secrets(const dx_capture *c, const char **text, size_t *len);
 /* The comments of the frame dx_capture_next() gave last (pcapng packet
  * comments, opt_comment of an Enhanced Packet Block), each followed by a
  * NUL, *len bytes in all (0 if none; read from plain pcapng files, not from

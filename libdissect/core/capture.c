@@ -54,6 +54,11 @@ struct dx_capture {
   size_t comments_len, comments_cap;
   char *secrets; /* TLS key log lines from pcapng Decryption Secrets Blocks */
   size_t secrets_len;
+  /* those met between the last frame and the one before it (secrets blocks
+   * further on in the file), and all the secrets kept so far (DSB_MAX) */
+  char *fsecrets;
+  size_t fsecrets_len, fsecrets_cap, dsb_total;
+  long sec_end; /* the blocks before this offset were walk_secrets()'s */
   /* pcapng read by libpcap: the sections and interfaces met by the walks
    * over its blocks (at open, and from frame to frame), and the interface
    * of the last frame (has_iface: known) */
@@ -66,7 +71,10 @@ struct dx_capture {
 /* ---- pcapng Decryption Secrets Blocks ---------------------------------
  * libpcap skips them, so the blocks are walked here once at open, from the
  * start of the file up to the first packet block (editcap --inject-secrets
- * and Wireshark write them there). Only TLS key logs (secrets type "TLSK",
+ * and Wireshark write them there), and those further on are met by the
+ * walk from frame to frame that reads packet comments (or by the own
+ * reader), as a file that was written while connections opened carries
+ * them (dx_capture_frame_secrets). Only TLS key logs (secrets type "TLSK",
  * 0x544c534b) are kept, at most DSB_MAX bytes in all. */
 #define DSB_MAX (16u << 20)
 #define DSB_MAX_BLOCKS 4096
@@ -149,7 +157,7 @@ static void walk_secrets(dx_capture *c, sec_read_fn rd, void *ctx) {
       if (!rd(ctx, at + 8, dh, 8))
         break;
       uint32_t stype = rd32(dh, swap), slen = rd32(dh + 4, swap);
-      if (stype == 0x544c534bu && slen <= len - 20 && slen <= DSB_MAX - c->secrets_len) {
+      if (stype == 0x544c534bu && slen <= len - 20 && slen <= DSB_MAX - c->dsb_total) {
         char *nb = realloc(c->secrets, c->secrets_len + slen + 1);
         if (!nb)
           break;
@@ -158,9 +166,43 @@ static void walk_secrets(dx_capture *c, sec_read_fn rd, void *ctx) {
           break;
         c->secrets_len += slen;
         c->secrets[c->secrets_len++] = '\n';
+        c->dsb_total += slen + 1;
       }
     }
     at += (long)len;
+  }
+  c->sec_end = at; /* later walks take the secrets blocks from here on */
+}
+
+/* Room for n more bytes of secrets met after the first packet (and their
+ * newline), within DSB_MAX for the whole file; NULL if there is none. */
+static char *fsecrets_room(dx_capture *c, size_t n) {
+  if (n >= DSB_MAX - c->dsb_total)
+    return NULL;
+  if (c->fsecrets_len + n + 1 > c->fsecrets_cap) {
+    size_t cap = c->fsecrets_len + n + 1;
+    char *nb = realloc(c->fsecrets, cap);
+    if (!nb)
+      return NULL;
+    c->fsecrets = nb;
+    c->fsecrets_cap = cap;
+  }
+  return c->fsecrets + c->fsecrets_len;
+}
+
+static void fsecrets_kept(dx_capture *c, size_t n) {
+  c->fsecrets_len += n;
+  c->fsecrets[c->fsecrets_len++] = '\n';
+  c->dsb_total += n + 1;
+}
+
+/* A TLS key log from a secrets block the own reader met at offset at. */
+static void own_reader_secrets(void *arg, const uint8_t *text, size_t n, int64_t at) {
+  dx_capture *c = arg;
+  char *room = at >= c->sec_end ? fsecrets_room(c, n) : NULL;
+  if (room) {
+    memcpy(room, text, n);
+    fsecrets_kept(c, n);
   }
 }
 
@@ -459,6 +501,17 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
       return;
     if (type == 1) {
       book_idb(c, walk_rd, c, at, len);
+    } else if (type == 0x0000000Au && len >= 20 && at >= c->sec_end) {
+      uint8_t dh[8];
+      if (!cseek(c, at + 8) || !cread(c, dh, 8))
+        return;
+      uint32_t stype = rd32(dh, c->cswap), slen = rd32(dh + 4, c->cswap);
+      char *room = stype == 0x544c534bu && slen <= len - 20 ? fsecrets_room(c, slen) : NULL;
+      if (room) {
+        if (!cread(c, room, slen))
+          return;
+        fsecrets_kept(c, slen);
+      }
     } else if (type == 6 && len >= 32) {
       if (!cseek(c, at + 8) || !cread(c, h + 8, 20))
         return;
@@ -523,6 +576,14 @@ int dx_capture_iface(const dx_capture *c, dx_iface_info *info) {
     return 0;
   *info = c->iface;
   return 1;
+}
+
+int dx_capture_frame_secrets(const dx_capture *c, const char **text, size_t *len) {
+  if (!c || !text || !len)
+    return DX_EINVAL;
+  *text = c->fsecrets;
+  *len = c->fsecrets ? c->fsecrets_len : 0;
+  return DX_OK;
 }
 
 int dx_capture_secrets(const dx_capture *c, const char **text, size_t *len) {
@@ -836,6 +897,7 @@ static int takeover_stdin(dx_capture *c, dx_frame *f) {
   cookie_io_functions_t io = {tee_read, NULL, tee_seek, NULL};
   FILE *fp = fopencookie(t, "rb", io);
   char e[8];
+  dx_pcapng_on_secrets(c->book, own_reader_secrets, c);
   if (!fp || dx_pcapng_attach(c->book, fp) != DX_OK ||
       dx_pcapng_next(c->book, f, e, sizeof e) != 1) {
     if (fp) {
@@ -894,6 +956,7 @@ static int pcapng_takeover(dx_capture *c, dx_frame *f) {
     return 0;
   }
   c->ng = ng;
+  dx_pcapng_on_secrets(ng, own_reader_secrets, c);
   return 1;
 }
 
@@ -931,6 +994,7 @@ static int next_pcapng(dx_capture *c, dx_frame *f) {
 int dx_capture_next(dx_capture *c, dx_frame *f) {
   if (!c || !f)
     return DX_EINVAL;
+  c->fsecrets_len = 0;
   if (c->ng)
     return next_pcapng(c, f);
   for (;;) {
@@ -1053,5 +1117,6 @@ void dx_capture_close(dx_capture *c) {
   free(c->path);
   free(c->name);
   free(c->secrets);
+  free(c->fsecrets);
   free(c);
 }

@@ -13,6 +13,8 @@
 #define BT_OPB 2u /* obsolete Packet Block */
 #define BT_SPB 3u
 #define BT_EPB 6u
+#define BT_DSB 10u
+#define DSB_TLS_KEYLOG 0x544c534bu /* "TLSK" */
 #define BOM 0x1A2B3C4Du
 
 typedef struct iface {
@@ -47,6 +49,8 @@ struct dx_pcapng {
   const uint8_t *opts;
   uint32_t optlen;
   bool optswap;
+  void (*on_secrets)(void *arg, const uint8_t *text, size_t n, int64_t at);
+  void *secrets_arg;
 };
 
 static uint32_t get32(const uint8_t *b, bool swap) {
@@ -107,6 +111,13 @@ size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s,
     left -= step;
   }
   return count;
+}
+
+void dx_pcapng_on_secrets(dx_pcapng *r,
+                          void (*fn)(void *arg, const uint8_t *text, size_t n, int64_t at),
+                          void *arg) {
+  r->on_secrets = fn;
+  r->secrets_arg = arg;
 }
 
 dx_pcapng *dx_pcapng_book(void) {
@@ -376,8 +387,14 @@ int dx_pcapng_next(dx_pcapng *r, dx_frame *fr, char *err, size_t errlen) {
         return errf(err, errlen, rc, "bad interface description", at);
       continue;
     }
+    if (type == BT_DSB && r->on_secrets && n >= 8) {
+      uint32_t slen = get32(b + 4, swap);
+      if (get32(b, swap) == DSB_TLS_KEYLOG && slen <= n - 8)
+        r->on_secrets(r->secrets_arg, b + 8, slen, at);
+      continue;
+    }
     if (type != BT_EPB && type != BT_SPB && type != BT_OPB)
-      continue; /* statistics, name resolution, custom, secrets...: skipped */
+      continue; /* statistics, name resolution, custom, other secrets...: skipped */
     uint32_t ifid, caplen, wirelen, off;
     uint64_t ts = 0;
     if (type == BT_SPB) {

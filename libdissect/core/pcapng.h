@@ -31,6 +31,11 @@ int dx_pcapng_next(dx_pcapng *r, dx_frame *f, char *err, size_t errlen);
  * each handed to add(arg, bytes, length) in order; their number. */
 size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s, size_t n),
                           void *arg);
+/* fn(arg, text, n, at) for each TLS key log (a Decryption Secrets Block of
+ * type "TLSK" at offset at) dx_pcapng_next() passes over from then on. */
+void dx_pcapng_on_secrets(dx_pcapng *r,
+                          void (*fn)(void *arg, const uint8_t *text, size_t n, int64_t at),
+                          void *arg);
 /* Offset of the next block, and going back to one such offset. */
 int64_t dx_pcapng_tell(dx_pcapng *r);
 int dx_pcapng_seek(dx_pcapng *r, int64_t pos);

@@ -433,8 +433,95 @@ static void test_interfaces(void) {
   dx_capture_close(c);
 }
 
+/* ---- Decryption Secrets Blocks between frames ------------------------------
+ * A DSB (type 0x0000000A: secrets type 0x544c534b "TLSK", length, the key
+ * log text, padding). Wireshark reads each where it stands in the file,
+ * before the frames that follow it (tls12-dsb.pcapng of its test suite has
+ * its second block after frame 9); the text here is arbitrary (the capture
+ * API hands it over as it is, a newline after each block). */
+static void dsb(buf *w, const char *text) {
+  size_t at = block(w, 10);
+  u32(w, 0x544c534bu);
+  u32(w, (uint32_t)strlen(text));
+  bytes(w, (const uint8_t *)text, strlen(text));
+  end_block(w, at);
+}
+
+/* Variant 0: one little-endian section, read by libpcap with capture.c's
+ * walk from frame to frame; variant 1: a second, big-endian section (the own
+ * reader takes over after frame 2). Read from the file and from standard
+ * input. Blocks: DSB "A", frame 1, frame 2, DSB "B", DSB "C", [SHB, IDB,]
+ * frame 3, DSB "D" [in the big-endian section], frame 4, a DSB of another
+ * secrets type (ignored), frame 5. */
+static void test_secrets_between_frames(void) {
+  for (int variant = 0; variant < 2; variant++) {
+    for (int in = 0; in < 2; in++) {
+      buf w;
+      memset(&w, 0, sizeof w);
+      shb(&w, 0);
+      idb(&w, 0, -1);
+      dsb(&w, "A");
+      epb(&w, 0, 1);
+      epb(&w, 0, 2);
+      dsb(&w, "BB");
+      dsb(&w, "CCC");
+      if (variant) {
+        shb(&w, 1);
+        idb(&w, 0, -1);
+      }
+      epb(&w, 0, 3);
+      dsb(&w, "DDDD");
+      epb(&w, 0, 4);
+      size_t at = block(&w, 10);
+      u32(&w, 0x57474b4cu); /* "WGKL": WireGuard keys, not TLS */
+      u32(&w, 4);
+      bytes(&w, (const uint8_t *)"EEEE", 4);
+      end_block(&w, at);
+      epb(&w, 0, 5);
+      char *path = write_file(&w, w.n);
+      int saved = -1;
+      if (in) {
+        int fd = open(path, O_RDONLY);
+        CU_ASSERT_FATAL(fd >= 0);
+        saved = dup(0);
+        CU_ASSERT_FATAL(saved >= 0 && dup2(fd, 0) == 0);
+        close(fd);
+      }
+      dx_capture *c = NULL;
+      char err[512];
+      CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, in ? "-" : path, err, sizeof err), DX_OK);
+      const char *t = NULL;
+      size_t n = 9;
+      CU_ASSERT_EQUAL(dx_capture_secrets(c, &t, &n), DX_OK);
+      CU_ASSERT(n == 2 && memcmp(t, "A\n", 2) == 0);
+      static const char *want[] = {"", "", "BB\nCCC\n", "DDDD\n", ""};
+      dx_frame f;
+      for (int k = 0; k < 5; k++) {
+        CU_ASSERT_EQUAL_FATAL(dx_capture_next(c, &f), 1);
+        CU_ASSERT_EQUAL(f.ts_nsec, (uint32_t)(k + 1) * 1000u);
+        n = 99;
+        CU_ASSERT_EQUAL(dx_capture_frame_secrets(c, &t, &n), DX_OK);
+        if (n != strlen(want[k]) || (n && memcmp(t, want[k], n) != 0))
+          fprintf(stderr, "\nvariant %d stdin %d frame %d: %zu bytes of secrets\n", variant, in,
+                  k + 1, n);
+        CU_ASSERT_EQUAL(n, strlen(want[k]));
+        CU_ASSERT(n == 0 || memcmp(t, want[k], n) == 0);
+      }
+      CU_ASSERT_EQUAL(dx_capture_next(c, &f), 0);
+      CU_ASSERT_EQUAL(dx_capture_frame_secrets(NULL, &t, &n), DX_EINVAL);
+      dx_capture_close(c);
+      if (in) {
+        dup2(saved, 0);
+        close(saved);
+      }
+      unlink(path);
+    }
+  }
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"pcapng: sections of both byte orders, resolutions, SPB", test_sections},
+                         {"pcapng: secrets blocks between frames", test_secrets_between_frames},
                          {"pcapng: damage in a later section", test_damaged},
                          {"pcapng: interface names, descriptions, sections", test_interfaces},
                          CU_TEST_INFO_NULL};
