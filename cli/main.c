@@ -41,6 +41,7 @@ typedef struct options {
   const char *bpf;
   const char *dfilter;
   const char *rsa_key;               /* --rsa-key FILE */
+  const char *tls_psk;               /* -o tls.psk:HEX */
   const char **ca_files, **ca_paths; /* --ca-file, --ca-path (trust verdicts) */
   size_t nca_files, nca_paths;
   int ca_only;            /* --ca-only */
@@ -153,6 +154,9 @@ static void usage(FILE *out) {
           "                       Not yet: SSLv3, RC4 and export suites\n"
           "  --rsa-key FILE       PEM RSA private key of the server, to decrypt sessions with\n"
           "                       RSA key exchange (TLS_RSA_WITH_*)\n"
+          "  -o tls.psk:HEX       pre-shared key (hex) of TLS 1.0-1.2 sessions with a plain\n"
+          "                       PSK suite (TLS_PSK_WITH_*), used when the key log has no\n"
+          "                       master secret for them\n"
           "Certificate trust (tls.trust.*: verdict, root, error, intercepted, other_leg;\n"
           "risks as warnings tls.risk.*), checked with OpenSSL at the capture's time\n"
           "against the SNI; roots from /etc/ssl/certs unless --ca-only:\n"
@@ -386,6 +390,15 @@ static int parse_pref(options *o, const char *arg) {
     o->cfg.keylog_file = arg + 16;
     return 0;
   }
+  if (strncmp(arg, "tls.psk:", 8) == 0 || strncmp(arg, "ssl.psk:", 8) == 0) {
+    size_t n = strspn(arg + 8, "0123456789abcdefABCDEF");
+    if (arg[8 + n] || n % 2 || n > 2 * 65535)
+      return bad_option("preference \"%s\" needs the key in hex (an even number of hex digits, "
+                        "at most 65535 bytes)",
+                        arg);
+    o->tls_psk = n ? arg + 8 : NULL;
+    return 0;
+  }
   const char *colon = strchr(arg, ':');
   size_t nlen = colon ? (size_t)(colon - arg) : strlen(arg);
   for (size_t i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
@@ -411,11 +424,27 @@ static int parse_pref(options *o, const char *arg) {
     return 0;
   }
   return bad_option(
-      "unknown preference \"%s\" (supported: tls.keylog_file:FILE, tls.ca_file:FILE, "
+      "unknown preference \"%s\" (supported: tls.keylog_file:FILE, tls.psk:HEX, "
+      "tls.ca_file:FILE, "
       "tls.ca_path:DIR, "
       "tcp.max_stream_bytes:N, tcp.max_total_stream_bytes:N, ip.max_frag_datagrams:N, "
       "ip.max_frag_bytes:N, ip.frag_timeout_ms:N, flows.max:N, dns.max_pending:N)",
       arg);
+}
+
+/* The hex of -o tls.psk (checked by parse_pref) to the session's PSK. */
+static int set_psk(dx_session *sess, const char *hex) {
+  size_t n = strlen(hex) / 2;
+  uint8_t *psk = malloc(n ? n : 1);
+  if (!psk)
+    return DX_ENOMEM;
+  for (size_t i = 0; i < n; i++) {
+    char two[3] = {hex[2 * i], hex[2 * i + 1], 0};
+    psk[i] = (uint8_t)strtoul(two, NULL, 16);
+  }
+  int rc = dx_session_set_tls_psk(sess, psk, n);
+  free(psk);
+  return rc;
 }
 
 static int parse_args(options *o, int argc, char **argv) {
@@ -1015,6 +1044,11 @@ int main(int argc, char **argv) {
       dx_session_free(sess);
       return 1;
     }
+  }
+  if (o.tls_psk && set_psk(sess, o.tls_psk) != DX_OK) {
+    eprint("dissect: -o tls.psk: out of memory\n");
+    dx_session_free(sess);
+    return 1;
   }
   for (size_t i = 0; i < o.ndecode_as; i++) {
     char derr[512];

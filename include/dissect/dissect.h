@@ -166,7 +166,7 @@ void dx_session_free(dx_session *s);
  * verdicts, frame numbers, the time reference and the frame last
  * displayed, comments not yet used, the stream byte budget (back to 0);
  * the hash key of the tables is drawn again. Kept: the configuration
- * (dx_config), key log and RSA key, decode-as rules, interest, time
+ * (dx_config), key log, RSA key and TLS PSK, decode-as rules, interest, time
  * format, trust anchors. The same frames then give the same packets as in
  * a new session. Packets, stories and follows made before must be freed
  * first. Returns DX_OK, DX_EINVAL (s NULL) or DX_ENOMEM (s unchanged). */

@@ -805,6 +805,9 @@ static inline void dx_pdu_size(dx_packet *p, const dx_tvb *t, uint32_t off, uint
  * (core/keylog.h) and an RSA private key (EVP_PKEY *). */
 struct dx_keylog *dx_packet_keylog(const dx_packet *p);
 void *dx_packet_rsa_key(const dx_packet *p);
+/* The pre-shared key of plain PSK suites (dx_session_set_tls_psk), NULL
+ * with *len 0 if none. */
+const uint8_t *dx_packet_tls_psk(const dx_packet *p, size_t *len);
 /* The session's byte budget for stream buffers, for dx_reasm_limits. */
 uint64_t *dx_packet_stream_budget(const dx_packet *p);
 

@@ -304,6 +304,23 @@ int dx_session_load_rsa_key(dx_session *s, const char *path, char *err, size_t e
   return DX_OK;
 }
 
+int dx_session_set_tls_psk(dx_session *s, const uint8_t *psk, size_t len) {
+  if (!s || (len && !psk) || len > 65535)
+    return DX_EINVAL;
+  uint8_t *copy = NULL;
+  if (len) {
+    copy = malloc(len);
+    if (!copy)
+      return DX_ENOMEM;
+    memcpy(copy, psk, len);
+  }
+  if (s->tls_psk)
+    OPENSSL_clear_free(s->tls_psk, s->tls_psk_len);
+  s->tls_psk = copy;
+  s->tls_psk_len = len;
+  return DX_OK;
+}
+
 int dx_session_reset(dx_session *s) {
   if (!s)
     return DX_EINVAL;
@@ -366,6 +383,11 @@ void *dx_packet_rsa_key(const dx_packet *p) {
   return p->sess->rsa_key;
 }
 
+const uint8_t *dx_packet_tls_psk(const dx_packet *p, size_t *len) {
+  *len = p->sess->tls_psk_len;
+  return p->sess->tls_psk;
+}
+
 uint64_t *dx_packet_stream_budget(const dx_packet *p) {
   return &p->sess->stream_bytes;
 }
@@ -396,6 +418,8 @@ void dx_session_free(dx_session *s) {
   dx_keylog_free(s->keylog);
   if (s->rsa_key)
     EVP_PKEY_free(s->rsa_key);
+  if (s->tls_psk)
+    OPENSSL_clear_free(s->tls_psk, s->tls_psk_len);
   for (dx_packet *p = atomic_load(&s->spare), *next; p; p = next) {
     next = p->spare_next;
     dx_arena_destroy(&p->arena);

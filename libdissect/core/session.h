@@ -54,6 +54,9 @@ struct dx_session {
    * an RSA private key, both NULL until given. */
   struct dx_keylog *keylog;
   void *rsa_key; /* EVP_PKEY * */
+  /* dx_session_set_tls_psk(): the pre-shared key of plain PSK suites. */
+  uint8_t *tls_psk;
+  size_t tls_psk_len;
   /* Bytes the session keeps across packets: every byte stream's pending
    * PDUs (TCP and decrypted TLS alike), every protocol's buffers and the
    * fixed state of each flow and connection: one budget,

@@ -749,6 +749,8 @@ typedef struct ctx {
 extern const dx_protocol dx_proto_tls;
 static void tls13_handshake_keys(ctx *x);
 static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len);
+static void psk_premaster(ctx *x);
+static void master_from_premaster(ctx *x, const dx_tls_suite *cs, const uint8_t *pms, size_t pl);
 static void cache_session(ctx *x);
 static void ticket_digest(const uint8_t *b, uint32_t n, uint8_t out[32]);
 
@@ -1881,7 +1883,11 @@ static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
       rsa_premaster(x, dx_get_ptr(v.t, v.off, cur_left(&v)), cur_left(&v));
     }
     break;
-  default: dx_node_set_text(x->p, cp, "PSK Client Params"); break;
+  default:
+    dx_node_set_text(x->p, cp, "PSK Client Params");
+    if (k == KX_PSK)
+      psk_premaster(x);
+    break;
   }
 }
 
@@ -2043,17 +2049,24 @@ static size_t find_secret(ctx *x, int label, uint8_t *out, size_t cap) {
   return dx_keylog_find(kl, label, x->c->crandom, 32, out, cap);
 }
 
+static bool have_psk(ctx *x) {
+  size_t n = 0;
+  return dx_packet_tls_psk(x->p, &n) != NULL;
+}
+
 static int no_key_reason(ctx *x) {
-  if (!dx_packet_keylog(x->p) && !dx_packet_rsa_key(x->p))
+  if (!dx_packet_keylog(x->p) && !dx_packet_rsa_key(x->p) && !have_psk(x))
     return WHY_NO_KEYLOG;
   return x->c->have_crandom ? WHY_NO_KEY : WHY_MIDSTREAM;
 }
 
 /* Keeps a running hash of the handshake for the extended master secret
- * of RSA key exchange (RFC 7627 3); only when an RSA key was given. */
+ * of RSA and PSK key exchange (RFC 7627 3); only when an RSA key or a PSK
+ * was given. */
 static void transcript_add(ctx *x, const dx_tvb *t, uint32_t len) {
   tls_conv *c = x->c;
-  if (!x->stateful || c->quic || c->tls13 || !dx_packet_rsa_key(x->p) || x->decrypted)
+  if (!x->stateful || c->quic || c->tls13 || (!dx_packet_rsa_key(x->p) && !have_psk(x)) ||
+      x->decrypted)
     return;
   const uint8_t *b = dx_get_ptr(t, 0, len);
   if (!b)
@@ -2092,8 +2105,35 @@ static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len) {
   if (pl == 0 && dx_packet_rsa_key(x->p) &&
       dx_tls_rsa_decrypt_pms(dx_packet_rsa_key(x->p), enc, len, pms) == DX_TLS_DEC_OK)
     pl = 48;
-  if (pl == 0)
+  if (pl)
+    master_from_premaster(x, cs, pms, pl);
+  OPENSSL_cleanse(pms, sizeof pms);
+}
+
+/* Plain PSK key exchange with the session's PSK (RFC 4279 2): premaster =
+ * uint16 N, N zero bytes, uint16 N, the PSK. */
+static void psk_premaster(ctx *x) {
+  tls_conv *c = x->c;
+  size_t n = 0;
+  const uint8_t *psk = dx_packet_tls_psk(x->p, &n);
+  if (!x->stateful || !psk || n == 0 || n > 65535 || c->have_ms || !c->have_crandom ||
+      !c->have_srandom || !c->have_suite || c->tls13)
     return;
+  const dx_tls_suite *cs = dx_tls_suite_find(c->suite);
+  uint8_t *pms = cs ? calloc(1, 2 * n + 4) : NULL;
+  if (!pms)
+    return;
+  pms[0] = pms[n + 2] = (uint8_t)(n >> 8);
+  pms[1] = pms[n + 3] = (uint8_t)n;
+  memcpy(pms + n + 4, psk, n);
+  master_from_premaster(x, cs, pms, 2 * n + 4);
+  OPENSSL_clear_free(pms, 2 * n + 4);
+}
+
+/* The master secret from a premaster (RFC 5246 8.1, or the extended
+ * master secret of RFC 7627 4 over the handshake so far). */
+static void master_from_premaster(ctx *x, const dx_tls_suite *cs, const uint8_t *pms, size_t pl) {
+  tls_conv *c = x->c;
   uint8_t sh[EVP_MAX_MD_SIZE];
   unsigned shl = 0;
   bool sha384 = cs->prf_md && strcmp(cs->prf_md, "SHA384") == 0;
@@ -2103,15 +2143,12 @@ static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len) {
     if (!cp || !EVP_MD_CTX_copy_ex(cp, t) || !EVP_DigestFinal_ex(cp, sh, &shl))
       shl = 0;
     EVP_MD_CTX_free(cp);
-    if (shl == 0) {
-      OPENSSL_cleanse(pms, sizeof pms);
+    if (shl == 0)
       return;
-    }
   }
   if (dx_tls12_master_secret(c->version, cs, pms, pl, c->crandom, c->srandom, c->ems ? sh : NULL,
                              shl, c->ms) == DX_TLS_DEC_OK)
     c->have_ms = true;
-  OPENSSL_cleanse(pms, sizeof pms);
 }
 
 static void cache_put(tls_state *st, int kind, const uint8_t *key, uint8_t klen,

@@ -1,0 +1,253 @@
+/* Whole TLS sessions from hand-built records, decrypted through the TLS
+ * dissector with a session's secrets:
+ *   - plain PSK key exchange with dx_session_set_tls_psk() (RFC 4279 2).
+ * The records are encrypted here with OpenSSL EVP directly, as RFC 5246
+ * 6.2.3.3 and RFC 5288 3 describe them, under keys cut from a key block
+ * that OpenSSL's TLS1-PRF makes of a master secret computed beforehand with
+ * Python's hmac/hashlib (P_SHA256 of RFC 5246 5 written out there), so the
+ * premaster construction is checked against a second implementation. */
+#include "core/dx.h"
+#include "testutil.h"
+
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const dx_protocol dx_proto_tls;
+
+#define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
+
+/* ---- a byte builder with nested length prefixes ---- */
+typedef struct bb {
+  uint8_t b[8192];
+  size_t n;
+  size_t at[16];
+  unsigned w[16];
+  int sp;
+} bb;
+
+static void p8(bb *x, unsigned v) {
+  x->b[x->n++] = (uint8_t)v;
+}
+static void p16(bb *x, unsigned v) {
+  p8(x, v >> 8);
+  p8(x, v);
+}
+static void pn(bb *x, const void *d, size_t n) {
+  memcpy(x->b + x->n, d, n);
+  x->n += n;
+}
+static void pfill(bb *x, uint8_t v, size_t n) {
+  memset(x->b + x->n, v, n);
+  x->n += n;
+}
+static void open_(bb *x, unsigned w) {
+  x->at[x->sp] = x->n;
+  x->w[x->sp++] = w;
+  x->n += w;
+}
+static void close_(bb *x) {
+  x->sp--;
+  size_t len = x->n - x->at[x->sp] - x->w[x->sp];
+  for (unsigned i = 0; i < x->w[x->sp]; i++)
+    x->b[x->at[x->sp] + i] = (uint8_t)(len >> (8 * (x->w[x->sp] - 1 - i)));
+}
+static void rec_open(bb *x, unsigned ct, unsigned ver) {
+  p8(x, ct);
+  p16(x, ver);
+  open_(x, 2);
+}
+static void hs_open(bb *x, unsigned type) {
+  p8(x, type);
+  open_(x, 3);
+}
+
+/* ---- calling the dissector directly, with a connection ---- */
+typedef struct h {
+  dx_session *s;
+  dx_flow flow;
+} h;
+
+static void h_init(h *x) {
+  memset(x, 0, sizeof *x);
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&x->s, NULL), DX_OK);
+}
+static void h_free(h *x) {
+  if (x->flow.app_free && x->flow.app_data)
+    x->flow.app_free(x->flow.app_data);
+  dx_session_free(x->s);
+}
+
+/* Dissects n bytes of TLS stream data in direction dir (0: client to
+ * server, port 50000 to 443). */
+static dx_packet *tls_call(h *x, int dir, const uint8_t *b, size_t n) {
+  static const uint8_t eth[14] = {0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 1, 0x90, 0x00};
+  dx_frame fr = {.ts_sec = 1700000000, .caplen = 14, .wirelen = 14, .linktype = 1, .data = eth};
+  dx_packet *p = NULL;
+  if (dx_session_dissect(x->s, &fr, &p) != DX_OK || !p)
+    return NULL;
+  dx_tvb t = dx_packet_add_source(p, "TLS test bytes", b, (uint32_t)n);
+  p->flow = &x->flow;
+  p->flow_dir = dir;
+  p->srcport = dir ? 443 : 50000;
+  p->dstport = dir ? 50000 : 443;
+  p->desegment_offset = p->desegment_len = 0;
+  dx_proto_tls.dissect(p, &t, dx_packet_root_mut(p));
+  p->flow = NULL;
+  return p;
+}
+
+/* ---- OpenSSL, independently of the library ---- */
+static void prf(const char *md, const uint8_t *secret, size_t slen, const char *label,
+                const uint8_t *seed, size_t seedlen, uint8_t *out, size_t outlen) {
+  uint8_t ls[256];
+  size_t ll = strlen(label);
+  memcpy(ls, label, ll);
+  memcpy(ls + ll, seed, seedlen);
+  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
+  EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
+  OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0),
+                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, slen),
+                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, ls, ll + seedlen),
+                    OSSL_PARAM_construct_end()};
+  CU_ASSERT_FATAL(EVP_KDF_derive(k, out, outlen, p) == 1);
+  EVP_KDF_CTX_free(k);
+  EVP_KDF_free(kdf);
+}
+
+/* A TLS 1.2 AES-128-GCM record (RFC 5288 3): explicit nonce = seq. */
+static void gcm_record(bb *x, unsigned ct, const uint8_t key[16], const uint8_t fiv[4],
+                       uint64_t seq, const uint8_t *pt, size_t ptlen) {
+  uint8_t nonce[12], aad[13];
+  memcpy(nonce, fiv, 4);
+  for (int i = 0; i < 8; i++)
+    nonce[4 + i] = aad[i] = (uint8_t)(seq >> (56 - 8 * i));
+  aad[8] = (uint8_t)ct;
+  aad[9] = 3;
+  aad[10] = 3;
+  aad[11] = (uint8_t)(ptlen >> 8);
+  aad[12] = (uint8_t)ptlen;
+  rec_open(x, ct, 0x0303);
+  pn(x, nonce + 4, 8);
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  int l = 0;
+  CU_ASSERT_FATAL(EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, key, nonce) == 1);
+  CU_ASSERT_FATAL(EVP_EncryptUpdate(c, NULL, &l, aad, 13) == 1);
+  CU_ASSERT_FATAL(EVP_EncryptUpdate(c, x->b + x->n, &l, pt, (int)ptlen) == 1);
+  x->n += (size_t)l;
+  CU_ASSERT_FATAL(EVP_EncryptFinal_ex(c, x->b + x->n, &l) == 1);
+  x->n += (size_t)l;
+  CU_ASSERT_FATAL(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, x->b + x->n) == 1);
+  x->n += 16;
+  EVP_CIPHER_CTX_free(c);
+  close_(x);
+}
+
+/* ---- plain PSK (RFC 4279) ---- */
+
+static const uint8_t psk[16] = {0xca, 0x19, 0xe0, 0x28, 0xa8, 0xa3, 0x72, 0xad,
+                                0x2d, 0x32, 0x5f, 0x95, 0x0f, 0xca, 0xce, 0xed};
+
+/* ClientHello and ServerHello of TLS 1.2 with suite 0x00a8
+ * (TLS_PSK_WITH_AES_128_GCM_SHA256), randoms 01.. and 02.., no extension;
+ * ServerHelloDone; ClientKeyExchange with identity "Client_identity". */
+static void psk_hellos(bb *c1, bb *s1, bb *c2) {
+  rec_open(c1, 22, 0x0301);
+  hs_open(c1, 1);
+  p16(c1, 0x0303);
+  pfill(c1, 0x01, 32);
+  p8(c1, 0);
+  p16(c1, 2);
+  p16(c1, 0x00a8);
+  p8(c1, 1);
+  p8(c1, 0);
+  close_(c1);
+  close_(c1);
+  rec_open(s1, 22, 0x0303);
+  hs_open(s1, 2);
+  p16(s1, 0x0303);
+  pfill(s1, 0x02, 32);
+  p8(s1, 0);
+  p16(s1, 0x00a8);
+  p8(s1, 0);
+  close_(s1);
+  hs_open(s1, 14);
+  close_(s1);
+  close_(s1);
+  rec_open(c2, 22, 0x0303);
+  hs_open(c2, 16);
+  open_(c2, 2);
+  pn(c2, "Client_identity", 15);
+  close_(c2);
+  close_(c2);
+  close_(c2);
+  rec_open(c2, 20, 0x0303);
+  p8(c2, 1);
+  close_(c2);
+}
+
+static void psk_session(bool give_psk) {
+  /* master secret = PRF(premaster, "master secret", 01.. + 02..), premaster =
+   * 0010 || 16 zero bytes || 0010 || psk; computed with Python's hmac. */
+  static const uint8_t ms[48] = {0xd6, 0x2d, 0xef, 0x15, 0x35, 0xf9, 0xdd, 0x06, 0xe9, 0x83,
+                                 0x30, 0x6d, 0x2b, 0x26, 0x3e, 0xec, 0xb1, 0x3c, 0x17, 0x58,
+                                 0xcd, 0x5d, 0x47, 0x45, 0x33, 0xed, 0xcd, 0x66, 0xd6, 0x70,
+                                 0xdf, 0x25, 0x83, 0x1f, 0x1d, 0x4c, 0x77, 0x75, 0x16, 0xf8,
+                                 0x5c, 0xc8, 0xb4, 0x09, 0xfa, 0xf1, 0x35, 0x00};
+  uint8_t seed[64], kb[40];
+  memset(seed, 0x02, 32);
+  memset(seed + 32, 0x01, 32);
+  /* client_write_key, server_write_key, client IV, server IV (RFC 5246 6.3) */
+  prf("SHA256", ms, 48, "key expansion", seed, 64, kb, 40);
+  h x;
+  h_init(&x);
+  if (give_psk)
+    CU_ASSERT_EQUAL(dx_session_set_tls_psk(x.s, psk, sizeof psk), DX_OK);
+  bb c1 = {0}, s1 = {0}, c2 = {0}, c3 = {0};
+  psk_hellos(&c1, &s1, &c2);
+  static const uint8_t fin[16] = {20, 0, 0, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  gcm_record(&c2, 22, kb, kb + 32, 0, fin, sizeof fin);
+  static const char get[] = "GET /psk HTTP/1.1\r\nHost: psk.test\r\n\r\n";
+  gcm_record(&c3, 23, kb, kb + 32, 1, (const uint8_t *)get, strlen(get));
+  dx_packet *p = tls_call(&x, 0, c1.b, c1.n);
+  dx_packet_free(p);
+  dx_packet_free(tls_call(&x, 1, s1.b, s1.n));
+  p = tls_call(&x, 0, c2.b, c2.n);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.type"), give_psk ? 2 : 1);
+  EXPECT(p, "tls.handshake.identity", "436c69656e745f6964656e74697479");
+  dx_packet_free(p);
+  p = tls_call(&x, 0, c3.b, c3.n);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "http.request.uri"), give_psk ? "/psk" : "");
+  dx_packet_free(p);
+  h_free(&x);
+}
+
+static void test_psk(void) {
+  psk_session(true);
+  psk_session(false);
+}
+
+static void test_psk_api(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_tls_psk(NULL, psk, 1), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_tls_psk(s, NULL, 1), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_tls_psk(s, psk, 65536), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_tls_psk(s, psk, sizeof psk), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_reset(s), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_tls_psk(s, NULL, 0), DX_OK);
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {
+    {"psk", test_psk},
+    {"psk_api", test_psk_api},
+    CU_TEST_INFO_NULL,
+};
+
+int main(void) {
+  return tu_run("tls_sessions", tests);
+}
