@@ -578,6 +578,8 @@ enum {
   WHY_MIDSTREAM, /* the handshake is not in the capture */
   WHY_SUITE,     /* cipher suite not supported */
   WHY_FAILED,    /* key derivation failed */
+  WHY_EARLY,     /* 0-RTT data without the client's early traffic secret */
+  WHY_EARLY_SKIP /* the same, found by trial decryption with the handshake keys */
 };
 
 /* Decryption state of one direction (RFC 5246 6.1 connection states;
@@ -608,6 +610,7 @@ typedef struct tls_conv {
   uint8_t crandom[32], srandom[32];
   bool have_crandom, have_srandom, etm, ems, early_offered, keys_tried;
   bool early13; /* 0-RTT keys: the client speaks TLS 1.3 before the ServerHello */
+  bool client_hs_opened; /* a client record opened with its handshake keys */
   uint8_t ms[48];
   bool have_ms;
   tls_keys keys[2]; /* by sender: [0] client, [1] server */
@@ -2345,6 +2348,14 @@ static const char *why_text(int why) {
     return "not decrypted: the capture started after the handshake (no ClientHello/ServerHello)";
   case WHY_SUITE: return "not decrypted: cipher suite not supported for decryption";
   case WHY_FAILED: return "not decrypted: key derivation failed";
+  case WHY_EARLY:
+    return "not decrypted: 0-RTT early data, and the key log has no CLIENT_EARLY_TRAFFIC_SECRET "
+           "for this client random";
+  case WHY_EARLY_SKIP:
+    return "not decrypted: 0-RTT early data (or EndOfEarlyData) under the client's early "
+           "traffic secret, which the key log does not have (CLIENT_EARLY_TRAFFIC_SECRET): the "
+           "client's handshake key does not open it, so it is skipped as a server skips it "
+           "(RFC 8446 4.2.10)";
   default: return "not decrypted";
   }
 }
@@ -2361,9 +2372,12 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
   if (side < 0 || (!c->tls13 && !c->keys[side].dec && !c->keys_tried)) {
     if (side < 0 || c->keys[side & 1].why == WHY_NONE) {
       {
+        int why = no_key_reason(x);
+        if (x->early_data && why == WHY_NO_KEY)
+          why = WHY_EARLY;
         dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
         dx_node_set_flags(n, DX_NODE_GENERATED);
-        dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(no_key_reason(x)));
+        dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(why));
       }
       return false;
     }
@@ -2396,6 +2410,19 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
     keys_set(k, hs, WHY_NONE, 2);
     seq = dx_tls_dec_seq(k->dec);
     rc = dx_tls_decrypt(k->dec, *ct, ver, in, rt->len, out, &olen, &inner);
+  }
+  if (side == 0 && k->epoch == 2 && c->early_offered && !c->client_hs_opened) {
+    if (rc == DX_TLS_DEC_BAD_TAG) {
+      /* 0-RTT data whose keys we lack, before the client's first
+       * handshake record: skipped, it does not count (RFC 8446 4.2.10) */
+      dx_tls_dec_set_seq(k->dec, seq);
+      dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(WHY_EARLY_SKIP));
+      return false;
+    }
+    if (rc == DX_TLS_DEC_OK)
+      c->client_hs_opened = true;
   }
   if (rc != DX_TLS_DEC_OK) {
     dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, rt->len);
@@ -2750,8 +2777,11 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     dx_node_set_text(p, rec, "%s Record Layer: Change Cipher Spec Protocol: Change Cipher Spec",
                      vs);
     /* after a HelloRetryRequest the CCS is TLS 1.3's middlebox
-     * compatibility one (RFC 8446 D.4): nothing changes */
-    if (!c->tls13 && !c->hrr) {
+     * compatibility one (RFC 8446 D.4): nothing changes; so for a client's
+     * CCS between its ClientHello and the ServerHello (sent with early
+     * data), which TLS <= 1.2 never has */
+    bool compat13 = x->stateful && side == 0 && !c->version && c->have_crandom;
+    if (!c->tls13 && !c->hrr && !compat13) {
       d->encrypted = true;
       /* RFC 5246 7.1: the pending read state becomes current. */
       if (x->stateful && side >= 0) {

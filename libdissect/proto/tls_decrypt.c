@@ -192,6 +192,11 @@ uint64_t dx_tls_dec_seq(const dx_tls_dec *d) {
   return d ? d->seq : 0;
 }
 
+void dx_tls_dec_set_seq(dx_tls_dec *d, uint64_t seq) {
+  if (d)
+    d->seq = seq;
+}
+
 const dx_tls_suite *dx_tls_dec_suite(const dx_tls_dec *d) {
   return d ? d->cs : NULL;
 }

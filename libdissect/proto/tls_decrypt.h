@@ -114,6 +114,10 @@ int dx_tls_decrypt(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *i
                    uint8_t *out, size_t *outlen, uint8_t *inner_ct);
 
 uint64_t dx_tls_dec_seq(const dx_tls_dec *d);
+/* Sets the sequence number of the next record: after a failed trial
+ * decryption (RFC 8446 4.2.10: a server skips early data it cannot open),
+ * the record did not count. NULL is fine. */
+void dx_tls_dec_set_seq(dx_tls_dec *d, uint64_t seq);
 const dx_tls_suite *dx_tls_dec_suite(const dx_tls_dec *d);
 void dx_tls_dec_free(dx_tls_dec *d); /* NULL is fine */
 

@@ -1,6 +1,9 @@
 /* Whole TLS sessions from hand-built records, decrypted through the TLS
  * dissector with a session's secrets:
- *   - plain PSK key exchange with dx_session_set_tls_psk() (RFC 4279 2).
+ *   - plain PSK key exchange with dx_session_set_tls_psk() (RFC 4279 2);
+ *   - TLS 1.3 0-RTT without the client's early traffic secret: the early
+ *     records are skipped by trial decryption with the handshake keys
+ *     (RFC 8446 4.2.10), the client's Finished and application data open.
  * The records are encrypted here with OpenSSL EVP directly, as RFC 5246
  * 6.2.3.3 and RFC 5288 3 describe them, under keys cut from a key block
  * that OpenSSL's TLS1-PRF makes of a master secret computed beforehand with
@@ -146,6 +149,176 @@ static void gcm_record(bb *x, unsigned ct, const uint8_t key[16], const uint8_t 
   close_(x);
 }
 
+/* HKDF-Expand-Label (RFC 8446 7.1) written out here, with OpenSSL's HKDF
+ * in EXPAND_ONLY mode. */
+static void hkdf_label(const uint8_t secret[32], const char *label, uint8_t *out, size_t outlen) {
+  uint8_t info[64];
+  size_t n = 0, ll = strlen(label);
+  info[n++] = 0;
+  info[n++] = (uint8_t)outlen;
+  info[n++] = (uint8_t)(6 + ll);
+  memcpy(info + n, "tls13 ", 6);
+  memcpy(info + n + 6, label, ll);
+  n += 6 + ll;
+  info[n++] = 0;
+  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+  EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
+  OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, "EXPAND_ONLY", 0),
+                    OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, "SHA256", 0),
+                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, 32),
+                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n),
+                    OSSL_PARAM_construct_end()};
+  CU_ASSERT_FATAL(EVP_KDF_derive(k, out, outlen, p) == 1);
+  EVP_KDF_CTX_free(k);
+  EVP_KDF_free(kdf);
+}
+
+/* A TLS 1.3 record (RFC 8446 5.2) of TLS_AES_128_GCM_SHA256 under secret. */
+static void record13(bb *x, const uint8_t secret[32], uint64_t seq, unsigned type, const void *pt,
+                     size_t ptlen) {
+  uint8_t key[16], iv[12], inner[512], hdr[5];
+  hkdf_label(secret, "key", key, 16);
+  hkdf_label(secret, "iv", iv, 12);
+  for (int i = 0; i < 8; i++)
+    iv[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
+  memcpy(inner, pt, ptlen);
+  inner[ptlen] = (uint8_t)type;
+  size_t len = ptlen + 1 + 16;
+  hdr[0] = 23;
+  hdr[1] = 3;
+  hdr[2] = 3;
+  hdr[3] = (uint8_t)(len >> 8);
+  hdr[4] = (uint8_t)len;
+  pn(x, hdr, 5);
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  int l = 0;
+  CU_ASSERT_FATAL(EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, key, iv) == 1);
+  CU_ASSERT_FATAL(EVP_EncryptUpdate(c, NULL, &l, hdr, 5) == 1);
+  CU_ASSERT_FATAL(EVP_EncryptUpdate(c, x->b + x->n, &l, inner, (int)ptlen + 1) == 1);
+  x->n += (size_t)l;
+  CU_ASSERT_FATAL(EVP_EncryptFinal_ex(c, x->b + x->n, &l) == 1);
+  x->n += (size_t)l;
+  CU_ASSERT_FATAL(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, x->b + x->n) == 1);
+  x->n += 16;
+  EVP_CIPHER_CTX_free(c);
+}
+
+/* Whether the label of a tls.decryption node's expert child holds s. */
+static bool decryption_note(const dx_packet *p, const char *s) {
+  for (const dx_node *n = dx_packet_find_name(p, "tls.decryption"); n;
+       n = dx_packet_find_next(p, n))
+    for (const dx_node *e = dx_node_first_child(n); e; e = dx_node_next(e)) {
+      char buf[512];
+      dx_node_label(e, buf, sizeof buf);
+      if (strstr(buf, s))
+        return true;
+    }
+  return false;
+}
+
+static void hexline(char *out, const char *label, const uint8_t *a, const uint8_t *b) {
+  out += sprintf(out, "%s ", label);
+  for (int i = 0; i < 32; i++)
+    out += sprintf(out, "%02x", a[i]);
+  *out++ = ' ';
+  for (int i = 0; i < 32; i++)
+    out += sprintf(out, "%02x", b[i]);
+  strcpy(out, "\n");
+}
+
+/* The client offers early data (ClientHello with early_data, a
+ * ChangeCipherSpec and a 0-RTT record), the server answers TLS 1.3; the
+ * key log has the client's handshake and application secrets but not the
+ * early one (with_log; without it, nothing opens). The EndOfEarlyData
+ * (under the early keys) precedes the client's Finished in one segment. */
+static void early_session(bool with_log) {
+  uint8_t crandom[32], early[32], chs[32], cap[32];
+  memset(crandom, 0x03, 32);
+  memset(early, 0xe0, 32);
+  memset(chs, 0xc4, 32);
+  memset(cap, 0xa7, 32);
+  char log[512];
+  hexline(log, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", crandom, chs);
+  hexline(log + strlen(log), "CLIENT_TRAFFIC_SECRET_0", crandom, cap);
+  h x;
+  h_init(&x);
+  if (with_log)
+    CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
+  bb c1 = {0}, s1 = {0}, c2 = {0}, c3 = {0};
+  rec_open(&c1, 22, 0x0301);
+  hs_open(&c1, 1);
+  p16(&c1, 0x0303);
+  pn(&c1, crandom, 32);
+  p8(&c1, 0);
+  p16(&c1, 2);
+  p16(&c1, 0x1301);
+  p8(&c1, 1);
+  p8(&c1, 0);
+  open_(&c1, 2);
+  p16(&c1, 43); /* supported_versions: TLS 1.3 */
+  open_(&c1, 2);
+  open_(&c1, 1);
+  p16(&c1, 0x0304);
+  close_(&c1);
+  close_(&c1);
+  p16(&c1, 42); /* early_data */
+  p16(&c1, 0);
+  close_(&c1);
+  close_(&c1);
+  close_(&c1);
+  rec_open(&c1, 20, 0x0303);
+  p8(&c1, 1);
+  close_(&c1);
+  static const char req[] = "GET /early HTTP/1.1\r\nHost: a.test\r\n\r\n";
+  record13(&c1, early, 0, 23, req, strlen(req));
+  rec_open(&s1, 22, 0x0303);
+  hs_open(&s1, 2);
+  p16(&s1, 0x0303);
+  pfill(&s1, 0x04, 32);
+  p8(&s1, 0);
+  p16(&s1, 0x1301);
+  p8(&s1, 0);
+  open_(&s1, 2);
+  p16(&s1, 43);
+  p16(&s1, 2);
+  p16(&s1, 0x0304);
+  close_(&s1);
+  close_(&s1);
+  close_(&s1);
+  static const uint8_t eoed[4] = {5, 0, 0, 0};
+  record13(&c2, early, 1, 22, eoed, 4);
+  uint8_t fin[36] = {20, 0, 0, 32};
+  memset(fin + 4, 0x5f, 32);
+  record13(&c2, chs, 0, 22, fin, sizeof fin);
+  static const char get[] = "GET /second HTTP/1.1\r\nHost: a.test\r\n\r\n";
+  record13(&c3, cap, 0, 23, get, strlen(get));
+
+  dx_packet *p = tls_call(&x, 0, c1.b, c1.n);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 3);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.uri"), 0);
+  CU_ASSERT(decryption_note(p, with_log ? "no CLIENT_EARLY_TRAFFIC_SECRET" : "no key log given"));
+  dx_packet_free(p);
+  dx_packet_free(tls_call(&x, 1, s1.b, s1.n));
+  p = tls_call(&x, 0, c2.b, c2.n);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 2);
+  /* the EndOfEarlyData is skipped, the Finished opens */
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.handshake.type"), with_log ? "20" : "");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), with_log ? "Application Data, Finished"
+                                                     : "Application Data, Application Data");
+  if (with_log)
+    CU_ASSERT(decryption_note(p, "skipped as a server skips it"));
+  dx_packet_free(p);
+  p = tls_call(&x, 0, c3.b, c3.n);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "http.request.uri"), with_log ? "/second" : "");
+  dx_packet_free(p);
+  h_free(&x);
+}
+
+static void test_early_without_secret(void) {
+  early_session(true);
+  early_session(false);
+}
+
 /* ---- plain PSK (RFC 4279) ---- */
 
 static const uint8_t psk[16] = {0xca, 0x19, 0xe0, 0x28, 0xa8, 0xa3, 0x72, 0xad,
@@ -245,6 +418,7 @@ static void test_psk_api(void) {
 static CU_TestInfo tests[] = {
     {"psk", test_psk},
     {"psk_api", test_psk_api},
+    {"early_without_secret", test_early_without_secret},
     CU_TEST_INFO_NULL,
 };
 
