@@ -2615,6 +2615,24 @@ static void hs_limit(ctx *x, dx_node *rec, tls_dir *d) {
   hs_reset(x->c, d);
 }
 
+/* A piece of a handshake message whose rest comes in a later record, as
+ * tshark 4 shows it: "Handshake Protocol: TYPE (fragment)" with no fields
+ * of the message (its type and length are read only once it is whole);
+ * alone at the start of a record it names the record and the Info column
+ * says "[TYPE Fragment]". */
+static void hs_fragment(ctx *x, dx_node *rec, const dx_tvb *rt, uint32_t off, uint32_t len,
+                        uint8_t type) {
+  dx_packet *p = x->p;
+  const char *tn = dx_val_name_def(dx_tls_hs_vals, type, "Unknown");
+  dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, off, len);
+  dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment)", tn);
+  if (x->nmsgs++ == 0) {
+    const char *fm = dx_arena_printf(&p->arena, "%s (fragment)", tn);
+    x->first_msg = fm ? fm : "Handshake fragment";
+    info_add(x, "[%s Fragment]", tn);
+  }
+}
+
 /* The body of a handshake record (rt covers exactly the record body). */
 static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
   dx_packet *p = x->p;
@@ -2637,15 +2655,24 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       off += take;
     }
     if (d->hs_need == 0 || d->hs_len < d->hs_need) {
+      /* a middle piece: tshark names the record "Multiple Handshake
+       * Messages" and says nothing in the Info column (which TLS still
+       * takes over from TCP) */
       dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, 0, off);
-      dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment, %u of %u bytes)",
-                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"), d->hs_len,
-                       d->hs_need);
-      if (x->nmsgs++ == 0)
-        x->first_msg = "Handshake fragment";
+      dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment)",
+                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
+      x->nmsgs += 2;
+      if (p->want_columns && !x->app_cols && x->c->info_frame != p->num + 1) {
+        x->c->info_frame = p->num + 1;
+        dx_col_info_set(p, "%s", "");
+      }
       return;
     }
     if (d->hs_need && d->hs_len >= d->hs_need) {
+      /* tshark: the piece that completes the message, then the message */
+      dx_node *lf = dx_add_none(p, rec, FL(F_HS), rt, 0, off);
+      dx_node_set_text(p, lf, "Handshake Protocol: %s (last fragment)",
+                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
       dx_tvb mt =
           dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "TLS Handshake", d->hs_buf, d->hs_len);
       uint32_t total = d->hs_len;
@@ -2676,16 +2703,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
           hs_limit(x, rec, d);
           return;
         }
-        dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, off, left);
-        if (left >= 4) {
-          dx_add_item(p, fr, FL(F_HTYPE), rt, off, 1);
-          dx_add_item(p, fr, FL(F_HLEN), rt, off + 1, 3);
-        }
-        dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment, %u of %u bytes)",
-                         dx_val_name_def(dx_tls_hs_vals, type, "Unknown"), left,
-                         left >= 4 ? 4 + mlen : 0);
-        if (x->nmsgs++ == 0)
-          x->first_msg = "Handshake fragment";
+        hs_fragment(x, rec, rt, off, left, type);
         return;
       }
       /* No stream state: dissect what is there as a cut message. */
@@ -2907,6 +2925,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   x.dir = p->flow_dir & 1;
   x.stateful = c != &tmp;
   bool can_deseg = dx_in_stream(p) && t->reported <= t->len;
+  uint64_t info_before = c->info_frame;
   if (p->want_columns && c->info_frame != p->num + 1) {
     /* As tshark: TLS owns the Info column of a frame it is called on, even
      * when it only starts a record there ("[TCP segment of a reassembled
@@ -2986,6 +3005,11 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (off > t->len)
       off = t->len;
   }
+  /* Asking for more before taking a byte: the byte-stream layer puts the
+   * Info column back as it was before this call, so the next call of this
+   * frame must take it over again. */
+  if (p->desegment_len && p->desegment_offset == 0)
+    c->info_frame = info_before;
   if (tls) {
     /* As tshark: the layer covers the bytes it was given from its first
      * record on, the start of a record still to come included (that
