@@ -265,6 +265,13 @@ static int scratch_out(dx_tcp_stream *s, uint32_t olen, bool gap, dx_reasm_out *
   return olen ? DX_REASM_DELIVER : DX_REASM_BUFFERED;
 }
 
+/* True if seq falls inside the bytes the pending PDU still needs. */
+static bool in_pending_pdu(const dx_tcp_stream *s, uint32_t seq) {
+  if (!s->pdu_need || s->pdu_one_more || s->pdu_len >= s->pdu_need)
+    return false;
+  return seq_diff(seq, s->next_seq + (s->pdu_need - s->pdu_len)) < 0;
+}
+
 int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
                        uint64_t frame, dx_reasm_out *out) {
   memset(out, 0, sizeof *out);
@@ -297,12 +304,14 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
       return DX_REASM_OLD;
     off = behind;
   } else if (d > 0) {
-    /* A gap before this segment: keep it for later. */
-    if (ooo_insert(s, seq, data, len, frame))
+    /* A gap before this segment: keep it for later (without reordering,
+     * only when it is a piece of the pending PDU). */
+    bool keep = !s->no_reorder || in_pending_pdu(s, seq);
+    if (keep && ooo_insert(s, seq, data, len, frame))
       return DX_REASM_BUFFERED;
-    /* No room: give the gap up and deliver from the first buffered segment
-     * (or from this one). */
-    if (!ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
+    /* No room (or not kept): give the gap up and deliver from the first
+     * buffered segment (or from this one). */
+    if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
       ooo_clear(s);
       s->next_seq = seq;
       out->gap = true;

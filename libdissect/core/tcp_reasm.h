@@ -35,7 +35,11 @@ typedef struct dx_reasm_limits {
 
 typedef struct dx_tcp_stream {
   dx_reasm_limits lim;
-  bool started;      /* next_seq is known */
+  bool started; /* next_seq is known */
+  /* As tshark with tcp.reassemble_out_of_order off (its default): a segment
+   * ahead of a gap is not kept for later unless it belongs to the pending
+   * PDU; the gap is given up at once and the segment delivered after it. */
+  bool no_reorder;
   uint32_t next_seq; /* first byte not delivered yet */
   /* segments ahead of a gap: a binary min-heap by sequence number (equal
    * ones in arrival order), so that storing one and taking the first cost

@@ -667,7 +667,11 @@ static void test_reassembly_dns(void) {
   dx_packet_free(p);
   dx_session_free(s);
 
-  /* Out of order: the tail first, then the head completes the message. */
+  /* Out of order: the tail first, then the head. As tshark 4.0 with its
+   * defaults (tcp.reassemble_out_of_order off, tcp.no_subdissector_on_error
+   * on; its test capture dns-ooo.pcap): the tail, ahead of a gap, is
+   * dissected at once (a DNS length asking for more), the head, flagged
+   * out of order, is not handed to DNS at all. */
   s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
   handshake53(s);
@@ -676,20 +680,20 @@ static void test_reassembly_dns(void) {
   CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.lost_segment"), 1);
   dx_packet_free(p);
   p = dseg(s, 1001, dns_q, 10, 1500);
-  EXPECT(p, "dns.qry.name", "example.com");
-  EXPECT(p, "tcp.reassembled.length", "31");
-  EXPECT(p, "tcp.segment.count", "2");
+  CU_ASSERT_EQUAL(
+      tu_count(p, "tcp.analysis.out_of_order") + tu_count(p, "tcp.analysis.retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "dns"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.reassembled.length"), 0);
   dx_packet_free(p);
-  /* A retransmission overlapping old and new bytes: the old part (a whole
-   * first message) is not dissected again, the new one (a second message)
-   * is. */
+  /* A retransmission overlapping old and new bytes (tshark flags any data
+   * segment starting before the next expected byte): not dissected either. */
   uint8_t two[31 + 31];
   memcpy(two, dns_q, 31);
   memcpy(two + 31, dns_q, 31);
   two[31 + 3] = 0x56; /* second message id 0x1256 */
   p = dseg(s, 1001, two, sizeof two, 2500);
-  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 1);
-  EXPECT(p, "dns.id", "0x1256");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 0);
   dx_packet_free(p);
   dx_session_free(s);
 }

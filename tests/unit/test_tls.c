@@ -1005,9 +1005,12 @@ static void test_frames_out_of_order(void) {
   dx_packet_free(seg(s, 1, 4433, 1001, 5001, TF_ACK, m.b, a, 10));
   /* the third segment arrives before the second */
   dx_packet_free(seg(s, 1, 4433, 1001 + (uint32_t)b, 5001, TF_ACK, m.b + b, m.n - b, 11));
+  /* The third is a piece of the pending record: kept. The second, flagged
+   * out of order, completes the record, but as tshark 4.0 with its default
+   * tcp.no_subdissector_on_error, TLS is not called on such a segment. */
   dx_packet *p = seg(s, 1, 4433, 1001 + (uint32_t)a, 5001, TF_ACK, m.b + a, b - a, 12);
-  EXPECT(p, "tls.handshake.extensions_server_name", "www.example.test");
-  EXPECT(p, "tls.handshake.type", "1");
+  EXPECT(p, "tcp.analysis.out_of_order", "");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.type"), 0);
   dx_packet_free(p);
   dx_session_free(s);
 }
