@@ -220,6 +220,14 @@ enum {
   F_QTP_VI_CHOSEN,
   F_QTP_VI_OTHER,
   F_QTP_GOOGLE_CONNOPT,
+  F_QTP_GOOGLE_UA,
+  F_QTP_GOOGLE_KUNS,
+  F_QTP_GOOGLE_VERSION,
+  F_QTP_GOOGLE_RTT,
+  F_QTP_GOOGLE_HSDONE,
+  F_QTP_GOOGLE_PARAMS,
+  F_QTP_GOOGLE_SVLEN,
+  F_QTP_GOOGLE_SV,
   F_CCERT_ALGS_LEN,
   F_CCERT_ALG,
 };
@@ -551,6 +559,19 @@ static const dx_field tls_fields[] = {
         DX_F("tls.quic.parameter.vi.other_version", "Other Version", DX_FT_UINT32, DX_BASE_HEX),
     [F_QTP_GOOGLE_CONNOPT] =
         FB("tls.quic.parameter.google.connection_options", "Google Connection options"),
+    [F_QTP_GOOGLE_UA] = FS("tls.quic.parameter.google.user_agent", "Google UserAgent"),
+    [F_QTP_GOOGLE_KUNS] = FN("tls.quic.parameter.google.key_update_not_yet_supported",
+                             "Google Key Update not yet supported"),
+    [F_QTP_GOOGLE_VERSION] = DX_F("tls.quic.parameter.google.quic_version", "Google QUIC version",
+                                  DX_FT_UINT32, DX_BASE_HEX),
+    [F_QTP_GOOGLE_RTT] = FU64Q("google.initial_rtt", "Google Initial RTT"),
+    [F_QTP_GOOGLE_HSDONE] =
+        FN("tls.quic.parameter.google.support_handshake_done", "Google Support Handshake Done"),
+    [F_QTP_GOOGLE_PARAMS] = FB("tls.quic.parameter.google.quic_params", "Google QUIC parameters"),
+    [F_QTP_GOOGLE_SVLEN] = FU8("tls.quic.parameter.google.supported_versions_length",
+                               "Google Supported Versions Length"),
+    [F_QTP_GOOGLE_SV] = DX_F("tls.quic.parameter.google.supported_version",
+                             "Google Supported Version", DX_FT_UINT32, DX_BASE_HEX),
     [F_CCERT_ALGS_LEN] = FU8("tls.compress_certificate.algorithms_length", "Algorithms Length"),
     [F_CCERT_ALG] = DX_FV("tls.compress_certificate.algorithm", "Algorithm", DX_FT_UINT16,
                           DX_BASE_DEC, ccert_alg_vals),
@@ -1141,7 +1162,21 @@ static bool cur_varint(cur *c, uint64_t *v, uint32_t *n) {
 
 /* quic_transport_parameters (RFC 9001 8.2, RFC 9000 18): a list of
  * (varint id, varint length, value). */
-static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
+/* A reserved (GREASE) transport parameter id: 31 * N + 27 (RFC 9000 18.1),
+ * as tshark's IS_GREASE_QUIC tells them. */
+static bool qtp_grease(uint64_t id) {
+  return id > 27 && (id - 27) % 31 == 0;
+}
+
+/* A QUIC version of a Google transport parameter, named as tshark names it. */
+static void google_version(dx_packet *p, dx_node *pn, int f, const dx_tvb *t, uint32_t off) {
+  uint32_t ver = 0;
+  dx_node *vn = dx_add_item(p, pn, FL(f), t, off, 4);
+  if (dx_get_u32(t, off, &ver))
+    dx_node_set_text(p, vn, "%s: %s (0x%08x)", FL(f)->label, dx_quic_version_name(ver), ver);
+}
+
+static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
   dx_packet *p = x->p;
   for (unsigned i = 0; cur_left(e) && i < 256; i++) {
     uint32_t start = e->off, n1 = 0, n2 = 0;
@@ -1163,8 +1198,9 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
     dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, voff + vlen - start);
     const char *tn = dx_val_name(qtp_vals, type);
     dx_node *tyn = dx_add_uint(p, pn, FL(F_QTP_TYPE), e->t, start, n1, type);
-    if (tn)
-      dx_node_set_text(p, tyn, "Type: %s (0x%02" PRIx64 ")", tn, type);
+    bool grease = qtp_grease(type);
+    if (tn || grease)
+      dx_node_set_text(p, tyn, "Type: %s (0x%02" PRIx64 ")", grease ? "GREASE" : tn, type);
     else
       dx_node_set_text(p, tyn, "Type: Unknown (0x%02" PRIx64 ")", type);
     dx_add_uint(p, pn, FL(F_QTP_LEN1), e->t, start + n1, n2, len);
@@ -1239,6 +1275,33 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
     case 0x3128: /* google_connection_options */
       dx_add_bytes(p, pn, FL(F_QTP_GOOGLE_CONNOPT), e->t, voff, vlen);
       break;
+    /* Google's parameters, as tshark 4.0 shows them */
+    case 0x3127: vf = F_QTP_GOOGLE_RTT; break; /* google_initial_rtt, in microseconds */
+    case 0x3129:                               /* google_user_agent */
+      if (vlen)
+        dx_add_item(p, pn, FL(F_QTP_GOOGLE_UA), e->t, voff, vlen);
+      break;
+    case 0x312a: /* google_support_handshake_done */
+      dx_add_none(p, pn, FL(F_QTP_GOOGLE_HSDONE), e->t, voff, 0);
+      break;
+    case 0x312b: /* google_key_update_not_yet_supported */
+      dx_add_none(p, pn, FL(F_QTP_GOOGLE_KUNS), e->t, voff, 0);
+      break;
+    case 0x4751: /* google_quic_params */
+      if (vlen)
+        dx_add_bytes(p, pn, FL(F_QTP_GOOGLE_PARAMS), e->t, voff, vlen);
+      break;
+    case 0x4752: /* google_quic_version: the version, and the server's list */
+      if (vlen >= 4) {
+        google_version(p, pn, F_QTP_GOOGLE_VERSION, e->t, voff);
+        uint8_t n = 0;
+        if (hs == HS_EE && vlen >= 5 && dx_get_u8(e->t, voff + 4, &n)) {
+          dx_add_item(p, pn, FL(F_QTP_GOOGLE_SVLEN), e->t, voff + 4, 1);
+          for (uint32_t k = 0; k < n / 4u && 5 + 4 * k + 4 <= vlen; k++)
+            google_version(p, pn, F_QTP_GOOGLE_SV, e->t, voff + 5 + 4 * k);
+        }
+      }
+      break;
     default: break;
     }
     char val[48] = "";
@@ -1247,13 +1310,15 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en) {
         dx_add_uint(p, pn, FL(vf), e->t, voff, nn, num);
         snprintf(val, sizeof val, " %" PRIu64 "%s", num,
                  type == 0x01 || type == 0x0b ? " ms"
-                 : type == 0x0a               ? ""
+                 : type == 0x3127             ? " us"
                                               : "");
       } else {
         dx_mark_malformed(p, pn, "transport parameter value is not a variable-length integer");
       }
     }
-    if (tn)
+    if (grease)
+      dx_node_set_text(p, pn, "Parameter: GREASE (len=%u)", vlen);
+    else if (tn)
       dx_node_set_text(p, pn, "Parameter: %s (len=%u)%s", tn, vlen, val);
     else
       dx_node_set_text(p, pn, "Parameter: Unknown 0x%02" PRIx64 " (len=%u)", type, vlen);
@@ -1297,7 +1362,7 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     case 50: sigalg_list(&e, en); break;
     case 16: ext_alpn(x, &e, en, hs); break;
     case 57:
-    case 0xffa5: ext_quic_tp(x, &e, en); break;
+    case 0xffa5: ext_quic_tp(x, &e, en, hs); break;
     case 21:
       if (cur_left(&e))
         cur_bytes(&e, en, F_PADDING, cur_left(&e));
@@ -3210,10 +3275,9 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
       bool done = d->hs_need && d->hs_len >= d->hs_need;
       quic_fragment(&x, rec, t, 0, off, d->hs_buf[0], done ? "last fragment" : "fragment");
       if (!done) {
-        snprintf(frag_name, sizeof frag_name, "%s (fragment)",
-                 dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
-        first = frag_name;
-        n++;
+        /* the middle of a message: tshark names the record "Multiple
+         * Handshake Messages" (as over TCP) */
+        n += 2;
       } else {
         dx_tvb mt =
             dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "TLS Handshake", d->hs_buf, d->hs_len);
