@@ -1015,8 +1015,79 @@ static void test_frames_out_of_order(void) {
   dx_session_free(s);
 }
 
+/* QUIC transport parameters (extension 57, here in a ClientHello over TCP,
+ * which the same code reads) that Chrome sends: a reserved GREASE id, and
+ * Google's user agent, QUIC version and initial RTT. The GREASE id and the
+ * version are those of Chrome's ClientHello in Wireshark's test capture
+ * quic_follow_multistream.pcapng, whose labels tshark 4.0 prints as
+ * "Parameter: GREASE (len=3)", "Type: GREASE (0x749c597a5948b81)",
+ * "Google QUIC version: draft-29 (0xff00001d)"; the user agent is a string
+ * ("Google UserAgent: ..."), the initial RTT a varint appended in
+ * microseconds (tshark's " %u us"). */
+static void test_quic_google_params(void) {
+  h x;
+  h_init(&x);
+  bb m = {0};
+  rec_open(&m, 22, 0x0301);
+  hs_open(&m, 1);
+  p16(&m, 0x0303);
+  pfill(&m, 7, 32);
+  p8(&m, 0); /* no session id */
+  p16(&m, 2);
+  p16(&m, 0x1301);
+  p8(&m, 1);
+  p8(&m, 0);
+  open_(&m, 2);
+  ext_open(&m, 57);
+  static const uint8_t grease[] = {0xc7, 0x49, 0xc5, 0x97, 0xa5, 0x94, 0x8b, 0x81, /* id */
+                                   0x03, 0x45, 0xb6, 0x08};
+  pn(&m, grease, sizeof grease);
+  static const uint8_t ua[] = {0x71, 0x29, 0x05, 'a', 'g', 'e', 'n', 't'};
+  pn(&m, ua, sizeof ua);
+  static const uint8_t ver[] = {0x80, 0x00, 0x47, 0x52, 0x04, 0xff, 0x00, 0x00, 0x1d};
+  pn(&m, ver, sizeof ver);
+  static const uint8_t rtt[] = {0x71, 0x27, 0x02, 0x40, 0x64}; /* 100 */
+  pn(&m, rtt, sizeof rtt);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  dx_packet *p = tls_call(&x, 0, true, m.b, m.n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_EQUAL(tu_count(p, "tls.quic.parameter"), 4);
+  const dx_field *fp = dx_field_lookup(x.s, "tls.quic.parameter");
+  const dx_field *ft = dx_field_lookup(x.s, "tls.quic.parameter.type");
+  static const char *want[][2] = {
+      {"Parameter: GREASE (len=3)", "Type: GREASE (0x749c597a5948b81)"},
+      {"Parameter: google_user_agent (len=5)", "Type: google_user_agent (0x3129)"},
+      {"Parameter: google_quic_version (len=4)", "Type: google_quic_version (0x4752)"},
+      {"Parameter: google_initial_rtt (len=2) 100 us", "Type: google_initial_rtt (0x3127)"}};
+  const dx_node *n = dx_packet_find(p, fp), *t = dx_packet_find(p, ft);
+  for (int i = 0; i < 4 && n && t; i++) {
+    char lab[256];
+    dx_node_label(n, lab, sizeof lab);
+    CU_ASSERT_STRING_EQUAL(lab, want[i][0]);
+    dx_node_label(t, lab, sizeof lab);
+    CU_ASSERT_STRING_EQUAL(lab, want[i][1]);
+    n = dx_packet_find_next(p, n);
+    t = dx_packet_find_next(p, t);
+  }
+  EXPECT(p, "tls.quic.parameter.google.user_agent", "agent");
+  EXPECT(p, "tls.quic.parameter.google.quic_version", "0xff00001d");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.quic.parameter.google.quic_version"),
+                         "Google QUIC version: draft-29 (0xff00001d)");
+  EXPECT(p, "tls.quic.parameter.google.initial_rtt", "100");
+  /* the supported versions follow only in the server's EncryptedExtensions */
+  CU_ASSERT_EQUAL(tu_count(p, "tls.quic.parameter.google.supported_version"), 0);
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static CU_TestInfo tests[] = {
     {"client_hello", test_client_hello},
+    {"quic_google_params", test_quic_google_params},
     {"server_hello_tls12", test_server_hello_tls12},
     {"server_hello_tls13", test_server_hello_tls13},
     {"hello_retry_request", test_hello_retry_request},
