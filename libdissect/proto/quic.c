@@ -1294,8 +1294,8 @@ static void frame_stream(qctx *x, dx_node *fr, dx_node *tn, const dx_tvb *t, uin
                    "STREAM id=%" PRIu64 " fin=%u off=%" PRIu64 " len=%" PRIu64 " dir=%s origin=%s",
                    id, tb & 1, soff, slen, id & 2 ? "Unidirectional" : "Bidirectional",
                    id & 1 ? "Server-initiated" : "Client-initiated");
-  if (slen)
-    dx_add_bytes(p, fr, FL(F_STREAM_DATA), t, *off, (uint32_t)slen);
+  /* as tshark, also when empty ("Stream Data: <MISSING>": a FIN alone) */
+  dx_add_bytes(p, fr, FL(F_STREAM_DATA), t, *off, (uint32_t)slen);
   if (cut) {
     dx_mark_truncated(p, fr, "STREAM data");
     *off = t->len;
