@@ -630,7 +630,7 @@ typedef struct tls_conv {
   /* decryption */
   uint8_t crandom[32], srandom[32];
   bool have_crandom, have_srandom, etm, ems, early_offered, keys_tried;
-  bool early13; /* 0-RTT keys: the client speaks TLS 1.3 before the ServerHello */
+  bool early13;          /* 0-RTT keys: the client speaks TLS 1.3 before the ServerHello */
   bool client_hs_opened; /* a client record opened with its handshake keys */
   uint8_t ms[48];
   bool have_ms;
@@ -1704,10 +1704,25 @@ static void ticket_digest(const uint8_t *b, uint32_t n, uint8_t out[32]) {
     memset(out, 0, 32);
 }
 
+/* A ClientHello after keys were made (TLS <= 1.2 renegotiation, RFC 5246
+ * 7.4.1.2; RFC 5746): a new handshake, under the current keys, whose own
+ * master secret and keys take over at its ChangeCipherSpecs. */
+static void renegotiation(ctx *x) {
+  tls_conv *c = x->c;
+  if (!x->stateful || c->tls13 || c->quic || !c->keys_tried || x->dir != c->client_dir)
+    return;
+  c->keys_tried = c->have_ms = c->have_srandom = c->client_ccs = false;
+  for (int i = 0; i < 2; i++) {
+    dx_tls_dec_free(c->keys[i].next);
+    c->keys[i].next = NULL;
+  }
+}
+
 static void client_hello(ctx *x, cur *m, dx_node *hs) {
   uint32_t hello_start = m->off, hello_end = m->end;
   if (x->c->client_dir < 0)
     x->c->client_dir = x->dir;
+  renegotiation(x);
   if (x->stateful && x->dir == x->c->client_dir) {
     grab_sid(m, x->c->ch_sid, &x->c->ch_sid_len);
     x->c->have_ch_ticket = false;
@@ -2130,15 +2145,20 @@ static int no_key_reason(ctx *x) {
 
 /* Keeps a running hash of the handshake for the extended master secret
  * of RSA and PSK key exchange (RFC 7627 3); only when an RSA key or a PSK
- * was given. */
+ * was given. A ClientHello starts it again (a renegotiation's handshake,
+ * decrypted under the keys of the one before, has its own). */
 static void transcript_add(ctx *x, const dx_tvb *t, uint32_t len) {
   tls_conv *c = x->c;
-  if (!x->stateful || c->quic || c->tls13 || (!dx_packet_rsa_key(x->p) && !have_psk(x)) ||
-      x->decrypted)
+  if (!x->stateful || c->quic || c->tls13 || (!dx_packet_rsa_key(x->p) && !have_psk(x)))
     return;
   const uint8_t *b = dx_get_ptr(t, 0, len);
   if (!b)
     return;
+  if (b[0] == HS_CLIENT_HELLO)
+    for (int i = 0; i < 2; i++) {
+      EVP_MD_CTX_free(c->transcript[i]);
+      c->transcript[i] = NULL;
+    }
   static const char *const mds[2] = {"SHA256", "SHA384"};
   for (int i = 0; i < 2; i++) {
     if (!c->transcript[i]) {

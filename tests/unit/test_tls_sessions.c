@@ -1,6 +1,8 @@
 /* Whole TLS sessions from hand-built records, decrypted through the TLS
  * dissector with a session's secrets:
  *   - plain PSK key exchange with dx_session_set_tls_psk() (RFC 4279 2);
+ *   - TLS 1.2 renegotiation: a second handshake under the first keys,
+ *     whose own keys take over at its ChangeCipherSpecs;
  *   - TLS 1.3 0-RTT without the client's early traffic secret: the early
  *     records are skipped by trial decryption with the handshake keys
  *     (RFC 8446 4.2.10), the client's Finished and application data open.
@@ -415,10 +417,130 @@ static void test_psk_api(void) {
   dx_session_free(s);
 }
 
+/* ---- renegotiation (RFC 5246 7.4.1.2, RFC 5746) ---- */
+
+/* A ClientHello (type 1) or ServerHello (2) of TLS 1.2 with suite
+ * 0xc02f (ECDHE_RSA_WITH_AES_128_GCM_SHA256), the random all r, as a bare
+ * handshake message (no record header), into m. */
+static void hello12(bb *m, unsigned type, uint8_t r) {
+  hs_open(m, type);
+  p16(m, 0x0303);
+  pfill(m, r, 32);
+  p8(m, 0);
+  if (type == 1)
+    p16(m, 2);
+  p16(m, 0xc02f);
+  if (type == 1)
+    p8(m, 1);
+  p8(m, 0);
+  close_(m);
+}
+
+typedef struct keys12 {
+  uint8_t kb[40]; /* client key, server key, client IV, server IV */
+} keys12;
+
+static void keys12_make(keys12 *k, const uint8_t ms[48], uint8_t cr, uint8_t sr) {
+  uint8_t seed[64];
+  memset(seed, sr, 32);
+  memset(seed + 32, cr, 32);
+  prf("SHA256", ms, 48, "key expansion", seed, 64, k->kb, 40);
+}
+
+static void hexms(char *out, uint8_t cr, const uint8_t ms[48]) {
+  out += sprintf(out, "CLIENT_RANDOM ");
+  for (int i = 0; i < 32; i++)
+    out += sprintf(out, "%02x", cr);
+  *out++ = ' ';
+  for (int i = 0; i < 48; i++)
+    out += sprintf(out, "%02x", ms[i]);
+  strcpy(out, "\n");
+}
+
+static void test_renegotiation(void) {
+  uint8_t ms1[48], ms2[48];
+  memset(ms1, 0x11, 48);
+  memset(ms2, 0x22, 48);
+  char log[512];
+  hexms(log, 0xa1, ms1);
+  hexms(log + strlen(log), 0xc3, ms2);
+  keys12 k1, k2;
+  keys12_make(&k1, ms1, 0xa1, 0xb2);
+  keys12_make(&k2, ms2, 0xc3, 0xd4);
+  h x;
+  h_init(&x);
+  CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
+  static const uint8_t fin[16] = {20, 0, 0, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+  static const uint8_t one = 1, shd[4] = {14, 0, 0, 0};
+  static bb f[8], m;
+  memset(f, 0, sizeof f);
+  memset(&m, 0, sizeof m);
+  /* 0: ClientHello; 1: ServerHello, ServerHelloDone */
+  rec_open(&f[0], 22, 0x0301);
+  hello12(&f[0], 1, 0xa1);
+  close_(&f[0]);
+  rec_open(&f[1], 22, 0x0303);
+  hello12(&f[1], 2, 0xb2);
+  pn(&f[1], shd, 4);
+  close_(&f[1]);
+  /* 2: client CCS, Finished; 3: server CCS, Finished (first keys) */
+  rec_open(&f[2], 20, 0x0303);
+  p8(&f[2], 1);
+  close_(&f[2]);
+  gcm_record(&f[2], 22, k1.kb, k1.kb + 32, 0, fin, sizeof fin);
+  rec_open(&f[3], 20, 0x0303);
+  p8(&f[3], 1);
+  close_(&f[3]);
+  gcm_record(&f[3], 22, k1.kb + 16, k1.kb + 36, 0, fin, sizeof fin);
+  /* 4: a request, then the new ClientHello, under the first keys */
+  static const char get1[] = "GET /one HTTP/1.1\r\nHost: r.test\r\n\r\n";
+  gcm_record(&f[4], 23, k1.kb, k1.kb + 32, 1, (const uint8_t *)get1, strlen(get1));
+  hello12(&m, 1, 0xc3);
+  gcm_record(&f[4], 22, k1.kb, k1.kb + 32, 2, m.b, m.n);
+  /* 5: ServerHello, ServerHelloDone under the first keys */
+  m.n = 0;
+  hello12(&m, 2, 0xd4);
+  pn(&m, shd, 4);
+  gcm_record(&f[5], 22, k1.kb + 16, k1.kb + 36, 1, m.b, m.n);
+  /* 6: client CCS under the first keys, Finished under the second;
+   * 7: the server's, then a request under the second keys */
+  gcm_record(&f[6], 20, k1.kb, k1.kb + 32, 3, &one, 1);
+  gcm_record(&f[6], 22, k2.kb, k2.kb + 32, 0, fin, sizeof fin);
+  gcm_record(&f[7], 20, k1.kb + 16, k1.kb + 36, 2, &one, 1);
+  gcm_record(&f[7], 22, k2.kb + 16, k2.kb + 36, 0, fin, sizeof fin);
+  static const char get2[] = "GET /two HTTP/1.1\r\nHost: r.test\r\n\r\n";
+  gcm_record(&f[7], 23, k2.kb, k2.kb + 32, 1, (const uint8_t *)get2, strlen(get2));
+  static const int dir[8] = {0, 1, 0, 1, 0, 1, 0, 0};
+  static const char *const types[8] = {"1", "2,14", "20", "20", "1", "2,14", "20", "20"};
+  /* the last "frame" is the server's CCS and Finished then the client's
+   * request: split it in two calls */
+  for (int i = 0; i < 8; i++) {
+    size_t n = f[i].n;
+    if (i == 7)
+      n = f[7].n - (5 + 8 + strlen(get2) + 16);
+    dx_packet *p = tls_call(&x, i == 7 ? 1 : dir[i], f[i].b, n);
+    char got[64] = "";
+    for (int j = 0; j < tu_count(p, "tls.handshake.type"); j++)
+      snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", j ? "," : "",
+               tu_nth(p, "tls.handshake.type", j));
+    CU_ASSERT_STRING_EQUAL(got, types[i]);
+    if (i == 4)
+      CU_ASSERT_STRING_EQUAL(tu_value(p, "http.request.uri"), "/one");
+    dx_packet_free(p);
+    if (i == 7) {
+      p = tls_call(&x, 0, f[7].b + n, f[7].n - n);
+      CU_ASSERT_STRING_EQUAL(tu_value(p, "http.request.uri"), "/two");
+      dx_packet_free(p);
+    }
+  }
+  h_free(&x);
+}
+
 static CU_TestInfo tests[] = {
     {"psk", test_psk},
     {"psk_api", test_psk_api},
     {"early_without_secret", test_early_without_secret},
+    {"renegotiation", test_renegotiation},
     CU_TEST_INFO_NULL,
 };
 
