@@ -5,7 +5,9 @@
 #   2. an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/,
 #      its unit and integration tests and fuzz replays (the filter table without its second
 #      tshark run, done in stage 1 already), then the corpus sweep
-#      (tests/corpus/sweep.sh) over ../shared/corpus/tcpdump if it exists.
+#      (tests/corpus/sweep.sh) over ../shared/corpus/tcpdump if it exists,
+#      and over Wireshark's own test captures if they were fetched
+#      (tests/thirdparty/fetch-wireshark-captures.sh, $DX_WIRESHARK_TESTS).
 # Every stage runs even if an earlier one failed; the exit status is non-zero
 # if any failed. Environment: BUILD_DIR, ASAN_BUILD_DIR (build directories),
 # JOBS (parallel jobs, default 2), SKIP_ASAN=1 (only stage 1),
@@ -82,6 +84,9 @@ stage "configure ($BUILD)" cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWit
   stage "build ($BUILD)" cmake --build "$BUILD" -j"$JOBS" &&
   stage "ctest ($BUILD)" run_ctest --test-dir "$BUILD" --output-on-failure -j"$JOBS"
 
+# Wireshark's own test captures (tests/thirdparty/fetch-wireshark-captures.sh)
+WS_CAPTURES=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
+
 if [[ ${SKIP_ASAN:-0} != 1 ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -92,6 +97,8 @@ if [[ ${SKIP_ASAN:-0} != 1 ]]; then
       run_ctest_no_tshark --test-dir "$ASAN_BUILD" --output-on-failure -j"$JOBS" -R '^(unit|integration|fuzz)\.' \
         -E "$ASAN_SKIP"
     stage "corpus sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin"
+    stage "Wireshark test captures sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" \
+      bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin" "$WS_CAPTURES"
   }
 fi
 

@@ -1,0 +1,239 @@
+#!/usr/bin/env bash
+# Differential test on captures this project did not make: the captures and
+# keys of Wireshark's own test suite (test/captures, test/keys of the
+# wireshark source package), fetched by
+# tests/thirdparty/fetch-wireshark-captures.sh into $DX_WIRESHARK_TESTS
+# (default ~/.cache/libdissect/wireshark-tests) and never committed. On
+# each capture below, with the keys Wireshark's suite gives it (key logs,
+# pcapng secrets blocks, RSA keys, PSKs), `dissect -T fields` must equal
+# `tshark -T fields` for the fields of fields-wireshark-suite.txt (TLS
+# handshake and records, HTTP/1.x, HTTP/2, HTTP/3 and QUIC, DNS): the
+# "Done when" of the HTTPS and QUIC issues, on real third-party traffic.
+# The expected values are tshark's; a frame listed in KNOWN differs on
+# purpose, for the reason written beside it, and is left out of the
+# comparison. A mismatch is a bug on one of the two sides: find out which
+# before changing anything; this test is never weakened to make it pass.
+# Skipped (77) when the captures have not been fetched.
+# Usage: test_tshark_wireshark_suite.sh BIN_DIR SRC_DIR
+set -uo pipefail
+BIN=${1:?usage: test_tshark_wireshark_suite.sh BIN_DIR SRC_DIR}
+SRC=${2:?usage: test_tshark_wireshark_suite.sh BIN_DIR SRC_DIR}
+. "$SRC/tests/integration/lib.sh"
+
+D=$BIN/dissect
+W=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}
+[[ -d $W/captures && -d $W/keys ]] ||
+  skip "Wireshark's test captures are not in $W (tests/thirdparty/fetch-wireshark-captures.sh fetches them)"
+tshark_capture_test
+C=$W/captures K=$W/keys
+
+. "$SRC/tests/differential/fieldlib.sh"
+field_sets --dissect-must-know "$SRC/tests/differential/fields-wireshark-suite.txt"
+((${#OUR_FIELDS[@]})) || skip "no fields listed"
+
+# CAPTURE|TSHARK OPTIONS|DISSECT OPTIONS (options split on spaces; @K@ is
+# the keys directory), as suite_decryption.py and suite_dissection.py run
+# them.
+CASES=(
+  "tls12-chacha20poly1305.pcap|-o tls.keylog_file:@K@/tls12-chacha20poly1305.keys|--keylog @K@/tls12-chacha20poly1305.keys"
+  "tls13-20-chacha20poly1305.pcap|-o tls.keylog_file:@K@/tls13-20-chacha20poly1305.keys|--keylog @K@/tls13-20-chacha20poly1305.keys"
+  "tls13-rfc8446.pcap|-o tls.keylog_file:@K@/tls13-rfc8446.keys|--keylog @K@/tls13-rfc8446.keys"
+  "tls13-rfc8446.pcap|-o tls.keylog_file:@K@/tls13-rfc8446-noearly.keys|--keylog @K@/tls13-rfc8446-noearly.keys"
+  "tls12-dsb.pcapng||"
+  "http2-data-reassembly.pcap|-o tls.keylog_file:@K@/http2-data-reassembly.keys -d tcp.port==8443,tls|--keylog @K@/http2-data-reassembly.keys -d tcp.port==8443,tls"
+  "dhe1.pcapng.gz|-o tls.keylog_file:@K@/dhe1_keylog.dat -o http.tls.port:443|--keylog @K@/dhe1_keylog.dat"
+  "rsasnakeoil2.pcap|-o uat:rsa_keys:\"@K@/rsasnakeoil2.key\",\"\"|--rsa-key @K@/rsasnakeoil2.key"
+  "rsa-p-lt-q.pcap|-o uat:rsa_keys:\"@K@/rsa-p-lt-q.key\",\"\"|--rsa-key @K@/rsa-p-lt-q.key"
+  "tls-renegotiation.pcap|-o uat:rsa_keys:\"@K@/rsasnakeoil2.key\",\"\" -d tcp.port==4433,tls|--rsa-key @K@/rsasnakeoil2.key -d tcp.port==4433,tls"
+  "tls12-aes128ccm.pcap|-o tls.psk:ca19e028a8a372ad2d325f950fcaceed|-o tls.psk:ca19e028a8a372ad2d325f950fcaceed"
+  "tls12-aes256gcm.pcap|-o tls.psk:ca19e028a8a372ad2d325f950fcaceed|-o tls.psk:ca19e028a8a372ad2d325f950fcaceed"
+  "tls-fragmented-handshakes.pcap.gz||"
+  "retrans-tls.pcap||"
+  "dmgr.pcapng||"
+  "packet-h2-14_headers.pcapng|-d tcp.port==3000,http2|-d tcp.port==3000,http2"
+  "http2-brotli.pcapng||"
+  "http2_follow_multistream.pcapng||"
+  "http.pcap||"
+  "http-ooo.pcap||"
+  "http-ooo2.pcap||"
+  "http-brotli.pcapng||"
+  "quic-fragmented-handshakes.pcapng.gz||"
+  "quic_follow_multistream.pcapng||"
+  "dns+icmp.pcapng.gz||"
+  "dns-ooo.pcap||"
+  "dns_port.pcap||"
+)
+
+# Kept differences, one per line: CASE FRAME FIELD-PREFIX (CASE as named in
+# the results), each for a reason written here:
+#  - An HTTP/1.0 response without Content-Length, its body delimited by the
+#    end of the connection (tls12-chacha20poly1305.pcap frames 8 17 27 36 45
+#    54 63, rsa-p-lt-q.pcap 6, tls12-aes128ccm.pcap 8, tls12-aes256gcm.pcap
+#    8): tshark waits for the server's FIN before it shows the response, and
+#    these captures end before it, so tshark never shows it (not even after
+#    the server's close_notify); dissect shows the response where it starts,
+#    with a note that the body runs to the end of the connection.
+#  - quic_follow_multistream.pcapng (Chrome, HTTP/3), frames where an HTTP/3
+#    DATA frame starts and ends in later packets: tshark 4.0 asks for the
+#    whole frame before it shows it and never shows these; dissect shows the
+#    frame's header where it starts and its payload as it comes (as
+#    test_tshark_quic keeps for the project's own samples). Frame 878: the
+#    server sends stream 80's first bytes again; tshark dissects the repeated
+#    HEADERS a second time, dissect marks the STREAM frame a retransmission.
+#  - http2_follow_multistream.pcapng frames 183 186 189: the server's stream
+#    after the 111 KB that tshark's defaults give up at the gap before frame
+#    101 (tcp.reassemble_out_of_order off: the out-of-order segments are not
+#    dissected). tshark keeps waiting for a record whose length it read in
+#    the middle of one; dissect finds the record boundary again (each of
+#    these segments is one whole 41-byte record) and shows it, not
+#    decryptable (its sequence number is lost with the gap).
+KEPT=$(
+  cat <<'KEOF'
+tls12-chacha20poly1305.pcap 8 http.
+tls12-chacha20poly1305.pcap 17 http.
+tls12-chacha20poly1305.pcap 27 http.
+tls12-chacha20poly1305.pcap 36 http.
+tls12-chacha20poly1305.pcap 45 http.
+tls12-chacha20poly1305.pcap 54 http.
+tls12-chacha20poly1305.pcap 63 http.
+rsa-p-lt-q.pcap 6 http.
+tls12-aes128ccm.pcap 8 http.
+tls12-aes256gcm.pcap 8 http.
+quic_follow_multistream.pcapng 15 http3.
+quic_follow_multistream.pcapng 21 http3.
+quic_follow_multistream.pcapng 39 http3.
+quic_follow_multistream.pcapng 63 http3.
+quic_follow_multistream.pcapng 99 http3.
+quic_follow_multistream.pcapng 136 http3.
+quic_follow_multistream.pcapng 147 http3.
+quic_follow_multistream.pcapng 167 http3.
+quic_follow_multistream.pcapng 194 http3.
+quic_follow_multistream.pcapng 220 http3.
+quic_follow_multistream.pcapng 247 http3.
+quic_follow_multistream.pcapng 274 http3.
+quic_follow_multistream.pcapng 301 http3.
+quic_follow_multistream.pcapng 329 http3.
+quic_follow_multistream.pcapng 356 http3.
+quic_follow_multistream.pcapng 371 http3.
+quic_follow_multistream.pcapng 401 http3.
+quic_follow_multistream.pcapng 434 http3.
+quic_follow_multistream.pcapng 460 http3.
+quic_follow_multistream.pcapng 489 http3.
+quic_follow_multistream.pcapng 515 http3.
+quic_follow_multistream.pcapng 545 http3.
+quic_follow_multistream.pcapng 572 http3.
+quic_follow_multistream.pcapng 600 http3.
+quic_follow_multistream.pcapng 631 http3.
+quic_follow_multistream.pcapng 671 http3.
+quic_follow_multistream.pcapng 675 http3.
+quic_follow_multistream.pcapng 683 http3.
+quic_follow_multistream.pcapng 688 http3.
+quic_follow_multistream.pcapng 693 http3.
+quic_follow_multistream.pcapng 706 http3.
+quic_follow_multistream.pcapng 733 http3.
+quic_follow_multistream.pcapng 761 http3.
+quic_follow_multistream.pcapng 765 http3.
+quic_follow_multistream.pcapng 792 http3.
+quic_follow_multistream.pcapng 801 http3.
+quic_follow_multistream.pcapng 821 http3.
+quic_follow_multistream.pcapng 848 http3.
+quic_follow_multistream.pcapng 854 http3.
+quic_follow_multistream.pcapng 868 http3.
+quic_follow_multistream.pcapng 883 http3.
+quic_follow_multistream.pcapng 878 http3.
+http2_follow_multistream.pcapng 183 tls.record.
+http2_follow_multistream.pcapng 186 tls.record.
+http2_follow_multistream.pcapng 189 tls.record.
+KEOF
+)
+
+case_vars() { # cap topts dopts name from a CASES entry
+  IFS='|' read -r cap topts dopts <<<"$1"
+  topts=${topts//@K@/$K} dopts=${dopts//@K@/$K}
+  name=$cap
+  [[ $topts == *noearly* ]] && name+="+noearly"
+}
+
+printf '%s\n' "$KEPT" >"$T_TMP/kept"
+mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
+mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
+i=0
+for c in "${CASES[@]}"; do
+  case_vars "$c"
+  i=$((i + 1))
+  [[ -f $C/$cap ]] || {
+    fail "$name: not in $C (fetch again)"
+    continue
+  }
+  # the options as words (no option here holds a space)
+  read -r -a to <<<"$topts"
+  read -r -a do_ <<<"$dopts"
+  rc=0
+  tshark -n -r "$C/$cap" "${to[@]}" -T fields -E occurrence=a -E separator=/t "${ts_e[@]}" \
+    >"$T_TMP/$i.tshark" 2>"$T_TMP/$i.tshark.err" || rc=$?
+  if ((rc != 0)); then
+    fail "$name: tshark failed (exit $rc)" "$(grep -v 'Running as user' "$T_TMP/$i.tshark.err" | head -3)"
+    continue
+  fi
+  rc=0
+  "$D" -n -r "$C/$cap" "${do_[@]}" -T fields -E occurrence=a -E separator=/t "${our_e[@]}" \
+    >"$T_TMP/$i.ours" 2>"$T_TMP/$i.ours.err" || rc=$?
+  if ((rc != 0)); then
+    fail "$name: dissect failed (exit $rc)" "$(head -3 "$T_TMP/$i.ours.err")"
+    continue
+  fi
+  while IFS= read -r line; do
+    case $line in
+    "ok "*) pass "$name: ${line#ok }" ;;
+    "FAIL "*) fail "$name: ${line#FAIL }" ;;
+    "  "*) printf '%s\n' "$line" ;;
+    esac
+  done < <($PY - "$name" "$T_TMP/fields" "$T_TMP/our-known" "$T_TMP/$i.tshark" "$T_TMP/$i.ours" \
+    "$T_TMP/kept" <<'PYEOF'
+import sys
+name, fields_f, ours_f, ts_f, our_f, kept_f = sys.argv[1:7]
+def lines(p):
+    return open(p, encoding="utf-8", errors="surrogateescape").read().split("\n")[:-1]
+fields, ourfields = lines(fields_f), lines(ours_f)
+kept = set()
+for l in lines(kept_f):
+    w = l.split()
+    if len(w) == 3 and w[0] == name:
+        kept.add((int(w[1]), w[2]))
+used = set()
+def rows(p, n):
+    out = []
+    for l in lines(p):
+        c = l.split("\t")
+        out.append(c + [""] * (n - len(c)))
+    return out
+ts, ours = rows(ts_f, len(fields)), rows(our_f, len(ourfields))
+col = {f: i for i, f in enumerate(ourfields)}
+bad = []
+if len(ts) != len(ours):
+    bad.append("frames: tshark %d, dissect %d" % (len(ts), len(ours)))
+for k in range(min(len(ts), len(ours))):
+    for i, f in enumerate(fields):
+        a = ours[k][col[f]] if f in col else ""
+        if a == ts[k][i]:
+            continue
+        kk = [e for e in kept if e[0] == k + 1 and f.startswith(e[1])]
+        if kk:
+            used.update(kk)
+            continue
+        bad.append("frame %d %s: dissect %r, tshark %r" % (k + 1, f, a[:100], ts[k][i][:100]))
+# a kept difference that no longer differs is stale: say so
+for e in sorted(kept - used):
+    bad.append("kept difference %d %s no longer differs: remove it from KEPT" % e)
+if bad:
+    print("FAIL %d differences (%d frames, %d kept differences)" % (len(bad), len(ts), len(used)))
+    for b in bad[:6]:
+        print("  " + b)
+    if len(bad) > 6:
+        print("  ... and %d more" % (len(bad) - 6))
+else:
+    print("ok %d frames equal (%d kept differences)" % (len(ts), len(used)))
+PYEOF
+  )
+done
+finish
