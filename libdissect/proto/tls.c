@@ -188,6 +188,11 @@ enum {
   F_REASM_PDU_LEN,
   F_REASM_PDU_DATA,
   F_DECRYPT,
+  F_V2_CSLEN,
+  F_V2_SIDLEN,
+  F_V2_CHLEN,
+  F_V2_SPEC,
+  F_V2_CHALLENGE,
   F_QTP_LEN,
   F_QTP,
   F_QTP_TYPE,
@@ -504,6 +509,11 @@ static const dx_field tls_fields[] = {
     [F_REASM_PDU_LEN] = FU32("tls.reassembled.length", "Reassembled PDU length"),
     [F_REASM_PDU_DATA] = FB("tls.reassembled.data", "Reassembled PDU data"),
     [F_DECRYPT] = FN("tls.decryption", "Decryption"),
+    [F_V2_CSLEN] = FU16("tls.handshake.cipher_spec_len", "Cipher Spec Length"),
+    [F_V2_SIDLEN] = FU16("tls.handshake.session_id_length", "Session ID Length"),
+    [F_V2_CHLEN] = FU16("tls.handshake.challenge_length", "Challenge Length"),
+    [F_V2_SPEC] = DX_F("tls.handshake.cipherspec", "Cipher Spec", DX_FT_UINT24, DX_BASE_HEX),
+    [F_V2_CHALLENGE] = FN("tls.handshake.challenge", "Challenge"),
     [F_REASM_LEN] = FU32("tls.handshake.reassembled.length", "Reassembled Handshake length"),
     [F_HS_FRAGS] = FN("tls.handshake.fragments", "Reassembled Handshake Fragments"),
     [F_HS_FRAG] =
@@ -780,6 +790,7 @@ static void ticket_digest(const uint8_t *b, uint32_t n, uint8_t out[32]);
 
 static const char *ver_short(uint16_t v) {
   switch (v) {
+  case 0x0002: return "SSLv2";
   case 0x0300: return "SSLv3";
   case 0x0301: return "TLSv1";
   case 0x0302: return "TLSv1.1";
@@ -1961,7 +1972,12 @@ static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
   case KX_RSA:
   case KX_RSA_PSK:
     dx_node_set_text(x->p, cp, "RSA Encrypted PreMaster Secret");
-    if (cur_vec(m, cp, F_EPMS_LEN, 2, &v, NULL) && cur_left(&v)) {
+    if (x->c->version == 0x0300 && k == KX_RSA && cur_left(m)) {
+      /* SSL 3.0 (RFC 6101 5.6.7.1): no length before the encrypted premaster */
+      dx_add_bytes(x->p, cp, FL(F_EPMS), m->t, m->off, cur_left(m));
+      rsa_premaster(x, dx_get_ptr(m->t, m->off, cur_left(m)), cur_left(m));
+      m->off = m->end;
+    } else if (cur_vec(m, cp, F_EPMS_LEN, 2, &v, NULL) && cur_left(&v)) {
       dx_add_bytes(x->p, cp, FL(F_EPMS), v.t, v.off, cur_left(&v));
       rsa_premaster(x, dx_get_ptr(v.t, v.off, cur_left(&v)), cur_left(&v));
     }
@@ -2993,8 +3009,86 @@ static bool valid_header(const dx_tvb *t, uint32_t off) {
   return true;
 }
 
+/* An SSL 2.0-format ClientHello (RFC 6101 E.1, RFC 5246 E.2): a 2-byte
+ * header with the high bit set, then message type 1 and a version 3.x. */
+static bool v2_hello(const dx_tvb *t, uint32_t off) {
+  uint8_t b0 = 0, mt = 0, maj = 0;
+  return dx_get_u8(t, off, &b0) && (b0 & 0x80) && dx_get_u8(t, off + 2, &mt) && mt == 1 &&
+         dx_get_u8(t, off + 3, &maj) && (maj == 3 || maj == 0);
+}
+
+static const dx_vals ssl2_spec_vals[] = {{0x010080, "SSL2_RC4_128_WITH_MD5"},
+                                         {0x020080, "SSL2_RC4_128_EXPORT40_WITH_MD5"},
+                                         {0x030080, "SSL2_RC2_128_CBC_WITH_MD5"},
+                                         {0x040080, "SSL2_RC2_128_CBC_EXPORT40_WITH_MD5"},
+                                         {0x050080, "SSL2_IDEA_128_CBC_WITH_MD5"},
+                                         {0x060040, "SSL2_DES_64_CBC_WITH_MD5"},
+                                         {0x0700c0, "SSL2_DES_192_EDE3_CBC_WITH_MD5"},
+                                         {0x080080, "SSL2_RC4_64_WITH_MD5"},
+                                         {0x00fefe, "SSL_RSA_FIPS_WITH_DES_CBC_SHA"},
+                                         {0x00feff, "SSL_RSA_FIPS_WITH_3DES_EDE_CBC_SHA"},
+                                         {0, NULL}};
+
+/* The SSLv2 ClientHello record of len bytes after its 2-byte header, as
+ * tshark shows it; its challenge, left-padded with zeros to 32 bytes, is
+ * the client random of the SSL 3.0/TLS session it opens. */
+static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint16_t len) {
+  dx_packet *p = x->p;
+  tls_conv *c = x->c;
+  dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 2u + len);
+  dx_node_set_text(p, rec, "SSLv2 Record Layer: Client Hello");
+  dx_node *v = dx_add_uint(p, rec, FL(F_RVER), t, off, 0, 0x0002);
+  dx_node_set_flags(v, DX_NODE_GENERATED);
+  dx_add_uint(p, rec, FL(F_RLEN), t, off, 2, len);
+  info_add(x, "Client Hello");
+  dx_tvb r = dx_tvb_sub(t, off + 2, len);
+  dx_node *mt = dx_add_item(p, rec, FL(F_HTYPE), &r, 0, 1);
+  dx_node_set_text(p, mt, "Handshake Message Type: Client Hello (1)");
+  uint16_t csl = 0, sidl = 0, chl = 0;
+  if (len < 9 || !dx_get_u16(&r, 3, &csl) || !dx_get_u16(&r, 5, &sidl) ||
+      !dx_get_u16(&r, 7, &chl) || 9u + csl + sidl + chl > len || csl % 3 || sidl > 16 || chl < 16 ||
+      chl > 32) {
+    dx_mark_malformed(p, rec, "SSLv2 Client Hello: lengths do not fit the record");
+    return;
+  }
+  dx_add_item(p, rec, FL(F_HVER), &r, 1, 2);
+  dx_add_item(p, rec, FL(F_V2_CSLEN), &r, 3, 2);
+  dx_add_item(p, rec, FL(F_V2_SIDLEN), &r, 5, 2);
+  dx_add_item(p, rec, FL(F_V2_CHLEN), &r, 7, 2);
+  dx_node *css = dx_add_none(p, rec, FL(F_CSS), &r, 9, csl);
+  dx_node_set_text(p, css, "Cipher Specs (%u specs)", csl / 3u);
+  for (uint32_t i = 0; i < csl; i += 3) {
+    uint32_t spec = 0;
+    dx_get_u24(&r, 9 + i, &spec);
+    const char *name =
+        spec >> 16 ? dx_val_name(ssl2_spec_vals, spec) : dx_val_name(dx_tls_cipher_vals, spec);
+    if (!name)
+      name = dx_val_name(ssl2_spec_vals, spec);
+    dx_node *s = dx_add_item(p, css, FL(F_V2_SPEC), &r, 9 + i, 3);
+    dx_node_set_text(p, s, "Cipher Spec: %s (0x%06x)", name ? name : "Unknown", spec);
+  }
+  if (sidl) {
+    dx_node *sn = dx_add_bytes(p, rec, FL(F_SID), &r, 9u + csl, sidl);
+    dx_node_set_text(p, sn, "Session ID (%u byte%s)", sidl, sidl == 1 ? "" : "s");
+  }
+  dx_add_none(p, rec, FL(F_V2_CHALLENGE), &r, 9u + csl + sidl, chl);
+  if (!x->stateful)
+    return;
+  if (c->client_dir < 0)
+    c->client_dir = x->dir;
+  if (x->dir != c->client_dir)
+    return;
+  renegotiation(x);
+  const uint8_t *ch = dx_get_ptr(&r, 9u + csl + sidl, chl);
+  if (ch) {
+    memset(c->crandom, 0, 32);
+    memcpy(c->crandom + 32 - chl, ch, chl);
+    c->have_crandom = true;
+  }
+}
+
 static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  if (t->len == 0 || !valid_header(t, 0)) {
+  if (t->len == 0 || (!valid_header(t, 0) && !v2_hello(t, 0))) {
     /* Not a record header: refuse unless this is a known TLS stream. */
     tls_conv tmp;
     tls_conv *c = get_conv(p, &tmp, false);
@@ -3024,6 +3118,26 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t off = 0;
   for (unsigned i = 0; off < t->len && i < 65536; i++) {
     uint32_t left = t->len - off;
+    if (!c->seen_record && v2_hello(t, off)) {
+      uint16_t l2 = 0;
+      dx_get_u16(t, off, &l2);
+      l2 &= 0x7fff;
+      if (left < 2u + l2 && can_deseg) {
+        p->desegment_offset = off;
+        p->desegment_len = 2u + l2 - left;
+        break;
+      }
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      c->seen_record = true;
+      x.tls = tls;
+      x.parent = parent;
+      filled = true;
+      v2_client_hello(&x, t, off, tls, (uint16_t)(left < 2u + l2 ? left - 2 : l2));
+      last_ver = 0x0002;
+      off += left < 2u + l2 ? left : 2u + l2;
+      continue;
+    }
     if (!valid_header(t, off)) {
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);

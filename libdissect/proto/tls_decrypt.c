@@ -180,7 +180,8 @@ struct dx_tls_dec {
   unsigned taglen; /* AEAD tag length */
   EVP_CIPHER *cipher;
   EVP_CIPHER_CTX *ctx;
-  EVP_MAC_CTX *mac; /* HMAC keyed with the MAC key (CBC/NULL suites) */
+  EVP_MAC_CTX *mac;    /* HMAC keyed with the MAC key (CBC/NULL suites) */
+  uint8_t mac_key[48]; /* SSL 3.0: the MAC secret (its MAC is not an HMAC) */
   uint64_t seq;
   uint8_t key[32];
   uint8_t iv[16]; /* fixed IV (AEAD), or the CBC IV for the next TLS 1.0 record */
@@ -272,7 +273,11 @@ static int make_state(const dx_tls_suite *cs, uint16_t version, bool etm, const 
     if ((rc = set_key(d)) != DX_TLS_DEC_OK)
       goto fail;
   }
-  if (cs->mac_len) {
+  if (cs->mac_len && version == 0x0300) {
+    if (cs->mac_len > sizeof d->mac_key || !cs->mac_md)
+      goto fail;
+    memcpy(d->mac_key, mac_key, cs->mac_len);
+  } else if (cs->mac_len) {
     EVP_MAC *hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
     if (!hmac)
       goto fail;
@@ -331,9 +336,41 @@ int dx_tls_prf(uint16_t version, const char *prf_md, const uint8_t *secret, size
 }
 
 static bool version_ok(uint16_t version, const dx_tls_suite *cs) {
-  if (version < 0x0301 || version > 0x0303 || is_tls13_suite(cs))
+  if (version < 0x0300 || version > 0x0303 || is_tls13_suite(cs))
     return false;
   return !is_aead(cs) || version == 0x0303; /* AEAD suites are TLS 1.2 only */
+}
+
+/* SSL 3.0 (RFC 6101 6.1, 6.2.2): out = MD5(secret + SHA1("A" + secret +
+ * r1 + r2)) + MD5(secret + SHA1("BB" + secret + r1 + r2)) + ..., cut at
+ * outlen (at most 26 rounds of 16 bytes). */
+static int ssl3_expand(const uint8_t *secret, size_t slen, const uint8_t r1[32],
+                       const uint8_t r2[32], uint8_t *out, size_t outlen) {
+  if (outlen > 16 * 26)
+    return DX_TLS_DEC_UNSUPPORTED;
+  EVP_MD_CTX *h = EVP_MD_CTX_new();
+  EVP_MD *md5 = EVP_MD_fetch(NULL, "MD5", NULL), *sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+  int rc = h && md5 && sha1 ? DX_TLS_DEC_OK : DX_TLS_DEC_NOMEM;
+  for (size_t i = 0, done = 0; rc == DX_TLS_DEC_OK && done < outlen; i++) {
+    uint8_t label[26], sha[20], m5[16];
+    memset(label, 'A' + (int)i, i + 1);
+    if (EVP_DigestInit_ex(h, sha1, NULL) != 1 || EVP_DigestUpdate(h, label, i + 1) != 1 ||
+        EVP_DigestUpdate(h, secret, slen) != 1 || EVP_DigestUpdate(h, r1, 32) != 1 ||
+        EVP_DigestUpdate(h, r2, 32) != 1 || EVP_DigestFinal_ex(h, sha, NULL) != 1 ||
+        EVP_DigestInit_ex(h, md5, NULL) != 1 || EVP_DigestUpdate(h, secret, slen) != 1 ||
+        EVP_DigestUpdate(h, sha, 20) != 1 || EVP_DigestFinal_ex(h, m5, NULL) != 1) {
+      rc = DX_TLS_DEC_NOMEM;
+      break;
+    }
+    size_t n = outlen - done < 16 ? outlen - done : 16;
+    memcpy(out + done, m5, n);
+    done += n;
+  }
+  EVP_MD_CTX_free(h);
+  EVP_MD_free(md5);
+  EVP_MD_free(sha1);
+  ERR_clear_error();
+  return rc;
 }
 
 int dx_tls12_make(uint16_t version, const dx_tls_suite *cs, const uint8_t ms[48],
@@ -357,7 +394,9 @@ int dx_tls12_make(uint16_t version, const dx_tls_suite *cs, const uint8_t ms[48]
   size_t need = 2u * cs->mac_len + 2u * cs->key_len + 2u * cs->fixed_iv_len;
   if (need > sizeof kb)
     return DX_TLS_DEC_UNSUPPORTED;
-  int rc = dx_tls_prf(version, cs->prf_md, ms, 48, "key expansion", seed, 64, kb, need);
+  int rc = version == 0x0300
+               ? ssl3_expand(ms, 48, server_random, client_random, kb, need)
+               : dx_tls_prf(version, cs->prf_md, ms, 48, "key expansion", seed, 64, kb, need);
   if (rc == DX_TLS_DEC_OK) {
     const uint8_t *cmac = kb, *smac = cmac + cs->mac_len;
     const uint8_t *ckey = smac + cs->mac_len, *skey = ckey + cs->key_len;
@@ -380,6 +419,10 @@ int dx_tls12_master_secret(uint16_t version, const dx_tls_suite *cs, const uint8
                            size_t shlen, uint8_t ms[48]) {
   if (!cs || !pms || !pmslen || !ms || !version_ok(version, cs))
     return DX_TLS_DEC_UNSUPPORTED;
+  if (version == 0x0300) /* RFC 6101 6.1 (no extended master secret) */
+    return client_random && server_random
+               ? ssl3_expand(pms, pmslen, client_random, server_random, ms, 48)
+               : DX_TLS_DEC_UNSUPPORTED;
   if (session_hash) /* RFC 7627 4 */
     return dx_tls_prf(version, cs->prf_md, pms, pmslen, "extended master secret", session_hash,
                       shlen, ms, 48);
@@ -664,9 +707,40 @@ static int dec_aead(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *
   return DX_TLS_DEC_OK;
 }
 
+/* SSL 3.0 (RFC 6101 5.2.3.1): hash(secret + pad_2 + hash(secret + pad_1 +
+ * seq_num + type + length + content)), pads of 0x36 / 0x5c, 48 bytes for
+ * MD5 and 40 for SHA-1. */
+static bool ssl3_mac_ok(dx_tls_dec *d, uint8_t ct, const uint8_t *data, size_t n,
+                        const uint8_t *expect) {
+  size_t ml = d->cs->mac_len, padn = ml == 16 ? 48 : 40;
+  uint8_t hdr[11], pad1[48], pad2[48], inner[64], mac[64];
+  put_u64(hdr, d->seq);
+  hdr[8] = ct;
+  hdr[9] = (uint8_t)(n >> 8);
+  hdr[10] = (uint8_t)n;
+  memset(pad1, 0x36, sizeof pad1);
+  memset(pad2, 0x5c, sizeof pad2);
+  EVP_MD_CTX *h = EVP_MD_CTX_new();
+  EVP_MD *md = EVP_MD_fetch(NULL, d->cs->mac_md, NULL);
+  unsigned il = 0, ol = 0;
+  bool ok = h && md && EVP_MD_get_size(md) == (int)ml && EVP_DigestInit_ex(h, md, NULL) == 1 &&
+            EVP_DigestUpdate(h, d->mac_key, ml) == 1 && EVP_DigestUpdate(h, pad1, padn) == 1 &&
+            EVP_DigestUpdate(h, hdr, 11) == 1 && (!n || EVP_DigestUpdate(h, data, n) == 1) &&
+            EVP_DigestFinal_ex(h, inner, &il) == 1 && EVP_DigestInit_ex(h, md, NULL) == 1 &&
+            EVP_DigestUpdate(h, d->mac_key, ml) == 1 && EVP_DigestUpdate(h, pad2, padn) == 1 &&
+            EVP_DigestUpdate(h, inner, il) == 1 && EVP_DigestFinal_ex(h, mac, &ol) == 1 &&
+            ol == ml && CRYPTO_memcmp(mac, expect, ml) == 0;
+  EVP_MD_CTX_free(h);
+  EVP_MD_free(md);
+  ERR_clear_error();
+  return ok;
+}
+
 /* HMAC(mac_key, seq || type || version || length || data) (RFC 5246 6.2.3.1) */
 static bool mac_ok(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *data, size_t n,
                    const uint8_t *expect) {
+  if (d->version == 0x0300)
+    return ssl3_mac_ok(d, ct, data, n, expect);
   uint8_t hdr[13], mac[64];
   size_t ml = 0;
   put_u64(hdr, d->seq);
@@ -696,9 +770,11 @@ static int cbc_open(dx_tls_dec *d, const uint8_t *iv, const uint8_t *in, size_t 
     return DX_TLS_DEC_NOMEM;
   }
   size_t pad = out[n - 1];
-  if (pad + 1 > n)
+  if (pad + 1 > n || (d->version == 0x0300 && pad + 1 > d->block))
     return DX_TLS_DEC_BAD_TAG;
-  for (size_t i = n - 1 - pad; i < n - 1; i++)
+  /* SSL 3.0 (RFC 6101 5.2.3.2): the padding bytes are arbitrary, shorter
+   * than a block */
+  for (size_t i = n - 1 - pad; d->version != 0x0300 && i < n - 1; i++)
     if (out[i] != pad)
       return DX_TLS_DEC_BAD_TAG;
   *content = n - 1 - pad;
