@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,6 +43,7 @@ typedef struct options {
   const char *dfilter;
   const char *rsa_key;               /* --rsa-key FILE */
   const char *tls_psk;               /* -o tls.psk:HEX */
+  int tcp_reorder;                   /* -o tcp.reassemble_out_of_order:TRUE */
   const char **ca_files, **ca_paths; /* --ca-file, --ca-path (trust verdicts) */
   size_t nca_files, nca_paths;
   int ca_only;            /* --ca-only */
@@ -171,6 +173,11 @@ static void usage(FILE *out) {
           "                       tcp.max_total_stream_bytes (67108864), flows.max (65536),\n"
           "                       ip.max_frag_datagrams (1024), ip.max_frag_bytes (65535),\n"
           "                       ip.frag_timeout_ms (30000), dns.max_pending (65536)\n"
+          "  -o tcp.reassemble_out_of_order:TRUE\n"
+          "                       hold TCP segments that come after a gap and put them\n"
+          "                       back in order (off by default, as in tshark: a gap's\n"
+          "                       bytes are given up, and segments flagged out of order or\n"
+          "                       retransmitted are not dissected above TCP)\n"
           "  --check-checksums    verify IP/TCP/UDP/ICMP checksums (off by default, as in\n"
           "                       Wireshark: captures on the sending host carry offloaded,\n"
           "                       unfilled checksums)\n"
@@ -399,6 +406,16 @@ static int parse_pref(options *o, const char *arg) {
     o->tls_psk = n ? arg + 8 : NULL;
     return 0;
   }
+  if (strncmp(arg, "tcp.reassemble_out_of_order:", 28) == 0) {
+    const char *v = arg + 28; /* as tshark reads a boolean preference */
+    if (strcasecmp(v, "TRUE") == 0)
+      o->tcp_reorder = 1;
+    else if (strcasecmp(v, "FALSE") == 0)
+      o->tcp_reorder = 0;
+    else
+      return bad_option("preference \"%s\" needs TRUE or FALSE", arg);
+    return 0;
+  }
   const char *colon = strchr(arg, ':');
   size_t nlen = colon ? (size_t)(colon - arg) : strlen(arg);
   for (size_t i = 0; i < sizeof prefs / sizeof prefs[0]; i++) {
@@ -425,7 +442,7 @@ static int parse_pref(options *o, const char *arg) {
   }
   return bad_option(
       "unknown preference \"%s\" (supported: tls.keylog_file:FILE, tls.psk:HEX, "
-      "tls.ca_file:FILE, "
+      "tls.ca_file:FILE, tcp.reassemble_out_of_order:TRUE|FALSE, "
       "tls.ca_path:DIR, "
       "tcp.max_stream_bytes:N, tcp.max_total_stream_bytes:N, ip.max_frag_datagrams:N, "
       "ip.max_frag_bytes:N, ip.frag_timeout_ms:N, flows.max:N, dns.max_pending:N)",
@@ -1045,6 +1062,7 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  dx_session_set_tcp_reorder(sess, o.tcp_reorder);
   if (o.tls_psk && set_psk(sess, o.tls_psk) != DX_OK) {
     eprint("dissect: -o tls.psk: out of memory\n");
     dx_session_free(sess);

@@ -82,6 +82,7 @@ static int new_session(const pindex *ix, dx_session **out, char *err, size_t err
   if (rc != DX_OK)
     return rc;
   dx_session *s = *out;
+  dx_session_set_tcp_reorder(s, g_tui_opts.tcp_reorder);
   if (ix->keylog[0] && (rc = dx_session_load_keylog(s, ix->keylog, err, errlen)) != DX_OK)
     goto fail;
   if (g_tui_opts.rsa_key &&

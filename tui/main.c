@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,6 +50,9 @@ static void usage(FILE *out) {
         "                    (also $SSLKEYLOGFILE; pcapng Decryption Secrets Blocks\n"
         "                    are read too); QUIC and HTTP/3 too\n"
         "  -o tls.keylog_file:FILE   the same, Wireshark style\n"
+        "  -o tcp.reassemble_out_of_order:TRUE\n"
+        "                            hold TCP segments after a gap and reorder them\n"
+        "                            (off by default, as in tshark)\n"
         "  --rsa-key FILE    PEM RSA private key of the server (RSA key exchange)\n"
         "  -d LAYER.port==PORT,PROTO  decode as, e.g. -d tcp.port==8443,tls\n"
         "  --colorfilters FILE  colouring rules in Wireshark's colorfilters format\n"
@@ -473,8 +477,13 @@ int main(int argc, char **argv) {
     case 'o':
       if (strncmp(optarg, "tls.keylog_file:", 16) == 0) {
         keylog = optarg + 16;
+      } else if (strncmp(optarg, "tcp.reassemble_out_of_order:", 28) == 0 &&
+                 (strcasecmp(optarg + 28, "TRUE") == 0 || strcasecmp(optarg + 28, "FALSE") == 0)) {
+        g_tui_opts.tcp_reorder = strcasecmp(optarg + 28, "TRUE") == 0;
       } else {
-        fprintf(stderr, "dissect-tui: -o: unknown preference \"%s\" (known: tls.keylog_file)\n",
+        fprintf(stderr,
+                "dissect-tui: -o: unknown preference \"%s\" (known: tls.keylog_file:FILE, "
+                "tcp.reassemble_out_of_order:TRUE|FALSE)\n",
                 optarg);
         return 2;
       }

@@ -172,6 +172,7 @@ typedef struct tui_color_rule {
 
 typedef struct tui_decode_opts {
   const char *rsa_key;
+  int tcp_reorder; /* -o tcp.reassemble_out_of_order:TRUE */
   const char *decode_as[64];
   int ndecode_as;
   /* the colouring rules: colorfilters text (Wireshark's format) compiled

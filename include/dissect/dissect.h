@@ -201,6 +201,19 @@ int dx_session_load_rsa_key(dx_session *s, const char *path, char *err, size_t e
  * DX_ENOMEM (the key set before stays). Call before dissecting. */
 int dx_session_set_tls_psk(dx_session *s, const uint8_t *psk, size_t len);
 
+/* ---- TCP ------------------------------------------------------------------ */
+/* Out-of-order TCP segments, as tshark's tcp.reassemble_out_of_order. Off
+ * (the default, tshark's): a segment after a gap is dissected at once and
+ * the gap's bytes are given up, unless it belongs to the PDU being
+ * reassembled; a segment flagged as a retransmission or out of order is not
+ * handed to the application (tshark's tcp.no_subdissector_on_error). On:
+ * segments after a gap are held (within the TCP caps) until the gap is
+ * filled and the bytes go up in order, so a request whose segments came out
+ * of order is still seen. Kept by dx_session_reset(). Returns DX_OK or
+ * DX_EINVAL (s NULL). Call before dissecting: connections opened before keep
+ * the setting they started with. */
+int dx_session_set_tcp_reorder(dx_session *s, int on);
+
 /* ---- frames ----------------------------------------------------------- */
 /* Link types are libpcap's DLT_ values (DLT_EN10MB = 1, DLT_NULL = 0,
  * DLT_RAW = 12 or 101, DLT_LINUX_SLL = 113, DLT_LINUX_SLL2 = 276, ...). */

@@ -808,6 +808,8 @@ void *dx_packet_rsa_key(const dx_packet *p);
 /* The pre-shared key of plain PSK suites (dx_session_set_tls_psk), NULL
  * with *len 0 if none. */
 const uint8_t *dx_packet_tls_psk(const dx_packet *p, size_t *len);
+/* dx_session_set_tcp_reorder(): TCP segments after a gap held and reordered. */
+bool dx_packet_tcp_reorder(const dx_packet *p);
 /* The session's byte budget for stream buffers, for dx_reasm_limits. */
 uint64_t *dx_packet_stream_budget(const dx_packet *p);
 

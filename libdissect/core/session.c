@@ -321,6 +321,17 @@ int dx_session_set_tls_psk(dx_session *s, const uint8_t *psk, size_t len) {
   return DX_OK;
 }
 
+int dx_session_set_tcp_reorder(dx_session *s, int on) {
+  if (!s)
+    return DX_EINVAL;
+  s->tcp_reorder = on != 0;
+  return DX_OK;
+}
+
+bool dx_packet_tcp_reorder(const dx_packet *p) {
+  return p->sess->tcp_reorder;
+}
+
 int dx_session_reset(dx_session *s) {
   if (!s)
     return DX_EINVAL;

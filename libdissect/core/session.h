@@ -57,6 +57,9 @@ struct dx_session {
   /* dx_session_set_tls_psk(): the pre-shared key of plain PSK suites. */
   uint8_t *tls_psk;
   size_t tls_psk_len;
+  /* dx_session_set_tcp_reorder(): TCP segments after a gap are held and put
+   * back in order (tshark's tcp.reassemble_out_of_order); off by default. */
+  bool tcp_reorder;
   /* Bytes the session keeps across packets: every byte stream's pending
    * PDUs (TCP and decrypted TLS alike), every protocol's buffers and the
    * fixed state of each flow and connection: one budget,

@@ -557,7 +557,7 @@ static tcp_conv *conv_new(dx_packet *p, dx_node *tcp, tcp_state *st) {
     c->h[i].window = UINT32_MAX;
     c->h[i].valid_bif = true;
     dx_tcp_stream_init(&c->h[i].rs, &lim);
-    c->h[i].rs.no_reorder = true;
+    c->h[i].rs.no_reorder = !dx_packet_tcp_reorder(p);
   }
   c->prev_sec = p->frame.ts_sec;
   c->prev_nsec = (int32_t)p->frame.ts_nsec;
@@ -2057,7 +2057,7 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
   dx_reasm_out out;
   int rc = dx_tcp_stream_push(&h->rs, dseq, pl->data, seglen, p->num, &out);
   dx_node *n;
-  if (rc == DX_REASM_DELIVER && (a->ta & (A_RETRANS | A_OOO))) {
+  if (rc == DX_REASM_DELIVER && (a->ta & (A_RETRANS | A_OOO)) && h->rs.no_reorder) {
     /* As tshark (tcp.no_subdissector_on_error, on by default): a segment
      * flagged as a retransmission or out of order is not handed to the
      * application; the bytes it brings, and the PDU they complete, are

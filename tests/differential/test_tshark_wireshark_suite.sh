@@ -62,6 +62,12 @@ CASES=(
   "dns+icmp.pcapng.gz||"
   "dns-ooo.pcap||"
   "dns_port.pcap||"
+  # out-of-order segments held and reordered on both sides (as Wireshark's
+  # own http-ooo tests run them)
+  "http-ooo.pcap|-o tcp.reassemble_out_of_order:TRUE|-o tcp.reassemble_out_of_order:TRUE"
+  "http-ooo2.pcap|-o tcp.reassemble_out_of_order:TRUE|-o tcp.reassemble_out_of_order:TRUE"
+  "dns-ooo.pcap|-o tcp.reassemble_out_of_order:TRUE|-o tcp.reassemble_out_of_order:TRUE"
+  "http2_follow_multistream.pcapng|-o tcp.reassemble_out_of_order:TRUE|-o tcp.reassemble_out_of_order:TRUE"
 )
 
 # Kept differences, one per line: CASE FRAME FIELD-PREFIX (CASE as named in
@@ -152,6 +158,7 @@ case_vars() { # cap topts dopts name from a CASES entry
   topts=${topts//@K@/$K} dopts=${dopts//@K@/$K}
   name=$cap
   [[ $topts == *noearly* ]] && name+="+noearly"
+  [[ $topts == *reassemble_out_of_order:TRUE* ]] && name+="+reorder"
 }
 
 printf '%s\n' "$KEPT" >"$T_TMP/kept"

@@ -696,6 +696,37 @@ static void test_reassembly_dns(void) {
   CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 0);
   dx_packet_free(p);
   dx_session_free(s);
+
+  /* The same with segments reordered (dx_session_set_tcp_reorder, tshark's
+   * tcp.reassemble_out_of_order: TRUE, with which tshark and dissect agree
+   * on dns-ooo.pcap): the tail is held, the head completes the message, and
+   * of the overlapping retransmission the old part (a whole first message)
+   * is not dissected again, the new one (a second message) is. */
+  s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_tcp_reorder(s, 1), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_tcp_reorder(NULL, 1), DX_EINVAL);
+  handshake53(s);
+  p = dseg(s, 1011, dns_q + 10, 21, 1000);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 0);
+  dx_packet_free(p);
+  p = dseg(s, 1001, dns_q, 10, 1500);
+  EXPECT(p, "dns.qry.name", "example.com");
+  EXPECT(p, "tcp.reassembled.length", "31");
+  EXPECT(p, "tcp.segment.count", "2");
+  dx_packet_free(p);
+  p = dseg(s, 1001, two, sizeof two, 2500);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 1);
+  EXPECT(p, "dns.id", "0x1256");
+  dx_packet_free(p);
+  /* kept by a reset */
+  CU_ASSERT_EQUAL(dx_session_reset(s), DX_OK);
+  handshake53(s);
+  dx_packet_free(dseg(s, 1011, dns_q + 10, 21, 1000));
+  p = dseg(s, 1001, dns_q, 10, 1500);
+  EXPECT(p, "dns.qry.name", "example.com");
+  dx_packet_free(p);
+  dx_session_free(s);
 }
 
 /* Many DNS messages in one segment after a split one: one reassembled
