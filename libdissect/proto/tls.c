@@ -102,6 +102,13 @@ enum {
   F_PSK_ID,
   F_PSK_AGE,
   F_PSK_BINDERSLEN,
+  F_PSK_EXT,
+  F_PSK_IDENTITY,
+  F_ALPS_LEN,
+  F_ALPS_LIST,
+  F_ALPS_STRLEN,
+  F_ALPS_STR,
+  F_ALPS_SETTINGS,
   F_PSK_BINDERS,
   F_PSK_BINDERLEN,
   F_PSK_BINDER,
@@ -422,6 +429,15 @@ static const dx_field tls_fields[] = {
     [F_PSK_AGE] = FU32("tls.handshake.extensions.psk.identity.obfuscated_ticket_age",
                        "Obfuscated Ticket Age"),
     [F_PSK_BINDERSLEN] = FU16("tls.handshake.extensions.psk.binders_len", "PSK Binders length"),
+    /* text-only subtrees in tshark (no field of theirs): names of ours */
+    [F_PSK_EXT] = FN("tls.handshake.extensions.psk", "Pre-Shared Key extension"),
+    [F_PSK_IDENTITY] = FN("tls.handshake.extensions.psk.identity", "PSK Identity"),
+    /* application_settings (ALPS, draft-vvv-tls-alps) */
+    [F_ALPS_LEN] = FU16("tls.handshake.extensions_alps_len", "ALPS Extension Length"),
+    [F_ALPS_LIST] = FN("tls.handshake.extensions_alps_alpn_list", "Supported ALPN List"),
+    [F_ALPS_STRLEN] = FU8("tls.handshake.extensions_alps_alpn_str_len", "Supported ALPN Length"),
+    [F_ALPS_STR] = FS("tls.handshake.extensions_alps_alpn_str", "Supported ALPN"),
+    [F_ALPS_SETTINGS] = FB("tls.handshake.extensions_alps.settings", "ALPN Opaque Settings"),
     [F_PSK_BINDERS] = FN("tls.handshake.extensions.psk.binders", "PSK Binders"),
     [F_PSK_BINDERLEN] = FU8("tls.handshake.extensions.psk.binder_length", "Binder Length"),
     [F_PSK_BINDER] = FB("tls.handshake.extensions.psk.binder", "Binder"),
@@ -1099,6 +1115,10 @@ static void ext_key_share(ctx *x, cur *e, dx_node *en, int hs, bool hrr) {
 }
 
 static void ext_psk(ctx *x, cur *e, dx_node *en, int hs) {
+  /* as tshark: the fields in a "Pre-Shared Key extension" subtree, each
+   * identity in a "PSK Identity (length: N)" one */
+  en = subtree(e, en, F_PSK_EXT, e->off, cur_left(e));
+  e->owner = en;
   if (hs != HS_CLIENT_HELLO) {
     cur_uint(e, en, F_PSK_SELECTED, 2, NULL);
     return;
@@ -1108,12 +1128,19 @@ static void ext_psk(ctx *x, cur *e, dx_node *en, int hs) {
     return;
   ids.owner = en;
   for (unsigned i = 0; cur_left(&ids) && !ids.fail && i < 64; i++) {
+    uint16_t idl = 0;
+    dx_get_u16(ids.t, ids.off, &idl);
+    uint32_t span = cur_left(&ids) < 2u + idl + 4u ? cur_left(&ids) : 2u + idl + 4u;
+    dx_node *in = subtree(&ids, en, F_PSK_IDENTITY, ids.off, span);
+    dx_node_set_text(x->p, in, "PSK Identity (length: %u)", idl);
+    ids.owner = in;
     cur id;
-    if (!cur_vec(&ids, en, F_PSK_IDLEN, 2, &id, NULL))
+    if (!cur_vec(&ids, in, F_PSK_IDLEN, 2, &id, NULL))
       break;
     if (cur_left(&id))
-      dx_add_bytes(x->p, en, FL(F_PSK_ID), id.t, id.off, cur_left(&id));
-    cur_uint(&ids, en, F_PSK_AGE, 4, NULL);
+      dx_add_bytes(x->p, in, FL(F_PSK_ID), id.t, id.off, cur_left(&id));
+    cur_uint(&ids, in, F_PSK_AGE, 4, NULL);
+    ids.owner = en;
   }
   cur b;
   if (!cur_vec(e, en, F_PSK_BINDERSLEN, 2, &b, NULL))
@@ -1127,6 +1154,33 @@ static void ext_psk(ctx *x, cur *e, dx_node *en, int hs) {
       break;
     if (cur_left(&one))
       dx_add_bytes(x->p, bn, FL(F_PSK_BINDER), one.t, one.off, cur_left(&one));
+  }
+}
+
+/* application_settings (ALPS, draft-vvv-tls-alps-01 4), as tshark 4.0: the
+ * client's list of protocols, the server's opaque settings. */
+static void ext_alps(ctx *x, cur *e, dx_node *en, int hs) {
+  if (hs == HS_EE) {
+    if (cur_left(e))
+      cur_bytes(e, en, F_ALPS_SETTINGS, cur_left(e));
+    return;
+  }
+  if (hs != HS_CLIENT_HELLO)
+    return;
+  cur v;
+  if (!cur_vec(e, en, F_ALPS_LEN, 2, &v, NULL))
+    return;
+  dx_node *g = subtree(&v, en, F_ALPS_LIST, v.off, cur_left(&v));
+  v.owner = g;
+  for (unsigned i = 0; cur_left(&v) && !v.fail && i < 256; i++) {
+    cur s;
+    if (!cur_vec(&v, g, F_ALPS_STRLEN, 1, &s, NULL))
+      break;
+    uint32_t n = cur_left(&s);
+    const uint8_t *str = dx_get_ptr(s.t, s.off, n);
+    if (!str)
+      break;
+    dx_add_string(x->p, g, FL(F_ALPS_STR), s.t, s.off, n, (const char *)str, n);
   }
 }
 
@@ -1320,9 +1374,9 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
       if (cur_varint(&v, &num, &nn)) {
         dx_add_uint(p, pn, FL(vf), e->t, voff, nn, num);
         snprintf(val, sizeof val, " %" PRIu64 "%s", num,
-                 type == 0x01 || type == 0x0b ? " ms"
-                 : type == 0x3127             ? " us"
-                                              : "");
+                 type == 0x01     ? " ms" /* max_ack_delay: none, as tshark 4.0 */
+                 : type == 0x3127 ? " us"
+                                  : "");
       } else {
         dx_mark_malformed(p, pn, "transport parameter value is not a variable-length integer");
       }
@@ -1395,6 +1449,7 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       }
       break;
     case 41: ext_psk(x, &e, en, hs); break;
+    case 17513: ext_alps(x, &e, en, hs); break;
     case 42:
       if (hs == HS_NST)
         cur_uint(&e, en, F_EARLY_MAX, 4, NULL);

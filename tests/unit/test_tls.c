@@ -354,6 +354,11 @@ static void test_client_hello(void) {
   EXPECT(p, "tls.handshake.extensions.psk.identity.identity", "6964656e74");
   EXPECT(p, "tls.handshake.extensions.psk.identity.obfuscated_ticket_age", "16909060");
   EXPECT(p, "tls.handshake.extensions.psk.binders_len", "33");
+  /* tshark 4.0's subtrees (its -V on Wireshark's quic-fragmented-handshakes
+   * capture: "Pre-Shared Key extension" / "PSK Identity (length: 224)") */
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions.psk"), "Pre-Shared Key extension");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions.psk.identity"),
+                         "PSK Identity (length: 5)");
   /* gmt_unix_time 0x00010203 = 66051 s after the epoch */
   EXPECT(p, "tls.handshake.random_time", "Jan  1, 1970 18:20:51.000000000 UTC");
   /* JA3 (GREASE values 0x2a2a, 0x0a0a, 0x3a3a left out); the hash is the
@@ -1085,8 +1090,62 @@ static void test_quic_google_params(void) {
   h_free(&x);
 }
 
+/* application_settings (ALPS, 17513) in a ClientHello, as tshark 4.0 shows
+ * Chrome's in Wireshark's quic-fragmented-handshakes capture: "ALPS
+ * Extension Length: 6" / "Supported ALPN List" / "Supported ALPN Length:
+ * 5" / "Supported ALPN: h3-29"; here with a second protocol. */
+static void test_alps(void) {
+  h x;
+  h_init(&x);
+  bb m = {0};
+  rec_open(&m, 22, 0x0301);
+  hs_open(&m, 1);
+  p16(&m, 0x0303);
+  pfill(&m, 7, 32);
+  p8(&m, 0);
+  p16(&m, 2);
+  p16(&m, 0x1301);
+  p8(&m, 1);
+  p8(&m, 0);
+  open_(&m, 2);
+  ext_open(&m, 17513);
+  open_(&m, 2);
+  p8(&m, 5);
+  pstr(&m, "h3-29");
+  p8(&m, 2);
+  pstr(&m, "h2");
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  dx_packet *p = tls_call(&x, 0, true, m.b, m.n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions_alps_len"),
+                         "ALPS Extension Length: 9");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions_alps_alpn_list"),
+                         "Supported ALPN List");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions_alps_alpn_str_len"),
+                         "Supported ALPN Length: 5");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions_alps_alpn_str"),
+                         "Supported ALPN: h3-29");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_alps_alpn_str", 1), "h2");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extension.data"), 0);
+  dx_packet_free(p);
+  /* cut inside the list: marked, nothing read past it */
+  m.b[m.n - 3] = 9; /* "h2"'s length now runs past the vector */
+  p = tls_call(&x, 0, false, m.b, m.n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extensions_alps_alpn_str"), 1);
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static CU_TestInfo tests[] = {
     {"client_hello", test_client_hello},
+    {"alps", test_alps},
     {"quic_google_params", test_quic_google_params},
     {"server_hello_tls12", test_server_hello_tls12},
     {"server_hello_tls13", test_server_hello_tls13},
