@@ -294,6 +294,15 @@ static const char *x509_oid_layer(const dx_node *n) {
         return "x509ce";
     if (!strcmp(o, "1.3.6.1.5.5.7.1.1") || !strcmp(o, "1.3.6.1.5.5.7.1.11"))
       return "pkix1implicit"; /* authority and subject information access */
+    if (!strcmp(o, "1.3.6.1.4.1.11129.2.4.2"))
+      return "tls"; /* the SCT list (RFC 6962), TLS's */
+    return NULL;
+  }
+  if (!strcmp(a, "x509ce.id")) { /* a certificate policy's qualifier */
+    if (!strcmp(o, "1.3.6.1.5.5.7.2.1"))
+      return "pkix1explicit"; /* the CPS URI */
+    if (!strcmp(o, "1.3.6.1.5.5.7.2.2"))
+      return "pkix1implicit"; /* the user notice */
     return NULL;
   }
   return NULL;

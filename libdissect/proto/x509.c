@@ -101,6 +101,53 @@ enum {
   F_EC_PARAMS,
   F_EC_CURVE,
   F_BS_PADDING,
+  F_DIRNAME,
+  F_AIA,
+  F_AD,
+  F_AD_METHOD,
+  F_AD_LOC,
+  F_CP,
+  F_PI,
+  F_POLICY_ID,
+  F_PQS,
+  F_PQI,
+  F_PQ_ID,
+  F_CPS,
+  F_UN,
+  F_NOTICEREF,
+  F_ORG,
+  F_NOTICENUMS,
+  F_NOTICENUM,
+  F_EXPLICIT,
+  F_DT_IA5,
+  F_DT_VIS,
+  F_DT_BMP,
+  F_DT_UTF8,
+  F_CRLDP,
+  F_DP,
+  F_DPNAME,
+  F_FULLNAME,
+  F_REASONS,
+  F_RF_UNUSED, /* ... the nine ReasonFlags bits in order */
+  F_RF_KC,
+  F_RF_CAC,
+  F_RF_AC,
+  F_RF_SUP,
+  F_RF_CO,
+  F_RF_CH,
+  F_RF_PW,
+  F_RF_AAC,
+  F_CRLISSUER,
+  F_SCTS_LEN,
+  F_SCT,
+  F_SCT_LEN,
+  F_SCT_VER,
+  F_SCT_LOGID,
+  F_SCT_TS,
+  F_SCT_EXTS_LEN,
+  F_SCT_EXTS,
+  F_SCT_SIG_LEN,
+  F_SCT_SIG,
 };
 
 static const dx_vals version_vals[] = {{0, "v1"}, {1, "v2"}, {2, "v3"}, {0, NULL}};
@@ -123,6 +170,10 @@ static const dx_vals gname_vals[] = {{0, "otherName"},
                                      {7, "iPAddress"},
                                      {8, "registeredID"},
                                      {0, NULL}};
+/* DisplayText (RFC 5280) and DistributionPointName (X.509) */
+static const dx_vals dtext_vals[] = {
+    {0, "ia5String"}, {1, "visibleString"}, {2, "bmpString"}, {3, "utf8String"}, {0, NULL}};
+static const dx_vals dpname_vals[] = {{0, "fullName"}, {1, "nameRelativeToCRLIssuer"}, {0, NULL}};
 
 #define FS(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_NONE)
 #define FB(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
@@ -211,6 +262,69 @@ static const dx_field x509_fields[] = {
     [F_EC_CURVE] = FS("pkcs1.namedCurve", "namedCurve"),
     /* BER's item of every BIT STRING (tshark's ber protocol) */
     [F_BS_PADDING] = DX_F("ber.bitstring.padding", "Padding", DX_FT_UINT8, DX_BASE_DEC),
+    [F_DIRNAME] = DX_F("x509ce.directoryName", "directoryName", DX_FT_UINT32, DX_BASE_DEC),
+    /* authorityInfoAccess (PKIX1Implicit) */
+    [F_AIA] = DX_F("pkix1implicit.AuthorityInfoAccessSyntax", "AuthorityInfoAccessSyntax",
+                   DX_FT_UINT32, DX_BASE_DEC),
+    [F_AD] = FN("pkix1implicit.AccessDescription_element", "AccessDescription"),
+    [F_AD_METHOD] = FS("pkix1implicit.accessMethod", "accessMethod"),
+    [F_AD_LOC] = DX_F("pkix1implicit.accessLocation", "accessLocation", DX_FT_UINT32, DX_BASE_DEC),
+    /* certificatePolicies, with the CPS URI (PKIX1Explicit) and the user
+     * notice (PKIX1Implicit) qualifiers */
+    [F_CP] = DX_F("x509ce.CertificatePoliciesSyntax", "CertificatePoliciesSyntax", DX_FT_UINT32,
+                  DX_BASE_DEC),
+    [F_PI] = FN("x509ce.PolicyInformation_element", "PolicyInformation"),
+    [F_POLICY_ID] = FS("x509ce.policyIdentifier", "policyIdentifier"),
+    [F_PQS] = DX_F("x509ce.policyQualifiers", "policyQualifiers", DX_FT_UINT32, DX_BASE_DEC),
+    [F_PQI] = FN("x509ce.PolicyQualifierInfo_element", "PolicyQualifierInfo"),
+    [F_PQ_ID] = FS("x509ce.id", "Id"),
+    [F_CPS] = FS("pkix1explicit.DirectoryString", "DirectoryString"),
+    [F_UN] = FN("pkix1implicit.UserNotice_element", "UserNotice"),
+    [F_NOTICEREF] = FN("pkix1implicit.noticeRef_element", "noticeRef"),
+    [F_ORG] =
+        DX_FV("pkix1implicit.organization", "organization", DX_FT_UINT32, DX_BASE_DEC, dtext_vals),
+    [F_NOTICENUMS] =
+        DX_F("pkix1implicit.noticeNumbers", "noticeNumbers", DX_FT_UINT32, DX_BASE_DEC),
+    [F_NOTICENUM] =
+        DX_F("pkix1implicit.noticeNumbers_item", "noticeNumbers item", DX_FT_INT32, DX_BASE_DEC),
+    [F_EXPLICIT] =
+        DX_FV("pkix1implicit.explicitText", "explicitText", DX_FT_UINT32, DX_BASE_DEC, dtext_vals),
+    [F_DT_IA5] = FS("pkix1implicit.ia5String", "ia5String"),
+    [F_DT_VIS] = FS("pkix1implicit.visibleString", "visibleString"),
+    [F_DT_BMP] = FS("pkix1implicit.bmpString", "bmpString"),
+    [F_DT_UTF8] = FS("pkix1implicit.utf8String", "utf8String"),
+    /* cRLDistributionPoints */
+    [F_CRLDP] =
+        DX_F("x509ce.CRLDistPointsSyntax", "CRLDistPointsSyntax", DX_FT_UINT32, DX_BASE_DEC),
+    [F_DP] = FN("x509ce.DistributionPoint_element", "DistributionPoint"),
+    [F_DPNAME] = DX_FV("x509ce.distributionPoint", "distributionPoint", DX_FT_UINT32, DX_BASE_DEC,
+                       dpname_vals),
+    [F_FULLNAME] = DX_F("x509ce.fullName", "fullName", DX_FT_UINT32, DX_BASE_DEC),
+    [F_REASONS] = FB("x509ce.reasons", "reasons"),
+    [F_RF_UNUSED] = KU("x509ce.ReasonFlags.unused", "unused", 0x80),
+    [F_RF_KC] = KU("x509ce.ReasonFlags.keyCompromise", "keyCompromise", 0x40),
+    [F_RF_CAC] = KU("x509ce.ReasonFlags.cACompromise", "cACompromise", 0x20),
+    [F_RF_AC] = KU("x509ce.ReasonFlags.affiliationChanged", "affiliationChanged", 0x10),
+    [F_RF_SUP] = KU("x509ce.ReasonFlags.superseded", "superseded", 0x08),
+    [F_RF_CO] = KU("x509ce.ReasonFlags.cessationOfOperation", "cessationOfOperation", 0x04),
+    [F_RF_CH] = KU("x509ce.ReasonFlags.certificateHold", "certificateHold", 0x02),
+    [F_RF_PW] = KU("x509ce.ReasonFlags.privilegeWithdrawn", "privilegeWithdrawn", 0x01),
+    [F_RF_AAC] = KU("x509ce.ReasonFlags.aACompromise", "aACompromise", 0x80),
+    [F_CRLISSUER] = DX_F("x509ce.cRLIssuer", "cRLIssuer", DX_FT_UINT32, DX_BASE_DEC),
+    /* the SignedCertificateTimestampList (RFC 6962), TLS's fields in tshark */
+    [F_SCTS_LEN] =
+        DX_F("tls.sct.scts_length", "Serialized SCT List Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_SCT] = FN("tls.sct.sct_tree", "Signed Certificate Timestamp"), /* (tshark: a text item) */
+    [F_SCT_LEN] = DX_F("tls.sct.sct_length", "Serialized SCT Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_SCT_VER] = DX_F("tls.sct.sct_version", "SCT Version", DX_FT_UINT8, DX_BASE_DEC),
+    [F_SCT_LOGID] = FB("tls.sct.sct_logid", "Log ID"),
+    [F_SCT_TS] = DX_F("tls.sct.sct_timestamp", "Timestamp", DX_FT_ABSTIME, DX_BASE_UTC),
+    [F_SCT_EXTS_LEN] =
+        DX_F("tls.sct.sct_extensions_length", "Extensions length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_SCT_EXTS] = FN("tls.sct.sct_extensions", "Extensions"),
+    [F_SCT_SIG_LEN] =
+        DX_F("tls.sct.sct_signature_length", "Signature Length", DX_FT_UINT16, DX_BASE_DEC),
+    [F_SCT_SIG] = FB("tls.sct.sct_signature", "Signature"),
 };
 
 #define FL(i) (&x509_fields[(i)])
@@ -285,6 +399,12 @@ static der der_next(der_it *it) {
 }
 
 /* ---- helpers --------------------------------------------------------- */
+/* TLS's signature scheme fields (tls.c's), for the SCTs' digitally-signed
+ * structs: looked up by name. */
+static const dx_field *tls_field(const dx_packet *p, const char *name) {
+  return p->sess ? dx_field_lookup(p->sess, name) : NULL;
+}
+
 static void oid_text(const ASN1_OBJECT *o, char *buf, size_t len) {
   buf[0] = 0;
   if (o)
@@ -703,46 +823,523 @@ static void ext_eku(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, ui
   EXTENDED_KEY_USAGE_free(eku);
 }
 
-static void ext_san(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len,
-                    X509_EXTENSION *ex) {
-  GENERAL_NAMES *gn = X509V3_EXT_d2i(ex);
-  if (!gn)
-    return;
-  int n = sk_GENERAL_NAME_num(gn);
-  dx_node *g = dx_add_uint(p, en, FL(F_GNAMES), t, off, len, (uint64_t)(n > 0 ? n : 0));
-  dx_node_set_text(p, g, "GeneralNames: %d item%s", n, n == 1 ? "" : "s");
-  for (int i = 0; i < n && i < 256; i++) {
-    const GENERAL_NAME *e = sk_GENERAL_NAME_value(gn, i);
-    int type = 0;
-    void *v = GENERAL_NAME_get0_value(e, &type);
-    const ASN1_STRING *s = v;
-    /* OpenSSL's GEN_* numbers are the GeneralName CHOICE tags */
-    dx_node *c = dx_add_uint(p, g, FL(F_GNAME), t, off, len, (uint64_t)(type >= 0 ? type : 0));
-    if (!c)
-      c = g;
-    switch (type) {
-    case GEN_DNS:
-    case GEN_EMAIL:
-    case GEN_URI: {
-      int f = type == GEN_DNS ? F_DNS : type == GEN_EMAIL ? F_RFC822 : F_URI;
-      dx_add_string(p, c, FL(f), t, off, len, (const char *)ASN1_STRING_get0_data(s),
-                    (size_t)ASN1_STRING_length(s));
-      break;
+/* ---- the extensions decoded from their DER (positions as tshark's BER:
+ * a SEQUENCE's item covers its TLV, a SEQUENCE OF's, an OID's and a
+ * string's their contents, a CHOICE's its alternative's) ---------------- */
+
+/* Where a TLV's contents lie, for the items over them. */
+#define DER_C(d) der_content(d), (d)->clen
+#define DER_ALL(d) (d)->off, (d)->hlen + (d)->clen
+
+/* The dotted text of the OID TLV d; false if it is not one. */
+static bool der_oid(const dx_tvb *t, const der *d, char *buf, size_t len) {
+  buf[0] = 0;
+  if (!d->ok || d->tag != 0x06 || !d->clen || d->clen > 64)
+    return false;
+  const uint8_t *b = dx_get_ptr(t, d->off, d->hlen + d->clen);
+  const unsigned char *q = b;
+  ASN1_OBJECT *o = b ? d2i_ASN1_OBJECT(NULL, &q, (long)(d->hlen + d->clen)) : NULL;
+  if (!o)
+    return false;
+  oid_text(o, buf, len);
+  ASN1_OBJECT_free(o);
+  return buf[0] != 0;
+}
+
+/* tshark's name of an OID of these extensions: its own name, else the
+ * name of its longest named prefix and the arcs after it
+ * ("joint-iso-itu-t.23.140.1.2.1", "US company arc.114412.1.1"). */
+static void oid_resolved(const char *dotted, char *buf, size_t len) {
+  static const char *const names[][2] = {
+      {"1.3.6.1.5.5.7.48.1", "id-ad-ocsp"},
+      {"1.3.6.1.5.5.7.48.2", "id-ad-caIssuers"},
+      {"1.3.6.1.5.5.7.2.1", "id-qt-cps"},
+      {"1.3.6.1.5.5.7.2.2", "id-qt-unotice"},
+      {"2.5.29.32.0", "anyPolicy"},
+      {"1.3.6.1.5.5.7.1.1", "id-pe-authorityInfoAccess"},
+      {"1.3.6.1.5.5.7.1.11", "id-pe-subjectInfoAccess"},
+      {"1.3.6.1.4.1.11129.2.4.2", "SignedCertificateTimestampList"}};
+  static const char *const arcs[][2] = {{"1.3.6.1.5.5.7", "id-pkix"},
+                                        {"2.16.840.1", "US company arc"},
+                                        {"0", "itu-t"},
+                                        {"1", "iso"},
+                                        {"2", "joint-iso-itu-t"}};
+  for (size_t i = 0; i < DX_ARRAY_LEN(names); i++)
+    if (!strcmp(dotted, names[i][0])) {
+      snprintf(buf, len, "%s", names[i][1]);
+      return;
     }
-    case GEN_IPADD: {
-      const unsigned char *a = ASN1_STRING_get0_data(s);
-      int al = ASN1_STRING_length(s);
-      if (al == 4)
-        dx_add_uint(p, c, FL(F_IPV4), t, off, len,
-                    (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]);
-      else if (al == 16)
-        dx_add_bytes_val(p, c, FL(F_IPV6), t, off, len, a, 16);
-      break;
-    }
-    default: break;
+  for (size_t i = 0; i < DX_ARRAY_LEN(arcs); i++) { /* (longest first) */
+    size_t n = strlen(arcs[i][0]);
+    if (!strncmp(dotted, arcs[i][0], n) && dotted[n] == '.') {
+      snprintf(buf, len, "%s%s", arcs[i][1], dotted + n);
+      return;
     }
   }
-  GENERAL_NAMES_free(gn);
+  snprintf(buf, len, "%s", dotted);
+}
+
+/* An OID item "label: 1.2.3 (name)" over the OID's contents. */
+static bool add_oid(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *d,
+                    const char *label) {
+  char dotted[160], nm[200];
+  if (!der_oid(t, d, dotted, sizeof dotted))
+    return false;
+  oid_resolved(dotted, nm, sizeof nm);
+  dx_node *n = dx_add_string(p, parent, FL(field), t, DER_C(d), dotted, strlen(dotted));
+  dx_node_set_text(p, n, "%s: %s (%s)", label, dotted, nm);
+  return true;
+}
+
+/* A string's contents as UTF-8: BMPString's UTF-16 code units converted,
+ * the others as they are (the output escapes what does not print). */
+static const char *der_str(dx_packet *p, const dx_tvb *t, const der *d, size_t *slen) {
+  const uint8_t *b = dx_get_ptr(t, der_content(d), d->clen);
+  *slen = 0;
+  if (!b)
+    return "";
+  if (d->tag != 0x1e) {
+    *slen = d->clen;
+    return (const char *)b;
+  }
+  char *u = dx_arena_alloc(&p->arena, (size_t)d->clen / 2 * 3 + 1);
+  if (!u)
+    return "";
+  size_t k = 0;
+  for (uint32_t i = 0; i + 1 < d->clen; i += 2) {
+    unsigned c = (unsigned)b[i] << 8 | b[i + 1];
+    if (c < 0x80) {
+      u[k++] = (char)c;
+    } else if (c < 0x800) {
+      u[k++] = (char)(0xc0 | c >> 6);
+      u[k++] = (char)(0x80 | (c & 0x3f));
+    } else {
+      u[k++] = (char)(0xe0 | c >> 12);
+      u[k++] = (char)(0x80 | (c >> 6 & 0x3f));
+      u[k++] = (char)(0x80 | (c & 0x3f));
+    }
+  }
+  u[k] = 0;
+  *slen = k;
+  return u;
+}
+
+/* One GeneralName (the CHOICE's TLV g) under parent: the CHOICE item of
+ * `field` (GeneralName, accessLocation) and the name under it. The tags
+ * are GeneralName's (RFC 5280): [1] rfc822Name, [2] dNSName, [4]
+ * directoryName (a Name, explicit), [6] URI, [7] iPAddress; the others
+ * keep only the CHOICE item. False if g is no GeneralName. */
+static bool add_gname(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *g) {
+  if (!g->ok || (g->tag & 0xc0) != 0x80 || (g->tag & 0x1f) > 8)
+    return false;
+  unsigned type = g->tag & 0x1f;
+  bool cons = (g->tag & 0x20) != 0;
+  if (cons != (type == 0 || type == 3 || type == 4 || type == 5))
+    return false;
+  dx_node *c = dx_add_uint(p, parent, FL(field), t, DER_C(g), type);
+  if (!c)
+    return true;
+  switch (type) {
+  case 1:
+  case 2:
+  case 6: {
+    size_t sl = 0;
+    const char *s = der_str(p, t, g, &sl);
+    dx_add_string(p, c, FL(type == 2 ? F_DNS : type == 1 ? F_RFC822 : F_URI), t, DER_C(g), s, sl);
+    return true;
+  }
+  case 7: {
+    const uint8_t *a = dx_get_ptr(t, der_content(g), g->clen);
+    if (a && g->clen == 4)
+      dx_add_uint(p, c, FL(F_IPV4), t, DER_C(g),
+                  (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3]);
+    else if (a && g->clen == 16)
+      dx_add_bytes_val(p, c, FL(F_IPV6), t, DER_C(g), a, 16);
+    return true;
+  }
+  case 4: {
+    der_it it = der_children(t, g);
+    der nd = der_next(&it);
+    const uint8_t *b = nd.ok ? dx_get_ptr(t, DER_ALL(&nd)) : NULL;
+    const unsigned char *q = b;
+    X509_NAME *nm = b && nd.tag == 0x30 ? d2i_X509_NAME(NULL, &q, (long)(nd.hlen + nd.clen)) : NULL;
+    if (!nm)
+      return false;
+    add_name(p, c, F_DIRNAME, F_IF_RDNSEQ, t, &nd, nm, "directoryName");
+    X509_NAME_free(nm);
+    return true;
+  }
+  default: return true;
+  }
+}
+
+/* GeneralNames (a SEQUENCE OF GeneralName whose contents are [off, end))
+ * under parent, as its items. False if one does not parse. */
+static bool add_gnames(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *seq) {
+  der_it it = der_children(t, seq);
+  for (int i = 0; it.pos < it.end; i++) {
+    der g = der_next(&it);
+    if (i >= 256 || !add_gname(p, parent, F_GNAME, t, &g))
+      return false;
+  }
+  return true;
+}
+
+/* The number of TLVs in the contents of d (at most 1024), -1 if they do not
+ * parse to its end. */
+static int der_count(const dx_tvb *t, const der *d) {
+  der_it it = der_children(t, d);
+  int n = 0;
+  while (it.pos < it.end) {
+    der c = der_next(&it);
+    if (!c.ok || ++n > 1024)
+      return -1;
+  }
+  return n;
+}
+
+/* "label: N item(s)" over the contents of the SEQUENCE OF d. */
+static dx_node *add_seq_of(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *d,
+                           const char *label) {
+  int n = der_count(t, d);
+  if (n < 0)
+    return NULL;
+  dx_node *g = dx_add_uint(p, parent, FL(field), t, DER_C(d), (uint64_t)n);
+  dx_node_set_text(p, g, "%s: %d item%s", label, n, n == 1 ? "" : "s");
+  return g ? g : parent;
+}
+
+/* The extension's value (the OCTET STRING's contents) as one TLV of tag
+ * `tag` that fills it. */
+static der ext_value(const dx_tvb *t, uint32_t off, uint32_t len, uint8_t tag) {
+  der d = der_read(t, off, off + len);
+  if (d.ok && (d.tag != tag || der_end(&d) != off + len))
+    d.ok = false;
+  return d;
+}
+
+static bool ext_san(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len) {
+  der v = ext_value(t, off, len, 0x30);
+  dx_node *g = v.ok ? add_seq_of(p, en, F_GNAMES, t, &v, "GeneralNames") : NULL;
+  return g && add_gnames(p, g, t, &v);
+}
+
+/* AuthorityInfoAccessSyntax (RFC 5280 4.2.2.1): SEQUENCE OF
+ * AccessDescription { accessMethod OID, accessLocation GeneralName }. */
+static bool ext_aia(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len) {
+  der v = ext_value(t, off, len, 0x30);
+  dx_node *g = v.ok ? add_seq_of(p, en, F_AIA, t, &v, "AuthorityInfoAccessSyntax") : NULL;
+  if (!g)
+    return false;
+  der_it it = der_children(t, &v);
+  while (it.pos < it.end) {
+    der ad = der_next(&it);
+    if (ad.tag != 0x30)
+      return false;
+    dx_node *a = dx_add_none(p, g, FL(F_AD), t, DER_ALL(&ad));
+    der_it ai = der_children(t, &ad);
+    der m = der_next(&ai), loc = der_next(&ai);
+    if (!add_oid(p, a ? a : g, F_AD_METHOD, t, &m, "accessMethod") ||
+        !add_gname(p, a ? a : g, F_AD_LOC, t, &loc) || ai.pos != ai.end)
+      return false;
+  }
+  return true;
+}
+
+/* DisplayText (ia5String, visibleString, bmpString, utf8String): the
+ * CHOICE item of `field` and the string. */
+static bool add_display_text(dx_packet *p, dx_node *parent, int field, const dx_tvb *t,
+                             const der *d) {
+  int ch = !d->ok           ? -1
+           : d->tag == 0x16 ? 0
+           : d->tag == 0x1a ? 1
+           : d->tag == 0x1e ? 2
+           : d->tag == 0x0c ? 3
+                            : -1;
+  if (ch < 0)
+    return false;
+  /* (the CHOICE item over the string's TLV: its tags are the strings') */
+  dx_node *c = dx_add_uint(p, parent, FL(field), t, DER_ALL(d), (uint64_t)ch);
+  size_t sl = 0;
+  const char *s = der_str(p, t, d, &sl);
+  dx_add_string(p, c ? c : parent, FL(F_DT_IA5 + ch), t, DER_C(d), s, sl);
+  return true;
+}
+
+/* UserNotice ::= SEQUENCE { noticeRef NoticeReference OPTIONAL,
+ * explicitText DisplayText OPTIONAL }, NoticeReference ::= SEQUENCE {
+ * organization DisplayText, noticeNumbers SEQUENCE OF INTEGER }. */
+static bool add_user_notice(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *un) {
+  if (!un->ok || un->tag != 0x30)
+    return false;
+  dx_node *u = dx_add_none(p, parent, FL(F_UN), t, DER_ALL(un));
+  if (!u)
+    u = parent;
+  der_it it = der_children(t, un);
+  der e = der_next(&it);
+  if (e.ok && e.tag == 0x30) {
+    dx_node *r = dx_add_none(p, u, FL(F_NOTICEREF), t, DER_ALL(&e));
+    der_it ri = der_children(t, &e);
+    der org = der_next(&ri), nums = der_next(&ri);
+    if (!add_display_text(p, r ? r : u, F_ORG, t, &org) || !nums.ok || nums.tag != 0x30 ||
+        ri.pos != ri.end)
+      return false;
+    dx_node *ns = add_seq_of(p, r ? r : u, F_NOTICENUMS, t, &nums, "noticeNumbers");
+    if (!ns)
+      return false;
+    der_it ni = der_children(t, &nums);
+    while (ni.pos < ni.end) {
+      der n = der_next(&ni);
+      if (n.tag != 0x02 || n.clen < 1 || n.clen > 4)
+        return false;
+      int64_t v = 0;
+      for (uint32_t i = 0; i < n.clen; i++) {
+        uint8_t b = 0;
+        dx_get_u8(t, der_content(&n) + i, &b);
+        v = i == 0 && (b & 0x80) ? -1 : v;
+        v = (int64_t)((uint64_t)v << 8) | b;
+      }
+      dx_add_int(p, ns, FL(F_NOTICENUM), t, DER_C(&n), (int32_t)v);
+    }
+    e = der_next(&it);
+  }
+  if (e.ok && !add_display_text(p, u, F_EXPLICIT, t, &e))
+    return false;
+  return it.pos == it.end;
+}
+
+/* CertificatePoliciesSyntax (RFC 5280 4.2.1.4): SEQUENCE OF
+ * PolicyInformation { policyIdentifier OID, policyQualifiers SEQUENCE OF
+ * PolicyQualifierInfo { policyQualifierId OID, qualifier ANY } OPTIONAL };
+ * the qualifiers tshark knows: the CPS URI (an IA5String) and the user
+ * notice. */
+static bool ext_policies(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len) {
+  der v = ext_value(t, off, len, 0x30);
+  dx_node *g = v.ok ? add_seq_of(p, en, F_CP, t, &v, "CertificatePoliciesSyntax") : NULL;
+  if (!g)
+    return false;
+  der_it it = der_children(t, &v);
+  while (it.pos < it.end) {
+    der pi = der_next(&it);
+    if (pi.tag != 0x30)
+      return false;
+    dx_node *pn = dx_add_none(p, g, FL(F_PI), t, DER_ALL(&pi));
+    if (!pn)
+      pn = g;
+    der_it ii = der_children(t, &pi);
+    der id = der_next(&ii);
+    if (!add_oid(p, pn, F_POLICY_ID, t, &id, "policyIdentifier"))
+      return false;
+    if (ii.pos == ii.end)
+      continue;
+    der qs = der_next(&ii);
+    dx_node *qn = qs.ok && qs.tag == 0x30 && ii.pos == ii.end
+                      ? add_seq_of(p, pn, F_PQS, t, &qs, "policyQualifiers")
+                      : NULL;
+    if (!qn)
+      return false;
+    der_it qi = der_children(t, &qs);
+    while (qi.pos < qi.end) {
+      der q = der_next(&qi);
+      if (q.tag != 0x30)
+        return false;
+      dx_node *q1 = dx_add_none(p, qn, FL(F_PQI), t, DER_ALL(&q));
+      if (!q1)
+        q1 = qn;
+      der_it ei = der_children(t, &q);
+      der qid = der_next(&ei), qv = der_next(&ei);
+      char dotted[160];
+      if (!add_oid(p, q1, F_PQ_ID, t, &qid, "Id") || !der_oid(t, &qid, dotted, sizeof dotted) ||
+          ei.pos != ei.end)
+        return false;
+      if (!strcmp(dotted, "1.3.6.1.5.5.7.2.1")) {
+        if (!qv.ok || qv.tag != 0x16)
+          return false;
+        size_t sl = 0;
+        const char *s = der_str(p, t, &qv, &sl);
+        dx_add_string(p, q1, FL(F_CPS), t, DER_C(&qv), s, sl);
+      } else if (!strcmp(dotted, "1.3.6.1.5.5.7.2.2")) {
+        if (qv.ok && !add_user_notice(p, q1, t, &qv))
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+static const int rf_fields[9] = {F_RF_UNUSED, F_RF_KC, F_RF_CAC, F_RF_AC, F_RF_SUP,
+                                 F_RF_CO,     F_RF_CH, F_RF_PW,  F_RF_AAC};
+
+/* CRLDistPointsSyntax (RFC 5280 4.2.1.13): SEQUENCE OF DistributionPoint
+ * { distributionPoint [0] DistributionPointName (fullName [0]
+ * GeneralNames, nameRelativeToCRLIssuer [1]), reasons [1] ReasonFlags,
+ * cRLIssuer [2] GeneralNames }, all OPTIONAL. */
+static bool ext_crldp(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len) {
+  der v = ext_value(t, off, len, 0x30);
+  dx_node *g = v.ok ? add_seq_of(p, en, F_CRLDP, t, &v, "CRLDistPointsSyntax") : NULL;
+  if (!g)
+    return false;
+  der_it it = der_children(t, &v);
+  while (it.pos < it.end) {
+    der dp = der_next(&it);
+    if (dp.tag != 0x30)
+      return false;
+    dx_node *dn = dx_add_none(p, g, FL(F_DP), t, DER_ALL(&dp));
+    if (!dn)
+      dn = g;
+    der_it di = der_children(t, &dp);
+    int last = -1;
+    while (di.pos < di.end) {
+      der e = der_next(&di);
+      int k = e.ok && (e.tag & 0xc0) == 0x80 ? e.tag & 0x1f : 3;
+      if (k > 2 || k <= last)
+        return false;
+      last = k;
+      if (k == 0) { /* [0] (explicit, a CHOICE) */
+        der_it ci = der_children(t, &e);
+        der nm = der_next(&ci);
+        if (!nm.ok || ci.pos != ci.end || (nm.tag != 0xa0 && nm.tag != 0xa1))
+          return false;
+        bool full = nm.tag == 0xa0;
+        dx_node *c = dx_add_uint(p, dn, FL(F_DPNAME), t, DER_C(&nm), full ? 0 : 1);
+        if (full) {
+          dx_node *f = add_seq_of(p, c ? c : dn, F_FULLNAME, t, &nm, "fullName");
+          if (!f || !add_gnames(p, f, t, &nm))
+            return false;
+        }
+      } else if (k == 1) { /* ReasonFlags, a BIT STRING */
+        if (e.tag != 0x81 || e.clen < 1 || e.clen > 3)
+          return false;
+        dx_add_item(p, dn, FL(F_BS_PADDING), t, der_content(&e), 1);
+        const uint8_t *b = dx_get_ptr(t, der_content(&e) + 1, e.clen - 1);
+        dx_node *rn = dx_add_bytes(p, dn, FL(F_REASONS), t, der_content(&e) + 1, e.clen - 1);
+        if (rn && b)
+          for (int i = 0; i < 9; i++) {
+            uint32_t byte = (uint32_t)i / 8;
+            bool set = byte < e.clen - 1 && (b[byte] >> (7 - i % 8) & 1);
+            dx_add_uint(p, rn, FL(rf_fields[i]), t,
+                        der_content(&e) + 1 + (byte < e.clen - 1 ? byte : 0),
+                        byte < e.clen - 1 ? 1 : e.clen - 1, set);
+          }
+      } else {
+        dx_node *f = add_seq_of(p, dn, F_CRLISSUER, t, &e, "cRLIssuer");
+        if (!f || !add_gnames(p, f, t, &e))
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+/* Known Certificate Transparency logs (their IDs: the SHA-256 of the
+ * log's key), named as tshark names them. */
+static const struct {
+  uint8_t id[32];
+  const char *name;
+} ct_logs[] = {
+    {{0xa4, 0xb9, 0x09, 0x90, 0xb4, 0x18, 0x58, 0x14, 0x87, 0xbb, 0x13,
+      0xa2, 0xcc, 0x67, 0x70, 0x0a, 0x3c, 0x35, 0x98, 0x04, 0xf9, 0x1b,
+      0xdf, 0xb8, 0xe3, 0x77, 0xcd, 0x0e, 0xc8, 0x0d, 0xdc, 0x10},
+     "Google 'Pilot' log"},
+    {{0x68, 0xf6, 0x98, 0xf8, 0x1f, 0x64, 0x82, 0xbe, 0x3a, 0x8c, 0xee,
+      0xb9, 0x28, 0x1d, 0x4c, 0xfc, 0x71, 0x51, 0x5d, 0x67, 0x93, 0xd4,
+      0x44, 0xd1, 0x0a, 0x67, 0xac, 0xbb, 0x4f, 0x4f, 0xfb, 0xc4},
+     "Google 'Aviator' log"},
+    {{0xee, 0x4b, 0xbd, 0xb7, 0x75, 0xce, 0x60, 0xba, 0xe1, 0x42, 0x69,
+      0x1f, 0xab, 0xe1, 0x9e, 0x66, 0xa3, 0x0f, 0x7e, 0x5f, 0xb0, 0x72,
+      0xd8, 0x83, 0x00, 0xc4, 0x7b, 0x89, 0x7a, 0xa8, 0xfd, 0xcb},
+     "Google 'Rocketeer' log"},
+    {{0x56, 0x14, 0x06, 0x9a, 0x2f, 0xd7, 0xc2, 0xec, 0xd3, 0xf5, 0xe1,
+      0xbd, 0x44, 0xb2, 0x3e, 0xc7, 0x46, 0x76, 0xb9, 0xbc, 0x99, 0x11,
+      0x5c, 0xc0, 0xef, 0x94, 0x98, 0x55, 0xd6, 0x89, 0xd0, 0xdd},
+     "DigiCert Log Server"},
+    {{0x7d, 0x3e, 0xf2, 0xf8, 0x8f, 0xff, 0x88, 0x55, 0x68, 0x24, 0xc2,
+      0xc0, 0xca, 0x9e, 0x52, 0x89, 0x79, 0x2b, 0xc5, 0x0e, 0x78, 0x09,
+      0x7f, 0x2e, 0x6a, 0x97, 0x68, 0x99, 0x7e, 0x22, 0xf0, 0xd7},
+     "Google 'Xenon2021' log"},
+    {{0x5c, 0xdc, 0x43, 0x92, 0xfe, 0xe6, 0xab, 0x45, 0x44, 0xb1, 0x5e,
+      0x9a, 0xd4, 0x56, 0xe6, 0x10, 0x37, 0xfb, 0xd5, 0xfa, 0x47, 0xdc,
+      0xa1, 0x73, 0x94, 0xb2, 0x5e, 0xe6, 0xf6, 0xc7, 0x0e, 0xca},
+     "DigiCert Yeti2021 Log"},
+};
+
+/* One SCT (RFC 6962 3.2) in [off, end): false if it does not fit. */
+static bool add_sct(dx_packet *p, dx_node *s, const dx_tvb *t, uint32_t off, uint32_t end) {
+  uint8_t ver = 0;
+  if (!dx_get_u8(t, off, &ver) || off + 1 > end)
+    return false;
+  dx_add_item(p, s, FL(F_SCT_VER), t, off, 1);
+  off++;
+  if (ver != 0) /* (another version: its layout is unknown) */
+    return true;
+  const uint8_t *id = end - off >= 32 ? dx_get_ptr(t, off, 32) : NULL;
+  uint64_t ms = 0;
+  uint16_t xl = 0, sl = 0;
+  if (!id || end - off < 42 || !dx_get_u64(t, off + 32, &ms) || !dx_get_u16(t, off + 40, &xl))
+    return false;
+  dx_add_bytes(p, s, FL(F_SCT_LOGID), t, off, 32);
+  const char *log = "Unknown Log";
+  for (size_t i = 0; i < DX_ARRAY_LEN(ct_logs); i++)
+    if (!memcmp(ct_logs[i].id, id, 32))
+      log = ct_logs[i].name;
+  dx_node_append_text(p, s, " (%s)", log);
+  dx_add_time(p, s, FL(F_SCT_TS), t, off + 32, 8, (int64_t)(ms / 1000),
+              (int32_t)(ms % 1000) * 1000000);
+  off += 40;
+  dx_add_item(p, s, FL(F_SCT_EXTS_LEN), t, off, 2);
+  off += 2;
+  if (xl > end - off)
+    return false;
+  if (xl)
+    dx_add_none(p, s, FL(F_SCT_EXTS), t, off, xl);
+  off += xl;
+  /* digitally-signed: SignatureAndHashAlgorithm, then the signature */
+  if (end - off < 4 || !dx_get_u16(t, off + 2, &sl))
+    return false;
+  const dx_field *fa = tls_field(p, "tls.handshake.sig_hash_alg");
+  dx_node *an = fa ? dx_add_item(p, s, fa, t, off, 2) : NULL;
+  const dx_field *fh = tls_field(p, "tls.handshake.sig_hash_hash"),
+                 *fs = tls_field(p, "tls.handshake.sig_hash_sig");
+  if (an && fh && fs) {
+    dx_add_item(p, an, fh, t, off, 1);
+    dx_add_item(p, an, fs, t, off + 1, 1);
+  }
+  off += 2;
+  dx_add_item(p, s, FL(F_SCT_SIG_LEN), t, off, 2);
+  off += 2;
+  if (sl > end - off)
+    return false;
+  dx_add_bytes(p, s, FL(F_SCT_SIG), t, off, sl);
+  return off + sl == end;
+}
+
+/* SignedCertificateTimestampList (RFC 6962 3.3): the extension's value is
+ * an OCTET STRING holding opaque SerializedSCT sct_list<1..2^16-1>, each
+ * SerializedSCT an SCT<1..2^16-1>. */
+static bool ext_scts(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len) {
+  der v = ext_value(t, off, len, 0x04);
+  uint16_t ll = 0;
+  if (!v.ok || v.clen < 2 || !dx_get_u16(t, der_content(&v), &ll))
+    return false;
+  uint32_t pos = der_content(&v), end = der_end(&v);
+  dx_add_item(p, en, FL(F_SCTS_LEN), t, pos, 2);
+  pos += 2;
+  if (ll != end - pos)
+    return false;
+  for (int i = 0; pos < end && i < 256; i++) {
+    uint16_t n = 0;
+    if (end - pos < 2 || !dx_get_u16(t, pos, &n) || n > end - pos - 2)
+      return false;
+    dx_node *s = dx_add_none(p, en, FL(F_SCT), t, pos, 2 + (uint32_t)n);
+    if (!s)
+      s = en;
+    dx_node_set_text(p, s, "Signed Certificate Timestamp");
+    dx_add_item(p, s, FL(F_SCT_LEN), t, pos, 2);
+    if (!add_sct(p, s, t, pos + 2, pos + 2 + n))
+      return false;
+    pos += 2 + (uint32_t)n;
+  }
+  return pos == end;
 }
 
 static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der *d,
@@ -751,6 +1348,8 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
   char dotted[128], nm[128];
   oid_text(o, dotted, sizeof dotted);
   oid_name(o, "2.5.29.", "id-ce-", nm, sizeof nm);
+  if (!strncmp(dotted, "1.3.6.1.5.5.7.1.", 16) || !strcmp(dotted, "1.3.6.1.4.1.11129.2.4.2"))
+    oid_resolved(dotted, nm, sizeof nm); /* (tshark's names, not OpenSSL's) */
   uint32_t eoff = d->ok ? d->off : 0, elen = d->ok ? d->hlen + d->clen : t->len;
   dx_node *en = dx_add_none(p, parent, FL(F_EXTENSION), t, eoff, elen);
   dx_node_set_text(p, en, "Extension (%s)", nm);
@@ -766,6 +1365,7 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
     dx_add_uint(p, en, FL(F_CRITICAL), t, nx.ok ? nx.off : eoff, nx.ok ? nx.hlen + nx.clen : elen,
                 1);
   uint32_t voff = val.ok ? der_content(&val) : eoff, vlen = val.ok ? val.clen : elen;
+  bool ok = true;
   switch (OBJ_obj2nid(o)) {
   case NID_basic_constraints: {
     BASIC_CONSTRAINTS *bc = X509V3_EXT_d2i(ex);
@@ -788,7 +1388,11 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
   }
   case NID_key_usage: ext_key_usage(p, en, t, voff, vlen, ex, sum); break;
   case NID_ext_key_usage: ext_eku(p, en, t, voff, vlen, ex); break;
-  case NID_subject_alt_name: ext_san(p, en, t, voff, vlen, ex); break;
+  case NID_subject_alt_name: ok = ext_san(p, en, t, voff, vlen); break;
+  case NID_info_access: ok = ext_aia(p, en, t, voff, vlen); break;
+  case NID_certificate_policies: ok = ext_policies(p, en, t, voff, vlen); break;
+  case NID_crl_distribution_points: ok = ext_crldp(p, en, t, voff, vlen); break;
+  case NID_ct_precert_scts: ok = ext_scts(p, en, t, voff, vlen); break;
   case NID_subject_key_identifier: {
     ASN1_OCTET_STRING *ski = X509V3_EXT_d2i(ex);
     if (!ski)
@@ -811,6 +1415,8 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
   }
   default: break;
   }
+  if (!ok)
+    dx_mark_malformed(p, en, "%s: the extension's value does not parse", nm);
 }
 
 /* ---- the certificate -------------------------------------------------- */
@@ -879,6 +1485,14 @@ static bool x509_full(const dx_packet *p) {
   for (size_t i = 0; i < DX_ARRAY_LEN(x509_fields); i++)
     if (dx_packet_wants(p, &x509_fields[i]))
       return true;
+  /* (TLS's signature scheme fields, which the SCTs hold too) */
+  static const char *const tls_names[] = {
+      "tls.handshake.sig_hash_alg", "tls.handshake.sig_hash_hash", "tls.handshake.sig_hash_sig"};
+  for (size_t i = 0; i < DX_ARRAY_LEN(tls_names); i++) {
+    const dx_field *f = tls_field(p, tls_names[i]);
+    if (f && dx_packet_wants(p, f))
+      return true;
+  }
   return false;
 }
 
