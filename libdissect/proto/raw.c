@@ -1,7 +1,10 @@
 /* Raw IP link types: DLT_RAW (12 and 14 on some BSDs, LINKTYPE_RAW 101),
  * LINKTYPE_IPV4 (228) and LINKTYPE_IPV6 (229). There is no link header:
  * the version nibble of the first byte tells IPv4 from IPv6. As tshark,
- * a "Raw packet data" node of no length marks the link layer. */
+ * a "Raw packet data" node of no length marks the link layer of DLT_RAW;
+ * LINKTYPE_IPV4 and LINKTYPE_IPV6 go straight to IP (tshark registers its
+ * IP dissectors for their encapsulations: no "raw" layer, frame.protocols
+ * "ip:tcp:..."). */
 #include "../core/dx.h"
 
 static const dx_field raw_fields[] = {
@@ -9,11 +12,16 @@ static const dx_field raw_fields[] = {
 };
 
 static uint32_t dissect_raw(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  dx_node *r = dx_add_proto(p, parent, &raw_fields[0], t, 0, 0);
-  dx_col_set_proto(p, "Raw");
+  bool ipn = p->frame.linktype == 228 || p->frame.linktype == 229;
+  dx_node *r = ipn ? NULL : dx_add_proto(p, parent, &raw_fields[0], t, 0, 0);
+  if (!ipn)
+    dx_col_set_proto(p, "Raw");
   uint8_t b0;
   if (!dx_get_u8(t, 0, &b0)) {
-    dx_mark_truncated(p, r, "empty raw IP packet");
+    if (r)
+      dx_mark_truncated(p, r, "empty raw IP packet");
+    else
+      dx_dissect_data(p, t, parent);
     return t->len;
   }
   /* As tshark, the version nibble decides even for LINKTYPE_IPV4/IPV6. */

@@ -89,7 +89,10 @@ static void test_raw(void) {
     dx_packet *p = tu_dissect(&s, types[i], fb, n);
     EXPECT(p, "ip.dst", "10.0.0.2");
     EXPECT(p, "icmp.type", "8");
-    CU_ASSERT_EQUAL(tu_count(p, "raw"), 1);
+    /* LINKTYPE_IPV4 has no "Raw packet data" layer in tshark 4.0 (its IP
+     * dissector is registered for the encapsulation: frame.protocols
+     * "ip:tcp:tls" on Wireshark's retrans-tls.pcap) */
+    CU_ASSERT_EQUAL(tu_count(p, "raw"), types[i] == 228 ? 0 : 1);
     dx_packet_free(p);
   }
   CU_ASSERT_EQUAL(tu_truncate_all(101, fb, n), 0);
@@ -99,6 +102,11 @@ static void test_raw(void) {
   dx_packet_free(p);
   p = tu_dissect(&s, 229, fb, 40);
   EXPECT(p, "ipv6.dst", "fe80::2");
+  CU_ASSERT_EQUAL(tu_count(p, "raw"), 0);
+  dx_packet_free(p);
+  CU_ASSERT_EQUAL(tu_truncate_all(228, fb, 40), 0);
+  p = tu_dissect(&s, 228, fb, 0); /* no bytes: data, no crash */
+  CU_ASSERT_PTR_NOT_NULL(p);
   dx_packet_free(p);
   dx_session_free(s);
 }
