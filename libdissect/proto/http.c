@@ -1330,7 +1330,7 @@ static void show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
   }
 }
 
-/* Content-Encoding: gzip / deflate / x-gzip are undone into a new data
+/* Content-Encoding: gzip / deflate / x-gzip / br are undone into a new data
  * source; others are noted. Returns the tvb to show (the decoded one, or b). */
 static dx_tvb decode_body(dx_packet *p, dx_node *http, const dx_tvb *b, const dx_tvb *t, span cenc,
                           bool *failed) {
@@ -1341,6 +1341,7 @@ static dx_tvb decode_body(dx_packet *p, dx_node *http, const dx_tvb *b, const dx
     return *b;
   int kind = strcmp(enc, "gzip") == 0 || strcmp(enc, "x-gzip") == 0 ? 1
              : strcmp(enc, "deflate") == 0                          ? 2
+             : strcmp(enc, "br") == 0                               ? 3
                                                                     : 0;
   if (kind == 0) {
     dx_node *n = dx_add_none(p, http, FL(F_ENCODED), b, 0, b->len);
@@ -1351,7 +1352,8 @@ static dx_tvb decode_body(dx_packet *p, dx_node *http, const dx_tvb *b, const dx
   }
   uint32_t cap = dx_http_decompress_cap(dx_packet_config(p));
   http_inflated inf;
-  int rc = dx_http_inflate(b->data, b->len, kind == 1, cap, &inf);
+  int rc = kind == 3 ? dx_http_unbrotli(b->data, b->len, cap, &inf)
+                     : dx_http_inflate(b->data, b->len, kind == 1, cap, &inf);
   dx_node *n = dx_add_none(p, http, FL(F_ENCODED), b, 0, b->len);
   if (rc != 0) {
     dx_node_set_text(p, n, "Content-encoded entity body (%s): %u bytes", enc, b->len);

@@ -24,7 +24,6 @@
 #include "../core/stream.h"
 #include "http_body.h"
 
-#include <brotli/decode.h>
 #include <nghttp2/nghttp2.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -856,67 +855,6 @@ static void info_add(dx_packet *p, const char *item) {
 static void info_tail(dx_packet *p, const char *s) {
   if (p->want_columns && info_mine(p))
     dx_col_info_append(p, "%s", s);
-}
-
-/* ---- Content-Encoding: br (RFC 7932), bounded ------------------------------------ */
-
-static int brotli_decode(const uint8_t *in, uint32_t n, uint32_t cap, http_inflated *out) {
-  memset(out, 0, sizeof *out);
-  BrotliDecoderState *st = BrotliDecoderCreateInstance(NULL, NULL, NULL);
-  if (!st) {
-    out->error = "brotli decoder could not be created";
-    return -1;
-  }
-  size_t size = n < 4096 ? 8192 : (size_t)n * 4;
-  if (size > cap)
-    size = cap;
-  if (size == 0)
-    size = 1;
-  uint8_t *buf = malloc(size);
-  size_t used = 0, avail_in = n;
-  const uint8_t *next_in = in;
-  int rc = -1;
-  while (buf) {
-    size_t avail_out = size - used;
-    uint8_t *next_out = buf + used;
-    BrotliDecoderResult r =
-        BrotliDecoderDecompressStream(st, &avail_in, &next_in, &avail_out, &next_out, NULL);
-    used = size - avail_out;
-    if (r == BROTLI_DECODER_RESULT_SUCCESS) {
-      rc = 0;
-      break;
-    }
-    if (r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
-      if (size >= cap) {
-        out->capped = true;
-        rc = 0;
-        break;
-      }
-      size_t ns = size * 2 > cap ? cap : size * 2;
-      uint8_t *nb = realloc(buf, ns);
-      if (!nb) {
-        out->error = "out of memory";
-        break;
-      }
-      buf = nb;
-      size = ns;
-      continue;
-    }
-    out->error = r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT
-                     ? "the brotli stream ends early"
-                     : BrotliDecoderErrorString(BrotliDecoderGetErrorCode(st));
-    break;
-  }
-  BrotliDecoderDestroyInstance(st);
-  if (rc != 0) {
-    free(buf);
-    if (!out->error)
-      out->error = "out of memory";
-    return -1;
-  }
-  out->data = buf;
-  out->len = (uint32_t)used;
-  return 0;
 }
 
 /* ---- HPACK header blocks -------------------------------------------------------- */
@@ -1786,7 +1724,7 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     } else {
       uint32_t cap = dx_http_decompress_cap(dx_packet_config(p));
       http_inflated inf;
-      int rc = kind == 3 ? brotli_decode(whole.data, whole.len, cap, &inf)
+      int rc = kind == 3 ? dx_http_unbrotli(whole.data, whole.len, cap, &inf)
                          : dx_http_inflate(whole.data, whole.len, kind == 1, cap, &inf);
       if (rc != 0) {
         dx_node_set_text(p, en, "Content-encoded entity body (%s): %u bytes", enc, whole.len);

@@ -1,6 +1,8 @@
 /* Content-Encoding decoding for HTTP bodies with zlib, bounded in memory. */
 #include "http_body.h"
 
+#include <brotli/decode.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -111,4 +113,65 @@ int dx_http_inflate(const uint8_t *in, uint32_t n, bool gzip, uint32_t cap, http
   out->error = "built without zlib";
   return -1;
 #endif
+}
+
+/* ---- Content-Encoding: br (RFC 7932), bounded ------------------------------------ */
+
+int dx_http_unbrotli(const uint8_t *in, uint32_t n, uint32_t cap, http_inflated *out) {
+  memset(out, 0, sizeof *out);
+  BrotliDecoderState *st = BrotliDecoderCreateInstance(NULL, NULL, NULL);
+  if (!st) {
+    out->error = "brotli decoder could not be created";
+    return -1;
+  }
+  size_t size = n < 4096 ? 8192 : (size_t)n * 4;
+  if (size > cap)
+    size = cap;
+  if (size == 0)
+    size = 1;
+  uint8_t *buf = malloc(size);
+  size_t used = 0, avail_in = n;
+  const uint8_t *next_in = in;
+  int rc = -1;
+  while (buf) {
+    size_t avail_out = size - used;
+    uint8_t *next_out = buf + used;
+    BrotliDecoderResult r =
+        BrotliDecoderDecompressStream(st, &avail_in, &next_in, &avail_out, &next_out, NULL);
+    used = size - avail_out;
+    if (r == BROTLI_DECODER_RESULT_SUCCESS) {
+      rc = 0;
+      break;
+    }
+    if (r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT) {
+      if (size >= cap) {
+        out->capped = true;
+        rc = 0;
+        break;
+      }
+      size_t ns = size * 2 > cap ? cap : size * 2;
+      uint8_t *nb = realloc(buf, ns);
+      if (!nb) {
+        out->error = "out of memory";
+        break;
+      }
+      buf = nb;
+      size = ns;
+      continue;
+    }
+    out->error = r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT
+                     ? "the brotli stream ends early"
+                     : BrotliDecoderErrorString(BrotliDecoderGetErrorCode(st));
+    break;
+  }
+  BrotliDecoderDestroyInstance(st);
+  if (rc != 0) {
+    free(buf);
+    if (!out->error)
+      out->error = "out of memory";
+    return -1;
+  }
+  out->data = buf;
+  out->len = (uint32_t)used;
+  return 0;
 }

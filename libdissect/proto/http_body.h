@@ -105,5 +105,8 @@ uint32_t dx_http_decompress_cap(const dx_config *cfg);
  * failure (out->error). Needs zlib (DX_HAVE_ZLIB); without it, always -1. */
 int dx_http_inflate(const uint8_t *in, uint32_t n, bool gzip, uint32_t cap, http_inflated *out);
 void dx_http_inflated_free(http_inflated *out);
+/* Decodes n bytes of Content-Encoding "br" (brotli, RFC 7932) with
+ * libbrotlidec, bounded by cap as dx_http_inflate; same returns. */
+int dx_http_unbrotli(const uint8_t *in, uint32_t n, uint32_t cap, http_inflated *out);
 
 #endif

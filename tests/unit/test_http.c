@@ -546,6 +546,48 @@ static void test_matching(void) {
   conn_close(&C);
 }
 
+/* "hello, brotli body\n" compressed by libbrotlienc (BrotliEncoderCompress,
+ * quality 11, window 22), a second implementation beside the decoder */
+static const uint8_t br_body[] = {0x0b, 0x09, 0x80, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
+                                  0x2c, 0x20, 0x62, 0x72, 0x6f, 0x74, 0x6c, 0x69,
+                                  0x20, 0x62, 0x6f, 0x64, 0x79, 0x0a, 0x03};
+
+/* Content-Encoding: br in HTTP/1.1, decoded as tshark decodes it
+ * (Wireshark's http-brotli.pcapng: "Content-encoded entity body (br): 52
+ * bytes -> 66 bytes"), and a broken stream noted with the body kept. */
+static void test_brotli(void) {
+  conn_open(&C, 40031, 80);
+  dx_packet_free(send_str(&C, 1, "GET /b HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br\r\n\r\n"));
+  char msg[512];
+  int h = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: br\r\n"
+                   "Content-Length: %zu\r\n\r\n",
+                   sizeof br_body);
+  memcpy(msg + h, br_body, sizeof br_body);
+  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof br_body);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.content_encoding", "br");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "http.content_encoded_body"),
+                         "Content-encoded entity body (br): 23 bytes -> 19 bytes");
+  int src = find_source(p, "Uncompressed entity body (19 bytes)");
+  CU_ASSERT(src > 0);
+  EXPECT(p, "http.file_data", "hello, brotli body\\n"); /* -T fields escapes the newline */
+  dx_packet_free(p);
+  /* cut short: the stream ends early */
+  dx_packet_free(send_str(&C, 1, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
+  h = snprintf(msg, sizeof msg,
+               "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: br\r\n"
+               "Content-Length: %zu\r\n\r\n",
+               sizeof br_body - 1);
+  memcpy(msg + h, br_body, sizeof br_body - 1);
+  p = send_data(&C, 0, msg, (size_t)h + sizeof br_body - 1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(find_source(p, "Uncompressed"), -1);
+  CU_ASSERT_EQUAL(tu_count(p, "http.decompression_failed"), 1);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 /* printf 'hello' | gzip -n | xxd -i */
 static const uint8_t gz_hello[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
                                    0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86,
@@ -1135,6 +1177,7 @@ int main(void) {
       {"pipelined requests", test_pipelined},
       {"request/response matching, HEAD", test_matching},
       {"gzip body", test_gzip},
+      {"brotli body", test_brotli},
       {"chunked gzip body", test_chunked_gzip},
       {"truncation", test_truncation},
       {"heuristic on another port", test_heuristic_other_port},
