@@ -104,6 +104,9 @@ enum {
   F_PSK_BINDERSLEN,
   F_PSK_EXT,
   F_PSK_IDENTITY,
+  F_HEARTBEAT_MODE,
+  F_NPN_STRLEN,
+  F_NPN_STR,
   F_ALPS_LEN,
   F_ALPS_LIST,
   F_ALPS_STRLEN,
@@ -314,6 +317,9 @@ static const dx_vals qtp_vals[] = {{0x00, "original_destination_connection_id"},
                                    {0xff03de1a, "min_ack_delay"},
                                    {0xff04de1a, "min_ack_delay"},
                                    {0, NULL}};
+/* RFC 6520 2 */
+static const dx_vals heartbeat_mode_vals[] = {
+    {1, "Peer allowed to send requests"}, {2, "Peer not allowed to send requests"}, {0, NULL}};
 /* RFC 8879 3 */
 static const dx_vals ccert_alg_vals[] = {{1, "zlib"}, {2, "brotli"}, {3, "zstd"}, {0, NULL}};
 static const dx_vals keyupdate_vals[] = {
@@ -432,6 +438,10 @@ static const dx_field tls_fields[] = {
     /* text-only subtrees in tshark (no field of theirs): names of ours */
     [F_PSK_EXT] = FN("tls.handshake.extensions.psk", "Pre-Shared Key extension"),
     [F_PSK_IDENTITY] = FN("tls.handshake.extensions.psk.identity", "PSK Identity"),
+    [F_HEARTBEAT_MODE] = DX_FV("tls.handshake.extension.heartbeat.mode", "Mode", DX_FT_UINT8,
+                               DX_BASE_DEC, heartbeat_mode_vals),
+    [F_NPN_STRLEN] = FU8("tls.handshake.extensions_npn_str_len", "Protocol string length"),
+    [F_NPN_STR] = FS("tls.handshake.extensions_npn", "Next Protocol"),
     /* application_settings (ALPS, draft-vvv-tls-alps) */
     [F_ALPS_LEN] = FU16("tls.handshake.extensions_alps_len", "ALPS Extension Length"),
     [F_ALPS_LIST] = FN("tls.handshake.extensions_alps_alpn_list", "Supported ALPN List"),
@@ -1484,6 +1494,19 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     case 18: /* signed_certificate_timestamp: empty in a ClientHello */
       if (cur_left(&e))
         cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
+      break;
+    case 15: /* heartbeat (RFC 6520 2) */ cur_uint(&e, en, F_HEARTBEAT_MODE, 1, NULL); break;
+    case 13172: /* next_protocol_negotiation: the server's list (empty in a ClientHello) */
+      for (unsigned i = 0; cur_left(&e) && !e.fail && i < 256; i++) {
+        cur sv;
+        if (!cur_vec(&e, en, F_NPN_STRLEN, 1, &sv, NULL))
+          break;
+        uint32_t n = cur_left(&sv);
+        const uint8_t *str = dx_get_ptr(sv.t, sv.off, n);
+        if (!str)
+          break;
+        dx_add_string(x->p, en, FL(F_NPN_STR), sv.t, sv.off, n, (const char *)str, n);
+      }
       break;
     case 27: { /* compress_certificate (RFC 8879 3) */
       cur al;

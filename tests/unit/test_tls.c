@@ -1143,8 +1143,51 @@ static void test_alps(void) {
   h_free(&x);
 }
 
+/* heartbeat (15) and next_protocol_negotiation (13172), as tshark 4.0 shows
+ * them in Wireshark's http2-brotli.pcapng ("Mode: Peer allowed to send
+ * requests (1)"; an empty NPN with no "Data" item); a server's NPN list of
+ * two protocols (draft-agl-tls-nextprotoneg-04 3). */
+static void test_heartbeat_npn(void) {
+  h x;
+  h_init(&x);
+  bb m = {0};
+  rec_open(&m, 22, 0x0303);
+  hs_open(&m, 2); /* ServerHello */
+  p16(&m, 0x0303);
+  pfill(&m, 9, 32);
+  p8(&m, 0);
+  p16(&m, 0xc02f);
+  p8(&m, 0);
+  open_(&m, 2);
+  ext_open(&m, 15);
+  p8(&m, 1);
+  close_(&m);
+  ext_open(&m, 13172);
+  p8(&m, 2);
+  pstr(&m, "h2");
+  p8(&m, 8);
+  pstr(&m, "http/1.1");
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  dx_packet *p = tls_call(&x, 1, false, m.b, m.n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extension.heartbeat.mode"),
+                         "Mode: Peer allowed to send requests (1)");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extensions_npn"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.extensions_npn", 1), "http/1.1");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.extensions_npn_str_len"),
+                         "Protocol string length: 2");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extension.data"), 0);
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static CU_TestInfo tests[] = {
     {"client_hello", test_client_hello},
+    {"heartbeat_npn", test_heartbeat_npn},
     {"alps", test_alps},
     {"quic_google_params", test_quic_google_params},
     {"server_hello_tls12", test_server_hello_tls12},
