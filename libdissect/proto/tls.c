@@ -174,6 +174,8 @@ enum {
   F_NST_LEN,
   F_NST,
   F_VERIFY,
+  F_MD5_HASH,
+  F_SHA_HASH,
   F_KEYUPDATE,
   F_CIPHER_KX,
   F_CIPHER_AUTH,
@@ -199,7 +201,6 @@ enum {
   F_REASM_PDU_DATA,
   F_DECRYPT,
   F_V2_CSLEN,
-  F_V2_SIDLEN,
   F_V2_CHLEN,
   F_V2_SPEC,
   F_V2_CHALLENGE,
@@ -362,7 +363,10 @@ static const dx_field tls_fields[] = {
     [F_RANDOM] = FB("tls.handshake.random", "Random"),
     [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_UTC),
     [F_RBYTES] = FB("tls.handshake.random_bytes", "Random Bytes"),
-    [F_SIDLEN] = FU8("tls.handshake.session_id_length", "Session ID Length"),
+    /* one field for the 8-bit length of TLS hellos and the 16-bit one of
+     * the SSLv2 ClientHello: tshark registers both under this name, the
+     * first (its field list) as FT_UINT16, and finds either by it */
+    [F_SIDLEN] = FU16("tls.handshake.session_id_length", "Session ID Length"),
     [F_SID] = FB("tls.handshake.session_id", "Session ID"),
     [F_CSLEN] = FU16("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
     [F_CSS] = FN("tls.handshake.ciphersuites", "Cipher Suites"),
@@ -521,6 +525,8 @@ static const dx_field tls_fields[] = {
     [F_NST_LEN] = FU16("tls.handshake.session_ticket_length", "Session Ticket Length"),
     [F_NST] = FB("tls.handshake.session_ticket", "Session Ticket"),
     [F_VERIFY] = FN("tls.handshake.verify_data", "Verify Data"),
+    [F_MD5_HASH] = FN("tls.handshake.md5_hash", "MD5 Hash"),
+    [F_SHA_HASH] = FN("tls.handshake.sha_hash", "SHA-1 Hash"),
     [F_KEYUPDATE] = DX_FV("tls.handshake.key_update.request_update", "Key Update Request",
                           DX_FT_UINT8, DX_BASE_DEC, keyupdate_vals),
     [F_CIPHER_KX] = FS("tls.cipher.kx", "Key Exchange"),
@@ -536,7 +542,6 @@ static const dx_field tls_fields[] = {
     [F_REASM_PDU_DATA] = FB("tls.reassembled.data", "Reassembled PDU data"),
     [F_DECRYPT] = FN("tls.decryption", "Decryption"),
     [F_V2_CSLEN] = FU16("tls.handshake.cipher_spec_len", "Cipher Spec Length"),
-    [F_V2_SIDLEN] = FU16("tls.handshake.session_id_length", "Session ID Length"),
     [F_V2_CHLEN] = FU16("tls.handshake.challenge_length", "Challenge Length"),
     [F_V2_SPEC] = DX_F("tls.handshake.cipherspec", "Cipher Spec", DX_FT_UINT24, DX_BASE_HEX),
     [F_V2_CHALLENGE] = FN("tls.handshake.challenge", "Challenge"),
@@ -2719,8 +2724,13 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   case HS_NST: new_session_ticket(x, &m, hs); break;
   case HS_EE: extensions(x, &m, hs, HS_EE, false); break;
   case HS_FINISHED:
-    if (cur_left(&m))
+    if (x->c->version == 0x0300 && cur_left(&m) >= 36) {
+      /* SSL 3.0 (RFC 6101 5.6.9): md5_hash[16], sha_hash[20] */
+      dx_add_none(p, hs, FL(F_MD5_HASH), t, m.off, 16);
+      dx_add_none(p, hs, FL(F_SHA_HASH), t, m.off + 16, 20);
+    } else if (cur_left(&m)) {
       dx_add_none(p, hs, FL(F_VERIFY), t, m.off, cur_left(&m));
+    }
     m.off = m.end;
     break;
   case HS_KEY_UPDATE: /* beside the handshake message, in its record, as tshark puts it */
@@ -3113,29 +3123,42 @@ static const dx_vals ssl2_spec_vals[] = {{0x010080, "SSL2_RC4_128_WITH_MD5"},
 static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint16_t len) {
   dx_packet *p = x->p;
   tls_conv *c = x->c;
+  uint16_t hlen = 0; /* the header's length (len is less when the record is cut) */
+  dx_get_u16(t, off, &hlen);
+  hlen &= 0x7fff;
   dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 2u + len);
   dx_node_set_text(p, rec, "SSLv2 Record Layer: Client Hello");
   dx_node *v = dx_add_uint(p, rec, FL(F_RVER), t, off, 0, 0x0002);
   dx_node_set_flags(v, DX_NODE_GENERATED);
-  dx_add_uint(p, rec, FL(F_RLEN), t, off, 2, len);
+  dx_add_uint(p, rec, FL(F_RLEN), t, off, 2, hlen);
   info_add(x, "Client Hello");
   dx_tvb r = dx_tvb_sub(t, off + 2, len);
   dx_node *mt = dx_add_item(p, rec, FL(F_HTYPE), &r, 0, 1);
   dx_node_set_text(p, mt, "Handshake Message Type: Client Hello (1)");
   uint16_t csl = 0, sidl = 0, chl = 0;
   if (len < 9 || !dx_get_u16(&r, 3, &csl) || !dx_get_u16(&r, 5, &sidl) ||
-      !dx_get_u16(&r, 7, &chl) || 9u + csl + sidl + chl > len || csl % 3 || sidl > 16 || chl < 16 ||
-      chl > 32) {
-    dx_mark_malformed(p, rec, "SSLv2 Client Hello: lengths do not fit the record");
+      !dx_get_u16(&r, 7, &chl)) {
+    if (len < hlen)
+      dx_mark_truncated(p, rec, "SSLv2 Client Hello cut short");
+    else
+      dx_mark_malformed(p, rec, "SSLv2 Client Hello: shorter than its 9-byte header");
     return;
   }
   dx_add_item(p, rec, FL(F_HVER), &r, 1, 2);
   dx_add_item(p, rec, FL(F_V2_CSLEN), &r, 3, 2);
-  dx_add_item(p, rec, FL(F_V2_SIDLEN), &r, 5, 2);
+  dx_add_item(p, rec, FL(F_SIDLEN), &r, 5, 2);
   dx_add_item(p, rec, FL(F_V2_CHLEN), &r, 7, 2);
+  if (len < hlen) { /* the capture cut the record */
+    dx_mark_truncated(p, rec, "SSLv2 Client Hello cut short");
+    return;
+  }
+  if (9u + csl + sidl + chl > len) {
+    dx_mark_malformed(p, rec, "SSLv2 Client Hello: lengths do not fit the record");
+    return;
+  }
   dx_node *css = dx_add_none(p, rec, FL(F_CSS), &r, 9, csl);
   dx_node_set_text(p, css, "Cipher Specs (%u specs)", csl / 3u);
-  for (uint32_t i = 0; i < csl; i += 3) {
+  for (uint32_t i = 0; i + 3 <= csl; i += 3) {
     uint32_t spec = 0;
     dx_get_u24(&r, 9 + i, &spec);
     const char *name =
@@ -3149,7 +3172,24 @@ static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls,
     dx_node *sn = dx_add_bytes(p, rec, FL(F_SID), &r, 9u + csl, sidl);
     dx_node_set_text(p, sn, "Session ID (%u byte%s)", sidl, sidl == 1 ? "" : "s");
   }
-  dx_add_none(p, rec, FL(F_V2_CHALLENGE), &r, 9u + csl + sidl, chl);
+  if (chl)
+    dx_add_none(p, rec, FL(F_V2_CHALLENGE), &r, 9u + csl + sidl, chl);
+  /* RFC 6101 E.1: specs of 3 bytes, a session id of 0 or 16 bytes, a
+   * challenge of 16 to 32 bytes (shown anyway, as tshark shows it, but no
+   * client random is taken from it) */
+  if (csl % 3) {
+    dx_mark_malformed(p, rec, "SSLv2 Client Hello: cipher spec length %u is not a multiple of 3",
+                      csl);
+    return;
+  }
+  if (sidl > 16) {
+    dx_mark_malformed(p, rec, "SSLv2 Client Hello: session ID of %u bytes (at most 16)", sidl);
+    return;
+  }
+  if (chl < 16 || chl > 32) {
+    dx_mark_malformed(p, rec, "SSLv2 Client Hello: challenge of %u bytes (16 to 32)", chl);
+    return;
+  }
   if (!x->stateful)
     return;
   if (c->client_dir < 0)

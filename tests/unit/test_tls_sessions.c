@@ -5,13 +5,17 @@
  *     whose own keys take over at its ChangeCipherSpecs;
  *   - TLS 1.3 0-RTT without the client's early traffic secret: the early
  *     records are skipped by trial decryption with the handshake keys
- *     (RFC 8446 4.2.10), the client's Finished and application data open.
+ *     (RFC 8446 4.2.10), the client's Finished and application data open;
+ *   - an SSLv2-format ClientHello (fields as tshark shows them, hostile
+ *     lengths) whose challenge is the client random of an SSL 3.0 session
+ *     (RFC 6101) decrypted with records made in Python.
  * The records are encrypted here with OpenSSL EVP directly, as RFC 5246
  * 6.2.3.3 and RFC 5288 3 describe them, under keys cut from a key block
  * that OpenSSL's TLS1-PRF makes of a master secret computed beforehand with
  * Python's hmac/hashlib (P_SHA256 of RFC 5246 5 written out there), so the
  * premaster construction is checked against a second implementation. */
 #include "core/dx.h"
+#include "proto/tls_decrypt.h"
 #include "testutil.h"
 
 #include <openssl/core_names.h>
@@ -536,11 +540,400 @@ static void test_renegotiation(void) {
   h_free(&x);
 }
 
+/* ---- SSLv2-format ClientHello, SSL 3.0 (RFC 6101) ---- */
+
+/* An SSLv2-format ClientHello (RFC 6101 E.1): 2-byte header with the high
+ * bit set, msg type 1, version, the three lengths, 3-byte cipher specs, the
+ * session id (sidlen bytes 0x10, 0x11, ...) and chlen bytes of chal. */
+static void v2hello(bb *x, unsigned ver, const uint32_t *specs, size_t nspecs, size_t sidlen,
+                    uint8_t chal, size_t chlen) {
+  size_t len = 9 + 3 * nspecs + sidlen + chlen;
+  p16(x, 0x8000 | (unsigned)len);
+  p8(x, 1);
+  p16(x, ver);
+  p16(x, 3 * (unsigned)nspecs);
+  p16(x, (unsigned)sidlen);
+  p16(x, (unsigned)chlen);
+  for (size_t i = 0; i < nspecs; i++) {
+    p8(x, specs[i] >> 16);
+    p16(x, specs[i] & 0xffff);
+  }
+  for (size_t i = 0; i < sidlen; i++)
+    p8(x, 0x10 + (unsigned)i);
+  pfill(x, chal, chlen);
+}
+
+/* Values as tshark 4.0 shows this hello (-T fields, -V). */
+static void test_sslv2_hello(void) {
+  static const uint32_t specs[] = {0x00002f, 0x010080, 0x00feff};
+  h x;
+  h_init(&x);
+  bb m = {0};
+  v2hello(&m, 0x0301, specs, 3, 16, 0xc1, 32);
+  dx_packet *p = tls_call(&x, 0, m.b, m.n);
+  CU_ASSERT_FATAL(p != NULL);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"), "SSLv2 Record Layer: Client Hello");
+  EXPECT(p, "tls.record.version", "0x0002");
+  EXPECT(p, "tls.record.length", "66");
+  EXPECT(p, "tls.handshake.type", "1");
+  EXPECT(p, "tls.handshake.version", "0x0301");
+  EXPECT(p, "tls.handshake.cipher_spec_len", "9");
+  /* one field for this 16-bit length and the 8-bit one of TLS hellos, as
+   * tshark: a filter or -e finds either */
+  EXPECT(p, "tls.handshake.session_id_length", "16");
+  EXPECT(p, "tls.handshake.challenge_length", "32");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.cipherspec"), 3);
+  EXPECT(p, "tls.handshake.cipherspec", "0x00002f");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.cipherspec", 2), "0x00feff");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.ciphersuites"), "Cipher Specs (3 specs)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.cipherspec"),
+                         "Cipher Spec: TLS_RSA_WITH_AES_128_CBC_SHA (0x00002f)");
+  EXPECT(p, "tls.handshake.session_id", "101112131415161718191a1b1c1d1e1f");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.session_id"), "Session ID (16 bytes)");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.challenge"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Client Hello");
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  h_free(&x);
+}
+
+/* Hostile SSLv2 hellos: a cut record, lengths past the record, challenges
+ * of 0 and 33 bytes (a 33-byte one would be copied before the start of the
+ * 32-byte client random), a session id of 17: malformed or truncated,
+ * never an access out of bounds (the sanitizer builds check). */
+static void test_sslv2_hostile(void) {
+  static const uint32_t spec = 0x00002f;
+  bb good = {0};
+  v2hello(&good, 0x0300, &spec, 1, 0, 0x01, 16);
+  for (int v = 0; v < 8; v++) {
+    bb m = {0};
+    switch (v) {
+    case 0: v2hello(&m, 0x0300, &spec, 1, 0, 0x01, 0); break;  /* no challenge */
+    case 1: v2hello(&m, 0x0300, &spec, 1, 0, 0x01, 33); break; /* challenge too long */
+    case 2: v2hello(&m, 0x0300, &spec, 1, 17, 0x01, 16); break;
+    case 3: /* cipher spec length past the record */
+      m = good;
+      m.b[5] = 0x02;
+      break;
+    case 4: /* challenge length past the record */
+      m = good;
+      m.b[10] = 0x11;
+      break;
+    case 5: /* a cipher spec length not a multiple of 3 */
+      m = good;
+      m.b[6] = 2;
+      m.b[10] = 17;
+      break;
+    case 6: /* the header's length past the bytes */
+      m = good;
+      m.b[1] = 0x7f;
+      break;
+    default: /* cut inside the 9-byte header */
+      pn(&m, good.b, 8);
+      m.b[1] = 6;
+      break;
+    }
+    h x;
+    h_init(&x);
+    dx_packet *p = tls_call(&x, 0, m.b, m.n);
+    CU_ASSERT_FATAL(p != NULL);
+    if (v == 6) { /* in a byte stream: the rest is asked for */
+      CU_ASSERT_EQUAL(p->desegment_len, 2u + 0x7f - m.n);
+      CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 0);
+    } else {
+      CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 1);
+      CU_ASSERT_TRUE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+    }
+    dx_packet_free(p);
+    h_free(&x);
+  }
+  /* every prefix of a good hello */
+  for (size_t n = 0; n < good.n; n++) {
+    h x;
+    h_init(&x);
+    dx_packet_free(tls_call(&x, 0, good.b, n));
+    h_free(&x);
+  }
+}
+
+/* SSL 3.0 records made by Python (hashlib, cryptography), a second
+ * implementation of RFC 6101: master secret (6.1) and key block (6.2.2)
+ * from MD5/SHA-1 rounds "A", "BB", "CCC"..., the MAC (5.2.3.1)
+ * hash(secret + pad_2 + hash(secret + pad_1 + seq + type + length + data))
+ * with pads of 40 bytes (SHA-1) or 48 (MD5), CBC padding shorter than a
+ * block of arbitrary bytes (00 and a5 here, which TLS would refuse), IVs
+ * chained from the last ciphertext block. Session 1: the client random is
+ * the SSLv2 hello's 16-byte challenge (c1) left-padded with zeros, server
+ * random 5e.., TLS_RSA_WITH_AES_128_CBC_SHA, premaster 0300 9a..; records:
+ * the client's and the server's Finished (seq 0), a request (client seq 1)
+ * and the same request as record 2 with an HMAC-SHA1 (TLS) MAC instead.
+ * Session 2: 32-byte challenge 3c.., server random 7a..,
+ * TLS_RSA_WITH_NULL_MD5, master secret 4d..; the server's response (seq 0).
+ * tshark 4.0 decrypts these too. Made with (python3, prints the arrays):
+ *   import hashlib
+ *   from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+ *
+ *   def ssl3(secret, r1, r2, n):  # RFC 6101 6.1 / 6.2.2
+ *       out = b""
+ *       i = 0
+ *       while len(out) < n:
+ *           label = bytes([0x41 + i]) * (i + 1)
+ *           out += hashlib.md5(secret + hashlib.sha1(label + secret + r1 + r2).digest()).digest()
+ *           i += 1
+ *       return out[:n]
+ *
+ *   def mac(h, padn, key, seq, ct, data):  # RFC 6101 5.2.3.1
+ *       inner = h(key + b"\x36" * padn + seq.to_bytes(8, "big") + bytes([ct]) +
+ *                 len(data).to_bytes(2, "big") + data).digest()
+ *       return h(key + b"\x5c" * padn + inner).digest()
+ *
+ *   def rec(ct, body):
+ *       return bytes([ct, 3, 0]) + len(body).to_bytes(2, "big") + body
+ *
+ *   def cbc(key, iv, data, mk, seq, ct, padfill):
+ *       m = data + mac(hashlib.sha1, 40, mk, seq, ct, data)
+ *       padlen = 15 - len(m) % 16                 # shorter than a block
+ *       m += bytes([padfill]) * padlen + bytes([padlen])
+ *       e = Cipher(algorithms.AES(key), modes.CBC(iv)).encryptor()
+ *       c = e.update(m) + e.finalize()
+ *       return c, c[-16:]
+ *
+ *   def c(name, b):
+ *       print("static const uint8_t %s[%d] = {%s};" % (name, len(b), ", ".join("0x%02x" % x for x
+ * in b)))
+ *
+ *   # Session 1: SSLv2 hello, 16-byte challenge c1 c1 ...; SSL 3.0 with
+ *   # TLS_RSA_WITH_AES_128_CBC_SHA; premaster 03 00 then 46 bytes 0x9a.
+ *   cr = b"\x00" * 16 + b"\xc1" * 16
+ *   sr = b"\x5e" * 32
+ *   pms = b"\x03\x00" + b"\x9a" * 46
+ *   ms = ssl3(pms, cr, sr, 48)
+ *   kb = ssl3(ms, sr, cr, 104)
+ *   cmk, smk, ck, sk, civ, siv = kb[0:20], kb[20:40], kb[40:56], kb[56:72], kb[72:88], kb[88:104]
+ *   c("s3_ms", ms)
+ *   fin = bytes([20, 0, 0, 36]) + b"\xf1" * 36
+ *   c1, civ = cbc(ck, civ, fin, cmk, 0, 22, 0x00)
+ *   s1, siv = cbc(sk, siv, fin, smk, 0, 22, 0x00)
+ *   req = b"GET /ssl3 HTTP/1.0\r\nHost: ssl3.test\r\n\r\n"
+ *   c2, civ = cbc(ck, civ, req, cmk, 1, 23, 0xa5)
+ *   c("s3_cfin", rec(22, c1))
+ *   c("s3_sfin", rec(22, s1))
+ *   c("s3_app", rec(23, c2))
+ *   # the same request as record 2, its MAC made with HMAC-SHA1 (TLS) instead
+ *   import hmac
+ *   m = req + hmac.new(cmk, (2).to_bytes(8, "big") + bytes([23, 3, 0]) + len(req).to_bytes(2,
+ * "big") + req, hashlib.sha1).digest() padlen = 15 - len(m) % 16 m += bytes([padlen]) * (padlen +
+ * 1) e = Cipher(algorithms.AES(ck), modes.CBC(civ)).encryptor() hm = rec(23, e.update(m) +
+ * e.finalize()) c("s3_hmac", hm)
+ *
+ *   # Session 2: SSLv2 hello with a 32-byte challenge 3c..; SSL 3.0 with
+ *   # TLS_RSA_WITH_NULL_MD5 (MD5 MAC, 48-byte pads); master secret 0x4d x 48.
+ *   cr2 = b"\x3c" * 32
+ *   sr2 = b"\x7a" * 32
+ *   ms2 = b"\x4d" * 48
+ *   kb2 = ssl3(ms2, sr2, cr2, 32)
+ *   data = b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"
+ *   n5 = rec(23, data + mac(hashlib.md5, 48, kb2[16:32], 0, 23, data))
+ *   c("n5_app", n5)
+ */
+static const uint8_t s3_ms[48] = {
+    0xf9, 0x16, 0x01, 0x30, 0xf5, 0x58, 0xb0, 0x44, 0x38, 0xfb, 0x50, 0x6a, 0xd3, 0xa7, 0xa6, 0x61,
+    0x97, 0x70, 0x5d, 0xe1, 0x1e, 0x6b, 0xdf, 0x70, 0x00, 0x44, 0x60, 0xce, 0xa2, 0x08, 0xe6, 0xd0,
+    0xae, 0xaa, 0xf0, 0xdf, 0x38, 0xd9, 0x6a, 0x3c, 0x45, 0xf0, 0xab, 0x61, 0xc3, 0x68, 0xdf, 0x29};
+static const uint8_t s3_cfin[69] = {
+    0x16, 0x03, 0x00, 0x00, 0x40, 0xdf, 0xaf, 0x3e, 0x5e, 0x45, 0xa7, 0x51, 0xe8, 0xeb,
+    0x25, 0x94, 0x05, 0x18, 0x15, 0xb0, 0xb5, 0xdc, 0xbd, 0x3a, 0xcd, 0x61, 0xa0, 0x32,
+    0x87, 0x53, 0xd9, 0x04, 0xff, 0x77, 0x90, 0x3f, 0x9a, 0xd0, 0x3f, 0x0c, 0x7b, 0xae,
+    0x76, 0x66, 0xd6, 0xc3, 0x6b, 0x66, 0xcc, 0xb9, 0x38, 0x20, 0x5c, 0x52, 0x60, 0x4d,
+    0x8f, 0x5e, 0xd8, 0x53, 0xda, 0xa5, 0x56, 0x37, 0x49, 0x62, 0x40, 0xce, 0xa8};
+static const uint8_t s3_sfin[69] = {
+    0x16, 0x03, 0x00, 0x00, 0x40, 0x76, 0x39, 0x3b, 0x4c, 0x82, 0xf0, 0xfc, 0x9c, 0x7d,
+    0xcb, 0x81, 0xc8, 0x3d, 0xf0, 0x59, 0x13, 0xbc, 0x2c, 0x04, 0x85, 0x78, 0xdc, 0x97,
+    0x73, 0x5f, 0xc8, 0xda, 0xd9, 0x70, 0x72, 0x02, 0xca, 0x75, 0xd5, 0xe7, 0x54, 0x76,
+    0xca, 0xcc, 0x0e, 0x7f, 0x96, 0x54, 0x7a, 0xf6, 0x9a, 0xb6, 0x11, 0x23, 0x50, 0xac,
+    0xc6, 0x2c, 0xcb, 0x6c, 0x4f, 0xc9, 0x34, 0x50, 0x9a, 0x25, 0xc1, 0x28, 0x4c};
+static const uint8_t s3_app[69] = {
+    0x17, 0x03, 0x00, 0x00, 0x40, 0x02, 0xf7, 0x2e, 0x6a, 0x4a, 0xcf, 0x20, 0xfe, 0xd0,
+    0xad, 0xaf, 0x7c, 0x84, 0xde, 0x64, 0x82, 0x72, 0x03, 0xf4, 0x30, 0x1c, 0xd8, 0x12,
+    0xbc, 0x40, 0x17, 0x22, 0x31, 0x00, 0xd6, 0x15, 0x3d, 0xe3, 0xf1, 0x35, 0x0e, 0x32,
+    0xf3, 0xa9, 0x5d, 0x6d, 0x7a, 0x26, 0x4d, 0x1e, 0x46, 0x64, 0x6f, 0x71, 0x9e, 0xea,
+    0x4c, 0x68, 0x20, 0xa1, 0x82, 0xcf, 0xff, 0xc4, 0xc0, 0x3c, 0xbd, 0xc1, 0xa2};
+static const uint8_t s3_hmac[69] = {
+    0x17, 0x03, 0x00, 0x00, 0x40, 0x5d, 0xac, 0xef, 0x0e, 0xf7, 0xbf, 0x7e, 0xe1, 0xf1,
+    0x15, 0x82, 0x82, 0xc6, 0xe3, 0x57, 0x5d, 0xe8, 0x41, 0x50, 0x83, 0x24, 0x3f, 0xe3,
+    0x39, 0xa1, 0x40, 0x3e, 0x27, 0xe5, 0x6b, 0x79, 0x12, 0x10, 0xa4, 0xc0, 0xe8, 0x5c,
+    0x5f, 0xa1, 0xda, 0xd6, 0x47, 0x4f, 0x1f, 0xa8, 0x7c, 0xdf, 0x4f, 0x15, 0x80, 0x34,
+    0xf4, 0x8b, 0x50, 0xae, 0xdb, 0x69, 0xf2, 0xbd, 0x8b, 0xa8, 0x78, 0xeb, 0xb7};
+static const uint8_t n5_app[59] = {
+    0x17, 0x03, 0x00, 0x00, 0x36, 0x48, 0x54, 0x54, 0x50, 0x2f, 0x31, 0x2e, 0x30, 0x20, 0x32,
+    0x30, 0x30, 0x20, 0x4f, 0x4b, 0x0d, 0x0a, 0x43, 0x6f, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x2d,
+    0x4c, 0x65, 0x6e, 0x67, 0x74, 0x68, 0x3a, 0x20, 0x30, 0x0d, 0x0a, 0x0d, 0x0a, 0x69, 0x88,
+    0x86, 0x1a, 0x3a, 0x19, 0xdb, 0x35, 0x91, 0xcc, 0xdf, 0xf8, 0x62, 0xf1, 0x1a, 0x3e};
+
+static const uint8_t s3_pms[48] = {
+    0x03, 0x00, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a,
+    0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a,
+    0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a, 0x9a};
+static const char s3_req[] = "GET /ssl3 HTTP/1.0\r\nHost: ssl3.test\r\n\r\n";
+
+/* The library's SSL 3.0 functions against the Python values. */
+static void test_ssl3_api(void) {
+  uint8_t cr[32], sr[32], ms[48], out[128];
+  memset(cr, 0, 16);
+  memset(cr + 16, 0xc1, 16);
+  memset(sr, 0x5e, 32);
+  const dx_tls_suite *cs = dx_tls_suite_find(0x002f);
+  CU_ASSERT_FATAL(cs != NULL);
+  CU_ASSERT_EQUAL(dx_tls12_master_secret(0x0300, cs, s3_pms, 48, cr, sr, NULL, 0, ms),
+                  DX_TLS_DEC_OK);
+  CU_ASSERT_EQUAL(memcmp(ms, s3_ms, 48), 0);
+  dx_tls_dec *cw = NULL, *sw = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_tls12_make(0x0300, cs, ms, cr, sr, false, &cw, &sw), DX_TLS_DEC_OK);
+  static const uint8_t fin[40] = {20,   0,    0,    36,   0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1,
+                                  0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1,
+                                  0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1,
+                                  0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1, 0xf1};
+  size_t n = 0;
+  uint8_t ct = 0;
+  CU_ASSERT_EQUAL(dx_tls_decrypt(cw, 22, 0x0300, s3_cfin + 5, 64, out, &n, &ct), DX_TLS_DEC_OK);
+  CU_ASSERT(n == 40 && memcmp(out, fin, 40) == 0);
+  CU_ASSERT_EQUAL(dx_tls_decrypt(sw, 22, 0x0300, s3_sfin + 5, 64, out, &n, &ct), DX_TLS_DEC_OK);
+  CU_ASSERT(n == 40 && memcmp(out, fin, 40) == 0);
+  CU_ASSERT_EQUAL(dx_tls_decrypt(cw, 23, 0x0300, s3_app + 5, 64, out, &n, &ct), DX_TLS_DEC_OK);
+  CU_ASSERT(n == strlen(s3_req) && memcmp(out, s3_req, n) == 0);
+  CU_ASSERT_EQUAL(dx_tls_decrypt(cw, 23, 0x0300, s3_hmac + 5, 64, out, &n, &ct),
+                  DX_TLS_DEC_BAD_TAG);
+  dx_tls_dec_free(cw);
+  dx_tls_dec_free(sw);
+}
+
+static void hs_empty(bb *x, unsigned type) {
+  hs_open(x, type);
+  close_(x);
+}
+
+/* A ServerHello of SSL 3.0 with suite, the random all r, then
+ * ServerHelloDone, in one record. */
+static void ssl3_server_hello(bb *x, uint8_t r, unsigned suite) {
+  rec_open(x, 22, 0x0300);
+  hs_open(x, 2);
+  p16(x, 0x0300);
+  pfill(x, r, 32);
+  p8(x, 0);
+  p16(x, suite);
+  p8(x, 0);
+  close_(x);
+  hs_empty(x, 14);
+  close_(x);
+}
+
+static void ccs(bb *x) {
+  rec_open(x, 20, 0x0300);
+  p8(x, 1);
+  close_(x);
+}
+
+/* Session 1 through the dissector: the premaster from an "RSA" key log
+ * line keyed by the first 8 bytes of the encrypted premaster, which in SSL
+ * 3.0 has no length before it (RFC 6101 5.6.7.1). */
+static void test_ssl3_session(void) {
+  char log[256];
+  int w = snprintf(log, sizeof log, "RSA e501020304050607 ");
+  for (int i = 0; i < 48; i++)
+    w += snprintf(log + w, sizeof log - (size_t)w, "%02x", s3_pms[i]);
+  snprintf(log + w, sizeof log - (size_t)w, "\n");
+  h x;
+  h_init(&x);
+  CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
+  static const uint32_t specs[] = {0x00002f, 0x010080};
+  bb c1 = {0}, s1 = {0}, c2 = {0}, s2 = {0};
+  v2hello(&c1, 0x0300, specs, 2, 0, 0xc1, 16);
+  ssl3_server_hello(&s1, 0x5e, 0x002f);
+  rec_open(&c2, 22, 0x0300);
+  hs_open(&c2, 16);
+  static const uint8_t enc[8] = {0xe5, 1, 2, 3, 4, 5, 6, 7};
+  pn(&c2, enc, 8);
+  pfill(&c2, 0xe5, 56);
+  close_(&c2);
+  close_(&c2);
+  ccs(&c2);
+  pn(&c2, s3_cfin, sizeof s3_cfin);
+  ccs(&s2);
+  pn(&s2, s3_sfin, sizeof s3_sfin);
+
+  dx_packet *p = tls_call(&x, 0, c1.b, c1.n);
+  EXPECT(p, "tls.handshake.challenge_length", "16");
+  dx_packet_free(p);
+  p = tls_call(&x, 1, s1.b, s1.n);
+  EXPECT(p, "tls.handshake.version", "0x0300");
+  dx_packet_free(p);
+  p = tls_call(&x, 0, c2.b, c2.n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Client Key Exchange, Change Cipher Spec, Finished");
+  /* the SSL 3.0 Finished (RFC 6101 5.6.9) as tshark shows it */
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.md5_hash"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.sha_hash"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.verify_data"), 0);
+  dx_packet_free(p);
+  p = tls_call(&x, 1, s2.b, s2.n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Change Cipher Spec, Finished");
+  dx_packet_free(p);
+  p = tls_call(&x, 0, s3_app, sizeof s3_app);
+  EXPECT(p, "http.request.uri", "/ssl3");
+  EXPECT(p, "http.host", "ssl3.test");
+  dx_packet_free(p);
+  /* an HMAC where the SSL 3.0 MAC belongs: not decrypted */
+  p = tls_call(&x, 0, s3_hmac, sizeof s3_hmac);
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.uri"), 0);
+  CU_ASSERT(decryption_note(p, "MAC check of record 2 (client) failed"));
+  dx_packet_free(p);
+  h_free(&x);
+}
+
+/* Session 2: a 32-byte challenge is the client random itself; the MD5 MAC
+ * of SSL 3.0 (48-byte pads) under TLS_RSA_WITH_NULL_MD5, from a
+ * CLIENT_RANDOM line. With a wrong master secret, nothing opens. */
+static void ssl3_md5_session(bool right) {
+  char log[256];
+  int w = snprintf(log, sizeof log, "CLIENT_RANDOM ");
+  for (int i = 0; i < 32; i++)
+    w += snprintf(log + w, sizeof log - (size_t)w, "3c");
+  w += snprintf(log + w, sizeof log - (size_t)w, " ");
+  for (int i = 0; i < 48; i++)
+    w += snprintf(log + w, sizeof log - (size_t)w, right ? "4d" : "4e");
+  snprintf(log + w, sizeof log - (size_t)w, "\n");
+  h x;
+  h_init(&x);
+  CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
+  static const uint32_t spec = 0x000001;
+  bb c1 = {0}, s1 = {0};
+  v2hello(&c1, 0x0300, &spec, 1, 0, 0x3c, 32);
+  ssl3_server_hello(&s1, 0x7a, 0x0001);
+  ccs(&s1);
+  dx_packet_free(tls_call(&x, 0, c1.b, c1.n));
+  dx_packet_free(tls_call(&x, 1, s1.b, s1.n));
+  dx_packet *p = tls_call(&x, 1, n5_app, sizeof n5_app);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "http.response.code"), right ? "200" : "");
+  if (!right)
+    CU_ASSERT(decryption_note(p, "MAC check of record 0 (server) failed"));
+  dx_packet_free(p);
+  h_free(&x);
+}
+
+static void test_ssl3_md5(void) {
+  ssl3_md5_session(true);
+  ssl3_md5_session(false);
+}
+
 static CU_TestInfo tests[] = {
     {"psk", test_psk},
     {"psk_api", test_psk_api},
     {"early_without_secret", test_early_without_secret},
     {"renegotiation", test_renegotiation},
+    {"sslv2_hello", test_sslv2_hello},
+    {"sslv2_hostile", test_sslv2_hostile},
+    {"ssl3_api", test_ssl3_api},
+    {"ssl3_session", test_ssl3_session},
+    {"ssl3_md5", test_ssl3_md5},
     CU_TEST_INFO_NULL,
 };
 
