@@ -1694,6 +1694,11 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
     dx_node_set_flags(n, DX_NODE_GENERATED);
     n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, a->completeness_shown);
     dx_node_set_flags(n, DX_NODE_GENERATED);
+    /* tshark 4.0 names any other combination "Incomplete" (a gap, a FIN or
+     * RST without the handshake: Wireshark's dns-ooo.pcap, 4 and 12) */
+    if (!dx_val_name(completeness_vals, a->completeness_shown) && dx_packet_labels(p))
+      dx_node_set_text(p, n, "[Conversation completeness: Incomplete (%u)]",
+                       (unsigned)a->completeness_shown);
     if (a->hs_step) {
       n = dx_add_uint(p, tcp, FL(F_HANDSHAKE_STEP), t, 0, 0, a->hs_step);
       dx_node_set_flags(n, DX_NODE_GENERATED);

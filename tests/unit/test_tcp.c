@@ -191,6 +191,14 @@ static void test_midstream_relative(void) {
   EXPECT(p, "tcp.seq", "1");
   EXPECT(p, "tcp.ack", "1300000001");
   dx_packet_free(p);
+  /* ACKs seen, no handshake: 4 (shown by the next segment: the state
+   * before it), a combination tshark 4.0 names "Incomplete (4)" (its -V on
+   * Wireshark's dns-ooo.pcap) */
+  p = seg(s, 1, 3000000000u, 7 + 1, TF_ACK, 1000, NULL, 0, NULL, 0, 2000);
+  EXPECT(p, "tcp.completeness", "4");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tcp.completeness"),
+                         "[Conversation completeness: Incomplete (4)]");
+  dx_packet_free(p);
   dx_session_free(s);
 }
 
