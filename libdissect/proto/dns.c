@@ -1568,6 +1568,22 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
 
 extern const dx_protocol dx_proto_dns;
 
+/* tshark 4.0's dns.retransmission_timer: seconds after a query within
+ * which the same query again is a retransmission */
+#define DNS_RETRANSMISSION_TIMER 5
+
+/* Less than the timer since tx's query (a clock that went back counts as
+ * less, as tshark's negative delta); no overflow whatever the times. */
+static bool within_timer(const dx_packet *p, const dns_tx *tx) {
+  int64_t ds = (int64_t)((uint64_t)p->frame.ts_sec - (uint64_t)tx->req_sec);
+  int64_t dn = (int64_t)p->frame.ts_nsec - tx->req_nsec;
+  if (ds < DNS_RETRANSMISSION_TIMER - 1)
+    return true;
+  if (ds > DNS_RETRANSMISSION_TIMER)
+    return false;
+  return ds * 1000000000 + dn < (int64_t)DNS_RETRANSMISSION_TIMER * 1000000000;
+}
+
 static void match(dns_ctx *c) {
   dx_packet *p = c->p;
   dns_state *st = dx_proto_state(p, &dx_proto_dns);
@@ -1594,8 +1610,10 @@ static void match(dns_ctx *c) {
   dns_tx *tx = tx_find(st, &k, h);
   dx_node *top = c->top, *n;
   if (!c->response) {
+    /* a repeat within 5 s of the first query is a retransmission; later, a
+     * new transaction (tshark 4.0's dns.retransmission_timer, 5 s) */
     if (tx && !tx->answered && tx->req_frame != p->num && tx->qtype == c->qtype &&
-        tx->qclass == c->qclass && tx->qhash == c->qhash) {
+        tx->qclass == c->qclass && tx->qhash == c->qhash && within_timer(p, tx)) {
       dx_expert(p, c->id_node, FLD(F_EXP_RETRANS_REQ), DX_SEV_WARN,
                 "DNS query retransmission. Original request in frame %llu",
                 (unsigned long long)tx->req_frame);

@@ -306,6 +306,52 @@ static void test_retransmissions(void) {
   dx_session_free(s);
 }
 
+/* The same query again 5 s or more after the first is a new transaction,
+ * not a retransmission (tshark 4.0's dns.retransmission_timer, 5 s: its -V
+ * on Wireshark's dns+icmp.pcapng, a query repeated after 5.0009 s, the
+ * response matched to the second); within 5 s it is one. */
+static dx_packet *send_udp_at(dx_session *s, int to_server, const msg *m, int64_t sec,
+                              uint32_t nsec) {
+  static uint8_t f[2200];
+  size_t n = udp_frame(f, to_server, 40000, m);
+  dx_frame fr = {.ts_sec = sec,
+                 .ts_nsec = nsec,
+                 .caplen = (uint32_t)n,
+                 .wirelen = (uint32_t)n,
+                 .linktype = 1,
+                 .data = f};
+  dx_packet *p = NULL;
+  CU_ASSERT_EQUAL(dx_session_dissect(s, &fr, &p), DX_OK);
+  return p;
+}
+
+static void test_retransmission_timer(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  msg q, r;
+  query_a(&q, 0x3333);
+  response_a(&r, 0x3333);
+  dx_packet_free(send_udp_at(s, 1, &q, 1000, 0));        /* frame 1 */
+  dx_packet *p = send_udp_at(s, 1, &q, 1004, 999999999); /* frame 2: 4.999999999 s */
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.retransmit_request_in"), "1");
+  dx_packet_free(p);
+  p = send_udp_at(s, 1, &q, 1005, 0); /* frame 3: 5 s after frame 1: a new query */
+  CU_ASSERT_EQUAL(tu_count(p, "dns.retransmission"), 0);
+  dx_packet_free(p);
+  p = send_udp_at(s, 0, &r, 1005, 5783000); /* frame 4 answers frame 3 */
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.response_to"), "3");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.time"), "0.005783000");
+  dx_packet_free(p);
+  /* times far apart either way: no overflow, a clock gone back counts as
+   * within the timer (as tshark's negative delta) */
+  query_a(&q, 0x4444);
+  dx_packet_free(send_udp_at(s, 1, &q, INT64_MAX / 2, 0));
+  p = send_udp_at(s, 1, &q, -(INT64_MAX / 2), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.retransmission"), 1);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_pending_cap(void) {
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
@@ -959,6 +1005,7 @@ int main(void) {
       {"response and matching", test_response_matching},
       {"unsolicited, other port", test_unsolicited_and_other_port},
       {"retransmissions", test_retransmissions},
+      {"retransmission timer", test_retransmission_timer},
       {"pending table cap", test_pending_cap},
       {"record types and EDNS", test_record_types},
       {"HTTPS record", test_https_record},
