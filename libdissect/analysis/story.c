@@ -965,6 +965,16 @@ static void tls_record(dx_story *st, conn *c, const dx_node *rec, int dir, dx_st
   if (!ct)
     ct = opaque;
   unsigned type = ct ? (unsigned)dx_node_uint(ct) : 0;
+  /* an SSLv2-format record (no content type): its message fields sit right
+   * under it (a client's SSLv2-compatible Client Hello, RFC 6101 E.2) */
+  if (!ct && find_name_in(st, rec, "tls.handshake.type")) {
+    pc->tls.present = 1;
+    c->tls_or_http = 1;
+    tls_turn(c, dir);
+    int any = 0;
+    tls_handshake(st, c, rec, dir, at, &any, NULL, 0);
+    return;
+  }
   pc->tls.present = 1;
   c->tls_or_http = 1;
   tls_turn(c, dir);
