@@ -12,7 +12,29 @@ import sys
 FIELDS = ["frame.number", "tls.handshake.type", "tls.handshake.version",
           "tls.handshake.ciphersuite", "tls.handshake.extension.type",
           "tls.handshake.extensions.supported_version", "tls.handshake.extensions_alpn_str",
-          "tls.handshake.sig_hash_alg", "tls.handshake.extensions_server_name", "udp.srcport"]
+          "tls.handshake.sig_hash_alg", "tls.handshake.extensions_server_name", "udp.srcport",
+          "tls.handshake.sig_hash_alg_len", "tls.record.version"]
+
+# Extensions whose body is a signature algorithm list that tshark shows with
+# the same fields as signature_algorithms (13): delegated_credentials (34),
+# signature_algorithms_cert (50). JA4 takes 13's alone (FoxIO's JA4.md; the
+# reference implementation was fixed to do so, FoxIO-LLC/ja4 issue 41).
+SIG_LIST_EXTS = (13, 34, 50)
+
+
+def sig_algs_of_13(exts, lens, algs):
+    """The algorithms of extension 13 out of tshark's flat lists: one length
+    (bytes) per list, the lists in the order of their extensions."""
+    i, k = 0, 0
+    for e in exts:
+        if e not in SIG_LIST_EXTS or k >= len(lens):
+            continue
+        n = lens[k] // 2
+        k += 1
+        if e == 13:
+            return algs[i:i + n]
+        i += n
+    return []
 
 
 def grease(v):
@@ -67,7 +89,12 @@ def main():
             continue  # one ClientHello alone in the frame: its fields are unambiguous
         alpn = f[6].split(",")[0] if f[6] else ""
         # a ClientHello over UDP is QUIC's (CRYPTO frames): "q"
-        j, r = ja4(int(f[2], 0), ints(f[3]), ints(f[4]), ints(f[5]), alpn, ints(f[7]),
+        f += [""] * (len(FIELDS) - len(f))
+        if "0x0002" in f[11].split(","):
+            continue  # an SSLv2-format ClientHello: Wireshark 4.2 gives it no JA4 either
+                      # (its JA4 is made by the TLS ClientHello's dissector only)
+        sigs = sig_algs_of_13(ints(f[4]), ints(f[10]), ints(f[7]))
+        j, r = ja4(int(f[2], 0), ints(f[3]), ints(f[4]), ints(f[5]), alpn, sigs,
                    "q" if f[9] else "t")
         print("%s\t%s\t%s" % (f[0], j, r))
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Differential test of JA4 (tls.handshake.ja4, tls.handshake.ja4_r): every
 # ClientHello of every sample (and of the third-party captures in
-# ../shared/corpus/ that have one, read in place), against JA4 computed by
+# ../shared/corpus/ and of Wireshark's test captures that have one, read in
+# place), against JA4 computed by
 # tests/differential/ja4_tshark.py from tshark's fields (a second
 # implementation of FoxIO's specification). tshark 4.0 has no JA4 itself.
 # Usage: test_ja4.sh BIN_DIR SRC_DIR
@@ -14,7 +15,11 @@ D=$BIN/dissect
 tshark_capture_test
 
 CAPS=()
-for cap in "$SRC"/samples/*.pcap "$SRC"/samples/*.pcapng "$SRC"/../shared/corpus/*/*; do
+# and Wireshark's own test captures when fetched (third-party, never
+# committed: tests/thirdparty/fetch-wireshark-captures.sh), among them
+# Chrome over QUIC and Firefox over HTTP/2 (real browsers' ClientHellos)
+WS=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
+for cap in "$SRC"/samples/*.pcap "$SRC"/samples/*.pcapng "$SRC"/../shared/corpus/*/* "$WS"/*; do
   [[ -f $cap ]] || continue
   # only captures where dissect finds a ClientHello (the corpus is large)
   n=$("$D" -n -r "$cap" -Y 'tls.handshake.type == 1' -T fields -e frame.number 2>/dev/null | wc -l)
