@@ -1,6 +1,8 @@
 /* Ethernet II and IEEE 802.3 (IEEE 802.3-2018 clause 3). */
 #include "../core/dx.h"
 
+extern const dx_protocol dx_proto_llc;
+
 #include <string.h>
 
 enum {
@@ -110,12 +112,14 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
 
   if (type <= 1500) {
-    /* IEEE 802.3 length field: the payload is LLC, which we show as data. */
-    dx_node_set_text(p, eth, "IEEE 802.3 Ethernet, Src: %s, Dst: %s", ss, ds);
+    /* IEEE 802.3 length field: the payload is LLC (802.2, with SNAP), as
+     * tshark dissects it; tshark 4.0 names the layer without addresses */
+    dx_node_set_text(p, eth, "IEEE 802.3 Ethernet ");
     dx_add_item(p, eth, &eth_fields[F_LEN], t, 12, 2);
     dx_tvb pl = dx_tvb_sub(t, 14, type);
-    dx_dissect_data(p, &pl, parent);
     dx_col_info_set(p, "IEEE 802.3, length %u", type);
+    if (pl.len)
+      dx_proto_llc.dissect(p, &pl, parent);
     return 14 + pl.len;
   }
   dx_node_set_text(p, eth, "Ethernet II, Src: %s, Dst: %s", ss, ds);

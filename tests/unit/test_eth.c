@@ -82,6 +82,19 @@ static void test_8023_length(void) {
   CU_ASSERT_EQUAL(tu_count(p, "eth.type"), 0);
   EXPECT(p, "eth.dst.ig", "1");
   EXPECT(p, "eth.dst.lg", "1");
+  /* the payload is LLC (here a Spanning Tree BPDU's DSAP/SSAP 0x42), as
+   * tshark dissects it; its layer named as tshark 4.0 names it (its -V on
+   * Wireshark's logistics_multicast.pcapng) */
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "eth"), "IEEE 802.3 Ethernet ");
+  EXPECT(p, "llc.dsap", "0x42");
+  EXPECT(p, "llc.ssap", "0x42");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "DSAP 0x42, SSAP 0x42");
+  dx_packet_free(p);
+  /* a length of 0: nothing after the header, no LLC */
+  fb[13] = 0;
+  p = tu_dissect(&s, 1, fb, 60);
+  EXPECT(p, "eth.len", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "llc"), 0);
   dx_packet_free(p);
   dx_session_free(s);
 }
