@@ -377,6 +377,11 @@ struct dx_packet {
   char *col_info;
   size_t col_info_len, col_info_cap;
   bool col_info_fenced; /* a fence: later layers append after a separator */
+  /* the Info text was begun by appending with a separator (tshark's
+   * col_append_sep_str, as TLS writes its records): a TCP analysis prefix
+   * is then followed by ", " ("[TCP Previous segment not captured] ,
+   * Continuation Data"); any dx_col_info_set() clears it */
+  bool col_info_sep;
   /* Last: not cleared when a packet is reused (dx_ghost sets them). */
   dx_node ghosts[DX_GHOSTS];
 };

@@ -297,6 +297,7 @@ void dx_col_info_set_str(dx_packet *p, const char *s, size_t n) {
 
 void dx_col_info_clear(dx_packet *p) {
   p->col_info_len = 0;
+  p->col_info_sep = false;
   if (p->col_info)
     p->col_info[0] = 0;
 }

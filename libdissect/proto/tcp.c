@@ -2150,8 +2150,9 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
       strncmp(p->col_info, prefix, pfx) != 0) {
     /* Keep the analysis prefix in front of what the application wrote. */
     char *cur = dx_arena_strndup(&p->arena, p->col_info, p->col_info_len);
+    bool sep = p->col_info_sep;
     if (cur)
-      dx_col_info_set(p, "%s%s", prefix, cur);
+      dx_col_info_set(p, "%s%s%s", prefix, sep ? ", " : "", cur);
   }
   return t->len;
 }

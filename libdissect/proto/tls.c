@@ -848,6 +848,7 @@ static void info_add(ctx *x, const char *fmt, ...) {
   } else {
     dx_col_info_append_sep(p, ", ", "%s", buf);
   }
+  p->col_info_sep = true; /* tshark's TLS appends with a separator */
 }
 
 /* ---- a bounded cursor over one structure ------------------------------ */
@@ -3257,12 +3258,20 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       continue;
     }
     if (!valid_header(t, off)) {
+      /* bytes that are no record header (the middle of a record after
+       * bytes given up at a gap, or not TLS): as tshark 4.0, in a TLS
+       * 1.0-1.2 connection an "Ignored Unknown Record" note (RFC 5246 6:
+       * unknown records are ignored), otherwise "Continuation Data" in Info
+       * and nothing in the tree; not malformed either way */
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
-      dx_node *ig = dx_add_none(p, tls, FL(F_IGNORED), t, off, left);
       filled = true;
-      dx_node_set_text(p, ig, "Ignored Unknown Record");
-      dx_mark_malformed(p, ig, "Not a TLS record header");
+      if (c->version >= 0x0301 && c->version <= 0x0303) {
+        dx_expert(p, tls, FL(F_IGNORED), DX_SEV_WARN, "Ignored Unknown Record");
+        info_add(&x, "Ignored Unknown Record");
+      } else {
+        info_add(&x, "Continuation Data");
+      }
       off = t->len;
       break;
     }

@@ -243,4 +243,22 @@ else:
 PYEOF
   )
 done
+# The Info column of frames where the TLS layer meets bytes that are no
+# record (after a gap: "Continuation Data", after TCP's analysis prefix with
+# tshark's ", " separator), and of a TLS alert after TCP's prefix.
+info_check() { # CAPTURE "FRAMES" [TSHARK/DISSECT OPTIONS...]
+  local cap=$1 frames=$2 f
+  shift 2
+  local flt="frame.number in {$frames}"
+  local a b
+  a=$(tshark -n -r "$C/$cap" "$@" -Y "$flt" -T fields -e frame.number -e _ws.col.Info 2>/dev/null)
+  b=$("$D" -n -r "$C/$cap" "$@" -Y "$flt" -T fields -e frame.number -e _ws.col.Info 2>/dev/null)
+  if [[ -n $a && $a == "$b" ]]; then
+    pass "$cap: Info of frames $frames equals tshark's"
+  else
+    fail "$cap: Info of frames $frames equals tshark's" "$(diff <(echo "$a") <(echo "$b") | head -6)"
+  fi
+}
+info_check challenge01_ooo_stream.pcapng.gz "89,90,97,99"
+info_check tls12-chacha20poly1305.pcap "9,18,28" -o "tls.keylog_file:$K/tls12-chacha20poly1305.keys"
 finish

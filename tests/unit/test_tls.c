@@ -1185,8 +1185,49 @@ static void test_heartbeat_npn(void) {
   h_free(&x);
 }
 
+/* Bytes that are no record header (the middle of a record after a gap), as
+ * tshark 4.0 shows them: in a TLS 1.0-1.2 connection an "Ignored Unknown
+ * Record" note (a warning, RFC 5246 6), otherwise "Continuation Data" in
+ * Info and nothing in the layer (Wireshark's challenge01_ooo_stream.pcapng,
+ * a TLS 1.3 connection after a gap); neither is malformed. */
+static void test_continuation_data(void) {
+  static const uint8_t mid[] = {0x99, 0x42, 0x17, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05};
+  h x;
+  h_init(&x);
+  bb m = {0};
+  server_hello(&m, 0x1301, true, false); /* TLS 1.3 */
+  dx_packet_free(tls_call(&x, 1, true, m.b, m.n));
+  dx_packet *p = tls_call(&x, 1, true, mid, sizeof mid);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.ignored_unknown_record"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 0);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation Data");
+  dx_packet_free(p);
+  h_free(&x);
+
+  h_init(&x);
+  m.n = 0;
+  server_hello(&m, 0xc02f, false, false); /* TLS 1.2 */
+  dx_packet_free(tls_call(&x, 1, true, m.b, m.n));
+  p = tls_call(&x, 1, true, mid, sizeof mid);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.ignored_unknown_record"), 1);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Ignored Unknown Record");
+  const char *sev = NULL, *grp = NULL;
+  const dx_node *n = dx_packet_find_name(p, "tls.ignored_unknown_record");
+  CU_ASSERT_EQUAL(dx_node_expert(n, &sev, &grp, NULL), DX_OK);
+  CU_ASSERT_STRING_EQUAL(sev ? sev : "", "Warning");
+  CU_ASSERT_STRING_EQUAL(grp ? grp : "", "Protocol");
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static CU_TestInfo tests[] = {
     {"client_hello", test_client_hello},
+    {"continuation_data", test_continuation_data},
     {"heartbeat_npn", test_heartbeat_npn},
     {"alps", test_alps},
     {"quic_google_params", test_quic_google_params},
