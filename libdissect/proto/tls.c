@@ -364,9 +364,11 @@ static const dx_field tls_fields[] = {
     [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_UTC),
     [F_RBYTES] = FB("tls.handshake.random_bytes", "Random Bytes"),
     /* one field for the 8-bit length of TLS hellos and the 16-bit one of
-     * the SSLv2 ClientHello: tshark registers both under this name, the
-     * first (its field list) as FT_UINT16, and finds either by it */
-    [F_SIDLEN] = FU16("tls.handshake.session_id_length", "Session ID Length"),
+     * the SSLv2 ClientHello: tshark has two fields of this name (FT_UINT8,
+     * FT_UINT16) and finds either by it; our name index keeps one field a
+     * name, so both use this one, typed as the common TLS hello's (-T json
+     * -x gives type 4 for an SSLv2 hello's length where tshark gives 5) */
+    [F_SIDLEN] = FU8("tls.handshake.session_id_length", "Session ID Length"),
     [F_SID] = FB("tls.handshake.session_id", "Session ID"),
     [F_CSLEN] = FU16("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
     [F_CSS] = FN("tls.handshake.ciphersuites", "Cipher Suites"),
@@ -818,6 +820,14 @@ static void psk_premaster(ctx *x);
 static void master_from_premaster(ctx *x, const dx_tls_suite *cs, const uint8_t *pms, size_t pl);
 static void cache_session(ctx *x);
 static void ticket_digest(const uint8_t *b, uint32_t n, uint8_t out[32]);
+
+/* The TLS 1.3 draft a version stands for (0x7fXX: draft XX; Facebook's
+ * 0xfb17 and 0xfb1a: drafts 23 and 26), 0 for others. */
+static uint8_t tls13_draft(uint16_t v) {
+  if ((v >> 8) == 0x7f)
+    return (uint8_t)v;
+  return v == 0xfb17 ? 23 : v == 0xfb1a ? 26 : 0;
+}
 
 static const char *ver_short(uint16_t v) {
   switch (v) {
@@ -1480,6 +1490,7 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       break;
     }
     case 45: ext_psk_modes(&e, en); break;
+    case 40: /* key_share before draft 23 of TLS 1.3 */
     case 51: ext_key_share(x, &e, en, hs, hrr); break;
     case 0xff01: { /* in tshark's "Renegotiation Info extension" subtree */
       dx_node *sub = cur_left(&e) ? subtree(&e, en, F_RENEG_EXT, e.off, cur_left(&e)) : NULL;
@@ -1675,7 +1686,10 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
     want = dx_packet_wants(x->p, FL(fp[i]));
   if (!want)
     return;
-  off += 35u + sl;
+  /* a ServerHello of a TLS 1.3 draft before 22: no session id, no
+   * compression method (as server_hello reads it) */
+  bool old_draft = server && (ver >> 8) == 0x7f && (uint8_t)ver < 22;
+  off += old_draft ? 34u : 35u + sl;
   /* every value takes at most 6 characters ("-65535"); the lists of a
    * hello are at most 64 KiB each, so 1 MiB is never reached */
   size_t cap = 6u * (size_t)(end - start) + 64;
@@ -1703,7 +1717,7 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
     if (off + 3 > end)
       return;
     jb_list(&j, t, off, off + 2, 2);
-    off += 3;
+    off += old_draft ? 2 : 3;
   } else {
     if (off + 2 > end || !dx_get_u16(t, off, &csl) || off + 2u + csl > end)
       return;
@@ -1888,7 +1902,13 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   tls_conv *c = x->c;
   uint32_t hello_start = m->off, hello_end = m->end;
   uint32_t ver = 0;
-  uint16_t sel = sh_selected_version(m);
+  uint16_t v0 = 0;
+  dx_get_u16(m->t, m->off, &v0);
+  /* drafts of TLS 1.3 before 22: the real version here, no
+   * legacy_session_id_echo, no compression method, no supported_versions
+   * (draft-ietf-tls-tls13-21 4.1.3) */
+  bool old_draft = (v0 >> 8) == 0x7f && (uint8_t)v0 < 22;
+  uint16_t sel = old_draft ? 0 : sh_selected_version(m);
   cur_uint(m, hs, F_HVER, 2, &ver);
   const uint8_t *rnd = dx_get_ptr(m->t, m->off, cur_left(m) >= 32 ? 32 : 0);
   bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
@@ -1908,16 +1928,19 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     uint8_t n = 0;
     const uint8_t *b = NULL;
     c->sh_sid_len = 0;
-    if (dx_get_u8(m->t, m->off, &n) && n && n <= 32 && (b = dx_get_ptr(m->t, m->off + 1, n))) {
+    if (!old_draft && dx_get_u8(m->t, m->off, &n) && n && n <= 32 &&
+        (b = dx_get_ptr(m->t, m->off + 1, n))) {
       memcpy(c->sh_sid, b, n);
       c->sh_sid_len = n;
     }
   }
-  session_id(m, hs);
+  if (!old_draft)
+    session_id(m, hs);
   uint32_t suite = 0;
   uint32_t cs_off = m->off;
   dx_node *cs = cur_uint(m, hs, F_CS, 2, &suite);
-  cur_uint(m, hs, F_CM, 1, NULL);
+  if (!old_draft)
+    cur_uint(m, hs, F_CM, 1, NULL);
   if (m->fail)
     return;
   c->version = (uint16_t)ver;
@@ -2192,7 +2215,10 @@ static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
     dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u seconds (%s)", life, ls);
   }
   bool v13 = x->c->tls13;
-  if (v13) {
+  uint8_t draft = tls13_draft(x->c->version);
+  if (v13 && draft && draft < 21) /* no ticket_nonce before draft 21 */
+    cur_uint(m, hs, F_NST_AGEADD, 4, NULL);
+  else if (v13) {
     cur_uint(m, hs, F_NST_AGEADD, 4, NULL);
     cur n;
     if (!cur_vec(m, hs, F_NST_NONCE_LEN, 1, &n, NULL))
@@ -2442,7 +2468,7 @@ static dx_tls_dec *tls13_state(ctx *x, int label, int *why) {
     return NULL;
   }
   dx_tls_dec *d = NULL;
-  if (dx_tls13_make(cs, sec, n, &d) != DX_TLS_DEC_OK) {
+  if (dx_tls13_make_draft(cs, tls13_draft(c->version), sec, n, &d) != DX_TLS_DEC_OK) {
     *why = WHY_FAILED;
     d = NULL;
   }
@@ -2493,7 +2519,7 @@ static void tls13_early_keys(ctx *x) {
     return;
   const dx_tls_suite *cs = dx_tls_suite_find(n == 48 ? 0x1302 : 0x1301);
   dx_tls_dec *d = NULL;
-  if (cs && dx_tls13_make(cs, sec, n, &d) == DX_TLS_DEC_OK) {
+  if (cs && dx_tls13_make_draft(cs, tls13_draft(c->version), sec, n, &d) == DX_TLS_DEC_OK) {
     keys_set(&c->keys[0], d, WHY_NONE, 1);
     c->early13 = true;
   }

@@ -182,6 +182,7 @@ struct dx_tls_dec {
   EVP_CIPHER_CTX *ctx;
   EVP_MAC_CTX *mac;    /* HMAC keyed with the MAC key (CBC/NULL suites) */
   uint8_t mac_key[48]; /* SSL 3.0: the MAC secret (its MAC is not an HMAC) */
+  uint8_t draft;       /* TLS 1.3 draft number (0: RFC 8446) */
   uint64_t seq;
   uint8_t key[32];
   uint8_t iv[16]; /* fixed IV (AEAD), or the CBC IV for the next TLS 1.0 record */
@@ -434,23 +435,30 @@ int dx_tls12_master_secret(uint16_t version, const dx_tls_suite *cs, const uint8
   return dx_tls_prf(version, cs->prf_md, pms, pmslen, "master secret", seed, 64, ms, 48);
 }
 
-int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_len,
-                          const char *label, const uint8_t *context, size_t ctxlen, uint8_t *out,
-                          size_t outlen) {
+/* The HkdfLabel's prefix: "tls13 " (RFC 8446, drafts 20 and later), "TLS
+ * 1.3, " before draft 20 (draft-ietf-tls-tls13-19 7.1). */
+static const char *label_prefix(uint8_t draft) {
+  return draft && draft < 20 ? "TLS 1.3, " : "tls13 ";
+}
+
+static int expand_label(uint8_t draft, const char *md, const uint8_t *secret, size_t secret_len,
+                        const char *label, const uint8_t *context, size_t ctxlen, uint8_t *out,
+                        size_t outlen) {
   if (!md || !secret || !label || (!context && ctxlen) || !out || outlen > 0xffff)
     return DX_TLS_DEC_UNSUPPORTED;
   /* struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
    *          opaque context<0..255>; } HkdfLabel; */
-  size_t ll = strlen(label);
-  if (6 + ll > 255 || ctxlen > 255)
+  const char *pre = label_prefix(draft);
+  size_t ll = strlen(label), pl = strlen(pre);
+  if (pl + ll > 255 || ctxlen > 255)
     return DX_TLS_DEC_UNSUPPORTED;
   uint8_t info[2 + 1 + 255 + 1 + 255];
   size_t n = 0;
   info[n++] = (uint8_t)(outlen >> 8);
   info[n++] = (uint8_t)outlen;
-  info[n++] = (uint8_t)(6 + ll);
-  memcpy(info + n, "tls13 ", 6);
-  n += 6;
+  info[n++] = (uint8_t)(pl + ll);
+  memcpy(info + n, pre, pl);
+  n += pl;
   memcpy(info + n, label, ll);
   n += ll;
   info[n++] = (uint8_t)ctxlen;
@@ -477,29 +485,41 @@ int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_l
   return rc;
 }
 
+int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_len,
+                          const char *label, const uint8_t *context, size_t ctxlen, uint8_t *out,
+                          size_t outlen) {
+  return expand_label(0, md, secret, secret_len, label, context, ctxlen, out, outlen);
+}
+
 /* RFC 8446 7.3: the traffic key and IV from d->secret. */
-static int tls13_keys(const dx_tls_suite *cs, const uint8_t *secret, size_t secret_len,
-                      uint8_t *key, uint8_t *iv) {
-  int rc = dx_tls13_expand_label(cs->prf_md, secret, secret_len, "key", NULL, 0, key, cs->key_len);
+static int tls13_keys(const dx_tls_suite *cs, uint8_t draft, const uint8_t *secret,
+                      size_t secret_len, uint8_t *key, uint8_t *iv) {
+  int rc = expand_label(draft, cs->prf_md, secret, secret_len, "key", NULL, 0, key, cs->key_len);
   if (rc == DX_TLS_DEC_OK)
-    rc = dx_tls13_expand_label(cs->prf_md, secret, secret_len, "iv", NULL, 0, iv, 12);
+    rc = expand_label(draft, cs->prf_md, secret, secret_len, "iv", NULL, 0, iv, 12);
   return rc;
 }
 
 int dx_tls13_make(const dx_tls_suite *cs, const uint8_t *secret, size_t secret_len,
                   dx_tls_dec **out) {
+  return dx_tls13_make_draft(cs, 0, secret, secret_len, out);
+}
+
+int dx_tls13_make_draft(const dx_tls_suite *cs, uint8_t draft, const uint8_t *secret,
+                        size_t secret_len, dx_tls_dec **out) {
   if (out)
     *out = NULL;
   if (!cs || !secret || !out || !is_tls13_suite(cs) || !is_aead(cs) || cs->fixed_iv_len != 12 ||
       secret_len != md_len(cs->prf_md))
     return DX_TLS_DEC_UNSUPPORTED;
   uint8_t key[32], iv[12];
-  int rc = tls13_keys(cs, secret, secret_len, key, iv);
+  int rc = tls13_keys(cs, draft, secret, secret_len, key, iv);
   if (rc == DX_TLS_DEC_OK)
     rc = make_state(cs, 0x0304, false, NULL, key, iv, out);
   if (rc == DX_TLS_DEC_OK) {
     memcpy((*out)->secret, secret, secret_len);
     (*out)->secret_len = secret_len;
+    (*out)->draft = draft;
   }
   OPENSSL_cleanse(key, sizeof key);
   return rc;
@@ -509,10 +529,10 @@ int dx_tls13_key_update(dx_tls_dec *d) {
   if (!d || !d->tls13 || !d->secret_len)
     return DX_TLS_DEC_UNSUPPORTED;
   uint8_t next[64], key[32], iv[12];
-  int rc = dx_tls13_expand_label(d->cs->prf_md, d->secret, d->secret_len, "traffic upd", NULL, 0,
-                                 next, d->secret_len);
+  int rc = expand_label(d->draft, d->cs->prf_md, d->secret, d->secret_len, "traffic upd", NULL, 0,
+                        next, d->secret_len);
   if (rc == DX_TLS_DEC_OK)
-    rc = tls13_keys(d->cs, next, d->secret_len, key, iv);
+    rc = tls13_keys(d->cs, d->draft, next, d->secret_len, key, iv);
   if (rc == DX_TLS_DEC_OK) {
     memcpy(d->key, key, d->cs->key_len);
     memcpy(d->iv, iv, 12);
@@ -623,7 +643,7 @@ static int aead_open(dx_tls_dec *d, const uint8_t nonce[12], const uint8_t *aad,
         EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_AEAD_SET_TAG, (int)d->taglen, (void *)tag) != 1 ||
         EVP_DecryptInit_ex(c, NULL, NULL, NULL, nonce) != 1 ||
         EVP_DecryptUpdate(c, NULL, &ol, NULL, (int)plen) != 1 ||
-        EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) != 1)
+        (aadlen && EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) != 1))
       return DX_TLS_DEC_NOMEM;
     uint8_t dummy;
     if (EVP_DecryptUpdate(c, plen ? out : &dummy, &ol, plen ? in : &dummy, (int)plen) != 1)
@@ -631,7 +651,7 @@ static int aead_open(dx_tls_dec *d, const uint8_t nonce[12], const uint8_t *aad,
     return DX_TLS_DEC_OK;
   }
   if (EVP_DecryptInit_ex(c, NULL, NULL, NULL, nonce) != 1 ||
-      EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) != 1)
+      (aadlen && EVP_DecryptUpdate(c, NULL, &ol, aad, (int)aadlen) != 1))
     return DX_TLS_DEC_NOMEM;
   if (plen && (EVP_DecryptUpdate(c, out, &ol, in, (int)plen) != 1 || (size_t)ol > plen))
     return DX_TLS_DEC_NOMEM;
@@ -659,7 +679,9 @@ static int dec_aead(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *
     aad[2] = (uint8_t)version;
     aad[3] = (uint8_t)(len >> 8);
     aad[4] = (uint8_t)len;
-    aadlen = 5;
+    /* drafts before 25 authenticate no additional data
+     * (draft-ietf-tls-tls13-24 5.2) */
+    aadlen = d->draft && d->draft < 25 ? 0 : 5;
   } else {
     if (d->cs->mode == DX_TLS_M_CHACHA) { /* RFC 7905 2 */
       if (len < d->taglen)

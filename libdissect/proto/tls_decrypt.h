@@ -96,6 +96,11 @@ int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_l
  * suite hash's length. */
 int dx_tls13_make(const dx_tls_suite *cs, const uint8_t *secret, size_t secret_len,
                   dx_tls_dec **out);
+/* The same for a draft of TLS 1.3 (draft: its number, 0 for RFC 8446):
+ * before draft 20 the HKDF labels begin "TLS 1.3, " instead of "tls13 ",
+ * before draft 25 the records authenticate no additional data. */
+int dx_tls13_make_draft(const dx_tls_suite *cs, uint8_t draft, const uint8_t *secret,
+                        size_t secret_len, dx_tls_dec **out);
 
 /* KeyUpdate (RFC 8446 7.2): secret_{n+1} = HKDF-Expand-Label(secret_n,
  * "traffic upd", "", Hash.length); new key/iv, sequence number back to 0.

@@ -75,10 +75,11 @@ CASES=(
 #  - An HTTP/1.0 response without Content-Length, its body delimited by the
 #    end of the connection (tls12-chacha20poly1305.pcap frames 8 17 27 36 45
 #    54 63, rsa-p-lt-q.pcap 6, tls12-aes128ccm.pcap 8, tls12-aes256gcm.pcap
-#    8): tshark waits for the server's FIN before it shows the response, and
-#    these captures end before it, so tshark never shows it (not even after
-#    the server's close_notify); dissect shows the response where it starts,
-#    with a note that the body runs to the end of the connection.
+#    8, tls13-20-chacha20poly1305.pcap 7 15): tshark waits for the server's
+#    FIN before it shows the response, and these captures end before it, so
+#    tshark never shows it (not even after the server's close_notify);
+#    dissect shows the response where it starts, with a note that the body
+#    runs to the end of the connection.
 #  - quic_follow_multistream.pcapng (Chrome, HTTP/3), frames where an HTTP/3
 #    DATA frame starts and ends in later packets: tshark 4.0 asks for the
 #    whole frame before it shows it and never shows these; dissect shows the
@@ -105,6 +106,8 @@ tls12-chacha20poly1305.pcap 63 http.
 rsa-p-lt-q.pcap 6 http.
 tls12-aes128ccm.pcap 8 http.
 tls12-aes256gcm.pcap 8 http.
+tls13-20-chacha20poly1305.pcap 7 http.
+tls13-20-chacha20poly1305.pcap 15 http.
 quic_follow_multistream.pcapng 15 http3.
 quic_follow_multistream.pcapng 21 http3.
 quic_follow_multistream.pcapng 39 http3.

@@ -157,15 +157,16 @@ static void gcm_record(bb *x, unsigned ct, const uint8_t key[16], const uint8_t 
 
 /* HKDF-Expand-Label (RFC 8446 7.1) written out here, with OpenSSL's HKDF
  * in EXPAND_ONLY mode. */
-static void hkdf_label(const uint8_t secret[32], const char *label, uint8_t *out, size_t outlen) {
+static void hkdf_label_pre(const uint8_t secret[32], const char *prefix, const char *label,
+                           uint8_t *out, size_t outlen) {
   uint8_t info[64];
-  size_t n = 0, ll = strlen(label);
+  size_t n = 0, ll = strlen(label), pl = strlen(prefix);
   info[n++] = 0;
   info[n++] = (uint8_t)outlen;
-  info[n++] = (uint8_t)(6 + ll);
-  memcpy(info + n, "tls13 ", 6);
-  memcpy(info + n + 6, label, ll);
-  n += 6 + ll;
+  info[n++] = (uint8_t)(pl + ll);
+  memcpy(info + n, prefix, pl);
+  memcpy(info + n + pl, label, ll);
+  n += pl + ll;
   info[n++] = 0;
   EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
   EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
@@ -179,12 +180,14 @@ static void hkdf_label(const uint8_t secret[32], const char *label, uint8_t *out
   EVP_KDF_free(kdf);
 }
 
-/* A TLS 1.3 record (RFC 8446 5.2) of TLS_AES_128_GCM_SHA256 under secret. */
-static void record13(bb *x, const uint8_t secret[32], uint64_t seq, unsigned type, const void *pt,
-                     size_t ptlen) {
+/* A TLS 1.3 record (RFC 8446 5.2) of TLS_AES_128_GCM_SHA256 under secret;
+ * of a draft: HKDF labels after prefix, the header as additional data or
+ * none (drafts before 25). */
+static void record13x(bb *x, const uint8_t secret[32], uint64_t seq, unsigned type, const void *pt,
+                      size_t ptlen, const char *prefix, bool aad) {
   uint8_t key[16], iv[12], inner[512], hdr[5];
-  hkdf_label(secret, "key", key, 16);
-  hkdf_label(secret, "iv", iv, 12);
+  hkdf_label_pre(secret, prefix, "key", key, 16);
+  hkdf_label_pre(secret, prefix, "iv", iv, 12);
   for (int i = 0; i < 8; i++)
     iv[4 + i] ^= (uint8_t)(seq >> (56 - 8 * i));
   memcpy(inner, pt, ptlen);
@@ -199,7 +202,8 @@ static void record13(bb *x, const uint8_t secret[32], uint64_t seq, unsigned typ
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   int l = 0;
   CU_ASSERT_FATAL(EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, key, iv) == 1);
-  CU_ASSERT_FATAL(EVP_EncryptUpdate(c, NULL, &l, hdr, 5) == 1);
+  if (aad)
+    CU_ASSERT_FATAL(EVP_EncryptUpdate(c, NULL, &l, hdr, 5) == 1);
   CU_ASSERT_FATAL(EVP_EncryptUpdate(c, x->b + x->n, &l, inner, (int)ptlen + 1) == 1);
   x->n += (size_t)l;
   CU_ASSERT_FATAL(EVP_EncryptFinal_ex(c, x->b + x->n, &l) == 1);
@@ -207,6 +211,11 @@ static void record13(bb *x, const uint8_t secret[32], uint64_t seq, unsigned typ
   CU_ASSERT_FATAL(EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, x->b + x->n) == 1);
   x->n += 16;
   EVP_CIPHER_CTX_free(c);
+}
+
+static void record13(bb *x, const uint8_t secret[32], uint64_t seq, unsigned type, const void *pt,
+                     size_t ptlen) {
+  record13x(x, secret, seq, type, pt, ptlen, "tls13 ", true);
 }
 
 /* Whether the label of a tls.decryption node's expert child holds s. */
@@ -924,6 +933,93 @@ static void test_ssl3_md5(void) {
   ssl3_md5_session(false);
 }
 
+/* ---- drafts of TLS 1.3 ---- */
+
+/* A ServerHello of draft 18 or 20 (0x7f12, 0x7f14): the real version, no
+ * session id echo, no compression method, key_share with its pre-23 id 40
+ * (draft-ietf-tls-tls13-20 4.1.3, 4.2); then the EncryptedExtensions under
+ * the server's handshake secret: HKDF labels "TLS 1.3, key" before draft
+ * 20 and "tls13 key" from it, no additional data before draft 25. */
+static void draft_session(unsigned draft, bool right_prefix) {
+  uint8_t crandom[32], shs[32];
+  memset(crandom, 0x0d, 32);
+  memset(shs, 0x5d, 32);
+  char log[256];
+  hexline(log, "SERVER_HANDSHAKE_TRAFFIC_SECRET", crandom, shs);
+  h x;
+  h_init(&x);
+  CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
+  bb c1 = {0}, s1 = {0};
+  rec_open(&c1, 22, 0x0301);
+  hs_open(&c1, 1);
+  p16(&c1, 0x0303);
+  pn(&c1, crandom, 32);
+  p8(&c1, 0);
+  p16(&c1, 2);
+  p16(&c1, 0x1301);
+  p8(&c1, 1);
+  p8(&c1, 0);
+  open_(&c1, 2);
+  p16(&c1, 43);
+  open_(&c1, 2);
+  open_(&c1, 1);
+  p16(&c1, 0x7f00 | draft);
+  close_(&c1);
+  close_(&c1);
+  close_(&c1);
+  close_(&c1);
+  close_(&c1);
+  rec_open(&s1, 22, 0x0301);
+  hs_open(&s1, 2);
+  p16(&s1, 0x7f00 | draft);
+  pfill(&s1, 0x44, 32);
+  p16(&s1, 0x1301);
+  open_(&s1, 2);
+  p16(&s1, 40); /* key_share */
+  open_(&s1, 2);
+  p16(&s1, 29); /* x25519 */
+  open_(&s1, 2);
+  pfill(&s1, 0x4b, 32);
+  close_(&s1);
+  close_(&s1);
+  close_(&s1);
+  close_(&s1);
+  close_(&s1);
+  static const uint8_t ee[6] = {8, 0, 0, 2, 0, 0};
+  const char *prefix = (draft < 20) == right_prefix ? "TLS 1.3, " : "tls13 ";
+  record13x(&s1, shs, 0, 22, ee, sizeof ee, prefix, false);
+  dx_packet_free(tls_call(&x, 0, c1.b, c1.n));
+  dx_packet *p = tls_call(&x, 1, s1.b, s1.n);
+  CU_ASSERT_FATAL(p != NULL);
+  char want[64];
+  snprintf(want, sizeof want, "0x7f%02x", draft);
+  EXPECT(p, "tls.handshake.version", want);
+  snprintf(want, sizeof want, "Version: TLS 1.3 (draft %u) (0x7f%02x)", draft, draft);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.version"), want);
+  EXPECT(p, "tls.handshake.random",
+         "4444444444444444444444444444444444444444444444444444444444444444");
+  EXPECT(p, "tls.handshake.ciphersuite", "0x1301");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.session_id_length"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.comp_method"), 0);
+  EXPECT(p, "tls.handshake.extensions_key_share_group", "29");
+  snprintf(want, sizeof want, "%u,4865,40", 0x7f00 | draft);
+  EXPECT(p, "tls.handshake.ja3s_full", want);
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  /* the EncryptedExtensions opens with the draft's labels only */
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.handshake.type", 1), right_prefix ? "8" : "");
+  if (!right_prefix)
+    CU_ASSERT(decryption_note(p, "check of record 0 (server) failed"));
+  dx_packet_free(p);
+  h_free(&x);
+}
+
+static void test_tls13_drafts(void) {
+  draft_session(20, true);
+  draft_session(18, true);
+  draft_session(20, false);
+  draft_session(18, false);
+}
+
 static CU_TestInfo tests[] = {
     {"psk", test_psk},
     {"psk_api", test_psk_api},
@@ -934,6 +1030,7 @@ static CU_TestInfo tests[] = {
     {"ssl3_api", test_ssl3_api},
     {"ssl3_session", test_ssl3_session},
     {"ssl3_md5", test_ssl3_md5},
+    {"tls13_drafts", test_tls13_drafts},
     CU_TEST_INFO_NULL,
 };
 
