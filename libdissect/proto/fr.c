@@ -333,7 +333,10 @@ static uint32_t dissect_fr(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint16_t tl;
     if (dx_get_u16(t, off + 12, &tl) &&
         (tl <= 1500 || dx_val_name(dx_ethertype_vals, tl) != NULL) && dx_proto_eth.dissect) {
-      dx_proto_eth.dissect(p, &rest, parent);
+      /* it ends in its FCS (tshark hands it to eth_withfcs): the last 4
+       * bytes are not the payload's, an 802.3 length past them is cut */
+      dx_tvb et = rest.reported > 4 ? dx_tvb_sub(&rest, 0, rest.reported - 4) : rest;
+      dx_proto_eth.dissect(p, &et, parent);
       return t->len;
     }
   }
