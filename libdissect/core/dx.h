@@ -222,6 +222,11 @@ void dx_node_set_flags(dx_node *n, unsigned flags);
 void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
 /* Appends to the current label line (which is first materialised). */
 void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+/* What tshark's proto_tree_add_bitmask appends to a flags item's label from
+ * its bit children (added before): ", Name" for each boolean that is set,
+ * ", Name: value name" for each field with value names ("Flags: 0xc0000000,
+ * Router, Solicited"). Nothing when labels are not wanted. */
+void dx_node_append_bitmask(dx_packet *p, dx_node *n);
 static inline bool dx_node_ok(const dx_node *n) {
   return n && !(n->flags & (DX_NODE_TRUNCATED | DX_NODE_MALFORMED));
 }

@@ -397,6 +397,23 @@ void(dx_node_append_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   n->text = dx_arena_strndup(&p->arena, buf, used);
 }
 
+void dx_node_append_bitmask(dx_packet *p, dx_node *n) {
+  if (!n || !dx_label_wanted(p, n))
+    return;
+  for (const dx_node *c = n->first_child; c; c = c->next) {
+    const dx_field *f = c->field;
+    if (!f || !f->bitmask || (c->flags & DX_NODE_HIDDEN))
+      continue;
+    if (f->type == DX_FT_BOOL) {
+      if (c->v.u)
+        dx_node_append_text(p, n, ", %s", f->label);
+    } else if (f->vals) {
+      const char *vn = dx_val_name(f->vals, c->v.u);
+      dx_node_append_text(p, n, ", %s: %s", f->label, vn ? vn : "Unknown");
+    }
+  }
+}
+
 static void raise_severity(dx_packet *p, int severity) {
   if (severity > p->severity)
     p->severity = (uint8_t)severity;

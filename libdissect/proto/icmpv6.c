@@ -101,13 +101,14 @@ static const dx_vals opt_type_vals[] = {{1, "Source link-layer address"},
 static const dx_vals cksum_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
                                             {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
 static const dx_vals unreach_vals[] = {
+    /* tshark 4.0's names (packet-icmpv6.c icmpv6_unreach_code_val) */
     {0, "no route to destination"},
-    {1, "communication with destination administratively prohibited"},
-    {2, "beyond scope of source address"},
-    {3, "address unreachable"},
-    {4, "port unreachable"},
-    {5, "source address failed ingress/egress policy"},
-    {6, "reject route to destination"},
+    {1, "Administratively prohibited"},
+    {2, "Beyond scope of source address"},
+    {3, "Address unreachable"},
+    {4, "Port unreachable"},
+    {5, "Source address failed ingress/egress policy"},
+    {6, "Reject route to destination"},
     {7, "Error in Source Routing Header"},
     {0, NULL}};
 static const dx_vals timex_vals[] = {
@@ -115,6 +116,7 @@ static const dx_vals timex_vals[] = {
 static const dx_vals param_vals[] = {{0, "erroneous header field encountered"},
                                      {1, "unrecognized Next Header type encountered"},
                                      {2, "unrecognized IPv6 option encountered"},
+                                     {3, "IPv6 First Fragment has incomplete IPv6 Header Chain"},
                                      {0, NULL}};
 static const dx_vals set_vals[] = {{0, "Not set"}, {1, "Set"}, {0, NULL}};
 
@@ -396,6 +398,7 @@ static void dissect_nd_opts(dx_packet *p, dx_node *icmp, const dx_tvb *t, uint32
       dx_add_item(p, f, FL(F_OPT_PREFIX_FLAG_A), t, off + 3, 1);
       dx_add_item(p, f, FL(F_OPT_PREFIX_FLAG_R), t, off + 3, 1);
       dx_add_item(p, f, FL(F_OPT_PREFIX_FLAG_RSV), t, off + 3, 1);
+      dx_node_append_bitmask(p, f); /* "Flag: 0xc0, On-link flag(L), ..." */
       dx_add_item(p, o, FL(F_OPT_PREFIX_VALID), t, off + 4, 4);
       dx_add_item(p, o, FL(F_OPT_PREFIX_PREFERRED), t, off + 8, 4);
       dx_add_item(p, o, FL(F_OPT_PREFIX), t, off + 16, 16);
@@ -550,6 +553,7 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_add_item(p, f, FL(F_RA_FLAG_PRF), t, 5, 1);
     dx_add_item(p, f, FL(F_RA_FLAG_P), t, 5, 1);
     dx_add_item(p, f, FL(F_RA_FLAG_RSV), t, 5, 1);
+    dx_node_append_bitmask(p, f); /* "Flags: 0x00, Prf (...): Medium", as tshark */
     dx_add_item(p, icmp, FL(F_RA_LIFETIME), t, 6, 2);
     dx_add_item(p, icmp, FL(F_RA_REACHABLE), t, 8, 4);
     dx_add_item(p, icmp, FL(F_RA_RETRANS), t, 12, 4);
@@ -570,6 +574,7 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_add_item(p, f, FL(F_NA_FLAG_S), t, 4, 4);
       dx_add_item(p, f, FL(F_NA_FLAG_O), t, 4, 4);
       dx_add_item(p, f, FL(F_NA_FLAG_RSV), t, 4, 4);
+      dx_node_append_bitmask(p, f); /* "Flags: 0xc0000000, Router, Solicited" */
     }
     dx_add_item(p, icmp, FL(type == 135 ? F_NS_TARGET : F_NA_TARGET), t, 8, 16);
     if (!dx_tvb_has(t, 0, 24))

@@ -82,6 +82,9 @@ enum {
   F_HOST,
   F_DST,
   F_DST_HOST,
+  F_SRC_SLAAC,
+  F_DST_SLAAC,
+  F_SLAAC,
   /* options */
   F_OPT,
   F_OPT_TYPE,
@@ -170,6 +173,9 @@ static const dx_field ipv6_fields[] = {
     [F_HOST] = DX_F("ipv6.host", "Source or Destination Host", DX_FT_STRING, DX_BASE_NONE),
     [F_DST] = DX_F("ipv6.dst", "Destination Address", DX_FT_IPV6, DX_BASE_NONE),
     [F_DST_HOST] = DX_F("ipv6.dst_host", "Destination Host", DX_FT_STRING, DX_BASE_NONE),
+    [F_SRC_SLAAC] = DX_F("ipv6.src_slaac_mac", "Source SLAAC MAC", DX_FT_ETHER, DX_BASE_NONE),
+    [F_DST_SLAAC] = DX_F("ipv6.dst_slaac_mac", "Destination SLAAC MAC", DX_FT_ETHER, DX_BASE_NONE),
+    [F_SLAAC] = DX_F("ipv6.slaac_mac", "SLAAC MAC", DX_FT_ETHER, DX_BASE_NONE),
     [F_OPT] = DX_F("ipv6.opt", "IPv6 Option", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_TYPE] = DX_FV("ipv6.opt.type", "Type", DX_FT_UINT8, DX_BASE_HEX, opt_type_vals),
     [F_OPT_ACTION] =
@@ -425,6 +431,21 @@ static dx_node *ext_common(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t
   return h;
 }
 
+/* The MAC address a SLAAC interface identifier was made from (RFC 4291
+ * appendix A: the universal/local bit set, ff:fe in the middle), as
+ * tshark shows it: "[Source SLAAC MAC: 00:00:86:05:80:da]", and a hidden
+ * ipv6.slaac_mac for either. */
+static void add_slaac(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t off,
+                      const dx_field *f) {
+  const uint8_t *a = dx_get_ptr(t, off, 16);
+  if (!a || !(a[8] & 0x02) || a[11] != 0xff || a[12] != 0xfe)
+    return;
+  uint8_t mac[6] = {(uint8_t)(a[8] & ~0x02), a[9], a[10], a[13], a[14], a[15]};
+  dx_node_set_flags(dx_add_bytes_val(p, ip6, f, t, off + 8, 8, mac, 6), DX_NODE_GENERATED);
+  dx_node_set_flags(dx_add_bytes_val(p, ip6, FL(F_SLAAC), t, off + 8, 8, mac, 6),
+                    DX_NODE_GENERATED | DX_NODE_HIDDEN);
+}
+
 static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *ip6 = dx_add_proto(p, parent, FL(F_IPV6), t, 0, 40);
   dx_col_set_proto(p, "IPv6");
@@ -503,6 +524,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (built) {
     dx_ip_add_address(p, ip6, t, 8, 16, NULL, FL(F_ADDR), FL(F_SRC_HOST), FL(F_HOST), ss);
     dx_ip_add_address(p, ip6, t, 24, 16, FL(F_DST), FL(F_ADDR), FL(F_DST_HOST), FL(F_HOST), ds);
+    add_slaac(p, ip6, t, 8, FL(F_SRC_SLAAC));
+    add_slaac(p, ip6, t, 24, FL(F_DST_SLAAC));
   }
   dx_node_set_text(p, ip6, "Internet Protocol Version 6, Src: %s, Dst: %s", ss, ds);
 

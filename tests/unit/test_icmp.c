@@ -179,6 +179,60 @@ static void test_nd(void) {
   dx_session_free(s);
 }
 
+/* A Neighbor Advertisement (R, S set) between SLAAC addresses, and a Port
+ * Unreachable: labels as tshark 4.0 prints them on Wireshark's
+ * communityid.pcap.gz ("Flags: 0xc0000000, Router, Solicited", "Code: 4
+ * (Port unreachable)", "[Source SLAAC MAC: 00:00:86:05:80:da]"; the MAC is
+ * the interface id with ff:fe taken out and the U/L bit cleared, RFC 4291
+ * appendix A). */
+static void test_na_slaac(void) {
+  size_t n = nf_eth(fb, 0x86dd);
+  uint8_t *ip6 = fb + n;
+  nf_ip6(ip6, 58, 24);
+  ip6[7] = 255;
+  /* fe80::200:86ff:fe05:80da -> fe80::260:97ff:fe07:69ea */
+  static const uint8_t src[16] = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
+                                  0x02, 0x00, 0x86, 0xff, 0xfe, 0x05, 0x80, 0xda};
+  static const uint8_t dst[16] = {0xfe, 0x80, 0,    0,    0,    0,    0,    0,
+                                  0x02, 0x60, 0x97, 0xff, 0xfe, 0x07, 0x69, 0xea};
+  memcpy(ip6 + 8, src, 16);
+  memcpy(ip6 + 24, dst, 16);
+  uint8_t *m = ip6 + 40;
+  memset(m, 0, 24);
+  m[0] = 136;
+  m[4] = 0xc0; /* R, S */
+  memcpy(m + 8, src, 16);
+  uint16_t c = nf_icmp6_cksum(ip6, m, 24);
+  m[2] = (uint8_t)(c >> 8);
+  m[3] = (uint8_t)c;
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, fb, n + 64);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "icmpv6.nd.na.flag"), "Flags: 0xc0000000, Router, Solicited");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "ipv6.src_slaac_mac"),
+                         "[Source SLAAC MAC: 00:00:86:05:80:da]");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "ipv6.dst_slaac_mac"),
+                         "[Destination SLAAC MAC: 00:60:97:07:69:ea]");
+  CU_ASSERT_EQUAL(tu_count(p, "ipv6.slaac_mac"), 2);
+  dx_packet_free(p);
+  /* no U/L bit: no SLAAC MAC (as tshark) */
+  ip6[8 + 8] = 0x00;
+  p = tu_dissect(&s, 1, fb, n + 64);
+  CU_ASSERT_EQUAL(tu_count(p, "ipv6.src_slaac_mac"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "ipv6.dst_slaac_mac"), 1);
+  dx_packet_free(p);
+  /* Destination Unreachable, code 4 */
+  memset(m, 0, 8);
+  m[0] = 1;
+  m[1] = 4;
+  c = nf_icmp6_cksum(ip6, m, 24);
+  m[2] = (uint8_t)(c >> 8);
+  m[3] = (uint8_t)c;
+  p = tu_dissect(&s, 1, fb, n + 64);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "icmpv6.code"), "Code: 4 (Port unreachable)");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* ICMPv6 echo request and reply between fe80::1 and fe80::2. */
 static void test_echo6(void) {
   dx_session *s = NULL;
@@ -357,6 +411,7 @@ static CU_TestInfo tests[] = {
     {"echo ring", test_echo_ring},
     {"unreachable", test_unreachable},
     {"nd", test_nd},
+    {"na_slaac", test_na_slaac},
     {"echo6", test_echo6},
     {"other ICMPv4 messages", test_other_messages},
     CU_TEST_INFO_NULL,
