@@ -149,7 +149,11 @@ static bool proto_continues(proto_list *l, const dx_node *n) {
   for (unsigned i = 0; i < l->nseen && !e; i++)
     if (l->seen[i].field == n->field)
       e = &l->seen[i];
-  bool same = e && e->src == n->src && e->end == n->offset;
+  /* an IP header right after another is a tunnel (IP in IP, RFC 2003;
+   * IPv6 in IPv6): a call of its own, "ip:ip" as in tshark */
+  const char *a = n->field->abbrev;
+  bool tunnel = !strcmp(a, "ip") || !strcmp(a, "ipv6");
+  bool same = e && !tunnel && e->src == n->src && e->end == n->offset;
   if (!e && l->nseen < DX_ARRAY_LEN(l->seen))
     e = &l->seen[l->nseen++];
   if (e) {

@@ -511,10 +511,30 @@ static void test_geneve(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {
-    {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6}, {"udpencap", test_udpencap},
-    {"gre", test_gre},         {"erspan", test_erspan},   {"mpls", test_mpls},
-    {"macsec", test_macsec},   {"geneve", test_geneve},   CU_TEST_INFO_NULL};
+/* IP in IP (RFC 2003, protocol 4), three times: each IP header is a call
+ * of its own in frame.protocols, as tshark 4.0 lists Wireshark's
+ * ipoipoip.pcap ("ip:ip:ip:ip:ip:tcp"), though each starts where the one
+ * before ended. */
+static void test_ip_in_ip(void) {
+  uint8_t in[200];
+  size_t n = nf_ip4(in, 4, 1, 0, NULL, 0, 20 + 20 + 12);
+  n += nf_ip4(in + n, 4, 1, 0, NULL, 0, 20 + 12);
+  n += nf_ip4(in + n, 1, 7, 0, NULL, 0, 12);
+  n += nf_icmp_echo(in + n, 8, 1, 1, 4);
+  size_t fl = ip4_frame(fb, 4, in, n);
+  dx_session *s = NULL;
+  dx_packet *p = run(&s, fb, fl);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:ip:ip:ip:icmp:data");
+  CU_ASSERT_EQUAL(tu_count(p, "ip"), 4);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {{"ip_in_ip", test_ip_in_ip}, {"esp_ip4", test_esp_ip4},
+                              {"esp_ip6", test_esp_ip6},   {"udpencap", test_udpencap},
+                              {"gre", test_gre},           {"erspan", test_erspan},
+                              {"mpls", test_mpls},         {"macsec", test_macsec},
+                              {"geneve", test_geneve},     CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
