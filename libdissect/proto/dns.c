@@ -42,6 +42,8 @@ enum {
   F_FL_AD,
   F_FL_CD,
   F_FL_RCODE,
+  F_FL_CONFLICT,
+  F_FL_TENTATIVE,
   F_CNT_QUERIES,
   F_CNT_ZONES,
   F_CNT_ANSWERS,
@@ -60,9 +62,11 @@ enum {
   F_CNT_LABELS,
   F_QRY_TYPE,
   F_QRY_CLASS,
+  F_QRY_QU,
   F_RESP_NAME,
   F_RESP_TYPE,
   F_RESP_CLASS,
+  F_RESP_CACHE_FLUSH,
   F_RESP_TTL,
   F_RESP_LEN,
   F_A,
@@ -353,6 +357,10 @@ static const dx_vals family_vals[] = {{1, "IPv4"}, {2, "IPv6"}, {0, NULL}};
 
 static const dx_vals tfs_response[] = {
     {0, "Message is a query"}, {1, "Message is a response"}, {0, NULL}};
+static const dx_vals tfs_true_false[] = {{0, "False"}, {1, "True"}, {0, NULL}};
+static const dx_vals tfs_conflict[] = {
+    {0, "None"}, {1, "The sender received multiple responses"}, {0, NULL}};
+static const dx_vals tfs_tentative[] = {{0, "Not tentative"}, {1, "Tentative"}, {0, NULL}};
 static const dx_vals tfs_aa[] = {{0, "Server is not an authority for domain"},
                                  {1, "Server is an authority for domain"},
                                  {0, NULL}};
@@ -390,6 +398,9 @@ static const dx_field dns_fields[] = {
     [F_FL_CD] = FL("dns.flags.checkdisable", "Non-authenticated data", tfs_cd, 0x0010),
     [F_FL_RCODE] =
         DX_FM("dns.flags.rcode", "Reply code", DX_FT_UINT16, DX_BASE_DEC, rcode_vals, 0x000f, 16),
+    /* LLMNR's flags (RFC 4795 2.1.1) where DNS has AA and RD */
+    [F_FL_CONFLICT] = FL("dns.flags.conflict", "Conflict", tfs_conflict, 0x0400),
+    [F_FL_TENTATIVE] = FL("dns.flags.tentative", "Tentative", tfs_tentative, 0x0100),
     [F_CNT_QUERIES] = DX_F("dns.count.queries", "Questions", DX_FT_UINT16, DX_BASE_DEC),
     [F_CNT_ZONES] = DX_F("dns.count.zones", "Zones", DX_FT_UINT16, DX_BASE_DEC),
     [F_CNT_ANSWERS] = DX_F("dns.count.answers", "Answer RRs", DX_FT_UINT16, DX_BASE_DEC),
@@ -413,6 +424,12 @@ static const dx_field dns_fields[] = {
     [F_RESP_NAME] = DX_F("dns.resp.name", "Name", DX_FT_STRING, DX_BASE_NONE),
     [F_RESP_TYPE] = DX_FV("dns.resp.type", "Type", DX_FT_UINT16, DX_BASE_DEC, type_vals),
     [F_RESP_CLASS] = DX_FV("dns.resp.class", "Class", DX_FT_UINT16, DX_BASE_HEX, class_vals),
+    /* mDNS (RFC 6762 5.4, 10.2): the top bit of a question's class asks
+     * for a unicast response, of a record's class flushes caches */
+    [F_QRY_QU] = DX_FM("dns.qry.qu", "\"QU\" question", DX_FT_BOOL, DX_BASE_NONE, tfs_true_false,
+                       0x8000, 16),
+    [F_RESP_CACHE_FLUSH] = DX_FM("dns.resp.cache_flush", "Cache flush", DX_FT_BOOL, DX_BASE_NONE,
+                                 tfs_true_false, 0x8000, 16),
     [F_RESP_TTL] = DX_F("dns.resp.ttl", "Time to live", DX_FT_UINT32, DX_BASE_DEC),
     [F_RESP_LEN] = DX_F("dns.resp.len", "Data length", DX_FT_UINT16, DX_BASE_DEC),
     [F_A] = DX_F("dns.a", "Address", DX_FT_IPV4, DX_BASE_NONE),
@@ -767,7 +784,12 @@ static bool name_framed(const dns_name *n) {
   return n->status < NAME_TRUNC;
 }
 
+/* The protocols tshark dissects with its DNS dissector under their own
+ * names (the fields stay dns.*): mDNS on UDP 5353 and LLMNR on UDP 5355. */
+enum { KIND_DNS, KIND_MDNS, KIND_LLMNR };
+
 typedef struct dns_ctx {
+  int kind; /* KIND_* */
   dx_packet *p;
   const dx_tvb *m; /* the DNS message */
   dx_node *top;    /* the dns layer */
@@ -1017,6 +1039,27 @@ static void info(dns_ctx *c, const char *fmt, ...) {
   dx_col_info_append(c->p, "%s", buf);
 }
 
+/* mDNS's class: its low 15 bits, labelled with them (tshark's 0x7fff
+ * variant of the class field), then the top bit's flag field. */
+static void add_mdns_class(dns_ctx *c, dx_node *parent, int fclass, int fflag, uint32_t at,
+                           uint16_t cls) {
+  dx_packet *p = c->p;
+  dx_node *n = dx_add_uint(p, parent, FLD(fclass), c->m, at, 2, cls & 0x7fff);
+  if (dx_label_wanted(p, n)) {
+    char b[24];
+    size_t k = 0;
+    for (int bit = 15; bit >= 0; bit--) {
+      b[k++] = bit == 15 ? '.' : ((cls >> bit) & 1 ? '1' : '0');
+      if (bit && bit % 4 == 0)
+        b[k++] = ' ';
+    }
+    b[k] = '\0';
+    dx_node_set_text(p, n, "%s = Class: %s (0x%04x)", b, class_name(cls & 0x7fff),
+                     (unsigned)(cls & 0x7fff));
+  }
+  dx_add_uint(p, parent, FLD(fflag), c->m, at, 2, (cls & 0x8000) != 0);
+}
+
 /* ---- questions and resource records ------------------------------------- */
 
 static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
@@ -1032,8 +1075,11 @@ static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
   dx_node *q = dx_add_none(p, sect, FLD(F_QUERY), m, off, framed ? nm.wire + 4 : nm.wire);
   char tb[32];
   const char *ts = type_short(type, tb, sizeof tb);
+  bool mdns = c->kind == KIND_MDNS;
+  const char *qu = mdns ? (cls & 0x8000 ? ", \"QU\" question" : ", \"QM\" question") : "";
   if (have)
-    dx_node_set_text(p, q, "%s: type %s, class %s", nm.disp, ts, class_name(cls));
+    dx_node_set_text(p, q, "%s: type %s, class %s%s", nm.disp, ts,
+                     class_name(mdns ? cls & 0x7fff : cls), qu);
   else
     dx_node_set_text(p, q, "%s", nm.disp);
   add_name(c, q, F_QRY_NAME, off, &nm);
@@ -1044,12 +1090,15 @@ static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
   g = dx_add_uint(p, q, FLD(F_CNT_LABELS), m, off, nm.wire, nm.labels);
   dx_node_set_flags(g, DX_NODE_GENERATED);
   dx_add_item(p, q, FLD(F_QRY_TYPE), m, tc, 2);
-  dx_add_item(p, q, FLD(F_QRY_CLASS), m, tc + 2, 2);
+  if (mdns && have)
+    add_mdns_class(c, q, F_QRY_CLASS, F_QRY_QU, tc + 2, cls);
+  else
+    dx_add_item(p, q, FLD(F_QRY_CLASS), m, tc + 2, 2);
   if (!have) {
     flag_short(c, q, "question type and class cut short");
     return false;
   }
-  info(c, " %s %s", ts, nm.disp);
+  info(c, " %s %s%s", ts, nm.disp, qu);
   if (!c->have_q) {
     c->have_q = true;
     c->qtype = type;
@@ -1515,6 +1564,9 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     dx_node_set_text(p, rr, "%s", nm.disp);
   else if (type == T_OPT)
     dx_node_set_text(p, rr, "%s: type %s", nm.disp, ts);
+  else if (c->kind == KIND_MDNS)
+    dx_node_set_text(p, rr, "%s: type %s, class %s%s", nm.disp, ts, class_name(cls & 0x7fff),
+                     cls & 0x8000 ? ", cache flush" : "");
   else
     dx_node_set_text(p, rr, "%s: type %s, class %s", nm.disp, ts, class_name(cls));
   if (have && type == T_SRV)
@@ -1546,14 +1598,18 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     dx_add_item(p, z, FLD(F_RESP_Z_DO), m, fx + 6, 2);
     dx_add_item(p, z, FLD(F_RESP_Z_RESERVED), m, fx + 6, 2);
   } else {
-    dx_add_item(p, rr, FLD(F_RESP_CLASS), m, fx + 2, 2);
+    if (c->kind == KIND_MDNS)
+      add_mdns_class(c, rr, F_RESP_CLASS, F_RESP_CACHE_FLUSH, fx + 2, cls);
+    else
+      dx_add_item(p, rr, FLD(F_RESP_CLASS), m, fx + 2, 2);
     dx_node *t = add_duration(c, rr, F_RESP_TTL, fx + 4);
     if (ttl & 0x80000000u)
       dx_expert(p, t, FLD(F_EXP_TTL_HIGH), DX_SEV_WARN,
                 "The uppermost bit of the TTL is set (RFC 2181, section 8)");
   }
   dx_add_item(p, rr, FLD(F_RESP_LEN), m, fx + 8, 2);
-  info(c, " %s", ts);
+  info(c, " %s%s", ts,
+       c->kind == KIND_MDNS && type != T_OPT && (cls & 0x8000) ? ", cache flush" : "");
   if (!dx_tvb_has(m, rd, rdlen)) {
     dx_add_bytes(p, rr, FLD(F_DATA), m, rd, rdlen);
     flag_short(c, rr, "record data runs past the end of the message");
@@ -1608,6 +1664,17 @@ static void match(dns_ctx *c) {
   }
   uint32_t h = key_hash(st, &k);
   dns_tx *tx = tx_find(st, &k, h);
+  if (!tx && c->response && c->kind == KIND_MDNS) {
+    /* an mDNS response goes to the group the query went to, from the
+     * querier's own address when it answers itself: tshark's conversation
+     * is the same address pair either way */
+    k.cli = p->net_src;
+    k.srv = p->net_dst;
+    k.cport = p->srcport;
+    k.sport = p->dstport;
+    h = key_hash(st, &k);
+    tx = tx_find(st, &k, h);
+  }
   dx_node *top = c->top, *n;
   if (!c->response) {
     /* a repeat within 5 s of the first query is a retransmission; later, a
@@ -1700,6 +1767,18 @@ static void add_flags(dns_ctx *c, uint16_t flags) {
    * set (RFC 6840 5.7 gives it a meaning there). */
   dx_add_item(p, f, FLD(F_FL_RESPONSE), m, 2, 2);
   dx_add_item(p, f, FLD(F_FL_OPCODE), m, 2, 2);
+  if (c->kind == KIND_LLMNR) {
+    dx_node *cf = dx_add_item(p, f, FLD(F_FL_CONFLICT), m, 2, 2);
+    if (c->response && dx_label_wanted(p, cf))
+      dx_node_set_text(p, cf, ".... .%c.. .... .... = Conflict: %s", flags & 0x0400 ? '1' : '0',
+                       flags & 0x0400 ? "The name is not considered unique"
+                                      : "The name is considered unique");
+    dx_add_item(p, f, FLD(F_FL_TC), m, 2, 2);
+    dx_add_item(p, f, FLD(F_FL_TENTATIVE), m, 2, 2);
+    if (c->response)
+      dx_add_item(p, f, FLD(F_FL_RCODE), m, 2, 2);
+    return;
+  }
   if (c->response)
     dx_add_item(p, f, FLD(F_FL_AA), m, 2, 2);
   dx_add_item(p, f, FLD(F_FL_TC), m, 2, 2);
@@ -1718,15 +1797,20 @@ static void add_flags(dns_ctx *c, uint16_t flags) {
     dx_add_item(p, f, FLD(F_FL_RCODE), m, 2, 2);
 }
 
+static const char *const kind_col[] = {"DNS", "MDNS", "LLMNR"};
+static const char *const kind_label[] = {"Domain Name System", "Multicast Domain Name System",
+                                         "Link-local Multicast Name Resolution"};
+
 /* Dissects one DNS message `m` under the layer node `top`. */
-static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top) {
+static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kind) {
   dns_ctx c;
   memset(&c, 0, sizeof c);
   c.p = p;
   c.m = m;
   c.top = top;
+  c.kind = kind;
   c.info = p->want_columns;
-  dx_col_set_proto(p, "DNS");
+  dx_col_set_proto(p, kind_col[kind]);
   if (!dx_tvb_has(m, 0, 12)) {
     static const int hf[6] = {F_ID, F_FLAGS, F_CNT_QUERIES, F_CNT_ANSWERS, F_CNT_AUTH, F_CNT_ADD};
     for (uint32_t i = 0; i < 6 && i * 2 < m->len; i++)
@@ -1743,7 +1827,7 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top) {
   c.opcode = (flags >> 11) & 0xf;
   int rcode = flags & 0xf;
   bool update = c.opcode == OPCODE_UPDATE;
-  dx_node_set_text(p, top, "Domain Name System (%s)", c.response ? "response" : "query");
+  dx_node_set_text(p, top, "%s (%s)", kind_label[kind], c.response ? "response" : "query");
   if (c.info) {
     char ob[40];
     dx_col_info_set(p, "%s%s 0x%04x", opcode_name(c.opcode, ob, sizeof ob),
@@ -1812,7 +1896,7 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     return 0;
   if (p->ipproto != 6) {
     dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), t, 0, t->reported);
-    dissect_message(p, t, top);
+    dissect_message(p, t, top, KIND_DNS);
     return t->len;
   }
   uint32_t off = 0;
@@ -1836,7 +1920,7 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       break;
     }
     dx_tvb m = dx_tvb_sub(t, off + 2, len);
-    dissect_message(p, &m, top);
+    dissect_message(p, &m, top, KIND_DNS);
     off += 2u + len;
   }
   return t->len;
@@ -1846,7 +1930,7 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
  * matched with its query by the connection it came on, as over TCP. */
 void dx_dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b) {
   dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), b, 0, b->reported);
-  dissect_message(p, b, top);
+  dissect_message(p, b, top, KIND_DNS);
 }
 
 /* DNS on a port nobody registered, as tshark's UDP heuristic takes it: a
@@ -1859,6 +1943,10 @@ static uint32_t heur_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       !dx_get_u16(t, 6, &an) || !dx_get_u16(t, 8, &ns) || !dx_get_u16(t, 10, &ar))
     return 0;
   if (flags & 0x7800) /* opcode other than a standard query */
+    return 0;
+  /* NetBIOS Name Service (UDP 137) looks like DNS but is not (its names
+   * are encoded NetBIOS names, its fields nbns.*): data here */
+  if (p->srcport == 137 || p->dstport == 137)
     return 0;
   if (!(flags & 0x8000)) {
     if (qd != 1 || an != 0 || ns != 0)
@@ -1888,4 +1976,50 @@ const dx_protocol dx_proto_dns = {
     .state_new = state_new,
     .state_free = state_free,
     .state_reset = state_reset,
+};
+
+/* mDNS (RFC 6762) and LLMNR (RFC 4795): DNS messages under their own
+ * protocol names, as tshark 4.0 shows them (frame.protocols "mdns" and
+ * "llmnr", Protocol column MDNS and LLMNR, fields dns.*). */
+static const dx_field mdns_fields[] = {
+    DX_F("mdns", "Multicast Domain Name System", DX_FT_PROTOCOL, DX_BASE_NONE),
+};
+static const dx_field llmnr_fields[] = {
+    DX_F("llmnr", "Link-local Multicast Name Resolution", DX_FT_PROTOCOL, DX_BASE_NONE),
+};
+
+static uint32_t dissect_kind(dx_packet *p, const dx_tvb *t, dx_node *parent, const dx_field *f,
+                             int kind) {
+  if (t->len == 0 && t->reported == 0)
+    return 0;
+  dx_node *top = dx_add_proto(p, parent, f, t, 0, t->reported);
+  dissect_message(p, t, top, kind);
+  return t->len;
+}
+static uint32_t dissect_mdns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  return dissect_kind(p, t, parent, &mdns_fields[0], KIND_MDNS);
+}
+static uint32_t dissect_llmnr(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  return dissect_kind(p, t, parent, &llmnr_fields[0], KIND_LLMNR);
+}
+
+static const dx_reg mdns_regs[] = {{DX_TABLE_UDP_PORT, 5353}, {DX_TABLE_NONE, 0}};
+static const dx_reg llmnr_regs[] = {{DX_TABLE_UDP_PORT, 5355}, {DX_TABLE_NONE, 0}};
+
+const dx_protocol dx_proto_mdns = {
+    .name = "mdns",
+    .label = "Multicast Domain Name System",
+    .fields = mdns_fields,
+    .nfields = DX_ARRAY_LEN(mdns_fields),
+    .dissect = dissect_mdns,
+    .regs = mdns_regs,
+};
+
+const dx_protocol dx_proto_llmnr = {
+    .name = "llmnr",
+    .label = "Link-local Multicast Name Resolution",
+    .fields = llmnr_fields,
+    .nfields = DX_ARRAY_LEN(llmnr_fields),
+    .dissect = dissect_llmnr,
+    .regs = llmnr_regs,
 };

@@ -1,0 +1,132 @@
+/* mDNS (UDP 5353) and LLMNR (UDP 5355) are DNS messages that tshark 4.0
+ * shows under their own protocol names (frame.protocols "mdns"/"llmnr",
+ * Protocol column MDNS/LLMNR, the layer "Multicast Domain Name System
+ * (query)" / "Link-local Multicast Name Resolution (response)") with the
+ * dns.* fields; mDNS splits the top bit of a class (dns.qry.qu,
+ * dns.resp.cache_flush), LLMNR has Conflict and Tentative flags where DNS
+ * has AA and RD. NetBIOS Name Service (UDP 137) is not DNS. Hand-made
+ * Ethernet frames; expected values are tshark 4.0's on the same bytes. */
+#include "testutil.h"
+
+#include <stdio.h>
+
+#define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
+
+static size_t unhex(uint8_t *b, const char *h) {
+  size_t n = 0;
+  for (; h[0] && h[1]; h += 2) {
+    unsigned v;
+    sscanf(h, "%2x", &v);
+    b[n++] = (uint8_t)v;
+  }
+  return n;
+}
+
+/* an mDNS query: A printer.local (QM), PTR _ipp._tcp.local (QU) */
+static const char *mdns_query = "01005e0000fb00112233445508004500005000010000ff1118f6c0a80102e00000"
+                                "fb14e914e9003c0000000000000002000000000000077072696e746572056c6f63"
+                                "616c0000010001045f697070045f746370056c6f63616c00000c8001";
+/* its response to the group: A printer.local with cache flush, a PTR */
+static const char *mdns_resp =
+    "01005e0000fb00112233445508004500006200010000ff1118e4c0a80102e00000fb14e914e9004e00000000840000"
+    "00000200000000077072696e746572056c6f63616c0000018001000000780004c0a80102045f697070045f74637005"
+    "6c6f63616c00000c0001000011940002c00c";
+/* an LLMNR response: A wpad 10.0.0.9 */
+static const char *llmnr_resp =
+    "01005e0000fb00112233445508004500004600010000ff113850c0a80102c0a8010314ebc350003200001234800000"
+    "0100010000000004777061640000010001047770616400000100010000001e00040a000009";
+/* an NBNS name query for WORKGROUP<1d> */
+static const char *nbns_query =
+    "01005e0000fb00112233445508004500004e00010000ff1118f8c0a80102e00000fb00890089003a000081a2011000"
+    "0100000000000020464845504643454c45484643455046464641434143414341434143414341424e0000200001";
+
+static void test_mdns(void) {
+  dx_session *s = NULL;
+  uint8_t b[256];
+  dx_packet *p = tu_dissect(&s, 1, b, unhex(b, mdns_query));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:mdns");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "MDNS");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Standard query 0x0000 A printer.local, \"QM\" question "
+                         "PTR _ipp._tcp.local, \"QU\" question");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "mdns"), "Multicast Domain Name System (query)");
+  CU_ASSERT_EQUAL(tu_count(p, "dns"), 0);
+  EXPECT(p, "dns.qry.class", "0x0001");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.qry.qu", 1), "1");
+  EXPECT(p, "dns.qry.qu", "0");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.qry.class"), ".000 0000 0000 0001 = Class: IN (0x0001)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.qry.qu"), "0... .... .... .... = \"QU\" question: False");
+  dx_packet_free(p);
+  p = tu_dissect(&s, 1, b, unhex(b, mdns_resp));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:mdns");
+  CU_ASSERT_STRING_EQUAL(
+      dx_packet_info(p),
+      "Standard query response 0x0000 A, cache flush 192.168.1.2 PTR printer.local");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "mdns"), "Multicast Domain Name System (response)");
+  EXPECT(p, "dns.resp.class", "0x0001");
+  EXPECT(p, "dns.resp.cache_flush", "1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.cache_flush", 1), "0");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.resp.cache_flush"),
+                         "1... .... .... .... = Cache flush: True");
+  /* answered from the querier's address to the group: the query's pair */
+  EXPECT(p, "dns.response_to", "1");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_llmnr(void) {
+  dx_session *s = NULL;
+  uint8_t b[256];
+  dx_packet *p = tu_dissect(&s, 1, b, unhex(b, llmnr_resp));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:llmnr");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "LLMNR");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Standard query response 0x1234 A wpad A 10.0.0.9");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "llmnr"), "Link-local Multicast Name Resolution (response)");
+  EXPECT(p, "dns.flags.conflict", "0");
+  EXPECT(p, "dns.flags.tentative", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.flags.authoritative"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.flags.recdesired"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.flags.conflict"),
+                         ".... .0.. .... .... = Conflict: The name is considered unique");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.flags.tentative"),
+                         ".... ...0 .... .... = Tentative: Not tentative");
+  EXPECT(p, "dns.a", "10.0.0.9");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+static void test_nbns_not_dns(void) {
+  dx_session *s = NULL;
+  uint8_t b[256];
+  dx_packet *p = tu_dissect(&s, 1, b, unhex(b, nbns_query));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "dns"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.qry.name"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* every prefix of each message is safe and marked */
+static void test_truncated(void) {
+  const char *all[] = {mdns_query, mdns_resp, llmnr_resp};
+  uint8_t b[256];
+  for (int i = 0; i < 3; i++) {
+    size_t n = unhex(b, all[i]);
+    CU_ASSERT_EQUAL(tu_truncate_all(1, b, n), 0);
+  }
+}
+
+static CU_TestInfo tests[] = {
+    {"mDNS: own protocol name, QU and cache-flush bits", test_mdns},
+    {"LLMNR: own protocol name, Conflict and Tentative flags", test_llmnr},
+    {"NBNS is not DNS", test_nbns_not_dns},
+    {"cut at every length", test_truncated},
+    CU_TEST_INFO_NULL,
+};
+
+int main(void) {
+  return tu_run("mdns", tests);
+}
