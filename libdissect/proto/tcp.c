@@ -1390,7 +1390,10 @@ static void track_conn(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, 
 /* The initial RTT: from the last SYN to the first ACK without SYN. */
 static void note_initial_rtt(const dx_packet *p, const tcp_seg *s, tcp_conv *c) {
   if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN) {
-    c->syn_time_set = true;
+    /* a SYN stamped at the epoch itself is taken for none, as tshark does
+     * (its ts_mru_syn is zero until set: synthetic captures that start at
+     * time 0 have no initial RTT there, Wireshark's tcp-badsegments.pcap) */
+    c->syn_time_set = p->frame.ts_sec != 0 || p->frame.ts_nsec != 0;
     c->syn_sec = p->frame.ts_sec;
     c->syn_nsec = (int32_t)p->frame.ts_nsec;
   } else if ((s->flags & (TH_SYN | TH_ACK)) == TH_ACK && c->syn_time_set && !c->irtt_set) {

@@ -202,6 +202,37 @@ static void test_midstream_relative(void) {
   dx_session_free(s);
 }
 
+/* A handshake whose SYN is stamped at the epoch itself (time 0, as in
+ * synthetic captures): tshark 4.0 takes its SYN time for "none" and shows no
+ * initial RTT (Wireshark's tcp-badsegments.pcap, frames at 0, 1, 2 us); one
+ * microsecond later it does. */
+static dx_packet *seg_at(dx_session *s, int c2s, uint32_t seq, uint32_t ack, unsigned flags,
+                         int64_t sec, uint32_t nsec) {
+  size_t n = tf_tcp(fb, c2s, CPORT, SPORT, seq, ack, flags, 8192, NULL, 0, NULL, 0);
+  dx_frame fr = {.ts_sec = sec,
+                 .ts_nsec = nsec,
+                 .caplen = (uint32_t)n,
+                 .wirelen = (uint32_t)n,
+                 .linktype = 1,
+                 .data = fb};
+  dx_packet *p = NULL;
+  CU_ASSERT_EQUAL(dx_session_dissect(s, &fr, &p), DX_OK);
+  return p;
+}
+
+static void test_syn_at_epoch(void) {
+  for (int later = 0; later < 2; later++) {
+    dx_session *s = NULL;
+    CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+    dx_packet_free(seg_at(s, 1, 100, 0, TF_SYN, 0, later ? 1000 : 0));
+    dx_packet_free(seg_at(s, 0, 500, 101, TF_SYN | TF_ACK, 0, 2000));
+    dx_packet *p = seg_at(s, 1, 101, 501, TF_ACK, 0, 3000);
+    CU_ASSERT_STRING_EQUAL(tu_value(p, "tcp.analysis.initial_rtt"), later ? "0.000002000" : "");
+    dx_packet_free(p);
+    dx_session_free(s);
+  }
+}
+
 /* Flags: every bit, and the flags string. */
 static void test_flags_all(void) {
   dx_session *s = NULL;
@@ -806,6 +837,7 @@ static void test_checksum(void) {
 
 int main(void) {
   CU_TestInfo tests[] = {
+      {"SYN at the epoch: no initial RTT", test_syn_at_epoch},
       {"handshake and teardown", test_handshake_and_teardown},
       {"relative numbers mid-stream", test_midstream_relative},
       {"every flag", test_flags_all},
