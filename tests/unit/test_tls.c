@@ -1053,11 +1053,10 @@ static void test_quic_google_params(void) {
   pn(&m, ver, sizeof ver);
   static const uint8_t rtt[] = {0x71, 0x27, 0x02, 0x40, 0x64}; /* 100 */
   pn(&m, rtt, sizeof rtt);
-  close_(&m);
-  close_(&m);
-  close_(&m);
-  close_(&m);
-  close_(&m);
+  close_(&m); /* extension */
+  close_(&m); /* extensions */
+  close_(&m); /* handshake */
+  close_(&m); /* record */
   dx_packet *p = tls_call(&x, 0, true, m.b, m.n);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
