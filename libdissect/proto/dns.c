@@ -1892,7 +1892,8 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
  * each message has a two-byte length prefix, a segment may hold several
  * and a message may span segments (desegmentation contract in dx.h). */
 static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  if (t->len == 0 && t->reported == 0)
+  /* nothing of it captured in an ICMP error's quote: tshark stops at UDP */
+  if (t->len == 0 && (t->reported == 0 || p->in_icmp_error))
     return 0;
   if (p->ipproto != 6) {
     dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), t, 0, t->reported);
@@ -1990,7 +1991,7 @@ static const dx_field llmnr_fields[] = {
 
 static uint32_t dissect_kind(dx_packet *p, const dx_tvb *t, dx_node *parent, const dx_field *f,
                              int kind) {
-  if (t->len == 0 && t->reported == 0)
+  if (t->len == 0 && (t->reported == 0 || p->in_icmp_error))
     return 0;
   dx_node *top = dx_add_proto(p, parent, f, t, 0, t->reported);
   dissect_message(p, t, top, kind);

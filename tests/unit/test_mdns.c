@@ -109,6 +109,23 @@ static void test_nbns_not_dns(void) {
   dx_session_free(s);
 }
 
+/* an ICMP port unreachable quoting a UDP header from port 5353 and none
+ * of its payload: tshark stops at UDP, and the outer columns stay */
+static const char *icmp_quote =
+    "00112233445566778899aabb08004500003800010000400166c20a0000010a0000020303e7f6000000004500002800"
+    "010000401166c20a0000020a00000114e9000900140000";
+
+static void test_icmp_quote(void) {
+  dx_session *s = NULL;
+  uint8_t b[256];
+  dx_packet *p = tu_dissect(&s, 1, b, unhex(b, icmp_quote));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:icmp:ip:udp");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Destination unreachable (Port unreachable)");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* every prefix of each message is safe and marked */
 static void test_truncated(void) {
   const char *all[] = {mdns_query, mdns_resp, llmnr_resp};
@@ -124,6 +141,7 @@ static CU_TestInfo tests[] = {
     {"LLMNR: own protocol name, Conflict and Tentative flags", test_llmnr},
     {"NBNS is not DNS", test_nbns_not_dns},
     {"cut at every length", test_truncated},
+    {"nothing of it quoted in an ICMP error", test_icmp_quote},
     CU_TEST_INFO_NULL,
 };
 
