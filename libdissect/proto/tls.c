@@ -1053,21 +1053,30 @@ static void sigalg_list(cur *e, dx_node *en) {
     dx_mark_malformed(v.p, g, "Odd length of the signature algorithms list");
 }
 
+/* One protocol name of a list (ALPN, ALPS, NPN): its 1-byte length (field
+ * flen) and its string (fstr) under g; false at the list's end or a cut. */
+static bool proto_name(ctx *x, cur *v, dx_node *g, int flen, int fstr, const uint8_t **str,
+                       uint32_t *n) {
+  cur s;
+  if (!cur_left(v) || v->fail || !cur_vec(v, g, flen, 1, &s, NULL))
+    return false;
+  *n = cur_left(&s);
+  *str = dx_get_ptr(s.t, s.off, *n);
+  if (!*str)
+    return false;
+  dx_add_string(x->p, g, FL(fstr), s.t, s.off, *n, (const char *)*str, *n);
+  return true;
+}
+
 static void ext_alpn(ctx *x, cur *e, dx_node *en, int hs) {
   cur v;
   if (!cur_vec(e, en, F_ALPN_LEN, 2, &v, NULL))
     return;
   dx_node *g = subtree(&v, en, F_ALPN_LIST, v.off, cur_left(&v));
   v.owner = g;
-  for (unsigned i = 0; cur_left(&v) && !v.fail && i < 256; i++) {
-    cur s;
-    if (!cur_vec(&v, g, F_ALPN_STRLEN, 1, &s, NULL))
-      break;
-    uint32_t n = cur_left(&s);
-    const uint8_t *str = dx_get_ptr(s.t, s.off, n);
-    if (!str)
-      break;
-    dx_add_string(x->p, g, FL(F_ALPN_STR), s.t, s.off, n, (const char *)str, n);
+  const uint8_t *str;
+  uint32_t n;
+  for (unsigned i = 0; i < 256 && proto_name(x, &v, g, F_ALPN_STRLEN, F_ALPN_STR, &str, &n); i++) {
     if (hs == HS_SERVER_HELLO || hs == HS_EE) {
       size_t k = n < sizeof x->c->alpn - 1 ? n : sizeof x->c->alpn - 1;
       memcpy(x->c->alpn, str, k);
@@ -1198,16 +1207,11 @@ static void ext_alps(ctx *x, cur *e, dx_node *en, int hs) {
     return;
   dx_node *g = subtree(&v, en, F_ALPS_LIST, v.off, cur_left(&v));
   v.owner = g;
-  for (unsigned i = 0; cur_left(&v) && !v.fail && i < 256; i++) {
-    cur s;
-    if (!cur_vec(&v, g, F_ALPS_STRLEN, 1, &s, NULL))
+  const uint8_t *str;
+  uint32_t n;
+  for (unsigned i = 0; i < 256; i++)
+    if (!proto_name(x, &v, g, F_ALPS_STRLEN, F_ALPS_STR, &str, &n))
       break;
-    uint32_t n = cur_left(&s);
-    const uint8_t *str = dx_get_ptr(s.t, s.off, n);
-    if (!str)
-      break;
-    dx_add_string(x->p, g, FL(F_ALPS_STR), s.t, s.off, n, (const char *)str, n);
-  }
 }
 
 static void ext_status_request(cur *e, dx_node *en) {
@@ -1513,18 +1517,14 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
         cur_bytes(&e, en, F_EXTDATA, cur_left(&e));
       break;
     case 15: /* heartbeat (RFC 6520 2) */ cur_uint(&e, en, F_HEARTBEAT_MODE, 1, NULL); break;
-    case 13172: /* next_protocol_negotiation: the server's list (empty in a ClientHello) */
-      for (unsigned i = 0; cur_left(&e) && !e.fail && i < 256; i++) {
-        cur sv;
-        if (!cur_vec(&e, en, F_NPN_STRLEN, 1, &sv, NULL))
+    case 13172: { /* next_protocol_negotiation: the server's list (empty in a ClientHello) */
+      const uint8_t *str;
+      uint32_t n;
+      for (unsigned i = 0; i < 256; i++)
+        if (!proto_name(x, &e, en, F_NPN_STRLEN, F_NPN_STR, &str, &n))
           break;
-        uint32_t n = cur_left(&sv);
-        const uint8_t *str = dx_get_ptr(sv.t, sv.off, n);
-        if (!str)
-          break;
-        dx_add_string(x->p, en, FL(F_NPN_STR), sv.t, sv.off, n, (const char *)str, n);
-      }
       break;
+    }
     case 27: { /* compress_certificate (RFC 8879 3) */
       cur al;
       if (cur_vec(&e, en, F_CCERT_ALGS_LEN, 1, &al, NULL))
