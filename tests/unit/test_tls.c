@@ -11,6 +11,7 @@
 #include "tcpframe.h"
 #include "testutil.h"
 #include "tls_testcerts.h"
+#include "tlsbuild.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,67 +21,7 @@ extern const dx_protocol dx_proto_tls;
 
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
 
-/* ---- a byte builder with nested length prefixes ---- */
-typedef struct bb {
-  uint8_t b[8192];
-  size_t n;
-  size_t at[16];
-  unsigned w[16];
-  int sp;
-} bb;
-
-static void p8(bb *x, unsigned v) {
-  x->b[x->n++] = (uint8_t)v;
-}
-static void p16(bb *x, unsigned v) {
-  p8(x, v >> 8);
-  p8(x, v);
-}
-static void p24(bb *x, unsigned v) {
-  p8(x, v >> 16);
-  p16(x, v & 0xffff);
-}
-static void p32(bb *x, uint32_t v) {
-  p16(x, v >> 16);
-  p16(x, v & 0xffff);
-}
-static void pn(bb *x, const void *d, size_t n) {
-  memcpy(x->b + x->n, d, n);
-  x->n += n;
-}
-static void pfill(bb *x, uint8_t v, size_t n) {
-  memset(x->b + x->n, v, n);
-  x->n += n;
-}
-static void pstr(bb *x, const char *s) {
-  pn(x, s, strlen(s));
-}
-/* open a length prefix of w bytes; close fills it in */
-static void open_(bb *x, unsigned w) {
-  x->at[x->sp] = x->n;
-  x->w[x->sp++] = w;
-  x->n += w;
-}
-static void close_(bb *x) {
-  x->sp--;
-  size_t at = x->at[x->sp], len = x->n - at - x->w[x->sp];
-  for (unsigned i = 0; i < x->w[x->sp]; i++)
-    x->b[at + i] = (uint8_t)(len >> (8 * (x->w[x->sp] - 1 - i)));
-}
-/* record header + handshake header */
-static void rec_open(bb *x, unsigned ct, unsigned ver) {
-  p8(x, ct);
-  p16(x, ver);
-  open_(x, 2);
-}
-static void hs_open(bb *x, unsigned type) {
-  p8(x, type);
-  open_(x, 3);
-}
-static void ext_open(bb *x, unsigned type) {
-  p16(x, type);
-  open_(x, 2);
-}
+/* the byte builder: tlsbuild.h */
 
 /* ---- calling the dissector directly ---- */
 typedef struct h {
@@ -1020,6 +961,22 @@ static void test_frames_out_of_order(void) {
   dx_session_free(s);
 }
 
+/* A ClientHello up to its extensions (opened: three length prefixes for the
+ * caller to close after them, with the record's and the message's): one
+ * suite, no session id. */
+static void small_hello(bb *m) {
+  rec_open(m, 22, 0x0301);
+  hs_open(m, 1);
+  p16(m, 0x0303);
+  pfill(m, 7, 32);
+  p8(m, 0); /* no session id */
+  p16(m, 2);
+  p16(m, 0x1301);
+  p8(m, 1);
+  p8(m, 0);
+  open_(m, 2);
+}
+
 /* QUIC transport parameters (extension 57, here in a ClientHello over TCP,
  * which the same code reads) that Chrome sends: a reserved GREASE id, and
  * Google's user agent, QUIC version and initial RTT. The GREASE id and the
@@ -1033,16 +990,7 @@ static void test_quic_google_params(void) {
   h x;
   h_init(&x);
   bb m = {0};
-  rec_open(&m, 22, 0x0301);
-  hs_open(&m, 1);
-  p16(&m, 0x0303);
-  pfill(&m, 7, 32);
-  p8(&m, 0); /* no session id */
-  p16(&m, 2);
-  p16(&m, 0x1301);
-  p8(&m, 1);
-  p8(&m, 0);
-  open_(&m, 2);
+  small_hello(&m);
   ext_open(&m, 57);
   static const uint8_t grease[] = {0xc7, 0x49, 0xc5, 0x97, 0xa5, 0x94, 0x8b, 0x81, /* id */
                                    0x03, 0x45, 0xb6, 0x08};
@@ -1097,16 +1045,7 @@ static void test_alps(void) {
   h x;
   h_init(&x);
   bb m = {0};
-  rec_open(&m, 22, 0x0301);
-  hs_open(&m, 1);
-  p16(&m, 0x0303);
-  pfill(&m, 7, 32);
-  p8(&m, 0);
-  p16(&m, 2);
-  p16(&m, 0x1301);
-  p8(&m, 1);
-  p8(&m, 0);
-  open_(&m, 2);
+  small_hello(&m);
   ext_open(&m, 17513);
   open_(&m, 2);
   p8(&m, 5);

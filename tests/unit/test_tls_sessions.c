@@ -17,6 +17,7 @@
 #include "core/dx.h"
 #include "proto/tls_decrypt.h"
 #include "testutil.h"
+#include "tlsbuild.h"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -29,50 +30,7 @@ extern const dx_protocol dx_proto_tls;
 
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
 
-/* ---- a byte builder with nested length prefixes ---- */
-typedef struct bb {
-  uint8_t b[8192];
-  size_t n;
-  size_t at[16];
-  unsigned w[16];
-  int sp;
-} bb;
-
-static void p8(bb *x, unsigned v) {
-  x->b[x->n++] = (uint8_t)v;
-}
-static void p16(bb *x, unsigned v) {
-  p8(x, v >> 8);
-  p8(x, v);
-}
-static void pn(bb *x, const void *d, size_t n) {
-  memcpy(x->b + x->n, d, n);
-  x->n += n;
-}
-static void pfill(bb *x, uint8_t v, size_t n) {
-  memset(x->b + x->n, v, n);
-  x->n += n;
-}
-static void open_(bb *x, unsigned w) {
-  x->at[x->sp] = x->n;
-  x->w[x->sp++] = w;
-  x->n += w;
-}
-static void close_(bb *x) {
-  x->sp--;
-  size_t len = x->n - x->at[x->sp] - x->w[x->sp];
-  for (unsigned i = 0; i < x->w[x->sp]; i++)
-    x->b[x->at[x->sp] + i] = (uint8_t)(len >> (8 * (x->w[x->sp] - 1 - i)));
-}
-static void rec_open(bb *x, unsigned ct, unsigned ver) {
-  p8(x, ct);
-  p16(x, ver);
-  open_(x, 2);
-}
-static void hs_open(bb *x, unsigned type) {
-  p8(x, type);
-  open_(x, 3);
-}
+/* the byte builder: tlsbuild.h */
 
 /* ---- calling the dissector directly, with a connection ---- */
 typedef struct h {
