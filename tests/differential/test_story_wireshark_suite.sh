@@ -18,11 +18,8 @@ SRC=${2:?usage: test_story_wireshark_suite.sh BIN_DIR SRC_DIR}
 . "$SRC/tests/integration/lib.sh"
 
 D=$BIN/dissect
-W=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}
-[[ -d $W/captures && -d $W/keys ]] ||
-  skip "Wireshark's test captures are not in $W (tests/thirdparty/fetch-wireshark-captures.sh fetches them)"
+wireshark_captures
 tshark_capture_test
-C=$W/captures K=$W/keys
 CHECK=$SRC/tests/integration/story_check.py
 read -r -a FIELDS <<<"$("$PY" "$CHECK" --columns)"
 EF=()

@@ -40,6 +40,17 @@ skip() {
   exit 77
 }
 
+# wireshark_captures: Wireshark's own test captures and keys (third-party,
+# fetched by tests/thirdparty/fetch-wireshark-captures.sh, never committed):
+# sets W (their directory: $DX_WIRESHARK_TESTS, else the fetch script's
+# default), C (captures/) and K (keys/); skips (77) when they are not there.
+wireshark_captures() {
+  W=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}
+  [[ -d $W/captures && -d $W/keys ]] ||
+    skip "Wireshark's test captures are not in $W (tests/thirdparty/fetch-wireshark-captures.sh fetches them)"
+  C=$W/captures K=$W/keys
+}
+
 finish() {
   if ((T_FAILED)); then
     printf '\nfailed checks:\n'
