@@ -10,6 +10,7 @@
  *   - records built here with OpenSSL EVP directly, as RFC 5246 6.2.3.2,
  *     RFC 7366 and RFC 8446 5.2 describe them (CBC, CCM, ChaCha, KeyUpdate). */
 #include "core/keylog.h"
+#include "osslprf.h"
 #include "proto/tls_decrypt.h"
 #include "proto/tls_tables.h"
 #include "testutil.h"
@@ -77,24 +78,6 @@ static bool sample_path(const char *name, char *out, size_t cap) {
 static void put_u64(uint8_t *p, uint64_t v) {
   for (int i = 7; i >= 0; i--, v >>= 8)
     p[i] = (uint8_t)v;
-}
-
-/* TLS PRF straight from OpenSSL's TLS1-PRF KDF (the test's own path). */
-static void ossl_prf(const char *md, const uint8_t *secret, size_t slen, const char *label,
-                     const uint8_t *seed, size_t seedlen, uint8_t *out, size_t outlen) {
-  uint8_t ls[256];
-  size_t ll = strlen(label);
-  memcpy(ls, label, ll);
-  memcpy(ls + ll, seed, seedlen);
-  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
-  EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
-  OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0),
-                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, slen),
-                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, ls, ll + seedlen),
-                    OSSL_PARAM_construct_end()};
-  CU_ASSERT_FATAL(EVP_KDF_derive(k, out, outlen, p) == 1);
-  EVP_KDF_CTX_free(k);
-  EVP_KDF_free(kdf);
 }
 
 static void hmac(const char *md, const uint8_t *key, size_t klen, const uint8_t *a, size_t alen,

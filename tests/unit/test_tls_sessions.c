@@ -15,6 +15,7 @@
  * Python's hmac/hashlib (P_SHA256 of RFC 5246 5 written out there), so the
  * premaster construction is checked against a second implementation. */
 #include "core/dx.h"
+#include "osslprf.h"
 #include "proto/tls_decrypt.h"
 #include "testutil.h"
 #include "tlsbuild.h"
@@ -65,24 +66,6 @@ static dx_packet *tls_call(h *x, int dir, const uint8_t *b, size_t n) {
   dx_proto_tls.dissect(p, &t, dx_packet_root_mut(p));
   p->flow = NULL;
   return p;
-}
-
-/* ---- OpenSSL, independently of the library ---- */
-static void prf(const char *md, const uint8_t *secret, size_t slen, const char *label,
-                const uint8_t *seed, size_t seedlen, uint8_t *out, size_t outlen) {
-  uint8_t ls[256];
-  size_t ll = strlen(label);
-  memcpy(ls, label, ll);
-  memcpy(ls + ll, seed, seedlen);
-  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "TLS1-PRF", NULL);
-  EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
-  OSSL_PARAM p[] = {OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0),
-                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SECRET, (void *)secret, slen),
-                    OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SEED, ls, ll + seedlen),
-                    OSSL_PARAM_construct_end()};
-  CU_ASSERT_FATAL(EVP_KDF_derive(k, out, outlen, p) == 1);
-  EVP_KDF_CTX_free(k);
-  EVP_KDF_free(kdf);
 }
 
 /* A TLS 1.2 AES-128-GCM record (RFC 5288 3): explicit nonce = seq. */
@@ -347,7 +330,7 @@ static void psk_session(bool give_psk) {
   memset(seed, 0x02, 32);
   memset(seed + 32, 0x01, 32);
   /* client_write_key, server_write_key, client IV, server IV (RFC 5246 6.3) */
-  prf("SHA256", ms, 48, "key expansion", seed, 64, kb, 40);
+  ossl_prf("SHA256", ms, 48, "key expansion", seed, 64, kb, 40);
   h x;
   h_init(&x);
   if (give_psk)
@@ -415,7 +398,7 @@ static void keys12_make(keys12 *k, const uint8_t ms[48], uint8_t cr, uint8_t sr)
   uint8_t seed[64];
   memset(seed, sr, 32);
   memset(seed + 32, cr, 32);
-  prf("SHA256", ms, 48, "key expansion", seed, 64, k->kb, 40);
+  ossl_prf("SHA256", ms, 48, "key expansion", seed, 64, k->kb, 40);
 }
 
 static void hexms(char *out, uint8_t cr, const uint8_t ms[48]) {
