@@ -25,6 +25,7 @@
 #include "../core/session.h"
 #include "../proto/tls_ciphers.h"
 #include "../proto/tls_tables.h"
+#include "../proto/x509.h"
 
 #include <dissect/trust.h>
 #include <openssl/bio.h>
@@ -485,8 +486,8 @@ static bool verify_chain(trust_state *st, const dx_packet *p, const dx_trust_con
   X509 *xs[MAX_CHAIN];
   size_t nx = 0;
   for (size_t i = 0; i < n && nx < MAX_CHAIN; i++) {
-    const unsigned char *in = der[i];
-    X509 *x = d2i_X509(NULL, &in, (long)len[i]);
+    uint32_t used;
+    X509 *x = dx_x509_decode(p, der[i], len[i], &used);
     if (x)
       xs[nx++] = x;
     else if (i == 0)

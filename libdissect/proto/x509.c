@@ -8,6 +8,7 @@
  *
  * Called by tls.c through dx_proto_x509.dissect with a view that covers
  * exactly one DER certificate and the certificate node as parent. */
+#include "x509.h"
 #include "../core/dx.h"
 #include "http_body.h"
 
@@ -1476,6 +1477,15 @@ static void x509_state_free(void *state) {
   free(m);
 }
 
+/* dx_session_reset(): the memo stays. It holds nothing a packet taught
+ * but what OpenSSL makes of some bytes, so a reset session still dissects
+ * as a new one does, and a session reused for many captures (or inputs, as
+ * the fuzzing harnesses reuse theirs) decodes a certificate it saw once. */
+static void x509_state_reset(void *state, struct dx_session *s) {
+  DX_UNUSED(state);
+  DX_UNUSED(s);
+}
+
 extern const dx_protocol dx_proto_x509;
 
 /* True if the full tree is needed: labels shown or a field of ours read. */
@@ -1496,33 +1506,31 @@ static bool x509_full(const dx_packet *p) {
   return false;
 }
 
-/* The DER certificate in t decoded (a reference the caller X509_free()s)
- * and in *used the bytes it used; NULL if it does not decode. */
-static X509 *x509_decode(dx_packet *p, const dx_tvb *t, uint32_t *used) {
-  if (!t->len)
+X509 *dx_x509_decode(const dx_packet *p, const uint8_t *der, uint32_t len, uint32_t *used) {
+  if (!len)
     return NULL;
   x509_memo *m = dx_proto_state(p, &dx_proto_x509);
   if (m)
     for (unsigned i = 0; i < X509_MEMO_N; i++)
-      if (m->e[i].data && m->e[i].len == t->len && !memcmp(m->e[i].data, t->data, t->len) &&
+      if (m->e[i].data && m->e[i].len == len && !memcmp(m->e[i].data, der, len) &&
           X509_up_ref(m->e[i].x)) {
         *used = m->e[i].used;
         return m->e[i].x;
       }
-  const unsigned char *in = t->data;
-  X509 *x = d2i_X509(NULL, &in, (long)t->len);
+  const unsigned char *in = der;
+  X509 *x = d2i_X509(NULL, &in, (long)len);
   if (!x)
     return NULL;
-  *used = (uint32_t)(in - t->data);
-  if (m && t->len <= X509_MEMO_MAX) {
-    unsigned char *copy = malloc(t->len);
+  *used = (uint32_t)(in - der);
+  if (m && len <= X509_MEMO_MAX) {
+    unsigned char *copy = malloc(len);
     if (copy && X509_up_ref(x)) {
-      memcpy(copy, t->data, t->len);
+      memcpy(copy, der, len);
       unsigned k = m->next++ % X509_MEMO_N;
       free(m->e[k].data);
       X509_free(m->e[k].x);
       m->e[k].data = copy;
-      m->e[k].len = t->len;
+      m->e[k].len = len;
       m->e[k].used = *used;
       m->e[k].x = x;
     } else {
@@ -1530,6 +1538,11 @@ static X509 *x509_decode(dx_packet *p, const dx_tvb *t, uint32_t *used) {
     }
   }
   return x;
+}
+
+/* The DER certificate in t decoded (dx_x509_decode). */
+static X509 *x509_decode(dx_packet *p, const dx_tvb *t, uint32_t *used) {
+  return dx_x509_decode(p, t->data, t->len, used);
 }
 
 /* Bytes used by the DER certificate in t (0: it does not decode). */
@@ -1788,4 +1801,5 @@ const dx_protocol dx_proto_x509 = {
     .dissect = dissect_x509,
     .state_new = x509_state_new,
     .state_free = x509_state_free,
+    .state_reset = x509_state_reset,
 };

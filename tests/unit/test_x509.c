@@ -3,6 +3,7 @@
  * -inform DER -noout -text -fingerprint -sha256` on the same DER (see the
  * header) and from hand reading of the DER bytes (offsets). */
 #include "core/dx.h"
+#include "proto/x509.h"
 #include "testutil.h"
 #include "tls_testcerts.h"
 
@@ -435,6 +436,38 @@ static void test_damaged_extensions(void) {
   }
 }
 
+/* The session's memo of decoded certificates: the same bytes decoded again
+ * give the same OpenSSL object, also after dx_session_reset() (the memo
+ * holds nothing a packet taught, so a reused session keeps it); other
+ * bytes give another, and bytes that do not decode give none. */
+static void test_decode_memo_kept_by_reset(void) {
+  dx_packet *p = cert_call(test_cert_rsa, sizeof test_cert_rsa);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  uint32_t used = 0;
+  X509 *a = dx_x509_decode(p, test_cert_rsa, sizeof test_cert_rsa, &used);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+  CU_ASSERT_EQUAL(used, sizeof test_cert_rsa);
+  X509 *b = dx_x509_decode(p, test_cert_rsa, sizeof test_cert_rsa, &used);
+  CU_ASSERT_PTR_EQUAL(a, b);
+  X509 *e = dx_x509_decode(p, test_cert_ec, sizeof test_cert_ec, &used);
+  CU_ASSERT_PTR_NOT_NULL(e);
+  CU_ASSERT_PTR_NOT_EQUAL(a, e);
+  CU_ASSERT_EQUAL(used, sizeof test_cert_ec);
+  CU_ASSERT_PTR_NULL(dx_x509_decode(p, test_cert_rsa, 10, &used));
+  dx_packet_free(p);
+  CU_ASSERT_EQUAL_FATAL(dx_session_reset(sess), DX_OK);
+  p = cert_call(test_cert_ec, sizeof test_cert_ec);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  X509 *c = dx_x509_decode(p, test_cert_rsa, sizeof test_cert_rsa, &used);
+  CU_ASSERT_PTR_EQUAL(a, c);
+  CU_ASSERT_EQUAL(used, sizeof test_cert_rsa);
+  X509_free(a);
+  X509_free(b);
+  X509_free(c);
+  X509_free(e);
+  dx_packet_free(p);
+}
+
 static CU_TestInfo tests[] = {
     {"rsa_leaf", test_rsa_leaf},
     {"ec_ca", test_ec_ca},
@@ -442,6 +475,7 @@ static CU_TestInfo tests[] = {
     {"info_policies_crldp", test_info_policies_crldp},
     {"scts", test_scts},
     {"damaged_extensions", test_damaged_extensions},
+    {"decode_memo_kept_by_reset", test_decode_memo_kept_by_reset},
     CU_TEST_INFO_NULL,
 };
 
