@@ -654,6 +654,10 @@ typedef struct tls_keys {
   dx_tls_dec *hs;   /* TLS 1.3 client: handshake keys while early data is read */
   int why;          /* WHY_* when dec is NULL */
   uint8_t epoch;    /* TLS 1.3: 0 none, 1 early, 2 handshake, 3 application */
+  /* Resynchronising after lost records (try_decrypt): records that failed
+   * since the last that opened, and how many more must fail before the
+   * next search (doubled after each search that finds nothing). */
+  uint32_t fails, resync_wait;
 } tls_keys;
 
 typedef struct tls_conv {
@@ -2484,6 +2488,7 @@ static void keys_set(tls_keys *k, dx_tls_dec *d, int why, uint8_t epoch) {
   k->dec = d;
   k->why = d ? WHY_NONE : why;
   k->epoch = epoch;
+  k->fails = k->resync_wait = 0;
 }
 
 /* After a TLS 1.3 ServerHello: the handshake traffic keys (RFC 8446 7.1). */
@@ -2571,6 +2576,45 @@ static const char *why_text(int why) {
   }
 }
 
+/* Records lost before a record (a gap in the TCP stream that was given up,
+ * segments not captured or not handed up) leave the record sequence number
+ * behind, which the AEAD suites authenticate (RFC 8446 5.3, RFC 5246
+ * 6.2.3.3): every later record fails its tag check. A record that fails is
+ * therefore tried under the next RESYNC_SPAN sequence numbers; the tag
+ * check makes a wrong guess fail (a forgery chance of 2^-128 a try), so a
+ * record that opens is the real one and the count of records lost is
+ * known. The search costs up to RESYNC_SPAN decryptions of the record, so
+ * after a search that finds nothing the next one waits for 1, 2, 4 ...
+ * more failed records (at most RESYNC_SPAN searches' worth of work in a
+ * run of failures, whatever a crafted stream does). Other suites (CBC's
+ * IV chain in TLS 1.0, a key update lost in the gap) are left as they are.
+ * On success *lost is the number of records skipped and d's sequence
+ * number follows the record that opened. */
+#define RESYNC_SPAN 128
+static bool resync(tls_keys *k, uint64_t seq, uint8_t ct, uint16_t ver, const uint8_t *in,
+                   size_t len, uint8_t *out, size_t *olen, uint8_t *inner, uint64_t *lost) {
+  const dx_tls_suite *cs = dx_tls_dec_suite(k->dec);
+  if (!cs || (cs->mode != DX_TLS_M_GCM && cs->mode != DX_TLS_M_CCM && cs->mode != DX_TLS_M_CCM8 &&
+              cs->mode != DX_TLS_M_CHACHA))
+    return false;
+  if (k->fails++ < k->resync_wait)
+    return false;
+  for (uint64_t j = 1; j <= RESYNC_SPAN; j++) {
+    uint8_t ic = ct;
+    dx_tls_dec_set_seq(k->dec, seq + j);
+    if (dx_tls_decrypt(k->dec, ct, ver, in, len, out, olen, &ic) == DX_TLS_DEC_OK) {
+      *inner = ic;
+      *lost = j;
+      return true;
+    }
+  }
+  dx_tls_dec_set_seq(k->dec, seq + 1); /* as after any record that failed */
+  k->fails = 0;
+  k->resync_wait =
+      k->resync_wait ? (k->resync_wait < (1u << 20) ? 2 * k->resync_wait : k->resync_wait) : 1;
+  return false;
+}
+
 /* Decrypts the record body in *rt (ct/ver from its header). On success *rt
  * becomes a tvb over a new data source "Decrypted TLS (N bytes)" and *ct
  * the inner content type. Otherwise the tree says why. */
@@ -2635,13 +2679,33 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
     if (rc == DX_TLS_DEC_OK)
       c->client_hs_opened = true;
   }
+  uint64_t lost = 0;
+  if (rc == DX_TLS_DEC_BAD_TAG && resync(k, seq, *ct, ver, in, rt->len, out, &olen, &inner, &lost))
+    rc = DX_TLS_DEC_OK;
+  if (rc == DX_TLS_DEC_OK) {
+    k->fails = 0;
+    k->resync_wait = 0;
+  }
+  if (rc == DX_TLS_DEC_OK && lost) {
+    /* what the lost records held is lost to the application too: a PDU it
+     * was reassembling is dropped, as at a TCP gap */
+    if (c->inner)
+      dx_stream_gap(c->inner, side);
+    dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    dx_expert(p, n, dx_field_expert(), DX_SEV_WARN,
+              "[%llu record%s before this one never reached TLS (bytes of the TCP stream lost, "
+              "not captured or not reassembled): decryption resumed at record %llu (%s)]",
+              (unsigned long long)lost, lost == 1 ? "" : "s", (unsigned long long)(seq + lost),
+              side ? "server" : "client");
+  }
   if (rc != DX_TLS_DEC_OK) {
     dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, rt->len);
     dx_node_set_flags(n, DX_NODE_GENERATED);
     if (rc == DX_TLS_DEC_BAD_TAG)
       dx_expert(p, n, dx_field_expert(), DX_SEV_ERROR,
-                "[Decryption failed: the %s check of record %llu (%s) failed: wrong key, or "
-                "bytes changed]",
+                "[Decryption failed: the %s check of record %llu (%s) failed: wrong key, "
+                "bytes changed, or records before it lost]",
                 dx_tls_dec_suite(k->dec) && dx_tls_dec_suite(k->dec)->mac_md ? "MAC" : "tag",
                 (unsigned long long)seq, side ? "server" : "client");
     else if (rc == DX_TLS_DEC_SHORT)
