@@ -6,8 +6,9 @@
 #      its unit and integration tests and fuzz replays (the filter table without its second
 #      tshark run, done in stage 1 already), then the corpus sweep
 #      (tests/corpus/sweep.sh) over ../shared/corpus/tcpdump if it exists,
-#      and over Wireshark's own test captures if they were fetched
-#      (tests/thirdparty/fetch-wireshark-captures.sh, $DX_WIRESHARK_TESTS).
+#      and over Wireshark's and nDPI's test captures if they were fetched
+#      (tests/thirdparty/fetch-wireshark-captures.sh, $DX_WIRESHARK_TESTS;
+#      tests/thirdparty/fetch-ndpi-captures.sh, $DX_NDPI_TESTS).
 # Every stage runs even if an earlier one failed; the exit status is non-zero
 # if any failed. Environment: BUILD_DIR, ASAN_BUILD_DIR (build directories),
 # JOBS (parallel jobs, default 2), SKIP_ASAN=1 (only stage 1),
@@ -86,6 +87,8 @@ stage "configure ($BUILD)" cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWit
 
 # Wireshark's own test captures (tests/thirdparty/fetch-wireshark-captures.sh)
 WS_CAPTURES=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
+# nDPI's test captures (tests/thirdparty/fetch-ndpi-captures.sh), flat
+NDPI_CAPTURES=${DX_NDPI_TESTS:-$HOME/.cache/libdissect/ndpi-tests}
 
 if [[ ${SKIP_ASAN:-0} != 1 ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
@@ -99,6 +102,8 @@ if [[ ${SKIP_ASAN:-0} != 1 ]]; then
     stage "corpus sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin"
     stage "Wireshark test captures sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" \
       bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin" "$WS_CAPTURES"
+    stage "nDPI test captures sweep ASan+UBSan" env SWEEP_JOBS="$JOBS" \
+      bash "$SRC/tests/corpus/sweep.sh" "$ASAN_BUILD/bin" "$NDPI_CAPTURES"
   }
 fi
 

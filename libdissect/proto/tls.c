@@ -669,6 +669,7 @@ typedef struct tls_conv {
   uint16_t suite;
   bool have_suite, tls13, hrr, note_done, seen_record;
   bool client_ccs; /* the client's ChangeCipherSpec seen (TLS <= 1.2) */
+  bool client_kx;  /* a ClientKeyExchange seen: TLS <= 1.2, whatever the hellos showed */
   int client_dir;  /* direction the ClientHello came from, -1 unknown */
   char alpn[32];
   char alpn_offered[32]; /* the first protocol the ClientHello offered */
@@ -1824,7 +1825,7 @@ static void renegotiation(ctx *x) {
   tls_conv *c = x->c;
   if (!x->stateful || c->tls13 || c->quic || !c->keys_tried || x->dir != c->client_dir)
     return;
-  c->keys_tried = c->have_ms = c->have_srandom = c->client_ccs = false;
+  c->keys_tried = c->have_ms = c->have_srandom = c->client_ccs = c->client_kx = false;
   for (int i = 0; i < 2; i++) {
     dx_tls_dec_free(c->keys[i].next);
     c->keys[i].next = NULL;
@@ -2053,6 +2054,7 @@ static void server_key_exchange(ctx *x, cur *m, dx_node *hs) {
 
 static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
   kx_kind k = conv_kx(x->c);
+  x->c->client_kx = true;
   if (k == KX_UNKNOWN) {
     /* An EC point is short with a 1-byte length; RSA/DH use 2 bytes. */
     uint8_t b = 0;
@@ -3077,8 +3079,9 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     /* after a HelloRetryRequest the CCS is TLS 1.3's middlebox
      * compatibility one (RFC 8446 D.4): nothing changes; so for a client's
      * CCS between its ClientHello and the ServerHello (sent with early
-     * data), which TLS <= 1.2 never has */
-    bool compat13 = x->stateful && side == 0 && !c->version && c->have_crandom;
+     * data), which TLS <= 1.2 never has; but not after a ClientKeyExchange,
+     * which TLS 1.3 never has (the ServerHello was lost: a gap) */
+    bool compat13 = x->stateful && side == 0 && !c->version && c->have_crandom && !c->client_kx;
     if (!c->tls13 && !c->hrr && !compat13) {
       d->encrypted = true;
       /* RFC 5246 7.1: the pending read state becomes current. */

@@ -51,6 +51,16 @@ wireshark_captures() {
   C=$W/captures K=$W/keys
 }
 
+# ndpi_captures: nDPI's test captures (tests/pcap of its source package;
+# third-party, fetched by tests/thirdparty/fetch-ndpi-captures.sh, never
+# committed): sets N (their directory, flat: $DX_NDPI_TESTS, else the fetch
+# script's default); skips (77) when they are not there.
+ndpi_captures() {
+  N=${DX_NDPI_TESTS:-$HOME/.cache/libdissect/ndpi-tests}
+  [[ -d $N ]] && compgen -G "$N/*.pcap" >/dev/null ||
+    skip "nDPI's test captures are not in $N (tests/thirdparty/fetch-ndpi-captures.sh fetches them)"
+}
+
 finish() {
   if ((T_FAILED)); then
     printf '\nfailed checks:\n'

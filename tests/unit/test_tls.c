@@ -510,6 +510,39 @@ static void test_hello_retry_request(void) {
   h_free(&x);
 }
 
+/* A TLS 1.2 client's flight after a ServerHello the capture lost (a gap
+ * in the server's bytes; Microsoft Teams in nDPI's teams.pcap, frame 78):
+ * its ChangeCipherSpec follows a ClientKeyExchange, so it is no TLS 1.3
+ * middlebox-compatibility CCS, and the handshake record after it is
+ * encrypted (tshark 4.0: "Client Key Exchange, Change Cipher Spec,
+ * Encrypted Handshake Message"), not read as Hello Requests. */
+static void test_ccs_after_lost_server_hello(void) {
+  h x;
+  h_init(&x);
+  bb m = {0};
+  client_hello(&m, false);
+  dx_packet_free(tls_call(&x, 0, true, m.b, m.n));
+  m.n = 0;
+  rec_open(&m, 22, 0x0303);
+  hs_open(&m, 16);
+  open_(&m, 1);
+  p8(&m, 0x04);
+  pfill(&m, 0x5a, 64);
+  close_(&m);
+  close_(&m);
+  close_(&m);
+  ccs(&m);
+  opaque(&m, 22, 40, 0x00); /* zeros: they would read as Hello Requests */
+  dx_packet *p = tls_call(&x, 0, true, m.b, m.n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Client Key Exchange, Change Cipher Spec, Encrypted Handshake Message");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.type"), 1);
+  EXPECT(p, "tls.handshake.type", "16");
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static void test_absurd_length(void) {
   h x;
   h_init(&x);
@@ -1172,6 +1205,7 @@ static CU_TestInfo tests[] = {
     {"server_hello_tls12", test_server_hello_tls12},
     {"server_hello_tls13", test_server_hello_tls13},
     {"hello_retry_request", test_hello_retry_request},
+    {"ccs_after_lost_server_hello", test_ccs_after_lost_server_hello},
     {"absurd_length", test_absurd_length},
     {"several_records", test_several_records},
     {"desegment_contract", test_desegment_contract},
