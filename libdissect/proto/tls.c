@@ -1740,8 +1740,12 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   uint32_t eend = end;
   if (off + 2 <= end && dx_get_u16(t, off, &el)) {
     off += 2;
-    if (off + el < eend)
-      eend = off + el;
+    /* a list that runs past the message (cut by the capture, or crafted)
+     * gives no fingerprint, as a cipher suite list that does: one made of
+     * what is there would name another client */
+    if (off + el > end)
+      return;
+    eend = off + el;
   }
   for (unsigned i = 0; off + 4 <= eend && i < 1024; i++) {
     uint16_t type = 0, len = 0, vl = 0;

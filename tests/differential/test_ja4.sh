@@ -19,20 +19,39 @@ CAPS=()
 # committed: tests/thirdparty/fetch-wireshark-captures.sh), among them
 # Chrome over QUIC and Firefox over HTTP/2 (real browsers' ClientHellos)
 WS=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
-for cap in "$SRC"/samples/*.pcap "$SRC"/samples/*.pcapng "$SRC"/../shared/corpus/*/* "$WS"/*; do
+# and nDPI's test captures when fetched (tests/thirdparty/fetch-ndpi-captures.sh:
+# Chrome, Firefox, Safari, curl, git and apps' ClientHellos, some crafted)
+NDPI=${DX_NDPI_TESTS:-$HOME/.cache/libdissect/ndpi-tests}
+for cap in "$SRC"/samples/*.pcap "$SRC"/samples/*.pcapng "$SRC"/../shared/corpus/*/* "$WS"/* \
+  "$NDPI"/*; do
   [[ -f $cap ]] || continue
   # only captures where dissect finds a ClientHello (the corpus is large)
   n=$("$D" -n -r "$cap" -Y 'tls.handshake.type == 1' -T fields -e frame.number 2>/dev/null | wc -l)
   ((n)) && CAPS+=("$cap")
 done
 ((${#CAPS[@]})) || skip "no capture with a ClientHello"
+# ClientHellos left out, CAPTURE FRAME, each for its reason:
+#  - nDPI's tls_cipher_lens.pcap frames 2, 3 and 5, crafted hellos whose
+#    cipher suite list (2, 3) or extension list (5) runs past the message:
+#    tshark reads on into the next fields (the reference then takes
+#    "0d77,2e67,..." of the SNI for suites) or reads no extension at all;
+#    dissect marks the hello malformed and gives no fingerprint for it.
+#  - nDPI's tls_invalid_reads.pcap frame 12: a ClientHello inside a GTP-U
+#    tunnel (UDP 2152), which dissect does not decode (shown as data).
+KEPT="tls_cipher_lens.pcap 2
+tls_cipher_lens.pcap 3
+tls_cipher_lens.pcap 5
+tls_invalid_reads.pcap 12"
 total=0
 for cap in "${CAPS[@]}"; do
   name=${cap#"$SRC"/}
-  "$PY" "$SRC/tests/differential/ja4_tshark.py" "$cap" >"$T_TMP/ref" 2>"$T_TMP/err" || {
+  "$PY" "$SRC/tests/differential/ja4_tshark.py" "$cap" >"$T_TMP/ref0" 2>"$T_TMP/err" || {
     fail "$name: ja4_tshark.py failed" "$(head -3 "$T_TMP/err")"
     continue
   }
+  awk -F'\t' -v c="$(basename "$cap")" -v kept="$KEPT" '
+    BEGIN { n = split(kept, k, "\n"); for (i = 1; i <= n; i++) { split(k[i], e, " "); if (e[1] == c) skip[e[2]] = 1 } }
+    !($1 in skip)' "$T_TMP/ref0" >"$T_TMP/ref"
   # the frames the reference computed (one ClientHello alone in its frame)
   "$D" -n -r "$cap" -Y 'tls.handshake.type == 1' -T fields -e frame.number \
     -e tls.handshake.ja4 -e tls.handshake.ja4_r 2>/dev/null |
