@@ -1,8 +1,25 @@
 /* -z follow,tcp|udp,ascii|hex|raw,STREAM: the payload of one TCP or UDP
  * stream (tcp.stream / udp.stream index), printed as tshark 4.0's
  * tap-follow prints it: one chunk per segment or datagram, the second
- * node's chunks indented by a tab. TCP data is taken in sequence order:
- * bytes already seen (retransmissions, overlaps) are left out.
+ * node's chunks indented by a tab.
+ * TCP data is put in sequence order the way tshark's follow tap does it
+ * (Wireshark's epan/dissectors/packet-tcp.c, follow_tcp_tap_listener):
+ *   - per direction, the next expected relative sequence number (set by
+ *     the direction's first segment, one past a SYN);
+ *   - bytes before it are left out (retransmissions, overlaps), the new
+ *     tail of a segment that overlaps it is kept;
+ *   - a segment after it is held, in arrival order; held segments are
+ *     printed when the stream reaches them;
+ *   - a segment of the other direction whose acknowledgment number passes
+ *     the lowest held sequence number means the receiver got bytes the
+ *     capture lacks: a chunk "[N bytes missing in capture file]" (with its
+ *     terminating NUL, as tshark) stands for them and the held segments
+ *     follow;
+ *   - segments still held at the end of the capture are not printed.
+ * Held segments are bounded (FOLLOW_MAX_HELD segments and
+ * FOLLOW_MAX_HELD_BYTES bytes per direction): past either cap, the
+ * direction is treated as if its held segments had been acknowledged, so
+ * they are printed at once, each gap before them as a missing-bytes chunk.
  * follow,tls: the decrypted application data records of a TCP stream (one
  * chunk per record); follow,http: per HTTP/1.x message its headers, then
  * its body (after any chunked transfer coding), as tshark's taps give them. */
@@ -20,25 +37,45 @@ typedef struct chunk {
   uint32_t len;
 } chunk;
 
+/* A TCP segment held until the stream reaches it. */
+typedef struct held {
+  uint32_t seq;
+  uint32_t len; /* the captured bytes only */
+  uint8_t *data;
+} held;
+
+/* One direction of a TCP stream, as tshark's follow tap keeps it. */
+typedef struct tcp_dir {
+  uint32_t seq;     /* next expected relative sequence number */
+  uint64_t written; /* bytes put in order by arriving segments */
+  held *held;       /* in arrival order */
+  size_t nheld, capheld;
+  uint64_t held_bytes;
+  int clean;       /* no held segment is at or before seq (scan needless) */
+  uint32_t lowest; /* then: the lowest held sequence number */
+} tcp_dir;
+
 struct st_follow {
   int tcp;  /* else udp */
   int tls;  /* decrypted TLS application data of a TCP stream */
   int http; /* HTTP/1.x messages of a TCP stream: headers, then body */
   int mode;
   uint32_t stream;
-  const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ip4s, *f_ip4d, *f_ip6s,
-      *f_ip6d, *f_ctype, *f_http, *f_file;
+  const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ack, *f_len, *f_flags,
+      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file;
   int have_nodes;
   st_addr addr[2];
   uint32_t port[2];
-  int have_next[2];
-  uint32_t next_seq[2];
+  tcp_dir dir[2];
   chunk *chunks;
   size_t n, cap;
   uint64_t bytes; /* kept in memory, bounded */
 };
 
 #define FOLLOW_MAX_BYTES (256u << 20)
+/* held out-of-order TCP segments, per direction */
+#define FOLLOW_MAX_HELD 1024u
+#define FOLLOW_MAX_HELD_BYTES (16u << 20)
 
 int st_follow_new(dx_session *s, const char *args, st_follow **out) {
   *out = NULL;
@@ -87,7 +124,10 @@ int st_follow_new(dx_session *s, const char *args, st_follow **out) {
   fw->f_sport = dx_field_lookup(s, name);
   snprintf(name, sizeof name, "%s.dstport", p);
   fw->f_dport = dx_field_lookup(s, name);
-  fw->f_seq = dx_field_lookup(s, "tcp.seq_raw");
+  fw->f_seq = dx_field_lookup(s, "tcp.seq");
+  fw->f_ack = dx_field_lookup(s, "tcp.ack");
+  fw->f_len = dx_field_lookup(s, "tcp.len");
+  fw->f_flags = dx_field_lookup(s, "tcp.flags");
   fw->f_ctype = dx_field_lookup(s, "tls.record.content_type");
   fw->f_http = dx_field_lookup(s, "http");
   fw->f_file = dx_field_lookup(s, "http.file_data");
@@ -234,6 +274,136 @@ static void http_packet(st_follow *fw, const dx_packet *p, const st_addr *src, u
   }
 }
 
+#define LT_SEQ(a, b) ((int32_t)((a) - (b)) < 0)
+#define GT_SEQ(a, b) ((int32_t)((b) - (a)) < 0)
+
+static void drop_held(tcp_dir *d, size_t i) {
+  free(d->held[i].data);
+  d->held_bytes -= d->held[i].len;
+  memmove(d->held + i, d->held + i + 1, (d->nheld - i - 1) * sizeof *d->held);
+  d->nheld--;
+  d->clean = 0;
+}
+
+/* One step of putting direction `server`'s held segments in order, as
+ * tshark's check_follow_fragments: the first held segment, in arrival
+ * order, that starts at or before the next expected byte gives its new
+ * bytes (if any) and is let go; else, when use_ack and ack passes the
+ * lowest held sequence number (or when force), a missing-bytes chunk
+ * stands for the gap up to it. Returns 1 when it did something. */
+static int fill_step(st_follow *fw, int server, uint32_t ack, int use_ack, int force) {
+  tcp_dir *d = &fw->dir[server];
+  if (!d->nheld)
+    return 0;
+  uint32_t lowest = d->lowest;
+  if (!d->clean) {
+    lowest = d->held[0].seq;
+    for (size_t i = 0; i < d->nheld; i++) {
+      const held *h = &d->held[i];
+      if (GT_SEQ(lowest, h->seq))
+        lowest = h->seq;
+      if (LT_SEQ(h->seq, d->seq)) {
+        uint32_t skip = d->seq - h->seq;
+        if (skip < h->len) { /* its tail is new */
+          add_chunk(fw, server, h->data + skip, h->len - skip);
+          d->seq += h->len - skip;
+        }
+        drop_held(d, i);
+        return 1;
+      }
+      if (h->seq == d->seq) {
+        add_chunk(fw, server, h->data, h->len);
+        d->seq += h->len;
+        drop_held(d, i);
+        return 1;
+      }
+    }
+    d->clean = 1; /* until seq or the held segments change */
+    d->lowest = lowest;
+  }
+  if (force || (use_ack && GT_SEQ(ack, lowest))) {
+    char msg[64];
+    int n = snprintf(msg, sizeof msg, "[%" PRId32 " bytes missing in capture file]",
+                     (int32_t)(lowest - d->seq));
+    if (n > 0 && (size_t)n < sizeof msg)
+      add_chunk(fw, server, (const uint8_t *)msg, (uint32_t)n + 1); /* with its NUL */
+    d->seq = lowest;
+    d->clean = 0;
+    return 1;
+  }
+  return 0;
+}
+
+/* Holds a segment that starts after the next expected byte. Past the caps,
+ * the direction's held segments are printed as if acknowledged. */
+static void hold(st_follow *fw, int server, uint32_t seq, const uint8_t *data, size_t len) {
+  tcp_dir *d = &fw->dir[server];
+  if (d->nheld == d->capheld) {
+    size_t cap = d->capheld ? 2 * d->capheld : 16;
+    if (cap > FOLLOW_MAX_HELD)
+      cap = FOLLOW_MAX_HELD;
+    held *h = cap > d->capheld ? realloc(d->held, cap * sizeof *h) : NULL;
+    if (!h)
+      return;
+    d->held = h;
+    d->capheld = cap;
+  }
+  uint8_t *copy = malloc(len);
+  if (!copy)
+    return;
+  memcpy(copy, data, len);
+  d->held[d->nheld++] = (held){seq, (uint32_t)len, copy};
+  d->held_bytes += len;
+  d->clean = 0;
+  if (d->nheld >= FOLLOW_MAX_HELD || d->held_bytes > FOLLOW_MAX_HELD_BYTES)
+    while (fill_step(fw, server, 0, 0, 1))
+      ;
+}
+
+/* tshark's follow_tcp_tap_listener for one segment of the stream: d, len:
+ * its captured payload. */
+static void tcp_segment(st_follow *fw, const dx_packet *p, int server, const uint8_t *d,
+                        size_t len) {
+  const dx_node *ln = st_last(p, fw->f_len), *sq = st_last(p, fw->f_seq);
+  if (!ln || !sq)
+    return; /* no segment length: tshark's tap does not see it */
+  const dx_node *ak = st_last(p, fw->f_ack), *fl = st_last(p, fw->f_flags);
+  uint32_t seq = (uint32_t)dx_node_uint(sq), seglen = (uint32_t)dx_node_uint(ln);
+  uint32_t ack = ak ? (uint32_t)dx_node_uint(ak) : 0;
+  if (fl && (dx_node_uint(fl) & 0x002)) /* SYN */
+    seq++;
+  /* does it acknowledge bytes the other direction holds after a gap? */
+  while (fill_step(fw, !server, ack, 1, 0))
+    ;
+  tcp_dir *me = &fw->dir[server];
+  if (me->written == 0 && me->seq == 0) {
+    me->seq = seq;
+    me->clean = 0;
+  }
+  size_t off = 0;
+  if (LT_SEQ(seq, me->seq)) {
+    uint32_t next = seq + seglen;
+    if (GT_SEQ(next, me->seq)) { /* a retransmission with new bytes at its end */
+      off = me->seq - seq;
+      len = len <= off ? 0 : len - off;
+      seq = me->seq;
+      seglen = next - me->seq;
+    }
+  }
+  if (!len || LT_SEQ(seq, me->seq))
+    return;
+  if (seq == me->seq) {
+    me->seq += seglen;
+    me->written += len;
+    me->clean = 0;
+    add_chunk(fw, server, d + off, (uint32_t)len);
+    while (fill_step(fw, server, 0, 0, 0))
+      ;
+  } else {
+    hold(fw, server, seq, d + off, len);
+  }
+}
+
 void st_follow_packet(st_follow *fw, const dx_packet *p) {
   const dx_node *sn = st_last(p, fw->f_stream);
   if (!sn || (uint32_t)dx_node_uint(sn) != fw->stream)
@@ -266,24 +436,12 @@ void st_follow_packet(st_follow *fw, const dx_packet *p) {
   const dx_node *pl = st_last(p, fw->f_payload);
   size_t len = 0;
   const uint8_t *d = pl ? dx_node_bytes(pl, &len) : NULL;
-  if (!d || !len)
-    return;
-  if (fw->tcp) {
-    const dx_node *sq = st_last(p, fw->f_seq);
-    if (sq) {
-      uint32_t seq = (uint32_t)dx_node_uint(sq), end = seq + (uint32_t)len;
-      if (fw->have_next[server]) {
-        int32_t ahead = (int32_t)(fw->next_seq[server] - seq); /* bytes already seen */
-        if (ahead >= (int32_t)len)
-          return;
-        if (ahead > 0)
-          d += ahead, len -= (size_t)ahead;
-      }
-      fw->have_next[server] = 1;
-      fw->next_seq[server] = end;
-    }
-  }
-  add_chunk(fw, server, d, (uint32_t)len);
+  if (!d)
+    len = 0;
+  if (fw->tcp)
+    tcp_segment(fw, p, server, d, len);
+  else
+    add_chunk(fw, server, d, (uint32_t)len);
 }
 
 static void node_str(const st_addr *a, uint32_t port, char *buf, size_t n) {
@@ -383,5 +541,10 @@ void st_follow_free(st_follow *fw) {
   for (size_t i = 0; i < fw->n; i++)
     free(fw->chunks[i].data);
   free(fw->chunks);
+  for (int k = 0; k < 2; k++) {
+    for (size_t i = 0; i < fw->dir[k].nheld; i++)
+      free(fw->dir[k].held[i].data);
+    free(fw->dir[k].held);
+  }
   free(fw);
 }
