@@ -1,7 +1,8 @@
-/* -z follow,tcp|udp,ascii|hex|raw,STREAM: the payload of one TCP or UDP
- * stream (tcp.stream / udp.stream index), printed as tshark 4.0's
- * tap-follow prints it: one chunk per segment or datagram, the second
- * node's chunks indented by a tab.
+/* -z follow,tcp|udp,ascii|hex|raw,STREAM[,N|N-M]: the payload of one TCP or
+ * UDP stream (tcp.stream / udp.stream index, or the packets between two
+ * endpoints given as ADDR:PORT,ADDR:PORT, IPv6 as [ADDR]:PORT), printed as
+ * tshark 4.0's tap-follow prints it: one chunk per segment or datagram (or
+ * chunks N to M only), the second node's chunks indented by a tab.
  * TCP data is put in sequence order the way tshark's follow tap does it
  * (Wireshark's epan/dissectors/packet-tcp.c, follow_tcp_tap_listener):
  *   - per direction, the next expected relative sequence number (set by
@@ -25,6 +26,7 @@
  * its body (after any chunked transfer coding), as tshark's taps give them. */
 #include "stats_int.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,10 @@ struct st_follow {
   int http; /* HTTP/1.x messages of a TCP stream: headers, then body */
   int mode;
   uint32_t stream;
+  int by_addr; /* else by stream index */
+  st_addr want[2];
+  uint32_t want_port[2];
+  uint32_t chunk_min, chunk_max; /* the chunks printed, from 1 */
   const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ack, *f_len, *f_flags,
       *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file;
   int have_nodes;
@@ -77,15 +83,77 @@ struct st_follow {
 #define FOLLOW_MAX_HELD 1024u
 #define FOLLOW_MAX_HELD_BYTES (16u << 20)
 
+/* ",ADDR:PORT" (IPv4) or ",[ADDR]:PORT" (IPv6) at *pp, as tshark reads it;
+ * moves *pp past it. */
+static int parse_endpoint(const char **pp, st_addr *a, uint32_t *port) {
+  char addr[81];
+  int port_i = 0, n = 0;
+  int v6 = sscanf(*pp, ",[%80[^]]]:%d%n", addr, &port_i, &n) == 2;
+  if (!v6 && sscanf(*pp, ",%80[^:]:%d%n", addr, &port_i, &n) != 2)
+    return -1;
+  if (port_i <= 0 || port_i > 65535)
+    return -1;
+  memset(a, 0, sizeof *a);
+  a->len = v6 ? 16 : 4;
+  if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, a->b) != 1)
+    return -1;
+  *port = (uint32_t)port_i;
+  *pp += n;
+  return 0;
+}
+
 int st_follow_new(dx_session *s, const char *args, st_follow **out) {
   *out = NULL;
   char proto[16], mode[16];
-  unsigned long stream;
-  char extra;
-  if (sscanf(args, "%15[^,],%15[^,],%lu%c", proto, mode, &stream, &extra) != 3 ||
-      stream > UINT32_MAX) {
-    fprintf(stderr, "dissect: -z follow,%s: expected follow,tcp|udp,ascii|hex|raw,STREAM\n", args);
+  int n = 0;
+  if (sscanf(args, "%15[^,],%15[^,]%n", proto, mode, &n) != 2 || args[n] != ',') {
+    fprintf(stderr,
+            "dissect: -z follow,%s: expected follow,tcp|udp|tls|http,ascii|hex|raw,"
+            "STREAM|ADDR:PORT,ADDR:PORT[,RANGE]\n",
+            args);
     return -1;
+  }
+  /* which stream: its index, or the two endpoints */
+  const char *rest = args + n;
+  unsigned long stream = 0;
+  int by_addr = 0;
+  st_addr want[2];
+  uint32_t want_port[2];
+  if (sscanf(rest, ",%lu%n", &stream, &n) == 1 && (rest[n] == 0 || rest[n] == ',') &&
+      rest[1] != '-' && rest[1] != '+') {
+    if (stream > UINT32_MAX) {
+      fprintf(stderr, "dissect: -z follow,%s: stream index too large\n", args);
+      return -1;
+    }
+    rest += n;
+  } else if (parse_endpoint(&rest, &want[0], &want_port[0]) == 0 &&
+             parse_endpoint(&rest, &want[1], &want_port[1]) == 0) {
+    if (want[0].len != want[1].len) {
+      fprintf(stderr, "dissect: -z follow,%s: mismatched IP address types\n", args);
+      return -1;
+    }
+    by_addr = 1;
+  } else {
+    fprintf(stderr,
+            "dissect: -z follow,%s: expected a stream index or ADDR:PORT,ADDR:PORT (IPv6 in "
+            "brackets)\n",
+            args);
+    return -1;
+  }
+  /* which chunks: all, N or N-M (counted from 1) */
+  unsigned chunk_min = 1, chunk_max = UINT32_MAX;
+  if (*rest) {
+    if (sscanf(rest, ",%u-%u%n", &chunk_min, &chunk_max, &n) == 2 && rest[1] != '-' &&
+        rest[1] != '+')
+      rest += n;
+    else if (sscanf(rest, ",%u%n", &chunk_min, &n) == 1 && rest[1] != '-' && rest[1] != '+')
+      chunk_max = chunk_min, rest += n;
+    else
+      rest = "bad";
+    if (*rest || chunk_min < 1 || chunk_min > chunk_max) {
+      fprintf(stderr, "dissect: -z follow,%s: invalid chunk range (use N or N-M, from 1)\n", args);
+      return -1;
+    }
   }
   st_follow *fw = calloc(1, sizeof *fw);
   if (!fw)
@@ -114,6 +182,13 @@ int st_follow_new(dx_session *s, const char *args, st_follow **out) {
     return -1;
   }
   fw->stream = (uint32_t)stream;
+  fw->by_addr = by_addr;
+  if (by_addr) {
+    memcpy(fw->want, want, sizeof want);
+    memcpy(fw->want_port, want_port, sizeof want_port);
+  }
+  fw->chunk_min = chunk_min;
+  fw->chunk_max = chunk_max;
   const char *p = fw->tcp ? "tcp" : "udp";
   char name[32];
   snprintf(name, sizeof name, "%s.stream", p);
@@ -404,10 +479,16 @@ static void tcp_segment(st_follow *fw, const dx_packet *p, int server, const uin
   }
 }
 
+static int same_addr(const st_addr *a, const st_addr *b) {
+  return a->len == b->len && !memcmp(a->b, b->b, a->len);
+}
+
 void st_follow_packet(st_follow *fw, const dx_packet *p) {
-  const dx_node *sn = st_last(p, fw->f_stream);
-  if (!sn || (uint32_t)dx_node_uint(sn) != fw->stream)
-    return;
+  if (!fw->by_addr) {
+    const dx_node *sn = st_last(p, fw->f_stream);
+    if (!sn || (uint32_t)dx_node_uint(sn) != fw->stream)
+      return;
+  }
   const dx_node *sp = st_last(p, fw->f_sport), *dp = st_last(p, fw->f_dport);
   if (!sp || !dp)
     return;
@@ -419,6 +500,15 @@ void st_follow_packet(st_follow *fw, const dx_packet *p) {
   if (!get_addr(as, &src) || !get_addr(ad, &dst))
     return;
   uint32_t sport = (uint32_t)dx_node_uint(sp), dport = (uint32_t)dx_node_uint(dp);
+  if (fw->by_addr) {
+    /* either way between the two endpoints, as tshark's address filter */
+    int fwd = same_addr(&src, &fw->want[0]) && sport == fw->want_port[0] &&
+              same_addr(&dst, &fw->want[1]) && dport == fw->want_port[1];
+    int rev = same_addr(&src, &fw->want[1]) && sport == fw->want_port[1] &&
+              same_addr(&dst, &fw->want[0]) && dport == fw->want_port[0];
+    if (!fwd && !rev)
+      return;
+  }
   if (fw->tls) {
     tls_packet(fw, p, &src, sport);
     return;
@@ -491,7 +581,22 @@ void st_follow_print(st_follow *fw, FILE *out) {
           : fw->http ? "http"
                      : p,
           modes[fw->mode]);
-  fprintf(out, "Filter: %s.stream eq %" PRIu32 "\n", p, fw->stream);
+  if (fw->by_addr) {
+    /* tshark's address filter, both ways */
+    const char *v = fw->want[0].len == 16 ? "v6" : "";
+    const char *pp = fw->tcp ? "tcp" : "udp";
+    char a0[64], a1[64];
+    st_addr_str(&fw->want[0], a0, sizeof a0);
+    st_addr_str(&fw->want[1], a1, sizeof a1);
+    fprintf(out,
+            "Filter: ((ip%s.src eq %s and %s.srcport eq %" PRIu32 ") and (ip%s.dst eq %s and "
+            "%s.dstport eq %" PRIu32 ")) or ((ip%s.src eq %s and %s.srcport eq %" PRIu32
+            ") and (ip%s.dst eq %s and %s.dstport eq %" PRIu32 "))\n",
+            v, a0, pp, fw->want_port[0], v, a1, pp, fw->want_port[1], v, a1, pp, fw->want_port[1],
+            v, a0, pp, fw->want_port[0]);
+  } else {
+    fprintf(out, "Filter: %s.stream eq %" PRIu32 "\n", p, fw->stream);
+  }
   char b[80];
   if (fw->have_nodes) {
     node_str(&fw->addr[0], fw->port[0], b, sizeof b);
@@ -511,6 +616,10 @@ void st_follow_print(st_follow *fw, FILE *out) {
   for (size_t i = 0; i < fw->n; i++) {
     const chunk *c = &fw->chunks[i];
     const char *pre = c->server ? "\t" : "";
+    if (i + 1 < fw->chunk_min || i + 1 > fw->chunk_max) { /* not in the range asked */
+      pos[c->server] += c->len;
+      continue;
+    }
     switch (fw->mode) {
     case M_HEX: print_hex(out, pre, pos[c->server], c->data, c->len); break;
     case M_ASCII:

@@ -8,8 +8,9 @@
 # held segments printed in sequence order when the gap before them fills,
 # "[N bytes missing in capture file]." chunks where the receiver
 # acknowledged bytes the capture lacks, new tails of retransmissions.
-# Then the same on a capture made here, case by case, and the cap dissect
-# puts on held segments (where tshark has none).
+# Then the same on a capture made here, case by case, with the stream named
+# by its endpoints (ADDR:PORT,ADDR:PORT) and chunk ranges too, and the cap
+# dissect puts on held segments (where tshark has none).
 # Expected values come from tshark 4.0, never from dissect.
 # Skipped (77) without tshark or without Wireshark's captures.
 # Usage: test_tshark_follow.sh BIN_DIR SRC_DIR
@@ -26,6 +27,19 @@ t_tmpdir
 export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
 mkdir -p "$WIRESHARK_CONFIG_DIR"
 unset SSLKEYLOGFILE
+
+# same_follow NAME CAPTURE ARGS... : dissect -n -q prints what tshark does
+same_follow() {
+  local name=$1 f=$2
+  shift 2
+  tshark -n -q -r "$f" "$@" >"$T_TMP/want" 2>/dev/null
+  "$D" -n -q -r "$f" "$@" >"$T_TMP/got" 2>&1
+  if cmp -s "$T_TMP/want" "$T_TMP/got"; then
+    pass "$name"
+  else
+    fail "$name" "$(diff "$T_TMP/want" "$T_TMP/got" | head -8)"
+  fi
+}
 
 # CAPTURE|OPTIONS (for both tools)
 CASES=(
@@ -54,15 +68,8 @@ for c in "${CASES[@]}"; do
   for ((n = 0; n <= last; n++)); do
     # the three forms in one run of each tool (both print them in the same
     # order)
-    z=(-z "follow,tcp,ascii,$n" -z "follow,tcp,hex,$n" -z "follow,tcp,raw,$n")
-    tshark -n -q -r "$f" "${o[@]}" "${z[@]}" >"$T_TMP/want" 2>/dev/null
-    "$D" -n -q -r "$f" "${o[@]}" "${z[@]}" >"$T_TMP/got" 2>&1
-    name="$cap${opts:+ $opts}: follow,tcp,ascii|hex|raw,$n"
-    if cmp -s "$T_TMP/want" "$T_TMP/got"; then
-      pass "$name"
-    else
-      fail "$name" "$(diff "$T_TMP/want" "$T_TMP/got" | head -8)"
-    fi
+    same_follow "$cap${opts:+ $opts}: follow,tcp,ascii|hex|raw,$n" "$f" "${o[@]}" \
+      -z "follow,tcp,ascii,$n" -z "follow,tcp,hex,$n" -z "follow,tcp,raw,$n"
   done
 done
 
@@ -133,15 +140,17 @@ for i in range(1100):
     c(1002 + 2 * i, 0, ACK | PSH, b'%c' % (0x41 + i % 26))
 PYEOF
 for n in 0 1; do
-  z=(-z "follow,tcp,ascii,$n" -z "follow,tcp,hex,$n" -z "follow,tcp,raw,$n")
-  tshark -n -q -r "$T_TMP/follow.pcap" "${z[@]}" >"$T_TMP/want" 2>/dev/null
-  "$D" -n -q -r "$T_TMP/follow.pcap" "${z[@]}" >"$T_TMP/got" 2>&1
-  if cmp -s "$T_TMP/want" "$T_TMP/got"; then
-    pass "hand-made: follow,tcp,ascii|hex|raw,$n"
-  else
-    fail "hand-made: follow,tcp,ascii|hex|raw,$n" "$(diff "$T_TMP/want" "$T_TMP/got" | head -8)"
-  fi
+  same_follow "hand-made: follow,tcp,ascii|hex|raw,$n" "$T_TMP/follow.pcap" \
+    -z "follow,tcp,ascii,$n" -z "follow,tcp,hex,$n" -z "follow,tcp,raw,$n"
 done
+# the stream named by its two endpoints (either order, IPv6 in brackets),
+# and chunk ranges (hex offsets count the chunks left out)
+for z in "follow,tcp,ascii,10.0.0.1:1234,10.0.0.2:80" "follow,tcp,hex,10.0.0.2:80,10.0.0.1:1235,2-4" \
+  "follow,tcp,raw,0,3" "follow,tcp,ascii,10.0.0.2:80,10.0.0.1:9,1-2"; do
+  same_follow "hand-made: $z" "$T_TMP/follow.pcap" -z "$z"
+done
+same_follow "misc.pcap: IPv6 endpoints" "$SRC/samples/misc.pcap" \
+  -z "follow,tcp,ascii,[::1]:80,[::1]:49562" -z "follow,tcp,hex,[::1]:49562,[::1]:80,2-3"
 # tshark holds every segment after a gap until it is acknowledged, without
 # a limit, and prints none of these. dissect holds at most 1,024 per
 # direction: at the 1,024th it prints those held, each after its one
