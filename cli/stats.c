@@ -770,7 +770,7 @@ static void list_known(void) {
           "  endpoints,eth|ip|ipv6|tcp|udp[,FILTER]\n"
           "  io,phs[,FILTER]\n"
           "  io,stat,INTERVAL[,FILTER[,FILTER...]]\n"
-          "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM\n"
+          "  follow,tcp|udp|tls|http,ascii|hex|raw,STREAM|ADDR:PORT,ADDR:PORT[,N|N-M]\n"
           "  expert[,error|warn|note|chat|comment][,FILTER]\n"
           "  http,tree[,FILTER]  http_req,tree[,FILTER]  http_srv,tree[,FILTER]\n"
           "  dns,tree[,FILTER]\n"
