@@ -74,19 +74,13 @@ static uint32_t group_of(const dx_field *f) {
     const char *prefix;
     uint32_t group;
   } rules[] = {
-      {"_ws.malformed", G_MALFORMED},
-      {"tcp.analysis.", G_SEQUENCE},
-      {"tcp.connection.", G_SEQUENCE},
-      {"tcp.option.len.invalid", G_SEQUENCE},
-      {"http.chat", G_SEQUENCE},
-      {"http.leading_crlf", G_MALFORMED},
-      {"quic.retransmission", G_SEQUENCE},
-      {"tls.risk.", G_SECURITY},
-      {"tls.trust", G_SECURITY},
-      {"frame.comment", G_COMMENT},
-      {"tcp.options.sack.dsack", G_SEQUENCE},
-      {"tls.resumed", G_SEQUENCE},
-      {"xml.closing_unopened", G_MALFORMED},
+      {"_ws.malformed", G_MALFORMED},      {"tcp.analysis.", G_SEQUENCE},
+      {"tcp.connection.", G_SEQUENCE},     {"tcp.option.len.invalid", G_SEQUENCE},
+      {"http.chat", G_SEQUENCE},           {"http.leading_crlf", G_MALFORMED},
+      {"quic.retransmission", G_SEQUENCE}, {"quic.overlap", G_SEQUENCE},
+      {"tls.risk.", G_SECURITY},           {"tls.trust", G_SECURITY},
+      {"frame.comment", G_COMMENT},        {"tcp.options.sack.dsack", G_SEQUENCE},
+      {"tls.resumed", G_SEQUENCE},         {"xml.closing_unopened", G_MALFORMED},
       {"_ws.string.", G_UNDECODED},
   };
   const char *a = f->abbrev;

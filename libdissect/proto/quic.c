@@ -13,10 +13,12 @@
  *     secret needed), Handshake, 0-RTT and 1-RTT packets with the TLS 1.3
  *     secrets of a key log (the same labels as TLS), key updates followed
  *     (RFC 9001 6);
- *   - the frames are dissected; CRYPTO data goes through a byte stream per
- *     encryption level to the TLS handshake dissector (tls.h), STREAM data
- *     through a byte stream per QUIC stream to the application named by the
- *     ALPN (HTTP/3). Every buffer counts against the session's byte budget.
+ *   - the frames are dissected; CRYPTO data goes to the TLS handshake
+ *     dissector (tls.h) per encryption level as tshark 4.0 hands it: a frame
+ *     in order at once, frames beyond a gap together once it is filled
+ *     (qcdir); STREAM data through a byte stream per QUIC stream to the
+ *     application named by the ALPN (HTTP/3). Every buffer counts against
+ *     the session's byte budget.
  * All cryptography is OpenSSL's (EVP). Tables are bounded and keyed.
  */
 #include "quic.h"
@@ -124,6 +126,9 @@ enum {
   F_FRAG_COUNT,
   F_REASM_LEN,
   F_REASM_DATA,
+  F_CFRAGMENTS,
+  F_CFRAGMENT,
+  F_CFRAG_COUNT,
   F_UNKNOWN_CONN,
   F_FT_UNKNOWN,
   F_DECRYPT_FAILED,
@@ -131,6 +136,7 @@ enum {
   F_BAD_RETRY,
   F_COALESCED_PAD,
   F_RETRANS,
+  F_OVERLAP,
   F_DECRYPTION,
 };
 
@@ -306,6 +312,10 @@ static const dx_field quic_fields[] = {
     [F_FRAG_COUNT] = FU32("quic.fragment.count", "Fragment count"),
     [F_REASM_LEN] = FU32("quic.reassembled.length", "Reassembled QUIC STREAM Data length"),
     [F_REASM_DATA] = FB("quic.reassembled.data", "Reassembled QUIC STREAM Data"),
+    [F_CFRAGMENTS] = FN("quic.crypto.fragments", "Reassembled QUIC CRYPTO Data Fragments"),
+    [F_CFRAGMENT] =
+        DX_F("quic.crypto.fragment", "QUIC CRYPTO Data Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_CFRAG_COUNT] = FU32("quic.crypto.fragment.count", "Fragment count"),
     [F_UNKNOWN_CONN] =
         FN("quic.connection.unknown",
            "Unknown QUIC connection. Missing Initial Packet or migrated connection?"),
@@ -316,6 +326,7 @@ static const dx_field quic_fields[] = {
     [F_COALESCED_PAD] = FN("quic.coalesced_padding_data", "Coalesced Padding Data"),
     [F_RETRANS] =
         FN("quic.retransmission", "This QUIC frame has a reused stream offset (retransmission?)"),
+    [F_OVERLAP] = FN("quic.overlap", "This QUIC frame overlaps a previous frame in the stream"),
     [F_DECRYPTION] = FN("quic.decryption", "Decryption"),
 };
 #define FL(i) (&quic_fields[(i)])
@@ -590,7 +601,7 @@ static bool retry_tag_ok(int vi, const uint8_t *odcid, uint8_t odcid_len, const 
 #define QUIC_MAX_STREAMS 512   /* live QUIC streams per connection */
 #define QUIC_STREAM_BUCKETS 64 /* per connection */
 #define QUIC_CLOSED_RING 128   /* ended streams remembered per connection */
-#define QUIC_MAX_OOO 32        /* out-of-order pieces kept per stream direction */
+#define QUIC_MAX_OOO 32        /* pieces kept per stream direction, CRYPTO frames per level */
 #define QUIC_MAX_PACKETS 16    /* coalesced packets per datagram */
 
 enum { SP_INITIAL, SP_HANDSHAKE, SP_APP }; /* packet number spaces / CRYPTO levels */
@@ -602,7 +613,7 @@ typedef struct qchunk {
   uint8_t data[];
 } qchunk;
 
-/* In-order delivery of one direction of a stream (CRYPTO or STREAM data). */
+/* In-order delivery of one direction of a QUIC stream (STREAM data). */
 typedef struct qdir {
   uint64_t next; /* offset of the next byte expected */
   qchunk *ooo;   /* pieces beyond next, sorted by offset */
@@ -621,19 +632,27 @@ typedef struct qstream {
   qdir d[2]; /* by sender: 0 client, 1 server */
 } qstream;
 
-/* CRYPTO bytes delivered in order while one packet's frames are read: they
- * go to TLS at once after its last frame (one TLS layer per packet, under
- * the CRYPTO frame that delivered last, as tshark shows them) */
-#define QUIC_CRYPTO_PENDING 16
-typedef struct qcpend {
-  dx_tvb t[QUIC_CRYPTO_PENDING];
-  unsigned n;
-  dx_node *parent;
-  int sender; /* p->flow_dir while the CRYPTO stream delivered them */
-} qcpend;
+/* The CRYPTO data of one encryption level and sender, handed to TLS as
+ * tshark 4.0 hands it (packet-quic.c, desegment_quic_crypto), in two steps:
+ *   - a CRYPTO frame whose bytes come next in order, with no reassembly
+ *     open, goes to TLS at once, under its own frame item;
+ *   - a frame beyond a gap opens a reassembly of [start, end): it and every
+ *     later frame (in order or not, end growing to cover each) are kept
+ *     until the bytes from start to end are all there; the frame that
+ *     completes them hands them to TLS in one piece, with their list
+ *     ("[N Reassembled QUIC CRYPTO Data Fragments (B bytes): ...]").
+ * TLS then puts together the handshake messages cut across its calls (its
+ * own "Reassembled Handshake Fragments", tls.c). The kept frames count
+ * against the session's byte budget, at most QUIC_MAX_OOO of them. */
+typedef struct qcdir {
+  uint64_t next;       /* the offset up to which every byte came */
+  bool open;           /* a reassembly is open */
+  uint64_t start, end; /* its range */
+  qchunk *chunks;      /* its frames, sorted by offset (equal ones in arrival order) */
+  uint32_t nchunks;
+} qcdir;
 
 struct qconn {
-  qcpend *cpend;     /* while a packet's frames are read, else NULL */
   struct qcid *cids; /* the ids of this connection (qcid.conn_next) */
   uint32_t ncids;
   uint32_t number;
@@ -653,9 +672,7 @@ struct qconn {
   int why_hs, why_app;    /* reason when keys are missing */
   uint64_t largest[3][2]; /* largest packet number per space and sender, +1 (0: none) */
   dx_tls_quic *tls;
-  dx_stream crypto[3]; /* CRYPTO data per level, both directions */
-  qdir cdir[3][2];
-  bool crypto_init[3];
+  qcdir cdir[3][2]; /* CRYPTO data per level and sender */
   char alpn[32];
   qstream **streams; /* QUIC_STREAM_BUCKETS chains, allocated on first use */
   uint32_t nstreams;
@@ -703,6 +720,18 @@ static void qdir_free(qdir *d, uint64_t *budget) {
   d->nooo = 0;
 }
 
+static void qcdir_free(qcdir *d, uint64_t *budget) {
+  for (qchunk *c = d->chunks, *n; c; c = n) {
+    n = c->next;
+    if (budget)
+      *budget -= c->len;
+    free(c);
+  }
+  d->chunks = NULL;
+  d->nchunks = 0;
+  d->open = false;
+}
+
 static void crypto_owner(void *data) {
   DX_UNUSED(data); /* marks the CRYPTO streams' state: the connection owns it */
 }
@@ -724,10 +753,8 @@ static void conn_free(qconn *c, uint64_t *budget) {
     free(c->streams);
   }
   for (int l = 0; l < 3; l++) {
-    if (c->crypto_init[l])
-      dx_stream_free(&c->crypto[l]);
-    qdir_free(&c->cdir[l][0], budget);
-    qdir_free(&c->cdir[l][1], budget);
+    qcdir_free(&c->cdir[l][0], budget);
+    qcdir_free(&c->cdir[l][1], budget);
   }
   if (c->app_conn && c->app_conn_free)
     c->app_conn_free(c->app_conn);
@@ -987,8 +1014,6 @@ static int varint_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_
 }
 
 /* ---- CRYPTO and STREAM data: in-order delivery --------------------------------- */
-static const dx_stream_kind crypto_kind = {"CRYPTO", DX_TABLE_NONE, false, NULL, NULL,
-                                           NULL,     NULL,          NULL,  NULL, "Fragments"};
 static const dx_stream_kind stream_kind = {"QUIC",
                                            DX_TABLE_NONE,
                                            false,
@@ -1009,64 +1034,6 @@ static void crypto_tls(dx_packet *p, qconn *c, int sender, const dx_tvb *t, dx_n
   if (a && a[0] && strcmp(a, c->alpn) != 0)
     snprintf(c->alpn, sizeof c->alpn, "%s", a); /* offered, then chosen */
 }
-
-static void crypto_flush(dx_packet *p, qconn *c);
-
-/* The TLS handshake inside CRYPTO frames (RFC 9001 4.1.3): every byte the
- * byte stream has in order; a message cut by the end of the data is kept
- * by the TLS side until its rest comes, shown as tshark shows it ("Client
- * Hello (fragment)", then "(last fragment)" and the reassembled message). */
-static uint32_t dissect_crypto_stream(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  qconn *c = dx_app_data(p, crypto_owner);
-  if (!c)
-    return 0;
-  if (c->cpend && t->len) {
-    if (c->cpend->n == QUIC_CRYPTO_PENDING)
-      crypto_flush(p, c);
-    c->cpend->t[c->cpend->n++] = *t;
-    c->cpend->parent = parent;
-    c->cpend->sender = p->flow_dir;
-  } else {
-    crypto_tls(p, c, p->flow_dir, t, parent);
-  }
-  return t->len;
-}
-
-/* Hands the CRYPTO bytes kept during this packet to TLS, as one piece. */
-static void crypto_flush(dx_packet *p, qconn *c) {
-  qcpend *pd = c->cpend;
-  if (!pd || pd->n == 0)
-    return;
-  dx_tvb all = pd->t[0];
-  if (pd->n > 1) {
-    uint64_t len = 0;
-    for (unsigned i = 0; i < pd->n; i++)
-      len += pd->t[i].len;
-    uint8_t *buf = len <= UINT32_MAX ? malloc(len ? len : 1) : NULL;
-    if (buf) {
-      uint32_t at = 0;
-      for (unsigned i = 0; i < pd->n; i++) {
-        const uint8_t *b = dx_get_ptr(&pd->t[i], 0, pd->t[i].len);
-        if (b)
-          memcpy(buf + at, b, pd->t[i].len);
-        at += pd->t[i].len;
-      }
-      all = dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "CRYPTO", buf, (uint32_t)len);
-      free(buf);
-    }
-    if (!buf || all.len != len) { /* no room for one more source: piece by piece */
-      for (unsigned i = 0; i < pd->n; i++)
-        crypto_tls(p, c, pd->sender, &pd->t[i], pd->parent);
-      pd->n = 0;
-      return;
-    }
-  }
-  pd->n = 0;
-  crypto_tls(p, c, pd->sender, &all, pd->parent);
-}
-
-static const dx_protocol crypto_proto = {
-    .name = "quic.crypto", .label = "QUIC CRYPTO", .dissect = dissect_crypto_stream};
 
 static dx_reasm_limits limits(dx_packet *p) {
   const dx_config *cfg = dx_packet_config(p);
@@ -1141,19 +1108,6 @@ static bool qdir_feed(qctx *x, qdir *d, dx_stream *bs, int dir, uint64_t off, co
     free(ch);
   }
   return true;
-}
-
-static dx_stream *crypto_stream(qctx *x, int level) {
-  qconn *c = x->c;
-  if (!c->crypto_init[level]) {
-    dx_reasm_limits lim = limits(x->p);
-    dx_stream_init(&c->crypto[level], &crypto_kind, NULL, NULL, &lim, NULL, NULL);
-    c->crypto[level].app = &crypto_proto;
-    c->crypto[level].app_data = c;
-    c->crypto[level].app_free = crypto_owner;
-    c->crypto_init[level] = true;
-  }
-  return &c->crypto[level];
 }
 
 static qstream *stream_get(qctx *x, uint64_t id, dx_node *owner, bool *closed) {
@@ -1235,6 +1189,147 @@ bool dx_quic_stream(const dx_packet *p, uint64_t *id, void ***conn_data,
   return true;
 }
 
+/* ---- CRYPTO frames: TLS per frame, out-of-order bytes reassembled first ---- */
+/* Keeps the CRYPTO bytes data[0, len) at stream offset off, of this frame,
+ * in d's open reassembly. False (with a note) when the limits say no. */
+static bool crypto_keep(qctx *x, qcdir *d, uint64_t off, const uint8_t *data, uint32_t len,
+                        dx_node *owner) {
+  dx_packet *p = x->p;
+  uint64_t *budget = dx_packet_stream_budget(p);
+  const dx_config *cfg = dx_packet_config(p);
+  if (d->nchunks >= QUIC_MAX_OOO || (budget && *budget + len > cfg->max_total_stream_bytes)) {
+    dx_expert(p, owner, dx_field_limit(), DX_SEV_WARN,
+              "[QUIC reassembly limit reached: %u CRYPTO byte%s at offset %" PRIu64
+              " beyond a gap were not kept]",
+              len, len == 1 ? "" : "s", off);
+    return false;
+  }
+  qchunk *ch = malloc(sizeof *ch + len);
+  if (!ch)
+    return false;
+  ch->off = off;
+  ch->len = len;
+  ch->frame = p->num;
+  memcpy(ch->data, data, len);
+  qchunk **pp = &d->chunks;
+  while (*pp && (*pp)->off <= off)
+    pp = &(*pp)->next;
+  ch->next = *pp;
+  *pp = ch;
+  d->nchunks++;
+  if (budget)
+    *budget += len;
+  return true;
+}
+
+/* "[N Reassembled QUIC CRYPTO Data Fragments (B bytes): #f(len), ...]" over
+ * rt, the reassembled bytes, under parent (tshark's show_fragment_tree):
+ * the kept frames in offset order. */
+static void crypto_fragments(qctx *x, const qcdir *d, const dx_tvb *rt, dx_node *parent) {
+  dx_packet *p = x->p;
+  dx_node *fl = dx_add_none(p, parent, FL(F_CFRAGMENTS), rt, 0, rt->len);
+  dx_node_set_flags(fl, DX_NODE_GENERATED);
+  bool label = dx_label_wanted(p, fl);
+  char buf[256];
+  dx_sb sb;
+  dx_sb_init(&sb, buf, sizeof buf);
+  if (label)
+    dx_sb_printf(&sb, "%u Reassembled QUIC CRYPTO Data Fragments (%u byte%s): ", d->nchunks,
+                 rt->len, rt->len == 1 ? "" : "s");
+  bool full = !label;
+  uint32_t i = 0;
+  for (const qchunk *ch = d->chunks; ch; ch = ch->next, i++) {
+    uint32_t at = (uint32_t)(ch->off - d->start);
+    if (!full) {
+      /* whole items only, within tshark's 240-character label */
+      char item[48];
+      int w = snprintf(item, sizeof item, "%s#%" PRIu64 "(%u)", i ? ", " : "", ch->frame, ch->len);
+      if (w > 0 && sb.len + (size_t)w <= 239)
+        dx_sb_str(&sb, item);
+      else
+        full = true;
+    }
+    dx_node *f = dx_add_uint(p, fl, FL(F_CFRAGMENT), rt, at, ch->len, ch->frame);
+    dx_node_set_text(p, f, "Frame: %" PRIu64 ", payload: %u-%u (%u byte%s)", ch->frame, at,
+                     at + ch->len - 1, ch->len, ch->len == 1 ? "" : "s");
+    dx_node_set_flags(f, DX_NODE_GENERATED);
+  }
+  if (label)
+    dx_node_set_text(p, fl, "%s", buf);
+  dx_node *c = dx_add_uint(p, fl, FL(F_CFRAG_COUNT), rt, 0, 0, d->nchunks);
+  dx_node_set_flags(c, DX_NODE_GENERATED);
+}
+
+/* The kept bytes [start, end) are all there: to TLS in one piece, from a
+ * data source of their own ("Reassembled QUIC CRYPTO"), under fr. */
+static void crypto_complete(qctx *x, qcdir *d, dx_node *fr) {
+  dx_packet *p = x->p;
+  uint64_t total = d->end - d->start;
+  uint8_t *buf = total && total <= UINT32_MAX ? malloc(total) : NULL;
+  if (buf) {
+    for (const qchunk *ch = d->chunks; ch; ch = ch->next)
+      memcpy(buf + (ch->off - d->start), ch->data, ch->len);
+    dx_tvb rt =
+        dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "QUIC CRYPTO", buf, (uint32_t)total);
+    free(buf);
+    if (rt.len == total) {
+      crypto_fragments(x, d, &rt, fr);
+      crypto_tls(p, x->c, x->sender, &rt, fr);
+    } else {
+      dx_expert(p, fr, dx_field_limit(), DX_SEV_WARN,
+                "[Too many data sources in one packet: reassembled CRYPTO data not shown]");
+    }
+  }
+  qcdir_free(d, dx_packet_stream_budget(p));
+}
+
+/* The CRYPTO bytes [coff, coff+len) of this frame, at data_off in t, to
+ * TLS as tshark 4.0 hands them (see qcdir). */
+static void crypto_feed(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t data_off, uint64_t coff,
+                        uint32_t len) {
+  dx_packet *p = x->p;
+  qcdir *d = &x->c->cdir[x->level][x->sender];
+  if (coff + len <= d->next) {
+    dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
+              "This QUIC frame has a reused stream offset (retransmission?)");
+    return;
+  }
+  if (len == 0)
+    return;
+  uint32_t skip = 0;
+  if (coff < d->next) {
+    dx_expert(p, fr, FL(F_OVERLAP), DX_SEV_NOTE,
+              "This QUIC frame overlaps a previous frame in the stream");
+    skip = (uint32_t)(d->next - coff);
+  }
+  uint64_t seq = coff + skip, nxt = coff + len;
+  uint32_t n = len - skip;
+  if (!d->open && seq == d->next) {
+    dx_tvb tt = dx_tvb_sub(t, data_off + skip, n);
+    d->next = nxt;
+    crypto_tls(p, x->c, x->sender, &tt, fr);
+    return;
+  }
+  const uint8_t *data = dx_get_ptr(t, data_off + skip, n);
+  if (!data || !crypto_keep(x, d, seq, data, n, fr))
+    return;
+  if (!d->open) { /* beyond a gap: the reassembly starts where the gap does */
+    d->open = true;
+    d->start = d->next;
+    d->end = nxt;
+    return;
+  }
+  if (nxt > d->end)
+    d->end = nxt;
+  if (seq != d->next)
+    return;
+  for (const qchunk *ch = d->chunks; ch; ch = ch->next) /* by offset */
+    if (ch->off <= d->next && d->next < ch->off + ch->len)
+      d->next = ch->off + ch->len;
+  if (d->next >= d->end)
+    crypto_complete(x, d, fr);
+}
+
 /* ---- frames (RFC 9000 19) --------------------------------------------------- */
 static void frame_crypto(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
   dx_packet *p = x->p;
@@ -1251,13 +1346,8 @@ static void frame_crypto(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
   }
   dx_add_none(p, fr, FL(F_CRYPTO_DATA), t, *off, (uint32_t)clen);
   info_add(x, ", CRYPTO");
-  if (x->c && x->sender >= 0 && x->c->tls) {
-    dx_stream *cs = crypto_stream(x, x->level);
-    if (!qdir_feed(x, &x->c->cdir[x->level][x->sender], cs, x->sender, coff, t, *off,
-                   (uint32_t)clen, fr, fr))
-      dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
-                "This QUIC frame has a reused stream offset (retransmission?)");
-  }
+  if (x->c && x->sender >= 0 && x->c->tls)
+    crypto_feed(x, fr, t, *off, coff, (uint32_t)clen);
   *off += (uint32_t)clen;
 }
 
@@ -1857,17 +1947,7 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
                FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
   x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
   x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
-  qcpend pend;
-  pend.n = 0;
-  pend.parent = NULL;
-  pend.sender = 0;
-  if (x->c)
-    x->c->cpend = &pend;
   frames(x, &x->pt, q);
-  if (x->c) {
-    crypto_flush(p, x->c);
-    x->c->cpend = NULL;
-  }
 }
 
 /* The first byte's bits; returns the long header's Packet Type item (after

@@ -233,6 +233,7 @@ enum {
   F_QTP_RSCID,
   F_QTP_MAXDG,
   F_QTP_MINACK,
+  F_QTP_TSV2,
   F_QTP_VI_CHOSEN,
   F_QTP_VI_OTHER,
   F_QTP_GOOGLE_CONNOPT,
@@ -318,6 +319,12 @@ static const dx_vals qtp_vals[] = {{0x00, "original_destination_connection_id"},
                                    {0xff03de1a, "min_ack_delay"},
                                    {0xff04de1a, "min_ack_delay"},
                                    {0, NULL}};
+/* enable_time_stamp_v2 (draft-huitema-quic-ts-02 4) */
+static const dx_vals qtp_tsv2_vals[] = {
+    {1, "I would like to receive TIME_STAMP frames"},
+    {2, "I am able to generate TIME_STAMP frames"},
+    {3, "I am able to generate TIME_STAMP frames and I would like to receive them"},
+    {0, NULL}};
 /* RFC 6520 2 */
 static const dx_vals heartbeat_mode_vals[] = {
     {1, "Peer allowed to send requests"}, {2, "Peer not allowed to send requests"}, {0, NULL}};
@@ -596,6 +603,8 @@ static const dx_field tls_fields[] = {
         FB("tls.quic.parameter.retry_source_connection_id", "Retry Source Connection ID"),
     [F_QTP_MAXDG] = FU64Q("max_datagram_frame_size", "max_datagram_frame_size"),
     [F_QTP_MINACK] = FU64Q("min_ack_delay", "min_ack_delay"),
+    [F_QTP_TSV2] = DX_FV("tls.quic.parameter.enable_time_stamp_v2", "Enable TimestampV2",
+                         DX_FT_UINT64, DX_BASE_DEC, qtp_tsv2_vals),
     [F_QTP_VI_CHOSEN] =
         DX_F("tls.quic.parameter.vi.chosen_version", "Chosen Version", DX_FT_UINT32, DX_BASE_HEX),
     [F_QTP_VI_OTHER] =
@@ -1372,6 +1381,13 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
         }
       }
       break;
+    case 0x7158: { /* enable_time_stamp_v2: the value, not repeated on the parameter's line */
+      uint64_t ts = 0;
+      uint32_t tn2 = 0;
+      if (cur_varint(&v, &ts, &tn2))
+        dx_add_uint(p, pn, FL(F_QTP_TSV2), e->t, voff, tn2, ts);
+      break;
+    }
     case 0x3128: /* google_connection_options */
       dx_add_bytes(p, pn, FL(F_QTP_GOOGLE_CONNOPT), e->t, voff, vlen);
       break;

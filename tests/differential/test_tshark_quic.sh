@@ -70,6 +70,15 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    there), as quic-browser's above; frame 878: the server sends stream
 #    80's first bytes again, which dissect marks a retransmission
 #    (quic.retransmission) and tshark dissects again (its HEADERS frame).
+#  - quic-fragmented-handshakes.pcapng.gz (Wireshark's test capture, when
+#    fetched), frame 17: the ClientHello's transport parameter 0xff02de1a,
+#    min_ack_delay of the ACK frequency drafts (1000 us here). tshark 4.0
+#    does not know that id, takes it for GREASE by its form (31 * N + 27)
+#    and leaves its value undecoded; dissect names it as tshark does but
+#    decodes the value (tls.quic.parameter.min_ack_delay). Frame 10: the
+#    client's HTTP/3 MAX_PUSH_ID frame; tshark 4.0 shows its payload as
+#    bytes, dissect also reads the Push ID in it (http3.push_id, RFC 9114
+#    7.2.7).
 KEPT=$(cat <<'KEOF'
 quic-h3.pcap+keylog 15 http3.
 quic-retry.pcap+keylog 11 http3.
@@ -99,7 +108,7 @@ quic-browser-dsb.pcapng 58 http3.
 quic-browser-dsb.pcapng 64 http3.
 quic-browser-dsb.pcapng 74 http3.
 quic_vn.pcap 1 quic.
-quic_vn.pcap 3 tls.
+quic_vn.pcap 3 tls
 quic_vn.pcap 3 quic.
 quic_vn.pcap 3 frame.protocols
 quic_32_bit_pointer_overflow.pcap 1 frame.protocols
@@ -176,6 +185,8 @@ quic_follow_multistream.pcapng 878 http3.
 quic_follow_multistream.pcapng 878 frame.protocols
 quic_follow_multistream.pcapng 883 http3.
 quic_follow_multistream.pcapng 878 quic.retransmission
+quic-fragmented-handshakes.pcapng.gz 17 tls.quic.parameter.min_ack_delay
+quic-fragmented-handshakes.pcapng.gz 10 http3.push_id
 KEOF
 )
 printf '%s\n' "$KEPT" >"$T_TMP/kept"
@@ -207,12 +218,15 @@ else
 fi
 # Wireshark's own test captures when fetched (third-party, never committed:
 # tests/thirdparty/fetch-wireshark-captures.sh): Chrome over QUIC draft-29
-# to Google with its secrets embedded. (Its quic-fragmented-handshakes
-# capture is compared by test_tshark_wireshark_suite.sh on fewer fields:
-# tshark 4.0 reassembles CRYPTO data in two steps and lists a tls.handshake
-# per fragment, which dissect does not do yet.)
+# to Google with its secrets embedded, and Chrome-style Initial packets
+# whose ClientHello is cut into CRYPTO frames every way (out of order,
+# across packets, several per packet: "chaos protection"), where both tools
+# hand CRYPTO data to TLS in two steps (a frame in order at once, frames
+# beyond a gap together once the gap is filled: quic.crypto.fragments) and
+# TLS puts the ClientHello together from its calls (a tls layer and a
+# tls.handshake per call, tls.handshake.fragments).
 WS=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
-for f in quic_follow_multistream.pcapng; do
+for f in quic_follow_multistream.pcapng quic-fragmented-handshakes.pcapng.gz; do
   [[ -f $WS/$f ]] && CASES+=("$WS/$f|")
 done
 ((${#CASES[@]})) || skip "no QUIC samples"
@@ -316,39 +330,70 @@ done
 
 # -V of the QUIC layers (the TLS handshake inside CRYPTO frames left out: it
 # holds dissect's learner items, compared by field above), line for line,
-# with the key logs, on the samples where dissect builds tshark's tree:
-# header items in tshark's order, the version and frame types named as
-# tshark names them, STREAM flags under the frame type, the short header's
-# payload inside it. Not compared: quic-browser and quic-0rtt (tshark 4.0
-# lists the fragments of its two-level CRYPTO reassembly; dissect reassembles
-# once), quic-retry (the same, and tshark's reused-offset note is an item of
-# its own), quic-v2draft (not QUIC for tshark 4.0).
+# on the captures where dissect builds tshark's tree: header items in
+# tshark's order, the version and frame types named as tshark names them,
+# STREAM flags under the frame type, the short header's payload inside it,
+# the CRYPTO frames' fragment lists. tshark makes its reused-offset and
+# overlap notes an item of their own, with the note under it; dissect shows
+# the note alone: the item is dropped from tshark's side. With "tls" (the
+# fragmented handshakes), the lines of the TLS layers that tell how the
+# handshake was cut across TLS calls are compared too: each call's record
+# label, the "(fragment)" and "(last fragment)" items, the lists of
+# reassembled handshake fragments. Not compared: quic-0rtt and quic-retry
+# (dissect marks the STREAM retransmissions tshark dissects again, see
+# KEPT), quic-v2draft (not QUIC for tshark 4.0).
 quic_layers() {
   $PY -c '
 import re, sys
+tls = len(sys.argv) > 1 and sys.argv[1] == "tls"
+lines = sys.stdin.read().split("\n")
+ind = lambda l: len(l) - len(l.lstrip(" "))
+norm = []; base = None
+for i, line in enumerate(lines):
+    if base is not None:
+        if line.strip() and ind(line) > base:
+            norm.append(line[4:]); continue
+        base = None
+    s = line.strip(); nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    if s and not s.startswith("[") and ind(nxt) == ind(line) + 4 and \
+            re.match(r"\[Expert Info \([^)]*\): " + re.escape(s) + r"\]$", nxt.strip()):
+        base = ind(line); continue
+    norm.append(line)
 on = False; skip = None
-for line in sys.stdin.read().split("\n"):
+cut = re.compile(r"Record Layer|\((last )?fragment\)$|Reassembled Handshake Fragments|"
+                 r"Frame: \d+, payload|Handshake Fragment count")
+for line in norm:
     if re.match(r"^Frame \d+:", line):
         print(line); on = False; continue
     if line and not line.startswith(" "):
         on = line.startswith("QUIC IETF"); skip = None
     if not on or not line.strip():
         continue
-    ind = len(line) - len(line.lstrip(" "))
     if skip is not None:
-        if ind > skip:
+        if ind(line) > skip:
+            if tls and cut.search(line):
+                print(line)
             continue
         skip = None
     if re.match(r"\s*(TLSv1\.\d|Transport Layer Security)", line):
-        skip = ind; continue
+        skip = ind(line)
+        if tls:
+            print(line)
+        continue
     print(line)
-'
+' "$@"
 }
-for name in quic-h3 quic-migration; do
-  cap=$S/$name.pcap key=$S/$name.keylog
-  [[ -f $cap && -f $key ]] || continue
-  tshark -n -r "$cap" -o "tls.keylog_file:$key" -V 2>/dev/null | quic_layers >"$T_TMP/qv.ts"
-  "$D" -n -r "$cap" --keylog "$key" -V 2>"$T_TMP/err" | quic_layers >"$T_TMP/qv.ours"
+WSF=$WS/quic-fragmented-handshakes.pcapng.gz
+for c in "quic-h3|$S/quic-h3.pcap|$S/quic-h3.keylog|" \
+  "quic-migration|$S/quic-migration.pcap|$S/quic-migration.keylog|" \
+  "quic-browser|$S/quic-browser.pcap|$S/quic-browser.keylog|" \
+  "quic-fragmented-handshakes|$WSF||tls"; do
+  IFS='|' read -r name cap key mode <<<"$c"
+  [[ -f $cap && (-z $key || -f $key) ]] || continue
+  topts=() dopts=()
+  [[ -n $key ]] && topts=(-o "tls.keylog_file:$key") dopts=(--keylog "$key")
+  tshark -n -r "$cap" "${topts[@]}" -V 2>/dev/null | quic_layers $mode >"$T_TMP/qv.ts"
+  "$D" -n -r "$cap" "${dopts[@]}" -V 2>"$T_TMP/err" | quic_layers $mode >"$T_TMP/qv.ours"
   if [[ -s $T_TMP/qv.ts ]] && cmp -s "$T_TMP/qv.ts" "$T_TMP/qv.ours"; then
     pass "$name: -V of the QUIC layers as tshark's ($(wc -l <"$T_TMP/qv.ts") lines)"
   else

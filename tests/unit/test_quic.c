@@ -249,10 +249,11 @@ static void test_hostile(void) {
   dx_session_free(s);
 }
 
-/* A client Initial of version 1 (DCID of A.2, packet number 2 bytes)
- * protected with the Initial keys around the plaintext frames pt. */
-static size_t client_initial(const uint8_t *pt, size_t ptlen, uint8_t *out) {
-  static const uint8_t dcid[8] = {0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08};
+/* A client Initial of version 1 to the DCID dcid (8 bytes), packet number
+ * pn (2 bytes), protected with the Initial keys around the plaintext
+ * frames pt. */
+static size_t client_initial_to(const uint8_t dcid[8], uint16_t pn, const uint8_t *pt, size_t ptlen,
+                                uint8_t *out) {
   uint8_t key[16], iv[12], hp[16];
   CU_ASSERT_FATAL(dx_quic_initial_keys(1, dcid, 8, 0, key, iv, hp));
   size_t h = 0, plen = 2 + ptlen + 16;
@@ -265,7 +266,9 @@ static size_t client_initial(const uint8_t *pt, size_t ptlen, uint8_t *out) {
   out[h++] = 0; /* token */
   out[h++] = (uint8_t)(0x40 | plen >> 8);
   out[h++] = (uint8_t)plen;
-  out[h++] = 0, out[h++] = 0; /* packet number 0: the nonce is the IV */
+  out[h++] = (uint8_t)(pn >> 8), out[h++] = (uint8_t)pn;
+  iv[10] ^= (uint8_t)(pn >> 8); /* the nonce: the IV xor the packet number */
+  iv[11] ^= (uint8_t)pn;
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   int l = 0;
   CU_ASSERT_FATAL(c && EVP_EncryptInit_ex(c, EVP_aes_128_gcm(), NULL, key, iv) &&
@@ -285,6 +288,12 @@ static size_t client_initial(const uint8_t *pt, size_t ptlen, uint8_t *out) {
   out[h - 2] ^= mask[1];
   out[h - 1] ^= mask[2];
   return h + ptlen + 16;
+}
+
+/* The same to the DCID of RFC 9001 A.2, packet number 0 */
+static size_t client_initial(const uint8_t *pt, size_t ptlen, uint8_t *out) {
+  static const uint8_t dcid[8] = {0x83, 0x94, 0xc8, 0xf0, 0x3e, 0x51, 0x57, 0x08};
+  return client_initial_to(dcid, 0, pt, ptlen, out);
 }
 
 /* PADDING whose type is a varint 0 of two bytes (40 00) is one frame: it
@@ -307,6 +316,140 @@ static void test_padding_long_type(void) {
   dx_session_free(s);
 }
 
+/* ---- CRYPTO frames cut and shuffled (Chrome's "chaos protection") ----
+ * A hand-made ClientHello of 83 bytes (SNI example.com, ALPN h3) cut into
+ * CRYPTO frames, as tshark 4.0 hands them to TLS (packet-quic.c,
+ * desegment_quic_crypto), in two steps: a frame in order goes to TLS at
+ * once, a frame beyond a gap is kept with every later one until the gap is
+ * filled, then all of them go to TLS in one call (with their list,
+ * quic.crypto.fragments). TLS puts the message together from its calls
+ * (tls.handshake.fragments): one tls layer per call. The expectations are
+ * tshark 4.0.17's on the same frames (TU_DUMP_PCAP). */
+/* type 1 (ClientHello), 79 bytes: legacy version 0x0303, 32 bytes of
+ * random (0x11), no session id, one suite (0x1301), null compression, 36
+ * bytes of extensions: server_name example.com, supported_versions TLS
+ * 1.3, ALPN h3 */
+static const uint8_t chello[83] = {
+    0x01, 0x00, 0x00, 0x4f, 0x03, 0x03, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+    0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+    0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x00, 0x00, 0x02, 0x13,
+    0x01, 0x01, 0x00, 0x00, 0x24, 0x00, 0x00, 0x00, 0x10, 0x00, 0x0e, 0x00, 0x00, 0x0b,
+    'e',  'x',  'a',  'm',  'p',  'l',  'e',  '.',  'c',  'o',  'm',  0x00, 0x2b, 0x00,
+    0x03, 0x02, 0x03, 0x04, 0x00, 0x10, 0x00, 0x05, 0x00, 0x03, 0x02, 'h',  '3'};
+
+/* Appends a CRYPTO frame of chello[off, off+len) (offsets < 64) to pt. */
+static size_t crypto_frame(uint8_t *pt, size_t at, unsigned off, unsigned len) {
+  pt[at++] = 0x06;
+  pt[at++] = (uint8_t)off;
+  pt[at++] = (uint8_t)len;
+  memcpy(pt + at, chello + off, len);
+  return at + len;
+}
+
+/* One packet: [0,4) in order, [2,8) overlapping it, [30,83) beyond a gap,
+ * [8,30) filling the gap, [0,4) again. */
+static void test_crypto_chaos(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  static const uint8_t dcid[8] = {0xc1, 0xa0, 0x50, 0x00, 0x00, 0x00, 0x00, 0x01};
+  uint8_t pt[256] = {0}, pkt[512];
+  size_t at = 0;
+  at = crypto_frame(pt, at, 0, 4);
+  at = crypto_frame(pt, at, 2, 6);
+  at = crypto_frame(pt, at, 30, 53);
+  at = crypto_frame(pt, at, 8, 22);
+  at = crypto_frame(pt, at, 0, 4);
+  size_t n = client_initial_to(dcid, 0, pt, at + 20, pkt); /* and 20 bytes of PADDING */
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 52000, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Initial, DCID=c1a0500000000001, PKN: 0, CRYPTO, CRYPTO, CRYPTO, CRYPTO, "
+                         "CRYPTO, PADDING");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:quic:tls:tls:tls");
+  /* TLS: [0,4) at once, the rest of [2,8) at once, then [8,83) in one call */
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 3);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls"),
+                         "TLSv1.3 Record Layer: Handshake Protocol: Client Hello (fragment)");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake"), 4); /* 3 pieces and the whole message */
+  EXPECT(p, "tls.handshake.type", "1");
+  EXPECT(p, "tls.handshake.length", "79");
+  EXPECT(p, "tls.handshake.extensions_server_name", "example.com");
+  EXPECT(p, "tls.handshake.extensions_alpn_str", "h3");
+  EXPECT(p, "tls.handshake.fragment.count", "3");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.fragment"), 3);
+  /* QUIC: the kept frames [30,83) and [8,30), listed by offset */
+  EXPECT(p, "quic.crypto.fragment.count", "2");
+  CU_ASSERT_EQUAL(tu_count(p, "quic.crypto.fragment"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "quic.crypto.fragments"),
+                         "[2 Reassembled QUIC CRYPTO Data Fragments (75 bytes): #1(22), #1(53)]");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "quic.crypto.fragment"),
+                         "[Frame: 1, payload: 0-21 (22 bytes)]");
+  CU_ASSERT_EQUAL(tu_count(p, "quic.overlap"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.retransmission"), 1);
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* Two packets, the second first: its bytes wait (no TLS at all) until the
+ * first packet fills the gap; TLS then gets the whole message in one call,
+ * under the frame that completed it, whose list names both frames. */
+static void test_crypto_two_packets(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  static const uint8_t dcid[8] = {0xc1, 0xa0, 0x50, 0x00, 0x00, 0x00, 0x00, 0x02};
+  uint8_t pt[256] = {0}, pkt[512];
+  size_t at = crypto_frame(pt, 0, 20, 63);
+  size_t n = client_initial_to(dcid, 1, pt, at, pkt);
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 52001, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:quic");
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.crypto.fragments"), 0);
+  dx_packet_free(p);
+  memset(pt, 0, sizeof pt);
+  at = crypto_frame(pt, 0, 0, 20);
+  n = client_initial_to(dcid, 0, pt, at, pkt);
+  p = tf_feed(s, fb, tf_udp(fb, 1, 52001, 443, pkt, n, 0), 1000);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:quic:tls");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls"),
+                         "TLSv1.3 Record Layer: Handshake Protocol: Client Hello");
+  EXPECT(p, "tls.handshake.type", "1");
+  EXPECT(p, "tls.handshake.extensions_server_name", "example.com");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.fragments"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "quic.crypto.fragments"),
+                         "[2 Reassembled QUIC CRYPTO Data Fragments (83 bytes): #2(20), #1(63)]");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.crypto.fragment", 0), "2");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.crypto.fragment", 1), "1");
+  CU_ASSERT_EQUAL(tu_count(p, "quic.retransmission"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* More frames beyond a gap than are kept (32): the others are noted and
+ * dropped, nothing is handed to TLS, and everything kept is given back
+ * with the session. */
+static void test_crypto_limit(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  static const uint8_t dcid[8] = {0xc1, 0xa0, 0x50, 0x00, 0x00, 0x00, 0x00, 0x03};
+  uint8_t pt[256] = {0}, pkt[512];
+  size_t at = 0;
+  for (unsigned i = 0; i < 40; i++)
+    at = crypto_frame(pt, at, 20 + i, 1);
+  at = crypto_frame(pt, at, 0, 19); /* one byte short of the gap */
+  size_t n = client_initial_to(dcid, 0, pt, at, pkt);
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 52002, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.frame"), 41);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.crypto.fragments"), 0);
+  CU_ASSERT(tu_count(p, "_ws.expert") >= 9); /* 8 frames and the last one not kept */
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {{"RFC 9001 A.1 Initial keys", test_initial_keys},
                          {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
@@ -314,6 +457,9 @@ int main(void) {
                          {"truncated at every length", test_truncated},
                          {"hostile headers", test_hostile},
                          {"PADDING with a 2-byte type", test_padding_long_type},
+                         {"CRYPTO frames out of order in one packet", test_crypto_chaos},
+                         {"CRYPTO data across two packets", test_crypto_two_packets},
+                         {"CRYPTO frames beyond a gap: the limit", test_crypto_limit},
                          CU_TEST_INFO_NULL};
   return tu_run("quic", tests);
 }
