@@ -308,8 +308,12 @@ static uint32_t pieces_slice(const dx_reasm_piece *in, uint32_t nin, uint32_t of
       uint32_t take = in[i].len - start;
       if (take > len)
         take = len;
-      out[n].frame = in[i].frame;
+      out[n] = in[i];
       out[n].len = take;
+      if (start) { /* the piece's overlap stays with its first bytes */
+        out[n].back = 0;
+        out[n].flags = 0;
+      }
       n++;
       off += take;
       len -= take;
@@ -342,11 +346,15 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
   uint32_t pos = 0;
   bool full = !label;
   for (uint32_t i = 0; i < npc && items; i++) {
+    /* a piece that overlapped what was held is listed from where its
+     * segment started, as tshark lists it */
+    uint32_t back = pc[i].back <= pos ? pc[i].back : pos;
+    uint32_t plen = back + pc[i].len;
     if (!full) {
       /* whole items only, within tshark's 240-character label */
       char item[48];
       int w = dx_snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
-                          (unsigned long long)pc[i].frame, pc[i].len);
+                          (unsigned long long)pc[i].frame, plen);
       if (w > 0 && u + (size_t)w <= 239) {
         memcpy(buf + u, item, (size_t)w);
         u += (size_t)w;
@@ -356,10 +364,20 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
       }
     }
     if (i < 512) {
-      dx_node *sn = dx_add_uint(p, segs, k->segment, rt, pos, pc[i].len, pc[i].frame);
+      bool conflict = (pc[i].flags & DX_PIECE_CONFLICT) && k->seg_error;
+      dx_node *sn = dx_add_uint(p, segs, conflict ? k->seg_error : k->segment, rt, pos - back, plen,
+                                pc[i].frame);
       dx_node_set_text(p, sn, "[Frame: %llu, payload: %u-%u (%u byte%s)]",
-                       (unsigned long long)pc[i].frame, pos, pos + pc[i].len - 1, pc[i].len,
-                       pc[i].len == 1 ? "" : "s");
+                       (unsigned long long)pc[i].frame, pos - back, pos + pc[i].len - 1, plen,
+                       plen == 1 ? "" : "s");
+      if ((pc[i].flags & DX_PIECE_OVERLAP) && k->seg_overlap) {
+        dx_node *f = dx_add_uint(p, sn, k->seg_overlap, rt, 0, 0, 1);
+        dx_node_set_flags(f, DX_NODE_GENERATED);
+      }
+      if ((pc[i].flags & DX_PIECE_CONFLICT) && k->seg_conflict) {
+        dx_node *f = dx_add_uint(p, sn, k->seg_conflict, rt, 0, 0, 1);
+        dx_node_set_flags(f, DX_NODE_GENERATED);
+      }
     } else if (i == 512) {
       dx_expert(p, segs, dx_field_limit(), DX_SEV_NOTE, "[%u more segments not listed]", npc - 512);
     }
@@ -516,8 +534,11 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         limit_hit(d);
         continue;
       }
-      if (frame_off != UINT32_MAX)
-        note_segment_data(d, frame_off, take);
+      if (frame_off != UINT32_MAX) {
+        /* a segment that overlapped the PDU's bytes is shown from its start */
+        uint32_t back = ncur && cur[0].back <= frame_off ? cur[0].back : 0;
+        note_segment_data(d, frame_off - back, take + back);
+      }
       d->res.buffered = true;
       data += take;
       len -= take;
@@ -529,8 +550,11 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         k -= cur[i].len;
         i++;
       }
-      if (i < ncur)
+      if (i < ncur && k) {
         cur[i].len -= k;
+        cur[i].back = 0; /* (its overlap went with its first bytes) */
+        cur[i].flags = 0;
+      }
       memmove(cur, cur + i, (ncur - i) * sizeof *cur);
       ncur -= i;
       if (!dx_tcp_pdu_complete(rs))
@@ -543,6 +567,8 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         memcpy(pcs, rs->pieces, npieces * sizeof *pcs);
       else
         npieces = 0;
+      /* (a TCP stream's: where it lies, the bytes after it not taken yet) */
+      uint32_t pdu_end = rs->next_seq - len, pdu_seq = pdu_end - rs->pdu_len;
       dx_tcp_pdu_reset(rs);
       if (rt.len == 0 && rt.reported == 0) {
         /* No room for another data source: show the bytes as data. */
@@ -551,6 +577,8 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         continue;
       }
       run_reassembled(d, &rt, pcs, npieces);
+      if (rs->started && !d->provisional)
+        dx_tcp_msp_done(rs, pdu_seq, pdu_end);
       if (d->provisional)
         greedy = true;
       continue;
@@ -575,6 +603,72 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
     }
     return;
   }
+}
+
+/* Lists a PDU's pieces without calling the application. */
+static bool show_unseen(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_reasm_piece *pc,
+                        uint32_t npc) {
+  bool conflict = false;
+  for (uint32_t i = 0; i < npc; i++)
+    if (pc[i].flags & DX_PIECE_CONFLICT)
+      conflict = true;
+  dx_tvb rt = reassembled_source(d, data, len);
+  if (rt.len == 0 && rt.reported == 0) {
+    dx_expert(d->p, d->owner, dx_field_limit(), DX_SEV_WARN,
+              "[Too many data sources in one packet: reassembled PDU not shown]");
+    return conflict;
+  }
+  if (d->parent)
+    add_segments_tree(d, &rt, pc, npc);
+  return conflict;
+}
+
+static void ctx_setup(deliver_ctx *d, dx_packet *p, dx_stream *s, int dir, dx_node *owner,
+                      dx_node *parent) {
+  memset(d, 0, sizeof *d);
+  d->p = p;
+  d->s = s;
+  d->kind = s->kind;
+  d->dir = dir & 1;
+  d->rs = s->pdu[d->dir];
+  d->owner = owner;
+  d->parent = parent;
+  d->sport = s->port[d->dir];
+  d->dport = s->port[d->dir ^ 1];
+}
+
+uint32_t dx_stream_fill(dx_packet *p, dx_stream *s, const dx_stream_input *in, bool *completed,
+                        bool *conflict) {
+  *completed = *conflict = false;
+  deliver_ctx d;
+  ctx_setup(&d, p, s, in->dir, in->owner, in->parent);
+  dx_tcp_stream *rs = d.rs;
+  if (!rs || !dx_tcp_pdu_pending(rs) || s->reasm_off[d.dir] || in->len == 0)
+    return 0;
+  uint32_t want = rs->pdu_need - rs->pdu_len;
+  uint32_t take = rs->pdu_one_more || want > in->len ? in->len : want;
+  dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (in->npieces ? in->npieces : 1) * sizeof *sl);
+  uint32_t nsl = sl ? pieces_slice(in->pieces, in->npieces, 0, take, sl) : 0;
+  if (!sl || !dx_tcp_pdu_append(rs, in->data, take, sl, nsl)) {
+    limit_hit(&d);
+    return 0;
+  }
+  if (!dx_tcp_pdu_complete(rs))
+    return take;
+  *completed = true;
+  uint32_t pdu_end = rs->next_seq - (in->len - take), pdu_seq = pdu_end - rs->pdu_len;
+  *conflict = show_unseen(&d, rs->pdu, rs->pdu_len, rs->pieces, rs->npieces);
+  dx_tcp_pdu_reset(rs);
+  if (rs->started)
+    dx_tcp_msp_done(rs, pdu_seq, pdu_end);
+  return take;
+}
+
+bool dx_stream_show_pdu(dx_packet *p, dx_stream *s, const uint8_t *data, uint32_t len,
+                        const dx_reasm_piece *pc, uint32_t npc, dx_node *owner, dx_node *parent) {
+  deliver_ctx d;
+  ctx_setup(&d, p, s, 0, owner, parent);
+  return show_unseen(&d, data, len, pc, npc);
 }
 
 void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,

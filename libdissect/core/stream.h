@@ -30,6 +30,10 @@ typedef struct dx_stream_kind {
    * data. */
   const dx_field *seg_data, *segments, *segment, *seg_count, *reasm_len, *reasm_data;
   const char *piece_word; /* "Segment": "[3 Reassembled TCP Segments (N bytes): ...]" */
+  /* A piece that overlapped bytes held before (DX_PIECE_OVERLAP), whose
+   * bytes there differed (DX_PIECE_CONFLICT): its flags, and the field it
+   * is listed with then instead of `segment` (may be NULL). */
+  const dx_field *seg_overlap, *seg_conflict, *seg_error;
 } dx_stream_kind;
 
 struct dx_stream;
@@ -118,6 +122,20 @@ void dx_stream_switch(dx_packet *p, const dx_protocol *to);
  * no room. */
 bool dx_stream_tunnel(dx_packet *p, const char *host, size_t hlen, uint16_t port,
                       dx_tunnel_layer_fn layer);
+
+/* tshark's way with bytes it does not hand to the application (of a TCP
+ * segment flagged as retransmitted or out of order: tcp.no_subdissector_on_
+ * error): they still go into the pending PDU, and if that completes it, the
+ * PDU's pieces are listed (no application is called, nothing else is
+ * shown). Returns the bytes taken (0: no PDU pending); *completed: the PDU
+ * was completed (its range is remembered: dx_tcp_msp_done), *conflict: a
+ * listed piece has DX_PIECE_CONFLICT. */
+uint32_t dx_stream_fill(dx_packet *p, dx_stream *s, const dx_stream_input *in, bool *completed,
+                        bool *conflict);
+/* Lists the pieces of a PDU completed outside the stream (TCP's stale PDU)
+ * as dx_stream_fill() does; returns true if a piece has DX_PIECE_CONFLICT. */
+bool dx_stream_show_pdu(dx_packet *p, dx_stream *s, const uint8_t *data, uint32_t len,
+                        const dx_reasm_piece *pc, uint32_t npc, dx_node *owner, dx_node *parent);
 
 /* Drops the pending PDU of direction dir (a gap in the bytes). */
 void dx_stream_gap(dx_stream *s, int dir);

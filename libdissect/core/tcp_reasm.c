@@ -126,9 +126,24 @@ void dx_tcp_pdu_reset(dx_tcp_stream *s) {
   s->pdu_one_more = false;
 }
 
+void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
+  if (completed && s->st_need)
+    dx_tcp_msp_done(s, s->st_seq, s->st_seq + s->st_len);
+  uncharge(s, s->st_len);
+  free(s->st);
+  free(s->st_pieces);
+  s->st = NULL;
+  s->st_pieces = NULL;
+  s->st_seq = s->st_len = s->st_cap = s->st_need = 0;
+  s->st_npieces = s->st_pieces_cap = 0;
+  s->st_one_more = false;
+}
+
 void dx_tcp_stream_free(dx_tcp_stream *s) {
   ooo_clear(s);
   dx_tcp_pdu_reset(s);
+  dx_tcp_stale_drop(s, false);
+  s->ndone = s->done_next = 0;
   free(s->scratch);
   free(s->opieces);
   s->scratch = NULL;
@@ -140,12 +155,14 @@ void dx_tcp_stream_free(dx_tcp_stream *s) {
 void dx_tcp_stream_start(dx_tcp_stream *s, uint32_t seq) {
   ooo_clear(s);
   dx_tcp_pdu_reset(s);
+  dx_tcp_stale_drop(s, false);
+  s->ndone = s->done_next = 0;
   s->started = true;
   s->next_seq = seq;
 }
 
 uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s) {
-  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len;
+  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len + s->st_len;
   return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
@@ -174,8 +191,7 @@ static bool out_piece(dx_tcp_stream *s, uint64_t frame, uint32_t len) {
   }
   if (!grow((void **)&s->opieces, &s->opieces_cap, (uint64_t)s->nopieces + 1, sizeof *s->opieces))
     return false;
-  s->opieces[s->nopieces].frame = frame;
-  s->opieces[s->nopieces].len = len;
+  s->opieces[s->nopieces] = (dx_reasm_piece){frame, len, 0, 0};
   s->nopieces++;
   return true;
 }
@@ -311,6 +327,8 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
       return DX_REASM_BUFFERED;
     /* No room (or not kept): give the gap up and deliver from the first
      * buffered segment (or from this one). */
+    if (s->no_reorder && s->pdu_need)
+      dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
     if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
       ooo_clear(s);
       s->next_seq = seq;
@@ -366,18 +384,24 @@ void dx_tcp_stream_skip(dx_tcp_stream *s, uint32_t seq, uint32_t len) {
     free(ooo_pop(s));
 }
 
-static bool add_pieces(dx_tcp_stream *s, const dx_reasm_piece *pieces, uint32_t npieces) {
+/* Appends pieces to a list, a piece of the same frame as the last one
+ * (and no overlap of its own) merged into it. */
+static bool add_pieces_to(dx_reasm_piece **list, uint32_t *n, uint32_t *cap,
+                          const dx_reasm_piece *pieces, uint32_t npieces) {
   for (uint32_t i = 0; i < npieces; i++) {
-    if (s->npieces && s->pieces[s->npieces - 1].frame == pieces[i].frame) {
-      s->pieces[s->npieces - 1].len += pieces[i].len;
+    if (*n && (*list)[*n - 1].frame == pieces[i].frame && !pieces[i].back && !pieces[i].flags) {
+      (*list)[*n - 1].len += pieces[i].len;
       continue;
     }
-    if (s->npieces >= PIECES_MAX ||
-        !grow((void **)&s->pieces, &s->pieces_cap, (uint64_t)s->npieces + 1, sizeof *s->pieces))
+    if (*n >= PIECES_MAX || !grow((void **)list, cap, (uint64_t)*n + 1, sizeof **list))
       return false;
-    s->pieces[s->npieces++] = pieces[i];
+    (*list)[(*n)++] = pieces[i];
   }
   return true;
+}
+
+static bool add_pieces(dx_tcp_stream *s, const dx_reasm_piece *pieces, uint32_t npieces) {
+  return add_pieces_to(&s->pieces, &s->npieces, &s->pieces_cap, pieces, npieces);
 }
 
 bool dx_tcp_pdu_append(dx_tcp_stream *s, const uint8_t *data, uint32_t len,
@@ -436,4 +460,102 @@ bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint3
   free(copy);
   free(pc);
   return ok;
+}
+
+/* ---- tshark's table of PDUs ---- */
+
+void dx_tcp_pdu_park(dx_tcp_stream *s, uint32_t seq) {
+  if (!s->pdu_need)
+    return;
+  dx_tcp_stale_drop(s, false);
+  /* the bytes stay charged: they move from the pending PDU to the stale one */
+  s->st = s->pdu;
+  s->st_pieces = s->pieces;
+  s->st_seq = seq;
+  s->st_len = s->pdu_len;
+  s->st_cap = s->pdu_cap;
+  s->st_need = s->pdu_need;
+  s->st_one_more = s->pdu_one_more;
+  s->st_npieces = s->npieces;
+  s->st_pieces_cap = s->pieces_cap;
+  s->pdu = NULL;
+  s->pieces = NULL;
+  s->pdu_len = s->pdu_cap = s->pdu_need = 0;
+  s->npieces = s->pieces_cap = 0;
+  s->pdu_one_more = false;
+}
+
+void dx_tcp_msp_done(dx_tcp_stream *s, uint32_t seq, uint32_t end) {
+  s->done[s->done_next % DX_REASM_DONE_MAX].seq = seq;
+  s->done[s->done_next % DX_REASM_DONE_MAX].end = end;
+  s->done_next = (s->done_next + 1) % DX_REASM_DONE_MAX;
+  if (s->ndone < DX_REASM_DONE_MAX)
+    s->ndone++;
+}
+
+/* Keeps c in *m if it starts at seq (exact) or closer before it than *m;
+ * candidates come newest first, so an equal start keeps the newer. */
+static void msp_consider(uint32_t seq, bool exact, uint32_t cseq, uint32_t cend, int kind,
+                         dx_reasm_msp *m, uint32_t *best) {
+  uint32_t d = seq - cseq;
+  if ((exact && d != 0) || d > INT32_MAX || d >= *best)
+    return;
+  *best = d;
+  m->seq = cseq;
+  m->end = cend;
+  m->kind = kind;
+}
+
+bool dx_tcp_msp_find(const dx_tcp_stream *s, uint32_t seq, bool exact, dx_reasm_msp *m) {
+  uint32_t best = UINT32_MAX;
+  if (s->pdu_need) {
+    uint32_t start = s->next_seq - s->pdu_len;
+    msp_consider(seq, exact, start, start + s->pdu_need, DX_MSP_PENDING, m, &best);
+  }
+  if (s->st_need)
+    msp_consider(seq, exact, s->st_seq, s->st_seq + s->st_need, DX_MSP_STALE, m, &best);
+  for (uint32_t i = 0; i < s->ndone; i++) {
+    uint32_t k = (s->done_next + DX_REASM_DONE_MAX - 1 - i) % DX_REASM_DONE_MAX;
+    msp_consider(seq, exact, s->done[k].seq, s->done[k].end, DX_MSP_DONE, m, &best);
+  }
+  return best != UINT32_MAX;
+}
+
+int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                     uint64_t frame, uint32_t *took) {
+  *took = 0;
+  if (!s->st_need || len == 0)
+    return DX_STALE_HELD;
+  uint32_t off = seq - s->st_seq, end = s->st_need;
+  if (off > INT32_MAX || off >= end || off > s->st_len)
+    return DX_STALE_HELD; /* not in its range, or past a hole */
+  /* the segment's bytes up to the end of the PDU (all of them if it asked
+   * for one more segment, as tshark takes the whole segment then) */
+  uint32_t upto = s->st_one_more || len < end - off ? len : end - off;
+  if (off + upto <= s->st_len)
+    return DX_STALE_HELD; /* nothing new */
+  uint32_t back = s->st_len - off, n = upto - back;
+  if (!charge(s, n)) {
+    dx_tcp_stale_drop(s, false);
+    return DX_STALE_HELD;
+  }
+  if (!grow((void **)&s->st, &s->st_cap, (uint64_t)s->st_len + n, 1)) {
+    uncharge(s, n);
+    dx_tcp_stale_drop(s, false);
+    return DX_STALE_HELD;
+  }
+  dx_reasm_piece pc = {frame, n, back, 0};
+  if (back) {
+    pc.flags = DX_PIECE_OVERLAP;
+    if (memcmp(s->st + off, data, back) != 0)
+      pc.flags |= DX_PIECE_CONFLICT;
+  }
+  memcpy(s->st + s->st_len, data + back, n);
+  s->st_len += n;
+  if (!add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1)) {
+    dx_tcp_stale_drop(s, false);
+    return DX_STALE_HELD;
+  }
+  *took = upto;
+  return s->st_len >= s->st_need ? DX_STALE_COMPLETE : DX_STALE_ADDED;
 }

@@ -23,7 +23,27 @@
 typedef struct dx_reasm_piece {
   uint64_t frame; /* frame number the bytes came from */
   uint32_t len;   /* bytes of this piece */
+  /* The segment's bytes just before these that repeated bytes already held
+   * (an overlap): tshark lists the segment whole, from where it starts. */
+  uint32_t back;
+  unsigned flags; /* DX_PIECE_* */
 } dx_reasm_piece;
+
+enum {
+  DX_PIECE_OVERLAP = 1u,  /* back > 0: the segment overlapped bytes held before */
+  DX_PIECE_CONFLICT = 2u, /* and its bytes there differed from them */
+};
+
+/* A PDU tshark would have in its table of multi-segment PDUs for a
+ * direction, as dx_tcp_msp_find() reports it: [seq, end). */
+enum { DX_MSP_PENDING = 1, DX_MSP_STALE = 2, DX_MSP_DONE = 3 };
+typedef struct dx_reasm_msp {
+  uint32_t seq, end;
+  int kind; /* DX_MSP_* */
+} dx_reasm_msp;
+
+/* PDUs completed lately that a stream remembers (their ranges only). */
+#define DX_REASM_DONE_MAX 8u
 
 typedef struct dx_reasm_ooo dx_reasm_ooo;
 
@@ -59,6 +79,22 @@ typedef struct dx_tcp_stream {
   bool pdu_one_more; /* the dissector did not know how many: any byte helps */
   dx_reasm_piece *pieces;
   uint32_t npieces, pieces_cap;
+  /* Without reordering: the PDU that was pending when a gap before a
+   * segment was given up (dx_tcp_pdu_park). tshark keeps such a PDU, and a
+   * segment that brings its missing bytes later (one flagged out of order
+   * or retransmitted) completes it there. Only bytes that follow the ones
+   * held are taken (a segment further on is not kept). Counted as buffered
+   * bytes like the pending PDU. */
+  uint8_t *st;
+  uint32_t st_seq, st_len, st_cap, st_need; /* st_need 0: none */
+  bool st_one_more;
+  dx_reasm_piece *st_pieces;
+  uint32_t st_npieces, st_pieces_cap;
+  /* the last PDUs completed: [seq, end), newest at done[(done_next - 1) % max] */
+  struct {
+    uint32_t seq, end;
+  } done[DX_REASM_DONE_MAX];
+  uint32_t ndone, done_next;
 } dx_tcp_stream;
 
 enum {
@@ -120,7 +156,33 @@ static inline bool dx_tcp_pdu_complete(const dx_tcp_stream *s) {
 }
 /* Forgets the pending PDU. */
 void dx_tcp_pdu_reset(dx_tcp_stream *s);
-/* Bytes buffered by this stream (ordering + PDU). */
+/* The pending PDU, whose first byte has sequence number seq, becomes the
+ * stale one (replacing any), no longer pending. */
+void dx_tcp_pdu_park(dx_tcp_stream *s, uint32_t seq);
+
+/* ---- tshark's table of PDUs (without reordering) ---- */
+/* The PDU starting at seq (exact) or the last one starting before or at
+ * seq: the pending one, the stale one or one completed lately (the newest
+ * of equal starts). False if none. */
+bool dx_tcp_msp_find(const dx_tcp_stream *s, uint32_t seq, bool exact, dx_reasm_msp *m);
+/* Remembers that the PDU [seq, end) was completed. */
+void dx_tcp_msp_done(dx_tcp_stream *s, uint32_t seq, uint32_t end);
+
+enum {
+  DX_STALE_HELD = 0,    /* in its range, but no byte taken (held before, or past a hole) */
+  DX_STALE_ADDED = 1,   /* bytes taken, still incomplete */
+  DX_STALE_COMPLETE = 2 /* complete: st/st_len/st_pieces hold it until dx_tcp_stale_drop() */
+};
+/* A segment [seq, seq+len) that starts in the stale PDU's range: takes the
+ * bytes that follow the ones it holds (up to its end; the whole segment if
+ * it asked for "one more"). *took: bytes of the segment from its start up
+ * to the last taken (0 if none). Returns DX_STALE_*; on a cap, the stale
+ * PDU is dropped and DX_STALE_HELD returned. */
+int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                     uint64_t frame, uint32_t *took);
+/* Forgets the stale PDU (after a completion: remembered as completed). */
+void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed);
+/* Bytes buffered by this stream (ordering + pending and stale PDU). */
 uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s);
 
 #endif

@@ -1014,16 +1014,14 @@ static int varint_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_
 }
 
 /* ---- CRYPTO and STREAM data: in-order delivery --------------------------------- */
-static const dx_stream_kind stream_kind = {"QUIC",
-                                           DX_TABLE_NONE,
-                                           false,
-                                           NULL,
-                                           &quic_fields[F_FRAGMENTS],
-                                           &quic_fields[F_FRAGMENT],
-                                           &quic_fields[F_FRAG_COUNT],
-                                           &quic_fields[F_REASM_LEN],
-                                           &quic_fields[F_REASM_DATA],
-                                           "Fragments"};
+static const dx_stream_kind stream_kind = {.name = "QUIC",
+                                           .port_table = DX_TABLE_NONE,
+                                           .segments = &quic_fields[F_FRAGMENTS],
+                                           .segment = &quic_fields[F_FRAGMENT],
+                                           .seg_count = &quic_fields[F_FRAG_COUNT],
+                                           .reasm_len = &quic_fields[F_REASM_LEN],
+                                           .reasm_data = &quic_fields[F_REASM_DATA],
+                                           .piece_word = "Fragments"};
 
 /* TLS on the CRYPTO bytes t sent by `sender` (0 client, 1 server) */
 static void crypto_tls(dx_packet *p, qconn *c, int sender, const dx_tvb *t, dx_node *parent) {
@@ -1084,7 +1082,7 @@ static bool qdir_feed(qctx *x, qdir *d, dx_stream *bs, int dir, uint64_t off, co
     return true;
   }
   uint32_t skip = (uint32_t)(d->next - off);
-  dx_reasm_piece piece = {p->num, len - skip};
+  dx_reasm_piece piece = {p->num, len - skip, 0, 0};
   dx_stream_input in = {dir,    data + skip, len - skip, ft,    frame_off + skip,
                         &piece, 1,           owner,      parent};
   dx_stream_result res;
@@ -1100,7 +1098,7 @@ static bool qdir_feed(qctx *x, qdir *d, dx_stream *bs, int dir, uint64_t off, co
       *budget -= ch->len;
     if (ch->off + ch->len > d->next) {
       uint32_t k = (uint32_t)(d->next - ch->off);
-      dx_reasm_piece pc = {ch->frame, ch->len - k};
+      dx_reasm_piece pc = {ch->frame, ch->len - k, 0, 0};
       dx_stream_input in2 = {dir, ch->data + k, ch->len - k, NULL, 0, &pc, 1, owner, parent};
       dx_stream_deliver(p, bs, &in2, &res);
       d->next = ch->off + ch->len;

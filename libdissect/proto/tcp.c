@@ -127,6 +127,9 @@ enum {
   F_SEGMENT_COUNT,
   F_REASSEMBLED_LENGTH,
   F_REASSEMBLED_DATA,
+  F_SEGMENT_OVERLAP,
+  F_SEGMENT_CONFLICT,
+  F_SEGMENT_ERROR,
 };
 
 static const dx_vals bool_set[] = {{0, "Not set"}, {1, "Set"}, {0, NULL}};
@@ -357,6 +360,11 @@ static const dx_field tcp_fields[] = {
         DX_F("tcp.reassembled.length", "Reassembled TCP length", DX_FT_UINT32, DX_BASE_DEC),
     [F_REASSEMBLED_DATA] =
         DX_F("tcp.reassembled.data", "Reassembled TCP Data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_SEGMENT_OVERLAP] = DX_F("tcp.segment.overlap", "Segment overlap", DX_FT_BOOL, DX_BASE_NONE),
+    [F_SEGMENT_CONFLICT] = DX_F("tcp.segment.overlap.conflict",
+                                "Conflicting data in segment overlap", DX_FT_BOOL, DX_BASE_NONE),
+    [F_SEGMENT_ERROR] =
+        DX_F("tcp.segment.error", "Reassembling error", DX_FT_FRAMENUM, DX_BASE_NONE),
 };
 
 #define FL(i) (&tcp_fields[(i)])
@@ -1001,6 +1009,9 @@ static const dx_stream_kind tcp_kind = {
     .segment = &tcp_fields[F_SEGMENT],
     .seg_count = &tcp_fields[F_SEGMENT_COUNT],
     .reasm_len = &tcp_fields[F_REASSEMBLED_LENGTH],
+    .seg_overlap = &tcp_fields[F_SEGMENT_OVERLAP],
+    .seg_conflict = &tcp_fields[F_SEGMENT_CONFLICT],
+    .seg_error = &tcp_fields[F_SEGMENT_ERROR],
     .reasm_data = &tcp_fields[F_REASSEMBLED_DATA],
     .piece_word = "Segments",
 };
@@ -2052,6 +2063,143 @@ static void feed_once(dx_packet *p, const tcp_seg *s, const tcp_conn *k, const d
     dx_dissect_data(p, pl, parent);
 }
 
+/* A "TCP segment data" node for len bytes of the segment from off. */
+static void seg_data(dx_packet *p, dx_node *tcp, const dx_tvb *pl, uint32_t len, bool retrans) {
+  dx_node *n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, 0, len);
+  dx_node_set_text(p, n, "%sTCP segment data (%u byte%s)", retrans ? "Retransmitted " : "", len,
+                   len == 1 ? "" : "s");
+}
+
+/* Pushes a segment whose bytes go to no application: new bytes it brings
+ * are consumed unseen. The pending PDU, which they do not continue, is
+ * kept as the stale one (pseq: where it starts, as it was before the
+ * push). */
+static int push_unseen(dx_packet *p, const tcp_conn *k, uint32_t dseq, const dx_tvb *pl,
+                       uint32_t seglen, bool pending, uint32_t pseq) {
+  dx_tcp_stream *rs = &k->h->rs;
+  dx_reasm_out out;
+  int rc = dx_tcp_stream_push(rs, dseq, pl->data, seglen, p->num, &out);
+  if (rc == DX_REASM_DELIVER && pending && dx_tcp_pdu_pending(rs))
+    dx_tcp_pdu_park(rs, pseq);
+  if (rc == DX_REASM_DELIVER && out.gap)
+    dx_stream_gap(&k->c->bs, k->dir);
+  return rc;
+}
+
+/* A segment flagged as a retransmission, out of order or a spurious
+ * retransmission, without reordering: what tshark 4.0's desegment_tcp()
+ * does with it by default. It is never handed to the application
+ * (tcp.no_subdissector_on_error); against its table of PDUs:
+ *   - within a PDU that starts where it starts: "Retransmitted TCP segment
+ *     data", nothing else; so for a (non-spurious) retransmission anywhere;
+ *   - else, starting within the last PDU that starts before it: its bytes
+ *     go into that PDU: the pending one, or the stale one (left incomplete
+ *     when a gap was given up), which it may complete: the PDU's segments
+ *     are listed then, the application is not called; one completed before
+ *     cannot take bytes again: a reassembly error;
+ *   - else nothing.
+ * Returns true when the segment is left a piece of an incomplete PDU. */
+static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                         const tcp_conn *k, const tcp_analysis *a, const dx_tvb *pl,
+                         const char *prefix, size_t pfx) {
+  dx_tcp_stream *rs = &k->h->rs;
+  uint32_t seglen = s->seglen;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  bool pending = dx_tcp_pdu_pending(rs);
+  uint32_t pseq = rs->next_seq - rs->pdu_len;
+  dx_reasm_msp m;
+  bool have = dx_tcp_msp_find(rs, dseq, true, &m);
+  if (have && LE_SEQ(dseq + seglen, m.end)) {
+    seg_data(p, tcp, pl, seglen, true);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return false;
+  }
+  if (a->ta & (A_SPURIOUS | A_RETRANS)) {
+    if (a->ta & A_RETRANS)
+      seg_data(p, tcp, pl, seglen, true);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return false;
+  }
+  if (!have)
+    have = dx_tcp_msp_find(rs, dseq - 1, false, &m);
+  if (!have || !LT_SEQ(dseq, m.end) || LT_SEQ(dseq, m.seq)) {
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return false;
+  }
+  if (m.kind == DX_MSP_DONE) {
+    /* tshark's fragment_add() on a finished reassembly: an exception,
+     * caught where the frame is dissected */
+    static const char why[] = "New fragment overlaps old data (retransmission?)";
+    dx_node *e = dx_add_none(p, parent, dx_field_malformed(), NULL, 0, 0);
+    dx_node_set_text(p, e, "[Reassembly error, protocol TCP: %s]", why);
+    dx_expert(p, e, dx_field_malformed(), DX_SEV_ERROR, "[%s]", why);
+    dx_col_info_append(p, "[Reassembly error, protocol TCP: %s]", why);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return false;
+  }
+  bool completed = false, conflict = false;
+  uint32_t took = 0;
+  if (m.kind == DX_MSP_STALE) {
+    int r = dx_tcp_stale_add(rs, dseq, pl->data, seglen, p->num, &took);
+    if (r == DX_STALE_COMPLETE) {
+      completed = true;
+      conflict = dx_stream_show_pdu(p, &k->c->bs, rs->st, rs->st_len, rs->st_pieces, rs->st_npieces,
+                                    tcp, parent);
+      dx_tcp_stale_drop(rs, true);
+    }
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+  } else {
+    /* the pending PDU: the segment starts in it */
+    dx_reasm_out out;
+    int rc = dx_tcp_stream_push(rs, dseq, pl->data, seglen, p->num, &out);
+    if (rc == DX_REASM_DROPPED) {
+      dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+                "[TCP reassembly: out-of-order segment could not be kept (buffer full)]");
+      return false;
+    }
+    if (rc == DX_REASM_DELIVER && out.gap) {
+      /* (no room to keep it ahead of a hole: the PDU became stale) */
+      dx_stream_gap(&k->c->bs, k->dir);
+      return false;
+    }
+    if (rc == DX_REASM_DELIVER) {
+      /* The bytes it brings after the ones held (and any kept ahead that
+       * now follow): where they overlap what the PDU held, the piece is
+       * listed from the segment's start, and flagged */
+      uint32_t n1 = out.npieces ? out.npieces : 1;
+      dx_reasm_piece *pc = dx_arena_alloc(&p->arena, n1 * sizeof *pc);
+      if (!pc)
+        return false;
+      memcpy(pc, out.pieces, out.npieces * sizeof *pc);
+      if (out.seg_len && out.seg_off && out.npieces && pc[0].frame == p->num &&
+          LE_SEQ(pseq, dseq)) {
+        uint32_t back = out.seg_off;
+        pc[0].back = back;
+        pc[0].flags = DX_PIECE_OVERLAP;
+        if (memcmp(rs->pdu + (dseq - pseq), pl->data, back) != 0)
+          pc[0].flags |= DX_PIECE_CONFLICT;
+      }
+      dx_stream_input in = {k->dir, out.data, out.len, NULL, 0, pc, out.npieces, tcp, parent};
+      uint32_t taken = dx_stream_fill(p, &k->c->bs, &in, &completed, &conflict);
+      /* this segment's bytes up to the last one taken */
+      uint32_t upto = out.seg_off + (taken < out.seg_len ? taken : out.seg_len);
+      took = completed ? upto : seglen;
+      if (!completed && dx_tcp_pdu_pending(rs) && taken < out.len)
+        dx_tcp_pdu_park(rs, pseq); /* (bytes past it consumed unseen) */
+    } else {
+      took = seglen; /* held before, or kept ahead of a hole in it */
+    }
+  }
+  if (!completed) {
+    seg_data(p, tcp, pl, seglen, false);
+    return true;
+  }
+  seg_data(p, tcp, pl, took ? took : seglen, false);
+  if (conflict && p->want_columns)
+    dx_col_info_set(p, "%.*s[Illegal Segments]", (int)pfx, prefix);
+  return false;
+}
+
 /* Pushes the segment into its direction's reassembly and delivers what is
  * in order to the byte stream. Fills *res; returns true when bytes of the
  * segment belong to a pending PDU although nothing was delivered. */
@@ -2062,29 +2210,35 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
   int dir = k->dir;
   uint32_t seglen = s->seglen;
   uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  bool pending = dx_tcp_pdu_pending(&h->rs);
+  uint32_t pseq = h->rs.next_seq - h->rs.pdu_len;
   dx_reasm_out out;
   int rc = dx_tcp_stream_push(&h->rs, dseq, pl->data, seglen, p->num, &out);
   dx_node *n;
-  if (rc == DX_REASM_DELIVER && (a->ta & (A_RETRANS | A_OOO)) && h->rs.no_reorder) {
-    /* As tshark (tcp.no_subdissector_on_error, on by default): a segment
-     * flagged as a retransmission or out of order is not handed to the
-     * application; the bytes it brings, and the PDU they complete, are
-     * consumed unseen. */
-    dx_tcp_pdu_reset(&h->rs);
-    n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, 0, seglen);
-    dx_node_set_text(p, n, "TCP segment data (%u byte%s)", seglen, seglen == 1 ? "" : "s");
-    return false;
-  }
   if (rc == DX_REASM_DELIVER) {
+    const dx_reasm_piece *pcs = out.pieces;
+    if (pending && out.seg_len && out.seg_off && out.npieces && out.pieces[0].frame == p->num &&
+        LE_SEQ(pseq, dseq)) {
+      /* It starts in the pending PDU and repeats some of its bytes: tshark
+       * lists it whole, flagged as an overlap. */
+      dx_reasm_piece *pc = dx_arena_alloc(&p->arena, out.npieces * sizeof *pc);
+      if (pc) {
+        memcpy(pc, out.pieces, out.npieces * sizeof *pc);
+        pc[0].back = out.seg_off;
+        pc[0].flags = DX_PIECE_OVERLAP;
+        if (memcmp(h->rs.pdu + (dseq - pseq), pl->data, out.seg_off) != 0)
+          pc[0].flags |= DX_PIECE_CONFLICT;
+        pcs = pc;
+      }
+    }
     if (out.gap) {
       dx_stream_gap(&k->c->bs, dir);
       dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
                 "[TCP reassembly: bytes missing before this segment were given up]");
     }
     bool in_frame = out.seg_len == out.len && out.data == pl->data + out.seg_off;
-    dx_stream_input in = {dir,         out.data,   out.len,     in_frame ? pl : NULL,
-                          out.seg_off, out.pieces, out.npieces, tcp,
-                          parent};
+    dx_stream_input in = {dir,         out.data, out.len, in_frame ? pl : NULL, out.seg_off, pcs,
+                          out.npieces, tcp,      parent};
     dx_stream_deliver(p, &k->c->bs, &in, res);
   } else if (rc == DX_REASM_DROPPED) {
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
@@ -2139,6 +2293,8 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   bool kept = false;
   if (once)
     feed_once(p, s, k, &pl, parent);
+  else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
+    kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
   else
     kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
   p->pdu_tree = save_tree;

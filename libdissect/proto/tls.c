@@ -2788,7 +2788,7 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
     }
   }
   c->inner->alpn = c->alpn[0] ? c->alpn : NULL;
-  dx_reasm_piece piece = {p->num, pt->len};
+  dx_reasm_piece piece = {p->num, pt->len, 0, 0};
   const char *snap_info = NULL, *snap_proto = p->col_proto;
   if (p->want_columns)
     snap_info = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);

@@ -768,6 +768,75 @@ static void test_reassembly_dns(void) {
   dx_session_free(s);
 }
 
+/* Without reordering (tshark 4.0's default), a segment flagged out of
+ * order that brings the missing bytes of a PDU left incomplete at a gap
+ * still completes that PDU: its segments are listed, DNS is not called
+ * (tcp.no_subdissector_on_error). The same bytes once more are a reassembly
+ * error. A segment overlapping the bytes held of the pending PDU is listed
+ * whole, flagged as an overlap and, its bytes there differing, a conflict.
+ * Every value here is tshark 4.0.17's on the same frames (written out with
+ * TU_DUMP_PCAP). */
+static void test_reassembly_ooo_completes(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  handshake53(s);
+  dx_packet_free(dseg(s, 1001, dns_q, 10, 1000)); /* frame 4: DNS asks for 21 more */
+  /* frame 5: a whole message after a gap: the PDU of frame 4 is left
+   * incomplete, this one dissected at once */
+  dx_packet *p = dseg(s, 1032, dns_q, 31, 1050);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.lost_segment"), 1);
+  EXPECT(p, "dns.qry.name", "example.com");
+  dx_packet_free(p);
+  /* frame 6: the missing bytes, out of order: they complete the PDU */
+  p = dseg(s, 1011, dns_q + 10, 21, 1100);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment"), 2);
+  EXPECT(p, "tcp.segment", "4");
+  EXPECT(p, "tcp.segment.count", "2");
+  EXPECT(p, "tcp.reassembled.length", "31");
+  EXPECT(p, "tcp.segment_data", "00000000076578616d706c6503636f6d0000010001");
+  CU_ASSERT_EQUAL(tu_count(p, "dns"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "_ws.malformed"), 0);
+  CU_ASSERT_PTR_NULL(strstr(dx_packet_info(p), "reassembled PDU"));
+  CU_ASSERT_EQUAL(dx_packet_source_count(p), 2);
+  dx_packet_free(p);
+  /* frame 7: the same bytes again, into a PDU already complete */
+  p = dseg(s, 1011, dns_q + 10, 21, 1150);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segments"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "_ws.malformed"), 2);
+  CU_ASSERT_PTR_NOT_NULL(strstr(dx_packet_info(p),
+                                "Len=21[Reassembly error, protocol TCP: New fragment overlaps old "
+                                "data (retransmission?)]"));
+  dx_packet_free(p);
+  dx_session_free(s);
+
+  /* frame 5 starts 4 bytes into the pending PDU, repeats 6 of its bytes
+   * (the first differing) and brings the 21 missing */
+  s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  handshake53(s);
+  dx_packet_free(dseg(s, 1001, dns_q, 10, 1000));
+  uint8_t x[27];
+  memcpy(x, dns_q + 4, sizeof x);
+  x[0] ^= 0xff;
+  p = dseg(s, 1005, x, sizeof x, 1050);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 1);
+  EXPECT(p, "tcp.segment", "4");
+  EXPECT(p, "tcp.segment.error", "5");
+  EXPECT(p, "tcp.segment.count", "2");
+  EXPECT(p, "tcp.reassembled.length", "31");
+  EXPECT(p, "tcp.segment.overlap", "1");
+  EXPECT(p, "tcp.segment.overlap.conflict", "1");
+  EXPECT(p, "tcp.segment_data", "fe000001000000000000076578616d706c6503636f6d0000010001");
+  EXPECT(p, "tcp.reassembled.data",
+         "001d123401000001000000000000076578616d706c6503636f6d0000010001");
+  CU_ASSERT_EQUAL(tu_count(p, "dns"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "[TCP Out-Of-Order] [Illegal Segments]");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Many DNS messages in one segment after a split one: one reassembled
  * source for the split message, the rest from the frame. */
 static void test_reassembly_many(void) {
@@ -848,6 +917,7 @@ int main(void) {
       {"analysis after a handshake", test_analysis_handshake},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
+      {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
       {"reassembly: many PDUs in a segment", test_reassembly_many},
       {"reassembly cap", test_reassembly_cap},
       {"checksum", test_checksum},

@@ -157,7 +157,7 @@ static void test_global_cap(void) {
   CU_ASSERT_EQUAL(o.len, 4);
   CU_ASSERT_EQUAL(total, 8 + DX_REASM_OOO_OVERHEAD);
   /* a PDU in b that would pass the global cap is refused */
-  dx_reasm_piece pc = {2, 4};
+  dx_reasm_piece pc = {2, 4, 0, 0};
   CU_ASSERT_FALSE(dx_tcp_pdu_start(&b, alpha, 4, 10, &pc, 1));
   CU_ASSERT_FALSE(dx_tcp_pdu_pending(&b));
   CU_ASSERT_EQUAL(total, 8 + DX_REASM_OOO_OVERHEAD);
@@ -170,7 +170,7 @@ static void test_global_cap(void) {
 static void test_pdu(void) {
   uint64_t total = 0;
   dx_tcp_stream *s = mk(&total, 100, 10000);
-  dx_reasm_piece p1 = {7, 3}, p2 = {8, 4}, p3 = {9, 10};
+  dx_reasm_piece p1 = {7, 3, 0, 0}, p2 = {8, 4, 0, 0}, p3 = {9, 10, 0, 0};
   /* 3 bytes kept, 5 more needed */
   CU_ASSERT(dx_tcp_pdu_start(s, alpha, 3, 5, &p1, 1));
   CU_ASSERT(dx_tcp_pdu_pending(s));
@@ -187,7 +187,7 @@ static void test_pdu(void) {
   CU_ASSERT_EQUAL(s->pieces[2].frame, 9);
   /* restarting from the buffer's own bytes (a dissector that desegments
    * again inside the reassembled PDU) is safe */
-  dx_reasm_piece pk = {8, 5};
+  dx_reasm_piece pk = {8, 5, 0, 0};
   CU_ASSERT(dx_tcp_pdu_start(s, s->pdu + 3, 5, 0, &pk, 1));
   CU_ASSERT_EQUAL(memcmp(s->pdu, alpha + 3, 5), 0);
   CU_ASSERT(s->pdu_one_more);
@@ -208,6 +208,73 @@ static void test_pdu(void) {
   dx_tcp_stream_free(s);
 }
 
+/* Without reordering, the PDU pending when a gap is given up is kept as the
+ * stale one: its bytes stay counted against the budget, bytes that follow
+ * them complete it (an overlap flagged, differing bytes a conflict), and
+ * tshark's table of PDUs finds it, then the completed one. */
+static void test_stale(void) {
+  uint64_t total = 0;
+  dx_tcp_stream *s = mk(&total, 64, 10000);
+  s->no_reorder = true;
+  dx_reasm_out o;
+  dx_tcp_stream_start(s, 0);
+  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
+  dx_reasm_piece pc = {1, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 6, &pc, 1)); /* [0, 10) */
+  CU_ASSERT_EQUAL(total, 4);
+  /* 20..23 after a gap past the PDU: it becomes the stale one */
+  CU_ASSERT_EQUAL(push(s, 0, 20, 4, 2, &o), DX_REASM_DELIVER);
+  CU_ASSERT(o.gap);
+  CU_ASSERT_FALSE(dx_tcp_pdu_pending(s));
+  CU_ASSERT_EQUAL(s->st_need, 10);
+  CU_ASSERT_EQUAL(total, 4);
+  CU_ASSERT_EQUAL(dx_tcp_stream_buffered(s), 4);
+  dx_reasm_msp m;
+  CU_ASSERT(dx_tcp_msp_find(s, 5, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 0 && m.end == 10);
+  CU_ASSERT_FALSE(dx_tcp_msp_find(s, 5, true, &m));
+  uint32_t took;
+  /* past a hole (6..): not taken */
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 6, alpha + 6, 2, 3, &took), DX_STALE_HELD);
+  CU_ASSERT_EQUAL(took, 0);
+  /* 2..6, its first two bytes differing from those held: 2 bytes taken */
+  uint8_t x[5];
+  memcpy(x, alpha + 2, 5);
+  x[0] = '!';
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 2, x, 5, 4, &took), DX_STALE_ADDED);
+  CU_ASSERT_EQUAL(took, 5);
+  CU_ASSERT_EQUAL(total, 7);
+  CU_ASSERT_EQUAL(s->st_npieces, 2);
+  CU_ASSERT_EQUAL(s->st_pieces[1].back, 2);
+  CU_ASSERT_EQUAL(s->st_pieces[1].flags, DX_PIECE_OVERLAP | DX_PIECE_CONFLICT);
+  /* 7..12 completes it with 7..9 */
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 7, alpha + 7, 6, 5, &took), DX_STALE_COMPLETE);
+  CU_ASSERT_EQUAL(took, 3);
+  CU_ASSERT_EQUAL(s->st_len, 10);
+  CU_ASSERT_EQUAL(memcmp(s->st, alpha, 10), 0);
+  CU_ASSERT_EQUAL(total, 10);
+  dx_tcp_stale_drop(s, true);
+  CU_ASSERT_EQUAL(total, 0);
+  CU_ASSERT(dx_tcp_msp_find(s, 5, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_DONE && m.seq == 0 && m.end == 10);
+  /* the per-direction cap holds for the stale PDU's growth too */
+  CU_ASSERT_EQUAL(push(s, 0, 24, 2, 6, &o), DX_REASM_DELIVER);
+  dx_reasm_piece big = {6, 60, 0, 0};
+  static uint8_t zeros[100];
+  CU_ASSERT(dx_tcp_pdu_start(s, zeros, 60, 4, &big, 1));       /* [-34, 30) */
+  CU_ASSERT_EQUAL(push(s, 0, 40, 2, 7, &o), DX_REASM_DELIVER); /* gap: it becomes stale */
+  CU_ASSERT_EQUAL(s->st_len, 60);
+  dx_reasm_piece small = {7, 2, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha + 40, 2, 1, &small, 1));
+  CU_ASSERT_EQUAL(total, 62);
+  /* 4 more bytes for the stale PDU would make 66 in this direction */
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 26, zeros, 4, 8, &took), DX_STALE_HELD);
+  CU_ASSERT_EQUAL(s->st_need, 0); /* dropped */
+  CU_ASSERT_EQUAL(total, 2);
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+}
+
 static void test_skip(void) {
   uint64_t total = 0;
   dx_tcp_stream *s = mk(&total, 100, 10000);
@@ -215,7 +282,7 @@ static void test_skip(void) {
   dx_tcp_stream_start(s, 0);
   push(s, 0, 0, 2, 1, &o);
   CU_ASSERT_EQUAL(push(s, 0, 6, 2, 2, &o), DX_REASM_BUFFERED);
-  dx_reasm_piece pc = {1, 2};
+  dx_reasm_piece pc = {1, 2, 0, 0};
   CU_ASSERT(dx_tcp_pdu_start(s, alpha, 2, 10, &pc, 1));
   /* 2..5 could not be read: skipped; the pending PDU is dropped */
   dx_tcp_stream_skip(s, 2, 4);
@@ -302,6 +369,7 @@ int main(void) {
       {"session-wide cap", test_global_cap},
       {"PDU buffer", test_pdu},
       {"skipped bytes", test_skip},
+      {"a PDU left at a gap", test_stale},
       {"many segments", test_many_segments},
       {"random segments", test_random},
       CU_TEST_INFO_NULL,
