@@ -182,6 +182,49 @@ static void hexline(char *out, const char *label, const uint8_t *a, const uint8_
   strcpy(out, "\n");
 }
 
+/* A TLS 1.3 ClientHello (TLS_AES_128_GCM_SHA256, supported_versions, and
+ * early_data if asked) in c and the ServerHello that takes it in s, each
+ * a record of its own. */
+static void hellos13(bb *c, bb *s, const uint8_t crandom[32], bool early) {
+  rec_open(c, 22, 0x0301);
+  hs_open(c, 1);
+  p16(c, 0x0303);
+  pn(c, crandom, 32);
+  p8(c, 0);
+  p16(c, 2);
+  p16(c, 0x1301);
+  p8(c, 1);
+  p8(c, 0);
+  open_(c, 2);
+  p16(c, 43); /* supported_versions: TLS 1.3 */
+  open_(c, 2);
+  open_(c, 1);
+  p16(c, 0x0304);
+  close_(c);
+  close_(c);
+  if (early) {
+    p16(c, 42); /* early_data */
+    p16(c, 0);
+  }
+  close_(c);
+  close_(c);
+  close_(c);
+  rec_open(s, 22, 0x0303);
+  hs_open(s, 2);
+  p16(s, 0x0303);
+  pfill(s, 0x04, 32);
+  p8(s, 0);
+  p16(s, 0x1301);
+  p8(s, 0);
+  open_(s, 2);
+  p16(s, 43);
+  p16(s, 2);
+  p16(s, 0x0304);
+  close_(s);
+  close_(s);
+  close_(s);
+}
+
 /* The client offers early data (ClientHello with early_data, a
  * ChangeCipherSpec and a 0-RTT record), the server answers TLS 1.3; the
  * key log has the client's handshake and application secrets but not the
@@ -201,46 +244,12 @@ static void early_session(bool with_log) {
   if (with_log)
     CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
   bb c1 = {0}, s1 = {0}, c2 = {0}, c3 = {0};
-  rec_open(&c1, 22, 0x0301);
-  hs_open(&c1, 1);
-  p16(&c1, 0x0303);
-  pn(&c1, crandom, 32);
-  p8(&c1, 0);
-  p16(&c1, 2);
-  p16(&c1, 0x1301);
-  p8(&c1, 1);
-  p8(&c1, 0);
-  open_(&c1, 2);
-  p16(&c1, 43); /* supported_versions: TLS 1.3 */
-  open_(&c1, 2);
-  open_(&c1, 1);
-  p16(&c1, 0x0304);
-  close_(&c1);
-  close_(&c1);
-  p16(&c1, 42); /* early_data */
-  p16(&c1, 0);
-  close_(&c1);
-  close_(&c1);
-  close_(&c1);
+  hellos13(&c1, &s1, crandom, true);
   rec_open(&c1, 20, 0x0303);
   p8(&c1, 1);
   close_(&c1);
   static const char req[] = "GET /early HTTP/1.1\r\nHost: a.test\r\n\r\n";
   record13(&c1, early, 0, 23, req, strlen(req));
-  rec_open(&s1, 22, 0x0303);
-  hs_open(&s1, 2);
-  p16(&s1, 0x0303);
-  pfill(&s1, 0x04, 32);
-  p8(&s1, 0);
-  p16(&s1, 0x1301);
-  p8(&s1, 0);
-  open_(&s1, 2);
-  p16(&s1, 43);
-  p16(&s1, 2);
-  p16(&s1, 0x0304);
-  close_(&s1);
-  close_(&s1);
-  close_(&s1);
   static const uint8_t eoed[4] = {5, 0, 0, 0};
   record13(&c2, early, 1, 22, eoed, 4);
   uint8_t fin[36] = {20, 0, 0, 32};
@@ -989,39 +998,7 @@ static void test_lost_records(void) {
   h_init(&x);
   CU_ASSERT_EQUAL(dx_session_add_secrets(x.s, log, strlen(log)), DX_OK);
   bb c1 = {0}, s1 = {0}, c2 = {0};
-  rec_open(&c1, 22, 0x0301);
-  hs_open(&c1, 1);
-  p16(&c1, 0x0303);
-  pn(&c1, crandom, 32);
-  p8(&c1, 0);
-  p16(&c1, 2);
-  p16(&c1, 0x1301);
-  p8(&c1, 1);
-  p8(&c1, 0);
-  open_(&c1, 2);
-  p16(&c1, 43); /* supported_versions: TLS 1.3 */
-  open_(&c1, 2);
-  open_(&c1, 1);
-  p16(&c1, 0x0304);
-  close_(&c1);
-  close_(&c1);
-  close_(&c1);
-  close_(&c1);
-  close_(&c1);
-  rec_open(&s1, 22, 0x0303);
-  hs_open(&s1, 2);
-  p16(&s1, 0x0303);
-  pfill(&s1, 0x04, 32);
-  p8(&s1, 0);
-  p16(&s1, 0x1301);
-  p8(&s1, 0);
-  open_(&s1, 2);
-  p16(&s1, 43);
-  p16(&s1, 2);
-  p16(&s1, 0x0304);
-  close_(&s1);
-  close_(&s1);
-  close_(&s1);
+  hellos13(&c1, &s1, crandom, false);
   uint8_t fin[36] = {20, 0, 0, 32};
   memset(fin + 4, 0x5f, 32);
   record13(&c2, chs, 0, 22, fin, sizeof fin);
