@@ -28,6 +28,7 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,7 +69,7 @@ struct st_follow {
   uint32_t want_port[2];
   uint32_t chunk_min, chunk_max; /* the chunks printed, from 1 */
   const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ack, *f_len, *f_flags,
-      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file;
+      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file, *f_req, *f_resp;
   int have_nodes;
   st_addr addr[2];
   uint32_t port[2];
@@ -206,6 +207,8 @@ int st_follow_new(dx_session *s, const char *args, st_follow **out) {
   fw->f_ctype = dx_field_lookup(s, "tls.record.content_type");
   fw->f_http = dx_field_lookup(s, "http");
   fw->f_file = dx_field_lookup(s, "http.file_data");
+  fw->f_req = dx_field_lookup(s, "http.request");
+  fw->f_resp = dx_field_lookup(s, "http.response");
   fw->f_ip4s = dx_field_lookup(s, "ip.src");
   fw->f_ip4d = dx_field_lookup(s, "ip.dst");
   fw->f_ip6s = dx_field_lookup(s, "ipv6.src");
@@ -234,8 +237,10 @@ static int get_addr(const dx_node *n, st_addr *a) {
   return 1;
 }
 
-static void add_chunk(st_follow *fw, int server, const uint8_t *d, uint32_t len) {
-  if (!len || fw->bytes + len > FOLLOW_MAX_BYTES)
+/* An empty chunk is kept only where tshark's tap queues one (the headers
+ * of an HTTP continuation, which has none). */
+static void add_chunk_e(st_follow *fw, int server, const uint8_t *d, uint32_t len, bool empty) {
+  if ((!len && !empty) || fw->bytes + len > FOLLOW_MAX_BYTES)
     return;
   if (fw->n == fw->cap) {
     size_t cap = fw->cap ? 2 * fw->cap : 64;
@@ -245,12 +250,17 @@ static void add_chunk(st_follow *fw, int server, const uint8_t *d, uint32_t len)
     fw->chunks = c;
     fw->cap = cap;
   }
-  uint8_t *copy = malloc(len);
+  uint8_t *copy = malloc(len ? len : 1);
   if (!copy)
     return;
-  memcpy(copy, d, len);
+  if (len)
+    memcpy(copy, d, len);
   fw->chunks[fw->n++] = (chunk){server, copy, len};
   fw->bytes += len;
+}
+
+static void add_chunk(st_follow *fw, int server, const uint8_t *d, uint32_t len) {
+  add_chunk_e(fw, server, d, len, false);
 }
 
 /* The first node that points into data source src, depth first. */
@@ -315,7 +325,10 @@ static const dx_node *first_of(const dx_node *n, const dx_field *f, int depth) {
 }
 
 /* tshark's HTTP follow tap: per message, its start line and headers up to
- * the empty line, then its body (without a chunked transfer coding). */
+ * the empty line, then its body (without a chunked transfer coding). A
+ * continuation (bytes that are neither a request nor a response) has no
+ * headers: an empty chunk, then the bytes as its body, as tshark's tap
+ * queues them. */
 static void http_packet(st_follow *fw, const dx_packet *p, const st_addr *src, uint32_t sport,
                         const st_addr *dst, uint32_t dport) {
   for (const dx_node *l = dx_packet_find(p, fw->f_http); l; l = dx_packet_find_next(p, l)) {
@@ -326,13 +339,14 @@ static void http_packet(st_follow *fw, const dx_packet *p, const st_addr *src, u
       continue;
     const uint8_t *h = sd + off;
     uint32_t hl = 0;
-    for (uint32_t k = 0; k + 1 < len && !hl; k++) {
+    bool msg = first_of(l, fw->f_req, 0) || first_of(l, fw->f_resp, 0);
+    for (uint32_t k = 0; msg && k + 1 < len && !hl; k++) {
       if (h[k] == '\n' && h[k + 1] == '\n')
         hl = k + 2;
       else if (k + 3 < len && !memcmp(h + k, "\r\n\r\n", 4))
         hl = k + 4;
     }
-    if (!hl)
+    if (!hl && msg)
       hl = len;
     if (!fw->have_nodes) {
       fw->have_nodes = 1;
@@ -340,7 +354,7 @@ static void http_packet(st_follow *fw, const dx_packet *p, const st_addr *src, u
       fw->addr[1] = *dst, fw->port[1] = dport;
     }
     int server = !(sport == fw->port[0] && !memcmp(src, &fw->addr[0], sizeof *src));
-    add_chunk(fw, server, h, hl);
+    add_chunk_e(fw, server, h, hl, !msg);
     const dx_node *body = first_of(l, fw->f_file, 0);
     size_t bl = 0;
     const uint8_t *bd = body ? dx_node_bytes(body, &bl) : NULL;
