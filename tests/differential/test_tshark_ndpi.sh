@@ -192,64 +192,16 @@ export -f run_one
 xargs -d '\n' -P "${JOBS:-2}" -I{} bash -c 'run_one "$@"' _ {} "${ts_e[@]}" -- "${our_e[@]}" \
   <"$T_TMP/cases"
 
+while IFS= read -r cap; do
+  printf '%s\t%s\t%s\t%s\t%s\n' "$cap" "$T_TMP/out/$cap.tshark" "$T_TMP/out/$cap.ours" \
+    "$(cat "$T_TMP/out/$cap.tshark.rc")" "$(cat "$T_TMP/out/$cap.ours.rc")"
+done <"$T_TMP/cases" >"$T_TMP/cases.tsv"
 while IFS= read -r line; do
   case $line in
   "ok "*) pass "${line#ok }" ;;
   "FAIL "*) fail "${line#FAIL }" ;;
   "  "*) printf '%s\n' "$line" ;;
   esac
-done < <($PY - "$T_TMP/fields" "$T_TMP/our-known" "$T_TMP/cases" "$T_TMP/out" "$T_TMP/kept" <<'PYEOF'
-import os, sys
-fields_f, ours_f, cases_f, out, kept_f = sys.argv[1:6]
-def lines(p):
-    return open(p, encoding="utf-8", errors="surrogateescape").read().split("\n")[:-1]
-fields, ourfields = lines(fields_f), lines(ours_f)
-col = {f: i for i, f in enumerate(ourfields)}
-kept = set()
-for l in lines(kept_f):
-    w = l.split()
-    if len(w) == 3:
-        kept.add((w[0], int(w[1]), w[2]))
-used = set()
-def rows(p, n):
-    return [c + [""] * (n - len(c)) for c in (l.split("\t") for l in lines(p))]
-total = frames = 0
-for name in lines(cases_f):
-    base = os.path.join(out, name)
-    # a file both refuse (a truncated or corrupt capture) still compares
-    # the frames before the error; one tool alone failing is a failure
-    rt, ro = lines(base + ".tshark.rc")[0], lines(base + ".ours.rc")[0]
-    if (rt == "0") != (ro == "0"):
-        print("FAIL %s: tshark exit %s, dissect exit %s" % (name, rt, ro))
-        continue
-    ts, ours = rows(base + ".tshark", len(fields)), rows(base + ".ours", len(ourfields))
-    bad = []
-    if len(ts) != len(ours):
-        bad.append("frames: tshark %d, dissect %d" % (len(ts), len(ours)))
-    for k in range(min(len(ts), len(ours))):
-        for i, f in enumerate(fields):
-            a = ours[k][col[f]] if f in col else ""
-            if a == ts[k][i]:
-                continue
-            kk = [e for e in kept if e[0] == name and e[1] == k + 1 and f.startswith(e[2])]
-            if kk:
-                used.update(kk)
-                continue
-            bad.append("frame %d %s: dissect %r, tshark %r" % (k + 1, f, a[:100], ts[k][i][:100]))
-    total += 1
-    frames += len(ts)
-    if bad:
-        print("FAIL %s: %d differences (%d frames)" % (name, len(bad), len(ts)))
-        for b in bad[:6]:
-            print("  " + b)
-        if len(bad) > 6:
-            print("  ... and %d more" % (len(bad) - 6))
-    else:
-        print("ok %s: %d frames equal%s" % (name, len(ts), "" if rt == "0" else
-              " (both stop with an error: tshark exit %s, dissect exit %s)" % (rt, ro)))
-# a kept difference that no longer differs is stale: say so
-for e in sorted(kept - used):
-    print("FAIL kept difference %s %d %s no longer differs: remove it from KEPT" % e)
-PYEOF
-)
+done < <($PY "$SRC/tests/differential/compare_frames.py" "$T_TMP/fields" "$T_TMP/our-known" \
+  "$T_TMP/kept" "$T_TMP/cases.tsv")
 finish

@@ -168,6 +168,7 @@ case_vars() { # cap topts dopts name from a CASES entry
 }
 
 printf '%s\n' "$KEPT" >"$T_TMP/kept"
+: >"$T_TMP/cases.tsv"
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
 mapfile -d '' -t our_e < <(eargs "${OUR_FIELDS[@]}")
 i=0
@@ -195,60 +196,16 @@ for c in "${CASES[@]}"; do
     fail "$name: dissect failed (exit $rc)" "$(head -3 "$T_TMP/$i.ours.err")"
     continue
   fi
-  while IFS= read -r line; do
-    case $line in
-    "ok "*) pass "$name: ${line#ok }" ;;
-    "FAIL "*) fail "$name: ${line#FAIL }" ;;
-    "  "*) printf '%s\n' "$line" ;;
-    esac
-  done < <($PY - "$name" "$T_TMP/fields" "$T_TMP/our-known" "$T_TMP/$i.tshark" "$T_TMP/$i.ours" \
-    "$T_TMP/kept" <<'PYEOF'
-import sys
-name, fields_f, ours_f, ts_f, our_f, kept_f = sys.argv[1:7]
-def lines(p):
-    return open(p, encoding="utf-8", errors="surrogateescape").read().split("\n")[:-1]
-fields, ourfields = lines(fields_f), lines(ours_f)
-kept = set()
-for l in lines(kept_f):
-    w = l.split()
-    if len(w) == 3 and w[0] == name:
-        kept.add((int(w[1]), w[2]))
-used = set()
-def rows(p, n):
-    out = []
-    for l in lines(p):
-        c = l.split("\t")
-        out.append(c + [""] * (n - len(c)))
-    return out
-ts, ours = rows(ts_f, len(fields)), rows(our_f, len(ourfields))
-col = {f: i for i, f in enumerate(ourfields)}
-bad = []
-if len(ts) != len(ours):
-    bad.append("frames: tshark %d, dissect %d" % (len(ts), len(ours)))
-for k in range(min(len(ts), len(ours))):
-    for i, f in enumerate(fields):
-        a = ours[k][col[f]] if f in col else ""
-        if a == ts[k][i]:
-            continue
-        kk = [e for e in kept if e[0] == k + 1 and f.startswith(e[1])]
-        if kk:
-            used.update(kk)
-            continue
-        bad.append("frame %d %s: dissect %r, tshark %r" % (k + 1, f, a[:100], ts[k][i][:100]))
-# a kept difference that no longer differs is stale: say so
-for e in sorted(kept - used):
-    bad.append("kept difference %d %s no longer differs: remove it from KEPT" % e)
-if bad:
-    print("FAIL %d differences (%d frames, %d kept differences)" % (len(bad), len(ts), len(used)))
-    for b in bad[:6]:
-        print("  " + b)
-    if len(bad) > 6:
-        print("  ... and %d more" % (len(bad) - 6))
-else:
-    print("ok %d frames equal (%d kept differences)" % (len(ts), len(used)))
-PYEOF
-  )
+  printf '%s\t%s\t%s\n' "$name" "$T_TMP/$i.tshark" "$T_TMP/$i.ours" >>"$T_TMP/cases.tsv"
 done
+while IFS= read -r line; do
+  case $line in
+  "ok "*) pass "${line#ok }" ;;
+  "FAIL "*) fail "${line#FAIL }" ;;
+  "  "*) printf '%s\n' "$line" ;;
+  esac
+done < <($PY "$SRC/tests/differential/compare_frames.py" "$T_TMP/fields" "$T_TMP/our-known" \
+  "$T_TMP/kept" "$T_TMP/cases.tsv")
 # The Info column of frames where the TLS layer meets bytes that are no
 # record (after a gap: "Continuation Data", after TCP's analysis prefix with
 # tshark's ", " separator), and of a TLS alert after TCP's prefix.
