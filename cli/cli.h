@@ -9,7 +9,7 @@
 
 /* -t a|ad|adoy|d|dd|e|r|u|ud|udoy: 0, or -1 after printing tshark's list of
  * formats to stderr. */
-int cli_parse_time_format(const char *arg, dx_time_format *out);
+int cli_parse_time_format(const char *arg, dx_time_format *out, int *digits);
 /* -u s|hms: 0 with *hms set, or -1 after a message. */
 int cli_parse_seconds_format(const char *arg, int *hms);
 

@@ -59,6 +59,7 @@ typedef struct options {
   /* tshark's everyday options (cli/cli.h) */
   dx_time_format time_format; /* -t */
   int time_hms;               /* -u hms */
+  int time_digits;            /* -t FORMAT.N: N, or DX_TIME_PREC_AUTO */
   const char *write_file;     /* -w */
   const char *write_format;   /* -F */
   int print_with_w;           /* -P */
@@ -208,10 +209,13 @@ static void usage(FILE *out) {
           "                       those layers whole, the others in one line, as -O)\n"
           "  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C,\n"
           "     quote=d|s|n       -T fields options\n"
-          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy\n"
+          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy[.[N]]\n"
           "                       time column: absolute (local, with date, with day of\n"
           "                       year), delta, delta displayed, epoch, relative (default),\n"
-          "                       UTC; six decimals, as tshark on a microsecond capture\n"
+          "                       UTC; with the capture's precision (9 decimals for a\n"
+          "                       nanosecond capture, 6 for microseconds), or N decimals\n"
+          "                       (0-9; \".\" alone: automatic; \"-t .3\" keeps the format),\n"
+          "                       as Wireshark 4.2+ (tshark 4.0 refuses the .N suffix)\n"
           "  -u s|hms             seconds, or hours/minutes/seconds, for relative times\n"
           "  -w FILE              write the displayed frames to FILE (\"-\" = standard\n"
           "                       output); nothing else is printed unless -P\n"
@@ -493,6 +497,7 @@ static int parse_args(options *o, int argc, char **argv) {
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
   o->story = -1;
+  o->time_digits = DX_TIME_PREC_AUTO;
   o->fields = calloc((size_t)argc + 1, sizeof *o->fields);
   o->ca_files = calloc((size_t)argc + 1, sizeof *o->ca_files);
   o->ca_paths = calloc((size_t)argc + 1, sizeof *o->ca_paths);
@@ -522,7 +527,7 @@ static int parse_args(options *o, int argc, char **argv) {
     }
     case 'n': o->no_names = 1; break;
     case 't':
-      if (cli_parse_time_format(optarg, &o->time_format) != 0)
+      if (cli_parse_time_format(optarg, &o->time_format, &o->time_digits) != 0)
         return 1;
       break;
     case 'u':
@@ -1006,6 +1011,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   dx_session_set_time_format(sess, o.time_format, o.time_hms);
+  dx_session_set_time_precision(sess, o.time_digits);
   if (o.dfilter) /* frame.time_delta_displayed counts displayed frames only */
     dx_session_set_displayed(sess, NULL);
   cli_stats *stats = NULL;

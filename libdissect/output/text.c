@@ -68,23 +68,18 @@ static void tb_escaped(tbuf *t, const char *s) {
   }
 }
 
-/* "%5llu %10.6f " of the number and the relative time. Microsecond times
- * (what pcap files hold) are written from the integers: the double of such
- * a time is within far less than half a microsecond of it, so printf would
- * print the same digits. Anything else goes through printf. */
+/* "%5llu %10s " of the number and the time column. The default column of
+ * a microsecond capture (what pcap files hold), relative time with six
+ * digits, is written here from the integers, once a frame; anything else
+ * through dx_packet_time_column() (digits cut, as tshark cuts them). */
 static void summary_head(tbuf *t, const dx_packet *p) {
   char b[64];
   char *e = b + sizeof b, *q = e;
-  if (p->sess && (p->sess->time_format != DX_TIME_RELATIVE || p->sess->time_hms)) {
-    char tc[64];
-    dx_packet_time_column(p, tc, sizeof tc);
-    int w = snprintf(b, sizeof b, "%5llu %10s ", (unsigned long long)p->num, tc);
-    if (w > 0)
-      tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
-    return;
-  }
-  if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 && p->rel_nsec < 1000000000 &&
-      p->rel_nsec % 1000 == 0) {
+  bool plain = (!p->sess || (p->sess->time_format == DX_TIME_RELATIVE && !p->sess->time_hms &&
+                             !p->sess->time_fixed)) &&
+               (p->frame.ts_prec == 0 || p->frame.ts_prec == 6);
+  if (plain && p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 &&
+      p->rel_nsec < 1000000000) {
     *--q = ' ';
     uint32_t us = (uint32_t)p->rel_nsec / 1000;
     for (int i = 0; i < 6; i++, us /= 10)
@@ -109,8 +104,9 @@ static void summary_head(tbuf *t, const dx_packet *p) {
     tb_put(t, q, (size_t)(e - q));
     return;
   }
-  int w = snprintf(b, sizeof b, "%5llu %10.6f ", (unsigned long long)p->num,
-                   (double)p->rel_sec + p->rel_nsec / 1e9);
+  char tc[64];
+  dx_packet_time_column(p, tc, sizeof tc);
+  int w = snprintf(b, sizeof b, "%5llu %10s ", (unsigned long long)p->num, tc);
   if (w > 0)
     tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
 }
