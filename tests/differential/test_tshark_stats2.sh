@@ -281,6 +281,40 @@ cmp_out "-V: the Packet comments layer before the frame (the Frame line itself d
   "$(tsh -r "$C" -V -Y 'frame.number == 3' | grep -v '^ \{8\}' | head -2)" \
   "$("$D" -r "$C" -V -Y 'frame.number == 3' 2>&1 | grep -v '^ \{8\}' | head -2)"
 
+# multi-line and long comments in -V: tshark writes their line breaks (CR LF
+# and LF) as they are, cuts a label of 240 bytes or more to " [truncated]"
+# and 226 bytes (back to a UTF-8 character's start: an "é" straddles the
+# cut of the comment's label and of its note's Expert Info line), and keeps
+# 239 bytes in the note's message; every other control byte dissect
+# escapes (tshark writes them raw: ESC, a lone CR, a tab)
+pv() { awk '/^Packet comments/ { p = 1 } /^Frame [0-9]+:/ { p = 0 } p'; }
+if command -v editcap >/dev/null 2>&1; then
+  long=$'first line\r\nsecond line\n'$(printf 'y%.0s' {1..170})$'\u00e9'$(printf 'z%.0s' {1..29})
+  long+=$'\u00e9'$(printf 'w%.0s' {1..40})$'\r\n'$(printf 'v%.0s' {1..60})$'\nlast'
+  short=$'two lines\r\nof a short comment\n'
+  editcap -a "2:$long" -a "4:$short" -a "4:one line" "$S/http.pcapng" "$T_TMP/long.pcapng" >/dev/null 2>&1
+  cmp_out "-V: multi-line comments as tshark writes them, the long one cut to 240 bytes" \
+    "$(tsh -r "$T_TMP/long.pcapng" -V -Y frame.comment | pv)" \
+    "$("$D" -r "$T_TMP/long.pcapng" -V -Y frame.comment 2>&1 | pv)"
+  editcap -a $'1:esc \x1b[31m lone\rcr tab\tcrlf\r\nlf\nend' "$S/http.pcapng" \
+    "$T_TMP/ctl.pcapng" >/dev/null 2>&1
+  got=$("$D" -r "$T_TMP/ctl.pcapng" -V -c 1 2>&1 | pv)
+  cmp_out "-V: a comment's other control bytes escaped, its line breaks kept" \
+    "$(tsh -r "$T_TMP/ctl.pcapng" -V -c 1 | pv | sed 's/\x1b/\\033/g; s/\t/\\t/g; s/\r\([^$]\)/\\r\1/g')" "$got"
+  check_eq "-V: no byte of a comment moves the cursor but its line breaks" "" \
+    "$(tr -d '\n' <<<"${got//$'\r\n'/}" | tr -d '[:print:]')"
+fi
+if [[ -d ${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures ]]; then
+  W=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
+  # sip.pcapng frame 5: an 800-byte Megaco comment in CR LF lines;
+  # wpa3-suiteb-192.pcapng.gz: 21 comments, some of two lines
+  for f in sip.pcapng wpa3-suiteb-192.pcapng.gz; do
+    [[ -f $W/$f ]] || continue
+    cmp_out "-V: the Packet comments of Wireshark's $f" \
+      "$(tsh -r "$W/$f" -V -Y frame.comment | pv)" "$("$D" -r "$W/$f" -V -Y frame.comment 2>&1 | pv)"
+  done
+fi
+
 # hostile comments: a terminal escape, an option longer than its block, a
 # NUL inside a comment (tshark stops at the second block as corrupt; dissect
 # reads on, shows the first comments escaped, and the third up to its NUL)
