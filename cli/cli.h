@@ -19,8 +19,10 @@ typedef struct cli_writer cli_writer;
  * format "pcap" (default when NULL) or "pcapng". On failure returns NULL
  * after printing a message naming the file. */
 cli_writer *cli_writer_open(const char *path, const char *format, int linktype);
-/* Appends one frame; 0 or -1 (message printed). */
-int cli_writer_write(cli_writer *w, const dx_frame *f);
+/* Appends one frame, with its packet comments (clen bytes of texts each
+ * followed by a NUL, as dx_capture_comments() gives them; pcapng only);
+ * 0 or -1 (message printed). */
+int cli_writer_write(cli_writer *w, const dx_frame *f, const char *comments, size_t clen);
 /* Flushes and closes; 0 or -1 if a write failed (message printed). */
 int cli_writer_close(cli_writer *w);
 /* 1 if name is a file format -F knows ("pcap", "pcapng"). */

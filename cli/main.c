@@ -797,7 +797,7 @@ static int next_packet(loop *lp, dx_packet **out, int *show) {
 #endif
   if (lp->stats)
     cli_stats_packet(lp->stats, p);
-  if (*show && lp->writer && cli_writer_write(lp->writer, &f) != 0)
+  if (*show && lp->writer && cli_writer_write(lp->writer, &f, comments, ncomments) != 0)
     lp->wstatus = 2;
   *out = p;
   return 1;

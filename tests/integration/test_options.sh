@@ -55,6 +55,29 @@ for cap in "$S/http.pcap" "$S/dns.pcap" "$S/misc.pcap" "$S/sll2-any.pcap" "$S/ht
   done
 done
 
+# packet comments: -F pcapng keeps each frame's (several, multi-line, long),
+# as tshark's -w does; read back by tshark's frame.comment
+if ((have_tshark)) && command -v editcap >/dev/null 2>&1; then
+  long=$(printf 'long comment %.0s' {1..400})
+  editcap -a $'2:two\r\nlines' -a "2:second of frame 2" -a "5:$long" -a $'7:\u00e9t\u00e9' \
+    "$S/http.pcapng" "$T_TMP/c.pcapng" >/dev/null 2>&1
+  srcs=("$T_TMP/c.pcapng")
+  WS=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
+  [[ -f $WS/sip.pcapng ]] && srcs+=("$WS/sip.pcapng")
+  for src in "${srcs[@]}"; do
+    for fmt in pcapng pcap; do
+      tshark -r "$src" -Y 'frame.number != 3' -w "$T_TMP/tc.$fmt" -F $fmt 2>/dev/null
+      run "$D" -r "$src" -Y 'frame.number != 3' -w "$T_TMP/dc.$fmt" -F $fmt
+      check_eq "$(basename "$src"): -w -F $fmt: the packet comments tshark's -w keeps" \
+        "$(tshark -r "$T_TMP/tc.$fmt" -T fields -e frame.number -e frame.comment 2>/dev/null)" \
+        "$(tshark -r "$T_TMP/dc.$fmt" -T fields -e frame.number -e frame.comment 2>/dev/null)"
+      [[ $src == "$T_TMP/c.pcapng" && $fmt == pcapng ]] &&
+        check_grepf "c.pcapng: -w -F pcapng: frame 4 (was 5) has the long comment" "long comment long" \
+          <(tshark -r "$T_TMP/dc.pcapng" -Y frame.number==4 -T fields -e frame.comment 2>/dev/null)
+    done
+  done
+fi
+
 # -w - : the capture on standard output, read by tshark from a pipe
 if ((have_tshark)); then
   n=$("$D" -r "$S/http.pcap" -w - 2>/dev/null | tshark -r - 2>/dev/null | wc -l)
