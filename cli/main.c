@@ -129,7 +129,8 @@ static void usage(FILE *out) {
           "  -f BPF               capture filter (libpcap syntax) for -i; with -r, use -Y\n"
           "  -c N                 stop after reading N packets\n"
           "  -D                   list the interfaces that can be captured on\n"
-          "  -L                   list the link types of the interface given by -i\n"
+          "  -L                   list the link types of the interface given by -i (by\n"
+          "                       default the first one -D lists)\n"
           "  -a duration:N|packets:N\n"
           "                       stop a live capture after N seconds or N packets\n"
           "Processing:\n"
@@ -322,9 +323,37 @@ static int list_fields(void) {
   return 0;
 }
 
-/* -L: the link types of an interface, as tshark and tcpdump list them. */
+/* An interface's name or description on standard output: control bytes
+ * as \xNN (a name may hold any byte but '/', ':' and white space). */
+static void put_name(const char *s) {
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      printf("\\x%02x", *c);
+    else
+      putchar(*c);
+}
+
+/* -L: the link types of an interface, as tshark and tcpdump list them;
+ * without -i, of the first interface -D lists (tshark's default: libpcap
+ * lists interfaces that are up before those that are down, and loopback
+ * ones after the others). */
 static int list_linktypes(const char *iface) {
   char err[PCAP_ERRBUF_SIZE] = "";
+  char first[256];
+  if (!iface) {
+    pcap_if_t *all = NULL;
+    if (pcap_findalldevs(&all, err) != 0) {
+      eprint("dissect: cannot list interfaces: %s\n", err);
+      return 2;
+    }
+    if (!all) {
+      eprint("dissect: there are no interfaces on which a capture can be done\n");
+      return 2;
+    }
+    snprintf(first, sizeof first, "%s", all->name);
+    pcap_freealldevs(all);
+    iface = first;
+  }
   pcap_t *pc = pcap_create(iface, err);
   if (!pc) {
     eprint("dissect: %s: %s\n", iface, err);
@@ -343,7 +372,10 @@ static int list_linktypes(const char *iface) {
     pcap_close(pc);
     return 2;
   }
-  eprint("Data link types of interface %s (use option -y to set):\n", iface);
+  /* on standard output, as tshark prints it */
+  fputs("Data link types of interface ", stdout);
+  put_name(iface);
+  fputs(" (use option -y to set):\n", stdout);
   for (int i = 0; i < n; i++) {
     const char *name = pcap_datalink_val_to_name(dlts[i]);
     const char *desc = pcap_datalink_val_to_description(dlts[i]);
@@ -365,9 +397,16 @@ static int list_interfaces(void) {
     return 2;
   }
   int i = 1;
-  for (pcap_if_t *d = all; d; d = d->next, i++)
-    printf("%d. %s%s%s%s\n", i, d->name, d->description ? " (" : "",
-           d->description ? d->description : "", d->description ? ")" : "");
+  for (pcap_if_t *d = all; d; d = d->next, i++) {
+    printf("%d. ", i);
+    put_name(d->name);
+    if (d->description) {
+      fputs(" (", stdout);
+      put_name(d->description);
+      putchar(')');
+    }
+    putchar('\n');
+  }
   pcap_freealldevs(all);
   return 0;
 }
@@ -686,11 +725,8 @@ static int parse_args(options *o, int argc, char **argv) {
   }
   if (o->list_ifaces)
     return 0;
-  if (o->list_linktypes) {
-    if (!o->iface)
-      return bad_option("%s", "-L needs an interface: -i IFACE -L");
+  if (o->list_linktypes)
     return 0;
-  }
   if (o->read_file && o->bpf)
     return bad_option("%s", "Only read filters, not capture filters, can be specified when "
                             "reading a capture file (use -Y for a display filter)");

@@ -101,18 +101,31 @@ check_rc_zero "-v exits 0"
 check_grep "-v names the version" "^dissect [0-9]+\.[0-9]+\.[0-9]+ \(libdissect" "$T_TMP/out"
 check_grepf "-v names the libpcap it runs with" "libpcap version" "$T_TMP/out"
 check_grepf "-v names json-c" "json-c" "$T_TMP/out"
-run "$D" -L
-check_rc_error "-L without -i is refused"
-check_grepf "-L: the message says it needs -i" "-i IFACE" "$T_TMP/err"
 run "$D" -i no-such-iface0 -L
 check_rc_error "-L on a missing interface fails"
 check_grepf "-L: the message names the interface" "no-such-iface0" "$T_TMP/err"
 if [[ $(id -u) == 0 ]] && ip link show lo >/dev/null 2>&1; then
   run "$D" -i lo -L
   check_rc_zero "-i lo -L exits 0"
+  check_eq "-i lo -L: its header line on stdout, as tshark's" \
+    "Data link types of interface lo (use option -y to set):" "$(head -1 "$T_TMP/out")"
+  check_eq "-i lo -L: nothing on stderr" "" "$(cat "$T_TMP/err")"
   if command -v tcpdump >/dev/null 2>&1; then
     check_eq "-i lo -L lists what tcpdump -L lists" "$(tcpdump -i lo -L 2>&1 | grep '^  ')" \
-      "$(cat "$T_TMP/out")"
+      "$(grep '^  ' "$T_TMP/out")"
+  fi
+  # without -i: the first interface -D lists, as tshark's default
+  run "$D" -L
+  check_rc_zero "-L without -i exits 0"
+  first=$("$D" -D | head -1 | sed 's/^1\. //; s/ (.*//')
+  check_eq "-L without -i: the link types of the first interface -D lists ($first)" \
+    "$("$D" -L -i "$first")" "$(cat "$T_TMP/out")"
+  if ((have_tshark)); then
+    for args in "-L" "-L -i lo"; do
+      # shellcheck disable=SC2086 # the words of args
+      check_eq "dissect $args prints what tshark $args prints" "$(tshark $args 2>/dev/null)" \
+        "$("$D" $args 2>&1)"
+    done
   fi
   start=$(date +%s%N)
   run timeout 10 "$D" -i lo -a duration:1 -q
