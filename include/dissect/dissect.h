@@ -559,6 +559,13 @@ const char *dx_node_value_name(const dx_node *n);
  * tshark's wrapper line is "Expert Info (SEVERITY/GROUP): MESSAGE". */
 int dx_node_expert(const dx_node *n, const char **severity, const char **group,
                    const char **message);
+/* 1 if expert note n is one of dissect's own, which Wireshark 4.0 does not
+ * make: the certificate trust verdicts and risks (tls.trust*, tls.risk.*),
+ * why a TLS record was not decrypted (under tls.decryption), a limit reached (_ws.limit: "[N more
+ * lines not shown]", a cap of the session), QUIC's reused STREAM offsets (tshark 4.0 notes them for
+ * CRYPTO frames only); else 0 (also when n is no note). tshark's -z expert table leaves them out:
+ * dissect lists them apart, after it. */
+int dx_node_expert_own(const dx_node *n);
 
 #ifdef __cplusplus
 }
