@@ -9,7 +9,7 @@
 
 /* -t a|ad|adoy|d|dd|e|r|u|ud|udoy: 0, or -1 after printing tshark's list of
  * formats to stderr. */
-int cli_parse_time_format(const char *arg, dx_time_format *out);
+int cli_parse_time_format(const char *arg, dx_time_format *out, int *digits);
 /* -u s|hms: 0 with *hms set, or -1 after a message. */
 int cli_parse_seconds_format(const char *arg, int *hms);
 
@@ -19,8 +19,10 @@ typedef struct cli_writer cli_writer;
  * format "pcap" (default when NULL) or "pcapng". On failure returns NULL
  * after printing a message naming the file. */
 cli_writer *cli_writer_open(const char *path, const char *format, int linktype);
-/* Appends one frame; 0 or -1 (message printed). */
-int cli_writer_write(cli_writer *w, const dx_frame *f);
+/* Appends one frame, with its packet comments (clen bytes of texts each
+ * followed by a NUL, as dx_capture_comments() gives them; pcapng only);
+ * 0 or -1 (message printed). */
+int cli_writer_write(cli_writer *w, const dx_frame *f, const char *comments, size_t clen);
 /* Flushes and closes; 0 or -1 if a write failed (message printed). */
 int cli_writer_close(cli_writer *w);
 /* 1 if name is a file format -F knows ("pcap", "pcapng"). */

@@ -59,6 +59,7 @@ typedef struct options {
   /* tshark's everyday options (cli/cli.h) */
   dx_time_format time_format; /* -t */
   int time_hms;               /* -u hms */
+  int time_digits;            /* -t FORMAT.N: N, or DX_TIME_PREC_AUTO */
   const char *write_file;     /* -w */
   const char *write_format;   /* -F */
   int print_with_w;           /* -P */
@@ -128,7 +129,8 @@ static void usage(FILE *out) {
           "  -f BPF               capture filter (libpcap syntax) for -i; with -r, use -Y\n"
           "  -c N                 stop after reading N packets\n"
           "  -D                   list the interfaces that can be captured on\n"
-          "  -L                   list the link types of the interface given by -i\n"
+          "  -L                   list the link types of the interface given by -i (by\n"
+          "                       default the first one -D lists)\n"
           "  -a duration:N|packets:N\n"
           "                       stop a live capture after N seconds or N packets\n"
           "Processing:\n"
@@ -208,10 +210,13 @@ static void usage(FILE *out) {
           "                       those layers whole, the others in one line, as -O)\n"
           "  -E header=y|n, separator=/t|/s|C, occurrence=f|l|a, aggregator=,|/s|C,\n"
           "     quote=d|s|n       -T fields options\n"
-          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy\n"
+          "  -t a|ad|adoy|d|dd|e|r|u|ud|udoy[.[N]]\n"
           "                       time column: absolute (local, with date, with day of\n"
           "                       year), delta, delta displayed, epoch, relative (default),\n"
-          "                       UTC; six decimals, as tshark on a microsecond capture\n"
+          "                       UTC; with the capture's precision (9 decimals for a\n"
+          "                       nanosecond capture, 6 for microseconds), or N decimals\n"
+          "                       (0-9; \".\" alone: automatic; \"-t .3\" keeps the format),\n"
+          "                       as Wireshark 4.2+ (tshark 4.0 refuses the .N suffix)\n"
           "  -u s|hms             seconds, or hours/minutes/seconds, for relative times\n"
           "  -w FILE              write the displayed frames to FILE (\"-\" = standard\n"
           "                       output); nothing else is printed unless -P\n"
@@ -319,9 +324,37 @@ static int list_fields(void) {
   return 0;
 }
 
-/* -L: the link types of an interface, as tshark and tcpdump list them. */
+/* An interface's name or description on standard output: control bytes
+ * as \xNN (a name may hold any byte but '/', ':' and white space). */
+static void put_name(const char *s) {
+  for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+    if (*c < 0x20 || *c == 0x7f)
+      printf("\\x%02x", *c);
+    else
+      putchar(*c);
+}
+
+/* -L: the link types of an interface, as tshark and tcpdump list them;
+ * without -i, of the first interface -D lists (tshark's default: libpcap
+ * lists interfaces that are up before those that are down, and loopback
+ * ones after the others). */
 static int list_linktypes(const char *iface) {
   char err[PCAP_ERRBUF_SIZE] = "";
+  char first[256];
+  if (!iface) {
+    pcap_if_t *all = NULL;
+    if (pcap_findalldevs(&all, err) != 0) {
+      eprint("dissect: cannot list interfaces: %s\n", err);
+      return 2;
+    }
+    if (!all) {
+      eprint("dissect: there are no interfaces on which a capture can be done\n");
+      return 2;
+    }
+    snprintf(first, sizeof first, "%s", all->name);
+    pcap_freealldevs(all);
+    iface = first;
+  }
   pcap_t *pc = pcap_create(iface, err);
   if (!pc) {
     eprint("dissect: %s: %s\n", iface, err);
@@ -340,7 +373,10 @@ static int list_linktypes(const char *iface) {
     pcap_close(pc);
     return 2;
   }
-  eprint("Data link types of interface %s (use option -y to set):\n", iface);
+  /* on standard output, as tshark prints it */
+  fputs("Data link types of interface ", stdout);
+  put_name(iface);
+  fputs(" (use option -y to set):\n", stdout);
   for (int i = 0; i < n; i++) {
     const char *name = pcap_datalink_val_to_name(dlts[i]);
     const char *desc = pcap_datalink_val_to_description(dlts[i]);
@@ -362,9 +398,16 @@ static int list_interfaces(void) {
     return 2;
   }
   int i = 1;
-  for (pcap_if_t *d = all; d; d = d->next, i++)
-    printf("%d. %s%s%s%s\n", i, d->name, d->description ? " (" : "",
-           d->description ? d->description : "", d->description ? ")" : "");
+  for (pcap_if_t *d = all; d; d = d->next, i++) {
+    printf("%d. ", i);
+    put_name(d->name);
+    if (d->description) {
+      fputs(" (", stdout);
+      put_name(d->description);
+      putchar(')');
+    }
+    putchar('\n');
+  }
   pcap_freealldevs(all);
   return 0;
 }
@@ -494,6 +537,7 @@ static int parse_args(options *o, int argc, char **argv) {
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
   o->story = -1;
+  o->time_digits = DX_TIME_PREC_AUTO;
   o->fields = calloc((size_t)argc + 1, sizeof *o->fields);
   o->ca_files = calloc((size_t)argc + 1, sizeof *o->ca_files);
   o->ca_paths = calloc((size_t)argc + 1, sizeof *o->ca_paths);
@@ -523,7 +567,7 @@ static int parse_args(options *o, int argc, char **argv) {
     }
     case 'n': o->no_names = 1; break;
     case 't':
-      if (cli_parse_time_format(optarg, &o->time_format) != 0)
+      if (cli_parse_time_format(optarg, &o->time_format, &o->time_digits) != 0)
         return 1;
       break;
     case 'u':
@@ -682,11 +726,8 @@ static int parse_args(options *o, int argc, char **argv) {
   }
   if (o->list_ifaces)
     return 0;
-  if (o->list_linktypes) {
-    if (!o->iface)
-      return bad_option("%s", "-L needs an interface: -i IFACE -L");
+  if (o->list_linktypes)
     return 0;
-  }
   if (o->read_file && o->bpf)
     return bad_option("%s", "Only read filters, not capture filters, can be specified when "
                             "reading a capture file (use -Y for a display filter)");
@@ -793,7 +834,7 @@ static int next_packet(loop *lp, dx_packet **out, int *show) {
 #endif
   if (lp->stats)
     cli_stats_packet(lp->stats, p);
-  if (*show && lp->writer && cli_writer_write(lp->writer, &f) != 0)
+  if (*show && lp->writer && cli_writer_write(lp->writer, &f, comments, ncomments) != 0)
     lp->wstatus = 2;
   *out = p;
   return 1;
@@ -1007,6 +1048,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   dx_session_set_time_format(sess, o.time_format, o.time_hms);
+  dx_session_set_time_precision(sess, o.time_digits);
   if (o.dfilter) /* frame.time_delta_displayed counts displayed frames only */
     dx_session_set_displayed(sess, NULL);
   cli_stats *stats = NULL;

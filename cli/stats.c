@@ -547,11 +547,15 @@ static void phs_free(phs_node *n) {
 /* ---- expert ---------------------------------------------------------- */
 
 /* tshark's tap-expert: per severity, one row per protocol and message with
- * its count, in the order first met. Levels: 0 comment .. 4 error. */
+ * its count, in the order first met. Levels: 0 comment .. 4 error. The
+ * notes of dissect's own (dx_node_expert_own: trust verdicts, limits, ...)
+ * are rows apart, printed after tshark's table under a heading of their
+ * own, so that tshark's part counts what tshark counts. */
 enum { X_COMMENT, X_CHAT, X_NOTE, X_WARN, X_ERROR, X_LEVELS };
 #define EXPERT_MAX_ROWS (1u << 20)
 
 typedef struct xrow {
+  bool own; /* dissect's own note */
   uint32_t group;
   const char *proto; /* static */
   char *summary;
@@ -597,13 +601,14 @@ static int x_level(int sev) {
   }
 }
 
-static void x_add(xtab *x, int level, uint32_t group, const char *proto, const char *summary) {
+static void x_add(xtab *x, int level, bool own, uint32_t group, const char *proto,
+                  const char *summary) {
   if (level < x->lowest)
     return;
   uint8_t buf[1024];
   size_t pl = strlen(proto), sl = strlen(summary);
   size_t k = 0;
-  buf[k++] = (uint8_t)level;
+  buf[k++] = (uint8_t)(level | (own ? 0x80 : 0));
   memcpy(buf + k, proto, pl < 64 ? pl : 64), k += pl < 64 ? pl : 64;
   buf[k++] = 0;
   memcpy(buf + k, summary, sl < 900 ? sl : 900), k += sl < 900 ? sl : 900;
@@ -613,7 +618,8 @@ static void x_add(xtab *x, int level, uint32_t group, const char *proto, const c
       size_t v = x->slots[i] - 1;
       int lv = (int)(v % X_LEVELS);
       xrow *r = &x->rows[lv][v / X_LEVELS];
-      if (lv == level && strcmp(r->proto, proto) == 0 && strcmp(r->summary, summary) == 0) {
+      if (lv == level && r->own == own && strcmp(r->proto, proto) == 0 &&
+          strcmp(r->summary, summary) == 0) {
         r->freq++;
         return;
       }
@@ -632,7 +638,7 @@ static void x_add(xtab *x, int level, uint32_t group, const char *proto, const c
       size_t v = x->slots[i] - 1;
       const xrow *r = &x->rows[v % X_LEVELS][v / X_LEVELS];
       size_t rl = strlen(r->proto), rs = strlen(r->summary), j = 0;
-      buf[j++] = (uint8_t)(v % X_LEVELS);
+      buf[j++] = (uint8_t)(v % X_LEVELS | (r->own ? 0x80 : 0));
       memcpy(buf + j, r->proto, rl < 64 ? rl : 64), j += rl < 64 ? rl : 64;
       buf[j++] = 0;
       memcpy(buf + j, r->summary, rs < 900 ? rs : 900), j += rs < 900 ? rs : 900;
@@ -656,7 +662,7 @@ static void x_add(xtab *x, int level, uint32_t group, const char *proto, const c
   char *copy = strdup(summary);
   if (!copy)
     return;
-  x->rows[level][x->n[level]] = (xrow){group, proto, copy, 1};
+  x->rows[level][x->n[level]] = (xrow){own, group, proto, copy, 1};
   size_t v = x->n[level]++ * X_LEVELS + (size_t)level;
   size_t i = h & (x->nslots - 1);
   while (x->slots[i])
@@ -679,27 +685,33 @@ static void x_walk(xtab *x, const dx_node *n, const char *proto, int depth) {
       for (const dx_node *k = dx_node_first_child(c); k; k = dx_node_next(k))
         if (dx_node_field(k) == x->f_group)
           group = (uint32_t)dx_node_uint(k);
-      x_add(x, x_level(dx_node_severity(c)), group, proto, msg);
+      x_add(x, x_level(dx_node_severity(c)), dx_node_expert_own(c) != 0, group, proto, msg);
     }
     x_walk(x, c, proto, depth + 1);
   }
 }
 
-static void x_print(const xtab *x, FILE *out) {
+/* The rows of tshark's kind (own false) or dissect's own, by level; the
+ * own levels' titles begin with "dissect " (a script that reads tshark's
+ * "Warns (N)" never takes them for tshark's). */
+static void x_print_part(const xtab *x, FILE *out, bool own) {
   static const char *const titles[] = {"Comments", "Chats", "Notes", "Warns", "Errors"};
   static const char *const groups[] = {
       "Checksum", "Sequence", "Response", "Request", "Undecoded",  "Reassemble", "Malformed",
       "Debug",    "Protocol", "Security", "Comment", "Decryption", "Assumption", "Deprecated"};
   for (int lv = X_ERROR; lv >= X_COMMENT; lv--) {
-    if (!x->n[lv])
-      continue;
     uint64_t total = 0;
     for (size_t i = 0; i < x->n[lv]; i++)
-      total += x->rows[lv][i].freq;
-    fprintf(out, "\n%s (%" PRIu64 ")\n=============\n", titles[lv], total);
+      if (x->rows[lv][i].own == own)
+        total += x->rows[lv][i].freq;
+    if (!total)
+      continue;
+    fprintf(out, "\n%s%s (%" PRIu64 ")\n=============\n", own ? "dissect " : "", titles[lv], total);
     fputs("   Frequency      Group           Protocol  Summary\n", out);
     for (size_t i = 0; i < x->n[lv]; i++) {
       const xrow *r = &x->rows[lv][i];
+      if (r->own != own)
+        continue;
       uint32_t g = r->group >> 24;
       char unk[32];
       const char *gn = g >= 1 && g <= 14 ? groups[g - 1] : unk;
@@ -708,6 +720,21 @@ static void x_print(const xtab *x, FILE *out) {
       fprintf(out, "%12" PRIu64 " %10s %18s  %s\n", r->freq, gn, r->proto, r->summary);
     }
   }
+}
+
+static void x_print(const xtab *x, FILE *out) {
+  x_print_part(x, out, false);
+  bool any = false;
+  for (int lv = 0; lv < X_LEVELS && !any; lv++)
+    for (size_t i = 0; i < x->n[lv] && !any; i++)
+      any = x->rows[lv][i].own;
+  if (!any)
+    return;
+  fputs("\n==================================================================\n"
+        "dissect's own expert notes: not in tshark 4.0, not counted above\n"
+        "==================================================================\n",
+        out);
+  x_print_part(x, out, true);
 }
 
 static void x_free(xtab *x) {

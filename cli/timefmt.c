@@ -20,24 +20,57 @@ static const struct {
     {"udoy", DX_TIME_UTC_YDOY, "absolute UTC with YYYY/DOY date"},
 };
 
-int cli_parse_time_format(const char *arg, dx_time_format *out) {
-  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-    if (strcmp(arg, formats[i].name) == 0) {
-      *out = formats[i].fmt;
-      return 0;
-    }
-  /* tshark's message, word for word (the argument escaped) */
-  fputs("dissect: Invalid time stamp type \"", stderr);
+static void put_escaped(const char *arg) {
   for (const unsigned char *c = (const unsigned char *)arg; *c; c++)
     if (*c < 0x20 || *c == 0x7f)
       fprintf(stderr, "\\x%02x", *c);
     else
       fputc(*c, stderr);
-  fputs("\"; it must be one of:\n", stderr);
-  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-    fprintf(stderr, "\t\"%s\"%*sfor %s\n", formats[i].name, (int)(5 - strlen(formats[i].name)), "",
-            formats[i].what);
-  return -1;
+}
+
+/* FORMAT[.[N]] (Wireshark 4.2's form; tshark 4.0 takes FORMAT only):
+ * FORMAT may be left out (".3" keeps the format), N is 0 to 9 digits of
+ * the fraction, "." alone is automatic (each capture's own precision).
+ * *digits is changed only when a "." is given. */
+int cli_parse_time_format(const char *arg, dx_time_format *out, int *digits) {
+  const char *dot = strchr(arg, '.');
+  size_t nlen = dot ? (size_t)(dot - arg) : strlen(arg);
+  int prec = DX_TIME_PREC_AUTO;
+  if (dot && dot[1]) {
+    if (dot[1] < '0' || dot[1] > '9' || dot[2]) {
+      fputs("dissect: Invalid time stamp precision \"", stderr);
+      put_escaped(dot);
+      fputs("\"; after the \".\" comes a number of digits from 0 to 9, or nothing for\n"
+            "the capture's own precision\n",
+            stderr);
+      return -1;
+    }
+    prec = dot[1] - '0';
+  }
+  size_t i = 0;
+  if (nlen) {
+    for (; i < sizeof formats / sizeof formats[0]; i++)
+      if (strlen(formats[i].name) == nlen && strncmp(arg, formats[i].name, nlen) == 0)
+        break;
+  } else if (!dot)
+    i = sizeof formats / sizeof formats[0]; /* "" */
+  if (i == sizeof formats / sizeof formats[0]) {
+    /* tshark's message, word for word (the argument escaped) */
+    fputs("dissect: Invalid time stamp type \"", stderr);
+    put_escaped(arg);
+    fputs("\"; it must be one of:\n", stderr);
+    for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++)
+      fprintf(stderr, "\t\"%s\"%*sfor %s\n", formats[k].name, (int)(5 - strlen(formats[k].name)),
+              "", formats[k].what);
+    fputs("\toptionally followed by .N (N digits of the fraction, 0-9) or \".\" (automatic)\n",
+          stderr);
+    return -1;
+  }
+  if (nlen)
+    *out = formats[i].fmt;
+  if (dot)
+    *digits = prec;
+  return 0;
 }
 
 int cli_parse_seconds_format(const char *arg, int *hms) {

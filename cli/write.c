@@ -2,7 +2,8 @@
  * pcap goes through libpcap's dumper; pcapng (which libpcap 1.10 cannot
  * write) is written here: a Section Header Block, an Interface Description
  * Block per link type met (nanosecond time stamps) and an Enhanced Packet
- * Block per frame. */
+ * Block per frame, with its packet comments (opt_comment), as tshark keeps
+ * them. */
 #include "cli.h"
 
 #include <errno.h>
@@ -123,7 +124,7 @@ cli_writer *cli_writer_open(const char *path, const char *format, int linktype) 
   return w;
 }
 
-int cli_writer_write(cli_writer *w, const dx_frame *f) {
+int cli_writer_write(cli_writer *w, const dx_frame *f, const char *comments, size_t clen) {
   if (w->failed)
     return -1;
   if (!w->pcapng) {
@@ -149,7 +150,23 @@ int cli_writer_write(cli_writer *w, const dx_frame *f) {
     return -1;
   }
   uint32_t pad = (4 - (f->caplen & 3)) & 3;
-  uint32_t total = 32 + f->caplen + pad;
+  /* the options: each comment (NUL-ended in comments) padded to 4 bytes,
+   * then opt_endofopt; none without comments */
+  uint64_t olen = 0;
+  for (size_t i = 0; i < clen;) {
+    size_t l = strnlen(comments + i, clen - i);
+    if (l > 65535)
+      l = 65535;
+    olen += 4 + ((l + 3) & ~(size_t)3);
+    i += strnlen(comments + i, clen - i) + 1;
+  }
+  if (olen)
+    olen += 4;
+  if (olen + 32 + f->caplen + pad > UINT32_MAX / 2) {
+    wfail(w, "packet comments too long for a block");
+    return -1;
+  }
+  uint32_t total = 32 + f->caplen + pad + (uint32_t)olen;
   uint64_t ts = (uint64_t)f->ts_sec * 1000000000u + f->ts_nsec;
   uint8_t b[28];
   put32(b, 6);
@@ -163,6 +180,17 @@ int cli_writer_write(cli_writer *w, const dx_frame *f) {
   ng_write(w, f->data, f->caplen);
   static const uint8_t zero[4];
   ng_write(w, zero, pad);
+  for (size_t i = 0; i < clen;) {
+    size_t full = strnlen(comments + i, clen - i), l = full > 65535 ? 65535 : full;
+    b[0] = 1, b[1] = 0; /* opt_comment */
+    b[2] = (uint8_t)l, b[3] = (uint8_t)(l >> 8);
+    ng_write(w, b, 4);
+    ng_write(w, comments + i, l);
+    ng_write(w, zero, (4 - (l & 3)) & 3);
+    i += full + 1;
+  }
+  if (olen)
+    ng_write(w, zero, 4); /* opt_endofopt */
   put32(b, total);
   ng_write(w, b, 4);
   return w->failed ? -1 : 0;

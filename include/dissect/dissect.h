@@ -224,7 +224,15 @@ typedef struct dx_frame {
   uint32_t wirelen;    /* bytes on the wire */
   int linktype;        /* DLT_ value */
   const uint8_t *data; /* caplen bytes */
+  /* Digits of a second's fraction the capture records times with, which
+   * tshark's time column shows by default: 6 for a pcap file, 9 for a
+   * nanosecond pcap file and for a pcapng interface with if_tsresol 10^-9,
+   * 3 for milliseconds (1, 2, 3, 6 or 9, as Wireshark rounds resolutions
+   * down to these), DX_TSPREC_SECONDS for whole seconds. 0 (a frame made
+   * without it): 6. dx_capture_next() sets it. */
+  int8_t ts_prec;
 } dx_frame;
+#define DX_TSPREC_SECONDS (-1)
 
 /* Dissects one frame and returns the packet in *out. Frames must be fed in
  * capture order: the session numbers them 1, 2, 3, ... and keeps flow state.
@@ -269,7 +277,9 @@ void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
 /* ---- times as tshark shows them (-t, -u) ----------------------------------
  * The time column of the summary line and of _ws.col.Time, in one of
  * tshark's formats; DX_TIME_RELATIVE is the default. Absolute times are
- * local unless named UTC; the fraction has six digits. */
+ * local unless named UTC; the fraction has as many digits as the capture
+ * records (dx_frame.ts_prec: six for a pcap file, nine for a nanosecond
+ * one), or as dx_session_set_time_precision() fixes. */
 typedef enum dx_time_format {
   DX_TIME_RELATIVE = 0,    /* -t r:    seconds since the first frame: "0.000026" */
   DX_TIME_ABSOLUTE,        /* -t a:    "08:25:43.332437" */
@@ -286,6 +296,12 @@ typedef enum dx_time_format {
  * hms != 0 writes relative and delta times as tshark's -u hms does
  * ("1h 2m 3.000000s"). Returns DX_OK or DX_EINVAL. */
 int dx_session_set_time_format(dx_session *s, dx_time_format fmt, int hms);
+/* Digits of the time column's fraction, 0 to 9 (cut, not rounded, as
+ * Wireshark does), or DX_TIME_PREC_AUTO (the default): each frame's own
+ * precision (dx_frame.ts_prec). Wireshark 4.2's -t FORMAT.N and -t FORMAT.
+ * Returns DX_OK or DX_EINVAL. */
+#define DX_TIME_PREC_AUTO (-1)
+int dx_session_set_time_precision(dx_session *s, int digits);
 /* Tells the session that the program displayed packet p (it matched the
  * display filter): frame.time_delta_displayed and the DX_TIME_DELTA_DISPLAYED
  * column of later frames count from it. Until the first call, every frame
@@ -543,6 +559,13 @@ const char *dx_node_value_name(const dx_node *n);
  * tshark's wrapper line is "Expert Info (SEVERITY/GROUP): MESSAGE". */
 int dx_node_expert(const dx_node *n, const char **severity, const char **group,
                    const char **message);
+/* 1 if expert note n is one of dissect's own, which Wireshark 4.0 does not
+ * make: the certificate trust verdicts and risks (tls.trust*, tls.risk.*),
+ * why a TLS record was not decrypted (under tls.decryption), a limit reached (_ws.limit: "[N more
+ * lines not shown]", a cap of the session), QUIC's reused STREAM offsets (tshark 4.0 notes them for
+ * CRYPTO frames only); else 0 (also when n is no note). tshark's -z expert table leaves them out:
+ * dissect lists them apart, after it. */
+int dx_node_expert_own(const dx_node *n);
 
 #ifdef __cplusplus
 }

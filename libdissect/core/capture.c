@@ -65,6 +65,11 @@ struct dx_capture {
   dx_pcapng *book;
   dx_iface_info iface;
   bool has_iface;
+  /* dx_frame.ts_prec: of the whole capture (a pcap file's magic, a live
+   * capture's precision; 0 unknown), and of the last frame (its pcapng
+   * interface's, found by the walk) */
+  int8_t ts_prec, frame_prec;
+  bool live_usec; /* a live capture whose device gives only microseconds */
   char err[PCAP_ERRBUF_SIZE + 512];
 };
 
@@ -469,6 +474,15 @@ static bool walk_rd(void *ctx, long off, void *buf, size_t n) {
  * the section the book holds it in. */
 static void found_iface(dx_capture *c, uint32_t ifid) {
   c->has_iface = c->book && dx_pcapng_iface_of(c->book, ifid, &c->iface) == 1;
+  int8_t prec = c->book ? dx_pcapng_iface_prec(c->book, ifid) : 0;
+  if (prec)
+    c->frame_prec = prec;
+}
+
+/* The precision of a pcap file's times, by its magic number: nanoseconds
+ * (0xa1b23c4d) or microseconds. */
+static int8_t pcap_prec(uint32_t magic) {
+  return magic == 0xa1b23c4du || magic == 0x4d3cb2a1u ? 9 : 6;
 }
 
 static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
@@ -753,6 +767,8 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
   c->pc = pc;
   c->iobuf = iobuf;
   c->tpos = -1;
+  if (tin && tin->len >= 4 && rd32(tin->buf, false) != 0x0A0D0D0Au)
+    c->ts_prec = pcap_prec(rd32(tin->buf, false));
   if (tin && tin->len >= 4 && rd32(tin->buf, false) == 0x0A0D0D0Au) {
     c->tee = tin; /* pcapng on standard input: comments from the kept bytes */
     c->cswap = tin->len >= 12 && rd32(tin->buf + 8, false) == 0x4D3C2B1Au;
@@ -798,6 +814,8 @@ int dx_capture_open_file(dx_capture **out, const char *path, char *errbuf, size_
       c->cnext = -1;
     } else if (cf)
       fclose(cf);
+    if (got && magic != 0x0A0D0D0Au)
+      c->ts_prec = pcap_prec(magic);
     /* a pcap file of the standard kinds (microsecond or nanosecond, either
      * byte order: 16-byte record headers): its next record's offset is
      * counted from here on */
@@ -843,6 +861,9 @@ int dx_capture_open_live(dx_capture **out, const char *iface, const char *bpf, i
   c->pc = pc;
   c->tpos = -1;
   c->live = true;
+  /* tshark's dumpcap asks for nanoseconds too, and shows what it got */
+  c->live_usec = pcap_get_tstamp_precision(pc) != PCAP_TSTAMP_PRECISION_NANO;
+  c->ts_prec = c->live_usec ? 6 : 9;
   c->name = strdup(iface);
   c->linktype = pcap_datalink(pc);
   if (!c->name) {
@@ -1009,6 +1030,7 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
     int rc = pcap_next_ex(c->pc, &h, &data);
     if (rc == 1) {
       c->count++;
+      c->frame_prec = c->ts_prec;
       if (c->cfp || c->tee)
         read_comments(c, pos, h->caplen);
       if (c->rec_hdr && c->tpos >= 0 && !c->filtered && h->caplen < (uint32_t)pcap_snapshot(c->pc))
@@ -1020,11 +1042,13 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
       else
         c->tpos = -1;
       f->ts_sec = h->ts.tv_sec;
-      f->ts_nsec = (uint32_t)h->ts.tv_usec; /* nanoseconds: opened with NANO precision */
+      /* nanoseconds: opened with NANO precision */
+      f->ts_nsec = (uint32_t)h->ts.tv_usec * (c->live_usec ? 1000u : 1u);
       f->caplen = h->caplen;
       f->wirelen = h->len;
       f->linktype = c->linktype;
       f->data = data;
+      f->ts_prec = c->frame_prec;
       return 1;
     }
     if (rc == 0) /* live timeout: no packet yet */

@@ -162,3 +162,23 @@ int dx_node_expert(const dx_node *n, const char **severity, const char **group,
     *message = n->text ? n->text : "";
   return DX_OK;
 }
+
+int dx_node_expert_own(const dx_node *n) {
+  if (n && !(n->flags & DX_NODE_EXPERT) && n->field == &expert_fields[0] && n->parent &&
+      (n->parent->flags & DX_NODE_EXPERT))
+    n = n->parent; /* the hidden _ws.expert under a note */
+  if (!n || !(n->flags & DX_NODE_EXPERT) || !n->field)
+    return 0;
+  const char *a = n->field->abbrev;
+  if (n->field == &expert_fields[2] || strncmp(a, "tls.risk.", 9) == 0 ||
+      strncmp(a, "tls.trust", 9) == 0)
+    return 1;
+  /* why a TLS record was not decrypted (a note under tls.decryption) */
+  if (n->field == &expert_fields[0] && n->parent && n->parent->field &&
+      strcmp(n->parent->field->abbrev, "tls.decryption") == 0)
+    return 1;
+  /* quic.retransmission: tshark's summary for a CRYPTO frame; dissect's
+   * STREAM notes add why after it */
+  static const char quic_retrans[] = "This QUIC frame has a reused stream offset (retransmission?)";
+  return strcmp(a, "quic.retransmission") == 0 && n->text && strcmp(n->text, quic_retrans) != 0;
+}

@@ -296,9 +296,32 @@ int dx_pcapng_iface(const dx_pcapng *r, dx_iface_info *out) {
   return dx_pcapng_iface_of(r, r->last_ifid, out);
 }
 
+/* The digits Wireshark shows times of an interface with: its units per
+ * second rounded down to 10^9, 10^6, 10^3, 100, 10 or 1 (2^-10 s: 3). */
+static int8_t iface_prec(const iface *f) {
+  if (f->pow2 ? f->res >= 64 : f->res >= 20)
+    return 9; /* Wireshark: units per second "infinite" */
+  uint64_t ups = 1;
+  for (unsigned i = 0; i < f->res; i++)
+    ups *= f->pow2 ? 2 : 10;
+  return ups >= 1000000000u ? 9
+         : ups >= 1000000u  ? 6
+         : ups >= 1000u     ? 3
+         : ups >= 100u      ? 2
+         : ups >= 10u       ? 1
+                            : DX_TSPREC_SECONDS;
+}
+
+int8_t dx_pcapng_iface_prec(const dx_pcapng *r, uint32_t ifid) {
+  if (r->cur == UINT32_MAX || ifid >= r->secs[r->cur].nifs)
+    return 0;
+  return iface_prec(&r->secs[r->cur].ifs[ifid]);
+}
+
 /* A timestamp in units of the interface's resolution, as seconds and
- * nanoseconds. */
+ * nanoseconds, and the precision tshark shows it with. */
 static void set_time(dx_frame *fr, const iface *f, uint64_t ts) {
+  fr->ts_prec = iface_prec(f);
   if (!f->pow2 && f->res <= 19) {
     uint64_t ups = 1;
     for (unsigned i = 0; i < f->res; i++)

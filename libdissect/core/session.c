@@ -1186,6 +1186,14 @@ int dx_session_set_time_format(dx_session *s, dx_time_format fmt, int hms) {
   return DX_OK;
 }
 
+int dx_session_set_time_precision(dx_session *s, int digits) {
+  if (!s || digits < DX_TIME_PREC_AUTO || digits > 9)
+    return DX_EINVAL;
+  s->time_fixed = digits != DX_TIME_PREC_AUTO;
+  s->time_digits = s->time_fixed ? digits : 0;
+  return DX_OK;
+}
+
 /* Time since the previous frame, for frame.time_delta. */
 void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec) {
   time_sub(p->frame.ts_sec, (int32_t)p->frame.ts_nsec, p->sess->prev_sec, p->sess->prev_nsec, sec,

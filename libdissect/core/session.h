@@ -86,6 +86,10 @@ struct dx_session {
    * tshark's -u hms. */
   int time_format;
   bool time_hms;
+  /* dx_session_set_time_precision(): digits fixed (0-9), or each frame's
+   * own (time_fixed false) */
+  bool time_fixed;
+  int time_digits;
   dx_flow_table flows;
   dx_decode_as decode_as[DX_MAX_DECODE_AS];
   size_t ndecode_as;

@@ -68,23 +68,18 @@ static void tb_escaped(tbuf *t, const char *s) {
   }
 }
 
-/* "%5llu %10.6f " of the number and the relative time. Microsecond times
- * (what pcap files hold) are written from the integers: the double of such
- * a time is within far less than half a microsecond of it, so printf would
- * print the same digits. Anything else goes through printf. */
+/* "%5llu %10s " of the number and the time column. The default column of
+ * a microsecond capture (what pcap files hold), relative time with six
+ * digits, is written here from the integers, once a frame; anything else
+ * through dx_packet_time_column() (digits cut, as tshark cuts them). */
 static void summary_head(tbuf *t, const dx_packet *p) {
   char b[64];
   char *e = b + sizeof b, *q = e;
-  if (p->sess && (p->sess->time_format != DX_TIME_RELATIVE || p->sess->time_hms)) {
-    char tc[64];
-    dx_packet_time_column(p, tc, sizeof tc);
-    int w = snprintf(b, sizeof b, "%5llu %10s ", (unsigned long long)p->num, tc);
-    if (w > 0)
-      tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
-    return;
-  }
-  if (p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 && p->rel_nsec < 1000000000 &&
-      p->rel_nsec % 1000 == 0) {
+  bool plain = (!p->sess || (p->sess->time_format == DX_TIME_RELATIVE && !p->sess->time_hms &&
+                             !p->sess->time_fixed)) &&
+               (p->frame.ts_prec == 0 || p->frame.ts_prec == 6);
+  if (plain && p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 &&
+      p->rel_nsec < 1000000000) {
     *--q = ' ';
     uint32_t us = (uint32_t)p->rel_nsec / 1000;
     for (int i = 0; i < 6; i++, us /= 10)
@@ -109,8 +104,9 @@ static void summary_head(tbuf *t, const dx_packet *p) {
     tb_put(t, q, (size_t)(e - q));
     return;
   }
-  int w = snprintf(b, sizeof b, "%5llu %10.6f ", (unsigned long long)p->num,
-                   (double)p->rel_sec + p->rel_nsec / 1e9);
+  char tc[64];
+  dx_packet_time_column(p, tc, sizeof tc);
+  int w = snprintf(b, sizeof b, "%5llu %10s ", (unsigned long long)p->num, tc);
   if (w > 0)
     tb_put(t, b, (size_t)w < sizeof b ? (size_t)w : sizeof b - 1);
 }
@@ -228,6 +224,98 @@ static void tree_line(tbuf *t, int depth, const char *s, char *tmp) {
   t->len += (size_t)(end - o);
 }
 
+/* ---- packet comments -------------------------------------------------
+ * tshark -V prints a pcapng comment as its raw text (packet-frame.c makes
+ * it the whole label), line breaks and all, cut as proto.c cuts every
+ * label: one of 240 bytes or more becomes " [truncated]" and the first 226
+ * bytes (back to the start of a UTF-8 character). Its Comment note holds
+ * the first 239 bytes (expert.c's buffer), and the note's "Expert Info"
+ * line is cut like a label. Here the line breaks a comment holds (CR LF
+ * and LF) are written as they are, as tshark writes them; every other
+ * control byte is escaped (a lone CR, an escape sequence: nothing from the
+ * file may move the cursor). */
+#define WS_LABEL_LEN 240
+
+/* Into out (at least WS_LABEL_LEN bytes): prefix and the first n bytes of
+ * s, as tshark's label of them. Returns its length. */
+static size_t ws_label(char *out, const char *prefix, const char *s, size_t n) {
+  size_t pl = strlen(prefix);
+  if (pl + n < WS_LABEL_LEN) {
+    memcpy(out, prefix, pl);
+    memcpy(out + pl, s, n);
+    return pl + n;
+  }
+  static const char trunc[] = " [truncated]";
+  size_t tl = sizeof trunc - 1, k = WS_LABEL_LEN - 2 - tl; /* 226 */
+  char full[WS_LABEL_LEN];
+  memcpy(full, prefix, pl < k + 1 ? pl : k + 1);
+  if (pl < k + 1)
+    memcpy(full + pl, s, k + 1 - pl);
+  while (k > 0 && ((uint8_t)full[k] & 0xc0) == 0x80)
+    k--;
+  memcpy(out, trunc, tl);
+  memcpy(out + tl, full, k);
+  return tl + k;
+}
+
+/* One line of a comment's label s (n bytes), indented, its line breaks
+ * kept, anything else escaped. */
+static void comment_line(tbuf *t, int depth, const char *s, size_t n) {
+  char *o = tb_room(t, TB_LINE);
+  char *w = o + indent(depth);
+  memset(o, ' ', (size_t)(w - o));
+  while (n) {
+    size_t k = 0;
+    while (k < n && s[k] != '\n' && !(s[k] == '\r' && k + 1 < n && s[k + 1] == '\n'))
+      k++;
+    w = escape_into(w, s, k);
+    s += k;
+    n -= k;
+    size_t br = n >= 2 && s[0] == '\r' ? 2 : n >= 1 ? 1 : 0;
+    memcpy(w, s, br);
+    w += br;
+    s += br;
+    n -= br;
+  }
+  *w++ = '\n';
+  t->len += (size_t)(w - o);
+}
+
+static bool is_comment(const dx_node *n) {
+  return n && n->field && n->field->type == DX_FT_STRING &&
+         strcmp(n->field->abbrev, "frame.comment") == 0;
+}
+
+/* The comment node n with its note (its child), as tshark -V writes them. */
+static void comment_lines(tbuf *t, const dx_node *n, int depth) {
+  const char *c = n->v.b.p ? (const char *)n->v.b.p : "";
+  size_t cl = n->v.b.p ? n->v.b.len : 0;
+  char lab[WS_LABEL_LEN + 2];
+  comment_line(t, depth, lab, ws_label(lab, "", c, cl));
+  const char *sev, *grp;
+  for (const dx_node *e = n->first_child; e; e = e->next) {
+    if (e->flags & DX_NODE_HIDDEN)
+      continue;
+    if (!(e->flags & DX_NODE_EXPERT) || dx_node_expert(e, &sev, &grp, NULL) != DX_OK)
+      continue;
+    size_t ml = cl < WS_LABEL_LEN - 1 ? cl : WS_LABEL_LEN - 1; /* the note's message */
+    char pre[96];
+    snprintf(pre, sizeof pre, "Expert Info (%s/%s): ", sev, grp);
+    lab[0] = '[';
+    size_t l = 1 + ws_label(lab + 1, pre, c, ml);
+    lab[l++] = ']';
+    comment_line(t, depth + 1, lab, l);
+    lab[0] = '[';
+    memcpy(lab + 1, c, ml);
+    lab[ml + 1] = ']';
+    comment_line(t, depth + 2, lab, ml + 2);
+    snprintf(lab, sizeof lab, "[Severity level: %s]", sev);
+    comment_line(t, depth + 2, lab, strlen(lab));
+    snprintf(lab, sizeof lab, "[Group: %s]", grp);
+    comment_line(t, depth + 2, lab, strlen(lab));
+  }
+}
+
 /* An expert note as tshark writes it: a generated "Expert Info" item
  * whose children are the note, its severity and its group:
  *   [Expert Info (Note/Sequence): Duplicate ACK (#1)]
@@ -286,6 +374,10 @@ static void tree_rec(tbuf *t, const dx_packet *p, const dx_node *n, int depth, c
       continue;
     if (depth > 64)
       return;
+    if (is_comment(n)) {
+      comment_lines(t, n, depth);
+      continue;
+    }
     if ((n->flags & DX_NODE_EXPERT) && depth < 64 && expert_lines(t, n, depth, tmp)) {
       if (n->first_child)
         tree_rec(t, p, n->first_child, depth + 2, tmp, NULL);

@@ -55,6 +55,29 @@ for cap in "$S/http.pcap" "$S/dns.pcap" "$S/misc.pcap" "$S/sll2-any.pcap" "$S/ht
   done
 done
 
+# packet comments: -F pcapng keeps each frame's (several, multi-line, long),
+# as tshark's -w does; read back by tshark's frame.comment
+if ((have_tshark)) && command -v editcap >/dev/null 2>&1; then
+  long=$(printf 'long comment %.0s' {1..400})
+  editcap -a $'2:two\r\nlines' -a "2:second of frame 2" -a "5:$long" -a $'7:\u00e9t\u00e9' \
+    "$S/http.pcapng" "$T_TMP/c.pcapng" >/dev/null 2>&1
+  srcs=("$T_TMP/c.pcapng")
+  WS=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
+  [[ -f $WS/sip.pcapng ]] && srcs+=("$WS/sip.pcapng")
+  for src in "${srcs[@]}"; do
+    for fmt in pcapng pcap; do
+      tshark -r "$src" -Y 'frame.number != 3' -w "$T_TMP/tc.$fmt" -F $fmt 2>/dev/null
+      run "$D" -r "$src" -Y 'frame.number != 3' -w "$T_TMP/dc.$fmt" -F $fmt
+      check_eq "$(basename "$src"): -w -F $fmt: the packet comments tshark's -w keeps" \
+        "$(tshark -r "$T_TMP/tc.$fmt" -T fields -e frame.number -e frame.comment 2>/dev/null)" \
+        "$(tshark -r "$T_TMP/dc.$fmt" -T fields -e frame.number -e frame.comment 2>/dev/null)"
+      [[ $src == "$T_TMP/c.pcapng" && $fmt == pcapng ]] &&
+        check_grepf "c.pcapng: -w -F pcapng: frame 4 (was 5) has the long comment" "long comment long" \
+          <(tshark -r "$T_TMP/dc.pcapng" -Y frame.number==4 -T fields -e frame.comment 2>/dev/null)
+    done
+  done
+fi
+
 # -w - : the capture on standard output, read by tshark from a pipe
 if ((have_tshark)); then
   n=$("$D" -r "$S/http.pcap" -w - 2>/dev/null | tshark -r - 2>/dev/null | wc -l)
@@ -78,18 +101,31 @@ check_rc_zero "-v exits 0"
 check_grep "-v names the version" "^dissect [0-9]+\.[0-9]+\.[0-9]+ \(libdissect" "$T_TMP/out"
 check_grepf "-v names the libpcap it runs with" "libpcap version" "$T_TMP/out"
 check_grepf "-v names json-c" "json-c" "$T_TMP/out"
-run "$D" -L
-check_rc_error "-L without -i is refused"
-check_grepf "-L: the message says it needs -i" "-i IFACE" "$T_TMP/err"
 run "$D" -i no-such-iface0 -L
 check_rc_error "-L on a missing interface fails"
 check_grepf "-L: the message names the interface" "no-such-iface0" "$T_TMP/err"
 if [[ $(id -u) == 0 ]] && ip link show lo >/dev/null 2>&1; then
   run "$D" -i lo -L
   check_rc_zero "-i lo -L exits 0"
+  check_eq "-i lo -L: its header line on stdout, as tshark's" \
+    "Data link types of interface lo (use option -y to set):" "$(head -1 "$T_TMP/out")"
+  check_eq "-i lo -L: nothing on stderr" "" "$(cat "$T_TMP/err")"
   if command -v tcpdump >/dev/null 2>&1; then
     check_eq "-i lo -L lists what tcpdump -L lists" "$(tcpdump -i lo -L 2>&1 | grep '^  ')" \
-      "$(cat "$T_TMP/out")"
+      "$(grep '^  ' "$T_TMP/out")"
+  fi
+  # without -i: the first interface -D lists, as tshark's default
+  run "$D" -L
+  check_rc_zero "-L without -i exits 0"
+  first=$("$D" -D | head -1 | sed 's/^1\. //; s/ (.*//')
+  check_eq "-L without -i: the link types of the first interface -D lists ($first)" \
+    "$("$D" -L -i "$first")" "$(cat "$T_TMP/out")"
+  if ((have_tshark)); then
+    for args in "-L" "-L -i lo"; do
+      # shellcheck disable=SC2086 # the words of args
+      check_eq "dissect $args prints what tshark $args prints" "$(tshark $args 2>/dev/null)" \
+        "$("$D" $args 2>&1)"
+    done
   fi
   start=$(date +%s%N)
   run timeout 10 "$D" -i lo -a duration:1 -q

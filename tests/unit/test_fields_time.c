@@ -276,16 +276,19 @@ static void dump_pcap(void) {
 /* Dissects the five frames in a new session with format fmt (hms) and
  * checks each time column against want[]. displayed: a mask of the frames
  * the program says it displayed (0: never calls dx_session_set_displayed);
- * only displayed frames are checked then. */
-static void check_times(dx_time_format fmt, int hms, unsigned displayed,
-                        const char *const want[5]) {
+ * only displayed frames are checked then. The frames have precision prec
+ * (dx_frame.ts_prec), the session digits (dx_session_set_time_precision). */
+static void check_times_prec(dx_time_format fmt, int hms, unsigned displayed, int8_t prec,
+                             int digits, const char *const want[5]) {
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
   CU_ASSERT_EQUAL(dx_session_set_time_format(s, fmt, hms), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_time_precision(s, digits), DX_OK);
   if (displayed)
     dx_session_set_displayed(s, NULL);
   for (size_t i = 0; i < ARRAY_LEN(stamps); i++) {
-    dx_frame f = {stamps[i].sec, stamps[i].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame};
+    dx_frame f = {stamps[i].sec, stamps[i].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame,
+                  prec};
     dx_packet *p = NULL;
     CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
     if (!displayed || (displayed & (1u << i))) {
@@ -293,8 +296,8 @@ static void check_times(dx_time_format fmt, int hms, unsigned displayed,
       size_t n = dx_packet_time_column(p, buf, sizeof buf);
       CU_ASSERT_EQUAL(n, strlen(buf));
       if (strcmp(buf, want[i]) != 0)
-        fprintf(stderr, "\nformat %d hms %d frame %zu: got \"%s\", want \"%s\"\n", (int)fmt, hms,
-                i + 1, buf, want[i]);
+        fprintf(stderr, "\nformat %d hms %d prec %d digits %d frame %zu: got \"%s\", want \"%s\"\n",
+                (int)fmt, hms, prec, digits, i + 1, buf, want[i]);
       CU_ASSERT_STRING_EQUAL(buf, want[i]);
       /* a short buffer: cut and NUL-ended, the full length returned */
       char small[4];
@@ -307,6 +310,11 @@ static void check_times(dx_time_format fmt, int hms, unsigned displayed,
     dx_packet_free(p);
   }
   dx_session_free(s);
+}
+
+static void check_times(dx_time_format fmt, int hms, unsigned displayed,
+                        const char *const want[5]) {
+  check_times_prec(fmt, hms, displayed, 0, DX_TIME_PREC_AUTO, want);
 }
 
 static void test_time_relative_delta(void) {
@@ -374,7 +382,7 @@ static void test_time_absolute(void) {
    * packet's field and through the formatter's cache (the same second) */
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  dx_frame f = {stamps[2].sec, stamps[2].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame};
+  dx_frame f = {stamps[2].sec, stamps[2].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame, 0};
   dx_packet *p = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
   CU_ASSERT_STRING_EQUAL(tu_value(p, "frame.time"), "Nov 22, 2026 05:29:00.832534999 EST");
@@ -391,6 +399,71 @@ static void test_time_absolute(void) {
   tzset();
 }
 
+/* Frames of a nanosecond capture (TU_DUMP_PCAP writes the five as a pcap
+ * file with the nanosecond magic): tshark -t FORMAT [-u hms] -T fields -e
+ * _ws.col.Time on it, TZ=EST5 for the local times. */
+static void test_time_nanoseconds(void) {
+  const char *r[] = {"0.000000000", "75.000123000", "7397.500123999", "9.667589000", "9.668588999"};
+  check_times_prec(DX_TIME_RELATIVE, 0, 0, 9, DX_TIME_PREC_AUTO, r);
+  const char *rh[] = {"0.000000000s", "1m 15.000123000s", "2h  3m 17.500123999s", "9.667589000s",
+                      "9.668588999s"};
+  check_times_prec(DX_TIME_RELATIVE, 1, 0, 9, DX_TIME_PREC_AUTO, rh);
+  const char *d[] = {"0.000000000", "75.000123000", "7322.500000999", "-7387.832534999",
+                     "0.000999999"};
+  check_times_prec(DX_TIME_DELTA, 0, 0, 9, DX_TIME_PREC_AUTO, d);
+  const char *dh[] = {"0.000000000s", "1m 15.000123000s", "2h  2m  2.500000999s",
+                      "- 2h  3m  7.832534999s", "0.000999999s"};
+  check_times_prec(DX_TIME_DELTA, 1, 0, 9, DX_TIME_PREC_AUTO, dh);
+  /* -t dd -Y "frame.number==1 || frame.number==3 || frame.number==5" */
+  const char *dd[] = {"0.000000000", "", "7397.500123999", "", "-7387.831535000"};
+  check_times_prec(DX_TIME_DELTA_DISPLAYED, 0, 1u | 4u | 16u, 9, DX_TIME_PREC_AUTO, dd);
+  const char *e[] = {"1795335943.332411000", "1795336018.332534000", "1795343340.832534999",
+                     "1795335953.000000000", "1795335953.000999999"};
+  check_times_prec(DX_TIME_EPOCH, 0, 0, 9, DX_TIME_PREC_AUTO, e);
+  const char *ud[] = {"2026-11-22 08:25:43.332411000", "2026-11-22 08:26:58.332534000",
+                      "2026-11-22 10:29:00.832534999", "2026-11-22 08:25:53.000000000",
+                      "2026-11-22 08:25:53.000999999"};
+  check_times_prec(DX_TIME_UTC_YMD, 0, 0, 9, DX_TIME_PREC_AUTO, ud);
+  const char *udoy[] = {"2026/326 08:25:43.332411000", "2026/326 08:26:58.332534000",
+                        "2026/326 10:29:00.832534999", "2026/326 08:25:53.000000000",
+                        "2026/326 08:25:53.000999999"};
+  check_times_prec(DX_TIME_UTC_YDOY, 0, 0, 9, DX_TIME_PREC_AUTO, udoy);
+  const char *u[] = {"08:25:43.332411000", "08:26:58.332534000", "10:29:00.832534999",
+                     "08:25:53.000000000", "08:25:53.000999999"};
+  check_times_prec(DX_TIME_UTC, 0, 0, 9, DX_TIME_PREC_AUTO, u);
+
+  /* Fixed digits (Wireshark 4.2's -t FORMAT.N, which tshark 4.0 refuses):
+   * the nanosecond values above cut by hand, whatever the frames' own
+   * precision; "-t ." (automatic) gives them back. */
+  const char *u3[] = {"08:25:43.332", "08:26:58.332", "10:29:00.832", "08:25:53.000",
+                      "08:25:53.000"};
+  check_times_prec(DX_TIME_UTC, 0, 0, 9, 3, u3);
+  check_times_prec(DX_TIME_UTC, 0, 0, 0, 3, u3);
+  const char *u0[] = {"08:25:43", "08:26:58", "10:29:00", "08:25:53", "08:25:53"};
+  check_times_prec(DX_TIME_UTC, 0, 0, 6, 0, u0);
+  const char *e1[] = {"1795335943.3", "1795336018.3", "1795343340.8", "1795335953.0",
+                      "1795335953.0"};
+  check_times_prec(DX_TIME_EPOCH, 0, 0, 9, 1, e1);
+  const char *d0[] = {"0", "75", "7322", "-7387", "0"};
+  check_times_prec(DX_TIME_DELTA, 0, 0, 9, 0, d0);
+  const char *dh4[] = {"0.0000s", "1m 15.0001s", "2h  2m  2.5000s", "- 2h  3m  7.8325s", "0.0009s"};
+  check_times_prec(DX_TIME_DELTA, 1, 0, 9, 4, dh4);
+  const char *r8[] = {"0.00000000", "75.00012300", "7397.50012399", "9.66758900", "9.66858899"};
+  check_times_prec(DX_TIME_RELATIVE, 0, 0, 6, 8, r8);
+  check_times_prec(DX_TIME_UTC, 0, 0, 9, DX_TIME_PREC_AUTO, u);
+  /* a frame's own precision of whole seconds, milliseconds (pcapng
+   * if_tsresol 0 and 3; tshark shows them so) */
+  check_times_prec(DX_TIME_UTC, 0, 0, DX_TSPREC_SECONDS, DX_TIME_PREC_AUTO, u0);
+  check_times_prec(DX_TIME_UTC, 0, 0, 3, DX_TIME_PREC_AUTO, u3);
+
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_time_precision(s, 10), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_time_precision(s, -2), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_time_precision(NULL, 3), DX_EINVAL);
+  dx_session_free(s);
+}
+
 /* What has no answer gives an empty text, never a crash: no packet, an
  * unknown format (as relative), a buffer of length 0. */
 static void test_time_edges(void) {
@@ -401,7 +474,7 @@ static void test_time_edges(void) {
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
   CU_ASSERT_EQUAL(dx_session_set_time_format(s, (dx_time_format)99, 0), DX_EINVAL);
   CU_ASSERT_EQUAL(dx_session_set_time_format(NULL, DX_TIME_RELATIVE, 0), DX_EINVAL);
-  dx_frame f = {stamps[0].sec, stamps[0].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame};
+  dx_frame f = {stamps[0].sec, stamps[0].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame, 0};
   dx_packet *p = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
   CU_ASSERT_EQUAL(dx_packet_time_column(p, buf, 0), strlen("0.000000"));
@@ -420,6 +493,7 @@ int main(void) {
       {"fields: unknown names and bad arguments", test_fields_errors},
       {"time column: relative and delta, with hms", test_time_relative_delta},
       {"time column: epoch, UTC and local", test_time_absolute},
+      {"time column: nanoseconds and fixed digits", test_time_nanoseconds},
       {"time column: edges", test_time_edges},
       CU_TEST_INFO_NULL};
   return tu_run("fields_time", tests);
