@@ -224,14 +224,9 @@ typedef struct dx_frame {
   uint32_t wirelen;    /* bytes on the wire */
   int linktype;        /* DLT_ value */
   const uint8_t *data; /* caplen bytes */
-  /* Digits of a second's fraction the capture records times with, which
-   * tshark's time column shows by default: 6 for a pcap file, 9 for a
-   * nanosecond pcap file and for a pcapng interface with if_tsresol 10^-9,
-   * 3 for milliseconds (1, 2, 3, 6 or 9, as Wireshark rounds resolutions
-   * down to these), DX_TSPREC_SECONDS for whole seconds. 0 (a frame made
-   * without it): 6. dx_capture_next() sets it. */
-  int8_t ts_prec;
 } dx_frame;
+/* The precision of a capture's times (dx_capture_time_precision(),
+ * dx_session_set_frame_precision()): digits of a second's fraction. */
 #define DX_TSPREC_SECONDS (-1)
 
 /* Dissects one frame and returns the packet in *out. Frames must be fed in
@@ -278,8 +273,8 @@ void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
  * The time column of the summary line and of _ws.col.Time, in one of
  * tshark's formats; DX_TIME_RELATIVE is the default. Absolute times are
  * local unless named UTC; the fraction has as many digits as the capture
- * records (dx_frame.ts_prec: six for a pcap file, nine for a nanosecond
- * one), or as dx_session_set_time_precision() fixes. */
+ * records (dx_session_set_frame_precision(): six for a pcap file, nine for
+ * a nanosecond one), or as dx_session_set_time_precision() fixes. */
 typedef enum dx_time_format {
   DX_TIME_RELATIVE = 0,    /* -t r:    seconds since the first frame: "0.000026" */
   DX_TIME_ABSOLUTE,        /* -t a:    "08:25:43.332437" */
@@ -298,10 +293,18 @@ typedef enum dx_time_format {
 int dx_session_set_time_format(dx_session *s, dx_time_format fmt, int hms);
 /* Digits of the time column's fraction, 0 to 9 (cut, not rounded, as
  * Wireshark does), or DX_TIME_PREC_AUTO (the default): each frame's own
- * precision (dx_frame.ts_prec). Wireshark 4.2's -t FORMAT.N and -t FORMAT.
- * Returns DX_OK or DX_EINVAL. */
+ * precision (dx_session_set_frame_precision()). Wireshark 4.2's -t FORMAT.N
+ * and -t FORMAT. Returns DX_OK or DX_EINVAL. */
 #define DX_TIME_PREC_AUTO (-1)
 int dx_session_set_time_precision(dx_session *s, int digits);
+/* The precision the capture records the frames given to
+ * dx_session_dissect() from now on with, as dx_capture_time_precision()
+ * tells it: digits of a second's fraction (1, 2, 3, 6 or 9, as Wireshark
+ * rounds resolutions down to these; DX_TSPREC_SECONDS for whole seconds;
+ * 0, the default: 6, a pcap file's). tshark's automatic time column shows
+ * this many. (A setting beside dx_frame, not in it, so that programs built
+ * against an older dx_frame run unchanged.) Returns DX_OK or DX_EINVAL. */
+int dx_session_set_frame_precision(dx_session *s, int prec);
 /* Tells the session that the program displayed packet p (it matched the
  * display filter): frame.time_delta_displayed and the DX_TIME_DELTA_DISPLAYED
  * column of later frames count from it. Until the first call, every frame
@@ -434,6 +437,12 @@ int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len);
  * (a pcap file), DX_EINVAL. The strings belong to the capture until it is
  * closed. */
 int dx_capture_iface(const dx_capture *c, dx_iface_info *info);
+/* The precision of the times of the frame dx_capture_next() gave last: 6
+ * for a pcap file, 9 for a nanosecond one, its interface's if_tsresol in a
+ * pcapng file (rounded down to 9, 6, 3, 2, 1 or DX_TSPREC_SECONDS), 6 or 9
+ * for a live capture as the device gives them; 0 before the first frame.
+ * For dx_session_set_frame_precision(). */
+int dx_capture_time_precision(const dx_capture *c);
 /* Non-zero if a dissector is registered for the link type (a LINKTYPE_ or
  * DLT_ value). Captures of every link type open: the frames of one without
  * a dissector are shown as frame + data with an expert note. */

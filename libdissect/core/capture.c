@@ -65,7 +65,7 @@ struct dx_capture {
   dx_pcapng *book;
   dx_iface_info iface;
   bool has_iface;
-  /* dx_frame.ts_prec: of the whole capture (a pcap file's magic, a live
+  /* dx_capture_time_precision(): of the whole capture (a pcap file's magic, a live
    * capture's precision; 0 unknown), and of the last frame (its pcapng
    * interface's, found by the walk) */
   int8_t ts_prec, frame_prec;
@@ -577,6 +577,10 @@ int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len) {
   return DX_OK;
 }
 
+int dx_capture_time_precision(const dx_capture *c) {
+  return c ? c->frame_prec : 0;
+}
+
 int dx_capture_iface(const dx_capture *c, dx_iface_info *info) {
   if (!c || !info)
     return DX_EINVAL;
@@ -932,6 +936,7 @@ static int takeover_stdin(dx_capture *c, dx_frame *f) {
   t->pass = true;
   c->ng = c->book;
   c->book = NULL;
+  c->frame_prec = dx_pcapng_last_prec(c->ng);
   return 2;
 }
 
@@ -1000,6 +1005,7 @@ static int next_pcapng(dx_capture *c, dx_frame *f) {
   c->comments_len = 0;
   if (rc == 1) {
     dx_pcapng_comments(c->ng, add_comment, c);
+    c->frame_prec = dx_pcapng_last_prec(c->ng);
     c->count++;
     return 1;
   }
@@ -1048,7 +1054,6 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
       f->wirelen = h->len;
       f->linktype = c->linktype;
       f->data = data;
-      f->ts_prec = c->frame_prec;
       return 1;
     }
     if (rc == 0) /* live timeout: no packet yet */

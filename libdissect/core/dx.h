@@ -274,6 +274,7 @@ struct dx_packet {
   /* the next of the session's freed packets (session.h) */
   struct dx_packet *spare_next;
   dx_frame frame; /* frame.data points at sources[0].data (a copy) */
+  int8_t ts_prec; /* the capture's precision (dx_session_set_frame_precision) */
   uint64_t num;
   int64_t rel_sec; /* time since first frame */
   int32_t rel_nsec;

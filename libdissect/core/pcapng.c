@@ -312,6 +312,10 @@ static int8_t iface_prec(const iface *f) {
                             : DX_TSPREC_SECONDS;
 }
 
+int8_t dx_pcapng_last_prec(const dx_pcapng *r) {
+  return r ? dx_pcapng_iface_prec(r, r->last_ifid) : 0;
+}
+
 int8_t dx_pcapng_iface_prec(const dx_pcapng *r, uint32_t ifid) {
   if (r->cur == UINT32_MAX || ifid >= r->secs[r->cur].nifs)
     return 0;
@@ -321,7 +325,6 @@ int8_t dx_pcapng_iface_prec(const dx_pcapng *r, uint32_t ifid) {
 /* A timestamp in units of the interface's resolution, as seconds and
  * nanoseconds, and the precision tshark shows it with. */
 static void set_time(dx_frame *fr, const iface *f, uint64_t ts) {
-  fr->ts_prec = iface_prec(f);
   if (!f->pow2 && f->res <= 19) {
     uint64_t ups = 1;
     for (unsigned i = 0; i < f->res; i++)

@@ -58,9 +58,11 @@ int dx_pcapng_book_section(dx_pcapng *r, int64_t at, bool swap);
 int dx_pcapng_book_idb(dx_pcapng *r, int64_t at, const uint8_t *b, uint32_t n);
 void dx_pcapng_book_at(dx_pcapng *r, int64_t pos);
 int dx_pcapng_iface_of(const dx_pcapng *r, uint32_t ifid, dx_iface_info *out);
-/* The precision (dx_frame.ts_prec) of interface ifid of the current
- * section; 0 if unknown. */
+/* The precision (dx_capture_time_precision()) of interface ifid of the
+ * current section; 0 if unknown. */
 int8_t dx_pcapng_iface_prec(const dx_pcapng *r, uint32_t ifid);
+/* The same of the interface of the last frame dx_pcapng_next() gave. */
+int8_t dx_pcapng_last_prec(const dx_pcapng *r);
 /* A book becomes a reader: of fp (owned from then on; NULL: none), from
  * its position on, in the section the book holds that position in. */
 int dx_pcapng_attach(dx_pcapng *r, FILE *fp);

@@ -1071,6 +1071,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   memcpy(p->interest_bloom, s->interest_bloom, sizeof p->interest_bloom);
   p->want_columns = !s->terse || s->terse_columns;
   p->frame = *f;
+  p->ts_prec = s->frame_prec;
   if (p->frame.wirelen < p->frame.caplen)
     p->frame.wirelen = p->frame.caplen;
   /* Nanoseconds of 1e9 or more (a corrupt record) carry into the seconds,
@@ -1191,6 +1192,13 @@ int dx_session_set_time_precision(dx_session *s, int digits) {
     return DX_EINVAL;
   s->time_fixed = digits != DX_TIME_PREC_AUTO;
   s->time_digits = s->time_fixed ? digits : 0;
+  return DX_OK;
+}
+
+int dx_session_set_frame_precision(dx_session *s, int prec) {
+  if (!s || prec < DX_TSPREC_SECONDS || prec > 9)
+    return DX_EINVAL;
+  s->frame_prec = (int8_t)prec;
   return DX_OK;
 }
 

@@ -90,6 +90,7 @@ struct dx_session {
    * own (time_fixed false) */
   bool time_fixed;
   int time_digits;
+  int8_t frame_prec; /* dx_session_set_frame_precision() */
   dx_flow_table flows;
   dx_decode_as decode_as[DX_MAX_DECODE_AS];
   size_t ndecode_as;

@@ -77,7 +77,7 @@ static void summary_head(tbuf *t, const dx_packet *p) {
   char *e = b + sizeof b, *q = e;
   bool plain = (!p->sess || (p->sess->time_format == DX_TIME_RELATIVE && !p->sess->time_hms &&
                              !p->sess->time_fixed)) &&
-               (p->frame.ts_prec == 0 || p->frame.ts_prec == 6);
+               (p->ts_prec == 0 || p->ts_prec == 6);
   if (plain && p->rel_sec >= 0 && p->rel_sec < 1000000 && p->rel_nsec >= 0 &&
       p->rel_nsec < 1000000000) {
     *--q = ' ';

@@ -87,7 +87,7 @@ static bool to_tm(int64_t sec, bool utc, struct tm *tm) {
 static int column_digits(const dx_packet *p) {
   if (p->sess && p->sess->time_fixed)
     return p->sess->time_digits;
-  int d = p->frame.ts_prec;
+  int d = p->ts_prec;
   return d == 0 ? 6 : d < 0 ? 0 : d > 9 ? 9 : d;
 }
 

@@ -277,18 +277,19 @@ static void dump_pcap(void) {
  * checks each time column against want[]. displayed: a mask of the frames
  * the program says it displayed (0: never calls dx_session_set_displayed);
  * only displayed frames are checked then. The frames have precision prec
- * (dx_frame.ts_prec), the session digits (dx_session_set_time_precision). */
+ * (dx_session_set_frame_precision), the session digits
+ * (dx_session_set_time_precision). */
 static void check_times_prec(dx_time_format fmt, int hms, unsigned displayed, int8_t prec,
                              int digits, const char *const want[5]) {
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
   CU_ASSERT_EQUAL(dx_session_set_time_format(s, fmt, hms), DX_OK);
   CU_ASSERT_EQUAL(dx_session_set_time_precision(s, digits), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_frame_precision(s, prec), DX_OK);
   if (displayed)
     dx_session_set_displayed(s, NULL);
   for (size_t i = 0; i < ARRAY_LEN(stamps); i++) {
-    dx_frame f = {stamps[i].sec, stamps[i].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame,
-                  prec};
+    dx_frame f = {stamps[i].sec, stamps[i].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame};
     dx_packet *p = NULL;
     CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
     if (!displayed || (displayed & (1u << i))) {
@@ -382,7 +383,7 @@ static void test_time_absolute(void) {
    * packet's field and through the formatter's cache (the same second) */
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  dx_frame f = {stamps[2].sec, stamps[2].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame, 0};
+  dx_frame f = {stamps[2].sec, stamps[2].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame};
   dx_packet *p = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
   CU_ASSERT_STRING_EQUAL(tu_value(p, "frame.time"), "Nov 22, 2026 05:29:00.832534999 EST");
@@ -461,6 +462,9 @@ static void test_time_nanoseconds(void) {
   CU_ASSERT_EQUAL(dx_session_set_time_precision(s, 10), DX_EINVAL);
   CU_ASSERT_EQUAL(dx_session_set_time_precision(s, -2), DX_EINVAL);
   CU_ASSERT_EQUAL(dx_session_set_time_precision(NULL, 3), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_frame_precision(s, 10), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_frame_precision(s, -2), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_frame_precision(NULL, 6), DX_EINVAL);
   dx_session_free(s);
 }
 
@@ -474,7 +478,7 @@ static void test_time_edges(void) {
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
   CU_ASSERT_EQUAL(dx_session_set_time_format(s, (dx_time_format)99, 0), DX_EINVAL);
   CU_ASSERT_EQUAL(dx_session_set_time_format(NULL, DX_TIME_RELATIVE, 0), DX_EINVAL);
-  dx_frame f = {stamps[0].sec, stamps[0].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame, 0};
+  dx_frame f = {stamps[0].sec, stamps[0].nsec, sizeof udp_frame, sizeof udp_frame, 1, udp_frame};
   dx_packet *p = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
   CU_ASSERT_EQUAL(dx_packet_time_column(p, buf, 0), strlen("0.000000"));

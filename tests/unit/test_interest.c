@@ -37,7 +37,7 @@ static int count_nodes(const dx_node *n, int depth) {
 }
 
 static dx_packet *dissect_frame(dx_session *s, const uint8_t *b, size_t len) {
-  dx_frame f = {1700000000, 0, (uint32_t)len, (uint32_t)len, 1, b, 0};
+  dx_frame f = {1700000000, 0, (uint32_t)len, (uint32_t)len, 1, b};
   dx_packet *p = NULL;
   CU_ASSERT_EQUAL(dx_session_dissect(s, &f, &p), DX_OK);
   return p;
