@@ -68,6 +68,8 @@ enum {
   F_REMAINING,
   F_RETRY_TOKEN,
   F_RETRY_TAG,
+  F_ODCIL,
+  F_ODCID,
   F_FRAME,
   F_FTYPE,
   F_PADLEN,
@@ -250,6 +252,8 @@ static const dx_field quic_fields[] = {
     [F_REMAINING] = FB("quic.remaining_payload", "Remaining Payload"),
     [F_RETRY_TOKEN] = FB("quic.retry_token", "Retry Token"),
     [F_RETRY_TAG] = FB("quic.retry_integrity_tag", "Retry Integrity Tag"),
+    [F_ODCIL] = FU8("quic.odcil", "Original Destination Connection ID Length"),
+    [F_ODCID] = FB("quic.odcid", "Original Destination Connection ID"),
     [F_FRAME] = FN("quic.frame", "Frame"),
     [F_FTYPE] = DX_FV("quic.frame_type", "Frame Type", DX_FT_UINT64, DX_BASE_HEX, ftype_vals),
     [F_PADLEN] = FU32("quic.padding_length", "Padding Length"),
@@ -334,35 +338,83 @@ static const dx_field quic_fields[] = {
 extern const dx_protocol dx_proto_quic;
 
 /* ---- versions ------------------------------------------------------------ */
-enum { V_1, V_2, V_DRAFT29, V_2DRAFT, V_COUNT };
+/* The versions whose Initial packets can be read, grouped by the constants
+ * they use (tshark 4.0 groups them the same way, quic_draft_version() and
+ * is_quic_draft_max() in its packet-quic.c):
+ *   - drafts up to 22 and mvfst's draft-22 version: the draft-22 salt;
+ *   - drafts 23 to 28 and mvfst's draft-27 and experimental versions: the
+ *     salt of draft-ietf-quic-tls-23 5.2, the Retry key of -25 5.8;
+ *   - drafts 29 to 32, and the reserved 0x?a?a?a?a versions a client sends
+ *     to force a version negotiation (RFC 9000 15; read as draft-29);
+ *   - drafts 33 and 34: v1's constants (RFC 9001 5.2);
+ *   - Google's Q050, T050 and T051: their own salts (Chromium's
+ *     quic_crypto_stream / quic_versions), gQUIC frames inside;
+ *   - other draft numbers tshark reads with v2's salt and v1's labels (it
+ *     never decrypts them; dissect shows what it shows). */
+enum {
+  V_1,
+  V_2,
+  V_DRAFT29,
+  V_2DRAFT,
+  V_DRAFT23,
+  V_DRAFT22,
+  V_Q050,
+  V_T050,
+  V_T051,
+  V_DRAFTX,
+  V_COUNT
+};
 typedef struct qversion {
   const char *label_prefix;               /* "quic " or "quicv2 " (RFC 9369 3.3.2) */
   uint8_t salt[20];                       /* initial_salt (RFC 9001 5.2, RFC 9369 3.3.1) */
   uint8_t retry_key[16], retry_nonce[12]; /* RFC 9001 5.8, RFC 9369 3.3.3 */
   bool v2_types;                          /* long packet types of RFC 9369 3.2 */
+  bool gquic;                             /* gQUIC frames in the payload (Q050, T05x) */
 } qversion;
+
+#define RETRY_V1                                                                                   \
+  {                                                                                                \
+      0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a,                                              \
+      0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68, 0xc8, 0x4e},                                             \
+  {                                                                                                \
+    0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb                         \
+  }
+/* draft-ietf-quic-tls-25 5.8 (drafts 25 to 28) */
+#define RETRY_D25                                                                                  \
+  {                                                                                                \
+      0x4d, 0x32, 0xec, 0xdb, 0x2a, 0x21, 0x33, 0xc8,                                              \
+      0x41, 0xe4, 0x04, 0x3d, 0xf2, 0x7d, 0x44, 0x30},                                             \
+  {                                                                                                \
+    0x4d, 0x16, 0x11, 0xd0, 0x55, 0x13, 0xa5, 0x52, 0xc5, 0x87, 0xd5, 0x75                         \
+  }
+#define RETRY_V2                                                                                   \
+  {                                                                                                \
+      0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2,                                              \
+      0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7b, 0xa5, 0xdd},                                             \
+  {                                                                                                \
+    0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a                         \
+  }
 
 static const qversion versions[V_COUNT] = {
     [V_1] = {"quic ",
              {0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
               0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a},
-             {0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a, 0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68,
-              0xc8, 0x4e},
-             {0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb},
+             RETRY_V1,
+             false,
              false},
     [V_2] = {"quicv2 ",
              {0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
               0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9},
-             {0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2, 0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7b,
-              0xa5, 0xdd},
-             {0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a},
-             true},
+             RETRY_V2,
+             true,
+             false},
     [V_DRAFT29] = {"quic ",
                    {0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97,
                     0x86, 0xf1, 0x9c, 0x61, 0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99},
                    {0xcc, 0xce, 0x18, 0x7e, 0xd0, 0x9a, 0x09, 0xd0, 0x57, 0x28, 0x15, 0x5a, 0x6c,
                     0xb9, 0x6b, 0xe1},
                    {0xe5, 0x49, 0x30, 0xf9, 0x7f, 0x21, 0x36, 0xf0, 0x53, 0x0a, 0x8c, 0x1c},
+                   false,
                    false},
     /* draft-ietf-quic-v2-01 as ngtcp2 0.12 sends it */
     [V_2DRAFT] = {"quicv2 ",
@@ -371,19 +423,87 @@ static const qversion versions[V_COUNT] = {
                   {0xba, 0x85, 0x8d, 0xc7, 0xb4, 0x3d, 0xe5, 0xdb, 0xf8, 0x76, 0x17, 0xff, 0x4a,
                    0xb2, 0x53, 0xdb},
                   {0x14, 0x1b, 0x99, 0xc2, 0x39, 0xb0, 0x3e, 0x78, 0x5d, 0x6a, 0x2e, 0x9f},
-                  true},
+                  true,
+                  false},
+    /* draft-ietf-quic-tls-23 5.2 */
+    [V_DRAFT23] = {"quic ",
+                   {0xc3, 0xee, 0xf7, 0x12, 0xc7, 0x2e, 0xbb, 0x5a, 0x11, 0xa7,
+                    0xd2, 0x43, 0x2b, 0xb4, 0x63, 0x65, 0xbe, 0xf9, 0xf5, 0x02},
+                   RETRY_D25,
+                   false,
+                   false},
+    /* draft-ietf-quic-tls-22 5.2 (a Retry then has no integrity tag) */
+    [V_DRAFT22] = {"quic ",
+                   {0x7f, 0xbc, 0xdb, 0x0e, 0x7c, 0x66, 0xbb, 0xe9, 0x19, 0x3a,
+                    0x96, 0xcd, 0x21, 0x51, 0x9e, 0xbd, 0x7a, 0x02, 0x64, 0x4a},
+                   RETRY_D25,
+                   false,
+                   false},
+    [V_Q050] = {"quic ",
+                {0x50, 0x45, 0x74, 0xef, 0xd0, 0x66, 0xfe, 0x2f, 0x9d, 0x94,
+                 0x5c, 0xfc, 0xdb, 0xd3, 0xa7, 0xf0, 0xd3, 0xb5, 0x6b, 0x45},
+                RETRY_D25,
+                false,
+                true},
+    [V_T050] = {"quic ",
+                {0x7f, 0xf5, 0x79, 0xe5, 0xac, 0xd0, 0x72, 0x91, 0x55, 0x80,
+                 0x30, 0x4c, 0x43, 0xa2, 0x36, 0x7c, 0x60, 0x48, 0x83, 0x10},
+                RETRY_D25,
+                false,
+                true},
+    [V_T051] = {"quic ",
+                {0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4, 0x50,
+                 0x6c, 0x19, 0x12, 0x4f, 0xc8, 0xcc, 0xda, 0x6e, 0x03, 0x3d},
+                RETRY_D25,
+                false,
+                true},
+    [V_DRAFTX] = {"quic ",
+                  {0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
+                   0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9},
+                  RETRY_V2,
+                  false,
+                  false},
 };
 
-static int version_index(uint32_t v) {
+#define Q050 0x51303530u
+#define T050 0x54303530u
+#define T051 0x54303531u
+
+/* The IETF draft a version follows, as tshark 4.0 numbers it (34 for v1,
+ * 100 for v2, 27 for gQUIC's Q050/T05x, 29 for 0x?a?a?a?a), 0 if none. */
+static unsigned draft_of(uint32_t v) {
+  if ((v >> 8) == 0xff0000)
+    return v & 0xff;
+  if (v == 0xfaceb001)
+    return 22;
+  if (v == 0xfaceb002 || v == 0xfaceb00e || v == Q050 || v == T050 || v == T051)
+    return 27;
+  if ((v & 0x0f0f0f0f) == 0x0a0a0a0a)
+    return 29;
   if (v == 0x00000001)
-    return V_1;
+    return 34;
   if (v == 0x6b3343cf)
-    return V_2;
-  if (v >= 0xff00001d && v <= 0xff000022)
-    return V_DRAFT29;
-  if (v == 0x709a50c4)
-    return V_2DRAFT;
-  return -1;
+    return 100;
+  return 0;
+}
+
+static int version_index(uint32_t v) {
+  switch (v) {
+  case 0x00000001: return V_1;
+  case 0x6b3343cf: return V_2;
+  case 0x709a50c4: return V_2DRAFT;
+  case Q050: return V_Q050;
+  case T050: return V_T050;
+  case T051: return V_T051;
+  default: break;
+  }
+  unsigned d = draft_of(v);
+  return d == 0    ? -1
+         : d <= 22 ? V_DRAFT22
+         : d <= 28 ? V_DRAFT23
+         : d <= 32 ? V_DRAFT29
+         : d <= 34 ? V_1
+                   : V_DRAFTX;
 }
 
 /* Packet types, whatever their wire value in the version. */
@@ -457,11 +577,12 @@ static bool keys_from_secret(qkeys *k, uint16_t suite, const uint8_t *secret, si
 }
 
 /* The next generation of 1-RTT keys (RFC 9001 6.1): new secret, key and
- * iv; the header protection key stays. */
-static bool keys_update(const qkeys *cur, qkeys *next, const char *prefix) {
+ * iv; the header protection key stays. Drafts up to 23 named the secret's
+ * label "traffic upd" (draft-ietf-quic-tls-23 6), later ones "quic ku". */
+static bool keys_update(const qkeys *cur, qkeys *next, const char *prefix, bool old_label) {
   uint8_t ns[64];
-  if (!cur->ok ||
-      !label_expand(cur->md, cur->secret, cur->secret_len, prefix, "ku", ns, cur->secret_len))
+  if (!cur->ok || !label_expand(cur->md, cur->secret, cur->secret_len, old_label ? "" : prefix,
+                                old_label ? "traffic upd" : "ku", ns, cur->secret_len))
     return false;
   *next = *cur;
   memcpy(next->secret, ns, cur->secret_len);
@@ -690,6 +811,11 @@ typedef struct qcid {
   struct qcid *conn_next; /* in its connection's list */
   qconn *conn;
   uint8_t owner; /* 0: the client chose it (server sends to it), 1: the server */
+  /* the DCID of the client's first Initial, which no packet of the server
+   * has used yet as its own id: it finds long header packets (the client's
+   * next Initials, its 0-RTT), not short header ones (as tshark, whose map
+   * of Initial DCIDs is apart from the connection ids) */
+  bool initial_only;
   uint8_t len;
   uint8_t cid[20];
 } qcid;
@@ -820,10 +946,18 @@ static qcid *cid_find(dx_packet *p, quic_state *st, const uint8_t *cid, uint8_t 
   return NULL;
 }
 
-static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, uint8_t len,
-                    uint8_t owner, dx_node *where) {
-  if (len == 0 || len > 20 || cid_find(p, st, cid, len))
-    return;
+static qcid *cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, uint8_t len,
+                     uint8_t owner, dx_node *where) {
+  if (len == 0 || len > 20)
+    return NULL;
+  qcid *old = cid_find(p, st, cid, len);
+  if (old) {
+    if (old->initial_only && old->conn == c && owner == 1) {
+      old->initial_only = false; /* the server took the client's first DCID as its id */
+      st->cid_lens |= 1u << len;
+    }
+    return NULL;
+  }
   if (c->ncids >= QUIC_CIDS_PER_CONN || st->ncids >= QUIC_MAX_CIDS) {
     if (!st->cid_cap_noted && where)
       dx_expert(p, where, dx_field_limit(), DX_SEV_WARN,
@@ -831,11 +965,11 @@ static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, 
                 "are not tracked]",
                 QUIC_CIDS_PER_CONN, QUIC_MAX_CIDS);
     st->cid_cap_noted = true;
-    return;
+    return NULL;
   }
   qcid *e = calloc(1, sizeof *e);
   if (!e)
-    return;
+    return NULL;
   e->conn = c;
   e->owner = owner;
   e->len = len;
@@ -848,6 +982,7 @@ static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, 
   c->ncids++;
   st->ncids++;
   st->cid_lens |= 1u << len;
+  return e;
 }
 
 /* The connection of a short header packet: its DCID is one of the ids
@@ -857,7 +992,7 @@ static qcid *cid_match_prefix(dx_packet *p, quic_state *st, const uint8_t *b, ui
     if (!(st->cid_lens & (1u << len)) || len > avail)
       continue;
     qcid *e = cid_find(p, st, b, len);
-    if (e)
+    if (e && !e->initial_only)
       return e;
   }
   return NULL;
@@ -1895,7 +2030,8 @@ static void unprotect(qctx *x, const dx_tvb *t, uint32_t start, uint32_t pn_off,
     qconn *c = x->c;
     if (kp != c->app_phase[s]) {
       qkeys next;
-      if (keys_update(&c->app[s][c->app_phase[s]], &next, versions[c->vi].label_prefix) &&
+      if (keys_update(&c->app[s][c->app_phase[s]], &next, versions[c->vi].label_prefix,
+                      draft_of(c->version) && draft_of(c->version) <= 23) &&
           aead_open(&next, pn, aad, hlen, ct, ctlen, pt)) {
         ok = true;
         c->app[s][kp] = next;
@@ -2042,7 +2178,9 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
         x->c->caddr = p->net_src;
         x->c->cport = p->srcport;
         x->c->have_client_addr = true;
-        cid_add(p, x->st, x->c, dcid, dcil, 1, q);
+        qcid *ie = cid_add(p, x->st, x->c, dcid, dcil, 1, q);
+        if (ie)
+          ie->initial_only = true;
         cid_add(p, x->st, x->c, scid, scil, 0, q);
         x->sender = 0;
       }
@@ -2099,6 +2237,29 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
       /* as tshark: named by the v1 type bits, not decrypted */
       info_ids(x, type_names[(b0 >> 4) & 3], dh, sh);
       dx_add_bytes(p, q, FL(F_REMAINING), t, off, t->len - off);
+      return t->len;
+    }
+    if (type == T_RETRY && draft_of(version) && draft_of(version) <= 24) {
+      /* drafts up to 24: the original DCID in the packet, no integrity tag
+       * (draft-ietf-quic-transport-24 17.2.5) */
+      info_ids(x, "Retry", dh, sh);
+      uint8_t odcil = 0;
+      dx_node *on = dx_add_item(p, q, FL(F_ODCIL), t, off, 1);
+      if (!dx_node_ok(on) || !dx_get_u8(t, off, &odcil))
+        return t->len;
+      off++;
+      dx_node *od = dx_add_item(p, q, FL(F_ODCID), t, off, odcil);
+      if (!dx_node_ok(od))
+        return t->len;
+      off += odcil;
+      dx_add_bytes(p, q, FL(F_RETRY_TOKEN), t, off, t->len - off);
+      if (x->c && scil <= sizeof x->c->retry_scid) {
+        cid_add(p, x->st, x->c, scid, scil, 1, q);
+        x->c->retried = true;
+        memcpy(x->c->retry_scid, scid, scil);
+        x->c->retry_scid_len = scil;
+      }
+      dx_node_set_len(q, t->len - start);
       return t->len;
     }
     if (type == T_RETRY) {
@@ -2169,6 +2330,21 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, wire_end - start);
     dx_node_set_flags(pl, DX_NODE_GENERATED);
     dx_node_move_after(p, pl, ci); /* tshark's place: before the header */
+    if (x->c && type == T_INITIAL && version != x->c->version && x->sender >= 0) {
+      /* the connection changes its version: the client's Initial after a
+       * Version Negotiation (RFC 9000 6; its keys come from this packet's
+       * DCID), or the server's in a compatible negotiation (RFC 9368; the
+       * keys of the client's first DCID in the new version) */
+      x->c->vi = vi;
+      x->c->version = version;
+      x->c->initial[0].ok = x->c->initial[1].ok = false;
+      if (x->sender == 0)
+        x->c->init_dcid_len = 0;
+      else if (x->c->init_dcid_len &&
+               (!initial_secret(vi, x->c->init_dcid, x->c->init_dcid_len, 0, &x->c->initial[0]) ||
+                !initial_secret(vi, x->c->init_dcid, x->c->init_dcid_len, 1, &x->c->initial[1])))
+        x->c->initial[0].ok = x->c->initial[1].ok = false;
+    }
     int why = 0;
     qkeys *k = packet_keys(x, type, dcid, dcil, &why);
     info_ids(x, type_names[type], dh, sh);
@@ -2275,7 +2451,8 @@ static bool known_long(const dx_tvb *t, uint32_t off) {
   uint32_t v = 0;
   if (!dx_get_u8(t, off, &b0) || !(b0 & 0x80) || !dx_get_u32(t, off + 1, &v))
     return false;
-  return v == 0 || version_index(v) >= 0;
+  unsigned d = draft_of(v);
+  return v == 0 || (version_index(v) >= 0 && (d == 0 || d >= 11)); /* as tshark: drafts from 11 */
 }
 
 /* Google QUIC (gQUIC: "Q043", "Q046", "T051" versions, or the old public
@@ -2283,10 +2460,12 @@ static bool known_long(const dx_tvb *t, uint32_t off) {
  * shown as IETF QUIC. */
 static bool looks_gquic(const dx_tvb *t) {
   uint8_t b0 = 0, v0 = 0;
+  uint32_t v = 0;
   if (!dx_get_u8(t, 0, &b0))
     return false;
-  if (b0 & 0x80)
-    return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T');
+  if (b0 & 0x80) /* Q050, T050 and T051 have IETF QUIC's long header (as in tshark) */
+    return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T') && dx_get_u32(t, 1, &v) &&
+           version_index(v) < 0;
   if (!(b0 & 0x40))
     return dx_get_u8(t, 9, &v0) && (v0 == 'Q' || v0 == 'T'); /* public flags, CID, version */
   return false;

@@ -146,8 +146,53 @@ static void test_initial_keys(void) {
   CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
   unhex("edf6d05c83121201b436e16877593c3a", want, 16);
   CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
-  /* an unknown version has no Initial keys */
-  CU_ASSERT(!dx_quic_initial_keys(0x1a2a3a4a, dcid, 8, 0, key, iv, hp));
+  /* draft-ietf-quic-tls-23 A.1 (drafts 23 to 28 share its salt): the same
+   * DCID in draft-27, and in mvfst's draft-27-based version as tshark 4.0
+   * reads it */
+  static const uint32_t d23[] = {0xff00001b, 0xfaceb002};
+  for (size_t i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d23[i], dcid, 8, 0, key, iv, hp));
+    unhex("af7fd7efebd21878ff66811248983694", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("8681359410a70bb9c92f0420", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("a980b8b4fb7d9fbc13e814c23164253d", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d23[i], dcid, 8, 1, key, iv, hp));
+    unhex("5d51da9ee897a21b2659ccc7e5bfa577", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("5e5ae651fd1e8495af13508b", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("a8ed82e6664f865aedf6106943f95fb8", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+  }
+  /* draft-ietf-quic-tls-29 A.1: draft-29, and a version of the 0x?a?a?a?a
+   * form (forcing a version negotiation), which tshark 4.0 reads as
+   * draft-29 */
+  static const uint32_t d29[] = {0xff00001d, 0x1a2a3a4a};
+  for (size_t i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d29[i], dcid, 8, 0, key, iv, hp));
+    unhex("175257a31eb09dea9366d8bb79ad80ba", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("6b26114b9cba2b63a9e8dd4f", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("9ddd12c994c0698b89374a9c077a3077", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d29[i], dcid, 8, 1, key, iv, hp));
+    unhex("149d0b1662ab871fbe63c49b5e655a5d", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("bab2b12a4c76016ace47856d", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("c0c499a65a60024a18a250974ea01dfa", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+  }
+  /* drafts 33 and 34 use v1's salt */
+  uint8_t key1[16];
+  CU_ASSERT_FATAL(dx_quic_initial_keys(1, dcid, 8, 0, key1, iv, hp));
+  CU_ASSERT_FATAL(dx_quic_initial_keys(0xff000022, dcid, 8, 0, key, iv, hp));
+  CU_ASSERT_EQUAL(memcmp(key, key1, 16), 0);
+  /* a version of no known draft has no Initial keys */
+  CU_ASSERT(!dx_quic_initial_keys(0x12345678, dcid, 8, 0, key, iv, hp));
 }
 
 static void test_rfc_initials(void) {
