@@ -123,6 +123,31 @@ enum {
   F_CC_REASON,
   F_DG_LEN,
   F_DG,
+  F_MP_UNIFLOW,
+  F_AF_SEQ,
+  F_AF_THRESH,
+  F_AF_DELAY,
+  F_AF_LAST,
+  F_AF_RES,
+  F_AF_ICE,
+  F_AF_IORDER,
+  F_TS,
+  F_MP_FIRST,
+  F_MP_RES,
+  F_MP_PORTBIT,
+  F_MP_IPVER,
+  F_MP_ADDR_ID,
+  F_MP_SEQ,
+  F_MP_IFTYPE,
+  F_MP_IP4,
+  F_MP_IP6,
+  F_MP_PORT,
+  F_MP_RECV,
+  F_MP_ACTSEND,
+  F_MP_RECV_SEC,
+  F_MP_ACTSEND_SEC,
+  F_MP_UF_SEC,
+  F_MP_LOCAL_ID,
   F_FRAGMENTS,
   F_FRAGMENT,
   F_FRAG_COUNT,
@@ -208,6 +233,19 @@ static const dx_vals ftype_vals[] = {{0x00, "PADDING"},
                                      {0x1e, "HANDSHAKE_DONE"},
                                      {0x30, "DATAGRAM"},
                                      {0x31, "DATAGRAM"},
+                                     /* draft-ietf-quic-multipath-00 (tshark 4.0) */
+                                     {0x40, "MP_NEW_CONNECTION_ID"},
+                                     {0x41, "MP_RETIRE_CONNECTION_ID"},
+                                     {0x42, "MP_ACK"},
+                                     {0x43, "MP_ACK"},
+                                     {0x44, "ADD_ADDRESS"},
+                                     {0x45, "REMOVE_ADDRESS"},
+                                     {0x46, "UNIFLOWS"},
+                                     /* draft-ietf-quic-ack-frequency-01 */
+                                     {0xac, "IMMEDIATE_ACK"},
+                                     {0xaf, "ACK_FREQUENCY"},
+                                     /* draft-huitema-quic-ts-06 */
+                                     {0x2f5, "TIME_STAMP"},
                                      {0, NULL}};
 
 #define FU8(a, l) DX_F(a, l, DX_FT_UINT8, DX_BASE_DEC)
@@ -311,6 +349,34 @@ static const dx_field quic_fields[] = {
     [F_CC_REASON] = DX_F("quic.cc.reason_phrase", "Reason phrase", DX_FT_STRING, DX_BASE_NONE),
     [F_DG_LEN] = FU64("quic.dg.length", "Datagram Length"),
     [F_DG] = FB("quic.dg", "Datagram"),
+    [F_MP_UNIFLOW] = FU64("quic.mp_uniflow_id", "Uniflow ID"),
+    [F_AF_SEQ] = FU64("quic.af.sequence_number", "Sequence Number"),
+    [F_AF_THRESH] = FU64("quic.af.ack_eliciting_threshold", "Ack-Eliciting Threshold"),
+    [F_AF_DELAY] = FU64("quic.af.request_max_ack_delay", "Request Max Ack Delay"),
+    [F_AF_LAST] = DX_F("quic.af.last_byte", "Last Byte", DX_FT_UINT8, DX_BASE_HEX),
+    [F_AF_RES] = DX_FM("quic.af.reserved", "Reserved", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xfc, 8),
+    [F_AF_ICE] =
+        DX_FM("quic.af.ignore_ce", "Ignore CE", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x01, 8),
+    [F_AF_IORDER] =
+        DX_FM("quic.af.ignore_order", "Ignore Order", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x02, 8),
+    [F_TS] = FU64("quic.ts", "Time Stamp"),
+    [F_MP_FIRST] = DX_F("quic.mp_first_byte", "Config", DX_FT_UINT8, DX_BASE_HEX),
+    [F_MP_RES] = DX_FM("quic.mp_reserved_bit", "Reserved", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xe0, 8),
+    [F_MP_PORTBIT] = DX_FM("quic.port_presence_bit", "Port presence", DX_FT_BOOL, DX_BASE_NONE,
+                           tf_vals, 0x10, 8),
+    [F_MP_IPVER] = DX_FM("quic.ip_version", "IP Version", DX_FT_UINT8, DX_BASE_DEC, NULL, 0x0f, 8),
+    [F_MP_ADDR_ID] = FU64("quic.mp_address_id", "Address ID"),
+    [F_MP_SEQ] = FU64("quic.mp_sequence_number", "Sequence Number"),
+    [F_MP_IFTYPE] = FU64("quic.mp_interface_type", "Interface Type"),
+    [F_MP_IP4] = DX_F("quic.mp_ip_address", "IP Address", DX_FT_IPV4, DX_BASE_NONE),
+    [F_MP_IP6] = DX_F("quic.mp_ip_address_v6", "IP Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_MP_PORT] = FU32("quic.mp_port", "Port"),
+    [F_MP_RECV] = FU64("quic.mp_receiving_uniflows", "Receiving uniflows"),
+    [F_MP_ACTSEND] = FU64("quic.mp_act_send_uf", "Active sending uniflows"),
+    [F_MP_RECV_SEC] = FN("quic.mp_receiving_uniflows_section", "Receiving uniflows"),
+    [F_MP_ACTSEND_SEC] = FN("quic.mp_act_send_uf_section", "Active sending uniflows"),
+    [F_MP_UF_SEC] = FN("quic.mp_uniflow_info_section", "Uniflow Info Section"),
+    [F_MP_LOCAL_ID] = FU64("quic.mp_add_local_address_id", "Local address id"),
     [F_FRAGMENTS] = FN("quic.fragments", "Reassembled QUIC STREAM Data Fragments"),
     [F_FRAGMENT] = DX_F("quic.fragment", "QUIC STREAM Data Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_FRAG_COUNT] = FU32("quic.fragment.count", "Fragment count"),
@@ -1557,8 +1623,14 @@ static void frame_stream(qctx *x, dx_node *fr, dx_node *tn, const dx_tvb *t, uin
   *off += (uint32_t)slen;
 }
 
-static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool ecn) {
+/* ACK (0x02), ACK_ECN (0x03) and the multipath draft's MP_ACK (0x42) and
+ * MP_ACK_ECN (0x43), which start with a Uniflow ID. As tshark 4.0, an
+ * MP_ACK_ECN's ECN counts are not read (they then read as frames). */
+static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, uint64_t type) {
+  bool ecn = type == 0x03, mp = type >= 0x40;
   uint64_t count = 0;
+  if (mp && varint_item(x, fr, F_MP_UNIFLOW, t, off, NULL))
+    return;
   if (varint_item(x, fr, F_ACK_LARGEST, t, off, NULL) ||
       varint_item(x, fr, F_ACK_DELAY, t, off, NULL) ||
       varint_item(x, fr, F_ACK_COUNT, t, off, &count) ||
@@ -1579,12 +1651,16 @@ static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool
         varint_item(x, fr, F_ACK_ECT1, t, off, NULL) || varint_item(x, fr, F_ACK_CE, t, off, NULL))
       return;
   }
-  info_add(x, ecn ? ", ACK_ECN" : ", ACK");
+  info_add(x, ", %sACK%s", mp ? "MP_" : "", type & 1 ? "_ECN" : "");
 }
 
-static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+/* NEW_CONNECTION_ID (0x18), or MP_NEW_CONNECTION_ID (0x40, a Uniflow ID
+ * first) */
+static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool mp) {
   dx_packet *p = x->p;
   uint8_t len = 0;
+  if (mp && varint_item(x, fr, F_MP_UNIFLOW, t, off, NULL))
+    return;
   if (varint_item(x, fr, F_NCI_SEQ, t, off, NULL) || varint_item(x, fr, F_NCI_RETIRE, t, off, NULL))
     return;
   dx_node *ln = dx_add_item(p, fr, FL(F_NCI_LEN), t, *off, 1);
@@ -1604,7 +1680,100 @@ static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) 
     return;
   dx_add_item(p, fr, FL(F_NCI_SRT), t, *off, 16);
   *off += 16;
-  info_add(x, ", NCI");
+  info_add(x, mp ? ", MP_NCI" : ", NCI");
+}
+
+/* A one-byte field whose item is a 64-bit number (as tshark's). */
+static int byte_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_t *off,
+                     uint8_t *out) {
+  uint8_t b = 0;
+  if (!dx_get_u8(t, *off, &b)) {
+    dx_node *tn = dx_add_none(x->p, parent, FL(f), t, *off, 0);
+    dx_mark_truncated(x->p, tn, FL(f)->label);
+    return -1;
+  }
+  dx_add_uint(x->p, parent, FL(f), t, *off, 1, b);
+  *off += 1;
+  if (out)
+    *out = b;
+  return 0;
+}
+
+/* ACK_FREQUENCY (draft-ietf-quic-ack-frequency-01 3): sequence number,
+ * threshold, requested max_ack_delay, then a byte of flags. */
+static void frame_ack_frequency(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  info_add(x, ", AF");
+  if (varint_item(x, fr, F_AF_SEQ, t, off, NULL) || varint_item(x, fr, F_AF_THRESH, t, off, NULL) ||
+      varint_item(x, fr, F_AF_DELAY, t, off, NULL))
+    return;
+  uint8_t b = 0;
+  dx_node *lb = dx_add_item(p, fr, FL(F_AF_LAST), t, *off, 1);
+  if (!dx_node_ok(lb) || !dx_get_u8(t, *off, &b))
+    return;
+  /* tshark's bitmask label: the flags set, by name */
+  dx_node_set_text(p, lb, "Last Byte: 0x%02x%s%s", b, b & 1 ? ", Ignore CE" : "",
+                   b & 2 ? ", Ignore Order" : "");
+  dx_add_item(p, lb, FL(F_AF_RES), t, *off, 1);
+  dx_add_item(p, lb, FL(F_AF_ICE), t, *off, 1);
+  dx_add_item(p, lb, FL(F_AF_IORDER), t, *off, 1);
+  *off += 1;
+}
+
+/* ADD_ADDRESS (0x44) of draft-ietf-quic-multipath-00 as tshark 4.0 reads
+ * it: a config byte, address id, sequence number, interface type, the
+ * address (IPv6 when both bits 0x06 are set) and the port if bit 0x10. */
+static void frame_add_address(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  info_add(x, ", ADD_ADDRESS");
+  uint8_t cfg = 0;
+  dx_node *cn = dx_add_item(p, fr, FL(F_MP_FIRST), t, *off, 1);
+  if (!dx_node_ok(cn) || !dx_get_u8(t, *off, &cfg))
+    return;
+  dx_node_set_text(p, cn, "Config: 0x%02x%s", cfg, cfg & 0x10 ? ", Port presence" : "");
+  dx_add_item(p, cn, FL(F_MP_RES), t, *off, 1);
+  dx_add_item(p, cn, FL(F_MP_PORTBIT), t, *off, 1);
+  dx_add_item(p, cn, FL(F_MP_IPVER), t, *off, 1);
+  *off += 1;
+  if (byte_item(x, fr, F_MP_ADDR_ID, t, off, NULL) || varint_item(x, fr, F_MP_SEQ, t, off, NULL) ||
+      byte_item(x, fr, F_MP_IFTYPE, t, off, NULL))
+    return;
+  bool v6 = (cfg & 0x06) == 0x06;
+  dx_node *an = dx_add_item(p, fr, FL(v6 ? F_MP_IP6 : F_MP_IP4), t, *off, v6 ? 16 : 4);
+  if (!dx_node_ok(an))
+    return;
+  *off += v6 ? 16 : 4;
+  if (cfg & 0x10) {
+    dx_node *pn = dx_add_item(p, fr, FL(F_MP_PORT), t, *off, 2);
+    if (dx_node_ok(pn))
+      *off += 2;
+  }
+}
+
+/* UNIFLOWS (0x46): a sequence number, the numbers of receiving and active
+ * sending uniflows, then each one's id and local address id. */
+static void frame_uniflows(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  info_add(x, ", UNIFLOWS");
+  uint64_t nrecv = 0, nsend = 0;
+  if (varint_item(x, fr, F_MP_SEQ, t, off, NULL) || varint_item(x, fr, F_MP_RECV, t, off, &nrecv) ||
+      varint_item(x, fr, F_MP_ACTSEND, t, off, &nsend))
+    return;
+  for (int k = 0; k < 2; k++) {
+    uint64_t n = k ? nsend : nrecv;
+    dx_node *sec = dx_add_none(p, fr, FL(k ? F_MP_ACTSEND_SEC : F_MP_RECV_SEC), t, *off, 1);
+    for (uint64_t i = 0; i < n; i++) {
+      if (*off >= t->len) {
+        dx_mark_malformed(p, sec, "%" PRIu64 " uniflows exceed the frame", n);
+        *off = t->len;
+        return;
+      }
+      dx_node *u = dx_add_none(p, sec, FL(F_MP_UF_SEC), t, *off, 1);
+      if (varint_item(x, u, F_MP_UNIFLOW, t, off, NULL) ||
+          byte_item(x, u, F_MP_LOCAL_ID, t, off, NULL))
+        return;
+    }
+  }
 }
 
 static void frame_close(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool app) {
@@ -1677,18 +1846,26 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
     switch (type) {
     case 0x01: info_add(x, ", PING"); break;
     case 0x02:
-    case 0x03: frame_ack(x, fr, t, &off, type == 3); break;
+    case 0x03:
+    case 0x42:
+    case 0x43: frame_ack(x, fr, t, &off, type); break;
     case 0x04:
-      if (!varint_item(x, fr, F_RS_ID, t, &off, NULL) &&
-          !varint_item(x, fr, F_RS_ERR, t, &off, NULL))
+    case 0x05: {
+      /* tshark: "RESET_STREAM id=4 Error code: 0x10c", Info ", RS(4)" */
+      uint64_t id = 0, err = 0;
+      bool rs = type == 0x04;
+      info_add(x, rs ? ", RS" : ", SS");
+      if (varint_item(x, fr, rs ? F_RS_ID : F_SS_ID, t, &off, &id))
+        break;
+      dx_node_append_text(p, fr, " id=%" PRIu64, id);
+      info_add(x, "(%" PRIu64 ")", id);
+      if (varint_item(x, fr, rs ? F_RS_ERR : F_SS_ERR, t, &off, &err))
+        break;
+      if (rs)
         varint_item(x, fr, F_RS_FINAL, t, &off, NULL);
-      info_add(x, ", RS");
+      dx_node_append_text(p, fr, " Error code: %#" PRIx64, err);
       break;
-    case 0x05:
-      if (!varint_item(x, fr, F_SS_ID, t, &off, NULL))
-        varint_item(x, fr, F_SS_ERR, t, &off, NULL);
-      info_add(x, ", SS");
-      break;
+    }
     case 0x06: frame_crypto(x, fr, t, &off); break;
     case 0x07: {
       uint64_t len = 0;
@@ -1713,10 +1890,17 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       info_add(x, ", MD");
       break;
     case 0x11:
-      if (!varint_item(x, fr, F_MSD_ID, t, &off, NULL))
-        varint_item(x, fr, F_MSD, t, &off, NULL);
-      info_add(x, ", MSD");
+    case 0x15: {
+      uint64_t id = 0;
+      bool msd = type == 0x11;
+      info_add(x, msd ? ", MSD" : ", SDB");
+      if (varint_item(x, fr, msd ? F_MSD_ID : F_SDB_ID, t, &off, &id))
+        break;
+      dx_node_append_text(p, fr, " id=%" PRIu64, id);
+      info_add(x, "(%" PRIu64 ")", id);
+      varint_item(x, fr, msd ? F_MSD : F_DB, t, &off, NULL);
       break;
+    }
     case 0x12:
     case 0x13:
       varint_item(x, fr, F_MS, t, &off, NULL);
@@ -1726,20 +1910,32 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       varint_item(x, fr, F_DB, t, &off, NULL);
       info_add(x, ", DB");
       break;
-    case 0x15:
-      if (!varint_item(x, fr, F_SDB_ID, t, &off, NULL))
-        varint_item(x, fr, F_DB, t, &off, NULL);
-      info_add(x, ", SDB");
-      break;
     case 0x16:
     case 0x17:
       varint_item(x, fr, F_SB, t, &off, NULL);
       info_add(x, ", SB");
       break;
-    case 0x18: frame_new_cid(x, fr, t, &off); break;
+    case 0x18:
+    case 0x40: frame_new_cid(x, fr, t, &off, type == 0x40); break;
     case 0x19:
+    case 0x41:
+      if (type == 0x41 && varint_item(x, fr, F_MP_UNIFLOW, t, &off, NULL))
+        break;
       varint_item(x, fr, F_RCI_SEQ, t, &off, NULL);
-      info_add(x, ", RC");
+      info_add(x, type == 0x41 ? ", MP_RC" : ", RC");
+      break;
+    case 0x44: frame_add_address(x, fr, t, &off); break;
+    case 0x45:
+      info_add(x, ", REMOVE_ADDRESS");
+      if (!byte_item(x, fr, F_MP_ADDR_ID, t, &off, NULL))
+        varint_item(x, fr, F_MP_SEQ, t, &off, NULL);
+      break;
+    case 0x46: frame_uniflows(x, fr, t, &off); break;
+    case 0xac: info_add(x, ", IA"); break;
+    case 0xaf: frame_ack_frequency(x, fr, t, &off); break;
+    case 0x2f5:
+      info_add(x, ", TS");
+      varint_item(x, fr, F_TS, t, &off, NULL);
       break;
     case 0x1a:
     case 0x1b: {
@@ -1768,8 +1964,9 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       break;
     }
     default:
-      dx_expert(p, fr, FL(F_FT_UNKNOWN), DX_SEV_WARN, "Unknown Frame Type 0x%" PRIx64, type);
-      off = t->len; /* the frame's length is unknown: nothing after it can be read */
+      /* as tshark 4.0: the frame is its type alone, and what follows is
+       * read as the next frames (its length is unknown) */
+      dx_expert(p, fr, FL(F_FT_UNKNOWN), DX_SEV_NOTE, "Unknown Frame Type 0x%" PRIx64, type);
       break;
     }
     dx_node_set_len(fr, (off > t->len ? t->len : off) - start);
@@ -2455,20 +2652,16 @@ static bool known_long(const dx_tvb *t, uint32_t off) {
   return v == 0 || (version_index(v) >= 0 && (d == 0 || d >= 11)); /* as tshark: drafts from 11 */
 }
 
-/* Google QUIC (gQUIC: "Q043", "Q046", "T051" versions, or the old public
- * header without the fixed bit) is another protocol: refused, so it is not
- * shown as IETF QUIC. */
+/* Google QUIC (gQUIC) before Q050 ("Q043", "Q046" long headers; the old
+ * public header, without the long header bit, never reaches here as it
+ * belongs to no connection followed) is another protocol: refused, so it
+ * is not shown as IETF QUIC. Q050, T050 and T051 have IETF QUIC's long
+ * header and are QUIC here, as in tshark. */
 static bool looks_gquic(const dx_tvb *t) {
-  uint8_t b0 = 0, v0 = 0;
+  uint8_t v0 = 0;
   uint32_t v = 0;
-  if (!dx_get_u8(t, 0, &b0))
-    return false;
-  if (b0 & 0x80) /* Q050, T050 and T051 have IETF QUIC's long header (as in tshark) */
-    return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T') && dx_get_u32(t, 1, &v) &&
-           version_index(v) < 0;
-  if (!(b0 & 0x40))
-    return dx_get_u8(t, 9, &v0) && (v0 == 'Q' || v0 == 'T'); /* public flags, CID, version */
-  return false;
+  return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T') && dx_get_u32(t, 1, &v) &&
+         version_index(v) < 0;
 }
 
 /* A short header packet belongs to a connection we follow: its DCID is an
@@ -2482,14 +2675,15 @@ static bool short_known(dx_packet *p, quic_state *st, const dx_tvb *t) {
 
 static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   quic_state *st = dx_proto_state(p, &dx_proto_quic);
-  if (!st || t->len == 0 || looks_gquic(t))
+  if (!st || t->len == 0)
     return 0;
   uint8_t b0 = 0;
   dx_get_u8(t, 0, &b0);
   /* as tshark: a short header of no connection we follow (its ids were
    * announced in packets we could not read, or the capture starts late)
-   * is left to UDP */
-  if (!(b0 & 0x80) && !short_known(p, st, t))
+   * is left to UDP; one of a connection we follow is QUIC even when its
+   * greased fixed bit (RFC 9287) and its bytes look like gQUIC's */
+  if (!(b0 & 0x80) ? !short_known(p, st, t) : looks_gquic(t))
     return 0;
   dx_col_set_proto(p, "QUIC");
   char info[1024];

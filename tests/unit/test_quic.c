@@ -361,6 +361,45 @@ static void test_padding_long_type(void) {
   dx_session_free(s);
 }
 
+/* Frame types of drafts tshark 4.0 knows: ACK_FREQUENCY (0xaf, a two-byte
+ * type), IMMEDIATE_ACK (0xac), TIME_STAMP (0x2f5), MP_ACK (0x42); then an
+ * unknown type (0x21), which as in tshark is its type byte alone, the
+ * next bytes read as frames (a PING here), then PADDING. The expectations
+ * are tshark 4.0.17's on the same packet (TU_DUMP_PCAP). */
+static void test_draft_frames(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t pt[48] = {
+      0x40, 0xaf, 0x00, 0x04, 0x43, 0xe8, 0x03, /* AF seq 0, threshold 4, delay 1000, flags 3 */
+      0x40, 0xac,                               /* IMMEDIATE_ACK */
+      0x42, 0xf5, 0x45, 0x12,                   /* TIME_STAMP 0x512 */
+      0x40, 0x42, 0x07, 0x09, 0x00, 0x00, 0x02, /* MP_ACK uniflow 7, largest 9, range 2 */
+      0x21, 0x01};                              /* unknown 0x21, PING, then zeros */
+  uint8_t pkt[128];
+  size_t n = client_initial(pt, sizeof pt, pkt);
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 51000, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.decryption_failed"), 0);
+  static const char *const types[] = {"175", "172", "757", "66", "33", "1", "0"};
+  CU_ASSERT_EQUAL(tu_count(p, "quic.frame_type"), 7);
+  for (int i = 0; i < 7; i++)
+    CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.frame_type", i), types[i]);
+  EXPECT(p, "quic.af.sequence_number", "0");
+  EXPECT(p, "quic.af.ack_eliciting_threshold", "4");
+  EXPECT(p, "quic.af.request_max_ack_delay", "1000");
+  EXPECT(p, "quic.af.last_byte", "0x03");
+  EXPECT(p, "quic.af.ignore_ce", "1");
+  EXPECT(p, "quic.af.ignore_order", "1");
+  EXPECT(p, "quic.ts", "1298");
+  EXPECT(p, "quic.mp_uniflow_id", "7");
+  EXPECT(p, "quic.ack.largest_acknowledged", "9");
+  EXPECT(p, "quic.ack.first_ack_range", "2");
+  CU_ASSERT_EQUAL(tu_count(p, "quic.ft.unknown"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.padding_length", 0), "26");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* ---- CRYPTO frames cut and shuffled (Chrome's "chaos protection") ----
  * A hand-made ClientHello of 83 bytes (SNI example.com, ALPN h3) cut into
  * CRYPTO frames, as tshark 4.0 hands them to TLS (packet-quic.c,
@@ -496,15 +535,17 @@ static void test_crypto_limit(void) {
 }
 
 int main(void) {
-  CU_TestInfo tests[] = {{"RFC 9001 A.1 Initial keys", test_initial_keys},
-                         {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
-                         {"tampered payload", test_tampered},
-                         {"truncated at every length", test_truncated},
-                         {"hostile headers", test_hostile},
-                         {"PADDING with a 2-byte type", test_padding_long_type},
-                         {"CRYPTO frames out of order in one packet", test_crypto_chaos},
-                         {"CRYPTO data across two packets", test_crypto_two_packets},
-                         {"CRYPTO frames beyond a gap: the limit", test_crypto_limit},
-                         CU_TEST_INFO_NULL};
+  CU_TestInfo tests[] = {
+      {"RFC 9001 A.1 Initial keys", test_initial_keys},
+      {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
+      {"tampered payload", test_tampered},
+      {"truncated at every length", test_truncated},
+      {"hostile headers", test_hostile},
+      {"PADDING with a 2-byte type", test_padding_long_type},
+      {"frame types of drafts (ACK_FREQUENCY, TIME_STAMP, ...)", test_draft_frames},
+      {"CRYPTO frames out of order in one packet", test_crypto_chaos},
+      {"CRYPTO data across two packets", test_crypto_two_packets},
+      {"CRYPTO frames beyond a gap: the limit", test_crypto_limit},
+      CU_TEST_INFO_NULL};
   return tu_run("quic", tests);
 }
