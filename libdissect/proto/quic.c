@@ -1973,6 +1973,87 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
   }
 }
 
+/* ---- gQUIC frames (Q050, T050, T051) -------------------------------------------
+ * Google's versions with IETF QUIC's long header carry gQUIC's frames
+ * (draft-ietf-quic-... never described them; tshark 4.0 reads them with
+ * packet-gquic.c's dissect_gquic_frame_type). Here they are walked to find
+ * the CRYPTO frames (type 0x08: varint offset and length, as IETF QUIC's):
+ * T050 and T051 carry TLS 1.3 in them, handed to TLS as IETF QUIC's CRYPTO
+ * data; Q050 carries gQUIC's own handshake messages (CHLO tags), not
+ * decoded. The frames themselves get no items yet (tshark's gquic.*). */
+static uint32_t gquic_len_code(unsigned code) { /* 1, 2, 4 or 6 bytes */
+  static const uint8_t n[4] = {1, 2, 4, 6};
+  return n[code & 3];
+}
+
+static void gquic_frames(qctx *x, const dx_tvb *t, dx_node *parent, unsigned pnlen) {
+  uint32_t off = 0;
+  bool tls = x->c && x->c->version != Q050;
+  for (unsigned i = 0; off < t->len && i < 65536; i++) {
+    uint8_t ft = 0, b = 0;
+    uint16_t w = 0;
+    dx_get_u8(t, off, &ft);
+    off++;
+    if (ft == 0x08) { /* CRYPTO */
+      uint64_t coff = 0, clen = 0;
+      uint32_t n1 = 0, n2 = 0;
+      if (!dx_quic_varint(t, off, &coff, &n1) || !dx_quic_varint(t, off + n1, &clen, &n2))
+        return;
+      off += n1 + n2;
+      if (clen > dx_tvb_avail(t, off))
+        return;
+      info_add(x, ", CRYPTO");
+      if (tls && x->sender >= 0 && x->c->tls)
+        crypto_feed(x, parent, t, off, coff, (uint32_t)clen);
+      off += (uint32_t)clen;
+    } else if (ft & 0x80) { /* STREAM: F, D, offset length, id length */
+      unsigned oc = (ft >> 2) & 7;
+      uint32_t idl = (ft & 3) + 1u, offl = oc ? oc + 1u : 0;
+      off += idl + offl;
+      if (ft & 0x20) {
+        if (!dx_get_u16(t, off, &w))
+          return;
+        off += 2u + w;
+      } else {
+        off = t->len;
+      }
+    } else if (ft & 0x40) { /* ACK (since Q034) */
+      uint32_t mm = gquic_len_code(ft), nblocks = 0;
+      off += gquic_len_code(ft >> 2) + 2;
+      if (ft & 0x20) {
+        if (!dx_get_u8(t, off, &b))
+          return;
+        nblocks = b;
+        off++;
+      }
+      off += mm + nblocks * (1 + mm);
+      if (!dx_get_u8(t, off, &b))
+        return;
+      off++;
+      if (b)
+        off += 5 + (b - 1u) * 3;
+    } else if (ft & 0xe0) {
+      /* no known type: tshark steps over its byte */
+    } else {
+      switch (ft) {
+      case 0x00: off = t->len; break; /* PADDING: the rest */
+      case 0x01: off += 16; break;    /* RST_STREAM */
+      case 0x02:                      /* CONNECTION_CLOSE */
+      case 0x03:                      /* GOAWAY */
+        off += ft == 0x02 ? 4 : 8;
+        if (!dx_get_u16(t, off, &w))
+          return;
+        off += 2u + w;
+        break;
+      case 0x04: off += 12; break;    /* WINDOW_UPDATE */
+      case 0x05: off += 4; break;     /* BLOCKED */
+      case 0x06: off += pnlen; break; /* STOP_WAITING */
+      default: break;                 /* PING and others: the type alone */
+      }
+    }
+  }
+}
+
 /* ---- keys for a packet ------------------------------------------------------ */
 static const char *why_text(int why) {
   switch (why) {
@@ -2278,7 +2359,10 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
                FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
   x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
   x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
-  frames(x, &x->pt, q);
+  if (x->c && x->c->vi >= 0 && versions[x->c->vi].gquic)
+    gquic_frames(x, &x->pt, q, o->pnlen);
+  else
+    frames(x, &x->pt, q);
 }
 
 /* The first byte's bits; returns the long header's Packet Type item (after
