@@ -68,6 +68,8 @@ enum {
   F_REMAINING,
   F_RETRY_TOKEN,
   F_RETRY_TAG,
+  F_ODCIL,
+  F_ODCID,
   F_FRAME,
   F_FTYPE,
   F_PADLEN,
@@ -121,6 +123,31 @@ enum {
   F_CC_REASON,
   F_DG_LEN,
   F_DG,
+  F_MP_UNIFLOW,
+  F_AF_SEQ,
+  F_AF_THRESH,
+  F_AF_DELAY,
+  F_AF_LAST,
+  F_AF_RES,
+  F_AF_ICE,
+  F_AF_IORDER,
+  F_TS,
+  F_MP_FIRST,
+  F_MP_RES,
+  F_MP_PORTBIT,
+  F_MP_IPVER,
+  F_MP_ADDR_ID,
+  F_MP_SEQ,
+  F_MP_IFTYPE,
+  F_MP_IP4,
+  F_MP_IP6,
+  F_MP_PORT,
+  F_MP_RECV,
+  F_MP_ACTSEND,
+  F_MP_RECV_SEC,
+  F_MP_ACTSEND_SEC,
+  F_MP_UF_SEC,
+  F_MP_LOCAL_ID,
   F_FRAGMENTS,
   F_FRAGMENT,
   F_FRAG_COUNT,
@@ -206,6 +233,19 @@ static const dx_vals ftype_vals[] = {{0x00, "PADDING"},
                                      {0x1e, "HANDSHAKE_DONE"},
                                      {0x30, "DATAGRAM"},
                                      {0x31, "DATAGRAM"},
+                                     /* draft-ietf-quic-multipath-00 (tshark 4.0) */
+                                     {0x40, "MP_NEW_CONNECTION_ID"},
+                                     {0x41, "MP_RETIRE_CONNECTION_ID"},
+                                     {0x42, "MP_ACK"},
+                                     {0x43, "MP_ACK"},
+                                     {0x44, "ADD_ADDRESS"},
+                                     {0x45, "REMOVE_ADDRESS"},
+                                     {0x46, "UNIFLOWS"},
+                                     /* draft-ietf-quic-ack-frequency-01 */
+                                     {0xac, "IMMEDIATE_ACK"},
+                                     {0xaf, "ACK_FREQUENCY"},
+                                     /* draft-huitema-quic-ts-06 */
+                                     {0x2f5, "TIME_STAMP"},
                                      {0, NULL}};
 
 #define FU8(a, l) DX_F(a, l, DX_FT_UINT8, DX_BASE_DEC)
@@ -250,6 +290,8 @@ static const dx_field quic_fields[] = {
     [F_REMAINING] = FB("quic.remaining_payload", "Remaining Payload"),
     [F_RETRY_TOKEN] = FB("quic.retry_token", "Retry Token"),
     [F_RETRY_TAG] = FB("quic.retry_integrity_tag", "Retry Integrity Tag"),
+    [F_ODCIL] = FU8("quic.odcil", "Original Destination Connection ID Length"),
+    [F_ODCID] = FB("quic.odcid", "Original Destination Connection ID"),
     [F_FRAME] = FN("quic.frame", "Frame"),
     [F_FTYPE] = DX_FV("quic.frame_type", "Frame Type", DX_FT_UINT64, DX_BASE_HEX, ftype_vals),
     [F_PADLEN] = FU32("quic.padding_length", "Padding Length"),
@@ -307,6 +349,34 @@ static const dx_field quic_fields[] = {
     [F_CC_REASON] = DX_F("quic.cc.reason_phrase", "Reason phrase", DX_FT_STRING, DX_BASE_NONE),
     [F_DG_LEN] = FU64("quic.dg.length", "Datagram Length"),
     [F_DG] = FB("quic.dg", "Datagram"),
+    [F_MP_UNIFLOW] = FU64("quic.mp_uniflow_id", "Uniflow ID"),
+    [F_AF_SEQ] = FU64("quic.af.sequence_number", "Sequence Number"),
+    [F_AF_THRESH] = FU64("quic.af.ack_eliciting_threshold", "Ack-Eliciting Threshold"),
+    [F_AF_DELAY] = FU64("quic.af.request_max_ack_delay", "Request Max Ack Delay"),
+    [F_AF_LAST] = DX_F("quic.af.last_byte", "Last Byte", DX_FT_UINT8, DX_BASE_HEX),
+    [F_AF_RES] = DX_FM("quic.af.reserved", "Reserved", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xfc, 8),
+    [F_AF_ICE] =
+        DX_FM("quic.af.ignore_ce", "Ignore CE", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x01, 8),
+    [F_AF_IORDER] =
+        DX_FM("quic.af.ignore_order", "Ignore Order", DX_FT_BOOL, DX_BASE_NONE, tf_vals, 0x02, 8),
+    [F_TS] = FU64("quic.ts", "Time Stamp"),
+    [F_MP_FIRST] = DX_F("quic.mp_first_byte", "Config", DX_FT_UINT8, DX_BASE_HEX),
+    [F_MP_RES] = DX_FM("quic.mp_reserved_bit", "Reserved", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xe0, 8),
+    [F_MP_PORTBIT] = DX_FM("quic.port_presence_bit", "Port presence", DX_FT_BOOL, DX_BASE_NONE,
+                           tf_vals, 0x10, 8),
+    [F_MP_IPVER] = DX_FM("quic.ip_version", "IP Version", DX_FT_UINT8, DX_BASE_DEC, NULL, 0x0f, 8),
+    [F_MP_ADDR_ID] = FU64("quic.mp_address_id", "Address ID"),
+    [F_MP_SEQ] = FU64("quic.mp_sequence_number", "Sequence Number"),
+    [F_MP_IFTYPE] = FU64("quic.mp_interface_type", "Interface Type"),
+    [F_MP_IP4] = DX_F("quic.mp_ip_address", "IP Address", DX_FT_IPV4, DX_BASE_NONE),
+    [F_MP_IP6] = DX_F("quic.mp_ip_address_v6", "IP Address", DX_FT_IPV6, DX_BASE_NONE),
+    [F_MP_PORT] = FU32("quic.mp_port", "Port"),
+    [F_MP_RECV] = FU64("quic.mp_receiving_uniflows", "Receiving uniflows"),
+    [F_MP_ACTSEND] = FU64("quic.mp_act_send_uf", "Active sending uniflows"),
+    [F_MP_RECV_SEC] = FN("quic.mp_receiving_uniflows_section", "Receiving uniflows"),
+    [F_MP_ACTSEND_SEC] = FN("quic.mp_act_send_uf_section", "Active sending uniflows"),
+    [F_MP_UF_SEC] = FN("quic.mp_uniflow_info_section", "Uniflow Info Section"),
+    [F_MP_LOCAL_ID] = FU64("quic.mp_add_local_address_id", "Local address id"),
     [F_FRAGMENTS] = FN("quic.fragments", "Reassembled QUIC STREAM Data Fragments"),
     [F_FRAGMENT] = DX_F("quic.fragment", "QUIC STREAM Data Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_FRAG_COUNT] = FU32("quic.fragment.count", "Fragment count"),
@@ -334,35 +404,83 @@ static const dx_field quic_fields[] = {
 extern const dx_protocol dx_proto_quic;
 
 /* ---- versions ------------------------------------------------------------ */
-enum { V_1, V_2, V_DRAFT29, V_2DRAFT, V_COUNT };
+/* The versions whose Initial packets can be read, grouped by the constants
+ * they use (tshark 4.0 groups them the same way, quic_draft_version() and
+ * is_quic_draft_max() in its packet-quic.c):
+ *   - drafts up to 22 and mvfst's draft-22 version: the draft-22 salt;
+ *   - drafts 23 to 28 and mvfst's draft-27 and experimental versions: the
+ *     salt of draft-ietf-quic-tls-23 5.2, the Retry key of -25 5.8;
+ *   - drafts 29 to 32, and the reserved 0x?a?a?a?a versions a client sends
+ *     to force a version negotiation (RFC 9000 15; read as draft-29);
+ *   - drafts 33 and 34: v1's constants (RFC 9001 5.2);
+ *   - Google's Q050, T050 and T051: their own salts (Chromium's
+ *     quic_crypto_stream / quic_versions), gQUIC frames inside;
+ *   - other draft numbers tshark reads with v2's salt and v1's labels (it
+ *     never decrypts them; dissect shows what it shows). */
+enum {
+  V_1,
+  V_2,
+  V_DRAFT29,
+  V_2DRAFT,
+  V_DRAFT23,
+  V_DRAFT22,
+  V_Q050,
+  V_T050,
+  V_T051,
+  V_DRAFTX,
+  V_COUNT
+};
 typedef struct qversion {
   const char *label_prefix;               /* "quic " or "quicv2 " (RFC 9369 3.3.2) */
   uint8_t salt[20];                       /* initial_salt (RFC 9001 5.2, RFC 9369 3.3.1) */
   uint8_t retry_key[16], retry_nonce[12]; /* RFC 9001 5.8, RFC 9369 3.3.3 */
   bool v2_types;                          /* long packet types of RFC 9369 3.2 */
+  bool gquic;                             /* gQUIC frames in the payload (Q050, T05x) */
 } qversion;
+
+#define RETRY_V1                                                                                   \
+  {                                                                                                \
+      0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a,                                              \
+      0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68, 0xc8, 0x4e},                                             \
+  {                                                                                                \
+    0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb                         \
+  }
+/* draft-ietf-quic-tls-25 5.8 (drafts 25 to 28) */
+#define RETRY_D25                                                                                  \
+  {                                                                                                \
+      0x4d, 0x32, 0xec, 0xdb, 0x2a, 0x21, 0x33, 0xc8,                                              \
+      0x41, 0xe4, 0x04, 0x3d, 0xf2, 0x7d, 0x44, 0x30},                                             \
+  {                                                                                                \
+    0x4d, 0x16, 0x11, 0xd0, 0x55, 0x13, 0xa5, 0x52, 0xc5, 0x87, 0xd5, 0x75                         \
+  }
+#define RETRY_V2                                                                                   \
+  {                                                                                                \
+      0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2,                                              \
+      0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7b, 0xa5, 0xdd},                                             \
+  {                                                                                                \
+    0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a                         \
+  }
 
 static const qversion versions[V_COUNT] = {
     [V_1] = {"quic ",
              {0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
               0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a},
-             {0xbe, 0x0c, 0x69, 0x0b, 0x9f, 0x66, 0x57, 0x5a, 0x1d, 0x76, 0x6b, 0x54, 0xe3, 0x68,
-              0xc8, 0x4e},
-             {0x46, 0x15, 0x99, 0xd3, 0x5d, 0x63, 0x2b, 0xf2, 0x23, 0x98, 0x25, 0xbb},
+             RETRY_V1,
+             false,
              false},
     [V_2] = {"quicv2 ",
              {0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
               0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9},
-             {0x8f, 0xb4, 0xb0, 0x1b, 0x56, 0xac, 0x48, 0xe2, 0x60, 0xfb, 0xcb, 0xce, 0xad, 0x7b,
-              0xa5, 0xdd},
-             {0xd8, 0x69, 0x69, 0xbc, 0x2d, 0x7c, 0x6d, 0x99, 0x90, 0xef, 0xb0, 0x4a},
-             true},
+             RETRY_V2,
+             true,
+             false},
     [V_DRAFT29] = {"quic ",
                    {0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97,
                     0x86, 0xf1, 0x9c, 0x61, 0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99},
                    {0xcc, 0xce, 0x18, 0x7e, 0xd0, 0x9a, 0x09, 0xd0, 0x57, 0x28, 0x15, 0x5a, 0x6c,
                     0xb9, 0x6b, 0xe1},
                    {0xe5, 0x49, 0x30, 0xf9, 0x7f, 0x21, 0x36, 0xf0, 0x53, 0x0a, 0x8c, 0x1c},
+                   false,
                    false},
     /* draft-ietf-quic-v2-01 as ngtcp2 0.12 sends it */
     [V_2DRAFT] = {"quicv2 ",
@@ -371,19 +489,87 @@ static const qversion versions[V_COUNT] = {
                   {0xba, 0x85, 0x8d, 0xc7, 0xb4, 0x3d, 0xe5, 0xdb, 0xf8, 0x76, 0x17, 0xff, 0x4a,
                    0xb2, 0x53, 0xdb},
                   {0x14, 0x1b, 0x99, 0xc2, 0x39, 0xb0, 0x3e, 0x78, 0x5d, 0x6a, 0x2e, 0x9f},
-                  true},
+                  true,
+                  false},
+    /* draft-ietf-quic-tls-23 5.2 */
+    [V_DRAFT23] = {"quic ",
+                   {0xc3, 0xee, 0xf7, 0x12, 0xc7, 0x2e, 0xbb, 0x5a, 0x11, 0xa7,
+                    0xd2, 0x43, 0x2b, 0xb4, 0x63, 0x65, 0xbe, 0xf9, 0xf5, 0x02},
+                   RETRY_D25,
+                   false,
+                   false},
+    /* draft-ietf-quic-tls-22 5.2 (a Retry then has no integrity tag) */
+    [V_DRAFT22] = {"quic ",
+                   {0x7f, 0xbc, 0xdb, 0x0e, 0x7c, 0x66, 0xbb, 0xe9, 0x19, 0x3a,
+                    0x96, 0xcd, 0x21, 0x51, 0x9e, 0xbd, 0x7a, 0x02, 0x64, 0x4a},
+                   RETRY_D25,
+                   false,
+                   false},
+    [V_Q050] = {"quic ",
+                {0x50, 0x45, 0x74, 0xef, 0xd0, 0x66, 0xfe, 0x2f, 0x9d, 0x94,
+                 0x5c, 0xfc, 0xdb, 0xd3, 0xa7, 0xf0, 0xd3, 0xb5, 0x6b, 0x45},
+                RETRY_D25,
+                false,
+                true},
+    [V_T050] = {"quic ",
+                {0x7f, 0xf5, 0x79, 0xe5, 0xac, 0xd0, 0x72, 0x91, 0x55, 0x80,
+                 0x30, 0x4c, 0x43, 0xa2, 0x36, 0x7c, 0x60, 0x48, 0x83, 0x10},
+                RETRY_D25,
+                false,
+                true},
+    [V_T051] = {"quic ",
+                {0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4, 0x50,
+                 0x6c, 0x19, 0x12, 0x4f, 0xc8, 0xcc, 0xda, 0x6e, 0x03, 0x3d},
+                RETRY_D25,
+                false,
+                true},
+    [V_DRAFTX] = {"quic ",
+                  {0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
+                   0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9},
+                  RETRY_V2,
+                  false,
+                  false},
 };
 
-static int version_index(uint32_t v) {
+#define Q050 0x51303530u
+#define T050 0x54303530u
+#define T051 0x54303531u
+
+/* The IETF draft a version follows, as tshark 4.0 numbers it (34 for v1,
+ * 100 for v2, 27 for gQUIC's Q050/T05x, 29 for 0x?a?a?a?a), 0 if none. */
+static unsigned draft_of(uint32_t v) {
+  if ((v >> 8) == 0xff0000)
+    return v & 0xff;
+  if (v == 0xfaceb001)
+    return 22;
+  if (v == 0xfaceb002 || v == 0xfaceb00e || v == Q050 || v == T050 || v == T051)
+    return 27;
+  if ((v & 0x0f0f0f0f) == 0x0a0a0a0a)
+    return 29;
   if (v == 0x00000001)
-    return V_1;
+    return 34;
   if (v == 0x6b3343cf)
-    return V_2;
-  if (v >= 0xff00001d && v <= 0xff000022)
-    return V_DRAFT29;
-  if (v == 0x709a50c4)
-    return V_2DRAFT;
-  return -1;
+    return 100;
+  return 0;
+}
+
+static int version_index(uint32_t v) {
+  switch (v) {
+  case 0x00000001: return V_1;
+  case 0x6b3343cf: return V_2;
+  case 0x709a50c4: return V_2DRAFT;
+  case Q050: return V_Q050;
+  case T050: return V_T050;
+  case T051: return V_T051;
+  default: break;
+  }
+  unsigned d = draft_of(v);
+  return d == 0    ? -1
+         : d <= 22 ? V_DRAFT22
+         : d <= 28 ? V_DRAFT23
+         : d <= 32 ? V_DRAFT29
+         : d <= 34 ? V_1
+                   : V_DRAFTX;
 }
 
 /* Packet types, whatever their wire value in the version. */
@@ -457,11 +643,12 @@ static bool keys_from_secret(qkeys *k, uint16_t suite, const uint8_t *secret, si
 }
 
 /* The next generation of 1-RTT keys (RFC 9001 6.1): new secret, key and
- * iv; the header protection key stays. */
-static bool keys_update(const qkeys *cur, qkeys *next, const char *prefix) {
+ * iv; the header protection key stays. Drafts up to 23 named the secret's
+ * label "traffic upd" (draft-ietf-quic-tls-23 6), later ones "quic ku". */
+static bool keys_update(const qkeys *cur, qkeys *next, const char *prefix, bool old_label) {
   uint8_t ns[64];
-  if (!cur->ok ||
-      !label_expand(cur->md, cur->secret, cur->secret_len, prefix, "ku", ns, cur->secret_len))
+  if (!cur->ok || !label_expand(cur->md, cur->secret, cur->secret_len, old_label ? "" : prefix,
+                                old_label ? "traffic upd" : "ku", ns, cur->secret_len))
     return false;
   *next = *cur;
   memcpy(next->secret, ns, cur->secret_len);
@@ -690,6 +877,11 @@ typedef struct qcid {
   struct qcid *conn_next; /* in its connection's list */
   qconn *conn;
   uint8_t owner; /* 0: the client chose it (server sends to it), 1: the server */
+  /* the DCID of the client's first Initial, which no packet of the server
+   * has used yet as its own id: it finds long header packets (the client's
+   * next Initials, its 0-RTT), not short header ones (as tshark, whose map
+   * of Initial DCIDs is apart from the connection ids) */
+  bool initial_only;
   uint8_t len;
   uint8_t cid[20];
 } qcid;
@@ -820,10 +1012,18 @@ static qcid *cid_find(dx_packet *p, quic_state *st, const uint8_t *cid, uint8_t 
   return NULL;
 }
 
-static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, uint8_t len,
-                    uint8_t owner, dx_node *where) {
-  if (len == 0 || len > 20 || cid_find(p, st, cid, len))
-    return;
+static qcid *cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, uint8_t len,
+                     uint8_t owner, dx_node *where) {
+  if (len == 0 || len > 20)
+    return NULL;
+  qcid *old = cid_find(p, st, cid, len);
+  if (old) {
+    if (old->initial_only && old->conn == c && owner == 1) {
+      old->initial_only = false; /* the server took the client's first DCID as its id */
+      st->cid_lens |= 1u << len;
+    }
+    return NULL;
+  }
   if (c->ncids >= QUIC_CIDS_PER_CONN || st->ncids >= QUIC_MAX_CIDS) {
     if (!st->cid_cap_noted && where)
       dx_expert(p, where, dx_field_limit(), DX_SEV_WARN,
@@ -831,11 +1031,11 @@ static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, 
                 "are not tracked]",
                 QUIC_CIDS_PER_CONN, QUIC_MAX_CIDS);
     st->cid_cap_noted = true;
-    return;
+    return NULL;
   }
   qcid *e = calloc(1, sizeof *e);
   if (!e)
-    return;
+    return NULL;
   e->conn = c;
   e->owner = owner;
   e->len = len;
@@ -848,6 +1048,7 @@ static void cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid, 
   c->ncids++;
   st->ncids++;
   st->cid_lens |= 1u << len;
+  return e;
 }
 
 /* The connection of a short header packet: its DCID is one of the ids
@@ -857,7 +1058,7 @@ static qcid *cid_match_prefix(dx_packet *p, quic_state *st, const uint8_t *b, ui
     if (!(st->cid_lens & (1u << len)) || len > avail)
       continue;
     qcid *e = cid_find(p, st, b, len);
-    if (e)
+    if (e && !e->initial_only)
       return e;
   }
   return NULL;
@@ -1422,8 +1623,14 @@ static void frame_stream(qctx *x, dx_node *fr, dx_node *tn, const dx_tvb *t, uin
   *off += (uint32_t)slen;
 }
 
-static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool ecn) {
+/* ACK (0x02), ACK_ECN (0x03) and the multipath draft's MP_ACK (0x42) and
+ * MP_ACK_ECN (0x43), which start with a Uniflow ID. As tshark 4.0, an
+ * MP_ACK_ECN's ECN counts are not read (they then read as frames). */
+static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, uint64_t type) {
+  bool ecn = type == 0x03, mp = type >= 0x40;
   uint64_t count = 0;
+  if (mp && varint_item(x, fr, F_MP_UNIFLOW, t, off, NULL))
+    return;
   if (varint_item(x, fr, F_ACK_LARGEST, t, off, NULL) ||
       varint_item(x, fr, F_ACK_DELAY, t, off, NULL) ||
       varint_item(x, fr, F_ACK_COUNT, t, off, &count) ||
@@ -1444,12 +1651,16 @@ static void frame_ack(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool
         varint_item(x, fr, F_ACK_ECT1, t, off, NULL) || varint_item(x, fr, F_ACK_CE, t, off, NULL))
       return;
   }
-  info_add(x, ecn ? ", ACK_ECN" : ", ACK");
+  info_add(x, ", %sACK%s", mp ? "MP_" : "", type & 1 ? "_ECN" : "");
 }
 
-static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+/* NEW_CONNECTION_ID (0x18), or MP_NEW_CONNECTION_ID (0x40, a Uniflow ID
+ * first) */
+static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool mp) {
   dx_packet *p = x->p;
   uint8_t len = 0;
+  if (mp && varint_item(x, fr, F_MP_UNIFLOW, t, off, NULL))
+    return;
   if (varint_item(x, fr, F_NCI_SEQ, t, off, NULL) || varint_item(x, fr, F_NCI_RETIRE, t, off, NULL))
     return;
   dx_node *ln = dx_add_item(p, fr, FL(F_NCI_LEN), t, *off, 1);
@@ -1469,7 +1680,100 @@ static void frame_new_cid(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) 
     return;
   dx_add_item(p, fr, FL(F_NCI_SRT), t, *off, 16);
   *off += 16;
-  info_add(x, ", NCI");
+  info_add(x, mp ? ", MP_NCI" : ", NCI");
+}
+
+/* A one-byte field whose item is a 64-bit number (as tshark's). */
+static int byte_item(qctx *x, dx_node *parent, int f, const dx_tvb *t, uint32_t *off,
+                     uint8_t *out) {
+  uint8_t b = 0;
+  if (!dx_get_u8(t, *off, &b)) {
+    dx_node *tn = dx_add_none(x->p, parent, FL(f), t, *off, 0);
+    dx_mark_truncated(x->p, tn, FL(f)->label);
+    return -1;
+  }
+  dx_add_uint(x->p, parent, FL(f), t, *off, 1, b);
+  *off += 1;
+  if (out)
+    *out = b;
+  return 0;
+}
+
+/* ACK_FREQUENCY (draft-ietf-quic-ack-frequency-01 3): sequence number,
+ * threshold, requested max_ack_delay, then a byte of flags. */
+static void frame_ack_frequency(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  info_add(x, ", AF");
+  if (varint_item(x, fr, F_AF_SEQ, t, off, NULL) || varint_item(x, fr, F_AF_THRESH, t, off, NULL) ||
+      varint_item(x, fr, F_AF_DELAY, t, off, NULL))
+    return;
+  uint8_t b = 0;
+  dx_node *lb = dx_add_item(p, fr, FL(F_AF_LAST), t, *off, 1);
+  if (!dx_node_ok(lb) || !dx_get_u8(t, *off, &b))
+    return;
+  /* tshark's bitmask label: the flags set, by name */
+  dx_node_set_text(p, lb, "Last Byte: 0x%02x%s%s", b, b & 1 ? ", Ignore CE" : "",
+                   b & 2 ? ", Ignore Order" : "");
+  dx_add_item(p, lb, FL(F_AF_RES), t, *off, 1);
+  dx_add_item(p, lb, FL(F_AF_ICE), t, *off, 1);
+  dx_add_item(p, lb, FL(F_AF_IORDER), t, *off, 1);
+  *off += 1;
+}
+
+/* ADD_ADDRESS (0x44) of draft-ietf-quic-multipath-00 as tshark 4.0 reads
+ * it: a config byte, address id, sequence number, interface type, the
+ * address (IPv6 when both bits 0x06 are set) and the port if bit 0x10. */
+static void frame_add_address(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  info_add(x, ", ADD_ADDRESS");
+  uint8_t cfg = 0;
+  dx_node *cn = dx_add_item(p, fr, FL(F_MP_FIRST), t, *off, 1);
+  if (!dx_node_ok(cn) || !dx_get_u8(t, *off, &cfg))
+    return;
+  dx_node_set_text(p, cn, "Config: 0x%02x%s", cfg, cfg & 0x10 ? ", Port presence" : "");
+  dx_add_item(p, cn, FL(F_MP_RES), t, *off, 1);
+  dx_add_item(p, cn, FL(F_MP_PORTBIT), t, *off, 1);
+  dx_add_item(p, cn, FL(F_MP_IPVER), t, *off, 1);
+  *off += 1;
+  if (byte_item(x, fr, F_MP_ADDR_ID, t, off, NULL) || varint_item(x, fr, F_MP_SEQ, t, off, NULL) ||
+      byte_item(x, fr, F_MP_IFTYPE, t, off, NULL))
+    return;
+  bool v6 = (cfg & 0x06) == 0x06;
+  dx_node *an = dx_add_item(p, fr, FL(v6 ? F_MP_IP6 : F_MP_IP4), t, *off, v6 ? 16 : 4);
+  if (!dx_node_ok(an))
+    return;
+  *off += v6 ? 16 : 4;
+  if (cfg & 0x10) {
+    dx_node *pn = dx_add_item(p, fr, FL(F_MP_PORT), t, *off, 2);
+    if (dx_node_ok(pn))
+      *off += 2;
+  }
+}
+
+/* UNIFLOWS (0x46): a sequence number, the numbers of receiving and active
+ * sending uniflows, then each one's id and local address id. */
+static void frame_uniflows(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off) {
+  dx_packet *p = x->p;
+  info_add(x, ", UNIFLOWS");
+  uint64_t nrecv = 0, nsend = 0;
+  if (varint_item(x, fr, F_MP_SEQ, t, off, NULL) || varint_item(x, fr, F_MP_RECV, t, off, &nrecv) ||
+      varint_item(x, fr, F_MP_ACTSEND, t, off, &nsend))
+    return;
+  for (int k = 0; k < 2; k++) {
+    uint64_t n = k ? nsend : nrecv;
+    dx_node *sec = dx_add_none(p, fr, FL(k ? F_MP_ACTSEND_SEC : F_MP_RECV_SEC), t, *off, 1);
+    for (uint64_t i = 0; i < n; i++) {
+      if (*off >= t->len) {
+        dx_mark_malformed(p, sec, "%" PRIu64 " uniflows exceed the frame", n);
+        *off = t->len;
+        return;
+      }
+      dx_node *u = dx_add_none(p, sec, FL(F_MP_UF_SEC), t, *off, 1);
+      if (varint_item(x, u, F_MP_UNIFLOW, t, off, NULL) ||
+          byte_item(x, u, F_MP_LOCAL_ID, t, off, NULL))
+        return;
+    }
+  }
 }
 
 static void frame_close(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t *off, bool app) {
@@ -1542,18 +1846,26 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
     switch (type) {
     case 0x01: info_add(x, ", PING"); break;
     case 0x02:
-    case 0x03: frame_ack(x, fr, t, &off, type == 3); break;
+    case 0x03:
+    case 0x42:
+    case 0x43: frame_ack(x, fr, t, &off, type); break;
     case 0x04:
-      if (!varint_item(x, fr, F_RS_ID, t, &off, NULL) &&
-          !varint_item(x, fr, F_RS_ERR, t, &off, NULL))
+    case 0x05: {
+      /* tshark: "RESET_STREAM id=4 Error code: 0x10c", Info ", RS(4)" */
+      uint64_t id = 0, err = 0;
+      bool rs = type == 0x04;
+      info_add(x, rs ? ", RS" : ", SS");
+      if (varint_item(x, fr, rs ? F_RS_ID : F_SS_ID, t, &off, &id))
+        break;
+      dx_node_append_text(p, fr, " id=%" PRIu64, id);
+      info_add(x, "(%" PRIu64 ")", id);
+      if (varint_item(x, fr, rs ? F_RS_ERR : F_SS_ERR, t, &off, &err))
+        break;
+      if (rs)
         varint_item(x, fr, F_RS_FINAL, t, &off, NULL);
-      info_add(x, ", RS");
+      dx_node_append_text(p, fr, " Error code: %#" PRIx64, err);
       break;
-    case 0x05:
-      if (!varint_item(x, fr, F_SS_ID, t, &off, NULL))
-        varint_item(x, fr, F_SS_ERR, t, &off, NULL);
-      info_add(x, ", SS");
-      break;
+    }
     case 0x06: frame_crypto(x, fr, t, &off); break;
     case 0x07: {
       uint64_t len = 0;
@@ -1578,10 +1890,17 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       info_add(x, ", MD");
       break;
     case 0x11:
-      if (!varint_item(x, fr, F_MSD_ID, t, &off, NULL))
-        varint_item(x, fr, F_MSD, t, &off, NULL);
-      info_add(x, ", MSD");
+    case 0x15: {
+      uint64_t id = 0;
+      bool msd = type == 0x11;
+      info_add(x, msd ? ", MSD" : ", SDB");
+      if (varint_item(x, fr, msd ? F_MSD_ID : F_SDB_ID, t, &off, &id))
+        break;
+      dx_node_append_text(p, fr, " id=%" PRIu64, id);
+      info_add(x, "(%" PRIu64 ")", id);
+      varint_item(x, fr, msd ? F_MSD : F_DB, t, &off, NULL);
       break;
+    }
     case 0x12:
     case 0x13:
       varint_item(x, fr, F_MS, t, &off, NULL);
@@ -1591,20 +1910,32 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       varint_item(x, fr, F_DB, t, &off, NULL);
       info_add(x, ", DB");
       break;
-    case 0x15:
-      if (!varint_item(x, fr, F_SDB_ID, t, &off, NULL))
-        varint_item(x, fr, F_DB, t, &off, NULL);
-      info_add(x, ", SDB");
-      break;
     case 0x16:
     case 0x17:
       varint_item(x, fr, F_SB, t, &off, NULL);
       info_add(x, ", SB");
       break;
-    case 0x18: frame_new_cid(x, fr, t, &off); break;
+    case 0x18:
+    case 0x40: frame_new_cid(x, fr, t, &off, type == 0x40); break;
     case 0x19:
+    case 0x41:
+      if (type == 0x41 && varint_item(x, fr, F_MP_UNIFLOW, t, &off, NULL))
+        break;
       varint_item(x, fr, F_RCI_SEQ, t, &off, NULL);
-      info_add(x, ", RC");
+      info_add(x, type == 0x41 ? ", MP_RC" : ", RC");
+      break;
+    case 0x44: frame_add_address(x, fr, t, &off); break;
+    case 0x45:
+      info_add(x, ", REMOVE_ADDRESS");
+      if (!byte_item(x, fr, F_MP_ADDR_ID, t, &off, NULL))
+        varint_item(x, fr, F_MP_SEQ, t, &off, NULL);
+      break;
+    case 0x46: frame_uniflows(x, fr, t, &off); break;
+    case 0xac: info_add(x, ", IA"); break;
+    case 0xaf: frame_ack_frequency(x, fr, t, &off); break;
+    case 0x2f5:
+      info_add(x, ", TS");
+      varint_item(x, fr, F_TS, t, &off, NULL);
       break;
     case 0x1a:
     case 0x1b: {
@@ -1633,11 +1964,93 @@ static void frames(qctx *x, const dx_tvb *t, dx_node *parent) {
       break;
     }
     default:
-      dx_expert(p, fr, FL(F_FT_UNKNOWN), DX_SEV_WARN, "Unknown Frame Type 0x%" PRIx64, type);
-      off = t->len; /* the frame's length is unknown: nothing after it can be read */
+      /* as tshark 4.0: the frame is its type alone, and what follows is
+       * read as the next frames (its length is unknown) */
+      dx_expert(p, fr, FL(F_FT_UNKNOWN), DX_SEV_NOTE, "Unknown Frame Type 0x%" PRIx64, type);
       break;
     }
     dx_node_set_len(fr, (off > t->len ? t->len : off) - start);
+  }
+}
+
+/* ---- gQUIC frames (Q050, T050, T051) -------------------------------------------
+ * Google's versions with IETF QUIC's long header carry gQUIC's frames
+ * (draft-ietf-quic-... never described them; tshark 4.0 reads them with
+ * packet-gquic.c's dissect_gquic_frame_type). Here they are walked to find
+ * the CRYPTO frames (type 0x08: varint offset and length, as IETF QUIC's):
+ * T050 and T051 carry TLS 1.3 in them, handed to TLS as IETF QUIC's CRYPTO
+ * data; Q050 carries gQUIC's own handshake messages (CHLO tags), not
+ * decoded. The frames themselves get no items yet (tshark's gquic.*). */
+static uint32_t gquic_len_code(unsigned code) { /* 1, 2, 4 or 6 bytes */
+  static const uint8_t n[4] = {1, 2, 4, 6};
+  return n[code & 3];
+}
+
+static void gquic_frames(qctx *x, const dx_tvb *t, dx_node *parent, unsigned pnlen) {
+  uint32_t off = 0;
+  bool tls = x->c && x->c->version != Q050;
+  for (unsigned i = 0; off < t->len && i < 65536; i++) {
+    uint8_t ft = 0, b = 0;
+    uint16_t w = 0;
+    dx_get_u8(t, off, &ft);
+    off++;
+    if (ft == 0x08) { /* CRYPTO */
+      uint64_t coff = 0, clen = 0;
+      uint32_t n1 = 0, n2 = 0;
+      if (!dx_quic_varint(t, off, &coff, &n1) || !dx_quic_varint(t, off + n1, &clen, &n2))
+        return;
+      off += n1 + n2;
+      if (clen > dx_tvb_avail(t, off))
+        return;
+      info_add(x, ", CRYPTO");
+      if (tls && x->sender >= 0 && x->c->tls)
+        crypto_feed(x, parent, t, off, coff, (uint32_t)clen);
+      off += (uint32_t)clen;
+    } else if (ft & 0x80) { /* STREAM: F, D, offset length, id length */
+      unsigned oc = (ft >> 2) & 7;
+      uint32_t idl = (ft & 3) + 1u, offl = oc ? oc + 1u : 0;
+      off += idl + offl;
+      if (ft & 0x20) {
+        if (!dx_get_u16(t, off, &w))
+          return;
+        off += 2u + w;
+      } else {
+        off = t->len;
+      }
+    } else if (ft & 0x40) { /* ACK (since Q034) */
+      uint32_t mm = gquic_len_code(ft), nblocks = 0;
+      off += gquic_len_code(ft >> 2) + 2;
+      if (ft & 0x20) {
+        if (!dx_get_u8(t, off, &b))
+          return;
+        nblocks = b;
+        off++;
+      }
+      off += mm + nblocks * (1 + mm);
+      if (!dx_get_u8(t, off, &b))
+        return;
+      off++;
+      if (b)
+        off += 5 + (b - 1u) * 3;
+    } else if (ft & 0xe0) {
+      /* no known type: tshark steps over its byte */
+    } else {
+      switch (ft) {
+      case 0x00: off = t->len; break; /* PADDING: the rest */
+      case 0x01: off += 16; break;    /* RST_STREAM */
+      case 0x02:                      /* CONNECTION_CLOSE */
+      case 0x03:                      /* GOAWAY */
+        off += ft == 0x02 ? 4 : 8;
+        if (!dx_get_u16(t, off, &w))
+          return;
+        off += 2u + w;
+        break;
+      case 0x04: off += 12; break;    /* WINDOW_UPDATE */
+      case 0x05: off += 4; break;     /* BLOCKED */
+      case 0x06: off += pnlen; break; /* STOP_WAITING */
+      default: break;                 /* PING and others: the type alone */
+      }
+    }
   }
 }
 
@@ -1895,7 +2308,8 @@ static void unprotect(qctx *x, const dx_tvb *t, uint32_t start, uint32_t pn_off,
     qconn *c = x->c;
     if (kp != c->app_phase[s]) {
       qkeys next;
-      if (keys_update(&c->app[s][c->app_phase[s]], &next, versions[c->vi].label_prefix) &&
+      if (keys_update(&c->app[s][c->app_phase[s]], &next, versions[c->vi].label_prefix,
+                      draft_of(c->version) && draft_of(c->version) <= 23) &&
           aead_open(&next, pn, aad, hlen, ct, ctlen, pt)) {
         ok = true;
         c->app[s][kp] = next;
@@ -1945,7 +2359,10 @@ static void payload(qctx *x, dx_node *q, const dx_tvb *t, uint32_t poff, uint32_
                FL(type == T_SHORT ? F_PROTECTED : F_PAYLOAD), t, poff, end - poff);
   x->pt = dx_packet_add_source_kind(p, DX_SRC_DECRYPTED, "QUIC", o->pt, o->ptlen);
   x->level = type == T_INITIAL ? SP_INITIAL : type == T_HANDSHAKE ? SP_HANDSHAKE : SP_APP;
-  frames(x, &x->pt, q);
+  if (x->c && x->c->vi >= 0 && versions[x->c->vi].gquic)
+    gquic_frames(x, &x->pt, q, o->pnlen);
+  else
+    frames(x, &x->pt, q);
 }
 
 /* The first byte's bits; returns the long header's Packet Type item (after
@@ -2042,7 +2459,9 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
         x->c->caddr = p->net_src;
         x->c->cport = p->srcport;
         x->c->have_client_addr = true;
-        cid_add(p, x->st, x->c, dcid, dcil, 1, q);
+        qcid *ie = cid_add(p, x->st, x->c, dcid, dcil, 1, q);
+        if (ie)
+          ie->initial_only = true;
         cid_add(p, x->st, x->c, scid, scil, 0, q);
         x->sender = 0;
       }
@@ -2099,6 +2518,29 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
       /* as tshark: named by the v1 type bits, not decrypted */
       info_ids(x, type_names[(b0 >> 4) & 3], dh, sh);
       dx_add_bytes(p, q, FL(F_REMAINING), t, off, t->len - off);
+      return t->len;
+    }
+    if (type == T_RETRY && draft_of(version) && draft_of(version) <= 24) {
+      /* drafts up to 24: the original DCID in the packet, no integrity tag
+       * (draft-ietf-quic-transport-24 17.2.5) */
+      info_ids(x, "Retry", dh, sh);
+      uint8_t odcil = 0;
+      dx_node *on = dx_add_item(p, q, FL(F_ODCIL), t, off, 1);
+      if (!dx_node_ok(on) || !dx_get_u8(t, off, &odcil))
+        return t->len;
+      off++;
+      dx_node *od = dx_add_item(p, q, FL(F_ODCID), t, off, odcil);
+      if (!dx_node_ok(od))
+        return t->len;
+      off += odcil;
+      dx_add_bytes(p, q, FL(F_RETRY_TOKEN), t, off, t->len - off);
+      if (x->c && scil <= sizeof x->c->retry_scid) {
+        cid_add(p, x->st, x->c, scid, scil, 1, q);
+        x->c->retried = true;
+        memcpy(x->c->retry_scid, scid, scil);
+        x->c->retry_scid_len = scil;
+      }
+      dx_node_set_len(q, t->len - start);
       return t->len;
     }
     if (type == T_RETRY) {
@@ -2169,6 +2611,21 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, wire_end - start);
     dx_node_set_flags(pl, DX_NODE_GENERATED);
     dx_node_move_after(p, pl, ci); /* tshark's place: before the header */
+    if (x->c && type == T_INITIAL && version != x->c->version && x->sender >= 0) {
+      /* the connection changes its version: the client's Initial after a
+       * Version Negotiation (RFC 9000 6; its keys come from this packet's
+       * DCID), or the server's in a compatible negotiation (RFC 9368; the
+       * keys of the client's first DCID in the new version) */
+      x->c->vi = vi;
+      x->c->version = version;
+      x->c->initial[0].ok = x->c->initial[1].ok = false;
+      if (x->sender == 0)
+        x->c->init_dcid_len = 0;
+      else if (x->c->init_dcid_len &&
+               (!initial_secret(vi, x->c->init_dcid, x->c->init_dcid_len, 0, &x->c->initial[0]) ||
+                !initial_secret(vi, x->c->init_dcid, x->c->init_dcid_len, 1, &x->c->initial[1])))
+        x->c->initial[0].ok = x->c->initial[1].ok = false;
+    }
     int why = 0;
     qkeys *k = packet_keys(x, type, dcid, dcil, &why);
     info_ids(x, type_names[type], dh, sh);
@@ -2275,21 +2732,20 @@ static bool known_long(const dx_tvb *t, uint32_t off) {
   uint32_t v = 0;
   if (!dx_get_u8(t, off, &b0) || !(b0 & 0x80) || !dx_get_u32(t, off + 1, &v))
     return false;
-  return v == 0 || version_index(v) >= 0;
+  unsigned d = draft_of(v);
+  return v == 0 || (version_index(v) >= 0 && (d == 0 || d >= 11)); /* as tshark: drafts from 11 */
 }
 
-/* Google QUIC (gQUIC: "Q043", "Q046", "T051" versions, or the old public
- * header without the fixed bit) is another protocol: refused, so it is not
- * shown as IETF QUIC. */
+/* Google QUIC (gQUIC) before Q050 ("Q043", "Q046" long headers; the old
+ * public header, without the long header bit, never reaches here as it
+ * belongs to no connection followed) is another protocol: refused, so it
+ * is not shown as IETF QUIC. Q050, T050 and T051 have IETF QUIC's long
+ * header and are QUIC here, as in tshark. */
 static bool looks_gquic(const dx_tvb *t) {
-  uint8_t b0 = 0, v0 = 0;
-  if (!dx_get_u8(t, 0, &b0))
-    return false;
-  if (b0 & 0x80)
-    return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T');
-  if (!(b0 & 0x40))
-    return dx_get_u8(t, 9, &v0) && (v0 == 'Q' || v0 == 'T'); /* public flags, CID, version */
-  return false;
+  uint8_t v0 = 0;
+  uint32_t v = 0;
+  return dx_get_u8(t, 1, &v0) && (v0 == 'Q' || v0 == 'T') && dx_get_u32(t, 1, &v) &&
+         version_index(v) < 0;
 }
 
 /* A short header packet belongs to a connection we follow: its DCID is an
@@ -2303,14 +2759,15 @@ static bool short_known(dx_packet *p, quic_state *st, const dx_tvb *t) {
 
 static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   quic_state *st = dx_proto_state(p, &dx_proto_quic);
-  if (!st || t->len == 0 || looks_gquic(t))
+  if (!st || t->len == 0)
     return 0;
   uint8_t b0 = 0;
   dx_get_u8(t, 0, &b0);
   /* as tshark: a short header of no connection we follow (its ids were
    * announced in packets we could not read, or the capture starts late)
-   * is left to UDP */
-  if (!(b0 & 0x80) && !short_known(p, st, t))
+   * is left to UDP; one of a connection we follow is QUIC even when its
+   * greased fixed bit (RFC 9287) and its bytes look like gQUIC's */
+  if (!(b0 & 0x80) ? !short_known(p, st, t) : looks_gquic(t))
     return 0;
   dx_col_set_proto(p, "QUIC");
   char info[1024];

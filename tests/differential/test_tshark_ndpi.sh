@@ -32,34 +32,7 @@ field_sets --dissect-must-know "$SRC/tests/differential/fields-ndpi.txt"
 # Captures not compared: CAPTURE REASON (one per line).
 EXCLUDED=$(
   cat <<'XEOF'
-gquic.pcap QUIC: compared by hand only, while the QUIC code is being changed (quic.*, tls.* in the QUIC CRYPTO frames)
-quic-23.pcap QUIC, as above
-quic-24.pcap QUIC, as above
-quic-27.pcap QUIC, as above
-quic-28.pcap QUIC, as above
-quic-29.pcap QUIC, as above
-quic-33.pcapng QUIC, as above
-quic-fuzz-overflow.pcapng QUIC, as above
-quic-mvfst-22.pcap QUIC, as above
-quic-mvfst-22_decryption_error.pcap QUIC, as above
-quic-mvfst-27.pcapng QUIC, as above
-quic-mvfst-exp.pcap QUIC, as above
-quic-v2-00.pcapng QUIC, as above
-quic.pcap QUIC, as above
-quic046.pcap QUIC, as above
-quic_0RTT.pcap QUIC, as above
-quic_frags_ch_in_multiple_packets.pcapng QUIC, as above
-quic_frags_ch_out_of_order_same_packet_craziness.pcapng QUIC, as above
-quic_interop_V.pcapng QUIC, as above
-quic_q39.pcap QUIC, as above
-quic_q43.pcap QUIC, as above
-quic_q46.pcap QUIC, as above
-quic_q46_b.pcap QUIC, as above
-quic_q50.pcap QUIC, as above
-quic_t50.pcap QUIC, as above
-quic_t51.pcap QUIC, as above
-youtube_quic.pcap QUIC, as above
-doq.pcapng DNS over QUIC (tshark decodes DNS in QUIC streams): QUIC, as above
+doq.pcapng DNS over QUIC (tshark decodes DNS in QUIC streams), which dissect does not decode
 vnc.pcap tshark's VNC dissector starts a new conversation at the first VNC message: tcp.stream and TCP's sequence analysis start again in tshark
 rdp.pcap tshark's TPKT dissector keeps the connection after RDP's negotiation and shows its TLS records as "TPKT Continuation"; dissect shows the TLS handshake
 instagram.pcap TCP headers quoted in ICMP errors: tshark gives an unknown connection a stream index (shifting every later tcp.stream), dissect only looks quoted headers up

@@ -79,7 +79,53 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    client's HTTP/3 MAX_PUSH_ID frame; tshark 4.0 shows its payload as
 #    bytes, dissect also reads the Push ID in it (http3.push_id, RFC 9114
 #    7.2.7).
+#  nDPI's captures (when fetched; FRAME "*": every frame of the capture):
+#  - quic.pcap, quic046.pcap, quic_q39/q43/q46/q46_b.pcap, youtube_quic.pcap
+#    (frame.protocols, work left): Google QUIC before Q050 (public header,
+#    or long headers of Q046), which tshark dissects as gquic and dissect
+#    shows as UDP data; no quic.* or tls.* field differs.
+#  - quic-23.pcap, quic-24.pcap, quic-mvfst-22.pcap, quic_t50.pcap
+#    (tls.quic., work left): the ClientHello's QUIC transport parameters in
+#    the format of drafts up to 27 (extension 0xffa5 with a 2-byte length of
+#    the list, tshark's tls.quic.len), which dissect does not decode.
+#  - quic-33.pcapng frames 1 and 2, quic_frags_ch_in_multiple_packets
+#    frame 2: min_ack_delay (0xff02de1a), as quic-fragmented-handshakes'
+#    frame 17 above. quic-33 frame 19: an HTTP/3 DATA frame that ends in a
+#    later packet, as quic-h3's frame 15. quic-33 frame 2 (frame.protocols,
+#    work left): tshark names a Netscape certificate extension's protocol
+#    (ns_cert_exts) that dissect does not. quic-33 frame 3 (work left): an
+#    empty NewSessionTicket nonce, "<MISSING>" in tshark, empty here.
+#  - quic-mvfst-22_decryption_error.pcap (quic., work left): packets whose
+#    protection cannot be removed (the capture's point): tshark adds its
+#    decryption notes to packets dissect leaves without (frames after a
+#    failed Initial), calls the undecryptable Initial's bytes quic.payload
+#    where dissect says quic.remaining_payload, and finds no connection for
+#    three Handshake packets that dissect puts in connection 0.
+#  - quic_q50.pcap (quic.decryption_failed, work left): tshark's note on
+#    Q050 packets of levels without keys, which dissect leaves out.
+#  - quic_interop_V.pcapng (quic.packet_length, work left): 19 frames where
+#    tshark gives a shorter packet length than dissect (not yet examined).
 KEPT=$(cat <<'KEOF'
+quic.pcap * frame.protocols
+quic046.pcap * frame.protocols
+quic_q39.pcap * frame.protocols
+quic_q43.pcap * frame.protocols
+quic_q46.pcap * frame.protocols
+quic_q46_b.pcap * frame.protocols
+youtube_quic.pcap * frame.protocols
+quic-23.pcap * tls.quic.
+quic-24.pcap * tls.quic.
+quic-mvfst-22.pcap * tls.quic.
+quic_t50.pcap * tls.quic.
+quic-33.pcapng 1 tls.quic.parameter.min_ack_delay
+quic-33.pcapng 2 tls.quic.parameter.min_ack_delay
+quic_frags_ch_in_multiple_packets.pcapng 2 tls.quic.parameter.min_ack_delay
+quic-33.pcapng 19 http3.
+quic-33.pcapng 2 frame.protocols
+quic-33.pcapng 3 tls.handshake.session_ticket_nonce
+quic-mvfst-22_decryption_error.pcap * quic.
+quic_q50.pcap * quic.decryption_failed
+quic_interop_V.pcapng * quic.packet_length
 quic-h3.pcap+keylog 15 http3.
 quic-retry.pcap+keylog 11 http3.
 quic-retry.pcap+keylog 11 frame.protocols
@@ -229,6 +275,19 @@ WS=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
 for f in quic_follow_multistream.pcapng quic-fragmented-handshakes.pcapng.gz; do
   [[ -f $WS/$f ]] && CASES+=("$WS/$f|")
 done
+# nDPI's test captures when fetched (third-party, never committed:
+# tests/thirdparty/fetch-ndpi-captures.sh): QUIC drafts 23 to 33, v1, v2's
+# draft, Facebook's mvfst versions, a client forcing a version negotiation
+# (0x?a?a?a?a), a 0-RTT packet first on port 4443, Google's Q050, T050 and
+# T051 (IETF long headers, gQUIC frames inside), and the older gQUIC
+# versions (not IETF QUIC for either tool). quickplay.pcap is not QUIC.
+NDPI=${DX_NDPI_TESTS:-$HOME/.cache/libdissect/ndpi-tests}
+if [[ -d $NDPI ]]; then
+  while IFS= read -r f; do CASES+=("$f|"); done < <(find -L "$NDPI" -maxdepth 1 -type f \
+    -name '*quic*' ! -name quickplay.pcap | sort)
+else
+  echo "SKIPPED part: nDPI's captures are not in $NDPI (tests/thirdparty/fetch-ndpi-captures.sh)"
+fi
 ((${#CASES[@]})) || skip "no QUIC samples"
 
 mapfile -d '' -t ts_e < <(eargs "${TS_FIELDS[@]}")
@@ -283,7 +342,8 @@ for i, f in enumerate(fields):
         b = ts[k][i] if k < len(ts) else "<no frame>"
         if a == b:
             continue
-        if any(kc == name and int(kf) == k + 1 and f.startswith(kp) for kc, kf, kp in kept):
+        if any(kc == name and (kf == "*" or int(kf) == k + 1) and f.startswith(kp)
+               for kc, kf, kp in kept):
             nkept += 1
             continue
         bad.append((k + 1, a, b))

@@ -146,8 +146,53 @@ static void test_initial_keys(void) {
   CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
   unhex("edf6d05c83121201b436e16877593c3a", want, 16);
   CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
-  /* an unknown version has no Initial keys */
-  CU_ASSERT(!dx_quic_initial_keys(0x1a2a3a4a, dcid, 8, 0, key, iv, hp));
+  /* draft-ietf-quic-tls-23 A.1 (drafts 23 to 28 share its salt): the same
+   * DCID in draft-27, and in mvfst's draft-27-based version as tshark 4.0
+   * reads it */
+  static const uint32_t d23[] = {0xff00001b, 0xfaceb002};
+  for (size_t i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d23[i], dcid, 8, 0, key, iv, hp));
+    unhex("af7fd7efebd21878ff66811248983694", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("8681359410a70bb9c92f0420", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("a980b8b4fb7d9fbc13e814c23164253d", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d23[i], dcid, 8, 1, key, iv, hp));
+    unhex("5d51da9ee897a21b2659ccc7e5bfa577", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("5e5ae651fd1e8495af13508b", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("a8ed82e6664f865aedf6106943f95fb8", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+  }
+  /* draft-ietf-quic-tls-29 A.1: draft-29, and a version of the 0x?a?a?a?a
+   * form (forcing a version negotiation), which tshark 4.0 reads as
+   * draft-29 */
+  static const uint32_t d29[] = {0xff00001d, 0x1a2a3a4a};
+  for (size_t i = 0; i < 2; i++) {
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d29[i], dcid, 8, 0, key, iv, hp));
+    unhex("175257a31eb09dea9366d8bb79ad80ba", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("6b26114b9cba2b63a9e8dd4f", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("9ddd12c994c0698b89374a9c077a3077", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+    CU_ASSERT_FATAL(dx_quic_initial_keys(d29[i], dcid, 8, 1, key, iv, hp));
+    unhex("149d0b1662ab871fbe63c49b5e655a5d", want, 16);
+    CU_ASSERT_EQUAL(memcmp(key, want, 16), 0);
+    unhex("bab2b12a4c76016ace47856d", want, 12);
+    CU_ASSERT_EQUAL(memcmp(iv, want, 12), 0);
+    unhex("c0c499a65a60024a18a250974ea01dfa", want, 16);
+    CU_ASSERT_EQUAL(memcmp(hp, want, 16), 0);
+  }
+  /* drafts 33 and 34 use v1's salt */
+  uint8_t key1[16];
+  CU_ASSERT_FATAL(dx_quic_initial_keys(1, dcid, 8, 0, key1, iv, hp));
+  CU_ASSERT_FATAL(dx_quic_initial_keys(0xff000022, dcid, 8, 0, key, iv, hp));
+  CU_ASSERT_EQUAL(memcmp(key, key1, 16), 0);
+  /* a version of no known draft has no Initial keys */
+  CU_ASSERT(!dx_quic_initial_keys(0x12345678, dcid, 8, 0, key, iv, hp));
 }
 
 static void test_rfc_initials(void) {
@@ -316,6 +361,45 @@ static void test_padding_long_type(void) {
   dx_session_free(s);
 }
 
+/* Frame types of drafts tshark 4.0 knows: ACK_FREQUENCY (0xaf, a two-byte
+ * type), IMMEDIATE_ACK (0xac), TIME_STAMP (0x2f5), MP_ACK (0x42); then an
+ * unknown type (0x21), which as in tshark is its type byte alone, the
+ * next bytes read as frames (a PING here), then PADDING. The expectations
+ * are tshark 4.0.17's on the same packet (TU_DUMP_PCAP). */
+static void test_draft_frames(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t pt[48] = {
+      0x40, 0xaf, 0x00, 0x04, 0x43, 0xe8, 0x03, /* AF seq 0, threshold 4, delay 1000, flags 3 */
+      0x40, 0xac,                               /* IMMEDIATE_ACK */
+      0x42, 0xf5, 0x45, 0x12,                   /* TIME_STAMP 0x512 */
+      0x40, 0x42, 0x07, 0x09, 0x00, 0x00, 0x02, /* MP_ACK uniflow 7, largest 9, range 2 */
+      0x21, 0x01};                              /* unknown 0x21, PING, then zeros */
+  uint8_t pkt[128];
+  size_t n = client_initial(pt, sizeof pt, pkt);
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 51000, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.decryption_failed"), 0);
+  static const char *const types[] = {"175", "172", "757", "66", "33", "1", "0"};
+  CU_ASSERT_EQUAL(tu_count(p, "quic.frame_type"), 7);
+  for (int i = 0; i < 7; i++)
+    CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.frame_type", i), types[i]);
+  EXPECT(p, "quic.af.sequence_number", "0");
+  EXPECT(p, "quic.af.ack_eliciting_threshold", "4");
+  EXPECT(p, "quic.af.request_max_ack_delay", "1000");
+  EXPECT(p, "quic.af.last_byte", "0x03");
+  EXPECT(p, "quic.af.ignore_ce", "1");
+  EXPECT(p, "quic.af.ignore_order", "1");
+  EXPECT(p, "quic.ts", "1298");
+  EXPECT(p, "quic.mp_uniflow_id", "7");
+  EXPECT(p, "quic.ack.largest_acknowledged", "9");
+  EXPECT(p, "quic.ack.first_ack_range", "2");
+  CU_ASSERT_EQUAL(tu_count(p, "quic.ft.unknown"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "quic.padding_length", 0), "26");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* ---- CRYPTO frames cut and shuffled (Chrome's "chaos protection") ----
  * A hand-made ClientHello of 83 bytes (SNI example.com, ALPN h3) cut into
  * CRYPTO frames, as tshark 4.0 hands them to TLS (packet-quic.c,
@@ -451,15 +535,17 @@ static void test_crypto_limit(void) {
 }
 
 int main(void) {
-  CU_TestInfo tests[] = {{"RFC 9001 A.1 Initial keys", test_initial_keys},
-                         {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
-                         {"tampered payload", test_tampered},
-                         {"truncated at every length", test_truncated},
-                         {"hostile headers", test_hostile},
-                         {"PADDING with a 2-byte type", test_padding_long_type},
-                         {"CRYPTO frames out of order in one packet", test_crypto_chaos},
-                         {"CRYPTO data across two packets", test_crypto_two_packets},
-                         {"CRYPTO frames beyond a gap: the limit", test_crypto_limit},
-                         CU_TEST_INFO_NULL};
+  CU_TestInfo tests[] = {
+      {"RFC 9001 A.1 Initial keys", test_initial_keys},
+      {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
+      {"tampered payload", test_tampered},
+      {"truncated at every length", test_truncated},
+      {"hostile headers", test_hostile},
+      {"PADDING with a 2-byte type", test_padding_long_type},
+      {"frame types of drafts (ACK_FREQUENCY, TIME_STAMP, ...)", test_draft_frames},
+      {"CRYPTO frames out of order in one packet", test_crypto_chaos},
+      {"CRYPTO data across two packets", test_crypto_two_packets},
+      {"CRYPTO frames beyond a gap: the limit", test_crypto_limit},
+      CU_TEST_INFO_NULL};
   return tu_run("quic", tests);
 }
