@@ -2249,8 +2249,8 @@ static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
     cur n;
     if (!cur_vec(m, hs, F_NST_NONCE_LEN, 1, &n, NULL))
       return;
-    if (cur_left(&n))
-      dx_add_bytes(x->p, hs, FL(F_NST_NONCE), n.t, n.off, cur_left(&n));
+    /* an empty nonce too, as tshark's "Session Ticket Nonce: <MISSING>" */
+    dx_add_bytes(x->p, hs, FL(F_NST_NONCE), n.t, n.off, cur_left(&n));
   }
   cur tk;
   if (!cur_vec(m, hs, F_NST_LEN, 2, &tk, NULL))

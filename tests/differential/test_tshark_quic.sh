@@ -93,8 +93,7 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    frame 17 above. quic-33 frame 19: an HTTP/3 DATA frame that ends in a
 #    later packet, as quic-h3's frame 15. quic-33 frame 2 (frame.protocols,
 #    work left): tshark names a Netscape certificate extension's protocol
-#    (ns_cert_exts) that dissect does not. quic-33 frame 3 (work left): an
-#    empty NewSessionTicket nonce, "<MISSING>" in tshark, empty here.
+#    (ns_cert_exts) that dissect does not.
 #  - quic-mvfst-22_decryption_error.pcap (quic., work left): packets whose
 #    protection cannot be removed (the capture's point): tshark adds its
 #    decryption notes to packets dissect leaves without (frames after a
@@ -126,7 +125,6 @@ quic-33.pcapng 2 tls.quic.parameter.min_ack_delay
 quic_frags_ch_in_multiple_packets.pcapng 2 tls.quic.parameter.min_ack_delay
 quic-33.pcapng 19 http3.
 quic-33.pcapng 2 frame.protocols
-quic-33.pcapng 3 tls.handshake.session_ticket_nonce
 quic-mvfst-22_decryption_error.pcap * quic.
 quic_q50.pcap * quic.decryption_failed
 quic_interop_V.pcapng * quic.packet_length
