@@ -81,26 +81,30 @@ echo "comparing ${#TS_FIELDS[@]} fields (${#OUR_FIELDS[@]} known to dissect)"
 #    7.2.7).
 #  nDPI's captures (when fetched; FRAME "*": every frame of the capture):
 #  - quic.pcap, quic046.pcap, quic_q39/q43/q46/q46_b.pcap, youtube_quic.pcap
-#    (frame.protocols, work left): Google QUIC before Q050 (public header,
+#    (frame.protocols; Google QUIC, not the IETF QUIC v1/v2 this project
+#    dissects, work left beyond it): Google QUIC before Q050 (public header,
 #    or long headers of Q046), which tshark dissects as gquic and dissect
 #    shows as UDP data; no quic.* or tls.* field differs.
 #  - quic-23.pcap, quic-24.pcap, quic-mvfst-22.pcap, quic_t50.pcap
-#    (tls.quic., work left): the ClientHello's QUIC transport parameters in
+#    (tls.quic.; pre-RFC drafts and their Google/Facebook variants, work
+#    left beyond QUIC v1/v2): the ClientHello's QUIC transport parameters in
 #    the format of drafts up to 27 (extension 0xffa5 with a 2-byte length of
 #    the list, tshark's tls.quic.len), which dissect does not decode.
 #  - quic-33.pcapng frames 1 and 2, quic_frags_ch_in_multiple_packets
 #    frame 2: min_ack_delay (0xff02de1a), as quic-fragmented-handshakes'
 #    frame 17 above. quic-33 frame 19: an HTTP/3 DATA frame that ends in a
 #    later packet, as quic-h3's frame 15. quic-33 frame 2 (frame.protocols,
-#    work left): tshark names a Netscape certificate extension's protocol
-#    (ns_cert_exts) that dissect does not.
-#  - quic-mvfst-22_decryption_error.pcap (quic., work left): packets whose
+#    X.509 work left): tshark names a Netscape certificate extension's
+#    protocol (ns_cert_exts) that dissect does not decode.
+#  - quic-mvfst-22_decryption_error.pcap (quic.; Facebook's draft-22 QUIC,
+#    work left beyond QUIC v1/v2): packets whose
 #    protection cannot be removed (the capture's point): tshark adds its
 #    decryption notes to packets dissect leaves without (frames after a
 #    failed Initial), calls the undecryptable Initial's bytes quic.payload
 #    where dissect says quic.remaining_payload, and finds no connection for
 #    three Handshake packets that dissect puts in connection 0.
-#  - quic_q50.pcap (quic.decryption_failed, work left): tshark's note on
+#  - quic_q50.pcap (quic.decryption_failed; Google QUIC, work left beyond
+#    QUIC v1/v2): tshark's note on
 #    Q050 packets of levels without keys, which dissect leaves out.
 #  - quic_interop_V.pcapng (quic.packet_length): 19 frames, each an ICMP or
 #    ICMPv6 error that quotes a QUIC Initial and keeps only its start (520
