@@ -206,7 +206,9 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_append(p, " [UDP CHECKSUM INCORRECT]");
   bool quoted = p->in_icmp_error;
   if (p->net_src.type != DX_AT_NONE)
-    flow = quoted ? dx_flow_find(p, &dir) : dx_flow_get(p, udp, &dir);
+    /* a datagram quoted in an ICMP error too: as tshark, a flow the capture
+     * has not shown yet gets its stream there, and later ones count on */
+    flow = dx_flow_get(p, udp, &dir);
   if (flow) {
     p->stream = flow->index;
     dx_node *sn = dx_add_uint(p, udp, &udp_fields[F_STREAM], t, 0, 0, flow->index);

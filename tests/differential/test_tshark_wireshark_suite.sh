@@ -224,6 +224,18 @@ info_check() { # CAPTURE "FRAMES" [TSHARK/DISSECT OPTIONS...]
 }
 info_check challenge01_ooo_stream.pcapng.gz "89,90,97,99"
 
+# UDP datagrams quoted in ICMPv6 errors (communityid.pcap.gz frames 17-28,
+# datagrams of flows the capture has not shown): tshark gives each a stream
+# of its own, and later streams are numbered after them.
+a=$(tshark -n -r "$C/communityid.pcap.gz" -T fields -e frame.number -e udp.stream 2>/dev/null)
+b=$("$D" -n -r "$C/communityid.pcap.gz" -T fields -e frame.number -e udp.stream 2>/dev/null)
+if [[ -n $a && $a == "$b" ]]; then
+  pass "communityid.pcap.gz: udp.stream of every frame equals tshark's"
+else
+  fail "communityid.pcap.gz: udp.stream of every frame equals tshark's" \
+    "$(diff <(echo "$a") <(echo "$b") | head -6)"
+fi
+
 # TLS records lost at a gap: in challenge01_ooo_stream (TLS 1.3, its secrets
 # in the file) the server's records between frames 69 and 204 come out of
 # order, which tshark's defaults (and dissect's) do not hand to TLS. tshark
