@@ -1220,6 +1220,20 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
 
 /* ---- the connection ---- */
 
+/* A new connection's state for flow (NULL if there is no memory for it). */
+static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow *flow) {
+  tcp_conv *c = conv_new(p, tcp, st);
+  if (c) {
+    const dx_config *cfg = dx_packet_config(p);
+    dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
+                           dx_packet_stream_budget(p)};
+    dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
+    flow->proto_data = c;
+    flow->proto_free = conv_free;
+  }
+  return c;
+}
+
 /* Finds the segment's connection, or makes it. A new SYN with a new ISN on a
  * connection that has closed means the ports were reused: a new stream. A
  * quoted header (no IP layer, or inside an ICMP error) changes nothing: it
@@ -1230,13 +1244,18 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
   k->quoted = p->net_src.type == DX_AT_NONE || p->in_icmp_error;
   if (s->bogus_past_end)
     return;
+  dx_flow *flow;
   if (k->quoted) {
-    dx_flow *f = dx_flow_find(p, &k->dir);
-    if (f && f->proto_data)
-      k->qflow = f;
+    /* as tshark: a connection the capture has not shown yet gets its
+     * stream here (later streams count on); the header is not analysed */
+    flow = p->net_src.type == DX_AT_NONE ? NULL : dx_flow_get(p, tcp, &k->dir);
+    if (flow && !flow->proto_data)
+      conv_attach(p, tcp, st, flow);
+    if (flow && flow->proto_data)
+      k->qflow = flow;
     return;
   }
-  dx_flow *flow = dx_flow_get(p, tcp, &k->dir);
+  flow = dx_flow_get(p, tcp, &k->dir);
   tcp_conv *c = NULL;
   if (flow) {
     c = flow->proto_data;
@@ -1249,17 +1268,8 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
       k->reused = true;
     }
   }
-  if (flow && !c) {
-    c = conv_new(p, tcp, st);
-    if (c) {
-      const dx_config *cfg = dx_packet_config(p);
-      dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
-                             dx_packet_stream_budget(p)};
-      dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
-      flow->proto_data = c;
-      flow->proto_free = conv_free;
-    }
-  }
+  if (flow && !c)
+    c = conv_attach(p, tcp, st, flow);
   k->flow = flow;
   k->c = c;
   if (c) {

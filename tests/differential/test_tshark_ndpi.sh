@@ -35,7 +35,7 @@ EXCLUDED=$(
 doq.pcapng DNS over QUIC (tshark decodes DNS in QUIC streams), which dissect does not decode
 vnc.pcap tshark's VNC dissector starts a new conversation at the first VNC message: tcp.stream and TCP's sequence analysis start again in tshark
 rdp.pcap tshark's TPKT dissector keeps the connection after RDP's negotiation and shows its TLS records as "TPKT Continuation"; dissect shows the TLS handshake
-instagram.pcap TCP headers quoted in ICMP errors: tshark gives an unknown connection a stream index (shifting every later tcp.stream), dissect only looks quoted headers up
+instagram.pcap not yet examined: TLS 1.3 records of connections whose Server Hello flight tshark cuts differently (tls.record.*, 646 lines; tcp.stream is equal since quoted TCP headers open their stream as in tshark), quoted headers cut to 8 bytes of TCP
 telegram.pcap mDNS (dns.* in tshark) and SSDP (http.* over UDP 1900 in tshark), which dissect does not decode
 wechat.pcap mDNS/LLMNR/SSDP, as telegram.pcap
 1kxun.pcap mDNS/LLMNR/SSDP, as telegram.pcap
@@ -177,4 +177,14 @@ while IFS= read -r line; do
   esac
 done < <($PY "$SRC/tests/differential/compare_frames.py" "$T_TMP/fields" "$T_TMP/our-known" \
   "$T_TMP/kept" "$T_TMP/cases.tsv")
+# TCP headers quoted in ICMP errors (instagram.pcap frames 341, 342, 417,
+# 418, 439): tshark gives a connection the capture has not shown yet its
+# stream there, and every later tcp.stream counts on from it.
+a=$(tshark -n -r "$N/instagram.pcap" -T fields -e frame.number -e tcp.stream 2>/dev/null)
+b=$("$D" -n -r "$N/instagram.pcap" -T fields -e frame.number -e tcp.stream 2>/dev/null)
+if [[ -n $a && $a == "$b" ]]; then
+  pass "instagram.pcap: tcp.stream of every frame equals tshark's"
+else
+  fail "instagram.pcap: tcp.stream of every frame equals tshark's" "$(diff <(echo "$a") <(echo "$b") | head -6)"
+fi
 finish
