@@ -1236,8 +1236,8 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
 
 /* Finds the segment's connection, or makes it. A new SYN with a new ISN on a
  * connection that has closed means the ports were reused: a new stream. A
- * quoted header (no IP layer, or inside an ICMP error) changes nothing: it
- * only looks an existing connection up, in k->qflow. */
+ * quoted header (no IP layer, or inside an ICMP error) is not analysed: its
+ * connection (made if new, as tshark makes it) goes to k->qflow. */
 static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k) {
   tcp_state *st = dx_proto_state(p, &dx_proto_tcp);
   memset(k, 0, sizeof *k);
