@@ -851,7 +851,7 @@ static const char *ver_short(uint16_t v) {
   case 0x0302: return "TLSv1.1";
   case 0x0303: return "TLSv1.2";
   case 0x0304: return "TLSv1.3";
-  default: return (v >> 8) == 0x7f ? "TLSv1.3" : "TLS";
+  default: return tls13_draft(v) ? "TLSv1.3" : "TLS";
   }
 }
 
@@ -1982,7 +1982,7 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     c->hrr = true;
     return;
   }
-  if (c->version == 0x0304 || (c->version >> 8) == 0x7f) {
+  if (c->version == 0x0304 || tls13_draft(c->version)) {
     c->tls13 = true;
     /* From here on both directions are encrypted (RFC 8446 2). */
     c->dir[0].encrypted = c->dir[1].encrypted = true;
