@@ -17,13 +17,7 @@ SRC=${2:?usage: test_json_thirdparty.sh BIN_DIR SRC_DIR}
 . "$SRC/tests/integration/lib.sh"
 
 D=$BIN/dissect
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -x $D ]] || skip "$D not built"
-[[ -n $PY ]] || skip "python3 not installed"
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 
 W=${DX_WIRESHARK_TESTS:-$HOME/.cache/libdissect/wireshark-tests}/captures
 N=${DX_NDPI_TESTS:-$HOME/.cache/libdissect/ndpi-tests}

@@ -20,13 +20,8 @@ SRC=${2:?usage: test_tshark_follow.sh BIN_DIR SRC_DIR}
 . "$SRC/tests/integration/lib.sh"
 
 D=$BIN/dissect
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
-[[ -x $D ]] || skip "$D not built"
 wireshark_captures
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 
 # same_follow NAME CAPTURE ARGS... : dissect -n -q prints what tshark does
 same_follow() {

@@ -24,14 +24,8 @@ SRC=${2:?usage: test_tshark_time.sh BIN_DIR SRC_DIR}
 
 D=$(cd "$BIN" && pwd)/dissect
 S=$(cd "$SRC" && pwd)/samples
-command -v tshark >/dev/null 2>&1 || skip "tshark is not installed"
 command -v editcap >/dev/null 2>&1 || skip "editcap (Wireshark's) is not installed"
-[[ -x $D ]] || skip "$D not built"
-[[ -n $PY ]] || skip "python3 is needed to make the captures"
-t_tmpdir
-export WIRESHARK_CONFIG_DIR=$T_TMP/wireshark-config
-mkdir -p "$WIRESHARK_CONFIG_DIR"
-unset SSLKEYLOGFILE
+tshark_capture_test
 export TZ=UTC # absolute times are local: the same zone for both sides
 
 tsh() { tshark -n "$@" 2>/dev/null; }
