@@ -89,10 +89,7 @@ whatsapp_voice_and_message.pcap not yet examined: retransmission or out of order
 long_tls_certificate.pcap not yet examined: retransmission or out of order
 443-opvn.pcap not yet examined: TLS on port 1194
 whatsappfiles.pcap not yet examined: a TLS record dissect calls "Ignored Unknown Record"
-dns_fragmented.pcap not yet examined: dns.resp.type
-EAQ.pcap not yet examined: an HTTP response
-WebattackRCE.pcap not yet examined: an HTTP request URI
-http-manipulated.pcap not yet examined: an HTTP request
+EAQ.pcap a response with neither Content-Length nor chunked coding (frame 15): tshark reassembles its body until the connection's FIN, which never comes (the client resets), so it shows no HTTP; dissect, which has no until-FIN reassembly, shows the response at its first segment
 XEOF
 )
 
