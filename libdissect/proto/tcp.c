@@ -1034,6 +1034,10 @@ typedef struct tcp_seg {
   uint8_t ws;      /* window scale shift (RFC 7323 2.2) */
   uint32_t sacked; /* bytes covered by the first 3 SACK blocks */
   bool opts_plain; /* options_plain(): the first pass filled the options' Info text */
+  /* a header quoted in an ICMP error (tshark's pinfo->flags.in_error_pkt):
+   * no segment length, the numbers as they are on the wire */
+  bool in_err;
+  bool in_err_v4; /* quoted in ICMP (IPv4): tcp.seq comes right after the ports */
 } tcp_seg;
 
 /* The connection a segment belongs to, seen from the segment's side. */
@@ -1184,9 +1188,19 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
       dx_col_info_set_str(p, ib, b.len);
     }
   }
+  /* In an ICMP error tshark's packet-tcp.c puts the absolute sequence
+   * number right after the ports (an ICMPv4 error quotes only 8 bytes of
+   * the datagram, RFC 792), and shows no segment length, no relative
+   * numbers and no analysis: the header is not part of the connection. */
+  s->in_err = p->in_icmp_error && p->net_src.type != DX_AT_NONE;
+  s->in_err_v4 = s->in_err && p->net_src.type == DX_AT_IPV4;
+  if (s->in_err_v4 && dx_tvb_has(t, 4, 4))
+    dx_add_item(p, tcp, FL(F_SEQ), t, 4, 4);
   uint16_t offflags = 0;
   if (!dx_get_u32(t, 4, &s->seq) || !dx_get_u32(t, 8, &s->ack) || !dx_get_u16(t, 12, &offflags) ||
       !dx_get_u16(t, 14, &s->win) || !dx_get_u16(t, 16, &s->sum) || !dx_get_u16(t, 18, &s->urp)) {
+    if (s->in_err) /* the rest of the header was not quoted: tshark stops there */
+      return false;
     if (dx_tvb_has(t, 4, 4))
       dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
     if (dx_tvb_has(t, 8, 4))
@@ -1286,6 +1300,8 @@ static void tree_quoted(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   tcp_half *qh = &qc->h[k->dir], *qr = &qc->h[1 - k->dir];
   dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->qflow->index);
   dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (s->in_err)
+    return; /* tshark: the numbers on the wire (tree_numbers) */
   if (qh->base_set) {
     n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, s->seq - qh->base);
     dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", s->seq - qh->base);
@@ -1728,6 +1744,22 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
       dx_node_set_flags(n, DX_NODE_GENERATED);
     }
   }
+  if (s->in_err) {
+    /* as tshark: in IPv4's ICMP the absolute tcp.seq is shown already
+     * (read_header); in ICMPv6's, the number on the wire under the label
+     * of a relative one. No length, no next sequence number. */
+    if (!s->in_err_v4) {
+      n = dx_add_item(p, tcp, FL(F_SEQ), t, 4, 4);
+      dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", s->seq);
+      dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+    }
+    if (s->flags & TH_ACK) {
+      n = dx_add_item(p, tcp, FL(F_ACK), t, 8, 4);
+      dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", s->ack);
+      dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
+    }
+    goto notes;
+  }
   n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, s->seglen);
   dx_node_set_flags(n, DX_NODE_GENERATED);
   if (k->c) {
@@ -2033,7 +2065,8 @@ static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_anal
                    s->sport, s->dport, a->rseq);
   if (ack_flag)
     dx_node_append_text(p, tcp, ", Ack: %u", a->rack);
-  dx_node_append_text(p, tcp, ", Len: %u", s->seglen);
+  if (!s->in_err) /* tshark knows no length there */
+    dx_node_append_text(p, tcp, ", Len: %u", s->seglen);
   if (!p->want_columns)
     return;
   char info[600];
