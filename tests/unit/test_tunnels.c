@@ -4,7 +4,8 @@
  * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan);
  * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510);
  * MACsec SecTAGs (IEEE 802.1AE) in the clear, encrypted and cut short;
- * Geneve (RFC 8926) with options; GTPv1-U (3GPP TS 29.281). Expected values are
+ * Geneve (RFC 8926) with options; GTPv1-U (3GPP TS 29.281); Cisco
+ * FabricPath. Expected values are
  * worked out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a
  * pcap so the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected
  * here). */
@@ -588,6 +589,46 @@ static void test_gtp(void) {
   dx_session_free(s);
 }
 
+/* Cisco FabricPath (MAC-in-MAC, EtherType 0x8903) as tshark 4.0's
+ * packet-cisco-fp-mim.c shows it: the outer header instead of Ethernet's
+ * (no eth items of its own), the customer's frame inside, and the last 4
+ * bytes taken for the FCS. */
+static void test_cfp(void) {
+  dx_session *s = NULL;
+  uint8_t f[16 + 14 + 20 + 12 + 4] = {
+      0x02, 0x0a, 0xbd, 0x00, 0x00, 0x01, /* destination: switch 0xabd, sub-switch 0, LID 1 */
+      0x02, 0x0a, 0xbc, 0x00, 0x00, 0x02, /* source: switch 0xabc, LID 2 */
+      0x89, 0x03, 0x40, 0x20,             /* FTAG 256, TTL 32 */
+  };
+  nf_eth(f + 16, 0x0800);
+  nf_ip4(f + 30, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(f + 50, 8, 1, 1, 4);
+  memcpy(f + 62, "\xde\xad\xbe\xef", 4); /* the FCS (not checked) */
+  dx_packet *p = run(&s, f, sizeof f);
+  EXPECT(p, "frame.protocols", "eth:cfp:eth:ethertype:ip:icmp:data");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.src"), 1);
+  EXPECT(p, "eth.src", "66:77:88:99:aa:bb");
+  EXPECT(p, "eth.type", "0x0800");
+  EXPECT(p, "cfp.etype", "0x8903");
+  EXPECT(p, "cfp.ftag", "256");
+  EXPECT(p, "cfp.ttl", "32");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "cfp.swid", 0), "2749");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "cfp.lid", 1), "2");
+  EXPECT(p, "cfp.fcs", "0xdeadbeef");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "cfp"),
+                         "Cisco FabricPath, Src: abc.00.0002, Dst: abd.00.0001");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  /* without the FCS the frame is 4 bytes short: ICMP loses its data */
+  p = run(&s, f, sizeof f - 4);
+  EXPECT(p, "icmp.type", "8");
+  EXPECT(p, "frame.protocols", "eth:cfp:eth:ethertype:ip:icmp");
+  EXPECT(p, "cfp.fcs", "0x00010203");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_ip_in_ip(void) {
   uint8_t in[200];
   size_t n = nf_ip4(in, 4, 1, 0, NULL, 0, 20 + 20 + 12);
@@ -607,7 +648,7 @@ static CU_TestInfo tests[] = {
     {"ip_in_ip", test_ip_in_ip}, {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6},
     {"udpencap", test_udpencap}, {"gre", test_gre},         {"erspan", test_erspan},
     {"mpls", test_mpls},         {"macsec", test_macsec},   {"geneve", test_geneve},
-    {"gtp", test_gtp},           CU_TEST_INFO_NULL};
+    {"gtp", test_gtp},           {"cfp", test_cfp},         CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
