@@ -137,7 +137,9 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
    * reads it to name the "ethertype" layer (frame.c) */
   dx_add_uint_full(p, eth, &eth_fields[F_TYPE], t, 12, 2, type);
   dx_tvb pl = dx_tvb_sub(t, 14, UINT32_MAX);
+  p->ip_ethertype_at = pl.data;
   uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
+  p->ip_ethertype_at = NULL;
   if (took == 0) {
     dx_col_info_set(p, "Ethernet II, type 0x%04x", type);
     dx_dissect_data(p, &pl, parent);

@@ -69,7 +69,6 @@ nest_log_sink.pcap not yet examined: tcp.analysis.ack_lost_segment
 bittorrent.pcap not yet examined: tcp.analysis.ack_lost_segment
 fuzz-2006-06-26-2594.pcap not yet examined: fuzzed DNS names, udp.stream
 fuzz-2006-09-29-28586.pcap not yet examined: tcp.stream; HTTP header values with NUL bytes
-fuzz-2020-02-16-11740.pcap not yet examined: ipv6.*
 capwap.pcap not yet examined: a second IP header in tshark
 6in4tunnel.pcap not yet examined: tcp.stream
 ip_fragmented_garbage.pcap not yet examined: tcp.stream
