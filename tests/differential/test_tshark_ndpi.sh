@@ -67,9 +67,9 @@ bitcoin.pcap not yet examined: tcp.analysis.ack_lost_segment
 reasm_crash_anon.pcapng not yet examined: tcp.analysis.ack_lost_segment
 nest_log_sink.pcap not yet examined: tcp.analysis.ack_lost_segment
 bittorrent.pcap not yet examined: tcp.analysis.ack_lost_segment
-fuzz-2006-06-26-2594.pcap not yet examined: fuzzed DNS names, udp.stream
+fuzz-2006-06-26-2594.pcap (1) udp.stream from frame 626: tshark's SIP/SDP set up an RTP conversation with a wildcard address, so frames 625 (a fuzzed address) and 626 share stream 198; dissect has no SIP/SDP; (2) DNS names running past the message or with the reserved label type 0x80: tshark's expand_dns_name throws and shows no question or record at all (frames 11, 43, ...), dissect shows the partial name marked malformed (as badpackets.pcap); (3) extended label types 0x40 (RFC 2673): tshark names them "<Unknown extended label>" and reads the type and class right after the label's first byte (frames 18, 25, ...), dissect calls the name malformed
 fuzz-2006-09-29-28586.pcap not yet examined: tcp.stream; HTTP header values with NUL bytes
-capwap.pcap not yet examined: a second IP header in tshark
+capwap.pcap CAPWAP (RFC 5415; UDP 5246, 5247): tshark decodes the data channel's 802.11 frames (their Frame Control bytes swapped, its default) and the LLC, IP, UDP and DHCP inside (frames 280, ...); dissect has no CAPWAP dissector (it would need the CAPWAP header, HLEN, the wireless binding and T flag, and a swapped copy of the 802.11 frame for ieee80211.c)
 6in4tunnel.pcap not yet examined: tcp.stream
 ip_fragmented_garbage.pcap not yet examined: tcp.stream
 kerberos_fuzz.pcapng not yet examined: tcp.stream
@@ -80,8 +80,8 @@ webex.pcap not yet examined: the window scale after a retransmitted SYN and SYN-
 weibo.pcap not yet examined: retransmission or out of order
 whatsapp_voice_and_message.pcap not yet examined: retransmission or out of order
 long_tls_certificate.pcap not yet examined: retransmission or out of order
-443-opvn.pcap not yet examined: TLS on port 1194
-whatsappfiles.pcap not yet examined: a TLS record dissect calls "Ignored Unknown Record"
+443-opvn.pcap OpenVPN over TCP (port 1194): tshark's OpenVPN dissector takes the TLS handshake out of the P_CONTROL_V1 messages (frames 10, 12, ...); dissect has no OpenVPN dissector (it would need the 2-byte TCP framing, opcode and key id, session ids, the ACK arrays and packet ids, and the reassembly of the control channel's TLS bytes)
+whatsappfiles.pcap TCP reassembly after a gap (work left): a segment past a gap that reaches beyond the end of the PDU being reassembled (frame 121, seq 83187) gives tshark's reassembly its first 110 bytes for that PDU and starts the next PDU (a TLS record) at its end; dissect keeps the whole segment for the unfinished PDU, gives up after the next gap (frame 122) and shows "Ignored Unknown Record" where tshark finds the records again (frames 135, 143, 152, ...)
 EAQ.pcap a response with neither Content-Length nor chunked coding (frame 15): tshark reassembles its body until the connection's FIN, which never comes (the client resets), so it shows no HTTP; dissect, which has no until-FIN reassembly, shows the response at its first segment
 XEOF
 )
