@@ -69,7 +69,6 @@ nest_log_sink.pcap not yet examined: tcp.analysis.ack_lost_segment
 bittorrent.pcap not yet examined: tcp.analysis.ack_lost_segment
 fuzz-2006-06-26-2594.pcap (1) udp.stream from frame 626: tshark's SIP/SDP set up an RTP conversation with a wildcard address, so frames 625 (a fuzzed address) and 626 share stream 198; dissect has no SIP/SDP; (2) DNS names running past the message or with the reserved label type 0x80: tshark's expand_dns_name throws and shows no question or record at all (frames 11, 43, ...), dissect shows the partial name marked malformed (as badpackets.pcap); (3) extended label types 0x40 (RFC 2673): tshark names them "<Unknown extended label>" and reads the type and class right after the label's first byte (frames 18, 25, ...), dissect calls the name malformed
 fuzz-2006-09-29-28586.pcap not yet examined: tcp.stream; HTTP header values with NUL bytes
-capwap.pcap CAPWAP (RFC 5415; UDP 5246, 5247): tshark decodes the data channel's 802.11 frames (their Frame Control bytes swapped, its default) and the LLC, IP, UDP and DHCP inside (frames 280, ...); dissect has no CAPWAP dissector (it would need the CAPWAP header, HLEN, the wireless binding and T flag, and a swapped copy of the 802.11 frame for ieee80211.c)
 6in4tunnel.pcap not yet examined: tcp.stream
 ip_fragmented_garbage.pcap not yet examined: tcp.stream
 kerberos_fuzz.pcapng not yet examined: tcp.stream

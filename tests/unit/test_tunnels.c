@@ -5,7 +5,7 @@
  * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510);
  * MACsec SecTAGs (IEEE 802.1AE) in the clear, encrypted and cut short;
  * Geneve (RFC 8926) with options; GTPv1-U (3GPP TS 29.281); Cisco
- * FabricPath. Expected values are
+ * FabricPath; CAPWAP data. Expected values are
  * worked out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a
  * pcap so the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected
  * here). */
@@ -629,6 +629,57 @@ static void test_cfp(void) {
   dx_session_free(s);
 }
 
+/* CAPWAP data (RFC 5415, UDP port 5247) carrying an IEEE 802.11 data
+ * frame whose Frame Control bytes are swapped (tshark 4.0's default for
+ * CAPWAP), as a Cisco access point sends them (nDPI's capwap.pcap): the
+ * header of HLEN 4 words, the 802.11 header, LLC/SNAP, IPv4/ICMP. */
+static void test_capwap(void) {
+  dx_session *s = NULL;
+  uint8_t c[16 + 24 + 8 + 20 + 12] = {
+      0x00,                               /* version 0, type 0 (CAPWAP header) */
+      0x20, 0x43, 0x20,                   /* HLEN 4, RID 1, WBID 1, flags T W */
+      0x00, 0x00, 0x00, 0x00,             /* fragment ID, offset */
+      0x01, 0x04, 0xed, 0x4d,             /* wireless length 1, data, padding */
+      0x04, 0xed, 0x4d, 0x00,             /* (inside HLEN, past what the flags account for) */
+      0x01, 0x08, 0x2c, 0x00,             /* Frame Control swapped (data, To DS), duration 44 */
+      0x58, 0x0a, 0x20, 0x69, 0x0e, 0x20, /* BSSID */
+      0x1c, 0xab, 0xa7, 0xf2, 0x13, 0x9d, /* SA */
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* DA */
+      0x00, 0x00,                         /* sequence */
+      0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00, /* LLC SNAP, IPv4 */
+  };
+  nf_ip4(c + 48, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(c + 68, 8, 1, 1, 4);
+  size_t n = udp_frame(fb, 12380, 5247, c, sizeof c);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:capwap.data:wlan:llc:ip:icmp:data");
+  EXPECT(p, "capwap.header.length", "4");
+  EXPECT(p, "capwap.header.wbid", "1");
+  EXPECT(p, "capwap.header.flags", "0x000120");
+  EXPECT(p, "capwap.header.flags.t", "1");
+  EXPECT(p, "capwap.header.wireless.length", "1");
+  EXPECT(p, "wlan.fc", "0x0108");
+  EXPECT(p, "wlan.fc.type_subtype", "0x0020");
+  EXPECT(p, "wlan.sa", "1c:ab:a7:f2:13:9d");
+  EXPECT(p, "wlan.da", "ff:ff:ff:ff:ff:ff");
+  EXPECT(p, "llc.type", "0x0800");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "ip.src", 1), "10.0.0.1");
+  EXPECT(p, "icmp.type", "8");
+  dx_packet_free(p);
+  /* T clear: an 802.3 frame */
+  static const uint8_t h8023[8] = {0x00, 0x10, 0x42, 0x00, 0, 0, 0, 0};
+  uint8_t e[8 + 14 + 20 + 12];
+  memcpy(e, h8023, 8);
+  nf_eth(e + 8, 0x0800);
+  nf_ip4(e + 22, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(e + 42, 8, 1, 1, 4);
+  n = udp_frame(fb, 12380, 5247, e, sizeof e);
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:capwap.data:eth:ethertype:ip:icmp:data");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_ip_in_ip(void) {
   uint8_t in[200];
   size_t n = nf_ip4(in, 4, 1, 0, NULL, 0, 20 + 20 + 12);
@@ -644,11 +695,19 @@ static void test_ip_in_ip(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {
-    {"ip_in_ip", test_ip_in_ip}, {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6},
-    {"udpencap", test_udpencap}, {"gre", test_gre},         {"erspan", test_erspan},
-    {"mpls", test_mpls},         {"macsec", test_macsec},   {"geneve", test_geneve},
-    {"gtp", test_gtp},           {"cfp", test_cfp},         CU_TEST_INFO_NULL};
+static CU_TestInfo tests[] = {{"ip_in_ip", test_ip_in_ip},
+                              {"esp_ip4", test_esp_ip4},
+                              {"esp_ip6", test_esp_ip6},
+                              {"udpencap", test_udpencap},
+                              {"gre", test_gre},
+                              {"erspan", test_erspan},
+                              {"mpls", test_mpls},
+                              {"macsec", test_macsec},
+                              {"geneve", test_geneve},
+                              {"gtp", test_gtp},
+                              {"cfp", test_cfp},
+                              {"capwap", test_capwap},
+                              CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
