@@ -347,6 +347,13 @@ struct dx_packet {
    * hop limit and, with a type 0 Routing header whose segments are left,
    * the final destination (RFC 8200 8.1). */
   uint32_t dispatch_key;
+  /* Set by Ethernet, VLAN and Linux cooked headers to the first byte of
+   * the payload of the EtherType dispatch they start (tshark's "ethertype"
+   * table, whose IPv4 dissector, dissect_ip_v4, shows an IPv4 layer even
+   * for a header of another version); ip.c compares it with its own first
+   * byte, so an IPv4 header reached otherwise (MPLS, PPPoE, a tunnel) is
+   * not taken for one. */
+  const uint8_t *ip_ethertype_at;
   bool have_ip_ttl, have_ip6_hlim, have_ip6_rt_dst;
   uint8_t ip_ttl, ip6_hlim;
   dx_addr ip6_rt_dst;

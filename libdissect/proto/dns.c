@@ -99,6 +99,15 @@ enum {
   F_SRV_WEIGHT,
   F_SRV_PORT,
   F_SRV_TARGET,
+  F_NSEC_NEXT,
+  F_NSEC3_ALGO,
+  F_NSEC3_FLAGS,
+  F_NSEC3_OPTOUT,
+  F_NSEC3_ITER,
+  F_NSEC3_SALT_LEN,
+  F_NSEC3_SALT,
+  F_NSEC3_HASH_LEN,
+  F_NSEC3_HASH,
   F_UDP_PAYLOAD,
   F_EXT_RCODE,
   F_EDNS0_VERSION,
@@ -256,6 +265,8 @@ enum {
   T_SRV = 33,
   T_DNAME = 39,
   T_OPT = 41,
+  T_NSEC = 47,
+  T_NSEC3 = 50,
   T_SVCB = 64,
   T_HTTPS = 65,
   T_SPF = 99,
@@ -358,6 +369,10 @@ static const dx_vals family_vals[] = {{1, "IPv4"}, {2, "IPv6"}, {0, NULL}};
 static const dx_vals tfs_response[] = {
     {0, "Message is a query"}, {1, "Message is a response"}, {0, NULL}};
 static const dx_vals tfs_true_false[] = {{0, "False"}, {1, "True"}, {0, NULL}};
+static const dx_vals tfs_nsec3_optout[] = {{0, "Additional insecure delegations forbidden"},
+                                           {1, "Additional insecure delegations allowed"},
+                                           {0, NULL}};
+static const dx_vals nsec3_hash_vals[] = {{0, "Reserved"}, {1, "SHA-1"}, {0, NULL}};
 static const dx_vals tfs_conflict[] = {
     {0, "None"}, {1, "The sender received multiple responses"}, {0, NULL}};
 static const dx_vals tfs_tentative[] = {{0, "Not tentative"}, {1, "Tentative"}, {0, NULL}};
@@ -464,6 +479,18 @@ static const dx_field dns_fields[] = {
     [F_SRV_WEIGHT] = DX_F("dns.srv.weight", "Weight", DX_FT_UINT16, DX_BASE_DEC),
     [F_SRV_PORT] = DX_F("dns.srv.port", "Port", DX_FT_UINT16, DX_BASE_DEC),
     [F_SRV_TARGET] = DX_F("dns.srv.target", "Target", DX_FT_STRING, DX_BASE_NONE),
+    [F_NSEC_NEXT] =
+        DX_F("dns.nsec.next_domain_name", "Next Domain Name", DX_FT_STRING, DX_BASE_NONE),
+    [F_NSEC3_ALGO] =
+        DX_FV("dns.nsec3.algo", "Hash algorithm", DX_FT_UINT8, DX_BASE_DEC, nsec3_hash_vals),
+    [F_NSEC3_FLAGS] = DX_F("dns.nsec3.flags", "NSEC3 flags", DX_FT_UINT8, DX_BASE_DEC),
+    [F_NSEC3_OPTOUT] = DX_FM("dns.nsec3.flags.opt_out", "NSEC3 Opt-out flag", DX_FT_BOOL,
+                             DX_BASE_NONE, tfs_nsec3_optout, 0x01, 8),
+    [F_NSEC3_ITER] = DX_F("dns.nsec3.iterations", "NSEC3 iterations", DX_FT_UINT16, DX_BASE_DEC),
+    [F_NSEC3_SALT_LEN] = DX_F("dns.nsec3.salt_length", "Salt length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_NSEC3_SALT] = DX_F("dns.nsec3.salt_value", "Salt value", DX_FT_BYTES, DX_BASE_NONE),
+    [F_NSEC3_HASH_LEN] = DX_F("dns.nsec3.hash_length", "Hash length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_NSEC3_HASH] = DX_F("dns.nsec3.hash_value", "Next hashed owner", DX_FT_STRING, DX_BASE_NONE),
     /* tshark 4.0 registers this one as hex but prints it in decimal. */
     [F_UDP_PAYLOAD] =
         DX_F("dns.rr.udp_payload_size", "UDP payload size", DX_FT_UINT16, DX_BASE_DEC),
@@ -1372,6 +1399,94 @@ static void rdata_svcparams(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rden
 }
 
 /* The record data of one RR, which lies whole in [rd, rd + rdlen). */
+/* The type bit maps of NSEC and NSEC3 (RFC 4034 4.1.2): windows of a
+ * window number, a length of 1 to 32 and that many bytes of bits, the
+ * first bit type window * 256. Each type is a dns.resp.type item labelled
+ * "RR type in bit map", as tshark 4.0 shows it. */
+static void rdata_type_bitmap(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rdend) {
+  while (pos < rdend) {
+    uint8_t win = 0, len = 0;
+    if (rdend - pos < 2 || !dx_get_u8(c->m, pos, &win) || !dx_get_u8(c->m, pos + 1, &len)) {
+      dx_node *n = dx_add_bytes(c->p, rr, FLD(F_DATA), c->m, pos, rdend - pos);
+      dx_mark_malformed(c->p, n, "type bit map window cut short");
+      return;
+    }
+    pos += 2;
+    /* a window longer than the data: its types up to the data's end (as
+     * tshark, which shows them, then stops at the message's end) */
+    uint32_t have = len <= rdend - pos ? len : rdend - pos;
+    for (uint32_t i = 0; i < have; i++, pos++) {
+      uint8_t bits = 0;
+      if (!dx_get_u8(c->m, pos, &bits))
+        return;
+      for (unsigned b = 0; b < 8; b++) {
+        if (!(bits & (0x80u >> b)))
+          continue;
+        uint32_t type = (uint32_t)win * 256u + i * 8u + b;
+        dx_node *n = dx_add_uint(c->p, rr, FLD(F_RESP_TYPE), c->m, pos, 1, type);
+        if (n && dx_label_wanted(c->p, n)) {
+          const char *nm = dx_val_name(type_vals, type);
+          if (nm)
+            dx_node_set_text(c->p, n, "RR type in bit map: %s", nm);
+          else
+            dx_node_set_text(c->p, n, "RR type in bit map: Unknown (%u)", type);
+        }
+      }
+    }
+    if (have < len) {
+      dx_mark_malformed(c->p, rr, "type bit map window of %u bytes runs past the record data", len);
+      return;
+    }
+  }
+}
+
+/* NSEC3 (RFC 5155 3.2): hash algorithm, flags, iterations, salt, the next
+ * hashed owner (shown in base32hex, RFC 4648 7, as tshark does), the type
+ * bit map. */
+static void rdata_nsec3(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  dx_packet *p = c->p;
+  const dx_tvb *m = c->m;
+  uint8_t salt_len = 0, hash_len = 0;
+  if (rdend - rd < 5 || !dx_get_u8(m, rd + 4, &salt_len) || rdend - rd - 5 < salt_len + 1u ||
+      !dx_get_u8(m, rd + 5 + salt_len, &hash_len) || rdend - rd - 6 - salt_len < hash_len) {
+    dx_node *n = dx_add_bytes(p, rr, FLD(F_DATA), m, rd, rdend - rd);
+    dx_mark_malformed(p, n, "NSEC3 record data cut short");
+    return;
+  }
+  dx_add_item(p, rr, FLD(F_NSEC3_ALGO), m, rd, 1);
+  dx_node *f = dx_add_item(p, rr, FLD(F_NSEC3_FLAGS), m, rd + 1, 1);
+  dx_add_item(p, f, FLD(F_NSEC3_OPTOUT), m, rd + 1, 1);
+  dx_add_item(p, rr, FLD(F_NSEC3_ITER), m, rd + 2, 2);
+  dx_add_item(p, rr, FLD(F_NSEC3_SALT_LEN), m, rd + 4, 1);
+  dx_add_bytes(p, rr, FLD(F_NSEC3_SALT), m, rd + 5, salt_len);
+  uint32_t pos = rd + 5 + salt_len;
+  dx_add_item(p, rr, FLD(F_NSEC3_HASH_LEN), m, pos, 1);
+  pos++;
+  if (hash_len) {
+    static const char b32[] = "0123456789abcdefghijklmnopqrstuv";
+    const uint8_t *h = dx_get_ptr(m, pos, hash_len);
+    char out[(255 * 8 + 4) / 5 + 1];
+    uint32_t k = 0;
+    /* 5 bits at a time; a last group short of 5 bits takes the bits of
+     * the byte after the hash (tshark reads them so), zero at the end of
+     * the message */
+    for (uint32_t bit = 0; h && bit < hash_len * 8u; bit += 5) {
+      uint32_t byte = bit / 8, sh = bit % 8;
+      uint8_t next = 0;
+      if (byte + 1 < hash_len)
+        next = h[byte + 1];
+      else
+        dx_get_u8(m, pos + byte + 1, &next);
+      uint32_t w = (uint32_t)h[byte] << 8 | next;
+      out[k++] = b32[(w >> (11 - sh)) & 0x1f];
+    }
+    dx_node *n = dx_add_string(p, rr, FLD(F_NSEC3_HASH), m, pos, hash_len, out, k);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    pos += hash_len;
+  }
+  rdata_type_bitmap(c, rr, pos, rdend);
+}
+
 static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, uint16_t rdlen) {
   dx_packet *p = c->p;
   const dx_tvb *m = c->m;
@@ -1492,6 +1607,15 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
     return;
   }
   case T_OPT: rdata_opt(c, rr, rd, rdend); return;
+  case T_NSEC: {
+    if (!rdata_name(c, rr, F_NSEC_NEXT, rd, rdend, &a))
+      return;
+    dx_node_append_text(p, rr, ", next domain name %s", a.disp);
+    info(c, " %s", a.disp);
+    rdata_type_bitmap(c, rr, rd + a.wire, rdend);
+    return;
+  }
+  case T_NSEC3: rdata_nsec3(c, rr, rd, rdend); return;
   case T_SVCB:
   case T_HTTPS: {
     if (rdlen < 3) {

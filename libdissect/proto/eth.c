@@ -75,6 +75,9 @@ static void add_addr_bits(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32
     dx_node_set_flags(n, DX_NODE_HIDDEN);
 }
 
+extern const dx_protocol dx_proto_cfp;
+uint32_t dx_cfp_match(const dx_tvb *t); /* cfp.c */
+
 static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *eth = dx_add_proto(p, parent, &eth_fields[F_ETH], t, 0, 14);
   dx_col_set_proto(p, "ETH");
@@ -90,6 +93,13 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_addr_set(&p->dl_src, DX_AT_ETHER, src);
   dx_addr_set(&p->dl_dst, DX_AT_ETHER, dst);
   dx_col_set_addr(p, &p->dl_src, &p->dl_dst);
+  if (dx_cfp_match(t)) {
+    /* Cisco FabricPath: a heuristic tshark's Ethernet asks before reading
+     * the header as its own; the layer is there ("eth:cfp:eth"), its
+     * items are not */
+    dx_node_set_flags(eth, DX_NODE_HIDDEN);
+    return dx_proto_cfp.dissect(p, t, parent);
+  }
   uint16_t type;
   dx_get_u16(t, 12, &type);
   char ds[18] = "", ss[18] = "";
@@ -127,7 +137,9 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
    * reads it to name the "ethertype" layer (frame.c) */
   dx_add_uint_full(p, eth, &eth_fields[F_TYPE], t, 12, 2, type);
   dx_tvb pl = dx_tvb_sub(t, 14, UINT32_MAX);
+  p->ip_ethertype_at = pl.data;
   uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
+  p->ip_ethertype_at = NULL;
   if (took == 0) {
     dx_col_info_set(p, "Ethernet II, type 0x%04x", type);
     dx_dissect_data(p, &pl, parent);

@@ -466,12 +466,28 @@ static int parse_first_line(const uint8_t *s, uint32_t n, bool strict, first_lin
   for (uint32_t i = u0; i < u1 && strict; i++)
     if (s[i] < 0x20 || s[i] == 0x7f)
       return FL_NONE;
-  if (s[u0] == ' ')
+  if (strict && s[u0] == ' ')
     return FL_NONE;
+  /* The URI and the version as tshark 4.0 cuts them (packet-http.c's
+   * basic_request_dissector): the URI is the word after the method's
+   * spaces, less one when there are two or more ("GET  x" has an empty
+   * URI), and the version is all the line after the URI's spaces:
+   * "GET /a b HTTP/1.1" has the URI "/a" and the version "b HTTP/1.1". */
+  uint32_t b0 = m;
+  while (b0 < n && s[b0] == ' ')
+    b0++;
+  if (b0 > 2 && s[b0 - 1] == ' ' && s[b0 - 2] == ' ')
+    b0--;
+  uint32_t b1 = b0;
+  while (b1 < n && s[b1] != ' ')
+    b1++;
+  uint32_t c0 = b1;
+  while (c0 < n && s[c0] == ' ')
+    c0++;
   fl->kind = FL_REQUEST;
   fl->a = (span){0, m};
-  fl->b = (span){u0, u1 - u0};
-  fl->c = (span){v, 8};
+  fl->b = (span){b0, b1 - b0};
+  fl->c = (span){c0, n - c0};
   return FL_REQUEST;
 }
 
@@ -1899,7 +1915,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
     const uint8_t *h = m->host.len ? dx_get_ptr(t, m->host.off, m->host.len) : NULL;
     /* the URI as http.request.uri reads it (ENC_ASCII); the host as the
      * header's bytes, as tshark builds it ("http://exé.test/caf\ufffd\ufffd") */
-    if (u && h && u[0] == '/') {
+    if (h && (m->fl.b.len == 0 || (u && u[0] == '/'))) {
       int w = snprintf(full_uri, sizeof full_uri, "%s://%.*s",
                        p->bstream && p->bstream->kind &&
                                p->bstream->kind->port_table == DX_TABLE_TLS_PORT

@@ -392,6 +392,13 @@ static uint32_t dissect_icmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       break;
     }
     dx_tvb q = dx_tvb_sub(t, 8, UINT32_MAX);
+    uint8_t vihl = 0;
+    if (type == 5 && dx_get_u8(t, 8, &vihl)) {
+      /* a Redirect has no length of the original datagram (RFC 4884 3):
+       * its IP header and 64 bits of data are what RFC 792 quotes, and
+       * all tshark's packet-icmp.c dissects of it */
+      q = dx_tvb_sub(t, 8, (uint32_t)(vihl & 0x0f) * 4 + 8);
+    }
     if (p->in_icmp_error) {
       dx_dissect_data(p, &q, icmp); /* an error about an error: stop here */
     } else {

@@ -444,9 +444,12 @@ static void protected_body(dx_packet *p, dx_node *w, const dx_tvb *b, dx_node *p
 
 uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, bool fcs,
                               bool datapad);
+uint32_t dx_ieee80211_dissect_bsfc(dx_packet *p, const dx_tvb *t, dx_node *parent);
 
-uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, bool fcs,
-                              bool datapad) {
+/* bsfc: the two bytes of the Frame Control field are swapped (tshark's
+ * "wlan_bsfc", which CAPWAP uses by default). */
+static uint32_t wlan_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, bool fcs,
+                             bool datapad, bool bsfc) {
   dx_tvb t = *t0;
   uint32_t fcs_off = 0;
   bool show_fcs = false;
@@ -459,7 +462,8 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
   dx_node *w = dx_add_proto(p, parent, FL(F_WLAN), &t, 0, 2);
   dx_col_set_proto(p, "802.11");
   uint8_t b0, flags;
-  if (!dx_get_u8(&t, 0, &b0) || !dx_get_u8(&t, 1, &flags)) {
+  uint32_t b0_off = bsfc ? 1 : 0, flags_off = bsfc ? 0 : 1;
+  if (!dx_get_u8(&t, b0_off, &b0) || !dx_get_u8(&t, flags_off, &flags)) {
     dx_node_set_len(w, t.len);
     dx_mark_truncated(p, w, "802.11 frame control needs 2 bytes");
     return t0->len;
@@ -479,15 +483,17 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
   char fstr[10];
   flags_string(flags, show_fcs, fstr);
   dx_node_set_text(p, w, "IEEE 802.11 %s, Flags: %s", tsname, fstr);
-  dx_node *tn = dx_add_uint(p, w, FL(F_TYPE_SUBTYPE), &t, 0, 1, ts);
+  dx_node *tn = dx_add_uint(p, w, FL(F_TYPE_SUBTYPE), &t, b0_off, 1, ts);
   DX_UNUSED(tn);
   dx_node *fc = dx_add_item(p, w, FL(F_FC), &t, 0, 2);
-  dx_add_item(p, fc, FL(F_FC_VERSION), &t, 0, 1);
-  dx_add_item(p, fc, FL(F_FC_TYPE), &t, 0, 1);
-  dx_add_item(p, fc, FL(F_FC_SUBTYPE), &t, 0, 1);
-  dx_node *fl = dx_add_item(p, fc, FL(F_FLAGS), &t, 1, 1);
+  if (bsfc && fc && dx_label_wanted(p, fc))
+    dx_node_set_text(p, fc, "Frame Control Field: 0x%02x%02x(Swapped)", flags, b0);
+  dx_add_item(p, fc, FL(F_FC_VERSION), &t, b0_off, 1);
+  dx_add_item(p, fc, FL(F_FC_TYPE), &t, b0_off, 1);
+  dx_add_item(p, fc, FL(F_FC_SUBTYPE), &t, b0_off, 1);
+  dx_node *fl = dx_add_item(p, fc, FL(F_FLAGS), &t, flags_off, 1);
   for (int i = F_FC_DS; i <= F_FC_ORDER; i++) {
-    dx_node *n = dx_add_item(p, fl, FL(i), &t, 1, 1);
+    dx_node *n = dx_add_item(p, fl, FL(i), &t, flags_off, 1);
     if (i == F_FC_TODS || i == F_FC_FROMDS)
       dx_node_set_flags(n, DX_NODE_HIDDEN);
   }
@@ -664,6 +670,15 @@ uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, b
   }
   dx_proto_llc.dissect(p, &body, parent);
   return t0->len;
+}
+
+uint32_t dx_ieee80211_dissect(dx_packet *p, const dx_tvb *t0, dx_node *parent, bool fcs,
+                              bool datapad) {
+  return wlan_dissect(p, t0, parent, fcs, datapad, false);
+}
+
+uint32_t dx_ieee80211_dissect_bsfc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  return wlan_dissect(p, t, parent, false, false, true);
 }
 
 static uint32_t dissect_wlan(dx_packet *p, const dx_tvb *t, dx_node *parent) {

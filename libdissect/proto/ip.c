@@ -797,6 +797,16 @@ void dx_ip_add_address(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t off,
                        const dx_field *host, const char *text);
 
 static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  /* tshark 4.0 has two IPv4 dissectors: the EtherType's (dissect_ip_v4)
+   * shows an IPv4 layer for any version, "Bogus IPv4 version", and hands
+   * a version 6 header on to IPv6 after it; the others' ("ip":
+   * dissect_ip) give version 6 to IPv6 and show any other version as
+   * "Internet Protocol, bogus version" */
+  bool by_ethertype = p->ip_ethertype_at && p->ip_ethertype_at == t->data;
+  p->ip_ethertype_at = NULL;
+  uint8_t v0 = 0;
+  if (!by_ethertype && dx_get_u8(t, 0, &v0) && v0 >> 4 == 6)
+    return dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x86dd, t, parent);
   dx_node *ip = dx_add_proto(p, parent, FL(F_IP), t, 0, 20);
   dx_col_set_proto(p, "IPv4");
   if (!p->in_icmp_error)
@@ -808,6 +818,16 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
   unsigned version = vhl >> 4;
   dx_node *vn = dx_add_item(p, ip, FL(F_VERSION), t, 0, 1);
+  if (version != 4 && by_ethertype) {
+    dx_node_set_text(p, ip, "Internet Protocol Version 4");
+    dx_node_set_len(ip, (vhl & 0x0f) * 4u);
+    dx_expert(p, vn, FL(F_BOGUS_VERSION), DX_SEV_ERROR, "Bogus IPv4 version");
+    dx_node_set_flags(vn, DX_NODE_MALFORMED);
+    dx_col_info_set(p, "Bogus IPv4 version (%u, must be 4)", version);
+    if (version == 6) /* "a Linux cooked capture with ethertype IPv4 containing an IPv6 packet" */
+      dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x86dd, t, parent);
+    return t->len;
+  }
   if (version != 4) {
     dx_node_set_text(p, ip, "Internet Protocol, bogus version (%u)", version);
     dx_expert(p, vn, FL(F_BOGUS_VERSION), DX_SEV_ERROR, "Bogus IP version (%u)", version);

@@ -71,7 +71,9 @@ static uint32_t dispatch(dx_packet *p, dx_node *s, const dx_tvb *t, uint32_t hdr
   }
   if (proto_off + 2 <= hdr)
     dx_add_item(p, s, FL(F_ETYPE), t, proto_off, 2);
+  p->ip_ethertype_at = pl.data;
   uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, proto, &pl, parent);
+  p->ip_ethertype_at = NULL;
   if (took == 0) {
     dx_col_info_set(p, "Linux cooked capture, protocol 0x%04x", proto);
     dx_dissect_data(p, &pl, parent);
@@ -130,7 +132,10 @@ static uint32_t dissect_sll2(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_dissect_data(p, &pl, parent);
     return t->len;
   }
-  if (dx_dissect_table(p, DX_TABLE_ETHERTYPE, proto, &pl, parent) == 0) {
+  p->ip_ethertype_at = pl.data;
+  uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, proto, &pl, parent);
+  p->ip_ethertype_at = NULL;
+  if (took == 0) {
     dx_col_info_set(p, "Linux cooked capture v2, protocol 0x%04x", proto);
     dx_dissect_data(p, &pl, parent);
   }

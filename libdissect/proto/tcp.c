@@ -118,6 +118,7 @@ enum {
   F_ACK_NONZERO,
   F_URG_NONZERO,
   F_BOGUS_HDR_LEN,
+  F_SHORT_SEGMENT,
   F_CHECKSUM_BAD,
   F_PAYLOAD,
   F_PDU_SIZE,
@@ -349,6 +350,7 @@ static const dx_field tcp_fields[] = {
                            DX_FT_NONE, DX_BASE_NONE),
     [F_BOGUS_HDR_LEN] =
         DX_F("tcp.bogus_header_length", "Bogus TCP Header length", DX_FT_NONE, DX_BASE_NONE),
+    [F_SHORT_SEGMENT] = DX_F("tcp.short_segment", "Short segment", DX_FT_NONE, DX_BASE_NONE),
     [F_CHECKSUM_BAD] = DX_F("tcp.checksum_bad.expert", "Bad checksum", DX_FT_NONE, DX_BASE_NONE),
     [F_PAYLOAD] = DX_F("tcp.payload", "TCP payload", DX_FT_BYTES, DX_BASE_NONE),
     [F_PDU_SIZE] = DX_F("tcp.pdu.size", "PDU Size", DX_FT_UINT32, DX_BASE_DEC),
@@ -921,6 +923,10 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       if (!opt_len_ok(p, on, ln, kind, olen, 10) && tree)
         break;
       uint32_t tsval, tsecr;
+      /* a TSval whose TSecr is cut off is shown (as tshark, which fails
+       * on the TSecr's item) */
+      if (olen == 10 && dx_get_u32(t, off + 2, &tsval) && !dx_tvb_has(t, off + 6, 4))
+        dx_add_item(p, on, FL(F_OPT_TSVAL), t, off + 2, 4);
       if (olen == 10 && dx_get_u32(t, off + 2, &tsval) && dx_get_u32(t, off + 6, &tsecr)) {
         dx_add_item(p, on, FL(F_OPT_TSVAL), t, off + 2, 4);
         dx_add_item(p, on, FL(F_OPT_TSECR), t, off + 6, 4);
@@ -1034,6 +1040,10 @@ typedef struct tcp_seg {
   uint8_t ws;      /* window scale shift (RFC 7323 2.2) */
   uint32_t sacked; /* bytes covered by the first 3 SACK blocks */
   bool opts_plain; /* options_plain(): the first pass filled the options' Info text */
+  /* a header quoted in an ICMP error (tshark's pinfo->flags.in_error_pkt):
+   * no segment length, the numbers as they are on the wire */
+  bool in_err;
+  bool in_err_v4; /* quoted in ICMP (IPv4): tcp.seq comes right after the ports */
 } tcp_seg;
 
 /* The connection a segment belongs to, seen from the segment's side. */
@@ -1184,9 +1194,19 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
       dx_col_info_set_str(p, ib, b.len);
     }
   }
+  /* In an ICMP error tshark's packet-tcp.c puts the absolute sequence
+   * number right after the ports (an ICMPv4 error quotes only 8 bytes of
+   * the datagram, RFC 792), and shows no segment length, no relative
+   * numbers and no analysis: the header is not part of the connection. */
+  s->in_err = p->in_icmp_error && p->net_src.type != DX_AT_NONE;
+  s->in_err_v4 = s->in_err && p->net_src.type == DX_AT_IPV4;
+  if (s->in_err_v4 && dx_tvb_has(t, 4, 4))
+    dx_add_item(p, tcp, FL(F_SEQ), t, 4, 4);
   uint16_t offflags = 0;
   if (!dx_get_u32(t, 4, &s->seq) || !dx_get_u32(t, 8, &s->ack) || !dx_get_u16(t, 12, &offflags) ||
       !dx_get_u16(t, 14, &s->win) || !dx_get_u16(t, 16, &s->sum) || !dx_get_u16(t, 18, &s->urp)) {
+    if (s->in_err) /* the rest of the header was not quoted: tshark stops there */
+      return false;
     if (dx_tvb_has(t, 4, 4))
       dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
     if (dx_tvb_has(t, 8, 4))
@@ -1241,9 +1261,9 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
 static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k) {
   tcp_state *st = dx_proto_state(p, &dx_proto_tcp);
   memset(k, 0, sizeof *k);
-  k->quoted = p->net_src.type == DX_AT_NONE || p->in_icmp_error;
-  if (s->bogus_past_end)
-    return;
+  /* a header longer than the segment is tshark's "short segment": its
+   * connection is found (or made) and shown, the segment not analysed */
+  k->quoted = p->net_src.type == DX_AT_NONE || p->in_icmp_error || s->bogus_past_end;
   dx_flow *flow;
   if (k->quoted) {
     /* as tshark: a connection the capture has not shown yet gets its
@@ -1286,6 +1306,8 @@ static void tree_quoted(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   tcp_half *qh = &qc->h[k->dir], *qr = &qc->h[1 - k->dir];
   dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->qflow->index);
   dx_node_set_flags(n, DX_NODE_GENERATED);
+  if (s->in_err || s->bogus_past_end)
+    return; /* tshark: the numbers on the wire (tree_numbers) */
   if (qh->base_set) {
     n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, s->seq - qh->base);
     dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", s->seq - qh->base);
@@ -1728,6 +1750,23 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
       dx_node_set_flags(n, DX_NODE_GENERATED);
     }
   }
+  if (s->in_err || s->bogus_past_end) {
+    /* as tshark (no segment length: an ICMP error's quote, or a short
+     * segment): in IPv4's ICMP the absolute tcp.seq is shown already
+     * (read_header); in ICMPv6's, the number on the wire under the label
+     * of a relative one. No length, no next sequence number. */
+    if (!s->in_err_v4) {
+      n = dx_add_item(p, tcp, FL(F_SEQ), t, 4, 4);
+      dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", s->seq);
+      dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+    }
+    if (s->flags & TH_ACK) {
+      n = dx_add_item(p, tcp, FL(F_ACK), t, 8, 4);
+      dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", s->ack);
+      dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
+    }
+    goto notes;
+  }
   n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, s->seglen);
   dx_node_set_flags(n, DX_NODE_GENERATED);
   if (k->c) {
@@ -1765,9 +1804,16 @@ notes:
   dx_node_set_text(p, n, "%c%c%c%c .... = Header Length: %u bytes (%u)", '0' + ((hlen >> 5) & 1),
                    '0' + ((hlen >> 4) & 1), '0' + ((hlen >> 3) & 1), '0' + ((hlen >> 2) & 1), hlen,
                    hlen / 4);
-  if (s->bogus_past_end) {
-    dx_expert(p, n, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
-              "Bogus TCP header length (%u, must be at most %u)", hlen, s->seg_total);
+  if (s->bogus_past_end && !s->in_err) {
+    /* tshark's words; the options are dissected as far as they go
+     * (tree_header), and the layer is malformed */
+    dx_node *e = dx_add_none(p, tcp, FL(F_SHORT_SEGMENT), t, 0, 0);
+    dx_node_set_text(p, e,
+                     "Short segment. Segment/fragment does not contain a full TCP header (might "
+                     "be NMAP or someone else deliberately sending unusual packets)");
+    dx_expert(p, e, dx_field_expert(), DX_SEV_WARN,
+              "Short segment. Segment/fragment does not contain a full TCP header (might be NMAP "
+              "or someone else deliberately sending unusual packets)");
     dx_mark_malformed(p, tcp, "TCP header length %u is longer than the segment (%u bytes)", hlen,
                       s->seg_total);
   }
@@ -1907,12 +1953,10 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   if (!walked) {
     memset(&sh->o, 0, sizeof sh->o);
     sh->o.no_info = !p->want_columns;
-    if (s->hlen > 20 && !s->bogus_past_end) {
+    if (s->hlen > 20) {
       const tcp_half *r = k->r;
       dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set,
                       (s->flags & TH_ACK) != 0, s->ack, &sh->o);
-    } else if (s->hlen > 20) {
-      dx_add_item(p, tcp, FL(F_OPTIONS), t, 20, s->hlen - 20);
     }
   }
   if (!s->bogus_past_end && !dx_tvb_has(t, 0, s->hlen))
@@ -2033,7 +2077,8 @@ static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_anal
                    s->sport, s->dport, a->rseq);
   if (ack_flag)
     dx_node_append_text(p, tcp, ", Ack: %u", a->rack);
-  dx_node_append_text(p, tcp, ", Len: %u", s->seglen);
+  if (!s->in_err && !s->bogus_past_end) /* tshark knows no length there */
+    dx_node_append_text(p, tcp, ", Len: %u", s->seglen);
   if (!p->want_columns)
     return;
   char info[600];

@@ -1455,6 +1455,15 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       break;
     type = (uint32_t)rd_uint(all.t, start, 2);
     len = (uint32_t)rd_uint(all.t, start + 2, 2);
+    if (4 + len > (m->end > start ? m->end - start : 0)) {
+      /* past the end of the message, not only of the extensions: tshark
+       * 4.0 fails on the extension's item (an exception) and shows
+       * neither it nor its type */
+      all.fail = true;
+      dx_mark_malformed(x->p, parent, "Extension of %u bytes runs past the end of the message",
+                        len);
+      break;
+    }
     dx_node *en = subtree(&all, parent, F_EXT, start, 4 + len);
     const char *tn = dx_val_name(dx_tls_ext_vals, type);
     if (tn)

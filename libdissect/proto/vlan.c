@@ -78,7 +78,9 @@ static uint32_t dissect_vlan(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     return 4 + d.len;
   }
   dx_add_item(p, v, &vlan_fields[F_ETYPE], t, 2, 2);
+  p->ip_ethertype_at = pl.data;
   uint32_t took = dx_dissect_table(p, DX_TABLE_ETHERTYPE, type, &pl, parent);
+  p->ip_ethertype_at = NULL;
   if (took == 0) {
     dx_dissect_data(p, &pl, parent);
     took = pl.len;

@@ -13,7 +13,7 @@ FIELDS = ["frame.number", "tls.handshake.type", "tls.handshake.version",
           "tls.handshake.ciphersuite", "tls.handshake.extension.type",
           "tls.handshake.extensions.supported_version", "tls.handshake.extensions_alpn_str",
           "tls.handshake.sig_hash_alg", "tls.handshake.extensions_server_name", "udp.srcport",
-          "tls.handshake.sig_hash_alg_len", "tls.record.version"]
+          "tls.handshake.sig_hash_alg_len", "tls.record.version", "tcp.srcport"]
 
 # Extensions whose body is a signature algorithm list that tshark shows with
 # the same fields as signature_algorithms (13): delegated_credentials (34),
@@ -88,14 +88,16 @@ def main():
         if types.count(1) != 1 or len(types) != 1:
             continue  # one ClientHello alone in the frame: its fields are unambiguous
         alpn = f[6].split(",")[0] if f[6] else ""
-        # a ClientHello over UDP is QUIC's (CRYPTO frames): "q"
+        # a ClientHello over UDP is QUIC's (CRYPTO frames): "q"; over TCP
+        # "t", even when the TCP runs in a UDP tunnel (GTP-U: udp.srcport
+        # is the tunnel's then)
         f += [""] * (len(FIELDS) - len(f))
         if "0x0002" in f[11].split(","):
             continue  # an SSLv2-format ClientHello: Wireshark 4.2 gives it no JA4 either
                       # (its JA4 is made by the TLS ClientHello's dissector only)
         sigs = sig_algs_of_13(ints(f[4]), ints(f[10]), ints(f[7]))
         j, r = ja4(int(f[2], 0), ints(f[3]), ints(f[4]), ints(f[5]), alpn, sigs,
-                   "q" if f[9] else "t")
+                   "q" if f[9] and not f[12] else "t")
         print("%s\t%s\t%s" % (f[0], j, r))
 
 

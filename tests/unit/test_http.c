@@ -785,6 +785,38 @@ static void test_body_until_close(void) {
   conn_close(&C);
 }
 
+/* The request line's words as tshark 4.0 cuts them (packet-http.c's
+ * basic_request_dissector, checked with tshark on these frames and on
+ * nDPI's WebattackRCE.pcap and http-manipulated.pcap): the URI ends at
+ * its first space and the version is the rest of the line; after two or
+ * more spaces behind the method the URI is empty. */
+static void test_request_line_words(void) {
+  conn_open(&C, 40071, 80);
+  dx_packet *p = send_str(&C, 1, "GET /a;cat /etc/passwd|?x=1 HTTP/1.1\r\nHost: h.test\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "GET");
+  EXPECT(p, "http.request.uri", "/a;cat");
+  EXPECT(p, "http.request.version", "/etc/passwd|?x=1 HTTP/1.1");
+  EXPECT(p, "http.request.full_uri", "http://h.test/a;cat");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "GET   /b HTTP/1.1\r\nHost: h.test:8080\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "GET");
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.uri"), 1);
+  EXPECT(p, "http.request.uri", "");
+  EXPECT(p, "http.request.version", "/b HTTP/1.1");
+  EXPECT(p, "http.host", "h.test:8080");
+  EXPECT(p, "http.request.full_uri", "http://h.test:8080");
+  dx_packet_free(p);
+  /* one space: the usual words */
+  p = send_str(&C, 1, "GET /c HTTP/1.1\r\nHost: h.test\r\n\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.uri", "/c");
+  EXPECT(p, "http.request.version", "HTTP/1.1");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 static void test_uri_and_headers(void) {
   conn_open(&C, 40070, 80);
   dx_packet *p = send_str(&C, 1,
@@ -1249,6 +1281,7 @@ int main(void) {
       {"heuristic on another port", test_heuristic_other_port},
       {"body until close", test_body_until_close},
       {"URI query, cookies, basic auth", test_uri_and_headers},
+      {"request line words as tshark cuts them", test_request_line_words},
       {"header limits", test_limits},
       {"100 Continue", test_continue_100},
       {"garbage", test_garbage},

@@ -406,6 +406,83 @@ static void test_other_messages(void) {
   dump = NULL;
 }
 
+/* A TCP header quoted in an ICMP error, as tshark 4.0's packet-tcp.c
+ * shows it (pinfo->flags.in_error_pkt): the absolute sequence number right
+ * after the ports, the acknowledgment number as it is on the wire, no
+ * tcp.len, no tcp.nxtseq, the connection's stream; a Redirect quotes only
+ * the IP header and 8 bytes (packet-icmp.c), so its TCP header ends after
+ * the sequence number. Values checked with tshark on these frames
+ * (TU_DUMP_QUOTES=FILE writes them). */
+static void test_quoted_tcp(void) {
+  const char *path = getenv("TU_DUMP_QUOTES");
+  if (path && (dump = fopen(path, "wb")) != NULL) {
+    uint32_t gh[6] = {0xa1b2c3d4u, 2 | 4u << 16, 0, 0, 65535, 1};
+    fwrite(gh, 4, 6, dump);
+  }
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  /* 10.0.0.1:40000 -> 10.0.0.2:443: a SYN (ISN 0x11223300), then the ACK
+   * segment an error quotes (seq 0x11223344, ack 0x55667788, window 1000) */
+  uint8_t tcp[20] = {0x9c, 0x40, 0x01, 0xbb, 0x11, 0x22, 0x33, 0x00, 0, 0,
+                     0,    0,    0x50, 0x02, 0xfa, 0xf0, 0,    0,    0, 0};
+  size_t n = nf_eth(fb, 0x0800);
+  n += nf_ip4(fb + n, 6, 0x0101, 0, NULL, 0, 20);
+  memcpy(fb + n, tcp, 20);
+  dx_packet *p = feed_dump(s, fb, n + 20);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  static const uint8_t seg[20] = {0x9c, 0x40, 0x01, 0xbb, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66,
+                                  0x77, 0x88, 0x50, 0x10, 0x03, 0xe8, 0,    0,    0,    0};
+  uint8_t q[64];
+  size_t qn = nf_ip4(q, 6, 0x0202, 0, NULL, 0, 20);
+  memcpy(q + qn, seg, 20);
+  qn += 20;
+  static const uint8_t zero4[4] = {0, 0, 0, 0};
+  n = icmp_frame(fb, 3, 3, zero4, q, qn); /* port unreachable, all 20 bytes */
+  p = feed_dump(s, fb, n);
+  EXPECT(p, "tcp.srcport", "40000");
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.seq", "287454020"); /* 0x11223344, not 0x44 */
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.seq"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.seq_raw"), 0);
+  EXPECT(p, "tcp.ack", "1432778632"); /* 0x55667788 */
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.nxtseq"), 0);
+  EXPECT(p, "tcp.hdr_len", "20");
+  EXPECT(p, "tcp.flags", "0x0010");
+  EXPECT(p, "tcp.window_size", "1000");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Destination unreachable (Port unreachable)");
+  dx_packet_free(p);
+  /* a Redirect for host, gateway 10.0.0.254, quoting the same datagram:
+   * only its first 28 bytes are dissected */
+  n = icmp_frame(fb, 5, 1, (const uint8_t[4]){10, 0, 0, 254}, q, qn);
+  p = feed_dump(s, fb, n);
+  EXPECT(p, "tcp.srcport", "40000");
+  EXPECT(p, "tcp.dstport", "443");
+  EXPECT(p, "tcp.seq", "287454020");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.ack"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.stream"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.hdr_len"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tcp"),
+                         "Transmission Control Protocol, Src Port: 40000, Dst Port: 443");
+  dx_packet_free(p);
+  /* the connection itself is untouched: its next segment is numbered
+   * relative to the ISN */
+  memcpy(tcp, seg, 20);
+  n = nf_eth(fb, 0x0800);
+  n += nf_ip4(fb + n, 6, 0x0303, 0, NULL, 0, 20);
+  memcpy(fb + n, tcp, 20);
+  p = feed_dump(s, fb, n + 20);
+  EXPECT(p, "tcp.seq", "68");
+  EXPECT(p, "tcp.len", "0");
+  dx_packet_free(p);
+  dx_session_free(s);
+  if (dump)
+    fclose(dump);
+  dump = NULL;
+}
+
 static CU_TestInfo tests[] = {
     {"echo", test_echo},
     {"echo ring", test_echo_ring},
@@ -414,6 +491,7 @@ static CU_TestInfo tests[] = {
     {"na_slaac", test_na_slaac},
     {"echo6", test_echo6},
     {"other ICMPv4 messages", test_other_messages},
+    {"TCP headers quoted in errors", test_quoted_tcp},
     CU_TEST_INFO_NULL,
 };
 

@@ -149,6 +149,43 @@ static void test_malformed(void) {
   expect_malformed(fb, n);
 }
 
+/* A header of another version where IPv4 is expected, as tshark 4.0's two
+ * IPv4 dissectors show it (packet-ip.c; nDPI's fuzz-2020-02-16-11740.pcap
+ * and these frames checked with tshark): after an Ethernet type 0x0800 an
+ * IPv4 layer ("Bogus IPv4 version"), then IPv6 for version 6; by way of
+ * raw IP (link type 101: tshark's "ip" dissector) version 6 is IPv6 only. */
+static void test_version6_as_ipv4(void) {
+  uint8_t u[8] = {0x30, 0x39, 0x00, 0x35, 0x00, 0x08, 0x00, 0x00}; /* UDP 12345 -> 53 */
+  size_t n = nf_eth(fb, 0x0800);
+  n += nf_ip6(fb + n, 17, 8);
+  memcpy(fb + n, u, 8);
+  n += 8;
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, fb, n);
+  CU_ASSERT_EQUAL(tu_count(p, "ip.version"), 2);
+  EXPECT(p, "ip.version", "6");
+  EXPECT(p, "ipv6.src", "fe80::1");
+  EXPECT(p, "udp.dstport", "53");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:ipv6:udp");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "ip"), "Internet Protocol Version 4");
+  dx_packet_free(p);
+  /* the same IPv6 packet as raw IP */
+  p = tu_dissect(&s, 101, fb + 14, n - 14);
+  CU_ASSERT_EQUAL(tu_count(p, "ip.version"), 1);
+  EXPECT(p, "frame.protocols", "raw:ipv6:udp");
+  EXPECT(p, "udp.dstport", "53");
+  dx_packet_free(p);
+  /* version 5 after Ethernet: the IPv4 layer, nothing after it */
+  n = echo_frame(fb);
+  fb[14] = 0x55;
+  p = tu_dissect(&s, 1, fb, n);
+  EXPECT(p, "ip.version", "5");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Bogus IPv4 version (5, must be 4)");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Ethernet padding after a short datagram. */
 static void test_padding(void) {
   memset(fb, 0, sizeof fb);
@@ -340,6 +377,7 @@ static CU_TestInfo tests[] = {
     {"options", test_options},
     {"malformed", test_malformed},
     {"padding", test_padding},
+    {"version 6 where IPv4 is expected", test_version6_as_ipv4},
     {"reassembly", test_reassembly},
     {"overlap", test_overlap},
     {"caps", test_caps},

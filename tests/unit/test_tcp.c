@@ -292,6 +292,53 @@ static void test_bad_header_length(void) {
   dx_session_free(s);
 }
 
+/* A header longer than the segment (as in nDPI's ajp.pcap, where tshark's
+ * FabricPath takes the last 4 bytes for an FCS): tshark 4.0's "short
+ * segment" (packet-tcp.c): the connection's stream, the numbers as on the
+ * wire (no relative ones, no tcp.len), the options as far as the bytes go
+ * (a TSval whose TSecr is cut off too), malformed. Checked with tshark on
+ * these frames (TU_DUMP_PCAP). */
+static size_t cut4(uint8_t *b, size_t n) {
+  /* the IPv4 total length (bytes 16-17 of the frame) and the frame, 4 less */
+  unsigned tl = (unsigned)b[16] << 8 | b[17];
+  tl -= 4;
+  b[16] = (uint8_t)(tl >> 8);
+  b[17] = (uint8_t)tl;
+  b[24] = b[25] = 0; /* IPv4 checksum: not checked */
+  return n - 4;
+}
+
+static void test_short_segment(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 64240, syn_opts, 20, NULL, 0, 0));
+  size_t n =
+      tf_tcp(fb, 0, CPORT, SPORT, 5000, 1001, TF_SYN | TF_ACK, 65160, synack_opts, 20, NULL, 0);
+  dx_packet *p = tf_feed(s, fb, cut4(fb, n), 100);
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.seq", "5000");
+  EXPECT(p, "tcp.ack", "1001");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.nxtseq"), 0);
+  EXPECT(p, "tcp.hdr_len", "40");
+  EXPECT(p, "tcp.options.mss_val", "1460");
+  EXPECT(p, "tcp.options.timestamp.tsval", "200");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.wscale.shift"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.short_segment"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.bogus_header_length"), 0);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  /* NOP NOP timestamps in a 28-byte segment: the TSval, not the TSecr */
+  n = tf_tcp(fb, 1, CPORT, SPORT, 1001, 5001, TF_ACK, 502, ts_opts, 12, NULL, 0);
+  p = tf_feed(s, fb, cut4(fb, n), 200);
+  EXPECT(p, "tcp.seq", "1001");
+  EXPECT(p, "tcp.options.timestamp.tsval", "101");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.timestamp.tsecr"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_bad_options(void) {
   static const struct {
     uint8_t opt[12];
@@ -912,6 +959,7 @@ int main(void) {
       {"every flag", test_flags_all},
       {"truncated at every length", test_truncation},
       {"bad header length", test_bad_header_length},
+      {"a header longer than the segment", test_short_segment},
       {"bad and unknown options, SACK", test_bad_options},
       {"analysis", test_analysis},
       {"analysis after a handshake", test_analysis_handshake},

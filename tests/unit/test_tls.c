@@ -567,6 +567,39 @@ static void test_absurd_length(void) {
   h_free(&x);
 }
 
+/* An extension whose length runs past the end of the Client Hello (nDPI's
+ * tls_invalid_reads.pcap): tshark 4.0 throws on its item and shows
+ * neither it nor its type; the extensions before it stay. */
+static void test_extension_past_message(void) {
+  h x;
+  h_init(&x);
+  bb m = {0};
+  rec_open(&m, 22, 0x0301);
+  hs_open(&m, 1);
+  p16(&m, 0x0303);
+  pfill(&m, 0x11, 32);
+  p8(&m, 0);  /* session id */
+  p16(&m, 2); /* cipher suites */
+  p16(&m, 0x002f);
+  p8(&m, 1); /* compression */
+  p8(&m, 0);
+  p16(&m, 4 + 4); /* extensions: two headers */
+  p16(&m, 23);    /* extended_master_secret, empty */
+  p16(&m, 0);
+  p16(&m, 0x47e3); /* 18403, of 20422 bytes */
+  p16(&m, 20422);
+  close_(&m);
+  close_(&m);
+  dx_packet *p = tls_call(&x, 0, true, m.b, m.n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "tls.handshake.type", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extension.type"), 1);
+  EXPECT(p, "tls.handshake.extension.type", "23");
+  CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static void test_several_records(void) {
   h x;
   h_init(&x);
@@ -1198,6 +1231,7 @@ static void test_continuation_data(void) {
 
 static CU_TestInfo tests[] = {
     {"client_hello", test_client_hello},
+    {"extension past the message", test_extension_past_message},
     {"continuation_data", test_continuation_data},
     {"heartbeat_npn", test_heartbeat_npn},
     {"alps", test_alps},

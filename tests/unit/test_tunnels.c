@@ -4,7 +4,8 @@
  * checksum, and carrying ERSPAN type I and II (draft-foschiano-erspan);
  * MPLS label stacks (RFC 3032) over Ethernet and UDP port 6635 (RFC 7510);
  * MACsec SecTAGs (IEEE 802.1AE) in the clear, encrypted and cut short;
- * Geneve (RFC 8926) with options. Expected values are
+ * Geneve (RFC 8926) with options; GTPv1-U (3GPP TS 29.281); Cisco
+ * FabricPath; CAPWAP data. Expected values are
  * worked out by hand from the RFCs' layouts; DX_TEST_PCAP=FILE writes every frame of the test to a
  * pcap so the same bytes can be read with tshark (they were: tshark 4.0 shows the values expected
  * here). */
@@ -515,6 +516,170 @@ static void test_geneve(void) {
  * of its own in frame.protocols, as tshark 4.0 lists Wireshark's
  * ipoipoip.pcap ("ip:ip:ip:ip:ip:tcp"), though each starts where the one
  * before ended. */
+/* GTPv1-U (3GPP TS 29.281) on UDP port 2152: a T-PDU with no optional
+ * fields carrying IPv4/ICMP; one with a sequence number (S), an extension
+ * header (PDU Session Container, 1 word) and trailing bytes past its
+ * length; an echo request; a header cut short. */
+static void test_gtp(void) {
+  dx_session *s = NULL;
+  uint8_t g[12 + 8 + 20 + 12 + 4] = {
+      0x30, 0xff, 0x00, 32,   /* v1, GTP, T-PDU, length 32 */
+      0x07, 0xec, 0xe4, 0x96, /* TEID */
+  };
+  nf_ip4(g + 8, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(g + 28, 8, 1, 1, 4);
+  size_t n = udp_frame(fb, 2152, 2152, g, 40);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:gtp:ip:icmp:data");
+  EXPECT(p, "gtp.flags", "0x30");
+  EXPECT(p, "gtp.flags.version", "1");
+  EXPECT(p, "gtp.flags.payload", "1");
+  EXPECT(p, "gtp.flags.s", "0");
+  EXPECT(p, "gtp.message", "0xff");
+  EXPECT(p, "gtp.length", "32");
+  EXPECT(p, "gtp.teid", "0x07ece496");
+  CU_ASSERT_EQUAL(tu_count(p, "gtp.seq_number"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "ip.src"), 2);
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "GTP <ICMP>");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+
+  /* S and E: sequence 0x1234, N-PDU (not interpreted), next 0x85, one
+   * extension header of 4 bytes (next 0), then the IPv4 packet; 4 bytes
+   * after the message (its length is 48) are not the tunnelled packet's */
+  static const uint8_t hdr[16] = {0x36, 0xff, 0x00, 48,   0, 0,    0,    1,
+                                  0x12, 0x34, 0x77, 0x85, 1, 0x10, 0x05, 0x00};
+  memcpy(g, hdr, 16);
+  nf_ip4(g + 16, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(g + 36, 8, 1, 1, 4);
+  memset(g + 48, 0xee, 4);
+  n = udp_frame(fb, 2152, 2152, g, 52);
+  p = run(&s, fb, n);
+  EXPECT(p, "gtp.flags.e", "1");
+  EXPECT(p, "gtp.flags.s", "1");
+  EXPECT(p, "gtp.flags.pn", "0");
+  EXPECT(p, "gtp.seq_number", "0x1234");
+  CU_ASSERT_EQUAL(tu_count(p, "gtp.npdu_number"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "gtp.ext_hdr.next", 0), "0x85");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "gtp.ext_hdr.next", 1), "0x00");
+  EXPECT(p, "gtp.ext_hdr.length", "1");
+  EXPECT(p, "icmp.type", "8");
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:gtp:ip:icmp:data");
+  EXPECT(p, "data.len", "4");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+
+  /* an echo request with a Recovery information element (type 14) */
+  static const uint8_t echo[14] = {0x32, 0x01, 0x00, 6, 0, 0, 0, 0, 0, 1, 0, 0, 14, 0};
+  n = udp_frame(fb, 2152, 2152, echo, sizeof echo);
+  p = run(&s, fb, n);
+  EXPECT(p, "gtp.message", "0x01");
+  EXPECT(p, "gtp.seq_number", "0x0001");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Echo request");
+  dx_packet_free(p);
+
+  /* cut inside the TEID */
+  n = udp_frame(fb, 2152, 2152, echo, 6);
+  p = run(&s, fb, n);
+  EXPECT(p, "gtp.length", "6");
+  CU_ASSERT_EQUAL(tu_count(p, "gtp.teid"), 0);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* Cisco FabricPath (MAC-in-MAC, EtherType 0x8903) as tshark 4.0's
+ * packet-cisco-fp-mim.c shows it: the outer header instead of Ethernet's
+ * (no eth items of its own), the customer's frame inside, and the last 4
+ * bytes taken for the FCS. */
+static void test_cfp(void) {
+  dx_session *s = NULL;
+  uint8_t f[16 + 14 + 20 + 12 + 4] = {
+      0x02, 0x0a, 0xbd, 0x00, 0x00, 0x01, /* destination: switch 0xabd, sub-switch 0, LID 1 */
+      0x02, 0x0a, 0xbc, 0x00, 0x00, 0x02, /* source: switch 0xabc, LID 2 */
+      0x89, 0x03, 0x40, 0x20,             /* FTAG 256, TTL 32 */
+  };
+  nf_eth(f + 16, 0x0800);
+  nf_ip4(f + 30, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(f + 50, 8, 1, 1, 4);
+  memcpy(f + 62, "\xde\xad\xbe\xef", 4); /* the FCS (not checked) */
+  dx_packet *p = run(&s, f, sizeof f);
+  EXPECT(p, "frame.protocols", "eth:cfp:eth:ethertype:ip:icmp:data");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.src"), 1);
+  EXPECT(p, "eth.src", "66:77:88:99:aa:bb");
+  EXPECT(p, "eth.type", "0x0800");
+  EXPECT(p, "cfp.etype", "0x8903");
+  EXPECT(p, "cfp.ftag", "256");
+  EXPECT(p, "cfp.ttl", "32");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "cfp.swid", 0), "2749");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "cfp.lid", 1), "2");
+  EXPECT(p, "cfp.fcs", "0xdeadbeef");
+  EXPECT(p, "icmp.type", "8");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "cfp"),
+                         "Cisco FabricPath, Src: abc.00.0002, Dst: abd.00.0001");
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  /* without the FCS the frame is 4 bytes short: ICMP loses its data */
+  p = run(&s, f, sizeof f - 4);
+  EXPECT(p, "icmp.type", "8");
+  EXPECT(p, "frame.protocols", "eth:cfp:eth:ethertype:ip:icmp");
+  EXPECT(p, "cfp.fcs", "0x00010203");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* CAPWAP data (RFC 5415, UDP port 5247) carrying an IEEE 802.11 data
+ * frame whose Frame Control bytes are swapped (tshark 4.0's default for
+ * CAPWAP), as a Cisco access point sends them (nDPI's capwap.pcap): the
+ * header of HLEN 4 words, the 802.11 header, LLC/SNAP, IPv4/ICMP. */
+static void test_capwap(void) {
+  dx_session *s = NULL;
+  uint8_t c[16 + 24 + 8 + 20 + 12] = {
+      0x00,                               /* version 0, type 0 (CAPWAP header) */
+      0x20, 0x43, 0x20,                   /* HLEN 4, RID 1, WBID 1, flags T W */
+      0x00, 0x00, 0x00, 0x00,             /* fragment ID, offset */
+      0x01, 0x04, 0xed, 0x4d,             /* wireless length 1, data, padding */
+      0x04, 0xed, 0x4d, 0x00,             /* (inside HLEN, past what the flags account for) */
+      0x01, 0x08, 0x2c, 0x00,             /* Frame Control swapped (data, To DS), duration 44 */
+      0x58, 0x0a, 0x20, 0x69, 0x0e, 0x20, /* BSSID */
+      0x1c, 0xab, 0xa7, 0xf2, 0x13, 0x9d, /* SA */
+      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* DA */
+      0x00, 0x00,                         /* sequence */
+      0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, 0x08, 0x00, /* LLC SNAP, IPv4 */
+  };
+  nf_ip4(c + 48, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(c + 68, 8, 1, 1, 4);
+  size_t n = udp_frame(fb, 12380, 5247, c, sizeof c);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:capwap.data:wlan:llc:ip:icmp:data");
+  EXPECT(p, "capwap.header.length", "4");
+  EXPECT(p, "capwap.header.wbid", "1");
+  EXPECT(p, "capwap.header.flags", "0x000120");
+  EXPECT(p, "capwap.header.flags.t", "1");
+  EXPECT(p, "capwap.header.wireless.length", "1");
+  EXPECT(p, "wlan.fc", "0x0108");
+  EXPECT(p, "wlan.fc.type_subtype", "0x0020");
+  EXPECT(p, "wlan.sa", "1c:ab:a7:f2:13:9d");
+  EXPECT(p, "wlan.da", "ff:ff:ff:ff:ff:ff");
+  EXPECT(p, "llc.type", "0x0800");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "ip.src", 1), "10.0.0.1");
+  EXPECT(p, "icmp.type", "8");
+  dx_packet_free(p);
+  /* T clear: an 802.3 frame */
+  static const uint8_t h8023[8] = {0x00, 0x10, 0x42, 0x00, 0, 0, 0, 0};
+  uint8_t e[8 + 14 + 20 + 12];
+  memcpy(e, h8023, 8);
+  nf_eth(e + 8, 0x0800);
+  nf_ip4(e + 22, 1, 9, 0, NULL, 0, 12);
+  nf_icmp_echo(e + 42, 8, 1, 1, 4);
+  n = udp_frame(fb, 12380, 5247, e, sizeof e);
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:capwap.data:eth:ethertype:ip:icmp:data");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_ip_in_ip(void) {
   uint8_t in[200];
   size_t n = nf_ip4(in, 4, 1, 0, NULL, 0, 20 + 20 + 12);
@@ -530,11 +695,19 @@ static void test_ip_in_ip(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {{"ip_in_ip", test_ip_in_ip}, {"esp_ip4", test_esp_ip4},
-                              {"esp_ip6", test_esp_ip6},   {"udpencap", test_udpencap},
-                              {"gre", test_gre},           {"erspan", test_erspan},
-                              {"mpls", test_mpls},         {"macsec", test_macsec},
-                              {"geneve", test_geneve},     CU_TEST_INFO_NULL};
+static CU_TestInfo tests[] = {{"ip_in_ip", test_ip_in_ip},
+                              {"esp_ip4", test_esp_ip4},
+                              {"esp_ip6", test_esp_ip6},
+                              {"udpencap", test_udpencap},
+                              {"gre", test_gre},
+                              {"erspan", test_erspan},
+                              {"mpls", test_mpls},
+                              {"macsec", test_macsec},
+                              {"geneve", test_geneve},
+                              {"gtp", test_gtp},
+                              {"cfp", test_cfp},
+                              {"capwap", test_capwap},
+                              CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
