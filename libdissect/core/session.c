@@ -747,15 +747,17 @@ static const dx_protocol *proto_by_name(const char *name) {
  * 802.1ad tag, HTTP's media layers are its own), except for the fields
  * that another protocol places in its layer: IPv4's ip.version in an IPv6
  * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 and the trust verdicts
- * under TLS; those protocols bring the host's layers along (and the frame
+ * under TLS, DNS's fields in mDNS and LLMNR, HTTP's in SSDP (a protocol
+ * may have several hosts); those protocols bring the host's layers along (and the frame
  * brings Ethernet's: frame.protocols says "ethertype" after an Ethernet
  * header that has a type). Expert fields
  * (_ws.*) live in every layer: they turn skipping off. Checked on the
  * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
  * both modes, the same values). */
 static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
-  static const char *const hosts[][2] = {
-      {"ip", "ipv6"}, {"http2", "http"}, {"x509af", "tls"}, {"tls.trust", "tls"}, {"frame", "eth"}};
+  static const char *const hosts[][2] = {{"ip", "ipv6"},       {"http2", "http"}, {"x509af", "tls"},
+                                         {"tls.trust", "tls"}, {"frame", "eth"},  {"dns", "mdns"},
+                                         {"dns", "llmnr"},     {"http", "ssdp"}};
   const dx_protocol *own[64];
   size_t nown = 0;
   bool skip = true;
@@ -769,22 +771,24 @@ static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
       skip = false;
       break;
     }
-    for (int pass = 0; pass < 2 && P; pass++) {
+    /* the owner, then each protocol that hosts its fields */
+    size_t h = 0;
+    for (const dx_protocol *Q = P; Q;) {
       bool dup = false;
       for (size_t k = 0; k < nown; k++)
-        dup = dup || own[k] == P;
+        dup = dup || own[k] == Q;
       if (!dup) {
         if (nown == DX_ARRAY_LEN(own)) {
           skip = false;
           break;
         }
-        own[nown++] = P;
+        own[nown++] = Q;
       }
-      const dx_protocol *host = NULL;
-      for (size_t h = 0; h < DX_ARRAY_LEN(hosts); h++)
+      const dx_protocol *next = NULL;
+      for (; h < DX_ARRAY_LEN(hosts) && !next; h++)
         if (strcmp(P->name, hosts[h][0]) == 0)
-          host = proto_by_name(hosts[h][1]);
-      P = host;
+          next = proto_by_name(hosts[h][1]);
+      Q = next;
     }
   }
   free(s->layers);

@@ -74,6 +74,7 @@ enum {
   F_CNAME,
   F_NS,
   F_DNAME,
+  F_NSEC_NEXT,
   F_PTR,
   F_MX_PREF,
   F_MX_EXCH,
@@ -256,6 +257,7 @@ enum {
   T_SRV = 33,
   T_DNAME = 39,
   T_OPT = 41,
+  T_NSEC = 47,
   T_SVCB = 64,
   T_HTTPS = 65,
   T_SPF = 99,
@@ -437,6 +439,8 @@ static const dx_field dns_fields[] = {
     [F_CNAME] = DX_F("dns.cname", "CNAME", DX_FT_STRING, DX_BASE_NONE),
     [F_NS] = DX_F("dns.ns", "Name Server", DX_FT_STRING, DX_BASE_NONE),
     [F_DNAME] = DX_F("dns.dname", "Dname", DX_FT_STRING, DX_BASE_NONE),
+    [F_NSEC_NEXT] =
+        DX_F("dns.nsec.next_domain_name", "Next Domain Name", DX_FT_STRING, DX_BASE_NONE),
     [F_PTR] = DX_F("dns.ptr.domain_name", "Domain Name", DX_FT_STRING, DX_BASE_NONE),
     [F_MX_PREF] = DX_F("dns.mx.preference", "Preference", DX_FT_UINT16, DX_BASE_DEC),
     [F_MX_EXCH] = DX_F("dns.mx.mail_exchange", "Mail Exchange", DX_FT_STRING, DX_BASE_NONE),
@@ -1372,6 +1376,40 @@ static void rdata_svcparams(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rden
 }
 
 /* The record data of one RR, which lies whole in [rd, rd + rdlen). */
+/* NSEC's type bit maps (RFC 4034 4.1.2): windows of a block number, a
+ * length (1-32) and that many bytes of bits, each set bit one type, shown
+ * as a dns.resp.type as tshark does. */
+static void type_bitmaps(dns_ctx *c, dx_node *rr, uint32_t pos, uint32_t rdend) {
+  dx_packet *p = c->p;
+  while (pos < rdend) { /* advances by two bytes at least */
+    uint8_t block = 0, len = 0;
+    if (rdend - pos < 2 || !dx_get_u8(c->m, pos, &block) || !dx_get_u8(c->m, pos + 1, &len) ||
+        rdend - pos - 2 < len || !dx_tvb_has(c->m, pos + 2, len)) {
+      dx_node *n = dx_add_bytes(p, rr, FLD(F_DATA), c->m, pos, rdend - pos);
+      flag_short(c, n, "type bit map runs past the end of the record data");
+      return;
+    }
+    pos += 2;
+    for (uint32_t i = 0; i < len; i++, pos++) {
+      uint8_t bits = 0;
+      dx_get_u8(c->m, pos, &bits);
+      for (int k = 0; k < 8; k++) {
+        if (!(bits & (0x80 >> k)))
+          continue;
+        uint32_t type = (uint32_t)block * 256 + i * 8 + (uint32_t)k;
+        dx_node *n = dx_add_uint(p, rr, FLD(F_RESP_TYPE), c->m, pos, 1, type);
+        if (dx_label_wanted(p, n)) {
+          const char *d = dx_val_name(type_vals, type);
+          if (d)
+            dx_node_set_text(p, n, "RR type in bit map: %s", d);
+          else
+            dx_node_set_text(p, n, "RR type in bit map: Unknown (%u)", type);
+        }
+      }
+    }
+  }
+}
+
 static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, uint16_t rdlen) {
   dx_packet *p = c->p;
   const dx_tvb *m = c->m;
@@ -1379,6 +1417,13 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
   dns_name a, b;
   char buf[64];
   switch (type) {
+  case T_NSEC: /* RFC 4034 4 (mDNS's negative answers, RFC 6762 6.1) */
+    if (!rdata_name(c, rr, F_NSEC_NEXT, rd, rdend, &a))
+      return;
+    dx_node_append_text(p, rr, ", next domain name %s", a.disp);
+    info(c, " %s", a.disp);
+    type_bitmaps(c, rr, rd + a.wire, rdend);
+    return;
   case T_A:
   case T_AAAA: {
     uint32_t want = type == T_A ? 4 : 16;
