@@ -101,6 +101,7 @@ enum {
   F_SRV_PORT,
   F_SRV_TARGET,
   F_UDP_PAYLOAD,
+  F_UDP_PAYLOAD_MDNS,
   F_EXT_RCODE,
   F_EDNS0_VERSION,
   F_RESP_Z,
@@ -471,6 +472,15 @@ static const dx_field dns_fields[] = {
     /* tshark 4.0 registers this one as hex but prints it in decimal. */
     [F_UDP_PAYLOAD] =
         DX_F("dns.rr.udp_payload_size", "UDP payload size", DX_FT_UINT16, DX_BASE_DEC),
+    /* mDNS's OPT record: the low 15 bits, in hex, the top one a cache
+     * flush bit (tshark's second field of this name) */
+    [F_UDP_PAYLOAD_MDNS] = {.abbrev = "dns.rr.udp_payload_size",
+                            .label = "UDP payload size",
+                            .type = DX_FT_UINT16,
+                            .base = DX_BASE_HEX,
+                            .bitmask = 0x7fff,
+                            .bits = 16,
+                            .alias_of = &dns_fields[F_UDP_PAYLOAD]},
     [F_EXT_RCODE] =
         DX_F("dns.resp.ext_rcode", "Higher bits in extended RCODE", DX_FT_UINT8, DX_BASE_HEX),
     [F_EDNS0_VERSION] = DX_F("dns.resp.edns0_version", "EDNS0 version", DX_FT_UINT8, DX_BASE_DEC),
@@ -1636,7 +1646,12 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
   if (type == T_OPT) {
     /* RFC 6891 6.1.2-6.1.3: CLASS is the UDP payload size, TTL holds the
      * extended RCODE, the version and the flags. */
-    dx_add_item(p, rr, FLD(F_UDP_PAYLOAD), m, fx + 2, 2);
+    if (c->kind == KIND_MDNS) {
+      dx_add_item(p, rr, FLD(F_UDP_PAYLOAD_MDNS), m, fx + 2, 2);
+      dx_add_item(p, rr, FLD(F_RESP_CACHE_FLUSH), m, fx + 2, 2);
+    } else {
+      dx_add_item(p, rr, FLD(F_UDP_PAYLOAD), m, fx + 2, 2);
+    }
     dx_add_item(p, rr, FLD(F_EXT_RCODE), m, fx + 4, 1);
     dx_add_item(p, rr, FLD(F_EDNS0_VERSION), m, fx + 5, 1);
     dx_node *z = dx_add_item(p, rr, FLD(F_RESP_Z), m, fx + 6, 2);
