@@ -58,9 +58,8 @@ struct st_tree {
   int started;
   /* fields */
   const dx_field *f_http, *f_code, *f_method, *f_host, *f_uri;
-  /* the layers tshark's taps see too: SSDP's messages (http tap), mDNS's
-   * and LLMNR's (dns tap) */
-  const dx_field *f_ssdp, *f_mdns, *f_llmnr;
+  /* SSDP's messages, which tshark's http tap sees too */
+  const dx_field *f_ssdp;
   const dx_field *f_dns, *f_resp, *f_opcode, *f_rcode, *f_qname, *f_qtype, *f_qclass, *f_nq, *f_nan,
       *f_nau, *f_nad, *f_time, *f_unsol, *f_retrans;
   /* named nodes */
@@ -383,8 +382,6 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
   }
   t->f_http = dx_field_lookup(s, "http");
   t->f_ssdp = dx_field_lookup(s, "ssdp");
-  t->f_mdns = dx_field_lookup(s, "mdns");
-  t->f_llmnr = dx_field_lookup(s, "llmnr");
   t->f_code = dx_field_lookup(s, "http.response.code");
   t->f_method = dx_field_lookup(s, "http.request.method");
   t->f_host = dx_field_lookup(s, "http.host");
@@ -850,13 +847,14 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
     }
     return;
   }
-  const dx_field *fs[3] = {t->f_dns, t->f_mdns, t->f_llmnr};
+  /* (tshark's DNS dissector taps no mDNS or LLMNR message: "TODO" there) */
+  const dx_field *fs[2] = {t->f_dns, NULL};
   if (t->kind != TR_DNS)
-    fs[0] = t->f_http, fs[1] = t->f_ssdp, fs[2] = NULL;
+    fs[0] = t->f_http, fs[1] = t->f_ssdp;
   /* one tap per message: every layer of the protocols, outside ICMP errors
    * (a quoted datagram's application layer sits at the top of the tree,
    * after the ICMP layer that holds its IP and UDP headers) */
-  for (int k = 0; k < 3; k++)
+  for (int k = 0; k < 2; k++)
     for (const dx_node *l = fs[k] ? dx_packet_find(p, fs[k]) : NULL; l;
          l = dx_packet_find_next(p, l)) {
       int quoted = 0;
