@@ -564,8 +564,6 @@ typedef struct dns_tx {
   uint8_t ipproto;
   bool answered;
   uint16_t id, cport, sport;
-  uint16_t qtype, qclass;
-  uint32_t qhash; /* hash of the first question's name */
   dx_addr cli, srv;
   uint64_t req_frame, rep_frame;
   int64_t req_sec;
@@ -812,9 +810,6 @@ typedef struct dns_ctx {
   bool info;
   bool response;
   int opcode;
-  bool have_q; /* first question, for matching */
-  uint16_t qtype, qclass;
-  uint32_t qhash;
 } dns_ctx;
 
 /* Bytes missing because the capture was cut are "truncated"; bytes missing
@@ -985,12 +980,6 @@ static dx_node *add_name(dns_ctx *c, dx_node *parent, int field, uint32_t off, c
   return n;
 }
 
-/* The first question's name, kept as a keyed hash to tell a retransmitted
- * query (same name) from a new one with the same ID. */
-static uint32_t name_hash(const dns_ctx *c, const dns_name *nm) {
-  return (uint32_t)dx_hash_keyed(c->p, nm->val, nm->vlen);
-}
-
 /* ---- small formatting helpers ------------------------------------------- */
 
 static const char *type_short(uint16_t type, char *buf, size_t n) {
@@ -1113,12 +1102,6 @@ static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     return false;
   }
   info(c, " %s %s%s", ts, nm.disp, qu);
-  if (!c->have_q) {
-    c->have_q = true;
-    c->qtype = type;
-    c->qclass = cls;
-    c->qhash = name_hash(c, &nm);
-  }
   *offp = tc + 4;
   return true;
 }
@@ -1737,10 +1720,12 @@ static void match(dns_ctx *c) {
   }
   dx_node *top = c->top, *n;
   if (!c->response) {
-    /* a repeat within 5 s of the first query is a retransmission; later, a
-     * new transaction (tshark 4.0's dns.retransmission_timer, 5 s) */
-    if (tx && !tx->answered && tx->req_frame != p->num && tx->qtype == c->qtype &&
-        tx->qclass == c->qclass && tx->qhash == c->qhash && within_timer(p, tx)) {
+    /* a query with the ID of an unanswered one of the same conversation
+     * within 5 s of it is a retransmission, whatever it asks (tshark 4.0
+     * compares no question: mDNS's queries, all of ID 0, are
+     * retransmissions of one another); later, a new transaction
+     * (tshark 4.0's dns.retransmission_timer, 5 s) */
+    if (tx && !tx->answered && tx->req_frame != p->num && within_timer(p, tx)) {
       dx_expert(p, c->id_node, FLD(F_EXP_RETRANS_REQ), DX_SEV_WARN,
                 "DNS query retransmission. Original request in frame %llu",
                 (unsigned long long)tx->req_frame);
@@ -1757,9 +1742,6 @@ static void match(dns_ctx *c) {
     tx = tx_insert(p, st, &k, h, top);
     if (!tx)
       return;
-    tx->qtype = c->qtype;
-    tx->qclass = c->qclass;
-    tx->qhash = c->qhash;
     tx->req_frame = p->num;
     tx->req_sec = p->frame.ts_sec;
     tx->req_nsec = p->frame.ts_nsec;
