@@ -73,6 +73,11 @@ struct st_tree {
   const dx_field *f_ip4, *f_ip6, *f_src4, *f_dst4, *f_src6, *f_dst6;
   /* http_seq,tree: a URI -> the node last ticked for it */
   const dx_field *f_referer, *f_full_uri, *f_location, *f_resp_for;
+  const dx_field *f_protocols, *f_magic, *f_tstream;
+  /* http,tree: the TCP streams whose HTTP switched protocols (a 101), one
+   * bit each, up to UPGRADED_MAX streams */
+  uint8_t *upgraded;
+  size_t nupgraded;
   char **ukeys;
   stn **unodes;
   size_t nuris, nuslots;
@@ -390,6 +395,9 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
   t->f_full_uri = dx_field_lookup(s, "http.request.full_uri");
   t->f_location = dx_field_lookup(s, "http.location");
   t->f_resp_for = dx_field_lookup(s, "http.response_for.uri");
+  t->f_protocols = dx_field_lookup(s, "frame.protocols");
+  t->f_magic = dx_field_lookup(s, "http2.magic");
+  t->f_tstream = dx_field_lookup(s, "tcp.stream");
   t->f_dns = dx_field_lookup(s, "dns");
   t->f_resp = dx_field_lookup(s, "dns.flags.response");
   t->f_opcode = dx_field_lookup(s, "dns.flags.opcode");
@@ -580,6 +588,54 @@ static int location_target(const char *base, const char *loc, char *out, size_t 
   return 1;
 }
 
+#define UPGRADED_MAX (1u << 22)
+
+static int tcp_stream_of(const st_tree *t, const dx_packet *p, uint32_t *out) {
+  const dx_node *n = t->f_tstream ? dx_packet_find(p, t->f_tstream) : NULL;
+  if (!n)
+    return 0;
+  *out = (uint32_t)dx_node_uint(n);
+  return 1;
+}
+
+static int upgraded(const st_tree *t, uint32_t stream) {
+  return stream / 8 < t->nupgraded && (t->upgraded[stream / 8] >> (stream % 8) & 1);
+}
+
+static void mark_upgraded(st_tree *t, const dx_packet *p) {
+  uint32_t st;
+  if (!tcp_stream_of(t, p, &st) || st >= UPGRADED_MAX)
+    return;
+  if (st / 8 >= t->nupgraded) {
+    size_t n = t->nupgraded ? t->nupgraded : 64;
+    while (n <= st / 8)
+      n *= 2;
+    uint8_t *b = realloc(t->upgraded, n);
+    if (!b)
+      return;
+    memset(b + t->nupgraded, 0, n - t->nupgraded);
+    t->upgraded = b;
+    t->nupgraded = n;
+  }
+  t->upgraded[st / 8] |= (uint8_t)(1u << (st % 8));
+}
+
+/* Whether the packet carries the HTTP/2 connection preface of a cleartext
+ * connection that HTTP handed to HTTP/2 (frame.protocols "...:tcp:http:http2")
+ * with prior knowledge, not after an Upgrade (whose preface tshark's HTTP
+ * hands on without a message of its own). */
+static int h2c_preface_by_http(const st_tree *t, const dx_packet *p) {
+  if (!t->f_protocols || !t->f_magic || !dx_packet_find(p, t->f_magic))
+    return 0;
+  const dx_node *pr = dx_packet_find(p, t->f_protocols);
+  char s[512];
+  uint32_t st;
+  if (!pr)
+    return 0;
+  dx_node_value(pr, s, sizeof s);
+  return strstr(s, ":tcp:http:http2") != NULL && !(tcp_stream_of(t, p, &st) && upgraded(t, st));
+}
+
 static void http_seq_message(st_tree *t, const dx_node *l, int64_t rel_ns) {
   char a[2048], b[2048], c[4096];
   tap(t, rel_ns);
@@ -655,6 +711,8 @@ static void http_message(st_tree *t, const dx_packet *p, const dx_node *l, int64
     return;
   }
   tick(t, t->n_packets);
+  if (i == 101)
+    mark_upgraded(t, p);
   if (i) {
     tick(t, t->n_responses);
     int g = i < 100 || i >= 600 ? 0 : (int)(i / 100);
@@ -851,6 +909,14 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
   const dx_field *fs[2] = {t->f_dns, NULL};
   if (t->kind != TR_DNS)
     fs[0] = t->f_http, fs[1] = t->f_ssdp;
+  if (t->kind == TR_HTTP && h2c_preface_by_http(t, p)) {
+    /* tshark's HTTP dissector reads the preface of cleartext HTTP/2 on an
+     * HTTP port as a message of its own before the HTTP/2 heuristic
+     * takes the connection: one "Other HTTP Packet" */
+    tap(t, rel_ns);
+    tick(t, t->n_packets);
+    tick(t, t->n_other);
+  }
   /* one tap per message: every layer of the protocols, outside ICMP errors
    * (a quoted datagram's application layer sits at the top of the tree,
    * after the ICMP layer that holds its IP and UDP headers) */
@@ -1006,5 +1072,6 @@ void st_tree_free(st_tree *t) {
     free(t->ukeys[i]);
   free(t->ukeys);
   free(t->unodes);
+  free(t->upgraded);
   free(t);
 }

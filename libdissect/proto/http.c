@@ -485,6 +485,35 @@ static int parse_first_line(const uint8_t *s, uint32_t n, bool strict, first_lin
   return FL_REQUEST;
 }
 
+/* The n bytes at s (no LF among them) are the start of a first line that
+ * the capture's snapshot length cut: a status line as far as its code, or a
+ * request line as far as its target ("GET /a", "GET /a HTT"). tshark reads
+ * such a line to the end of the captured bytes; so does dissect. */
+static bool cut_first_line(const uint8_t *s, uint32_t n, first_line *fl) {
+  if (parse_first_line(s, n, false, fl) != FL_NONE)
+    return true;
+  uint32_t m = 0;
+  while (m < n && m <= HTTP_MAX_METHOD && is_tchar(s[m]))
+    m++;
+  if (m == 0 || m > HTTP_MAX_METHOD || m >= n || s[m] != ' ')
+    return false;
+  uint32_t u0 = m + 1, u1 = u0;
+  while (u1 < n && s[u1] != ' ')
+    u1++;
+  if (u1 == u0)
+    return false;
+  /* cut in the target: the target as far as it goes, no version */
+  uint32_t v = u1 < n ? u1 + 1 : n, vl = n - v;
+  if (memcmp(s + v, "HTTP/", vl < 5 ? vl : 5) != 0)
+    return false;
+  memset(fl, 0, sizeof *fl);
+  fl->kind = FL_REQUEST;
+  fl->a = (span){0, m};
+  fl->b = (span){u0, u1 - u0};
+  fl->c = (span){v, vl};
+  return true;
+}
+
 /* Could the n bytes at s (no LF among them) start a request or status line?
  * Used to decide whether to wait for more bytes. */
 static bool first_line_prefix(const uint8_t *s, uint32_t n, bool strict) {
@@ -784,6 +813,7 @@ typedef struct http_msg {
   uint32_t end;                /* end of the message in the tvb */
   int chunk_status;
   http_exch *match; /* response: its request (peeked, not yet popped) */
+  bool cut;         /* the capture's snapshot length cut the first line */
   bool ssdp;        /* a datagram of SSDP: the layer and the Protocol column say so */
 } http_msg;
 
@@ -1716,9 +1746,22 @@ static int frame_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv 
   int r = find_line(t, s, HTTP_MAX_LINE, &m->fl_eol, &m->fl_next);
   if (r == 0) {
     const uint8_t *b = dx_get_ptr(t, s, t->len - s);
-    if (b && first_line_prefix(b, t->len - s, strict) && can_wait(p)) {
+    /* (bytes the capture cut off never come: no waiting for them) */
+    bool cut = t->len < t->reported;
+    if (b && !cut && first_line_prefix(b, t->len - s, strict) && can_wait(p)) {
       *need = DX_DESEGMENT_ONE_MORE;
       return MSG_MORE;
+    }
+    if (b && cut && cut_first_line(b, t->len - s, &m->fl)) {
+      if (m->fl.kind == FL_RESPONSE)
+        m->match = pending_front(cv);
+      m->fl.a.off += s;
+      m->fl.b.off += s;
+      m->fl.c.off += s;
+      m->fl_eol = m->fl_next = m->hdr_end = m->body_off = m->end = t->len;
+      m->body = BODY_NONE;
+      m->cut = true;
+      return MSG_DONE;
     }
     return MSG_NOT_HTTP;
   }
@@ -1841,6 +1884,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
                           dx_node *parent) {
   bool req = m->fl.kind == FL_REQUEST;
   bool notify = is_notification(t, m);
+  bool seen_request = cv && cv->count > 0; /* (before this message's exchange) */
   dx_node *http =
       dx_add_proto(p, parent, m->ssdp ? &ssdp_fields[0] : FL(F_HTTP), t, off, m->end - off);
   if (m->lead)
@@ -1866,7 +1910,8 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
     dx_add_item(p, fn, FL(F_METHOD), t, m->fl.a.off, m->fl.a.len);
     dx_node *un = dx_add_item(p, fn, FL(F_URI), t, m->fl.b.off, m->fl.b.len);
     uri_details(p, un, t, m->fl.b);
-    dx_add_item(p, fn, FL(F_REQ_VERSION), t, m->fl.c.off, m->fl.c.len);
+    if (m->fl.c.len || !m->cut)
+      dx_add_item(p, fn, FL(F_REQ_VERSION), t, m->fl.c.off, m->fl.c.len);
   } else {
     dx_add_item(p, fn, FL(F_RESP_VERSION), t, m->fl.a.off, m->fl.a.len);
     dx_add_uint(p, fn, FL(F_CODE), t, m->fl.b.off, 3, m->fl.code);
@@ -2065,7 +2110,15 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
   } else if (have_body && body.len > 0) {
     show_body(p, http, parent, &body, mt, params, false, &cols);
   }
-  info_message(p, t, m, &cols);
+  if (m->cut) {
+    /* as tshark, which finds no complete first line: "Continuation" in a
+     * connection that has had a request, else the columns stay TCP's */
+    if (seen_request)
+      info_continuation(p);
+    dx_mark_truncated(p, http, "the capture's snapshot length cut the HTTP message");
+  } else {
+    info_message(p, t, m, &cols);
+  }
   if (cv && m->body_left) {
     int dir = p->flow_dir ? 1 : 0;
     cv->body_left[dir] = m->body_left;

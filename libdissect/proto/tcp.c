@@ -2309,13 +2309,11 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
     kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
   p->pdu_tree = save_tree;
   p->pdu_field = save_field;
-  if (once)
-    return t->len;
-  if ((res.buffered || kept) && !res.pdu_done) {
+  if (!once && (res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
   }
-  if (pfx && res.called_any && p->want_columns && p->col_info &&
+  if (pfx && (once || res.called_any) && p->want_columns && p->col_info &&
       strncmp(p->col_info, prefix, pfx) != 0) {
     /* Keep the analysis prefix in front of what the application wrote. */
     char *cur = dx_arena_strndup(&p->arena, p->col_info, p->col_info_len);

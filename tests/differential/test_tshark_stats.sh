@@ -108,17 +108,22 @@ for cap in "${CAPS[@]}"; do
   # (HTTP, its JSON, form and text bodies, HTTP/2) are counted too
   kl=${cap%.*}.keylog ta=() da=()
   [[ -f $kl ]] && ta=(-o "tls.keylog_file:$kl") da=(--keylog "$kl")
+  # KEPT: frames whose HTTP/3 layers differ for the reasons written in
+  # test_tshark_quic.sh (tshark 4.0 does not dissect HTTP/3 in 0-RTT
+  # packets and feeds repeated stream bytes to HTTP/3 twice; dissect shows
+  # the early requests where they are sent and marks the repeats as
+  # retransmissions): the hierarchy of every other frame is compared
   case $name in
-  quic-0rtt.pcap | quic-retry.pcap)
-    why="tshark 4.0 shows HTTP/3 of 0-RTT data and of repeated stream bytes in other frames (test_tshark_quic.sh)" ;;
+  quic-0rtt.pcap) phs='io,phs,!(frame.number==1 || frame.number==8)' why= ;;
+  quic-retry.pcap) phs='io,phs,!(frame.number==11)' why= ;;
   quic-v2draft.pcap) why="tshark 4.0 does not know the QUIC v2 draft" ;;
-  *) why= ;;
+  *) phs=io,phs why= ;;
   esac
   if [[ -n $why ]]; then
     echo "note $name: -z io,phs not compared ($why)"
   else
-    same_out "$name: -z io,phs${ta:+ (with its key log)}" "$(tsh -r "$cap" "${ta[@]}" -q -z io,phs)" \
-      "$("$D" -r "$cap" "${da[@]}" -q -z io,phs 2>&1)"
+    same_out "$name: -z $phs${ta:+ (with its key log)}" "$(tsh -r "$cap" "${ta[@]}" -q -z "$phs")" \
+      "$("$D" -r "$cap" "${da[@]}" -q -z "$phs" 2>&1)"
   fi
   # ------------------------------------------------------------ -t
   # number, time and addresses (the Protocol and Info columns are compared

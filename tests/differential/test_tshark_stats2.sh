@@ -104,17 +104,15 @@ done
 # Every sample (with its key log), normalised as said above, in the same
 # run as the stats_tree statistics (printed before it: tshark prints the
 # -z statistics in the reverse order of the options), which are compared
-# byte for byte: http,tree, http_req,tree and dns,tree. http2-h2c.pcap's
-# trees are left out: tshark's HTTP dissector counts its HTTP/2 preface as
-# one "Other HTTP Packet" before HTTP/2 takes it (dissect's HTTP never
-# sees it).
+# byte for byte: http,tree, http_req,tree and dns,tree (http2-h2c.pcap's
+# HTTP/2 preface with prior knowledge is one "Other HTTP Packet" in both;
+# http2-upgrade.pcap's, after the 101, none).
 for f in "$S"/*.pcap "$S"/*.pcapng; do
   b=$(basename "$f")
   k=${f%.*}.keylog
   ta=() da=()
   [[ -f $k ]] && ta=(-o "tls.keylog_file:$k") da=(--keylog "$k")
   z=(-z expert -z http,tree -z http_req,tree -z dns,tree)
-  [[ $b == http2-h2c.pcap ]] && z=(-z expert)
   # In the same run: ptype,tree, ip_hosts,tree, ip_srcdst,tree,
   # dests,tree, their ipv6_ forms, plen,tree and http_srv,tree (HTTP/Load
   # Distribution), byte for byte (printed before the expert table, which

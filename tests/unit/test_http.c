@@ -678,6 +678,71 @@ static void test_truncation(void) {
   dx_session_free(s);
 }
 
+/* One data segment of the open connection, cut by the capture's snapshot
+ * length to `keep` bytes of its payload (frame.len stays the whole frame). */
+static dx_packet *send_cut(conn *c, int c2s, const char *data, size_t keep) {
+  size_t len = strlen(data);
+  size_t n = c2s ? tf_tcp(c->buf, 1, c->cport, c->sport, c->cseq, c->sseq, TF_PSH | TF_ACK, 64240,
+                          NULL, 0, (const uint8_t *)data, len)
+                 : tf_tcp(c->buf, 0, c->cport, c->sport, c->sseq, c->cseq, TF_PSH | TF_ACK, 65160,
+                          NULL, 0, (const uint8_t *)data, len);
+  if (c2s)
+    c->cseq += (uint32_t)len;
+  else
+    c->sseq += (uint32_t)len;
+  c->usec += 100;
+  dx_frame fr = {.ts_sec = 1700000000 + (int64_t)(c->usec / 1000000),
+                 .ts_nsec = (uint32_t)(c->usec % 1000000) * 1000,
+                 .caplen = (uint32_t)(n - len + keep),
+                 .wirelen = (uint32_t)n,
+                 .linktype = 1,
+                 .data = c->buf};
+  dx_packet *p = NULL;
+  return dx_session_dissect(c->s, &fr, &p) == DX_OK ? p : NULL;
+}
+
+/* A first line cut by the snapshot length: tshark 4.0 reads what is there
+ * as the line (the version as far as it goes), says Continuation in a
+ * connection that has had a request, and leaves TCP's columns otherwise
+ * (checked with tshark on the same frames, and on Wireshark's
+ * communityid.pcap frame 93: "GET /images/sf.net_box.gif HTT"). */
+static void test_cut_first_line(void) {
+  conn_open(&C, 40045, 80);
+  dx_packet *p = send_cut(&C, 1, "GET /images/sf.net_box.gif HTTP/1.1\r\nHost: x\r\n\r\n", 30);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.method", "GET");
+  EXPECT(p, "http.request.uri", "/images/sf.net_box.gif");
+  EXPECT(p, "http.request.version", "HTT");
+  EXPECT(p, "http.request_number", "1");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  CU_ASSERT_PTR_NOT_NULL(strstr(dx_packet_info(p), "[Packet size limited during capture]"));
+  CU_ASSERT_PTR_NOT_NULL(strstr(dx_packet_info(p), "Len=48"));
+  dx_packet_free(p);
+  /* the response's status line cut in its phrase: matched to the request */
+  p = send_cut(&C, 0, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 14);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response.code", "200");
+  EXPECT(p, "http.response.phrase", "O");
+  EXPECT(p, "http.response_number", "1");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation[Packet size limited during capture]");
+  dx_packet_free(p);
+  /* cut in the version: what is there of "HTTP/"; cut in the URI: the URI
+   * as far as it goes, no version */
+  p = send_cut(&C, 1, "GET /d HTTP/1.1\r\nHost: x\r\n\r\n", 9);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.version", "HT");
+  EXPECT(p, "http.request_number", "2");
+  dx_packet_free(p);
+  p = send_cut(&C, 1, "GET /abcdef HTTP/1.1\r\n\r\n", 8);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.request.uri", "/abc");
+  EXPECT(p, "http.request_number", "3");
+  CU_ASSERT_EQUAL(tu_count(p, "http.request.version"), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 static void test_heuristic_other_port(void) {
   conn_open(&C, 40050, 12345);
   dx_packet *p = send_str(&C, 1,
@@ -1180,6 +1245,7 @@ int main(void) {
       {"brotli body", test_brotli},
       {"chunked gzip body", test_chunked_gzip},
       {"truncation", test_truncation},
+      {"a first line cut by the snapshot length", test_cut_first_line},
       {"heuristic on another port", test_heuristic_other_port},
       {"body until close", test_body_until_close},
       {"URI query, cookies, basic auth", test_uri_and_headers},
