@@ -69,7 +69,7 @@ struct st_follow {
   uint32_t want_port[2];
   uint32_t chunk_min, chunk_max; /* the chunks printed, from 1 */
   const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ack, *f_len, *f_flags,
-      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file, *f_req, *f_resp;
+      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file, *f_req, *f_resp, *f_notif;
   int have_nodes;
   st_addr addr[2];
   uint32_t port[2];
@@ -209,6 +209,7 @@ int st_follow_new(dx_session *s, const char *args, st_follow **out) {
   fw->f_file = dx_field_lookup(s, "http.file_data");
   fw->f_req = dx_field_lookup(s, "http.request");
   fw->f_resp = dx_field_lookup(s, "http.response");
+  fw->f_notif = dx_field_lookup(s, "http.notification"); /* NOTIFY: a message too */
   fw->f_ip4s = dx_field_lookup(s, "ip.src");
   fw->f_ip4d = dx_field_lookup(s, "ip.dst");
   fw->f_ip6s = dx_field_lookup(s, "ipv6.src");
@@ -339,7 +340,8 @@ static void http_packet(st_follow *fw, const dx_packet *p, const st_addr *src, u
       continue;
     const uint8_t *h = sd + off;
     uint32_t hl = 0;
-    bool msg = first_of(l, fw->f_req, 0) || first_of(l, fw->f_resp, 0);
+    bool msg =
+        first_of(l, fw->f_req, 0) || first_of(l, fw->f_resp, 0) || first_of(l, fw->f_notif, 0);
     for (uint32_t k = 0; msg && k + 1 < len && !hl; k++) {
       if (h[k] == '\n' && h[k + 1] == '\n')
         hl = k + 2;

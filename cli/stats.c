@@ -583,7 +583,7 @@ static const char *short_name(const char *name) {
       {"tls", "TLS"},           {"x509af", "X509AF"},    {"quic", "QUIC"},   {"arp", "ARP"},
       {"sll", "SLL"},           {"vlan", "VLAN"},        {"data", "Data"},   {"ppp", "PPP"},
       {"llc", "LLC"},           {"wlan", "IEEE 802.11"}, {"null", "NULL"},   {"chdlc", "CHDLC"},
-      {"pkt_comment", "Frame"},
+      {"pkt_comment", "Frame"}, {"mdns", "mDNS"},        {"llmnr", "LLMNR"}, {"ssdp", "SSDP"},
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp(name, names[i].name) == 0)

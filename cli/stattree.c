@@ -58,6 +58,8 @@ struct st_tree {
   int started;
   /* fields */
   const dx_field *f_http, *f_code, *f_method, *f_host, *f_uri;
+  /* SSDP's messages, which tshark's http tap sees too */
+  const dx_field *f_ssdp;
   const dx_field *f_dns, *f_resp, *f_opcode, *f_rcode, *f_qname, *f_qtype, *f_qclass, *f_nq, *f_nan,
       *f_nau, *f_nad, *f_time, *f_unsol, *f_retrans;
   /* named nodes */
@@ -384,6 +386,7 @@ int st_tree_new(dx_session *s, int kind, st_tree **out) {
     return -1;
   }
   t->f_http = dx_field_lookup(s, "http");
+  t->f_ssdp = dx_field_lookup(s, "ssdp");
   t->f_code = dx_field_lookup(s, "http.response.code");
   t->f_method = dx_field_lookup(s, "http.request.method");
   t->f_host = dx_field_lookup(s, "http.host");
@@ -723,7 +726,8 @@ static void http_message(st_tree *t, const dx_packet *p, const dx_node *l, int64
     tick(t, node_get(t, t->n_groups[g], s, 0));
   } else if (method) {
     str_of(method, m, sizeof m);
-    pivot(t, t->n_requests, m);
+    /* tshark's tap: "M-SEARCH" (RFC 2774's prefix) is a SEARCH */
+    pivot(t, t->n_requests, m[0] == 'M' && m[1] == '-' && m[2] ? m + 2 : m);
   } else {
     tick(t, t->n_other);
   }
@@ -901,9 +905,10 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
     }
     return;
   }
-  const dx_field *f = t->kind == TR_DNS ? t->f_dns : t->f_http;
-  if (!f)
-    return;
+  /* (tshark's DNS dissector taps no mDNS or LLMNR message: "TODO" there) */
+  const dx_field *fs[2] = {t->f_dns, NULL};
+  if (t->kind != TR_DNS)
+    fs[0] = t->f_http, fs[1] = t->f_ssdp;
   if (t->kind == TR_HTTP && h2c_preface_by_http(t, p)) {
     /* tshark's HTTP dissector reads the preface of cleartext HTTP/2 on an
      * HTTP port as a message of its own before the HTTP/2 heuristic
@@ -912,37 +917,39 @@ void st_tree_packet(st_tree *t, const dx_packet *p, int64_t rel_ns) {
     tick(t, t->n_packets);
     tick(t, t->n_other);
   }
-  /* one tap per message: every layer of the protocol, outside ICMP errors
+  /* one tap per message: every layer of the protocols, outside ICMP errors
    * (a quoted datagram's application layer sits at the top of the tree,
    * after the ICMP layer that holds its IP and UDP headers) */
-  for (const dx_node *l = dx_packet_find(p, f); l; l = dx_packet_find_next(p, l)) {
-    int quoted = 0;
-    for (const dx_node *a = dx_node_parent(l); a; a = dx_node_parent(a)) {
-      const char *nm = dx_node_name(a);
-      if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
-        quoted = 1;
-    }
-    if (dx_node_parent(l) == dx_packet_root(p))
-      for (const dx_node *b = dx_node_first_child(dx_packet_root(p)); b && b != l && !quoted;
-           b = dx_node_next(b)) {
-        const char *nm = dx_node_name(b);
+  for (int k = 0; k < 2; k++)
+    for (const dx_node *l = fs[k] ? dx_packet_find(p, fs[k]) : NULL; l;
+         l = dx_packet_find_next(p, l)) {
+      int quoted = 0;
+      for (const dx_node *a = dx_node_parent(l); a; a = dx_node_parent(a)) {
+        const char *nm = dx_node_name(a);
         if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
-          for (const dx_node *c = dx_node_first_child(b); c; c = dx_node_next(c))
-            if (dx_field_type(dx_node_field(c)) == DX_FT_PROTOCOL)
-              quoted = 1; /* the ICMP layer quotes a packet */
+          quoted = 1;
       }
-    /* a CONNECT tunnel's layer is no HTTP message (tshark taps none) */
-    const dx_node *c1 = dx_node_first_child(l);
-    const char *c1n = c1 ? dx_node_name(c1) : NULL;
-    if (quoted || (c1n && strcmp(c1n, "http.proxy_connect_host") == 0))
-      continue;
-    if (t->kind == TR_DNS)
-      dns_message(t, l, rel_ns);
-    else if (t->kind == ST_TREE_HTTP_SEQ)
-      http_seq_message(t, l, rel_ns);
-    else
-      http_message(t, p, l, rel_ns);
-  }
+      if (dx_node_parent(l) == dx_packet_root(p))
+        for (const dx_node *b = dx_node_first_child(dx_packet_root(p)); b && b != l && !quoted;
+             b = dx_node_next(b)) {
+          const char *nm = dx_node_name(b);
+          if (nm && (strcmp(nm, "icmp") == 0 || strcmp(nm, "icmpv6") == 0))
+            for (const dx_node *c = dx_node_first_child(b); c; c = dx_node_next(c))
+              if (dx_field_type(dx_node_field(c)) == DX_FT_PROTOCOL)
+                quoted = 1; /* the ICMP layer quotes a packet */
+        }
+      /* a CONNECT tunnel's layer is no HTTP message (tshark taps none) */
+      const dx_node *c1 = dx_node_first_child(l);
+      const char *c1n = c1 ? dx_node_name(c1) : NULL;
+      if (quoted || (c1n && strcmp(c1n, "http.proxy_connect_host") == 0))
+        continue;
+      if (t->kind == TR_DNS)
+        dns_message(t, l, rel_ns);
+      else if (t->kind == ST_TREE_HTTP_SEQ)
+        http_seq_message(t, l, rel_ns);
+      else
+        http_message(t, p, l, rel_ns);
+    }
 }
 
 /* ---- printing ------------------------------------------------------------ */

@@ -179,7 +179,10 @@ struct st_tap {
   uint32_t *mcount;
   size_t nmethods;
   gh gmethods;
-  const dx_field *f_http, *f_code, *f_method;
+  /* the layers of the messages tapped: HTTP and SSDP (tshark's http tap
+   * sees both), DNS, mDNS and LLMNR (the DNS dissector's answers name hosts) */
+  const dx_field *f_layers[3];
+  const dx_field *f_code, *f_method;
   /* hosts */
   int v4, v6, no_names;
   char *source;
@@ -188,7 +191,7 @@ struct st_tap {
   uint32_t *hslots; /* address -> host + 1 */
   size_t nhslots;
   dx_hashkey key;
-  const dx_field *f_dns, *f_a, *f_aaaa, *f_rname, *f_rclass;
+  const dx_field *f_a, *f_aaaa, *f_rname, *f_rclass;
   /* icmp,srt */
   const dx_field *f_icmp, *f_type, *f_resp_to, *f_resptime;
   uint32_t nrq, nrs, min_frame, max_frame;
@@ -259,7 +262,8 @@ int st_tap_new(dx_session *s, const char *arg, st_tap **out, const char **filter
       fprintf(stderr, "dissect: -z %s: out of memory\n", arg);
       return -1;
     }
-    t->f_http = dx_field_lookup(s, "http");
+    t->f_layers[0] = dx_field_lookup(s, "http");
+    t->f_layers[1] = dx_field_lookup(s, "ssdp");
     t->f_code = dx_field_lookup(s, "http.response.code");
     t->f_method = dx_field_lookup(s, "http.request.method");
     break;
@@ -282,7 +286,9 @@ int st_tap_new(dx_session *s, const char *arg, st_tap **out, const char **filter
       w += wl + 1;
     }
     dx_hashkey_random(&t->key);
-    t->f_dns = dx_field_lookup(s, "dns");
+    t->f_layers[0] = dx_field_lookup(s, "dns");
+    t->f_layers[1] = dx_field_lookup(s, "mdns");
+    t->f_layers[2] = dx_field_lookup(s, "llmnr");
     t->f_a = dx_field_lookup(s, "dns.a");
     t->f_aaaa = dx_field_lookup(s, "dns.aaaa");
     t->f_rname = dx_field_lookup(s, "dns.resp.name");
@@ -497,18 +503,18 @@ static void icmp_packet(st_tap *t, const dx_packet *p) {
 void st_tap_packet(st_tap *t, const dx_packet *p) {
   switch (t->kind) {
   case TAP_HTTP:
-    if (!t->f_http)
-      return;
-    for (const dx_node *l = dx_packet_find(p, t->f_http); l; l = dx_packet_find_next(p, l))
-      if (!quoted(l))
-        http_message(t, l);
-    break;
   case TAP_HOSTS:
-    if (t->no_names || !t->f_dns)
+    if (t->kind == TAP_HOSTS && t->no_names)
       return;
-    for (const dx_node *l = dx_packet_find(p, t->f_dns); l; l = dx_packet_find_next(p, l))
-      if (!quoted(l))
-        dns_records(t, l, 0);
+    for (int k = 0; k < 3; k++)
+      for (const dx_node *l = t->f_layers[k] ? dx_packet_find(p, t->f_layers[k]) : NULL; l;
+           l = dx_packet_find_next(p, l))
+        if (!quoted(l)) {
+          if (t->kind == TAP_HTTP)
+            http_message(t, l);
+          else
+            dns_records(t, l, 0);
+        }
     break;
   default:
     if (t->f_icmp && t->f_type)

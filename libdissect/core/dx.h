@@ -103,6 +103,12 @@ struct dx_field {
   uint64_t bitmask;    /* for fields inside a wider integer: the bits; 0 if none */
   uint8_t bits;        /* width of the containing integer for bitmask display */
   const char *blurb;   /* longer description, may be NULL */
+  /* A second field of the same name (tshark registers some names twice,
+   * with another display: mDNS's dns.rr.udp_payload_size is hex): set to
+   * the field it stands for, which -e, filters, the interest set and
+   * dx_packet_find() know it as; only its own display differs. Not in the
+   * session's name index. NULL for every other field. */
+  const struct dx_field *alias_of;
 };
 
 /* s[0..n) as ENC_ASCII reads it: every byte >= 0x80 becomes U+FFFD (three
@@ -112,11 +118,11 @@ size_t dx_ascii_copy(char *dst, size_t cap, const uint8_t *s, size_t n);
 
 /* Helpers to keep field tables one line per field. */
 #define DX_F(abbr, lbl, t, b)                                                                      \
-  { abbr, lbl, t, b, NULL, 0, 0, NULL }
+  { abbr, lbl, t, b, NULL, 0, 0, NULL, NULL }
 #define DX_FV(abbr, lbl, t, b, v)                                                                  \
-  { abbr, lbl, t, b, v, 0, 0, NULL }
+  { abbr, lbl, t, b, v, 0, 0, NULL, NULL }
 #define DX_FM(abbr, lbl, t, b, v, mask, width)                                                     \
-  { abbr, lbl, t, b, v, mask, width, NULL }
+  { abbr, lbl, t, b, v, mask, width, NULL, NULL }
 
 /* ---- data views: every packet byte is read through one -------------------- */
 typedef struct dx_tvb {

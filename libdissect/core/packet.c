@@ -100,11 +100,13 @@ static bool findex_build(dx_packet *p) {
     n->same = NULL;
     if (!n->field)
       continue;
-    uint32_t h = field_hash(n->field) & mask;
-    while (slots[h].f && slots[h].f != n->field)
+    /* a node of an alias is found as one of its original */
+    const dx_field *f = n->field->alias_of ? n->field->alias_of : n->field;
+    uint32_t h = field_hash(f) & mask;
+    while (slots[h].f && slots[h].f != f)
       h = (h + 1) & mask;
     if (!slots[h].f) {
-      slots[h].f = n->field;
+      slots[h].f = f;
       slots[h].first = n;
     } else {
       slots[h].last->same = n;
@@ -132,7 +134,7 @@ const dx_node *dx_packet_find(const dx_packet *p, const dx_field *f) {
     return NULL;
   }
   for (const dx_node *n = p->root.first_child; n; n = next_preorder(n))
-    if (n->field == f)
+    if (n->field == f || (n->field && n->field->alias_of == f))
       return n;
   return NULL;
 }
@@ -142,8 +144,10 @@ const dx_node *dx_packet_find_next(const dx_packet *p, const dx_node *after) {
     return NULL;
   if (p && p->findex)
     return after->same;
+  const dx_field *f =
+      after->field && after->field->alias_of ? after->field->alias_of : after->field;
   for (const dx_node *n = next_preorder(after); n; n = next_preorder(n))
-    if (n->field == after->field)
+    if (n->field == f || (n->field && n->field->alias_of == f))
       return n;
   return NULL;
 }

@@ -72,7 +72,8 @@ static int build_index(dx_session *s) {
     return DX_ENOMEM;
   for (size_t i = 0; i < dx_nprotocols; i++)
     for (size_t j = 0; j < dx_protocols[i]->nfields; j++)
-      s->index[s->nindex++] = &dx_protocols[i]->fields[j];
+      if (!dx_protocols[i]->fields[j].alias_of) /* known by its original's name */
+        s->index[s->nindex++] = &dx_protocols[i]->fields[j];
   qsort(s->index, s->nindex, sizeof *s->index, cmp_field);
   /* Keep the first of duplicate names (a protocol may reuse a name). */
   size_t w = 0;
@@ -747,15 +748,17 @@ static const dx_protocol *proto_by_name(const char *name) {
  * 802.1ad tag, HTTP's media layers are its own), except for the fields
  * that another protocol places in its layer: IPv4's ip.version in an IPv6
  * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 and the trust verdicts
- * under TLS; those protocols bring the host's layers along (and the frame
+ * under TLS, DNS's fields in mDNS and LLMNR, HTTP's in SSDP (a protocol
+ * may have several hosts); those protocols bring the host's layers along (and the frame
  * brings Ethernet's: frame.protocols says "ethertype" after an Ethernet
  * header that has a type). Expert fields
  * (_ws.*) live in every layer: they turn skipping off. Checked on the
  * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
  * both modes, the same values). */
 static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
-  static const char *const hosts[][2] = {
-      {"ip", "ipv6"}, {"http2", "http"}, {"x509af", "tls"}, {"tls.trust", "tls"}, {"frame", "eth"}};
+  static const char *const hosts[][2] = {{"ip", "ipv6"},       {"http2", "http"}, {"x509af", "tls"},
+                                         {"tls.trust", "tls"}, {"frame", "eth"},  {"dns", "mdns"},
+                                         {"dns", "llmnr"},     {"http", "ssdp"}};
   const dx_protocol *own[64];
   size_t nown = 0;
   bool skip = true;
@@ -769,22 +772,24 @@ static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
       skip = false;
       break;
     }
-    for (int pass = 0; pass < 2 && P; pass++) {
+    /* the owner, then each protocol that hosts its fields */
+    size_t h = 0;
+    for (const dx_protocol *Q = P; Q;) {
       bool dup = false;
       for (size_t k = 0; k < nown; k++)
-        dup = dup || own[k] == P;
+        dup = dup || own[k] == Q;
       if (!dup) {
         if (nown == DX_ARRAY_LEN(own)) {
           skip = false;
           break;
         }
-        own[nown++] = P;
+        own[nown++] = Q;
       }
-      const dx_protocol *host = NULL;
-      for (size_t h = 0; h < DX_ARRAY_LEN(hosts); h++)
+      const dx_protocol *next = NULL;
+      for (; h < DX_ARRAY_LEN(hosts) && !next; h++)
         if (strcmp(P->name, hosts[h][0]) == 0)
-          host = proto_by_name(hosts[h][1]);
-      P = host;
+          next = proto_by_name(hosts[h][1]);
+      Q = next;
     }
   }
   free(s->layers);
@@ -823,8 +828,14 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
                             unsigned flags) {
   if (!s || (n && !fields) || n > ((size_t)1 << 24))
     return DX_EINVAL;
+  /* the fields, and the aliases (dx_field.alias_of) of those among them
+   * that have some: a node of an alias is one of its original's */
+  size_t nalias = 0;
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    for (size_t j = 0; j < dx_protocols[i]->nfields; j++)
+      nalias += dx_protocols[i]->fields[j].alias_of != NULL;
   size_t size = 8;
-  while (size < 2 * n)
+  while (size < 2 * (n + nalias))
     size <<= 1;
   const dx_field **set = calloc(size, sizeof *set);
   if (!set)
@@ -833,13 +844,32 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
     free(set);
     return DX_ENOMEM;
   }
-  for (size_t i = 0; i < n; i++) {
-    if (!fields[i])
+  memset(s->interest_bloom, 0, sizeof s->interest_bloom);
+  for (size_t i = 0; i < n + nalias; i++) {
+    const dx_field *f = NULL;
+    if (i < n) {
+      f = fields[i];
+    } else { /* the (i - n)th alias, if its original is of interest */
+      size_t k = i - n;
+      for (size_t a = 0; a < dx_nprotocols && !f; a++)
+        for (size_t j = 0; j < dx_protocols[a]->nfields && !f; j++)
+          if (dx_protocols[a]->fields[j].alias_of && k-- == 0)
+            f = &dx_protocols[a]->fields[j];
+      bool in = false;
+      for (size_t h = f ? dx_interest_hash(f->alias_of) & (size - 1) : 0; f && set[h] && !in;
+           h = (h + 1) & (size - 1))
+        in = set[h] == f->alias_of;
+      if (!in)
+        f = NULL;
+    }
+    if (!f)
       continue;
-    size_t h = dx_interest_hash(fields[i]) & (size - 1);
-    while (set[h] && set[h] != fields[i])
+    size_t h = dx_interest_hash(f) & (size - 1);
+    while (set[h] && set[h] != f)
       h = (h + 1) & (size - 1);
-    set[h] = fields[i];
+    set[h] = f;
+    h = dx_interest_hash(f);
+    s->interest_bloom[(h >> 6) & 3] |= 1ull << (h & 63);
   }
   free(s->interest);
   s->interest = set;
@@ -848,12 +878,6 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   free(s->pneeds);
   s->pneeds = NULL;
   s->npneeds = 0;
-  memset(s->interest_bloom, 0, sizeof s->interest_bloom);
-  for (size_t i = 0; i < n; i++)
-    if (fields[i]) {
-      size_t h = dx_interest_hash(fields[i]);
-      s->interest_bloom[(h >> 6) & 3] |= 1ull << (h & 63);
-    }
   s->terse = true;
   s->terse_columns = (flags & DX_INTEREST_COLUMNS) != 0;
   /* a column read as a field (_ws.col.Info) needs the columns filled; a

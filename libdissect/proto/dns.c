@@ -109,6 +109,7 @@ enum {
   F_NSEC3_HASH_LEN,
   F_NSEC3_HASH,
   F_UDP_PAYLOAD,
+  F_UDP_PAYLOAD_MDNS,
   F_EXT_RCODE,
   F_EDNS0_VERSION,
   F_RESP_Z,
@@ -494,6 +495,15 @@ static const dx_field dns_fields[] = {
     /* tshark 4.0 registers this one as hex but prints it in decimal. */
     [F_UDP_PAYLOAD] =
         DX_F("dns.rr.udp_payload_size", "UDP payload size", DX_FT_UINT16, DX_BASE_DEC),
+    /* mDNS's OPT record: the low 15 bits, in hex, the top one a cache
+     * flush bit (tshark's second field of this name) */
+    [F_UDP_PAYLOAD_MDNS] = {.abbrev = "dns.rr.udp_payload_size",
+                            .label = "UDP payload size",
+                            .type = DX_FT_UINT16,
+                            .base = DX_BASE_HEX,
+                            .bitmask = 0x7fff,
+                            .bits = 16,
+                            .alias_of = &dns_fields[F_UDP_PAYLOAD]},
     [F_EXT_RCODE] =
         DX_F("dns.resp.ext_rcode", "Higher bits in extended RCODE", DX_FT_UINT8, DX_BASE_HEX),
     [F_EDNS0_VERSION] = DX_F("dns.resp.edns0_version", "EDNS0 version", DX_FT_UINT8, DX_BASE_DEC),
@@ -577,8 +587,6 @@ typedef struct dns_tx {
   uint8_t ipproto;
   bool answered;
   uint16_t id, cport, sport;
-  uint16_t qtype, qclass;
-  uint32_t qhash; /* hash of the first question's name */
   dx_addr cli, srv;
   uint64_t req_frame, rep_frame;
   int64_t req_sec;
@@ -825,9 +833,6 @@ typedef struct dns_ctx {
   bool info;
   bool response;
   int opcode;
-  bool have_q; /* first question, for matching */
-  uint16_t qtype, qclass;
-  uint32_t qhash;
 } dns_ctx;
 
 /* Bytes missing because the capture was cut are "truncated"; bytes missing
@@ -998,12 +1003,6 @@ static dx_node *add_name(dns_ctx *c, dx_node *parent, int field, uint32_t off, c
   return n;
 }
 
-/* The first question's name, kept as a keyed hash to tell a retransmitted
- * query (same name) from a new one with the same ID. */
-static uint32_t name_hash(const dns_ctx *c, const dns_name *nm) {
-  return (uint32_t)dx_hash_keyed(c->p, nm->val, nm->vlen);
-}
-
 /* ---- small formatting helpers ------------------------------------------- */
 
 static const char *type_short(uint16_t type, char *buf, size_t n) {
@@ -1126,12 +1125,6 @@ static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     return false;
   }
   info(c, " %s %s%s", ts, nm.disp, qu);
-  if (!c->have_q) {
-    c->have_q = true;
-    c->qtype = type;
-    c->qclass = cls;
-    c->qhash = name_hash(c, &nm);
-  }
   *offp = tc + 4;
   return true;
 }
@@ -1607,7 +1600,7 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
     return;
   }
   case T_OPT: rdata_opt(c, rr, rd, rdend); return;
-  case T_NSEC: {
+  case T_NSEC: { /* RFC 4034 4 (also mDNS's negative answers, RFC 6762 6.1) */
     if (!rdata_name(c, rr, F_NSEC_NEXT, rd, rdend, &a))
       return;
     dx_node_append_text(p, rr, ", next domain name %s", a.disp);
@@ -1715,7 +1708,12 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
   if (type == T_OPT) {
     /* RFC 6891 6.1.2-6.1.3: CLASS is the UDP payload size, TTL holds the
      * extended RCODE, the version and the flags. */
-    dx_add_item(p, rr, FLD(F_UDP_PAYLOAD), m, fx + 2, 2);
+    if (c->kind == KIND_MDNS) {
+      dx_add_item(p, rr, FLD(F_UDP_PAYLOAD_MDNS), m, fx + 2, 2);
+      dx_add_item(p, rr, FLD(F_RESP_CACHE_FLUSH), m, fx + 2, 2);
+    } else {
+      dx_add_item(p, rr, FLD(F_UDP_PAYLOAD), m, fx + 2, 2);
+    }
     dx_add_item(p, rr, FLD(F_EXT_RCODE), m, fx + 4, 1);
     dx_add_item(p, rr, FLD(F_EDNS0_VERSION), m, fx + 5, 1);
     dx_node *z = dx_add_item(p, rr, FLD(F_RESP_Z), m, fx + 6, 2);
@@ -1801,10 +1799,12 @@ static void match(dns_ctx *c) {
   }
   dx_node *top = c->top, *n;
   if (!c->response) {
-    /* a repeat within 5 s of the first query is a retransmission; later, a
-     * new transaction (tshark 4.0's dns.retransmission_timer, 5 s) */
-    if (tx && !tx->answered && tx->req_frame != p->num && tx->qtype == c->qtype &&
-        tx->qclass == c->qclass && tx->qhash == c->qhash && within_timer(p, tx)) {
+    /* a query with the ID of an unanswered one of the same conversation
+     * within 5 s of it is a retransmission, whatever it asks (tshark 4.0
+     * compares no question: mDNS's queries, all of ID 0, are
+     * retransmissions of one another); later, a new transaction
+     * (tshark 4.0's dns.retransmission_timer, 5 s) */
+    if (tx && !tx->answered && tx->req_frame != p->num && within_timer(p, tx)) {
       dx_expert(p, c->id_node, FLD(F_EXP_RETRANS_REQ), DX_SEV_WARN,
                 "DNS query retransmission. Original request in frame %llu",
                 (unsigned long long)tx->req_frame);
@@ -1821,9 +1821,6 @@ static void match(dns_ctx *c) {
     tx = tx_insert(p, st, &k, h, top);
     if (!tx)
       return;
-    tx->qtype = c->qtype;
-    tx->qclass = c->qclass;
-    tx->qhash = c->qhash;
     tx->req_frame = p->num;
     tx->req_sec = p->frame.ts_sec;
     tx->req_nsec = p->frame.ts_nsec;

@@ -49,6 +49,7 @@ enum {
   F_PROXY_PORT,
   F_REQUEST,
   F_RESPONSE,
+  F_NOTIFICATION,
   F_METHOD,
   F_URI,
   F_URI_PATH,
@@ -208,6 +209,9 @@ static const dx_field http_fields[] = {
         DX_F("http.proxy_connect_port", "Proxy-Connect-Port", DX_FT_UINT16, DX_BASE_DEC),
     [F_REQUEST] = DX_F("http.request", "Request", DX_FT_BOOL, DX_BASE_NONE),
     [F_RESPONSE] = DX_F("http.response", "Response", DX_FT_BOOL, DX_BASE_NONE),
+    /* GENA's NOTIFY, SUBSCRIBE and UNSUBSCRIBE, which tshark counts as no
+     * request (no request number, no response matched to them) */
+    [F_NOTIFICATION] = DX_F("http.notification", "Notification", DX_FT_BOOL, DX_BASE_NONE),
     [F_METHOD] = HS("http.request.method", "Request Method"),
     [F_URI] = HS("http.request.uri", "Request URI"),
     [F_URI_PATH] = HS("http.request.uri.path", "Request URI Path"),
@@ -299,6 +303,12 @@ static const dx_field http_fields[] = {
     [F_MSG_HTTP_LINE] = DX_F("message-http.line", "Line", DX_FT_NONE, DX_BASE_NONE),
 };
 #define FL(i) (&http_fields[(i)])
+
+/* SSDP (UPnP's discovery, UDP 1900): HTTP messages in datagrams, which
+ * tshark's HTTP dissector shows under this name with the fields http.* */
+static const dx_field ssdp_fields[] = {
+    DX_F("ssdp", "Simple Service Discovery Protocol", DX_FT_PROTOCOL, DX_BASE_NONE),
+};
 
 /* Header names (case-insensitive) with their own field. */
 static const struct {
@@ -657,20 +667,15 @@ static bool ring_grow(http_conv *c) {
   return true;
 }
 
-/* The connection state, created on first use; NULL without a flow (or if
- * another protocol owns app_data, or memory ran out). */
-static http_conv *conv_get(dx_packet *p) {
-  if (!dx_in_stream(p))
-    return NULL;
-  http_conv *c = dx_app_data(p, conv_free);
-  if (c)
-    return c;
+/* A new connection state, charged to the session's byte budget; NULL if
+ * the budget or memory ran out. */
+static http_conv *conv_new(dx_packet *p) {
   /* the state itself counts against the budget too */
   uint64_t *budget = dx_packet_stream_budget(p);
   uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
   if (!dx_budget_take(budget, max, CONV_COST))
     return NULL;
-  c = calloc(1, sizeof *c);
+  http_conv *c = calloc(1, sizeof *c);
   if (!c) {
     dx_budget_give(budget, CONV_COST);
     return NULL;
@@ -680,9 +685,20 @@ static http_conv *conv_get(dx_packet *p) {
   c->ex_cap = HTTP_EXCH_INLINE;
   c->budget = budget;
   c->budget_max = max;
-  if (!dx_app_data_set(p, c, conv_free)) {
-    free(c);
-    dx_budget_give(budget, CONV_COST);
+  return c;
+}
+
+/* The connection state, created on first use; NULL without a flow (or if
+ * another protocol owns app_data, or memory ran out). */
+static http_conv *conv_get(dx_packet *p) {
+  if (!dx_in_stream(p))
+    return NULL;
+  http_conv *c = dx_app_data(p, conv_free);
+  if (c)
+    return c;
+  c = conv_new(p);
+  if (c && !dx_app_data_set(p, c, conv_free)) {
+    conv_free(c);
     return NULL;
   }
   return c;
@@ -814,6 +830,7 @@ typedef struct http_msg {
   int chunk_status;
   http_exch *match; /* response: its request (peeked, not yet popped) */
   bool cut;         /* the capture's snapshot length cut the first line */
+  bool ssdp;        /* a datagram of SSDP: the layer and the Protocol column say so */
 } http_msg;
 
 static void header_scan(http_msg *m, const dx_tvb *t, uint32_t off, uint32_t eol) {
@@ -1632,13 +1649,15 @@ static const char info_proto_xml[] = "HTTP/XML";
 static const char info_proto_json[] = "HTTP/JSON";
 
 static const char info_proto_doh[] = "DoH";
+static const char info_proto_ssdp[] = "SSDP";
 
 /* True if HTTP wrote the Protocol column (and Info) of this packet ("HTTP",
  * "HTTP/JSON", "HTTP/XML/JSON", ... or "DoH"). */
 static bool info_ours(const dx_packet *p) {
   const char *c = p->col_proto;
   return c == info_proto || c == info_proto_xml || c == info_proto_json || c == info_proto_doh ||
-         (c && strncmp(c, "HTTP/", 5) == 0) || (c && strncmp(c, "DoH/", 4) == 0);
+         c == info_proto_ssdp || (c && strncmp(c, "HTTP/", 5) == 0) ||
+         (c && strncmp(c, "DoH/", 4) == 0);
 }
 
 /* The first line (and the media type) into Info: replaced on the first
@@ -1670,12 +1689,12 @@ static void info_message(dx_packet *p, const dx_tvb *t, const http_msg *m,
       dx_col_info_append(p, "%s %s", line, cols->info);
   }
   /* The Protocol column: HTTP (or DoH) and what the body's layers append */
-  const char *base = cols->doh ? info_proto_doh : info_proto;
+  const char *base = cols->doh ? info_proto_doh : m->ssdp ? info_proto_ssdp : info_proto;
   if (!cols->plen)
     dx_col_set_proto(p, base);
-  else if (!cols->doh && strcmp(cols->proto, "/XML") == 0)
+  else if (base == info_proto && strcmp(cols->proto, "/XML") == 0)
     dx_col_set_proto(p, info_proto_xml);
-  else if (!cols->doh && strcmp(cols->proto, "/JSON") == 0)
+  else if (base == info_proto && strcmp(cols->proto, "/JSON") == 0)
     dx_col_set_proto(p, info_proto_json);
   else {
     char pr[64];
@@ -1860,18 +1879,40 @@ static bool is_connect(const dx_tvb *t, const http_msg *m) {
   return meth && m->fl.a.len == 7 && memcmp(meth, "CONNECT", 7) == 0;
 }
 
+/* GENA's NOTIFY, SUBSCRIBE and UNSUBSCRIBE (UPnP eventing, SSDP's
+ * announcements), after RFC 2774's "M-" prefix, as tshark tells them from
+ * requests: no request number, no response waited for. */
+static bool is_notification(const dx_tvb *t, const http_msg *m) {
+  const uint8_t *s = dx_get_ptr(t, m->fl.a.off, m->fl.a.len);
+  uint32_t n = m->fl.a.len;
+  if (!s || m->fl.kind != FL_REQUEST)
+    return false;
+  if (n >= 2 && s[0] == 'M' && s[1] == '-') {
+    s += 2;
+    n -= 2;
+  }
+  return (n == 6 && memcmp(s, "NOTIFY", 6) == 0) || (n == 9 && memcmp(s, "SUBSCRIBE", 9) == 0) ||
+         (n == 11 && memcmp(s, "UNSUBSCRIBE", 11) == 0);
+}
+
 /* Adds the tree of a framed message and updates the connection state. */
 static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv *cv, http_msg *m,
                           dx_node *parent) {
   bool req = m->fl.kind == FL_REQUEST;
+  bool notify = is_notification(t, m);
   bool seen_request = cv && cv->count > 0; /* (before this message's exchange) */
-  dx_node *http = dx_add_proto(p, parent, FL(F_HTTP), t, off, m->end - off);
+  dx_node *http =
+      dx_add_proto(p, parent, m->ssdp ? &ssdp_fields[0] : FL(F_HTTP), t, off, m->end - off);
   if (m->lead)
     dx_expert(p, http, FL(F_LEADING_CRLF), DX_SEV_NOTE,
               "[Leading CRLF: the previous message in the stream may have extra CRLF]");
   /* First line */
   uint32_t fl_len = m->fl_next - m->start;
-  dx_node *fn = dx_add_uint(p, http, FL(req ? F_REQUEST : F_RESPONSE), t, m->start, fl_len, 1);
+  dx_node *fn = dx_add_uint(p, http,
+                            FL(notify ? F_NOTIFICATION
+                               : req  ? F_REQUEST
+                                      : F_RESPONSE),
+                            t, m->start, fl_len, 1);
   set_line_text(p, fn, t, m->start, fl_len);
   {
     const uint8_t *s = dx_get_ptr(t, m->start, fl_len);
@@ -1914,8 +1955,11 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
     const uint8_t *u = dx_get_ptr(t, m->fl.b.off, m->fl.b.len);
     const uint8_t *h = m->host.len ? dx_get_ptr(t, m->host.off, m->host.len) : NULL;
     /* the URI as http.request.uri reads it (ENC_ASCII); the host as the
-     * header's bytes, as tshark builds it ("http://exé.test/caf\ufffd\ufffd") */
-    if (h && (m->fl.b.len == 0 || (u && u[0] == '/'))) {
+     * header's bytes, as tshark builds it ("http://exé.test/caf\ufffd\ufffd");
+     * an empty target too, and any other target without a scheme ("*" of
+     * OPTIONS, M-SEARCH and NOTIFY: "http://239.255.255.250:1900*") */
+    bool scheme = u && m->fl.b.len > 7 && icontains(u, m->fl.b.len < 12 ? m->fl.b.len : 12, "://");
+    if (h && (m->fl.b.len == 0 || (u && (u[0] == '/' || (!scheme && !is_connect(t, m)))))) {
       int w = snprintf(full_uri, sizeof full_uri, "%s://%.*s",
                        p->bstream && p->bstream->kind &&
                                p->bstream->kind->port_table == DX_TABLE_TLS_PORT
@@ -1924,7 +1968,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
                        (int)m->host.len, (const char *)h);
       if (w > 0 && (size_t)w < sizeof full_uri)
         dx_ascii_copy(full_uri + w, sizeof full_uri - (size_t)w, u, m->fl.b.len);
-    } else if (u && m->fl.b.len > 7 && icontains(u, m->fl.b.len < 12 ? m->fl.b.len : 12, "://")) {
+    } else if (scheme) {
       dx_ascii_copy(full_uri, sizeof full_uri, u, m->fl.b.len);
     } else if (u && m->fl.b.len > 0 && is_connect(t, m)) {
       /* CONNECT's authority form (RFC 9110 9.3.6) is the whole URI, as tshark has it */
@@ -1938,7 +1982,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       dx_node_set_flags(n, DX_NODE_GENERATED);
     }
     http_exch *e = NULL, *prev = NULL;
-    if (cv) {
+    if (cv && !notify) {
       uint32_t last = cv->count;
       e = exch_new(cv);
       prev = exch_get(cv, last); /* after: the ring may have grown */
@@ -2167,6 +2211,62 @@ static uint32_t heur_http(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     return 0;
   return dissect_stream(p, t, parent, true);
 }
+
+/* SSDP: one HTTP message in each datagram to or from UDP port 1900, as
+ * tshark's dissect_ssdp() (no reassembly: a message cut by the datagram's
+ * end is shown as far as it goes). Requests and responses are numbered
+ * per UDP conversation, as tshark's; an M-SEARCH goes to a multicast
+ * group and its answers come from each device's own address, so they are
+ * other conversations and not matched to it. */
+static http_conv *ssdp_conv(dx_packet *p) {
+  int dir;
+  dx_flow *fl = p->in_icmp_error ? NULL : dx_flow_find(p, &dir);
+  if (!fl)
+    return NULL;
+  if (fl->app_data)
+    return fl->app_free == conv_free ? fl->app_data : NULL;
+  http_conv *c = conv_new(p);
+  if (c) {
+    fl->app_data = c;
+    fl->app_free = conv_free;
+  }
+  return c;
+}
+
+static uint32_t dissect_ssdp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (t->len == 0)
+    return 0;
+  http_conv *cv = ssdp_conv(p);
+  http_msg m;
+  uint32_t need = 0;
+  /* (no stream: frame_message() never waits for more bytes here) */
+  if (frame_message(p, t, 0, cv, false, &m, &need) != MSG_DONE) {
+    /* not a request or a status line: tshark says "Continuation" once the
+     * conversation has had a request, and shows nothing of SSDP before */
+    if (!cv || cv->count == 0)
+      return 0;
+    dx_node *n = dx_add_proto(p, parent, &ssdp_fields[0], t, 0, t->len);
+    dx_dissect_data(p, t, n);
+    dx_col_set_proto(p, info_proto_ssdp);
+    dx_col_info_set(p, "Continuation");
+    return t->len;
+  }
+  m.ssdp = true;
+  m.body_left = 0; /* the datagram holds all there is */
+  build_message(p, t, 0, cv, &m, parent);
+  return t->len;
+}
+
+static const dx_reg ssdp_regs[] = {{DX_TABLE_UDP_PORT, 1900}, {DX_TABLE_NONE, 0}};
+
+const dx_protocol dx_proto_ssdp = {
+    .name = "ssdp",
+    .label = "Simple Service Discovery Protocol",
+    .fields = ssdp_fields,
+    .nfields = DX_ARRAY_LEN(ssdp_fields),
+    .dissect = dissect_ssdp,
+    .regs = ssdp_regs,
+};
 
 static const dx_reg http_regs[] = {{DX_TABLE_TCP_PORT, 80},
                                    {DX_TABLE_TCP_PORT, 8080},

@@ -152,7 +152,7 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   unsigned status = 2;
   if (sum == 0) {
     if (p->net_src.type == DX_AT_IPV6) {
-      dx_node_set_text(p, cn, "Checksum: 0x0000 [illegal]");
+      dx_node_set_text(p, cn, "Checksum: 0x0000 [zero-value illegal]");
       dx_expert(p, cn, &udp_fields[F_CHECKSUM_ZERO], DX_SEV_ERROR, "Illegal checksum value (0)");
       status = 4;
     } else {
@@ -181,7 +181,9 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   } else {
     dx_node_set_text(p, cn, "Checksum: 0x%04x [unverified]", sum);
   }
-  dx_node *cs = dx_add_uint(p, udp, &udp_fields[F_CHECKSUM_STATUS], t, 0, 0, status);
+  /* a zero checksum's status sits under it, as tshark's (packet-udp.c) */
+  dx_node *cs = sum == 0 ? dx_add_uint(p, cn, &udp_fields[F_CHECKSUM_STATUS], t, 6, 2, status)
+                         : dx_add_uint(p, udp, &udp_fields[F_CHECKSUM_STATUS], t, 0, 0, status);
   dx_node_set_text(p, cs, "Checksum Status: %s", dx_val_name(cksum_status_vals, status));
   dx_node_set_flags(cs, DX_NODE_GENERATED);
 

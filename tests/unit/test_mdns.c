@@ -4,7 +4,9 @@
  * (query)" / "Link-local Multicast Name Resolution (response)") with the
  * dns.* fields; mDNS splits the top bit of a class (dns.qry.qu,
  * dns.resp.cache_flush), LLMNR has Conflict and Tentative flags where DNS
- * has AA and RD. NetBIOS Name Service (UDP 137) is not DNS. Hand-made
+ * has AA and RD, and mDNS's OPT record shows its UDP payload size in hex
+ * (tshark's second dns.rr.udp_payload_size). NetBIOS Name Service (UDP
+ * 137) is not DNS. Hand-made
  * Ethernet frames; expected values are tshark 4.0's on the same bytes. */
 #include "testutil.h"
 
@@ -126,6 +128,70 @@ static void test_icmp_quote(void) {
   dx_session_free(s);
 }
 
+/* an mDNS response: A printer.local with cache flush, then in the
+ * additional records an NSEC (next domain name printer.local, types A and
+ * AAAA in its bit map) and an OPT whose class is mDNS's 15-bit UDP payload
+ * size (1440) and a cache flush bit */
+static const char *mdns_nsec_opt =
+    "01005e0000fb00112233445508004500006400010000ff1118e2c0a80102e00000fb14e914e9005000000000840000"
+    "00000100000002077072696e746572056c6f63616c0000018001000000780004c0a80102c00c002f80010000007800"
+    "08c00c00044000000800002905a0000000000000";
+
+static void test_nsec_opt(void) {
+  dx_session *s = NULL;
+  uint8_t b[256];
+  dx_packet *p = tu_dissect(&s, 1, b, unhex(b, mdns_nsec_opt));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Standard query response 0x0000 A, cache flush "
+                                            "192.168.1.2 NSEC, cache flush printer.local OPT");
+  /* tshark -T fields: the bit map's types are dns.resp.type too; mDNS's
+   * payload size in hex */
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.type", 0), "1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.type", 1), "47");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.type", 2), "1");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.type", 3), "28");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.type", 4), "41");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.resp.type"), 5);
+  EXPECT(p, "dns.nsec.next_domain_name", "printer.local");
+  EXPECT(p, "dns.rr.udp_payload_size", "0x05a0");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.resp.cache_flush"), 3);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.resp.cache_flush", 2), "0");
+  /* the labels of tshark -V */
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.rr.udp_payload_size"),
+                         ".000 0101 1010 0000 = UDP payload size: 0x05a0");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.nsec.next_domain_name"),
+                         "Next Domain Name: printer.local");
+  dx_packet_free(p);
+  /* the bit map cut: the record's data ends inside its window */
+  size_t n = unhex(b, mdns_nsec_opt);
+  CU_ASSERT_EQUAL(tu_truncate_all(1, b, n), 0);
+  dx_session_free(s);
+}
+
+/* -e dns.* without the protocol mdns (terse packets): the mDNS layer that
+ * holds DNS's fields is built, and the alias of dns.rr.udp_payload_size is
+ * one field with the DNS one */
+static void test_terse_dns_fields(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  const dx_field *want[2] = {dx_field_lookup(s, "dns.qry.name"),
+                             dx_field_lookup(s, "dns.rr.udp_payload_size")};
+  CU_ASSERT_PTR_NOT_NULL_FATAL(want[0]);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(want[1]);
+  CU_ASSERT_EQUAL(dx_session_set_interest(s, want, 2, 0), DX_OK);
+  uint8_t b[256];
+  dx_packet *p = tu_dissect(&s, 1, b, unhex(b, mdns_query));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "dns.qry.name", "printer.local");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "dns.qry.name", 1), "_ipp._tcp.local");
+  dx_packet_free(p);
+  p = tu_dissect(&s, 1, b, unhex(b, mdns_nsec_opt));
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "dns.rr.udp_payload_size", "0x05a0");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* every prefix of each message is safe and marked */
 static void test_truncated(void) {
   const char *all[] = {mdns_query, mdns_resp, llmnr_resp};
@@ -142,6 +208,8 @@ static CU_TestInfo tests[] = {
     {"NBNS is not DNS", test_nbns_not_dns},
     {"cut at every length", test_truncated},
     {"nothing of it quoted in an ICMP error", test_icmp_quote},
+    {"mDNS: NSEC bit map, OPT's payload size and cache flush", test_nsec_opt},
+    {"terse packets: -e dns.* builds the mDNS layer", test_terse_dns_fields},
     CU_TEST_INFO_NULL,
 };
 
