@@ -895,6 +895,9 @@ typedef struct quic_state {
   qconn *slots[QUIC_MAX_CONNS];
   uint32_t nconns;
   qcid *buckets[QUIC_CID_BUCKETS];
+  /* bit b: bucket b was given an id since the last clear (it may be empty
+   * again), so clearing visits those buckets, not all of them */
+  uint64_t bucket_used[QUIC_CID_BUCKETS / 64];
   uint32_t ncids;
   uint32_t cid_lens; /* bit n: a connection id of n bytes was seen (n <= 20) */
   bool cid_cap_noted;
@@ -961,8 +964,9 @@ static void *quic_state_new(struct dx_session *s) {
 }
 
 /* Frees the connections and ids and empties their tables. Slots are filled
- * in order of nconns; ids exist only if ncids says so (a session without
- * QUIC, reset for every input of a fuzzer, skips the 8192 pointers). */
+ * in order of nconns; ids only in the buckets bucket_used marks (a
+ * session reset for every input of a fuzzer visits the few buckets its
+ * ids went to, not the 4096). */
 static void quic_state_clear(quic_state *st) {
   uint32_t used = st->nconns < QUIC_MAX_CONNS ? st->nconns : QUIC_MAX_CONNS;
   for (unsigned i = 0; i < used; i++)
@@ -970,13 +974,17 @@ static void quic_state_clear(quic_state *st) {
       conn_free(st->slots[i], NULL); /* the session (and its budget) goes too */
       st->slots[i] = NULL;
     }
-  for (unsigned b = 0; st->ncids && b < QUIC_CID_BUCKETS; b++) {
-    for (qcid *e = st->buckets[b], *n; e; e = n) {
-      n = e->next;
-      free(e);
+  for (unsigned w = 0; st->ncids && w < QUIC_CID_BUCKETS / 64; w++) {
+    for (uint64_t m = st->bucket_used[w]; m; m &= m - 1) {
+      unsigned b = w * 64 + (unsigned)__builtin_ctzll(m);
+      for (qcid *e = st->buckets[b], *n; e; e = n) {
+        n = e->next;
+        free(e);
+      }
+      st->buckets[b] = NULL;
     }
-    st->buckets[b] = NULL;
   }
+  memset(st->bucket_used, 0, sizeof st->bucket_used);
   st->nconns = 0;
   st->ncids = 0;
   st->cid_lens = 0;
@@ -1043,6 +1051,7 @@ static qcid *cid_add(dx_packet *p, quic_state *st, qconn *c, const uint8_t *cid,
   uint32_t b = cid_bucket(p, cid, len);
   e->next = st->buckets[b];
   st->buckets[b] = e;
+  st->bucket_used[b / 64] |= (uint64_t)1 << (b % 64);
   e->conn_next = c->cids;
   c->cids = e;
   c->ncids++;

@@ -35,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[1] = (mode & 16) ? 8080 : 80;
   c.form = mode >> 5;
   c.pick = (unsigned)(size % 8);
+  c.lean = (unsigned)(size >> 3) & 1; /* labels of the packet picked only */
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (mode & 4) {

@@ -320,6 +320,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[1] = 443;
   c.form = data[2] ^ data[3];
   c.pick = (unsigned)(size % 8);
+  c.lean = (unsigned)(size >> 3) & 1; /* labels of the packet picked only */
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (flags & 1) {

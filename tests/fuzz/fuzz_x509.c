@@ -105,6 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[1] = 443;
   c.form = mode >> 3;
   c.pick = (unsigned)(size % 8);
+  c.lean = (unsigned)(size >> 3) & 1; /* labels of the packet picked only */
   c.s = fz_session(&session, NULL);
   static const char *const names[] = {"tls.handshake.type"};
   fz_interest(c.s, names, (mode & 2) ? 1 : 0, DX_INTEREST_COLUMNS);

@@ -32,6 +32,14 @@ typedef struct tcpconn {
   int frame_no;
   unsigned form; /* output form of the first packet (fuzzutil.h) */
   unsigned pick; /* the segment written (fz_begin) */
+  /* nonzero: labels (dx_session_set_labels) only for the packet picked;
+   * the others, only read (the FIN exchange too), are dissected as dissect
+   * -T json/ek dissects, labels off, and an input with fewer packets than
+   * the pick has its last one written without labels (their default
+   * texts). Zero: labels for every packet but the handshake's. Label texts
+   * were a fifth of fuzz_http's time; the harnesses set it from a bit of
+   * the input's length, so both kinds of input are fuzzed. */
+  unsigned lean;
 } tcpconn;
 
 static inline void tcpconn_put16(uint8_t *p, uint32_t v) {
@@ -85,6 +93,8 @@ static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flag
                 .linktype = 1,
                 .data = fr};
   dx_packet *p = NULL;
+  if (c->lean && c->frame_no >= 3)
+    dx_session_set_labels(c->s, !fz_out.done && fz_out.n == fz_out.pick);
   if (dx_session_dissect(c->s, &f, &p) == DX_OK) {
     fz_packet(p, c->form + (unsigned)c->frame_no, NULL);
   }
@@ -92,9 +102,16 @@ static inline void tcpconn_emit(tcpconn *c, int dir, uint32_t seq, unsigned flag
   free(fr);
 }
 
-/* The three-way handshake; the session and ports must be set. */
+/* The three-way handshake; the session and ports must be set. Its three
+ * packets are the same for every input (the first of a fresh session) and
+ * never written (fz_begin picks a later one), so they are dissected with
+ * labels off (dx_session_set_labels): their label texts, which nobody
+ * reads, were a good part of a short input's time; and the labels-off
+ * mode (dissect -T json/ek) is fuzzed on them. (The FIN exchange keeps
+ * its labels: a stream's last PDU may be dissected there.) */
 static inline void tcpconn_open(tcpconn *c) {
   fz_begin(3 + c->pick);
+  dx_session_set_labels(c->s, 0);
   uint32_t isn[2] = {0x10000000u, 0xfffff000u}; /* the server's wraps */
   c->next_seq[0] = isn[0];
   tcpconn_emit(c, 0, isn[0], F_SYN, NULL, 0);
@@ -103,6 +120,7 @@ static inline void tcpconn_open(tcpconn *c) {
   tcpconn_emit(c, 1, isn[1], F_SYN | F_ACK, NULL, 0);
   c->next_seq[1] = isn[1] + 1;
   tcpconn_emit(c, 0, c->next_seq[0], F_ACK, NULL, 0);
+  dx_session_set_labels(c->s, 1);
   for (int d = 0; d < 2; d++) {
     c->last_seq[d] = c->next_seq[d];
     c->last_len[d] = 0;
@@ -188,6 +206,7 @@ static inline void tcpconn_close(tcpconn *c) {
   tcpconn_emit(c, 1, c->next_seq[1], F_FIN | F_ACK, NULL, 0);
   c->next_seq[1]++;
   tcpconn_emit(c, 0, c->next_seq[0], F_ACK, NULL, 0);
+  dx_session_set_labels(c->s, 1);
 }
 
 #endif
