@@ -62,6 +62,7 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_quic,   &dx_proto_http3,  &dx_proto_esp,       &dx_proto_udpencap,
     &dx_proto_gre,    &dx_proto_erspan, &dx_proto_mpls,      &dx_proto_macsec,
     &dx_proto_geneve, &dx_proto_gtp,    &dx_proto_cfp,       &dx_proto_capwap_data,
-    &dx_proto_json,   &dx_proto_xml,    &dx_proto_multipart, &dx_proto_pkix_cert, &dx_proto_ssdp,
+    &dx_proto_json,   &dx_proto_xml,    &dx_proto_multipart, &dx_proto_pkix_cert,
+    &dx_proto_ssdp,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);
