@@ -452,7 +452,10 @@ typedef struct tcp_half {
   int64_t lastack_sec;
   int32_t lastack_nsec;
   uint32_t window; /* last window field (unscaled); UINT32_MAX = none */
-  uint32_t dupacks;
+  /* duplicate ACKs in a row; -1 once the other side's ACK of unseen data
+   * was shown while this side had sent nothing new (the next duplicate ACK
+   * is then the first) */
+  int32_t dupacks;
   uint64_t lastnondupack;
   unsigned lastflags; /* A_* of the last segment */
   bool valid_bif, push_set_last;
@@ -1479,9 +1482,9 @@ static unsigned analyze_window(const tcp_seg *s, tcp_half *h, const tcp_half *r,
   if (same && win == 0 && win == h->window && (r->lastflags & A_ZWP))
     return ta | A_ZWP_ACK;
   if (same && win && win == h->window) {
-    h->dupacks++;
+    h->dupacks = h->dupacks < 0 ? 1 : h->dupacks + 1;
     ta |= A_DUP_ACK;
-    a->dupack_num = h->dupacks;
+    a->dupack_num = (uint32_t)h->dupacks;
     a->dupack_frame = h->lastnondupack;
   }
   return ta;
@@ -1699,10 +1702,20 @@ static void analyze(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, tcp
     h->lastnondupack = p->num;
     h->dupacks = 0;
   }
-  /* ACKs data never seen in the other direction */
+  /* ACKs data never seen in the other direction: shown once for each gap
+   * (the bound moves up to the other side's next sequence number); while
+   * the other side sends nothing new, again only after one of its ACKs
+   * came between (tshark 4.0: its dupacknum is set to -1 here and must
+   * have been reset by an ACK of new data) */
   if (r->maxseqtobeacked && GT_SEQ(s->ack, r->maxseqtobeacked) && (s->flags & TH_ACK)) {
-    a->ta |= A_ACK_LOST;
-    r->maxseqtobeacked = r->nextseq;
+    if (LT_SEQ(r->maxseqtobeacked, r->nextseq)) {
+      r->maxseqtobeacked = r->nextseq;
+      a->ta |= A_ACK_LOST;
+    } else {
+      if (r->dupacks == 0)
+        a->ta |= A_ACK_LOST;
+      r->dupacks = -1;
+    }
   }
   a->ta |= analyze_retransmission(p, s, c, h, r, a->ta);
   if (a->ta & A_RETRANS)

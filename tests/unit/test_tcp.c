@@ -634,6 +634,64 @@ static void test_analysis_handshake(void) {
   dx_session_free(s);
 }
 
+/* ACKs of data never seen (tshark 4.0's TCP_A_ACK_LOST_PACKET): once for
+ * each gap in the other direction; while the other side sends nothing
+ * beyond the bound, again only after that side's ACK number has changed,
+ * and the other side's duplicate ACKs count from 1 again after it. */
+static void test_analysis_ack_lost(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'a', sizeof d);
+  /* 1: the client's data up to 1100 */
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 0);
+  dx_packet_free(p);
+  /* 2: the server ACKs 1200: unseen */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 10000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  dx_packet_free(p);
+  /* 3: the same ACK again: a duplicate ACK, not shown as unseen again */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 11000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 4: the client's bare ACK: its duplicate ACK #1 */
+  p = seg(s, 1, 1100, 5000, TF_ACK, 1000, NULL, 0, NULL, 0, 12000);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 5: the server's ACK again: not shown (the client has duplicate ACKs) */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 13000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "2");
+  dx_packet_free(p);
+  /* 6: the client's next duplicate ACK counts from 1 again */
+  p = seg(s, 1, 1100, 5000, TF_ACK, 1000, NULL, 0, NULL, 0, 14000);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 7: a window update of the client: its ACK number has not changed, so
+   * its duplicate ACK count stays */
+  p = seg(s, 1, 1100, 5000, TF_ACK, 1001, NULL, 0, NULL, 0, 15000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.window_update"), 1);
+  dx_packet_free(p);
+  /* 8: the client's count is not 0: not shown */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 16000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  dx_packet_free(p);
+  /* 9: data after a gap (1100..1199 missing), up to 1300 */
+  p = seg(s, 1, 1200, 5000, TF_ACK, 1001, NULL, 0, d, 100, 17000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.lost_segment"), 1);
+  dx_packet_free(p);
+  /* 10: the server ACKs 1300: beyond the bound (1100), shown */
+  p = seg(s, 0, 5000, 1300, TF_ACK, 1000, NULL, 0, NULL, 0, 18000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  dx_packet_free(p);
+  /* 11: the same ACK: the bound moved to 1300, not shown */
+  p = seg(s, 0, 5000, 1300, TF_ACK, 1000, NULL, 0, NULL, 0, 19000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* SACK blocks and bytes in flight: the blocks of the other side's last
  * segment are taken off (none if that segment had no SACK option); with
  * nothing left in flight neither bytes in flight nor PSH bytes are shown.
@@ -963,6 +1021,7 @@ int main(void) {
       {"bad and unknown options, SACK", test_bad_options},
       {"analysis", test_analysis},
       {"analysis after a handshake", test_analysis_handshake},
+      {"analysis: ACKs of unseen segments", test_analysis_ack_lost},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
