@@ -1520,6 +1520,10 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
   int64_t since_ack = ns_sat(ds, dn);
   time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
   int64_t since_next = ns_sat(ds, dn);
+  /* bytes the other side has already ACKed: spurious, whatever else it
+   * looks like (tshark 4.0 tests this first) */
+  if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
+    return A_SPURIOUS;
   if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
     return A_FAST_RETRANS;
   /* (a copy of the last segment, its SYN or FIN counted, is no
@@ -1527,8 +1531,6 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
   uint32_t end = seq + seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1u : 0u);
   if (not_advanced && since_next < thres && h->nextseq != end)
     return A_OOO;
-  if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
-    return A_SPURIOUS;
   if (not_advanced)
     return A_RETRANS;
   return 0;

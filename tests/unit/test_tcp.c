@@ -692,6 +692,35 @@ static void test_analysis_ack_lost(void) {
   dx_session_free(s);
 }
 
+/* A segment the other side has already ACKed is a spurious retransmission
+ * even when it comes soon enough after the highest one to look out of
+ * order (tshark 4.0 tests for spurious retransmissions first). */
+static void test_analysis_spurious_first(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'b', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 0));
+  dx_packet_free(seg(s, 1, 1100, 5000, TF_ACK, 1000, NULL, 0, d, 100, 1000));
+  dx_packet *p = seg(s, 0, 5000, 1100, TF_ACK, 1000, NULL, 0, NULL, 0, 1500);
+  EXPECT(p, "tcp.analysis.acks_frame", "1");
+  dx_packet_free(p);
+  /* 4: the first segment again 1 ms after the second (below the 3 ms
+   * taken for the RTT when none is known), all of it ACKed (up to 1100) */
+  p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 2000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.spurious_retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 0);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Spurious Retransmission] ", 30), 0);
+  dx_packet_free(p);
+  /* 5: bytes not ACKed yet (1150..1189), as soon: out of order */
+  p = seg(s, 1, 1150, 5000, TF_ACK, 1000, NULL, 0, d, 40, 2500);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.spurious_retransmission"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* SACK blocks and bytes in flight: the blocks of the other side's last
  * segment are taken off (none if that segment had no SACK option); with
  * nothing left in flight neither bytes in flight nor PSH bytes are shown.
@@ -1022,6 +1051,7 @@ int main(void) {
       {"analysis", test_analysis},
       {"analysis after a handshake", test_analysis_handshake},
       {"analysis: ACKs of unseen segments", test_analysis_ack_lost},
+      {"analysis: spurious before out of order", test_analysis_spurious_first},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
