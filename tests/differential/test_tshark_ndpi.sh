@@ -71,7 +71,6 @@ kerberos_fuzz.pcapng not yet examined: tcp.stream
 ndpi_match_string_subprotocol__error.pcapng not yet examined: tcp.stream
 KakaoTalk_chat.pcap not yet examined: relative tcp.seq
 KakaoTalk_talk.pcap not yet examined: relative tcp.seq
-webex.pcap not yet examined: the window scale after a retransmitted SYN and SYN-ACK
 443-opvn.pcap OpenVPN over TCP (port 1194): tshark's OpenVPN dissector takes the TLS handshake out of the P_CONTROL_V1 messages (frames 10, 12, ...); dissect has no OpenVPN dissector (it would need the 2-byte TCP framing, opcode and key id, session ids, the ACK arrays and packet ids, and the reassembly of the control channel's TLS bytes)
 whatsappfiles.pcap TCP reassembly after a gap (work left): a segment past a gap that reaches beyond the end of the PDU being reassembled (frame 121, seq 83187) gives tshark's reassembly its first 110 bytes for that PDU and starts the next PDU (a TLS record) at its end; dissect keeps the whole segment for the unfinished PDU, gives up after the next gap (frame 122) and shows "Ignored Unknown Record" where tshark finds the records again (frames 135, 143, 152, ...)
 EAQ.pcap a response with neither Content-Length nor chunked coding (frame 15): tshark reassembles its body until the connection's FIN, which never comes (the client resets), so it shows no HTTP; dissect, which has no until-FIN reassembly, shows the response at its first segment
@@ -97,6 +96,15 @@ XEOF
 #    reassembled (frames 2213 and 2273, which dissect now completes as
 #    tshark does), tshark shows "Encrypted Data, Continuation Data" where
 #    dissect shows "Continuation Data".
+#  - webex.pcap frames 508-599 and 1535-1540 (tcp.window_size): two
+#    connections whose client sent its SYN with a window scale (shift 6)
+#    and whose server answered with SYN-ACKs without one, each SYN and
+#    SYN-ACK sent again. RFC 7323 1.3 and 2.2: without the option in the
+#    SYN-ACK neither side scales, so the client's window is the field's
+#    value (14600), as dissect shows. tshark 4.0 turns scaling off at the
+#    first SYN-ACK but takes the shift of the retransmitted SYN again
+#    (verify_tcp_window_scaling changes only an unknown scale, and its
+#    retransmitted SYN-ACK no longer undoes it): 934400.
 KEPT=$(
   cat <<'KEOF'
 ajp.pcap 29 tcp.analysis.
@@ -116,6 +124,38 @@ teams.pcap 1514 tls.
 teams.pcap 1516 tls.
 teams.pcap 1517 tls.
 teams.pcap 2360 tls.
+webex.pcap 508 tcp.window_size
+webex.pcap 509 tcp.window_size
+webex.pcap 511 tcp.window_size
+webex.pcap 512 tcp.window_size
+webex.pcap 514 tcp.window_size
+webex.pcap 515 tcp.window_size
+webex.pcap 517 tcp.window_size
+webex.pcap 518 tcp.window_size
+webex.pcap 520 tcp.window_size
+webex.pcap 521 tcp.window_size
+webex.pcap 523 tcp.window_size
+webex.pcap 524 tcp.window_size
+webex.pcap 526 tcp.window_size
+webex.pcap 527 tcp.window_size
+webex.pcap 530 tcp.window_size
+webex.pcap 531 tcp.window_size
+webex.pcap 532 tcp.window_size
+webex.pcap 533 tcp.window_size
+webex.pcap 540 tcp.window_size
+webex.pcap 541 tcp.window_size
+webex.pcap 542 tcp.window_size
+webex.pcap 565 tcp.window_size
+webex.pcap 568 tcp.window_size
+webex.pcap 571 tcp.window_size
+webex.pcap 574 tcp.window_size
+webex.pcap 578 tcp.window_size
+webex.pcap 596 tcp.window_size
+webex.pcap 599 tcp.window_size
+webex.pcap 1535 tcp.window_size
+webex.pcap 1536 tcp.window_size
+webex.pcap 1539 tcp.window_size
+webex.pcap 1540 tcp.window_size
 KEOF
 )
 
