@@ -1339,9 +1339,16 @@ static int fin_role(const tcp_seg *s, tcp_conv *c, int dir) {
 
 /* Relative sequence numbers (Wireshark: relative to the ISN; a connection
  * seen mid-way starts at 1) and the window scale (RFC 7323 2.2: only in SYN
- * segments). */
-static void set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
+ * segments). A SYN-ACK whose sequence number is not the side's base makes
+ * it the base, as tshark 4.0 does (taking it for a reused connection):
+ * returns true then. */
+static bool set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
+  bool rebased = false;
   if (s->flags & TH_SYN) {
+    if ((s->flags & TH_ACK) && h->base_set && s->seq != h->base) {
+      h->base = s->seq;
+      rebased = true;
+    }
     if (!h->syn_seen) {
       h->syn_seen = true;
       h->isn = s->seq;
@@ -1362,6 +1369,7 @@ static void set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
     r->base = s->ack - 1;
     r->base_set = true;
   }
+  return rebased;
 }
 
 /* Handshake steps for the connection ladder (tcp.handshake.step). */
@@ -1404,7 +1412,8 @@ static void track_conn(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, 
     a->fin_tag = fin_role(s, c, k->dir);
   a->base_known = h && h->base_set;
   if (c) {
-    set_bases(s, h, r);
+    if (set_bases(s, h, r))
+      a->ta |= A_REUSED_PORTS;
     a->hs_step = handshake_step(s, c, k->dir);
     if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN)
       c->completeness |= C_SYN;

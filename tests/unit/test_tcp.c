@@ -721,6 +721,39 @@ static void test_analysis_spurious_first(void) {
   dx_session_free(s);
 }
 
+/* A second SYN-ACK with another sequence number becomes the server's base
+ * of relative numbers, flagged as reused ports (tshark 4.0); the segments
+ * that follow the first one's numbers then count from the second. */
+static void test_second_synack_rebases(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 0));
+  dx_packet *p = seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 1000);
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 0);
+  dx_packet_free(p);
+  p = seg(s, 0, 7000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 2000);
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(dx_packet_info(p), "[TCP Port numbers reused] "));
+  dx_packet_free(p);
+  /* the client ACKs the first one: 5001 - 7000 = 2^32 - 1999 */
+  p = seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, NULL, 0, 3000);
+  EXPECT(p, "tcp.seq", "1");
+  EXPECT(p, "tcp.ack", "4294965297");
+  dx_packet_free(p);
+  p = seg(s, 0, 5001, 1001, TF_ACK, 1000, NULL, 0, NULL, 0, 4000);
+  EXPECT(p, "tcp.seq", "4294965297");
+  EXPECT(p, "tcp.ack", "1");
+  dx_packet_free(p);
+  /* the same SYN-ACK again: no new base, a retransmission */
+  p = seg(s, 0, 7000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 500000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 0);
+  EXPECT(p, "tcp.seq", "0");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* SACK blocks and bytes in flight: the blocks of the other side's last
  * segment are taken off (none if that segment had no SACK option); with
  * nothing left in flight neither bytes in flight nor PSH bytes are shown.
@@ -1052,6 +1085,7 @@ int main(void) {
       {"analysis after a handshake", test_analysis_handshake},
       {"analysis: ACKs of unseen segments", test_analysis_ack_lost},
       {"analysis: spurious before out of order", test_analysis_spurious_first},
+      {"a second SYN-ACK with another ISN rebases", test_second_synack_rebases},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
