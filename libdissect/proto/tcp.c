@@ -1038,6 +1038,7 @@ typedef struct tcp_seg {
   uint32_t seg_total;  /* header and data, as reported on the wire */
   uint32_t seglen;     /* data bytes (0 when the header length is bogus) */
   bool bogus_past_end; /* the header length goes past the segment */
+  bool bogus_short;    /* the header length is below 20 */
   /* from a first pass over the options */
   bool have_ws;
   uint8_t ws;      /* window scale shift (RFC 7323 2.2) */
@@ -1223,14 +1224,10 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
   s->hlen = (uint32_t)(offflags >> 12) * 4;
   s->seg_total = t->reported > t->len ? t->reported : t->len;
   if (s->hlen < 20) {
-    dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
-    dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
-    dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
-    dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", s->hlen, s->hlen / 4);
-    dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
-              "Bogus TCP header length (%u, must be at least 20)", s->hlen);
-    dx_mark_malformed(p, tcp, "TCP header length %u is less than 20", s->hlen);
-    dx_col_info_append(p, " [BOGUS TCP HEADER LENGTH %u, must be at least 20]", s->hlen);
+    /* the segment's length counts from the bogus header length (tshark
+     * 4.0); bogus_short_header() shows what follows */
+    s->bogus_short = true;
+    s->seglen = s->seg_total - s->hlen;
     return false;
   }
   s->bogus_past_end = s->hlen > s->seg_total;
@@ -2393,14 +2390,69 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   return t->len;
 }
 
+/* A header length below 20 (RFC 9293 3.1: at least 5 words): as tshark
+ * 4.0, the segment still belongs to its connection (stream, relative
+ * sequence number, its length from that header length, the sequence
+ * analysis) and the dissection stops at the header length, with an error
+ * note and no payload. */
+static void bogus_short_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s) {
+  tcp_conn k;
+  find_conn(p, tcp, s, &k);
+  tcp_analysis a;
+  memset(&a, 0, sizeof a);
+  a.rseq = s->seq;
+  a.wscaled = s->win;
+  if (k.qflow) {
+    tree_quoted(p, t, tcp, s, &k);
+  } else {
+    track_conn(p, s, &k, &a);
+    analyze(p, s, &k, &a);
+    if (k.c)
+      p->stream = k.flow->index;
+    if (k.c && dx_layer_built(p, tcp)) {
+      dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k.flow->index);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, a.completeness_shown);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+    if (dx_layer_built(p, tcp)) {
+      dx_node *n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, s->seglen);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      if (k.c) {
+        n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, a.rseq);
+        dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", a.rseq);
+      }
+    }
+  }
+  dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+  dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
+  dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", s->hlen, s->hlen / 4);
+  dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
+            "Bogus TCP header length (%u, must be at least 20)", s->hlen);
+  dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
+                   s->sport, s->dport, a.rseq);
+  if (!p->want_columns)
+    return;
+  char fn[64];
+  flags_names(s->flags, fn, sizeof fn);
+  dx_col_info_append(p, " [%s] Seq=%u", fn, a.rseq);
+  if (s->flags & TH_ACK)
+    dx_col_info_append(p, " Ack=%u", a.rack);
+  dx_col_info_append(p, " Win=%u, bogus TCP header length (%u, must be at least 20)", a.wscaled,
+                     s->hlen);
+}
+
 /* ---- the dissector ---- */
 static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *tcp = dx_add_proto(p, parent, FL(F_TCP), t, 0, 20);
   dx_col_set_proto(p, "TCP");
   tcp_seg s;
   tcp_shown sh;
-  if (!read_header(p, t, tcp, &s, &sh.o))
+  if (!read_header(p, t, tcp, &s, &sh.o)) {
+    if (s.bogus_short)
+      bogus_short_header(p, t, tcp, &s);
     return t->len;
+  }
 
   tcp_conn k;
   find_conn(p, tcp, &s, &k);
