@@ -2116,7 +2116,8 @@ static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_anal
   dx_sb_kv(&b, " Win=", a->wscaled);
   if (s->flags & TH_URG)
     dx_sb_kv(&b, " Urg=", s->urp);
-  dx_sb_kv(&b, " Len=", s->seglen);
+  if (!s->in_err && !s->bogus_past_end) /* as tshark: no length known there */
+    dx_sb_kv(&b, " Len=", s->seglen);
   dx_sb_str(&b, sh->o.info);
   if (sh->cstatus == 0)
     dx_sb_str(&b, " [TCP CHECKSUM INCORRECT]");

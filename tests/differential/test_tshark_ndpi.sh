@@ -62,7 +62,6 @@ imap-starttls.pcap STARTTLS, as smtp-starttls.pcap (IMAP)
 safari.pcap a fast retransmission filling a gap given up long before: tshark dissects its TLS records, dissect does not
 no_sni.pcap a fast retransmission, as safari.pcap
 tumblr.pcap not yet examined: tcp.analysis.bytes_in_flight and push_bytes_sent, TLS after gaps
-reasm_crash_anon.pcapng not yet examined: tcp.stream, tcp.analysis.bytes_in_flight
 fuzz-2006-06-26-2594.pcap (1) udp.stream from frame 626: tshark's SIP/SDP set up an RTP conversation with a wildcard address, so frames 625 (a fuzzed address) and 626 share stream 198; dissect has no SIP/SDP; (2) DNS names running past the message or with the reserved label type 0x80: tshark's expand_dns_name throws and shows no question or record at all (frames 11, 43, ...), dissect shows the partial name marked malformed (as badpackets.pcap); (3) extended label types 0x40 (RFC 2673): tshark names them "<Unknown extended label>" and reads the type and class right after the label's first byte (frames 18, 25, ...), dissect calls the name malformed
 fuzz-2006-09-29-28586.pcap not yet examined: tcp.stream; HTTP header values with NUL bytes
 6in4tunnel.pcap not yet examined: tcp.stream

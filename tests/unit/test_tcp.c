@@ -303,6 +303,15 @@ static void test_bad_header_length(void) {
   p = tf_feed(s, fb, n, 2);
   EXPECT(p, "tcp.hdr_len", "60");
   CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  /* as tshark 4.0: its connection's, but no length, so absolute numbers
+   * and no analysis (a SYN again, yet no retransmission) */
+  EXPECT(p, "tcp.stream", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  EXPECT(p, "tcp.seq", "1000");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.short_segment"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "51514 \xe2\x86\x92 9999 [SYN] Seq=1000 Win=64240[Malformed Packet]");
   dx_packet_free(p);
   dx_session_free(s);
 }
