@@ -1254,8 +1254,9 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
   return c;
 }
 
-/* Finds the segment's connection, or makes it. A new SYN with a new ISN on a
- * connection that has closed means the ports were reused: a new stream. A
+/* Finds the segment's connection, or makes it. A SYN (without ACK) whose
+ * sequence number is not the base of its side's relative numbers means
+ * the ports were reused: a new stream, as in tshark 4.0. A
  * quoted header (no IP layer, or inside an ICMP error) is not analysed: its
  * connection (made if new, as tshark makes it) goes to k->qflow. */
 static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k) {
@@ -1279,9 +1280,10 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
   tcp_conv *c = NULL;
   if (flow) {
     c = flow->proto_data;
-    if (c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[k->dir].syn_seen &&
-        s->seq != c->h[k->dir].isn &&
-        (c->h[0].rst_seen || c->h[1].rst_seen || (c->h[0].fin_seen && c->h[1].fin_seen))) {
+    /* a SYN whose sequence number is not its side's base starts a new
+     * connection, open or closed the old one (tshark 4.0) */
+    if (c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[k->dir].base_set &&
+        s->seq != c->h[k->dir].base) {
       dx_flow_drop(p, flow);
       flow = dx_flow_get(p, tcp, &k->dir);
       c = NULL;

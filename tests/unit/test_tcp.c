@@ -778,6 +778,38 @@ static void test_second_synack_rebases(void) {
   dx_session_free(s);
 }
 
+/* A SYN whose sequence number is not its side's base starts a new stream
+ * even on a connection that has not closed (tshark 4.0); one at the base
+ * (here one below the first segment seen mid-way) stays in it. */
+static void test_syn_new_stream_open_conn(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[10];
+  memset(d, 'c', sizeof d);
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 10, 0);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1010, TF_ACK, 1000, NULL, 0, NULL, 0, 1000);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  /* the base of the client's numbers is 999: a SYN there stays */
+  p = seg(s, 1, 999, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 2000);
+  EXPECT(p, "tcp.stream", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 0);
+  dx_packet_free(p);
+  /* another ISN: a new stream, its numbers from this SYN */
+  p = seg(s, 1, 70000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 3000);
+  EXPECT(p, "tcp.stream", "1");
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 1);
+  dx_packet_free(p);
+  /* the old connection's segments now count in the new one */
+  p = seg(s, 0, 5000, 1010, TF_ACK, 1000, NULL, 0, NULL, 0, 4000);
+  EXPECT(p, "tcp.stream", "1");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* SACK blocks and bytes in flight: the blocks of the other side's last
  * segment are taken off (none if that segment had no SACK option); with
  * nothing left in flight neither bytes in flight nor PSH bytes are shown.
@@ -1110,6 +1142,7 @@ int main(void) {
       {"analysis: ACKs of unseen segments", test_analysis_ack_lost},
       {"analysis: spurious before out of order", test_analysis_spurious_first},
       {"a second SYN-ACK with another ISN rebases", test_second_synack_rebases},
+      {"a SYN with another ISN on an open connection", test_syn_new_stream_open_conn},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
