@@ -454,7 +454,8 @@ typedef struct tcp_half {
   uint32_t window; /* last window field (unscaled); UINT32_MAX = none */
   /* duplicate ACKs in a row; -1 once the other side's ACK of unseen data
    * was shown while this side had sent nothing new (the next duplicate ACK
-   * is then the first) */
+   * is then the first; tshark's unsigned counter, so -1 also counts as
+   * enough duplicate ACKs for a fast retransmission) */
   int32_t dupacks;
   uint64_t lastnondupack;
   unsigned lastflags; /* A_* of the last segment */
@@ -1532,7 +1533,9 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
    * looks like (tshark 4.0 tests this first) */
   if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
     return A_SPURIOUS;
-  if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
+  /* (tshark 4.0's counter is unsigned: its -1 passes for >= 2 too) */
+  if (not_advanced && (r->dupacks >= 2 || r->dupacks < 0) && r->lastack == seq &&
+      since_ack < 20000000)
     return A_FAST_RETRANS;
   /* (a copy of the last segment, its SYN or FIN counted, is no
    * out-of-order segment but a retransmission) */

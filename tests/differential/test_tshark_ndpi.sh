@@ -63,7 +63,6 @@ safari.pcap a fast retransmission filling a gap given up long before: tshark dis
 no_sni.pcap a fast retransmission, as safari.pcap
 tumblr.pcap not yet examined: tcp.analysis.bytes_in_flight and push_bytes_sent, TLS after gaps
 fuzz-2006-06-26-2594.pcap (1) udp.stream from frame 626: tshark's SIP/SDP set up an RTP conversation with a wildcard address, so frames 625 (a fuzzed address) and 626 share stream 198; dissect has no SIP/SDP; (2) DNS names running past the message or with the reserved label type 0x80: tshark's expand_dns_name throws and shows no question or record at all (frames 11, 43, ...), dissect shows the partial name marked malformed (as badpackets.pcap); (3) extended label types 0x40 (RFC 2673): tshark names them "<Unknown extended label>" and reads the type and class right after the label's first byte (frames 18, 25, ...), dissect calls the name malformed
-fuzz-2006-09-29-28586.pcap not yet examined: tcp.stream; HTTP header values with NUL bytes
 6in4tunnel.pcap not yet examined: tcp.stream
 ndpi_match_string_subprotocol__error.pcapng not yet examined: tcp.stream
 443-opvn.pcap OpenVPN over TCP (port 1194): tshark's OpenVPN dissector takes the TLS handshake out of the P_CONTROL_V1 messages (frames 10, 12, ...); dissect has no OpenVPN dissector (it would need the 2-byte TCP framing, opcode and key id, session ids, the ACK arrays and packet ids, and the reassembly of the control channel's TLS bytes)
@@ -100,6 +99,11 @@ XEOF
 #    first SYN-ACK but takes the shift of the retransmitted SYN again
 #    (verify_tcp_window_scaling changes only an unknown scale, and its
 #    retransmitted SYN-ACK no longer undoes it): 934400.
+#  - fuzz-2006-09-29-28586.pcap frame 20 (http.host, http.content_type):
+#    fuzzed header values with a NUL byte and a control byte (0x18).
+#    tshark 4.0 cuts a value at its first NUL and prints the control byte
+#    raw; dissect shows the whole value, such bytes escaped (\000, \030),
+#    since no raw packet byte may reach a terminal.
 KEPT=$(
   cat <<'KEOF'
 ajp.pcap 29 tcp.analysis.
@@ -151,6 +155,7 @@ webex.pcap 1535 tcp.window_size
 webex.pcap 1536 tcp.window_size
 webex.pcap 1539 tcp.window_size
 webex.pcap 1540 tcp.window_size
+fuzz-2006-09-29-28586.pcap 20 http.
 KEOF
 )
 

@@ -810,6 +810,30 @@ static void test_syn_new_stream_open_conn(void) {
   dx_session_free(s);
 }
 
+/* After an ACK of unseen data that the other side's duplicate ACK count
+ * marks as shown (tshark 4.0 sets its unsigned counter to -1), a segment
+ * resent at that side's ACK number within 20 ms is a fast retransmission,
+ * as in tshark, though no duplicate ACK came. */
+static void test_analysis_ack_lost_fast_retrans(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'e', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 0));
+  dx_packet_free(seg(s, 0, 5000, 1000, TF_ACK, 1000, NULL, 0, d, 100, 1000));
+  /* 3: the server ACKs 1200, unseen */
+  dx_packet *p = seg(s, 0, 5100, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 2000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  dx_packet_free(p);
+  /* 4: the server's first segment again, at the client's ACK number 5000,
+   * 5 ms after that ACK */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, d, 100, 5000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.fast_retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* SACK blocks and bytes in flight: the blocks of the other side's last
  * segment are taken off (none if that segment had no SACK option); with
  * nothing left in flight neither bytes in flight nor PSH bytes are shown.
@@ -1143,6 +1167,8 @@ int main(void) {
       {"analysis: spurious before out of order", test_analysis_spurious_first},
       {"a second SYN-ACK with another ISN rebases", test_second_synack_rebases},
       {"a SYN with another ISN on an open connection", test_syn_new_stream_open_conn},
+      {"analysis: a fast retransmission after an ACK of unseen data",
+       test_analysis_ack_lost_fast_retrans},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
