@@ -512,6 +512,41 @@ static void test_idle_needs_frames(void) {
   dx_session_free(s);
 }
 
+/* A connection that ended (a RST) is kept until 16,384 other frames came,
+ * however long after (tshark never forgets it): an hour later and two
+ * frames on, a segment of it still belongs to stream 0; after 16,384
+ * frames of another flow it starts a new stream (memory stays flat). */
+static void test_closed_needs_frames(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[10];
+  memset(d, 'x', sizeof d);
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 10, 0);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1010, TF_RST | TF_ACK, 0, NULL, 0, NULL, 0, 1000);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  size_t n = tf_tcp(fb, 1, CPORT + 1, SPORT, 1, 1, TF_ACK, 1000, NULL, 0, NULL, 0);
+  p = tf_feed(s, fb, n, 3600000000ull);
+  EXPECT(p, "tcp.stream", "1");
+  dx_packet_free(p);
+  p = seg(s, 1, 1010, 5000, TF_ACK, 1000, NULL, 0, d, 10, 3600001000ull);
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.seq", "11");
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1020, TF_RST | TF_ACK, 0, NULL, 0, NULL, 0, 3600002000ull);
+  dx_packet_free(p);
+  for (unsigned i = 0; i < DX_TEST_CLOSE_FRAMES; i++) {
+    n = tf_tcp(fb, 1, CPORT + 1, SPORT, 1, 1, TF_ACK, 1000, NULL, 0, NULL, 0);
+    dx_packet_free(tf_feed(s, fb, n, 3600002000ull + 1000 * (i + 1)));
+  }
+  p = seg(s, 1, 1020, 5000, TF_ACK, 1000, NULL, 0, d, 10, 3700000000ull);
+  EXPECT(p, "tcp.stream", "2");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Analysis on a connection seen mid-way (no handshake: 3 ms out-of-order
  * threshold, as Wireshark uses without an initial RTT). */
 static void test_analysis(void) {
@@ -1178,6 +1213,7 @@ int main(void) {
       {"analysis: a copy of the SYN/ACK is a retransmission", test_analysis_dup_synack},
       {"a clock jumping back does not end the flow", test_clock_jump_back},
       {"a flow idles out after 600 s and 16,384 frames", test_idle_needs_frames},
+      {"an ended connection is forgotten after 16,384 frames only", test_closed_needs_frames},
       CU_TEST_INFO_NULL,
   };
   return tu_run("tcp", tests);
