@@ -869,6 +869,81 @@ static void test_analysis_ack_lost_fast_retrans(void) {
   dx_session_free(s);
 }
 
+/* An ICMP (IPv4) error from the server quoting the TCP segment in frame
+ * fb[0..n): its IP header and the first qlen bytes after it. */
+static size_t icmp_quote(uint8_t *b, uint8_t type, uint8_t code, const uint8_t *seg, size_t n,
+                         size_t qlen) {
+  size_t q = n - 14 < 20 + qlen ? n - 14 : 20 + qlen;
+  size_t o = tf_ip(b, 0, 1, 8 + q);
+  uint8_t *ic = b + o;
+  memset(ic, 0, 8);
+  ic[0] = type;
+  ic[1] = code;
+  if (type == 5)
+    memcpy(ic + 4, tf_server, 4); /* the gateway */
+  memcpy(ic + 8, seg + 14, q);
+  uint16_t c = tf_fold(tf_sum(ic, 8 + q, 0));
+  ic[2] = (uint8_t)(c >> 8);
+  ic[3] = (uint8_t)c;
+  return o + 8 + q;
+}
+
+/* TCP headers quoted in ICMP errors, as tshark 4.0 shows them: the stream of
+ * their connection, their numbers absolute, no length and no analysis, the
+ * sequence number (IPv4) right after the ports and no tcp.seq_raw; a
+ * Redirect quotes only 8 bytes of TCP (RFC 792); a TLS record that runs
+ * past the quoted segment shows nothing. */
+static void test_quoted_in_icmp(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t q[600], d[40];
+  memset(d, 'q', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 0));
+  dx_packet_free(seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 1000));
+  dx_packet_free(seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, NULL, 0, 2000));
+  /* 4: port unreachable quoting the client's segment of 40 bytes */
+  size_t n = tf_tcp(q, 1, CPORT, SPORT, 1001, 5001, TF_ACK | TF_PSH, 1000, NULL, 0, d, 40);
+  n = icmp_quote(fb, 3, 3, q, n, 60);
+  dx_packet *p = tf_feed(s, fb, n, 3000);
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.seq", "1001");
+  EXPECT(p, "tcp.ack", "5001");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.seq_raw"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.nxtseq"), 0);
+  dx_packet_free(p);
+  /* 5: the segment it quoted did not count as sent: this one follows the
+   * handshake with nothing missing */
+  p = seg(s, 1, 1001, 5001, TF_ACK | TF_PSH, 1000, NULL, 0, d, 40, 4000);
+  EXPECT(p, "tcp.seq", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.flags"), 0);
+  dx_packet_free(p);
+  /* 6: a Redirect quoting the whole segment: only its first 8 bytes read */
+  n = tf_tcp(q, 1, CPORT, SPORT, 1041, 5001, TF_ACK, 1000, NULL, 0, NULL, 0);
+  n = icmp_quote(fb, 5, 1, q, n, 20);
+  p = tf_feed(s, fb, n, 5000);
+  EXPECT(p, "tcp.seq", "1041");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.ack"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.stream"), 0);
+  dx_packet_free(p);
+  /* 7: a segment to port 443 starting a TLS record of 2000 bytes, quoted
+   * (60 bytes of it): a TLS layer with no record */
+  uint8_t rec[40];
+  memset(rec, 0, sizeof rec);
+  rec[0] = 23;
+  rec[1] = 3;
+  rec[2] = 3;
+  rec[3] = 0x07;
+  rec[4] = 0xd0;
+  n = tf_tcp(q, 1, CPORT, 443, 7000, 9000, TF_ACK, 1000, NULL, 0, rec, sizeof rec);
+  n = icmp_quote(fb, 3, 3, q, n, 60);
+  p = tf_feed(s, fb, n, 6000);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record.content_type"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* SACK blocks and bytes in flight: the blocks of the other side's last
  * segment are taken off (none if that segment had no SACK option); with
  * nothing left in flight neither bytes in flight nor PSH bytes are shown.
@@ -1204,6 +1279,7 @@ int main(void) {
       {"a SYN with another ISN on an open connection", test_syn_new_stream_open_conn},
       {"analysis: a fast retransmission after an ACK of unseen data",
        test_analysis_ack_lost_fast_retrans},
+      {"headers quoted in ICMP errors", test_quoted_in_icmp},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
