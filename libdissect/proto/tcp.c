@@ -1260,6 +1260,13 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
  * the ports were reused: a new stream, as in tshark 4.0. A
  * quoted header (no IP layer, or inside an ICMP error) is not analysed: its
  * connection (made if new, as tshark makes it) goes to k->qflow. */
+/* A SYN whose sequence number is not its side's base starts a new
+ * connection, open or closed the old one (tshark 4.0). */
+static bool syn_reuses(const tcp_seg *s, const tcp_conv *c, int dir) {
+  return c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[dir].base_set &&
+         s->seq != c->h[dir].base;
+}
+
 static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k) {
   tcp_state *st = dx_proto_state(p, &dx_proto_tcp);
   memset(k, 0, sizeof *k);
@@ -1271,6 +1278,11 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
     /* as tshark: a connection the capture has not shown yet gets its
      * stream here (later streams count on); the header is not analysed */
     flow = p->net_src.type == DX_AT_NONE ? NULL : dx_flow_get(p, tcp, &k->dir);
+    if (flow && syn_reuses(s, flow->proto_data, k->dir)) {
+      /* (tshark looks for reused ports before anything else) */
+      dx_flow_drop(p, flow);
+      flow = dx_flow_get(p, tcp, &k->dir);
+    }
     if (flow && !flow->proto_data)
       conv_attach(p, tcp, st, flow);
     if (flow && flow->proto_data)
@@ -1281,10 +1293,7 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
   tcp_conv *c = NULL;
   if (flow) {
     c = flow->proto_data;
-    /* a SYN whose sequence number is not its side's base starts a new
-     * connection, open or closed the old one (tshark 4.0) */
-    if (c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[k->dir].base_set &&
-        s->seq != c->h[k->dir].base) {
+    if (syn_reuses(s, c, k->dir)) {
       dx_flow_drop(p, flow);
       flow = dx_flow_get(p, tcp, &k->dir);
       c = NULL;

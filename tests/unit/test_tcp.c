@@ -313,6 +313,13 @@ static void test_bad_header_length(void) {
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
                          "51514 \xe2\x86\x92 9999 [SYN] Seq=1000 Win=64240[Malformed Packet]");
   dx_packet_free(p);
+  /* such a SYN with another ISN still starts a new stream (tshark looks
+   * for reused ports first) */
+  n = tf_tcp(fb, 1, CPORT, SPORT, 3000, 0, TF_SYN, 64240, NULL, 0, NULL, 0);
+  fb[34 + 12] = 0xf0;
+  p = tf_feed(s, fb, n, 3);
+  EXPECT(p, "tcp.stream", "1");
+  dx_packet_free(p);
   dx_session_free(s);
 }
 
