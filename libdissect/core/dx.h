@@ -914,16 +914,17 @@ dx_flow *dx_flow_find(dx_packet *p, int *dir);
 /* Forgets a flow now (e.g. after a TCP connection fully closed). */
 void dx_flow_drop(dx_packet *p, dx_flow *f);
 /* Says the connection has ended (TCP: FIN both ways, or RST): the flow and
- * everything hanging on it are released once it has been quiet for
- * DX_FLOW_CLOSE_GRACE seconds of capture time or DX_FLOW_CLOSE_FRAMES
- * frames, so memory stays flat in the capture's length. Any flow quiet for
- * DX_FLOW_IDLE_TCP / DX_FLOW_IDLE_UDP seconds and DX_FLOW_CLOSE_FRAMES
- * frames is released too (so a flow goes on across a jump of the clock in
- * a small capture, as in tshark). A packet of a released flow later starts
- * a new one (a new stream number). Time that jumps back by as much
- * (concatenated captures) counts as elapsed. */
+ * everything hanging on it are released once DX_FLOW_CLOSE_FRAMES other
+ * frames came after its last one, so memory stays flat in the capture's
+ * length (at most that many ended flows are kept) and, as in tshark, which
+ * never forgets one, a late packet of it in a small capture still belongs
+ * to it, however long after. Any flow quiet for DX_FLOW_IDLE_TCP /
+ * DX_FLOW_IDLE_UDP seconds and DX_FLOW_CLOSE_FRAMES frames is released too
+ * (so a flow goes on across a jump of the clock in a small capture, as in
+ * tshark). A packet of a released flow later starts a new one (a new
+ * stream number). Time that jumps back by as much (concatenated captures)
+ * counts as elapsed. */
 void dx_flow_closed(dx_packet *p, dx_flow *f);
-#define DX_FLOW_CLOSE_GRACE 60
 #define DX_FLOW_CLOSE_FRAMES 16384
 #define DX_FLOW_IDLE_TCP 600
 #define DX_FLOW_IDLE_UDP 120

@@ -192,8 +192,7 @@ static void expire(dx_packet *p) {
   dx_flow_table *ft = &p->sess->flows;
   for (int i = 0; i < 2; i++) {
     dx_flow *f = ft->closed_head;
-    if (!f || f->last_frame == p->num ||
-        !(quiet_for(p, f, DX_FLOW_CLOSE_GRACE) || p->num - f->last_frame >= DX_FLOW_CLOSE_FRAMES))
+    if (!f || f->last_frame == p->num || p->num - f->last_frame < DX_FLOW_CLOSE_FRAMES)
       break;
     table_remove(ft, f);
     flow_release(ft, f);

@@ -452,7 +452,11 @@ typedef struct tcp_half {
   int64_t lastack_sec;
   int32_t lastack_nsec;
   uint32_t window; /* last window field (unscaled); UINT32_MAX = none */
-  uint32_t dupacks;
+  /* duplicate ACKs in a row; -1 once the other side's ACK of unseen data
+   * was shown while this side had sent nothing new (the next duplicate ACK
+   * is then the first; tshark's unsigned counter, so -1 also counts as
+   * enough duplicate ACKs for a fast retransmission) */
+  int32_t dupacks;
   uint64_t lastnondupack;
   unsigned lastflags; /* A_* of the last segment */
   bool valid_bif, push_set_last;
@@ -1035,6 +1039,7 @@ typedef struct tcp_seg {
   uint32_t seg_total;  /* header and data, as reported on the wire */
   uint32_t seglen;     /* data bytes (0 when the header length is bogus) */
   bool bogus_past_end; /* the header length goes past the segment */
+  bool bogus_short;    /* the header length is below 20 */
   /* from a first pass over the options */
   bool have_ws;
   uint8_t ws;      /* window scale shift (RFC 7323 2.2) */
@@ -1220,14 +1225,10 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
   s->hlen = (uint32_t)(offflags >> 12) * 4;
   s->seg_total = t->reported > t->len ? t->reported : t->len;
   if (s->hlen < 20) {
-    dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
-    dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
-    dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
-    dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", s->hlen, s->hlen / 4);
-    dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
-              "Bogus TCP header length (%u, must be at least 20)", s->hlen);
-    dx_mark_malformed(p, tcp, "TCP header length %u is less than 20", s->hlen);
-    dx_col_info_append(p, " [BOGUS TCP HEADER LENGTH %u, must be at least 20]", s->hlen);
+    /* the segment's length counts from the bogus header length (tshark
+     * 4.0); bogus_short_header() shows what follows */
+    s->bogus_short = true;
+    s->seglen = s->seg_total - s->hlen;
     return false;
   }
   s->bogus_past_end = s->hlen > s->seg_total;
@@ -1254,10 +1255,18 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
   return c;
 }
 
-/* Finds the segment's connection, or makes it. A new SYN with a new ISN on a
- * connection that has closed means the ports were reused: a new stream. A
+/* Finds the segment's connection, or makes it. A SYN (without ACK) whose
+ * sequence number is not the base of its side's relative numbers means
+ * the ports were reused: a new stream, as in tshark 4.0. A
  * quoted header (no IP layer, or inside an ICMP error) is not analysed: its
  * connection (made if new, as tshark makes it) goes to k->qflow. */
+/* A SYN whose sequence number is not its side's base starts a new
+ * connection, open or closed the old one (tshark 4.0). */
+static bool syn_reuses(const tcp_seg *s, const tcp_conv *c, int dir) {
+  return c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[dir].base_set &&
+         s->seq != c->h[dir].base;
+}
+
 static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k) {
   tcp_state *st = dx_proto_state(p, &dx_proto_tcp);
   memset(k, 0, sizeof *k);
@@ -1269,6 +1278,11 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
     /* as tshark: a connection the capture has not shown yet gets its
      * stream here (later streams count on); the header is not analysed */
     flow = p->net_src.type == DX_AT_NONE ? NULL : dx_flow_get(p, tcp, &k->dir);
+    if (flow && syn_reuses(s, flow->proto_data, k->dir)) {
+      /* (tshark looks for reused ports before anything else) */
+      dx_flow_drop(p, flow);
+      flow = dx_flow_get(p, tcp, &k->dir);
+    }
     if (flow && !flow->proto_data)
       conv_attach(p, tcp, st, flow);
     if (flow && flow->proto_data)
@@ -1279,9 +1293,7 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
   tcp_conv *c = NULL;
   if (flow) {
     c = flow->proto_data;
-    if (c && (s->flags & (TH_SYN | TH_ACK)) == TH_SYN && c->h[k->dir].syn_seen &&
-        s->seq != c->h[k->dir].isn &&
-        (c->h[0].rst_seen || c->h[1].rst_seen || (c->h[0].fin_seen && c->h[1].fin_seen))) {
+    if (syn_reuses(s, c, k->dir)) {
       dx_flow_drop(p, flow);
       flow = dx_flow_get(p, tcp, &k->dir);
       c = NULL;
@@ -1336,9 +1348,16 @@ static int fin_role(const tcp_seg *s, tcp_conv *c, int dir) {
 
 /* Relative sequence numbers (Wireshark: relative to the ISN; a connection
  * seen mid-way starts at 1) and the window scale (RFC 7323 2.2: only in SYN
- * segments). */
-static void set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
+ * segments). A SYN-ACK whose sequence number is not the side's base makes
+ * it the base, as tshark 4.0 does (taking it for a reused connection):
+ * returns true then. */
+static bool set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
+  bool rebased = false;
   if (s->flags & TH_SYN) {
+    if ((s->flags & TH_ACK) && h->base_set && s->seq != h->base) {
+      h->base = s->seq;
+      rebased = true;
+    }
     if (!h->syn_seen) {
       h->syn_seen = true;
       h->isn = s->seq;
@@ -1359,6 +1378,7 @@ static void set_bases(const tcp_seg *s, tcp_half *h, tcp_half *r) {
     r->base = s->ack - 1;
     r->base_set = true;
   }
+  return rebased;
 }
 
 /* Handshake steps for the connection ladder (tcp.handshake.step). */
@@ -1401,7 +1421,8 @@ static void track_conn(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, 
     a->fin_tag = fin_role(s, c, k->dir);
   a->base_known = h && h->base_set;
   if (c) {
-    set_bases(s, h, r);
+    if (set_bases(s, h, r))
+      a->ta |= A_REUSED_PORTS;
     a->hs_step = handshake_step(s, c, k->dir);
     if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN)
       c->completeness |= C_SYN;
@@ -1479,9 +1500,9 @@ static unsigned analyze_window(const tcp_seg *s, tcp_half *h, const tcp_half *r,
   if (same && win == 0 && win == h->window && (r->lastflags & A_ZWP))
     return ta | A_ZWP_ACK;
   if (same && win && win == h->window) {
-    h->dupacks++;
+    h->dupacks = h->dupacks < 0 ? 1 : h->dupacks + 1;
     ta |= A_DUP_ACK;
-    a->dupack_num = h->dupacks;
+    a->dupack_num = (uint32_t)h->dupacks;
     a->dupack_frame = h->lastnondupack;
   }
   return ta;
@@ -1517,15 +1538,19 @@ static unsigned analyze_retransmission(const dx_packet *p, const tcp_seg *s, con
   int64_t since_ack = ns_sat(ds, dn);
   time_sub(now_s, now_n, h->nextseq_sec, h->nextseq_nsec, &ds, &dn);
   int64_t since_next = ns_sat(ds, dn);
-  if (not_advanced && r->dupacks >= 2 && r->lastack == seq && since_ack < 20000000)
+  /* bytes the other side has already ACKed: spurious, whatever else it
+   * looks like (tshark 4.0 tests this first) */
+  if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
+    return A_SPURIOUS;
+  /* (tshark 4.0's counter is unsigned: its -1 passes for >= 2 too) */
+  if (not_advanced && (r->dupacks >= 2 || r->dupacks < 0) && r->lastack == seq &&
+      since_ack < 20000000)
     return A_FAST_RETRANS;
   /* (a copy of the last segment, its SYN or FIN counted, is no
    * out-of-order segment but a retransmission) */
   uint32_t end = seq + seglen + ((s->flags & (TH_SYN | TH_FIN)) ? 1u : 0u);
   if (not_advanced && since_next < thres && h->nextseq != end)
     return A_OOO;
-  if (seglen > 0 && r->lastack && LE_SEQ(seq + seglen, r->lastack))
-    return A_SPURIOUS;
   if (not_advanced)
     return A_RETRANS;
   return 0;
@@ -1699,10 +1724,20 @@ static void analyze(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, tcp
     h->lastnondupack = p->num;
     h->dupacks = 0;
   }
-  /* ACKs data never seen in the other direction */
+  /* ACKs data never seen in the other direction: shown once for each gap
+   * (the bound moves up to the other side's next sequence number); while
+   * the other side sends nothing new, again only after one of its ACKs
+   * came between (tshark 4.0: its dupacknum is set to -1 here and must
+   * have been reset by an ACK of new data) */
   if (r->maxseqtobeacked && GT_SEQ(s->ack, r->maxseqtobeacked) && (s->flags & TH_ACK)) {
-    a->ta |= A_ACK_LOST;
-    r->maxseqtobeacked = r->nextseq;
+    if (LT_SEQ(r->maxseqtobeacked, r->nextseq)) {
+      r->maxseqtobeacked = r->nextseq;
+      a->ta |= A_ACK_LOST;
+    } else {
+      if (r->dupacks == 0)
+        a->ta |= A_ACK_LOST;
+      r->dupacks = -1;
+    }
   }
   a->ta |= analyze_retransmission(p, s, c, h, r, a->ta);
   if (a->ta & A_RETRANS)
@@ -2095,7 +2130,8 @@ static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_anal
   dx_sb_kv(&b, " Win=", a->wscaled);
   if (s->flags & TH_URG)
     dx_sb_kv(&b, " Urg=", s->urp);
-  dx_sb_kv(&b, " Len=", s->seglen);
+  if (!s->in_err && !s->bogus_past_end) /* as tshark: no length known there */
+    dx_sb_kv(&b, " Len=", s->seglen);
   dx_sb_str(&b, sh->o.info);
   if (sh->cstatus == 0)
     dx_sb_str(&b, " [TCP CHECKSUM INCORRECT]");
@@ -2369,14 +2405,69 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   return t->len;
 }
 
+/* A header length below 20 (RFC 9293 3.1: at least 5 words): as tshark
+ * 4.0, the segment still belongs to its connection (stream, relative
+ * sequence number, its length from that header length, the sequence
+ * analysis) and the dissection stops at the header length, with an error
+ * note and no payload. */
+static void bogus_short_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s) {
+  tcp_conn k;
+  find_conn(p, tcp, s, &k);
+  tcp_analysis a;
+  memset(&a, 0, sizeof a);
+  a.rseq = s->seq;
+  a.wscaled = s->win;
+  if (k.qflow) {
+    tree_quoted(p, t, tcp, s, &k);
+  } else {
+    track_conn(p, s, &k, &a);
+    analyze(p, s, &k, &a);
+    if (k.c)
+      p->stream = k.flow->index;
+    if (k.c && dx_layer_built(p, tcp)) {
+      dx_node *n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k.flow->index);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, a.completeness_shown);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+    }
+    if (dx_layer_built(p, tcp)) {
+      dx_node *n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, s->seglen);
+      dx_node_set_flags(n, DX_NODE_GENERATED);
+      if (k.c) {
+        n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, a.rseq);
+        dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", a.rseq);
+      }
+    }
+  }
+  dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
+  dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
+  dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", s->hlen, s->hlen / 4);
+  dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
+            "Bogus TCP header length (%u, must be at least 20)", s->hlen);
+  dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
+                   s->sport, s->dport, a.rseq);
+  if (!p->want_columns)
+    return;
+  char fn[64];
+  flags_names(s->flags, fn, sizeof fn);
+  dx_col_info_append(p, " [%s] Seq=%u", fn, a.rseq);
+  if (s->flags & TH_ACK)
+    dx_col_info_append(p, " Ack=%u", a.rack);
+  dx_col_info_append(p, " Win=%u, bogus TCP header length (%u, must be at least 20)", a.wscaled,
+                     s->hlen);
+}
+
 /* ---- the dissector ---- */
 static uint32_t dissect_tcp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *tcp = dx_add_proto(p, parent, FL(F_TCP), t, 0, 20);
   dx_col_set_proto(p, "TCP");
   tcp_seg s;
   tcp_shown sh;
-  if (!read_header(p, t, tcp, &s, &sh.o))
+  if (!read_header(p, t, tcp, &s, &sh.o)) {
+    if (s.bogus_short)
+      bogus_short_header(p, t, tcp, &s);
     return t->len;
+  }
 
   tcp_conn k;
   find_conn(p, tcp, &s, &k);

@@ -3432,6 +3432,16 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       off = t->len;
       break;
     }
+    uint32_t rleft = (t->reported > t->len ? t->reported : t->len) - off;
+    if (rleft < 5u + len && p->in_icmp_error) {
+      /* a segment quoted in an ICMP error (never reassembled) whose record
+       * runs past even its reported end: as tshark 4.0, nothing more is
+       * shown of it */
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
+      off = t->len;
+      break;
+    }
     if (left < 5u + len && can_deseg) {
       p->desegment_offset = off;
       p->desegment_len = 5u + len - left;

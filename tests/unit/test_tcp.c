@@ -279,15 +279,46 @@ static void test_bad_header_length(void) {
   EXPECT(p, "tcp.dstport", "9999");
   EXPECT(p, "tcp.seq_raw", "1000");
   EXPECT(p, "tcp.hdr_len", "16");
-  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
   CU_ASSERT_EQUAL(tu_count(p, "tcp.bogus_header_length"), 1);
+  /* as tshark 4.0: an error note, not a malformed packet; the segment
+   * belongs to its connection, its length counted from the 16 bytes */
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.len", "4");
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "51514 \xe2\x86\x92 9999 [SYN] Seq=0 Win=64240, bogus "
+                                            "TCP header length (16, must be at least 20)");
+  dx_packet_free(p);
+  /* and its sequence analysis: the SYN and its 4 bytes end at 1005, so
+   * data from there on follows it (no segment missing) */
+  static const uint8_t d10[10] = "0123456789";
+  n = tf_tcp(fb, 1, CPORT, SPORT, 1005, 0, 0, 64240, NULL, 0, d10, 10);
+  p = tf_feed(s, fb, n, 1);
+  EXPECT(p, "tcp.seq", "5");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.lost_segment"), 0);
   dx_packet_free(p);
   /* 60 bytes of header in a 20-byte segment */
   n = tf_tcp(fb, 1, CPORT, SPORT, 1000, 0, TF_SYN, 64240, NULL, 0, NULL, 0);
   fb[34 + 12] = 0xf0;
-  p = tf_feed(s, fb, n, 1);
+  p = tf_feed(s, fb, n, 2);
   EXPECT(p, "tcp.hdr_len", "60");
   CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  /* as tshark 4.0: its connection's, but no length, so absolute numbers
+   * and no analysis (a SYN again, yet no retransmission) */
+  EXPECT(p, "tcp.stream", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  EXPECT(p, "tcp.seq", "1000");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.short_segment"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "51514 \xe2\x86\x92 9999 [SYN] Seq=1000 Win=64240[Malformed Packet]");
+  dx_packet_free(p);
+  /* such a SYN with another ISN still starts a new stream (tshark looks
+   * for reused ports first) */
+  n = tf_tcp(fb, 1, CPORT, SPORT, 3000, 0, TF_SYN, 64240, NULL, 0, NULL, 0);
+  fb[34 + 12] = 0xf0;
+  p = tf_feed(s, fb, n, 3);
+  EXPECT(p, "tcp.stream", "1");
   dx_packet_free(p);
   dx_session_free(s);
 }
@@ -488,6 +519,41 @@ static void test_idle_needs_frames(void) {
   dx_session_free(s);
 }
 
+/* A connection that ended (a RST) is kept until 16,384 other frames came,
+ * however long after (tshark never forgets it): an hour later and two
+ * frames on, a segment of it still belongs to stream 0; after 16,384
+ * frames of another flow it starts a new stream (memory stays flat). */
+static void test_closed_needs_frames(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[10];
+  memset(d, 'x', sizeof d);
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 10, 0);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1010, TF_RST | TF_ACK, 0, NULL, 0, NULL, 0, 1000);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  size_t n = tf_tcp(fb, 1, CPORT + 1, SPORT, 1, 1, TF_ACK, 1000, NULL, 0, NULL, 0);
+  p = tf_feed(s, fb, n, 3600000000ull);
+  EXPECT(p, "tcp.stream", "1");
+  dx_packet_free(p);
+  p = seg(s, 1, 1010, 5000, TF_ACK, 1000, NULL, 0, d, 10, 3600001000ull);
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.seq", "11");
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1020, TF_RST | TF_ACK, 0, NULL, 0, NULL, 0, 3600002000ull);
+  dx_packet_free(p);
+  for (unsigned i = 0; i < DX_TEST_CLOSE_FRAMES; i++) {
+    n = tf_tcp(fb, 1, CPORT + 1, SPORT, 1, 1, TF_ACK, 1000, NULL, 0, NULL, 0);
+    dx_packet_free(tf_feed(s, fb, n, 3600002000ull + 1000 * (i + 1)));
+  }
+  p = seg(s, 1, 1020, 5000, TF_ACK, 1000, NULL, 0, d, 10, 3700000000ull);
+  EXPECT(p, "tcp.stream", "2");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Analysis on a connection seen mid-way (no handshake: 3 ms out-of-order
  * threshold, as Wireshark uses without an initial RTT). */
 static void test_analysis(void) {
@@ -630,6 +696,257 @@ static void test_analysis_handshake(void) {
   p = seg(s, 0, 5001, 1500, TF_ACK, 300, NULL, 0, NULL, 0, 210000);
   CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
   CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP ACKed unseen segment] ", 27), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* ACKs of data never seen (tshark 4.0's TCP_A_ACK_LOST_PACKET): once for
+ * each gap in the other direction; while the other side sends nothing
+ * beyond the bound, again only after that side's ACK number has changed,
+ * and the other side's duplicate ACKs count from 1 again after it. */
+static void test_analysis_ack_lost(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'a', sizeof d);
+  /* 1: the client's data up to 1100 */
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 0);
+  dx_packet_free(p);
+  /* 2: the server ACKs 1200: unseen */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 10000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  dx_packet_free(p);
+  /* 3: the same ACK again: a duplicate ACK, not shown as unseen again */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 11000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 4: the client's bare ACK: its duplicate ACK #1 */
+  p = seg(s, 1, 1100, 5000, TF_ACK, 1000, NULL, 0, NULL, 0, 12000);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 5: the server's ACK again: not shown (the client has duplicate ACKs) */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 13000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "2");
+  dx_packet_free(p);
+  /* 6: the client's next duplicate ACK counts from 1 again */
+  p = seg(s, 1, 1100, 5000, TF_ACK, 1000, NULL, 0, NULL, 0, 14000);
+  EXPECT(p, "tcp.analysis.duplicate_ack_num", "1");
+  dx_packet_free(p);
+  /* 7: a window update of the client: its ACK number has not changed, so
+   * its duplicate ACK count stays */
+  p = seg(s, 1, 1100, 5000, TF_ACK, 1001, NULL, 0, NULL, 0, 15000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.window_update"), 1);
+  dx_packet_free(p);
+  /* 8: the client's count is not 0: not shown */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 16000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  dx_packet_free(p);
+  /* 9: data after a gap (1100..1199 missing), up to 1300 */
+  p = seg(s, 1, 1200, 5000, TF_ACK, 1001, NULL, 0, d, 100, 17000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.lost_segment"), 1);
+  dx_packet_free(p);
+  /* 10: the server ACKs 1300: beyond the bound (1100), shown */
+  p = seg(s, 0, 5000, 1300, TF_ACK, 1000, NULL, 0, NULL, 0, 18000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  dx_packet_free(p);
+  /* 11: the same ACK: the bound moved to 1300, not shown */
+  p = seg(s, 0, 5000, 1300, TF_ACK, 1000, NULL, 0, NULL, 0, 19000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A segment the other side has already ACKed is a spurious retransmission
+ * even when it comes soon enough after the highest one to look out of
+ * order (tshark 4.0 tests for spurious retransmissions first). */
+static void test_analysis_spurious_first(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'b', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 0));
+  dx_packet_free(seg(s, 1, 1100, 5000, TF_ACK, 1000, NULL, 0, d, 100, 1000));
+  dx_packet *p = seg(s, 0, 5000, 1100, TF_ACK, 1000, NULL, 0, NULL, 0, 1500);
+  EXPECT(p, "tcp.analysis.acks_frame", "1");
+  dx_packet_free(p);
+  /* 4: the first segment again 1 ms after the second (below the 3 ms
+   * taken for the RTT when none is known), all of it ACKed (up to 1100) */
+  p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 2000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.spurious_retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 0);
+  CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "[TCP Spurious Retransmission] ", 30), 0);
+  dx_packet_free(p);
+  /* 5: bytes not ACKed yet (1150..1189), as soon: out of order */
+  p = seg(s, 1, 1150, 5000, TF_ACK, 1000, NULL, 0, d, 40, 2500);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.out_of_order"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.spurious_retransmission"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A second SYN-ACK with another sequence number becomes the server's base
+ * of relative numbers, flagged as reused ports (tshark 4.0); the segments
+ * that follow the first one's numbers then count from the second. */
+static void test_second_synack_rebases(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 0));
+  dx_packet *p = seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 1000);
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 0);
+  dx_packet_free(p);
+  p = seg(s, 0, 7000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 2000);
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 1);
+  CU_ASSERT_PTR_NOT_NULL(strstr(dx_packet_info(p), "[TCP Port numbers reused] "));
+  dx_packet_free(p);
+  /* the client ACKs the first one: 5001 - 7000 = 2^32 - 1999 */
+  p = seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, NULL, 0, 3000);
+  EXPECT(p, "tcp.seq", "1");
+  EXPECT(p, "tcp.ack", "4294965297");
+  dx_packet_free(p);
+  p = seg(s, 0, 5001, 1001, TF_ACK, 1000, NULL, 0, NULL, 0, 4000);
+  EXPECT(p, "tcp.seq", "4294965297");
+  EXPECT(p, "tcp.ack", "1");
+  dx_packet_free(p);
+  /* the same SYN-ACK again: no new base, a retransmission */
+  p = seg(s, 0, 7000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 500000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 0);
+  EXPECT(p, "tcp.seq", "0");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A SYN whose sequence number is not its side's base starts a new stream
+ * even on a connection that has not closed (tshark 4.0); one at the base
+ * (here one below the first segment seen mid-way) stays in it. */
+static void test_syn_new_stream_open_conn(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[10];
+  memset(d, 'c', sizeof d);
+  dx_packet *p = seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 10, 0);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  p = seg(s, 0, 5000, 1010, TF_ACK, 1000, NULL, 0, NULL, 0, 1000);
+  EXPECT(p, "tcp.stream", "0");
+  dx_packet_free(p);
+  /* the base of the client's numbers is 999: a SYN there stays */
+  p = seg(s, 1, 999, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 2000);
+  EXPECT(p, "tcp.stream", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 0);
+  dx_packet_free(p);
+  /* another ISN: a new stream, its numbers from this SYN */
+  p = seg(s, 1, 70000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 3000);
+  EXPECT(p, "tcp.stream", "1");
+  EXPECT(p, "tcp.seq", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.reused_ports"), 1);
+  dx_packet_free(p);
+  /* the old connection's segments now count in the new one */
+  p = seg(s, 0, 5000, 1010, TF_ACK, 1000, NULL, 0, NULL, 0, 4000);
+  EXPECT(p, "tcp.stream", "1");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* After an ACK of unseen data that the other side's duplicate ACK count
+ * marks as shown (tshark 4.0 sets its unsigned counter to -1), a segment
+ * resent at that side's ACK number within 20 ms is a fast retransmission,
+ * as in tshark, though no duplicate ACK came. */
+static void test_analysis_ack_lost_fast_retrans(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t d[100];
+  memset(d, 'e', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 5000, TF_ACK, 1000, NULL, 0, d, 100, 0));
+  dx_packet_free(seg(s, 0, 5000, 1000, TF_ACK, 1000, NULL, 0, d, 100, 1000));
+  /* 3: the server ACKs 1200, unseen */
+  dx_packet *p = seg(s, 0, 5100, 1200, TF_ACK, 1000, NULL, 0, NULL, 0, 2000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.ack_lost_segment"), 1);
+  dx_packet_free(p);
+  /* 4: the server's first segment again, at the client's ACK number 5000,
+   * 5 ms after that ACK */
+  p = seg(s, 0, 5000, 1200, TF_ACK, 1000, NULL, 0, d, 100, 5000);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.fast_retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.retransmission"), 1);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* An ICMP (IPv4) error from the server quoting the TCP segment in frame
+ * fb[0..n): its IP header and the first qlen bytes after it. */
+static size_t icmp_quote(uint8_t *b, uint8_t type, uint8_t code, const uint8_t *seg, size_t n,
+                         size_t qlen) {
+  size_t q = n - 14 < 20 + qlen ? n - 14 : 20 + qlen;
+  size_t o = tf_ip(b, 0, 1, 8 + q);
+  uint8_t *ic = b + o;
+  memset(ic, 0, 8);
+  ic[0] = type;
+  ic[1] = code;
+  if (type == 5)
+    memcpy(ic + 4, tf_server, 4); /* the gateway */
+  memcpy(ic + 8, seg + 14, q);
+  uint16_t c = tf_fold(tf_sum(ic, 8 + q, 0));
+  ic[2] = (uint8_t)(c >> 8);
+  ic[3] = (uint8_t)c;
+  return o + 8 + q;
+}
+
+/* TCP headers quoted in ICMP errors, as tshark 4.0 shows them: the stream of
+ * their connection, their numbers absolute, no length and no analysis, the
+ * sequence number (IPv4) right after the ports and no tcp.seq_raw; a
+ * Redirect quotes only 8 bytes of TCP (RFC 792); a TLS record that runs
+ * past the quoted segment shows nothing. */
+static void test_quoted_in_icmp(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  uint8_t q[600], d[40];
+  memset(d, 'q', sizeof d);
+  dx_packet_free(seg(s, 1, 1000, 0, TF_SYN, 1000, NULL, 0, NULL, 0, 0));
+  dx_packet_free(seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 1000));
+  dx_packet_free(seg(s, 1, 1001, 5001, TF_ACK, 1000, NULL, 0, NULL, 0, 2000));
+  /* 4: port unreachable quoting the client's segment of 40 bytes */
+  size_t n = tf_tcp(q, 1, CPORT, SPORT, 1001, 5001, TF_ACK | TF_PSH, 1000, NULL, 0, d, 40);
+  n = icmp_quote(fb, 3, 3, q, n, 60);
+  dx_packet *p = tf_feed(s, fb, n, 3000);
+  EXPECT(p, "tcp.stream", "0");
+  EXPECT(p, "tcp.seq", "1001");
+  EXPECT(p, "tcp.ack", "5001");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.len"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.seq_raw"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.nxtseq"), 0);
+  dx_packet_free(p);
+  /* 5: the segment it quoted did not count as sent: this one follows the
+   * handshake with nothing missing */
+  p = seg(s, 1, 1001, 5001, TF_ACK | TF_PSH, 1000, NULL, 0, d, 40, 4000);
+  EXPECT(p, "tcp.seq", "1");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.flags"), 0);
+  dx_packet_free(p);
+  /* 6: a Redirect quoting the whole segment: only its first 8 bytes read */
+  n = tf_tcp(q, 1, CPORT, SPORT, 1041, 5001, TF_ACK, 1000, NULL, 0, NULL, 0);
+  n = icmp_quote(fb, 5, 1, q, n, 20);
+  p = tf_feed(s, fb, n, 5000);
+  EXPECT(p, "tcp.seq", "1041");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.ack"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.stream"), 0);
+  dx_packet_free(p);
+  /* 7: a segment to port 443 starting a TLS record of 2000 bytes, quoted
+   * (60 bytes of it): a TLS layer with no record */
+  uint8_t rec[40];
+  memset(rec, 0, sizeof rec);
+  rec[0] = 23;
+  rec[1] = 3;
+  rec[2] = 3;
+  rec[3] = 0x07;
+  rec[4] = 0xd0;
+  n = tf_tcp(q, 1, CPORT, 443, 7000, 9000, TF_ACK, 1000, NULL, 0, rec, sizeof rec);
+  n = icmp_quote(fb, 3, 3, q, n, 60);
+  p = tf_feed(s, fb, n, 6000);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record.content_type"), 0);
   dx_packet_free(p);
   dx_session_free(s);
 }
@@ -963,6 +1280,13 @@ int main(void) {
       {"bad and unknown options, SACK", test_bad_options},
       {"analysis", test_analysis},
       {"analysis after a handshake", test_analysis_handshake},
+      {"analysis: ACKs of unseen segments", test_analysis_ack_lost},
+      {"analysis: spurious before out of order", test_analysis_spurious_first},
+      {"a second SYN-ACK with another ISN rebases", test_second_synack_rebases},
+      {"a SYN with another ISN on an open connection", test_syn_new_stream_open_conn},
+      {"analysis: a fast retransmission after an ACK of unseen data",
+       test_analysis_ack_lost_fast_retrans},
+      {"headers quoted in ICMP errors", test_quoted_in_icmp},
       {"analysis: SACK, bytes in flight, zero window probe", test_analysis_sack},
       {"reassembly (DNS over TCP)", test_reassembly_dns},
       {"reassembly: an out-of-order segment completes a PDU", test_reassembly_ooo_completes},
@@ -972,6 +1296,7 @@ int main(void) {
       {"analysis: a copy of the SYN/ACK is a retransmission", test_analysis_dup_synack},
       {"a clock jumping back does not end the flow", test_clock_jump_back},
       {"a flow idles out after 600 s and 16,384 frames", test_idle_needs_frames},
+      {"an ended connection is forgotten after 16,384 frames only", test_closed_needs_frames},
       CU_TEST_INFO_NULL,
   };
   return tu_run("tcp", tests);
