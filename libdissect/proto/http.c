@@ -2129,9 +2129,15 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
   if (m->cut) {
     /* as tshark, which finds no complete first line: "Continuation" in a
      * connection that has had a request, else the columns stay TCP's */
-    if (seen_request)
+    if (seen_request) {
       info_continuation(p);
-    dx_mark_truncated(p, http, "the capture's snapshot length cut the HTTP message");
+      if (m->ssdp)
+        dx_col_set_proto(p, info_proto_ssdp);
+    }
+    /* (tshark marks it over TCP, where its HTTP asks for the bytes to
+     * reassemble the headers; over UDP nothing asks for them) */
+    if (!m->ssdp)
+      dx_mark_truncated(p, http, "the capture's snapshot length cut the HTTP message");
   } else {
     info_message(p, t, m, &cols);
   }

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
 
@@ -136,11 +137,40 @@ static void test_truncated(void) {
   }
 }
 
+/* An M-SEARCH cut by the snapshot length inside its version, after a whole
+ * one of the same conversation: what is there of the line, "Continuation"
+ * and SSDP in the columns (tshark 4.0 on such frames: M-SEARCH, *, "HTTP/",
+ * SSDP, Continuation). */
+static void test_cut_line(void) {
+  uint8_t b[512];
+  size_t n = unhex(b, msearch);
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  for (int i = 0; i < 2; i++) {
+    dx_frame fr = {.ts_sec = 1700000000 + i,
+                   .caplen = (uint32_t)(i ? 42 + 16 : n),
+                   .wirelen = (uint32_t)n,
+                   .linktype = 1,
+                   .data = b};
+    dx_packet *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &fr, &p), DX_OK);
+    if (i) {
+      EXPECT(p, "http.request.method", "M-SEARCH");
+      EXPECT(p, "http.request.version", "HTTP/");
+      CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "SSDP");
+      CU_ASSERT_EQUAL(strncmp(dx_packet_info(p), "Continuation", 12), 0);
+    }
+    dx_packet_free(p);
+  }
+  dx_session_free(s);
+}
+
 static CU_TestInfo tests[] = {
     {"M-SEARCH: SSDP with HTTP's fields, numbered per conversation", test_msearch},
     {"NOTIFY: a notification, not a request", test_notify},
     {"200 OK over UDP from the device", test_ok},
     {"cut at every length", test_truncated},
+    {"a line cut by the snapshot length", test_cut_line},
     CU_TEST_INFO_NULL,
 };
 
