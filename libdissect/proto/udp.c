@@ -248,8 +248,11 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
 
   dx_tvb pl = dx_tvb_sub(t, 8, plen);
   if (plen) {
-    dx_node *pn = dx_add_bytes(p, udp, &udp_fields[F_PAYLOAD], &pl, 0, plen);
-    dx_node_set_text(p, pn, "UDP payload (%u byte%s)", plen, plen == 1 ? "" : "s");
+    /* the bytes captured, as tshark counts them: a datagram cut by the
+     * snapshot length is not a truncated payload item */
+    uint32_t have = pl.len < plen ? pl.len : plen;
+    dx_node *pn = dx_add_bytes(p, udp, &udp_fields[F_PAYLOAD], &pl, 0, have);
+    dx_node_set_text(p, pn, "UDP payload (%u byte%s)", have, have == 1 ? "" : "s");
   }
   /* a quoted datagram's application layer goes to the top of the tree, as
    * tshark's (DNS or RX after the ICMP layer that holds IP and UDP) */

@@ -125,6 +125,27 @@ static void test_truncation(void) {
   CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
 }
 
+/* A datagram cut by the snapshot length: the payload item counts the bytes
+ * captured, and nothing read past them, so the Info column does not say the
+ * packet was cut (tshark 4.0 on the same frame: "UDP payload (16 bytes)",
+ * "40000 -> 40001 Len=100"). */
+static void test_cut_payload(void) {
+  uint8_t pl[100];
+  for (int i = 0; i < 100; i++)
+    pl[i] = (uint8_t)i;
+  size_t n = tf_udp(fb, 1, 40000, 40001, pl, sizeof pl, 0);
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  dx_frame fr = {
+      .ts_sec = 1700000000, .caplen = 42 + 16, .wirelen = (uint32_t)n, .linktype = 1, .data = fb};
+  dx_packet *p = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &fr, &p), DX_OK);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "udp.payload"), "UDP payload (16 bytes)");
+  CU_ASSERT_PTR_NULL(strstr(dx_packet_info(p), "Packet size limited"));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* DNS by port: a query for example.com (RFC 1035 4.1). */
 static void test_dns_dispatch(void) {
   static const uint8_t q[29] = {0x12, 0x34, 0x01, 0x00, 0,   1, 0,   0,   0,   0, 0, 0, 7, 'e', 'x',
@@ -145,6 +166,7 @@ int main(void) {
       {"checksums", test_checksums},
       {"bad lengths", test_bad_lengths},
       {"truncated at every length", test_truncation},
+      {"a datagram cut by the snapshot length", test_cut_payload},
       {"DNS by port", test_dns_dispatch},
       CU_TEST_INFO_NULL,
   };
