@@ -586,6 +586,9 @@ static void test_gtp(void) {
   CU_ASSERT_EQUAL(tu_count(p, "gtp.teid"), 0);
   CU_ASSERT(tu_any_flag(p, DX_NODE_TRUNCATED));
   dx_packet_free(p);
+  /* every prefix of a G-PDU with sequence number and extension headers */
+  n = udp_frame(fb, 2152, 2152, g, 52);
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
   dx_session_free(s);
 }
 
@@ -626,6 +629,7 @@ static void test_cfp(void) {
   EXPECT(p, "frame.protocols", "eth:cfp:eth:ethertype:ip:icmp");
   EXPECT(p, "cfp.fcs", "0x00010203");
   dx_packet_free(p);
+  CU_ASSERT_EQUAL(tu_truncate_all(1, f, sizeof f), 0);
   dx_session_free(s);
 }
 
@@ -677,6 +681,7 @@ static void test_capwap(void) {
   p = run(&s, fb, n);
   EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:capwap.data:eth:ethertype:ip:icmp:data");
   dx_packet_free(p);
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
   dx_session_free(s);
 }
 
