@@ -2248,9 +2248,10 @@ static uint32_t dissect_ssdp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   /* (no stream: frame_message() never waits for more bytes here) */
   if (frame_message(p, t, 0, cv, false, &m, &need) != MSG_DONE) {
     /* not a request or a status line: tshark says "Continuation" once the
-     * conversation has had a request, and shows nothing of SSDP before */
+     * conversation has had a request, and before that shows nothing at all
+     * (no SSDP layer, no data: the bytes stay UDP's payload item) */
     if (!cv || cv->count == 0)
-      return 0;
+      return t->len;
     dx_node *n = dx_add_proto(p, parent, &ssdp_fields[0], t, 0, t->len);
     dx_dissect_data(p, t, n);
     dx_col_set_proto(p, info_proto_ssdp);

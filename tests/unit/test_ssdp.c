@@ -165,12 +165,31 @@ static void test_cut_line(void) {
   dx_session_free(s);
 }
 
+/* A datagram to port 1900 that is no HTTP message, in a conversation
+ * without a request: tshark 4.0 shows nothing of it but UDP's payload item
+ * (no ssdp layer, no data layer; frame.protocols "eth:ethertype:ip:udp"). */
+static void test_not_http(void) {
+  uint8_t b[512];
+  size_t n = unhex(b, msearch);
+  memset(b + 42, 0x01, n - 42); /* (the UDP checksum is zero: not checked) */
+  dx_session *s = NULL;
+  dx_packet *p = tu_dissect(&s, 1, b, n);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp");
+  CU_ASSERT_EQUAL(tu_count(p, "data"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "udp.payload"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "UDP");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static CU_TestInfo tests[] = {
     {"M-SEARCH: SSDP with HTTP's fields, numbered per conversation", test_msearch},
     {"NOTIFY: a notification, not a request", test_notify},
     {"200 OK over UDP from the device", test_ok},
     {"cut at every length", test_truncated},
     {"a line cut by the snapshot length", test_cut_line},
+    {"not an HTTP message", test_not_http},
     CU_TEST_INFO_NULL,
 };
 
