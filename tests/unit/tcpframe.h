@@ -123,6 +123,22 @@ static inline size_t tf_udp(uint8_t *b, int from_client, uint16_t cport, uint16_
   return o + 8 + plen;
 }
 
+/* Dissects the first caplen bytes of an n-byte frame (a capture whose
+ * snapshot length cut it) at time 1700000000 s + usec µs. */
+static inline dx_packet *tf_feed_cut(dx_session *s, const uint8_t *b, size_t n, size_t caplen,
+                                     uint64_t usec) {
+  dx_frame fr = {.ts_sec = 1700000000 + (int64_t)(usec / 1000000),
+                 .ts_nsec = (uint32_t)(usec % 1000000) * 1000,
+                 .caplen = (uint32_t)caplen,
+                 .wirelen = (uint32_t)n,
+                 .linktype = 1,
+                 .data = b};
+  dx_packet *p = NULL;
+  if (dx_session_dissect(s, &fr, &p) != DX_OK)
+    return NULL;
+  return p;
+}
+
 /* Dissects a frame at time 1700000000 s + usec µs (appending it to the
  * TU_DUMP_PCAP file if that is set). */
 static inline dx_packet *tf_feed(dx_session *s, const uint8_t *b, size_t n, uint64_t usec) {
@@ -141,16 +157,7 @@ static inline dx_packet *tf_feed(dx_session *s, const uint8_t *b, size_t n, uint
       fclose(f);
     }
   }
-  dx_frame fr = {.ts_sec = 1700000000 + (int64_t)(usec / 1000000),
-                 .ts_nsec = (uint32_t)(usec % 1000000) * 1000,
-                 .caplen = (uint32_t)n,
-                 .wirelen = (uint32_t)n,
-                 .linktype = 1,
-                 .data = b};
-  dx_packet *p = NULL;
-  if (dx_session_dissect(s, &fr, &p) != DX_OK)
-    return NULL;
-  return p;
+  return tf_feed_cut(s, b, n, n, usec);
 }
 
 #endif

@@ -42,8 +42,10 @@ static void conn_open(conn *c, uint16_t cport, uint16_t sport) {
   dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
 }
 
-/* One data segment from the client (c2s) or the server. */
-static dx_packet *send_data(conn *c, int c2s, const void *data, size_t len) {
+/* One data segment from the client (c2s) or the server, of which the
+ * capture keeps `keep` bytes of payload (cut by its snapshot length when
+ * fewer than len; frame.len stays the whole frame). */
+static dx_packet *send_seg(conn *c, int c2s, const void *data, size_t len, size_t keep) {
   size_t n;
   if (c2s) {
     n = tf_tcp(c->buf, 1, c->cport, c->sport, c->cseq, c->sseq, TF_PSH | TF_ACK, 64240, NULL, 0,
@@ -54,7 +56,13 @@ static dx_packet *send_data(conn *c, int c2s, const void *data, size_t len) {
                data, len);
     c->sseq += (uint32_t)len;
   }
-  return tf_feed(c->s, c->buf, n, c->usec += 100);
+  c->usec += 100;
+  return keep < len ? tf_feed_cut(c->s, c->buf, n, n - len + keep, c->usec)
+                    : tf_feed(c->s, c->buf, n, c->usec);
+}
+
+static dx_packet *send_data(conn *c, int c2s, const void *data, size_t len) {
+  return send_seg(c, c2s, data, len, len);
 }
 
 static dx_packet *send_str(conn *c, int c2s, const char *s) {
@@ -678,27 +686,8 @@ static void test_truncation(void) {
   dx_session_free(s);
 }
 
-/* One data segment of the open connection, cut by the capture's snapshot
- * length to `keep` bytes of its payload (frame.len stays the whole frame). */
 static dx_packet *send_cut(conn *c, int c2s, const char *data, size_t keep) {
-  size_t len = strlen(data);
-  size_t n = c2s ? tf_tcp(c->buf, 1, c->cport, c->sport, c->cseq, c->sseq, TF_PSH | TF_ACK, 64240,
-                          NULL, 0, (const uint8_t *)data, len)
-                 : tf_tcp(c->buf, 0, c->cport, c->sport, c->sseq, c->cseq, TF_PSH | TF_ACK, 65160,
-                          NULL, 0, (const uint8_t *)data, len);
-  if (c2s)
-    c->cseq += (uint32_t)len;
-  else
-    c->sseq += (uint32_t)len;
-  c->usec += 100;
-  dx_frame fr = {.ts_sec = 1700000000 + (int64_t)(c->usec / 1000000),
-                 .ts_nsec = (uint32_t)(c->usec % 1000000) * 1000,
-                 .caplen = (uint32_t)(n - len + keep),
-                 .wirelen = (uint32_t)n,
-                 .linktype = 1,
-                 .data = c->buf};
-  dx_packet *p = NULL;
-  return dx_session_dissect(c->s, &fr, &p) == DX_OK ? p : NULL;
+  return send_seg(c, c2s, data, strlen(data), keep);
 }
 
 /* A first line cut by the snapshot length: tshark 4.0 reads what is there

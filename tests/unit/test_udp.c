@@ -136,10 +136,8 @@ static void test_cut_payload(void) {
   size_t n = tf_udp(fb, 1, 40000, 40001, pl, sizeof pl, 0);
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  dx_frame fr = {
-      .ts_sec = 1700000000, .caplen = 42 + 16, .wirelen = (uint32_t)n, .linktype = 1, .data = fb};
-  dx_packet *p = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &fr, &p), DX_OK);
+  dx_packet *p = tf_feed_cut(s, fb, n, 42 + 16, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   CU_ASSERT_STRING_EQUAL(tu_label(p, "udp.payload"), "UDP payload (16 bytes)");
   CU_ASSERT_PTR_NULL(strstr(dx_packet_info(p), "Packet size limited"));
   dx_packet_free(p);
