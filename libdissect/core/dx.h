@@ -251,6 +251,11 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF
 
 /* ---- packets ----------------------------------------------------------- */
 #define DX_DESEGMENT_ONE_MORE 0x0fffffffu
+/* desegment_len asking for every byte until the sender's FIN (Wireshark's
+ * DESEGMENT_UNTIL_FIN; only where dx_stream_may_wait_for_fin() says so):
+ * an HTTP response whose body runs to the end of the connection. */
+#define DX_DESEGMENT_UNTIL_FIN 0x0ffffffeu
+enum { DX_STREAM_MORE = 0, DX_STREAM_END = 1, DX_STREAM_NO_WAIT = 2 }; /* dx_packet.stream_end */
 
 typedef struct dx_source {
   const char *name; /* "Frame (74 bytes)", "Reassembled TCP (4410 bytes)" */
@@ -380,6 +385,12 @@ struct dx_packet {
    * again, on the frame that completes the PDU, with a tvb over a
    * reassembled data source. */
   uint32_t desegment_offset, desegment_len;
+  /* Set by the producer while the bytes handed on are the last of their
+   * direction (DX_STREAM_END: TCP's bytes that come with the FIN, or a PDU
+   * kept until the FIN dissected at it; Wireshark's end_of_stream), or
+   * while a PDU kept until the FIN is dissected early because a cap stopped
+   * it (DX_STREAM_NO_WAIT: more bytes follow, but none may be waited for). */
+  uint8_t stream_end;
   /* Where the size of each application PDU goes (dx_pdu_size()): the
    * transport's layer node and its field (TCP's tree and tcp.pdu.size),
    * set by the transport while it hands bytes to the byte-stream layer;
@@ -813,6 +824,10 @@ bool dx_app_data_set(dx_packet *p, void *data, void (*app_free)(void *));
 static inline bool dx_in_stream(const dx_packet *p) {
   return p->bstream != NULL || p->flow != NULL;
 }
+/* True if the current byte stream can keep a PDU until its sender ends the
+ * direction (DX_DESEGMENT_UNTIL_FIN): a TCP stream, and these bytes are not
+ * its last (p->stream_end). */
+bool dx_stream_may_wait_for_fin(const dx_packet *p);
 
 /* An application PDU of plen bytes starts at off in t (the length its
  * header gives, whether or not all its bytes are there): shown under the

@@ -367,9 +367,12 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
       bool conflict = (pc[i].flags & DX_PIECE_CONFLICT) && k->seg_error;
       dx_node *sn = dx_add_uint(p, segs, conflict ? k->seg_error : k->segment, rt, pos - back, plen,
                                 pc[i].frame);
-      dx_node_set_text(p, sn, "[Frame: %llu, payload: %u-%u (%u byte%s)]",
-                       (unsigned long long)pc[i].frame, pos - back, pos + pc[i].len - 1, plen,
-                       plen == 1 ? "" : "s");
+      if (plen == 0)
+        dx_node_set_text(p, sn, "[Frame: %llu (no data)]", (unsigned long long)pc[i].frame);
+      else
+        dx_node_set_text(p, sn, "[Frame: %llu, payload: %u-%u (%u byte%s)]",
+                         (unsigned long long)pc[i].frame, pos - back, pos + pc[i].len - 1, plen,
+                         plen == 1 ? "" : "s");
       if ((pc[i].flags & DX_PIECE_OVERLAP) && k->seg_overlap) {
         dx_node *f = dx_add_uint(p, sn, k->seg_overlap, rt, 0, 0, 1);
         dx_node_set_flags(f, DX_NODE_GENERATED);
@@ -433,11 +436,18 @@ static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, u
     }
     dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *sl);
     uint32_t nsl = sl ? pieces_slice(pc, npc, doff, t->len - doff, sl) : 0;
-    uint32_t more = dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen;
-    if (!sl || !dx_tcp_pdu_start(d->rs, t->data + doff, t->len - doff, more, sl, nsl))
+    bool until_fin = dlen == DX_DESEGMENT_UNTIL_FIN && d->kind->until_fin;
+    uint32_t more = dlen == DX_DESEGMENT_ONE_MORE || dlen == DX_DESEGMENT_UNTIL_FIN ? 0 : dlen;
+    if (!sl || !dx_tcp_pdu_start(d->rs, t->data + doff, t->len - doff, more, sl, nsl)) {
       limit_hit(d);
-    else
+    } else {
       d->res.buffered = true;
+      if (until_fin) {
+        /* every byte until the FIN (dx_stream_fin), or the cap */
+        d->rs->pdu_until_fin = true;
+        d->rs->pdu_need = UINT32_MAX;
+      }
+    }
     return;
   }
   d->res.pdu_done = true;
@@ -490,6 +500,38 @@ static dx_tvb reassembled_source(deliver_ctx *d, const uint8_t *data, uint32_t l
   return dx_packet_add_source_kind(d->p, DX_SRC_REASSEMBLED, d->kind->name, data, len);
 }
 
+/* Dissects the pending PDU as it is, as the last bytes of its direction
+ * (p->stream_end): a PDU kept until the FIN, at the FIN or when the cap
+ * stops it. `after`: bytes of the current delivery past it. */
+static void finish_pending(deliver_ctx *d, uint32_t after, bool at_fin) {
+  dx_packet *p = d->p;
+  dx_tcp_stream *rs = d->rs;
+  dx_tvb rt = reassembled_source(d, rs->pdu, rs->pdu_len);
+  uint32_t npieces = rs->npieces;
+  dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces + 1) * sizeof *pcs);
+  if (pcs) {
+    memcpy(pcs, rs->pieces, npieces * sizeof *pcs);
+    /* tshark lists a FIN without data as a piece of its own: "#7(0)" */
+    if (at_fin && (!npieces || pcs[npieces - 1].frame != p->num))
+      pcs[npieces++] = (dx_reasm_piece){.frame = p->num};
+  } else {
+    npieces = 0;
+  }
+  uint32_t pdu_end = rs->next_seq - after, pdu_seq = pdu_end - rs->pdu_len;
+  dx_tcp_pdu_reset(rs);
+  if (rt.len == 0 && rt.reported == 0) {
+    dx_expert(p, d->owner, dx_field_limit(), DX_SEV_WARN,
+              "[Too many data sources in one packet: reassembled PDU not shown]");
+    return;
+  }
+  uint8_t end = p->stream_end;
+  p->stream_end = at_fin ? DX_STREAM_END : DX_STREAM_NO_WAIT;
+  run_reassembled(d, &rt, pcs, npieces);
+  p->stream_end = end;
+  if (rs->started && !d->provisional)
+    dx_tcp_msp_done(rs, pdu_seq, pdu_end);
+}
+
 /* Hands in-order bytes to the application, completing pending PDUs.
  * frame_off: offset of data[0] in d->pl, or UINT32_MAX if the bytes are not
  * in it. */
@@ -528,6 +570,17 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
     if (dx_tcp_pdu_pending(rs)) {
       uint32_t want = rs->pdu_need - rs->pdu_len;
       uint32_t take = rs->pdu_one_more || greedy ? len : (want < len ? want : len);
+      if (rs->pdu_until_fin && !dx_tcp_pdu_fits(rs, take)) {
+        /* The cap ends a PDU kept until the FIN: what is held is dissected
+         * now, the rest comes as it arrives. */
+        dx_expert(p, d->owner, dx_field_limit(), DX_SEV_WARN,
+                  "[%s reassembly limit reached (%u bytes per direction): the PDU that runs "
+                  "until the end of the connection is shown as far as it was kept]",
+                  d->kind->name, dx_packet_config(p)->max_stream_bytes);
+        finish_pending(d, len, false);
+        greedy = true;
+        continue;
+      }
       dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (ncur ? ncur : 1) * sizeof *sl);
       uint32_t nsl = sl ? pieces_slice(cur, ncur, 0, take, sl) : 0;
       if (!sl || !dx_tcp_pdu_append(rs, data, take, sl, nsl)) {
@@ -662,6 +715,20 @@ uint32_t dx_stream_fill(dx_packet *p, dx_stream *s, const dx_stream_input *in, b
   if (rs->started)
     dx_tcp_msp_done(rs, pdu_seq, pdu_end);
   return take;
+}
+
+bool dx_stream_fin(dx_packet *p, dx_stream *s, int dir, dx_node *owner, dx_node *parent) {
+  deliver_ctx d;
+  ctx_setup(&d, p, s, dir, owner, parent);
+  dx_tcp_stream *rs = d.rs;
+  if (!rs || !rs->pdu_until_fin || !dx_tcp_pdu_pending(rs) || s->reasm_off[d.dir])
+    return false;
+  finish_pending(&d, 0, true);
+  return true;
+}
+
+bool dx_stream_may_wait_for_fin(const dx_packet *p) {
+  return p->bstream && p->bstream->kind->until_fin && !p->stream_end;
 }
 
 bool dx_stream_show_pdu(dx_packet *p, dx_stream *s, const uint8_t *data, uint32_t len,

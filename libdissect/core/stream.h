@@ -24,6 +24,9 @@ typedef struct dx_stream_kind {
   const char *name;    /* "TCP", "TLS": "Reassembled TCP (N bytes)" */
   dx_table port_table; /* dispatch by port: DX_TABLE_TCP_PORT, DX_TABLE_TLS_PORT */
   bool heuristics;     /* try the TCP heuristics when no port matches */
+  /* the producer tells the end of a direction (dx_stream_fin()), so a PDU
+   * may be kept until then (DX_DESEGMENT_UNTIL_FIN) */
+  bool until_fin;
   /* Fields for the reassembly nodes (may be NULL): the bytes of this frame
    * kept for a PDU ("TCP segment data"), the list of pieces of a
    * reassembled PDU, one piece, their count, the reassembled length and
@@ -109,6 +112,12 @@ typedef struct dx_stream_result {
 
 void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
                        dx_stream_result *res);
+
+/* The sender ended direction `dir` (TCP's FIN, every byte before it
+ * delivered): a PDU kept until then (DX_DESEGMENT_UNTIL_FIN) is dissected
+ * now, over a reassembled data source, with p->stream_end set. Returns true
+ * if it was. */
+bool dx_stream_fin(dx_packet *p, dx_stream *s, int dir, dx_node *owner, dx_node *parent);
 
 /* The protocol running on the current stream hands the rest of it to
  * another (HTTP's 101 Switching Protocols to h2c, a CONNECT tunnel to TLS):

@@ -77,6 +77,11 @@ static bool charge(dx_tcp_stream *s, uint64_t n) {
   return true;
 }
 
+bool dx_tcp_pdu_fits(const dx_tcp_stream *s, uint64_t n) {
+  return dx_tcp_stream_buffered(s) + n <= s->lim.max_stream &&
+         (!s->lim.total || *s->lim.total + n <= s->lim.max_total);
+}
+
 static void uncharge(dx_tcp_stream *s, uint64_t n) {
   if (s->lim.total)
     *s->lim.total = *s->lim.total >= n ? *s->lim.total - n : 0;
@@ -124,6 +129,7 @@ void dx_tcp_pdu_reset(dx_tcp_stream *s) {
   s->pdu_len = s->pdu_cap = s->pdu_need = 0;
   s->npieces = s->pieces_cap = 0;
   s->pdu_one_more = false;
+  s->pdu_until_fin = false;
 }
 
 void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
@@ -467,6 +473,11 @@ bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint3
 void dx_tcp_pdu_park(dx_tcp_stream *s, uint32_t seq) {
   if (!s->pdu_need)
     return;
+  if (s->pdu_until_fin) {
+    /* (bytes missing before its end: the FIN cannot complete it) */
+    dx_tcp_pdu_reset(s);
+    return;
+  }
   dx_tcp_stale_drop(s, false);
   /* the bytes stay charged: they move from the pending PDU to the stale one */
   s->st = s->pdu;
@@ -483,6 +494,7 @@ void dx_tcp_pdu_park(dx_tcp_stream *s, uint32_t seq) {
   s->pdu_len = s->pdu_cap = s->pdu_need = 0;
   s->npieces = s->pieces_cap = 0;
   s->pdu_one_more = false;
+  s->pdu_until_fin = false;
 }
 
 void dx_tcp_msp_done(dx_tcp_stream *s, uint32_t seq, uint32_t end) {

@@ -77,6 +77,9 @@ typedef struct dx_tcp_stream {
   uint32_t pdu_len, pdu_cap;
   uint32_t pdu_need; /* total bytes the pending PDU needs; 0 = nothing pending */
   bool pdu_one_more; /* the dissector did not know how many: any byte helps */
+  /* DX_DESEGMENT_UNTIL_FIN: every byte until the FIN (pdu_one_more too;
+   * pdu_need is then out of reach, the cap ends it first) */
+  bool pdu_until_fin;
   dx_reasm_piece *pieces;
   uint32_t npieces, pieces_cap;
   /* Without reordering: the PDU that was pending when a gap before a
@@ -150,6 +153,9 @@ bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint3
  * dropped). */
 bool dx_tcp_pdu_append(dx_tcp_stream *s, const uint8_t *data, uint32_t len,
                        const dx_reasm_piece *pieces, uint32_t npieces);
+/* True if n more bytes fit in the pending PDU (its direction's cap and the
+ * session's total). */
+bool dx_tcp_pdu_fits(const dx_tcp_stream *s, uint64_t n);
 /* True if the pending PDU has the bytes it asked for. */
 static inline bool dx_tcp_pdu_complete(const dx_tcp_stream *s) {
   return s->pdu_need && s->pdu_len >= s->pdu_need;

@@ -1151,6 +1151,29 @@ static bool looks_text(const uint8_t *s, uint32_t n) {
 }
 
 #define HTTP_MAX_TEXT_LINES 5000u
+#define HTTP_LABEL_LEN 240u /* tshark's ITEM_LABEL_LENGTH */
+
+/* A text line's label as tshark makes it: a line whose label (its bytes as
+ * format_text() writes them) has 240 bytes or more is cut, " [truncated]"
+ * in front of what fits in 238, at a character's start (as
+ * label_mark_truncated() does). A shorter one is kept as it is. */
+static void set_line_label(dx_packet *p, dx_node *n, const uint8_t *s, uint32_t ll) {
+  if (!dx_label_wanted(p, n))
+    return;
+  char lbl[4 * HTTP_LABEL_LEN + 16];
+  uint32_t take = ll > HTTP_LABEL_LEN + 1 ? HTTP_LABEL_LEN + 1 : ll;
+  size_t l = dx_escape(s, take, lbl, sizeof lbl);
+  if (l < HTTP_LABEL_LEN && take == ll) {
+    dx_node_set_text(p, n, "%.*s", (int)ll, (const char *)s);
+    return;
+  }
+  static const char trunc[] = " [truncated]";
+  size_t tl = sizeof trunc - 1;
+  size_t k = HTTP_LABEL_LEN - 2 - tl;
+  while (k > 0 && ((uint8_t)lbl[k] & 0xc0) == 0x80)
+    k--;
+  dx_node_set_text(p, n, "%s%.*s", trunc, (int)k, lbl);
+}
 
 void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt) {
   /* Count lines first for the label. */
@@ -1178,7 +1201,7 @@ void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const ch
     const uint8_t *lf = memchr(s, '\n', b->len - pos);
     uint32_t ll = lf ? (uint32_t)(lf - s) + 1 : b->len - pos;
     dx_node *ln = dx_add_none(p, dtl, FL(F_DTL_LINE), b, pos, ll);
-    dx_node_set_text(p, ln, "%.*s", (int)(ll < 1000 ? ll : 1000), (const char *)s);
+    set_line_label(p, ln, s, ll);
     pos += ll;
   }
 }
@@ -1202,7 +1225,7 @@ static void message_http(dx_packet *p, dx_node *parent, const dx_tvb *b) {
     while (shown > 0 && (s[shown - 1] == '\n' || s[shown - 1] == '\r'))
       shown--;
     dx_node *ln = dx_add_none(p, mh, FL(F_MSG_HTTP_LINE), b, pos, ll);
-    dx_node_set_text(p, ln, "%.*s", (int)(shown < 1000 ? shown : 1000), (const char *)s);
+    set_line_label(p, ln, s, shown);
     pos += ll;
   }
 }
@@ -1731,8 +1754,10 @@ static uint32_t dissect_continuation(dx_packet *p, const dx_tvb *t, uint32_t off
 
 enum { MSG_DONE, MSG_MORE, MSG_NOT_HTTP };
 
+/* True if asking for more bytes makes sense: a stream, and not its last
+ * bytes (tshark's end_of_stream). */
 static bool can_wait(const dx_packet *p) {
-  return dx_in_stream(p);
+  return dx_in_stream(p) && !p->stream_end;
 }
 
 static uint32_t stream_cap(const dx_packet *p) {
@@ -1862,11 +1887,19 @@ static int frame_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv 
     break;
   }
   case BODY_CLOSE:
-    /* Delimited by the end of the connection (RFC 9112 6.3 item 8). tcp.c
-     * does not tell us about the FIN, so the body is shown as it arrives:
-     * what is here now, the rest as continuation. */
+    /* Delimited by the end of the connection (RFC 9112 6.3 item 8). Over
+     * TCP, as tshark: the message is kept until the server's FIN and shown
+     * there whole (unless the capture cut it: those bytes never come).
+     * Elsewhere (over TLS, where tshark never shows it), or once the FIN
+     * came or the cap was reached: what is here now, the rest as
+     * continuation. */
+    if (dx_stream_may_wait_for_fin(p) && t->len == t->reported) {
+      *need = DX_DESEGMENT_UNTIL_FIN;
+      return MSG_MORE;
+    }
     m->body_len = avail;
-    m->body_left = HTTP_UNTIL_CLOSE;
+    if (p->stream_end != DX_STREAM_END)
+      m->body_left = HTTP_UNTIL_CLOSE;
     break;
   }
   m->end = m->body_off + m->body_len;

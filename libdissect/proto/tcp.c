@@ -1014,6 +1014,7 @@ static const dx_stream_kind tcp_kind = {
     .name = "TCP",
     .port_table = DX_TABLE_TCP_PORT,
     .heuristics = true,
+    .until_fin = true,
     .seg_data = &tcp_fields[F_SEGMENT_DATA],
     .segments = &tcp_fields[F_SEGMENTS],
     .segment = &tcp_fields[F_SEGMENT],
@@ -2358,11 +2359,64 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
 /* The payload: shown, then handed to the byte-stream layer (through the
  * reassembly when the connection is known). Returns what dissect_tcp
  * returns: the bytes TCP took. */
+/* A FIN ends its direction: a PDU kept until then is dissected in this
+ * frame, as tshark does, if every byte before the FIN was delivered (a
+ * retransmitted FIN finds nothing kept). */
+static void feed_fin(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                     const tcp_conn *k) {
+  if (!(s->flags & TH_FIN) || !k->c || p->in_icmp_error)
+    return;
+  dx_tcp_stream *rs = &k->h->rs;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  if (!rs->pdu_until_fin || !rs->started || rs->next_seq != dseq + s->seglen)
+    return;
+  dx_node *save_tree = p->pdu_tree;
+  const dx_field *save_field = p->pdu_field;
+  p->pdu_tree = tcp;
+  p->pdu_field = FL(F_PDU_SIZE);
+  dx_stream_fin(p, &k->c->bs, k->dir, tcp, parent);
+  p->pdu_tree = save_tree;
+  p->pdu_field = save_field;
+}
+
+/* A FIN with data, in order, while a PDU is kept until the FIN: as tshark,
+ * its bytes go straight to that PDU, which is dissected here, and the
+ * segment shows no payload items of its own. False if it is not that case
+ * (or the bytes do not fit: the stream layer then ends the PDU at its cap). */
+static bool fin_data_ends_pdu(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                              const tcp_conn *k, const dx_tvb *pl) {
+  if (!(s->flags & TH_FIN) || (s->flags & (TH_SYN | TH_RST)) || !k->c || p->in_icmp_error ||
+      k->c->bs.reasm_off[k->dir] || pl->len < s->seglen)
+    return false;
+  dx_tcp_stream *rs = &k->h->rs;
+  if (!rs->pdu_until_fin || !dx_tcp_pdu_pending(rs) || !rs->started || rs->next_seq != s->seq ||
+      !dx_tcp_pdu_fits(rs, s->seglen))
+    return false;
+  dx_reasm_out out;
+  if (dx_tcp_stream_push(rs, s->seq, pl->data, s->seglen, p->num, &out) != DX_REASM_DELIVER)
+    return false;
+  if (!dx_tcp_pdu_append(rs, out.data, out.len, out.pieces, out.npieces))
+    return true; /* (cannot happen: it fit) */
+  feed_fin(p, tcp, parent, s, k);
+  return true;
+}
+
 static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node *parent,
                             const tcp_seg *s, const tcp_conn *k, const tcp_analysis *a,
                             const char *prefix, size_t pfx) {
-  if (s->bogus_past_end || s->seglen == 0)
+  if (s->bogus_past_end)
     return s->hlen < t->len ? s->hlen : t->len;
+  if (s->seglen == 0) {
+    feed_fin(p, tcp, parent, s, k);
+    return s->hlen < t->len ? s->hlen : t->len;
+  }
+  {
+    dx_tvb fpl = dx_tvb_sub(t, s->hlen, UINT32_MAX);
+    if (fin_data_ends_pdu(p, tcp, parent, s, k, &fpl)) {
+      dx_node_set_len(tcp, s->hlen <= t->len ? s->hlen : t->len);
+      return t->len;
+    }
+  }
   uint32_t seglen = s->seglen;
   dx_tvb pl = dx_tvb_sub(t, s->hlen, UINT32_MAX);
   dx_node *n = dx_add_bytes(p, tcp, FL(F_PAYLOAD), &pl, 0, seglen);
@@ -2386,10 +2440,19 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
     feed_once(p, s, k, &pl, parent);
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
     kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
-  else
+  else {
+    /* (the bytes that come with the FIN are the direction's last) */
+    p->stream_end = (s->flags & TH_FIN) ? DX_STREAM_END : DX_STREAM_MORE;
     kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
+    p->stream_end = DX_STREAM_MORE;
+  }
   p->pdu_tree = save_tree;
   p->pdu_field = save_field;
+  if (!once && (s->flags & TH_FIN) && dx_tcp_pdu_pending(&k->h->rs)) {
+    feed_fin(p, tcp, parent, s, k);
+    if (!dx_tcp_pdu_pending(&k->h->rs))
+      res.pdu_done = true;
+  }
   if (!once && (res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");

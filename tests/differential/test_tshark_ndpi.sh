@@ -53,7 +53,6 @@ fuzz-2006-06-26-2594.pcap (1) udp.stream from frame 626: tshark's SIP/SDP set up
 ndpi_match_string_subprotocol__error.pcapng not yet examined: an HTTP response line 'HTTP/1.' and a non-digit byte (tshark reads a response), a Content-Type value starting with a NUL byte; the TCP fields are equal
 443-opvn.pcap OpenVPN over TCP (port 1194): tshark's OpenVPN dissector takes the TLS handshake out of the P_CONTROL_V1 messages (frames 10, 12, ...); dissect has no OpenVPN dissector (it would need the 2-byte TCP framing, opcode and key id, session ids, the ACK arrays and packet ids, and the reassembly of the control channel's TLS bytes)
 whatsappfiles.pcap TCP reassembly after a gap (work left): a segment past a gap that reaches beyond the end of the PDU being reassembled (frame 121, seq 83187) gives tshark's reassembly its first 110 bytes for that PDU and starts the next PDU (a TLS record) at its end; dissect keeps the whole segment for the unfinished PDU, gives up after the next gap (frame 122) and shows "Ignored Unknown Record" where tshark finds the records again (frames 135, 143, 152, ...)
-EAQ.pcap a response with neither Content-Length nor chunked coding (frame 15): tshark reassembles its body until the connection's FIN, which never comes (the client resets), so it shows no HTTP; dissect, which has no until-FIN reassembly, shows the response at its first segment
 XEOF
 )
 

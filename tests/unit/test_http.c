@@ -755,21 +755,111 @@ static void test_heuristic_other_port(void) {
   conn_close(&C);
 }
 
+/* The server's FIN (with data or not) on the server's side. */
+static dx_packet *send_fin(conn *c, const char *data) {
+  size_t len = strlen(data);
+  size_t n = tf_tcp(c->buf, 0, c->cport, c->sport, c->sseq, c->cseq, TF_FIN | TF_PSH | TF_ACK,
+                    65160, NULL, 0, (const uint8_t *)data, len);
+  c->sseq += (uint32_t)len + 1;
+  return tf_feed(c->s, c->buf, n, c->usec += 100);
+}
+
+/* A response without Content-Length or chunked coding: its body runs to the
+ * end of the connection (RFC 9112 6.3 item 8), and tshark 4.0 keeps it until
+ * the server's FIN and shows it there, whole. Checked with tshark on the
+ * same segments written as a pcap (a FIN without data, with data, and a
+ * response in the FIN segment itself: the same Info, tcp.segment list
+ * "#5(364), #6(240), #7(0)" with "[Frame: 7 (no data)]", and file_data). */
 static void test_body_until_close(void) {
   conn_open(&C, 40060, 80);
   dx_packet_free(send_str(&C, 1, "GET / HTTP/1.0\r\n\r\n"));
   dx_packet *p = send_str(&C, 0, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nfirst part\n");
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  EXPECT(p, "http.response.code", "200");
-  EXPECT(p, "http.file_data", "first part\\n");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.0 200 OK  [TCP segment of a reassembled PDU]");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
   dx_packet_free(p);
   p = send_str(&C, 0, "HTTP/1.0 200 OK\r\nsecond part\n");
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  /* still the body, not a new response */
   CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
-  CU_ASSERT_EQUAL(tu_count(p, "http.file_data"), 1);
-  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment_data"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  dx_packet_free(p);
+  /* the FIN, without data: the response, whole, over "Reassembled TCP" */
+  p = send_fin(&C, "");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response.code", "200");
+  EXPECT(p, "http.file_data", "first part\\nHTTP/1.0 200 OK\\r\\nsecond part\\n");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment"), 3);
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.line"), 1);
+  CU_ASSERT(find_source(p, "Reassembled TCP") >= 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.0 200 OK  (text/plain)");
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* the FIN brings the last bytes: no payload items of its own, as tshark */
+  conn_open(&C, 40061, 80);
+  dx_packet_free(send_str(&C, 1, "GET / HTTP/1.0\r\n\r\n"));
+  dx_packet_free(send_str(&C, 0, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nab"));
+  p = send_fin(&C, "cd");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.file_data", "abcd");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.payload"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment_data"), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* a response in the FIN segment: shown there (nothing more will come) */
+  conn_open(&C, 40062, 80);
+  dx_packet_free(send_str(&C, 1, "GET / HTTP/1.0\r\n\r\n"));
+  p = send_fin(&C, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.file_data", "all");
+  CU_ASSERT_EQUAL(tu_count(p, "_ws.limit"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "HTTP/1.0 200 OK  (text/plain)");
+  dx_packet_free(p);
+  conn_close(&C);
+
+  /* no FIN in the capture (the client resets): never shown, as tshark
+   * (nDPI's EAQ.pcap, frame 15) */
+  conn_open(&C, 40063, 80);
+  dx_packet_free(send_str(&C, 1, "GET / HTTP/1.0\r\n\r\n"));
+  p = send_str(&C, 0, "HTTP/1.0 200 OK\r\n\r\nbody");
+  CU_ASSERT_EQUAL(tu_count(p, "http"), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
+/* The per-direction cap ends a body kept until the FIN: what was kept is
+ * shown when the next bytes do not fit (with a note), the rest follows as
+ * continuation; nothing is lost and memory stays bounded. (tshark has no
+ * such cap: this is dissect's own rule, documented in stream.c.) */
+static void test_body_until_close_cap(void) {
+  dx_config cfg;
+  dx_config_init(&cfg);
+  cfg.max_stream_bytes = 4096;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&C.s, &cfg), DX_OK);
+  conn_open(&C, 40064, 80);
+  dx_packet_free(send_str(&C, 1, "GET / HTTP/1.0\r\n\r\n"));
+  static char big[3000];
+  memset(big, 'x', sizeof big - 1);
+  dx_packet *p = send_str(&C, 0, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  dx_packet_free(p);
+  p = send_str(&C, 0, big); /* 2,999 + 44 held */
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  dx_packet_free(p);
+  p = send_str(&C, 0, big); /* does not fit: the response as kept, then this as continuation */
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  EXPECT(p, "http.response.code", "200");
+  CU_ASSERT_EQUAL(tu_count(p, "http.file_data"), 2);
+  CU_ASSERT(tu_count(p, "_ws.limit") >= 1);
+  dx_packet_free(p);
+  p = send_fin(&C, "end");
+  CU_ASSERT_EQUAL(tu_count(p, "http.response.code"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation");
   dx_packet_free(p);
   conn_close(&C);
 }
@@ -1269,6 +1359,7 @@ int main(void) {
       {"a first line cut by the snapshot length", test_cut_first_line},
       {"heuristic on another port", test_heuristic_other_port},
       {"body until close", test_body_until_close},
+      {"body until close, cap", test_body_until_close_cap},
       {"URI query, cookies, basic auth", test_uri_and_headers},
       {"request line words as tshark cuts them", test_request_line_words},
       {"header limits", test_limits},
