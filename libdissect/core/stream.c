@@ -437,6 +437,20 @@ static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, u
     dx_reasm_piece *sl = dx_arena_alloc(&p->arena, (npc ? npc : 1) * sizeof *sl);
     uint32_t nsl = sl ? pieces_slice(pc, npc, doff, t->len - doff, sl) : 0;
     bool until_fin = dlen == DX_DESEGMENT_UNTIL_FIN && d->kind->until_fin;
+    if (dlen == DX_DESEGMENT_UNTIL_FIN && sl && p->stream_end == DX_STREAM_MORE &&
+        (!until_fin || !dx_tcp_pdu_fits(d->rs, (uint64_t)(t->len - doff) + 1))) {
+      /* No room to keep it until the FIN (the byte budget is spent): the
+       * application sees it as it is now, the rest as it comes. */
+      dx_tvb rest = dx_tvb_sub(t, doff, UINT32_MAX);
+      dx_expert(p, d->owner, dx_field_limit(), DX_SEV_WARN,
+                "[%s reassembly limit reached: the PDU that runs until the end of the "
+                "connection is shown as it comes]",
+                d->kind->name);
+      p->stream_end = DX_STREAM_NO_WAIT;
+      run_app(d, &rest, sl, nsl);
+      p->stream_end = DX_STREAM_MORE;
+      return;
+    }
     uint32_t more = dlen == DX_DESEGMENT_ONE_MORE || dlen == DX_DESEGMENT_UNTIL_FIN ? 0 : dlen;
     if (!sl || !dx_tcp_pdu_start(d->rs, t->data + doff, t->len - doff, more, sl, nsl)) {
       limit_hit(d);
