@@ -45,6 +45,7 @@ extern const dx_protocol dx_proto_mpls;
 extern const dx_protocol dx_proto_macsec;
 extern const dx_protocol dx_proto_geneve;
 extern const dx_protocol dx_proto_gtp;
+extern const dx_protocol dx_proto_teredo;
 extern const dx_protocol dx_proto_cfp;
 extern const dx_protocol dx_proto_capwap_data;
 extern const dx_protocol dx_proto_json;
@@ -61,7 +62,7 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_x509,   &dx_proto_http,   &dx_proto_http2,     &dx_proto_trust,
     &dx_proto_quic,   &dx_proto_http3,  &dx_proto_esp,       &dx_proto_udpencap,
     &dx_proto_gre,    &dx_proto_erspan, &dx_proto_mpls,      &dx_proto_macsec,
-    &dx_proto_geneve, &dx_proto_gtp,    &dx_proto_cfp,       &dx_proto_capwap_data,
+    &dx_proto_geneve, &dx_proto_gtp, &dx_proto_teredo,    &dx_proto_cfp,       &dx_proto_capwap_data,
     &dx_proto_json,   &dx_proto_xml,    &dx_proto_multipart, &dx_proto_pkix_cert,
     &dx_proto_ssdp,
 };
