@@ -128,6 +128,7 @@ enum {
   F_CHECKSUM_STATUS,
   F_RESERVED,
   F_DATA,
+  F_NONCE,
   F_MTU,
   F_POINTER,
   F_ECHO_ID,
@@ -167,6 +168,7 @@ enum {
   F_OPT_PREFIX_VALID,
   F_OPT_PREFIX_PREFERRED,
   F_OPT_PREFIX,
+  F_OPT_RESERVED,
   F_OPT_MTU,
   F_OPT_DATA,
   F_MLD_DELAY,
@@ -176,6 +178,10 @@ enum {
   F_CHECKSUM_BAD,
   F_OPT_INVALID,
 };
+
+/* the default router preference (RFC 4191 2.2) */
+static const dx_vals prf_vals[] = {
+    {0, "Medium"}, {1, "High"}, {2, "Reserved"}, {3, "Low"}, {0, NULL}};
 
 static const dx_field icmpv6_fields[] = {
     [F_ICMPV6] =
@@ -187,6 +193,7 @@ static const dx_field icmpv6_fields[] = {
                                 DX_BASE_NONE, cksum_status_vals),
     [F_RESERVED] = DX_F("icmpv6.reserved", "Reserved", DX_FT_BYTES, DX_BASE_NONE),
     [F_DATA] = DX_F("icmpv6.data", "Data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_NONCE] = DX_F("icmpv6.nonce", "Nonce", DX_FT_BYTES, DX_BASE_NONE),
     [F_MTU] = DX_F("icmpv6.mtu", "MTU", DX_FT_UINT32, DX_BASE_DEC),
     [F_POINTER] = DX_F("icmpv6.pointer", "Pointer", DX_FT_UINT32, DX_BASE_DEC),
     [F_ECHO_ID] = DX_F("icmpv6.echo.identifier", "Identifier", DX_FT_UINT16, DX_BASE_HEX),
@@ -200,7 +207,7 @@ static const dx_field icmpv6_fields[] = {
     [F_RA_FLAG_H] =
         DX_FM("icmpv6.nd.ra.flag.h", "Home Agent", DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x20, 8),
     [F_RA_FLAG_PRF] = DX_FM("icmpv6.nd.ra.flag.prf", "Prf (Default Router Preference)", DX_FT_UINT8,
-                            DX_BASE_DEC, NULL, 0x18, 8),
+                            DX_BASE_DEC, prf_vals, 0x18, 8),
     [F_RA_FLAG_P] =
         DX_FM("icmpv6.nd.ra.flag.p", "Proxy", DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x04, 8),
     [F_RA_FLAG_RSV] =
@@ -250,6 +257,7 @@ static const dx_field icmpv6_fields[] = {
     [F_OPT_PREFIX_PREFERRED] = DX_F("icmpv6.opt.prefix.preferred_lifetime", "Preferred Lifetime",
                                     DX_FT_UINT32, DX_BASE_DEC),
     [F_OPT_PREFIX] = DX_F("icmpv6.opt.prefix", "Prefix", DX_FT_IPV6, DX_BASE_NONE),
+    [F_OPT_RESERVED] = DX_F("icmpv6.opt.reserved", "Reserved", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_MTU] = DX_F("icmpv6.opt.mtu", "MTU", DX_FT_UINT32, DX_BASE_DEC),
     [F_OPT_DATA] = DX_F("icmpv6.opt.data", "Data", DX_FT_BYTES, DX_BASE_NONE),
     [F_MLD_DELAY] = DX_F("icmpv6.mld.maximum_response_delay", "Maximum Response Delay [ms]",
@@ -399,9 +407,25 @@ static void dissect_nd_opts(dx_packet *p, dx_node *icmp, const dx_tvb *t, uint32
       dx_add_item(p, f, FL(F_OPT_PREFIX_FLAG_R), t, off + 3, 1);
       dx_add_item(p, f, FL(F_OPT_PREFIX_FLAG_RSV), t, off + 3, 1);
       dx_node_append_bitmask(p, f); /* "Flag: 0xc0, On-link flag(L), ..." */
-      dx_add_item(p, o, FL(F_OPT_PREFIX_VALID), t, off + 4, 4);
-      dx_add_item(p, o, FL(F_OPT_PREFIX_PREFERRED), t, off + 8, 4);
+      /* lifetimes: 0xffffffff is "Infinity" (tshark's BASE_SPECIAL_VALS) */
+      for (int k = 0; k < 2; k++) {
+        uint32_t v = 0;
+        dx_get_u32(t, off + 4 + 4u * k, &v);
+        dx_node *lt = dx_add_item(p, o, FL(k ? F_OPT_PREFIX_PREFERRED : F_OPT_PREFIX_VALID), t,
+                                  off + 4 + 4u * k, 4);
+        if (v == 0xffffffffu)
+          dx_node_set_text(p, lt, "%s: Infinity (4294967295)",
+                           k ? "Preferred Lifetime" : "Valid Lifetime");
+      }
+      dx_add_none(p, o, FL(F_OPT_RESERVED), t, off + 12, 4);
       dx_add_item(p, o, FL(F_OPT_PREFIX), t, off + 16, 16);
+      {
+        char pfx[64];
+        uint8_t plen = 0;
+        dx_get_u8(t, off + 2, &plen);
+        addr_text(t, off + 16, DX_AT_IPV6, pfx, sizeof pfx);
+        dx_node_set_text(p, o, "ICMPv6 Option (%s : %s/%u)", name, pfx, plen);
+      }
       break;
     }
     case 5:
@@ -446,6 +470,13 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     const char *cname = dx_val_name_def(cv, code, "Unknown");
     dx_node_set_text(p, cn, "Code: %u (%s)", code, cname);
     dx_col_info_append(p, " (%s)", cname);
+  }
+  /* RFC 4380 5.2.9: an echo request to Teredo's UDP port is a Direct IPv6
+   * Connectivity Test (its data starts with a nonce), as tshark names it */
+  bool teredo_test = type == 128 && p->dstport == 3544 && !p->in_icmp_error;
+  if (teredo_test) {
+    dx_col_set_proto(p, "Teredo");
+    dx_col_info_set(p, "Direct IPv6 Connectivity Test");
   }
   dx_node *n = dx_add_item(p, icmp, FL(F_CHECKSUM), t, 2, 2);
   if (!dx_get_u16(t, 2, &sum)) {
@@ -506,6 +537,12 @@ static uint32_t dissect_icmpv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_append(p, " id=0x%04x, seq=%u", id, seq);
     if (!p->in_icmp_error && p->have_ip6_hlim)
       dx_col_info_append(p, ", hop limit=%u", p->ip6_hlim);
+    if (teredo_test) {
+      /* the nonce, and nothing shown after it (as tshark) */
+      dx_add_item(p, icmp, FL(F_NONCE), t, 8, 4);
+      need = t->len > 12 ? t->len : 12;
+      break;
+    }
     icmpv6_state *st = dx_proto_state(p, &dx_proto_icmpv6);
     if (st && !p->in_icmp_error && p->net_src.type != DX_AT_NONE) {
       if (type == 128) {

@@ -85,6 +85,28 @@ enum {
   F_SRC_SLAAC,
   F_DST_SLAAC,
   F_SLAAC,
+  F_SRC_6TO4_GW,
+  F_SRC_6TO4_SLA,
+  F_DST_6TO4_GW,
+  F_DST_6TO4_SLA,
+  F_6TO4_GW,
+  F_6TO4_SLA,
+  F_SRC_TS,
+  F_SRC_TC_PORT,
+  F_SRC_TC,
+  F_DST_TS,
+  F_DST_TC_PORT,
+  F_DST_TC,
+  F_TS,
+  F_TC_PORT,
+  F_TC,
+  F_SRC_ISATAP,
+  F_DST_ISATAP,
+  F_ISATAP,
+  F_EMBED_PREFIX,
+  F_SRC_EMBED,
+  F_DST_EMBED,
+  F_EMBED,
   /* options */
   F_OPT,
   F_OPT_TYPE,
@@ -176,6 +198,38 @@ static const dx_field ipv6_fields[] = {
     [F_SRC_SLAAC] = DX_F("ipv6.src_slaac_mac", "Source SLAAC MAC", DX_FT_ETHER, DX_BASE_NONE),
     [F_DST_SLAAC] = DX_F("ipv6.dst_slaac_mac", "Destination SLAAC MAC", DX_FT_ETHER, DX_BASE_NONE),
     [F_SLAAC] = DX_F("ipv6.slaac_mac", "SLAAC MAC", DX_FT_ETHER, DX_BASE_NONE),
+    [F_SRC_6TO4_GW] =
+        DX_F("ipv6.src_6to4_gw_ipv4", "Source 6to4 Gateway IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_SRC_6TO4_SLA] =
+        DX_F("ipv6.src_6to4_sla_id", "Source 6to4 SLA ID", DX_FT_UINT16, DX_BASE_DEC),
+    [F_DST_6TO4_GW] =
+        DX_F("ipv6.dst_6to4_gw_ipv4", "Destination 6to4 Gateway IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_DST_6TO4_SLA] =
+        DX_F("ipv6.dst_6to4_sla_id", "Destination 6to4 SLA ID", DX_FT_UINT16, DX_BASE_DEC),
+    [F_6TO4_GW] = DX_F("ipv6.6to4_gw_ipv4", "6to4 Gateway IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_6TO4_SLA] = DX_F("ipv6.6to4_sla_id", "6to4 SLA ID", DX_FT_UINT16, DX_BASE_DEC),
+    [F_SRC_TS] = DX_F("ipv6.src_ts_ipv4", "Source Teredo Server IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_SRC_TC_PORT] = DX_F("ipv6.src_tc_port", "Source Teredo Port", DX_FT_UINT16, DX_BASE_DEC),
+    [F_SRC_TC] = DX_F("ipv6.src_tc_ipv4", "Source Teredo Client IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_DST_TS] =
+        DX_F("ipv6.dst_ts_ipv4", "Destination Teredo Server IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_DST_TC_PORT] =
+        DX_F("ipv6.dst_tc_port", "Destination Teredo Port", DX_FT_UINT16, DX_BASE_DEC),
+    [F_DST_TC] =
+        DX_F("ipv6.dst_tc_ipv4", "Destination Teredo Client IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_TS] = DX_F("ipv6.ts_ipv4", "Teredo Server IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_TC_PORT] = DX_F("ipv6.tc_port", "Teredo Port", DX_FT_UINT16, DX_BASE_DEC),
+    [F_TC] = DX_F("ipv6.tc_ipv4", "Teredo Client IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_SRC_ISATAP] = DX_F("ipv6.src_isatap_ipv4", "Source ISATAP IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_DST_ISATAP] =
+        DX_F("ipv6.dst_isatap_ipv4", "Destination ISATAP IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_ISATAP] = DX_F("ipv6.isatap_ipv4", "ISATAP IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_EMBED_PREFIX] =
+        DX_F("ipv6.embed_ipv4_prefix", "Embedded IPv4 Prefix", DX_FT_BYTES, DX_BASE_NONE),
+    [F_SRC_EMBED] = DX_F("ipv6.src_embed_ipv4", "Source Embedded IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_DST_EMBED] =
+        DX_F("ipv6.dst_embed_ipv4", "Destination Embedded IPv4", DX_FT_IPV4, DX_BASE_NONE),
+    [F_EMBED] = DX_F("ipv6.embed_ipv4", "Embedded IPv4", DX_FT_IPV4, DX_BASE_NONE),
     [F_OPT] = DX_F("ipv6.opt", "IPv6 Option", DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_TYPE] = DX_FV("ipv6.opt.type", "Type", DX_FT_UINT8, DX_BASE_HEX, opt_type_vals),
     [F_OPT_ACTION] =
@@ -446,6 +500,75 @@ static void add_slaac(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t off,
                     DX_NODE_GENERATED | DX_NODE_HIDDEN);
 }
 
+static uint32_t be32(const uint8_t *a) {
+  return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+}
+
+/* A generated item and, hidden, the same value under the field for either
+ * address (tshark's ADDRESS_SET_GENERATED_HIDDEN pairs). */
+static void add_pair(dx_packet *p, dx_node *ip6, const dx_tvb *t, uint32_t off, uint32_t len,
+                     const dx_field *f, const dx_field *either, uint64_t v) {
+  dx_node_set_flags(dx_add_uint(p, ip6, f, t, off, len, v), DX_NODE_GENERATED);
+  dx_node_set_flags(dx_add_uint(p, ip6, either, t, off, len, v),
+                    DX_NODE_GENERATED | DX_NODE_HIDDEN);
+}
+
+/* The IPv4 addresses and numbers other address kinds carry, as tshark
+ * shows them under the addresses, source then destination for each kind:
+ * 6to4 (2002::/16, RFC 3056: the gateway and the SLA ID), Teredo
+ * (2001:0::/32, RFC 4380: the server, and the client's port and address
+ * stored inverted), SLAAC (above), ISATAP (RFC 5214: ...:0[02]00:5efe:
+ * then the IPv4 address) and the well-known NAT64 prefix 64:ff9b::/96
+ * (RFC 6052; tshark's user-defined prefixes are not read). */
+static void add_address_details(dx_packet *p, dx_node *ip6, const dx_tvb *t) {
+  const uint8_t *s = dx_get_ptr(t, 8, 16), *d = dx_get_ptr(t, 24, 16);
+  if (!s || !d)
+    return;
+  for (int i = 0; i < 2; i++) {
+    const uint8_t *a = i ? d : s;
+    uint32_t off = i ? 24 : 8;
+    if (a[0] == 0x20 && a[1] == 0x02) {
+      add_pair(p, ip6, t, off + 2, 4, FL(i ? F_DST_6TO4_GW : F_SRC_6TO4_GW), FL(F_6TO4_GW),
+               be32(a + 2));
+      add_pair(p, ip6, t, off + 6, 2, FL(i ? F_DST_6TO4_SLA : F_SRC_6TO4_SLA), FL(F_6TO4_SLA),
+               (uint32_t)a[6] << 8 | a[7]);
+    }
+  }
+  for (int i = 0; i < 2; i++) {
+    const uint8_t *a = i ? d : s;
+    uint32_t off = i ? 24 : 8;
+    if (be32(a) == 0x20010000) {
+      add_pair(p, ip6, t, off + 4, 4, FL(i ? F_DST_TS : F_SRC_TS), FL(F_TS), be32(a + 4));
+      add_pair(p, ip6, t, off + 10, 2, FL(i ? F_DST_TC_PORT : F_SRC_TC_PORT), FL(F_TC_PORT),
+               ((uint32_t)a[10] << 8 | a[11]) ^ 0xffffu);
+      add_pair(p, ip6, t, off + 12, 4, FL(i ? F_DST_TC : F_SRC_TC), FL(F_TC),
+               be32(a + 12) ^ 0xffffffffu);
+    }
+  }
+  add_slaac(p, ip6, t, 8, FL(F_SRC_SLAAC));
+  add_slaac(p, ip6, t, 24, FL(F_DST_SLAAC));
+  for (int i = 0; i < 2; i++) {
+    const uint8_t *a = i ? d : s;
+    uint32_t off = i ? 24 : 8;
+    if ((be32(a + 8) & 0xfcffffffu) == 0x00005efeu)
+      add_pair(p, ip6, t, off + 12, 4, FL(i ? F_DST_ISATAP : F_SRC_ISATAP), FL(F_ISATAP),
+               be32(a + 12));
+  }
+  static const uint8_t wkp[12] = {0x00, 0x64, 0xff, 0x9b};
+  for (int i = 0; i < 2; i++) {
+    const uint8_t *a = i ? d : s;
+    uint32_t off = i ? 24 : 8;
+    if (memcmp(a, wkp, sizeof wkp) != 0)
+      continue;
+    dx_node_set_flags(dx_add_bytes(p, ip6, FL(F_EMBED_PREFIX), t, off, 12), DX_NODE_GENERATED);
+    dx_node_set_flags(
+        dx_add_uint(p, ip6, FL(i ? F_DST_EMBED : F_SRC_EMBED), t, off + 12, 4, be32(a + 12)),
+        DX_NODE_GENERATED);
+    dx_node_set_flags(dx_add_uint(p, ip6, FL(F_EMBED), t, off + 12, 4, be32(a + 12)),
+                      DX_NODE_GENERATED);
+  }
+}
+
 static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *ip6 = dx_add_proto(p, parent, FL(F_IPV6), t, 0, 40);
   dx_col_set_proto(p, "IPv6");
@@ -524,8 +647,7 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (built) {
     dx_ip_add_address(p, ip6, t, 8, 16, NULL, FL(F_ADDR), FL(F_SRC_HOST), FL(F_HOST), ss);
     dx_ip_add_address(p, ip6, t, 24, 16, FL(F_DST), FL(F_ADDR), FL(F_DST_HOST), FL(F_HOST), ds);
-    add_slaac(p, ip6, t, 8, FL(F_SRC_SLAAC));
-    add_slaac(p, ip6, t, 24, FL(F_DST_SLAAC));
+    add_address_details(p, ip6, t);
   }
   dx_node_set_text(p, ip6, "Internet Protocol Version 6, Src: %s, Dst: %s", ss, ds);
 
@@ -537,8 +659,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t avail_rep = t->reported > t->len ? t->reported : t->len;
   uint32_t end = 40u + plen;
   if (plen == 0) {
-    end = avail_rep; /* jumbogram or segmentation offload: the frame tells */
-    if (nxt != 0)
+    end = avail_rep;           /* jumbogram or segmentation offload: the frame tells */
+    if (nxt != 0 && nxt != 59) /* (nor with No Next Header, as tshark) */
       dx_expert(p, pn, FL(F_PLEN_ZERO), DX_SEV_WARN,
                 "IPv6 payload length equals 0 (maybe because of \"TCP segmentation offload\" "
                 "(TSO))");
@@ -740,6 +862,8 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   p->ipproto = nxt;
   dx_tvb pl = dx_tvb_sub(&cur, off, UINT32_MAX);
   if (nxt == 59) { /* No Next Header */
+    if (!p->in_icmp_error)
+      dx_col_info_set(p, "IPv6 no next header");
     if (pl.len)
       dx_dissect_data(p, &pl, parent);
     return end;

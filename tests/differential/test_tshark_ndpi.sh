@@ -43,7 +43,6 @@ netflix.pcap (work left) TLS records after a gap inside a record being reassembl
 dnscrypt-v1-and-resolver-pings.pcap DNSCrypt certificates in TXT records: tshark 4.0 cuts a TXT string at its first NUL byte, dissect shows it whole, escaped; DNSCrypt on other ports
 avast_securedns.pcapng DNSCrypt, as dnscrypt-v1-and-resolver-pings.pcap
 badpackets.pcap DNS in first IP fragments never reassembled: tshark drops a record whose data runs past the fragment's end, dissect shows its fixed part marked malformed
-teredo.pcap Teredo (IPv6 in UDP), which dissect does not decode
 smtp-starttls.pcap STARTTLS: tshark's SMTP dissector hands the connection to TLS after it; dissect has no SMTP dissector
 imap-starttls.pcap STARTTLS, as smtp-starttls.pcap (IMAP)
 safari.pcap a fast retransmission filling a gap given up long before: tshark dissects its TLS records, dissect does not

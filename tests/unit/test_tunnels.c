@@ -592,6 +592,87 @@ static void test_gtp(void) {
   dx_session_free(s);
 }
 
+/* Teredo (RFC 4380) on UDP port 3544: an authentication header (no client
+ * identifier or value, nonce b11b3fea46a9afe9, confirmation 0) and an
+ * origin indication (port 52513 and 185.6.192.185, stored inverted:
+ * 0x32de and 46:f9:3f:46), then an IPv6 packet with No Next Header; an
+ * echo request to the port (a Direct IPv6 Connectivity Test: nonce, no
+ * data after it) from a Teredo address to a 6to4 one; ISATAP and NAT64
+ * (64:ff9b::/96) addresses. Values worked out by hand from the RFCs (the
+ * layout of nDPI's teredo.pcap; DX_TEST_PCAP: tshark 4.0 shows these values). */
+static void test_teredo(void) {
+  dx_session *s = NULL;
+  uint8_t g[13 + 8 + 40 + 16];
+  static const uint8_t hdr[21] = {0x00, 0x01, 0,    0,    0xb1, 0x1b, 0x3f, 0xea, 0x46, 0xa9, 0xaf,
+                                  0xe9, 0x00, 0x00, 0x00, 0x32, 0xde, 0x46, 0xf9, 0x3f, 0x46};
+  memcpy(g, hdr, sizeof hdr);
+  nf_ip6(g + 21, 59, 0);
+  size_t n = udp_frame(fb, 3544, 52513, g, 21 + 40);
+  dx_packet *p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:teredo:ipv6");
+  EXPECT(p, "teredo.auth.idlen", "0");
+  EXPECT(p, "teredo.auth.aulen", "0");
+  EXPECT(p, "teredo.auth.nonce", "b11b3fea46a9afe9");
+  EXPECT(p, "teredo.auth.conf", "00");
+  EXPECT(p, "teredo.orig.port", "52513");
+  EXPECT(p, "teredo.orig.addr", "185.6.192.185");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "IPv6 no next header");
+  CU_ASSERT_EQUAL(tu_count(p, "ipv6.plen_zero"), 0);
+  CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
+
+  /* the connectivity test: 2001:0:c288:1c4c:20f3:359b:46f9:3f46 (server
+   * 194.136.28.76, client port 0x359b^0xffff = 51812, client
+   * 0x46f93f46^0xffffffff = 185.6.192.185) to 2002:c288:1c4c::c288:1c4d
+   * (6to4 gateway 194.136.28.76, SLA ID 0) */
+  uint8_t *ip6 = g;
+  nf_ip6(ip6, 58, 16);
+  static const uint8_t src[16] = {0x20, 0x01, 0,    0,    0xc2, 0x88, 0x1c, 0x4c,
+                                  0x20, 0xf3, 0x35, 0x9b, 0x46, 0xf9, 0x3f, 0x46};
+  static const uint8_t dst[16] = {0x20, 0x02, 0xc2, 0x88, 0x1c, 0x4c, 0,    0,
+                                  0,    0,    0,    0,    0xc2, 0x88, 0x1c, 0x4d};
+  memcpy(ip6 + 8, src, 16);
+  memcpy(ip6 + 24, dst, 16);
+  ip6[7] = 21;
+  static const uint8_t echo[16] = {128, 0, 0, 0, 0x28, 0xf0, 0xb2, 0x6f, 0, 0, 0, 0, 0xca, 1, 2, 3};
+  memcpy(ip6 + 40, echo, 16);
+  n = udp_frame(fb, 52513, 3544, g, 56);
+  p = run(&s, fb, n);
+  EXPECT(p, "frame.protocols", "eth:ethertype:ip:udp:teredo:ipv6:icmpv6");
+  EXPECT(p, "ipv6.src_ts_ipv4", "194.136.28.76");
+  EXPECT(p, "ipv6.src_tc_port", "51812");
+  EXPECT(p, "ipv6.src_tc_ipv4", "185.6.192.185");
+  EXPECT(p, "ipv6.tc_ipv4", "185.6.192.185");
+  EXPECT(p, "ipv6.dst_6to4_gw_ipv4", "194.136.28.76");
+  EXPECT(p, "ipv6.dst_6to4_sla_id", "0");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "ipv6.src_tc_port"), "[Source Teredo Port: 51812]");
+  EXPECT(p, "icmpv6.nonce", "00000000");
+  CU_ASSERT_EQUAL(tu_count(p, "data"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "Teredo");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Direct IPv6 Connectivity Test id=0x28f0, seq=45679, hop limit=21");
+  dx_packet_free(p);
+
+  /* ISATAP (fe80::5efe:192.168.1.1) to the NAT64 prefix (64:ff9b::192.0.2.1),
+   * straight over IPv6 */
+  size_t h = nf_eth(fb, 0x86dd);
+  nf_ip6(fb + h, 59, 0);
+  static const uint8_t isa[8] = {0, 0, 0x5e, 0xfe, 192, 168, 1, 1};
+  static const uint8_t nat[16] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, 192, 0, 2, 1};
+  memcpy(fb + h + 16, isa, 8);
+  memcpy(fb + h + 24, nat, 16);
+  p = run(&s, fb, h + 40);
+  EXPECT(p, "ipv6.src_isatap_ipv4", "192.168.1.1");
+  EXPECT(p, "ipv6.isatap_ipv4", "192.168.1.1");
+  EXPECT(p, "ipv6.embed_ipv4_prefix", "0064ff9b0000000000000000");
+  EXPECT(p, "ipv6.dst_embed_ipv4", "192.0.2.1");
+  EXPECT(p, "ipv6.embed_ipv4", "192.0.2.1");
+  CU_ASSERT_EQUAL(tu_count(p, "ipv6.src_ts_ipv4"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Cisco FabricPath (MAC-in-MAC, EtherType 0x8903) as tshark 4.0's
  * packet-cisco-fp-mim.c shows it: the outer header instead of Ethernet's
  * (no eth items of its own), the customer's frame inside, and the last 4
@@ -700,19 +781,12 @@ static void test_ip_in_ip(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {{"ip_in_ip", test_ip_in_ip},
-                              {"esp_ip4", test_esp_ip4},
-                              {"esp_ip6", test_esp_ip6},
-                              {"udpencap", test_udpencap},
-                              {"gre", test_gre},
-                              {"erspan", test_erspan},
-                              {"mpls", test_mpls},
-                              {"macsec", test_macsec},
-                              {"geneve", test_geneve},
-                              {"gtp", test_gtp},
-                              {"cfp", test_cfp},
-                              {"capwap", test_capwap},
-                              CU_TEST_INFO_NULL};
+static CU_TestInfo tests[] = {
+    {"ip_in_ip", test_ip_in_ip}, {"esp_ip4", test_esp_ip4}, {"esp_ip6", test_esp_ip6},
+    {"udpencap", test_udpencap}, {"gre", test_gre},         {"erspan", test_erspan},
+    {"mpls", test_mpls},         {"macsec", test_macsec},   {"geneve", test_geneve},
+    {"gtp", test_gtp},           {"teredo", test_teredo},   {"cfp", test_cfp},
+    {"capwap", test_capwap},     CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("tunnels", tests);
