@@ -477,6 +477,32 @@ static void fmt_bits(sbuf *b, const dx_field *f, uint64_t v) {
   sb_put(b, t, k + 3);
 }
 
+/* tshark's labels hold at most 239 bytes (ITEM_LABEL_LENGTH 240): one that
+ * would be longer is cut as proto.c's label_mark_truncated() cuts it,
+ * " [truncated]" after the field's name ("Cookie [truncated]: a=1; ...")
+ * and the first 238 bytes of that, back to a character's start. The
+ * label starts at b->buf + start; name_end: where the name ends in b. A
+ * buffer too small to hold the first 240 bytes is left as it is (the
+ * caller asks again with the length returned). */
+#define WS_ITEM_LABEL 240
+static void label_mark_truncated(sbuf *b, size_t start, size_t name_end) {
+  static const char trunc[] = " [truncated]";
+  const size_t tl = sizeof trunc - 1;
+  if (b->len - start < WS_ITEM_LABEL || b->cap < start + WS_ITEM_LABEL + 1)
+    return;
+  char *l = b->buf + start;
+  size_t np = name_end - start;
+  if (np >= WS_ITEM_LABEL - tl)
+    return;
+  memmove(l + np + tl, l + np, WS_ITEM_LABEL - np - tl);
+  memcpy(l + np, trunc, tl);
+  size_t k = WS_ITEM_LABEL - 2; /* the character before the last byte goes too */
+  while (k > 0 && ((uint8_t)l[k] & 0xc0) == 0x80)
+    k--;
+  l[k] = 0;
+  b->len = start + k;
+}
+
 size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
   sbuf b = {buf, len, 0};
   if (len)
@@ -526,6 +552,7 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
   if (f->bitmask && f->type != DX_FT_NONE)
     fmt_bits(&b, f, f->type == DX_FT_BOOL ? (n->v.u ? 1 : 0) : n->v.u);
   sb_put(&b, f->label, strlen(f->label));
+  size_t name_end = b.len;
   if (f->type != DX_FT_NONE && f->type != DX_FT_PROTOCOL) {
     sb_put(&b, ": ", 2);
     const char *vn = NULL;
@@ -551,6 +578,7 @@ size_t dx_node_label(const dx_node *n, char *buf, size_t len) {
         sb_put(&b, " seconds", 8);
     }
   }
+  label_mark_truncated(&b, gen ? 1 : 0, name_end);
   if (gen)
     sb_put(&b, "]", 1);
   if (n->flags & DX_NODE_TRUNCATED)
