@@ -162,6 +162,19 @@ static void adopt(dx_stream *s, const dx_protocol *pr) {
     s->flow->app = pr;
 }
 
+uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t, dx_node *parent) {
+  dx_stream *s = p->bstream;
+  if (!s || !to || !to->dissect)
+    return 0;
+  if (s->app_free && s->app_data)
+    s->app_free(s->app_data);
+  s->app_data = NULL;
+  s->app_free = NULL;
+  s->next_app = NULL;
+  adopt(s, to);
+  return call_proto(p, to->dissect, t, parent);
+}
+
 /* Calls the application of the stream on t, choosing it on first use:
  * decode-as rules (lower port first), the ALPN, the port table of the
  * stream's kind, then the heuristics. Returns the bytes it took. */

@@ -124,6 +124,11 @@ bool dx_stream_fin(dx_packet *p, dx_stream *s, int dir, dx_node *owner, dx_node 
  * from the next bytes on, `to` is called, and the old protocol's state is
  * freed then (not now: its dissector may still be running). */
 void dx_stream_switch(dx_packet *p, const dx_protocol *to);
+/* The protocol running on the current stream hands it to `to` at once,
+ * these bytes included (IMAP finding TLS where it expected a line): its
+ * state is freed now, so the caller must not touch it after this call, and
+ * returns what this returns (the bytes `to` took). */
+uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t, dx_node *parent);
 
 /* Makes the current stream a CONNECT tunnel to host:port (hlen bytes of
  * host): `layer` is called before the protocol inside on each of its PDUs.
