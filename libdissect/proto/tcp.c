@@ -61,6 +61,7 @@ enum {
   F_OPT_LEN,
   F_OPT_NOP,
   F_OPT_EOL,
+  F_NONZERO_AFTER_EOL,
   F_OPT_MSS,
   F_OPT_MSS_VAL,
   F_OPT_WSCALE,
@@ -236,6 +237,9 @@ static const dx_field tcp_fields[] = {
         DX_F("tcp.options.nop", "TCP Option - No-Operation (NOP)", DX_FT_BYTES, DX_BASE_NONE),
     [F_OPT_EOL] =
         DX_F("tcp.options.eol", "TCP Option - End of Option List (EOL)", DX_FT_BYTES, DX_BASE_NONE),
+    [F_NONZERO_AFTER_EOL] =
+        DX_F("tcp.non_zero_bytes_after_eol", "Non zero bytes in option space after EOL option",
+             DX_FT_NONE, DX_BASE_NONE),
     [F_OPT_MSS] =
         DX_F("tcp.options.mss", "TCP Option - Maximum segment size", DX_FT_BYTES, DX_BASE_NONE),
     [F_OPT_MSS_VAL] = DX_F("tcp.options.mss_val", "MSS Value", DX_FT_UINT16, DX_BASE_DEC),
@@ -763,11 +767,22 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
     opts = dx_add_item(p, tree, FL(F_OPTIONS), t, 20, hlen - 20);
   }
   unsigned count = 0;
+  bool eol_seen = false;
   while (off < hlen && count++ < 40) {
     uint8_t kind;
     if (!dx_get_u8(t, off, &kind)) {
       if (opts)
         dx_mark_truncated(p, opts, "TCP options cut short");
+      break;
+    }
+    if (eol_seen && kind != 0) {
+      /* as tshark 4.0: after an EOL only more EOLs (zero padding) */
+      if (opts) {
+        /* (tshark's proto_tree_add_expert_format: an item with the note) */
+        dx_node *pad = dx_add_none(p, opts, FL(F_NONZERO_AFTER_EOL), t, off, hlen - off);
+        dx_node_set_text(p, pad, "Non-zero header padding");
+        dx_expert(p, pad, dx_field_expert(), DX_SEV_ERROR, "Non-zero header padding");
+      }
       break;
     }
     if (kind == 0 || kind == 1) {
@@ -778,10 +793,9 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
       opt_name(o, kind == 0 ? "End of Option List (EOL)" : "No-Operation (NOP)");
       off++;
-      if (kind == 0) {
-        /* The rest is padding. */
-        break;
-      }
+      /* each zero byte after it is an EOL of its own, as tshark lists them */
+      if (kind == 0)
+        eol_seen = true;
       continue;
     }
     uint8_t olen;
@@ -1145,8 +1159,12 @@ static bool options_plain(const dx_tvb *t, uint32_t hlen) {
     return false;
   while (off < hlen && count++ < 40) {
     uint8_t kind = t->data[off];
-    if (kind == 0)
-      return true;
+    if (kind == 0) {
+      /* EOLs to the end, or a non-zero byte after them (a note) */
+      while (off < hlen && t->data[off] == 0)
+        off++;
+      return off == hlen;
+    }
     if (kind == 1) {
       off++;
       continue;

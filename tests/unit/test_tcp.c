@@ -407,6 +407,25 @@ static void test_bad_options(void) {
   CU_ASSERT_EQUAL(tu_count(p, "tcp.options.eol"), 1);
   CU_ASSERT(!tu_any_flag(p, DX_NODE_MALFORMED));
   dx_packet_free(p);
+  /* After an EOL, tshark 4.0 lists every zero byte as an EOL of its own,
+   * and a non-zero byte is "Non-zero header padding" (an error note):
+   * checked with tshark on the same options (MSS, then 0 0 0 0; MSS, then
+   * 0 1 0 0). */
+  static const uint8_t eols[8] = {2, 4, 5, 0xb4, 0, 0, 0, 0};
+  n = tf_tcp(fb, 1, CPORT, SPORT, 1000, 0, TF_SYN, 64240, eols, 8, NULL, 0);
+  p = tf_feed(s, fb, n, 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.eol"), 4);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.non_zero_bytes_after_eol"), 0);
+  dx_packet_free(p);
+  static const uint8_t pad[8] = {2, 4, 5, 0xb4, 0, 1, 0, 0};
+  n = tf_tcp(fb, 1, CPORT, SPORT, 1000, 0, TF_SYN, 64240, pad, 8, NULL, 0);
+  p = tf_feed(s, fb, n, 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.options.eol"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.non_zero_bytes_after_eol"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tcp.non_zero_bytes_after_eol"), "Non-zero header padding");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "_ws.expert.message", 1), "Non-zero header padding");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "_ws.expert.severity", 1), "8388608"); /* PI_ERROR */
+  dx_packet_free(p);
   /* SACK blocks, relative to the other side's base */
   dx_packet_free(seg(s, 0, 5000, 1001, TF_SYN | TF_ACK, 1000, NULL, 0, NULL, 0, 1));
   static const uint8_t sack[20] = {1,    1,    5, 18, 0,    0,    0x13, 0x89 + 0, 0,    0,
