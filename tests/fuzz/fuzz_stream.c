@@ -1,12 +1,13 @@
 /* libFuzzer harness for TCP payloads: one IPv4/TCP connection over
  * Ethernet, a valid three-way handshake, then segments whose payloads and
  * sequence-number games come from the input, so the reassembler and the
- * dissectors above it (TLS, X.509, HTTP with chunked/gzip bodies, DNS over
- * TCP) see hostile streams.
+ * dissectors above it (TLS, X.509, HTTP with chunked/gzip bodies and bodies
+ * kept until the FIN, DNS over TCP, IMAP and its STARTTLS) see hostile
+ * streams.
  *
  * Input format (also produced by tests/fuzz/make_seeds.py):
  *   byte 0   server port selector: 0 443 (TLS), 1 80 (HTTP), 2 53 (DNS),
- *            3 8080, anything else 443
+ *            3 8080, 4 143 (IMAP, then TLS after STARTTLS), anything else 443
  *   byte 1   flags: 1 = the session uses small stream caps, 2 = terse mode;
  *            bits 2-7: the output form of the first packet (fuzzutil.h)
  *   then segments: a control byte, a 2-byte big-endian length, the payload
@@ -30,11 +31,11 @@ static dx_session *sessions[2]; /* [small caps] */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2)
     return 0;
-  static const uint16_t ports[] = {443, 80, 53, 8080};
+  static const uint16_t ports[] = {443, 80, 53, 8080, 143};
   tcpconn c;
   memset(&c, 0, sizeof c);
   c.port[0] = 51000;
-  c.port[1] = data[0] < 4 ? ports[data[0]] : 443;
+  c.port[1] = data[0] < 5 ? ports[data[0]] : 443;
   unsigned mode = data[1];
   c.form = mode >> 2;
   c.pick = (unsigned)(size % 8);

@@ -90,7 +90,7 @@ def write(dirname, blob, written):
     written.append(len(blob))
 
 
-SERVER_PORTS = {443: 0, 80: 1, 53: 2, 8080: 3, 8443: 0}
+SERVER_PORTS = {443: 0, 80: 1, 53: 2, 8080: 3, 8443: 0, 143: 4}
 
 
 def tcp_payloads(linktype, frames):
@@ -163,6 +163,17 @@ def http_coded_seeds():
     yield stream_blob(1, [(0, req), (1, r2), (0, req), (1, r3)])
     yield stream_blob(1, [(0, req), (1, r4)])
     yield stream_blob(1, [(0, post), (1, b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n")])
+    # A body delimited by the end of the connection (kept until the FIN):
+    # control byte 5 << 1 sends the segment, then a FIN.
+    close = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body[:2000]
+    yield stream_blob(1, [(0, req), (1, close[:900]), (1 | (5 << 1), close[900:])])
+    # IMAP: tagged and untagged lines, a FETCH literal, STARTTLS, then TLS.
+    imap = [(1, b"* OK IMAP4rev1 ready\r\n"), (0, b"a1 LOGIN user \"pw\"\r\n"),
+            (1, b"* 2 EXISTS\r\na1 OK done\r\n"), (0, b"a2 UID FETCH 1 BODY[]\r\n"),
+            (1, b"* 1 FETCH (BODY[] {12}\r\nSubject: x\r\n)\r\na2 OK\r\n"),
+            (0, b"a3 STARTTLS\r\n"), (1, b"a3 OK go\r\n"),
+            (0, bytes.fromhex("16030100050100000100"))]
+    yield stream_blob(4, imap)
     # The same response cut into small segments, so PDUs span frames.
     segs = [(0, req)] + [(1, r1[i : i + 37]) for i in range(0, len(r1), 37)][:90]
     yield stream_blob(3, segs)
