@@ -340,9 +340,10 @@ static void proto_walk(proto_list *l, const dx_node *n, int depth) {
       bool again = strncmp(pa, "mime_multipart", 14) == 0 && (!pa[14] || !strcmp(pa + 14, ".part"));
       /* ... unless it took no bytes (tshark drops the layer of a dissector
        * that returns 0; its items stay), but for XML's and DNS's, which
-       * read past the end of an empty body and keep their layer */
-      bool empty = again && n->length == 0 && strcmp(n->field->abbrev, "xml") != 0 &&
-                   strcmp(n->field->abbrev, "dns") != 0;
+       * read past the end of an empty body and keep their layer; so does
+       * an empty text body anywhere (an Internet Message's, "0 lines") */
+      bool empty = (again || !strcmp(n->field->abbrev, "data-text-lines")) && n->length == 0 &&
+                   strcmp(n->field->abbrev, "xml") != 0 && strcmp(n->field->abbrev, "dns") != 0;
       /* (a layer's item of its own protocol right inside it is not a call;
        * an ICMP error's quoted ICMP, after the quoted IP, is one) */
       bool cont = proto_continues(l, n) ||

@@ -109,4 +109,8 @@ void dx_http_inflated_free(http_inflated *out);
  * libbrotlidec, bounded by cap as dx_http_inflate; same returns. */
 int dx_http_unbrotli(const uint8_t *in, uint32_t n, uint32_t cap, http_inflated *out);
 
+/* An Internet Message (RFC 5322) as tshark's "imf" layer under parent,
+ * with its columns (imf.c). */
+void dx_dissect_imf(dx_packet *p, dx_node *parent, const dx_tvb *t);
+
 #endif

@@ -12,11 +12,11 @@
  * connection whose first five bytes are not printable are TLS (a capture
  * that starts after the STARTTLS exchange).
  *
- * Not made: the FETCH response's literal is shown as data, where tshark
- * dissects it as an Internet Message (IMF), which dissect does not decode;
+ * A FETCH response's literal is an Internet Message (imf.c). Not made:
  * tshark's response_in (which needs its second pass). */
 #include "../core/dx.h"
 #include "../core/stream.h"
+#include "http_body.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -257,7 +257,7 @@ static bool fetch(dx_packet *p, const dx_tvb *t, const uint8_t *s, dx_node *imap
     *shown = true;
     if (*next + size <= n && size > 0) {
       dx_tvb lit = dx_tvb_sub(t, *next, (uint32_t)size);
-      dx_dissect_data(p, &lit, parent);
+      dx_dissect_imf(p, parent, &lit);
       *next += (uint32_t)size;
     }
     return false;

@@ -136,9 +136,41 @@ static void test_session(void) {
   conn_close(&C);
 }
 
+/* A FETCH literal is an Internet Message (imf.c): headers, a mailbox list
+ * with a display name, an unknown header, the text (values as tshark's on
+ * the same bytes written as a pcap). */
+static void test_fetch_imf(void) {
+  conn_open(&C, 40102, 143);
+  dx_packet_free(send_str(&C, 1, "a1 FETCH 1 RFC822\r\n"));
+  const char *msg = "From: Fred Foobar <foobar@example.test>\r\n"
+                    "To: a@example.test, b@example.test\r\n"
+                    "X-Weird: yes\r\n"
+                    "Subject: hi\r\n"
+                    "\r\n"
+                    "line one\r\n";
+  char buf[512];
+  snprintf(buf, sizeof buf, "* 1 FETCH (RFC822 {%zu}\r\n%s)\r\na1 OK done\r\n", strlen(msg), msg);
+  dx_packet *p = send_str(&C, 0, buf);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "IMAP/IMF");
+  EXPECT(p, "imf.from", "Fred Foobar <foobar@example.test>");
+  EXPECT(p, "imf.display_name", "Fred Foobar");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "imf.address", 0), "foobar@example.test");
+  CU_ASSERT_EQUAL(tu_count(p, "imf.address_list.item"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "imf.to"), "To: a@example.test, b@example.test, 2 items");
+  EXPECT(p, "imf.extension.type", "X-Weird");
+  EXPECT(p, "imf.subject", "hi");
+  CU_ASSERT_EQUAL(tu_count(p, "imf.message_text"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "from: Fred Foobar <foobar@example.test>, subject: hi, , line one  ");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 int main(void) {
   static CU_TestInfo tests[] = {
       {"session", test_session},
+      {"FETCH literal: an Internet Message", test_fetch_imf},
       CU_TEST_INFO_NULL,
   };
   return tu_run("imap", tests);
