@@ -883,9 +883,10 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   /* a column read as a field (_ws.col.Info) needs the columns filled; a
    * protocol read as a field (-e ip) its label */
   s->proto_labels = false;
+  s->col_fields = false;
   for (size_t i = 0; i < n; i++) {
     if (fields[i] && strncmp(fields[i]->abbrev, "_ws.col.", 8) == 0)
-      s->terse_columns = true;
+      s->terse_columns = s->col_fields = true;
     if (fields[i] && fields[i]->type == DX_FT_PROTOCOL)
       s->proto_labels = true;
   }

@@ -108,6 +108,7 @@ struct dx_session {
   bool terse, terse_columns;
   bool labels_off;   /* dx_session_set_labels(s, 0): full packets without labels */
   bool proto_labels; /* a protocol field is of interest (dx_packet.proto_labels) */
+  bool col_fields;   /* a column field (_ws.col.*) is of interest */
   const dx_field **interest;
   size_t interest_mask, ninterest;
   /* A 256-bit Bloom filter of the set: most fields asked about are not in

@@ -484,6 +484,8 @@ layers:;
  * final: for -e, filters and anything else that reads fields. Only the
  * columns somebody asked for are formatted. */
 void dx_frame_add_columns(dx_packet *p) {
+  if (p->terse && (!p->sess || !p->sess->col_fields)) /* none is of interest */
+    return;
   dx_node *fr = p->root.first_child;
   if (fr && fr->field == &frame_fields[F_PKT_COMMENT])
     fr = fr->next;
