@@ -73,12 +73,18 @@ size_t dx_unichar_escape(uint32_t cp, char out[12]) {
 /* Decimal and zero-padded hexadecimal numbers, as %llu, %lld and
  * %0*llx print them (the hot paths of labels and values). */
 static void sb_dec(sbuf *b, uint64_t v) {
-  char t[24], *e = t + sizeof t, *q = e;
-  do {
-    *--q = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  sb_put(b, q, (size_t)(e - q));
+  unsigned n = dx_dec_len(v);
+  if (b->len + n < b->cap) { /* all of it and the NUL: straight in */
+    dx_dec_put(b->buf + b->len, n, v);
+    b->len += n;
+    b->buf[b->len] = 0;
+    return;
+  }
+  char t[24];
+  if (n > sizeof t) /* (never: 2^64 has 20 digits) */
+    return;
+  dx_dec_put(t, n, v);
+  sb_put(b, t, n);
 }
 
 static void sb_sdec(sbuf *b, int64_t v) {
@@ -275,9 +281,9 @@ static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
   }
   if (nsec >= 0 && nsec < 1000000000) {
     char t[10];
+    /* nine digits, leading zeros kept: 1e9 + nsec has ten, the first a 1 */
+    dx_dec_put(t, 10, 1000000000u + (uint32_t)nsec);
     t[0] = '.';
-    for (int i = 9, v = nsec; i >= 1; i--, v /= 10)
-      t[i] = (char)('0' + v % 10);
     sb_sdec(b, sec);
     sb_put(b, t, 10);
     return;
