@@ -703,13 +703,35 @@ static inline void dx_sb_init(dx_sb *b, char *buf, size_t cap) {
   if (cap)
     buf[0] = 0;
 }
+/* memcpy for the short pieces of labels and columns: two words that may
+ * overlap instead of a call or a byte-counted string move. */
+static inline void dx_copy_short(char *d, const char *s, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, z;
+    memcpy(&a, s, 8);
+    memcpy(&z, s + n - 8, 8);
+    memcpy(d, &a, 8);
+    memcpy(d + n - 8, &z, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, z;
+    memcpy(&a, s, 4);
+    memcpy(&z, s + n - 4, 4);
+    memcpy(d, &a, 4);
+    memcpy(d + n - 4, &z, 4);
+  } else if (n < 4) {
+    for (size_t i = 0; i < n; i++)
+      d[i] = s[i];
+  } else {
+    memcpy(d, s, n);
+  }
+}
 static inline void dx_sb_mem(dx_sb *b, const char *s, size_t n) {
   if (b->len + 1 >= b->cap)
     return;
   size_t room = b->cap - 1 - b->len;
   if (n > room)
     n = room;
-  memcpy(b->buf + b->len, s, n);
+  dx_copy_short(b->buf + b->len, s, n);
   b->len += n;
   b->buf[b->len] = 0;
 }

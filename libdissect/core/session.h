@@ -68,6 +68,14 @@ struct dx_session {
   const dx_field **index; /* every field, sorted by abbrev */
   size_t nindex;
   void **states; /* per protocol, dx_nprotocols entries */
+  /* dx_proto_state's index: a protocol's place in states, found by its
+   * pointer (open addressing, NULL = empty slot; built with the session
+   * when the registry holds fewer than DX_PSLOTS protocols, else unused
+   * and the registry is searched). */
+#define DX_PSLOTS 128
+  bool pslots_ok;
+  const struct dx_protocol *pslot_key[DX_PSLOTS];
+  uint8_t pslot_idx[DX_PSLOTS];
   dx_dispatch *tables[DX_TABLE_COUNT];
   size_t ntables[DX_TABLE_COUNT];
   const dx_protocol **heur_tcp, **heur_udp;
