@@ -474,7 +474,7 @@ typedef struct dx_field_group {
  * ghosts, and a dissector may leave the group out (but not what it sets
  * besides nodes: state, columns, expert notes, marks). A few instructions
  * when the Bloom filters do not meet. */
-bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g);
+bool dx_packet_skips_group_full(const dx_packet *p, dx_field_group *g);
 /* The hash of the interest sets (of a field's address), and the test of
  * their 256-bit Bloom filters: false means f is not in the set. */
 static inline size_t dx_interest_hash(const dx_field *f) {
@@ -513,6 +513,11 @@ static inline bool dx_skip_node(const dx_packet *p, const dx_node *parent, const
  * that set state, columns, expert notes or the packet's marks). */
 static inline bool dx_layer_built(const dx_packet *p, const dx_node *n) {
   return n && !(p->skip && (n->flags & DX_NODE_SKIPPED_LAYER));
+}
+/* dx_packet_skips_group_full() after the test of p->skip inline: full
+ * packets (-V, JSON) pay no call. */
+static inline bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g) {
+  return p && p->skip && dx_packet_skips_group_full(p, g);
 }
 /* A ghost for a node to be added under parent (see dx_packet.skip): its
  * parent pointer is the owner, the nearest built node. A skipped layer's

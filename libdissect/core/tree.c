@@ -13,7 +13,7 @@ bool dx_packet_unwanted(const dx_packet *p, const dx_field *f) {
   return !interested(p, f);
 }
 
-bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g) {
+bool dx_packet_skips_group_full(const dx_packet *p, dx_field_group *g) {
   if (!p || !p->skip || !g)
     return false;
   if (!atomic_load_explicit(&g->ready, memory_order_acquire)) {
