@@ -470,14 +470,25 @@ static void fmt_bits(sbuf *b, const dx_field *f, uint64_t v) {
   uint64_t shifted = v << shift;
   char t[64 + 16 + 3];
   size_t k = 0;
-  for (unsigned i = 0; i < width; i++) {
-    unsigned bit = width - 1 - i;
-    if (i && i % 4 == 0)
+  /* four bits a group from the top, a space between groups; a group out
+   * of the mask is "...." at once */
+  for (unsigned i = 0; i < width; i += 4) {
+    if (i)
       t[k++] = ' ';
-    if (f->bitmask & ((uint64_t)1 << bit))
-      t[k++] = (shifted >> bit) & 1 ? '1' : '0';
-    else
-      t[k++] = '.';
+    unsigned nb = width - i < 4 ? width - i : 4;
+    unsigned low = width - i - nb; /* the group's lowest bit */
+    if (!((f->bitmask >> low) & ((1u << nb) - 1))) {
+      memcpy(t + k, "....", 4);
+      k += nb;
+      continue;
+    }
+    for (unsigned j = 0; j < nb; j++) {
+      unsigned bit = width - 1 - i - j;
+      if (f->bitmask & ((uint64_t)1 << bit))
+        t[k++] = (shifted >> bit) & 1 ? '1' : '0';
+      else
+        t[k++] = '.';
+    }
   }
   memcpy(t + k, " = ", 3);
   sb_put(b, t, k + 3);
