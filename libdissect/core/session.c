@@ -905,6 +905,7 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
    * protocol read as a field (-e ip) its label */
   s->proto_labels = false;
   s->col_fields = false;
+  memset(s->group_cache, 0, sizeof s->group_cache);
   for (size_t i = 0; i < n; i++) {
     if (fields[i] && strncmp(fields[i]->abbrev, "_ws.col.", 8) == 0)
       s->terse_columns = s->col_fields = true;
@@ -980,6 +981,7 @@ void dx_session_clear_interest(dx_session *s) {
   memset(s->interest_bloom, 0, sizeof s->interest_bloom);
   s->ninterest = 0;
   s->terse = s->terse_columns = false;
+  memset(s->group_cache, 0, sizeof s->group_cache);
   free(s->layers);
   s->layers = NULL;
   s->layers_mask = 0;

@@ -117,6 +117,16 @@ struct dx_session {
   bool labels_off;   /* dx_session_set_labels(s, 0): full packets without labels */
   bool proto_labels; /* a protocol field is of interest (dx_packet.proto_labels) */
   bool col_fields;   /* a column field (_ws.col.*) is of interest */
+  /* dx_packet_skips_group_full's answers for the interest set: a group
+   * and whether none of its fields is of interest (direct-mapped by the
+   * group's address, emptied whenever the set changes). A group's Bloom
+   * filter meets the set's now and then by chance, and the answer then
+   * costs a probe a field. */
+#define DX_GROUP_CACHE 64
+  struct dx_group_answer {
+    const struct dx_field_group *g;
+    bool skips;
+  } group_cache[DX_GROUP_CACHE];
   const dx_field **interest;
   size_t interest_mask, ninterest;
   /* A 256-bit Bloom filter of the set: most fields asked about are not in
