@@ -303,10 +303,8 @@ int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) {
       default: v = va_arg(ap, int); break;
       }
       uintmax_t u = v < 0 ? (uintmax_t)0 - (uintmax_t)v : (uintmax_t)v;
-      do {
-        *--q = (char)('0' + u % 10);
-        u /= 10;
-      } while (u);
+      q -= dx_dec_len(u);
+      dx_dec_put(q, (unsigned)(end - q), u);
       if (v < 0)
         *--q = '-';
       fo_field(&o, q, (size_t)(end - q), width, left, zero && !left);
@@ -329,10 +327,8 @@ int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) {
       default: u = va_arg(ap, unsigned); break;
       }
       if (conv == 'u') {
-        do {
-          *--q = (char)('0' + u % 10);
-          u /= 10;
-        } while (u);
+        q -= dx_dec_len(u);
+        dx_dec_put(q, (unsigned)(end - q), u);
       } else {
         const char *digits = conv == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
         do {

@@ -21,6 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "siphash.h"
 
@@ -482,7 +485,7 @@ typedef struct dx_field_group {
  * ghosts, and a dissector may leave the group out (but not what it sets
  * besides nodes: state, columns, expert notes, marks). A few instructions
  * when the Bloom filters do not meet. */
-bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g);
+bool dx_packet_skips_group_full(const dx_packet *p, dx_field_group *g);
 /* The hash of the interest sets (of a field's address), and the test of
  * their 256-bit Bloom filters: false means f is not in the set. */
 static inline size_t dx_interest_hash(const dx_field *f) {
@@ -521,6 +524,11 @@ static inline bool dx_skip_node(const dx_packet *p, const dx_node *parent, const
  * that set state, columns, expert notes or the packet's marks). */
 static inline bool dx_layer_built(const dx_packet *p, const dx_node *n) {
   return n && !(p->skip && (n->flags & DX_NODE_SKIPPED_LAYER));
+}
+/* dx_packet_skips_group_full() after the test of p->skip inline: full
+ * packets (-V, JSON) pay no call. */
+static inline bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g) {
+  return p && p->skip && dx_packet_skips_group_full(p, g);
 }
 /* A ghost for a node to be added under parent (see dx_packet.skip): its
  * parent pointer is the owner, the nearest built node. A skipped layer's
@@ -711,28 +719,92 @@ static inline void dx_sb_init(dx_sb *b, char *buf, size_t cap) {
   if (cap)
     buf[0] = 0;
 }
+/* memcpy for the short pieces of labels and columns: two words that may
+ * overlap instead of a call or a byte-counted string move. */
+static inline void dx_copy_short(char *d, const char *s, size_t n) {
+  if (n >= 8 && n <= 16) {
+    uint64_t a, z;
+    memcpy(&a, s, 8);
+    memcpy(&z, s + n - 8, 8);
+    memcpy(d, &a, 8);
+    memcpy(d + n - 8, &z, 8);
+  } else if (n >= 4 && n < 8) {
+    uint32_t a, z;
+    memcpy(&a, s, 4);
+    memcpy(&z, s + n - 4, 4);
+    memcpy(d, &a, 4);
+    memcpy(d + n - 4, &z, 4);
+  } else if (n < 4) {
+    for (size_t i = 0; i < n; i++)
+      d[i] = s[i];
+  } else {
+    memcpy(d, s, n);
+  }
+}
 static inline void dx_sb_mem(dx_sb *b, const char *s, size_t n) {
   if (b->len + 1 >= b->cap)
     return;
   size_t room = b->cap - 1 - b->len;
   if (n > room)
     n = room;
-  memcpy(b->buf + b->len, s, n);
+  dx_copy_short(b->buf + b->len, s, n);
   b->len += n;
   b->buf[b->len] = 0;
 }
 static inline void dx_sb_str(dx_sb *b, const char *s) {
   dx_sb_mem(b, s, strlen(s));
 }
+/* Digits of v in decimal. */
+static inline unsigned dx_dec_len(uint64_t v) {
+  unsigned n = 1;
+  for (;;) {
+    if (v < 10)
+      return n;
+    if (v < 100)
+      return n + 1;
+    if (v < 1000)
+      return n + 2;
+    if (v < 10000)
+      return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+/* The dx_dec_len(v) digits of v written at out (no NUL), two a step. */
+static inline void dx_dec_put(char *out, unsigned len, uint64_t v) {
+  static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                 "25262728293031323334353637383940414243444546474849"
+                                 "50515253545556575859606162636465666768697071727374"
+                                 "75767778798081828384858687888990919293949596979899";
+  char *e = out + len;
+  while (v >= 100) {
+    unsigned r = (unsigned)(v % 100);
+    v /= 100;
+    e -= 2;
+    e[0] = pairs[2 * r];
+    e[1] = pairs[2 * r + 1];
+  }
+  if (v >= 10) {
+    e[-2] = pairs[2 * v];
+    e[-1] = pairs[2 * v + 1];
+  } else {
+    e[-1] = (char)('0' + v);
+  }
+}
 /* Decimal, as "%llu". */
 static inline void dx_sb_u64(dx_sb *b, uint64_t v) {
+  unsigned n = dx_dec_len(v);
+  if (b->len + n < b->cap) { /* all of it and the NUL: straight in */
+    dx_dec_put(b->buf + b->len, n, v);
+    b->len += n;
+    b->buf[b->len] = 0;
+    return;
+  }
   char t[20];
-  size_t i = sizeof t;
-  do {
-    t[--i] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  dx_sb_mem(b, t + i, sizeof t - i);
+  if (n > sizeof t) /* (never: 2^64 has 20 digits) */
+    return;
+  dx_dec_put(t, n, v);
+  dx_sb_mem(b, t, n);
 }
 /* s then v: " Seq=" 1 */
 static inline void dx_sb_kv(dx_sb *b, const char *s, uint64_t v) {
@@ -969,9 +1041,29 @@ typedef struct dx_civil {
 } dx_civil;
 void dx_civil_utc(int64_t sec, dx_civil *c);
 /* Length of the leading run of s[0..n) that a terminal may show as it is:
- * printable ASCII (0x20..0x7e) except the backslash. Eight bytes a step. */
+ * printable ASCII (0x20..0x7e) except the backslash. Sixteen bytes a step
+ * with SSE2 (a last load that overlaps bytes already seen ends the run, so
+ * no byte loop runs on a plain string of 16 bytes or more), else eight. */
 static inline size_t dx_plain_run(const uint8_t *s, size_t n) {
   size_t i = 0;
+#ifdef __SSE2__
+  if (n >= 16) {
+    const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f), bsl = _mm_set1_epi8(0x5c);
+    for (;;) {
+      size_t at = n - i >= 16 ? i : n - 16; /* the last load overlaps */
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+      /* signed: bytes of 0x80 and above are below 0x20 too */
+      __m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, sp),
+                                 _mm_or_si128(_mm_cmpeq_epi8(x, del), _mm_cmpeq_epi8(x, bsl)));
+      unsigned m = (unsigned)_mm_movemask_epi8(bad);
+      if (m) /* the bytes before i are plain: the first bad one is at or after i */
+        return at + (size_t)__builtin_ctz(m);
+      if (at + 16 >= n)
+        return n;
+      i = at + 16;
+    }
+  }
+#endif
   const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   while (n - i >= 8) {
     uint64_t x;
@@ -982,6 +1074,10 @@ static inline size_t dx_plain_run(const uint8_t *s, size_t n) {
     if ((lt20 | ge7f | bs) & highs)
       break;
     i += 8;
+    if (n - i < 8 && i < n && n >= 8) { /* the last 1-7 bytes: a word that overlaps */
+      i = n - 8;
+      continue;
+    }
   }
   while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
     i++;

@@ -401,6 +401,31 @@ static size_t ipv6_text(const uint8_t *b, char *out) {
   return k;
 }
 
+/* The text of the last IPv6 addresses formatted by this thread: a capture
+ * names the same few hosts again and again (twice a packet in the
+ * columns, again in -V's labels and the fields). Direct-mapped, a fixed
+ * 4 KiB a thread. */
+#define IPV6_CACHE 64
+static _Thread_local struct ipv6_entry {
+  uint8_t a[16];
+  uint8_t len; /* 0: empty */
+  char text[47];
+} ipv6_cache[IPV6_CACHE];
+
+static const char *ipv6_cached(const uint8_t *b, size_t *n) {
+  uint64_t x, y;
+  memcpy(&x, b, 8);
+  memcpy(&y, b + 8, 8);
+  uint64_t h = (x ^ (y * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+  struct ipv6_entry *e = &ipv6_cache[h >> 58]; /* 64 entries */
+  if (!e->len || memcmp(e->a, b, 16) != 0) {
+    memcpy(e->a, b, 16);
+    e->len = (uint8_t)ipv6_text(b, e->text);
+  }
+  *n = e->len;
+  return e->text;
+}
+
 size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
   if (!len)
     return 0;
@@ -430,8 +455,8 @@ size_t dx_addr_format(const dx_addr *a, char *buf, size_t len) {
     }
     break;
   case DX_AT_IPV6: {
-    char six[48];
-    size_t n = ipv6_text(a->a, six);
+    size_t n;
+    const char *six = ipv6_cached(a->a, &n);
     size_t w = n < len ? n : len - 1;
     memcpy(buf, six, w);
     buf[w] = '\0';

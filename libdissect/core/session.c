@@ -84,6 +84,11 @@ static int build_index(dx_session *s) {
   return DX_OK;
 }
 
+/* A protocol's first slot in the session's pslot_key. */
+static size_t pslot_hash(const dx_protocol *proto) {
+  return (size_t)(((uint64_t)(uintptr_t)proto * 0x9e3779b97f4a7c15ull) >> 57); /* 128 slots */
+}
+
 static int build_tables(dx_session *s) {
   size_t counts[DX_TABLE_COUNT] = {0};
   for (size_t i = 0; i < dx_nprotocols; i++) {
@@ -168,6 +173,14 @@ int dx_session_new(dx_session **out, const dx_config *cfg) {
   if (rc == DX_OK)
     rc = dx_flow_table_init(&s->flows, s->cfg.max_flows);
   s->flows.budget = &s->stream_bytes;
+  s->pslots_ok = dx_nprotocols < DX_PSLOTS;
+  for (size_t i = 0; s->pslots_ok && i < dx_nprotocols; i++) {
+    size_t h = pslot_hash(dx_protocols[i]);
+    while (s->pslot_key[h])
+      h = (h + 1) & (DX_PSLOTS - 1);
+    s->pslot_key[h] = dx_protocols[i];
+    s->pslot_idx[h] = (uint8_t)i;
+  }
   if (rc == DX_OK) {
     s->states = calloc(dx_nprotocols + 1, sizeof *s->states);
     if (!s->states)
@@ -458,6 +471,14 @@ uint64_t dx_hash_keyed(const dx_packet *p, const void *data, size_t n) {
 
 void *dx_proto_state(const dx_packet *p, const dx_protocol *proto) {
   const dx_session *s = p->sess;
+  if (s->pslots_ok) {
+    for (size_t h = pslot_hash(proto);; h = (h + 1) & (DX_PSLOTS - 1)) {
+      if (s->pslot_key[h] == proto)
+        return s->states[s->pslot_idx[h]];
+      if (!s->pslot_key[h]) /* (the table is never full) */
+        return NULL;
+    }
+  }
   for (size_t i = 0; i < dx_nprotocols; i++)
     if (dx_protocols[i] == proto)
       return s->states[i];
@@ -883,9 +904,11 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
   /* a column read as a field (_ws.col.Info) needs the columns filled; a
    * protocol read as a field (-e ip) its label */
   s->proto_labels = false;
+  s->col_fields = false;
+  memset(s->group_cache, 0, sizeof s->group_cache);
   for (size_t i = 0; i < n; i++) {
     if (fields[i] && strncmp(fields[i]->abbrev, "_ws.col.", 8) == 0)
-      s->terse_columns = true;
+      s->terse_columns = s->col_fields = true;
     if (fields[i] && fields[i]->type == DX_FT_PROTOCOL)
       s->proto_labels = true;
   }
@@ -958,6 +981,7 @@ void dx_session_clear_interest(dx_session *s) {
   memset(s->interest_bloom, 0, sizeof s->interest_bloom);
   s->ninterest = 0;
   s->terse = s->terse_columns = false;
+  memset(s->group_cache, 0, sizeof s->group_cache);
   free(s->layers);
   s->layers = NULL;
   s->layers_mask = 0;

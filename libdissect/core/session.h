@@ -68,6 +68,14 @@ struct dx_session {
   const dx_field **index; /* every field, sorted by abbrev */
   size_t nindex;
   void **states; /* per protocol, dx_nprotocols entries */
+  /* dx_proto_state's index: a protocol's place in states, found by its
+   * pointer (open addressing, NULL = empty slot; built with the session
+   * when the registry holds fewer than DX_PSLOTS protocols, else unused
+   * and the registry is searched). */
+#define DX_PSLOTS 128
+  bool pslots_ok;
+  const struct dx_protocol *pslot_key[DX_PSLOTS];
+  uint8_t pslot_idx[DX_PSLOTS];
   dx_dispatch *tables[DX_TABLE_COUNT];
   size_t ntables[DX_TABLE_COUNT];
   const dx_protocol **heur_tcp, **heur_udp;
@@ -108,6 +116,17 @@ struct dx_session {
   bool terse, terse_columns;
   bool labels_off;   /* dx_session_set_labels(s, 0): full packets without labels */
   bool proto_labels; /* a protocol field is of interest (dx_packet.proto_labels) */
+  bool col_fields;   /* a column field (_ws.col.*) is of interest */
+  /* dx_packet_skips_group_full's answers for the interest set: a group
+   * and whether none of its fields is of interest (direct-mapped by the
+   * group's address, emptied whenever the set changes). A group's Bloom
+   * filter meets the set's now and then by chance, and the answer then
+   * costs a probe a field. */
+#define DX_GROUP_CACHE 64
+  struct dx_group_answer {
+    const struct dx_field_group *g;
+    bool skips;
+  } group_cache[DX_GROUP_CACHE];
   const dx_field **interest;
   size_t interest_mask, ninterest;
   /* A 256-bit Bloom filter of the set: most fields asked about are not in

@@ -13,9 +13,25 @@ bool dx_packet_unwanted(const dx_packet *p, const dx_field *f) {
   return !interested(p, f);
 }
 
-bool dx_packet_skips_group(const dx_packet *p, dx_field_group *g) {
+static bool group_skipped(const dx_packet *p, dx_field_group *g);
+
+bool dx_packet_skips_group_full(const dx_packet *p, dx_field_group *g) {
   if (!p || !p->skip || !g)
     return false;
+  dx_session *s = p->sess;
+  if (!s)
+    return group_skipped(p, g);
+  struct dx_group_answer *a =
+      &s->group_cache[((uint64_t)(uintptr_t)g * 0x9e3779b97f4a7c15ull) >> 58]; /* 64 slots */
+  if (a->g != g) {
+    a->skips = group_skipped(p, g);
+    a->g = g;
+  }
+  return a->skips;
+}
+
+/* The answer of dx_packet_skips_group_full, worked out. */
+static bool group_skipped(const dx_packet *p, dx_field_group *g) {
   if (!atomic_load_explicit(&g->ready, memory_order_acquire)) {
     /* threads that meet here first write the same values */
     uint64_t b[4] = {0, 0, 0, 0};

@@ -149,50 +149,80 @@ size_t dx_node_field_text(const dx_packet *p, const dx_node *n, char *buf, size_
   return dx_node_value(n, buf, len);
 }
 
-static void put_value(FILE *out, const dx_packet *p, const dx_node *n) {
-  char small[512];
-  size_t need = dx_node_field_text(p, n, small, sizeof small);
-  if (need < sizeof small) {
-    fwrite(small, 1, need, out);
-  } else {
-    char *big = malloc(need + 1);
-    if (big) {
-      dx_node_field_text(p, n, big, need + 1);
-      fwrite(big, 1, need, out);
-      free(big);
-    }
+/* A line gathered in one buffer and handed to stdio once (a value that
+ * does not fit goes out on its own, after what came before it). */
+typedef struct {
+  FILE *out;
+  size_t len;
+  char buf[4096];
+} line_buf;
+
+static void lb_flush(line_buf *b) {
+  if (b->len)
+    fwrite(b->buf, 1, b->len, b->out);
+  b->len = 0;
+}
+
+static void lb_putc(line_buf *b, char c) {
+  if (b->len == sizeof b->buf)
+    lb_flush(b);
+  b->buf[b->len++] = c;
+}
+
+static void put_value(line_buf *b, const dx_packet *p, const dx_node *n) {
+  size_t room = sizeof b->buf - b->len;
+  size_t need = dx_node_field_text(p, n, b->buf + b->len, room);
+  if (need < room) { /* written in place, with its NUL */
+    b->len += need;
+    return;
+  }
+  lb_flush(b);
+  if (need < sizeof b->buf) {
+    dx_node_field_text(p, n, b->buf, sizeof b->buf);
+    b->len = need;
+    return;
+  }
+  char *big = malloc(need + 1);
+  if (big) {
+    dx_node_field_text(p, n, big, need + 1);
+    fwrite(big, 1, need, b->out);
+    free(big);
   }
 }
 
 int dx_fields_write(FILE *out, const dx_fields *f, const dx_packet *p) {
+  line_buf b;
+  b.out = out;
+  b.len = 0;
   for (size_t i = 0; i < f->n; i++) {
     if (i)
-      fputc(f->opts.separator, out);
+      lb_putc(&b, f->opts.separator);
     const dx_node *first = dx_packet_find(p, f->fields[i]);
     if (!first)
       continue;
     /* like tshark, the quotes go around all the occurrences together */
     if (f->opts.quote)
-      fputc(f->opts.quote, out);
+      lb_putc(&b, f->opts.quote);
     if (f->opts.occurrence == 'f') {
-      put_value(out, p, first);
+      put_value(&b, p, first);
     } else if (f->opts.occurrence == 'l') {
       const dx_node *last = first;
       for (const dx_node *n = dx_packet_find_next(p, first); n; n = dx_packet_find_next(p, n))
         last = n;
-      put_value(out, p, last);
+      put_value(&b, p, last);
     } else {
       bool more = false;
       for (const dx_node *n = first; n; n = dx_packet_find_next(p, n)) {
         if (more)
-          fputc(f->opts.aggregator, out);
-        put_value(out, p, n);
+          lb_putc(&b, f->opts.aggregator);
+        put_value(&b, p, n);
         more = true;
       }
     }
     if (f->opts.quote)
-      fputc(f->opts.quote, out);
+      lb_putc(&b, f->opts.quote);
   }
-  fputc('\n', out);
+  lb_putc(&b, '\n');
+  lb_flush(&b);
   return ferror(out) ? DX_EIO : DX_OK;
 }

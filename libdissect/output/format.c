@@ -73,12 +73,18 @@ size_t dx_unichar_escape(uint32_t cp, char out[12]) {
 /* Decimal and zero-padded hexadecimal numbers, as %llu, %lld and
  * %0*llx print them (the hot paths of labels and values). */
 static void sb_dec(sbuf *b, uint64_t v) {
-  char t[24], *e = t + sizeof t, *q = e;
-  do {
-    *--q = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  sb_put(b, q, (size_t)(e - q));
+  unsigned n = dx_dec_len(v);
+  if (b->len + n < b->cap) { /* all of it and the NUL: straight in */
+    dx_dec_put(b->buf + b->len, n, v);
+    b->len += n;
+    b->buf[b->len] = 0;
+    return;
+  }
+  char t[24];
+  if (n > sizeof t) /* (never: 2^64 has 20 digits) */
+    return;
+  dx_dec_put(t, n, v);
+  sb_put(b, t, n);
 }
 
 static void sb_sdec(sbuf *b, int64_t v) {
@@ -275,9 +281,9 @@ static void fmt_time(sbuf *b, int64_t sec, int32_t nsec) {
   }
   if (nsec >= 0 && nsec < 1000000000) {
     char t[10];
+    /* nine digits, leading zeros kept: 1e9 + nsec has ten, the first a 1 */
+    dx_dec_put(t, 10, 1000000000u + (uint32_t)nsec);
     t[0] = '.';
-    for (int i = 9, v = nsec; i >= 1; i--, v /= 10)
-      t[i] = (char)('0' + v % 10);
     sb_sdec(b, sec);
     sb_put(b, t, 10);
     return;
@@ -464,14 +470,25 @@ static void fmt_bits(sbuf *b, const dx_field *f, uint64_t v) {
   uint64_t shifted = v << shift;
   char t[64 + 16 + 3];
   size_t k = 0;
-  for (unsigned i = 0; i < width; i++) {
-    unsigned bit = width - 1 - i;
-    if (i && i % 4 == 0)
+  /* four bits a group from the top, a space between groups; a group out
+   * of the mask is "...." at once */
+  for (unsigned i = 0; i < width; i += 4) {
+    if (i)
       t[k++] = ' ';
-    if (f->bitmask & ((uint64_t)1 << bit))
-      t[k++] = (shifted >> bit) & 1 ? '1' : '0';
-    else
-      t[k++] = '.';
+    unsigned nb = width - i < 4 ? width - i : 4;
+    unsigned low = width - i - nb; /* the group's lowest bit */
+    if (!((f->bitmask >> low) & ((1u << nb) - 1))) {
+      memcpy(t + k, "....", 4);
+      k += nb;
+      continue;
+    }
+    for (unsigned j = 0; j < nb; j++) {
+      unsigned bit = width - 1 - i - j;
+      if (f->bitmask & ((uint64_t)1 << bit))
+        t[k++] = (shifted >> bit) & 1 ? '1' : '0';
+      else
+        t[k++] = '.';
+    }
   }
   memcpy(t + k, " = ", 3);
   sb_put(b, t, k + 3);

@@ -23,6 +23,11 @@ static char *tb_room(tbuf *t, size_t n) {
 }
 
 static void tb_put(tbuf *t, const void *s, size_t n) {
+  if (n <= 16 && n <= t->cap - t->len) { /* a short piece that fits */
+    dx_copy_short(t->buf + t->len, s, n);
+    t->len += n;
+    return;
+  }
   const char *c = s;
   while (n) {
     size_t k = n < t->cap / 2 ? n : t->cap / 2;
@@ -43,9 +48,8 @@ static void tb_flush(tbuf *t) {
  * are escaped when they are made (a backslash in them is already an
  * escape), so this is the last guard: printable ASCII, the backslash and
  * printable UTF-8 pass, anything else is escaped as dx_escape() does. */
-static void tb_escaped(tbuf *t, const char *s) {
+static void tb_escaped_n(tbuf *t, const char *s, size_t n) {
   const uint8_t *u = (const uint8_t *)s;
-  size_t n = strlen(s);
   while (n) {
     size_t plain = dx_plain_run(u, n);
     if (plain) {
@@ -66,6 +70,10 @@ static void tb_escaped(tbuf *t, const char *s) {
     u += k;
     n -= k;
   }
+}
+
+static void tb_escaped(tbuf *t, const char *s) {
+  tb_escaped_n(t, s, strlen(s));
 }
 
 /* "%5llu %10s " of the number and the time column. The default column of
@@ -128,15 +136,26 @@ int dx_write_summary(FILE *out, const dx_packet *p) {
    * Destination column to 12 on the right. */
   static const char pad[] = "            ";
   const char *src = dx_packet_src(p), *dst = dx_packet_dst(p);
-  size_t sw = dx_text_width(src), dw = dx_text_width(dst);
+  /* addresses are plain ASCII as a rule: their width is their length and
+   * they go out as they are */
+  size_t sl = strlen(src), dl = strlen(dst);
+  bool splain = dx_plain_run((const uint8_t *)src, sl) == sl,
+       dplain = dx_plain_run((const uint8_t *)dst, dl) == dl;
+  size_t sw = splain ? sl : dx_text_width(src), dw = dplain ? dl : dx_text_width(dst);
   if (sw < 12)
     tb_put(&t, pad, 12 - sw);
-  tb_escaped(&t, src);
+  if (splain)
+    tb_put(&t, src, sl);
+  else
+    tb_escaped_n(&t, src, sl);
   if (*src || *dst)
     tb_put(&t, " \xe2\x86\x92 ", 5);
   else
     tb_put(&t, " ", 1);
-  tb_escaped(&t, dst);
+  if (dplain)
+    tb_put(&t, dst, dl);
+  else
+    tb_escaped_n(&t, dst, dl);
   if (dw < 12)
     tb_put(&t, pad, 12 - dw);
   tb_put(&t, " ", 1);

@@ -108,7 +108,9 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_addr_format(&p->dl_src, ss, sizeof ss);
   }
 
-  if (dx_layer_built(p, eth)) {
+  /* (the addresses' fields of no interest: every node would be a ghost) */
+  static dx_field_group addrs = {&eth_fields[F_DST], F_IG + 1 - F_DST, {0}, 0};
+  if (dx_layer_built(p, eth) && !dx_packet_skips_group(p, &addrs)) {
     /* as tshark -V shows each address: "Address:" (eth.addr), then the
      * LG and IG bits of this side; the generic eth.lg/eth.ig hidden */
     dx_node *d = dx_add_item(p, eth, &eth_fields[F_DST], t, 0, 6);

@@ -439,33 +439,57 @@ void dx_dissect_frame(dx_packet *p) {
       dx_add_string(p, n, &frame_fields[F_IFACE_DESC], &t, 0, 0, ifi->description,
                     strlen(ifi->description));
   }
-  dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, dx_linktype_encap(p->frame.linktype));
-  dx_add_time(p, fr, &frame_fields[F_TIME], &t, 0, 0, p->frame.ts_sec, (int32_t)p->frame.ts_nsec);
-  n = dx_add_time(p, fr, &frame_fields[F_OFFSET_SHIFT], &t, 0, 0, 0, 0);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  dx_add_time(p, fr, &frame_fields[F_TIME_EPOCH], &t, 0, 0, p->frame.ts_sec,
-              (int32_t)p->frame.ts_nsec);
-  int64_t ds;
-  int32_t dn;
-  dx_session_prev_time(p, &ds, &dn);
-  n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA], &t, 0, 0, ds, dn);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA_DISPLAYED], &t, 0, 0, p->disp_sec,
-                  p->disp_nsec);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_time(p, fr, &frame_fields[F_TIME_RELATIVE], &t, 0, 0, p->rel_sec, p->rel_nsec);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  dx_add_uint(p, fr, &frame_fields[F_NUMBER], &t, 0, 0, p->num);
-  n = dx_add_uint(p, fr, &frame_fields[F_LEN], &t, 0, 0, p->frame.wirelen);
-  dx_node_set_text(p, n, "Frame Length: %u bytes (%u bits)", p->frame.wirelen,
-                   p->frame.wirelen * 8);
-  n = dx_add_uint(p, fr, &frame_fields[F_CAP_LEN], &t, 0, 0, p->frame.caplen);
-  dx_node_set_text(p, n, "Capture Length: %u bytes (%u bits)", p->frame.caplen,
-                   p->frame.caplen * 8);
-  n = dx_add_uint(p, fr, &frame_fields[F_MARKED], &t, 0, 0, 0);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
-  n = dx_add_uint(p, fr, &frame_fields[F_IGNORED], &t, 0, 0, 0);
-  dx_node_set_flags(n, DX_NODE_GENERATED);
+  /* a node that would be a ghost (terse, of no interest) is left out:
+   * nothing reads these nodes back but set_protocols (below) */
+#define WANT(i) (!dx_skip_node(p, fr, &frame_fields[(i)]))
+  if (WANT(F_ENCAP))
+    dx_add_int(p, fr, &frame_fields[F_ENCAP], &t, 0, 0, dx_linktype_encap(p->frame.linktype));
+  if (WANT(F_TIME))
+    dx_add_time(p, fr, &frame_fields[F_TIME], &t, 0, 0, p->frame.ts_sec, (int32_t)p->frame.ts_nsec);
+  if (WANT(F_OFFSET_SHIFT)) {
+    n = dx_add_time(p, fr, &frame_fields[F_OFFSET_SHIFT], &t, 0, 0, 0, 0);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (WANT(F_TIME_EPOCH))
+    dx_add_time(p, fr, &frame_fields[F_TIME_EPOCH], &t, 0, 0, p->frame.ts_sec,
+                (int32_t)p->frame.ts_nsec);
+  if (WANT(F_TIME_DELTA)) {
+    int64_t ds;
+    int32_t dn;
+    dx_session_prev_time(p, &ds, &dn);
+    n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA], &t, 0, 0, ds, dn);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (WANT(F_TIME_DELTA_DISPLAYED)) {
+    n = dx_add_time(p, fr, &frame_fields[F_TIME_DELTA_DISPLAYED], &t, 0, 0, p->disp_sec,
+                    p->disp_nsec);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (WANT(F_TIME_RELATIVE)) {
+    n = dx_add_time(p, fr, &frame_fields[F_TIME_RELATIVE], &t, 0, 0, p->rel_sec, p->rel_nsec);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (WANT(F_NUMBER))
+    dx_add_uint(p, fr, &frame_fields[F_NUMBER], &t, 0, 0, p->num);
+  if (WANT(F_LEN)) {
+    n = dx_add_uint(p, fr, &frame_fields[F_LEN], &t, 0, 0, p->frame.wirelen);
+    dx_node_set_text(p, n, "Frame Length: %u bytes (%u bits)", p->frame.wirelen,
+                     p->frame.wirelen * 8);
+  }
+  if (WANT(F_CAP_LEN)) {
+    n = dx_add_uint(p, fr, &frame_fields[F_CAP_LEN], &t, 0, 0, p->frame.caplen);
+    dx_node_set_text(p, n, "Capture Length: %u bytes (%u bits)", p->frame.caplen,
+                     p->frame.caplen * 8);
+  }
+  if (WANT(F_MARKED)) {
+    n = dx_add_uint(p, fr, &frame_fields[F_MARKED], &t, 0, 0, 0);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  if (WANT(F_IGNORED)) {
+    n = dx_add_uint(p, fr, &frame_fields[F_IGNORED], &t, 0, 0, 0);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+#undef WANT
   protos = dx_add_string(p, fr, &frame_fields[F_PROTOCOLS], &t, 0, 0, "", 0);
   dx_node_set_flags(protos, DX_NODE_GENERATED);
 layers:;
@@ -485,6 +509,8 @@ layers:;
  * final: for -e, filters and anything else that reads fields. Only the
  * columns somebody asked for are formatted. */
 void dx_frame_add_columns(dx_packet *p) {
+  if (p->terse && (!p->sess || !p->sess->col_fields)) /* none is of interest */
+    return;
   dx_node *fr = p->root.first_child;
   if (fr && fr->field == &frame_fields[F_PKT_COMMENT])
     fr = fr->next;

@@ -1475,8 +1475,12 @@ static void set_line_text(dx_packet *p, dx_node *n, const dx_tvb *t, uint32_t of
 }
 
 static int known_header(const uint8_t *name, uint32_t n) {
+  if (!n)
+    return -1;
+  /* (the first letter before the length: most names meet none) */
+  int c0 = lower(name[0]);
   for (size_t i = 0; i < DX_ARRAY_LEN(known_headers); i++)
-    if (ieq(name, n, known_headers[i].name))
+    if (lower((unsigned char)known_headers[i].name[0]) == c0 && ieq(name, n, known_headers[i].name))
       return known_headers[i].field;
   return -1;
 }

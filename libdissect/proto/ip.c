@@ -1096,12 +1096,17 @@ const dx_protocol dx_proto_ip = {
 void dx_ip_add_address(dx_packet *p, dx_node *ip, const dx_tvb *t, uint32_t off, uint32_t alen,
                        const dx_field *addr_f, const dx_field *addr, const dx_field *host_f,
                        const dx_field *host, const char *text) {
-  size_t tl = strlen(text);
-  if (addr_f) /* NULL: added before (IPv6 adds its source first) */
+  /* a node that would be a ghost is left out (nobody reads these nodes
+   * back): most packets of -e/-Y want one field of the four, if any */
+  if (addr_f && !dx_skip_node(p, ip, addr_f)) /* NULL: added before (IPv6 adds its source first) */
     dx_add_item(p, ip, addr_f, t, off, alen);
-  dx_node_set_flags(dx_add_item(p, ip, addr, t, off, alen), DX_NODE_HIDDEN);
-  dx_node_set_flags(dx_add_string(p, ip, host_f, t, off, alen, text, tl), DX_NODE_HIDDEN);
-  dx_node_set_flags(dx_add_string(p, ip, host, t, off, alen, text, tl), DX_NODE_HIDDEN);
+  if (!dx_skip_node(p, ip, addr))
+    dx_node_set_flags(dx_add_item(p, ip, addr, t, off, alen), DX_NODE_HIDDEN);
+  size_t tl = strlen(text);
+  if (!dx_skip_node(p, ip, host_f))
+    dx_node_set_flags(dx_add_string(p, ip, host_f, t, off, alen, text, tl), DX_NODE_HIDDEN);
+  if (!dx_skip_node(p, ip, host))
+    dx_node_set_flags(dx_add_string(p, ip, host, t, off, alen, text, tl), DX_NODE_HIDDEN);
 }
 
 const dx_field *dx_ip_version_field(void);

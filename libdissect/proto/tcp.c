@@ -720,6 +720,17 @@ typedef struct tcp_opts {
   unsigned nnames;
 } tcp_opts;
 
+/* An empty tcp_opts: the members before info zeroed, the text empty; info
+ * and names are read only up to info_len and nnames (600 bytes a segment
+ * left as they are). */
+static void opts_clear(tcp_opts *o) {
+  memset(o, 0, offsetof(tcp_opts, info));
+  o->info[0] = 0;
+  o->info_len = 0;
+  o->no_info = false;
+  o->nnames = 0;
+}
+
 static void opt_info(tcp_opts *o, const char *fmt, ...) DX_PRINTF(2, 3);
 static void opt_info(tcp_opts *o, const char *fmt, ...) {
   if (o->no_info)
@@ -1183,7 +1194,7 @@ static bool options_plain(const dx_tvb *t, uint32_t hlen) {
  * and, when they are plain (options_plain), their Info text too, so that
  * a packet that wants no option item walks them once. */
 static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s, tcp_opts *o) {
-  memset(o, 0, sizeof *o);
+  opts_clear(o);
   s->opts_plain = options_plain(t, s->hlen);
   /* (the Info text only where tree_header may take it: nodes skipped) */
   o->no_info = !(s->opts_plain && p->want_columns && p->skip);
@@ -1787,7 +1798,10 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
   dx_node *n;
   if (k->c)
     p->stream = k->flow->index;
-  if (!dx_layer_built(p, tcp))
+  /* the fields of this part, up to the notes: none of interest, and every
+   * node would be a ghost */
+  static dx_field_group numbers = {FL(F_STREAM), F_ACK_RAW + 1 - F_STREAM, {0}, 0};
+  if (!dx_layer_built(p, tcp) || dx_packet_skips_group(p, &numbers))
     goto notes; /* a skipped layer: only what may carry a note */
   if (k->c) {
     n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->flow->index);
@@ -1881,7 +1895,10 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
   fnames[0] = '\0';
   if (dx_packet_labels(p) || p->want_columns)
     flags_names(flags, fnames, fnames_size);
-  bool built = dx_layer_built(p, tcp); /* if not, only what may carry a note */
+  /* if not, only what may carry a note (the flags' fields of no interest:
+   * their nodes would be ghosts) */
+  static dx_field_group bits = {FL(F_FLAGS_RES), F_FLAGS_STR + 1 - F_FLAGS_RES, {0}, 0};
+  bool built = dx_layer_built(p, tcp) && !dx_packet_skips_group(p, &bits);
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
   dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
   if (built) {
@@ -1923,7 +1940,9 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
 /* The window field, the scaled window and the scale factor. */
 static void tree_window(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
                         const tcp_conn *k, const tcp_analysis *a) {
-  if (!dx_layer_built(p, tcp))
+  static dx_field_group win = {
+      FL(F_WINDOW_VALUE), F_WINDOW_SCALEFACTOR + 1 - F_WINDOW_VALUE, {0}, 0};
+  if (!dx_layer_built(p, tcp) || dx_packet_skips_group(p, &win))
     return; /* nodes only */
   dx_add_item(p, tcp, FL(F_WINDOW_VALUE), t, 14, 2);
   dx_node *n = dx_add_uint(p, tcp, FL(F_WINDOW_SIZE), t, 14, 2, a->wscaled);
@@ -1943,8 +1962,10 @@ static void tree_window(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
  * verified when asked to. Returns the tcp.checksum.status value. */
 static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_seg *s,
                               const tcp_conn *k) {
-  if (!dx_layer_built(p, tcp) && !dx_packet_config(p)->check_checksums)
-    return 2; /* unverified, and no node to add */
+  static dx_field_group sum = {FL(F_CHECKSUM), F_CHECKSUM_STATUS + 1 - F_CHECKSUM, {0}, 0};
+  if ((!dx_layer_built(p, tcp) || dx_packet_skips_group(p, &sum)) &&
+      !dx_packet_config(p)->check_checksums)
+    return 2; /* unverified, and no node to add (or only ghosts) */
   dx_node *n = dx_add_item(p, tcp, FL(F_CHECKSUM), t, 16, 2);
   unsigned cstatus = 2;
   uint32_t seg_total = s->seg_total;
@@ -1977,7 +1998,8 @@ static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const
 
 /* The stream's timestamps (tcp.time_relative, tcp.time_delta). */
 static void tree_timestamps(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_analysis *a) {
-  if (!dx_layer_built(p, tcp))
+  static dx_field_group times = {FL(F_TIMESTAMPS), F_TIME_DELTA + 1 - F_TIMESTAMPS, {0}, 0};
+  if (!dx_layer_built(p, tcp) || dx_packet_skips_group(p, &times))
     return; /* nodes only */
   dx_node *ts = dx_add_none(p, tcp, FL(F_TIMESTAMPS), t, 0, 0);
   dx_node_set_flags(ts, DX_NODE_GENERATED);
@@ -2005,7 +2027,7 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   bool walked =
       s->hlen > 20 && !s->bogus_past_end && s->opts_plain && dx_packet_skips_group(p, &opt_fields);
   if (!walked) {
-    memset(&sh->o, 0, sizeof sh->o);
+    opts_clear(&sh->o);
     sh->o.no_info = !p->want_columns;
     if (s->hlen > 20) {
       const tcp_half *r = k->r;

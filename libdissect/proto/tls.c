@@ -863,7 +863,7 @@ static void info_add(ctx *x, const char *fmt, ...) {
   char buf[256];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(buf, sizeof buf, fmt, ap);
+  dx_vsnprintf(buf, sizeof buf, fmt, ap); /* (%s only: no call to the C library) */
   va_end(ap);
   if (x->c->info_frame != p->num + 1) {
     /* first TLS item of this frame: it replaces the TCP summary */

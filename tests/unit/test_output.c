@@ -9,6 +9,7 @@
 #include "core/dx.h"
 #include "testutil.h"
 
+#include <arpa/inet.h>
 #include <dissect/json.h>
 #include <dissect/output.h>
 #include <json-c/json.h>
@@ -1131,6 +1132,94 @@ static void test_json_controls(void) {
   dx_packet_free(p);
 }
 
+/* The fast paths of the writers against plain definitions (issue 11's
+ * instruction counts): dx_plain_run as a byte loop, the decimal builders
+ * as snprintf's %llu and %09d, IPv6 text as inet_ntop() writes it, asked
+ * again and again (the formatter keeps the last addresses). Every length
+ * 0..70 with a bad byte at every place, and pseudo-random cases. */
+static size_t plain_ref(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\')
+    i++;
+  return i;
+}
+
+static uint64_t lcg(uint64_t *st) {
+  *st = *st * 6364136223846793005ull + 1442695040888963407ull;
+  return *st >> 17 ^ *st << 23;
+}
+
+static void test_fast_paths(void) {
+  static const uint8_t bads[] = {0x00, 0x1f, 0x7f, 0x80, 0xff, '\\', 0x9f, 0xc3, 0x0a};
+  uint8_t buf[96];
+  for (size_t n = 0; n <= 70; n++) {
+    for (size_t i = 0; i < n; i++)
+      buf[i] = (uint8_t)(0x20 + (i * 7) % 60); /* 0x20..0x5b: no backslash */
+    CU_ASSERT_EQUAL(dx_plain_run(buf, n), n);
+    for (size_t at = 0; at < n; at++)
+      for (size_t b = 0; b < sizeof bads; b++) {
+        uint8_t keep = buf[at];
+        buf[at] = bads[b];
+        CU_ASSERT_EQUAL(dx_plain_run(buf, n), at);
+        buf[at] = keep;
+      }
+  }
+  uint64_t st = 11;
+  for (int k = 0; k < 200000; k++) {
+    size_t n = lcg(&st) % 80;
+    for (size_t i = 0; i < n; i++)
+      buf[i] = (uint8_t)(lcg(&st) % 8 ? 0x20 + lcg(&st) % 95 : lcg(&st) % 256);
+    CU_ASSERT_EQUAL(dx_plain_run(buf, n), plain_ref(buf, n));
+  }
+
+  static const uint64_t vals[] = {
+      0,     1,           9,          10,         99,
+      100,   999,         1000,       9999,       10000,
+      99999, 4294967295u, 4294967296, UINT64_MAX, 10000000000000000000ull};
+  for (int k = 0; k < 200000; k++) {
+    uint64_t v = k < (int)DX_ARRAY_LEN(vals) ? vals[k] : lcg(&st) >> (lcg(&st) % 64);
+    char got[40], want[40];
+    size_t cap = 1 + lcg(&st) % 30;
+    dx_sb b;
+    dx_sb_init(&b, got, cap);
+    dx_sb_str(&b, "v=");
+    dx_sb_u64(&b, v);
+    snprintf(want, cap, "v=%llu", (unsigned long long)v);
+    CU_ASSERT_STRING_EQUAL(got, want);
+    CU_ASSERT_EQUAL(b.len, strlen(want));
+    snprintf(want, sizeof want, "%llu|%lld|%09d", (unsigned long long)v, -(long long)(v >> 1),
+             (int)(v % 1000000000));
+    dx_snprintf(got, sizeof got, "%llu|%lld|%09d", (unsigned long long)v, -(long long)(v >> 1),
+                (int)(v % 1000000000));
+    CU_ASSERT_STRING_EQUAL(got, want);
+  }
+
+  /* a few hosts named again and again, and addresses met once */
+  uint8_t hosts[8][16];
+  for (int h = 0; h < 8; h++)
+    for (int i = 0; i < 16; i++)
+      hosts[h][i] = (uint8_t)(h < 4 ? (uint64_t)(i < 10 ? 0 : h * 17 + i) : lcg(&st));
+  for (int k = 0; k < 50000; k++) {
+    uint8_t a6[16];
+    if (k % 3)
+      memcpy(a6, hosts[lcg(&st) % 8], 16);
+    else
+      for (int i = 0; i < 16; i++)
+        a6[i] = (uint8_t)(lcg(&st) % 4 ? 0 : lcg(&st)); /* runs of zero groups */
+    dx_addr a;
+    dx_addr_set(&a, DX_AT_IPV6, a6);
+    char got[64], want[INET6_ADDRSTRLEN];
+    size_t n = dx_addr_format(&a, got, sizeof got);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(inet_ntop(AF_INET6, a6, want, sizeof want));
+    CU_ASSERT_STRING_EQUAL(got, want);
+    CU_ASSERT_EQUAL(n, strlen(want));
+    char small[8]; /* cut as snprintf cuts */
+    CU_ASSERT_EQUAL(dx_addr_format(&a, small, sizeof small), strlen(want));
+    CU_ASSERT_EQUAL(strncmp(small, want, sizeof small - 1), 0);
+    CU_ASSERT_EQUAL(strlen(small), strlen(want) < sizeof small ? strlen(want) : sizeof small - 1);
+  }
+}
+
 static CU_TestInfo tests[] = {
     {"json: both paths agree on frames and truncations", test_json_paths_frames},
     {"json: both paths agree on every type, strings escaped", test_json_paths_all_types},
@@ -1146,6 +1235,7 @@ static CU_TestInfo tests[] = {
     {"text writers: invisible characters escaped whole", test_text_invisible},
     {"json: C0 and C1 controls escaped whatever their encoding", test_json_controls},
     {"text writers escape control bytes", test_text_writers_safe},
+    {"fast paths: plain runs, decimals, IPv6 text", test_fast_paths},
     {"cleanup", cleanup},
     CU_TEST_INFO_NULL,
 };
