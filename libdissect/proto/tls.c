@@ -3220,6 +3220,19 @@ static bool valid_header(const dx_tvb *t, uint32_t off) {
   return true;
 }
 
+/* Whether a record starts at off in connection c, as tshark 4.0's
+ * dissect_ssl() decides: once the connection's version is SSL 3.0 to TLS
+ * 1.2, any valid content type starts one whatever its version bytes say
+ * (dissect_ssl3_record() reads only the type); otherwise the version must
+ * look right too. */
+static bool record_start(const tls_conv *c, const dx_tvb *t, uint32_t off) {
+  if (c->version >= 0x0300 && c->version <= 0x0303) {
+    uint8_t ct = 0;
+    return dx_get_u8(t, off, &ct) && ct >= 20 && ct <= 25;
+  }
+  return valid_header(t, off);
+}
+
 /* An SSL 2.0-format ClientHello (RFC 6101 E.1, RFC 5246 E.2): a 2-byte
  * header with the high bit set, then message type 1 and a version 3.x. */
 static bool v2_hello(const dx_tvb *t, uint32_t off) {
@@ -3379,7 +3392,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       off += left < 2u + l2 ? left : 2u + l2;
       continue;
     }
-    if (!valid_header(t, off)) {
+    if (!record_start(c, t, off)) {
       /* bytes that are no record header (the middle of a record after
        * bytes given up at a gap, or not TLS): as tshark 4.0, in a TLS
        * 1.0-1.2 connection an "Ignored Unknown Record" note (RFC 5246 6:
@@ -3416,22 +3429,6 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_get_u8(t, off, &ct);
     dx_get_u16(t, off + 1, &ver);
     dx_get_u16(t, off + 3, &len);
-    if (len > TLS_MAX_RECORD) {
-      if (!tls)
-        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
-      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
-      filled = true;
-      dx_node_set_text(p, r, "%s Record Layer: %s", ver_short(ver),
-                       dx_val_name_def(ct_vals, ct, "Unknown"));
-      dx_add_item(p, r, FL(F_CT), t, off, 1);
-      dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
-      dx_node *ln = dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
-      dx_mark_malformed(p, ln, "Record length %u exceeds the maximum of %u (2^14 + 2048)", len,
-                        TLS_MAX_RECORD);
-      dx_node_set_flags(r, DX_NODE_MALFORMED);
-      off = t->len;
-      break;
-    }
     uint32_t rleft = (t->reported > t->len ? t->reported : t->len) - off;
     if (rleft < 5u + len && p->in_icmp_error) {
       /* a segment quoted in an ICMP error (never reassembled) whose record
@@ -3449,6 +3446,23 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
        * layer, so "tls" filters and frame.protocols find it. */
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
+      break;
+    }
+    /* (as tshark, a record longer than TLS allows is reassembled first) */
+    if (len > TLS_MAX_RECORD) {
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
+      filled = true;
+      dx_node_set_text(p, r, "%s Record Layer: %s", ver_short(ver),
+                       dx_val_name_def(ct_vals, ct, "Unknown"));
+      dx_add_item(p, r, FL(F_CT), t, off, 1);
+      dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
+      dx_node *ln = dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
+      dx_mark_malformed(p, ln, "Record length %u exceeds the maximum of %u (2^14 + 2048)", len,
+                        TLS_MAX_RECORD);
+      dx_node_set_flags(r, DX_NODE_MALFORMED);
+      off = t->len;
       break;
     }
     if (!tls)
