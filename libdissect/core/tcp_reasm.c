@@ -323,24 +323,39 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
     /* A gap before this segment: keep it for later (without reordering,
      * only when it is a piece of the pending PDU). */
     bool keep = !s->no_reorder || in_pending_pdu(s, seq);
-    if (keep && ooo_insert(s, seq, data, len, frame))
-      return DX_REASM_BUFFERED;
-    /* No room (or not kept): give the gap up and deliver from the first
-     * buffered segment (or from this one). */
-    if (s->no_reorder && s->pdu_need)
+    uint32_t pdu_end = s->next_seq + (s->pdu_need - s->pdu_len);
+    if (keep && s->no_reorder && seq_diff(seq + len, pdu_end) > 0) {
+      /* It reaches beyond the pending PDU's known end: as tshark (its
+       * multi-segment PDU knows where it ends), its bytes up to that end
+       * go to the PDU, left incomplete (the gap is in it), and the bytes
+       * after it start the next PDU: the gap is given up at the PDU's
+       * end. */
       dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
-    if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
       ooo_clear(s);
-      s->next_seq = seq;
+      off = pdu_end - seq;
+      s->next_seq = pdu_end;
       out->gap = true;
+      out->pdu_cut = off;
+    } else if (keep && ooo_insert(s, seq, data, len, frame)) {
+      return DX_REASM_BUFFERED;
     } else {
-      s->next_seq = ooo_first(s)->seq;
-      uint32_t olen = 0;
-      if (!drain(s, &olen) || !append_tail(s, seq, data, len, frame, &olen))
-        return DX_REASM_DROPPED;
-      /* (if this segment is still ahead, there was no room to keep it) */
-      int rc = scratch_out(s, olen, true, out);
-      return rc == DX_REASM_DELIVER ? rc : DX_REASM_DROPPED;
+      /* No room (or not kept): give the gap up and deliver from the first
+       * buffered segment (or from this one). */
+      if (s->no_reorder && s->pdu_need)
+        dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
+      if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
+        ooo_clear(s);
+        s->next_seq = seq;
+        out->gap = true;
+      } else {
+        s->next_seq = ooo_first(s)->seq;
+        uint32_t olen = 0;
+        if (!drain(s, &olen) || !append_tail(s, seq, data, len, frame, &olen))
+          return DX_REASM_DROPPED;
+        /* (if this segment is still ahead, there was no room to keep it) */
+        int rc = scratch_out(s, olen, true, out);
+        return rc == DX_REASM_DELIVER ? rc : DX_REASM_DROPPED;
+      }
     }
   }
   /* In order from data + off. */

@@ -111,7 +111,13 @@ typedef struct dx_reasm_out {
    * are the segment's bytes from seg_off on. seg_len == len means the
    * output is only (part of) the pushed segment. */
   uint32_t seg_off, seg_len;
-  bool gap;                     /* bytes were skipped before this output (a gap was given up) */
+  bool gap; /* bytes were skipped before this output (a gap was given up) */
+  /* Without reordering: the bytes of the pushed segment, from its start,
+   * that lay in the pending PDU past a gap in it while the segment reached
+   * beyond the PDU's known end. They went to that PDU, which was then
+   * parked (incomplete: the gap is in it), and delivery resumed at the
+   * PDU's end: seg_off == pdu_cut. 0 otherwise. */
+  uint32_t pdu_cut;
   const dx_reasm_piece *pieces; /* where the output bytes came from, in order */
   uint32_t npieces;
 } dx_reasm_out;

@@ -2249,9 +2249,15 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
       return false;
     }
     if (rc == DX_REASM_DELIVER && out.gap) {
-      /* (no room to keep it ahead of a hole: the PDU became stale) */
+      /* (no room to keep it ahead of a hole, or it reached past the PDU's
+       * end: the PDU became stale; the bytes after its end go to no
+       * application, as tshark's process_tcp_payload() gives a flagged
+       * segment to none) */
       dx_stream_gap(&k->c->bs, k->dir);
-      return false;
+      if (!out.pdu_cut)
+        return false;
+      seg_data(p, tcp, pl, out.pdu_cut, false);
+      return true;
     }
     if (rc == DX_REASM_DELIVER) {
       /* The bytes it brings after the ones held (and any kept ahead that
@@ -2296,7 +2302,7 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
  * segment belong to a pending PDU although nothing was delivered. */
 static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
                             const tcp_conn *k, const tcp_analysis *a, const dx_tvb *pl,
-                            dx_stream_result *res) {
+                            dx_stream_result *res, const char **fence) {
   tcp_half *h = k->h;
   int dir = k->dir;
   uint32_t seglen = s->seglen;
@@ -2308,8 +2314,15 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
   dx_node *n;
   if (rc == DX_REASM_DELIVER) {
     const dx_reasm_piece *pcs = out.pieces;
-    if (pending && out.seg_len && out.seg_off && out.npieces && out.pieces[0].frame == p->num &&
-        LE_SEQ(pseq, dseq)) {
+    if (out.pdu_cut) {
+      /* its bytes up to the end of the PDU they were kept for (the rest
+       * starts the next one); as tshark, the Info column so far is kept,
+       * marked, in front of what the next PDU writes (its column fence) */
+      seg_data(p, tcp, pl, out.pdu_cut, false);
+      if (p->want_columns)
+        *fence = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+    } else if (pending && out.seg_len && out.seg_off && out.npieces &&
+               out.pieces[0].frame == p->num && LE_SEQ(pseq, dseq)) {
       /* It starts in the pending PDU and repeats some of its bytes: tshark
        * lists it whole, flagged as an overlap. */
       dx_reasm_piece *pc = dx_arena_alloc(&p->arena, out.npieces * sizeof *pc);
@@ -2382,14 +2395,25 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   p->pdu_field = FL(F_PDU_SIZE);
   dx_stream_result res = {false, false, false, false};
   bool kept = false;
+  const char *fence = NULL;
   if (once)
     feed_once(p, s, k, &pl, parent);
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
     kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
   else
-    kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
+    kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res, &fence);
   p->pdu_tree = save_tree;
   p->pdu_field = save_field;
+  if (fence) {
+    /* tshark's column fence after bytes that went to a PDU: what the
+     * application wrote follows, after a separator */
+    char *cur = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+    if (cur && res.called_any && cur[0])
+      dx_col_info_set(p, "%s [TCP segment of a reassembled PDU], %s", fence, cur);
+    else
+      dx_col_info_set(p, "%s [TCP segment of a reassembled PDU]", fence);
+    return t->len;
+  }
   if (!once && (res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
     dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
