@@ -2297,6 +2297,71 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
   return false;
 }
 
+/* A fast retransmission, without reordering. tshark 4.0 flags it
+ * TCP_A_FAST_RETRANSMISSION only (not TCP_A_RETRANSMISSION), so its
+ * desegment_tcp() neither sets it aside nor keeps it from the application:
+ *   - within a PDU that starts where it starts: "Retransmitted TCP segment
+ *     data", nothing else;
+ *   - starting within the stale PDU (left incomplete when a gap was given
+ *     up): its bytes go there, and when they complete it the application
+ *     gets the PDU, and the bytes of the segment after the PDU's end as the
+ *     start of the next one (another_pdu_follows); what that one still
+ *     needs makes it the stale PDU, for a later segment that fills the
+ *     same old gap.
+ * Returns 0 if none of these applies (the segment is then fed as any
+ * other), 1 if handled, 2 if handled and left a piece of an incomplete
+ * PDU. */
+static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                     const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res) {
+  dx_tcp_stream *rs = &k->h->rs;
+  uint32_t seglen = s->seglen;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  bool pending = dx_tcp_pdu_pending(rs);
+  uint32_t pseq = rs->next_seq - rs->pdu_len;
+  dx_reasm_msp m;
+  bool have = dx_tcp_msp_find(rs, dseq, true, &m);
+  if (have && LE_SEQ(dseq + seglen, m.end) && m.kind != DX_MSP_PENDING) {
+    seg_data(p, tcp, pl, seglen, true);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return 1;
+  }
+  if (!have || m.kind != DX_MSP_STALE)
+    have = dx_tcp_msp_find(rs, dseq - 1, false, &m);
+  if (!have || m.kind != DX_MSP_STALE || !LT_SEQ(dseq, m.end) || LT_SEQ(dseq, m.seq))
+    return 0;
+  uint32_t took = 0;
+  int r = dx_tcp_stale_add(rs, dseq, pl->data, seglen, p->num, &took);
+  if (r != DX_STALE_COMPLETE) {
+    seg_data(p, tcp, pl, seglen, false);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return 2;
+  }
+  seg_data(p, tcp, pl, took, false);
+  uint32_t doff, dlen;
+  dx_stream_input in = {k->dir,        rs->st,         rs->st_len, NULL,  0,
+                        rs->st_pieces, rs->st_npieces, tcp,        parent};
+  res->called_any |= dx_stream_run_once(p, &k->c->bs, &in, &doff, &dlen);
+  dx_tcp_stale_drop(rs, true);
+  if (took < seglen && took) {
+    dx_reasm_piece pc = {p->num, seglen - took, 0, 0};
+    dx_stream_input rest = {k->dir, pl->data + took, seglen - took, pl, took, &pc, 1, tcp, parent};
+    res->called_any |= dx_stream_run_once(p, &k->c->bs, &rest, &doff, &dlen);
+    if (dlen) {
+      uint32_t keep = seglen - took - doff;
+      if (keep) {
+        dx_node *n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, took + doff, keep);
+        dx_node_set_text(p, n, "TCP segment data (%u byte%s)", keep, keep == 1 ? "" : "s");
+      }
+      if (!dx_tcp_stale_start(rs, dseq + took + doff, pl->data + took + doff, keep,
+                              dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen, p->num))
+        dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+                  "[TCP reassembly: a PDU begun out of order could not be kept (buffer full)]");
+    }
+  }
+  push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+  return 1;
+}
+
 /* Pushes the segment into its direction's reassembly and delivers what is
  * in order to the byte stream. Fills *res; returns true when bytes of the
  * segment belong to a pending PDU although nothing was delivered. */
@@ -2396,10 +2461,14 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   dx_stream_result res = {false, false, false, false};
   bool kept = false;
   const char *fence = NULL;
+  int fast = 0;
   if (once)
     feed_once(p, s, k, &pl, parent);
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
     kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
+  else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & A_FAST_RETRANS) &&
+           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res)) != 0)
+    kept = fast == 2;
   else
     kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res, &fence);
   p->pdu_tree = save_tree;
