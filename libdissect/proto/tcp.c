@@ -409,7 +409,8 @@ enum {
 enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
 
 /* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt
- * and the bytes in flight: at most UAL_MAX. They are kept in up to UAL_RUNS
+ * and the bytes in flight: at most UAL_MAX, as Wireshark (beyond, the ACKs
+ * are probably not in the capture). They are kept in up to UAL_RUNS
  * runs, each a ring of segments in sequence order that do not overlap and
  * span less than 2^30 sequence numbers (a sender's new data all goes to one
  * run; a retransmission or a segment out of order starts another). Then an
@@ -421,10 +422,14 @@ enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
  * Everything counts against the session's byte budget; a segment it has no
  * room for, or for which every run is taken, is not remembered, which is
  * said in the tree. */
-#define UAL_MAX 256u
+#define UAL_MAX 10000u      /* Wireshark's TCP_MAX_UNACKED_SEGMENTS */
+#define UAL_RING_MAX 16384u /* a run's ring: a power of two, at least UAL_MAX */
 #define UAL_RUNS 8
 #define UAL_MIN 4u /* entries of a run's first ring */
 #define UAL_SPAN (1u << 30)
+_Static_assert(UAL_RING_MAX >= UAL_MAX && (UAL_RING_MAX & (UAL_RING_MAX - 1u)) == 0 &&
+                   UAL_RING_MAX <= UINT16_MAX,
+               "a run's ring holds every segment remembered, its size a power of two in 16 bits");
 
 typedef struct tcp_ual {
   uint32_t seq, nextseq;
@@ -628,7 +633,7 @@ static bool run_grow(tcp_half *h, tcp_ual_run *r) {
   if (r->n < r->cap)
     return true;
   uint32_t nc = r->cap ? r->cap * 2u : UAL_MIN;
-  if (nc > UAL_MAX)
+  if (nc > UAL_RING_MAX)
     return false;
   uint64_t old = r->cap ? dx_heap_cost(r->cap * sizeof(tcp_ual)) : 0;
   uint64_t more = dx_heap_cost(nc * sizeof(tcp_ual)) - old;
@@ -1564,16 +1569,18 @@ static void retrans_rto(const dx_packet *p, const tcp_half *h, tcp_analysis *a) 
   int64_t sec = h->nextseq_sec;
   int32_t nsec = h->nextseq_nsec;
   bool found = false;
+  /* a run's segments were appended in the order they came and leave it
+   * from either end: its eldest is its first */
   for (uint32_t k = 0; h->nual && k < nruns(h); k++) {
     const tcp_ual_run *run = k == 0 ? &h->run0 : &h->more[k - 1];
-    for (uint32_t i = 0; i < run->n; i++) {
-      const tcp_ual *u = run_at(run, i);
-      if (!found || u->frame < frame) {
-        found = true;
-        frame = u->frame;
-        sec = u->sec;
-        nsec = u->nsec;
-      }
+    if (!run->n)
+      continue;
+    const tcp_ual *u = run_at(run, 0);
+    if (!found || u->frame < frame) {
+      found = true;
+      frame = u->frame;
+      sec = u->sec;
+      nsec = u->nsec;
     }
   }
   if (!frame)
