@@ -488,6 +488,85 @@ static void test_random(void) {
   CU_ASSERT_EQUAL(total, 0);
 }
 
+/* Random segments without reordering, with PDUs begun, cut at gaps, left
+ * stale and completed by old segments: the bytes delivered are the
+ * stream's, the caps hold, and every byte charged is given back. */
+static uint8_t rb(uint32_t x) {
+  return (uint8_t)(x * 13u + x / 241u);
+}
+static bool rb_is(const uint8_t *d, uint32_t from, uint32_t n) {
+  for (uint32_t k = 0; k < n; k++)
+    if (d[k] != rb(from + k))
+      return false;
+  return true;
+}
+
+static void test_random_no_reorder(void) {
+  uint64_t total = 0;
+  const uint32_t base = 0xfff00000u; /* wraps on the way */
+  dx_tcp_stream *s = mk(&total, 4096, 1u << 20);
+  s->no_reorder = true;
+  dx_tcp_stream_start(s, base);
+  uint32_t seed = 777;
+  int bad = 0, cuts = 0, completed = 0;
+  static uint8_t buf[256];
+  for (int i = 0; i < 30000; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t at = s->next_seq - base;
+    uint32_t off = at;
+    if ((seed >> 8) % 6 == 0)
+      off = at + (seed >> 10) % 300; /* a gap */
+    else if ((seed >> 4) % 6 == 0 && at > 600)
+      off = at - (seed >> 12) % 600; /* old bytes */
+    uint32_t len = 1 + (seed >> 20) % 200;
+    for (uint32_t k = 0; k < len; k++)
+      buf[k] = rb(off + k);
+    uint32_t seq = base + off;
+    if ((seed >> 3) % 5 == 0) {
+      uint32_t took;
+      if (dx_tcp_stale_add(s, seq, buf, len, (uint64_t)i, &took) == DX_STALE_COMPLETE) {
+        completed++;
+        if (!rb_is(s->st, s->st_seq - base, s->st_len))
+          bad++;
+        dx_tcp_stale_drop(s, true);
+      }
+      continue;
+    }
+    dx_reasm_out o;
+    if (dx_tcp_stream_push(s, seq, buf, len, (uint64_t)i, &o) != DX_REASM_DELIVER)
+      continue;
+    uint32_t start = s->next_seq - base - o.len;
+    if (!rb_is(o.data, start, o.len))
+      bad++;
+    if (o.pdu_cut && o.seg_off != o.pdu_cut)
+      bad++;
+    cuts += o.pdu_cut != 0;
+    if (dx_tcp_pdu_pending(s)) {
+      dx_reasm_piece pc = {(uint64_t)i, o.len, 0, 0};
+      dx_tcp_pdu_append(s, o.data, o.len, &pc, 1);
+      if (dx_tcp_pdu_complete(s)) {
+        if (!rb_is(s->pdu, s->next_seq - base - s->pdu_len, s->pdu_len))
+          bad++;
+        dx_tcp_pdu_reset(s);
+      }
+    } else if ((seed >> 5) % 2) {
+      uint32_t keep = o.len > 10 ? o.len - (seed >> 9) % 10 : o.len;
+      dx_reasm_piece pc = {(uint64_t)i, keep, 0, 0};
+      dx_tcp_pdu_start(s, o.data + (o.len - keep), keep, (seed >> 11) % 3 ? (seed >> 13) % 900 : 0,
+                       &pc, 1);
+    } else if ((seed >> 6) % 7 == 0 && o.len > 2) {
+      dx_tcp_stale_start(s, seq, buf, 2, 1 + (seed >> 14) % 50, (uint64_t)i);
+    }
+    if (dx_tcp_stream_buffered(s) > 4096)
+      bad++;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT(cuts > 0 && completed > 0);
+  CU_ASSERT(s->next_seq - base > 0x100000u); /* past the wrap */
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"in order", test_in_order},
@@ -503,6 +582,7 @@ int main(void) {
       {"stale PDUs kept", test_stale_kept},
       {"many segments", test_many_segments},
       {"random segments", test_random},
+      {"random segments without reordering", test_random_no_reorder},
       CU_TEST_INFO_NULL,
   };
   return tu_run("tcp_reasm", tests);
