@@ -426,6 +426,11 @@ enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
 #define UAL_RING_MAX 16384u /* a run's ring: a power of two, at least UAL_MAX */
 #define UAL_RUNS 8
 #define UAL_MIN 4u /* entries of a run's first ring */
+/* A ring grows past this many entries only while the session's byte
+ * budget keeps a quarter free after it: a capture of one direction of many
+ * long connections (no ACKs) cannot take from reassembly the room it
+ * needs. */
+#define UAL_RING_FREE 256u
 #define UAL_SPAN (1u << 30)
 _Static_assert(UAL_RING_MAX >= UAL_MAX && (UAL_RING_MAX & (UAL_RING_MAX - 1u)) == 0 &&
                    UAL_RING_MAX <= UINT16_MAX,
@@ -637,7 +642,10 @@ static bool run_grow(tcp_half *h, tcp_ual_run *r) {
     return false;
   uint64_t old = r->cap ? dx_heap_cost(r->cap * sizeof(tcp_ual)) : 0;
   uint64_t more = dx_heap_cost(nc * sizeof(tcp_ual)) - old;
-  if (!dx_budget_take(h->rs.lim.total, h->rs.lim.max_total, more))
+  uint64_t max = h->rs.lim.max_total;
+  if (nc > UAL_RING_FREE)
+    max -= max / 4;
+  if (!dx_budget_take(h->rs.lim.total, max, more))
     return false;
   tcp_ual *e = malloc(nc * sizeof *e);
   if (!e) {
@@ -2013,7 +2021,7 @@ static void tree_analysis(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp
   if (a->ual_lost == UAL_NO_ROOM)
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
               "[Segment not remembered for the ACK analysis: the session's byte budget (%llu "
-              "bytes) is used up]",
+              "bytes) has no room left for it]",
               (unsigned long long)k->h->rs.lim.max_total);
   else if (a->ual_lost == UAL_NO_RUN)
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
