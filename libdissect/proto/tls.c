@@ -187,6 +187,7 @@ enum {
   F_HS_FRAG,
   F_HS_FRAG_COUNT,
   F_IGNORED,
+  F_RLEN_INVALID,
   F_JA3_FULL,
   F_JA3,
   F_JA3S_FULL,
@@ -560,6 +561,8 @@ static const dx_field tls_fields[] = {
         DX_F("tls.handshake.fragment", "Handshake Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_HS_FRAG_COUNT] = FU32("tls.handshake.fragment.count", "Handshake Fragment count"),
     [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
+    [F_RLEN_INVALID] =
+        FN("tls.record.length.invalid", "Record fragment length is too small or too large"),
     [F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
     [F_JA3] = FS("tls.handshake.ja3", "JA3"),
     [F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
@@ -3076,7 +3079,13 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     x->early_data = true;
   dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
   dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
-  dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
+  dx_node *ln = dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
+  /* RFC 5246 6.2.3, RFC 8446 5.2: as tshark 4.0's ssl_check_record_length()
+   * (the record is shown all the same) */
+  uint32_t expansion = c->version == 0x0304 || c->tls13 ? 256u : 2048u;
+  if (len > 16384u + expansion)
+    dx_expert(p, ln, FL(F_RLEN_INVALID), DX_SEV_ERROR,
+              "TLSCiphertext length MUST NOT exceed 2^14 + %u", expansion);
   dx_tvb rt = dx_tvb_sub(t, off + 5, len);
   if (rt.len < len)
     dx_mark_truncated(p, rec, "record body");
@@ -3501,8 +3510,9 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
       break;
     }
-    /* (as tshark, a record longer than TLS allows is reassembled first) */
-    if (len > TLS_MAX_RECORD) {
+    /* (as tshark, a record longer than TLS allows is reassembled first,
+     * and shown whole, its length noted; cut short, it is malformed) */
+    if (len > TLS_MAX_RECORD && left < 5u + len) {
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
       dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);

@@ -547,8 +547,8 @@ static void test_ccs_after_lost_server_hello(void) {
  * tshark 4.0's dissect_ssl3_record(), which checks the length only once
  * the record is whole, it is reassembled first (checked with tshark 4.0 on
  * a 64-byte segment to port 443 that starts 16 03 03 50 00: "[TCP segment
- * of a reassembled PDU]", an empty TLS layer); where nothing can be
- * reassembled it is marked malformed, its length shown. */
+ * of a reassembled PDU]", an empty TLS layer); cut short where nothing can
+ * be reassembled it is marked malformed, its length shown. */
 static void test_absurd_length(void) {
   h x;
   h_init(&x);
@@ -582,6 +582,20 @@ static void test_absurd_length(void) {
   p = tls_call(&x, 0, false, bad, 5);
   CU_ASSERT_EQUAL(x.dlen, 0);
   CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  /* whole, it is shown as any record, its length noted as an error (tshark
+   * 4.0's ssl_check_record_length(), checked on a segment to port 443 that
+   * holds 17 03 03 48 01 and 18,433 bytes: "TLSCiphertext length MUST NOT
+   * exceed 2^14 + 2048"), and the next record follows */
+  static uint8_t whole[5 + 18433 + 6] = {23, 3, 3, 0x48, 0x01};
+  memcpy(whole + 5 + 18433, (const uint8_t[]){21, 3, 3, 0, 1, 0}, 6);
+  p = tls_call(&x, 0, false, whole, sizeof whole);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_EQUAL(x.took, sizeof whole);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record.length.invalid"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record.length.invalid"),
+                         "TLSCiphertext length MUST NOT exceed 2^14 + 2048");
   dx_packet_free(p);
   h_free(&x);
 }
