@@ -491,6 +491,9 @@ static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, u
 /* Runs the application on a reassembled buffer; if it took something (the
  * PDU is finished), the pieces it came from are listed just before the
  * application's layers, as tshark does. */
+static void segments_before(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, uint32_t npc,
+                            dx_node *before);
+
 static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc,
                             uint32_t npc) {
   dx_node *parent = d->parent;
@@ -499,6 +502,14 @@ static void run_reassembled(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piec
   if (d->provisional || !parent)
     return;
   flush_segment_data(d);
+  segments_before(d, t, pc, npc, before);
+}
+
+/* Lists the pieces of t and puts the list after `before` (first if NULL),
+ * so that it comes before the application's layers, as tshark shows it. */
+static void segments_before(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, uint32_t npc,
+                            dx_node *before) {
+  dx_node *parent = d->parent;
   add_segments_tree(d, t, pc, npc);
   dx_node *segs = parent->last_child;
   if (!segs || segs == before || !d->kind->segments || segs->field != d->kind->segments)
@@ -756,6 +767,43 @@ bool dx_stream_fin(dx_packet *p, dx_stream *s, int dir, dx_node *owner, dx_node 
 
 bool dx_stream_may_wait_for_fin(const dx_packet *p) {
   return p->bstream && p->bstream->kind->until_fin && !p->stream_end;
+}
+
+bool dx_stream_run_once(dx_packet *p, dx_stream *s, const dx_stream_input *in, uint32_t *doff,
+                        uint32_t *dlen) {
+  *doff = *dlen = 0;
+  if (in->len == 0)
+    return false;
+  deliver_ctx d;
+  ctx_setup(&d, p, s, in->dir, in->owner, in->parent);
+  d.pl = in->frame_tvb;
+  dx_tvb t;
+  if (in->frame_tvb) {
+    t = dx_tvb_sub(in->frame_tvb, in->frame_off, in->len);
+  } else {
+    t = reassembled_source(&d, in->data, in->len);
+    if (t.len == 0 && t.reported == 0) {
+      dx_expert(p, d.owner, dx_field_limit(), DX_SEV_WARN,
+                "[Too many data sources in one packet: reassembled PDU not shown]");
+      return false;
+    }
+  }
+  dx_node *before = d.parent ? d.parent->last_child : NULL;
+  stream_ctx_save sv = ctx_enter(p, s, d.dir);
+  uint32_t r = call_app(p, s, d.kind, &t, d.parent, d.sport, d.dport);
+  uint32_t o = p->desegment_offset, l = p->desegment_len;
+  p->desegment_offset = p->desegment_len = 0;
+  ctx_leave(p, sv);
+  if (l) {
+    *doff = o < t.len ? o : t.len;
+    *dlen = l;
+  } else if (r < t.len) {
+    dx_tvb rest = dx_tvb_sub(&t, r, UINT32_MAX);
+    dx_dissect_data(p, &rest, d.parent);
+  }
+  if (!in->frame_tvb && d.parent)
+    segments_before(&d, &t, in->pieces, in->npieces, before);
+  return true;
 }
 
 bool dx_stream_show_pdu(dx_packet *p, dx_stream *s, const uint8_t *data, uint32_t len,

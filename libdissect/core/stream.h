@@ -151,6 +151,17 @@ uint32_t dx_stream_fill(dx_packet *p, dx_stream *s, const dx_stream_input *in, b
 bool dx_stream_show_pdu(dx_packet *p, dx_stream *s, const uint8_t *data, uint32_t len,
                         const dx_reasm_piece *pc, uint32_t npc, dx_node *owner, dx_node *parent);
 
+/* Calls the application once on bytes outside the stream's order (a PDU
+ * completed outside it, such as TCP's stale one, and the bytes after it in
+ * the same segment): tshark's way with a segment that fills a gap given up
+ * long before (a fast retransmission). Bytes not in this packet
+ * (frame_tvb NULL) get a data source, their pieces listed before the
+ * application's layers. What the application asks to keep is not kept:
+ * *doff, *dlen say where it starts and how many more bytes it wants
+ * (*dlen 0: nothing asked). Returns true if the application was called. */
+bool dx_stream_run_once(dx_packet *p, dx_stream *s, const dx_stream_input *in, uint32_t *doff,
+                        uint32_t *dlen);
+
 /* Drops the pending PDU of direction dir (a gap in the bytes). */
 void dx_stream_gap(dx_stream *s, int dir);
 

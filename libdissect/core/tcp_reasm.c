@@ -65,18 +65,6 @@ static void heap_down(dx_reasm_ooo **h, uint32_t n, uint32_t i) {
   h[i] = o;
 }
 
-static bool charge(dx_tcp_stream *s, uint64_t n) {
-  uint64_t mine = dx_tcp_stream_buffered(s);
-  if (mine + n > s->lim.max_stream)
-    return false;
-  if (s->lim.total) {
-    if (*s->lim.total + n > s->lim.max_total)
-      return false;
-    *s->lim.total += n;
-  }
-  return true;
-}
-
 bool dx_tcp_pdu_fits(const dx_tcp_stream *s, uint64_t n) {
   return dx_tcp_stream_buffered(s) + n <= s->lim.max_stream &&
          (!s->lim.total || *s->lim.total + n <= s->lim.max_total);
@@ -85,6 +73,33 @@ bool dx_tcp_pdu_fits(const dx_tcp_stream *s, uint64_t n) {
 static void uncharge(dx_tcp_stream *s, uint64_t n) {
   if (s->lim.total)
     *s->lim.total = *s->lim.total >= n ? *s->lim.total - n : 0;
+}
+
+static void old_stale_free(dx_tcp_stream *s, uint32_t i) {
+  dx_reasm_stale *o = &s->old_st[i];
+  uncharge(s, o->len);
+  s->old_st_bytes -= o->len;
+  free(o->data);
+  free(o->pieces);
+  memmove(o, o + 1, (s->nold_st - i - 1) * sizeof *o);
+  s->nold_st--;
+}
+
+static bool charge(dx_tcp_stream *s, uint64_t n) {
+  for (;;) {
+    uint64_t mine = dx_tcp_stream_buffered(s);
+    bool fits =
+        mine + n <= s->lim.max_stream && (!s->lim.total || *s->lim.total + n <= s->lim.max_total);
+    if (fits)
+      break;
+    if (!s->nold_st)
+      return false;
+    /* the older stale PDUs give way (the oldest first) */
+    old_stale_free(s, 0);
+  }
+  if (s->lim.total)
+    *s->lim.total += n;
+  return true;
 }
 
 /* Takes the first segment out of the heap and gives its bytes back (the
@@ -145,10 +160,51 @@ void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
   s->st_one_more = false;
 }
 
+static void old_stale_clear(dx_tcp_stream *s) {
+  while (s->nold_st)
+    old_stale_free(s, s->nold_st - 1);
+  if (s->old_st) {
+    free(s->old_st);
+    s->old_st = NULL;
+    uncharge(s, DX_REASM_STALE_KEPT * sizeof(dx_reasm_stale));
+  }
+}
+
+/* The current stale PDU is set aside among the older ones (the oldest
+ * dropped if they are as many as kept); none is current then. */
+static void stale_set_aside(dx_tcp_stream *s) {
+  if (!s->st_need)
+    return;
+  if (!s->old_st) {
+    uint64_t cost = DX_REASM_STALE_KEPT * sizeof(dx_reasm_stale);
+    if (!s->lim.total || *s->lim.total + cost <= s->lim.max_total)
+      s->old_st = malloc(DX_REASM_STALE_KEPT * sizeof *s->old_st);
+    if (!s->old_st) {
+      dx_tcp_stale_drop(s, false);
+      return;
+    }
+    if (s->lim.total)
+      *s->lim.total += cost;
+  }
+  if (s->nold_st == DX_REASM_STALE_KEPT)
+    old_stale_free(s, 0);
+  /* the bytes stay charged: they move from the current stale PDU */
+  s->old_st[s->nold_st++] =
+      (dx_reasm_stale){s->st,      s->st_pieces,  s->st_seq,        s->st_len,     s->st_cap,
+                       s->st_need, s->st_npieces, s->st_pieces_cap, s->st_one_more};
+  s->old_st_bytes += s->st_len;
+  s->st = NULL;
+  s->st_pieces = NULL;
+  s->st_seq = s->st_len = s->st_cap = s->st_need = 0;
+  s->st_npieces = s->st_pieces_cap = 0;
+  s->st_one_more = false;
+}
+
 void dx_tcp_stream_free(dx_tcp_stream *s) {
   ooo_clear(s);
   dx_tcp_pdu_reset(s);
   dx_tcp_stale_drop(s, false);
+  old_stale_clear(s);
   s->ndone = s->done_next = 0;
   free(s->scratch);
   free(s->opieces);
@@ -162,13 +218,14 @@ void dx_tcp_stream_start(dx_tcp_stream *s, uint32_t seq) {
   ooo_clear(s);
   dx_tcp_pdu_reset(s);
   dx_tcp_stale_drop(s, false);
+  old_stale_clear(s);
   s->ndone = s->done_next = 0;
   s->started = true;
   s->next_seq = seq;
 }
 
 uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s) {
-  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len + s->st_len;
+  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len + s->st_len + s->old_st_bytes;
   return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
@@ -329,24 +386,39 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
     /* A gap before this segment: keep it for later (without reordering,
      * only when it is a piece of the pending PDU). */
     bool keep = !s->no_reorder || in_pending_pdu(s, seq);
-    if (keep && ooo_insert(s, seq, data, len, frame))
-      return DX_REASM_BUFFERED;
-    /* No room (or not kept): give the gap up and deliver from the first
-     * buffered segment (or from this one). */
-    if (s->no_reorder && s->pdu_need)
+    uint32_t pdu_end = s->next_seq + (s->pdu_need - s->pdu_len);
+    if (keep && s->no_reorder && seq_diff(seq + len, pdu_end) > 0) {
+      /* It reaches beyond the pending PDU's known end: as tshark (its
+       * multi-segment PDU knows where it ends), its bytes up to that end
+       * go to the PDU, left incomplete (the gap is in it), and the bytes
+       * after it start the next PDU: the gap is given up at the PDU's
+       * end. */
       dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
-    if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
       ooo_clear(s);
-      s->next_seq = seq;
+      off = pdu_end - seq;
+      s->next_seq = pdu_end;
       out->gap = true;
+      out->pdu_cut = off;
+    } else if (keep && ooo_insert(s, seq, data, len, frame)) {
+      return DX_REASM_BUFFERED;
     } else {
-      s->next_seq = ooo_first(s)->seq;
-      uint32_t olen = 0;
-      if (!drain(s, &olen) || !append_tail(s, seq, data, len, frame, &olen))
-        return DX_REASM_DROPPED;
-      /* (if this segment is still ahead, there was no room to keep it) */
-      int rc = scratch_out(s, olen, true, out);
-      return rc == DX_REASM_DELIVER ? rc : DX_REASM_DROPPED;
+      /* No room (or not kept): give the gap up and deliver from the first
+       * buffered segment (or from this one). */
+      if (s->no_reorder && s->pdu_need)
+        dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
+      if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
+        ooo_clear(s);
+        s->next_seq = seq;
+        out->gap = true;
+      } else {
+        s->next_seq = ooo_first(s)->seq;
+        uint32_t olen = 0;
+        if (!drain(s, &olen) || !append_tail(s, seq, data, len, frame, &olen))
+          return DX_REASM_DROPPED;
+        /* (if this segment is still ahead, there was no room to keep it) */
+        int rc = scratch_out(s, olen, true, out);
+        return rc == DX_REASM_DELIVER ? rc : DX_REASM_DROPPED;
+      }
     }
   }
   /* In order from data + off. */
@@ -478,7 +550,7 @@ void dx_tcp_pdu_park(dx_tcp_stream *s, uint32_t seq) {
     dx_tcp_pdu_reset(s);
     return;
   }
-  dx_tcp_stale_drop(s, false);
+  stale_set_aside(s);
   /* the bytes stay charged: they move from the pending PDU to the stale one */
   s->st = s->pdu;
   s->st_pieces = s->pieces;
@@ -526,6 +598,9 @@ bool dx_tcp_msp_find(const dx_tcp_stream *s, uint32_t seq, bool exact, dx_reasm_
   }
   if (s->st_need)
     msp_consider(seq, exact, s->st_seq, s->st_seq + s->st_need, DX_MSP_STALE, m, &best);
+  for (uint32_t i = s->nold_st; i-- > 0;)
+    msp_consider(seq, exact, s->old_st[i].seq, s->old_st[i].seq + s->old_st[i].need, DX_MSP_STALE,
+                 m, &best);
   for (uint32_t i = 0; i < s->ndone; i++) {
     uint32_t k = (s->done_next + DX_REASM_DONE_MAX - 1 - i) % DX_REASM_DONE_MAX;
     msp_consider(seq, exact, s->done[k].seq, s->done[k].end, DX_MSP_DONE, m, &best);
@@ -533,10 +608,45 @@ bool dx_tcp_msp_find(const dx_tcp_stream *s, uint32_t seq, bool exact, dx_reasm_
   return best != UINT32_MAX;
 }
 
+/* Makes the stale PDU that starts last before or at seq (current or set
+ * aside) the current one. */
+static void stale_select(dx_tcp_stream *s, uint32_t seq) {
+  uint32_t best = s->st_need ? seq - s->st_seq : UINT32_MAX;
+  if (best > INT32_MAX)
+    best = UINT32_MAX;
+  uint32_t pick = UINT32_MAX;
+  for (uint32_t i = s->nold_st; i-- > 0;) {
+    uint32_t d = seq - s->old_st[i].seq;
+    if (d <= INT32_MAX && d < best) {
+      best = d;
+      pick = i;
+    }
+  }
+  if (pick == UINT32_MAX)
+    return;
+  dx_reasm_stale o = s->old_st[pick];
+  memmove(&s->old_st[pick], &s->old_st[pick + 1], (s->nold_st - pick - 1) * sizeof o);
+  s->nold_st--;
+  s->old_st_bytes -= o.len;
+  stale_set_aside(s); /* (room for it: one was just taken out) */
+  s->st = o.data;
+  s->st_pieces = o.pieces;
+  s->st_seq = o.seq;
+  s->st_len = o.len;
+  s->st_cap = o.cap;
+  s->st_need = o.need;
+  s->st_npieces = o.npieces;
+  s->st_pieces_cap = o.pieces_cap;
+  s->st_one_more = o.one_more;
+}
+
 int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
                      uint64_t frame, uint32_t *took) {
   *took = 0;
-  if (!s->st_need || len == 0)
+  if (len == 0)
+    return DX_STALE_HELD;
+  stale_select(s, seq);
+  if (!s->st_need)
     return DX_STALE_HELD;
   uint32_t off = seq - s->st_seq, end = s->st_need;
   if (off > INT32_MAX || off >= end || off > s->st_len)
@@ -570,4 +680,29 @@ int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32
   }
   *took = upto;
   return s->st_len >= s->st_need ? DX_STALE_COMPLETE : DX_STALE_ADDED;
+}
+
+bool dx_tcp_stale_start(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                        uint32_t more, uint64_t frame) {
+  stale_set_aside(s);
+  uint64_t need = (uint64_t)len + (more ? more : 1);
+  if (len == 0 || need > s->lim.max_stream || !charge(s, len))
+    return false;
+  s->st = malloc(len);
+  dx_reasm_piece pc = {frame, len, 0, 0};
+  if (!s->st || !add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1)) {
+    uncharge(s, len);
+    free(s->st);
+    s->st = NULL;
+    free(s->st_pieces);
+    s->st_pieces = NULL;
+    s->st_npieces = s->st_pieces_cap = 0;
+    return false;
+  }
+  memcpy(s->st, data, len);
+  s->st_seq = seq;
+  s->st_len = s->st_cap = len;
+  s->st_need = (uint32_t)need;
+  s->st_one_more = more == 0;
+  return true;
 }

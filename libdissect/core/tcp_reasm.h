@@ -44,6 +44,17 @@ typedef struct dx_reasm_msp {
 
 /* PDUs completed lately that a stream remembers (their ranges only). */
 #define DX_REASM_DONE_MAX 8u
+/* Stale PDUs kept besides the current one (the older ones, newest last). */
+#define DX_REASM_STALE_KEPT 16u
+
+/* A stale PDU set aside when a newer one took its place: its bytes from
+ * its start up to the first hole. */
+typedef struct dx_reasm_stale {
+  uint8_t *data;
+  dx_reasm_piece *pieces;
+  uint32_t seq, len, cap, need, npieces, pieces_cap;
+  bool one_more;
+} dx_reasm_stale;
 
 typedef struct dx_reasm_ooo dx_reasm_ooo;
 
@@ -93,6 +104,14 @@ typedef struct dx_tcp_stream {
   bool st_one_more;
   dx_reasm_piece *st_pieces;
   uint32_t st_npieces, st_pieces_cap;
+  /* The stale PDUs before the current one (tshark keeps every PDU it has
+   * begun: a segment that fills an old gap may still complete one): at
+   * most DX_REASM_STALE_KEPT, the one set aside longest ago dropped first,
+   * and dropped as well when their bytes are wanted for a pending PDU
+   * (charge()). The array is allocated on first use, charged to the
+   * session's total. */
+  dx_reasm_stale *old_st;
+  uint32_t nold_st, old_st_bytes;
   /* the last PDUs completed: [seq, end), newest at done[(done_next - 1) % max] */
   struct {
     uint32_t seq, end;
@@ -114,7 +133,13 @@ typedef struct dx_reasm_out {
    * are the segment's bytes from seg_off on. seg_len == len means the
    * output is only (part of) the pushed segment. */
   uint32_t seg_off, seg_len;
-  bool gap;                     /* bytes were skipped before this output (a gap was given up) */
+  bool gap; /* bytes were skipped before this output (a gap was given up) */
+  /* Without reordering: the bytes of the pushed segment, from its start,
+   * that lay in the pending PDU past a gap in it while the segment reached
+   * beyond the PDU's known end. They went to that PDU, which was then
+   * parked (incomplete: the gap is in it), and delivery resumed at the
+   * PDU's end: seg_off == pdu_cut. 0 otherwise. */
+  uint32_t pdu_cut;
   const dx_reasm_piece *pieces; /* where the output bytes came from, in order */
   uint32_t npieces;
 } dx_reasm_out;
@@ -163,7 +188,8 @@ static inline bool dx_tcp_pdu_complete(const dx_tcp_stream *s) {
 /* Forgets the pending PDU. */
 void dx_tcp_pdu_reset(dx_tcp_stream *s);
 /* The pending PDU, whose first byte has sequence number seq, becomes the
- * stale one (replacing any), no longer pending. */
+ * stale one (the current stale one is set aside among the older ones), no
+ * longer pending. */
 void dx_tcp_pdu_park(dx_tcp_stream *s, uint32_t seq);
 
 /* ---- tshark's table of PDUs (without reordering) ---- */
@@ -179,16 +205,23 @@ enum {
   DX_STALE_ADDED = 1,   /* bytes taken, still incomplete */
   DX_STALE_COMPLETE = 2 /* complete: st/st_len/st_pieces hold it until dx_tcp_stale_drop() */
 };
-/* A segment [seq, seq+len) that starts in the stale PDU's range: takes the
+/* A segment [seq, seq+len) that starts in a stale PDU's range (the one
+ * starting last before or at seq, which becomes the current stale PDU): takes the
  * bytes that follow the ones it holds (up to its end; the whole segment if
  * it asked for "one more"). *took: bytes of the segment from its start up
  * to the last taken (0 if none). Returns DX_STALE_*; on a cap, the stale
  * PDU is dropped and DX_STALE_HELD returned. */
 int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
                      uint64_t frame, uint32_t *took);
+/* Makes [seq, seq+len) the stale PDU (the current one set aside), needing `more`
+ * bytes after them (0: one more segment, length unknown): a PDU begun
+ * outside the stream's order, whose missing bytes can only come from
+ * segments that fill old gaps. False on a cap (nothing kept then). */
+bool dx_tcp_stale_start(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                        uint32_t more, uint64_t frame);
 /* Forgets the stale PDU (after a completion: remembered as completed). */
 void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed);
-/* Bytes buffered by this stream (ordering + pending and stale PDU). */
+/* Bytes buffered by this stream (ordering + pending and stale PDUs). */
 uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s);
 
 #endif

@@ -413,7 +413,8 @@ enum {
 enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
 
 /* Unacknowledged segments remembered per direction, for acks_frame/ack_rtt
- * and the bytes in flight: at most UAL_MAX. They are kept in up to UAL_RUNS
+ * and the bytes in flight: at most UAL_MAX, as Wireshark (beyond, the ACKs
+ * are probably not in the capture). They are kept in up to UAL_RUNS
  * runs, each a ring of segments in sequence order that do not overlap and
  * span less than 2^30 sequence numbers (a sender's new data all goes to one
  * run; a retransmission or a segment out of order starts another). Then an
@@ -425,10 +426,19 @@ enum { C_SYN = 1, C_SYNACK = 2, C_ACK = 4, C_DATA = 8, C_FIN = 16, C_RST = 32 };
  * Everything counts against the session's byte budget; a segment it has no
  * room for, or for which every run is taken, is not remembered, which is
  * said in the tree. */
-#define UAL_MAX 256u
+#define UAL_MAX 10000u      /* Wireshark's TCP_MAX_UNACKED_SEGMENTS */
+#define UAL_RING_MAX 16384u /* a run's ring: a power of two, at least UAL_MAX */
 #define UAL_RUNS 8
 #define UAL_MIN 4u /* entries of a run's first ring */
+/* A ring grows past this many entries only while the session's byte
+ * budget keeps a quarter free after it: a capture of one direction of many
+ * long connections (no ACKs) cannot take from reassembly the room it
+ * needs. */
+#define UAL_RING_FREE 256u
 #define UAL_SPAN (1u << 30)
+_Static_assert(UAL_RING_MAX >= UAL_MAX && (UAL_RING_MAX & (UAL_RING_MAX - 1u)) == 0 &&
+                   UAL_RING_MAX <= UINT16_MAX,
+               "a run's ring holds every segment remembered, its size a power of two in 16 bits");
 
 typedef struct tcp_ual {
   uint32_t seq, nextseq;
@@ -632,11 +642,14 @@ static bool run_grow(tcp_half *h, tcp_ual_run *r) {
   if (r->n < r->cap)
     return true;
   uint32_t nc = r->cap ? r->cap * 2u : UAL_MIN;
-  if (nc > UAL_MAX)
+  if (nc > UAL_RING_MAX)
     return false;
   uint64_t old = r->cap ? dx_heap_cost(r->cap * sizeof(tcp_ual)) : 0;
   uint64_t more = dx_heap_cost(nc * sizeof(tcp_ual)) - old;
-  if (!dx_budget_take(h->rs.lim.total, h->rs.lim.max_total, more))
+  uint64_t max = h->rs.lim.max_total;
+  if (nc > UAL_RING_FREE)
+    max -= max / 4;
+  if (!dx_budget_take(h->rs.lim.total, max, more))
     return false;
   tcp_ual *e = malloc(nc * sizeof *e);
   if (!e) {
@@ -1594,16 +1607,18 @@ static void retrans_rto(const dx_packet *p, const tcp_half *h, tcp_analysis *a) 
   int64_t sec = h->nextseq_sec;
   int32_t nsec = h->nextseq_nsec;
   bool found = false;
+  /* a run's segments were appended in the order they came and leave it
+   * from either end: its eldest is its first */
   for (uint32_t k = 0; h->nual && k < nruns(h); k++) {
     const tcp_ual_run *run = k == 0 ? &h->run0 : &h->more[k - 1];
-    for (uint32_t i = 0; i < run->n; i++) {
-      const tcp_ual *u = run_at(run, i);
-      if (!found || u->frame < frame) {
-        found = true;
-        frame = u->frame;
-        sec = u->sec;
-        nsec = u->nsec;
-      }
+    if (!run->n)
+      continue;
+    const tcp_ual *u = run_at(run, 0);
+    if (!found || u->frame < frame) {
+      found = true;
+      frame = u->frame;
+      sec = u->sec;
+      nsec = u->nsec;
     }
   }
   if (!frame)
@@ -2047,7 +2062,7 @@ static void tree_analysis(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp
   if (a->ual_lost == UAL_NO_ROOM)
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
               "[Segment not remembered for the ACK analysis: the session's byte budget (%llu "
-              "bytes) is used up]",
+              "bytes) has no room left for it]",
               (unsigned long long)k->h->rs.lim.max_total);
   else if (a->ual_lost == UAL_NO_RUN)
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_NOTE,
@@ -2290,9 +2305,15 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
       return false;
     }
     if (rc == DX_REASM_DELIVER && out.gap) {
-      /* (no room to keep it ahead of a hole: the PDU became stale) */
+      /* (no room to keep it ahead of a hole, or it reached past the PDU's
+       * end: the PDU became stale; the bytes after its end go to no
+       * application, as tshark's process_tcp_payload() gives a flagged
+       * segment to none) */
       dx_stream_gap(&k->c->bs, k->dir);
-      return false;
+      if (!out.pdu_cut)
+        return false;
+      seg_data(p, tcp, pl, out.pdu_cut, false);
+      return true;
     }
     if (rc == DX_REASM_DELIVER) {
       /* The bytes it brings after the ones held (and any kept ahead that
@@ -2332,12 +2353,77 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
   return false;
 }
 
+/* A fast retransmission, without reordering. tshark 4.0 flags it
+ * TCP_A_FAST_RETRANSMISSION only (not TCP_A_RETRANSMISSION), so its
+ * desegment_tcp() neither sets it aside nor keeps it from the application:
+ *   - within a PDU that starts where it starts: "Retransmitted TCP segment
+ *     data", nothing else;
+ *   - starting within the stale PDU (left incomplete when a gap was given
+ *     up): its bytes go there, and when they complete it the application
+ *     gets the PDU, and the bytes of the segment after the PDU's end as the
+ *     start of the next one (another_pdu_follows); what that one still
+ *     needs makes it the stale PDU, for a later segment that fills the
+ *     same old gap.
+ * Returns 0 if none of these applies (the segment is then fed as any
+ * other), 1 if handled, 2 if handled and left a piece of an incomplete
+ * PDU. */
+static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                     const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res) {
+  dx_tcp_stream *rs = &k->h->rs;
+  uint32_t seglen = s->seglen;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  bool pending = dx_tcp_pdu_pending(rs);
+  uint32_t pseq = rs->next_seq - rs->pdu_len;
+  dx_reasm_msp m;
+  bool have = dx_tcp_msp_find(rs, dseq, true, &m);
+  if (have && LE_SEQ(dseq + seglen, m.end) && m.kind != DX_MSP_PENDING) {
+    seg_data(p, tcp, pl, seglen, true);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return 1;
+  }
+  if (!have || m.kind != DX_MSP_STALE)
+    have = dx_tcp_msp_find(rs, dseq - 1, false, &m);
+  if (!have || m.kind != DX_MSP_STALE || !LT_SEQ(dseq, m.end) || LT_SEQ(dseq, m.seq))
+    return 0;
+  uint32_t took = 0;
+  int r = dx_tcp_stale_add(rs, dseq, pl->data, seglen, p->num, &took);
+  if (r != DX_STALE_COMPLETE) {
+    seg_data(p, tcp, pl, seglen, false);
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return 2;
+  }
+  seg_data(p, tcp, pl, took, false);
+  uint32_t doff, dlen;
+  dx_stream_input in = {k->dir,        rs->st,         rs->st_len, NULL,  0,
+                        rs->st_pieces, rs->st_npieces, tcp,        parent};
+  res->called_any |= dx_stream_run_once(p, &k->c->bs, &in, &doff, &dlen);
+  dx_tcp_stale_drop(rs, true);
+  if (took < seglen && took) {
+    dx_reasm_piece pc = {p->num, seglen - took, 0, 0};
+    dx_stream_input rest = {k->dir, pl->data + took, seglen - took, pl, took, &pc, 1, tcp, parent};
+    res->called_any |= dx_stream_run_once(p, &k->c->bs, &rest, &doff, &dlen);
+    if (dlen) {
+      uint32_t keep = seglen - took - doff;
+      if (keep) {
+        dx_node *n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, took + doff, keep);
+        dx_node_set_text(p, n, "TCP segment data (%u byte%s)", keep, keep == 1 ? "" : "s");
+      }
+      if (!dx_tcp_stale_start(rs, dseq + took + doff, pl->data + took + doff, keep,
+                              dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen, p->num))
+        dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+                  "[TCP reassembly: a PDU begun out of order could not be kept (buffer full)]");
+    }
+  }
+  push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+  return 1;
+}
+
 /* Pushes the segment into its direction's reassembly and delivers what is
  * in order to the byte stream. Fills *res; returns true when bytes of the
  * segment belong to a pending PDU although nothing was delivered. */
 static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
                             const tcp_conn *k, const tcp_analysis *a, const dx_tvb *pl,
-                            dx_stream_result *res) {
+                            dx_stream_result *res, const char **fence) {
   tcp_half *h = k->h;
   int dir = k->dir;
   uint32_t seglen = s->seglen;
@@ -2349,8 +2435,15 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
   dx_node *n;
   if (rc == DX_REASM_DELIVER) {
     const dx_reasm_piece *pcs = out.pieces;
-    if (pending && out.seg_len && out.seg_off && out.npieces && out.pieces[0].frame == p->num &&
-        LE_SEQ(pseq, dseq)) {
+    if (out.pdu_cut) {
+      /* its bytes up to the end of the PDU they were kept for (the rest
+       * starts the next one); as tshark, the Info column so far is kept,
+       * marked, in front of what the next PDU writes (its column fence) */
+      seg_data(p, tcp, pl, out.pdu_cut, false);
+      if (p->want_columns)
+        *fence = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+    } else if (pending && out.seg_len && out.seg_off && out.npieces &&
+               out.pieces[0].frame == p->num && LE_SEQ(pseq, dseq)) {
       /* It starts in the pending PDU and repeats some of its bytes: tshark
        * lists it whole, flagged as an overlap. */
       dx_reasm_piece *pc = dx_arena_alloc(&p->arena, out.npieces * sizeof *pc);
@@ -2476,14 +2569,19 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   p->pdu_field = FL(F_PDU_SIZE);
   dx_stream_result res = {false, false, false, false};
   bool kept = false;
+  const char *fence = NULL;
+  int fast = 0;
   if (once)
     feed_once(p, s, k, &pl, parent);
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
     kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
+  else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & A_FAST_RETRANS) &&
+           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res)) != 0)
+    kept = fast == 2;
   else {
     /* (the bytes that come with the FIN are the direction's last) */
     p->stream_end = (s->flags & TH_FIN) ? DX_STREAM_END : DX_STREAM_MORE;
-    kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res);
+    kept = feed_reassembly(p, tcp, parent, s, k, a, &pl, &res, &fence);
     p->stream_end = DX_STREAM_MORE;
   }
   p->pdu_tree = save_tree;
@@ -2492,6 +2590,16 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
     feed_fin(p, tcp, parent, s, k);
     if (!dx_tcp_pdu_pending(&k->h->rs))
       res.pdu_done = true;
+  }
+  if (fence) {
+    /* tshark's column fence after bytes that went to a PDU: what the
+     * application wrote follows, after a separator */
+    char *cur = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+    if (cur && res.called_any && cur[0])
+      dx_col_info_set(p, "%s [TCP segment of a reassembled PDU], %s", fence, cur);
+    else
+      dx_col_info_set(p, "%s [TCP segment of a reassembled PDU]", fence);
+    return t->len;
   }
   if (!once && (res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");

@@ -187,6 +187,7 @@ enum {
   F_HS_FRAG,
   F_HS_FRAG_COUNT,
   F_IGNORED,
+  F_RLEN_INVALID,
   F_JA3_FULL,
   F_JA3,
   F_JA3S_FULL,
@@ -560,6 +561,8 @@ static const dx_field tls_fields[] = {
         DX_F("tls.handshake.fragment", "Handshake Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_HS_FRAG_COUNT] = FU32("tls.handshake.fragment.count", "Handshake Fragment count"),
     [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
+    [F_RLEN_INVALID] =
+        FN("tls.record.length.invalid", "Record fragment length is too small or too large"),
     [F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
     [F_JA3] = FS("tls.handshake.ja3", "JA3"),
     [F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
@@ -675,6 +678,11 @@ typedef struct tls_conv {
    * QUIC client's (JA4 "q"). */
   bool quic;
   uint16_t version; /* negotiated (from the ServerHello), 0 until then */
+  /* Without a ServerHello: the version of the first record that tshark
+   * 4.0 takes as authoritative (ssl_try_set_version: any valid record but
+   * a ClientHello), which decides, as the negotiated one, how bytes that
+   * are no record header are shown (session_version()) */
+  uint16_t rec_version;
   uint16_t suite;
   bool have_suite, tls13, hrr, note_done, seen_record;
   bool client_ccs; /* the client's ChangeCipherSpec seen (TLS <= 1.2) */
@@ -3071,7 +3079,13 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     x->early_data = true;
   dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
   dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
-  dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
+  dx_node *ln = dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
+  /* RFC 5246 6.2.3, RFC 8446 5.2: as tshark 4.0's ssl_check_record_length()
+   * (the record is shown all the same) */
+  uint32_t expansion = c->version == 0x0304 || c->tls13 ? 256u : 2048u;
+  if (len > 16384u + expansion)
+    dx_expert(p, ln, FL(F_RLEN_INVALID), DX_SEV_ERROR,
+              "TLSCiphertext length MUST NOT exceed 2^14 + %u", expansion);
   dx_tvb rt = dx_tvb_sub(t, off + 5, len);
   if (rt.len < len)
     dx_mark_truncated(p, rec, "record body");
@@ -3220,6 +3234,45 @@ static bool valid_header(const dx_tvb *t, uint32_t off) {
   return true;
 }
 
+/* The connection's version as tshark 4.0 knows it (session->version). */
+static uint16_t session_version(const tls_conv *c) {
+  return c->version ? c->version : c->rec_version;
+}
+
+/* The version a whole record at off gives the connection when none is
+ * known yet, as tshark 4.0's ssl_try_set_version() (0: none): a record of
+ * a valid type other than a handshake, or a handshake record whose first
+ * message is of a valid type other than a ClientHello, with an SSL 3.0 to
+ * TLS 1.3 (or GM TLS) version. */
+static uint16_t authoritative_version(const dx_tvb *t, uint32_t off, uint8_t ct, uint16_t ver) {
+  static const uint8_t hs_ok[] = {0,  2,  4,  5,  6,  8,  11, 12, 13, 14,
+                                  15, 16, 20, 21, 22, 23, 24, 25, 67};
+  if (ct < 20 || ct > 25)
+    return 0;
+  if (ct == 22) {
+    uint8_t hs = 0;
+    if (!dx_get_u8(t, off + 5, &hs) || !memchr(hs_ok, hs, sizeof hs_ok))
+      return 0;
+  }
+  if ((ver >= 0x0300 && ver <= 0x0304) || ver == 0x0101)
+    return ver;
+  return 0;
+}
+
+/* Whether a record starts at off in connection c, as tshark 4.0's
+ * dissect_ssl() decides: once the connection's version is SSL 3.0 to TLS
+ * 1.2, any valid content type starts one whatever its version bytes say
+ * (dissect_ssl3_record() reads only the type); otherwise the version must
+ * look right too. */
+static bool record_start(const tls_conv *c, const dx_tvb *t, uint32_t off) {
+  uint16_t v = session_version(c);
+  if (v >= 0x0300 && v <= 0x0303) {
+    uint8_t ct = 0;
+    return dx_get_u8(t, off, &ct) && ct >= 20 && ct <= 25;
+  }
+  return valid_header(t, off);
+}
+
 /* An SSL 2.0-format ClientHello (RFC 6101 E.1, RFC 5246 E.2): a 2-byte
  * header with the high bit set, then message type 1 and a version 3.x. */
 static bool v2_hello(const dx_tvb *t, uint32_t off) {
@@ -3329,6 +3382,19 @@ static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls,
 }
 
 static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  /* As tshark 4.0's dissect_ssl(): more than 4 bytes that start with 4
+   * printable ASCII characters are taken for plain text, not TLS (the
+   * application is then offered nothing: "Data") */
+  if (t->len > 4) {
+    unsigned printable = 0;
+    for (uint32_t i = 0; i < 4; i++) {
+      uint8_t b = 0;
+      if (dx_get_u8(t, i, &b) && b >= 0x20 && b < 0x7f)
+        printable++;
+    }
+    if (printable == 4)
+      return 0;
+  }
   if (t->len == 0 || (!valid_header(t, 0) && !v2_hello(t, 0))) {
     /* Not a record header: refuse unless this is a known TLS stream. */
     tls_conv tmp;
@@ -3379,7 +3445,16 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       off += left < 2u + l2 ? left : 2u + l2;
       continue;
     }
-    if (!valid_header(t, off)) {
+    uint16_t sv = session_version(c);
+    if (left < 5 && can_deseg && sv >= 0x0300 && sv <= 0x0303 && !record_start(c, t, off)) {
+      /* as tshark's dissect_ssl() in a connection of a known version
+       * (3.0 to 1.2): fewer than 5 bytes wait for the next segment before
+       * their content type is looked at */
+      p->desegment_offset = off;
+      p->desegment_len = DX_DESEGMENT_ONE_MORE;
+      break;
+    }
+    if (!record_start(c, t, off)) {
       /* bytes that are no record header (the middle of a record after
        * bytes given up at a gap, or not TLS): as tshark 4.0, in a TLS
        * 1.0-1.2 connection an "Ignored Unknown Record" note (RFC 5246 6:
@@ -3388,7 +3463,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       if (!tls)
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
       filled = true;
-      if (c->version >= 0x0301 && c->version <= 0x0303) {
+      if (session_version(c) >= 0x0301 && session_version(c) <= 0x0303) {
         dx_expert(p, tls, FL(F_IGNORED), DX_SEV_WARN, "Ignored Unknown Record");
         info_add(&x, "Ignored Unknown Record");
       } else {
@@ -3416,22 +3491,6 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_get_u8(t, off, &ct);
     dx_get_u16(t, off + 1, &ver);
     dx_get_u16(t, off + 3, &len);
-    if (len > TLS_MAX_RECORD) {
-      if (!tls)
-        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
-      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
-      filled = true;
-      dx_node_set_text(p, r, "%s Record Layer: %s", ver_short(ver),
-                       dx_val_name_def(ct_vals, ct, "Unknown"));
-      dx_add_item(p, r, FL(F_CT), t, off, 1);
-      dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
-      dx_node *ln = dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
-      dx_mark_malformed(p, ln, "Record length %u exceeds the maximum of %u (2^14 + 2048)", len,
-                        TLS_MAX_RECORD);
-      dx_node_set_flags(r, DX_NODE_MALFORMED);
-      off = t->len;
-      break;
-    }
     uint32_t rleft = (t->reported > t->len ? t->reported : t->len) - off;
     if (rleft < 5u + len && p->in_icmp_error) {
       /* a segment quoted in an ICMP error (never reassembled) whose record
@@ -3451,12 +3510,32 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
       break;
     }
+    /* (as tshark, a record longer than TLS allows is reassembled first,
+     * and shown whole, its length noted; cut short, it is malformed) */
+    if (len > TLS_MAX_RECORD && left < 5u + len) {
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, left);
+      filled = true;
+      dx_node_set_text(p, r, "%s Record Layer: %s", ver_short(ver),
+                       dx_val_name_def(ct_vals, ct, "Unknown"));
+      dx_add_item(p, r, FL(F_CT), t, off, 1);
+      dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
+      dx_node *ln = dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
+      dx_mark_malformed(p, ln, "Record length %u exceeds the maximum of %u (2^14 + 2048)", len,
+                        TLS_MAX_RECORD);
+      dx_node_set_flags(r, DX_NODE_MALFORMED);
+      off = t->len;
+      break;
+    }
     if (!tls)
       tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
     c->seen_record = true;
     x.tls = tls;
     x.parent = parent;
     filled = true;
+    if (!c->version && !c->rec_version && x.stateful)
+      c->rec_version = authoritative_version(t, off, ct, ver);
     record(&x, t, off, tls, ct, ver, len);
     last_ver = ver;
     off += 5u + len;

@@ -85,15 +85,6 @@ CASES=(
 #    test_tshark_quic keeps for the project's own samples). Frame 878: the
 #    server sends stream 80's first bytes again; tshark dissects the repeated
 #    HEADERS a second time, dissect marks the STREAM frame a retransmission.
-#  - http2_follow_multistream.pcapng frames 183 186 189: the server's stream
-#    after the 111 KB that tshark's defaults give up at the gap before frame
-#    101 (tcp.reassemble_out_of_order off: the out-of-order segments are not
-#    dissected). tshark keeps waiting for a record whose length it read in
-#    the middle of one; dissect finds the record boundary again (each of
-#    these segments is one whole 41-byte record), finds the record's
-#    sequence number again by the tag check (31 records were lost with the
-#    gap) and shows the HTTP/2 PING acknowledgement each holds: what tshark
-#    shows there when it reassembles out of order (the +reorder case).
 KEPT=$(
   cat <<'KEOF'
 tls12-chacha20poly1305.pcap 8 http.
@@ -150,12 +141,6 @@ quic_follow_multistream.pcapng 854 http3.
 quic_follow_multistream.pcapng 868 http3.
 quic_follow_multistream.pcapng 883 http3.
 quic_follow_multistream.pcapng 878 http3.
-http2_follow_multistream.pcapng 183 tls.record.
-http2_follow_multistream.pcapng 183 http2.
-http2_follow_multistream.pcapng 186 tls.record.
-http2_follow_multistream.pcapng 186 http2.
-http2_follow_multistream.pcapng 189 tls.record.
-http2_follow_multistream.pcapng 189 http2.
 KEOF
 )
 

@@ -275,6 +275,135 @@ static void test_stale(void) {
   CU_ASSERT_EQUAL(total, 0);
 }
 
+/* Without reordering, a segment past a gap in the pending PDU that reaches
+ * beyond the PDU's known end (tshark 4.0's desegment_tcp(): its bytes up to
+ * msp->nxtpdu go to that PDU, the rest starts the next one; frame-level
+ * checks against tshark in test_tls.c, frames_resume_at_pdu_end). */
+static void test_resume_at_pdu_end(void) {
+  uint64_t total = 0;
+  dx_tcp_stream *s = mk(&total, 1000, 10000);
+  s->no_reorder = true;
+  dx_reasm_out o;
+  dx_tcp_stream_start(s, 0);
+  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
+  dx_reasm_piece pc = {1, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 6, &pc, 1)); /* [0, 10) */
+  /* 6..7 past the gap 4..5, within the PDU: kept */
+  CU_ASSERT_EQUAL(push(s, 0, 6, 2, 2, &o), DX_REASM_BUFFERED);
+  CU_ASSERT_EQUAL(o.pdu_cut, 0);
+  /* 8..13 reaches beyond the PDU's end (10): 8..9 go to the PDU, which is
+   * left stale (its 4 bytes before the gap kept), and 10..13 are delivered
+   * as new bytes, the gap given up at 10 */
+  CU_ASSERT_EQUAL(push(s, 0, 8, 6, 3, &o), DX_REASM_DELIVER);
+  CU_ASSERT(o.gap);
+  CU_ASSERT_EQUAL(o.pdu_cut, 2);
+  CU_ASSERT_EQUAL(o.seg_off, 2);
+  CU_ASSERT_EQUAL(o.seg_len, 4);
+  CU_ASSERT(out_is(&o, 10, 4));
+  CU_ASSERT_EQUAL(o.npieces, 1);
+  CU_ASSERT_EQUAL(o.pieces[0].frame, 3);
+  CU_ASSERT_EQUAL(s->next_seq, 14);
+  CU_ASSERT_FALSE(dx_tcp_pdu_pending(s));
+  CU_ASSERT_EQUAL(s->st_seq, 0);
+  CU_ASSERT_EQUAL(s->st_need, 10);
+  CU_ASSERT_EQUAL(s->st_len, 4);
+  CU_ASSERT_EQUAL(s->ooo_count, 0);
+  CU_ASSERT_EQUAL(total, 4);
+  dx_reasm_msp m;
+  CU_ASSERT(dx_tcp_msp_find(s, 9, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 0 && m.end == 10);
+  /* a segment that ends at the PDU's end exactly is only kept */
+  CU_ASSERT_EQUAL(push(s, 0, 14, 2, 4, &o), DX_REASM_DELIVER);
+  pc = (dx_reasm_piece){4, 2, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha + 14, 2, 6, &pc, 1)); /* [14, 22) */
+  CU_ASSERT_EQUAL(push(s, 0, 18, 4, 5, &o), DX_REASM_BUFFERED);
+  /* nor is a PDU asking for "one more segment" cut: its end is not known */
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+  s = mk(&total, 1000, 10000);
+  s->no_reorder = true;
+  dx_tcp_stream_start(s, 0);
+  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
+  pc = (dx_reasm_piece){1, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 0, &pc, 1));
+  CU_ASSERT_EQUAL(push(s, 0, 6, 6, 2, &o), DX_REASM_DELIVER);
+  CU_ASSERT(o.gap);
+  CU_ASSERT_EQUAL(o.pdu_cut, 0);
+  CU_ASSERT(out_is(&o, 6, 6));
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+}
+
+/* Stale PDUs before the current one are kept (tshark keeps every PDU of its
+ * table), at most DX_REASM_STALE_KEPT, and give way to a pending PDU. */
+static void test_stale_kept(void) {
+  uint64_t total = 0;
+  dx_tcp_stream *s = mk(&total, 30, 10000);
+  s->no_reorder = true;
+  dx_reasm_out o;
+  dx_reasm_msp m;
+  uint32_t took;
+  dx_tcp_stream_start(s, 0);
+  /* A = [0, 10), 4 bytes, left at the gap before 20 */
+  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
+  dx_reasm_piece pc = {1, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 6, &pc, 1));
+  CU_ASSERT_EQUAL(push(s, 0, 20, 4, 2, &o), DX_REASM_DELIVER);
+  /* B = [20, 30), 4 bytes, left at the gap before 40: A is set aside */
+  pc = (dx_reasm_piece){2, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha + 20, 4, 6, &pc, 1));
+  CU_ASSERT_EQUAL(push(s, 0, 40, 2, 3, &o), DX_REASM_DELIVER);
+  CU_ASSERT_EQUAL(s->st_seq, 20);
+  CU_ASSERT_EQUAL(s->nold_st, 1);
+  CU_ASSERT_EQUAL(dx_tcp_stream_buffered(s), 8);
+  CU_ASSERT(dx_tcp_msp_find(s, 5, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 0 && m.end == 10);
+  CU_ASSERT(dx_tcp_msp_find(s, 25, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 20 && m.end == 30);
+  /* 4..9 completes A, which becomes the current one (B set aside) */
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 4, alpha + 4, 6, 4, &took), DX_STALE_COMPLETE);
+  CU_ASSERT_EQUAL(took, 6);
+  CU_ASSERT_EQUAL(s->st_seq, 0);
+  CU_ASSERT_EQUAL(memcmp(s->st, alpha, 10), 0);
+  dx_tcp_stale_drop(s, true);
+  CU_ASSERT(dx_tcp_msp_find(s, 25, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 20);
+  CU_ASSERT(dx_tcp_msp_find(s, 5, false, &m));
+  CU_ASSERT(m.kind == DX_MSP_DONE && m.seq == 0 && m.end == 10);
+  /* B's bytes, and the list of those set aside (charged to the session) */
+  const uint64_t list = DX_REASM_STALE_KEPT * sizeof(dx_reasm_stale);
+  CU_ASSERT_EQUAL(total, 4 + list);
+  /* a pending PDU that needs the room: B gives way (30 bytes at most in
+   * this direction: 4 + 27 would pass it) */
+  static uint8_t zeros[40];
+  pc = (dx_reasm_piece){5, 27, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, zeros, 27, 3, &pc, 1));
+  CU_ASSERT_EQUAL(s->nold_st + (s->st_need ? 1u : 0u), 0);
+  CU_ASSERT_EQUAL(total, 27 + list);
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+  /* at most DX_REASM_STALE_KEPT set aside, the one set aside first dropped */
+  s = mk(&total, 100000, 1000000);
+  s->no_reorder = true;
+  dx_tcp_stream_start(s, 0);
+  for (uint32_t i = 0; i < DX_REASM_STALE_KEPT + 3; i++) {
+    uint32_t at = i * 100;
+    static const uint8_t two[2] = {1, 2};
+    dx_tcp_stream_push(s, at, two, 2, i + 1, &o);
+    pc = (dx_reasm_piece){i + 1, 2, 0, 0};
+    CU_ASSERT(dx_tcp_pdu_start(s, two, 2, 8, &pc, 1)); /* [at, at + 10) */
+  }
+  dx_tcp_stream_push(s, 100000, zeros, 1, 99, &o); /* the last one left too */
+  CU_ASSERT_EQUAL(s->nold_st, DX_REASM_STALE_KEPT);
+  CU_ASSERT_EQUAL(dx_tcp_stream_buffered(s), 2 * (DX_REASM_STALE_KEPT + 1));
+  /* 19 left: the current one, 16 set aside, the first two dropped */
+  CU_ASSERT_FALSE(dx_tcp_msp_find(s, 105, false, &m));
+  CU_ASSERT(dx_tcp_msp_find(s, 205, false, &m) && m.seq == 200 && m.kind == DX_MSP_STALE);
+  CU_ASSERT(dx_tcp_msp_find(s, 1805, false, &m) && m.seq == 1800 && m.kind == DX_MSP_STALE);
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+}
+
 static void test_skip(void) {
   uint64_t total = 0;
   dx_tcp_stream *s = mk(&total, 100, 10000);
@@ -359,6 +488,85 @@ static void test_random(void) {
   CU_ASSERT_EQUAL(total, 0);
 }
 
+/* Random segments without reordering, with PDUs begun, cut at gaps, left
+ * stale and completed by old segments: the bytes delivered are the
+ * stream's, the caps hold, and every byte charged is given back. */
+static uint8_t rb(uint32_t x) {
+  return (uint8_t)(x * 13u + x / 241u);
+}
+static bool rb_is(const uint8_t *d, uint32_t from, uint32_t n) {
+  for (uint32_t k = 0; k < n; k++)
+    if (d[k] != rb(from + k))
+      return false;
+  return true;
+}
+
+static void test_random_no_reorder(void) {
+  uint64_t total = 0;
+  const uint32_t base = 0xfff00000u; /* wraps on the way */
+  dx_tcp_stream *s = mk(&total, 4096, 1u << 20);
+  s->no_reorder = true;
+  dx_tcp_stream_start(s, base);
+  uint32_t seed = 777;
+  int bad = 0, cuts = 0, completed = 0;
+  static uint8_t buf[256];
+  for (int i = 0; i < 30000; i++) {
+    seed = seed * 1103515245u + 12345u;
+    uint32_t at = s->next_seq - base;
+    uint32_t off = at;
+    if ((seed >> 8) % 6 == 0)
+      off = at + (seed >> 10) % 300; /* a gap */
+    else if ((seed >> 4) % 6 == 0 && at > 600)
+      off = at - (seed >> 12) % 600; /* old bytes */
+    uint32_t len = 1 + (seed >> 20) % 200;
+    for (uint32_t k = 0; k < len; k++)
+      buf[k] = rb(off + k);
+    uint32_t seq = base + off;
+    if ((seed >> 3) % 5 == 0) {
+      uint32_t took;
+      if (dx_tcp_stale_add(s, seq, buf, len, (uint64_t)i, &took) == DX_STALE_COMPLETE) {
+        completed++;
+        if (!rb_is(s->st, s->st_seq - base, s->st_len))
+          bad++;
+        dx_tcp_stale_drop(s, true);
+      }
+      continue;
+    }
+    dx_reasm_out o;
+    if (dx_tcp_stream_push(s, seq, buf, len, (uint64_t)i, &o) != DX_REASM_DELIVER)
+      continue;
+    uint32_t start = s->next_seq - base - o.len;
+    if (!rb_is(o.data, start, o.len))
+      bad++;
+    if (o.pdu_cut && o.seg_off != o.pdu_cut)
+      bad++;
+    cuts += o.pdu_cut != 0;
+    if (dx_tcp_pdu_pending(s)) {
+      dx_reasm_piece pc = {(uint64_t)i, o.len, 0, 0};
+      dx_tcp_pdu_append(s, o.data, o.len, &pc, 1);
+      if (dx_tcp_pdu_complete(s)) {
+        if (!rb_is(s->pdu, s->next_seq - base - s->pdu_len, s->pdu_len))
+          bad++;
+        dx_tcp_pdu_reset(s);
+      }
+    } else if ((seed >> 5) % 2) {
+      uint32_t keep = o.len > 10 ? o.len - (seed >> 9) % 10 : o.len;
+      dx_reasm_piece pc = {(uint64_t)i, keep, 0, 0};
+      dx_tcp_pdu_start(s, o.data + (o.len - keep), keep, (seed >> 11) % 3 ? (seed >> 13) % 900 : 0,
+                       &pc, 1);
+    } else if ((seed >> 6) % 7 == 0 && o.len > 2) {
+      dx_tcp_stale_start(s, seq, buf, 2, 1 + (seed >> 14) % 50, (uint64_t)i);
+    }
+    if (dx_tcp_stream_buffered(s) > 4096)
+      bad++;
+  }
+  CU_ASSERT_EQUAL(bad, 0);
+  CU_ASSERT(cuts > 0 && completed > 0);
+  CU_ASSERT(s->next_seq - base > 0x100000u); /* past the wrap */
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"in order", test_in_order},
@@ -370,8 +578,11 @@ int main(void) {
       {"PDU buffer", test_pdu},
       {"skipped bytes", test_skip},
       {"a PDU left at a gap", test_stale},
+      {"resume at a PDU's known end", test_resume_at_pdu_end},
+      {"stale PDUs kept", test_stale_kept},
       {"many segments", test_many_segments},
       {"random segments", test_random},
+      {"random segments without reordering", test_random_no_reorder},
       CU_TEST_INFO_NULL,
   };
   return tu_run("tcp_reasm", tests);

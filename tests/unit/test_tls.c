@@ -543,17 +543,29 @@ static void test_ccs_after_lost_server_hello(void) {
   h_free(&x);
 }
 
+/* A record header whose length passes TLS's limit (2^14 + 2048): as
+ * tshark 4.0's dissect_ssl3_record(), which checks the length only once
+ * the record is whole, it is reassembled first (checked with tshark 4.0 on
+ * a 64-byte segment to port 443 that starts 16 03 03 50 00: "[TCP segment
+ * of a reassembled PDU]", an empty TLS layer); cut short where nothing can
+ * be reassembled it is marked malformed, its length shown. */
 static void test_absurd_length(void) {
   h x;
   h_init(&x);
   uint8_t b[64] = {22, 3, 3, 0x50, 0x00}; /* 20480 > 2^14 + 2048 */
   dx_packet *p = tls_call(&x, 0, true, b, sizeof b);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_EQUAL(x.doff, 0);
+  CU_ASSERT_EQUAL(x.dlen, 5 + 20480 - sizeof b);
+  dx_packet_free(p);
+  p = tls_call(&x, 0, false, b, sizeof b);
   CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED));
-  CU_ASSERT_EQUAL(x.dlen, 0); /* never asks to buffer it */
+  CU_ASSERT_EQUAL(x.dlen, 0); /* (no reassembly there) */
   CU_ASSERT_EQUAL(x.took, sizeof b);
   EXPECT(p, "tls.record.length", "20480");
   dx_packet_free(p);
-  /* the largest legal length (18432) is buffered, one more is not */
+  /* the largest legal length (18432) and one more are buffered alike;
+   * without reassembly only the longer one is malformed */
   uint8_t ok[5] = {23, 3, 3, 0x48, 0x00};
   p = tls_call(&x, 0, true, ok, 5);
   CU_ASSERT_EQUAL(x.dlen, 18432);
@@ -561,8 +573,29 @@ static void test_absurd_length(void) {
   dx_packet_free(p);
   uint8_t bad[5] = {23, 3, 3, 0x48, 0x01};
   p = tls_call(&x, 0, true, bad, 5);
+  CU_ASSERT_EQUAL(x.dlen, 18433);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  p = tls_call(&x, 0, false, ok, 5);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  p = tls_call(&x, 0, false, bad, 5);
   CU_ASSERT_EQUAL(x.dlen, 0);
   CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  /* whole, it is shown as any record, its length noted as an error (tshark
+   * 4.0's ssl_check_record_length(), checked on a segment to port 443 that
+   * holds 17 03 03 48 01 and 18,433 bytes: "TLSCiphertext length MUST NOT
+   * exceed 2^14 + 2048"), and the next record follows */
+  static uint8_t whole[5 + 18433 + 6] = {23, 3, 3, 0x48, 0x01};
+  memcpy(whole + 5 + 18433, (const uint8_t[]){21, 3, 3, 0, 1, 0}, 6);
+  p = tls_call(&x, 0, false, whole, sizeof whole);
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_EQUAL(x.took, sizeof whole);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 2);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record.length.invalid"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record.length.invalid"),
+                         "TLSCiphertext length MUST NOT exceed 2^14 + 2048");
   dx_packet_free(p);
   h_free(&x);
 }
@@ -1027,6 +1060,159 @@ static void test_frames_out_of_order(void) {
   dx_session_free(s);
 }
 
+/* A TLS 1.2 application data record of `len` bytes of `fill` into m. */
+static void app_record(bb *m, uint16_t len, uint8_t fill) {
+  p8(m, 23);
+  p16(m, 0x0303);
+  p16(m, len);
+  pfill(m, fill, len);
+}
+
+/* The server's bytes of frames_resume_at_pdu_end and
+ * frames_fast_retransmission: records of 100, 300, 60 and 10 bytes at
+ * offsets 0, 105, 410 and 475 (490 in all); the third one's bytes are 0,
+ * no content type. */
+static void four_records(bb *m) {
+  app_record(m, 100, 0xaa);
+  app_record(m, 300, 0x11);
+  app_record(m, 60, 0);
+  app_record(m, 10, 0x22);
+}
+
+/* A segment lost inside a record being reassembled (no reordering, as
+ * tshark 4.0 by default): the segment after the gap reaches beyond the
+ * record's known end; as tshark's desegment_tcp(), its bytes up to that
+ * end go to the record, left incomplete, and the rest starts the next
+ * record, found again. Checked with tshark 4.0 on these frames
+ * (TU_DUMP_PCAP): frame 6 "[TCP Previous segment not captured] 443 ->
+ * 40000 [ACK] Seq=256 Ack=1 Win=65535 Len=180 [TCP segment of a reassembled
+ * PDU]", its TCP segment data 155 and 25 bytes; frame 7 "Application Data,
+ * Application Data", tls.record.length 60,10, tcp.segment 6,7 (the same
+ * tree as tshark's for frames 5-7; before, dissect kept the whole segment
+ * for the record and showed "Continuation Data" in frame 7). */
+static void test_frames_resume_at_pdu_end(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  if (!have_tcp_stack(s)) {
+    dx_session_free(s);
+    return;
+  }
+  bb m = {0};
+  four_records(&m);
+  handshake3(s, 443);
+  dx_packet *p = seg(s, 0, 443, 5001, 1001, TF_ACK, m.b, 155, 10); /* frame 5 */
+  EXPECT(p, "tls.record.length", "100");
+  dx_packet_free(p);
+  /* 155..254 lost */
+  p = seg(s, 0, 443, 5001 + 255, 1001, TF_ACK, m.b + 255, 180, 11); /* frame 6 */
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.ignored_unknown_record"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment_data"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tcp.segment_data"), "TCP segment data (155 bytes)");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "[TCP Previous segment not captured] 443 \xe2\x86\x92 "
+                                            "40000 [ACK] Seq=256 Ack=1 Win=65535 Len=180 [TCP "
+                                            "segment of a reassembled PDU]");
+  dx_packet_free(p);
+  p = seg(s, 0, 443, 5001 + 435, 1001, TF_ACK, m.b + 435, 55, 12); /* frame 7 */
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.record.length", 0), "60");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.record.length", 1), "10");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tcp.segment", 0), "6");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tcp.segment", 1), "7");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Application Data, Application Data");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A fast retransmission of the segment lost at the end of a record, long
+ * after the gap was given up (the next record came after it): tshark 4.0
+ * flags it TCP_A_FAST_RETRANSMISSION only, adds its bytes to the record it
+ * held and hands the completed record to TLS. Checked with tshark 4.0 on
+ * these frames (TU_DUMP_PCAP): frame 12 "[TCP Fast Retransmission] ,
+ * Application Data", tls.record.length 300, tcp.segment 5,7,12 (the same
+ * tree as tshark's; before, dissect showed nothing of the segment). */
+static void test_frames_fast_retransmission(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  if (!have_tcp_stack(s)) {
+    dx_session_free(s);
+    return;
+  }
+  bb m = {0};
+  four_records(&m);
+  handshake3(s, 443);
+  dx_packet_free(seg(s, 0, 443, 5001, 1001, TF_ACK, m.b, 155, 10000));             /* 5 */
+  dx_packet_free(seg(s, 1, 443, 1001, 5001 + 155, TF_ACK, NULL, 0, 10100));        /* 6 */
+  dx_packet_free(seg(s, 0, 443, 5001 + 155, 1001, TF_ACK, m.b + 155, 155, 10200)); /* 7 */
+  dx_packet_free(seg(s, 1, 443, 1001, 5001 + 310, TF_ACK, NULL, 0, 10300));        /* 8 */
+  /* 310..409 lost: the next record comes after the gap */
+  dx_packet *p = seg(s, 0, 443, 5001 + 410, 1001, TF_ACK, m.b + 410, 65, 10400); /* 9 */
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.record.length"), "60");
+  dx_packet_free(p);
+  dx_packet_free(seg(s, 1, 443, 1001, 5001 + 310, TF_ACK, NULL, 0, 10500)); /* 10: dup ACK */
+  dx_packet_free(seg(s, 1, 443, 1001, 5001 + 310, TF_ACK, NULL, 0, 10600)); /* 11: dup ACK */
+  p = seg(s, 0, 443, 5001 + 310, 1001, TF_ACK, m.b + 310, 100, 10700);      /* 12 */
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.analysis.fast_retransmission"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 1);
+  EXPECT(p, "tls.record.length", "300");
+  CU_ASSERT_EQUAL(tu_count(p, "tcp.segment"), 3);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tcp.segment", 0), "5");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tcp.segment", 1), "7");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tcp.segment", 2), "12");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "[TCP Fast Retransmission] , Application Data");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* The connection's version as tshark 4.0 knows it without a ServerHello,
+ * and what follows from it (a capture that starts after the handshake):
+ *   - the first record of a valid type other than a ClientHello gives it
+ *     (ssl_try_set_version); then any valid content type starts a record,
+ *     whatever its version bytes (nDPI netflix.pcap frame 391, 15 c0 b0 5b
+ *     da: tshark waits for 23,514 bytes), and other bytes are an "Ignored
+ *     Unknown Record" (tumblr.pcap stream 13), not "Continuation Data";
+ *   - fewer than 5 bytes wait for one more segment (tumblr.pcap frames
+ *     9040-9041);
+ *   - 4 printable bytes first are no TLS at all (tumblr.pcap frame 5881:
+ *     "Data"). */
+static void test_session_version_without_hello(void) {
+  h x;
+  h_init(&x);
+  uint8_t odd[16] = {21, 0xc0, 0xb0, 0x00, 0x10};
+  uint8_t zeros[16] = {0};
+  /* nothing known yet: no record header, not taken */
+  dx_packet *p = tls_call(&x, 1, true, odd, sizeof odd);
+  CU_ASSERT_EQUAL(x.took, 0);
+  CU_ASSERT_EQUAL(x.dlen, 0);
+  dx_packet_free(p);
+  bb m = {0};
+  app_record(&m, 3, 0x33);
+  p = tls_call(&x, 1, true, m.b, m.n);
+  EXPECT(p, "tls.record.version", "0x0303");
+  dx_packet_free(p);
+  /* TLS 1.2 now: a header with version bytes c0 b0 asks for its record */
+  p = tls_call(&x, 1, true, odd, sizeof odd);
+  CU_ASSERT_EQUAL(x.doff, 0);
+  CU_ASSERT_EQUAL(x.dlen, 5 + 16 - sizeof odd);
+  dx_packet_free(p);
+  p = tls_call(&x, 1, true, zeros, sizeof zeros);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.ignored_unknown_record"), 1);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Ignored Unknown Record");
+  dx_packet_free(p);
+  p = tls_call(&x, 1, true, zeros, 4);
+  CU_ASSERT_EQUAL(x.doff, 0);
+  CU_ASSERT_EQUAL(x.dlen, DX_DESEGMENT_ONE_MORE);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.ignored_unknown_record"), 0);
+  dx_packet_free(p);
+  static const uint8_t text[] = "{'W+ and the rest";
+  p = tls_call(&x, 1, true, text, sizeof text - 1);
+  CU_ASSERT_EQUAL(x.took, 0);
+  CU_ASSERT_EQUAL(x.dlen, 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 0);
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 /* A ClientHello up to its extensions (opened: three length prefixes for the
  * caller to close after them, with the record's and the message's): one
  * suite, no session id. */
@@ -1250,6 +1436,9 @@ static CU_TestInfo tests[] = {
     {"malformed_lengths", test_malformed_lengths},
     {"frames_split_hello", test_frames_split_hello},
     {"frames_out_of_order", test_frames_out_of_order},
+    {"frames_resume_at_pdu_end", test_frames_resume_at_pdu_end},
+    {"frames_fast_retransmission", test_frames_fast_retransmission},
+    {"session_version_without_hello", test_session_version_without_hello},
     CU_TEST_INFO_NULL,
 };
 
