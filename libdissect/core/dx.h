@@ -791,15 +791,22 @@ static inline void dx_dec_put(char *out, unsigned len, uint64_t v) {
     e[-1] = (char)('0' + v);
   }
 }
+/* v in decimal at buf + *len when all of it and a NUL fit before cap
+ * (then *len moves past it); false when it does not fit. */
+static inline bool dx_dec_put_fit(char *buf, size_t *len, size_t cap, uint64_t v) {
+  unsigned n = dx_dec_len(v);
+  if (*len + n >= cap)
+    return false;
+  dx_dec_put(buf + *len, n, v);
+  *len += n;
+  buf[*len] = 0;
+  return true;
+}
 /* Decimal, as "%llu". */
 static inline void dx_sb_u64(dx_sb *b, uint64_t v) {
-  unsigned n = dx_dec_len(v);
-  if (b->len + n < b->cap) { /* all of it and the NUL: straight in */
-    dx_dec_put(b->buf + b->len, n, v);
-    b->len += n;
-    b->buf[b->len] = 0;
+  if (dx_dec_put_fit(b->buf, &b->len, b->cap, v))
     return;
-  }
+  unsigned n = dx_dec_len(v);
   char t[20];
   if (n > sizeof t) /* (never: 2^64 has 20 digits) */
     return;

@@ -73,13 +73,9 @@ size_t dx_unichar_escape(uint32_t cp, char out[12]) {
 /* Decimal and zero-padded hexadecimal numbers, as %llu, %lld and
  * %0*llx print them (the hot paths of labels and values). */
 static void sb_dec(sbuf *b, uint64_t v) {
-  unsigned n = dx_dec_len(v);
-  if (b->len + n < b->cap) { /* all of it and the NUL: straight in */
-    dx_dec_put(b->buf + b->len, n, v);
-    b->len += n;
-    b->buf[b->len] = 0;
+  if (dx_dec_put_fit(b->buf, &b->len, b->cap, v))
     return;
-  }
+  unsigned n = dx_dec_len(v);
   char t[24];
   if (n > sizeof t) /* (never: 2^64 has 20 digits) */
     return;

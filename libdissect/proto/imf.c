@@ -363,8 +363,12 @@ void dx_dissect_imf(dx_packet *p, dx_node *parent, const dx_tvb *t) {
       return;
     }
     const uint8_t *colon = find(s, start, max, ':');
-    if (!colon)
+    if (!colon) {
+      /* (tshark's end offset is then -1, read as 0: the text is all of
+       * the message, its headers again included) */
+      end = -1;
       break;
+    }
     uint32_t ko = start, kl = (uint32_t)(colon - s) - start;
     int h = -1;
     for (size_t i = 0; i < NHDRS && h < 0; i++) {
@@ -392,7 +396,15 @@ void dx_dissect_imf(dx_packet *p, dx_node *parent, const dx_tvb *t) {
     dx_node *item;
     if (h < 0) {
       item = dx_add_item(p, imf, FL(F_EXT), t, ko, e >= ko + 2 ? e - ko - 2 : 0);
-      dx_node_append_text(p, item, " (Contact Wireshark developers if you want this supported.)");
+      /* (proto_item_append_text() stops at the label's 239 bytes) */
+      char lab[512];
+      size_t ll = dx_node_label(item, lab, sizeof lab);
+      if (ll < 239 && dx_label_wanted(p, item)) {
+        snprintf(lab + ll, sizeof lab - ll, "%s",
+                 " (Contact Wireshark developers if you want this supported.)");
+        lab[239] = 0;
+        dx_node_set_text(p, item, "%s", lab);
+      }
       dx_add_item(p, item, FL(F_EXT_TYPE), t, ko, kl);
       dx_add_item(p, item, FL(F_EXT_VALUE), t, vo, vl);
     } else {

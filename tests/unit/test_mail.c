@@ -1,74 +1,14 @@
-/* IMAP (imap.c) on hand-made segments of one connection to port 143: the
- * expected values are tshark 4.0's on the same session (written as a pcap
- * by tests/differential/test_tshark_imap.sh, which compares every imap.*
- * field and -V with tshark's). */
-#include "tcpframe.h"
-#include "testutil.h"
+/* Mail: IMAP (imap.c), the Internet Message Format (imf.c) and POP3
+ * (pop.c) on hand-made segments of one connection: the expected values are
+ * tshark 4.0's on the same sessions (tests/differential/test_tshark_imap.sh
+ * and test_tshark_pop.sh compare every field and -V with tshark's). */
+#include "appconn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
-
-typedef struct conn {
-  dx_session *s;
-  uint16_t cport, sport;
-  uint32_t cseq, sseq; /* next sequence number of each side */
-  uint64_t usec;       /* time of the next frame */
-  uint8_t buf[70000];
-} conn;
-
-/* Opens a session (if needed) and a connection with the three-way
- * handshake: frames 1-3 of a fresh session. */
-static void conn_open(conn *c, uint16_t cport, uint16_t sport) {
-  if (!c->s)
-    CU_ASSERT_EQUAL_FATAL(dx_session_new(&c->s, NULL), DX_OK);
-  c->cport = cport;
-  c->sport = sport;
-  c->cseq = 1000;
-  c->sseq = 5000;
-  size_t n = tf_tcp(c->buf, 1, cport, sport, c->cseq, 0, TF_SYN, 64240, NULL, 0, NULL, 0);
-  dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
-  c->cseq++;
-  n = tf_tcp(c->buf, 0, cport, sport, c->sseq, c->cseq, TF_SYN | TF_ACK, 65160, NULL, 0, NULL, 0);
-  dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
-  c->sseq++;
-  n = tf_tcp(c->buf, 1, cport, sport, c->cseq, c->sseq, TF_ACK, 64240, NULL, 0, NULL, 0);
-  dx_packet_free(tf_feed(c->s, c->buf, n, c->usec += 100));
-}
-
-/* One data segment from the client (c2s) or the server, of which the
- * capture keeps `keep` bytes of payload (cut by its snapshot length when
- * fewer than len; frame.len stays the whole frame). */
-static dx_packet *send_seg(conn *c, int c2s, const void *data, size_t len, size_t keep) {
-  size_t n;
-  if (c2s) {
-    n = tf_tcp(c->buf, 1, c->cport, c->sport, c->cseq, c->sseq, TF_PSH | TF_ACK, 64240, NULL, 0,
-               data, len);
-    c->cseq += (uint32_t)len;
-  } else {
-    n = tf_tcp(c->buf, 0, c->cport, c->sport, c->sseq, c->cseq, TF_PSH | TF_ACK, 65160, NULL, 0,
-               data, len);
-    c->sseq += (uint32_t)len;
-  }
-  c->usec += 100;
-  return keep < len ? tf_feed_cut(c->s, c->buf, n, n - len + keep, c->usec)
-                    : tf_feed(c->s, c->buf, n, c->usec);
-}
-
-static dx_packet *send_data(conn *c, int c2s, const void *data, size_t len) {
-  return send_seg(c, c2s, data, len, len);
-}
-
-static dx_packet *send_str(conn *c, int c2s, const char *s) {
-  return send_data(c, c2s, s, strlen(s));
-}
-
-static void conn_close(conn *c) {
-  dx_session_free(c->s);
-  c->s = NULL;
-}
 
 static conn C;
 
@@ -167,11 +107,50 @@ static void test_fetch_imf(void) {
   conn_close(&C);
 }
 
+/* POP3: a request, a response, a RETR whose message ("+OK <size>") comes
+ * in two segments and is reassembled by that size, STLS then TLS. */
+static void test_pop(void) {
+  conn_open(&C, 40200, 110);
+  dx_packet *p = send_str(&C, 0, "+OK ready\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "POP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "S: +OK ready");
+  EXPECT(p, "pop.response.indicator", "+OK");
+  EXPECT(p, "pop.response.description", "ready");
+  EXPECT(p, "pop.response", ""); /* (tshark's value is empty, its label the line) */
+  dx_packet_free(p);
+  p = send_str(&C, 1, "RETR 1\r\n");
+  EXPECT(p, "pop.request.command", "RETR");
+  EXPECT(p, "pop.request.parameter", "1");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "C: RETR 1");
+  dx_packet_free(p);
+  dx_packet_free(send_str(&C, 0, "+OK 30 octets\r\n"));
+  p = send_str(&C, 0, "Subject: hi\r\n\r\n");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "S: DATA fragment, 15 bytes");
+  CU_ASSERT_EQUAL(tu_count(p, "imf"), 0);
+  dx_packet_free(p);
+  p = send_str(&C, 0, "text line one\r\n");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "POP/IMF");
+  EXPECT(p, "pop.data.fragment.count", "2");
+  EXPECT(p, "pop.data.reassembled.length", "30");
+  EXPECT(p, "imf.subject", "hi");
+  dx_packet_free(p);
+  dx_packet_free(send_str(&C, 1, "STLS\r\n"));
+  dx_packet_free(send_str(&C, 0, "+OK go\r\n"));
+  static const uint8_t rec[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+  p = send_data(&C, 1, rec, sizeof rec);
+  CU_ASSERT_EQUAL(tu_count(p, "pop"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 1);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 int main(void) {
   static CU_TestInfo tests[] = {
       {"session", test_session},
       {"FETCH literal: an Internet Message", test_fetch_imf},
+      {"POP3", test_pop},
       CU_TEST_INFO_NULL,
   };
-  return tu_run("imap", tests);
+  return tu_run("mail", tests);
 }
