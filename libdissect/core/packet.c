@@ -260,8 +260,18 @@ static void info_append_mem(dx_packet *p, const char *buf, size_t n) {
     return;
   size_t add = n < 1024 ? n : 1023;
   size_t need = p->col_info_len + add + 1;
-  if (need > 4096) /* the Info column is bounded */
-    return;
+  if (need > 4096) {
+    /* the Info column is bounded: what fits of it, as tshark's 4,096-byte
+     * column takes it (back to a character's start) */
+    if (p->col_info_len >= 4095)
+      return;
+    add = 4095 - p->col_info_len;
+    while (add > 0 && ((uint8_t)buf[add] & 0xc0) == 0x80)
+      add--;
+    if (add == 0)
+      return;
+    need = p->col_info_len + add + 1;
+  }
   if (need > p->col_info_cap) {
     size_t cap = p->col_info_cap ? p->col_info_cap * 2 : 128;
     while (cap < need)

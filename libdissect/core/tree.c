@@ -408,8 +408,17 @@ void(dx_node_append_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   va_start(ap, fmt);
   int k = dx_vsnprintf(buf + used, sizeof buf - used, fmt, ap);
   va_end(ap);
+  /* tshark's proto_item_append_text() adds what fits in a label's 239
+   * bytes (ITEM_LABEL_LENGTH), back to a character's start here */
+  size_t start = used;
   if (k > 0)
     used += (size_t)k < sizeof buf - used ? (size_t)k : sizeof buf - used - 1;
+  if (used > 239 && start < used) {
+    size_t lim = start > 239 ? start : 239;
+    while (lim > start && ((uint8_t)buf[lim] & 0xc0) == 0x80)
+      lim--;
+    used = lim;
+  }
   n->text = dx_arena_strndup(&p->arena, buf, used);
 }
 

@@ -1,5 +1,5 @@
-/* Mail: IMAP (imap.c), the Internet Message Format (imf.c) and POP3
- * (pop.c) on hand-made segments of one connection: the expected values are
+/* Mail: IMAP (imap.c), the Internet Message Format (imf.c), POP3 (pop.c)
+ * and SMTP (smtp.c) on hand-made segments of one connection: the expected values are
  * tshark 4.0's on the same sessions (tests/differential/test_tshark_imap.sh
  * and test_tshark_pop.sh compare every field and -V with tshark's). */
 #include "appconn.h"
@@ -145,11 +145,47 @@ static void test_pop(void) {
   conn_close(&C);
 }
 
+/* SMTP: a multi-line reply, a command, DATA whose message ends with the
+ * EOM in its last segment (reassembled, an Internet Message), STARTTLS. */
+static void test_smtp(void) {
+  conn_open(&C, 40300, 25);
+  dx_packet *p = send_str(&C, 0, "250-mail.example\r\n250 SIZE 100\r\n");
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "S: 250-mail.example | SIZE 100");
+  CU_ASSERT_EQUAL(tu_count(p, "smtp.response"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "smtp.rsp.parameter"), 2);
+  EXPECT(p, "smtp.response.code", "250");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "MAIL FROM:<a@x>\r\n");
+  EXPECT(p, "smtp.req.command", "MAIL");
+  EXPECT(p, "smtp.req.parameter", "FROM:<a@x>");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "C: MAIL FROM:<a@x>");
+  dx_packet_free(p);
+  dx_packet_free(send_str(&C, 1, "DATA\r\n"));
+  dx_packet_free(send_str(&C, 0, "354 go\r\n"));
+  p = send_str(&C, 1, "Subject: hi\r\n\r\n");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "C: DATA fragment, 15 bytes");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "text\r\n.\r\n");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "SMTP/IMF");
+  EXPECT(p, "smtp.data.fragment.count", "2");
+  EXPECT(p, "imf.subject", "hi");
+  CU_ASSERT_EQUAL(tu_count(p, "smtp.eom"), 1);
+  dx_packet_free(p);
+  dx_packet_free(send_str(&C, 1, "STARTTLS\r\n"));
+  dx_packet_free(send_str(&C, 0, "220 go ahead\r\n"));
+  static const uint8_t rec[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+  p = send_data(&C, 1, rec, sizeof rec);
+  CU_ASSERT_EQUAL(tu_count(p, "smtp"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 1);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 int main(void) {
   static CU_TestInfo tests[] = {
-      {"session", test_session},
-      {"FETCH literal: an Internet Message", test_fetch_imf},
-      {"POP3", test_pop},
+      {"session", test_session}, {"FETCH literal: an Internet Message", test_fetch_imf},
+      {"POP3", test_pop},        {"SMTP", test_smtp},
       CU_TEST_INFO_NULL,
   };
   return tu_run("mail", tests);
