@@ -19,6 +19,10 @@ enum {
   F_TYPE,
   F_LEN,
   F_PADDING,
+  F_TRAILER,
+  F_PADDING_BAD,
+  F_FCS,
+  F_FCS_STATUS,
 };
 
 /* Shared with vlan.c and sll.c through dx_ethertype_vals. */
@@ -44,6 +48,9 @@ static const dx_vals lg_vals[] = {
 static const dx_vals ig_vals[] = {
     {0, "Individual address (unicast)"}, {1, "Group address (multicast/broadcast)"}, {0, NULL}};
 
+static const dx_vals fcs_status[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
+                                     {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
+
 static const dx_field eth_fields[] = {
     [F_ETH] = DX_F("eth", "Ethernet II", DX_FT_PROTOCOL, DX_BASE_NONE),
     [F_DST] = DX_F("eth.dst", "Destination", DX_FT_ETHER, DX_BASE_NONE),
@@ -58,6 +65,12 @@ static const dx_field eth_fields[] = {
     [F_TYPE] = DX_FV("eth.type", "Type", DX_FT_UINT16, DX_BASE_HEX, dx_ethertype_vals),
     [F_LEN] = DX_F("eth.len", "Length", DX_FT_UINT16, DX_BASE_DEC),
     [F_PADDING] = DX_F("eth.padding", "Padding", DX_FT_BYTES, DX_BASE_NONE),
+    [F_TRAILER] = DX_F("eth.trailer", "Trailer", DX_FT_BYTES, DX_BASE_NONE),
+    [F_PADDING_BAD] = DX_F("eth.padding_bad",
+                           "Padding identification may be inaccurate and impact trailer dissector",
+                           DX_FT_NONE, DX_BASE_NONE),
+    [F_FCS] = DX_F("eth.fcs", "Frame check sequence", DX_FT_UINT32, DX_BASE_HEX),
+    [F_FCS_STATUS] = DX_FV("eth.fcs.status", "FCS Status", DX_FT_UINT8, DX_BASE_NONE, fcs_status),
 };
 
 /* The LG and IG bits live in the first octet of the address; show them as
@@ -77,6 +90,65 @@ static void add_addr_bits(dx_packet *p, dx_node *parent, const dx_tvb *t, uint32
 
 extern const dx_protocol dx_proto_cfp;
 uint32_t dx_cfp_match(const dx_tvb *t); /* cfp.c */
+
+/* The bytes after the upper layer, as tshark 4.0's add_ethernet_trailer()
+ * reads them (no FCS known, zero padding): padding up to the 60-byte
+ * minimum when all its bytes are zeros; an FCS when the frame has 64
+ * bytes or more and 4 are left; the rest a trailer, with a note when
+ * padding was possible but the bytes were not zeros. (tshark's trailer
+ * heuristics of monitoring equipment, Gigamon, Ixia, VSS, ... are not
+ * tried.) */
+static void trailer(dx_packet *p, dx_node *eth, const dx_tvb *t, const dx_tvb *pl, uint32_t took) {
+  uint32_t cap = pl->len - took;
+  uint32_t rep = pl->reported > took ? pl->reported - took : cap;
+  uint32_t pkt_len = p->frame.wirelen;
+  bool maybe_padded = pkt_len >= 60 && pkt_len - rep < 60;
+  uint32_t pad = 0, off = took;
+  if (maybe_padded) {
+    pad = 60 - (pkt_len - rep);
+    for (uint32_t i = 0; i < pad; i++) {
+      uint8_t b = 0;
+      if (!dx_get_u8(pl, off + i, &b) || b != 0) {
+        pad = 0;
+        break;
+      }
+    }
+    if (pad > 0) {
+      dx_add_item(p, eth, &eth_fields[F_PADDING], pl, off, pad);
+      cap = cap > pad ? cap - pad : 0;
+      rep -= pad;
+      off += pad;
+    }
+  }
+  bool fcs = false;
+  if (t->reported >= 64 && rep >= 4) {
+    if (cap < rep) {
+      rep -= 4;
+      if (cap > rep)
+        cap = rep;
+    } else {
+      cap -= 4;
+      rep -= 4;
+    }
+    fcs = true;
+  }
+  if (rep != 0 && cap != 0) {
+    dx_node *tr = dx_add_item(p, eth, &eth_fields[F_TRAILER], pl, off, cap);
+    if (maybe_padded && pad == 0)
+      dx_expert(p, tr, &eth_fields[F_PADDING_BAD], DX_SEV_NOTE,
+                "Didn't find padding of zeros, and an undecoded trailer exists. There may be "
+                "padding of non-zeros.");
+  }
+  if (fcs) {
+    uint32_t v = 0;
+    if (dx_get_u32(pl, off + cap, &v)) {
+      dx_node *f = dx_add_uint(p, eth, &eth_fields[F_FCS], pl, off + cap, 4, v);
+      dx_node_set_text(p, f, "Frame check sequence: 0x%08x [unverified]", v);
+      dx_node_set_flags(dx_add_uint(p, eth, &eth_fields[F_FCS_STATUS], pl, off + cap, 4, 2),
+                        DX_NODE_GENERATED);
+    }
+  }
+}
 
 static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *eth = dx_add_proto(p, parent, &eth_fields[F_ETH], t, 0, 14);
@@ -132,7 +204,11 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_set(p, "IEEE 802.3, length %u", type);
     if (pl.len)
       dx_proto_llc.dissect(p, &pl, parent);
-    return 14 + pl.len;
+    /* what follows the length's bytes: padding, FCS or trailer */
+    dx_tvb all = dx_tvb_sub(t, 14, UINT32_MAX);
+    if (pl.len == type && all.len > type)
+      trailer(p, eth, t, &all, type);
+    return 14 + (all.len > type ? all.len : pl.len);
   }
   dx_node_set_text(p, eth, "Ethernet II, Src: %s, Dst: %s", ss, ds);
   /* built even when nobody asks for it (no field ghost): frame.protocols
@@ -147,8 +223,7 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_dissect_data(p, &pl, parent);
     took = pl.len;
   } else if (took < pl.len) {
-    /* Bytes after the upper layer: Ethernet padding up to the 60-byte minimum. */
-    dx_add_item(p, eth, &eth_fields[F_PADDING], &pl, took, pl.len - took);
+    trailer(p, eth, t, &pl, took);
   }
   return 14 + (took < pl.len ? pl.len : took);
 }

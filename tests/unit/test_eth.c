@@ -1,7 +1,7 @@
 /* Ethernet II and IEEE 802.3 framing: addresses and their LG/IG bits, the
  * either-direction eth.addr, EtherType dispatch, padding after a short
  * IPv4 packet, an unknown EtherType, a length field instead of a type, and
- * every truncation. Expected values are what tshark 4.0 prints for the
+ * every truncation, trailers and FCS. Expected values are what tshark 4.0 prints for the
  * same hand-made frames (tshark -T fields). */
 #include "netframe.h"
 #include "testutil.h"
@@ -139,12 +139,48 @@ static void test_truncated(void) {
   (void)n;
 }
 
+/* The bytes after the upper layer as tshark 4.0's add_ethernet_trailer()
+ * takes them (checked with tshark -T fields on the same frames): the ping
+ * padded with non-zero bytes is a trailer with a note; the 28-byte packet
+ * in a 64-byte frame is zero padding to 60 and a 4-byte FCS; a 100-byte
+ * frame with 4 extra bytes ends with an FCS, no padding. */
+static void test_trailer_fcs(void) {
+  dx_session *s = NULL;
+  size_t n = ping60(fb);
+  memset(fb + 42, 0xab, 18);
+  dx_packet *p = tu_dissect(&s, 1, fb, n);
+  CU_ASSERT_EQUAL(tu_count(p, "eth.padding"), 0);
+  EXPECT(p, "eth.trailer", "abababababababababababababababababab");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.padding_bad"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "eth.fcs"), 0);
+  dx_packet_free(p);
+  n = ping60(fb);
+  fb[60] = 0x11, fb[61] = 0x22, fb[62] = 0x33, fb[63] = 0x44;
+  p = tu_dissect(&s, 1, fb, 64);
+  EXPECT(p, "eth.padding", "000000000000000000000000000000000000");
+  EXPECT(p, "eth.fcs", "0x11223344");
+  EXPECT(p, "eth.fcs.status", "2");
+  CU_ASSERT_EQUAL(tu_count(p, "eth.trailer"), 0);
+  dx_packet_free(p);
+  n = nf_eth(fb, 0x0800);
+  n += nf_ip4(fb + n, 1, 1, 0, NULL, 0, 62);
+  n += nf_icmp_echo(fb + n, 8, 1, 0, 54);
+  fb[96] = 0xde, fb[97] = 0xad, fb[98] = 0xbe, fb[99] = 0xef;
+  p = tu_dissect(&s, 1, fb, 100);
+  CU_ASSERT_EQUAL(tu_count(p, "eth.padding"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "eth.trailer"), 0);
+  EXPECT(p, "eth.fcs", "0xdeadbeef");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static CU_TestInfo tests[] = {
     {"Ethernet II, padding", test_ethernet_ii},
     {"group and locally administered bits", test_group_and_local_bits},
     {"IEEE 802.3 length field", test_8023_length},
     {"unknown EtherType as data", test_unknown_ethertype},
     {"truncated at every length", test_truncated},
+    {"trailer and FCS", test_trailer_fcs},
     CU_TEST_INFO_NULL,
 };
 
