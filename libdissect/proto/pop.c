@@ -12,6 +12,7 @@
 #include "../core/dx.h"
 #include "../core/stream.h"
 #include "http_body.h"
+#include "mailmsg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,66 +63,22 @@ extern const dx_protocol dx_proto_tls;
 
 #define POP_MAX_FRAGS 512 /* data segments of one message listed */
 
-typedef struct pop_frag {
-  uint64_t frame;
-  uint32_t len;
-} pop_frag;
-
 typedef struct pop_conv {
+  dx_mail_msg msg; /* (first: dx_mail_conv_get) */
   bool msg_request, stls_request;
   uint32_t read_len, tot_len;
-  /* the message data being reassembled, charged to the budget */
-  uint8_t *buf;
-  uint32_t blen;
-  pop_frag *frags;
-  uint32_t nfrags;
-  uint64_t *budget;
-  uint64_t max;
-  uint64_t charged;
 } pop_conv;
 
-static void reset_msg(pop_conv *c) {
-  free(c->buf);
-  free(c->frags);
-  c->buf = NULL;
-  c->frags = NULL;
-  c->blen = c->nfrags = 0;
-  dx_budget_give(c->budget, c->charged);
-  c->charged = 0;
-}
-
 static void conv_free(void *v) {
-  pop_conv *c = v;
-  if (!c)
-    return;
-  reset_msg(c);
-  dx_budget_give(c->budget, dx_heap_cost(sizeof *c));
-  free(c);
+  dx_mail_conv_free(v, sizeof(pop_conv));
 }
 
 static pop_conv *conv_get(dx_packet *p) {
-  if (!dx_in_stream(p))
-    return NULL;
-  pop_conv *c = dx_app_data(p, conv_free);
-  if (c)
-    return c;
-  uint64_t *budget = dx_packet_stream_budget(p);
-  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
-  if (!dx_budget_take(budget, max, dx_heap_cost(sizeof *c)))
-    return NULL;
-  c = calloc(1, sizeof *c);
-  if (!c) {
-    dx_budget_give(budget, dx_heap_cost(sizeof *c));
-    return NULL;
-  }
-  c->budget = budget;
-  c->max = max;
-  if (!dx_app_data_set(p, c, conv_free)) {
-    conv_free(c);
-    return NULL;
-  }
-  return c;
+  return dx_mail_conv_get(p, sizeof(pop_conv), conv_free);
 }
+
+static const dx_mail_fields frag_fields = {FL(F_FRAGMENTS), FL(F_FRAGMENT), FL(F_FRAGMENT_COUNT),
+                                           FL(F_REASM_LEN)};
 
 /* tvb_find_line_end() without desegmentation: the line's length, *next
  * after its end (CR LF, LF, CR) or the bytes' end. */
@@ -169,63 +126,26 @@ static void message_data(dx_packet *p, pop_conv *c, const dx_tvb *t, dx_node *po
   }
   c->read_len += t->len;
   bool more = c->read_len < c->tot_len;
-  if (!more && c->nfrags == 0) {
+  if (!more && c->msg.nfrags == 0) {
     /* a message in one segment */
     dx_dissect_imf(p, parent, t);
     c->read_len = c->tot_len = 0;
     return;
   }
-  uint64_t cost = (uint64_t)t->len + sizeof(pop_frag);
-  if (c->nfrags >= POP_MAX_FRAGS || !dx_budget_take(c->budget, c->max, cost)) {
-    dx_expert(p, pop, dx_field_limit(), DX_SEV_WARN,
-              "[POP message reassembly limit reached: the data is shown as it comes]");
-    reset_msg(c);
+  dx_mail_msg_add(p, &c->msg, pop, t->data, t->len, POP_MAX_FRAGS);
+  if (c->msg.off) {
+    /* (past the budget: the data as it comes) */
+    dx_mail_msg_reset(&c->msg);
     c->read_len = c->tot_len = 0;
     dx_dissect_data(p, t, pop);
     return;
   }
-  uint8_t *nb = realloc(c->buf, (size_t)c->blen + t->len + 1);
-  pop_frag *nf = nb ? realloc(c->frags, (c->nfrags + 1) * sizeof *nf) : NULL;
-  if (nb)
-    c->buf = nb;
-  if (!nb || !nf) {
-    dx_budget_give(c->budget, cost);
-    reset_msg(c);
-    c->read_len = c->tot_len = 0;
-    dx_dissect_data(p, t, pop);
-    return;
-  }
-  c->frags = nf;
-  c->charged += cost;
-  memcpy(c->buf + c->blen, t->data, t->len);
-  c->blen += t->len;
-  c->frags[c->nfrags++] = (pop_frag){p->num, t->len};
   if (more)
     return; /* (tshark: fragmented, nothing more in this frame) */
-  /* complete: the fragments' tree, then the message */
-  dx_tvb rt = dx_packet_add_source(p, "Reassembled DATA", c->buf, c->blen);
-  dx_node *fr = dx_add_none(p, pop, FL(F_FRAGMENTS), &rt, 0, rt.len);
-  char lab[256];
-  int u = snprintf(lab, sizeof lab, "%u DATA fragments (%u bytes): ", c->nfrags, c->blen);
-  uint32_t pos = 0;
-  for (uint32_t i = 0; i < c->nfrags; i++) {
-    if (u > 0 && (size_t)u < sizeof lab - 40)
-      u += snprintf(lab + u, sizeof lab - (size_t)u, "%s#%llu(%u)", i ? ", " : "",
-                    (unsigned long long)c->frags[i].frame, c->frags[i].len);
-    dx_node *f = dx_add_uint(p, fr, FL(F_FRAGMENT), &rt, pos, c->frags[i].len, c->frags[i].frame);
-    if (c->frags[i].len)
-      dx_node_set_text(p, f, "[Frame: %llu, payload: %u-%u (%u bytes)]",
-                       (unsigned long long)c->frags[i].frame, pos, pos + c->frags[i].len - 1,
-                       c->frags[i].len);
-    pos += c->frags[i].len;
-  }
-  dx_node_set_text(p, fr, "[%s]", lab);
-  dx_node_set_flags(dx_add_uint(p, fr, FL(F_FRAGMENT_COUNT), &rt, 0, 0, c->nfrags),
-                    DX_NODE_GENERATED);
-  dx_node_set_flags(dx_add_uint(p, fr, FL(F_REASM_LEN), &rt, 0, 0, c->blen), DX_NODE_GENERATED);
+  dx_tvb rt = dx_mail_msg_source(p, &c->msg, pop, &frag_fields, "Reassembled DATA");
   if (rt.len || rt.reported)
     dx_dissect_imf(p, parent, &rt);
-  reset_msg(c);
+  dx_mail_msg_reset(&c->msg);
   c->read_len = c->tot_len = 0;
 }
 

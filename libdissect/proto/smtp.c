@@ -11,6 +11,7 @@
 #include "../core/dx.h"
 #include "../core/stream.h"
 #include "http_body.h"
+#include "mailmsg.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,71 +129,31 @@ enum { PDU_NONE, PDU_CMD, PDU_MESSAGE, PDU_EOM };
 
 #define SMTP_MAX_FRAGS 4096 /* message segments listed */
 
-typedef struct smtp_frag {
-  uint64_t frame;
-  uint32_t len;
-} smtp_frag;
-
 typedef struct smtp_conv {
+  dx_mail_msg msg; /* (first: dx_mail_conv_get) */
   int state, auth;
-  bool crlf_seen, data_seen, msg_last;
+  bool crlf_seen, data_seen, msg_last, fresh;
   uint32_t msg_read_len, msg_tot_len;
   uint64_t first_auth, last_auth, user_frame, pass_frame, user_pass_frame, user_cmd_frame,
       user_pass_cmd_frame;
-  /* the message being reassembled, charged to the budget */
-  uint8_t *buf;
-  uint32_t blen;
-  smtp_frag *frags;
-  uint32_t nfrags;
-  bool frags_off; /* the budget said no: this message is not reassembled */
-  uint64_t *budget, max, charged;
 } smtp_conv;
 
-static void msg_reset(smtp_conv *c) {
-  free(c->buf);
-  free(c->frags);
-  c->buf = NULL;
-  c->frags = NULL;
-  c->blen = c->nfrags = 0;
-  c->frags_off = false;
-  dx_budget_give(c->budget, c->charged);
-  c->charged = 0;
-}
-
 static void conv_free(void *v) {
-  smtp_conv *c = v;
-  if (!c)
-    return;
-  msg_reset(c);
-  dx_budget_give(c->budget, dx_heap_cost(sizeof *c));
-  free(c);
+  dx_mail_conv_free(v, sizeof(smtp_conv));
 }
 
 static smtp_conv *conv_get(dx_packet *p) {
-  if (!dx_in_stream(p))
-    return NULL;
-  smtp_conv *c = dx_app_data(p, conv_free);
-  if (c)
-    return c;
-  uint64_t *budget = dx_packet_stream_budget(p);
-  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
-  if (!dx_budget_take(budget, max, dx_heap_cost(sizeof *c)))
-    return NULL;
-  c = calloc(1, sizeof *c);
-  if (!c) {
-    dx_budget_give(budget, dx_heap_cost(sizeof *c));
-    return NULL;
-  }
-  c->state = ST_START;
-  c->msg_last = true;
-  c->budget = budget;
-  c->max = max;
-  if (!dx_app_data_set(p, c, conv_free)) {
-    conv_free(c);
-    return NULL;
+  smtp_conv *c = dx_mail_conv_get(p, sizeof(smtp_conv), conv_free);
+  if (c && !c->fresh) {
+    c->fresh = true;
+    c->state = ST_START;
+    c->msg_last = true;
   }
   return c;
 }
+
+static const dx_mail_fields frag_fields = {FL(F_FRAGMENTS), FL(F_FRAGMENT), FL(F_FRAGMENT_COUNT),
+                                           FL(F_REASM_LEN)};
 
 /* tvb_find_line_end(): the length of the line at off, -1 when it has no
  * end and desegmentation is asked for (a CR at the end waits too); *next
@@ -254,71 +215,18 @@ static bool is_request(const dx_packet *p) {
 
 /* fragment_add_seq_next(): n bytes of this frame join the message. */
 static void frag_add(dx_packet *p, smtp_conv *c, dx_node *smtp, const uint8_t *d, uint32_t n) {
-  if (c->frags_off)
-    return;
-  uint64_t cost = (uint64_t)n + sizeof(smtp_frag);
-  uint8_t *nb = NULL;
-  smtp_frag *nf = NULL;
-  if (c->nfrags < SMTP_MAX_FRAGS && dx_budget_take(c->budget, c->max, cost)) {
-    nb = realloc(c->buf, (size_t)c->blen + n + 1);
-    if (nb)
-      c->buf = nb;
-    nf = nb ? realloc(c->frags, (c->nfrags + 1) * sizeof *nf) : NULL;
-    if (!nf)
-      dx_budget_give(c->budget, cost);
-  }
-  if (!nf) {
-    dx_expert(p, smtp, dx_field_limit(), DX_SEV_WARN,
-              "[SMTP message reassembly limit reached: this message is not reassembled]");
-    msg_reset(c);
-    c->frags_off = true;
-    return;
-  }
-  c->frags = nf;
-  c->charged += cost;
-  if (n)
-    memcpy(c->buf + c->blen, d, n);
-  c->blen += n;
-  c->frags[c->nfrags++] = (smtp_frag){p->num, n};
+  dx_mail_msg_add(p, &c->msg, smtp, d, n, SMTP_MAX_FRAGS);
 }
 
 /* fragment_end_seq_next() and process_reassembled_data(): the message's
  * fragments listed (when more than one), then the Internet Message. */
 static void frag_end(dx_packet *p, smtp_conv *c, dx_node *smtp, dx_node *parent) {
-  if (c->frags_off || c->nfrags == 0) {
-    msg_reset(c);
-    return;
+  if (!c->msg.off && c->msg.nfrags) {
+    dx_tvb rt = dx_mail_msg_source(p, &c->msg, smtp, &frag_fields, "Reassembled SMTP");
+    if (rt.len || rt.reported)
+      dx_dissect_imf(p, parent, &rt);
   }
-  dx_tvb rt;
-  if (c->nfrags > 1 || c->frags[0].frame != p->num) {
-    rt = dx_packet_add_source(p, "Reassembled SMTP", c->buf, c->blen);
-    dx_node *fr = dx_add_none(p, smtp, FL(F_FRAGMENTS), &rt, 0, rt.len);
-    char lab[256];
-    int u = snprintf(lab, sizeof lab, "%u DATA fragments (%u bytes): ", c->nfrags, c->blen);
-    uint32_t pos = 0;
-    for (uint32_t i = 0; i < c->nfrags; i++) {
-      if (u > 0 && (size_t)u < sizeof lab - 40)
-        u += snprintf(lab + u, sizeof lab - (size_t)u, "%s#%llu(%u)", i ? ", " : "",
-                      (unsigned long long)c->frags[i].frame, c->frags[i].len);
-      dx_node *f = dx_add_uint(p, fr, FL(F_FRAGMENT), &rt, pos, c->frags[i].len, c->frags[i].frame);
-      if (c->frags[i].len)
-        dx_node_set_text(p, f, "[Frame: %llu, payload: %u-%u (%u bytes)]",
-                         (unsigned long long)c->frags[i].frame, pos, pos + c->frags[i].len - 1,
-                         c->frags[i].len);
-      else
-        dx_node_set_text(p, f, "[Frame: %llu (no data)]", (unsigned long long)c->frags[i].frame);
-      pos += c->frags[i].len;
-    }
-    dx_node_set_text(p, fr, "[%s]", lab);
-    dx_node_set_flags(dx_add_uint(p, fr, FL(F_FRAGMENT_COUNT), &rt, 0, 0, c->nfrags),
-                      DX_NODE_GENERATED);
-    dx_node_set_flags(dx_add_uint(p, fr, FL(F_REASM_LEN), &rt, 0, 0, c->blen), DX_NODE_GENERATED);
-  } else {
-    rt = dx_packet_add_source(p, "Reassembled SMTP", c->buf, c->blen);
-  }
-  if (rt.len || rt.reported)
-    dx_dissect_imf(p, parent, &rt);
-  msg_reset(c);
+  dx_mail_msg_reset(&c->msg);
 }
 
 static void request(dx_packet *p, smtp_conv *c, const dx_tvb *t, const uint8_t *s, int pdu,
@@ -334,10 +242,10 @@ static void request(dx_packet *p, smtp_conv *c, const dx_tvb *t, const uint8_t *
         /* (tshark: the text lines' layer comes between, so the message
          * completed here is only said to be reassembled in this frame,
          * and not dissected) */
-        if (!c->frags_off)
+        if (!c->msg.off)
           dx_node_set_flags(dx_add_uint(p, smtp, FL(F_REASM_IN), t, 0, 0, p->num),
                             DX_NODE_GENERATED);
-        msg_reset(c);
+        dx_mail_msg_reset(&c->msg);
       }
     } else {
       dx_http_text_lines(p, smtp, t, NULL);
