@@ -23,6 +23,7 @@ enum {
   F_PADDING_BAD,
   F_FCS,
   F_FCS_STATUS,
+  F_LEN_PAST_END,
 };
 
 /* Shared with vlan.c and sll.c through dx_ethertype_vals. */
@@ -70,6 +71,9 @@ static const dx_field eth_fields[] = {
                            "Padding identification may be inaccurate and impact trailer dissector",
                            DX_FT_NONE, DX_BASE_NONE),
     [F_FCS] = DX_F("eth.fcs", "Frame check sequence", DX_FT_UINT32, DX_BASE_HEX),
+    [F_LEN_PAST_END] =
+        DX_F("eth.len.past_end", "Length field value goes past the end of the payload", DX_FT_NONE,
+             DX_BASE_NONE),
     [F_FCS_STATUS] = DX_FV("eth.fcs.status", "FCS Status", DX_FT_UINT8, DX_BASE_NONE, fcs_status),
 };
 
@@ -199,11 +203,19 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     /* IEEE 802.3 length field: the payload is LLC (802.2, with SNAP), as
      * tshark dissects it; tshark 4.0 names the layer without addresses */
     dx_node_set_text(p, eth, "IEEE 802.3 Ethernet ");
-    dx_add_item(p, eth, &eth_fields[F_LEN], t, 12, 2);
+    dx_node *ln = dx_add_item(p, eth, &eth_fields[F_LEN], t, 12, 2);
+    if (type > t->reported - 14) {
+      /* (tshark's dissect_802_3: an error, the payload what is there) */
+      dx_expert(p, ln, &eth_fields[F_LEN_PAST_END], DX_SEV_ERROR,
+                "Length field value goes past the end of the payload");
+      dx_node_set_flags(ln, DX_NODE_MALFORMED);
+    }
     dx_tvb pl = dx_tvb_sub(t, 14, type);
     dx_col_info_set(p, "IEEE 802.3, length %u", type);
     if (pl.len)
       dx_proto_llc.dissect(p, &pl, parent);
+    else if (pl.reported)
+      dx_mark_truncated(p, eth, "IEEE 802.3 payload");
     /* what follows the length's bytes: padding, FCS or trailer */
     dx_tvb all = dx_tvb_sub(t, 14, UINT32_MAX);
     if (pl.len == type && all.len > type)

@@ -362,6 +362,8 @@ static bool is_information(uint16_t ctrl) {
   return (ctrl & 1) == 0 || (ctrl & 0xef) == 0x03;
 }
 
+extern const dx_protocol dx_proto_stp;
+
 static uint32_t dissect_llc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *l = dx_add_proto(p, parent, FL(F_LLC), t, 0, t->len);
   dx_col_set_proto(p, "LLC");
@@ -453,6 +455,15 @@ static uint32_t dissect_llc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (pl.len && dsap == 0x06 && is_information(ctrl) &&
       dx_dissect_table(p, DX_TABLE_ETHERTYPE, 0x0800, &pl, parent) != 0)
     return t->len;
+  /* 0x42: Spanning Tree BPDUs (stp.c) */
+  if ((pl.len || pl.reported) && dsap == 0x42 && is_information(ctrl)) {
+    uint32_t took = dx_proto_stp.dissect(p, &pl, parent);
+    if (took < pl.len) {
+      dx_tvb rest = dx_tvb_sub(&pl, took, UINT32_MAX);
+      dx_dissect_data(p, &rest, parent);
+    }
+    return t->len;
+  }
   if (pl.len)
     dx_dissect_data(p, &pl, parent);
   return t->len;

@@ -263,9 +263,85 @@ static void test_labels(void) {
                "101. 11.. = Command: Exchange identification (0x2b)");
 }
 
+/* Spanning Tree BPDUs behind LLC SAP 0x42 (stp.c): an RST BPDU (flags
+ * 0x3e: forwarding, learning, port role Designated, proposal),
+ * a Configuration BPDU with TC set and a message age of 1.5 s, a Topology
+ * Change Notification; the values are tshark 4.0's on the same frames. */
+static void test_stp(void) {
+  dx_session *s = NULL;
+  uint8_t b[128];
+  size_t n = frame(b,
+                   "424203"
+                   "000002023e"
+                   "8001001122334455"
+                   "00004e20"
+                   "7002aabbccddeeff"
+                   "8002"
+                   "0100"
+                   "1400"
+                   "0200"
+                   "0f00"
+                   "00",
+                   39);
+  dx_packet *p = tu_dissect(&s, 1, b, n);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "frame.protocols"), "eth:llc:stp");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "STP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "RST. Root = 32768/1/00:11:22:33:44:55  Cost = 20000  Port = 0x8002");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "stp.flags.port_role"), "3");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "stp.flags"),
+                         "BPDU flags: 0x3e, Forwarding, Learning, Port Role: Designated, Proposal");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "stp.bridge.ext"), "2");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "stp.bridge.hw"), "aa:bb:cc:dd:ee:ff");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "stp.version_1_length"), "0");
+  dx_packet_free(p);
+  n = frame(b,
+            "424203"
+            "0000000081"
+            "1000001122334455"
+            "00000004"
+            "1000001122334455"
+            "8001"
+            "0180"
+            "1400"
+            "0200"
+            "0f00",
+            38);
+  p = tu_dissect(&s, 1, b, n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Conf. TC + Root = 4096/0/00:11:22:33:44:55  Cost = 4  Port = 0x8001");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "stp.msg_age"), "1.5");
+  dx_packet_free(p);
+  n = frame(b,
+            "424203"
+            "00000080",
+            7);
+  p = tu_dissect(&s, 1, b, n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Topology Change Notification");
+  CU_ASSERT_EQUAL(tu_count(p, "stp.flags"), 0);
+  dx_packet_free(p);
+  /* every prefix: truncated, never past the bytes */
+  n = frame(b,
+            "424203"
+            "000002023e"
+            "8001001122334455"
+            "00004e20"
+            "7002aabbccddeeff"
+            "8002"
+            "0100"
+            "1400"
+            "0200"
+            "0f00"
+            "00",
+            39);
+  CU_ASSERT_EQUAL(tu_truncate_all(1, b, n), 0);
+  dx_session_free(s);
+}
+
 static CU_TestInfo tests[] = {
     {"U, I, S frames and SNAP against tshark -T fields", test_cases},
     {"-V labels against tshark -V", test_labels},
+    {"Spanning Tree BPDUs", test_stp},
     CU_TEST_INFO_NULL,
 };
 
