@@ -178,7 +178,7 @@ static void stale_set_aside(dx_tcp_stream *s) {
   if (!s->old_st) {
     uint64_t cost = DX_REASM_STALE_KEPT * sizeof(dx_reasm_stale);
     if (!s->lim.total || *s->lim.total + cost <= s->lim.max_total)
-      s->old_st = malloc(DX_REASM_STALE_KEPT * sizeof *s->old_st);
+      s->old_st = calloc(DX_REASM_STALE_KEPT, sizeof *s->old_st);
     if (!s->old_st) {
       dx_tcp_stale_drop(s, false);
       return;
