@@ -217,10 +217,6 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
   }
   if (kind && !kind->heuristics)
     return 0;
-  if (s && s->heur_tries >= 4)
-    return 0;
-  if (s)
-    s->heur_tries++;
   const dx_session *ss = p->sess;
   for (size_t i = 0; i < ss->nheur_tcp; i++) {
     const dx_protocol *pr = ss->heur_tcp[i];

@@ -3530,6 +3530,21 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     if (!tls)
       tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+    if (len == 0 && left == 5) {
+      /* an empty record at the end of the bytes: tshark 4.0's
+       * dissect_ssl3_record() reads the byte after the length (to guess
+       * the version) before anything else, and stops there with an
+       * exception: the record is its header, unnamed, and malformed */
+      dx_node *r = dx_add_none(p, tls, FL(F_RECORD), t, off, 5);
+      filled = true;
+      dx_add_item(p, r, FL(F_CT), t, off, 1);
+      dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
+      dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
+      dx_mark_malformed(p, r, "an empty record ends the data");
+      last_ver = ver;
+      off = t->len;
+      break;
+    }
     c->seen_record = true;
     x.tls = tls;
     x.parent = parent;
@@ -3567,19 +3582,33 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   return off;
 }
 
-/* Recognises a TLS record header on any port (RFC 8446 5.1). */
+/* Recognises TLS on any port as tshark 4.0's dissect_ssl_heur(): a
+ * Handshake or Application Data record header of SSL 3.0 to TLS 1.2 (TLS
+ * 1.3 writes 0x0301 or 0x0303 there) with a length from 1 to 2^14 + 2047,
+ * or an SSLv2-compatible Client Hello (RFC 5246 E.2: a 2-byte length
+ * with its high bit set and under 256, type 1, cipher spec length a
+ * non-zero multiple of 3, session id 0 or 16 bytes, challenge 32). */
+static bool heur_sslv3_or_tls(const dx_tvb *t) {
+  uint8_t ct;
+  uint16_t ver, len;
+  if (!dx_get_u8(t, 0, &ct) || !dx_get_u16(t, 1, &ver) || !dx_get_u16(t, 3, &len))
+    return false;
+  return (ct == 22 || ct == 23) && ver >= 0x0300 && ver <= 0x0303 && len != 0 &&
+         len < TLS_MAX_RECORD;
+}
+
+static bool heur_sslv2_client_hello(const dx_tvb *t) {
+  uint8_t b0, type;
+  uint16_t specs, sid, chal;
+  if (t->len < 46 || !dx_get_u8(t, 0, &b0) || !dx_get_u8(t, 2, &type) ||
+      !dx_get_u16(t, 5, &specs) || !dx_get_u16(t, 7, &sid) || !dx_get_u16(t, 9, &chal))
+    return false;
+  return b0 == 0x80 && type == 1 && specs != 0 && specs % 3 == 0 && (sid == 0 || sid == 16) &&
+         chal == 32;
+}
+
 static uint32_t heur_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
-  uint8_t ct, maj, min;
-  uint16_t len;
-  if (!dx_get_u8(t, 0, &ct) || !dx_get_u8(t, 1, &maj) || !dx_get_u8(t, 2, &min) ||
-      !dx_get_u16(t, 3, &len))
-    return 0;
-  if (ct < 20 || ct > 24 || maj != 3 || min > 4 || len > TLS_MAX_RECORD || len == 0)
-    return 0;
-  /* A stream that starts with a handshake record should start with a hello. */
-  uint8_t hs;
-  if (ct == 22 && dx_get_u8(t, 5, &hs) && hs != HS_CLIENT_HELLO && hs != HS_SERVER_HELLO &&
-      !dx_app_data(p, conv_free))
+  if (!heur_sslv3_or_tls(t) && !heur_sslv2_client_hello(t))
     return 0;
   return dissect_tls(p, t, parent);
 }

@@ -36,8 +36,6 @@ doq.pcapng DNS over QUIC (tshark decodes DNS in QUIC streams), which dissect doe
 vnc.pcap tshark's VNC dissector starts a new conversation at the first VNC message: tcp.stream and TCP's sequence analysis start again in tshark
 rdp.pcap tshark's TPKT dissector keeps the connection after RDP's negotiation and shows its TLS records as "TPKT Continuation"; dissect shows the TLS handshake
 1kxun.pcap not yet examined: SSLv2 records tshark reads after a gap ("Encrypted Data, Continuation Data"), dissect shows data (its mDNS, LLMNR and SSDP frames compare equal; frame 582 is a kept difference, as starcraft_battle.pcap's)
-skype.pcap not yet examined: TLS on TCP port 13392 that tshark finds and dissect shows as data (its mDNS and SSDP frames compare equal)
-skype_no_unknown.pcap not yet examined: TLS on TCP port 13392, as skype.pcap (its mDNS and SSDP frames compare equal)
 anyconnect-vpn.pcap not yet examined: TLS on TCP ports 8009 and 5223 that dissect finds where tshark waits for a reassembled PDU or shows data (its mDNS and SSDP frames compare equal)
 dnscrypt-v1-and-resolver-pings.pcap DNSCrypt certificates in TXT records: tshark 4.0 cuts a TXT string at its first NUL byte, dissect shows it whole, escaped; DNSCrypt on other ports
 avast_securedns.pcapng DNSCrypt, as dnscrypt-v1-and-resolver-pings.pcap

@@ -1060,6 +1060,72 @@ static void test_frames_out_of_order(void) {
   dx_session_free(s);
 }
 
+/* TLS on a port without a dissector, found as tshark 4.0's
+ * dissect_ssl_heur() finds it: tried on every segment until one is taken,
+ * a Handshake or Application Data record header of SSL 3.0 to TLS 1.2 with
+ * a length from 1 to 2^14 + 2047, whatever the handshake message (nDPI's
+ * skype.pcap: an encrypted handshake record after three 5-byte messages).
+ * Each value was read from tshark 4.0 on the frames of this test
+ * (TU_DUMP_PCAP). */
+static void test_heuristic_as_tshark(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  if (!have_tcp_stack(s)) {
+    dx_session_free(s);
+    return;
+  }
+  static const uint8_t junk[5] = {0x00, 0x01, 0x00, 0x02, 0x07};
+  handshake3(s, 13392);
+  uint32_t cseq = 1001;
+  dx_packet *p;
+  for (int i = 0; i < 3; i++, cseq += 5) {
+    p = seg(s, 1, 13392, cseq, 5001, TF_ACK | TF_PSH, junk, sizeof junk, 10 + (uint64_t)i);
+    CU_ASSERT_EQUAL(tu_count(p, "tls"), 0);
+    dx_packet_free(p);
+  }
+  bb m = {0};
+  p8(&m, 22); /* an encrypted handshake message: no hello */
+  p16(&m, 0x0301);
+  p16(&m, 40);
+  pfill(&m, 0x9c, 40);
+  p8(&m, 23);
+  p16(&m, 0x0301);
+  p16(&m, 30);
+  pfill(&m, 0x5a, 30);
+  p = seg(s, 1, 13392, cseq, 5001, TF_ACK | TF_PSH, m.b, m.n, 20);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 2);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encrypted Handshake Message, Application Data");
+  dx_packet_free(p);
+  cseq += (uint32_t)m.n;
+  /* the server's empty Application Data record, alone in its segment:
+   * tshark reads the byte after the length and stops with an exception */
+  static const uint8_t empty[5] = {23, 3, 1, 0, 0};
+  p = seg(s, 0, 13392, 5001, cseq, TF_ACK | TF_PSH, empty, sizeof empty, 21);
+  EXPECT(p, "tls.record.length", "0");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.app_data"), 0);
+  CU_ASSERT(has_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "[Malformed Packet]");
+  dx_packet_free(p);
+
+  /* An Alert first, then a record of version 0x0304: neither is taken;
+   * a TLS 1.2 Application Data record after them is. */
+  handshake3(s, 13393);
+  static const uint8_t alert[7] = {21, 3, 3, 0, 2, 2, 40};
+  p = seg(s, 1, 13393, 1001, 5001, TF_ACK | TF_PSH, alert, sizeof alert, 30);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 0);
+  dx_packet_free(p);
+  static const uint8_t v13[9] = {23, 3, 4, 0, 4, 1, 2, 3, 4};
+  p = seg(s, 1, 13393, 1008, 5001, TF_ACK | TF_PSH, v13, sizeof v13, 31);
+  CU_ASSERT_EQUAL(tu_count(p, "tls"), 0);
+  dx_packet_free(p);
+  static const uint8_t app[9] = {23, 3, 3, 0, 4, 1, 2, 3, 4};
+  p = seg(s, 1, 13393, 1017, 5001, TF_ACK | TF_PSH, app, sizeof app, 32);
+  EXPECT(p, "tls.record.version", "0x0303");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Application Data");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* A TLS 1.2 application data record of `len` bytes of `fill` into m. */
 static void app_record(bb *m, uint16_t len, uint8_t fill) {
   p8(m, 23);
@@ -1436,6 +1502,7 @@ static CU_TestInfo tests[] = {
     {"malformed_lengths", test_malformed_lengths},
     {"frames_split_hello", test_frames_split_hello},
     {"frames_out_of_order", test_frames_out_of_order},
+    {"heuristic_as_tshark", test_heuristic_as_tshark},
     {"frames_resume_at_pdu_end", test_frames_resume_at_pdu_end},
     {"frames_fast_retransmission", test_frames_fast_retransmission},
     {"session_version_without_hello", test_session_version_without_hello},
