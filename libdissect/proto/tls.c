@@ -683,6 +683,10 @@ typedef struct tls_conv {
    * a ClientHello), which decides, as the negotiated one, how bytes that
    * are no record header are shown (session_version()) */
   uint16_t rec_version;
+  /* tshark 4.0 took the connection for SSLv2 (an SSLv2-looking record of
+   * message type 2 to 8 where no version was known): every record after
+   * is an SSLv2 record for it (ssl2_record()) */
+  bool sslv2;
   uint16_t suite;
   bool have_suite, tls13, hrr, note_done, seen_record;
   bool client_ccs; /* the client's ChangeCipherSpec seen (TLS <= 1.2) */
@@ -3281,6 +3285,15 @@ static bool v2_hello(const dx_tvb *t, uint32_t off) {
          dx_get_u8(t, off + 3, &maj) && (maj == 3 || maj == 0);
 }
 
+/* tshark 4.0's ssl_looks_like_sslv2(), tried on bytes of a connection
+ * whose version is not known: a first byte with its high bit set (a
+ * 2-byte SSLv2 record header) and a third byte that is an SSLv2 or PCT
+ * handshake type sent in the clear (0 to 5). */
+static bool looks_like_v2(const dx_tvb *t, uint32_t off) {
+  uint8_t b0 = 0, mt = 0xff;
+  return dx_get_u8(t, off, &b0) && b0 >= 0x80 && dx_get_u8(t, off + 2, &mt) && mt <= 5;
+}
+
 static const dx_vals ssl2_spec_vals[] = {{0x010080, "SSL2_RC4_128_WITH_MD5"},
                                          {0x020080, "SSL2_RC4_128_EXPORT40_WITH_MD5"},
                                          {0x030080, "SSL2_RC2_128_CBC_WITH_MD5"},
@@ -3396,10 +3409,12 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       return 0;
   }
   if (t->len == 0 || (!valid_header(t, 0) && !v2_hello(t, 0))) {
-    /* Not a record header: refuse unless this is a known TLS stream. */
+    /* Not a record header: refuse unless this is a known TLS stream (or
+     * an SSLv2 record where no version is known yet). */
     tls_conv tmp;
     tls_conv *c = get_conv(p, &tmp, false);
-    if (c == &tmp || !c->seen_record || t->len == 0)
+    bool v2 = looks_like_v2(t, 0) && (c == &tmp || !session_version(c));
+    if (t->len == 0 || (!v2 && (c == &tmp || !c->seen_record)))
       return 0;
   }
   tls_conv tmp;
@@ -3443,6 +3458,46 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       v2_client_hello(&x, t, off, tls, (uint16_t)(left < 2u + l2 ? left - 2 : l2));
       last_ver = 0x0002;
       off += left < 2u + l2 ? left : 2u + l2;
+      continue;
+    }
+    if (c->sslv2 || (!session_version(c) && looks_like_v2(t, off))) {
+      /* an SSLv2 record as tshark's dissect_ssl2_record() reads it: a
+       * 2-byte header (high bit set) or a 3-byte one with a padding
+       * length; reassembled when cut. Its message is one this dissector
+       * does not read (the Client Hello is read above): "Encrypted Data",
+       * the record's version generated. tshark reads a valid SSLv2 Server
+       * Hello or Client Master Key in the clear (message types 4 and 2),
+       * this dissector shows them as Encrypted Data too. */
+      uint8_t b0 = 0, b1 = 0, mt = 0;
+      dx_get_u8(t, off, &b0);
+      dx_get_u8(t, off + 1, &b1);
+      uint32_t hl = b0 & 0x80 ? 2 : 3;
+      uint32_t l2 = (uint32_t)(b0 & (hl == 2 ? 0x7f : 0x3f)) << 8 | b1;
+      if (left < hl + l2 && can_deseg) {
+        p->desegment_offset = off;
+        p->desegment_len = hl + l2 - left;
+        if (!tls)
+          tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
+        break;
+      }
+      uint32_t rl = left < hl + l2 ? left : hl + l2;
+      if (!tls)
+        tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
+      if (dx_get_u8(t, off + hl, &mt) && !session_version(c) && mt >= 2 && mt <= 8)
+        c->sslv2 = true;
+      c->seen_record = true;
+      x.tls = tls;
+      x.parent = parent;
+      filled = true;
+      dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, rl);
+      dx_node_set_text(p, rec, "SSLv2 Record Layer: Encrypted Data");
+      dx_node *v = dx_add_uint(p, rec, FL(F_RVER), t, off, 0, 0x0002);
+      dx_node_set_flags(v, DX_NODE_GENERATED);
+      if (rl < hl + l2)
+        dx_mark_truncated(p, rec, "SSLv2 record cut short");
+      info_add(&x, "Encrypted Data");
+      last_ver = 0x0002;
+      off += rl;
       continue;
     }
     uint16_t sv = session_version(c);
@@ -3578,6 +3633,8 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
      * what came before in the frame, as tshark does */
     if (v && !x.app_cols && filled)
       dx_col_set_proto(p, ver_short(v));
+    else if (!v && !x.app_cols && filled)
+      dx_col_set_proto(p, "SSL"); /* tshark's name while no version is known */
   }
   return off;
 }

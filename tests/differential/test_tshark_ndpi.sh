@@ -35,7 +35,6 @@ EXCLUDED=$(
 doq.pcapng DNS over QUIC (tshark decodes DNS in QUIC streams), which dissect does not decode
 vnc.pcap tshark's VNC dissector starts a new conversation at the first VNC message: tcp.stream and TCP's sequence analysis start again in tshark
 rdp.pcap tshark's TPKT dissector keeps the connection after RDP's negotiation and shows its TLS records as "TPKT Continuation"; dissect shows the TLS handshake
-1kxun.pcap not yet examined: SSLv2 records tshark reads after a gap ("Encrypted Data, Continuation Data"), dissect shows data (its mDNS, LLMNR and SSDP frames compare equal; frame 582 is a kept difference, as starcraft_battle.pcap's)
 anyconnect-vpn.pcap not yet examined: TLS on TCP ports 8009 and 5223 that dissect finds where tshark waits for a reassembled PDU or shows data (its mDNS and SSDP frames compare equal)
 dnscrypt-v1-and-resolver-pings.pcap DNSCrypt certificates in TXT records: tshark 4.0 cuts a TXT string at its first NUL byte, dissect shows it whole, escaped; DNSCrypt on other ports
 avast_securedns.pcapng DNSCrypt, as dnscrypt-v1-and-resolver-pings.pcap
@@ -48,21 +47,10 @@ XEOF
 
 # Kept differences, one per line: CAPTURE FRAME FIELD-PREFIX, each for a
 # reason written here:
-#  - teams.pcap frames 1467-1517: one connection where tshark takes the
-#    bytes after a gap in the server's data for an SSLv2 record (frame
-#    1467, "SSLv2 Encrypted Data") and, from then on, reads the stream's
-#    records at the wrong boundaries (frame 1472: nothing where the client's
-#    Client Key Exchange, Change Cipher Spec and Finished are); dissect
-#    shows "Continuation Data", then the records.
 #  - ajp.pcap frame 30 (work left, TCP sequence analysis): the capture
 #    holds its connection twice, the second copy with the same earlier
 #    timestamps; tshark calls this segment a retransmission, dissect out of
 #    order (frame 29, a spurious retransmission, is equal now).
-#  - teams.pcap frame 2360 (work left): after a server flight whose
-#    segments came after a gap and then out of order into the PDU being
-#    reassembled (frames 2213 and 2273, which dissect now completes as
-#    tshark does), tshark shows "Encrypted Data, Continuation Data" where
-#    dissect shows "Continuation Data".
 #  - starcraft_battle.pcap frame 660 (and 1kxun.pcap 582, netflix.pcap
 #    913): an HTTP response whose Content-Length (1,648,932 bytes) passes
 #    dissect's reassembly cap (max_stream_bytes, 1 MiB): dissect shows the
@@ -89,20 +77,6 @@ ajp.pcap 30 tcp.analysis.
 starcraft_battle.pcap 660 http.
 1kxun.pcap 582 http.
 netflix.pcap 913 http.
-teams.pcap 1467 tls.
-teams.pcap 1472 tls.
-teams.pcap 1473 tls.
-teams.pcap 1474 tls.
-teams.pcap 1483 tls.
-teams.pcap 1485 tls.
-teams.pcap 1487 tls.
-teams.pcap 1488 tls.
-teams.pcap 1490 tls.
-teams.pcap 1498 tls.
-teams.pcap 1514 tls.
-teams.pcap 1516 tls.
-teams.pcap 1517 tls.
-teams.pcap 2360 tls.
 webex.pcap 508 tcp.window_size
 webex.pcap 509 tcp.window_size
 webex.pcap 511 tcp.window_size

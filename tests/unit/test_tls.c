@@ -1126,6 +1126,47 @@ static void test_heuristic_as_tshark(void) {
   dx_session_free(s);
 }
 
+/* SSLv2-looking bytes on a TLS port whose version is not known (nDPI's
+ * 1kxun.pcap), as tshark 4.0's dissect_ssl() reads them: a first byte with
+ * the high bit set and a message type of 0 to 5 in the third is an SSLv2
+ * record ("Encrypted Data" when its message cannot be read, the version
+ * 0x0002 generated), reassembled when its length runs past the segment;
+ * other bytes are "Continuation Data" under the protocol name "SSL". Each
+ * value was read from tshark 4.0 on the frames of this test
+ * (TU_DUMP_PCAP). */
+static void test_sslv2_encrypted_data(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  if (!have_tcp_stack(s)) {
+    dx_session_free(s);
+    return;
+  }
+  handshake3(s, 443);
+  static const uint8_t a[10] = {0x80, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x53, 0x00, 0x00};
+  dx_packet *p = seg(s, 0, 443, 5001, 1001, TF_ACK | TF_PSH, a, sizeof a, 10);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encrypted Data, Continuation Data");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "SSLv2");
+  EXPECT(p, "tls.record.version", "0x0002");
+  dx_packet_free(p);
+  static const uint8_t b[6] = {0x8d, 0x93, 0xee, 0x91, 0x96, 0x5c};
+  p = seg(s, 0, 443, 5011, 1001, TF_ACK | TF_PSH, b, sizeof b, 11);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation Data");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "SSL");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 0);
+  dx_packet_free(p);
+  /* message type 4 and a length of 0x38cc: waits for 14,542 bytes */
+  static const uint8_t c[8] = {0xb8, 0xcc, 0x04, 0x29, 0x28, 0xd9, 0x43, 0x97};
+  p = seg(s, 0, 443, 5017, 1001, TF_ACK | TF_PSH, c, sizeof c, 12);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  dx_packet_free(p);
+  p = seg(s, 0, 443, 5025, 1001, TF_ACK | TF_PSH, a, sizeof a, 13);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.record"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* A TLS 1.2 application data record of `len` bytes of `fill` into m. */
 static void app_record(bb *m, uint16_t len, uint8_t fill) {
   p8(m, 23);
@@ -1503,6 +1544,7 @@ static CU_TestInfo tests[] = {
     {"frames_split_hello", test_frames_split_hello},
     {"frames_out_of_order", test_frames_out_of_order},
     {"heuristic_as_tshark", test_heuristic_as_tshark},
+    {"sslv2_encrypted_data", test_sslv2_encrypted_data},
     {"frames_resume_at_pdu_end", test_frames_resume_at_pdu_end},
     {"frames_fast_retransmission", test_frames_fast_retransmission},
     {"session_version_without_hello", test_session_version_without_hello},

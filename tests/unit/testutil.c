@@ -114,6 +114,20 @@ int tu_walk_captures(const char *dir, void (*fn)(const char *path, const char *k
 int tu_run(const char *suite, CU_TestInfo *tests) {
   if (CU_initialize_registry() != CUE_SUCCESS)
     return 1;
+  /* TU_ONLY=NAME runs that test alone (with TU_DUMP_PCAP, a capture of
+   * its frames only, to read with tshark) */
+  const char *only = getenv("TU_ONLY");
+  if (only && *only) {
+    size_t n = 0;
+    while (tests[n].pName)
+      n++;
+    for (size_t i = 0; i < n; i++)
+      if (strcmp(tests[i].pName, only) == 0) {
+        tests[0] = tests[i];
+        tests[1] = (CU_TestInfo)CU_TEST_INFO_NULL;
+        break;
+      }
+  }
   CU_SuiteInfo suites[] = {{suite, NULL, NULL, NULL, NULL, tests}, CU_SUITE_INFO_NULL};
   if (CU_register_suites(suites) != CUE_SUCCESS)
     return 1;
