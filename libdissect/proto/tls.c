@@ -3408,15 +3408,10 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (printable == 4)
       return 0;
   }
-  if (t->len == 0 || (!valid_header(t, 0) && !v2_hello(t, 0))) {
-    /* Not a record header: refuse unless this is a known TLS stream (or
-     * an SSLv2 record where no version is known yet). */
-    tls_conv tmp;
-    tls_conv *c = get_conv(p, &tmp, false);
-    bool v2 = looks_like_v2(t, 0) && (c == &tmp || !session_version(c));
-    if (t->len == 0 || (!v2 && (c == &tmp || !c->seen_record)))
-      return 0;
-  }
+  /* Anything else is taken, as tshark's dissect_ssl() takes it: bytes that
+   * are no record where no version is known are "Continuation Data". */
+  if (t->len == 0)
+    return 0;
   tls_conv tmp;
   tls_conv *c = get_conv(p, &tmp, true);
   ctx x;
@@ -3440,6 +3435,19 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t off = 0;
   for (unsigned i = 0; off < t->len && i < 65536; i++) {
     uint32_t left = t->len - off;
+    if (left < 5 && !c->sslv2 && !session_version(c)) {
+      /* as tshark's dissect_ssl() where no version is known: fewer than 5
+       * bytes wait for one more segment whatever they are (or, where
+       * nothing can wait, are left unshown) */
+      if (can_deseg) {
+        p->desegment_offset = off;
+        p->desegment_len = DX_DESEGMENT_ONE_MORE;
+        if (!tls)
+          tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
+      }
+      off = can_deseg ? off : t->len;
+      break;
+    }
     if (!c->seen_record && v2_hello(t, off)) {
       uint16_t l2 = 0;
       dx_get_u16(t, off, &l2);
