@@ -3641,8 +3641,12 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
      * what came before in the frame, as tshark does */
     if (v && !x.app_cols && filled)
       dx_col_set_proto(p, ver_short(v));
-    else if (!v && !x.app_cols && filled)
-      dx_col_set_proto(p, "SSL"); /* tshark's name while no version is known */
+    else if (!v && !x.app_cols && filled) {
+      /* no record in this frame: the connection's version, or "SSL" while
+       * none is known, as tshark's dissect_ssl() sets the column first */
+      uint16_t sv = session_version(c);
+      dx_col_set_proto(p, sv ? ver_short(sv) : "SSL");
+    }
   }
   return off;
 }
