@@ -462,6 +462,9 @@ static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
  * dx_session_set_interest_needs): prune() keeps only the nodes of interest
  * under it. Other protocol nodes have v.u 0. */
 #define DX_PROTO_NODE_ONLY 1u
+/* An XML layer that tshark's text lines dissector handed a body to
+ * (dx_text_is_xml): frame.protocols names "data-text-lines" before it. */
+#define DX_PROTO_VIA_TEXT_LINES 2u
 /* A ghost standing for a node of a built layer (see dx_packet.skip). */
 #define DX_NODE_FIELD_GHOST 0x40u
 /* Every ghost carries this (with DX_NODE_SKIPPED_LAYER). */

@@ -1013,7 +1013,7 @@ static bool prune(const dx_session *s, dx_node *parent, bool keep_all, int depth
   for (dx_node *c = parent->first_child, *next; c; c = next) {
     next = c->next;
     bool wanted = interested(s, c->field);
-    if (wanted && c->field->type == DX_FT_PROTOCOL && c->v.u != DX_PROTO_NODE_ONLY)
+    if (wanted && c->field->type == DX_FT_PROTOCOL && !(c->v.u & DX_PROTO_NODE_ONLY))
       keep_all = true; /* this layer and the ones after it, in full */
     bool keep = keep_all || wanted;
     if (c->first_child) {

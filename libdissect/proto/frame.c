@@ -353,6 +353,8 @@ static void proto_walk(proto_list *l, const dx_node *n, int depth) {
       if (!again && !cont && l->last && !strcmp(n->field->abbrev, "http2") &&
           !strcmp(l->last, "tcp") && l->http_port)
         proto_list_add(l, "http", true); /* cleartext HTTP/2 by way of HTTP */
+      if (!empty && (again || !cont) && (n->v.u & DX_PROTO_VIA_TEXT_LINES))
+        proto_list_add(l, "data-text-lines", true); /* (dx_text_lines_xml) */
       if (!empty && (again || !cont))
         proto_list_add(l, n->field->abbrev, true);
       if (is_ethertype_link(n))

@@ -1175,6 +1175,22 @@ static void set_line_label(dx_packet *p, dx_node *n, const uint8_t *s, uint32_t 
   dx_node_set_text(p, n, "%s%.*s", trunc, (int)k, lbl);
 }
 
+void dx_text_lines_xml(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+  dx_node *x = dx_dissect_xml(p, parent, b);
+  if (x && !(x->flags & DX_NODE_GHOST))
+    x->v.u |= DX_PROTO_VIA_TEXT_LINES;
+}
+
+bool dx_text_is_xml(const dx_tvb *b) {
+  static const char decl[] = "<?xml";
+  if (b->len <= 38)
+    return false;
+  for (size_t i = 0; i < sizeof decl - 1; i++)
+    if (lower(b->data[i]) != (uint8_t)decl[i])
+      return false;
+  return true;
+}
+
 void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt) {
   /* Count lines first for the label. */
   uint32_t nl = 0;
@@ -1355,6 +1371,11 @@ void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *m
     dx_body_cols_info(cols, " (%s)", mt);
     break;
   case DX_MK_TEXT:
+    if (dx_text_is_xml(b)) {
+      dx_text_lines_xml(p, parent, b);
+      cols_proto(cols, "/XML");
+      break;
+    }
     if (wanted)
       dx_http_text_lines(p, parent, b, mt);
     else /* the layer itself stays (frame.protocols, the protocol's filter) */

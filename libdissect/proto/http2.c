@@ -1769,9 +1769,14 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
         c->body_proto =
             dx_arena_strndup(&p->arena, pr, (size_t)k < sizeof pr ? (size_t)k : sizeof pr - 1);
     }
-  } else if (shown.len > 0 && dx_xml_media(b->ctype)) {
-    /* XML: no media type in Info, "/XML" in the Protocol column */
-    dx_dissect_xml(p, layers, &shown);
+  } else if (shown.len > 0 && (dx_xml_media(b->ctype) ||
+                               (dx_media_kind(b->ctype) == DX_MK_TEXT && dx_text_is_xml(&shown)))) {
+    /* XML (also a text body that starts "<?xml"): no media type in Info,
+     * "/XML" in the Protocol column */
+    if (dx_xml_media(b->ctype))
+      dx_dissect_xml(p, layers, &shown);
+    else
+      dx_text_lines_xml(p, layers, &shown);
     c->xml_col = true; /* the frame's Info item first (dissect_frame) */
   } else if (shown.len > 0 && dx_json_media(b->ctype)) {
     /* JSON: its name and media type after the frame's Info item, and

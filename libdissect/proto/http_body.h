@@ -79,12 +79,18 @@ void dx_dissect_form(dx_packet *p, dx_node *parent, const dx_tvb *b, const char 
  * (text/xml, application/xml, image/svg+xml, ...) as its "xml" layer
  * (xml.c). mt is the lower-cased media type. */
 bool dx_xml_media(const char *mt);
-void dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b);
+dx_node *dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b); /* its layer */
 /* application/pkix-cert: tshark's "pkix-cert" layer, the certificate decoded (x509.c) */
 void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b);
 
 /* A text body as tshark's "data-text-lines" layer under parent (http.c). */
 void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
+/* A body that the text lines dissector hands to XML, as tshark 4.0's
+ * dissect_text_lines() does: more than 38 bytes starting "<?xml" (any
+ * case). Shown as XML then, without the media type in Info. */
+bool dx_text_is_xml(const dx_tvb *b);
+/* Such a body shown as XML, the layer marked DX_PROTO_VIA_TEXT_LINES. */
+void dx_text_lines_xml(dx_packet *p, dx_node *parent, const dx_tvb *b);
 
 /* Decompressed bodies never grow past this (zip bombs). */
 #define DX_HTTP_MAX_DECOMPRESSED (10u << 20)

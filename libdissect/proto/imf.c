@@ -493,7 +493,9 @@ void dx_dissect_imf(dx_packet *p, dx_node *parent, const dx_tvb *t) {
     dx_body_cols cols = {.len = 0};
     /* (under the message's layer; text lines and multiparts named by the
      * type as written, as tshark's media_type table hands it on) */
-    if (kind == DX_MK_TEXT) {
+    if (kind == DX_MK_TEXT && dx_text_is_xml(&b)) {
+      dx_text_lines_xml(p, imf, &b); /* (as an XML media type is, dx_media_body) */
+    } else if (kind == DX_MK_TEXT) {
       dx_http_text_lines(p, imf, &b, ctype_as_is);
       if (p->want_columns)
         dx_col_info_append(p, " (%s)", ctype_as_is);

@@ -751,15 +751,15 @@ bool dx_xml_media(const char *mt) {
   return false;
 }
 
-void dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+dx_node *dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b) {
   dx_node *xml = dx_add_proto(p, parent, FL(F_XML), b, 0, b->len);
   if (!dx_layer_built(p, xml))
-    return;
+    return xml;
   /* the context (stack and label buffer) in the packet's arena, not on the
    * C stack: embedders' threads may have small stacks */
   xctx *x = dx_arena_alloc(&p->arena, sizeof *x);
   if (!x)
-    return;
+    return xml;
   x->p = p;
   x->t = b;
   x->s = b->data;
@@ -783,4 +783,5 @@ void dx_dissect_xml(dx_packet *p, dx_node *parent, const dx_tvb *b) {
     else
       pos = text(x, pos);
   }
+  return xml;
 }

@@ -12,6 +12,8 @@
 #     the value, two objects in a row, leading zeros, trailing commas,
 #     bad escapes, raw control bytes in strings): the json layer covers
 #     what it takes and "data-text-lines" shows the rest;
+#   - text bodies that start "<?xml" (XML for tshark's text lines
+#     dissector past 38 bytes);
 # compared: frame.protocols and the Protocol and Info columns of every
 # response, and -V of the body's layers (from the first layer after HTTP
 # to the end of the packet). Not compared: the types whose tshark
@@ -90,7 +92,15 @@ JSON=('{"a":1}' '{"a":1,' '{"a":1} x' '[1,2]\n' ' ' '123\n' '"str"\n' 'null\n' '
 for j in "${JSON[@]}"; do args+=("application/json=$j"); done
 # raw control bytes in a string: taken (-V not compared, see above)
 args+=('application/json={"a":"\x01"}')
-nres=$((${#TYPES[@]} + ${#JSON[@]} + 1))
+# text bodies that start "<?xml": tshark's text lines dissector hands one of
+# more than 38 bytes to XML (any case), and keeps a shorter one
+XMLT=('text/html=<?xml version="1.0"?>\n<a><b>one</b><b>two</b></a>\n'
+  'text/plain=<?XML version="1.0"?><note>some text here</note>'
+  'text/css=<?xml version="1.0"?><cc>123456789</cc>'
+  'text/html=<?xml version="1.0"?><cc>12345678</cc>'
+  'text/html=  <?xml version="1.0"?><a>leading spaces</a>')
+args+=("${XMLT[@]}")
+nres=$((${#TYPES[@]} + ${#JSON[@]} + 1 + ${#XMLT[@]}))
 # a certificate (a sample's root, DER): the pkix-cert layer (-V not
 # compared: dissect's certificate summary items and tshark's BIT STRING
 # padding items differ, as under TLS)
@@ -106,7 +116,9 @@ tshark -n -r "$T_TMP/media.pcap" -Y http.response -T fields "${F[@]}" >"$T_TMP/t
 check_eq "responses read" "$((nres + 1))" "$(wc -l <"$T_TMP/ts")"
 labels=("${TYPES[@]}")
 for j in "${JSON[@]}"; do labels+=("json $j"); done
-labels+=("json with a control byte" "application/pkix-cert")
+labels+=("json with a control byte")
+for x in "${XMLT[@]}"; do labels+=("text that starts <?xml: $x"); done
+labels+=("application/pkix-cert")
 bad=()
 mapfile -t ts <"$T_TMP/ts"
 mapfile -t ours <"$T_TMP/ours"
