@@ -1737,7 +1737,10 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     flag_short(c, rr, "record data runs past the end of the message");
     return false;
   }
-  dissect_rdata(c, rr, type, rd, rdlen);
+  /* no record data (RFC 2136's deletions send none): nothing to show, as
+   * tshark 4.0 shows nothing after the data length */
+  if (rdlen > 0)
+    dissect_rdata(c, rr, type, rd, rdlen);
   *offp = rd + rdlen;
   return true;
 }

@@ -959,6 +959,29 @@ static void test_bad_rdata(void) {
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
                          "Standard query response 0x0004 A a.test TXT[Malformed Packet]");
   dx_packet_free(p);
+  /* Records with no data at all (RFC 2136's deletions; nDPI's
+   * dns_invert_query.pcapng): A, AAAA, MX, CNAME, SRV and HTTPS with
+   * RDLENGTH 0 show nothing after the data length, and are not malformed
+   * (tshark 4.0 on the same records) */
+  static const unsigned types[] = {1, 28, 15, 5, 33, 65};
+  put_header(&m, 6, 0x8180, 1, 6, 0, 0);
+  put_name(&m, "a.test");
+  put16(&m, 1);
+  put16(&m, 1);
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+    put_ptr(&m, 12);
+    rr_end(&m, rr_begin(&m, types[i], 1, 60));
+  }
+  p = send_udp(&s, 0, &m);
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_EQUAL(tu_count(p, "dns.resp.len"), 6);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.a") + tu_count(p, "dns.aaaa") + tu_count(p, "dns.cname") +
+                      tu_count(p, "dns.mx.preference") + tu_count(p, "dns.srv.port") +
+                      tu_count(p, "dns.data"),
+                  0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Standard query response 0x0006 A a.test A AAAA MX CNAME SRV HTTPS");
+  dx_packet_free(p);
   dx_session_free(s);
 }
 
