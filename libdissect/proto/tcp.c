@@ -2603,7 +2603,13 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   }
   if (!once && (res.buffered || kept) && !res.pdu_done) {
     dx_col_set_proto(p, "TCP");
-    dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
+    if (pfx && res.called_any && p->want_columns && p->col_info_len == 0)
+      /* the application cleared the column (TLS starting a record): in
+       * tshark the analysis prefix stays before the column's fence, so
+       * the separator still comes ("...not captured]  [TCP segment...") */
+      dx_col_info_set(p, " [TCP segment of a reassembled PDU]");
+    else
+      dx_col_info_append_sep(p, " ", "[TCP segment of a reassembled PDU]");
   }
   if (pfx && (once || res.called_any) && p->want_columns && p->col_info &&
       strncmp(p->col_info, prefix, pfx) != 0) {
