@@ -832,6 +832,7 @@ typedef struct ctx {
   dx_node *parent; /* where the layers above TLS go */
   bool app_cols;   /* a protocol inside TLS wrote the columns of this frame */
   bool early_data; /* a 0-RTT record was in this frame: the frame is TLS 1.3's */
+  bool early_rec;  /* any record of the client before a ServerHello with 0-RTT offered */
   bool decrypted;  /* the record being dissected was decrypted */
   /* The handshake messages came in QUIC CRYPTO frames, not TLS records:
    * the ClientHello's JA4 starts with 'q' instead of 't'. Set by whoever
@@ -3081,6 +3082,8 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   bool opaque = (c->tls13 || early) && ct == 23;
   if (early && ct == 23)
     x->early_data = true;
+  if (early)
+    x->early_rec = true;
   dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
   dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
   dx_node *ln = dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
@@ -3635,7 +3638,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint16_t v = c->version && !c->hrr ? c->version : last_ver;
     if (c->hrr && c->version)
       v = c->version;
-    if (x.early_data && !c->version)
+    if ((x.early_data || x.early_rec) && !c->version)
       v = 0x0304;
     /* an empty layer (the bytes only start a record) leaves the columns to
      * what came before in the frame, as tshark does */

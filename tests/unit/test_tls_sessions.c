@@ -279,6 +279,29 @@ static void early_session(bool with_log) {
   h_free(&x);
 }
 
+/* With 0-RTT offered, the client's records before the ServerHello are TLS
+ * 1.3's for tshark, a Change Cipher Spec alone in its frame too (nDPI's
+ * no_sni.pcap frame 12: "TLSv1.3", "Change Cipher Spec"). */
+static void test_early_ccs_alone(void) {
+  uint8_t crandom[32];
+  memset(crandom, 0x04, 32);
+  h x;
+  h_init(&x);
+  bb c1 = {0}, s1 = {0}, c2 = {0};
+  hellos13(&c1, &s1, crandom, true);
+  rec_open(&c2, 20, 0x0303);
+  p8(&c2, 1);
+  close_(&c2);
+  dx_packet *p = tls_call(&x, 0, c1.b, c1.n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Client Hello");
+  dx_packet_free(p);
+  p = tls_call(&x, 0, c2.b, c2.n);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Change Cipher Spec");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TLSv1.3");
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static void test_early_without_secret(void) {
   early_session(true);
   early_session(false);
@@ -1045,6 +1068,7 @@ static CU_TestInfo tests[] = {
     {"psk", test_psk},
     {"psk_api", test_psk_api},
     {"early_without_secret", test_early_without_secret},
+    {"early_ccs_alone", test_early_ccs_alone},
     {"renegotiation", test_renegotiation},
     {"sslv2_hello", test_sslv2_hello},
     {"sslv2_hostile", test_sslv2_hostile},
