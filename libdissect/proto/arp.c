@@ -225,13 +225,12 @@ static uint32_t dissect_arp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       zero_tha = zero_tha && t->data[tha + i] == 0;
     announce = grat && zero_tha;
   }
-  const char *rarp = op == 3 || op == 4 ? "Reverse " : "";
   if (grat)
     dx_node_set_text(p, arp, "Address Resolution Protocol (%s/gratuitous ARP)", opname);
   else if (probe)
     dx_node_set_text(p, arp, "Address Resolution Protocol (ARP Probe)");
   else
-    dx_node_set_text(p, arp, "%sAddress Resolution Protocol (%s)", rarp, opname);
+    dx_node_set_text(p, arp, "Address Resolution Protocol (%s)", opname); /* (RARP too) */
   if (grat) {
     dx_node *g = dx_add_uint(p, arp, FL(F_ISGRATUITOUS), t, 0, 0, 1);
     dx_node_set_flags(g, DX_NODE_GENERATED);
@@ -260,6 +259,14 @@ static uint32_t dissect_arp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   case 4:
     dx_col_set_proto(p, "RARP");
     dx_col_info_set(p, "%s is at %s", t_hw, t_pr);
+    break;
+  case 8: /* Inverse ARP (RFC 2390), as tshark's packet-arp.c */
+    dx_col_set_proto(p, "Inverse ARP");
+    dx_col_info_set(p, "Who is %s? Tell %s", t_hw, s_hw);
+    break;
+  case 9:
+    dx_col_set_proto(p, "Inverse ARP");
+    dx_col_info_set(p, "%s is at %s", s_hw, s_pr);
     break;
   default: dx_col_info_set(p, "Unknown ARP opcode 0x%04x", op); break;
   }

@@ -56,7 +56,42 @@ static void test_request_reply(void) {
   dx_session_free(s);
 }
 
-static CU_TestInfo tests[] = {{"request_reply", test_request_reply}, CU_TEST_INFO_NULL};
+/* The other opcodes tshark 4.0 names (RFC 903 RARP, RFC 2390 Inverse ARP;
+ * Info, Protocol and layer label read from tshark on the same bytes):
+ * "Who is" with hardware addresses, "is at" with the target's (RARP) or
+ * the sender's (Inverse ARP) addresses. */
+static void test_reverse_and_inverse(void) {
+  static const struct {
+    uint16_t op;
+    const char *proto, *info, *label;
+  } want[] = {
+      {3, "RARP", "Who is 00:11:22:33:44:55? Tell 66:77:88:99:aa:bb",
+       "Address Resolution Protocol (reverse request)"},
+      {4, "RARP", "00:11:22:33:44:55 is at 10.0.0.2",
+       "Address Resolution Protocol (reverse reply)"},
+      {8, "Inverse ARP", "Who is 00:11:22:33:44:55? Tell 66:77:88:99:aa:bb",
+       "Address Resolution Protocol (inverse request)"},
+      {9, "Inverse ARP", "66:77:88:99:aa:bb is at 10.0.0.1",
+       "Address Resolution Protocol (inverse reply)"},
+  };
+  const uint8_t t2[4] = {10, 0, 0, 2};
+  dx_session *s = NULL;
+  for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+    size_t n = arp_frame(fb, want[i].op, t2);
+    dx_packet *p = tu_dissect(&s, 1, fb, n);
+    CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), want[i].proto);
+    CU_ASSERT_STRING_EQUAL(dx_packet_info(p), want[i].info);
+    char label[128];
+    dx_node_label(dx_packet_find_name(p, "arp"), label, sizeof label);
+    CU_ASSERT_STRING_EQUAL(label, want[i].label);
+    dx_packet_free(p);
+  }
+  dx_session_free(s);
+}
+
+static CU_TestInfo tests[] = {{"request_reply", test_request_reply},
+                              {"reverse_and_inverse", test_reverse_and_inverse},
+                              CU_TEST_INFO_NULL};
 
 int main(void) {
   return tu_run("arp", tests);
