@@ -236,6 +236,9 @@ void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRIN
  * ", Name: value name" for each field with value names ("Flags: 0xc0000000,
  * Router, Solicited"). Nothing when labels are not wanted. */
 void dx_node_append_bitmask(dx_packet *p, dx_node *n);
+/* An OUI's label as tshark 4.0's BASE_OUI writes it: "Organization Code:
+ * 00:00:00 (Officially Xerox, but" (the name cut at 31 characters; llc.c). */
+void dx_oui_label(dx_packet *p, dx_node *n, uint32_t oui);
 static inline bool dx_node_ok(const dx_node *n) {
   return n && !(n->flags & (DX_NODE_TRUNCATED | DX_NODE_MALFORMED));
 }

@@ -253,6 +253,13 @@ static void fmt_named_value(sbuf *b, const dx_node *n) {
     sb_hex0(b, n->v.u, 16);
     return;
   }
+  if (f->bitmask && (f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC) &&
+      f->type != DX_FT_UINT64) {
+    /* as wide as the mask ("Frame type: Unnumbered frame (0x3)") */
+    sb_put(b, "0x", 2);
+    sb_hex0(b, n->v.u, mask_hex_width(f));
+    return;
+  }
   fmt_value(b, n, false);
 }
 

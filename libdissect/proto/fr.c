@@ -45,12 +45,18 @@ enum {
   F_PID,
   F_CHDLCTYPE,
   F_BOGUS,
+  F_U_CMD,
+  F_U_RESP,
+  F_FTYPE,
 };
 
 static const dx_vals cr_vals[] = {{0, "Response"}, {1, "Command"}, {0, NULL}};
 static const dx_vals ea_vals[] = {{0, "More Follows"}, {1, "Last Octet"}, {0, NULL}};
 static const dx_vals tf_vals[] = {{0, "False"}, {1, "True"}, {0, NULL}};
 static const dx_vals dc_vals[] = {{0, "DLCI Address"}, {1, "Control"}, {0, NULL}};
+/* xdlc's names of a U frame's modifier and of the frame types */
+static const dx_vals u_cmd_vals[] = {{0x00, "Unnumbered Information"}, {0, NULL}};
+static const dx_vals ftype_vals[] = {{0x3, "Unnumbered frame"}, {0, NULL}};
 static const dx_vals nlpid_vals[] = {
     {0x00, "Padding"}, {0x08, "Q.933"}, {0x80, "SNAP"}, {0x81, "OSI"}, {0x82, "ES-IS"},
     {0x83, "IS-IS"},   {0x8e, "IPv6"},  {0xcc, "IP"},   {0xcf, "PPP"}, {0, NULL}};
@@ -83,6 +89,12 @@ static const dx_field fr_fields[] = {
     [F_SNAPTYPE] = DX_FV("fr.snaptype", "Type", DX_FT_UINT16, DX_BASE_HEX, dx_ethertype_vals),
     [F_CHDLCTYPE] = DX_FV("fr.chdlctype", "Type", DX_FT_UINT16, DX_BASE_HEX, dx_ethertype_vals),
     [F_BOGUS] = DX_F("fr.bogus_address", "Bogus address", DX_FT_NONE, DX_BASE_NONE),
+    [F_U_CMD] = DX_FM("fr.control.u_modifier_cmd", "Command", DX_FT_UINT8, DX_BASE_HEX, u_cmd_vals,
+                      0xec, 8),
+    [F_U_RESP] = DX_FM("fr.control.u_modifier_resp", "Response", DX_FT_UINT8, DX_BASE_HEX,
+                       u_cmd_vals, 0xec, 8),
+    [F_FTYPE] =
+        DX_FM("fr.control.ftype", "Frame type", DX_FT_UINT8, DX_BASE_HEX, ftype_vals, 0x03, 8),
 };
 #define FL(i) (&fr_fields[(i)])
 
@@ -161,7 +173,14 @@ static bool control(dx_packet *p, const dx_tvb *t, uint32_t off, bool response, 
     dx_mark_truncated(p, fr, "Frame Relay control field cut short");
     return false;
   }
-  dx_add_item(p, fr, FL(F_CONTROL), t, off, 1);
+  dx_node *cf = dx_add_item(p, fr, FL(F_CONTROL), t, off, 1);
+  uint8_t c = 0;
+  if (dx_get_u8(t, off, &c) && c == 0x03) {
+    /* a UI frame as tshark's dissect_xdlc_control() shows it */
+    dx_node_set_text(p, cf, "Control field: U, func=UI (0x03)");
+    dx_add_item(p, cf, FL(response ? F_U_RESP : F_U_CMD), t, off, 1);
+    dx_add_item(p, cf, FL(F_FTYPE), t, off, 1);
+  }
   return true;
 }
 
@@ -205,7 +224,9 @@ static void dissect_nlpid(dx_packet *p, const dx_tvb *t, uint32_t off, dx_node *
       dx_mark_truncated(p, fr, "SNAP header cut short");
       return;
     }
-    dx_add_item(p, fr, FL(F_OUI), t, off + 1, 3);
+    dx_node *o = dx_add_item(p, fr, FL(F_OUI), t, off + 1, 3);
+    if (have_oui)
+      dx_oui_label(p, o, (uint32_t)oui[0] << 16 | (uint32_t)oui[1] << 8 | oui[2]);
     dx_add_item(p, fr, FL(ether ? F_SNAPTYPE : F_PID), t, off + 4, 2);
     et = ether ? type : 0;
     off += 5;
@@ -236,6 +257,7 @@ static uint32_t dissect_fr(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_add_item(p, a, FL(F_UPPER_DLCI), t, 0, 1);
     dx_add_item(p, a, FL(F_CR), t, 0, 1);
     dx_add_item(p, a, FL(F_EA), t, 0, 1);
+    dx_node_append_bitmask(p, a);
     if (!dx_get_u8(t, 1, &o)) {
       dx_mark_truncated(p, fr, "Frame Relay address cut short");
       return t->len;
@@ -247,6 +269,7 @@ static uint32_t dissect_fr(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_add_item(p, a, FL(F_BECN), t, 1, 1);
     dx_add_item(p, a, FL(F_DE), t, 1, 1);
     dx_add_item(p, a, FL(F_EA), t, 1, 1);
+    dx_node_append_bitmask(p, a); /* (tshark's ", EA" of the bits set) */
     off = 2;
     if (!(o & 0x01)) {
       if (!dx_get_u8(t, off, &o)) {

@@ -263,6 +263,21 @@ static const struct oui_info *oui_find(uint32_t oui) {
   return NULL;
 }
 
+void dx_oui_label(dx_packet *p, dx_node *n, uint32_t oui) {
+  if (!dx_label_wanted(p, n))
+    return;
+  /* tshark 4.0's BASE_OUI text: the name in at most 31 characters
+   * ("00:00:f8 (Digital Equipment Cor"), no name when it has none */
+  const struct oui_info *oi = oui_find(oui);
+  char ot[32];
+  if (oi)
+    snprintf(ot, sizeof ot, "%02x:%02x:%02x (%s)", oui >> 16, (oui >> 8) & 0xff, oui & 0xff,
+             oi->name);
+  else
+    snprintf(ot, sizeof ot, "%02x:%02x:%02x", oui >> 16, (oui >> 8) & 0xff, oui & 0xff);
+  dx_node_set_text(p, n, "Organization Code: %s", ot);
+}
+
 /* "0011 000. .... ...." for the bits `mask` of a `width`-bit value (cap:
  * at least width + width / 4 bytes). */
 static void bits_label(char *out, size_t cap, uint32_t raw, uint32_t mask, unsigned width) {
@@ -412,17 +427,7 @@ static uint32_t dissect_llc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_col_info_append(p, "; SNAP, OUI 0x%06X (%s), PID 0x%04X", oui, oi ? oi->name : "Unknown",
                        pid);
     dx_node *o = dx_add_uint(p, l, FL(F_OUI), t, off, 3, oui);
-    if (dx_label_wanted(p, o)) {
-      /* tshark 4.0's BASE_OUI text: the name in at most 31 characters
-       * ("00:00:f8 (Digital Equipment Cor"), no name when it has none */
-      char ot[32];
-      if (oi)
-        snprintf(ot, sizeof ot, "%02x:%02x:%02x (%s)", oui >> 16, (oui >> 8) & 0xff, oui & 0xff,
-                 oi->name);
-      else
-        snprintf(ot, sizeof ot, "%02x:%02x:%02x", oui >> 16, (oui >> 8) & 0xff, oui & 0xff);
-      dx_node_set_text(p, o, "Organization Code: %s", ot);
-    }
+    dx_oui_label(p, o, oui);
     dx_tvb pl = dx_tvb_sub(t, off + 5, UINT32_MAX);
     if (oui == 0x000000 || oui == 0x0000f8) {
       if (is_information(ctrl)) {

@@ -42,6 +42,18 @@ static void test_ui(void) {
   EXPECT(p, "fr.snaptype", "0x0800");
   EXPECT(p, "ip.dst", "10.0.0.2");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "5353 → 9 Len=0");
+  /* the labels of tshark 4.0's -V on these bytes (Wireshark's arp.pcap has
+   * the same header): the set bits after an address octet, xdlc's UI
+   * control field, the OUI cut at 31 characters */
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "fr.first_addr_octet"), "First address octet: 0x18");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "fr.second_addr_octet"), "Second address octet: 0x41, EA");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "fr.control"), "Control field: U, func=UI (0x03)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "fr.control.u_modifier_cmd"),
+                         "000. 00.. = Command: Unnumbered Information (0x00)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "fr.control.ftype"),
+                         ".... ..11 = Frame type: Unnumbered frame (0x3)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "fr.snap.oui"),
+                         "Organization Code: 00:00:00 (Officially Xerox, but");
   dx_packet_free(p);
   p = fr(&s, three_octets, sizeof three_octets);
   EXPECT(p, "fr.dlci", "6416");
