@@ -688,6 +688,10 @@ static int replay_frames(pindex *ix, const uint32_t *fr, size_t n, int kind, uin
     if (index_read(ix, fr[k], &f) != DX_OK)
       continue;
     dx_session_set_next_number(s, (uint64_t)fr[k] + 1);
+    /* a replay of several streams (a migrated QUIC connection's): each new
+     * flow takes the number the index gave it */
+    if (kind == SK_TCP || kind == SK_UDP)
+      dx_session_set_next_stream(s, kind == SK_TCP ? 6 : 17, ix->pk[fr[k]].stream);
     pass_comments(ix, s);
     dx_packet *p = NULL;
     if (dx_session_dissect(s, &f, &p) != DX_OK || !p)
@@ -752,14 +756,29 @@ int index_dissect(pindex *ix, size_t i, replay *r) {
   size_t n = 1;
   uint32_t one = (uint32_t)i;
   uint32_t *fr = &one;
-  if (kind != SK_NONE) {
+  uint32_t first_stream = ix->pk[i].stream;
+  stream_info *si = kind == SK_UDP ? index_stream(ix, kind, ix->pk[i].stream) : NULL;
+  if (si && si->has_conn) {
+    /* a QUIC connection that migrated: its handshake (and keys) may be on
+     * another UDP stream, so replay every UDP stream of it up to frame i */
+    fr = tui_conn_frames(ix, kind, ix->pk[i].stream, &n, &first_stream);
+    while (fr && n > 0 && fr[n - 1] > i)
+      n--;
+    if (!fr || n == 0 || fr[n - 1] != i) {
+      free(fr);
+      fr = &one;
+      n = 1;
+      first_stream = ix->pk[i].stream;
+    }
+  }
+  if (kind != SK_NONE && fr == &one) {
     fr = chain_of(ix, i, REPLAY_CAP, &n, &r->partial);
     if (!fr)
       return DX_ENOMEM;
   }
   int rc = index_new_session(ix, &r->s);
   if (rc == DX_OK)
-    rc = replay_frames(ix, fr, n, kind, ix->pk[i].stream, r->s, NULL, NULL, &r->p);
+    rc = replay_frames(ix, fr, n, kind, first_stream, r->s, NULL, NULL, &r->p);
   if (fr != &one)
     free(fr);
   r->frame = i;

@@ -138,8 +138,17 @@ if [[ -f $S/quic-migration.pcap ]]; then
     "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $(printf '%q' "$TUI") --keylog $(printf '%q' "$S/quic-migration.keylog") $(printf '%q' "$S/quic-migration.pcap"); sleep 30"
   if wait_for "Packet details" 15; then
     for ((i = 0; i < 14; i++)); do tmux send-keys -t "$SESSION" j; sleep 0.05; done
+    # the details pane of the migrated path's first packet: tshark dissects
+    # it as QUIC (its keys come from the handshake on udp.stream 0)
+    if [[ $(tshark -r "$S/quic-migration.pcap" -o "tls.keylog_file:$S/quic-migration.keylog" -Y 'frame.number == 15' -T fields -e frame.protocols 2>/dev/null) == *:quic* ]]; then
+      wait_for "Packet details: frame 15" 5 && wait_for "^+ QUIC IETF" 5 \
+        && pass "quic-migration: the details of frame 15 (udp.stream 1) are QUIC's, as tshark's" \
+        || fail "quic-migration: the details of frame 15 (udp.stream 1) are QUIC's, as tshark's" "$(screen)"
+    fi
     tmux send-keys -t "$SESSION" f
     wait_for "Follow UDP stream 1" || fail "quic-migration: follow of udp.stream 1" "$(screen)"
+    # the view is painted top to bottom: wait for its last expected line
+    wait_for "DATA\[0\] 44 bytes" 5
     F=$(screen)
     for want in "[QUIC stream $(tshark -r "$S/quic-migration.pcap" -o "tls.keylog_file:$S/quic-migration.keylog" -Y 'quic.stream.stream_id == 2 && udp.stream == 0' -T fields -e quic.stream.stream_id 2>/dev/null | head -1 | cut -d, -f1): Control Stream]" \
       "HEADERS[0] :method GET :scheme https :authority quic.example.test :path /index.html" \
