@@ -69,7 +69,8 @@ struct st_follow {
   uint32_t want_port[2];
   uint32_t chunk_min, chunk_max; /* the chunks printed, from 1 */
   const dx_field *f_stream, *f_payload, *f_sport, *f_dport, *f_seq, *f_ack, *f_len, *f_flags,
-      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file, *f_req, *f_resp, *f_notif;
+      *f_ip4s, *f_ip4d, *f_ip6s, *f_ip6d, *f_ctype, *f_http, *f_file, *f_req, *f_resp, *f_notif,
+      *f_other;
   int have_nodes;
   st_addr addr[2];
   uint32_t port[2];
@@ -210,6 +211,7 @@ int st_follow_new(dx_session *s, const char *args, st_follow **out) {
   fw->f_req = dx_field_lookup(s, "http.request");
   fw->f_resp = dx_field_lookup(s, "http.response");
   fw->f_notif = dx_field_lookup(s, "http.notification"); /* NOTIFY: a message too */
+  fw->f_other = dx_field_lookup(s, "http.other_data");
   fw->f_ip4s = dx_field_lookup(s, "ip.src");
   fw->f_ip4d = dx_field_lookup(s, "ip.dst");
   fw->f_ip6s = dx_field_lookup(s, "ipv6.src");
@@ -362,6 +364,22 @@ static void http_packet(st_follow *fw, const dx_packet *p, const st_addr *src, u
     const uint8_t *bd = body ? dx_node_bytes(body, &bl) : NULL;
     if (bd && bl)
       add_chunk(fw, server, bd, (uint32_t)bl);
+  }
+  /* text before any request: no HTTP layer, but tshark's tap has it as a
+   * continuation (an empty chunk, then the bytes) */
+  for (const dx_node *o = dx_packet_find(p, fw->f_other); o; o = dx_packet_find_next(p, o)) {
+    size_t ol = 0;
+    const uint8_t *od = dx_node_bytes(o, &ol);
+    if (!od || !ol)
+      continue;
+    if (!fw->have_nodes) {
+      fw->have_nodes = 1;
+      fw->addr[0] = *src, fw->port[0] = sport;
+      fw->addr[1] = *dst, fw->port[1] = dport;
+    }
+    int server = !(sport == fw->port[0] && !memcmp(src, &fw->addr[0], sizeof *src));
+    add_chunk_e(fw, server, od, 0, true);
+    add_chunk(fw, server, od, (uint32_t)ol);
   }
 }
 

@@ -116,6 +116,7 @@ enum {
   F_TRAILER,
   F_ENCODED,
   F_FILE_DATA,
+  F_OTHER_DATA,
   /* expert */
   F_CHAT,
   F_TE_AND_LENGTH,
@@ -278,6 +279,10 @@ static const dx_field http_fields[] = {
     [F_ENCODED] =
         DX_F("http.content_encoded_body", "Content-encoded entity body", DX_FT_NONE, DX_BASE_NONE),
     [F_FILE_DATA] = HSU("http.file_data", "File Data"),
+    /* (dissect's own, hidden: text before any request that tshark's HTTP
+     * shows nowhere but hands to its follow tap, as -z follow,http does) */
+    [F_OTHER_DATA] =
+        DX_F("http.other_data", "Text before any HTTP request", DX_FT_BYTES, DX_BASE_NONE),
     [F_CHAT] = DX_F("http.chat", "Formatted text", DX_FT_NONE, DX_BASE_NONE),
     [F_TE_AND_LENGTH] = DX_F("http.te_and_length",
                              "The Content-Length and Transfer-Encoding header must not be set "
@@ -584,6 +589,7 @@ typedef struct http_conv {
   uint32_t phead, pcount;
   uint64_t body_left[2]; /* body bytes still to come per direction (not reassembled) */
   bool tunnel;           /* after 101 Switching Protocols / CONNECT 2xx: not HTTP any more */
+  bool saw_request;      /* a request line parsed (tshark's conv_data->request_uri) */
   /* The remembered URIs and the grown ring count against the session's
    * byte budget (the one of stream buffers), so many connections of
    * unanswered requests cannot hold more than max_total_stream_bytes. */
@@ -1810,6 +1816,17 @@ static int frame_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv 
     return MSG_NOT_HTTP;
   }
   int r = find_line(t, s, HTTP_MAX_LINE, &m->fl_eol, &m->fl_next);
+  if (r != 1 && !strict && s == off && t->len >= t->reported && can_wait(p)) {
+    /* as tshark's dissect_http_message(): text (a printable first byte)
+     * with no line end (CR or LF) in it waits for more bytes whatever it
+     * is, so a line cut by a segment boundary is read whole */
+    const uint8_t *b = dx_get_ptr(t, s, t->len - s);
+    if (b && b[0] >= 0x20 && b[0] < 0x7f && !memchr(b, '\n', t->len - s) &&
+        !memchr(b, '\r', t->len - s)) {
+      *need = DX_DESEGMENT_ONE_MORE;
+      return MSG_MORE;
+    }
+  }
   if (r == 0) {
     const uint8_t *b = dx_get_ptr(t, s, t->len - s);
     /* (bytes the capture cut off never come: no waiting for them) */
@@ -1959,6 +1976,8 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
   bool req = m->fl.kind == FL_REQUEST;
   bool notify = is_notification(t, m);
   bool seen_request = cv && cv->count > 0; /* (before this message's exchange) */
+  if (cv && req)
+    cv->saw_request = true;
   dx_node *http =
       dx_add_proto(p, parent, m->ssdp ? &ssdp_fields[0] : FL(F_HTTP), t, off, m->end - off);
   if (m->lead)
@@ -2248,6 +2267,20 @@ static uint32_t dissect_stream(dx_packet *p, const dx_tvb *t, dx_node *parent, b
     if (r == MSG_NOT_HTTP) {
       if (off == 0 && strict)
         return 0;
+      /* as tshark's dissect_http_message(): bytes that are not a message
+       * are HTTP's "Continuation" only once the connection has had a
+       * request; before that they are taken and nothing is shown (the
+       * columns stay TCP's: a port 80 connection of another protocol), but
+       * text goes to follow,http as tshark's tap has it */
+      if (cv && !cv->saw_request && !m.cut) {
+        uint8_t c0 = 0;
+        if (dx_get_u8(t, off, &c0) && c0 >= 0x20 && c0 < 0x7f) {
+          dx_node *o = dx_add_bytes(p, parent, FL(F_OTHER_DATA), t, off, left);
+          if (o)
+            dx_node_set_flags(o, DX_NODE_HIDDEN);
+        }
+        return t->len;
+      }
       off += dissect_continuation(p, t, off, left, parent);
       continue;
     }

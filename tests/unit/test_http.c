@@ -943,6 +943,49 @@ static void test_garbage(void) {
   }
 }
 
+/* Bytes on port 80 that are not HTTP, as tshark 4.0's dissect_http_message
+ * takes them (its values on this test's frames, TU_ONLY and TU_DUMP_PCAP):
+ * before any request in the connection, binary bytes (frame 4) and a text
+ * line that is no request (frame 5) show no HTTP layer and keep TCP's
+ * columns; text with no line end waits for one ("[TCP segment of a
+ * reassembled PDU]", frame 9) and the line, once whole (frame 10), shows
+ * nothing either; after a request (frame 14), such bytes are HTTP's
+ * "Continuation" (frame 15). */
+static void test_not_http_before_request(void) {
+  conn_open(&C, 40200, 80);
+  dx_packet *p = send_data(&C, 1, "\x01\x02\x03\x04hello", 9);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  CU_ASSERT_EQUAL(tu_count(p, "http"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "40200 \xe2\x86\x92 80 [PSH, ACK] Seq=1 Ack=1 Win=64240 Len=9");
+  dx_packet_free(p);
+  p = send_str(&C, 0, "HI\n");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  CU_ASSERT_EQUAL(tu_count(p, "http"), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+  conn_open(&C, 40201, 80);
+  p = send_str(&C, 1, "abc def");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "40201 \xe2\x86\x92 80 [PSH, ACK] Seq=1 Ack=1 "
+                                            "Win=64240 Len=7 [TCP segment of a reassembled PDU]");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "ghi\n");
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "TCP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "40201 \xe2\x86\x92 80 [PSH, ACK] Seq=8 Ack=1 Win=64240 Len=4");
+  CU_ASSERT_EQUAL(tu_count(p, "http"), 0);
+  dx_packet_free(p);
+  conn_close(&C);
+  conn_open(&C, 40202, 80);
+  dx_packet_free(send_str(&C, 1, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"));
+  p = send_data(&C, 0, "\x01\x02\x03\x04hello", 9);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "HTTP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Continuation");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 /* A control byte in the request target: still a request (not a
  * continuation). tshark 4.0.17 on "GET /a\x01b HTTP/1.1\r\nHost: x\r\n\r\n"
  * (and \x7f, \x1b) to port 80: http.request.method GET, http.request.uri
@@ -1295,6 +1338,7 @@ int main(void) {
       {"header limits", test_limits},
       {"100 Continue", test_continue_100},
       {"garbage", test_garbage},
+      {"not HTTP before a request", test_not_http_before_request},
       {"control byte in the request target", test_control_in_target},
       {"JSON body", test_json_body},
       {"form body", test_form_body},
