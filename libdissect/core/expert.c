@@ -82,6 +82,7 @@ static uint32_t group_of(const dx_field *f) {
       {"frame.comment", G_COMMENT},        {"tcp.options.sack.dsack", G_SEQUENCE},
       {"tls.resumed", G_SEQUENCE},         {"xml.closing_unopened", G_MALFORMED},
       {"_ws.string.", G_UNDECODED},        {"quic.ft.unknown", G_UNDECODED},
+      {"wg.keepalive", G_SEQUENCE},        {"wg.bad_packet_length", G_MALFORMED},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)

@@ -89,8 +89,12 @@ static void udp_conv_free(void *d) {
 }
 
 static void add_payload_dispatch(dx_packet *p, const dx_tvb *pl, dx_node *parent, uint16_t sport,
-                                 uint16_t dport) {
+                                 uint16_t dport, const dx_flow *flow) {
   if (pl->len == 0 && pl->reported == 0)
+    return;
+  /* the conversation's protocol first, as tshark's try_conversation (set
+   * by a heuristic that recognised the conversation: WireGuard's) */
+  if (flow && flow->app && flow->app->dissect && flow->app->dissect(p, pl, parent))
     return;
   uint16_t lo = sport < dport ? sport : dport;
   uint16_t hi = sport < dport ? dport : sport;
@@ -256,7 +260,8 @@ static uint32_t dissect_udp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
   /* a quoted datagram's application layer goes to the top of the tree, as
    * tshark's (DNS or RX after the ICMP layer that holds IP and UDP) */
-  add_payload_dispatch(p, &pl, quoted ? dx_packet_root_mut(p) : parent, sport, dport);
+  add_payload_dispatch(p, &pl, quoted ? dx_packet_root_mut(p) : parent, sport, dport,
+                       quoted ? NULL : flow);
   uint32_t took = 8 + plen;
   return took < t->len ? took : t->len;
 }

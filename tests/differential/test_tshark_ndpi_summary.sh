@@ -6,7 +6,7 @@
 # 4.0 does. The one difference allowed everywhere: dissect ends a Client
 # Hello's Info with " (SNI=name)", as Wireshark 4.2 and later do; it is
 # taken out before comparing. The other captures differ in lines of
-# protocols dissect does not decode (VNC, RDP, WireGuard, DHCP, ...) or for
+# protocols dissect does not decode (VNC, RDP, DTLS, DHCP, ...) or for
 # the reasons test_tshark_ndpi.sh lists; a capture made equal joins EQUAL.
 # A mismatch is a bug on one of the two sides: find out which before
 # changing anything. Skipped (77) when the captures have not been fetched.
@@ -44,7 +44,7 @@ EQUAL=(
   tls-esni-fuzzed.pcap tls-rdn-extract.pcap tls_alert.pcap tls_esni_sni_both.pcap
   tls_long_cert.pcap tls_port_80.pcapng tls_torrent.pcapng tls_verylong_certificate.pcap
   trickbot.pcap tumblr.pcap ubntac2.pcap upnp.pcap viber.pcap websocket.pcap whatsappfiles.pcap
-  zabbix.pcap zattoo.pcap zcash.pcap
+  wireguard.pcap zabbix.pcap zattoo.pcap zcash.pcap zoom2.pcap
 )
 
 for cap in "${EQUAL[@]}"; do

@@ -10,6 +10,20 @@ dx_packet *tu_dissect(dx_session **s, int linktype, const uint8_t *bytes, size_t
   if (!*s && dx_session_new(s, NULL) != DX_OK)
     return NULL;
   static uint32_t t;
+  /* TU_DUMP_PCAP=FILE: every frame is appended to FILE too (a pcap of the
+   * first frame's link type), to read with tshark */
+  const char *dump = getenv("TU_DUMP_PCAP");
+  FILE *df = dump ? fopen(dump, "ab") : NULL;
+  if (df) {
+    if (fseek(df, 0, SEEK_END) == 0 && ftell(df) == 0) {
+      uint32_t gh[6] = {0xa1b2c3d4, 0x00040002, 0, 0, 65535, (uint32_t)linktype};
+      fwrite(gh, 4, 6, df);
+    }
+    uint32_t rh[4] = {1700000000, t, (uint32_t)len, (uint32_t)len};
+    fwrite(rh, 4, 4, df);
+    fwrite(bytes, 1, len, df);
+    fclose(df);
+  }
   dx_frame f = {.ts_sec = 1700000000,
                 .ts_nsec = t++ * 1000,
                 .caplen = (uint32_t)len,
