@@ -322,7 +322,7 @@ static void ran_out(dx_packet *p, dx_node *ntp, const dx_tvb *t) {
   dx_node *m = dx_add_none(p, dx_packet_root_mut(p), dx_field_malformed(), t, 0, 0);
   if (dx_label_wanted(p, m))
     dx_node_set_text(p, m, "[Malformed Packet: NTP]");
-  dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "[Malformed Packet (Exception occurred)]");
+  dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
 }
 
 /* Bits of the 16-bit value v under mask as tshark draws them ("....
