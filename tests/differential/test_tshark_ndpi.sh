@@ -6,7 +6,7 @@
 # ~/.cache/libdissect/ndpi-tests) and never committed. On every capture
 # but those in EXCLUDED, `dissect -T fields -E occurrence=a` must equal
 # tshark's, frame by frame, for the fields of fields-ndpi.txt (IPv4, IPv6,
-# UDP, TCP and its sequence analysis, DNS, TLS, HTTP/1.x). The expected
+# UDP, TCP and its sequence analysis, DNS, TLS, HTTP/1.x, NTP). The expected
 # values are tshark's; a frame listed in KEPT differs for the reason
 # written beside it and is left out of the comparison for the fields it
 # names. A capture in EXCLUDED is not compared at all, for the reason
