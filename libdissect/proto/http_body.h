@@ -69,7 +69,9 @@ void dx_dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b);
 
 /* Bodies of application/json (and json-rpc, jsonrequest) as tshark's "json"
  * layer, and of application/x-www-form-urlencoded as its
- * "urlencoded-form" (json.c). mt is the lower-cased media type. */
+ * "urlencoded-form" (json.c). mt is the lower-cased media type (NULL for
+ * JSON that no media type announces: the layer is then labelled without
+ * one). */
 bool dx_json_media(const char *mt);
 void dx_dissect_json(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
 bool dx_form_media(const char *mt);

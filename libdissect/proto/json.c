@@ -561,7 +561,8 @@ static uint32_t valid_prefix(const uint8_t *s, uint32_t n) {
 void dx_dissect_json(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt) {
   uint32_t good = valid_prefix(b->data, b->len);
   dx_node *js = dx_add_proto(p, parent, FL(F_JSON), b, 0, good);
-  dx_node_set_text(p, js, "JavaScript Object Notation: %s", mt);
+  if (mt) /* (without a media type: the layer's own label, as Dropbox's) */
+    dx_node_set_text(p, js, "JavaScript Object Notation: %s", mt);
   if (dx_layer_built(p, js) && good) {
     jctx j = {.p = p, .t = b, .s = b->data, .n = good};
     for (skip_ws(&j); j.pos < j.n && !j.bad; skip_ws(&j))
