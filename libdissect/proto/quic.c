@@ -1237,6 +1237,10 @@ static const dx_stream_kind stream_kind = {.name = "QUIC",
 static void crypto_tls(dx_packet *p, qconn *c, int sender, const dx_tvb *t, dx_node *parent) {
   if (!t->len)
     return;
+  /* tshark 4.0 reads the transport parameters of drafts before 27 (and
+   * Google's T050) in their older form */
+  unsigned d = draft_of(c->version);
+  dx_tls_quic_set_old_tp(c->tls, (d && d <= 26) || c->version == T050);
   dx_tls_quic_handshake(p, c->tls, sender, t, parent);
   const char *a = dx_tls_quic_alpn(c->tls);
   if (a && a[0] && strcmp(a, c->alpn) != 0)

@@ -209,6 +209,7 @@ enum {
   F_QTP,
   F_QTP_TYPE,
   F_QTP_LEN1,
+  F_QTP_LEN_OLD,
   F_QTP_VAL,
   F_QTP_ODCID,
   F_QTP_IDLE,
@@ -573,6 +574,8 @@ static const dx_field tls_fields[] = {
     [F_QTP] = FN("tls.quic.parameter", "Parameter"),
     [F_QTP_TYPE] = DX_FV("tls.quic.parameter.type", "Type", DX_FT_UINT64, DX_BASE_HEX, qtp_vals),
     [F_QTP_LEN1] = DX_F("tls.quic.parameter.length", "Length", DX_FT_UINT64, DX_BASE_DEC),
+    /* (tshark's name, as it spells it) */
+    [F_QTP_LEN_OLD] = FU16("tls.quic.parameter.lengt.old", "Length"),
     [F_QTP_VAL] = FB("tls.quic.parameter.value", "Value"),
     [F_QTP_ODCID] = FB("tls.quic.parameter.original_destination_connection_id",
                        "original_destination_connection_id"),
@@ -677,6 +680,7 @@ typedef struct tls_conv {
    * QUIC derives and uses the keys (quic.c); a ClientHello seen here is a
    * QUIC client's (JA4 "q"). */
   bool quic;
+  bool quic_old_tp; /* QUIC transport parameters of drafts before 27 */
   uint16_t version; /* negotiated (from the ServerHello), 0 until then */
   /* Without a ServerHello: the version of the first record that tshark
    * 4.0 takes as authoritative (ssl_try_set_version: any valid record but
@@ -1300,17 +1304,47 @@ static void google_version(dx_packet *p, dx_node *pn, int f, const dx_tvb *t, ui
 
 static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
   dx_packet *p = x->p;
+  bool old = x->c && x->c->quic_old_tp;
+  if (old) { /* drafts before 27: the parameters' length first */
+    uint16_t all = 0;
+    if (!dx_get_u16(e->t, e->off, &all) || cur_left(e) < 2) {
+      dx_mark_truncated(p, en, "transport parameters length");
+      e->off = e->end;
+      return;
+    }
+    dx_add_uint(p, en, FL(F_QTP_LEN), e->t, e->off, 2, all);
+    e->off += 2;
+    if (all < cur_left(e))
+      e->end = e->off + all;
+  }
   for (unsigned i = 0; cur_left(e) && i < 256; i++) {
     uint32_t start = e->off, n1 = 0, n2 = 0;
     uint64_t type = 0, len = 0;
     cur h = *e;
-    if (!cur_varint(&h, &type, &n1)) {
+    if (old) { /* 2-byte id and length */
+      uint16_t ty16 = 0, ln16 = 0;
+      if (!dx_get_u16(e->t, e->off, &ty16) || cur_left(e) < 2) {
+        dx_mark_truncated(p, en, "transport parameter id");
+        e->off = e->end;
+        return;
+      }
+      type = ty16;
+      n1 = 2;
+      if (!dx_get_u16(e->t, e->off + 2, &ln16) || cur_left(e) < 4 || ln16 > cur_left(e) - 4) {
+        dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, e->end - start);
+        dx_mark_truncated(p, pn, "transport parameter length");
+        e->off = e->end;
+        return;
+      }
+      len = ln16;
+      n2 = 2;
+    } else if (!cur_varint(&h, &type, &n1)) {
       dx_mark_truncated(p, en, "transport parameter id");
       e->off = e->end;
       return;
     }
     h.off += n1;
-    if (!cur_varint(&h, &len, &n2) || len > e->end - h.off - n2) {
+    if (!old && (!cur_varint(&h, &len, &n2) || len > e->end - h.off - n2)) {
       dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, e->end - start);
       dx_mark_truncated(p, pn, "transport parameter length");
       e->off = e->end;
@@ -1325,7 +1359,7 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
       dx_node_set_text(p, tyn, "Type: %s (0x%02" PRIx64 ")", grease ? "GREASE" : tn, type);
     else
       dx_node_set_text(p, tyn, "Type: Unknown (0x%02" PRIx64 ")", type);
-    dx_add_uint(p, pn, FL(F_QTP_LEN1), e->t, start + n1, n2, len);
+    dx_add_uint(p, pn, FL(old ? F_QTP_LEN_OLD : F_QTP_LEN1), e->t, start + n1, n2, len);
     if (vlen)
       dx_add_bytes(p, pn, FL(F_QTP_VAL), e->t, voff, vlen);
     else {
@@ -1437,10 +1471,11 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
     if (vf >= 0) {
       if (cur_varint(&v, &num, &nn)) {
         dx_add_uint(p, pn, FL(vf), e->t, voff, nn, num);
-        snprintf(val, sizeof val, " %" PRIu64 "%s", num,
-                 type == 0x01     ? " ms" /* max_ack_delay: none, as tshark 4.0 */
-                 : type == 0x3127 ? " us"
-                                  : "");
+        if (type != 0x0a) /* (ack_delay_exponent: no value in the label, as tshark 4.0) */
+          snprintf(val, sizeof val, " %" PRIu64 "%s", num,
+                   type == 0x01     ? " ms" /* max_ack_delay: none, as tshark 4.0 */
+                   : type == 0x3127 ? " us"
+                                    : "");
       } else {
         dx_mark_malformed(p, pn, "transport parameter value is not a variable-length integer");
       }
@@ -3900,6 +3935,11 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
   uint16_t v = q->c.version ? q->c.version : 0x0304;
   dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: %s", ver_short(v),
                    n == 1 && first ? first : "Multiple Handshake Messages");
+}
+
+void dx_tls_quic_set_old_tp(dx_tls_quic *q, bool old) {
+  if (q)
+    q->c.quic_old_tp = old;
 }
 
 bool dx_tls_quic_client_random(const dx_tls_quic *q, uint8_t out[32]) {

@@ -24,6 +24,11 @@ void dx_tls_quic_free(dx_tls_quic *q); /* NULL is fine */
 void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tvb *t,
                            dx_node *parent);
 
+/* The QUIC version's transport parameters are in the form of drafts
+ * before 27 (a 2-byte length of them all, then 2-byte ids and lengths),
+ * as tshark 4.0 reads those of drafts up to 26 and Google's T050. */
+void dx_tls_quic_set_old_tp(dx_tls_quic *q, bool old);
+
 /* What the handshake told so far: the ClientHello's random (false until
  * seen), the cipher suite the ServerHello chose (0 until seen), the ALPN
  * protocol the server chose ("" until seen). */

@@ -297,13 +297,14 @@ static void test_hostile(void) {
 /* A client Initial of version 1 to the DCID dcid (8 bytes), packet number
  * pn (2 bytes), protected with the Initial keys around the plaintext
  * frames pt. */
-static size_t client_initial_to(const uint8_t dcid[8], uint16_t pn, const uint8_t *pt, size_t ptlen,
-                                uint8_t *out) {
+static size_t client_initial_v(uint32_t version, const uint8_t dcid[8], uint16_t pn,
+                               const uint8_t *pt, size_t ptlen, uint8_t *out) {
   uint8_t key[16], iv[12], hp[16];
-  CU_ASSERT_FATAL(dx_quic_initial_keys(1, dcid, 8, 0, key, iv, hp));
+  CU_ASSERT_FATAL(dx_quic_initial_keys(version, dcid, 8, 0, key, iv, hp));
   size_t h = 0, plen = 2 + ptlen + 16;
   out[h++] = 0xc1; /* long header, Initial, 2-byte packet number */
-  out[h++] = 0, out[h++] = 0, out[h++] = 0, out[h++] = 1;
+  out[h++] = (uint8_t)(version >> 24), out[h++] = (uint8_t)(version >> 16);
+  out[h++] = (uint8_t)(version >> 8), out[h++] = (uint8_t)version;
   out[h++] = 8;
   memcpy(out + h, dcid, 8);
   h += 8;
@@ -333,6 +334,11 @@ static size_t client_initial_to(const uint8_t dcid[8], uint16_t pn, const uint8_
   out[h - 2] ^= mask[1];
   out[h - 1] ^= mask[2];
   return h + ptlen + 16;
+}
+
+static size_t client_initial_to(const uint8_t dcid[8], uint16_t pn, const uint8_t *pt, size_t ptlen,
+                                uint8_t *out) {
+  return client_initial_v(1, dcid, pn, pt, ptlen, out);
 }
 
 /* The same to the DCID of RFC 9001 A.2, packet number 0 */
@@ -514,6 +520,48 @@ static void test_crypto_two_packets(void) {
 /* More frames beyond a gap than are kept (32): the others are noted and
  * dropped, nothing is handed to TLS, and everything kept is given back
  * with the session. */
+/* The transport parameters of a draft before 27 (draft-23 here): a 2-byte
+ * length of them all, then 2-byte ids and lengths (tls.quic.len,
+ * tls.quic.parameter.lengt.old, as tshark spells it); values still
+ * variable-length integers; ack_delay_exponent's label without its value.
+ * The expectations are tshark 4.0.17's on the same packet (TU_DUMP_PCAP). */
+static void test_old_transport_parameters(void) {
+  static const uint8_t ch[] = {
+      0x01, 0x00, 0x00, 0x4d, 0x03, 0x03, /* ClientHello, 77 bytes, legacy version */
+      0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+      0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22,
+      0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, 0x22, /* random */
+      0x00, 0x00, 0x02, 0x13, 0x01,                               /* no session id, one suite */
+      0x01, 0x00, 0x00, 0x22,                         /* null compression, 34 bytes of extensions */
+      0x00, 0x2b, 0x00, 0x03, 0x02, 0x03, 0x04,       /* supported_versions TLS 1.3 */
+      0xff, 0xa5, 0x00, 0x17, 0x00, 0x15,             /* the drafts' extension, 21 bytes of them */
+      0x00, 0x01, 0x00, 0x04, 0x80, 0x00, 0xea, 0x60, /* max_idle_timeout 60000 */
+      0x00, 0x0a, 0x00, 0x01, 0x03,                   /* ack_delay_exponent 3 */
+      0x00, 0x04, 0x00, 0x04, 0x80, 0x10, 0x00, 0x00}; /* initial_max_data 1048576 */
+  uint8_t pt[160] = {0x06, 0x00, 0x40, sizeof ch};     /* CRYPTO, offset 0, a 2-byte length */
+  memcpy(pt + 4, ch, sizeof ch);
+  static const uint8_t dcid[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  uint8_t pkt[256];
+  size_t n = client_initial_v(0xff000017, dcid, 0, pt, sizeof pt, pkt);
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  dx_packet *p = tf_feed(s, fb, tf_udp(fb, 1, 51000, 443, pkt, n, 0), 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_EQUAL(tu_count(p, "quic.decryption_failed"), 0);
+  CU_ASSERT_EQUAL(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED), 0);
+  EXPECT(p, "tls.quic.len", "21");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.quic.parameter.lengt.old"), 3);
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.quic.parameter.lengt.old", 0), "4");
+  CU_ASSERT_STRING_EQUAL(tu_nth(p, "tls.quic.parameter.type", 1), "10");
+  EXPECT(p, "tls.quic.parameter.max_idle_timeout", "60000");
+  EXPECT(p, "tls.quic.parameter.ack_delay_exponent", "3");
+  EXPECT(p, "tls.quic.parameter.initial_max_data", "1048576");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.quic.parameter"),
+                         "Parameter: max_idle_timeout (len=4) 60000 ms");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_crypto_limit(void) {
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
@@ -537,6 +585,7 @@ static void test_crypto_limit(void) {
 int main(void) {
   CU_TestInfo tests[] = {
       {"RFC 9001 A.1 Initial keys", test_initial_keys},
+      {"transport parameters of drafts before 27", test_old_transport_parameters},
       {"RFC 9001 A.2/A.3 Initial packets", test_rfc_initials},
       {"tampered payload", test_tampered},
       {"truncated at every length", test_truncated},
