@@ -74,15 +74,26 @@ static uint32_t group_of(const dx_field *f) {
     const char *prefix;
     uint32_t group;
   } rules[] = {
-      {"_ws.malformed", G_MALFORMED},      {"tcp.analysis.", G_SEQUENCE},
-      {"tcp.connection.", G_SEQUENCE},     {"tcp.option.len.invalid", G_SEQUENCE},
-      {"http.chat", G_SEQUENCE},           {"http.leading_crlf", G_MALFORMED},
-      {"quic.retransmission", G_SEQUENCE}, {"quic.overlap", G_SEQUENCE},
-      {"tls.risk.", G_SECURITY},           {"tls.trust", G_SECURITY},
-      {"frame.comment", G_COMMENT},        {"tcp.options.sack.dsack", G_SEQUENCE},
-      {"tls.resumed", G_SEQUENCE},         {"xml.closing_unopened", G_MALFORMED},
-      {"_ws.string.", G_UNDECODED},        {"quic.ft.unknown", G_UNDECODED},
-      {"wg.keepalive", G_SEQUENCE},        {"wg.bad_packet_length", G_MALFORMED},
+      {"_ws.malformed", G_MALFORMED},
+      {"tcp.analysis.", G_SEQUENCE},
+      {"tcp.connection.", G_SEQUENCE},
+      {"tcp.option.len.invalid", G_SEQUENCE},
+      {"http.chat", G_SEQUENCE},
+      {"http.leading_crlf", G_MALFORMED},
+      {"quic.retransmission", G_SEQUENCE},
+      {"quic.overlap", G_SEQUENCE},
+      {"tls.risk.", G_SECURITY},
+      {"tls.trust", G_SECURITY},
+      {"frame.comment", G_COMMENT},
+      {"tcp.options.sack.dsack", G_SEQUENCE},
+      {"tls.resumed", G_SEQUENCE},
+      {"xml.closing_unopened", G_MALFORMED},
+      {"_ws.string.", G_UNDECODED},
+      {"quic.ft.unknown", G_UNDECODED},
+      {"wg.keepalive", G_SEQUENCE},
+      {"tls.malformed.vector_length", G_MALFORMED},
+      {"tls.malformed.buffer_too_small", G_MALFORMED},
+      {"wg.bad_packet_length", G_MALFORMED},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)

@@ -210,6 +210,9 @@ enum {
   F_QTP_TYPE,
   F_QTP_LEN1,
   F_QTP_LEN_OLD,
+  F_MALFORMED_VECLEN,
+  F_MALFORMED_TOOSMALL,
+  F_MALFORMED_TRAILING,
   F_QTP_VAL,
   F_QTP_ODCID,
   F_QTP_IDLE,
@@ -576,6 +579,14 @@ static const dx_field tls_fields[] = {
     [F_QTP_LEN1] = DX_F("tls.quic.parameter.length", "Length", DX_FT_UINT64, DX_BASE_DEC),
     /* (tshark's name, as it spells it) */
     [F_QTP_LEN_OLD] = FU16("tls.quic.parameter.lengt.old", "Length"),
+    [F_MALFORMED_VECLEN] =
+        DX_F("tls.malformed.vector_length", "Variable vector length is outside the permitted range",
+             DX_FT_NONE, DX_BASE_NONE),
+    [F_MALFORMED_TOOSMALL] =
+        DX_F("tls.malformed.buffer_too_small", "Malformed message, not enough data is available",
+             DX_FT_NONE, DX_BASE_NONE),
+    [F_MALFORMED_TRAILING] = DX_F("tls.malformed.trailing_data",
+                                  "Undecoded trailing data is present", DX_FT_NONE, DX_BASE_NONE),
     [F_QTP_VAL] = FB("tls.quic.parameter.value", "Value"),
     [F_QTP_ODCID] = FB("tls.quic.parameter.original_destination_connection_id",
                        "original_destination_connection_id"),
@@ -958,14 +969,28 @@ static dx_node *cur_bytes(cur *c, dx_node *parent, int f, uint32_t n) {
  * a length that overruns the structure is malformed. */
 static bool cur_vec(cur *c, dx_node *parent, int f, unsigned n, cur *out, dx_node **lnode) {
   uint32_t len = 0;
+  if (lnode)
+    *lnode = NULL;
+  if (!c->fail && cur_left(c) < n) {
+    /* as tshark's ssl_add_vector(): the structure ends before the length
+     * (an item and its expert error; no exception) */
+    dx_node *e = dx_add_none(c->p, parent, FL(F_MALFORMED_TOOSMALL), c->t, c->off, cur_left(c));
+    dx_node_set_text(c->p, e, "No more room for vector of length %u", n);
+    dx_expert(c->p, e, dx_field_expert(), DX_SEV_ERROR, "No more room for vector of length %u", n);
+    c->fail = true;
+    return false;
+  }
   dx_node *ln = cur_uint(c, parent, f, n, &len);
   if (lnode)
     *lnode = ln;
   if (!ln)
     return false;
   if (len > cur_left(c)) {
-    dx_mark_malformed(c->p, ln, "Length %u runs past the end of the message (%u bytes left)", len,
-                      cur_left(c));
+    /* as tshark's ssl_add_vector(): an expert error under the length, and
+     * the structure is not read further (no exception: the packet is not
+     * "[Malformed Packet]") */
+    dx_expert(c->p, ln, FL(F_MALFORMED_VECLEN), DX_SEV_ERROR,
+              "Vector length %u is too large, truncating it to %u", len, cur_left(c));
     c->fail = true;
     return false;
   }
@@ -1938,8 +1963,14 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   cs.owner = g;
   while (cur_left(&cs) >= 2 && !cs.fail)
     cur_uint(&cs, g, F_CS, 2, NULL);
-  if (cur_left(&cs))
-    dx_mark_malformed(x->p, g, "Odd length of the cipher suite list");
+  if (cur_left(&cs) && !cs.fail) {
+    /* as tshark's ssl_end_vector(): an item and its warning */
+    uint32_t tr = cur_left(&cs);
+    dx_node *e = dx_add_none(x->p, g, FL(F_MALFORMED_TRAILING), cs.t, cs.off, tr);
+    dx_node_set_text(x->p, e, "%u trailing byte%s unprocessed", tr, tr == 1 ? " was" : "s were");
+    dx_expert(x->p, e, dx_field_expert(), DX_SEV_WARN, "%u trailing byte%s unprocessed", tr,
+              tr == 1 ? " was" : "s were");
+  }
   cur cm;
   if (!cur_vec(m, hs, F_CMLEN, 1, &cm, NULL))
     return;

@@ -73,6 +73,15 @@ static const uint8_t key32[32] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88
                                   12,   13,   14,   15,   16,   17,   18,   19,   20, 21, 22,
                                   23,   24,   25,   26,   27,   28,   29,   30,   31, 32};
 
+/* Marked as tshark marks it: truncated or malformed, or (a vector whose
+ * length runs past its structure, as tshark's ssl_add_vector) an expert
+ * error under the length, without "[Malformed Packet]". */
+static bool marked_bad(const dx_packet *p) {
+  return has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED) ||
+         tu_count(p, "tls.malformed.vector_length") ||
+         tu_count(p, "tls.malformed.buffer_too_small");
+}
+
 static void client_hello(bb *x, bool with_psk) {
   rec_open(x, 22, 0x0301);
   hs_open(x, 1);
@@ -837,7 +846,7 @@ static void test_bad_certificates(void) {
   certificate_msg(&m, test_cert_rsa, 400, sizeof test_cert_rsa); /* lengths say 918 */
   close_(&m);
   dx_packet *p = tls_call(&x, 1, false, m.b, m.n);
-  CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_TRUE(marked_bad(p));
   CU_ASSERT_EQUAL(tu_count(p, "x509.subject"), 0);
   dx_packet_free(p);
 
@@ -958,7 +967,11 @@ static void test_malformed_lengths(void) {
   size_t cs = 5 + 4 + 2 + 32 + 1 + 32;
   bad.b[cs] = 0xff;
   dx_packet *p = tls_call(&x, 0, false, bad.b, bad.n);
-  CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED));
+  /* as tshark 4.0 (nDPI's tls_cipher_lens.pcap): an expert error under
+   * the length, the rest of the message not read, no "[Malformed Packet]" */
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_EQUAL(tu_count(p, "tls.malformed.vector_length"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.ciphersuite"), 0);
   EXPECT(p, "tls.handshake.version", "0x0303");
   dx_packet_free(p);
   /* handshake length larger than the record (no state): cut message */
@@ -1068,6 +1081,60 @@ static void test_frames_out_of_order(void) {
  * skype.pcap: an encrypted handshake record after three 5-byte messages).
  * Each value was read from tshark 4.0 on the frames of this test
  * (TU_DUMP_PCAP). */
+/* Vectors that do not fit, as tshark 4.0's ssl_add_vector() and
+ * ssl_end_vector() show them (nDPI's tls_cipher_lens.pcap and
+ * tls_invalid_reads.pcap hold such hellos; the values here are tshark
+ * 4.0.17's on this test's frames, TU_DUMP_PCAP): a cipher suite list of an
+ * odd length ("1 trailing byte was unprocessed", a warning) and a hello
+ * that ends where its extensions' length should be ("No more room for
+ * vector of length 2", an error): expert notes, no "[Malformed Packet]". */
+static void test_vector_errors_as_tshark(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  if (!have_tcp_stack(s)) {
+    dx_session_free(s);
+    return;
+  }
+  handshake3(s, 443);
+  bb m = {0};
+  p8(&m, 22);
+  p16(&m, 0x0301);
+  p16(&m, 4 + 2 + 32 + 1 + 2 + 3 + 2 + 1);
+  p8(&m, 1); /* ClientHello */
+  p8(&m, 0);
+  p16(&m, 2 + 32 + 1 + 2 + 3 + 2 + 1);
+  p16(&m, 0x0301);
+  pfill(&m, 0x33, 32); /* random */
+  p8(&m, 0);           /* no session id */
+  p16(&m, 3);          /* three bytes of suites: one and a byte */
+  p16(&m, 0x002f);
+  p8(&m, 0x00);
+  p8(&m, 1); /* null compression */
+  p8(&m, 0);
+  p8(&m, 0); /* one byte where the extensions' 2-byte length should be */
+  dx_packet *p = seg(s, 1, 443, 1001, 5001, TF_ACK | TF_PSH, m.b, m.n, 10);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Client Hello");
+  CU_ASSERT_FALSE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.ciphersuite"), 1);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.malformed.trailing_data"),
+                         "1 trailing byte was unprocessed");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.malformed.buffer_too_small"),
+                         "No more room for vector of length 2");
+  const dx_node *n = dx_packet_find_name(p, "tls.malformed.buffer_too_small");
+  const char *sev = NULL, *grp = NULL, *msg = NULL;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(n);
+  CU_ASSERT_EQUAL(dx_node_expert(dx_node_first_child(n), &sev, &grp, &msg), DX_OK);
+  CU_ASSERT_STRING_EQUAL(sev, "Error");
+  CU_ASSERT_STRING_EQUAL(grp, "Malformed");
+  n = dx_packet_find_name(p, "tls.malformed.trailing_data");
+  CU_ASSERT_EQUAL(dx_node_expert(dx_node_first_child(n), &sev, &grp, &msg), DX_OK);
+  CU_ASSERT_STRING_EQUAL(sev, "Warning");
+  CU_ASSERT_STRING_EQUAL(grp, "Protocol");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_heuristic_as_tshark(void) {
   dx_session *s = NULL;
   CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
@@ -1469,7 +1536,7 @@ static void test_alps(void) {
   m.b[m.n - 3] = 9; /* "h2"'s length now runs past the vector */
   p = tls_call(&x, 0, false, m.b, m.n);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-  CU_ASSERT_TRUE(has_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_TRUE(marked_bad(p));
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extensions_alps_alpn_str"), 1);
   dx_packet_free(p);
   h_free(&x);
@@ -1578,6 +1645,7 @@ static CU_TestInfo tests[] = {
     {"malformed_lengths", test_malformed_lengths},
     {"frames_split_hello", test_frames_split_hello},
     {"frames_out_of_order", test_frames_out_of_order},
+    {"vector_errors_as_tshark", test_vector_errors_as_tshark},
     {"heuristic_as_tshark", test_heuristic_as_tshark},
     {"sslv2_encrypted_data", test_sslv2_encrypted_data},
     {"record_after_gap_info", test_record_after_gap_info},
