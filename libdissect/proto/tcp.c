@@ -81,6 +81,7 @@ enum {
   F_OPT_UNKNOWN,
   F_OPT_UNKNOWN_PAYLOAD,
   F_OPT_LEN_INVALID,
+  F_OPT_MSS_ABSENT,
   F_TIMESTAMPS,
   F_TIME_RELATIVE,
   F_TIME_DELTA,
@@ -273,6 +274,9 @@ static const dx_field tcp_fields[] = {
         DX_F("tcp.options.unknown.payload", "Payload", DX_FT_BYTES, DX_BASE_NONE),
     [F_OPT_LEN_INVALID] =
         DX_F("tcp.option.len.invalid", "Invalid length for option", DX_FT_NONE, DX_BASE_NONE),
+    [F_OPT_MSS_ABSENT] =
+        DX_F("tcp.options.mss.absent", "The SYN packet does not contain a MSS option", DX_FT_NONE,
+             DX_BASE_NONE),
     [F_TIMESTAMPS] = DX_F("tcp.timestamps", "Timestamps", DX_FT_NONE, DX_BASE_NONE),
     [F_TIME_RELATIVE] = DX_F("tcp.time_relative", "Time since first frame in this TCP stream",
                              DX_FT_RELTIME, DX_BASE_NONE),
@@ -722,6 +726,9 @@ static int ual_add(tcp_half *h, uint32_t seq, uint32_t nextseq, const dx_packet 
 /* ---- options ---- */
 typedef struct tcp_opts {
   bool have_ws, have_mss, have_ts;
+  bool syn;        /* (in) the segment is a SYN */
+  bool mss_seen;   /* an MSS option, of any length */
+  bool aborted;    /* the walk stopped at a bad option (tshark stops there too) */
   uint32_t sacked; /* bytes covered by the first 3 SACK blocks */
   uint8_t ws;
   uint16_t mss;
@@ -773,11 +780,18 @@ static void opt_name(tcp_opts *o, const char *n) {
 /* Checks an option's length against the fixed length it must have. */
 static bool opt_len_ok(dx_packet *p, dx_node *on, dx_node *ln, uint8_t kind, uint8_t olen,
                        uint8_t want) {
+  (void)kind;
   if (olen == want)
     return true;
-  dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR,
-            "Option length should be %u (kind %u has length %u)", want, kind, olen);
-  dx_mark_malformed(p, on, "TCP option kind %u: length %u, should be %u", kind, olen, want);
+  /* as tshark 4.0: a note under the length, the option named without a
+   * value, and the options go on */
+  if (on)
+    dx_node_set_text(p, on, "TCP Option - %s",
+                     kind == 2   ? "Maximum segment size"
+                     : kind == 3 ? "Window scale"
+                     : kind == 4 ? "SACK permitted"
+                                 : "Timestamps");
+  dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_NOTE, "option length should be %u", want);
   return false;
 }
 
@@ -830,29 +844,39 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
         dx_mark_truncated(p, on, "TCP option length missing");
       break;
     }
-    if (olen < 2) {
-      dx_node *on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, 2);
-      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
-      dx_node *ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
-      dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR, "Option length %u < 2", olen);
-      dx_mark_malformed(p, on, "TCP option kind %u has length %u (at least 2)", kind, olen);
-      break;
-    }
-    if (off + olen > hlen) {
-      dx_node *on = dx_add_item(p, opts, FL(F_OPT_UNKNOWN), t, off, hlen - off);
-      dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
-      dx_node *ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
-      dx_expert(p, ln, FL(F_OPT_LEN_INVALID), DX_SEV_ERROR,
-                "Option length %u goes past the end of the header", olen);
-      dx_mark_malformed(p, on,
-                        "TCP option kind %u (length %u) goes past the header (%u bytes left)", kind,
-                        olen, hlen - off);
+    if (olen < 2 || off + olen > hlen) {
+      o->aborted = true;
+      /* as tshark 4.0: an item that says so, with a note, and the options
+       * end there (no exception: not "[Malformed Packet]") */
+      char nm[48];
+      const char *kn = kind == 2   ? "Maximum segment size"
+                       : kind == 3 ? "Window scale"
+                       : kind == 4 ? "SACK permitted"
+                       : kind == 5 ? "SACK"
+                       : kind == 8 ? "Timestamps"
+                                   : dx_val_name(option_kind_vals, kind);
+      if (!kn) {
+        snprintf(nm, sizeof nm, "Unknown (0x%02x)", kind);
+        kn = nm;
+      }
+      char msg[160];
+      if (olen < 2)
+        snprintf(msg, sizeof msg, "%s (with too-short option length = %u byte%s)", kn, olen,
+                 olen == 1 ? "" : "s");
+      else
+        snprintf(msg, sizeof msg,
+                 "%s (option length = %u byte%s says option goes past end of options)", kn, olen,
+                 olen == 1 ? "" : "s");
+      dx_node *on = dx_add_none(p, opts, FL(F_OPT_LEN_INVALID), t, off, olen < 2 ? 2 : hlen - off);
+      dx_node_set_text(p, on, "%s", msg);
+      dx_expert(p, on, dx_field_expert(), DX_SEV_NOTE, "%s", msg);
       break;
     }
     bool have = dx_tvb_has(t, off, olen);
     dx_node *on = NULL, *ln = NULL;
     switch (kind) {
     case 2: { /* MSS, RFC 9293 3.2 */
+      o->mss_seen = true;
       on = dx_add_item(p, opts, FL(F_OPT_MSS), t, off, olen);
       dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
       ln = dx_add_item(p, on, FL(F_OPT_LEN), t, off + 1, 1);
@@ -998,8 +1022,14 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
     }
     if (!have && on && tree && !(on->flags & DX_NODE_TRUNCATED))
       dx_mark_truncated(p, on, "TCP option cut short");
+    if (on && (on->flags & (DX_NODE_TRUNCATED | DX_NODE_MALFORMED)))
+      o->aborted = true;
     off += olen;
   }
+  /* tshark 4.0: a SYN whose options were all read has an MSS among them */
+  if (opts && tree && o->syn && !o->mss_seen && !o->aborted && off >= hlen)
+    dx_expert(p, opts, FL(F_OPT_MSS_ABSENT), DX_SEV_NOTE,
+              "The SYN packet does not contain a MSS option");
   if (opts && tree && dx_packet_labels(p)) {
     char buf[512];
     size_t u = (size_t)dx_snprintf(buf, sizeof buf, "Options: (%u bytes)", hlen - 20);
@@ -1872,14 +1902,9 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
 notes:
   if (!(s->flags & TH_ACK)) {
     n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, s->ack);
-    if (s->ack != 0) {
-      dx_node_set_text(p, n,
-                       "Acknowledgment Number: 0x%08x [should be 0x00000000 because ACK "
-                       "flag is not set]",
-                       s->ack);
-      dx_expert(p, n, FL(F_ACK_NONZERO), DX_SEV_WARN,
+    if (s->ack != 0) /* (tshark 4.0: the number as it is, and a note) */
+      dx_expert(p, n, FL(F_ACK_NONZERO), DX_SEV_NOTE,
                 "The acknowledgment number field is nonzero while the ACK flag is not set");
-    }
     dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
   }
   uint32_t hlen = s->hlen;
@@ -1917,7 +1942,10 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
   dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
   if (built) {
-    dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
+    dx_node *rn = dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
+    if (flags & 0xe00) /* the bits that are set, as tshark's ("010.") */
+      dx_node_set_text(p, rn, "%c%c%c. .... .... = Reserved: Set", '0' + ((flags >> 11) & 1),
+                       '0' + ((flags >> 10) & 1), '0' + ((flags >> 9) & 1));
     dx_add_item(p, fl, FL(F_FLAGS_AE), t, 12, 2);
     dx_add_item(p, fl, FL(F_FLAGS_CWR), t, 12, 2);
     dx_add_item(p, fl, FL(F_FLAGS_ECE), t, 12, 2);
@@ -2044,6 +2072,7 @@ static void tree_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_s
   if (!walked) {
     opts_clear(&sh->o);
     sh->o.no_info = !p->want_columns;
+    sh->o.syn = (s->flags & TH_SYN) != 0;
     if (s->hlen > 20) {
       const tcp_half *r = k->r;
       dissect_options(p, tcp, t, s->hlen, r ? r->base : 0, r && r->base_set,
@@ -2658,7 +2687,9 @@ static void bogus_short_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, cons
   }
   dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
   dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
-  dx_node_set_text(p, hn, "Header Length: %u bytes (%u)", s->hlen, s->hlen / 4);
+  dx_node_set_text(p, hn, "%c%c%c%c .... = Header Length: %u bytes (%u)",
+                   '0' + ((s->hlen >> 5) & 1), '0' + ((s->hlen >> 4) & 1),
+                   '0' + ((s->hlen >> 3) & 1), '0' + ((s->hlen >> 2) & 1), s->hlen, s->hlen / 4);
   dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
             "Bogus TCP header length (%u, must be at least 20)", s->hlen);
   dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",

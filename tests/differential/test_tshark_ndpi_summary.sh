@@ -30,7 +30,7 @@ EQUAL=(
   facebook.pcap firefox.pcap forticlient.pcap genshin-impact.pcap google_ssl.pcap
   googledns_android10.pcap h323-overflow.pcap hpvirtgrp.pcap http-crash-content-disposition.pcap
   http-lines-split.pcap http-manipulated.pcap http_auth.pcap imap-starttls.pcap imap.pcap
-  imaps.pcap ipv6_in_gtp.pcap irc.pcap ja3_lots_of_cipher_suites.pcap
+  imaps.pcap ip_fragmented_garbage.pcap ipv6_in_gtp.pcap irc.pcap ja3_lots_of_cipher_suites.pcap
   ja3_lots_of_cipher_suites_2_anon.pcap kerberos_fuzz.pcapng long_tls_certificate.pcap
   malformed_icmp.pcap malware.pcap monero.pcap mpeg.pcap nats.pcap nest_log_sink.pcap
   netbios_wildcard_dns_query.pcap netflowv9.pcap nintendo.pcap no_sni.pcap ocs.pcap openvpn.pcap
@@ -38,14 +38,15 @@ EQUAL=(
   quic-29.pcap quic-fuzz-overflow.pcapng quic-mvfst-22.pcap quic-mvfst-22_decryption_error.pcap
   quic-mvfst-27.pcapng quic-mvfst-exp.pcap quic-v2-00.pcapng quic_0RTT.pcap
   quic_frags_ch_in_multiple_packets.pcapng quic_frags_ch_out_of_order_same_packet_craziness.pcapng
-  quic_t50.pcap quic_t51.pcap radius_false_positive.pcapng reasm_segv_anon.pcapng reddit.pcap
-  safari.pcap salesforce.pcap selfsigned.pcap simple-dnscrypt.pcap skype_udp.pcap
-  smtp-starttls.pcap smtp.pcap snapchat.pcap ssdp-m-search.pcap ssl-cert-name-mismatch.pcap
-  steam.pcap steam_datagram_relay_ping.pcapng synscan.pcap teamspeak3.pcap teredo.pcap tinc.pcap
-  tk.pcap tls-esni-fuzzed.pcap tls-rdn-extract.pcap tls_alert.pcap tls_cipher_lens.pcap
-  tls_esni_sni_both.pcap tls_long_cert.pcap tls_port_80.pcapng tls_torrent.pcapng
-  tls_verylong_certificate.pcap trickbot.pcap tumblr.pcap ubntac2.pcap upnp.pcap viber.pcap
-  websocket.pcap whatsappfiles.pcap wireguard.pcap zabbix.pcap zattoo.pcap zcash.pcap zoom2.pcap
+  quic_t50.pcap quic_t51.pcap radius_false_positive.pcapng reasm_crash_anon.pcapng
+  reasm_segv_anon.pcapng reddit.pcap safari.pcap salesforce.pcap selfsigned.pcap
+  simple-dnscrypt.pcap skype_udp.pcap smtp-starttls.pcap smtp.pcap snapchat.pcap ssdp-m-search.pcap
+  ssl-cert-name-mismatch.pcap steam.pcap steam_datagram_relay_ping.pcapng synscan.pcap
+  teamspeak3.pcap teredo.pcap tinc.pcap tk.pcap tls-esni-fuzzed.pcap tls-rdn-extract.pcap
+  tls_alert.pcap tls_cipher_lens.pcap tls_esni_sni_both.pcap tls_long_cert.pcap tls_port_80.pcapng
+  tls_torrent.pcapng tls_verylong_certificate.pcap trickbot.pcap tumblr.pcap ubntac2.pcap upnp.pcap
+  viber.pcap websocket.pcap whatsappfiles.pcap wireguard.pcap zabbix.pcap zattoo.pcap zcash.pcap
+  zoom2.pcap
 )
 
 for cap in "${EQUAL[@]}"; do
