@@ -370,6 +370,30 @@ static void test_short_segment(void) {
   dx_session_free(s);
 }
 
+/* A segment with a Reserved flag bit set (0x400) and a nonzero ACK number
+ * without the ACK flag (nDPI's ip_fragmented_garbage.pcap frame 626 has
+ * both): tshark 4.0.17 on the same frame (TU_DUMP_PCAP) shows
+ * "010. .... .... = Reserved: Set", "Acknowledgment Number: 1684434027"
+ * and a Note/Protocol expert. */
+static void test_reserved_bits_and_stray_ack(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  size_t n = tf_tcp(fb, 1, CPORT, SPORT, 1000, 0x64666c6bu, 0x61, 64240, NULL, 0, NULL, 0);
+  fb[14 + 20 + 12] |= 0x04; /* the flags' bit 0x400, one of the reserved three */
+  dx_packet *p = tf_feed(s, fb, n, 0);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tcp.flags.res"), "010. .... .... = Reserved: Set");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tcp.ack"), "Acknowledgment Number: 1684434027");
+  const dx_node *e = dx_packet_find_name(p, "tcp.ack.nonzero");
+  const char *sev = NULL, *grp = NULL, *msg = NULL;
+  CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+  CU_ASSERT_EQUAL(dx_node_expert(e, &sev, &grp, &msg), DX_OK);
+  CU_ASSERT_STRING_EQUAL(sev, "Note");
+  CU_ASSERT_STRING_EQUAL(grp, "Protocol");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Options of bad lengths, as tshark 4.0.17 shows them on the same frames
  * (TU_DUMP_PCAP): a length under 2 or past the header is an item of its
  * own with a note and ends the options; a fixed-length option of another
@@ -1325,6 +1349,7 @@ int main(void) {
       {"bad header length", test_bad_header_length},
       {"a header longer than the segment", test_short_segment},
       {"bad and unknown options, SACK", test_bad_options},
+      {"reserved bits and a stray ACK number", test_reserved_bits_and_stray_ack},
       {"analysis", test_analysis},
       {"analysis after a handshake", test_analysis_handshake},
       {"analysis: ACKs of unseen segments", test_analysis_ack_lost},
