@@ -13,11 +13,10 @@
  * Client identifier (hardware address, UUID, RFC 4361 IAID/DUID, type 0
  * text), 77 User Class (RFC 3004), 81 Client FQDN (RFC 4702), 21 Policy
  * Filter and 33 Static Route (address pairs), 43 Vendor-Specific
- * Information (as bytes), and every option tshark reads as a basic type
- * (addresses and address lists, strings, booleans, 8/16-bit values and
- * lists, times in seconds): 1-20, 22-32, 34-42, 44-51, 54, 56-59, 64-76,
- * 86-87, 91-92, 100-101, 112-113, 116, 118, 137-138, 142, 150, 153,
- * 156-157, 161, 209-210, 252. Every other option is shown as tshark shows
+ * Information (as bytes), 145 Forcerenew Nonce Capable, and every option tshark reads as a basic
+ * type (addresses and address lists, strings, booleans, 8/16-bit values and lists, times in
+ * seconds): 1-20, 22-32, 34-42, 44-51, 54, 56-59, 64-76, 86-87, 91-92, 100-101, 112-113, 116, 118,
+ * 137-138, 142, 150, 153, 156-157, 161, 209-210, 252. Every other option is shown as tshark shows
  * an option it knows only by name: "Option: (N) Name", Length, Value.
  *
  * Not decoded (shown as Option, Length and Value where tshark decodes
@@ -27,10 +26,9 @@
  * Authentication, 93/94/97 PXE client architecture, interface and UUID, 99
  * Civic location, 117 Name Service Search, 119 Domain Search and 120 SIP
  * servers (RFC 3396 long options), 121/249 Classless Static Route, 122
- * CableLabs, 123 location, 124/125 V-I vendor class and options, 145
- * Forcerenew nonce, 146 RDNSS, 151/152/154/155 Leasequery, 158 PCP, 159
- * Portparams, 160 Captive portal, 212 6RD, 242 Avaya; the "Seconds elapsed
- * appears to be encoded as little-endian" reading of secs is done. The
+ * CableLabs, 123 location, 124/125 V-I vendor class and options, 83 iSNS,
+ * 114 Captive-Portal, 136 PANA agent, 146 RDNSS, 151/152/154/155 Leasequery, 158 PCP, 159
+ * Portparams, 212 6RD, 242 Avaya. The
  * user's option table (tshark's UAT) does not exist here. DHCPv6 (UDP 546
  * and 547, RFC 8415) is another protocol and is not in this file.
  *
@@ -958,7 +956,9 @@ static uint32_t basic_type(dctx *c, dx_node *opt, unsigned code, uint32_t off, u
     return took;
   }
   case OT_STR:
-    add_str(c, opt, basic_opts[code].field, off, len, f->base == DX_BASE_NONE);
+    /* the FT_STRING ones (not FT_STRINGZ) say so of bytes after a NUL */
+    add_str(c, opt, basic_opts[code].field, off, len,
+            code == 100 || code == 101 || code == 161 || code == 209 || code == 210);
     return len;
   case OT_BOOL:
   case OT_U8:
@@ -1083,28 +1083,23 @@ static uint32_t user_class(dctx *c, dx_node *opt, uint32_t off, uint32_t len) {
     return 1;
   }
   const uint8_t *d = c->t->data + off;
-  if (len >= 4 && memcmp(d, "iPXE", 4) == 0) {
-    dx_node *n = dx_add_item(c->p, opt, FL(F_UC_DATA), c->t, off, len);
-    dx_expert(c->p, n, FL(F_NONSTD), DX_SEV_WARN, "Non standard compliant option data");
+  if (d[0] + 1u > len) {
+    /* not instances: text (tshark 4.0's reading of a common misuse) */
+    dx_node *n = add_str(c, opt, F_UC_TEXT, off, len, true);
+    dx_expert(c->p, n, FL(F_NONSTD), DX_SEV_NOTE, "Non standard compliant option data");
     return len;
   }
   uint32_t i = 0;
   for (unsigned idx = 0; i < len && idx < 256; idx++) {
     dx_node *inst = dx_add_uint(c->p, opt, FL(F_UC), c->t, off + i, 1, idx);
     dx_node_set_text(c->p, inst, "Instance of User Class: [%u]", idx);
-    if (len - i >= 14 && memcmp(d + i, "RRAS.Microsoft", 14) == 0) {
-      dx_node *n = add_str(c, inst, F_UC_TEXT, off + i, 14, true);
-      dx_expert(c->p, n, FL(F_NONSTD), DX_SEV_WARN, "Non standard compliant option data");
-      dx_node_set_len(inst, 14);
-      i += 14;
-      continue;
-    }
     uint8_t ul = d[i];
     dx_node *ln = dx_add_item(c->p, inst, FL(F_UC_LEN), c->t, off + i, 1);
     dx_node_set_len(inst, ul + 1u);
     i++;
     if (ul == 0) {
-      bad_length(c, ln, "UC_Len isn't >= 1");
+      dx_expert(c->p, ln, FL(F_BAD_LENGTH), DX_SEV_ERROR, "UC_Len_%u isn't >= 1 (UC_Len_%u = 0)",
+                idx, idx);
       break;
     }
     if (ul > len - i) {
@@ -1226,7 +1221,9 @@ static int option(dctx *c, dx_node *tree, uint32_t voff, uint32_t eoff, bool *at
   if (code == 255) {
     dx_node *o = dx_add_uint(p, tree, FL(F_OPT_TYPE), t, voff, 1, 255);
     dx_node_set_text(p, o, "Option: (255) End");
-    dx_add_item(p, o, FL(F_OPT_END), t, voff, 1);
+    dx_node *e = dx_add_item(p, o, FL(F_OPT_END), t, voff, 1);
+    if (*overload)
+      dx_node_set_text(p, e, "Option End (Overload): 255");
     *at_end = true;
     return 1;
   }
