@@ -1219,7 +1219,8 @@ static int option(dctx *c, dx_node *tree, uint32_t voff, uint32_t eoff, bool *at
     return (int)(i - voff);
   }
   if (code == 255) {
-    dx_node *o = dx_add_uint(p, tree, FL(F_OPT_TYPE), t, voff, 1, 255);
+    /* (tshark gives End's item the value 0, as Padding's) */
+    dx_node *o = dx_add_uint(p, tree, FL(F_OPT_TYPE), t, voff, 1, 0);
     dx_node_set_text(p, o, "Option: (255) End");
     dx_node *e = dx_add_item(p, o, FL(F_OPT_END), t, voff, 1);
     if (*overload)
