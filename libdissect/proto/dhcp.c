@@ -408,7 +408,6 @@ enum {
   F_REQ_ITEM,
   F_VENDOR_CLASS_ID,
   F_O43_VALUE,
-  F_CID_HW_TYPE,
   F_CID_UUID,
   F_CID_HWADDR,
   F_CID_IAID,
@@ -579,8 +578,6 @@ static const dx_field dhcp_fields[] = {
     [F_VENDOR_CLASS_ID] =
         DX_F("dhcp.option.vendor_class_id", "Vendor class identifier", DX_FT_STRING, DX_BASE_ASCII),
     [F_O43_VALUE] = DX_F("dhcp.option.vendor.value", "Value", DX_FT_BYTES, DX_BASE_NONE),
-    [F_CID_HW_TYPE] =
-        DX_FV("dhcp.hw.type", "Hardware type", DX_FT_UINT8, DX_BASE_HEX, dx_arp_hrd_vals),
     [F_CID_UUID] =
         DX_F("dhcp.client_id.uuid", "Client Identifier (UUID)", DX_FT_STRING, DX_BASE_NONE),
     [F_CID_HWADDR] =
@@ -1022,7 +1019,7 @@ static void client_id(dctx *c, dx_node *opt, uint32_t off, uint32_t len) {
   uint8_t b = len ? byte_at(c, off) : 0;
   char s[200];
   if (len == 7 && b > 0 && b < 48) {
-    dx_add_item(c->p, opt, FL(F_CID_HW_TYPE), c->t, off, 1);
+    dx_add_item(c->p, opt, FL(F_HW_TYPE), c->t, off, 1);
     if (b == 1 || b == 6) {
       dx_add_item(c->p, opt, FL(F_HW_MAC), c->t, off + 1, 6);
     } else {
