@@ -34,7 +34,9 @@
  *
  * Bytes that run out give a node marked truncated (the capture was cut)
  * or malformed (an option length past the end of the datagram); what was
- * read before is kept. Every option loop advances by at least one byte. */
+ * read before is kept (where tshark's exception writes "[Malformed Packet:
+ * DHCP/BOOTP]" at the top of the tree instead). Every option loop advances
+ * by at least one byte. */
 #include "../core/dx.h"
 
 #include <stdio.h>
