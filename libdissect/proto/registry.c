@@ -33,6 +33,7 @@ extern const dx_protocol dx_proto_x509;
 extern const dx_protocol dx_proto_pkix_cert;
 extern const dx_protocol dx_proto_http;
 extern const dx_protocol dx_proto_ssdp;
+extern const dx_protocol dx_proto_dhcp;
 extern const dx_protocol dx_proto_http2;
 extern const dx_protocol dx_proto_trust;
 extern const dx_protocol dx_proto_quic;
@@ -74,6 +75,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_imf,       &dx_proto_pop,         &dx_proto_smtp,     &dx_proto_stp,
     &dx_proto_cfp,       &dx_proto_capwap_data, &dx_proto_json,     &dx_proto_xml,
     &dx_proto_multipart, &dx_proto_pkix_cert,   &dx_proto_ssdp,     &dx_proto_wg,
-    &dx_proto_ntp,       &dx_proto_dblsp_disc,
+    &dx_proto_ntp,       &dx_proto_dblsp_disc,  &dx_proto_dhcp,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

@@ -355,7 +355,9 @@ static void test_cut_first_fragment(void) {
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   EXPECT(p, "udp.srcport", "16896");
   EXPECT(p, "udp.dstport", "68");
-  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "UDP");
+  /* port 68 is DHCP's: tshark 4.0 hands the 12 bytes to it too (Protocol
+   * "BOOTP", Info "[BoundErrorUnreassembled Packet]" on these bytes) */
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "BOOTP");
   CU_ASSERT_PTR_NULL(strstr(dx_packet_info(p), "Fragmented IP protocol"));
   /* tshark: no "Bad length value" on the UDP header of such a fragment */
   CU_ASSERT_PTR_NULL(strstr(dx_packet_info(p), "BAD UDP LENGTH"));
