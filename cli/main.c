@@ -818,6 +818,9 @@ static int next_packet(loop *lp, dx_packet **out, int *show) {
     dx_session_add_secrets(lp->sess, sec, nsec);
   dx_iface_info ifi;
   dx_session_set_iface(lp->sess, dx_capture_iface(lp->cap, &ifi) == 1 ? &ifi : NULL);
+  uint32_t pflags = 0;
+  int have_pflags = dx_capture_packet_flags(lp->cap, &pflags) == 1;
+  dx_session_set_packet_flags(lp->sess, have_pflags, pflags);
   dx_session_set_frame_precision(lp->sess, dx_capture_time_precision(lp->cap));
   int rc = dx_session_dissect(lp->sess, &f, &p);
   if (rc != DX_OK) {

@@ -639,6 +639,9 @@ static void pass_comments(pindex *ix, dx_session *s) {
     dx_session_set_comments(s, c, len);
   dx_iface_info ifi;
   dx_session_set_iface(s, ix->rc && dx_capture_iface(ix->rc, &ifi) == 1 ? &ifi : NULL);
+  uint32_t pflags = 0;
+  int have_pflags = ix->rc && dx_capture_packet_flags(ix->rc, &pflags) == 1;
+  dx_session_set_packet_flags(s, have_pflags, pflags);
 }
 
 void replay_free(replay *r) {

@@ -256,6 +256,12 @@ typedef struct dx_iface_info {
  * (if_name, else if_description, else "unknown") and
  * frame.interface_description. NULL: none (a pcap file). */
 int dx_session_set_iface(dx_session *s, const dx_iface_info *info);
+/* The pcapng packet flags of the next frame (an Enhanced Packet Block's
+ * epb_flags option, as dx_capture_packet_flags() gives them; have = 0: the
+ * frame has none): shown as tshark shows them, "Packet flags" in the
+ * frame's layer with the direction, reception type, FCS length and link
+ * errors. */
+void dx_session_set_packet_flags(dx_session *s, int have, uint32_t flags);
 void dx_packet_free(dx_packet *p);
 
 /* For programs that re-dissect part of a capture (a browser re-reading the
@@ -437,6 +443,10 @@ int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len);
  * (a pcap file), DX_EINVAL. The strings belong to the capture until it is
  * closed. */
 int dx_capture_iface(const dx_capture *c, dx_iface_info *info);
+/* The epb_flags option of the frame dx_capture_next() gave last: 1 and
+ * *flags when its pcapng block had one, 0 otherwise (pcap files, live
+ * captures, blocks without it), a negative DX_E* on bad arguments. */
+int dx_capture_packet_flags(const dx_capture *c, uint32_t *flags);
 /* The precision of the times of the frame dx_capture_next() gave last: 6
  * for a pcap file, 9 for a nanosecond one, its interface's if_tsresol in a
  * pcapng file (rounded down to 9, 6, 3, 2, 1 or DX_TSPREC_SECONDS), 6 or 9

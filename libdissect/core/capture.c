@@ -65,6 +65,8 @@ struct dx_capture {
   dx_pcapng *book;
   dx_iface_info iface;
   bool has_iface;
+  bool has_pflags; /* the frame's epb_flags option */
+  uint32_t pflags;
   /* dx_capture_time_precision(): of the whole capture (a pcap file's magic, a live
    * capture's precision; 0 unknown), and of the last frame (its pcapng
    * interface's, found by the walk) */
@@ -489,6 +491,7 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
   c->comments_len = 0;
   c->cnext = -1;
   c->has_iface = false;
+  c->has_pflags = false;
   if (c->tee && pos >= 0)
     tee_trim(c->tee, pos);
   if ((!c->cfp && !c->tee) || pos < 0 || !cseek(c, pos))
@@ -550,6 +553,12 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
                 return;
               comment_kept(c, ol);
             }
+          } else if (code == 2 && ol == 4) { /* epb_flags */
+            uint8_t fb4[4];
+            if (!cread(c, fb4, 4))
+              return;
+            c->pflags = rd32(fb4, c->cswap);
+            c->has_pflags = true;
           }
           opts += 4 + ((uint64_t)ol + 3) / 4 * 4;
         }
@@ -575,6 +584,13 @@ int dx_capture_comments(const dx_capture *c, const char **texts, size_t *len) {
   *texts = c->comments;
   *len = c->comments ? c->comments_len : 0;
   return DX_OK;
+}
+
+int dx_capture_packet_flags(const dx_capture *c, uint32_t *flags) {
+  if (!c || !flags)
+    return DX_EINVAL;
+  *flags = c->has_pflags ? c->pflags : 0;
+  return c->has_pflags ? 1 : 0;
 }
 
 int dx_capture_time_precision(const dx_capture *c) {
@@ -1005,6 +1021,7 @@ static int next_pcapng(dx_capture *c, dx_frame *f) {
   c->comments_len = 0;
   if (rc == 1) {
     dx_pcapng_comments(c->ng, add_comment, c);
+    c->has_pflags = dx_pcapng_packet_flags(c->ng, &c->pflags) == 1;
     c->frame_prec = dx_pcapng_last_prec(c->ng);
     c->count++;
     return 1;
@@ -1065,6 +1082,7 @@ int dx_capture_next(dx_capture *c, dx_frame *f) {
       c->count++;
       c->comments_len = 0;
       dx_pcapng_comments(c->ng, add_comment, c);
+      c->has_pflags = dx_pcapng_packet_flags(c->ng, &c->pflags) == 1;
       return 1;
     }
     if (took)

@@ -113,6 +113,28 @@ size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s,
   return count;
 }
 
+int dx_pcapng_packet_flags(dx_pcapng *r, uint32_t *flags) {
+  const uint8_t *o = r->opts;
+  uint32_t left = r->optlen;
+  while (o && left >= 4) {
+    uint16_t code = get16(o, r->optswap), ol = get16(o + 2, r->optswap);
+    if (code == 0 || 4u + ol > left)
+      break;
+    if (code == 2 && ol == 4) { /* epb_flags */
+      *flags = r->optswap
+                   ? (uint32_t)o[4] << 24 | (uint32_t)o[5] << 16 | (uint32_t)o[6] << 8 | o[7]
+                   : (uint32_t)o[7] << 24 | (uint32_t)o[6] << 16 | (uint32_t)o[5] << 8 | o[4];
+      return 1;
+    }
+    uint32_t step = 4u + (ol + 3u) / 4u * 4u;
+    if (step > left)
+      break;
+    o += step;
+    left -= step;
+  }
+  return 0;
+}
+
 void dx_pcapng_on_secrets(dx_pcapng *r,
                           void (*fn)(void *arg, const uint8_t *text, size_t n, int64_t at),
                           void *arg) {

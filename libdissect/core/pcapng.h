@@ -29,6 +29,8 @@ int dx_pcapng_open(dx_pcapng **out, FILE *fp);
 int dx_pcapng_next(dx_pcapng *r, dx_frame *f, char *err, size_t errlen);
 /* The opt_comment options of the frame dx_pcapng_next() returned last,
  * each handed to add(arg, bytes, length) in order; their number. */
+/* The epb_flags option of the last frame's block: 1 and *flags, or 0. */
+int dx_pcapng_packet_flags(dx_pcapng *r, uint32_t *flags);
 size_t dx_pcapng_comments(dx_pcapng *r, void (*add)(void *arg, const uint8_t *s, size_t n),
                           void *arg);
 /* fn(arg, text, n, at) for each TLS key log (a Decryption Secrets Block of

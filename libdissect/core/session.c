@@ -240,6 +240,13 @@ int dx_session_set_comments(dx_session *s, const char *texts, size_t len) {
   return DX_OK;
 }
 
+void dx_session_set_packet_flags(dx_session *s, int have, uint32_t flags) {
+  if (!s)
+    return;
+  s->next_pflags_set = have != 0;
+  s->next_pflags = flags;
+}
+
 int dx_session_set_iface(dx_session *s, const dx_iface_info *info) {
   if (!s)
     return DX_EINVAL;
@@ -390,6 +397,7 @@ int dx_session_reset(dx_session *s) {
   s->next_comments = NULL;
   s->next_comments_len = 0;
   s->next_iface_set = false;
+  s->next_pflags_set = false;
   s->nframes = 0;
   s->have_first = false;
   s->first_sec = s->prev_sec = 0;
@@ -1166,6 +1174,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
     s->next_comments_len = 0;
   }
   s->next_iface_set = false;
+  s->next_pflags_set = false;
   /* As tshark ends the Info of a packet whose dissection ran out of bytes
    * or met an impossible value: a capture cut by its snapshot length is
    * not the packet's fault. */

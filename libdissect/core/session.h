@@ -42,6 +42,8 @@ struct dx_session {
   size_t next_comments_len;
   /* dx_session_set_iface(), for the next frame: its strings in iface_buf */
   bool next_iface_set;
+  bool next_pflags_set; /* dx_session_set_packet_flags(), for the next frame */
+  uint32_t next_pflags;
   dx_iface_info next_iface;
   char *iface_buf;
   size_t iface_cap;

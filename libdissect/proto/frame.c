@@ -35,11 +35,32 @@ enum {
   F_IFACE_ID,
   F_IFACE_NAME,
   F_IFACE_DESC,
+  F_PFLAGS,
+  F_PF_DIR,
+  F_PF_RECEPTION,
+  F_PF_FCSLEN,
+  F_PF_RESERVED,
+  F_PF_CRC,
+  F_PF_TOOLONG,
+  F_PF_TOOSHORT,
+  F_PF_GAP,
+  F_PF_UNALIGNED,
+  F_PF_SFD,
+  F_PF_PREAMBLE,
+  F_PF_SYMBOL,
+  F_P2P_DIR,
 };
 
 /* frame.encap_type is tshark's encapsulation number (proto/linktype.c). */
 extern const dx_vals dx_encap_vals[];
 int dx_linktype_encap(int linktype);
+
+static const dx_vals pf_dir_vals[] = {{0, "Unknown"}, {1, "Inbound"}, {2, "Outbound"}, {0, NULL}};
+static const dx_vals pf_rx_vals[] = {{0, "Not specified"}, {1, "Unicast"},     {2, "Multicast"},
+                                     {3, "Broadcast"},     {4, "Promiscuous"}, {0, NULL}};
+static const dx_vals p2p_vals[] = {{0, "Sent"}, {1, "Received"}, {0, NULL}};
+static const dx_vals pf_set_vals[] = {{0, "Not set"}, {1, "Set"}, {0, NULL}};
+#define PFB(abbr, lbl, mask) DX_FM(abbr, lbl, DX_FT_BOOL, DX_BASE_NONE, pf_set_vals, mask, 32)
 
 static const dx_field frame_fields[] = {
     [F_FRAME] = DX_F("frame", "Frame", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -80,6 +101,32 @@ static const dx_field frame_fields[] = {
     [F_IFACE_NAME] = DX_F("frame.interface_name", "Interface name", DX_FT_STRING, DX_BASE_NONE),
     [F_IFACE_DESC] =
         DX_F("frame.interface_description", "Interface description", DX_FT_STRING, DX_BASE_NONE),
+    /* a pcapng block's epb_flags (dx_session_set_packet_flags), as tshark
+     * 4.0 names its parts (its spelling of "packet_too_error" too) */
+    [F_PFLAGS] = DX_F("frame.packet_flags", "Packet flags", DX_FT_UINT32, DX_BASE_HEX),
+    [F_PF_DIR] = DX_FM("frame.packet_flags_direction", "Direction", DX_FT_UINT32, DX_BASE_HEX,
+                       pf_dir_vals, 0x3, 32),
+    [F_PF_RECEPTION] = DX_FM("frame.packet_flags_reception_type", "Reception type", DX_FT_UINT32,
+                             DX_BASE_DEC, pf_rx_vals, 0x1c, 32),
+    [F_PF_FCSLEN] = DX_FM("frame.packet_flags_fcs_length", "FCS length", DX_FT_UINT32, DX_BASE_DEC,
+                          NULL, 0x1e0, 32),
+    [F_PF_RESERVED] = DX_FM("frame.packet_flags_reserved", "Reserved", DX_FT_UINT32, DX_BASE_DEC,
+                            NULL, 0xfe00, 32),
+    [F_PF_CRC] = PFB("frame.packet_flags_crc_error", "CRC error", 0x01000000),
+    [F_PF_TOOLONG] =
+        PFB("frame.packet_flags_packet_too_error", "Packet too long error", 0x02000000),
+    [F_PF_TOOSHORT] =
+        PFB("frame.packet_flags_packet_too_short_error", "Packet too short error", 0x04000000),
+    [F_PF_GAP] = PFB("frame.packet_flags_wrong_inter_frame_gap_error", "Wrong interframe gap error",
+                     0x08000000),
+    [F_PF_UNALIGNED] =
+        PFB("frame.packet_flags_unaligned_frame_error", "Unaligned frame error", 0x10000000),
+    [F_PF_SFD] = PFB("frame.packet_flags_start_frame_delimiter_error",
+                     "Start frame delimiter error", 0x20000000),
+    [F_PF_PREAMBLE] = PFB("frame.packet_flags_preamble_error", "Preamble error", 0x40000000),
+    [F_PF_SYMBOL] = PFB("frame.packet_flags_symbol_error", "Symbol error", 0x80000000),
+    [F_P2P_DIR] =
+        DX_FV("frame.p2p_dir", "Point-to-Point Direction", DX_FT_INT32, DX_BASE_DEC, p2p_vals),
 };
 
 const dx_protocol dx_proto_frame = {
@@ -417,12 +464,15 @@ void dx_dissect_frame(dx_packet *p) {
                        : ifi->name        ? ifi->name
                        : ifi->description ? ifi->description
                                           : "unknown";
+  /* the direction a pcapng block's flags give (1 inbound, 2 outbound) */
+  unsigned pdir = p->sess && p->sess->next_pflags_set ? (p->sess->next_pflags & 3u) : 0;
+  const char *dirs = pdir == 1 ? " (inbound)" : pdir == 2 ? " (outbound)" : "";
   if (ifi)
     dx_node_set_text(p, fr,
                      "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits) on "
-                     "interface %s, id %u",
+                     "interface %s, id %u%s",
                      (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
-                     p->frame.caplen, p->frame.caplen * 8, ifname, ifi->id);
+                     p->frame.caplen, p->frame.caplen * 8, ifname, ifi->id, dirs);
   else
     dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
                      (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
@@ -440,6 +490,20 @@ void dx_dissect_frame(dx_packet *p) {
     if (ifi->description)
       dx_add_string(p, n, &frame_fields[F_IFACE_DESC], &t, 0, 0, ifi->description,
                     strlen(ifi->description));
+  }
+  if (p->sess && p->sess->next_pflags_set) {
+    uint32_t pf = p->sess->next_pflags;
+    n = dx_add_uint(p, fr, &frame_fields[F_PFLAGS], &t, 0, 0, pf);
+    dx_node_set_text(p, n, "Packet flags: 0x%08x", pf);
+    for (int i = F_PF_DIR; i <= F_PF_SYMBOL; i++) {
+      const dx_field *f = &frame_fields[i];
+      uint32_t m = (uint32_t)f->bitmask, sh = 0;
+      while (m && !(m & 1)) {
+        m >>= 1;
+        sh++;
+      }
+      dx_add_uint(p, n, f, &t, 0, 0, (pf & (uint32_t)f->bitmask) >> sh);
+    }
   }
   /* a node that would be a ghost (terse, of no interest) is left out:
    * nothing reads these nodes back but set_protocols (below) */
@@ -491,6 +555,8 @@ void dx_dissect_frame(dx_packet *p) {
     n = dx_add_uint(p, fr, &frame_fields[F_IGNORED], &t, 0, 0, 0);
     dx_node_set_flags(n, DX_NODE_GENERATED);
   }
+  if (pdir == 1 || pdir == 2) /* tshark's p2p_dir from the flags: sent 0, received 1 */
+    dx_add_int(p, fr, &frame_fields[F_P2P_DIR], &t, 0, 0, pdir == 1 ? 1 : 0);
 #undef WANT
   protos = dx_add_string(p, fr, &frame_fields[F_PROTOCOLS], &t, 0, 0, "", 0);
   dx_node_set_flags(protos, DX_NODE_GENERATED);

@@ -167,6 +167,80 @@ static void dump_to(const char *path, const buf *w) {
   }
 }
 
+/* An EPB with an epb_flags option (code 2, 4 bytes): outbound, broadcast,
+ * a 4-byte FCS, a CRC error (0x0100008e), in a little-endian and in a
+ * big-endian section. dx_capture_packet_flags() gives it, and the frame
+ * shows it as tshark 4.0.17 shows the same file (TU_DUMP_PCAPNG, tshark
+ * -V): "Packet flags: 0x8100000e", "Direction: Outbound (0x2)",
+ * "Reception type: Broadcast (3)", "FCS length: 4", "CRC error: Set". */
+static void epb_flags(buf *w, uint32_t flags) {
+  size_t at = block(w, 6);
+  u32(w, 0);
+  u32(w, 0);
+  u32(w, 1000000);
+  u32(w, sizeof udp_frame);
+  u32(w, sizeof udp_frame);
+  bytes(w, udp_frame, sizeof udp_frame);
+  u16(w, 2); /* epb_flags */
+  u16(w, 4);
+  u32(w, flags);
+  u16(w, 0); /* opt_endofopt */
+  u16(w, 0);
+  end_block(w, at);
+}
+
+static void test_packet_flags(void) {
+  buf w;
+  memset(&w, 0, sizeof w);
+  shb(&w, 0);
+  idb(&w, 0, -1);
+  epb_flags(&w, 0x8100000eu);
+  epb(&w, 0, 1795335943332411ull); /* no flags */
+  shb(&w, 1);
+  idb(&w, 0, -1);
+  epb_flags(&w, 0x8100000eu);
+  dump_to(getenv("TU_DUMP_PCAPNG"), &w);
+  char *path = write_file(&w, w.n);
+  dx_capture *c = NULL;
+  char err[512];
+  CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  static const int have[] = {1, 0, 1};
+  for (int i = 0; i < 3; i++) {
+    dx_frame f;
+    CU_ASSERT_EQUAL_FATAL(dx_capture_next(c, &f), 1);
+    uint32_t pf = 0;
+    int h = dx_capture_packet_flags(c, &pf);
+    CU_ASSERT_EQUAL(h, have[i]);
+    CU_ASSERT_EQUAL(pf, have[i] ? 0x8100000eu : 0);
+    dx_session_set_packet_flags(s, h == 1, pf);
+    dx_packet *p = NULL;
+    CU_ASSERT_EQUAL_FATAL(dx_session_dissect(s, &f, &p), DX_OK);
+    CU_ASSERT_EQUAL(tu_count(p, "frame.packet_flags"), have[i]);
+    if (have[i]) {
+      CU_ASSERT_STRING_EQUAL(tu_label(p, "frame.packet_flags"), "Packet flags: 0x8100000e");
+      CU_ASSERT_STRING_EQUAL(tu_label(p, "frame.packet_flags_direction"),
+                             ".... .... .... .... .... .... .... ..10 = Direction: Outbound (0x2)");
+      CU_ASSERT_STRING_EQUAL(
+          tu_label(p, "frame.packet_flags_reception_type"),
+          ".... .... .... .... .... .... ...0 11.. = Reception type: Broadcast (3)");
+      CU_ASSERT_STRING_EQUAL(tu_label(p, "frame.packet_flags_fcs_length"),
+                             ".... .... .... .... .... ...0 000. .... = FCS length: 0");
+      CU_ASSERT_STRING_EQUAL(tu_label(p, "frame.packet_flags_symbol_error"),
+                             "1... .... .... .... .... .... .... .... = Symbol error: Set");
+      CU_ASSERT_STRING_EQUAL(tu_label(p, "frame.p2p_dir"), "Point-to-Point Direction: Sent (0)");
+      CU_ASSERT_STRING_EQUAL(tu_label(p, "frame.packet_flags_crc_error"),
+                             ".... ...1 .... .... .... .... .... .... = CRC error: Set");
+    }
+    dx_packet_free(p);
+  }
+  dx_session_free(s);
+  dx_capture_close(c);
+  unlink(path);
+  CU_ASSERT_EQUAL(dx_capture_packet_flags(NULL, NULL), DX_EINVAL);
+}
+
 static void test_sections(void) {
   buf w;
   build(&w);
@@ -524,6 +598,7 @@ int main(void) {
                          {"pcapng: secrets blocks between frames", test_secrets_between_frames},
                          {"pcapng: damage in a later section", test_damaged},
                          {"pcapng: interface names, descriptions, sections", test_interfaces},
+                         {"pcapng: packet flags (epb_flags)", test_packet_flags},
                          CU_TEST_INFO_NULL};
   return tu_run("pcapng_sections", tests);
 }
