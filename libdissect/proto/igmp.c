@@ -279,8 +279,9 @@ static bool checksum(igmp_msg *m, uint32_t len) {
   } else if (status == 0) {
     uint32_t acc = dx_cksum_add(0, t->data, 2);
     acc = dx_cksum_add(acc, t->data + 4, len - 4);
-    dx_node_set_text(p, n, "Checksum: 0x%04x incorrect, should be 0x%04x", sum, dx_cksum_fold(acc));
-    dx_expert(p, n, FL(F_BAD_CHECKSUM), DX_SEV_ERROR, "Bad checksum");
+    uint16_t should = dx_cksum_fold(acc);
+    dx_node_set_text(p, n, "Checksum: 0x%04x incorrect, should be 0x%04x", sum, should);
+    dx_expert(p, n, FL(F_BAD_CHECKSUM), DX_SEV_ERROR, "Bad checksum [should be 0x%04x]", should);
   } else {
     dx_node_set_text(p, n, "Checksum: 0x%04x [unverified]", sum);
   }
