@@ -569,17 +569,20 @@ static void dissect_unknown(igmp_msg *m) {
   else
     dx_col_info_set(p, "Unknown Type:0x%02x", m->type);
   dx_add_item(p, m->tree, FL(F_TYPE), m->t, 0, 1);
-  if (m->t->len > 1)
+  /* the rest as data: none left is tshark's exception too */
+  if (need(m, 1, 1))
     dx_add_item(p, m->tree, FL(F_DATA), m->t, 1, m->t->len - 1);
 }
 
 static uint32_t dissect_igmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  if (t->reported == 0)
+    return 0; /* nothing to dissect: IP's own handling of an empty payload */
   igmp_msg m = {.p = p, .t = t, .tree = NULL, .type = 0};
   m.tree = dx_add_proto(p, parent, FL(F_IGMP), t, 0, t->len);
   if (!dx_get_u8(t, 0, &m.type)) {
-    dx_col_set_proto(p, "IGMP");
+    /* tshark's exception comes before its columns are set */
     need(&m, 0, 1);
-    return t->len;
+    return t->reported;
   }
   bool known = true;
   uint8_t b1 = 0;
@@ -587,10 +590,9 @@ static uint32_t dissect_igmp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   case T_QUERY:
     if (t->reported >= 12)
       dissect_v3_query(&m);
-    else if (!dx_get_u8(t, 1, &b1)) {
-      dx_col_set_proto(p, "IGMP");
-      need(&m, 1, 1);
-    } else if (b1)
+    else if (!dx_get_u8(t, 1, &b1))
+      need(&m, 1, 1); /* (before tshark's columns too) */
+    else if (b1)
       dissect_v2(&m);
     else
       dissect_v1(&m);

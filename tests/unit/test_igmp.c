@@ -210,6 +210,39 @@ static void test_bad_checksum_and_unknown(void) {
   dx_session_free(s);
 }
 
+/* An IP length shorter than the message: the bytes after it are the
+ * frame's padding, not IGMP's. A v2 report of 6 bytes has no whole group
+ * address (tshark: malformed, the checksum unverified); an unknown type of
+ * 1 byte has no data (tshark: malformed too). */
+static void test_short_ip_length(void) {
+  dx_session *s = NULL;
+  size_t len = igmp_frame(v2_report, sizeof v2_report, false);
+  fb[14 + 3] = (uint8_t)(fb[14 + 3] - 2); /* IP total length 30: 6 IGMP bytes */
+  fb[14 + 10] = fb[14 + 11] = 0;
+  uint16_t c = nf_cksum(fb + 14, 24, 0);
+  fb[14 + 10] = (uint8_t)(c >> 8);
+  fb[14 + 11] = (uint8_t)c;
+  dx_packet *p = tu_dissect(&s, 1, fb, len);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "IGMPv2");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Membership Report[Malformed Packet]");
+  EXPECT(p, "igmp.checksum.status", "2");
+  CU_ASSERT_EQUAL(tu_count(p, "igmp.maddr"), 0);
+  CU_ASSERT(tu_any_flag(p, DX_NODE_MALFORMED));
+  dx_packet_free(p);
+  len = igmp_frame(unknown_type, sizeof unknown_type, true);
+  fb[14 + 3] = (uint8_t)(fb[14 + 3] - 7); /* 1 IGMP byte */
+  fb[14 + 10] = fb[14 + 11] = 0;
+  c = nf_cksum(fb + 14, 24, 0);
+  fb[14 + 10] = (uint8_t)(c >> 8);
+  fb[14 + 11] = (uint8_t)c;
+  p = tu_dissect(&s, 1, fb, len);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "IGMP");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Unknown Type:0x99[Malformed Packet]");
+  CU_ASSERT_EQUAL(tu_count(p, "igmp.data"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 /* Every prefix of every frame above: nothing read past the bytes, each
  * short one marked truncated or malformed. */
 static void test_truncation(void) {
@@ -233,6 +266,7 @@ static CU_TestInfo tests[] = {{"v1", test_v1},
                               {"v3_query", test_v3_query},
                               {"v3_report", test_v3_report},
                               {"bad_checksum_and_unknown", test_bad_checksum_and_unknown},
+                              {"short_ip_length", test_short_ip_length},
                               {"truncation", test_truncation},
                               CU_TEST_INFO_NULL};
 
