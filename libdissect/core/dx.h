@@ -468,6 +468,9 @@ static inline bool dx_label_wanted(const dx_packet *p, const dx_node *n) {
 /* An XML layer that tshark's text lines dissector handed a body to
  * (dx_text_is_xml): frame.protocols names "data-text-lines" before it. */
 #define DX_PROTO_VIA_TEXT_LINES 2u
+/* A layer whose dissector hands the bytes on to its own protocol again in
+ * tshark (IGMP by its type table): frame.protocols names it twice. */
+#define DX_PROTO_CALLED_TWICE 4u
 /* A ghost standing for a node of a built layer (see dx_packet.skip). */
 #define DX_NODE_FIELD_GHOST 0x40u
 /* Every ghost carries this (with DX_NODE_SKIPPED_LAYER). */

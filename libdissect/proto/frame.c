@@ -404,6 +404,8 @@ static void proto_walk(proto_list *l, const dx_node *n, int depth) {
         proto_list_add(l, "data-text-lines", true); /* (dx_text_lines_xml) */
       if (!empty && (again || !cont))
         proto_list_add(l, n->field->abbrev, true);
+      if (!empty && (again || !cont) && (n->v.u & DX_PROTO_CALLED_TWICE))
+        proto_list_add(l, n->field->abbrev, true);
       if (is_ethertype_link(n))
         proto_list_add(l, "ethertype", false);
     } else if (n->field->type == DX_FT_STRING && n->field->abbrev[0] == 'x') {

@@ -59,6 +59,7 @@ extern const dx_protocol dx_proto_xml;
 extern const dx_protocol dx_proto_wg;
 extern const dx_protocol dx_proto_ntp;
 extern const dx_protocol dx_proto_dblsp_disc;
+extern const dx_protocol dx_proto_igmp;
 
 const dx_protocol *const dx_protocols[] = {
     &dx_proto_frame,     &dx_proto_expert,      &dx_proto_data,     &dx_proto_eth,
@@ -75,6 +76,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_imf,       &dx_proto_pop,         &dx_proto_smtp,     &dx_proto_stp,
     &dx_proto_cfp,       &dx_proto_capwap_data, &dx_proto_json,     &dx_proto_xml,
     &dx_proto_multipart, &dx_proto_pkix_cert,   &dx_proto_ssdp,     &dx_proto_wg,
-    &dx_proto_ntp,       &dx_proto_dblsp_disc,  &dx_proto_dhcp,
+    &dx_proto_ntp,       &dx_proto_dblsp_disc,  &dx_proto_dhcp,     &dx_proto_igmp,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);
