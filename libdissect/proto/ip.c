@@ -356,6 +356,8 @@ enum {
   F_FLAG_MF,
   F_FRAG_OFFSET,
   F_TTL,
+  F_TTL_LNCB,
+  F_TTL_TOO_SMALL,
   F_PROTO,
   F_CHECKSUM,
   F_CHECKSUM_CALC,
@@ -432,6 +434,8 @@ static const dx_field ip_fields[] = {
     [F_FRAG_OFFSET] =
         DX_FM("ip.frag_offset", "Fragment Offset", DX_FT_UINT16, DX_BASE_DEC, NULL, 0x1fff, 16),
     [F_TTL] = DX_F("ip.ttl", "Time to Live", DX_FT_UINT8, DX_BASE_DEC),
+    [F_TTL_LNCB] = DX_F("ip.ttl.lncb", "Time To Live", DX_FT_NONE, DX_BASE_NONE),
+    [F_TTL_TOO_SMALL] = DX_F("ip.ttl.too_small", "Time To Live", DX_FT_NONE, DX_BASE_NONE),
     [F_PROTO] = DX_FV("ip.proto", "Protocol", DX_FT_UINT8, DX_BASE_DEC, dx_ipproto_vals),
     [F_CHECKSUM] = DX_F("ip.checksum", "Header Checksum", DX_FT_UINT16, DX_BASE_HEX),
     [F_CHECKSUM_CALC] =
@@ -894,7 +898,25 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_node_set_text(p, n, "...%c %.4s %.4s %.4s = Fragment Offset: %u", ob[0], ob + 1, ob + 5,
                        ob + 9, (frag & 0x1fffu) * 8);
     }
-    dx_add_item(p, ip, FL(F_TTL), t, 8, 1);
+    dx_node *tn = dx_add_item(p, ip, FL(F_TTL), t, 8, 1);
+    uint8_t ttl8 = 0, pr8 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+    if (tn && dx_get_u8(t, 8, &ttl8) && dx_get_u8(t, 9, &pr8) && dx_get_u8(t, 16, &d0) &&
+        dx_get_u8(t, 17, &d1) && dx_get_u8(t, 18, &d2) && dx_get_u8(t, 19, &d3)) {
+      /* tshark 4.0's notes on the TTL: to the Local Network Control Block
+       * (224.0.0.0/24) 1, or 255 for VRRP (.18), GLBP (.102) and mDNS
+       * (.251, over UDP: an IGMP report for that group wants 1) (RFC 3171);
+       * to a unicast address at least 5 (but PIM, OSPF) */
+      if (d0 == 224 && d1 == 0 && d2 == 0) {
+        unsigned want = d3 == 18 || d3 == 102 || (d3 == 251 && pr8 == 17) ? 255 : 1;
+        if (ttl8 != want)
+          dx_expert(p, tn, FL(F_TTL_LNCB), DX_SEV_NOTE,
+                    "\"Time To Live\" != %u for a packet sent to the Local Network Control Block "
+                    "(see RFC 3171)",
+                    want);
+      } else if ((d0 & 0xf0) != 0xe0 && ttl8 < 5 && pr8 != 103 && pr8 != 89) {
+        dx_expert(p, tn, FL(F_TTL_TOO_SMALL), DX_SEV_NOTE, "\"Time To Live\" only %u", ttl8);
+      }
+    }
     dx_add_item(p, ip, FL(F_PROTO), t, 9, 1);
     cn = dx_add_item(p, ip, FL(F_CHECKSUM), t, 10, 2);
   } else { /* a skipped layer: the notes below go on its ghost */

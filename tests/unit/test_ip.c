@@ -373,8 +373,71 @@ static void test_cut_first_fragment(void) {
   dx_session_free(s);
 }
 
+/* tshark 4.0's notes on the TTL (its values on this test's frames,
+ * TU_DUMP_PCAP): to the Local Network Control Block 1 is wanted, 255 for
+ * mDNS over UDP, and an IGMP report for mDNS's group wants 1 again; a
+ * unicast TTL under 5 is noted but not for PIM; other multicast never. */
+static size_t ttl_frame(uint8_t *b, const uint8_t dst[4], uint8_t ttl, uint8_t proto) {
+  size_t n = nf_eth(b, 0x0800);
+  size_t ih = nf_ip4(b + n, proto, 7, 0, NULL, 0, 8);
+  b[n + 8] = ttl;
+  memcpy(b + n + 16, dst, 4);
+  b[n + 10] = b[n + 11] = 0;
+  uint16_t c = nf_cksum(b + n, ih, 0);
+  b[n + 10] = (uint8_t)(c >> 8);
+  b[n + 11] = (uint8_t)c;
+  memset(b + n + ih, 0, 8);
+  return n + ih + 8;
+}
+
+static void test_ttl_notes(void) {
+  static const struct {
+    uint8_t dst[4], ttl, proto;
+    const char *note; /* the expert message, or NULL */
+  } cases[] = {
+      {{224, 0, 0, 251},
+       1,
+       17,
+       "\"Time To Live\" != 255 for a packet sent to the Local Network Control Block (see RFC "
+       "3171)"},
+      {{224, 0, 0, 251},
+       255,
+       2,
+       "\"Time To Live\" != 1 for a packet sent to the Local Network Control Block (see RFC 3171)"},
+      {{224, 0, 0, 22}, 1, 2, NULL},
+      {{224, 0, 0, 18}, 255, 112, NULL},
+      {{10, 0, 0, 2}, 3, 17, "\"Time To Live\" only 3"},
+      {{10, 0, 0, 2}, 1, 103, NULL},
+      {{239, 1, 2, 3}, 1, 17, NULL},
+  };
+  uint8_t b[128];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    dx_session *s = NULL;
+    size_t n = ttl_frame(b, cases[i].dst, cases[i].ttl, cases[i].proto);
+    dx_packet *p = tu_dissect(&s, 1, b, n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    int count = tu_count(p, "ip.ttl.lncb") + tu_count(p, "ip.ttl.too_small");
+    CU_ASSERT_EQUAL(count, cases[i].note ? 1 : 0);
+    if (cases[i].note) {
+      const dx_node *e =
+          dx_packet_find_name(p, cases[i].dst[0] == 224 ? "ip.ttl.lncb" : "ip.ttl.too_small");
+      const char *sev = NULL, *grp = NULL, *msg = NULL;
+      CU_ASSERT_EQUAL(dx_node_expert(e, &sev, &grp, &msg), DX_OK);
+      if (msg)
+        CU_ASSERT_STRING_EQUAL(msg, cases[i].note);
+      if (sev && grp) {
+        CU_ASSERT_STRING_EQUAL(sev, "Note");
+        CU_ASSERT_STRING_EQUAL(grp, "Sequence");
+      }
+    }
+    dx_packet_free(p);
+    dx_session_free(s);
+  }
+}
+
 static CU_TestInfo tests[] = {
     {"basic", test_basic},
+    {"TTL notes", test_ttl_notes},
     {"checksum", test_checksum},
     {"options", test_options},
     {"malformed", test_malformed},
