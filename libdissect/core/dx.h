@@ -255,6 +255,30 @@ void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what);
 /* Marks `n` malformed with an explanation (expert error). */
 void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
 
+/* ---- time differences ------------------------------------------------- */
+/* a - b in seconds, wrapping instead of overflowing: a hostile capture can
+ * hold any 64-bit second count (a pcapng if_tsresol of 2^-k scales them),
+ * and a signed overflow is undefined behaviour. */
+static inline int64_t dx_sec_diff(int64_t a, int64_t b) {
+  return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+/* (as, an) - (bs, bn) as seconds and nanoseconds (0 <= *rn < 1e9), with
+ * dx_sec_diff()'s wrapping; nanosecond values of 1e9 or more (invalid, but
+ * files hold them) are carried into the seconds. */
+static inline void dx_time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs,
+                               int32_t *rn) {
+  uint64_t sec = (uint64_t)dx_sec_diff(as, bs);
+  int64_t nsec = (int64_t)an - (int64_t)bn;
+  sec += (uint64_t)(nsec / 1000000000);
+  nsec %= 1000000000;
+  if (nsec < 0) {
+    nsec += 1000000000;
+    sec -= 1;
+  }
+  *rs = (int64_t)sec;
+  *rn = (int32_t)nsec;
+}
+
 /* ---- packets ----------------------------------------------------------- */
 #define DX_DESEGMENT_ONE_MORE 0x0fffffffu
 /* desegment_len asking for every byte until the sender's FIN (Wireshark's

@@ -172,7 +172,7 @@ static void table_remove(dx_flow_table *ft, dx_flow *f) {
  * packet (or the clock jumped back by as much: a bad timestamp, merged
  * captures). */
 static bool quiet_for(const dx_packet *p, const dx_flow *f, int64_t secs) {
-  int64_t d = p->frame.ts_sec - f->last_sec;
+  int64_t d = dx_sec_diff(p->frame.ts_sec, f->last_sec);
   return d >= secs || d <= -secs;
 }
 

@@ -177,9 +177,11 @@ static bool key_eq(const dx_ipreasm_key *a, const dx_ipreasm_key *b) {
 static bool expired(const dx_ipreasm *r, const dgram *d, int64_t sec, uint32_t nsec) {
   if (sec < d->last_sec)
     return false;
-  int64_t ds = sec - d->last_sec;
-  if (ds > (int64_t)(r->timeout_ms / 1000) + 1)
+  /* (unsigned: the difference of two 64-bit second counts may not fit) */
+  uint64_t uds = (uint64_t)sec - (uint64_t)d->last_sec;
+  if (uds > (uint64_t)(r->timeout_ms / 1000) + 1)
     return true;
+  int64_t ds = (int64_t)uds;
   int64_t ns = ds * 1000000000 + (int64_t)nsec - (int64_t)d->last_nsec;
   return ns > (int64_t)r->timeout_ms * 1000000;
 }

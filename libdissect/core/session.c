@@ -1098,18 +1098,7 @@ void dx_packet_free(dx_packet *p) {
 }
 
 static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
-  /* In 64 bits: a capture may hold nanosecond values of 1e9 or more
-   * (invalid, but they come from the file), which must not overflow. */
-  int64_t sec = as - bs;
-  int64_t nsec = (int64_t)an - bn;
-  sec += nsec / 1000000000;
-  nsec %= 1000000000;
-  if (nsec < 0) {
-    nsec += 1000000000;
-    sec--;
-  }
-  *rs = sec;
-  *rn = (int32_t)nsec;
+  dx_time_sub(as, an, bs, bn, rs, rn);
 }
 
 int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {

@@ -2124,7 +2124,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
       dx_node_set_flags(n, DX_NODE_GENERATED);
       dx_node_set_text(p, n, "HTTP response %u/%u", e->number, cv->count);
       if (e->req_frame) {
-        int64_t ds = p->frame.ts_sec - e->req_sec;
+        int64_t ds = dx_sec_diff(p->frame.ts_sec, e->req_sec);
         int64_t dn = (int64_t)p->frame.ts_nsec - e->req_nsec;
         if (dn < 0) {
           dn += 1000000000;

@@ -1418,7 +1418,7 @@ static void block_done(dx_packet *p, h2_conn *c, int dir, uint32_t sid, bool pus
   } else if (dir == 1 && hi.have_status && hi.status >= 200 && s->req_frame) {
     dx_node *n = dx_add_uint(p, st, FL(F_REQUEST_IN), t, anchor, 0, s->req_frame);
     dx_node_set_flags(n, DX_NODE_GENERATED);
-    int64_t ds = p->frame.ts_sec - s->req_sec;
+    int64_t ds = dx_sec_diff(p->frame.ts_sec, s->req_sec);
     int64_t dn = (int64_t)p->frame.ts_nsec - s->req_nsec;
     if (dn < 0) {
       dn += 1000000000;

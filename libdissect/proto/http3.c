@@ -285,14 +285,7 @@ static nghttp3_qpack_decoder *decoder(h3conn *c, int side) {
 
 /* ---- helpers ---------------------------------------------------------------- */
 static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
-  int64_t s = as - bs;
-  int32_t n = an - bn;
-  if (n < 0) {
-    n += 1000000000;
-    s--;
-  }
-  *rs = s;
-  *rn = n;
+  dx_time_sub(as, an, bs, bn, rs, rn);
 }
 
 /* ---- frames ------------------------------------------------------------------- */

@@ -521,14 +521,7 @@ static inline int32_t seq_diff(uint32_t a, uint32_t b) {
 #define GE_SEQ(a, b) (seq_diff((a), (b)) >= 0)
 
 static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
-  int64_t sec = as - bs;
-  int32_t nsec = an - bn;
-  if (nsec < 0) {
-    nsec += 1000000000;
-    sec--;
-  }
-  *rs = sec;
-  *rn = nsec;
+  dx_time_sub(as, an, bs, bn, rs, rn);
 }
 
 /* ---- session and flow state ---- */

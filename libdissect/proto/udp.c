@@ -57,14 +57,7 @@ typedef struct udp_conv {
 } udp_conv;
 
 static void time_sub(int64_t as, int32_t an, int64_t bs, int32_t bn, int64_t *rs, int32_t *rn) {
-  int64_t sec = as - bs;
-  int32_t nsec = an - bn;
-  if (nsec < 0) {
-    nsec += 1000000000;
-    sec--;
-  }
-  *rs = sec;
-  *rn = nsec;
+  dx_time_sub(as, an, bs, bn, rs, rn);
 }
 
 /* The Internet checksum over the pseudo-header and the datagram (RFC 768,
