@@ -923,6 +923,24 @@ static void bad_length(dctx *c, dx_node *opt, const char *msg) {
   dx_expert(c->p, opt, FL(F_BAD_LENGTH), DX_SEV_ERROR, "%s", msg);
 }
 
+/* A list of width-byte items (IPv4 addresses, 16-bit numbers): what does
+ * not fill an item is noted as tshark notes it; returns the bytes taken. */
+static uint32_t add_list(dctx *c, dx_node *opt, const dx_field *f, uint32_t off, uint32_t len,
+                         uint32_t width) {
+  uint32_t took = 0;
+  for (uint32_t i = 0; i < len; i += width) {
+    if (len - i < width) {
+      bad_length(c, opt,
+                 width == 4 ? "Option length isn't a multiple of 4"
+                            : "Option length isn't a multiple of 2");
+      break;
+    }
+    dx_add_item(c->p, opt, f, c->t, off + i, width);
+    took += width;
+  }
+  return took;
+}
+
 /* tshark's dhcp_handle_basic_types(): returns the bytes it took (0 makes
  * tshark show the option's Value). */
 static uint32_t basic_type(dctx *c, dx_node *opt, unsigned code, uint32_t off, uint32_t len) {
@@ -942,18 +960,7 @@ static uint32_t basic_type(dctx *c, dx_node *opt, unsigned code, uint32_t off, u
         dx_node_append_text(c->p, opt, " (%u.%u.%u.%u)", a[0], a[1], a[2], a[3]);
     }
     return 4;
-  case OT_IPV4LIST: {
-    uint32_t took = 0;
-    for (uint32_t i = 0; i < len; i += 4) {
-      if (len - i < 4) {
-        bad_length(c, opt, "Option length isn't a multiple of 4");
-        break;
-      }
-      dx_add_item(c->p, opt, f, c->t, off + i, 4);
-      took += 4;
-    }
-    return took;
-  }
+  case OT_IPV4LIST: return add_list(c, opt, f, off, len, 4);
   case OT_STR:
     /* the FT_STRING ones (not FT_STRINGZ) say so of bytes after a NUL */
     add_str(c, opt, basic_opts[code].field, off, len,
@@ -974,18 +981,7 @@ static uint32_t basic_type(dctx *c, dx_node *opt, unsigned code, uint32_t off, u
     }
     dx_add_item(c->p, opt, f, c->t, off, 2);
     return 2;
-  case OT_U16LIST: {
-    uint32_t took = 0;
-    for (uint32_t i = 0; i < len; i += 2) {
-      if (len - i < 2) {
-        bad_length(c, opt, "Option length isn't a multiple of 2");
-        break;
-      }
-      dx_add_item(c->p, opt, f, c->t, off + i, 2);
-      took += 2;
-    }
-    return took;
-  }
+  case OT_U16LIST: return add_list(c, opt, f, off, len, 2);
   case OT_TIME_S:
   case OT_TIME_U: {
     if (len != 4) {

@@ -213,10 +213,14 @@ static bool peer_is(const dx_addr *a, uint16_t port, const dx_addr *b, uint16_t 
   return port == bport && dx_addr_eq(a, b);
 }
 
-/* tshark's wg_sessions_lookup_initiation(): the most recent session of
- * this receiver index whose initiator is this packet's destination and
- * that no other message answered yet. */
-static wg_session *lookup_initiation(wg_state *st, const dx_packet *p, uint32_t id) {
+/* The sessions of receiver index id, most recent first (at most
+ * WG_MAX_WALK of them): tshark's two lookups.
+ *   answering (wg_sessions_lookup_initiation(), for a Response or Cookie
+ *   Reply): the first whose initiator is this packet's destination and
+ *   that no other message answered yet;
+ *   otherwise (wg_sessions_lookup(), for Transport Data): the first
+ *   answered one sent to one of its peers. */
+static wg_session *lookup(wg_state *st, const dx_packet *p, uint32_t id, bool answering) {
   uint32_t walked = 0;
   for (uint32_t ln = st->bucket[bucket_of(st, id)]; ln != WG_NONE && walked < WG_MAX_WALK;
        ln = st->links[ln].next) {
@@ -224,31 +228,14 @@ static wg_session *lookup_initiation(wg_state *st, const dx_packet *p, uint32_t 
       continue;
     walked++;
     wg_session *s = &st->ses[ln / 2];
-    if (!peer_is(&s->iaddr, s->iport, &p->net_dst, p->dstport))
-      continue;
-    if (s->response_frame && s->response_frame != p->num)
-      continue;
-    return s;
-  }
-  return NULL;
-}
-
-/* tshark's wg_sessions_lookup(): the most recent answered session of this
- * receiver index sent to one of its peers. */
-static wg_session *lookup_session(wg_state *st, const dx_packet *p, uint32_t id) {
-  uint32_t walked = 0;
-  for (uint32_t ln = st->bucket[bucket_of(st, id)]; ln != WG_NONE && walked < WG_MAX_WALK;
-       ln = st->links[ln].next) {
-    if (st->links[ln].id != id)
-      continue;
-    walked++;
-    wg_session *s = &st->ses[ln / 2];
-    if (!s->response_frame)
-      continue;
-    if (peer_is(&s->iaddr, s->iport, &p->net_dst, p->dstport))
+    bool to_i = peer_is(&s->iaddr, s->iport, &p->net_dst, p->dstport);
+    if (answering) {
+      if (to_i && (!s->response_frame || s->response_frame == p->num))
+        return s;
+    } else if (s->response_frame &&
+               (to_i || (s->have_r && peer_is(&s->raddr, s->rport, &p->net_dst, p->dstport)))) {
       return s;
-    if (s->have_r && peer_is(&s->raddr, s->rport, &p->net_dst, p->dstport))
-      return s;
+    }
   }
   return NULL;
 }
@@ -343,7 +330,7 @@ static uint32_t dissect_wg(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       break;
     dx_col_info_append(p, ", receiver=0x%08X", receiver);
     if (st)
-      s = lookup_initiation(st, p, receiver);
+      s = lookup(st, p, receiver, true);
     add_ephemeral(p, wg, t, 12);
     dx_add_none(p, wg, FL(F_ENC_EMPTY), t, 44, 16);
     dx_add_bytes(p, wg, FL(F_MAC1), t, 60, 16);
@@ -365,7 +352,7 @@ static uint32_t dissect_wg(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_add_bytes(p, wg, FL(F_NONCE), t, 8, 24);
     dx_add_bytes(p, wg, FL(F_ENC_COOKIE), t, 32, 32);
     if (st)
-      s = lookup_initiation(st, p, receiver);
+      s = lookup(st, p, receiver, true);
     if (s && t->len >= 64) {
       s->response_frame = p->num;
       s->raddr = p->net_src;
@@ -399,7 +386,7 @@ static uint32_t dissect_wg(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     if (plen == 16)
       dx_expert(p, ep, FL(F_KEEPALIVE), DX_SEV_CHAT, "This is a Keepalive message");
     if (st)
-      s = lookup_session(st, p, receiver);
+      s = lookup(st, p, receiver, false);
     add_stream(p, wg, t, s);
     break;
   }
