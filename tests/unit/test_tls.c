@@ -1017,6 +1017,18 @@ static bool have_tcp_stack(dx_session *s) {
   return ok;
 }
 
+/* A new session for the frame-level tests, or NULL (the test is not run)
+ * when it dissects no IPv4/TCP. */
+static dx_session *tcp_session(void) {
+  dx_session *s = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
+  if (!have_tcp_stack(s)) {
+    dx_session_free(s);
+    return NULL;
+  }
+  return s;
+}
+
 static void handshake3(dx_session *s, uint16_t port) {
   dx_packet_free(seg(s, 1, port, 1000, 0, TF_SYN, NULL, 0, 1));
   dx_packet_free(seg(s, 0, port, 5000, 1001, TF_SYN | TF_ACK, NULL, 0, 2));
@@ -1051,12 +1063,9 @@ static void test_frames_split_hello(void) {
 }
 
 static void test_frames_out_of_order(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   bb m = {0};
   client_hello(&m, false);
   handshake3(s, 4433); /* not a TLS port: found by the heuristic */
@@ -1089,12 +1098,9 @@ static void test_frames_out_of_order(void) {
  * that ends where its extensions' length should be ("No more room for
  * vector of length 2", an error): expert notes, no "[Malformed Packet]". */
 static void test_vector_errors_as_tshark(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   handshake3(s, 443);
   bb m = {0};
   p8(&m, 22);
@@ -1136,12 +1142,9 @@ static void test_vector_errors_as_tshark(void) {
 }
 
 static void test_heuristic_as_tshark(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   static const uint8_t junk[5] = {0x00, 0x01, 0x00, 0x02, 0x07};
   handshake3(s, 13392);
   uint32_t cseq = 1001;
@@ -1203,12 +1206,9 @@ static void test_heuristic_as_tshark(void) {
  * value was read from tshark 4.0 on the frames of this test
  * (TU_DUMP_PCAP). */
 static void test_sslv2_encrypted_data(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   handshake3(s, 443);
   static const uint8_t a[10] = {0x80, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, 0x53, 0x00, 0x00};
   dx_packet *p = seg(s, 0, 443, 5001, 1001, TF_ACK | TF_PSH, a, sizeof a, 10);
@@ -1249,12 +1249,9 @@ static void app_record(bb *m, uint16_t len, uint8_t fill) {
  * (nDPI's safari.pcap frame 649; the value read from tshark 4.0 on this
  * test's frames, TU_DUMP_PCAP). */
 static void test_record_after_gap_info(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   handshake3(s, 443);
   bb m = {0};
   app_record(&m, 200, 0x44);
@@ -1294,12 +1291,9 @@ static void four_records(bb *m) {
  * tree as tshark's for frames 5-7; before, dissect kept the whole segment
  * for the record and showed "Continuation Data" in frame 7). */
 static void test_frames_resume_at_pdu_end(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   bb m = {0};
   four_records(&m);
   handshake3(s, 443);
@@ -1335,12 +1329,9 @@ static void test_frames_resume_at_pdu_end(void) {
  * Application Data", tls.record.length 300, tcp.segment 5,7,12 (the same
  * tree as tshark's; before, dissect showed nothing of the segment). */
 static void test_frames_fast_retransmission(void) {
-  dx_session *s = NULL;
-  CU_ASSERT_EQUAL_FATAL(dx_session_new(&s, NULL), DX_OK);
-  if (!have_tcp_stack(s)) {
-    dx_session_free(s);
+  dx_session *s = tcp_session();
+  if (!s)
     return;
-  }
   bb m = {0};
   four_records(&m);
   handshake3(s, 443);
