@@ -473,6 +473,15 @@ static size_t fmt_seconds(int64_t sec, int32_t nsec, char *buf) {
 /* "2026-11-22T08:25:39.294211000Z": ISO 8601 in UTC with nine decimals, as
  * tshark -T ek prints absolute times (civil date from days since the epoch,
  * proleptic Gregorian calendar). */
+/* v as exactly w decimal digits (v < 10^w), after o; the end. */
+static char *put_digits(char *o, uint32_t v, int w) {
+  for (int i = w - 1; i >= 0; i--) {
+    o[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return o + w;
+}
+
 static size_t fmt_iso(int64_t sec, int32_t nsec, char *buf) {
   if (nsec < 0 || nsec >= 1000000000) {
     sec += nsec / 1000000000;
@@ -484,6 +493,27 @@ static size_t fmt_iso(int64_t sec, int32_t nsec, char *buf) {
   }
   dx_civil c;
   dx_civil_utc(sec, &c);
+  if (c.year >= 0 && c.year <= 9999) {
+    /* the common case by hand: snprintf cost more than the rest of a
+     * small packet's -T ek document */
+    char *o = buf;
+    o = put_digits(o, (uint32_t)c.year, 4);
+    *o++ = '-';
+    o = put_digits(o, (uint32_t)c.month, 2);
+    *o++ = '-';
+    o = put_digits(o, (uint32_t)c.day, 2);
+    *o++ = 'T';
+    o = put_digits(o, (uint32_t)c.hour, 2);
+    *o++ = ':';
+    o = put_digits(o, (uint32_t)c.min, 2);
+    *o++ = ':';
+    o = put_digits(o, (uint32_t)c.sec, 2);
+    *o++ = '.';
+    o = put_digits(o, (uint32_t)nsec, 9);
+    *o++ = 'Z';
+    *o = 0;
+    return (size_t)(o - buf);
+  }
   int k = snprintf(buf, 64, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02d.%09dZ", c.year, c.month, c.day,
                    c.hour, c.min, c.sec, (int)nsec);
   return k > 0 && k < 64 ? (size_t)k : 0;
@@ -544,10 +574,14 @@ static void emit_typed_value(jw *w, const dx_node *n, bool iso_times, size_t cap
     return;
   }
   case DX_FT_IPV6:
-    if (n->v.b.p && n->v.b.len == 16 && inet_ntop(AF_INET6, n->v.b.p, buf, sizeof buf))
-      jw_safe_str(w, buf, strlen(buf));
-    else
+    if (n->v.b.p && n->v.b.len == 16) { /* as inet_ntop() writes it (core/packet.c) */
+      dx_addr a;
+      dx_addr_set(&a, DX_AT_IPV6, n->v.b.p);
+      size_t k = dx_addr_format(&a, buf, sizeof buf);
+      jw_safe_str(w, buf, k < sizeof buf ? k : sizeof buf - 1);
+    } else {
       jw_safe_str(w, "", 0);
+    }
     return;
   case DX_FT_ETHER:
     if (n->v.b.p && n->v.b.len == 6) {
@@ -630,6 +664,8 @@ typedef struct keyinfo {
   bool safe;          /* no byte of name needs escaping */
   bool names;         /* enum_name() may give a name (of the first field of this name) */
   uint32_t raw_mark;  /* -x: the object in which a field named NAME_raw keeps that key */
+  char *ek;           /* -T ek: the key as written (ek_key_text), or NULL to make it each time */
+  uint32_t ek_len;
 } keyinfo;
 
 struct dx_json_writer {
@@ -693,6 +729,32 @@ static bool name_safe(const char *s) {
   return true;
 }
 
+/* -T ek: the key of k as ek writes it (at most ek_key_len(k) bytes, no
+ * quotes): the protocol prefix, '_' and the name, the characters outside
+ * [A-Za-z0-9_-] as '_'. Its length. */
+static size_t ek_key_len(const keyinfo *k) {
+  return 2 * (size_t)(k->len > 1024 ? 1024 : k->len) + 1;
+}
+static size_t ek_key_text(const keyinfo *k, char *out) {
+  size_t pl = k->ek_prefix, nl = k->len > 1024 ? 1024 : k->len;
+  if (pl > nl)
+    pl = nl;
+  char *o = out;
+  const char *parts[2] = {k->name, k->name};
+  size_t lens[2] = {pl, nl};
+  for (int p = pl ? 0 : 1; p < 2; p++) {
+    for (size_t i = 0; i < lens[p]; i++) {
+      char c = parts[p][i];
+      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                c == '-' || c == '_';
+      *o++ = ok ? c : '_';
+    }
+    if (p == 0)
+      *o++ = '_';
+  }
+  return (size_t)(o - out);
+}
+
 static bool keys_grow(dx_json_writer *x) {
   uint32_t nc = x->keycap ? 2 * x->keycap : x->oneshot ? ONESHOT_KEYS : 256;
   keyinfo *k = realloc(x->keys, nc * sizeof *k);
@@ -724,6 +786,13 @@ static uint32_t new_key(dx_json_writer *x, const char *name, const dx_field *f) 
   k->names =
       f && f->vals && f->type != DX_FT_NONE && f->type != DX_FT_PROTOCOL && f->type != DX_FT_BOOL;
   k->raw_mark = 0;
+  k->ek = NULL;
+  k->ek_len = 0;
+  if (x->form == DX_JSON_EK && !x->oneshot) { /* written for every packet: made once */
+    size_t n = ek_key_len(k);
+    if ((k->ek = malloc(n)) != NULL)
+      k->ek_len = (uint32_t)ek_key_text(k, k->ek);
+  }
   return x->nkeys++;
 }
 
@@ -1341,22 +1410,14 @@ static void ek_layer(dx_json_writer *x, const dx_node *layer, int depth);
 static void ek_key(dx_json_writer *x, const keyinfo *k, const char *sfx, size_t sn) {
   jw *w = &x->w;
   jw_pre_value(w);
-  size_t pl = k->ek_prefix, nl = k->len > 1024 ? 1024 : k->len;
-  if (pl > nl)
-    pl = nl;
-  char *o = jw_room(w, pl + nl + sn + 6), *o0 = o;
+  size_t kl = k->ek ? k->ek_len : ek_key_len(k);
+  char *o = jw_room(w, kl + sn + 6), *o0 = o;
   *o++ = '"';
-  const char *parts[2] = {k->name, k->name};
-  size_t lens[2] = {pl, nl};
-  for (int p = pl ? 0 : 1; p < 2; p++) {
-    for (size_t i = 0; i < lens[p]; i++) {
-      char c = parts[p][i];
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '-' || c == '_';
-      *o++ = ok ? c : '_';
-    }
-    if (p == 0)
-      *o++ = '_';
+  if (k->ek) {
+    memcpy(o, k->ek, kl);
+    o += kl;
+  } else {
+    o += ek_key_text(k, o);
   }
   memcpy(o, sfx, sn);
   o += sn;
@@ -1590,6 +1651,7 @@ static void ek_packet(dx_json_writer *x, const dx_packet *p) {
         /* a layer: its protocol name, dots as '_' */
         keyinfo k = x->keys[id];
         k.ek_prefix = 0;
+        k.ek = NULL;
         if (raw_group(x, i, id, obj))
           ek_raw(x, &k, i, cnt);
         ek_key(x, &k, "", 0);
@@ -1898,6 +1960,8 @@ static void writer_free(dx_json_writer *x) {
     return;
   free(x->pmap);
   free(x->nmap);
+  for (uint32_t i = 0; x->keys && i < x->nkeys; i++)
+    free(x->keys[i].ek);
   free(x->keys);
   free(x->stamp);
   free(x->tail);

@@ -564,6 +564,8 @@ static void test_json_times(void) {
   dx_add_time(p, proto, &tf[T_ABSTIME], &t, 0, 0, 1795335945, 871278000);
   dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 1795335945, 871278000);
   dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 0, 0);
+  dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, 253402300800, 7); /* `date -u -d @N` */
+  dx_add_time(p, proto, &tf[T_ABSUTC], &t, 0, 0, -1, 999999999);
   static const char *const forms[] = {"compact", "tree", "ek"};
   for (int form = 0; form < 3; form++) {
     size_t len = 0;
@@ -578,7 +580,9 @@ static void test_json_times(void) {
                           form == DX_JSON_EK ? "\"2026-11-22T08:25:45.871278000Z\""
                                              : "\"1795335945.871278000\"",
                           "\"2026-11-22T08:25:45.871278000Z\"",
-                          "\"1970-01-01T00:00:00.000000000Z\""};
+                          "\"1970-01-01T00:00:00.000000000Z\"",
+                          "\"10000-01-01T00:00:00.000000007Z\"",
+                          "\"1969-12-31T23:59:59.999999999Z\""};
     for (size_t i = 0; i < DX_ARRAY_LEN(want); i++) {
       CU_ASSERT_PTR_NOT_NULL(strstr(text, want[i]));
       if (!strstr(text, want[i]))
