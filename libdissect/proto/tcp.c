@@ -1841,7 +1841,12 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
   static dx_field_group numbers = {FL(F_STREAM), F_ACK_RAW + 1 - F_STREAM, {0}, 0};
   if (!dx_layer_built(p, tcp) || dx_packet_skips_group(p, &numbers))
     goto notes; /* a skipped layer: only what may carry a note */
-  if (k->c) {
+  /* and each half of it (the packet list reads tcp.stream, not the
+   * sequence numbers) */
+  static dx_field_group conv = {FL(F_STREAM), F_HANDSHAKE_STEP + 1 - F_STREAM, {0}, 0};
+  static dx_field_group seqs = {FL(F_LEN), F_ACK_RAW + 1 - F_LEN, {0}, 0};
+  bool want_seqs = !dx_packet_skips_group(p, &seqs);
+  if (k->c && !dx_packet_skips_group(p, &conv)) {
     n = dx_add_uint(p, tcp, FL(F_STREAM), t, 0, 0, k->flow->index);
     dx_node_set_flags(n, DX_NODE_GENERATED);
     n = dx_add_uint(p, tcp, FL(F_COMPLETENESS), t, 0, 0, a->completeness_shown);
@@ -1873,6 +1878,8 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
     }
     goto notes;
   }
+  if (!want_seqs)
+    goto notes;
   n = dx_add_uint(p, tcp, FL(F_LEN), t, 0, 0, s->seglen);
   dx_node_set_flags(n, DX_NODE_GENERATED);
   if (k->c) {
@@ -1932,9 +1939,15 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
    * their nodes would be ghosts) */
   static dx_field_group bits = {FL(F_FLAGS_RES), F_FLAGS_STR + 1 - F_FLAGS_RES, {0}, 0};
   bool built = dx_layer_built(p, tcp) && !dx_packet_skips_group(p, &bits);
+  /* the seven bits before Reset, and the flags' string, each on its own
+   * (the colouring rules read Reset, SYN and FIN only) */
+  static dx_field_group bits7 = {FL(F_FLAGS_RES), F_FLAGS_PUSH + 1 - F_FLAGS_RES, {0}, 0};
+  static dx_field_group fstr = {FL(F_FLAGS_STR), 1, {0}, 0};
+  bool built7 = built && !dx_packet_skips_group(p, &bits7);
+  bool built_str = built && !dx_packet_skips_group(p, &fstr);
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
   dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
-  if (built) {
+  if (built7) {
     dx_node *rn = dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
     if (flags & 0xe00) /* the bits that are set, as tshark's ("010.") */
       dx_node_set_text(p, rn, "%c%c%c. .... .... = Reserved: Set", '0' + ((flags >> 11) & 1),
@@ -1959,7 +1972,7 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
   n = dx_add_item(p, fl, FL(F_FLAGS_FIN), t, 12, 2);
   if (flags & TH_FIN)
     dx_expert(p, n, FL(F_CONN_FIN), DX_SEV_CHAT, "Connection finish (FIN)");
-  if (built) {
+  if (built_str) {
     char fstr[32];
     size_t fsl = flags_str(flags, fstr);
     n = dx_add_string(p, fl, FL(F_FLAGS_STR), t, 12, 2, fstr, fsl);
