@@ -923,6 +923,61 @@ static int eval_node(ectx *c, const fnode *n) {
   return 0;
 }
 
+/* ---- the value of a filter on a packet without its fields ------------------ */
+/* True if e yields no value when its field is absent: the field itself, a
+ * slice of it, it negated, or it combined with a literal. */
+static bool field_derived(const expr *e) {
+  switch (e->kind) {
+  case E_FIELD: return !e->layer_proto;
+  case E_SLICE:
+  case E_NEG: return field_derived(e->a);
+  case E_ARITH:
+    return (field_derived(e->a) && e->b->kind == E_LIT) ||
+           (e->a->kind == E_LIT && field_derived(e->b));
+  default: return false;
+  }
+}
+
+static int absent_value(const fnode *n, int depth) {
+  if (depth > 64)
+    return -1;
+  switch (n->kind) {
+  case K_TRUE: return 1;
+  case K_FALSE: return 0;
+  case K_EXISTS:
+  case K_NONZERO:
+  case K_IN: return field_derived(n->a) ? 0 : -1;
+  /* no value on one side: no pair to compare, false for "any" and "all" */
+  case K_CMP: return field_derived(n->a) || field_derived(n->b) ? 0 : -1;
+  case K_NOT: {
+    int v = absent_value(n->kids[0], depth + 1);
+    return v < 0 ? -1 : !v;
+  }
+  case K_AND:
+  case K_OR:
+  case K_XOR: {
+    int r = n->kind == K_AND, unknown = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+      int v = absent_value(n->kids[i], depth + 1);
+      if (v < 0)
+        unknown = 1;
+      else if (n->kind == K_AND && !v)
+        return 0;
+      else if (n->kind == K_OR && v)
+        return 1;
+      else if (n->kind == K_XOR)
+        r ^= v;
+    }
+    return unknown ? -1 : r;
+  }
+  }
+  return -1;
+}
+
+int dx_flt_absent_value(const dx_filter *f) {
+  return f && f->root ? absent_value(f->root, 0) : -1;
+}
+
 int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx_packet *ref) {
   ectx c;
   c.f = f;

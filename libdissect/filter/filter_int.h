@@ -188,6 +188,11 @@ vclass dx_flt_class(dx_ftype t);
 
 int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx_packet *ref);
 
+/* What filter f gives on a packet that has none of its fields (f->fields):
+ * 1 or 0, or -1 when that cannot be told without evaluating it (functions,
+ * layer operators, ${references}, a literal against a literal). */
+int dx_flt_absent_value(const dx_filter *f);
+
 /* True if filter f can never match: folding (DX_FILTER_UNKNOWN_ABSENT)
  * made its root false. */
 bool dx_flt_never(const dx_filter *f);

@@ -537,6 +537,57 @@ static void test_absent_logic(void) {
   dx_packet_free(i);
 }
 
+/* A rule none of whose fields a packet has is not evaluated: it takes the
+ * value its filter has without them (dx_colorfilters_match). The rule's
+ * answer must be the filter's own on every packet, for filters that are
+ * true, false or undecided without their fields. */
+static void test_skipped_rules(void) {
+  static const char *const filters[] = {
+      "tcp",
+      "!tcp",
+      "!(tcp.port == 80)",
+      "tcp.port != 80",
+      "count(tcp.port) == 0",
+      "len(tcp) == 0 || icmp",
+      "!tcp.flags.syn && udp",
+      "tcp[0] == 1",
+      "!(tcp[0] & 1)",
+      "icmp.type in {8}",
+      "!(icmp.type in {8})",
+      "icmp.type not in {0}",
+      "-tcp.port == -80",
+      "tcp.port + 1 == 81",
+      "udp.srcport == 40000 || icmp",
+      "!icmp && !udp",
+      "!(tcp || arp) && !(tcp.analysis.flags && !tcp.analysis.window_update)",
+      "ip.dst == 224.0.0.0/4 || !(icmp.code == 0)",
+      "all tcp.port == 80",
+      "!(all tcp.port == 80)",
+  };
+  dx_packet *u = pkt_udp(), *i = pkt_icmp();
+  for (size_t k = 0; k < sizeof filters / sizeof *filters; k++) {
+    char text[300];
+    snprintf(text, sizeof text, "@R@%s@[1,1,1][1,1,1]\n@All@frame@[2,2,2][2,2,2]\n", filters[k]);
+    dx_colorfilters *cf = NULL;
+    dx_filter *f = NULL;
+    dx_filter_error fe;
+    CU_ASSERT_EQUAL_FATAL(parse(text, &cf, NULL, 0), DX_OK);
+    CU_ASSERT_EQUAL_FATAL(dx_filter_compile(S(), filters[k], &f, &fe), DX_OK);
+    for (int pk = 0; pk < 2; pk++) {
+      dx_packet *p = pk ? i : u;
+      int want = dx_filter_match(f, p) ? 0 : 1, got = dx_colorfilters_match(cf, p);
+      if (got != want)
+        fprintf(stderr, "\n  %s on %s: rule %d, want %d\n", filters[k], pk ? "icmp" : "udp", got,
+                want);
+      CU_ASSERT_EQUAL(got, want);
+    }
+    dx_filter_free(f);
+    dx_colorfilters_free(cf);
+  }
+  dx_packet_free(u);
+  dx_packet_free(i);
+}
+
 static CU_TestInfo tests[] = {
     {"good lines", test_good_lines},
     {"disabled lines", test_disabled},
@@ -549,6 +600,7 @@ static CU_TestInfo tests[] = {
     {"load a file", test_load},
     {"unknown names", test_unknown_names},
     {"absent names in the filter's logic", test_absent_logic},
+    {"rules skipped without their fields", test_skipped_rules},
     {"teardown", test_teardown},
     CU_TEST_INFO_NULL,
 };
