@@ -85,6 +85,7 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
     return NULL;
   /* every member set once (no memset then stores) */
   n->field = f;
+  dx_field_bloom_add(p->field_bloom, f);
   n->parent = parent;
   n->first_child = n->last_child = n->next = NULL;
   n->flags = 0;

@@ -59,9 +59,12 @@ typedef struct cf_rule {
   int enabled;
   dx_filter *f; /* NULL when disabled or not compiled */
   bool never;   /* f folded to false (names only what is not dissected) */
-  /* the bits of f's fields (dx_colorfilters.fmap), and what f gives on a
-   * packet that has none of them (dx_flt_absent_value; -1: evaluate) */
-  uint64_t mask;
+  /* the Bloom filter of f's fields (dx_field_bloom_add), and what f gives
+   * on a packet that has none of them (dx_flt_absent_value; -1: evaluate):
+   * a packet's own filter of its nodes' fields tells at once that most
+   * rules cannot see theirs (a TCP packet has no ARP, ICMP or analysis
+   * field), and those rules are not evaluated */
+  uint64_t bloom[4];
   int absent;
 } cf_rule;
 
@@ -71,15 +74,6 @@ struct dx_colorfilters {
   const dx_field **fields;
   uint32_t *needs; /* what the rules read of fields[i] (dx_colorfilters_field_needs) */
   size_t nfields;
-  /* A bit for each of fields[] (when there are at most 64): one walk over
-   * a packet's nodes tells which of them it has, and a rule none of whose
-   * fields are there is not evaluated (most rules, for most packets: a
-   * TCP packet has no ARP, ICMP or analysis field). */
-  struct cf_slot {
-    const dx_field *f;
-    uint64_t bit;
-  } * fmap;
-  uint32_t fmask;
 };
 
 const char *dx_colorfilters_default_text(void) {
@@ -297,34 +291,11 @@ static int parse_line(const dx_session *s, dx_colorfilters *cf, const char *line
   return 1;
 }
 
-static uint32_t cf_hash(const dx_field *f) {
-  uint64_t x = (uint64_t)(uintptr_t)f * 0x9e3779b97f4a7c15ull;
-  return (uint32_t)(x >> 40);
-}
-
-/* The field bits and each rule's mask (no pruning if it fails or there are
- * more than 64 fields: every rule is evaluated). */
+/* Each rule's Bloom filter of its fields and its value without them. */
 static void prune_setup(dx_colorfilters *cf) {
-  for (size_t i = 0; i < cf->n; i++)
-    cf->rules[i].absent = -1;
-  if (cf->nfields == 0 || cf->nfields > 64)
-    return;
-  uint32_t size = 16;
-  while (size < 4 * cf->nfields)
-    size <<= 1;
-  cf->fmap = calloc(size, sizeof *cf->fmap);
-  if (!cf->fmap)
-    return;
-  cf->fmask = size - 1;
-  for (size_t j = 0; j < cf->nfields; j++) {
-    uint32_t h = cf_hash(cf->fields[j]) & cf->fmask;
-    while (cf->fmap[h].f)
-      h = (h + 1) & cf->fmask;
-    cf->fmap[h].f = cf->fields[j];
-    cf->fmap[h].bit = 1ull << j;
-  }
   for (size_t i = 0; i < cf->n; i++) {
     cf_rule *r = &cf->rules[i];
+    r->absent = -1;
     if (!r->f || r->never)
       continue;
     size_t nf = dx_filter_fields(r->f, NULL, 0);
@@ -332,40 +303,10 @@ static void prune_setup(dx_colorfilters *cf) {
     if (nf > 64)
       continue;
     dx_filter_fields(r->f, fs, nf);
-    uint64_t m = 0;
     for (size_t k = 0; k < nf; k++)
-      for (size_t j = 0; j < cf->nfields; j++)
-        if (cf->fields[j] == fs[k])
-          m |= 1ull << j;
-    r->mask = m;
+      dx_field_bloom_add(r->bloom, fs[k]);
     r->absent = dx_flt_absent_value(r->f);
   }
-}
-
-/* The bits of the rules' fields that packet p has (its nodes in tree
- * order, as dx_packet_find() sees them: an alias as its original). */
-static uint64_t present_fields(const dx_colorfilters *cf, const dx_packet *p) {
-  uint64_t m = 0;
-  for (const dx_node *n = p->root.first_child; n;) {
-    const dx_field *f = n->field;
-    if (f) {
-      if (f->alias_of)
-        f = f->alias_of;
-      for (uint32_t h = cf_hash(f) & cf->fmask; cf->fmap[h].f; h = (h + 1) & cf->fmask)
-        if (cf->fmap[h].f == f) {
-          m |= cf->fmap[h].bit;
-          break;
-        }
-    }
-    if (n->first_child) {
-      n = n->first_child;
-      continue;
-    }
-    while (n && !n->next)
-      n = n->parent;
-    n = n ? n->next : NULL;
-  }
-  return m;
 }
 
 int dx_colorfilters_parse(const dx_session *s, const char *text, size_t len, dx_colorfilters **out,
@@ -527,12 +468,11 @@ int dx_colorfilters_rule(const dx_colorfilters *cf, size_t i, dx_colorfilter_rul
 int dx_colorfilters_match(const dx_colorfilters *cf, const dx_packet *p) {
   if (!cf || !p)
     return -1;
-  uint64_t present = cf->fmap ? present_fields(cf, p) : 0;
   for (size_t i = 0; i < cf->n; i++) {
     const cf_rule *r = &cf->rules[i];
     if (!r->f || r->never)
       continue;
-    if (cf->fmap && r->absent >= 0 && !(r->mask & present)) {
+    if (r->absent >= 0 && !dx_packet_may_have(p, r->bloom)) {
       if (r->absent)
         return (int)i;
       continue;
@@ -571,6 +511,5 @@ void dx_colorfilters_free(dx_colorfilters *cf) {
   free(cf->rules);
   free(cf->fields);
   free(cf->needs);
-  free(cf->fmap);
   free(cf);
 }
