@@ -102,7 +102,8 @@ size_t dx_node_field_text(const dx_packet *p, const dx_node *n, char *buf, size_
   const dx_field *f = n->field;
   const char *sev, *grp, *msg;
   /* tshark's _ws.expert is a protocol item labelled with the note */
-  if (strcmp(f->abbrev, "_ws.expert") == 0 && dx_node_expert(n, &sev, &grp, &msg) == DX_OK) {
+  if (f->abbrev[0] == '_' && strcmp(f->abbrev, "_ws.expert") == 0 &&
+      dx_node_expert(n, &sev, &grp, &msg) == DX_OK) {
     size_t ml = strlen(msg);
     if (ml >= 2 && msg[0] == '[' && msg[ml - 1] == ']') { /* as -V: without the brackets */
       msg++;
