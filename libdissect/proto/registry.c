@@ -29,6 +29,7 @@ extern const dx_protocol dx_proto_dns;
 extern const dx_protocol dx_proto_mdns;
 extern const dx_protocol dx_proto_llmnr;
 extern const dx_protocol dx_proto_tls;
+extern const dx_protocol dx_proto_dtls;
 extern const dx_protocol dx_proto_x509;
 extern const dx_protocol dx_proto_pkix_cert;
 extern const dx_protocol dx_proto_http;
@@ -77,5 +78,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_cfp,       &dx_proto_capwap_data, &dx_proto_json,     &dx_proto_xml,
     &dx_proto_multipart, &dx_proto_pkix_cert,   &dx_proto_ssdp,     &dx_proto_wg,
     &dx_proto_ntp,       &dx_proto_dblsp_disc,  &dx_proto_dhcp,     &dx_proto_igmp,
+    &dx_proto_dtls,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

@@ -384,6 +384,9 @@ typedef struct ctx {
    * the ClientHello's JA4 starts with 'q' instead of 't'. Set by whoever
    * hands QUIC's CRYPTO data to this parser. */
   bool quic;
+  /* DTLS (RFC 6347 4.2): the messages have DTLS's 12-byte header, the
+   * ClientHello a cookie; dtls.c writes the columns */
+  bool dtls;
 } ctx;
 
 extern const dx_protocol dx_proto_tls;
@@ -550,6 +553,7 @@ enum {
   HS_CV = 15,
   HS_CKE = 16,
   HS_FINISHED = 20,
+  HS_HELLO_VERIFY = 3,
   HS_KEY_UPDATE = 24
 };
 
@@ -1190,10 +1194,18 @@ static void random_field(cur *m, dx_node *parent, bool with_time) {
   dx_add_bytes(m->p, r, CF(m, F_RBYTES), m->t, at + 4, 28);
 }
 
-static void session_id(cur *m, dx_node *parent) {
+/* An opaque vector with an 8-bit length: the session id, DTLS's cookie. */
+static bool short_vec(cur *m, dx_node *parent, int flen, int f) {
   cur s;
-  if (cur_vec(m, parent, F_SIDLEN, 1, &s, NULL) && cur_left(&s))
-    dx_add_bytes(m->p, parent, CF(m, F_SID), s.t, s.off, cur_left(&s));
+  if (!cur_vec(m, parent, flen, 1, &s, NULL))
+    return false;
+  if (cur_left(&s))
+    dx_add_bytes(m->p, parent, CF(m, f), s.t, s.off, cur_left(&s));
+  return true;
+}
+
+static void session_id(cur *m, dx_node *parent) {
+  short_vec(m, parent, F_SIDLEN, F_SID);
 }
 
 static void add_cipher_parts(ctx *x, dx_node *cs, const dx_tvb *t, uint32_t off, uint16_t suite) {
@@ -1326,6 +1338,9 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
    * compression method (as server_hello reads it) */
   bool old_draft = server && (ver >> 8) == 0x7f && (uint8_t)ver < 22;
   off += old_draft ? 34u : 35u + sl;
+  uint8_t cookie = 0;
+  if (x->dtls && !server && dx_get_u8(t, off, &cookie))
+    off += 1u + cookie; /* DTLS's cookie (RFC 6347 4.2.1) is no part of JA3 */
   /* every value takes at most 6 characters ("-65535"); the lists of a
    * hello are at most 64 KiB each, so 1 MiB is never reached */
   size_t cap = 6u * (size_t)(end - start) + 64;
@@ -1341,7 +1356,7 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   /* JA4 reads the same lists: values kept without GREASE (ja4.h) */
   dx_ja4_hello h4;
   memset(&h4, 0, sizeof h4);
-  h4.transport = x->quic ? 'q' : 't';
+  h4.transport = x->quic ? 'q' : x->dtls ? 'd' : 't';
   h4.version = ver;
   uint16_t *v4 = server ? NULL : dx_arena_alloc(&x->p->arena, (size_t)(end - start) + 8);
   size_t n4 = 0; /* values of v4 used: ciphers, then extensions, then sigalgs */
@@ -1487,6 +1502,8 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   /* after a HelloRetryRequest the version is 1.3: no time in the random */
   random_field(m, hs, !x->c->hrr && !x->quic); /* QUIC is TLS 1.3 only: no time */
   session_id(m, hs);
+  if (x->dtls && !short_vec(m, hs, F_D_COOKIE_LEN, F_D_COOKIE))
+    return;
   cur cs;
   if (!cur_vec(m, hs, F_CSLEN, 2, &cs, NULL))
     return;
@@ -2427,26 +2444,18 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
 }
 
 /* One whole handshake message in t at [0, t->len). */
-static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
+/* The body of a handshake message of the given type, [off, end) of t,
+ * under hs; false if it was a HelloRetryRequest. */
+static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, uint32_t off,
+                           uint32_t end) {
   dx_packet *p = x->p;
-  uint8_t type = 0;
-  uint32_t mlen = 0;
-  dx_get_u8(t, 0, &type);
-  dx_get_u24(t, 1, &mlen);
-  dx_node *hs = dx_add_none(p, parent, XF(F_HS), t, 0, 4 + mlen);
-  const char *name = dx_val_name(dx_tls_hs_vals, type);
-  char unk[32];
-  if (!name) {
-    snprintf(unk, sizeof unk, "Unknown Handshake Message (%u)", type);
-    name = unk;
-  }
-  dx_add_item(p, hs, XF(F_HTYPE), t, 0, 1);
-  dx_add_item(p, hs, XF(F_HLEN), t, 1, 3);
-  if (type != 0 && 4 + mlen <= t->len)
-    transcript_add(x, t, 4 + mlen);
-  cur m = cur_make(x->fl, p, t, 4, 4 + mlen, hs);
+  cur m = cur_make(x->fl, p, t, off, end, hs);
   bool hrr = false;
   switch (type) {
+  case HS_HELLO_VERIFY: /* DTLS (RFC 6347 4.2.1) */
+    cur_uint(&m, hs, F_HVER, 2, NULL);
+    short_vec(&m, hs, F_D_COOKIE_LEN, x->dtls ? F_D_COOKIE : F_COOKIE);
+    break;
   case HS_CLIENT_HELLO: client_hello(x, &m, hs); break;
   case HS_SERVER_HELLO: server_hello(x, &m, hs, &hrr); break;
   case HS_CERT: certificate(x, &m, hs); break;
@@ -2474,15 +2483,35 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
     m.off = m.end; /* body not decoded */
     break;
   }
-  if (hrr)
+  if (!m.fail && cur_left(&m))
+    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message", cur_left(&m),
+                      cur_left(&m) == 1 ? "" : "s");
+  return hrr;
+}
+
+static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
+  dx_packet *p = x->p;
+  uint8_t type = 0;
+  uint32_t mlen = 0;
+  dx_get_u8(t, 0, &type);
+  dx_get_u24(t, 1, &mlen);
+  dx_node *hs = dx_add_none(p, parent, XF(F_HS), t, 0, 4 + mlen);
+  const char *name = dx_val_name(dx_tls_hs_vals, type);
+  char unk[32];
+  if (!name) {
+    snprintf(unk, sizeof unk, "Unknown Handshake Message (%u)", type);
+    name = unk;
+  }
+  dx_add_item(p, hs, XF(F_HTYPE), t, 0, 1);
+  dx_add_item(p, hs, XF(F_HLEN), t, 1, 3);
+  if (type != 0 && 4 + mlen <= t->len)
+    transcript_add(x, t, 4 + mlen);
+  if (handshake_body(x, hs, type, t, 4, 4 + mlen))
     name = "Hello Retry Request";
   if (type == HS_CLIENT_HELLO)
     tls13_early_keys(x);
   keys_after_message(x, type);
   dx_node_set_text(p, hs, "Handshake Protocol: %s", name);
-  if (!m.fail && cur_left(&m))
-    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message", cur_left(&m),
-                      cur_left(&m) == 1 ? "" : "s");
   if (x->nmsgs++ == 0)
     x->first_msg = name;
   if (type == HS_CLIENT_HELLO && x->sni_set)
@@ -3525,4 +3554,58 @@ const char *dx_tls_quic_alpn(const dx_tls_quic *q) {
   /* before the server's choice (0-RTT data), the protocol the client
    * offered first: the one its early data speaks */
   return q->c.alpn[0] ? q->c.alpn : q->c.alpn_offered;
+}
+
+/* ---- DTLS (dtls.c): its handshake messages ------------------------------ */
+struct dx_tls_dgram {
+  tls_conv c;
+};
+
+dx_tls_dgram *dx_tls_dgram_new(dx_packet *p) {
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
+  if (!dx_budget_take(budget, max, CONV_COST))
+    return NULL;
+  dx_tls_dgram *d = malloc(sizeof *d);
+  if (!d) {
+    dx_budget_give(budget, CONV_COST);
+    return NULL;
+  }
+  conv_init(&d->c);
+  d->c.budget = budget;
+  d->c.budget_max = max;
+  return d;
+}
+
+void dx_tls_dgram_free(dx_tls_dgram *d) {
+  conv_free(d ? &d->c : NULL);
+}
+
+#define DF(i) (&dx_dtls_fields[(i)])
+const char *dx_tls_dgram_handshake(dx_packet *p, dx_tls_dgram *d, int sender, const dx_tvb *t,
+                                   const dx_tvb *body, const char *suffix, dx_node *parent) {
+  tls_conv tmp;
+  conv_init(&tmp);
+  ctx x;
+  memset(&x, 0, sizeof x);
+  x.p = p;
+  x.fl = dx_dtls_fields;
+  x.c = d ? &d->c : &tmp;
+  x.dir = sender & 1;
+  x.stateful = d != NULL;
+  x.app_cols = true; /* dtls.c writes the columns */
+  x.dtls = true;
+  uint8_t type = 0;
+  dx_get_u8(t, 0, &type);
+  dx_node *hs = dx_add_none(p, parent, DF(F_HS), t, 0, t->len);
+  dx_add_item(p, hs, DF(F_HTYPE), t, 0, 1);
+  dx_add_item(p, hs, DF(F_HLEN), t, 1, 3);
+  dx_add_item(p, hs, DF(F_D_MSGSEQ), t, 4, 2);
+  dx_add_item(p, hs, DF(F_D_FRAGOFF), t, 6, 3);
+  dx_add_item(p, hs, DF(F_D_FRAGLEN), t, 9, 3);
+  const char *name = dx_val_name_def(dx_tls_hs_vals, type, "Unknown Handshake Message");
+  if (body && handshake_body(&x, hs, type, body, 0, body->len))
+    name = "Hello Retry Request";
+  dx_node_set_text(p, hs, "Handshake Protocol: %s%s", name, suffix);
+  return name;
 }
