@@ -182,7 +182,7 @@ static void add_pieces(dctx *x, const dtls_reasm *r, dx_node *rec, const dx_tvb 
  * is complete and this fragment ends it (tshark reassembles on the
  * fragment that reaches the message's end). */
 static bool reasm_add(dctx *x, uint16_t seq, uint32_t len, uint32_t off, const dx_tvb *frag,
-                      dx_node *rec, dx_tvb *out) {
+                      dx_tvb *out) {
   dtls_conv *c = x->c;
   if (!c || len > DTLS_MAX_MSG)
     return false;
@@ -224,13 +224,13 @@ static bool reasm_add(dctx *x, uint16_t seq, uint32_t len, uint32_t off, const d
   if (off + frag->len != len || r->got != len)
     return false;
   *out = dx_packet_add_source_kind(x->p, DX_SRC_REASSEMBLED, "DTLS", r->buf, len);
-  add_pieces(x, r, rec, out);
-  reasm_clear(c, r);
   return true;
 }
 
 /* The handshake messages of a record's payload rt (epoch 0). */
-static void handshake(dctx *x, const dx_tvb *rt, dx_node *rec) {
+/* vs: the session's version when the record started, which names it (a
+ * ServerHello's record too, as tshark names it) */
+static void handshake(dctx *x, const dx_tvb *rt, dx_node *rec, const char *vs) {
   dx_packet *p = x->p;
   uint32_t off = 0;
   unsigned n = 0;
@@ -255,7 +255,7 @@ static void handshake(dctx *x, const dx_tvb *rt, dx_node *rec) {
       body = &ft;
     } else if (foff <= len && flen <= len - foff && ft.len == flen) {
       /* a fragment */
-      if (reasm_add(x, seq, len, foff, &ft, rec, &whole)) {
+      if (reasm_add(x, seq, len, foff, &ft, &whole)) {
         body = &whole;
         suffix = " (Reassembled)";
       } else {
@@ -264,6 +264,11 @@ static void handshake(dctx *x, const dx_tvb *rt, dx_node *rec) {
     }
     const char *name =
         dx_tls_dgram_handshake(p, x->c ? x->c->hs : NULL, x->dir, &mt, body, suffix, rec);
+    if (body == &whole) {
+      /* after the message, as tshark lists them */
+      add_pieces(x, &x->c->r[x->dir], rec, &whole);
+      reasm_clear(x->c, &x->c->r[x->dir]);
+    }
     if (type == 2 && body) {
       /* the ServerHello's version is the session's (ssl_try_set_version) */
       uint16_t v = 0;
@@ -288,10 +293,9 @@ static void handshake(dctx *x, const dx_tvb *rt, dx_node *rec) {
   }
   if (n > 1)
     dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Multiple Handshake Messages",
-                     ver_name(x->version));
+                     vs);
   else if (first)
-    dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: %s", ver_name(x->version),
-                     first);
+    dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: %s", vs, first);
 }
 
 /* One record at off; returns the offset after it. */
@@ -370,7 +374,8 @@ static uint32_t record(dctx *x, const dx_tvb *t, uint32_t off, dx_node *dtls) {
       info(x, "Encrypted Handshake Message");
       break;
     }
-    handshake(x, &rt, rec);
+    handshake(x, &rt, rec, vs);
+    dx_col_set_proto(p, ver_name(x->version)); /* a ServerHello's version */
     break;
   case CT_APPDATA:
     dx_add_bytes(p, rec, FL(F_APPDATA), &rt, 0, rt.len);

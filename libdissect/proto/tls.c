@@ -1576,7 +1576,9 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   const uint8_t *rnd = dx_get_ptr(m->t, m->off, cur_left(m) >= 32 ? 32 : 0);
   bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
   *is_hrr = hrr;
-  random_field(m, hs, ver < 0x0304 && !hrr && (sel == 0 || sel < 0x0304));
+  /* (DTLS's versions count down: 1.3 is 0xfefc) */
+  bool v13 = x->dtls ? ver == 0xfefc || sel == 0xfefc : ver >= 0x0304 || sel >= 0x0304;
+  random_field(m, hs, !v13 && !hrr);
   if (hrr && hs && hs->last_child && hs->last_child->field == XF(F_RANDOM) &&
       dx_label_wanted(x->p, hs->last_child)) {
     char hex[65];
@@ -1620,7 +1622,7 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     c->hrr = true;
     return;
   }
-  if (c->version == 0x0304 || tls13_draft(c->version)) {
+  if (c->version == 0x0304 || tls13_draft(c->version) || (x->dtls && c->version == 0xfefc)) {
     c->tls13 = true;
     /* From here on both directions are encrypted (RFC 8446 2). */
     c->dir[0].encrypted = c->dir[1].encrypted = true;
