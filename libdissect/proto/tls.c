@@ -818,6 +818,18 @@ static void ext_status_request(cur *e, dx_node *en) {
     cur_vec(e, en, F_SR_EXTLEN, 2, &v, NULL);
 }
 
+static bool short_vec(cur *m, dx_node *parent, int flen, int f);
+
+/* use_srtp (RFC 5764 4.1.1): protection profiles, then the MKI */
+static void ext_use_srtp(cur *e, dx_node *en) {
+  cur v;
+  if (!cur_vec(e, en, F_D_SRTP_LEN, 2, &v, NULL))
+    return;
+  while (cur_left(&v) >= 2 && !v.fail)
+    cur_uint(&v, en, F_D_SRTP, 2, NULL);
+  short_vec(e, en, F_D_MKI_LEN, F_D_MKI);
+}
+
 static void ext_psk_modes(cur *e, dx_node *en) {
   cur v;
   if (!cur_vec(e, en, F_PSKKE_LEN, 1, &v, NULL))
@@ -1087,8 +1099,9 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       break;
     all.owner = parent;
     e.owner = en;
-    switch (type) {
+    switch (type == 14 && !x->dtls ? 0xffffu : type) { /* use_srtp: DTLS's only */
     case 0: ext_server_name(x, &e, en, hs); break;
+    case 14: ext_use_srtp(&e, en); break;
     case 1: cur_uint(&e, en, F_MFL, 1, NULL); break;
     case 5: ext_status_request(&e, en); break;
     case 10: ext_groups(&e, en); break;
