@@ -174,7 +174,10 @@ static void add_pieces(dctx *x, const dtls_reasm *r, dx_node *rec, const dx_tvb 
   }
   dx_node_set_flags(dx_add_uint(p, fl, FL(F_D_FRAG_COUNT), mt, 0, 0, r->npieces),
                     DX_NODE_GENERATED);
-  dx_node_set_flags(dx_add_uint(p, fl, FL(F_D_REASM_LEN), mt, 0, 0, mt->len), DX_NODE_GENERATED);
+  /* (dtls.reassembled.length: TLS's field of that name, DTLS's label) */
+  dx_node *rl = dx_add_uint(p, fl, FL(F_REASM_PDU_LEN), mt, 0, 0, mt->len);
+  dx_node_set_text(p, rl, "Reassembled DTLS length: %u", mt->len);
+  dx_node_set_flags(rl, DX_NODE_GENERATED);
 }
 
 /* Adds the fragment [off, off + n) of message seq (body length len) to

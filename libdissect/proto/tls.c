@@ -160,8 +160,6 @@ const dx_field dx_dtls_fields[F_DTLS_NFIELDS] = {
     [F_D_FRAGMENTS] = FN("dtls.fragments", "Message fragments"),
     [F_D_FRAGMENT] = DX_F("dtls.fragment", "Message fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
     [F_D_FRAG_COUNT] = FU32("dtls.fragment.count", "Message fragment count"),
-    [F_D_REASM_IN] = DX_F("dtls.reassembled.in", "Reassembled in", DX_FT_FRAMENUM, DX_BASE_NONE),
-    [F_D_REASM_LEN] = FU32("dtls.reassembled.length", "Reassembled DTLS length"),
     [F_D_SRTP_LEN] =
         FU16("dtls.use_srtp.protection_profiles_length", "SRTP Protection Profiles Length"),
     [F_D_SRTP] = DX_FV("dtls.use_srtp.protection_profile", "SRTP Protection Profile", DX_FT_UINT16,
