@@ -1788,6 +1788,8 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
   cur all;
   if (!cur_vec(m, hs, F_CERTS_LEN, 3, &all, NULL))
     return;
+  if (!cur_left(&all))
+    return; /* (no "Certificates" subtree for an empty list, as tshark) */
   dx_node *g = subtree(&all, hs, F_CERTS, all.off, cur_left(&all));
   dx_node_set_text(x->p, g, "Certificates (%u bytes)", cur_left(&all));
   all.owner = g;
