@@ -219,7 +219,9 @@ static void test_alert_capwap_and_others(void) {
   dx_packet_free(p);
   /* CAPWAP control: the DTLS header, then the records */
   m[0] = 0x01, m[1] = m[2] = m[3] = 0;
-  ml = 4 + rec(m + 4, 21, 0xfeff, 1, 1, m + 40, 24);
+  uint8_t enc[24];
+  memset(enc, 0x5a, sizeof enc);
+  ml = 4 + rec(m + 4, 21, 0xfeff, 1, 1, enc, sizeof enc);
   n = udp_frame(fb, 1, 5246, 12379, m, ml);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.0");
