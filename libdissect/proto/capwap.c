@@ -7,17 +7,22 @@
  * and the binding is 802.11, given to ieee80211.c with its Frame Control
  * bytes swapped (tshark 4.0's default, "swap_frame_control"), an 802.3
  * frame when T is clear, data otherwise. As tshark's packet-capwap.c.
- * Not decoded: DTLS-protected messages, fragments (tshark reassembles
- * them), keep-alive messages' elements, and the control channel (5246). */
+ * A preamble of type 1 is the CAPWAP DTLS header (RFC 5415 4.2: 24
+ * reserved bits), followed by DTLS records (dtls.c); on the control
+ * channel (5246) only that header is decoded.
+ * Not decoded: fragments (tshark reassembles them), keep-alive messages'
+ * elements, and the control channel's own messages. */
 #include "../core/dx.h"
 
 uint32_t dx_ieee80211_dissect_bsfc(dx_packet *p, const dx_tvb *t, dx_node *parent);
+extern const dx_protocol dx_proto_dtls;
 
 enum {
   F_CAPWAP,
   F_PREAMBLE,
   F_PRE_VERSION,
   F_PRE_TYPE,
+  F_PRE_RSV,
   F_HEADER,
   F_HLEN,
   F_RID,
@@ -65,6 +70,7 @@ static const dx_field capwap_fields[] = {
         DX_FM("capwap.preamble.version", "Version", DX_FT_UINT8, DX_BASE_DEC, NULL, 0xf0, 8),
     [F_PRE_TYPE] =
         DX_FM("capwap.preamble.type", "Type", DX_FT_UINT8, DX_BASE_DEC, pre_type_vals, 0x0f, 8),
+    [F_PRE_RSV] = DX_F("capwap.preamble.reserved", "Reserved", DX_FT_UINT24, DX_BASE_DEC),
     [F_HEADER] = DX_F("capwap.header", "Header", DX_FT_NONE, DX_BASE_NONE),
     [F_HLEN] = DX_FM("capwap.header.length", "Header Length", DX_FT_UINT24, DX_BASE_DEC, NULL,
                      0xf80000, 24),
@@ -113,6 +119,22 @@ static uint32_t pad4(dx_packet *p, dx_node *h, const dx_tvb *t, uint32_t off) {
   return off + a;
 }
 
+/* The preamble; true if it is the DTLS header, whose records it hands to
+ * DTLS (RFC 5415 4.2). */
+static bool preamble(dx_packet *p, dx_node *c, const dx_tvb *t, dx_node *parent, uint8_t pre) {
+  bool dtls = (pre & 0x0f) == 1;
+  dx_node *pn = dx_add_none(p, c, FL(F_PREAMBLE), t, 0, dtls ? 4 : 1);
+  dx_add_item(p, pn, FL(F_PRE_VERSION), t, 0, 1);
+  dx_add_item(p, pn, FL(F_PRE_TYPE), t, 0, 1);
+  if (!dtls)
+    return false;
+  dx_add_item(p, pn, FL(F_PRE_RSV), t, 1, 3);
+  dx_tvb d = dx_tvb_sub(t, 4, UINT32_MAX);
+  if (d.len || d.reported)
+    dx_proto_dtls.dissect(p, &d, parent);
+  return true;
+}
+
 static uint32_t dissect_capwap_data(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_col_set_proto(p, "CAPWAP-Data");
   dx_col_info_set(p, "CAPWAP-Data");
@@ -122,14 +144,8 @@ static uint32_t dissect_capwap_data(dx_packet *p, const dx_tvb *t, dx_node *pare
     dx_mark_truncated(p, c, "CAPWAP preamble needs 1 byte");
     return t->len;
   }
-  dx_node *pn = dx_add_none(p, c, FL(F_PREAMBLE), t, 0, 1);
-  dx_add_item(p, pn, FL(F_PRE_VERSION), t, 0, 1);
-  dx_add_item(p, pn, FL(F_PRE_TYPE), t, 0, 1);
-  if ((pre & 0x0f) == 1) { /* DTLS: not decoded */
-    dx_tvb d = dx_tvb_sub(t, 1, UINT32_MAX);
-    dx_dissect_data(p, &d, parent);
+  if (preamble(p, c, t, parent, pre))
     return t->len;
-  }
   uint32_t w = 0;
   uint16_t frag = 0, fragoff = 0;
   if (!dx_get_u24(t, 1, &w) || !dx_get_u16(t, 4, &frag) || !dx_get_u16(t, 6, &fragoff)) {
@@ -219,4 +235,32 @@ const dx_protocol dx_proto_capwap_data = {
     .nfields = DX_ARRAY_LEN(capwap_fields),
     .dissect = dissect_capwap_data,
     .regs = capwap_regs,
+};
+
+/* The control channel (RFC 5415 4.3, UDP port 5246): only a DTLS header
+ * is taken (its messages in clear are left to the next dissector). */
+static const dx_field capwap_control_fields[] = {
+    DX_F("capwap", "Control And Provisioning of Wireless Access Points - Control", DX_FT_PROTOCOL,
+         DX_BASE_NONE),
+};
+
+static uint32_t dissect_capwap_control(dx_packet *p, const dx_tvb *t, dx_node *parent) {
+  uint8_t pre = 0;
+  if (!dx_get_u8(t, 0, &pre) || (pre & 0x0f) != 1)
+    return 0;
+  dx_col_set_proto(p, "CAPWAP-Control");
+  dx_node *c = dx_add_proto(p, parent, &capwap_control_fields[0], t, 0, t->len < 4 ? t->len : 4);
+  preamble(p, c, t, parent, pre);
+  return t->len;
+}
+
+static const dx_reg capwap_control_regs[] = {{DX_TABLE_UDP_PORT, 5246}, {DX_TABLE_NONE, 0}};
+
+const dx_protocol dx_proto_capwap_control = {
+    .name = "capwap",
+    .label = "Control And Provisioning of Wireless Access Points - Control",
+    .fields = capwap_control_fields,
+    .nfields = DX_ARRAY_LEN(capwap_control_fields),
+    .dissect = dissect_capwap_control,
+    .regs = capwap_control_regs,
 };

@@ -29,6 +29,7 @@ extern const dx_protocol dx_proto_dns;
 extern const dx_protocol dx_proto_mdns;
 extern const dx_protocol dx_proto_llmnr;
 extern const dx_protocol dx_proto_tls;
+extern const dx_protocol dx_proto_dtls;
 extern const dx_protocol dx_proto_x509;
 extern const dx_protocol dx_proto_pkix_cert;
 extern const dx_protocol dx_proto_http;
@@ -54,6 +55,7 @@ extern const dx_protocol dx_proto_smtp;
 extern const dx_protocol dx_proto_stp;
 extern const dx_protocol dx_proto_cfp;
 extern const dx_protocol dx_proto_capwap_data;
+extern const dx_protocol dx_proto_capwap_control;
 extern const dx_protocol dx_proto_json;
 extern const dx_protocol dx_proto_xml;
 extern const dx_protocol dx_proto_wg;
@@ -62,20 +64,36 @@ extern const dx_protocol dx_proto_dblsp_disc;
 extern const dx_protocol dx_proto_igmp;
 
 const dx_protocol *const dx_protocols[] = {
-    &dx_proto_frame,     &dx_proto_expert,      &dx_proto_data,     &dx_proto_eth,
-    &dx_proto_vlan,      &dx_proto_arp,         &dx_proto_sll,      &dx_proto_null,
-    &dx_proto_raw,       &dx_proto_ppp,         &dx_proto_chdlc,    &dx_proto_slarp,
-    &dx_proto_fr,        &dx_proto_nflog,       &dx_proto_radiotap, &dx_proto_wlan_radio,
-    &dx_proto_wlan,      &dx_proto_llc,         &dx_proto_ip,       &dx_proto_ipv6,
-    &dx_proto_icmp,      &dx_proto_icmpv6,      &dx_proto_udp,      &dx_proto_tcp,
-    &dx_proto_dns,       &dx_proto_mdns,        &dx_proto_llmnr,    &dx_proto_tls,
-    &dx_proto_x509,      &dx_proto_http,        &dx_proto_http2,    &dx_proto_trust,
-    &dx_proto_quic,      &dx_proto_http3,       &dx_proto_esp,      &dx_proto_udpencap,
-    &dx_proto_gre,       &dx_proto_erspan,      &dx_proto_mpls,     &dx_proto_macsec,
-    &dx_proto_geneve,    &dx_proto_gtp,         &dx_proto_teredo,   &dx_proto_imap,
-    &dx_proto_imf,       &dx_proto_pop,         &dx_proto_smtp,     &dx_proto_stp,
-    &dx_proto_cfp,       &dx_proto_capwap_data, &dx_proto_json,     &dx_proto_xml,
-    &dx_proto_multipart, &dx_proto_pkix_cert,   &dx_proto_ssdp,     &dx_proto_wg,
-    &dx_proto_ntp,       &dx_proto_dblsp_disc,  &dx_proto_dhcp,     &dx_proto_igmp,
+    &dx_proto_frame,     &dx_proto_expert,
+    &dx_proto_data,      &dx_proto_eth,
+    &dx_proto_vlan,      &dx_proto_arp,
+    &dx_proto_sll,       &dx_proto_null,
+    &dx_proto_raw,       &dx_proto_ppp,
+    &dx_proto_chdlc,     &dx_proto_slarp,
+    &dx_proto_fr,        &dx_proto_nflog,
+    &dx_proto_radiotap,  &dx_proto_wlan_radio,
+    &dx_proto_wlan,      &dx_proto_llc,
+    &dx_proto_ip,        &dx_proto_ipv6,
+    &dx_proto_icmp,      &dx_proto_icmpv6,
+    &dx_proto_udp,       &dx_proto_tcp,
+    &dx_proto_dns,       &dx_proto_mdns,
+    &dx_proto_llmnr,     &dx_proto_tls,
+    &dx_proto_x509,      &dx_proto_http,
+    &dx_proto_http2,     &dx_proto_trust,
+    &dx_proto_quic,      &dx_proto_http3,
+    &dx_proto_esp,       &dx_proto_udpencap,
+    &dx_proto_gre,       &dx_proto_erspan,
+    &dx_proto_mpls,      &dx_proto_macsec,
+    &dx_proto_geneve,    &dx_proto_gtp,
+    &dx_proto_teredo,    &dx_proto_imap,
+    &dx_proto_imf,       &dx_proto_pop,
+    &dx_proto_smtp,      &dx_proto_stp,
+    &dx_proto_cfp,       &dx_proto_capwap_data,
+    &dx_proto_json,      &dx_proto_xml,
+    &dx_proto_multipart, &dx_proto_pkix_cert,
+    &dx_proto_ssdp,      &dx_proto_wg,
+    &dx_proto_ntp,       &dx_proto_dblsp_disc,
+    &dx_proto_dhcp,      &dx_proto_igmp,
+    &dx_proto_dtls,      &dx_proto_capwap_control,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

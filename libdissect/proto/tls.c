@@ -30,229 +30,7 @@
 
 #define TLS_MAX_RECORD (16384u + 2048u) /* RFC 5246 6.2.3: TLSCiphertext limit */
 
-enum {
-  F_TLS,
-  F_RECORD,
-  F_CT,
-  F_OPAQUE,
-  F_RVER,
-  F_RLEN,
-  F_APPDATA,
-  F_APPPROTO,
-  F_CCS,
-  F_RESUMED,
-  F_ALERT,
-  F_ALEVEL,
-  F_ADESC,
-  F_HEARTBEAT,
-  F_HS,
-  F_HTYPE,
-  F_HLEN,
-  F_HVER,
-  F_RANDOM,
-  F_RTIME,
-  F_RBYTES,
-  F_SIDLEN,
-  F_SID,
-  F_CSLEN,
-  F_CSS,
-  F_CS,
-  F_CMLEN,
-  F_CMS,
-  F_CM,
-  F_EXTSLEN,
-  F_EXT,
-  F_EXTTYPE,
-  F_EXTLEN,
-  F_EXTDATA,
-  F_SNI_EXT,
-  F_KS_EXT,
-  F_RENEG_EXT,
-  F_SNI_LISTLEN,
-  F_SNI_TYPE,
-  F_SNI_LEN,
-  F_SNI,
-  F_GROUPS_LEN,
-  F_GROUPS,
-  F_GROUP,
-  F_ECPF_LEN,
-  F_ECPFS,
-  F_ECPF,
-  F_SIGALGS_LEN,
-  F_SIGALGS,
-  F_SIGALG,
-  F_SIGHASH,
-  F_SIGSIG,
-  F_ALPN_LEN,
-  F_ALPN_LIST,
-  F_ALPN_STRLEN,
-  F_ALPN_STR,
-  F_SV_LEN,
-  F_SV,
-  F_KS_CLEN,
-  F_KS_ENTRY,
-  F_KS_GROUP,
-  F_KS_KXLEN,
-  F_KS_KX,
-  F_KS_SELGROUP,
-  F_PSKKE_LEN,
-  F_PSKKE,
-  F_PSK_IDSLEN,
-  F_PSK_IDLEN,
-  F_PSK_ID,
-  F_PSK_AGE,
-  F_PSK_BINDERSLEN,
-  F_PSK_EXT,
-  F_PSK_IDENTITY,
-  F_HEARTBEAT_MODE,
-  F_NPN_STRLEN,
-  F_NPN_STR,
-  F_ALPS_LEN,
-  F_ALPS_LIST,
-  F_ALPS_STRLEN,
-  F_ALPS_STR,
-  F_ALPS_SETTINGS,
-  F_PSK_BINDERS,
-  F_PSK_BINDERLEN,
-  F_PSK_BINDER,
-  F_PSK_SELECTED,
-  F_SR_TYPE,
-  F_SR_RIDLEN,
-  F_SR_EXTLEN,
-  F_RENEG_LEN,
-  F_RENEG,
-  F_RSL,
-  F_PADDING,
-  F_COOKIE_LEN,
-  F_COOKIE,
-  F_MFL,
-  F_EARLY_MAX,
-  F_CERTS_LEN,
-  F_CERTS,
-  F_CERT_LEN,
-  F_CERT,
-  F_CRC_LEN,
-  F_CRC,
-  F_SERVER_PARAMS,
-  F_CURVE_TYPE,
-  F_NAMED_CURVE,
-  F_SPOINT_LEN,
-  F_SPOINT,
-  F_SIG_LEN,
-  F_SIG,
-  F_P_LEN,
-  F_P,
-  F_G_LEN,
-  F_G,
-  F_YS_LEN,
-  F_YS,
-  F_HINT_LEN,
-  F_HINT,
-  F_CLIENT_PARAMS,
-  F_CPOINT_LEN,
-  F_CPOINT,
-  F_YC_LEN,
-  F_YC,
-  F_EPMS_LEN,
-  F_EPMS,
-  F_IDENTITY_LEN,
-  F_IDENTITY,
-  F_CERT_TYPES_COUNT,
-  F_CERT_TYPES,
-  F_CERT_TYPE,
-  F_DNAMES_LEN,
-  F_DNAMES,
-  F_DNAME_LEN,
-  F_DNAME,
-  F_CV_SIG_LEN,
-  F_CV_SIG,
-  F_NST_TREE,
-  F_NST_LIFETIME,
-  F_NST_AGEADD,
-  F_NST_NONCE_LEN,
-  F_NST_NONCE,
-  F_NST_LEN,
-  F_NST,
-  F_VERIFY,
-  F_MD5_HASH,
-  F_SHA_HASH,
-  F_KEYUPDATE,
-  F_CIPHER_KX,
-  F_CIPHER_AUTH,
-  F_CIPHER_ENC,
-  F_CIPHER_MAC,
-  F_NOTE,
-  F_REASM_LEN,
-  F_HS_FRAGS,
-  F_HS_FRAG,
-  F_HS_FRAG_COUNT,
-  F_IGNORED,
-  F_RLEN_INVALID,
-  F_JA3_FULL,
-  F_JA3,
-  F_JA3S_FULL,
-  F_JA3S,
-  F_JA4,
-  F_JA4_R,
-  F_SEG_DATA,
-  F_SEGMENTS,
-  F_SEGMENT,
-  F_SEG_COUNT,
-  F_REASM_PDU_LEN,
-  F_REASM_PDU_DATA,
-  F_DECRYPT,
-  F_V2_CSLEN,
-  F_V2_CHLEN,
-  F_V2_SPEC,
-  F_V2_CHALLENGE,
-  F_QTP_LEN,
-  F_QTP,
-  F_QTP_TYPE,
-  F_QTP_LEN1,
-  F_QTP_LEN_OLD,
-  F_MALFORMED_VECLEN,
-  F_MALFORMED_TOOSMALL,
-  F_MALFORMED_TRAILING,
-  F_QTP_VAL,
-  F_QTP_ODCID,
-  F_QTP_IDLE,
-  F_QTP_SRT,
-  F_QTP_MAXUDP,
-  F_QTP_IMD,
-  F_QTP_IMSD_BL,
-  F_QTP_IMSD_BR,
-  F_QTP_IMSD_UNI,
-  F_QTP_IMS_BIDI,
-  F_QTP_IMS_UNI,
-  F_QTP_ADE,
-  F_QTP_MAD,
-  F_QTP_PA_V4,
-  F_QTP_PA_V4PORT,
-  F_QTP_PA_V6,
-  F_QTP_PA_V6PORT,
-  F_QTP_PA_CIDLEN,
-  F_QTP_PA_CID,
-  F_QTP_PA_SRT,
-  F_QTP_ACIL,
-  F_QTP_ISCID,
-  F_QTP_RSCID,
-  F_QTP_MAXDG,
-  F_QTP_MINACK,
-  F_QTP_TSV2,
-  F_QTP_VI_CHOSEN,
-  F_QTP_VI_OTHER,
-  F_QTP_GOOGLE_CONNOPT,
-  F_QTP_GOOGLE_UA,
-  F_QTP_GOOGLE_KUNS,
-  F_QTP_GOOGLE_VERSION,
-  F_QTP_GOOGLE_RTT,
-  F_QTP_GOOGLE_HSDONE,
-  F_QTP_GOOGLE_PARAMS,
-  F_QTP_GOOGLE_SVLEN,
-  F_QTP_GOOGLE_SV,
-  F_CCERT_ALGS_LEN,
-  F_CCERT_ALG,
-};
+#include "tls_fields.h"
 
 static const dx_vals ct_vals[] = {
     {20, "Change Cipher Spec"}, {21, "Alert"},         {22, "Handshake"}, {23, "Application Data"},
@@ -345,308 +123,58 @@ static const dx_vals keyupdate_vals[] = {
 #define FU16(a, l) DX_F(a, l, DX_FT_UINT16, DX_BASE_DEC)
 #define FU24(a, l) DX_F(a, l, DX_FT_UINT24, DX_BASE_DEC)
 #define FU32(a, l) DX_F(a, l, DX_FT_UINT32, DX_BASE_DEC)
-#define FU64Q(a, l) DX_F("tls.quic.parameter." a, l, DX_FT_UINT64, DX_BASE_DEC)
+#define FU64Q(a, l) DX_F(TLSF_P "quic.parameter." a, l, DX_FT_UINT64, DX_BASE_DEC)
 
+/* RFC 5764 4.1.2 */
+static const dx_vals srtp_vals[] = {{1, "SRTP_AES128_CM_HMAC_SHA1_80"},
+                                    {2, "SRTP_AES128_CM_HMAC_SHA1_32"},
+                                    {5, "SRTP_NULL_HMAC_SHA1_80"},
+                                    {6, "SRTP_NULL_HMAC_SHA1_32"},
+                                    {7, "SRTP_AEAD_AES_128_GCM"},
+                                    {8, "SRTP_AEAD_AES_256_GCM"},
+                                    {0, NULL}};
+
+/* The TLS fields, and the same under DTLS's names (tshark's ssl-utils
+ * common fields, "dtls." for "tls.") with DTLS's own after them. */
+#define TLSF_PROTO "tls"
+#define TLSF_LABEL "Transport Layer Security"
+#define TLSF_P "tls."
 static const dx_field tls_fields[] = {
-    [F_TLS] = DX_F("tls", "Transport Layer Security", DX_FT_PROTOCOL, DX_BASE_NONE),
-    [F_RECORD] = FN("tls.record", "Record Layer"),
-    [F_CT] = DX_FV("tls.record.content_type", "Content Type", DX_FT_UINT8, DX_BASE_DEC, ct_vals),
-    [F_OPAQUE] = DX_FV("tls.record.opaque_type", "Opaque Type", DX_FT_UINT8, DX_BASE_DEC, ct_vals),
-    [F_RVER] =
-        DX_FV("tls.record.version", "Version", DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
-    [F_RLEN] = FU16("tls.record.length", "Length"),
-    [F_APPDATA] = FB("tls.app_data", "Encrypted Application Data"),
-    [F_APPPROTO] = FS("tls.app_data_proto", "Application Data Protocol"),
-    [F_CCS] = FN("tls.change_cipher_spec", "Change Cipher Spec Message"),
-    [F_RESUMED] =
-        FN("tls.resumed", "This session reuses previously negotiated keys (Session resumption)"),
-    [F_ALERT] = FN("tls.alert_message", "Alert Message"),
-    [F_ALEVEL] =
-        DX_FV("tls.alert_message.level", "Level", DX_FT_UINT8, DX_BASE_DEC, alert_level_vals),
-    [F_ADESC] =
-        DX_FV("tls.alert_message.desc", "Description", DX_FT_UINT8, DX_BASE_DEC, dx_tls_alert_vals),
-    [F_HEARTBEAT] = FN("tls.heartbeat_message", "Heartbeat Message"),
-    [F_HS] = FN("tls.handshake", "Handshake Protocol"),
-    [F_HTYPE] =
-        DX_FV("tls.handshake.type", "Handshake Type", DX_FT_UINT8, DX_BASE_DEC, dx_tls_hs_vals),
-    [F_HLEN] = FU24("tls.handshake.length", "Length"),
-    [F_HVER] =
-        DX_FV("tls.handshake.version", "Version", DX_FT_UINT16, DX_BASE_HEX, dx_tls_version_vals),
-    [F_RANDOM] = FB("tls.handshake.random", "Random"),
-    [F_RTIME] = DX_F("tls.handshake.random_time", "GMT Unix Time", DX_FT_ABSTIME, DX_BASE_UTC),
-    [F_RBYTES] = FB("tls.handshake.random_bytes", "Random Bytes"),
-    /* one field for the 8-bit length of TLS hellos and the 16-bit one of
-     * the SSLv2 ClientHello: tshark has two fields of this name (FT_UINT8,
-     * FT_UINT16) and finds either by it; our name index keeps one field a
-     * name, so both use this one, typed as the common TLS hello's (-T json
-     * -x gives type 4 for an SSLv2 hello's length where tshark gives 5) */
-    [F_SIDLEN] = FU8("tls.handshake.session_id_length", "Session ID Length"),
-    [F_SID] = FB("tls.handshake.session_id", "Session ID"),
-    [F_CSLEN] = FU16("tls.handshake.cipher_suites_length", "Cipher Suites Length"),
-    [F_CSS] = FN("tls.handshake.ciphersuites", "Cipher Suites"),
-    [F_CS] = DX_FV("tls.handshake.ciphersuite", "Cipher Suite", DX_FT_UINT16, DX_BASE_HEX,
-                   dx_tls_cipher_vals),
-    [F_CMLEN] = FU8("tls.handshake.comp_methods_length", "Compression Methods Length"),
-    [F_CMS] = FN("tls.handshake.comp_methods", "Compression Methods"),
-    [F_CM] = DX_FV("tls.handshake.comp_method", "Compression Method", DX_FT_UINT8, DX_BASE_DEC,
-                   comp_vals),
-    [F_EXTSLEN] = FU16("tls.handshake.extensions_length", "Extensions Length"),
-    [F_EXT] = FN("tls.handshake.extension", "Extension"),
-    [F_EXTTYPE] =
-        DX_FV("tls.handshake.extension.type", "Type", DX_FT_UINT16, DX_BASE_DEC, dx_tls_ext_vals),
-    [F_EXTLEN] = FU16("tls.handshake.extension.len", "Length"),
-    [F_EXTDATA] = FB("tls.handshake.extension.data", "Data"),
-    /* tshark's text-only subtrees, keyed by field name here (as dns.queries) */
-    [F_SNI_EXT] =
-        FN("tls.handshake.extensions_server_name_indication", "Server Name Indication extension"),
-    [F_KS_EXT] = FN("tls.handshake.extensions_key_share", "Key Share extension"),
-    [F_RENEG_EXT] = FN("tls.handshake.extensions_reneg_info_ext", "Renegotiation Info extension"),
-    [F_SNI_LISTLEN] =
-        FU16("tls.handshake.extensions_server_name_list_len", "Server Name list length"),
-    [F_SNI_TYPE] = DX_FV("tls.handshake.extensions_server_name_type", "Server Name Type",
-                         DX_FT_UINT8, DX_BASE_DEC, sni_type_vals),
-    [F_SNI_LEN] = FU16("tls.handshake.extensions_server_name_len", "Server Name length"),
-    [F_SNI] = FS("tls.handshake.extensions_server_name", "Server Name"),
-    [F_GROUPS_LEN] =
-        FU16("tls.handshake.extensions_supported_groups_length", "Supported Groups List Length"),
-    [F_GROUPS] = FN("tls.handshake.extensions_supported_groups", "Supported Groups List"),
-    [F_GROUP] = DX_FV("tls.handshake.extensions_supported_group", "Supported Group", DX_FT_UINT16,
-                      DX_BASE_HEX, dx_tls_group_vals),
-    [F_ECPF_LEN] =
-        FU8("tls.handshake.extensions_ec_point_formats_length", "EC point formats Length"),
-    [F_ECPFS] = FN("tls.handshake.extensions_ec_point_formats", "EC point formats"),
-    [F_ECPF] = DX_FV("tls.handshake.extensions_ec_point_format", "EC point format", DX_FT_UINT8,
-                     DX_BASE_DEC, ecpf_vals),
-    [F_SIGALGS_LEN] = FU16("tls.handshake.sig_hash_alg_len", "Signature Hash Algorithms Length"),
-    [F_SIGALGS] = FN("tls.handshake.sig_hash_algs", "Signature Algorithms"),
-    [F_SIGALG] = DX_FV("tls.handshake.sig_hash_alg", "Signature Algorithm", DX_FT_UINT16,
-                       DX_BASE_HEX, dx_tls_sigalg_vals),
-    [F_SIGHASH] = DX_FV("tls.handshake.sig_hash_hash", "Signature Hash Algorithm Hash", DX_FT_UINT8,
-                        DX_BASE_DEC, hash_vals),
-    [F_SIGSIG] = DX_FV("tls.handshake.sig_hash_sig", "Signature Hash Algorithm Signature",
-                       DX_FT_UINT8, DX_BASE_DEC, sig_vals),
-    [F_ALPN_LEN] = FU16("tls.handshake.extensions_alpn_len", "ALPN Extension Length"),
-    [F_ALPN_LIST] = FN("tls.handshake.extensions_alpn_list", "ALPN Protocol"),
-    [F_ALPN_STRLEN] = FU8("tls.handshake.extensions_alpn_str_len", "ALPN string length"),
-    [F_ALPN_STR] = FS("tls.handshake.extensions_alpn_str", "ALPN Next Protocol"),
-    [F_SV_LEN] =
-        FU8("tls.handshake.extensions.supported_versions_len", "Supported Versions length"),
-    [F_SV] = DX_FV("tls.handshake.extensions.supported_version", "Supported Version", DX_FT_UINT16,
-                   DX_BASE_HEX, dx_tls_version_vals),
-    [F_KS_CLEN] =
-        FU16("tls.handshake.extensions_key_share_client_length", "Client Key Share Length"),
-    [F_KS_ENTRY] = FN("tls.handshake.extensions_key_share_entry", "Key Share Entry"),
-    [F_KS_GROUP] = DX_FV("tls.handshake.extensions_key_share_group", "Group", DX_FT_UINT16,
-                         DX_BASE_DEC, dx_tls_group_vals),
-    [F_KS_KXLEN] =
-        FU16("tls.handshake.extensions_key_share_key_exchange_length", "Key Exchange Length"),
-    [F_KS_KX] = FB("tls.handshake.extensions_key_share_key_exchange", "Key Exchange"),
-    [F_KS_SELGROUP] = DX_FV("tls.handshake.extensions_key_share_selected_group", "Selected Group",
-                            DX_FT_UINT16, DX_BASE_DEC, dx_tls_group_vals),
-    [F_PSKKE_LEN] = FU8("tls.extension.psk_ke_modes_length", "PSK Key Exchange Modes Length"),
-    [F_PSKKE] = DX_FV("tls.extension.psk_ke_mode", "PSK Key Exchange Mode", DX_FT_UINT8,
-                      DX_BASE_DEC, pskke_vals),
-    [F_PSK_IDSLEN] = FU16("tls.handshake.extensions.psk.identities.length", "Identities Length"),
-    [F_PSK_IDLEN] =
-        FU16("tls.handshake.extensions.psk.identity.identity_length", "Identity Length"),
-    [F_PSK_ID] = FB("tls.handshake.extensions.psk.identity.identity", "Identity"),
-    [F_PSK_AGE] = FU32("tls.handshake.extensions.psk.identity.obfuscated_ticket_age",
-                       "Obfuscated Ticket Age"),
-    [F_PSK_BINDERSLEN] = FU16("tls.handshake.extensions.psk.binders_len", "PSK Binders length"),
-    /* text-only subtrees in tshark (no field of theirs): names of ours */
-    [F_PSK_EXT] = FN("tls.handshake.extensions.psk", "Pre-Shared Key extension"),
-    [F_PSK_IDENTITY] = FN("tls.handshake.extensions.psk.identity", "PSK Identity"),
-    [F_HEARTBEAT_MODE] = DX_FV("tls.handshake.extension.heartbeat.mode", "Mode", DX_FT_UINT8,
-                               DX_BASE_DEC, heartbeat_mode_vals),
-    [F_NPN_STRLEN] = FU8("tls.handshake.extensions_npn_str_len", "Protocol string length"),
-    [F_NPN_STR] = FS("tls.handshake.extensions_npn", "Next Protocol"),
-    /* application_settings (ALPS, draft-vvv-tls-alps) */
-    [F_ALPS_LEN] = FU16("tls.handshake.extensions_alps_len", "ALPS Extension Length"),
-    [F_ALPS_LIST] = FN("tls.handshake.extensions_alps_alpn_list", "Supported ALPN List"),
-    [F_ALPS_STRLEN] = FU8("tls.handshake.extensions_alps_alpn_str_len", "Supported ALPN Length"),
-    [F_ALPS_STR] = FS("tls.handshake.extensions_alps_alpn_str", "Supported ALPN"),
-    [F_ALPS_SETTINGS] = FB("tls.handshake.extensions_alps.settings", "ALPN Opaque Settings"),
-    [F_PSK_BINDERS] = FN("tls.handshake.extensions.psk.binders", "PSK Binders"),
-    [F_PSK_BINDERLEN] = FU8("tls.handshake.extensions.psk.binder_length", "Binder Length"),
-    [F_PSK_BINDER] = FB("tls.handshake.extensions.psk.binder", "Binder"),
-    [F_PSK_SELECTED] = FU16("tls.handshake.extensions.psk.identity.selected", "Selected Identity"),
-    [F_SR_TYPE] = DX_FV("tls.handshake.extensions_status_request_type", "Certificate Status Type",
-                        DX_FT_UINT8, DX_BASE_DEC, sr_type_vals),
-    [F_SR_RIDLEN] = FU16("tls.handshake.extensions_status_request_responder_ids_len",
-                         "Responder ID list Length"),
-    [F_SR_EXTLEN] =
-        FU16("tls.handshake.extensions_status_request_exts_len", "Request Extensions Length"),
-    [F_RENEG_LEN] =
-        FU8("tls.handshake.extensions_reneg_info_len", "Renegotiation info extension length"),
-    [F_RENEG] = FB("tls.handshake.extensions_reneg_info", "Renegotiation info"),
-    [F_RSL] = FU16("tls.record_size_limit", "Record Size Limit"),
-    [F_PADDING] = FB("tls.handshake.extensions_padding_data", "Padding Data"),
-    [F_COOKIE_LEN] = FU16("tls.handshake.extensions.cookie_len", "Cookie length"),
-    [F_COOKIE] = FB("tls.handshake.extensions.cookie", "Cookie"),
-    [F_MFL] = DX_FV("tls.handshake.max_fragment_length", "Maximum Fragment Length", DX_FT_UINT8,
-                    DX_BASE_DEC, mfl_vals),
-    [F_EARLY_MAX] = FU32("tls.early_data.max_early_data_size", "Maximum Early Data Size"),
-    [F_CERTS_LEN] = FU24("tls.handshake.certificates_length", "Certificates Length"),
-    [F_CERTS] = FN("tls.handshake.certificates", "Certificates"),
-    [F_CERT_LEN] = FU24("tls.handshake.certificate_length", "Certificate Length"),
-    [F_CERT] = FB("tls.handshake.certificate", "Certificate"),
-    [F_CRC_LEN] = FU8("tls.handshake.certificate_request_context_length",
-                      "Certificate Request Context Length"),
-    [F_CRC] = FB("tls.handshake.certificate_request_context", "Certificate Request Context"),
-    [F_SERVER_PARAMS] = FN("tls.handshake.server_params", "Server Params"),
-    [F_CURVE_TYPE] = DX_FV("tls.handshake.server_curve_type", "Curve Type", DX_FT_UINT8,
-                           DX_BASE_HEX, curve_type_vals),
-    [F_NAMED_CURVE] = DX_FV("tls.handshake.server_named_curve", "Named Curve", DX_FT_UINT16,
-                            DX_BASE_HEX, dx_tls_group_vals),
-    [F_SPOINT_LEN] = FU8("tls.handshake.server_point_len", "Pubkey Length"),
-    [F_SPOINT] = FB("tls.handshake.server_point", "Pubkey"),
-    [F_SIG_LEN] = FU16("tls.handshake.sig_len", "Signature Length"),
-    [F_SIG] = FB("tls.handshake.sig", "Signature"),
-    [F_P_LEN] = FU16("tls.handshake.p_len", "p Length"),
-    [F_P] = FB("tls.handshake.p", "p"),
-    [F_G_LEN] = FU16("tls.handshake.g_len", "g Length"),
-    [F_G] = FB("tls.handshake.g", "g"),
-    [F_YS_LEN] = FU16("tls.handshake.ys_len", "Pubkey Length"),
-    [F_YS] = FB("tls.handshake.ys", "Pubkey"),
-    [F_HINT_LEN] = FU16("tls.handshake.hint_len", "Hint Length"),
-    [F_HINT] = FB("tls.handshake.hint", "Hint"),
-    [F_CLIENT_PARAMS] = FN("tls.handshake.client_params", "Client Params"),
-    [F_CPOINT_LEN] = FU8("tls.handshake.client_point_len", "Pubkey Length"),
-    [F_CPOINT] = FB("tls.handshake.client_point", "Pubkey"),
-    [F_YC_LEN] = FU16("tls.handshake.yc_len", "Pubkey Length"),
-    [F_YC] = FB("tls.handshake.yc", "Pubkey"),
-    [F_EPMS_LEN] = FU16("tls.handshake.epms_len", "Encrypted PreMaster length"),
-    [F_EPMS] = FB("tls.handshake.epms", "Encrypted PreMaster"),
-    [F_IDENTITY_LEN] = FU16("tls.handshake.identity_len", "Identity Length"),
-    [F_IDENTITY] = FB("tls.handshake.identity", "Identity"),
-    [F_CERT_TYPES_COUNT] = FU8("tls.handshake.cert_types_count", "Certificate types count"),
-    [F_CERT_TYPES] = FN("tls.handshake.cert_types", "Certificate types"),
-    [F_CERT_TYPE] = DX_FV("tls.handshake.cert_type", "Certificate type", DX_FT_UINT8, DX_BASE_DEC,
-                          cert_type_vals),
-    [F_DNAMES_LEN] = FU16("tls.handshake.dnames_len", "Distinguished Names Length"),
-    [F_DNAMES] = FN("tls.handshake.dnames", "Distinguished Names"),
-    [F_DNAME_LEN] = FU16("tls.handshake.dname_len", "Distinguished Name Length"),
-    [F_DNAME] = FN("tls.handshake.dname", "Distinguished Name"),
-    [F_CV_SIG_LEN] = FU16("tls.handshake.client_cert_vrfy.sig_len", "Signature length"),
-    [F_CV_SIG] = FB("tls.handshake.client_cert_vrfy.sig", "Signature"),
-    [F_NST_TREE] = FN("tls.handshake.session_ticket_tree", "TLS Session Ticket"),
-    [F_NST_LIFETIME] =
-        FU32("tls.handshake.session_ticket_lifetime_hint", "Session Ticket Lifetime Hint"),
-    [F_NST_AGEADD] = FU32("tls.handshake.session_ticket_age_add", "Session Ticket Age Add"),
-    [F_NST_NONCE_LEN] =
-        FU8("tls.handshake.session_ticket_nonce_length", "Session Ticket Nonce Length"),
-    [F_NST_NONCE] = FB("tls.handshake.session_ticket_nonce", "Session Ticket Nonce"),
-    [F_NST_LEN] = FU16("tls.handshake.session_ticket_length", "Session Ticket Length"),
-    [F_NST] = FB("tls.handshake.session_ticket", "Session Ticket"),
-    [F_VERIFY] = FN("tls.handshake.verify_data", "Verify Data"),
-    [F_MD5_HASH] = FN("tls.handshake.md5_hash", "MD5 Hash"),
-    [F_SHA_HASH] = FN("tls.handshake.sha_hash", "SHA-1 Hash"),
-    [F_KEYUPDATE] = DX_FV("tls.handshake.key_update.request_update", "Key Update Request",
-                          DX_FT_UINT8, DX_BASE_DEC, keyupdate_vals),
-    [F_CIPHER_KX] = FS("tls.cipher.kx", "Key Exchange"),
-    [F_CIPHER_AUTH] = FS("tls.cipher.auth", "Authentication"),
-    [F_CIPHER_ENC] = FS("tls.cipher.enc", "Encryption"),
-    [F_CIPHER_MAC] = FS("tls.cipher.mac", "MAC"),
-    [F_NOTE] = FS("tls.note", "Note"),
-    [F_SEG_DATA] = FB("tls.segment.data", "TLS segment data"),
-    [F_SEGMENTS] = FN("tls.segments", "Reassembled TLS segments"),
-    [F_SEGMENT] = DX_F("tls.segment", "TLS segment", DX_FT_FRAMENUM, DX_BASE_NONE),
-    [F_SEG_COUNT] = FU32("tls.segment.count", "Segment count"),
-    [F_REASM_PDU_LEN] = FU32("tls.reassembled.length", "Reassembled PDU length"),
-    [F_REASM_PDU_DATA] = FB("tls.reassembled.data", "Reassembled PDU data"),
-    [F_DECRYPT] = FN("tls.decryption", "Decryption"),
-    [F_V2_CSLEN] = FU16("tls.handshake.cipher_spec_len", "Cipher Spec Length"),
-    [F_V2_CHLEN] = FU16("tls.handshake.challenge_length", "Challenge Length"),
-    [F_V2_SPEC] = DX_F("tls.handshake.cipherspec", "Cipher Spec", DX_FT_UINT24, DX_BASE_HEX),
-    [F_V2_CHALLENGE] = FN("tls.handshake.challenge", "Challenge"),
-    [F_REASM_LEN] = FU32("tls.handshake.reassembled.length", "Reassembled Handshake length"),
-    [F_HS_FRAGS] = FN("tls.handshake.fragments", "Reassembled Handshake Fragments"),
-    [F_HS_FRAG] =
-        DX_F("tls.handshake.fragment", "Handshake Fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
-    [F_HS_FRAG_COUNT] = FU32("tls.handshake.fragment.count", "Handshake Fragment count"),
-    [F_IGNORED] = FN("tls.ignored_unknown_record", "Ignored Unknown Record"),
-    [F_RLEN_INVALID] =
-        FN("tls.record.length.invalid", "Record fragment length is too small or too large"),
-    [F_JA3_FULL] = FS("tls.handshake.ja3_full", "JA3 Fullstring"),
-    [F_JA3] = FS("tls.handshake.ja3", "JA3"),
-    [F_JA3S_FULL] = FS("tls.handshake.ja3s_full", "JA3S Fullstring"),
-    [F_JA3S] = FS("tls.handshake.ja3s", "JA3S"),
-    [F_JA4] = FS("tls.handshake.ja4", "JA4"),
-    [F_JA4_R] = FS("tls.handshake.ja4_r", "JA4_r"),
-    [F_QTP_LEN] = FU16("tls.quic.len", "Parameters Length"),
-    [F_QTP] = FN("tls.quic.parameter", "Parameter"),
-    [F_QTP_TYPE] = DX_FV("tls.quic.parameter.type", "Type", DX_FT_UINT64, DX_BASE_HEX, qtp_vals),
-    [F_QTP_LEN1] = DX_F("tls.quic.parameter.length", "Length", DX_FT_UINT64, DX_BASE_DEC),
-    /* (tshark's name, as it spells it) */
-    [F_QTP_LEN_OLD] = FU16("tls.quic.parameter.lengt.old", "Length"),
-    [F_MALFORMED_VECLEN] =
-        DX_F("tls.malformed.vector_length", "Variable vector length is outside the permitted range",
-             DX_FT_NONE, DX_BASE_NONE),
-    [F_MALFORMED_TOOSMALL] =
-        DX_F("tls.malformed.buffer_too_small", "Malformed message, not enough data is available",
-             DX_FT_NONE, DX_BASE_NONE),
-    [F_MALFORMED_TRAILING] = DX_F("tls.malformed.trailing_data",
-                                  "Undecoded trailing data is present", DX_FT_NONE, DX_BASE_NONE),
-    [F_QTP_VAL] = FB("tls.quic.parameter.value", "Value"),
-    [F_QTP_ODCID] = FB("tls.quic.parameter.original_destination_connection_id",
-                       "original_destination_connection_id"),
-    [F_QTP_IDLE] = FU64Q("max_idle_timeout", "max_idle_timeout"),
-    [F_QTP_SRT] = FB("tls.quic.parameter.stateless_reset_token", "stateless_reset_token"),
-    [F_QTP_MAXUDP] = FU64Q("max_udp_payload_size", "max_udp_payload_size"),
-    [F_QTP_IMD] = FU64Q("initial_max_data", "initial_max_data"),
-    [F_QTP_IMSD_BL] =
-        FU64Q("initial_max_stream_data_bidi_local", "initial_max_stream_data_bidi_local"),
-    [F_QTP_IMSD_BR] =
-        FU64Q("initial_max_stream_data_bidi_remote", "initial_max_stream_data_bidi_remote"),
-    [F_QTP_IMSD_UNI] = FU64Q("initial_max_stream_data_uni", "initial_max_stream_data_uni"),
-    [F_QTP_IMS_BIDI] = FU64Q("initial_max_streams_bidi", "initial_max_streams_bidi"),
-    [F_QTP_IMS_UNI] = FU64Q("initial_max_streams_uni", "initial_max_streams_uni"),
-    [F_QTP_ADE] = FU64Q("ack_delay_exponent", "ack_delay_exponent"),
-    [F_QTP_MAD] = FU64Q("max_ack_delay", "max_ack_delay"),
-    [F_QTP_PA_V4] = DX_F("tls.quic.parameter.preferred_address.ipv4address", "ipv4Address",
-                         DX_FT_IPV4, DX_BASE_NONE),
-    [F_QTP_PA_V4PORT] = FU16("tls.quic.parameter.preferred_address.ipv4port", "ipv4Port"),
-    [F_QTP_PA_V6] = DX_F("tls.quic.parameter.preferred_address.ipv6address", "ipv6Address",
-                         DX_FT_IPV6, DX_BASE_NONE),
-    [F_QTP_PA_V6PORT] = FU16("tls.quic.parameter.preferred_address.ipv6port", "ipv6Port"),
-    [F_QTP_PA_CIDLEN] = FU8("tls.quic.parameter.preferred_address.connectionid.length", "Length"),
-    [F_QTP_PA_CID] = FB("tls.quic.parameter.preferred_address.connectionid", "connectionId"),
-    [F_QTP_PA_SRT] =
-        FB("tls.quic.parameter.preferred_address.statelessresettoken", "statelessResetToken"),
-    [F_QTP_ACIL] = FU64Q("active_connection_id_limit", "Active Connection ID Limit"),
-    [F_QTP_ISCID] =
-        FB("tls.quic.parameter.initial_source_connection_id", "Initial Source Connection ID"),
-    [F_QTP_RSCID] =
-        FB("tls.quic.parameter.retry_source_connection_id", "Retry Source Connection ID"),
-    [F_QTP_MAXDG] = FU64Q("max_datagram_frame_size", "max_datagram_frame_size"),
-    [F_QTP_MINACK] = FU64Q("min_ack_delay", "min_ack_delay"),
-    [F_QTP_TSV2] = DX_FV("tls.quic.parameter.enable_time_stamp_v2", "Enable TimestampV2",
-                         DX_FT_UINT64, DX_BASE_DEC, qtp_tsv2_vals),
-    [F_QTP_VI_CHOSEN] =
-        DX_F("tls.quic.parameter.vi.chosen_version", "Chosen Version", DX_FT_UINT32, DX_BASE_HEX),
-    [F_QTP_VI_OTHER] =
-        DX_F("tls.quic.parameter.vi.other_version", "Other Version", DX_FT_UINT32, DX_BASE_HEX),
-    [F_QTP_GOOGLE_CONNOPT] =
-        FB("tls.quic.parameter.google.connection_options", "Google Connection options"),
-    [F_QTP_GOOGLE_UA] = FS("tls.quic.parameter.google.user_agent", "Google UserAgent"),
-    [F_QTP_GOOGLE_KUNS] = FN("tls.quic.parameter.google.key_update_not_yet_supported",
-                             "Google Key Update not yet supported"),
-    [F_QTP_GOOGLE_VERSION] = DX_F("tls.quic.parameter.google.quic_version", "Google QUIC version",
-                                  DX_FT_UINT32, DX_BASE_HEX),
-    [F_QTP_GOOGLE_RTT] = FU64Q("google.initial_rtt", "Google Initial RTT"),
-    [F_QTP_GOOGLE_HSDONE] =
-        FN("tls.quic.parameter.google.support_handshake_done", "Google Support Handshake Done"),
-    [F_QTP_GOOGLE_PARAMS] = FB("tls.quic.parameter.google.quic_params", "Google QUIC parameters"),
-    [F_QTP_GOOGLE_SVLEN] = FU8("tls.quic.parameter.google.supported_versions_length",
-                               "Google Supported Versions Length"),
-    [F_QTP_GOOGLE_SV] = DX_F("tls.quic.parameter.google.supported_version",
-                             "Google Supported Version", DX_FT_UINT32, DX_BASE_HEX),
-    [F_CCERT_ALGS_LEN] = FU8("tls.compress_certificate.algorithms_length", "Algorithms Length"),
-    [F_CCERT_ALG] = DX_FV("tls.compress_certificate.algorithm", "Algorithm", DX_FT_UINT16,
-                          DX_BASE_DEC, ccert_alg_vals),
+#include "tls_fields.inc"
 };
+#undef TLSF_PROTO
+#undef TLSF_LABEL
+#undef TLSF_P
+#define TLSF_PROTO "dtls"
+#define TLSF_LABEL "Datagram Transport Layer Security"
+#define TLSF_P "dtls."
+const dx_field dx_dtls_fields[F_DTLS_NFIELDS] = {
+#include "tls_fields.inc"
+    [F_D_EPOCH] = FU16("dtls.record.epoch", "Epoch"),
+    [F_D_SEQ] = DX_F("dtls.record.sequence_number", "Sequence Number", DX_FT_UINT64, DX_BASE_DEC),
+    [F_D_MSGSEQ] = FU16("dtls.handshake.message_seq", "Message Sequence"),
+    [F_D_FRAGOFF] = FU24("dtls.handshake.fragment_offset", "Fragment Offset"),
+    [F_D_FRAGLEN] = FU24("dtls.handshake.fragment_length", "Fragment Length"),
+    [F_D_COOKIE_LEN] = FU8("dtls.handshake.cookie_length", "Cookie Length"),
+    [F_D_COOKIE] = FB("dtls.handshake.cookie", "Cookie"),
+    [F_D_FRAGMENTS] = FN("dtls.fragments", "Message fragments"),
+    [F_D_FRAGMENT] = DX_F("dtls.fragment", "Message fragment", DX_FT_FRAMENUM, DX_BASE_NONE),
+    [F_D_FRAG_COUNT] = FU32("dtls.fragment.count", "Message fragment count"),
+    [F_D_SRTP_LEN] =
+        FU16("dtls.use_srtp.protection_profiles_length", "SRTP Protection Profiles Length"),
+    [F_D_SRTP] = DX_FV("dtls.use_srtp.protection_profile", "SRTP Protection Profile", DX_FT_UINT16,
+                       DX_BASE_HEX, srtp_vals),
+    [F_D_MKI_LEN] = FU8("dtls.use_srtp.mki_length", "MKI Length"),
+    [F_D_MKI] = FB("dtls.use_srtp.mki", "MKI"),
+};
+#undef TLSF_PROTO
+#undef TLSF_LABEL
+#undef TLSF_P
 
 #define FL(i) (&tls_fields[(i)])
+/* a field in the table of the dissection at hand (TLS's or DTLS's) */
+#define XF(i) (&x->fl[(i)])
+#define CF(c, i) (&(c)->fl[(i)])
 
 static const uint8_t hrr_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
@@ -835,6 +363,7 @@ static tls_conv *get_conv(dx_packet *p, tls_conv *tmp, bool create) {
 /* ---- dissection context ----------------------------------------------- */
 typedef struct ctx {
   dx_packet *p;
+  const dx_field *fl; /* tls_fields, or dx_dtls_fields for DTLS */
   tls_conv *c;
   int dir;          /* p->flow_dir */
   bool stateful;    /* c lives in the flow */
@@ -853,6 +382,9 @@ typedef struct ctx {
    * the ClientHello's JA4 starts with 'q' instead of 't'. Set by whoever
    * hands QUIC's CRYPTO data to this parser. */
   bool quic;
+  /* DTLS (RFC 6347 4.2): the messages have DTLS's 12-byte header, the
+   * ClientHello a cookie; dtls.c writes the columns */
+  bool dtls;
 } ctx;
 
 extern const dx_protocol dx_proto_tls;
@@ -905,6 +437,7 @@ static void info_add(ctx *x, const char *fmt, ...) {
 
 /* ---- a bounded cursor over one structure ------------------------------ */
 typedef struct cur {
+  const dx_field *fl; /* the fields' table (ctx.fl) */
   dx_packet *p;
   const dx_tvb *t;
   uint32_t off, end; /* end: exclusive limit of the structure */
@@ -912,8 +445,9 @@ typedef struct cur {
   bool fail;
 } cur;
 
-static cur cur_make(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t end, dx_node *owner) {
-  cur c = {p, t, off, end, owner, false};
+static cur cur_make(const dx_field *fl, dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t end,
+                    dx_node *owner) {
+  cur c = {fl, p, t, off, end, owner, false};
   return c;
 }
 
@@ -947,10 +481,10 @@ static uint64_t rd_uint(const dx_tvb *t, uint32_t off, unsigned n) {
 
 /* Reads an n-byte integer field and adds it; NULL when short. */
 static dx_node *cur_uint(cur *c, dx_node *parent, int f, unsigned n, uint32_t *val) {
-  if (!cur_need(c, n, tls_fields[f].label))
+  if (!cur_need(c, n, c->fl[f].label))
     return NULL;
   uint32_t v = (uint32_t)rd_uint(c->t, c->off, n);
-  dx_node *nd = dx_add_uint(c->p, parent, FL(f), c->t, c->off, n, v);
+  dx_node *nd = dx_add_uint(c->p, parent, CF(c, f), c->t, c->off, n, v);
   c->off += n;
   if (val)
     *val = v;
@@ -958,9 +492,9 @@ static dx_node *cur_uint(cur *c, dx_node *parent, int f, unsigned n, uint32_t *v
 }
 
 static dx_node *cur_bytes(cur *c, dx_node *parent, int f, uint32_t n) {
-  if (!cur_need(c, n, tls_fields[f].label))
+  if (!cur_need(c, n, c->fl[f].label))
     return NULL;
-  dx_node *nd = dx_add_bytes(c->p, parent, FL(f), c->t, c->off, n);
+  dx_node *nd = dx_add_bytes(c->p, parent, CF(c, f), c->t, c->off, n);
   c->off += n;
   return nd;
 }
@@ -974,7 +508,7 @@ static bool cur_vec(cur *c, dx_node *parent, int f, unsigned n, cur *out, dx_nod
   if (!c->fail && cur_left(c) < n) {
     /* as tshark's ssl_add_vector(): the structure ends before the length
      * (an item and its expert error; no exception) */
-    dx_node *e = dx_add_none(c->p, parent, FL(F_MALFORMED_TOOSMALL), c->t, c->off, cur_left(c));
+    dx_node *e = dx_add_none(c->p, parent, CF(c, F_MALFORMED_TOOSMALL), c->t, c->off, cur_left(c));
     dx_node_set_text(c->p, e, "No more room for vector of length %u", n);
     dx_expert(c->p, e, dx_field_expert(), DX_SEV_ERROR, "No more room for vector of length %u", n);
     c->fail = true;
@@ -989,19 +523,19 @@ static bool cur_vec(cur *c, dx_node *parent, int f, unsigned n, cur *out, dx_nod
     /* as tshark's ssl_add_vector(): an expert error under the length, and
      * the structure is not read further (no exception: the packet is not
      * "[Malformed Packet]") */
-    dx_expert(c->p, ln, FL(F_MALFORMED_VECLEN), DX_SEV_ERROR,
+    dx_expert(c->p, ln, CF(c, F_MALFORMED_VECLEN), DX_SEV_ERROR,
               "Vector length %u is too large, truncating it to %u", len, cur_left(c));
     c->fail = true;
     return false;
   }
-  *out = cur_make(c->p, c->t, c->off, c->off + len, parent);
+  *out = cur_make(c->fl, c->p, c->t, c->off, c->off + len, parent);
   c->off += len;
   return true;
 }
 
 /* A subtree spanning [off, off+len) with a custom label. */
 static dx_node *subtree(cur *c, dx_node *parent, int f, uint32_t off, uint32_t len) {
-  return dx_add_none(c->p, parent, FL(f), c->t, off, len);
+  return dx_add_none(c->p, parent, CF(c, f), c->t, off, len);
 }
 
 /* ---- extensions ------------------------------------------------------ */
@@ -1017,6 +551,7 @@ enum {
   HS_CV = 15,
   HS_CKE = 16,
   HS_FINISHED = 20,
+  HS_HELLO_VERIFY = 3,
   HS_KEY_UPDATE = 24
 };
 
@@ -1033,8 +568,8 @@ static void add_sigalg(cur *v, dx_node *parent) {
     dx_node_set_text(v->p, n, "Signature Algorithm: %s %s (0x%04x)", h ? h : "Unknown",
                      g ? g : "Unknown", a);
   }
-  dx_add_uint(v->p, n, FL(F_SIGHASH), v->t, at, 1, a >> 8);
-  dx_add_uint(v->p, n, FL(F_SIGSIG), v->t, at + 1, 1, a & 0xff);
+  dx_add_uint(v->p, n, CF(v, F_SIGHASH), v->t, at, 1, a >> 8);
+  dx_add_uint(v->p, n, CF(v, F_SIGSIG), v->t, at + 1, 1, a & 0xff);
 }
 
 static void ext_server_name(ctx *x, cur *e, dx_node *en, int hs) {
@@ -1060,7 +595,7 @@ static void ext_server_name(ctx *x, cur *e, dx_node *en, int hs) {
       dx_mark_truncated(x->p, en, "server name");
       break;
     }
-    dx_add_string(x->p, en, FL(F_SNI), nm.t, nm.off, nlen, (const char *)s, nlen);
+    dx_add_string(x->p, en, XF(F_SNI), nm.t, nm.off, nlen, (const char *)s, nlen);
     if (type == 0 && hs == HS_CLIENT_HELLO)
       dx_trust_sni(&x->c->trust, s, nlen);
     if (type == 0 && !x->sni_set) {
@@ -1120,7 +655,7 @@ static bool proto_name(ctx *x, cur *v, dx_node *g, int flen, int fstr, const uin
   *str = dx_get_ptr(s.t, s.off, *n);
   if (!*str)
     return false;
-  dx_add_string(x->p, g, FL(fstr), s.t, s.off, *n, (const char *)*str, *n);
+  dx_add_string(x->p, g, XF(fstr), s.t, s.off, *n, (const char *)*str, *n);
   return true;
 }
 
@@ -1174,7 +709,7 @@ static void key_share_entry(ctx *x, cur *v, dx_node *parent) {
     return;
   klen = cur_left(&k);
   if (klen)
-    dx_add_bytes(x->p, ent, FL(F_KS_KX), k.t, k.off, klen);
+    dx_add_bytes(x->p, ent, XF(F_KS_KX), k.t, k.off, klen);
   dx_node_set_len(ent, v->off - start);
   const char *gn = dx_val_name(dx_tls_group_vals, group);
   char unk[16];
@@ -1229,7 +764,7 @@ static void ext_psk(ctx *x, cur *e, dx_node *en, int hs) {
     if (!cur_vec(&ids, in, F_PSK_IDLEN, 2, &id, NULL))
       break;
     if (cur_left(&id))
-      dx_add_bytes(x->p, in, FL(F_PSK_ID), id.t, id.off, cur_left(&id));
+      dx_add_bytes(x->p, in, XF(F_PSK_ID), id.t, id.off, cur_left(&id));
     cur_uint(&ids, in, F_PSK_AGE, 4, NULL);
     ids.owner = en;
   }
@@ -1244,7 +779,7 @@ static void ext_psk(ctx *x, cur *e, dx_node *en, int hs) {
     if (!cur_vec(&b, bn, F_PSK_BINDERLEN, 1, &one, NULL))
       break;
     if (cur_left(&one))
-      dx_add_bytes(x->p, bn, FL(F_PSK_BINDER), one.t, one.off, cur_left(&one));
+      dx_add_bytes(x->p, bn, XF(F_PSK_BINDER), one.t, one.off, cur_left(&one));
   }
 }
 
@@ -1279,6 +814,18 @@ static void ext_status_request(cur *e, dx_node *en) {
   cur v;
   if (cur_vec(e, en, F_SR_RIDLEN, 2, &v, NULL))
     cur_vec(e, en, F_SR_EXTLEN, 2, &v, NULL);
+}
+
+static bool short_vec(cur *m, dx_node *parent, int flen, int f);
+
+/* use_srtp (RFC 5764 4.1.1): protection profiles, then the MKI */
+static void ext_use_srtp(cur *e, dx_node *en) {
+  cur v;
+  if (!cur_vec(e, en, F_D_SRTP_LEN, 2, &v, NULL))
+    return;
+  while (cur_left(&v) >= 2 && !v.fail)
+    cur_uint(&v, en, F_D_SRTP, 2, NULL);
+  short_vec(e, en, F_D_MKI_LEN, F_D_MKI);
 }
 
 static void ext_psk_modes(cur *e, dx_node *en) {
@@ -1337,7 +884,7 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
       e->off = e->end;
       return;
     }
-    dx_add_uint(p, en, FL(F_QTP_LEN), e->t, e->off, 2, all);
+    dx_add_uint(p, en, XF(F_QTP_LEN), e->t, e->off, 2, all);
     e->off += 2;
     if (all < cur_left(e))
       e->end = e->off + all;
@@ -1356,7 +903,7 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
       type = ty16;
       n1 = 2;
       if (!dx_get_u16(e->t, e->off + 2, &ln16) || cur_left(e) < 4 || ln16 > cur_left(e) - 4) {
-        dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, e->end - start);
+        dx_node *pn = dx_add_none(p, en, XF(F_QTP), e->t, start, e->end - start);
         dx_mark_truncated(p, pn, "transport parameter length");
         e->off = e->end;
         return;
@@ -1370,28 +917,28 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
     }
     h.off += n1;
     if (!old && (!cur_varint(&h, &len, &n2) || len > e->end - h.off - n2)) {
-      dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, e->end - start);
+      dx_node *pn = dx_add_none(p, en, XF(F_QTP), e->t, start, e->end - start);
       dx_mark_truncated(p, pn, "transport parameter length");
       e->off = e->end;
       return;
     }
     uint32_t voff = h.off + n2, vlen = (uint32_t)len;
-    dx_node *pn = dx_add_none(p, en, FL(F_QTP), e->t, start, voff + vlen - start);
+    dx_node *pn = dx_add_none(p, en, XF(F_QTP), e->t, start, voff + vlen - start);
     const char *tn = dx_val_name(qtp_vals, type);
-    dx_node *tyn = dx_add_uint(p, pn, FL(F_QTP_TYPE), e->t, start, n1, type);
+    dx_node *tyn = dx_add_uint(p, pn, XF(F_QTP_TYPE), e->t, start, n1, type);
     bool grease = qtp_grease(type);
     if (tn || grease)
       dx_node_set_text(p, tyn, "Type: %s (0x%02" PRIx64 ")", grease ? "GREASE" : tn, type);
     else
       dx_node_set_text(p, tyn, "Type: Unknown (0x%02" PRIx64 ")", type);
-    dx_add_uint(p, pn, FL(old ? F_QTP_LEN_OLD : F_QTP_LEN1), e->t, start + n1, n2, len);
+    dx_add_uint(p, pn, XF(old ? F_QTP_LEN_OLD : F_QTP_LEN1), e->t, start + n1, n2, len);
     if (vlen)
-      dx_add_bytes(p, pn, FL(F_QTP_VAL), e->t, voff, vlen);
+      dx_add_bytes(p, pn, XF(F_QTP_VAL), e->t, voff, vlen);
     else {
-      dx_node *vn = dx_add_none(p, pn, FL(F_QTP_VAL), e->t, voff, 0);
+      dx_node *vn = dx_add_none(p, pn, XF(F_QTP_VAL), e->t, voff, 0);
       dx_node_set_text(p, vn, "Value: <MISSING>");
     }
-    cur v = cur_make(p, e->t, voff, voff + vlen, pn);
+    cur v = cur_make(x->fl, p, e->t, voff, voff + vlen, pn);
     uint64_t num = 0;
     uint32_t nn = 0;
     int vf = -1;
@@ -1413,30 +960,30 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
     case 0xff03de1a:
     case 0xff04de1a: vf = F_QTP_MINACK; break;
     case 0x00:
-      dx_add_bytes(p, pn, FL(F_QTP_ODCID), e->t, voff, vlen); /* empty: <MISSING> */
+      dx_add_bytes(p, pn, XF(F_QTP_ODCID), e->t, voff, vlen); /* empty: <MISSING> */
       break;
     case 0x02:
       if (vlen)
-        dx_add_bytes(p, pn, FL(F_QTP_SRT), e->t, voff, vlen);
+        dx_add_bytes(p, pn, XF(F_QTP_SRT), e->t, voff, vlen);
       break;
     case 0x0f:
-      dx_add_bytes(p, pn, FL(F_QTP_ISCID), e->t, voff, vlen); /* empty: <MISSING> */
+      dx_add_bytes(p, pn, XF(F_QTP_ISCID), e->t, voff, vlen); /* empty: <MISSING> */
       break;
     case 0x10:
-      dx_add_bytes(p, pn, FL(F_QTP_RSCID), e->t, voff, vlen); /* empty: <MISSING> */
+      dx_add_bytes(p, pn, XF(F_QTP_RSCID), e->t, voff, vlen); /* empty: <MISSING> */
       break;
     case 0x0d: { /* preferred_address (RFC 9000 18.2) */
       uint8_t cl = 0;
-      dx_add_item(p, pn, FL(F_QTP_PA_V4), e->t, voff, 4);
-      dx_add_item(p, pn, FL(F_QTP_PA_V4PORT), e->t, voff + 4, 2);
-      dx_add_item(p, pn, FL(F_QTP_PA_V6), e->t, voff + 6, 16);
-      dx_add_item(p, pn, FL(F_QTP_PA_V6PORT), e->t, voff + 22, 2);
+      dx_add_item(p, pn, XF(F_QTP_PA_V4), e->t, voff, 4);
+      dx_add_item(p, pn, XF(F_QTP_PA_V4PORT), e->t, voff + 4, 2);
+      dx_add_item(p, pn, XF(F_QTP_PA_V6), e->t, voff + 6, 16);
+      dx_add_item(p, pn, XF(F_QTP_PA_V6PORT), e->t, voff + 22, 2);
       if (vlen >= 25 && dx_get_u8(e->t, voff + 24, &cl)) {
-        dx_add_item(p, pn, FL(F_QTP_PA_CIDLEN), e->t, voff + 24, 1);
+        dx_add_item(p, pn, XF(F_QTP_PA_CIDLEN), e->t, voff + 24, 1);
         if (cl && 25u + cl <= vlen)
-          dx_add_bytes(p, pn, FL(F_QTP_PA_CID), e->t, voff + 25, cl);
+          dx_add_bytes(p, pn, XF(F_QTP_PA_CID), e->t, voff + 25, cl);
         if (25u + cl + 16 <= vlen)
-          dx_add_bytes(p, pn, FL(F_QTP_PA_SRT), e->t, voff + 25 + cl, 16);
+          dx_add_bytes(p, pn, XF(F_QTP_PA_SRT), e->t, voff + 25 + cl, 16);
       }
       break;
     }
@@ -1444,7 +991,7 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
       if (vlen >= 4) {
         for (uint32_t o = 0; o + 4 <= vlen; o += 4) {
           dx_node *vn =
-              dx_add_item(p, pn, FL(o ? F_QTP_VI_OTHER : F_QTP_VI_CHOSEN), e->t, voff + o, 4);
+              dx_add_item(p, pn, XF(o ? F_QTP_VI_OTHER : F_QTP_VI_CHOSEN), e->t, voff + o, 4);
           uint32_t ver = 0;
           if (dx_get_u32(e->t, voff + o, &ver)) /* as tshark: named, GREASE said */
             dx_node_set_text(p, vn, "%s: %s (0x%08x)%s", o ? "Other Version" : "Chosen Version",
@@ -1457,34 +1004,34 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
       uint64_t ts = 0;
       uint32_t tn2 = 0;
       if (cur_varint(&v, &ts, &tn2))
-        dx_add_uint(p, pn, FL(F_QTP_TSV2), e->t, voff, tn2, ts);
+        dx_add_uint(p, pn, XF(F_QTP_TSV2), e->t, voff, tn2, ts);
       break;
     }
     case 0x3128: /* google_connection_options */
-      dx_add_bytes(p, pn, FL(F_QTP_GOOGLE_CONNOPT), e->t, voff, vlen);
+      dx_add_bytes(p, pn, XF(F_QTP_GOOGLE_CONNOPT), e->t, voff, vlen);
       break;
     /* Google's parameters, as tshark 4.0 shows them */
     case 0x3127: vf = F_QTP_GOOGLE_RTT; break; /* google_initial_rtt, in microseconds */
     case 0x3129:                               /* google_user_agent */
       if (vlen)
-        dx_add_item(p, pn, FL(F_QTP_GOOGLE_UA), e->t, voff, vlen);
+        dx_add_item(p, pn, XF(F_QTP_GOOGLE_UA), e->t, voff, vlen);
       break;
     case 0x312a: /* google_support_handshake_done */
-      dx_add_none(p, pn, FL(F_QTP_GOOGLE_HSDONE), e->t, voff, 0);
+      dx_add_none(p, pn, XF(F_QTP_GOOGLE_HSDONE), e->t, voff, 0);
       break;
     case 0x312b: /* google_key_update_not_yet_supported */
-      dx_add_none(p, pn, FL(F_QTP_GOOGLE_KUNS), e->t, voff, 0);
+      dx_add_none(p, pn, XF(F_QTP_GOOGLE_KUNS), e->t, voff, 0);
       break;
     case 0x4751: /* google_quic_params */
       if (vlen)
-        dx_add_bytes(p, pn, FL(F_QTP_GOOGLE_PARAMS), e->t, voff, vlen);
+        dx_add_bytes(p, pn, XF(F_QTP_GOOGLE_PARAMS), e->t, voff, vlen);
       break;
     case 0x4752: /* google_quic_version: the version, and the server's list */
       if (vlen >= 4) {
         google_version(p, pn, F_QTP_GOOGLE_VERSION, e->t, voff);
         uint8_t n = 0;
         if (hs == HS_EE && vlen >= 5 && dx_get_u8(e->t, voff + 4, &n)) {
-          dx_add_item(p, pn, FL(F_QTP_GOOGLE_SVLEN), e->t, voff + 4, 1);
+          dx_add_item(p, pn, XF(F_QTP_GOOGLE_SVLEN), e->t, voff + 4, 1);
           for (uint32_t k = 0; k < n / 4u && 5 + 4 * k + 4 <= vlen; k++)
             google_version(p, pn, F_QTP_GOOGLE_SV, e->t, voff + 5 + 4 * k);
         }
@@ -1495,7 +1042,7 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
     char val[48] = "";
     if (vf >= 0) {
       if (cur_varint(&v, &num, &nn)) {
-        dx_add_uint(p, pn, FL(vf), e->t, voff, nn, num);
+        dx_add_uint(p, pn, XF(vf), e->t, voff, nn, num);
         if (type != 0x0a) /* (ack_delay_exponent: no value in the label, as tshark 4.0) */
           snprintf(val, sizeof val, " %" PRIu64 "%s", num,
                    type == 0x01     ? " ms" /* max_ack_delay: none, as tshark 4.0 */
@@ -1550,8 +1097,9 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       break;
     all.owner = parent;
     e.owner = en;
-    switch (type) {
+    switch (type == 14 && !x->dtls ? 0xffffu : type) { /* use_srtp: DTLS's only */
     case 0: ext_server_name(x, &e, en, hs); break;
+    case 14: ext_use_srtp(&e, en); break;
     case 1: cur_uint(&e, en, F_MFL, 1, NULL); break;
     case 5: ext_status_request(&e, en); break;
     case 10: ext_groups(&e, en); break;
@@ -1593,7 +1141,7 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     case 44: {
       cur ck;
       if (cur_vec(&e, en, F_COOKIE_LEN, 2, &ck, NULL) && cur_left(&ck))
-        dx_add_bytes(x->p, en, FL(F_COOKIE), ck.t, ck.off, cur_left(&ck));
+        dx_add_bytes(x->p, en, XF(F_COOKIE), ck.t, ck.off, cur_left(&ck));
       break;
     }
     case 45: ext_psk_modes(&e, en); break;
@@ -1603,7 +1151,7 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
       dx_node *sub = cur_left(&e) ? subtree(&e, en, F_RENEG_EXT, e.off, cur_left(&e)) : NULL;
       cur r;
       if (cur_vec(&e, sub ? sub : en, F_RENEG_LEN, 1, &r, NULL) && cur_left(&r))
-        dx_add_bytes(x->p, sub ? sub : en, FL(F_RENEG), r.t, r.off, cur_left(&r));
+        dx_add_bytes(x->p, sub ? sub : en, XF(F_RENEG), r.t, r.off, cur_left(&r));
       break;
     }
     case 22: /* encrypt_then_mac */
@@ -1653,14 +1201,22 @@ static void random_field(cur *m, dx_node *parent, bool with_time) {
   if (!r || !with_time)
     return;
   uint32_t t = (uint32_t)rd_uint(m->t, at, 4);
-  dx_add_time(m->p, r, FL(F_RTIME), m->t, at, 4, t, 0);
-  dx_add_bytes(m->p, r, FL(F_RBYTES), m->t, at + 4, 28);
+  dx_add_time(m->p, r, CF(m, F_RTIME), m->t, at, 4, t, 0);
+  dx_add_bytes(m->p, r, CF(m, F_RBYTES), m->t, at + 4, 28);
+}
+
+/* An opaque vector with an 8-bit length: the session id, DTLS's cookie. */
+static bool short_vec(cur *m, dx_node *parent, int flen, int f) {
+  cur s;
+  if (!cur_vec(m, parent, flen, 1, &s, NULL))
+    return false;
+  if (cur_left(&s))
+    dx_add_bytes(m->p, parent, CF(m, f), s.t, s.off, cur_left(&s));
+  return true;
 }
 
 static void session_id(cur *m, dx_node *parent) {
-  cur s;
-  if (cur_vec(m, parent, F_SIDLEN, 1, &s, NULL) && cur_left(&s))
-    dx_add_bytes(m->p, parent, FL(F_SID), s.t, s.off, cur_left(&s));
+  short_vec(m, parent, F_SIDLEN, F_SID);
 }
 
 static void add_cipher_parts(ctx *x, dx_node *cs, const dx_tvb *t, uint32_t off, uint16_t suite) {
@@ -1675,7 +1231,7 @@ static void add_cipher_parts(ctx *x, dx_node *cs, const dx_tvb *t, uint32_t off,
                 {F_CIPHER_ENC, ci.enc, "Encryption", ci.enc_text},
                 {F_CIPHER_MAC, ci.mac, "MAC", ci.mac_text}};
   for (int i = 0; i < 4; i++) {
-    dx_node *n = dx_add_string(x->p, cs, FL(parts[i].f), t, off, 2, parts[i].v, strlen(parts[i].v));
+    dx_node *n = dx_add_string(x->p, cs, XF(parts[i].f), t, off, 2, parts[i].v, strlen(parts[i].v));
     dx_node_set_flags(n, DX_NODE_GENERATED);
     dx_node_set_text(x->p, n, "%s: %s", parts[i].label, parts[i].text);
   }
@@ -1786,13 +1342,16 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   static const int fp[] = {F_JA3_FULL, F_JA3, F_JA3S_FULL, F_JA3S, F_JA4, F_JA4_R};
   bool want = false;
   for (size_t i = 0; i < DX_ARRAY_LEN(fp) && !want; i++)
-    want = dx_packet_wants(x->p, FL(fp[i]));
+    want = dx_packet_wants(x->p, XF(fp[i]));
   if (!want)
     return;
   /* a ServerHello of a TLS 1.3 draft before 22: no session id, no
    * compression method (as server_hello reads it) */
   bool old_draft = server && (ver >> 8) == 0x7f && (uint8_t)ver < 22;
   off += old_draft ? 34u : 35u + sl;
+  uint8_t cookie = 0;
+  if (x->dtls && !server && dx_get_u8(t, off, &cookie))
+    off += 1u + cookie; /* DTLS's cookie (RFC 6347 4.2.1) is no part of JA3 */
   /* every value takes at most 6 characters ("-65535"); the lists of a
    * hello are at most 64 KiB each, so 1 MiB is never reached */
   size_t cap = 6u * (size_t)(end - start) + 64;
@@ -1808,7 +1367,7 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   /* JA4 reads the same lists: values kept without GREASE (ja4.h) */
   dx_ja4_hello h4;
   memset(&h4, 0, sizeof h4);
-  h4.transport = x->quic ? 'q' : 't';
+  h4.transport = x->quic ? 'q' : x->dtls ? 'd' : 't';
   h4.version = ver;
   uint16_t *v4 = server ? NULL : dx_arena_alloc(&x->p->arena, (size_t)(end - start) + 8);
   size_t n4 = 0; /* values of v4 used: ciphers, then extensions, then sigalgs */
@@ -1875,7 +1434,7 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
     jb_sep(&j);
     jb_str(&j, pf.b);
   }
-  dx_node *fn = dx_add_string(x->p, hs, FL(server ? F_JA3S_FULL : F_JA3_FULL), t, start,
+  dx_node *fn = dx_add_string(x->p, hs, XF(server ? F_JA3S_FULL : F_JA3_FULL), t, start,
                               end - start, j.b, j.len);
   dx_node_set_flags(fn, DX_NODE_GENERATED);
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -1886,7 +1445,7 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   for (unsigned i = 0; i < 16; i++)
     snprintf(hex + 2 * i, sizeof hex - 2 * i, "%02x", md[i]);
   dx_node *hn =
-      dx_add_string(x->p, hs, FL(server ? F_JA3S : F_JA3), t, start, end - start, hex, 32);
+      dx_add_string(x->p, hs, XF(server ? F_JA3S : F_JA3), t, start, end - start, hex, 32);
   dx_node_set_flags(hn, DX_NODE_GENERATED);
   if (server || !v4)
     return;
@@ -1894,9 +1453,9 @@ static void add_ja3(ctx *x, const dx_tvb *t, uint32_t start, uint32_t end, dx_no
   char ja4[48], *raw = dx_arena_alloc(&x->p->arena, rcap);
   if (!raw || !dx_ja4(&h4, ja4, raw, rcap))
     return;
-  hn = dx_add_string(x->p, hs, FL(F_JA4), t, start, end - start, ja4, strlen(ja4));
+  hn = dx_add_string(x->p, hs, XF(F_JA4), t, start, end - start, ja4, strlen(ja4));
   dx_node_set_flags(hn, DX_NODE_GENERATED);
-  hn = dx_add_string(x->p, hs, FL(F_JA4_R), t, start, end - start, raw, strlen(raw));
+  hn = dx_add_string(x->p, hs, XF(F_JA4_R), t, start, end - start, raw, strlen(raw));
   dx_node_set_flags(hn, DX_NODE_GENERATED);
 }
 
@@ -1954,6 +1513,8 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   /* after a HelloRetryRequest the version is 1.3: no time in the random */
   random_field(m, hs, !x->c->hrr && !x->quic); /* QUIC is TLS 1.3 only: no time */
   session_id(m, hs);
+  if (x->dtls && !short_vec(m, hs, F_D_COOKIE_LEN, F_D_COOKIE))
+    return;
   cur cs;
   if (!cur_vec(m, hs, F_CSLEN, 2, &cs, NULL))
     return;
@@ -1966,7 +1527,7 @@ static void client_hello(ctx *x, cur *m, dx_node *hs) {
   if (cur_left(&cs) && !cs.fail) {
     /* as tshark's ssl_end_vector(): an item and its warning */
     uint32_t tr = cur_left(&cs);
-    dx_node *e = dx_add_none(x->p, g, FL(F_MALFORMED_TRAILING), cs.t, cs.off, tr);
+    dx_node *e = dx_add_none(x->p, g, XF(F_MALFORMED_TRAILING), cs.t, cs.off, tr);
     dx_node_set_text(x->p, e, "%u trailing byte%s unprocessed", tr, tr == 1 ? " was" : "s were");
     dx_expert(x->p, e, dx_field_expert(), DX_SEV_WARN, "%u trailing byte%s unprocessed", tr,
               tr == 1 ? " was" : "s were");
@@ -2026,8 +1587,10 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   const uint8_t *rnd = dx_get_ptr(m->t, m->off, cur_left(m) >= 32 ? 32 : 0);
   bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
   *is_hrr = hrr;
-  random_field(m, hs, ver < 0x0304 && !hrr && (sel == 0 || sel < 0x0304));
-  if (hrr && hs && hs->last_child && hs->last_child->field == FL(F_RANDOM) &&
+  /* (DTLS's versions count down: 1.3 is 0xfefc) */
+  bool v13 = x->dtls ? ver == 0xfefc || sel == 0xfefc : ver >= 0x0304 || sel >= 0x0304;
+  random_field(m, hs, !v13 && !hrr);
+  if (hrr && hs && hs->last_child && hs->last_child->field == XF(F_RANDOM) &&
       dx_label_wanted(x->p, hs->last_child)) {
     char hex[65];
     for (int i = 0; i < 32; i++)
@@ -2070,7 +1633,7 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
     c->hrr = true;
     return;
   }
-  if (c->version == 0x0304 || tls13_draft(c->version)) {
+  if (c->version == 0x0304 || tls13_draft(c->version) || (x->dtls && c->version == 0xfefc)) {
     c->tls13 = true;
     /* From here on both directions are encrypted (RFC 8446 2). */
     c->dir[0].encrypted = c->dir[1].encrypted = true;
@@ -2112,7 +1675,7 @@ static void signature(ctx *x, cur *m, dx_node *parent, int flen, int fsig) {
     add_sigalg(m, parent);
   cur s;
   if (cur_vec(m, parent, flen, 2, &s, NULL) && cur_left(&s))
-    dx_add_bytes(x->p, parent, FL(fsig), s.t, s.off, cur_left(&s));
+    dx_add_bytes(x->p, parent, XF(fsig), s.t, s.off, cur_left(&s));
 }
 
 static void server_key_exchange(ctx *x, cur *m, dx_node *hs) {
@@ -2128,7 +1691,7 @@ static void server_key_exchange(ctx *x, cur *m, dx_node *hs) {
   if (k == KX_PSK || k == KX_ECDHE_PSK || k == KX_DHE_PSK || k == KX_RSA_PSK) {
     cur h;
     if (cur_vec(m, sp, F_HINT_LEN, 2, &h, NULL) && cur_left(&h))
-      dx_add_bytes(x->p, sp, FL(F_HINT), h.t, h.off, cur_left(&h));
+      dx_add_bytes(x->p, sp, XF(F_HINT), h.t, h.off, cur_left(&h));
   }
   if (k == KX_ECDHE || k == KX_ECDHE_PSK) {
     dx_node_set_text(x->p, sp, "EC Diffie-Hellman Server Params");
@@ -2142,7 +1705,7 @@ static void server_key_exchange(ctx *x, cur *m, dx_node *hs) {
     cur_uint(m, sp, F_NAMED_CURVE, 2, NULL);
     cur pt;
     if (cur_vec(m, sp, F_SPOINT_LEN, 1, &pt, NULL) && cur_left(&pt))
-      dx_add_bytes(x->p, sp, FL(F_SPOINT), pt.t, pt.off, cur_left(&pt));
+      dx_add_bytes(x->p, sp, XF(F_SPOINT), pt.t, pt.off, cur_left(&pt));
   } else if (k == KX_DHE || k == KX_DHE_PSK) {
     dx_node_set_text(x->p, sp, "Diffie-Hellman Server Params");
     static const int fl[3][2] = {{F_P_LEN, F_P}, {F_G_LEN, F_G}, {F_YS_LEN, F_YS}};
@@ -2151,7 +1714,7 @@ static void server_key_exchange(ctx *x, cur *m, dx_node *hs) {
       if (!cur_vec(m, sp, fl[i][0], 2, &v, NULL))
         return;
       if (cur_left(&v))
-        dx_add_bytes(x->p, sp, FL(fl[i][1]), v.t, v.off, cur_left(&v));
+        dx_add_bytes(x->p, sp, XF(fl[i][1]), v.t, v.off, cur_left(&v));
     }
   } else {
     dx_node_set_text(x->p, sp, "PSK Server Params");
@@ -2174,7 +1737,7 @@ static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
   if (k == KX_PSK || k == KX_ECDHE_PSK || k == KX_DHE_PSK || k == KX_RSA_PSK) {
     cur id;
     if (cur_vec(m, cp, F_IDENTITY_LEN, 2, &id, NULL) && cur_left(&id))
-      dx_add_bytes(x->p, cp, FL(F_IDENTITY), id.t, id.off, cur_left(&id));
+      dx_add_bytes(x->p, cp, XF(F_IDENTITY), id.t, id.off, cur_left(&id));
   }
   cur v;
   switch (k) {
@@ -2182,24 +1745,24 @@ static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
   case KX_ECDHE_PSK:
     dx_node_set_text(x->p, cp, "EC Diffie-Hellman Client Params");
     if (cur_vec(m, cp, F_CPOINT_LEN, 1, &v, NULL) && cur_left(&v))
-      dx_add_bytes(x->p, cp, FL(F_CPOINT), v.t, v.off, cur_left(&v));
+      dx_add_bytes(x->p, cp, XF(F_CPOINT), v.t, v.off, cur_left(&v));
     break;
   case KX_DHE:
   case KX_DHE_PSK:
     dx_node_set_text(x->p, cp, "Diffie-Hellman Client Params");
     if (cur_vec(m, cp, F_YC_LEN, 2, &v, NULL) && cur_left(&v))
-      dx_add_bytes(x->p, cp, FL(F_YC), v.t, v.off, cur_left(&v));
+      dx_add_bytes(x->p, cp, XF(F_YC), v.t, v.off, cur_left(&v));
     break;
   case KX_RSA:
   case KX_RSA_PSK:
     dx_node_set_text(x->p, cp, "RSA Encrypted PreMaster Secret");
     if (x->c->version == 0x0300 && k == KX_RSA && cur_left(m)) {
       /* SSL 3.0 (RFC 6101 5.6.7.1): no length before the encrypted premaster */
-      dx_add_bytes(x->p, cp, FL(F_EPMS), m->t, m->off, cur_left(m));
+      dx_add_bytes(x->p, cp, XF(F_EPMS), m->t, m->off, cur_left(m));
       rsa_premaster(x, dx_get_ptr(m->t, m->off, cur_left(m)), cur_left(m));
       m->off = m->end;
     } else if (cur_vec(m, cp, F_EPMS_LEN, 2, &v, NULL) && cur_left(&v)) {
-      dx_add_bytes(x->p, cp, FL(F_EPMS), v.t, v.off, cur_left(&v));
+      dx_add_bytes(x->p, cp, XF(F_EPMS), v.t, v.off, cur_left(&v));
       rsa_premaster(x, dx_get_ptr(v.t, v.off, cur_left(&v)), cur_left(&v));
     }
     break;
@@ -2220,11 +1783,13 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
     if (!cur_vec(m, hs, F_CRC_LEN, 1, &rc, NULL))
       return;
     if (cur_left(&rc))
-      dx_add_bytes(x->p, hs, FL(F_CRC), rc.t, rc.off, cur_left(&rc));
+      dx_add_bytes(x->p, hs, XF(F_CRC), rc.t, rc.off, cur_left(&rc));
   }
   cur all;
   if (!cur_vec(m, hs, F_CERTS_LEN, 3, &all, NULL))
     return;
+  if (!cur_left(&all))
+    return; /* (no "Certificates" subtree for an empty list, as tshark) */
   dx_node *g = subtree(&all, hs, F_CERTS, all.off, cur_left(&all));
   dx_node_set_text(x->p, g, "Certificates (%u bytes)", cur_left(&all));
   all.owner = g;
@@ -2238,7 +1803,7 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
     uint32_t len = cur_left(&one);
     if (nders < 16 && len && (ders[nders] = dx_get_ptr(one.t, one.off, len)) != NULL)
       lens[nders++] = len;
-    dx_node *cn = dx_add_bytes(x->p, g, FL(F_CERT), one.t, one.off, len);
+    dx_node *cn = dx_add_bytes(x->p, g, XF(F_CERT), one.t, one.off, len);
     dx_tvb ct = dx_tvb_sub(one.t, one.off, len);
     if (cn && dx_proto_x509.dissect)
       dx_proto_x509.dissect(x->p, &ct, cn);
@@ -2260,7 +1825,7 @@ static void certificate_request(ctx *x, cur *m, dx_node *hs) {
     if (!cur_vec(m, hs, F_CRC_LEN, 1, &rc, NULL))
       return;
     if (cur_left(&rc))
-      dx_add_bytes(x->p, hs, FL(F_CRC), rc.t, rc.off, cur_left(&rc));
+      dx_add_bytes(x->p, hs, XF(F_CRC), rc.t, rc.off, cur_left(&rc));
     extensions(x, m, hs, HS_CR, false);
     return;
   }
@@ -2338,13 +1903,13 @@ static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
     if (!cur_vec(m, hs, F_NST_NONCE_LEN, 1, &n, NULL))
       return;
     /* an empty nonce too, as tshark's "Session Ticket Nonce: <MISSING>" */
-    dx_add_bytes(x->p, hs, FL(F_NST_NONCE), n.t, n.off, cur_left(&n));
+    dx_add_bytes(x->p, hs, XF(F_NST_NONCE), n.t, n.off, cur_left(&n));
   }
   cur tk;
   if (!cur_vec(m, hs, F_NST_LEN, 2, &tk, NULL))
     return;
   if (cur_left(&tk))
-    dx_add_bytes(x->p, hs, FL(F_NST), tk.t, tk.off, cur_left(&tk));
+    dx_add_bytes(x->p, hs, XF(F_NST), tk.t, tk.off, cur_left(&tk));
   if (!v13 && x->stateful && cur_left(&tk)) {
     const uint8_t *tb = dx_get_ptr(tk.t, tk.off, cur_left(&tk));
     if (tb) {
@@ -2740,7 +2305,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
         int why = no_key_reason(x);
         if (x->early_data && why == WHY_NO_KEY)
           why = WHY_EARLY;
-        dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+        dx_node *n = dx_add_none(p, rec, XF(F_DECRYPT), rt, 0, 0);
         dx_node_set_flags(n, DX_NODE_GENERATED);
         dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(why));
       }
@@ -2750,7 +2315,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
   tls_keys *k = &c->keys[side];
   if (!k->dec) {
     {
-      dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+      dx_node *n = dx_add_none(p, rec, XF(F_DECRYPT), rt, 0, 0);
       dx_node_set_flags(n, DX_NODE_GENERATED);
       dx_expert(p, n, dx_field_expert(), k->why == WHY_FAILED ? DX_SEV_WARN : DX_SEV_NOTE, "[%s]",
                 why_text(k->why ? k->why : no_key_reason(x)));
@@ -2781,7 +2346,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
       /* 0-RTT data whose keys we lack, before the client's first
        * handshake record: skipped, it does not count (RFC 8446 4.2.10) */
       dx_tls_dec_set_seq(k->dec, seq);
-      dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+      dx_node *n = dx_add_none(p, rec, XF(F_DECRYPT), rt, 0, 0);
       dx_node_set_flags(n, DX_NODE_GENERATED);
       dx_expert(p, n, dx_field_expert(), DX_SEV_NOTE, "[%s]", why_text(WHY_EARLY_SKIP));
       return false;
@@ -2801,7 +2366,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
      * was reassembling is dropped, as at a TCP gap */
     if (c->inner)
       dx_stream_gap(c->inner, side);
-    dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, 0);
+    dx_node *n = dx_add_none(p, rec, XF(F_DECRYPT), rt, 0, 0);
     dx_node_set_flags(n, DX_NODE_GENERATED);
     dx_expert(p, n, dx_field_expert(), DX_SEV_WARN,
               "[%llu record%s before this one never reached TLS (bytes of the TCP stream lost, "
@@ -2810,7 +2375,7 @@ static bool try_decrypt(ctx *x, dx_node *rec, uint8_t *ct, uint16_t ver, dx_tvb 
               side ? "server" : "client");
   }
   if (rc != DX_TLS_DEC_OK) {
-    dx_node *n = dx_add_none(p, rec, FL(F_DECRYPT), rt, 0, rt->len);
+    dx_node *n = dx_add_none(p, rec, XF(F_DECRYPT), rt, 0, rt->len);
     dx_node_set_flags(n, DX_NODE_GENERATED);
     if (rc == DX_TLS_DEC_BAD_TAG)
       dx_expert(p, n, dx_field_expert(), DX_SEV_ERROR,
@@ -2894,26 +2459,18 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
 }
 
 /* One whole handshake message in t at [0, t->len). */
-static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
+/* The body of a handshake message of the given type, [off, end) of t,
+ * under hs; false if it was a HelloRetryRequest. */
+static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, uint32_t off,
+                           uint32_t end) {
   dx_packet *p = x->p;
-  uint8_t type = 0;
-  uint32_t mlen = 0;
-  dx_get_u8(t, 0, &type);
-  dx_get_u24(t, 1, &mlen);
-  dx_node *hs = dx_add_none(p, parent, FL(F_HS), t, 0, 4 + mlen);
-  const char *name = dx_val_name(dx_tls_hs_vals, type);
-  char unk[32];
-  if (!name) {
-    snprintf(unk, sizeof unk, "Unknown Handshake Message (%u)", type);
-    name = unk;
-  }
-  dx_add_item(p, hs, FL(F_HTYPE), t, 0, 1);
-  dx_add_item(p, hs, FL(F_HLEN), t, 1, 3);
-  if (type != 0 && 4 + mlen <= t->len)
-    transcript_add(x, t, 4 + mlen);
-  cur m = cur_make(p, t, 4, 4 + mlen, hs);
+  cur m = cur_make(x->fl, p, t, off, end, hs);
   bool hrr = false;
   switch (type) {
+  case HS_HELLO_VERIFY: /* DTLS (RFC 6347 4.2.1) */
+    cur_uint(&m, hs, F_HVER, 2, NULL);
+    short_vec(&m, hs, F_D_COOKIE_LEN, x->dtls ? F_D_COOKIE : F_COOKIE);
+    break;
   case HS_CLIENT_HELLO: client_hello(x, &m, hs); break;
   case HS_SERVER_HELLO: server_hello(x, &m, hs, &hrr); break;
   case HS_CERT: certificate(x, &m, hs); break;
@@ -2927,10 +2484,10 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   case HS_FINISHED:
     if (x->c->version == 0x0300 && cur_left(&m) >= 36) {
       /* SSL 3.0 (RFC 6101 5.6.9): md5_hash[16], sha_hash[20] */
-      dx_add_none(p, hs, FL(F_MD5_HASH), t, m.off, 16);
-      dx_add_none(p, hs, FL(F_SHA_HASH), t, m.off + 16, 20);
+      dx_add_none(p, hs, XF(F_MD5_HASH), t, m.off, 16);
+      dx_add_none(p, hs, XF(F_SHA_HASH), t, m.off + 16, 20);
     } else if (cur_left(&m)) {
-      dx_add_none(p, hs, FL(F_VERIFY), t, m.off, cur_left(&m));
+      dx_add_none(p, hs, XF(F_VERIFY), t, m.off, cur_left(&m));
     }
     m.off = m.end;
     break;
@@ -2941,15 +2498,35 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
     m.off = m.end; /* body not decoded */
     break;
   }
-  if (hrr)
+  if (!m.fail && cur_left(&m))
+    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message", cur_left(&m),
+                      cur_left(&m) == 1 ? "" : "s");
+  return hrr;
+}
+
+static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
+  dx_packet *p = x->p;
+  uint8_t type = 0;
+  uint32_t mlen = 0;
+  dx_get_u8(t, 0, &type);
+  dx_get_u24(t, 1, &mlen);
+  dx_node *hs = dx_add_none(p, parent, XF(F_HS), t, 0, 4 + mlen);
+  const char *name = dx_val_name(dx_tls_hs_vals, type);
+  char unk[32];
+  if (!name) {
+    snprintf(unk, sizeof unk, "Unknown Handshake Message (%u)", type);
+    name = unk;
+  }
+  dx_add_item(p, hs, XF(F_HTYPE), t, 0, 1);
+  dx_add_item(p, hs, XF(F_HLEN), t, 1, 3);
+  if (type != 0 && 4 + mlen <= t->len)
+    transcript_add(x, t, 4 + mlen);
+  if (handshake_body(x, hs, type, t, 4, 4 + mlen))
     name = "Hello Retry Request";
   if (type == HS_CLIENT_HELLO)
     tls13_early_keys(x);
   keys_after_message(x, type);
   dx_node_set_text(p, hs, "Handshake Protocol: %s", name);
-  if (!m.fail && cur_left(&m))
-    dx_mark_malformed(p, hs, "%u byte%s of undecoded data at the end of the message", cur_left(&m),
-                      cur_left(&m) == 1 ? "" : "s");
   if (x->nmsgs++ == 0)
     x->first_msg = name;
   if (type == HS_CLIENT_HELLO && x->sni_set)
@@ -3014,7 +2591,7 @@ static void hs_fragment(ctx *x, dx_node *rec, const dx_tvb *rt, uint32_t off, ui
                         uint8_t type) {
   dx_packet *p = x->p;
   const char *tn = dx_val_name_def(dx_tls_hs_vals, type, "Unknown");
-  dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, off, len);
+  dx_node *fr = dx_add_none(p, rec, XF(F_HS), rt, off, len);
   dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment)", tn);
   if (x->nmsgs++ == 0) {
     const char *fm = dx_arena_printf(&p->arena, "%s (fragment)", tn);
@@ -3048,7 +2625,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       /* a middle piece: tshark names the record "Multiple Handshake
        * Messages" and says nothing in the Info column (which TLS still
        * takes over from TCP) */
-      dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, 0, off);
+      dx_node *fr = dx_add_none(p, rec, XF(F_HS), rt, 0, off);
       dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment)",
                        dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
       x->nmsgs += 2;
@@ -3060,7 +2637,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
     }
     if (d->hs_need && d->hs_len >= d->hs_need) {
       /* tshark: the piece that completes the message, then the message */
-      dx_node *lf = dx_add_none(p, rec, FL(F_HS), rt, 0, off);
+      dx_node *lf = dx_add_none(p, rec, XF(F_HS), rt, 0, off);
       dx_node_set_text(p, lf, "Handshake Protocol: %s (last fragment)",
                        dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
       dx_tvb mt =
@@ -3068,7 +2645,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       uint32_t total = d->hs_len;
       if (mt.len == total) {
         handshake_message(x, &mt, rec);
-        dx_node *rl = dx_add_uint(p, rec, FL(F_REASM_LEN), &mt, 0, total, total);
+        dx_node *rl = dx_add_uint(p, rec, XF(F_REASM_LEN), &mt, 0, total, total);
         dx_node_set_flags(rl, DX_NODE_GENERATED);
       } else {
         dx_expert(p, rec, dx_field_limit(), DX_SEV_WARN,
@@ -3099,7 +2676,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       /* No stream state: dissect what is there as a cut message. */
       dx_tvb mt = dx_tvb_sub(rt, off, left);
       if (left < 4) {
-        dx_node *fr = dx_add_none(p, rec, FL(F_HS), rt, off, left);
+        dx_node *fr = dx_add_none(p, rec, XF(F_HS), rt, off, left);
         dx_mark_truncated(p, fr, "handshake message header needs 4 bytes");
       } else {
         handshake_message(x, &mt, rec);
@@ -3144,20 +2721,20 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
    * 1.3 ones already, as tshark names them */
   bool early = (c->early13 || c->early_offered) && !c->version && x->dir == c->client_dir;
   const char *vs = ver_short(c->version ? c->version : early ? 0x0304 : ver);
-  dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 5u + len);
+  dx_node *rec = dx_add_none(p, tls, XF(F_RECORD), t, off, 5u + len);
   bool opaque = (c->tls13 || early) && ct == 23;
   if (early && ct == 23)
     x->early_data = true;
   if (early)
     x->early_rec = true;
-  dx_add_item(p, rec, FL(opaque ? F_OPAQUE : F_CT), t, off, 1);
-  dx_add_item(p, rec, FL(F_RVER), t, off + 1, 2);
-  dx_node *ln = dx_add_item(p, rec, FL(F_RLEN), t, off + 3, 2);
+  dx_add_item(p, rec, XF(opaque ? F_OPAQUE : F_CT), t, off, 1);
+  dx_add_item(p, rec, XF(F_RVER), t, off + 1, 2);
+  dx_node *ln = dx_add_item(p, rec, XF(F_RLEN), t, off + 3, 2);
   /* RFC 5246 6.2.3, RFC 8446 5.2: as tshark 4.0's ssl_check_record_length()
    * (the record is shown all the same) */
   uint32_t expansion = c->version == 0x0304 || c->tls13 ? 256u : 2048u;
   if (len > 16384u + expansion)
-    dx_expert(p, ln, FL(F_RLEN_INVALID), DX_SEV_ERROR,
+    dx_expert(p, ln, XF(F_RLEN_INVALID), DX_SEV_ERROR,
               "TLSCiphertext length MUST NOT exceed 2^14 + %u", expansion);
   dx_tvb rt = dx_tvb_sub(t, off + 5, len);
   if (rt.len < len)
@@ -3175,20 +2752,20 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     enc = false;
     x->decrypted = true;
     if (opaque) {
-      dx_node *cn = dx_add_uint(p, rec, FL(F_CT), &rt, 0, 0, ct);
+      dx_node *cn = dx_add_uint(p, rec, XF(F_CT), &rt, 0, 0, ct);
       dx_node_set_flags(cn, DX_NODE_GENERATED);
     }
   }
   switch (ct) {
   case 20: {
-    dx_node *ccs = dx_add_none(p, rec, FL(F_CCS), &rt, 0, rt.len);
+    dx_node *ccs = dx_add_none(p, rec, XF(F_CCS), &rt, 0, rt.len);
     /* TLS <= 1.2: the server changes cipher spec first only in an
      * abbreviated handshake (RFC 5246 7.3), which resumes a session; a
      * note on its CCS, as tshark's */
     if (!c->tls13 && !c->hrr && x->stateful && side == 0)
       c->client_ccs = true;
     else if (!c->tls13 && !c->hrr && x->stateful && side == 1 && !c->client_ccs)
-      dx_expert(p, ccs, FL(F_RESUMED), DX_SEV_NOTE,
+      dx_expert(p, ccs, XF(F_RESUMED), DX_SEV_NOTE,
                 "This session reuses previously negotiated keys (Session resumption)");
     dx_node_set_text(p, rec, "%s Record Layer: Change Cipher Spec Protocol: Change Cipher Spec",
                      vs);
@@ -3215,7 +2792,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     break;
   }
   case 21: {
-    dx_node *a = dx_add_none(p, rec, FL(F_ALERT), &rt, 0, rt.len);
+    dx_node *a = dx_add_none(p, rec, XF(F_ALERT), &rt, 0, rt.len);
     if (enc || rt.len != 2) {
       dx_node_set_text(p, a, "Alert Message: Encrypted Alert");
       dx_node_set_text(p, rec, "%s Record Layer: Encrypted Alert", vs);
@@ -3225,8 +2802,8 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     uint8_t lv = 0, ds = 0;
     dx_get_u8(&rt, 0, &lv);
     dx_get_u8(&rt, 1, &ds);
-    dx_add_item(p, a, FL(F_ALEVEL), &rt, 0, 1);
-    dx_add_item(p, a, FL(F_ADESC), &rt, 1, 1);
+    dx_add_item(p, a, XF(F_ALEVEL), &rt, 0, 1);
+    dx_add_item(p, a, XF(F_ADESC), &rt, 1, 1);
     const char *ln = dx_val_name_def(alert_level_vals, lv, "Unknown");
     const char *dn = dx_val_name_def(dx_tls_alert_vals, ds, "Unknown");
     dx_node_set_text(p, a, "Alert Message");
@@ -3239,7 +2816,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     dx_get_u8(&rt, 0, &first);
     bool known = dx_val_name(dx_tls_hs_vals, first) != NULL;
     if (enc || (!d->hs_len && !known) || rt.len == 0) {
-      dx_node *h = dx_add_none(p, rec, FL(F_HS), &rt, 0, rt.len);
+      dx_node *h = dx_add_none(p, rec, XF(F_HS), &rt, 0, rt.len);
       dx_node_set_text(p, h, "Handshake Protocol: Encrypted Handshake Message");
       dx_node_set_text(p, rec, "%s Record Layer: Handshake Protocol: Encrypted Handshake Message",
                        vs);
@@ -3259,11 +2836,11 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   }
   case 23: {
     const char *ap = app_proto_name(x);
-    dx_add_bytes(p, rec, FL(F_APPDATA), &wire, 0, wire.len);
+    dx_add_bytes(p, rec, XF(F_APPDATA), &wire, 0, wire.len);
     dx_node_set_text(p, rec, "%s Record Layer: Application Data Protocol: %s", vs,
                      ap ? ap : "Application Data");
     if (ap) {
-      dx_node *an = dx_add_string(p, rec, FL(F_APPPROTO), &wire, 0, 0, ap, strlen(ap));
+      dx_node *an = dx_add_string(p, rec, XF(F_APPPROTO), &wire, 0, 0, ap, strlen(ap));
       dx_node_set_flags(an, DX_NODE_GENERATED);
     }
     if (c->tls13 && !x->decrypted && !c->note_done && c->client_dir >= 0 &&
@@ -3273,7 +2850,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
           "In TLS 1.3 the server's Certificate, CertificateVerify and Finished travel "
           "encrypted after the ServerHello; they can be read only with the session keys "
           "(SSLKEYLOGFILE)";
-      dx_node *nn = dx_add_string(p, rec, FL(F_NOTE), &rt, 0, 0, note, sizeof note - 1);
+      dx_node *nn = dx_add_string(p, rec, XF(F_NOTE), &rt, 0, 0, note, sizeof note - 1);
       dx_node_set_flags(nn, DX_NODE_GENERATED);
       dx_node_set_text(p, nn, "Note: %s", note);
     }
@@ -3283,13 +2860,13 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
     break;
   }
   case 24:
-    dx_add_none(p, rec, FL(F_HEARTBEAT), &rt, 0, rt.len);
+    dx_add_none(p, rec, XF(F_HEARTBEAT), &rt, 0, rt.len);
     dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs, enc ? "Encrypted " : "");
     info_add(x, "%sHeartbeat", enc ? "Encrypted " : "");
     break;
   default:
     if (x->decrypted) {
-      dx_node *u = dx_add_bytes(p, rec, FL(F_APPDATA), &rt, 0, rt.len);
+      dx_node *u = dx_add_bytes(p, rec, XF(F_APPDATA), &rt, 0, rt.len);
       dx_mark_malformed(p, u, "Unknown inner content type %u", ct);
     }
     break;
@@ -3384,14 +2961,14 @@ static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls,
   uint16_t hlen = 0; /* the header's length (len is less when the record is cut) */
   dx_get_u16(t, off, &hlen);
   hlen &= 0x7fff;
-  dx_node *rec = dx_add_none(p, tls, FL(F_RECORD), t, off, 2u + len);
+  dx_node *rec = dx_add_none(p, tls, XF(F_RECORD), t, off, 2u + len);
   dx_node_set_text(p, rec, "SSLv2 Record Layer: Client Hello");
-  dx_node *v = dx_add_uint(p, rec, FL(F_RVER), t, off, 0, 0x0002);
+  dx_node *v = dx_add_uint(p, rec, XF(F_RVER), t, off, 0, 0x0002);
   dx_node_set_flags(v, DX_NODE_GENERATED);
-  dx_add_uint(p, rec, FL(F_RLEN), t, off, 2, hlen);
+  dx_add_uint(p, rec, XF(F_RLEN), t, off, 2, hlen);
   info_add(x, "Client Hello");
   dx_tvb r = dx_tvb_sub(t, off + 2, len);
-  dx_node *mt = dx_add_item(p, rec, FL(F_HTYPE), &r, 0, 1);
+  dx_node *mt = dx_add_item(p, rec, XF(F_HTYPE), &r, 0, 1);
   dx_node_set_text(p, mt, "Handshake Message Type: Client Hello (1)");
   uint16_t csl = 0, sidl = 0, chl = 0;
   if (len < 9 || !dx_get_u16(&r, 3, &csl) || !dx_get_u16(&r, 5, &sidl) ||
@@ -3402,10 +2979,10 @@ static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls,
       dx_mark_malformed(p, rec, "SSLv2 Client Hello: shorter than its 9-byte header");
     return;
   }
-  dx_add_item(p, rec, FL(F_HVER), &r, 1, 2);
-  dx_add_item(p, rec, FL(F_V2_CSLEN), &r, 3, 2);
-  dx_add_item(p, rec, FL(F_SIDLEN), &r, 5, 2);
-  dx_add_item(p, rec, FL(F_V2_CHLEN), &r, 7, 2);
+  dx_add_item(p, rec, XF(F_HVER), &r, 1, 2);
+  dx_add_item(p, rec, XF(F_V2_CSLEN), &r, 3, 2);
+  dx_add_item(p, rec, XF(F_SIDLEN), &r, 5, 2);
+  dx_add_item(p, rec, XF(F_V2_CHLEN), &r, 7, 2);
   if (len < hlen) { /* the capture cut the record */
     dx_mark_truncated(p, rec, "SSLv2 Client Hello cut short");
     return;
@@ -3414,7 +2991,7 @@ static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls,
     dx_mark_malformed(p, rec, "SSLv2 Client Hello: lengths do not fit the record");
     return;
   }
-  dx_node *css = dx_add_none(p, rec, FL(F_CSS), &r, 9, csl);
+  dx_node *css = dx_add_none(p, rec, XF(F_CSS), &r, 9, csl);
   dx_node_set_text(p, css, "Cipher Specs (%u specs)", csl / 3u);
   for (uint32_t i = 0; i + 3 <= csl; i += 3) {
     uint32_t spec = 0;
@@ -3423,15 +3000,15 @@ static void v2_client_hello(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls,
         spec >> 16 ? dx_val_name(ssl2_spec_vals, spec) : dx_val_name(dx_tls_cipher_vals, spec);
     if (!name)
       name = dx_val_name(ssl2_spec_vals, spec);
-    dx_node *s = dx_add_item(p, css, FL(F_V2_SPEC), &r, 9 + i, 3);
+    dx_node *s = dx_add_item(p, css, XF(F_V2_SPEC), &r, 9 + i, 3);
     dx_node_set_text(p, s, "Cipher Spec: %s (0x%06x)", name ? name : "Unknown", spec);
   }
   if (sidl) {
-    dx_node *sn = dx_add_bytes(p, rec, FL(F_SID), &r, 9u + csl, sidl);
+    dx_node *sn = dx_add_bytes(p, rec, XF(F_SID), &r, 9u + csl, sidl);
     dx_node_set_text(p, sn, "Session ID (%u byte%s)", sidl, sidl == 1 ? "" : "s");
   }
   if (chl)
-    dx_add_none(p, rec, FL(F_V2_CHALLENGE), &r, 9u + csl + sidl, chl);
+    dx_add_none(p, rec, XF(F_V2_CHALLENGE), &r, 9u + csl + sidl, chl);
   /* RFC 6101 E.1: specs of 3 bytes, a session id of 0 or 16 bytes, a
    * challenge of 16 to 32 bytes (shown anyway, as tshark shows it, but no
    * client random is taken from it) */
@@ -3486,6 +3063,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   ctx x;
   memset(&x, 0, sizeof x);
   x.p = p;
+  x.fl = tls_fields;
   x.c = c;
   x.dir = p->flow_dir & 1;
   x.stateful = c != &tmp;
@@ -3794,7 +3372,7 @@ static void quic_piece(dx_tls_quic *q, int dir, uint64_t frame, uint32_t len) {
  * message whose rest comes later (tshark's label) */
 static dx_node *quic_fragment(ctx *x, dx_node *rec, const dx_tvb *t, uint32_t off, uint32_t len,
                               uint8_t type, const char *what) {
-  dx_node *fr = dx_add_none(x->p, rec, FL(F_HS), t, off, len);
+  dx_node *fr = dx_add_none(x->p, rec, XF(F_HS), t, off, len);
   dx_node_set_text(x->p, fr, "Handshake Protocol: %s (%s)",
                    dx_val_name_def(dx_tls_hs_vals, type, "Unknown"), what);
   return fr;
@@ -3805,7 +3383,7 @@ static void quic_pieces(ctx *x, dx_tls_quic *q, dx_node *rec, const dx_tvb *mt) 
   dx_packet *p = x->p;
   int dir = x->dir & 1;
   uint32_t n = q->npieces[dir], shown = n < QUIC_HS_PIECES ? n : QUIC_HS_PIECES;
-  dx_node *fl = dx_add_none(p, rec, FL(F_HS_FRAGS), mt, 0, mt->len);
+  dx_node *fl = dx_add_none(p, rec, XF(F_HS_FRAGS), mt, 0, mt->len);
   dx_node_set_flags(fl, DX_NODE_GENERATED);
   if (dx_packet_labels(p)) {
     dx_sb sb;
@@ -3826,13 +3404,13 @@ static void quic_pieces(ctx *x, dx_tls_quic *q, dx_node *rec, const dx_tvb *mt) 
     uint32_t len = q->piece_len[dir][i];
     if (at > mt->len || len > mt->len - at)
       len = at > mt->len ? 0 : mt->len - at;
-    dx_node *f = dx_add_uint(p, fl, FL(F_HS_FRAG), mt, at, len, q->piece_frame[dir][i]);
+    dx_node *f = dx_add_uint(p, fl, XF(F_HS_FRAG), mt, at, len, q->piece_frame[dir][i]);
     dx_node_set_text(p, f, "Frame: %" PRIu64 ", payload: %u-%u (%u byte%s)", q->piece_frame[dir][i],
                      at, len ? at + len - 1 : at, len, len == 1 ? "" : "s");
     dx_node_set_flags(f, DX_NODE_GENERATED);
     at += len;
   }
-  dx_node *c = dx_add_uint(p, fl, FL(F_HS_FRAG_COUNT), mt, 0, 0, n);
+  dx_node *c = dx_add_uint(p, fl, XF(F_HS_FRAG_COUNT), mt, 0, 0, n);
   dx_node_set_flags(c, DX_NODE_GENERATED);
   q->npieces[dir] = 0;
 }
@@ -3873,6 +3451,7 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
   ctx x;
   memset(&x, 0, sizeof x);
   x.p = p;
+  x.fl = tls_fields;
   x.c = &q->c;
   x.dir = sender & 1;
   x.stateful = true;
@@ -3990,4 +3569,58 @@ const char *dx_tls_quic_alpn(const dx_tls_quic *q) {
   /* before the server's choice (0-RTT data), the protocol the client
    * offered first: the one its early data speaks */
   return q->c.alpn[0] ? q->c.alpn : q->c.alpn_offered;
+}
+
+/* ---- DTLS (dtls.c): its handshake messages ------------------------------ */
+struct dx_tls_dgram {
+  tls_conv c;
+};
+
+dx_tls_dgram *dx_tls_dgram_new(dx_packet *p) {
+  uint64_t *budget = dx_packet_stream_budget(p);
+  uint64_t max = dx_packet_config(p)->max_total_stream_bytes;
+  if (!dx_budget_take(budget, max, CONV_COST))
+    return NULL;
+  dx_tls_dgram *d = malloc(sizeof *d);
+  if (!d) {
+    dx_budget_give(budget, CONV_COST);
+    return NULL;
+  }
+  conv_init(&d->c);
+  d->c.budget = budget;
+  d->c.budget_max = max;
+  return d;
+}
+
+void dx_tls_dgram_free(dx_tls_dgram *d) {
+  conv_free(d ? &d->c : NULL);
+}
+
+#define DF(i) (&dx_dtls_fields[(i)])
+const char *dx_tls_dgram_handshake(dx_packet *p, dx_tls_dgram *d, int sender, const dx_tvb *t,
+                                   const dx_tvb *body, const char *suffix, dx_node *parent) {
+  tls_conv tmp;
+  conv_init(&tmp);
+  ctx x;
+  memset(&x, 0, sizeof x);
+  x.p = p;
+  x.fl = dx_dtls_fields;
+  x.c = d ? &d->c : &tmp;
+  x.dir = sender & 1;
+  x.stateful = d != NULL;
+  x.app_cols = true; /* dtls.c writes the columns */
+  x.dtls = true;
+  uint8_t type = 0;
+  dx_get_u8(t, 0, &type);
+  dx_node *hs = dx_add_none(p, parent, DF(F_HS), t, 0, t->len);
+  dx_add_item(p, hs, DF(F_HTYPE), t, 0, 1);
+  dx_add_item(p, hs, DF(F_HLEN), t, 1, 3);
+  dx_add_item(p, hs, DF(F_D_MSGSEQ), t, 4, 2);
+  dx_add_item(p, hs, DF(F_D_FRAGOFF), t, 6, 3);
+  dx_add_item(p, hs, DF(F_D_FRAGLEN), t, 9, 3);
+  const char *name = dx_val_name_def(dx_tls_hs_vals, type, "Unknown Handshake Message");
+  if (body && handshake_body(&x, hs, type, body, 0, body->len))
+    name = "Hello Retry Request";
+  dx_node_set_text(p, hs, "Handshake Protocol: %s%s", name, suffix);
+  return name;
 }

@@ -36,4 +36,21 @@ bool dx_tls_quic_client_random(const dx_tls_quic *q, uint8_t out[32]);
 uint16_t dx_tls_quic_suite(const dx_tls_quic *q);
 const char *dx_tls_quic_alpn(const dx_tls_quic *q);
 
+/* The handshake state of one DTLS association (dtls.c), opaque: what the
+ * hellos told (the version, the client's direction, JA3). Counts against
+ * the session's stream byte budget; NULL when over it or on OOM. */
+typedef struct dx_tls_dgram dx_tls_dgram;
+dx_tls_dgram *dx_tls_dgram_new(dx_packet *p);
+void dx_tls_dgram_free(dx_tls_dgram *d); /* NULL is fine */
+
+/* Dissects one DTLS handshake message (RFC 6347 4.2.2) under parent with
+ * the dtls.* fields: t holds its 12-byte header and fragment; body, if
+ * not NULL, the whole message body (the fragment itself when it is whole,
+ * else the reassembled body) dissected as TLS's (hellos with DTLS's
+ * cookie, HelloVerifyRequest, certificates, ...). The tree reads
+ * "Handshake Protocol: NAME" + suffix (" (Fragment)", " (Reassembled)").
+ * d may be NULL (no state). Returns NAME, a static string. */
+const char *dx_tls_dgram_handshake(dx_packet *p, dx_tls_dgram *d, int sender, const dx_tvb *t,
+                                   const dx_tvb *body, const char *suffix, dx_node *parent);
+
 #endif

@@ -6,7 +6,7 @@
 # ~/.cache/libdissect/ndpi-tests) and never committed. On every capture
 # but those in EXCLUDED, `dissect -T fields -E occurrence=a` must equal
 # tshark's, frame by frame, for the fields of fields-ndpi.txt (IPv4, IPv6,
-# UDP, TCP and its sequence analysis, DNS, TLS, HTTP/1.x, NTP). The expected
+# UDP, TCP and its sequence analysis, DNS, TLS, DTLS, HTTP/1.x, NTP). The expected
 # values are tshark's; a frame listed in KEPT differs for the reason
 # written beside it and is left out of the comparison for the fields it
 # names. A capture in EXCLUDED is not compared at all, for the reason
@@ -35,7 +35,7 @@ EXCLUDED=$(
 doq.pcapng DNS over QUIC (tshark decodes DNS in QUIC streams), which dissect does not decode
 vnc.pcap tshark's VNC dissector starts a new conversation at the first VNC message: tcp.stream and TCP's sequence analysis start again in tshark
 rdp.pcap tshark's TPKT dissector keeps the connection after RDP's negotiation and shows its TLS records as "TPKT Continuation"; dissect shows the TLS handshake
-anyconnect-vpn.pcap TLS on TCP port 8009, AJP13's port in tshark: its AJP13 dissector reads the records' first 4 bytes as an AJP13 header and waits for a PDU the capture never completes; dissect has no AJP13 dissector and finds the TLS records by the heuristic (its TCP port 443 streams, mDNS and SSDP compare equal); its DTLS on UDP port 443 is not decoded by dissect
+anyconnect-vpn.pcap TLS on TCP port 8009, AJP13's port in tshark: its AJP13 dissector reads the records' first 4 bytes as an AJP13 header and waits for a PDU the capture never completes; dissect has no AJP13 dissector and finds the TLS records by the heuristic (its TCP port 443 streams, mDNS and SSDP compare equal) (its DTLS on UDP port 443, found by the heuristic, gives the same summary lines)
 dnscrypt-v1-and-resolver-pings.pcap DNSCrypt certificates in TXT records: tshark 4.0 cuts a TXT string at its first NUL byte, dissect shows it whole, escaped; DNSCrypt on other ports
 avast_securedns.pcapng DNSCrypt, as dnscrypt-v1-and-resolver-pings.pcap
 badpackets.pcap DNS in first IP fragments never reassembled: tshark drops a record whose data runs past the fragment's end, dissect shows its fixed part marked malformed

@@ -6,7 +6,7 @@
 # 4.0 does. The one difference allowed everywhere: dissect ends a Client
 # Hello's Info with " (SNI=name)", as Wireshark 4.2 and later do; it is
 # taken out before comparing. The other captures differ in lines of
-# protocols dissect does not decode (VNC, RDP, DTLS, STUN, ...) or for
+# protocols dissect does not decode (VNC, RDP, STUN, ...) or for
 # the reasons test_tshark_ndpi.sh lists; a capture made equal joins EQUAL.
 # A mismatch is a bug on one of the two sides: find out which before
 # changing anything. Skipped (77) when the captures have not been fetched.
@@ -26,7 +26,8 @@ EQUAL=(
   bad-dns-traffic.pcap bittorrent_ip.pcap check_mk_new.pcap chrome.pcap dhcp-fuzz.pcapng
   dlt_ppp.pcap dns-invalid-chars.pcap dns_ambiguous_names.pcap dns_doh.pcap dns_dot.pcap
   dns_exfiltration.pcap dns_fragmented.pcap dns_invert_query.pcapng dns_long_domainname.pcap
-  dnscrypt-v2-doh.pcap dropbox.pcap encrypted_sni.pcap ethereum.pcap exe_download.pcap
+  dnscrypt-v2-doh.pcap dropbox.pcap dtls.pcap dtls2.pcap dtls_certificate_fragments.pcap
+  dtls_session_id_and_coockie_both.pcap encrypted_sni.pcap ethereum.pcap exe_download.pcap
   exe_download_as_png.pcap facebook.pcap firefox.pcap forticlient.pcap genshin-impact.pcap
   google_ssl.pcap googledns_android10.pcap h323-overflow.pcap hpvirtgrp.pcap
   http-crash-content-disposition.pcap http-lines-split.pcap http-manipulated.pcap http_auth.pcap
