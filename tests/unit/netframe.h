@@ -104,6 +104,27 @@ static inline uint16_t nf_icmp6_cksum(const uint8_t *ip6, const uint8_t *msg, si
   return nf_cksum(msg, n, sum);
 }
 
+/* Ethernet, IPv4 10.0.0.1 <-> 10.0.0.2 (rev: from .2 to .1), UDP with a
+ * zero checksum, and msg (n bytes). The frame's length. */
+static inline size_t nf_udp4(uint8_t *b, int rev, uint16_t sport, uint16_t dport, const void *msg,
+                             size_t n) {
+  size_t o = nf_eth(b, 0x0800);
+  size_t ih = nf_ip4(b + o, 17, 1, 0, NULL, 0, 8 + n);
+  if (rev) { /* swap the addresses: the header checksum stays right */
+    uint8_t tmp[4];
+    memcpy(tmp, b + o + 12, 4);
+    memcpy(b + o + 12, b + o + 16, 4);
+    memcpy(b + o + 16, tmp, 4);
+  }
+  o += ih;
+  b[o] = (uint8_t)(sport >> 8), b[o + 1] = (uint8_t)sport;
+  b[o + 2] = (uint8_t)(dport >> 8), b[o + 3] = (uint8_t)dport;
+  b[o + 4] = (uint8_t)((8 + n) >> 8), b[o + 5] = (uint8_t)(8 + n);
+  b[o + 6] = b[o + 7] = 0;
+  memmove(b + o + 8, msg, n);
+  return o + 8 + n;
+}
+
 /* Feeds one frame at time (sec, nsec). */
 static inline dx_packet *nf_feed(dx_session *s, int linktype, const uint8_t *b, size_t n,
                                  int64_t sec, uint32_t nsec) {

@@ -13,27 +13,6 @@
 
 static uint8_t fb[1024];
 
-/* Ethernet, IPv4 10.0.0.1 <-> 10.0.0.2 (rev: from .2 to .1), UDP with a
- * zero checksum, and msg. */
-static size_t udp_frame(uint8_t *b, int rev, uint16_t sport, uint16_t dport, const uint8_t *msg,
-                        size_t n) {
-  size_t o = nf_eth(b, 0x0800);
-  size_t ih = nf_ip4(b + o, 17, 1, 0, NULL, 0, 8 + n);
-  if (rev) { /* swap the addresses: the header checksum stays right */
-    uint8_t tmp[4];
-    memcpy(tmp, b + o + 12, 4);
-    memcpy(b + o + 12, b + o + 16, 4);
-    memcpy(b + o + 16, tmp, 4);
-  }
-  o += ih;
-  b[o] = (uint8_t)(sport >> 8), b[o + 1] = (uint8_t)sport;
-  b[o + 2] = (uint8_t)(dport >> 8), b[o + 3] = (uint8_t)dport;
-  b[o + 4] = (uint8_t)((8 + n) >> 8), b[o + 5] = (uint8_t)(8 + n);
-  b[o + 6] = b[o + 7] = 0;
-  memcpy(b + o + 8, msg, n);
-  return o + 8 + n;
-}
-
 /* A record at b: content type, version, epoch, sequence number, payload. */
 static size_t rec(uint8_t *b, uint8_t ct, uint16_t ver, uint16_t epoch, uint64_t seq,
                   const uint8_t *pl, size_t n) {
@@ -92,7 +71,7 @@ static void test_handshake(void) {
   /* frame 1: ClientHello without a cookie */
   size_t bl = client_hello(body, 0);
   size_t hl = hs(h, 1, (uint32_t)bl, 0, 0, (uint32_t)bl, body);
-  size_t n = udp_frame(fb, 0, 40000, 4433, m, rec(m, 22, 0xfeff, 0, 0, h, hl));
+  size_t n = nf_udp4(fb, 0, 40000, 4433, m, rec(m, 22, 0xfeff, 0, 0, h, hl));
   dx_packet *p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLS");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Client Hello");
@@ -112,7 +91,7 @@ static void test_handshake(void) {
   /* frame 2: HelloVerifyRequest with a 4-byte cookie */
   static const uint8_t hvr[] = {0xfe, 0xff, 4, 0xc0, 0xc1, 0xc2, 0xc3};
   hl = hs(h, 3, sizeof hvr, 0, 0, sizeof hvr, hvr);
-  n = udp_frame(fb, 1, 4433, 40000, m, rec(m, 22, 0xfeff, 0, 0, h, hl));
+  n = nf_udp4(fb, 1, 4433, 40000, m, rec(m, 22, 0xfeff, 0, 0, h, hl));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.0");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Hello Verify Request");
@@ -122,7 +101,7 @@ static void test_handshake(void) {
   /* frame 3: ClientHello with the cookie, sequence 1 */
   bl = client_hello(body, 4);
   hl = hs(h, 1, (uint32_t)bl, 1, 0, (uint32_t)bl, body);
-  n = udp_frame(fb, 0, 40000, 4433, m, rec(m, 22, 0xfeff, 0, 1, h, hl));
+  n = nf_udp4(fb, 0, 40000, 4433, m, rec(m, 22, 0xfeff, 0, 1, h, hl));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.0");
   EXPECT(p, "dtls.record.sequence_number", "1");
@@ -142,7 +121,7 @@ static void test_handshake(void) {
   static const uint8_t cert[3] = {0}; /* certificates_length 0 */
   size_t ml = rec(m, 22, 0xfeff, 0, 1, h, hs(h, 2, (uint32_t)so, 1, 0, (uint32_t)so, sh));
   ml += rec(m + ml, 22, 0xfeff, 0, 2, h, hs(h, 11, 3, 2, 0, 2, cert));
-  n = udp_frame(fb, 1, 4433, 40000, m, ml);
+  n = nf_udp4(fb, 1, 4433, 40000, m, ml);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.2");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Server Hello, Certificate (Fragment)");
@@ -154,7 +133,7 @@ static void test_handshake(void) {
   /* frame 5: the last fragment, and ServerHelloDone */
   ml = rec(m, 22, 0xfeff, 0, 3, h, hs(h, 11, 3, 2, 2, 1, cert));
   ml += rec(m + ml, 22, 0xfeff, 0, 4, h, hs(h, 14, 0, 3, 0, 0, cert));
-  n = udp_frame(fb, 1, 4433, 40000, m, ml);
+  n = nf_udp4(fb, 1, 4433, 40000, m, ml);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.2");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Certificate (Reassembled), Server Hello Done");
@@ -174,19 +153,19 @@ static void test_handshake(void) {
     enc[i] = (uint8_t)(0x91 * i + 3);
   ml = rec(m, 20, 0xfefd, 0, 2, &one, 1);
   ml += rec(m + ml, 22, 0xfefd, 1, 0, enc, sizeof enc);
-  n = udp_frame(fb, 0, 40000, 4433, m, ml);
+  n = nf_udp4(fb, 0, 40000, 4433, m, ml);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Change Cipher Spec, Encrypted Handshake Message");
   CU_ASSERT_STRING_EQUAL(tu_nth(p, "dtls.record.epoch", 1), "1");
   dx_packet_free(p);
   /* frame 7: application data; frame 8: an encrypted alert */
-  n = udp_frame(fb, 0, 40000, 4433, m, rec(m, 23, 0xfefd, 1, 1, enc, sizeof enc));
+  n = nf_udp4(fb, 0, 40000, 4433, m, rec(m, 23, 0xfefd, 1, 1, enc, sizeof enc));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Application Data");
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.2");
   CU_ASSERT_EQUAL(tu_count(p, "dtls.app_data"), 1);
   dx_packet_free(p);
-  n = udp_frame(fb, 1, 4433, 40000, m, rec(m, 21, 0xfefd, 1, 5, enc, 26));
+  n = nf_udp4(fb, 1, 4433, 40000, m, rec(m, 21, 0xfefd, 1, 5, enc, 26));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encrypted Alert");
   dx_packet_free(p);
@@ -199,7 +178,7 @@ static void test_alert_capwap_and_others(void) {
   dx_session *s = NULL;
   uint8_t m[100];
   static const uint8_t alert[] = {2, 40};
-  size_t n = udp_frame(fb, 0, 40002, 5684, m, rec(m, 21, 0x0100, 0, 7, alert, 2));
+  size_t n = nf_udp4(fb, 0, 40002, 5684, m, rec(m, 21, 0x0100, 0, 7, alert, 2));
   dx_packet *p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLS 1.0 (OpenSSL pre 0.9.8f)");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Alert (Level: Fatal, Description: Handshake Failure)");
@@ -207,13 +186,13 @@ static void test_alert_capwap_and_others(void) {
   EXPECT(p, "dtls.record.sequence_number", "7");
   dx_packet_free(p);
   /* TLS's version, or a record that does not fill the datagram: no DTLS */
-  n = udp_frame(fb, 0, 40003, 4444, m, rec(m, 21, 0x0303, 0, 7, alert, 2));
+  n = nf_udp4(fb, 0, 40003, 4444, m, rec(m, 21, 0x0303, 0, 7, alert, 2));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_EQUAL(tu_count(p, "dtls"), 0);
   dx_packet_free(p);
   size_t ml = rec(m, 21, 0xfeff, 0, 7, alert, 2);
   m[ml++] = 0;
-  n = udp_frame(fb, 0, 40003, 4444, m, ml);
+  n = nf_udp4(fb, 0, 40003, 4444, m, ml);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_EQUAL(tu_count(p, "dtls"), 0);
   dx_packet_free(p);
@@ -222,7 +201,7 @@ static void test_alert_capwap_and_others(void) {
   uint8_t enc[24];
   memset(enc, 0x5a, sizeof enc);
   ml = 4 + rec(m + 4, 21, 0xfeff, 1, 1, enc, sizeof enc);
-  n = udp_frame(fb, 1, 5246, 12379, m, ml);
+  n = nf_udp4(fb, 1, 5246, 12379, m, ml);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "DTLSv1.0");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encrypted Alert");
@@ -241,11 +220,11 @@ static void test_truncation(void) {
   size_t hl = hs(h, 1, (uint32_t)bl, 1, 0, (uint32_t)bl, body);
   size_t ml = rec(m, 22, 0xfeff, 0, 1, h, hl);
   ml += rec(m + ml, 22, 0xfeff, 0, 2, h, hs(h, 11, 300, 2, 100, 20, body));
-  size_t n = udp_frame(fb, 0, 40000, 853, m, ml);
+  size_t n = nf_udp4(fb, 0, 40000, 853, m, ml);
   CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
   /* a fragment whose offset and length run past the message */
   ml = rec(m, 22, 0xfeff, 0, 2, h, hs(h, 11, 10, 2, 8, 20, body));
-  n = udp_frame(fb, 0, 40000, 853, m, ml);
+  n = nf_udp4(fb, 0, 40000, 853, m, ml);
   CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
 }
 

@@ -11,27 +11,6 @@
 
 static uint8_t fb[256];
 
-/* Ethernet, IPv4 10.0.0.1 <-> 10.0.0.2 (rev: from .2 to .1), UDP with a
- * zero checksum, and msg. */
-static size_t wg_frame(uint8_t *b, int rev, uint16_t sport, uint16_t dport, const uint8_t *msg,
-                       size_t n) {
-  size_t o = nf_eth(b, 0x0800);
-  size_t ih = nf_ip4(b + o, 17, 1, 0, NULL, 0, 8 + n);
-  if (rev) { /* swap the addresses: the header checksum stays right */
-    uint8_t tmp[4];
-    memcpy(tmp, b + o + 12, 4);
-    memcpy(b + o + 12, b + o + 16, 4);
-    memcpy(b + o + 16, tmp, 4);
-  }
-  o += ih;
-  b[o] = (uint8_t)(sport >> 8), b[o + 1] = (uint8_t)sport;
-  b[o + 2] = (uint8_t)(dport >> 8), b[o + 3] = (uint8_t)dport;
-  b[o + 4] = (uint8_t)((8 + n) >> 8), b[o + 5] = (uint8_t)(8 + n);
-  b[o + 6] = b[o + 7] = 0;
-  memcpy(b + o + 8, msg, n);
-  return o + 8 + n;
-}
-
 static void le32(uint8_t *b, uint32_t v) {
   for (int i = 0; i < 4; i++)
     b[i] = (uint8_t)(v >> (8 * i));
@@ -72,7 +51,7 @@ static void test_handshake_and_data(void) {
   dx_session *s = NULL;
   uint8_t m[160];
   /* frame 1: the initiation */
-  size_t n = wg_frame(fb, 0, 40000, 51820, m, initiation(m, 0x11223344));
+  size_t n = nf_udp4(fb, 0, 40000, 51820, m, initiation(m, 0x11223344));
   dx_packet *p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "WireGuard");
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Handshake Initiation, sender=0x11223344");
@@ -87,7 +66,7 @@ static void test_handshake_and_data(void) {
   CU_ASSERT_EQUAL(tu_count(p, "wg.response_to"), 0);
   dx_packet_free(p);
   /* frame 2: the response, to the initiator */
-  n = wg_frame(fb, 1, 51820, 40000, m, response(m, 0x55667788, 0x11223344));
+  n = nf_udp4(fb, 1, 51820, 40000, m, response(m, 0x55667788, 0x11223344));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
                          "Handshake Response, sender=0x55667788, receiver=0x11223344");
@@ -96,7 +75,7 @@ static void test_handshake_and_data(void) {
   EXPECT(p, "wg.response_to", "1");
   dx_packet_free(p);
   /* frame 3: data to the responder */
-  n = wg_frame(fb, 0, 40000, 51820, m, data(m, 0x55667788, 5, 48));
+  n = nf_udp4(fb, 0, 40000, 51820, m, data(m, 0x55667788, 5, 48));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
                          "Transport Data, receiver=0x55667788, counter=5, datalen=32");
@@ -104,7 +83,7 @@ static void test_handshake_and_data(void) {
   EXPECT(p, "wg.stream", "0");
   dx_packet_free(p);
   /* frame 4: a keepalive back */
-  n = wg_frame(fb, 1, 51820, 40000, m, data(m, 0x11223344, 6, 16));
+  n = nf_udp4(fb, 1, 51820, 40000, m, data(m, 0x11223344, 6, 16));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Keepalive, receiver=0x11223344, counter=6");
   EXPECT(p, "wg.stream", "0");
@@ -112,35 +91,35 @@ static void test_handshake_and_data(void) {
   dx_packet_free(p);
   /* frame 5: data with reserved bytes set, in the conversation an
    * initiation made WireGuard's: still WireGuard */
-  n = wg_frame(fb, 0, 40000, 51820, m, data(m, 0x55667788, 7, 48));
+  n = nf_udp4(fb, 0, 40000, 51820, m, data(m, 0x55667788, 7, 48));
   fb[n - 64 + 1] = 0x12;
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "WireGuard");
   EXPECT(p, "wg.reserved", "120000");
   dx_packet_free(p);
   /* frame 6: the same on another conversation: not WireGuard */
-  n = wg_frame(fb, 0, 40001, 51820, m, data(m, 0x55667788, 7, 48));
+  n = nf_udp4(fb, 0, 40001, 51820, m, data(m, 0x55667788, 7, 48));
   fb[n - 64 + 1] = 0x12;
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "UDP");
   CU_ASSERT_EQUAL(tu_count(p, "wg"), 0);
   dx_packet_free(p);
   /* frame 7: a second initiation, answered by a cookie reply */
-  n = wg_frame(fb, 0, 40000, 51820, m, initiation(m, 0x99aabbcc));
+  n = nf_udp4(fb, 0, 40000, 51820, m, initiation(m, 0x99aabbcc));
   p = tu_dissect(&s, 1, fb, n);
   EXPECT(p, "wg.stream", "1");
   dx_packet_free(p);
   memset(m, 0, 64);
   m[0] = 3;
   le32(m + 4, 0x99aabbcc);
-  n = wg_frame(fb, 1, 51820, 40000, m, 64);
+  n = nf_udp4(fb, 1, 51820, 40000, m, 64);
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Cookie Reply, receiver=0x99AABBCC");
   EXPECT(p, "wg.stream", "1");
   EXPECT(p, "wg.response_to", "7");
   dx_packet_free(p);
   /* frame 9: data of a receiver index no session has */
-  n = wg_frame(fb, 0, 40000, 51820, m, data(m, 0x01020304, 1, 32));
+  n = nf_udp4(fb, 0, 40000, 51820, m, data(m, 0x01020304, 1, 32));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_EQUAL(tu_count(p, "wg.stream"), 0);
   dx_packet_free(p);
@@ -153,18 +132,18 @@ static void test_lengths_and_truncation(void) {
   dx_session *s = NULL;
   uint8_t m[160];
   size_t len = initiation(m, 1);
-  size_t n = wg_frame(fb, 0, 40000, 51820, m, len - 1);
+  size_t n = nf_udp4(fb, 0, 40000, 51820, m, len - 1);
   dx_packet *p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_EQUAL(tu_count(p, "wg"), 0);
   dx_packet_free(p);
-  n = wg_frame(fb, 0, 40000, 51820, m, data(m, 1, 1, 15));
+  n = nf_udp4(fb, 0, 40000, 51820, m, data(m, 1, 1, 15));
   p = tu_dissect(&s, 1, fb, n);
   CU_ASSERT_EQUAL(tu_count(p, "wg"), 0);
   dx_packet_free(p);
   dx_session_free(s);
-  n = wg_frame(fb, 0, 40000, 51820, m, initiation(m, 1));
+  n = nf_udp4(fb, 0, 40000, 51820, m, initiation(m, 1));
   CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
-  n = wg_frame(fb, 0, 40000, 51820, m, data(m, 1, 1, 40));
+  n = nf_udp4(fb, 0, 40000, 51820, m, data(m, 1, 1, 40));
   CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
 }
 
