@@ -1891,7 +1891,11 @@ static void new_session_ticket(ctx *x, cur *m, dx_node *hs) {
   if (ln && dx_label_wanted(x->p, ln)) {
     char ls[96];
     secs_str(life, ls, sizeof ls);
-    dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u seconds (%s)", life, ls);
+    if (life >= 60) /* as tshark: the time in words from a minute on */
+      dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u seconds (%s)", life, ls);
+    else
+      dx_node_set_text(x->p, ln, "Session Ticket Lifetime Hint: %u second%s", life,
+                       life == 1 ? "" : "s");
   }
   bool v13 = x->c->tls13;
   uint8_t draft = tls13_draft(x->c->version);

@@ -948,11 +948,37 @@ static void test_key_exchange_messages(void) {
   p = tls_call(&x, 1, false, m.b, m.n);
   CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "New Session Ticket, Finished");
   EXPECT(p, "tls.handshake.session_ticket_lifetime_hint", "300");
+  /* tshark 4.0's labels (its -V on a captured NewSessionTicket with the
+   * hint set to 0, 1, 59, 60 and 3661): the time in words from a minute
+   * on, "1 second" alone */
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.session_ticket_lifetime_hint"),
+                         "Session Ticket Lifetime Hint: 300 seconds (5 minutes)");
   EXPECT(p, "tls.handshake.session_ticket_length", "48");
   CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.verify_data"), 1);
   CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"),
                          "TLSv1.2 Record Layer: Handshake Protocol: Multiple Handshake Messages");
   dx_packet_free(p);
+  static const struct {
+    uint32_t life;
+    const char *label;
+  } hints[] = {{1, "Session Ticket Lifetime Hint: 1 second"},
+               {59, "Session Ticket Lifetime Hint: 59 seconds"},
+               {0, "Session Ticket Lifetime Hint: 0 seconds"}};
+  for (size_t i = 0; i < sizeof hints / sizeof *hints; i++) {
+    m.n = 0;
+    rec_open(&m, 22, 0x0303);
+    hs_open(&m, 4);
+    p32(&m, hints[i].life);
+    open_(&m, 2);
+    pfill(&m, 0x77, 16);
+    close_(&m);
+    close_(&m);
+    close_(&m);
+    p = tls_call(&x, 1, false, m.b, m.n);
+    CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake.session_ticket_lifetime_hint"),
+                           hints[i].label);
+    dx_packet_free(p);
+  }
   h_free(&x);
 }
 
