@@ -369,10 +369,10 @@ struct dx_packet {
   /* The session's Bloom filter of its fields of interest (session.h):
    * most fields of a built layer are told unwanted inline. */
   uint64_t interest_bloom[4];
-  /* The Bloom filter (dx_interest_hash) of the field of every node made in
-   * this packet, an alias's as its original: a field whose bit is clear
-   * has no node (dx_packet_may_have); pruning and moving nodes leave bits
-   * set, so a set bit proves nothing. */
+  /* With the find index (findex, built by the same walk): the Bloom filter
+   * (dx_interest_hash) of the fields of the packet's nodes, an alias's as
+   * its original; a field whose bit is clear has no node
+   * (dx_packet_may_have). */
   uint64_t field_bloom[4];
   /* "pinfo": the layers set these for the ones above them. */
   dx_addr net_src, net_dst; /* network layer addresses */
@@ -540,8 +540,13 @@ static inline void dx_field_bloom_add(uint64_t bloom[4], const dx_field *f) {
   size_t h = dx_interest_hash(f->alias_of ? f->alias_of : f);
   bloom[(h >> 6) & 3] |= 1ull << (h & 63);
 }
-/* False if packet p has no node of any field of Bloom filter `fields`
- * (made with dx_field_bloom_add); true may be wrong. */
+/* Builds p's find index (and field_bloom) if the tree changed since;
+ * false if it could not (memory): dx_packet_may_have() must not be asked
+ * then. */
+bool dx_packet_index_fields(const dx_packet *p);
+/* After dx_packet_index_fields(): false if packet p has no node of any
+ * field of Bloom filter `fields` (made with dx_field_bloom_add); true may
+ * be wrong. */
 static inline bool dx_packet_may_have(const dx_packet *p, const uint64_t fields[4]) {
   return ((p->field_bloom[0] & fields[0]) | (p->field_bloom[1] & fields[1]) |
           (p->field_bloom[2] & fields[2]) | (p->field_bloom[3] & fields[3])) != 0;

@@ -96,12 +96,14 @@ static bool findex_build(dx_packet *p) {
   if (!slots)
     return false;
   uint32_t mask = (uint32_t)(size - 1);
+  memset(p->field_bloom, 0, sizeof p->field_bloom);
   for (dx_node *n = p->root.first_child; n; n = (dx_node *)next_preorder(n)) {
     n->same = NULL;
     if (!n->field)
       continue;
     /* a node of an alias is found as one of its original */
     const dx_field *f = n->field->alias_of ? n->field->alias_of : n->field;
+    dx_field_bloom_add(p->field_bloom, f);
     uint32_t h = field_hash(f) & mask;
     while (slots[h].f && slots[h].f != f)
       h = (h + 1) & mask;
@@ -116,6 +118,12 @@ static bool findex_build(dx_packet *p) {
   p->findex = slots;
   p->findex_mask = mask;
   return true;
+}
+
+bool dx_packet_index_fields(const dx_packet *p) {
+  /* The index is a cache: building it does not change what the packet
+   * holds, so a const packet may build it. */
+  return p && (p->findex || findex_build((dx_packet *)p));
 }
 
 const dx_node *dx_packet_find(const dx_packet *p, const dx_field *f) {

@@ -120,11 +120,12 @@ struct dx_session {
   bool proto_labels; /* a protocol field is of interest (dx_packet.proto_labels) */
   bool col_fields;   /* a column field (_ws.col.*) is of interest */
   /* dx_packet_skips_group_full's answers for the interest set: a group
-   * and whether none of its fields is of interest (direct-mapped by the
-   * group's address, emptied whenever the set changes). A group's Bloom
+   * and whether none of its fields is of interest (open addressing by the
+   * group's address, never evicted: the groups are the protocols' static
+   * ones, a few dozen; emptied whenever the set changes). A group's Bloom
    * filter meets the set's now and then by chance, and the answer then
    * costs a probe a field. */
-#define DX_GROUP_CACHE 64
+#define DX_GROUP_CACHE 256
   struct dx_group_answer {
     const struct dx_field_group *g;
     bool skips;

@@ -21,13 +21,21 @@ bool dx_packet_skips_group_full(const dx_packet *p, dx_field_group *g) {
   dx_session *s = p->sess;
   if (!s)
     return group_skipped(p, g);
-  struct dx_group_answer *a =
-      &s->group_cache[((uint64_t)(uintptr_t)g * 0x9e3779b97f4a7c15ull) >> 58]; /* 64 slots */
-  if (a->g != g) {
-    a->skips = group_skipped(p, g);
-    a->g = g;
+  _Static_assert((DX_GROUP_CACHE & (DX_GROUP_CACHE - 1)) == 0, "a power of two");
+  size_t h = (size_t)(((uint64_t)(uintptr_t)g * 0x9e3779b97f4a7c15ull) >> 40);
+  /* at most 32 probes: a full run (more groups than the table holds) is
+   * answered without being kept */
+  for (unsigned i = 0; i < 32; i++, h++) {
+    struct dx_group_answer *a = &s->group_cache[h & (DX_GROUP_CACHE - 1)];
+    if (a->g == g)
+      return a->skips;
+    if (!a->g) {
+      a->skips = group_skipped(p, g);
+      a->g = g;
+      return a->skips;
+    }
   }
-  return a->skips;
+  return group_skipped(p, g);
 }
 
 /* The answer of dx_packet_skips_group_full, worked out. */
@@ -85,7 +93,6 @@ static dx_node *node_new(dx_packet *p, dx_node *parent, const dx_field *f, const
     return NULL;
   /* every member set once (no memset then stores) */
   n->field = f;
-  dx_field_bloom_add(p->field_bloom, f);
   n->parent = parent;
   n->first_child = n->last_child = n->next = NULL;
   n->flags = 0;

@@ -61,9 +61,9 @@ typedef struct cf_rule {
   bool never;   /* f folded to false (names only what is not dissected) */
   /* the Bloom filter of f's fields (dx_field_bloom_add), and what f gives
    * on a packet that has none of them (dx_flt_absent_value; -1: evaluate):
-   * a packet's own filter of its nodes' fields tells at once that most
-   * rules cannot see theirs (a TCP packet has no ARP, ICMP or analysis
-   * field), and those rules are not evaluated */
+   * the packet's filter of its nodes' fields, made with its find index,
+   * tells at once that most rules cannot see theirs (a TCP packet has no
+   * ARP, ICMP or analysis field), and those rules are not evaluated */
   uint64_t bloom[4];
   int absent;
 } cf_rule;
@@ -468,11 +468,12 @@ int dx_colorfilters_rule(const dx_colorfilters *cf, size_t i, dx_colorfilter_rul
 int dx_colorfilters_match(const dx_colorfilters *cf, const dx_packet *p) {
   if (!cf || !p)
     return -1;
+  bool indexed = dx_packet_index_fields(p); /* (the rules' look-ups use it too) */
   for (size_t i = 0; i < cf->n; i++) {
     const cf_rule *r = &cf->rules[i];
     if (!r->f || r->never)
       continue;
-    if (r->absent >= 0 && !dx_packet_may_have(p, r->bloom)) {
+    if (indexed && r->absent >= 0 && !dx_packet_may_have(p, r->bloom)) {
       if (r->absent)
         return (int)i;
       continue;
