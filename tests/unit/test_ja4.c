@@ -111,19 +111,27 @@ static void fix16(bb *x, size_t at) {
 
 /* The specification's ClientHello with GREASE values added to each list
  * (JA4 must leave them out). */
-static size_t spec_hello(bb *x) {
+/* The start of a ClientHello record: record and handshake headers (their
+ * lengths at *rl and *hl, fixed later), TLS 1.2, a random of fill bytes
+ * (0, 1, 2, ... when fill < 0) and an empty session id. */
+static void hello_start(bb *x, int fill, size_t *rl, size_t *hl) {
   x->n = 0;
   put8(x, 22);
   put16(x, 0x0301);
-  size_t rl = x->n;
+  *rl = x->n;
   put16(x, 0);
   put8(x, 1);
-  size_t hl = x->n;
+  *hl = x->n;
   put24(x, 0);
   put16(x, 0x0303);
   for (int i = 0; i < 32; i++)
-    put8(x, i);
+    put8(x, (unsigned)(fill < 0 ? i : fill));
   put8(x, 0); /* session id */
+}
+
+static size_t spec_hello(bb *x) {
+  size_t rl, hl;
+  hello_start(x, -1, &rl, &hl);
   put16(x, 2 * (NELEM(spec_ciphers) + 1));
   put16(x, 0x2a2a);
   for (size_t i = 0; i < NELEM(spec_ciphers); i++)
@@ -208,18 +216,8 @@ static void test_through_tls(void) {
 /* A ClientHello (TLS 1.2, no session id) with the given cipher suites and
  * the extensions exts() writes (none at all if exts is NULL). */
 static size_t small_hello(bb *x, const uint16_t *ciphers, size_t nc, void (*exts)(bb *)) {
-  x->n = 0;
-  put8(x, 22);
-  put16(x, 0x0301);
-  size_t rl = x->n;
-  put16(x, 0);
-  put8(x, 1);
-  size_t hl = x->n;
-  put24(x, 0);
-  put16(x, 0x0303);
-  for (int i = 0; i < 32; i++)
-    put8(x, 0x33);
-  put8(x, 0);
+  size_t rl, hl;
+  hello_start(x, 0x33, &rl, &hl);
   put16(x, (unsigned)(2 * nc));
   for (size_t i = 0; i < nc; i++)
     put16(x, ciphers[i]);
