@@ -2471,9 +2471,11 @@ static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, u
   cur m = cur_make(x->fl, p, t, off, end, hs);
   bool hrr = false;
   switch (type) {
-  case HS_HELLO_VERIFY: /* DTLS (RFC 6347 4.2.1) */
+  case HS_HELLO_VERIFY: /* DTLS's only (RFC 6347 4.2.1): in TLS, as tshark, no body */
+    if (!x->dtls) /* (and TLS's table has no F_D_* fields) */
+      break;
     cur_uint(&m, hs, F_HVER, 2, NULL);
-    short_vec(&m, hs, F_D_COOKIE_LEN, x->dtls ? F_D_COOKIE : F_COOKIE);
+    short_vec(&m, hs, F_D_COOKIE_LEN, F_D_COOKIE);
     break;
   case HS_CLIENT_HELLO: client_hello(x, &m, hs); break;
   case HS_SERVER_HELLO: server_hello(x, &m, hs, &hrr); break;

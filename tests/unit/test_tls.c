@@ -983,6 +983,34 @@ static void test_key_exchange_messages(void) {
 }
 
 /* Inner lengths that lie: malformed, never a read past the message. */
+/* Every node of p's tree has a field with a name (a field taken from the
+ * wrong table points past its end). */
+static bool all_named(const dx_node *n) {
+  for (; n; n = dx_node_next(n)) {
+    const dx_field *f = dx_node_field(n);
+    if (!f || !f->abbrev || !all_named(dx_node_first_child(n)))
+      return false;
+  }
+  return true;
+}
+
+/* A HelloVerifyRequest (type 3) is DTLS's: in TLS its body is not read,
+ * as tshark (the DTLS-only cookie fields are not in TLS's table). */
+static void test_hello_verify_in_tls(void) {
+  h x;
+  h_init(&x);
+  static const uint8_t rec[] = {22,   0x03, 0x03, 0x00, 0x0b, 3,    0x00, 0x00,
+                                0x07, 0xfe, 0xff, 0x04, 0xaa, 0xbb, 0xcc, 0xdd};
+  dx_packet *p = tls_call(&x, 1, true, rec, sizeof rec);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_TRUE(all_named(dx_node_first_child(dx_packet_root(p))));
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.type"), 1);
+  CU_ASSERT_EQUAL(tu_count(p, "dtls.handshake.cookie"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.handshake.extensions.cookie"), 0);
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static void test_malformed_lengths(void) {
   h x;
   h_init(&x);
@@ -1660,6 +1688,7 @@ static CU_TestInfo tests[] = {
     {"bad_certificates", test_bad_certificates},
     {"key_exchange_messages", test_key_exchange_messages},
     {"malformed_lengths", test_malformed_lengths},
+    {"hello_verify_in_tls", test_hello_verify_in_tls},
     {"frames_split_hello", test_frames_split_hello},
     {"frames_out_of_order", test_frames_out_of_order},
     {"vector_errors_as_tshark", test_vector_errors_as_tshark},
