@@ -2472,7 +2472,7 @@ static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, u
   bool hrr = false;
   switch (type) {
   case HS_HELLO_VERIFY: /* DTLS's only (RFC 6347 4.2.1): in TLS, as tshark, no body */
-    if (!x->dtls) /* (and TLS's table has no F_D_* fields) */
+    if (!x->dtls)       /* (and TLS's table has no F_D_* fields) */
       break;
     cur_uint(&m, hs, F_HVER, 2, NULL);
     short_vec(&m, hs, F_D_COOKIE_LEN, F_D_COOKIE);
