@@ -257,6 +257,13 @@ static void common(igmp_msg *m, int version) {
   dx_add_item(p, m->tree, FL(F_TYPE), m->t, 0, 1);
 }
 
+/* common(), and whether the byte after the type is there (most versions
+ * read it next). */
+static bool common_head(igmp_msg *m, int version) {
+  common(m, version);
+  return need(m, 1, 1);
+}
+
 /* The checksum at offset 2 over `len` bytes (0: the whole message),
  * verified when none of them is missing and the datagram was not
  * fragmented, as tshark's igmp_checksum. False if its bytes are missing. */
@@ -294,8 +301,7 @@ static bool checksum(igmp_msg *m, uint32_t len) {
 static void dissect_v0(igmp_msg *m) {
   dx_packet *p = m->p;
   const dx_tvb *t = m->t;
-  common(m, 0);
-  if (!need(m, 1, 1))
+  if (!common_head(m, 0))
     return;
   uint8_t code = t->data[1];
   if (m->type == T_V0_CREATE_GROUP_REQUEST)
@@ -315,8 +321,7 @@ static void dissect_v0(igmp_msg *m) {
 
 /* RFC 1112 */
 static void dissect_v1(igmp_msg *m) {
-  common(m, 1);
-  if (!need(m, 1, 1))
+  if (!common_head(m, 1))
     return;
   dx_add_item(m->p, m->tree, FL(F_RESERVED), m->t, 1, 1);
   if (!checksum(m, 8) || !need(m, 4, 4))
@@ -328,8 +333,7 @@ static void dissect_v1(igmp_msg *m) {
 static void dissect_v2(igmp_msg *m) {
   dx_packet *p = m->p;
   const dx_tvb *t = m->t;
-  common(m, 2);
-  if (!need(m, 1, 1))
+  if (!common_head(m, 2))
     return;
   uint8_t mrt = t->data[1];
   dx_node *n = dx_add_uint(p, m->tree, FL(F_MAX_RESP), t, 1, 1, mrt);
@@ -480,8 +484,7 @@ static uint32_t group_record(igmp_msg *m, uint32_t off) {
 static void dissect_v3_report(igmp_msg *m) {
   dx_packet *p = m->p;
   const dx_tvb *t = m->t;
-  common(m, 3);
-  if (!need(m, 1, 1))
+  if (!common_head(m, 3))
     return;
   dx_add_item(p, m->tree, FL(F_RESERVED), t, 1, 1);
   if (!checksum(m, 0) || !need(m, 4, 2))
