@@ -2510,6 +2510,8 @@ static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, u
   return hrr;
 }
 
+#define HS_UNKNOWN "Encrypted Handshake Message"
+
 static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   dx_packet *p = x->p;
   uint8_t type = 0;
@@ -2517,12 +2519,10 @@ static void handshake_message(ctx *x, const dx_tvb *t, dx_node *parent) {
   dx_get_u8(t, 0, &type);
   dx_get_u24(t, 1, &mlen);
   dx_node *hs = dx_add_none(p, parent, XF(F_HS), t, 0, 4 + mlen);
-  const char *name = dx_val_name(dx_tls_hs_vals, type);
-  char unk[32];
-  if (!name) {
-    snprintf(unk, sizeof unk, "Unknown Handshake Message (%u)", type);
-    name = unk;
-  }
+  /* a type nobody knows is named as tshark names it (its
+   * val_to_str_const default); the name outlives this function as the
+   * record's (x->first_msg), so it is never a local buffer */
+  const char *name = dx_val_name_def(dx_tls_hs_vals, type, HS_UNKNOWN);
   dx_add_item(p, hs, XF(F_HTYPE), t, 0, 1);
   dx_add_item(p, hs, XF(F_HLEN), t, 1, 3);
   if (type != 0 && 4 + mlen <= t->len)
@@ -2596,7 +2596,7 @@ static void hs_limit(ctx *x, dx_node *rec, tls_dir *d) {
 static void hs_fragment(ctx *x, dx_node *rec, const dx_tvb *rt, uint32_t off, uint32_t len,
                         uint8_t type) {
   dx_packet *p = x->p;
-  const char *tn = dx_val_name_def(dx_tls_hs_vals, type, "Unknown");
+  const char *tn = dx_val_name_def(dx_tls_hs_vals, type, HS_UNKNOWN);
   dx_node *fr = dx_add_none(p, rec, XF(F_HS), rt, off, len);
   dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment)", tn);
   if (x->nmsgs++ == 0) {
@@ -2633,7 +2633,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
        * takes over from TCP) */
       dx_node *fr = dx_add_none(p, rec, XF(F_HS), rt, 0, off);
       dx_node_set_text(p, fr, "Handshake Protocol: %s (fragment)",
-                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
+                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], HS_UNKNOWN));
       x->nmsgs += 2;
       if (p->want_columns && !x->app_cols && x->c->info_frame != p->num + 1) {
         x->c->info_frame = p->num + 1;
@@ -2645,7 +2645,7 @@ static void handshake_record(ctx *x, const dx_tvb *rt, dx_node *rec) {
       /* tshark: the piece that completes the message, then the message */
       dx_node *lf = dx_add_none(p, rec, XF(F_HS), rt, 0, off);
       dx_node_set_text(p, lf, "Handshake Protocol: %s (last fragment)",
-                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], "Unknown"));
+                       dx_val_name_def(dx_tls_hs_vals, d->hs_buf[0], HS_UNKNOWN));
       dx_tvb mt =
           dx_packet_add_source_kind(p, DX_SRC_REASSEMBLED, "TLS Handshake", d->hs_buf, d->hs_len);
       uint32_t total = d->hs_len;
@@ -3380,7 +3380,7 @@ static dx_node *quic_fragment(ctx *x, dx_node *rec, const dx_tvb *t, uint32_t of
                               uint8_t type, const char *what) {
   dx_node *fr = dx_add_none(x->p, rec, XF(F_HS), t, off, len);
   dx_node_set_text(x->p, fr, "Handshake Protocol: %s (%s)",
-                   dx_val_name_def(dx_tls_hs_vals, type, "Unknown"), what);
+                   dx_val_name_def(dx_tls_hs_vals, type, HS_UNKNOWN), what);
   return fr;
 }
 
@@ -3543,7 +3543,7 @@ void dx_tls_quic_handshake(dx_packet *p, dx_tls_quic *q, int sender, const dx_tv
       quic_piece(q, dir, frame, left);
       quic_fragment(&x, rec, t, off, left, type, "fragment");
       snprintf(frag_name, sizeof frag_name, "%s (fragment)",
-               dx_val_name_def(dx_tls_hs_vals, type, "Unknown"));
+               dx_val_name_def(dx_tls_hs_vals, type, HS_UNKNOWN));
       if (n++ == 0)
         first = frag_name;
     }

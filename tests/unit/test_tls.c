@@ -1011,6 +1011,31 @@ static void test_hello_verify_in_tls(void) {
   h_free(&x);
 }
 
+/* A message of a type nobody knows names its record, as tshark 4.0 names
+ * it (read with tshark from these two records over TCP): the name was kept
+ * in a buffer of the function that read the message and read after it had
+ * returned (fuzz_quic's finding, tests/fuzz/regress/fuzz_quic). */
+static void test_unknown_message_names_record(void) {
+  h x;
+  h_init(&x);
+  /* a Hello Request, then the start of a message of type 99 that the next
+   * record completes: there it is the record's first message */
+  static const uint8_t rec1[] = {22, 0x03, 0x03, 0x00, 0x0a, 0, 0, 0, 0, 99, 0, 0, 4, 0xaa, 0xbb};
+  static const uint8_t rec2[] = {22, 0x03, 0x03, 0x00, 0x02, 0xcc, 0xdd};
+  dx_packet *p = tls_call(&x, 1, true, rec1, sizeof rec1);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_packet_free(p);
+  p = tls_call(&x, 1, true, rec2, sizeof rec2);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.record"),
+                         "TLSv1.2 Record Layer: Handshake Protocol: Encrypted Handshake Message");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "tls.handshake"),
+                         "Handshake Protocol: Encrypted Handshake Message (last fragment)");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Encrypted Handshake Message");
+  dx_packet_free(p);
+  h_free(&x);
+}
+
 static void test_malformed_lengths(void) {
   h x;
   h_init(&x);
@@ -1689,6 +1714,7 @@ static CU_TestInfo tests[] = {
     {"key_exchange_messages", test_key_exchange_messages},
     {"malformed_lengths", test_malformed_lengths},
     {"hello_verify_in_tls", test_hello_verify_in_tls},
+    {"unknown_message_names_record", test_unknown_message_names_record},
     {"frames_split_hello", test_frames_split_hello},
     {"frames_out_of_order", test_frames_out_of_order},
     {"vector_errors_as_tshark", test_vector_errors_as_tshark},
