@@ -21,6 +21,10 @@ typedef struct ectx {
   const dx_packet *p, *ref;
   dx_arena scratch;
   bool scratch_used;
+  /* the first bytes of scratch space, before an arena is made (a colouring
+   * rule's "eth[0] & 1" made and freed an arena for every packet) */
+  size_t small_used;
+  _Alignas(8) uint8_t small[256];
   /* Pairs of values still to be combined or compared for this packet
    * (DX_FILTER_MAX_WORK): past it, evaluation stops and the packet does
    * not match, so a filter multiplying repeated fields cannot run for
@@ -91,6 +95,12 @@ static void vl_push(vlist *l, const fval *v) {
 }
 
 static uint8_t *scratch(ectx *c, size_t n) {
+  size_t need = (n + 7) & ~(size_t)7;
+  if (n <= sizeof c->small && need <= sizeof c->small - c->small_used) {
+    uint8_t *b = c->small + c->small_used;
+    c->small_used += need ? need : 8;
+    return b;
+  }
   if (!c->scratch_used) {
     dx_arena_init(&c->scratch);
     c->scratch_used = true;
@@ -881,6 +891,36 @@ static int eval_bitand_nonzero(ectx *c, const expr *e) {
   return 0;
 }
 
+/* "field[range] & literal" of bytes (eth[0] & 1: the colouring rules'
+ * Broadcast): nonzero for some occurrence, each sliced and combined as
+ * eval_slice() and arith_pair() would, without value lists. */
+static bool slice_bitand_lit(const expr *e) {
+  return e->kind == E_ARITH && e->op == TK_BITAND && e->a->kind == E_SLICE && e->a->nranges == 1 &&
+         e->a->a->kind == E_FIELD && !e->a->a->layer_proto && e->b->kind == E_LIT && e->b->conv &&
+         e->b->l.v.cls == VC_BYTES;
+}
+
+static int eval_slice_bitand_nonzero(ectx *c, const expr *e) {
+  if (!c->p)
+    return 0;
+  const fval *m = &e->b->l.v;
+  fval x;
+  size_t count = 0;
+  for (const dx_node *v = dx_packet_find(c->p, e->a->a->field);
+       v && count < DX_FILTER_MAX_VALUES && spend(c); v = dx_packet_find_next(c->p, v)) {
+    count++;
+    node_val(c->p, v, true, c->to_end, &x);
+    size_t s = 0, l = 0;
+    if (x.cls != VC_BYTES || !range_of(&e->a->ranges[0], x.len, &s, &l) || l != m->len)
+      continue;
+    const uint8_t *b = (x.p == x.buf ? x.buf : x.p) + s;
+    for (size_t k = 0; k < l; k++)
+      if (b[k] & m->p[k])
+        return 1;
+  }
+  return 0;
+}
+
 static int eval_node(ectx *c, const fnode *n) {
   switch (n->kind) {
   case K_TRUE: return 1;
@@ -908,6 +948,8 @@ static int eval_node(ectx *c, const fnode *n) {
       return dx_packet_find(c->p, n->a->field) != NULL;
     if (n->kind == K_NONZERO && bitand_field_lit(n->a))
       return eval_bitand_nonzero(c, n->a);
+    if (n->kind == K_NONZERO && slice_bitand_lit(n->a))
+      return eval_slice_bitand_nonzero(c, n->a);
     vlist l;
     vl_init(&l);
     eval_expr(c, n->a, &l, false);
@@ -984,6 +1026,7 @@ int dx_flt_eval(const dx_filter *f, const fnode *n, const dx_packet *p, const dx
   c.p = p;
   c.ref = ref;
   c.scratch_used = false;
+  c.small_used = 0;
   c.work = DX_FILTER_MAX_WORK;
   c.exhausted = false;
   c.to_end = false;

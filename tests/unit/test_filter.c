@@ -249,6 +249,17 @@ static void test_ether_and_bytes(void) {
   MATCH(p, "frame[19]");
   MATCH(p, "eth.src[0:3] == 02:00:00");
   MATCH(p, "eth.src[5] == 02");
+  /* a slice & bytes (the Broadcast colouring rule; eval.c reads it without
+   * value lists): nonzero when some byte of the and is */
+  MATCH(p, "eth[0] & 1");
+  NOMATCH(p, "eth[6] & 1");
+  MATCH(p, "eth[6] & 2");
+  MATCH(p, "eth[6:2] & 02:00");
+  NOMATCH(p, "eth[6:2] & fd:ff");
+  MATCH(p, "eth.src[5] & 02");
+  NOMATCH(p, "eth.src[5] & 01");
+  NOMATCH(p, "frame[100] & 1"); /* past the end: no value */
+  MATCH(p, "!(eth[6] & 1)");
   MATCH(p, "eth.dst[0:3] == eth.dst[3:3]");
   NOMATCH(p, "eth.src[0:3] == eth.dst[0:3]");
   MATCH(p, "data.data == de:ad:be:ef:00:2a");
@@ -275,6 +286,8 @@ static void test_strings_and_regex(void) {
   dx_packet_free(p);
   p = pkt_tcp();
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  NOMATCH(p, "eth[0] & 1"); /* to 00:11:22:33:44:55 */
+  MATCH(p, "eth[0:6] & 00:00:00:00:00:01");
   MATCH(p, "frame contains \"GET\"");
   MATCH(p, "frame contains \"Host: x\\r\\n\"");
   NOMATCH(p, "frame contains \"get\"");
