@@ -33,7 +33,7 @@ fi
 JOBS=${SWEEP_JOBS:-$(nproc 2>/dev/null || echo 2)}
 export SWEEP_TIMEOUT=${SWEEP_TIMEOUT:-60}
 export SWEEP_LOG_DIR=${SWEEP_LOG_DIR:-$(cd "$BIN/.." && pwd)/sweep-logs}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export SWEEP_BIN=$D
 rm -rf "$SWEEP_LOG_DIR"
