@@ -162,6 +162,22 @@ static void adopt(dx_stream *s, const dx_protocol *pr) {
     s->flow->app = pr;
 }
 
+void dx_stream_expected(dx_packet *p, dx_stream *s) {
+  if (!s || s->app)
+    return;
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *pr = dx_protocols[i];
+    void *data = NULL;
+    void (*data_free)(void *) = NULL;
+    if (pr->expect_tcp && pr->dissect && pr->expect_tcp(p, &data, &data_free)) {
+      adopt(s, pr);
+      s->app_data = data;
+      s->app_free = data ? data_free : NULL;
+      return;
+    }
+  }
+}
+
 uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t, dx_node *parent) {
   dx_stream *s = p->bstream;
   if (!s || !to || !to->dissect)

@@ -171,6 +171,10 @@ void dx_stream_gap(dx_stream *s, int dir);
 uint32_t dx_stream_call_once(dx_packet *p, dx_stream *s, const dx_stream_kind *kind, int dir,
                              uint16_t sport, uint16_t dport, const dx_tvb *t, dx_node *parent);
 
+/* A new TCP connection's stream: the protocol whose expect_tcp hook
+ * claims it (dx_protocol) becomes its application at once. */
+void dx_stream_expected(dx_packet *p, dx_stream *s);
+
 /* The protocol a decode-as rule or the port table of `table` gives for
  * `port` (decode-as first), or NULL. */
 const dx_protocol *dx_port_proto(const dx_packet *p, dx_table table, uint16_t port);

@@ -1315,6 +1315,7 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
     dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
                            dx_packet_stream_budget(p)};
     dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
+    dx_stream_expected(p, &c->bs);
     flow->proto_data = c;
     flow->proto_free = conv_free;
   }
