@@ -94,6 +94,13 @@ void dx_stream_switch(dx_packet *p, const dx_protocol *to) {
     p->bstream->next_app = to;
 }
 
+void dx_stream_starttls(dx_packet *p, const dx_protocol *to) {
+  if (p->bstream && to) {
+    p->bstream->next_app = to;
+    p->bstream->next_ports = true;
+  }
+}
+
 void dx_stream_gap(dx_stream *s, int dir) {
   if (s && s->pdu[dir & 1])
     dx_tcp_pdu_reset(s->pdu[dir & 1]);
@@ -187,6 +194,7 @@ uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t,
   s->app_data = NULL;
   s->app_free = NULL;
   s->next_app = NULL;
+  s->ports = s->next_ports = false;
   adopt(s, to);
   return call_proto(p, to->dissect, t, parent);
 }
@@ -206,12 +214,36 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
     s->app_free = NULL;
     adopt(s, s->next_app);
     s->next_app = NULL;
+    s->ports = s->next_ports;
+    s->next_ports = false;
   }
   if (s && s->tunnel && parent)
     s->tunnel->layer(p, s->tunnel->host, s->tunnel_port, t, parent);
-  if (s && s->app)
-    return call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
   uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+  if (s && s->app) {
+    uint32_t r =
+        call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
+    if (r || p->desegment_len || !s->ports)
+      return r;
+    /* (dx_stream_starttls: tshark's conversation dissector took nothing,
+     * the port table is tried next, the lower port first) */
+    dx_table tb = kind ? kind->port_table : DX_TABLE_TCP_PORT;
+    const dx_protocol *pp[2] = {lo ? dx_port_proto(p, tb, lo) : NULL,
+                                hi != lo && hi ? dx_port_proto(p, tb, hi) : NULL};
+    for (int i = 0; i < 2; i++) {
+      if (!pp[i] || pp[i] == s->app)
+        continue;
+      p->desegment_offset = 0;
+      p->desegment_len = 0;
+      r = call_proto(p, pp[i]->dissect, t, parent);
+      if (r) {
+        p->desegment_offset = p->desegment_len = 0; /* (nothing kept for it) */
+        return r;
+      }
+    }
+    p->desegment_offset = p->desegment_len = 0;
+    return 0;
+  }
   const dx_protocol *cand[5] = {NULL};
   unsigned nc = 0;
   dx_table table = kind ? kind->port_table : DX_TABLE_TCP_PORT;

@@ -61,6 +61,7 @@ typedef struct dx_stream {
   dx_tunnel *tunnel;           /* and its layer, or NULL */
   const dx_protocol *app;      /* chosen application, or NULL until chosen */
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
+  bool next_ports, ports;      /* dx_stream_starttls(): the port table after the app */
   const char *alpn;            /* negotiated ALPN (owned by the producer), or NULL */
   bool reasm_off[2];           /* a cap was hit in this direction: bytes go out as data */
   void *app_data;              /* the application's state (dx_app_data) */
@@ -123,6 +124,11 @@ bool dx_stream_fin(dx_packet *p, dx_stream *s, int dir, dx_node *owner, dx_node 
  * from the next bytes on, `to` is called, and the old protocol's state is
  * freed then (not now: its dissector may still be running). */
 void dx_stream_switch(dx_packet *p, const dx_protocol *to);
+/* dx_stream_switch() to TLS after a STARTTLS-like exchange (FTP's AUTH
+ * TLS), as tshark's ssl_starttls_ack() makes TLS the connection's
+ * dissector: bytes TLS does not take (plain text after the TLS session
+ * ended) go to the protocol of the port table, called on them alone. */
+void dx_stream_starttls(dx_packet *p, const dx_protocol *to);
 /* The protocol running on the current stream hands it to `to` at once,
  * these bytes included (IMAP finding TLS where it expected a line): its
  * state is freed now, so the caller must not touch it after this call, and

@@ -126,10 +126,10 @@ static const dx_field ftp_fields[] = {
     [F_REQUEST] = DX_F("ftp.request", "Request", DX_FT_BOOL, DX_BASE_NONE),
     /* (a text item in tshark, without a field name) */
     [F_LINE] = DX_F("ftp.line", "Line", DX_FT_NONE, DX_BASE_NONE),
-    [F_REQ_COMMAND] = DX_F("ftp.request.command", "Request command", DX_FT_STRING, DX_BASE_NONE),
-    [F_REQ_ARG] = DX_F("ftp.request.arg", "Request arg", DX_FT_STRING, DX_BASE_NONE),
+    [F_REQ_COMMAND] = DX_F("ftp.request.command", "Request command", DX_FT_STRING, DX_BASE_ASCII),
+    [F_REQ_ARG] = DX_F("ftp.request.arg", "Request arg", DX_FT_STRING, DX_BASE_ASCII),
     [F_RSP_CODE] = DX_FV("ftp.response.code", "Response code", DX_FT_UINT32, DX_BASE_DEC, rsp_vals),
-    [F_RSP_ARG] = DX_F("ftp.response.arg", "Response arg", DX_FT_STRING, DX_BASE_NONE),
+    [F_RSP_ARG] = DX_F("ftp.response.arg", "Response arg", DX_FT_STRING, DX_BASE_ASCII),
     [F_PASV_IP] = DX_F("ftp.passive.ip", "Passive IP address", DX_FT_IPV4, DX_BASE_NONE),
     [F_PASV_PORT] = DX_F("ftp.passive.port", "Passive port", DX_FT_UINT16, DX_BASE_PORT),
     [F_PASV_NAT] = DX_F("ftp.passive.nat", "Passive IP NAT", DX_FT_BOOL, DX_BASE_NONE),
@@ -435,19 +435,24 @@ static bool ftp_data_expect(dx_packet *p, void **data, void (**data_free)(void *
  * (tshark's create_and_link_data_conversation). */
 static void announce(dx_packet *p, ftp_conv *c, const dx_addr *a, uint16_t port, const dx_addr *b,
                      const char *method) {
-  if (!c)
-    return;
-  ftp_dconv *d = b_alloc(&c->b, sizeof *d);
+  /* (without the connection's state: the data connection is announced,
+   * without its command and directory) */
+  ftp_budget bg = {dx_packet_stream_budget(p), dx_packet_config(p)->max_total_stream_bytes};
+  ftp_dconv *d = b_alloc(c ? &c->b : &bg, sizeof *d);
   if (!d)
     return;
-  d->b = c->b;
+  d->b = c ? c->b : bg;
   d->refs = 1;
   d->method = method;
   d->setup_frame = p->num;
-  str_set(&d->b, &d->cwd, c->cwd.s ? c->cwd.s : "", c->cwd.len);
+  str_set(&d->b, &d->cwd, c && c->cwd.s ? c->cwd.s : "", c ? c->cwd.len : 0);
   expect_add(p, a, port, b, d);
-  dconv_unref(c->cur);
-  c->cur = d;
+  if (c) {
+    dconv_unref(c->cur);
+    c->cur = d;
+  } else {
+    dconv_unref(d);
+  }
 }
 
 /* ---- text ---- */
@@ -467,6 +472,26 @@ static uint32_t line_end(const uint8_t *s, uint32_t off, uint32_t n, uint32_t *n
   }
   *next = n;
   return n - off;
+}
+
+/* A text item's label: the line as format_text() writes it, cut as tshark
+ * cuts a label of 240 bytes and more (" [truncated]" and its start). */
+#define FTP_LABEL_LEN 240
+static void line_label(dx_packet *p, dx_node *n, const uint8_t *s, uint32_t ll) {
+  if (!dx_label_wanted(p, n))
+    return;
+  char lbl[4 * FTP_LABEL_LEN + 16];
+  uint32_t take = ll > FTP_LABEL_LEN + 1 ? FTP_LABEL_LEN + 1 : ll;
+  size_t l = dx_escape(s, take, lbl, sizeof lbl);
+  if (l < FTP_LABEL_LEN && take == ll) {
+    dx_node_set_text(p, n, "%s", lbl);
+    return;
+  }
+  static const char trunc[] = " [truncated]";
+  size_t k = FTP_LABEL_LEN - 2 - (sizeof trunc - 1);
+  while (k > 0 && ((uint8_t)lbl[k] & 0xc0) == 0x80)
+    k--;
+  dx_node_set_text(p, n, "%s%.*s", trunc, (int)k, lbl);
 }
 
 /* The bytes as format_text() writes them, for labels and Info. */
@@ -839,6 +864,32 @@ static dx_node *add_uint_at(dx_packet *p, dx_node *parent, const dx_field *f, co
   return dx_add_uint(p, parent, f, t, off, len, v);
 }
 
+/* An ENC_ASCII string item: it ends at a NUL; "Trailing stray
+ * characters" as tshark 4.0's detect_trailing_stray_characters() finds
+ * them: in the converted string (a byte of 0x80 or more is U+FFFD, three
+ * bytes), a byte other than NUL between its first NUL and the item's
+ * length in bytes. */
+static void add_text_item(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          uint32_t off, uint32_t len) {
+  dx_node *it = dx_add_item(p, parent, f, t, off, len);
+  const uint8_t *s = dx_get_ptr(t, off, len);
+  if (!s || !memchr(s, 0, len))
+    return;
+  uint32_t ci = 0, nul = UINT32_MAX; /* (the converted string's index) */
+  for (uint32_t i = 0; i < len && ci < len; i++) {
+    uint32_t w = s[i] >= 0x80 ? 3 : 1;
+    for (uint32_t k = 0; k < w && ci < len; k++, ci++) {
+      uint8_t b = s[i] >= 0x80 ? 1 : s[i];
+      if (!b && nul == UINT32_MAX)
+        nul = ci;
+      else if (b && nul != UINT32_MAX) {
+        dx_expert(p, it, dx_field_stray(), DX_SEV_WARN, "Trailing stray characters");
+        return;
+      }
+    }
+  }
+}
+
 static void add_generated(dx_node *n) {
   dx_node_set_flags(n, DX_NODE_GENERATED);
 }
@@ -860,7 +911,7 @@ static void request_state(dx_packet *p, ftp_conv *c, const uint8_t *s, uint32_t 
 static void response_state(dx_packet *p, ftp_conv *c, unsigned code, const uint8_t *s, uint32_t ll,
                            dx_node *code_item) {
   if (code == 234 && c && c->tls_requested) {
-    dx_stream_switch(p, &dx_proto_tls);
+    dx_stream_starttls(p, &dx_proto_tls);
     c->tls_requested = false;
   }
   if (code == 250 && c && c->have_last) {
@@ -891,13 +942,14 @@ static uint32_t dissect_ftp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint32_t next;
   uint32_t ll = line_end(s, 0, t->len, &next);
   dx_col_info_set(p, "%s", req ? "Request: " : "Response: ");
-  info_long(p, text(p, s, ll));
+  /* (the column keeps 4,095 bytes: no more of the line is escaped) */
+  info_long(p, text(p, s, ll < 4096 ? ll : 4096));
 
   dx_node *ftp = dx_add_proto(p, parent, FL(F_FTP), t, 0, t->len);
   dx_node_set_flags(dx_add_uint(p, ftp, FL(F_REQUEST), t, 0, 0, req), DX_NODE_HIDDEN);
   dx_node_set_flags(dx_add_uint(p, ftp, FL(F_RESPONSE), t, 0, 0, !req), DX_NODE_HIDDEN);
   dx_node *rr = dx_add_none(p, ftp, FL(F_LINE), t, 0, next);
-  dx_node_set_text(p, rr, "%s", text(p, s, next));
+  line_label(p, rr, s, next);
 
   uint32_t tokenlen = 0, next_token = 0;
   bool is_port = false, is_eprt = false, is_pasv = false, is_epsv = false;
@@ -909,7 +961,7 @@ static uint32_t dissect_ftp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     while (next_token < ll && s[next_token] == ' ')
       next_token++;
     if (tokenlen) {
-      dx_add_item(p, rr, FL(F_REQ_COMMAND), t, 0, tokenlen);
+      add_text_item(p, rr, FL(F_REQ_COMMAND), t, 0, tokenlen);
       if (strneql(s, tokenlen, "PORT"))
         is_port = true;
       else if (strneql(s, tokenlen, "EPRT"))
@@ -926,7 +978,7 @@ static uint32_t dissect_ftp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
   uint32_t off = next_token, alen = ll - next_token;
   if (alen)
-    dx_add_item(p, rr, FL(req ? F_REQ_ARG : F_RSP_ARG), t, off, alen);
+    add_text_item(p, rr, FL(req ? F_REQ_ARG : F_RSP_ARG), t, off, alen);
   char *args =
       (is_port || is_eprt || ((is_pasv || is_epsv) && alen)) ? cstr(p, s + off, alen) : NULL;
   if (args && is_port) {
@@ -1020,7 +1072,7 @@ static uint32_t dissect_ftp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     uint32_t n2;
     line_end(s, o, t->len, &n2);
     dx_node *ln = dx_add_none(p, ftp, FL(F_LINE), t, o, n2 - o);
-    dx_node_set_text(p, ln, "%s", text(p, s + o, n2 - o));
+    line_label(p, ln, s + o, n2 - o);
     o = n2;
   }
 
