@@ -169,9 +169,9 @@ static void adopt(dx_stream *s, const dx_protocol *pr) {
     s->flow->app = pr;
 }
 
-void dx_stream_expected(dx_packet *p, dx_stream *s) {
+bool dx_stream_expected(dx_packet *p, dx_stream *s) {
   if (!s || s->app)
-    return;
+    return false;
   for (size_t i = 0; i < dx_nprotocols; i++) {
     const dx_protocol *pr = dx_protocols[i];
     void *data = NULL;
@@ -180,9 +180,10 @@ void dx_stream_expected(dx_packet *p, dx_stream *s) {
       adopt(s, pr);
       s->app_data = data;
       s->app_free = data ? data_free : NULL;
-      return;
+      return true;
     }
   }
+  return false;
 }
 
 uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t, dx_node *parent) {

@@ -178,8 +178,9 @@ uint32_t dx_stream_call_once(dx_packet *p, dx_stream *s, const dx_stream_kind *k
                              uint16_t sport, uint16_t dport, const dx_tvb *t, dx_node *parent);
 
 /* A new TCP connection's stream: the protocol whose expect_tcp hook
- * claims it (dx_protocol) becomes its application at once. */
-void dx_stream_expected(dx_packet *p, dx_stream *s);
+ * claims it (dx_protocol) becomes its application at once; true if one
+ * did. */
+bool dx_stream_expected(dx_packet *p, dx_stream *s);
 
 /* The protocol a decode-as rule or the port table of `table` gives for
  * `port` (decode-as first), or NULL. */
