@@ -46,6 +46,10 @@ void dx_stream_free(dx_stream *s) {
     s->app_free(s->app_data);
   s->app_data = NULL;
   s->app_free = NULL;
+  if (s->saved_free && s->saved_data)
+    s->saved_free(s->saved_data);
+  s->saved_data = NULL;
+  s->saved_free = NULL;
   for (int i = 0; i < 2; i++) {
     if (s->own && s->pdu[i] == &s->own[i])
       dx_tcp_stream_free(&s->own[i]);
@@ -208,9 +212,14 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
   p->desegment_offset = 0;
   p->desegment_len = 0;
   if (s && s->next_app) {
-    /* a protocol switch (dx_stream_switch): the old state goes now */
-    if (s->app_free && s->app_data)
+    /* a protocol switch (dx_stream_switch): the old state goes now, or
+     * (dx_stream_starttls) is kept for the port table's protocol */
+    if (s->next_ports && !s->saved_data) {
+      s->saved_data = s->app_data;
+      s->saved_free = s->app_free;
+    } else if (s->app_free && s->app_data) {
       s->app_free(s->app_data);
+    }
     s->app_data = NULL;
     s->app_free = NULL;
     adopt(s, s->next_app);
@@ -236,7 +245,16 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
         continue;
       p->desegment_offset = 0;
       p->desegment_len = 0;
+      /* (the state kept from before the switch is the stream's for it) */
+      void *d = s->app_data;
+      void (*f)(void *) = s->app_free;
+      s->app_data = s->saved_data;
+      s->app_free = s->saved_free;
       r = call_proto(p, pp[i]->dissect, t, parent);
+      s->saved_data = s->app_data;
+      s->saved_free = s->app_free;
+      s->app_data = d;
+      s->app_free = f;
       if (r) {
         p->desegment_offset = p->desegment_len = 0; /* (nothing kept for it) */
         return r;

@@ -62,9 +62,11 @@ typedef struct dx_stream {
   const dx_protocol *app;      /* chosen application, or NULL until chosen */
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
   bool next_ports, ports;      /* dx_stream_starttls(): the port table after the app */
-  const char *alpn;            /* negotiated ALPN (owned by the producer), or NULL */
-  bool reasm_off[2];           /* a cap was hit in this direction: bytes go out as data */
-  void *app_data;              /* the application's state (dx_app_data) */
+  void *saved_data;            /* and the state of the app before it, for that */
+  void (*saved_free)(void *);
+  const char *alpn;  /* negotiated ALPN (owned by the producer), or NULL */
+  bool reasm_off[2]; /* a cap was hit in this direction: bytes go out as data */
+  void *app_data;    /* the application's state (dx_app_data) */
   void (*app_free)(void *);
   /* Pending PDU per direction: the producer's own buffer (TCP keeps it in
    * its reassembly state) or `own` (only its PDU part is used), two

@@ -322,9 +322,12 @@ static void test_odd_lines(void) {
   conn_close(&C);
 }
 
-/* AUTH TLS answered 234: TLS; plain text after it: FTP again. */
+/* AUTH TLS answered 234: TLS; plain text after it: FTP again, with the
+ * connection's state. */
 static void test_auth_tls(void) {
   conn_open(&C, 40050, 21);
+  dx_packet_free(send_str(&C, 1, "CWD /x\r\n"));
+  dx_packet_free(send_str(&C, 0, "250 ok\r\n"));
   dx_packet_free(send_str(&C, 1, "AUTH TLS\r\n"));
   dx_packet_free(send_str(&C, 0, "234 ok\r\n"));
   static const uint8_t rec[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28}; /* an alert */
@@ -335,6 +338,7 @@ static void test_auth_tls(void) {
   p = send_str(&C, 1, "PASV\r\n");
   CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "FTP");
   INFO(p, "Request: PASV");
+  EXPECT(p, "ftp.current-working-directory", "/x"); /* (the connection's state kept) */
   dx_packet_free(p);
   conn_close(&C);
 }
