@@ -236,6 +236,33 @@ static bool str_set(const ftp_budget *b, ftp_str *x, const char *s, size_t n) {
   return true;
 }
 
+/* ---- the working directory, shared as tshark shares its string buffer:
+ * a data connection holds the control connection's at its announcement,
+ * which a change replaces, but for the first relative CWD from an empty
+ * directory, appended in place (so seen by the data connections announced
+ * before it) ---- */
+typedef struct ftp_cwd {
+  ftp_budget b;
+  unsigned refs;
+  ftp_str s;
+} ftp_cwd;
+
+static void cwd_unref(ftp_cwd *w) {
+  if (!w || --w->refs)
+    return;
+  ftp_budget b = w->b;
+  str_free(&b, &w->s);
+  b_free(&b, w, sizeof *w);
+}
+
+static const char *cwd_str(const ftp_cwd *w) {
+  return w && w->s.s ? w->s.s : "";
+}
+
+static uint32_t cwd_len(const ftp_cwd *w) {
+  return w && w->s.s ? w->s.len : 0;
+}
+
 /* ---- a data connection (tshark's ftp_data_conversation_t) ---- */
 typedef struct ftp_dconv {
   ftp_budget b;
@@ -243,7 +270,8 @@ typedef struct ftp_dconv {
   const char *method;
   uint64_t setup_frame, command_frame;
   bool have_command;
-  ftp_str command, cwd;
+  ftp_str command;
+  ftp_cwd *cwd;
 } ftp_dconv;
 
 static void dconv_unref(ftp_dconv *d) {
@@ -251,7 +279,7 @@ static void dconv_unref(ftp_dconv *d) {
     return;
   ftp_budget b = d->b;
   str_free(&b, &d->command);
-  str_free(&b, &d->cwd);
+  cwd_unref(d->cwd);
   b_free(&b, d, sizeof *d);
 }
 
@@ -264,7 +292,7 @@ typedef struct ftp_conv {
   ftp_budget b;
   ftp_str last_command; /* (set: have_last) */
   bool have_last;
-  ftp_str cwd;
+  ftp_cwd *cwd;   /* (NULL: no room for it, shown empty) */
   ftp_dconv *cur; /* the data connection announced last */
   bool tls_requested;
 } ftp_conv;
@@ -275,7 +303,7 @@ static void conv_free(void *v) {
     return;
   ftp_budget b = c->b;
   str_free(&b, &c->last_command);
-  str_free(&b, &c->cwd);
+  cwd_unref(c->cwd);
   dconv_unref(c->cur);
   b_free(&b, c, sizeof *c);
 }
@@ -291,6 +319,11 @@ static ftp_conv *conv_get(dx_packet *p) {
   if (!c)
     return NULL;
   c->b = b;
+  c->cwd = b_alloc(&b, sizeof *c->cwd);
+  if (c->cwd) {
+    c->cwd->b = b;
+    c->cwd->refs = 1;
+  }
   if (!dx_app_data_set(p, c, conv_free)) {
     conv_free(c);
     return NULL;
@@ -445,7 +478,10 @@ static void announce(dx_packet *p, ftp_conv *c, const dx_addr *a, uint16_t port,
   d->refs = 1;
   d->method = method;
   d->setup_frame = p->num;
-  str_set(&d->b, &d->cwd, c && c->cwd.s ? c->cwd.s : "", c ? c->cwd.len : 0);
+  if (c && c->cwd) {
+    d->cwd = c->cwd;
+    d->cwd->refs++;
+  }
   expect_add(p, a, port, b, d);
   if (c) {
     dconv_unref(c->cur);
@@ -756,16 +792,31 @@ static bool parse_epsv(const char *args, uint16_t *port, uint32_t *at, uint32_t 
 
 /* ---- the working directory ---- */
 
+/* The control connection's directory becomes s[0..n), a new string (the
+ * data connections announced before keep the old one). */
+static void cwd_set(ftp_conv *c, const char *s, size_t n) {
+  ftp_cwd *w = b_alloc(&c->b, sizeof *w);
+  if (w) {
+    w->b = c->b;
+    w->refs = 1;
+    str_set(&w->b, &w->s, s, n);
+  }
+  cwd_unref(c->cwd);
+  c->cwd = w;
+}
+
 /* add_directory_to_conv(): the relative path appended and normalised
  * ("." dropped, ".." going up). */
 static void cwd_append(dx_packet *p, ftp_conv *c, const char *np) {
   size_t nl = strlen(np);
-  if (!c->cwd.len) {
-    str_set(&c->b, &c->cwd, np, nl);
+  if (!c->cwd)
+    return;
+  if (!c->cwd->s.len) {
+    str_set(&c->b, &c->cwd->s, np, nl); /* (in place) */
     return;
   }
-  const char *cur = c->cwd.s;
-  size_t cl = c->cwd.len;
+  const char *cur = c->cwd->s.s;
+  size_t cl = c->cwd->s.len;
   bool sep = cur[cl - 1] == '/';
   size_t al = cl + !sep + nl;
   char *app = dx_arena_alloc(&p->arena, al + 1);
@@ -806,7 +857,7 @@ static void cwd_append(dx_packet *p, ftp_conv *c, const char *np) {
     if (ch == 0)
       break;
   }
-  str_set(&c->b, &c->cwd, out, ol);
+  cwd_set(c, out, ol);
 }
 
 /* process_pwd_success(): the quoted directory of a 257 reply ("" inside
@@ -835,7 +886,7 @@ static bool pwd_reply(dx_packet *p, ftp_conv *c, const uint8_t *s, uint32_t n) {
   }
   if (off >= n || s[off] != '"')
     return false;
-  str_set(&c->b, &c->cwd, out, ol);
+  cwd_set(c, out, ol);
   return true;
 }
 
@@ -919,7 +970,7 @@ static void response_state(dx_packet *p, ftp_conv *c, unsigned code, const uint8
     if (!strncmp(lc, "CWD ", 4)) {
       const char *np = lc + 4;
       if (np[0] == '/')
-        str_set(&c->b, &c->cwd, np, strlen(np));
+        cwd_set(c, np, strlen(np));
       else
         cwd_append(p, c, np);
     } else if (!strncmp(lc, "CDUP", 4)) {
@@ -1076,8 +1127,8 @@ static uint32_t dissect_ftp(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     o = n2;
   }
 
-  const char *cwd = c && c->cwd.s ? c->cwd.s : "";
-  add_generated(dx_add_string(p, parent, FL(F_CWD), t, 0, 0, cwd, strlen(cwd)));
+  ftp_cwd *w = c ? c->cwd : NULL;
+  add_generated(dx_add_string(p, parent, FL(F_CWD), t, 0, 0, cwd_str(w), cwd_len(w)));
   return t->len;
 }
 
@@ -1121,8 +1172,7 @@ static uint32_t dissect_ftp_data(dx_packet *p, const dx_tvb *t, dx_node *parent)
       dx_col_info_append(p, " (%s)", text(p, (const uint8_t *)cmd, d->command.len));
       dx_add_uint(p, parent, DL(D_COMMAND_FRAME), t, 0, 0, d->command_frame);
     }
-    const char *cwd = d->cwd.s ? d->cwd.s : "";
-    add_generated(dx_add_string(p, parent, DL(D_CWD), t, 0, 0, cwd, d->cwd.len));
+    add_generated(dx_add_string(p, parent, DL(D_CWD), t, 0, 0, cwd_str(d->cwd), cwd_len(d->cwd)));
   }
   dx_node_append_text(p, data, " (%u bytes data)", t->len);
   bool is_text = true;

@@ -8,7 +8,8 @@
 # and EPRT, PORT with numbers out of range, EPRT and EPSV malformed, short
 # and empty lines, control and 8-bit bytes, a NUL, a 3,000-byte line,
 # lines ended by CR or LF alone, a PWD reply without its quotes, and AUTH
-# TLS answered 234 then a TLS record then plain text again.
+# TLS answered 234 then a TLS record then plain text again; a data
+# connection announced while the directory is empty, then CWDs.
 # Compared: the summary lines, every ftp.* and ftp-data.* field of every
 # frame, and -V of the FTP, FTP-DATA and text layers.
 # Expected values come from tshark at test time, never from dissect.
@@ -133,11 +134,23 @@ c.ba(b'234 ok\r\n')
 c.ab(bytes.fromhex('15030300020228'))
 c.ab(b'PASV\r\n')
 c.ba(b'227 Entering Passive Mode (10,0,0,2,195,82).\r\n')
+c = Conn(C, 40100, S, 21)
+c.ab(b'PASV\r\n')
+c.ba(b'227 ok (10,0,0,2,195,90)\r\n')
+c.ab(b'LIST\r\n')
+d = Conn(C, 40101, S, 50010)
+d.ba(b'a\r\n')
+c.ab(b'CWD pub\r\n')
+c.ba(b'250 ok\r\n')
+d.ba(b'b\r\n')
+c.ab(b'CWD x\r\n')
+c.ba(b'250 ok\r\n')
+d.ba(b'c\r\n')
 EOF
 
 tshark -n -r "$T_TMP/ftp.pcap" >"$T_TMP/ts.sum" 2>/dev/null
 "$D" -n -r "$T_TMP/ftp.pcap" >"$T_TMP/ours.sum" 2>"$T_TMP/err"
-check_eq "frames read" 103 "$(wc -l <"$T_TMP/ts.sum")"
+check_eq "frames read" 119 "$(wc -l <"$T_TMP/ts.sum")"
 if cmp -s "$T_TMP/ts.sum" "$T_TMP/ours.sum"; then
   pass "summary lines of $(wc -l <"$T_TMP/ts.sum") frames as tshark's"
 else
@@ -167,9 +180,9 @@ tshark -n -r "$T_TMP/ftp.pcap" -T fields -e ftp.response.arg >"$T_TMP/ts.a" 2>/d
 check_eq "ftp.response.arg of every frame but the one with a control byte" \
   "$(grep -v $'\x01' "$T_TMP/ts.a")" "$(grep -v '\\001' "$T_TMP/ours.a")"
 
-# (counted by hand: the PASV, PORT and EPSV data connections' 4 data
+# (counted by hand: the PASV, PORT and EPSV data connections' 7 data
 # segments are linked to their setup)
-check_eq "FTP-DATA segments linked to a setup method" "PASV PASV PORT EPASV" \
+check_eq "FTP-DATA segments linked to a setup method" "PASV PASV PORT EPASV PASV PASV PASV" \
   "$(awk -F'\t' '$23 != "" { printf "%s%s", sep, $23; sep = " " }' "$T_TMP/ours.f")"
 
 layers() { awk '/^Frame [0-9]+:/ { print; on = 0; next } /^[^ ]/ { on = /^(File Transfer Protocol|FTP Data|Line-based|\[Current working|\[Setup|\[Command|Command frame)/ } on'; }

@@ -216,6 +216,39 @@ static void test_data_connections(void) {
   conn_close(&C);
 }
 
+/* A data connection shows the directory of its announcement; the first
+ * relative CWD from an empty directory changes it for the data connections
+ * announced before (tshark appends to the string they share), any later
+ * change does not. */
+static void test_cwd_shared(void) {
+  conn_open(&C, 40070, 21);
+  dx_packet_free(send_str(&C, 1, "PASV\r\n"));
+  dx_packet_free(send_str(&C, 0, "227 ok (10,0,0,2,195,80)\r\n"));
+  dx_packet_free(send_str(&C, 1, "LIST\r\n"));
+  data_open(40071, 50000);
+  dx_packet *p = send_str(&D, 0, "a\r\n");
+  EXPECT(p, "ftp-data.current-working-directory", "");
+  dx_packet_free(p);
+  C.usec = D.usec;
+  dx_packet_free(send_str(&C, 1, "CWD pub\r\n"));
+  dx_packet_free(send_str(&C, 0, "250 ok\r\n"));
+  D.usec = C.usec;
+  p = send_str(&D, 0, "b\r\n");
+  EXPECT(p, "ftp-data.current-working-directory", "pub");
+  dx_packet_free(p);
+  C.usec = D.usec;
+  dx_packet_free(send_str(&C, 1, "CWD x\r\n"));
+  p = send_str(&C, 0, "250 ok\r\n");
+  EXPECT(p, "ftp.current-working-directory", "pub/x");
+  dx_packet_free(p);
+  D.usec = C.usec;
+  p = send_str(&D, 0, "c\r\n");
+  EXPECT(p, "ftp-data.current-working-directory", "pub");
+  dx_packet_free(p);
+  data_done();
+  conn_close(&C);
+}
+
 /* PORT/PASV with odd numbers, EPRT and EPSV well and badly formed. */
 static void test_port_forms(void) {
   conn_open(&C, 40030, 21);
@@ -370,6 +403,7 @@ int main(void) {
       {"session", test_session},
       {"split_line", test_split_line},
       {"data_connections", test_data_connections},
+      {"cwd_shared", test_cwd_shared},
       {"port_forms", test_port_forms},
       {"odd_lines", test_odd_lines},
       {"auth_tls", test_auth_tls},
