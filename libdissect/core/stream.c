@@ -133,6 +133,20 @@ static const dx_protocol *decode_as_proto(const dx_packet *p, dx_table table, ui
   return dx_decode_as_proto(p->sess, table, port);
 }
 
+uint16_t dx_match_port(const dx_packet *p, dx_table table, const dx_protocol *pr) {
+  uint16_t lo = p->srcport < p->dstport ? p->srcport : p->dstport;
+  uint16_t hi = p->srcport < p->dstport ? p->dstport : p->srcport;
+  if (lo && decode_as_proto(p, table, lo) == pr)
+    return lo;
+  if (hi && decode_as_proto(p, table, hi) == pr)
+    return hi;
+  if (lo && dx_port_proto(p, table, lo) == pr)
+    return lo;
+  if (hi && dx_port_proto(p, table, hi) == pr)
+    return hi;
+  return 0;
+}
+
 static const dx_protocol *proto_named(const char *name) {
   for (size_t i = 0; i < dx_nprotocols; i++)
     if (strcmp(dx_protocols[i]->name, name) == 0)

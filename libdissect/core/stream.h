@@ -184,6 +184,11 @@ uint32_t dx_stream_call_once(dx_packet *p, dx_stream *s, const dx_stream_kind *k
  * did. */
 bool dx_stream_expected(dx_packet *p, dx_stream *s);
 
+/* The port of this packet that gives `pr` in the order a stream chooses
+ * its application (decode-as rules, then the port table of `table`, the
+ * lower port first each time): tshark's pinfo->match_uint; 0 if none. */
+uint16_t dx_match_port(const dx_packet *p, dx_table table, const dx_protocol *pr);
+
 /* The protocol a decode-as rule or the port table of `table` gives for
  * `port` (decode-as first), or NULL. */
 const dx_protocol *dx_port_proto(const dx_packet *p, dx_table table, uint16_t port);

@@ -892,12 +892,11 @@ static bool pwd_reply(dx_packet *p, ftp_conv *c, const uint8_t *s, uint32_t n) {
 
 /* ---- FTP ---- */
 
+/* tshark: a request when the port FTP was found by (pinfo->match_uint)
+ * is the destination. */
 static bool is_request(const dx_packet *p) {
-  if (p->dstport == 21)
-    return true;
-  if (p->srcport == 21)
-    return false;
-  return p->flow_dir == 0;
+  uint16_t match = dx_match_port(p, DX_TABLE_TCP_PORT, &dx_proto_ftp);
+  return p->dstport == (match ? match : 21);
 }
 
 /* An item at off, len in t, clipped to it (tshark's offsets can point past
