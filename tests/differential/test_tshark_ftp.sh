@@ -185,6 +185,25 @@ check_eq "ftp.response.arg of every frame but the one with a control byte" \
 check_eq "FTP-DATA segments linked to a setup method" "PASV PASV PORT EPASV PASV PASV PASV" \
   "$(awk -F'\t' '$23 != "" { printf "%s%s", sep, $23; sep = " " }' "$T_TMP/ours.f")"
 
+# FTP decoded on port 2121 (-d): from a client port, and from port 21
+PYTHONPATH="$SRC/tests/differential" $PY - "$T_TMP/ftp2121.pcap" <<'EOF'
+import sys
+from tcppcap import Writer
+w = Writer(sys.argv[1])
+C, S = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+for cp in (40000, 21):
+    w.pkt(C, S, cp, 2121, 1000, 0, 0x02)
+    w.pkt(S, C, 2121, cp, 5000, 1001, 0x12)
+    w.pkt(C, S, cp, 2121, 1001, 5001, 0x10)
+    w.pkt(S, C, 2121, cp, 5001, 1001, 0x18, b'220 hi\r\n')
+    w.pkt(C, S, cp, 2121, 1001, 5009, 0x18, b'USER x\r\n')
+EOF
+tshark -n -r "$T_TMP/ftp2121.pcap" -d tcp.port==2121,ftp >"$T_TMP/ts.d" 2>/dev/null
+"$D" -n -r "$T_TMP/ftp2121.pcap" -d tcp.port==2121,ftp >"$T_TMP/ours.d" 2>"$T_TMP/err"
+check_eq "-d tcp.port==2121,ftp: 4 FTP lines" 4 "$(grep -c ' FTP ' "$T_TMP/ts.d")"
+check_eq "-d tcp.port==2121,ftp: summary lines as tshark's" "$(cat "$T_TMP/ts.d")" \
+  "$(cat "$T_TMP/ours.d")"
+
 layers() { awk '/^Frame [0-9]+:/ { print; on = 0; next } /^[^ ]/ { on = /^(File Transfer Protocol|FTP Data|Line-based|\[Current working|\[Setup|\[Command|Command frame)/ } on'; }
 tshark -n -r "$T_TMP/ftp.pcap" -V 2>/dev/null | layers >"$T_TMP/ts.v"
 "$D" -n -r "$T_TMP/ftp.pcap" -V 2>"$T_TMP/err" | layers >"$T_TMP/ours.v"
