@@ -11,7 +11,8 @@
 # TLS answered 234 then a TLS record then plain text again; a data
 # connection announced while the directory is empty, then CWDs.
 # Compared: the summary lines, every ftp.* and ftp-data.* field of every
-# frame, and -V of the FTP, FTP-DATA and text layers.
+# frame, and -V of the FTP, FTP-DATA and text layers; and the summary lines
+# of FTP decoded on port 2121 (-d tcp.port==2121,ftp).
 # Expected values come from tshark at test time, never from dissect.
 # Usage: test_tshark_ftp.sh BIN_DIR SRC_DIR
 set -uo pipefail
