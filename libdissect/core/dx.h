@@ -924,6 +924,14 @@ typedef struct dx_protocol {
    * hash key. NULL: the state is freed and made again with state_new (for
    * a small state that holds nothing but what packets taught it). */
   void (*state_reset)(void *state, struct dx_session *s);
+  /* A TCP connection another one announced (FTP's data connections;
+   * tshark's conversations given a dissector): asked when a TCP
+   * connection's state is made, p's addresses and ports those of its first
+   * segment. True if this protocol takes the connection, from its first
+   * byte, before decode-as rules and the port tables; *data and *data_free
+   * are then its state for the connection (dx_app_data), or NULL. May be
+   * NULL. */
+  bool (*expect_tcp)(dx_packet *p, void **data, void (**data_free)(void *));
 } dx_protocol;
 
 /* The registry (proto/registry.c): every protocol, in a fixed order. */

@@ -95,6 +95,7 @@ static uint32_t group_of(const dx_field *f) {
       {"tls.malformed.buffer_too_small", G_MALFORMED},
       {"wg.bad_packet_length", G_MALFORMED},
       {"ip.ttl.", G_SEQUENCE},
+      {"ftp.", G_MALFORMED},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)

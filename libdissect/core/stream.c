@@ -46,6 +46,10 @@ void dx_stream_free(dx_stream *s) {
     s->app_free(s->app_data);
   s->app_data = NULL;
   s->app_free = NULL;
+  if (s->saved_free && s->saved_data)
+    s->saved_free(s->saved_data);
+  s->saved_data = NULL;
+  s->saved_free = NULL;
   for (int i = 0; i < 2; i++) {
     if (s->own && s->pdu[i] == &s->own[i])
       dx_tcp_stream_free(&s->own[i]);
@@ -94,6 +98,13 @@ void dx_stream_switch(dx_packet *p, const dx_protocol *to) {
     p->bstream->next_app = to;
 }
 
+void dx_stream_starttls(dx_packet *p, const dx_protocol *to) {
+  if (p->bstream && to) {
+    p->bstream->next_app = to;
+    p->bstream->next_ports = true;
+  }
+}
+
 void dx_stream_gap(dx_stream *s, int dir) {
   if (s && s->pdu[dir & 1])
     dx_tcp_pdu_reset(s->pdu[dir & 1]);
@@ -120,6 +131,20 @@ const dx_protocol *dx_port_proto(const dx_packet *p, dx_table table, uint16_t po
 
 static const dx_protocol *decode_as_proto(const dx_packet *p, dx_table table, uint16_t port) {
   return dx_decode_as_proto(p->sess, table, port);
+}
+
+uint16_t dx_match_port(const dx_packet *p, dx_table table, const dx_protocol *pr) {
+  uint16_t lo = p->srcport < p->dstport ? p->srcport : p->dstport;
+  uint16_t hi = p->srcport < p->dstport ? p->dstport : p->srcport;
+  if (lo && decode_as_proto(p, table, lo) == pr)
+    return lo;
+  if (hi && decode_as_proto(p, table, hi) == pr)
+    return hi;
+  if (lo && dx_port_proto(p, table, lo) == pr)
+    return lo;
+  if (hi && dx_port_proto(p, table, hi) == pr)
+    return hi;
+  return 0;
 }
 
 static const dx_protocol *proto_named(const char *name) {
@@ -162,6 +187,23 @@ static void adopt(dx_stream *s, const dx_protocol *pr) {
     s->flow->app = pr;
 }
 
+bool dx_stream_expected(dx_packet *p, dx_stream *s) {
+  if (!s || s->app)
+    return false;
+  for (size_t i = 0; i < dx_nprotocols; i++) {
+    const dx_protocol *pr = dx_protocols[i];
+    void *data = NULL;
+    void (*data_free)(void *) = NULL;
+    if (pr->expect_tcp && pr->dissect && pr->expect_tcp(p, &data, &data_free)) {
+      adopt(s, pr);
+      s->app_data = data;
+      s->app_free = data ? data_free : NULL;
+      return true;
+    }
+  }
+  return false;
+}
+
 uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t, dx_node *parent) {
   dx_stream *s = p->bstream;
   if (!s || !to || !to->dissect)
@@ -171,6 +213,7 @@ uint32_t dx_stream_handoff(dx_packet *p, const dx_protocol *to, const dx_tvb *t,
   s->app_data = NULL;
   s->app_free = NULL;
   s->next_app = NULL;
+  s->ports = s->next_ports = false;
   adopt(s, to);
   return call_proto(p, to->dissect, t, parent);
 }
@@ -183,19 +226,57 @@ static uint32_t call_app(dx_packet *p, dx_stream *s, const dx_stream_kind *kind,
   p->desegment_offset = 0;
   p->desegment_len = 0;
   if (s && s->next_app) {
-    /* a protocol switch (dx_stream_switch): the old state goes now */
-    if (s->app_free && s->app_data)
+    /* a protocol switch (dx_stream_switch): the old state goes now, or
+     * (dx_stream_starttls) is kept for the port table's protocol */
+    if (s->next_ports && !s->saved_data) {
+      s->saved_data = s->app_data;
+      s->saved_free = s->app_free;
+    } else if (s->app_free && s->app_data) {
       s->app_free(s->app_data);
+    }
     s->app_data = NULL;
     s->app_free = NULL;
     adopt(s, s->next_app);
     s->next_app = NULL;
+    s->ports = s->next_ports;
+    s->next_ports = false;
   }
   if (s && s->tunnel && parent)
     s->tunnel->layer(p, s->tunnel->host, s->tunnel_port, t, parent);
-  if (s && s->app)
-    return call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
   uint16_t lo = sport < dport ? sport : dport, hi = sport < dport ? dport : sport;
+  if (s && s->app) {
+    uint32_t r =
+        call_proto(p, s->app->dissect ? s->app->dissect : s->app->heuristic_tcp, t, parent);
+    if (r || p->desegment_len || !s->ports)
+      return r;
+    /* (dx_stream_starttls: tshark's conversation dissector took nothing,
+     * the port table is tried next, the lower port first) */
+    dx_table tb = kind ? kind->port_table : DX_TABLE_TCP_PORT;
+    const dx_protocol *pp[2] = {lo ? dx_port_proto(p, tb, lo) : NULL,
+                                hi != lo && hi ? dx_port_proto(p, tb, hi) : NULL};
+    for (int i = 0; i < 2; i++) {
+      if (!pp[i] || pp[i] == s->app)
+        continue;
+      p->desegment_offset = 0;
+      p->desegment_len = 0;
+      /* (the state kept from before the switch is the stream's for it) */
+      void *d = s->app_data;
+      void (*f)(void *) = s->app_free;
+      s->app_data = s->saved_data;
+      s->app_free = s->saved_free;
+      r = call_proto(p, pp[i]->dissect, t, parent);
+      s->saved_data = s->app_data;
+      s->saved_free = s->app_free;
+      s->app_data = d;
+      s->app_free = f;
+      if (r) {
+        p->desegment_offset = p->desegment_len = 0; /* (nothing kept for it) */
+        return r;
+      }
+    }
+    p->desegment_offset = p->desegment_len = 0;
+    return 0;
+  }
   const dx_protocol *cand[5] = {NULL};
   unsigned nc = 0;
   dx_table table = kind ? kind->port_table : DX_TABLE_TCP_PORT;

@@ -61,9 +61,12 @@ typedef struct dx_stream {
   dx_tunnel *tunnel;           /* and its layer, or NULL */
   const dx_protocol *app;      /* chosen application, or NULL until chosen */
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
-  const char *alpn;            /* negotiated ALPN (owned by the producer), or NULL */
-  bool reasm_off[2];           /* a cap was hit in this direction: bytes go out as data */
-  void *app_data;              /* the application's state (dx_app_data) */
+  bool next_ports, ports;      /* dx_stream_starttls(): the port table after the app */
+  void *saved_data;            /* and the state of the app before it, for that */
+  void (*saved_free)(void *);
+  const char *alpn;  /* negotiated ALPN (owned by the producer), or NULL */
+  bool reasm_off[2]; /* a cap was hit in this direction: bytes go out as data */
+  void *app_data;    /* the application's state (dx_app_data) */
   void (*app_free)(void *);
   /* Pending PDU per direction: the producer's own buffer (TCP keeps it in
    * its reassembly state) or `own` (only its PDU part is used), two
@@ -123,6 +126,11 @@ bool dx_stream_fin(dx_packet *p, dx_stream *s, int dir, dx_node *owner, dx_node 
  * from the next bytes on, `to` is called, and the old protocol's state is
  * freed then (not now: its dissector may still be running). */
 void dx_stream_switch(dx_packet *p, const dx_protocol *to);
+/* dx_stream_switch() to TLS after a STARTTLS-like exchange (FTP's AUTH
+ * TLS), as tshark's ssl_starttls_ack() makes TLS the connection's
+ * dissector: bytes TLS does not take (plain text after the TLS session
+ * ended) go to the protocol of the port table, called on them alone. */
+void dx_stream_starttls(dx_packet *p, const dx_protocol *to);
 /* The protocol running on the current stream hands it to `to` at once,
  * these bytes included (IMAP finding TLS where it expected a line): its
  * state is freed now, so the caller must not touch it after this call, and
@@ -170,6 +178,16 @@ void dx_stream_gap(dx_stream *s, int dir);
  * (the rest is not shown: the caller adds it as data). */
 uint32_t dx_stream_call_once(dx_packet *p, dx_stream *s, const dx_stream_kind *kind, int dir,
                              uint16_t sport, uint16_t dport, const dx_tvb *t, dx_node *parent);
+
+/* A new TCP connection's stream: the protocol whose expect_tcp hook
+ * claims it (dx_protocol) becomes its application at once; true if one
+ * did. */
+bool dx_stream_expected(dx_packet *p, dx_stream *s);
+
+/* The port of this packet that gives `pr` in the order a stream chooses
+ * its application (decode-as rules, then the port table of `table`, the
+ * lower port first each time): tshark's pinfo->match_uint; 0 if none. */
+uint16_t dx_match_port(const dx_packet *p, dx_table table, const dx_protocol *pr);
 
 /* The protocol a decode-as rule or the port table of `table` gives for
  * `port` (decode-as first), or NULL. */

@@ -499,6 +499,9 @@ typedef struct tcp_state {
 typedef struct tcp_conv {
   tcp_half h[2];
   uint8_t completeness;
+  /* A connection another one announced (dx_stream_expected): tshark 4.0
+   * does not count its SYN in tcp.completeness (the SYN-ACK it counts). */
+  bool expected, syn_uncounted;
   uint8_t hs; /* handshake progress: 0, 1 SYN, 2 SYN-ACK, 3 done */
   int client_dir;
   uint32_t synack_seq;
@@ -1315,6 +1318,7 @@ static tcp_conv *conv_attach(dx_packet *p, dx_node *tcp, tcp_state *st, dx_flow 
     dx_reasm_limits lim = {cfg->max_stream_bytes, cfg->max_total_stream_bytes,
                            dx_packet_stream_budget(p)};
     dx_stream_init(&c->bs, &tcp_kind, flow, NULL, &lim, &c->h[0].rs, &c->h[1].rs);
+    c->expected = dx_stream_expected(p, &c->bs);
     flow->proto_data = c;
     flow->proto_free = conv_free;
   }
@@ -1490,10 +1494,15 @@ static void track_conn(const dx_packet *p, const tcp_seg *s, const tcp_conn *k, 
     if (set_bases(s, h, r))
       a->ta |= A_REUSED_PORTS;
     a->hs_step = handshake_step(s, c, k->dir);
-    if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN)
-      c->completeness |= C_SYN;
-    else if ((s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) && (c->completeness & C_SYN))
+    if ((s->flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+      if (c->expected)
+        c->syn_uncounted = true;
+      else
+        c->completeness |= C_SYN;
+    } else if ((s->flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+               ((c->completeness & C_SYN) || c->syn_uncounted)) {
       c->completeness |= C_SYNACK;
+    }
     if (s->flags & TH_FIN)
       c->completeness |= C_FIN;
     if (s->flags & TH_RST)

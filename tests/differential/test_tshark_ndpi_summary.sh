@@ -28,7 +28,8 @@ EQUAL=(
   dns_exfiltration.pcap dns_fragmented.pcap dns_invert_query.pcapng dns_long_domainname.pcap
   dnscrypt-v2-doh.pcap dropbox.pcap dtls.pcap dtls2.pcap dtls_certificate_fragments.pcap
   dtls_session_id_and_coockie_both.pcap encrypted_sni.pcap ethereum.pcap exe_download.pcap
-  exe_download_as_png.pcap facebook.pcap firefox.pcap forticlient.pcap genshin-impact.pcap
+  exe_download_as_png.pcap facebook.pcap firefox.pcap forticlient.pcap ftp-start-tls.pcap ftp.pcap
+  ftp_failed.pcap genshin-impact.pcap
   google_ssl.pcap googledns_android10.pcap h323-overflow.pcap hpvirtgrp.pcap
   http-crash-content-disposition.pcap http-lines-split.pcap http-manipulated.pcap http_auth.pcap
   imap-starttls.pcap imap.pcap imaps.pcap ip_fragmented_garbage.pcap ipv6_in_gtp.pcap irc.pcap
