@@ -35,6 +35,7 @@ enum {
   F_ENC_PKT,
   F_PAD_STR,
   F_SEQ,
+  F_MAC,
   F_DIR,
   F_MSG,
   F_MSG1,
@@ -183,6 +184,7 @@ static const dx_field ssh_fields[] = {
     [F_ENC_PKT] = BYT("ssh.encrypted_packet", "Encrypted Packet"),
     [F_PAD_STR] = BYT("ssh.padding_string", "Padding String"),
     [F_SEQ] = U32("ssh.seq_num", "Sequence number"),
+    [F_MAC] = DX_F("ssh.mac", "MAC", DX_FT_BYTES, DX_BASE_NONE),
     [F_DIR] = DX_FV("ssh.direction", "Direction", DX_FT_BOOL, DX_BASE_NONE, dir_vals),
     [F_MSG] = DX_FV("ssh.message_code", "Message Code", DX_FT_UINT8, DX_BASE_DEC, ssh2_msg_vals),
     [F_MSG1] = MSG_ALIAS(ssh1_msg_vals),
@@ -295,13 +297,23 @@ typedef struct ssh_peer {
   uint64_t version_start, version_end; /* frame numbers + 1; 0: none yet */
   uint64_t key_start, key_end;
   uint32_t key_end_offset;
-  char *kex_proposal; /* NUL-terminated, as tshark's ENC_ASCII string */
-  size_t kex_cost;
+  /* the KEXINIT's lists, NUL-terminated as tshark's ENC_ASCII strings:
+   * kex_algorithms, then encryption, mac and compression of each direction
+   * (client to server, server to client) */
+  char *prop[7];
+  size_t prop_cost[7];
+  /* what tshark 4.0 chooses after a DH or ECDH reply (NULL: nothing) */
+  char *enc, *mac, *comp;
+  size_t enc_cost, mac_cost, comp_cost;
+  bool decrypt;             /* tshark tries to decrypt after NEWKEYS (with no keys) */
+  int mac_length;           /* the chosen MAC's length, -1: unknown */
+  bool length_is_plaintext; /* an encrypt-then-MAC MAC */
   uint32_t seq, seq_kex_init, seq_gex_req, seq_gex_grp, seq_gex_ini, seq_gex_rep;
   uint32_t seq_ecdh_ini, seq_ecdh_rep, seq_dh_ini, seq_dh_rep, seq_new_key;
 } ssh_peer;
 
 typedef struct ssh_conv {
+  uint64_t info_frame; /* the frame (+ 1) of the last call */
   int version;
   int kex_kind;
   char *kex; /* the chosen method, or NULL */
@@ -317,8 +329,15 @@ static void conv_free(void *v) {
   if (!c)
     return;
   for (int i = 0; i < 2; i++) {
-    free(c->peer[i].kex_proposal);
-    dx_budget_give(c->budget, c->peer[i].kex_cost);
+    ssh_peer *pe = &c->peer[i];
+    for (int j = 0; j < 7; j++) {
+      free(pe->prop[j]);
+      dx_budget_give(c->budget, pe->prop_cost[j]);
+    }
+    free(pe->enc);
+    free(pe->mac);
+    free(pe->comp);
+    dx_budget_give(c->budget, pe->enc_cost + pe->mac_cost + pe->comp_cost);
   }
   free(c->kex);
   dx_budget_give(c->budget, c->kex_cost);
@@ -335,6 +354,7 @@ static ssh_conv *conv_get(dx_packet *p, ssh_conv *tmp) {
   if (dx_in_stream(p) && dx_budget_take(budget, max, CONV_COST)) {
     c = calloc(1, sizeof *c);
     if (c) {
+      c->peer[0].mac_length = c->peer[1].mac_length = -1;
       c->budget = budget;
       c->budget_max = max;
       if (dx_app_data_set(p, c, conv_free))
@@ -344,6 +364,7 @@ static ssh_conv *conv_get(dx_packet *p, ssh_conv *tmp) {
     dx_budget_give(budget, CONV_COST);
   }
   memset(tmp, 0, sizeof *tmp);
+  tmp->peer[0].mac_length = tmp->peer[1].mac_length = -1;
   return tmp;
 }
 
@@ -595,6 +616,129 @@ static uint32_t hostsig(sx *x, dx_node *parent, uint32_t off) {
   return 4 + slen;
 }
 
+/* tshark's ssh_choose_algo(): the first of the client's names that the
+ * server lists too. */
+static const char *choose(const char *client, const char *server, size_t *len) {
+  if (!*client || !*server)
+    return NULL;
+  const char *c = client;
+  for (;;) {
+    const char *ce = strchr(c, ',');
+    size_t cl = ce ? (size_t)(ce - c) : strlen(c);
+    const char *s = server;
+    for (;;) {
+      const char *se = strchr(s, ',');
+      size_t sl = se ? (size_t)(se - s) : strlen(s);
+      if (sl == cl && !memcmp(s, c, cl)) {
+        *len = cl;
+        return c;
+      }
+      if (!se)
+        break;
+      s = se + 1;
+    }
+    if (!ce)
+      return NULL;
+    c = ce + 1;
+  }
+}
+
+/* A name chosen from the client's and the server's lists (prop index j),
+ * kept in *dst. */
+static void choose_into(sx *x, int j, char **dst, size_t *cost) {
+  ssh_conv *c = x->c;
+  if (*dst || !c->peer[0].prop[j] || !c->peer[1].prop[j])
+    return;
+  size_t n = 0;
+  const char *k = choose(c->peer[0].prop[j], c->peer[1].prop[j], &n);
+  if (k)
+    *dst = keep(c, x->stateful, k, n, cost);
+}
+
+static bool is_aead(const char *enc) {
+  return enc && (!strcmp(enc, "aes128-gcm@openssh.com") || !strcmp(enc, "aes256-gcm@openssh.com") ||
+                 !strcmp(enc, "chacha20-poly1305@openssh.com"));
+}
+
+/* tshark's ssh_set_mac_length(): the MAC's length from its name. */
+static void set_mac_length(ssh_peer *pe, const char *name) {
+  char m[128];
+  if (strlen(name) >= sizeof m)
+    return;
+  strcpy(m, name);
+  char *strip = strstr(m, "-etm@openssh.com");
+  if (strip) {
+    pe->length_is_plaintext = true;
+    *strip = 0;
+  } else if ((strip = strstr(m, "@openssh.com")) != NULL) {
+    *strip = 0;
+  }
+  const char *dash = strrchr(m, '-');
+  uint64_t size = 0;
+  bool num = dash && dash[1] >= '0' && dash[1] <= '9';
+  for (const char *q = dash ? dash + 1 : ""; num && *q; q++) {
+    if (*q < '0' || *q > '9' || size > 0xffffffffu / 10)
+      num = false;
+    else
+      size = size * 10 + (uint64_t)(*q - '0');
+  }
+  if (num && size > 0 && size <= 0xffffffffu && size % 8 == 0)
+    pe->mac_length = (int)(size / 8);
+  else if (!strcmp(m, "hmac-sha1") || !strcmp(m, "hmac-ripemd160"))
+    pe->mac_length = 20;
+  else if (!strcmp(m, "hmac-md5"))
+    pe->mac_length = 16;
+  else if (!strcmp(m, "none"))
+    pe->mac_length = 0;
+}
+
+/* What tshark 4.0 chooses for both directions when a DH or ECDH reply
+ * comes (where it would derive the keys): the cipher, the MAC where it is
+ * one it can check (hmac-sha2-256; none with an AEAD cipher), the
+ * compression. */
+static void choose_enc_mac(sx *x) {
+  for (int d = 0; d < 2; d++) {
+    ssh_peer *pe = &x->c->peer[d];
+    choose_into(x, 1 + d, &pe->enc, &pe->enc_cost);
+    if (is_aead(pe->enc)) {
+      pe->mac_length = 16;
+      if (strstr(pe->enc, "gcm"))
+        pe->length_is_plaintext = true;
+    } else if (!pe->mac) {
+      char *m = NULL;
+      size_t mc = 0;
+      choose_into(x, 3 + d, &m, &mc);
+      if (m)
+        set_mac_length(pe, m);
+      if (m && !strcmp(m, "hmac-sha2-256")) {
+        pe->mac = m;
+        pe->mac_cost = mc;
+      } else {
+        free(m);
+        dx_budget_give(x->c->budget, mc);
+      }
+    }
+    choose_into(x, 5 + d, &pe->comp, &pe->comp_cost);
+  }
+}
+
+/* The ciphers tshark 4.0 sets up for decryption at NEWKEYS (keys or not). */
+static bool can_decrypt(const char *enc) {
+  static const char *const names[] = {"chacha20-poly1305@openssh.com",
+                                      "aes128-gcm@openssh.com",
+                                      "aes256-gcm@openssh.com",
+                                      "aes128-cbc",
+                                      "aes192-cbc",
+                                      "aes256-cbc",
+                                      "aes128-ctr",
+                                      "aes192-ctr",
+                                      "aes256-ctr"};
+  for (size_t i = 0; enc && i < DX_ARRAY_LEN(names); i++)
+    if (!strcmp(enc, names[i]))
+      return true;
+  return false;
+}
+
 /* The key exchange method's own messages (codes 30 to 39). */
 static uint32_t kex_specific(sx *x, uint8_t code, uint32_t off, dx_node *tree, uint32_t *seq) {
   dx_packet *p = x->p;
@@ -626,6 +770,8 @@ static uint32_t kex_specific(sx *x, uint8_t code, uint32_t off, dx_node *tree, u
       *seq = cl->seq_dh_ini;
     } else if (code == 31) {
       off += hostkey(x, tree, off);
+      if (!x->stop)
+        choose_enc_mac(x);
       if (!x->stop)
         off += add_mpint(x, tree, off, F_DH_F);
       if (!x->stop)
@@ -696,6 +842,7 @@ static uint32_t kex_specific(sx *x, uint8_t code, uint32_t off, dx_node *tree, u
       off += hostkey(x, tree, off);
       if (x->stop)
         return off;
+      choose_enc_mac(x);
       if (sv->seq_ecdh_rep == 0)
         sv->seq_ecdh_rep = sv->seq++;
       *seq = sv->seq_ecdh_rep;
@@ -705,33 +852,6 @@ static uint32_t kex_specific(sx *x, uint8_t code, uint32_t off, dx_node *tree, u
     }
   }
   return off;
-}
-
-/* tshark's ssh_choose_algo(): the first of the client's names that the
- * server lists too. */
-static const char *choose(const char *client, const char *server, size_t *len) {
-  if (!*client || !*server)
-    return NULL;
-  const char *c = client;
-  for (;;) {
-    const char *ce = strchr(c, ',');
-    size_t cl = ce ? (size_t)(ce - c) : strlen(c);
-    const char *s = server;
-    for (;;) {
-      const char *se = strchr(s, ',');
-      size_t sl = se ? (size_t)(se - s) : strlen(s);
-      if (sl == cl && !memcmp(s, c, cl)) {
-        *len = cl;
-        return c;
-      }
-      if (!se)
-        break;
-      s = se + 1;
-    }
-    if (!ce)
-      return NULL;
-    c = ce + 1;
-  }
 }
 
 static void md5_hex(const char *s, size_t n, char out[33]) {
@@ -797,12 +917,15 @@ static uint32_t key_init(sx *x, uint32_t off, dx_node *tree) {
   }
   ssh_conv *c = x->c;
   ssh_peer *pe = &c->peer[d];
-  free(pe->kex_proposal);
-  dx_budget_give(c->budget, pe->kex_cost);
-  pe->kex_proposal = keep(c, x->stateful, str[0], slen[0], &pe->kex_cost);
-  if (c->peer[0].kex_proposal && c->peer[1].kex_proposal && !c->kex) {
+  static const int kept[7] = {0, 2, 3, 4, 5, 6, 7};
+  for (int j = 0; j < 7; j++) {
+    free(pe->prop[j]);
+    dx_budget_give(c->budget, pe->prop_cost[j]);
+    pe->prop[j] = keep(c, x->stateful, str[kept[j]], slen[kept[j]], &pe->prop_cost[j]);
+  }
+  if (c->peer[0].prop[0] && c->peer[1].prop[0] && !c->kex) {
     size_t kl = 0;
-    const char *k = choose(c->peer[0].kex_proposal, c->peer[1].kex_proposal, &kl);
+    const char *k = choose(c->peer[0].prop[0], c->peer[1].prop[0], &kl);
     if (k) {
       c->kex = keep(c, x->stateful, k, kl, &c->kex_cost);
       if (c->kex) {
@@ -891,6 +1014,7 @@ static uint32_t key_exchange(sx *x, uint32_t off, dx_node *tree) {
         pe->key_end_offset = off;
         if (pe->seq_new_key == 0)
           pe->seq_new_key = pe->seq++;
+        pe->decrypt = can_decrypt(pe->enc);
       }
       seq = pe->seq_new_key;
     }
@@ -916,20 +1040,32 @@ static uint32_t key_exchange(sx *x, uint32_t off, dx_node *tree) {
 /* The rest of the bytes as one encrypted packet. */
 static uint32_t encrypted(sx *x, uint32_t off, dx_node *tree) {
   dx_packet *p = x->p;
+  ssh_peer *pe = &x->c->peer[x->resp];
   const dx_tvb *t = x->t;
   uint32_t len = t->reported - off;
   if (p->want_columns)
     dx_col_info_append_sep(p, ", ", "Encrypted packet (len=%d)", (int)len);
-  uint32_t enc = len;
+  int64_t enc = len;
   if (len > 4) {
     if (!need(x, off, 4))
       return off;
-    dx_add_item(p, tree, FL(F_PKT_LEN_ENC), t, off, 4);
+    dx_add_item(p, tree, FL(pe->length_is_plaintext ? F_PKT_LEN : F_PKT_LEN_ENC), t, off, 4);
     enc -= 4;
   }
-  if (!need(x, off + 4 > off ? off + 4 : off, enc))
+  if (pe->mac_length > 0)
+    enc -= pe->mac_length;
+  if (enc < 0) { /* (a negative length: tshark's exception) */
+    need(x, off, (uint64_t)UINT32_MAX + 1);
     return off;
-  dx_add_item(p, tree, FL(F_ENC_PKT), t, off + 4, enc);
+  }
+  if (!need(x, off + 4, (uint64_t)enc))
+    return off;
+  dx_add_item(p, tree, FL(F_ENC_PKT), t, off + 4, (uint32_t)enc);
+  if (pe->mac_length > 0) {
+    if (!need(x, off + 4 + (uint32_t)enc, (uint32_t)pe->mac_length))
+      return off;
+    dx_add_item(p, tree, FL(F_MAC), t, off + 4 + (uint32_t)enc, (uint32_t)pe->mac_length);
+  }
   return off + len;
 }
 
@@ -1005,12 +1141,26 @@ static uint32_t ssh2_packets(sx *x, uint32_t off) {
   while (off < t->len && !x->stop) {
     uint32_t last = off;
     dx_node *tree = dx_add_none(p, x->ssh, FL(F_V2), t, off, t->len - off);
+    if (tree && (pe->enc || pe->mac || pe->comp) && dx_label_wanted(p, tree)) {
+      /* "SSH Version 2 (encryption:E mac:M compression:C)" */
+      const char *e = pe->enc ? label_text(p, pe->enc, strlen(pe->enc)) : NULL;
+      const char *m = pe->mac ? label_text(p, pe->mac, strlen(pe->mac)) : NULL;
+      const char *z = pe->comp ? label_text(p, pe->comp, strlen(pe->comp)) : NULL;
+      dx_node_set_text(p, tree, "SSH Version 2 (%s%s%s%s%s%s%s%s)", e ? "encryption:" : "",
+                       e ? e : "", e && (m || z) ? " " : "", m ? "mac:" : "", m ? m : "",
+                       m && z ? " " : "", z ? "compression:" : "", z ? z : "");
+    }
     if (pe->key_start == 0 ||
         (pe->key_start <= x->num && (pe->key_end == 0 || x->num < pe->key_end ||
                                      (x->num == pe->key_end && off < pe->key_end_offset)))) {
       off = key_exchange(x, off, tree);
       if (x->need_deseg)
         break;
+    } else if (pe->decrypt) {
+      /* tshark 4.0 decrypts with the keys it derived (none without a key
+       * log): the length it reads is then beyond any packet, and it shows
+       * nothing of the rest of the bytes */
+      off = t->len;
     } else {
       off = encrypted(x, off, tree);
     }
@@ -1055,8 +1205,12 @@ static uint32_t dissect_ssh(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   x.ssh = dx_add_proto(p, parent, FL(F_SSH), t, 0, t->len);
   int version = c->version;
   dx_col_set_proto(p, version == V_1 ? "SSHv1" : version == V_2 ? "SSHv2" : "SSH");
-  if (p->want_columns)
+  /* As tshark: Info is cleared on the first call in a frame; a later one
+   * (the bytes after a reassembled packet) appends to it, behind TCP's
+   * fence, and its "Client: " prefix goes before the whole. */
+  if (p->want_columns && c->info_frame != x.num)
     dx_col_info_clear(p);
+  c->info_frame = x.num;
   uint32_t off = 0;
   for (unsigned i = 0; off < t->reported && i < 65536; i++) {
     bool after_start = pe->version_start == 0 || x.num >= pe->version_start;
