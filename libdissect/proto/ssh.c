@@ -314,6 +314,7 @@ typedef struct ssh_peer {
 
 typedef struct ssh_conv {
   uint64_t info_frame; /* the frame (+ 1) of the last call */
+  uint32_t skip[2];    /* bytes of a version line cut short, to skip */
   int version;
   int kex_kind;
   char *kex; /* the chosen method, or NULL */
@@ -411,10 +412,18 @@ static bool need(sx *x, uint32_t off, uint64_t len) {
   if (off <= x->t->len && len <= x->t->len - off)
     return true;
   x->stop = true;
-  if ((uint64_t)off + len <= x->t->reported)
-    dx_mark_truncated(x->p, x->ssh, "SSH");
-  else
-    dx_mark_malformed(x->p, x->ssh, "SSH: an item runs past the end of its bytes");
+  dx_packet *p = x->p;
+  if ((uint64_t)off + len <= x->t->reported) { /* the capture cut the bytes */
+    dx_mark_truncated(p, x->ssh, "SSH");
+    return false;
+  }
+  /* as tshark: "[Malformed Packet: SSH]" after the layer */
+  dx_node_set_flags(x->ssh, DX_NODE_MALFORMED);
+  p->bad |= DX_BAD_MALFORMED;
+  dx_node *m = dx_add_none(p, dx_packet_root_mut(p), dx_field_malformed(), x->t, 0, 0);
+  if (dx_label_wanted(p, m))
+    dx_node_set_text(p, m, "[Malformed Packet: SSH]");
+  dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
   return false;
 }
 
@@ -479,8 +488,12 @@ static uint32_t protocol_line(sx *x, uint32_t off, int *version) {
   }
   const uint8_t *nl = memchr(s, '\n', remain);
   if (!nl && x->can_deseg) {
+    /* tshark asks for -1 - remain bytes, an unsigned number that wraps
+     * TCP's sequence arithmetic: these bytes are never seen again, the
+     * next segment comes alone. Here they are held and skipped then. */
     x->p->desegment_offset = off;
     x->p->desegment_len = DX_DESEGMENT_ONE_MORE;
+    x->c->skip[x->resp] = off + remain;
     x->need_deseg = true;
     return off;
   }
@@ -1046,6 +1059,8 @@ static uint32_t encrypted(sx *x, uint32_t off, dx_node *tree) {
   if (p->want_columns)
     dx_col_info_append_sep(p, ", ", "Encrypted packet (len=%d)", (int)len);
   int64_t enc = len;
+  if (!dx_layer_built(p, x->ssh))
+    return off + len; /* (tshark reads the rest only for a tree) */
   if (len > 4) {
     if (!need(x, off, 4))
       return off;
@@ -1202,7 +1217,12 @@ static uint32_t dissect_ssh(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   x.num = p->num + 1;
   x.can_deseg = dx_in_stream(p) && t->reported <= t->len;
   ssh_peer *pe = &c->peer[x.resp];
-  x.ssh = dx_add_proto(p, parent, FL(F_SSH), t, 0, t->len);
+  uint32_t off = 0;
+  if (c->skip[x.resp]) {
+    off = c->skip[x.resp] < t->len ? c->skip[x.resp] : 0;
+    c->skip[x.resp] = 0;
+  }
+  x.ssh = dx_add_proto(p, parent, FL(F_SSH), t, off, t->len - off);
   int version = c->version;
   dx_col_set_proto(p, version == V_1 ? "SSHv1" : version == V_2 ? "SSHv2" : "SSH");
   /* As tshark: Info is cleared on the first call in a frame; a later one
@@ -1211,7 +1231,6 @@ static uint32_t dissect_ssh(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (p->want_columns && c->info_frame != x.num)
     dx_col_info_clear(p);
   c->info_frame = x.num;
-  uint32_t off = 0;
   for (unsigned i = 0; off < t->reported && i < 65536; i++) {
     bool after_start = pe->version_start == 0 || x.num >= pe->version_start;
     bool before_end = pe->version_end == 0 || x.num <= pe->version_end;
