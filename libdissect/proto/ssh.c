@@ -905,6 +905,15 @@ static uint32_t key_init(sx *x, uint32_t off, dx_node *tree) {
       return off;
     dx_add_item(p, algs, FL(F_KEX_ALGS + i), t, off, len);
     str[i] = ascii_str(p, t->data + off, len, &slen[i]);
+    /* kept as soon as read, as tshark keeps them (a list after it may
+     * still run past the bytes): kex, encryption, mac, compression */
+    int j = i == 0 ? 0 : i >= 2 && i <= 7 ? i - 1 : -1;
+    if (j >= 0) {
+      ssh_peer *pe = &x->c->peer[x->resp];
+      free(pe->prop[j]);
+      dx_budget_give(x->c->budget, pe->prop_cost[j]);
+      pe->prop[j] = keep(x->c, x->stateful, str[i], slen[i], &pe->prop_cost[j]);
+    }
     off += len;
   }
   if (!need(x, off, 1))
@@ -929,13 +938,6 @@ static uint32_t key_init(sx *x, uint32_t off, dx_node *tree) {
     dx_node_set_flags(m, DX_NODE_GENERATED);
   }
   ssh_conv *c = x->c;
-  ssh_peer *pe = &c->peer[d];
-  static const int kept[7] = {0, 2, 3, 4, 5, 6, 7};
-  for (int j = 0; j < 7; j++) {
-    free(pe->prop[j]);
-    dx_budget_give(c->budget, pe->prop_cost[j]);
-    pe->prop[j] = keep(c, x->stateful, str[kept[j]], slen[kept[j]], &pe->prop_cost[j]);
-  }
   if (c->peer[0].prop[0] && c->peer[1].prop[0] && !c->kex) {
     size_t kl = 0;
     const char *k = choose(c->peer[0].prop[0], c->peer[1].prop[0], &kl);
@@ -1174,7 +1176,23 @@ static uint32_t ssh2_packets(sx *x, uint32_t off) {
     } else if (pe->decrypt) {
       /* tshark 4.0 decrypts with the keys it derived (none without a key
        * log): the length it reads is then beyond any packet, and it shows
-       * nothing of the rest of the bytes */
+       * nothing of the rest of the bytes. It reads first the 4 bytes of
+       * ChaCha20's length, AES-GCM's length (in the clear) and the packet
+       * it gives, an AES block otherwise: fewer bytes end the dissection
+       * (AES-GCM's packet that fits makes tshark 4.0.17 crash; here it is
+       * shown as the others). */
+      const char *e = pe->enc;
+      if (!strcmp(e, "chacha20-poly1305@openssh.com")) {
+        need(x, off, 4);
+      } else if (strstr(e, "-gcm@")) {
+        uint32_t ml = 0;
+        if (get32(x, off, &ml))
+          need(x, off, (uint64_t)ml + 4);
+      } else {
+        need(x, off, 16);
+      }
+      if (x->stop)
+        break;
       off = t->len;
     } else {
       off = encrypted(x, off, tree);
