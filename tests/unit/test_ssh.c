@@ -350,6 +350,35 @@ static void test_encrypted(void) {
   conn_close(&C);
 }
 
+/* SSH 1.5 (the client's version line chooses it), on Gerrit's port 29418. */
+static void test_version1(void) {
+  conn_open(&C, 40027, 29418);
+  dx_packet *p = send_str(&C, 0, "SSH-1.5-srv\n");
+  INFO(p, "Server: Protocol (SSH-1.5-srv)");
+  dx_packet_free(p);
+  p = send_str(&C, 1, "SSH-1.5-cli\n");
+  INFO(p, "Client: Protocol (SSH-1.5-cli)");
+  dx_packet_free(p);
+  /* length 25 (code, 20 bytes, CRC), 7 bytes of padding */
+  buf b = {.n = 0};
+  put32(&b, 25);
+  for (int i = 0; i < 7; i++)
+    put8(&b, 0);
+  put8(&b, 2);
+  for (int i = 0; i < 20; i++)
+    put8(&b, 'x');
+  put(&b, "CRC!", 4);
+  p = send_buf(0, &b);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "SSHv1");
+  INFO(p, "Server: Public Key");
+  EXPECT(p, "ssh.packet_length", "25");
+  EXPECT(p, "ssh.padding_length", "7");
+  EXPECT(p, "ssh.message_code", "2");
+  EXPECT(p, "ssh.payload", "787878787878787878787878787878787878787843524321");
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 /* Lengths that do not fit, and every prefix of a frame: no crash, and
  * what tshark calls malformed is marked. */
 static void test_hostile(void) {
@@ -380,10 +409,8 @@ static void test_hostile(void) {
 }
 
 int main(void) {
-  static CU_TestInfo tests[] = {{"ecdh_session", test_ecdh_session},
-                                {"segments", test_segments},
-                                {"encrypted", test_encrypted},
-                                {"hostile", test_hostile},
-                                CU_TEST_INFO_NULL};
+  static CU_TestInfo tests[] = {{"ecdh_session", test_ecdh_session}, {"segments", test_segments},
+                                {"encrypted", test_encrypted},       {"version1", test_version1},
+                                {"hostile", test_hostile},           CU_TEST_INFO_NULL};
   return tu_run("ssh", tests);
 }
