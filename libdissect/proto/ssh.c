@@ -16,7 +16,16 @@
  * Per-connection state (the frames where each side's version line and key
  * exchange were, its sequence numbers and its KEXINIT's kex_algorithms list,
  * to choose the key exchange method) is charged to the session's stream
- * byte budget. */
+ * byte budget.
+ *
+ * Without keys tshark 4.0 still chooses the cipher, MAC and compression
+ * after a DH or ECDH reply and sets up the ciphers it can decrypt
+ * (AES-CTR, AES-CBC, AES-GCM, ChaCha20-Poly1305) with keys it never got:
+ * their packets then show nothing (an empty Info after "Client: "), as
+ * here. Not as tshark: an AES-GCM packet whose length fits its segment
+ * (tshark 4.0.17 crashes), one whose length does not ("[Packet size limited
+ * during capture]" there, "[Malformed Packet]" here); a length past the
+ * reassembly cap (the bytes then go out as data, where tshark waits). */
 #include "../core/dx.h"
 
 #include <openssl/evp.h>
