@@ -43,7 +43,7 @@ EQUAL=(
   quic_frags_ch_out_of_order_same_packet_craziness.pcapng quic_t50.pcap quic_t51.pcap
   radius_false_positive.pcapng reasm_crash_anon.pcapng reasm_segv_anon.pcapng reddit.pcap
   safari.pcap salesforce.pcap selfsigned.pcap signal.pcap simple-dnscrypt.pcap skype_udp.pcap
-  smtp-starttls.pcap smtp.pcap snapchat.pcap ssdp-m-search.pcap ssl-cert-name-mismatch.pcap
+  smtp-starttls.pcap smtp.pcap snapchat.pcap ssdp-m-search.pcap ssh.pcap ssl-cert-name-mismatch.pcap
   steam.pcap steam_datagram_relay_ping.pcapng synscan.pcap teamspeak3.pcap teredo.pcap tinc.pcap
   tk.pcap tls-esni-fuzzed.pcap tls-rdn-extract.pcap tls_alert.pcap tls_certificate_too_long.pcap
   tls_cipher_lens.pcap tls_esni_sni_both.pcap tls_long_cert.pcap tls_port_80.pcapng
