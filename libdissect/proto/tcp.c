@@ -1368,6 +1368,24 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
       flow = dx_flow_get(p, tcp, &k->dir);
       c = NULL;
       k->reused = true;
+    } else if (c && c->bs.renew) {
+      /* dx_stream_renew(): a new conversation that keeps the application */
+      const dx_protocol *app = c->bs.app;
+      void *data = c->bs.app_data;
+      void (*data_free)(void *) = c->bs.app_free;
+      c->bs.app_data = NULL;
+      c->bs.app_free = NULL;
+      dx_flow_drop(p, flow);
+      flow = dx_flow_get(p, tcp, &k->dir);
+      c = flow ? conv_attach(p, tcp, st, flow) : NULL;
+      if (c && !c->bs.app) {
+        c->bs.app = app;
+        flow->app = app;
+        c->bs.app_data = data;
+        c->bs.app_free = data_free;
+      } else if (data_free && data) {
+        data_free(data);
+      }
     }
   }
   if (flow && !c)

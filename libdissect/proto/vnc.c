@@ -18,6 +18,7 @@
  * Per-connection state (the state, the versions, the server's port, the
  * pixel size) is charged to the session's stream byte budget. */
 #include "../core/dx.h"
+#include "../core/stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -633,6 +634,8 @@ static uint32_t dissect_vnc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
 static uint32_t heur_vnc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (!is_version_msg(t))
     return 0;
+  /* (tshark's conversation_new(): TCP starts a new conversation next) */
+  dx_stream_renew(p);
   return dissect_vnc(p, t, parent);
 }
 
