@@ -25,6 +25,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vnc_vals.inc"
+
 enum {
   F_VNC,
   F_SERVER_PROTO_VER,
@@ -103,8 +105,9 @@ enum {
   F_COLORMAP_BLUE,
   F_SERVER_CUT_LEN,
   F_SERVER_CUT_TEXT,
+  F_COLOR_GROUPS,
+  F_REASSEMBLE,
   /* text-only subtrees in tshark (no field of theirs): names of ours */
-  F_PIXEL_FORMAT,
   F_RECT,
   F_COLOR_GROUP,
 };
@@ -152,12 +155,12 @@ static const dx_vals server_msg_vals[] = {{0, "Framebuffer Update"},
                                           {0, NULL}};
 
 static const dx_vals auth_result_vals[] = {{0, "OK"}, {1, "Failed"}, {0, NULL}};
+static const dx_vals yes_no_vals[] = {{0, "No"}, {1, "Yes"}, {0, NULL}};
 static const dx_vals pressed_vals[] = {{0, "Not pressed"}, {1, "Pressed"}, {0, NULL}};
 
 #define U8(a, l) DX_F(a, l, DX_FT_UINT8, DX_BASE_DEC)
 #define U16(a, l) DX_F(a, l, DX_FT_UINT16, DX_BASE_DEC)
 #define U32(a, l) DX_F(a, l, DX_FT_UINT32, DX_BASE_DEC)
-#define I32(a, l) DX_F(a, l, DX_FT_INT32, DX_BASE_DEC)
 #define BOOL(a, l) DX_F(a, l, DX_FT_BOOL, DX_BASE_NONE)
 #define STR(a, l) DX_F(a, l, DX_FT_STRING, DX_BASE_ASCII)
 #define BYT(a, l) DX_F(a, l, DX_FT_BYTES, DX_BASE_NONE)
@@ -211,14 +214,15 @@ static const dx_field vnc_fields[] = {
     [F_CLIENT_GREEN_SHIFT] = U8("vnc.client_green_shift", "Green shift"),
     [F_CLIENT_BLUE_SHIFT] = U8("vnc.client_blue_shift", "Blue shift"),
     [F_ENC_NUM] = U16("vnc.client_set_encodings_num", "Number of encodings"),
-    [F_ENC_TYPE] = I32("vnc.client_set_encodings_encoding_type", "Encoding type"),
+    [F_ENC_TYPE] = DX_FV("vnc.client_set_encodings_encoding_type", "Encoding type", DX_FT_INT32,
+                         DX_BASE_DEC, encoding_vals),
     [F_UPD_INCREMENTAL] = BOOL("vnc.update_req_incremental", "Incremental update"),
     [F_UPD_X] = U16("vnc.update_req_x_pos", "X position"),
     [F_UPD_Y] = U16("vnc.update_req_y_pos", "Y position"),
     [F_UPD_W] = U16("vnc.update_req_width", "Width"),
     [F_UPD_H] = U16("vnc.update_req_height", "Height"),
-    [F_KEY_DOWN] = BOOL("vnc.key_down", "Key down"),
-    [F_KEY] = DX_F("vnc.key", "Key", DX_FT_UINT32, DX_BASE_HEX),
+    [F_KEY_DOWN] = DX_FV("vnc.key_down", "Key down", DX_FT_BOOL, DX_BASE_NONE, yes_no_vals),
+    [F_KEY] = DX_FV("vnc.key", "Key", DX_FT_UINT32, DX_BASE_HEX, keysym_vals),
     [F_BUTTON1] = BTN(1),
     [F_BUTTON2] = BTN(2),
     [F_BUTTON3] = BTN(3),
@@ -238,7 +242,8 @@ static const dx_field vnc_fields[] = {
     [F_FB_Y] = U16("vnc.fb_update_y_pos", "Y position"),
     [F_FB_W] = U16("vnc.fb_update_width", "Width"),
     [F_FB_H] = U16("vnc.fb_update_height", "Height"),
-    [F_FB_ENCODING] = I32("vnc.fb_update_encoding_type", "Encoding type"),
+    [F_FB_ENCODING] = DX_FV("vnc.fb_update_encoding_type", "Encoding type", DX_FT_INT32,
+                            DX_BASE_DEC, encoding_vals),
     [F_RAW_PIXELS] = BYT("vnc.raw_pixel_data", "Pixel data"),
     [F_COPYRECT_X] = U16("vnc.copyrect_src_x_pos", "Source x position"),
     [F_COPYRECT_Y] = U16("vnc.copyrect_src_y_pos", "Source y position"),
@@ -249,7 +254,10 @@ static const dx_field vnc_fields[] = {
     [F_COLORMAP_BLUE] = U16("vnc.colormap_blue", "Blue"),
     [F_SERVER_CUT_LEN] = U32("vnc.server_cut_text_len", "Length"),
     [F_SERVER_CUT_TEXT] = STR("vnc.server_cut_text", "Text"),
-    [F_PIXEL_FORMAT] = DX_F("vnc.pixel_format", "Pixel format", DX_FT_NONE, DX_BASE_NONE),
+    [F_COLOR_GROUPS] = DX_F("vnc.color_groups", "Color groups", DX_FT_NONE, DX_BASE_NONE),
+    [F_REASSEMBLE] =
+        DX_F("vnc.reassemble", "See further on for dissection of the complete (reassembled) PDU",
+             DX_FT_NONE, DX_BASE_NONE),
     [F_RECT] = DX_F("vnc.rectangle", "Rectangle", DX_FT_NONE, DX_BASE_NONE),
     [F_COLOR_GROUP] = DX_F("vnc.color_group", "Color group", DX_FT_NONE, DX_BASE_NONE),
 };
@@ -276,6 +284,7 @@ typedef struct vnc_conv {
   uint16_t server_port;
   int client_ver; /* major * 1000 + minor: 3008 for "003.008" */
   uint8_t bytes_per_pixel;
+  bool oob; /* this segment read past its bytes */
 } vnc_conv;
 
 #define CONV_COST dx_heap_cost(sizeof(vnc_conv))
@@ -305,6 +314,27 @@ static vnc_conv *conv_get(dx_packet *p, vnc_conv *tmp) {
     dx_budget_give(budget, CONV_COST);
   }
   return tmp;
+}
+
+/* dx_add_item(), noting a read past the bytes (tshark's exception). */
+static dx_node *item(vnc_conv *c, dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                     uint32_t off, uint32_t len) {
+  if (len == UINT32_MAX) /* (a length of -1 for tshark: to the end) */
+    len = dx_tvb_avail(t, off);
+  if (c->oob || !dx_tvb_has(t, off, len)) {
+    c->oob = true;
+    return NULL; /* (the exception: nothing more is added) */
+  }
+  return dx_add_item(p, parent, f, t, off, len);
+}
+
+static void pad(vnc_conv *c, dx_packet *p, dx_node *parent, const dx_tvb *t, uint32_t off,
+                uint32_t len) {
+  if (c->oob || !dx_tvb_has(t, off, len)) {
+    c->oob = true;
+    return;
+  }
+  dx_add_none(p, parent, FL(F_PADDING), t, off, len);
 }
 
 /* A ProtocolVersion message: 12 bytes, "RFB " (any case), '\n' last. */
@@ -350,7 +380,7 @@ static bool startup(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
       return true; /* (still waiting for it) */
     const uint8_t *s = dx_get_ptr(t, 4, 7);
     bool server = c->state == ST_SERVER_VERSION;
-    dx_add_item(p, vnc, FL(server ? F_SERVER_PROTO_VER : F_CLIENT_PROTO_VER), t, 4, 7);
+    item(c, p, vnc, FL(server ? F_SERVER_PROTO_VER : F_CLIENT_PROTO_VER), t, 4, 7);
     dx_col_info_set(p, "%s protocol version: %s", server ? "Server" : "Client", text(p, s, 7));
     if (server) {
       c->server_port = p->srcport;
@@ -365,18 +395,18 @@ static bool startup(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
     dx_col_info_set(p, "Security types supported");
     if (c->client_ver >= 3007) {
       if (!dx_get_u8(t, 0, &b)) {
-        dx_add_item(p, vnc, FL(F_NUM_SECURITY_TYPES), t, 0, 1);
+        item(c, p, vnc, FL(F_NUM_SECURITY_TYPES), t, 0, 1);
         return true;
       }
-      dx_add_item(p, vnc, FL(F_NUM_SECURITY_TYPES), t, 0, 1);
+      item(c, p, vnc, FL(F_NUM_SECURITY_TYPES), t, 0, 1);
       for (uint32_t i = 1; i <= b; i++) {
-        dx_node *n = dx_add_item(p, vnc, FL(F_SECURITY_TYPE), t, i, 1);
-        if (!dx_node_ok(n))
+        item(c, p, vnc, FL(F_SECURITY_TYPE), t, i, 1);
+        if (c->oob)
           break;
       }
       c->state = ST_SECURITY_TYPES;
     } else {
-      dx_add_item(p, vnc, FL(F_SERVER_SECURITY_TYPE), t, 0, 4);
+      item(c, p, vnc, FL(F_SERVER_SECURITY_TYPE), t, 0, 4);
       if (!dx_get_u32(t, 0, &v32))
         return true;
       switch ((uint8_t)v32) {
@@ -388,7 +418,7 @@ static bool startup(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
     }
     return true;
   case ST_SECURITY_TYPES:
-    dx_add_item(p, vnc, FL(F_CLIENT_SECURITY_TYPE), t, 0, 1);
+    item(c, p, vnc, FL(F_CLIENT_SECURITY_TYPE), t, 0, 1);
     if (!dx_get_u8(t, 0, &b))
       return true;
     {
@@ -402,17 +432,17 @@ static bool startup(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
     return true;
   case ST_AUTH_CHALLENGE:
     dx_col_info_set(p, "Authentication challenge from server");
-    dx_add_item(p, vnc, FL(F_AUTH_CHALLENGE), t, 0, 16);
+    item(c, p, vnc, FL(F_AUTH_CHALLENGE), t, 0, 16);
     c->state = ST_AUTH_RESPONSE;
     return true;
   case ST_AUTH_RESPONSE:
     dx_col_info_set(p, "Authentication response from client");
-    dx_add_item(p, vnc, FL(F_AUTH_RESPONSE), t, 0, 16);
+    item(c, p, vnc, FL(F_AUTH_RESPONSE), t, 0, 16);
     c->state = ST_SECURITY_RESULT;
     return true;
   case ST_SECURITY_RESULT:
     dx_col_info_set(p, "Authentication result");
-    dx_add_item(p, vnc, FL(F_AUTH_RESULT), t, 0, 4);
+    item(c, p, vnc, FL(F_AUTH_RESULT), t, 0, 4);
     if (!dx_get_u32(t, 0, &v32))
       return true;
     if (v32 == 0) {
@@ -420,23 +450,23 @@ static bool startup(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
     } else if (v32 == 1) {
       if (c->client_ver >= 3008) {
         uint32_t len = 0;
-        dx_add_item(p, vnc, FL(F_AUTH_ERROR_LEN), t, 4, 4);
+        item(c, p, vnc, FL(F_AUTH_ERROR_LEN), t, 4, 4);
         if (dx_get_u32(t, 4, &len))
-          dx_add_item(p, vnc, FL(F_AUTH_ERROR), t, 8, len);
+          item(c, p, vnc, FL(F_AUTH_ERROR), t, 8, len);
       }
       c->state = ST_CLOSED;
     }
     return true;
   case ST_CLIENT_INIT:
     dx_col_info_set(p, "Share desktop flag");
-    dx_add_item(p, vnc, FL(F_SHARE_DESKTOP), t, 0, 1);
+    item(c, p, vnc, FL(F_SHARE_DESKTOP), t, 0, 1);
     c->state = ST_SERVER_INIT;
     return true;
   case ST_SERVER_INIT: {
     dx_col_info_set(p, "Server framebuffer parameters");
-    dx_add_item(p, vnc, FL(F_WIDTH), t, 0, 2);
-    dx_add_item(p, vnc, FL(F_HEIGHT), t, 2, 2);
-    dx_node *pf = dx_add_none(p, vnc, FL(F_PIXEL_FORMAT), t, 4, 16);
+    item(c, p, vnc, FL(F_WIDTH), t, 0, 2);
+    item(c, p, vnc, FL(F_HEIGHT), t, 2, 2);
+    dx_node *pf = vnc; /* (no subtree in tshark) */
     static const int pff[] = {F_SERVER_BPP,        F_SERVER_DEPTH,     F_SERVER_BIG_ENDIAN,
                               F_SERVER_TRUE_COLOR, F_SERVER_RED_MAX,   F_SERVER_GREEN_MAX,
                               F_SERVER_BLUE_MAX,   F_SERVER_RED_SHIFT, F_SERVER_GREEN_SHIFT,
@@ -444,17 +474,17 @@ static bool startup(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
     static const uint8_t pfl[] = {1, 1, 1, 1, 2, 2, 2, 1, 1, 1};
     uint32_t off = 4;
     for (size_t i = 0; i < DX_ARRAY_LEN(pff); i++) {
-      dx_add_item(p, pf, FL(pff[i]), t, off, pfl[i]);
+      item(c, p, pf, FL(pff[i]), t, off, pfl[i]);
       off += pfl[i];
     }
-    dx_add_none(p, pf, FL(F_PADDING), t, off, 3);
+    pad(c, p, pf, t, off, 3);
     off += 3;
     if (dx_get_u8(t, 4, &b))
       c->bytes_per_pixel = b / 8;
     uint32_t len = 0;
-    dx_add_item(p, vnc, FL(F_DESKTOP_NAME_LEN), t, off, 4);
+    item(c, p, vnc, FL(F_DESKTOP_NAME_LEN), t, off, 4);
     if (dx_get_u32(t, off, &len))
-      dx_add_item(p, vnc, FL(F_DESKTOP_NAME), t, off + 4, len);
+      item(c, p, vnc, FL(F_DESKTOP_NAME), t, off + 4, len);
     c->state = ST_NORMAL;
     return true;
   }
@@ -474,15 +504,15 @@ static void pixel_format(dx_packet *p, const dx_tvb *t, dx_node *tr, uint32_t of
   if (dx_get_u8(t, off, &b))
     c->bytes_per_pixel = b / 8;
   for (size_t i = 0; i < DX_ARRAY_LEN(ff); i++) {
-    dx_add_item(p, tr, FL(ff[i]), t, off, fl[i]);
+    item(c, p, tr, FL(ff[i]), t, off, fl[i]);
     off += fl[i];
   }
-  dx_add_none(p, tr, FL(F_PADDING), t, off, 3);
+  pad(c, p, tr, t, off, 3);
 }
 
 static void client_msg(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
   uint8_t type = 0;
-  dx_node *mt = dx_add_item(p, vnc, FL(F_CLIENT_MSG_TYPE), t, 0, 1);
+  dx_node *mt = item(c, p, vnc, FL(F_CLIENT_MSG_TYPE), t, 0, 1);
   if (!dx_get_u8(t, 0, &type))
     return;
   uint16_t n16 = 0;
@@ -490,129 +520,203 @@ static void client_msg(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c)
   switch (type) {
   case 0:
     dx_col_info_set(p, "Client set pixel format");
-    dx_add_none(p, mt, FL(F_PADDING), t, 1, 3);
+    pad(c, p, mt, t, 1, 3);
     pixel_format(p, t, mt, 4, c);
     break;
   case 2:
     dx_col_info_set(p, "Client set encodings");
-    dx_add_none(p, mt, FL(F_PADDING), t, 1, 1);
-    dx_add_item(p, mt, FL(F_ENC_NUM), t, 2, 2);
+    pad(c, p, mt, t, 1, 1);
+    item(c, p, mt, FL(F_ENC_NUM), t, 2, 2);
     if (dx_get_u16(t, 2, &n16))
-      for (uint32_t i = 0; i < n16; i++)
-        if (!dx_node_ok(dx_add_item(p, mt, FL(F_ENC_TYPE), t, 4 + 4 * i, 4)))
+      for (uint32_t i = 0; i < n16; i++) {
+        item(c, p, mt, FL(F_ENC_TYPE), t, 4 + 4 * i, 4);
+        if (c->oob)
           break;
+      }
     break;
   case 3:
     dx_col_info_set(p, "Client framebuffer update request");
-    dx_add_item(p, mt, FL(F_UPD_INCREMENTAL), t, 1, 1);
-    dx_add_item(p, mt, FL(F_UPD_X), t, 2, 2);
-    dx_add_item(p, mt, FL(F_UPD_Y), t, 4, 2);
-    dx_add_item(p, mt, FL(F_UPD_W), t, 6, 2);
-    dx_add_item(p, mt, FL(F_UPD_H), t, 8, 2);
+    item(c, p, mt, FL(F_UPD_INCREMENTAL), t, 1, 1);
+    item(c, p, mt, FL(F_UPD_X), t, 2, 2);
+    item(c, p, mt, FL(F_UPD_Y), t, 4, 2);
+    item(c, p, mt, FL(F_UPD_W), t, 6, 2);
+    item(c, p, mt, FL(F_UPD_H), t, 8, 2);
     break;
   case 4:
     dx_col_info_set(p, "Client key event");
-    dx_add_item(p, mt, FL(F_KEY_DOWN), t, 1, 1);
-    dx_add_none(p, mt, FL(F_PADDING), t, 2, 2);
-    dx_add_item(p, mt, FL(F_KEY), t, 4, 4);
+    item(c, p, mt, FL(F_KEY_DOWN), t, 1, 1);
+    pad(c, p, mt, t, 2, 2);
+    item(c, p, mt, FL(F_KEY), t, 4, 4);
     break;
   case 5:
     dx_col_info_set(p, "Client pointer event");
     for (int i = 0; i < 8; i++)
-      dx_add_item(p, mt, FL(F_BUTTON1 + i), t, 1, 1);
-    dx_add_item(p, mt, FL(F_POINTER_X), t, 2, 2);
-    dx_add_item(p, mt, FL(F_POINTER_Y), t, 4, 2);
+      item(c, p, mt, FL(F_BUTTON1 + i), t, 1, 1);
+    item(c, p, mt, FL(F_POINTER_X), t, 2, 2);
+    item(c, p, mt, FL(F_POINTER_Y), t, 4, 2);
     break;
   case 6:
     dx_col_info_set(p, "Client cut text");
-    dx_add_none(p, mt, FL(F_PADDING), t, 1, 3);
-    dx_add_item(p, mt, FL(F_CLIENT_CUT_LEN), t, 4, 4);
+    pad(c, p, mt, t, 1, 3);
+    item(c, p, mt, FL(F_CLIENT_CUT_LEN), t, 4, 4);
     if (dx_get_u32(t, 4, &n32))
-      dx_add_item(p, mt, FL(F_CLIENT_CUT_TEXT), t, 8, n32);
+      item(c, p, mt, FL(F_CLIENT_CUT_TEXT), t, 8, n32);
     break;
   default: dx_col_info_append_sep(p, "; ", "Unknown client message type (%u)", type); break;
   }
 }
 
+/* FramebufferUpdate after its type byte: 0 if whole, else > 0 (tshark's
+ * VNC_BYTES_NEEDED: more bytes are wanted). */
+static uint32_t fb_update(dx_packet *p, const dx_tvb *t, uint32_t *off, dx_node *mt, vnc_conv *c) {
+  dx_col_info_append_sep(p, "; ", "Server framebuffer update");
+  uint16_t nr = 0;
+  if (!dx_tvb_has(t, *off, 3))
+    return 3;
+  pad(c, p, mt, t, *off, 1);
+  dx_node *nn = item(c, p, mt, FL(F_FB_NUM_RECTS), t, *off + 1, 2);
+  dx_get_u16(t, *off + 1, &nr);
+  if (nr == 0xFFFF)
+    dx_node_append_text(p, nn, " [TIGHT encoding assumed (field is not used)]");
+  *off += 3;
+  for (uint32_t i = 0; i < nr; i++) {
+    if (!dx_tvb_has(t, *off, 12))
+      return 12;
+    uint16_t w = 0, h = 0;
+    uint32_t enc = 0;
+    dx_get_u16(t, *off + 4, &w);
+    dx_get_u16(t, *off + 6, &h);
+    dx_get_u32(t, *off + 8, &enc);
+    dx_node *r = dx_add_none(p, mt, FL(F_RECT), t, *off, 12);
+    dx_node_set_text(p, r, "Rectangle #%u", i + 1);
+    item(c, p, r, FL(F_FB_X), t, *off, 2);
+    item(c, p, r, FL(F_FB_Y), t, *off + 2, 2);
+    item(c, p, r, FL(F_FB_W), t, *off + 4, 2);
+    item(c, p, r, FL(F_FB_H), t, *off + 6, 2);
+    dx_node *et = item(c, p, r, FL(F_FB_ENCODING), t, *off + 8, 4);
+    *off += 12;
+    if (enc == 0) {
+      /* (tshark's guint product wraps; a "negative" need asks nothing) */
+      uint32_t len = (uint32_t)w * h * c->bytes_per_pixel;
+      if (len > dx_tvb_avail(t, *off))
+        return len;
+      item(c, p, et, FL(F_RAW_PIXELS), t, *off, len);
+      *off += len;
+    } else if (enc == 1) {
+      if (!dx_tvb_has(t, *off, 4))
+        return 4;
+      item(c, p, et, FL(F_COPYRECT_X), t, *off, 2);
+      item(c, p, et, FL(F_COPYRECT_Y), t, *off + 2, 2);
+      *off += 4;
+    } else if (enc == 0xFFFFFF21u) {
+      /* DesktopSize: nothing follows */
+    } else if (enc == 0xFFFFFF20u) {
+      break; /* LastRect */
+    } else {
+      *off = t->len; /* (an encoding not followed here: the rest) */
+      break;
+    }
+  }
+  return 0;
+}
+
+/* Server messages, one after the other while bytes remain; one that is not
+ * all there waits for the next segment (DESEGMENT_ONE_MORE_SEGMENT). */
 static void server_msg(dx_packet *p, const dx_tvb *t, dx_node *vnc, vnc_conv *c) {
-  uint8_t type = 0;
-  dx_node *mt = dx_add_item(p, vnc, FL(F_SERVER_MSG_TYPE), t, 0, 1);
-  if (!dx_get_u8(t, 0, &type))
-    return;
-  uint16_t n16 = 0;
-  uint32_t n32 = 0;
-  switch (type) {
-  case 0: {
-    dx_col_info_set(p, "Server framebuffer update");
-    dx_add_none(p, mt, FL(F_PADDING), t, 1, 1);
-    dx_add_item(p, mt, FL(F_FB_NUM_RECTS), t, 2, 2);
-    if (!dx_get_u16(t, 2, &n16))
-      break;
-    uint32_t off = 4;
-    for (uint32_t i = 0; i < n16; i++) {
-      if (!dx_tvb_has(t, off, 12))
+  uint32_t off = 0;
+  while (off < t->len) {
+    uint32_t start = off, need = 0;
+    uint8_t type = 0;
+    dx_node *mt = item(c, p, vnc, FL(F_SERVER_MSG_TYPE), t, off, 1);
+    dx_get_u8(t, off, &type);
+    off++;
+    uint16_t n16 = 0;
+    uint32_t n32 = 0;
+    switch (type) {
+    case 0: need = fb_update(p, t, &off, mt, c); break;
+    case 1:
+      dx_col_info_append_sep(p, "; ", "Server set colormap entries");
+      /* (tshark reads the number of colours at byte 4 of the segment,
+       * and wants 6 per colour + 5 bytes after the first colour) */
+      dx_get_u16(t, 4, &n16);
+      if (!dx_tvb_has(t, off, 3)) {
+        need = 3;
         break;
-      uint16_t w = 0, h = 0;
-      uint32_t enc = 0;
-      dx_get_u16(t, off + 4, &w);
-      dx_get_u16(t, off + 6, &h);
-      dx_get_u32(t, off + 8, &enc);
-      dx_node *r = dx_add_none(p, mt, FL(F_RECT), t, off, 12);
-      dx_node_set_text(p, r, "Rectangle #%u", i + 1);
-      dx_add_item(p, r, FL(F_FB_X), t, off, 2);
-      dx_add_item(p, r, FL(F_FB_Y), t, off + 2, 2);
-      dx_add_item(p, r, FL(F_FB_W), t, off + 4, 2);
-      dx_add_item(p, r, FL(F_FB_H), t, off + 6, 2);
-      dx_add_item(p, r, FL(F_FB_ENCODING), t, off + 8, 4);
-      off += 12;
-      if (enc == 0) {
-        uint64_t len = (uint64_t)w * h * c->bytes_per_pixel;
-        if (!dx_tvb_has(t, off, len > UINT32_MAX ? UINT32_MAX : (uint32_t)len))
-          break;
-        dx_add_item(p, r, FL(F_RAW_PIXELS), t, off, (uint32_t)len);
-        off += (uint32_t)len;
-      } else if (enc == 1) {
-        dx_add_item(p, r, FL(F_COPYRECT_X), t, off, 2);
-        dx_add_item(p, r, FL(F_COPYRECT_Y), t, off + 2, 2);
-        off += 4;
-      } else if (enc == 0xFFFFFF21u || enc == 0xFFFFFF20u) {
-        if (enc == 0xFFFFFF20u)
-          break; /* LastRect */
-      } else {
-        break; /* (an encoding not followed here) */
       }
-    }
-    break;
-  }
-  case 1: {
-    dx_col_info_set(p, "Server set colormap entries");
-    dx_add_none(p, mt, FL(F_PADDING), t, 1, 1);
-    dx_add_item(p, mt, FL(F_COLORMAP_FIRST), t, 2, 2);
-    dx_add_item(p, mt, FL(F_COLORMAP_GROUPS), t, 4, 2);
-    if (!dx_get_u16(t, 4, &n16))
-      break;
-    for (uint32_t i = 0; i < n16; i++) {
-      uint32_t off = 6 + 6 * i;
-      if (!dx_tvb_has(t, off, 6))
+      pad(c, p, mt, t, off, 1);
+      item(c, p, mt, FL(F_COLORMAP_FIRST), t, off + 1, 2);
+      off += 3;
+      item(c, p, mt, FL(F_COLORMAP_GROUPS), t, off, 2);
+      if ((uint32_t)n16 * 6 + 5 > dx_tvb_avail(t, off)) {
+        need = (uint32_t)n16 * 6 + 5;
         break;
-      dx_node *g = dx_add_none(p, mt, FL(F_COLOR_GROUP), t, off, 6);
-      dx_node_set_text(p, g, "Color group #%u", i + 1);
-      dx_add_item(p, g, FL(F_COLORMAP_RED), t, off, 2);
-      dx_add_item(p, g, FL(F_COLORMAP_GREEN), t, off + 2, 2);
-      dx_add_item(p, g, FL(F_COLORMAP_BLUE), t, off + 4, 2);
+      }
+      off += 2;
+      if (n16) {
+        dx_node *gs = dx_add_none(p, mt, FL(F_COLOR_GROUPS), t, off, (uint32_t)n16 * 6);
+        for (uint32_t i = 0; i < n16; i++) {
+          dx_node *g = dx_add_none(p, gs, FL(F_COLOR_GROUP), t, off, 6);
+          dx_node_set_text(p, g, "Color group #%u", i + 1);
+          item(c, p, g, FL(F_COLORMAP_RED), t, off, 2);
+          item(c, p, g, FL(F_COLORMAP_GREEN), t, off + 2, 2);
+          item(c, p, g, FL(F_COLORMAP_BLUE), t, off + 4, 2);
+          off += 6;
+        }
+      }
+      break;
+    case 2: dx_col_info_append_sep(p, "; ", "Server ring bell on client"); break;
+    case 3:
+      /* (tshark reads the length right after the type, with no padding,
+       * and then always asks for more bytes) */
+      dx_col_info_append_sep(p, "; ", "Server cut text");
+      if (!dx_tvb_has(t, off, 4)) {
+        need = 4;
+        break;
+      }
+      item(c, p, mt, FL(F_SERVER_CUT_LEN), t, off, 4);
+      dx_get_u32(t, off, &n32);
+      off += 4;
+      if (n32 > dx_tvb_avail(t, off)) {
+        need = n32;
+        break;
+      }
+      item(c, p, mt, FL(F_SERVER_CUT_TEXT), t, off, n32);
+      off += n32;
+      need = off;
+      break;
+    default:
+      dx_col_info_append_sep(p, "; ", "Unknown server message type");
+      off = t->len;
+      break;
     }
-    break;
+    if ((int32_t)need > 0 && dx_in_stream(p)) {
+      /* (tshark's proto_tree_add_expert: an item with the note under it) */
+      dx_node *it = dx_add_none(p, mt, FL(F_REASSEMBLE), t, start, t->len - start);
+      dx_expert(p, it, dx_field_expert(), DX_SEV_CHAT, "%s", FL(F_REASSEMBLE)->label);
+      p->desegment_offset = start;
+      p->desegment_len = DX_DESEGMENT_ONE_MORE;
+      return;
+    }
+    if (need)
+      return;
   }
-  case 2: dx_col_info_set(p, "Server ring bell on client"); break;
-  case 3:
-    dx_col_info_set(p, "Server cut text");
-    dx_add_none(p, mt, FL(F_PADDING), t, 1, 3);
-    dx_add_item(p, mt, FL(F_SERVER_CUT_LEN), t, 4, 4);
-    if (dx_get_u32(t, 4, &n32))
-      dx_add_item(p, mt, FL(F_SERVER_CUT_TEXT), t, 8, n32);
-    break;
-  default: dx_col_info_append_sep(p, "; ", "Unknown server message type"); break;
+}
+
+/* A read past the bytes: tshark's exception ends the dissection, shown
+ * after the layer ("[Malformed Packet: VNC]", or the capture's cut). */
+static void check_bounds(dx_packet *p, const dx_tvb *t, dx_node *vnc, const vnc_conv *c) {
+  if (!c->oob)
+    return;
+  if (t->len < t->reported) {
+    dx_mark_truncated(p, vnc, "VNC");
+    return;
   }
+  dx_node_set_flags(vnc, DX_NODE_MALFORMED);
+  p->bad |= DX_BAD_MALFORMED;
+  dx_node *m = dx_add_none(p, dx_packet_root_mut(p), dx_field_malformed(), t, 0, 0);
+  if (dx_label_wanted(p, m))
+    dx_node_set_text(p, m, "[Malformed Packet: VNC]");
+  dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
 }
 
 static uint32_t dissect_vnc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
@@ -621,13 +725,15 @@ static uint32_t dissect_vnc(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_col_set_proto(p, "VNC");
   dx_col_info_clear(p);
   dx_node *vnc = dx_add_proto(p, parent, FL(F_VNC), t, 0, t->len);
-  if (startup(p, t, vnc, c))
-    return t->len;
-  uint16_t d = p->dstport;
-  if (d == 5500 || d == 5501 || d == 5900 || d == 5901 || d == c->server_port)
-    client_msg(p, t, vnc, c);
-  else
-    server_msg(p, t, vnc, c);
+  c->oob = false;
+  if (!startup(p, t, vnc, c)) {
+    uint16_t d = p->dstport;
+    if (d == 5500 || d == 5501 || d == 5900 || d == 5901 || d == c->server_port)
+      client_msg(p, t, vnc, c);
+    else
+      server_msg(p, t, vnc, c);
+  }
+  check_bounds(p, t, vnc, c);
   return t->len;
 }
 
