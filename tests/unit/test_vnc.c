@@ -181,6 +181,52 @@ static void test_heuristic(void) {
   conn_close(&C);
 }
 
+/* A framebuffer update across three segments: each segment before the
+ * last waits ([TCP segment of a reassembled PDU]); a client message cut in
+ * two is read as it comes. */
+static void test_segments(void) {
+  conn_open(&C, 40400, 5900);
+  dx_packet *p = sendb(0, "RFB 003.008\n", 12);
+  dx_packet_free(p);
+  p = sendb(1, "RFB 003.008\n", 12);
+  dx_packet_free(p);
+  p = sendb(0, "\x01\x01", 2);
+  dx_packet_free(p);
+  p = sendb(1, "\x01", 1);
+  INFO(p, "Security type None (1) selected by client");
+  dx_packet_free(p);
+  p = sendb(0, RESULT_OK, 4);
+  INFO(p, "Authentication result");
+  dx_packet_free(p);
+  p = sendb(1, "\x01", 1);
+  dx_packet_free(p);
+  p = sendb(0, SERVER_INIT, sizeof SERVER_INIT);
+  dx_packet_free(p);
+  uint8_t fb[4 + 12 + 64];
+  memset(fb, 0, sizeof fb);
+  fb[3] = 1;             /* one rectangle */
+  fb[9] = 4, fb[11] = 4; /* 4x4, Raw */
+  for (int i = 0; i < 64; i++)
+    fb[16 + i] = (uint8_t)i;
+  p = sendb(0, fb, 10);
+  INFO(p, "Server framebuffer update [TCP segment of a reassembled PDU]");
+  dx_packet_free(p);
+  p = sendb(0, fb + 10, 30);
+  INFO(p, "Server framebuffer update [TCP segment of a reassembled PDU]");
+  dx_packet_free(p);
+  p = sendb(0, fb + 40, sizeof fb - 40);
+  INFO(p, "Server framebuffer update");
+  EXPECT(p, "vnc.fb_update_width", "4");
+  CU_ASSERT_EQUAL(strlen(tu_value(p, "vnc.raw_pixel_data")), 128);
+  dx_packet_free(p);
+  static const uint8_t enc[] = {2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1};
+  p = sendb(1, enc, 6);
+  dx_packet_free(p);
+  p = sendb(1, enc + 6, 6);
+  dx_packet_free(p);
+  conn_close(&C);
+}
+
 /* Malformed input: short and hostile lengths, every prefix. */
 static void test_hostile(void) {
   handshake(5901);
@@ -212,6 +258,7 @@ static void test_hostile(void) {
 int main(void) {
   static CU_TestInfo tests[] = {{"session", test_session},
                                 {"heuristic", test_heuristic},
+                                {"segments", test_segments},
                                 {"hostile", test_hostile},
                                 CU_TEST_INFO_NULL};
   return tu_run("vnc", tests);
