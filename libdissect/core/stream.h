@@ -63,6 +63,7 @@ typedef struct dx_stream {
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
   bool next_ports, ports;      /* dx_stream_starttls(): the port table after the app */
   bool renew;                  /* dx_stream_renew(): a new transport conversation next */
+  int renew_dir;               /* and the direction of the segment that asked it */
   void *saved_data;            /* and the state of the app before it, for that */
   void (*saved_free)(void *);
   const char *alpn;  /* negotiated ALPN (owned by the producer), or NULL */
