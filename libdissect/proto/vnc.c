@@ -15,6 +15,20 @@
  * connection, in either direction, is read as the client's selection
  * ("Security type Invalid (0) selected by client" for a first byte 0).
  *
+ * Server messages follow one another in a segment; one not all there
+ * waits for the next segment (tshark's DESEGMENT_ONE_MORE_SEGMENT from the
+ * message's start), with tshark's quirks: SetColourMapEntries wants 5 bytes
+ * more than it has, ServerCutText is read without its padding and always
+ * waits. A read past the bytes ends the segment as tshark's exception
+ * ("[Malformed Packet: VNC]"); a length of 0xffffffff is tshark's -1 (to
+ * the end).
+ *
+ * Not followed here (where tshark goes on): the rectangle encodings other
+ * than Raw, CopyRect, DesktopSize and LastRect (the rest of the segment is
+ * left); the TightVNC, VeNCrypt and Apple Remote Desktop security types
+ * and TightVNC's capabilities; the client and server messages other than
+ * RFC 6143's; the "Too many ..." notes.
+ *
  * Per-connection state (the state, the versions, the server's port, the
  * pixel size) is charged to the session's stream byte budget. */
 #include "../core/dx.h"
