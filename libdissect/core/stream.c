@@ -105,6 +105,13 @@ void dx_stream_starttls(dx_packet *p, const dx_protocol *to) {
   }
 }
 
+void dx_stream_renew(dx_packet *p) {
+  if (p->bstream && !p->bstream->lower && p->bstream->flow) {
+    p->bstream->renew = true;
+    p->bstream->renew_dir = p->flow_dir;
+  }
+}
+
 void dx_stream_gap(dx_stream *s, int dir) {
   if (s && s->pdu[dir & 1])
     dx_tcp_pdu_reset(s->pdu[dir & 1]);

@@ -62,6 +62,8 @@ typedef struct dx_stream {
   const dx_protocol *app;      /* chosen application, or NULL until chosen */
   const dx_protocol *next_app; /* dx_stream_switch(): takes over at the next call */
   bool next_ports, ports;      /* dx_stream_starttls(): the port table after the app */
+  bool renew;                  /* dx_stream_renew(): a new transport conversation next */
+  int renew_dir;               /* and the direction of the segment that asked it */
   void *saved_data;            /* and the state of the app before it, for that */
   void (*saved_free)(void *);
   const char *alpn;  /* negotiated ALPN (owned by the producer), or NULL */
@@ -131,6 +133,11 @@ void dx_stream_switch(dx_packet *p, const dx_protocol *to);
  * dissector: bytes TLS does not take (plain text after the TLS session
  * ended) go to the protocol of the port table, called on them alone. */
 void dx_stream_starttls(dx_packet *p, const dx_protocol *to);
+/* tshark's conversation_new() from a heuristic dissector (VNC): from the
+ * next segment on, the TCP connection is a new conversation (a new
+ * tcp.stream, its analysis and relative numbers started again) that keeps
+ * the application and its state. Nothing for a stream not right on TCP. */
+void dx_stream_renew(dx_packet *p);
 /* The protocol running on the current stream hands it to `to` at once,
  * these bytes included (IMAP finding TLS where it expected a line): its
  * state is freed now, so the caller must not touch it after this call, and

@@ -1368,6 +1368,33 @@ static void find_conn(dx_packet *p, dx_node *tcp, const tcp_seg *s, tcp_conn *k)
       flow = dx_flow_get(p, tcp, &k->dir);
       c = NULL;
       k->reused = true;
+    } else if (c && c->bs.renew) {
+      /* dx_stream_renew(): a new conversation that keeps the application */
+      const dx_protocol *app = c->bs.app;
+      void *data = c->bs.app_data;
+      void (*data_free)(void *) = c->bs.app_free;
+      /* (tshark's new conversation knows the other side's base from the
+       * acknowledgment of the segment that made it) */
+      int rd = c->bs.renew_dir & 1;
+      bool ack_known = c->h[rd].lastack != 0;
+      uint32_t ack = c->h[rd].lastack;
+      c->bs.app_data = NULL;
+      c->bs.app_free = NULL;
+      dx_flow_drop(p, flow);
+      flow = dx_flow_get(p, tcp, &k->dir);
+      c = flow ? conv_attach(p, tcp, st, flow) : NULL;
+      if (c && ack_known) {
+        c->h[1 - rd].base = ack - 1;
+        c->h[1 - rd].base_set = true;
+      }
+      if (c && !c->bs.app) {
+        c->bs.app = app;
+        flow->app = app;
+        c->bs.app_data = data;
+        c->bs.app_free = data_free;
+      } else if (data_free && data) {
+        data_free(data);
+      }
     }
   }
   if (flow && !c)

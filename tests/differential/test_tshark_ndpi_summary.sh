@@ -48,8 +48,8 @@ EQUAL=(
   tk.pcap tls-esni-fuzzed.pcap tls-rdn-extract.pcap tls_alert.pcap tls_certificate_too_long.pcap
   tls_cipher_lens.pcap tls_esni_sni_both.pcap tls_long_cert.pcap tls_port_80.pcapng
   tls_torrent.pcapng tls_verylong_certificate.pcap trickbot.pcap tumblr.pcap ubntac2.pcap upnp.pcap
-  viber.pcap websocket.pcap whatsappfiles.pcap wireguard.pcap zabbix.pcap zattoo.pcap zcash.pcap
-  zoom2.pcap
+  viber.pcap vnc.pcap websocket.pcap whatsappfiles.pcap wireguard.pcap zabbix.pcap zattoo.pcap
+  zcash.pcap zoom2.pcap
 )
 
 for cap in "${EQUAL[@]}"; do
