@@ -728,7 +728,7 @@ static uint32_t dissect_channel_data(dx_packet *p, const dx_tvb *t, dx_node *par
   dx_add_item(p, st, FL(F_CHANNEL), t, 0, 2);
   dx_add_item(p, st, FL(F_LENGTH), t, 2, 2);
   dx_tvb d = dx_tvb_sub(t, 4, UINT32_MAX);
-  if (d.reported && !dx_dissect_heuristic(p, false, &d, parent))
+  if (d.reported) /* tshark's "stun" heuristic table holds nothing it tries here */
     dx_dissect_data(p, &d, parent);
   return t->reported;
 }
@@ -753,7 +753,9 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
   unsigned cls = ((type & 0x0010) >> 4) | ((type & 0x0100) >> 7);
   unsigned method = (type & 0x000f) | ((type & 0x00e0) >> 1) | ((type & 0x3e00) >> 2);
   const char *cs = dx_val_name_def(class_vals, cls, "Unknown");
-  const char *ms = dx_val_name_def(method_vals, method, "Unknown");
+  const char *ms = dx_val_name(method_vals, method);
+  if (!ms) /* tshark 4.0 takes only the methods it knows */
+    return 0;
 
   dx_col_set_proto(p, "STUN");
   dx_col_info_set(p, "%s %s", ms, cs);
