@@ -739,7 +739,7 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
   if (t->len < 4 || !dx_get_u16(t, 0, &type) || !dx_get_u16(t, 2, &mlen))
     return 0;
   if (type & 0xc000) {
-    if (heur)
+    if (heur || (type & 0xc000) != 0x4000) /* a channel number starts with bits 01 */
       return 0;
     return dissect_channel_data(p, t, parent);
   }
