@@ -80,6 +80,7 @@ enum {
   F_NETWORK_VERSION,
   F_UNKNOWN_ATTRIBUTE,
   F_CRC32_BAD,
+  F_WRONG_MSGLEN,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -151,6 +152,8 @@ static const dx_field stun_fields[] = {
     [F_UNKNOWN_ATTRIBUTE] =
         DX_F("stun.unknown_attribute", "Attribute unknown", DX_FT_NONE, DX_BASE_NONE),
     [F_CRC32_BAD] = DX_F("stun.att.crc32.bad", "Bad Fingerprint", DX_FT_NONE, DX_BASE_NONE),
+    [F_WRONG_MSGLEN] = DX_F("stun.wrong_msglen", "Packet length is not multiple of 4 bytes",
+                            DX_FT_NONE, DX_BASE_NONE),
 };
 
 #define FL(i) (&stun_fields[(i)])
@@ -440,20 +443,50 @@ static uint32_t crc32_of(const uint8_t *d, size_t n) {
   return ~c;
 }
 
-/* The string at [off, off+len) escaped for a label or Info, in the arena. */
-static const char *esc_str(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t len) {
+/* The string at [off, off+len) as tshark 4.0 reads it for a label or
+ * Info (tvb_get_string_enc(ENC_UTF_8)): up to the first NUL, a byte that
+ * starts no well-formed UTF-8 sequence replaced by U+FFFD, other bytes as
+ * they are (the output escapes what a terminal must not see). In the arena. */
+static const char *get_str(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t len,
+                           size_t *outlen) {
   uint32_t n = dx_tvb_avail(t, off);
   if (n > len)
     n = len;
   const uint8_t *s = n ? dx_get_ptr(t, off, n) : NULL;
+  *outlen = 0;
   if (!s)
     return "";
-  size_t need = dx_escape(s, n, NULL, 0);
-  char *buf = dx_arena_alloc(&p->arena, need + 1);
+  const uint8_t *z = memchr(s, 0, n);
+  if (z)
+    n = (uint32_t)(z - s);
+  char *buf = dx_arena_alloc(&p->arena, (size_t)n * 3 + 1);
   if (!buf)
     return "";
-  dx_escape(s, n, buf, need + 1);
+  size_t k = 0;
+  for (uint32_t i = 0; i < n;) {
+    if (s[i] < 0x80) {
+      buf[k++] = (char)s[i++];
+      continue;
+    }
+    size_t l = dx_utf8_ok(s + i, n - i);
+    if (l) {
+      memcpy(buf + k, s + i, l);
+      k += l;
+      i += (uint32_t)l;
+    } else {
+      memcpy(buf + k, "\xef\xbf\xbd", 3);
+      k += 3;
+      i++;
+    }
+  }
+  buf[k] = 0;
+  *outlen = k;
   return buf;
+}
+
+static const char *esc_str(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t len) {
+  size_t l;
+  return get_str(p, t, off, len, &l);
 }
 
 static void add_padding(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off, uint32_t len) {
@@ -463,7 +496,13 @@ static void add_padding(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off
 
 static void add_string(dx_packet *p, dx_node *at, int f, const dx_tvb *t, uint32_t off,
                        uint32_t len) {
-  dx_add_item(p, at, FL(f), t, off, len);
+  if (!dx_tvb_has(t, off, len)) {
+    dx_add_item(p, at, FL(f), t, off, len);
+    return;
+  }
+  size_t l;
+  const char *v = get_str(p, t, off, len, &l);
+  dx_add_string(p, at, FL(f), t, off, len, v, l);
 }
 
 static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off,
@@ -809,7 +848,11 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
 
   if (mlen) {
     dx_node_set_flags(dx_add_uint(p, st, FL(F_NETWORK_VERSION), t, 0, 0, 3), DX_NODE_GENERATED);
-    dx_node *all = dx_add_none(p, st, FL(F_ATTRIBUTES), t, 20, mlen);
+    dx_node *under = st;
+    if (mlen % 4) /* tshark puts the attributes under this note */
+      under = dx_expert(p, st, FL(F_WRONG_MSGLEN), DX_SEV_ERROR,
+                        "Packet length is not multiple of 4 bytes");
+    dx_node *all = dx_add_none(p, under, FL(F_ATTRIBUTES), t, 20, mlen);
     uint32_t off = 20, end = 20u + mlen;
     while (off < end) {
       uint16_t at_type, at_len;
@@ -828,8 +871,9 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
         dx_expert(p, at, FL(F_UNKNOWN_ATTRIBUTE), DX_SEV_WARN, "Unknown attribute 0x%04x", at_type);
       }
       if (off + 4u + at_len > end) {
-        dx_node *ln = dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
-        dx_node_append_text(p, ln, " (bogus, goes past the end of the message)");
+        /* tshark 4.0 reads the value and runs out of bytes */
+        dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
+        dx_mark_malformed(p, at, "Attribute goes past the end of the message");
         break;
       }
       dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
