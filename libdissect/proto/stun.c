@@ -802,11 +802,11 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
 
   /* the UDP conversation */
   int dir;
-  dx_flow *fl = p->in_icmp_error ? NULL : dx_flow_find(p, &dir);
+  dx_flow *fl = dx_flow_find(p, &dir); /* inside an ICMP error too, as tshark */
   stun_state *ss = dx_proto_state(p, &dx_proto_stun);
   if (ss && !stun_tables(ss))
     ss = NULL;
-  if (ss && fl && !p->in_icmp_error) {
+  if (ss && fl) {
     stun_trans *tr = trans_get(ss, p, fl->index, tid);
     if (cls == 0) {
       if (!tr->req_frame)
@@ -882,7 +882,7 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
     }
   }
 
-  if (heur && is_turn_method(method) && fl && !fl->app)
+  if (heur && is_turn_method(method) && fl && !fl->app && !p->in_icmp_error)
     fl->app = &dx_proto_stun;
   if (t->len < t->reported)
     dx_mark_truncated(p, st, "the capture cut the STUN message");
