@@ -81,6 +81,7 @@ enum {
   F_UNKNOWN_ATTRIBUTE,
   F_CRC32_BAD,
   F_WRONG_MSGLEN,
+  F_WRONG_MSGLEN_ITEM,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -154,6 +155,10 @@ static const dx_field stun_fields[] = {
     [F_CRC32_BAD] = DX_F("stun.att.crc32.bad", "Bad Fingerprint", DX_FT_NONE, DX_BASE_NONE),
     [F_WRONG_MSGLEN] = DX_F("stun.wrong_msglen", "Packet length is not multiple of 4 bytes",
                             DX_FT_NONE, DX_BASE_NONE),
+    /* the item tshark's proto_tree_add_expert() makes for that note */
+    [F_WRONG_MSGLEN_ITEM] = {"stun.wrong_msglen", "Packet length is not multiple of 4 bytes",
+                             DX_FT_NONE, DX_BASE_NONE, NULL, 0, 0, NULL,
+                             &stun_fields[F_WRONG_MSGLEN]},
 };
 
 #define FL(i) (&stun_fields[(i)])
@@ -749,6 +754,19 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
 
 /* ---- messages ---------------------------------------------------------------------- */
 
+/* An attribute longer than what is left: tshark 4.0 reads its value and
+ * stops there with "[Malformed Packet: STUN]" after the layer (the
+ * message length is the datagram's, so the packet itself is short). */
+static void ran_out(dx_packet *p, dx_node *st) {
+  dx_tvb t0 = {0};
+  dx_node_set_flags(st, DX_NODE_TRUNCATED);
+  p->bad |= DX_BAD_TRUNCATED;
+  dx_node *m = dx_add_none(p, dx_packet_root_mut(p), dx_field_malformed(), &t0, 0, 0);
+  if (dx_label_wanted(p, m))
+    dx_node_set_text(p, m, "[Malformed Packet: STUN]");
+  dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
+}
+
 static bool is_turn_method(unsigned m) {
   return m == 0x003 || m == 0x004 || m == 0x006 || m == 0x007 || m == 0x008 || m == 0x009;
 }
@@ -849,9 +867,11 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
   if (mlen) {
     dx_node_set_flags(dx_add_uint(p, st, FL(F_NETWORK_VERSION), t, 0, 0, 3), DX_NODE_GENERATED);
     dx_node *under = st;
-    if (mlen % 4) /* tshark puts the attributes under this note */
-      under = dx_expert(p, st, FL(F_WRONG_MSGLEN), DX_SEV_ERROR,
-                        "Packet length is not multiple of 4 bytes");
+    if (mlen % 4) { /* tshark puts the attributes under this note */
+      under = dx_add_none(p, st, FL(F_WRONG_MSGLEN_ITEM), t, 0, 0);
+      dx_expert(p, under, FL(F_WRONG_MSGLEN), DX_SEV_ERROR,
+                "Packet length is not multiple of 4 bytes");
+    }
     dx_node *all = dx_add_none(p, under, FL(F_ATTRIBUTES), t, 20, mlen);
     uint32_t off = 20, end = 20u + mlen;
     while (off < end) {
@@ -873,7 +893,7 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
       if (off + 4u + at_len > end) {
         /* tshark 4.0 reads the value and runs out of bytes */
         dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
-        dx_mark_malformed(p, at, "Attribute goes past the end of the message");
+        ran_out(p, st);
         break;
       }
       dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
