@@ -82,6 +82,7 @@ enum {
   F_CRC32_BAD,
   F_WRONG_MSGLEN,
   F_WRONG_MSGLEN_ITEM,
+  F_UNKNOWN_ATTRIBUTE_ITEM,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -159,6 +160,9 @@ static const dx_field stun_fields[] = {
     [F_WRONG_MSGLEN_ITEM] = {"stun.wrong_msglen", "Packet length is not multiple of 4 bytes",
                              DX_FT_NONE, DX_BASE_NONE, NULL, 0, 0, NULL,
                              &stun_fields[F_WRONG_MSGLEN]},
+    [F_UNKNOWN_ATTRIBUTE_ITEM] = {"stun.unknown_attribute", "Attribute unknown", DX_FT_NONE,
+                                  DX_BASE_NONE, NULL, 0, 0, NULL,
+                                  &stun_fields[F_UNKNOWN_ATTRIBUTE]},
 };
 
 #define FL(i) (&stun_fields[(i)])
@@ -767,6 +771,7 @@ static void ran_out(dx_packet *p, dx_node *st) {
   dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
 }
 
+/* The TURN methods: one found by the heuristic makes the conversation STUN's. */
 static bool is_turn_method(unsigned m) {
   return m == 0x003 || m == 0x004 || m == 0x006 || m == 0x007 || m == 0x008 || m == 0x009;
 }
@@ -796,7 +801,11 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
   if (t->len < 4 || !dx_get_u16(t, 0, &type) || !dx_get_u16(t, 2, &mlen))
     return 0;
   if (type & 0xc000) {
-    if (heur || (type & 0xc000) != 0x4000) /* a channel number starts with bits 01 */
+    /* only on a conversation a TURN message found by the heuristic made
+     * STUN's (tshark's conversation dissector), not by the port alone */
+    int d;
+    dx_flow *f = heur || p->in_icmp_error ? NULL : dx_flow_find(p, &d);
+    if (!f || f->app != &dx_proto_stun)
       return 0;
     return dissect_channel_data(p, t, parent);
   }
@@ -879,14 +888,16 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
       if (!dx_get_u16(t, off, &at_type) || !dx_get_u16(t, off + 2, &at_len))
         break;
       const char *name = dx_val_name(attr_vals, at_type);
-      dx_node *at = dx_add_uint(p, all, FL(F_ATTR), t, off, 4u + at_len, at_type);
+      dx_node *at;
       if (name) {
+        at = dx_add_uint(p, all, FL(F_ATTR), t, off, 4u + at_len, at_type);
         dx_node_set_text(p, at, "%s", name);
         dx_node *tn = dx_add_uint(p, at, FL(F_ATT_TYPE), t, off, 2, at_type);
         dx_node_set_text(p, tn, "Attribute Type: %s", name);
         dx_add_item(p, tn, FL(F_ATT_COMPREHENSION), t, off, 2);
         dx_add_item(p, tn, FL(F_ATT_ASSIGNMENT), t, off, 2);
-      } else {
+      } else { /* tshark's item is the note's own */
+        at = dx_add_none(p, all, FL(F_UNKNOWN_ATTRIBUTE_ITEM), t, off, 4u + at_len);
         dx_node_set_text(p, at, "Unknown attribute 0x%04x", at_type);
         dx_expert(p, at, FL(F_UNKNOWN_ATTRIBUTE), DX_SEV_WARN, "Unknown attribute 0x%04x", at_type);
       }
