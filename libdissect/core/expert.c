@@ -99,6 +99,7 @@ static uint32_t group_of(const dx_field *f) {
       {"stun.wrong_msglen", G_MALFORMED},
       {"stun.short_packet", G_MALFORMED},
       {"stun.unknown_attribute", G_UNDECODED},
+      {"stun.att.crc32.bad", G_CHECKSUM},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)

@@ -171,6 +171,7 @@ static const dx_vals class_vals[] = {
     {0, "Request"}, {1, "Indication"}, {2, "Success Response"}, {3, "Error Response"}, {0, NULL}};
 
 static const dx_vals method_vals[] = {{0x001, "Binding"},
+                                      {0x002, "SharedSecret"},
                                       {0x003, "Allocate"},
                                       {0x004, "Refresh"},
                                       {0x006, "Send"},
@@ -605,8 +606,8 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
                         DX_NODE_GENERATED);
       char s[INET6_ADDRSTRLEN];
       if (inet_ntop(AF_INET6, ip6, s, sizeof s)) {
-        dx_node_append_text(p, at, ": [%s]:%u", s, port);
-        dx_col_info_append(p, " %s: [%s]:%u", name, s, port);
+        dx_node_append_text(p, at, ": %s:%u", s, port);
+        dx_col_info_append(p, " %s: %s:%u", name, s, port);
       }
     }
     break;
@@ -682,7 +683,8 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
       dx_node_append_text(p, n, " [correct]");
       dx_node_set_flags(dx_add_uint(p, at, FL(F_CRC32_STATUS), t, off, len, 1), DX_NODE_GENERATED);
     } else {
-      dx_node_append_text(p, n, " incorrect (should be 0x%08x)", want);
+      dx_node_append_text(p, n, " incorrect, should be 0x%08x", want);
+      dx_expert(p, n, FL(F_CRC32_BAD), DX_SEV_WARN, "Bad Fingerprint [should be 0x%08x]", want);
       dx_node_set_flags(dx_add_uint(p, at, FL(F_CRC32_STATUS), t, off, len, 0), DX_NODE_GENERATED);
     }
     break;
@@ -901,10 +903,18 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
         dx_node_set_text(p, at, "Unknown attribute 0x%04x", at_type);
         dx_expert(p, at, FL(F_UNKNOWN_ATTRIBUTE), DX_SEV_WARN, "Unknown attribute 0x%04x", at_type);
       }
-      if (off + 4u + at_len > end) {
-        /* tshark 4.0 reads the value and runs out of bytes */
+      uint32_t padded = ((uint32_t)at_len + 3) & ~3u;
+      if (!name && off + 4u + at_len > end) {
+        /* tshark 4.0 checks the length of known attributes only, and reads
+         * the value of another past the end */
         dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
         ran_out(p, st);
+        break;
+      }
+      if (name && off + 4u + padded > end) { /* tshark 4.0 shows the padded length */
+        dx_node *ln = dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, padded);
+        dx_node_set_text(p, ln, "Attribute Length: %u (bogus, goes past the end of the message)",
+                         padded);
         break;
       }
       dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
