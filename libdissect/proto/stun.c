@@ -83,6 +83,12 @@ enum {
   F_WRONG_MSGLEN,
   F_WRONG_MSGLEN_ITEM,
   F_UNKNOWN_ATTRIBUTE_ITEM,
+  F_MAGIC_COOKIE,
+  F_MS_VERSION,
+  F_MS_VERSION_ICE,
+  F_MS_FOUNDATION,
+  F_GOOG_NET_ID,
+  F_GOOG_NET_COST,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -93,6 +99,18 @@ static const dx_vals crc_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2
 static const dx_vals transp_vals[] = {{17, "UDP"}, {6, "TCP"}, {0, NULL}};
 static const dx_vals netver_vals[] = {
     {1, "MS-TURN"}, {2, "RFC-3489 and earlier"}, {3, "RFC-5389/8489"}, {0, NULL}};
+
+static const dx_vals ms_version_vals[] = {{1, "ICE"},
+                                          {2, "MS-ICE2"},
+                                          {3, "MS-ICE2 with SHA256"},
+                                          {4, "MS-ICE2 with SHA256 and IPv6"},
+                                          {5, "MULTIPLEXED TURN over UDP only"},
+                                          {6, "MULTIPLEXED TURN over UDP and TCP"},
+                                          {0, NULL}};
+static const dx_vals goog_cost_vals[] = {
+    {0, "Min"},          {10, "Low"},       {50, "Unknown"},     {250, "Cellular5G"},
+    {500, "Cellular4G"}, {900, "Cellular"}, {910, "Cellular3G"}, {980, "Cellular2G"},
+    {999, "Max"},        {0, NULL}};
 
 static const dx_field stun_fields[] = {
     [F_STUN] = DX_F("stun", "Session Traversal Utilities for NAT", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -160,6 +178,16 @@ static const dx_field stun_fields[] = {
     [F_WRONG_MSGLEN_ITEM] = {"stun.wrong_msglen", "Packet length is not multiple of 4 bytes",
                              DX_FT_NONE, DX_BASE_NONE, NULL, 0, 0, NULL,
                              &stun_fields[F_WRONG_MSGLEN]},
+    [F_MAGIC_COOKIE] = DX_F("stun.att.magic_cookie", "Magic Cookie", DX_FT_UINT32, DX_BASE_HEX),
+    [F_MS_VERSION] =
+        DX_FV("stun.att.ms.version", "MS Version", DX_FT_UINT32, DX_BASE_DEC, ms_version_vals),
+    [F_MS_VERSION_ICE] =
+        DX_F("stun.att.ms.version.ice", "MS ICE Version", DX_FT_UINT32, DX_BASE_DEC),
+    [F_MS_FOUNDATION] = DX_F("stun.att.ms.foundation", "Foundation", DX_FT_STRING, DX_BASE_NONE),
+    [F_GOOG_NET_ID] =
+        DX_F("stun.att.google.network_id", "Google Network ID", DX_FT_UINT16, DX_BASE_DEC),
+    [F_GOOG_NET_COST] = DX_FV("stun.att.google.network_cost", "Google Network Cost", DX_FT_UINT16,
+                              DX_BASE_DEC, goog_cost_vals),
     [F_UNKNOWN_ATTRIBUTE_ITEM] = {"stun.unknown_attribute", "Attribute unknown", DX_FT_NONE,
                                   DX_BASE_NONE, NULL, 0, 0, NULL,
                                   &stun_fields[F_UNKNOWN_ATTRIBUTE]},
@@ -742,6 +770,37 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     dx_add_bytes(p, at, FL(F_RESERVED), t, off + 2, 2);
     break;
   }
+  case 0x000f: /* MAGIC-COOKIE */
+    if (len < 4)
+      break;
+    dx_add_item(p, at, FL(F_MAGIC_COOKIE), t, off, 4);
+    break;
+  case 0x8008: /* MS-VERSION */
+    if (len < 4 || !dx_get_u32(t, off, &v32))
+      break;
+    dx_add_item(p, at, FL(F_MS_VERSION), t, off, 4);
+    dx_node_append_text(p, at, ": %s", dx_val_name_def(ms_version_vals, v32, "Unknown"));
+    break;
+  case 0x8070: { /* MS-IMPLEMENTATION-VERSION */
+    if (len < 4 || !dx_get_u32(t, off, &v32))
+      break;
+    const char *iv = v32 >= 3 ? "Supports RFC5389 message formats"
+                              : "Supports only RFC3489bis-02 message formats";
+    dx_node *n = dx_add_item(p, at, FL(F_MS_VERSION_ICE), t, off, 4);
+    dx_node_set_text(p, n, "MS ICE Version: %s (%u)", iv, v32);
+    dx_node_append_text(p, at, ": %s", iv);
+    break;
+  }
+  case 0x8054: /* MS-CANDIDATE-IDENTIFIER */
+    add_string(p, at, F_MS_FOUNDATION, t, off, len);
+    add_padding(p, at, t, off, len);
+    break;
+  case 0xc057: /* GOOG-NETWORK-INFO */
+    if (len < 4)
+      break;
+    dx_add_item(p, at, FL(F_GOOG_NET_ID), t, off, 2);
+    dx_add_item(p, at, FL(F_GOOG_NET_COST), t, off + 2, 2);
+    break;
   case A_DATA:
     if (len > 0) {
       dx_add_bytes(p, at, FL(F_VALUE), t, off, len);
@@ -765,7 +824,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
  * message length is the datagram's, so the packet itself is short). */
 static void ran_out(dx_packet *p, dx_node *st) {
   dx_tvb t0 = {0};
-  dx_node_set_flags(st, DX_NODE_TRUNCATED);
+  (void)st;
   p->bad |= DX_BAD_TRUNCATED;
   dx_node *m = dx_add_none(p, dx_packet_root_mut(p), dx_field_malformed(), &t0, 0, 0);
   if (dx_label_wanted(p, m))
