@@ -804,9 +804,9 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
   case A_DATA:
     if (len > 0) {
       dx_add_bytes(p, at, FL(F_VALUE), t, off, len);
-      add_padding(p, at, t, off, len);
       dx_tvb d = dx_tvb_sub(t, off, len);
       dx_dissect_data(p, &d, at);
+      add_padding(p, at, t, off, len); /* after the data, as tshark */
     }
     break;
   default:
