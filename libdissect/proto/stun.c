@@ -1,28 +1,39 @@
 /* STUN (RFC 5389/8489, with RFC 3489's attributes and TURN's methods and
  * attributes) over UDP as tshark 4.0 shows it: UDP port 3478, and its UDP
- * heuristic, which takes a datagram whose first two bits are zero, whose
- * second word is the magic cookie 0x2112A442 and whose length is the
- * message length plus the 20-byte header. A TURN message found by the
- * heuristic makes the UDP conversation STUN's, so that TURN ChannelData
- * messages that follow on it are shown ("ChannelData TURN Message").
+ * heuristic. Both take a datagram whose second word is the magic cookie
+ * 0x2112A442, whose length is the message length plus the 20-byte header
+ * and whose method tshark knows (Binding, SharedSecret, and TURN's); a
+ * message length that is not a multiple of 4 gets tshark's note (the
+ * attributes under it). A TURN message found by the heuristic makes the
+ * UDP conversation STUN's, and a TURN ChannelData message (first two bits
+ * not zero) is taken only on such a conversation ("ChannelData TURN
+ * Message", its payload as data).
  *
  * The header (type with its class and method, length, cookie, transaction
  * ID), the network version, and each attribute: its type (comprehension
- * and assignment bits) and length, then the decoded value for the common
- * attributes (addresses plain and XOR-d, USERNAME, MESSAGE-INTEGRITY,
- * ERROR-CODE, REALM, NONCE, SOFTWARE, FINGERPRINT with its CRC checked,
- * PRIORITY, ICE-CONTROLLED/CONTROLLING, LIFETIME, REQUESTED-TRANSPORT,
- * DATA, BANDWIDTH, CHANNEL-NUMBER), the raw value for the others; the Info
- * column as tshark writes it.
+ * and assignment bits) and length, then the value of the common
+ * attributes (addresses plain and XOR-d, IPv4 and IPv6, USERNAME,
+ * MESSAGE-INTEGRITY, ERROR-CODE, REALM, NONCE, SOFTWARE, FINGERPRINT with
+ * its CRC checked, PRIORITY, ICE-CONTROLLED/CONTROLLING, LIFETIME,
+ * REQUESTED-TRANSPORT, DATA, BANDWIDTH, CHANNEL-NUMBER, MAGIC-COOKIE,
+ * MS-VERSION, MS-IMPLEMENTATION-VERSION, MS-CANDIDATE-IDENTIFIER,
+ * GOOG-NETWORK-INFO), the raw value (stun.value) for the other known ones,
+ * tshark's note for an unknown one; the Info column as tshark writes it.
+ * A known attribute longer than the message shows tshark's "bogus" length
+ * and ends the list; an unknown one ends it with tshark's exception.
  *
  * Requests and responses are matched by transaction ID within the UDP
- * conversation (Request In, Time, Response In when the response came
- * first, Duplicated original message in) in a bounded table keyed with the
- * session's hash key (STUN_MAX_TRANS, the oldest forgotten).
+ * conversation, as tshark's first pass does (Request In, Time, Response In
+ * when the response came first, Duplicated original message in; inside
+ * ICMP errors too), in a bounded table keyed with the session's hash key
+ * (STUN_MAX_TRANS, the oldest forgotten).
  *
- * Not made: STUN over TCP (RFC 4571 framing), the Microsoft attributes'
- * own fields (their value is shown as bytes), the expert notes tshark adds
- * to malformed messages. */
+ * Not made: STUN over TCP (RFC 4571 framing); tshark's CLASSIC-STUN (RFC
+ * 3489 messages without the magic cookie, on port 3478); the other
+ * Microsoft attributes' own fields (MS-SEQUENCE-NUMBER, MS-SERVICE-QUALITY,
+ * MS-APP-ID, ...: their value is shown as bytes); the "Trailing stray
+ * characters" note of a string with a NUL; control characters in Info
+ * (tshark writes them raw, our output escapes them). */
 #include "../core/dx.h"
 
 #include <arpa/inet.h>
