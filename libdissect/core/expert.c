@@ -96,6 +96,10 @@ static uint32_t group_of(const dx_field *f) {
       {"wg.bad_packet_length", G_MALFORMED},
       {"ip.ttl.", G_SEQUENCE},
       {"ftp.", G_MALFORMED},
+      {"stun.wrong_msglen", G_MALFORMED},
+      {"stun.short_packet", G_MALFORMED},
+      {"stun.unknown_attribute", G_UNDECODED},
+      {"stun.att.crc32.bad", G_CHECKSUM},
   };
   const char *a = f->abbrev;
   for (size_t i = 0; i < DX_ARRAY_LEN(rules); i++)

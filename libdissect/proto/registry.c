@@ -66,6 +66,7 @@ extern const dx_protocol dx_proto_ftp;
 extern const dx_protocol dx_proto_ftp_data;
 extern const dx_protocol dx_proto_ssh;
 extern const dx_protocol dx_proto_vnc;
+extern const dx_protocol dx_proto_stun;
 
 const dx_protocol *const dx_protocols[] = {
     &dx_proto_frame,     &dx_proto_expert,
@@ -101,5 +102,6 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_dtls,      &dx_proto_capwap_control,
     &dx_proto_ftp,       &dx_proto_ftp_data,
     &dx_proto_ssh,       &dx_proto_vnc,
+    &dx_proto_ssh,       &dx_proto_stun,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);

@@ -30,7 +30,7 @@ EQUAL=(
   dtls_session_id_and_coockie_both.pcap encrypted_sni.pcap ethereum.pcap exe_download.pcap
   exe_download_as_png.pcap facebook.pcap firefox.pcap forticlient.pcap ftp-start-tls.pcap ftp.pcap
   ftp_failed.pcap genshin-impact.pcap
-  google_ssl.pcap googledns_android10.pcap h323-overflow.pcap hpvirtgrp.pcap
+  google_ssl.pcap googledns_android10.pcap h323-overflow.pcap hangout.pcap hpvirtgrp.pcap
   http-crash-content-disposition.pcap http-lines-split.pcap http-manipulated.pcap http_auth.pcap
   imap-starttls.pcap imap.pcap imaps.pcap ip_fragmented_garbage.pcap ipv6_in_gtp.pcap irc.pcap
   ja3_lots_of_cipher_suites.pcap ja3_lots_of_cipher_suites_2_anon.pcap kerberos_fuzz.pcapng
@@ -42,9 +42,11 @@ EQUAL=(
   quic_0RTT.pcap quic_frags_ch_in_multiple_packets.pcapng
   quic_frags_ch_out_of_order_same_packet_craziness.pcapng quic_t50.pcap quic_t51.pcap
   radius_false_positive.pcapng reasm_crash_anon.pcapng reasm_segv_anon.pcapng reddit.pcap
-  safari.pcap salesforce.pcap selfsigned.pcap signal.pcap simple-dnscrypt.pcap skype_udp.pcap
+  safari.pcap salesforce.pcap selfsigned.pcap signal.pcap simple-dnscrypt.pcap
+  skype-conference-call.pcap skype_udp.pcap
   smtp-starttls.pcap smtp.pcap snapchat.pcap ssdp-m-search.pcap ssh.pcap ssl-cert-name-mismatch.pcap
-  steam.pcap steam_datagram_relay_ping.pcapng synscan.pcap teamspeak3.pcap teredo.pcap tinc.pcap
+  steam.pcap steam_datagram_relay_ping.pcapng stun_facebook.pcapng synscan.pcap teamspeak3.pcap
+  teredo.pcap tinc.pcap
   tk.pcap tls-esni-fuzzed.pcap tls-rdn-extract.pcap tls_alert.pcap tls_certificate_too_long.pcap
   tls_cipher_lens.pcap tls_esni_sni_both.pcap tls_long_cert.pcap tls_port_80.pcapng
   tls_torrent.pcapng tls_verylong_certificate.pcap trickbot.pcap tumblr.pcap ubntac2.pcap upnp.pcap
