@@ -554,6 +554,19 @@ static void add_string(dx_packet *p, dx_node *at, int f, const dx_tvb *t, uint32
   dx_add_string(p, at, FL(f), t, off, len, v, l);
 }
 
+/* The reserved byte and the family of an address attribute (plain or
+ * XOR-d), each as far as the attribute's length goes; true if it holds a
+ * port too. */
+static bool addr_head(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off, uint16_t len) {
+  if (len < 1)
+    return false;
+  dx_add_bytes(p, at, FL(F_RESERVED), t, off, 1);
+  if (len < 2)
+    return false;
+  dx_add_item(p, at, FL(F_FAMILY), t, off + 1, 1);
+  return len >= 4;
+}
+
 static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off,
                               uint16_t type, uint16_t len, const char *name, uint32_t cookie,
                               const uint8_t *tid) {
@@ -572,13 +585,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
   case A_OTHER_ADDRESS:
   case A_MS_ALT_MAPPED_ADDRESS: {
     bool deprecated = type <= A_DESTINATION_ADDRESS && type != A_MAPPED_ADDRESS;
-    if (len < 1)
-      break;
-    dx_add_bytes(p, at, FL(F_RESERVED), t, off, 1);
-    if (len < 2)
-      break;
-    dx_add_item(p, at, FL(F_FAMILY), t, off + 1, 1);
-    if (len < 4)
+    if (!addr_head(p, at, t, off, len))
       break;
     dx_add_item(p, at, FL(F_PORT), t, off + 2, 2);
     if (!dx_get_u8(t, off + 1, &fam) || !dx_get_u16(t, off + 2, &port))
@@ -602,13 +609,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
   case A_XOR_RESPONSE_TARGET:
   case A_XOR_REFLECTED_FROM:
   case A_MS_XOR_MAPPED_ADDRESS: {
-    if (len < 1)
-      break;
-    dx_add_bytes(p, at, FL(F_RESERVED), t, off, 1);
-    if (len < 2)
-      break;
-    dx_add_item(p, at, FL(F_FAMILY), t, off + 1, 1);
-    if (len < 4)
+    if (!addr_head(p, at, t, off, len))
       break;
     dx_add_bytes(p, at, FL(F_XOR_PORT), t, off + 2, 2);
     if (!dx_get_u8(t, off + 1, &fam) || !dx_get_u16(t, off + 2, &port))
