@@ -7,7 +7,9 @@
  *
  * Input format (also produced by tests/fuzz/make_seeds.py):
  *   byte 0   server port selector: 0 443 (TLS), 1 80 (HTTP), 2 53 (DNS),
- *            3 8080, 4 143 (IMAP, then TLS after STARTTLS), anything else 443
+ *            3 8080, 4 143 (IMAP, then TLS after STARTTLS), 5 21 (FTP, its
+ *            data connections announced), 6 22 (SSH), 7 5900 (VNC),
+ *            anything else 443
  *   byte 1   flags: 1 = the session uses small stream caps, 2 = terse mode;
  *            bits 2-7: the output form of the first packet (fuzzutil.h)
  *   then segments: a control byte, a 2-byte big-endian length, the payload
@@ -31,11 +33,11 @@ static dx_session *sessions[2]; /* [small caps] */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2)
     return 0;
-  static const uint16_t ports[] = {443, 80, 53, 8080, 143};
+  static const uint16_t ports[] = {443, 80, 53, 8080, 143, 21, 22, 5900};
   tcpconn c;
   memset(&c, 0, sizeof c);
   c.port[0] = 51000;
-  c.port[1] = data[0] < 5 ? ports[data[0]] : 443;
+  c.port[1] = data[0] < sizeof ports / sizeof ports[0] ? ports[data[0]] : 443;
   unsigned mode = data[1];
   c.form = mode >> 2;
   c.pick = (unsigned)(size % 8);
