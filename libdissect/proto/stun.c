@@ -554,6 +554,16 @@ static void add_string(dx_packet *p, dx_node *at, int f, const dx_tvb *t, uint32
   dx_add_string(p, at, FL(f), t, off, len, v, l);
 }
 
+/* A text attribute named in its label and in Info (" user: NAME"). */
+static void named_string(dx_packet *p, dx_node *at, int f, const dx_tvb *t, uint32_t off,
+                         uint16_t len, const char *info) {
+  add_string(p, at, f, t, off, len);
+  const char *v = esc_str(p, t, off, len);
+  dx_node_append_text(p, at, ": %s", v);
+  dx_col_info_append(p, " %s: %s", info, v);
+  add_padding(p, at, t, off, len);
+}
+
 /* The reserved byte and the family of an address attribute (plain or
  * XOR-d), each as far as the attribute's length goes; true if it holds a
  * port too. */
@@ -652,14 +662,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     }
     break;
   }
-  case A_USERNAME: {
-    add_string(p, at, F_USERNAME, t, off, len);
-    const char *u = esc_str(p, t, off, len);
-    dx_node_append_text(p, at, ": %s", u);
-    dx_col_info_append(p, " user: %s", u);
-    add_padding(p, at, t, off, len);
-    break;
-  }
+  case A_USERNAME: named_string(p, at, F_USERNAME, t, off, len, "user"); break;
   case A_MESSAGE_INTEGRITY:
     if (len < 20)
       break;
@@ -691,14 +694,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     add_padding(p, at, t, off, len);
     break;
   }
-  case A_REALM: {
-    add_string(p, at, F_REALM, t, off, len);
-    const char *r = esc_str(p, t, off, len);
-    dx_node_append_text(p, at, ": %s", r);
-    dx_col_info_append(p, " realm: %s", r);
-    add_padding(p, at, t, off, len);
-    break;
-  }
+  case A_REALM: named_string(p, at, F_REALM, t, off, len, "realm"); break;
   case A_NONCE:
     add_string(p, at, F_NONCE, t, off, len);
     dx_node_append_text(p, at, ": %s", esc_str(p, t, off, len));
