@@ -369,6 +369,10 @@ typedef struct deliver_ctx {
   bool provisional;
   const char *snap_info, *snap_proto;
   uint32_t sd_start, sd_end; /* bytes of this delivery kept for a PDU */
+  /* A delivery that is not a slice of the frame but starts with some of
+   * its bytes: data[0..head_len) are d->pl's from head_off on; head_pos
+   * counts the delivery's bytes consumed so far. */
+  uint32_t head_off, head_len, head_pos;
 } deliver_ctx;
 
 /* Adds the "<kind> segment data" node for the bytes noted so far (one node
@@ -713,7 +717,12 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         /* a segment that overlapped the PDU's bytes is shown from its start */
         uint32_t back = ncur && cur[0].back <= frame_off ? cur[0].back : 0;
         note_segment_data(d, frame_off - back, take + back);
+      } else if (d->head_pos < d->head_len) {
+        /* this frame's bytes at the delivery's head go into the PDU */
+        uint32_t n = d->head_len - d->head_pos;
+        note_segment_data(d, d->head_off + d->head_pos, take < n ? take : n);
       }
+      d->head_pos += take;
       d->res.buffered = true;
       data += take;
       len -= take;
@@ -911,9 +920,13 @@ void dx_stream_deliver(dx_packet *p, dx_stream *s, const dx_stream_input *in,
   d.pl = in->frame_tvb;
   d.sport = s->port[d.dir];
   d.dport = s->port[d.dir ^ 1];
+  bool whole = in->frame_tvb && (in->head_len == 0 || in->head_len >= in->len);
+  if (in->frame_tvb && !whole) {
+    d.head_off = in->frame_off;
+    d.head_len = in->head_len;
+  }
   if (in->len > 0 && d.rs)
-    deliver(&d, in->data, in->len, in->pieces, in->npieces,
-            in->frame_tvb ? in->frame_off : UINT32_MAX);
+    deliver(&d, in->data, in->len, in->pieces, in->npieces, whole ? in->frame_off : UINT32_MAX);
   flush_segment_data(&d);
   if (res)
     *res = d.res;

@@ -105,6 +105,11 @@ typedef struct dx_stream_input {
   const dx_reasm_piece *pieces;
   uint32_t npieces;
   dx_node *owner, *parent;
+  /* With frame_tvb: 0 when all len bytes are frame_tvb's from frame_off
+   * on; else only data[0..head_len) are (the segment that filled a gap,
+   * followed by bytes kept from later frames), and the bytes of it that a
+   * PDU keeps are listed as this frame's segment data. */
+  uint32_t head_len;
 } dx_stream_input;
 
 typedef struct dx_stream_result {

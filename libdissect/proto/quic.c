@@ -1297,8 +1297,8 @@ static bool qdir_feed(qctx *x, qdir *d, dx_stream *bs, int dir, uint64_t off, co
   }
   uint32_t skip = (uint32_t)(d->next - off);
   dx_reasm_piece piece = {p->num, len - skip, 0, 0};
-  dx_stream_input in = {dir,    data + skip, len - skip, ft,    frame_off + skip,
-                        &piece, 1,           owner,      parent};
+  dx_stream_input in = {dir,    data + skip, len - skip, ft,     frame_off + skip,
+                        &piece, 1,           owner,      parent, 0};
   dx_stream_result res;
   dx_stream_deliver(p, bs, &in, &res);
   d->next = off + len;
@@ -1313,7 +1313,7 @@ static bool qdir_feed(qctx *x, qdir *d, dx_stream *bs, int dir, uint64_t off, co
     if (ch->off + ch->len > d->next) {
       uint32_t k = (uint32_t)(d->next - ch->off);
       dx_reasm_piece pc = {ch->frame, ch->len - k, 0, 0};
-      dx_stream_input in2 = {dir, ch->data + k, ch->len - k, NULL, 0, &pc, 1, owner, parent};
+      dx_stream_input in2 = {dir, ch->data + k, ch->len - k, NULL, 0, &pc, 1, owner, parent, 0};
       dx_stream_deliver(p, bs, &in2, &res);
       d->next = ch->off + ch->len;
     }

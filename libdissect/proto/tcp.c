@@ -2403,7 +2403,7 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
         if (memcmp(rs->pdu + (dseq - pseq), pl->data, back) != 0)
           pc[0].flags |= DX_PIECE_CONFLICT;
       }
-      dx_stream_input in = {k->dir, out.data, out.len, NULL, 0, pc, out.npieces, tcp, parent};
+      dx_stream_input in = {k->dir, out.data, out.len, NULL, 0, pc, out.npieces, tcp, parent, 0};
       uint32_t taken = dx_stream_fill(p, &k->c->bs, &in, &completed, &conflict);
       /* this segment's bytes up to the last one taken */
       uint32_t upto = out.seg_off + (taken < out.seg_len ? taken : out.seg_len);
@@ -2465,13 +2465,14 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
   }
   seg_data(p, tcp, pl, took, false);
   uint32_t doff, dlen;
-  dx_stream_input in = {k->dir,        rs->st,         rs->st_len, NULL,  0,
-                        rs->st_pieces, rs->st_npieces, tcp,        parent};
+  dx_stream_input in = {k->dir,        rs->st,         rs->st_len, NULL,   0,
+                        rs->st_pieces, rs->st_npieces, tcp,        parent, 0};
   res->called_any |= dx_stream_run_once(p, &k->c->bs, &in, &doff, &dlen);
   dx_tcp_stale_drop(rs, true);
   if (took < seglen && took) {
     dx_reasm_piece pc = {p->num, seglen - took, 0, 0};
-    dx_stream_input rest = {k->dir, pl->data + took, seglen - took, pl, took, &pc, 1, tcp, parent};
+    dx_stream_input rest = {k->dir, pl->data + took, seglen - took, pl, took, &pc, 1, tcp, parent,
+                            0};
     res->called_any |= dx_stream_run_once(p, &k->c->bs, &rest, &doff, &dlen);
     if (dlen) {
       uint32_t keep = seglen - took - doff;
@@ -2533,8 +2534,14 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
                 "[TCP reassembly: bytes missing before this segment were given up]");
     }
     bool in_frame = out.seg_len == out.len && out.data == pl->data + out.seg_off;
-    dx_stream_input in = {dir,         out.data, out.len, in_frame ? pl : NULL, out.seg_off, pcs,
-                          out.npieces, tcp,      parent};
+    /* (a segment that filled a gap before bytes kept from later frames:
+     * its own bytes at the head, listed as segment data if a PDU keeps them) */
+    bool head = !in_frame && out.seg_len && out.seg_len < out.len &&
+                (uint64_t)out.seg_off + out.seg_len <= pl->len &&
+                memcmp(out.data, pl->data + out.seg_off, out.seg_len) == 0;
+    dx_stream_input in = {
+        dir,         out.data, out.len, in_frame || head ? pl : NULL, out.seg_off, pcs,
+        out.npieces, tcp,      parent,  head ? out.seg_len : 0};
     dx_stream_deliver(p, &k->c->bs, &in, res);
   } else if (rc == DX_REASM_DROPPED) {
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,

@@ -2449,7 +2449,7 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
   const char *snap_info = NULL, *snap_proto = p->col_proto;
   if (p->want_columns)
     snap_info = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
-  dx_stream_input in = {x->dir, pt->data, pt->len, pt, 0, &piece, 1, x->tls, x->parent};
+  dx_stream_input in = {x->dir, pt->data, pt->len, pt, 0, &piece, 1, x->tls, x->parent, 0};
   dx_stream_result res;
   dx_stream_deliver(p, c->inner, &in, &res);
   if (res.pdu_done && res.app_took) {
