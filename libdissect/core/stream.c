@@ -452,17 +452,19 @@ static void add_segments_tree(deliver_ctx *d, const dx_tvb *rt, const dx_reasm_p
     uint32_t back = pc[i].back <= pos ? pc[i].back : pos;
     uint32_t plen = back + pc[i].len;
     if (!full) {
-      /* whole items only, within tshark's 240-character label */
+      /* within tshark's 240-character label, cut where it ends (its
+       * proto_item_append_text() writes what fits of an item: "#1]") */
       char item[48];
       int w = dx_snprintf(item, sizeof item, "%s#%llu(%u)", i ? ", " : "",
                           (unsigned long long)pc[i].frame, plen);
-      if (w > 0 && u + (size_t)w <= 239) {
-        memcpy(buf + u, item, (size_t)w);
-        u += (size_t)w;
-        buf[u] = 0;
-      } else {
+      size_t n = w > 0 ? (size_t)w : 0;
+      if (u + n > 239) {
+        n = u < 239 ? 239 - u : 0;
         full = true;
       }
+      memcpy(buf + u, item, n);
+      u += n;
+      buf[u] = 0;
     }
     if (i < 512) {
       bool conflict = (pc[i].flags & DX_PIECE_CONFLICT) && k->seg_error;
@@ -894,7 +896,7 @@ bool dx_stream_run_once(dx_packet *p, dx_stream *s, const dx_stream_input *in, u
     dx_tvb rest = dx_tvb_sub(&t, r, UINT32_MAX);
     dx_dissect_data(p, &rest, d.parent);
   }
-  if (!in->frame_tvb && d.parent)
+  if (!in->frame_tvb && d.parent && !l) /* (not listed while the application waits for more) */
     segments_before(&d, &t, in->pieces, in->npieces, before);
   return true;
 }

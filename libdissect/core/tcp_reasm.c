@@ -160,6 +160,35 @@ void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
   s->st_one_more = false;
 }
 
+bool dx_tcp_stale_more(dx_tcp_stream *s, uint32_t doff, uint32_t more) {
+  if (!s->st_need || doff > s->st_len)
+    return false;
+  uint64_t need = (uint64_t)s->st_len - doff + (more ? more : 1);
+  if (need > s->lim.max_stream)
+    return false;
+  if (doff) {
+    memmove(s->st, s->st + doff, s->st_len - doff);
+    uncharge(s, doff);
+    uint32_t k = doff, i = 0;
+    while (i < s->st_npieces && k >= s->st_pieces[i].len) {
+      k -= s->st_pieces[i].len;
+      i++;
+    }
+    if (i < s->st_npieces && k) {
+      s->st_pieces[i].len -= k;
+      s->st_pieces[i].back = 0;
+      s->st_pieces[i].flags = 0;
+    }
+    memmove(s->st_pieces, s->st_pieces + i, (s->st_npieces - i) * sizeof *s->st_pieces);
+    s->st_npieces -= i;
+    s->st_seq += doff;
+    s->st_len -= doff;
+  }
+  s->st_need = (uint32_t)need;
+  s->st_one_more = more == 0;
+  return true;
+}
+
 static void old_stale_clear(dx_tcp_stream *s) {
   while (s->nold_st)
     old_stale_free(s, s->nold_st - 1);

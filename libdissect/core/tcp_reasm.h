@@ -213,6 +213,11 @@ enum {
  * PDU is dropped and DX_STALE_HELD returned. */
 int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
                      uint64_t frame, uint32_t *took);
+/* The stale PDU just completed was not enough for the application: it
+ * drops its first doff bytes (taken) and waits for `more` bytes after the
+ * ones it holds (0: any). False (nothing changed) past the cap or without
+ * a stale PDU. */
+bool dx_tcp_stale_more(dx_tcp_stream *s, uint32_t doff, uint32_t more);
 /* Makes [seq, seq+len) the stale PDU (the current one set aside), needing `more`
  * bytes after them (0: one more segment, length unknown): a PDU begun
  * outside the stream's order, whose missing bytes can only come from

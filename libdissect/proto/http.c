@@ -1058,7 +1058,7 @@ static int walk_chunks(dx_packet *p, const dx_tvb *t, uint32_t off, chunk_walk *
     dx_node *ch = dx_add_none(p, tree, FL(F_CHUNK), t, pos, boff + blen - pos);
     dx_node_set_text(p, ch, "Data chunk (%u octets)", (uint32_t)size);
     dx_node *cs = dx_add_uint(p, ch, FL(F_CHUNK_SIZE), t, pos, eol - pos, size);
-    dx_node_set_text(p, cs, "Chunk size: %u octets", (uint32_t)size);
+    dx_node_set_text(p, cs, "Chunk size: %u octet%s", (uint32_t)size, size == 1 ? "" : "s");
     dx_add_bytes(p, ch, FL(F_CHUNK_DATA), t, doff, (uint32_t)size);
     dx_add_bytes(p, ch, FL(F_CHUNK_BOUNDARY), t, boff, blen);
     if (out && size) {
@@ -1769,16 +1769,32 @@ static void info_continuation(dx_packet *p) {
 
 /* ---- continuation data -------------------------------------------------------------- */
 
+static void leading_crlf(dx_packet *p, dx_node *http, const dx_tvb *t, uint32_t off, uint32_t len);
+
 /* Bytes that are not the start of a message: the rest of a body we did not
  * reassemble, data after a protocol switch, or anything else. */
 static uint32_t dissect_continuation(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t len,
-                                     dx_node *parent) {
+                                     dx_node *parent, bool as_data) {
   dx_tvb b = dx_tvb_sub(t, off, len);
   dx_node *http = dx_add_proto(p, parent, FL(F_HTTP), &b, 0, b.len);
   dx_body_cols cols = {.len = 0};
-  show_body(p, http, parent, &b, NULL, NULL, false, &cols);
+  uint8_t c0 = 0, c1 = 0, c2 = 0;
+  if (as_data && dx_get_u8(&b, 0, &c0) && dx_get_u8(&b, 1, &c1) && dx_get_u8(&b, 2, &c2) &&
+      c0 == '\r' && c1 == '\n' && c2 >= 0x20 && c2 < 0x7f) {
+    /* (tshark takes a CR LF before a printable line as the end of the
+     * previous message, and the rest as data) */
+    leading_crlf(p, http, &b, 0, 2);
+    b = dx_tvb_sub(&b, 2, UINT32_MAX);
+  }
+  if (as_data && !(dx_get_u8(&b, 0, &c0) && c0 >= 0x20 && c0 < 0x7f))
+    /* tshark 4.0 gives such bytes a File Data item only when they start
+     * with a printable character (checked with tshark: a tab, a line end,
+     * a NUL or a UTF-8 lead byte first: none) */
+    dx_dissect_data(p, &b, http);
+  else
+    show_body(p, http, parent, &b, as_data ? "" : NULL, NULL, false, &cols);
   info_continuation(p);
-  return b.len;
+  return len;
 }
 
 /* ---- one message ------------------------------------------------------------------- */
@@ -1970,6 +1986,15 @@ static bool is_notification(const dx_tvb *t, const http_msg *m) {
          (n == 11 && memcmp(s, "UNSUBSCRIBE", 11) == 0);
 }
 
+/* tshark's item for the CR LF before a message (or continuation data): an
+ * error of its own, as its proto_tree_add_expert() shows it. */
+static void leading_crlf(dx_packet *p, dx_node *http, const dx_tvb *t, uint32_t off, uint32_t len) {
+  static const char msg[] = "Leading CRLF previous message in the stream may have extra CRLF";
+  dx_node *n = dx_add_none(p, http, FL(F_LEADING_CRLF), t, off, len);
+  dx_node_set_text(p, n, "%s", msg);
+  dx_expert(p, n, dx_field_expert(), DX_SEV_ERROR, "%s", msg);
+}
+
 /* Adds the tree of a framed message and updates the connection state. */
 static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv *cv, http_msg *m,
                           dx_node *parent) {
@@ -1981,8 +2006,7 @@ static void build_message(dx_packet *p, const dx_tvb *t, uint32_t off, http_conv
   dx_node *http =
       dx_add_proto(p, parent, m->ssdp ? &ssdp_fields[0] : FL(F_HTTP), t, off, m->end - off);
   if (m->lead)
-    dx_expert(p, http, FL(F_LEADING_CRLF), DX_SEV_NOTE,
-              "[Leading CRLF: the previous message in the stream may have extra CRLF]");
+    leading_crlf(p, http, t, m->start - m->lead, m->lead);
   /* First line */
   uint32_t fl_len = m->fl_next - m->start;
   dx_node *fn = dx_add_uint(p, http,
@@ -2240,14 +2264,14 @@ static uint32_t dissect_stream(dx_packet *p, const dx_tvb *t, dx_node *parent, b
     }
     uint32_t left = t->len - off;
     if (cv && cv->tunnel) {
-      off += dissect_continuation(p, t, off, left, parent);
+      off += dissect_continuation(p, t, off, left, parent, false);
       continue;
     }
     if (cv && cv->body_left[dir]) {
       uint32_t take = cv->body_left[dir] < left ? (uint32_t)cv->body_left[dir] : left;
       if (cv->body_left[dir] != HTTP_UNTIL_CLOSE)
         cv->body_left[dir] -= take;
-      off += dissect_continuation(p, t, off, take, parent);
+      off += dissect_continuation(p, t, off, take, parent, false);
       continue;
     }
     http_msg m;
@@ -2281,7 +2305,9 @@ static uint32_t dissect_stream(dx_packet *p, const dx_tvb *t, dx_node *parent, b
         }
         return t->len;
       }
-      off += dissect_continuation(p, t, off, left, parent);
+      /* (bytes that start no message, e.g. the middle of a body whose
+       * start was lost: data inside HTTP's tree, as tshark 4.0 shows them) */
+      off += dissect_continuation(p, t, off, left, parent, true);
       continue;
     }
     build_message(p, t, off, cv, &m, parent);

@@ -2424,6 +2424,40 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
   return false;
 }
 
+/* True if a PDU of tshark's table that we remember holds the byte seq. */
+static bool msp_holds(const dx_tcp_stream *rs, uint32_t seq) {
+  dx_reasm_msp m;
+  if (dx_tcp_msp_find(rs, seq, true, &m))
+    return true;
+  return dx_tcp_msp_find(rs, seq - 1, false, &m) && LT_SEQ(seq, m.end);
+}
+
+/* A fast retransmission of bytes delivered before and in no PDU: tshark's
+ * desegment_tcp() dissects it afresh (it is not flagged a retransmission
+ * there), and what the application then asks for starts a PDU, kept as the
+ * stale one (its bytes were delivered: nothing in order follows them). */
+static int fast_again(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
+                      const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res) {
+  dx_tcp_stream *rs = &k->h->rs;
+  uint32_t seglen = s->seglen, doff, dlen;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  if (pl->len < seglen)
+    return 0;
+  dx_reasm_piece pc = {p->num, seglen, 0, 0};
+  dx_stream_input in = {k->dir, pl->data, seglen, pl, 0, &pc, 1, tcp, parent, 0};
+  res->called_any |= dx_stream_run_once(p, &k->c->bs, &in, &doff, &dlen);
+  if (!dlen)
+    return 1;
+  uint32_t keep = seglen - doff;
+  if (keep)
+    seg_data(p, tcp, pl, keep, false);
+  if (!dx_tcp_stale_start(rs, dseq + doff, pl->data + doff, keep,
+                          dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen, p->num))
+    dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+              "[TCP reassembly: a PDU begun out of order could not be kept (buffer full)]");
+  return 2;
+}
+
 /* A fast retransmission, without reordering. tshark 4.0 flags it
  * TCP_A_FAST_RETRANSMISSION only (not TCP_A_RETRANSMISSION), so its
  * desegment_tcp() neither sets it aside nor keeps it from the application:
@@ -2434,12 +2468,16 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
  *     gets the PDU, and the bytes of the segment after the PDU's end as the
  *     start of the next one (another_pdu_follows); what that one still
  *     needs makes it the stale PDU, for a later segment that fills the
- *     same old gap.
+ *     same old gap; if the application asks for more than the PDU held,
+ *     the PDU stays stale and waits for it;
+ *   - bytes seen before and in no PDU: dissected afresh (fast_again).
+ * With flagged false (a segment not flagged at all that starts within the
+ * stale PDU), only the second case applies.
  * Returns 0 if none of these applies (the segment is then fed as any
  * other), 1 if handled, 2 if handled and left a piece of an incomplete
  * PDU. */
 static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
-                     const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res) {
+                     const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res, bool flagged) {
   dx_tcp_stream *rs = &k->h->rs;
   uint32_t seglen = s->seglen;
   uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
@@ -2447,15 +2485,18 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
   uint32_t pseq = rs->next_seq - rs->pdu_len;
   dx_reasm_msp m;
   bool have = dx_tcp_msp_find(rs, dseq, true, &m);
-  if (have && LE_SEQ(dseq + seglen, m.end) && m.kind != DX_MSP_PENDING) {
+  if (flagged && have && LE_SEQ(dseq + seglen, m.end) && m.kind != DX_MSP_PENDING) {
     seg_data(p, tcp, pl, seglen, true);
     push_unseen(p, k, dseq, pl, seglen, pending, pseq);
     return 1;
   }
   if (!have || m.kind != DX_MSP_STALE)
     have = dx_tcp_msp_find(rs, dseq - 1, false, &m);
-  if (!have || m.kind != DX_MSP_STALE || !LT_SEQ(dseq, m.end) || LT_SEQ(dseq, m.seq))
+  if (!have || m.kind != DX_MSP_STALE || !LT_SEQ(dseq, m.end) || LT_SEQ(dseq, m.seq)) {
+    if (flagged && LE_SEQ(dseq + seglen, rs->next_seq) && !msp_holds(rs, dseq))
+      return fast_again(p, tcp, parent, s, k, pl, res);
     return 0;
+  }
   uint32_t took = 0;
   int r = dx_tcp_stale_add(rs, dseq, pl->data, seglen, p->num, &took);
   if (r != DX_STALE_COMPLETE) {
@@ -2468,6 +2509,16 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
   dx_stream_input in = {k->dir,        rs->st,         rs->st_len, NULL,   0,
                         rs->st_pieces, rs->st_npieces, tcp,        parent, 0};
   res->called_any |= dx_stream_run_once(p, &k->c->bs, &in, &doff, &dlen);
+  if (dlen && dx_tcp_stale_more(rs, doff, dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen)) {
+    /* the application asked for more than the PDU held (tshark extends
+     * its PDU): it stays stale, with this segment's bytes after it */
+    if (took < seglen) {
+      uint32_t t2 = 0;
+      dx_tcp_stale_add(rs, dseq + took, pl->data + took, seglen - took, p->num, &t2);
+    }
+    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    return 2;
+  }
   dx_tcp_stale_drop(rs, true);
   if (took < seglen && took) {
     dx_reasm_piece pc = {p->num, seglen - took, 0, 0};
@@ -2488,6 +2539,17 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
   }
   push_unseen(p, k, dseq, pl, seglen, pending, pseq);
   return 1;
+}
+
+/* True if the segment starts within a stale PDU (one left incomplete when
+ * a gap in it was given up). */
+static bool in_stale(const dx_tcp_stream *rs, const tcp_seg *s) {
+  if (!rs->st_need && !rs->nold_st)
+    return false;
+  uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
+  dx_reasm_msp m;
+  return dx_tcp_msp_find(rs, dseq, false, &m) && m.kind == DX_MSP_STALE && LT_SEQ(dseq, m.end) &&
+         LE_SEQ(m.seq, dseq);
 }
 
 /* Pushes the segment into its direction's reassembly and delivers what is
@@ -2528,11 +2590,8 @@ static bool feed_reassembly(dx_packet *p, dx_node *tcp, dx_node *parent, const t
         pcs = pc;
       }
     }
-    if (out.gap) {
+    if (out.gap) /* (the analysis says "Previous segment(s) not captured", as tshark) */
       dx_stream_gap(&k->c->bs, dir);
-      dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
-                "[TCP reassembly: bytes missing before this segment were given up]");
-    }
     bool in_frame = out.seg_len == out.len && out.data == pl->data + out.seg_off;
     /* (a segment that filled a gap before bytes kept from later frames:
      * its own bytes at the head, listed as segment data if a PDU keeps them) */
@@ -2654,7 +2713,14 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
     kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & A_FAST_RETRANS) &&
-           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res)) != 0)
+           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res, true)) != 0)
+    kept = fast == 2;
+  else if (k->h->rs.no_reorder && k->h->rs.started && !dx_tcp_pdu_pending(&k->h->rs) &&
+           in_stale(&k->h->rs, s) &&
+           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res, false)) != 0)
+    /* new bytes inside a PDU left incomplete (stale): tshark's
+     * desegment_tcp() puts any segment that starts within a PDU of its
+     * table into that PDU, in order or not */
     kept = fast == 2;
   else {
     /* (the bytes that come with the FIN are the direction's last) */

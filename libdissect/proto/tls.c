@@ -3180,7 +3180,10 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
         tls = dx_add_proto(p, parent, FL(F_TLS), t, off, left);
       filled = true;
       if (session_version(c) >= 0x0301 && session_version(c) <= 0x0303) {
-        dx_expert(p, tls, FL(F_IGNORED), DX_SEV_WARN, "Ignored Unknown Record");
+        /* (tshark's proto_tree_add_expert(): an item with its note) */
+        dx_node *ig = dx_add_none(p, tls, FL(F_IGNORED), t, off, left);
+        dx_node_set_text(p, ig, "Ignored Unknown Record");
+        dx_expert(p, ig, dx_field_expert(), DX_SEV_WARN, "Ignored Unknown Record");
         info_add(&x, "Ignored Unknown Record");
       } else {
         info_add(&x, "Continuation Data");

@@ -1,0 +1,73 @@
+"""Random HTTP/1.1 connections over TCP with lost, late and reordered
+segments, for test_tshark_tcp_random.sh: a pcap per seed (Python's
+random.Random(seed), so the same seed always gives the same file).
+
+Each file holds three connections: a GET, then the response (Content-Length
+or chunked, 1 to 200 lines of body) cut into segments of 300, 536, 1000 or
+1448 bytes, up to three of which are moved one to four places later (a
+segment arriving late: out of order, or a fast retransmission when
+duplicate ACKs came just before it), with duplicate ACKs sprinkled in; then
+FIN/FIN. Half of the files space the packets 1 ms apart (so a late
+segment after two duplicate ACKs is a Fast Retransmission), half 1 s.
+
+Usage: python3 tcprandom.py OUT.pcap SEED"""
+import random
+import sys
+
+from tcppcap import Writer
+
+
+def response(rnd, i):
+    kind = rnd.choice(['cl', 'cl', 'chunked'])
+    body = b''.join(b'line %04d of body %d.....\n' % (j, i) for j in range(rnd.randint(1, 200)))
+    if kind == 'chunked':
+        chunks, pos = b'', 0
+        while pos < len(body):
+            part = body[pos:pos + rnd.randint(1, 900)]
+            chunks += b'%x\r\n' % len(part) + part + b'\r\n'
+            pos += len(part)
+        return (b'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n'
+                + chunks + b'0\r\n\r\n')
+    return (b'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n'
+            % len(body) + body)
+
+
+def main(path, seed):
+    rnd = random.Random(seed)
+    fast = rnd.random() < 0.5
+    w = Writer(path, 1000 if fast else 1000000)
+    c, s = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
+    for ci in range(3):
+        port = 40000 + ci
+        w.pkt(c, s, port, 80, 1000, 0, 0x02)
+        w.pkt(s, c, 80, port, 5000, 1001, 0x12)
+        w.pkt(c, s, port, 80, 1001, 5001, 0x10)
+        req = b'GET /a HTTP/1.1\r\nHost: x\r\n\r\n'
+        w.pkt(c, s, port, 80, 1001, 5001, 0x18, req)
+        cseq = 1001 + len(req)
+        data = response(rnd, 0)
+        mss = rnd.choice([300, 536, 1000, 1448])
+        segs = [(5001 + pos, data[pos:pos + mss]) for pos in range(0, len(data), mss)]
+        order = list(range(len(segs)))
+        for _ in range(rnd.randint(0, 3)):
+            if len(order) < 2:
+                break
+            i = rnd.randrange(len(order))
+            j = min(len(order) - 1, i + rnd.randint(1, 4))
+            order.insert(j, order.pop(i))
+        acked = 0
+        for idx, k in enumerate(order):
+            if rnd.random() < 0.3:
+                for _ in range(rnd.randint(1, 3)):
+                    w.pkt(c, s, port, 80, cseq, segs[min(acked, len(segs) - 1)][0], 0x10)
+            w.pkt(s, c, 80, port, segs[k][0], cseq, 0x18, segs[k][1])
+            while acked < len(segs) and acked in order[:idx + 1]:
+                acked += 1
+        end = 5001 + len(data)
+        w.pkt(c, s, port, 80, cseq, end, 0x10)
+        w.pkt(s, c, 80, port, end, cseq, 0x11)
+        w.pkt(c, s, port, 80, cseq, end + 1, 0x11)
+
+
+if __name__ == '__main__':
+    main(sys.argv[1], int(sys.argv[2]))
