@@ -75,12 +75,19 @@ static void uncharge(dx_tcp_stream *s, uint64_t n) {
     *s->lim.total = *s->lim.total >= n ? *s->lim.total - n : 0;
 }
 
+static void held_free(dx_reasm_held *h, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++)
+    free(h[i].data);
+  free(h);
+}
+
 static void old_stale_free(dx_tcp_stream *s, uint32_t i) {
   dx_reasm_stale *o = &s->old_st[i];
-  uncharge(s, o->len);
-  s->old_st_bytes -= o->len;
+  uncharge(s, (uint64_t)o->len + o->held_bytes);
+  s->old_st_bytes -= o->len + o->held_bytes;
   free(o->data);
   free(o->pieces);
+  held_free(o->held, o->nheld);
   memmove(o, o + 1, (s->nold_st - i - 1) * sizeof *o);
   s->nold_st--;
 }
@@ -150,13 +157,16 @@ void dx_tcp_pdu_reset(dx_tcp_stream *s) {
 void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
   if (completed && s->st_need)
     dx_tcp_msp_done(s, s->st_seq, s->st_seq + s->st_len);
-  uncharge(s, s->st_len);
+  uncharge(s, (uint64_t)s->st_len + s->st_held_bytes);
   free(s->st);
   free(s->st_pieces);
+  held_free(s->st_held, s->st_nheld);
   s->st = NULL;
   s->st_pieces = NULL;
+  s->st_held = NULL;
   s->st_seq = s->st_len = s->st_cap = s->st_need = 0;
   s->st_npieces = s->st_pieces_cap = 0;
+  s->st_nheld = s->st_held_bytes = 0;
   s->st_one_more = false;
 }
 
@@ -183,6 +193,8 @@ bool dx_tcp_stale_more(dx_tcp_stream *s, uint32_t doff, uint32_t more) {
     s->st_npieces -= i;
     s->st_seq += doff;
     s->st_len -= doff;
+    for (uint32_t h = 0; h < s->st_nheld; h++)
+      s->st_held[h].off -= doff; /* (held bytes lie past st_len >= doff) */
   }
   s->st_need = (uint32_t)need;
   s->st_one_more = more == 0;
@@ -218,14 +230,16 @@ static void stale_set_aside(dx_tcp_stream *s) {
   if (s->nold_st == DX_REASM_STALE_KEPT)
     old_stale_free(s, 0);
   /* the bytes stay charged: they move from the current stale PDU */
-  s->old_st[s->nold_st++] =
-      (dx_reasm_stale){s->st,      s->st_pieces,  s->st_seq,        s->st_len,     s->st_cap,
-                       s->st_need, s->st_npieces, s->st_pieces_cap, s->st_one_more};
-  s->old_st_bytes += s->st_len;
+  s->old_st[s->nold_st++] = (dx_reasm_stale){
+      s->st,         s->st_pieces,     s->st_seq,      s->st_len,  s->st_cap,   s->st_need,
+      s->st_npieces, s->st_pieces_cap, s->st_one_more, s->st_held, s->st_nheld, s->st_held_bytes};
+  s->old_st_bytes += s->st_len + s->st_held_bytes;
   s->st = NULL;
   s->st_pieces = NULL;
+  s->st_held = NULL;
   s->st_seq = s->st_len = s->st_cap = s->st_need = 0;
   s->st_npieces = s->st_pieces_cap = 0;
+  s->st_nheld = s->st_held_bytes = 0;
   s->st_one_more = false;
 }
 
@@ -254,7 +268,7 @@ void dx_tcp_stream_start(dx_tcp_stream *s, uint32_t seq) {
 }
 
 uint32_t dx_tcp_stream_buffered(const dx_tcp_stream *s) {
-  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len + s->st_len + s->old_st_bytes;
+  uint64_t n = (uint64_t)s->ooo_bytes + s->pdu_len + s->st_len + s->st_held_bytes + s->old_st_bytes;
   return n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
 }
 
@@ -380,6 +394,9 @@ static bool in_pending_pdu(const dx_tcp_stream *s, uint32_t seq) {
   return seq_diff(seq, s->next_seq + (s->pdu_need - s->pdu_len)) < 0;
 }
 
+static void ooo_to_stale(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                         uint64_t frame);
+
 int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
                        uint64_t frame, dx_reasm_out *out) {
   memset(out, 0, sizeof *out);
@@ -423,7 +440,7 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
        * after it start the next PDU: the gap is given up at the PDU's
        * end. */
       dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
-      ooo_clear(s);
+      ooo_to_stale(s, seq, data, pdu_end - seq, frame);
       off = pdu_end - seq;
       s->next_seq = pdu_end;
       out->gap = true;
@@ -637,6 +654,97 @@ bool dx_tcp_msp_find(const dx_tcp_stream *s, uint32_t seq, bool exact, dx_reasm_
   return best != UINT32_MAX;
 }
 
+/* Holds len bytes at offset off of the current stale PDU, past a hole in
+ * it (sorted by offset; nothing if as many are held, or past the caps). */
+static void stale_hold(dx_tcp_stream *s, uint32_t off, const uint8_t *data, uint32_t len,
+                       uint64_t frame) {
+  if (!len || s->st_nheld >= DX_REASM_HELD_MAX || !charge(s, len))
+    return;
+  dx_reasm_held *nh = realloc(s->st_held, ((size_t)s->st_nheld + 1) * sizeof *nh);
+  uint8_t *copy = nh ? malloc(len) : NULL;
+  if (nh)
+    s->st_held = nh;
+  if (!copy) {
+    uncharge(s, len);
+    return;
+  }
+  memcpy(copy, data, len);
+  uint32_t at = s->st_nheld;
+  while (at > 0 && s->st_held[at - 1].off > off)
+    at--;
+  memmove(&s->st_held[at + 1], &s->st_held[at], (s->st_nheld - at) * sizeof *s->st_held);
+  s->st_held[at] = (dx_reasm_held){off, len, frame, copy};
+  s->st_nheld++;
+  s->st_held_bytes += len;
+}
+
+/* The held pieces that the bytes now contiguous reach join them, as pieces
+ * of their own (one that overlaps what is there flagged, as tshark lists
+ * it). False if memory ran out. */
+static bool stale_merge(dx_tcp_stream *s) {
+  while (s->st_nheld && s->st_held[0].off <= s->st_len &&
+         (s->st_one_more || s->st_len < s->st_need)) {
+    dx_reasm_held h = s->st_held[0];
+    memmove(&s->st_held[0], &s->st_held[1], (s->st_nheld - 1) * sizeof h);
+    s->st_nheld--;
+    s->st_held_bytes -= h.len;
+    uint32_t back = s->st_len - h.off;
+    if (h.len > back) {
+      uint32_t n = h.len - back;
+      if (n > s->st_need - s->st_len && !s->st_one_more)
+        n = s->st_need - s->st_len;
+      uncharge(s, h.len - n); /* (the n bytes stay charged, now in st_len) */
+      if (!grow((void **)&s->st, &s->st_cap, (uint64_t)s->st_len + n, 1)) {
+        uncharge(s, n);
+        free(h.data);
+        return false;
+      }
+      dx_reasm_piece pc = {h.frame, n, back, back ? DX_PIECE_OVERLAP : 0};
+      if (back && memcmp(s->st + h.off, h.data, back) != 0)
+        pc.flags |= DX_PIECE_CONFLICT;
+      memcpy(s->st + s->st_len, h.data + back, n);
+      s->st_len += n;
+      free(h.data);
+      if (!add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1))
+        return false;
+    } else {
+      uncharge(s, h.len); /* (all of it there already) */
+      free(h.data);
+    }
+  }
+  return true;
+}
+
+/* The PDU just parked (the current stale one) keeps what was kept ahead of
+ * its gap and the cut segment's bytes up to its end ([seq, seq+len)), held
+ * past the gap as tshark's fragment table has them; the rest kept ahead is
+ * dropped. */
+static void ooo_to_stale(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
+                         uint64_t frame) {
+  uint32_t n = s->ooo_count;
+  dx_reasm_ooo **keep = s->ooo;
+  uncharge(s, s->ooo_bytes + (uint64_t)n * DX_REASM_OOO_OVERHEAD);
+  s->ooo = NULL;
+  s->ooo_count = s->ooo_bytes = s->ooo_cap = 0;
+  if (s->st_need) {
+    for (uint32_t i = 0; i < n; i++) {
+      uint32_t off = keep[i]->seq - s->st_seq;
+      if (off <= s->st_len || off >= s->st_need || off > INT32_MAX)
+        continue;
+      uint32_t l = keep[i]->len;
+      if (!s->st_one_more && l > s->st_need - off)
+        l = s->st_need - off;
+      stale_hold(s, off, keep[i]->data, l, keep[i]->frame);
+    }
+    uint32_t off = seq - s->st_seq;
+    if (off > s->st_len && off < s->st_need && off <= INT32_MAX)
+      stale_hold(s, off, data, len, frame);
+  }
+  for (uint32_t i = 0; i < n; i++)
+    free(keep[i]);
+  free(keep);
+}
+
 /* Makes the stale PDU that starts last before or at seq (current or set
  * aside) the current one. */
 static void stale_select(dx_tcp_stream *s, uint32_t seq) {
@@ -656,8 +764,11 @@ static void stale_select(dx_tcp_stream *s, uint32_t seq) {
   dx_reasm_stale o = s->old_st[pick];
   memmove(&s->old_st[pick], &s->old_st[pick + 1], (s->nold_st - pick - 1) * sizeof o);
   s->nold_st--;
-  s->old_st_bytes -= o.len;
+  s->old_st_bytes -= o.len + o.held_bytes;
   stale_set_aside(s); /* (room for it: one was just taken out) */
+  s->st_held = o.held;
+  s->st_nheld = o.nheld;
+  s->st_held_bytes = o.held_bytes;
   s->st = o.data;
   s->st_pieces = o.pieces;
   s->st_seq = o.seq;
@@ -678,8 +789,13 @@ int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32
   if (!s->st_need)
     return DX_STALE_HELD;
   uint32_t off = seq - s->st_seq, end = s->st_need;
-  if (off > INT32_MAX || off >= end || off > s->st_len)
-    return DX_STALE_HELD; /* not in its range, or past a hole */
+  if (off > INT32_MAX || off >= end)
+    return DX_STALE_HELD; /* not in its range */
+  if (off > s->st_len) {
+    /* past a hole: held for when the hole is filled */
+    stale_hold(s, off, data, s->st_one_more || len < end - off ? len : end - off, frame);
+    return DX_STALE_HELD;
+  }
   /* the segment's bytes up to the end of the PDU (all of them if it asked
    * for one more segment, as tshark takes the whole segment then) */
   uint32_t upto = s->st_one_more || len < end - off ? len : end - off;
@@ -703,7 +819,7 @@ int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32
   }
   memcpy(s->st + s->st_len, data + back, n);
   s->st_len += n;
-  if (!add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1)) {
+  if (!add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1) || !stale_merge(s)) {
     dx_tcp_stale_drop(s, false);
     return DX_STALE_HELD;
   }

@@ -47,13 +47,25 @@ typedef struct dx_reasm_msp {
 /* Stale PDUs kept besides the current one (the older ones, newest last). */
 #define DX_REASM_STALE_KEPT 16u
 
+/* Bytes of a stale PDU past a hole in it (as tshark's fragment table keeps
+ * them), sorted by offset; they join its bytes once the hole is filled. */
+typedef struct dx_reasm_held {
+  uint32_t off, len; /* from the PDU's first byte */
+  uint64_t frame;
+  uint8_t *data;
+} dx_reasm_held;
+/* Pieces held past holes per stale PDU (more are not kept). */
+#define DX_REASM_HELD_MAX 64u
+
 /* A stale PDU set aside when a newer one took its place: its bytes from
- * its start up to the first hole. */
+ * its start up to the first hole, and those held past it. */
 typedef struct dx_reasm_stale {
   uint8_t *data;
   dx_reasm_piece *pieces;
   uint32_t seq, len, cap, need, npieces, pieces_cap;
   bool one_more;
+  dx_reasm_held *held;
+  uint32_t nheld, held_bytes;
 } dx_reasm_stale;
 
 typedef struct dx_reasm_ooo dx_reasm_ooo;
@@ -104,6 +116,8 @@ typedef struct dx_tcp_stream {
   bool st_one_more;
   dx_reasm_piece *st_pieces;
   uint32_t st_npieces, st_pieces_cap;
+  dx_reasm_held *st_held; /* its bytes past a hole (DX_REASM_HELD_MAX at most) */
+  uint32_t st_nheld, st_held_bytes;
   /* The stale PDUs before the current one (tshark keeps every PDU it has
    * begun: a segment that fills an old gap may still complete one): at
    * most DX_REASM_STALE_KEPT, the one set aside longest ago dropped first,
@@ -208,9 +222,10 @@ enum {
 /* A segment [seq, seq+len) that starts in a stale PDU's range (the one
  * starting last before or at seq, which becomes the current stale PDU): takes the
  * bytes that follow the ones it holds (up to its end; the whole segment if
- * it asked for "one more"). *took: bytes of the segment from its start up
- * to the last taken (0 if none). Returns DX_STALE_*; on a cap, the stale
- * PDU is dropped and DX_STALE_HELD returned. */
+ * it asked for "one more"), then those held past the hole it filled; bytes
+ * past a hole are held for later. *took: bytes of the segment from its
+ * start up to the last taken (0 if none, or only held). Returns DX_STALE_*;
+ * on a cap, the stale PDU is dropped and DX_STALE_HELD returned. */
 int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32_t len,
                      uint64_t frame, uint32_t *took);
 /* The stale PDU just completed was not enough for the application: it

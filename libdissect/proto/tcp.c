@@ -2335,7 +2335,10 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
   if (a->ta & (A_SPURIOUS | A_RETRANS)) {
     if (a->ta & A_RETRANS)
       seg_data(p, tcp, pl, seglen, true);
-    push_unseen(p, k, dseq, pl, seglen, pending, pseq);
+    /* (one ahead of a gap in the pending PDU is not kept for it: tshark
+     * adds no retransmission to its PDU, whose hole stays open) */
+    if (!(pending && GT_SEQ(dseq, rs->next_seq)))
+      push_unseen(p, k, dseq, pl, seglen, pending, pseq);
     return false;
   }
   if (!have)
@@ -2356,9 +2359,14 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
     return false;
   }
   bool completed = false, conflict = false;
-  uint32_t took = 0;
+  uint32_t took = 0, shown = seglen;
   if (m.kind == DX_MSP_STALE) {
     int r = dx_tcp_stale_add(rs, dseq, pl->data, seglen, p->num, &took);
+    /* tshark adds the segment's bytes up to the PDU's known end to it
+     * (fragment_add()), and lists those as its segment data */
+    if (r != DX_STALE_COMPLETE && rs->st_need && !rs->st_one_more &&
+        LT_SEQ(rs->st_seq + rs->st_need, dseq + seglen) && LT_SEQ(dseq, rs->st_seq + rs->st_need))
+      shown = rs->st_seq + rs->st_need - dseq;
     if (r == DX_STALE_COMPLETE) {
       completed = true;
       conflict = dx_stream_show_pdu(p, &k->c->bs, rs->st, rs->st_len, rs->st_pieces, rs->st_npieces,
@@ -2415,13 +2423,37 @@ static bool feed_flagged(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_
     }
   }
   if (!completed) {
-    seg_data(p, tcp, pl, seglen, false);
+    seg_data(p, tcp, pl, shown, false);
     return true;
   }
   seg_data(p, tcp, pl, took ? took : seglen, false);
   if (conflict && p->want_columns)
     dx_col_info_set(p, "%.*s[Illegal Segments]", (int)pfx, prefix);
   return false;
+}
+
+/* The bytes of the segment from `from` on, after a PDU's end: the
+ * application gets them as the start of the next PDU, and what it then
+ * asks for starts a stale PDU (the segment is not in order). */
+static void run_rest(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_conn *k,
+                     const dx_tvb *pl, uint32_t dseq, uint32_t from, uint32_t seglen,
+                     dx_stream_result *res) {
+  dx_tcp_stream *rs = &k->h->rs;
+  uint32_t doff, dlen;
+  dx_reasm_piece pc = {p->num, seglen - from, 0, 0};
+  dx_stream_input rest = {k->dir, pl->data + from, seglen - from, pl, from, &pc, 1, tcp, parent, 0};
+  res->called_any |= dx_stream_run_once(p, &k->c->bs, &rest, &doff, &dlen);
+  if (!dlen)
+    return;
+  uint32_t keep = seglen - from - doff;
+  if (keep) {
+    dx_node *n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, from + doff, keep);
+    dx_node_set_text(p, n, "TCP segment data (%u byte%s)", keep, keep == 1 ? "" : "s");
+  }
+  if (!dx_tcp_stale_start(rs, dseq + from + doff, pl->data + from + doff, keep,
+                          dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen, p->num))
+    dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
+              "[TCP reassembly: a PDU begun out of order could not be kept (buffer full)]");
 }
 
 /* True if a PDU of tshark's table that we remember holds the byte seq. */
@@ -2455,7 +2487,10 @@ static int fast_again(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg
                           dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen, p->num))
     dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
               "[TCP reassembly: a PDU begun out of order could not be kept (buffer full)]");
-  return 2;
+  /* (only a segment that is all a piece of that PDU is "[TCP segment of a
+   * reassembled PDU]"; one whose first messages were dissected keeps
+   * their protocol and Info, as tshark's) */
+  return doff == 0 ? 2 : 1;
 }
 
 /* A fast retransmission, without reordering. tshark 4.0 flags it
@@ -2477,7 +2512,8 @@ static int fast_again(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg
  * other), 1 if handled, 2 if handled and left a piece of an incomplete
  * PDU. */
 static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg *s,
-                     const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res, bool flagged) {
+                     const tcp_conn *k, const dx_tvb *pl, dx_stream_result *res, bool flagged,
+                     const char **fence) {
   dx_tcp_stream *rs = &k->h->rs;
   uint32_t seglen = s->seglen;
   uint32_t dseq = (s->flags & TH_SYN) ? s->seq + 1 : s->seq;
@@ -2500,7 +2536,19 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
   uint32_t took = 0;
   int r = dx_tcp_stale_add(rs, dseq, pl->data, seglen, p->num, &took);
   if (r != DX_STALE_COMPLETE) {
-    seg_data(p, tcp, pl, seglen, false);
+    /* its bytes up to the PDU's known end are the PDU's; those after it
+     * start the next one (tshark's another_pdu_follows), after the
+     * column's fence */
+    uint32_t within = seglen;
+    if (rs->st_need && !rs->st_one_more && LT_SEQ(rs->st_seq + rs->st_need, dseq + seglen) &&
+        LT_SEQ(dseq, rs->st_seq + rs->st_need))
+      within = rs->st_seq + rs->st_need - dseq;
+    seg_data(p, tcp, pl, within, false);
+    if (within < seglen && fence) {
+      if (p->want_columns)
+        *fence = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
+      run_rest(p, tcp, parent, k, pl, dseq, within, seglen, res);
+    }
     push_unseen(p, k, dseq, pl, seglen, pending, pseq);
     return 2;
   }
@@ -2520,23 +2568,8 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
     return 2;
   }
   dx_tcp_stale_drop(rs, true);
-  if (took < seglen && took) {
-    dx_reasm_piece pc = {p->num, seglen - took, 0, 0};
-    dx_stream_input rest = {k->dir, pl->data + took, seglen - took, pl, took, &pc, 1, tcp, parent,
-                            0};
-    res->called_any |= dx_stream_run_once(p, &k->c->bs, &rest, &doff, &dlen);
-    if (dlen) {
-      uint32_t keep = seglen - took - doff;
-      if (keep) {
-        dx_node *n = dx_add_bytes(p, tcp, FL(F_SEGMENT_DATA), pl, took + doff, keep);
-        dx_node_set_text(p, n, "TCP segment data (%u byte%s)", keep, keep == 1 ? "" : "s");
-      }
-      if (!dx_tcp_stale_start(rs, dseq + took + doff, pl->data + took + doff, keep,
-                              dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen, p->num))
-        dx_expert(p, tcp, dx_field_limit(), DX_SEV_WARN,
-                  "[TCP reassembly: a PDU begun out of order could not be kept (buffer full)]");
-    }
-  }
+  if (took < seglen && took)
+    run_rest(p, tcp, parent, k, pl, dseq, took, seglen, res);
   push_unseen(p, k, dseq, pl, seglen, pending, pseq);
   return 1;
 }
@@ -2713,11 +2746,11 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & (A_RETRANS | A_OOO | A_SPURIOUS)))
     kept = feed_flagged(p, tcp, parent, s, k, a, &pl, prefix, pfx);
   else if (k->h->rs.no_reorder && k->h->rs.started && (a->ta & A_FAST_RETRANS) &&
-           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res, true)) != 0)
+           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res, true, &fence)) != 0)
     kept = fast == 2;
   else if (k->h->rs.no_reorder && k->h->rs.started && !dx_tcp_pdu_pending(&k->h->rs) &&
            in_stale(&k->h->rs, s) &&
-           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res, false)) != 0)
+           (fast = feed_fast(p, tcp, parent, s, k, &pl, &res, false, &fence)) != 0)
     /* new bytes inside a PDU left incomplete (stale): tshark's
      * desegment_tcp() puts any segment that starts within a PDU of its
      * table into that PDU, in order or not */
@@ -2743,6 +2776,7 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
       dx_col_info_set(p, "%s [TCP segment of a reassembled PDU], %s", fence, cur);
     else
       dx_col_info_set(p, "%s [TCP segment of a reassembled PDU]", fence);
+    dx_col_set_proto(p, "TCP"); /* (the protocol column is behind the fence too) */
     return t->len;
   }
   if (!once && (res.buffered || kept) && !res.pdu_done) {

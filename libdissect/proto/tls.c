@@ -2726,7 +2726,10 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
   /* with 0-RTT keys the client's records before the ServerHello are TLS
    * 1.3 ones already, as tshark names them */
   bool early = (c->early13 || c->early_offered) && !c->version && x->dir == c->client_dir;
-  const char *vs = ver_short(c->version ? c->version : early ? 0x0304 : ver);
+  const char *vs = ver_short(c->version       ? c->version
+                             : early          ? 0x0304
+                             : c->rec_version ? c->rec_version
+                                              : ver);
   dx_node *rec = dx_add_none(p, tls, XF(F_RECORD), t, off, 5u + len);
   bool opaque = (c->tls13 || early) && ct == 23;
   if (early && ct == 23)
@@ -3193,8 +3196,14 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     if (left < 5) {
       if (can_deseg) {
+        /* as tshark's dissect_ssl3_record(): a header cut by the segment's
+         * end asks for one more segment, not for the bytes it lacks (so
+         * that asking again for the record's body does not break the
+         * reassembly), under the layer dissect_ssl() always adds */
         p->desegment_offset = off;
-        p->desegment_len = 5 - left;
+        p->desegment_len = DX_DESEGMENT_ONE_MORE;
+        if (!tls)
+          tls = dx_add_proto(p, parent, FL(F_TLS), t, off, 0);
         break;
       }
       if (!tls)

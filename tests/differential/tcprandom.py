@@ -1,6 +1,6 @@
-"""Random HTTP/1.1 connections over TCP with lost, late and reordered
-segments, for test_tshark_tcp_random.sh: a pcap per seed (Python's
-random.Random(seed), so the same seed always gives the same file).
+"""Random HTTP/1.1 and TLS connections over TCP with lost, late and
+reordered segments, for test_tshark_tcp_random.sh: a pcap per seed and kind
+(Python's random.Random(seed), so the same seed always gives the same file).
 
 Each file holds three connections: a GET, then the response (Content-Length
 or chunked, 1 to 200 lines of body) cut into segments of 300, 536, 1000 or
@@ -10,7 +10,11 @@ duplicate ACKs came just before it), with duplicate ACKs sprinkled in; then
 FIN/FIN. Half of the files space the packets 1 ms apart (so a late
 segment after two duplicate ACKs is a Fast Retransmission), half 1 s.
 
-Usage: python3 tcprandom.py OUT.pcap SEED"""
+The tls kind does the same on port 443 with a client record, then 1 to 8
+TLS 1.2 Application Data records of 20 to 16,000 random bytes from the
+server (no handshake: the records' own version names them).
+
+Usage: python3 tcprandom.py OUT.pcap SEED [http|tls]"""
 import random
 import sys
 
@@ -32,20 +36,33 @@ def response(rnd, i):
             % len(body) + body)
 
 
-def main(path, seed):
+def tls_records(rnd):
+    data = b''
+    for _ in range(rnd.randint(1, 8)):
+        n = rnd.choice([20, 100, 1000, 3000, 16000])
+        data += (b'\x17\x03\x03' + n.to_bytes(2, 'big') +
+                 bytes(rnd.randrange(256) for _ in range(n)))
+    return data
+
+
+def main(path, seed, kind='http'):
     rnd = random.Random(seed)
     fast = rnd.random() < 0.5
     w = Writer(path, 1000 if fast else 1000000)
     c, s = bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2])
+    sp = 443 if kind == 'tls' else 80
     for ci in range(3):
         port = 40000 + ci
-        w.pkt(c, s, port, 80, 1000, 0, 0x02)
-        w.pkt(s, c, 80, port, 5000, 1001, 0x12)
-        w.pkt(c, s, port, 80, 1001, 5001, 0x10)
-        req = b'GET /a HTTP/1.1\r\nHost: x\r\n\r\n'
-        w.pkt(c, s, port, 80, 1001, 5001, 0x18, req)
+        w.pkt(c, s, port, sp, 1000, 0, 0x02)
+        w.pkt(s, c, sp, port, 5000, 1001, 0x12)
+        w.pkt(c, s, port, sp, 1001, 5001, 0x10)
+        if kind == 'tls':
+            req = b'\x17\x03\x03\x00\x20' + bytes(rnd.randrange(256) for _ in range(32))
+        else:
+            req = b'GET /a HTTP/1.1\r\nHost: x\r\n\r\n'
+        w.pkt(c, s, port, sp, 1001, 5001, 0x18, req)
         cseq = 1001 + len(req)
-        data = response(rnd, 0)
+        data = tls_records(rnd) if kind == 'tls' else response(rnd, 0)
         mss = rnd.choice([300, 536, 1000, 1448])
         segs = [(5001 + pos, data[pos:pos + mss]) for pos in range(0, len(data), mss)]
         order = list(range(len(segs)))
@@ -59,15 +76,15 @@ def main(path, seed):
         for idx, k in enumerate(order):
             if rnd.random() < 0.3:
                 for _ in range(rnd.randint(1, 3)):
-                    w.pkt(c, s, port, 80, cseq, segs[min(acked, len(segs) - 1)][0], 0x10)
-            w.pkt(s, c, 80, port, segs[k][0], cseq, 0x18, segs[k][1])
+                    w.pkt(c, s, port, sp, cseq, segs[min(acked, len(segs) - 1)][0], 0x10)
+            w.pkt(s, c, sp, port, segs[k][0], cseq, 0x18, segs[k][1])
             while acked < len(segs) and acked in order[:idx + 1]:
                 acked += 1
         end = 5001 + len(data)
-        w.pkt(c, s, port, 80, cseq, end, 0x10)
-        w.pkt(s, c, 80, port, end, cseq, 0x11)
-        w.pkt(c, s, port, 80, cseq, end + 1, 0x11)
+        w.pkt(c, s, port, sp, cseq, end, 0x10)
+        w.pkt(s, c, sp, port, end, cseq, 0x11)
+        w.pkt(c, s, port, sp, cseq, end + 1, 0x11)
 
 
 if __name__ == '__main__':
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else 'http')

@@ -234,19 +234,29 @@ static void test_stale(void) {
   CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 0 && m.end == 10);
   CU_ASSERT_FALSE(dx_tcp_msp_find(s, 5, true, &m));
   uint32_t took;
-  /* past a hole (6..): not taken */
+  /* past a hole (6..): not taken yet, held (as tshark's fragment table
+   * keeps it), and charged */
   CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 6, alpha + 6, 2, 3, &took), DX_STALE_HELD);
   CU_ASSERT_EQUAL(took, 0);
-  /* 2..6, its first two bytes differing from those held: 2 bytes taken */
+  CU_ASSERT_EQUAL(s->st_nheld, 1);
+  CU_ASSERT_EQUAL(total, 6);
+  /* 2..6, its first two bytes differing from those held: 2..6 taken, and
+   * the held 6..7 then joins (7 new, its 6 an overlap) */
   uint8_t x[5];
   memcpy(x, alpha + 2, 5);
   x[0] = '!';
   CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 2, x, 5, 4, &took), DX_STALE_ADDED);
   CU_ASSERT_EQUAL(took, 5);
-  CU_ASSERT_EQUAL(total, 7);
-  CU_ASSERT_EQUAL(s->st_npieces, 2);
+  CU_ASSERT_EQUAL(s->st_len, 8);
+  CU_ASSERT_EQUAL(s->st_nheld, 0);
+  CU_ASSERT_EQUAL(total, 8);
+  CU_ASSERT_EQUAL(s->st_npieces, 3);
   CU_ASSERT_EQUAL(s->st_pieces[1].back, 2);
   CU_ASSERT_EQUAL(s->st_pieces[1].flags, DX_PIECE_OVERLAP | DX_PIECE_CONFLICT);
+  CU_ASSERT_EQUAL(s->st_pieces[2].frame, 3);
+  CU_ASSERT_EQUAL(s->st_pieces[2].len, 1);
+  CU_ASSERT_EQUAL(s->st_pieces[2].back, 1);
+  CU_ASSERT_EQUAL(s->st_pieces[2].flags, DX_PIECE_OVERLAP);
   /* 7..12 completes it with 7..9 */
   CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 7, alpha + 7, 6, 5, &took), DX_STALE_COMPLETE);
   CU_ASSERT_EQUAL(took, 3);
@@ -308,10 +318,31 @@ static void test_resume_at_pdu_end(void) {
   CU_ASSERT_EQUAL(s->st_need, 10);
   CU_ASSERT_EQUAL(s->st_len, 4);
   CU_ASSERT_EQUAL(s->ooo_count, 0);
-  CU_ASSERT_EQUAL(total, 4);
+  /* the PDU's bytes past the gap, 6..7 kept ahead and 8..9 of the cut
+   * segment, are held in it */
+  CU_ASSERT_EQUAL(s->st_nheld, 2);
+  CU_ASSERT_EQUAL(s->st_held_bytes, 4);
+  CU_ASSERT_EQUAL(total, 8);
   dx_reasm_msp m;
   CU_ASSERT(dx_tcp_msp_find(s, 9, false, &m));
   CU_ASSERT(m.kind == DX_MSP_STALE && m.seq == 0 && m.end == 10);
+  /* 4..5 fills the gap: the PDU is whole, its pieces in offset order (as
+   * tshark lists them: #1(4), #6(2), #2(2), #3(2)) */
+  uint32_t took = 0;
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 4, alpha + 4, 2, 6, &took), DX_STALE_COMPLETE);
+  CU_ASSERT_EQUAL(took, 2);
+  CU_ASSERT_EQUAL(s->st_len, 10);
+  CU_ASSERT_EQUAL(memcmp(s->st, alpha, 10), 0);
+  CU_ASSERT_EQUAL(s->st_npieces, 4);
+  if (s->st_npieces == 4) {
+    CU_ASSERT_EQUAL(s->st_pieces[1].frame, 6);
+    CU_ASSERT_EQUAL(s->st_pieces[2].frame, 2);
+    CU_ASSERT_EQUAL(s->st_pieces[3].frame, 3);
+    CU_ASSERT_EQUAL(s->st_pieces[3].len, 2);
+  }
+  CU_ASSERT_EQUAL(total, 10);
+  dx_tcp_stale_drop(s, true);
+  CU_ASSERT_EQUAL(total, 0);
   /* a segment that ends at the PDU's end exactly is only kept */
   CU_ASSERT_EQUAL(push(s, 0, 14, 2, 4, &o), DX_REASM_DELIVER);
   pc = (dx_reasm_piece){4, 2, 0, 0};
