@@ -2552,11 +2552,12 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
     push_unseen(p, k, dseq, pl, seglen, pending, pseq);
     return 2;
   }
-  seg_data(p, tcp, pl, took, false);
   uint32_t doff, dlen;
   dx_stream_input in = {k->dir,        rs->st,         rs->st_len, NULL,   0,
                         rs->st_pieces, rs->st_npieces, tcp,        parent, 0};
   res->called_any |= dx_stream_run_once(p, &k->c->bs, &in, &doff, &dlen);
+  /* (after what the application put under TCP, its PDU size, as tshark) */
+  seg_data(p, tcp, pl, took, false);
   if (dlen && dx_tcp_stale_more(rs, doff, dlen == DX_DESEGMENT_ONE_MORE ? 0 : dlen)) {
     /* the application asked for more than the PDU held (tshark extends
      * its PDU): it stays stale, with this segment's bytes after it */
@@ -2772,7 +2773,8 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
     /* tshark's column fence after bytes that went to a PDU: what the
      * application wrote follows, after a separator */
     char *cur = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
-    if (cur && res.called_any && cur[0])
+    /* (an application that only asked for more wrote nothing after it) */
+    if (cur && res.called_any && cur[0] && strcmp(cur, fence) != 0)
       dx_col_info_set(p, "%s [TCP segment of a reassembled PDU], %s", fence, cur);
     else
       dx_col_info_set(p, "%s [TCP segment of a reassembled PDU]", fence);
