@@ -79,28 +79,13 @@ for kind in slow fast; do
   tshark -n -r "$f" >"$T_TMP/ts.sum" 2>/dev/null
   "$D" -n -r "$f" >"$T_TMP/ours.sum" 2>"$T_TMP/err"
   check_eq "$kind: frames read" "$([ $kind = fast ] && echo 43 || echo 51)" "$(wc -l <"$T_TMP/ts.sum")"
-  if cmp -s "$T_TMP/ts.sum" "$T_TMP/ours.sum"; then
-    pass "$kind: summary lines as tshark's"
-  else
-    mapfile -t d < <(diff "$T_TMP/ts.sum" "$T_TMP/ours.sum" | head -12)
-    fail "$kind: summary lines as tshark's" "(< tshark, > dissect)" "${d[@]}"
-  fi
+  check_same "$kind: summary lines as tshark's" "$T_TMP/ts.sum" "$T_TMP/ours.sum"
   tshark -n -r "$f" -T fields -E occurrence=a "${F[@]}" >"$T_TMP/ts.f" 2>/dev/null
   "$D" -n -r "$f" -T fields -E occurrence=a "${F[@]}" >"$T_TMP/ours.f" 2>"$T_TMP/err"
-  if cmp -s "$T_TMP/ts.f" "$T_TMP/ours.f"; then
-    pass "$kind: reassembly and HTTP fields as tshark's"
-  else
-    mapfile -t d < <(diff "$T_TMP/ts.f" "$T_TMP/ours.f" | head -12)
-    fail "$kind: reassembly and HTTP fields as tshark's" "(< tshark, > dissect)" "${d[@]}"
-  fi
+  check_same "$kind: reassembly and HTTP fields as tshark's" "$T_TMP/ts.f" "$T_TMP/ours.f"
   tshark -n -r "$f" -V 2>/dev/null >"$T_TMP/ts.v"
   "$D" -n -r "$f" -V 2>"$T_TMP/err" | grep -v 'Three-way handshake step' >"$T_TMP/ours.v"
-  if cmp -s "$T_TMP/ts.v" "$T_TMP/ours.v"; then
-    pass "$kind: -V of every frame as tshark's ($(wc -l <"$T_TMP/ts.v") lines)"
-  else
-    mapfile -t d < <(diff "$T_TMP/ts.v" "$T_TMP/ours.v" | head -12)
-    fail "$kind: -V of every frame as tshark's" "(< tshark, > dissect)" "${d[@]}"
-  fi
+  check_same "$kind: -V of every frame as tshark's ($(wc -l <"$T_TMP/ts.v") lines)" "$T_TMP/ts.v" "$T_TMP/ours.v"
 done
 # (read from tshark's -V by hand: the three Fast Retransmissions complete
 # the response in their own frame, each listing its 1,030 bytes as segment

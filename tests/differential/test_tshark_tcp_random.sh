@@ -34,8 +34,8 @@ SRC=${2:?usage: test_tshark_tcp_random.sh BIN_DIR SRC_DIR}
 D=$BIN/dissect
 tshark_capture_test
 
-# run KIND N SKIP: seeds 1 to N of tcprandom.py's KIND, less those in SKIP
-run() {
+# run_kind KIND N SKIP: seeds 1 to N of tcprandom.py's KIND, less those in SKIP
+run_kind() {
   local kind=$1 n=$2 skip=$3 equal=0 skipped=0 seed
   for seed in $(seq 1 "$n"); do
     if [[ $skip == *" $seed "* ]]; then
@@ -63,8 +63,8 @@ run() {
 }
 
 N=${DX_TCP_RANDOM_SEEDS:-40}
-run http "$N" " 14 25 417 444 "
-run tls "$((N * 3 / 4))" " 154 169 "
+run_kind http "$N" " 14 25 417 444 "
+run_kind tls "$((N * 3 / 4))" " 154 169 "
 # (a file that tshark reads as no frames would compare equal: each has
 # three connections, so at least 3 x 9 frames)
 check_eq "frames in http seed 1's file (tshark)" 1 "$(tshark -n -r "$T_TMP/http1.pcap" 2>/dev/null | awk 'END { print (NR >= 27) }')"

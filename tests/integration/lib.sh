@@ -106,6 +106,18 @@ run_in() {
   "$@" <"$in" >"$T_TMP/out" 2>"$T_TMP/err" || RC=$?
 }
 
+# check_same LABEL EXPECTED ACTUAL: the two files are equal (EXPECTED is
+# tshark's); else the first lines of their diff
+check_same() {
+  if cmp -s "$2" "$3"; then
+    pass "$1"
+  else
+    local d
+    mapfile -t d < <(diff "$2" "$3" | head -12)
+    fail "$1" "(< tshark, > dissect)" "${d[@]}"
+  fi
+}
+
 # check_eq NAME EXPECTED ACTUAL
 check_eq() {
   if [[ "$2" == "$3" ]]; then
