@@ -83,7 +83,7 @@ static void held_free(dx_reasm_held *h, uint32_t n) {
 
 static void old_stale_free(dx_tcp_stream *s, uint32_t i) {
   dx_reasm_stale *o = &s->old_st[i];
-  uncharge(s, (uint64_t)o->len + o->held_bytes);
+  uncharge(s, (uint64_t)o->len + o->held_bytes + (uint64_t)o->nheld * DX_REASM_OOO_OVERHEAD);
   s->old_st_bytes -= o->len + o->held_bytes;
   free(o->data);
   free(o->pieces);
@@ -157,7 +157,8 @@ void dx_tcp_pdu_reset(dx_tcp_stream *s) {
 void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
   if (completed && s->st_need)
     dx_tcp_msp_done(s, s->st_seq, s->st_seq + s->st_len);
-  uncharge(s, (uint64_t)s->st_len + s->st_held_bytes);
+  uncharge(s,
+           (uint64_t)s->st_len + s->st_held_bytes + (uint64_t)s->st_nheld * DX_REASM_OOO_OVERHEAD);
   free(s->st);
   free(s->st_pieces);
   held_free(s->st_held, s->st_nheld);
@@ -654,18 +655,29 @@ bool dx_tcp_msp_find(const dx_tcp_stream *s, uint32_t seq, bool exact, dx_reasm_
   return best != UINT32_MAX;
 }
 
+_Static_assert(DX_REASM_OOO_OVERHEAD >= sizeof(dx_reasm_held) + 16,
+               "a held piece's slot and allocator overhead");
+
 /* Holds len bytes at offset off of the current stale PDU, past a hole in
  * it (sorted by offset; nothing if as many are held, or past the caps). */
 static void stale_hold(dx_tcp_stream *s, uint32_t off, const uint8_t *data, uint32_t len,
                        uint64_t frame) {
   if (!len || s->st_nheld >= DX_REASM_HELD_MAX || !charge(s, len))
     return;
+  /* its header and allocation count against the session's total too, as
+   * a segment kept ahead of a gap does (DX_REASM_OOO_OVERHEAD) */
+  if (s->lim.total && *s->lim.total + DX_REASM_OOO_OVERHEAD > s->lim.max_total) {
+    uncharge(s, len);
+    return;
+  }
+  if (s->lim.total)
+    *s->lim.total += DX_REASM_OOO_OVERHEAD;
   dx_reasm_held *nh = realloc(s->st_held, ((size_t)s->st_nheld + 1) * sizeof *nh);
   uint8_t *copy = nh ? malloc(len) : NULL;
   if (nh)
     s->st_held = nh;
   if (!copy) {
-    uncharge(s, len);
+    uncharge(s, (uint64_t)len + DX_REASM_OOO_OVERHEAD);
     return;
   }
   memcpy(copy, data, len);
@@ -688,6 +700,7 @@ static bool stale_merge(dx_tcp_stream *s) {
     memmove(&s->st_held[0], &s->st_held[1], (s->st_nheld - 1) * sizeof h);
     s->st_nheld--;
     s->st_held_bytes -= h.len;
+    uncharge(s, DX_REASM_OOO_OVERHEAD);
     uint32_t back = s->st_len - h.off;
     if (h.len > back) {
       uint32_t n = h.len - back;
