@@ -690,6 +690,25 @@ static void stale_hold(dx_tcp_stream *s, uint32_t off, const uint8_t *data, uint
   s->st_held_bytes += len;
 }
 
+/* Appends n bytes to the current stale PDU: those of a piece whose first
+ * `back` bytes repeat the PDU's last ones (data[back..back+n); flagged an
+ * overlap, and a conflict where the repeated bytes differ, as tshark lists
+ * it). The n bytes are charged already; false (uncharged) if memory ran
+ * out. */
+static bool stale_append(dx_tcp_stream *s, const uint8_t *data, uint32_t back, uint32_t n,
+                         uint64_t frame) {
+  if (!grow((void **)&s->st, &s->st_cap, (uint64_t)s->st_len + n, 1)) {
+    uncharge(s, n);
+    return false;
+  }
+  dx_reasm_piece pc = {frame, n, back, back ? DX_PIECE_OVERLAP : 0};
+  if (back && memcmp(s->st + s->st_len - back, data, back) != 0)
+    pc.flags |= DX_PIECE_CONFLICT;
+  memcpy(s->st + s->st_len, data + back, n);
+  s->st_len += n;
+  return add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1);
+}
+
 /* The held pieces that the bytes now contiguous reach join them, as pieces
  * of their own (one that overlaps what is there flagged, as tshark lists
  * it). False if memory ran out. */
@@ -707,18 +726,9 @@ static bool stale_merge(dx_tcp_stream *s) {
       if (n > s->st_need - s->st_len && !s->st_one_more)
         n = s->st_need - s->st_len;
       uncharge(s, h.len - n); /* (the n bytes stay charged, now in st_len) */
-      if (!grow((void **)&s->st, &s->st_cap, (uint64_t)s->st_len + n, 1)) {
-        uncharge(s, n);
-        free(h.data);
-        return false;
-      }
-      dx_reasm_piece pc = {h.frame, n, back, back ? DX_PIECE_OVERLAP : 0};
-      if (back && memcmp(s->st + h.off, h.data, back) != 0)
-        pc.flags |= DX_PIECE_CONFLICT;
-      memcpy(s->st + s->st_len, h.data + back, n);
-      s->st_len += n;
+      bool ok = stale_append(s, h.data, back, n, h.frame);
       free(h.data);
-      if (!add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1))
+      if (!ok)
         return false;
     } else {
       uncharge(s, h.len); /* (all of it there already) */
@@ -819,20 +829,7 @@ int dx_tcp_stale_add(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint32
     dx_tcp_stale_drop(s, false);
     return DX_STALE_HELD;
   }
-  if (!grow((void **)&s->st, &s->st_cap, (uint64_t)s->st_len + n, 1)) {
-    uncharge(s, n);
-    dx_tcp_stale_drop(s, false);
-    return DX_STALE_HELD;
-  }
-  dx_reasm_piece pc = {frame, n, back, 0};
-  if (back) {
-    pc.flags = DX_PIECE_OVERLAP;
-    if (memcmp(s->st + off, data, back) != 0)
-      pc.flags |= DX_PIECE_CONFLICT;
-  }
-  memcpy(s->st + s->st_len, data + back, n);
-  s->st_len += n;
-  if (!add_pieces_to(&s->st_pieces, &s->st_npieces, &s->st_pieces_cap, &pc, 1) || !stale_merge(s)) {
+  if (!stale_append(s, data, back, n, frame) || !stale_merge(s)) {
     dx_tcp_stale_drop(s, false);
     return DX_STALE_HELD;
   }
