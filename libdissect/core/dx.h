@@ -226,6 +226,9 @@ void dx_node_set_len(dx_node *n, uint32_t len);
  * a field only after the ones tshark shows behind it. Nothing happens when
  * n or after is not a child of n's parent (a ghost of a skipped layer). */
 void dx_node_move_after(dx_packet *p, dx_node *n, dx_node *after);
+/* Takes n (and its children) out of its parent's list; nothing if n is
+ * NULL or not in it (a ghost). */
+void dx_node_unlink(dx_node *n);
 void dx_node_set_flags(dx_node *n, unsigned flags);
 /* Replaces the label line with a formatted one (arena copy). */
 void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
@@ -254,6 +257,18 @@ dx_node *dx_expert(dx_packet *p, dx_node *parent, const dx_field *f, int severit
 void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what);
 /* Marks `n` malformed with an explanation (expert error). */
 void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+/* tshark's exception for bytes that ran out inside the packet itself: a
+ * top-level "[Malformed Packet: <proto>]" item with its expert error, the
+ * packet marked malformed, and "[Malformed Packet]" appended to Info now
+ * (where a later PDU of the frame that clears Info takes it away, as in
+ * tshark) rather than once at the end. Returns the item. */
+dx_node *dx_exception_malformed(dx_packet *p, const char *proto, const dx_tvb *t);
+/* The same, for a dissector that met its exception before it added its
+ * layer (`layer`, its protocol field, over the first len bytes of t):
+ * frame.protocols still names it, as tshark lists every dissector it
+ * called. */
+dx_node *dx_exception_malformed_nolayer(dx_packet *p, const char *proto, const dx_field *layer,
+                                        const dx_tvb *t, uint32_t len);
 
 /* ---- time differences ------------------------------------------------- */
 /* a - b in seconds, wrapping instead of overflowing: a hostile capture can
@@ -442,11 +457,22 @@ struct dx_packet {
   char *col_info;
   size_t col_info_len, col_info_cap;
   bool col_info_fenced; /* a fence: later layers append after a separator */
+  /* tshark's col_set_fence() between a reassembled PDU and the PDUs after
+   * it in the same delivery: dx_col_info_clear() and dx_col_info_set() keep
+   * the first col_info_fence bytes (0: no fence) */
+  size_t col_info_fence;
   /* the Info text was begun by appending with a separator (tshark's
    * col_append_sep_str, as TLS writes its records): a TCP analysis prefix
    * is then followed by ", " ("[TCP Previous segment not captured] ,
    * Continuation Data"); any dx_col_info_set() clears it */
   bool col_info_sep;
+  /* the Info text was last written whole by a dissector that uses tshark's
+   * col_add_str (DNS): behind TCP's column fence it follows the fence's
+   * text with no separator; any dx_col_info_clear() clears it */
+  bool col_info_added;
+  /* "[Malformed Packet]" went into Info already (dx_exception_malformed):
+   * not appended again at the end of the packet */
+  bool info_bad_done;
   /* Last: not cleared when a packet is reused (dx_ghost sets them). */
   dx_node ghosts[DX_GHOSTS];
 };
@@ -750,6 +776,9 @@ void dx_col_addr_text(dx_packet *p);
 void dx_col_info_set(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
 /* dx_col_info_set(p, "%s", s) for n bytes of s, without a format. */
 void dx_col_info_set_str(dx_packet *p, const char *s, size_t n);
+/* Info becomes the n bytes of s whatever the column's fence (a snapshot of
+ * the whole column put back, or a prefix put before the whole). */
+void dx_col_info_restore(dx_packet *p, const char *s, size_t n);
 void dx_col_info_append(dx_packet *p, const char *fmt, ...) DX_PRINTF(2, 3);
 /* Appends ", " first if Info is not empty (or " , " style separators as
  * tshark does for several PDUs in one frame). */

@@ -318,10 +318,18 @@ void dx_col_info_set_str(dx_packet *p, const char *s, size_t n) {
 }
 
 void dx_col_info_clear(dx_packet *p) {
-  p->col_info_len = 0;
+  p->col_info_len = p->col_info_fence <= p->col_info_len ? p->col_info_fence : 0;
   p->col_info_sep = false;
+  p->col_info_added = false;
   if (p->col_info)
-    p->col_info[0] = 0;
+    p->col_info[p->col_info_len] = 0;
+}
+
+void dx_col_info_restore(dx_packet *p, const char *s, size_t n) {
+  size_t fence = p->col_info_fence;
+  p->col_info_fence = 0;
+  dx_col_info_set_str(p, s, n);
+  p->col_info_fence = fence;
 }
 
 void dx_col_info_set(dx_packet *p, const char *fmt, ...) {

@@ -1167,7 +1167,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   /* As tshark ends the Info of a packet whose dissection ran out of bytes
    * or met an impossible value: a capture cut by its snapshot length is
    * not the packet's fault. */
-  if (p->bad && p->want_columns)
+  if (p->bad && p->want_columns && !p->info_bad_done)
     dx_col_info_append(p, "%s",
                        (p->bad & DX_BAD_TRUNCATED) && f->caplen < f->wirelen
                            ? "[Packet size limited during capture]"

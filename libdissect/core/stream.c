@@ -516,7 +516,8 @@ static void limit_hit(deliver_ctx *d) {
 static void run_app(deliver_ctx *d, const dx_tvb *t, const dx_reasm_piece *pc, uint32_t npc) {
   dx_packet *p = d->p;
   if (d->provisional && p->want_columns) {
-    dx_col_info_set(p, "%s", d->snap_info ? d->snap_info : "");
+    const char *si = d->snap_info ? d->snap_info : "";
+    dx_col_info_restore(p, si, strlen(si));
     dx_col_set_proto(p, d->snap_proto);
   }
   if (p->want_columns) {
@@ -663,8 +664,8 @@ static void finish_pending(deliver_ctx *d, uint32_t after, bool at_fin) {
 /* Hands in-order bytes to the application, completing pending PDUs.
  * frame_off: offset of data[0] in d->pl, or UINT32_MAX if the bytes are not
  * in it. */
-static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_reasm_piece *pc,
-                    uint32_t npc, uint32_t frame_off) {
+static void deliver_bytes(deliver_ctx *d, const uint8_t *data, uint32_t len,
+                          const dx_reasm_piece *pc, uint32_t npc, uint32_t frame_off) {
   dx_packet *p = d->p;
   dx_tcp_stream *rs = d->rs;
   /* Local copy of the pieces we consume from the front. */
@@ -767,6 +768,10 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
         dx_tcp_msp_done(rs, pdu_seq, pdu_end);
       if (d->provisional)
         greedy = true;
+      else if (len && p->want_columns)
+        /* tshark's desegment_tcp(): another PDU follows the reassembled
+         * one; what it writes into Info comes after a fence */
+        p->col_info_fence = p->col_info_len;
       continue;
     }
     /* Nothing pending: the application gets the bytes as they are. */
@@ -789,6 +794,13 @@ static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_
     }
     return;
   }
+}
+
+static void deliver(deliver_ctx *d, const uint8_t *data, uint32_t len, const dx_reasm_piece *pc,
+                    uint32_t npc, uint32_t frame_off) {
+  size_t fence = d->p->col_info_fence; /* (a fence lasts for this delivery) */
+  deliver_bytes(d, data, len, pc, npc, frame_off);
+  d->p->col_info_fence = fence;
 }
 
 /* Lists a PDU's pieces without calling the application. */

@@ -348,6 +348,25 @@ void dx_node_set_len(dx_node *n, uint32_t len) {
     n->length = len;
 }
 
+void dx_node_unlink(dx_node *n) {
+  if (!n || !n->parent)
+    return;
+  dx_node *par = n->parent, *prev = NULL, *c = par->first_child;
+  while (c && c != n) {
+    prev = c;
+    c = c->next;
+  }
+  if (!c)
+    return; /* not in the list: a ghost */
+  if (prev)
+    prev->next = n->next;
+  else
+    par->first_child = n->next;
+  if (par->last_child == n)
+    par->last_child = prev;
+  n->next = NULL;
+}
+
 void dx_node_move_after(dx_packet *p, dx_node *n, dx_node *after) {
   if (!n || n == after || !n->parent || (after && after->parent != n->parent))
     return;
@@ -480,8 +499,10 @@ void dx_mark_truncated(dx_packet *p, dx_node *n, const char *what) {
   if (!n)
     return;
   n->flags |= DX_NODE_TRUNCATED;
-  if (p)
+  if (p) {
     p->bad |= DX_BAD_TRUNCATED;
+    p->info_bad_done = false;
+  }
   dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Packet truncated: %s]",
             what ? what : "the bytes ran out");
 }
@@ -490,8 +511,10 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
   if (!n)
     return;
   n->flags |= DX_NODE_MALFORMED;
-  if (p)
+  if (p) {
     p->bad |= DX_BAD_MALFORMED;
+    p->info_bad_done = false;
+  }
   char buf[400];
   buf[0] = '\0';
   if (p && (!p->terse || dx_expert_wants_fields(p))) { /* _ws.expert.message */
@@ -501,4 +524,34 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
     va_end(ap);
   }
   dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Malformed: %s]", buf);
+}
+
+static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t, bool full) {
+  p->bad |= DX_BAD_MALFORMED;
+  dx_node *root = dx_packet_root_mut(p);
+  const dx_field *f = dx_field_malformed();
+  dx_node *m = full ? dx_add_none_full(p, root, f, t, 0, 0) : dx_add_none(p, root, f, t, 0, 0);
+  if (dx_label_wanted(p, m))
+    dx_node_set_text(p, m, "[Malformed Packet: %s]", proto);
+  dx_expert(p, m, f, DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
+  if (p->want_columns) {
+    dx_col_info_append(p, "%s", "[Malformed Packet]");
+    p->info_bad_done = true;
+  }
+  return m;
+}
+
+dx_node *dx_exception_malformed(dx_packet *p, const char *proto, const dx_tvb *t) {
+  return exception_node(p, proto, t, false);
+}
+
+dx_node *dx_exception_malformed_nolayer(dx_packet *p, const char *proto, const dx_field *layer,
+                                        const dx_tvb *t, uint32_t len) {
+  /* (built whoever asked: frame.protocols reads it back) */
+  dx_node *m = exception_node(p, proto, t, true);
+  if (m) {
+    m->v.b.p = (const uint8_t *)layer;
+    m->v.b.len = len;
+  }
+  return m;
 }

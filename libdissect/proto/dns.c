@@ -833,6 +833,9 @@ typedef struct dns_ctx {
   bool info;
   bool response;
   int opcode;
+  /* the message (all of it captured) ended inside what was being read:
+   * tshark's exception, which drops the record being read */
+  bool ran_out;
 } dns_ctx;
 
 /* Bytes missing because the capture was cut are "truncated"; bytes missing
@@ -842,10 +845,21 @@ static int short_status(const dx_tvb *m) {
 }
 
 static void flag_short(dns_ctx *c, dx_node *n, const char *what) {
-  if (c->m->len < c->m->reported)
+  if (c->m->len < c->m->reported) {
     dx_mark_truncated(c->p, n, what);
-  else
+  } else {
     dx_mark_malformed(c->p, n, "%s", what);
+    c->ran_out = true;
+  }
+}
+
+/* A name that runs out of the message's bytes (status NAME_BAD from
+ * short_status, or a pointer past its end). */
+static void name_ran_out(dns_ctx *c, dns_name *n, int status, const char *why) {
+  n->status = status;
+  n->why = why;
+  if (status == NAME_BAD)
+    c->ran_out = true;
 }
 
 static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
@@ -853,7 +867,7 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
   dx_arena *a = &c->p->arena;
   char buf[DNS_MAX_NAME + 1];
   uint32_t len = 0, labels = 0, jumps = 0, pos = off, seen = 0;
-  bool jumped = false, toolong = false;
+  bool jumped = false, toolong = false, extended = false;
   memset(n, 0, sizeof *n);
   n->status = NAME_OK;
   /* Terminates: without a jump pos only grows (by 1 + label length), and
@@ -861,8 +875,7 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
   for (;;) {
     uint8_t b;
     if (!dx_get_u8(m, pos, &b)) {
-      n->status = short_status(m);
-      n->why = "name runs past the end of the message";
+      name_ran_out(c, n, short_status(m), "name runs past the end of the message");
       break;
     }
     if (b == 0) {
@@ -873,8 +886,7 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
     if ((b & 0xc0) == 0xc0) {
       uint8_t lo;
       if (!dx_get_u8(m, pos + 1, &lo)) {
-        n->status = short_status(m);
-        n->why = "compression pointer cut short";
+        name_ran_out(c, n, short_status(m), "compression pointer cut short");
         break;
       }
       if (!jumped) {
@@ -893,13 +905,55 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
         break;
       }
       if (target >= m->len) {
-        n->status = target < m->reported ? NAME_TRUNC : NAME_BAD;
-        n->why = dx_arena_printf(a, "compression pointer to offset %u, past the end of the message",
-                                 target);
+        name_ran_out(
+            c, n, target < m->reported ? NAME_TRUNC : NAME_BAD,
+            dx_arena_printf(a, "compression pointer to offset %u, past the end of the message",
+                            target));
         break;
       }
       pos = target;
       continue;
+    }
+    if ((b & 0xc0) == 0x40 && b != 0x41) {
+      /* an extended label of a type nobody defined (RFC 6891 5): tshark
+       * names the whole name so and goes on after the label's byte, if
+       * the name took two bytes or more in place (else its exception) */
+      if (jumped || pos + 1 - off < 2) {
+        name_ran_out(c, n, NAME_BAD,
+                     dx_arena_printf(a, "unknown extended label type 0x%02x at offset %u", b, pos));
+        break;
+      }
+      n->wire = pos + 1 - off;
+      extended = true;
+      break;
+    }
+    if (b == 0x41) {
+      /* a bit-string label (RFC 2673, historic): its count (0 is 256),
+       * then the bits; tshark adds nothing of it to the name */
+      uint8_t bits;
+      if (!dx_get_u8(m, pos + 1, &bits)) {
+        name_ran_out(c, n, short_status(m), "bit-string label cut short");
+        break;
+      }
+      uint32_t nb = ((bits ? bits : 256u) + 7u) / 8u;
+      if (!dx_tvb_has(m, pos + 2, nb)) {
+        name_ran_out(c, n, short_status(m), "bit-string label runs past the end of the message");
+        break;
+      }
+      seen += 2u + nb;
+      if (jumped && seen > m->len) {
+        n->status = NAME_LOOP;
+        n->why = "name contains a pointer that loops";
+        break;
+      }
+      pos += 2u + nb;
+      continue;
+    }
+    if ((b & 0xc0) == 0x80) {
+      /* (tshark's exception) */
+      name_ran_out(c, n, NAME_BAD,
+                   dx_arena_printf(a, "reserved label type 0x80 at offset %u", pos));
+      break;
     }
     if (b & 0xc0) {
       n->status = NAME_BAD;
@@ -908,8 +962,7 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
     }
     const uint8_t *lab = dx_get_ptr(m, pos + 1, b);
     if (!lab) {
-      n->status = short_status(m);
-      n->why = "label runs past the end of the message";
+      name_ran_out(c, n, short_status(m), "label runs past the end of the message");
       break;
     }
     seen += 1u + b;
@@ -942,6 +995,8 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
       n->val = n->status == NAME_TRUNC ? "<Name cut short>" : "<Malformed name>";
   } else if (n->status == NAME_LOOP) {
     n->val = "<Name contains a pointer that loops>";
+  } else if (extended) {
+    n->val = "<Unknown extended label>";
   } else if (toolong) {
     n->status = NAME_TOOLONG;
     n->why = "name longer than 255 bytes";
@@ -982,15 +1037,15 @@ static void read_name(dns_ctx *c, uint32_t off, dns_name *n) {
   }
 }
 
-/* Marks node n for a bad name. A pointer loop is noted and dissection goes
- * on, as in tshark (no "[Malformed Packet]" in the Info column); a name
- * that runs out of bytes or points outside the message stops it. */
+/* Marks node n for a bad name. A pointer loop is marked and dissection
+ * goes on, as in tshark (which shows the name "<Name contains a pointer
+ * that loops>" with no expert note and no "[Malformed Packet]" in Info); a
+ * name that runs out of bytes or points outside the message stops it. */
 static void mark_bad_name(dns_ctx *c, dx_node *n, const dns_name *nm) {
   if (nm->status == NAME_TRUNC) {
     dx_mark_truncated(c->p, n, nm->why);
   } else if (nm->status == NAME_LOOP) {
     dx_node_set_flags(n, DX_NODE_MALFORMED);
-    dx_expert(c->p, n, dx_field_malformed(), DX_SEV_ERROR, "[Malformed: %s]", nm->why);
   } else if (nm->status != NAME_OK) {
     dx_mark_malformed(c->p, n, "%s", nm->why);
   }
@@ -1935,7 +1990,8 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
   c.kind = kind;
   c.info = p->want_columns;
   dx_col_set_proto(p, kind_col[kind]);
-  if (!dx_tvb_has(m, 0, 12)) {
+  bool cut = !dx_tvb_has(m, 0, 12);
+  if (cut && m->len < m->reported) { /* the capture cut it */
     static const int hf[6] = {F_ID, F_FLAGS, F_CNT_QUERIES, F_CNT_ANSWERS, F_CNT_AUTH, F_CNT_ADD};
     for (uint32_t i = 0; i < 6 && i * 2 < m->len; i++)
       dx_add_item(p, top, FLD(hf[i]), m, i * 2, 2);
@@ -1956,6 +2012,7 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
     char ob[40];
     dx_col_info_set(p, "%s%s 0x%04x", opcode_name(c.opcode, ob, sizeof ob),
                     c.response ? " response" : "", id);
+    p->col_info_added = true; /* (tshark's col_add_fstr) */
     if (c.response && rcode) {
       const char *rn = dx_val_name(rcode_vals, (uint64_t)rcode);
       if (rn)
@@ -1969,23 +2026,45 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
   add_flags(&c, flags);
   static const int cnt_f[2][4] = {{F_CNT_QUERIES, F_CNT_ANSWERS, F_CNT_AUTH, F_CNT_ADD},
                                   {F_CNT_ZONES, F_CNT_PREREQ, F_CNT_UPDATES, F_CNT_ADD}};
-  for (int i = 0; i < 4; i++)
-    dx_add_item(p, top, FLD(cnt_f[update][i]), m, 4u + 2u * (uint32_t)i, 2);
+  for (uint32_t i = 0; i < 4 && dx_tvb_has(m, 4u + 2u * i, 2); i++)
+    dx_add_item(p, top, FLD(cnt_f[update][i]), m, 4u + 2u * i, 2);
+  if (cut) {
+    /* a header that ends inside the message's counts: tshark reads up to
+     * there and stops with its exception */
+    dx_node_set_flags(top, DX_NODE_MALFORMED);
+    dx_exception_malformed(p, kind_col[kind], m);
+    return;
+  }
 
   static const int sec_f[4] = {F_SEC_QUERIES, F_SEC_ANSWERS, F_SEC_AUTH, F_SEC_ADD};
   static const char *const sec_update[4] = {"Zone", "Prerequisites", "Updates",
                                             "Additional records"};
   uint32_t off = 12;
   bool ok = true;
+  /* A message that is all there but ends before its counts say: tshark's
+   * exception, after the section's header if it has a byte of it, and
+   * without the record it was reading. (Where the capture cut it, what
+   * there is is marked truncated.) */
+  bool whole = m->len == m->reported, exc = false;
   for (int s = 0; s < 4 && ok; s++) {
     if (!cnt[s])
       continue;
+    if (whole && off >= m->len) {
+      ok = false;
+      exc = true;
+      break;
+    }
     dx_node *sect = dx_add_none(p, top, FLD(sec_f[s]), m, off, 0);
     if (update)
       dx_node_set_text(p, sect, "%s", sec_update[s]);
     uint32_t start = off;
     /* Bounded by the count and by the message: every record takes bytes. */
     for (uint32_t i = 0; i < cnt[s]; i++) {
+      if (off >= m->len && whole) {
+        exc = true;
+        ok = false;
+        break;
+      }
       if (off >= m->len) {
         char what[96];
         dx_snprintf(what, sizeof what, "%s says %u, the message ends after %u",
@@ -1994,11 +2073,22 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
         ok = false;
         break;
       }
+      c.ran_out = false;
       ok = s == 0 ? dissect_query(&c, sect, &off) : dissect_rr(&c, sect, &off);
-      if (!ok)
+      if (!ok) {
+        if (c.ran_out && whole) {
+          dx_node_unlink(sect->last_child);
+          exc = true;
+        }
         break;
+      }
     }
     dx_node_set_len(sect, (ok ? off : m->len) - start);
+  }
+  if (exc) {
+    dx_node_set_flags(top, DX_NODE_MALFORMED);
+    dx_exception_malformed(p, kind_col[kind], m);
+    return;
   }
   match(&c);
   if (ok && off < m->len) {
@@ -2012,6 +2102,20 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
   }
 }
 
+/* A message too short for its ID and flags (and not cut by the capture):
+ * tshark's dissector clears Info and meets its exception before it adds
+ * its tree, so there is no DNS layer, only "[Malformed Packet: DNS]". */
+static bool header_cut(dx_packet *p, const dx_tvb *m, int kind, const dx_field *layer,
+                       const dx_tvb *lt, uint32_t llen) {
+  if (m->len >= 4 || m->len < m->reported)
+    return false;
+  dx_col_set_proto(p, kind_col[kind]);
+  dx_col_info_clear(p);
+  p->col_info_added = true; /* (tshark's col_clear: no separator after a fence) */
+  dx_exception_malformed_nolayer(p, kind_col[kind], layer, lt, llen);
+  return true;
+}
+
 /* Over UDP a datagram is one message; over TCP (RFC 1035 4.2.2, RFC 7766)
  * each message has a two-byte length prefix, a segment may hold several
  * and a message may span segments (desegmentation contract in dx.h). */
@@ -2020,6 +2124,8 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   if (t->len == 0 && (t->reported == 0 || p->in_icmp_error))
     return 0;
   if (p->ipproto != 6) {
+    if (header_cut(p, t, KIND_DNS, FLD(F_DNS), t, t->len))
+      return t->len;
     dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), t, 0, t->reported);
     dissect_message(p, t, top, KIND_DNS);
     return t->len;
@@ -2037,6 +2143,14 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     }
     if (have_len)
       dx_pdu_size(p, t, off, 2u + len);
+    if (have_len) {
+      dx_tvb hm = dx_tvb_sub(t, off + 2, len);
+      dx_tvb lt = dx_tvb_sub(t, off, 2u + len);
+      if (header_cut(p, &hm, KIND_DNS, FLD(F_DNS), &lt, lt.len)) {
+        off += 2u + len;
+        continue;
+      }
+    }
     dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), t, off, 2u + len);
     dx_add_item(p, top, FLD(F_LENGTH), t, off, 2);
     if (!have_len) {
@@ -2054,6 +2168,8 @@ static uint32_t dissect_dns(dx_packet *p, const dx_tvb *t, dx_node *parent) {
 /* A DNS message that is a whole HTTP body (RFC 8484): no length prefix,
  * matched with its query by the connection it came on, as over TCP. */
 void dx_dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+  if (header_cut(p, b, KIND_DNS, FLD(F_DNS), b, b->len))
+    return;
   dx_node *top = dx_add_proto(p, parent, FLD(F_DNS), b, 0, b->reported);
   dissect_message(p, b, top, KIND_DNS);
 }
@@ -2117,6 +2233,8 @@ static uint32_t dissect_kind(dx_packet *p, const dx_tvb *t, dx_node *parent, con
                              int kind) {
   if (t->len == 0 && (t->reported == 0 || p->in_icmp_error))
     return 0;
+  if (header_cut(p, t, kind, f, t, t->len))
+    return t->len;
   dx_node *top = dx_add_proto(p, parent, f, t, 0, t->reported);
   dissect_message(p, t, top, kind);
   return t->len;

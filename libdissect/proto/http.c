@@ -1303,10 +1303,22 @@ static void dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b, int depth, 
     return;
   }
   const char *proto = p->col_proto;
-  size_t keep = p->col_info_len;
+  size_t keep = p->col_info_len, pfence = p->col_info_fence;
   char *saved = keep ? dx_arena_strndup(&p->arena, p->col_info, keep) : NULL;
+  p->col_info_fence = 0; /* (HTTP keeps its own: cols) */
   dx_col_info_clear(p);
+  bool bad_done = p->info_bad_done;
   dx_dns_body(p, parent, b);
+  static const char mal[] = "[Malformed Packet]";
+  const size_t ml = sizeof mal - 1;
+  if (p->info_bad_done && !bad_done && p->col_info_len >= ml &&
+      memcmp(p->col_info + p->col_info_len - ml, mal, ml) == 0) {
+    /* the DNS message's exception: "[Malformed Packet]" ends the whole
+     * Info, after HTTP's line, as tshark's (appended when the packet ends) */
+    p->col_info_len -= ml;
+    p->col_info[p->col_info_len] = 0;
+    p->info_bad_done = false;
+  }
   if (depth == 0) {
     cols->replace = true;
     cols->len = 0;
@@ -1322,6 +1334,7 @@ static void dns_body(dx_packet *p, dx_node *parent, const dx_tvb *b, int depth, 
     dx_col_info_set_str(p, saved, keep);
   else
     dx_col_info_clear(p);
+  p->col_info_fence = pfence;
   p->col_proto = proto;
 }
 

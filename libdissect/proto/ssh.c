@@ -1284,8 +1284,10 @@ static uint32_t dissect_ssh(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       break;
   }
   if (p->want_columns) {
-    char *cur = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
-    dx_col_info_set(p, "%s: %s", x.resp ? "Server" : "Client", cur ? cur : "");
+    char *cur = dx_arena_printf(&p->arena, "%s: %.*s", x.resp ? "Server" : "Client",
+                                (int)p->col_info_len, p->col_info ? p->col_info : "");
+    if (cur)
+      dx_col_info_restore(p, cur, strlen(cur));
   }
   dx_node *d = dx_add_uint(p, x.ssh, FL(F_DIR), t, 0, 0, (uint64_t)x.resp);
   dx_node_set_flags(d, DX_NODE_GENERATED);

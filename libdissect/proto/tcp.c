@@ -2569,8 +2569,15 @@ static int feed_fast(dx_packet *p, dx_node *tcp, dx_node *parent, const tcp_seg 
     return 2;
   }
   dx_tcp_stale_drop(rs, true);
-  if (took < seglen && took)
+  if (took < seglen && took) {
+    /* (what the PDUs after it write into Info comes after a fence, as
+     * after any reassembled PDU) */
+    size_t f0 = p->col_info_fence;
+    if (p->want_columns)
+      p->col_info_fence = p->col_info_len;
     run_rest(p, tcp, parent, k, pl, dseq, took, seglen, res);
+    p->col_info_fence = f0;
+  }
   push_unseen(p, k, dseq, pl, seglen, pending, pseq);
   return 1;
 }
@@ -2775,7 +2782,8 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
     char *cur = dx_arena_strndup(&p->arena, p->col_info ? p->col_info : "", p->col_info_len);
     /* (an application that only asked for more wrote nothing after it) */
     if (cur && res.called_any && cur[0] && strcmp(cur, fence) != 0)
-      dx_col_info_set(p, "%s [TCP segment of a reassembled PDU], %s", fence, cur);
+      dx_col_info_set(p, "%s [TCP segment of a reassembled PDU]%s%s", fence,
+                      p->col_info_added ? "" : ", ", cur);
     else
       dx_col_info_set(p, "%s [TCP segment of a reassembled PDU]", fence);
     dx_col_set_proto(p, "TCP"); /* (the protocol column is behind the fence too) */

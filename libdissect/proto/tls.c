@@ -2456,7 +2456,7 @@ static bool deliver_app(ctx *x, const dx_tvb *pt) {
     x->app_cols = true;
   } else if (p->want_columns && res.called_any) {
     /* only part of a PDU: the columns stay TLS's */
-    dx_col_info_set(p, "%s", snap_info ? snap_info : "");
+    dx_col_info_restore(p, snap_info ? snap_info : "", snap_info ? strlen(snap_info) : 0);
     dx_col_set_proto(p, snap_proto);
   }
   return res.buffered && !res.pdu_done;
