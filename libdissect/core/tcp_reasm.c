@@ -451,10 +451,16 @@ int dx_tcp_stream_push(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, uint
     } else {
       /* No room (or not kept): give the gap up and deliver from the first
        * buffered segment (or from this one). */
+      bool parked = s->no_reorder && s->pdu_need && !s->pdu_until_fin;
       if (s->no_reorder && s->pdu_need)
         dx_tcp_pdu_park(s, s->next_seq - s->pdu_len);
       if (!keep || !ooo_first(s) || seq_diff(ooo_first(s)->seq, seq) > 0) {
-        ooo_clear(s);
+        /* (segments kept ahead of the gap for the PDU now left incomplete
+         * stay its pieces past the hole, as in tshark's fragment table) */
+        if (parked)
+          ooo_to_stale(s, seq, data, 0, frame);
+        else
+          ooo_clear(s);
         s->next_seq = seq;
         out->gap = true;
       } else {
@@ -760,7 +766,7 @@ static void ooo_to_stale(dx_tcp_stream *s, uint32_t seq, const uint8_t *data, ui
       stale_hold(s, off, keep[i]->data, l, keep[i]->frame);
     }
     uint32_t off = seq - s->st_seq;
-    if (off > s->st_len && off < s->st_need && off <= INT32_MAX)
+    if (len && off > s->st_len && off < s->st_need && off <= INT32_MAX)
       stale_hold(s, off, data, len, frame);
   }
   for (uint32_t i = 0; i < n; i++)

@@ -365,6 +365,57 @@ static void test_resume_at_pdu_end(void) {
   CU_ASSERT_EQUAL(total, 0);
 }
 
+/* A segment that starts past the pending PDU's end, after a gap: the PDU
+ * is left stale, and what was kept ahead of the gap for it stays its
+ * pieces past the hole (tshark's fragment table keeps them), so that the
+ * segment filling the hole later completes it. (The DNS seed 36 of
+ * test_tshark_tcp_random.sh: its frames 32, 35 and 36.) */
+static void test_park_past_end(void) {
+  uint64_t total = 0;
+  dx_tcp_stream *s = mk(&total, 1000, 10000);
+  s->no_reorder = true;
+  dx_reasm_out o;
+  dx_tcp_stream_start(s, 0);
+  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
+  dx_reasm_piece pc = {1, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 8, &pc, 1)); /* [0, 12) */
+  /* 6..7 and 8..9 past the gap 4..5, within the PDU: kept */
+  CU_ASSERT_EQUAL(push(s, 0, 6, 2, 2, &o), DX_REASM_BUFFERED);
+  CU_ASSERT_EQUAL(push(s, 0, 8, 2, 3, &o), DX_REASM_BUFFERED);
+  /* 14..17, past the PDU's end (12) and another gap: delivered as new
+   * bytes; the PDU is stale with 0..3, and 6..9 held past its hole */
+  CU_ASSERT_EQUAL(push(s, 0, 14, 4, 4, &o), DX_REASM_DELIVER);
+  CU_ASSERT(o.gap);
+  CU_ASSERT(out_is(&o, 14, 4));
+  CU_ASSERT_EQUAL(s->next_seq, 18);
+  CU_ASSERT_EQUAL(s->ooo_count, 0);
+  CU_ASSERT_EQUAL(s->st_seq, 0);
+  CU_ASSERT_EQUAL(s->st_need, 12);
+  CU_ASSERT_EQUAL(s->st_len, 4);
+  CU_ASSERT_EQUAL(s->st_nheld, 2);
+  CU_ASSERT_EQUAL(s->st_held_bytes, 4);
+  CU_ASSERT_EQUAL(total, 8 + 2 * DX_REASM_OOO_OVERHEAD);
+  /* 4..5 fills the hole (6..9 join), 10..11 completes the PDU */
+  uint32_t took = 0;
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 4, alpha + 4, 2, 5, &took), DX_STALE_ADDED);
+  CU_ASSERT_EQUAL(s->st_len, 10);
+  CU_ASSERT_EQUAL(s->st_nheld, 0);
+  CU_ASSERT_EQUAL(dx_tcp_stale_add(s, 10, alpha + 10, 4, 6, &took), DX_STALE_COMPLETE);
+  CU_ASSERT_EQUAL(took, 2);
+  CU_ASSERT_EQUAL(memcmp(s->st, alpha, 12), 0);
+  CU_ASSERT_EQUAL(s->st_npieces, 5);
+  if (s->st_npieces == 5) {
+    CU_ASSERT_EQUAL(s->st_pieces[1].frame, 5);
+    CU_ASSERT_EQUAL(s->st_pieces[2].frame, 2);
+    CU_ASSERT_EQUAL(s->st_pieces[3].frame, 3);
+    CU_ASSERT_EQUAL(s->st_pieces[4].frame, 6);
+  }
+  dx_tcp_stale_drop(s, true);
+  CU_ASSERT_EQUAL(total, 0);
+  dx_tcp_stream_free(s);
+  CU_ASSERT_EQUAL(total, 0);
+}
+
 /* Stale PDUs before the current one are kept (tshark keeps every PDU of its
  * table), at most DX_REASM_STALE_KEPT, and give way to a pending PDU. */
 static void test_stale_kept(void) {
@@ -611,6 +662,7 @@ int main(void) {
       {"a PDU left at a gap", test_stale},
       {"resume at a PDU's known end", test_resume_at_pdu_end},
       {"stale PDUs kept", test_stale_kept},
+      {"a PDU left when a segment starts past its end", test_park_past_end},
       {"many segments", test_many_segments},
       {"random segments", test_random},
       {"random segments without reordering", test_random_no_reorder},
