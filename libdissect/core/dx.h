@@ -232,6 +232,11 @@ void dx_node_unlink(dx_node *n);
 void dx_node_set_flags(dx_node *n, unsigned flags);
 /* Replaces the label line with a formatted one (arena copy). */
 void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+/* Cuts a label set whole as tshark's proto_item_set_text() cuts one of
+ * 240 bytes or more (ITEM_LABEL_LENGTH): " [truncated]" and its first 226
+ * bytes, back to a character's start. For dissectors that follow tshark's
+ * labels to the byte; dissect's own notes stay whole. */
+void dx_node_cut_label(dx_packet *p, dx_node *n);
 /* Appends to the current label line (which is first materialised). */
 void dx_node_append_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
 /* What tshark's proto_tree_add_bitmask appends to a flags item's label from

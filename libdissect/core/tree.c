@@ -424,6 +424,25 @@ void(dx_node_set_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   va_end(ap);
 }
 
+void dx_node_cut_label(dx_packet *p, dx_node *n) {
+  if (!n || !n->text || strlen(n->text) < 240 / 4)
+    return;
+  /* (measured as it is shown, escapes and all, as tshark's label holds
+   * format_text()'s output) */
+  char shown[DX_LABEL_MAX];
+  size_t len = dx_node_label(n, shown, sizeof shown);
+  if (len < 240 || len >= sizeof shown)
+    return;
+  static const char trunc[] = " [truncated]";
+  size_t tl = sizeof trunc - 1, k = 240 - 2 - tl; /* 226 */
+  while (k > 0 && ((uint8_t)shown[k] & 0xc0) == 0x80)
+    k--;
+  char buf[240];
+  memcpy(buf, trunc, tl);
+  memcpy(buf + tl, shown, k);
+  n->text = dx_arena_strndup(&p->arena, buf, tl + k);
+}
+
 void(dx_node_append_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   if (!n || !dx_label_wanted(p, n))
     return;

@@ -145,6 +145,7 @@ enum {
   F_SVCB_IPV6HINT,
   F_SVCB_ODOH,
   F_DATA,
+  F_NULL,
   F_EXTRANEOUS,
   F_EXTRANEOUS_DATA,
   F_EXTRANEOUS_LEN,
@@ -258,6 +259,7 @@ enum {
   T_NS = 2,
   T_CNAME = 5,
   T_SOA = 6,
+  T_NULL = 10,
   T_PTR = 12,
   T_HINFO = 13,
   T_MX = 15,
@@ -551,6 +553,7 @@ static const dx_field dns_fields[] = {
     [F_SVCB_IPV6HINT] = DX_F("dns.svcb.svcparam.ipv6hint.ip", "IP", DX_FT_IPV6, DX_BASE_NONE),
     [F_SVCB_ODOH] = DX_F("dns.svcb.svcparam.odohconfig", "ODoHConfig", DX_FT_BYTES, DX_BASE_NONE),
     [F_DATA] = DX_F("dns.data", "Data", DX_FT_BYTES, DX_BASE_NONE),
+    [F_NULL] = DX_F("dns.null", "Null (data)", DX_FT_BYTES, DX_BASE_NONE),
     [F_EXTRANEOUS] = DX_F("dns.extraneous", "Extraneous data", DX_FT_NONE, DX_BASE_NONE),
     [F_EXTRANEOUS_DATA] =
         DX_F("dns.extraneous.data", "Extraneous Data Bytes", DX_FT_BYTES, DX_BASE_NONE),
@@ -836,6 +839,7 @@ typedef struct dns_ctx {
   /* the message (all of it captured) ended inside what was being read:
    * tshark's exception, which drops the record being read */
   bool ran_out;
+  const char *owner; /* the record's owner name (shown), while its data is read */
 } dns_ctx;
 
 /* Bytes missing because the capture was cut are "truncated"; bytes missing
@@ -1163,6 +1167,7 @@ static bool dissect_query(dns_ctx *c, dx_node *sect, uint32_t *offp) {
                      class_name(mdns ? cls & 0x7fff : cls), qu);
   else
     dx_node_set_text(p, q, "%s", nm.disp);
+  dx_node_cut_label(p, q); /* (tshark's 240-byte labels) */
   add_name(c, q, F_QRY_NAME, off, &nm);
   if (!framed)
     return false;
@@ -1664,6 +1669,12 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
     return;
   }
   case T_NSEC3: rdata_nsec3(c, rr, rd, rdend); return;
+  case T_NULL:
+    /* RFC 1035 3.3.10: anything; tshark shows the bytes and, in Info, the
+     * owner's name again */
+    dx_add_item(p, rr, FLD(F_NULL), m, rd, rdlen);
+    info(c, " %s", c->owner ? c->owner : "");
+    return;
   case T_SVCB:
   case T_HTTPS: {
     if (rdlen < 3) {
@@ -1741,6 +1752,7 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
                      cls & 0x8000 ? ", cache flush" : "");
   else
     dx_node_set_text(p, rr, "%s: type %s, class %s", nm.disp, ts, class_name(cls));
+  dx_node_cut_label(p, rr); /* (tshark's 240-byte labels) */
   if (have && type == T_SRV)
     add_srv_owner(c, rr, off, &nm);
   else
@@ -1794,8 +1806,10 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
   }
   /* no record data (RFC 2136's deletions send none): nothing to show, as
    * tshark 4.0 shows nothing after the data length */
+  c->owner = nm.disp;
   if (rdlen > 0)
     dissect_rdata(c, rr, type, rd, rdlen);
+  c->owner = NULL;
   *offp = rd + rdlen;
   return true;
 }

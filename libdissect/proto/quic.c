@@ -2780,7 +2780,7 @@ static uint32_t dissect_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
    * announced in packets we could not read, or the capture starts late)
    * is left to UDP; one of a connection we follow is QUIC even when its
    * greased fixed bit (RFC 9287) and its bytes look like gQUIC's */
-  if (!(b0 & 0x80) ? !short_known(p, st, t) : looks_gquic(t))
+  if (!(b0 & 0x80) ? !short_known(p, st, t) : looks_gquic(t) || !known_long(t, 0))
     return 0;
   dx_col_set_proto(p, "QUIC");
   char info[1024];

@@ -22,6 +22,7 @@ tshark_capture_test
 EQUAL=(
   443-chrome.pcap 443-curl.pcap 443-firefox.pcap 443-git.pcap 443-safari.pcap 4in4tunnel.pcap
   4in6tunnel.pcap 6in4tunnel.pcap 6in6tunnel.pcap EAQ.pcap NTPv2.pcap NTPv3.pcap NTPv4.pcap
+  avast_securedns.pcapng dnscrypt-v1-and-resolver-pings.pcap dnscrypt_skype_false_positive.pcapng
   Oscar.pcap WebattackRCE.pcap WebattackSQLinj.pcap aimini-http.pcap among_us.pcap anydesk-2.pcap
   bad-dns-traffic.pcap bittorrent_ip.pcap check_mk_new.pcap chrome.pcap dhcp-fuzz.pcapng
   dlt_ppp.pcap dns-invalid-chars.pcap dns_ambiguous_names.pcap dns_doh.pcap dns_dot.pcap

@@ -1016,6 +1016,62 @@ static void test_bad_rdata(void) {
   dx_session_free(s);
 }
 
+/* A NULL record (RFC 1035 3.3.10; DNS tunnels such as iodine answer with
+ * them): tshark 4.0 shows its bytes as dns.null, "Null (data)", and
+ * repeats the owner's name in Info (read from tshark on nDPI's
+ * dns-tunnel-iodine.pcap: "... NULL vaaaakardli.pirate.sea NULL
+ * vaaaakardli.pirate.sea"). */
+static void test_null_record(void) {
+  dx_session *s = NULL;
+  msg m;
+  put_header(&m, 9, 0x8180, 1, 1, 0, 0);
+  put_name(&m, "t.tunnel.test");
+  put16(&m, 10);
+  put16(&m, 1);
+  put_ptr(&m, 12);
+  size_t at = rr_begin(&m, 10, 1, 0);
+  put(&m, "\x56\x41\x43", 3);
+  rr_end(&m, at);
+  dx_packet *p = send_udp(&s, 0, &m);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.null"), "564143");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.data"), 0);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Standard query response 0x0009 NULL t.tunnel.test NULL t.tunnel.test");
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
+/* A question whose label line is 240 bytes or more: cut as tshark's
+ * proto_item_set_text() cuts it, " [truncated]" and its first 226 bytes
+ * (as tshark -V shows nDPI's dns-tunnel-iodine.pcap); the name itself is
+ * whole. */
+static void test_long_label(void) {
+  dx_session *s = NULL;
+  char name[256];
+  size_t k = 0;
+  for (int i = 0; i < 4; i++) { /* four labels of 59 letters */
+    for (int j = 0; j < 59; j++)
+      name[k++] = (char)('a' + (i * 59 + j) % 26);
+    name[k++] = '.';
+  }
+  memcpy(name + k, "test", 5);
+  msg m;
+  put_header(&m, 10, 0x0100, 1, 0, 0, 0);
+  put_name(&m, name);
+  put16(&m, 1);
+  put16(&m, 1);
+  dx_packet *p = send_udp(&s, 1, &m);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.qry.name"), name);
+  const char *l = tu_label(p, "dns.query");
+  char want[300];
+  snprintf(want, sizeof want, " [truncated]%.226s", name);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(l);
+  CU_ASSERT_STRING_EQUAL(l, want);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_extraneous(void) {
   dx_session *s = NULL;
   msg m;
@@ -1196,6 +1252,8 @@ int main(void) {
       {"bad pointers and labels", test_bad_pointers_and_labels},
       {"special names", test_special_names},
       {"counts larger than the records", test_counts_too_large},
+      {"NULL record", test_null_record},
+      {"a label line of 240 bytes or more", test_long_label},
       {"bad record data", test_bad_rdata},
       {"extraneous data", test_extraneous},
       {"truncation at every length", test_truncation},
