@@ -171,7 +171,7 @@ static void usage(FILE *out) {
           "  --ca-path DIR, -o tls.ca_path:DIR\n"
           "                       add a hashed directory of roots (openssl rehash)\n"
           "  --ca-only            trust only the roots given by --ca-file/--ca-path\n"
-          "  -o PREF:N            memory caps: tcp.max_stream_bytes (1048576 per direction),\n"
+          "  -o PREF:N            memory caps: tcp.max_stream_bytes (16777216 per direction),\n"
           "                       tcp.max_total_stream_bytes (67108864), flows.max (65536),\n"
           "                       ip.max_frag_datagrams (1024), ip.max_frag_bytes (65535),\n"
           "                       ip.frag_timeout_ms (30000), dns.max_pending (65536)\n"

@@ -139,7 +139,7 @@ typedef struct dx_config {
   uint32_t max_frag_datagrams;     /* IP datagrams in reassembly (default 1024) */
   uint32_t max_frag_bytes;         /* bytes buffered per datagram (default 65535) */
   uint32_t frag_timeout_ms;        /* fragment reassembly timeout (default 30000) */
-  uint32_t max_stream_bytes;       /* TCP reassembly buffer per direction (default 1 MiB) */
+  uint32_t max_stream_bytes;       /* TCP reassembly buffer per direction (default 16 MiB) */
   uint64_t max_total_stream_bytes; /* all TCP reassembly buffers (default 64 MiB) */
   uint32_t max_dns_pending;        /* unanswered DNS queries remembered (default 65536) */
   int check_checksums;             /* verify IP/TCP/UDP/ICMP checksums (default 0) */

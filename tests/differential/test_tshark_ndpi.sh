@@ -51,12 +51,6 @@ XEOF
 #    holds its connection twice, the second copy with the same earlier
 #    timestamps; tshark calls this segment a retransmission, dissect out of
 #    order (frame 29, a spurious retransmission, is equal now).
-#  - starcraft_battle.pcap frame 660 (and 1kxun.pcap 582, netflix.pcap
-#    913): an HTTP response whose Content-Length (1,648,932 bytes) passes
-#    dissect's reassembly cap (max_stream_bytes, 1 MiB): dissect shows the
-#    response at once and its body as it comes; tshark, which reassembles
-#    without a bound, waits for a body the capture never completes and
-#    shows only "[TCP segment of a reassembled PDU]".
 #  - webex.pcap frames 508-599 and 1535-1540 (tcp.window_size): two
 #    connections whose client sent its SYN with a window scale (shift 6)
 #    and whose server answered with SYN-ACKs without one, each SYN and
@@ -74,9 +68,6 @@ XEOF
 KEPT=$(
   cat <<'KEOF'
 ajp.pcap 30 tcp.analysis.
-starcraft_battle.pcap 660 http.
-1kxun.pcap 582 http.
-netflix.pcap 913 http.
 webex.pcap 508 tcp.window_size
 webex.pcap 509 tcp.window_size
 webex.pcap 511 tcp.window_size

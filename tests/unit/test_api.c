@@ -21,7 +21,7 @@ static void test_config_init(void) {
   CU_ASSERT_EQUAL(cfg.max_frag_datagrams, 1024);
   CU_ASSERT_EQUAL(cfg.max_frag_bytes, 65535);
   CU_ASSERT_EQUAL(cfg.frag_timeout_ms, 30000);
-  CU_ASSERT_EQUAL(cfg.max_stream_bytes, 1u << 20);
+  CU_ASSERT_EQUAL(cfg.max_stream_bytes, 16u << 20); /* (dissect.h: 16 MiB) */
   CU_ASSERT_EQUAL(cfg.max_total_stream_bytes, 64ull << 20);
   CU_ASSERT_EQUAL(cfg.max_dns_pending, 65536);
   CU_ASSERT_EQUAL(cfg.check_checksums, 0);
