@@ -266,7 +266,14 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF
  * top-level "[Malformed Packet: <proto>]" item with its expert error, the
  * packet marked malformed, and "[Malformed Packet]" appended to Info now
  * (where a later PDU of the frame that clears Info takes it away, as in
- * tshark) rather than once at the end. Returns the item. */
+ * tshark) rather than once at the end. In the first fragment of an IP
+ * datagram that was not reassembled (p->fragmented) it is tshark's
+ * FragmentBoundsError instead: "[BoundError Unreassembled Packet: <proto>]"
+ * (_ws.unreassembled) with a Reassemble note, Info "[BoundErrorUnreassembled
+ * Packet]", the packet marked truncated; and where the capture cut t
+ * (t->len < t->reported), tshark's BoundsError: "[Packet size limited
+ * during capture: <proto> truncated]" (_ws.short), no note, Info "[Packet
+ * size limited during capture]". Returns the item. */
 dx_node *dx_exception_malformed(dx_packet *p, const char *proto, const dx_tvb *t);
 /* The same, for a dissector that met its exception before it added its
  * layer (`layer`, its protocol field, over the first len bytes of t):
@@ -1130,6 +1137,12 @@ const dx_field *dx_field_expert(void);    /* _ws.expert */
 const dx_field *dx_field_limit(void);     /* _ws.limit: a cap was reached */
 /* _ws.string.trailing_stray_characters: bytes after a NUL in a string */
 const dx_field *dx_field_stray(void);
+/* _ws.unreassembled: bytes ran out in a fragment that was not reassembled
+ * (tshark's FragmentBoundsError) */
+const dx_field *dx_field_unreassembled(void);
+/* _ws.short: bytes ran out where the capture cut the packet (tshark's
+ * BoundsError) */
+const dx_field *dx_field_short(void);
 /* The hidden _ws.expert.message/severity/group children of expert note n
  * (when wanted), and whether any of them is wanted (expert.c). */
 void dx_expert_add_fields(dx_packet *p, dx_node *n, int severity);

@@ -44,6 +44,8 @@ static const dx_field expert_fields[] = {
     DX_FV("_ws.expert.group", "Group", DX_FT_UINT32, DX_BASE_DEC, group_vals),
     DX_F("_ws.string.trailing_stray_characters", "Trailing stray characters", DX_FT_NONE,
          DX_BASE_NONE),
+    DX_F("_ws.unreassembled", "Unreassembled Packet", DX_FT_NONE, DX_BASE_NONE),
+    DX_F("_ws.short", "Packet size limited during capture", DX_FT_NONE, DX_BASE_NONE),
 };
 
 const dx_protocol dx_proto_expert = {
@@ -65,6 +67,12 @@ const dx_field *dx_field_limit(void) {
 const dx_field *dx_field_stray(void) {
   return &expert_fields[6];
 }
+const dx_field *dx_field_unreassembled(void) {
+  return &expert_fields[7];
+}
+const dx_field *dx_field_short(void) {
+  return &expert_fields[8];
+}
 
 /* The group Wireshark files an expert note of this field under (its
  * expert registrations), by the field's name; our own notes (limits,
@@ -75,6 +83,7 @@ static uint32_t group_of(const dx_field *f) {
     uint32_t group;
   } rules[] = {
       {"_ws.malformed", G_MALFORMED},
+      {"_ws.unreassembled", G_REASSEMBLE},
       {"tcp.analysis.", G_SEQUENCE},
       {"tcp.connection.", G_SEQUENCE},
       {"tcp.option.len.invalid", G_SEQUENCE},

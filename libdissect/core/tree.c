@@ -546,15 +546,33 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
 }
 
 static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t, bool full) {
-  p->bad |= DX_BAD_MALFORMED;
+  enum {
+    MALFORMED,
+    UNREASSEMBLED,
+    SHORT
+  } kind = t && t->len < t->reported ? SHORT
+           : p->fragmented > 0       ? UNREASSEMBLED
+                                     : MALFORMED;
+  static const char *const label[] = {"[Malformed Packet: %s]",
+                                      "[BoundError Unreassembled Packet: %s]",
+                                      "[Packet size limited during capture: %s truncated]"};
+  static const char *const info[] = {"[Malformed Packet]", "[BoundErrorUnreassembled Packet]",
+                                     "[Packet size limited during capture]"};
+  p->bad |= kind == MALFORMED ? DX_BAD_MALFORMED : DX_BAD_TRUNCATED;
   dx_node *root = dx_packet_root_mut(p);
-  const dx_field *f = dx_field_malformed();
+  const dx_field *f = kind == SHORT           ? dx_field_short()
+                      : kind == UNREASSEMBLED ? dx_field_unreassembled()
+                                              : dx_field_malformed();
   dx_node *m = full ? dx_add_none_full(p, root, f, t, 0, 0) : dx_add_none(p, root, f, t, 0, 0);
   if (dx_label_wanted(p, m))
-    dx_node_set_text(p, m, "[Malformed Packet: %s]", proto);
-  dx_expert(p, m, f, DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
+    dx_node_set_text(p, m, label[kind], proto);
+  if (kind == UNREASSEMBLED)
+    dx_expert(p, m, f, DX_SEV_NOTE,
+              "Unreassembled fragment (change preferences to enable reassembly)");
+  else if (kind == MALFORMED)
+    dx_expert(p, m, f, DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
   if (p->want_columns) {
-    dx_col_info_append(p, "%s", "[Malformed Packet]");
+    dx_col_info_append(p, "%s", info[kind]);
     p->info_bad_done = true;
   }
   return m;

@@ -2005,13 +2005,6 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
   c.info = p->want_columns;
   dx_col_set_proto(p, kind_col[kind]);
   bool cut = !dx_tvb_has(m, 0, 12);
-  if (cut && m->len < m->reported) { /* the capture cut it */
-    static const int hf[6] = {F_ID, F_FLAGS, F_CNT_QUERIES, F_CNT_ANSWERS, F_CNT_AUTH, F_CNT_ADD};
-    for (uint32_t i = 0; i < 6 && i * 2 < m->len; i++)
-      dx_add_item(p, top, FLD(hf[i]), m, i * 2, 2);
-    flag_short(&c, top, "DNS header needs 12 bytes");
-    return;
-  }
   uint16_t id = 0, flags = 0, cnt[4] = {0};
   dx_get_u16(m, 0, &id);
   dx_get_u16(m, 2, &flags);
@@ -2044,8 +2037,9 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
     dx_add_item(p, top, FLD(cnt_f[update][i]), m, 4u + 2u * i, 2);
   if (cut) {
     /* a header that ends inside the message's counts: tshark reads up to
-     * there and stops with its exception */
-    dx_node_set_flags(top, DX_NODE_MALFORMED);
+     * there and stops with its exception (the capture's cut, or the
+     * message's) */
+    dx_node_set_flags(top, m->len < m->reported ? DX_NODE_TRUNCATED : DX_NODE_MALFORMED);
     dx_exception_malformed(p, kind_col[kind], m);
     return;
   }
@@ -2121,7 +2115,7 @@ static void dissect_message(dx_packet *p, const dx_tvb *m, dx_node *top, int kin
  * its tree, so there is no DNS layer, only "[Malformed Packet: DNS]". */
 static bool header_cut(dx_packet *p, const dx_tvb *m, int kind, const dx_field *layer,
                        const dx_tvb *lt, uint32_t llen) {
-  if (m->len >= 4 || m->len < m->reported)
+  if (m->len >= 4)
     return false;
   dx_col_set_proto(p, kind_col[kind]);
   dx_col_info_clear(p);

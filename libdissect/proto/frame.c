@@ -414,7 +414,10 @@ static void proto_walk(proto_list *l, const dx_node *n, int depth) {
         proto_list_add(l, sub, true);
     } else if (n->field->abbrev[0] == 'p' && !strcmp(n->field->abbrev, "pkcs1.ECParameters")) {
       proto_list_add(l, "pkcs-1", true);
-    } else if (depth == 0 && n->field == dx_field_malformed() && n->v.b.p) {
+    } else if (depth == 0 &&
+               (n->field == dx_field_malformed() || n->field == dx_field_unreassembled() ||
+                n->field == dx_field_short()) &&
+               n->v.b.p) {
       /* a layer whose dissector stopped before adding it
        * (dx_exception_malformed_nolayer): named as its node would be */
       dx_node layer = *n;

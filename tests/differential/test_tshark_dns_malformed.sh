@@ -15,7 +15,11 @@
 #   - label types: an unknown extended label (0x4x) first in a name or
 #     reached through a pointer, and the reserved type 0x80: exception; an
 #     unknown extended label after a label: the name "<Unknown extended
-#     label>"; a bit-string label (0x41): skipped.
+#     label>"; a bit-string label (0x41): skipped;
+#   - over UDP, a header cut by the capture's snapshot length (tshark:
+#     "[Packet size limited during capture: DNS truncated]") and records
+#     running out in the first fragment of a datagram that was not
+#     reassembled ("[BoundError Unreassembled Packet: DNS]").
 # Compared: the summary lines and -V of every frame (without dissect's
 # "Three-way handshake step" lines). Expected values come from tshark at
 # test time, never from dissect.
@@ -82,19 +86,34 @@ for n, m in enumerate(msgs):
 
 out = open(sys.argv[2], 'wb')
 out.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-for n, m in enumerate(msgs[1:]):
+def udp_frame(n, m, frag=False, caplen=None):
     udp = struct.pack('!HHHH', 40000 + n, 53, 8 + len(m), 0) + m
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+    ipl = 20 + len(udp)
+    if frag:  # the first fragment of a datagram 1,000 bytes longer
+        udp = struct.pack('!HHHH', 40000 + n, 53, 1008 + len(m), 0) + m
+    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, ipl, 1, 0x2000 if frag else 0, 64, 17, 0,
                      bytes([127, 0, 0, 1]), bytes([127, 0, 0, 2]))
     fr = b'\0' * 12 + b'\x08\x00' + ip + udp
-    out.write(struct.pack('<IIII', 1, n, len(fr), len(fr)) + fr)
+    cl = len(fr) if caplen is None else caplen
+    out.write(struct.pack('<IIII', 1, n, cl, len(fr)) + fr[:cl])
+
+
+for n, m in enumerate(msgs[1:]):
+    udp_frame(n, m)
+# the capture's cut (snapshot length) inside the header, after 4 and 2 of
+# its bytes (tshark: "[Packet size limited during capture: DNS
+# truncated]"); the first fragment of a datagram not reassembled, whose
+# records run out (tshark: "[BoundError Unreassembled Packet: DNS]")
+udp_frame(40, H(0x1260, 0x8400, 1, 1) + q + rr, caplen=14 + 20 + 8 + 4)
+udp_frame(41, H(0x1261, 0x8400, 1, 1) + q + rr, caplen=14 + 20 + 8 + 2)
+udp_frame(42, H(0x1262, 0x8183, 1, 2) + q + rr, frag=True)
 PYEOF
 
 for kind in tcp udp; do
   f=$T_TMP/$kind.pcap
   tshark -n -r "$f" >"$T_TMP/ts.sum" 2>/dev/null
   "$D" -n -r "$f" >"$T_TMP/ours.sum" 2>"$T_TMP/err"
-  check_eq "$kind: frames read" "$([ $kind = tcp ] && echo 128 || echo 31)" "$(wc -l <"$T_TMP/ts.sum")"
+  check_eq "$kind: frames read" "$([ $kind = tcp ] && echo 128 || echo 34)" "$(wc -l <"$T_TMP/ts.sum")"
   check_same "$kind: summary lines as tshark's" "$T_TMP/ts.sum" "$T_TMP/ours.sum"
   tshark -n -r "$f" -V 2>/dev/null >"$T_TMP/ts.v"
   "$D" -n -r "$f" -V 2>"$T_TMP/err" | grep -v 'Three-way handshake step' >"$T_TMP/ours.v"
