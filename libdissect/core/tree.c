@@ -348,34 +348,42 @@ void dx_node_set_len(dx_node *n, uint32_t len) {
     n->length = len;
 }
 
-void dx_node_unlink(dx_node *n) {
-  if (!n || !n->parent)
-    return;
-  dx_node *par = n->parent, *prev = NULL, *c = par->first_child;
+/* Finds n in its parent's list: false if it is not there (a ghost), else
+ * *prev is the child before it (NULL: n is the first). */
+static bool child_find(const dx_node *n, dx_node **prev) {
+  dx_node *c = n->parent->first_child;
+  *prev = NULL;
   while (c && c != n) {
-    prev = c;
+    *prev = c;
     c = c->next;
   }
-  if (!c)
-    return; /* not in the list: a ghost */
+  return c != NULL;
+}
+
+/* Takes n, found after prev, out of its parent's list. */
+static void child_take(dx_node *n, dx_node *prev) {
+  dx_node *par = n->parent;
   if (prev)
     prev->next = n->next;
   else
     par->first_child = n->next;
   if (par->last_child == n)
     par->last_child = prev;
+}
+
+void dx_node_unlink(dx_node *n) {
+  dx_node *prev;
+  if (!n || !n->parent || !child_find(n, &prev))
+    return;
+  child_take(n, prev);
   n->next = NULL;
 }
 
 void dx_node_move_after(dx_packet *p, dx_node *n, dx_node *after) {
   if (!n || n == after || !n->parent || (after && after->parent != n->parent))
     return;
-  dx_node *par = n->parent, *prev = NULL, *c = par->first_child;
-  while (c && c != n) {
-    prev = c;
-    c = c->next;
-  }
-  if (!c)
+  dx_node *par = n->parent, *prev;
+  if (!child_find(n, &prev))
     return; /* not in the list: a ghost */
   if (after) {
     dx_node *a = par->first_child;
@@ -384,13 +392,7 @@ void dx_node_move_after(dx_packet *p, dx_node *n, dx_node *after) {
     if (!a)
       return;
   }
-  /* unlink */
-  if (prev)
-    prev->next = n->next;
-  else
-    par->first_child = n->next;
-  if (par->last_child == n)
-    par->last_child = prev;
+  child_take(n, prev);
   /* insert */
   if (after) {
     n->next = after->next;

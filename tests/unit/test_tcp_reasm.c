@@ -289,17 +289,24 @@ static void test_stale(void) {
  * beyond the PDU's known end (tshark 4.0's desegment_tcp(): its bytes up to
  * msp->nxtpdu go to that PDU, the rest starts the next one; frame-level
  * checks against tshark in test_tls.c, frames_resume_at_pdu_end). */
+/* A stream without reordering whose bytes 0..3 (frame 1) begin a PDU of
+ * 4 + more bytes, and 6..7 (frame 2) came past the gap 4..5, kept for it. */
+static dx_tcp_stream *pdu_with_gap(uint64_t *total, uint32_t more, dx_reasm_out *o) {
+  dx_tcp_stream *s = mk(total, 1000, 10000);
+  s->no_reorder = true;
+  dx_tcp_stream_start(s, 0);
+  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, o), DX_REASM_DELIVER);
+  dx_reasm_piece pc = {1, 4, 0, 0};
+  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, more, &pc, 1));
+  CU_ASSERT_EQUAL(push(s, 0, 6, 2, 2, o), DX_REASM_BUFFERED);
+  return s;
+}
+
 static void test_resume_at_pdu_end(void) {
   uint64_t total = 0;
-  dx_tcp_stream *s = mk(&total, 1000, 10000);
-  s->no_reorder = true;
   dx_reasm_out o;
-  dx_tcp_stream_start(s, 0);
-  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
-  dx_reasm_piece pc = {1, 4, 0, 0};
-  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 6, &pc, 1)); /* [0, 10) */
-  /* 6..7 past the gap 4..5, within the PDU: kept */
-  CU_ASSERT_EQUAL(push(s, 0, 6, 2, 2, &o), DX_REASM_BUFFERED);
+  dx_tcp_stream *s = pdu_with_gap(&total, 6, &o); /* [0, 10), 6..7 kept */
+  dx_reasm_piece pc;
   CU_ASSERT_EQUAL(o.pdu_cut, 0);
   /* 8..13 reaches beyond the PDU's end (10): 8..9 go to the PDU, which is
    * left stale (its 4 bytes before the gap kept), and 10..13 are delivered
@@ -372,15 +379,9 @@ static void test_resume_at_pdu_end(void) {
  * test_tshark_tcp_random.sh: its frames 32, 35 and 36.) */
 static void test_park_past_end(void) {
   uint64_t total = 0;
-  dx_tcp_stream *s = mk(&total, 1000, 10000);
-  s->no_reorder = true;
   dx_reasm_out o;
-  dx_tcp_stream_start(s, 0);
-  CU_ASSERT_EQUAL(push(s, 0, 0, 4, 1, &o), DX_REASM_DELIVER);
-  dx_reasm_piece pc = {1, 4, 0, 0};
-  CU_ASSERT(dx_tcp_pdu_start(s, alpha, 4, 8, &pc, 1)); /* [0, 12) */
-  /* 6..7 and 8..9 past the gap 4..5, within the PDU: kept */
-  CU_ASSERT_EQUAL(push(s, 0, 6, 2, 2, &o), DX_REASM_BUFFERED);
+  dx_tcp_stream *s = pdu_with_gap(&total, 8, &o); /* [0, 12), 6..7 kept */
+  /* 8..9 past the gap too, within the PDU: kept */
   CU_ASSERT_EQUAL(push(s, 0, 8, 2, 3, &o), DX_REASM_BUFFERED);
   /* 14..17, past the PDU's end (12) and another gap: delivered as new
    * bytes; the PDU is stale with 0..3, and 6..9 held past its hole */
