@@ -26,11 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "split.h"
 #include "story.h"
 
 enum out_mode { OUT_SUMMARY, OUT_JSON, OUT_EK, OUT_FIELDS, OUT_TEXT, OUT_JSONTREE };
@@ -242,10 +244,14 @@ static void usage(FILE *out) {
           "                       Not yet: the other tshark statistics (sip,stat, ...)\n"
           "  -l                   flush the output after each packet\n"
           "  -q                   no summary lines (-V, -x, -O, -T, -P still print)\n"
-          "  --threads 1|2        2: with -r, one thread reads and dissects while another\n"
-          "                       prints (the same output); the default for -V, -O, -x\n"
-          "                       and -T json|jsontree|ek without -e on a machine with\n"
-          "                       two processors or more; 1: one thread\n"
+          "  --threads 1|2        2: with -r FILE, summary lines, -T fields and -Y are\n"
+          "                       split by connection over two sessions in two threads\n"
+          "                       (one session when a field printed or filtered spans\n"
+          "                       connections: tcp.stream, _ws.expert, -t dd, ...);\n"
+          "                       -V, -O, -x, -T json|jsontree|ek: one thread reads and\n"
+          "                       dissects while another prints. The same output either\n"
+          "                       way. The default on two processors or more; 1: one\n"
+          "                       thread\n"
           "  --story text|json|mermaid|svg\n"
           "                       the story of each TCP and QUIC connection (DNS lookup,\n"
           "                       TCP/QUIC and TLS handshakes, HTTP exchanges, phases and\n"
@@ -786,12 +792,13 @@ typedef struct loop {
   const dx_field **jfields;
   dx_json_writer *jw;
   FILE *pout;
-  long long nread;  /* reading side */
-  long long nshown; /* printing side (reading side in run_single) */
-  int status;       /* printing side (and -w on the reading side in run_single) */
-  int read_failed;  /* reading side: 1 a capture error, 2 a dissection error */
-  int read_rc;      /* the dissection error */
-  int wstatus;      /* -w failed (reading side) */
+  long long nread;               /* reading side */
+  long long nshown;              /* printing side (reading side in run_single) */
+  int status;                    /* printing side (and -w on the reading side in run_single) */
+  int read_failed;               /* reading side: 1 a capture error, 2 a dissection error */
+  int read_rc;                   /* the dissection error */
+  int wstatus;                   /* -w failed (reading side) */
+  unsigned long more_limit_hits; /* the display filters of the other sessions (run_split) */
 } loop;
 
 /* The next packet: 1 with *out and *show, 0 at the end of the capture, -1
@@ -915,7 +922,8 @@ static void run_single(loop *lp) {
 }
 
 /* Two threads when there is printing to do besides reading, and a second
- * processor to do it on. Not for a live capture (its pace is the
+ * processor to do it on (summary lines and fields split the capture over
+ * two sessions instead when they can, use_split). Not for a live capture (its pace is the
  * network's, and -a stops it from a signal), nor with -w (frames and
  * lines would leave in a different order than now), nor --threads 1.
  * By default only for trees and JSON (-V, -O, -x, -T json|jsontree|ek):
@@ -1016,6 +1024,315 @@ static void run_threaded(loop *lp) {
     report_read_error(lp);
 }
 
+/* When neither the tree nor JSON is printed, only the fields of the
+ * filter (fltv, a dx_filter or NULL) and of -e are read from each packet
+ * (and the summary columns if summary lines are printed): asks sess for
+ * just those (terse). -T json, -T ek (and -T fields with -z) print the
+ * whole tree but no labels: they are not formatted (those of nodes without
+ * a value and the expert messages, which these forms print, are). 0, or
+ * the exit status after a message. */
+static int set_interest(const options *o, dx_session *sess, const void *fltv, int terse,
+                        int proto_field) {
+#ifdef DX_HAVE_FILTER
+  const dx_filter *flt = fltv;
+#else
+  (void)fltv;
+#endif
+  if (terse) {
+    size_t nwant = o->nfields;
+#ifdef DX_HAVE_FILTER
+    size_t nflt = flt ? dx_filter_fields(flt, NULL, 0) : 0;
+    nwant += nflt;
+#endif
+    const dx_field **want = calloc(nwant ? nwant : 1, sizeof *want);
+    uint32_t *needs = calloc(nwant ? nwant : 1, sizeof *needs);
+    if (!want || !needs) {
+      free(want);
+      free(needs);
+      eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
+      return 2;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < o->nfields; i++) {
+      needs[k] = DX_NEED_VALUE;
+      want[k++] = dx_field_lookup(sess, o->fields[i]);
+    }
+#ifdef DX_HAVE_FILTER
+    /* a protocol the filter only tests for ("tcp", "eth[0] & 1") leaves
+     * the fields of its layer nobody reads unbuilt */
+    if (flt) {
+      dx_filter_fields(flt, want + k, nflt);
+      k += dx_filter_field_needs(flt, needs + k, nflt);
+    }
+#endif
+    unsigned flags =
+        (o->mode == OUT_SUMMARY || o->mode == OUT_TEXT) && !o->quiet ? DX_INTEREST_COLUMNS : 0;
+    int rc = dx_session_set_interest_needs(sess, want, needs, k, flags);
+    free(want);
+    free(needs);
+    if (rc != DX_OK) {
+      eprint("dissect: %s\n", dx_strerror(rc));
+      return 2;
+    }
+  }
+  if (!terse && !o->verbose && !o->hex && !proto_field &&
+      (o->mode == OUT_JSON || o->mode == OUT_EK || o->mode == OUT_FIELDS))
+    dx_session_set_labels(sess, 0);
+  return 0;
+}
+
+/* A session made as the options say: the time column, the key log (its
+ * malformed lines reported unless quiet), trust roots, RSA key, TLS PSK,
+ * out-of-order TCP and decode-as rules, with the limits of cfg. 0, or the
+ * exit status after a message. */
+static int open_session(const options *o, const dx_config *cfg, const char *keylog, int quiet,
+                        dx_session **out) {
+  dx_session *sess = NULL;
+  int rc;
+  *out = NULL;
+  if ((rc = dx_session_new(&sess, cfg)) != DX_OK) {
+    eprint("dissect: %s\n", dx_strerror(rc));
+    return 2;
+  }
+  dx_session_set_time_format(sess, o->time_format, o->time_hms);
+  dx_session_set_time_precision(sess, o->time_digits);
+  if (o->dfilter) /* frame.time_delta_displayed counts displayed frames only */
+    dx_session_set_displayed(sess, NULL);
+  if (keylog) {
+    char kerr[1024];
+    if (dx_session_load_keylog(sess, keylog, kerr, sizeof kerr) != DX_OK) {
+      eprint("dissect: TLS %s\n", kerr);
+      dx_session_free(sess);
+      return 1;
+    }
+    size_t nkeys = 0, bad = 0;
+    unsigned long first_bad = 0;
+    dx_session_keylog_stats(sess, &nkeys, &bad, &first_bad);
+    if (bad && !quiet)
+      eprint("dissect: warning: TLS key log %s: %zu malformed line%s ignored (first at line "
+             "%lu)\n",
+             keylog, bad, bad == 1 ? "" : "s", first_bad);
+  }
+  /* trust verdicts: the user's roots */
+  for (size_t i = 0; i < o->nca_files + o->nca_paths; i++) {
+    char terr[1024];
+    int trc =
+        i < o->nca_files
+            ? dx_session_trust_add_ca_file(sess, o->ca_files[i], terr, sizeof terr)
+            : dx_session_trust_add_ca_path(sess, o->ca_paths[i - o->nca_files], terr, sizeof terr);
+    if (trc != DX_OK) {
+      eprint("dissect: %s\n", terr[0] ? terr : dx_strerror(trc));
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+  if (o->ca_only && !(o->nca_files + o->nca_paths)) {
+    eprint("dissect: --ca-only needs --ca-file or --ca-path (the roots to trust)\n");
+    dx_session_free(sess);
+    return 1;
+  }
+  dx_session_trust_ca_only(sess, o->ca_only);
+  if (o->rsa_key) {
+    char kerr[1024];
+    if (dx_session_load_rsa_key(sess, o->rsa_key, kerr, sizeof kerr) != DX_OK) {
+      eprint("dissect: --rsa-key %s\n", kerr);
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+  dx_session_set_tcp_reorder(sess, o->tcp_reorder);
+  if (o->tls_psk && set_psk(sess, o->tls_psk) != DX_OK) {
+    eprint("dissect: -o tls.psk: out of memory\n");
+    dx_session_free(sess);
+    return 1;
+  }
+  for (size_t i = 0; i < o->ndecode_as; i++) {
+    char derr[512];
+    if (dx_session_decode_as(sess, o->decode_as[i], derr, sizeof derr) != DX_OK) {
+      eprint("dissect: -d: %s\n", derr);
+      dx_session_free(sess);
+      return 1;
+    }
+  }
+  *out = sess;
+  return 0;
+}
+
+/* ---- two sessions (cli/split.c) ----
+ * Summary lines, -T fields and -Y of a capture file are split over two
+ * sessions by connection (dissect.h, dx_split_part) on two processors, or
+ * with --threads 2: the output is the same as one session's byte for
+ * byte, unless something printed or filtered on spans connections. So
+ * not with these fields (counted per session, or judged across
+ * connections: the interception verdict, and the expert notes that carry
+ * it; the notes of limits reached, each session's), nor limits the user
+ * set (each session holds half of the default ones), nor -t dd, nor what needs the whole capture in
+ * one session
+ * (--story, -z, -w, a TLS session resumed by an RSA key or PSK alone,
+ * decode-as rules, which may make FTP of any port). */
+/* (each a prefix: "tls.trust" is every field of the verdicts) */
+static const char *const split_unsafe[] = {"tcp.stream",
+                                           "udp.stream",
+                                           "wg.stream",
+                                           "quic.connection.number",
+                                           "frame.time_delta_displayed",
+                                           "tls.trust",
+                                           "_ws.expert",
+                                           "_ws.limit",
+                                           NULL};
+
+static int use_split(const options *o) {
+  if (o->threads == 1 || !o->read_file || strcmp(o->read_file, "-") == 0)
+    return 0;
+  if (o->quiet || o->story >= 0 || o->write_file || o->nz || o->stop_duration > 0 ||
+      o->stop_packets > 0 || o->line_buffered || o->verbose || o->hex)
+    return 0;
+  if (o->rsa_key || o->tls_psk || o->ndecode_as)
+    return 0;
+  /* limits the user set are one session's, as they say */
+  dx_config def;
+  dx_config_init(&def);
+  if (o->cfg.max_flows != def.max_flows || o->cfg.max_frag_datagrams != def.max_frag_datagrams ||
+      o->cfg.max_total_stream_bytes != def.max_total_stream_bytes ||
+      o->cfg.max_dns_pending != def.max_dns_pending)
+    return 0;
+  if (o->mode != OUT_FIELDS && o->mode != OUT_SUMMARY && o->mode != OUT_TEXT)
+    return 0;
+  if (o->time_format == DX_TIME_DELTA_DISPLAYED)
+    return 0;
+  for (const char *const *u = split_unsafe; *u; u++) {
+    for (size_t i = 0; i < o->nfields; i++)
+      if (strncmp(o->fields[i], *u, strlen(*u)) == 0)
+        return 0;
+    if (o->dfilter && strstr(o->dfilter, *u)) /* (a word of the filter, or more) */
+      return 0;
+  }
+  struct stat st;
+  if (stat(o->read_file, &st) != 0 || !S_ISREG(st.st_mode))
+    return 0;
+  if (o->threads == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    return 0;
+  return 1;
+}
+
+/* Each session holds half of the limits that bound them all together. */
+static void split_limits(dx_config *cfg) {
+  cfg->max_flows = cfg->max_flows / 2 ? cfg->max_flows / 2 : 1;
+  cfg->max_frag_datagrams = cfg->max_frag_datagrams / 2 ? cfg->max_frag_datagrams / 2 : 1;
+  cfg->max_total_stream_bytes /= 2;
+  cfg->max_dns_pending = cfg->max_dns_pending / 2 ? cfg->max_dns_pending / 2 : 1;
+}
+
+static int split_match(void *ctx, dx_packet *p) {
+  loop *lp = ctx;
+#ifdef DX_HAVE_FILTER
+  const dx_filter *flt = lp->flt;
+  if (flt) {
+    int show = dx_filter_match(flt, p);
+    if (show)
+      dx_session_set_displayed(lp->sess, p);
+    return show;
+  }
+#else
+  (void)lp;
+  (void)p;
+#endif
+  return 1;
+}
+
+static void split_print(void *ctx, FILE *out, const dx_packet *p) {
+  loop *lp = ctx;
+  if (lp->o->mode == OUT_FIELDS)
+    dx_fields_write(out, lp->fields, p);
+  else
+    dx_write_summary(out, p);
+}
+
+/* Runs lp's job with a second session made like lp's (cfg, keylog, terse,
+ * proto_field as for the first). 1 if it ran (lp's counts and status
+ * set), 0 if the second session, capture or threads could not be had
+ * before anything was read (then one session does it all). */
+static int run_split(loop *lp, const dx_config *cfg, const char *keylog, int terse,
+                     int proto_field) {
+  const options *o = lp->o;
+  dx_session *s2 = NULL;
+  dx_fields *f2 = NULL;
+  dx_capture *c2 = NULL;
+  dx_split *sp1 = NULL, *sp2 = NULL;
+  char err[1024] = "";
+  int ok = open_session(o, cfg, keylog, 1, &s2) == 0;
+  if (ok && o->nfields)
+    ok = dx_fields_new(s2, o->fields, o->nfields, &o->fopts, &f2, err, sizeof err) == DX_OK;
+#ifdef DX_HAVE_FILTER
+  dx_filter *flt2 = NULL;
+  if (ok && o->dfilter) {
+    dx_filter_error ferr;
+    memset(&ferr, 0, sizeof ferr);
+    ok = dx_filter_compile(s2, o->dfilter, &flt2, &ferr) == DX_OK;
+  }
+  ok = ok && set_interest(o, s2, flt2, terse, proto_field) == 0;
+#else
+  ok = ok && set_interest(o, s2, NULL, terse, proto_field) == 0;
+#endif
+  ok = ok && dx_capture_open_file(&c2, o->read_file, err, sizeof err) == DX_OK;
+  if (ok) {
+    const char *sec = NULL;
+    size_t seclen = 0;
+    if (dx_capture_secrets(c2, &sec, &seclen) == DX_OK && seclen)
+      dx_session_add_secrets(s2, sec, seclen);
+  }
+  /* with a key log, a TLS session resumed on another connection to the
+   * same server is decrypted with its full handshake's secret, as in one
+   * session (the key log may name only the full handshakes) */
+  unsigned sflags = keylog ? DX_SPLIT_TLS_RESUMPTION : 0;
+  ok = ok && dx_split_new(&sp1, 2, sflags, NULL) == DX_OK &&
+       dx_split_new(&sp2, 2, sflags, sp1) == DX_OK;
+  int ran = 0;
+  if (ok) {
+    loop lp2 = *lp;
+    lp2.sess = s2;
+    lp2.cap = c2;
+    lp2.fields = f2;
+#ifdef DX_HAVE_FILTER
+    lp2.flt = flt2;
+#endif
+    cli_split_part parts[2] = {
+        {lp->cap, lp->sess, sp1, o->count, lp, split_match, split_print},
+        {c2, s2, sp2, o->count, &lp2, split_match, split_print},
+    };
+    cli_split_result res;
+    if (cli_split_run(parts, 2, stdout, &g_stop, &res) != 0) {
+      eprint("dissect: %s\n", "the threads could not be started");
+      lp->status = 2;
+    }
+    lp->nread = res.nread;
+    lp->nshown = res.nshown;
+    if (res.fail == 1) {
+      fflush(stdout);
+      eprint("dissect: %s\n", dx_capture_error(res.fail_part ? c2 : lp->cap));
+      lp->status = 2;
+    } else if (res.fail == 2) {
+      fflush(stdout);
+      eprint("dissect: frame %lld: %s\n", res.fail_frame, dx_strerror(res.fail_rc));
+      lp->status = 2;
+    }
+#ifdef DX_HAVE_FILTER
+    if (flt2)
+      lp->more_limit_hits += dx_filter_limit_hits(flt2);
+#endif
+    ran = 1;
+  }
+  dx_split_free(sp1);
+  dx_split_free(sp2);
+  dx_capture_close(c2);
+#ifdef DX_HAVE_FILTER
+  dx_filter_free(flt2);
+#endif
+  dx_fields_free(f2);
+  dx_session_free(s2);
+  return ran;
+}
+
 int main(int argc, char **argv) {
   /* static: what parse_args allocates lives until exit, also on the early
    * error returns below (LeakSanitizer sees it as reachable). */
@@ -1047,14 +1364,12 @@ int main(int argc, char **argv) {
   const char *keylog = o.cfg.keylog_file;
   o.cfg.keylog_file = NULL;
   dx_session *sess = NULL;
-  if ((rc = dx_session_new(&sess, &o.cfg)) != DX_OK) {
-    eprint("dissect: %s\n", dx_strerror(rc));
-    return 2;
-  }
-  dx_session_set_time_format(sess, o.time_format, o.time_hms);
-  dx_session_set_time_precision(sess, o.time_digits);
-  if (o.dfilter) /* frame.time_delta_displayed counts displayed frames only */
-    dx_session_set_displayed(sess, NULL);
+  int split = use_split(&o);
+  dx_config cfg = o.cfg;
+  if (split)
+    split_limits(&cfg);
+  if ((rc = open_session(&o, &cfg, keylog, 0, &sess)) != 0)
+    return rc;
   cli_stats *stats = NULL;
   if (o.nz && (!(stats = cli_stats_new(sess, o.zargs, o.nz)) ||
                cli_stats_set_time_format(stats, o.time_format) != 0)) {
@@ -1068,61 +1383,6 @@ int main(int argc, char **argv) {
   /* -w: the frames go to a file and nothing is printed (unless -P) */
   if (o.write_file && !o.print_with_w)
     o.quiet = 1;
-  if (keylog) {
-    char kerr[1024];
-    if (dx_session_load_keylog(sess, keylog, kerr, sizeof kerr) != DX_OK) {
-      eprint("dissect: TLS %s\n", kerr);
-      dx_session_free(sess);
-      return 1;
-    }
-    size_t nkeys = 0, bad = 0;
-    unsigned long first_bad = 0;
-    dx_session_keylog_stats(sess, &nkeys, &bad, &first_bad);
-    if (bad)
-      eprint("dissect: warning: TLS key log %s: %zu malformed line%s ignored (first at line "
-             "%lu)\n",
-             keylog, bad, bad == 1 ? "" : "s", first_bad);
-  }
-  /* trust verdicts: the user's roots */
-  for (size_t i = 0; i < o.nca_files + o.nca_paths; i++) {
-    char terr[1024];
-    int trc = i < o.nca_files ? dx_session_trust_add_ca_file(sess, o.ca_files[i], terr, sizeof terr)
-                              : dx_session_trust_add_ca_path(sess, o.ca_paths[i - o.nca_files],
-                                                             terr, sizeof terr);
-    if (trc != DX_OK) {
-      eprint("dissect: %s\n", terr[0] ? terr : dx_strerror(trc));
-      dx_session_free(sess);
-      return 1;
-    }
-  }
-  if (o.ca_only && !(o.nca_files + o.nca_paths)) {
-    eprint("dissect: --ca-only needs --ca-file or --ca-path (the roots to trust)\n");
-    dx_session_free(sess);
-    return 1;
-  }
-  dx_session_trust_ca_only(sess, o.ca_only);
-  if (o.rsa_key) {
-    char kerr[1024];
-    if (dx_session_load_rsa_key(sess, o.rsa_key, kerr, sizeof kerr) != DX_OK) {
-      eprint("dissect: --rsa-key %s\n", kerr);
-      dx_session_free(sess);
-      return 1;
-    }
-  }
-  dx_session_set_tcp_reorder(sess, o.tcp_reorder);
-  if (o.tls_psk && set_psk(sess, o.tls_psk) != DX_OK) {
-    eprint("dissect: -o tls.psk: out of memory\n");
-    dx_session_free(sess);
-    return 1;
-  }
-  for (size_t i = 0; i < o.ndecode_as; i++) {
-    char derr[512];
-    if (dx_session_decode_as(sess, o.decode_as[i], derr, sizeof derr) != DX_OK) {
-      eprint("dissect: -d: %s\n", derr);
-      dx_session_free(sess);
-      return 1;
-    }
-  }
 
   dx_fields *fields = NULL;
   const dx_field **jfields = NULL; /* -T json|ek -e: the fields, looked up */
@@ -1180,9 +1440,6 @@ int main(int argc, char **argv) {
     }
   }
 
-  /* When neither the tree nor JSON is printed, only the fields of the
-   * filter and of -e are read from each packet (and the summary columns if
-   * summary lines are printed): ask the library for just those. */
   /* (a protocol given to -e prints its label, which a terse packet does
    * not make) */
   int proto_field = 0;
@@ -1192,49 +1449,13 @@ int main(int argc, char **argv) {
       o.story < 0 && !stats && !proto_field &&
       (o.mode == OUT_FIELDS || jfields ||
        (o.mode != OUT_JSON && o.mode != OUT_EK && o.mode != OUT_JSONTREE && !o.verbose && !o.hex));
-  if (terse) {
-    size_t nwant = o.nfields;
 #ifdef DX_HAVE_FILTER
-    size_t nflt = flt ? dx_filter_fields(flt, NULL, 0) : 0;
-    nwant += nflt;
+  if ((rc = set_interest(&o, sess, flt, terse, proto_field)) != 0)
+    return rc;
+#else
+  if ((rc = set_interest(&o, sess, NULL, terse, proto_field)) != 0)
+    return rc;
 #endif
-    const dx_field **want = calloc(nwant ? nwant : 1, sizeof *want);
-    uint32_t *needs = calloc(nwant ? nwant : 1, sizeof *needs);
-    if (!want || !needs) {
-      free(want);
-      free(needs);
-      eprint("dissect: %s\n", dx_strerror(DX_ENOMEM));
-      return 2;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < o.nfields; i++) {
-      needs[k] = DX_NEED_VALUE;
-      want[k++] = dx_field_lookup(sess, o.fields[i]);
-    }
-#ifdef DX_HAVE_FILTER
-    /* a protocol the filter only tests for ("tcp", "eth[0] & 1") leaves
-     * the fields of its layer nobody reads unbuilt */
-    if (flt) {
-      dx_filter_fields(flt, want + k, nflt);
-      k += dx_filter_field_needs(flt, needs + k, nflt);
-    }
-#endif
-    unsigned flags =
-        (o.mode == OUT_SUMMARY || o.mode == OUT_TEXT) && !o.quiet ? DX_INTEREST_COLUMNS : 0;
-    rc = dx_session_set_interest_needs(sess, want, needs, k, flags);
-    free(want);
-    free(needs);
-    if (rc != DX_OK) {
-      eprint("dissect: %s\n", dx_strerror(rc));
-      return 2;
-    }
-  }
-  /* -T json, -T ek (and -T fields with -z) print the whole tree but no
-   * labels: they are not formatted (those of nodes without a value and the
-   * expert messages, which these forms print, are). */
-  if (!terse && !o.verbose && !o.hex && !proto_field &&
-      (o.mode == OUT_JSON || o.mode == OUT_EK || o.mode == OUT_FIELDS))
-    dx_session_set_labels(sess, 0);
 
   char err[1024] = "";
   dx_capture *cap = NULL;
@@ -1337,11 +1558,13 @@ int main(int argc, char **argv) {
     dx_json_writer_set_filter(jw, (const char *const *)o.only_protos, o.nonly,
                               o.jmode == 'J' ? DX_JSON_FILTER_CHILDREN : 0);
 
-  loop lp = {&o, sess, cap, NULL, stats, writer, fields, jfields, jw, pout, 0, 0, 0, 0, 0, 0};
+  loop lp = {&o, sess, cap, NULL, stats, writer, fields, jfields, jw, pout, 0, 0, 0, 0, 0, 0, 0};
 #ifdef DX_HAVE_FILTER
   lp.flt = flt;
 #endif
-  if (use_threads(&o))
+  if (split && run_split(&lp, &cfg, keylog, terse, proto_field))
+    ; /* done */
+  else if (use_threads(&o))
     run_threaded(&lp);
   else
     run_single(&lp);
@@ -1372,11 +1595,11 @@ int main(int argc, char **argv) {
   if (o.quiet && o.read_file && !o.nz && !o.write_file)
     eprint("%lld packets read, %lld displayed\n", nread, nshown);
 #ifdef DX_HAVE_FILTER
-  if (flt && dx_filter_limit_hits(flt) > 0)
+  if (flt && dx_filter_limit_hits(flt) + lp.more_limit_hits > 0)
     eprint("dissect: warning: the display filter stopped at its limits %lu time(s) (a regular "
            "expression's match limits, or too many values to compare in one packet); those "
            "packets were treated as not matching\n",
-           dx_filter_limit_hits(flt));
+           dx_filter_limit_hits(flt) + lp.more_limit_hits);
   dx_filter_free(flt);
 #endif
   g_capture = NULL;

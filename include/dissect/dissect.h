@@ -275,6 +275,45 @@ void dx_session_set_time_reference(dx_session *s, int64_t sec, uint32_t nsec);
  * keeps the index it had in the whole capture. */
 void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
 
+/* ---- one capture, several sessions (threads) ------------------------------
+ * A program with several processors may dissect one capture with N
+ * sessions, one a thread: each reads every frame, gives the frames of its
+ * part (dx_split_part()) to dx_session_dissect() and the others to
+ * dx_session_skip_frame(), and the program prints the packets of all parts
+ * in frame order. A frame's part is that of the state it reads and
+ * changes (its connection both ways, its IP datagram's fragments, the
+ * connection an ICMP error quotes, an FTP control connection's data
+ * connections; anything not IP goes to part 0), so each session sees every
+ * frame of its connections and dissects them as one session dissecting
+ * the whole capture would. What spans connections is not the same: stream
+ * and connection numbers (tcp.stream, udp.stream, quic.connection.number)
+ * count each session's connections, frame.time_delta_displayed each
+ * session's displayed frames, a TLS session is resumed from another
+ * connection's only in the same part (DX_SPLIT_TLS_RESUMPTION), stories and interception verdicts
+ * see one part, and the limits of dx_config are each session's. dissect
+ * splits summary lines, -T fields and -Y only when none of these shows.
+ *
+ * Every splitter of one capture must share its key: make the first with
+ * like NULL (a random key) and the others like it. Returns DX_OK,
+ * DX_EINVAL (nparts 0) or DX_ENOMEM. A splitter keeps a few hundred KiB of
+ * fixed tables (O(1) a frame) and is used by one thread. */
+typedef struct dx_split dx_split;
+/* flags: DX_SPLIT_TLS_RESUMPTION puts the TCP connections from one host to
+ * a port of another (the lower port of the two) in one part, so that a
+ * TLS <= 1.2 session resumed on a new connection finds the master secret
+ * its full handshake left (dissect sets it with a key log, whose lines may
+ * name only the full handshakes); 0 spreads each connection on its own. */
+#define DX_SPLIT_TLS_RESUMPTION 1u
+int dx_split_new(dx_split **out, unsigned nparts, unsigned flags, const dx_split *like);
+void dx_split_free(dx_split *sp);
+/* The part (0 to nparts-1) of frame f; frames must come in capture order. */
+unsigned dx_split_part(dx_split *sp, const dx_frame *f);
+/* Counts frame f as dissected by another session: the next frame gets the
+ * next number, and the time references (first frame, previous frame,
+ * previous displayed frame when no dx_session_set_displayed() was made)
+ * move as dx_session_dissect() would move them. */
+void dx_session_skip_frame(dx_session *s, const dx_frame *f);
+
 /* ---- times as tshark shows them (-t, -u) ----------------------------------
  * The time column of the summary line and of _ws.col.Time, in one of
  * tshark's formats; DX_TIME_RELATIVE is the default. Absolute times are

@@ -1192,6 +1192,30 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
   return DX_OK;
 }
 
+void dx_session_skip_frame(dx_session *s, const dx_frame *f) {
+  if (!s || !f)
+    return;
+  int64_t sec = f->ts_sec;
+  uint32_t nsec = f->ts_nsec;
+  if (nsec >= 1000000000u) { /* as dx_session_dissect() reads it */
+    sec += nsec / 1000000000u;
+    nsec %= 1000000000u;
+  }
+  s->nframes++;
+  if (!s->have_first) {
+    s->have_first = true;
+    s->first_sec = sec;
+    s->first_nsec = (int32_t)nsec;
+  }
+  s->prev_sec = sec;
+  s->prev_nsec = (int32_t)nsec;
+  if (!s->disp_manual) {
+    s->have_disp = true;
+    s->disp_sec = sec;
+    s->disp_nsec = (int32_t)nsec;
+  }
+}
+
 void dx_session_set_next_number(dx_session *s, uint64_t number) {
   if (s && number > 0)
     s->nframes = number - 1;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# dissect's two threads (--threads 2: one reads and dissects, the other
-# prints; cli/pipeline.c) against one thread (--threads 1): the same bytes
+# dissect's threads (--threads 2: one reads and dissects, the other prints,
+# cli/pipeline.c; for summary lines, -T fields and -Y, two sessions split
+# the capture by connection and the main thread merges their lines,
+# cli/split.c) against one thread (--threads 1): the same bytes
 # on standard output and standard error, and the same exit status, for
 # every sample capture in every output mode, and for the options that
 # touch the loop (-l, -c, -Y with displayed-delta times, -z, errors in the
@@ -160,6 +162,13 @@ EOF
 same "big capture, -T fields" -r "$T_TMP/big.pcap" -T fields -e frame.number -e tcp.stream \
   -e http.request.uri
 same "big capture, summary -Y" -r "$T_TMP/big.pcap" -Y http
+# two sessions (summary lines, fields, -Y): the merge in frame order, -c in
+# the middle of a chunk, a filter that shows few frames
+same "big capture, -T fields, many" -r "$T_TMP/big.pcap" -T fields -E header=y -e frame.number \
+  -e frame.time_delta -e _ws.col.Info -e http.request_in -e http.response_in -e tcp.analysis.flags
+same "big capture, summary -c 45001" -r "$T_TMP/big.pcap" -c 45001
+same "big capture, -Y one frame in a thousand" -r "$T_TMP/big.pcap" -Y "frame.number % 1000 == 7"
+same "big capture, -t d" -r "$T_TMP/big.pcap" -t d -Y "http.request"
 
 # The second thread runs: with its output going nowhere, dissect holds
 # two threads (one thread when told --threads 1, or for summary lines and
@@ -178,16 +187,29 @@ count_threads() { # ARGS... : the threads of dissect while it is stuck writing
 }
 check_eq "--threads 2 -V: two threads" 2 "$(count_threads --threads 2 -V)"
 check_eq "--threads 1 -V: one thread" 1 "$(count_threads --threads 1 -V)"
-check_eq "--threads 2, summary: two threads" 2 "$(count_threads --threads 2)"
-# by default: two for trees and JSON, one for summary lines and fields
+# summary lines and fields: two sessions split the capture (cli/split.c),
+# each in a thread of its own, and the main thread merges their lines
+# (Info: lines long enough that the workers wait for the merge, short ones
+# would all fit in their queues and the workers be done)
+check_eq "--threads 2, summary: three threads" 3 "$(count_threads --threads 2)"
+check_eq "--threads 2 -T fields: three threads" 3 "$(count_threads --threads 2 -T fields -e _ws.col.Info)"
+# one session for what spans connections (one thread reads, another prints)
+check_eq "--threads 2 -T fields -e tcp.stream: one session, two threads" 2 \
+  "$(count_threads --threads 2 -T fields -e tcp.stream -e _ws.col.Info)"
+check_eq "--threads 2 -Y tcp.stream: one session, two threads" 2 \
+  "$(count_threads --threads 2 -Y 'tcp.stream >= 0')"
+check_eq "--threads 2 -t dd: one session, two threads" 2 "$(count_threads --threads 2 -t dd)"
+# by default: two for trees and JSON, three for summary lines and fields
 if (($(getconf _NPROCESSORS_ONLN) >= 2)); then
   check_eq "default -V, several processors: two threads" 2 "$(count_threads -V)"
   check_eq "default -T json, several processors: two threads" 2 "$(count_threads -T json)"
+  check_eq "default summary, several processors: three threads" 3 "$(count_threads)"
+  check_eq "default -T fields, several processors: three threads" 3 \
+    "$(count_threads -T fields -e _ws.col.Info)"
 else
   check_eq "default -V, one processor: one thread" 1 "$(count_threads -V)"
+  check_eq "default summary, one processor: one thread" 1 "$(count_threads)"
 fi
-check_eq "default summary: one thread" 1 "$(count_threads)"
-check_eq "default -T fields: one thread" 1 "$(count_threads -T fields -e ip.src)"
 check_eq "default -T json -e: one thread" 1 "$(count_threads -T json -e ip.src)"
 
 # dissect -r big | head: the reader goes away, dissect stops at once (EPIPE)
