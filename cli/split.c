@@ -307,6 +307,7 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
     }
     started++;
   }
+  int werr = 0;
   /* the merge */
   chunk *cur[CLI_SPLIT_MAX] = {0};
   size_t at[CLI_SPLIT_MAX] = {0};
@@ -374,8 +375,10 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
     size_t to = c->end[k - 1];
     res->nshown += (long long)(k - at[pick]);
     at[pick] = k;
-    if (fwrite(c->text + from, 1, to - from, out) != to - from || ferror(out))
+    if (fwrite(c->text + from, 1, to - from, out) != to - from || ferror(out)) {
+      werr = errno; /* (the caller tells EPIPE from the others) */
       break;
+    }
   }
   if (limit != UINT64_MAX)
     res->fail_frame = (long long)limit;
@@ -397,5 +400,7 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
     pthread_mutex_destroy(&ws[i].mu);
     pthread_cond_destroy(&ws[i].cv);
   }
+  if (werr)
+    errno = werr;
   return rc;
 }
