@@ -15,7 +15,9 @@
  * (one per checksum/caps combination) is reset after the input and reused.
  * Every packet is written in one output form (summary, tree, hex, JSON in
  * its forms, EK, -T fields, the json-c object; one after the other from
- * packet to packet) into a memory stream, and a few fields are looked up. */
+ * packet to packet) into a memory stream, and a few fields are looked up.
+ * Each frame also goes through two splitters made alike (dx_split_part),
+ * which must agree. */
 #include "fuzzutil.h"
 
 static const int linktypes[] = {1, 0, 108, 12, 101, 228, 229, 113, 276};
@@ -66,6 +68,9 @@ static void exercise(dx_packet *p, const dx_fields *flds, unsigned form) {
   }
   fz_packet(p, form, flds); /* written if picked; freed */
 }
+
+/* Two splitters alike, kept across inputs (their memories bounded). */
+static dx_split *splitters[2];
 
 /* One session per configuration: [checksums][tiny caps]. */
 static dx_session *sessions[4];
@@ -131,6 +136,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                   .wirelen = (uint32_t)len + (i & 1 ? 0 : 4),
                   .linktype = linktype,
                   .data = frame};
+    /* the splitter of two sessions (dissect.h, dx_split_part) reads the
+     * same bytes first: a part in range, and a splitter made like it (the
+     * other session's) agrees */
+    if (!splitters[0] &&
+        (dx_split_new(&splitters[0], 2, DX_SPLIT_TLS_RESUMPTION, NULL) != DX_OK ||
+         dx_split_new(&splitters[1], 2, DX_SPLIT_TLS_RESUMPTION, splitters[0]) != DX_OK))
+      abort();
+    unsigned part = dx_split_part(splitters[0], &f);
+    if (part > 1 || dx_split_part(splitters[1], &f) != part)
+      abort();
     dx_packet *p = NULL;
     int rc = dx_session_dissect(s, &f, &p);
     if (rc != DX_OK) {
