@@ -202,7 +202,7 @@ static void *worker_main(void *arg) {
       }
       if (pt->match(pt->ctx, p)) {
         pt->print(pt->ctx, w->out, p);
-        if (w->oom || ferror(w->out)) {
+        if (w->oom) { /* (the one way the chunk's FILE fails) */
           dx_packet_free(p);
           nread--;
           fail = 2;
@@ -299,6 +299,7 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
       break;
     }
     setvbuf(w->out, NULL, _IOFBF, 64 << 10);
+    __fsetlocking(w->out, FSETLOCKING_BYCALLER); /* one thread writes it */
   }
   for (unsigned i = 0; rc == 0 && i < n; i++) {
     if (pthread_create(&ws[i].th, NULL, worker_main, &ws[i]) != 0) {
