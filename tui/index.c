@@ -22,6 +22,8 @@
 #include <dissect/output.h>
 #include <dissect/story.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -123,17 +125,6 @@ int index_check_session(pindex *ix, char *err, size_t errlen) {
   return rc;
 }
 
-/* The colour class of a packet: the first colouring rule it matches (the
- * rules are data, include/dissect/colorfilter.h), and whether it holds a
- * DNS message (the ladder's DNS look-back). */
-static int colour_class(const pindex *ix, const dx_packet *p) {
-  int r = dx_colorfilters_match(ix->cf, p);
-  int c = r >= 0 && r < CC_MAX_RULES ? r + 1 : 0;
-  if (find(p, g_sf.dns))
-    c |= CF_DNS;
-  return c;
-}
-
 static int grow(void **arr, size_t *cap, size_t need, size_t elem) {
   if (need <= *cap)
     return 0;
@@ -160,9 +151,103 @@ static void node_text(const dx_node *n, char *buf, size_t len) {
     dx_node_value(n, buf, len);
 }
 
+/* What the index keeps of one frame, made from its packet by the scanner
+ * (or by a worker of a split scan, tui split below), then added by
+ * index_add(). */
+typedef struct frame_rec {
+  int64_t foff, ts_sec;
+  uint32_t ts_nsec, wirelen;
+  uint8_t cclass;
+  uint8_t skind;    /* SK_*: the frame's stream (its first tcp.stream, else udp.stream) */
+  uint8_t has_conn; /* the QUIC connection of its UDP stream */
+  uint8_t has_ends; /* the ends below are set (the stream's first frame) */
+  uint32_t stream, conn;
+  uint16_t port_a, port_b;
+  char addr_a[48], addr_b[48];
+  /* every stream number the frame shows, in tree order (a split scan's
+   * merge numbers the streams as one session would, by these) */
+  uint8_t nids;
+  uint8_t id_kind[4];
+  uint32_t ids[4];
+  uint16_t text_len; /* the summary strings (spill), after the record */
+} frame_rec;
+
+#define REC_TEXT 4 * 4001
+
+/* The four summary strings of p, each NUL-terminated, into text. */
+static uint16_t summary_text(const dx_packet *p, char *text) {
+  const char *parts[4] = {dx_packet_src(p), dx_packet_dst(p), dx_packet_protocol(p),
+                          dx_packet_info(p)};
+  size_t total = 0;
+  for (int k = 0; k < 4; k++) {
+    size_t l = strlen(parts[k]);
+    if (l > 4000)
+      l = 4000;
+    memcpy(text + total, parts[k], l);
+    text[total + l] = 0;
+    total += l + 1;
+  }
+  return (uint16_t)total;
+}
+
+/* The stream's ends (addresses and ports) from its first frame. */
+static void rec_ends(frame_rec *r, const dx_packet *p) {
+  const scan_fields *f = &g_sf;
+  const dx_node *a = find(p, f->ip_src), *b = find(p, f->ip_dst);
+  if (!a) {
+    a = find(p, f->ip6_src);
+    b = find(p, f->ip6_dst);
+  }
+  node_text(a, r->addr_a, sizeof r->addr_a);
+  node_text(b, r->addr_b, sizeof r->addr_b);
+  const dx_node *pa = find(p, r->skind == SK_TCP ? f->tcp_sport : f->udp_sport);
+  const dx_node *pb = find(p, r->skind == SK_TCP ? f->tcp_dport : f->udp_dport);
+  r->port_a = pa ? (uint16_t)dx_node_uint(pa) : 0;
+  r->port_b = pb ? (uint16_t)dx_node_uint(pb) : 0;
+  r->has_ends = 1;
+}
+
+/* The record of frame f (at off) from its packet p, coloured by cf; the
+ * ends are filled when first(kind, id) says the stream is new. */
+static void rec_from_packet(frame_rec *r, char *text, const dx_colorfilters *cf, int64_t off,
+                            const dx_frame *f, const dx_packet *p,
+                            int (*first)(void *ctx, int kind, uint32_t id), void *ctx) {
+  memset(r, 0, offsetof(frame_rec, addr_a));
+  r->addr_a[0] = r->addr_b[0] = 0;
+  r->nids = 0;
+  r->foff = off;
+  r->ts_sec = f->ts_sec;
+  r->ts_nsec = f->ts_nsec;
+  r->wirelen = f->wirelen;
+  int c = dx_colorfilters_match(cf, p);
+  r->cclass = (uint8_t)(c >= 0 && c < CC_MAX_RULES ? c + 1 : 0);
+  if (find(p, g_sf.dns))
+    r->cclass |= CF_DNS;
+  const dx_node *sn = find(p, g_sf.tcp_stream);
+  int kind = SK_TCP;
+  if (!sn) {
+    sn = find(p, g_sf.udp_stream);
+    kind = SK_UDP;
+  }
+  if (sn) {
+    r->skind = (uint8_t)kind;
+    r->stream = (uint32_t)dx_node_uint(sn);
+    if (first(ctx, kind, r->stream))
+      rec_ends(r, p);
+    int t;
+    uint32_t n;
+    if (kind == SK_UDP && dx_story_packet_connection(p, &t, &n) && t == DX_STORY_TRANSPORT_QUIC) {
+      r->has_conn = 1;
+      r->conn = n;
+    }
+  }
+  r->text_len = summary_text(p, text);
+}
+
 /* Records the stream of frame i; returns the previous frame of the stream. */
-static uint32_t note_stream(pindex *ix, size_t i, const dx_packet *p, int kind, uint32_t id,
-                            uint32_t wirelen) {
+static uint32_t note_stream(pindex *ix, size_t i, const frame_rec *r) {
+  int kind = r->skind;
+  uint32_t id = r->stream;
   if (id > i) /* streams are numbered densely: at most i+1 exist */
     return NO_PREV;
   if (id >= ix->nst[kind]) {
@@ -177,84 +262,51 @@ static uint32_t note_stream(pindex *ix, size_t i, const dx_packet *p, int kind, 
   stream_info *s = &ix->st[kind][id];
   uint32_t prev = s->last;
   if (s->first == NO_PREV) {
-    const scan_fields *f = &g_sf;
     s->first = (uint32_t)i;
-    const dx_node *a = find(p, f->ip_src), *b = find(p, f->ip_dst);
-    if (!a) {
-      a = find(p, f->ip6_src);
-      b = find(p, f->ip6_dst);
-    }
-    node_text(a, s->addr_a, sizeof s->addr_a);
-    node_text(b, s->addr_b, sizeof s->addr_b);
-    const dx_node *pa = find(p, kind == SK_TCP ? f->tcp_sport : f->udp_sport);
-    const dx_node *pb = find(p, kind == SK_TCP ? f->tcp_dport : f->udp_dport);
-    s->port_a = pa ? (uint16_t)dx_node_uint(pa) : 0;
-    s->port_b = pb ? (uint16_t)dx_node_uint(pb) : 0;
+    memcpy(s->addr_a, r->addr_a, sizeof s->addr_a);
+    memcpy(s->addr_b, r->addr_b, sizeof s->addr_b);
+    s->port_a = r->port_a;
+    s->port_b = r->port_b;
   }
-  if (kind == SK_UDP && !s->has_conn) {
+  if (kind == SK_UDP && !s->has_conn && r->has_conn) {
     /* the QUIC connection a UDP stream carries (the story layer's key) */
-    int t;
-    uint32_t n;
-    if (dx_story_packet_connection(p, &t, &n) && t == DX_STORY_TRANSPORT_QUIC) {
-      s->has_conn = 1;
-      s->conn = n;
-    }
+    s->has_conn = 1;
+    s->conn = r->conn;
   }
   s->last = (uint32_t)i;
   s->packets++;
-  s->bytes += wirelen;
+  s->bytes += r->wirelen;
   return prev;
 }
 
 #define SPILL_BUF (256u << 10)
 
-static void spill_put(pindex *ix, pkt_entry *e, const dx_packet *p) {
-  const char *parts[4] = {dx_packet_src(p), dx_packet_dst(p), dx_packet_protocol(p),
-                          dx_packet_info(p)};
-  char rec[4 * 4001]; /* the four strings, each NUL-terminated: one fwrite */
-  size_t total = 0;
-  e->spill = ix->spill_end;
-  for (int k = 0; k < 4; k++) {
-    size_t l = strlen(parts[k]);
-    if (l > 4000)
-      l = 4000;
-    memcpy(rec + total, parts[k], l);
-    rec[total + l] = 0;
-    total += l + 1;
-  }
-  if (ix->spill)
-    fwrite(rec, 1, total, ix->spill);
-  e->spill_len = (uint16_t)total;
-  ix->spill_end += total;
-}
-
-static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, const dx_packet *p) {
+/* Adds frame i (the next one) to the index. */
+static void index_add(pindex *ix, size_t i, const frame_rec *r, const char *text) {
   if (i != ix->n) /* already indexed (a filter pass), or memory ran out before */
     return;
   if (grow((void **)&ix->pk, &ix->cap, i + 1, sizeof(pkt_entry)))
     return;
   pkt_entry *e = &ix->pk[i];
   memset(e, 0, sizeof *e);
-  e->foff = off;
-  e->ts_sec = f->ts_sec;
-  e->ts_nsec = f->ts_nsec;
-  e->wirelen = f->wirelen;
-  e->cclass = (uint8_t)colour_class(ix, p);
+  e->foff = r->foff;
+  e->ts_sec = r->ts_sec;
+  e->ts_nsec = r->ts_nsec;
+  e->wirelen = r->wirelen;
+  e->cclass = r->cclass;
   e->prev = NO_PREV;
-  const dx_node *sn = find(p, g_sf.tcp_stream);
-  int kind = SK_TCP;
-  if (!sn) {
-    sn = find(p, g_sf.udp_stream);
-    kind = SK_UDP;
-  }
-  if (sn) {
-    e->skind = (uint8_t)kind;
-    e->stream = (uint32_t)dx_node_uint(sn);
-    e->prev = note_stream(ix, i, p, kind, e->stream, f->wirelen);
+  if (r->skind != SK_NONE) {
+    e->skind = r->skind;
+    e->stream = r->stream;
+    e->prev = note_stream(ix, i, r);
     if (e->stream > i) /* not recorded: treat as no stream */
       e->skind = SK_NONE;
   }
-  spill_put(ix, e, p);
+  e->spill = ix->spill_end;
+  if (ix->spill)
+    fwrite(text, 1, r->text_len, ix->spill);
+  e->spill_len = r->text_len;
+  ix->spill_end += r->text_len;
   double rel = (double)(e->ts_sec - ix->pk[0].ts_sec) +
                ((double)e->ts_nsec - (double)ix->pk[0].ts_nsec) / 1e9;
   if (rel > ix->rel_max)
@@ -262,6 +314,21 @@ static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, co
   if (rel < ix->rel_min)
     ix->rel_min = rel;
   ix->n = i + 1;
+}
+
+/* The scanner's: a stream is new when the index has not seen it. */
+static int index_first(void *ctx, int kind, uint32_t id) {
+  const pindex *ix = ctx;
+  return id >= ix->nst[kind] || ix->st[kind][id].first == NO_PREV;
+}
+
+static void index_frame(pindex *ix, size_t i, int64_t off, const dx_frame *f, const dx_packet *p) {
+  if (i != ix->n)
+    return;
+  static frame_rec r;
+  static char text[REC_TEXT];
+  rec_from_packet(&r, text, ix->cf, off, f, p, index_first, ix);
+  index_add(ix, i, &r, text);
 }
 
 /* The reference packet of ${field} (its replay session with it). */
@@ -273,7 +340,10 @@ static void fref_free(pindex *ix) {
   ix->fref = NULL;
 }
 
+static void tsplit_free(pindex *ix);
+
 static void scan_reset(pindex *ix) {
+  tsplit_free(ix);
   if (ix->filter)
     dx_filter_free(ix->filter);
   ix->filter = NULL;
@@ -290,6 +360,50 @@ static void scan_reset(pindex *ix) {
   ix->scan_done = 0;
 }
 
+/* A scanner session's colouring rules (*cf) and interest: the list reads
+ * only the columns, the fields above, the QUIC connection of a UDP stream,
+ * the colouring rules' fields and the filter's fields (flt, may be NULL):
+ * a terse session skips the layers that hold none of them (the tree and
+ * hex panes dissect the selected packet again in full). A protocol that
+ * the rules or the filter only test for ("tcp", "eth[0] & 1": a need)
+ * leaves the fields of its layer nobody reads unbuilt. */
+static void scan_session_setup(dx_session *s, dx_colorfilters **cf, const dx_filter *flt) {
+  /* the colouring rules (checked by colors_load(): a failure here is only
+   * out of memory, and leaves the list uncoloured) */
+  *cf = NULL;
+  if (g_tui_opts.cf_text &&
+      dx_colorfilters_parse(s, g_tui_opts.cf_text, g_tui_opts.cf_len, cf, NULL, 0) != DX_OK)
+    *cf = NULL;
+  const dx_field *want[512];
+  uint32_t needs[512];
+  size_t n = 0;
+  const dx_field *const *sf = (const dx_field *const *)(const void *)&g_sf;
+  for (size_t k = 0; k < sizeof g_sf / sizeof *sf; k++) {
+    needs[n] = sf[k] == g_sf.dns ? DX_NEED_NODE : DX_NEED_VALUE; /* is it DNS? */
+    want[n++] = sf[k];
+  }
+  needs[n] = DX_NEED_VALUE;
+  want[n++] = dx_field_lookup(s, "quic.connection.number");
+  size_t room = sizeof want / sizeof *want - n;
+  size_t nc = dx_colorfilters_fields(*cf, want + n, room);
+  dx_colorfilters_field_needs(*cf, needs + n, room);
+  if (nc > room)
+    want[n = 0] = NULL; /* too many to list: stay in full mode */
+  else
+    n += nc;
+  if (n && flt) {
+    room = sizeof want / sizeof *want - n;
+    size_t nf = dx_filter_fields(flt, want + n, room);
+    dx_filter_field_needs(flt, needs + n, room);
+    if (nf > room)
+      want[n = 0] = NULL; /* too many to list: stay in full mode */
+    else
+      n += nf;
+  }
+  if (n && dx_session_set_interest_needs(s, want, needs, n, DX_INTEREST_COLUMNS) != DX_OK)
+    dx_session_clear_interest(s);
+}
+
 static int scan_start(pindex *ix, char *err, size_t errlen) {
   char e[512] = "";
   int rc = index_new_session(ix, &ix->ss);
@@ -298,11 +412,6 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
     return rc;
   }
   lookup_fields(ix->ss, &g_sf);
-  /* the colouring rules (checked by colors_load(): a failure here is only
-   * out of memory, and leaves the list uncoloured) */
-  if (g_tui_opts.cf_text && dx_colorfilters_parse(ix->ss, g_tui_opts.cf_text, g_tui_opts.cf_len,
-                                                  &ix->cf, NULL, 0) != DX_OK)
-    ix->cf = NULL;
   rc = dx_capture_open_file(&ix->sc, ix->path, e, sizeof e);
   if (rc != DX_OK) {
     snprintf(err, errlen, "%s", e[0] ? e : dx_strerror(rc));
@@ -316,46 +425,501 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
       return rc;
     }
   }
-  /* The list reads only the columns, the fields above, the QUIC connection
-   * of a UDP stream, the colouring rules' fields and the filter's fields: a
-   * terse session skips the layers that hold none of them (the tree and hex
-   * panes dissect the selected packet again in full). */
-  /* A protocol that the rules or the filter only test for ("tcp", "eth[0]
-   * & 1": a need) leaves the fields of its layer nobody reads unbuilt. */
-  const dx_field *want[512];
-  uint32_t needs[512];
-  size_t n = 0;
-  const dx_field *const *sf = (const dx_field *const *)(const void *)&g_sf;
-  for (size_t k = 0; k < sizeof g_sf / sizeof *sf; k++) {
-    needs[n] = sf[k] == g_sf.dns ? DX_NEED_NODE : DX_NEED_VALUE; /* is it DNS? */
-    want[n++] = sf[k];
-  }
-  needs[n] = DX_NEED_VALUE;
-  want[n++] = dx_field_lookup(ix->ss, "quic.connection.number");
-  size_t room = sizeof want / sizeof *want - n;
-  size_t nc = dx_colorfilters_fields(ix->cf, want + n, room);
-  dx_colorfilters_field_needs(ix->cf, needs + n, room);
-  if (nc > room)
-    want[n = 0] = NULL; /* too many to list: stay in full mode */
-  else
-    n += nc;
-  if (n && ix->filter) {
-    room = sizeof want / sizeof *want - n;
-    size_t nf = dx_filter_fields(ix->filter, want + n, room);
-    dx_filter_field_needs(ix->filter, needs + n, room);
-    if (nf > room)
-      want[n = 0] = NULL; /* too many to list: stay in full mode */
-    else
-      n += nf;
-  }
-  if (n && dx_session_set_interest_needs(ix->ss, want, needs, n, DX_INTEREST_COLUMNS) != DX_OK)
-    dx_session_clear_interest(ix->ss);
+  scan_session_setup(ix->ss, &ix->cf, ix->filter);
   return DX_OK;
+}
+
+/* ---- a split scan: two sessions index the capture at once ----
+ * The first pass over a capture file without a filter, on two processors
+ * (unless --threads 1): as dissect's summary lines (cli/split.c), two
+ * worker threads each read the file, dissect the frames of their part
+ * (dx_split_part: a connection's frames all in one) and send their records
+ * in chunks; index_step() merges them in frame order. Each session numbers
+ * its own streams and QUIC connections: the merge numbers them again in
+ * the order of the frames that show them first, as one session does (a
+ * stream, or a QUIC connection, is numbered by the frame that opens it).
+ * The secrets blocks of a pcapng file go with the first worker's records. A
+ * filter set during the pass stops it; the filter's pass (one session)
+ * indexes the rest. */
+#define TS_CHUNK (256u << 10) /* a chunk is sent when its records pass this */
+#define TS_FRAMES 4096u       /* or when its worker read this many frames since */
+#define TS_QUEUE 8u           /* chunks waiting for the merge, per worker */
+
+typedef struct ts_chunk {
+  struct ts_chunk *next;
+  uint64_t upto; /* the worker handled frames 0..upto-1 (UINT64_MAX: all) */
+  uint8_t *buf;
+  size_t len, cap, at; /* records in [0, len); at: the merge's place */
+  int last, fail;      /* the worker's last chunk; 1 a capture error, 2 out of memory */
+  char err[256];
+} ts_chunk;
+
+/* A record: key (2 i for frame i's secrets, 2 i + 1 for frame i), the
+ * payload's size, the payload (secrets text, or a frame_rec and its text). */
+typedef struct ts_head {
+  uint64_t key;
+  uint32_t size;
+} ts_head;
+
+typedef struct ts_worker {
+  pindex *ix;
+  unsigned index;
+  dx_session *s;
+  dx_capture *c;
+  dx_colorfilters *cf;
+  dx_split *sp;
+  pthread_t th;
+  int started;
+  atomic_int quit;
+  /* the queue to the merge */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  ts_chunk *head, *tail;
+  size_t queued;
+  int stopped; /* the merge is gone: chunks dropped */
+  ts_chunk *cur;
+  /* the worker's streams seen so far (a frame_rec's ends on the first) */
+  uint8_t *seen[3];
+  size_t nseen[3];
+  /* the merge's side: its chunk, what the worker handled, the numbers */
+  ts_chunk *m;
+  uint64_t upto;
+  int fin;
+  uint32_t *gmap[3]; /* the worker's stream number -> the merge's + 1 */
+  size_t ngmap[3];
+  uint32_t *gconn; /* the worker's QUIC connection number -> the merge's + 1 */
+  size_t ngconn;
+} ts_worker;
+
+struct tsplit {
+  ts_worker w[2];
+  uint32_t gnext[3], gconn_next;
+  uint64_t limit; /* a worker failed on this frame: the frames before it are indexed */
+  int fail;       /* 1 a capture error (err), 2 out of memory */
+  char err[256];
+};
+
+static ts_chunk *ts_chunk_new(void) {
+  ts_chunk *c = calloc(1, sizeof *c);
+  if (c && !(c->buf = malloc(c->cap = TS_CHUNK + REC_TEXT + 256))) {
+    free(c);
+    c = NULL;
+  }
+  return c;
+}
+
+static void ts_chunk_free(ts_chunk *c) {
+  if (c) {
+    free(c->buf);
+    free(c);
+  }
+}
+
+static int ts_put(ts_worker *w, uint64_t key, const void *a, size_t alen, const void *b,
+                  size_t blen) {
+  ts_chunk *c = w->cur;
+  size_t need = sizeof(ts_head) + alen + blen;
+  if (c->len + need > c->cap) {
+    size_t cap = c->cap;
+    while (cap < c->len + need)
+      cap *= 2;
+    uint8_t *nb = realloc(c->buf, cap);
+    if (!nb)
+      return -1;
+    c->buf = nb;
+    c->cap = cap;
+  }
+  ts_head h = {key, (uint32_t)(alen + blen)};
+  memcpy(c->buf + c->len, &h, sizeof h);
+  memcpy(c->buf + c->len + sizeof h, a, alen);
+  if (blen)
+    memcpy(c->buf + c->len + sizeof h + alen, b, blen);
+  c->len += need;
+  return 0;
+}
+
+/* Sends the current chunk (waiting while the queue is full); 0, or -1 if
+ * the merge is gone. */
+static int ts_send(ts_worker *w) {
+  ts_chunk *c = w->cur;
+  w->cur = NULL;
+  pthread_mutex_lock(&w->mu);
+  while (w->queued >= TS_QUEUE && !w->stopped)
+    pthread_cond_wait(&w->cv, &w->mu);
+  int ok = !w->stopped;
+  if (ok) {
+    if (w->tail)
+      w->tail->next = c;
+    else
+      w->head = c;
+    w->tail = c;
+    w->queued++;
+    pthread_cond_broadcast(&w->cv);
+  }
+  pthread_mutex_unlock(&w->mu);
+  if (!ok)
+    ts_chunk_free(c);
+  return ok ? 0 : -1;
+}
+
+/* The worker's first frame of stream (kind, id)? */
+static int ts_first(void *ctx, int kind, uint32_t id) {
+  ts_worker *w = ctx;
+  if (id >= w->nseen[kind]) {
+    size_t n = w->nseen[kind] ? w->nseen[kind] : 1024;
+    while (n <= id)
+      n *= 2;
+    uint8_t *ns = realloc(w->seen[kind], n);
+    if (!ns)
+      return 1;
+    memset(ns + w->nseen[kind], 0, n - w->nseen[kind]);
+    w->seen[kind] = ns;
+    w->nseen[kind] = n;
+  }
+  if (w->seen[kind][id])
+    return 0;
+  w->seen[kind][id] = 1;
+  return 1;
+}
+
+static void *ts_main(void *arg) {
+  ts_worker *w = arg;
+  uint64_t nread = 0, since = 0;
+  int fail = 0;
+  char err[256] = "";
+  static _Thread_local frame_rec r;
+  static _Thread_local char text[REC_TEXT];
+  if (!(w->cur = ts_chunk_new()))
+    fail = 2;
+  while (!fail && !atomic_load(&w->quit)) {
+    int64_t off = dx_capture_tell(w->c);
+    dx_frame f;
+    int rc = dx_capture_next(w->c, &f);
+    if (rc == 0)
+      break;
+    if (rc < 0) {
+      fail = 1;
+      snprintf(err, sizeof err, "%s", dx_capture_error(w->c));
+      break;
+    }
+    uint64_t i = nread;
+    const char *sec = NULL;
+    size_t nsec = 0;
+    if (dx_capture_frame_secrets(w->c, &sec, &nsec) == DX_OK && nsec) {
+      dx_session_add_secrets(w->s, sec, nsec);
+      if (w->index == 0 && ts_put(w, 2 * i, sec, nsec, NULL, 0) != 0) {
+        fail = 2;
+        break;
+      }
+    }
+    if (dx_split_part(w->sp, &f) != w->index) {
+      dx_session_skip_frame(w->s, &f);
+    } else {
+      dx_packet *p = NULL;
+      if (dx_session_dissect(w->s, &f, &p) != DX_OK || !p) {
+        fail = 2;
+        break;
+      }
+      rec_from_packet(&r, text, w->cf, off, &f, p, ts_first, w);
+      const dx_field *sf[2] = {g_sf.tcp_stream, g_sf.udp_stream};
+      for (int k = 0; k < 2; k++)
+        for (const dx_node *n = find(p, sf[k]); n && r.nids < 4; n = dx_packet_find_next(p, n)) {
+          r.id_kind[r.nids] = (uint8_t)(k == 0 ? SK_TCP : SK_UDP);
+          r.ids[r.nids++] = (uint32_t)dx_node_uint(n);
+        }
+      dx_packet_free(p);
+      if (ts_put(w, 2 * i + 1, &r, sizeof r, text, r.text_len) != 0) {
+        fail = 2;
+        break;
+      }
+    }
+    nread++;
+    if (w->cur->len >= TS_CHUNK || ++since >= TS_FRAMES) {
+      w->cur->upto = nread;
+      since = 0;
+      if (ts_send(w) != 0)
+        return NULL;
+      if (!(w->cur = ts_chunk_new()))
+        fail = 2;
+    }
+  }
+  ts_chunk *c = w->cur;
+  if (!c && !(c = calloc(1, sizeof *c))) {
+    pthread_mutex_lock(&w->mu);
+    w->stopped = 1; /* the merge sees no last chunk: it stops on quit */
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+  }
+  w->cur = c;
+  c->last = 1;
+  c->fail = fail;
+  c->upto = fail ? nread : UINT64_MAX;
+  snprintf(c->err, sizeof c->err, "%s", err);
+  ts_send(w);
+  return NULL;
+}
+
+static void tsplit_free(pindex *ix) {
+  struct tsplit *t = ix->tsp;
+  if (!t)
+    return;
+  for (int k = 0; k < 2; k++) {
+    ts_worker *w = &t->w[k];
+    atomic_store(&w->quit, 1);
+    pthread_mutex_lock(&w->mu);
+    w->stopped = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+  }
+  for (int k = 0; k < 2; k++) {
+    ts_worker *w = &t->w[k];
+    if (w->started)
+      pthread_join(w->th, NULL);
+    for (ts_chunk *c = w->head, *nx; c; c = nx) {
+      nx = c->next;
+      ts_chunk_free(c);
+    }
+    ts_chunk_free(w->cur);
+    ts_chunk_free(w->m);
+    dx_colorfilters_free(w->cf);
+    if (w->c)
+      dx_capture_close(w->c);
+    dx_session_free(w->s);
+    dx_split_free(w->sp);
+    for (int j = 0; j < 3; j++) {
+      free(w->seen[j]);
+      free(w->gmap[j]);
+    }
+    free(w->gconn);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->cv);
+  }
+  free(t);
+  ix->tsp = NULL;
+}
+
+/* Starts a split scan if this one may split; 0 if it runs. */
+static int tsplit_start(pindex *ix) {
+  if (ix->live || ix->ftext || g_tui_opts.threads == 1 || ix->scan_next || ix->n)
+    return -1;
+  if (g_tui_opts.threads == 0 && sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    return -1;
+  struct stat st;
+  if (stat(ix->path, &st) != 0 || !S_ISREG(st.st_mode))
+    return -1;
+  struct tsplit *t = calloc(1, sizeof *t);
+  if (!t)
+    return -1;
+  ix->tsp = t;
+  t->limit = UINT64_MAX;
+  int ok = 1;
+  for (int k = 0; k < 2; k++) {
+    ts_worker *w = &t->w[k];
+    w->ix = ix;
+    w->index = (unsigned)k;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    char e[512];
+    if (ok && index_new_session(ix, &w->s) != DX_OK)
+      ok = 0;
+    if (ok && k == 0)
+      lookup_fields(w->s, &g_sf);
+    if (ok)
+      scan_session_setup(w->s, &w->cf, NULL);
+    if (ok && dx_capture_open_file(&w->c, ix->path, e, sizeof e) != DX_OK)
+      ok = 0;
+    if (ok && dx_split_new(&w->sp, 2, ix->keylog[0] ? DX_SPLIT_TLS_RESUMPTION : 0,
+                           k ? t->w[0].sp : NULL) != DX_OK)
+      ok = 0;
+  }
+  for (int k = 0; ok && k < 2; k++) {
+    if (pthread_create(&t->w[k].th, NULL, ts_main, &t->w[k]) != 0)
+      ok = 0;
+    else
+      t->w[k].started = 1;
+  }
+  if (!ok) {
+    tsplit_free(ix);
+    return -1;
+  }
+  return 0;
+}
+
+/* The next chunk of w, waiting until the deadline (ms); NULL if none came. */
+static ts_chunk *ts_take(ts_worker *w, double deadline) {
+  pthread_mutex_lock(&w->mu);
+  while (!w->head && !w->stopped) {
+    double left = deadline - now_ms();
+    if (left <= 0)
+      break;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    long ns = ts.tv_nsec + (long)(left * 1e6);
+    ts.tv_sec += ns / 1000000000L;
+    ts.tv_nsec = ns % 1000000000L;
+    pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+  }
+  ts_chunk *c = w->head;
+  if (c) {
+    w->head = c->next;
+    if (!w->head)
+      w->tail = NULL;
+    w->queued--;
+    pthread_cond_broadcast(&w->cv);
+  }
+  int gone = !c && w->stopped;
+  pthread_mutex_unlock(&w->mu);
+  if (gone) { /* ended without a last chunk: out of memory */
+    c = calloc(1, sizeof *c);
+    if (c) {
+      c->last = 1;
+      c->fail = 2;
+      c->upto = w->upto;
+    }
+  }
+  return c;
+}
+
+static int ts_head_of(const ts_worker *w, ts_head *h) {
+  if (!w->m || w->m->at >= w->m->len)
+    return 0;
+  memcpy(h, w->m->buf + w->m->at, sizeof *h);
+  return 1;
+}
+
+/* A number of the worker's mapped to the merge's (assigned in order of
+ * first sight): map[id] holds the merge's + 1. */
+static uint32_t ts_map(uint32_t **map, size_t *n, uint32_t id, uint32_t *next) {
+  if (id >= *n) {
+    size_t nn = *n ? *n : 1024;
+    while (nn <= id)
+      nn *= 2;
+    uint32_t *m = realloc(*map, nn * sizeof *m);
+    if (!m)
+      return UINT32_MAX;
+    memset(m + *n, 0, (nn - *n) * sizeof *m);
+    *map = m;
+    *n = nn;
+  }
+  if (!(*map)[id])
+    (*map)[id] = ++*next;
+  return (*map)[id] - 1;
+}
+
+static void ts_apply(pindex *ix, ts_worker *w, const ts_head *h, const uint8_t *pl) {
+  struct tsplit *t = ix->tsp;
+  uint64_t i = h->key / 2;
+  if (!(h->key & 1)) { /* secrets for the sessions made from now on */
+    if (i >= ix->dsb_upto) {
+      char *nb = realloc(ix->dsb, ix->dsb_len + h->size);
+      if (nb) {
+        memcpy(nb + ix->dsb_len, pl, h->size);
+        ix->dsb = nb;
+        ix->dsb_len += h->size;
+      }
+    }
+    return;
+  }
+  frame_rec r;
+  memcpy(&r, pl, sizeof r);
+  for (unsigned k = 0; k < r.nids; k++)
+    ts_map(&w->gmap[r.id_kind[k]], &w->ngmap[r.id_kind[k]], r.ids[k], &t->gnext[r.id_kind[k]]);
+  if (r.skind != SK_NONE)
+    r.stream = ts_map(&w->gmap[r.skind], &w->ngmap[r.skind], r.stream, &t->gnext[r.skind]);
+  if (r.has_conn)
+    r.conn = ts_map(&w->gconn, &w->ngconn, r.conn, &t->gconn_next);
+  if (i + 1 > ix->dsb_upto)
+    ix->dsb_upto = (size_t)i + 1;
+  ix->scan_next = (size_t)i + 1;
+  index_add(ix, (size_t)i, &r, (const char *)pl + sizeof r);
+}
+
+/* Merges the workers' records for about budget_ms; 1 if more remain. */
+static int tsplit_step(pindex *ix, int budget_ms) {
+  struct tsplit *t = ix->tsp;
+  double deadline = now_ms() + budget_ms;
+  for (unsigned k = 0;; k++) {
+    if ((k & 255) == 255 && now_ms() >= deadline)
+      return 1;
+    ts_head h[2];
+    int has[2];
+    int pick = -1;
+    for (int j = 0; j < 2; j++) {
+      has[j] = ts_head_of(&t->w[j], &h[j]);
+      if (has[j] && (pick < 0 || h[j].key < h[pick].key))
+        pick = j;
+    }
+    /* a worker that may still have a record before the pick's */
+    int wait = -1;
+    for (int j = 0; j < 2 && wait < 0; j++)
+      if (!has[j] && !t->w[j].fin && (pick < 0 || t->w[j].upto <= h[pick].key / 2))
+        wait = j;
+    if (wait >= 0) {
+      ts_worker *w = &t->w[wait];
+      ts_chunk *c = ts_take(w, deadline);
+      if (!c)
+        return 1; /* later: the list stays live */
+      ts_chunk_free(w->m);
+      w->m = c;
+      w->upto = c->upto;
+      if (c->last) {
+        w->fin = 1;
+        if (c->fail && c->upto < t->limit) {
+          t->limit = c->upto;
+          t->fail = c->fail;
+          snprintf(t->err, sizeof t->err, "%s", c->err);
+        }
+      }
+      continue;
+    }
+    if (pick < 0 || h[pick].key / 2 >= t->limit)
+      break;
+    ts_worker *w = &t->w[pick];
+    ts_apply(ix, w, &h[pick], w->m->buf + w->m->at + sizeof(ts_head));
+    w->m->at += sizeof(ts_head) + h[pick].size;
+  }
+  if (t->fail == 1)
+    snprintf(ix->scan_err, sizeof ix->scan_err, "%s", t->err);
+  else if (t->fail)
+    snprintf(ix->scan_err, sizeof ix->scan_err, "out of memory after frame %zu", ix->scan_next);
+  if (t->fail == 1) { /* the status line names the file already */
+    size_t pl = strlen(ix->path);
+    if (strncmp(ix->scan_err, ix->path, pl) == 0 && ix->scan_err[pl] == ':' &&
+        ix->scan_err[pl + 1] == ' ')
+      memmove(ix->scan_err, ix->scan_err + pl + 2, strlen(ix->scan_err + pl + 2) + 1);
+  }
+  tsplit_free(ix);
+  ix->scan_done = 1;
+  ix->filtering = 0;
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+  if (ix->spill)
+    fflush(ix->spill);
+  return 0;
 }
 
 int index_step(pindex *ix, int budget_ms) {
   if (ix->scan_done)
     return 0;
+  if (!ix->tsp && !ix->split_tried) {
+    ix->split_tried = 1;
+    if (tsplit_start(ix) == 0) { /* the one-session scanner index_open() checked the file with */
+      dx_colorfilters_free(ix->cf);
+      ix->cf = NULL;
+      if (ix->sc)
+        dx_capture_close(ix->sc);
+      ix->sc = NULL;
+      dx_session_free(ix->ss);
+      ix->ss = NULL;
+    }
+  }
+  if (ix->tsp) {
+    int more = tsplit_step(ix, budget_ms);
+    if (more && ix->spill)
+      fflush(ix->spill);
+    return more;
+  }
   if (!ix->ss && scan_start(ix, ix->scan_err, sizeof ix->scan_err) != DX_OK) {
     ix->scan_done = 1;
     ix->filtering = 0;
@@ -579,7 +1143,7 @@ int index_progress(const pindex *ix) {
     return 1000;
   if (ix->filesize <= 0)
     return 0;
-  int64_t off = ix->sc ? dx_capture_tell(ix->sc) : 0;
+  int64_t off = ix->sc ? dx_capture_tell(ix->sc) : ix->n ? ix->pk[ix->n - 1].foff : 0;
   if (off < 0)
     off = 0;
   long pm = (long)(off * 1000 / ix->filesize);

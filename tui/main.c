@@ -61,6 +61,12 @@ static void usage(FILE *out) {
         "                    Wireshark 4.0's default rules)\n"
         "  --print-colors    index FILE as the packet list does, print each frame's\n"
         "                    number and colouring rule (tab-separated), and exit\n"
+        "  --print-index     the same with all the list keeps of each frame: its\n"
+        "                    stream (tcp:N or udp:N), the stream's previous frame,\n"
+        "                    the QUIC connection, source, destination, protocol, info\n"
+        "  --threads 1|2     2: the first pass over a file is split by connection\n"
+        "                    over two sessions in two threads (the same list); the\n"
+        "                    default on two processors or more; 1: one session\n"
         "  -h, --help        this help\n"
         "      --version     print the version\n"
         "\n"
@@ -399,7 +405,7 @@ static int run(app *a) {
 
 /* --print-colors: the scanner run to the end without a screen; for each
  * frame its number and the name of its colouring rule ("" for none). */
-static int print_color_index(const char *file, const char *keylog) {
+static int print_color_index(const char *file, const char *keylog, int all) {
   static pindex ix;
   char err[1024] = "";
   if (index_open(&ix, file, file, 0, keylog, err, sizeof err) != DX_OK) {
@@ -418,7 +424,24 @@ static int print_color_index(const char *file, const char *keylog) {
     const char *rn = c ? g_tui_opts.rules[c - 1].name : "";
     char name[4 * sizeof g_tui_opts.rules[0].name + 1];
     draw_escape(rn, strlen(rn), name, sizeof name);
-    printf("%zu\t%s\n", i + 1, name);
+    if (!all) {
+      printf("%zu\t%s\n", i + 1, name);
+      continue;
+    }
+    const pkt_entry *e = &ix.pk[i];
+    char buf[4 * 4001 + 8], esc[4][4 * 4001];
+    const char *f[4];
+    index_summary(&ix, i, buf, sizeof buf, &f[0], &f[1], &f[2], &f[3]);
+    for (int k = 0; k < 4; k++)
+      draw_escape(f[k], strlen(f[k]), esc[k], sizeof esc[k]);
+    const stream_info *si = e->skind ? index_stream(&ix, e->skind, e->stream) : NULL;
+    printf("%zu\t%s\t%s:%u\t%ld\t%s%u\t%s\t%s\t%s\t%s\t%s%s\n", i + 1, name,
+           e->skind == SK_TCP   ? "tcp"
+           : e->skind == SK_UDP ? "udp"
+                                : "-",
+           e->skind ? e->stream : 0, e->prev == NO_PREV ? -1L : (long)e->prev + 1,
+           si && si->has_conn ? "quic:" : "-", si && si->has_conn ? si->conn : 0, esc[0], esc[1],
+           esc[2], esc[3], e->cclass & CF_DNS ? "dns" : "-", si && si->first == i ? "\tfirst" : "");
   }
   index_close(&ix);
   return rc;
@@ -449,6 +472,8 @@ int main(int argc, char **argv) {
                                            {"rsa-key", required_argument, NULL, 'R'},
                                            {"colorfilters", required_argument, NULL, 'C'},
                                            {"print-colors", no_argument, NULL, 'P'},
+                                           {"print-index", no_argument, NULL, 'X'},
+                                           {"threads", required_argument, NULL, 'T'},
                                            {NULL, 0, NULL, 0}};
   const char *cfpath = NULL;
   int print_colors = 0;
@@ -467,6 +492,14 @@ int main(int argc, char **argv) {
     case 'R': g_tui_opts.rsa_key = optarg; break;
     case 'C': cfpath = optarg; break;
     case 'P': print_colors = 1; break;
+    case 'X': print_colors = 2; break;
+    case 'T':
+      if ((optarg[0] != '1' && optarg[0] != '2') || optarg[1]) {
+        fprintf(stderr, "dissect-tui: invalid --threads \"%s\" (use 1 or 2)\n", optarg);
+        return 2;
+      }
+      g_tui_opts.threads = optarg[0] - '0';
+      break;
     case 'd':
       if (g_tui_opts.ndecode_as >= 64) {
         fprintf(stderr, "dissect-tui: -d: too many decode-as rules (at most 64)\n");
@@ -560,13 +593,14 @@ int main(int argc, char **argv) {
   }
   if (print_colors) {
     if (!file || iface) {
-      fprintf(stderr, "dissect-tui: --print-colors needs a capture file\n");
+      fprintf(stderr, "dissect-tui: --print-%s needs a capture file\n",
+              print_colors == 2 ? "index" : "colors");
       colors_free();
       return 2;
     }
     if (cfwarn[0])
       fprintf(stderr, "dissect-tui: %s\n", cfwarn);
-    int rc = print_color_index(file, keylog);
+    int rc = print_color_index(file, keylog, print_colors == 2);
     colors_free();
     return rc;
   }

@@ -101,6 +101,10 @@ typedef struct pindex {
   long ref_frame;
   struct replay *fref;
 
+  /* a split scan (index.c): two sessions index the file at once */
+  struct tsplit *tsp;
+  int split_tried; /* the first step tried to split */
+
   /* random access */
   dx_capture *rc;
 
@@ -181,6 +185,7 @@ typedef struct tui_decode_opts {
   size_t cf_len;
   tui_color_rule rules[CC_MAX_RULES];
   int nrules;
+  int threads; /* --threads: 1 one session indexes, 2 two; 0 two on two processors */
 } tui_decode_opts;
 
 /* Loads the colouring rules into g_tui_opts: the file `path` if not NULL,
