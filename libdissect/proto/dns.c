@@ -108,6 +108,35 @@ enum {
   F_NSEC3_SALT,
   F_NSEC3_HASH_LEN,
   F_NSEC3_HASH,
+  F_RRSIG_TYPE,
+  F_RRSIG_ALGO,
+  F_RRSIG_LABELS,
+  F_RRSIG_OTTL,
+  F_RRSIG_EXPIRATION,
+  F_RRSIG_INCEPTION,
+  F_RRSIG_KEY_TAG,
+  F_RRSIG_SIGNER,
+  F_RRSIG_SIGNATURE,
+  F_DNSKEY_FLAGS,
+  F_DNSKEY_ZONE_KEY,
+  F_DNSKEY_REVOKED,
+  F_DNSKEY_SEP,
+  F_DNSKEY_RESERVED,
+  F_DNSKEY_PROTOCOL,
+  F_DNSKEY_ALGO,
+  F_DNSKEY_KEY_ID,
+  F_DNSKEY_PUBLIC_KEY,
+  F_DS_KEY_ID,
+  F_DS_ALGO,
+  F_DS_DIGEST_TYPE,
+  F_DS_DIGEST,
+  F_TLSA_USAGE,
+  F_TLSA_SELECTOR,
+  F_TLSA_MATCHING,
+  F_TLSA_DATA,
+  F_SSHFP_ALGO,
+  F_SSHFP_FP_TYPE,
+  F_SSHFP_FP,
   F_UDP_PAYLOAD,
   F_UDP_PAYLOAD_MDNS,
   F_EXT_RCODE,
@@ -159,6 +188,7 @@ enum {
   F_EXP_RETRANS_RESP,
   F_EXP_TTL_HIGH,
   F_EXP_UNDECODED,
+  F_EXP_KEY_ID_SHORT,
 };
 
 /* Type names as tshark 4.0 shows them in "Type:" lines; the short name used
@@ -268,8 +298,16 @@ enum {
   T_SRV = 33,
   T_DNAME = 39,
   T_OPT = 41,
+  T_DS = 43,
+  T_SSHFP = 44,
+  T_RRSIG = 46,
   T_NSEC = 47,
+  T_DNSKEY = 48,
   T_NSEC3 = 50,
+  T_NSEC3PARAM = 51,
+  T_TLSA = 52,
+  T_CDS = 59,
+  T_CDNSKEY = 60,
   T_SVCB = 64,
   T_HTTPS = 65,
   T_SPF = 99,
@@ -376,6 +414,48 @@ static const dx_vals tfs_nsec3_optout[] = {{0, "Additional insecure delegations 
                                            {1, "Additional insecure delegations allowed"},
                                            {0, NULL}};
 static const dx_vals nsec3_hash_vals[] = {{0, "Reserved"}, {1, "SHA-1"}, {0, NULL}};
+/* DNSSEC algorithm numbers (RFC 4034 A.1 and later), as tshark 4.0 names
+ * them (14 with its "P-386"). */
+static const dx_vals dnssec_algo_vals[] = {{1, "RSA/MD5"},
+                                           {2, "Diffie-Hellman"},
+                                           {3, "DSA"},
+                                           {4, "Elliptic curve crypto"},
+                                           {5, "RSA/SHA1"},
+                                           {6, "DSA + NSEC3/SHA1"},
+                                           {7, "RSA/SHA1 + NSEC3/SHA1"},
+                                           {8, "RSA/SHA-256"},
+                                           {10, "RSA/SHA-512"},
+                                           {12, "GOST R 34.10-2001"},
+                                           {13, "ECDSA Curve P-256 with SHA-256"},
+                                           {14, "ECDSA Curve P-386 with SHA-386"},
+                                           {15, "Ed25519"},
+                                           {16, "Ed448"},
+                                           {157, "HMAC/MD5"},
+                                           {252, "Indirect key"},
+                                           {253, "Private, domain name"},
+                                           {254, "Private, OID"},
+                                           {0, NULL}};
+static const dx_vals ds_digest_vals[] = {{0, "Reserved digest"}, {1, "SHA-1"},   {2, "SHA-256"},
+                                         {3, "GOST R 34.11-94"}, {4, "SHA-384"}, {0, NULL}};
+static const dx_vals tfs_zone_key[] = {
+    {0, "This it not a zone key"}, {1, "This is the zone key for specified zone"}, {0, NULL}};
+static const dx_vals tfs_yes_no[] = {{0, "No"}, {1, "Yes"}, {0, NULL}};
+/* DANE parameters (RFC 6698 7.2-7.4) */
+static const dx_vals tlsa_usage_vals[] = {{0, "CA constraint (PKIX-TA)"},
+                                          {1, "Service certificate constraint (PKIX-EE)"},
+                                          {2, "Trust anchor assertion (DANE-TA)"},
+                                          {3, "Domain-issued certificate (DANE-EE)"},
+                                          {0, NULL}};
+static const dx_vals tlsa_selector_vals[] = {
+    {0, "Full certificate (Cert)"}, {1, "SubjectPublicKeyInfo (SPKI)"}, {0, NULL}};
+static const dx_vals tlsa_matching_vals[] = {{0, "No Hash Used (Full)"},
+                                             {1, "256 bit hash by SHA2 (SHA2-256)"},
+                                             {2, "512 bit hash by SHA2 (SHA2-512)"},
+                                             {0, NULL}};
+/* SSHFP (RFC 4255 3.1, RFC 6594, RFC 7479, RFC 8709) */
+static const dx_vals sshfp_algo_vals[] = {{0, "Reserved"}, {1, "RSA"},   {2, "DSA"}, {3, "ECDSA"},
+                                          {4, "Ed25519"},  {6, "Ed448"}, {0, NULL}};
+static const dx_vals sshfp_fp_vals[] = {{0, "Reserved"}, {1, "SHA1"}, {2, "SHA256"}, {0, NULL}};
 static const dx_vals tfs_conflict[] = {
     {0, "None"}, {1, "The sender received multiple responses"}, {0, NULL}};
 static const dx_vals tfs_tentative[] = {{0, "Not tentative"}, {1, "Tentative"}, {0, NULL}};
@@ -494,6 +574,52 @@ static const dx_field dns_fields[] = {
     [F_NSEC3_SALT] = DX_F("dns.nsec3.salt_value", "Salt value", DX_FT_BYTES, DX_BASE_NONE),
     [F_NSEC3_HASH_LEN] = DX_F("dns.nsec3.hash_length", "Hash length", DX_FT_UINT8, DX_BASE_DEC),
     [F_NSEC3_HASH] = DX_F("dns.nsec3.hash_value", "Next hashed owner", DX_FT_STRING, DX_BASE_NONE),
+    [F_RRSIG_TYPE] =
+        DX_FV("dns.rrsig.type_covered", "Type Covered", DX_FT_UINT16, DX_BASE_DEC, type_vals),
+    [F_RRSIG_ALGO] =
+        DX_FV("dns.rrsig.algorithm", "Algorithm", DX_FT_UINT8, DX_BASE_DEC, dnssec_algo_vals),
+    [F_RRSIG_LABELS] = DX_F("dns.rrsig.labels", "Labels", DX_FT_UINT8, DX_BASE_DEC),
+    [F_RRSIG_OTTL] = DX_F("dns.rrsig.original_ttl", "Original TTL", DX_FT_UINT32, DX_BASE_DEC),
+    /* local time, as tshark registers them (ABSOLUTE_TIME_LOCAL) */
+    [F_RRSIG_EXPIRATION] = DX_F("dns.rrsig.signature_expiration", "Signature Expiration",
+                                DX_FT_ABSTIME, DX_BASE_LOCAL),
+    [F_RRSIG_INCEPTION] =
+        DX_F("dns.rrsig.signature_inception", "Signature Inception", DX_FT_ABSTIME, DX_BASE_LOCAL),
+    [F_RRSIG_KEY_TAG] = DX_F("dns.rrsig.key_tag", "Key Tag", DX_FT_UINT16, DX_BASE_DEC),
+    [F_RRSIG_SIGNER] = DX_F("dns.rrsig.signers_name", "Signer's name", DX_FT_STRING, DX_BASE_NONE),
+    [F_RRSIG_SIGNATURE] = DX_F("dns.rrsig.signature", "Signature", DX_FT_BYTES, DX_BASE_NONE),
+    [F_DNSKEY_FLAGS] = DX_F("dns.dnskey.flags", "Flags", DX_FT_UINT16, DX_BASE_HEX),
+    [F_DNSKEY_ZONE_KEY] = FL("dns.dnskey.flags.zone_key", "Zone Key", tfs_zone_key, 0x0100),
+    [F_DNSKEY_REVOKED] = FL("dns.dnskey.flags.key_revoked", "Key Revoked", tfs_yes_no, 0x0080),
+    [F_DNSKEY_SEP] =
+        FL("dns.dnskey.flags.secure_entry_point", "Key Signing Key", tfs_yes_no, 0x0001),
+    /* tshark 4.0 labels the other bits "Key Signing Key" too */
+    [F_DNSKEY_RESERVED] = DX_FM("dns.dnskey.flags.reserved", "Key Signing Key", DX_FT_UINT16,
+                                DX_BASE_HEX, NULL, 0xfe7e, 16),
+    [F_DNSKEY_PROTOCOL] = DX_F("dns.dnskey.protocol", "Protocol", DX_FT_UINT8, DX_BASE_DEC),
+    [F_DNSKEY_ALGO] =
+        DX_FV("dns.dnskey.algorithm", "Algorithm", DX_FT_UINT8, DX_BASE_DEC, dnssec_algo_vals),
+    [F_DNSKEY_KEY_ID] = DX_F("dns.dnskey.key_id", "Key id", DX_FT_UINT16, DX_BASE_DEC),
+    [F_DNSKEY_PUBLIC_KEY] = DX_F("dns.dnskey.public_key", "Public Key", DX_FT_BYTES, DX_BASE_NONE),
+    [F_DS_KEY_ID] = DX_F("dns.ds.key_id", "Key id", DX_FT_UINT16, DX_BASE_HEX),
+    [F_DS_ALGO] =
+        DX_FV("dns.ds.algorithm", "Algorithm", DX_FT_UINT8, DX_BASE_DEC, dnssec_algo_vals),
+    [F_DS_DIGEST_TYPE] =
+        DX_FV("dns.ds.digest_type", "Digest Type", DX_FT_UINT8, DX_BASE_DEC, ds_digest_vals),
+    [F_DS_DIGEST] = DX_F("dns.ds.digest", "Digest", DX_FT_BYTES, DX_BASE_NONE),
+    [F_TLSA_USAGE] = DX_FV("dns.tlsa.certificate_usage", "Certificate Usage", DX_FT_UINT8,
+                           DX_BASE_DEC, tlsa_usage_vals),
+    [F_TLSA_SELECTOR] =
+        DX_FV("dns.tlsa.selector", "Selector", DX_FT_UINT8, DX_BASE_DEC, tlsa_selector_vals),
+    [F_TLSA_MATCHING] = DX_FV("dns.tlsa.matching_type", "Matching Type", DX_FT_UINT8, DX_BASE_DEC,
+                              tlsa_matching_vals),
+    [F_TLSA_DATA] = DX_F("dns.tlsa.certificate_association_data", "Certificate Association Data",
+                         DX_FT_BYTES, DX_BASE_NONE),
+    [F_SSHFP_ALGO] =
+        DX_FV("dns.sshfp.algorithm", "Algorithm", DX_FT_UINT8, DX_BASE_DEC, sshfp_algo_vals),
+    [F_SSHFP_FP_TYPE] = DX_FV("dns.sshfp.fingerprint.type", "Fingerprint type", DX_FT_UINT8,
+                              DX_BASE_DEC, sshfp_fp_vals),
+    [F_SSHFP_FP] = DX_F("dns.sshfp.fingerprint", "Fingerprint", DX_FT_BYTES, DX_BASE_NONE),
     /* tshark 4.0 registers this one as hex but prints it in decimal. */
     [F_UDP_PAYLOAD] =
         DX_F("dns.rr.udp_payload_size", "UDP payload size", DX_FT_UINT16, DX_BASE_DEC),
@@ -577,6 +703,8 @@ static const dx_field dns_fields[] = {
         DX_F("dns.ttl.high_bit_set", "The uppermost bit of the TTL is set (RFC 2181, section 8)",
              DX_FT_NONE, DX_BASE_NONE),
     [F_EXP_UNDECODED] = DX_F("dns.undecoded.type", "Undecoded option", DX_FT_NONE, DX_BASE_NONE),
+    [F_EXP_KEY_ID_SHORT] = DX_F("dns.key_id_buffer_too_short",
+                                "Buffer too short to compute a key id", DX_FT_NONE, DX_BASE_NONE),
 };
 
 #define FLD(x) (&dns_fields[x])
@@ -1540,6 +1668,152 @@ static void rdata_nsec3(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
   rdata_type_bitmap(c, rr, pos, rdend);
 }
 
+/* The fixed-size items at the start of record data, as many as fit in it
+ * whole (never past rdend); false, with the record marked malformed, if
+ * one does not. */
+typedef struct {
+  int field;
+  uint8_t len;
+} fixed_item;
+
+static bool rdata_fixed(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend, const fixed_item *it,
+                        size_t n, const char *what) {
+  uint32_t pos = rd;
+  for (size_t i = 0; i < n; i++) {
+    if (rdend - pos < it[i].len) {
+      dx_mark_malformed(c->p, rr, "%s record data cut short", what);
+      return false;
+    }
+    dx_add_item(c->p, rr, FLD(it[i].field), c->m, pos, it[i].len);
+    pos += it[i].len;
+  }
+  return true;
+}
+
+/* The key tag of a DNSKEY (RFC 4034 Appendix B): the ones'-complement-like
+ * sum of the record data as 16-bit words, or for RSA/MD5 (algorithm 1)
+ * the 16 bits before the last byte. */
+static uint16_t key_tag(const uint8_t *d, uint32_t n, uint8_t algo) {
+  if (algo == 1)
+    return (uint16_t)(d[n - 3] << 8 | d[n - 2]);
+  uint32_t ac = 0;
+  for (uint32_t i = 0; i < n; i++)
+    ac += i & 1 ? d[i] : (uint32_t)d[i] << 8;
+  ac += ac >> 16 & 0xffff;
+  return (uint16_t)ac;
+}
+
+/* DNSKEY and CDNSKEY (RFC 4034 2.1, RFC 7344 3.2): flags, protocol,
+ * algorithm, the key tag (generated) and the public key. */
+static void rdata_dnskey(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  dx_packet *p = c->p;
+  const dx_tvb *m = c->m;
+  uint32_t len = rdend - rd;
+  if (len >= 2) {
+    dx_node *f = dx_add_item(p, rr, FLD(F_DNSKEY_FLAGS), m, rd, 2);
+    dx_add_item(p, f, FLD(F_DNSKEY_ZONE_KEY), m, rd, 2);
+    dx_add_item(p, f, FLD(F_DNSKEY_REVOKED), m, rd, 2);
+    dx_add_item(p, f, FLD(F_DNSKEY_SEP), m, rd, 2);
+    dx_add_item(p, f, FLD(F_DNSKEY_RESERVED), m, rd, 2);
+  }
+  if (len >= 3)
+    dx_add_item(p, rr, FLD(F_DNSKEY_PROTOCOL), m, rd + 2, 1);
+  if (len < 4) {
+    /* as tshark: a note that the key tag can't be computed */
+    dx_node *n = dx_add_none(p, rr, FLD(F_EXP_KEY_ID_SHORT), m, rd, len);
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+    dx_expert(p, n, FLD(F_EXP_KEY_ID_SHORT), DX_SEV_WARN, "Buffer too short to compute a key id");
+    dx_mark_malformed(p, rr, "DNSKEY record data cut short");
+    return;
+  }
+  uint8_t algo = 0;
+  dx_get_u8(m, rd + 3, &algo);
+  dx_add_item(p, rr, FLD(F_DNSKEY_ALGO), m, rd + 3, 1);
+  const uint8_t *d = dx_get_ptr(m, rd, len);
+  if (d) {
+    dx_node *n = dx_add_uint(p, rr, FLD(F_DNSKEY_KEY_ID), m, rd, len, key_tag(d, len, algo));
+    dx_node_set_flags(n, DX_NODE_GENERATED);
+  }
+  dx_add_bytes(p, rr, FLD(F_DNSKEY_PUBLIC_KEY), m, rd + 4, len - 4);
+}
+
+/* RRSIG (RFC 4034 3.1): type covered, algorithm, labels, original TTL, the
+ * signature's expiration and inception (seconds since 1970), key tag,
+ * signer's name (compressed or not, as tshark reads it) and signature. */
+static void rdata_rrsig(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  dx_packet *p = c->p;
+  const dx_tvb *m = c->m;
+  static const fixed_item head[] = {{F_RRSIG_TYPE, 2}, {F_RRSIG_ALGO, 1}, {F_RRSIG_LABELS, 1}};
+  if (!rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "RRSIG"))
+    return;
+  if (rdend - rd < 8) {
+    dx_mark_malformed(p, rr, "RRSIG record data cut short");
+    return;
+  }
+  add_duration(c, rr, F_RRSIG_OTTL, rd + 4);
+  for (uint32_t pos = rd + 8; pos < rd + 16; pos += 4) {
+    uint32_t t = 0;
+    if (rdend - pos < 4 || !dx_get_u32(m, pos, &t)) {
+      dx_mark_malformed(p, rr, "RRSIG record data cut short");
+      return;
+    }
+    dx_add_time(p, rr, FLD(pos == rd + 8 ? F_RRSIG_EXPIRATION : F_RRSIG_INCEPTION), m, pos, 4,
+                (int64_t)t, 0);
+  }
+  static const fixed_item tag[] = {{F_RRSIG_KEY_TAG, 2}};
+  if (!rdata_fixed(c, rr, rd + 16, rdend, tag, 1, "RRSIG"))
+    return;
+  dns_name a;
+  if (rdend - rd < 19) {
+    dx_mark_malformed(p, rr, "RRSIG record data cut short");
+    return;
+  }
+  if (!rdata_name(c, rr, F_RRSIG_SIGNER, rd + 18, rdend, &a))
+    return;
+  uint32_t pos = rd + 18 + a.wire;
+  if (pos < rdend)
+    dx_add_bytes(p, rr, FLD(F_RRSIG_SIGNATURE), m, pos, rdend - pos);
+}
+
+/* DS and CDS (RFC 4034 5.1, RFC 7344 3.1): key tag, algorithm, digest type
+ * and digest. */
+static void rdata_ds(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  static const fixed_item head[] = {{F_DS_KEY_ID, 2}, {F_DS_ALGO, 1}, {F_DS_DIGEST_TYPE, 1}};
+  if (rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "DS"))
+    dx_add_bytes(c->p, rr, FLD(F_DS_DIGEST), c->m, rd + 4, rdend - rd - 4);
+}
+
+/* NSEC3PARAM (RFC 5155 4.2): hash algorithm, flags, iterations, salt. */
+static void rdata_nsec3param(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  static const fixed_item head[] = {
+      {F_NSEC3_ALGO, 1}, {F_NSEC3_FLAGS, 1}, {F_NSEC3_ITER, 2}, {F_NSEC3_SALT_LEN, 1}};
+  info(c, " %s", c->owner ? c->owner : "");
+  if (!rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "NSEC3PARAM"))
+    return;
+  uint8_t salt_len = 0;
+  dx_get_u8(c->m, rd + 4, &salt_len);
+  uint32_t have = rdend - rd - 5;
+  dx_node *n =
+      dx_add_bytes(c->p, rr, FLD(F_NSEC3_SALT), c->m, rd + 5, salt_len <= have ? salt_len : have);
+  if (salt_len > have)
+    dx_mark_malformed(c->p, n, "salt of %u bytes runs past the end of the record data", salt_len);
+}
+
+/* TLSA (RFC 6698 2.1) and SSHFP (RFC 4255 3.1): a few one-byte items, then
+ * the rest as bytes. */
+static void rdata_tlsa(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  static const fixed_item head[] = {{F_TLSA_USAGE, 1}, {F_TLSA_SELECTOR, 1}, {F_TLSA_MATCHING, 1}};
+  info(c, " %s", c->owner ? c->owner : "");
+  if (rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "TLSA"))
+    dx_add_bytes(c->p, rr, FLD(F_TLSA_DATA), c->m, rd + 3, rdend - rd - 3);
+}
+
+static void rdata_sshfp(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  static const fixed_item head[] = {{F_SSHFP_ALGO, 1}, {F_SSHFP_FP_TYPE, 1}};
+  if (rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "SSHFP"))
+    dx_add_bytes(c->p, rr, FLD(F_SSHFP_FP), c->m, rd + 2, rdend - rd - 2);
+}
+
 static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, uint16_t rdlen) {
   dx_packet *p = c->p;
   const dx_tvb *m = c->m;
@@ -1669,6 +1943,33 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
     return;
   }
   case T_NSEC3: rdata_nsec3(c, rr, rd, rdend); return;
+  /* DNSSEC and DANE records: nothing at all for empty data (as tshark) */
+  case T_DNSKEY:
+  case T_CDNSKEY:
+    if (rdlen)
+      rdata_dnskey(c, rr, rd, rdend);
+    return;
+  case T_RRSIG:
+    if (rdlen)
+      rdata_rrsig(c, rr, rd, rdend);
+    return;
+  case T_DS:
+  case T_CDS:
+    if (rdlen)
+      rdata_ds(c, rr, rd, rdend);
+    return;
+  case T_NSEC3PARAM:
+    if (rdlen)
+      rdata_nsec3param(c, rr, rd, rdend);
+    return;
+  case T_TLSA:
+    if (rdlen)
+      rdata_tlsa(c, rr, rd, rdend);
+    return;
+  case T_SSHFP:
+    if (rdlen)
+      rdata_sshfp(c, rr, rd, rdend);
+    return;
   case T_NULL:
     /* RFC 1035 3.3.10: anything; tshark shows the bytes and, in Info, the
      * owner's name again */
