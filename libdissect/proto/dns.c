@@ -137,6 +137,15 @@ enum {
   F_SSHFP_ALGO,
   F_SSHFP_FP_TYPE,
   F_SSHFP_FP,
+  F_CAA_FLAGS,
+  F_CAA_CRITICAL,
+  F_CAA_ISSUE,
+  F_CAA_ISSUEWILD,
+  F_CAA_IODEF,
+  F_CAA_UNKNOWN,
+  F_CAA_TAG_LEN,
+  F_CAA_TAG,
+  F_CAA_VALUE,
   F_UDP_PAYLOAD,
   F_UDP_PAYLOAD_MDNS,
   F_EXT_RCODE,
@@ -311,7 +320,8 @@ enum {
   T_SVCB = 64,
   T_HTTPS = 65,
   T_SPF = 99,
-  T_ANY = 255
+  T_ANY = 255,
+  T_CAA = 257
 };
 
 static const dx_vals class_vals[] = {{1, "IN"},     {2, "CS"},    {3, "CH"}, {4, "HS"},
@@ -453,9 +463,10 @@ static const dx_vals tlsa_matching_vals[] = {{0, "No Hash Used (Full)"},
                                              {2, "512 bit hash by SHA2 (SHA2-512)"},
                                              {0, NULL}};
 /* SSHFP (RFC 4255 3.1, RFC 6594, RFC 7479, RFC 8709) */
-static const dx_vals sshfp_algo_vals[] = {{0, "Reserved"}, {1, "RSA"},   {2, "DSA"}, {3, "ECDSA"},
-                                          {4, "Ed25519"},  {6, "Ed448"}, {0, NULL}};
+static const dx_vals sshfp_algo_vals[] = {{0, "Reserved"}, {1, "RSA"},  {2, "DSA"}, {3, "ECDSA"},
+                                          {4, "Ed25519"},  {5, "XMSS"}, {0, NULL}};
 static const dx_vals sshfp_fp_vals[] = {{0, "Reserved"}, {1, "SHA1"}, {2, "SHA256"}, {0, NULL}};
+static const dx_vals tfs_critical[] = {{0, "Not critical"}, {1, "Critical"}, {0, NULL}};
 static const dx_vals tfs_conflict[] = {
     {0, "None"}, {1, "The sender received multiple responses"}, {0, NULL}};
 static const dx_vals tfs_tentative[] = {{0, "Not tentative"}, {1, "Tentative"}, {0, NULL}};
@@ -620,6 +631,16 @@ static const dx_field dns_fields[] = {
     [F_SSHFP_FP_TYPE] = DX_FV("dns.sshfp.fingerprint.type", "Fingerprint type", DX_FT_UINT8,
                               DX_BASE_DEC, sshfp_fp_vals),
     [F_SSHFP_FP] = DX_F("dns.sshfp.fingerprint", "Fingerprint", DX_FT_BYTES, DX_BASE_NONE),
+    [F_CAA_FLAGS] = DX_F("dns.caa.flags", "CAA Flags", DX_FT_UINT8, DX_BASE_HEX),
+    [F_CAA_CRITICAL] = DX_FM("dns.caa.flags.issuer_critical", "Issuer Critical", DX_FT_BOOL,
+                             DX_BASE_NONE, tfs_critical, 0x80, 8),
+    [F_CAA_ISSUE] = DX_F("dns.caa.issue", "Issue", DX_FT_STRING, DX_BASE_NONE),
+    [F_CAA_ISSUEWILD] = DX_F("dns.caa.issuewild", "Issue Wildcard", DX_FT_STRING, DX_BASE_NONE),
+    [F_CAA_IODEF] = DX_F("dns.caa.iodef", "Report URL", DX_FT_STRING, DX_BASE_NONE),
+    [F_CAA_UNKNOWN] = DX_F("dns.caa.unknown", "Unknown tag", DX_FT_STRING, DX_BASE_NONE),
+    [F_CAA_TAG_LEN] = DX_F("dns.caa.tag_length", "Tag length", DX_FT_UINT8, DX_BASE_DEC),
+    [F_CAA_TAG] = DX_F("dns.caa.tag", "Tag", DX_FT_STRING, DX_BASE_NONE),
+    [F_CAA_VALUE] = DX_F("dns.caa.value", "Value", DX_FT_STRING, DX_BASE_NONE),
     /* tshark 4.0 registers this one as hex but prints it in decimal. */
     [F_UDP_PAYLOAD] =
         DX_F("dns.rr.udp_payload_size", "UDP payload size", DX_FT_UINT16, DX_BASE_DEC),
@@ -1810,8 +1831,67 @@ static void rdata_tlsa(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
 
 static void rdata_sshfp(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
   static const fixed_item head[] = {{F_SSHFP_ALGO, 1}, {F_SSHFP_FP_TYPE, 1}};
-  if (rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "SSHFP"))
+  if (rdata_fixed(c, rr, rd, rdend, head, sizeof head / sizeof head[0], "SSHFP") &&
+      rdend - rd > 2) /* (no "<MISSING>" here, as tshark) */
     dx_add_bytes(c->p, rr, FLD(F_SSHFP_FP), c->m, rd + 2, rdend - rd - 2);
+}
+
+/* n bytes read as ASCII the way tshark does: each byte of 0x80 or more
+ * becomes U+FFFD (3 bytes of UTF-8); NUL-terminated, in the arena. */
+static char *ascii_text(dns_ctx *c, const uint8_t *s, uint32_t n, size_t *outlen) {
+  char *o = dx_arena_alloc(&c->p->arena, (size_t)n * 3 + 1);
+  size_t k = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    if (s[i] < 0x80) {
+      o[k++] = (char)s[i];
+    } else {
+      memcpy(o + k, "\xef\xbf\xbd", 3);
+      k += 3;
+    }
+  }
+  o[k] = 0;
+  *outlen = k;
+  return o;
+}
+
+/* CAA (RFC 8659 4.1): flags, then the property (tag and value) as an item
+ * named after the tag, as tshark 4.0 shows it: the tag matched as a prefix
+ * of "issue", "issuewild" or "iodef" (its strncmp over the tag's length)
+ * and the value read as ASCII, cut at its length in bytes and escaped. */
+static void rdata_caa(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
+  dx_packet *p = c->p;
+  const dx_tvb *m = c->m;
+  dx_node *f = dx_add_item(p, rr, FLD(F_CAA_FLAGS), m, rd, 1);
+  dx_add_item(p, f, FLD(F_CAA_CRITICAL), m, rd, 1);
+  uint8_t tag_len = 0;
+  if (rdend - rd < 2 || !dx_get_u8(m, rd + 1, &tag_len) || rdend - rd - 2 < tag_len) {
+    dx_mark_malformed(p, rr, "CAA record data cut short");
+    return;
+  }
+  uint32_t value_len = rdend - rd - 2 - tag_len;
+  const uint8_t *tb = dx_get_ptr(m, rd + 2, tag_len);
+  const uint8_t *vb = dx_get_ptr(m, rd + 2 + tag_len, value_len);
+  if ((tag_len && !tb) || (value_len && !vb)) {
+    dx_mark_malformed(p, rr, "CAA record data cut short");
+    return;
+  }
+  size_t tl = 0, vl = 0;
+  char *tag = ascii_text(c, tag_len ? tb : (const uint8_t *)"", tag_len, &tl);
+  char *raw = ascii_text(c, value_len ? vb : (const uint8_t *)"", value_len, &vl);
+  if (vl > value_len) /* tshark formats only value_len bytes of it */
+    vl = value_len;
+  size_t need = dx_escape((const uint8_t *)raw, vl, NULL, 0) + 1;
+  char *val = dx_arena_alloc(&p->arena, need);
+  dx_escape((const uint8_t *)raw, vl, val, need);
+  int hf = strncmp(tag, "issue", tag_len) == 0       ? F_CAA_ISSUE
+           : strncmp(tag, "issuewild", tag_len) == 0 ? F_CAA_ISSUEWILD
+           : strncmp(tag, "iodef", tag_len) == 0     ? F_CAA_IODEF
+                                                     : F_CAA_UNKNOWN;
+  dx_node *prop =
+      dx_add_string(p, rr, FLD(hf), m, rd + 1, 1u + tag_len + value_len, val, strlen(val));
+  dx_add_item(p, prop, FLD(F_CAA_TAG_LEN), m, rd + 1, 1);
+  dx_add_string(p, prop, FLD(F_CAA_TAG), m, rd + 2, tag_len, tag, tl);
+  dx_add_string(p, prop, FLD(F_CAA_VALUE), m, rd + 2 + tag_len, value_len, val, strlen(val));
 }
 
 static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, uint16_t rdlen) {
@@ -1969,6 +2049,10 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
   case T_SSHFP:
     if (rdlen)
       rdata_sshfp(c, rr, rd, rdend);
+    return;
+  case T_CAA:
+    if (rdlen)
+      rdata_caa(c, rr, rd, rdend);
     return;
   case T_NULL:
     /* RFC 1035 3.3.10: anything; tshark shows the bytes and, in Info, the
