@@ -173,9 +173,17 @@ same "big capture, -t d" -r "$T_TMP/big.pcap" -t d -Y "http.request"
 # The second thread runs: with its output going nowhere, dissect holds
 # two threads (one thread when told --threads 1, or for summary lines and
 # fields by default).
+# (a capture whose summary lines are more than the split's queues hold,
+# 2 MiB a worker, whatever the build: else the workers may be done; a pcap
+# file's records after its header, again and again)
+"$PY" - "$T_TMP/big.pcap" "$T_TMP/count.pcap" "$BIG" <<'EOF'
+import sys
+b = open(sys.argv[1], 'rb').read()
+open(sys.argv[2], 'wb').write(b + b[24:] * max(1, 120000 // int(sys.argv[3]) - 1))
+EOF
 count_threads() { # ARGS... : the threads of dissect while it is stuck writing
   mkfifo "$T_TMP/fifo"
-  "$D" "$@" -r "$T_TMP/big.pcap" >"$T_TMP/fifo" &
+  "$D" "$@" -r "$T_TMP/count.pcap" >"$T_TMP/fifo" &
   local pid=$!
   exec 9<"$T_TMP/fifo" # opened, never read: dissect fills the pipe and waits
   sleep 0.5
