@@ -817,18 +817,11 @@ static int next_packet(loop *lp, dx_packet **out, int *show) {
   dx_packet *p = NULL;
   const char *comments = NULL;
   size_t ncomments = 0;
-  if (dx_capture_comments(lp->cap, &comments, &ncomments) == DX_OK && ncomments)
-    dx_session_set_comments(lp->sess, comments, ncomments);
+  cli_frame_meta(lp->cap, lp->sess, &comments, &ncomments);
   const char *sec = NULL; /* key logs of secrets blocks before this frame */
   size_t nsec = 0;
   if (dx_capture_frame_secrets(lp->cap, &sec, &nsec) == DX_OK && nsec)
     dx_session_add_secrets(lp->sess, sec, nsec);
-  dx_iface_info ifi;
-  dx_session_set_iface(lp->sess, dx_capture_iface(lp->cap, &ifi) == 1 ? &ifi : NULL);
-  uint32_t pflags = 0;
-  int have_pflags = dx_capture_packet_flags(lp->cap, &pflags) == 1;
-  dx_session_set_packet_flags(lp->sess, have_pflags, pflags);
-  dx_session_set_frame_precision(lp->sess, dx_capture_time_precision(lp->cap));
   int rc = dx_session_dissect(lp->sess, &f, &p);
   if (rc != DX_OK) {
     lp->read_failed = 2;

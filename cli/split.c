@@ -153,6 +153,21 @@ static chunk *take_chunk(worker *w) {
   return c;
 }
 
+void cli_frame_meta(dx_capture *cap, dx_session *s, const char **comments, size_t *n) {
+  const char *c = NULL;
+  size_t nc = 0;
+  if (dx_capture_comments(cap, &c, &nc) == DX_OK && nc)
+    dx_session_set_comments(s, c, nc);
+  if (comments)
+    *comments = c, *n = nc;
+  dx_iface_info ifi;
+  dx_session_set_iface(s, dx_capture_iface(cap, &ifi) == 1 ? &ifi : NULL);
+  uint32_t pflags = 0;
+  int have_pflags = dx_capture_packet_flags(cap, &pflags) == 1;
+  dx_session_set_packet_flags(s, have_pflags, pflags);
+  dx_session_set_frame_precision(s, dx_capture_time_precision(cap));
+}
+
 static void *worker_main(void *arg) {
   worker *w = arg;
   cli_split_part *pt = w->part;
@@ -182,16 +197,7 @@ static void *worker_main(void *arg) {
     if (dx_split_part(pt->split, &f) != w->index) {
       dx_session_skip_frame(pt->sess, &f);
     } else {
-      const char *comments = NULL;
-      size_t ncomments = 0;
-      if (dx_capture_comments(pt->cap, &comments, &ncomments) == DX_OK && ncomments)
-        dx_session_set_comments(pt->sess, comments, ncomments);
-      dx_iface_info ifi;
-      dx_session_set_iface(pt->sess, dx_capture_iface(pt->cap, &ifi) == 1 ? &ifi : NULL);
-      uint32_t pflags = 0;
-      int have_pflags = dx_capture_packet_flags(pt->cap, &pflags) == 1;
-      dx_session_set_packet_flags(pt->sess, have_pflags, pflags);
-      dx_session_set_frame_precision(pt->sess, dx_capture_time_precision(pt->cap));
+      cli_frame_meta(pt->cap, pt->sess, NULL, NULL);
       dx_packet *p = NULL;
       int rc = dx_session_dissect(pt->sess, &f, &p);
       if (rc != DX_OK) {

@@ -30,6 +30,12 @@ typedef struct cli_split_result {
   long long fail_frame; /* the frame it failed on */
 } cli_split_result;
 
+/* What cap says of the frame it just gave besides its bytes (pcapng
+ * comments, interface, packet flags; the time precision), told to s for
+ * its next dissect; the comments also in *comments, *n when comments is
+ * not NULL (dissect -w writes them). */
+void cli_frame_meta(dx_capture *cap, dx_session *s, const char **comments, size_t *n);
+
 /* Runs parts[0..n-1] (n at most CLI_SPLIT_MAX), each in a thread with part
  * index i, and writes their packets to out in frame order. Stops when every
  * worker has read its capture, at the first frame one failed on (*res says
