@@ -1758,6 +1758,25 @@ static void rdata_dnskey(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
   dx_add_bytes(p, rr, FLD(F_DNSKEY_PUBLIC_KEY), m, rd + 4, len - 4);
 }
 
+/* Whether the labels of a name at off end (with the root label or a
+ * pointer) inside the record data, before rdend; other label types are
+ * left to read_name(). */
+static bool name_in_rdata(dns_ctx *c, uint32_t off, uint32_t rdend) {
+  uint8_t l = 0;
+  while (off < rdend && dx_get_u8(c->m, off, &l)) {
+    if (l == 0)
+      return true;
+    if ((l & 0xc0) == 0xc0)
+      return rdend - off >= 2;
+    if (l & 0xc0)
+      return true;
+    if (rdend - off - 1 < l)
+      return false;
+    off += 1u + l;
+  }
+  return false;
+}
+
 /* RRSIG (RFC 4034 3.1): type covered, algorithm, labels, original TTL, the
  * signature's expiration and inception (seconds since 1970), key tag,
  * signer's name (compressed or not, as tshark reads it) and signature. */
@@ -1787,6 +1806,12 @@ static void rdata_rrsig(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
   dns_name a;
   if (rdend - rd < 19) {
     dx_mark_malformed(p, rr, "RRSIG record data cut short");
+    return;
+  }
+  if (!name_in_rdata(c, rd + 18, rdend)) {
+    /* shown as bytes: tshark reads its labels on into what follows */
+    dx_node *n = dx_add_bytes(p, rr, FLD(F_DATA), m, rd + 18, rdend - rd - 18);
+    dx_mark_malformed(p, n, "signer's name runs past the end of the record data");
     return;
   }
   if (!rdata_name(c, rr, F_RRSIG_SIGNER, rd + 18, rdend, &a))

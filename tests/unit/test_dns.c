@@ -5,7 +5,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- building messages ---------------------------------------------------- */
 
@@ -702,6 +704,182 @@ static void test_nsec_records(void) {
   dx_session_free(s);
 }
 
+/* DNSSEC and DANE records (RFC 4034 2-5, RFC 5155 4, RFC 6698 2, RFC 4255
+ * 3, RFC 8659 4): one message with DNSKEY, RRSIG, DS, CDNSKEY, NSEC3PARAM,
+ * TLSA, SSHFP and CAA. Key tags by hand (RFC 4034 Appendix B): 0x0101 +
+ * 0x0308 + 0x0301 + 0x0001 = 0x070b = 1803; for RSA/MD5 the two bytes
+ * before the last, 0xbbcc = 48076. The rest, with the labels and Info,
+ * from TZ=EST5 tshark 4.0 on the same message. */
+static void test_dnssec_records(void) {
+  dx_session *s = NULL;
+  msg m;
+  put_header(&m, 0x0a01, 0x8180, 1, 8, 0, 0);
+  put_name(&m, "example.test");
+  put16(&m, 1);
+  put16(&m, 1);
+  put_ptr(&m, 12);
+  size_t at = rr_begin(&m, 48, 1, 3600); /* DNSKEY: ZONE, SEP; 3; RSA/SHA-256 */
+  put(&m, "\x01\x01\x03\x08\x03\x01\x00\x01", 8);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 46, 1, 3600); /* RRSIG covering DNSKEY */
+  put(&m, "\x00\x30\x08\x02\x00\x00\x0e\x10", 8);
+  put32(&m, 0x5d0a1511); /* 2019-06-19 10:57:21 UTC */
+  put32(&m, 0x5ce27e33); /* 2019-05-20 10:15:15 UTC */
+  put16(&m, 1803);
+  put_ptr(&m, 12);
+  put(&m, "\xde\xad\xbe\xef", 4);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 43, 1, 3600); /* DS: SHA-256 */
+  put(&m, "\x07\x0b\x08\x02\x01\x02\x03\x04", 8);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 60, 1, 3600); /* CDNSKEY, RSA/MD5 */
+  put(&m, "\x01\x00\x03\x01\xaa\xbb\xcc\xdd", 8);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 51, 1, 3600); /* NSEC3PARAM */
+  put(&m, "\x01\x00\x00\x0a\x02\xab\xcd", 7);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 52, 1, 3600); /* TLSA 3 1 1 */
+  put(&m, "\x03\x01\x01\x11\x22", 5);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 44, 1, 3600); /* SSHFP Ed25519 SHA256 */
+  put(&m, "\x04\x02\x33\x44", 4);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 257, 1, 3600); /* CAA, critical, issue */
+  put(&m, "\x80\x05issueca.test", 14);
+  rr_end(&m, at);
+
+  const char *old = getenv("TZ");
+  char saved[128] = "";
+  if (old)
+    snprintf(saved, sizeof saved, "%s", old);
+  setenv("TZ", "EST5", 1);
+  tzset();
+  dx_packet *p = send_udp(&s, 0, &m);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_EQUAL(tu_count(p, "dns.data"), 0);
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.flags"), "0x0101,0x0100");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.flags.zone_key"), "1,1");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.flags.secure_entry_point"), "1,0");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.flags.reserved"), "0x0000,0x0000");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.protocol"), "3,3");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.algorithm"), "8,1");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.key_id"), "1803,48076");
+  CU_ASSERT_STRING_EQUAL(all_values(p, "dns.dnskey.public_key"), "03010001,aabbccdd");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.dnskey.key_id"), "[Key id: 1803]");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.dnskey.algorithm"), "Algorithm: RSA/SHA-256 (8)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.rrsig.type_covered"),
+                         "Type Covered: DNSKEY (DNS Public Key) (48)");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.rrsig.original_ttl"), "Original TTL: 3600 (1 hour)");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.signature_expiration"),
+                         "Jun 19, 2019 05:57:21.000000000 EST");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.signature_inception"),
+                         "May 20, 2019 05:15:15.000000000 EST");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.labels"), "2");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.key_tag"), "1803");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.signers_name"), "example.test");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.signature"), "deadbeef");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.ds.key_id"), "0x070b");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.ds.algorithm"), "8");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.ds.digest_type"), "2");
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "dns.ds.digest_type"), "Digest Type: SHA-256 (2)");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.ds.digest"), "01020304");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.nsec3.iterations"), "10");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.nsec3.salt_value"), "abcd");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.nsec3.flags.opt_out"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.tlsa.certificate_usage"), "3");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.tlsa.selector"), "1");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.tlsa.matching_type"), "1");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.tlsa.certificate_association_data"), "1122");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.sshfp.algorithm"), "4");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.sshfp.fingerprint.type"), "2");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.sshfp.fingerprint"), "3344");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.caa.flags"), "0x80");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.caa.flags.issuer_critical"), "1");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.caa.issue"), "ca.test");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.caa.tag_length"), "5");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.caa.tag"), "issue");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.caa.value"), "ca.test");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Standard query response 0x0a01 A example.test DNSKEY RRSIG DS CDNSKEY "
+                         "NSEC3PARAM example.test TLSA example.test SSHFP CAA");
+  dx_packet_free(p);
+  if (old)
+    setenv("TZ", saved, 1);
+  else
+    unsetenv("TZ");
+  tzset();
+
+  /* Cut record data, each followed by an A record: a DNSKEY of 2 bytes
+   * (its flags, then the note tshark gives, "Buffer too short to compute a
+   * key id"), an RRSIG whose signer's name runs past its 21 bytes (shown
+   * as the 3 bytes left), a DS of 3 bytes: each marked malformed, nothing
+   * read past its data, the A record read (10.0.0.1). tshark reads on into
+   * the next record here and stops there; by hand. */
+  put_header(&m, 0x0a02, 0x8180, 0, 4, 0, 0);
+  put_name(&m, "example.test");
+  at = rr_begin(&m, 48, 1, 60);
+  put(&m, "\x01\x01", 2);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 46, 1, 60);
+  put(&m,
+      "\x00\x01\x08\x02\x00\x00\x0e\x10\x5d\x0a\x15\x11\x5c\xe2\x7e\x33\x07\x0b\x03"
+      "ab",
+      21);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 43, 1, 60);
+  put(&m, "\x07\x0b\x08", 3);
+  rr_end(&m, at);
+  put_ptr(&m, 12);
+  at = rr_begin(&m, 1, 1, 60);
+  put(&m, "\x0a\x00\x00\x01", 4);
+  rr_end(&m, at);
+  p = send_udp(&s, 0, &m);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_TRUE(tu_any_flag(p, DX_NODE_MALFORMED));
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.dnskey.flags"), "0x0101");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.dnskey.protocol"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.dnskey.key_id"), 0);
+  /* the generated item and its expert note (one field, as tshark) */
+  CU_ASSERT_EQUAL(tu_count(p, "dns.key_id_buffer_too_short"), 2);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.rrsig.key_tag"), "1803");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.rrsig.signers_name"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.data"), "036162");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.ds.key_id"), "0x070b");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.ds.algorithm"), "8");
+  CU_ASSERT_EQUAL(tu_count(p, "dns.ds.digest_type"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.ds.digest"), 0);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "dns.a"), "10.0.0.1");
+  dx_packet_free(p);
+
+  /* Empty record data: nothing shown for it (as tshark), not malformed. */
+  put_header(&m, 0x0a03, 0x8180, 0, 3, 0, 0);
+  put_name(&m, "example.test");
+  rr_end(&m, rr_begin(&m, 48, 1, 60));
+  put_ptr(&m, 12);
+  rr_end(&m, rr_begin(&m, 46, 1, 60));
+  put_ptr(&m, 12);
+  rr_end(&m, rr_begin(&m, 51, 1, 60));
+  p = send_udp(&s, 0, &m);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_FALSE(tu_any_flag(p, DX_NODE_MALFORMED | DX_NODE_TRUNCATED));
+  CU_ASSERT_EQUAL(tu_count(p, "dns.dnskey.flags"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.rrsig.type_covered"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.nsec3.algo"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "dns.data"), 0);
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 static void test_nxdomain_and_opcodes(void) {
   dx_session *s = NULL;
   msg m;
@@ -1247,6 +1425,7 @@ int main(void) {
       {"record types and EDNS", test_record_types},
       {"HTTPS record", test_https_record},
       {"NSEC and NSEC3 records", test_nsec_records},
+      {"DNSSEC and DANE records", test_dnssec_records},
       {"nxdomain, opcodes, update", test_nxdomain_and_opcodes},
       {"compression loops", test_compression_loops},
       {"bad pointers and labels", test_bad_pointers_and_labels},
