@@ -17,6 +17,8 @@
 #define _GNU_SOURCE /* fopencookie */
 #include "split.h"
 
+#include "chunkq.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -31,7 +33,6 @@
 #define QUEUE_CHUNKS 8u          /* chunks waiting for the merge, per worker */
 
 typedef struct chunk {
-  struct chunk *next;
   uint64_t upto; /* the worker had read frames 1..upto (UINT64_MAX: all) */
   size_t nrec;
   uint64_t frame[CHUNK_RECS];
@@ -48,13 +49,8 @@ typedef struct worker {
   cli_split_part *part;
   unsigned index, nparts;
   volatile sig_atomic_t *stop_signal;
-  /* the queue to the merge */
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  chunk *head, *tail;
-  size_t queued;
-  bool stopped; /* the merge gave up: chunks are dropped */
-  bool dead;    /* the worker ended without its last chunk (no memory) */
+  chunkq q; /* the chunks to the merge (closed with no last chunk: out of memory) */
+  bool qok;
   /* the worker's side */
   chunk *cur;
   FILE *out; /* writes into cur */
@@ -110,47 +106,15 @@ static ssize_t cookie_write(void *cookie, const char *buf, size_t n) {
   return (ssize_t)n;
 }
 
-/* Hands the current chunk to the merge (waiting while the queue is full);
- * false if the merge stopped. */
+/* Hands the current chunk to the merge (waiting while its queue is
+ * full); false if the merge stopped. */
 static bool send_chunk(worker *w) {
   chunk *c = w->cur;
   w->cur = NULL;
-  pthread_mutex_lock(&w->mu);
-  while (w->queued >= QUEUE_CHUNKS && !w->stopped)
-    pthread_cond_wait(&w->cv, &w->mu);
-  bool ok = !w->stopped;
-  if (ok) {
-    c->next = NULL;
-    if (w->tail)
-      w->tail->next = c;
-    else
-      w->head = c;
-    w->tail = c;
-    w->queued++;
-    pthread_cond_broadcast(&w->cv);
-  }
-  pthread_mutex_unlock(&w->mu);
-  if (!ok)
-    chunk_free(c);
-  return ok;
-}
-
-static chunk *take_chunk(worker *w) {
-  pthread_mutex_lock(&w->mu);
-  while (!w->head && !w->dead)
-    pthread_cond_wait(&w->cv, &w->mu);
-  chunk *c = w->head;
-  if (!c) {
-    pthread_mutex_unlock(&w->mu);
-    return NULL;
-  }
-  w->head = c->next;
-  if (!w->head)
-    w->tail = NULL;
-  w->queued--;
-  pthread_cond_broadcast(&w->cv);
-  pthread_mutex_unlock(&w->mu);
-  return c;
+  if (chunkq_put(&w->q, c) == 0)
+    return true;
+  chunk_free(c);
+  return false;
 }
 
 void cli_frame_meta(dx_capture *cap, dx_session *s, const char **comments, size_t *n) {
@@ -257,11 +221,7 @@ static void *worker_main(void *arg) {
     }
   }
   if (!c && (c = calloc(1, sizeof *c)) == NULL) {
-    /* nothing can be said but that */
-    pthread_mutex_lock(&w->mu);
-    w->dead = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    chunkq_close(&w->q); /* nothing can be said but that */
     return NULL;
   }
   w->cur = c;
@@ -272,13 +232,6 @@ static void *worker_main(void *arg) {
   c->upto = fail ? nread : UINT64_MAX;
   send_chunk(w);
   return NULL;
-}
-
-static void stop_worker(worker *w) {
-  pthread_mutex_lock(&w->mu);
-  w->stopped = true;
-  pthread_cond_broadcast(&w->cv);
-  pthread_mutex_unlock(&w->mu);
 }
 
 int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_atomic_t *stop,
@@ -296,8 +249,11 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
     w->index = i;
     w->nparts = n;
     w->stop_signal = stop;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
+    if (chunkq_init(&w->q, QUEUE_CHUNKS) != 0) {
+      rc = -1;
+      break;
+    }
+    w->qok = true;
     cookie_io_functions_t io = {NULL, cookie_write, NULL, NULL};
     w->out = fopencookie(w, "w", io);
     if (!w->out) {
@@ -336,7 +292,7 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
         wait = i;
     if (wait < n) {
       chunk_free(cur[wait]);
-      chunk *c = cur[wait] = take_chunk(&ws[wait]);
+      chunk *c = cur[wait] = chunkq_take(&ws[wait].q, -1, NULL);
       at[wait] = 0;
       if (!c) { /* it could not even say how it ended */
         fin[wait] = true;
@@ -391,21 +347,19 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
     res->fail_frame = (long long)limit;
   /* stop what runs on, free what is left */
   for (unsigned i = 0; i < started; i++)
-    stop_worker(&ws[i]);
+    chunkq_stop(&ws[i].q);
   for (unsigned i = 0; i < started; i++) {
     pthread_join(ws[i].th, NULL);
     chunk_free(cur[i]);
-    for (chunk *c = ws[i].head, *nx; c; c = nx) {
-      nx = c->next;
+    for (chunk *c; (c = chunkq_pop(&ws[i].q));)
       chunk_free(c);
-    }
     chunk_free(ws[i].cur);
   }
   for (unsigned i = 0; i < n; i++) {
     if (ws[i].out)
       fclose(ws[i].out);
-    pthread_mutex_destroy(&ws[i].mu);
-    pthread_cond_destroy(&ws[i].cv);
+    if (ws[i].qok)
+      chunkq_destroy(&ws[i].q);
   }
   if (werr)
     errno = werr;

@@ -19,6 +19,8 @@
  */
 #include "ui.h"
 
+#include "../cli/chunkq.h"
+
 #include <dissect/output.h>
 #include <dissect/story.h>
 #include <errno.h>
@@ -446,7 +448,6 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
 #define TS_QUEUE 8u           /* chunks waiting for the merge, per worker */
 
 typedef struct ts_chunk {
-  struct ts_chunk *next;
   uint64_t upto; /* the worker handled frames 0..upto-1 (UINT64_MAX: all) */
   uint8_t *buf;
   size_t len, cap, at; /* records in [0, len); at: the merge's place */
@@ -471,12 +472,8 @@ typedef struct ts_worker {
   pthread_t th;
   int started;
   atomic_int quit;
-  /* the queue to the merge */
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
-  ts_chunk *head, *tail;
-  size_t queued;
-  int stopped; /* the merge is gone: chunks dropped */
+  chunkq q; /* the chunks to the merge (closed with no last chunk: out of memory) */
+  int qok;
   ts_chunk *cur;
   /* the worker's streams seen so far (a frame_rec's ends on the first) */
   uint8_t *seen[3];
@@ -543,23 +540,10 @@ static int ts_put(ts_worker *w, uint64_t key, const void *a, size_t alen, const 
 static int ts_send(ts_worker *w) {
   ts_chunk *c = w->cur;
   w->cur = NULL;
-  pthread_mutex_lock(&w->mu);
-  while (w->queued >= TS_QUEUE && !w->stopped)
-    pthread_cond_wait(&w->cv, &w->mu);
-  int ok = !w->stopped;
-  if (ok) {
-    if (w->tail)
-      w->tail->next = c;
-    else
-      w->head = c;
-    w->tail = c;
-    w->queued++;
-    pthread_cond_broadcast(&w->cv);
-  }
-  pthread_mutex_unlock(&w->mu);
-  if (!ok)
-    ts_chunk_free(c);
-  return ok ? 0 : -1;
+  if (chunkq_put(&w->q, c) == 0)
+    return 0;
+  ts_chunk_free(c);
+  return -1;
 }
 
 /* The worker's first frame of stream (kind, id)? */
@@ -645,9 +629,7 @@ static void *ts_main(void *arg) {
   }
   ts_chunk *c = w->cur;
   if (!c && !(c = calloc(1, sizeof *c))) {
-    pthread_mutex_lock(&w->mu);
-    w->stopped = 1; /* the merge sees no last chunk: it stops on quit */
-    pthread_mutex_unlock(&w->mu);
+    chunkq_close(&w->q); /* nothing can be said but that */
     return NULL;
   }
   w->cur = c;
@@ -666,19 +648,15 @@ static void tsplit_free(pindex *ix) {
   for (int k = 0; k < 2; k++) {
     ts_worker *w = &t->w[k];
     atomic_store(&w->quit, 1);
-    pthread_mutex_lock(&w->mu);
-    w->stopped = 1;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    if (w->qok)
+      chunkq_stop(&w->q);
   }
   for (int k = 0; k < 2; k++) {
     ts_worker *w = &t->w[k];
     if (w->started)
       pthread_join(w->th, NULL);
-    for (ts_chunk *c = w->head, *nx; c; c = nx) {
-      nx = c->next;
+    for (ts_chunk *c; w->qok && (c = chunkq_pop(&w->q));)
       ts_chunk_free(c);
-    }
     ts_chunk_free(w->cur);
     ts_chunk_free(w->m);
     dx_colorfilters_free(w->cf);
@@ -691,8 +669,8 @@ static void tsplit_free(pindex *ix) {
       free(w->gmap[j]);
     }
     free(w->gconn);
-    pthread_mutex_destroy(&w->mu);
-    pthread_cond_destroy(&w->cv);
+    if (w->qok)
+      chunkq_destroy(&w->q);
   }
   free(t);
   ix->tsp = NULL;
@@ -717,8 +695,10 @@ static int tsplit_start(pindex *ix) {
     ts_worker *w = &t->w[k];
     w->ix = ix;
     w->index = (unsigned)k;
-    pthread_mutex_init(&w->mu, NULL);
-    pthread_cond_init(&w->cv, NULL);
+    if (ok && chunkq_init(&w->q, TS_QUEUE) == 0)
+      w->qok = 1;
+    else
+      ok = 0;
     char e[512];
     if (ok && index_new_session(ix, &w->s) != DX_OK)
       ok = 0;
@@ -747,35 +727,13 @@ static int tsplit_start(pindex *ix) {
 
 /* The next chunk of w, waiting until the deadline (ms); NULL if none came. */
 static ts_chunk *ts_take(ts_worker *w, double deadline) {
-  pthread_mutex_lock(&w->mu);
-  while (!w->head && !w->stopped) {
-    double left = deadline - now_ms();
-    if (left <= 0)
-      break;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    long ns = ts.tv_nsec + (long)(left * 1e6);
-    ts.tv_sec += ns / 1000000000L;
-    ts.tv_nsec = ns % 1000000000L;
-    pthread_cond_timedwait(&w->cv, &w->mu, &ts);
-  }
-  ts_chunk *c = w->head;
-  if (c) {
-    w->head = c->next;
-    if (!w->head)
-      w->tail = NULL;
-    w->queued--;
-    pthread_cond_broadcast(&w->cv);
-  }
-  int gone = !c && w->stopped;
-  pthread_mutex_unlock(&w->mu);
-  if (gone) { /* ended without a last chunk: out of memory */
-    c = calloc(1, sizeof *c);
-    if (c) {
-      c->last = 1;
-      c->fail = 2;
-      c->upto = w->upto;
-    }
+  double left = deadline - now_ms();
+  bool closed = false;
+  ts_chunk *c = chunkq_take(&w->q, left > 0 ? left : 0, &closed);
+  if (!c && closed && (c = calloc(1, sizeof *c))) { /* ended without a last chunk */
+    c->last = 1;
+    c->fail = 2;
+    c->upto = w->upto;
   }
   return c;
 }
