@@ -2048,37 +2048,16 @@ static void dissect_rdata(dns_ctx *c, dx_node *rr, uint16_t type, uint32_t rd, u
     return;
   }
   case T_NSEC3: rdata_nsec3(c, rr, rd, rdend); return;
-  /* DNSSEC and DANE records: nothing at all for empty data (as tshark) */
+  /* DNSSEC and DANE records (empty data never reaches here, as tshark) */
   case T_DNSKEY:
-  case T_CDNSKEY:
-    if (rdlen)
-      rdata_dnskey(c, rr, rd, rdend);
-    return;
-  case T_RRSIG:
-    if (rdlen)
-      rdata_rrsig(c, rr, rd, rdend);
-    return;
+  case T_CDNSKEY: rdata_dnskey(c, rr, rd, rdend); return;
+  case T_RRSIG: rdata_rrsig(c, rr, rd, rdend); return;
   case T_DS:
-  case T_CDS:
-    if (rdlen)
-      rdata_ds(c, rr, rd, rdend);
-    return;
-  case T_NSEC3PARAM:
-    if (rdlen)
-      rdata_nsec3param(c, rr, rd, rdend);
-    return;
-  case T_TLSA:
-    if (rdlen)
-      rdata_tlsa(c, rr, rd, rdend);
-    return;
-  case T_SSHFP:
-    if (rdlen)
-      rdata_sshfp(c, rr, rd, rdend);
-    return;
-  case T_CAA:
-    if (rdlen)
-      rdata_caa(c, rr, rd, rdend);
-    return;
+  case T_CDS: rdata_ds(c, rr, rd, rdend); return;
+  case T_NSEC3PARAM: rdata_nsec3param(c, rr, rd, rdend); return;
+  case T_TLSA: rdata_tlsa(c, rr, rd, rdend); return;
+  case T_SSHFP: rdata_sshfp(c, rr, rd, rdend); return;
+  case T_CAA: rdata_caa(c, rr, rd, rdend); return;
   case T_NULL:
     /* RFC 1035 3.3.10: anything; tshark shows the bytes and, in Info, the
      * owner's name again */
@@ -2210,6 +2189,9 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
   info(c, " %s%s", ts,
        c->kind == KIND_MDNS && type != T_OPT && (cls & 0x8000) ? ", cache flush" : "");
   if (!dx_tvb_has(m, rd, rdlen)) {
+    /* tshark has put these records' owner in Info before it meets the end */
+    if (type == T_NSEC3PARAM || type == T_TLSA)
+      info(c, " %s", nm.disp);
     dx_add_bytes(p, rr, FLD(F_DATA), m, rd, rdlen);
     flag_short(c, rr, "record data runs past the end of the message");
     return false;

@@ -8,9 +8,9 @@
 # TLSA, SSHFP and CAA (tags matched as tshark does, values escaped), in
 # DNS responses over UDP written by dnssec_gen.py.
 #   - well-formed messages (ID below 0x1100) and records cut by the end of
-#     the message (0x12xx): -V of every frame equal to tshark's; for the
-#     well-formed ones the summary lines and a set of fields with every
-#     occurrence too;
+#     the message (0x12xx): -V of every frame and the summary lines equal
+#     to tshark's; for the well-formed ones a set of fields with every
+#     occurrence too (in any zone: the signature times are local times);
 #   - record data too short for its fixed part or its signer's name
 #     (0x11xx): tshark reads on past the record data into the next record
 #     (or throws at the message's end); dissect never reads past it. For
@@ -119,10 +119,15 @@ check_eq "well-formed and end-cut frames with -V equal to tshark's (of $nexact)"
 check_eq "cut records shown as tshark shows them as far as the data goes (of $ncut)" "$ncut" "$ncutok"
 grep '^bad' "$T_TMP/cmp" | head -5
 
+# (without -Y: with a filter tshark builds a tree and its exception for a
+# record cut by the message's end comes before the owner goes to Info)
+tshark -n -r "$f" 2>/dev/null | grep -v ' 0x11[0-9a-f][0-9a-f] ' >"$T_TMP/ts.sum"
+"$D" -n -r "$f" 2>"$T_TMP/err" | grep -v ' 0x11[0-9a-f][0-9a-f] ' >"$T_TMP/ours.sum"
+check_same "summary lines of the well-formed and end-cut frames ($(wc -l <"$T_TMP/ts.sum"))" \
+  "$T_TMP/ts.sum" "$T_TMP/ours.sum"
+# (fields of the well-formed ones: of a record cut by the message's end
+# tshark keeps none, dissect its name, type and length, hidden in -V)
 good='dns.id < 0x1100'
-tshark -n -r "$f" -Y "$good" 2>/dev/null >"$T_TMP/ts.sum"
-"$D" -n -r "$f" -Y "$good" 2>"$T_TMP/err" >"$T_TMP/ours.sum"
-check_same "summary lines of the well-formed frames ($(wc -l <"$T_TMP/ts.sum"))" "$T_TMP/ts.sum" "$T_TMP/ours.sum"
 
 fields=(dns.id dns.resp.type dns.dnskey.flags dns.dnskey.flags.zone_key dns.dnskey.flags.key_revoked
   dns.dnskey.flags.secure_entry_point dns.dnskey.flags.reserved dns.dnskey.protocol
