@@ -1901,7 +1901,7 @@ static void rdata_caa(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
     return;
   }
   size_t tl = 0, vl = 0;
-  char *tag = ascii_text(c, tag_len ? tb : (const uint8_t *)"", tag_len, &tl);
+  const char *tag = ascii_text(c, tag_len ? tb : (const uint8_t *)"", tag_len, &tl);
   char *raw = ascii_text(c, value_len ? vb : (const uint8_t *)"", value_len, &vl);
   if (vl > value_len) /* tshark formats only value_len bytes of it */
     vl = value_len;
@@ -1915,7 +1915,8 @@ static void rdata_caa(dns_ctx *c, dx_node *rr, uint32_t rd, uint32_t rdend) {
   dx_node *prop =
       dx_add_string(p, rr, FLD(hf), m, rd + 1, 1u + tag_len + value_len, val, strlen(val));
   dx_add_item(p, prop, FLD(F_CAA_TAG_LEN), m, rd + 1, 1);
-  dx_add_string(p, prop, FLD(F_CAA_TAG), m, rd + 2, tag_len, tag, tl);
+  /* the tag as a C string: up to a NUL byte (the value is formatted whole) */
+  dx_add_string(p, prop, FLD(F_CAA_TAG), m, rd + 2, tag_len, tag, strlen(tag));
   dx_add_string(p, prop, FLD(F_CAA_VALUE), m, rd + 2 + tag_len, value_len, val, strlen(val));
 }
 

@@ -120,6 +120,10 @@ msgs.append(msg(0x1041, [
     rr(CAA, b'\x00\x08contactemail@example.com'),
     rr(CAA, b'\x00\x05issuea\nb\\c\x01\x7f\xc3\xa9d\x80'),
     rr(CAA, b'\x00\x04t\xc3\xa9gvalue'),
+    rr(CAA, b'\x00\x05is\x00uea\x00b'),
+    rr(CAA, b'\x00\x05\x00ssueab'),
+    rr(CAA, b'\x00\x09issuewildwild.example'),
+    rr(CAA, b'\x00\x06issuewx'),
 ]))
 # cut and malformed records, one a message (then an A record after it)
 arec = rr(1, b'\x0a\x00\x00\x01')
