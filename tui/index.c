@@ -75,14 +75,15 @@ tui_decode_opts g_tui_opts;
 
 /* A session with the user's TLS secrets and decode-as rules; err (may be
  * NULL) names what could not be used. */
-static int new_session(const pindex *ix, dx_session **out, char *err, size_t errlen) {
+static int new_session(const pindex *ix, const dx_config *cfg, dx_session **out, char *err,
+                       size_t errlen) {
   char tmp[1024];
   if (!err) {
     err = tmp;
     errlen = sizeof tmp;
   }
   err[0] = 0;
-  int rc = dx_session_new(out, NULL);
+  int rc = dx_session_new(out, cfg);
   if (rc != DX_OK)
     return rc;
   dx_session *s = *out;
@@ -117,12 +118,12 @@ fail:
 }
 
 int index_new_session(pindex *ix, dx_session **out) {
-  return new_session(ix, out, NULL, 0);
+  return new_session(ix, NULL, out, NULL, 0);
 }
 
 int index_check_session(pindex *ix, char *err, size_t errlen) {
   dx_session *s = NULL;
-  int rc = new_session(ix, &s, err, errlen);
+  int rc = new_session(ix, NULL, &s, err, errlen);
   dx_session_free(s);
   return rc;
 }
@@ -700,7 +701,14 @@ static int tsplit_start(pindex *ix) {
     else
       ok = 0;
     char e[512];
-    if (ok && index_new_session(ix, &w->s) != DX_OK)
+    /* each session holds half of the limits that bound them all together */
+    dx_config cfg;
+    dx_config_init(&cfg);
+    cfg.max_flows /= 2;
+    cfg.max_frag_datagrams /= 2;
+    cfg.max_total_stream_bytes /= 2;
+    cfg.max_dns_pending /= 2;
+    if (ok && new_session(ix, &cfg, &w->s, NULL, 0) != DX_OK)
       ok = 0;
     if (ok && k == 0)
       lookup_fields(w->s, &g_sf);
