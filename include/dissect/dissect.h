@@ -283,7 +283,7 @@ void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
  * in frame order. A frame's part is that of the state it reads and
  * changes (its connection both ways, its IP datagram's fragments, the
  * connection an ICMP error quotes, an FTP control connection's data
- * connections; anything not IP goes to part 0), so each session sees every
+ * connections; tunnels and anything not IP go to part 0), so each session sees every
  * frame of its connections and dissects them as one session dissecting
  * the whole capture would. What spans connections is not the same: stream
  * and connection numbers (tcp.stream, udp.stream, quic.connection.number)

@@ -6,8 +6,8 @@
  * seen first), an ICMP error to the connection of the packet it quotes, an
  * echo request and its reply to their identifier's, anything else of IP to
  * its address pair's and protocol's, a datagram to or from UDP port 443
- * (QUIC) to that of its hosts and the server's port, a UDP tunnel's to
- * that of its endpoints; a frame that is not IP (ARP, 802.11
+ * (QUIC) to that of its hosts and the server's port; every tunnel (IP in
+ * IP, GRE, UDP tunnel ports) and a frame that is not IP (ARP, 802.11
  * management, a link type read no further) to part 0. An FTP control
  * connection announces data connections between the same hosts on ports
  * nobody can guess, so the connections opened between two hosts after FTP
@@ -371,6 +371,19 @@ static bool tunnel_port(uint16_t port) {
   }
 }
 
+/* Tunnels (IP in IP, GRE, and UDP on the ports above) go to one part,
+ * whatever their outer and inner addresses: a tunnel's own state (its
+ * outer UDP flow) spans its inner connections, and an inner connection may
+ * come through several tunnels (both directions of a UDP tunnel leave
+ * from different ports; 6in6 traffic between other endpoints), so no
+ * route by either would keep every state whole. A capture made of tunnels
+ * is then dissected in one part. */
+#define TUNNEL_PART 0u
+
+static bool tunnel_proto(uint8_t proto) {
+  return proto == 4 || proto == 41 || proto == 47;
+}
+
 /* The route of an IP packet's transport (not a fragment): quoted is set
  * for the packet inside an ICMP error (read, never remembered). */
 static unsigned route_l4(dx_split *sp, const ip_view *v, bool quoted, int depth) {
@@ -381,13 +394,8 @@ static unsigned route_l4(dx_split *sp, const ip_view *v, bool quoted, int depth)
     k.kind = K_CONN;
     k.proto = v->proto;
     set_ends(&k, v, sport, dport);
-    if (v->proto == 17 && (tunnel_port(sport) || tunnel_port(dport))) {
-      /* a tunnel: its two directions may leave from different ports (the
-       * source port carries the inner flow's entropy), and an inner
-       * request and its reply go with them; so with the endpoints */
-      pair_key(&k, v, 17);
-      return part_of(sp, &k);
-    }
+    if (v->proto == 17 && (tunnel_port(sport) || tunnel_port(dport)))
+      return TUNNEL_PART;
     if (v->proto == 17 && (sport == 443) != (dport == 443)) {
       /* QUIC: a connection moves to another client port (NAT rebinding,
        * RFC 9000 9) and is still the same one: with its hosts and the
@@ -449,6 +457,8 @@ static unsigned route_l4(dx_split *sp, const ip_view *v, bool quoted, int depth)
       return part_of(sp, &k);
     }
   }
+  if (tunnel_proto(v->proto))
+    return TUNNEL_PART;
   pair_key(&k, v, v->proto);
   return part_of(sp, &k);
 }
@@ -499,6 +509,8 @@ unsigned dx_split_part(dx_split *sp, const dx_frame *f) {
     return 0;
   if (!v.fragment)
     return route_l4(sp, &v, false, 0);
+  if (tunnel_proto(v.proto))
+    return TUNNEL_PART;
   /* a fragment: with its datagram, which goes where its first fragment's
    * connection goes when that comes first */
   route_key k;

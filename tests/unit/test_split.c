@@ -234,6 +234,38 @@ static void test_many_fragments(void) {
   }
 }
 
+/* Tunnels: one inner connection through two tunnels (IP in IP between
+ * other endpoints, ndpi's 6in6tunnel.pcap split it apart), GRE, UDP
+ * tunnels: all in the tunnels' part, whatever the addresses. */
+static void test_tunnels(void) {
+  uint8_t l4[16], inner[64], pkt[128];
+  size_t in = ip4(inner, 0x0a000001, 0x0a000002, 17, 1, 0, l4, udph(l4, 30000, 13000, 4));
+  unsigned first = part_of(pkt, ip4(pkt, 0xc0000101, 0xc0000102, 4, 1, 0, inner, in), LT_IPV4);
+  for (uint32_t e = 0; e < 64; e++) {
+    CU_ASSERT_EQUAL(
+        part_of(pkt, ip4(pkt, 0xc6000001 + e, 0xc6000101 + 3 * e, 4, 1, 0, inner, in), LT_IPV4),
+        first);
+    uint8_t gre[96] = {0x00, 0x00, 0x08, 0x00};
+    memcpy(gre + 4, inner, in);
+    CU_ASSERT_EQUAL(
+        part_of(pkt, ip4(pkt, 0xc6000001 + e, 0xc6000201 + e, 47, 1, 0, gre, 4 + in), LT_IPV4),
+        first);
+    uint8_t u[128];
+    size_t un = udph(u, (uint16_t)(40000 + e), 4789, 0);
+    memcpy(u + un, inner, in);
+    u[5] = (uint8_t)(un + in);
+    CU_ASSERT_EQUAL(
+        part_of(pkt, ip4(pkt, 0xc6000001 + e, 0xc6000301 + e, 17, 1, 0, u, un + in), LT_IPV4),
+        first);
+    /* and an ICMP error that quotes a tunnel's packet */
+    uint8_t icmp[128] = {3, 3};
+    size_t qn = ip4(icmp + 8, 0xc6000001 + e, 0xc6000101 + 3 * e, 4, 1, 0, inner, in);
+    CU_ASSERT_EQUAL(
+        part_of(pkt, ip4(pkt, 0xc6000401, 0xc6000001 + e, 1, 1, 0, icmp, 8 + qn), LT_IPV4), first);
+  }
+  CU_ASSERT_EQUAL(first, 0);
+}
+
 /* QUIC: a client that moves to another port stays in its part. */
 static void test_quic_rebinding(void) {
   uint32_t c = 0x7f000001, s = 0x7f000002;
@@ -452,6 +484,7 @@ int main(void) {
   CU_add_test(s, "FTP data connections go with the control connection", test_ftp);
   CU_add_test(s, "a scan between FTP hosts: every connection whole", test_ftp_scan);
   CU_add_test(s, "thousands of datagrams in fragments", test_many_fragments);
+  CU_add_test(s, "tunnels: one part whatever their addresses", test_tunnels);
   CU_add_test(s, "QUIC: a client that rebinds its port", test_quic_rebinding);
   CU_add_test(s, "not IP; IPv6 extension headers; link types", test_other_frames);
   CU_add_test(s, "dx_session_skip_frame: numbers and times", test_skip_frame);
