@@ -2193,6 +2193,13 @@ static bool dissect_rr(dns_ctx *c, dx_node *sect, uint32_t *offp) {
     /* tshark has put these records' owner in Info before it meets the end */
     if (type == T_NSEC3PARAM || type == T_TLSA)
       info(c, " %s", nm.disp);
+    /* and an SOA's mname when it is all there, read before the rest */
+    dns_name mn;
+    if (type == T_SOA && dx_tvb_has(m, rd, 1)) {
+      read_name(c, rd, &mn);
+      if (name_framed(&mn))
+        info(c, " %s", mn.disp);
+    }
     dx_add_bytes(p, rr, FLD(F_DATA), m, rd, rdlen);
     flag_short(c, rr, "record data runs past the end of the message");
     return false;

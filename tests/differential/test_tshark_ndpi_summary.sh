@@ -24,7 +24,7 @@ EQUAL=(
   4in6tunnel.pcap 6in4tunnel.pcap 6in6tunnel.pcap EAQ.pcap NTPv2.pcap NTPv3.pcap NTPv4.pcap
   avast_securedns.pcapng dnscrypt-v1-and-resolver-pings.pcap dnscrypt_skype_false_positive.pcapng
   Oscar.pcap WebattackRCE.pcap WebattackSQLinj.pcap aimini-http.pcap among_us.pcap anydesk-2.pcap
-  bad-dns-traffic.pcap bittorrent_ip.pcap check_mk_new.pcap chrome.pcap dhcp-fuzz.pcapng
+  bad-dns-traffic.pcap badpackets.pcap bittorrent_ip.pcap check_mk_new.pcap chrome.pcap dhcp-fuzz.pcapng
   dlt_ppp.pcap dns-invalid-chars.pcap dns_ambiguous_names.pcap dns_doh.pcap dns_dot.pcap
   dns_exfiltration.pcap dns_fragmented.pcap dns_invert_query.pcapng dns_long_domainname.pcap
   dnscrypt-v2-doh.pcap dropbox.pcap dtls.pcap dtls2.pcap dtls_certificate_fragments.pcap
