@@ -446,6 +446,7 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
  * indexes the rest. */
 #define TS_CHUNK (256u << 10) /* a chunk is sent when its records pass this */
 #define TS_FRAMES 4096u       /* or when its worker read this many frames since */
+#define TS_FIRST 128u         /* (this many in the first TS_FRAMES frames) */
 #define TS_QUEUE 8u           /* chunks waiting for the merge, per worker */
 
 typedef struct ts_chunk {
@@ -619,7 +620,8 @@ static void *ts_main(void *arg) {
       }
     }
     nread++;
-    if (w->cur->len >= TS_CHUNK || ++since >= TS_FRAMES) {
+    /* (small chunks at first, so that the list's first screen comes at once) */
+    if (w->cur->len >= TS_CHUNK || ++since >= (nread <= TS_FRAMES ? TS_FIRST : TS_FRAMES)) {
       w->cur->upto = nread;
       since = 0;
       if (ts_send(w) != 0)
