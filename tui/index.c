@@ -38,7 +38,7 @@
 /* Fields the scanner reads, looked up once per session. */
 typedef struct scan_fields {
   const dx_field *tcp_stream, *udp_stream, *dns, *tcp_sport, *tcp_dport, *udp_sport, *udp_dport,
-      *ip_src, *ip_dst, *ip6_src, *ip6_dst;
+      *ip_src, *ip_dst, *ip6_src, *ip6_dst, *quic_conn;
 } scan_fields;
 
 static scan_fields g_sf; /* refreshed with each scanner session */
@@ -58,6 +58,7 @@ static void lookup_fields(const dx_session *s, scan_fields *f) {
   L(ip_dst, "ip.dst");
   L(ip6_src, "ipv6.src");
   L(ip6_dst, "ipv6.dst");
+  L(quic_conn, "quic.connection.number"); /* the QUIC connection of a UDP stream */
 #undef L
 }
 
@@ -237,11 +238,12 @@ static void rec_from_packet(frame_rec *r, char *text, const dx_colorfilters *cf,
     r->stream = (uint32_t)dx_node_uint(sn);
     if (first(ctx, kind, r->stream))
       rec_ends(r, p);
-    int t;
-    uint32_t n;
-    if (kind == SK_UDP && dx_story_packet_connection(p, &t, &n) && t == DX_STORY_TRANSPORT_QUIC) {
+    /* the QUIC connection (the story layer's key: dx_story_packet_connection
+     * reads the same field when there is no tcp.stream) */
+    const dx_node *qn = kind == SK_UDP ? find(p, g_sf.quic_conn) : NULL;
+    if (qn) {
       r->has_conn = 1;
-      r->conn = n;
+      r->conn = (uint32_t)dx_node_uint(qn);
     }
   }
   r->text_len = summary_text(p, text);
@@ -385,8 +387,6 @@ static void scan_session_setup(dx_session *s, dx_colorfilters **cf, const dx_fil
     needs[n] = sf[k] == g_sf.dns ? DX_NEED_NODE : DX_NEED_VALUE; /* is it DNS? */
     want[n++] = sf[k];
   }
-  needs[n] = DX_NEED_VALUE;
-  want[n++] = dx_field_lookup(s, "quic.connection.number");
   size_t room = sizeof want / sizeof *want - n;
   size_t nc = dx_colorfilters_fields(*cf, want + n, room);
   dx_colorfilters_field_needs(*cf, needs + n, room);
