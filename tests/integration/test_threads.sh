@@ -174,12 +174,36 @@ same "big capture, -t d" -r "$T_TMP/big.pcap" -t d -Y "http.request"
 # two threads (one thread when told --threads 1, or for summary lines and
 # fields by default).
 # (a capture whose summary lines are more than the split's queues hold,
-# 2 MiB a worker, whatever the build: else the workers may be done; a pcap
-# file's records after its header, again and again)
-"$PY" - "$T_TMP/big.pcap" "$T_TMP/count.pcap" "$BIG" <<'EOF'
-import sys
+# 2 MiB a worker, whatever the build: else the workers may be done. The
+# split routes by connection, so each copy of http.pcap gets client ports
+# of its own: thousands of connections share out evenly, where the same
+# fourteen again and again could all fall to one worker with a chance of
+# about one in a hundred, and the other worker would be done at once.)
+"$PY" - "$S/http.pcap" "$T_TMP/count.pcap" <<'EOF'
+import struct, sys
 b = open(sys.argv[1], 'rb').read()
-open(sys.argv[2], 'wb').write(b + b[24:] * max(1, 120000 // int(sys.argv[3]) - 1))
+recs, off = [], 24
+while off + 16 <= len(b):
+    incl = struct.unpack('<I', b[off + 8:off + 12])[0]
+    recs.append(bytearray(b[off:off + 16 + incl]))
+    off += 16 + incl
+out = [b[:24]]
+k = 0
+while k * len(recs) < 120000:
+    for r in recs:
+        r = bytearray(r)
+        sec = struct.unpack('<I', r[0:4])[0]
+        r[0:4] = struct.pack('<I', sec + k * 10)
+        # Ethernet, IPv4 carrying TCP: the port that is not 80 moves
+        if r[16 + 12:16 + 14] == b'\x08\x00' and r[16 + 14 + 9] == 6:
+            t = 16 + 14 + (r[16 + 14] & 15) * 4
+            for at in (t, t + 2):
+                port = struct.unpack('>H', r[at:at + 2])[0]
+                if port != 80:
+                    r[at:at + 2] = struct.pack('>H', 1024 + (k * 128 + port % 128) % 64000)
+        out.append(bytes(r))
+    k += 1
+open(sys.argv[2], 'wb').write(b''.join(out))
 EOF
 count_threads() { # ARGS... : the threads of dissect while it is stuck writing
   mkfifo "$T_TMP/fifo"
