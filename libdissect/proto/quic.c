@@ -851,6 +851,10 @@ struct qconn {
   uint8_t odcid[20], odcid_len;         /* the client's first DCID */
   uint8_t init_dcid[20], init_dcid_len; /* DCID the current Initial keys came from */
   bool retried;
+  /* [side]: that side (0 client, 1 server) chose a zero-length id in its
+   * long headers, so short header packets to it carry no DCID and are
+   * found by their UDP flow */
+  bool zero_cid[2];
   uint8_t retry_scid[20], retry_scid_len; /* the Retry's SCID: the next Initials' keys */
   qkeys initial[2], handshake[2], zerortt;
   qkeys app[2][2];      /* [sender][key phase] */
@@ -1502,8 +1506,11 @@ static void crypto_feed(qctx *x, dx_node *fr, const dx_tvb *t, uint32_t data_off
   dx_packet *p = x->p;
   qcdir *d = &x->c->cdir[x->level][x->sender];
   if (coff + len <= d->next) {
-    dx_expert(p, fr, FL(F_RETRANS), DX_SEV_NOTE,
-              "This QUIC frame has a reused stream offset (retransmission?)");
+    /* (tshark's proto_tree_add_expert(): an item with its note under it) */
+    dx_tvb none = {0};
+    dx_node *it = dx_add_none(p, fr, FL(F_RETRANS), &none, 0, 0);
+    dx_node_set_text(p, it, "%s", FL(F_RETRANS)->label);
+    dx_expert(p, it, dx_field_expert(), DX_SEV_NOTE, "%s", FL(F_RETRANS)->label);
     return;
   }
   if (len == 0)
@@ -2481,6 +2488,8 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     }
     if (x->c && scil && x->sender >= 0)
       cid_add(p, x->st, x->c, scid, scil, (uint8_t)x->sender, q);
+    if (x->c && !scil && x->sender >= 0 && type != T_VN)
+      x->c->zero_cid[x->sender] = true;
     if (x->c && vi >= 0 && x->c->vi < 0) {
       x->c->vi = vi;
       x->c->version = version;
@@ -2681,20 +2690,28 @@ static uint32_t one_packet(qctx *x, const dx_tvb *t, uint32_t start, dx_node *pa
     dcil = e->len;
   } else {
     qconn *fc = conn_by_flow(p, x->st);
-    if (fc) {
+    int sender =
+        fc && fc->have_client_addr && dx_addr_eq(&p->net_src, &fc->caddr) && p->srcport == fc->cport
+            ? 0
+            : 1;
+    if (fc && fc->zero_cid[!sender]) {
       /* zero-length ids: the UDP flow's connection */
       x->c = fc;
-      x->sender = x->c->have_client_addr && dx_addr_eq(&p->net_src, &x->c->caddr) &&
-                          p->srcport == x->c->cport
-                      ? 0
-                      : 1;
+      x->sender = sender;
     }
+    /* else an id of the flow's connection that no packet we read announced
+     * (NEW_CONNECTION_ID is encrypted): as tshark, a packet of an unknown
+     * connection, its DCID's length unknown */
   }
   dx_node *sh = dx_add_none(p, q, FL(F_SHORT), t, start, 1 + dcil);
   x->sh = sh;
   dx_node *ci = conn_info(x, q, t, start);
   if (!x->c) {
-    dx_expert(p, q, FL(F_UNKNOWN_CONN), DX_SEV_NOTE,
+    if (x->first_in_dgram) { /* as tshark: the connection information holds the note */
+      ci = dx_add_none(p, q, FL(F_CONNINFO), t, start, 0);
+      dx_node_move_after(p, ci, NULL);
+    }
+    dx_expert(p, ci ? ci : q, FL(F_UNKNOWN_CONN), DX_SEV_NOTE,
               "Unknown QUIC connection. Missing Initial Packet or migrated connection?");
   }
   dx_node *pl = dx_add_uint(p, q, FL(F_PKTLEN), t, start, 0, t->reported - start);
@@ -2850,10 +2867,9 @@ static uint32_t heur_quic(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     /* the fixed bit may be 0: a peer that allows it greases it (RFC 9287) */
     return dissect_quic(p, t, parent);
   }
-  if (!st->ncids || t->len < 2)
-    return 0;
-  const uint8_t *dc = dx_get_ptr(t, 1, t->len - 1);
-  if (!dc || !cid_match_prefix(p, st, dc, t->len - 1))
+  /* (as tshark, whose heuristic gives the UDP conversation to QUIC: later
+   * packets of the flow are QUIC too, even to an id it never saw) */
+  if (!st->nconns || t->len < 2 || !short_known(p, st, t))
     return 0;
   return dissect_quic(p, t, parent);
 }

@@ -25,7 +25,7 @@ EQUAL=(
   avast_securedns.pcapng dnscrypt-v1-and-resolver-pings.pcap dnscrypt_skype_false_positive.pcapng
   Oscar.pcap WebattackRCE.pcap WebattackSQLinj.pcap aimini-http.pcap among_us.pcap anydesk-2.pcap
   bad-dns-traffic.pcap badpackets.pcap bittorrent_ip.pcap check_mk_new.pcap chrome.pcap dhcp-fuzz.pcapng
-  dlt_ppp.pcap dns-invalid-chars.pcap dns_ambiguous_names.pcap dns_doh.pcap dns_dot.pcap
+  dlt_ppp.pcap dns-invalid-chars.pcap doq_adguard.pcapng dns_ambiguous_names.pcap dns_doh.pcap dns_dot.pcap
   dns_exfiltration.pcap dns_fragmented.pcap dns_invert_query.pcapng dns_long_domainname.pcap
   dnscrypt-v2-doh.pcap dropbox.pcap dtls.pcap dtls2.pcap dtls_certificate_fragments.pcap
   dtls_session_id_and_coockie_both.pcap encrypted_sni.pcap ethereum.pcap exe_download.pcap
