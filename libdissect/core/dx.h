@@ -282,6 +282,16 @@ dx_node *dx_exception_malformed(dx_packet *p, const char *proto, const dx_tvb *t
 dx_node *dx_exception_malformed_nolayer(dx_packet *p, const char *proto, const dx_field *layer,
                                         const dx_tvb *t, uint32_t len);
 
+/* The same, for a dissector whose Info its caller writes afterwards (an
+ * HTTP body's layer: HTTP puts its message line and the body's notes
+ * together): Info is left alone, and "[Malformed Packet]" ends it when the
+ * packet ends. contained: tshark's ContainedBoundsError (bytes a view
+ * declares, such as a JPEG segment's length, but its container does not
+ * hold): "[Malformed Packet: <proto>: length of contained item exceeds
+ * length of containing item]", and Info ends with "[Malformed Packet:
+ * length of contained item exceeds length of containing item]". */
+dx_node *dx_exception_later(dx_packet *p, const char *proto, const dx_tvb *t, bool contained);
+
 /* ---- time differences ------------------------------------------------- */
 /* a - b in seconds, wrapping instead of overflowing: a hostile capture can
  * hold any 64-bit second count (a pcapng if_tsresol of 2^-k scales them),
@@ -485,6 +495,9 @@ struct dx_packet {
   /* "[Malformed Packet]" went into Info already (dx_exception_malformed):
    * not appended again at the end of the packet */
   bool info_bad_done;
+  /* the exception was tshark's ContainedBoundsError (dx_exception_later):
+   * the end of the packet names it in Info */
+  bool bad_contained;
   /* Last: not cleared when a packet is reused (dx_ghost sets them). */
   dx_node ghosts[DX_GHOSTS];
 };

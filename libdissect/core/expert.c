@@ -89,6 +89,7 @@ static uint32_t group_of(const dx_field *f) {
       {"tcp.option.len.invalid", G_SEQUENCE},
       {"http.chat", G_SEQUENCE},
       {"http.leading_crlf", G_MALFORMED},
+      {"http.subdissector_failed", G_MALFORMED},
       {"quic.retransmission", G_SEQUENCE},
       {"quic.overlap", G_SEQUENCE},
       {"tls.risk.", G_SECURITY},

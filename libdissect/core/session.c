@@ -1171,7 +1171,9 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
     dx_col_info_append(p, "%s",
                        (p->bad & DX_BAD_TRUNCATED) && f->caplen < f->wirelen
                            ? "[Packet size limited during capture]"
-                           : "[Malformed Packet]");
+                       : p->bad_contained ? "[Malformed Packet: length of contained item exceeds "
+                                            "length of containing item]"
+                                          : "[Malformed Packet]");
   dx_frame_add_columns(p);
   if (p->terse) {
     if (s->ninterest) {

@@ -547,7 +547,8 @@ void dx_mark_malformed(dx_packet *p, dx_node *n, const char *fmt, ...) {
   dx_expert(p, n, dx_field_malformed(), DX_SEV_ERROR, "[Malformed: %s]", buf);
 }
 
-static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t, bool full) {
+static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t, bool full,
+                               bool contained) {
   enum {
     MALFORMED,
     UNREASSEMBLED,
@@ -566,8 +567,15 @@ static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t,
                       : kind == UNREASSEMBLED ? dx_field_unreassembled()
                                               : dx_field_malformed();
   dx_node *m = full ? dx_add_none_full(p, root, f, t, 0, 0) : dx_add_none(p, root, f, t, 0, 0);
-  if (dx_label_wanted(p, m))
+  if (kind == MALFORMED && contained) {
+    dx_node_set_text(p, m,
+                     "[Malformed Packet: %s: length of contained item exceeds length of "
+                     "containing item]",
+                     proto);
+    p->bad_contained = true;
+  } else {
     dx_node_set_text(p, m, label[kind], proto);
+  }
   if (kind == UNREASSEMBLED)
     dx_expert(p, m, f, DX_SEV_NOTE,
               "Unreassembled fragment (change preferences to enable reassembly)");
@@ -581,13 +589,21 @@ static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t,
 }
 
 dx_node *dx_exception_malformed(dx_packet *p, const char *proto, const dx_tvb *t) {
-  return exception_node(p, proto, t, false);
+  return exception_node(p, proto, t, false, false);
+}
+
+dx_node *dx_exception_later(dx_packet *p, const char *proto, const dx_tvb *t, bool contained) {
+  bool cols = p->want_columns;
+  p->want_columns = false; /* (the end of the packet writes Info's note) */
+  dx_node *m = exception_node(p, proto, t, false, contained);
+  p->want_columns = cols;
+  return m;
 }
 
 dx_node *dx_exception_malformed_nolayer(dx_packet *p, const char *proto, const dx_field *layer,
                                         const dx_tvb *t, uint32_t len) {
   /* (built whoever asked: frame.protocols reads it back) */
-  dx_node *m = exception_node(p, proto, t, true);
+  dx_node *m = exception_node(p, proto, t, true, false);
   if (m) {
     m->v.b.p = (const uint8_t *)layer;
     m->v.b.len = len;

@@ -124,6 +124,7 @@ enum {
   F_LEADING_CRLF,
   F_BAD_HEADER_NAME,
   F_DECOMP_FAILED,
+  F_SUBDISSECTOR_FAILED,
   /* what the body is shown as */
   F_DTL,
   F_DTL_LINE,
@@ -298,6 +299,9 @@ static const dx_field http_fields[] = {
                                DX_FT_NONE, DX_BASE_NONE),
     [F_DECOMP_FAILED] =
         DX_F("http.decompression_failed", "Decompression failed", DX_FT_NONE, DX_BASE_NONE),
+    [F_SUBDISSECTOR_FAILED] = DX_F("http.subdissector_failed",
+                                   "HTTP body subdissector failed, trying heuristic subdissector",
+                                   DX_FT_NONE, DX_BASE_NONE),
     [F_DTL] = DX_F("data-text-lines", "Line-based text data", DX_FT_PROTOCOL, DX_BASE_NONE),
     [F_DTL_LINE] = DX_F("data-text-lines.line", "Line", DX_FT_NONE, DX_BASE_NONE),
     [F_MEDIA] = DX_F("media", "Media Type", DX_FT_PROTOCOL, DX_BASE_NONE),
@@ -1140,6 +1144,13 @@ int dx_media_kind(const char *mt) {
     return DX_MK_DNS;
   if (strcmp(mt, "application/pkix-cert") == 0)
     return DX_MK_PKIX_CERT;
+  if (strcmp(mt, "image/jpeg") == 0 || strcmp(mt, "image/jpg") == 0 ||
+      strcmp(mt, "image/jfif") == 0)
+    return DX_MK_JFIF;
+  if (strcmp(mt, "image/png") == 0)
+    return DX_MK_PNG;
+  if (strcmp(mt, "image/gif") == 0)
+    return DX_MK_GIF;
   return DX_MK_MEDIA;
 }
 
@@ -1170,7 +1181,10 @@ static void set_line_label(dx_packet *p, dx_node *n, const uint8_t *s, uint32_t 
   uint32_t take = ll > HTTP_LABEL_LEN + 1 ? HTTP_LABEL_LEN + 1 : ll;
   size_t l = dx_escape(s, take, lbl, sizeof lbl);
   if (l < HTTP_LABEL_LEN && take == ll) {
-    dx_node_set_text(p, n, "%.*s", (int)ll, (const char *)s);
+    if (memchr(s, 0, ll)) /* (a NUL would end the text: the escaped line) */
+      dx_node_set_text(p, n, "%s", lbl);
+    else
+      dx_node_set_text(p, n, "%.*s", (int)ll, (const char *)s);
     return;
   }
   static const char trunc[] = " [truncated]";
@@ -1360,6 +1374,22 @@ static void media_layer(dx_packet *p, dx_node *parent, const dx_tvb *b, const ch
   }
 }
 
+bool dx_dissect_image(dx_packet *p, int kind, dx_node *parent, const dx_tvb *b,
+                      dx_body_cols *cols) {
+  switch (kind) {
+  case DX_MK_JFIF: return dx_dissect_jfif(p, parent, b, cols);
+  case DX_MK_PNG: return dx_dissect_png(p, parent, b, cols);
+  case DX_MK_GIF: return dx_dissect_gif(p, parent, b, cols);
+  default: return false;
+  }
+}
+
+bool dx_image_heuristic(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols) {
+  /* (in the order of tshark 4.0's list: their signatures exclude each other) */
+  return dx_dissect_png(p, parent, b, cols) || dx_dissect_jfif(p, parent, b, cols) ||
+         dx_dissect_gif(p, parent, b, cols);
+}
+
 void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt,
                    const char *params, int depth, dx_body_cols *cols) {
   int kind = mt && mt[0] ? dx_media_kind(mt) : DX_MK_DATA;
@@ -1389,6 +1419,15 @@ void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *m
     dx_dissect_pkix_cert(p, parent, b);
     dx_body_cols_info(cols, " (%s)", mt);
     break;
+  case DX_MK_JFIF:
+  case DX_MK_PNG:
+  case DX_MK_GIF:
+    /* not the image its type says: the media dissector's layer */
+    if (!dx_dissect_image(p, kind, parent, b, cols)) {
+      media_layer(p, parent, b, mt, params, wanted);
+      dx_body_cols_info(cols, " (%s)", mt);
+    }
+    break;
   case DX_MK_TEXT:
     if (dx_text_is_xml(b)) {
       dx_text_lines_xml(p, parent, b);
@@ -1408,6 +1447,25 @@ void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *m
   }
 }
 
+/* As tshark 4.0's HTTP on a body of media type mt: an image type's
+ * dissector that does not take the body is noted ("subdissector failed")
+ * and, as for a type no dissector is registered for, the heuristic body
+ * dissectors are tried. True if one of them (or the image's own) took
+ * it; false leaves the body to dx_media_body (a media layer then). */
+static bool heuristic_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb *b,
+                           const char *mt, dx_body_cols *cols) {
+  int kind = dx_media_kind(mt);
+  if (kind == DX_MK_JFIF || kind == DX_MK_PNG || kind == DX_MK_GIF) {
+    if (dx_dissect_image(p, kind, parent, b, cols))
+      return true;
+    dx_expert(p, http, FL(F_SUBDISSECTOR_FAILED), DX_SEV_NOTE,
+              "HTTP body subdissector failed, trying heuristic subdissector");
+  } else if (kind != DX_MK_MEDIA) {
+    return false;
+  }
+  return dx_image_heuristic(p, parent, b, cols);
+}
+
 /* http.file_data over the body tvb, then the body in the layer tshark gives
  * its media type (dx_media_body; any multipart/ type goes to mime_multipart,
  * as tshark's HTTP falls back on its "multipart/" entry). mt NULL:
@@ -1420,7 +1478,8 @@ static void show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
     return;
   if (mt && !mt[0] && !binary) {
     /* a message without Content-Type: its body is data, as in tshark
-     * (mitmproxy's 502 reply of samples/browser-proxy.pcap) */
+     * (mitmproxy's 502 reply of samples/browser-proxy.pcap), unless one of
+     * the heuristic dissectors takes it */
     if (dx_packet_wants(p, FL(F_FILE_DATA))) {
       const uint8_t *z = memchr(b->data, 0, b->len);
       uint32_t vlen = z ? (uint32_t)(z - b->data) : b->len;
@@ -1428,7 +1487,8 @@ static void show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
           dx_add_string(p, http, FL(F_FILE_DATA), b, 0, b->len, (const char *)b->data, vlen);
       dx_node_set_text(p, fd, "File Data: %u bytes", b->len);
     }
-    dx_dissect_data(p, b, http ? http : parent); /* inside HTTP's tree, as tshark's */
+    if (!dx_image_heuristic(p, parent, b, cols))
+      dx_dissect_data(p, b, http ? http : parent); /* inside HTTP's tree, as tshark's */
     return;
   }
   bool wanted = body_wanted(p);
@@ -1451,6 +1511,8 @@ static void show_body(dx_packet *p, dx_node *http, dx_node *parent, const dx_tvb
       dx_add_proto(p, parent, FL(F_DTL), b, 0, b->len);
   } else if (dx_media_kind(mt) == DX_MK_MEDIA && strncmp(mt, "multipart/", 10) == 0) {
     dx_dissect_multipart(p, parent, b, mt, params, 0, cols);
+  } else if (heuristic_body(p, http, parent, b, mt, cols)) {
+    return;
   } else {
     dx_media_body(p, parent, b, mt, params, 0, cols);
   }

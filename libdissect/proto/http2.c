@@ -1559,8 +1559,8 @@ static bool setting(dx_packet *p, dx_node *parent, const dx_tvb *pl, uint32_t i,
  * hands a body only to a dissector registered for the type, and of those
  * the line-based text one (its own list of types, below), JSON's and the
  * HTML form's (application/x-www-form-urlencoded) name it; XML's does not (image/svg+xml:
- * "HTTP2/XML", no type), and a type nobody registered is plain data (application/javascript,
- * images). */
+ * "HTTP2/XML", no type), nor do the images' (their own note: " (PNG)"), and a type nobody
+ * registered is plain data (application/javascript, image/webp). */
 static bool info_names_media(const char *mt) {
   int k = dx_media_kind(mt);
   size_t l = strlen(mt);
@@ -1784,6 +1784,12 @@ static void data_body(dx_packet *p, h2_conn *c, int dir, const h2_frame *f, dx_n
     snprintf(tail, tail_len, ", JavaScript Object Notation (%s)", b->ctype);
     dx_dissect_json(p, layers, &shown, b->ctype);
     c->json_col = true;
+  } else if (shown.len > 0 && (mk == DX_MK_JFIF || mk == DX_MK_PNG || mk == DX_MK_GIF)) {
+    /* an image of its type (one that is not shown nothing: tshark's HTTP/2
+     * tries no heuristic dissector, nor the media one) */
+    dx_body_cols cols = {.len = 0};
+    if (dx_dissect_image(p, mk, layers, &shown, &cols))
+      snprintf(tail, tail_len, "%s", cols.info);
   } else if (shown.len > 0 && b->ctype[0] && info_names_media(b->ctype)) {
     snprintf(tail, tail_len, " (%s)", b->ctype);
     if (dx_json_media(b->ctype))

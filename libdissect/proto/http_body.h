@@ -23,7 +23,10 @@ enum {
   DX_MK_MESSAGE_HTTP, /* "message-http" */
   DX_MK_MULTIPART,    /* "mime_multipart" (multipart.c) */
   DX_MK_DNS,          /* "dns" (application/dns-message, DNS over HTTPS) */
-  DX_MK_PKIX_CERT     /* "pkix-cert" (application/pkix-cert: X.509, x509.c) */
+  DX_MK_PKIX_CERT,    /* "pkix-cert" (application/pkix-cert: X.509, x509.c) */
+  DX_MK_JFIF,         /* "image-jfif" (image/jpeg, image/jpg, image/jfif: jpeg.c) */
+  DX_MK_PNG,          /* "png" (image/png: png.c) */
+  DX_MK_GIF           /* "image-gif" (image/gif: gif.c) */
 };
 int dx_media_kind(const char *mt);
 
@@ -87,6 +90,25 @@ void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b);
 
 /* A text body as tshark's "data-text-lines" layer under parent (http.c). */
 void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *mt);
+/* Images, as tshark 4.0's image dissectors show them: JPEG (JFIF and
+ * Exif, jpeg.c: "image-jfif"), PNG (png.c) and GIF (gif.c). Each returns
+ * false and adds nothing when b is not its format (fewer than 20 bytes,
+ * not its signature), else adds its layer under parent and its note to
+ * cols' Info (" (JPEG JFIF image)", " (PNG)", " (GIF89a)"). Bytes that run
+ * out are tshark's exception (dx_exception_later): what came before stays.
+ * An image's items (markers, chunks, blocks, directory entries and values)
+ * stop at DX_IMAGE_MAX_ITEMS, with a note. */
+#define DX_IMAGE_MAX_ITEMS 20000u
+bool dx_dissect_jfif(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
+bool dx_dissect_png(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
+bool dx_dissect_gif(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
+/* The kind's dissector (DX_MK_JFIF, DX_MK_PNG or DX_MK_GIF) on b. */
+bool dx_dissect_image(dx_packet *p, int kind, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
+/* tshark 4.0's heuristic HTTP body dissectors that dissect knows (PNG,
+ * JPEG, GIF, by their signatures), as its HTTP tries them on a body no
+ * dissector of its media type took: true if one took b. */
+bool dx_image_heuristic(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
+
 /* A body that the text lines dissector hands to XML, as tshark 4.0's
  * dissect_text_lines() does: more than 38 bytes starting "<?xml" (any
  * case). Shown as XML then, without the media type in Info. */

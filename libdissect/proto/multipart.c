@@ -448,8 +448,10 @@ static int empty_body(mp_ctx *m, dx_node *part, const dx_tvb *body, const char *
     return PART_FATAL;
   }
   /* the layer stays in the tree, over no bytes (frame.c leaves it out of
-   * frame.protocols); the media dissector adds nothing to the tree */
-  if (kind != DX_MK_MEDIA && kind != DX_MK_DATA)
+   * frame.protocols); the media dissector adds nothing to the tree, nor
+   * does an image's, which does not take no bytes */
+  if (kind != DX_MK_MEDIA && kind != DX_MK_DATA && kind != DX_MK_JFIF && kind != DX_MK_PNG &&
+      kind != DX_MK_GIF)
     dx_media_body(m->p, part, body, ctype, cparams, m->depth + 1, cols);
   dx_body_cols_info(cols, " (%s)", ctype);
   return PART_NEXT;

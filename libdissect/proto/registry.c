@@ -67,6 +67,9 @@ extern const dx_protocol dx_proto_ftp_data;
 extern const dx_protocol dx_proto_ssh;
 extern const dx_protocol dx_proto_vnc;
 extern const dx_protocol dx_proto_stun;
+extern const dx_protocol dx_proto_jfif;
+extern const dx_protocol dx_proto_png;
+extern const dx_protocol dx_proto_gif;
 
 const dx_protocol *const dx_protocols[] = {
     &dx_proto_frame,     &dx_proto_expert,
@@ -103,5 +106,7 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_ftp,       &dx_proto_ftp_data,
     &dx_proto_ssh,       &dx_proto_vnc,
     &dx_proto_ssh,       &dx_proto_stun,
+    &dx_proto_jfif,      &dx_proto_png,
+    &dx_proto_gif,
 };
 const size_t dx_nprotocols = DX_ARRAY_LEN(dx_protocols);
