@@ -58,9 +58,14 @@ static int cmp(const sort_ctx *c, const conv_row *x, const conv_row *y) {
   int r = 0;
   switch (c->sort) {
   case SORT_PROTO: r = x->kind - y->kind; break;
-  case SORT_A: r = strcmp(a->addr_a, b->addr_a); break;
+  case SORT_A:
+  case SORT_B: {
+    char ba[INDEX_ADDR_BUF], bb[INDEX_ADDR_BUF];
+    int end = c->sort == SORT_B;
+    r = strcmp(index_addr(c->ix, a, end, ba), index_addr(c->ix, b, end, bb));
+    break;
+  }
   case SORT_PA: r = (int)a->port_a - (int)b->port_a; break;
-  case SORT_B: r = strcmp(a->addr_b, b->addr_b); break;
   case SORT_PB: r = (int)a->port_b - (int)b->port_b; break;
   case SORT_PKTS: r = a->packets < b->packets ? -1 : a->packets > b->packets; break;
   case SORT_BYTES: r = a->bytes < b->bytes ? -1 : a->bytes > b->bytes; break;
@@ -258,11 +263,11 @@ void conv_draw(app *a) {
     stream_info *s = index_stream(&a->ix, cv->rows[i].kind, cv->rows[i].id);
     if (!s)
       continue;
-    char cell[9][64];
+    char cell[9][64], ab[INDEX_ADDR_BUF];
     snprintf(cell[0], 64, "%s", cv->rows[i].kind == SK_TCP ? "TCP" : "UDP");
-    snprintf(cell[1], 64, "%s", s->addr_a);
+    snprintf(cell[1], 64, "%s", index_addr(&a->ix, s, 0, ab));
     snprintf(cell[2], 64, "%u", s->port_a);
-    snprintf(cell[3], 64, "%s", s->addr_b);
+    snprintf(cell[3], 64, "%s", index_addr(&a->ix, s, 1, ab));
     snprintf(cell[4], 64, "%u", s->port_b);
     snprintf(cell[5], 64, "%u", s->packets);
     snprintf(cell[6], 64, "%llu", (unsigned long long)s->bytes);

@@ -1,10 +1,12 @@
 /*
- * The packet index: one 48-byte pkt_entry per frame (file position, time,
+ * The packet index: one 40-byte pkt_entry per frame (file position, time,
  * length, colour class, stream id and the previous frame of the same
  * stream). The summary columns (source, destination, protocol, info) of
  * every frame are written once to a spill file (an anonymous tmpfile(), gone
  * when the program exits) and read back with pread() for the rows on screen,
- * so memory grows by 48 bytes per packet and the list scrolls instantly.
+ * so memory grows by 40 bytes per packet (and 40 per TCP or UDP stream,
+ * with its addresses when they are not IPv4, once each) and the list
+ * scrolls instantly.
  *
  * The scanner dissects the capture in order with its own session, a slice
  * of ~20 ms at a time from the main loop (no threads): the first screen
@@ -143,6 +145,105 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem) {
   return 0;
 }
 
+/* The offset of address text a in the index's pool, added if new (0,
+ * "", if memory runs out). */
+static uint32_t addr_intern(pindex *ix, const char *a) {
+  if (!a[0])
+    return 0;
+  size_t len = strlen(a) + 1;
+  if (ix->addr_count + 1 > ix->addr_hcap / 2) { /* half full at most */
+    size_t nc = ix->addr_hcap ? ix->addr_hcap * 2 : 1024;
+    uint32_t *nt = calloc(nc, sizeof *nt);
+    if (!nt)
+      return 0;
+    for (size_t k = 0; k < ix->addr_hcap; k++) {
+      uint32_t v = ix->addr_ht[k];
+      if (!v)
+        continue;
+      uint32_t h = 2166136261u;
+      for (const char *c = ix->addr + v - 1; *c; c++)
+        h = (h ^ (uint8_t)*c) * 16777619u;
+      size_t j = h & (nc - 1);
+      while (nt[j])
+        j = (j + 1) & (nc - 1);
+      nt[j] = v;
+    }
+    free(ix->addr_ht);
+    ix->addr_ht = nt;
+    ix->addr_hcap = nc;
+  }
+  uint32_t h = 2166136261u;
+  for (const char *c = a; *c; c++)
+    h = (h ^ (uint8_t)*c) * 16777619u;
+  size_t j = h & (ix->addr_hcap - 1);
+  for (; ix->addr_ht[j]; j = (j + 1) & (ix->addr_hcap - 1))
+    if (strcmp(ix->addr + ix->addr_ht[j] - 1, a) == 0)
+      return ix->addr_ht[j] - 1;
+  if (!ix->addr_len) /* offset 0: "" */
+    ix->addr_len = 1;
+  if (ix->addr_len + len > UINT32_MAX - 1 ||
+      grow((void **)&ix->addr, &ix->addr_cap, ix->addr_len + len, 1))
+    return 0;
+  ix->addr[0] = 0;
+  uint32_t off = (uint32_t)ix->addr_len;
+  memcpy(ix->addr + off, a, len);
+  ix->addr_len += len;
+  ix->addr_ht[j] = off + 1;
+  ix->addr_count++;
+  return off;
+}
+
+/* An IPv4 address in the text dx_node_value() gives (a.b.c.d, decimal,
+ * no leading zeros): *v its four bytes, the text index_addr() gives back. */
+static int ipv4_of(const char *a, uint32_t *v) {
+  uint32_t x = 0;
+  for (int k = 0; k < 4; k++) {
+    if (k && *a++ != '.')
+      return 0;
+    const char *d = a;
+    unsigned n = 0;
+    while (*a >= '0' && *a <= '9' && a - d < 4)
+      n = n * 10 + (unsigned)(*a++ - '0');
+    if (a == d || a - d > 3 || n > 255 || (*d == '0' && a - d > 1))
+      return 0;
+    x = x << 8 | n;
+  }
+  if (*a)
+    return 0;
+  *v = x;
+  return 1;
+}
+
+/* How a stream keeps address a: its IPv4 bytes (*v4 |= bit), else its
+ * place in the pool. */
+static uint32_t addr_ref(pindex *ix, const char *a, uint8_t *v4, uint8_t bit) {
+  uint32_t x;
+  if (ipv4_of(a, &x)) {
+    *v4 |= bit;
+    return x;
+  }
+  return addr_intern(ix, a);
+}
+
+const char *index_addr(const pindex *ix, const stream_info *s, int end, char buf[INDEX_ADDR_BUF]) {
+  uint32_t ref = end ? s->addr_b : s->addr_a;
+  if (!(s->v4 & (end ? 2 : 1)))
+    return ix->addr && ref < ix->addr_len ? ix->addr + ref : "";
+  char *o = buf;
+  for (int k = 3; k >= 0; k--) {
+    unsigned n = ref >> (8 * k) & 255;
+    if (n >= 100)
+      *o++ = (char)('0' + n / 100);
+    if (n >= 10)
+      *o++ = (char)('0' + n / 10 % 10);
+    *o++ = (char)('0' + n % 10);
+    if (k)
+      *o++ = '.';
+  }
+  *o = 0;
+  return buf;
+}
+
 stream_info *index_stream(pindex *ix, int kind, uint32_t id) {
   if (kind <= SK_NONE || kind > SK_UDP || id >= ix->nst[kind])
     return NULL;
@@ -167,14 +268,19 @@ typedef struct frame_rec {
   uint8_t has_ends; /* the ends below are set (the stream's first frame) */
   uint32_t stream, conn;
   uint16_t port_a, port_b;
-  char addr_a[48], addr_b[48];
   /* every stream number the frame shows, in tree order (a split scan's
    * merge numbers the streams as one session would, by these) */
   uint8_t nids;
   uint8_t id_kind[4];
   uint32_t ids[4];
-  uint16_t text_len; /* the summary strings (spill), after the record */
+  uint16_t text_len;           /* the summary strings (spill), after the record */
+  char addr_a[48], addr_b[48]; /* last: a split scan sends them only with has_ends */
 } frame_rec;
+
+/* The bytes of r a split scan's worker sends (the ends only when set). */
+static size_t rec_size(const frame_rec *r) {
+  return r->has_ends ? sizeof *r : offsetof(frame_rec, addr_a);
+}
 
 #define REC_TEXT 4 * 4001
 
@@ -268,8 +374,8 @@ static uint32_t note_stream(pindex *ix, size_t i, const frame_rec *r) {
   uint32_t prev = s->last;
   if (s->first == NO_PREV) {
     s->first = (uint32_t)i;
-    memcpy(s->addr_a, r->addr_a, sizeof s->addr_a);
-    memcpy(s->addr_b, r->addr_b, sizeof s->addr_b);
+    s->addr_a = addr_ref(ix, r->addr_a, &s->v4, 1);
+    s->addr_b = addr_ref(ix, r->addr_b, &s->v4, 2);
     s->port_a = r->port_a;
     s->port_b = r->port_b;
   }
@@ -285,12 +391,18 @@ static uint32_t note_stream(pindex *ix, size_t i, const frame_rec *r) {
 }
 
 #define SPILL_BUF (256u << 10)
+/* A frame's summary starts in the spill file where its group of
+ * SPILL_STEP frames starts (spill_at) plus the spill_len of the frames
+ * before it in the group: an offset every 64 frames rather than one a frame
+ * (8 bytes a frame less), and at most 63 lengths to add for a row drawn. */
+#define SPILL_STEP 64u
 
 /* Adds frame i (the next one) to the index. */
 static void index_add(pindex *ix, size_t i, const frame_rec *r, const char *text) {
   if (i != ix->n) /* already indexed (a filter pass), or memory ran out before */
     return;
-  if (grow((void **)&ix->pk, &ix->cap, i + 1, sizeof(pkt_entry)))
+  if (grow((void **)&ix->pk, &ix->cap, i + 1, sizeof(pkt_entry)) ||
+      grow((void **)&ix->spill_at, &ix->capspill, i / SPILL_STEP + 1, sizeof(uint64_t)))
     return;
   pkt_entry *e = &ix->pk[i];
   memset(e, 0, sizeof *e);
@@ -307,7 +419,8 @@ static void index_add(pindex *ix, size_t i, const frame_rec *r, const char *text
     if (e->stream > i) /* not recorded: treat as no stream */
       e->skind = SK_NONE;
   }
-  e->spill = ix->spill_end;
+  if (i % SPILL_STEP == 0)
+    ix->spill_at[i / SPILL_STEP] = ix->spill_end;
   if (ix->spill)
     fwrite(text, 1, r->text_len, ix->spill);
   e->spill_len = r->text_len;
@@ -444,10 +557,15 @@ static int scan_start(pindex *ix, char *err, size_t errlen) {
  * The secrets blocks of a pcapng file go with the first worker's records. A
  * filter set during the pass stops it; the filter's pass (one session)
  * indexes the rest. */
-#define TS_CHUNK (256u << 10) /* a chunk is sent when its records pass this */
-#define TS_FRAMES 4096u       /* or when its worker read this many frames since */
-#define TS_FIRST 128u         /* (this many in the first TS_FRAMES frames) */
-#define TS_QUEUE 8u           /* chunks waiting for the merge, per worker */
+/* A chunk is sent when its records pass TS_CHUNK. A worker has at most
+ * TS_QUEUE + 2 chunks alive (queued, its own, the one merged), each made
+ * with room for TS_CHUNK and a record: 128 KiB keeps the chunks of both
+ * workers under 3 MiB (256 KiB held 5.6 MiB of a 200,000-flow flood's
+ * peak, and the merge takes no longer with twice as many chunks). */
+#define TS_CHUNK (128u << 10)
+#define TS_FRAMES 4096u /* or when its worker read this many frames since */
+#define TS_FIRST 128u   /* (this many in the first TS_FRAMES frames) */
+#define TS_QUEUE 8u     /* chunks waiting for the merge, per worker */
 
 typedef struct ts_chunk {
   uint64_t upto; /* the worker handled frames 0..upto-1 (UINT64_MAX: all) */
@@ -614,7 +732,7 @@ static void *ts_main(void *arg) {
           r.ids[r.nids++] = (uint32_t)dx_node_uint(n);
         }
       dx_packet_free(p);
-      if (ts_put(w, 2 * i + 1, &r, sizeof r, text, r.text_len) != 0) {
+      if (ts_put(w, 2 * i + 1, &r, rec_size(&r), text, r.text_len) != 0) {
         fail = 2;
         break;
       }
@@ -789,7 +907,11 @@ static void ts_apply(pindex *ix, ts_worker *w, const ts_head *h, const uint8_t *
     return;
   }
   frame_rec r;
-  memcpy(&r, pl, sizeof r);
+  memcpy(&r, pl, offsetof(frame_rec, addr_a));
+  size_t rs = rec_size(&r);
+  memcpy(&r, pl, rs);
+  if (!r.has_ends)
+    r.addr_a[0] = r.addr_b[0] = 0;
   for (unsigned k = 0; k < r.nids; k++)
     ts_map(&w->gmap[r.id_kind[k]], &w->ngmap[r.id_kind[k]], r.ids[k], &t->gnext[r.id_kind[k]]);
   if (r.skind != SK_NONE)
@@ -799,7 +921,7 @@ static void ts_apply(pindex *ix, ts_worker *w, const ts_head *h, const uint8_t *
   if (i + 1 > ix->dsb_upto)
     ix->dsb_upto = (size_t)i + 1;
   ix->scan_next = (size_t)i + 1;
-  index_add(ix, (size_t)i, &r, (const char *)pl + sizeof r);
+  index_add(ix, (size_t)i, &r, (const char *)pl + rs);
 }
 
 /* Merges the workers' records for about budget_ms; 1 if more remain. */
@@ -1018,8 +1140,11 @@ void index_close(pindex *ix) {
     fclose(ix->spill);
   free(ix->spill_buf); /* after the stream that used it */
   free(ix->pk);
+  free(ix->spill_at);
   for (int k = 0; k < 3; k++)
     free(ix->st[k]);
+  free(ix->addr);
+  free(ix->addr_ht);
   free(ix->disp);
   free(ix->ftext);
   free(ix->path);
@@ -1125,7 +1250,10 @@ int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src,
     return -1;
   const pkt_entry *e = &ix->pk[i];
   size_t l = e->spill_len < len - 1 ? e->spill_len : len - 1;
-  ssize_t got = pread(fileno(ix->spill), buf, l, (off_t)e->spill);
+  uint64_t at = ix->spill_at[i / SPILL_STEP];
+  for (size_t j = i - i % SPILL_STEP; j < i; j++)
+    at += ix->pk[j].spill_len;
+  ssize_t got = pread(fileno(ix->spill), buf, l, (off_t)at);
   if (got < 0)
     got = 0;
   buf[got] = 0;

@@ -35,11 +35,11 @@
 
 enum { SK_NONE = 0, SK_TCP = 1, SK_UDP = 2 };
 
-/* One frame in the index: 48 bytes. Summary strings live in a spill file. */
+/* One frame in the index: 40 bytes. Summary strings live in a spill file
+ * (where: pindex.spill_at, spill_len). */
 typedef struct pkt_entry {
   int64_t foff;   /* file position of the record */
   int64_t ts_sec; /* capture time */
-  uint64_t spill; /* offset of the summary in the spill file */
   uint32_t ts_nsec;
   uint32_t wirelen;
   uint32_t stream; /* tcp.stream / udp.stream */
@@ -49,15 +49,20 @@ typedef struct pkt_entry {
   uint8_t skind;  /* SK_* */
 } pkt_entry;
 
-/* One TCP or UDP stream (conversation). */
+/* One TCP or UDP stream (conversation): 40 bytes, as a flood of
+ * connections makes one a connection. The ends' addresses (index_addr()
+ * reads them) are an IPv4 address's four bytes, else the text's place in
+ * the index's address pool, which keeps each text once: a flood's streams
+ * share the server's, and most captures' streams their hosts'. */
 typedef struct stream_info {
   uint32_t first, last; /* frame indices */
   uint32_t packets;
+  uint32_t conn; /* UDP: the QUIC connection it carries (quic.connection.number) */
   uint64_t bytes;
+  uint32_t addr_a, addr_b; /* the ends' addresses (index_addr()) */
   uint16_t port_a, port_b;
-  char addr_a[48], addr_b[48];
-  uint32_t conn;    /* UDP: the QUIC connection it carries (quic.connection.number) */
   uint8_t has_conn; /* conn is set */
+  uint8_t v4;       /* 1: addr_a is an IPv4 address, 2: addr_b (else pool places) */
 } stream_info;
 
 typedef struct pindex {
@@ -74,9 +79,20 @@ typedef struct pindex {
   double rel_min, rel_max; /* time since the first frame: range (column width) */
   stream_info *st[3];
   size_t nst[3], capst[3];
+  /* the address pool: the texts of the streams' end addresses that are not
+   * IPv4 (IPv6, mostly), each once, NUL-terminated (offset 0: ""), found
+   * again through a hash table of offsets + 1 */
+  char *addr;
+  size_t addr_len, addr_cap;
+  uint32_t *addr_ht;
+  size_t addr_hcap, addr_count;
   FILE *spill;
   char *spill_buf; /* spill's stdio buffer */
   uint64_t spill_end;
+  /* where the summaries of frames 0, SPILL_STEP, 2 SPILL_STEP... start in
+   * the spill file (the others follow by their spill_len) */
+  uint64_t *spill_at;
+  size_t capspill;
 
   /* scanner: dissects the file in order, a slice at a time */
   dx_session *ss;
@@ -137,6 +153,10 @@ double index_reltime(const pindex *ix, size_t i);
 /* Reads frame i again. The frame is valid until the next read. */
 int index_read(pindex *ix, size_t i, dx_frame *f);
 stream_info *index_stream(pindex *ix, int kind, uint32_t id);
+/* The text of an end's address of stream s (end 0 addr_a, 1 addr_b), in
+ * buf or in the index's pool (valid until the index adds a frame). */
+#define INDEX_ADDR_BUF 16
+const char *index_addr(const pindex *ix, const stream_info *s, int end, char buf[INDEX_ADDR_BUF]);
 
 /* A re-dissection context: a fresh session that replayed a stream. */
 typedef struct replay {
