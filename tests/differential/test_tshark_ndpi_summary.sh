@@ -23,7 +23,7 @@ EQUAL=(
   443-chrome.pcap 443-curl.pcap 443-firefox.pcap 443-git.pcap 443-safari.pcap 4in4tunnel.pcap
   4in6tunnel.pcap 6in4tunnel.pcap 6in6tunnel.pcap EAQ.pcap NTPv2.pcap NTPv3.pcap NTPv4.pcap
   avast_securedns.pcapng dnscrypt-v1-and-resolver-pings.pcap dnscrypt_skype_false_positive.pcapng
-  Oscar.pcap WebattackRCE.pcap WebattackSQLinj.pcap aimini-http.pcap among_us.pcap anydesk-2.pcap
+  Oscar.pcap WebattackRCE.pcap WebattackSQLinj.pcap WebattackXSS.pcap aimini-http.pcap among_us.pcap anydesk-2.pcap
   bad-dns-traffic.pcap badpackets.pcap bittorrent_ip.pcap check_mk_new.pcap chrome.pcap dhcp-fuzz.pcapng
   dlt_ppp.pcap dns-invalid-chars.pcap doq_adguard.pcapng dns_ambiguous_names.pcap dns_doh.pcap dns_dot.pcap
   dns_exfiltration.pcap dns_fragmented.pcap dns_invert_query.pcapng dns_long_domainname.pcap
@@ -36,7 +36,7 @@ EQUAL=(
   imap-starttls.pcap imap.pcap imaps.pcap ip_fragmented_garbage.pcap ipv6_in_gtp.pcap irc.pcap
   ja3_lots_of_cipher_suites.pcap ja3_lots_of_cipher_suites_2_anon.pcap kerberos_fuzz.pcapng
   long_tls_certificate.pcap malformed_icmp.pcap malware.pcap monero.pcap mpeg.pcap nats.pcap
-  nest_log_sink.pcap netbios_wildcard_dns_query.pcap netflowv9.pcap nintendo.pcap no_sni.pcap
+  nest_log_sink.pcap netflix.pcap netbios_wildcard_dns_query.pcap netflowv9.pcap nintendo.pcap no_sni.pcap
   ocs.pcap openvpn.pcap os_detected.pcapng pinterest.pcap pop3.pcap quic-23.pcap quic-24.pcap
   quic-27.pcap quic-28.pcap quic-29.pcap quic-fuzz-overflow.pcapng quic-mvfst-22.pcap
   quic-mvfst-22_decryption_error.pcap quic-mvfst-27.pcapng quic-mvfst-exp.pcap quic-v2-00.pcapng
