@@ -102,6 +102,7 @@ static uint32_t group_of(const dx_field *f) {
       {"quic.ft.unknown", G_UNDECODED},
       {"wg.keepalive", G_SEQUENCE},
       {"tls.malformed.vector_length", G_MALFORMED},
+      {"tls.heartbeat_message.payload_length.invalid", G_MALFORMED},
       {"tls.malformed.buffer_too_small", G_MALFORMED},
       {"wg.bad_packet_length", G_MALFORMED},
       {"ip.ttl.", G_SEQUENCE},

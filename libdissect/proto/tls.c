@@ -385,6 +385,7 @@ typedef struct ctx {
   /* DTLS (RFC 6347 4.2): the messages have DTLS's 12-byte header, the
    * ClientHello a cookie; dtls.c writes the columns */
   bool dtls;
+  bool stop; /* an exception ended the TLS layer of this frame (tshark's) */
 } ctx;
 
 extern const dx_protocol dx_proto_tls;
@@ -2714,6 +2715,52 @@ static const char *app_proto_name(const ctx *x) {
   return NULL;
 }
 
+/* A heartbeat record (RFC 6520) as tshark 4.0 reads it: a type it knows
+ * (request, response) or a record it decrypted is a message in the clear
+ * (type, payload length, payload, padding and HMAC), whatever came before;
+ * any other type is an encrypted one. A payload length the record cannot
+ * hold with 16 bytes of padding is noted and the rest of the record taken
+ * as payload (the Heartbleed request's form). Fewer than 3 bytes: tshark's
+ * exception, and the TLS layer ends there (x->stop). */
+static void heartbeat(ctx *x, dx_node *rec, const dx_tvb *rt, uint16_t len, const char *vs) {
+  dx_packet *p = x->p;
+  dx_node *hb = len ? dx_add_none(p, rec, XF(F_HEARTBEAT), rt, 0, rt->len) : NULL;
+  uint8_t type = 0;
+  uint16_t plen = 0;
+  if (!dx_get_u8(rt, 0, &type) || !dx_get_u16(rt, 1, &plen)) {
+    dx_exception_malformed(p, x->dtls ? "DTLS" : "TLS", rt);
+    x->stop = true;
+    return;
+  }
+  const char *tn = dx_val_name(dx_tls_heartbeat_type_vals, type);
+  if (!tn && !x->decrypted) {
+    dx_node_set_text(p, rec, "%s Record Layer: Encrypted Heartbeat", vs);
+    dx_node_set_text(p, hb, "Encrypted Heartbeat Message");
+    info_add(x, "Encrypted Heartbeat");
+    return;
+  }
+  dx_node_set_text(p, rec, "%s Record Layer: Heartbeat %s", vs, tn ? tn : "Unknown");
+  info_add(x, "Heartbeat %s", tn ? tn : "Unknown");
+  dx_add_item(p, hb, XF(F_HB_TYPE), rt, 0, 1);
+  dx_node *pl = dx_add_uint(p, hb, XF(F_HB_PLEN), rt, 1, 2, plen);
+  uint32_t payload = plen, padding = 0;
+  if (len < 19 || plen > len - 19u) {
+    payload = len - 3u;
+    dx_node_set_text(p, pl, "Payload Length: %u (invalid, using %u to decode payload)", plen,
+                     payload);
+    dx_expert(p, pl, XF(F_HB_PLEN_INVALID), DX_SEV_ERROR, "Invalid heartbeat payload length (%u)",
+              plen);
+  } else {
+    padding = len - 3u - plen;
+  }
+  dx_node *n = dx_add_bytes(p, hb, XF(F_HB_PAYLOAD), rt, 3, payload);
+  dx_node_set_text(p, n, "Payload (%u byte%s)", payload, payload == 1 ? "" : "s");
+  if (padding) {
+    n = dx_add_bytes(p, hb, XF(F_HB_PADDING), rt, 3 + payload, padding);
+    dx_node_set_text(p, n, "Padding and HMAC (%u byte%s)", padding, padding == 1 ? "" : "s");
+  }
+}
+
 static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t ct, uint16_t ver,
                    uint16_t len) {
   dx_packet *p = x->p;
@@ -2868,11 +2915,7 @@ static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t 
       info_add(x, "%s", segment ? "[TLS segment of a reassembled PDU]" : "Application Data");
     break;
   }
-  case 24:
-    dx_add_none(p, rec, XF(F_HEARTBEAT), &rt, 0, rt.len);
-    dx_node_set_text(p, rec, "%s Record Layer: %sHeartbeat", vs, enc ? "Encrypted " : "");
-    info_add(x, "%sHeartbeat", enc ? "Encrypted " : "");
-    break;
+  case 24: heartbeat(x, rec, &rt, len, vs); break;
   default:
     if (x->decrypted) {
       dx_node *u = dx_add_bytes(p, rec, XF(F_APPDATA), &rt, 0, rt.len);
@@ -3268,8 +3311,10 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       dx_add_item(p, r, FL(F_CT), t, off, 1);
       dx_add_item(p, r, FL(F_RVER), t, off + 1, 2);
       dx_add_item(p, r, FL(F_RLEN), t, off + 3, 2);
-      dx_mark_malformed(p, r, "an empty record ends the data");
-      last_ver = ver;
+      /* (the Protocol column stays what the records before set, or "SSL":
+       * tshark names it by a record's version after reading the record) */
+      dx_tvb rh = dx_tvb_sub(t, off, 5);
+      dx_exception_malformed(p, "TLS", &rh);
       off = t->len;
       break;
     }
@@ -3282,8 +3327,10 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     record(&x, t, off, tls, ct, ver, len);
     last_ver = ver;
     off += 5u + len;
-    if (off > t->len)
+    if (off > t->len || x.stop)
       off = t->len;
+    if (x.stop)
+      break;
   }
   /* Asking for more before taking a byte: the byte-stream layer puts the
    * Info column back as it was before this call, so the next call of this
@@ -3297,7 +3344,7 @@ static uint32_t dissect_tls(dx_packet *p, const dx_tvb *t, dx_node *parent) {
      * without reassembly ends it where the bytes do. */
     bool more = off < t->len && p->desegment_len;
     dx_node_set_len(tls, (more ? t->len : off) - (tls->offset - t->base));
-    uint16_t v = c->version && !c->hrr ? c->version : last_ver;
+    uint16_t v = c->version && !c->hrr ? c->version : c->rec_version ? c->rec_version : last_ver;
     if (c->hrr && c->version)
       v = c->version;
     if ((x.early_data || x.early_rec) && !c->version)

@@ -779,6 +779,8 @@ const dx_vals dx_tls_hs_vals[] = {{0, "Hello Request"},
                                   {67, "Encrypted Extensions"},
                                   {0, NULL}};
 
+const dx_vals dx_tls_heartbeat_type_vals[] = {{1, "Request"}, {2, "Response"}, {0, NULL}};
+
 const dx_vals dx_tls_alert_vals[] = {{0, "Close Notify"},
                                      {1, "End of Early Data"},
                                      {10, "Unexpected Message"},

@@ -13,5 +13,6 @@ extern const dx_vals dx_tls_version_vals[];
 extern const dx_vals dx_tls_sigalg_vals[];
 extern const dx_vals dx_tls_hs_vals[];
 extern const dx_vals dx_tls_alert_vals[];
+extern const dx_vals dx_tls_heartbeat_type_vals[];
 
 #endif
