@@ -6,8 +6,9 @@
  * the background colour, GIF89a's pixel aspect ratio when not 0), the
  * global colour map, and the blocks: extensions ('!', their label and
  * data sub-blocks), images (',', their descriptor, local settings and
- * colour map, LZW code size and data sub-blocks), and any other byte as
- * the trailer, which ends the image. The colour resolution in the
+ * colour map, LZW code size and data sub-blocks), the trailer (';'), which
+ * ends the image, and any other byte as an unknown block type (a warning,
+ * then the next byte). The colour resolution in the
  * settings' labels is worked out as tshark 4.0 does (from bits 0x60, so
  * "(7 bits per color)" for a field value of 7), to read the same.
  * Bytes that run out are tshark's exception (dx_exception_later): what
@@ -46,6 +47,7 @@ enum {
   F_CODE_SIZE,
   F_END,
   F_DATA_BLOCK,
+  F_UNKNOWN,
 };
 
 static const dx_vals tf_vals[] = {{0, "False"}, {1, "True"}, {0, NULL}};
@@ -98,6 +100,8 @@ static const dx_field gif_fields[] = {
         DX_F("image-gif.image.code_size", "LZW minimum code size", DX_FT_UINT8, DX_BASE_DEC),
     [F_END] = NONE("image-gif.end", "Trailer (End of the GIF stream)"),
     [F_DATA_BLOCK] = DX_F("image-gif.data_block", "Data block", DX_FT_BYTES, DX_BASE_NONE),
+    /* (tshark 4.0 names its expert note so, without "image-") */
+    [F_UNKNOWN] = NONE("gif.data_block_type.unknown", "Unknown GIF data block type"),
 };
 
 #define FL(i) (&gif_fields[i])
@@ -253,9 +257,20 @@ bool dx_dissect_gif(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols
         break;
       off++;
       data_blocks(&c, blk, &off);
-    } else { /* the trailer (any other byte) ends the image */
+    } else if (peek == 0x3b) { /* the trailer ends the image */
       dx_add_none(p, g, FL(F_END), b, off, 1);
       break;
+    } else { /* any other byte: noted, and the next one read */
+      if (++c.items > DX_IMAGE_MAX_ITEMS) {
+        dx_expert(p, g, dx_field_limit(), DX_SEV_NOTE,
+                  "[More than %u items in the image: the rest is not dissected]",
+                  DX_IMAGE_MAX_ITEMS);
+        break;
+      }
+      dx_node *u = dx_add_none(p, g, FL(F_UNKNOWN), b, off, 1);
+      dx_expert(p, u, dx_field_expert(), DX_SEV_WARN, "Unknown GIF data block type");
+      off++;
+      continue;
     }
     if (c.stop)
       break;

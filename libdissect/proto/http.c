@@ -1369,8 +1369,8 @@ static void media_layer(dx_packet *p, dx_node *parent, const dx_tvb *b, const ch
   dx_node *md = dx_add_proto(p, parent, FL(F_MEDIA), b, 0, b->len);
   if (wanted) {
     dx_node *mtn = dx_add_bytes(p, md, FL(F_MEDIA_TYPE), b, 0, b->len);
-    dx_node_set_text(p, mtn, "Media type: %s%s%s (%u bytes)", mt && mt[0] ? mt : "unknown",
-                     params ? "; " : "", params ? params : "", b->len);
+    dx_node_set_text(p, mtn, "Media type: %s%s%s (%u byte%s)", mt && mt[0] ? mt : "unknown",
+                     params ? "; " : "", params ? params : "", b->len, b->len == 1 ? "" : "s");
   }
 }
 

@@ -102,6 +102,11 @@ void dx_http_text_lines(dx_packet *p, dx_node *parent, const dx_tvb *b, const ch
 bool dx_dissect_jfif(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
 bool dx_dissect_png(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
 bool dx_dissect_gif(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
+/* Whether tshark 4.0 notes "Trailing stray characters" on an ASCII string
+ * item of the len bytes at s: a byte other than NUL after the string's
+ * first NUL, within len bytes counted in the string as converted (each
+ * byte of 0x80 or more three bytes of U+FFFD) (jpeg.c). */
+bool dx_ascii_stray(const uint8_t *s, uint32_t len);
 /* The kind's dissector (DX_MK_JFIF, DX_MK_PNG or DX_MK_GIF) on b. */
 bool dx_dissect_image(dx_packet *p, int kind, dx_node *parent, const dx_tvb *b, dx_body_cols *cols);
 /* tshark 4.0's heuristic HTTP body dissectors that dissect knows (PNG,

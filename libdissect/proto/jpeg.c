@@ -524,11 +524,18 @@ static bool need(jctx *c, const view *v, uint64_t off, uint64_t n) {
 }
 
 /* tshark's length -1 ("to the end") from off: the bytes the view holds
- * after it (an offset past them is an exception). */
+ * after it, of which there must be one (an offset past them, or at their
+ * end, is an exception: ContainedBoundsError while the view declares more,
+ * as tvb_ensure_captured_length_remaining() throws). */
 static bool rest(jctx *c, const view *v, uint64_t off, uint32_t *n) {
-  if (!need(c, v, off, 0))
+  if (c->stop)
     return false;
-  *n = (uint32_t)(view_have(c, v) - off);
+  uint64_t have = view_have(c, v);
+  if (off >= have) {
+    raise_exception(c, off > have ? off <= v->rep : off < v->rep);
+    return false;
+  }
+  *n = (uint32_t)(have - off);
   return true;
 }
 
@@ -551,7 +558,42 @@ static dx_node *item(jctx *c, dx_node *parent, int f, const view *v, uint64_t of
             : dx_add_item(c->p, parent, FL(f), c->t, at, n);
 }
 
-/* An item without a value over n bytes at off. */
+bool dx_ascii_stray(const uint8_t *s, uint32_t len) {
+  const uint8_t *z = memchr(s, 0, len);
+  if (!z)
+    return false;
+  uint64_t at = 0; /* where each byte lands in the converted string */
+  for (const uint8_t *q = s; q < z; q++)
+    at += *q < 0x80 ? 1 : 3;
+  for (const uint8_t *q = z; q < s + len && at < len; q++, at++)
+    if (*q) /* (a NUL converts to a NUL, any other byte to others) */
+      return true;
+  return false;
+}
+
+/* An ASCII string item's "Trailing stray characters" (dx_ascii_stray). */
+static void stray(jctx *c, dx_node *n, const view *v, uint64_t off, uint32_t len) {
+  if (n && dx_ascii_stray(c->t->data + v->base + off, len))
+    dx_expert(c->p, n, dx_field_stray(), DX_SEV_WARN, "Trailing stray characters");
+}
+
+/* An item without a value (FT_NONE) as tshark adds one: cut to the bytes
+ * the view holds, an exception only when off is past them. */
+static dx_node *none_item(jctx *c, dx_node *parent, int f, const view *v, uint64_t off,
+                          uint32_t n) {
+  if (c->stop)
+    return NULL;
+  uint64_t have = view_have(c, v);
+  if (off > have) {
+    raise_exception(c, off <= v->rep);
+    return NULL;
+  }
+  uint64_t k = have - off < n ? have - off : n;
+  return dx_add_none(c->p, parent, FL(f), c->t, (uint32_t)(v->base + off), (uint32_t)k);
+}
+
+/* A text-only item (tshark's subtrees without a field) over n bytes at
+ * off: all of them there, or an exception. */
 static dx_node *none(jctx *c, dx_node *parent, int f, const view *v, uint64_t off, uint32_t n) {
   if (!need(c, v, off, n))
     return NULL;
@@ -655,8 +697,9 @@ static void sos_segment(jctx *c, const view *seg, uint16_t marker, const char *n
 
 static void com_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker, const char *name) {
   dx_node *n = segment_head(c, F_COMH, seg, marker, name, "Comment header");
-  if (n)
-    item(c, n, F_COMMENT, seg, 4, (uint32_t)len - 2, false);
+  dx_node *cm = n ? item(c, n, F_COMMENT, seg, 4, (uint32_t)len - 2, false) : NULL;
+  if (cm)
+    stray(c, cm, seg, 4, (uint32_t)len - 2);
 }
 
 static void app0_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker,
@@ -744,21 +787,28 @@ static void ifd_values(jctx *c, dx_node *tree, dx_node *ifd, const view *tv, boo
       raise_exception(c, false);
       return;
     }
-    if (count_item(c))
-      item(c, parent, fv, tv, at, n, le);
+    dx_node *v = count_item(c) ? item(c, parent, fv, tv, at, n, le) : NULL;
+    if (v && fv == F_VAL_ASCII)
+      stray(c, v, tv, at, n);
     return;
   }
   if (size == 0)
     return;
   for (uint32_t i = 0; i < count && count_item(c); i++, at += size) {
-    dx_node *v = item(c, parent, fv, tv, at, fv == F_VAL_RAT || fv == F_VAL_SRAT ? 8 : size, le);
+    dx_node *v;
+    if (fv == F_VAL_RAT || fv == F_VAL_SRAT) {
+      v = none_item(c, parent, fv, tv, at, 8);
+    } else {
+      v = item(c, parent, fv, tv, at, size, le);
+    }
     if (!v)
       return;
     if (fv == F_VAL_RAT || fv == F_VAL_SRAT) {
       bool s = fv == F_VAL_SRAT;
+      if (!item(c, v, s ? F_SRAT_NUM : F_RAT_NUM, tv, at, 4, le) ||
+          !item(c, v, s ? F_SRAT_DEN : F_RAT_DEN, tv, at + 4, 4, le))
+        return;
       uint32_t num = rd(c, tv, at, 4, le), den = rd(c, tv, at + 4, 4, le);
-      item(c, v, s ? F_SRAT_NUM : F_RAT_NUM, tv, at, 4, le);
-      item(c, v, s ? F_SRAT_DEN : F_RAT_DEN, tv, at + 4, 4, le);
       if (s)
         dx_node_set_text(c->p, v, "Value: %d/%d", (int32_t)num, (int32_t)den);
       else
@@ -880,7 +930,8 @@ static void app1_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker
     tiff(c, n, &tv);
   } else {
     remain(c, n, seg, 4 + (uint64_t)size, (uint32_t)len - 2 - size);
-    dx_node_append_text(c->p, idn, " (Unknown identifier)");
+    if (!c->stop)
+      dx_node_append_text(c->p, idn, " (Unknown identifier)");
   }
 }
 
@@ -897,7 +948,8 @@ static void app2_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker
     dx_add_none(c->p, c->layer, FL(F_FLASHPIX), c->t, seg->base, (uint32_t)view_have(c, seg));
   } else {
     remain(c, n, seg, 4 + (uint64_t)size, (uint32_t)len - 2 - size);
-    dx_node_append_text(c->p, idn, " (Unknown identifier)");
+    if (!c->stop)
+      dx_node_append_text(c->p, idn, " (Unknown identifier)");
   }
 }
 

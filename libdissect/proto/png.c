@@ -250,6 +250,7 @@ static void text_chunk(pctx *c, dx_node *ch, uint32_t off, uint32_t n) {
         u[k++] = (char)(0x80 | (s[i] & 0x3f));
       }
     }
+    /* (Latin-1: tshark looks for no trailing stray characters) */
     dx_add_string(c->p, ch, FL(part ? F_STRING : F_KEYWORD), c->t, off + a, e - a, u, k);
   }
 }
@@ -329,7 +330,9 @@ bool dx_dissect_png(dx_packet *p, dx_node *parent, const dx_tvb *b, dx_body_cols
     dx_node *ch = dx_add_none(p, png, FL(F_CHUNK), b, off, 12 + n);
     dx_node_set_text(p, ch, "%s (%s)", dx_val_name_def(chunk_vals, type, "unknown"), ts);
     dx_add_item(p, ch, FL(F_LEN), b, off, 4);
-    dx_add_item(p, ch, FL(F_TYPE), b, off + 4, 4);
+    dx_node *ty = dx_add_item(p, ch, FL(F_TYPE), b, off + 4, 4);
+    if (dx_ascii_stray(s + 4, 4))
+      dx_expert(p, ty, dx_field_stray(), DX_SEV_WARN, "Trailing stray characters");
     dx_add_item(p, ch, FL(F_ANC), b, off + 4, 4);
     dx_add_item(p, ch, FL(F_PRIV), b, off + 4, 4);
     dx_add_item(p, ch, FL(F_STC), b, off + 4, 4);
