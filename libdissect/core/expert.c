@@ -100,6 +100,8 @@ static uint32_t group_of(const dx_field *f) {
       {"xml.closing_unopened", G_MALFORMED},
       {"_ws.string.", G_UNDECODED},
       {"quic.ft.unknown", G_UNDECODED},
+      {"ber.error.oid_not_implemented", G_UNDECODED},
+      {"ocsp.ber_error", G_MALFORMED},
       {"wg.keepalive", G_SEQUENCE},
       {"tls.malformed.vector_length", G_MALFORMED},
       {"tls.heartbeat_message.payload_length.invalid", G_MALFORMED},

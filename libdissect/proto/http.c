@@ -28,6 +28,7 @@
 
 #include "http2.h"
 #include "http_body.h"
+#include "ocsp.h"
 
 /* Caps. */
 #define HTTP_MAX_LINE 8192u          /* one header line */
@@ -1142,6 +1143,10 @@ int dx_media_kind(const char *mt) {
       return DX_MK_MULTIPART;
   if (strcmp(mt, "application/dns-message") == 0)
     return DX_MK_DNS;
+  if (strcmp(mt, "application/ocsp-request") == 0)
+    return DX_MK_OCSP_REQ;
+  if (strcmp(mt, "application/ocsp-response") == 0)
+    return DX_MK_OCSP_RESP;
   if (strcmp(mt, "application/pkix-cert") == 0)
     return DX_MK_PKIX_CERT;
   if (strcmp(mt, "image/jpeg") == 0 || strcmp(mt, "image/jpg") == 0 ||
@@ -1415,6 +1420,17 @@ void dx_media_body(dx_packet *p, dx_node *parent, const dx_tvb *b, const char *m
     break;
   case DX_MK_MULTIPART: dx_dissect_multipart(p, parent, b, mt, params, depth, cols); break;
   case DX_MK_DNS: dns_body(p, parent, b, depth, cols, cols->fence); break;
+  case DX_MK_OCSP_REQ:
+  case DX_MK_OCSP_RESP: /* (tshark's OCSP sets both columns: "OCSP", "Request") */
+    dx_ocsp_body(p, parent, b, kind == DX_MK_OCSP_REQ);
+    if (cols && depth == 0) {
+      cols->replace = true;
+      cols->len = 0;
+      cols->info[0] = 0;
+      dx_body_cols_info(cols, "%s", kind == DX_MK_OCSP_REQ ? "Request" : "Response");
+      cols->proto_set = "OCSP";
+    }
+    break;
   case DX_MK_PKIX_CERT:
     dx_dissect_pkix_cert(p, parent, b);
     dx_body_cols_info(cols, " (%s)", mt);
@@ -1818,6 +1834,10 @@ static void info_message(dx_packet *p, const dx_tvb *t, const http_msg *m,
       dx_col_info_append(p, "%s %s", line, cols->info);
   }
   /* The Protocol column: HTTP (or DoH) and what the body's layers append */
+  if (cols->proto_set) {
+    dx_col_set_proto(p, cols->proto_set);
+    return;
+  }
   const char *base = cols->doh ? info_proto_doh : m->ssdp ? info_proto_ssdp : info_proto;
   if (!cols->plen)
     dx_col_set_proto(p, base);

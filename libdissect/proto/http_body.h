@@ -23,6 +23,8 @@ enum {
   DX_MK_MESSAGE_HTTP, /* "message-http" */
   DX_MK_MULTIPART,    /* "mime_multipart" (multipart.c) */
   DX_MK_DNS,          /* "dns" (application/dns-message, DNS over HTTPS) */
+  DX_MK_OCSP_REQ,     /* "ocsp" (application/ocsp-request: ocsp.c) */
+  DX_MK_OCSP_RESP,    /* "ocsp" (application/ocsp-response) */
   DX_MK_PKIX_CERT,    /* "pkix-cert" (application/pkix-cert: X.509, x509.c) */
   DX_MK_JFIF,         /* "image-jfif" (image/jpeg, image/jpg, image/jfif: jpeg.c) */
   DX_MK_PNG,          /* "png" (image/png: png.c) */
@@ -38,10 +40,11 @@ typedef struct dx_body_cols {
   size_t len;
   char proto[40]; /* appended to the Protocol column ("/JSON", "/XML") */
   size_t plen;
-  bool doh;     /* a DNS message set the Protocol column to "DoH" (then proto) */
-  bool replace; /* a DNS message cleared the message's own Info: info replaces it */
-  size_t fence; /* a multipart's start in info: what a DNS part keeps */
-  bool abort;   /* a part was malformed past reading (tshark's exception): stop */
+  bool doh;              /* a DNS message set the Protocol column to "DoH" (then proto) */
+  bool replace;          /* a DNS message cleared the message's own Info: info replaces it */
+  size_t fence;          /* a multipart's start in info: what a DNS part keeps */
+  bool abort;            /* a part was malformed past reading (tshark's exception): stop */
+  const char *proto_set; /* a body's layer set the whole Protocol column ("OCSP") */
 } dx_body_cols;
 
 /* The body b of media type mt (lower case, without parameters; params: the

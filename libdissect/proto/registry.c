@@ -32,6 +32,7 @@ extern const dx_protocol dx_proto_tls;
 extern const dx_protocol dx_proto_dtls;
 extern const dx_protocol dx_proto_x509;
 extern const dx_protocol dx_proto_pkix_cert;
+extern const dx_protocol dx_proto_ocsp;
 extern const dx_protocol dx_proto_http;
 extern const dx_protocol dx_proto_ssdp;
 extern const dx_protocol dx_proto_dhcp;
@@ -105,7 +106,7 @@ const dx_protocol *const dx_protocols[] = {
     &dx_proto_dtls,      &dx_proto_capwap_control,
     &dx_proto_ftp,       &dx_proto_ftp_data,
     &dx_proto_ssh,       &dx_proto_vnc,
-    &dx_proto_ssh,       &dx_proto_stun,
+    &dx_proto_ocsp,      &dx_proto_stun,
     &dx_proto_jfif,      &dx_proto_png,
     &dx_proto_gif,
 };

@@ -17,6 +17,7 @@
 #include "../core/dx.h"
 #include "../core/keylog.h"
 #include "../core/stream.h"
+#include "ocsp.h"
 #include "quic.h"
 #include "tls_ciphers.h"
 #include "tls_decrypt.h"
@@ -552,6 +553,7 @@ enum {
   HS_CV = 15,
   HS_CKE = 16,
   HS_FINISHED = 20,
+  HS_CERT_STATUS = 22,
   HS_HELLO_VERIFY = 3,
   HS_KEY_UPDATE = 24
 };
@@ -1063,6 +1065,8 @@ static void ext_quic_tp(ctx *x, cur *e, dx_node *en, int hs) {
   }
 }
 
+static void certificate_status(ctx *x, cur *m, dx_node *hs);
+
 static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
   if (cur_left(m) == 0)
     return; /* no extensions (allowed before TLS 1.3) */
@@ -1102,7 +1106,12 @@ static void extensions(ctx *x, cur *m, dx_node *parent, int hs, bool hrr) {
     case 0: ext_server_name(x, &e, en, hs); break;
     case 14: ext_use_srtp(&e, en); break;
     case 1: cur_uint(&e, en, F_MFL, 1, NULL); break;
-    case 5: ext_status_request(&e, en); break;
+    case 5: /* (in a TLS 1.3 CertificateEntry: the stapled response) */
+      if (hs == HS_CERT)
+        certificate_status(x, &e, en);
+      else
+        ext_status_request(&e, en);
+      break;
     case 10: ext_groups(&e, en); break;
     case 11: ext_ec_point_formats(&e, en); break;
     case 13:
@@ -1777,6 +1786,45 @@ static void client_key_exchange(ctx *x, cur *m, dx_node *hs) {
 
 extern const dx_protocol dx_proto_x509;
 
+/* One OCSPResponse<1..2^24-1> (RFC 6066 8): its length and the response
+ * (ocsp.c). False when the vector does not fit or the response ran out
+ * (tshark's exception: nothing more is read). */
+static bool ocsp_response(ctx *x, cur *m, dx_node *parent) {
+  cur r;
+  if (!cur_vec(m, parent, F_OCSP_LEN, 3, &r, NULL))
+    return false;
+  bool stop = false;
+  dx_ocsp_stapled(x->p, parent, r.t, r.off, cur_left(&r), &stop);
+  if (stop) { /* (the exception ends the TLS layer of the frame too) */
+    m->off = m->end;
+    x->stop = true;
+  }
+  return !stop;
+}
+
+/* CertificateStatus (RFC 6066 8; the ocsp_multi list, RFC 6961 2.2), and
+ * TLS 1.3's status_request extension of a CertificateEntry (RFC 8446
+ * 4.4.2.1), which holds the same. */
+static void certificate_status(ctx *x, cur *m, dx_node *hs) {
+  uint32_t type = 0;
+  if (!cur_uint(m, hs, F_SR_TYPE, 1, &type))
+    return;
+  if (type == 1) {
+    ocsp_response(x, m, hs);
+  } else if (type == 2) {
+    cur l;
+    if (!cur_vec(m, hs, F_OCSP_LIST_LEN, 3, &l, NULL))
+      return;
+    for (unsigned i = 0; cur_left(&l) && !l.fail && i < 64; i++)
+      if (!ocsp_response(x, &l, hs)) {
+        m->off = m->end;
+        break;
+      }
+  } else {
+    m->off = m->end; /* (another type: not decoded, as tshark) */
+  }
+}
+
 static void certificate(ctx *x, cur *m, dx_node *hs) {
   bool v13 = x->c->tls13;
   if (v13) {
@@ -1810,9 +1858,13 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
       dx_proto_x509.dissect(x->p, &ct, cn);
     if (v13) {
       all.owner = g;
-      cur ex;
-      if (!cur_vec(&all, g, F_EXTSLEN, 2, &ex, NULL))
+      if (cur_left(&all) < 2) {
+        cur ex;
+        cur_vec(&all, g, F_EXTSLEN, 2, &ex, NULL);
         break;
+      }
+      extensions(x, &all, g, HS_CERT, false);
+      all.owner = g;
     }
   }
   /* the server's chain (a client's Certificate is not judged) */
@@ -2481,6 +2533,7 @@ static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, u
   case HS_CLIENT_HELLO: client_hello(x, &m, hs); break;
   case HS_SERVER_HELLO: server_hello(x, &m, hs, &hrr); break;
   case HS_CERT: certificate(x, &m, hs); break;
+  case HS_CERT_STATUS: certificate_status(x, &m, hs); break;
   case HS_SKE: server_key_exchange(x, &m, hs); break;
   case HS_CR: certificate_request(x, &m, hs); break;
   case HS_SHD: break;

@@ -11,6 +11,7 @@
 #include "x509.h"
 #include "../core/dx.h"
 #include "http_body.h"
+#include "ocsp.h"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -53,6 +54,7 @@ enum {
   F_STR_BMP,
   F_STR_UNIVERSAL,
   F_STR_COUNTRY,
+  F_STR_PRINTABLE_X520,
   F_VALIDITY,
   F_UTCTIME,
   F_GENTIME,
@@ -210,6 +212,8 @@ static const dx_field x509_fields[] = {
     [F_STR_BMP] = FS("x509sat.bmpString", "bmpString"),
     [F_STR_UNIVERSAL] = FS("x509sat.universalString", "universalString"),
     [F_STR_COUNTRY] = FS("x509sat.CountryName", "CountryName"),
+    /* (serialNumber and dnQualifier: a PrintableString, not a DirectoryString) */
+    [F_STR_PRINTABLE_X520] = FS("x509sat.PrintableString", "PrintableString"),
     [F_VALIDITY] = FN("x509af.validity_element", "validity"),
     [F_UTCTIME] = FS("x509af.utcTime", "utcTime"),
     [F_GENTIME] = DX_F("x509af.generalizedTime", "generalizedTime", DX_FT_ABSTIME, DX_BASE_UTC),
@@ -331,13 +335,7 @@ static const dx_field x509_fields[] = {
 #define FL(i) (&x509_fields[(i)])
 
 /* ---- where things are: a bounded DER TLV reader ----------------------- */
-typedef struct der {
-  uint32_t off;  /* first byte of the TLV */
-  uint32_t hlen; /* tag + length bytes */
-  uint32_t clen; /* content length */
-  uint8_t tag;
-  bool ok;
-} der;
+typedef dx_der der;
 
 static uint32_t der_end(const der *d) {
   return d->off + d->hlen + d->clen;
@@ -346,10 +344,11 @@ static uint32_t der_content(const der *d) {
   return d->off + d->hlen;
 }
 
-/* Reads the TLV at off, which must end by `end`. Only single-byte tags and
- * definite lengths (DER). */
-static der der_read(const dx_tvb *t, uint32_t off, uint32_t end) {
-  der d = {off, 0, 0, 0, false};
+/* Reads the TLV at off, which must end by `end` (or, clip: whose contents
+ * are cut at `end`, d.cut set). Only single-byte tags and definite lengths
+ * (DER). */
+static der der_read_clip(const dx_tvb *t, uint32_t off, uint32_t end, bool clip) {
+  der d = {off, 0, 0, 0, 0, false, false};
   uint8_t tag, l0;
   if (off >= end || !dx_get_u8(t, off, &tag) || (tag & 0x1f) == 0x1f || !dx_get_u8(t, off + 1, &l0))
     return d;
@@ -368,13 +367,28 @@ static der der_read(const dx_tvb *t, uint32_t off, uint32_t end) {
   } else {
     len = l0;
   }
-  if (hl > end - off || len > end - off - hl)
+  if (hl > end - off)
     return d;
+  d.want = len;
+  if (len > end - off - hl) {
+    if (!clip)
+      return d;
+    len = end - off - hl;
+    d.cut = true;
+  }
   d.tag = tag;
   d.hlen = hl;
   d.clen = len;
   d.ok = true;
   return d;
+}
+
+static der der_read(const dx_tvb *t, uint32_t off, uint32_t end) {
+  return der_read_clip(t, off, end, false);
+}
+
+dx_der dx_der_read(const dx_tvb *t, uint32_t off, uint32_t end) {
+  return der_read_clip(t, off, end, true);
 }
 
 /* The children of a constructed TLV, in order. */
@@ -429,6 +443,8 @@ static void oid_name(const ASN1_OBJECT *o, const char *prefix_oid, const char *p
   }
   if (nid == NID_ext_key_usage)
     nm = "extKeyUsage"; /* the X.509 module's name (tshark) */
+  else if (nid == NID_sha1 && !prefix)
+    nm = "SHA-1"; /* (tshark's name of the hash, OCSP's CertID) */
   else if (nid == NID_crl_distribution_points)
     nm = "cRLDistributionPoints";
   if (prefix && strncmp(dotted, prefix_oid, strlen(prefix_oid)) == 0)
@@ -497,6 +513,9 @@ static void add_time(dx_packet *p, dx_node *val, int field, const dx_tvb *t, con
 static int string_field(int attr_nid, int type) {
   if (attr_nid == NID_countryName)
     return F_STR_COUNTRY;
+  if ((attr_nid == NID_serialNumber || attr_nid == NID_dnQualifier) &&
+      type == V_ASN1_PRINTABLESTRING)
+    return F_STR_PRINTABLE_X520;
   switch (type) {
   case V_ASN1_PRINTABLESTRING: return F_STR_PRINTABLE;
   case V_ASN1_IA5STRING: return F_STR_IA5;
@@ -609,11 +628,21 @@ static int name_all(const X509_NAME *name, char *all, size_t len) {
   return nrdn;
 }
 
+static void add_rdnseq(dx_packet *p, dx_node *nn, int seq_field, const dx_tvb *t, const der *d,
+                       const X509_NAME *name);
+
 static void add_name(dx_packet *p, dx_node *parent, int field, int seq_field, const dx_tvb *t,
                      const der *d, const X509_NAME *name, const char *label) {
   uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
   dx_node *nn = dx_add_uint(p, parent, FL(field), t, off, len, 0);
   dx_node_set_text(p, nn, "%s: rdnSequence (0)", label);
+  add_rdnseq(p, nn, seq_field, t, d, name);
+}
+
+/* The RDNSequence of a name (field seq_field) and its items under nn. */
+static void add_rdnseq(dx_packet *p, dx_node *nn, int seq_field, const dx_tvb *t, const der *d,
+                       const X509_NAME *name) {
+  uint32_t off = d->ok ? d->off : 0, len = d->ok ? d->hlen + d->clen : t->len;
   int count = X509_NAME_entry_count(name);
   if (count > 256)
     count = 256;
@@ -621,7 +650,9 @@ static void add_name(dx_packet *p, dx_node *parent, int field, int seq_field, co
   int nrdn = name_all(name, all, sizeof all);
   dx_node *sq = dx_add_uint(p, nn, FL(seq_field), t, d->ok ? der_content(d) : off,
                             d->ok ? d->clen : len, (uint64_t)nrdn);
-  dx_node_set_text(p, sq, "rdnSequence: %d item%s (%s)", nrdn, nrdn == 1 ? "" : "s", all);
+  /* (the names appended as tshark appends them: cut at a label's 239 bytes) */
+  dx_node_set_text(p, sq, "rdnSequence: %d item%s", nrdn, nrdn == 1 ? "" : "s");
+  dx_node_append_text(p, sq, " (%s)", all);
   /* positions of the SETs and of the AttributeTypeAndValue sequences */
   der_it sets = der_children(t, d);
   for (int i = 0; i < count;) {
@@ -818,6 +849,8 @@ static void ext_eku(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, ui
     char dotted[128], nm[128];
     oid_text(o, dotted, sizeof dotted);
     oid_name(o, "1.3.6.1.5.5.7.3.", "id-kp-", nm, sizeof nm);
+    if (OBJ_obj2nid(o) == NID_OCSP_sign)
+      snprintf(nm, sizeof nm, "OCSPSigning"); /* (tshark's name, without "id-kp-") */
     dx_node *k = dx_add_string(p, g, FL(F_KPID), t, off, len, dotted, strlen(dotted));
     dx_node_set_text(p, k, "KeyPurposeId: %s (%s)", dotted, nm);
   }
@@ -859,8 +892,16 @@ static void oid_resolved(const char *dotted, char *buf, size_t len) {
       {"2.5.29.32.0", "anyPolicy"},
       {"1.3.6.1.5.5.7.1.1", "id-pe-authorityInfoAccess"},
       {"1.3.6.1.5.5.7.1.11", "id-pe-subjectInfoAccess"},
-      {"1.3.6.1.4.1.11129.2.4.2", "SignedCertificateTimestampList"}};
-  static const char *const arcs[][2] = {{"1.3.6.1.5.5.7", "id-pkix"},
+      {"1.3.6.1.4.1.11129.2.4.2", "SignedCertificateTimestampList"},
+      {"1.3.6.1.5.5.7.48.1.1", "id-pkix-ocsp-basic"},
+      {"1.3.6.1.5.5.7.48.1.2", "id-pkix-ocsp-nonce"},
+      {"1.3.6.1.5.5.7.48.1.3", "id-pkix-ocsp-crl"},
+      {"1.3.6.1.5.5.7.48.1.4", "id-pkix-ocsp-response"},
+      {"1.3.6.1.5.5.7.48.1.5", "id-pkix-ocsp-nocheck"},
+      {"1.3.6.1.5.5.7.48.1.6", "id-pkix-ocsp-archive-cutoff"},
+      {"1.3.6.1.5.5.7.48.1.7", "id-pkix-ocsp-service-locator"}};
+  static const char *const arcs[][2] = {{"1.3.6.1.5.5.7.48.1", "id-ad-ocsp"},
+                                        {"1.3.6.1.5.5.7", "id-pkix"},
                                         {"2.16.840.1", "US company arc"},
                                         {"0", "itu-t"},
                                         {"1", "iso"},
@@ -930,14 +971,15 @@ static const char *der_str(dx_packet *p, const dx_tvb *t, const der *d, size_t *
  * are GeneralName's (RFC 5280): [1] rfc822Name, [2] dNSName, [4]
  * directoryName (a Name, explicit), [6] URI, [7] iPAddress; the others
  * keep only the CHOICE item. False if g is no GeneralName. */
-static bool add_gname(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *g) {
+static bool add_gname_f(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                        const der *g) {
   if (!g->ok || (g->tag & 0xc0) != 0x80 || (g->tag & 0x1f) > 8)
     return false;
   unsigned type = g->tag & 0x1f;
   bool cons = (g->tag & 0x20) != 0;
   if (cons != (type == 0 || type == 3 || type == 4 || type == 5))
     return false;
-  dx_node *c = dx_add_uint(p, parent, FL(field), t, DER_C(g), type);
+  dx_node *c = dx_add_uint(p, parent, f, t, DER_C(g), type);
   if (!c)
     return true;
   switch (type) {
@@ -972,6 +1014,15 @@ static bool add_gname(dx_packet *p, dx_node *parent, int field, const dx_tvb *t,
   }
   default: return true;
   }
+}
+
+static bool add_gname(dx_packet *p, dx_node *parent, int field, const dx_tvb *t, const der *g) {
+  return add_gname_f(p, parent, FL(field), t, g);
+}
+
+bool dx_x509_general_name(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                          const dx_der *g) {
+  return add_gname_f(p, parent, f, t, g);
 }
 
 /* GeneralNames (a SEQUENCE OF GeneralName whose contents are [off, end))
@@ -1030,9 +1081,11 @@ static bool ext_san(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, ui
 static bool ext_aia(dx_packet *p, dx_node *en, const dx_tvb *t, uint32_t off, uint32_t len) {
   der v = ext_value(t, off, len, 0x30);
   dx_node *g = v.ok ? add_seq_of(p, en, F_AIA, t, &v, "AuthorityInfoAccessSyntax") : NULL;
-  if (!g)
-    return false;
-  der_it it = der_children(t, &v);
+  return g && dx_x509_access_descriptions(p, g, t, &v);
+}
+
+bool dx_x509_access_descriptions(dx_packet *p, dx_node *g, const dx_tvb *t, const dx_der *v) {
+  der_it it = der_children(t, v);
   while (it.pos < it.end) {
     der ad = der_next(&it);
     if (ad.tag != 0x30)
@@ -1349,7 +1402,8 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
   char dotted[128], nm[128];
   oid_text(o, dotted, sizeof dotted);
   oid_name(o, "2.5.29.", "id-ce-", nm, sizeof nm);
-  if (!strncmp(dotted, "1.3.6.1.5.5.7.1.", 16) || !strcmp(dotted, "1.3.6.1.4.1.11129.2.4.2"))
+  if (!strncmp(dotted, "1.3.6.1.5.5.7.1.", 16) || !strncmp(dotted, "1.3.6.1.5.5.7.48.1.", 19) ||
+      !strcmp(dotted, "1.3.6.1.4.1.11129.2.4.2"))
     oid_resolved(dotted, nm, sizeof nm); /* (tshark's names, not OpenSSL's) */
   uint32_t eoff = d->ok ? d->off : 0, elen = d->ok ? d->hlen + d->clen : t->len;
   dx_node *en = dx_add_none(p, parent, FL(F_EXTENSION), t, eoff, elen);
@@ -1414,7 +1468,10 @@ static void extension(dx_packet *p, dx_node *parent, const dx_tvb *t, const der 
     AUTHORITY_KEYID_free(aki);
     break;
   }
-  default: break;
+  default: /* (OCSP's own: id-pkix-ocsp-nocheck in a responder's certificate) */
+    if (val.ok)
+      dx_ocsp_extension_value(p, en, t, dotted, &val);
+    break;
   }
   if (!ok)
     dx_mark_malformed(p, en, "%s: the extension's value does not parse", nm);
@@ -1582,14 +1639,14 @@ static uint32_t x509_body(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   der_it top = der_children(t, &cert);
   der tbs = der_next(&top), sigalg = der_next(&top), sigval = der_next(&top);
   der_it ti = der_children(t, &tbs);
-  der e = der_next(&ti), verd = {0, 0, 0, 0, false};
+  der e = der_next(&ti), verd = {0, 0, 0, 0, 0, false, false};
   if (e.ok && e.tag == 0xa0) {
     verd = e;
     e = der_next(&ti);
   }
   der serial = e, sig = der_next(&ti), issuer = der_next(&ti), validity = der_next(&ti),
       subject = der_next(&ti), spki = der_next(&ti);
-  der exts = {0, 0, 0, 0, false};
+  der exts = {0, 0, 0, 0, 0, false, false};
   for (int i = 0; i < 4 && ti.pos < ti.end; i++) {
     der o = der_next(&ti);
     if (o.ok && o.tag == 0xa3)
@@ -1774,12 +1831,8 @@ const dx_protocol dx_proto_pkix_cert = {
     .nfields = DX_ARRAY_LEN(pkix_fields),
 };
 
-/* tshark's "PKIX CERT File Format" layer: the certificate, labelled with
- * its subject, decoded as a TLS Certificate message's are. */
-void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b) {
-  dx_node *pk = dx_add_proto(p, parent, &pkix_fields[0], b, 0, b->len);
-  dx_node *cn = dx_add_none(p, pk, &pkix_fields[1], b, 0, b->len);
-  dissect_x509(p, b, cn ? cn : pk);
+void dx_x509_certificate(dx_packet *p, dx_node *cn, const dx_tvb *b) {
+  dissect_x509(p, b, cn);
   if (cn && dx_label_wanted(p, cn) && b->len) { /* (after x509's own summary label) */
     const unsigned char *q = b->data;
     X509 *x = d2i_X509(NULL, &q, (long)b->len);
@@ -1791,6 +1844,68 @@ void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b) {
     }
     ERR_clear_error();
   }
+}
+
+/* tshark's "PKIX CERT File Format" layer: the certificate, labelled with
+ * its subject, decoded as a TLS Certificate message's are. */
+void dx_dissect_pkix_cert(dx_packet *p, dx_node *parent, const dx_tvb *b) {
+  dx_node *pk = dx_add_proto(p, parent, &pkix_fields[0], b, 0, b->len);
+  dx_node *cn = dx_add_none(p, pk, &pkix_fields[1], b, 0, b->len);
+  if (cn)
+    dx_x509_certificate(p, cn, b);
+  else
+    dissect_x509(p, b, pk);
+}
+
+/* ---- PKIX types for OCSP (x509.h) -------------------------------------- */
+bool dx_x509_algorithm(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                       const dx_der *d, const char *label) {
+  const uint8_t *b = d->ok && !d->cut ? dx_get_ptr(t, d->off, d->hlen + d->clen) : NULL;
+  const unsigned char *q = b;
+  X509_ALGOR *alg =
+      b && d->tag == 0x30 ? d2i_X509_ALGOR(NULL, &q, (long)(d->hlen + d->clen)) : NULL;
+  if (!alg) {
+    ERR_clear_error();
+    return false;
+  }
+  dx_node *n = dx_add_none(p, parent, f, t, DER_ALL(d));
+  const ASN1_OBJECT *o = NULL;
+  X509_ALGOR_get0(&o, NULL, NULL, alg);
+  char nm[128];
+  oid_name(o, "", NULL, nm, sizeof nm);
+  dx_node_set_text(p, n, "%s (%s)", label, nm);
+  add_alg(p, n ? n : parent, t, d, alg, NULL);
+  X509_ALGOR_free(alg);
+  return true;
+}
+
+bool dx_x509_rdn_sequence(dx_packet *p, dx_node *parent, const dx_tvb *t, const dx_der *d) {
+  const uint8_t *b = d->ok && !d->cut ? dx_get_ptr(t, DER_ALL(d)) : NULL;
+  const unsigned char *q = b;
+  X509_NAME *nm = b && d->tag == 0x30 ? d2i_X509_NAME(NULL, &q, (long)(d->hlen + d->clen)) : NULL;
+  if (!nm) {
+    ERR_clear_error();
+    return false;
+  }
+  add_rdnseq(p, parent, F_IF_RDNSEQ, t, d, nm);
+  X509_NAME_free(nm);
+  return true;
+}
+
+void dx_x509_bit_string(dx_packet *p, dx_node *parent, const dx_field *f, const dx_tvb *t,
+                        const dx_der *d) {
+  if (!d->ok || d->clen < 1)
+    return;
+  dx_add_item(p, parent, FL(F_BS_PADDING), t, der_content(d), 1);
+  dx_add_bytes(p, parent, f, t, der_content(d) + 1, d->clen - 1);
+}
+
+void dx_x509_oid_name(const char *dotted, char *buf, size_t len) {
+  oid_resolved(dotted, buf, len);
+}
+
+bool dx_der_oid(const dx_tvb *t, const dx_der *d, char *buf, size_t len) {
+  return !d->cut && der_oid(t, d, buf, len);
 }
 
 const dx_protocol dx_proto_x509 = {

@@ -17,9 +17,10 @@
 # compared: frame.protocols and the Protocol and Info columns of every
 # response, and -V of the body's layers (from the first layer after HTTP
 # to the end of the packet). Not compared: the types whose tshark
-# dissectors dissect does not have (application/grpc,
-# application/ocsp-response, application/sdp: "media" here; application/dns-message and multipart/* are compared in
-# test_tshark_multipart.sh), and -V of JSON
+# dissectors dissect does not have (application/grpc, application/sdp:
+# "media" here; application/dns-message and multipart/* are compared in
+# test_tshark_multipart.sh, application/ocsp-request and -response in
+# test_tshark_ocsp.sh), and -V of JSON
 # strings with control bytes (tshark writes \001, dissect \x01).
 # Also -x (hex dumps: three spaces before the ASCII column, 5-digit
 # offsets for large sources, no summary line) and the hex dump -V writes
