@@ -18,9 +18,9 @@
 #           a "Malformed Packet" exception) and shows the bytes after it as
 #           a "Continuation"; dissect waits for the final CRLF and shows
 #           the response whole.
-# TLS seeds left out (past the default range; 198 of seeds 1-200 equal):
-#   154: random record bytes that read as a heartbeat record (tshark: an
-#        "Encrypted Heartbeat" of the session's version);
+# TLS seed left out (past the default range; 199 of seeds 1-200 equal;
+# seed 154, random record bytes read as a heartbeat record, is equal since
+# heartbeats are read as tshark reads them: test_tshark_tls_heartbeat.sh):
 #   169: a segment after a gap, beyond the record being reassembled, that
 #        tshark keeps as "[TCP segment of a reassembled PDU]" and dissect
 #        gives to TLS (not a record: data).
@@ -71,7 +71,7 @@ run_kind() {
 
 N=${DX_TCP_RANDOM_SEEDS:-40}
 run_kind http "$N" " 14 25 417 444 "
-run_kind tls "$((N * 3 / 4))" " 154 169 "
+run_kind tls "$((N * 3 / 4))" " 169 "
 # (DNS seeds 142 and 265, beyond the default, differ: names of random
 # bytes with NUL labels)
 run_kind dns "$((N / 2))" " 142 265 "
