@@ -16,6 +16,11 @@
  *            (at most 16), else the rest is one certificate; bits 3-7 the
  *            output form of the first packet (fuzzutil.h)
  *   then     the DER bytes
+ * The last certificate's bytes are also sent as a stapled OCSP response
+ * (proto/ocsp.c: a CertificateStatus message of type OCSP after the
+ * Certificate), so that a chain seed ending in an OCSP response
+ * (make_entry_seeds.py: those of tests/differential/ocsp_gen.py) reaches
+ * the OCSP parser, certificates in its certs list included.
  * One session, reset after every input and reused (the trust store is
  * loaded once). */
 #include "tcpconn.h"
@@ -122,6 +127,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     send_handshake(&c, 0, ch, sizeof ch);
   }
   send_handshake(&c, 1, hs, o);
+  /* CertificateStatus: type 22, length, status_type 1 (OCSP), the
+   * response with its 3-byte length */
+  size_t last = n ? len[n - 1] : 0;
+  uint8_t *cs = malloc(4 + 1 + 3 + last + 1);
+  if (!cs)
+    abort();
+  cs[0] = 22;
+  put24(cs + 1, 1 + 3 + last);
+  cs[4] = 1;
+  put24(cs + 5, last);
+  if (last)
+    memcpy(cs + 8, data + off[n - 1], last);
+  send_handshake(&c, 1, cs, 8 + last);
+  free(cs);
   tcpconn_close(&c);
   fz_done(&session);
   free(hs);

@@ -9,7 +9,10 @@ tests/fuzz/seeds/<harness>/, files named by a hash of their content).
                 and the coded-body exchanges of make_seeds.py, in the four
                 segmentation modes
   fuzz_x509     the certificates of the TLS 1.2 samples' Certificate
-                messages (one a seed, and whole chains), and the PEM roots
+                messages (one a seed, and whole chains), and the PEM roots;
+                the first chain again followed by each hand-made OCSP
+                response of tests/differential/ocsp_gen.py (the harness
+                sends the last slice as a stapled response)
   fuzz_capture  the first frames of samples written as pcap (both byte
                 orders, micro- and nanosecond magic), pcapng (both byte
                 orders, two sections of different byte order, a packet
@@ -23,6 +26,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_seeds  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "differential"))
+import ocsp_gen  # noqa: E402
 
 SRC = make_seeds.SRC
 SAMPLES = make_seeds.SAMPLES
@@ -164,6 +170,7 @@ def tls_certificates(segs):
 def x509_seeds(written):
     d = os.path.join(OUT, "fuzz_x509")
     seen = set()
+    ocsp_done = []
     for name in sorted(os.listdir(SAMPLES)):
         if name.endswith(".pem"):
             text = open(os.path.join(SAMPLES, name)).read()
@@ -187,6 +194,17 @@ def x509_seeds(written):
                 for der in chain:
                     blob += struct.pack(">H", len(der)) + der
                 make_seeds.write(d, bytes(blob), written)
+                # the chain then a stapled OCSP response (the harness
+                # sends the last slice as one): the hand-made responses
+                # of the OCSP differential test, the first with the leaf
+                # as its responder's certificate
+                if not ocsp_done:
+                    ocsp_done.append(True)
+                    for resp in ocsp_gen.responses(chain[0]):
+                        blob = bytearray([4 | 1])
+                        for der in chain + [resp]:
+                            blob += struct.pack(">H", len(der)) + der
+                        make_seeds.write(d, bytes(blob), written)
 
 
 # ---- capture files --------------------------------------------------------
