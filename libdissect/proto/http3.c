@@ -144,16 +144,27 @@ typedef union h3hdr {
   max_align_t align;
 } h3hdr;
 
+/* nghttp3's QPACK decoder is left inconsistent by an allocation that
+ * fails inside it (after NGHTTP3_ERR_NOMEM its next calls fail, and
+ * deleting it trips an assertion in nghttp3_rcbuf_decref: an abort). So a
+ * block past the budget is still given, and noted (over): after each call
+ * into nghttp3 the caller gives the decoder up whole while it is
+ * consistent (settle). The budget is passed by what one call takes at most:
+ * the encoder instructions of one packet and the dynamic table's
+ * H3_QPACK_TABLE bytes. */
 typedef struct h3mem {
   uint64_t *budget, max;
   nghttp3_mem mem;
   h3hdr *live; /* blocks not freed yet */
+  bool over;   /* a block was given past the budget since the last settle */
 } h3mem;
 
 static void *m_malloc(size_t size, void *ud) {
   h3mem *m = ud;
-  if (size > SIZE_MAX - sizeof(h3hdr) || (m->budget && *m->budget + size + sizeof(h3hdr) > m->max))
+  if (size > SIZE_MAX - sizeof(h3hdr))
     return NULL;
+  if (m->budget && *m->budget + size + sizeof(h3hdr) > m->max)
+    m->over = true;
   h3hdr *h = malloc(sizeof *h + size);
   if (!h)
     return NULL;
@@ -270,6 +281,20 @@ static h3conn *get_conn(dx_packet *p) {
   return c;
 }
 
+/* After a call into nghttp3 for side's decoder: if memory went past the
+ * budget, the decoder is given up (deleted while consistent) and not made
+ * again; true then. */
+static bool settle(h3conn *c, int side) {
+  if (!c->m.over)
+    return false;
+  c->m.over = false;
+  if (c->dec[side])
+    nghttp3_qpack_decoder_del(c->dec[side]);
+  c->dec[side] = NULL;
+  c->dec_failed[side] = true;
+  return true;
+}
+
 static nghttp3_qpack_decoder *decoder(h3conn *c, int side) {
   if (!c->dec[side] && !c->dec_failed[side]) {
     if (nghttp3_qpack_decoder_new(&c->dec[side], H3_QPACK_TABLE, H3_QPACK_BLOCKED, &c->m.mem) !=
@@ -279,6 +304,7 @@ static nghttp3_qpack_decoder *decoder(h3conn *c, int side) {
     } else {
       nghttp3_qpack_decoder_set_max_dtable_capacity(c->dec[side], H3_QPACK_TABLE);
     }
+    settle(c, side);
   }
   return c->dec[side];
 }
@@ -340,7 +366,11 @@ static void headers(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *
     return;
   }
   if (!s->sctx[side] &&
-      nghttp3_qpack_stream_context_new(&s->sctx[side], (int64_t)sid, &c->m.mem) != 0) {
+      (nghttp3_qpack_stream_context_new(&s->sctx[side], (int64_t)sid, &c->m.mem) != 0 ||
+       c->m.over)) {
+    if (s->sctx[side])
+      nghttp3_qpack_stream_context_del(s->sctx[side]);
+    c->m.over = false;
     s->sctx[side] = NULL;
     dx_expert(p, fr, FL(F_QPACK_FAILED), DX_SEV_WARN,
               "Header decompression failed: no memory for the stream context");
@@ -362,7 +392,11 @@ static void headers(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *
     uint8_t flags = 0;
     nghttp3_ssize r =
         nghttp3_qpack_decoder_read_request(d, s->sctx[side], &nv, &flags, src + pos, len - pos, 1);
-    if (r < 0) {
+    if (r < 0 || c->m.over) {
+      if (r >= 0 && (flags & NGHTTP3_QPACK_DECODE_FLAG_EMIT)) {
+        nghttp3_rcbuf_decref(nv.name);
+        nghttp3_rcbuf_decref(nv.value);
+      }
       failed = true;
       break;
     }
@@ -411,6 +445,9 @@ static void headers(dx_packet *p, h3stream *s, int side, uint64_t sid, dx_node *
       break;
   }
   nghttp3_qpack_stream_context_reset(s->sctx[side]);
+  if (settle(c, side))
+    dx_expert(p, fr, FL(F_QPACK_FAILED), DX_SEV_WARN,
+              "QPACK decoder given up: the session's memory budget is spent");
   dx_tvb ht = {0};
   if (nh)
     ht = dx_packet_add_source_kind(p, DX_SRC_DECOMPRESSED_HEADER, NULL, (const uint8_t *)text,
@@ -588,7 +625,10 @@ static uint32_t dissect_http3(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       const uint8_t *b = dx_get_ptr(t, off, t->len - off);
       if (d && b) {
         nghttp3_ssize r = nghttp3_qpack_decoder_read_encoder(d, b, t->len - off);
-        if (r < 0)
+        if (settle(s->conn, side))
+          dx_expert(p, h3, FL(F_QPACK_FAILED), DX_SEV_WARN,
+                    "QPACK decoder given up: the session's memory budget is spent");
+        else if (r < 0)
           dx_expert(p, h3, FL(F_QPACK_FAILED), DX_SEV_WARN,
                     "QPACK encoder stream could not be read: %s", nghttp3_strerror((int)r));
       }
