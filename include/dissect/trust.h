@@ -21,6 +21,14 @@
  *                          and this connection is the one that was forged
  *   tls.trust.other_leg    tcp.stream of the other connection (the other
  *                          leg of an intercepting proxy)
+ * A stapled OCSP response (TLS 1.2's CertificateStatus, TLS 1.3's
+ * status_request of the leaf) is matched to the server's certificate by its
+ * CertID (the chain must hold the leaf's issuer); under it:
+ *   tls.trust.stapled.status  good, revoked, unknown,
+ *                          not-for-this-certificate, unmatched,
+ *                          responder-error, unreadable (the response's
+ *                          signature is not verified)
+ *   tls.trust.stapled.reason  the revocation reason (keyCompromise, ...)
  * and risks are expert notes (warn) named tls.risk.*: see README.md.
  *
  * The root store is the system's (the directory /etc/ssl/certs) unless

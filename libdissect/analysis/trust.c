@@ -32,6 +32,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <stdio.h>
@@ -58,6 +59,11 @@ enum {
   F_R_NAME,
   F_R_UNTRUSTED,
   F_R_INTERCEPTED,
+  F_STAPLED,
+  F_ST_STATUS,
+  F_ST_REASON,
+  F_R_REVOKED,
+  F_R_STALE,
 };
 
 static const dx_vals tf_vals[] = {{0, "False"}, {1, "True"}, {0, NULL}};
@@ -85,6 +91,15 @@ static const dx_field trust_fields[] = {
         DX_F("tls.risk.untrusted", "Certificate chain not trusted", DX_FT_NONE, DX_BASE_NONE),
     [F_R_INTERCEPTED] =
         DX_F("tls.risk.intercepted", "Connection intercepted", DX_FT_NONE, DX_BASE_NONE),
+    [F_STAPLED] = DX_F("tls.trust.stapled", "Stapled OCSP status of the server's certificate",
+                       DX_FT_NONE, DX_BASE_NONE),
+    [F_ST_STATUS] = DX_F("tls.trust.stapled.status", "Status", DX_FT_STRING, DX_BASE_NONE),
+    [F_ST_REASON] =
+        DX_F("tls.trust.stapled.reason", "Revocation reason", DX_FT_STRING, DX_BASE_NONE),
+    [F_R_REVOKED] =
+        DX_F("tls.risk.revoked", "Certificate revoked (stapled OCSP)", DX_FT_NONE, DX_BASE_NONE),
+    [F_R_STALE] = DX_F("tls.risk.stapled_stale", "Stapled OCSP response outside its validity",
+                       DX_FT_NONE, DX_BASE_NONE),
 };
 #define FL(i) (&trust_fields[(i)])
 
@@ -137,6 +152,10 @@ typedef struct memo {
   int weak_key_bits;
   uint64_t issuer; /* keyed hash of the leaf's issuer (DER) */
   char root[160], error[120], issuer_txt[160];
+  /* the leaf's OCSP CertID (DER) with SHA-1 and SHA-256, when the chain
+   * holds its issuer: what a stapled response is matched against */
+  uint8_t cid[2][DX_TRUST_CID_MAX];
+  uint8_t cid_len[2];
 } memo;
 
 typedef struct leg {
@@ -530,6 +549,20 @@ static bool verify_chain(trust_state *st, const dx_packet *p, const dx_trust_con
     m->issuer = il > 0 ? dx_hash_keyed(p, ider, (size_t)il) : 0;
     OPENSSL_free(ider);
     name_text(iss, m->issuer_txt, sizeof m->issuer_txt);
+    if (nx >= 2 && X509_check_issued(xs[1], xs[0]) == X509_V_OK) {
+      const EVP_MD *mds[2] = {EVP_sha1(), EVP_sha256()};
+      for (int i = 0; i < 2; i++) {
+        OCSP_CERTID *id = OCSP_cert_to_id(mds[i], xs[0], xs[1]);
+        unsigned char *cd = NULL;
+        int cl = id ? i2d_OCSP_CERTID(id, &cd) : 0;
+        if (cl > 0 && cl <= DX_TRUST_CID_MAX) {
+          memcpy(m->cid[i], cd, (size_t)cl);
+          m->cid_len[i] = (uint8_t)cl;
+        }
+        OPENSSL_free(cd);
+        OCSP_CERTID_free(id);
+      }
+    }
     cert_risks(m, xs, nx);
     m->cls = time_class(m, when);
   }
@@ -688,15 +721,19 @@ void dx_trust_server_hello(dx_packet *p, dx_node *hs, uint16_t version, uint16_t
     dx_expert(p, hs, FL(F_R_CIPHER), DX_SEV_WARN, "Risk: %s: weak cipher suite (%s)", name, why);
 }
 
-void dx_trust_chain(dx_packet *p, dx_node *hs, const dx_trust_conn *c, const uint8_t *const *der,
+void dx_trust_chain(dx_packet *p, dx_node *hs, dx_trust_conn *c, const uint8_t *const *der,
                     const uint32_t *len, size_t n) {
   trust_state *st = dx_proto_state(p, &dx_proto_trust);
+  if (c)
+    c->cid_len[0] = c->cid_len[1] = 0;
   if (!hs || !c || !st || n == 0 || !wanted(p) || !build_stores(st))
     return;
   memo tmp;
   const memo *m = lookup(st, p, c, der, len, n, p->frame.ts_sec, &tmp);
   if (!m)
     return;
+  memcpy(c->cid, m->cid, sizeof c->cid);
+  memcpy(c->cid_len, m->cid_len, sizeof c->cid_len);
   dx_tvb none = {0};
   dx_node *t = dx_add_none(p, hs, FL(F_TRUST), &none, 0, 0);
   dx_node_set_flags(t, DX_NODE_GENERATED);
@@ -787,3 +824,115 @@ const dx_protocol dx_proto_trust = {
     .state_free = trust_state_free,
     .state_reset = trust_state_reset,
 };
+
+/* ---- stapled OCSP ---------------------------------------------------------- */
+static const char *reason_name(int r) {
+  static const char *const names[] = {"unspecified",        "keyCompromise", "cACompromise",
+                                      "affiliationChanged", "superseded",    "cessationOfOperation",
+                                      "certificateHold",    "(7)",           "removeFromCRL",
+                                      "privilegeWithdrawn", "aACompromise"};
+  return r >= 0 && r <= 10 && r != 7 ? names[r] : NULL;
+}
+
+static void civil_text(int64_t t, char *buf, size_t cap) {
+  dx_civil c;
+  dx_civil_utc(t, &c);
+  static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  snprintf(buf, cap, "%s %d, %lld %02d:%02d:%02d UTC", mon[c.month - 1], c.day, (long long)c.year,
+           c.hour, c.min, c.sec);
+}
+
+void dx_trust_stapled(dx_packet *p, dx_node *parent, const dx_trust_conn *c, const uint8_t *der,
+                      uint32_t len) {
+  trust_state *st = dx_proto_state(p, &dx_proto_trust);
+  if (!parent || !c || !st || !der || !wanted(p))
+    return;
+  const unsigned char *q = der;
+  OCSP_RESPONSE *r = d2i_OCSP_RESPONSE(NULL, &q, len);
+  if (!r) { /* (the OCSP layer shows what is wrong with it) */
+    ERR_clear_error();
+    return;
+  }
+  dx_tvb none = {0};
+  const char *status = NULL, *reason = NULL;
+  char text[400], when[64];
+  int rs = OCSP_response_status(r);
+  OCSP_BASICRESP *bs = rs == OCSP_RESPONSE_STATUS_SUCCESSFUL ? OCSP_response_get1_basic(r) : NULL;
+  int found = -1, reason_code = -1;
+  ASN1_GENERALIZEDTIME *rev = NULL, *thisupd = NULL, *nextupd = NULL;
+  for (int i = 0; bs && i < 2 && found < 0; i++) {
+    if (!c->cid_len[i])
+      continue;
+    const unsigned char *cq = c->cid[i];
+    OCSP_CERTID *id = d2i_OCSP_CERTID(NULL, &cq, c->cid_len[i]);
+    int s = V_OCSP_CERTSTATUS_UNKNOWN;
+    if (id && OCSP_resp_find_status(bs, id, &s, &reason_code, &rev, &thisupd, &nextupd) == 1)
+      found = s;
+    OCSP_CERTID_free(id);
+  }
+  if (rs != OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    status = "responder-error";
+    snprintf(text, sizeof text, "the responder sent no status (%s)", OCSP_response_status_str(rs));
+  } else if (!bs) {
+    status = "unreadable";
+    snprintf(text, sizeof text, "the response holds no basic response OpenSSL can read");
+  } else if (!c->cid_len[0] && !c->cid_len[1]) {
+    status = "unmatched";
+    snprintf(text, sizeof text,
+             "the server did not send the certificate that issued its own, so the response "
+             "cannot be matched to it");
+  } else if (found < 0) {
+    status = "not-for-this-certificate";
+    snprintf(text, sizeof text, "the response says nothing of the server's certificate");
+  } else if (found == V_OCSP_CERTSTATUS_GOOD) {
+    status = "good";
+    snprintf(text, sizeof text,
+             "the CA's responder says the server's certificate is not revoked; a client that "
+             "checks revocation needs no request of its own");
+  } else if (found == V_OCSP_CERTSTATUS_REVOKED) {
+    status = "revoked";
+    reason = reason_name(reason_code);
+    int64_t rt = rev ? asn1_secs(rev) : 0;
+    civil_text(rt, when, sizeof when);
+    snprintf(text, sizeof text,
+             "the CA's responder says the server's certificate was revoked on "
+             "%s%s%s",
+             when, reason ? ", reason " : "", reason ? reason : "");
+  } else {
+    status = "unknown";
+    snprintf(text, sizeof text, "the responder does not know the server's certificate");
+  }
+  dx_node *t = dx_add_none(p, parent, FL(F_STAPLED), &none, 0, 0);
+  dx_node_set_flags(t, DX_NODE_GENERATED);
+  dx_node_set_text(p, t,
+                   "Stapled OCSP status of the server's certificate: %s (%s; the "
+                   "response's signature is not checked here)",
+                   status, text);
+  dx_node *nd = dx_add_string(p, t, FL(F_ST_STATUS), &none, 0, 0, status, strlen(status));
+  dx_node_set_flags(nd, DX_NODE_GENERATED);
+  if (reason) {
+    nd = dx_add_string(p, t, FL(F_ST_REASON), &none, 0, 0, reason, strlen(reason));
+    dx_node_set_flags(nd, DX_NODE_GENERATED);
+  }
+  if (found == V_OCSP_CERTSTATUS_REVOKED)
+    dx_expert(p, t, FL(F_R_REVOKED), DX_SEV_WARN,
+              "Risk: the server's certificate was revoked (stapled OCSP response: %s%s%s)", when,
+              reason ? ", " : "", reason ? reason : "");
+  /* the response's window against the capture's time */
+  int64_t now = p->frame.ts_sec;
+  if (found >= 0 && thisupd && asn1_secs(thisupd) > now + 300) {
+    civil_text(asn1_secs(thisupd), when, sizeof when);
+    dx_expert(p, t, FL(F_R_STALE), DX_SEV_WARN,
+              "Risk: the stapled OCSP response is not yet valid (thisUpdate %s)", when);
+  } else if (found >= 0 && nextupd && asn1_secs(nextupd) < now - 300) {
+    civil_text(asn1_secs(nextupd), when, sizeof when);
+    dx_expert(p, t, FL(F_R_STALE), DX_SEV_WARN,
+              "Risk: the stapled OCSP response had expired when the packet was captured "
+              "(nextUpdate %s)",
+              when);
+  }
+  OCSP_BASICRESP_free(bs);
+  OCSP_RESPONSE_free(r);
+  ERR_clear_error();
+}

@@ -387,6 +387,10 @@ typedef struct ctx {
    * ClientHello a cookie; dtls.c writes the columns */
   bool dtls;
   bool stop; /* an exception ended the TLS layer of this frame (tshark's) */
+  /* the first stapled OCSP response of the message being read (the
+   * server's certificate's): the trust layer matches it to the chain */
+  const uint8_t *stapled;
+  uint32_t stapled_len;
 } ctx;
 
 extern const dx_protocol dx_proto_tls;
@@ -1794,6 +1798,8 @@ static bool ocsp_response(ctx *x, cur *m, dx_node *parent) {
   if (!cur_vec(m, parent, F_OCSP_LEN, 3, &r, NULL))
     return false;
   bool stop = false;
+  if (!x->stapled && cur_left(&r) && (x->stapled = dx_get_ptr(r.t, r.off, cur_left(&r))) != NULL)
+    x->stapled_len = cur_left(&r);
   dx_ocsp_stapled(x->p, parent, r.t, r.off, cur_left(&r), &stop);
   if (stop) { /* (the exception ends the TLS layer of the frame too) */
     m->off = m->end;
@@ -1827,6 +1833,7 @@ static void certificate_status(ctx *x, cur *m, dx_node *hs) {
 
 static void certificate(ctx *x, cur *m, dx_node *hs) {
   bool v13 = x->c->tls13;
+  x->stapled = NULL;
   if (v13) {
     cur rc;
     if (!cur_vec(m, hs, F_CRC_LEN, 1, &rc, NULL))
@@ -1867,9 +1874,14 @@ static void certificate(ctx *x, cur *m, dx_node *hs) {
       all.owner = g;
     }
   }
-  /* the server's chain (a client's Certificate is not judged) */
-  if (nders && (x->c->client_dir < 0 || x->dir != x->c->client_dir))
+  /* the server's chain (a client's Certificate is not judged), and in TLS
+   * 1.3 the response stapled to it */
+  if (nders && (x->c->client_dir < 0 || x->dir != x->c->client_dir)) {
     dx_trust_chain(x->p, hs, &x->c->trust, ders, lens, nders);
+    if (x->stapled)
+      dx_trust_stapled(x->p, hs, &x->c->trust, x->stapled, x->stapled_len);
+  }
+  x->stapled = NULL;
 }
 
 static void certificate_request(ctx *x, cur *m, dx_node *hs) {
@@ -2533,7 +2545,13 @@ static bool handshake_body(ctx *x, dx_node *hs, uint8_t type, const dx_tvb *t, u
   case HS_CLIENT_HELLO: client_hello(x, &m, hs); break;
   case HS_SERVER_HELLO: server_hello(x, &m, hs, &hrr); break;
   case HS_CERT: certificate(x, &m, hs); break;
-  case HS_CERT_STATUS: certificate_status(x, &m, hs); break;
+  case HS_CERT_STATUS:
+    x->stapled = NULL;
+    certificate_status(x, &m, hs);
+    if (x->stapled && (x->c->client_dir < 0 || x->dir != x->c->client_dir))
+      dx_trust_stapled(x->p, hs, &x->c->trust, x->stapled, x->stapled_len);
+    x->stapled = NULL;
+    break;
   case HS_SKE: server_key_exchange(x, &m, hs); break;
   case HS_CR: certificate_request(x, &m, hs); break;
   case HS_SHD: break;

@@ -40,9 +40,17 @@ P=$T_TMP/ocsp.pcap
 $PY "$SRC/tests/differential/ocsp_gen.py" "$P" "$SRC/samples/intercept-server-root.pem" >"$T_TMP/list" ||
   fail "ocsp_gen.py"
 
-# dissect's own certificate summary items, which tshark does not have
+# dissect's own certificate summary items, which tshark does not have, and
+# the trust layer's status of the server's certificate (tls.trust.stapled,
+# checked by test_trust)
 ours_only() {
-  grep -vE '^\s+(Subject|Issuer|Not Before|Not After|Public Key Algorithm|Public Key Size \(bits\)|Public Key Curve): |^\s+\[(SHA-256 Fingerprint|Self-signed|Certificate Authority|Key Usage): '
+  grep -vE '^\s+(Subject|Issuer|Not Before|Not After|Public Key Algorithm|Public Key Size \(bits\)|Public Key Curve): |^\s+\[(SHA-256 Fingerprint|Self-signed|Certificate Authority|Key Usage): ' |
+    awk 'BEGIN { skip = -1 }
+      { i = match($0, /[^ ]/) - 1 }
+      skip >= 0 && i > skip { next }
+      { skip = -1 }
+      /^ *\[Stapled OCSP status of the server.s certificate: / { skip = i; next }
+      { print }'
 }
 # the layers after HTTP (and "Frame N:" lines)
 body_layers() {

@@ -13,6 +13,7 @@
 
 #include <dissect/trust.h>
 #include <openssl/evp.h>
+#include <openssl/ocsp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -163,6 +164,11 @@ static void client_hello(bb *x, const char *sni, uint16_t suite) {
   fix(x, rl, 2);
 }
 
+/* A DER OCSPResponse that server_flight() staples after the Certificate
+ * (a CertificateStatus message of type ocsp), when set. */
+static unsigned char *staple;
+static int staple_len;
+
 /* ServerHello (version, suite) + Certificate (the chain) in one record. */
 static void server_flight(bb *x, uint16_t version, uint16_t suite, const cert *const *chain,
                           size_t n) {
@@ -196,6 +202,13 @@ static void server_flight(bb *x, uint16_t version, uint16_t suite, const cert *c
   }
   fix(x, cl, 3);
   fix(x, hl, 3);
+  if (staple) {
+    put8(x, 22);
+    put24(x, 1 + 3 + (unsigned)staple_len);
+    put8(x, 1);
+    put24(x, (unsigned)staple_len);
+    putn(x, staple, (size_t)staple_len);
+  }
   fix(x, rl, 2);
 }
 
@@ -570,6 +583,106 @@ static void test_hostile(void) {
   cert_free(&leaf);
 }
 
+/* ---- stapled OCSP responses ---- */
+/* An OCSP response of status rstatus (successful: one SingleResponse for
+ * `of`, issued by `by`, of cert status cs, signed by by's key), made by
+ * OpenSSL and stapled to the next server flight. */
+static void make_staple(int rstatus, const cert *of, const cert *by, const EVP_MD *idmd, int cs,
+                        int reason, long this_upd, long next_upd) {
+  OPENSSL_free(staple);
+  staple = NULL;
+  OCSP_BASICRESP *bs = NULL;
+  if (rstatus == OCSP_RESPONSE_STATUS_SUCCESSFUL) {
+    bs = OCSP_BASICRESP_new();
+    REQUIRE(bs != NULL);
+    OCSP_CERTID *id = OCSP_cert_to_id(idmd, of->x, by->x);
+    REQUIRE(id != NULL);
+    ASN1_TIME *rev = ASN1_TIME_set(NULL, (time_t)(T0 - 86400));
+    ASN1_TIME *tu = ASN1_TIME_set(NULL, (time_t)this_upd);
+    ASN1_TIME *nu = ASN1_TIME_set(NULL, (time_t)next_upd);
+    REQUIRE(OCSP_basic_add1_status(bs, id, cs, reason, cs == V_OCSP_CERTSTATUS_REVOKED ? rev : NULL,
+                                   tu, nu) != NULL);
+    REQUIRE(OCSP_basic_sign(bs, by->x, by->k, EVP_sha256(), NULL, 0) == 1);
+    ASN1_TIME_free(rev);
+    ASN1_TIME_free(tu);
+    ASN1_TIME_free(nu);
+    OCSP_CERTID_free(id);
+  }
+  OCSP_RESPONSE *r = OCSP_response_create(rstatus, bs);
+  REQUIRE(r != NULL);
+  staple_len = i2d_OCSP_RESPONSE(r, &staple);
+  REQUIRE(staple_len > 0);
+  OCSP_RESPONSE_free(r);
+  OCSP_BASICRESP_free(bs);
+}
+
+static void test_stapled(void) {
+  long nb = T0 - YEAR, na = T0 + YEAR;
+  cert leaf = mk("www.example.test", &sys_inter, "www.example.test", nb, na, NULL, NULL);
+  cert other = mk("other.example.test", &sys_inter, "other.example.test", nb, na, NULL, NULL);
+  const cert *ch[] = {&leaf, &sys_inter};
+  const int OK = OCSP_RESPONSE_STATUS_SUCCESSFUL;
+  /* good, in its window */
+  make_staple(OK, &leaf, &sys_inter, EVP_sha1(), V_OCSP_CERTSTATUS_GOOD, -1, T0 - 3600, T0 + 3600);
+  dx_packet *p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_STRING_EQUAL(got_verdict, "trusted");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "good");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.trust.stapled.reason"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.revoked"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.stapled_stale"), 0);
+  CU_ASSERT_EQUAL(tu_count(p, "ocsp.certStatus"), 1); /* the response itself, decoded */
+  done(p);
+  /* revoked, key compromise; the CertID made with SHA-256 */
+  make_staple(OK, &leaf, &sys_inter, EVP_sha256(), V_OCSP_CERTSTATUS_REVOKED,
+              OCSP_REVOKED_STATUS_KEYCOMPROMISE, T0 - 3600, T0 + 3600);
+  p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "revoked");
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.reason"), "keyCompromise");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.revoked"), 1);
+  done(p);
+  /* unknown */
+  make_staple(OK, &leaf, &sys_inter, EVP_sha1(), V_OCSP_CERTSTATUS_UNKNOWN, -1, T0 - 3600,
+              T0 + 3600);
+  p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "unknown");
+  done(p);
+  /* a response about another certificate of the same CA */
+  make_staple(OK, &other, &sys_inter, EVP_sha1(), V_OCSP_CERTSTATUS_REVOKED,
+              OCSP_REVOKED_STATUS_SUPERSEDED, T0 - 3600, T0 + 3600);
+  p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "not-for-this-certificate");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.revoked"), 0);
+  done(p);
+  /* expired before the capture's time (T0), and not yet valid */
+  make_staple(OK, &leaf, &sys_inter, EVP_sha1(), V_OCSP_CERTSTATUS_GOOD, -1, T0 - 7 * 86400,
+              T0 - 86400);
+  p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "good");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.stapled_stale"), 1);
+  done(p);
+  make_staple(OK, &leaf, &sys_inter, EVP_sha1(), V_OCSP_CERTSTATUS_GOOD, -1, T0 + 86400,
+              T0 + 7 * 86400);
+  p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.stapled_stale"), 1);
+  done(p);
+  /* the responder's error (tryLater): no status */
+  make_staple(OCSP_RESPONSE_STATUS_TRYLATER, &leaf, &sys_inter, NULL, 0, -1, 0, 0);
+  p = judge("www.example.test", ch, 2, false, false);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "responder-error");
+  done(p);
+  /* the leaf alone: the issuer needed for the CertID is not there */
+  make_staple(OK, &leaf, &sys_inter, EVP_sha1(), V_OCSP_CERTSTATUS_REVOKED,
+              OCSP_REVOKED_STATUS_KEYCOMPROMISE, T0 - 3600, T0 + 3600);
+  p = judge("www.example.test", ch, 1, false, false);
+  CU_ASSERT_STRING_EQUAL(tu_value(p, "tls.trust.stapled.status"), "unmatched");
+  CU_ASSERT_EQUAL(tu_count(p, "tls.risk.revoked"), 0);
+  done(p);
+  OPENSSL_free(staple);
+  staple = NULL;
+  cert_free(&leaf);
+  cert_free(&other);
+}
+
 int main(void) {
   if (setup() != 0)
     return 1;
@@ -582,6 +695,7 @@ int main(void) {
                          {"two_legs", test_two_legs},
                          {"memo", test_memo},
                          {"hostile", test_hostile},
+                         {"stapled_ocsp", test_stapled},
                          CU_TEST_INFO_NULL};
   int rc = tu_run("trust", tests);
   teardown();
