@@ -1250,9 +1250,18 @@ int index_summary(pindex *ix, size_t i, char *buf, size_t len, const char **src,
     return -1;
   const pkt_entry *e = &ix->pk[i];
   size_t l = e->spill_len < len - 1 ? e->spill_len : len - 1;
+  /* from the group's start, or from the last frame read if it is before i
+   * in the group (the list reads its rows one after another) */
+  size_t j = i - i % SPILL_STEP;
   uint64_t at = ix->spill_at[i / SPILL_STEP];
-  for (size_t j = i - i % SPILL_STEP; j < i; j++)
+  if (ix->spill_memo_i > j && ix->spill_memo_i <= i) {
+    j = ix->spill_memo_i;
+    at = ix->spill_memo_at;
+  }
+  for (; j < i; j++)
     at += ix->pk[j].spill_len;
+  ix->spill_memo_i = i;
+  ix->spill_memo_at = at;
   ssize_t got = pread(fileno(ix->spill), buf, l, (off_t)at);
   if (got < 0)
     got = 0;

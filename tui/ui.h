@@ -93,6 +93,8 @@ typedef struct pindex {
    * the spill file (the others follow by their spill_len) */
   uint64_t *spill_at;
   size_t capspill;
+  size_t spill_memo_i; /* the last frame whose summary was read, and where */
+  uint64_t spill_memo_at;
 
   /* scanner: dissects the file in order, a slice at a time */
   dx_session *ss;
