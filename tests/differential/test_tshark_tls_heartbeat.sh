@@ -14,7 +14,8 @@
 #   - records of 2 bytes and of none: tshark's exception ("[Malformed
 #     Packet: TLS]"), and the Protocol column it leaves ("SSL" when no
 #     record came before in the frame);
-#   - several records in one segment, the heartbeat between others.
+#   - several records in one segment, the heartbeat between others;
+#   - DTLS heartbeats over UDP (epochs 0 and 1), by DTLS's stricter rule.
 # Compared: the summary lines, and -V from the TLS layer to the end of each
 # packet, but for dissect's learner notes on what it could not decrypt
 # ("[Decryption]" with its note, which tshark does not have).
@@ -100,6 +101,47 @@ if ((n > 20)) && cmp -s "$T_TMP/ts.v" "$T_TMP/ours.v"; then
 else
   mapfile -t d < <(diff "$T_TMP/ts.v" "$T_TMP/ours.v" | head -16)
   fail "-V of the TLS layers equal to tshark's" "(< tshark, > dissect)" "${d[@]}"
+fi
+
+# DTLS (epochs 0 and 1, over UDP port 4433 decoded as DTLS by both): tshark's
+# DTLS reads a heartbeat in the clear only when its payload length leaves 16
+# bytes of padding, whatever the epoch; else an encrypted one
+d=$T_TMP/dtls-heartbeat.pcap
+"$PY" - "$d" <<'EOF' || fail "making the DTLS capture"
+import struct, sys
+def udp(payload):
+    u = struct.pack('>HHHH', 40000, 4433, 8 + len(payload), 0) + payload
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(u), 1, 0, 64, 17, 0, bytes([10, 0, 0, 1]),
+                     bytes([10, 0, 0, 2]))
+    return b'\0' * 12 + b'\x08\x00' + ip + u
+def rec(body, epoch=0, seq=0):
+    return (struct.pack('>BHH', 24, 0xfefd, epoch) + seq.to_bytes(6, 'big') +
+            struct.pack('>H', len(body)) + body)
+def hb(t, plen, payload, pad):
+    return struct.pack('>BH', t, plen) + payload + pad
+pk = [rec(hb(1, 5, b'hello', b'\0' * 16)), rec(hb(2, 1, b'h', b'\5' * 20), seq=1),
+      rec(hb(1, 5, b'hello', b'\0' * 15), seq=2), rec(hb(3, 5, b'hello', b'\0' * 16), seq=3),
+      rec(hb(1, 5, b'hello', b'\0' * 16), epoch=1, seq=4),
+      rec(hb(1, 0x4000, b'x', b'\0' * 16), seq=5), rec(b'\x01\x00', seq=6)]
+out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for i, p in enumerate(pk):
+    f = udp(p)
+    out += struct.pack('<IIII', 1000, i * 1000, len(f), len(f)) + f
+open(sys.argv[1], 'wb').write(out)
+EOF
+tshark -n -r "$d" -d udp.port==4433,dtls 2>/dev/null >"$T_TMP/ts.dsum"
+tshark -n -r "$d" -d udp.port==4433,dtls -V 2>/dev/null >"$T_TMP/ts.dv"
+"$D" -n -r "$d" -d udp.port==4433,dtls 2>>"$T_TMP/err" >"$T_TMP/ours.dsum"
+"$D" -n -r "$d" -d udp.port==4433,dtls -V 2>>"$T_TMP/err" >"$T_TMP/ours.dv"
+n=$(grep -c "Heartbeat" "$T_TMP/ts.dv")
+if ((n > 10)) && cmp -s "$T_TMP/ts.dsum" "$T_TMP/ours.dsum" && cmp -s "$T_TMP/ts.dv" "$T_TMP/ours.dv"; then
+  pass "DTLS: summary lines and -V equal to tshark's ($(wc -l <"$T_TMP/ts.dv") lines, $n with Heartbeat)"
+else
+  mapfile -t dd < <(
+    diff "$T_TMP/ts.dsum" "$T_TMP/ours.dsum" | head -8
+    diff "$T_TMP/ts.dv" "$T_TMP/ours.dv" | head -12
+  )
+  fail "DTLS: summary lines and -V equal to tshark's" "(< tshark, > dissect)" "${dd[@]}"
 fi
 check_eq "no message from dissect" "" "$(cat "$T_TMP/err")"
 finish
