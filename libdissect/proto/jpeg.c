@@ -702,14 +702,28 @@ static void com_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker,
     stray(c, cm, seg, 4, (uint32_t)len - 2);
 }
 
+/* The head of an APPn segment: the segment's item (*n), its NUL-terminated
+ * identifier after the length (returned, NULL when the segment or the
+ * identifier is cut: the caller stops), its item (*idn) and length
+ * (*size, without the NUL). */
+static const char *app_head(jctx *c, const view *seg, uint16_t marker, const char *name,
+                            dx_node **n, dx_node **idn, uint32_t *size) {
+  *n = segment_head(c, F_SEGMENT, seg, marker, name, "Marker segment");
+  *idn = NULL;
+  *size = 0;
+  const char *id = *n ? stringz(c, seg, 4, size) : NULL;
+  if (id)
+    *idn = item(c, *n, F_IDENT, seg, 4, *size, false);
+  return id;
+}
+
 static void app0_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker,
                          const char *name) {
-  dx_node *n = segment_head(c, F_SEGMENT, seg, marker, name, "Marker segment");
-  uint32_t size = 0;
-  const char *id = n ? stringz(c, seg, 4, &size) : NULL;
+  dx_node *n, *idn;
+  uint32_t size;
+  const char *id = app_head(c, seg, marker, name, &n, &idn, &size);
   if (!id)
     return;
-  dx_node *idn = item(c, n, F_IDENT, seg, 4, size, false);
   if (strcmp(id, "JFIF") == 0) {
     if (!need(c, seg, 9, 2))
       return;
@@ -913,12 +927,11 @@ static void app1_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker
                          const char *name) {
   bool check = c->first_app1;
   c->first_app1 = false;
-  dx_node *n = segment_head(c, F_SEGMENT, seg, marker, name, "Marker segment");
-  uint32_t size = 0;
-  const char *id = n ? stringz(c, seg, 4, &size) : NULL;
+  dx_node *n, *idn;
+  uint32_t size;
+  const char *id = app_head(c, seg, marker, name, &n, &idn, &size);
   if (!id)
     return;
-  dx_node *idn = item(c, n, F_IDENT, seg, 4, size, false);
   if (check && strcmp(id, "JFIF") != 0)
     dx_expert(c->p, idn, FL(F_EI_NOT_JFIF), DX_SEV_WARN,
               "Initial App0 segment with \"JFIF\" Identifier not found");
@@ -937,12 +950,11 @@ static void app1_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker
 
 static void app2_segment(jctx *c, const view *seg, uint16_t len, uint16_t marker,
                          const char *name) {
-  dx_node *n = segment_head(c, F_SEGMENT, seg, marker, name, "Marker segment");
-  uint32_t size = 0;
-  const char *id = n ? stringz(c, seg, 4, &size) : NULL;
+  dx_node *n, *idn;
+  uint32_t size;
+  const char *id = app_head(c, seg, marker, name, &n, &idn, &size);
   if (!id)
     return;
-  dx_node *idn = item(c, n, F_IDENT, seg, 4, size, false);
   if (strcmp(id, "FPXR") == 0) {
     /* (in the image's tree, after the segment) */
     dx_add_none(c->p, c->layer, FL(F_FLASHPIX), c->t, seg->base, (uint32_t)view_have(c, seg));
