@@ -24,7 +24,6 @@
 #include "tls_fields.h"
 #include "tls_tables.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -146,38 +145,11 @@ static void info(dctx *x, const char *s) {
   dx_col_info_append_sep(x->p, ", ", "%s", s);
 }
 
-/* A heartbeat record (RFC 6520) as tshark 4.0's DTLS reads it: a request
- * or response whose payload length leaves at least 16 bytes of padding is
- * a message in the clear (type, payload length, payload, padding and HMAC),
- * whatever the epoch; anything else is an encrypted heartbeat (DTLS is
- * stricter than TLS there). Fewer than 3 bytes: tshark's exception. */
+/* A heartbeat record, by DTLS's rule (tls.c, dx_tls_heartbeat). */
 static void heartbeat(dctx *x, dx_node *rec, const dx_tvb *rt, uint16_t len, const char *vs) {
-  dx_packet *p = x->p;
-  dx_node *hb = len ? dx_add_none(p, rec, FL(F_HEARTBEAT), rt, 0, rt->len) : NULL;
-  uint8_t type = 0;
-  uint16_t plen = 0;
-  if (!dx_get_u8(rt, 0, &type) || !dx_get_u16(rt, 1, &plen)) {
-    dx_exception_malformed(p, "DTLS", rt);
-    return;
-  }
-  const char *tn = dx_val_name(dx_tls_heartbeat_type_vals, type);
-  if (!tn || len < 19 || plen > len - 19u) {
-    dx_node_set_text(p, rec, "%s Record Layer: Encrypted Heartbeat", vs);
-    dx_node_set_text(p, hb, "Encrypted Heartbeat Message");
-    info(x, "Encrypted Heartbeat");
-    return;
-  }
   char buf[32];
-  snprintf(buf, sizeof buf, "Heartbeat %s", tn);
-  dx_node_set_text(p, rec, "%s Record Layer: %s", vs, buf);
-  info(x, buf);
-  dx_add_item(p, hb, FL(F_HB_TYPE), rt, 0, 1);
-  dx_add_uint(p, hb, FL(F_HB_PLEN), rt, 1, 2, plen);
-  dx_node *n = dx_add_bytes(p, hb, FL(F_HB_PAYLOAD), rt, 3, plen);
-  dx_node_set_text(p, n, "Payload (%u byte%s)", plen, plen == 1 ? "" : "s");
-  uint32_t padding = len - 3u - plen;
-  n = dx_add_bytes(p, hb, FL(F_HB_PADDING), rt, 3 + plen, padding);
-  dx_node_set_text(p, n, "Padding and HMAC (%u byte%s)", padding, padding == 1 ? "" : "s");
+  if (dx_tls_heartbeat(x->p, dx_dtls_fields, rec, rt, len, vs, true, false, buf, sizeof buf))
+    info(x, buf);
 }
 
 /* The list of the pieces of the message just reassembled (tshark's

@@ -2786,50 +2786,61 @@ static const char *app_proto_name(const ctx *x) {
   return NULL;
 }
 
-/* A heartbeat record (RFC 6520) as tshark 4.0 reads it: a type it knows
- * (request, response) or a record it decrypted is a message in the clear
- * (type, payload length, payload, padding and HMAC), whatever came before;
- * any other type is an encrypted one. A payload length the record cannot
+/* A heartbeat record (RFC 6520) as tshark 4.0 reads it (tls.h). TLS: a
+ * type it knows (request, response) or a record it decrypted is a message
+ * in the clear, whatever came before; a payload length the record cannot
  * hold with 16 bytes of padding is noted and the rest of the record taken
- * as payload (the Heartbleed request's form). Fewer than 3 bytes: tshark's
- * exception, and the TLS layer ends there (x->stop). */
-static void heartbeat(ctx *x, dx_node *rec, const dx_tvb *rt, uint16_t len, const char *vs) {
-  dx_packet *p = x->p;
-  dx_node *hb = len ? dx_add_none(p, rec, XF(F_HEARTBEAT), rt, 0, rt->len) : NULL;
+ * as payload (the Heartbleed request's form). DTLS is stricter: such a
+ * length makes the record an encrypted heartbeat. */
+bool dx_tls_heartbeat(dx_packet *p, const dx_field *fl, dx_node *rec, const dx_tvb *rt,
+                      uint16_t len, const char *vs, bool dtls, bool decrypted, char *info,
+                      size_t cap) {
+  dx_node *hb = len ? dx_add_none(p, rec, &fl[F_HEARTBEAT], rt, 0, rt->len) : NULL;
   uint8_t type = 0;
   uint16_t plen = 0;
   if (!dx_get_u8(rt, 0, &type) || !dx_get_u16(rt, 1, &plen)) {
-    dx_exception_malformed(p, x->dtls ? "DTLS" : "TLS", rt);
-    x->stop = true;
-    return;
+    dx_exception_malformed(p, dtls ? "DTLS" : "TLS", rt);
+    return false;
   }
   const char *tn = dx_val_name(dx_tls_heartbeat_type_vals, type);
-  if (!tn && !x->decrypted) {
+  bool fits = len >= 19 && plen <= len - 19u;
+  if (dtls ? !tn || !fits : !tn && !decrypted) {
     dx_node_set_text(p, rec, "%s Record Layer: Encrypted Heartbeat", vs);
     dx_node_set_text(p, hb, "Encrypted Heartbeat Message");
-    info_add(x, "Encrypted Heartbeat");
-    return;
+    snprintf(info, cap, "Encrypted Heartbeat");
+    return true;
   }
-  dx_node_set_text(p, rec, "%s Record Layer: Heartbeat %s", vs, tn ? tn : "Unknown");
-  info_add(x, "Heartbeat %s", tn ? tn : "Unknown");
-  dx_add_item(p, hb, XF(F_HB_TYPE), rt, 0, 1);
-  dx_node *pl = dx_add_uint(p, hb, XF(F_HB_PLEN), rt, 1, 2, plen);
+  snprintf(info, cap, "Heartbeat %s", tn ? tn : "Unknown");
+  dx_node_set_text(p, rec, "%s Record Layer: %s", vs, info);
+  dx_add_item(p, hb, &fl[F_HB_TYPE], rt, 0, 1);
+  dx_node *pl = dx_add_uint(p, hb, &fl[F_HB_PLEN], rt, 1, 2, plen);
   uint32_t payload = plen, padding = 0;
-  if (len < 19 || plen > len - 19u) {
+  if (!fits) {
     payload = len - 3u;
     dx_node_set_text(p, pl, "Payload Length: %u (invalid, using %u to decode payload)", plen,
                      payload);
-    dx_expert(p, pl, XF(F_HB_PLEN_INVALID), DX_SEV_ERROR, "Invalid heartbeat payload length (%u)",
+    dx_expert(p, pl, &fl[F_HB_PLEN_INVALID], DX_SEV_ERROR, "Invalid heartbeat payload length (%u)",
               plen);
   } else {
     padding = len - 3u - plen;
   }
-  dx_node *n = dx_add_bytes(p, hb, XF(F_HB_PAYLOAD), rt, 3, payload);
+  dx_node *n = dx_add_bytes(p, hb, &fl[F_HB_PAYLOAD], rt, 3, payload);
   dx_node_set_text(p, n, "Payload (%u byte%s)", payload, payload == 1 ? "" : "s");
   if (padding) {
-    n = dx_add_bytes(p, hb, XF(F_HB_PADDING), rt, 3 + payload, padding);
+    n = dx_add_bytes(p, hb, &fl[F_HB_PADDING], rt, 3 + payload, padding);
     dx_node_set_text(p, n, "Padding and HMAC (%u byte%s)", padding, padding == 1 ? "" : "s");
   }
+  return true;
+}
+
+/* A TLS heartbeat record; after tshark's exception the TLS layer of the
+ * frame ends there (x->stop). */
+static void heartbeat(ctx *x, dx_node *rec, const dx_tvb *rt, uint16_t len, const char *vs) {
+  char info[32];
+  if (!dx_tls_heartbeat(x->p, x->fl, rec, rt, len, vs, x->dtls, x->decrypted, info, sizeof info))
+    x->stop = true;
+  else
+    info_add(x, "%s", info);
 }
 
 static void record(ctx *x, const dx_tvb *t, uint32_t off, dx_node *tls, uint8_t ct, uint16_t ver,

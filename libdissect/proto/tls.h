@@ -53,4 +53,13 @@ void dx_tls_dgram_free(dx_tls_dgram *d); /* NULL is fine */
 const char *dx_tls_dgram_handshake(dx_packet *p, dx_tls_dgram *d, int sender, const dx_tvb *t,
                                    const dx_tvb *body, const char *suffix, dx_node *parent);
 
+/* A heartbeat record (RFC 6520) of len bytes, its body rt, under rec (its
+ * record item, labelled "<vs> Record Layer: ..."), as tshark 4.0's TLS
+ * (dtls false) or DTLS dissector reads it; fl: the protocol's TLS field
+ * table (tls_fields.h). The Info text goes into info. False after tshark's
+ * exception (fewer than 3 bytes): the caller's layer ends there. */
+bool dx_tls_heartbeat(dx_packet *p, const dx_field *fl, dx_node *rec, const dx_tvb *rt,
+                      uint16_t len, const char *vs, bool dtls, bool decrypted, char *info,
+                      size_t cap);
+
 #endif
