@@ -122,7 +122,26 @@ char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap) {
   return d;
 }
 
+struct dx_arena_owned {
+  struct dx_arena_owned *next;
+  void *buf;
+};
+
+bool dx_arena_adopt(dx_arena *a, void *buf) {
+  struct dx_arena_owned *o = dx_arena_alloc(a, sizeof *o);
+  if (!o)
+    return false;
+  o->buf = buf;
+  o->next = a->owned;
+  a->owned = o;
+  return true;
+}
+
 void dx_arena_reset(dx_arena *a) {
+  /* (the list lives in the chunks: walked before they go) */
+  for (struct dx_arena_owned *o = a->owned; o; o = o->next)
+    free(o->buf);
+  a->owned = NULL;
   size_t kept = 0;
   for (dx_arena_chunk *c = a->spare; c; c = c->next)
     kept += c->size;

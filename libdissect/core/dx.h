@@ -43,6 +43,7 @@ typedef struct dx_arena {
   unsigned char *cur;    /* the free room of the current chunk */
   size_t avail;
   size_t used_total;
+  struct dx_arena_owned *owned; /* heap blocks freed by the next reset */
 } dx_arena;
 
 void dx_arena_init(dx_arena *a);
@@ -71,6 +72,9 @@ char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap);
  * the C library. */
 int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap);
 int dx_snprintf(char *buf, size_t cap, const char *fmt, ...) DX_PRINTF(3, 4);
+/* Makes the arena own buf, a block from malloc(): the next reset frees it.
+ * false (buf still the caller's) if there is no memory to note it. */
+bool dx_arena_adopt(dx_arena *a, void *buf);
 void dx_arena_reset(dx_arena *a); /* empties it, keeping some chunks for reuse */
 void dx_arena_destroy(dx_arena *a);
 
@@ -789,6 +793,11 @@ typedef enum dx_source_kind {
  * first two kinds and DX_SRC_DECODED ("TCP", "TLS"), ignored by the others. */
 dx_tvb dx_packet_add_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
                                  const uint8_t *data, uint32_t len);
+/* dx_packet_add_source_kind without the copy: the packet takes buf (from
+ * malloc(), len bytes) and frees it with its arena; on an empty tvb (no
+ * room for a source) buf has been freed already. */
+dx_tvb dx_packet_adopt_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
+                                   uint8_t *buf, uint32_t len);
 /* A tvb over the whole frame. */
 dx_tvb dx_packet_frame_tvb(const dx_packet *p);
 

@@ -1280,32 +1280,60 @@ void dx_session_prev_time(const dx_packet *p, int64_t *sec, int32_t *nsec) {
            nsec);
 }
 
+/* The name of a data source of this kind (dx_packet_add_source_kind). */
+static void source_name(char *name, size_t cap, dx_source_kind kind, const char *what,
+                        uint32_t len) {
+  switch (kind) {
+  case DX_SRC_REASSEMBLED:
+    dx_snprintf(name, cap, "Reassembled %s (%u bytes)", what ? what : "data", len);
+    break;
+  case DX_SRC_DECRYPTED:
+    dx_snprintf(name, cap, "Decrypted %s (%u bytes)", what ? what : "data", len);
+    break;
+  case DX_SRC_DECHUNKED: dx_snprintf(name, cap, "De-chunked entity body (%u bytes)", len); break;
+  case DX_SRC_UNCOMPRESSED:
+    dx_snprintf(name, cap, "Uncompressed entity body (%u bytes)", len);
+    break;
+  case DX_SRC_DECOMPRESSED_HEADER:
+    dx_snprintf(name, cap, "Decompressed Header (%u bytes)", len);
+    break;
+  case DX_SRC_DECODED:
+    dx_snprintf(name, cap, "Decoded %s (%u bytes)", what ? what : "data", len);
+    break;
+  case DX_SRC_REASSEMBLED_BODY:
+  default: dx_snprintf(name, cap, "Reassembled body (%u bytes)", len); break;
+  }
+}
+
 dx_tvb dx_packet_add_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
                                  const uint8_t *data, uint32_t len) {
   char name[96];
-  switch (kind) {
-  case DX_SRC_REASSEMBLED:
-    dx_snprintf(name, sizeof name, "Reassembled %s (%u bytes)", what ? what : "data", len);
-    break;
-  case DX_SRC_DECRYPTED:
-    dx_snprintf(name, sizeof name, "Decrypted %s (%u bytes)", what ? what : "data", len);
-    break;
-  case DX_SRC_DECHUNKED:
-    dx_snprintf(name, sizeof name, "De-chunked entity body (%u bytes)", len);
-    break;
-  case DX_SRC_UNCOMPRESSED:
-    dx_snprintf(name, sizeof name, "Uncompressed entity body (%u bytes)", len);
-    break;
-  case DX_SRC_DECOMPRESSED_HEADER:
-    dx_snprintf(name, sizeof name, "Decompressed Header (%u bytes)", len);
-    break;
-  case DX_SRC_DECODED:
-    dx_snprintf(name, sizeof name, "Decoded %s (%u bytes)", what ? what : "data", len);
-    break;
-  case DX_SRC_REASSEMBLED_BODY:
-  default: dx_snprintf(name, sizeof name, "Reassembled body (%u bytes)", len); break;
-  }
+  source_name(name, sizeof name, kind, what, len);
   return dx_packet_add_source(p, name, data, len);
+}
+
+dx_tvb dx_packet_adopt_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
+                                   uint8_t *buf, uint32_t len) {
+  dx_tvb t = {(const uint8_t *)"", 0, 0, 0, 0};
+  if (!buf || !len) { /* (nothing to take: an empty source as ever) */
+    free(buf);
+    return dx_packet_add_source_kind(p, kind, what, (const uint8_t *)"", 0);
+  }
+  char name[96];
+  source_name(name, sizeof name, kind, what, len);
+  char *nm = p->nsources < DX_MAX_SOURCES ? dx_arena_strndup(&p->arena, name, strlen(name)) : NULL;
+  if (!nm || !dx_arena_adopt(&p->arena, buf)) {
+    free(buf);
+    return t;
+  }
+  dx_source *src = &p->sources[p->nsources];
+  src->name = nm;
+  src->data = buf;
+  src->len = len;
+  t.data = buf;
+  t.len = t.reported = len;
+  t.src = p->nsources++;
+  return t;
 }
 
 dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len) {

@@ -629,13 +629,21 @@ static dx_tvb reassembled_source(deliver_ctx *d, const uint8_t *data, uint32_t l
   return dx_packet_add_source_kind(d->p, DX_SRC_REASSEMBLED, d->kind->name, data, len);
 }
 
+/* The pending PDU's bytes as a data source of the packet, handed over
+ * rather than copied (the PDU is reset after). */
+static dx_tvb pdu_source(deliver_ctx *d) {
+  uint32_t len = d->rs->pdu_len;
+  return dx_packet_adopt_source_kind(d->p, DX_SRC_REASSEMBLED, d->kind->name,
+                                     dx_tcp_pdu_take(d->rs), len);
+}
+
 /* Dissects the pending PDU as it is, as the last bytes of its direction
  * (p->stream_end): a PDU kept until the FIN, at the FIN or when the cap
  * stops it. `after`: bytes of the current delivery past it. */
 static void finish_pending(deliver_ctx *d, uint32_t after, bool at_fin) {
   dx_packet *p = d->p;
   dx_tcp_stream *rs = d->rs;
-  dx_tvb rt = reassembled_source(d, rs->pdu, rs->pdu_len);
+  dx_tvb rt = pdu_source(d);
   uint32_t npieces = rs->npieces;
   dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces + 1) * sizeof *pcs);
   if (pcs) {
@@ -747,7 +755,7 @@ static void deliver_bytes(deliver_ctx *d, const uint8_t *data, uint32_t len,
       if (!dx_tcp_pdu_complete(rs))
         break;
       /* The PDU is whole: dissect it from a reassembled data source. */
-      dx_tvb rt = reassembled_source(d, rs->pdu, rs->pdu_len);
+      dx_tvb rt = pdu_source(d);
       uint32_t npieces = rs->npieces;
       dx_reasm_piece *pcs = dx_arena_alloc(&p->arena, (npieces ? npieces : 1) * sizeof *pcs);
       if (pcs)

@@ -154,6 +154,13 @@ void dx_tcp_pdu_reset(dx_tcp_stream *s) {
   s->pdu_until_fin = false;
 }
 
+uint8_t *dx_tcp_pdu_take(dx_tcp_stream *s) {
+  uint8_t *b = s->pdu;
+  s->pdu = NULL;
+  s->pdu_cap = 0;
+  return b;
+}
+
 void dx_tcp_stale_drop(dx_tcp_stream *s, bool completed) {
   if (completed && s->st_need)
     dx_tcp_msp_done(s, s->st_seq, s->st_seq + s->st_len);
@@ -288,6 +295,20 @@ static bool grow(void **buf, uint32_t *cap, uint64_t need, size_t elem) {
     return false;
   *buf = nb;
   *cap = (uint32_t)c;
+  return true;
+}
+
+/* Gives the pending PDU's buffer room for exactly `room` bytes. */
+static bool grow_exact(dx_tcp_stream *s, uint64_t room) {
+  if (room <= s->pdu_cap)
+    return true;
+  if (room > UINT32_MAX / 2)
+    return false;
+  void *nb = realloc(s->pdu, (size_t)room);
+  if (!nb)
+    return false;
+  s->pdu = nb;
+  s->pdu_cap = (uint32_t)room;
   return true;
 }
 
@@ -545,7 +566,12 @@ bool dx_tcp_pdu_append(dx_tcp_stream *s, const uint8_t *data, uint32_t len,
     dx_tcp_pdu_reset(s);
     return false;
   }
-  if (!grow((void **)&s->pdu, &s->pdu_cap, (uint64_t)s->pdu_len + len, 1)) {
+  /* A PDU of known length that doubling would reach anyway is given its
+   * exact room at once (no copy later); what is charged is what it holds. */
+  uint64_t room = (uint64_t)s->pdu_len + len;
+  bool exact =
+      room > s->pdu_cap && !s->pdu_one_more && s->pdu_need >= room && s->pdu_need <= 2 * room;
+  if (!(exact ? grow_exact(s, s->pdu_need) : grow((void **)&s->pdu, &s->pdu_cap, room, 1))) {
     uncharge(s, len);
     dx_tcp_pdu_reset(s);
     return false;
@@ -559,24 +585,32 @@ bool dx_tcp_pdu_append(dx_tcp_stream *s, const uint8_t *data, uint32_t len,
   return true;
 }
 
+/* True if the n bytes at p lie in the block of cap bytes at b. */
+static bool within(const void *p, size_t n, const void *b, size_t cap) {
+  uintptr_t x = (uintptr_t)p, lo = (uintptr_t)b;
+  return b && n && x + n > lo && x < lo + cap;
+}
+
 bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint32_t more,
                       const dx_reasm_piece *pieces, uint32_t npieces) {
-  /* Copy first: data may point into the current PDU buffer. */
+  /* Copied first where they lie in the current PDU's buffers, which the
+   * reset frees. */
   uint8_t *copy = NULL;
   dx_reasm_piece *pc = NULL;
-  if (len) {
-    copy = malloc(len);
-    if (!copy)
+  if (within(data, len, s->pdu, s->pdu_cap)) {
+    if (!(copy = malloc(len)))
       return false;
     memcpy(copy, data, len);
+    data = copy;
   }
-  if (npieces) {
-    pc = malloc((size_t)npieces * sizeof *pc);
-    if (!pc) {
+  size_t psize = (size_t)npieces * sizeof *pc;
+  if (within(pieces, psize, s->pieces, (size_t)s->pieces_cap * sizeof *s->pieces)) {
+    if (!(pc = malloc(psize))) {
       free(copy);
       return false;
     }
-    memcpy(pc, pieces, (size_t)npieces * sizeof *pc);
+    memcpy(pc, pieces, psize);
+    pieces = pc;
   }
   dx_tcp_pdu_reset(s);
   uint64_t need = (uint64_t)len + (more ? more : 1);
@@ -584,7 +618,7 @@ bool dx_tcp_pdu_start(dx_tcp_stream *s, const uint8_t *data, uint32_t len, uint3
   if (ok) {
     s->pdu_need = (uint32_t)need;
     s->pdu_one_more = more == 0;
-    ok = dx_tcp_pdu_append(s, copy, len, pc, npieces);
+    ok = dx_tcp_pdu_append(s, data, len, pieces, npieces);
   }
   if (!ok)
     dx_tcp_pdu_reset(s);

@@ -201,6 +201,10 @@ static inline bool dx_tcp_pdu_complete(const dx_tcp_stream *s) {
 }
 /* Forgets the pending PDU. */
 void dx_tcp_pdu_reset(dx_tcp_stream *s);
+/* The pending PDU's bytes (pdu_len of them, a block from malloc()) become
+ * the caller's, to hand to dx_packet_adopt_source_kind(); the PDU is still
+ * pending, without bytes, until dx_tcp_pdu_reset(). NULL if it has none. */
+uint8_t *dx_tcp_pdu_take(dx_tcp_stream *s);
 /* The pending PDU, whose first byte has sequence number seq, becomes the
  * stale one (the current stale one is set aside among the older ones), no
  * longer pending. */
