@@ -33,6 +33,11 @@
 #   story.pcap (+ .keylog) the whole story of one HTTPS connection for
 #                       dissect --story: a dig lookup answered by dnsmasq, then curl
 #                       over HTTPS (TLS 1.3) to the address it got (see make_story)
+#   tls-ocsp.pcap (+ .keylog, ocsp-root.pem)
+#                       stapled OCSP responses (nginx ssl_stapling_file, made by
+#                       openssl ocsp) in TLS 1.2's CertificateStatus and in TLS 1.3's
+#                       encrypted Certificate: "good" on port 443 (TLS 1.2 and 1.3),
+#                       "revoked" on port 8443 (TLS 1.3) (see make_ocsp below)
 #   tcp-anomalies.pcap  HTTP downloads with TCP trouble for tshark's tcp.analysis.*:
 #                       random packet drops (iptables statistic match) and a few
 #                       segments left out of the capture, a slow reader with a tiny
@@ -50,12 +55,14 @@
 #   apache2-bin (apache2 with mod_http2, for http2-upgrade.pcap)
 # No system service is used: nginx and dnsmasq run from configs in a temp dir.
 #
-# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more | story | intercept]
+# Usage: sudo bash samples/make-samples.sh [tcp-anomalies | https-keys | https-more | story | intercept | ocsp]
 #        (with the argument tcp-anomalies only tcp-anomalies.pcap is made and installed;
 #        with https-keys only the captures of make_https_keys and their key logs;
 #        with story only story.pcap and story.keylog;
 #        with https-more only those of make_https_more;
-#        with intercept only those of make_intercept)
+#        with intercept only those of make_intercept;
+#        with ocsp only those of make_ocsp, which needs only tcpdump, tshark,
+#        wireshark-common, nginx, curl, openssl, ethtool, iproute2, util-linux)
 #        (MAKE_SAMPLES_KEEP=1 keeps the temporary work directory, for debugging)
 #
 # Loopback is set to MTU 1500 with TSO/GSO/GRO off so TCP segments look like
@@ -71,8 +78,8 @@ log() { echo "make-samples: $*" >&2; }
 
 ONLY=${1:-}
 [[ -z $ONLY || $ONLY == tcp-anomalies || $ONLY == https-keys || $ONLY == https-more \
-   || $ONLY == story || $ONLY == intercept ]] \
-  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more, story, intercept)"
+   || $ONLY == story || $ONLY == intercept || $ONLY == ocsp ]] \
+  || die "unknown argument '$ONLY' (only: tcp-anomalies, https-keys, https-more, story, intercept, ocsp)"
 
 # ---------------------------------------------------------------- prerequisites
 [[ $EUID -eq 0 ]] || die "must run as root (it creates a network namespace): sudo bash $0"
@@ -85,6 +92,9 @@ declare -A PKG=(
   [mitmdump]=mitmproxy [apache2]=apache2-bin
 )
 missing=()
+if [[ $ONLY == ocsp ]]; then # (no DNS server, proxy, HTTP/2 client or iptables)
+  for t in dnsmasq dig ping iptables nghttp mitmdump apache2; do unset "PKG[$t]"; done
+fi
 for t in "${!PKG[@]}"; do
   command -v "$t" >/dev/null 2>&1 || missing+=("$t (Debian package ${PKG[$t]})")
 done
@@ -1130,8 +1140,87 @@ check_intercept() {
   (($(stat -c %s "$f") < 1000000)) || die "$f is too large"
 }
 
+# make_ocsp: stapled OCSP responses, made by openssl ocsp from an index of the
+# intermediate CA (which signs them itself), given to nginx as files
+# (ssl_stapling_file): "good" for the ECDSA leaf on port 443, "revoked"
+# (keyCompromise) on port 8443. Clients ask for the status (status_request):
+# curl --cert-status over TLS 1.3 and TLS 1.2 to 443, which checks the
+# response; openssl s_client -status over TLS 1.3 to 8443.
+make_ocsp() {
+  local o=$W/ocsp serial exp rev
+  mkdir -p "$o"
+  serial=$(openssl x509 -in "$PKI/leaf-ec.pem" -noout -serial | cut -d= -f2)
+  exp=$(date -u -d '+800 days' +%y%m%d%H%M%SZ)
+  rev=$(date -u -d '-1 day' +%y%m%d%H%M%SZ)
+  local subj="/O=libdissect/CN=www.example.test"
+  printf 'V\t%s\t\t%s\tunknown\t%s\n' "$exp" "$serial" "$subj" >"$o/good.txt"
+  printf 'R\t%s\t%s,keyCompromise\t%s\tunknown\t%s\n' "$exp" "$rev" "$serial" "$subj" \
+    >"$o/revoked.txt"
+  (
+    cd "$o"
+    exec 2>"$o/openssl.log"
+    openssl ocsp -issuer "$PKI/inter.pem" -cert "$PKI/leaf-ec.pem" -no_nonce -reqout req.der
+    for st in good revoked; do
+      openssl ocsp -index "$st.txt" -CA "$PKI/inter.pem" -rsigner "$PKI/inter.pem" \
+        -rkey "$PKI/inter.key" -reqin req.der -ndays 30 -respout "$st.der"
+      openssl ocsp -respin "$st.der" -issuer "$PKI/inter.pem" -cert "$PKI/leaf-ec.pem" \
+        -CAfile "$PKI/root.pem" -no_nonce >"$st.check"
+    done
+  ) || { cat "$o/openssl.log" >&2; die "ocsp: making the responses failed"; }
+  grep -q ': good' "$o/good.check" || { cat "$o/good.check" >&2; die "ocsp: good response"; }
+  grep -q ': revoked' "$o/revoked.check" || { cat "$o/revoked.check" >&2; die "ocsp: revoked"; }
+  tls_nginx_conf ocsp "
+    server {
+        listen 127.0.0.1:443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+        ssl_stapling on;
+        ssl_stapling_file $o/good.der;
+    }
+    server {
+        listen 127.0.0.1:8443 ssl;
+        $HK_SERVER_NAME
+        root $W/www;
+        ssl_protocols TLSv1.3;
+        ssl_certificate $PKI/chain-ec.pem;
+        ssl_certificate_key $PKI/leaf-ec.key;
+        ssl_stapling on;
+        ssl_stapling_file $o/revoked.der;
+    }"
+  tls_nginx_start ocsp 443
+  local k=$OUT/tls-ocsp.keylog S=https://www.example.test
+  cap_start "$OUT/tls-ocsp.pcap" lo 'tcp port 443 or tcp port 8443'
+  SSLKEYLOGFILE=$k curl_expect 200 -- --cacert "$PKI/root.pem" --cert-status --tlsv1.3 \
+    -o /dev/null "$S/index.html"
+  SSLKEYLOGFILE=$k curl_expect 200 -- --cacert "$PKI/root.pem" --cert-status --tlsv1.2 \
+    --tls-max 1.2 -o /dev/null "$S/index.html"
+  printf 'GET /index.html HTTP/1.0\r\nHost: www.example.test\r\n\r\n' \
+    | timeout 15 openssl s_client -connect 127.0.0.1:8443 -servername www.example.test \
+      -CAfile "$PKI/root.pem" -status -tls1_3 -keylogfile "$k" -ign_eof >"$W/ocsp-sclient.out" 2>&1 \
+    || { cat "$W/ocsp-sclient.out" >&2; die "ocsp: openssl s_client to 8443 failed"; }
+  cap_stop
+  tls_nginx_stop
+  grep -q 'Cert Status: revoked' "$W/ocsp-sclient.out" \
+    || { cat "$W/ocsp-sclient.out" >&2; die "ocsp: s_client saw no revoked status"; }
+  grep -q '^HTTP/1.1 200 OK' "$W/ocsp-sclient.out" \
+    || { cat "$W/ocsp-sclient.out" >&2; die "ocsp: s_client got no 200 response"; }
+  cp "$PKI/root.pem" "$OUT/ocsp-root.pem"
+}
+
+check_ocsp() {
+  check "$OUT/tls-ocsp.pcap" -o "tls.keylog_file:$OUT/tls-ocsp.keylog" -- \
+    '== 3 tls.handshake.type == 1 && tls.handshake.extension.type == 5' \
+    '== 1 tls.handshake.type == 22 && ocsp.responseStatus == 0' \
+    '== 2 tls.handshake.type == 11 && ocsp.responseStatus == 0' \
+    '== 1 ocsp.revoked_element && ocsp.revocationReason == 1' \
+    '>= 3 http.response.code == 200' "$MTU_OK"
+}
+
 H=http://www.example.test
-if [[ $ONLY != https-keys && $ONLY != https-more && $ONLY != intercept ]]; then
+if [[ $ONLY != https-keys && $ONLY != https-more && $ONLY != intercept && $ONLY != ocsp ]]; then
 dnsmasq_start
 nginx_start
 if [[ -z $ONLY ]]; then
@@ -1261,6 +1350,11 @@ if [[ -z $ONLY || $ONLY == intercept ]]; then
   tls_nginx_stop
   make_intercept
 fi
+# 13. stapled OCSP responses, TLS 1.2 and 1.3
+if [[ -z $ONLY || $ONLY == ocsp ]]; then
+  tls_nginx_stop
+  make_ocsp
+fi
 
 # --------------------------------------------------------------- verification
 # check FILE [tshark options...] -- 'OP N FILTER'...: one tshark pass per call
@@ -1296,11 +1390,13 @@ check() {
 MTU_OK='== 0 tcp && (ip.len > 1500 || ipv6.plen > 1460)'
 
 [[ -n $ONLY && $ONLY != story ]] || check_story
-[[ $ONLY == https-keys || $ONLY == https-more || $ONLY == story || $ONLY == intercept ]] \
+[[ $ONLY == https-keys || $ONLY == https-more || $ONLY == story || $ONLY == intercept \
+  || $ONLY == ocsp ]] \
   || check "$OUT/tcp-anomalies.pcap" -- '>= 1 http.response.code == 200' "$MTU_OK"
 [[ -n $ONLY && $ONLY != https-keys ]] || check_https_keys
 [[ -n $ONLY && $ONLY != https-more ]] || check_https_more
 [[ -n $ONLY && $ONLY != intercept ]] || check_intercept
+[[ -n $ONLY && $ONLY != ocsp ]] || check_ocsp
 if [[ -z $ONLY ]]; then
 
 check "$OUT/dns.pcap" -- \

@@ -139,4 +139,45 @@ if [[ -d $N ]]; then
     fi
   done
 fi
+# samples/tls-ocsp.pcap (made by make-samples.sh ocsp: nginx staples responses
+# made by openssl ocsp): "good" over TLS 1.3 and TLS 1.2 on port 443,
+# "revoked" (keyCompromise) over TLS 1.3 on 8443; the TLS 1.3 responses
+# are in the encrypted Certificate, read with the key log
+P=$SRC/samples/tls-ocsp.pcap
+K=$SRC/samples/tls-ocsp.keylog
+same_vk() {
+  local name=$1 filter=$2 how=$3
+  tshark -n -r "$P" -o "tls.keylog_file:$K" -Y "$filter" -V 2>/dev/null | $how >"$T_TMP/v.ts"
+  "$D" -n -r "$P" --keylog "$K" -Y "$filter" -V 2>"$T_TMP/err" | $how >"$T_TMP/v.ours"
+  if [[ -s $T_TMP/v.ts ]] && cmp -s "$T_TMP/v.ts" "$T_TMP/v.ours"; then
+    pass "$name ($(grep -c '^Frame' "$T_TMP/v.ts") frames, $(wc -l <"$T_TMP/v.ts") lines)"
+  else
+    mapfile -t d < <(diff "$T_TMP/v.ts" "$T_TMP/v.ours" | head -12)
+    fail "$name" "(< tshark, > dissect)" "${d[@]}"
+  fi
+}
+substatus() { subtrees 'Extension: status_request \(len='; }
+same_vk "tls-ocsp.pcap: -V of the responses stapled to TLS 1.3 certificates (decrypted)" \
+  "tls.handshake.type == 11 && tls.record.opaque_type == 23" substatus
+same_vk "tls-ocsp.pcap: -V of the TLS 1.2 Certificate Status message" \
+  "tls.handshake.type == 22" subtls
+# the trust layer's reading of each connection's response, against tshark's
+# certStatus and revocation reason (CRLReason 1: keyCompromise)
+tshark -n -r "$P" -o "tls.keylog_file:$K" -Y ocsp -T fields -e tcp.stream -e ocsp.good_element \
+  -e ocsp.revoked_element -e ocsp.revocationReason 2>/dev/null |
+  awk -F'\t' '{ s = $2 != "" ? "good" : $3 != "" ? "revoked" : "?"
+    r = $4 == 1 ? "keyCompromise" : $4; print $1 "\t" s "\t" r }' >"$T_TMP/st.ts"
+"$D" -n -r "$P" --keylog "$K" --ca-file "$SRC/samples/ocsp-root.pem" -Y tls.trust.stapled.status \
+  -T fields -e tcp.stream -e tls.trust.stapled.status -e tls.trust.stapled.reason \
+  >"$T_TMP/st.ours" 2>"$T_TMP/err"
+check_eq "tls-ocsp.pcap: connections with a stapled response" 3 "$(wc -l <"$T_TMP/st.ts")"
+if cmp -s "$T_TMP/st.ts" "$T_TMP/st.ours"; then
+  pass "tls-ocsp.pcap: tls.trust.stapled.status and .reason of each connection as tshark reads them"
+else
+  mapfile -t d < <(diff "$T_TMP/st.ts" "$T_TMP/st.ours")
+  fail "tls-ocsp.pcap: stapled status per connection" "(< tshark, > dissect)" "${d[@]}"
+fi
+check_eq "tls-ocsp.pcap: tls.risk.revoked on the revoked connection only" "2" \
+  "$("$D" -n -r "$P" --keylog "$K" --ca-file "$SRC/samples/ocsp-root.pem" -Y tls.risk.revoked \
+    -T fields -e tcp.stream 2>/dev/null | tr '\n' ' ' | xargs)"
 finish
