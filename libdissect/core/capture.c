@@ -442,6 +442,22 @@ static bool cread(dx_capture *c, void *buf, size_t n) {
   return true;
 }
 
+/* The n bytes at the read position where they are in memory already (the
+ * buffer of the file or of standard input), else NULL. */
+static const uint8_t *cpeek(const dx_capture *c, size_t n) {
+  if (c->cpos < 0)
+    return NULL;
+  if (c->tee) {
+    const tee *t = c->tee;
+    return c->cpos >= t->base && (uint64_t)(c->cpos - t->base) + n <= t->len
+               ? t->buf + (c->cpos - t->base)
+               : NULL;
+  }
+  return c->cbuf && c->cpos >= c->cbuf_off && (uint64_t)(c->cpos - c->cbuf_off) + n <= c->cbuf_len
+             ? c->cbuf + (c->cpos - c->cbuf_off)
+             : NULL;
+}
+
 /* The frame's packet comments are kept in c->comments, each up to its
  * first NUL (as tshark shows it) and followed by a NUL, COMMENT_MAX bytes in
  * all: comment_room() gives the place for the next n bytes (NULL when it
@@ -501,7 +517,14 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
   uint8_t h[28];
   for (int n = 0; n < COMMENT_WALK; n++) {
     long at = c->cpos;
-    if (at < 0 || !cread(c, h, 8))
+    /* (a block's first 28 bytes in the buffer, as they mostly are: an
+     * Enhanced Packet Block's fixed part read at once) */
+    const uint8_t *hp = cpeek(c, sizeof h);
+    bool whole = hp != NULL;
+    if (whole) {
+      memcpy(h, hp, sizeof h);
+      c->cpos += 8;
+    } else if (at < 0 || !cread(c, h, 8))
       return;
     uint32_t type = rd32(h, c->cswap);
     if (rd32(h, false) == 0x0A0D0D0Au) { /* a new section: its byte order */
@@ -530,7 +553,9 @@ static void read_comments(dx_capture *c, long pos, uint32_t caplen) {
         fsecrets_kept(c, slen);
       }
     } else if (type == 6 && len >= 32) {
-      if (!cseek(c, at + 8) || !cread(c, h + 8, 20))
+      if (whole)
+        c->cpos = at + 28;
+      else if (!cseek(c, at + 8) || !cread(c, h + 8, 20))
         return;
       uint32_t cl = rd32(h + 20, c->cswap);
       if (cl == caplen) {
