@@ -341,6 +341,20 @@ static void comment_lines(tbuf *t, const dx_node *n, int depth) {
  *       [Duplicate ACK (#1)]
  *       [Severity level: Note]
  *       [Group: Sequence] */
+/* Into line (cap bytes): the pieces one after the other (n of them, each
+ * cut to what fits), NUL-terminated; snprintf("%s%.*s%s...") without
+ * parsing a format per line. */
+static void line_cat(char *line, size_t cap, const char *const *piece, const size_t *len,
+                     size_t n) {
+  size_t at = 0;
+  for (size_t i = 0; i < n && at + 1 < cap; i++) {
+    size_t k = len[i] < cap - 1 - at ? len[i] : cap - 1 - at;
+    memcpy(line + at, piece[i], k);
+    at += k;
+  }
+  line[at] = 0;
+}
+
 static bool expert_lines(tbuf *t, const dx_node *n, int depth, char *tmp) {
   const char *sev, *grp, *msg;
   if (dx_node_expert(n, &sev, &grp, &msg) != DX_OK)
@@ -356,17 +370,23 @@ static bool expert_lines(tbuf *t, const dx_node *n, int depth, char *tmp) {
   }
   if (ml > TB_LABEL - 64)
     ml = TB_LABEL - 64;
-  snprintf(line, sizeof line, "[Expert Info (%s/%s): %.*s]", sev, grp, (int)ml, msg);
+  size_t sl = strlen(sev), gl = strlen(grp);
+  line_cat(line, sizeof line,
+           (const char *const[]){"[Expert Info (", sev, "/", grp, "): ", msg, "]"},
+           (const size_t[]){14, sl, 1, gl, 3, ml, 1}, 7);
   tree_line(t, depth, line, tmp);
   if (ll && lab[0] == '[')
     tree_line(t, depth + 1, lab, tmp);
   else {
-    snprintf(line, sizeof line, "[%.*s]", (int)(TB_LABEL - 3), lab);
+    line_cat(line, sizeof line, (const char *const[]){"[", lab, "]"},
+             (const size_t[]){1, ll < TB_LABEL - 3 ? ll : TB_LABEL - 3, 1}, 3);
     tree_line(t, depth + 1, line, tmp);
   }
-  snprintf(line, sizeof line, "[Severity level: %s]", sev);
+  line_cat(line, sizeof line, (const char *const[]){"[Severity level: ", sev, "]"},
+           (const size_t[]){17, sl, 1}, 3);
   tree_line(t, depth + 1, line, tmp);
-  snprintf(line, sizeof line, "[Group: %s]", grp);
+  line_cat(line, sizeof line, (const char *const[]){"[Group: ", grp, "]"},
+           (const size_t[]){8, gl, 1}, 3);
   tree_line(t, depth + 1, line, tmp);
   return true;
 }

@@ -160,6 +160,27 @@ size_t dx_format_local_time(int64_t sec, int32_t nsec, char *buf, size_t len) {
     last.sec = sec;
     last.ok = true;
   }
-  int n = snprintf(buf, len, "%s.%09d %s", last.date, nsec < 0 ? 0 : nsec, last.zone);
-  return n < 0 ? 0 : (size_t)n;
+  /* "%s.%09d %s" of the date, nsec and zone, put together by hand (a
+   * line of every frame's -V) */
+  char out[96 + 11 + 64];
+  size_t dl = strlen(last.date), zl = strlen(last.zone), n = dl;
+  memcpy(out, last.date, dl);
+  out[n++] = '.';
+  uint32_t ns = nsec < 0 ? 0 : (uint32_t)nsec;
+  if (ns > 999999999u) { /* (more than nine digits: as the format) */
+    int w = snprintf(buf, len, "%s.%09d %s", last.date, nsec, last.zone);
+    return w < 0 ? 0 : (size_t)w;
+  }
+  for (int i = 8; i >= 0; i--, ns /= 10)
+    out[n + (size_t)i] = (char)('0' + ns % 10);
+  n += 9;
+  out[n++] = ' ';
+  memcpy(out + n, last.zone, zl);
+  n += zl;
+  if (len) {
+    size_t k = n < len - 1 ? n : len - 1;
+    memcpy(buf, out, k);
+    buf[k] = 0;
+  }
+  return n;
 }
