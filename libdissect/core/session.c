@@ -776,18 +776,19 @@ static const dx_protocol *proto_by_name(const char *name) {
  * the layer nodes of its own protocol fields (IPv6 extension headers, the
  * 802.1ad tag, HTTP's media layers are its own), except for the fields
  * that another protocol places in its layer: IPv4's ip.version in an IPv6
- * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 and the trust verdicts
- * under TLS, DNS's fields in mDNS and LLMNR, HTTP's in SSDP (a protocol
- * may have several hosts); those protocols bring the host's layers along (and the frame
- * brings Ethernet's: frame.protocols says "ethertype" after an Ethernet
+ * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 under TLS, DTLS, OCSP
+ * (a response's certificates) and PKIX CERT, the trust verdicts under TLS, DNS's fields in mDNS and
+ * LLMNR, HTTP's in SSDP (a protocol may have several hosts); those protocols bring the host's
+ * layers along (and the frame brings Ethernet's: frame.protocols says "ethertype" after an Ethernet
  * header that has a type). Expert fields
  * (_ws.*) live in every layer: they turn skipping off. Checked on the
  * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
  * both modes, the same values). */
 static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
-  static const char *const hosts[][2] = {{"ip", "ipv6"},       {"http2", "http"}, {"x509af", "tls"},
-                                         {"tls.trust", "tls"}, {"frame", "eth"},  {"dns", "mdns"},
-                                         {"dns", "llmnr"},     {"http", "ssdp"}};
+  static const char *const hosts[][2] = {
+      {"ip", "ipv6"},     {"http2", "http"},       {"x509af", "tls"},    {"x509af", "dtls"},
+      {"x509af", "ocsp"}, {"x509af", "pkix-cert"}, {"tls.trust", "tls"}, {"frame", "eth"},
+      {"dns", "mdns"},    {"dns", "llmnr"},        {"http", "ssdp"}};
   const dx_protocol *own[64];
   size_t nown = 0;
   bool skip = true;

@@ -180,4 +180,15 @@ fi
 check_eq "tls-ocsp.pcap: tls.risk.revoked on the revoked connection only" "2" \
   "$("$D" -n -r "$P" --keylog "$K" --ca-file "$SRC/samples/ocsp-root.pem" -Y tls.risk.revoked \
     -T fields -e tcp.stream 2>/dev/null | tr '\n' ' ' | xargs)"
+# X.509 fields asked alone reach the responder's certificate inside the
+# stapled response too (OCSP hosts X.509 fields: dissect must build its
+# layer although no ocsp field is asked)
+e=(-e frame.number -e x509af.serialNumber -e x509sat.uTF8String -e x509sat.printableString)
+a=$(tshark -n -r "$P" -o "tls.keylog_file:$K" -Y x509af.version -T fields -E occurrence=a "${e[@]}" 2>/dev/null)
+b=$("$D" -n -r "$P" --keylog "$K" -Y x509af.version -T fields -E occurrence=a "${e[@]}" 2>/dev/null)
+if [[ -n $a && $a == "$b" ]]; then
+  pass "tls-ocsp.pcap: X.509 fields asked alone as tshark's, the OCSP responder's certificate too"
+else
+  fail "tls-ocsp.pcap: X.509 fields asked alone" "$(diff <(echo "$a") <(echo "$b") | head -6)"
+fi
 finish
