@@ -70,9 +70,18 @@ static int build_index(dx_session *s) {
   s->index = calloc(n ? n : 1, sizeof *s->index);
   if (!s->index)
     return DX_ENOMEM;
+  size_t na = 0;
   for (size_t i = 0; i < dx_nprotocols; i++)
     for (size_t j = 0; j < dx_protocols[i]->nfields; j++)
-      if (!dx_protocols[i]->fields[j].alias_of) /* known by its original's name */
+      na += dx_protocols[i]->fields[j].alias_of != NULL;
+  s->aliases = calloc(na ? na : 1, sizeof *s->aliases);
+  if (!s->aliases)
+    return DX_ENOMEM;
+  for (size_t i = 0; i < dx_nprotocols; i++)
+    for (size_t j = 0; j < dx_protocols[i]->nfields; j++)
+      if (dx_protocols[i]->fields[j].alias_of) /* known by its original's name */
+        s->aliases[s->naliases++] = &dx_protocols[i]->fields[j];
+      else
         s->index[s->nindex++] = &dx_protocols[i]->fields[j];
   qsort(s->index, s->nindex, sizeof *s->index, cmp_field);
   /* Keep the first of duplicate names (a protocol may reuse a name). */
@@ -443,6 +452,7 @@ void dx_session_free(dx_session *s) {
   free(s->heur_tcp);
   free(s->heur_udp);
   free(s->index);
+  free(s->aliases);
   free(s->interest);
   free(s->layers);
   free(s->pneeds);
@@ -860,10 +870,7 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
     return DX_EINVAL;
   /* the fields, and the aliases (dx_field.alias_of) of those among them
    * that have some: a node of an alias is one of its original's */
-  size_t nalias = 0;
-  for (size_t i = 0; i < dx_nprotocols; i++)
-    for (size_t j = 0; j < dx_protocols[i]->nfields; j++)
-      nalias += dx_protocols[i]->fields[j].alias_of != NULL;
+  size_t nalias = s->naliases;
   size_t size = 8;
   while (size < 2 * (n + nalias))
     size <<= 1;
@@ -880,11 +887,7 @@ int dx_session_set_interest(dx_session *s, const dx_field *const *fields, size_t
     if (i < n) {
       f = fields[i];
     } else { /* the (i - n)th alias, if its original is of interest */
-      size_t k = i - n;
-      for (size_t a = 0; a < dx_nprotocols && !f; a++)
-        for (size_t j = 0; j < dx_protocols[a]->nfields && !f; j++)
-          if (dx_protocols[a]->fields[j].alias_of && k-- == 0)
-            f = &dx_protocols[a]->fields[j];
+      f = s->aliases[i - n];
       bool in = false;
       for (size_t h = f ? dx_interest_hash(f->alias_of) & (size - 1) : 0; f && set[h] && !in;
            h = (h + 1) & (size - 1))

@@ -69,6 +69,11 @@ struct dx_session {
   uint64_t stream_bytes;
   const dx_field **index; /* every field, sorted by abbrev */
   size_t nindex;
+  /* the fields that are aliases (dx_field.alias_of), in the order of the
+   * registry: dx_session_set_interest() adds those of fields of interest
+   * without walking every field table */
+  const dx_field **aliases;
+  size_t naliases;
   void **states; /* per protocol, dx_nprotocols entries */
   /* dx_proto_state's index: a protocol's place in states, found by its
    * pointer (open addressing, NULL = empty slot; built with the session
