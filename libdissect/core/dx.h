@@ -406,7 +406,8 @@ struct dx_packet {
    * added: that layer and the ones after it are built in full. */
   bool skip;
   unsigned ghost_next;
-  dx_node ghost; /* a skipped layer's ghost */
+  dx_node *field_ghost; /* the last field ghost handed out (dx_field_ghost) */
+  dx_node ghost;        /* a skipped layer's ghost */
   /* The session's Bloom filter of its fields of interest (session.h):
    * most fields of a built layer are told unwanted inline. */
   uint64_t interest_bloom[4];

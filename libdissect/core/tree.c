@@ -62,26 +62,36 @@ static bool group_skipped(const dx_packet *p, dx_field_group *g) {
   return true;
 }
 
-/* A field ghost is a node of its own, from the packet's arena: a dissector
- * may hold one (a record it goes on filling) while it makes many more, and
- * the fields of interest it adds under it later must still find its owner.
- * (Ghosts taken in turn from a small ring were reused under it: a DNS
- * answer after the sixteenth ghost hung its key id under another record,
- * and -T fields listed the occurrences out of tree order.) The ring is left
- * for when memory runs out. */
+/* A field ghost stands for a node of a built layer that nobody asked for:
+ * what matters of it is its owner (its parent pointer, the nearest built
+ * node), on which the fields of interest added under it hang. A dissector
+ * may hold one (a record it goes on filling) while it makes many more, so
+ * a ghost is never handed out again for another owner. (Ghosts taken in
+ * turn from a small ring were: a DNS answer after the sixteenth ghost hung
+ * its key id under another record, and -T fields listed the occurrences
+ * out of tree order.) For the same owner the last one is handed out again,
+ * as dx_ghost() does for a skipped layer: the ghosts of one owner are
+ * alike, and a dissector reads back only the node it just added. New ones
+ * come from the packet's arena; the ring is left for when memory runs
+ * out. */
 dx_node *dx_field_ghost(dx_packet *p, dx_node *parent) {
-  dx_node *g = dx_arena_alloc(&p->arena, sizeof *g);
-  if (g) {
-    g->field = dx_field_expert(); /* (as the ring's, set when the packet is made) */
-    g->offset = g->length = 0;
-    g->src = 0;
-    g->severity = 0;
-    g->same = NULL;
-  } else {
-    g = &p->ghosts[p->ghost_next++ & (DX_GHOSTS - 1)];
+  dx_node *owner = (parent->flags & DX_NODE_GHOST) ? parent->parent : parent;
+  dx_node *g = p->field_ghost;
+  if (!g || g->parent != owner) {
+    g = dx_arena_alloc(&p->arena, sizeof *g);
+    if (g) {
+      g->field = dx_field_expert(); /* (as the ring's, set when the packet is made) */
+      g->src = 0;
+      g->severity = 0;
+      g->same = NULL;
+      p->field_ghost = g;
+    } else {
+      g = &p->ghosts[p->ghost_next++ & (DX_GHOSTS - 1)];
+    }
+    g->parent = owner;
   }
-  g->parent = (parent->flags & DX_NODE_GHOST) ? parent->parent : parent;
   /* its place (src, offset, length) means nothing */
+  g->offset = g->length = 0;
   g->first_child = g->last_child = g->next = NULL;
   g->flags = DX_NODE_SKIPPED_LAYER | DX_NODE_GHOST | DX_NODE_FIELD_GHOST;
   g->text = NULL;
