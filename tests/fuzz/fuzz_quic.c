@@ -210,11 +210,38 @@ static size_t crypto(uint64_t off, const uint8_t *m, size_t n, uint8_t *out) {
   return 5 + n;
 }
 
+#ifdef FUZZ_QUIC_CAPS
+/* fuzz_quic_caps.c: the input's first byte b picks the session's total
+ * byte budget (dx_config.max_total_stream_bytes), ((b & 127) + 1) KiB, so
+ * the CRYPTO and STREAM reassembly, HTTP/3 and nghttp3's QPACK decoder
+ * (through http3.c's budgeted allocator) run out of memory at every point;
+ * with bit 7 the budget of each stream (max_stream_bytes) is a quarter of
+ * it too. One reused session per budget. */
+static dx_session *sessions[256];
+#define SESSION sessions[b0]
+#else
 static dx_session *session; /* reused: reset after every input */
+#define SESSION session
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  int made = session == NULL;
-  dx_session *s = fz_session(&session, NULL);
+  dx_config cfg, *cfgp = NULL;
+#ifdef FUZZ_QUIC_CAPS
+  if (size < 1)
+    return 0;
+  unsigned b0 = data[0];
+  data++;
+  size--;
+  memset(&cfg, 0, sizeof cfg);
+  cfg.max_total_stream_bytes = ((uint64_t)(b0 & 127) + 1) * 1024;
+  if (b0 & 128)
+    cfg.max_stream_bytes = (uint32_t)(cfg.max_total_stream_bytes / 4);
+  cfgp = &cfg;
+#else
+  (void)cfg;
+#endif
+  int made = SESSION == NULL;
+  dx_session *s = fz_session(&SESSION, cfgp);
   char line[512], h1[80], h2[80];
   static const char *const labels[4] = {"CLIENT_HANDSHAKE_TRAFFIC_SECRET",
                                         "SERVER_HANDSHAKE_TRAFFIC_SECRET",
@@ -306,6 +333,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
   }
   (void)hs_c;
-  fz_done(&session);
+  fz_done(&SESSION);
   return 0;
 }

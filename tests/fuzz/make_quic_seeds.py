@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Seeds for tests/fuzz/fuzz_quic.c (the record format is described there).
+"""Seeds for tests/fuzz/fuzz_quic.c (the record format is described there)
+and, given a second directory, for fuzz_quic_caps.c: the same seeds behind
+a budget byte each, under a few budgets.
 
-Usage: python3 tests/fuzz/make_quic_seeds.py tests/fuzz/seeds/fuzz_quic
+Usage: python3 tests/fuzz/make_quic_seeds.py tests/fuzz/seeds/fuzz_quic \
+           [tests/fuzz/seeds/fuzz_quic_caps]
 """
 import os
 import struct
@@ -63,3 +66,14 @@ os.makedirs(out, exist_ok=True)
 for name, data in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
         f.write(data)
+
+# fuzz_quic_caps: byte 0 b, a total budget of ((b & 127) + 1) KiB; bit 7 a
+# per-stream budget of a quarter of it
+CAPS = {"1k": 0, "4k": 3, "16k": 15, "64k": 63, "32k-streams": 128 | 31}
+if len(sys.argv) > 2:
+    out = sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    for name, data in seeds.items():
+        for cap, b in CAPS.items():
+            with open(os.path.join(out, name + "-" + cap), "wb") as f:
+                f.write(bytes([b]) + data)
