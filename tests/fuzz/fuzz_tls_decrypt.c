@@ -22,8 +22,8 @@
  *            32 decode-as "tls.port==443,http2"; bits 6-7 segmentation:
  *            0 each run of records in one direction in segments of at most
  *            16 KiB, 1 one segment per record, 2 segments of (byte 2) + 1
- *            bytes, 3 segments of 1..1460 bytes drawn from a generator
- *            seeded with byte 2
+ *            bytes (the first 40; then as 0), 3 segments of 1..1460 bytes
+ *            drawn from a generator seeded with byte 2
  *   byte 2   segmentation parameter
  *   byte 3   number of edits (at most 32)
  *   edits    5 bytes each: kind (low 4 bits), record index (modulo the
@@ -56,6 +56,13 @@
 #define MAX_RECS 64
 #define MAX_OPS 32
 #define MAX_SEGS 96
+/* Segmentation mode 2 (fixed sizes) cuts the first FINE_SEGS segments at
+ * its size, then sends the rest of each run whole, as mode 0: a small
+ * fixed size made up to 96 one- to few-byte segments, half the packets of
+ * a run over the corpus, and the reassembly across them is reached within
+ * the first ones (records deleted or moved by the edits bring any record
+ * there). */
+#define FINE_SEGS 40
 #define FLIGHT_SEG 16384u
 
 typedef struct rec {
@@ -260,7 +267,7 @@ static void play(tcpconn *c, const recs *rs, segger *g) {
       off += rs->r[k].len;
     }
     for (off = 0; off < total;) {
-      size_t n = next_seg(g);
+      size_t n = g->mode == 2 && segs >= FINE_SEGS ? FLIGHT_SEG : next_seg(g);
       if (n > FLIGHT_SEG)
         n = FLIGHT_SEG;
       if (segs >= MAX_SEGS - 1 && total - off <= 0xffff - 40)
@@ -320,7 +327,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   c.port[1] = 443;
   c.form = data[2] ^ data[3];
   c.pick = (unsigned)(size % 8);
-  c.lean = (unsigned)(size >> 3) & 1; /* labels of the packet picked only */
+  c.lean = (unsigned)(size >> 3) & 1;  /* labels of the packet picked only */
+  c.brief = (unsigned)(size >> 4) & 1; /* no handshake ACK, no last ACK */
   dx_config cfg;
   memset(&cfg, 0, sizeof cfg);
   if (flags & 1) {
