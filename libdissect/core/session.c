@@ -787,10 +787,11 @@ static const dx_protocol *proto_by_name(const char *name) {
  * 802.1ad tag, HTTP's media layers are its own), except for the fields
  * that another protocol places in its layer: IPv4's ip.version in an IPv6
  * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 under TLS, DTLS, OCSP
- * (a response's certificates) and PKIX CERT, the trust verdicts under TLS, DNS's fields in mDNS and
- * LLMNR, HTTP's in SSDP (a protocol may have several hosts); those protocols bring the host's
- * layers along (and the frame brings Ethernet's: frame.protocols says "ethertype" after an Ethernet
- * header that has a type). Expert fields
+ * (a response's certificates) and PKIX CERT, the trust verdicts under
+ * TLS, DNS's fields in mDNS and LLMNR, HTTP's in SSDP (a protocol may have
+ * several hosts); those protocols bring the host's layers along (and the
+ * frame brings Ethernet's: frame.protocols says "ethertype" after an
+ * Ethernet header that has a type). Expert fields
  * (_ws.*) live in every layer: they turn skipping off. Checked on the
  * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
  * both modes, the same values). */
