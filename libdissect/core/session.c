@@ -1310,6 +1310,18 @@ static void source_name(char *name, size_t cap, dx_source_kind kind, const char 
   }
 }
 
+/* The next data source of p (room checked by the caller): name and len
+ * bytes at data, both the packet's. */
+static dx_tvb source_put(dx_packet *p, const char *nm, const uint8_t *data, uint32_t len) {
+  dx_source *src = &p->sources[p->nsources];
+  src->name = nm;
+  src->data = data;
+  src->len = len;
+  dx_tvb t = {data, len, len, 0, 0};
+  t.src = p->nsources++;
+  return t;
+}
+
 dx_tvb dx_packet_add_source_kind(dx_packet *p, dx_source_kind kind, const char *what,
                                  const uint8_t *data, uint32_t len) {
   char name[96];
@@ -1331,14 +1343,7 @@ dx_tvb dx_packet_adopt_source_kind(dx_packet *p, dx_source_kind kind, const char
     free(buf);
     return t;
   }
-  dx_source *src = &p->sources[p->nsources];
-  src->name = nm;
-  src->data = buf;
-  src->len = len;
-  t.data = buf;
-  t.len = t.reported = len;
-  t.src = p->nsources++;
-  return t;
+  return source_put(p, nm, buf, len);
 }
 
 dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data, uint32_t len) {
@@ -1351,14 +1356,7 @@ dx_tvb dx_packet_add_source(dx_packet *p, const char *name, const uint8_t *data,
     return t;
   if (len)
     memcpy(copy, data, len);
-  dx_source *src = &p->sources[p->nsources];
-  src->name = nm;
-  src->data = copy;
-  src->len = len;
-  t.data = copy;
-  t.len = t.reported = len;
-  t.src = p->nsources++;
-  return t;
+  return source_put(p, nm, copy, len);
 }
 
 dx_tvb dx_packet_frame_tvb(const dx_packet *p) {
