@@ -321,6 +321,8 @@ int dx_pcapng_iface(const dx_pcapng *r, dx_iface_info *out) {
 /* The digits Wireshark shows times of an interface with: its units per
  * second rounded down to 10^9, 10^6, 10^3, 100, 10 or 1 (2^-10 s: 3). */
 static int8_t iface_prec(const iface *f) {
+  if (!f->pow2 && (f->res == 6 || f->res == 9)) /* (nearly every file: asked per frame) */
+    return (int8_t)f->res;
   if (f->pow2 ? f->res >= 64 : f->res >= 20)
     return 9; /* Wireshark: units per second "infinite" */
   uint64_t ups = 1;
