@@ -591,21 +591,7 @@ typedef struct qkeys {
 
 static bool hkdf_extract(const char *md, const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
                          size_t ikmlen, uint8_t *out, size_t outlen) {
-  EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-  EVP_KDF_CTX *kc = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-  EVP_KDF_free(kdf);
-  if (!kc)
-    return false;
-  int mode = EVP_KDF_HKDF_MODE_EXTRACT_ONLY;
-  OSSL_PARAM params[5], *q = params;
-  *q++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0);
-  *q++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
-  *q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikmlen);
-  *q++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen);
-  *q = OSSL_PARAM_construct_end();
-  bool ok = EVP_KDF_derive(kc, out, outlen, params) > 0;
-  EVP_KDF_CTX_free(kc);
-  return ok;
+  return dx_hkdf_extract(md, salt, saltlen, ikm, ikmlen, out, outlen) == DX_TLS_DEC_OK;
 }
 
 static bool label_expand(const char *md, const uint8_t *secret, size_t slen, const char *prefix,
@@ -693,7 +679,7 @@ static bool hp_mask(const qkeys *k, const uint8_t sample[16], uint8_t mask[5]) {
   int outl = 0;
   if (k->aead == AEAD_CHACHA) {
     static const uint8_t zeros[5] = {0};
-    EVP_CIPHER *ch = EVP_CIPHER_fetch(NULL, "ChaCha20", NULL);
+    EVP_CIPHER *ch = dx_cipher_fetch("ChaCha20");
     /* OpenSSL's ChaCha20 IV is the 4-byte little-endian counter then the
      * 12-byte nonce: exactly the sample */
     ok = ch && EVP_EncryptInit_ex(c, ch, NULL, k->hp, sample) &&
@@ -701,8 +687,7 @@ static bool hp_mask(const qkeys *k, const uint8_t sample[16], uint8_t mask[5]) {
     EVP_CIPHER_free(ch);
   } else {
     uint8_t out[32];
-    EVP_CIPHER *ecb =
-        EVP_CIPHER_fetch(NULL, k->key_len == 32 ? "AES-256-ECB" : "AES-128-ECB", NULL);
+    EVP_CIPHER *ecb = dx_cipher_fetch(k->key_len == 32 ? "AES-256-ECB" : "AES-128-ECB");
     ok = ecb && EVP_EncryptInit_ex(c, ecb, NULL, k->hp, NULL) && EVP_CIPHER_CTX_set_padding(c, 0) &&
          EVP_EncryptUpdate(c, out, &outl, sample, 16) && outl == 16;
     if (ok)
@@ -724,7 +709,7 @@ static bool aead_open(const qkeys *k, uint64_t pn, const uint8_t *aad, size_t aa
   for (int i = 0; i < 8; i++)
     nonce[11 - i] ^= (uint8_t)(pn >> (8 * i));
   size_t ctlen = inlen - 16;
-  EVP_CIPHER *ci = EVP_CIPHER_fetch(NULL, k->cipher, NULL);
+  EVP_CIPHER *ci = dx_cipher_fetch(k->cipher);
   EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
   bool ok = false;
   int outl = 0, fl = 0;

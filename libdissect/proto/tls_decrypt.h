@@ -85,6 +85,16 @@ EVP_PKEY *dx_tls_rsa_load(const char *path, char *errbuf, size_t errlen);
  * DX_TLS_DEC_BAD_TAG if decryption fails or the result is not 48 bytes. */
 int dx_tls_rsa_decrypt_pms(EVP_PKEY *key, const uint8_t *enc, size_t enclen, uint8_t pms[48]);
 
+/* HKDF-Extract (RFC 5869 2.2) with hash md ("SHA256", ...) into out
+ * (outlen bytes, the hash's length): DX_TLS_DEC_OK or an error. */
+int dx_hkdf_extract(const char *md, const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
+                    size_t ikmlen, uint8_t *out, size_t outlen);
+
+/* The OpenSSL cipher named `name` (EVP_CIPHER_fetch's names), with a
+ * reference the caller frees with EVP_CIPHER_free; NULL if unknown. The
+ * ciphers of TLS and QUIC are fetched once for the process. */
+EVP_CIPHER *dx_cipher_fetch(const char *name);
+
 /* TLS 1.3 HKDF-Expand-Label (RFC 8446 7.1) with hash md ("SHA256"...):
  * out = HKDF-Expand(secret, HkdfLabel(outlen, "tls13 " label, context), outlen). */
 int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_len,
