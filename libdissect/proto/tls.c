@@ -1598,7 +1598,9 @@ static void server_hello(ctx *x, cur *m, dx_node *hs, bool *is_hrr) {
   bool old_draft = (v0 >> 8) == 0x7f && (uint8_t)v0 < 22;
   uint16_t sel = old_draft ? 0 : sh_selected_version(m);
   cur_uint(m, hs, F_HVER, 2, &ver);
-  const uint8_t *rnd = dx_get_ptr(m->t, m->off, cur_left(m) >= 32 ? 32 : 0);
+  /* (NULL when the message has fewer than 32 bytes left: a pointer to 0
+   * bytes would be no random to compare) */
+  const uint8_t *rnd = cur_left(m) >= 32 ? dx_get_ptr(m->t, m->off, 32) : NULL;
   bool hrr = rnd && memcmp(rnd, hrr_random, 32) == 0;
   *is_hrr = hrr;
   /* (DTLS's versions count down: 1.3 is 0xfefc) */
