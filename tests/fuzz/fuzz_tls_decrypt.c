@@ -3,7 +3,8 @@
  * HTTP/1.x, HTTP/2). A random stream never gets past the key derivation,
  * so the harness starts from real keyed connections (tls_decrypt_base.h,
  * made by make_tls_base.py from samples/: the TLS records of one
- * connection per base and its key log lines) and the input edits them:
+ * connection per base and its key log lines, or for RSA key exchange the
+ * sample's RSA key, loaded into every session) and the input edits them:
  * flipped bytes in record bodies (tags fail), changed lengths and content
  * types, cut, inserted, deleted, duplicated and reordered records, records
  * moved to the other direction, a wrong or extra key log, and how the
@@ -52,6 +53,8 @@
  */
 #include "tcpconn.h"
 #include "tls_decrypt_base.h"
+
+#include <unistd.h>
 
 #define MAX_RECS 64
 #define MAX_OPS 32
@@ -296,6 +299,33 @@ static char *corrupt_keylog(const char *log, size_t *len) {
   return t;
 }
 
+/* The bases' RSA key in a file for dx_session_load_rsa_key(), written once
+ * and removed at exit; "" if it could not be written. */
+static char rsa_path[32];
+
+static void rsa_unlink(void) {
+  unlink(rsa_path);
+}
+
+static const char *rsa_key_file(void) {
+  static int done;
+  if (!done) {
+    done = 1;
+    strcpy(rsa_path, "/tmp/fz-tls-rsa-XXXXXX");
+    int fd = mkstemp(rsa_path);
+    size_t n = strlen(tls_rsa_key_pem);
+    if (fd < 0 || write(fd, tls_rsa_key_pem, n) != (ssize_t)n) {
+      if (fd >= 0)
+        unlink(rsa_path);
+      rsa_path[0] = 0;
+    } else
+      atexit(rsa_unlink);
+    if (fd >= 0)
+      close(fd);
+  }
+  return rsa_path;
+}
+
 /* Reused sessions: [small caps | key log (none, right, corrupted) << 1 |
  * decode-as http2 << 3 | key log text from the input << 4]. */
 static dx_session *sessions[32];
@@ -360,6 +390,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     if (made && (flags & 32))
       dx_session_decode_as(c.s, "tls.port==443,http2", NULL, 0);
+    /* the RSA bases' key, in every session (kept by
+     * dx_session_clear_secrets) */
+    if (made && *rsa_key_file() && dx_session_load_rsa_key(c.s, rsa_path, NULL, 0) != DX_OK)
+      abort();
   }
   if (own) {
     /* A copy of exactly the tail so ASan sees reads past its end. */

@@ -26,7 +26,9 @@ SAMPLES = os.path.join(SRC, "samples")
 OUT = os.path.join(HERE, "tls_decrypt_base.h")
 SEEDS = os.path.join(HERE, "seeds", "fuzz_tls_decrypt")
 
-# (name, sample, index of the connection in the capture, app data budget)
+# (name, sample, index of the connection in the capture, app data budget);
+# a name ending in "-rsa" is decrypted with the sample's RSA key
+# (samples/<sample>.key, in the header as tls_rsa_key_pem), not a key log.
 BASES = [
     ("tls12-gcm", "https-tls12", 0, 4000),
     ("tls13-aes256gcm", "https-tls13", 0, 3000),
@@ -37,6 +39,10 @@ BASES = [
     ("tls13-keyupdate", "tls13-suites", 3, 3000),
     ("tls13-h2", "http2", 0, 3000),
     ("tls12-resumed", "tls12-resume", 1, 3000),
+    ("tls13-0rtt", "tls13-0rtt", 1, 3000),  # resumed with early data
+    ("tls13-hrr", "tls13-suites", 4, 3000),  # HelloRetryRequest
+    ("tls13-ocsp", "tls-ocsp", 0, 3000),  # a stapled OCSP response in the Certificate
+    ("tls12-rsa", "tls12-rsa", 0, 3000),  # RSA key exchange
 ]
 
 
@@ -79,10 +85,11 @@ def c_bytes(b):
 
 
 def c_string(s):
-    return "\n".join('    "%s\\n"' % line for line in s.splitlines())
+    return "\n".join('    "%s\\n"' % line for line in s.splitlines()) or '    ""'
 
 
 def main():
+    rsa_pem = None
     blob = bytearray()
     bases = []
     for name, sample, index, budget in BASES:
@@ -91,8 +98,13 @@ def main():
         keys = sorted(conns, key=lambda k: k[1])  # by client port: capture order here
         recs = records(conns[keys[index]])
         cr = client_random(recs)
-        log = keylog_lines(os.path.join(SAMPLES, sample + ".keylog"), cr)
-        if not log:
+        if name.endswith("-rsa"):
+            log = ""
+            with open(os.path.join(SAMPLES, sample + ".key")) as f:
+                rsa_pem = f.read()
+        else:
+            log = keylog_lines(os.path.join(SAMPLES, sample + ".keylog"), cr)
+        if not log and not name.endswith("-rsa"):
             raise SystemExit("%s: no key log line for client random %s" % (sample, cr))
         # Per direction, records in order until the budget of encrypted
         # records is spent: leaving one out would put every later record of
@@ -152,6 +164,10 @@ def main():
     out.append("};")
     out.append("#define TLS_NBASES %d" % len(bases))
     out.append("")
+    out.append("/* The RSA private key of the bases named -rsa (a test key of samples/). */")
+    out.append("static const char tls_rsa_key_pem[] =")
+    out.append(c_string(rsa_pem or "") + ";")
+    out.append("")
     out.append("#endif")
     text = "\n".join(out) + "\n"
     # the project's style, as CI's format check wants it
@@ -201,6 +217,12 @@ def write_seeds(bases):
     seeds["tls12-gcm-decode-as-http2"] = bytes([idx["tls12-gcm"], 0x20, 0, 0])
     seeds["tls12-gcm-small-caps-terse"] = bytes([idx["tls12-gcm"], 0x03, 0, 0])
     seeds["tls13-keyupdate-8-byte-segments"] = bytes([idx["tls13-keyupdate"], 0x80, 7, 0])
+    # the early data's records cut and moved; the RSA ClientKeyExchange's
+    # encrypted premaster flipped (the key exchange fails, as a wrong key)
+    seeds["tls13-0rtt-early-edits"] = bytes([idx["tls13-0rtt"], 0, 0, 2]) + op(
+        5, 1, 9, 0) + op(15, 2, 0, 0)
+    seeds["tls12-rsa-bad-premaster"] = bytes([idx["tls12-rsa"], 0, 0, 1]) + op(
+        0, 3, 40, 0x55)
     for name, blob in seeds.items():
         with open(os.path.join(SEEDS, name), "wb") as f:
             f.write(blob)
