@@ -34,6 +34,24 @@ DATA, HEADERS, PRIORITY, RST, SETTINGS, PUSH, PING, GOAWAY, WINDOW, CONT = range
 END_STREAM, ACK, END_HEADERS, PADDED, PRIO = 1, 1, 4, 8, 0x20
 
 
+
+def brotli_compress(data):
+    """data compressed by libbrotlienc (the library libbrotli-dev installs,
+    through ctypes: no Python module needed), or None without it."""
+    import ctypes
+    import ctypes.util
+    name = ctypes.util.find_library("brotlienc")
+    if not name:
+        print("warning: no libbrotlienc: no brotli body seed", file=sys.stderr)
+        return None
+    lib = ctypes.CDLL(name)
+    out = ctypes.create_string_buffer(len(data) + 1024)
+    n = ctypes.c_size_t(len(out))
+    # BrotliEncoderCompress(quality, lgwin, mode, input_size, input, *encoded_size, encoded)
+    ok = lib.BrotliEncoderCompress(ctypes.c_int(11), ctypes.c_int(22), ctypes.c_int(0),
+                                   ctypes.c_size_t(len(data)), data, ctypes.byref(n), out)
+    return out.raw[:n.value] if ok else None
+
 def frame(ftype, flags, stream, payload, length=None):
     n = len(payload) if length is None else length
     return struct.pack(">I", n)[1:] + bytes([ftype, flags]) + struct.pack(">I", stream) + payload
@@ -191,12 +209,17 @@ def main():
          + frame(HEADERS, END_HEADERS, 1, literal(b"x-a", b"1", 0x40) + REQ + indexed(62))))
 
     text = b"The quick brown fox jumps over the lazy dog.\n" * 40
+    brotli = brotli_compress(text)
     gz = zlib.compressobj(9, zlib.DEFLATED, 31)
     gzipped = gz.compress(text) + gz.flush()
     deflated = zlib.compress(text)
-    for name, enc, data in (("gzip", b"gzip", gzipped), ("deflate", b"deflate", deflated),
-                            ("gzip-corrupt", b"gzip", gzipped[:20] + b"\xff" * 8 + gzipped[28:]),
-                            ("br-not-brotli", b"br", b"\x1b\x2b\x00\xf8" + text[:30])):
+    bodies = [("gzip", b"gzip", gzipped), ("deflate", b"deflate", deflated),
+              ("gzip-corrupt", b"gzip", gzipped[:20] + b"\xff" * 8 + gzipped[28:]),
+              ("br-not-brotli", b"br", b"\x1b\x2b\x00\xf8" + text[:30])]
+    if brotli:
+        bodies += [("br", b"br", brotli),
+                   ("br-corrupt", b"br", brotli[:6] + b"\xff" * 4 + brotli[10:])]
+    for name, enc, data in bodies:
         third = len(data) // 3
         seeds["body-" + name] = h2(
             (0, cs + frame(HEADERS, END_HEADERS | END_STREAM, 1, REQ)),
