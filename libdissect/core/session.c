@@ -785,8 +785,8 @@ static const dx_protocol *proto_by_name(const char *name) {
  * protocols that own a field of interest. A protocol's fields live under
  * the layer nodes of its own protocol fields (IPv6 extension headers, the
  * 802.1ad tag, HTTP's media layers are its own), except for the fields
- * that another protocol places in its layer: IPv4's ip.version in an IPv6
- * header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 under TLS, DTLS, OCSP
+ * that another protocol places in its layer: IPv4's ip.version (that one
+ * field only) in an IPv6 header, HTTP/2 SETTINGS in HTTP's Upgrade, X.509 under TLS, DTLS, OCSP
  * (a response's certificates) and PKIX CERT, the trust verdicts under
  * TLS, DNS's fields in mDNS and LLMNR, HTTP's in SSDP (a protocol may have
  * several hosts); those protocols bring the host's layers along (and the
@@ -796,10 +796,14 @@ static const dx_protocol *proto_by_name(const char *name) {
  * samples by tests/unit/test_interest.c (every filter of filters.tsv, in
  * both modes, the same values). */
 static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
-  static const char *const hosts[][2] = {
-      {"ip", "ipv6"},     {"http2", "http"},       {"x509af", "tls"},    {"x509af", "dtls"},
-      {"x509af", "ocsp"}, {"x509af", "pkix-cert"}, {"tls.trust", "tls"}, {"frame", "eth"},
-      {"dns", "mdns"},    {"dns", "llmnr"},        {"http", "ssdp"}};
+  /* {owner, host, the one field of the owner the host holds (NULL: any)}:
+   * of IPv4's fields only ip.version is in an IPv6 header, so ip.src
+   * alone leaves IPv6 layers unbuilt */
+  static const char *const hosts[][3] = {
+      {"ip", "ipv6", "ip.version"}, {"http2", "http", NULL},  {"x509af", "tls", NULL},
+      {"x509af", "dtls", NULL},     {"x509af", "ocsp", NULL}, {"x509af", "pkix-cert", NULL},
+      {"tls.trust", "tls", NULL},   {"frame", "eth", NULL},   {"dns", "mdns", NULL},
+      {"dns", "llmnr", NULL},       {"http", "ssdp", NULL}};
   const dx_protocol *own[64];
   size_t nown = 0;
   bool skip = true;
@@ -828,7 +832,8 @@ static int plan_layers(dx_session *s, const dx_field *const *fields, size_t n) {
       }
       const dx_protocol *next = NULL;
       for (; h < DX_ARRAY_LEN(hosts) && !next; h++)
-        if (strcmp(P->name, hosts[h][0]) == 0)
+        if (strcmp(P->name, hosts[h][0]) == 0 &&
+            (!hosts[h][2] || strcmp(fields[i]->abbrev, hosts[h][2]) == 0))
           next = proto_by_name(hosts[h][1]);
       Q = next;
     }
