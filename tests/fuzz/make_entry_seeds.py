@@ -137,6 +137,21 @@ def http_seeds(written):
             continue
         make_seeds.write(d, http_blob(0, 0, segs), written)
         make_seeds.write(d, http_blob([1, 2, 3, 4 | 8][i % 4], 7 * i + 3, segs), written)
+    # bodies the HTTP layer hands on: the hand-made images of the images
+    # differential test (JPEG/JFIF/Exif, PNG, GIF; well-formed, cut and
+    # corrupt) and the OCSP requests and responses of the OCSP one
+    import images  # noqa: E402  (tests/differential)
+    bodies = [(mt, b) for _, mt, b in images.cases()]
+    reqs, resps = ocsp_gen.requests(b""), ocsp_gen.responses(b"")
+    bodies += [("application/ocsp-request", b) for b in reqs]
+    bodies += [("application/ocsp-response", b) for b in resps]
+    bodies += [("application/" + kind, b)
+               for kind, b, _ in ocsp_gen.malformed(resps[1], reqs[1], len(resps[1]))]
+    for i, (mt, body) in enumerate(bodies):
+        req = b"GET /b%d HTTP/1.1\r\nHost: example.test\r\n\r\n" % i
+        ct = b"Content-Type: " + mt.encode() + b"\r\n" if mt else b""  # None: by its bytes
+        rsp = (b"HTTP/1.1 200 OK\r\n" + ct + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        make_seeds.write(d, http_blob([0, 3][i % 2], i, [(0, req), (1, rsp)]), written)
 
 
 def tls_certificates(segs):
