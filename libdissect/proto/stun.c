@@ -4,10 +4,11 @@
  * 0x2112A442, whose length is the message length plus the 20-byte header
  * and whose method tshark knows (Binding, SharedSecret, and TURN's); a
  * message length that is not a multiple of 4 gets tshark's note (the
- * attributes under it). A TURN message found by the heuristic makes the
- * UDP conversation STUN's, and a TURN ChannelData message (first two bits
- * not zero) is taken only on such a conversation ("ChannelData TURN
- * Message", its payload as data).
+ * attributes under it). A message found by the heuristic makes the UDP
+ * conversation STUN's; a TURN ChannelData message (channel 0x4000-0x7fff,
+ * or MS-TURN's 0xff10) is taken on port 3478 and on such a conversation,
+ * never by the heuristic ("ChannelData TURN Message", its payload as
+ * data), as tshark 4.0.17 does.
  *
  * The header (type with its class and method, length, cookie, transaction
  * ID), the network version, and each attribute: its type (comprehension
@@ -610,6 +611,14 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
         dx_col_info_append(p, " %s: %s:%u", name, ip, port);
     } else if (fam == 2 && len >= 20) {
       dx_add_item(p, at, FL(F_IPV6), t, off + 4, 16);
+      /* (tshark 4.0 names an IPv6 address in the label and Info, but not
+       * one of RFC 3489's deprecated attributes) */
+      const uint8_t *a = dx_get_ptr(t, off + 4, 16);
+      char s[INET6_ADDRSTRLEN];
+      if (a && !deprecated && inet_ntop(AF_INET6, a, s, sizeof s)) {
+        dx_node_append_text(p, at, ": %s:%u", s, port);
+        dx_col_info_append(p, " %s: %s:%u", name, s, port);
+      }
     }
     break;
   }
@@ -681,7 +690,9 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     uint8_t cls, num;
     if (!dx_get_u8(t, off + 2, &cls) || !dx_get_u8(t, off + 3, &num))
       break;
-    unsigned code = (unsigned)(cls & 7) * 100 + num;
+    /* (the whole class byte, as tshark's Info: its tree item shows the
+     * class's three bits) */
+    unsigned code = (unsigned)cls * 100 + num;
     const char *es = dx_val_name_def(error_vals, code, "*Unknown error code*");
     dx_node_append_text(p, at, " %u (%s)", code, es);
     dx_col_info_append(p, " error-code: %u (%s)", code, es);
@@ -840,11 +851,6 @@ static void ran_out(dx_packet *p, dx_node *st) {
   dx_expert(p, m, dx_field_malformed(), DX_SEV_ERROR, "Malformed Packet (Exception occurred)");
 }
 
-/* The TURN methods: one found by the heuristic makes the conversation STUN's. */
-static bool is_turn_method(unsigned m) {
-  return m == 0x003 || m == 0x004 || m == 0x006 || m == 0x007 || m == 0x008 || m == 0x009;
-}
-
 static uint32_t dissect_channel_data(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   uint16_t type, len;
   if (!dx_get_u16(t, 0, &type) || !dx_get_u16(t, 2, &len) || type == 0xffff)
@@ -858,7 +864,7 @@ static uint32_t dissect_channel_data(dx_packet *p, const dx_tvb *t, dx_node *par
   dx_node_append_text(p, st, ", TURN ChannelData Message");
   dx_add_item(p, st, FL(F_CHANNEL), t, 0, 2);
   dx_add_item(p, st, FL(F_LENGTH), t, 2, 2);
-  dx_tvb d = dx_tvb_sub(t, 4, UINT32_MAX);
+  dx_tvb d = dx_tvb_sub(t, 4, len); /* the padding after it is nobody's */
   if (d.reported) /* tshark's "stun" heuristic table holds nothing it tries here */
     dx_dissect_data(p, &d, parent);
   return t->reported;
@@ -870,11 +876,10 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
   if (t->len < 4 || !dx_get_u16(t, 0, &type) || !dx_get_u16(t, 2, &mlen))
     return 0;
   if (type & 0xc000) {
-    /* only on a conversation a TURN message found by the heuristic made
-     * STUN's (tshark's conversation dissector), not by the port alone */
-    int d;
-    dx_flow *f = heur || p->in_icmp_error ? NULL : dx_flow_find(p, &d);
-    if (!f || f->app != &dx_proto_stun)
+    /* never by the heuristic; by the port, or on a conversation the
+     * heuristic made STUN's, a channel number of 0x4000-0x7fff (RFC 7983's
+     * demultiplexing) or MS-TURN's multiplex channel 0xff10, as tshark 4.0 */
+    if (heur || ((type & 0xc000) != 0x4000 && type != 0xff10))
       return 0;
     return dissect_channel_data(p, t, parent);
   }
@@ -990,7 +995,7 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
     }
   }
 
-  if (heur && is_turn_method(method) && fl && !fl->app && !p->in_icmp_error)
+  if (heur && fl && !fl->app && !p->in_icmp_error)
     fl->app = &dx_proto_stun;
   if (t->len < t->reported)
     dx_mark_truncated(p, st, "the capture cut the STUN message");

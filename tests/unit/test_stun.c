@@ -235,10 +235,82 @@ static void test_hostile(void) {
   CU_ASSERT_EQUAL(tu_truncate_all(1, fb, n), 0);
 }
 
+/* A datagram of raw bytes (ChannelData is not a STUN message). */
+static dx_packet *feed_raw(dx_session **s, uint16_t sp, uint16_t dp, const void *b, size_t len) {
+  msg m;
+  memset(&m, 0, sizeof m);
+  memcpy(m.b, b, len);
+  m.n = len;
+  return feed(s, 0, sp, dp, &m);
+}
+
+/* TURN ChannelData: on port 3478 whatever came before, on another port
+ * only after a STUN message found by the heuristic (a Binding Request does
+ * it, not only TURN's methods), never by the heuristic; channel numbers
+ * 0x4000-0x7fff and MS-TURN's 0xff10; the padding is not the data's. And
+ * an IPv6 MAPPED-ADDRESS named in the label and Info, and an ERROR-CODE's
+ * class byte taken whole in Info. tshark 4.0.17 on these frames
+ * (TU_DUMP_PCAP) gives every value checked here. */
+static void test_channel_data(void) {
+  dx_session *s = NULL;
+  static const uint8_t chan[] = {0x40, 0x00, 0x00, 0x05, 'h', 'e', 'l', 'l', 'o', 0, 0, 0};
+  static const uint8_t ms[] = {0xff, 0x10, 0x00, 0x04, 'a', 'b', 'c', 'd'};
+  static const uint8_t c8000[] = {0x80, 0x00, 0x00, 0x04, 'a', 'b', 'c', 'd'};
+  dx_packet *p = feed_raw(&s, 50000, 3478, chan, sizeof chan);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "STUN");
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "ChannelData TURN Message");
+  EXPECT(p, "stun.channel", "0x4000");
+  EXPECT(p, "stun.length", "5");
+  EXPECT(p, "data.len", "5");
+  dx_packet_free(p);
+  p = feed_raw(&s, 50001, 3478, ms, sizeof ms);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "ChannelData TURN Message");
+  EXPECT(p, "stun.channel", "0xff10");
+  dx_packet_free(p);
+  p = feed_raw(&s, 50001, 3478, c8000, sizeof c8000);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "UDP");
+  dx_packet_free(p);
+  /* port 3479: not before a STUN message on that conversation */
+  p = feed_raw(&s, 50002, 3479, chan, sizeof chan);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "UDP");
+  dx_packet_free(p);
+  msg m;
+  start(&m, 0x0001, tid1);
+  p = feed(&s, 0, 50002, 3479, &m);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "Binding Request");
+  dx_packet_free(p);
+  p = feed_raw(&s, 50002, 3479, chan, sizeof chan);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "ChannelData TURN Message");
+  dx_packet_free(p);
+  p = feed_raw(&s, 50002, 3479, c8000, sizeof c8000);
+  CU_ASSERT_STRING_EQUAL(dx_packet_protocol(p), "UDP");
+  dx_packet_free(p);
+  /* MAPPED-ADDRESS 2001:db8::7 port 5678; ERROR-CODE class byte 0x16 */
+  static const uint8_t v6[] = {0, 0x02, 0x16, 0x2e, 0x20, 0x01, 0x0d, 0xb8, 0, 0,
+                               0, 0,    0,    0,    0,    0,    0,    0,    0, 7};
+  start(&m, 0x0101, tid1);
+  attr(&m, 0x0001, v6, sizeof v6);
+  p = feed(&s, 1, 3478, 50000, &m);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Binding Success Response MAPPED-ADDRESS: 2001:db8::7:5678");
+  EXPECT(p, "stun.att.ipv6", "2001:db8::7");
+  dx_packet_free(p);
+  static const uint8_t err[] = {0, 0, 0x16, 0x2e, 'x'};
+  start(&m, 0x0111, tid1);
+  attr(&m, 0x0009, err, sizeof err);
+  p = feed(&s, 1, 3478, 50000, &m);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p),
+                         "Binding Error Response error-code: 2246 (*Unknown error code*) x");
+  EXPECT(p, "stun.att.error.class", "6");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"binding, responses, error", test_binding},
       {"hostile", test_hostile},
+      {"ChannelData, IPv6 MAPPED-ADDRESS, error class", test_channel_data},
       CU_TEST_INFO_NULL,
   };
   return tu_run("stun", tests);
