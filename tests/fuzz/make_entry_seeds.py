@@ -292,12 +292,101 @@ def capture_seeds(written):
             make_seeds.write(d, pcapng_section(lt, frames, "<", None, keylog), written)
 
 
+
+def stun_seeds(written):
+    """fuzz_packet seeds of STUN and TURN over UDP port 3478 (raw IPv4, link
+    type selector 4: LINKTYPE_RAW): every attribute stun.c names, both
+    address families, the classic RFC 3489 form, Microsoft's and Google's
+    attributes, ChannelData, an unknown attribute, odd lengths padded."""
+    import zlib
+
+    cookie = b"\x21\x12\xa4\x42"
+
+    def attr(t, v):
+        return struct.pack(">HH", t, len(v)) + v + b"\0" * (-len(v) % 4)
+
+    def addr(fam, port, ip, xor=False, tid=b""):
+        if xor:
+            port ^= 0x2112
+            key = cookie + tid
+            ip = bytes(a ^ b for a, b in zip(ip, key))
+        return bytes([0, fam]) + struct.pack(">H", port) + ip
+
+    def msg(mtype, tid, attrs, classic=False, fp=False):
+        body = b"".join(attrs)
+        head = cookie + tid if not classic else tid + b"\x00" * 4
+        m = struct.pack(">HH", mtype, len(body) + (8 if fp else 0)) + head + body
+        if fp:
+            m += attr(0x8028, struct.pack(">I", (zlib.crc32(m) ^ 0x5354554e) & 0xffffffff))
+        return m
+
+    def frame(payload, sport=50000, dport=3478):
+        udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0,
+                         bytes([192, 0, 2, 1]), bytes([198, 51, 100, 7]))
+        return struct.pack(">H", len(ip) + len(udp)) + ip + udp
+
+    t1, t2, t3 = bytes(range(12)), bytes(range(12, 24)), bytes(range(24, 36))
+    v4, v6 = bytes([203, 0, 113, 9]), bytes([0x20, 1, 0x0d, 0xb8] + [0] * 11 + [7])
+    req = msg(0x0001, t1, [attr(0x0006, b"alice:bob"), attr(0x0024, b"\x6e\x00\x1e\xff"),
+                           attr(0x802a, bytes(8)), attr(0x0008, bytes(20))], fp=True)
+    ok = msg(0x0101, t1, [attr(0x0020, addr(1, 5678, v4, True, t1)),
+                          attr(0x0020, addr(2, 443, v6, True, t1)),
+                          attr(0x0001, addr(1, 5678, v4)), attr(0x0001, addr(2, 5678, v6)),
+                          attr(0x802b, addr(1, 3478, v4)), attr(0x802c, addr(1, 3479, v4)),
+                          attr(0x8022, b"libdissect seed"), attr(0x8029, bytes(8))], fp=True)
+    alloc = msg(0x0003, t2, [attr(0x0019, b"\x11\0\0\0"), attr(0x000d, b"\0\0\x02\x58"),
+                             attr(0x0014, b"example.test"), attr(0x0015, b"n0nce"),
+                             attr(0x0006, b"user")])
+    err = msg(0x0113, t2, [attr(0x0009, b"\0\0\x04\x01Unauthorized"),
+                           attr(0x000a, b"\x00\x22\x80\x55\x12\x34"),
+                           attr(0x0014, b"example.test"), attr(0x0015, b"n0nce2")])
+    allocated = msg(0x0103, t2, [attr(0x0016, addr(1, 49152, v4, True, t2)),
+                                 attr(0x0016, addr(2, 49153, v6, True, t2)),
+                                 attr(0x0020, addr(1, 5678, v4, True, t2)),
+                                 attr(0x000d, b"\0\0\x02\x58")])
+    bind = msg(0x0009, t3, [attr(0x000c, b"\x40\x00\0\0"),
+                            attr(0x0012, addr(1, 6000, v4, True, t3)),
+                            attr(0x0012, addr(2, 6000, v6, True, t3))])
+    send = msg(0x0016, t3, [attr(0x0012, addr(1, 6000, v4, True, t3)),
+                            attr(0x0013, b"hello, peer")])
+    chan = b"\x40\x00\x00\x05hello\0\0\0"
+    classic_req = msg(0x0001, t1[:12] + t1[:4], [attr(0x0003, b"\0\0\0\x06"),
+                                                 attr(0x0002, addr(1, 3478, v4))], classic=True)
+    classic_ok = msg(0x0101, t1[:12] + t1[:4], [attr(0x0004, addr(1, 3478, v4)),
+                                                attr(0x0005, addr(1, 3479, v4)),
+                                                attr(0x000b, addr(1, 5000, v4)),
+                                                attr(0x0007, b"secret"),
+                                                attr(0x0011, addr(1, 80, v4)),
+                                                attr(0x0010, b"\0\0\x01\0")], classic=True)
+    ms = msg(0x0101, t2, [attr(0x8008, b"\0\0\0\x02"), attr(0x8020, addr(1, 7000, v4, True, t2)),
+                          attr(0x8090, addr(1, 7001, v4)), attr(0x8070, b"\0\0\0\x03"),
+                          attr(0x8054, b"\x01\x02\x03\x04"), attr(0xc057, b"\0\x01\0\x02"),
+                          attr(0x0027, addr(1, 80, v4, True, t2)),
+                          attr(0x0028, addr(2, 80, v6, True, t2)),
+                          attr(0x8023, addr(1, 3478, v4)), attr(0x000f, cookie),
+                          attr(0x7777, b"odd"), attr(0x0006, b"\xff\xfe bad utf-8")])
+    short = msg(0x0101, t1, [attr(0x0020, b"\0\x01\x12"), attr(0x0009, b"\0"),
+                             attr(0x0001, b"\0\x09\0\x50" + v4)])
+    msgs = [req, ok, alloc, err, allocated, bind, send, chan, classic_req, classic_ok, ms, short]
+    d = os.path.join(OUT, "fuzz_packet")
+    whole = bytes([4, 0])
+    for i, m in enumerate(msgs):
+        back = i % 2 == 1 and m is not chan
+        f = frame(m, 3478, 50000) if back else frame(m)
+        whole += f
+        make_seeds.write(d, bytes([4, (i % 8) << 5]) + f, written)
+    make_seeds.write(d, whole, written)
+    # on another port: found by the heuristic
+    make_seeds.write(d, bytes([4, 0]) + frame(req, 50000, 19302) + frame(ok, 19302, 50000), written)
+
 def main():
     written = []
     dns_seeds(written)
     http_seeds(written)
     x509_seeds(written)
     capture_seeds(written)
+    stun_seeds(written)
     print("%d seeds, %d bytes" % (len(written), sum(written)), file=sys.stderr)
 
 
