@@ -9,6 +9,7 @@
  *   byte 0   server port selector: 0 443 (TLS), 1 80 (HTTP), 2 53 (DNS),
  *            3 8080, 4 143 (IMAP, then TLS after STARTTLS), 5 21 (FTP, its
  *            data connections announced), 6 22 (SSH), 7 5900 (VNC),
+ *            8 25 (SMTP, its messages as IMF and MIME), 9 110 (POP3),
  *            anything else 443
  *   byte 1   flags: 1 = the session uses small stream caps, 2 = terse mode;
  *            bits 2-7: the output form of the first packet (fuzzutil.h)
@@ -33,7 +34,7 @@ static dx_session *sessions[2]; /* [small caps] */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2)
     return 0;
-  static const uint16_t ports[] = {443, 80, 53, 8080, 143, 21, 22, 5900};
+  static const uint16_t ports[] = {443, 80, 53, 8080, 143, 21, 22, 5900, 25, 110};
   tcpconn c;
   memset(&c, 0, sizeof c);
   c.port[0] = 51000;

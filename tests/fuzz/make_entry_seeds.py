@@ -380,6 +380,63 @@ def stun_seeds(written):
     # on another port: found by the heuristic
     make_seeds.write(d, bytes([4, 0]) + frame(req, 50000, 19302) + frame(ok, 19302, 50000), written)
 
+
+def mail_seeds(written):
+    """fuzz_stream seeds of SMTP (port selector 8: 25) and POP3 (9: 110):
+    a session with EHLO, AUTH LOGIN and PLAIN, MAIL, RCPT, DATA whose
+    message has headers folded and encoded, a multipart/mixed MIME body
+    (text, base64 attachment, a nested message/rfc822), BDAT chunks,
+    STARTTLS; a POP3 session with USER/PASS, LIST, RETR of the same message
+    and a multi-line reply cut in the middle."""
+    body = (b"From: Alice <alice@example.test>\r\nTo: bob@example.test\r\n"
+            b"Subject: =?utf-8?B?aMOpbGxv?=\r\n  folded\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\n"
+            b"Message-ID: <1@example.test>\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n"
+            b"--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: "
+            b"quoted-printable\r\n\r\nh=C3=A9llo =\r\nworld\r\n"
+            b"--b1\r\nContent-Type: application/octet-stream; name=a.bin\r\n"
+            b"Content-Disposition: attachment; filename=a.bin\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(bytes(range(96))) +
+            b"\r\n--b1\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner\r\n\r\nhi\r\n"
+            b"--b1--\r\nepilogue\r\n")
+    smtp = [(1, b"220 mail.example.test ESMTP\r\n"), (0, b"EHLO client.example.test\r\n"),
+            (1, b"250-mail.example.test\r\n250-AUTH LOGIN PLAIN\r\n250-CHUNKING\r\n250 STARTTLS\r\n"),
+            (0, b"AUTH LOGIN\r\n"), (1, b"334 VXNlcm5hbWU6\r\n"), (0, b"YWxpY2U=\r\n"),
+            (1, b"334 UGFzc3dvcmQ6\r\n"), (0, b"c2VjcmV0\r\n"), (1, b"235 2.7.0 ok\r\n"),
+            (0, b"AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n"), (1, b"503 already\r\n"),
+            (0, b"MAIL FROM:<alice@example.test>\r\n"), (1, b"250 ok\r\n"),
+            (0, b"RCPT TO:<bob@example.test>\r\n"), (1, b"250 ok\r\n"), (0, b"DATA\r\n"),
+            (1, b"354 go\r\n"), (0, body[:200]), (0, body[200:] + b"\r\n.\r\n"),
+            (1, b"250 queued\r\n"), (0, b"BDAT 20\r\nSubject: chunk\r\n\r\nhi"),
+            (0, b"BDAT 0 LAST\r\n"), (1, b"250 ok\r\n"), (0, b"STARTTLS\r\n"),
+            (1, b"220 go ahead\r\n"), (0, b"\x16\x03\x01\x00\x05\x01\x00\x00\x01\x00")]
+    pop = [(1, b"+OK POP3 ready\r\n"), (0, b"USER alice\r\n"), (1, b"+OK\r\n"),
+           (0, b"PASS secret\r\n"), (1, b"+OK 1 message\r\n"), (0, b"LIST\r\n"),
+           (1, b"+OK\r\n1 %d\r\n.\r\n" % len(body)), (0, b"RETR 1\r\n"),
+           (1, b"+OK message follows\r\n" + body[:300]), (1, body[300:] + b".\r\n"),
+           (0, b"TOP 1 0\r\n"), (1, b"+OK\r\nSubject: x\r\n"), (0, b"QUIT\r\n"),
+           (1, b"+OK bye\r\n")]
+    d = os.path.join(OUT, "fuzz_stream")
+    make_seeds.write(d, make_seeds.stream_blob(8, smtp), written)
+    make_seeds.write(d, make_seeds.stream_blob(9, pop), written)
+    # single-part messages: a base64 text body with a sender and a group,
+    # an XML body, many header fields
+    plain = (b"Sender: Carol <carol@example.test>\r\nReply-To: team: a@example.test, "
+             b"b@example.test;\r\nCc: undisclosed-recipients:;\r\nContent-Type: text/plain\r\n"
+             b"Content-Transfer-Encoding: base64\r\n\r\n" +
+             base64.b64encode(b"line one\r\nline two\r\n") + b"\r\n")
+    xml = b"Content-Type: application/xml\r\n\r\n<?xml version=\"1.0\"?><a><b>x</b></a>\r\n"
+    many = b"".join(b"X-H%d: v\r\n" % i for i in range(300)) + b"\r\nbody\r\n"
+    msgs = []
+    for m in (plain, xml, many):
+        msgs += [(0, b"MAIL FROM:<c@example.test>\r\n"), (1, b"250 ok\r\n"),
+                 (0, b"RCPT TO:<d@example.test>\r\n"), (1, b"250 ok\r\n"), (0, b"DATA\r\n"),
+                 (1, b"354 go\r\n"), (0, m + b".\r\n"), (1, b"250 ok\r\n")]
+    make_seeds.write(d, make_seeds.stream_blob(8, smtp[:3] + msgs), written)
+    # one byte a segment for the first lines (line reassembly)
+    fine = [(dr, p[i:i + 1]) for dr, p in smtp[:4] for i in range(len(p))]
+    make_seeds.write(d, make_seeds.stream_blob(8, fine + smtp[4:]), written)
+
 def main():
     written = []
     dns_seeds(written)
@@ -387,6 +444,7 @@ def main():
     x509_seeds(written)
     capture_seeds(written)
     stun_seeds(written)
+    mail_seeds(written)
     print("%d seeds, %d bytes" % (len(written), sum(written)), file=sys.stderr)
 
 
