@@ -101,6 +101,7 @@ enum {
   F_MS_FOUNDATION,
   F_GOOG_NET_ID,
   F_GOOG_NET_COST,
+  F_UNKNOWN,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -191,6 +192,7 @@ static const dx_field stun_fields[] = {
                              DX_FT_NONE, DX_BASE_NONE, NULL, 0, 0, NULL,
                              &stun_fields[F_WRONG_MSGLEN]},
     [F_MAGIC_COOKIE] = DX_F("stun.att.magic_cookie", "Magic Cookie", DX_FT_UINT32, DX_BASE_HEX),
+    [F_UNKNOWN] = DX_F("stun.att.unknown", "Unknown Attribute", DX_FT_UINT16, DX_BASE_HEX),
     [F_MS_VERSION] =
         DX_FV("stun.att.ms.version", "MS Version", DX_FT_UINT32, DX_BASE_DEC, ms_version_vals),
     [F_MS_VERSION_ICE] =
@@ -298,8 +300,9 @@ static const dx_vals attr_vals[] = {{0x0001, "MAPPED-ADDRESS"},
                                     {0x0027, "XOR-RESPONSE-TARGET"},
                                     {0x0028, "XOR-REFELECTED-FROM"},
                                     {0x002a, "CONNECTION-ID"},
-                                    {0x0030, "ICMP"},
+                                    {0x0030, "LEGACY-ICMP"},
                                     {0x8000, "ADDITIONAL-ADDRESS-FAMILY"},
+                                    {0x8001, "ADDRESS-ERROR-CODE"},
                                     {0x8002, "PASSWORD-ALGORITHMS"},
                                     {0x8003, "ALTERNATE-DOMAIN"},
                                     {0x8006, "MS-TURN UNKNOWN 8006"},
@@ -317,6 +320,7 @@ static const dx_vals attr_vals[] = {{0x0001, "MAPPED-ADDRESS"},
                                     {0x802d, "ECN-CHECK STUN"},
                                     {0x802e, "THIRD-PARTY-AUTHORIZATION"},
                                     {0x8030, "MOBILITY-TICKET"},
+                                    {0x8032, "MS-ALTERNATE-HOST-NAME"},
                                     {0x8037, "MS-APP-ID"},
                                     {0x8050, "MS-SEQUENCE-NUMBER"},
                                     {0x8054, "MS-CANDIDATE-IDENTIFIER"},
@@ -552,7 +556,15 @@ static void add_string(dx_packet *p, dx_node *at, int f, const dx_tvb *t, uint32
   }
   size_t l;
   const char *v = get_str(p, t, off, len, &l);
-  dx_add_string(p, at, FL(f), t, off, len, v, l);
+  dx_node *n = dx_add_string(p, at, FL(f), t, off, len, v, l);
+  /* bytes other than NUL after a NUL: tshark's note on the string item */
+  const uint8_t *b = dx_get_ptr(t, off, len);
+  const uint8_t *z = b ? memchr(b, 0, len) : NULL;
+  for (uint32_t i = z ? (uint32_t)(z - b) : len; i < len; i++)
+    if (b[i]) {
+      dx_expert(p, n, dx_field_stray(), DX_SEV_WARN, "Trailing stray characters");
+      break;
+    }
 }
 
 /* A text attribute named in its label and in Info (" user: NAME"). */
@@ -562,7 +574,6 @@ static void named_string(dx_packet *p, dx_node *at, int f, const dx_tvb *t, uint
   const char *v = esc_str(p, t, off, len);
   dx_node_append_text(p, at, ": %s", v);
   dx_col_info_append(p, " %s: %s", info, v);
-  add_padding(p, at, t, off, len);
 }
 
 /* The reserved byte and the family of an address attribute (plain or
@@ -702,7 +713,6 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     const char *r = esc_str(p, t, off + 4, len - 4u);
     dx_node_append_text(p, at, ": %s", r);
     dx_col_info_append(p, " %s", r);
-    add_padding(p, at, t, off, len);
     break;
   }
   case A_REALM: named_string(p, at, F_REALM, t, off, len, "realm"); break;
@@ -710,12 +720,8 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     add_string(p, at, F_NONCE, t, off, len);
     dx_node_append_text(p, at, ": %s", esc_str(p, t, off, len));
     dx_col_info_append(p, " with nonce");
-    add_padding(p, at, t, off, len);
     break;
-  case A_SOFTWARE:
-    add_string(p, at, F_SOFTWARE, t, off, len);
-    add_padding(p, at, t, off, len);
-    break;
+  case A_SOFTWARE: add_string(p, at, F_SOFTWARE, t, off, len); break;
   case A_FINGERPRINT: {
     if (len < 4)
       break;
@@ -794,11 +800,20 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
       break;
     dx_add_item(p, at, FL(F_MAGIC_COOKIE), t, off, 4);
     break;
-  case 0x8008: /* MS-VERSION */
-    if (len < 4 || !dx_get_u32(t, off, &v32))
-      break;
+  case 0x8008: { /* MS-VERSION: four bytes whatever the length says, as tshark 4.0 */
     dx_add_item(p, at, FL(F_MS_VERSION), t, off, 4);
-    dx_node_append_text(p, at, ": %s", dx_val_name_def(ms_version_vals, v32, "Unknown"));
+    if (!dx_get_u32(t, off, &v32))
+      break;
+    const char *vn = dx_val_name(ms_version_vals, v32);
+    if (vn)
+      dx_node_append_text(p, at, ": %s", vn);
+    else /* (tshark's format: decimal after "0x") */
+      dx_node_append_text(p, at, ": Unknown (0x%u)", v32);
+    break;
+  }
+  case A_UNKNOWN_ATTRIBUTES: /* two bytes each, the last one past an odd length too */
+    for (uint32_t i = 0; i < len; i += 2)
+      dx_add_item(p, at, FL(F_UNKNOWN), t, off + i, 2);
     break;
   case 0x8070: { /* MS-IMPLEMENTATION-VERSION */
     if (len < 4 || !dx_get_u32(t, off, &v32))
@@ -810,10 +825,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     dx_node_append_text(p, at, ": %s", iv);
     break;
   }
-  case 0x8054: /* MS-CANDIDATE-IDENTIFIER */
-    add_string(p, at, F_MS_FOUNDATION, t, off, len);
-    add_padding(p, at, t, off, len);
-    break;
+  case 0x8054: /* MS-CANDIDATE-IDENTIFIER */ add_string(p, at, F_MS_FOUNDATION, t, off, len); break;
   case 0xc057: /* GOOG-NETWORK-INFO */
     if (len < 4)
       break;
@@ -825,13 +837,11 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
       dx_add_bytes(p, at, FL(F_VALUE), t, off, len);
       dx_tvb d = dx_tvb_sub(t, off, len);
       dx_dissect_data(p, &d, at);
-      add_padding(p, at, t, off, len); /* after the data, as tshark */
     }
     break;
   default:
     if (len > 0)
       dx_add_bytes(p, at, FL(F_VALUE), t, off, len);
-    add_padding(p, at, t, off, len);
     break;
   }
 }
@@ -991,6 +1001,9 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
       }
       dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
       dissect_attribute(p, at, t, off + 4, at_type, at_len, name ? name : "Unknown", cookie, tid);
+      /* every attribute's padding last, as tshark 4.0 (whatever its value
+       * showed, a short one too) */
+      add_padding(p, at, t, off + 4, at_len);
       off += 4u + (((uint32_t)at_len + 3) & ~3u);
     }
   }
