@@ -8,6 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__has_include)
+#if __has_include(<zlib.h>)
+#include <zlib.h>
+#endif
+#endif
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define EXPECT(p, name, val) CU_ASSERT_STRING_EQUAL(tu_value((p), (name)), (val))
@@ -523,6 +528,68 @@ static void test_brotli(void) {
   CU_ASSERT_EQUAL(find_source(p, "Uncompressed"), -1);
   CU_ASSERT_EQUAL(tu_count(p, "http.decompression_failed"), 1);
   dx_packet_free(p);
+  conn_close(&C);
+}
+
+/* 20 MiB of zero bytes compressed by libbrotlienc (BrotliEncoderCompress,
+ * quality 11, window 22): 40 bytes that would decompress to 20,971,520. */
+static const uint8_t br_bomb[] = {0xcb, 0xff, 0xff, 0x3f, 0xf8, 0x27, 0x00, 0xe2, 0xb1, 0x40,
+                                  0x20, 0xf7, 0xfe, 0x8f, 0xff, 0xff, 0x7f, 0xf0, 0x4f, 0x00,
+                                  0xc4, 0x61, 0x11, 0x80, 0xee, 0xfd, 0x5f, 0xfe, 0xff, 0xff,
+                                  0xe0, 0x9f, 0x00, 0x88, 0xc3, 0x02, 0x00, 0xdd, 0xfb, 0x1f};
+
+/* Decompression bombs: a body that decompresses past the cap on
+ * decompressed bodies (the per-direction stream cap, 16 MiB by default) is
+ * cut there with a note; nothing grows past the cap. Brotli (40 bytes ->
+ * 20 MiB) and, where zlib is there, deflate (compressed here with zlib:
+ * about 20 KiB -> 20 MiB). */
+static void test_bombs(void) {
+  conn_open(&C, 40032, 80);
+  static char msg[65536];
+  dx_packet_free(send_str(&C, 1, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
+  int h = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                   "Content-Encoding: br\r\nContent-Length: %zu\r\n\r\n",
+                   sizeof br_bomb);
+  memcpy(msg + h, br_bomb, sizeof br_bomb);
+  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof br_bomb);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "http.content_encoded_body"),
+                         "Content-encoded entity body (br): 40 bytes -> 16777216 bytes");
+  CU_ASSERT(find_source(p, "Uncompressed entity body (16777216 bytes)") > 0);
+  int cut = 0;
+  for (int i = 0; i < tu_count(p, "_ws.expert.message"); i++)
+    cut +=
+        strcmp(tu_nth(p, "_ws.expert.message", i),
+               "[Decompressed body cut at 16777216 bytes (the cap on decompressed bodies)]") == 0;
+  CU_ASSERT_EQUAL(cut, 1);
+  dx_packet_free(p);
+#if defined(__has_include)
+#if __has_include(<zlib.h>)
+  size_t raw = 20u << 20;
+  uint8_t *zeros = calloc(1, raw);
+  uLongf zn = 60000;
+  uint8_t *z = malloc(zn);
+  CU_ASSERT_FATAL(zeros && z && compress2(z, &zn, zeros, raw, 9) == Z_OK);
+  dx_packet_free(send_str(&C, 1, "GET /d HTTP/1.1\r\nHost: h\r\n\r\n"));
+  h = snprintf(msg, sizeof msg,
+               "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+               "Content-Encoding: deflate\r\nContent-Length: %lu\r\n\r\n",
+               (unsigned long)zn);
+  CU_ASSERT_FATAL((size_t)h + zn <= sizeof msg);
+  memcpy(msg + h, z, zn);
+  p = send_data(&C, 0, msg, (size_t)h + zn);
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  char want[128];
+  snprintf(want, sizeof want, "Content-encoded entity body (deflate): %lu bytes -> 16777216 bytes",
+           (unsigned long)zn);
+  CU_ASSERT_STRING_EQUAL(tu_label(p, "http.content_encoded_body"), want);
+  CU_ASSERT(find_source(p, "Uncompressed entity body (16777216 bytes)") > 0);
+  dx_packet_free(p);
+  free(zeros);
+  free(z);
+#endif
+#endif
   conn_close(&C);
 }
 
@@ -1327,6 +1394,7 @@ int main(void) {
       {"request/response matching, HEAD", test_matching},
       {"gzip body", test_gzip},
       {"brotli body", test_brotli},
+      {"decompression bombs", test_bombs},
       {"chunked gzip body", test_chunked_gzip},
       {"truncation", test_truncation},
       {"a first line cut by the snapshot length", test_cut_first_line},
