@@ -357,7 +357,8 @@ static EVP_KDF_CTX *kdf_new(int kind, const char *md) {
 
 /* A context of `kind` with digest md set, or NULL. *owned: the caller frees
  * it (EVP_KDF_CTX_free); otherwise it is the thread's and stays. `keep`:
- * every parameter the caller will give is non-empty. */
+ * every parameter the caller will give is non-empty (an expansion's info is
+ * never empty: HkdfLabel has at least 4 bytes). */
 static EVP_KDF_CTX *kdf_get(int kind, const char *md, bool keep, bool *owned) {
   *owned = true;
   size_t m = 0;
@@ -385,16 +386,18 @@ static void kdf_put(EVP_KDF_CTX *c, bool owned) {
     EVP_KDF_CTX_free(c);
 }
 
-int dx_hkdf_extract(const char *md, const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
-                    size_t ikmlen, uint8_t *out, size_t outlen) {
-  if (!md || (!salt && saltlen) || (!ikm && ikmlen) || !out)
-    return DX_TLS_DEC_UNSUPPORTED;
+/* One HKDF derivation of `kind` with digest md: the key (KEY) and the
+ * salt (extract) or info (expand) v2. DX_TLS_DEC_OK, DX_TLS_DEC_NOMEM
+ * without a context, else derive_fail. */
+static int hkdf_run(int kind, const char *md, const uint8_t *key, size_t keylen, const uint8_t *v2,
+                    size_t v2len, uint8_t *out, size_t outlen, int derive_fail) {
   bool owned;
-  EVP_KDF_CTX *kc = kdf_get(KDF_HKDF_EXTRACT, md, saltlen && ikmlen, &owned);
-  int rc = kc ? DX_TLS_DEC_UNSUPPORTED : DX_TLS_DEC_NOMEM;
+  EVP_KDF_CTX *kc = kdf_get(kind, md, keylen && v2len, &owned);
+  int rc = kc ? derive_fail : DX_TLS_DEC_NOMEM;
   if (kc) {
-    OSSL_PARAM p[] = {OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm, ikmlen),
-                      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltlen),
+    const char *name = kind == KDF_HKDF_EXTRACT ? OSSL_KDF_PARAM_SALT : OSSL_KDF_PARAM_INFO;
+    OSSL_PARAM p[] = {OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, keylen),
+                      OSSL_PARAM_construct_octet_string(name, (void *)v2, v2len),
                       OSSL_PARAM_construct_end()};
     if (EVP_KDF_derive(kc, out, outlen, p) == 1)
       rc = DX_TLS_DEC_OK;
@@ -402,6 +405,14 @@ int dx_hkdf_extract(const char *md, const uint8_t *salt, size_t saltlen, const u
   kdf_put(kc, owned);
   ERR_clear_error();
   return rc;
+}
+
+int dx_hkdf_extract(const char *md, const uint8_t *salt, size_t saltlen, const uint8_t *ikm,
+                    size_t ikmlen, uint8_t *out, size_t outlen) {
+  if (!md || (!salt && saltlen) || (!ikm && ikmlen) || !out)
+    return DX_TLS_DEC_UNSUPPORTED;
+  return hkdf_run(KDF_HKDF_EXTRACT, md, ikm, ikmlen, salt, saltlen, out, outlen,
+                  DX_TLS_DEC_UNSUPPORTED);
 }
 
 /* The cipher named `name` with a reference of the caller's (EVP_CIPHER_free),
@@ -598,20 +609,7 @@ static int expand_label(uint8_t draft, const char *md, const uint8_t *secret, si
   if (ctxlen)
     memcpy(info + n, context, ctxlen);
   n += ctxlen;
-  bool owned;
-  EVP_KDF_CTX *kctx = kdf_get(KDF_HKDF_EXPAND, md, secret_len > 0, &owned); /* info: >= 4 bytes */
-  int rc = DX_TLS_DEC_NOMEM;
-  if (kctx) {
-    OSSL_PARAM p[] = {
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, secret_len),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, info, n),
-        OSSL_PARAM_construct_end()};
-    if (EVP_KDF_derive(kctx, out, outlen, p) == 1)
-      rc = DX_TLS_DEC_OK;
-  }
-  kdf_put(kctx, owned);
-  ERR_clear_error();
-  return rc;
+  return hkdf_run(KDF_HKDF_EXPAND, md, secret, secret_len, info, n, out, outlen, DX_TLS_DEC_NOMEM);
 }
 
 int dx_tls13_expand_label(const char *md, const uint8_t *secret, size_t secret_len,
