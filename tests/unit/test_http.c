@@ -489,6 +489,20 @@ static void test_matching(void) {
   conn_close(&C);
 }
 
+/* The server's 200 response of type ctype with Content-Encoding enc and
+ * body[0, n) (Content-Length n), in one segment. */
+static dx_packet *send_coded(conn *c, const char *ctype, const char *enc, const void *body,
+                             size_t n) {
+  static char msg[65536];
+  int h = snprintf(msg, sizeof msg,
+                   "HTTP/1.1 200 OK\r\nContent-Type: %s\r\nContent-Encoding: %s\r\n"
+                   "Content-Length: %zu\r\n\r\n",
+                   ctype, enc, n);
+  CU_ASSERT_FATAL(h > 0 && (size_t)h + n <= sizeof msg);
+  memcpy(msg + h, body, n);
+  return send_data(c, 0, msg, (size_t)h + n);
+}
+
 /* "hello, brotli body\n" compressed by libbrotlienc (BrotliEncoderCompress,
  * quality 11, window 22), a second implementation beside the decoder */
 static const uint8_t br_body[] = {0x0b, 0x09, 0x80, 0x68, 0x65, 0x6c, 0x6c, 0x6f,
@@ -501,13 +515,7 @@ static const uint8_t br_body[] = {0x0b, 0x09, 0x80, 0x68, 0x65, 0x6c, 0x6c, 0x6f
 static void test_brotli(void) {
   conn_open(&C, 40031, 80);
   dx_packet_free(send_str(&C, 1, "GET /b HTTP/1.1\r\nHost: h\r\nAccept-Encoding: br\r\n\r\n"));
-  char msg[512];
-  int h = snprintf(msg, sizeof msg,
-                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: br\r\n"
-                   "Content-Length: %zu\r\n\r\n",
-                   sizeof br_body);
-  memcpy(msg + h, br_body, sizeof br_body);
-  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof br_body);
+  dx_packet *p = send_coded(&C, "text/plain", "br", br_body, sizeof br_body);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   EXPECT(p, "http.content_encoding", "br");
   CU_ASSERT_STRING_EQUAL(tu_label(p, "http.content_encoded_body"),
@@ -518,12 +526,7 @@ static void test_brotli(void) {
   dx_packet_free(p);
   /* cut short: the stream ends early */
   dx_packet_free(send_str(&C, 1, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
-  h = snprintf(msg, sizeof msg,
-               "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: br\r\n"
-               "Content-Length: %zu\r\n\r\n",
-               sizeof br_body - 1);
-  memcpy(msg + h, br_body, sizeof br_body - 1);
-  p = send_data(&C, 0, msg, (size_t)h + sizeof br_body - 1);
+  p = send_coded(&C, "text/plain", "br", br_body, sizeof br_body - 1);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   CU_ASSERT_EQUAL(find_source(p, "Uncompressed"), -1);
   CU_ASSERT_EQUAL(tu_count(p, "http.decompression_failed"), 1);
@@ -545,14 +548,8 @@ static const uint8_t br_bomb[] = {0xcb, 0xff, 0xff, 0x3f, 0xf8, 0x27, 0x00, 0xe2
  * about 20 KiB -> 20 MiB). */
 static void test_bombs(void) {
   conn_open(&C, 40032, 80);
-  static char msg[65536];
   dx_packet_free(send_str(&C, 1, "GET /b HTTP/1.1\r\nHost: h\r\n\r\n"));
-  int h = snprintf(msg, sizeof msg,
-                   "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-                   "Content-Encoding: br\r\nContent-Length: %zu\r\n\r\n",
-                   sizeof br_bomb);
-  memcpy(msg + h, br_bomb, sizeof br_bomb);
-  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof br_bomb);
+  dx_packet *p = send_coded(&C, "application/octet-stream", "br", br_bomb, sizeof br_bomb);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   CU_ASSERT_STRING_EQUAL(tu_label(p, "http.content_encoded_body"),
                          "Content-encoded entity body (br): 40 bytes -> 16777216 bytes");
@@ -572,13 +569,7 @@ static void test_bombs(void) {
   uint8_t *z = malloc(zn);
   CU_ASSERT_FATAL(zeros && z && compress2(z, &zn, zeros, raw, 9) == Z_OK);
   dx_packet_free(send_str(&C, 1, "GET /d HTTP/1.1\r\nHost: h\r\n\r\n"));
-  h = snprintf(msg, sizeof msg,
-               "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
-               "Content-Encoding: deflate\r\nContent-Length: %lu\r\n\r\n",
-               (unsigned long)zn);
-  CU_ASSERT_FATAL((size_t)h + zn <= sizeof msg);
-  memcpy(msg + h, z, zn);
-  p = send_data(&C, 0, msg, (size_t)h + zn);
+  p = send_coded(&C, "application/octet-stream", "deflate", z, zn);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   char want[128];
   snprintf(want, sizeof want, "Content-encoded entity body (deflate): %lu bytes -> 16777216 bytes",
@@ -601,13 +592,7 @@ static const uint8_t gz_hello[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x0
 static void test_gzip(void) {
   conn_open(&C, 40030, 80);
   dx_packet_free(send_str(&C, 1, "GET /g HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n"));
-  char msg[512];
-  int h = snprintf(msg, sizeof msg,
-                   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
-                   "Content-Length: %zu\r\n\r\n",
-                   sizeof gz_hello);
-  memcpy(msg + h, gz_hello, sizeof gz_hello);
-  dx_packet *p = send_data(&C, 0, msg, (size_t)h + sizeof gz_hello);
+  dx_packet *p = send_coded(&C, "text/plain", "gzip", gz_hello, sizeof gz_hello);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   EXPECT(p, "http.content_encoding", "gzip");
   EXPECT(p, "http.content_length", "25");
@@ -631,8 +616,7 @@ static void test_gzip(void) {
   memcpy(bad, gz_hello, sizeof bad);
   bad[10] = 0xff;
   bad[11] = 0xff;
-  memcpy(msg + h, bad, sizeof bad);
-  p = send_data(&C, 0, msg, (size_t)h + sizeof bad);
+  p = send_coded(&C, "text/plain", "gzip", bad, sizeof bad);
   CU_ASSERT_PTR_NOT_NULL_FATAL(p);
   EXPECT(p, "http.response.code", "200");
   CU_ASSERT_EQUAL(find_source(p, "Uncompressed"), -1);
