@@ -102,6 +102,16 @@ enum {
   F_GOOG_NET_ID,
   F_GOOG_NET_COST,
   F_UNKNOWN,
+  F_CHANGE_IP,
+  F_CHANGE_PORT,
+  F_RESERVE_NEXT,
+  F_TOKEN,
+  F_PASSWORD,
+  F_ICMP_TYPE,
+  F_ICMP_CODE,
+  F_UNKNOWN_8006,
+  F_MS_STREAM_TYPE,
+  F_MS_SERVICE_QUALITY,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -110,6 +120,14 @@ static const dx_vals family_vals[] = {{1, "IPv4"}, {2, "IPv6"}, {0, NULL}};
 static const dx_vals crc_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2, "Unverified"},
                                           {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
 static const dx_vals transp_vals[] = {{17, "UDP"}, {6, "TCP"}, {0, NULL}};
+static const dx_vals set_vals[] = {{0, "Not set"}, {1, "Set"}, {0, NULL}};
+static const dx_vals reserve_vals[] = {
+    {0, "No reservation"}, {1, "Reserve next port number"}, {0, NULL}};
+/* [MS-TURN] 2.2.2.19: the names tshark 4.0 gives (1, 2 and quality 0 seen) */
+static const dx_vals ms_stream_vals[] = {
+    {1, "Audio"}, {2, "Video"}, {3, "Supplemental Video"}, {4, "Data"}, {0, NULL}};
+static const dx_vals ms_quality_vals[] = {
+    {0, "Best effort delivery"}, {1, "Reliable delivery"}, {0, NULL}};
 static const dx_vals netver_vals[] = {
     {1, "MS-TURN"}, {2, "RFC-3489 and earlier"}, {3, "RFC-5389/8489"}, {0, NULL}};
 
@@ -193,6 +211,22 @@ static const dx_field stun_fields[] = {
                              &stun_fields[F_WRONG_MSGLEN]},
     [F_MAGIC_COOKIE] = DX_F("stun.att.magic_cookie", "Magic Cookie", DX_FT_UINT32, DX_BASE_HEX),
     [F_UNKNOWN] = DX_F("stun.att.unknown", "Unknown Attribute", DX_FT_UINT16, DX_BASE_HEX),
+    /* (tshark's 16-bit booleans over the attribute's four bytes) */
+    [F_CHANGE_IP] =
+        DX_FM("stun.att.change-ip", "Change IP", DX_FT_BOOL, DX_BASE_NONE, set_vals, 0x0004, 16),
+    [F_CHANGE_PORT] = DX_FM("stun.att.change-port", "Change Port", DX_FT_BOOL, DX_BASE_NONE,
+                            set_vals, 0x0002, 16),
+    [F_RESERVE_NEXT] = DX_FM("stun.att.even-port.reserve-next", "Reserve next", DX_FT_UINT8,
+                             DX_BASE_DEC, reserve_vals, 0x80, 8),
+    [F_TOKEN] = DX_F("stun.att.token", "Token", DX_FT_BYTES, DX_BASE_NONE),
+    [F_PASSWORD] = DX_F("stun.att.password", "Password", DX_FT_BYTES, DX_BASE_NONE),
+    [F_ICMP_TYPE] = DX_F("stun.att.icmp.type", "ICMP type", DX_FT_UINT8, DX_BASE_DEC),
+    [F_ICMP_CODE] = DX_F("stun.att.icmp.code", "ICMP code", DX_FT_UINT8, DX_BASE_DEC),
+    [F_UNKNOWN_8006] = DX_F("stun.att.unknown8006", "Unknown8006", DX_FT_BYTES, DX_BASE_NONE),
+    [F_MS_STREAM_TYPE] =
+        DX_FV("stun.att.ms.stream_type", "Stream Type", DX_FT_UINT16, DX_BASE_DEC, ms_stream_vals),
+    [F_MS_SERVICE_QUALITY] = DX_FV("stun.att.ms.service_quality", "Service Quality", DX_FT_UINT16,
+                                   DX_BASE_DEC, ms_quality_vals),
     [F_MS_VERSION] =
         DX_FV("stun.att.ms.version", "MS Version", DX_FT_UINT32, DX_BASE_DEC, ms_version_vals),
     [F_MS_VERSION_ICE] =
@@ -725,11 +759,16 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
   case A_FINGERPRINT: {
     if (len < 4)
       break;
-    dx_node *n = dx_add_item(p, at, FL(F_CRC32), t, off, len);
     uint32_t crc;
+    if (!dx_get_u32(t, off, &crc)) {
+      dx_add_item(p, at, FL(F_CRC32), t, off, len);
+      break;
+    }
+    /* (its first four bytes, over the attribute's length, as tshark) */
+    dx_node *n = dx_add_uint(p, at, FL(F_CRC32), t, off, len, crc);
     /* the CRC of the message up to this attribute, XOR 0x5354554e */
     const uint8_t *msg = dx_get_ptr(t, 0, off - 4);
-    if (!n || !dx_get_u32(t, off, &crc) || !msg)
+    if (!n || !msg)
       break;
     uint32_t want = crc32_of(msg, off - 4) ^ 0x5354554eu;
     if (crc == want) {
@@ -746,6 +785,44 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     if (len < 4)
       break;
     dx_add_item(p, at, FL(F_PRIORITY), t, off, 4);
+    break;
+  case A_CHANGE_REQUEST:
+    if (len < 4)
+      break;
+    dx_add_item(p, at, FL(F_CHANGE_IP), t, off, 4);
+    dx_add_item(p, at, FL(F_CHANGE_PORT), t, off, 4);
+    break;
+  case 0x0017: /* REQUESTED-ADDRESS-FAMILY */
+    if (len < 1)
+      break;
+    dx_add_item(p, at, FL(F_FAMILY), t, off, 1);
+    if (len >= 4)
+      dx_add_bytes(p, at, FL(F_RESERVED), t, off + 1, 3);
+    break;
+  case 0x0018: /* EVEN-PORT */
+    if (len >= 1)
+      dx_add_item(p, at, FL(F_RESERVE_NEXT), t, off, 1);
+    break;
+  case 0x0022: /* RESERVATION-TOKEN */
+    if (len >= 8)
+      dx_add_bytes(p, at, FL(F_TOKEN), t, off, 8);
+    break;
+  case 0x0026: /* PADDING: the value itself */
+    dx_add_uint(p, at, FL(F_PADDING), t, off, len, len);
+    break;
+  case A_PASSWORD: dx_add_bytes(p, at, FL(F_PASSWORD), t, off, len); break;
+  case 0x8006: /* MS-TURN's unknown 0x8006 */
+    dx_add_bytes(p, at, FL(F_UNKNOWN_8006), t, off, len);
+    break;
+  case 0x8055: /* MS-SERVICE-QUALITY: four bytes whatever the length, as tshark */
+    dx_add_item(p, at, FL(F_MS_STREAM_TYPE), t, off, 2);
+    dx_add_item(p, at, FL(F_MS_SERVICE_QUALITY), t, off + 2, 2);
+    break;
+  case 0x0030: /* LEGACY-ICMP */
+    if (len < 4)
+      break;
+    dx_add_item(p, at, FL(F_ICMP_TYPE), t, off, 1);
+    dx_add_item(p, at, FL(F_ICMP_CODE), t, off + 1, 1);
     break;
   case A_ICE_CONTROLLED:
   case A_ICE_CONTROLLING:
@@ -815,9 +892,11 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     for (uint32_t i = 0; i < len; i += 2)
       dx_add_item(p, at, FL(F_UNKNOWN), t, off + i, 2);
     break;
-  case 0x8070: { /* MS-IMPLEMENTATION-VERSION */
-    if (len < 4 || !dx_get_u32(t, off, &v32))
+  case 0x8070: { /* MS-IMPLEMENTATION-VERSION: four bytes whatever the length, as tshark */
+    if (!dx_get_u32(t, off, &v32)) {
+      dx_add_item(p, at, FL(F_MS_VERSION_ICE), t, off, 4);
       break;
+    }
     const char *iv = v32 >= 3 ? "Supports RFC5389 message formats"
                               : "Supports only RFC3489bis-02 message formats";
     dx_node *n = dx_add_item(p, at, FL(F_MS_VERSION_ICE), t, off, 4);
@@ -826,9 +905,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     break;
   }
   case 0x8054: /* MS-CANDIDATE-IDENTIFIER */ add_string(p, at, F_MS_FOUNDATION, t, off, len); break;
-  case 0xc057: /* GOOG-NETWORK-INFO */
-    if (len < 4)
-      break;
+  case 0xc057: /* GOOG-NETWORK-INFO: four bytes whatever the length, as tshark */
     dx_add_item(p, at, FL(F_GOOG_NET_ID), t, off, 2);
     dx_add_item(p, at, FL(F_GOOG_NET_COST), t, off + 2, 2);
     break;
