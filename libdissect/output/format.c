@@ -348,10 +348,11 @@ static void fmt_value(sbuf *b, const dx_node *n, bool for_label) {
   case DX_FT_UINT32:
   case DX_FT_UINT64:
   case DX_FT_FRAMENUM:
-    /* tshark 4.0 prints 64-bit integers in decimal as field values, in hex
-     * only in labels */
+    /* tshark 4.0 prints 64-bit integers with value names in decimal as
+     * field values (quic.frame_type), in hex only in labels; one without
+     * names in hex as wide as its type (stun.att.ms.multiplexed_turn_session_id) */
     if ((f->base == DX_BASE_HEX || f->base == DX_BASE_HEX_DEC) &&
-        (for_label || f->type != DX_FT_UINT64)) {
+        (for_label || f->type != DX_FT_UINT64 || !f->vals)) {
       sb_put(b, "0x", 2);
       /* a label's value as wide as its mask (the 20-bit flow label:
        * "0x9e954"), the field's value as wide as its type ("0x09e954") */

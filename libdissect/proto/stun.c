@@ -112,6 +112,13 @@ enum {
   F_UNKNOWN_8006,
   F_MS_STREAM_TYPE,
   F_MS_SERVICE_QUALITY,
+  F_MS_CONNECTION_ID,
+  F_MS_SEQUENCE_NUMBER,
+  F_MS_MULTIPLEXED_TURN_ID,
+  F_RP_VALID,
+  F_RP_RESERVED,
+  F_RP_MAX_SEND,
+  F_RP_MAX_RECV,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -121,6 +128,7 @@ static const dx_vals crc_status_vals[] = {{0, "Bad"},         {1, "Good"},    {2
                                           {3, "Not present"}, {4, "Illegal"}, {0, NULL}};
 static const dx_vals transp_vals[] = {{17, "UDP"}, {6, "TCP"}, {0, NULL}};
 static const dx_vals set_vals[] = {{0, "Not set"}, {1, "Set"}, {0, NULL}};
+static const dx_vals yes_no_vals[] = {{0, "No"}, {1, "Yes"}, {0, NULL}};
 static const dx_vals reserve_vals[] = {
     {0, "No reservation"}, {1, "Reserve next port number"}, {0, NULL}};
 /* [MS-TURN] 2.2.2.19: the names tshark 4.0 gives (1, 2 and quality 0 seen) */
@@ -227,6 +235,20 @@ static const dx_field stun_fields[] = {
         DX_FV("stun.att.ms.stream_type", "Stream Type", DX_FT_UINT16, DX_BASE_DEC, ms_stream_vals),
     [F_MS_SERVICE_QUALITY] = DX_FV("stun.att.ms.service_quality", "Service Quality", DX_FT_UINT16,
                                    DX_BASE_DEC, ms_quality_vals),
+    [F_MS_CONNECTION_ID] =
+        DX_F("stun.att.ms.connection_id", "Connection ID", DX_FT_BYTES, DX_BASE_NONE),
+    [F_MS_SEQUENCE_NUMBER] =
+        DX_F("stun.att.ms.sequence_number", "Sequence Number", DX_FT_UINT32, DX_BASE_DEC),
+    [F_MS_MULTIPLEXED_TURN_ID] = DX_F("stun.att.ms.multiplexed_turn_session_id",
+                                      "MS Multiplexed TURN Session Id", DX_FT_UINT64, DX_BASE_HEX),
+    [F_RP_VALID] = DX_FM("stun.att.address_rp.valid", "Valid", DX_FT_BOOL, DX_BASE_NONE,
+                         yes_no_vals, 0x80000000u, 32),
+    [F_RP_RESERVED] = DX_FM("stun.att.address_rp.reserved", "Reserved", DX_FT_UINT32, DX_BASE_HEX,
+                            NULL, 0x7fffffffu, 32),
+    [F_RP_MAX_SEND] =
+        DX_F("stun.att.address_rp.masb", "Maximum Send Bandwidth", DX_FT_UINT32, DX_BASE_DEC),
+    [F_RP_MAX_RECV] =
+        DX_F("stun.att.address_rp.marb", "Maximum Receive Bandwidth", DX_FT_UINT32, DX_BASE_DEC),
     [F_MS_VERSION] =
         DX_FV("stun.att.ms.version", "MS Version", DX_FT_UINT32, DX_BASE_DEC, ms_version_vals),
     [F_MS_VERSION_ICE] =
@@ -623,7 +645,9 @@ static bool addr_head(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off, 
   return len >= 4;
 }
 
-static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off,
+/* Dissects one attribute's value; false where tshark's reading of a field
+ * runs past the end of the packet (its exception: the caller stops). */
+static bool dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32_t off,
                               uint16_t type, uint16_t len, const char *name, uint32_t cookie,
                               const uint8_t *tid) {
   uint8_t fam = 0;
@@ -811,6 +835,30 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
     dx_add_uint(p, at, FL(F_PADDING), t, off, len, len);
     break;
   case A_PASSWORD: dx_add_bytes(p, at, FL(F_PASSWORD), t, off, len); break;
+  case 0x8050: /* MS-SEQUENCE-NUMBER: 24 bytes whatever the length, as tshark */
+    if (!dx_tvb_has(t, off, 20))
+      return false;
+    dx_add_bytes(p, at, FL(F_MS_CONNECTION_ID), t, off, 20);
+    if (!dx_tvb_has(t, off + 20, 4))
+      return false;
+    dx_add_item(p, at, FL(F_MS_SEQUENCE_NUMBER), t, off + 20, 4);
+    break;
+  case 0x8095: /* MS-MULTIPLEXED-TURN-SESSION-ID: 8 bytes whatever the length */
+    if (!dx_tvb_has(t, off, 8))
+      return false;
+    dx_add_item(p, at, FL(F_MS_MULTIPLEXED_TURN_ID), t, off, 8);
+    break;
+  case 0x8060: /* a site address response: 12 bytes whatever the length */
+    if (!dx_tvb_has(t, off, 4))
+      return false;
+    dx_add_item(p, at, FL(F_RP_VALID), t, off, 4);
+    dx_add_item(p, at, FL(F_RP_RESERVED), t, off, 4);
+    for (int i = 0; i < 2; i++) {
+      if (!dx_tvb_has(t, off + 4 + 4u * (unsigned)i, 4))
+        return false;
+      dx_add_item(p, at, FL(i ? F_RP_MAX_RECV : F_RP_MAX_SEND), t, off + 4 + 4u * (unsigned)i, 4);
+    }
+    break;
   case 0x8006: /* MS-TURN's unknown 0x8006 */
     dx_add_bytes(p, at, FL(F_UNKNOWN_8006), t, off, len);
     break;
@@ -921,6 +969,7 @@ static void dissect_attribute(dx_packet *p, dx_node *at, const dx_tvb *t, uint32
       dx_add_bytes(p, at, FL(F_VALUE), t, off, len);
     break;
   }
+  return true;
 }
 
 /* ---- messages ---------------------------------------------------------------------- */
@@ -1077,7 +1126,11 @@ static uint32_t dissect_stun_msg(dx_packet *p, const dx_tvb *t, dx_node *parent,
         break;
       }
       dx_add_uint(p, at, FL(F_ATT_LENGTH), t, off + 2, 2, at_len);
-      dissect_attribute(p, at, t, off + 4, at_type, at_len, name ? name : "Unknown", cookie, tid);
+      if (!dissect_attribute(p, at, t, off + 4, at_type, at_len, name ? name : "Unknown", cookie,
+                             tid)) {
+        ran_out(p, st);
+        break;
+      }
       /* every attribute's padding last, as tshark 4.0 (whatever its value
        * showed, a short one too) */
       add_padding(p, at, t, off + 4, at_len);
