@@ -119,6 +119,7 @@ enum {
   F_RP_RESERVED,
   F_RP_MAX_SEND,
   F_RP_MAX_RECV,
+  F_MS_TURN_SESSION_ID,
 };
 
 static const dx_vals assign_vals[] = {{0, "IETF Review"}, {1, "Designated Expert"}, {0, NULL}};
@@ -241,6 +242,8 @@ static const dx_field stun_fields[] = {
         DX_F("stun.att.ms.sequence_number", "Sequence Number", DX_FT_UINT32, DX_BASE_DEC),
     [F_MS_MULTIPLEXED_TURN_ID] = DX_F("stun.att.ms.multiplexed_turn_session_id",
                                       "MS Multiplexed TURN Session Id", DX_FT_UINT64, DX_BASE_HEX),
+    [F_MS_TURN_SESSION_ID] =
+        DX_F("stun.att.ms.turn_session_id", "MS TURN Session Id", DX_FT_UINT64, DX_BASE_HEX),
     [F_RP_VALID] = DX_FM("stun.att.address_rp.valid", "Valid", DX_FT_BOOL, DX_BASE_NONE,
                          yes_no_vals, 0x80000000u, 32),
     [F_RP_RESERVED] = DX_FM("stun.att.address_rp.reserved", "Reserved", DX_FT_UINT32, DX_BASE_HEX,
@@ -553,10 +556,40 @@ static uint32_t crc32_of(const uint8_t *d, size_t n) {
   return ~c;
 }
 
+/* The length of the maximal subpart of the ill-formed UTF-8 sequence at
+ * s[0..n) (n > 0; Unicode 3.9, "U+FFFD substitution of maximal
+ * subparts"): a lead byte that may start a sequence (C2-F4) and the bytes
+ * after it that may continue it; 1 for any other byte. */
+static size_t bad_utf8_len(const uint8_t *s, size_t n) {
+  uint8_t c = s[0], lo = 0x80, hi = 0xbf;
+  size_t need;
+  if (c >= 0xc2 && c <= 0xdf)
+    need = 1;
+  else if (c >= 0xe0 && c <= 0xef) {
+    need = 2;
+    lo = c == 0xe0 ? 0xa0 : 0x80;
+    hi = c == 0xed ? 0x9f : 0xbf;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    need = 3;
+    lo = c == 0xf0 ? 0x90 : 0x80;
+    hi = c == 0xf4 ? 0x8f : 0xbf;
+  } else
+    return 1;
+  size_t k = 1;
+  while (k <= need && k < n && s[k] >= lo && s[k] <= hi) {
+    lo = 0x80;
+    hi = 0xbf;
+    k++;
+  }
+  return k;
+}
+
 /* The string at [off, off+len) as tshark 4.0 reads it for a label or
- * Info (tvb_get_string_enc(ENC_UTF_8)): up to the first NUL, a byte that
- * starts no well-formed UTF-8 sequence replaced by U+FFFD, other bytes as
- * they are (the output escapes what a terminal must not see). In the arena. */
+ * Info (tvb_get_string_enc(ENC_UTF_8)): up to the first NUL, well-formed
+ * UTF-8 sequences as they are (printing escapes what a terminal must not
+ * see: \u07BF), one U+FFFD for each maximal subpart of an ill-formed one
+ * (nDPI teams.pcap: "e3 ba" then a byte that continues nothing is one
+ * U+FFFD, "f8 b0" two). In the arena. */
 static const char *get_str(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t len,
                            size_t *outlen) {
   uint32_t n = dx_tvb_avail(t, off);
@@ -578,15 +611,16 @@ static const char *get_str(dx_packet *p, const dx_tvb *t, uint32_t off, uint32_t
       buf[k++] = (char)s[i++];
       continue;
     }
-    size_t l = dx_utf8_ok(s + i, n - i);
+    uint32_t cp;
+    size_t l = dx_utf8_seq(s + i, n - i, &cp); /* (well-formed; printing escapes the rest) */
     if (l) {
       memcpy(buf + k, s + i, l);
       k += l;
       i += (uint32_t)l;
-    } else {
+    } else { /* one U+FFFD for the maximal subpart of the ill-formed sequence */
       memcpy(buf + k, "\xef\xbf\xbd", 3);
       k += 3;
-      i++;
+      i += (uint32_t)bad_utf8_len(s + i, n - i);
     }
   }
   buf[k] = 0;
@@ -1000,7 +1034,13 @@ static uint32_t dissect_channel_data(dx_packet *p, const dx_tvb *t, dx_node *par
   dx_node_append_text(p, st, ", TURN ChannelData Message");
   dx_add_item(p, st, FL(F_CHANNEL), t, 0, 2);
   dx_add_item(p, st, FL(F_LENGTH), t, 2, 2);
-  dx_tvb d = dx_tvb_sub(t, 4, len); /* the padding after it is nobody's */
+  uint32_t doff = 4, dlen = len;
+  if (type == 0xff10 && len >= 8) { /* MS-TURN's multiplex channel: a session id first */
+    dx_add_item(p, st, FL(F_MS_TURN_SESSION_ID), t, 4, 8);
+    doff = 12;
+    dlen = len - 8u;
+  }
+  dx_tvb d = dx_tvb_sub(t, doff, dlen); /* the padding after it is nobody's */
   if (d.reported) /* tshark's "stun" heuristic table holds nothing it tries here */
     dx_dissect_data(p, &d, parent);
   return t->reported;

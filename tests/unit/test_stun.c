@@ -306,11 +306,44 @@ static void test_channel_data(void) {
   dx_session_free(s);
 }
 
+/* A REALM of bytes that are not UTF-8: one U+FFFD for each maximal
+ * subpart of an ill-formed sequence (cb then f8; f8 alone; 82 alone; e3 ba
+ * as one; f8 b0 as two), U+07BF (de bf) kept and shown escaped; MS-TURN's
+ * multiplex channel 0xff10 with its session id. nDPI teams.pcap showed
+ * both; tshark 4.0.17 -T fields on this test's frames gives these values
+ * (the same characters: it writes \002 and U+07BF raw, dissect escapes). */
+static void test_odd_strings(void) {
+  dx_session *s = NULL;
+  static const uint8_t realm[] = {0x02, 0x4e, 0xcb, 0xf8, 0x82, 0x7a, 0xde, 0xbf,
+                                  0xa7, 0x90, 0xe3, 0xba, 0xcd, 0xaa, 0xf8, 0xb0};
+  msg m;
+  start(&m, 0x0003, tid1);
+  attr(&m, 0x0014, realm, sizeof realm);
+  dx_packet *p = feed(&s, 0, 50000, 3478, &m);
+  EXPECT(p, "stun.att.realm",
+         "\\002N\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz\\u07BF\xef\xbf\xbd\xef\xbf\xbd"
+         "\xef\xbf\xbd\xcd\xaa\xef\xbf\xbd\xef\xbf\xbd");
+  dx_packet_free(p);
+  static const uint8_t mux[] = {0xff, 0x10, 0x00, 0x0c, 0xde, 0xaa, 0x29, 0x67,
+                                0x08, 0xf7, 0x08, 0xfc, 'a',  'b',  'c',  'd'};
+  msg d;
+  memset(&d, 0, sizeof d);
+  memcpy(d.b, mux, sizeof mux);
+  d.n = sizeof mux;
+  p = feed(&s, 0, 50001, 3478, &d);
+  CU_ASSERT_STRING_EQUAL(dx_packet_info(p), "ChannelData TURN Message");
+  EXPECT(p, "stun.att.ms.turn_session_id", "0xdeaa296708f708fc");
+  EXPECT(p, "data.len", "4");
+  dx_packet_free(p);
+  dx_session_free(s);
+}
+
 int main(void) {
   CU_TestInfo tests[] = {
       {"binding, responses, error", test_binding},
       {"hostile", test_hostile},
       {"ChannelData, IPv6 MAPPED-ADDRESS, error class", test_channel_data},
+      {"strings that are not UTF-8, MS-TURN multiplex", test_odd_strings},
       CU_TEST_INFO_NULL,
   };
   return tu_run("stun", tests);
