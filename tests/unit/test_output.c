@@ -220,6 +220,7 @@ enum {
   T_U24HEX,
   T_U32HEX,
   T_U64HEX,
+  T_U64HEXV,
   T_U16DEC,
   T_U16DECHEX,
   T_U16HEXDEC,
@@ -251,6 +252,7 @@ static const dx_field tf[T_COUNT] = {
     [T_U24HEX] = DX_F("test.u24hex", "U24 hex", DX_FT_UINT24, DX_BASE_HEX),
     [T_U32HEX] = DX_F("test.u32hex", "U32 hex", DX_FT_UINT32, DX_BASE_HEX),
     [T_U64HEX] = DX_F("test.u64hex", "U64 hex", DX_FT_UINT64, DX_BASE_HEX),
+    [T_U64HEXV] = DX_FV("test.u64hexv", "U64 hex named", DX_FT_UINT64, DX_BASE_HEX, test_vals),
     [T_U16DEC] = DX_F("test.u16dec", "U16 dec", DX_FT_UINT16, DX_BASE_DEC),
     [T_U16DECHEX] = DX_F("test.u16dechex", "U16 dec-hex", DX_FT_UINT16, DX_BASE_DEC_HEX),
     [T_U16HEXDEC] = DX_F("test.u16hexdec", "U16 hex-dec", DX_FT_UINT16, DX_BASE_HEX_DEC),
@@ -735,10 +737,13 @@ static void test_value_formats(void) {
   CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16HEX], &t, 0, 2, 0x0800)), "0x0800");
   CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U24HEX], &t, 0, 3, 0xabc)), "0x000abc");
   CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U32HEX], &t, 0, 4, 1)), "0x00000001");
-  /* but 64-bit integers print in decimal whatever their base: tshark 4.0
-   * gives quic.frame_type (FT_UINT64, BASE_HEX) as "6" and http3.stream_type
-   * as "0,3,2" on samples/quic-h3.pcap */
-  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U64HEX], &t, 0, 8, 0xff)), "255");
+  /* and 64-bit ones as wide as their type (tshark 4.0's
+   * stun.att.ms.multiplexed_turn_session_id: "0x0001030405000000"), but
+   * those with value names in decimal: tshark 4.0 gives quic.frame_type
+   * (FT_UINT64, BASE_HEX) as "6" and http3.stream_type as "0,3,2" on
+   * samples/quic-h3.pcap */
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U64HEX], &t, 0, 8, 0xff)), "0x00000000000000ff");
+  CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U64HEXV], &t, 0, 8, 0xff)), "255");
   CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16DEC], &t, 0, 2, 443)), "443");
   /* BASE_DEC_HEX prints decimal in fields, BASE_HEX_DEC hex */
   CHECK_STR(value_of(dx_add_uint(p, r, &tf[T_U16DECHEX], &t, 0, 2, 443)), "443");
