@@ -1275,12 +1275,12 @@ static int run_split(loop *lp, const dx_config *cfg, const char *keylog, int ter
     if (dx_capture_secrets(c2, &sec, &seclen) == DX_OK && seclen)
       dx_session_add_secrets(s2, sec, seclen);
   }
-  /* with a key log, a TLS session resumed on another connection to the
-   * same server is decrypted with its full handshake's secret, as in one
-   * session (the key log may name only the full handshakes) */
-  unsigned sflags = keylog ? DX_SPLIT_TLS_RESUMPTION : 0;
-  ok = ok && dx_split_new(&sp1, 2, sflags, NULL) == DX_OK &&
-       dx_split_new(&sp2, 2, sflags, sp1) == DX_OK;
+  /* a TLS session resumed on a connection of the other part is decrypted
+   * with its full handshake's secret, as in one session (the key log may
+   * name only the full handshakes): the two sessions share their cache */
+  dx_split_share *share = NULL;
+  ok = ok && dx_split_share_new(&share, 2) == DX_OK;
+  ok = ok && dx_split_new(&sp1, 2, 0, NULL) == DX_OK && dx_split_new(&sp2, 2, 0, sp1) == DX_OK;
   int ran = 0;
   if (ok) {
     loop lp2 = *lp;
@@ -1291,8 +1291,8 @@ static int run_split(loop *lp, const dx_config *cfg, const char *keylog, int ter
     lp2.flt = flt2;
 #endif
     cli_split_part parts[2] = {
-        {lp->cap, lp->sess, sp1, o->count, lp, split_match, split_print},
-        {c2, s2, sp2, o->count, &lp2, split_match, split_print},
+        {lp->cap, lp->sess, sp1, o->count, lp, split_match, split_print, share},
+        {c2, s2, sp2, o->count, &lp2, split_match, split_print, share},
     };
     cli_split_result res;
     if (cli_split_run(parts, 2, stdout, &g_stop, &res) != 0) {
@@ -1318,6 +1318,9 @@ static int run_split(loop *lp, const dx_config *cfg, const char *keylog, int ter
   }
   dx_split_free(sp1);
   dx_split_free(sp2);
+  dx_session_set_split_share(lp->sess, NULL, 0, NULL, NULL);
+  dx_session_set_split_share(s2, NULL, 0, NULL, NULL);
+  dx_split_share_free(share);
   dx_capture_close(c2);
 #ifdef DX_HAVE_FILTER
   dx_filter_free(flt2);

@@ -55,6 +55,9 @@ typedef struct worker {
   chunk *cur;
   FILE *out; /* writes into cur */
   bool oom;
+  bool stopped;   /* the merge stopped taking chunks */
+  uint64_t nread; /* frames read, the one being dissected included */
+  uint64_t since; /* frames read since the last chunk was sent */
   pthread_t th;
 } worker;
 
@@ -117,6 +120,26 @@ static bool send_chunk(worker *w) {
   return false;
 }
 
+/* Before the worker's session waits for the other parts (a resumed TLS
+ * session looked up in the shared cache): the packets it printed so far,
+ * and how far it read, handed to the merge, which may need them to let
+ * the others on. The frame being dissected is not done: upto is the one
+ * before it. */
+static void worker_on_wait(void *arg) {
+  worker *w = arg;
+  chunk *c = w->cur;
+  if (!c || w->oom || w->stopped || fflush(w->out) != 0)
+    return;
+  c->upto = w->nread - 1;
+  w->since = 0;
+  if (!send_chunk(w)) {
+    w->stopped = true;
+    return;
+  }
+  if (!(w->cur = chunk_new()))
+    w->oom = true;
+}
+
 void cli_frame_meta(dx_capture *cap, dx_session *s, const char **comments, size_t *n) {
   const char *c = NULL;
   size_t nc = 0;
@@ -132,18 +155,17 @@ void cli_frame_meta(dx_capture *cap, dx_session *s, const char **comments, size_
   dx_session_set_frame_precision(s, dx_capture_time_precision(cap));
 }
 
-static void *worker_main(void *arg) {
-  worker *w = arg;
+static void *worker_run(worker *w) {
   cli_split_part *pt = w->part;
-  uint64_t nread = 0, since = 0;
   int fail = 0, fail_rc = 0;
+  w->nread = w->since = 0;
   w->cur = chunk_new();
   if (!w->cur) {
     w->oom = true;
     fail = 2;
     fail_rc = DX_ENOMEM;
   }
-  while (!fail && !*w->stop_signal && (pt->count < 0 || (long long)nread < pt->count)) {
+  while (!fail && !*w->stop_signal && (pt->count < 0 || (long long)w->nread < pt->count)) {
     dx_frame f;
     int r = dx_capture_next(pt->cap, &f);
     if (r == 0)
@@ -152,8 +174,8 @@ static void *worker_main(void *arg) {
       fail = 1;
       break;
     }
-    nread++;
-    since++;
+    w->nread++;
+    w->since++;
     const char *sec = NULL; /* key logs of secrets blocks before this frame: every part's */
     size_t nsec = 0;
     if (dx_capture_frame_secrets(pt->cap, &sec, &nsec) == DX_OK && nsec)
@@ -164,8 +186,15 @@ static void *worker_main(void *arg) {
       cli_frame_meta(pt->cap, pt->sess, NULL, NULL);
       dx_packet *p = NULL;
       int rc = dx_session_dissect(pt->sess, &f, &p);
+      if (w->stopped) { /* (the merge stopped while the session waited) */
+        dx_packet_free(p);
+        return NULL;
+      }
+      if (rc == DX_OK && !w->cur) /* (no memory for a chunk after a wait) */
+        rc = DX_ENOMEM;
       if (rc != DX_OK) {
-        nread--; /* the packets before it are the merge's */
+        dx_packet_free(p);
+        w->nread--; /* the packets before it are the merge's */
         fail = 2;
         fail_rc = rc;
         break;
@@ -174,13 +203,13 @@ static void *worker_main(void *arg) {
         pt->print(pt->ctx, w->out, p);
         if (w->oom) { /* (the one way the chunk's FILE fails) */
           dx_packet_free(p);
-          nread--;
+          w->nread--;
           fail = 2;
           fail_rc = DX_ENOMEM;
           break;
         }
         chunk *c = w->cur;
-        c->frame[c->nrec] = nread;
+        c->frame[c->nrec] = w->nread;
         c->end[c->nrec] = c->len + __fpending(w->out); /* (what the FILE holds) */
         c->nrec++;
       }
@@ -188,14 +217,14 @@ static void *worker_main(void *arg) {
     }
     chunk *c = w->cur;
     if (c->len + __fpending(w->out) >= CHUNK_BYTES || c->nrec == CHUNK_RECS ||
-        since >= CHUNK_FRAMES) {
+        w->since >= CHUNK_FRAMES) {
       if (fflush(w->out) != 0) { /* the text into the chunk */
         fail = 2;
         fail_rc = DX_ENOMEM;
         break;
       }
-      c->upto = nread;
-      since = 0;
+      c->upto = w->nread;
+      w->since = 0;
       if (!send_chunk(w))
         return NULL;
       if (!(w->cur = chunk_new())) {
@@ -205,6 +234,7 @@ static void *worker_main(void *arg) {
       }
     }
   }
+  uint64_t nread = w->nread;
   /* the last chunk says how the worker ended (a small one made if memory
    * ran out for a whole one) */
   chunk *c = w->cur;
@@ -234,6 +264,14 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+static void *worker_main(void *arg) {
+  worker *w = arg;
+  worker_run(w);
+  /* the other parts no longer wait for this one */
+  dx_split_share_finish(w->part->share, w->index);
+  return NULL;
+}
+
 int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_atomic_t *stop,
                   cli_split_result *res) {
   memset(res, 0, sizeof *res);
@@ -254,6 +292,11 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
       break;
     }
     w->qok = true;
+    if (w->part->share &&
+        dx_session_set_split_share(w->part->sess, w->part->share, i, worker_on_wait, w) != DX_OK) {
+      rc = -1;
+      break;
+    }
     cookie_io_functions_t io = {NULL, cookie_write, NULL, NULL};
     w->out = fopencookie(w, "w", io);
     if (!w->out) {
@@ -270,6 +313,9 @@ int cli_split_run(cli_split_part *parts, unsigned n, FILE *out, volatile sig_ato
     }
     started++;
   }
+  /* a worker that never ran is one the others must not wait for */
+  for (unsigned i = started; i < n; i++)
+    dx_split_share_finish(parts[i].share, i);
   int werr = 0;
   /* the merge */
   chunk *cur[CLI_SPLIT_MAX] = {0};

@@ -20,6 +20,9 @@ typedef struct cli_split_part {
   int (*match)(void *ctx, dx_packet *p);
   /* prints p to out; called in the worker */
   void (*print)(void *ctx, FILE *out, const dx_packet *p);
+  /* the parts' shared TLS session cache, or NULL (set on every part alike;
+   * cli_split_run gives each session its part and says when it ends) */
+  dx_split_share *share;
 } cli_split_part;
 
 typedef struct cli_split_result {

@@ -430,7 +430,7 @@ static void host_add(st_tap *t, const char *addr, const char *name, int v6) {
     t->caphosts = nc;
   }
   host_row *r = &t->hosts[t->nhosts];
-  snprintf(r->addr, sizeof r->addr, "%s", addr);
+  snprintf(r->addr, sizeof r->addr, "%.*s", (int)sizeof r->addr - 1, addr); /* (an address fits) */
   snprintf(r->name, sizeof r->name, "%s", name);
   r->v6 = v6;
   t->hslots[h] = (uint32_t)++t->nhosts;

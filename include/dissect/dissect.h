@@ -289,7 +289,8 @@ void dx_session_set_next_stream(dx_session *s, int ipproto, uint32_t index);
  * and connection numbers (tcp.stream, udp.stream, quic.connection.number)
  * count each session's connections, frame.time_delta_displayed each
  * session's displayed frames, a TLS session is resumed from another
- * connection's only in the same part (DX_SPLIT_TLS_RESUMPTION), stories and interception verdicts
+ * part's connection only with a dx_split_share (below) or when
+ * DX_SPLIT_TLS_RESUMPTION keeps them in one part, stories and interception verdicts
  * see one part, and the limits of dx_config are each session's. dissect
  * splits summary lines, -T fields and -Y only when none of these shows.
  *
@@ -301,8 +302,11 @@ typedef struct dx_split dx_split;
 /* flags: DX_SPLIT_TLS_RESUMPTION puts the TCP connections from one host to
  * a port of another (the lower port of the two) in one part, so that a
  * TLS <= 1.2 session resumed on a new connection finds the master secret
- * its full handshake left (dissect sets it with a key log, whose lines may
- * name only the full handshakes); 0 spreads each connection on its own. */
+ * its full handshake left without a dx_split_share (dissect-tui's index
+ * sets it with a key log, whose lines may name only the full handshakes;
+ * dissect shares the cache instead: a capture of one client and one
+ * server would put all its TLS in one part); 0 spreads each connection on
+ * its own. */
 #define DX_SPLIT_TLS_RESUMPTION 1u
 int dx_split_new(dx_split **out, unsigned nparts, unsigned flags, const dx_split *like);
 void dx_split_free(dx_split *sp);
@@ -313,6 +317,42 @@ unsigned dx_split_part(dx_split *sp, const dx_frame *f);
  * previous displayed frame when no dx_session_set_displayed() was made)
  * move as dx_session_dissect() would move them. */
 void dx_session_skip_frame(dx_session *s, const dx_frame *f);
+
+/* ---- what the sessions of one split capture share --------------------------
+ * A TLS <= 1.2 session resumed on a new connection is decrypted with the
+ * master secret of its full handshake, which the key log may not name (it
+ * may list only the full handshakes): one session remembers it; split in
+ * parts, the two connections may be in two sessions. Give the sessions of
+ * one capture one dx_split_share and they remember it together: each puts
+ * the master secrets it learns there, and a session that looks up a
+ * resumed session first waits until every other part has dissected or
+ * skipped the frames before its own, so that it finds what one session
+ * would have found at that frame and nothing put after it. The wait is
+ * needed only for a resumed session whose client random the key log does
+ * not name; two parts never wait for each other (the one that waits is the
+ * one further on). Then DX_SPLIT_TLS_RESUMPTION is not needed.
+ *
+ * dx_split_share_new(): nparts from 1 to DX_SPLIT_SHARE_MAX; DX_OK,
+ * DX_EINVAL or DX_ENOMEM. It holds about 200 KiB, wiped when freed (after
+ * the sessions that use it). */
+#define DX_SPLIT_SHARE_MAX 16
+typedef struct dx_split_share dx_split_share;
+int dx_split_share_new(dx_split_share **out, unsigned nparts);
+void dx_split_share_free(dx_split_share *sh);
+/* Session s dissects part `part` (0 to nparts-1) of sh's capture (set before
+ * its first frame; sh NULL: none). on_wait(arg), if not NULL, is called in
+ * s's thread before it waits for the other parts: a program that holds the
+ * part's output until the others catch up (to print in frame order) hands
+ * on what it holds there, or the others may wait for it in turn. Returns
+ * DX_OK or DX_EINVAL. */
+int dx_session_set_split_share(dx_session *s, dx_split_share *sh, unsigned part,
+                               void (*on_wait)(void *arg), void *arg);
+/* Says that part reads no more frames (its end, an error, a stop): the
+ * others no longer wait for it. Every part must say it when it stops,
+ * before its session is freed. */
+void dx_split_share_finish(dx_split_share *sh, unsigned part);
+/* How many look-ups had to wait for another part (for tests). */
+uint64_t dx_split_share_waits(const dx_split_share *sh);
 
 /* ---- times as tshark shows them (-t, -u) ----------------------------------
  * The time column of the summary line and of _ws.col.Time, in one of

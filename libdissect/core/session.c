@@ -3,6 +3,7 @@
 #include "session.h"
 #include "../proto/tls_decrypt.h"
 #include "keylog.h"
+#include "share.h"
 
 #include <openssl/evp.h>
 #include <stdatomic.h>
@@ -1200,6 +1201,7 @@ int dx_session_dissect(dx_session *s, const dx_frame *f, dx_packet **out) {
     s->disp_sec = p->frame.ts_sec;
     s->disp_nsec = (int32_t)p->frame.ts_nsec;
   }
+  dx_share_progress(s);
   *out = p;
   return DX_OK;
 }
@@ -1226,6 +1228,7 @@ void dx_session_skip_frame(dx_session *s, const dx_frame *f) {
     s->disp_sec = sec;
     s->disp_nsec = (int32_t)nsec;
   }
+  dx_share_progress(s);
 }
 
 void dx_session_set_next_number(dx_session *s, uint64_t number) {

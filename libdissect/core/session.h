@@ -88,6 +88,11 @@ struct dx_session {
   const dx_protocol **heur_tcp, **heur_udp;
   size_t nheur_tcp, nheur_udp;
   uint64_t nframes;
+  /* dx_session_set_split_share(): the parts of a split capture */
+  dx_split_share *share;
+  unsigned share_part;
+  void (*share_on_wait)(void *arg);
+  void *share_arg;
   bool have_first;
   int64_t first_sec, prev_sec;
   int32_t first_nsec, prev_nsec;

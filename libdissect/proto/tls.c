@@ -16,6 +16,7 @@
 #include "../analysis/trust.h"
 #include "../core/dx.h"
 #include "../core/keylog.h"
+#include "../core/share.h"
 #include "../core/stream.h"
 #include "ocsp.h"
 #include "quic.h"
@@ -2150,8 +2151,17 @@ static bool cache_get(const tls_state *st, int kind, const uint8_t *key, uint8_t
  * and by the ticket the server issued. */
 static void cache_session(ctx *x) {
   tls_conv *c = x->c;
+  if (!c->have_ms || c->tls13)
+    return;
+  if (dx_share_tls_active(x->p)) { /* the parts of a split capture: one cache */
+    if (c->sh_sid_len)
+      dx_share_tls_put(x->p, CACHE_SID, c->sh_sid, c->sh_sid_len, c->ms);
+    if (c->have_nst_ticket)
+      dx_share_tls_put(x->p, CACHE_TICKET, c->nst_ticket, 32, c->ms);
+    return;
+  }
   tls_state *st = dx_proto_state(x->p, &dx_proto_tls);
-  if (!st || !c->have_ms || c->tls13)
+  if (!st)
     return;
   if (c->sh_sid_len)
     cache_put(st, CACHE_SID, c->sh_sid, c->sh_sid_len, c->ms);
@@ -2164,6 +2174,13 @@ static void cache_session(ctx *x) {
  * master secret may be known from its full handshake. */
 static bool resumed_secret(ctx *x) {
   tls_conv *c = x->c;
+  if (dx_share_tls_active(x->p)) { /* the parts of a split capture: one cache */
+    if (c->sh_sid_len && c->sh_sid_len == c->ch_sid_len &&
+        memcmp(c->sh_sid, c->ch_sid, c->sh_sid_len) == 0 &&
+        dx_share_tls_get(x->p, CACHE_SID, c->sh_sid, c->sh_sid_len, c->ms))
+      return true;
+    return c->have_ch_ticket && dx_share_tls_get(x->p, CACHE_TICKET, c->ch_ticket, 32, c->ms);
+  }
   tls_state *st = dx_proto_state(x->p, &dx_proto_tls);
   if (!st)
     return false;

@@ -4,9 +4,12 @@
 #include <CUnit/Basic.h>
 #include <dissect/dissect.h>
 #include <dissect/output.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "testutil.h"
 
@@ -358,8 +361,9 @@ static int ncaptures, nsplit_frames[2];
  * path, with the key log file keylog and the key log lines secrets (each
  * may be NULL); the HTTP requests the two sessions saw are counted in
  * *requests (if not NULL). */
-static void compare_split(const char *path, const char *keylog, const char *secrets, unsigned flags,
-                          int *requests) {
+static void compare_split_with(const char *path, const char *keylog, const char *secrets,
+                               unsigned flags, dx_split *s1, bool share, int *requests,
+                               int *differ_out) {
   dx_capture *c1 = NULL;
   char err[256];
   if (dx_capture_open_file(&c1, path, err, sizeof err) != DX_OK)
@@ -374,8 +378,15 @@ static void compare_split(const char *path, const char *keylog, const char *secr
     if (secrets)
       CU_ASSERT(dx_session_add_secrets(i ? part[i - 1] : whole, secrets, strlen(secrets)) == DX_OK);
   }
-  dx_split *s1 = NULL;
-  CU_ASSERT_FATAL(dx_split_new(&s1, 2, flags, NULL) == DX_OK);
+  bool own = !s1;
+  if (own)
+    CU_ASSERT_FATAL(dx_split_new(&s1, 2, flags, NULL) == DX_OK);
+  dx_split_share *sh = NULL;
+  if (share) {
+    CU_ASSERT_FATAL(dx_split_share_new(&sh, 2) == DX_OK);
+    CU_ASSERT_FATAL(dx_session_set_split_share(part[0], sh, 0, NULL, NULL) == DX_OK);
+    CU_ASSERT_FATAL(dx_session_set_split_share(part[1], sh, 1, NULL, NULL) == DX_OK);
+  }
   dx_frame f;
   int differ = 0;
   while (dx_capture_next(c1, &f) == 1) {
@@ -396,7 +407,7 @@ static void compare_split(const char *path, const char *keylog, const char *secr
     size_t la = 0, lb = 0;
     char *ta = summary_of(a, &la), *tb = summary_of(b, &lb);
     if (la != lb || memcmp(ta, tb, la) != 0) {
-      if (!differ++)
+      if (!differ++ && !differ_out)
         fprintf(stderr, "\n%s:\n  one session: %s  two:         %s", path, ta, tb);
     }
     free(ta);
@@ -404,18 +415,34 @@ static void compare_split(const char *path, const char *keylog, const char *secr
     dx_packet_free(a);
     dx_packet_free(b);
   }
-  CU_ASSERT_EQUAL(differ, 0);
+  if (differ_out)
+    *differ_out = differ;
+  else
+    CU_ASSERT_EQUAL(differ, 0);
   dx_capture_close(c1);
-  dx_split_free(s1);
+  if (own)
+    dx_split_free(s1);
+  if (sh) {
+    /* the parts read on in order: nobody had to wait */
+    CU_ASSERT_EQUAL(dx_split_share_waits(sh), 0);
+    dx_split_share_finish(sh, 0);
+    dx_split_share_finish(sh, 1);
+  }
   dx_session_free(whole);
   dx_session_free(part[0]);
   dx_session_free(part[1]);
+  dx_split_share_free(sh);
   ncaptures++;
 }
 
+static void compare_split(const char *path, const char *keylog, const char *secrets, unsigned flags,
+                          int *requests) {
+  compare_split_with(path, keylog, secrets, flags, NULL, false, requests, NULL);
+}
+
 static void compare_capture(const char *path, const char *keylog) {
-  /* dissect splits with DX_SPLIT_TLS_RESUMPTION when it has a key log */
-  compare_split(path, keylog, NULL, keylog ? DX_SPLIT_TLS_RESUMPTION : 0, NULL);
+  /* as dissect splits: connections spread, the TLS session cache shared */
+  compare_split_with(path, keylog, NULL, 0, NULL, true, NULL, NULL);
 }
 
 static void test_samples(void) {
@@ -430,6 +457,25 @@ static void test_samples(void) {
    * smaller part had 15 % of them at the least) */
   int all = nsplit_frames[0] + nsplit_frames[1];
   CU_ASSERT(all > 2000 && nsplit_frames[0] > all / 30 && nsplit_frames[1] > all / 30);
+}
+
+/* A splitter whose key parts a resumed TLS session of tls12-resume.pcap
+ * from its full handshake (found by test_tls_resumption). */
+static dx_split *g_parting_key;
+
+/* The full handshakes' key log lines of tls12-resume.pcap. */
+static void full_handshakes(char *full, size_t size) {
+  char kl[4096], line[512];
+  snprintf(kl, sizeof kl, "%s/samples/tls12-resume.keylog", tu_src_dir());
+  FILE *f = fopen(kl, "r");
+  CU_ASSERT_FATAL(f != NULL);
+  int k = 0;
+  full[0] = 0;
+  while (fgets(line, sizeof line, f))
+    if (line[0] != '#' && (++k == 1 || k == 3))
+      strncat(full, line, size - strlen(full) - 1);
+  fclose(f);
+  CU_ASSERT_FATAL(k == 4);
 }
 
 /* TLS 1.2 sessions resumed by id and by ticket, with a key log of the full
@@ -455,21 +501,198 @@ static void test_tls_resumption(void) {
   CU_ASSERT(seen[0] == 64 || seen[1] == 64);
   CU_ASSERT(spread[0] > 10 && spread[1] > 10);
   dx_split_free(r);
-  char path[4096], kl[4096];
+  char path[4096], full[1024];
   snprintf(path, sizeof path, "%s/samples/tls12-resume.pcap", tu_src_dir());
-  snprintf(kl, sizeof kl, "%s/samples/tls12-resume.keylog", tu_src_dir());
-  FILE *f = fopen(kl, "r");
-  CU_ASSERT_FATAL(f != NULL);
-  char line[512], full[1024] = "";
-  int k = 0;
-  while (fgets(line, sizeof line, f))
-    if (line[0] != '#' && (++k == 1 || k == 3)) /* the full handshakes' lines */
-      strncat(full, line, sizeof full - strlen(full) - 1);
-  fclose(f);
-  CU_ASSERT_FATAL(k == 4);
+  full_handshakes(full, sizeof full);
   int requests = 0;
   compare_split(path, NULL, full, DX_SPLIT_TLS_RESUMPTION, &requests);
   CU_ASSERT_EQUAL(requests, 4);
+
+  /* Spread on their own, with a splitter that puts a resumed connection
+   * in the other part than its full handshake (the key is random: tried
+   * until one does), the parts find the secret in their shared cache;
+   * without it they decrypt fewer requests and print otherwise. */
+  int tries = 0, lost = 0;
+  for (; tries < 200 && !lost; tries++) {
+    dx_split *key = NULL, *run = NULL;
+    dx_split_free(g_parting_key);
+    g_parting_key = NULL;
+    CU_ASSERT_FATAL(dx_split_new(&key, 2, 0, NULL) == DX_OK);
+    CU_ASSERT_FATAL(dx_split_new(&run, 2, 0, key) == DX_OK);
+    int without = 0, differ = 0;
+    compare_split_with(path, NULL, full, 0, run, false, &without, &differ);
+    dx_split_free(run);
+    lost = without < 4;
+    if (lost) {
+      CU_ASSERT(differ > 0);
+      /* the same key again, the cache shared: as one session */
+      int with = 0;
+      CU_ASSERT_FATAL(dx_split_new(&run, 2, 0, key) == DX_OK);
+      compare_split_with(path, NULL, full, 0, run, true, &with, NULL);
+      CU_ASSERT_EQUAL(with, 4);
+      dx_split_free(run);
+      g_parting_key = key; /* for the threads below */
+      key = NULL;
+    }
+    dx_split_free(key);
+  }
+  CU_ASSERT_FATAL(lost);
+  fprintf(stderr, " (a key that parts a resumed session from its handshake: try %d) ", tries);
+}
+
+/* ---- two parts in two threads, the cache shared ---- */
+
+#define MAX_FRAMES 256
+typedef struct tpart {
+  dx_split_share *sh;
+  dx_split *sp;
+  dx_session *s;
+  unsigned index;
+  unsigned delay_ms;      /* before the first frame */
+  char *text[MAX_FRAMES]; /* the summary of each frame of this part */
+  int on_waits;
+} tpart;
+
+static void tpart_on_wait(void *arg) {
+  ((tpart *)arg)->on_waits++;
+}
+
+static void *tpart_main(void *arg) {
+  tpart *t = arg;
+  if (t->delay_ms) {
+    struct timespec ts = {0, (long)t->delay_ms * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+  char path[4096], err[256];
+  snprintf(path, sizeof path, "%s/samples/tls12-resume.pcap", tu_src_dir());
+  dx_capture *c = NULL;
+  if (dx_capture_open_file(&c, path, err, sizeof err) == DX_OK) {
+    dx_frame f;
+    for (unsigned n = 0; n < MAX_FRAMES && dx_capture_next(c, &f) == 1; n++) {
+      if (dx_split_part(t->sp, &f) != t->index) {
+        dx_session_skip_frame(t->s, &f);
+        continue;
+      }
+      dx_packet *p = NULL;
+      if (dx_session_dissect(t->s, &f, &p) == DX_OK) {
+        size_t len = 0;
+        t->text[n] = summary_of(p, &len);
+        dx_packet_free(p);
+      }
+    }
+    dx_capture_close(c);
+  }
+  dx_split_share_finish(t->sh, t->index);
+  return NULL;
+}
+
+/* Two threads, one a part, the cache shared; the part `late` starts 300 ms
+ * after the other. Checks that they print what one session prints (want,
+ * nframes) and returns how many look-ups waited; *on_waits: on_wait's calls. */
+static uint64_t run_threads(const char *full, char **want, unsigned nframes, unsigned late,
+                            int *on_waits) {
+  dx_split_share *sh = NULL;
+  CU_ASSERT_FATAL(dx_split_share_new(&sh, 2) == DX_OK);
+  tpart t[2];
+  memset(t, 0, sizeof t);
+  pthread_t th[2];
+  for (unsigned i = 0; i < 2; i++) {
+    t[i].sh = sh;
+    t[i].index = i;
+    t[i].delay_ms = i == late ? 300 : 0;
+    CU_ASSERT_FATAL(dx_split_new(&t[i].sp, 2, 0, g_parting_key) == DX_OK);
+    CU_ASSERT_FATAL(dx_session_new(&t[i].s, NULL) == DX_OK);
+    CU_ASSERT(dx_session_add_secrets(t[i].s, full, strlen(full)) == DX_OK);
+    CU_ASSERT_FATAL(dx_session_set_split_share(t[i].s, sh, i, tpart_on_wait, &t[i]) == DX_OK);
+  }
+  for (unsigned i = 0; i < 2; i++)
+    CU_ASSERT_FATAL(pthread_create(&th[i], NULL, tpart_main, &t[i]) == 0);
+  for (unsigned i = 0; i < 2; i++)
+    pthread_join(th[i], NULL);
+  uint64_t waits = dx_split_share_waits(sh);
+  *on_waits = t[0].on_waits + t[1].on_waits;
+  int differ = 0, requests = 0;
+  for (unsigned n = 0; n < nframes; n++) {
+    const char *got = t[0].text[n] ? t[0].text[n] : t[1].text[n];
+    CU_ASSERT_FATAL(got != NULL);
+    CU_ASSERT(!(t[0].text[n] && t[1].text[n]));
+    if (strcmp(got, want[n]) != 0 && !differ++)
+      fprintf(stderr, "\n  frame %u: one session: %s  two threads: %s", n + 1, want[n], got);
+    if (strstr(got, "GET /"))
+      requests++;
+  }
+  CU_ASSERT_EQUAL(differ, 0);
+  CU_ASSERT_EQUAL(requests, 4);
+  for (unsigned i = 0; i < 2; i++) {
+    for (unsigned n = 0; n < MAX_FRAMES; n++)
+      free(t[i].text[n]);
+    dx_session_free(t[i].s);
+    dx_split_free(t[i].sp);
+  }
+  dx_split_share_free(sh);
+  return waits;
+}
+
+/* Each part in turn starts late: when it is the one with the full
+ * handshake of a session the other resumes, the other waits for it
+ * (on_wait called before), and either way the two print what one session
+ * prints. */
+static void test_tls_resumption_threads(void) {
+  CU_ASSERT_FATAL(g_parting_key != NULL);
+  char path[4096], full[1024], err[256];
+  snprintf(path, sizeof path, "%s/samples/tls12-resume.pcap", tu_src_dir());
+  full_handshakes(full, sizeof full);
+  char *want[MAX_FRAMES] = {0}; /* one session's text */
+  unsigned nframes = 0;
+  dx_session *whole = NULL;
+  dx_capture *c = NULL;
+  CU_ASSERT_FATAL(dx_session_new(&whole, NULL) == DX_OK);
+  CU_ASSERT(dx_session_add_secrets(whole, full, strlen(full)) == DX_OK);
+  CU_ASSERT_FATAL(dx_capture_open_file(&c, path, err, sizeof err) == DX_OK);
+  dx_frame f;
+  while (nframes < MAX_FRAMES && dx_capture_next(c, &f) == 1) {
+    dx_packet *p = NULL;
+    CU_ASSERT_FATAL(dx_session_dissect(whole, &f, &p) == DX_OK);
+    size_t len = 0;
+    want[nframes++] = summary_of(p, &len);
+    dx_packet_free(p);
+  }
+  dx_capture_close(c);
+  dx_session_free(whole);
+  uint64_t waits = 0;
+  int on_waits = 0;
+  for (unsigned late = 0; late < 2; late++) {
+    int ow = 0;
+    waits += run_threads(full, want, nframes, late, &ow);
+    on_waits += ow;
+  }
+  CU_ASSERT(waits >= 1);
+  CU_ASSERT_EQUAL((uint64_t)on_waits, waits);
+  for (unsigned n = 0; n < nframes; n++)
+    free(want[n]);
+  dx_split_free(g_parting_key);
+  g_parting_key = NULL;
+}
+
+/* Bad arguments, and a part that ends early: nobody waits for it. */
+static void test_share_api(void) {
+  dx_split_share *sh = NULL;
+  CU_ASSERT_EQUAL(dx_split_share_new(NULL, 2), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_split_share_new(&sh, 0), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_split_share_new(&sh, DX_SPLIT_SHARE_MAX + 1), DX_EINVAL);
+  CU_ASSERT_FATAL(dx_split_share_new(&sh, 2) == DX_OK);
+  dx_session *s = NULL;
+  CU_ASSERT_FATAL(dx_session_new(&s, NULL) == DX_OK);
+  CU_ASSERT_EQUAL(dx_session_set_split_share(s, sh, 2, NULL, NULL), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_split_share(NULL, sh, 0, NULL, NULL), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_set_split_share(s, sh, 1, NULL, NULL), DX_OK);
+  dx_split_share_finish(sh, 5); /* (ignored) */
+  dx_split_share_finish(NULL, 0);
+  CU_ASSERT_EQUAL(dx_split_share_waits(NULL), 0);
+  CU_ASSERT_EQUAL(dx_session_set_split_share(s, NULL, 0, NULL, NULL), DX_OK);
+  dx_session_free(s);
+  dx_split_share_free(sh);
+  dx_split_share_free(NULL);
 }
 
 int main(void) {
@@ -490,6 +713,8 @@ int main(void) {
   CU_add_test(s, "dx_session_skip_frame: numbers and times", test_skip_frame);
   CU_add_test(s, "the samples: two sessions print what one prints", test_samples);
   CU_add_test(s, "TLS sessions resumed on other connections", test_tls_resumption);
+  CU_add_test(s, "two threads wait for each other's TLS sessions", test_tls_resumption_threads);
+  CU_add_test(s, "dx_split_share: arguments", test_share_api);
   CU_basic_set_mode(CU_BRM_VERBOSE);
   CU_basic_run_tests();
   unsigned failed = CU_get_number_of_failures();
