@@ -595,6 +595,9 @@ typedef struct ts_worker {
   chunkq q; /* the chunks to the merge (closed with no last chunk: out of memory) */
   int qok;
   ts_chunk *cur;
+  uint64_t nread; /* frames read before the one being dissected */
+  int stopped;    /* the merge stopped taking chunks (seen while waiting) */
+  dx_split_share *share;
   /* the worker's streams seen so far (a frame_rec's ends on the first) */
   uint8_t *seen[3];
   size_t nseen[3];
@@ -610,6 +613,7 @@ typedef struct ts_worker {
 
 struct tsplit {
   ts_worker w[2];
+  dx_split_share *share; /* the sessions' TLS session cache */
   uint32_t gnext[3], gconn_next;
   uint64_t limit; /* a worker failed on this frame: the frames before it are indexed */
   int fail;       /* 1 a capture error (err), 2 out of memory */
@@ -686,9 +690,23 @@ static int ts_first(void *ctx, int kind, uint32_t id) {
   return 1;
 }
 
-static void *ts_main(void *arg) {
+/* Before the worker's session waits for the other part (a resumed TLS
+ * session looked up in the shared cache): what it indexed so far handed
+ * to the merge, which may need it to let the other part on. */
+static void ts_on_wait(void *arg) {
   ts_worker *w = arg;
-  uint64_t nread = 0, since = 0;
+  if (!w->cur || w->stopped)
+    return;
+  w->cur->upto = w->nread;
+  if (ts_send(w) != 0) {
+    w->stopped = 1;
+    return;
+  }
+  w->cur = ts_chunk_new(); /* (NULL: the worker fails after the frame) */
+}
+
+static void *ts_run(ts_worker *w) {
+  uint64_t since = 0;
   int fail = 0;
   char err[256] = "";
   static _Thread_local frame_rec r;
@@ -706,7 +724,7 @@ static void *ts_main(void *arg) {
       snprintf(err, sizeof err, "%s", dx_capture_error(w->c));
       break;
     }
-    uint64_t i = nread;
+    uint64_t i = w->nread;
     const char *sec = NULL;
     size_t nsec = 0;
     if (dx_capture_frame_secrets(w->c, &sec, &nsec) == DX_OK && nsec) {
@@ -720,7 +738,13 @@ static void *ts_main(void *arg) {
       dx_session_skip_frame(w->s, &f);
     } else {
       dx_packet *p = NULL;
-      if (dx_session_dissect(w->s, &f, &p) != DX_OK || !p) {
+      int drc = dx_session_dissect(w->s, &f, &p);
+      if (w->stopped) { /* (the merge stopped while the session waited) */
+        dx_packet_free(p);
+        return NULL;
+      }
+      if (drc != DX_OK || !p || !w->cur) {
+        dx_packet_free(p);
         fail = 2;
         break;
       }
@@ -737,10 +761,10 @@ static void *ts_main(void *arg) {
         break;
       }
     }
-    nread++;
+    w->nread++;
     /* (small chunks at first, so that the list's first screen comes at once) */
-    if (w->cur->len >= TS_CHUNK || ++since >= (nread <= TS_FRAMES ? TS_FIRST : TS_FRAMES)) {
-      w->cur->upto = nread;
+    if (w->cur->len >= TS_CHUNK || ++since >= (w->nread <= TS_FRAMES ? TS_FIRST : TS_FRAMES)) {
+      w->cur->upto = w->nread;
       since = 0;
       if (ts_send(w) != 0)
         return NULL;
@@ -756,9 +780,16 @@ static void *ts_main(void *arg) {
   w->cur = c;
   c->last = 1;
   c->fail = fail;
-  c->upto = fail ? nread : UINT64_MAX;
+  c->upto = fail ? w->nread : UINT64_MAX;
   snprintf(c->err, sizeof c->err, "%s", err);
   ts_send(w);
+  return NULL;
+}
+
+static void *ts_main(void *arg) {
+  ts_worker *w = arg;
+  ts_run(w);
+  dx_split_share_finish(w->share, w->index); /* the other part no longer waits for it */
   return NULL;
 }
 
@@ -771,6 +802,8 @@ static void tsplit_free(pindex *ix) {
     atomic_store(&w->quit, 1);
     if (w->qok)
       chunkq_stop(&w->q);
+    if (!w->started) /* (one that never ran: the other must not wait for it) */
+      dx_split_share_finish(t->share, (unsigned)k);
   }
   for (int k = 0; k < 2; k++) {
     ts_worker *w = &t->w[k];
@@ -793,6 +826,7 @@ static void tsplit_free(pindex *ix) {
     if (w->qok)
       chunkq_destroy(&w->q);
   }
+  dx_split_share_free(t->share);
   free(t);
   ix->tsp = NULL;
 }
@@ -811,7 +845,9 @@ static int tsplit_start(pindex *ix) {
     return -1;
   ix->tsp = t;
   t->limit = UINT64_MAX;
-  int ok = 1;
+  /* a TLS session resumed in the other part's connection is decrypted
+   * with its full handshake's secret, as in one session */
+  int ok = dx_split_share_new(&t->share, 2) == DX_OK;
   for (int k = 0; k < 2; k++) {
     ts_worker *w = &t->w[k];
     w->ix = ix;
@@ -836,8 +872,10 @@ static int tsplit_start(pindex *ix) {
       scan_session_setup(w->s, &w->cf, NULL);
     if (ok && dx_capture_open_file(&w->c, ix->path, e, sizeof e) != DX_OK)
       ok = 0;
-    if (ok && dx_split_new(&w->sp, 2, ix->keylog[0] ? DX_SPLIT_TLS_RESUMPTION : 0,
-                           k ? t->w[0].sp : NULL) != DX_OK)
+    if (ok && dx_split_new(&w->sp, 2, 0, k ? t->w[0].sp : NULL) != DX_OK)
+      ok = 0;
+    w->share = t->share;
+    if (ok && dx_session_set_split_share(w->s, t->share, (unsigned)k, ts_on_wait, w) != DX_OK)
       ok = 0;
   }
   for (int k = 0; ok && k < 2; k++) {

@@ -302,11 +302,10 @@ typedef struct dx_split dx_split;
 /* flags: DX_SPLIT_TLS_RESUMPTION puts the TCP connections from one host to
  * a port of another (the lower port of the two) in one part, so that a
  * TLS <= 1.2 session resumed on a new connection finds the master secret
- * its full handshake left without a dx_split_share (dissect-tui's index
- * sets it with a key log, whose lines may name only the full handshakes;
- * dissect shares the cache instead: a capture of one client and one
- * server would put all its TLS in one part); 0 spreads each connection on
- * its own. */
+ * its full handshake left without a dx_split_share (dissect and
+ * dissect-tui share the cache instead: the flag puts all the TLS of a
+ * capture of one client and one server in one part); 0 spreads each
+ * connection on its own. */
 #define DX_SPLIT_TLS_RESUMPTION 1u
 int dx_split_new(dx_split **out, unsigned nparts, unsigned flags, const dx_split *like);
 void dx_split_free(dx_split *sp);
