@@ -331,6 +331,10 @@ void dx_session_skip_frame(dx_session *s, const dx_frame *f);
  * not name; two parts never wait for each other (the one that waits is the
  * one further on). Then DX_SPLIT_TLS_RESUMPTION is not needed.
  *
+ * A share serves one capture (dx_session_reset() and
+ * dx_session_clear_secrets() do not empty it): make a new one for the
+ * next, and set it on the sessions again.
+ *
  * dx_split_share_new(): nparts from 1 to DX_SPLIT_SHARE_MAX; DX_OK,
  * DX_EINVAL or DX_ENOMEM. It holds about 200 KiB, wiped when freed (after
  * the sessions that use it). */
