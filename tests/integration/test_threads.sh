@@ -138,33 +138,7 @@ check_eq "tls12-resume, key log of full handshakes, two threads: the four reques
 # The same, 300 times over (times moved on, the client ports of each copy
 # their own so the connections spread): the parts wait for each other
 # again and again, and hand their lines to the merge before they wait.
-"$PY" - "$S/tls12-resume.pcap" "$T_TMP/resume300.pcap" <<'EOF'
-import struct, sys
-b = open(sys.argv[1], 'rb').read()
-e = '<' if b[:4] == b'\xd4\xc3\xb2\xa1' else '>'
-link = struct.unpack(e + 'I', b[20:24])[0]
-l2 = {1: 14, 113: 16, 276: 20}.get(link, 0)
-recs, off = [], 24
-while off + 16 <= len(b):
-    incl = struct.unpack(e + 'I', b[off + 8:off + 12])[0]
-    recs.append(bytearray(b[off:off + 16 + incl]))
-    off += 16 + incl
-out = [b[:24]]
-for k in range(300):
-    for r in recs:
-        r = bytearray(r)
-        sec = struct.unpack(e + 'I', r[0:4])[0]
-        r[0:4] = struct.pack(e + 'I', sec + k * 10)
-        ip = 16 + l2
-        if len(r) >= ip + 24 and r[ip] >> 4 == 4 and r[ip + 9] == 6:
-            t = ip + (r[ip] & 15) * 4
-            for at in (t, t + 2):
-                port = struct.unpack('>H', r[at:at + 2])[0]
-                if port != 443:
-                    r[at:at + 2] = struct.pack('>H', 1024 + (port + k * 97) % 60000)
-        out.append(bytes(r))
-open(sys.argv[2], 'wb').write(b''.join(out))
-EOF
+"$PY" "$SRC/tests/integration/tls_resume_copies.py" "$S/tls12-resume.pcap" "$T_TMP/resume300.pcap" 300
 same "tls12-resume 300 times, key log of full handshakes" -r "$T_TMP/resume300.pcap" \
   --keylog "$T_TMP/full.keylog"
 check_eq "tls12-resume 300 times, two threads: every request" 1200 \
