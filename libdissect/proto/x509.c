@@ -1507,7 +1507,7 @@ static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, con
  * the decoded certificate. Terse packets whose reader wants no field of
  * this file keep only what the rest of the packet sees, that is whether
  * the bytes decode and how many they use (the expert notes below). */
-#define X509_MEMO_N 8
+#define X509_MEMO_N 32
 #define X509_MEMO_MAX 16384 /* longer certificates are not kept */
 typedef struct {
   struct {
