@@ -63,8 +63,9 @@ void cli_json_fields_write(FILE *out, const dx_packet *p, const char *const *nam
  * else is written to out, and at the end). */
 void cli_json_fields_flush(FILE *out);
 /* -j NAMES with -V (jfilter.c): the children of a node only when its name
- * is one of names[0..n-1] (the layers not named are one line each). */
-int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n);
+ * is one of names[0..n-1] (the layers not named are one line each); roles:
+ * a layer shown whole first names its role (--roles, DX_TREE_ROLES). */
+int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n, int roles);
 /* ---- the hand-over between the reading and the printing thread ----
  * (pipeline.c) A queue of packets in capture order, bounded by
  * max_packets and max_bytes (the sizes given to cli_pipe_put); a taker is

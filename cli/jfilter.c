@@ -6,7 +6,9 @@
  * -O: the layers not named are one line each. Lines are laid out and
  * escaped as the -V writer lays them out. */
 #include "cli.h"
+
 #include "core/dx.h"
+#include <dissect/story.h>
 
 #include <string.h>
 
@@ -74,20 +76,25 @@ static int put_expert(FILE *out, int depth, const dx_node *n, const char *const 
   return 1;
 }
 
-static void rec(FILE *out, const dx_node *n, int depth, const char *const *names, size_t nn) {
+static void rec(FILE *out, const dx_node *n, int depth, const char *const *names, size_t nn,
+                int roles) {
   for (; n && depth <= 64; n = dx_node_next(n)) {
     if (dx_node_flags(n) & DX_NODE_HIDDEN)
       continue;
     if ((dx_node_flags(n) & DX_NODE_EXPERT) && put_expert(out, depth, n, names, nn))
       continue;
     put_label(out, depth, n);
-    if (named(names, nn, n))
-      rec(out, dx_node_first_child(n), depth + 1, names, nn);
+    if (named(names, nn, n)) {
+      const char *unit, *role = roles && depth == 0 ? dx_layer_role(dx_node_name(n), &unit) : NULL;
+      if (role && unit)
+        fprintf(out, "    [%s layer: %s]\n", role, unit);
+      rec(out, dx_node_first_child(n), depth + 1, names, nn, 0);
+    }
   }
 }
 
-int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n) {
-  rec(out, dx_node_first_child(dx_packet_root(p)), 0, names, n);
+int cli_write_tree_j(FILE *out, const dx_packet *p, const char *const *names, size_t n, int roles) {
+  rec(out, dx_node_first_child(dx_packet_root(p)), 0, names, n, roles);
   fputc('\n', out);
   return ferror(out) ? -1 : 0;
 }

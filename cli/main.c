@@ -79,6 +79,7 @@ typedef struct options {
   int threads;            /* --threads N: 1, 2, or 0 for the default */
   enum out_mode mode;
   int json_pretty; /* --json-pretty */
+  int roles;       /* --roles */
   const char **fields;
   size_t nfields;
   dx_fields_opts fopts;
@@ -190,6 +191,10 @@ static void usage(FILE *out) {
           "  -V                   print the whole layer tree\n"
           "  -O PROTOS            like -V, but only the layers of these protocols whole\n"
           "                       (comma-separated: -O ip,dns); the others in one line\n"
+          "  --roles              with -V or -O: first under each layer, its role as the\n"
+          "                       articles on HTTPS name them, \"[Transport layer:\n"
+          "                       segment]\" (Link, Network, Transport, Security,\n"
+          "                       Application; not in tshark's -V)\n"
           "  -x                   print a hex and ASCII dump of each data source (alone:\n"
           "                       no summary lines, as tshark; -P adds them); with\n"
           "                       -T json|ek, tshark's NAME_raw members instead (the bytes,\n"
@@ -527,7 +532,8 @@ static int parse_args(options *o, int argc, char **argv) {
     OPT_CAPATH,
     OPT_CAONLY,
     OPT_JSONPRETTY,
-    OPT_THREADS
+    OPT_THREADS,
+    OPT_ROLES
   };
   static const struct option longopts[] = {{"version", no_argument, NULL, OPT_VERSION},
                                            {"keylog", required_argument, NULL, OPT_KEYLOG},
@@ -540,6 +546,7 @@ static int parse_args(options *o, int argc, char **argv) {
                                            {"story", required_argument, NULL, OPT_STORY},
                                            {"json-pretty", no_argument, NULL, OPT_JSONPRETTY},
                                            {"threads", required_argument, NULL, OPT_THREADS},
+                                           {"roles", no_argument, NULL, OPT_ROLES},
                                            {NULL, 0, NULL, 0}};
   o->fopts = (dx_fields_opts){0, '\t', 'a', ',', 0};
   o->count = -1;
@@ -680,6 +687,7 @@ static int parse_args(options *o, int argc, char **argv) {
     case 'd': o->decode_as[o->ndecode_as++] = optarg; break;
     case OPT_CHECKSUMS: o->cfg.check_checksums = 1; break;
     case OPT_JSONPRETTY: o->json_pretty = 1; break;
+    case OPT_ROLES: o->roles = 1; break;
     case OPT_THREADS:
       if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
         return bad_option("invalid --threads \"%s\" (use 1 or 2)", optarg);
@@ -754,6 +762,9 @@ static int parse_args(options *o, int argc, char **argv) {
   if (o->jmode && o->mode == OUT_JSONTREE)
     return bad_option("%s applies to -V, -T json and -T ek (as tshark's), not to -T jsontree",
                       o->jmode == 'j' ? "-j" : "-J");
+  if (o->roles && (!o->verbose || (o->mode != OUT_SUMMARY && o->mode != OUT_TEXT)))
+    return bad_option("%s", "--roles applies to the tree of -V and -O (-T jsontree has each "
+                            "layer's role already)");
   if (o->json_pretty && o->mode != OUT_JSON && o->mode != OUT_JSONTREE)
     return bad_option("%s", "--json-pretty applies to -T json and -T jsontree");
   if (o->json_pretty && o->nfields)
@@ -875,10 +886,11 @@ static void print_packet(loop *lp, const dx_packet *p) {
   case OUT_SUMMARY:
   case OUT_TEXT:
     if (o->verbose && o->only_protos && o->jmode == 'j')
-      cli_write_tree_j(lp->pout, p, o->only_protos, o->nonly);
+      cli_write_tree_j(lp->pout, p, o->only_protos, o->nonly, o->roles);
     else if (o->verbose)
       /* tshark's hex dump of each data layer, unless -x dumps them all */
-      dx_write_tree_opts(lp->pout, p, o->only_protos, o->nonly, o->hex ? 0 : DX_TREE_DATA_HEX);
+      dx_write_tree_opts(lp->pout, p, o->only_protos, o->nonly,
+                         (o->hex ? 0 : DX_TREE_DATA_HEX) | (o->roles ? DX_TREE_ROLES : 0));
     else if (!o->hex || o->print_with_w)
       dx_write_summary(lp->pout, p); /* -x alone: the dump only, as tshark's */
     if (o->hex)

@@ -31,6 +31,11 @@ int dx_write_tree_protos(FILE *out, const dx_packet *p, const char *const *proto
  * under its line, after a blank line, as tshark -V and -O do when -x is not
  * given. */
 #define DX_TREE_DATA_HEX 1u
+/* DX_TREE_ROLES puts first under each protocol layer that has a role in
+ * the five layers of the articles on HTTPS (dx_layer_role(), story.h) a
+ * line that names it: "    [Transport layer: segment]" (not in tshark's
+ * -V: dissect --roles). */
+#define DX_TREE_ROLES 2u
 int dx_write_tree_opts(FILE *out, const dx_packet *p, const char *const *protos, size_t n,
                        unsigned flags);
 /* Hex and ASCII dump of every data source of the packet (like tshark -x). */

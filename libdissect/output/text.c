@@ -2,6 +2,7 @@
 #include "../core/session.h"
 
 #include <dissect/output.h>
+#include <dissect/story.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -406,6 +407,19 @@ static void data_hex(tbuf *t, const dx_packet *p, const dx_node *n) {
   hex_block(t, src->data + n->offset, len);
 }
 
+/* "    [Transport layer: segment]" under a protocol layer that has a role
+ * (DX_TREE_ROLES). */
+static void role_line(tbuf *t, const dx_node *n) {
+  const char *unit, *role = dx_layer_role(n->field->abbrev, &unit);
+  if (!role || !unit)
+    return;
+  tb_put(t, "    [", 5);
+  tb_put(t, role, strlen(role));
+  tb_put(t, " layer: ", 8);
+  tb_put(t, unit, strlen(unit));
+  tb_put(t, "]\n", 2);
+}
+
 static void tree_rec(tbuf *t, const dx_packet *p, const dx_node *n, int depth, char *tmp,
                      const proto_set *ps) {
   for (; n; n = n->next) {
@@ -440,6 +454,8 @@ static void tree_rec(tbuf *t, const dx_packet *p, const dx_node *n, int depth, c
     if ((t->flags & DX_TREE_DATA_HEX) && open && n->field->type == DX_FT_PROTOCOL &&
         strcmp(n->field->abbrev, "data") == 0)
       data_hex(t, p, n);
+    if ((t->flags & DX_TREE_ROLES) && open && depth == 0)
+      role_line(t, n);
     if (n->first_child && open)
       tree_rec(t, p, n->first_child, depth + 1, tmp, NULL);
   }

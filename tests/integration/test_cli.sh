@@ -413,4 +413,31 @@ check_eq "-T ek -x: no warning" "" "$(cat "$T_TMP/err")"
 run "$D" -r "$S/http.pcap" -c 1 -T ek -e ip.src -x
 check_eq "-T ek -e -x: no warning (tshark writes no _raw with -e)" "" "$(cat "$T_TMP/err")"
 
+# --roles: under each layer of -V and -O, its role as issue 10 and the
+# articles on HTTPS name them (Link/frame, Network/packet,
+# Transport/segment, Security/record, Application/message); without those
+# lines, the tree is -V's own (which the differential tests hold to tshark's)
+run "$D" -r "$S/https-tls13.pcap" -V --roles
+check_rc_zero "--roles -V: exit status 0"
+roles_after() { # LAYER-LINE-PREFIX: the role lines right under such layer lines
+  awk -v p="$1" 'prev { print; prev = 0 } index($0, p) == 1 { prev = 1 }' "$T_TMP/out" | sort -u
+}
+check_eq "--roles: under Ethernet II" "    [Link layer: frame]" "$(roles_after 'Ethernet II,')"
+check_eq "--roles: under IPv4" "    [Network layer: packet]" "$(roles_after 'Internet Protocol Version 4,')"
+check_eq "--roles: under TCP" "    [Transport layer: segment]" "$(roles_after 'Transmission Control Protocol,')"
+check_eq "--roles: under TLS" "    [Security layer: record]" "$(roles_after 'Transport Layer Security')"
+check_eq "--roles: none under Frame" "" "$(roles_after 'Frame ' | grep 'layer:')"
+grep -v '^    \[[A-Za-z]* layer: [a-z]*\]$' "$T_TMP/out" >"$T_TMP/roles_less"
+"$D" -r "$S/https-tls13.pcap" -V >"$T_TMP/plain" 2>&1
+check_same "--roles: the tree without the role lines is -V's" "$T_TMP/plain" "$T_TMP/roles_less"
+run "$D" -r "$S/dns.pcap" -c 1 -O dns --roles
+check_eq "--roles with -O: the layer shown whole only" "    [Application layer: message]" \
+  "$(grep 'layer:' "$T_TMP/out")"
+run "$D" -r "$S/dns.pcap" -c 1 -V -j "udp" --roles
+check_eq "--roles with -j: the layer opened only" "    [Transport layer: datagram]" \
+  "$(grep 'layer:' "$T_TMP/out")"
+run "$D" -r "$S/dns.pcap" --roles
+check_rc_error "--roles without -V: refused" 1
+check_grepf "--roles without -V: the message" "--roles applies to the tree of -V and -O" "$T_TMP/err"
+
 finish
