@@ -9,7 +9,9 @@
  * types, cut, inserted, deleted, duplicated and reordered records, records
  * moved to the other direction, a wrong or extra key log, and how the
  * stream is cut into TCP segments. The result is played as one TCP
- * connection to port 443 (tcpconn.h) and every packet is written in one
+ * connection to the base's port (443; a proxy's 8080 for the base whose
+ * TLS follows an HTTP CONNECT, its request and answer two chunks before
+ * the records) (tcpconn.h) and every packet is written in one
  * output form (fuzzutil.h; the first packet's is byte 2 ^ byte 3) into a
  * memory stream. Sessions are reused (reset after every input), one per
  * configuration, holding the key logs of every base.
@@ -354,7 +356,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tcpconn c;
   memset(&c, 0, sizeof c);
   c.port[0] = 51000;
-  c.port[1] = 443;
+  c.port[1] = base->port; /* 443, or a proxy's */
   c.form = data[2] ^ data[3];
   c.pick = (unsigned)(size % 8);
   c.lean = (unsigned)(size >> 3) & 1;  /* labels of the packet picked only */
