@@ -4,7 +4,8 @@
 opts_of() {
   case $1 in
   fuzz_filter) echo "-dict=$FZ/fuzz_filter.dict" ;;
-  fuzz_stream | fuzz_http2) echo "-dict=$FZ/fuzz_stream.dict -max_len=8192" ;;
+  fuzz_stream) echo "-dict=$FZ/fuzz_stream.dict -max_len=8192" ;;
+  fuzz_http2) echo "-dict=$FZ/fuzz_http2.dict -max_len=8192" ;;
   fuzz_tls_decrypt) echo "-max_len=4096" ;;
   fuzz_packet | fuzz_story | fuzz_dns | fuzz_x509) echo "-dict=$FZ/fuzz_stream.dict" ;;
   fuzz_http) echo "-dict=$FZ/fuzz_stream.dict -max_len=16384" ;;
