@@ -5,9 +5,9 @@
  * look-up sees exactly the frames before its own, as one session would.
  *
  * A part that looks up waits until every other part has dissected or
- * skipped the frames before the one it dissects. Two parts never wait for
- * each other: the one that waits is the one further on, and the one it
- * waits for needs only frames before its own. A program that holds a
+ * skipped the frames before the one it dissects. Parts never wait in a
+ * circle: the one that waits is further on than the one it waits for,
+ * and the part furthest behind never waits. A program that holds a
  * part's output until the others catch up hands it on first (on_wait). */
 #include "share.h"
 
@@ -20,9 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SHARE_CACHE                                                                                \
-  2048 /* twice one session's cache (tls.c, TLS_CACHE): a key put again with                       \
-          another secret takes an entry more */
+/* twice one session's cache (tls.c, TLS_CACHE): a key put again with
+ * another secret takes an entry more */
+#define SHARE_CACHE 2048
 
 typedef struct share_entry {
   uint64_t frame; /* the frame that put it */
