@@ -1266,7 +1266,9 @@ static int run_split(loop *lp, const dx_config *cfg, const char *keylog, int ter
   dx_capture *c2 = NULL;
   dx_split *sp1 = NULL, *sp2 = NULL;
   char err[1024] = "";
-  int ok = open_session(o, cfg, keylog, 1, &s2) == 0;
+  /* the key log read once: the second session's is a copy of the first's */
+  int ok = open_session(o, cfg, NULL, 1, &s2) == 0 &&
+           (!keylog || dx_session_copy_secrets(s2, lp->sess) == DX_OK);
   if (ok && o->nfields)
     ok = dx_fields_new(s2, o->fields, o->nfields, &o->fopts, &f2, err, sizeof err) == DX_OK;
 #ifdef DX_HAVE_FILTER

@@ -186,6 +186,12 @@ int dx_session_add_secrets(dx_session *s, const char *text, size_t len);
  * session then decrypts the second with only the secrets added after.
  * Returns DX_OK or DX_EINVAL (s NULL). */
 int dx_session_clear_secrets(dx_session *s);
+/* dst's key log store becomes a copy of src's (the lines of its key log
+ * files and secrets added so far), as if dst had read them itself: a second
+ * session of the same capture (dx_split) gets its secrets without reading a
+ * large key log again. The RSA key and the PSK are not copied. Returns
+ * DX_OK, DX_EINVAL (NULL, or dst == src) or DX_ENOMEM (dst unchanged). */
+int dx_session_copy_secrets(dx_session *dst, const dx_session *src);
 /* Entries known, malformed lines seen and the line number of the first. */
 void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,
                              unsigned long *first_bad_line);

@@ -83,6 +83,25 @@ void dx_keylog_free(dx_keylog *kl) {
   free(kl);
 }
 
+dx_keylog *dx_keylog_clone(const dx_keylog *kl) {
+  if (!kl)
+    return NULL;
+  dx_keylog *c = malloc(sizeof *c);
+  if (!c)
+    return NULL;
+  *c = *kl;
+  size_t used = kl->n + kl->pending;
+  c->cap = used;
+  c->e = used ? malloc(used * sizeof *c->e) : NULL;
+  if (used && !c->e) {
+    free(c);
+    return NULL;
+  }
+  if (used)
+    memcpy(c->e, kl->e, used * sizeof *c->e);
+  return c;
+}
+
 size_t dx_keylog_count(const dx_keylog *kl) {
   return kl ? kl->n : 0;
 }

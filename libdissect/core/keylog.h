@@ -41,6 +41,10 @@ enum {
  * entries (0 means 1,000,000). NULL on OOM. */
 dx_keylog *dx_keylog_new(size_t max_entries);
 void dx_keylog_free(dx_keylog *kl); /* NULL is fine */
+/* A copy of kl (its entries, limits and counts), to add to on its own; NULL
+ * if kl is NULL or on OOM. Copying is a memcpy of the entries: much
+ * cheaper than reading the text again. */
+dx_keylog *dx_keylog_clone(const dx_keylog *kl);
 
 /* Adds the lines of a key log held in memory (a file's contents, or a pcapng
  * Decryption Secrets Block's). '#' comments, empty and blank lines are

@@ -299,6 +299,17 @@ int dx_session_add_secrets(dx_session *s, const char *text, size_t len) {
   return DX_OK;
 }
 
+int dx_session_copy_secrets(dx_session *dst, const dx_session *src) {
+  if (!dst || !src || dst == src)
+    return DX_EINVAL;
+  dx_keylog *c = NULL;
+  if (src->keylog && !(c = dx_keylog_clone(src->keylog)))
+    return DX_ENOMEM;
+  dx_keylog_free(dst->keylog);
+  dst->keylog = c;
+  return DX_OK;
+}
+
 int dx_session_clear_secrets(dx_session *s) {
   if (!s)
     return DX_EINVAL;

@@ -104,9 +104,71 @@ static void test_open_errors(void) {
   dx_session_free(s);
 }
 
+/* The HTTP requests session s decrypts in samples/https-tls12.pcap. */
+static int requests_decrypted(dx_session *s) {
+  char path[700], err[512] = "";
+  snprintf(path, sizeof path, "%s/samples/https-tls12.pcap", tu_src_dir());
+  dx_capture *c = NULL;
+  CU_ASSERT_EQUAL_FATAL(dx_capture_open_file(&c, path, err, sizeof err), DX_OK);
+  int n = 0;
+  dx_frame f;
+  while (dx_capture_next(c, &f) == 1) {
+    dx_packet *p = NULL;
+    CU_ASSERT_FATAL(dx_session_dissect(s, &f, &p) == DX_OK);
+    n += tu_count(p, "http.request.method");
+    dx_packet_free(p);
+  }
+  dx_capture_close(c);
+  return n;
+}
+
+/* dx_session_copy_secrets: a session given a copy of another's key log
+ * decrypts what the other does, and the two stores go on apart. */
+static void test_copy_secrets(void) {
+  char kl[700], err[512] = "";
+  snprintf(kl, sizeof kl, "%s/samples/https-tls12.keylog", tu_src_dir());
+  dx_session *a = NULL, *b = NULL, *none = NULL;
+  CU_ASSERT_FATAL(dx_session_new(&a, NULL) == DX_OK);
+  CU_ASSERT_FATAL(dx_session_new(&b, NULL) == DX_OK);
+  CU_ASSERT_FATAL(dx_session_new(&none, NULL) == DX_OK);
+  CU_ASSERT_EQUAL_FATAL(dx_session_load_keylog(a, kl, err, sizeof err), DX_OK);
+  CU_ASSERT_EQUAL(dx_session_copy_secrets(b, a), DX_OK);
+  size_t na = 0, nb = 0, bad = 0;
+  unsigned long first = 0;
+  dx_session_keylog_stats(a, &na, &bad, &first);
+  dx_session_keylog_stats(b, &nb, &bad, &first);
+  CU_ASSERT(na > 0);
+  CU_ASSERT_EQUAL(nb, na);
+  int with_a = requests_decrypted(a), with_b = requests_decrypted(b);
+  CU_ASSERT(with_a > 0);
+  CU_ASSERT_EQUAL(with_b, with_a);
+  CU_ASSERT_EQUAL(requests_decrypted(none), 0); /* (without secrets: none) */
+  /* a line added to the copy is the copy's only */
+  const char *line = "CLIENT_RANDOM "
+                     "0101010101010101010101010101010101010101010101010101010101010101 "
+                     "02020202020202020202020202020202020202020202020202020202020202020202"
+                     "0202020202020202020202020202\n";
+  CU_ASSERT_EQUAL(dx_session_add_secrets(b, line, strlen(line)), DX_OK);
+  dx_session_keylog_stats(a, &na, &bad, &first);
+  dx_session_keylog_stats(b, &nb, &bad, &first);
+  CU_ASSERT_EQUAL(nb, na + 1);
+  /* copying from a session with no key log leaves none */
+  CU_ASSERT_EQUAL(dx_session_copy_secrets(b, none), DX_OK);
+  dx_session_keylog_stats(b, &nb, &bad, &first);
+  CU_ASSERT_EQUAL(nb, 0);
+  CU_ASSERT_EQUAL(dx_session_copy_secrets(a, a), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_copy_secrets(NULL, a), DX_EINVAL);
+  CU_ASSERT_EQUAL(dx_session_copy_secrets(b, NULL), DX_EINVAL);
+  dx_session_free(a);
+  dx_session_free(b);
+  dx_session_free(none);
+}
+
 int main(void) {
-  CU_TestInfo tests[] = {{"key log files: long lines, comments, last line", test_long_lines},
-                         {"key log files: a directory, a missing file", test_open_errors},
-                         CU_TEST_INFO_NULL};
+  CU_TestInfo tests[] = {
+      {"key log files: long lines, comments, last line", test_long_lines},
+      {"key log files: a directory, a missing file", test_open_errors},
+      {"dx_session_copy_secrets: the same secrets, stores apart", test_copy_secrets},
+      CU_TEST_INFO_NULL};
   return tu_run("keylog", tests);
 }
