@@ -78,7 +78,41 @@ tui_decode_opts g_tui_opts;
 
 /* A session with the user's TLS secrets and decode-as rules; err (may be
  * NULL) names what could not be used. */
-static int new_session(const pindex *ix, const dx_config *cfg, dx_session **out, char *err,
+/* The key log at path read into a session of its own, once: a session is
+ * made for every packet shown and every replay, and a browser's key log
+ * has thousands of lines, so new sessions get a copy
+ * (dx_session_copy_secrets). Read again when the file changed (a browser
+ * writing to it while a live capture runs) or another is named. The UI's
+ * thread only. NULL with *rc and err set if it cannot be read. */
+static dx_session *g_kl;
+static char g_kl_path[1024];
+static long long g_kl_size, g_kl_mtime;
+
+static const dx_session *keylog_read(const char *path, char *err, size_t errlen, int *rc) {
+  struct stat st;
+  long long size = -1, mtime = -1;
+  if (stat(path, &st) == 0)
+    size = (long long)st.st_size, mtime = (long long)st.st_mtime;
+  if (g_kl && (strcmp(g_kl_path, path) != 0 || size != g_kl_size || mtime != g_kl_mtime)) {
+    dx_session_free(g_kl);
+    g_kl = NULL;
+  }
+  if (g_kl)
+    return g_kl;
+  if ((*rc = dx_session_new(&g_kl, NULL)) != DX_OK)
+    return NULL;
+  if ((*rc = dx_session_load_keylog(g_kl, path, err, errlen)) != DX_OK) {
+    dx_session_free(g_kl);
+    g_kl = NULL;
+    return NULL;
+  }
+  snprintf(g_kl_path, sizeof g_kl_path, "%s", path);
+  g_kl_size = size;
+  g_kl_mtime = mtime;
+  return g_kl;
+}
+
+static int new_session(pindex *ix, const dx_config *cfg, dx_session **out, char *err,
                        size_t errlen) {
   char tmp[1024];
   if (!err) {
@@ -91,8 +125,11 @@ static int new_session(const pindex *ix, const dx_config *cfg, dx_session **out,
     return rc;
   dx_session *s = *out;
   dx_session_set_tcp_reorder(s, g_tui_opts.tcp_reorder);
-  if (ix->keylog[0] && (rc = dx_session_load_keylog(s, ix->keylog, err, errlen)) != DX_OK)
-    goto fail;
+  if (ix->keylog[0]) {
+    const dx_session *kl = keylog_read(ix->keylog, err, errlen, &rc);
+    if (!kl || (rc = dx_session_copy_secrets(s, kl)) != DX_OK)
+      goto fail;
+  }
   if (g_tui_opts.rsa_key &&
       (rc = dx_session_load_rsa_key(s, g_tui_opts.rsa_key, err, errlen)) != DX_OK)
     goto fail;
