@@ -179,6 +179,24 @@ keys f
 expect "follow, key log of another connection: note" "^encrypted: the key log has no keys for this connection"
 stop
 
+# a key log that grows while the TUI runs (a browser writing to it during a
+# live capture): the TUI reads it once and copies it into each new session,
+# and reads it again when the file changes, so follow, opened again after
+# the keys came, decrypts
+KLTMP=$(mktemp -d)
+echo "# no keys yet" >"$KLTMP/growing.keylog"
+start f12grow 80 24 -- --keylog "$KLTMP/growing.keylog" "$S/https-tls12.pcap"
+keys f
+expect "growing key log, no keys yet: the encrypted note" "^encrypted: the key log has no keys for this connection"
+keys q
+expect "growing key log: back" "Packet details"
+cat "$S/https-tls12.keylog" >>"$KLTMP/growing.keylog"
+touch -d "+2 seconds" "$KLTMP/growing.keylog"
+keys f
+expect "growing key log, the keys written since: follow decrypts" "^GET /index.html HTTP/1.1"
+stop
+rm -rf "$KLTMP"
+
 # ---- ladder, TLS 1.2 with the key log ------------------------------------------------
 start l12 80 24 -- --keylog "$S/https-tls12.keylog" "$S/https-tls12.pcap"
 keys l
