@@ -176,7 +176,11 @@ int dx_session_reset(dx_session *s);
 /* Adds an NSS key log file (SSLKEYLOGFILE format: CLIENT_RANDOM, the TLS 1.3
  * traffic secrets, RSA lines). Returns DX_OK, or DX_ENOFILE / DX_EIO /
  * DX_ENOMEM with err saying "key log FILE: reason". Malformed lines are
- * skipped and counted (dx_session_keylog_stats). Call before dissecting. */
+ * skipped and counted (dx_session_keylog_stats). Call before dissecting.
+ * A regular file is then read on when a secret is missing and the file
+ * grew since (a browser writing its keys during a live capture, as tshark
+ * reads on): its new complete lines are added, the file looked at no more
+ * than once a millisecond; the last file loaded is the one read on. */
 int dx_session_load_keylog(dx_session *s, const char *path, char *err, size_t errlen);
 /* Adds key log lines held in memory (a pcapng Decryption Secrets Block). */
 int dx_session_add_secrets(dx_session *s, const char *text, size_t len);
@@ -189,8 +193,10 @@ int dx_session_clear_secrets(dx_session *s);
 /* dst's key log store becomes a copy of src's (the lines of its key log
  * files and secrets added so far), as if dst had read them itself: a second
  * session of the same capture (dx_split) gets its secrets without reading a
- * large key log again. The RSA key and the PSK are not copied. Returns
- * DX_OK, DX_EINVAL (NULL, or dst == src) or DX_ENOMEM (dst unchanged). */
+ * large key log again. dst also reads on in the key log file src read last
+ * when a secret is missing and the file grew (as dx_session_load_keylog
+ * sets it up). The RSA key and the PSK are not copied. Returns DX_OK,
+ * DX_EINVAL (NULL, or dst == src) or DX_ENOMEM (dst unchanged). */
 int dx_session_copy_secrets(dx_session *dst, const dx_session *src);
 /* Entries known, malformed lines seen and the line number of the first. */
 void dx_session_keylog_stats(const dx_session *s, size_t *entries, size_t *bad,

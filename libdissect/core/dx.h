@@ -1048,6 +1048,11 @@ static inline void dx_pdu_size(dx_packet *p, const dx_tvb *t, uint32_t off, uint
 /* TLS secrets of the session (NULL if none were given): the key log
  * (core/keylog.h) and an RSA private key (EVP_PKEY *). */
 struct dx_keylog *dx_packet_keylog(const dx_packet *p);
+/* dx_keylog_find() in the session's key log; on a miss, the key log file
+ * it read last is read on if it grew (a live capture's browser writing its
+ * keys) and the secret looked up again. */
+size_t dx_packet_keylog_find(const dx_packet *p, int label, const uint8_t *key, size_t keylen,
+                             uint8_t *out, size_t cap);
 void *dx_packet_rsa_key(const dx_packet *p);
 /* The pre-shared key of plain PSK suites (dx_session_set_tls_psk), NULL
  * with *len 0 if none. */

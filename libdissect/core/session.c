@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 static const dx_config defaults = {
     .max_flows = 65536,
@@ -222,6 +224,19 @@ static int keylog_ensure(dx_session *s) {
   return s->keylog ? DX_OK : DX_ENOMEM;
 }
 
+/* Where the complete lines of the regular file f of size bytes end (after
+ * its last newline), read from its last 4 KiB at most; 0 if none there. */
+static long long complete_lines_end(FILE *f, long long size) {
+  char buf[4096];
+  long long from = size > (long long)sizeof buf ? size - (long long)sizeof buf : 0;
+  if (fseeko(f, (off_t)from, SEEK_SET) != 0)
+    return 0;
+  size_t n = fread(buf, 1, (size_t)(size - from), f);
+  while (n && buf[n - 1] != '\n')
+    n--;
+  return n ? from + (long long)n : from;
+}
+
 int dx_session_load_keylog(dx_session *s, const char *path, char *err, size_t errlen) {
   if (err && errlen)
     err[0] = 0;
@@ -230,7 +245,80 @@ int dx_session_load_keylog(dx_session *s, const char *path, char *err, size_t er
   int rc = keylog_ensure(s);
   if (rc != DX_OK)
     return rc;
-  return dx_keylog_load_file(s->keylog, path, err, errlen);
+  /* a regular file is watched from where its complete lines end now (lines
+   * written while it is read are read again later: the same secrets) */
+  struct stat st;
+  long long off = -1;
+  if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+    FILE *f = fopen(path, "rb");
+    if (f) {
+      off = complete_lines_end(f, (long long)st.st_size);
+      fclose(f);
+    }
+  }
+  rc = dx_keylog_load_file(s->keylog, path, err, errlen);
+  if (rc == DX_OK && off >= 0) {
+    char *w = strdup(path);
+    if (w) {
+      free(s->keylog_watch);
+      s->keylog_watch = w;
+      s->keylog_off = off;
+      s->keylog_size = (long long)st.st_size;
+      s->keylog_mtime = (long long)st.st_mtime;
+    }
+  }
+  return rc;
+}
+
+/* The key log file watched grew: its new complete lines (at most 16 MiB at
+ * a time) added to the store. Looked at no more than once a millisecond,
+ * so a capture whose key log lacks many connections pays little. */
+static void keylog_read_on(dx_session *s) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long long ms = (long long)(now.tv_sec - s->keylog_checked.tv_sec) * 1000 +
+                 (now.tv_nsec - s->keylog_checked.tv_nsec) / 1000000;
+  if (ms < 1 && ms > -1)
+    return;
+  s->keylog_checked = now;
+  struct stat st;
+  if (stat(s->keylog_watch, &st) != 0 || !S_ISREG(st.st_mode))
+    return;
+  if ((long long)st.st_size == s->keylog_size && (long long)st.st_mtime == s->keylog_mtime)
+    return;
+  s->keylog_size = (long long)st.st_size;
+  s->keylog_mtime = (long long)st.st_mtime;
+  if (s->keylog_size < s->keylog_off) /* cut short or written anew: from the start */
+    s->keylog_off = 0;
+  long long want = s->keylog_size - s->keylog_off;
+  if (want <= 0)
+    return;
+  if (want > (16ll << 20))
+    want = 16ll << 20;
+  FILE *f = fopen(s->keylog_watch, "rb");
+  char *buf = f ? malloc((size_t)want) : NULL;
+  size_t n = 0;
+  if (buf && fseeko(f, (off_t)s->keylog_off, SEEK_SET) == 0)
+    n = fread(buf, 1, (size_t)want, f);
+  while (n && buf[n - 1] != '\n') /* a line still being written waits */
+    n--;
+  if (n && keylog_ensure(s) == DX_OK) {
+    dx_keylog_add_text(s->keylog, buf, n);
+    s->keylog_off += (long long)n;
+  }
+  free(buf);
+  if (f)
+    fclose(f);
+}
+
+size_t dx_packet_keylog_find(const dx_packet *p, int label, const uint8_t *key, size_t keylen,
+                             uint8_t *out, size_t cap) {
+  dx_session *s = p->sess;
+  size_t n = s->keylog ? dx_keylog_find(s->keylog, label, key, keylen, out, cap) : 0;
+  if (n || !s->keylog_watch)
+    return n;
+  keylog_read_on(s);
+  return s->keylog ? dx_keylog_find(s->keylog, label, key, keylen, out, cap) : 0;
 }
 
 int dx_session_set_comments(dx_session *s, const char *texts, size_t len) {
@@ -303,10 +391,20 @@ int dx_session_copy_secrets(dx_session *dst, const dx_session *src) {
   if (!dst || !src || dst == src)
     return DX_EINVAL;
   dx_keylog *c = NULL;
-  if (src->keylog && !(c = dx_keylog_clone(src->keylog)))
+  char *w = NULL;
+  if ((src->keylog && !(c = dx_keylog_clone(src->keylog))) ||
+      (src->keylog_watch && !(w = strdup(src->keylog_watch)))) {
+    dx_keylog_free(c);
     return DX_ENOMEM;
+  }
   dx_keylog_free(dst->keylog);
   dst->keylog = c;
+  /* and the file it reads on from, where src is in it */
+  free(dst->keylog_watch);
+  dst->keylog_watch = w;
+  dst->keylog_off = src->keylog_off;
+  dst->keylog_size = src->keylog_size;
+  dst->keylog_mtime = src->keylog_mtime;
   return DX_OK;
 }
 
@@ -315,6 +413,8 @@ int dx_session_clear_secrets(dx_session *s) {
     return DX_EINVAL;
   dx_keylog_free(s->keylog); /* nothing keeps a pointer to it: looked up per packet */
   s->keylog = NULL;
+  free(s->keylog_watch);
+  s->keylog_watch = NULL;
   return DX_OK;
 }
 
@@ -469,6 +569,7 @@ void dx_session_free(dx_session *s) {
   free(s->layers);
   free(s->pneeds);
   free(s->keylog_file);
+  free(s->keylog_watch);
   free(s->rsa_key_file);
   dx_keylog_free(s->keylog);
   if (s->rsa_key)

@@ -51,6 +51,12 @@ struct dx_session {
   /* The key of every table's hash (dx_hash_keyed), random per session. */
   dx_hashkey hashkey;
   char *keylog_file;
+  /* the key log file read last (dx_session_load_keylog), read on from
+   * keylog_off when a secret is missing and the file grew (a browser
+   * writing to it during a live capture); NULL: none to watch */
+  char *keylog_watch;
+  long long keylog_off, keylog_size, keylog_mtime;
+  struct timespec keylog_checked; /* the last look at the file */
   char *rsa_key_file;
   /* TLS secrets: the key log (file, pcapng Decryption Secrets Blocks) and
    * an RSA private key, both NULL until given. */

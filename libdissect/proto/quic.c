@@ -2083,7 +2083,7 @@ static int secret_keys(qctx *x, int label, qkeys *k) {
     return 3;
   uint16_t suite = dx_tls_quic_suite(c->tls);
   uint8_t sec[DX_KL_MAX_SECRET];
-  size_t n = dx_keylog_find(kl, label, cr, 32, sec, sizeof sec);
+  size_t n = dx_packet_keylog_find(x->p, label, cr, 32, sec, sizeof sec);
   if (n == 0)
     return 2;
   if (label == DX_KL_CLIENT_EARLY_TRAFFIC_SECRET && !suite)

@@ -2003,10 +2003,9 @@ static int sender(const ctx *x) {
 }
 
 static size_t find_secret(ctx *x, int label, uint8_t *out, size_t cap) {
-  struct dx_keylog *kl = dx_packet_keylog(x->p);
-  if (!kl || !x->c->have_crandom)
+  if (!dx_packet_keylog(x->p) || !x->c->have_crandom)
     return 0;
-  return dx_keylog_find(kl, label, x->c->crandom, 32, out, cap);
+  return dx_packet_keylog_find(x->p, label, x->c->crandom, 32, out, cap);
 }
 
 static bool have_psk(ctx *x) {
@@ -2064,9 +2063,8 @@ static void rsa_premaster(ctx *x, const uint8_t *enc, uint32_t len) {
     return;
   uint8_t pms[64];
   size_t pl = 0;
-  struct dx_keylog *kl = dx_packet_keylog(x->p);
-  if (kl)
-    pl = dx_keylog_find(kl, DX_KL_RSA, enc, 8, pms, sizeof pms);
+  if (dx_packet_keylog(x->p))
+    pl = dx_packet_keylog_find(x->p, DX_KL_RSA, enc, 8, pms, sizeof pms);
   if (pl == 0 && dx_packet_rsa_key(x->p) &&
       dx_tls_rsa_decrypt_pms(dx_packet_rsa_key(x->p), enc, len, pms) == DX_TLS_DEC_OK)
     pl = 48;

@@ -222,4 +222,45 @@ for bad in "tcp.port=443,http" "tcp.port==443" "foo.port==1,http" "tcp.port==0,h
   check_grepf "-d $bad: the message quotes the rule" "$bad" "$T_TMP/err"
 done
 
+# A key log that grows while dissect reads (a browser writing its keys
+# during a live capture, as tshark reads on): the capture comes through a
+# pipe, its packets after the keys were written; the file read at the start
+# held none. The requests are those tshark decrypts with the whole key log
+# (GET /index.html, /style.css, /data.json).
+echo "# no keys yet" >"$T_TMP/growing.keylog"
+"$PY" - "$S/https-tls12.pcap" "$T_TMP/head.bin" "$T_TMP/rest.bin" <<'EOF'
+import sys
+b = open(sys.argv[1], 'rb').read()
+open(sys.argv[2], 'wb').write(b[:24])
+open(sys.argv[3], 'wb').write(b[24:])
+EOF
+(
+  sleep 0.6
+  cat "$S/https-tls12.keylog" >>"$T_TMP/growing.keylog"
+) &
+kpid=$!
+{
+  cat "$T_TMP/head.bin"
+  sleep 1.5
+  cat "$T_TMP/rest.bin"
+} | "$D" -l -r - --keylog "$T_TMP/growing.keylog" -T fields -e http.request.uri >"$T_TMP/grow.out" 2>"$T_TMP/grow.err"
+wait "$kpid"
+check_eq "key log written while reading: the requests decrypted" \
+  "/index.html /style.css /data.json" "$(grep . "$T_TMP/grow.out" | tr '\n' ' ' | sed 's/ $//')"
+# a line still being written (no newline yet) waits for its end
+printf 'CLIENT_RANDOM ' >"$T_TMP/partial.keylog"
+(
+  sleep 0.6
+  grep -v '^#' "$S/https-tls12.keylog" | sed 's/^CLIENT_RANDOM //' >>"$T_TMP/partial.keylog"
+) &
+kpid=$!
+{
+  cat "$T_TMP/head.bin"
+  sleep 1.5
+  cat "$T_TMP/rest.bin"
+} | "$D" -l -r - --keylog "$T_TMP/partial.keylog" -T fields -e http.request.uri >"$T_TMP/grow2.out" 2>"$T_TMP/grow2.err"
+wait "$kpid"
+check_eq "key log line finished while reading: the requests decrypted" \
+  "/index.html /style.css /data.json" "$(grep . "$T_TMP/grow2.out" | tr '\n' ' ' | sed 's/ $//')"
+
 finish
