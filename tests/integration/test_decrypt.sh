@@ -234,32 +234,28 @@ b = open(sys.argv[1], 'rb').read()
 open(sys.argv[2], 'wb').write(b[:24])
 open(sys.argv[3], 'wb').write(b[24:])
 EOF
-(
-  sleep 0.6
-  cat "$S/https-tls12.keylog" >>"$T_TMP/growing.keylog"
-) &
-kpid=$!
-{
-  cat "$T_TMP/head.bin"
-  sleep 1.5
-  cat "$T_TMP/rest.bin"
-} | "$D" -l -r - --keylog "$T_TMP/growing.keylog" -T fields -e http.request.uri >"$T_TMP/grow.out" 2>"$T_TMP/grow.err"
-wait "$kpid"
+# late_keys KEYLOG TEXT OUT: dissect reads https-tls12 through a pipe whose
+# packets come 1.5 s on, while TEXT's lines are added to KEYLOG at 0.6 s
+late_keys() {
+  (
+    sleep 0.6
+    cat "$2" >>"$1"
+  ) &
+  local kpid=$!
+  {
+    cat "$T_TMP/head.bin"
+    sleep 1.5
+    cat "$T_TMP/rest.bin"
+  } | "$D" -l -r - --keylog "$1" -T fields -e http.request.uri >"$3" 2>"$3.err"
+  wait "$kpid"
+}
+late_keys "$T_TMP/growing.keylog" "$S/https-tls12.keylog" "$T_TMP/grow.out"
 check_eq "key log written while reading: the requests decrypted" \
   "/index.html /style.css /data.json" "$(grep . "$T_TMP/grow.out" | tr '\n' ' ' | sed 's/ $//')"
 # a line still being written (no newline yet) waits for its end
 printf 'CLIENT_RANDOM ' >"$T_TMP/partial.keylog"
-(
-  sleep 0.6
-  grep -v '^#' "$S/https-tls12.keylog" | sed 's/^CLIENT_RANDOM //' >>"$T_TMP/partial.keylog"
-) &
-kpid=$!
-{
-  cat "$T_TMP/head.bin"
-  sleep 1.5
-  cat "$T_TMP/rest.bin"
-} | "$D" -l -r - --keylog "$T_TMP/partial.keylog" -T fields -e http.request.uri >"$T_TMP/grow2.out" 2>"$T_TMP/grow2.err"
-wait "$kpid"
+grep -v '^#' "$S/https-tls12.keylog" | sed 's/^CLIENT_RANDOM //' >"$T_TMP/line-end.txt"
+late_keys "$T_TMP/partial.keylog" "$T_TMP/line-end.txt" "$T_TMP/grow2.out"
 check_eq "key log line finished while reading: the requests decrypted" \
   "/index.html /style.css /data.json" "$(grep . "$T_TMP/grow2.out" | tr '\n' ' ' | sed 's/ $//')"
 
