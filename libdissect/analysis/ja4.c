@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char hexdig[] = "0123456789abcdef";
+
 static int cmp_u16(const void *a, const void *b) {
   uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
   return x < y ? -1 : x > y;
@@ -32,7 +34,6 @@ static bool alnum(uint8_t c) {
 
 /* The two ALPN characters of part a. */
 static void alpn_code(const dx_ja4_hello *h, char out[3]) {
-  static const char hx[] = "0123456789abcdef";
   out[0] = out[1] = '0';
   out[2] = 0;
   if (!h->alpn || h->alpn_len == 0)
@@ -42,8 +43,8 @@ static void alpn_code(const dx_ja4_hello *h, char out[3]) {
     out[0] = (char)f;
     out[1] = (char)l;
   } else { /* first and last hex digit of the value written in hex */
-    out[0] = hx[f >> 4];
-    out[1] = hx[l & 15];
+    out[0] = hexdig[f >> 4];
+    out[1] = hexdig[l & 15];
   }
 }
 
@@ -54,7 +55,10 @@ static size_t put_list(char *b, size_t len, const uint16_t *v, size_t n, bool sk
   for (size_t i = 0; i < n; i++) {
     if (skip && (v[i] == 0x0000 || v[i] == 0x0010))
       continue;
-    len += (size_t)sprintf(b + len, first ? "%04x" : ",%04x", v[i]);
+    if (!first)
+      b[len++] = ',';
+    for (int s = 12; s >= 0; s -= 4)
+      b[len++] = hexdig[(v[i] >> s) & 15];
     first = false;
   }
   return len;
@@ -74,8 +78,11 @@ static bool hash12(const char *s, size_t n, char out[13]) {
   unsigned mdlen = 0;
   if (EVP_Digest(s, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen < 6)
     return false;
-  for (int i = 0; i < 6; i++)
-    sprintf(out + 2 * i, "%02x", md[i]);
+  for (int i = 0; i < 6; i++) {
+    out[2 * i] = hexdig[md[i] >> 4];
+    out[2 * i + 1] = hexdig[md[i] & 15];
+  }
+  out[12] = 0;
   return true;
 }
 
