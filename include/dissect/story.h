@@ -20,8 +20,9 @@
  *   - each HTTP exchange (HTTP/1.x, HTTP/2 and HTTP/3): method, URI, status, the
  *     request frame, the frame of the first response byte, time to first
  *     byte, body sizes;
- *   - phases with start, end and duration (dns, tcp, tls, wait = request to
- *     first byte, transfer) and the total time before the first byte;
+ *   - phases with start, end and duration (dns, tcp, connect = a proxy's
+ *     CONNECT to its answer, tls, wait = request to first byte, transfer)
+ *     and the total time before the first byte;
  *   - the ladder: one event per step (SYN, Client Hello, GET /, 200, FIN,
  *     ...), with round-trip marks.
  *
@@ -70,7 +71,7 @@ extern "C" {
 
 /* Version of the JSON document dx_story_write(DX_STORY_JSON) writes,
  * described by docs/story.schema.json. */
-#define DX_STORY_SCHEMA_VERSION 2
+#define DX_STORY_SCHEMA_VERSION 3
 
 typedef struct dx_story dx_story;
 
@@ -257,6 +258,17 @@ typedef struct dx_story_conn {
     char close_reason[128];
     dx_story_point close;
   } quic;
+
+  /* ---- since schema version 3 ---- */
+  /* An HTTP proxy's tunnel (the connection from a client to a proxy such
+   * as Fiddler's): the first exchange is a CONNECT that the proxy answered
+   * with a 2xx status, and the client's TLS runs inside. `tunnel` is that
+   * step as a phase named "connect" (the CONNECT request to the first byte
+   * of its answer); the wait and transfer phases and before_first_byte
+   * then belong to the first exchange inside the tunnel, and are absent
+   * (before_first_byte_ns -1) when none was read (no key log). present 0:
+   * not a tunnel. The writers show it between tcp and tls. */
+  dx_story_phase tunnel;
 } dx_story_conn;
 
 /* ---- building ----------------------------------------------------------- */

@@ -1812,9 +1812,7 @@ static void find_dns(dx_story *st, conn *c) {
   pc->events = c->ev;
 }
 
-static void set_phase(dx_story_conn *pc, int i, const char *name, dx_story_point a,
-                      dx_story_point b) {
-  dx_story_phase *ph = &pc->phases[i];
+static void set_phase_to(dx_story_phase *ph, const char *name, dx_story_point a, dx_story_point b) {
   ph->name = name;
   if (!a.frame || !b.frame || b.time_ns < a.time_ns)
     return;
@@ -1822,6 +1820,11 @@ static void set_phase(dx_story_conn *pc, int i, const char *name, dx_story_point
   ph->start = a;
   ph->end = b;
   ph->duration_ns = b.time_ns - a.time_ns;
+}
+
+static void set_phase(dx_story_conn *pc, int i, const char *name, dx_story_point a,
+                      dx_story_point b) {
+  set_phase_to(&pc->phases[i], name, a, b);
 }
 
 static void round_trips_text(conn *c) {
@@ -1932,6 +1935,14 @@ int dx_story_finish(dx_story *st) {
               pc->tls.first_app_data.frame ? pc->tls.first_app_data : pc->tls.client_finished);
     const dx_story_exchange *x0 = pc->nexchanges ? &pc->exchanges[0] : NULL;
     dx_story_point none = {0, 0};
+    /* a proxy's tunnel: its CONNECT is a phase of its own, and the times to
+     * the first byte are those of the first exchange inside */
+    pc->tunnel.name = "connect";
+    if (x0 && x0->http_version == 1 && strcmp(x0->method, "CONNECT") == 0 && x0->status >= 200 &&
+        x0->status < 300) {
+      set_phase_to(&pc->tunnel, "connect", x0->request, x0->first_byte);
+      x0 = pc->nexchanges > 1 ? &pc->exchanges[1] : NULL;
+    }
     set_phase(pc, DX_STORY_PHASE_WAIT, "wait", x0 ? x0->request : none, x0 ? x0->first_byte : none);
     dx_story_point last = none;
     for (size_t j = 0; j < pc->nexchanges; j++)

@@ -18,6 +18,19 @@
 #include <string.h>
 
 /* ---- helpers -------------------------------------------------------------- */
+/* The phases seen, in the order of the story: dns, tcp, a proxy's
+ * connect, tls, wait, transfer. Returns how many (at most NPHASES + 1). */
+static int phases_of(const dx_story_conn *c, const dx_story_phase *out[DX_STORY_NPHASES + 1]) {
+  int n = 0;
+  for (int i = 0; i < DX_STORY_NPHASES; i++) {
+    if (i == DX_STORY_PHASE_TLS && c->tunnel.present)
+      out[n++] = &c->tunnel;
+    if (c->phases[i].present)
+      out[n++] = &c->phases[i];
+  }
+  return n;
+}
+
 /* A string from a packet, made safe for a terminal (bounded). The strings
  * of a story come from dx_node_value() and dx_node_label(), which escape
  * already; this is the second line of defence: printable ASCII and
@@ -383,10 +396,10 @@ static void text_rest(FILE *o, const dx_story_conn *c) {
     fprintf(o, "    ... %u more exchanges not kept (cap reached)\n", c->exchanges_dropped);
   /* phases */
   fprintf(o, "  Phases:\n");
-  for (int i = 0; i < DX_STORY_NPHASES; i++) {
-    const dx_story_phase *ph = &c->phases[i];
-    if (!ph->present)
-      continue;
+  const dx_story_phase *phs[DX_STORY_NPHASES + 1];
+  int nph = phases_of(c, phs);
+  for (int i = 0; i < nph; i++) {
+    const dx_story_phase *ph = phs[i];
     fprintf(o, "    %-9s frames %6" PRIu64 " .. %-6" PRIu64 " %s .. %s s  %12s\n", ph->name,
             ph->start.frame, ph->end.frame, secs(ph->start.time_ns, t, sizeof t),
             secs(ph->end.time_ns, t2, sizeof t2), msecs(ph->duration_ns, a, sizeof a));
@@ -671,10 +684,10 @@ static void json_rest(FILE *o, const dx_story_conn *c) {
   /* phases */
   fprintf(o, "      \"phases\": [");
   int first = 1;
-  for (int i = 0; i < DX_STORY_NPHASES; i++) {
-    const dx_story_phase *ph = &c->phases[i];
-    if (!ph->present)
-      continue;
+  const dx_story_phase *phs[DX_STORY_NPHASES + 1];
+  int nph = phases_of(c, phs);
+  for (int i = 0; i < nph; i++) {
+    const dx_story_phase *ph = phs[i];
     fprintf(o, "%s\n        {\"name\": \"%s\", \"start\": ", first ? "" : ",", ph->name);
     jpoint(o, ph->start);
     fprintf(o, ", \"end\": ");
@@ -960,10 +973,10 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0, size_t panel) {
   /* phases */
   fprintf(o, "<text x=\"40\" y=\"%d\" font-size=\"16\" fill=\"#333333\">", SVG_H - 30);
   int first = 1;
-  for (int i = 0; i < DX_STORY_NPHASES; i++) {
-    const dx_story_phase *ph = &c->phases[i];
-    if (!ph->present)
-      continue;
+  const dx_story_phase *phs[DX_STORY_NPHASES + 1];
+  int nph = phases_of(c, phs);
+  for (int i = 0; i < nph; i++) {
+    const dx_story_phase *ph = phs[i];
     fprintf(o, "%s%s %s", first ? "" : "  \xc2\xb7  ", ph->name,
             msecs(ph->duration_ns, a, sizeof a));
     first = 0;

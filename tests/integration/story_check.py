@@ -100,6 +100,7 @@ for c in doc["connections"]:
     # response bytes (TLS: an application data record; the first segment of
     # a reassembled one)
     tls = c["tls"] is not None
+    fb_of = {}  # request frame -> tshark's row of its first response byte
     for x in h1:
         fb = None
         for r in rs:
@@ -114,10 +115,35 @@ for c in doc["connections"]:
                 if segs and min(segs) < int(r["frame.number"]):
                     fb = next(q for q in rs if int(q["frame.number"]) == min(segs))
                 break
+        fb_of[x["request"]["frame"]] = fb
         check(tag + " first byte of %s %s" % (x["method"], x["uri"]), row_pt(fb), pt(x["first_byte"]))
         if fb is not None and x["first_byte"] and x["response"] and \
            x["first_byte"]["frame"] == x["response"]["frame"]:
             check(tag + " ttfb = http.time when one frame", x["response_time"], x["ttfb"])
+    # phases: in the story's order; an HTTP proxy's tunnel (the first
+    # request a CONNECT that tshark saw answered 2xx) has a "connect" phase
+    # from the CONNECT to its answer's first byte, and the wait phase and
+    # the time before the first byte are the first exchange's inside it
+    order = ["dns", "tcp", "connect", "tls", "wait", "transfer"]
+    names = [p["name"] for p in c["phases"]]
+    check(tag + " phases in order", sorted(names, key=order.index), names)
+    ph = {p["name"]: (pt(p["start"]), pt(p["end"])) for p in c["phases"]}
+    if reqs and not [x for x in c["http"] if x["version"] != "HTTP/1.x"]:
+        rowf = {int(r["frame.number"]): r for r in rs}
+        codes = {int(r["http.request_in"]): int(r["http.response.code"]) for r in rs
+                 if r["http.response.code"] and r["http.request_in"] and "," not in r["http.response.code"]}
+        tunnel = reqs[0][1] == "CONNECT" and 200 <= codes.get(reqs[0][0], 0) < 300
+        inner = reqs[1] if tunnel and len(reqs) > 1 else None if tunnel else reqs[0]
+        want = (row_pt(rowf[reqs[0][0]]), row_pt(fb_of.get(reqs[0][0]))) if tunnel else None
+        check(tag + " connect phase (a proxy's tunnel)", want, ph.get("connect"))
+        want = None
+        if inner and fb_of.get(inner[0]) is not None:
+            want = (row_pt(rowf[inner[0]]), row_pt(fb_of[inner[0]]))
+        check(tag + " wait phase: %s to its first byte" % (inner[1] if inner else "no request"),
+              want, ph.get("wait"))
+        got = c["before_first_byte"]["end"]["frame"] if c["before_first_byte"] else None
+        check(tag + " before the first byte: up to", want[1][0] if want else None, got)
+
     # HTTP/2: a request is complete with the client's frame that ends its
     # stream (END_STREAM, flag 0x1 of HEADERS or DATA: a POST's body
     # after its HEADERS). tshark lists http2.type, http2.flags and
