@@ -223,26 +223,36 @@ void dx_flow_closed(dx_packet *p, dx_flow *f) {
   ft->closed_tail = f;
 }
 
+/* True if flow f is the packet's, *dir its direction. */
+static bool same_flow(const dx_packet *p, const dx_flow *f, int *dir) {
+  if (f->ipproto != p->ipproto)
+    return false;
+  if (f->port[0] == p->srcport && f->port[1] == p->dstport &&
+      dx_addr_eq(&f->addr[0], &p->net_src) && dx_addr_eq(&f->addr[1], &p->net_dst)) {
+    *dir = 0;
+    return true;
+  }
+  if (f->port[1] == p->srcport && f->port[0] == p->dstport &&
+      dx_addr_eq(&f->addr[1], &p->net_src) && dx_addr_eq(&f->addr[0], &p->net_dst)) {
+    *dir = 1;
+    return true;
+  }
+  return false;
+}
+
 static dx_flow *lookup(dx_packet *p, int *dir, uint32_t *hash_out) {
   dx_flow_table *ft = &p->sess->flows;
+  /* the flow of the packet before (a segment and its ACK, a burst): found
+   * without hashing the addresses */
+  if (ft->lru_head && same_flow(p, ft->lru_head, dir))
+    return ft->lru_head;
   uint32_t h =
       flow_hash(&p->sess->hashkey, p->ipproto, &p->net_src, p->srcport, &p->net_dst, p->dstport);
   if (hash_out)
     *hash_out = h;
-  for (dx_flow *f = ft->buckets[h & (ft->nbuckets - 1)]; f; f = f->hnext) {
-    if (f->hash != h || f->ipproto != p->ipproto)
-      continue;
-    if (f->port[0] == p->srcport && f->port[1] == p->dstport &&
-        dx_addr_eq(&f->addr[0], &p->net_src) && dx_addr_eq(&f->addr[1], &p->net_dst)) {
-      *dir = 0;
+  for (dx_flow *f = ft->buckets[h & (ft->nbuckets - 1)]; f; f = f->hnext)
+    if (f->hash == h && same_flow(p, f, dir))
       return f;
-    }
-    if (f->port[1] == p->srcport && f->port[0] == p->dstport &&
-        dx_addr_eq(&f->addr[1], &p->net_src) && dx_addr_eq(&f->addr[0], &p->net_dst)) {
-      *dir = 1;
-      return f;
-    }
-  }
   return NULL;
 }
 
