@@ -26,6 +26,7 @@ typedef struct ladder_view {
   uint32_t id; /* its tcp.stream / udp.stream */
   tui_story ts;
   char client[64], server[64];
+  int proxy;         /* the far end is an HTTP proxy (its tunnel: dx_story_conn.tunnel) */
   char title_id[64]; /* "tcp.stream 3", "quic.connection.number 0" */
   size_t sel, top;
   unsigned rtts;
@@ -81,6 +82,7 @@ void ladder_open(app *a) {
            c->stream);
   endpoint_text(c->client.addr, c->client.port, lv->client, sizeof lv->client);
   endpoint_text(c->server.addr, c->server.port, lv->server, sizeof lv->server);
+  lv->proxy = c->tunnel.present;
   for (size_t i = 0; i < c->nevents; i++)
     if (c->events[i].rtt > lv->rtts)
       lv->rtts = c->events[i].rtt;
@@ -212,7 +214,7 @@ void ladder_draw(app *a) {
   draw_text(1, x0 + 7, (x1 - x0) / 2, lv->client, (size_t)-1);
   int sl = (int)strlen(lv->server) + 7;
   int sx = x1 - sl + 1 > x0 + (x1 - x0) / 2 ? x1 - sl + 1 : x0 + (x1 - x0) / 2;
-  draw_text(1, sx, a->cols - sx, "Server ", (size_t)-1);
+  draw_text(1, sx, a->cols - sx, lv->proxy ? "Proxy  " : "Server ", (size_t)-1);
   draw_text(1, sx + 7, a->cols - sx - 7, lv->server, (size_t)-1);
   mvaddstr(1, x1 + 2, "Frame");
   attrset(A_NORMAL);

@@ -84,6 +84,14 @@ static const char *endp(const char *addr, unsigned port, char *buf, size_t len) 
   return buf;
 }
 
+/* The far end: the server, or the HTTP proxy whose tunnel the connection
+ * is (dx_story_conn.tunnel: Fiddler's leg from the client). */
+static const char *far_end(const dx_story_conn *c, bool capital) {
+  if (c->tunnel.present)
+    return capital ? "Proxy" : "proxy";
+  return capital ? "Server" : "server";
+}
+
 static const char *who(int w) {
   switch (w) {
   case DX_STORY_CLIENT: return "client";
@@ -163,7 +171,7 @@ static void text_point(FILE *o, const char *what, dx_story_point p) {
 }
 
 /* One ladder line: "RTT 2   12  0.006560000  client ---- GET / ---->  server" */
-static void text_event(FILE *o, const dx_story_event *e) {
+static void text_event(FILE *o, const dx_story_event *e, const char *far) {
   char t[32], lab[400], rtt[16] = "", cnt[24] = "";
   if (e->rtt)
     snprintf(rtt, sizeof rtt, "RTT %u", e->rtt);
@@ -199,9 +207,8 @@ static void text_event(FILE *o, const dx_story_event *e) {
     arrow[k++] = '-';
   }
   arrow[k] = 0;
-  const char *l = "client", *r = e->to == DX_STORY_RESOLVER || e->from == DX_STORY_RESOLVER
-                                     ? "resolver"
-                                     : "server";
+  const char *l = "client",
+             *r = e->to == DX_STORY_RESOLVER || e->from == DX_STORY_RESOLVER ? "resolver" : far;
   fprintf(o, "  %-6s %6" PRIu64 "  %s  %-6s %s  %s\n", rtt, e->at.frame,
           secs(e->at.time_ns, t, sizeof t), l, arrow, r);
 }
@@ -215,8 +222,8 @@ static void json_rest(FILE *o, const dx_story_conn *c);
 
 static void text_conn(FILE *o, const dx_story_conn *c) {
   char a[600], b[600];
-  fprintf(o, "Connection %u (%s == %u): client %s -> server %s", c->stream, stream_field(c),
-          c->stream, endp(c->client.addr, c->client.port, a, sizeof a),
+  fprintf(o, "Connection %u (%s == %u): client %s -> %s %s", c->stream, stream_field(c), c->stream,
+          endp(c->client.addr, c->client.port, a, sizeof a), far_end(c, false),
           endp(c->server.addr, c->server.port, b, sizeof b));
   if (c->server_name[0])
     fprintf(o, " (%s)", safe(c->server_name, a, sizeof a));
@@ -409,14 +416,14 @@ static void text_rest(FILE *o, const dx_story_conn *c) {
             msecs(c->before_first_byte_ns, t, sizeof t), c->before_first_byte_start.frame,
             c->before_first_byte_end.frame);
   /* ladder */
-  fprintf(o, "  Ladder (client %s, server %s", endp(c->client.addr, c->client.port, a, sizeof a),
-          endp(c->server.addr, c->server.port, b, sizeof b));
+  fprintf(o, "  Ladder (client %s, %s %s", endp(c->client.addr, c->client.port, a, sizeof a),
+          far_end(c, false), endp(c->server.addr, c->server.port, b, sizeof b));
   if (c->dns.found)
     fprintf(o, ", resolver %s", safe(c->dns.resolver, a, sizeof a));
   fprintf(o, "):\n");
   fprintf(o, "  %-6s %6s  %-11s\n", "", "frame", "time (s)");
   for (size_t i = 0; i < c->nevents; i++)
-    text_event(o, &c->events[i]);
+    text_event(o, &c->events[i], far_end(c, false));
   if (c->events_dropped)
     fprintf(o, "  ... %u more steps not kept (cap reached)\n", c->events_dropped);
   fprintf(o, "\n");
@@ -765,7 +772,7 @@ static void mermaid_conn(FILE *o, const dx_story_conn *c) {
   }
   fprintf(o, "    participant C%u as Client ", id);
   mstr(o, c->client.addr);
-  fprintf(o, " port %u\n    participant S%u as Server ", c->client.port, id);
+  fprintf(o, " port %u\n    participant S%u as %s ", c->client.port, id, far_end(c, true));
   if (c->server_name[0]) {
     mstr(o, c->server_name);
     fprintf(o, " ");
@@ -908,7 +915,7 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0, size_t panel) {
     unsigned port;
   } lanes[3] = {{xr, has_dns, "Resolver", c->dns.resolver, 53},
                 {xc, 1, "Client", c->client.addr, c->client.port},
-                {xs, 1, "Server", c->server.addr, c->server.port}};
+                {xs, 1, far_end(c, true), c->server.addr, c->server.port}};
   for (int i = 0; i < 3; i++) {
     if (!lanes[i].show)
       continue;

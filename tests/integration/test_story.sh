@@ -271,6 +271,27 @@ grep -q '^  DNS: no lookup in this capture$' "$T_TMP/https-tls12.text" \
 grep -q 'two round trips before the first application byte' "$T_TMP/https-tls12.text" \
   && pass "text says the round trips in words" || fail "text says the round trips in words"
 
+# A proxy's tunnel (https-proxy.pcap: curl through mitmproxy): the far end
+# of the connection whose first request tshark reads as a CONNECT is named
+# the proxy in every format; the proxy's own leg to the server stays a server.
+if ((HAVE_TSHARK)); then
+  ps=$(tshark -r "$S/https-proxy.pcap" -Y 'http.request.method == "CONNECT"' -T fields -e tcp.stream 2>/dev/null | head -1)
+  check_eq "tshark: the CONNECT of https-proxy.pcap is on stream 0" "0" "$ps"
+  grep -q "^Connection $ps (tcp.stream == $ps): client [0-9.:]* -> proxy 127.0.0.1:8080 (www.example.test)$" "$T_TMP/https-proxy.text" \
+    && pass "https-proxy: text names the proxy" || fail "https-proxy: text names the proxy" "$(head -1 "$T_TMP/https-proxy.text")"
+  grep -q "^  Ladder (client [0-9.:]*, proxy 127.0.0.1:8080):$" "$T_TMP/https-proxy.text" \
+    && pass "https-proxy: ladder names the proxy" || fail "https-proxy: ladder names the proxy"
+  grep -q "client -- CONNECT www.example.test:443 -*>  proxy$" "$T_TMP/https-proxy.text" \
+    && pass "https-proxy: ladder steps go to the proxy" || fail "https-proxy: ladder steps go to the proxy"
+  check_eq "https-proxy: one connection to a proxy, one to a server (text)" "1 1" \
+    "$(grep -c '^Connection .* -> proxy ' "$T_TMP/https-proxy.text") $(grep -c '^Connection .* -> server ' "$T_TMP/https-proxy.text")"
+  grep -q "participant S$ps as Proxy www.example.test 127.0.0.1 port 8080" "$T_TMP/https-proxy.mermaid" \
+    && pass "https-proxy: mermaid names the proxy" || fail "https-proxy: mermaid names the proxy"
+  grep -q '>Proxy 127.0.0.1:8080' "$T_TMP/https-proxy.svg" \
+    && pass "https-proxy: svg names the proxy" || fail "https-proxy: svg names the proxy"
+  check_eq "https-tls12: no proxy named" "0" "$(grep -c -i 'proxy' "$T_TMP/https-tls12.text")"
+fi
+
 # ---------------------------------------------------------------- -Y
 run "$D" -r "$S/tls12-resume.pcap" --story json -Y 'tcp.stream == 1'
 check_eq "-Y tcp.stream == 1 tells stream 1 only" "[1]" \

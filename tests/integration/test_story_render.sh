@@ -6,7 +6,7 @@
 #     every text lies inside its 16:9 panel; no two texts overlap; every
 #     arrow has its label centred just above it; no font smaller than 14
 #     units (17 px on a 1920x1080 slide); two or three lanes per panel with
-#     their "Client"/"Server"/"Resolver" heads; a connection with more than
+#     their "Client"/"Server" (or "Proxy")/"Resolver" heads; a connection with more than
 #     20 steps continues on numbered panels (1/N, 2/N);
 #   - pixels (Chromium draws each SVG, as an image, on a white canvas of its
 #     own size, and the probe reads the canvas's pixels): the picture is 1600
@@ -174,7 +174,8 @@ for arg in sys.argv[2:]:
             if not any(abs(t["x"] + t["w"] / 2 - mid) < 3 and y - 25 <= t["y"] + t["h"] <= y + 3 for t in T):
                 unlabelled.append("arrow at y %.0f (panel %d)" % (y, i))
         heads = " ".join(t["s"] for t in T)
-        if not (2 <= len(p["lanes"]) <= 3 and "Client" in heads and "Server" in heads
+        if not (2 <= len(p["lanes"]) <= 3 and "Client" in heads
+                and ("Server" in heads or "Proxy" in heads)
                 and (len(p["lanes"]) == 2 or "Resolver" in heads)):
             lanebad.append("panel %d: %d lanes" % (i, len(p["lanes"])))
         title = max(T, key=lambda t: t["fs"])["s"] if T else ""

@@ -3,8 +3,10 @@
 # through the same library layer as `dissect --story`: the four files it
 # writes must be byte for byte what `dissect --story FORMAT -Y "tcp.stream
 # == N"` writes for the same connection (times, frames and DNS lookup
-# included), on samples/story.pcap (a DNS lookup, then HTTPS) and on the
-# second connection of samples/tls12-resume.pcap; and for QUIC (`-Y
+# included), on samples/story.pcap (a DNS lookup, then HTTPS), on the
+# second connection of samples/tls12-resume.pcap and on the client's
+# connection to the proxy of samples/https-proxy.pcap (its ladder's far end
+# named the proxy); and for QUIC (`-Y
 # "quic.connection.number == N"`, files dissect-story-quic-N.EXT) on
 # samples/quic-h3.pcap and samples/quic-migration.pcap, where the ladder is
 # opened on a packet of the path the client migrated to (udp.stream 1) and
@@ -82,6 +84,12 @@ story_of() {
 story_of "$S/story.pcap" "$S/story.keylog" 0 2
 # tls12-resume.pcap: frame 18 (17 rows down) is the SYN of tcp.stream 1
 story_of "$S/tls12-resume.pcap" "$S/tls12-resume.keylog" 1 17
+# https-proxy.pcap: frame 1 (no row down) is the SYN of tcp.stream 0, the
+# client's connection to the proxy (tshark: its CONNECT is on stream 0);
+# the ladder's far end is the proxy
+story_of "$S/https-proxy.pcap" "$S/https-proxy.keylog" 0 0
+grep -q -- "Proxy  127.0.0.1:8080 Frame$" <<<"$LADDER" && ! grep -q -- "Server 127.0.0.1" <<<"$LADDER" \
+  && pass "https-proxy ladder: the far end is the proxy" || fail "https-proxy ladder: the far end is the proxy" "$LADDER"
 
 # a UDP packet of no QUIC connection (story.pcap frame 1: the DNS query) has no ladder
 tmux kill-session -t "$SESSION" 2>/dev/null
