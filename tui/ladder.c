@@ -82,7 +82,7 @@ void ladder_open(app *a) {
            c->stream);
   endpoint_text(c->client.addr, c->client.port, lv->client, sizeof lv->client);
   endpoint_text(c->server.addr, c->server.port, lv->server, sizeof lv->server);
-  lv->proxy = c->tunnel.present;
+  lv->proxy = c->proxy;
   for (size_t i = 0; i < c->nevents; i++)
     if (c->events[i].rtt > lv->rtts)
       lv->rtts = c->events[i].rtt;

@@ -269,6 +269,10 @@ typedef struct dx_story_conn {
    * (before_first_byte_ns -1) when none was read (no key log). present 0:
    * not a tunnel. The writers show it between tcp and tls. */
   dx_story_phase tunnel;
+  /* 1: the far end acts as an HTTP proxy: the first request is a CONNECT
+   * (whatever the answer) or names an absolute URI (GET http://...). The
+   * writers call it the proxy instead of the server. */
+  int proxy;
 } dx_story_conn;
 
 /* ---- building ----------------------------------------------------------- */

@@ -22,6 +22,7 @@
 #include "core/session.h"
 #include "core/siphash.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -1812,6 +1813,15 @@ static void find_dns(dx_story *st, conn *c) {
   pc->events = c->ev;
 }
 
+/* True for a request target in absolute form, "scheme://..." (RFC 9112
+ * 3.2.2: what a client sends to a proxy). */
+static bool absolute_uri(const char *u) {
+  size_t i = 0;
+  while (isalnum((unsigned char)u[i]) || u[i] == '+' || u[i] == '-' || u[i] == '.')
+    i++;
+  return i > 0 && isalpha((unsigned char)u[0]) && strncmp(u + i, "://", 3) == 0;
+}
+
 static void set_phase_to(dx_story_phase *ph, const char *name, dx_story_point a, dx_story_point b) {
   ph->name = name;
   if (!a.frame || !b.frame || b.time_ns < a.time_ns)
@@ -1937,6 +1947,8 @@ int dx_story_finish(dx_story *st) {
     dx_story_point none = {0, 0};
     /* a proxy's tunnel: its CONNECT is a phase of its own, and the times to
      * the first byte are those of the first exchange inside */
+    pc->proxy = x0 && x0->http_version == 1 &&
+                (strcmp(x0->method, "CONNECT") == 0 || absolute_uri(x0->uri));
     pc->tunnel.name = "connect";
     if (x0 && x0->http_version == 1 && strcmp(x0->method, "CONNECT") == 0 && x0->status >= 200 &&
         x0->status < 300) {

@@ -84,10 +84,10 @@ static const char *endp(const char *addr, unsigned port, char *buf, size_t len) 
   return buf;
 }
 
-/* The far end: the server, or the HTTP proxy whose tunnel the connection
- * is (dx_story_conn.tunnel: Fiddler's leg from the client). */
+/* The far end: the server, or an HTTP proxy (dx_story_conn.proxy: the
+ * client's leg to Fiddler, a CONNECT or a GET http://...). */
 static const char *far_end(const dx_story_conn *c, bool capital) {
-  if (c->tunnel.present)
+  if (c->proxy)
     return capital ? "Proxy" : "proxy";
   return capital ? "Server" : "server";
 }

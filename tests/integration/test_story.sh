@@ -291,6 +291,24 @@ if ((HAVE_TSHARK)); then
     && pass "https-proxy: svg names the proxy" || fail "https-proxy: svg names the proxy"
   check_eq "https-tls12: no proxy named" "0" "$(grep -c -i 'proxy' "$T_TMP/https-tls12.text")"
 fi
+# Chromium through a proxy (browser-proxy.pcap): a connection is to a proxy
+# when tshark's first request on it is a CONNECT (answered or refused) or
+# names an absolute URI (GET http://...); the direct one is to a server.
+if ((HAVE_TSHARK)) && [[ -f $S/browser-proxy.pcap ]]; then
+  run "$D" -r "$S/browser-proxy.pcap" --keylog "$S/browser-proxy.keylog" --story text
+  want="" got=""
+  for st in $(tshark -r "$S/browser-proxy.pcap" -T fields -e tcp.stream 2>/dev/null | sort -nu); do
+    first=$(tshark -r "$S/browser-proxy.pcap" -o "tls.keylog_file:$S/browser-proxy.keylog" \
+      -Y "tcp.stream == $st && http.request" -T fields -e http.request.method -e http.request.uri 2>/dev/null | head -1)
+    role=server
+    [[ $first == CONNECT$'\t'* || $first == *$'\t'http://* ]] && role=proxy
+    want+="$st:$role "
+    got+="$st:$(sed -n "s/^Connection $st (tcp.stream == $st): client [^ ]* -> \([a-z]*\) .*/\1/p" "$T_TMP/out") "
+  done
+  check_eq "browser-proxy: proxy or server as tshark's first request says" "$want" "$got"
+  [[ $want == *proxy* && $want == *server* ]] && pass "browser-proxy: both kinds present" \
+    || fail "browser-proxy: both kinds present" "$want"
+fi
 
 # ---------------------------------------------------------------- -Y
 run "$D" -r "$S/tls12-resume.pcap" --story json -Y 'tcp.stream == 1'
