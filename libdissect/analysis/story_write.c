@@ -470,7 +470,7 @@ static void json_conn(FILE *o, const dx_story_conn *c) {
   jstr(o, c->server.addr);
   fprintf(o, ", \"port\": %u, \"name\": ", c->server.port);
   jstr(o, c->server_name);
-  fprintf(o, "},\n      \"first\": ");
+  fprintf(o, "},\n      \"proxy\": %s,\n      \"first\": ", c->proxy ? "true" : "false");
   jpoint(o, c->first);
   fprintf(o, ",\n      \"last\": ");
   jpoint(o, c->last);
