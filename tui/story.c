@@ -19,14 +19,18 @@
 typedef struct story_walk {
   dx_story *st;
   int rc;
+  const pindex *ix;
+  int tcp;     /* the connection is a TCP stream: only its own packets are marked */
+  uint32_t id; /* its tcp.stream */
 } story_walk;
 
 static int add(void *ctx, size_t frame, const dx_packet *p) {
-  (void)frame;
   story_walk *w = ctx;
   if ((w->rc = dx_story_add_packet(w->st, p)) != DX_OK)
     return 1;
-  dx_story_mark_packet(w->st, p); /* every packet of the walk is of this connection */
+  /* (the walk of a TCP connection holds the streams open beside it too) */
+  if (!w->tcp || (w->ix->pk[frame].skind == SK_TCP && w->ix->pk[frame].stream == w->id))
+    dx_story_mark_packet(w->st, p);
   return 0;
 }
 
@@ -42,6 +46,63 @@ static const char *ext_of(int fmt) {
 static int cmp_u32(const void *a, const void *b) {
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   return x < y ? -1 : x > y;
+}
+
+/* An intercepting proxy's other leg is told beside the client's (the trust
+ * layer pairs two legs for one name whose times overlap, and the story
+ * shows them side by side): the walk of a TCP connection replays, in the
+ * same session, the TCP streams open at the same time as it, the
+ * LEG_CANDIDATES whose first frames are nearest its own, so that its story
+ * is the one `dissect --story` tells. */
+#define LEG_CANDIDATES 8
+
+static uint32_t *with_overlapping(pindex *ix, uint32_t id, uint32_t *fr, size_t *n) {
+  stream_info *me = index_stream(ix, SK_TCP, id);
+  if (!me || me->last == NO_PREV)
+    return fr;
+  uint32_t pick[LEG_CANDIDATES];
+  uint64_t dist[LEG_CANDIDATES];
+  size_t np = 0;
+  for (size_t k = 0; k < ix->nst[SK_TCP]; k++) {
+    const stream_info *s = &ix->st[SK_TCP][k];
+    if (k == id || s->last == NO_PREV || s->first > me->last || s->last < me->first)
+      continue;
+    uint64_t d = s->first > me->first ? s->first - me->first : me->first - s->first;
+    size_t at = np < LEG_CANDIDATES ? np++ : LEG_CANDIDATES;
+    if (at == LEG_CANDIDATES) { /* full: replaces the farthest if nearer */
+      size_t far = 0;
+      for (size_t j = 1; j < LEG_CANDIDATES; j++)
+        if (dist[j] > dist[far])
+          far = j;
+      if (dist[far] <= d)
+        continue;
+      at = far;
+    }
+    pick[at] = (uint32_t)k;
+    dist[at] = d;
+  }
+  size_t na = *n;
+  for (size_t j = 0; j < np && na < REPLAY_CAP; j++) {
+    size_t m;
+    uint32_t *o = index_stream_frames(ix, SK_TCP, pick[j], &m);
+    if (!o)
+      continue;
+    if (na + m > REPLAY_CAP)
+      m = REPLAY_CAP - na;
+    uint32_t *grown = realloc(fr, (na + m + 1) * sizeof *fr);
+    if (!grown) {
+      free(o);
+      break;
+    }
+    fr = grown;
+    memcpy(fr + na, o, m * sizeof *o);
+    na += m;
+    free(o);
+  }
+  if (na > *n)
+    qsort(fr, na, sizeof *fr, cmp_u32);
+  *n = na;
+  return fr;
 }
 
 /* The frames of the connection, in capture order: the TCP stream's, or
@@ -160,7 +221,9 @@ int tui_story_build(app *a, int kind, uint32_t id, uint32_t max_events, tui_stor
     }
     dx_session_free(ds);
   }
-  story_walk w = {out->st, DX_OK};
+  story_walk w = {out->st, DX_OK, ix, !quic, id};
+  if (!quic)
+    fr = with_overlapping(ix, id, fr, &nfr);
   index_walk_frames(ix, fr, nfr, kind, first_stream, add, &w);
   free(fr);
   dx_story_finish(out->st);

@@ -273,6 +273,24 @@ typedef struct dx_story_conn {
    * (whatever the answer) or names an absolute URI (GET http://...). The
    * writers call it the proxy instead of the server. */
   int proxy;
+  /* The trust verdict of the server's chain, as its Certificate message's
+   * tls.trust.* fields say (present 0: no chain was judged, e.g. TLS 1.3
+   * without the key log): verdict ("trusted", "untrusted-root", ...), the
+   * subject of the root that anchored it, OpenSSL's reason; intercepted
+   * (tls.trust.intercepted: this leg's certificate was forged by a proxy)
+   * and other_leg, the tcp.stream of the proxy's other leg (-1: none; for
+   * QUIC the udp.stream tls.trust.other_leg names). dx_story_finish() links
+   * two TCP legs both ways (one pass names the other leg only on the leg
+   * whose Certificate came second). The text story shows the two legs side
+   * by side. */
+  struct {
+    int present;
+    char verdict[24];
+    char root[192];
+    char error[128];
+    int intercepted;
+    int64_t other_leg;
+  } trust;
 } dx_story_conn;
 
 /* ---- building ----------------------------------------------------------- */

@@ -424,6 +424,7 @@ static conn *conn_new(dx_story *st, int transport, uint32_t stream) {
   c->pub.tcp.handshake_rtt_ns = -1;
   c->pub.tls.round_trips = -1;
   c->pub.before_first_byte_ns = -1;
+  c->pub.trust.other_leg = -1;
   st->conns[st->n++] = c;
   size_t i = slot_of(st, transport, stream);
   while (st->slots[i])
@@ -898,6 +899,18 @@ static void tls_handshake(dx_story *st, conn *c, const dx_node *hs, int dir, dx_
   }
   if (ht == 11 && dir == S2C) {
     c->srv_cert = 1;
+    const dx_node *tv = find_name_in(st, hs, "tls.trust.verdict");
+    if (tv && !pc->trust.present) {
+      pc->trust.present = 1;
+      value_str(tv, pc->trust.verdict, sizeof pc->trust.verdict);
+      value_str(find_name_in(st, hs, "tls.trust.root"), pc->trust.root, sizeof pc->trust.root);
+      value_str(find_name_in(st, hs, "tls.trust.error"), pc->trust.error, sizeof pc->trust.error);
+      const dx_node *ti = find_name_in(st, hs, "tls.trust.intercepted");
+      pc->trust.intercepted = ti && dx_node_uint(ti);
+      const dx_node *tl = find_name_in(st, hs, "tls.trust.other_leg");
+      if (tl)
+        pc->trust.other_leg = (int64_t)dx_node_uint(tl);
+    }
     const dx_field *fc = dx_field_lookup(st->s, "tls.handshake.certificate");
     const dx_field *fsubj = dx_field_lookup(st->s, "x509af.subject");
     const dx_field *fiss = dx_field_lookup(st->s, "x509af.issuer");
@@ -1916,6 +1929,17 @@ int dx_story_finish(dx_story *st) {
   if (st->finished)
     return DX_OK;
   st->finished = 1;
+  /* an intercepting proxy's two TCP legs name each other (the capture names
+   * the first leg's partner only on the second) */
+  for (size_t i = 0; i < st->n; i++) {
+    dx_story_conn *a = &st->conns[i]->pub;
+    if (a->transport != DX_STORY_TRANSPORT_TCP || a->trust.other_leg < 0 ||
+        a->trust.other_leg > UINT32_MAX)
+      continue;
+    conn *b = conn_find(st, DX_STORY_TRANSPORT_TCP, (uint32_t)a->trust.other_leg);
+    if (b && b != st->conns[i] && b->pub.trust.present && b->pub.trust.other_leg < 0)
+      b->pub.trust.other_leg = a->stream;
+  }
   for (size_t i = 0; i < st->n; i++) {
     conn *c = st->conns[i];
     dx_story_conn *pc = &c->pub;

@@ -215,12 +215,12 @@ static void text_event(FILE *o, const dx_story_event *e, const char *far) {
 
 static void text_quic(FILE *o, const dx_story_conn *c);
 static void text_tcp(FILE *o, const dx_story_conn *c);
-static void text_rest(FILE *o, const dx_story_conn *c);
+static void text_rest(FILE *o, const dx_story_conn *c, const dx_story *st);
 static void json_quic(FILE *o, const dx_story_conn *c);
 static void json_tcp(FILE *o, const dx_story_conn *c);
 static void json_rest(FILE *o, const dx_story_conn *c);
 
-static void text_conn(FILE *o, const dx_story_conn *c) {
+static void text_conn(FILE *o, const dx_story_conn *c, const dx_story *st) {
   char a[600], b[600];
   fprintf(o, "Connection %u (%s == %u): client %s -> %s %s", c->stream, stream_field(c), c->stream,
           endp(c->client.addr, c->client.port, a, sizeof a), far_end(c, false),
@@ -252,7 +252,7 @@ static void text_conn(FILE *o, const dx_story_conn *c) {
     text_quic(o, c);
   else
     text_tcp(o, c);
-  text_rest(o, c);
+  text_rest(o, c, st);
 }
 
 static void text_quic(FILE *o, const dx_story_conn *c) {
@@ -333,7 +333,105 @@ static void text_tcp(FILE *o, const dx_story_conn *c) {
           c->tcp.keep_alives);
 }
 
-static void text_rest(FILE *o, const dx_story_conn *c) {
+/* s cut to w characters for a column ("..." at the end when cut). */
+static const char *col(const char *s, size_t w, char *buf, size_t len) {
+  char a[600];
+  safe(s, a, sizeof a);
+  size_t n = strlen(a);
+  if (n > w && w > 3) {
+    snprintf(buf, len, "%.*s...", (int)(w - 3), a);
+  } else {
+    snprintf(buf, len, "%s", a);
+  }
+  return buf;
+}
+
+/* The first request of a connection in words ("GET /index.html -> 200"),
+ * after a proxy's CONNECT. */
+static void first_request(const dx_story_conn *c, char *buf, size_t len) {
+  size_t i = c->tunnel.present ? 1 : 0;
+  if (i >= c->nexchanges) {
+    snprintf(buf, len, "%s", c->tls.present && !c->tls.decrypted ? "(encrypted)" : "-");
+    return;
+  }
+  const dx_story_exchange *x = &c->exchanges[i];
+  if (x->status)
+    snprintf(buf, len, "%s %s -> %u", x->method, x->uri, x->status);
+  else
+    snprintf(buf, len, "%s %s", x->method, x->uri);
+}
+
+/* The trust verdict, and an intercepting proxy's two legs side by side:
+ * the client's leg (whose certificate the proxy forged) on the left, the
+ * proxy's own leg to the server on the right. */
+static void text_trust(FILE *o, const dx_story_conn *c, const dx_story *st) {
+  char a[600], b[600];
+  if (!c->trust.present)
+    return;
+  fprintf(o, "       trust: %s", safe(c->trust.verdict, a, sizeof a));
+  if (c->trust.error[0])
+    fprintf(o, " (%s)", safe(c->trust.error, a, sizeof a));
+  if (c->trust.root[0])
+    fprintf(o, ", anchored by %s", safe(c->trust.root, a, sizeof a));
+  fprintf(o, "\n");
+  const dx_story_conn *other =
+      c->trust.other_leg >= 0 && c->trust.other_leg <= UINT32_MAX &&
+              c->transport == DX_STORY_TRANSPORT_TCP
+          ? dx_story_find(st, DX_STORY_TRANSPORT_TCP, (uint32_t)c->trust.other_leg)
+          : NULL;
+  if (c->trust.intercepted)
+    fprintf(o, "       intercepted: this leg's certificate was forged by a proxy%s",
+            c->trust.other_leg >= 0 ? "" : " (its root is one you gave, not the system's)\n");
+  else if (c->trust.other_leg >= 0)
+    fprintf(o, "       intercepted: ");
+  if (c->trust.other_leg >= 0) {
+    if (c->trust.intercepted)
+      fprintf(o, "; the proxy's own leg to the server is connection %" PRId64 "\n",
+              c->trust.other_leg);
+    else
+      fprintf(o,
+              "connection %" PRId64 " is the client's leg, whose certificate the proxy forged; "
+              "this is the proxy's own leg to the server\n",
+              c->trust.other_leg);
+  }
+  if (!other)
+    return;
+  const dx_story_conn *l = c->trust.intercepted || !other->trust.intercepted ? c : other;
+  const dx_story_conn *r = l == c ? other : c;
+  const size_t w = 44;
+  char h1[64], h2[64];
+  snprintf(h1, sizeof h1, "client -> proxy (connection %u)", l->stream);
+  snprintf(h2, sizeof h2, "proxy -> server (connection %u)", r->stream);
+  fprintf(o, "  The two legs side by side:\n");
+  fprintf(o, "    %-14s  %-*s  %s\n", "", (int)w, h1, h2);
+  const dx_story_conn *legs[2] = {l, r};
+  for (int row = 0; row < 6; row++) {
+    static const char *const names[] = {"server name", "TLS",   "leaf",
+                                        "issued by",   "trust", "first request"};
+    char v[2][600];
+    for (int k = 0; k < 2; k++) {
+      const dx_story_conn *g = legs[k];
+      switch (row) {
+      case 0: snprintf(v[k], sizeof v[k], "%s", g->server_name); break;
+      case 1:
+        snprintf(v[k], sizeof v[k], "%s %s", g->tls.version_name, g->tls.cipher_suite_name);
+        break;
+      case 2:
+        snprintf(v[k], sizeof v[k], "%s", g->tls.ncerts ? g->tls.certs[0].subject : "-");
+        break;
+      case 3:
+        snprintf(v[k], sizeof v[k], "%s", g->tls.ncerts ? g->tls.certs[0].issuer : "-");
+        break;
+      case 4: snprintf(v[k], sizeof v[k], "%s", g->trust.present ? g->trust.verdict : "-"); break;
+      default: first_request(g, v[k], sizeof v[k]); break;
+      }
+    }
+    fprintf(o, "    %-14s  %-*s  %s\n", names[row], (int)w, col(v[0], w, a, sizeof a),
+            col(v[1], 60, b, sizeof b));
+  }
+}
+
+static void text_rest(FILE *o, const dx_story_conn *c, const dx_story *st) {
   char a[600], b[600], t[32], t2[32];
   /* TLS */
   if (c->tls.present) {
@@ -365,6 +463,7 @@ static void text_rest(FILE *o, const dx_story_conn *c) {
     } else if (c->tls.version == 0x0304 && !c->tls.decrypted) {
       fprintf(o, "       certificate chain: encrypted (TLS 1.3; give the key log to see it)\n");
     }
+    text_trust(o, c, st);
   }
   /* HTTP */
   for (size_t i = 0; i < c->nexchanges; i++) {
@@ -470,7 +569,23 @@ static void json_conn(FILE *o, const dx_story_conn *c) {
   jstr(o, c->server.addr);
   fprintf(o, ", \"port\": %u, \"name\": ", c->server.port);
   jstr(o, c->server_name);
-  fprintf(o, "},\n      \"proxy\": %s,\n      \"first\": ", c->proxy ? "true" : "false");
+  fprintf(o, "},\n      \"proxy\": %s,\n      \"trust\": ", c->proxy ? "true" : "false");
+  if (c->trust.present) {
+    fprintf(o, "{\"verdict\": ");
+    jstr(o, c->trust.verdict);
+    fprintf(o, ", \"root\": ");
+    jstr(o, c->trust.root);
+    fprintf(o, ", \"error\": ");
+    jstr(o, c->trust.error);
+    fprintf(o, ", \"intercepted\": %s, \"other_leg\": ", c->trust.intercepted ? "true" : "false");
+    if (c->trust.other_leg >= 0)
+      fprintf(o, "%" PRId64 "}", c->trust.other_leg);
+    else
+      fprintf(o, "null}");
+  } else {
+    fprintf(o, "null");
+  }
+  fprintf(o, ",\n      \"first\": ");
   jpoint(o, c->first);
   fprintf(o, ",\n      \"last\": ");
   jpoint(o, c->last);
@@ -903,8 +1018,18 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0, size_t panel) {
     xstr(o, c->tls.cipher_suite_name, 60);
     sep = " \xc2\xb7 ";
   }
-  if (c->before_first_byte_ns >= 0)
+  if (c->before_first_byte_ns >= 0) {
     fprintf(o, "%sbefore the first byte: %s", sep, msecs(c->before_first_byte_ns, a, sizeof a));
+    sep = " \xc2\xb7 ";
+  }
+  if (c->trust.intercepted && c->trust.other_leg >= 0)
+    fprintf(o, "%sintercepted: the proxy's own leg is %s %" PRId64, sep, stream_field(c),
+            c->trust.other_leg);
+  else if (c->trust.intercepted)
+    fprintf(o, "%sintercepted (a root you gave)", sep);
+  else if (c->trust.other_leg >= 0)
+    fprintf(o, "%sthe proxy's own leg; the client's is %s %" PRId64, sep, stream_field(c),
+            c->trust.other_leg);
   fprintf(o, "</text>\n");
   /* lane heads */
   int top = 120, bottom = SVG_H - 70;
@@ -1017,7 +1142,7 @@ int dx_story_write(FILE *o, const dx_story *st, dx_story_format fmt, unsigned fl
   case DX_STORY_TEXT:
     for (size_t i = 0; i < n; i++)
       if (wanted(dx_story_conn_at(st, i), flags))
-        text_conn(o, dx_story_conn_at(st, i));
+        text_conn(o, dx_story_conn_at(st, i), st);
     if (!shown)
       fprintf(o, "No TCP or QUIC connection to tell%s.\n",
               flags & DX_STORY_MARKED_ONLY ? " (none has a packet matching the filter)" : "");

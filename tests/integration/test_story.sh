@@ -310,6 +310,67 @@ if ((HAVE_TSHARK)) && [[ -f $S/browser-proxy.pcap ]]; then
     || fail "browser-proxy: both kinds present" "$want"
 fi
 
+# Trust in the story: each connection's verdict, interception flag and
+# other leg are those of its Certificate's tls.trust.* fields (which
+# test_trust.sh checks against `openssl verify`), the other leg named on
+# both legs; on https-proxy.pcap (mitmproxy) the text shows the two legs
+# side by side, the client's leg (tshark: the CONNECT's stream) on the left,
+# each with its certificate's issuer as openssl reads the DER tshark takes
+# out of the Certificate message.
+for s in https-proxy https-tls12 tls13-suites; do
+  k=()
+  [[ -f $S/$s.keylog ]] && k=(--keylog "$S/$s.keylog")
+  "$D" -r "$S/$s.pcap" "${k[@]}" -Y tls.trust -T fields -e tcp.stream -e tls.trust.verdict \
+    -e tls.trust.intercepted -e tls.trust.other_leg >"$T_TMP/$s.trust" 2>/dev/null
+  check_eq "$s: the story's trust is each Certificate's tls.trust fields, legs named both ways" "ok" \
+    "$("$PY" - "$T_TMP/$s.json" "$T_TMP/$s.trust" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+rows = {}
+for line in open(sys.argv[2]):
+    st, verdict, icpt, other = (line.rstrip("\n").split("\t") + [""] * 4)[:4]
+    rows.setdefault(int(st), (verdict, icpt == "1", int(other) if other else None))
+legs = {}
+for c in doc["connections"]:
+    r = rows.get(c["stream"])
+    t = c["trust"]
+    if (r is None) != (t is None):
+        print("stream %d: fields %r, story %r" % (c["stream"], r, t)); sys.exit()
+    if t is None:
+        continue
+    if (t["verdict"], t["intercepted"]) != r[:2]:
+        print("stream %d: fields %r, story %r" % (c["stream"], r, t)); sys.exit()
+    if r[2] is not None:
+        legs[c["stream"]] = r[2]
+    if t["other_leg"] is not None:
+        legs.setdefault(c["stream"], t["other_leg"])
+for a, b in legs.items():
+    ta = [c["trust"] for c in doc["connections"] if c["stream"] == a][0]
+    tb = [c["trust"] for c in doc["connections"] if c["stream"] == b][0]
+    if ta["other_leg"] != b or tb["other_leg"] != a:
+        print("legs %d/%d: %r %r" % (a, b, ta, tb)); sys.exit()
+print("ok")
+PYEOF
+)"
+done
+check_eq "https-proxy: a pair of legs in the trust fields" "1" "$(awk -F'\t' '$4 != ""' "$T_TMP/https-proxy.trust" | wc -l)"
+if ((HAVE_TSHARK)) && command -v openssl >/dev/null 2>&1; then
+  ps=$(tshark -r "$S/https-proxy.pcap" -Y 'http.request.method == "CONNECT"' -T fields -e tcp.stream 2>/dev/null | head -1)
+  grep -q "^  The two legs side by side:$" "$T_TMP/https-proxy.text" \
+    && pass "https-proxy: the two legs side by side" || fail "https-proxy: the two legs side by side"
+  grep -q "^ *client -> proxy (connection $ps) *proxy -> server (connection [0-9]*)$" "$T_TMP/https-proxy.text" \
+    && pass "https-proxy: the client's leg (stream $ps) on the left" || fail "https-proxy: the client's leg (stream $ps) on the left"
+  row=$(grep -m1 "^    issued by " "$T_TMP/https-proxy.text")
+  for st in $ps $((1 - ps)); do
+    der=$(tshark -r "$S/https-proxy.pcap" -o "tls.keylog_file:$S/https-proxy.keylog" \
+      -Y "tcp.stream == $st && tls.handshake.type == 11" -T fields -e tls.handshake.certificate 2>/dev/null | head -1)
+    cn=$("$PY" -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.argv[1].replace(":", "")))' "${der%%,*}" | openssl x509 -inform DER -noout -issuer -nameopt RFC2253 2>/dev/null |
+      sed -n 's/.*CN=\([^,]*\).*/\1/p')
+    [[ -n $cn && $row == *"CN=$cn"* ]] && pass "https-proxy: side by side, stream $st issued by CN=$cn (openssl)" \
+      || fail "https-proxy: side by side, stream $st issued by CN=$cn (openssl)" "$row"
+  done
+fi
+
 # ---------------------------------------------------------------- -Y
 run "$D" -r "$S/tls12-resume.pcap" --story json -Y 'tcp.stream == 1'
 check_eq "-Y tcp.stream == 1 tells stream 1 only" "[1]" \

@@ -90,6 +90,11 @@ story_of "$S/tls12-resume.pcap" "$S/tls12-resume.keylog" 1 17
 story_of "$S/https-proxy.pcap" "$S/https-proxy.keylog" 0 0
 grep -q -- "Proxy  127.0.0.1:8080 Frame$" <<<"$LADDER" && ! grep -q -- "Server 127.0.0.1" <<<"$LADDER" \
   && pass "https-proxy ladder: the far end is the proxy" || fail "https-proxy ladder: the far end is the proxy" "$LADDER"
+# (the TUI replays the streams open beside the connection: the proxy's other
+# leg is paired and told side by side, as by dissect --story)
+grep -q "^  The two legs side by side:$" "$T_TMP/https-proxy/dissect-story-0.txt" \
+  && pass "https-proxy: the TUI's story shows the two legs side by side" \
+  || fail "https-proxy: the TUI's story shows the two legs side by side"
 
 # a UDP packet of no QUIC connection (story.pcap frame 1: the DNS query) has no ladder
 tmux kill-session -t "$SESSION" 2>/dev/null
