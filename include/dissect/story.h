@@ -346,8 +346,10 @@ int dx_story_packet_connection(const dx_packet *p, int *transport, uint32_t *str
  * when len > 0): "TLS 1.2 handshake: 2 round trips, first request in RTT 4
  * (RTT 1: TCP handshake)", "QUIC + TLS 1.3 handshake: 1 round trip, first
  * request in RTT 2", "QUIC 0-RTT: the first request in RTT 1, with the
- * Client Hello"; "" when the connection has no request or application
- * data. Counted from the events' round-trip marks (dx_story_event.rtt: a
+ * Client Hello"; through a proxy's tunnel the first request inside it and
+ * "(RTT 1: TCP handshake, RTT 2: CONNECT)", then "; intercepted" when the
+ * proxy forged the certificate (trust.intercepted); "" when the connection
+ * has no request or application data. Counted from the events' round-trip marks (dx_story_event.rtt: a
  * client step after a server step the client waited for starts the next
  * round trip). Returns the length written. */
 size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len);

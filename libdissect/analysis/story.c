@@ -2079,8 +2079,12 @@ size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len) {
   if (!c)
     return 0;
   int quic = c->transport == DX_STORY_TRANSPORT_QUIC;
-  uint64_t reqf = c->nexchanges ? c->exchanges[0].request.frame : 0;
-  unsigned rtt = 0, syn = 0, hello = 0, req = 0;
+  /* (through a proxy's tunnel: the first request inside it, after the
+   * CONNECT) */
+  size_t x0 = c->tunnel.present ? 1 : 0;
+  uint64_t reqf = c->nexchanges > x0 ? c->exchanges[x0].request.frame : 0;
+  uint64_t connf = c->tunnel.present ? c->exchanges[0].request.frame : 0;
+  unsigned rtt = 0, syn = 0, hello = 0, req = 0, conn_rtt = 0;
   for (size_t i = 0; i < c->nevents; i++) {
     const dx_story_event *e = &c->events[i];
     if (e->rtt)
@@ -2089,6 +2093,8 @@ size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len) {
       continue;
     if (!syn && e->layer == DX_STORY_TCP && strcmp(e->label, "SYN") == 0)
       syn = rtt;
+    else if (connf && !conn_rtt && e->layer == DX_STORY_HTTP && e->at.frame == connf)
+      conn_rtt = rtt;
     else if (!hello && e->layer == DX_STORY_TLS && c->tls.client_hello.frame &&
              e->at.frame == c->tls.client_hello.frame)
       hello = rtt;
@@ -2113,7 +2119,16 @@ size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len) {
   if ((size_t)n >= len)
     n = (int)len - 1;
   if (syn && n > 0)
-    n += snprintf(buf + n, len - (size_t)n, " (RTT %u: TCP handshake)", syn);
+    n += snprintf(buf + n, len - (size_t)n,
+                  conn_rtt ? " (RTT %u: TCP handshake" : " (RTT %u: TCP handshake)", syn);
+  if ((size_t)n >= len)
+    n = (int)len - 1;
+  if (syn && conn_rtt && n > 0)
+    n += snprintf(buf + n, len - (size_t)n, ", RTT %u: CONNECT)", conn_rtt);
+  if ((size_t)n >= len)
+    n = (int)len - 1;
+  if (c->trust.intercepted && n > 0)
+    n += snprintf(buf + n, len - (size_t)n, "; intercepted");
   if ((size_t)n >= len)
     n = (int)len - 1;
   return (size_t)n;

@@ -80,6 +80,11 @@ story_of() {
   done
 }
 
+# ladder_has NAME REGEX: the last ladder screen shows it
+ladder_has() {
+  grep -q -- "$2" <<<"$LADDER" && pass "$1" || fail "$1" "$LADDER"
+}
+
 # story.pcap: frame 3 (two rows down) is the SYN of tcp.stream 0
 story_of "$S/story.pcap" "$S/story.keylog" 0 2
 # tls12-resume.pcap: frame 18 (17 rows down) is the SYN of tcp.stream 1
@@ -90,6 +95,11 @@ story_of "$S/tls12-resume.pcap" "$S/tls12-resume.keylog" 1 17
 story_of "$S/https-proxy.pcap" "$S/https-proxy.keylog" 0 0
 grep -q -- "Proxy  127.0.0.1:8080 Frame$" <<<"$LADDER" && ! grep -q -- "Server 127.0.0.1" <<<"$LADDER" \
   && pass "https-proxy ladder: the far end is the proxy" || fail "https-proxy ladder: the far end is the proxy" "$LADDER"
+# its lesson (the ladder's last line), read off the ladder above by a person:
+# SYN in RTT 1, the CONNECT in RTT 2, the Client Hello in RTT 3 and the GET
+# inside the tunnel in RTT 4; the leaf was forged by mitmproxy
+ladder_has "https-proxy ladder: the lesson counts from the request inside the tunnel" \
+  "TLS 1.3 handshake: 1 round trip, first request in RTT 4 (RTT 1: TCP handshake, RTT 2: CONNECT); intercepted"
 # (the TUI replays the streams open beside the connection: the proxy's other
 # leg is paired and told side by side, as by dissect --story)
 grep -q "^  The two legs side by side:$" "$T_TMP/https-proxy/dissect-story-0.txt" \
@@ -110,10 +120,6 @@ else
 fi
 tmux kill-session -t "$SESSION" 2>/dev/null
 
-# ladder_has NAME REGEX: the last ladder screen shows it
-ladder_has() {
-  grep -q -- "$2" <<<"$LADDER" && pass "$1" || fail "$1" "$LADDER"
-}
 # frames of QUIC steps by tshark (-o tls.keylog_file), the second tool
 tsf() { # PCAP FILTER: the first frame matching
   tshark -r "$S/$1.pcap" -o "tls.keylog_file:$S/$1.keylog" -Y "$2" -T fields -e frame.number 2>/dev/null | head -1
