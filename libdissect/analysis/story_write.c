@@ -333,6 +333,12 @@ static void text_tcp(FILE *o, const dx_story_conn *c) {
           c->tcp.keep_alives);
 }
 
+/* The field tls.trust.other_leg's number is of: tcp.stream, or udp.stream
+ * for QUIC. */
+static const char *leg_field(const dx_story_conn *c) {
+  return c->transport == DX_STORY_TRANSPORT_TCP ? "tcp.stream" : "udp.stream";
+}
+
 /* s cut to w characters for a column ("..." at the end when cut). */
 static const char *col(const char *s, size_t w, char *buf, size_t len) {
   char a[600];
@@ -379,6 +385,9 @@ static void text_trust(FILE *o, const dx_story_conn *c, const dx_story *st) {
               c->transport == DX_STORY_TRANSPORT_TCP
           ? dx_story_find(st, DX_STORY_TRANSPORT_TCP, (uint32_t)c->trust.other_leg)
           : NULL;
+  /* (tls.trust.other_leg: a tcp.stream, the connection's number in the
+   * story; for QUIC a udp.stream) */
+  const char *leg_word = c->transport == DX_STORY_TRANSPORT_TCP ? "connection" : "udp.stream";
   if (c->trust.intercepted)
     fprintf(o, "       intercepted: this leg's certificate was forged by a proxy%s",
             c->trust.other_leg >= 0 ? "" : " (its root is one you gave, not the system's)\n");
@@ -386,13 +395,13 @@ static void text_trust(FILE *o, const dx_story_conn *c, const dx_story *st) {
     fprintf(o, "       intercepted: ");
   if (c->trust.other_leg >= 0) {
     if (c->trust.intercepted)
-      fprintf(o, "; the proxy's own leg to the server is connection %" PRId64 "\n",
+      fprintf(o, "; the proxy's own leg to the server is %s %" PRId64 "\n", leg_word,
               c->trust.other_leg);
     else
       fprintf(o,
-              "connection %" PRId64 " is the client's leg, whose certificate the proxy forged; "
+              "%s %" PRId64 " is the client's leg, whose certificate the proxy forged; "
               "this is the proxy's own leg to the server\n",
-              c->trust.other_leg);
+              leg_word, c->trust.other_leg);
   }
   if (!other)
     return;
@@ -1023,12 +1032,12 @@ static void svg_conn(FILE *o, const dx_story_conn *c, int y0, size_t panel) {
     sep = " \xc2\xb7 ";
   }
   if (c->trust.intercepted && c->trust.other_leg >= 0)
-    fprintf(o, "%sintercepted: the proxy's own leg is %s %" PRId64, sep, stream_field(c),
+    fprintf(o, "%sintercepted: the proxy's own leg is %s %" PRId64, sep, leg_field(c),
             c->trust.other_leg);
   else if (c->trust.intercepted)
     fprintf(o, "%sintercepted (a root you gave)", sep);
   else if (c->trust.other_leg >= 0)
-    fprintf(o, "%sthe proxy's own leg; the client's is %s %" PRId64, sep, stream_field(c),
+    fprintf(o, "%sthe proxy's own leg; the client's is %s %" PRId64, sep, leg_field(c),
             c->trust.other_leg);
   fprintf(o, "</text>\n");
   /* lane heads */
