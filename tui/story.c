@@ -11,6 +11,7 @@
 
 #include <dissect/story.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,27 @@ static int cmp_u32(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
+/* Appends the frames of stream k of kind to *all (*na of them), up to
+ * REPLAY_CAP in all. False when memory runs out. */
+static bool append_frames(pindex *ix, int kind, uint32_t k, uint32_t **all, size_t *na) {
+  size_t m;
+  uint32_t *fr = index_stream_frames(ix, kind, k, &m);
+  if (!fr)
+    return true;
+  if (*na + m > REPLAY_CAP)
+    m = REPLAY_CAP > *na ? REPLAY_CAP - *na : 0;
+  uint32_t *grown = realloc(*all, (*na + m + 1) * sizeof **all);
+  if (!grown) {
+    free(fr);
+    return false;
+  }
+  *all = grown;
+  memcpy(grown + *na, fr, m * sizeof *fr);
+  *na += m;
+  free(fr);
+  return true;
+}
+
 /* An intercepting proxy's other leg is told beside the client's (the trust
  * layer pairs two legs for one name whose times overlap, and the story
  * shows them side by side): the walk of a TCP connection replays, in the
@@ -82,23 +104,9 @@ static uint32_t *with_overlapping(pindex *ix, uint32_t id, uint32_t *fr, size_t 
     dist[at] = d;
   }
   size_t na = *n;
-  for (size_t j = 0; j < np && na < REPLAY_CAP; j++) {
-    size_t m;
-    uint32_t *o = index_stream_frames(ix, SK_TCP, pick[j], &m);
-    if (!o)
-      continue;
-    if (na + m > REPLAY_CAP)
-      m = REPLAY_CAP - na;
-    uint32_t *grown = realloc(fr, (na + m + 1) * sizeof *fr);
-    if (!grown) {
-      free(o);
+  for (size_t j = 0; j < np && na < REPLAY_CAP; j++)
+    if (!append_frames(ix, SK_TCP, pick[j], &fr, &na))
       break;
-    }
-    fr = grown;
-    memcpy(fr + na, o, m * sizeof *o);
-    na += m;
-    free(o);
-  }
   if (na > *n)
     qsort(fr, na, sizeof *fr, cmp_u32);
   *n = na;
@@ -128,21 +136,8 @@ static uint32_t *conn_frames(pindex *ix, int kind, uint32_t id, int quic, uint32
     stream_info *si = &ix->st[SK_UDP][k];
     if (!si->has_conn || si->conn != number)
       continue;
-    size_t m;
-    uint32_t *fr = index_stream_frames(ix, SK_UDP, (uint32_t)k, &m);
-    if (!fr)
-      continue;
-    if (na + m > REPLAY_CAP)
-      m = REPLAY_CAP > na ? REPLAY_CAP - na : 0;
-    uint32_t *grown = realloc(all, (na + m + 1) * sizeof *all);
-    if (!grown) {
-      free(fr);
+    if (!append_frames(ix, SK_UDP, (uint32_t)k, &all, &na))
       break;
-    }
-    all = grown;
-    memcpy(all + na, fr, m * sizeof *fr);
-    na += m;
-    free(fr);
   }
   if (!all)
     return NULL;
