@@ -606,19 +606,25 @@ static void cat(char *buf, size_t len, const char *sep, const char *s) {
   buf[u] = 0;
 }
 
-/* "id-at-commonName=www.example.test" of one attribute, escaped. */
-static void attr_text(const X509_NAME_ENTRY *e, char *buf, size_t len) {
-  const ASN1_OBJECT *o = X509_NAME_ENTRY_get_object(e);
-  char nm[128], esc[512];
-  oid_name(o, "2.5.4.", "id-at-", nm, sizeof nm);
-  unsigned char *u = NULL;
-  int ul = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+/* "id-at-commonName=www.example.test" of an attribute whose type's name is
+ * nm and whose value in UTF-8 is u (ul bytes), escaped. */
+static void attr_text_of(const char *nm, const unsigned char *u, int ul, char *buf, size_t len) {
+  char esc[512];
   dx_escape(u && ul > 0 ? u : (const unsigned char *)"", ul > 0 ? (size_t)ul : 0, esc, sizeof esc);
-  OPENSSL_free(u);
   buf[0] = 0;
   cat(buf, len, "", nm);
   cat(buf, len, "", "=");
   cat(buf, len, "", esc);
+}
+
+/* The same of one attribute. */
+static void attr_text(const X509_NAME_ENTRY *e, char *buf, size_t len) {
+  char nm[128];
+  oid_name(X509_NAME_ENTRY_get_object(e), "2.5.4.", "id-at-", nm, sizeof nm);
+  unsigned char *u = NULL;
+  int ul = ASN1_STRING_to_UTF8(&u, X509_NAME_ENTRY_get_data(e));
+  attr_text_of(nm, u, ul, buf, len);
+  OPENSSL_free(u);
 }
 
 /* The attributes [first, last) of one RelativeDistinguishedName, "+" between. */
@@ -701,9 +707,12 @@ static void add_rdnseq(dx_packet *p, dx_node *nn, int seq_field, const dx_tvb *t
     der set = der_next(&sets);
     uint32_t soff = set.ok ? set.off : off, slen = set.ok ? set.hlen + set.clen : len;
     char one[1024];
-    rdn_text(name, i, j, one, sizeof one);
+    bool single = j - i == 1; /* (its text is its attribute's, made below) */
+    if (!single)
+      rdn_text(name, i, j, one, sizeof one);
     dx_node *ri = dx_add_uint(p, sq, FL(F_RDNSEQ_ITEM), t, soff, slen, (uint64_t)(j - i));
-    dx_node_set_text(p, ri, "RDNSequence item: %d item%s (%s)", j - i, j - i == 1 ? "" : "s", one);
+    if (!single)
+      dx_node_set_text(p, ri, "RDNSequence item: %d items (%s)", j - i, one);
     der_it in = der_children(t, &set);
     for (; i < j; i++) {
       der atv = der_next(&in);
@@ -713,9 +722,11 @@ static void add_rdnseq(dx_packet *p, dx_node *nn, int seq_field, const dx_tvb *t
       char dotted[128], nm[128], a[640];
       oid_text(o, dotted, sizeof dotted);
       oid_name(o, "2.5.4.", "id-at-", nm, sizeof nm);
-      attr_text(e, a, sizeof a);
       unsigned char *u = NULL;
       int ul = ASN1_STRING_to_UTF8(&u, s);
+      attr_text_of(nm, u, ul, a, sizeof a);
+      if (single)
+        dx_node_set_text(p, ri, "RDNSequence item: 1 item (%s)", a);
       if (ul < 0)
         ul = 0;
       uint32_t ioff = atv.ok ? atv.off : soff, ilen = atv.ok ? atv.hlen + atv.clen : slen;

@@ -146,6 +146,30 @@ else
   fail "-V of the body layers" "(< tshark, > dissect)" "${d[@]}"
 fi
 
+# a certificate whose subject has a multi-valued RDN (CN and OU in one SET,
+# made by openssl now): each name's rdnSequence, RDNSequence item and
+# RelativeDistinguishedName item lines as tshark's -V
+if command -v openssl >/dev/null 2>&1 &&
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T_TMP/mv.key" \
+    -subj "/O=libdissect/CN=mv.example.test+OU=two values" -multivalue-rdn -days 1 \
+    -outform DER -out "$T_TMP/mv.der" >/dev/null 2>&1; then
+  der=$($PY -c 'import sys; print("".join("\\x%02x" % b for b in open(sys.argv[1], "rb").read()))' "$T_TMP/mv.der")
+  mk "$T_TMP/mv.pcap" "application/pkix-cert=$der"
+  rdn_lines() { grep -E '(rdnSequence: |RDNSequence item: |RelativeDistinguishedName item )' | sed 's/^ *//'; }
+  tshark -n -r "$T_TMP/mv.pcap" -V 2>/dev/null | rdn_lines >"$T_TMP/mv.ts"
+  "$D" -r "$T_TMP/mv.pcap" -V | rdn_lines >"$T_TMP/mv.ours"
+  check_eq "multi-valued RDN: tshark shows an RDN of 2 items (issuer and subject)" "2" \
+    "$(grep -c 'RDNSequence item: 2 items' "$T_TMP/mv.ts")"
+  if cmp -s "$T_TMP/mv.ts" "$T_TMP/mv.ours"; then
+    pass "multi-valued RDN: the names' lines as tshark's ($(wc -l <"$T_TMP/mv.ts") lines)"
+  else
+    mapfile -t d < <(diff "$T_TMP/mv.ts" "$T_TMP/mv.ours" | head -10)
+    fail "multi-valued RDN: the names' lines as tshark's" "(< tshark, > dissect)" "${d[@]}"
+  fi
+else
+  echo "SKIPPED: multi-valued RDN (openssl req failed or is not installed)"
+fi
+
 # -x, and -V's hex dump of data layers, on samples
 for s in dns.pcap misc.pcap http2-h2c.pcap; do
   tshark -n -r "$S/$s" -x >"$T_TMP/x.ts" 2>/dev/null
