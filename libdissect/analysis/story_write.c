@@ -947,6 +947,19 @@ static void mermaid_conn(FILE *o, const dx_story_conn *c) {
   if (c->before_first_byte_ns >= 0)
     fprintf(o, "    Note over C%u,S%u: before the first byte %s\n", id, id,
             msecs(c->before_first_byte_ns, a, sizeof a));
+  if (c->trust.present) {
+    fprintf(o, "    Note over C%u,S%u: certificate ", id, id);
+    mstr(o, c->trust.verdict);
+    if (c->trust.intercepted && c->trust.other_leg >= 0)
+      fprintf(o, ", forged by the proxy (its own leg: %s %" PRId64 ")", leg_field(c),
+              c->trust.other_leg);
+    else if (c->trust.intercepted)
+      fprintf(o, ", intercepted (a root you gave)");
+    else if (c->trust.other_leg >= 0)
+      fprintf(o, ", the proxy's own leg (the client's: %s %" PRId64 ")", leg_field(c),
+              c->trust.other_leg);
+    fprintf(o, "\n");
+  }
 }
 
 /* ---- SVG ------------------------------------------------------------------- */

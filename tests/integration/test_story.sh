@@ -287,6 +287,9 @@ if ((HAVE_TSHARK)); then
     "$(grep -c '^Connection .* -> proxy ' "$T_TMP/https-proxy.text") $(grep -c '^Connection .* -> server ' "$T_TMP/https-proxy.text")"
   grep -q "participant S$ps as Proxy www.example.test 127.0.0.1 port 8080" "$T_TMP/https-proxy.mermaid" \
     && pass "https-proxy: mermaid names the proxy" || fail "https-proxy: mermaid names the proxy"
+  grep -q "Note over C$ps,S$ps: certificate incomplete-chain, forged by the proxy (its own leg: tcp.stream $((1 - ps)))" "$T_TMP/https-proxy.mermaid" \
+    && pass "https-proxy: mermaid notes the forged certificate and the other leg" \
+    || fail "https-proxy: mermaid notes the forged certificate and the other leg" "$(grep 'Note over' "$T_TMP/https-proxy.mermaid")"
   grep -q '>Proxy 127.0.0.1:8080' "$T_TMP/https-proxy.svg" \
     && pass "https-proxy: svg names the proxy" || fail "https-proxy: svg names the proxy"
   check_eq "https-tls12: no proxy named" "0" "$(grep -c -i 'proxy' "$T_TMP/https-tls12.text")"
