@@ -349,9 +349,9 @@ int dx_story_packet_connection(const dx_packet *p, int *transport, uint32_t *str
  * Client Hello"; through a proxy's tunnel the first request inside it and
  * "(RTT 1: TCP handshake, RTT 2: CONNECT)", then "; intercepted" when the
  * proxy forged the certificate (trust.intercepted); "" when the connection
- * has no request or application data. Counted from the events' round-trip marks (dx_story_event.rtt: a
- * client step after a server step the client waited for starts the next
- * round trip). Returns the length written. */
+ * has no request or application data. Counted from the events' round-trip
+ * marks (dx_story_event.rtt: a client step after a server step the client
+ * waited for starts the next round trip). Returns the length written. */
 size_t dx_story_summary(const dx_story_conn *c, char *buf, size_t len);
 /* Connections not told because max_connections or the byte budget was
  * reached. */
