@@ -229,9 +229,9 @@ static void text_conn(FILE *o, const dx_story_conn *c, const dx_story *st) {
     fprintf(o, " (%s)", safe(c->server_name, a, sizeof a));
   fprintf(o, "\n");
   fprintf(o,
-          "  packets %" PRIu64 " from the client, %" PRIu64 " from the server; payload %" PRIu64
+          "  packets %" PRIu64 " from the client, %" PRIu64 " from the %s; payload %" PRIu64
           " / %" PRIu64 " bytes\n",
-          c->packets[0], c->packets[1], c->bytes[0], c->bytes[1]);
+          c->packets[0], c->packets[1], far_end(c, false), c->bytes[0], c->bytes[1]);
   if (c->protocols[0]) {
     fprintf(o, "  layers:");
     each_layer(c, text_layer, o);
