@@ -90,13 +90,17 @@ typedef struct options {
  * a filter typed by the user may hold control bytes, and none of them may
  * reach the terminal raw (they are written as \xNN). Newlines and tabs of
  * the message itself are kept. */
+static void veprint(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static void eprint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void eprint(const char *fmt, ...) {
-  char buf[4096];
   va_list ap;
   va_start(ap, fmt);
-  int n = vsnprintf(buf, sizeof buf, fmt, ap);
+  veprint(fmt, ap);
   va_end(ap);
+}
+static void veprint(const char *fmt, va_list ap) {
+  char buf[4096];
+  int n = vsnprintf(buf, sizeof buf, fmt, ap);
   if (n < 0)
     return;
   size_t len = (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1;
@@ -271,9 +275,13 @@ static void usage(FILE *out) {
           dx_version());
 }
 
-static int bad_option(const char *fmt, const char *arg) {
+static int bad_option(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int bad_option(const char *fmt, ...) {
   fputs("dissect: ", stderr);
-  eprint(fmt, arg);
+  va_list ap;
+  va_start(ap, fmt);
+  veprint(fmt, ap);
+  va_end(ap);
   fputs("\nTry 'dissect -h' for help.\n", stderr);
   return 1;
 }

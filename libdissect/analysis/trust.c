@@ -35,6 +35,7 @@
 #include <openssl/ocsp.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,9 +251,14 @@ static trust_state *sess_state(dx_session *s) {
 }
 
 /* ---- public configuration ------------------------------------------------ */
-static void set_err(char *err, size_t errlen, const char *fmt, const char *a, const char *b) {
-  if (err && errlen)
-    snprintf(err, errlen, fmt, a, b);
+static void set_err(char *err, size_t errlen, const char *fmt, ...) DX_PRINTF(3, 4);
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (err && errlen) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
 }
 
 static bool is_dir(const char *d) {

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pcap/pcap.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -718,10 +719,14 @@ static FILE *gz_stream(const char *path) {
 }
 #endif
 
-static int fail(char *errbuf, size_t errlen, int rc, const char *fmt, const char *a,
-                const char *b) {
-  if (errbuf && errlen)
-    snprintf(errbuf, errlen, fmt, a, b);
+static int fail(char *errbuf, size_t errlen, int rc, const char *fmt, ...) DX_PRINTF(4, 5);
+static int fail(char *errbuf, size_t errlen, int rc, const char *fmt, ...) {
+  if (errbuf && errlen) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(errbuf, errlen, fmt, ap);
+    va_end(ap);
+  }
   return rc;
 }
 

@@ -6,6 +6,7 @@
 #include "share.h"
 
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -722,9 +723,14 @@ const dx_protocol *dx_decode_as_proto(const dx_session *s, dx_table table, uint3
   return NULL;
 }
 
-static void da_err(char *err, size_t errlen, const char *fmt, const char *arg) {
-  if (err && errlen)
-    snprintf(err, errlen, fmt, arg);
+static void da_err(char *err, size_t errlen, const char *fmt, ...) DX_PRINTF(3, 4);
+static void da_err(char *err, size_t errlen, const char *fmt, ...) {
+  if (err && errlen) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+  }
 }
 
 int dx_session_decode_as(dx_session *s, const char *rule, char *err, size_t errlen) {

@@ -581,9 +581,6 @@ static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t,
   } kind = t && t->len < t->reported ? SHORT
            : p->fragmented > 0       ? UNREASSEMBLED
                                      : MALFORMED;
-  static const char *const label[] = {"[Malformed Packet: %s]",
-                                      "[BoundError Unreassembled Packet: %s]",
-                                      "[Packet size limited during capture: %s truncated]"};
   static const char *const info[] = {"[Malformed Packet]", "[BoundErrorUnreassembled Packet]",
                                      "[Packet size limited during capture]"};
   p->bad |= kind == MALFORMED ? DX_BAD_MALFORMED : DX_BAD_TRUNCATED;
@@ -598,8 +595,12 @@ static dx_node *exception_node(dx_packet *p, const char *proto, const dx_tvb *t,
                      "containing item]",
                      proto);
     p->bad_contained = true;
+  } else if (kind == MALFORMED) {
+    dx_node_set_text(p, m, "[Malformed Packet: %s]", proto);
+  } else if (kind == UNREASSEMBLED) {
+    dx_node_set_text(p, m, "[BoundError Unreassembled Packet: %s]", proto);
   } else {
-    dx_node_set_text(p, m, label[kind], proto);
+    dx_node_set_text(p, m, "[Packet size limited during capture: %s truncated]", proto);
   }
   if (kind == UNREASSEMBLED)
     dx_expert(p, m, f, DX_SEV_NOTE,

@@ -444,9 +444,7 @@ static bool get32(sx *x, uint32_t off, uint32_t *v) {
 }
 
 /* Info: tshark's col_append_sep_str(..., NULL, s) */
-static void info_add(sx *x, const char *fmt, const char *s) {
-  dx_col_info_append_sep(x->p, ", ", fmt, s);
-}
+#define info_add(x, ...) dx_col_info_append_sep((x)->p, ", ", __VA_ARGS__)
 
 /* The bytes as tshark's tvb_get_string_enc(ENC_ASCII) reads them: up to
  * the first NUL, each byte of 0x80 or more as U+FFFD. Arena copy. */

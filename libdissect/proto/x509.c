@@ -1555,19 +1555,22 @@ static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, con
 
 /* Decoding is most of the cost (OpenSSL decodes the public key too), and a
  * capture sends the same few certificates again and again: the session
- * keeps the last ones that decoded, with the number of bytes they used and
- * the decoded certificate. Terse packets whose reader wants no field of
- * this file keep only what the rest of the packet sees, that is whether
- * the bytes decode and how many they use (the expert notes below). */
+ * keeps those that decoded, with the number of bytes they used and the
+ * decoded certificate. An entry is replaced by the clock (second chance):
+ * one used since the hand last passed it is passed over once, so the few
+ * certificates a capture repeats stay while those seen once come and go. Terse packets whose reader
+ * wants no field of this file keep only what the rest of the packet sees, that is whether the bytes
+ * decode and how many they use (the expert notes below). */
 #define X509_MEMO_N 32
 #define X509_MEMO_MAX 16384 /* longer certificates are not kept */
 typedef struct {
   struct {
     unsigned char *data;
     uint32_t len, used;
-    X509 *x; /* a reference of the memo's own */
+    X509 *x;  /* a reference of the memo's own */
+    bool ref; /* used since the hand last passed it */
   } e[X509_MEMO_N];
-  unsigned next;
+  unsigned hand; /* the clock's hand: the next entry that may be replaced */
 } x509_memo;
 
 static void *x509_state_new(struct dx_session *s) {
@@ -1623,6 +1626,7 @@ X509 *dx_x509_decode(const dx_packet *p, const uint8_t *der, uint32_t len, uint3
     for (unsigned i = 0; i < X509_MEMO_N; i++)
       if (m->e[i].data && m->e[i].len == len && !memcmp(m->e[i].data, der, len) &&
           X509_up_ref(m->e[i].x)) {
+        m->e[i].ref = true;
         *used = m->e[i].used;
         return m->e[i].x;
       }
@@ -1635,7 +1639,14 @@ X509 *dx_x509_decode(const dx_packet *p, const uint8_t *der, uint32_t len, uint3
     unsigned char *copy = malloc(len);
     if (copy && X509_up_ref(x)) {
       memcpy(copy, der, len);
-      unsigned k = m->next++ % X509_MEMO_N;
+      /* (at most X509_MEMO_N steps: each clears the entry it passes) */
+      while (m->e[m->hand].ref) {
+        m->e[m->hand].ref = false;
+        m->hand = (m->hand + 1) % X509_MEMO_N;
+      }
+      unsigned k = m->hand;
+      m->hand = (m->hand + 1) % X509_MEMO_N;
+      m->e[k].ref = false;
       free(m->e[k].data);
       X509_free(m->e[k].x);
       m->e[k].data = copy;
