@@ -69,9 +69,7 @@ char *dx_arena_printf(dx_arena *a, const char *fmt, ...) DX_PRINTF(2, 3);
 char *dx_arena_vformat(dx_arena *a, size_t limit, const char *fmt, va_list ap) DX_PRINTF(3, 0);
 /* vsnprintf/snprintf with the same results, faster for the plain
  * conversions (%s %d %u %x %c with '-', '0', widths); anything else goes to
- * the C library. fmt must be a string literal (or a format parameter of a
- * DX_PRINTF function: the build's -Wformat-nonliteral checks it): a plan
- * read from it is kept by its address. */
+ * the C library. */
 int dx_vsnprintf(char *buf, size_t cap, const char *fmt, va_list ap) DX_PRINTF(3, 0);
 int dx_snprintf(char *buf, size_t cap, const char *fmt, ...) DX_PRINTF(3, 4);
 /* Makes the arena own buf, a block from malloc(): the next reset frees it.
