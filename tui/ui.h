@@ -392,7 +392,7 @@ void conv_draw(app *a);
 void conv_key(app *a, int ch);
 void conv_close(app *a);
 /* main.c */
-void app_message(app *a, int err, const char *fmt, ...);
+void app_message(app *a, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void app_layout(app *a);
 /* The stream (kind, id) of the selected frame; 0 if none. */
 int app_selected_stream(app *a, int *kind, uint32_t *id);

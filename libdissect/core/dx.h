@@ -938,7 +938,7 @@ static inline void dx_sb_kv(dx_sb *b, const char *s, uint64_t v) {
 }
 /* A format (dx_vsnprintf's), appended and cut as dx_sb_mem cuts. */
 void dx_sb_printf(dx_sb *b, const char *fmt, ...) DX_PRINTF(2, 3);
-void dx_sb_vprintf(dx_sb *b, const char *fmt, va_list ap);
+void dx_sb_vprintf(dx_sb *b, const char *fmt, va_list ap) DX_PRINTF(2, 0);
 void dx_addr_set(dx_addr *a, dx_addr_type t, const uint8_t *bytes);
 bool dx_addr_eq(const dx_addr *a, const dx_addr *b);
 int dx_addr_cmp(const dx_addr *a, const dx_addr *b);

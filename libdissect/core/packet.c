@@ -297,6 +297,7 @@ static void info_append_mem(dx_packet *p, const char *buf, size_t n) {
   p->col_info[p->col_info_len] = 0;
 }
 
+static void info_vappend(dx_packet *p, const char *fmt, va_list ap) DX_PRINTF(2, 0);
 static void info_vappend(dx_packet *p, const char *fmt, va_list ap) {
   if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == 0) { /* no format to parse */
     const char *s = va_arg(ap, const char *);

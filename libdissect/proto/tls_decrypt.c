@@ -29,6 +29,16 @@
   { id, DX_TLS_M_CBC, cipher, key, blk, mac, md, prf }
 
 /* Sorted by id (binary search). */
+/* OpenSSL's error queue emptied, as ERR_clear_error() does, but only when
+ * it holds something: ERR_clear_error() frees each of its sixteen slots'
+ * file and function names every time, and a record that fails its tag
+ * check calls it (a damaged stream, where proto/tls.c's resynchronisation
+ * tries each record under up to 128 sequence numbers). */
+static void clear_errors(void) {
+  if (ERR_peek_error() != 0)
+    ERR_clear_error();
+}
+
 static const dx_tls_suite suites[] = {
     {0x0001, DX_TLS_M_NULL, NULL, 0, 0, 16, "MD5", "SHA256"},    /* RSA_WITH_NULL_MD5 */
     {0x0002, DX_TLS_M_NULL, NULL, 0, 0, 20, "SHA1", "SHA256"},   /* RSA_WITH_NULL_SHA */
@@ -294,10 +304,10 @@ static int make_state(const dx_tls_suite *cs, uint16_t version, bool etm, const 
       goto fail;
   }
   *out = d;
-  ERR_clear_error();
+  clear_errors();
   return DX_TLS_DEC_OK;
 fail:
-  ERR_clear_error();
+  clear_errors();
   dx_tls_dec_free(d);
   return rc;
 }
@@ -403,7 +413,7 @@ static int hkdf_run(int kind, const char *md, const uint8_t *key, size_t keylen,
       rc = DX_TLS_DEC_OK;
   }
   kdf_put(kc, owned);
-  ERR_clear_error();
+  clear_errors();
   return rc;
 }
 
@@ -476,7 +486,7 @@ int dx_tls_prf(uint16_t version, const char *prf_md, const uint8_t *secret, size
   }
   EVP_KDF_CTX_free(kctx);
   OPENSSL_cleanse(ls, sizeof ls);
-  ERR_clear_error();
+  clear_errors();
   return rc;
 }
 
@@ -514,7 +524,7 @@ static int ssl3_expand(const uint8_t *secret, size_t slen, const uint8_t r1[32],
   EVP_MD_CTX_free(h);
   EVP_MD_free(md5);
   EVP_MD_free(sha1);
-  ERR_clear_error();
+  clear_errors();
   return rc;
 }
 
@@ -705,10 +715,10 @@ EVP_PKEY *dx_tls_rsa_load(const char *path, char *errbuf, size_t errlen) {
         snprintf(e, sizeof e, "no private key found");
       snprintf(errbuf, errlen, "%s: not a readable PEM private key (%s)", path, e);
     }
-    ERR_clear_error();
+    clear_errors();
     return NULL;
   }
-  ERR_clear_error();
+  clear_errors();
   if (!EVP_PKEY_is_a(k, "RSA")) {
     if (errbuf && errlen)
       snprintf(errbuf, errlen, "%s: not an RSA private key", path);
@@ -737,7 +747,7 @@ int dx_tls_rsa_decrypt_pms(EVP_PKEY *key, const uint8_t *enc, size_t enclen, uin
   }
   EVP_PKEY_CTX_free(pc);
   OPENSSL_cleanse(buf, sizeof buf);
-  ERR_clear_error();
+  clear_errors();
   return rc;
 }
 
@@ -834,12 +844,12 @@ static int dec_aead(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *
   }
   int rc = aead_open(d, nonce, aad, aadlen, body, plen, out);
   if (rc == DX_TLS_DEC_NOMEM) {
-    ERR_clear_error();
+    clear_errors();
     return rc;
   }
   d->seq++;
   if (rc != DX_TLS_DEC_OK) {
-    ERR_clear_error();
+    clear_errors();
     return rc;
   }
   if (d->tls13) {
@@ -881,7 +891,7 @@ static bool ssl3_mac_ok(dx_tls_dec *d, uint8_t ct, const uint8_t *data, size_t n
             ol == ml && CRYPTO_memcmp(mac, expect, ml) == 0;
   EVP_MD_CTX_free(h);
   EVP_MD_free(md);
-  ERR_clear_error();
+  clear_errors();
   return ok;
 }
 
@@ -901,7 +911,7 @@ static bool mac_ok(dx_tls_dec *d, uint8_t ct, uint16_t version, const uint8_t *d
   if (EVP_MAC_init(d->mac, NULL, 0, NULL) != 1 || EVP_MAC_update(d->mac, hdr, 13) != 1 ||
       (n && EVP_MAC_update(d->mac, data, n) != 1) ||
       EVP_MAC_final(d->mac, mac, &ml, sizeof mac) != 1 || ml != d->cs->mac_len) {
-    ERR_clear_error();
+    clear_errors();
     return false;
   }
   return CRYPTO_memcmp(mac, expect, ml) == 0;
@@ -915,7 +925,7 @@ static int cbc_open(dx_tls_dec *d, const uint8_t *iv, const uint8_t *in, size_t 
   if (EVP_DecryptInit_ex(d->ctx, NULL, NULL, NULL, iv) != 1 ||
       EVP_CIPHER_CTX_set_padding(d->ctx, 0) != 1 ||
       EVP_DecryptUpdate(d->ctx, out, &ol, in, (int)n) != 1 || (size_t)ol != n) {
-    ERR_clear_error();
+    clear_errors();
     return DX_TLS_DEC_NOMEM;
   }
   size_t pad = out[n - 1];

@@ -1555,19 +1555,20 @@ static void summary(dx_packet *p, dx_node *parent, const dx_tvb *t, X509 *x, con
 
 /* Decoding is most of the cost (OpenSSL decodes the public key too), and a
  * capture sends the same few certificates again and again: the session
- * keeps those that decoded, with the number of bytes they used and the
- * decoded certificate. An entry is replaced by the clock (second chance):
- * one used since the hand last passed it is passed over once, so the few
- * certificates a capture repeats stay while those seen once come and go. Terse packets whose reader
- * wants no field of this file keep only what the rest of the packet sees, that is whether the bytes
- * decode and how many they use (the expert notes below). */
+ * keeps those it decoded, with the number of bytes they used and the
+ * decoded certificate, and those that did not decode. An entry is replaced
+ * by the clock (second chance): one used since the hand last passed it is
+ * passed over once, so the few certificates a capture repeats stay while
+ * those seen once come and go. Terse packets whose reader wants no field of
+ * this file keep only what the rest of the packet sees, that is whether the
+ * bytes decode and how many they use (the expert notes below). */
 #define X509_MEMO_N 32
 #define X509_MEMO_MAX 16384 /* longer certificates are not kept */
 typedef struct {
   struct {
     unsigned char *data;
     uint32_t len, used;
-    X509 *x;  /* a reference of the memo's own */
+    X509 *x;  /* a reference of the memo's own; NULL: the bytes do not decode */
     bool ref; /* used since the hand last passed it */
   } e[X509_MEMO_N];
   unsigned hand; /* the clock's hand: the next entry that may be replaced */
@@ -1624,20 +1625,24 @@ X509 *dx_x509_decode(const dx_packet *p, const uint8_t *der, uint32_t len, uint3
   x509_memo *m = dx_proto_state(p, &dx_proto_x509);
   if (m)
     for (unsigned i = 0; i < X509_MEMO_N; i++)
-      if (m->e[i].data && m->e[i].len == len && !memcmp(m->e[i].data, der, len) &&
-          X509_up_ref(m->e[i].x)) {
+      if (m->e[i].data && m->e[i].len == len && !memcmp(m->e[i].data, der, len)) {
         m->e[i].ref = true;
+        if (!m->e[i].x)
+          return NULL; /* these bytes do not decode */
+        if (!X509_up_ref(m->e[i].x))
+          break;
         *used = m->e[i].used;
         return m->e[i].x;
       }
   const unsigned char *in = der;
   X509 *x = d2i_X509(NULL, &in, (long)len);
-  if (!x)
-    return NULL;
-  *used = (uint32_t)(in - der);
+  if (x)
+    *used = (uint32_t)(in - der);
+  /* (bytes that do not decode are kept too: a broken certificate comes
+   * again as a good one does, and OpenSSL may have spent as much on it) */
   if (m && len <= X509_MEMO_MAX) {
     unsigned char *copy = malloc(len);
-    if (copy && X509_up_ref(x)) {
+    if (copy && (!x || X509_up_ref(x))) {
       memcpy(copy, der, len);
       /* (at most X509_MEMO_N steps: each clears the entry it passes) */
       while (m->e[m->hand].ref) {
@@ -1651,7 +1656,7 @@ X509 *dx_x509_decode(const dx_packet *p, const uint8_t *der, uint32_t len, uint3
       X509_free(m->e[k].x);
       m->e[k].data = copy;
       m->e[k].len = len;
-      m->e[k].used = *used;
+      m->e[k].used = x ? *used : 0;
       m->e[k].x = x;
     } else {
       free(copy);
