@@ -236,6 +236,19 @@ void dx_node_unlink(dx_node *n);
 void dx_node_set_flags(dx_node *n, unsigned flags);
 /* Replaces the label line with a formatted one (arena copy). */
 void dx_node_set_text(dx_packet *p, dx_node *n, const char *fmt, ...) DX_PRINTF(3, 4);
+/* Label lines are at most this long (longer ones are cut). */
+#define DX_LABEL_MAX 1024
+struct dx_sb;
+/* The same with a label built by the caller in b (dx_sb_*: no format to
+ * read, for the labels of nearly every packet), copied into the arena.
+ * Check dx_label_wanted() before building it. */
+void dx_node_set_text_sb(dx_packet *p, dx_node *n, const struct dx_sb *b);
+/* The same with s itself as the label: a string that lives as long as the
+ * program (a field's label, a literal), not copied. */
+void dx_node_set_text_static(dx_packet *p, dx_node *n, const char *s);
+/* The same with the strings given, one after the other, up to a NULL:
+ * ("Ethernet II, Src: ", src, ", Dst: ", dst, NULL). */
+void dx_node_set_text_cat(dx_packet *p, dx_node *n, ...) __attribute__((sentinel));
 /* Cuts a label set whole as tshark's proto_item_set_text() cuts one of
  * 240 bytes or more (ITEM_LABEL_LENGTH): " [truncated]" and its first 226
  * bytes, back to a character's start. For dissectors that follow tshark's

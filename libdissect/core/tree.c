@@ -439,9 +439,6 @@ void dx_node_set_flags(dx_node *n, unsigned flags) {
     n->flags |= (uint8_t)flags;
 }
 
-/* Label lines are at most this long (longer ones are cut). */
-#define DX_LABEL_MAX 1024
-
 void(dx_node_set_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   if (!n || !dx_label_wanted(p, n))
     return;
@@ -449,6 +446,32 @@ void(dx_node_set_text)(dx_packet *p, dx_node *n, const char *fmt, ...) {
   va_start(ap, fmt);
   n->text = dx_arena_vformat(&p->arena, DX_LABEL_MAX, fmt, ap);
   va_end(ap);
+}
+
+void dx_node_set_text_sb(dx_packet *p, dx_node *n, const dx_sb *b) {
+  if (!n || !b || !dx_label_wanted(p, n))
+    return;
+  size_t len = b->len < DX_LABEL_MAX ? b->len : DX_LABEL_MAX - 1;
+  n->text = dx_arena_strndup(&p->arena, b->buf, len);
+}
+
+void dx_node_set_text_cat(dx_packet *p, dx_node *n, ...) {
+  if (!n || !dx_label_wanted(p, n))
+    return;
+  char lb[DX_LABEL_MAX];
+  dx_sb b;
+  dx_sb_init(&b, lb, sizeof lb);
+  va_list ap;
+  va_start(ap, n);
+  for (const char *s; (s = va_arg(ap, const char *));)
+    dx_sb_str(&b, s);
+  va_end(ap);
+  n->text = dx_arena_strndup(&p->arena, lb, b.len);
+}
+
+void dx_node_set_text_static(dx_packet *p, dx_node *n, const char *s) {
+  if (n && dx_label_wanted(p, n))
+    n->text = s;
 }
 
 void dx_node_cut_label(dx_packet *p, dx_node *n) {

@@ -222,7 +222,7 @@ static uint32_t dissect_eth(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       trailer(p, eth, t, &all, type);
     return 14 + (all.len > type ? all.len : pl.len);
   }
-  dx_node_set_text(p, eth, "Ethernet II, Src: %s, Dst: %s", ss, ds);
+  dx_node_set_text_cat(p, eth, "Ethernet II, Src: ", ss, ", Dst: ", ds, NULL);
   /* built even when nobody asks for it (no field ghost): frame.protocols
    * reads it to name the "ethertype" layer (frame.c) */
   dx_add_uint_full(p, eth, &eth_fields[F_TYPE], t, 12, 2, type);

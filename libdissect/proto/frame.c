@@ -465,6 +465,20 @@ static void add_comments(dx_packet *p, dx_node *root, const char *c, size_t len)
   }
 }
 
+/* "Frame Length: %u bytes (%u bits)" without a format (the bits as
+ * tshark's, in 32 bits) */
+static void length_label(dx_packet *p, dx_node *n, const char *name, uint32_t len) {
+  if (!dx_label_wanted(p, n))
+    return;
+  char lb[64];
+  dx_sb b;
+  dx_sb_init(&b, lb, sizeof lb);
+  dx_sb_kv(&b, name, len);
+  dx_sb_kv(&b, " bytes (", (uint32_t)(len * 8u));
+  dx_sb_str(&b, " bits)");
+  dx_node_set_text_sb(p, n, &b);
+}
+
 void dx_dissect_frame(dx_packet *p) {
   dx_tvb t = dx_packet_frame_tvb(p);
   dx_node *root = dx_packet_root_mut(p);
@@ -480,16 +494,27 @@ void dx_dissect_frame(dx_packet *p) {
   /* the direction a pcapng block's flags give (1 inbound, 2 outbound) */
   unsigned pdir = p->sess && p->sess->next_pflags_set ? (p->sess->next_pflags & 3u) : 0;
   const char *dirs = pdir == 1 ? " (inbound)" : pdir == 2 ? " (outbound)" : "";
-  if (ifi)
-    dx_node_set_text(p, fr,
-                     "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits) on "
-                     "interface %s, id %u%s",
-                     (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
-                     p->frame.caplen, p->frame.caplen * 8, ifname, ifi->id, dirs);
-  else
-    dx_node_set_text(p, fr, "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u bits)",
-                     (unsigned long long)p->num, p->frame.wirelen, p->frame.wirelen * 8,
-                     p->frame.caplen, p->frame.caplen * 8);
+  if (dx_label_wanted(p, fr)) {
+    /* "Frame %llu: %u bytes on wire (%u bits), %u bytes captured (%u
+     * bits)[ on interface %s, id %u][ (inbound)]" without a format (every
+     * packet has one) */
+    char lb[DX_LABEL_MAX];
+    dx_sb b;
+    dx_sb_init(&b, lb, sizeof lb);
+    dx_sb_kv(&b, "Frame ", p->num);
+    dx_sb_kv(&b, ": ", p->frame.wirelen);
+    dx_sb_kv(&b, " bytes on wire (", (uint32_t)(p->frame.wirelen * 8u));
+    dx_sb_kv(&b, " bits), ", p->frame.caplen);
+    dx_sb_kv(&b, " bytes captured (", (uint32_t)(p->frame.caplen * 8u));
+    dx_sb_str(&b, " bits)");
+    if (ifi) {
+      dx_sb_str(&b, " on interface ");
+      dx_sb_str(&b, ifname);
+      dx_sb_kv(&b, ", id ", ifi->id);
+      dx_sb_str(&b, dirs);
+    }
+    dx_node_set_text_sb(p, fr, &b);
+  }
   dx_node *n, *protos = NULL;
   if (!dx_layer_built(p, fr))
     goto layers; /* nodes only, every one a ghost */
@@ -498,7 +523,16 @@ void dx_dissect_frame(dx_packet *p) {
   if (ifi) {
     dx_add_uint(p, fr, &frame_fields[F_SECTION], &t, 0, 0, ifi->section);
     n = dx_add_uint(p, fr, &frame_fields[F_IFACE_ID], &t, 0, 0, ifi->id);
-    dx_node_set_text(p, n, "Interface id: %u (%s)", ifi->id, ifname);
+    if (dx_label_wanted(p, n)) {
+      char lb[DX_LABEL_MAX];
+      dx_sb b;
+      dx_sb_init(&b, lb, sizeof lb);
+      dx_sb_kv(&b, "Interface id: ", ifi->id);
+      dx_sb_str(&b, " (");
+      dx_sb_str(&b, ifname);
+      dx_sb_str(&b, ")");
+      dx_node_set_text_sb(p, n, &b);
+    }
     dx_add_string(p, n, &frame_fields[F_IFACE_NAME], &t, 0, 0, ifname, strlen(ifname));
     if (ifi->description)
       dx_add_string(p, n, &frame_fields[F_IFACE_DESC], &t, 0, 0, ifi->description,
@@ -552,13 +586,11 @@ void dx_dissect_frame(dx_packet *p) {
     dx_add_uint(p, fr, &frame_fields[F_NUMBER], &t, 0, 0, p->num);
   if (WANT(F_LEN)) {
     n = dx_add_uint(p, fr, &frame_fields[F_LEN], &t, 0, 0, p->frame.wirelen);
-    dx_node_set_text(p, n, "Frame Length: %u bytes (%u bits)", p->frame.wirelen,
-                     p->frame.wirelen * 8);
+    length_label(p, n, "Frame Length: ", p->frame.wirelen);
   }
   if (WANT(F_CAP_LEN)) {
     n = dx_add_uint(p, fr, &frame_fields[F_CAP_LEN], &t, 0, 0, p->frame.caplen);
-    dx_node_set_text(p, n, "Capture Length: %u bytes (%u bits)", p->frame.caplen,
-                     p->frame.caplen * 8);
+    length_label(p, n, "Capture Length: ", p->frame.caplen);
   }
   if (WANT(F_MARKED)) {
     n = dx_add_uint(p, fr, &frame_fields[F_MARKED], &t, 0, 0, 0);

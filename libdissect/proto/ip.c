@@ -536,6 +536,13 @@ static void bits_str(char *out, unsigned v, unsigned n) {
   out[n] = 0;
 }
 
+/* "%04x" of v */
+static void hex4(char out[5], uint16_t v) {
+  for (int i = 3; i >= 0; i--, v >>= 4)
+    out[i] = "0123456789abcdef"[v & 15];
+  out[4] = 0;
+}
+
 /* ---- options (RFC 791 3.1) ---- */
 typedef struct ipopt_desc {
   uint8_t type;
@@ -843,7 +850,17 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   char bits[8];
   bits_str(bits, vhl & 0x0f, 4);
   dx_node *hn = dx_add_uint(p, ip, FL(F_HDR_LEN), t, 0, 1, hlen);
-  dx_node_set_text(p, hn, ".... %s = Header Length: %u bytes (%u)", bits, hlen, vhl & 0x0f);
+  if (dx_label_wanted(p, hn)) {
+    char lb[64];
+    dx_sb b;
+    dx_sb_init(&b, lb, sizeof lb);
+    dx_sb_str(&b, ".... ");
+    dx_sb_str(&b, bits);
+    dx_sb_kv(&b, " = Header Length: ", hlen);
+    dx_sb_kv(&b, " bytes (", vhl & 0x0fu);
+    dx_sb_str(&b, ")");
+    dx_node_set_text_sb(p, hn, &b);
+  }
   if (hlen < 20) {
     dx_node_set_text(p, ip, "Internet Protocol Version 4");
     dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
@@ -870,10 +887,13 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   dx_node *n, *ln, *cn;
   if (dx_layer_built(p, ip) || !have20) {
     n = dx_add_item(p, ip, FL(F_DSFIELD), t, 1, 1);
-    if (have20)
-      dx_node_set_text(p, n, "Differentiated Services Field: 0x%02x (DSCP: %s, ECN: %s)", tos,
-                       dx_val_name_def(dx_dscp_short_vals, tos >> 2, "Unknown"),
-                       dx_val_name_def(dx_ecn_short_vals, tos & 3, "Unknown"));
+    if (have20) {
+      char tx[3] = {"0123456789abcdef"[tos >> 4], "0123456789abcdef"[tos & 15], 0};
+      dx_node_set_text_cat(p, n, "Differentiated Services Field: 0x", tx,
+                           " (DSCP: ", dx_val_name_def(dx_dscp_short_vals, tos >> 2, "Unknown"),
+                           ", ECN: ", dx_val_name_def(dx_ecn_short_vals, tos & 3, "Unknown"), ")",
+                           NULL);
+    }
     dx_add_item(p, n, FL(F_DSCP), t, 1, 1);
     dx_add_item(p, n, FL(F_ECN), t, 1, 1);
     ln = dx_add_item(p, ip, FL(F_LEN), t, 2, 2);
@@ -884,9 +904,10 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       char fb[4];
       bits_str(fb, fl, 3);
       /* the names of the set flags, in order, as tshark lists them */
-      dx_node_set_text(p, n, "%s. .... = Flags: 0x%x%s%s%s", fb, fl,
-                       (fl & 4) ? ", Reserved bit" : "", (fl & 2) ? ", Don't fragment" : "",
-                       (fl & 1) ? ", More fragments" : "");
+      char fx[2] = {"01234567"[fl & 7], 0};
+      dx_node_set_text_cat(p, n, fb, ". .... = Flags: 0x", fx, (fl & 4) ? ", Reserved bit" : "",
+                           (fl & 2) ? ", Don't fragment" : "", (fl & 1) ? ", More fragments" : "",
+                           NULL);
     }
     dx_add_item(p, n, FL(F_FLAG_RB), t, 6, 1);
     dx_add_item(p, n, FL(F_FLAG_DF), t, 6, 1);
@@ -968,11 +989,14 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
       status = 0;
     }
   } else {
-    dx_node_set_text(p, cn, "Header Checksum: 0x%04x [validation disabled]", sum);
+    char hx[8];
+    hex4(hx, sum);
+    dx_node_set_text_cat(p, cn, "Header Checksum: 0x", hx, " [validation disabled]", NULL);
   }
   dx_node *sn = dx_add_uint(p, ip, FL(F_CHECKSUM_STATUS), t, 0, 0, status);
   dx_node_set_flags(sn, DX_NODE_GENERATED);
-  dx_node_set_text(p, sn, "Header checksum status: %s", dx_val_name(cksum_status_vals, status));
+  dx_node_set_text_cat(p, sn, "Header checksum status: ", dx_val_name(cksum_status_vals, status),
+                       NULL);
   if (status != 2 && hdr) {
     /* What the field should hold: the checksum with the field zeroed. */
     uint32_t acc = dx_cksum_add(0, hdr, 10);
@@ -1001,7 +1025,7 @@ static uint32_t dissect_ip(dx_packet *p, const dx_tvb *t, dx_node *parent) {
   }
   dx_ip_add_address(p, ip, t, 12, 4, FL(F_SRC), FL(F_ADDR), FL(F_SRC_HOST), FL(F_HOST), ss);
   dx_ip_add_address(p, ip, t, 16, 4, FL(F_DST), FL(F_ADDR), FL(F_DST_HOST), FL(F_HOST), ds);
-  dx_node_set_text(p, ip, "Internet Protocol Version 4, Src: %s, Dst: %s", ss, ds);
+  dx_node_set_text_cat(p, ip, "Internet Protocol Version 4, Src: ", ss, ", Dst: ", ds, NULL);
 
   if (hlen > 20) {
     if (dx_tvb_has(t, 0, hlen)) {

@@ -604,16 +604,19 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_node *tc = dx_add_item(p, ip6, FL(F_TCLASS), t, 0, 4);
     if (have) {
       unsigned tcv = (w0 >> 20) & 0xff;
-      char bits[9];
-      for (int i = 0; i < 8; i++)
-        bits[i] = (tcv >> (7 - i)) & 1 ? '1' : '0';
-      bits[8] = 0;
-      dx_node_set_text(p, tc,
-                       ".... %.4s %.4s .... .... .... .... .... = Traffic Class: 0x%02x (DSCP: %s, "
-                       "ECN: %s)",
-                       bits, bits + 4, tcv,
-                       dx_val_name_def(dx_dscp_short_vals, tcv >> 2, "Unknown"),
-                       dx_val_name_def(dx_ecn_short_vals, tcv & 3, "Unknown"));
+      /* ".... 0000 0000 .... .... .... .... .... = Traffic Class: 0x00 (DSCP: CS0, ECN:
+       * Not-ECT)" */
+      char bits[10], hx[3] = {"0123456789abcdef"[tcv >> 4], "0123456789abcdef"[tcv & 15], 0};
+      for (int i = 0, k = 0; i < 8; i++) {
+        if (i == 4)
+          bits[k++] = ' ';
+        bits[k++] = (tcv >> (7 - i)) & 1 ? '1' : '0';
+      }
+      bits[9] = 0;
+      dx_node_set_text_cat(p, tc, ".... ", bits, " .... .... .... .... .... = Traffic Class: 0x",
+                           hx, " (DSCP: ", dx_val_name_def(dx_dscp_short_vals, tcv >> 2, "Unknown"),
+                           ", ECN: ", dx_val_name_def(dx_ecn_short_vals, tcv & 3, "Unknown"), ")",
+                           NULL);
     }
     dx_add_item(p, tc, FL(F_DSCP), t, 0, 4);
     dx_add_item(p, tc, FL(F_ECN), t, 0, 4);
@@ -649,7 +652,7 @@ static uint32_t dissect_ipv6(dx_packet *p, const dx_tvb *t, dx_node *parent) {
     dx_ip_add_address(p, ip6, t, 24, 16, FL(F_DST), FL(F_ADDR), FL(F_DST_HOST), FL(F_HOST), ds);
     add_address_details(p, ip6, t);
   }
-  dx_node_set_text(p, ip6, "Internet Protocol Version 6, Src: %s, Dst: %s", ss, ds);
+  dx_node_set_text_cat(p, ip6, "Internet Protocol Version 6, Src: ", ss, ", Dst: ", ds, NULL);
 
   p->net_src = src;
   p->net_dst = dst;

@@ -379,6 +379,52 @@ static const dx_field tcp_fields[] = {
 
 #define FL(i) (&tcp_fields[(i)])
 
+/* ---- labels of every segment, built without a format ---- */
+
+/* pre, v in decimal, post: "Sequence Number: 1    (relative sequence number)" */
+static void label_num(dx_packet *p, dx_node *n, const char *pre, uint64_t v, const char *post) {
+  if (!n || !dx_label_wanted(p, n))
+    return;
+  char lb[160];
+  dx_sb b;
+  dx_sb_init(&b, lb, sizeof lb);
+  dx_sb_kv(&b, pre, v);
+  dx_sb_str(&b, post);
+  dx_node_set_text_sb(p, n, &b);
+}
+
+/* v as "%0*x" of width digits */
+static void sb_hex(dx_sb *b, uint32_t v, unsigned width) {
+  char t[8];
+  unsigned k = 0;
+  do {
+    t[k++] = "0123456789abcdef"[v & 15];
+    v >>= 4;
+  } while (v && k < sizeof t);
+  while (k < width && k < sizeof t)
+    t[k++] = '0';
+  char r[8];
+  for (unsigned i = 0; i < k; i++)
+    r[i] = t[k - 1 - i];
+  dx_sb_mem(b, r, k);
+}
+
+/* "0101 .... = Header Length: 20 bytes (5)" */
+static void label_hdr_len(dx_packet *p, dx_node *n, uint32_t hlen) {
+  if (!n || !dx_label_wanted(p, n))
+    return;
+  char lb[80];
+  dx_sb b;
+  dx_sb_init(&b, lb, sizeof lb);
+  char bits[4] = {(char)('0' + ((hlen >> 5) & 1)), (char)('0' + ((hlen >> 4) & 1)),
+                  (char)('0' + ((hlen >> 3) & 1)), (char)('0' + ((hlen >> 2) & 1))};
+  dx_sb_mem(&b, bits, 4);
+  dx_sb_kv(&b, " .... = Header Length: ", hlen);
+  dx_sb_kv(&b, " bytes (", hlen / 4);
+  dx_sb_str(&b, ")");
+  dx_node_set_text_sb(p, n, &b);
+}
+
 extern const dx_protocol dx_proto_tcp;
 
 enum {
@@ -823,7 +869,7 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       /* EOL and NOP are one byte. */
       const dx_field *f = FL(kind == 0 ? F_OPT_EOL : F_OPT_NOP);
       dx_node *on = dx_add_item(p, opts, f, t, off, 1);
-      dx_node_set_text(p, on, "%s", f->label);
+      dx_node_set_text_static(p, on, f->label);
       dx_add_item(p, on, FL(F_OPT_KIND), t, off, 1);
       opt_name(o, kind == 0 ? "End of Option List (EOL)" : "No-Operation (NOP)");
       off++;
@@ -992,7 +1038,14 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
       if (olen == 10 && dx_get_u32(t, off + 2, &tsval) && dx_get_u32(t, off + 6, &tsecr)) {
         dx_add_item(p, on, FL(F_OPT_TSVAL), t, off + 2, 4);
         dx_add_item(p, on, FL(F_OPT_TSECR), t, off + 6, 4);
-        dx_node_set_text(p, on, "TCP Option - Timestamps: TSval %u, TSecr %u", tsval, tsecr);
+        if (dx_label_wanted(p, on)) {
+          char lb[80];
+          dx_sb b;
+          dx_sb_init(&b, lb, sizeof lb);
+          dx_sb_kv(&b, "TCP Option - Timestamps: TSval ", tsval);
+          dx_sb_kv(&b, ", TSecr ", tsecr);
+          dx_node_set_text_sb(p, on, &b);
+        }
         o->have_ts = true;
         o->tsval = tsval;
         o->tsecr = tsecr;
@@ -1028,10 +1081,15 @@ static void dissect_options(dx_packet *p, dx_node *tree, const dx_tvb *t, uint32
               "The SYN packet does not contain a MSS option");
   if (opts && tree && dx_packet_labels(p)) {
     char buf[512];
-    size_t u = (size_t)dx_snprintf(buf, sizeof buf, "Options: (%u bytes)", hlen - 20);
-    for (unsigned i = 0; i < o->nnames && u < sizeof buf; i++)
-      u += (size_t)dx_snprintf(buf + u, sizeof buf - u, ", %s", o->names[i]);
-    dx_node_set_text(p, opts, "%s", buf);
+    dx_sb b;
+    dx_sb_init(&b, buf, sizeof buf);
+    dx_sb_kv(&b, "Options: (", hlen - 20);
+    dx_sb_str(&b, " bytes)");
+    for (unsigned i = 0; i < o->nnames; i++) {
+      dx_sb_str(&b, ", ");
+      dx_sb_str(&b, o->names[i]);
+    }
+    dx_node_set_text_sb(p, opts, &b);
   }
 }
 
@@ -1256,8 +1314,14 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
   if (hd)
     dx_node_set_flags(dx_add_item(p, tcp, FL(F_PORT), t, 2, 2), DX_NODE_HIDDEN);
   if (hs && hd) {
-    dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u", s->sport,
-                     s->dport);
+    if (dx_label_wanted(p, tcp)) {
+      char lb[96];
+      dx_sb b;
+      dx_sb_init(&b, lb, sizeof lb);
+      dx_sb_kv(&b, "Transmission Control Protocol, Src Port: ", s->sport);
+      dx_sb_kv(&b, ", Dst Port: ", s->dport);
+      dx_node_set_text_sb(p, tcp, &b);
+    }
     if (p->want_columns) { /* "%u \xe2\x86\x92 %u" without a format */
       char ib[32];
       dx_sb b;
@@ -1920,18 +1984,18 @@ static void tree_numbers(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_
   dx_node_set_flags(n, DX_NODE_GENERATED);
   if (k->c) {
     n = dx_add_uint(p, tcp, FL(F_SEQ), t, 4, 4, a->rseq);
-    dx_node_set_text(p, n, "Sequence Number: %u    (relative sequence number)", a->rseq);
+    label_num(p, n, "Sequence Number: ", a->rseq, "    (relative sequence number)");
   }
   dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
   if (k->c) {
     n = dx_add_uint(p, tcp, FL(F_NXTSEQ), t, 0, 0, rnxt);
-    dx_node_set_text(p, n, "Next Sequence Number: %u    (relative sequence number)", rnxt);
+    label_num(p, n, "Next Sequence Number: ", rnxt, "    (relative sequence number)");
     dx_node_set_flags(n, DX_NODE_GENERATED);
   }
   if (s->flags & TH_ACK) {
     if (k->c) {
       n = dx_add_uint(p, tcp, FL(F_ACK), t, 8, 4, a->rack);
-      dx_node_set_text(p, n, "Acknowledgment Number: %u    (relative ack number)", a->rack);
+      label_num(p, n, "Acknowledgment Number: ", a->rack, "    (relative ack number)");
     }
     dx_add_item(p, tcp, FL(F_ACK_RAW), t, 8, 4);
   }
@@ -1945,9 +2009,7 @@ notes:
   }
   uint32_t hlen = s->hlen;
   n = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, hlen);
-  dx_node_set_text(p, n, "%c%c%c%c .... = Header Length: %u bytes (%u)", '0' + ((hlen >> 5) & 1),
-                   '0' + ((hlen >> 4) & 1), '0' + ((hlen >> 3) & 1), '0' + ((hlen >> 2) & 1), hlen,
-                   hlen / 4);
+  label_hdr_len(p, n, hlen);
   if (s->bogus_past_end && !s->in_err) {
     /* tshark's words; the options are dissected as far as they go
      * (tree_header), and the layer is malformed */
@@ -1982,7 +2044,17 @@ static void tree_flags(dx_packet *p, const dx_tvb *t, dx_node *tcp, const tcp_se
   bool built7 = built && !dx_packet_skips_group(p, &bits7);
   bool built_str = built && !dx_packet_skips_group(p, &fstr);
   dx_node *fl = dx_add_item(p, tcp, FL(F_FLAGS), t, 12, 2);
-  dx_node_set_text(p, fl, "Flags: 0x%03x (%s)", flags, fnames);
+  if (dx_label_wanted(p, fl)) {
+    char lb[160];
+    dx_sb b;
+    dx_sb_init(&b, lb, sizeof lb);
+    dx_sb_str(&b, "Flags: 0x");
+    sb_hex(&b, flags, 3);
+    dx_sb_str(&b, " (");
+    dx_sb_str(&b, fnames);
+    dx_sb_str(&b, ")");
+    dx_node_set_text_sb(p, fl, &b);
+  }
   if (built7) {
     dx_node *rn = dx_add_item(p, fl, FL(F_FLAGS_RES), t, 12, 2);
     if (flags & 0xe00) /* the bits that are set, as tshark's ("010.") */
@@ -2054,7 +2126,15 @@ static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const
   dx_node *n = dx_add_item(p, tcp, FL(F_CHECKSUM), t, 16, 2);
   unsigned cstatus = 2;
   uint32_t seg_total = s->seg_total;
-  dx_node_set_text(p, n, "Checksum: 0x%04x [unverified]", s->sum);
+  if (dx_label_wanted(p, n)) {
+    char lb[48];
+    dx_sb b;
+    dx_sb_init(&b, lb, sizeof lb);
+    dx_sb_str(&b, "Checksum: 0x");
+    sb_hex(&b, s->sum, 4);
+    dx_sb_str(&b, " [unverified]");
+    dx_node_set_text_sb(p, n, &b);
+  }
   if (dx_packet_config(p)->check_checksums && !s->bogus_past_end && dx_tvb_has(t, 0, seg_total) &&
       !k->quoted && p->net_src.type == p->net_dst.type) {
     uint32_t ps = dx_cksum_pseudo(&p->net_src, &p->net_dst, 6, seg_total);
@@ -2076,7 +2156,14 @@ static unsigned tree_checksum(dx_packet *p, const dx_tvb *t, dx_node *tcp, const
     }
   }
   n = dx_add_uint(p, tcp, FL(F_CHECKSUM_STATUS), t, 0, 0, cstatus);
-  dx_node_set_text(p, n, "Checksum Status: %s", dx_val_name(cksum_status_vals, cstatus));
+  if (dx_label_wanted(p, n)) {
+    char lb[48];
+    dx_sb b;
+    dx_sb_init(&b, lb, sizeof lb);
+    dx_sb_str(&b, "Checksum Status: ");
+    dx_sb_str(&b, dx_val_name(cksum_status_vals, cstatus));
+    dx_node_set_text_sb(p, n, &b);
+  }
   dx_node_set_flags(n, DX_NODE_GENERATED);
   return cstatus;
 }
@@ -2235,12 +2322,19 @@ static size_t info_prefix(const dx_packet *p, const tcp_conn *k, const tcp_analy
 static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_analysis *a,
                     const tcp_shown *sh, const char *prefix) {
   bool ack_flag = s->flags & TH_ACK;
-  dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
-                   s->sport, s->dport, a->rseq);
-  if (ack_flag)
-    dx_node_append_text(p, tcp, ", Ack: %u", a->rack);
-  if (!s->in_err && !s->bogus_past_end) /* tshark knows no length there */
-    dx_node_append_text(p, tcp, ", Len: %u", s->seglen);
+  if (dx_label_wanted(p, tcp)) {
+    char lb[160];
+    dx_sb b;
+    dx_sb_init(&b, lb, sizeof lb);
+    dx_sb_kv(&b, "Transmission Control Protocol, Src Port: ", s->sport);
+    dx_sb_kv(&b, ", Dst Port: ", s->dport);
+    dx_sb_kv(&b, ", Seq: ", a->rseq);
+    if (ack_flag)
+      dx_sb_kv(&b, ", Ack: ", a->rack);
+    if (!s->in_err && !s->bogus_past_end) /* tshark knows no length there */
+      dx_sb_kv(&b, ", Len: ", s->seglen);
+    dx_node_set_text_sb(p, tcp, &b);
+  }
   if (!p->want_columns)
     return;
   char info[600];
@@ -2731,7 +2825,7 @@ static uint32_t feed_stream(dx_packet *p, const dx_tvb *t, dx_node *tcp, dx_node
   uint32_t seglen = s->seglen;
   dx_tvb pl = dx_tvb_sub(t, s->hlen, UINT32_MAX);
   dx_node *n = dx_add_bytes(p, tcp, FL(F_PAYLOAD), &pl, 0, seglen);
-  dx_node_set_text(p, n, "TCP payload (%u byte%s)", seglen, seglen == 1 ? "" : "s");
+  label_num(p, n, "TCP payload (", seglen, seglen == 1 ? " byte)" : " bytes)");
   dx_node_set_len(tcp, s->hlen <= t->len ? s->hlen : t->len);
 
   bool once = !k->c || pl.len < seglen || (s->flags & TH_RST);
@@ -2846,9 +2940,7 @@ static void bogus_short_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, cons
   }
   dx_add_item(p, tcp, FL(F_SEQ_RAW), t, 4, 4);
   dx_node *hn = dx_add_uint(p, tcp, FL(F_HDR_LEN), t, 12, 1, s->hlen);
-  dx_node_set_text(p, hn, "%c%c%c%c .... = Header Length: %u bytes (%u)",
-                   '0' + ((s->hlen >> 5) & 1), '0' + ((s->hlen >> 4) & 1),
-                   '0' + ((s->hlen >> 3) & 1), '0' + ((s->hlen >> 2) & 1), s->hlen, s->hlen / 4);
+  label_hdr_len(p, hn, s->hlen);
   dx_expert(p, hn, FL(F_BOGUS_HDR_LEN), DX_SEV_ERROR,
             "Bogus TCP header length (%u, must be at least 20)", s->hlen);
   dx_node_set_text(p, tcp, "Transmission Control Protocol, Src Port: %u, Dst Port: %u, Seq: %u",
