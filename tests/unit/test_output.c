@@ -837,6 +837,55 @@ static void test_labels(void) {
   dx_packet_free(p);
 }
 
+/* The labels built from pieces (dx_node_set_text_sb, _cat, _static) are
+ * those the format would give: the same text, the same cut at
+ * DX_LABEL_MAX - 1 bytes, escaped alike when shown. */
+static void test_labels_from_pieces(void) {
+  dx_packet *p = odd_packet();
+  CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+  dx_tvb t = dx_packet_frame_tvb(p);
+  dx_node *r = dx_packet_root_mut(p);
+  dx_node *a = dx_add_none(p, r, &tf[T_NONE], &t, 0, 0);
+  dx_node *b = dx_add_none(p, r, &tf[T_NONE], &t, 0, 0);
+  char want[512];
+  dx_node_set_text(p, a, "Frame %llu: %u bytes on wire (%u bits), id %u%s", 12345678901ull, 74u,
+                   592u, 0u, " (inbound)");
+  snprintf(want, sizeof want, "%s", label_of(a));
+  char lb[DX_LABEL_MAX];
+  dx_sb sb;
+  dx_sb_init(&sb, lb, sizeof lb);
+  dx_sb_kv(&sb, "Frame ", 12345678901ull);
+  dx_sb_kv(&sb, ": ", 74);
+  dx_sb_kv(&sb, " bytes on wire (", 592);
+  dx_sb_kv(&sb, " bits), id ", 0);
+  dx_sb_str(&sb, " (inbound)");
+  dx_node_set_text_sb(p, b, &sb);
+  CHECK_STR(label_of(b), want);
+  CHECK_STR(want, "Frame 12345678901: 74 bytes on wire (592 bits), id 0 (inbound)");
+  /* strings one after the other */
+  dx_node_set_text_cat(p, b, "Ethernet II, Src: ", "a", ", Dst: ", "b", NULL);
+  CHECK_STR(label_of(b), "Ethernet II, Src: a, Dst: b");
+  /* a control byte from the packet is escaped when shown, as with a format */
+  dx_node_set_text_cat(p, b, "Name: ", "x\x1by", NULL);
+  const char *l = label_of(b);
+  CU_ASSERT_FALSE(has_control_byte(l, strlen(l), 0));
+  /* cut where the format's label is cut */
+  static char big[3000];
+  memset(big, 'z', sizeof big - 1);
+  dx_node_set_text(p, a, "%s%s", "Long: ", big);
+  dx_node_set_text_cat(p, b, "Long: ", big, NULL);
+  char la[DX_LABEL_MAX + 16], lbl[DX_LABEL_MAX + 16];
+  size_t na = dx_node_label(a, la, sizeof la), nb = dx_node_label(b, lbl, sizeof lbl);
+  CU_ASSERT_EQUAL(na, nb);
+  CU_ASSERT_EQUAL(na, DX_LABEL_MAX - 1);
+  CU_ASSERT_STRING_EQUAL(la, lbl);
+  /* a field's own label, not copied */
+  dx_node_set_text_static(p, b, tf[T_NONE].label);
+  CU_ASSERT_PTR_EQUAL(b->text, tf[T_NONE].label);
+  CHECK_STR(label_of(b), "Just a label");
+  dx_packet_free(p);
+}
+
 static void test_escape(void) {
   char buf[64];
   static const uint8_t in[] = {'a', 0x1b, '\\', '\n', '\t', '\r', 0x7f, 0x80, 0x00, 'z'};
@@ -1237,6 +1286,7 @@ static CU_TestInfo tests[] = {
     {"json: a tree deeper than the writers follow", test_json_deep},
     {"value formats as tshark -T fields", test_value_formats},
     {"labels as tshark -V", test_labels},
+    {"labels built from pieces", test_labels_from_pieces},
     {"dx_escape", test_escape},
     {"dx_escape as tshark's format_text", test_escape_format_text},
     {"dx_escape: printable UTF-8 passes, the rest is escaped", test_escape_utf8},
