@@ -1304,6 +1304,23 @@ static void peek_options(dx_packet *p, const dx_tvb *t, tcp_seg *s, tcp_opts *o)
 /* Reads the fixed header into *s, adding the ports to the protocol node.
  * false: the header is cut short or its length is below 20 (the node says
  * so, and there is nothing more to dissect). */
+/* "Transmission Control Protocol, Src Port: 80, Dst Port: 50000" */
+static void sb_ports(dx_sb *b, const tcp_seg *s) {
+  dx_sb_kv(b, "Transmission Control Protocol, Src Port: ", s->sport);
+  dx_sb_kv(b, ", Dst Port: ", s->dport);
+}
+
+/* The layer's label of a header that stops short: its ports alone. */
+static void ports_label(dx_packet *p, dx_node *tcp, const tcp_seg *s) {
+  if (!dx_label_wanted(p, tcp))
+    return;
+  char lb[96];
+  dx_sb b;
+  dx_sb_init(&b, lb, sizeof lb);
+  sb_ports(&b, s);
+  dx_node_set_text_sb(p, tcp, &b);
+}
+
 static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s, tcp_opts *o) {
   memset(s, 0, sizeof *s);
   bool hs = dx_get_u16(t, 0, &s->sport), hd = dx_get_u16(t, 2, &s->dport);
@@ -1313,15 +1330,10 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
     dx_node_set_flags(dx_add_item(p, tcp, FL(F_PORT), t, 0, 2), DX_NODE_HIDDEN);
   if (hd)
     dx_node_set_flags(dx_add_item(p, tcp, FL(F_PORT), t, 2, 2), DX_NODE_HIDDEN);
-  if (hs && hd) {
-    if (dx_label_wanted(p, tcp)) {
-      char lb[96];
-      dx_sb b;
-      dx_sb_init(&b, lb, sizeof lb);
-      dx_sb_kv(&b, "Transmission Control Protocol, Src Port: ", s->sport);
-      dx_sb_kv(&b, ", Dst Port: ", s->dport);
-      dx_node_set_text_sb(p, tcp, &b);
-    }
+  /* the layer's label names its ports when the header stops short (a whole
+   * one gets summary()'s) */
+  bool ports = hs && hd;
+  if (ports) {
     if (p->want_columns) { /* "%u \xe2\x86\x92 %u" without a format */
       char ib[32];
       dx_sb b;
@@ -1343,6 +1355,8 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
   uint16_t offflags = 0;
   if (!dx_get_u32(t, 4, &s->seq) || !dx_get_u32(t, 8, &s->ack) || !dx_get_u16(t, 12, &offflags) ||
       !dx_get_u16(t, 14, &s->win) || !dx_get_u16(t, 16, &s->sum) || !dx_get_u16(t, 18, &s->urp)) {
+    if (ports)
+      ports_label(p, tcp, s);
     if (s->in_err) /* the rest of the header was not quoted: tshark stops there */
       return false;
     if (dx_tvb_has(t, 4, 4))
@@ -1362,6 +1376,8 @@ static bool read_header(dx_packet *p, const dx_tvb *t, dx_node *tcp, tcp_seg *s,
      * 4.0); bogus_short_header() shows what follows */
     s->bogus_short = true;
     s->seglen = s->seg_total - s->hlen;
+    if (ports)
+      ports_label(p, tcp, s);
     return false;
   }
   s->bogus_past_end = s->hlen > s->seg_total;
@@ -2326,8 +2342,7 @@ static void summary(dx_packet *p, dx_node *tcp, const tcp_seg *s, const tcp_anal
     char lb[160];
     dx_sb b;
     dx_sb_init(&b, lb, sizeof lb);
-    dx_sb_kv(&b, "Transmission Control Protocol, Src Port: ", s->sport);
-    dx_sb_kv(&b, ", Dst Port: ", s->dport);
+    sb_ports(&b, s);
     dx_sb_kv(&b, ", Seq: ", a->rseq);
     if (ack_flag)
       dx_sb_kv(&b, ", Ack: ", a->rack);
